@@ -1,0 +1,78 @@
+# Makefile - build, run and test helhed.
+#
+#   make run    install what is missing, build, serve on http://127.0.0.1:8080
+#   make test   install what is missing, build, run every test
+#   make asan   the unit and API suites under ASan+UBSan
+#   make bench  benchmarks beside their peers
+
+CC ?= cc
+PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OPT ?= -O2 -g
+CFLAGS = $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDFLAGS = $(EXTRA_LDFLAGS)
+
+BUILD ?= build
+MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
+
+SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
+	src/domain/*.c src/http/*.c src/api/*.c src/pages/*.c)
+OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
+MAIN_OBJ = $(BUILD)/obj/main.o
+
+TEST_SRC = $(wildcard tests/*/test_*.c)
+TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TEST_LDLIBS = $(LDLIBS) -lcmocka -lcurl
+
+.PHONY: all deps run test unit e2e asan bench clean
+all: $(BUILD)/helhed
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed-sql.sh hh_sqlite_migrations $(MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/lib.a: $(OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/helhed: $(BUILD)/lib.a $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/lib.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/lib.a tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/lib.a $(TEST_LDLIBS) $(LDFLAGS)
+
+run: deps $(BUILD)/helhed
+	@mkdir -p var
+	$(BUILD)/helhed serve --demo --db var/helhed.db --content content
+
+# Every test binary prints its cmocka summary; scripts/run-tests.sh adds
+# them up into the closing "N passed, N failed" line.
+unit: $(BUILD)/helhed $(TEST_BIN)
+
+test: deps $(BUILD)/helhed $(TEST_BIN)
+	@./scripts/run-tests.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/helhed unit
+	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 ./scripts/run-tests.sh build-asan
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

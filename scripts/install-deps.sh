@@ -1,0 +1,36 @@
+#!/bin/sh
+# install-deps.sh - install what helhed needs to build, run and test on Debian 12.
+#
+# The one place dependencies are installed (make run, make test and CI all
+# call it). It installs only what is missing, so a second run is quick and
+# needs no network.
+set -eu
+
+PKGS="build-essential pkg-config
+libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
+libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev
+libcurl4-openssl-dev libcmocka-dev
+wrk"
+
+# Browser tests: Debian's Chromium, driven from Node.
+[ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "install-deps: missing Debian packages:$missing (run as root, or install them)" >&2
+		exit 1
+	fi
+	echo "install-deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing
+fi

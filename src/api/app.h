@@ -1,0 +1,63 @@
+/* app.h - what every handler shares: the store, settings, the server, and
+ * helpers for auth and JSON bodies used by both api/ and pages/. */
+#ifndef HH_APP_H
+#define HH_APP_H
+
+#include "domain/actor.h"
+#include "http/http.h"
+#include "http/json.h"
+#include "store/store.h"
+
+struct hh_app {
+	struct hh_store *store;
+	struct hh_server *server;
+	int demo;
+	int secure_cookies; /* behind TLS: add Secure to cookies */
+	int ready;
+};
+
+/* The route table (api and pages), ending with a NULL pattern. */
+extern const struct hh_route hh_routes[];
+
+/* Establishes the caller from a bearer token or a session cookie, once
+ * per request. Returns the principal (borrowed from r). */
+const struct hh_principal *hh_auth(struct hh_req *r);
+/* The caller as a domain actor (anonymous: label NULL, no roles). */
+void hh_actor_of(struct hh_req *r, struct hh_actor *out);
+/* For unsafe methods with a session cookie: 1 if the CSRF token (header
+ * X-CSRF-Token, or form field csrf) matches; bearer tokens need none. */
+int hh_csrf_ok(struct hh_req *r, const char *form_value);
+
+/* Checks Content-Type: application/json and parses the body against spec;
+ * on failure queues the problem and returns 0. */
+int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
+
+/* Looks up an organisation by code in its own read transaction. */
+enum hh_rc hh_app_org(struct hh_app *app, struct hh_arena *a,
+		      const char *code, struct hh_org *out);
+
+/* Handlers */
+void hh_api_articles_list(struct hh_req *r);
+void hh_api_article_get(struct hh_req *r);
+void hh_api_article_create(struct hh_req *r);
+void hh_api_article_put(struct hh_req *r);
+void hh_api_article_delete(struct hh_req *r);
+void hh_api_article_history(struct hh_req *r);
+void hh_api_session_get(struct hh_req *r);
+void hh_api_session_create(struct hh_req *r);
+void hh_api_session_delete(struct hh_req *r);
+void hh_api_organisations(struct hh_req *r);
+void hh_api_healthz(struct hh_req *r);
+void hh_api_readyz(struct hh_req *r);
+void hh_api_metrics(struct hh_req *r);
+
+void hh_page_front(struct hh_req *r);
+void hh_page_article(struct hh_req *r);
+void hh_page_life_event(struct hh_req *r);
+void hh_page_login(struct hh_req *r);
+void hh_page_login_post(struct hh_req *r);
+void hh_page_logout(struct hh_req *r);
+void hh_page_staff(struct hh_req *r);
+void hh_page_not_found(struct hh_req *r);
+
+#endif

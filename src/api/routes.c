@@ -1,0 +1,34 @@
+/* routes.c - the one route table: every URL helhed answers. */
+#include "api/app.h"
+
+const struct hh_route hh_routes[] = {
+	/* operations */
+	{ HH_GET, "/healthz", hh_api_healthz },
+	{ HH_GET, "/readyz", hh_api_readyz },
+	{ HH_GET, "/metrics", hh_api_metrics },
+
+	/* REST API */
+	{ HH_GET, "/api/v1/articles", hh_api_articles_list },
+	{ HH_POST, "/api/v1/articles", hh_api_article_create },
+	{ HH_GET, "/api/v1/articles/{slug}", hh_api_article_get },
+	{ HH_PUT, "/api/v1/articles/{slug}", hh_api_article_put },
+	{ HH_DELETE, "/api/v1/articles/{slug}", hh_api_article_delete },
+	{ HH_GET, "/api/v1/articles/{slug}/history", hh_api_article_history },
+	{ HH_GET, "/api/v1/organisations", hh_api_organisations },
+	{ HH_GET, "/api/v1/session", hh_api_session_get },
+	{ HH_POST, "/api/v1/session", hh_api_session_create },
+	{ HH_DELETE, "/api/v1/session", hh_api_session_delete },
+
+	/* citizen pages */
+	{ HH_GET, "/", hh_page_front },
+	{ HH_GET, "/artikel/{slug}", hh_page_article },
+	{ HH_GET, "/livssituation/{slug}", hh_page_life_event },
+
+	/* staff pages */
+	{ HH_GET, "/log-ind", hh_page_login },
+	{ HH_POST, "/log-ind", hh_page_login_post },
+	{ HH_POST, "/log-ud", hh_page_logout },
+	{ HH_GET, "/personale", hh_page_staff },
+
+	{ 0, NULL, NULL }
+};

@@ -1,0 +1,153 @@
+/* session.c - /api/v1/session (staff sign-in for API clients), the
+ * organisation list, and the operational endpoints. */
+#include "api/app.h"
+
+#include <string.h>
+
+#include "core/log.h"
+#include "domain/auth.h"
+
+static void set_session_cookie(struct hh_req *r, const char *token, int ttl)
+{
+	hh_resp_header(r, "Set-Cookie",
+		       hh_arena_printf(&r->arena,
+				       "hh_session=%s; Path=/; HttpOnly; "
+				       "SameSite=Strict; Max-Age=%d%s",
+				       token, ttl,
+				       r->app->secure_cookies ? "; Secure" : ""));
+}
+
+static json_t *principal_json(struct hh_req *r, const struct hh_principal *w)
+{
+	return json_pack("{s:s, s:s*, s:s*, s:s, s:o, s:s*}", "name", w->name,
+			 "email", w->email, "csrf_token", w->csrf,
+			 "organisation", w->org_code, "roles",
+			 json_string(hh_roles_format(&r->arena, w->roles)),
+			 "kind", w->kind == HH_TOKEN ? "token" : "user");
+}
+
+void hh_api_session_get(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind == HH_ANON) {
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, principal_json(r, w));
+}
+
+void hh_api_session_create(struct hh_req *r)
+{
+	const char *email = NULL, *password = NULL;
+	struct hh_json_spec spec[] = {
+		HH_JSON_STR("email", &email, 1, 3, 254),
+		HH_JSON_STR("password", &password, 1, 1, 1024),
+		HH_JSON_END
+	};
+	if (!hh_json_body(r, spec))
+		return;
+	struct hh_login login;
+	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
+				      &login);
+	if (rc == HH_ERR_FORBIDDEN) {
+		hh_log_client("failed sign-in for %s", email);
+		hh_resp_problem(r, HH_E_BAD_CREDENTIALS, NULL, NULL);
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	set_session_cookie(r, login.token, HH_SESSION_TTL);
+	hh_resp_json(r, 201,
+		     json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", login.user.name,
+			       "email", login.user.email, "organisation",
+			       login.org.code, "roles",
+			       hh_roles_format(&r->arena, login.user.roles),
+			       "csrf_token", login.csrf));
+}
+
+void hh_api_session_delete(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER) {
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		return;
+	}
+	if (!hh_csrf_ok(r, NULL)) {
+		hh_resp_problem(r, HH_E_CSRF, NULL, NULL);
+		return;
+	}
+	enum hh_rc rc = hh_auth_logout(r->app->store,
+				       hh_req_cookie(r, "hh_session"));
+	if (rc != HH_OK) {
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	set_session_cookie(r, "", 0);
+	hh_resp_text(r, 204, NULL, "");
+}
+
+static enum hh_rc org_row(void *p, const struct hh_org *o)
+{
+	json_array_append_new(p, json_pack("{s:s, s:s, s:s}", "code", o->code,
+					   "name", o->name, "kind",
+					   o->kind == HH_ORG_AGENCY
+						   ? "agency"
+						   : "municipality"));
+	return HH_OK;
+}
+
+struct orgs_ctx {
+	struct hh_req *r;
+	json_t *items;
+};
+
+static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
+{
+	struct orgs_ctx *c = p;
+	json_array_clear(c->items);
+	return tx->store->org_list(tx, &c->r->arena, org_row, c->items);
+}
+
+void hh_api_organisations(struct hh_req *r)
+{
+	struct orgs_ctx c = { r, json_array() };
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, orgs_tx, &c);
+	if (rc != HH_OK) {
+		json_decref(c.items);
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", c.items));
+}
+
+void hh_api_healthz(struct hh_req *r)
+{
+	hh_resp_text(r, 200, "text/plain; charset=utf-8", "ok\n");
+}
+
+static enum hh_rc ready_tx(struct hh_tx *tx, void *p)
+{
+	int64_t *n = p;
+	return tx->store->event_count(tx, n);
+}
+
+void hh_api_readyz(struct hh_req *r)
+{
+	int64_t n;
+	if (!r->app->ready ||
+	    hh_store_run_tx(r->app->store, 0, ready_tx, &n) != HH_OK) {
+		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	hh_resp_text(r, 200, "text/plain; charset=utf-8", "ready\n");
+}
+
+void hh_api_metrics(struct hh_req *r)
+{
+	hh_buf_reset(&r->resp);
+	hh_server_metrics(r->app->server, &r->resp);
+	hh_resp_html(r, 200);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}

@@ -1,0 +1,31 @@
+/* buf.h - a growable byte buffer, heap-backed, always NUL-terminated. */
+#ifndef HH_BUF_H
+#define HH_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct hh_buf {
+	char *data; /* NUL-terminated; NULL until the first append */
+	size_t len, cap;
+};
+
+void hh_buf_init(struct hh_buf *b);
+void hh_buf_clear(struct hh_buf *b);
+void hh_buf_reset(struct hh_buf *b); /* len = 0, keeps the memory */
+void hh_buf_append(struct hh_buf *b, const void *p, size_t n);
+void hh_buf_puts(struct hh_buf *b, const char *s);
+void hh_buf_putc(struct hh_buf *b, char c);
+void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends s with & < > " ' escaped for HTML text and attributes. */
+void hh_buf_html(struct hh_buf *b, const char *s);
+/* Appends s percent-encoded for a URL query component. */
+void hh_buf_urlenc(struct hh_buf *b, const char *s);
+/* Returns the contents (never NULL) and gives up ownership: the caller
+ * frees the result; b is left empty. */
+char *hh_buf_steal(struct hh_buf *b);
+/* Returns the contents, borrowed ("" when empty). */
+const char *hh_buf_str(const struct hh_buf *b);
+
+#endif

@@ -1,0 +1,33 @@
+/* util.h - allocation that aborts on out-of-memory, and small string helpers. */
+#ifndef HH_UTIL_H
+#define HH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation never returns NULL: out of memory aborts (a supervisor
+ * restarts the process), as in Redis and h2o. */
+void *hh_xmalloc(size_t n);
+void *hh_xcalloc(size_t n, size_t size);
+void *hh_xrealloc(void *p, size_t n);
+char *hh_xstrdup(const char *s);
+char *hh_xstrndup(const char *s, size_t n);
+
+/* Microseconds since the epoch (wall clock) and from a monotonic clock. */
+int64_t hh_now_us(void);
+int64_t hh_mono_us(void);
+
+/* Formats the epoch time t (seconds) as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ"
+ * into out (at least 21 bytes). */
+void hh_time_iso(int64_t t, char out[21]);
+
+/* Is s (len bytes) valid UTF-8 without NUL bytes or overlong forms? */
+int hh_utf8_valid(const char *s, size_t len);
+
+/* Is s a valid slug: [a-z0-9]+(-[a-z0-9]+)*, 2..80 bytes? */
+int hh_slug_valid(const char *s);
+
+/* Is s a valid KLE number: NN, NN.NN or NN.NN.NN (empty is valid too)? */
+int hh_kle_valid(const char *s);
+
+#endif

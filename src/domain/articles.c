@@ -1,0 +1,423 @@
+/* articles.c - the rules for knowledge articles. */
+#include "domain/articles.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/markdown.h"
+#include "http/json.h" /* hh_utf8_len only */
+
+const char *hh_audience_name(enum hh_audience a)
+{
+	return a == HH_AUDIENCE_STAFF ? "staff" : "citizen";
+}
+
+const char *hh_status_name(enum hh_status s)
+{
+	switch (s) {
+	case HH_STATUS_DRAFT: return "draft";
+	case HH_STATUS_ARCHIVED: return "archived";
+	default: return "published";
+	}
+}
+
+enum hh_audience hh_audience_parse(const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "citizen"))
+		return HH_AUDIENCE_CITIZEN;
+	if (!strcmp(s, "staff"))
+		return HH_AUDIENCE_STAFF;
+	return 0;
+}
+
+enum hh_status hh_status_parse(const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "draft"))
+		return HH_STATUS_DRAFT;
+	if (!strcmp(s, "published"))
+		return HH_STATUS_PUBLISHED;
+	if (!strcmp(s, "archived"))
+		return HH_STATUS_ARCHIVED;
+	return 0;
+}
+
+const char *hh_keywords_normalise(struct hh_arena *ar, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = hh_arena_alloc(ar, n + 1), *p = out;
+	while (*s) {
+		while (*s == ',' || isspace((unsigned char)*s))
+			s++;
+		const char *start = s;
+		while (*s && *s != ',')
+			s++;
+		const char *end = s;
+		while (end > start && isspace((unsigned char)end[-1]))
+			end--;
+		if (end > start) {
+			if (p != out)
+				*p++ = ',', *p++ = ' ';
+			memcpy(p, start, (size_t)(end - start));
+			p += end - start;
+		}
+	}
+	*p = 0;
+	return out;
+}
+
+static int text_ok(const char *s, size_t min, size_t max, int single_line)
+{
+	if (!s)
+		return min == 0;
+	size_t bytes = strlen(s);
+	if (!hh_utf8_valid(s, bytes))
+		return 0;
+	size_t n = hh_utf8_len(s);
+	if (n < min || n > max)
+		return 0;
+	if (single_line)
+		for (const char *p = s; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				return 0;
+	return 1;
+}
+
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+enum hh_rc hh_article_validate(const struct hh_article *a, const char **field)
+{
+	if (!a->slug || !hh_slug_valid(a->slug))
+		return *field = "slug", HH_ERR_INVALID;
+	if (!text_ok(a->title, 1, HH_TITLE_MAX, 1) || blank(a->title))
+		return *field = "title", HH_ERR_INVALID;
+	if (!text_ok(a->summary, 1, HH_SUMMARY_MAX, 1) || blank(a->summary))
+		return *field = "summary", HH_ERR_INVALID;
+	if (!a->body_md || strlen(a->body_md) > HH_BODY_MAX ||
+	    !hh_utf8_valid(a->body_md, strlen(a->body_md)))
+		return *field = "body", HH_ERR_INVALID;
+	if (!text_ok(a->keywords, 0, HH_KEYWORDS_MAX, 1))
+		return *field = "keywords", HH_ERR_INVALID;
+	if (a->kle && !hh_kle_valid(a->kle))
+		return *field = "kle", HH_ERR_INVALID;
+	if (a->audience != HH_AUDIENCE_CITIZEN && a->audience != HH_AUDIENCE_STAFF)
+		return *field = "audience", HH_ERR_INVALID;
+	if (a->status != HH_STATUS_DRAFT && a->status != HH_STATUS_PUBLISHED &&
+	    a->status != HH_STATUS_ARCHIVED)
+		return *field = "status", HH_ERR_INVALID;
+	return HH_OK;
+}
+
+int hh_article_can_edit(const struct hh_actor *who, int64_t org_id)
+{
+	if (who->system)
+		return 1;
+	if (!(who->roles & (HH_ROLE_EDITOR | HH_ROLE_ADMIN)) || !who->org_id)
+		return 0;
+	if (org_id == 0)
+		return who->org_is_municipality;
+	return who->org_id == org_id;
+}
+
+int hh_article_can_read(const struct hh_actor *who, const struct hh_article *a)
+{
+	if (a->status != HH_STATUS_PUBLISHED)
+		return who && hh_article_can_edit(who, a->org_id);
+	if (a->audience == HH_AUDIENCE_STAFF)
+		return who && (who->system ||
+			       (who->org_id && (who->roles & ~HH_ROLE_CITIZEN)));
+	return 1;
+}
+
+json_t *hh_article_json(const struct hh_article *a, int with_body)
+{
+	json_t *kw = json_array();
+	const char *s = a->keywords ? a->keywords : "";
+	while (*s) {
+		const char *e = strstr(s, ", ");
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		json_array_append_new(kw, json_stringn(s, n));
+		s += n;
+		if (e)
+			s += 2;
+	}
+	char created[21], updated[21];
+	hh_time_iso(a->created_at, created);
+	hh_time_iso(a->updated_at, updated);
+	json_t *j = json_pack(
+		"{s:s, s:s*, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:s*}",
+		"slug", a->slug, "organisation", a->org_code, "title", a->title,
+		"summary", a->summary, "keywords", kw, "kle",
+		a->kle ? a->kle : "", "audience", hh_audience_name(a->audience),
+		"status", hh_status_name(a->status), "version",
+		(json_int_t)a->version, "created_at", created, "updated_at",
+		updated, "organisation_name", a->org_name);
+	if (with_body) {
+		json_object_set_new(j, "body", json_string(a->body_md));
+		if (a->body_html)
+			json_object_set_new(j, "body_html",
+					    json_string(a->body_html));
+	}
+	return j;
+}
+
+static char *event_json(const struct hh_article *a)
+{
+	json_t *j = hh_article_json(a, 1);
+	json_object_del(j, "body_html");
+	json_object_del(j, "organisation_name");
+	json_object_del(j, "created_at");
+	json_object_del(j, "updated_at");
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+static enum hh_rc append_event(struct hh_tx *tx, const struct hh_actor *who,
+			       const char *action,
+			       const struct hh_article *before,
+			       const struct hh_article *after)
+{
+	char *b = before ? event_json(before) : NULL;
+	char *af = after ? event_json(after) : NULL;
+	struct hh_event e = {
+		.actor = who->label,
+		.org_id = after ? after->org_id : before->org_id,
+		.entity = "article",
+		.entity_id = after ? after->id : before->id,
+		.action = action,
+		.before = b,
+		.after = af,
+	};
+	enum hh_rc rc = tx->store->event_append(tx, &e);
+	free(b);
+	free(af);
+	return rc;
+}
+
+struct write_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *ar;
+	struct hh_article *a;
+	int64_t expected;
+	int archive;
+	int changed;
+	const char *action;
+};
+
+static void render(struct hh_arena *ar, struct hh_article *a)
+{
+	char *html = hh_markdown_html(a->body_md, strlen(a->body_md));
+	a->body_html = hh_arena_strdup(ar, html);
+	free(html);
+}
+
+static enum hh_rc create_tx(struct hh_tx *tx, void *p)
+{
+	struct write_ctx *c = p;
+	struct hh_article *a = c->a;
+	enum hh_rc rc;
+	if (a->org_id) {
+		struct hh_org org;
+		rc = tx->store->org_get(tx, c->ar, a->org_id, &org);
+		if (rc != HH_OK)
+			return rc == HH_ERR_NOT_FOUND ? HH_ERR_INVALID : rc;
+		a->org_code = org.code;
+		a->org_name = org.name;
+	} else {
+		a->org_code = a->org_name = NULL;
+	}
+	a->updated_at = 0;
+	a->updated_by = c->who->label;
+	rc = tx->store->article_insert(tx, a);
+	if (rc != HH_OK)
+		return rc;
+	return append_event(tx, c->who, "create", NULL, a);
+}
+
+enum hh_rc hh_article_create(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *ar, struct hh_article *a,
+			     const char **field)
+{
+	*field = NULL;
+	if (!a->kle)
+		a->kle = "";
+	if (!a->keywords)
+		a->keywords = "";
+	enum hh_rc rc = hh_article_validate(a, field);
+	if (rc != HH_OK)
+		return rc;
+	if (!hh_article_can_edit(who, a->org_id))
+		return HH_ERR_FORBIDDEN;
+	a->keywords = hh_keywords_normalise(ar, a->keywords);
+	render(ar, a);
+	struct write_ctx c = { .who = who, .ar = ar, .a = a };
+	rc = hh_store_run_tx(st, 1, create_tx, &c);
+	if (rc == HH_ERR_INVALID)
+		*field = "organisation";
+	else if (rc == HH_ERR_CONFLICT)
+		*field = "slug";
+	return rc;
+}
+
+static int same(const char *x, const char *y)
+{
+	return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+static enum hh_rc update_tx(struct hh_tx *tx, void *p)
+{
+	struct write_ctx *c = p;
+	struct hh_article cur;
+	enum hh_rc rc = tx->store->article_get(tx, c->ar, c->a->org_id,
+					       c->a->slug, &cur);
+	if (rc != HH_OK)
+		return rc;
+	if (!hh_article_can_edit(c->who, cur.org_id))
+		return hh_article_can_read(c->who, &cur) ? HH_ERR_FORBIDDEN
+							 : HH_ERR_NOT_FOUND;
+	if (c->expected && c->expected != cur.version)
+		return HH_ERR_CONFLICT;
+	struct hh_article next = cur;
+	if (c->archive) {
+		next.status = HH_STATUS_ARCHIVED;
+	} else {
+		next.title = c->a->title;
+		next.summary = c->a->summary;
+		next.body_md = c->a->body_md;
+		next.body_html = c->a->body_html;
+		next.keywords = c->a->keywords;
+		next.kle = c->a->kle;
+		next.audience = c->a->audience;
+		next.status = c->a->status;
+	}
+	c->changed = !same(next.title, cur.title) ||
+		     !same(next.summary, cur.summary) ||
+		     !same(next.body_md, cur.body_md) ||
+		     !same(next.keywords, cur.keywords) ||
+		     !same(next.kle, cur.kle) || next.audience != cur.audience ||
+		     next.status != cur.status;
+	if (!c->changed) {
+		*c->a = cur;
+		return HH_OK;
+	}
+	next.updated_at = 0;
+	next.updated_by = c->who->label;
+	rc = tx->store->article_update(tx, &next, cur.version);
+	if (rc != HH_OK)
+		return rc;
+	rc = append_event(tx, c->who, c->archive ? "archive" : "update", &cur,
+			  &next);
+	if (rc == HH_OK)
+		*c->a = next;
+	return rc;
+}
+
+enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *ar, struct hh_article *a,
+			     int64_t expected_version, int *changed,
+			     const char **field)
+{
+	*field = NULL;
+	if (!a->kle)
+		a->kle = "";
+	if (!a->keywords)
+		a->keywords = "";
+	enum hh_rc rc = hh_article_validate(a, field);
+	if (rc != HH_OK)
+		return rc;
+	a->keywords = hh_keywords_normalise(ar, a->keywords);
+	render(ar, a);
+	struct write_ctx c = { .who = who, .ar = ar, .a = a,
+			       .expected = expected_version };
+	rc = hh_store_run_tx(st, 1, update_tx, &c);
+	if (changed)
+		*changed = rc == HH_OK && c.changed;
+	return rc;
+}
+
+enum hh_rc hh_article_put_in_tx(struct hh_tx *tx, const struct hh_actor *who,
+				struct hh_arena *ar, struct hh_article *a,
+				int *outcome, const char **field)
+{
+	*field = NULL;
+	*outcome = 0;
+	if (!a->kle)
+		a->kle = "";
+	if (!a->keywords)
+		a->keywords = "";
+	enum hh_rc rc = hh_article_validate(a, field);
+	if (rc != HH_OK)
+		return rc;
+	a->keywords = hh_keywords_normalise(ar, a->keywords);
+	render(ar, a);
+	struct hh_article cur;
+	rc = tx->store->article_get(tx, ar, a->org_id, a->slug, &cur);
+	struct write_ctx c = { .who = who, .ar = ar, .a = a };
+	if (rc == HH_ERR_NOT_FOUND) {
+		if (!hh_article_can_edit(who, a->org_id))
+			return HH_ERR_FORBIDDEN;
+		rc = create_tx(tx, &c);
+		if (rc == HH_OK)
+			*outcome = 1;
+		return rc;
+	}
+	if (rc != HH_OK)
+		return rc;
+	rc = update_tx(tx, &c);
+	if (rc == HH_OK && c.changed)
+		*outcome = 2;
+	return rc;
+}
+
+enum hh_rc hh_article_archive(struct hh_store *st, const struct hh_actor *who,
+			      struct hh_arena *ar, int64_t org_id,
+			      const char *slug, int64_t expected_version,
+			      struct hh_article *out)
+{
+	struct hh_article a = { .org_id = org_id, .slug = slug };
+	struct write_ctx c = { .who = who, .ar = ar, .a = &a,
+			       .expected = expected_version, .archive = 1 };
+	enum hh_rc rc = hh_store_run_tx(st, 1, update_tx, &c);
+	if (rc == HH_OK && out)
+		*out = a;
+	return rc;
+}
+
+enum hh_rc hh_article_resolve(struct hh_tx *tx, struct hh_arena *ar,
+			      const struct hh_actor *who, int64_t muni_id,
+			      const char *slug, struct hh_article *out)
+{
+	struct hh_store *st = tx->store;
+	enum hh_rc rc;
+	/* A draft override must not hide the published shared article from
+	 * readers who cannot see the draft. */
+	if (muni_id) {
+		rc = st->article_get(tx, ar, muni_id, slug, out);
+		if (rc == HH_OK && hh_article_can_read(who, out))
+			return HH_OK;
+		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	rc = st->article_get(tx, ar, 0, slug, out);
+	if (rc == HH_OK && hh_article_can_read(who, out))
+		return HH_OK;
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
+	/* National agencies' own articles are for everyone. */
+	rc = st->article_get_agency(tx, ar, slug, out);
+	if (rc == HH_OK && !hh_article_can_read(who, out))
+		rc = HH_ERR_NOT_FOUND;
+	return rc;
+}

@@ -1,0 +1,285 @@
+/* auth.c - passwords (argon2id), session and API tokens, roles. */
+#include "domain/auth.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} role_names[] = {
+	{ "citizen", HH_ROLE_CITIZEN },	      { "agent", HH_ROLE_AGENT },
+	{ "caseworker", HH_ROLE_CASEWORKER }, { "editor", HH_ROLE_EDITOR },
+	{ "manager", HH_ROLE_MANAGER },	      { "admin", HH_ROLE_ADMIN },
+};
+
+enum hh_rc hh_auth_init(void)
+{
+	return sodium_init() < 0 ? HH_ERR_INTERNAL : HH_OK;
+}
+
+enum hh_rc hh_auth_hash_password(const char *pw, char *out, size_t size)
+{
+	if (size < crypto_pwhash_STRBYTES)
+		return HH_ERR_INTERNAL;
+	if (crypto_pwhash_str(out, pw, strlen(pw),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return HH_ERR_INTERNAL;
+	return HH_OK;
+}
+
+int hh_auth_check_password(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+enum hh_rc hh_roles_parse(const char *list, unsigned *roles)
+{
+	*roles = 0;
+	const char *p = list;
+	while (*p) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *end = p;
+		while (*end && *end != ',' && !isspace((unsigned char)*end))
+			end++;
+		size_t n = (size_t)(end - p);
+		size_t i;
+		for (i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+			if (strlen(role_names[i].name) == n &&
+			    memcmp(role_names[i].name, p, n) == 0)
+				break;
+		if (i == sizeof(role_names) / sizeof(role_names[0]))
+			return HH_ERR_INVALID;
+		*roles |= role_names[i].bit;
+		p = end;
+	}
+	return *roles ? HH_OK : HH_ERR_INVALID;
+}
+
+const char *hh_roles_format(struct hh_arena *a, unsigned roles)
+{
+	char buf[128] = "";
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++) {
+		if (!(roles & role_names[i].bit))
+			continue;
+		if (*buf)
+			strcat(buf, ", ");
+		strcat(buf, role_names[i].name);
+	}
+	return hh_arena_strdup(a, buf);
+}
+
+void hh_auth_token_hash(const char *token, unsigned char hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)token,
+			   strlen(token), NULL, 0);
+}
+
+void hh_auth_new_token(char token[HH_TOKEN_CHARS], unsigned char hash[32])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, HH_TOKEN_CHARS, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	hh_auth_token_hash(token, hash);
+}
+
+struct login_ctx {
+	struct hh_arena *a;
+	const char *email, *password;
+	struct hh_login *out;
+	unsigned char hash[32];
+};
+
+static enum hh_rc login_tx(struct hh_tx *tx, void *p)
+{
+	struct login_ctx *c = p;
+	struct hh_store *st = tx->store;
+	struct hh_session s = {
+		.token_hash = c->hash,
+		.user_id = c->out->user.id,
+		.csrf = c->out->csrf,
+		.created_at = hh_now_us() / 1000000,
+	};
+	s.expires_at = s.created_at + HH_SESSION_TTL;
+	enum hh_rc rc = st->session_purge(tx, s.created_at);
+	if (rc == HH_OK)
+		rc = st->session_insert(tx, &s);
+	if (rc == HH_OK) {
+		struct hh_event e = {
+			.actor = hh_arena_printf(c->a, "user:%lld",
+						 (long long)c->out->user.id),
+			.org_id = c->out->user.org_id,
+			.entity = "user",
+			.entity_id = c->out->user.id,
+			.action = "login",
+		};
+		rc = st->event_append(tx, &e);
+	}
+	return rc;
+}
+
+struct user_ctx {
+	struct hh_arena *a;
+	const char *email;
+	struct hh_user *user;
+	struct hh_org *org;
+};
+
+static enum hh_rc find_user_tx(struct hh_tx *tx, void *p)
+{
+	struct user_ctx *c = p;
+	enum hh_rc rc = tx->store->user_get_by_email(tx, c->a, c->email, c->user);
+	if (rc == HH_OK)
+		rc = tx->store->org_get(tx, c->a, c->user->org_id, c->org);
+	return rc;
+}
+
+enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
+			 const char *email, const char *password,
+			 struct hh_login *out)
+{
+	struct user_ctx uc = { a, email, &out->user, &out->org };
+	enum hh_rc rc = hh_store_run_tx(st, 0, find_user_tx, &uc);
+	if (rc == HH_ERR_NOT_FOUND) {
+		/* Spend the same time as a real check so timing does not
+		 * tell which emails exist. */
+		static char dummy[crypto_pwhash_STRBYTES];
+		if (!dummy[0])
+			hh_auth_hash_password("dummy-password", dummy,
+					      sizeof(dummy));
+		hh_auth_check_password(dummy, password);
+		return HH_ERR_FORBIDDEN;
+	}
+	if (rc != HH_OK)
+		return rc;
+	if (!hh_auth_check_password(out->user.password_hash, password) ||
+	    out->user.disabled)
+		return HH_ERR_FORBIDDEN;
+	unsigned char csrf_hash[32];
+	struct login_ctx lc = { a, email, password, out, { 0 } };
+	hh_auth_new_token(out->token, lc.hash);
+	hh_auth_new_token(out->csrf, csrf_hash);
+	return hh_store_run_tx(st, 1, login_tx, &lc);
+}
+
+struct logout_ctx {
+	unsigned char hash[32];
+};
+
+static enum hh_rc logout_tx(struct hh_tx *tx, void *p)
+{
+	struct logout_ctx *c = p;
+	return tx->store->session_delete(tx, c->hash);
+}
+
+enum hh_rc hh_auth_logout(struct hh_store *st, const char *token)
+{
+	struct logout_ctx c;
+	hh_auth_token_hash(token, c.hash);
+	return hh_store_run_tx(st, 1, logout_tx, &c);
+}
+
+struct add_ctx {
+	const char *org_code;
+	struct hh_user *u;
+	struct hh_api_token *t;
+	const char *actor;
+};
+
+static enum hh_rc user_add_tx(struct hh_tx *tx, void *p)
+{
+	struct add_ctx *c = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_org org;
+	enum hh_rc rc = tx->store->org_get_by_code(tx, &a, c->org_code, &org);
+	if (rc == HH_ERR_NOT_FOUND)
+		rc = HH_ERR_INVALID;
+	if (rc != HH_OK)
+		goto fail;
+	if (c->u) {
+		c->u->org_id = org.id;
+		rc = tx->store->user_insert(tx, c->u);
+		if (rc != HH_OK)
+			goto fail;
+		json_t *after = json_pack("{s:s, s:s, s:s, s:i}", "email",
+					  c->u->email, "name", c->u->name,
+					  "organisation", c->org_code, "roles",
+					  (int)c->u->roles);
+		char *after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(after);
+		struct hh_event e = { .actor = c->actor, .org_id = org.id,
+				      .entity = "user", .entity_id = c->u->id,
+				      .action = "create", .after = after_s };
+		rc = tx->store->event_append(tx, &e);
+		free(after_s);
+	} else {
+		c->t->org_id = org.id;
+		rc = tx->store->token_insert(tx, c->t);
+		if (rc != HH_OK)
+			goto fail;
+		json_t *after = json_pack("{s:s, s:s, s:i}", "name", c->t->name,
+					  "organisation", c->org_code, "roles",
+					  (int)c->t->roles);
+		char *after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(after);
+		struct hh_event e = { .actor = c->actor, .org_id = org.id,
+				      .entity = "api_token", .entity_id = c->t->id,
+				      .action = "create", .after = after_s };
+		rc = tx->store->event_append(tx, &e);
+		free(after_s);
+	}
+fail:
+	hh_arena_clear(&a);
+	return rc;
+}
+
+enum hh_rc hh_auth_user_add(struct hh_store *st, const char *org_code,
+			    const char *email, const char *name,
+			    const char *password, unsigned roles,
+			    const char *actor, int64_t *id)
+{
+	if (!email || !strchr(email, '@') || strlen(email) > 254 || !name ||
+	    !*name || strlen(name) > 200 || !password || strlen(password) < 8 ||
+	    strlen(password) > 1024 || !roles ||
+	    !hh_utf8_valid(name, strlen(name)) ||
+	    !hh_utf8_valid(email, strlen(email)))
+		return HH_ERR_INVALID;
+	char hash[crypto_pwhash_STRBYTES];
+	enum hh_rc rc = hh_auth_hash_password(password, hash, sizeof(hash));
+	if (rc != HH_OK)
+		return rc;
+	struct hh_user u = { .email = email, .name = name,
+			     .password_hash = hash, .roles = roles };
+	struct add_ctx c = { org_code, &u, NULL, actor };
+	rc = hh_store_run_tx(st, 1, user_add_tx, &c);
+	if (rc == HH_OK && id)
+		*id = u.id;
+	return rc;
+}
+
+enum hh_rc hh_auth_token_add(struct hh_store *st, const char *org_code,
+			     const char *name, unsigned roles,
+			     const char *actor, char token[HH_TOKEN_CHARS])
+{
+	if (!name || !*name || strlen(name) > 200 || !roles)
+		return HH_ERR_INVALID;
+	unsigned char hash[32];
+	hh_auth_new_token(token, hash);
+	struct hh_api_token t = { .token_hash = hash, .name = name,
+				  .roles = roles };
+	struct add_ctx c = { org_code, NULL, &t, actor };
+	return hh_store_run_tx(st, 1, user_add_tx, &c);
+}

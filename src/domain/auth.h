@@ -1,0 +1,64 @@
+/* auth.h - staff passwords, sessions, API tokens and roles.
+ *
+ * Passwords are hashed with argon2id (libsodium, interactive limits).
+ * Session and API tokens are 32 random bytes shown to the client once as
+ * base64url; the store keeps only their BLAKE2b hash, so a leaked database
+ * does not leak usable tokens. */
+#ifndef HH_AUTH_H
+#define HH_AUTH_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/rc.h"
+#include "store/store.h"
+
+#define HH_SESSION_TTL (8 * 3600) /* seconds: one working day */
+#define HH_TOKEN_CHARS 44         /* base64url of 32 bytes, no padding = 43 */
+
+/* Must be called once before anything else here (sodium_init). */
+enum hh_rc hh_auth_init(void);
+
+/* Hashes password into out (crypto_pwhash_STRBYTES). */
+enum hh_rc hh_auth_hash_password(const char *password, char *out, size_t size);
+/* 1 when password matches the stored argon2id hash. */
+int hh_auth_check_password(const char *hash, const char *password);
+
+/* Parses "agent,editor" into role bits; 0 and INVALID for an unknown role. */
+enum hh_rc hh_roles_parse(const char *list, unsigned *roles);
+/* "agent, editor" into the arena. */
+const char *hh_roles_format(struct hh_arena *a, unsigned roles);
+
+/* Makes a new random token (HH_TOKEN_CHARS bytes incl. NUL) and its hash. */
+void hh_auth_new_token(char token[HH_TOKEN_CHARS], unsigned char hash[32]);
+/* Hash of a token presented by a client. */
+void hh_auth_token_hash(const char *token, unsigned char hash[32]);
+
+struct hh_login {
+	char token[HH_TOKEN_CHARS]; /* for the cookie */
+	char csrf[HH_TOKEN_CHARS];
+	struct hh_user user;
+	struct hh_org org;
+};
+
+/* Checks email and password and creates a session. Returns FORBIDDEN for
+ * an unknown email, a wrong password or a disabled user (one answer for
+ * all, so nobody can probe which emails exist). Strings in out->user and
+ * out->org live in a. */
+enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
+			 const char *email, const char *password,
+			 struct hh_login *out);
+enum hh_rc hh_auth_logout(struct hh_store *st, const char *token);
+
+/* Adds a staff user (organisation by code). Returns CONFLICT if the email
+ * exists, INVALID for bad input (unknown organisation included). */
+enum hh_rc hh_auth_user_add(struct hh_store *st, const char *org_code,
+			    const char *email, const char *name,
+			    const char *password, unsigned roles,
+			    const char *actor, int64_t *id);
+/* Adds an API token for an organisation; writes the token to show once. */
+enum hh_rc hh_auth_token_add(struct hh_store *st, const char *org_code,
+			     const char *name, unsigned roles,
+			     const char *actor, char token[HH_TOKEN_CHARS]);
+
+#endif

@@ -1,0 +1,839 @@
+/* content.c - the content folder: parse, validate, import in batches,
+ * export in canonical form. */
+#include "domain/content.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/articles.h"
+#include "domain/auth.h"
+
+#define BATCH 256
+
+static const char *const keys[] = { "title",	"summary", "keywords",
+				    "kle",	"audience", "status",
+				    "organisation" };
+#define N_KEYS 7
+
+static int org_code_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Line number (1-based) of byte offset off in text. */
+static int line_of(const char *text, size_t off)
+{
+	int line = 1;
+	for (size_t i = 0; i < off; i++)
+		if (text[i] == '\n')
+			line++;
+	return line;
+}
+
+enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
+			    const char *folder_org, const char *text,
+			    size_t len, struct hh_article *a,
+			    const char **org_code, char *err, size_t errsz)
+{
+	memset(a, 0, sizeof(*a));
+	*org_code = NULL;
+	if (!hh_slug_valid(slug)) {
+		snprintf(err, errsz,
+			 "1: the file name must be a slug: lower-case a-z, "
+			 "0-9 and single hyphens, 2 to 80 characters");
+		return HH_ERR_INVALID;
+	}
+	/* Find the first invalid byte to name its line. */
+	if (!hh_utf8_valid(text, len)) {
+		size_t lo = 0;
+		while (lo < len && hh_utf8_valid(text, lo + 1 < len ? lo + 1 : len))
+			lo++;
+		/* lo + 1 bytes are valid up to a cut sequence; scan by lines */
+		size_t start = 0;
+		for (size_t i = 0; i <= len; i++) {
+			if (i == len || text[i] == '\n') {
+				if (!hh_utf8_valid(text + start, i - start)) {
+					snprintf(err, errsz,
+						 "%d: not valid UTF-8 (or "
+						 "contains a NUL byte)",
+						 line_of(text, start));
+					return HH_ERR_INVALID;
+				}
+				start = i + 1;
+			}
+		}
+		snprintf(err, errsz, "1: not valid UTF-8");
+		return HH_ERR_INVALID;
+	}
+	/* Normalise CRLF so Windows editors do not break the format. */
+	char *t = hh_arena_alloc(ar, len + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+			t[n++] = text[i];
+	t[n] = 0;
+
+	const char *vals[N_KEYS] = { 0 };
+	int key_line[N_KEYS] = { 0 };
+	if (strncmp(t, "---\n", 4) != 0) {
+		snprintf(err, errsz,
+			 "1: the file must start with a front matter line '---'");
+		return HH_ERR_INVALID;
+	}
+	const char *p = t + 4;
+	int line = 2;
+	for (;;) {
+		const char *eol = strchr(p, '\n');
+		if (!eol) {
+			snprintf(err, errsz,
+				 "%d: the front matter is not closed with '---'",
+				 line);
+			return HH_ERR_INVALID;
+		}
+		size_t ll = (size_t)(eol - p);
+		if (ll == 3 && memcmp(p, "---", 3) == 0) {
+			p = eol + 1;
+			line++;
+			break;
+		}
+		const char *colon = memchr(p, ':', ll);
+		if (!colon) {
+			snprintf(err, errsz, "%d: expected 'key: value'", line);
+			return HH_ERR_INVALID;
+		}
+		size_t kl = (size_t)(colon - p);
+		int k;
+		for (k = 0; k < N_KEYS; k++)
+			if (strlen(keys[k]) == kl && memcmp(keys[k], p, kl) == 0)
+				break;
+		if (k == N_KEYS) {
+			snprintf(err, errsz, "%d: unknown key '%.*s'", line,
+				 (int)(kl > 40 ? 40 : kl), p);
+			return HH_ERR_INVALID;
+		}
+		if (vals[k]) {
+			snprintf(err, errsz, "%d: '%s' is given twice", line,
+				 keys[k]);
+			return HH_ERR_INVALID;
+		}
+		const char *v = colon + 1;
+		if (v < eol && *v == ' ')
+			v++;
+		const char *ve = eol;
+		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		vals[k] = hh_arena_strndup(ar, v, (size_t)(ve - v));
+		key_line[k] = line;
+		p = eol + 1;
+		line++;
+	}
+	int body_line = line;
+	if (*p == '\n') {
+		p++;
+		body_line++;
+	}
+	size_t bl = strlen(p);
+	while (bl && p[bl - 1] == '\n')
+		bl--;
+	a->body_md = hh_arena_strndup(ar, p, bl);
+
+	for (int k = 0; k < 6; k++) {
+		if (!vals[k] && k != 2 && k != 3) {
+			snprintf(err, errsz, "%d: '%s' is missing", body_line - 1,
+				 keys[k]);
+			return HH_ERR_INVALID;
+		}
+	}
+	a->slug = hh_arena_strdup(ar, slug);
+	a->title = vals[0];
+	a->summary = vals[1];
+	a->keywords = vals[2] ? vals[2] : "";
+	a->kle = vals[3] ? vals[3] : "";
+	a->audience = hh_audience_parse(vals[4]);
+	if (!a->audience) {
+		snprintf(err, errsz, "%d: audience must be citizen or staff",
+			 key_line[4]);
+		return HH_ERR_INVALID;
+	}
+	a->status = hh_status_parse(vals[5]);
+	if (!a->status) {
+		snprintf(err, errsz,
+			 "%d: status must be draft, published or archived",
+			 key_line[5]);
+		return HH_ERR_INVALID;
+	}
+	const char *org = vals[6] && *vals[6] ? vals[6] : NULL;
+	if (org && folder_org && strcmp(org, folder_org) != 0) {
+		snprintf(err, errsz,
+			 "%d: organisation '%s' does not match the folder '%s'",
+			 key_line[6], org, folder_org);
+		return HH_ERR_INVALID;
+	}
+	if (!org)
+		org = folder_org;
+	if (org && !org_code_valid(org)) {
+		snprintf(err, errsz, "%d: '%s' is not an organisation code",
+			 key_line[6] ? key_line[6] : 1, org);
+		return HH_ERR_INVALID;
+	}
+	*org_code = org;
+	const char *field = NULL;
+	if (hh_article_validate(a, &field) != HH_OK) {
+		int fl = 1;
+		const char *why = "is invalid";
+		if (!strcmp(field, "title"))
+			fl = key_line[0], why = "must be 1 to 200 characters";
+		else if (!strcmp(field, "summary"))
+			fl = key_line[1], why = "must be 1 to 500 characters";
+		else if (!strcmp(field, "keywords"))
+			fl = key_line[2], why = "are too long";
+		else if (!strcmp(field, "kle"))
+			fl = key_line[3], why = "must look like NN, NN.NN or NN.NN.NN";
+		else if (!strcmp(field, "body"))
+			fl = body_line, why = "is too long (256 KiB at most)";
+		snprintf(err, errsz, "%d: %s %s", fl, field, why);
+		return HH_ERR_INVALID;
+	}
+	return HH_OK;
+}
+
+void hh_article_format(const struct hh_article *a, struct hh_buf *out)
+{
+	hh_buf_puts(out, "---\n");
+	hh_buf_printf(out, "title: %s\n", a->title);
+	hh_buf_printf(out, "summary: %s\n", a->summary);
+	hh_buf_printf(out, "keywords:%s%s\n", *a->keywords ? " " : "",
+		      a->keywords);
+	hh_buf_printf(out, "kle:%s%s\n", a->kle && *a->kle ? " " : "",
+		      a->kle ? a->kle : "");
+	hh_buf_printf(out, "audience: %s\n", hh_audience_name(a->audience));
+	hh_buf_printf(out, "status: %s\n", hh_status_name(a->status));
+	if (a->org_code)
+		hh_buf_printf(out, "organisation: %s\n", a->org_code);
+	hh_buf_puts(out, "---\n\n");
+	hh_buf_puts(out, a->body_md);
+	hh_buf_putc(out, '\n');
+}
+
+/* ---- import ---------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hh_buf_append(&b, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		hh_buf_clear(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return hh_buf_steal(&b);
+}
+
+struct file_ref {
+	char *path;
+	char *slug;
+	char *folder_org; /* NULL for articles/ itself */
+};
+
+static int cmp_ref(const void *x, const void *y)
+{
+	return strcmp(((const struct file_ref *)x)->path,
+		      ((const struct file_ref *)y)->path);
+}
+
+static void collect(const char *dir, const char *org, struct file_ref **refs,
+		    size_t *n)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (!org) /* one level: articles/<code>/ */
+				collect(path, e->d_name, refs, n);
+			continue;
+		}
+		size_t l = strlen(e->d_name);
+		if (l < 4 || strcmp(e->d_name + l - 3, ".md") != 0)
+			continue;
+		*refs = hh_xrealloc(*refs, (*n + 1) * sizeof(**refs));
+		struct file_ref *r = &(*refs)[(*n)++];
+		r->path = hh_xstrdup(path);
+		r->slug = hh_xstrndup(e->d_name, l - 3);
+		r->folder_org = org ? hh_xstrdup(org) : NULL;
+	}
+	closedir(d);
+}
+
+struct parsed {
+	const char *path;
+	struct hh_article a;
+	const char *org_code;
+};
+
+struct batch_ctx {
+	struct parsed *items;
+	size_t n;
+	struct hh_arena *ar;
+	struct hh_import_stats *stats;
+	struct hh_import_stats delta;
+	FILE *errs;
+};
+
+static enum hh_rc batch_tx(struct hh_tx *tx, void *p)
+{
+	struct batch_ctx *c = p;
+	struct hh_actor who = { .label = "import", .system = 1 };
+	memset(&c->delta, 0, sizeof(c->delta));
+	for (size_t i = 0; i < c->n; i++) {
+		struct parsed *it = &c->items[i];
+		if (!it->path)
+			continue;
+		it->a.org_id = 0;
+		if (it->org_code) {
+			struct hh_org org;
+			enum hh_rc rc = tx->store->org_get_by_code(
+				tx, c->ar, it->org_code, &org);
+			if (rc == HH_ERR_NOT_FOUND) {
+				fprintf(c->errs,
+					"%s:1: unknown organisation '%s'\n",
+					it->path, it->org_code);
+				c->delta.files_failed++;
+				continue;
+			}
+			if (rc != HH_OK)
+				return rc;
+			it->a.org_id = org.id;
+		}
+		int outcome;
+		const char *field;
+		struct hh_article copy = it->a;
+		enum hh_rc rc = hh_article_put_in_tx(tx, &who, c->ar, &copy,
+						     &outcome, &field);
+		if (rc != HH_OK)
+			return rc;
+		if (outcome == 1)
+			c->delta.articles_created++;
+		else if (outcome == 2)
+			c->delta.articles_updated++;
+		else
+			c->delta.articles_unchanged++;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc flush(struct hh_store *st, struct batch_ctx *c)
+{
+	if (!c->n)
+		return HH_OK;
+	enum hh_rc rc = hh_store_run_tx(st, 1, batch_tx, c);
+	if (rc == HH_OK) {
+		c->stats->articles_created += c->delta.articles_created;
+		c->stats->articles_updated += c->delta.articles_updated;
+		c->stats->articles_unchanged += c->delta.articles_unchanged;
+		c->stats->files_failed += c->delta.files_failed;
+	}
+	c->n = 0;
+	hh_arena_clear(c->ar);
+	return rc;
+}
+
+struct orgs_ctx {
+	json_t *list;
+	struct hh_import_stats *stats;
+};
+
+static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
+{
+	struct orgs_ctx *c = p;
+	size_t i;
+	json_t *o;
+	c->stats->organisations = 0;
+	json_array_foreach(c->list, i, o)
+	{
+		struct hh_org org = {
+			.code = json_string_value(json_object_get(o, "code")),
+			.name = json_string_value(json_object_get(o, "name")),
+		};
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		org.kind = kind && !strcmp(kind, "agency") ? HH_ORG_AGENCY
+							   : HH_ORG_MUNICIPALITY;
+		enum hh_rc rc = tx->store->org_put(tx, &org);
+		if (rc != HH_OK)
+			return rc;
+		c->stats->organisations++;
+	}
+	return HH_OK;
+}
+
+static json_t *load_json(const char *path, FILE *errs, int *missing)
+{
+	json_error_t e;
+	*missing = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*missing = errno == ENOENT;
+		if (!*missing)
+			fprintf(errs, "%s:1: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	json_t *j = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
+	fclose(f);
+	if (!j)
+		fprintf(errs, "%s:%d: %s\n", path, e.line, e.text);
+	return j;
+}
+
+static enum hh_rc import_orgs(struct hh_store *st, const char *dir, FILE *errs,
+			      struct hh_import_stats *stats)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/organisations.json", dir);
+	int missing;
+	json_t *list = load_json(path, errs, &missing);
+	if (!list)
+		return missing ? HH_OK : HH_ERR_INVALID;
+	enum hh_rc rc = HH_OK;
+	size_t i;
+	json_t *o;
+	if (!json_is_array(list)) {
+		fprintf(errs, "%s:1: expected an array of organisations\n", path);
+		rc = HH_ERR_INVALID;
+		goto done;
+	}
+	json_array_foreach(list, i, o)
+	{
+		const char *code = json_string_value(json_object_get(o, "code"));
+		const char *name = json_string_value(json_object_get(o, "name"));
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		if (!json_is_object(o) || json_object_size(o) != 3 || !code ||
+		    !org_code_valid(code) || !name || !*name ||
+		    !hh_utf8_valid(name, strlen(name)) || !kind ||
+		    (strcmp(kind, "municipality") && strcmp(kind, "agency"))) {
+			fprintf(errs,
+				"%s:1: organisation %zu needs exactly code "
+				"(a-z, 0-9, -), name and kind "
+				"(municipality or agency)\n",
+				path, i + 1);
+			rc = HH_ERR_INVALID;
+			goto done;
+		}
+	}
+	struct orgs_ctx c = { list, stats };
+	rc = hh_store_run_tx(st, 1, orgs_tx, &c);
+done:
+	json_decref(list);
+	return rc;
+}
+
+static enum hh_rc import_users(struct hh_store *st, const char *dir,
+			       FILE *errs, struct hh_import_stats *stats)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/users.json", dir);
+	int missing;
+	json_t *list = load_json(path, errs, &missing);
+	if (!list)
+		return missing ? HH_OK : HH_ERR_INVALID;
+	enum hh_rc result = HH_OK;
+	size_t i;
+	json_t *u;
+	json_array_foreach(list, i, u)
+	{
+		const char *email = json_string_value(json_object_get(u, "email"));
+		const char *name = json_string_value(json_object_get(u, "name"));
+		const char *org = json_string_value(json_object_get(u, "organisation"));
+		const char *pw = json_string_value(json_object_get(u, "password"));
+		json_t *roles_j = json_object_get(u, "roles");
+		unsigned roles = 0;
+		size_t k;
+		json_t *r;
+		int bad = !json_is_array(roles_j);
+		json_array_foreach(roles_j, k, r)
+		{
+			unsigned bit;
+			if (!json_is_string(r) ||
+			    hh_roles_parse(json_string_value(r), &bit) != HH_OK)
+				bad = 1;
+			else
+				roles |= bit;
+		}
+		enum hh_rc rc = bad ? HH_ERR_INVALID
+				    : hh_auth_user_add(st, org ? org : "", email,
+						       name, pw, roles, "import",
+						       NULL);
+		if (rc == HH_OK) {
+			stats->users++;
+		} else if (rc != HH_ERR_CONFLICT) { /* existing: keep it */
+			fprintf(errs, "%s:1: user %zu (%s): %s\n", path, i + 1,
+				email ? email : "?",
+				rc == HH_ERR_INVALID
+					? "needs email, name, organisation "
+					  "(a known code), roles and a "
+					  "password of 8+ characters"
+					: hh_rc_name(rc));
+			result = HH_ERR_INVALID;
+		}
+	}
+	json_decref(list);
+	return result;
+}
+
+struct le_ctx {
+	struct hh_life_event le;
+};
+
+static enum hh_rc le_tx(struct hh_tx *tx, void *p)
+{
+	struct le_ctx *c = p;
+	return tx->store->life_event_put(tx, &c->le);
+}
+
+static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
+				     FILE *errs, struct hh_import_stats *stats)
+{
+	char ldir[4096];
+	snprintf(ldir, sizeof(ldir), "%s/life-events", dir);
+	DIR *d = opendir(ldir);
+	if (!d)
+		return HH_OK;
+	enum hh_rc result = HH_OK;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] == '.' || l < 6 ||
+		    strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		char path[8192], slug[256];
+		snprintf(path, sizeof(path), "%s/%s", ldir, e->d_name);
+		snprintf(slug, sizeof(slug), "%.*s", (int)(l - 5), e->d_name);
+		int missing;
+		json_t *j = load_json(path, errs, &missing);
+		if (!j) {
+			result = HH_ERR_INVALID;
+			continue;
+		}
+		struct le_ctx c = { { 0 } };
+		c.le.slug = slug;
+		c.le.title = json_string_value(json_object_get(j, "title"));
+		c.le.summary = json_string_value(json_object_get(j, "summary"));
+		c.le.position = (int)json_integer_value(json_object_get(j, "position"));
+		json_t *arts = json_object_get(j, "articles");
+		int ok = hh_slug_valid(slug) && c.le.title && c.le.summary &&
+			 json_is_array(arts);
+		size_t i;
+		json_t *s;
+		json_array_foreach(arts, i, s) if (!json_is_string(s) ||
+						   !hh_slug_valid(json_string_value(s))) ok = 0;
+		if (!ok) {
+			fprintf(errs,
+				"%s:1: a life event needs title, summary, "
+				"position and articles (an array of slugs)\n",
+				path);
+			result = HH_ERR_INVALID;
+			json_decref(j);
+			continue;
+		}
+		char *arts_s = json_dumps(arts, JSON_COMPACT);
+		c.le.articles = arts_s;
+		enum hh_rc rc = hh_store_run_tx(st, 1, le_tx, &c);
+		free(arts_s);
+		json_decref(j);
+		if (rc != HH_OK) {
+			closedir(d);
+			return rc;
+		}
+		stats->life_events++;
+	}
+	closedir(d);
+	return result;
+}
+
+enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
+			     int with_users, FILE *errs,
+			     hh_progress_fn progress, void *progress_ctx,
+			     struct hh_import_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	enum hh_rc result = HH_OK, rc;
+	struct stat sb;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(errs, "%s: not a folder\n", dir);
+		return HH_ERR_INVALID;
+	}
+	rc = import_orgs(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
+	if (with_users) {
+		rc = import_users(st, dir, errs, stats);
+		if (rc == HH_ERR_INVALID)
+			result = rc;
+		else if (rc != HH_OK)
+			return rc;
+	}
+
+	char adir[4096];
+	snprintf(adir, sizeof(adir), "%s/articles", dir);
+	struct file_ref *refs = NULL;
+	size_t n_refs = 0;
+	collect(adir, NULL, &refs, &n_refs);
+	qsort(refs, n_refs, sizeof(*refs), cmp_ref);
+
+	struct hh_arena ar;
+	hh_arena_init(&ar);
+	struct parsed *items = hh_xcalloc(BATCH, sizeof(*items));
+	struct batch_ctx bc = { items, 0, &ar, stats, { 0 }, errs };
+	for (size_t i = 0; i < n_refs; i++) {
+		size_t len;
+		char *text = read_file(refs[i].path, &len);
+		if (!text) {
+			fprintf(errs, "%s:1: %s\n", refs[i].path, strerror(errno));
+			stats->files_failed++;
+			result = HH_ERR_INVALID;
+			continue;
+		}
+		char err[512];
+		struct parsed *it = &items[bc.n];
+		it->path = hh_arena_strdup(&ar, refs[i].path);
+		rc = hh_article_parse(&ar, refs[i].slug, refs[i].folder_org, text,
+				      len, &it->a, &it->org_code, err, sizeof(err));
+		free(text);
+		if (rc != HH_OK) {
+			fprintf(errs, "%s:%s\n", refs[i].path, err);
+			stats->files_failed++;
+			result = HH_ERR_INVALID;
+			continue;
+		}
+		if (++bc.n == BATCH) {
+			int failed_before = stats->files_failed;
+			rc = flush(st, &bc);
+			if (rc != HH_OK)
+				goto fail;
+			if (stats->files_failed != failed_before)
+				result = HH_ERR_INVALID;
+		}
+		if (progress)
+			progress(progress_ctx, (int)i + 1, (int)n_refs);
+	}
+	{
+		int failed_before = stats->files_failed;
+		rc = flush(st, &bc);
+		if (rc != HH_OK)
+			goto fail;
+		if (stats->files_failed != failed_before)
+			result = HH_ERR_INVALID;
+	}
+	if (progress)
+		progress(progress_ctx, (int)n_refs, (int)n_refs);
+	rc = import_life_events(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		goto fail;
+	rc = result;
+fail:
+	hh_arena_clear(&ar);
+	free(items);
+	for (size_t i = 0; i < n_refs; i++) {
+		free(refs[i].path);
+		free(refs[i].slug);
+		free(refs[i].folder_org);
+	}
+	free(refs);
+	return rc;
+}
+
+/* ---- export ---------------------------------------------------------- */
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return -1;
+	int ok = fwrite(data, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct export_ctx {
+	const char *dir;
+	FILE *errs;
+	int n;
+	int failed;
+	json_t *orgs;
+	json_t *les;
+};
+
+static enum hh_rc export_article(void *p, const struct hh_article *a)
+{
+	struct export_ctx *c = p;
+	char path[8192];
+	if (a->org_code) {
+		snprintf(path, sizeof(path), "%s/articles/%s", c->dir, a->org_code);
+		if (mkdir_p(path) != 0)
+			goto fail;
+		snprintf(path, sizeof(path), "%s/articles/%s/%s.md", c->dir,
+			 a->org_code, a->slug);
+	} else {
+		snprintf(path, sizeof(path), "%s/articles/%s.md", c->dir, a->slug);
+	}
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_article_format(a, &b);
+	int r = write_file(path, hh_buf_str(&b), b.len);
+	hh_buf_clear(&b);
+	if (r != 0)
+		goto fail;
+	c->n++;
+	return HH_OK;
+fail:
+	fprintf(c->errs, "%s: %s\n", path, strerror(errno));
+	c->failed = 1;
+	return HH_ERR_IO;
+}
+
+static enum hh_rc export_org(void *p, const struct hh_org *o)
+{
+	struct export_ctx *c = p;
+	json_array_append_new(c->orgs,
+			      json_pack("{s:s, s:s, s:s}", "code", o->code,
+					"name", o->name, "kind",
+					o->kind == HH_ORG_AGENCY ? "agency"
+								 : "municipality"));
+	return HH_OK;
+}
+
+static enum hh_rc export_le(void *p, const struct hh_life_event *le)
+{
+	struct export_ctx *c = p;
+	json_error_t e;
+	json_t *arts = json_loads(le->articles, 0, &e);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:o}", "slug", le->slug,
+			      "title", le->title, "summary", le->summary,
+			      "position", le->position, "articles",
+			      arts ? arts : json_array());
+	json_array_append_new(c->les, j);
+	return HH_OK;
+}
+
+static enum hh_rc export_tx(struct hh_tx *tx, void *p)
+{
+	struct export_ctx *c = p;
+	struct hh_arena ar;
+	hh_arena_init(&ar);
+	struct hh_article_filter f = { 0 };
+	enum hh_rc rc = tx->store->org_list(tx, &ar, export_org, c);
+	if (rc == HH_OK)
+		rc = tx->store->life_event_list(tx, &ar, export_le, c);
+	if (rc == HH_OK)
+		rc = tx->store->article_list(tx, &ar, &f, 0, 0, NULL,
+					     export_article, c);
+	hh_arena_clear(&ar);
+	return rc;
+}
+
+static int dump_json(const char *path, json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t n = strlen(s);
+	char *withnl = hh_xmalloc(n + 2);
+	memcpy(withnl, s, n);
+	withnl[n] = '\n';
+	int r = write_file(path, withnl, n + 1);
+	free(s);
+	free(withnl);
+	return r;
+}
+
+enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
+			     int *n_articles)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/articles", dir);
+	if (mkdir_p(path) != 0) {
+		fprintf(errs, "%s: %s\n", path, strerror(errno));
+		return HH_ERR_IO;
+	}
+	struct export_ctx c = { dir, errs, 0, 0, json_array(), json_array() };
+	/* One read transaction: the export is a consistent snapshot. */
+	enum hh_rc rc = hh_store_run_tx(st, 0, export_tx, &c);
+	if (rc == HH_OK) {
+		snprintf(path, sizeof(path), "%s/organisations.json", dir);
+		if (dump_json(path, c.orgs) != 0)
+			rc = HH_ERR_IO;
+	}
+	if (rc == HH_OK) {
+		snprintf(path, sizeof(path), "%s/life-events", dir);
+		mkdir_p(path);
+		size_t i;
+		json_t *le;
+		json_array_foreach(c.les, i, le)
+		{
+			char lp[8192];
+			snprintf(lp, sizeof(lp), "%s/%s.json", path,
+				 json_string_value(json_object_get(le, "slug")));
+			json_object_del(le, "slug");
+			if (dump_json(lp, le) != 0)
+				rc = HH_ERR_IO;
+		}
+	}
+	json_decref(c.orgs);
+	json_decref(c.les);
+	if (n_articles)
+		*n_articles = c.n;
+	return rc;
+}

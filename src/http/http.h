@@ -1,0 +1,181 @@
+/* http.h - the request context, responses, routes and the server.
+ *
+ * Each request owns a struct hh_req with its own arena. A handler reads
+ * the request through hh_req_* and answers with exactly one hh_resp_* call;
+ * the server sends that response when the handler returns. */
+#ifndef HH_HTTP_H
+#define HH_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/rc.h"
+
+struct hh_app;
+struct MHD_Connection;
+
+enum hh_method {
+	HH_GET = 1 << 0,
+	HH_HEAD = 1 << 1,
+	HH_POST = 1 << 2,
+	HH_PUT = 1 << 3,
+	HH_DELETE = 1 << 4,
+	HH_PATCH = 1 << 5,
+	HH_OPTIONS = 1 << 6,
+};
+
+/* The caller, as established by a session cookie or a bearer token. */
+struct hh_principal {
+	enum { HH_ANON = 0, HH_USER, HH_TOKEN } kind;
+	int64_t user_id;  /* HH_USER */
+	int64_t token_id; /* HH_TOKEN */
+	int64_t org_id;
+	const char *org_code;
+	int org_is_municipality;
+	const char *name;
+	const char *email;
+	unsigned roles;
+	const char *csrf; /* HH_USER: the session's CSRF token */
+	const char *actor; /* "user:3" / "token:2" for events */
+};
+
+enum hh_error_code {
+#define HH_ERROR(name, code, status, da, en) HH_E_##name,
+#include "http/errors.def"
+#undef HH_ERROR
+	HH_E__COUNT
+};
+
+#define HH_MAX_PARAMS 4
+
+struct hh_req {
+	struct hh_arena arena;
+	struct hh_app *app;
+	struct MHD_Connection *conn;
+	enum hh_method method;
+	const char *method_name;
+	const char *path;
+	int64_t started_us;      /* wall clock, for the log */
+	int64_t started_us_mono; /* for the duration */
+
+	/* body, accumulated up to the cap */
+	struct hh_buf body;
+	int body_too_large;
+
+	/* route parameters {name} */
+	const char *param_names[HH_MAX_PARAMS];
+	const char *param_values[HH_MAX_PARAMS];
+	int n_params;
+
+	/* lazily established caller */
+	int auth_done;
+	struct hh_principal who;
+
+	/* the response */
+	int status;
+	const char *content_type;
+	struct hh_buf resp;
+	const char *hdr_names[8];
+	const char *hdr_values[8];
+	int n_hdrs;
+	int responded;
+	void *static_response; /* a prebuilt MHD response (static files) */
+};
+
+typedef void (*hh_handler)(struct hh_req *r);
+
+struct hh_route {
+	unsigned methods;    /* bit set of enum hh_method */
+	const char *pattern; /* "/api/v1/articles/{slug}"; a trailing "*"
+				matches the rest */
+	hh_handler handler;
+};
+
+/* ---- reading the request ---------------------------------------------- */
+
+/* Route parameter by name, or NULL. Borrowed. */
+const char *hh_req_param(struct hh_req *r, const char *name);
+/* Query argument by name (URL-decoded), or NULL. Borrowed. */
+const char *hh_req_query(struct hh_req *r, const char *name);
+/* Request header by name (case-insensitive), or NULL. Borrowed. */
+const char *hh_req_header(struct hh_req *r, const char *name);
+/* Cookie value by name, or NULL. Borrowed. */
+const char *hh_req_cookie(struct hh_req *r, const char *name);
+/* Form field from an application/x-www-form-urlencoded body (decoded into
+ * the arena), or NULL. */
+const char *hh_req_form(struct hh_req *r, const char *name);
+
+/* Parses an integer query argument; on absence gives def; returns 0 and
+ * queues a 400 problem naming the parameter when it is not an integer in
+ * [min, max]. */
+int hh_req_query_int(struct hh_req *r, const char *name, int64_t def,
+		     int64_t min, int64_t max, int64_t *out);
+
+/* ---- responding ------------------------------------------------------- */
+
+void hh_resp_header(struct hh_req *r, const char *name, const char *value);
+/* Takes a reference to json (stolen) and sends it with status. */
+void hh_resp_json(struct hh_req *r, int status, json_t *json);
+/* Sends the HTML in r->resp with status. */
+void hh_resp_html(struct hh_req *r, int status);
+void hh_resp_text(struct hh_req *r, int status, const char *ctype,
+		  const char *text);
+void hh_resp_redirect(struct hh_req *r, int status, const char *location);
+/* Sends an RFC 9457 problem+json for code; field and detail may be NULL. */
+void hh_resp_problem(struct hh_req *r, enum hh_error_code code,
+		     const char *field, const char *detail);
+/* Maps a domain rc to a problem (INVALID → invalid-field etc.). */
+void hh_resp_rc(struct hh_req *r, enum hh_rc rc, const char *field);
+
+/* Static data of the error registry. */
+int hh_error_status(enum hh_error_code code);
+const char *hh_error_code_name(enum hh_error_code code);
+const char *hh_error_title_da(enum hh_error_code code);
+const char *hh_error_hint_en(enum hh_error_code code);
+/* Renders the problem document (new reference). */
+json_t *hh_problem_json(enum hh_error_code code, const char *field,
+			const char *detail, const char *instance);
+
+/* ---- routing ---------------------------------------------------------- */
+
+/* Finds the route for method and path. Returns the route, or NULL with
+ * *allowed set to the methods the path accepts (0: no such path). Fills
+ * the request's route parameters. */
+const struct hh_route *hh_route_match(const struct hh_route *table,
+				      struct hh_req *r, enum hh_method m,
+				      const char *path, unsigned *allowed);
+enum hh_method hh_method_parse(const char *name);
+/* "GET, HEAD, POST" for a method set, into buf (at least 64 bytes). */
+void hh_methods_format(unsigned set, char *buf, size_t size);
+
+/* ---- server ------------------------------------------------------------ */
+
+struct hh_server_config {
+	const char *listen; /* "127.0.0.1:8080"; port 0 picks a free one */
+	int threads;
+	size_t body_limit;  /* bytes */
+	const char *web_dir; /* static assets served under /static/ */
+	int log_requests;
+	/* Renders 404 for paths outside /api/ (an HTML page); NULL: the
+	 * problem+json 404 everywhere. */
+	hh_handler not_found;
+};
+
+struct hh_server;
+
+/* Starts serving the route table with app as context. Returns new. */
+enum hh_rc hh_server_start(const struct hh_server_config *cfg,
+			   const struct hh_route *routes, struct hh_app *app,
+			   struct hh_server **out);
+/* The port actually bound. */
+int hh_server_port(struct hh_server *s);
+/* Stops accepting, lets in-flight requests finish (up to timeout_ms), then
+ * stops and frees the server. */
+void hh_server_stop(struct hh_server *s, int timeout_ms);
+/* Counters for /metrics. */
+void hh_server_metrics(struct hh_server *s, struct hh_buf *out);
+
+#endif

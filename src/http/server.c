@@ -1,0 +1,602 @@
+/* server.c - libmicrohttpd glue: requests, bodies, responses, static files,
+ * request logs, metrics and a draining shutdown. */
+#include "http/http.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+struct static_file {
+	char *path; /* "/static/style.css" */
+	struct MHD_Response *resp;
+	char etag[24];
+};
+
+struct hh_server {
+	struct MHD_Daemon *daemon;
+	const struct hh_route *routes;
+	struct hh_app *app;
+	struct hh_server_config cfg;
+	int port;
+	struct static_file *files;
+	size_t n_files;
+	atomic_long in_flight;
+	atomic_long requests;
+	atomic_long by_class[6]; /* 1xx..5xx */
+	atomic_llong duration_us;
+	int64_t started_us;
+};
+
+/* ---- static files ---------------------------------------------------- */
+
+static const char *mime_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return "application/octet-stream";
+	if (!strcmp(dot, ".css"))
+		return "text/css; charset=utf-8";
+	if (!strcmp(dot, ".js"))
+		return "text/javascript; charset=utf-8";
+	if (!strcmp(dot, ".svg"))
+		return "image/svg+xml";
+	if (!strcmp(dot, ".png"))
+		return "image/png";
+	if (!strcmp(dot, ".ico"))
+		return "image/x-icon";
+	if (!strcmp(dot, ".txt"))
+		return "text/plain; charset=utf-8";
+	if (!strcmp(dot, ".html"))
+		return "text/html; charset=utf-8";
+	if (!strcmp(dot, ".woff2"))
+		return "font/woff2";
+	return "application/octet-stream";
+}
+
+static void load_dir(struct hh_server *s, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char full[4096], url[4096];
+		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+		snprintf(url, sizeof(url), "%s/%s", prefix, e->d_name);
+		struct stat st;
+		if (stat(full, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			load_dir(s, full, url);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_size > 4 << 20)
+			continue;
+		FILE *f = fopen(full, "rb");
+		if (!f)
+			continue;
+		char *data = hh_xmalloc((size_t)st.st_size + 1);
+		size_t n = fread(data, 1, (size_t)st.st_size, f);
+		fclose(f);
+		uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)data[i]) * 1099511628211ULL;
+		s->files = hh_xrealloc(s->files,
+				       (s->n_files + 1) * sizeof(*s->files));
+		struct static_file *sf = &s->files[s->n_files++];
+		sf->path = hh_xstrdup(url);
+		snprintf(sf->etag, sizeof(sf->etag), "\"%016llx\"",
+			 (unsigned long long)h);
+		sf->resp = MHD_create_response_from_buffer(n, data,
+							   MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(sf->resp, "Content-Type",
+					mime_of(e->d_name));
+		MHD_add_response_header(sf->resp, "Cache-Control",
+					"public, max-age=86400");
+		MHD_add_response_header(sf->resp, "ETag", sf->etag);
+		MHD_add_response_header(sf->resp, "X-Content-Type-Options",
+					"nosniff");
+	}
+	closedir(d);
+}
+
+static const struct static_file *find_static(struct hh_server *s,
+					     const char *path)
+{
+	for (size_t i = 0; i < s->n_files; i++)
+		if (strcmp(s->files[i].path, path) == 0)
+			return &s->files[i];
+	return NULL;
+}
+
+/* ---- request helpers ------------------------------------------------- */
+
+const char *hh_req_query(struct hh_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *hh_req_header(struct hh_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *hh_req_cookie(struct hh_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *form_decode(struct hh_arena *a, const char *s, size_t n)
+{
+	char *out = hh_arena_alloc(a, n + 1), *p = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*p++ = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+			   hexval(s[i + 2]) >= 0) {
+			*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*p++ = s[i];
+		}
+	}
+	*p = 0;
+	return out;
+}
+
+const char *hh_req_form(struct hh_req *r, const char *name)
+{
+	const char *ct = hh_req_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return NULL;
+	const char *s = hh_buf_str(&r->body);
+	size_t nlen = strlen(name);
+	while (*s) {
+		const char *amp = strchr(s, '&');
+		size_t len = amp ? (size_t)(amp - s) : strlen(s);
+		const char *eq = memchr(s, '=', len);
+		size_t klen = eq ? (size_t)(eq - s) : len;
+		char *key = form_decode(&r->arena, s, klen);
+		if (strlen(key) == nlen && memcmp(key, name, nlen) == 0) {
+			if (!eq)
+				return "";
+			return form_decode(&r->arena, eq + 1,
+					   len - klen - 1);
+		}
+		s += len;
+		if (*s == '&')
+			s++;
+	}
+	return NULL;
+}
+
+int hh_req_query_int(struct hh_req *r, const char *name, int64_t def,
+		     int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = hh_req_query(r, name);
+	if (!v) {
+		*out = def;
+		return 1;
+	}
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, name,
+				hh_arena_printf(&r->arena,
+						"%s must be an integer from "
+						"%lld to %lld",
+						name, (long long)min,
+						(long long)max));
+		return 0;
+	}
+	*out = n;
+	return 1;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+void hh_resp_header(struct hh_req *r, const char *name, const char *value)
+{
+	if (r->n_hdrs >= 8) {
+		hh_log_bug("too many response headers on %s", r->path);
+		return;
+	}
+	r->hdr_names[r->n_hdrs] = name;
+	r->hdr_values[r->n_hdrs] = hh_arena_strdup(&r->arena, value);
+	r->n_hdrs++;
+}
+
+static void responded(struct hh_req *r, int status)
+{
+	if (r->responded)
+		hh_log_bug("second response on %s", r->path);
+	r->responded = 1;
+	r->status = status;
+}
+
+void hh_resp_json(struct hh_req *r, int status, json_t *json)
+{
+	responded(r, status);
+	hh_buf_reset(&r->resp);
+	char *s = json_dumps(json, JSON_COMPACT);
+	json_decref(json);
+	if (s) {
+		hh_buf_puts(&r->resp, s);
+		free(s);
+	}
+	r->content_type = "application/json";
+}
+
+void hh_resp_html(struct hh_req *r, int status)
+{
+	responded(r, status);
+	r->content_type = "text/html; charset=utf-8";
+}
+
+void hh_resp_text(struct hh_req *r, int status, const char *ctype,
+		  const char *text)
+{
+	responded(r, status);
+	hh_buf_reset(&r->resp);
+	hh_buf_puts(&r->resp, text);
+	r->content_type = ctype;
+}
+
+void hh_resp_redirect(struct hh_req *r, int status, const char *location)
+{
+	responded(r, status);
+	hh_resp_header(r, "Location", location);
+	hh_buf_reset(&r->resp);
+	r->content_type = "text/plain; charset=utf-8";
+}
+
+/* ---- the MHD callbacks ---------------------------------------------- */
+
+static void json_escape(struct hh_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			hh_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			hh_buf_printf(b, "\\u%04x", c);
+		else
+			hh_buf_putc(b, (char)c);
+	}
+}
+
+static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
+{
+	if (!s->cfg.log_requests)
+		return;
+	char ts[21];
+	hh_time_iso(r->started_us / 1000000, ts);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_printf(&b, "{\"ts\":\"%s\",\"method\":\"%s\",\"path\":\"", ts,
+		      r->method_name ? r->method_name : "?");
+	json_escape(&b, r->path ? r->path : "");
+	hh_buf_printf(&b, "\",\"status\":%d,\"us\":%lld,\"bytes\":%zu", r->status,
+		      (long long)us, r->resp.len);
+	if (r->who.actor) {
+		hh_buf_puts(&b, ",\"actor\":\"");
+		json_escape(&b, r->who.actor);
+		hh_buf_putc(&b, '"');
+	}
+	hh_buf_puts(&b, "}\n");
+	hh_log_line(b.data, b.len);
+	hh_buf_clear(&b);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)c;
+	(void)toe;
+	struct hh_server *s = cls;
+	struct hh_req *r = *con_cls;
+	if (!r)
+		return;
+	int64_t us = hh_mono_us() - r->started_us_mono;
+	if (r->status >= 100 && r->status < 600)
+		atomic_fetch_add(&s->by_class[r->status / 100], 1);
+	atomic_fetch_add(&s->duration_us, us);
+	log_request(s, r, us);
+	hh_arena_clear(&r->arena);
+	hh_buf_clear(&r->body);
+	hh_buf_clear(&r->resp);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void add_common_headers(struct MHD_Response *resp, const char *ctype)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (ctype && strncmp(ctype, "text/html", 9) == 0) {
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data:; "
+					"frame-ancestors 'none'; form-action 'self'; "
+					"base-uri 'none'");
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	}
+}
+
+static enum MHD_Result send_response(struct hh_req *r)
+{
+	if (r->static_response)
+		return MHD_queue_response(r->conn, (unsigned)r->status,
+					  r->static_response);
+	if (!r->responded) {
+		hh_log_bug("handler for %s queued no response", r->path);
+		hh_resp_problem(r, HH_E_INTERNAL, NULL, NULL);
+	}
+	size_t len = r->resp.len;
+	char *data = hh_buf_steal(&r->resp);
+	r->resp.len = len; /* kept for the log line only */
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, data, MHD_RESPMEM_MUST_FREE);
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	add_common_headers(resp, r->content_type);
+	for (int i = 0; i < r->n_hdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void dispatch(struct hh_server *s, struct hh_req *r)
+{
+	if (!hh_utf8_valid(r->path, strlen(r->path))) {
+		hh_resp_problem(r, HH_E_BAD_UTF8, NULL,
+				"the path is not valid UTF-8");
+		return;
+	}
+	if (strncmp(r->path, "/static/", 8) == 0 &&
+	    (r->method == HH_GET || r->method == HH_HEAD)) {
+		const struct static_file *sf = find_static(s, r->path);
+		if (sf) {
+			const char *inm = hh_req_header(r, "If-None-Match");
+			if (inm && strcmp(inm, sf->etag) == 0) {
+				r->responded = 1;
+				r->status = 304;
+				r->content_type = NULL;
+				hh_resp_header(r, "ETag", sf->etag);
+				hh_resp_header(r, "Cache-Control",
+					       "public, max-age=86400");
+				return;
+			}
+			r->responded = 1;
+			r->status = 200;
+			r->static_response = sf->resp;
+			return;
+		}
+	}
+	unsigned allowed;
+	const struct hh_route *rt =
+		hh_route_match(s->routes, r, r->method, r->path, &allowed);
+	if (!rt) {
+		if (allowed) {
+			char buf[96];
+			hh_methods_format(allowed, buf, sizeof(buf));
+			hh_resp_problem(r, HH_E_METHOD_NOT_ALLOWED, NULL, NULL);
+			hh_resp_header(r, "Allow", buf);
+		} else if (s->cfg.not_found && strncmp(r->path, "/api/", 5) &&
+			   (r->method == HH_GET || r->method == HH_HEAD)) {
+			s->cfg.not_found(r);
+		} else {
+			hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
+		}
+		return;
+	}
+	rt->handler(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version,
+				  const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	struct hh_server *s = cls;
+	struct hh_req *r = *con_cls;
+	if (!r) {
+		r = hh_xcalloc(1, sizeof(*r));
+		hh_arena_init(&r->arena);
+		hh_buf_init(&r->body);
+		hh_buf_init(&r->resp);
+		r->app = s->app;
+		r->conn = conn;
+		r->method_name = hh_arena_strdup(&r->arena, method);
+		r->method = hh_method_parse(method);
+		r->path = hh_arena_strdup(&r->arena, url);
+		r->started_us = hh_now_us();
+		r->started_us_mono = hh_mono_us();
+		*con_cls = r;
+		atomic_fetch_add(&s->in_flight, 1);
+		atomic_fetch_add(&s->requests, 1);
+		/* A declared body over the cap is refused before we read it. */
+		const char *cl = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
+			r->body_too_large = 1;
+			hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
+					hh_arena_printf(&r->arena,
+							"the limit is %zu bytes",
+							s->cfg.body_limit));
+			return send_response(r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->body_too_large &&
+		    r->body.len + *upload_data_size <= s->cfg.body_limit)
+			hh_buf_append(&r->body, upload_data, *upload_data_size);
+		else
+			r->body_too_large = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->responded)
+		return MHD_YES; /* answered early (413) */
+	if (r->body_too_large) {
+		hh_buf_clear(&r->body);
+		hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
+				hh_arena_printf(&r->arena, "the limit is %zu bytes",
+						s->cfg.body_limit));
+	} else if (!r->method) {
+		hh_resp_problem(r, HH_E_METHOD_NOT_ALLOWED, NULL, NULL);
+	} else {
+		dispatch(s, r);
+	}
+	return send_response(r);
+}
+
+/* ---- start/stop ------------------------------------------------------ */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return 0;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || !colon[1])
+		return 0;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (!*host || strcmp(host, "localhost") == 0)
+		strcpy(host, "127.0.0.1");
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+}
+
+enum hh_rc hh_server_start(const struct hh_server_config *cfg,
+			   const struct hh_route *routes, struct hh_app *app,
+			   struct hh_server **out)
+{
+	struct sockaddr_in sa;
+	if (!parse_listen(cfg->listen, &sa)) {
+		hh_log(HH_LOG_ERROR, "bad listen address '%s' (want HOST:PORT)",
+		       cfg->listen);
+		return HH_ERR_INVALID;
+	}
+	struct hh_server *s = hh_xcalloc(1, sizeof(*s));
+	s->routes = routes;
+	s->app = app;
+	s->cfg = *cfg;
+	s->started_us = hh_now_us();
+	if (cfg->web_dir)
+		load_dir(s, cfg->web_dir, "/static");
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_ITC | MHD_USE_TURBO;
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+		MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		hh_log(HH_LOG_ERROR, "cannot listen on %s: %s", cfg->listen,
+		       strerror(errno));
+		for (size_t i = 0; i < s->n_files; i++) {
+			MHD_destroy_response(s->files[i].resp);
+			free(s->files[i].path);
+		}
+		free(s->files);
+		free(s);
+		return HH_ERR_IO;
+	}
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : ntohs(sa.sin_port);
+	*out = s;
+	return HH_OK;
+}
+
+int hh_server_port(struct hh_server *s)
+{
+	return s->port;
+}
+
+void hh_server_stop(struct hh_server *s, int timeout_ms)
+{
+	if (!s)
+		return;
+	/* Stop accepting, then let requests in progress finish. */
+	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	int64_t deadline = hh_mono_us() + (int64_t)timeout_ms * 1000;
+	while (atomic_load(&s->in_flight) > 0 && hh_mono_us() < deadline) {
+		struct timespec ts = { 0, 5 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	for (size_t i = 0; i < s->n_files; i++) {
+		MHD_destroy_response(s->files[i].resp);
+		free(s->files[i].path);
+	}
+	free(s->files);
+	free(s);
+}
+
+void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
+{
+	hh_buf_puts(b, "# HELP helhed_http_requests_total HTTP requests by "
+		       "status class.\n# TYPE helhed_http_requests_total counter\n");
+	for (int c = 1; c <= 5; c++)
+		hh_buf_printf(b, "helhed_http_requests_total{class=\"%dxx\"} %ld\n",
+			      c, atomic_load(&s->by_class[c]));
+	hh_buf_printf(b,
+		      "# HELP helhed_http_in_flight Requests being served.\n"
+		      "# TYPE helhed_http_in_flight gauge\n"
+		      "helhed_http_in_flight %ld\n"
+		      "# HELP helhed_http_request_seconds_total Time spent "
+		      "serving requests.\n"
+		      "# TYPE helhed_http_request_seconds_total counter\n"
+		      "helhed_http_request_seconds_total %.6f\n"
+		      "# HELP helhed_uptime_seconds Seconds since start.\n"
+		      "# TYPE helhed_uptime_seconds gauge\n"
+		      "helhed_uptime_seconds %.3f\n",
+		      atomic_load(&s->in_flight),
+		      (double)atomic_load(&s->duration_us) / 1e6,
+		      (double)(hh_now_us() - s->started_us) / 1e6);
+}

@@ -1,0 +1,601 @@
+/* main.c - the helhed command: serve, import, export, migrate, user, token. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/auth.h"
+#include "domain/content.h"
+
+#define VERSION "0.1.0"
+
+static const char *prog = "helhed";
+
+static const char usage_main[] =
+	"Usage: helhed COMMAND [OPTIONS]\n"
+	"\n"
+	"helhed is a citizen-service platform for Danish municipalities and\n"
+	"public authorities: a shared knowledge base and the staff tools\n"
+	"around it.\n"
+	"\n"
+	"Commands:\n"
+	"  serve            serve the web site and the API\n"
+	"  import DIR       import organisations, articles and life events\n"
+	"  export DIR       export them in the same format\n"
+	"  migrate          bring the database schema up to date\n"
+	"  user add         add a staff user\n"
+	"  token add        add an API token for an organisation\n"
+	"\n"
+	"Run 'helhed COMMAND --help' for a command's options.\n"
+	"Options: --help, --version\n";
+
+static const char usage_serve[] =
+	"Usage: helhed serve [OPTIONS]\n"
+	"\n"
+	"Serves helhed over HTTP. On the first start with an empty database\n"
+	"the content folder is imported (with demo users when --demo).\n"
+	"\n"
+	"  --listen HOST:PORT  address to listen on (HELHED_LISTEN,\n"
+	"                      default 127.0.0.1:8080; port 0 picks one)\n"
+	"  --db FILE           SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --demo              demo mode: demo users and demo sign-in\n"
+	"                      (HELHED_DEMO=1)\n"
+	"  --threads N         worker threads, 1-256 (HELHED_THREADS, default 4)\n"
+	"  --content DIR       content to import on first start\n"
+	"                      (HELHED_CONTENT, default content with --demo)\n"
+	"  --web DIR           static assets (HELHED_WEB, default web)\n"
+	"  --quiet             no request log lines (HELHED_QUIET=1)\n"
+	"  --help              this text\n";
+
+static const char usage_import[] =
+	"Usage: helhed import DIR [--db FILE] [--users]\n"
+	"\n"
+	"Imports DIR (see docs/content-format.md). Existing articles are\n"
+	"updated when they differ; a bad file is reported as FILE:LINE and\n"
+	"skipped whole. Exit status 1 when any file was skipped.\n"
+	"\n"
+	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --users     also import users.json (demo staff users)\n"
+	"  --help      this text\n";
+
+static const char usage_export[] =
+	"Usage: helhed export DIR [--db FILE]\n"
+	"\n"
+	"Writes organisations, life events and every article to DIR in the\n"
+	"canonical format, so that export, import, export gives the same files.\n"
+	"Users are not exported (their passwords stay in the database).\n"
+	"\n"
+	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --help      this text\n";
+
+static const char usage_migrate[] =
+	"Usage: helhed migrate [--db FILE]\n"
+	"\n"
+	"Applies pending numbered migrations and prints the schema version.\n"
+	"\n"
+	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --help      this text\n";
+
+static const char usage_user[] =
+	"Usage: helhed user add --email EMAIL --name NAME --organisation CODE\n"
+	"                       --roles ROLE[,ROLE...] [--db FILE]\n"
+	"\n"
+	"Adds a staff user. Roles: agent, caseworker, editor, manager, admin.\n"
+	"The password (8 characters or more) is read from HELHED_PASSWORD or,\n"
+	"on a terminal, asked for without echo.\n";
+
+static const char usage_token[] =
+	"Usage: helhed token add --organisation CODE --name NAME\n"
+	"                        --roles ROLE[,ROLE...] [--db FILE]\n"
+	"\n"
+	"Adds an API bearer token bound to the organisation and roles and\n"
+	"prints it once; only its hash is stored.\n";
+
+static int bad_usage(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s%s%s: ", prog, cmd ? " " : "", cmd ? cmd : "");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (try '%s%s%s --help')\n", prog, cmd ? " " : "",
+		cmd ? cmd : "");
+	return 2;
+}
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Common getopt loop error: unknown option or missing argument. */
+static int opt_error(const char *cmd, char **argv)
+{
+	return bad_usage(cmd, "unknown option or missing value '%s'",
+			 argv[optind - 1]);
+}
+
+static int open_store(const char *db, int pool, struct hh_store **st)
+{
+	/* Create the folder of the default location; others must exist. */
+	if (!strcmp(db, "var/helhed.db"))
+		mkdir("var", 0755);
+	enum hh_rc rc = hh_store_open_sqlite(db, pool, st);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s: cannot open the database %s (%s)\n", prog,
+			db, hh_rc_name(rc));
+		return 1;
+	}
+	int applied = 0;
+	rc = (*st)->migrate((*st)->cls, &applied);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s: cannot migrate %s (%s)\n", prog, db,
+			hh_rc_name(rc));
+		hh_store_close(*st);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- progress bar ---------------------------------------------------- */
+
+static void progress_bar(void *ctx, int done, int total)
+{
+	(void)ctx;
+	static int last = -1;
+	if (total <= 0)
+		return;
+	int pct = (int)((long)done * 100 / total);
+	if (pct == last && done != total)
+		return;
+	last = pct;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = 0;
+	fprintf(stderr, "\r[%s] %3d%%  %d/%d articles", bar, pct, done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void print_stats(const struct hh_import_stats *s)
+{
+	printf("imported: %d organisations, %d users, %d life events; "
+	       "articles: %d new, %d updated, %d unchanged, %d files skipped\n",
+	       s->organisations, s->users, s->life_events, s->articles_created,
+	       s->articles_updated, s->articles_unchanged, s->files_failed);
+}
+
+/* ---- serve ----------------------------------------------------------- */
+
+static enum hh_rc loaded_tx(struct hh_tx *tx, void *p)
+{
+	struct hh_arena *a = p;
+	const char *v;
+	enum hh_rc rc = tx->store->meta_get(tx, a, "content_loaded", &v);
+	if (rc == HH_OK && v)
+		return HH_ERR_CONFLICT; /* already loaded */
+	return rc;
+}
+
+static enum hh_rc mark_loaded_tx(struct hh_tx *tx, void *p)
+{
+	(void)p;
+	char now[21];
+	hh_time_iso(hh_now_us() / 1000000, now);
+	return tx->store->meta_set(tx, "content_loaded", now);
+}
+
+static void print_demo_users(const char *content)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/users.json", content);
+	json_error_t e;
+	json_t *users = json_load_file(path, 0, &e);
+	if (!json_is_array(users)) {
+		json_decref(users);
+		return;
+	}
+	printf("Demo sign-in for staff at /log-ind (demo passwords, never use "
+	       "in production):\n");
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u)
+	{
+		json_t *roles = json_object_get(u, "roles");
+		printf("  %-32s %-14s %s (%s)\n",
+		       json_string_value(json_object_get(u, "email")),
+		       json_string_value(json_object_get(u, "password")),
+		       json_string_value(json_array_get(roles, 0)),
+		       json_string_value(json_object_get(u, "organisation")));
+	}
+	json_decref(users);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *content = env_or("HELHED_CONTENT", NULL);
+	const char *web = env_or("HELHED_WEB", "web");
+	const char *threads_s = env_or("HELHED_THREADS", "4");
+	int demo = env_flag("HELHED_DEMO");
+	int quiet = env_flag("HELHED_QUIET");
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "content", required_argument, NULL, 'c' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'l': listen = optarg; break;
+		case 'd': db = optarg; break;
+		case 'D': demo = 1; break;
+		case 't': threads_s = optarg; break;
+		case 'c': content = optarg; break;
+		case 'w': web = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage_serve, stdout); return 0;
+		default: return opt_error("serve", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("serve", "unexpected argument '%s'", argv[optind]);
+	char *end;
+	long threads = strtol(threads_s, &end, 10);
+	if (*end || threads < 1 || threads > 256)
+		return bad_usage("serve", "--threads must be 1 to 256, not '%s'",
+				 threads_s);
+	if (!strchr(listen, ':'))
+		return bad_usage("serve", "--listen must be HOST:PORT, not '%s'",
+				 listen);
+	if (!content && demo)
+		content = "content";
+
+	struct hh_store *st;
+	if (open_store(db, (int)threads + 2, &st))
+		return 1;
+	int64_t t0 = hh_mono_us();
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum hh_rc rc = hh_store_run_tx(st, 0, loaded_tx, &a);
+	hh_arena_clear(&a);
+	if (rc == HH_OK && content) {
+		struct hh_import_stats stats;
+		printf("First start: importing %s into %s ...\n", content, db);
+		rc = hh_content_import(st, content, demo, stderr,
+				       isatty(2) ? progress_bar : NULL, NULL,
+				       &stats);
+		print_stats(&stats);
+		if (rc != HH_OK && rc != HH_ERR_INVALID) {
+			fprintf(stderr, "%s: import failed (%s)\n", prog,
+				hh_rc_name(rc));
+			hh_store_close(st);
+			return 1;
+		}
+		hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
+	} else if (rc != HH_OK && rc != HH_ERR_CONFLICT) {
+		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
+			hh_rc_name(rc));
+		hh_store_close(st);
+		return 1;
+	}
+
+	struct hh_app app = { .store = st, .demo = demo };
+	struct hh_server_config cfg = {
+		.listen = listen,
+		.threads = (int)threads,
+		.body_limit = 1 << 20,
+		.web_dir = web,
+		.log_requests = !quiet,
+		.not_found = hh_page_not_found,
+	};
+	/* Block the stop signals before threads start, so only sigwait
+	 * below sees them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
+	if (rc != HH_OK) {
+		hh_store_close(st);
+		return 1;
+	}
+	app.ready = 1;
+	printf("helhed %s serving http://%s:%d/ (database %s, started in %.0f ms)\n",
+	       VERSION, strncmp(listen, "0.0.0.0", 7) ? "127.0.0.1" : "0.0.0.0",
+	       hh_server_port(app.server), db,
+	       (double)(hh_mono_us() - t0) / 1000.0);
+	if (demo && content)
+		print_demo_users(content);
+	fflush(stdout);
+	int sig;
+	sigwait(&set, &sig);
+	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
+	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	app.ready = 0;
+	hh_server_stop(app.server, 10000);
+	hh_store_close(st);
+	hh_log(HH_LOG_INFO, "stopped");
+	return 0;
+}
+
+/* ---- import / export / migrate ---------------------------------------- */
+
+static int parse_db_only(const char *cmd, const char *usage, int argc,
+			 char **argv, const char **db, int *users, int want_dir,
+			 const char **dir)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "users", no_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	*db = env_or("HELHED_DB", "var/helhed.db");
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': *db = optarg; break;
+		case 'u':
+			if (!users)
+				return opt_error(cmd, argv);
+			*users = 1;
+			break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: return opt_error(cmd, argv);
+		}
+	}
+	if (want_dir) {
+		if (optind >= argc)
+			return bad_usage(cmd, "%s", "missing DIR");
+		*dir = argv[optind++];
+	}
+	if (optind < argc)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	const char *db, *dir;
+	int users = 0;
+	int r = parse_db_only("import", usage_import, argc, argv, &db, &users, 1,
+			      &dir);
+	if (r)
+		return r < 0 ? 0 : r;
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	struct hh_import_stats stats;
+	enum hh_rc rc = hh_content_import(st, dir, users, stderr,
+					  isatty(2) ? progress_bar : NULL, NULL,
+					  &stats);
+	print_stats(&stats);
+	hh_store_close(st);
+	if (rc == HH_OK)
+		return 0;
+	if (rc != HH_ERR_INVALID)
+		fprintf(stderr, "%s import: failed (%s)\n", prog, hh_rc_name(rc));
+	return 1;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	const char *db, *dir;
+	int r = parse_db_only("export", usage_export, argc, argv, &db, NULL, 1,
+			      &dir);
+	if (r)
+		return r < 0 ? 0 : r;
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	int n = 0;
+	enum hh_rc rc = hh_content_export(st, dir, stderr, &n);
+	hh_store_close(st);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s export: failed (%s)\n", prog, hh_rc_name(rc));
+		return 1;
+	}
+	printf("exported %d articles to %s\n", n, dir);
+	return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	const char *db, *dir;
+	int r = parse_db_only("migrate", usage_migrate, argc, argv, &db, NULL, 0,
+			      &dir);
+	if (r)
+		return r < 0 ? 0 : r;
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	int cur, latest;
+	st->schema_version(st->cls, &cur, &latest);
+	printf("%s: schema version %d (latest %d)\n", db, cur, latest);
+	hh_store_close(st);
+	return 0;
+}
+
+/* ---- user / token ---------------------------------------------------- */
+
+static char *read_password(void)
+{
+	const char *env = getenv("HELHED_PASSWORD");
+	if (env)
+		return hh_xstrdup(env);
+	if (!isatty(0))
+		return NULL;
+	struct termios t, quiet;
+	tcgetattr(0, &t);
+	quiet = t;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	fprintf(stderr, "Password: ");
+	tcsetattr(0, TCSANOW, &quiet);
+	char buf[1100];
+	char *ok = fgets(buf, sizeof(buf), stdin);
+	tcsetattr(0, TCSANOW, &t);
+	fputc('\n', stderr);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return hh_xstrdup(buf);
+}
+
+static int cmd_user_or_token(int argc, char **argv, int token)
+{
+	const char *cmd = token ? "token" : "user";
+	const char *usage = token ? usage_token : usage_user;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		if (argc >= 2) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		return bad_usage(cmd, "%s", "missing subcommand 'add'");
+	}
+	if (strcmp(argv[1], "add"))
+		return bad_usage(cmd, "unknown subcommand '%s'", argv[1]);
+	argc--;
+	argv++;
+	const char *email = NULL, *name = NULL, *org = NULL, *roles_s = NULL;
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "organisation", required_argument, NULL, 'o' },
+		{ "roles", required_argument, NULL, 'r' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'e':
+			if (token)
+				return opt_error(cmd, argv);
+			email = optarg;
+			break;
+		case 'n': name = optarg; break;
+		case 'o': org = optarg; break;
+		case 'r': roles_s = optarg; break;
+		case 'd': db = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return opt_error(cmd, argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((!token && !email) || !name || !org || !roles_s)
+		return bad_usage(cmd, "%s",
+				 token ? "--organisation, --name and --roles "
+					 "are required"
+				       : "--email, --name, --organisation and "
+					 "--roles are required");
+	unsigned roles;
+	if (hh_roles_parse(roles_s, &roles) != HH_OK)
+		return bad_usage(cmd, "unknown role in '%s'", roles_s);
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	enum hh_rc rc;
+	if (token) {
+		char tok[HH_TOKEN_CHARS];
+		rc = hh_auth_token_add(st, org, name, roles, "cli", tok);
+		if (rc == HH_OK)
+			printf("%s\n", tok);
+	} else {
+		char *pw = read_password();
+		if (!pw) {
+			hh_store_close(st);
+			fprintf(stderr, "%s user: no password (set HELHED_PASSWORD "
+					"or run on a terminal)\n", prog);
+			return 2;
+		}
+		int64_t id;
+		rc = hh_auth_user_add(st, org, email, name, pw, roles, "cli", &id);
+		free(pw);
+		if (rc == HH_OK)
+			printf("added user %lld: %s\n", (long long)id, email);
+	}
+	hh_store_close(st);
+	if (rc == HH_ERR_CONFLICT) {
+		fprintf(stderr, "%s %s: %s already exists\n", prog, cmd,
+			token ? "a token like this" : email);
+		return 1;
+	}
+	if (rc == HH_ERR_INVALID) {
+		fprintf(stderr, "%s %s: invalid input (unknown organisation "
+				"'%s', or an email, name or password of the "
+				"wrong form; passwords need 8+ characters)\n",
+			prog, cmd, org);
+		return 1;
+	}
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s %s: failed (%s)\n", prog, cmd, hh_rc_name(rc));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (hh_auth_init() != HH_OK) {
+		fprintf(stderr, "%s: cannot initialise libsodium\n", prog);
+		return 1;
+	}
+	if (argc < 2)
+		return bad_usage(NULL, "%s", "missing command");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("helhed %s\n", VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(argc - 1, argv + 1);
+	if (!strcmp(cmd, "user"))
+		return cmd_user_or_token(argc - 1, argv + 1, 0);
+	if (!strcmp(cmd, "token"))
+		return cmd_user_or_token(argc - 1, argv + 1, 1);
+	return bad_usage(NULL, "unknown command '%s'", cmd);
+}

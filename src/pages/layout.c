@@ -1,0 +1,92 @@
+/* layout.c - page frame: head, skip link, header, footer. */
+#include "pages/layout.h"
+
+#include <time.h>
+
+#include "core/buf.h"
+
+void hh_page_text(struct hh_req *r, const char *s)
+{
+	hh_buf_html(&r->resp, s ? s : "");
+}
+
+const char *hh_date_da(struct hh_arena *a, int64_t t)
+{
+	static const char *months[] = { "januar",   "februar", "marts",
+					"april",    "maj",     "juni",
+					"juli",     "august",  "september",
+					"oktober",  "november", "december" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return hh_arena_printf(a, "%d. %s %d", tm.tm_mday, months[tm.tm_mon],
+			       tm.tm_year + 1900);
+}
+
+void hh_page_begin(struct hh_req *r, const struct hh_page *p)
+{
+	struct hh_buf *b = &r->resp;
+	const struct hh_principal *w = hh_auth(r);
+	hh_buf_reset(b);
+	hh_buf_puts(b, "<!doctype html>\n<html lang=\"da\">\n<head>\n"
+		       "<meta charset=\"utf-8\">\n"
+		       "<meta name=\"viewport\" content=\"width=device-width, "
+		       "initial-scale=1\">\n<title>");
+	hh_page_text(r, p->title);
+	hh_buf_puts(b, " – helhed</title>\n");
+	if (p->description) {
+		hh_buf_puts(b, "<meta name=\"description\" content=\"");
+		hh_page_text(r, p->description);
+		hh_buf_puts(b, "\">\n");
+	}
+	hh_buf_puts(b,
+		    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+		    "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+		    "type=\"image/svg+xml\">\n</head>\n<body>\n"
+		    "<a class=\"skip\" href=\"#indhold\">Gå til indhold</a>\n"
+		    "<header class=\"site\">\n<div class=\"wrap\">\n"
+		    "<a class=\"brand\" href=\"/\"><span class=\"logo\" "
+		    "aria-hidden=\"true\">h</span> helhed"
+		    "<span class=\"tagline\">Borgerservice samlet ét sted"
+		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
+		    "<li><a href=\"/\">Forside</a></li>\n");
+	if (w->kind == HH_USER)
+		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n");
+	else
+		hh_buf_puts(b, "<li><a href=\"/log-ind\">Log ind for "
+			       "personale</a></li>\n");
+	hh_buf_puts(b, "</ul></nav>\n</div>\n");
+	if (p->muni_name) {
+		hh_buf_puts(b, "<p class=\"muni wrap\">Du ser indhold for <strong>");
+		hh_page_text(r, p->muni_name);
+		hh_buf_puts(b, "</strong>. <a href=\"/?kommune=\">Skift kommune</a></p>\n");
+	}
+	hh_buf_puts(b, "</header>\n<main id=\"indhold\" class=\"wrap\" "
+		       "tabindex=\"-1\">\n");
+}
+
+void hh_page_end(struct hh_req *r, int status)
+{
+	hh_buf_puts(&r->resp,
+		    "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n"
+		    "<p>helhed samler vejledning og selvbetjening fra "
+		    "kommuner og styrelser, så du ikke selv skal finde vej "
+		    "mellem dem.</p>\n"
+		    "<p>Har du brug for hjælp, kan du altid kontakte "
+		    "Borgerservice i din kommune.</p>\n"
+		    "</div>\n</footer>\n</body>\n</html>\n");
+	hh_resp_html(r, status);
+}
+
+void hh_page_error(struct hh_req *r, int status, const char *heading,
+		   const char *message)
+{
+	struct hh_page p = { .title = heading };
+	hh_page_begin(r, &p);
+	hh_buf_puts(&r->resp, "<h1>");
+	hh_page_text(r, heading);
+	hh_buf_puts(&r->resp, "</h1>\n<p>");
+	hh_page_text(r, message);
+	hh_buf_puts(&r->resp, "</p>\n<p><a href=\"/\">Gå til forsiden</a></p>\n");
+	hh_page_end(r, status);
+}

@@ -1,0 +1,27 @@
+/* layout.h - the frame every server-rendered page shares. */
+#ifndef HH_LAYOUT_H
+#define HH_LAYOUT_H
+
+#include <stdint.h>
+
+#include "api/app.h"
+
+struct hh_page {
+	const char *title;       /* <title>, before " – helhed" */
+	const char *muni_name;   /* the chosen municipality, or NULL */
+	const char *description; /* meta description, or NULL */
+};
+
+/* Appends <!doctype html> ... <main id="indhold"> to r->resp. */
+void hh_page_begin(struct hh_req *r, const struct hh_page *p);
+/* Closes <main>, appends the footer and sends the page with status. */
+void hh_page_end(struct hh_req *r, int status);
+/* Appends s HTML-escaped. */
+void hh_page_text(struct hh_req *r, const char *s);
+/* "23. november 2026" for epoch seconds t, into the arena. */
+const char *hh_date_da(struct hh_arena *a, int64_t t);
+/* Renders a Danish error page (status, heading, message) as the response. */
+void hh_page_error(struct hh_req *r, int status, const char *heading,
+		   const char *message);
+
+#endif

@@ -1,0 +1,213 @@
+/* staff.c - staff sign-in, sign-out and the staff start page.
+ *
+ * The sign-in form is protected against login CSRF with a double-submit
+ * token: a random value in an HttpOnly SameSite=Strict cookie and the same
+ * value in a hidden field. After sign-in, forms carry the session's CSRF
+ * token. */
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/articles.h"
+#include "domain/auth.h"
+#include "pages/layout.h"
+
+static void login_form(struct hh_req *r, int status, const char *error,
+		       const char *email)
+{
+	char token[HH_TOKEN_CHARS];
+	unsigned char unused[32];
+	hh_auth_new_token(token, unused);
+	hh_resp_header(r, "Set-Cookie",
+		       hh_arena_printf(&r->arena,
+				       "hh_login=%s; Path=/log-ind; HttpOnly; "
+				       "SameSite=Strict; Max-Age=3600%s",
+				       token,
+				       r->app->secure_cookies ? "; Secure" : ""));
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = "Log ind for personale" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Log ind for personale</h1>\n"
+		       "<p>Her logger medarbejdere i kommuner og styrelser "
+		       "ind. Er du borger, skal du ikke logge ind for at læse "
+		       "vejledningen.</p>\n");
+	if (error) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\" "
+			       "id=\"login-fejl\"><p>");
+		hh_page_text(r, error);
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	hh_buf_puts(b, "<form class=\"form\" method=\"post\" action=\"/log-ind\">\n"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"");
+	hh_buf_puts(b, token);
+	hh_buf_puts(b, "\">\n<div class=\"field\"><label for=\"email\">E-mail"
+		       "</label>\n<input id=\"email\" name=\"email\" "
+		       "type=\"email\" autocomplete=\"username\" required");
+	if (error)
+		hh_buf_puts(b, " aria-describedby=\"login-fejl\"");
+	hh_buf_puts(b, " value=\"");
+	hh_page_text(r, email ? email : "");
+	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"password\">"
+		       "Adgangskode</label>\n<input id=\"password\" "
+		       "name=\"password\" type=\"password\" "
+		       "autocomplete=\"current-password\" required></div>\n"
+		       "<button type=\"submit\">Log ind</button>\n</form>\n");
+	hh_page_end(r, status);
+}
+
+void hh_page_login(struct hh_req *r)
+{
+	if (hh_auth(r)->kind == HH_USER) {
+		hh_resp_redirect(r, 303, "/personale");
+		return;
+	}
+	login_form(r, 200, NULL, NULL);
+}
+
+void hh_page_login_post(struct hh_req *r)
+{
+	const char *email = hh_req_form(r, "email");
+	const char *password = hh_req_form(r, "password");
+	const char *csrf = hh_req_form(r, "csrf");
+	const char *cookie = hh_req_cookie(r, "hh_login");
+	if (!csrf || !cookie || strcmp(csrf, cookie) != 0) {
+		login_form(r, 403,
+			   "Formularen er udløbet eller blev sendt fra en anden "
+			   "side. Prøv at logge ind igen.",
+			   email);
+		return;
+	}
+	if (!email || !*email || !password || !*password) {
+		login_form(r, 400, "Skriv både din e-mail og din adgangskode.",
+			   email);
+		return;
+	}
+	if (strlen(email) > 254 || strlen(password) > 1024 ||
+	    !hh_utf8_valid(email, strlen(email)) ||
+	    !hh_utf8_valid(password, strlen(password))) {
+		login_form(r, 400, "E-mail eller adgangskode er ugyldig.", NULL);
+		return;
+	}
+	struct hh_login login;
+	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
+				      &login);
+	if (rc == HH_ERR_FORBIDDEN) {
+		login_form(r, 401, "E-mail eller adgangskode er forkert.", email);
+		return;
+	}
+	if (rc != HH_OK) {
+		login_form(r, 503,
+			   "Vi kunne ikke logge dig ind lige nu. Prøv igen om lidt.",
+			   email);
+		return;
+	}
+	hh_resp_header(r, "Set-Cookie",
+		       hh_arena_printf(&r->arena,
+				       "hh_session=%s; Path=/; HttpOnly; "
+				       "SameSite=Strict; Max-Age=%d%s",
+				       login.token, HH_SESSION_TTL,
+				       r->app->secure_cookies ? "; Secure" : ""));
+	hh_resp_redirect(r, 303, "/personale");
+}
+
+void hh_page_logout(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind == HH_USER) {
+		if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+			hh_page_error(r, 403, "Du blev ikke logget ud",
+				      "Sikkerhedsnøglen i formularen passede "
+				      "ikke. Gå tilbage, genindlæs siden og prøv "
+				      "igen.");
+			return;
+		}
+		hh_auth_logout(r->app->store, hh_req_cookie(r, "hh_session"));
+	}
+	hh_resp_header(r, "Set-Cookie",
+		       "hh_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	hh_resp_redirect(r, 303, "/");
+}
+
+struct staff_ctx {
+	struct hh_req *r;
+	int64_t org_id;
+	struct hh_buf rows;
+	int n;
+	int64_t total;
+};
+
+static enum hh_rc staff_row(void *p, const struct hh_article *a)
+{
+	struct staff_ctx *c = p;
+	struct hh_buf *b = &c->rows;
+	static const char *status_da[] = { "", "Kladde", "Udgivet", "Arkiveret" };
+	hh_buf_puts(b, "<tr><td><a href=\"/artikel/");
+	hh_buf_urlenc(b, a->slug);
+	hh_buf_puts(b, "\">");
+	hh_buf_html(b, a->title);
+	hh_buf_puts(b, "</a></td><td>");
+	hh_buf_puts(b, status_da[a->status]);
+	hh_buf_puts(b, "</td><td>");
+	hh_buf_puts(b, a->audience == HH_AUDIENCE_STAFF ? "Personale" : "Borgere");
+	hh_buf_puts(b, "</td><td>");
+	hh_buf_puts(b, hh_date_da(&c->r->arena, a->updated_at));
+	hh_buf_puts(b, "</td></tr>\n");
+	c->n++;
+	return HH_OK;
+}
+
+static enum hh_rc staff_tx(struct hh_tx *tx, void *p)
+{
+	struct staff_ctx *c = p;
+	hh_buf_reset(&c->rows);
+	c->n = 0;
+	struct hh_article_filter f = { .org_id = c->org_id };
+	return tx->store->article_list(tx, &c->r->arena, &f, 0, 200, &c->total,
+				       staff_row, c);
+}
+
+void hh_page_staff(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER) {
+		hh_resp_redirect(r, 303, "/log-ind");
+		return;
+	}
+	struct staff_ctx c = { .r = r, .org_id = w->org_id };
+	hh_buf_init(&c.rows);
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, staff_tx, &c);
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = "Personale" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Velkommen, ");
+	hh_page_text(r, w->name);
+	hh_buf_puts(b, "</h1>\n<dl class=\"meta\"><dt>Organisation</dt><dd>");
+	hh_page_text(r, w->org_code);
+	hh_buf_puts(b, "</dd><dt>Roller</dt><dd>");
+	hh_page_text(r, hh_roles_format(&r->arena, w->roles));
+	hh_buf_puts(b, "</dd></dl>\n<form method=\"post\" action=\"/log-ud\">"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"");
+	hh_page_text(r, w->csrf);
+	hh_buf_puts(b, "\"><button type=\"submit\">Log ud</button></form>\n"
+		       "<h2>Din organisations artikler</h2>\n");
+	if (rc != HH_OK) {
+		hh_buf_puts(b, "<p class=\"error\">Artiklerne kan ikke vises lige "
+			       "nu. Prøv igen om lidt.</p>\n");
+	} else if (!c.n) {
+		hh_buf_puts(b, "<p>Din organisation har ingen egne artikler "
+			       "endnu.</p>\n");
+	} else {
+		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n"
+			       "<caption>Egne og lokale artikler</caption>\n"
+			       "<thead><tr><th scope=\"col\">Titel</th>"
+			       "<th scope=\"col\">Status</th><th scope=\"col\">"
+			       "Målgruppe</th><th scope=\"col\">Opdateret</th>"
+			       "</tr></thead>\n<tbody>\n");
+		hh_buf_puts(b, hh_buf_str(&c.rows));
+		hh_buf_puts(b, "</tbody></table></div>\n");
+	}
+	hh_page_end(r, 200);
+	hh_buf_clear(&c.rows);
+}

@@ -1,0 +1,263 @@
+/* store.h - the storage interface: one struct of functions per backend.
+ *
+ * The store is the single source of truth. A backend (sqlite.c today,
+ * postgres.c later) fills in a struct hh_store; the domain layer talks only
+ * to this interface, always inside a transaction run by hh_store_run_tx(),
+ * which retries HH_ERR_BUSY a bounded number of times (GNU Taler's database
+ * plugin, SQLite's io_methods).
+ *
+ * Strings in rows returned by the store are allocated from the arena the
+ * caller passes and live as long as it. Multi-row reads stream rows to a
+ * callback; the row passed to the callback is borrowed for that call only. */
+#ifndef HH_STORE_H
+#define HH_STORE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/rc.h"
+
+enum hh_org_kind { HH_ORG_MUNICIPALITY = 1, HH_ORG_AGENCY = 2 };
+
+struct hh_org {
+	int64_t id;
+	const char *code;
+	const char *name;
+	enum hh_org_kind kind;
+};
+
+/* Role bits; a user or token holds a set of them. */
+enum hh_role {
+	HH_ROLE_CITIZEN = 1 << 0,
+	HH_ROLE_AGENT = 1 << 1,
+	HH_ROLE_CASEWORKER = 1 << 2,
+	HH_ROLE_EDITOR = 1 << 3,
+	HH_ROLE_MANAGER = 1 << 4,
+	HH_ROLE_ADMIN = 1 << 5,
+};
+
+struct hh_user {
+	int64_t id;
+	int64_t org_id;
+	const char *email;
+	const char *name;
+	const char *password_hash; /* argon2id string */
+	unsigned roles;
+	int disabled;
+	int64_t created_at;
+};
+
+struct hh_session {
+	const unsigned char *token_hash; /* 32 bytes */
+	int64_t user_id;
+	const char *csrf;
+	int64_t created_at, expires_at;
+};
+
+struct hh_api_token {
+	int64_t id;
+	const unsigned char *token_hash; /* 32 bytes */
+	int64_t org_id;
+	const char *name;
+	unsigned roles;
+	int64_t created_at;
+	int revoked;
+};
+
+enum hh_audience { HH_AUDIENCE_CITIZEN = 1, HH_AUDIENCE_STAFF = 2 };
+enum hh_status {
+	HH_STATUS_DRAFT = 1,
+	HH_STATUS_PUBLISHED = 2,
+	HH_STATUS_ARCHIVED = 3
+};
+
+struct hh_article {
+	int64_t id;
+	int64_t org_id;       /* 0: shared across municipalities */
+	const char *org_code; /* NULL when shared (filled on reads) */
+	const char *org_name; /* NULL when shared (filled on reads) */
+	const char *slug;
+	const char *title;
+	const char *summary;
+	const char *body_md;
+	const char *body_html;
+	const char *keywords; /* "a, b, c" */
+	const char *kle;      /* "" when none */
+	enum hh_audience audience;
+	enum hh_status status;
+	int64_t version;
+	int64_t created_at, updated_at; /* seconds */
+	const char *updated_by;         /* actor, e.g. "user:3" */
+};
+
+struct hh_article_filter {
+	int64_t org_id;     /* 0: any; -1: shared only */
+	const char *kle;    /* prefix match, NULL: any */
+	enum hh_audience audience; /* 0: any */
+	enum hh_status status;     /* 0: any */
+	/* >0: drafts and archived articles only if shared or owned by this
+	 * organisation (an editor's view); 0: no such restriction. */
+	int64_t unpublished_org_id;
+};
+
+struct hh_event {
+	int64_t id;
+	int64_t at_us;
+	const char *actor; /* "user:3", "token:1", "cli", "import" */
+	int64_t org_id;    /* 0: none */
+	const char *entity; /* "article", "user", ... */
+	int64_t entity_id;
+	const char *action; /* "create", "update", "archive", ... */
+	const char *before; /* JSON or NULL */
+	const char *after;  /* JSON or NULL */
+};
+
+struct hh_life_event {
+	int64_t id;
+	const char *slug;
+	const char *title;
+	const char *summary;
+	int position;
+	const char *articles; /* JSON array of slugs */
+};
+
+/* A transaction; backends embed this as the first member of their own. */
+struct hh_tx {
+	struct hh_store *store;
+	int write;
+};
+
+typedef enum hh_rc (*hh_org_cb)(void *ctx, const struct hh_org *org);
+typedef enum hh_rc (*hh_article_cb)(void *ctx, const struct hh_article *a);
+typedef enum hh_rc (*hh_event_cb)(void *ctx, const struct hh_event *e);
+typedef enum hh_rc (*hh_user_cb)(void *ctx, const struct hh_user *u);
+typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
+				       const struct hh_life_event *le);
+
+struct hh_store {
+	void *cls;
+	const char *name; /* "sqlite" */
+
+	void (*close)(void *cls);
+	/* Applies pending migrations; *applied gets how many (may be NULL). */
+	enum hh_rc (*migrate)(void *cls, int *applied);
+	/* Current schema version and the newest one this build knows. */
+	enum hh_rc (*schema_version)(void *cls, int *current, int *latest);
+
+	enum hh_rc (*tx_begin)(void *cls, int write, struct hh_tx **tx);
+	enum hh_rc (*tx_commit)(struct hh_tx *tx);
+	void (*tx_rollback)(struct hh_tx *tx);
+
+	/* Key-value settings (e.g. "demo_loaded"). *value is NULL if unset. */
+	enum hh_rc (*meta_get)(struct hh_tx *tx, struct hh_arena *a,
+			       const char *key, const char **value);
+	enum hh_rc (*meta_set)(struct hh_tx *tx, const char *key,
+			       const char *value);
+
+	/* Organisations. org_put inserts or updates by code and sets ->id. */
+	enum hh_rc (*org_put)(struct hh_tx *tx, struct hh_org *org);
+	enum hh_rc (*org_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			      struct hh_org *out);
+	enum hh_rc (*org_get_by_code)(struct hh_tx *tx, struct hh_arena *a,
+				      const char *code, struct hh_org *out);
+	enum hh_rc (*org_list)(struct hh_tx *tx, struct hh_arena *a,
+			       hh_org_cb cb, void *ctx);
+
+	/* Users. user_insert sets ->id; CONFLICT if the email exists. */
+	enum hh_rc (*user_insert)(struct hh_tx *tx, struct hh_user *u);
+	enum hh_rc (*user_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			       struct hh_user *out);
+	enum hh_rc (*user_get_by_email)(struct hh_tx *tx, struct hh_arena *a,
+					const char *email, struct hh_user *out);
+	enum hh_rc (*user_list)(struct hh_tx *tx, struct hh_arena *a,
+				hh_user_cb cb, void *ctx);
+
+	/* Sessions, keyed by the hash of their token. */
+	enum hh_rc (*session_insert)(struct hh_tx *tx,
+				     const struct hh_session *s);
+	enum hh_rc (*session_get)(struct hh_tx *tx, struct hh_arena *a,
+				  const unsigned char hash[32],
+				  struct hh_session *out);
+	enum hh_rc (*session_delete)(struct hh_tx *tx,
+				     const unsigned char hash[32]);
+	enum hh_rc (*session_purge)(struct hh_tx *tx, int64_t now);
+
+	/* API bearer tokens, keyed by the hash of the token. */
+	enum hh_rc (*token_insert)(struct hh_tx *tx, struct hh_api_token *t);
+	enum hh_rc (*token_get)(struct hh_tx *tx, struct hh_arena *a,
+				const unsigned char hash[32],
+				struct hh_api_token *out);
+
+	/* Articles. article_insert sets ->id and ->version = 1 and records
+	 * version 1; CONFLICT if (org, slug) exists. article_update writes
+	 * a->... as version expected + 1 only if the stored version is
+	 * expected (else CONFLICT) and records that version. */
+	enum hh_rc (*article_insert)(struct hh_tx *tx, struct hh_article *a);
+	enum hh_rc (*article_update)(struct hh_tx *tx, struct hh_article *a,
+				     int64_t expected_version);
+	/* org_id 0: the shared article. */
+	enum hh_rc (*article_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t org_id, const char *slug,
+				  struct hh_article *out);
+	/* The article at slug owned by an agency (the oldest if several). */
+	enum hh_rc (*article_get_agency)(struct hh_tx *tx, struct hh_arena *a,
+					 const char *slug,
+					 struct hh_article *out);
+	enum hh_rc (*article_get_by_id)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t id, struct hh_article *out);
+	/* Streams matching articles ordered by (shared first, org, slug),
+	 * skipping offset, at most limit (0: all); *total gets the count of
+	 * all matches (may be NULL). */
+	enum hh_rc (*article_list)(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_article_filter *f,
+				   int64_t offset, int64_t limit,
+				   int64_t *total, hh_article_cb cb,
+				   void *ctx);
+	enum hh_rc (*article_views_add)(struct hh_tx *tx, int64_t article_id,
+					int64_t n);
+	/* Streams the most viewed published citizen articles of the scope
+	 * (shared plus org_id's own, overrides in place of what they
+	 * override). */
+	enum hh_rc (*article_popular)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t org_id, int limit,
+				      hh_article_cb cb, void *ctx);
+
+	/* Append-only event log. event_append sets ->id. */
+	enum hh_rc (*event_append)(struct hh_tx *tx, struct hh_event *e);
+	enum hh_rc (*event_list)(struct hh_tx *tx, struct hh_arena *a,
+				 const char *entity, int64_t entity_id,
+				 hh_event_cb cb, void *ctx);
+	enum hh_rc (*event_count)(struct hh_tx *tx, int64_t *n);
+
+	/* Life events shown on the front page. Put inserts or updates by
+	 * slug. */
+	enum hh_rc (*life_event_put)(struct hh_tx *tx, struct hh_life_event *le);
+	enum hh_rc (*life_event_list)(struct hh_tx *tx, struct hh_arena *a,
+				      hh_life_event_cb cb, void *ctx);
+	enum hh_rc (*life_event_get)(struct hh_tx *tx, struct hh_arena *a,
+				     const char *slug,
+				     struct hh_life_event *out);
+};
+
+/* Opens the SQLite store at path (created if missing) with a pool of
+ * pool_size connections. Returns new (free with hh_store_close). */
+enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
+				struct hh_store **out);
+void hh_store_close(struct hh_store *s);
+
+typedef enum hh_rc (*hh_tx_fn)(struct hh_tx *tx, void *ctx);
+
+/* Runs fn in a transaction (write: an immediate write transaction),
+ * commits when fn returns HH_OK and rolls back otherwise. HH_ERR_BUSY from
+ * fn or the commit rolls back and runs fn again, at most a bounded number
+ * of times with a growing back-off; then HH_ERR_BUSY is returned. fn must
+ * therefore keep no effects outside the transaction until it returns. */
+enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
+			   void *ctx);
+
+/* Test hook: when set, the backend fails the n-th call to any function
+ * from now (counting from 1) with rc, once; 0 disables. Used by the fault
+ * injection tests to check nothing half-writes. */
+void hh_store_fault_inject(struct hh_store *s, int n, enum hh_rc rc);
+
+#endif

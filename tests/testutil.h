@@ -1,0 +1,260 @@
+/* testutil.h - shared helpers for helhed's cmocka tests: a fresh store in a
+ * temporary folder, an in-process server on an ephemeral loopback port,
+ * and libcurl requests against it. Header-only so each test binary stays
+ * one file. */
+#ifndef HH_TESTUTIL_H
+#define HH_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/auth.h"
+#include "domain/content.h"
+#include "store/store.h"
+
+/* A temporary folder, removed by tu_rmdir. Returns new. */
+static inline char *tu_tmpdir(void)
+{
+	char tmpl[] = "/tmp/helhed-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return hh_xstrdup(d);
+}
+
+static inline void tu_rmdir(char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+static inline void tu_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static inline char *tu_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hh_buf_append(&b, chunk, n);
+	fclose(f);
+	return hh_buf_steal(&b);
+}
+
+/* A migrated SQLite store in dir/helhed.db. */
+static inline struct hh_store *tu_store(const char *dir, int pool)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/helhed.db", dir);
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_sqlite(path, pool, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	return st;
+}
+
+/* Two organisations (901 municipality, udk agency) and users:
+ * editor@901 (editor), agent@901 (agent), editor@902 (editor of 902),
+ * editor@udk (editor of the agency); password "password-1" for all. */
+static inline void tu_seed(struct hh_store *st)
+{
+	const char *dir = "/tmp";
+	(void)dir;
+	struct hh_import_stats stats;
+	char *tmp = tu_tmpdir();
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/organisations.json", tmp);
+	tu_write(path,
+		 "[{\"code\":\"901\",\"name\":\"Nordskov Kommune\",\"kind\":\"municipality\"},"
+		 "{\"code\":\"902\",\"name\":\"Åstrup Kommune\",\"kind\":\"municipality\"},"
+		 "{\"code\":\"udk\",\"name\":\"Udbetaling Danmark\",\"kind\":\"agency\"}]");
+	snprintf(path, sizeof(path), "%s/users.json", tmp);
+	tu_write(path,
+		 "[{\"email\":\"editor@901\",\"name\":\"Eva Editor\",\"organisation\":\"901\",\"roles\":[\"editor\"],\"password\":\"password-1\"},"
+		 "{\"email\":\"agent@901\",\"name\":\"Anders Agent\",\"organisation\":\"901\",\"roles\":[\"agent\"],\"password\":\"password-1\"},"
+		 "{\"email\":\"editor@902\",\"name\":\"Erik Editor\",\"organisation\":\"902\",\"roles\":[\"editor\"],\"password\":\"password-1\"},"
+		 "{\"email\":\"editor@udk\",\"name\":\"Ulla Editor\",\"organisation\":\"udk\",\"roles\":[\"editor\"],\"password\":\"password-1\"}]");
+	assert_int_equal(hh_content_import(st, tmp, 1, stderr, NULL, NULL, &stats),
+			 HH_OK);
+	assert_int_equal(stats.users, 4);
+	tu_rmdir(tmp);
+}
+
+/* ---- an in-process server -------------------------------------------- */
+
+struct tu_server {
+	char *dir;
+	struct hh_store *store;
+	struct hh_app app;
+	char base[64];
+};
+
+static inline void tu_server_start(struct tu_server *s, int seed)
+{
+	memset(s, 0, sizeof(*s));
+	signal(SIGPIPE, SIG_IGN);
+	s->dir = tu_tmpdir();
+	s->store = tu_store(s->dir, 6);
+	if (seed)
+		tu_seed(s->store);
+	s->app.store = s->store;
+	s->app.ready = 1;
+	struct hh_server_config cfg = {
+		.listen = "127.0.0.1:0",
+		.threads = 2,
+		.body_limit = 64 * 1024,
+		.web_dir = "web",
+		.log_requests = 0,
+		.not_found = hh_page_not_found,
+	};
+	assert_int_equal(hh_server_start(&cfg, hh_routes, &s->app, &s->app.server),
+			 HH_OK);
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d",
+		 hh_server_port(s->app.server));
+}
+
+static inline void tu_server_stop(struct tu_server *s)
+{
+	hh_server_stop(s->app.server, 5000);
+	hh_store_close(s->store);
+	tu_rmdir(s->dir);
+}
+
+/* ---- HTTP with libcurl ----------------------------------------------- */
+
+struct tu_resp {
+	long status;
+	char *body;    /* new */
+	char *headers; /* new, raw */
+	json_t *json;  /* new, or NULL if the body is not JSON */
+};
+
+static size_t tu_collect(char *p, size_t size, size_t n, void *ud)
+{
+	hh_buf_append(ud, p, size * n);
+	return size * n;
+}
+
+/* Sends method url with body (may be NULL) and extra headers (NULL-
+ * terminated list, may be NULL). cookie: a "name=value" string or NULL. */
+static inline struct tu_resp tu_http(const char *method, const char *url,
+				     const char *body, const char *const *hdrs,
+				     const char *cookie)
+{
+	CURL *c = curl_easy_init();
+	struct hh_buf b, h;
+	hh_buf_init(&b);
+	hh_buf_init(&h);
+	struct curl_slist *list = NULL;
+	for (int i = 0; hdrs && hdrs[i]; i++)
+		list = curl_slist_append(list, hdrs[i]);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	if (cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, tu_collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, tu_collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	CURLcode cc = curl_easy_perform(c);
+	assert_int_equal(cc, CURLE_OK);
+	struct tu_resp r = { 0 };
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(list);
+	curl_easy_cleanup(c);
+	r.body = hh_buf_steal(&b);
+	r.headers = hh_buf_steal(&h);
+	json_error_t e;
+	r.json = json_loads(r.body, 0, &e);
+	return r;
+}
+
+static inline void tu_resp_free(struct tu_resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	json_decref(r->json);
+}
+
+/* Value of header name in r (case-insensitive), copied into out. */
+static inline int tu_header(const struct tu_resp *r, const char *name,
+			    char *out, size_t size)
+{
+	size_t n = strlen(name);
+	for (const char *p = r->headers; p && *p;) {
+		const char *eol = strstr(p, "\r\n");
+		if (!eol)
+			break;
+		if ((size_t)(eol - p) > n + 1 && !strncasecmp(p, name, n) &&
+		    p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(out, size, "%.*s", (int)(eol - v), v);
+			return 1;
+		}
+		p = eol + 2;
+	}
+	return 0;
+}
+
+/* The problem code of a problem+json response, or "". */
+static inline const char *tu_code(const struct tu_resp *r)
+{
+	const char *c = json_string_value(json_object_get(r->json, "code"));
+	return c ? c : "";
+}
+
+/* Signs in over the API; writes "hh_session=..." into cookie and the CSRF
+ * token into csrf. */
+static inline void tu_login(struct tu_server *s, const char *email,
+			    char *cookie, size_t csize, char *csrf, size_t tsize)
+{
+	char url[128], body[256], setc[256];
+	snprintf(url, sizeof(url), "%s/api/v1/session", s->base);
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"password-1\"}",
+		 email);
+	const char *h[] = { "Content-Type: application/json", NULL };
+	struct tu_resp r = tu_http("POST", url, body, h, NULL);
+	assert_int_equal(r.status, 201);
+	assert_true(tu_header(&r, "Set-Cookie", setc, sizeof(setc)));
+	snprintf(cookie, csize, "%.*s", (int)strcspn(setc, ";"), setc);
+	snprintf(csrf, tsize, "%s",
+		 json_string_value(json_object_get(r.json, "csrf_token")));
+	tu_resp_free(&r);
+}
+
+#endif
