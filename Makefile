@@ -76,3 +76,11 @@ clean:
 	rm -rf build build-asan
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- benchmarks --------------------------------------------------------
+$(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
+
+bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus
+	./bench/run.sh $(BUILD)

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/content.h"
+#include "domain/views.h"
 
 #define VERSION "0.1.0"
 
@@ -328,19 +329,27 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	app.ready = 1;
-	printf("helhed %s serving http://%s:%d/ (database %s, started in %.0f ms)\n",
+	printf("helhed %s serving http://%s:%d/ (database %s, started in %.1f ms)\n",
 	       VERSION, strncmp(listen, "0.0.0.0", 7) ? "127.0.0.1" : "0.0.0.0",
 	       hh_server_port(app.server), db,
 	       (double)(hh_mono_us() - t0) / 1000.0);
 	if (demo && content)
 		print_demo_users(content);
 	fflush(stdout);
+	/* Wait for a stop signal, flushing view counts now and then. */
 	int sig;
-	sigwait(&set, &sig);
+	for (;;) {
+		struct timespec ts = { 5, 0 };
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		hh_views_flush(st);
+	}
 	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	app.ready = 0;
 	hh_server_stop(app.server, 10000);
+	hh_views_flush(st);
 	hh_store_close(st);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;
