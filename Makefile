@@ -6,12 +6,12 @@
 #   make bench  benchmarks beside their peers
 
 CC ?= cc
-PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium
+PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 OPT ?= -O2 -g
 CFLAGS = $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
 LDFLAGS = $(EXTRA_LDFLAGS)
 
 BUILD ?= build

@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
-libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev
+libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
 wrk"
 
@@ -33,4 +33,21 @@ if [ -n "$missing" ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# The browser tests' npm packages (playwright-core, axe-core, html-validate),
+# pinned by tests/e2e/package-lock.json. Installed again when node_modules is
+# missing or older than the lock file; npm ci never downloads a browser.
+if [ "${HELHED_NO_BROWSER:-}" != 1 ]; then
+	e2e="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
+	stamp="$e2e/node_modules/.package-lock.json"
+	if [ ! -f "$stamp" ] ||
+	   [ -n "$(find "$e2e/package-lock.json" -newer "$stamp")" ]; then
+		echo "install-deps: npm ci in tests/e2e"
+		npm ci --prefix "$e2e" --no-audit --no-fund
+	fi
+	if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+		echo "install-deps: the browser tests need Node.js 20 or later," \
+		     "found $(node --version)" >&2
+	fi
 fi

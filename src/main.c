@@ -17,6 +17,9 @@
 #include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/views.h"
+#include "domain/searchlog.h"
+#include "search/index.h"
+#include "search/synonyms.h"
 
 #define VERSION "0.1.0"
 
@@ -36,6 +39,7 @@ static const char usage_main[] =
 	"  migrate          bring the database schema up to date\n"
 	"  user add         add a staff user\n"
 	"  token add        add an API token for an organisation\n"
+	"  search QUERY     search the knowledge base from the command line\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
 	"Options: --help, --version\n";
@@ -56,6 +60,10 @@ static const char usage_serve[] =
 	"                      (HELHED_CONTENT, default content with --demo)\n"
 	"  --web DIR           static assets (HELHED_WEB, default web)\n"
 	"  --quiet             no request log lines (HELHED_QUIET=1)\n"
+	"  --dict FILE         Danish word list for compound splitting\n"
+	"                      (HELHED_DICT, default /usr/share/dict/danish)\n"
+	"  --synonyms FILE     search synonyms (HELHED_SYNONYMS, default\n"
+	"                      content/synonyms.txt)\n"
 	"  --help              this text\n";
 
 static const char usage_import[] =
@@ -229,6 +237,53 @@ static void print_demo_users(const char *content)
 	json_decref(users);
 }
 
+/* The search engine: analyser, synonyms and the index built from the
+ * store. Prints what it did on stdout when verbose. */
+struct engine {
+	struct hh_analyzer an;
+	struct hh_synonyms syn;
+	struct hh_index *index;
+};
+
+static int engine_start(struct engine *e, struct hh_store *st,
+			const char *dict, const char *synonyms, int verbose)
+{
+	int64_t t0 = hh_mono_us();
+	long words = hh_analyzer_init(&e->an, dict);
+	if (words < 0)
+		fprintf(stderr, "%s: warning: no word list at %s, so compound "
+				"words are not split (install wdanish)\n",
+			prog, dict);
+	long rules = hh_synonyms_load(&e->syn, &e->an, synonyms, stderr);
+	if (rules < 0)
+		fprintf(stderr, "%s: warning: no synonyms at %s\n", prog, synonyms);
+	e->index = hh_index_new(&e->an, &e->syn);
+	int64_t t1 = hh_mono_us();
+	enum hh_rc rc = hh_index_build(e->index, st);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s: cannot build the search index (%s)\n", prog,
+			hh_rc_name(rc));
+		return 1;
+	}
+	if (verbose) {
+		struct hh_index_stats is;
+		hh_index_stats(e->index, &is);
+		printf("search index: %zu articles, %zu terms in %.1f ms "
+		       "(word list and synonyms %.1f ms)\n",
+		       is.live_docs, is.terms,
+		       (double)(hh_mono_us() - t1) / 1000.0,
+		       (double)(t1 - t0) / 1000.0);
+	}
+	return 0;
+}
+
+static void engine_stop(struct engine *e)
+{
+	hh_index_free(e->index);
+	hh_synonyms_clear(&e->syn);
+	hh_analyzer_clear(&e->an);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
@@ -238,7 +293,11 @@ static int cmd_serve(int argc, char **argv)
 	const char *threads_s = env_or("HELHED_THREADS", "4");
 	int demo = env_flag("HELHED_DEMO");
 	int quiet = env_flag("HELHED_QUIET");
+	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
+	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
 	static const struct option opts[] = {
+		{ "dict", required_argument, NULL, 'x' },
+		{ "synonyms", required_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "demo", no_argument, NULL, 'D' },
@@ -260,6 +319,8 @@ static int cmd_serve(int argc, char **argv)
 		case 'c': content = optarg; break;
 		case 'w': web = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'x': dict = optarg; break;
+		case 's': synonyms = optarg; break;
 		case 'h': fputs(usage_serve, stdout); return 0;
 		default: return opt_error("serve", argv);
 		}
@@ -306,7 +367,19 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
-	struct hh_app app = { .store = st, .demo = demo };
+	char syn_default[4096];
+	if (!synonyms) {
+		snprintf(syn_default, sizeof(syn_default), "%s/synonyms.txt",
+			 content ? content : "content");
+		synonyms = syn_default;
+	}
+	struct engine eng;
+	if (engine_start(&eng, st, dict, synonyms, 1) ||
+	    hh_searchlog_init(st) != HH_OK) {
+		hh_store_close(st);
+		return 1;
+	}
+	struct hh_app app = { .store = st, .demo = demo, .index = eng.index };
 	struct hh_server_config cfg = {
 		.listen = listen,
 		.threads = (int)threads,
@@ -325,13 +398,22 @@ static int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
 	if (rc != HH_OK) {
+		engine_stop(&eng);
 		hh_store_close(st);
 		return 1;
 	}
 	app.ready = 1;
-	printf("helhed %s serving http://%s:%d/ (database %s, started in %.1f ms)\n",
-	       VERSION, strncmp(listen, "0.0.0.0", 7) ? "127.0.0.1" : "0.0.0.0",
-	       hh_server_port(app.server), db,
+	/* The URL shows the host we listen on (an empty host and
+	 * "localhost" mean 127.0.0.1, as in hh_server_start), so that it
+	 * works when listening on one particular address. */
+	const char *host = listen;
+	int host_len = (int)(strrchr(listen, ':') - listen);
+	if (host_len == 0 || (host_len == 9 && !strncmp(listen, "localhost", 9))) {
+		host = "127.0.0.1";
+		host_len = 9;
+	}
+	printf("helhed %s serving http://%.*s:%d/ (database %s, started in %.1f ms)\n",
+	       VERSION, host_len, host, hh_server_port(app.server), db,
 	       (double)(hh_mono_us() - t0) / 1000.0);
 	if (demo && content)
 		print_demo_users(content);
@@ -344,12 +426,15 @@ static int cmd_serve(int argc, char **argv)
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		hh_views_flush(st);
+		hh_searchlog_flush(st);
 	}
 	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	app.ready = 0;
 	hh_server_stop(app.server, 10000);
 	hh_views_flush(st);
+	hh_searchlog_flush(st);
+	engine_stop(&eng);
 	hh_store_close(st);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;
@@ -577,6 +662,133 @@ static int cmd_user_or_token(int argc, char **argv, int token)
 	return 0;
 }
 
+static const char usage_search[] =
+	"Usage: helhed search QUERY [--json] [--municipality CODE] [--limit N]\n"
+	"                    [--staff] [--db FILE]\n"
+	"\n"
+	"Searches the knowledge base in the database, as a citizen (or, with\n"
+	"--staff, as staff) in the given municipality, and prints the results.\n";
+
+static int cmd_search(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
+	const char *synonyms = env_or("HELHED_SYNONYMS", "content/synonyms.txt");
+	const char *muni = NULL, *limit_s = "10";
+	int json_out = 0, staff = 0;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "municipality", required_argument, NULL, 'm' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "staff", no_argument, NULL, 'S' },
+		{ "dict", required_argument, NULL, 'x' },
+		{ "synonyms", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'j': json_out = 1; break;
+		case 'm': muni = optarg; break;
+		case 'n': limit_s = optarg; break;
+		case 'S': staff = 1; break;
+		case 'x': dict = optarg; break;
+		case 's': synonyms = optarg; break;
+		case 'h': fputs(usage_search, stdout); return 0;
+		default: return opt_error("search", argv);
+		}
+	}
+	if (optind >= argc)
+		return bad_usage("search", "%s", "missing QUERY");
+	/* the words may be given as one argument or several */
+	struct hh_buf qb;
+	hh_buf_init(&qb);
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			hh_buf_putc(&qb, ' ');
+		hh_buf_puts(&qb, argv[i]);
+	}
+	char *end;
+	long limit = strtol(limit_s, &end, 10);
+	if (*end || limit < 1 || limit > 100) {
+		hh_buf_clear(&qb);
+		return bad_usage("search", "--limit must be 1 to 100, not '%s'",
+				 limit_s);
+	}
+	if (!hh_utf8_valid(qb.data, qb.len)) {
+		hh_buf_clear(&qb);
+		return bad_usage("search", "%s", "the query is not valid UTF-8");
+	}
+	struct hh_store *st;
+	if (open_store(db, 1, &st)) {
+		hh_buf_clear(&qb);
+		return 1;
+	}
+	struct engine eng;
+	if (engine_start(&eng, st, dict, synonyms, 0)) {
+		hh_store_close(st);
+		hh_buf_clear(&qb);
+		return 1;
+	}
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_search_query q = { .text = qb.data, .limit = (int)limit,
+				     .staff = staff };
+	int rcode = 0;
+	if (muni) {
+		struct hh_app app = { .store = st };
+		struct hh_org org;
+		if (hh_app_org(&app, &a, muni, &org) != HH_OK ||
+		    org.kind != HH_ORG_MUNICIPALITY) {
+			fprintf(stderr, "%s search: no municipality has code '%s'\n",
+				prog, muni);
+			rcode = 2;
+			goto out;
+		}
+		q.municipality_id = org.id;
+	}
+	struct hh_search_result res;
+	hh_index_search(eng.index, &q, &a, &res);
+	if (json_out) {
+		json_t *hits = json_array();
+		for (int i = 0; i < res.n_hits; i++)
+			json_array_append_new(
+				hits, json_pack("{s:s, s:s, s:s, s:s*, s:f, s:s}",
+						"slug", res.hits[i].slug, "title",
+						res.hits[i].title, "summary",
+						res.hits[i].summary, "organisation",
+						res.hits[i].org_code, "score",
+						res.hits[i].score, "snippet_html",
+						res.hits[i].snippet_html));
+		json_t *j = json_pack("{s:s, s:i, s:o, s:s*}", "query", q.text,
+				      "total", res.total, "results", hits,
+				      "did_you_mean", res.did_you_mean);
+		char *out = json_dumps(j, JSON_INDENT(2));
+		puts(out);
+		free(out);
+		json_decref(j);
+	} else {
+		printf("%d result%s for \"%s\"\n", res.total,
+		       res.total == 1 ? "" : "s", q.text);
+		if (res.did_you_mean)
+			printf("Mente du: %s\n", res.did_you_mean);
+		for (int i = 0; i < res.n_hits; i++)
+			printf("%2d. %-45s %s%s%s\n", i + 1, res.hits[i].slug,
+			       res.hits[i].title, res.hits[i].org_code ? " – " : "",
+			       res.hits[i].org_code ? res.hits[i].org_code : "");
+	}
+out:
+	hh_arena_clear(&a);
+	engine_stop(&eng);
+	hh_store_close(st);
+	hh_buf_clear(&qb);
+	return rcode;
+}
+
 int main(int argc, char **argv)
 {
 	if (hh_auth_init() != HH_OK) {
@@ -606,5 +818,7 @@ int main(int argc, char **argv)
 		return cmd_user_or_token(argc - 1, argv + 1, 0);
 	if (!strcmp(cmd, "token"))
 		return cmd_user_or_token(argc - 1, argv + 1, 1);
+	if (!strcmp(cmd, "search"))
+		return cmd_search(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -6,6 +6,7 @@
 #include "domain/actor.h"
 #include "http/http.h"
 #include "http/json.h"
+#include "search/index.h"
 #include "store/store.h"
 
 struct hh_app {
@@ -14,6 +15,7 @@ struct hh_app {
 	int demo;
 	int secure_cookies; /* behind TLS: add Secure to cookies */
 	int ready;
+	struct hh_index *index; /* the search index (derived from the store) */
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */
@@ -51,6 +53,15 @@ void hh_api_healthz(struct hh_req *r);
 void hh_api_readyz(struct hh_req *r);
 void hh_api_metrics(struct hh_req *r);
 
+void hh_api_search(struct hh_req *r);
+void hh_api_suggest(struct hh_req *r);
+void hh_api_search_report(struct hh_req *r);
+
+/* After a change of an article: bring the search index up to date. */
+void hh_app_article_changed(struct hh_app *app, int64_t article_id);
+
+void hh_page_search(struct hh_req *r);
+void hh_page_search_report(struct hh_req *r);
 void hh_page_front(struct hh_req *r);
 void hh_page_article(struct hh_req *r);
 void hh_page_life_event(struct hh_req *r);

@@ -15,6 +15,9 @@ const struct hh_route hh_routes[] = {
 	{ HH_DELETE, "/api/v1/articles/{slug}", hh_api_article_delete },
 	{ HH_GET, "/api/v1/articles/{slug}/history", hh_api_article_history },
 	{ HH_GET, "/api/v1/organisations", hh_api_organisations },
+	{ HH_GET, "/api/v1/search", hh_api_search },
+	{ HH_GET, "/api/v1/suggest", hh_api_suggest },
+	{ HH_GET, "/api/v1/search-report", hh_api_search_report },
 	{ HH_GET, "/api/v1/session", hh_api_session_get },
 	{ HH_POST, "/api/v1/session", hh_api_session_create },
 	{ HH_DELETE, "/api/v1/session", hh_api_session_delete },
@@ -22,6 +25,7 @@ const struct hh_route hh_routes[] = {
 	/* citizen pages */
 	{ HH_GET, "/", hh_page_front },
 	{ HH_GET, "/artikel/{slug}", hh_page_article },
+	{ HH_GET, "/soeg", hh_page_search },
 	{ HH_GET, "/livssituation/{slug}", hh_page_life_event },
 
 	/* staff pages */
@@ -29,6 +33,7 @@ const struct hh_route hh_routes[] = {
 	{ HH_POST, "/log-ind", hh_page_login_post },
 	{ HH_POST, "/log-ud", hh_page_logout },
 	{ HH_GET, "/personale", hh_page_staff },
+	{ HH_GET, "/personale/soegninger", hh_page_search_report },
 
 	{ 0, NULL, NULL }
 };

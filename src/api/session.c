@@ -36,6 +36,17 @@ void hh_api_session_get(struct hh_req *r)
 	hh_resp_json(r, 200, principal_json(r, w));
 }
 
+/* s for a log line: control characters become '?', so that a client
+ * cannot end our line and forge one of its own. Into the arena. */
+static const char *loggable(struct hh_arena *a, const char *s)
+{
+	char *out = hh_arena_strdup(a, s);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return out;
+}
+
 void hh_api_session_create(struct hh_req *r)
 {
 	const char *email = NULL, *password = NULL;
@@ -50,7 +61,8 @@ void hh_api_session_create(struct hh_req *r)
 	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
 				      &login);
 	if (rc == HH_ERR_FORBIDDEN) {
-		hh_log_client("failed sign-in for %s", email);
+		hh_log_client("failed sign-in for %s",
+			      loggable(&r->arena, email));
 		hh_resp_problem(r, HH_E_BAD_CREDENTIALS, NULL, NULL);
 		return;
 	}

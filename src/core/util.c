@@ -114,6 +114,15 @@ int hh_utf8_valid(const char *str, size_t len)
 	return 1;
 }
 
+size_t hh_utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 int hh_slug_valid(const char *s)
 {
 	size_t n = strlen(s);

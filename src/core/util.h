@@ -24,6 +24,9 @@ void hh_time_iso(int64_t t, char out[21]);
 /* Is s (len bytes) valid UTF-8 without NUL bytes or overlong forms? */
 int hh_utf8_valid(const char *s, size_t len);
 
+/* Counts the characters (code points) of valid UTF-8 s. */
+size_t hh_utf8_len(const char *s);
+
 /* Is s a valid slug: [a-z0-9]+(-[a-z0-9]+)*, 2..80 bytes? */
 int hh_slug_valid(const char *s);
 

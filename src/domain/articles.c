@@ -71,6 +71,51 @@ const char *hh_keywords_normalise(struct hh_arena *ar, const char *s)
 	return out;
 }
 
+/* Puts the text fields in the form the content files can hold, so that
+ * export -> import -> export gives the same bytes (docs/content-format.md):
+ * title and summary without surrounding blanks (a file's value is trimmed),
+ * the body without CR before LF (import drops it) and without trailing
+ * line breaks (a file ends with exactly one). */
+static const char *trim_blanks(struct hh_arena *ar, const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return hh_arena_strndup(ar, s, n);
+}
+
+static const char *canonical_body(struct hh_arena *ar, const char *s)
+{
+	size_t n = 0;
+	char *out = hh_arena_alloc(ar, strlen(s) + 1);
+	for (; *s; s++) {
+		if (*s == '\n')
+			while (n && out[n - 1] == '\r')
+				n--;
+		out[n++] = *s;
+	}
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		n--;
+	out[n] = 0;
+	return out;
+}
+
+static void canonicalise(struct hh_arena *ar, struct hh_article *a)
+{
+	if (!a->kle)
+		a->kle = "";
+	if (!a->keywords)
+		a->keywords = "";
+	if (a->title)
+		a->title = trim_blanks(ar, a->title);
+	if (a->summary)
+		a->summary = trim_blanks(ar, a->summary);
+	if (a->body_md)
+		a->body_md = canonical_body(ar, a->body_md);
+}
+
 static int text_ok(const char *s, size_t min, size_t max, int single_line)
 {
 	if (!s)
@@ -251,10 +296,7 @@ enum hh_rc hh_article_create(struct hh_store *st, const struct hh_actor *who,
 			     const char **field)
 {
 	*field = NULL;
-	if (!a->kle)
-		a->kle = "";
-	if (!a->keywords)
-		a->keywords = "";
+	canonicalise(ar, a);
 	enum hh_rc rc = hh_article_validate(a, field);
 	if (rc != HH_OK)
 		return rc;
@@ -330,10 +372,7 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 			     const char **field)
 {
 	*field = NULL;
-	if (!a->kle)
-		a->kle = "";
-	if (!a->keywords)
-		a->keywords = "";
+	canonicalise(ar, a);
 	enum hh_rc rc = hh_article_validate(a, field);
 	if (rc != HH_OK)
 		return rc;
@@ -353,10 +392,7 @@ enum hh_rc hh_article_put_in_tx(struct hh_tx *tx, const struct hh_actor *who,
 {
 	*field = NULL;
 	*outcome = 0;
-	if (!a->kle)
-		a->kle = "";
-	if (!a->keywords)
-		a->keywords = "";
+	canonicalise(ar, a);
 	enum hh_rc rc = hh_article_validate(a, field);
 	if (rc != HH_OK)
 		return rc;

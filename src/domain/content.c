@@ -57,12 +57,9 @@ enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 			 "0-9 and single hyphens, 2 to 80 characters");
 		return HH_ERR_INVALID;
 	}
-	/* Find the first invalid byte to name its line. */
+	/* Name the line of the first invalid byte. A multi-byte sequence
+	 * never contains '\n', so checking line by line finds it. */
 	if (!hh_utf8_valid(text, len)) {
-		size_t lo = 0;
-		while (lo < len && hh_utf8_valid(text, lo + 1 < len ? lo + 1 : len))
-			lo++;
-		/* lo + 1 bytes are valid up to a cut sequence; scan by lines */
 		size_t start = 0;
 		for (size_t i = 0; i <= len; i++) {
 			if (i == len || text[i] == '\n') {
@@ -95,17 +92,20 @@ enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 		return HH_ERR_INVALID;
 	}
 	const char *p = t + 4;
-	int line = 2;
+	int line = 2, close_line = 0;
 	for (;;) {
 		const char *eol = strchr(p, '\n');
 		if (!eol) {
+			/* At the end of the file: name its last line (when
+			 * the file ends with a newline, "line" is past it). */
 			snprintf(err, errsz,
 				 "%d: the front matter is not closed with '---'",
-				 line);
+				 *p ? line : line - 1);
 			return HH_ERR_INVALID;
 		}
 		size_t ll = (size_t)(eol - p);
 		if (ll == 3 && memcmp(p, "---", 3) == 0) {
+			close_line = line;
 			p = eol + 1;
 			line++;
 			break;
@@ -153,7 +153,8 @@ enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 
 	for (int k = 0; k < 6; k++) {
 		if (!vals[k] && k != 2 && k != 3) {
-			snprintf(err, errsz, "%d: '%s' is missing", body_line - 1,
+			/* where the front matter ends without it */
+			snprintf(err, errsz, "%d: '%s' is missing", close_line,
 				 keys[k]);
 			return HH_ERR_INVALID;
 		}
@@ -177,6 +178,14 @@ enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 		return HH_ERR_INVALID;
 	}
 	const char *org = vals[6] && *vals[6] ? vals[6] : NULL;
+	if (org && !folder_org) {
+		/* The folder decides: a file in articles/ is shared. */
+		snprintf(err, errsz,
+			 "%d: organisation '%s' in a shared article; move the "
+			 "file to articles/%s/",
+			 key_line[6], org, org);
+		return HH_ERR_INVALID;
+	}
 	if (org && folder_org && strcmp(org, folder_org) != 0) {
 		snprintf(err, errsz,
 			 "%d: organisation '%s' does not match the folder '%s'",
@@ -773,6 +782,10 @@ static enum hh_rc export_le(void *p, const struct hh_life_event *le)
 static enum hh_rc export_tx(struct hh_tx *tx, void *p)
 {
 	struct export_ctx *c = p;
+	/* hh_store_run_tx may run this again after BUSY: start afresh. */
+	json_array_clear(c->orgs);
+	json_array_clear(c->les);
+	c->n = 0;
 	struct hh_arena ar;
 	hh_arena_init(&ar);
 	struct hh_article_filter f = { 0 };

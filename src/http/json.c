@@ -5,15 +5,6 @@
 
 #include "core/util.h"
 
-size_t hh_utf8_len(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static enum hh_json_err fail(struct hh_json_result *res,
 			     enum hh_json_err err, const char *field,
 			     const char *detail)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/util.h" /* hh_utf8_len */
 
 enum hh_json_type {
 	HH_JSON_T_END = 0,
@@ -75,7 +76,5 @@ enum hh_json_err hh_json_parse(struct hh_arena *a, const char *body,
 			       size_t len, struct hh_json_spec *spec,
 			       struct hh_json_result *res);
 
-/* Counts the characters (code points) of valid UTF-8 s. */
-size_t hh_utf8_len(const char *s);
 
 #endif

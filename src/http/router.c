@@ -73,6 +73,13 @@ static int match(const char *pat, const char *path, struct hh_req *r)
 		path++;
 	}
 	if (*pat == '*' && !*path) {
+		/* The star matched nothing: still name it, so handlers get
+		 * "" rather than NULL for "*". */
+		if (n < HH_MAX_PARAMS) {
+			r->param_names[n] = "*";
+			r->param_values[n] = "";
+			n++;
+		}
 		r->n_params = n;
 		return 1;
 	}

@@ -474,9 +474,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
 				hh_arena_printf(&r->arena, "the limit is %zu bytes",
 						s->cfg.body_limit));
-	} else if (!r->method) {
-		hh_resp_problem(r, HH_E_METHOD_NOT_ALLOWED, NULL, NULL);
 	} else {
+		/* An unknown method (r->method 0) matches no route, so
+		 * dispatch answers 405 with the Allow header RFC 9110
+		 * requires, or 404 for a path that does not exist. */
 		dispatch(s, r);
 	}
 	return send_response(r);

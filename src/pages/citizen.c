@@ -6,6 +6,8 @@
 #include "core/util.h"
 #include "domain/articles.h"
 #include "domain/views.h"
+#include "domain/searchlog.h"
+#include <stdlib.h>
 #include "pages/layout.h"
 
 /* The municipality the reader chose: ?kommune=CODE (remembered in a
@@ -137,6 +139,7 @@ void hh_page_front(struct hh_req *r)
 		       "<p class=\"lead\">Find svar og vejledning fra din "
 		       "kommune og de statslige myndigheder – samlet efter "
 		       "det, der sker i dit liv.</p>\n");
+	hh_page_search_box(r);
 	hh_buf_puts(b, "<form class=\"muni-form\" method=\"get\" action=\"/\">\n"
 		       "<label for=\"kommune\">Din kommune</label>\n"
 		       "<select id=\"kommune\" name=\"kommune\">\n"
@@ -203,6 +206,14 @@ void hh_page_article(struct hh_req *r)
 		return;
 	}
 	hh_views_add(c.a.id); /* popularity for the front page */
+	const char *sid = hh_req_query(r, "s");
+	if (sid) {
+		/* chosen from a search result: for the report and ranking */
+		int64_t id = strtoll(sid, NULL, 10);
+		hh_searchlog_choose(id, c.a.id);
+		if (r->app->index && id > 0)
+			hh_index_chosen(r->app->index, c.a.id, 1);
+	}
 
 	struct hh_page p = { .title = c.a.title,
 			     .muni_name = has_muni ? muni.name : NULL,

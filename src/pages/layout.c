@@ -42,14 +42,17 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	hh_buf_puts(b,
 		    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
 		    "<link rel=\"icon\" href=\"/static/favicon.svg\" "
-		    "type=\"image/svg+xml\">\n</head>\n<body>\n"
+		    "type=\"image/svg+xml\">\n"
+		    "<script src=\"/static/search.js\" defer></script>\n"
+		    "</head>\n<body>\n"
 		    "<a class=\"skip\" href=\"#indhold\">Gå til indhold</a>\n"
 		    "<header class=\"site\">\n<div class=\"wrap\">\n"
 		    "<a class=\"brand\" href=\"/\"><span class=\"logo\" "
 		    "aria-hidden=\"true\">h</span> helhed"
 		    "<span class=\"tagline\">Borgerservice samlet ét sted"
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
-		    "<li><a href=\"/\">Forside</a></li>\n");
+		    "<li><a href=\"/\">Forside</a></li>\n"
+		    "<li><a href=\"/soeg\">Søg</a></li>\n");
 	if (w->kind == HH_USER)
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n");
 	else

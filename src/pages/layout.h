@@ -20,6 +20,8 @@ void hh_page_end(struct hh_req *r, int status);
 void hh_page_text(struct hh_req *r, const char *s);
 /* "23. november 2026" for epoch seconds t, into the arena. */
 const char *hh_date_da(struct hh_arena *a, int64_t t);
+/* The big search form of the front page. */
+void hh_page_search_box(struct hh_req *r);
 /* Renders a Danish error page (status, heading, message) as the response. */
 void hh_page_error(struct hh_req *r, int status, const char *heading,
 		   const char *message);

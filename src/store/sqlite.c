@@ -49,6 +49,11 @@ enum stmt_id {
 	S_LIFE_EVENT_UPSERT,
 	S_LIFE_EVENT_LIST,
 	S_LIFE_EVENT_GET,
+	S_SEARCH_LOG_INSERT,
+	S_SEARCH_LOG_CHOOSE,
+	S_SEARCH_LOG_MAX,
+	S_SEARCH_REPORT,
+	S_SEARCH_CHOSEN,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -157,6 +162,22 @@ static const char *const stmt_sql[S__COUNT] = {
 			      "articles FROM life_events ORDER BY position, slug",
 	[S_LIFE_EVENT_GET] = "SELECT id, slug, title, summary, position, "
 			     "articles FROM life_events WHERE slug = ?1",
+	[S_SEARCH_LOG_INSERT] =
+		"INSERT INTO search_log(id, at, query, municipality_id, results) "
+		"VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)",
+	[S_SEARCH_LOG_CHOOSE] =
+		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
+		"WHERE id = ?1 AND chosen_article_id IS NULL",
+	[S_SEARCH_LOG_MAX] = "SELECT ifnull(max(id), 0) FROM search_log",
+	[S_SEARCH_REPORT] =
+		"SELECT lower(query), count(*), sum(results > 0), "
+		"count(chosen_article_id) FROM search_log WHERE at >= ?1 "
+		"GROUP BY lower(query) HAVING sum(results > 0) = 0 "
+		"OR count(chosen_article_id) = 0 "
+		"ORDER BY sum(results > 0) = 0 DESC, count(*) DESC, 1 LIMIT ?2",
+	[S_SEARCH_CHOSEN] =
+		"SELECT chosen_article_id, count(*) FROM search_log "
+		"WHERE chosen_article_id IS NOT NULL GROUP BY 1",
 	[S_BEGIN] = "BEGIN",
 	[S_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -992,7 +1013,10 @@ static enum hh_rc article_list(struct hh_tx *tx, struct hh_arena *a,
 	else if (f->org_id < 0)
 		strcat(where, " AND a.organisation_id IS NULL");
 	if (f->kle && *f->kle)
-		strcat(where, " AND (a.kle = :kle OR a.kle LIKE :kle || '.%')");
+		/* A prefix by whole groups; not LIKE, whose _ and % in the
+		 * filter would be wildcards. */
+		strcat(where, " AND (a.kle = :kle OR substr(a.kle, 1, "
+			      "length(:kle) + 1) = :kle || '.')");
 	if (f->audience)
 		strcat(where, " AND a.audience = :aud");
 	if (f->status)
@@ -1155,6 +1179,97 @@ static enum hh_rc event_count(struct hh_tx *tx, int64_t *n)
 	return r;
 }
 
+/* ---- search log ---------------------------------------------------- */
+
+static enum hh_rc search_log_insert(struct hh_tx *tx,
+				    const struct hh_search_log *e)
+{
+	FAULT(tx);
+	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_INSERT);
+	if (!st)
+		return HH_ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int64(st, 2, e->at);
+	bind_text(st, 3, e->query);
+	sqlite3_bind_int64(st, 4, e->municipality_id);
+	sqlite3_bind_int64(st, 5, e->results);
+	return exec_stmt(tx, st);
+}
+
+static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
+				    int64_t article_id, int64_t at)
+{
+	FAULT(tx);
+	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_CHOOSE);
+	if (!st)
+		return HH_ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, article_id);
+	sqlite3_bind_int64(st, 3, at);
+	return exec_stmt(tx, st);
+}
+
+static enum hh_rc search_log_max_id(struct hh_tx *tx, int64_t *id)
+{
+	FAULT(tx);
+	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_MAX);
+	if (!st)
+		return HH_ERR_INTERNAL;
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else
+		r = map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
+				int64_t since, int limit, hh_report_cb cb,
+				void *ctx)
+{
+	FAULT(tx);
+	sqlite3_stmt *st = stmt(tx, S_SEARCH_REPORT);
+	if (!st)
+		return HH_ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int(st, 2, limit);
+	enum hh_rc r = HH_OK;
+	int rc;
+	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hh_search_report_row row = {
+			.query = col_text(a, st, 0),
+			.searches = sqlite3_column_int64(st, 1),
+			.with_results = sqlite3_column_int64(st, 2),
+			.chosen = sqlite3_column_int64(st, 3),
+		};
+		r = cb(ctx, &row);
+	}
+	if (r == HH_OK && rc != SQLITE_DONE)
+		r = map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc search_chosen_counts(struct hh_tx *tx, hh_chosen_cb cb,
+				       void *ctx)
+{
+	FAULT(tx);
+	sqlite3_stmt *st = stmt(tx, S_SEARCH_CHOSEN);
+	if (!st)
+		return HH_ERR_INTERNAL;
+	enum hh_rc r = HH_OK;
+	int rc;
+	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = cb(ctx, sqlite3_column_int64(st, 0),
+		       sqlite3_column_int64(st, 1));
+	if (r == HH_OK && rc != SQLITE_DONE)
+		r = map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
 /* ---- life events ----------------------------------------------------- */
 
 static void life_event_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -1290,6 +1405,11 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	st->event_append = event_append;
 	st->event_list = event_list;
 	st->event_count = event_count;
+	st->search_log_insert = search_log_insert;
+	st->search_log_choose = search_log_choose;
+	st->search_log_max_id = search_log_max_id;
+	st->search_report = search_report;
+	st->search_chosen_counts = search_chosen_counts;
 	st->life_event_put = life_event_put;
 	st->life_event_list = life_event_list;
 	st->life_event_get = life_event_get;

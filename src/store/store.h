@@ -121,6 +121,23 @@ struct hh_life_event {
 	const char *articles; /* JSON array of slugs */
 };
 
+struct hh_search_log {
+	int64_t id;
+	int64_t at; /* seconds */
+	const char *query;
+	int64_t municipality_id; /* 0: none */
+	int64_t results;
+	int64_t chosen_article_id; /* 0: none */
+};
+
+/* One line of the report of searches that did not help. */
+struct hh_search_report_row {
+	const char *query;
+	int64_t searches;
+	int64_t with_results; /* searches that found something */
+	int64_t chosen;       /* searches where a result was chosen */
+};
+
 /* A transaction; backends embed this as the first member of their own. */
 struct hh_tx {
 	struct hh_store *store;
@@ -131,6 +148,9 @@ typedef enum hh_rc (*hh_org_cb)(void *ctx, const struct hh_org *org);
 typedef enum hh_rc (*hh_article_cb)(void *ctx, const struct hh_article *a);
 typedef enum hh_rc (*hh_event_cb)(void *ctx, const struct hh_event *e);
 typedef enum hh_rc (*hh_user_cb)(void *ctx, const struct hh_user *u);
+typedef enum hh_rc (*hh_report_cb)(void *ctx,
+				   const struct hh_search_report_row *row);
+typedef enum hh_rc (*hh_chosen_cb)(void *ctx, int64_t article_id, int64_t n);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 
@@ -228,6 +248,22 @@ struct hh_store {
 				 const char *entity, int64_t entity_id,
 				 hh_event_cb cb, void *ctx);
 	enum hh_rc (*event_count)(struct hh_tx *tx, int64_t *n);
+
+	/* The search log. Ids are given by the caller (allocated in memory
+	 * so a search needs no write); search_log_max_id seeds them. */
+	enum hh_rc (*search_log_insert)(struct hh_tx *tx,
+					const struct hh_search_log *e);
+	enum hh_rc (*search_log_choose)(struct hh_tx *tx, int64_t id,
+					int64_t article_id, int64_t at);
+	enum hh_rc (*search_log_max_id)(struct hh_tx *tx, int64_t *id);
+	/* Queries since `since` (seconds) grouped by their text, those with
+	 * no result or no choice first, most frequent first. */
+	enum hh_rc (*search_report)(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t since, int limit, hh_report_cb cb,
+				    void *ctx);
+	/* How often each article was chosen from search results. */
+	enum hh_rc (*search_chosen_counts)(struct hh_tx *tx, hh_chosen_cb cb,
+					   void *ctx);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */

@@ -1,0 +1,222 @@
+/* search.c - /api/v1/search, /api/v1/suggest and the search report. */
+#include "api/app.h"
+
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/articles.h"
+#include "domain/searchlog.h"
+
+void hh_app_article_changed(struct hh_app *app, int64_t article_id)
+{
+	if (!app->index)
+		return;
+	enum hh_rc rc = hh_index_refresh(app->index, app->store, article_id);
+	if (rc != HH_OK)
+		hh_log(HH_LOG_WARN, "search index not refreshed for article %lld: %s",
+		       (long long)article_id, hh_rc_name(rc));
+}
+
+/* Reads the query parameters shared by search and suggest. Returns 0 after
+ * queueing a problem. */
+static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
+{
+	memset(q, 0, sizeof(*q));
+	q->text = hh_req_query(r, "q");
+	if (!q->text || !*q->text) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "q",
+				"q must be the words to search for");
+		return 0;
+	}
+	if (!hh_utf8_valid(q->text, strlen(q->text))) {
+		hh_resp_problem(r, HH_E_BAD_UTF8, "q", "q is not valid UTF-8");
+		return 0;
+	}
+	const char *muni = hh_req_query(r, "municipality");
+	if (muni && *muni) {
+		struct hh_org org;
+		if (hh_app_org(r->app, &r->arena, muni, &org) != HH_OK ||
+		    org.kind != HH_ORG_MUNICIPALITY) {
+			hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION, "municipality",
+					"no municipality has this code");
+			return 0;
+		}
+		q->municipality_id = org.id;
+	}
+	const struct hh_principal *w = hh_auth(r);
+	q->staff = w->kind != HH_ANON && (w->roles & ~(unsigned)HH_ROLE_CITIZEN);
+	if (!full)
+		return 1;
+	const char *kle = hh_req_query(r, "kle");
+	if (kle && *kle) {
+		if (!hh_kle_valid(kle)) {
+			hh_resp_problem(r, HH_E_INVALID_PARAM, "kle",
+					"kle must look like NN, NN.NN or NN.NN.NN");
+			return 0;
+		}
+		q->kle = kle;
+	}
+	const char *aud = hh_req_query(r, "audience");
+	if (aud && *aud && !(q->audience = hh_audience_parse(aud))) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "audience",
+				"audience must be citizen or staff");
+		return 0;
+	}
+	const char *org = hh_req_query(r, "organisation");
+	if (org && *org) {
+		if (!strcmp(org, "shared")) {
+			q->organisation_id = -1;
+		} else {
+			struct hh_org o;
+			if (hh_app_org(r->app, &r->arena, org, &o) != HH_OK) {
+				hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION,
+						"organisation", NULL);
+				return 0;
+			}
+			q->organisation_id = o.id;
+		}
+	}
+	int64_t limit, offset;
+	if (!hh_req_query_int(r, "limit", 10, 1, 50, &limit) ||
+	    !hh_req_query_int(r, "offset", 0, 0, 1000, &offset))
+		return 0;
+	q->limit = (int)limit;
+	q->offset = (int)offset;
+	return 1;
+}
+
+static json_t *facet_json(const struct hh_facet *f, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:i}", "value", f[i].value,
+						   "count", f[i].count));
+	return a;
+}
+
+static json_t *hit_json(struct hh_req *r, const struct hh_search_hit *h,
+			int64_t search_id)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:s, s:s, s:s}",
+			      "slug", h->slug, "title", h->title, "summary",
+			      h->summary, "organisation", h->org_code,
+			      "organisation_name", h->org_name, "kle", h->kle,
+			      "audience", hh_audience_name(h->audience), "url",
+			      search_id ? hh_arena_printf(&r->arena,
+							  "/artikel/%s?s=%lld",
+							  h->slug,
+							  (long long)search_id)
+					: hh_arena_printf(&r->arena, "/artikel/%s",
+							  h->slug));
+	if (h->snippet_html)
+		json_object_set_new(j, "snippet_html", json_string(h->snippet_html));
+	return j;
+}
+
+void hh_api_search(struct hh_req *r)
+{
+	struct hh_search_query q;
+	if (!read_query(r, &q, 1))
+		return;
+	if (!r->app->index) {
+		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	struct hh_search_result res;
+	hh_index_search(r->app->index, &q, &r->arena, &res);
+	int64_t sid = hh_searchlog_add(q.text, q.municipality_id, res.total);
+	json_t *hits = json_array();
+	for (int i = 0; i < res.n_hits; i++)
+		json_array_append_new(hits, hit_json(r, &res.hits[i], sid));
+	json_t *j = json_pack(
+		"{s:s, s:i, s:i, s:i, s:o, s:{s:o, s:o, s:o}, s:s*, s:b, s:I}",
+		"query", q.text, "total", res.total, "limit", q.limit, "offset",
+		q.offset, "results", hits, "facets", "kle",
+		facet_json(res.kle_groups, res.n_kle_groups), "audience",
+		facet_json(res.audiences, res.n_audiences), "organisation",
+		facet_json(res.organisations, res.n_organisations),
+		"did_you_mean", res.did_you_mean, "clipped", res.clipped,
+		"search_id", (json_int_t)sid);
+	hh_resp_json(r, 200, j);
+}
+
+void hh_api_suggest(struct hh_req *r)
+{
+	struct hh_search_query q;
+	if (!read_query(r, &q, 0))
+		return;
+	if (!r->app->index) {
+		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	struct hh_suggestion s;
+	hh_index_suggest(r->app->index, &q, &r->arena, &s);
+	json_t *comp = json_array(), *titles = json_array();
+	for (int i = 0; i < s.n_completions; i++)
+		json_array_append_new(comp, json_string(s.completions[i]));
+	for (int i = 0; i < s.n_titles; i++)
+		json_array_append_new(titles,
+				      json_pack("{s:s, s:s, s:s}", "title",
+						s.titles[i].title, "slug",
+						s.titles[i].slug, "url",
+						hh_arena_printf(&r->arena, "/artikel/%s",
+								s.titles[i].slug)));
+	hh_resp_header(r, "Cache-Control", "private, max-age=60");
+	hh_resp_json(r, 200,
+		     json_pack("{s:s, s:o, s:o}", "query", q.text, "completions",
+			       comp, "titles", titles));
+}
+
+struct report_ctx {
+	json_t *rows;
+	int64_t since;
+	struct hh_req *r;
+};
+
+static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
+{
+	struct report_ctx *c = p;
+	json_array_append_new(c->rows,
+			      json_pack("{s:s, s:I, s:I, s:I}", "query", row->query,
+					"searches", (json_int_t)row->searches,
+					"with_results", (json_int_t)row->with_results,
+					"chosen", (json_int_t)row->chosen));
+	return HH_OK;
+}
+
+static enum hh_rc report_tx(struct hh_tx *tx, void *p)
+{
+	struct report_ctx *c = p;
+	json_array_clear(c->rows);
+	return tx->store->search_report(tx, &c->r->arena, c->since, 200,
+					report_row, c);
+}
+
+void hh_api_search_report(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind == HH_ANON) {
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		return;
+	}
+	if (!(w->roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN))) {
+		hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
+				"the search report is for editors and managers");
+		return;
+	}
+	int64_t days;
+	if (!hh_req_query_int(r, "days", 30, 1, 3650, &days))
+		return;
+	/* what is queued counts too */
+	hh_searchlog_flush(r->app->store);
+	struct report_ctx c = { json_array(), hh_now_us() / 1000000 - days * 86400, r };
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, report_tx, &c);
+	if (rc != HH_OK) {
+		json_decref(c.rows);
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:I, s:o}", "days", (json_int_t)days,
+				       "queries", c.rows));
+}

@@ -1,0 +1,168 @@
+/* searchlog.c - queued search log entries, flushed in batches. */
+#include "domain/searchlog.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+#define QUERY_LOG_MAX 200 /* bytes of a query kept */
+
+struct entry {
+	int kind; /* 0 search, 1 choice */
+	struct hh_search_log e;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *queue;
+static size_t n_queue, cap_queue;
+static atomic_llong next_id = 1;
+
+static enum hh_rc max_tx(struct hh_tx *tx, void *p)
+{
+	return tx->store->search_log_max_id(tx, p);
+}
+
+enum hh_rc hh_searchlog_init(struct hh_store *st)
+{
+	int64_t id = 0;
+	enum hh_rc rc = hh_store_run_tx(st, 0, max_tx, &id);
+	if (rc == HH_OK)
+		atomic_store(&next_id, id + 1);
+	return rc;
+}
+
+static void push(const struct entry *e)
+{
+	pthread_mutex_lock(&lock);
+	if (n_queue < 100000) { /* a stuck disk must not eat memory */
+		if (n_queue == cap_queue) {
+			cap_queue = cap_queue ? cap_queue * 2 : 256;
+			queue = hh_xrealloc(queue, cap_queue * sizeof(*queue));
+		}
+		queue[n_queue++] = *e;
+	} else if (e->kind == 0) {
+		free((char *)e->e.query);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	if (n > QUERY_LOG_MAX)
+		n = QUERY_LOG_MAX;
+	while (n && ((unsigned char)q[n] & 0xc0) == 0x80)
+		n--;
+	char *out = hh_arena_alloc(a, n + 1), *o = out;
+	size_t i = 0;
+	while (i < n) {
+		/* a word with @ */
+		if (!isspace((unsigned char)q[i])) {
+			size_t j = i;
+			int at = 0;
+			while (j < n && !isspace((unsigned char)q[j]))
+				at |= q[j++] == '@';
+			if (at) {
+				*o++ = '@';
+				i = j;
+				continue;
+			}
+		}
+		if (isdigit((unsigned char)q[i])) {
+			size_t j = i, digits = 0;
+			while (j < n && (isdigit((unsigned char)q[j]) ||
+					 ((q[j] == '-' || q[j] == ' ') && j + 1 < n &&
+					  isdigit((unsigned char)q[j + 1])))) {
+				digits += isdigit((unsigned char)q[j]) != 0;
+				j++;
+			}
+			if (digits >= 6) {
+				*o++ = '#';
+				i = j;
+				continue;
+			}
+			memcpy(o, q + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
+		*o++ = q[i++];
+	}
+	*o = 0;
+	return out;
+}
+
+int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct entry e = { 0 };
+	e.e.id = atomic_fetch_add(&next_id, 1);
+	e.e.at = hh_now_us() / 1000000;
+	e.e.query = hh_xstrdup(hh_searchlog_scrub(&a, query));
+	e.e.municipality_id = muni;
+	e.e.results = results;
+	hh_arena_clear(&a);
+	push(&e);
+	return e.e.id;
+}
+
+void hh_searchlog_choose(int64_t id, int64_t article_id)
+{
+	if (id <= 0 || id >= atomic_load(&next_id))
+		return; /* not a search of ours */
+	struct entry e = { .kind = 1 };
+	e.e.id = id;
+	e.e.chosen_article_id = article_id;
+	e.e.at = hh_now_us() / 1000000;
+	push(&e);
+}
+
+struct flush_ctx {
+	struct entry *items;
+	size_t n;
+};
+
+static enum hh_rc flush_tx(struct hh_tx *tx, void *p)
+{
+	struct flush_ctx *c = p;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct entry *e = &c->items[i];
+		enum hh_rc rc = e->kind == 0
+				? tx->store->search_log_insert(tx, &e->e)
+				: tx->store->search_log_choose(tx, e->e.id,
+							       e->e.chosen_article_id,
+							       e->e.at);
+		if (rc == HH_ERR_CONFLICT)
+			continue; /* already written (a retried flush) */
+		if (rc != HH_OK)
+			return rc;
+	}
+	return HH_OK;
+}
+
+enum hh_rc hh_searchlog_flush(struct hh_store *st)
+{
+	pthread_mutex_lock(&lock);
+	struct flush_ctx c = { queue, n_queue };
+	queue = NULL;
+	n_queue = cap_queue = 0;
+	pthread_mutex_unlock(&lock);
+	if (!c.n)
+		return HH_OK;
+	enum hh_rc rc = hh_store_run_tx(st, 1, flush_tx, &c);
+	if (rc != HH_OK) {
+		for (size_t i = 0; i < c.n; i++)
+			push(&c.items[i]); /* keep them for the next try */
+	} else {
+		for (size_t i = 0; i < c.n; i++)
+			if (c.items[i].kind == 0)
+				free((char *)c.items[i].e.query);
+	}
+	free(c.items);
+	return rc;
+}

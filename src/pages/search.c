@@ -1,0 +1,276 @@
+/* search.c - the citizen search page (works without JavaScript; search.js
+ * adds autocomplete) and the editors' report of searches that did not help. */
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/articles.h"
+#include "domain/auth.h"
+#include "domain/searchlog.h"
+#include "pages/layout.h"
+
+#define PAGE_SIZE 10
+
+static void search_form(struct hh_req *r, const char *q, int big)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_printf(b, "<form class=\"search%s\" method=\"get\" action=\"/soeg\" "
+			 "role=\"search\">\n<label for=\"q\">Søg i vejledningerne"
+			 "</label>\n<div class=\"search-row\"><div class=\"combo\">"
+			 "<input id=\"q\" name=\"q\" type=\"search\" "
+			 "autocomplete=\"off\" spellcheck=\"false\" maxlength=\"512\" "
+			 "aria-describedby=\"q-hint\" value=\"",
+		      big ? " big" : "");
+	hh_buf_html(b, q ? q : "");
+	hh_buf_puts(b, "\"></div><button type=\"submit\">Søg</button></div>\n"
+		       "<p id=\"q-hint\" class=\"hint\">For eksempel "
+		       "<em>sundhedskort</em>, <em>flytning</em> eller "
+		       "<em>storskrald</em>.</p>\n</form>\n");
+}
+
+void hh_page_search_box(struct hh_req *r)
+{
+	search_form(r, NULL, 1);
+}
+
+static const char *self_url(struct hh_req *r, const char *q, const char *kle,
+			    int page)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "/soeg?q=");
+	hh_buf_urlenc(&b, q);
+	if (kle && *kle) {
+		hh_buf_puts(&b, "&kle=");
+		hh_buf_urlenc(&b, kle);
+	}
+	if (page > 1)
+		hh_buf_printf(&b, "&side=%d", page);
+	const char *s = hh_arena_strdup(&r->arena, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
+}
+
+void hh_page_search(struct hh_req *r)
+{
+	const char *q = hh_req_query(r, "q");
+	const char *kle = hh_req_query(r, "kle");
+	const char *page_s = hh_req_query(r, "side");
+	int page = 1;
+	if (page_s) {
+		char *end;
+		long p = strtol(page_s, &end, 10);
+		if (*end || p < 1 || p > 100)
+			p = 1;
+		page = (int)p;
+	}
+	if (kle && !hh_kle_valid(kle))
+		kle = NULL;
+	struct hh_org muni;
+	const char *mc = hh_req_cookie(r, "hh_kommune");
+	int has_muni = mc && *mc && strlen(mc) <= 32 &&
+		       hh_app_org(r->app, &r->arena, mc, &muni) == HH_OK &&
+		       muni.kind == HH_ORG_MUNICIPALITY;
+	const char *error = NULL;
+	if (q && !hh_utf8_valid(q, strlen(q))) {
+		error = "Søgningen indeholder tegn, vi ikke kan læse. Prøv at "
+			"skrive den igen.";
+		q = NULL;
+	} else if (q) {
+		const char *p = q;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			error = "Skriv et eller flere ord, du vil søge efter.";
+	}
+	struct hh_page pg = { .title = q && !error ? hh_arena_printf(&r->arena,
+								   "Søgning: %s", q)
+					       : "Søg",
+			      .muni_name = has_muni ? muni.name : NULL };
+	hh_page_begin(r, &pg);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Søg</h1>\n");
+	search_form(r, q, 0);
+	if (error) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\"><p>");
+		hh_page_text(r, error);
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	if (!q || error || !r->app->index) {
+		hh_page_end(r, error ? 400 : 200);
+		return;
+	}
+	struct hh_search_query sq = {
+		.text = q,
+		.municipality_id = has_muni ? muni.id : 0,
+		.kle = kle,
+		.limit = PAGE_SIZE,
+		.offset = (page - 1) * PAGE_SIZE,
+	};
+	const struct hh_principal *w = hh_auth(r);
+	sq.staff = w->kind != HH_ANON && (w->roles & ~(unsigned)HH_ROLE_CITIZEN);
+	struct hh_search_result res;
+	hh_index_search(r->app->index, &sq, &r->arena, &res);
+	int64_t sid = hh_searchlog_add(q, sq.municipality_id, res.total);
+
+	if (res.clipped)
+		hh_buf_puts(b, "<p class=\"notice\">Din søgning var meget lang, så "
+			       "vi har kun brugt begyndelsen af den.</p>\n");
+	if (res.did_you_mean) {
+		hh_buf_puts(b, "<p class=\"dym\">Mente du <a href=\"");
+		hh_page_text(r, self_url(r, res.did_you_mean, NULL, 1));
+		hh_buf_puts(b, "\">");
+		hh_page_text(r, res.did_you_mean);
+		hh_buf_puts(b, "</a>?</p>\n");
+	}
+	hh_buf_puts(b, "<div class=\"results-layout\">\n<section "
+		       "aria-labelledby=\"resultater\" class=\"results\">\n"
+		       "<h2 id=\"resultater\" aria-live=\"polite\">");
+	if (res.total == 0)
+		hh_buf_puts(b, "Ingen resultater");
+	else if (res.total == 1)
+		hh_buf_puts(b, "1 resultat");
+	else
+		hh_buf_printf(b, "%d resultater", res.total);
+	hh_buf_puts(b, " for <q>");
+	hh_page_text(r, q);
+	hh_buf_puts(b, "</q></h2>\n");
+	if (res.total == 0) {
+		hh_buf_puts(b, "<p>Prøv med andre eller færre ord, eller kontakt "
+			       "Borgerservice, hvis du ikke finder svar.</p>\n");
+	} else {
+		hh_buf_puts(b, "<ol class=\"articles hits\">\n");
+		for (int i = 0; i < res.n_hits; i++) {
+			const struct hh_search_hit *h = &res.hits[i];
+			hh_buf_puts(b, "<li><a href=\"/artikel/");
+			hh_buf_urlenc(b, h->slug);
+			hh_buf_printf(b, "?s=%lld\">", (long long)sid);
+			hh_page_text(r, h->title);
+			hh_buf_puts(b, "</a>\n<p class=\"snippet\">");
+			hh_buf_puts(b, h->snippet_html); /* escaped, with <mark> */
+			hh_buf_puts(b, "</p>");
+			if (h->org_name) {
+				hh_buf_puts(b, "<p class=\"who\">");
+				hh_page_text(r, h->org_name);
+				hh_buf_puts(b, "</p>");
+			}
+			hh_buf_puts(b, "</li>\n");
+		}
+		hh_buf_puts(b, "</ol>\n");
+		int pages = (res.total + PAGE_SIZE - 1) / PAGE_SIZE;
+		if (pages > 1) {
+			hh_buf_puts(b, "<nav class=\"pager\" aria-label=\"Sider\"><ul>");
+			if (page > 1) {
+				hh_buf_puts(b, "<li><a rel=\"prev\" href=\"");
+				hh_page_text(r, self_url(r, q, kle, page - 1));
+				hh_buf_puts(b, "\">Forrige side</a></li>");
+			}
+			hh_buf_printf(b, "<li aria-current=\"page\">Side %d af %d</li>",
+				      page, pages);
+			if (page < pages) {
+				hh_buf_puts(b, "<li><a rel=\"next\" href=\"");
+				hh_page_text(r, self_url(r, q, kle, page + 1));
+				hh_buf_puts(b, "\">Næste side</a></li>");
+			}
+			hh_buf_puts(b, "</ul></nav>\n");
+		}
+	}
+	hh_buf_puts(b, "</section>\n");
+	if (res.n_kle_groups > 1 || (kle && *kle)) {
+		hh_buf_puts(b, "<nav class=\"facets\" aria-labelledby=\"emner\">"
+			       "<h2 id=\"emner\">Afgræns efter emne</h2><ul>\n");
+		if (kle && *kle) {
+			hh_buf_puts(b, "<li><a href=\"");
+			hh_page_text(r, self_url(r, q, NULL, 1));
+			hh_buf_puts(b, "\">Alle emner</a></li>\n");
+		}
+		for (int i = 0; i < res.n_kle_groups; i++) {
+			const struct hh_facet *f = &res.kle_groups[i];
+			int current = kle && !strncmp(kle, f->value, 2);
+			hh_buf_puts(b, "<li><a href=\"");
+			hh_page_text(r, self_url(r, q, f->value, 1));
+			hh_buf_printf(b, "\"%s>KLE-gruppe %s <span class=\"count\">"
+					 "(%d)</span></a></li>\n",
+				      current ? " aria-current=\"true\"" : "",
+				      f->value, f->count);
+		}
+		hh_buf_puts(b, "</ul></nav>\n");
+	}
+	hh_buf_puts(b, "</div>\n");
+	hh_page_end(r, 200);
+}
+
+struct report_ctx {
+	struct hh_req *r;
+	struct hh_buf rows;
+	int n;
+};
+
+static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
+{
+	struct report_ctx *c = p;
+	struct hh_buf *b = &c->rows;
+	hh_buf_puts(b, "<tr><td><a href=\"/soeg?q=");
+	hh_buf_urlenc(b, row->query);
+	hh_buf_puts(b, "\">");
+	hh_buf_html(b, row->query);
+	hh_buf_printf(b, "</a></td><td>%lld</td><td>%s</td><td>%lld</td></tr>\n",
+		      (long long)row->searches,
+		      row->with_results ? "Ja" : "<strong>Nej</strong>",
+		      (long long)row->chosen);
+	c->n++;
+	return HH_OK;
+}
+
+static enum hh_rc report_tx(struct hh_tx *tx, void *p)
+{
+	struct report_ctx *c = p;
+	hh_buf_reset(&c->rows);
+	c->n = 0;
+	return tx->store->search_report(tx, &c->r->arena,
+					hh_now_us() / 1000000 - 30 * 86400, 100,
+					report_row, c);
+}
+
+void hh_page_search_report(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER) {
+		hh_resp_redirect(r, 303, "/log-ind");
+		return;
+	}
+	if (!(w->roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN))) {
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Rapporten over søgninger er for redaktører og "
+			      "ledere.");
+		return;
+	}
+	hh_searchlog_flush(r->app->store);
+	struct report_ctx c = { .r = r };
+	hh_buf_init(&c.rows);
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, report_tx, &c);
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = "Søgninger uden svar" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Søgninger uden svar</h1>\n<p>De hyppigste søgninger "
+		       "de seneste 30 dage, som enten ikke gav noget resultat, "
+		       "eller hvor borgeren ikke valgte et af resultaterne. Her "
+		       "mangler vidensbasen måske en artikel.</p>\n");
+	if (rc != HH_OK)
+		hh_buf_puts(b, "<p class=\"error\">Rapporten kan ikke vises lige nu. "
+			       "Prøv igen om lidt.</p>\n");
+	else if (!c.n)
+		hh_buf_puts(b, "<p>Ingen søgninger at vise endnu.</p>\n");
+	else {
+		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
+			       "Søgninger uden resultat eller uden valg</caption>\n"
+			       "<thead><tr><th scope=\"col\">Søgning</th>"
+			       "<th scope=\"col\">Antal</th><th scope=\"col\">"
+			       "Gav resultater</th><th scope=\"col\">Valgt</th>"
+			       "</tr></thead>\n<tbody>\n");
+		hh_buf_puts(b, hh_buf_str(&c.rows));
+		hh_buf_puts(b, "</tbody></table></div>\n");
+	}
+	hh_page_end(r, 200);
+	hh_buf_clear(&c.rows);
+}

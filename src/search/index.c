@@ -1,0 +1,1577 @@
+/* index.c - inverted index, BM25F ranking, typo tolerance, snippets. */
+#include "search/index.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "text/wordset.h"
+
+enum { F_TITLE, F_KEYWORDS, F_SUMMARY, F_BODY, N_FIELDS };
+
+/* Field weights and BM25 parameters, tuned on the evaluation set. */
+static const double field_weight[N_FIELDS] = { 4.0, 3.0, 1.5, 1.0 };
+static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
+#define K1 1.2
+#define W_EXACT 1.0
+#define W_PART 0.5    /* a compound part of a query or document word */
+#define W_SYNONYM 0.8
+#define W_FUZZY 0.35  /* below any exact or stemmed match */
+#define W_PREFIX 0.7
+#define RERANK 50     /* candidates given the proximity boost */
+
+#define POS(field, p) (((uint32_t)(field) << 24) | ((p) & 0xffffff))
+
+struct posting {
+	uint32_t doc;
+	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
+	uint32_t pos_off;
+	uint32_t npos;
+};
+
+struct term {
+	char *str;
+	char *surface; /* a word that gave this term, for "Mente du" */
+	uint32_t df;   /* live documents */
+	struct posting *p;
+	uint32_t n, cap;
+	uint32_t *pos;
+	uint32_t n_pos, cap_pos;
+};
+
+struct doc {
+	int64_t id, org_id;
+	char *slug, *title, *summary, *text, *kle, *org_code, *org_name;
+	uint8_t agency, status, audience, live;
+	uint16_t flen[N_FIELDS];
+	double chosen;
+	uint32_t *terms; /* term ids, for removal */
+	uint32_t n_terms;
+	int32_t next_same_slug; /* -1: none */
+};
+
+struct trie_node {
+	uint32_t child, sibling; /* 0: none (node 0 is the root) */
+	int32_t term;            /* -1: none */
+	unsigned char c;
+};
+
+struct hh_index {
+	pthread_rwlock_t lock;
+	const struct hh_analyzer *an;
+	const struct hh_synonyms *syn;
+	struct doc *docs;
+	uint32_t n_docs, cap_docs, live, dead;
+	double sum_len[N_FIELDS];
+	struct term *terms;
+	uint32_t n_terms, cap_terms;
+	uint32_t *thash; /* term id + 1 */
+	size_t n_thash;
+	int64_t *idmap_keys; /* article id → doc, open addressing */
+	uint32_t *idmap_vals;
+	size_t n_idmap, used_idmap;
+	char **slug_keys; /* slug → first doc with it */
+	int32_t *slug_vals;
+	size_t n_slugmap, used_slugmap;
+	struct trie_node *trie;
+	uint32_t n_trie, cap_trie;
+};
+
+/* ---- small hash maps ------------------------------------------------- */
+
+static uint64_t hash_i64(int64_t k)
+{
+	uint64_t x = (uint64_t)k;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int32_t term_find(const struct hh_index *idx, const char *s)
+{
+	if (!idx->n_thash)
+		return -1;
+	size_t len = strlen(s);
+	size_t j = hh_hash_bytes(s, len) & (idx->n_thash - 1);
+	while (idx->thash[j]) {
+		uint32_t t = idx->thash[j] - 1;
+		if (strcmp(idx->terms[t].str, s) == 0)
+			return (int32_t)t;
+		j = (j + 1) & (idx->n_thash - 1);
+	}
+	return -1;
+}
+
+static void thash_insert(struct hh_index *idx, uint32_t t)
+{
+	const char *s = idx->terms[t].str;
+	size_t j = hh_hash_bytes(s, strlen(s)) & (idx->n_thash - 1);
+	while (idx->thash[j])
+		j = (j + 1) & (idx->n_thash - 1);
+	idx->thash[j] = t + 1;
+}
+
+static void trie_insert(struct hh_index *idx, const char *s, uint32_t term);
+
+static uint32_t term_get(struct hh_index *idx, const char *s,
+			 const char *surface)
+{
+	int32_t t = term_find(idx, s);
+	if (t >= 0)
+		return (uint32_t)t;
+	if ((idx->n_terms + 1) * 2 > idx->n_thash) {
+		free(idx->thash);
+		idx->n_thash = idx->n_thash ? idx->n_thash * 2 : 4096;
+		idx->thash = hh_xcalloc(idx->n_thash, sizeof(uint32_t));
+		for (uint32_t i = 0; i < idx->n_terms; i++)
+			thash_insert(idx, i);
+	}
+	if (idx->n_terms == idx->cap_terms) {
+		idx->cap_terms = idx->cap_terms ? idx->cap_terms * 2 : 4096;
+		idx->terms = hh_xrealloc(idx->terms,
+					 idx->cap_terms * sizeof(*idx->terms));
+	}
+	struct term *tm = &idx->terms[idx->n_terms];
+	memset(tm, 0, sizeof(*tm));
+	tm->str = hh_xstrdup(s);
+	tm->surface = hh_xstrdup(surface);
+	thash_insert(idx, idx->n_terms);
+	if (s[0] != '~') /* parts are not offered as corrections */
+		trie_insert(idx, s, idx->n_terms);
+	return idx->n_terms++;
+}
+
+static int64_t idmap_get(const struct hh_index *idx, int64_t id)
+{
+	if (!idx->n_idmap)
+		return -1;
+	size_t j = hash_i64(id) & (idx->n_idmap - 1);
+	while (idx->idmap_keys[j]) {
+		if (idx->idmap_keys[j] == id)
+			return idx->idmap_vals[j];
+		j = (j + 1) & (idx->n_idmap - 1);
+	}
+	return -1;
+}
+
+/* Article ids are > 0, so 0 marks an empty slot. Updating in place keeps
+ * the map small: a replaced document reuses its id's slot. */
+static void idmap_set(struct hh_index *idx, int64_t id, uint32_t doc)
+{
+	if ((idx->used_idmap + 1) * 2 > idx->n_idmap) {
+		int64_t *ok = idx->idmap_keys;
+		uint32_t *ov = idx->idmap_vals;
+		size_t on = idx->n_idmap;
+		idx->n_idmap = on ? on * 2 : 1024;
+		idx->idmap_keys = hh_xcalloc(idx->n_idmap, sizeof(int64_t));
+		idx->idmap_vals = hh_xcalloc(idx->n_idmap, sizeof(uint32_t));
+		idx->used_idmap = 0;
+		for (size_t i = 0; i < on; i++)
+			if (ok[i])
+				idmap_set(idx, ok[i], ov[i]);
+		free(ok);
+		free(ov);
+	}
+	size_t j = hash_i64(id) & (idx->n_idmap - 1);
+	while (idx->idmap_keys[j] && idx->idmap_keys[j] != id)
+		j = (j + 1) & (idx->n_idmap - 1);
+	if (!idx->idmap_keys[j])
+		idx->used_idmap++;
+	idx->idmap_keys[j] = id;
+	idx->idmap_vals[j] = doc;
+}
+
+static size_t slug_slot(const struct hh_index *idx, const char *slug)
+{
+	size_t j = hh_hash_bytes(slug, strlen(slug)) & (idx->n_slugmap - 1);
+	while (idx->slug_keys[j] && strcmp(idx->slug_keys[j], slug) != 0)
+		j = (j + 1) & (idx->n_slugmap - 1);
+	return j;
+}
+
+static int32_t slug_first(const struct hh_index *idx, const char *slug)
+{
+	if (!idx->n_slugmap)
+		return -1;
+	size_t j = slug_slot(idx, slug);
+	return idx->slug_keys[j] ? idx->slug_vals[j] : -1;
+}
+
+static void slug_add(struct hh_index *idx, uint32_t doc)
+{
+	if ((idx->used_slugmap + 1) * 2 > idx->n_slugmap) {
+		char **ok = idx->slug_keys;
+		int32_t *ov = idx->slug_vals;
+		size_t on = idx->n_slugmap;
+		idx->n_slugmap = on ? on * 2 : 1024;
+		idx->slug_keys = hh_xcalloc(idx->n_slugmap, sizeof(char *));
+		idx->slug_vals = hh_xcalloc(idx->n_slugmap, sizeof(int32_t));
+		for (size_t i = 0; i < on; i++) {
+			if (!ok[i])
+				continue;
+			size_t j = slug_slot(idx, ok[i]);
+			idx->slug_keys[j] = ok[i];
+			idx->slug_vals[j] = ov[i];
+		}
+		free(ok);
+		free(ov);
+	}
+	struct doc *d = &idx->docs[doc];
+	size_t j = slug_slot(idx, d->slug);
+	if (idx->slug_keys[j]) {
+		d->next_same_slug = idx->slug_vals[j];
+	} else {
+		idx->slug_keys[j] = hh_xstrdup(d->slug);
+		idx->used_slugmap++;
+		d->next_same_slug = -1;
+	}
+	idx->slug_vals[j] = (int32_t)doc;
+}
+
+/* ---- trie over terms (typo tolerance, prefixes) ---------------------- */
+
+static uint32_t trie_new_node(struct hh_index *idx, unsigned char c)
+{
+	if (idx->n_trie == idx->cap_trie) {
+		idx->cap_trie = idx->cap_trie ? idx->cap_trie * 2 : 16384;
+		idx->trie = hh_xrealloc(idx->trie,
+					idx->cap_trie * sizeof(*idx->trie));
+	}
+	struct trie_node *n = &idx->trie[idx->n_trie];
+	n->child = n->sibling = 0;
+	n->term = -1;
+	n->c = c;
+	return idx->n_trie++;
+}
+
+static void trie_insert(struct hh_index *idx, const char *s, uint32_t term)
+{
+	uint32_t node = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t ch = idx->trie[node].child, prev = 0;
+		while (ch && idx->trie[ch].c != *p) {
+			prev = ch;
+			ch = idx->trie[ch].sibling;
+		}
+		if (!ch) {
+			ch = trie_new_node(idx, *p);
+			/* trie may have moved */
+			if (prev)
+				idx->trie[prev].sibling = ch;
+			else
+				idx->trie[node].child = ch;
+		}
+		node = ch;
+	}
+	idx->trie[node].term = (int32_t)term;
+}
+
+struct fuzzy {
+	const struct hh_index *idx;
+	const unsigned char *q;
+	int qlen, maxd;
+	unsigned char path[HH_TERM_MAX];
+	int rows[HH_TERM_MAX + 1][HH_TERM_MAX + 1];
+	struct { uint32_t term; int dist; } found[16];
+	int n_found;
+};
+
+static void fuzzy_keep(struct fuzzy *f, uint32_t term, int dist)
+{
+	/* keep the closest, then the most frequent */
+	const struct term *tm = &f->idx->terms[term];
+	if (!tm->df)
+		return;
+	int worst = -1;
+	if (f->n_found < 16) {
+		f->found[f->n_found].term = term;
+		f->found[f->n_found].dist = dist;
+		f->n_found++;
+		return;
+	}
+	for (int i = 0; i < f->n_found; i++) {
+		if (worst < 0 || f->found[i].dist > f->found[worst].dist ||
+		    (f->found[i].dist == f->found[worst].dist &&
+		     f->idx->terms[f->found[i].term].df <
+			     f->idx->terms[f->found[worst].term].df))
+			worst = i;
+	}
+	if (dist < f->found[worst].dist ||
+	    (dist == f->found[worst].dist &&
+	     tm->df > f->idx->terms[f->found[worst].term].df)) {
+		f->found[worst].term = term;
+		f->found[worst].dist = dist;
+	}
+}
+
+static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
+{
+	const struct trie_node *tn = &f->idx->trie[node];
+	unsigned char c = tn->c;
+	int *row = f->rows[depth], *up = f->rows[depth - 1];
+	f->path[depth - 1] = c;
+	row[0] = depth;
+	int mn = row[0];
+	for (int j = 1; j <= f->qlen; j++) {
+		int cost = f->q[j - 1] == c ? 0 : 1;
+		int v = up[j] + 1;
+		if (row[j - 1] + 1 < v)
+			v = row[j - 1] + 1;
+		if (up[j - 1] + cost < v)
+			v = up[j - 1] + cost;
+		if (depth > 1 && j > 1 && f->q[j - 1] == f->path[depth - 2] &&
+		    f->q[j - 2] == c && f->rows[depth - 2][j - 2] + 1 < v)
+			v = f->rows[depth - 2][j - 2] + 1; /* a swap */
+		row[j] = v;
+		if (v < mn)
+			mn = v;
+	}
+	if (tn->term >= 0 && row[f->qlen] <= f->maxd && row[f->qlen] > 0)
+		fuzzy_keep(f, (uint32_t)tn->term, row[f->qlen]);
+	if (mn > f->maxd || depth >= HH_TERM_MAX - 1)
+		return;
+	for (uint32_t ch = tn->child; ch; ch = f->idx->trie[ch].sibling)
+		fuzzy_walk(f, ch, depth + 1);
+}
+
+/* Terms within maxd edits of q, closest and most frequent first. */
+static int fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
+		       uint32_t *out, int max_out)
+{
+	struct fuzzy *f = hh_xmalloc(sizeof(*f));
+	f->idx = idx;
+	f->q = (const unsigned char *)q;
+	f->qlen = (int)strlen(q);
+	f->maxd = maxd;
+	f->n_found = 0;
+	if (f->qlen >= HH_TERM_MAX - 1 || !idx->n_trie) {
+		free(f);
+		return 0;
+	}
+	for (int j = 0; j <= f->qlen; j++)
+		f->rows[0][j] = j;
+	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
+		fuzzy_walk(f, ch, 1);
+	/* sort by distance, then df */
+	for (int i = 1; i < f->n_found; i++)
+		for (int k = i; k > 0; k--) {
+			int a = f->found[k - 1].dist, b = f->found[k].dist;
+			uint32_t da = idx->terms[f->found[k - 1].term].df;
+			uint32_t db = idx->terms[f->found[k].term].df;
+			if (b < a || (b == a && db > da)) {
+				__typeof__(f->found[0]) tmp = f->found[k];
+				f->found[k] = f->found[k - 1];
+				f->found[k - 1] = tmp;
+			}
+		}
+	int n = f->n_found < max_out ? f->n_found : max_out;
+	for (int i = 0; i < n; i++)
+		out[i] = f->found[i].term;
+	free(f);
+	return n;
+}
+
+/* Terms starting with prefix, most frequent first. */
+static int prefix_terms(const struct hh_index *idx, const char *prefix,
+			uint32_t *out, int max_out)
+{
+	uint32_t node = 0;
+	for (const unsigned char *p = (const unsigned char *)prefix; *p; p++) {
+		uint32_t ch = idx->trie[node].child;
+		while (ch && idx->trie[ch].c != *p)
+			ch = idx->trie[ch].sibling;
+		if (!ch)
+			return 0;
+		node = ch;
+	}
+	/* bounded depth-first walk, keeping the max_out most frequent */
+	uint32_t stack[4096];
+	int sp = 0, n = 0, visited = 0;
+	stack[sp++] = node;
+	while (sp && visited < 20000) {
+		uint32_t nd = stack[--sp];
+		visited++;
+		int32_t t = idx->trie[nd].term;
+		if (t >= 0 && idx->terms[t].df) {
+			uint32_t df = idx->terms[t].df;
+			int k;
+			if (n < max_out)
+				k = n++;
+			else if (idx->terms[out[n - 1]].df < df)
+				k = n - 1;
+			else
+				k = -1;
+			if (k >= 0) {
+				while (k > 0 && idx->terms[out[k - 1]].df < df) {
+					out[k] = out[k - 1];
+					k--;
+				}
+				out[k] = (uint32_t)t;
+			}
+		}
+		for (uint32_t ch = idx->trie[nd].child; ch && sp < 4096;
+		     ch = idx->trie[ch].sibling)
+			stack[sp++] = ch;
+	}
+	return n;
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+struct hh_index *hh_index_new(const struct hh_analyzer *an,
+			      const struct hh_synonyms *syn)
+{
+	struct hh_index *idx = hh_xcalloc(1, sizeof(*idx));
+	pthread_rwlock_init(&idx->lock, NULL);
+	idx->an = an;
+	idx->syn = syn;
+	trie_new_node(idx, 0);
+	return idx;
+}
+
+static void doc_strings_free(struct doc *d)
+{
+	free(d->slug);
+	free(d->title);
+	free(d->summary);
+	free(d->text);
+	free(d->kle);
+	free(d->org_code);
+	free(d->org_name);
+	free(d->terms);
+	d->slug = d->title = d->summary = d->text = d->kle = NULL;
+	d->org_code = d->org_name = NULL;
+	d->terms = NULL;
+}
+
+void hh_index_free(struct hh_index *idx)
+{
+	if (!idx)
+		return;
+	for (uint32_t i = 0; i < idx->n_docs; i++)
+		doc_strings_free(&idx->docs[i]);
+	for (uint32_t i = 0; i < idx->n_terms; i++) {
+		free(idx->terms[i].str);
+		free(idx->terms[i].surface);
+		free(idx->terms[i].p);
+		free(idx->terms[i].pos);
+	}
+	for (size_t i = 0; i < idx->n_slugmap; i++)
+		free(idx->slug_keys[i]);
+	free(idx->slug_keys);
+	free(idx->slug_vals);
+	free(idx->docs);
+	free(idx->terms);
+	free(idx->thash);
+	free(idx->idmap_keys);
+	free(idx->idmap_vals);
+	free(idx->trie);
+	pthread_rwlock_destroy(&idx->lock);
+	free(idx);
+}
+
+/* Markdown to plain text for snippets: markers, emphasis and link targets
+ * go, the words stay. */
+static char *plain_text(const char *md)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	const char *p = md;
+	int line_start = 1;
+	while (*p) {
+		if (line_start) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			while (*p == '#' || *p == '>' ||
+			       ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' '))
+				p++;
+			const char *q = p;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q > p && *q == '.' && q[1] == ' ')
+				p = q + 1;
+			while (*p == ' ')
+				p++;
+			line_start = 0;
+		}
+		if (*p == '\n') {
+			line_start = 1;
+			if (b.len && b.data[b.len - 1] != ' ')
+				hh_buf_putc(&b, ' ');
+			p++;
+			continue;
+		}
+		if (*p == '*' || *p == '_' || *p == '`') {
+			p++;
+			continue;
+		}
+		if (*p == ']' && p[1] == '(') {
+			const char *close = strchr(p, ')');
+			p = close ? close + 1 : p + 1;
+			continue;
+		}
+		if (*p == '[' || (*p == '!' && p[1] == '[')) {
+			p += *p == '!' ? 2 : 1;
+			continue;
+		}
+		hh_buf_putc(&b, *p++);
+	}
+	return hh_buf_steal(&b);
+}
+
+struct doc_term {
+	uint32_t term;
+	uint16_t tf2[N_FIELDS];
+	uint32_t first_pos, n_pos;
+};
+
+struct put_ctx {
+	struct hh_index *idx;
+	int field;
+	struct doc_term *dt;
+	size_t n_dt, cap_dt;
+	uint32_t *slot; /* term id + 1 → dt index + 1 */
+	size_t n_slot;
+	uint32_t *pos;      /* positions, grouped later */
+	uint32_t *pos_term; /* dt index of each position */
+	size_t n_pos, cap_pos;
+	uint32_t words;
+};
+
+static int put_token(void *p, const struct hh_token *t)
+{
+	struct put_ctx *c = p;
+	/* Compound parts are their own terms ("~kort"), so that a part of a
+	 * query word never matches a part of a document word (pas|port must
+	 * not find trans|port). */
+	char part[HH_TERM_MAX + 1];
+	const char *ts = t->term;
+	if (t->part) {
+		part[0] = '~';
+		memcpy(part + 1, t->term, HH_TERM_MAX);
+		part[HH_TERM_MAX] = 0;
+		ts = part;
+	}
+	uint32_t term = term_get(c->idx, ts, t->part ? t->term : t->word);
+	/* find or add the doc term (small open-addressing map) */
+	if ((c->n_dt + 1) * 2 > c->n_slot) {
+		free(c->slot);
+		c->n_slot = c->n_slot ? c->n_slot * 2 : 256;
+		c->slot = hh_xcalloc(c->n_slot, sizeof(uint32_t));
+		for (size_t i = 0; i < c->n_dt; i++) {
+			size_t j = hash_i64(c->dt[i].term) & (c->n_slot - 1);
+			while (c->slot[j])
+				j = (j + 1) & (c->n_slot - 1);
+			c->slot[j] = (uint32_t)i + 1;
+		}
+	}
+	size_t j = hash_i64(term) & (c->n_slot - 1);
+	while (c->slot[j] && c->dt[c->slot[j] - 1].term != term)
+		j = (j + 1) & (c->n_slot - 1);
+	if (!c->slot[j]) {
+		if (c->n_dt == c->cap_dt) {
+			c->cap_dt = c->cap_dt ? c->cap_dt * 2 : 128;
+			c->dt = hh_xrealloc(c->dt, c->cap_dt * sizeof(*c->dt));
+		}
+		memset(&c->dt[c->n_dt], 0, sizeof(c->dt[0]));
+		c->dt[c->n_dt].term = term;
+		c->slot[j] = (uint32_t)++c->n_dt;
+	}
+	struct doc_term *d = &c->dt[c->slot[j] - 1];
+	uint16_t add = t->part ? 1 : 2;
+	if (d->tf2[c->field] < 65000)
+		d->tf2[c->field] += add;
+	if (c->n_pos == c->cap_pos) {
+		c->cap_pos = c->cap_pos ? c->cap_pos * 2 : 512;
+		c->pos = hh_xrealloc(c->pos, c->cap_pos * sizeof(uint32_t));
+		c->pos_term = hh_xrealloc(c->pos_term, c->cap_pos * sizeof(uint32_t));
+	}
+	c->pos[c->n_pos] = POS(c->field, t->pos);
+	c->pos_term[c->n_pos] = c->slot[j] - 1;
+	c->n_pos++;
+	d->n_pos++;
+	return 0;
+}
+
+static void remove_locked(struct hh_index *idx, uint32_t di)
+{
+	struct doc *d = &idx->docs[di];
+	if (!d->live)
+		return;
+	d->live = 0;
+	idx->live--;
+	idx->dead++;
+	for (int f = 0; f < N_FIELDS; f++)
+		idx->sum_len[f] -= d->flen[f];
+	for (uint32_t i = 0; i < d->n_terms; i++)
+		idx->terms[d->terms[i]].df--;
+	/* keep slug and owner for the slug chain; free the rest */
+	free(d->title);
+	free(d->summary);
+	free(d->text);
+	free(d->terms);
+	d->title = d->summary = d->text = NULL;
+	d->terms = NULL;
+	d->n_terms = 0;
+}
+
+static void compact_locked(struct hh_index *idx);
+
+void hh_index_put(struct hh_index *idx, const struct hh_article *a,
+		  int org_is_agency)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	int64_t old = idmap_get(idx, a->id);
+	if (old >= 0)
+		remove_locked(idx, (uint32_t)old);
+	if (a->status == HH_STATUS_ARCHIVED) {
+		pthread_rwlock_unlock(&idx->lock);
+		return;
+	}
+	if (idx->n_docs == idx->cap_docs) {
+		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
+		idx->docs = hh_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+	}
+	uint32_t di = idx->n_docs++;
+	struct doc *d = &idx->docs[di];
+	memset(d, 0, sizeof(*d));
+	d->id = a->id;
+	d->org_id = a->org_id;
+	d->slug = hh_xstrdup(a->slug);
+	d->title = hh_xstrdup(a->title);
+	d->summary = hh_xstrdup(a->summary);
+	d->text = plain_text(a->body_md ? a->body_md : "");
+	d->kle = hh_xstrdup(a->kle ? a->kle : "");
+	d->org_code = a->org_code ? hh_xstrdup(a->org_code) : NULL;
+	d->org_name = a->org_name ? hh_xstrdup(a->org_name) : NULL;
+	d->agency = (uint8_t)(org_is_agency != 0);
+	d->status = (uint8_t)a->status;
+	d->audience = (uint8_t)a->audience;
+	d->live = 1;
+	if (old >= 0)
+		d->chosen = idx->docs[old].chosen;
+	idmap_set(idx, a->id, di);
+	slug_add(idx, di);
+
+	struct put_ctx c = { .idx = idx };
+	const char *fields[N_FIELDS] = { a->title, a->keywords, a->summary,
+					 d->text };
+	for (int f = 0; f < N_FIELDS; f++) {
+		c.field = f;
+		const char *s = fields[f] ? fields[f] : "";
+		uint32_t words = hh_analyze(idx->an, s, strlen(s), HH_AN_COMPOUNDS,
+					    put_token, &c);
+		d->flen[f] = (uint16_t)(words > 65535 ? 65535 : words);
+		idx->sum_len[f] += d->flen[f];
+	}
+	/* group positions by doc term, in order */
+	uint32_t *start = hh_xcalloc(c.n_dt + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < c.n_dt; i++)
+		start[i + 1] = start[i] + c.dt[i].n_pos;
+	uint32_t *fill = hh_xcalloc(c.n_dt, sizeof(uint32_t));
+	uint32_t *grouped = hh_xmalloc((c.n_pos + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < c.n_pos; i++) {
+		uint32_t t = c.pos_term[i];
+		grouped[start[t] + fill[t]++] = c.pos[i];
+	}
+	d->terms = hh_xmalloc((c.n_dt + 1) * sizeof(uint32_t));
+	d->n_terms = (uint32_t)c.n_dt;
+	for (size_t i = 0; i < c.n_dt; i++) {
+		struct term *tm = &idx->terms[c.dt[i].term];
+		d->terms[i] = c.dt[i].term;
+		if (tm->n == tm->cap) {
+			tm->cap = tm->cap ? tm->cap * 2 : 4;
+			tm->p = hh_xrealloc(tm->p, tm->cap * sizeof(*tm->p));
+		}
+		uint32_t np = c.dt[i].n_pos;
+		if (tm->n_pos + np > tm->cap_pos) {
+			while (tm->n_pos + np > tm->cap_pos)
+				tm->cap_pos = tm->cap_pos ? tm->cap_pos * 2 : 8;
+			tm->pos = hh_xrealloc(tm->pos, tm->cap_pos * sizeof(uint32_t));
+		}
+		struct posting *p = &tm->p[tm->n++];
+		p->doc = di;
+		memcpy(p->tf2, c.dt[i].tf2, sizeof(p->tf2));
+		p->pos_off = tm->n_pos;
+		p->npos = np;
+		memcpy(tm->pos + tm->n_pos, grouped + start[i], np * sizeof(uint32_t));
+		tm->n_pos += np;
+		tm->df++;
+	}
+	idx->live++;
+	free(start);
+	free(fill);
+	free(grouped);
+	free(c.dt);
+	free(c.slot);
+	free(c.pos);
+	free(c.pos_term);
+	if (idx->dead > 1000 && idx->dead > idx->live)
+		compact_locked(idx);
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+/* Drops postings of removed documents. Document slots stay, so ids in
+ * other structures remain valid. */
+static void compact_locked(struct hh_index *idx)
+{
+	for (uint32_t t = 0; t < idx->n_terms; t++) {
+		struct term *tm = &idx->terms[t];
+		uint32_t w = 0, wp = 0;
+		for (uint32_t i = 0; i < tm->n; i++) {
+			struct posting p = tm->p[i];
+			if (!idx->docs[p.doc].live)
+				continue;
+			memmove(tm->pos + wp, tm->pos + p.pos_off,
+				p.npos * sizeof(uint32_t));
+			p.pos_off = wp;
+			wp += p.npos;
+			tm->p[w++] = p;
+		}
+		tm->n = w;
+		tm->n_pos = wp;
+	}
+	idx->dead = 0;
+}
+
+void hh_index_remove(struct hh_index *idx, int64_t id)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	int64_t di = idmap_get(idx, id);
+	if (di >= 0)
+		remove_locked(idx, (uint32_t)di);
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+void hh_index_chosen(struct hh_index *idx, int64_t id, int64_t n)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	int64_t di = idmap_get(idx, id);
+	if (di >= 0)
+		idx->docs[di].chosen += (double)n;
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
+{
+	pthread_rwlock_rdlock(&idx->lock);
+	memset(s, 0, sizeof(*s));
+	s->docs = idx->n_docs;
+	s->live_docs = idx->live;
+	s->terms = idx->n_terms;
+	s->bytes = idx->cap_docs * sizeof(struct doc) +
+		   idx->cap_terms * sizeof(struct term) +
+		   idx->n_thash * sizeof(uint32_t) +
+		   idx->n_idmap * (sizeof(int64_t) + sizeof(uint32_t)) +
+		   idx->cap_trie * sizeof(struct trie_node);
+	for (uint32_t t = 0; t < idx->n_terms; t++) {
+		s->postings += idx->terms[t].n;
+		s->positions += idx->terms[t].n_pos;
+		s->bytes += idx->terms[t].cap * sizeof(struct posting) +
+			    idx->terms[t].cap_pos * sizeof(uint32_t) +
+			    strlen(idx->terms[t].str) * 2 + 2;
+	}
+	for (uint32_t i = 0; i < idx->n_docs; i++) {
+		const struct doc *d = &idx->docs[i];
+		if (!d->live)
+			continue;
+		s->bytes += strlen(d->slug) + strlen(d->title) +
+			    strlen(d->summary) + strlen(d->text) + 4 +
+			    d->n_terms * sizeof(uint32_t);
+	}
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+/* ---- building from the store ----------------------------------------- */
+
+struct build_ctx {
+	struct hh_index *idx;
+	struct hh_arena *a;
+	int64_t agencies[64];
+	int n_agencies;
+};
+
+static int is_agency(const struct build_ctx *c, int64_t org)
+{
+	for (int i = 0; i < c->n_agencies; i++)
+		if (c->agencies[i] == org)
+			return 1;
+	return 0;
+}
+
+static enum hh_rc build_org(void *p, const struct hh_org *o)
+{
+	struct build_ctx *c = p;
+	if (o->kind == HH_ORG_AGENCY && c->n_agencies < 64)
+		c->agencies[c->n_agencies++] = o->id;
+	return HH_OK;
+}
+
+static enum hh_rc build_article(void *p, const struct hh_article *a)
+{
+	struct build_ctx *c = p;
+	if (a->status != HH_STATUS_ARCHIVED)
+		hh_index_put(c->idx, a, a->org_id && is_agency(c, a->org_id));
+	return HH_OK;
+}
+
+static enum hh_rc build_tx(struct hh_tx *tx, void *p)
+{
+	struct build_ctx *c = p;
+	struct hh_article_filter f = { 0 };
+	c->n_agencies = 0;
+	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
+	if (rc == HH_OK)
+		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
+					     build_article, c);
+	return rc;
+}
+
+enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct build_ctx c = { .idx = idx, .a = &a };
+	enum hh_rc rc = hh_store_run_tx(st, 0, build_tx, &c);
+	hh_arena_clear(&a);
+	return rc;
+}
+
+struct refresh_ctx {
+	struct hh_arena *a;
+	int64_t id;
+	struct hh_article art;
+	int agency;
+};
+
+static enum hh_rc refresh_tx(struct hh_tx *tx, void *p)
+{
+	struct refresh_ctx *c = p;
+	enum hh_rc rc = tx->store->article_get_by_id(tx, c->a, c->id, &c->art);
+	if (rc != HH_OK || !c->art.org_id)
+		return rc;
+	struct hh_org o;
+	rc = tx->store->org_get(tx, c->a, c->art.org_id, &o);
+	c->agency = rc == HH_OK && o.kind == HH_ORG_AGENCY;
+	return rc;
+}
+
+enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
+			    int64_t id)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct refresh_ctx c = { .a = &a, .id = id };
+	enum hh_rc rc = hh_store_run_tx(st, 0, refresh_tx, &c);
+	if (rc == HH_OK)
+		hh_index_put(idx, &c.art, c.agency);
+	else if (rc == HH_ERR_NOT_FOUND)
+		hh_index_remove(idx, id), rc = HH_OK;
+	hh_arena_clear(&a);
+	return rc;
+}
+
+/* ---- searching ------------------------------------------------------- */
+
+struct scratch {
+	float *acc;
+	uint32_t *mask, *emask, *touched;
+	uint32_t cap, n_touched;
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	struct scratch *s = p;
+	free(s->acc);
+	free(s->mask);
+	free(s->emask);
+	free(s->touched);
+	free(s);
+}
+
+static void scratch_key_init(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+/* Per-thread accumulators, zero between searches. */
+static struct scratch *scratch_get(uint32_t n_docs)
+{
+	pthread_once(&scratch_once, scratch_key_init);
+	struct scratch *s = pthread_getspecific(scratch_key);
+	if (!s) {
+		s = hh_xcalloc(1, sizeof(*s));
+		pthread_setspecific(scratch_key, s);
+	}
+	if (s->cap < n_docs) {
+		uint32_t cap = n_docs + n_docs / 2 + 64;
+		free(s->acc);
+		free(s->mask);
+		free(s->emask);
+		free(s->touched);
+		s->acc = hh_xcalloc(cap, sizeof(float));
+		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
+		s->emask = hh_xcalloc(cap, sizeof(uint32_t));
+		s->touched = hh_xmalloc(cap * sizeof(uint32_t));
+		s->cap = cap;
+	}
+	s->n_touched = 0;
+	return s;
+}
+
+static void scratch_reset(struct scratch *s)
+{
+	for (uint32_t i = 0; i < s->n_touched; i++) {
+		uint32_t d = s->touched[i];
+		s->acc[d] = 0;
+		s->mask[d] = s->emask[d] = 0;
+	}
+	s->n_touched = 0;
+}
+
+struct qword {
+	char word[HH_WORD_MAX];
+	char term[HH_TERM_MAX];
+	size_t start, end;
+	int32_t tid;
+	int has_match; /* some term of the word (or its parts) is known */
+	int prefix_ok;
+	int32_t fuzzy_best; /* term of the best correction, -1: none */
+	char parts[3][HH_TERM_MAX];
+	int n_parts;
+};
+
+struct qterm {
+	uint32_t term;
+	double w;
+	uint32_t mask;
+	int fuzzy;
+};
+
+struct query {
+	struct qword words[HH_QUERY_WORDS];
+	int n_words;
+	struct qterm terms[96];
+	int n_terms;
+	int clipped;
+	const char *text;
+	size_t text_len;
+};
+
+static int collect_qword(void *p, const struct hh_token *t)
+{
+	struct query *q = p;
+	if (t->part) {
+		if (q->n_words && q->words[q->n_words - 1].n_parts < 3) {
+			struct qword *w = &q->words[q->n_words - 1];
+			memcpy(w->parts[w->n_parts++], t->term, HH_TERM_MAX);
+		}
+		return 0;
+	}
+	if (q->n_words == HH_QUERY_WORDS)
+		return 1;
+	struct qword *w = &q->words[q->n_words++];
+	memset(w, 0, sizeof(*w));
+	memcpy(w->word, t->word, sizeof(w->word));
+	memcpy(w->term, t->term, sizeof(w->term));
+	w->start = t->start;
+	w->end = t->end;
+	w->prefix_ok = t->prefix_ok;
+	w->fuzzy_best = -1;
+	return 0;
+}
+
+static void add_qterm(struct query *q, uint32_t term, double w, uint32_t mask,
+		      int fuzzy)
+{
+	for (int i = 0; i < q->n_terms; i++) {
+		struct qterm *t = &q->terms[i];
+		if (t->term == term) {
+			if (w > t->w) {
+				t->w = w;
+				t->fuzzy = fuzzy;
+			}
+			t->mask |= mask;
+			return;
+		}
+	}
+	if (q->n_terms == (int)(sizeof(q->terms) / sizeof(q->terms[0])))
+		return;
+	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, fuzzy };
+}
+
+static size_t utf8_clip(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static void parse_query(const struct hh_index *idx,
+			const struct hh_search_query *sq, struct query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->text = sq->text ? sq->text : "";
+	size_t len = strlen(q->text);
+	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);
+	q->clipped = q->text_len < len;
+	hh_analyze(idx->an, q->text, q->text_len, HH_AN_COMPOUNDS, collect_qword, q);
+
+	for (int i = 0; i < q->n_words; i++) {
+		struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i;
+		w->tid = term_find(idx, w->term);
+		if (w->tid >= 0 && idx->terms[w->tid].df) {
+			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0);
+			w->has_match = 1;
+		}
+		char as_part[HH_TERM_MAX + 1] = "~";
+		memcpy(as_part + 1, w->term, HH_TERM_MAX - 1);
+		as_part[HH_TERM_MAX] = 0;
+		int32_t inside = term_find(idx, as_part); /* in compounds */
+		if (inside >= 0 && idx->terms[inside].df) {
+			add_qterm(q, (uint32_t)inside, W_PART, bit, 0);
+			w->has_match = 1;
+		}
+		for (int k = 0; k < w->n_parts; k++) {
+			int32_t t = term_find(idx, w->parts[k]);
+			if (t >= 0 && idx->terms[t].df) {
+				add_qterm(q, (uint32_t)t, W_PART, bit, 0);
+				w->has_match = 1;
+			}
+		}
+		int is_last_prefix = sq->prefix_last && i == q->n_words - 1 &&
+				     w->prefix_ok;
+		if (is_last_prefix) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(w->word, strlen(w->word), folded);
+			uint32_t pt[8];
+			int n = prefix_terms(idx, folded, pt, 8);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, pt[k], W_PREFIX, bit, 0);
+			if (n)
+				w->has_match = 1;
+		}
+	}
+	/* synonyms: a rule's left side matching consecutive query words adds
+	 * its right side, counting as all the words it covers */
+	if (idx->syn) {
+		for (size_t r = 0; r < idx->syn->n; r++) {
+			const struct hh_syn_rule *rule = &idx->syn->rules[r];
+			for (int i = 0; i + rule->from.n <= q->n_words; i++) {
+				int k;
+				for (k = 0; k < rule->from.n; k++)
+					if (strcmp(q->words[i + k].term,
+						   rule->from.terms[k]))
+						break;
+				if (k < rule->from.n)
+					continue;
+				uint32_t mask = 0;
+				for (k = 0; k < rule->from.n; k++)
+					mask |= 1u << (i + k);
+				for (k = 0; k < rule->to.n; k++) {
+					int32_t t = term_find(idx, rule->to.terms[k]);
+					if (t >= 0 && idx->terms[t].df) {
+						add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
+						for (int m = 0; m < rule->from.n; m++)
+							q->words[i + m].has_match = 1;
+					}
+				}
+			}
+		}
+	}
+	/* typos: only words nothing else matched */
+	for (int i = 0; i < q->n_words; i++) {
+		struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i;
+		size_t letters = hh_utf8_len(w->word);
+		if (!w->has_match && !sq->no_fuzzy && letters >= 5) {
+			uint32_t ft[3];
+			int n = fuzzy_terms(idx, w->term, letters >= 9 ? 2 : 1, ft, 3);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, ft[k], W_FUZZY / (1 + k), bit, 1);
+			if (n)
+				w->fuzzy_best = (int32_t)ft[0];
+		}
+	}
+}
+
+static int popcount32(uint32_t x)
+{
+	return __builtin_popcount(x);
+}
+
+struct cand {
+	uint32_t doc;
+	double score;
+};
+
+/* min-heap on score (ties: higher doc first out, so lower doc ids win) */
+static int cand_less(const struct cand *a, const struct cand *b)
+{
+	return a->score < b->score || (a->score == b->score && a->doc > b->doc);
+}
+
+static void heap_push(struct cand *h, int *n, int cap, struct cand c)
+{
+	if (*n < cap) {
+		int i = (*n)++;
+		h[i] = c;
+		while (i > 0 && cand_less(&h[i], &h[(i - 1) / 2])) {
+			struct cand t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+		return;
+	}
+	if (!cand_less(&h[0], &c))
+		return;
+	h[0] = c;
+	int i = 0;
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < *n && cand_less(&h[l], &h[m]))
+			m = l;
+		if (r < *n && cand_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct cand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static int cmp_cand_desc(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+static const struct posting *find_posting(const struct term *tm, uint32_t doc)
+{
+	uint32_t lo = 0, hi = tm->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (tm->p[mid].doc < doc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tm->n && tm->p[lo].doc == doc ? &tm->p[lo] : NULL;
+}
+
+/* The smallest forward distance from a position of a to one of b in the
+ * same field, or a large number. */
+static uint32_t min_gap(const struct term *ta, const struct posting *pa,
+			const struct term *tb, const struct posting *pb)
+{
+	uint32_t best = 1u << 30;
+	const uint32_t *a = ta->pos + pa->pos_off, *b = tb->pos + pb->pos_off;
+	uint32_t i = 0, j = 0;
+	while (i < pa->npos && j < pb->npos) {
+		if (b[j] > a[i]) {
+			if ((a[i] >> 24) == (b[j] >> 24) && b[j] - a[i] < best)
+				best = b[j] - a[i];
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return best;
+}
+
+static int visible(const struct hh_index *idx, const struct doc *d,
+		   const struct hh_search_query *sq)
+{
+	if (!d->live || d->status != HH_STATUS_PUBLISHED)
+		return 0;
+	if (d->audience == HH_AUDIENCE_STAFF && !sq->staff)
+		return 0;
+	if (sq->audience && d->audience != sq->audience)
+		return 0;
+	if (sq->organisation_id > 0 && d->org_id != sq->organisation_id)
+		return 0;
+	if (sq->organisation_id < 0 && d->org_id != 0)
+		return 0;
+	if (sq->kle && *sq->kle) {
+		size_t kl = strlen(sq->kle);
+		if (strncmp(d->kle, sq->kle, kl) != 0 ||
+		    (d->kle[kl] && d->kle[kl] != '.'))
+			return 0;
+	}
+	if (d->org_id && !d->agency)
+		return d->org_id == sq->municipality_id; /* a local article */
+	if (!d->org_id && sq->municipality_id) {
+		/* replaced by the municipality's own version? */
+		for (int32_t o = slug_first(idx, d->slug); o >= 0;
+		     o = idx->docs[o].next_same_slug) {
+			const struct doc *x = &idx->docs[o];
+			if (x->live && x->org_id == sq->municipality_id &&
+			    x->status == HH_STATUS_PUBLISHED &&
+			    (x->audience == HH_AUDIENCE_CITIZEN || sq->staff))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+struct facet_acc {
+	int kle[100];
+	int aud[3];
+	struct { int64_t org; const char *code; int n; } orgs[64];
+	int n_orgs;
+};
+
+static void facet_add(struct facet_acc *f, const struct doc *d)
+{
+	if (d->kle[0] >= '0' && d->kle[0] <= '9' && d->kle[1] >= '0' &&
+	    d->kle[1] <= '9')
+		f->kle[(d->kle[0] - '0') * 10 + d->kle[1] - '0']++;
+	if (d->audience <= 2)
+		f->aud[d->audience]++;
+	for (int i = 0; i < f->n_orgs; i++)
+		if (f->orgs[i].org == d->org_id) {
+			f->orgs[i].n++;
+			return;
+		}
+	if (f->n_orgs < 64) {
+		f->orgs[f->n_orgs].org = d->org_id;
+		f->orgs[f->n_orgs].code = d->org_code ? d->org_code : "";
+		f->orgs[f->n_orgs].n = 1;
+		f->n_orgs++;
+	}
+}
+
+/* ---- snippets -------------------------------------------------------- */
+
+struct snip_ctx {
+	const struct hh_index *idx;
+	const struct query *q;
+	size_t first; /* byte offset of the first match, or SIZE_MAX */
+	/* marking */
+	struct hh_buf *out;
+	const char *text;
+	size_t base, done, last_word_end;
+	int marking;
+};
+
+static int term_in_query(const struct hh_index *idx, const struct query *q,
+			 const char *term)
+{
+	for (int i = 0; i < q->n_terms; i++)
+		if (strcmp(idx->terms[q->terms[i].term].str, term) == 0)
+			return 1;
+	return 0;
+}
+
+static int token_in_query(const struct hh_index *idx, const struct query *q,
+			  const struct hh_token *t)
+{
+	if (!t->part)
+		return term_in_query(idx, q, t->term);
+	char part[HH_TERM_MAX + 1] = "~";
+	memcpy(part + 1, t->term, HH_TERM_MAX - 1);
+	part[HH_TERM_MAX] = 0;
+	return term_in_query(idx, q, part);
+}
+
+static int snip_find(void *p, const struct hh_token *t)
+{
+	struct snip_ctx *c = p;
+	if (token_in_query(c->idx, c->q, t)) {
+		c->first = t->start;
+		return 1;
+	}
+	return 0;
+}
+
+static int snip_mark(void *p, const struct hh_token *t)
+{
+	struct snip_ctx *c = p;
+	if (t->end <= c->last_word_end && t->part == 0)
+		return 0;
+	if (t->start < c->last_word_end)
+		return 0; /* a part of a word already marked */
+	if (!token_in_query(c->idx, c->q, t))
+		return 0;
+	/* escape up to the word, then the marked word */
+	char *pre = hh_xstrndup(c->text + c->done, t->start - c->done);
+	hh_buf_html(c->out, pre);
+	free(pre);
+	char *w = hh_xstrndup(c->text + t->start, t->end - t->start);
+	hh_buf_puts(c->out, "<mark>");
+	hh_buf_html(c->out, w);
+	hh_buf_puts(c->out, "</mark>");
+	free(w);
+	c->done = t->end;
+	c->last_word_end = t->end;
+	return 0;
+}
+
+#define SNIPPET_BEFORE 60
+#define SNIPPET_LEN 220
+
+static const char *snippet(const struct hh_index *idx, const struct doc *d,
+			   const struct query *q, struct hh_arena *a)
+{
+	struct snip_ctx c = { .idx = idx, .q = q, .first = (size_t)-1 };
+	const char *src = d->text;
+	size_t len = strlen(src);
+	hh_analyze(idx->an, src, len, HH_AN_COMPOUNDS, snip_find, &c);
+	if (c.first == (size_t)-1) {
+		src = d->summary; /* no match in the body: the summary */
+		len = strlen(src);
+		c.first = 0;
+	}
+	size_t start = c.first > SNIPPET_BEFORE ? c.first - SNIPPET_BEFORE : 0;
+	while (start > 0 && src[start - 1] != ' ')
+		start--; /* whole words */
+	size_t end = start + SNIPPET_LEN < len ? start + SNIPPET_LEN : len;
+	while (end < len && src[end] != ' ' && end - start < SNIPPET_LEN + 30)
+		end++;
+	while (end > start && end < len && ((unsigned char)src[end] & 0xc0) == 0x80)
+		end--;
+	struct hh_buf out;
+	hh_buf_init(&out);
+	if (start > 0)
+		hh_buf_puts(&out, "… ");
+	c.out = &out;
+	c.text = src + start;
+	c.done = 0;
+	hh_analyze(idx->an, src + start, end - start, HH_AN_COMPOUNDS, snip_mark, &c);
+	char *rest = hh_xstrndup(src + start + c.done, end - start - c.done);
+	hh_buf_html(&out, rest);
+	free(rest);
+	if (end < len)
+		hh_buf_puts(&out, " …");
+	const char *s = hh_arena_strdup(a, hh_buf_str(&out));
+	hh_buf_clear(&out);
+	return s;
+}
+
+/* ---- the search ------------------------------------------------------ */
+
+static const char *corrected(const struct hh_index *idx, const struct query *q,
+			     struct hh_arena *a)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	size_t done = 0;
+	int any = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		if (w->fuzzy_best < 0)
+			continue;
+		hh_buf_append(&b, q->text + done, w->start - done);
+		hh_buf_puts(&b, idx->terms[w->fuzzy_best].surface);
+		done = w->end;
+		any = 1;
+	}
+	hh_buf_append(&b, q->text + done, q->text_len - done);
+	const char *s = any ? hh_arena_strdup(a, hh_buf_str(&b)) : NULL;
+	hh_buf_clear(&b);
+	return s;
+}
+
+void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
+		     struct hh_arena *a, struct hh_search_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	struct query *q = hh_xmalloc(sizeof(*q));
+	pthread_rwlock_rdlock(&idx->lock);
+	parse_query(idx, sq, q);
+	res->clipped = q->clipped;
+	res->n_terms = q->n_terms;
+	int limit = sq->limit > 0 ? sq->limit : 10;
+	int offset = sq->offset > 0 ? sq->offset : 0;
+	if (!q->n_terms || !idx->live)
+		goto done;
+
+	struct scratch *s = scratch_get(idx->n_docs);
+	double n_live = idx->live;
+	double avg[N_FIELDS];
+	for (int f = 0; f < N_FIELDS; f++)
+		avg[f] = idx->sum_len[f] > 0 ? idx->sum_len[f] / n_live : 1;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct qterm *qt = &q->terms[i];
+		const struct term *tm = &idx->terms[qt->term];
+		double df = tm->df;
+		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
+		for (uint32_t k = 0; k < tm->n; k++) {
+			const struct posting *p = &tm->p[k];
+			const struct doc *d = &idx->docs[p->doc];
+			if (!d->live)
+				continue;
+			double tfw = 0;
+			for (int f = 0; f < N_FIELDS; f++) {
+				if (!p->tf2[f])
+					continue;
+				double norm = 1.0 - field_b[f] +
+					      field_b[f] * d->flen[f] / avg[f];
+				tfw += field_weight[f] * (p->tf2[f] * 0.5) / norm;
+			}
+			if (!s->mask[p->doc])
+				s->touched[s->n_touched++] = p->doc;
+			s->acc[p->doc] += (float)(qt->w * idf * tfw / (K1 + tfw));
+			s->mask[p->doc] |= qt->mask;
+			if (!qt->fuzzy)
+				s->emask[p->doc] |= qt->mask;
+		}
+	}
+
+	uint32_t all = 0;
+	for (int i = 0; i < q->n_terms; i++)
+		all |= q->terms[i].mask;
+	int n_words = popcount32(all);
+	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
+	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
+	int n_heap = 0, exact_total = 0;
+	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	for (uint32_t i = 0; i < s->n_touched; i++) {
+		uint32_t di = s->touched[i];
+		const struct doc *d = &idx->docs[di];
+		if (!visible(idx, d, sq))
+			continue;
+		double cover = (double)popcount32(s->mask[di] & all) / n_words;
+		double score = s->acc[di] * cover * cover;
+		if (d->chosen > 0)
+			score *= 1.0 + 0.1 * log1p(d->chosen);
+		res->total++;
+		if (s->emask[di])
+			exact_total++;
+		facet_add(fa, d);
+		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
+	}
+	scratch_reset(s);
+
+	/* proximity: consecutive query words next to each other */
+	for (int h = 0; h < n_heap; h++) {
+		double boost = 1.0;
+		for (int i = 0; i + 1 < q->n_words; i++) {
+			int32_t ta = q->words[i].tid, tb = q->words[i + 1].tid;
+			if (ta < 0 || tb < 0)
+				continue;
+			const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+			const struct posting *pa = find_posting(A, heap[h].doc);
+			const struct posting *pb = find_posting(B, heap[h].doc);
+			if (!pa || !pb)
+				continue;
+			uint32_t gap = min_gap(A, pa, B, pb);
+			if (gap == 1)
+				boost *= 1.3;
+			else if (gap <= 3)
+				boost *= 1.1;
+		}
+		heap[h].score *= boost;
+	}
+	qsort(heap, (size_t)n_heap, sizeof(*heap), cmp_cand_desc);
+
+	if (offset < n_heap) {
+		int n = n_heap - offset < limit ? n_heap - offset : limit;
+		res->hits = hh_arena_calloc(a, (size_t)n * sizeof(*res->hits));
+		for (int i = 0; i < n; i++) {
+			const struct doc *d = &idx->docs[heap[offset + i].doc];
+			struct hh_search_hit *hit = &res->hits[i];
+			hit->id = d->id;
+			hit->slug = hh_arena_strdup(a, d->slug);
+			hit->title = hh_arena_strdup(a, d->title);
+			hit->summary = hh_arena_strdup(a, d->summary);
+			hit->kle = hh_arena_strdup(a, d->kle);
+			hit->org_code = d->org_code ? hh_arena_strdup(a, d->org_code) : NULL;
+			hit->org_name = d->org_name ? hh_arena_strdup(a, d->org_name) : NULL;
+			hit->audience = d->audience;
+			hit->score = heap[offset + i].score;
+			hit->snippet_html = sq->no_snippets ? NULL : snippet(idx, d, q, a);
+		}
+		res->n_hits = n;
+	}
+	/* facets */
+	int nk = 0;
+	for (int k = 0; k < 100; k++)
+		nk += fa->kle[k] > 0;
+	res->kle_groups = hh_arena_calloc(a, (size_t)(nk + 1) * sizeof(struct hh_facet));
+	for (int k = 0; k < 100; k++)
+		if (fa->kle[k]) {
+			res->kle_groups[res->n_kle_groups].value = hh_arena_printf(a, "%02d", k);
+			res->kle_groups[res->n_kle_groups++].count = fa->kle[k];
+		}
+	res->audiences = hh_arena_calloc(a, 2 * sizeof(struct hh_facet));
+	for (int k = 1; k <= 2; k++)
+		if (fa->aud[k]) {
+			res->audiences[res->n_audiences].value = k == 1 ? "citizen" : "staff";
+			res->audiences[res->n_audiences++].count = fa->aud[k];
+		}
+	res->organisations = hh_arena_calloc(a, (size_t)(fa->n_orgs + 1) * sizeof(struct hh_facet));
+	for (int k = 0; k < fa->n_orgs; k++) {
+		res->organisations[k].value = hh_arena_strdup(a, fa->orgs[k].code);
+		res->organisations[k].count = fa->orgs[k].n;
+	}
+	res->n_organisations = fa->n_orgs;
+	/* "Mente du ...?" when the corrected words find clearly more */
+	if (res->total > 2 * exact_total)
+		res->did_you_mean = corrected(idx, q, a);
+	free(fa);
+	free(heap);
+done:
+	pthread_rwlock_unlock(&idx->lock);
+	free(q);
+}
+
+void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
+		      struct hh_arena *a, struct hh_suggestion *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct query *q = hh_xmalloc(sizeof(*q));
+	pthread_rwlock_rdlock(&idx->lock);
+	parse_query(idx, &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1 }, q);
+	if (q->n_words && q->words[q->n_words - 1].prefix_ok) {
+		const struct qword *w = &q->words[q->n_words - 1];
+		char folded[HH_TERM_MAX];
+		hh_fold_of(w->word, strlen(w->word), folded);
+		uint32_t pt[8];
+		int n = prefix_terms(idx, folded, pt, 8);
+		for (int k = 0; k < n && out->n_completions < 8; k++) {
+			const char *surf = idx->terms[pt[k]].surface;
+			/* the surface must still start like the typed word */
+			char sf[HH_TERM_MAX];
+			hh_fold_of(surf, strlen(surf), sf);
+			if (strncmp(sf, folded, strlen(folded)) != 0)
+				continue;
+			int dup = 0;
+			for (int m = 0; m < out->n_completions; m++)
+				if (!strcmp(out->completions[m] + w->start, surf))
+					dup = 1;
+			if (dup)
+				continue;
+			out->completions[out->n_completions++] = hh_arena_printf(
+				a, "%.*s%s", (int)w->start, q->text, surf);
+		}
+	}
+	pthread_rwlock_unlock(&idx->lock);
+	free(q);
+	struct hh_search_query t = *sq;
+	t.prefix_last = 1;
+	t.no_snippets = 1;
+	t.limit = 8;
+	t.offset = 0;
+	struct hh_search_result r;
+	hh_index_search(idx, &t, a, &r);
+	for (int i = 0; i < r.n_hits && i < 8; i++)
+		out->titles[out->n_titles++] = r.hits[i];
+}

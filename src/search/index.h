@@ -1,0 +1,108 @@
+/* index.h - helhed's in-memory search index over knowledge articles.
+ *
+ * An inverted index with four fields (title, keywords, summary, body) and
+ * word positions, ranked with BM25F plus boosts for phrase and proximity
+ * matches, for documents that match more of the query's words, and for
+ * articles citizens often choose. Query words the index does not know are
+ * matched with one edit (5+ letters) or two (9+ letters), Damerau-style,
+ * below exact and stemmed matches. Synonyms expand the query.
+ *
+ * The index is derived state: built from the store at start-up and kept
+ * current by hh_index_put()/hh_index_remove() on every article change.
+ * Searches run in parallel under a read lock; changes take the write lock. */
+#ifndef HH_INDEX_H
+#define HH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+#include "text/analyze.h"
+#include "search/synonyms.h"
+
+#define HH_QUERY_MAX 512 /* bytes of query text used; longer is cut */
+#define HH_QUERY_WORDS 16
+
+struct hh_index;
+
+/* Creates an empty index using an (borrowed, must outlive the index) and
+ * syn (borrowed, may be NULL). Returns new. */
+struct hh_index *hh_index_new(const struct hh_analyzer *an,
+			      const struct hh_synonyms *syn);
+void hh_index_free(struct hh_index *idx);
+
+/* Adds or replaces the article (by id). Archived articles are removed.
+ * org_is_agency tells whether a->org_id is an agency. */
+void hh_index_put(struct hh_index *idx, const struct hh_article *a,
+		  int org_is_agency);
+void hh_index_remove(struct hh_index *idx, int64_t article_id);
+/* Counts one more choice of the article from a search result. */
+void hh_index_chosen(struct hh_index *idx, int64_t article_id, int64_t n);
+
+/* Loads every article from the store. Returns a store error or OK. */
+enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st);
+/* Reloads one article from the store after a change. */
+enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
+			    int64_t article_id);
+
+struct hh_search_query {
+	const char *text;
+	int64_t municipality_id; /* 0: none; else its overrides replace shared */
+	int64_t organisation_id; /* 0: any; filter on the owner (-1: shared) */
+	const char *kle;         /* prefix filter, NULL: any */
+	enum hh_audience audience; /* 0: any visible */
+	int staff;               /* caller is staff: staff articles visible */
+	int drafts_org_id;       /* reserved: drafts are never searched */
+	int limit, offset;
+	int prefix_last;         /* treat the last word as a prefix */
+	int no_fuzzy;            /* no typo tolerance (for the evaluation) */
+	int no_snippets;
+};
+
+struct hh_search_hit {
+	int64_t id;
+	const char *slug, *title, *summary, *org_code, *org_name, *kle;
+	enum hh_audience audience;
+	double score;
+	const char *snippet_html; /* escaped, matches in <mark> */
+};
+
+struct hh_facet {
+	const char *value; /* "16" (KLE group), "citizen", "901", "" = shared */
+	int count;
+};
+
+struct hh_search_result {
+	int total;
+	struct hh_search_hit *hits;
+	int n_hits;
+	struct hh_facet *kle_groups, *audiences, *organisations;
+	int n_kle_groups, n_audiences, n_organisations;
+	const char *did_you_mean; /* a corrected query, or NULL */
+	int clipped;              /* the query was longer than HH_QUERY_MAX */
+	int n_terms;              /* query terms after analysis */
+};
+
+/* Runs q; every string in *res lives in a. Thread-safe. */
+void hh_index_search(struct hh_index *idx, const struct hh_search_query *q,
+		     struct hh_arena *a, struct hh_search_result *res);
+
+struct hh_suggestion {
+	const char *completions[8]; /* whole query texts with the last word
+				       completed */
+	int n_completions;
+	struct hh_search_hit titles[8];
+	int n_titles;
+};
+
+/* Search-as-you-type: completions of the last word and matching titles. */
+void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *q,
+		      struct hh_arena *a, struct hh_suggestion *out);
+
+struct hh_index_stats {
+	size_t docs, live_docs, terms, postings, positions, bytes;
+};
+void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s);
+
+#endif

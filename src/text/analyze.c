@@ -1,0 +1,378 @@
+/* analyze.c - tokeniser, stop words, compounds, stemming and folding. */
+#include "text/analyze.h"
+
+#include <libstemmer.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/util.h"
+
+/* Danish function words that carry no meaning for search. Written for
+ * helhed; a list of pronouns, articles, prepositions, conjunctions and
+ * auxiliary verbs. Words with content that are also common (kommune, borger)
+ * are deliberately not here. */
+static const char *const stop_words[] = {
+	"af", "alle", "alt", "anden", "andet", "andre", "at", "bare", "begge",
+	"blev", "blive", "bliver", "da", "de", "dem", "den", "denne", "dens",
+	"der", "deres", "det", "dette", "dig", "din", "dine", "disse", "dit",
+	"dog", "du", "efter", "eller", "en", "end", "er", "et", "for", "fordi",
+	"fra", "ham", "han", "hans", "har", "havde", "have", "hende", "hendes",
+	"her", "hos", "hun", "hvad", "hvem", "hver", "hvilke", "hvilken",
+	"hvis", "hvor", "hvordan", "hvorfor", "hvornår", "i", "ikke", "ind",
+	"jeg", "jer", "jeres", "kan", "kunne", "man", "mange", "med", "meget",
+	"men", "mig", "min", "mine", "mit", "mod", "må", "ned", "noget",
+	"nogle", "nu", "når", "og", "også", "om", "op", "os", "over", "på",
+	"sig", "sin", "sine", "sit", "skal", "skulle", "som", "så", "sådan",
+	"thi", "til", "ud", "under", "var", "vi", "vil", "ville", "vor",
+	"vores", "være", "været", "the", "of", "and", "to", "a", "in", "is",
+	"how", "do", "i", "my", "what", "can",
+};
+
+long hh_analyzer_init(struct hh_analyzer *an, const char *dict_path)
+{
+	hh_wordset_init(&an->dict);
+	hh_wordset_init(&an->stop);
+	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
+		hh_wordset_add(&an->stop, stop_words[i], strlen(stop_words[i]));
+	if (!dict_path)
+		return -1;
+	return hh_wordset_load(&an->dict, dict_path);
+}
+
+void hh_analyzer_clear(struct hh_analyzer *an)
+{
+	hh_wordset_clear(&an->dict);
+	hh_wordset_clear(&an->stop);
+}
+
+int hh_is_stop(const struct hh_analyzer *an, const char *w, size_t len)
+{
+	return hh_wordset_has(&an->stop, w, len);
+}
+
+/* ---- per-thread stemmer ---------------------------------------------- */
+
+static pthread_key_t stem_key;
+static pthread_once_t stem_once = PTHREAD_ONCE_INIT;
+
+static void stem_free(void *p)
+{
+	sb_stemmer_delete(p);
+}
+
+static void stem_key_init(void)
+{
+	pthread_key_create(&stem_key, stem_free);
+}
+
+static struct sb_stemmer *stemmer(void)
+{
+	pthread_once(&stem_once, stem_key_init);
+	struct sb_stemmer *s = pthread_getspecific(stem_key);
+	if (!s) {
+		s = sb_stemmer_new("danish", "UTF_8");
+		if (!s)
+			abort(); /* libstemmer without Danish: a broken install */
+		pthread_setspecific(stem_key, s);
+	}
+	return s;
+}
+
+/* ---- folding --------------------------------------------------------- */
+
+static size_t put_cp(char *out, size_t o, size_t cap, int32_t cp)
+{
+	unsigned char tmp[4];
+	ssize_t n = utf8proc_encode_char(cp, tmp);
+	if (n <= 0 || o + (size_t)n >= cap)
+		return o;
+	memcpy(out + o, tmp, (size_t)n);
+	return o + (size_t)n;
+}
+
+/* aa → å, ae → æ, oe → ø (ASCII spellings of the Danish letters). */
+static size_t translit(const char *w, size_t len, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 3 < cap; i++) {
+		if (i + 1 < len) {
+			const char *rep = NULL;
+			if (w[i] == 'a' && w[i + 1] == 'a')
+				rep = "å";
+			else if (w[i] == 'a' && w[i + 1] == 'e')
+				rep = "æ";
+			else if (w[i] == 'o' && w[i + 1] == 'e')
+				rep = "ø";
+			if (rep) {
+				memcpy(out + o, rep, 2);
+				o += 2;
+				i++;
+				continue;
+			}
+		}
+		out[o++] = w[i];
+	}
+	out[o] = 0;
+	return o;
+}
+
+/* Strips diacritics and Danish letters to plain Latin letters. */
+static void fold(const char *w, size_t len, char out[HH_TERM_MAX])
+{
+	size_t o = 0;
+	utf8proc_ssize_t i = 0;
+	while ((size_t)i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+						     (utf8proc_ssize_t)len - i, &cp);
+		if (n <= 0) {
+			i++;
+			continue;
+		}
+		i += n;
+		const char *rep = NULL;
+		switch (cp) {
+		case 0xe6: rep = "a"; break; /* æ */
+		case 0xf8: rep = "o"; break; /* ø */
+		case 0xe5: rep = "a"; break; /* å */
+		case 0xdf: rep = "ss"; break;
+		default: break;
+		}
+		if (!rep && cp >= 0x80) {
+			/* decompose and keep the base letter (é → e, ü → u) */
+			utf8proc_int32_t dec[8];
+			int last;
+			utf8proc_ssize_t m = utf8proc_decompose_char(
+				cp, dec, 8, UTF8PROC_DECOMPOSE, &last);
+			if (m > 0 && dec[0] < 0x80) {
+				if (o + 1 < HH_TERM_MAX)
+					out[o++] = (char)dec[0];
+				continue;
+			}
+			if (utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)
+				continue; /* stray combining mark */
+			o = put_cp(out, o, HH_TERM_MAX, cp);
+			continue;
+		}
+		if (rep) {
+			size_t rl = strlen(rep);
+			if (o + rl < HH_TERM_MAX) {
+				memcpy(out + o, rep, rl);
+				o += rl;
+			}
+		} else if (o + 1 < HH_TERM_MAX) {
+			out[o++] = (char)cp;
+		}
+	}
+	out[o] = 0;
+}
+
+void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX])
+{
+	char t[HH_WORD_MAX * 2];
+	size_t tl = translit(word, len, t, sizeof(t));
+	fold(t, tl, out);
+}
+
+void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX])
+{
+	char t[HH_WORD_MAX * 2];
+	size_t tl = translit(word, len, t, sizeof(t));
+	struct sb_stemmer *s = stemmer();
+	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)t, (int)tl);
+	if (st)
+		fold((const char *)st, (size_t)sb_stemmer_length(s), out);
+	else
+		fold(t, tl, out);
+}
+
+/* ---- compounds ------------------------------------------------------- */
+
+#define PART_MIN 3 /* bytes; Danish letters are 2 bytes, so "øl" passes */
+#define MAX_PARTS 3
+
+static int part_ok(const struct hh_analyzer *an, const char *p, size_t n)
+{
+	return n >= PART_MIN && hh_wordset_has(&an->dict, p, n) &&
+	       !hh_wordset_has(&an->stop, p, n);
+}
+
+/* Finds the best split of w into at most max parts. Splits are scored by
+ * the sum of the squared part lengths (a linking s or e counts with the
+ * part before it), which prefers few, long parts and a long head:
+ * syge|dagpenge over sygedag|penge, sundheds|kortet over sundhed|skortet.
+ * Writes part boundaries and returns the part count, 0 when w does not
+ * split; *score gets the split's score. */
+static int split(const struct hh_analyzer *an, const char *w, size_t len,
+		 int max, size_t starts[MAX_PARTS], size_t lens[MAX_PARTS],
+		 size_t *score)
+{
+	int best = 0;
+	size_t best_score = 0;
+	for (size_t i = PART_MIN; i + PART_MIN <= len; i++) {
+		if ((w[i] & 0xc0) == 0x80)
+			continue; /* inside a UTF-8 sequence */
+		if (!part_ok(an, w, i))
+			continue;
+		for (int link = 0; link < 2; link++) {
+			size_t b = i;
+			if (link) {
+				if (w[i] != 's' && w[i] != 'e')
+					continue;
+				b = i + 1;
+			}
+			if (len - b < PART_MIN)
+				continue;
+			size_t s2[MAX_PARTS], l2[MAX_PARTS], sc = 0;
+			int n = 0;
+			if (part_ok(an, w + b, len - b)) {
+				n = 1;
+				s2[0] = b;
+				l2[0] = len - b;
+				sc = (len - b) * (len - b);
+			} else if (max > 2) {
+				n = split(an, w + b, len - b, max - 1, s2, l2, &sc);
+				for (int k = 0; k < n; k++)
+					s2[k] += b;
+			}
+			if (!n)
+				continue;
+			sc += b * b;
+			if (sc > best_score) {
+				best = n + 1;
+				best_score = sc;
+				starts[0] = 0;
+				lens[0] = i;
+				for (int k = 0; k < n; k++) {
+					starts[k + 1] = s2[k];
+					lens[k + 1] = l2[k];
+				}
+			}
+		}
+	}
+	*score = best_score;
+	return best;
+}
+
+/* ---- tokeniser ------------------------------------------------------- */
+
+static int word_char(utf8proc_int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		       (cp >= '0' && cp <= '9');
+	utf8proc_category_t c = utf8proc_category(cp);
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	       c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Lower-cases and NFC-composes the word at text[start..end) into out. */
+static size_t lower_word(const char *text, size_t start, size_t end,
+			 char *out, size_t cap, int has_mark)
+{
+	size_t o = 0;
+	if (has_mark) {
+		utf8proc_uint8_t *m = NULL;
+		utf8proc_ssize_t n = utf8proc_map(
+			(const utf8proc_uint8_t *)text + start,
+			(utf8proc_ssize_t)(end - start), &m,
+			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+		if (n > 0) {
+			o = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
+			/* do not cut inside a UTF-8 sequence */
+			while (o && (m[o] & 0xc0) == 0x80 && o < (size_t)n)
+				o--;
+			memcpy(out, m, o);
+		}
+		free(m);
+		out[o] = 0;
+		return o;
+	}
+	utf8proc_ssize_t i = (utf8proc_ssize_t)start;
+	while ((size_t)i < end) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						     (utf8proc_ssize_t)(end - (size_t)i), &cp);
+		if (n <= 0)
+			break;
+		i += n;
+		size_t before = o;
+		o = put_cp(out, o, cap, utf8proc_tolower(cp));
+		if (o == before)
+			break; /* full */
+	}
+	out[o] = 0;
+	return o;
+}
+
+uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
+		    int flags, hh_token_cb cb, void *ctx)
+{
+	uint32_t pos = 0;
+	size_t i = 0;
+	while (i < len) {
+		/* skip to the next word */
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						     (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			i++;
+			continue;
+		}
+		if (!word_char(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
+			i += (size_t)n;
+			continue;
+		}
+		size_t start = i;
+		int has_mark = 0;
+		while (i < len) {
+			n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+					     (utf8proc_ssize_t)(len - i), &cp);
+			if (n <= 0 || !word_char(cp))
+				break;
+			if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
+			    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ME)
+				has_mark = 1;
+			i += (size_t)n;
+		}
+		struct hh_token t;
+		t.start = start;
+		t.end = i;
+		t.pos = pos++;
+		t.part = 0;
+		t.prefix_ok = i == len;
+		size_t wl = lower_word(text, start, i, t.word, sizeof(t.word),
+				       has_mark);
+		if (!wl)
+			continue;
+		if (hh_wordset_has(&an->stop, t.word, wl)) {
+			if (flags & HH_AN_KEEP_STOP) {
+				t.term[0] = 0;
+				if (cb(ctx, &t))
+					return pos;
+			}
+			continue;
+		}
+		hh_term_of(t.word, wl, t.term);
+		if (cb(ctx, &t))
+			return pos;
+		if ((flags & HH_AN_COMPOUNDS) && an->dict.n && wl >= 7) {
+			size_t st[MAX_PARTS], ln[MAX_PARTS], sc;
+			int parts = split(an, t.word, wl, MAX_PARTS, st, ln, &sc);
+			struct hh_token p = t;
+			p.part = 1;
+			p.prefix_ok = 0;
+			for (int k = 0; k < parts; k++) {
+				hh_term_of(t.word + st[k], ln[k], p.term);
+				if (strcmp(p.term, t.term) == 0)
+					continue;
+				if (cb(ctx, &p))
+					return pos;
+			}
+		}
+	}
+	return pos;
+}

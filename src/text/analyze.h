@@ -1,0 +1,65 @@
+/* analyze.h - Danish text analysis for search.
+ *
+ * Text is cut into words (letters, digits and combining marks), each word
+ * lower-cased (NFC, utf8proc) and, unless it is a stop word, turned into a
+ * term: ASCII digraphs are read as the letters they stand for (aa → å,
+ * ae → æ, oe → ø), the word is stemmed (Snowball Danish) and the stem is
+ * folded to plain letters (å → a, æ → a, ø → o, é → e ...). So "kørekort",
+ * "koerekort" and "korekort" all give the term "korekort".
+ *
+ * Compounds: a word of 7+ letters that splits into two or three words of
+ * the word list (with an optional linking s or e between them, each part
+ * 3+ letters and not a stop word) also yields its parts' terms, marked as
+ * parts, at the same position: "adresseændring" → "adresseandring" +
+ * "adress" + "andring". */
+#ifndef HH_ANALYZE_H
+#define HH_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/wordset.h"
+
+#define HH_TERM_MAX 64   /* bytes; longer words are cut */
+#define HH_WORD_MAX 128  /* bytes of a lower-cased word */
+
+struct hh_analyzer {
+	struct hh_wordset dict;  /* compound parts; empty: no splitting */
+	struct hh_wordset stop;  /* stop words, lower-cased */
+};
+
+struct hh_token {
+	char term[HH_TERM_MAX];
+	uint32_t pos;    /* word position; compound parts share the word's */
+	int part;        /* 1: a part of a compound, 0: a whole word */
+	int prefix_ok;   /* the word is the last of the text with no space
+			    after it (search-as-you-type) */
+	size_t start, end; /* byte offsets of the word in the text */
+	char word[HH_WORD_MAX]; /* the lower-cased word (NFC) */
+};
+
+/* Sets up stop words; loads the compound word list from dict_path (NULL
+ * or unreadable: no compound splitting; returns -1 then, else the count). */
+long hh_analyzer_init(struct hh_analyzer *an, const char *dict_path);
+void hh_analyzer_clear(struct hh_analyzer *an);
+
+typedef int (*hh_token_cb)(void *ctx, const struct hh_token *t);
+
+enum {
+	HH_AN_COMPOUNDS = 1, /* emit compound parts */
+	HH_AN_KEEP_STOP = 2, /* emit stop words too (flagged by empty term) */
+};
+
+/* Analyses len bytes of UTF-8 text (invalid bytes separate words),
+ * calling cb for each term in order; cb returns non-zero to stop.
+ * Returns the number of words seen. Thread-safe. */
+uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
+		    int flags, hh_token_cb cb, void *ctx);
+
+/* The term of one lower-cased word (translit, stem, fold) into out. */
+void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);
+/* Folds without stemming (for prefix completion of a partial word). */
+void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX]);
+int hh_is_stop(const struct hh_analyzer *an, const char *word, size_t len);
+
+#endif

@@ -1,0 +1,392 @@
+/* test_core.c - arena, growable buffer and the small validators in util.c. */
+#include "testutil.h"
+
+#include <stdint.h>
+
+#include "core/arena.h"
+
+/* ---- arena ------------------------------------------------------------ */
+
+/* Thousands of small allocations of varying size: each is aligned, none
+ * overlaps another (every block keeps the pattern written into it) and
+ * calloc'd blocks start zeroed. */
+static void arena_many_small(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum { N = 5000 };
+	unsigned char **p = hh_xcalloc(N, sizeof(*p));
+	size_t *len = hh_xcalloc(N, sizeof(*len));
+	for (int i = 0; i < N; i++) {
+		len[i] = (size_t)(i % 97) + 1;
+		p[i] = i % 3 ? hh_arena_alloc(&a, len[i])
+			     : hh_arena_calloc(&a, len[i]);
+		assert_non_null(p[i]);
+		assert_int_equal((uintptr_t)p[i] % 16, 0);
+		if (i % 3 == 0)
+			for (size_t k = 0; k < len[i]; k++)
+				assert_int_equal(p[i][k], 0);
+		memset(p[i], i & 0xff, len[i]);
+	}
+	for (int i = 0; i < N; i++)
+		for (size_t k = 0; k < len[i]; k++)
+			assert_int_equal(p[i][k], i & 0xff);
+	free(p);
+	free(len);
+	hh_arena_clear(&a);
+	/* A cleared arena is reusable. */
+	char *s = hh_arena_strdup(&a, "again");
+	assert_string_equal(s, "again");
+	hh_arena_clear(&a);
+}
+
+/* Allocations bigger than a chunk, interleaved with small ones: the small
+ * ones keep being served and nothing is overwritten. */
+static void arena_big_allocations(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	/* First allocation of all is big (no current chunk yet). */
+	size_t sizes[] = { 100000, 5000, 4097, 8192, 8193, 1 << 20 };
+	enum { NB = sizeof(sizes) / sizeof(sizes[0]) };
+	unsigned char *big[NB], *small[NB];
+	for (int i = 0; i < NB; i++) {
+		big[i] = hh_arena_alloc(&a, sizes[i]);
+		assert_int_equal((uintptr_t)big[i] % 16, 0);
+		memset(big[i], 0xa0 + i, sizes[i]);
+		small[i] = hh_arena_alloc(&a, 24);
+		memset(small[i], i, 24);
+	}
+	for (int i = 0; i < NB; i++) {
+		for (size_t k = 0; k < sizes[i]; k++)
+			if (big[i][k] != 0xa0 + i)
+				fail_msg("big block %d overwritten at %zu", i, k);
+		for (size_t k = 0; k < 24; k++)
+			assert_int_equal(small[i][k], i);
+	}
+	hh_arena_clear(&a);
+}
+
+static void arena_strings(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_string_equal(hh_arena_strndup(&a, "abcdef", 3), "abc");
+	assert_string_equal(hh_arena_strdup(&a, ""), "");
+	assert_string_equal(hh_arena_printf(&a, "%s-%d-%05.1f", "x", 42, 3.14),
+			    "x-42-003.1");
+	/* printf longer than a chunk */
+	char *long_s = hh_arena_printf(&a, "%20000d", 7);
+	assert_int_equal(strlen(long_s), 20000);
+	assert_int_equal(long_s[19999], '7');
+	/* zero-size allocations give distinct usable pointers, never NULL */
+	assert_non_null(hh_arena_alloc(&a, 0));
+	hh_arena_clear(&a);
+}
+
+struct defer_log {
+	int order[8];
+	int n;
+};
+
+static struct defer_log *defer_log_global;
+
+static void defer_fn(void *p)
+{
+	int id = (int)(intptr_t)p;
+	defer_log_global->order[defer_log_global->n++] = id;
+}
+
+static void arena_defer_last_first(void **state)
+{
+	(void)state;
+	struct defer_log log = { { 0 }, 0 };
+	defer_log_global = &log;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	for (int i = 1; i <= 5; i++) {
+		hh_arena_alloc(&a, 3000); /* defers spread over chunks */
+		hh_arena_defer(&a, defer_fn, (void *)(intptr_t)i);
+	}
+	assert_int_equal(log.n, 0);
+	hh_arena_clear(&a);
+	assert_int_equal(log.n, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(log.order[i], 5 - i);
+	/* a second clear runs nothing again */
+	hh_arena_clear(&a);
+	assert_int_equal(log.n, 5);
+}
+
+/* Deferred frees of heap objects (the json_t use case) run; ASan's leak
+ * check fails this test if they do not. */
+static void arena_defer_frees(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	hh_arena_defer(&a, free, hh_xmalloc(100));
+	json_t *j = json_pack("{s:i}", "a", 1);
+	hh_arena_defer(&a, (void (*)(void *))json_decref, j);
+	hh_arena_clear(&a);
+}
+
+/* ---- buf -------------------------------------------------------------- */
+
+static void buf_basics(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	assert_string_equal(hh_buf_str(&b), "");
+	hh_buf_puts(&b, "ab");
+	hh_buf_putc(&b, 'c');
+	hh_buf_append(&b, "dexx", 2);
+	hh_buf_append(&b, NULL, 0);
+	assert_string_equal(hh_buf_str(&b), "abcde");
+	assert_int_equal(b.len, 5);
+	size_t cap = b.cap;
+	hh_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(hh_buf_str(&b), "");
+	assert_int_equal(b.cap, cap);
+	/* embedded NUL bytes are kept by append */
+	hh_buf_append(&b, "a\0b", 3);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.data, "a\0b", 4);
+	char *s = hh_buf_steal(&b);
+	assert_memory_equal(s, "a\0b", 4);
+	free(s);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	/* stealing an empty buffer gives "" the caller frees */
+	s = hh_buf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+	hh_buf_clear(&b);
+}
+
+static void buf_printf_growth(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_printf(&b, "%s", ""); /* empty printf on an empty buffer */
+	assert_string_equal(hh_buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		hh_buf_printf(&b, "%04d,", i);
+	assert_int_equal(b.len, 5000);
+	assert_true(b.cap > b.len);
+	assert_memory_equal(b.data, "0000,0001,", 10);
+	assert_memory_equal(b.data + 4995, "0999,", 5);
+	assert_int_equal(b.data[b.len], 0);
+	/* one printf far larger than the current capacity */
+	hh_buf_reset(&b);
+	hh_buf_printf(&b, "<%*s>", 70000, "x");
+	assert_int_equal(b.len, 70002);
+	assert_int_equal(b.data[0], '<');
+	assert_int_equal(b.data[70000], 'x');
+	assert_int_equal(b.data[70001], '>');
+	assert_int_equal(strlen(b.data), 70002);
+	hh_buf_clear(&b);
+}
+
+static void buf_html_escaping(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_html(&b, "<a href=\"x\" title='y'>Tom & Jerry</a>");
+	assert_string_equal(hh_buf_str(&b),
+			    "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;"
+			    "Tom &amp; Jerry&lt;/a&gt;");
+	hh_buf_reset(&b);
+	hh_buf_html(&b, "æøå plain");
+	assert_string_equal(hh_buf_str(&b), "æøå plain");
+	hh_buf_reset(&b);
+	hh_buf_html(&b, "&&");
+	assert_string_equal(hh_buf_str(&b), "&amp;&amp;");
+	hh_buf_reset(&b);
+	hh_buf_html(&b, "");
+	assert_string_equal(hh_buf_str(&b), "");
+	hh_buf_clear(&b);
+}
+
+static void buf_urlenc(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_urlenc(&b, "AZaz09-_.~");
+	assert_string_equal(hh_buf_str(&b), "AZaz09-_.~");
+	hh_buf_reset(&b);
+	hh_buf_urlenc(&b, "a b&c=d/e?f#g+h%");
+	assert_string_equal(hh_buf_str(&b),
+			    "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25");
+	hh_buf_reset(&b);
+	hh_buf_urlenc(&b, "bøger");
+	assert_string_equal(hh_buf_str(&b), "b%C3%B8ger");
+	hh_buf_clear(&b);
+}
+
+/* ---- validators ------------------------------------------------------- */
+
+#define UTF8_OK(lit) assert_true(hh_utf8_valid(lit, sizeof(lit) - 1))
+#define UTF8_BAD(lit) assert_false(hh_utf8_valid(lit, sizeof(lit) - 1))
+
+static void utf8_valid_accepts(void **state)
+{
+	(void)state;
+	UTF8_OK("");
+	UTF8_OK("plain ascii");
+	UTF8_OK("æøå ÆØÅ");
+	UTF8_OK("\xc2\x80");         /* U+0080, smallest 2-byte */
+	UTF8_OK("\xdf\xbf");         /* U+07FF */
+	UTF8_OK("\xe0\xa0\x80");     /* U+0800, smallest 3-byte */
+	UTF8_OK("\xe2\x82\xac");     /* € */
+	UTF8_OK("\xed\x9f\xbf");     /* U+D7FF, just below surrogates */
+	UTF8_OK("\xee\x80\x80");     /* U+E000, just above */
+	UTF8_OK("\xef\xbf\xbf");     /* U+FFFF */
+	UTF8_OK("\xf0\x90\x80\x80"); /* U+10000, smallest 4-byte */
+	UTF8_OK("\xf0\x9f\x98\x80"); /* 😀 */
+	UTF8_OK("\xf4\x8f\xbf\xbf"); /* U+10FFFF, the last code point */
+	/* len limits the check: a bad byte after len is not looked at */
+	assert_true(hh_utf8_valid("ab\xff", 2));
+}
+
+static void utf8_valid_rejects(void **state)
+{
+	(void)state;
+	/* overlong forms */
+	UTF8_BAD("\xc0\x80");
+	UTF8_BAD("\xc1\xbf");
+	UTF8_BAD("\xe0\x80\x80");
+	UTF8_BAD("\xe0\x9f\xbf");
+	UTF8_BAD("\xf0\x80\x80\x80");
+	UTF8_BAD("\xf0\x8f\xbf\xbf");
+	/* UTF-16 surrogates */
+	UTF8_BAD("\xed\xa0\x80");
+	UTF8_BAD("\xed\xbf\xbf");
+	/* truncated sequences, at the end and before another char */
+	UTF8_BAD("\xc3");
+	UTF8_BAD("a\xc3");
+	UTF8_BAD("\xe2\x82");
+	UTF8_BAD("\xf0\x9f\x98");
+	UTF8_BAD("\xc3" "a");
+	UTF8_BAD("\xe2\x82" "a");
+	/* beyond U+10FFFF and invalid lead bytes */
+	UTF8_BAD("\xf4\x90\x80\x80");
+	UTF8_BAD("\xf5\x80\x80\x80");
+	UTF8_BAD("\xf7\xbf\xbf\xbf");
+	UTF8_BAD("\xf8\x88\x80\x80\x80");
+	UTF8_BAD("\xff");
+	UTF8_BAD("\xfe");
+	/* a lone continuation byte */
+	UTF8_BAD("\x80");
+	UTF8_BAD("a\xbf" "b");
+	/* NUL anywhere */
+	UTF8_BAD("\0");
+	UTF8_BAD("a\0b");
+	UTF8_BAD("æ\0");
+	/* a valid prefix does not save a bad tail */
+	UTF8_BAD("æøå\xc3\x28");
+}
+
+static void slug_valid(void **state)
+{
+	(void)state;
+	assert_true(hh_slug_valid("ab"));
+	assert_true(hh_slug_valid("12"));
+	assert_true(hh_slug_valid("a-b"));
+	assert_true(hh_slug_valid("flytning-meld-flytning"));
+	assert_true(hh_slug_valid("a1-2b-c3"));
+	char s[82];
+	memset(s, 'a', 80);
+	s[80] = 0;
+	assert_true(hh_slug_valid(s));
+	s[80] = 'a';
+	s[81] = 0;
+	assert_false(hh_slug_valid(s));
+
+	assert_false(hh_slug_valid(""));
+	assert_false(hh_slug_valid("a"));
+	assert_false(hh_slug_valid("-a"));
+	assert_false(hh_slug_valid("a-"));
+	assert_false(hh_slug_valid("a--b"));
+	assert_false(hh_slug_valid("--"));
+	assert_false(hh_slug_valid("Ab"));
+	assert_false(hh_slug_valid("a_b"));
+	assert_false(hh_slug_valid("a b"));
+	assert_false(hh_slug_valid("a.b"));
+	assert_false(hh_slug_valid("a/b"));
+	assert_false(hh_slug_valid("../x"));
+	assert_false(hh_slug_valid("bøger"));
+}
+
+static void kle_valid(void **state)
+{
+	(void)state;
+	assert_true(hh_kle_valid(""));
+	assert_true(hh_kle_valid("00"));
+	assert_true(hh_kle_valid("29.09"));
+	assert_true(hh_kle_valid("29.09.02"));
+
+	assert_false(hh_kle_valid("0"));
+	assert_false(hh_kle_valid("000"));
+	assert_false(hh_kle_valid("29.9"));
+	assert_false(hh_kle_valid("29.090"));
+	assert_false(hh_kle_valid("29-09"));
+	assert_false(hh_kle_valid("29.09."));
+	assert_false(hh_kle_valid("29.09.02.01"));
+	assert_false(hh_kle_valid("ab.cd"));
+	assert_false(hh_kle_valid(" 29"));
+	assert_false(hh_kle_valid("29 "));
+	assert_false(hh_kle_valid(".29.09"));
+	assert_false(hh_kle_valid("29..09"));
+}
+
+static void rc_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hh_rc_name(HH_OK), "ok");
+	assert_string_equal(hh_rc_name(HH_ERR_BUSY), "busy");
+	assert_string_equal(hh_rc_name(HH_ERR_CONFLICT), "conflict");
+	assert_string_equal(hh_rc_name((enum hh_rc)99), "unknown");
+}
+
+static void time_iso(void **state)
+{
+	(void)state;
+	char out[21];
+	hh_time_iso(0, out);
+	assert_string_equal(out, "1970-01-01T00:00:00Z");
+	hh_time_iso(1700000000, out);
+	assert_string_equal(out, "2023-11-14T22:13:20Z");
+}
+
+int main(void)
+{
+	hh_auth_init();
+	hh_log_set_level(HH_LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arena_many_small),
+		cmocka_unit_test(arena_big_allocations),
+		cmocka_unit_test(arena_strings),
+		cmocka_unit_test(arena_defer_last_first),
+		cmocka_unit_test(arena_defer_frees),
+		cmocka_unit_test(buf_basics),
+		cmocka_unit_test(buf_printf_growth),
+		cmocka_unit_test(buf_html_escaping),
+		cmocka_unit_test(buf_urlenc),
+		cmocka_unit_test(utf8_valid_accepts),
+		cmocka_unit_test(utf8_valid_rejects),
+		cmocka_unit_test(slug_valid),
+		cmocka_unit_test(kle_valid),
+		cmocka_unit_test(rc_names),
+		cmocka_unit_test(time_iso),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
