@@ -4,6 +4,8 @@
 #   make test   install what is missing, build, run every test
 #   make asan   the unit and API suites under ASan+UBSan
 #   make bench  benchmarks beside their peers
+#   make bench-search  the search engine beside SQLite FTS5 and Xapian
+#   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
 PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc
@@ -26,7 +28,7 @@ TEST_SRC = $(wildcard tests/*/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_LDLIBS = $(LDLIBS) -lcmocka -lcurl
 
-.PHONY: all deps run test unit e2e asan bench clean
+.PHONY: all deps run test unit e2e asan bench eval clean
 all: $(BUILD)/helhed
 
 deps:
@@ -63,7 +65,7 @@ run: deps $(BUILD)/helhed
 # them up into the closing "N passed, N failed" line.
 unit: $(BUILD)/helhed $(TEST_BIN)
 
-test: deps $(BUILD)/helhed $(TEST_BIN)
+test: deps $(BUILD)/helhed $(TEST_BIN) fuzz-build
 	@./scripts/run-tests.sh $(BUILD)
 
 asan:
@@ -72,8 +74,32 @@ asan:
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/helhed unit
 	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 ./scripts/run-tests.sh build-asan
 
+# ---- fuzzing (libFuzzer): every parser that takes outside input ---------
+FUZZ_TARGETS = search analyze json markdown article
+FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/lib.a $(FUZZ_BIN)
+
+build-fuzz/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/lib.a
+	@mkdir -p $(dir $@)
+	clang $(CFLAGS_BASE) -O1 -g -fsanitize=fuzzer,address,undefined $< \
+		-o $@ build-fuzz/lib.a $(LDLIBS)
+
+# Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
+fuzz: deps fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		d=$$(mktemp -d); cp tests/fuzz/corpus/$$t/* $$d/; \
+		echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+		build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 $$d || exit 1; rm -rf $$d; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
@@ -84,3 +110,27 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus
 	./bench/run.sh $(BUILD)
+
+# The search benchmark: helhed's index beside SQLite FTS5 (in C, with
+# search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
+CXX ?= g++
+XAPIAN_CFLAGS = $(shell pkg-config --cflags xapian-core 2>/dev/null)
+XAPIAN_LIBS = $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian)
+# No -Wshadow: in C++ the function hh_arena_defer "hides" the C struct of
+# the same name in core/arena.h, which is fine in C.
+CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Isrc -Ibuild/gen $(XAPIAN_CFLAGS) $(OPT) $(EXTRA_CFLAGS)
+
+$(BUILD)/bench/search_bench: bench/bench.h
+
+$(BUILD)/bench/xapian_bench: bench/xapian_bench.cc bench/bench.h $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $< -o $@ $(BUILD)/lib.a $(XAPIAN_LIBS) $(LDLIBS) $(LDFLAGS)
+
+bench-search: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus \
+		$(BUILD)/bench/search_bench $(BUILD)/bench/xapian_bench
+	./bench/search.sh $(BUILD)
+
+# Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
+eval: deps $(BUILD)/bench/eval
+	$(BUILD)/bench/eval content tests/eval/queries.tsv ../shared/eval/danfever

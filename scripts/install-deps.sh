@@ -10,6 +10,7 @@ PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
+clang libclang-rt-14-dev
 wrk"
 
 # Browser tests: Debian's Chromium, driven from Node.

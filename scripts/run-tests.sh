@@ -23,6 +23,22 @@ for t in $(find "$build/tests" -type f -perm -u+x -name 'test_*' | sort); do
 	passed=$((passed + p))
 	failed=$((failed + f))
 done
+# Fuzz targets, briefly (make fuzz runs them longer): a crash fails.
+for t in $(find build-fuzz/fuzz -type f -perm -u+x -name 'fuzz_*' 2>/dev/null | sort); do
+	name=$(basename "$t")
+	corpus=tests/fuzz/corpus/${name#fuzz_}
+	scratch=$(mktemp -d)
+	cp "$corpus"/* "$scratch"/ 2>/dev/null
+	if "$t" -runs=20000 -seed=1 "$scratch" >"$log" 2>&1; then
+		echo "== $name: 20000 runs, no crash"
+		passed=$((passed + 1))
+	else
+		cat "$log"
+		echo "!! $name crashed"
+		failed=$((failed + 1))
+	fi
+	rm -rf "$scratch"
+done
 if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
 	echo "== browser tests"
 	HELHED_BIN="$build/helhed" node tests/e2e/run.mjs >"$log" 2>&1

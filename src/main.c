@@ -347,6 +347,15 @@ static int cmd_serve(int argc, char **argv)
 	enum hh_rc rc = hh_store_run_tx(st, 0, loaded_tx, &a);
 	hh_arena_clear(&a);
 	if (rc == HH_OK && content) {
+		/* A mistyped folder must not mark the database as loaded
+		 * with nothing in it: later starts would never import. */
+		struct stat cs;
+		if (stat(content, &cs) != 0 || !S_ISDIR(cs.st_mode)) {
+			fprintf(stderr, "%s: no content folder '%s'\n", prog,
+				content);
+			hh_store_close(st);
+			return 1;
+		}
 		struct hh_import_stats stats;
 		printf("First start: importing %s into %s ...\n", content, db);
 		rc = hh_content_import(st, content, demo, stderr,

@@ -25,6 +25,9 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/content.h"
+#include "domain/searchlog.h"
+#include "search/index.h"
+#include "search/synonyms.h"
 #include "store/store.h"
 
 /* A temporary folder, removed by tu_rmdir. Returns new. */
@@ -112,6 +115,8 @@ struct tu_server {
 	struct hh_store *store;
 	struct hh_app app;
 	char base[64];
+	struct hh_analyzer an;
+	struct hh_synonyms syn;
 };
 
 static inline void tu_server_start(struct tu_server *s, int seed)
@@ -124,6 +129,12 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 		tu_seed(s->store);
 	s->app.store = s->store;
 	s->app.ready = 1;
+	/* the search engine as `helhed serve` sets it up */
+	hh_analyzer_init(&s->an, "/usr/share/dict/danish");
+	hh_synonyms_load(&s->syn, &s->an, "content/synonyms.txt", stderr);
+	s->app.index = hh_index_new(&s->an, &s->syn);
+	assert_int_equal(hh_index_build(s->app.index, s->store), HH_OK);
+	assert_int_equal(hh_searchlog_init(s->store), HH_OK);
 	struct hh_server_config cfg = {
 		.listen = "127.0.0.1:0",
 		.threads = 2,
@@ -141,6 +152,10 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 static inline void tu_server_stop(struct tu_server *s)
 {
 	hh_server_stop(s->app.server, 5000);
+	hh_searchlog_flush(s->store);
+	hh_index_free(s->app.index);
+	hh_synonyms_clear(&s->syn);
+	hh_analyzer_clear(&s->an);
 	hh_store_close(s->store);
 	tu_rmdir(s->dir);
 }

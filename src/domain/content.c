@@ -619,7 +619,8 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 	struct file_ref *refs = NULL;
 	size_t n_refs = 0;
 	collect(adir, NULL, &refs, &n_refs);
-	qsort(refs, n_refs, sizeof(*refs), cmp_ref);
+	if (n_refs) /* qsort(NULL, 0, ...) is undefined */
+		qsort(refs, n_refs, sizeof(*refs), cmp_ref);
 
 	struct hh_arena ar;
 	hh_arena_init(&ar);

@@ -922,6 +922,35 @@ static void serve_reads_its_environment(void **state)
 	}
 }
 
+static void serve_refuses_a_missing_content_folder(void **state)
+{
+	struct ctx *c = *state;
+	const char *db = path_in(c, "c.db");
+	char env_content[4300];
+	snprintf(env_content, sizeof(env_content), "HELHED_CONTENT=%s",
+		 path_in(c, "no-such-content"));
+	const char *const env[] = { env_content, NULL };
+	struct child a;
+	spawn(c, &a, ARGS("serve", "--listen", "127.0.0.1:0", "--db", db, "--quiet"),
+	      env);
+	assert_int_equal(wait_child(c, &a, 60000), 1);
+	char *err = tu_read(a.err);
+	assert_non_null(strstr(err, "no-such-content"));
+	free(err);
+	/* Nothing was marked as loaded: the right folder still imports. */
+	struct child b;
+	int port;
+	char *banner;
+	serve(c, &b, NULL,
+	      ARGS("serve", "--content", "content", "--listen", "127.0.0.1:0",
+		   "--db", db, "--quiet"),
+	      &port, &banner);
+	assert_non_null(strstr(banner, "First start: importing content"));
+	free(banner);
+	assert_true(public_total(port) > 0);
+	stop(c, &b, SIGTERM);
+}
+
 /* ---- fixture ---------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -989,6 +1018,8 @@ int main(int argc, char **argv)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(serve_reads_its_environment, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(serve_refuses_a_missing_content_folder,
+						setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("api/cli", tests, NULL, NULL);
 	curl_global_cleanup();

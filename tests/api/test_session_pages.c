@@ -489,6 +489,11 @@ static void sign_in_form_flow(void **state)
 	expect_in(r.body, "<h1>Velkommen, Eva Editor</h1>");
 	expect_in(r.body, "<dd>901</dd>");
 	expect_in(r.body, "<form method=\"post\" action=\"/log-ud\">");
+	/* It lists the organisation's own articles, not the shared ones. */
+	expect_in(r.body, "<a href=\"/artikel/side-flyt\">Meld flytning i "
+			  "Nordskov</a></td><td>Udgivet</td><td>Borgere</td>");
+	expect_not_in(r.body, "Kladde om flytning");
+	expect_not_in(r.body, "Folkepension");
 	char csrf[64];
 	hidden_csrf(r.body, csrf, sizeof(csrf));
 	tu_resp_free(&r);

@@ -271,6 +271,53 @@ static void keywords_normalise(void **state)
 	hh_arena_clear(&a);
 }
 
+/* What is stored is what a content file can hold: no blanks around title
+ * and summary, no CR before LF and no trailing line breaks in the body.
+ * An update that differs only in those is no change. */
+static void text_is_stored_canonical(void **state)
+{
+	struct fx *f = *state;
+	struct hh_article a = valid();
+	a.title = " \tSkift af læge  ";
+	a.summary = "Resumé\t";
+	a.body_md = "\nLinje 1\r\nLinje 2 \r\r\n\r\nSlut\r\n\n\n";
+	const char *field;
+	assert_int_equal(hh_article_create(f->st, &cli, &f->a, &a, &field),
+			 HH_OK);
+	assert_string_equal(a.title, "Skift af læge");
+	assert_string_equal(a.summary, "Resumé");
+	assert_string_equal(a.body_md, "\nLinje 1\nLinje 2 \n\nSlut");
+	assert_int_equal(count(f, "SELECT count(*) FROM articles WHERE "
+				  "title = 'Skift af læge' AND summary = "
+				  "'Resumé' AND instr(body_md, char(13)) = 0 "
+				  "AND body_md LIKE '%Slut'"),
+			 1);
+	/* a lone CR inside a line is kept (a file keeps it too) */
+	struct hh_article u = valid();
+	u.body_md = "a\rb";
+	int changed;
+	assert_int_equal(hh_article_update(f->st, &cli, &f->a, &u, 0, &changed,
+					   &field),
+			 HH_OK);
+	assert_string_equal(u.body_md, "a\rb");
+	/* differences only in canonical form are no change */
+	u = valid();
+	u.title = "Skift af læge ";
+	u.body_md = "a\rb\r\n";
+	assert_int_equal(hh_article_update(f->st, &cli, &f->a, &u, 0, &changed,
+					   &field),
+			 HH_OK);
+	assert_int_equal(changed, 0);
+	assert_int_equal(u.version, 2);
+	/* blanks only is still an empty title */
+	u = valid();
+	u.title = " \t ";
+	assert_int_equal(hh_article_update(f->st, &cli, &f->a, &u, 0, &changed,
+					   &field),
+			 HH_ERR_INVALID);
+	assert_string_equal(field, "title");
+}
+
 /* ---- rights ------------------------------------------------------------ */
 
 static void can_edit_rules(void **state)
@@ -567,7 +614,7 @@ static void update_writes_version_and_event(void **state)
 	assert_int_equal(json_integer_value(json_object_get(b, "version")), 1);
 	assert_string_equal(jstr(af, "title"), "Pas, nyt");
 	assert_string_equal(jstr(af, "status"), "published");
-	assert_string_equal(jstr(af, "body"), "## Ny\n");
+	assert_string_equal(jstr(af, "body"), "## Ny"); /* canonical */
 	assert_int_equal(json_integer_value(json_object_get(af, "version")), 2);
 	assert_int_equal(json_array_size(json_object_get(af, "keywords")), 2);
 	/* the create event's after is the update's before */
@@ -878,6 +925,7 @@ int main(void)
 		T(create_writes_one_event),
 		T(create_refusals),
 		T(update_writes_version_and_event),
+		T(text_is_stored_canonical),
 		T(update_rights_and_missing),
 		T(update_without_change_writes_nothing),
 		T(archive_writes_one_event),

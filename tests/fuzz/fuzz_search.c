@@ -1,0 +1,58 @@
+/* fuzz_search.c - the query parser, ranking, snippets and suggestions on
+ * arbitrary query bytes against a small index. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "search/index.h"
+
+static struct hh_analyzer an;
+static struct hh_synonyms syn;
+static struct hh_index *idx;
+
+static void setup(void)
+{
+	hh_analyzer_init(&an, "/usr/share/dict/danish");
+	hh_synonyms_load(&syn, &an, "content/synonyms.txt", NULL);
+	idx = hh_index_new(&an, &syn);
+	static const char *const docs[][4] = {
+		{ "sundhedskort-bestil-nyt", "Sundhedskort: bestil nyt gult kort",
+		  "Sådan får du et nyt sundhedskort.", "Dit **sundhedskort** viser, at du er sikret. [Læs mere](/x)" },
+		{ "sygedagpenge", "Sygedagpenge for lønmodtagere", "Når du er syg.",
+		  "Sygedagpenge er ikke dagpenge. Kørekort, æøå, Århus, café." },
+		{ "flytning", "Flytning: meld flytning", "Adresseændring.",
+		  "# Flyt\n\n- adresse ændring\n- storskrald\n\n1. trin" },
+	};
+	for (int i = 0; i < 3; i++) {
+		struct hh_article a = { .id = i + 1, .slug = docs[i][0],
+					.title = docs[i][1], .summary = docs[i][2],
+					.body_md = docs[i][3], .keywords = "kort, syg",
+					.kle = "16.00.00", .audience = HH_AUDIENCE_CITIZEN,
+					.status = HH_STATUS_PUBLISHED };
+		hh_index_put(idx, &a, 0);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!idx)
+		setup();
+	char *q = malloc(size + 1);
+	memcpy(q, data, size);
+	q[size] = 0;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_search_query sq = { .text = q, .limit = 5,
+				      .municipality_id = size % 3,
+				      .prefix_last = (int)(size & 1) };
+	struct hh_search_result res;
+	hh_index_search(idx, &sq, &a, &res);
+	if (res.n_hits > 5 || res.total < res.n_hits)
+		abort();
+	struct hh_suggestion sg;
+	hh_index_suggest(idx, &sq, &a, &sg);
+	hh_arena_clear(&a);
+	free(q);
+	return 0;
+}
