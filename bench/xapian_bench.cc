@@ -122,9 +122,8 @@ int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 	bench_latency_run(qs, xapian_query, &c, &lat);
 	bench_report("xapian", corpus->n, build_s, build_wall_s, bytes,
 		     rss1 > rss0 ? rss1 - rss0 : 0, &lat);
-	printf("NOTE\txapian: Xapian %s, glass database on disk (%s): %.1f MB"
-	       "%s\n",
-	       Xapian::version_string(), db_dir, (double)bytes / 1048576.0,
+	printf("NOTE\txapian: Xapian %s, glass database files: %.1f MB%s\n",
+	       Xapian::version_string(), (double)bytes / 1048576.0,
 	       c.errors ? ", some queries failed (see stderr)" : "");
 	return 0;
 }

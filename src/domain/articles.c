@@ -201,7 +201,7 @@ json_t *hh_article_json(const struct hh_article *a, int with_body)
 	hh_time_iso(a->created_at, created);
 	hh_time_iso(a->updated_at, updated);
 	json_t *j = json_pack(
-		"{s:s, s:s*, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:s*}",
+		"{s:s, s:s?, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:s?}",
 		"slug", a->slug, "organisation", a->org_code, "title", a->title,
 		"summary", a->summary, "keywords", kw, "kle",
 		a->kle ? a->kle : "", "audience", hh_audience_name(a->audience),

@@ -54,9 +54,18 @@ struct doc {
 	int32_t next_same_slug; /* -1: none */
 };
 
+/* A word as written in the articles, folded (the trie's key), and the
+ * term it gives. Typo tolerance and completion work on these words, not
+ * on stems: a typo changes the stem (plejeboilg is 3 edits from the stem
+ * plejebo, 1 from the word plejebolig). */
+struct word {
+	char *surface; /* lower-cased, as written */
+	uint32_t term;
+};
+
 struct trie_node {
 	uint32_t child, sibling; /* 0: none (node 0 is the root) */
-	int32_t term;            /* -1: none */
+	int32_t term;            /* the word id; -1: none */
 	unsigned char c;
 };
 
@@ -79,6 +88,9 @@ struct hh_index {
 	size_t n_slugmap, used_slugmap;
 	struct trie_node *trie;
 	uint32_t n_trie, cap_trie;
+	struct word *words;
+	uint32_t n_words, cap_words;
+	struct hh_wordset seen; /* surface words already in the trie */
 };
 
 /* ---- small hash maps ------------------------------------------------- */
@@ -116,7 +128,6 @@ static void thash_insert(struct hh_index *idx, uint32_t t)
 	idx->thash[j] = t + 1;
 }
 
-static void trie_insert(struct hh_index *idx, const char *s, uint32_t term);
 
 static uint32_t term_get(struct hh_index *idx, const char *s,
 			 const char *surface)
@@ -141,8 +152,6 @@ static uint32_t term_get(struct hh_index *idx, const char *s,
 	tm->str = hh_xstrdup(s);
 	tm->surface = hh_xstrdup(surface);
 	thash_insert(idx, idx->n_terms);
-	if (s[0] != '~') /* parts are not offered as corrections */
-		trie_insert(idx, s, idx->n_terms);
 	return idx->n_terms++;
 }
 
@@ -249,7 +258,9 @@ static uint32_t trie_new_node(struct hh_index *idx, unsigned char c)
 	return idx->n_trie++;
 }
 
-static void trie_insert(struct hh_index *idx, const char *s, uint32_t term)
+/* Adds the folded word s (giving term) unless it is there already. */
+static void trie_insert(struct hh_index *idx, const char *s, uint32_t term,
+			const char *surface)
 {
 	uint32_t node = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -268,7 +279,16 @@ static void trie_insert(struct hh_index *idx, const char *s, uint32_t term)
 		}
 		node = ch;
 	}
-	idx->trie[node].term = (int32_t)term;
+	if (idx->trie[node].term >= 0)
+		return;
+	if (idx->n_words == idx->cap_words) {
+		idx->cap_words = idx->cap_words ? idx->cap_words * 2 : 4096;
+		idx->words = hh_xrealloc(idx->words,
+					 idx->cap_words * sizeof(*idx->words));
+	}
+	idx->words[idx->n_words].surface = hh_xstrdup(surface);
+	idx->words[idx->n_words].term = term;
+	idx->trie[node].term = (int32_t)idx->n_words++;
 }
 
 struct fuzzy {
@@ -281,32 +301,42 @@ struct fuzzy {
 	int n_found;
 };
 
-static void fuzzy_keep(struct fuzzy *f, uint32_t term, int dist)
+static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 {
-	/* keep the closest, then the most frequent */
+	/* keep the closest, then the most frequent; one word per term */
+	uint32_t term = f->idx->words[word].term;
 	const struct term *tm = &f->idx->terms[term];
 	if (!tm->df)
 		return;
+	for (int i = 0; i < f->n_found; i++) {
+		if (f->idx->words[f->found[i].term].term != term)
+			continue;
+		if (dist < f->found[i].dist) {
+			f->found[i].term = word;
+			f->found[i].dist = dist;
+		}
+		return;
+	}
 	int worst = -1;
 	if (f->n_found < 16) {
-		f->found[f->n_found].term = term;
+		f->found[f->n_found].term = word;
 		f->found[f->n_found].dist = dist;
 		f->n_found++;
 		return;
 	}
+#define WDF(w) (f->idx->terms[f->idx->words[w].term].df)
 	for (int i = 0; i < f->n_found; i++) {
 		if (worst < 0 || f->found[i].dist > f->found[worst].dist ||
 		    (f->found[i].dist == f->found[worst].dist &&
-		     f->idx->terms[f->found[i].term].df <
-			     f->idx->terms[f->found[worst].term].df))
+		     WDF(f->found[i].term) < WDF(f->found[worst].term)))
 			worst = i;
 	}
 	if (dist < f->found[worst].dist ||
-	    (dist == f->found[worst].dist &&
-	     tm->df > f->idx->terms[f->found[worst].term].df)) {
-		f->found[worst].term = term;
+	    (dist == f->found[worst].dist && tm->df > WDF(f->found[worst].term))) {
+		f->found[worst].term = word;
 		f->found[worst].dist = dist;
 	}
+#undef WDF
 }
 
 static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
@@ -339,7 +369,8 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 		fuzzy_walk(f, ch, depth + 1);
 }
 
-/* Terms within maxd edits of q, closest and most frequent first. */
+/* Words within maxd edits of the folded word q, closest and most frequent
+ * first; one word per term. Returns word ids. */
 static int fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		       uint32_t *out, int max_out)
 {
@@ -361,8 +392,8 @@ static int fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 	for (int i = 1; i < f->n_found; i++)
 		for (int k = i; k > 0; k--) {
 			int a = f->found[k - 1].dist, b = f->found[k].dist;
-			uint32_t da = idx->terms[f->found[k - 1].term].df;
-			uint32_t db = idx->terms[f->found[k].term].df;
+			uint32_t da = idx->terms[idx->words[f->found[k - 1].term].term].df;
+			uint32_t db = idx->terms[idx->words[f->found[k].term].term].df;
 			if (b < a || (b == a && db > da)) {
 				__typeof__(f->found[0]) tmp = f->found[k];
 				f->found[k] = f->found[k - 1];
@@ -376,7 +407,7 @@ static int fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 	return n;
 }
 
-/* Terms starting with prefix, most frequent first. */
+/* Words starting with the folded prefix, most frequent first (word ids). */
 static int prefix_terms(const struct hh_index *idx, const char *prefix,
 			uint32_t *out, int max_out)
 {
@@ -397,23 +428,25 @@ static int prefix_terms(const struct hh_index *idx, const char *prefix,
 		uint32_t nd = stack[--sp];
 		visited++;
 		int32_t t = idx->trie[nd].term;
-		if (t >= 0 && idx->terms[t].df) {
-			uint32_t df = idx->terms[t].df;
+#define DF(w) (idx->terms[idx->words[w].term].df)
+		if (t >= 0 && DF(t)) {
+			uint32_t df = DF(t);
 			int k;
 			if (n < max_out)
 				k = n++;
-			else if (idx->terms[out[n - 1]].df < df)
+			else if (DF(out[n - 1]) < df)
 				k = n - 1;
 			else
 				k = -1;
 			if (k >= 0) {
-				while (k > 0 && idx->terms[out[k - 1]].df < df) {
+				while (k > 0 && DF(out[k - 1]) < df) {
 					out[k] = out[k - 1];
 					k--;
 				}
 				out[k] = (uint32_t)t;
 			}
 		}
+#undef DF
 		for (uint32_t ch = idx->trie[nd].child; ch && sp < 4096;
 		     ch = idx->trie[ch].sibling)
 			stack[sp++] = ch;
@@ -428,6 +461,7 @@ struct hh_index *hh_index_new(const struct hh_analyzer *an,
 {
 	struct hh_index *idx = hh_xcalloc(1, sizeof(*idx));
 	pthread_rwlock_init(&idx->lock, NULL);
+	hh_wordset_init(&idx->seen);
 	idx->an = an;
 	idx->syn = syn;
 	trie_new_node(idx, 0);
@@ -471,6 +505,10 @@ void hh_index_free(struct hh_index *idx)
 	free(idx->idmap_keys);
 	free(idx->idmap_vals);
 	free(idx->trie);
+	for (uint32_t i = 0; i < idx->n_words; i++)
+		free(idx->words[i].surface);
+	free(idx->words);
+	hh_wordset_clear(&idx->seen);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
 }
@@ -558,6 +596,14 @@ static int put_token(void *p, const struct hh_token *t)
 		ts = part;
 	}
 	uint32_t term = term_get(c->idx, ts, t->part ? t->term : t->word);
+	if (!t->part) {
+		size_t wl = strlen(t->word);
+		if (hh_wordset_add(&c->idx->seen, t->word, wl)) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(t->word, wl, folded);
+			trie_insert(c->idx, folded, term, t->word);
+		}
+	}
 	/* find or add the doc term (small open-addressing map) */
 	if ((c->n_dt + 1) * 2 > c->n_slot) {
 		free(c->slot);
@@ -820,6 +866,13 @@ static enum hh_rc build_article(void *p, const struct hh_article *a)
 	return HH_OK;
 }
 
+static enum hh_rc build_chosen(void *p, int64_t article_id, int64_t n)
+{
+	struct build_ctx *c = p;
+	hh_index_chosen(c->idx, article_id, n);
+	return HH_OK;
+}
+
 static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 {
 	struct build_ctx *c = p;
@@ -829,6 +882,9 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
 					     build_article, c);
+	/* how often each article was chosen from results, for ranking */
+	if (rc == HH_OK)
+		rc = tx->store->search_chosen_counts(tx, build_chosen, c);
 	return rc;
 }
 
@@ -944,7 +1000,11 @@ struct qword {
 	int32_t tid;
 	int has_match; /* some term of the word (or its parts) is known */
 	int prefix_ok;
-	int32_t fuzzy_best; /* term of the best correction, -1: none */
+	int32_t fuzzy_best; /* word id of the best correction, -1: none */
+	int whole_known;    /* the word's own term is in the index */
+	int syn_covered;    /* a synonym rule matched the word */
+	int stop;           /* a stop word: kept only for joining compounds */
+	uint32_t pos;       /* word position in the query */
 	char parts[3][HH_TERM_MAX];
 	int n_parts;
 };
@@ -986,6 +1046,9 @@ static int collect_qword(void *p, const struct hh_token *t)
 	w->end = t->end;
 	w->prefix_ok = t->prefix_ok;
 	w->fuzzy_best = -1;
+	w->tid = -1;
+	w->stop = t->term[0] == 0;
+	w->pos = t->pos;
 	return 0;
 }
 
@@ -1018,6 +1081,30 @@ static size_t utf8_clip(const char *s, size_t len, size_t max)
 	return n;
 }
 
+/* The longest word of the index (5+ letters, not the whole word) that the
+ * folded word begins with, or -1. */
+static int32_t longest_prefix_word(const struct hh_index *idx, const char *word)
+{
+	char folded[HH_TERM_MAX];
+	hh_fold_of(word, strlen(word), folded);
+	size_t len = strlen(folded);
+	uint32_t node = 0;
+	int32_t best = -1;
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t ch = idx->trie[node].child;
+		while (ch && idx->trie[ch].c != (unsigned char)folded[i])
+			ch = idx->trie[ch].sibling;
+		if (!ch)
+			break;
+		node = ch;
+		int32_t w = idx->trie[node].term;
+		if (w >= 0 && i + 1 >= 5 && len - (i + 1) >= 2 &&
+		    idx->terms[idx->words[w].term].df)
+			best = w;
+	}
+	return best;
+}
+
 static void parse_query(const struct hh_index *idx,
 			const struct hh_search_query *sq, struct query *q)
 {
@@ -1026,15 +1113,18 @@ static void parse_query(const struct hh_index *idx,
 	size_t len = strlen(q->text);
 	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);
 	q->clipped = q->text_len < len;
-	hh_analyze(idx->an, q->text, q->text_len, HH_AN_COMPOUNDS, collect_qword, q);
+	hh_analyze(idx->an, q->text, q->text_len,
+		   HH_AN_COMPOUNDS | HH_AN_KEEP_STOP, collect_qword, q);
 
 	for (int i = 0; i < q->n_words; i++) {
 		struct qword *w = &q->words[i];
 		uint32_t bit = 1u << i;
+		if (w->stop)
+			goto prefix;
 		w->tid = term_find(idx, w->term);
 		if (w->tid >= 0 && idx->terms[w->tid].df) {
 			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0);
-			w->has_match = 1;
+			w->has_match = w->whole_known = 1;
 		}
 		char as_part[HH_TERM_MAX + 1] = "~";
 		memcpy(as_part + 1, w->term, HH_TERM_MAX - 1);
@@ -1042,8 +1132,105 @@ static void parse_query(const struct hh_index *idx,
 		int32_t inside = term_find(idx, as_part); /* in compounds */
 		if (inside >= 0 && idx->terms[inside].df) {
 			add_qterm(q, (uint32_t)inside, W_PART, bit, 0);
-			w->has_match = 1;
+			w->has_match = w->whole_known = 1;
 		}
+prefix:;
+		int is_last_prefix = sq->prefix_last && i == q->n_words - 1 &&
+				     w->prefix_ok;
+		if (is_last_prefix) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(w->word, strlen(w->word), folded);
+			uint32_t pw[8];
+			int n = prefix_terms(idx, folded, pw, 8);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0);
+			if (n)
+				w->has_match = w->whole_known = 1;
+		}
+	}
+	/* synonyms: a rule's left side matching consecutive query words (stop
+	 * words skipped, as in the rules) adds its right side, counting as all
+	 * the words it covers */
+	int content[HH_QUERY_WORDS], n_content = 0;
+	for (int i = 0; i < q->n_words; i++)
+		if (!q->words[i].stop)
+			content[n_content++] = i;
+	if (idx->syn) {
+		for (size_t r = 0; r < idx->syn->n; r++) {
+			const struct hh_syn_rule *rule = &idx->syn->rules[r];
+			for (int i = 0; i + rule->from.n <= n_content; i++) {
+				int k;
+				for (k = 0; k < rule->from.n; k++)
+					if (strcmp(q->words[content[i + k]].term,
+						   rule->from.terms[k]))
+						break;
+				if (k < rule->from.n)
+					continue;
+				uint32_t mask = 0;
+				for (k = 0; k < rule->from.n; k++)
+					mask |= 1u << content[i + k];
+				for (k = 0; k < rule->to.n; k++) {
+					int32_t t = term_find(idx, rule->to.terms[k]);
+					if (t < 0 || !idx->terms[t].df)
+						continue;
+					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
+					for (int m = 0; m < rule->from.n; m++) {
+						struct qword *cw = &q->words[content[i + m]];
+						cw->has_match = cw->syn_covered = 1;
+					}
+				}
+			}
+		}
+	}
+	/* compounds written apart: "sundheds kort", "mit id", "have affald"
+	 * also look for the joined word (with a linking s or e too) */
+	for (int i = 0; i + 1 < q->n_words; i++) {
+		const struct qword *a = &q->words[i], *b = &q->words[i + 1];
+		if (a->stop && b->stop)
+			continue;
+		static const char *const links[] = { "", "s", "e" };
+		for (int l = 0; l < 3; l++) {
+			char joined[2 * HH_WORD_MAX + 2], term[HH_TERM_MAX];
+			int n = snprintf(joined, sizeof(joined), "%s%s%s", a->word,
+					 links[l], b->word);
+			if (n <= 0 || (size_t)n >= sizeof(joined))
+				continue;
+			hh_term_of(joined, (size_t)n, term);
+			int32_t t = term_find(idx, term);
+			if (t >= 0 && idx->terms[t].df) {
+				add_qterm(q, (uint32_t)t, W_EXACT,
+					  (1u << i) | (1u << (i + 1)), 0);
+				q->words[i].has_match = q->words[i + 1].has_match = 1;
+				break;
+			}
+		}
+	}
+	/* A word the index does not know: a typo of a known word (børnebidarg)
+	 * or a compound written differently (adresseændring). A close known
+	 * word wins; otherwise its compound parts stand in for it. */
+	for (int i = 0; i < q->n_words; i++) {
+		struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i;
+		if (w->stop)
+			continue;
+		if (w->whole_known || w->syn_covered)
+			goto parts;
+		size_t letters = hh_utf8_len(w->word);
+		if (!sq->no_fuzzy && letters >= 5) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(w->word, strlen(w->word), folded);
+			uint32_t fw[3];
+			int n = fuzzy_terms(idx, folded, letters >= 9 ? 2 : 1, fw, 3);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, idx->words[fw[k]].term,
+					  W_FUZZY / (1 + k), bit, 1);
+			if (n) {
+				w->fuzzy_best = (int32_t)fw[0];
+				w->has_match = 1;
+				continue;
+			}
+		}
+parts:
 		for (int k = 0; k < w->n_parts; k++) {
 			int32_t t = term_find(idx, w->parts[k]);
 			if (t >= 0 && idx->terms[t].df) {
@@ -1051,58 +1238,14 @@ static void parse_query(const struct hh_index *idx,
 				w->has_match = 1;
 			}
 		}
-		int is_last_prefix = sq->prefix_last && i == q->n_words - 1 &&
-				     w->prefix_ok;
-		if (is_last_prefix) {
-			char folded[HH_TERM_MAX];
-			hh_fold_of(w->word, strlen(w->word), folded);
-			uint32_t pt[8];
-			int n = prefix_terms(idx, folded, pt, 8);
-			for (int k = 0; k < n; k++)
-				add_qterm(q, pt[k], W_PREFIX, bit, 0);
-			if (n)
+		if (!w->has_match && hh_utf8_len(w->word) >= 8) {
+			/* an unknown compound whose head is unknown too
+			 * ("sundhedskortapp"): its longest known beginning */
+			int32_t word = longest_prefix_word(idx, w->word);
+			if (word >= 0) {
+				add_qterm(q, idx->words[word].term, W_PART, bit, 0);
 				w->has_match = 1;
-		}
-	}
-	/* synonyms: a rule's left side matching consecutive query words adds
-	 * its right side, counting as all the words it covers */
-	if (idx->syn) {
-		for (size_t r = 0; r < idx->syn->n; r++) {
-			const struct hh_syn_rule *rule = &idx->syn->rules[r];
-			for (int i = 0; i + rule->from.n <= q->n_words; i++) {
-				int k;
-				for (k = 0; k < rule->from.n; k++)
-					if (strcmp(q->words[i + k].term,
-						   rule->from.terms[k]))
-						break;
-				if (k < rule->from.n)
-					continue;
-				uint32_t mask = 0;
-				for (k = 0; k < rule->from.n; k++)
-					mask |= 1u << (i + k);
-				for (k = 0; k < rule->to.n; k++) {
-					int32_t t = term_find(idx, rule->to.terms[k]);
-					if (t >= 0 && idx->terms[t].df) {
-						add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
-						for (int m = 0; m < rule->from.n; m++)
-							q->words[i + m].has_match = 1;
-					}
-				}
 			}
-		}
-	}
-	/* typos: only words nothing else matched */
-	for (int i = 0; i < q->n_words; i++) {
-		struct qword *w = &q->words[i];
-		uint32_t bit = 1u << i;
-		size_t letters = hh_utf8_len(w->word);
-		if (!w->has_match && !sq->no_fuzzy && letters >= 5) {
-			uint32_t ft[3];
-			int n = fuzzy_terms(idx, w->term, letters >= 9 ? 2 : 1, ft, 3);
-			for (int k = 0; k < n; k++)
-				add_qterm(q, ft[k], W_FUZZY / (1 + k), bit, 1);
-			if (n)
-				w->fuzzy_best = (int32_t)ft[0];
 		}
 	}
 }
@@ -1379,7 +1522,7 @@ static const char *corrected(const struct hh_index *idx, const struct query *q,
 		if (w->fuzzy_best < 0)
 			continue;
 		hh_buf_append(&b, q->text + done, w->start - done);
-		hh_buf_puts(&b, idx->terms[w->fuzzy_best].surface);
+		hh_buf_puts(&b, idx->words[w->fuzzy_best].surface);
 		done = w->end;
 		any = 1;
 	}
@@ -1463,8 +1606,16 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* proximity: consecutive query words next to each other */
 	for (int h = 0; h < n_heap; h++) {
 		double boost = 1.0;
-		for (int i = 0; i + 1 < q->n_words; i++) {
-			int32_t ta = q->words[i].tid, tb = q->words[i + 1].tid;
+		int prev = -1;
+		for (int j = 0; j < q->n_words; j++) {
+			if (q->words[j].stop)
+				continue;
+			int i = prev;
+			prev = j;
+			if (i < 0)
+				continue;
+			int32_t ta = q->words[i].tid, tb = q->words[j].tid;
+			uint32_t want = q->words[j].pos - q->words[i].pos;
 			if (ta < 0 || tb < 0)
 				continue;
 			const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
@@ -1473,9 +1624,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			if (!pa || !pb)
 				continue;
 			uint32_t gap = min_gap(A, pa, B, pb);
-			if (gap == 1)
-				boost *= 1.3;
-			else if (gap <= 3)
+			if (gap == want)
+				boost *= 1.3; /* the phrase as typed */
+			else if (gap <= want + 2)
 				boost *= 1.1;
 		}
 		heap[h].score *= boost;
@@ -1544,10 +1695,10 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 		const struct qword *w = &q->words[q->n_words - 1];
 		char folded[HH_TERM_MAX];
 		hh_fold_of(w->word, strlen(w->word), folded);
-		uint32_t pt[8];
-		int n = prefix_terms(idx, folded, pt, 8);
+		uint32_t pw[8];
+		int n = prefix_terms(idx, folded, pw, 8);
 		for (int k = 0; k < n && out->n_completions < 8; k++) {
-			const char *surf = idx->terms[pt[k]].surface;
+			const char *surf = idx->words[pw[k]].surface;
 			/* the surface must still start like the typed word */
 			char sf[HH_TERM_MAX];
 			hh_fold_of(surf, strlen(surf), sf);

@@ -9,6 +9,8 @@
  * they cannot collide with the backend's statics. */
 #include "testutil.h"
 
+#include <sys/stat.h>
+
 #include "store/sqlite.c"
 
 #include "domain/articles.h"
@@ -43,6 +45,23 @@ static int x_teardown(void **state)
 }
 
 /* ---- helpers ---------------------------------------------------------- */
+
+/* A new folder inside the fixture's, so teardown removes it even when a
+ * test fails half-way. Returns new. */
+static char *x_subdir(struct x_fx *f)
+{
+	static int seq;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/d%d", f->dir, ++seq);
+	assert_int_equal(mkdir(path, 0700), 0);
+	return hh_xstrdup(path);
+}
+
+/* Removes a folder made by x_subdir. */
+static void x_rmdir(char *dir)
+{
+	tu_rmdir(dir);
+}
 
 static struct hh_tx *x_begin(struct hh_store *st, int write)
 {
@@ -162,8 +181,7 @@ static char *x_list(struct x_fx *fx, struct hh_article_filter f,
 
 static void t_migrations_apply_once(void **state)
 {
-	(void)state;
-	char *dir = tu_tmpdir();
+	char *dir = x_subdir(*state);
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/m.db", dir);
 	struct hh_store *st;
@@ -193,7 +211,7 @@ static void t_migrations_apply_once(void **state)
 				     "WHERE type = 'table' AND name = 'articles'"),
 			 1);
 	assert_int_equal(x_int(path, "PRAGMA user_version"), latest);
-	tu_rmdir(dir);
+	x_rmdir(dir);
 }
 
 /* A database from a newer helhed is refused, not downgraded. */
@@ -1336,16 +1354,16 @@ static FILE *x_devnull(void)
  * and over an imported one (rev 2: two changed files and one new). */
 static void t_fault_content_import(void **state)
 {
-	(void)state;
-	char *src = tu_tmpdir();
+	struct x_fx *f = *state;
+	char *src = x_subdir(f);
 	x_content(src, 1);
-	char *src2 = tu_tmpdir();
+	char *src2 = x_subdir(f);
 	x_content(src2, 2);
 	FILE *errs = x_devnull();
 	for (int rev = 1; rev <= 2; rev++) {
 		int n, sites = 0;
 		for (n = 1; n < 200; n++) {
-			char *dir = tu_tmpdir();
+			char *dir = x_subdir(f);
 			char path[4200];
 			snprintf(path, sizeof(path), "%s/helhed.db", dir);
 			struct hh_store *st = tu_store(dir, 2);
@@ -1405,7 +1423,7 @@ static void t_fault_content_import(void **state)
 						 1);
 			}
 			hh_store_close(st);
-			tu_rmdir(dir);
+			x_rmdir(dir);
 			if (done)
 				break;
 		}
@@ -1413,20 +1431,20 @@ static void t_fault_content_import(void **state)
 		assert_true(sites >= 20);
 	}
 	fclose(errs);
-	tu_rmdir(src);
-	tu_rmdir(src2);
+	x_rmdir(src);
+	x_rmdir(src2);
 }
 
 /* Import under BUSY faults at every call site: retried, and the outcome
  * (rows and statistics) is the same as without faults. */
 static void t_fault_content_import_busy(void **state)
 {
-	(void)state;
-	char *src = tu_tmpdir();
+	struct x_fx *f = *state;
+	char *src = x_subdir(f);
 	x_content(src, 1);
 	FILE *errs = x_devnull();
 	for (int n = 1; n <= 40; n++) {
-		char *dir = tu_tmpdir();
+		char *dir = x_subdir(f);
 		char path[4200];
 		snprintf(path, sizeof(path), "%s/helhed.db", dir);
 		struct hh_store *st = tu_store(dir, 2);
@@ -1451,10 +1469,10 @@ static void t_fault_content_import_busy(void **state)
 		assert_int_equal(x_int(path, "SELECT count(*) FROM events"), 5);
 		assert_int_equal(x_int(path, "SELECT count(*) FROM life_events"), 1);
 		hh_store_close(st);
-		tu_rmdir(dir);
+		x_rmdir(dir);
 	}
 	fclose(errs);
-	tu_rmdir(src);
+	x_rmdir(src);
 }
 
 /* The test hook itself: the n-th call fails once, then calls succeed. */
@@ -1493,7 +1511,7 @@ int main(void)
 	hh_auth_init();
 	hh_log_set_level(HH_LOG_ERROR);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_migrations_apply_once),
+		T(t_migrations_apply_once),
 		T(t_migrate_refuses_newer_schema),
 		T(t_pragmas_in_effect),
 		T(t_meta),
@@ -1515,8 +1533,8 @@ int main(void)
 		T(t_fault_inject_hook),
 		T(t_fault_article_create),
 		T(t_fault_article_update),
-		cmocka_unit_test(t_fault_content_import),
-		cmocka_unit_test(t_fault_content_import_busy),
+		T(t_fault_content_import),
+		T(t_fault_content_import_busy),
 	};
 	return cmocka_run_group_tests_name("store/sqlite", tests, NULL, NULL);
 }

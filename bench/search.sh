@@ -1,0 +1,149 @@
+#!/bin/sh
+# search.sh - the search benchmark (make bench-search): helhed's search index
+# beside SQLite FTS5 and Xapian, measured in the same run on the same
+# generated corpora with the same query set (bench/queries.txt):
+#   for 1,000, 10,000 and 100,000 articles: index build time, index memory,
+#   and query latency p50/p99 (top 10, one query at a time, after a
+#   warm-up), each engine in its own process (search_bench, xapian_bench);
+#   then wrk on GET /api/v1/search?q=... cycling through the query set,
+#   beside wrk on a static file served by the same server (the ceiling).
+# Usage: bench/search.sh BUILD_DIR
+set -eu
+build=${1:-build}
+bin=$build/helhed
+queries=bench/queries.txt
+dict=${HELHED_DICT:-/usr/share/dict/danish}
+sizes=${HELHED_BENCH_SIZES:-1000 10000 100000}
+tmp=$(mktemp -d /tmp/helhed-bench-search-XXXXXX)
+# Xapian's database goes on tmpfs when there is one, so it lives in memory
+# like the other two indexes.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	xtmp=$(mktemp -d /dev/shm/helhed-bench-xapian-XXXXXX)
+else
+	xtmp=$tmp
+fi
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+	rm -rf "$tmp" "$xtmp"
+}
+trap cleanup EXIT INT TERM
+
+echo "Search benchmark: $(grep -cv '^#' "$queries") queries from $queries, top 10," \
+	"one at a time on one thread after a warm-up pass."
+echo "Times are the thread's CPU time (load on the other core does not count)."
+echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
+
+# table FILE: the figures of one corpus size side by side, then the ratios
+table() {
+	awk -F '\t' '
+	function name(e) {
+		return e == "fts5" ? "SQLite FTS5" : e == "xapian" ? "Xapian (glass)" : e
+	}
+	function thousands(x,   s) {
+		s = sprintf("%d", x)
+		while (s ~ /[0-9][0-9][0-9][0-9]/)
+			sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
+		return s
+	}
+	function mb(b) { return b == "-" ? "-" : sprintf("%.1f", b / 1048576) }
+	function ratio(a, b) {
+		return (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b)
+	}
+	$1 == "RESULT" {
+		e = $2; order[++n] = e; docs = $3
+		build[e] = $4; idx[e] = $5; rss[e] = $6
+		p50[e] = $7; p99[e] = $8; hits[e] = $9
+	}
+	$1 == "NOTE" { notes[++m] = $2 }
+	END {
+		printf "\n== %s articles\n", thousands(docs)
+		printf "%-17s %8s %11s %9s %8s %9s %9s %6s\n", "engine", "build s",
+			"articles/s", "index MB", "RSS +MB", "p50 µs", "p99 µs", "hits"
+		for (i = 1; i <= n; i++) {
+			e = order[i]
+			aps = build[e] == "-" ? "-" : sprintf("%.0f", docs / build[e])
+			printf "%-17s %8s %11s %9s %8s %9.1f %9.1f %5d%%\n", name(e),
+				build[e] == "-" ? "-" : sprintf("%.2f", build[e]), aps,
+				mb(idx[e]), mb(rss[e]), p50[e], p99[e], hits[e]
+		}
+		printf "ratios helhed/peer (above 1: helhed slower or larger)\n"
+		printf "%-33s %8s %9s %8s %7s %7s\n", "", "build", "index MB",
+			"RSS MB", "p50", "p99"
+		split("helhed helhed+snippets", ours, " ")
+		split("fts5 xapian", peers, " ")
+		for (i = 1; i <= 2; i++) for (j = 1; j <= 2; j++) {
+			h = ours[i]; p = peers[j]
+			if (!(h in p50) || !(p in p50))
+				continue
+			printf "%-33s %8s %9s %8s %7s %7s\n", h " / " name(p),
+				ratio(build[h], build[p]), ratio(idx[h], idx[p]),
+				ratio(rss[h], rss[p]), ratio(p50[h], p50[p]),
+				ratio(p99[h], p99[p])
+		}
+		for (i = 1; i <= m; i++)
+			print "  " notes[i]
+	}' "$1"
+}
+
+for n in $sizes; do
+	corpus=$tmp/corpus-$n
+	"$build/bench/gen_corpus" content "$corpus" "$n" >/dev/null
+	res=$tmp/results-$n
+	"$build/bench/search_bench" helhed "$corpus" "$queries" "$dict" \
+		content/synonyms.txt >"$res"
+	"$build/bench/search_bench" fts5 "$corpus" "$queries" >>"$res"
+	"$build/bench/xapian_bench" "$corpus" "$queries" "$xtmp/db-$n" >>"$res"
+	rm -rf "$corpus" "$xtmp/db-$n"
+	table "$res"
+done
+cat <<'EOF'
+
+index MB: helhed: hh_index_stats() bytes (postings, positions, terms, and
+the stored title, summary and plain text for snippets); SQLite FTS5: page
+count x page size of the in-memory database (index and stored columns);
+Xapian: the glass database files after the commit (on tmpfs; document data
+is slug and title only). RSS +MB: growth of the process's resident memory
+during the build.
+EOF
+
+# ---- the HTTP API under load ---------------------------------------------
+echo
+echo "== wrk, 2 threads, 64 connections, 10 s, against one server with 2" \
+	"worker threads (demo content)"
+"$bin" serve --db "$tmp/demo.db" --content content --listen 127.0.0.1:0 \
+	--quiet --threads 2 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+i=0
+while ! grep -q 'serving http' "$tmp/out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || { cat "$tmp/err"; exit 1; }
+	sleep 0.1
+done
+url=$(sed -n 's/.*serving \(http:[^ ]*\)\/ .*/\1/p' "$tmp/out" | head -1)
+for p in "/api/v1/search?q=sundhedskort" /static/style.css; do
+	curl -fsS -o /dev/null "$url$p"
+done
+# run_wrk LABEL PATH [LUA_SCRIPT]: sets $rps
+run_wrk() {
+	if [ $# -gt 2 ]; then
+		wrk -t2 -c64 -d10s --latency -s "$3" "$url$2" -- "$queries" \
+			>"$tmp/wrk" 2>&1
+	else
+		wrk -t2 -c64 -d10s --latency "$url$2" >"$tmp/wrk" 2>&1
+	fi
+	rps=$(awk '/Requests\/sec/ { print $2 }' "$tmp/wrk")
+	p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk")
+	errs=$(awk '/Non-2xx/ { print $5 }' "$tmp/wrk")
+	echo "$1: ${rps} req/s, p99 ${p99}${errs:+, non-2xx $errs}"
+}
+run_wrk "GET /api/v1/search?q=... ($(grep -cv '^#' "$queries") queries in turn)" \
+	/ bench/search_wrk.lua
+search_rps=$rps
+run_wrk "GET /static/style.css" /static/style.css
+static_rps=$rps
+awk -v a="$search_rps" -v s="$static_rps" \
+	'BEGIN { printf "ratio search/static: %.2f\n", a / s }'
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
