@@ -1,6 +1,7 @@
 /* index.c - inverted index, BM25F ranking, typo tolerance, snippets. */
 #include "search/index.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -90,7 +91,7 @@ struct hh_index {
 	uint32_t n_trie, cap_trie;
 	struct word *words;
 	uint32_t n_words, cap_words;
-	struct hh_wordset seen; /* surface words already in the trie */
+	struct hh_term_cache cache; /* analysis of words seen while indexing */
 };
 
 /* ---- small hash maps ------------------------------------------------- */
@@ -461,7 +462,7 @@ struct hh_index *hh_index_new(const struct hh_analyzer *an,
 {
 	struct hh_index *idx = hh_xcalloc(1, sizeof(*idx));
 	pthread_rwlock_init(&idx->lock, NULL);
-	hh_wordset_init(&idx->seen);
+	hh_term_cache_init(&idx->cache);
 	idx->an = an;
 	idx->syn = syn;
 	trie_new_node(idx, 0);
@@ -508,7 +509,7 @@ void hh_index_free(struct hh_index *idx)
 	for (uint32_t i = 0; i < idx->n_words; i++)
 		free(idx->words[i].surface);
 	free(idx->words);
-	hh_wordset_clear(&idx->seen);
+	hh_term_cache_clear(&idx->cache);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
 }
@@ -517,8 +518,8 @@ void hh_index_free(struct hh_index *idx)
  * go, the words stay. */
 static char *plain_text(const char *md)
 {
-	struct hh_buf b;
-	hh_buf_init(&b);
+	size_t n = strlen(md);
+	char *out = hh_xmalloc(n + 1), *o = out;
 	const char *p = md;
 	int line_start = 1;
 	while (*p) {
@@ -537,29 +538,25 @@ static char *plain_text(const char *md)
 				p++;
 			line_start = 0;
 		}
-		if (*p == '\n') {
+		char ch = *p;
+		if (ch == '\n') {
 			line_start = 1;
-			if (b.len && b.data[b.len - 1] != ' ')
-				hh_buf_putc(&b, ' ');
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
 			p++;
-			continue;
-		}
-		if (*p == '*' || *p == '_' || *p == '`') {
+		} else if (ch == '*' || ch == '_' || ch == '`') {
 			p++;
-			continue;
-		}
-		if (*p == ']' && p[1] == '(') {
+		} else if (ch == ']' && p[1] == '(') {
 			const char *close = strchr(p, ')');
 			p = close ? close + 1 : p + 1;
-			continue;
+		} else if (ch == '[' || (ch == '!' && p[1] == '[')) {
+			p += ch == '!' ? 2 : 1;
+		} else {
+			*o++ = *p++;
 		}
-		if (*p == '[' || (*p == '!' && p[1] == '[')) {
-			p += *p == '!' ? 2 : 1;
-			continue;
-		}
-		hh_buf_putc(&b, *p++);
 	}
-	return hh_buf_steal(&b);
+	*o = 0;
+	return out;
 }
 
 struct doc_term {
@@ -596,9 +593,9 @@ static int put_token(void *p, const struct hh_token *t)
 		ts = part;
 	}
 	uint32_t term = term_get(c->idx, ts, t->part ? t->term : t->word);
-	if (!t->part) {
+	if (!t->part && t->fresh) { /* a word not seen before */
 		size_t wl = strlen(t->word);
-		if (hh_wordset_add(&c->idx->seen, t->word, wl)) {
+		{
 			char folded[HH_TERM_MAX];
 			hh_fold_of(t->word, wl, folded);
 			trie_insert(c->idx, folded, term, t->word);
@@ -710,8 +707,9 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	for (int f = 0; f < N_FIELDS; f++) {
 		c.field = f;
 		const char *s = fields[f] ? fields[f] : "";
-		uint32_t words = hh_analyze(idx->an, s, strlen(s), HH_AN_COMPOUNDS,
-					    put_token, &c);
+		uint32_t words = hh_analyze_cached(idx->an, &idx->cache, s,
+						   strlen(s), HH_AN_COMPOUNDS,
+						   put_token, &c);
 		d->flen[f] = (uint16_t)(words > 65535 ? 65535 : words);
 		idx->sum_len[f] += d->flen[f];
 	}
@@ -895,6 +893,9 @@ enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st)
 	struct build_ctx c = { .idx = idx, .a = &a };
 	enum hh_rc rc = hh_store_run_tx(st, 0, build_tx, &c);
 	hh_arena_clear(&a);
+	/* The rows read for the build are freed now; give the pages back so
+	 * the resident size is the index, not the build's peak. */
+	malloc_trim(0);
 	return rc;
 }
 

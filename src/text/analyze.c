@@ -293,6 +293,14 @@ static size_t lower_word(const char *text, size_t start, size_t end,
 	}
 	utf8proc_ssize_t i = (utf8proc_ssize_t)start;
 	while ((size_t)i < end) {
+		unsigned char b = (unsigned char)text[i];
+		if (b < 0x80) {
+			if (o + 1 >= cap)
+				break;
+			out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+			i++;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
 						     (utf8proc_ssize_t)(end - (size_t)i), &cp);
@@ -308,29 +316,130 @@ static size_t lower_word(const char *text, size_t start, size_t end,
 	return o;
 }
 
+/* ---- the term cache ------------------------------------------------- */
+
+/* pool entry: u8 word length, word, u8 part count, term NUL, parts NUL */
+
+void hh_term_cache_init(struct hh_term_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void hh_term_cache_clear(struct hh_term_cache *c)
+{
+	free(c->slots);
+	free(c->pool);
+	hh_term_cache_init(c);
+}
+
+static const unsigned char *cache_find(const struct hh_term_cache *c,
+				       const char *w, size_t wl)
+{
+	if (!c->n_slots || wl > 255)
+		return NULL;
+	size_t j = hh_hash_bytes(w, wl) & (c->n_slots - 1);
+	while (c->slots[j]) {
+		const unsigned char *e = (const unsigned char *)c->pool + c->slots[j] - 1;
+		if (e[0] == wl && memcmp(e + 1, w, wl) == 0)
+			return e + 1 + wl;
+		j = (j + 1) & (c->n_slots - 1);
+	}
+	return NULL;
+}
+
+static void cache_put(struct hh_term_cache *c, const char *w, size_t wl,
+		      const char *term, char parts[][HH_TERM_MAX], int n_parts)
+{
+	if (wl > 255)
+		return;
+	if ((c->n + 1) * 2 > c->n_slots) {
+		size_t n = c->n_slots ? c->n_slots * 2 : 4096;
+		uint32_t *slots = hh_xcalloc(n, sizeof(uint32_t));
+		for (size_t i = 0; i < c->n_slots; i++) {
+			if (!c->slots[i])
+				continue;
+			const unsigned char *e = (const unsigned char *)c->pool + c->slots[i] - 1;
+			size_t j = hh_hash_bytes((const char *)e + 1, e[0]) & (n - 1);
+			while (slots[j])
+				j = (j + 1) & (n - 1);
+			slots[j] = c->slots[i];
+		}
+		free(c->slots);
+		c->slots = slots;
+		c->n_slots = n;
+	}
+	size_t need = 2 + wl + strlen(term) + 1;
+	for (int k = 0; k < n_parts; k++)
+		need += strlen(parts[k]) + 1;
+	if (c->pool_len + need > c->pool_cap) {
+		while (c->pool_len + need > c->pool_cap)
+			c->pool_cap = c->pool_cap ? c->pool_cap * 2 : 65536;
+		c->pool = hh_xrealloc(c->pool, c->pool_cap);
+	}
+	char *e = c->pool + c->pool_len;
+	size_t o = 0;
+	e[o++] = (char)(unsigned char)wl;
+	memcpy(e + o, w, wl);
+	o += wl;
+	e[o++] = (char)n_parts;
+	size_t tl = strlen(term) + 1;
+	memcpy(e + o, term, tl);
+	o += tl;
+	for (int k = 0; k < n_parts; k++) {
+		size_t pl = strlen(parts[k]) + 1;
+		memcpy(e + o, parts[k], pl);
+		o += pl;
+	}
+	size_t j = hh_hash_bytes(w, wl) & (c->n_slots - 1);
+	while (c->slots[j])
+		j = (j + 1) & (c->n_slots - 1);
+	c->slots[j] = (uint32_t)(c->pool_len + 1);
+	c->pool_len += o;
+	c->n++;
+}
+
 uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
 		    int flags, hh_token_cb cb, void *ctx)
+{
+	return hh_analyze_cached(an, NULL, text, len, flags, cb, ctx);
+}
+
+uint32_t hh_analyze_cached(const struct hh_analyzer *an,
+			   struct hh_term_cache *cache, const char *text,
+			   size_t len, int flags, hh_token_cb cb, void *ctx)
 {
 	uint32_t pos = 0;
 	size_t i = 0;
 	while (i < len) {
-		/* skip to the next word */
+		/* skip to the next word (ASCII without utf8proc: most text) */
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-						     (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t n;
+		if ((unsigned char)text[i] < 0x80) {
+			cp = (unsigned char)text[i];
+			n = 1;
+		} else {
+			n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+					     (utf8proc_ssize_t)(len - i), &cp);
+		}
 		if (n <= 0) {
 			i++;
 			continue;
 		}
-		if (!word_char(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
+		if (!word_char(cp) ||
+		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
 			i += (size_t)n;
 			continue;
 		}
 		size_t start = i;
 		int has_mark = 0;
 		while (i < len) {
-			n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-					     (utf8proc_ssize_t)(len - i), &cp);
+			if ((unsigned char)text[i] < 0x80) {
+				cp = (unsigned char)text[i];
+				n = 1;
+			} else {
+				n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						     (utf8proc_ssize_t)(len - i), &cp);
+			}
 			if (n <= 0 || !word_char(cp))
 				break;
 			if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
@@ -343,6 +452,7 @@ uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
 		t.end = i;
 		t.pos = pos++;
 		t.part = 0;
+		t.fresh = 0;
 		t.prefix_ok = i == len;
 		size_t wl = lower_word(text, start, i, t.word, sizeof(t.word),
 				       has_mark);
@@ -356,19 +466,46 @@ uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
 			}
 			continue;
 		}
-		hh_term_of(t.word, wl, t.term);
+		int want_parts = (flags & HH_AN_COMPOUNDS) && an->dict.n && wl >= 7;
+		char parts[MAX_PARTS][HH_TERM_MAX];
+		int n_parts = 0;
+		const unsigned char *hit = cache ? cache_find(cache, t.word, wl) : NULL;
+		if (hit) {
+			n_parts = hit[0];
+			const char *p = (const char *)hit + 1;
+			size_t tl = strlen(p);
+			memcpy(t.term, p, tl + 1);
+			p += tl + 1;
+			for (int k = 0; k < n_parts; k++) {
+				size_t pl = strlen(p);
+				memcpy(parts[k], p, pl + 1);
+				p += pl + 1;
+			}
+		} else {
+			hh_term_of(t.word, wl, t.term);
+			if (want_parts || cache) {
+				size_t st[MAX_PARTS], ln[MAX_PARTS], sc;
+				int np = an->dict.n && wl >= 7
+						 ? split(an, t.word, wl, MAX_PARTS, st, ln, &sc)
+						 : 0;
+				for (int k = 0; k < np; k++) {
+					hh_term_of(t.word + st[k], ln[k], parts[n_parts]);
+					if (strcmp(parts[n_parts], t.term) != 0)
+						n_parts++;
+				}
+			}
+			if (cache)
+				cache_put(cache, t.word, wl, t.term, parts, n_parts);
+			t.fresh = 1;
+		}
 		if (cb(ctx, &t))
 			return pos;
-		if ((flags & HH_AN_COMPOUNDS) && an->dict.n && wl >= 7) {
-			size_t st[MAX_PARTS], ln[MAX_PARTS], sc;
-			int parts = split(an, t.word, wl, MAX_PARTS, st, ln, &sc);
+		if (want_parts && n_parts) {
 			struct hh_token p = t;
 			p.part = 1;
 			p.prefix_ok = 0;
-			for (int k = 0; k < parts; k++) {
-				hh_term_of(t.word + st[k], ln[k], p.term);
-				if (strcmp(p.term, t.term) == 0)
-					continue;
+			for (int k = 0; k < n_parts; k++) {
+				memcpy(p.term, parts[k], HH_TERM_MAX);
 				if (cb(ctx, &p))
 					return pos;
 			}

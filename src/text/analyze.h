@@ -32,6 +32,7 @@ struct hh_token {
 	char term[HH_TERM_MAX];
 	uint32_t pos;    /* word position; compound parts share the word's */
 	int part;        /* 1: a part of a compound, 0: a whole word */
+	int fresh;       /* first time this word went through the cache */
 	int prefix_ok;   /* the word is the last of the text with no space
 			    after it (search-as-you-type) */
 	size_t start, end; /* byte offsets of the word in the text */
@@ -55,6 +56,23 @@ enum {
  * Returns the number of words seen. Thread-safe. */
 uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
 		    int flags, hh_token_cb cb, void *ctx);
+
+/* A cache of word → term and compound parts, for indexing, where most
+ * words repeat. Not thread-safe: the index uses it under its write lock. */
+struct hh_term_cache {
+	uint32_t *slots; /* offset + 1 into pool */
+	size_t n_slots, n;
+	char *pool;
+	size_t pool_len, pool_cap;
+};
+
+void hh_term_cache_init(struct hh_term_cache *c);
+void hh_term_cache_clear(struct hh_term_cache *c);
+
+/* As hh_analyze, looking words up in cache first (cache may be NULL). */
+uint32_t hh_analyze_cached(const struct hh_analyzer *an,
+			   struct hh_term_cache *cache, const char *text,
+			   size_t len, int flags, hh_token_cb cb, void *ctx);
 
 /* The term of one lower-cased word (translit, stem, fold) into out. */
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);

@@ -99,6 +99,20 @@ long hh_wordset_load(struct hh_wordset *s, const char *path)
 		return -1;
 	char line[512];
 	long n = 0;
+	/* size the table for the file at once: no rehashing while loading */
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long bytes = ftell(f);
+		size_t want = 1024;
+		while (bytes > 0 && want < (size_t)bytes / 4)
+			want *= 2;
+		if (want > s->n_slots)
+			rehash(s, want);
+		if ((size_t)bytes + 1 > s->pool_cap) {
+			s->pool_cap = (size_t)bytes + 1;
+			s->pool = hh_xrealloc(s->pool, s->pool_cap);
+		}
+		rewind(f);
+	}
 	while (fgets(line, sizeof(line), f)) {
 		size_t l = strcspn(line, "\r\n");
 		if (l && hh_wordset_add(s, line, l))
