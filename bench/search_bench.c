@@ -5,7 +5,7 @@
  * that engine's alone; bench/search.sh runs it once per engine and corpus
  * and prints the figures side by side with Xapian's (xapian_bench.cc).
  * Everything is single-threaded; times are the thread's CPU time (see
- * bench_cpu in bench.h).
+ * bench_cpu in search_common.h).
  *
  *   helhed  hh_index_put of every parsed article into a new index; then the
  *           query set with no_snippets=1, and again with snippets (the API
@@ -18,12 +18,18 @@
  *
  * Usage: search_bench helhed CORPUS_DIR QUERIES DICT SYNONYMS
  *        search_bench fts5 CORPUS_DIR QUERIES
- * Prints RESULT and NOTE lines (see bench_report in bench.h). */
+ * Prints RESULT and NOTE lines (see bench_report in search_common.h). */
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "bench.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/util.h"
 #include "search/index.h"
 #include "search/synonyms.h"
+#include "search_common.h"
 
 /* ---- helhed ----------------------------------------------------------- */
 
@@ -178,7 +184,7 @@ static int run_fts5(const struct bench_corpus *corpus,
 	/* the peers get the body as helhed indexes it: without link targets */
 	char **bodies = hh_xcalloc(corpus->n + 1, sizeof(*bodies));
 	for (size_t i = 0; i < corpus->n; i++)
-		bodies[i] = bench_body_text(corpus->arts[i].body_md);
+		bodies[i] = bench_body_text(corpus->docs[i].body_md);
 	int rcode = 1;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *ins = NULL;
@@ -198,11 +204,10 @@ static int run_fts5(const struct bench_corpus *corpus,
 			       -1, &ins, NULL) != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < corpus->n; i++) {
-		const struct hh_article *a = &corpus->arts[i];
+		const struct bench_doc *a = &corpus->docs[i];
 		sqlite3_bind_int64(ins, 1, a->id);
 		sqlite3_bind_text(ins, 2, a->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, a->keywords ? a->keywords : "", -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, a->keywords, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 4, a->summary, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 5, bodies[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)
@@ -216,9 +221,9 @@ static int run_fts5(const struct bench_corpus *corpus,
 	size_t bytes = (size_t)(pragma_int(db, "PRAGMA page_count") *
 				pragma_int(db, "PRAGMA page_size"));
 
-	if (sqlite3_prepare_v2(db, "SELECT rowid, title FROM a WHERE a MATCH ?1 "
-				   "ORDER BY bm25(a, 4.0, 3.0, 1.5, 1.0) "
-				   "LIMIT 10",
+	if (sqlite3_prepare_v2(db, "SELECT rowid, title FROM a "
+				   "WHERE a MATCH ?1 ORDER BY "
+				   "bm25(a, 4.0, 3.0, 1.5, 1.0) LIMIT 10",
 			       -1, &c.search, NULL) != SQLITE_OK)
 		goto fail;
 	hh_buf_init(&c.match);
@@ -228,12 +233,14 @@ static int run_fts5(const struct bench_corpus *corpus,
 		     rss1 > rss0 ? rss1 - rss0 : 0, &lat);
 	printf("NOTE\tfts5: SQLite %s, in-memory database of %lld pages of "
 	       "%lld bytes\n",
-	       sqlite3_libversion(), (long long)pragma_int(db, "PRAGMA page_count"),
+	       sqlite3_libversion(),
+	       (long long)pragma_int(db, "PRAGMA page_count"),
 	       (long long)pragma_int(db, "PRAGMA page_size"));
 	rcode = 0;
 fail:
 	if (rcode)
-		fprintf(stderr, "fts5: %s\n", db ? sqlite3_errmsg(db) : "no memory");
+		fprintf(stderr, "fts5: %s\n",
+			db ? sqlite3_errmsg(db) : "no memory");
 	hh_buf_clear(&c.match);
 	sqlite3_finalize(c.search);
 	sqlite3_finalize(ins);
@@ -249,14 +256,16 @@ int main(int argc, char **argv)
 	int helhed = argc == 6 && !strcmp(argv[1], "helhed");
 	int fts5 = argc == 4 && !strcmp(argv[1], "fts5");
 	if (!helhed && !fts5) {
-		fprintf(stderr, "usage: search_bench helhed CORPUS_DIR QUERIES "
-				"DICT SYNONYMS\n"
-				"       search_bench fts5 CORPUS_DIR QUERIES\n");
+		fprintf(stderr,
+			"usage: search_bench helhed CORPUS_DIR QUERIES DICT "
+			"SYNONYMS\n"
+			"       search_bench fts5 CORPUS_DIR QUERIES\n");
 		return 2;
 	}
 	struct bench_corpus corpus;
 	struct bench_queries qs;
-	if (bench_corpus_load(&corpus, argv[2]) || bench_queries_load(&qs, argv[3]))
+	if (bench_corpus_load(&corpus, argv[2]) ||
+	    bench_queries_load(&qs, argv[3]))
 		return 1;
 	int rc = helhed ? run_helhed(&corpus, &qs, argv[4], argv[5])
 			: run_fts5(&corpus, &qs);

@@ -1,6 +1,6 @@
 /* xapian_bench.cc - index build time, index memory and query latency of
  * Xapian on a generated corpus, measured as search_bench.c measures helhed
- * and SQLite FTS5 (the shared code is in bench.h).
+ * and SQLite FTS5 (the shared code is in search_common.c).
  *
  * The database is Xapian's default backend, glass, in DB_DIR (bench/search.sh
  * puts it on tmpfs, so it lives in memory), opened with DB_NO_SYNC: the
@@ -17,14 +17,17 @@
  * and the process's RSS growth during the build.
  *
  * Usage: xapian_bench CORPUS_DIR QUERIES DB_DIR
- * Prints RESULT and NOTE lines (see bench_report in bench.h). */
+ * Prints RESULT and NOTE lines (see bench_report in search_common.h). */
+#include <dirent.h>
 #include <sys/stat.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <xapian.h>
 
-#include "bench.h"
+#include "search_common.h"
 
 namespace {
 
@@ -90,13 +93,13 @@ int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 		tg.set_stemmer(Xapian::Stem("danish"));
 		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 		for (size_t i = 0; i < corpus->n; i++) {
-			const hh_article *a = &corpus->arts[i];
+			const bench_doc *a = &corpus->docs[i];
 			char *body = bench_body_text(a->body_md);
 			Xapian::Document doc;
 			tg.set_document(doc);
 			tg.index_text(a->title, 8);
 			tg.increase_termpos();
-			tg.index_text(a->keywords ? a->keywords : "", 6);
+			tg.index_text(a->keywords, 6);
 			tg.increase_termpos();
 			tg.index_text(a->summary, 3);
 			tg.increase_termpos();
@@ -133,7 +136,8 @@ int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: xapian_bench CORPUS_DIR QUERIES DB_DIR\n");
+		fprintf(stderr,
+			"usage: xapian_bench CORPUS_DIR QUERIES DB_DIR\n");
 		return 2;
 	}
 	bench_corpus corpus;

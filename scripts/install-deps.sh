@@ -6,12 +6,14 @@
 # needs no network.
 set -eu
 
+# g++ and libxapian-dev build Xapian's side of make bench-search.
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
 clang libclang-rt-14-dev
-wrk"
+wrk
+g++ libxapian-dev"
 
 # Browser tests: Debian's Chromium, driven from Node.
 [ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"

@@ -65,22 +65,33 @@ long hh_synonyms_load(struct hh_synonyms *s, const struct hh_analyzer *an,
 			continue;
 		}
 		char *arrow = strstr(line, "=>");
-		struct hh_syn_phrase a, b;
+		struct hh_syn_phrase a;
 		if (arrow) {
-			if (!phrase(an, line, (size_t)(arrow - line), &a) ||
-			    !phrase(an, arrow + 2, strlen(arrow + 2), &b)) {
+			/* the right side may list several alternatives; the
+			 * word limit is per alternative, and a line is taken
+			 * whole or not at all */
+			struct hh_syn_phrase alt[16];
+			int n_alt = 0;
+			int bad = !phrase(an, line, (size_t)(arrow - line), &a);
+			char *tok, *save;
+			for (tok = strtok_r(arrow + 2, ",", &save); tok && !bad;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (n_alt == 16 ||
+				    !phrase(an, tok, strlen(tok), &alt[n_alt]))
+					bad = 1;
+				else
+					n_alt++;
+			}
+			if (bad || !n_alt) {
 				if (errs)
-					fprintf(errs, "%s:%d: want 'words => words' "
-						      "(at most %d words a side)\n",
+					fprintf(errs, "%s:%d: want 'words => words, "
+						      "...' (at most %d words a "
+						      "phrase, 16 phrases)\n",
 						path, lineno, HH_SYN_WORDS);
 				continue;
 			}
-			/* the right side may list several alternatives */
-			char *rhs = arrow + 2, *tok, *save;
-			for (tok = strtok_r(rhs, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save))
-				if (phrase(an, tok, strlen(tok), &b))
-					add(s, &a, &b);
+			for (int k = 0; k < n_alt; k++)
+				add(s, &a, &alt[k]);
 			continue;
 		}
 		/* an equivalence group: a, b, c */

@@ -12,6 +12,7 @@
 #ifndef HH_STORE_H
 #define HH_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -118,7 +119,87 @@ struct hh_life_event {
 	const char *title;
 	const char *summary;
 	int position;
-	const char *articles; /* JSON array of slugs */
+	const char *articles;   /* JSON array of slugs */
+	const char *definition; /* JSON: questions, steps, followups */
+};
+
+struct hh_case_type {
+	int64_t id;
+	const char *code;
+	const char *organisation; /* a code, or "municipality" */
+	const char *name;
+	int public;
+	const char *definition; /* JSON: states, transitions, deadline, form */
+};
+
+struct hh_citizen {
+	int64_t id;
+	const char *subject; /* the identity provider's subject */
+	const char *name;
+	const char *cpr;     /* NULL when not known */
+	int64_t municipality_id;
+};
+
+struct hh_citizen_session {
+	const unsigned char *token_hash;
+	int64_t citizen_id;
+	const char *csrf;
+	int64_t created_at, expires_at;
+};
+
+struct hh_plan {
+	int64_t id;
+	int64_t citizen_id;
+	int64_t life_event_id;
+	const char *life_event_slug; /* filled on reads */
+	const char *answers;         /* JSON object */
+	int64_t created_at, updated_at;
+};
+
+struct hh_case {
+	int64_t id;
+	int64_t case_type_id;
+	const char *case_type_code; /* filled on reads */
+	const char *case_type_name; /* filled on reads */
+	int64_t org_id;
+	const char *org_code, *org_name; /* filled on reads */
+	int64_t citizen_id;         /* 0: none */
+	const char *citizen_name;   /* filled on reads */
+	int64_t plan_id;            /* 0: none */
+	const char *step;
+	int64_t parent_case_id;     /* 0: none */
+	const char *state;
+	int64_t assigned_to;        /* 0: nobody */
+	const char *assigned_name;  /* filled on reads */
+	const char *data;           /* JSON object of form values */
+	int64_t version;
+	int64_t created_at, updated_at, deadline_at;
+	int64_t paused_since;       /* 0: not paused */
+	int64_t closed_at;          /* 0: open */
+};
+
+enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
+
+struct hh_case_filter {
+	int64_t org_id;       /* 0: any */
+	int64_t citizen_id;   /* 0: any */
+	int64_t plan_id;      /* 0: any */
+	int64_t case_type_id; /* 0: any */
+	int64_t assigned_to;  /* 0: any */
+	const char *state;    /* NULL: any */
+	int open_only;
+	int overdue_at;       /* non-zero: open, not paused, deadline before */
+	int64_t now;          /* for overdue_at */
+	enum hh_case_sort sort;
+};
+
+struct hh_audit {
+	int64_t id;
+	int64_t at;
+	const char *actor;
+	int64_t citizen_id;
+	const char *what;
+	const char *why;
 };
 
 struct hh_search_log {
@@ -151,6 +232,11 @@ typedef enum hh_rc (*hh_user_cb)(void *ctx, const struct hh_user *u);
 typedef enum hh_rc (*hh_report_cb)(void *ctx,
 				   const struct hh_search_report_row *row);
 typedef enum hh_rc (*hh_chosen_cb)(void *ctx, int64_t article_id, int64_t n);
+typedef enum hh_rc (*hh_case_type_cb)(void *ctx,
+				      const struct hh_case_type *ct);
+typedef enum hh_rc (*hh_plan_cb)(void *ctx, const struct hh_plan *p);
+typedef enum hh_rc (*hh_case_cb)(void *ctx, const struct hh_case *c);
+typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 
@@ -264,6 +350,71 @@ struct hh_store {
 	/* How often each article was chosen from search results. */
 	enum hh_rc (*search_chosen_counts)(struct hh_tx *tx, hh_chosen_cb cb,
 					   void *ctx);
+
+	/* Case types: put inserts or updates by code. list: public_only
+	 * restricts to those open to citizens. */
+	enum hh_rc (*case_type_put)(struct hh_tx *tx, struct hh_case_type *ct);
+	enum hh_rc (*case_type_get)(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t id, struct hh_case_type *out);
+	enum hh_rc (*case_type_get_by_code)(struct hh_tx *tx, struct hh_arena *a,
+					    const char *code,
+					    struct hh_case_type *out);
+	enum hh_rc (*case_type_list)(struct hh_tx *tx, struct hh_arena *a,
+				     int public_only, hh_case_type_cb cb,
+				     void *ctx);
+
+	/* Citizens (put: insert or update by subject, sets ->id). */
+	enum hh_rc (*citizen_put)(struct hh_tx *tx, struct hh_citizen *c);
+	enum hh_rc (*citizen_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, struct hh_citizen *out);
+	enum hh_rc (*citizen_session_insert)(struct hh_tx *tx,
+					     const struct hh_citizen_session *s);
+	enum hh_rc (*citizen_session_get)(struct hh_tx *tx, struct hh_arena *a,
+					  const unsigned char hash[32],
+					  struct hh_citizen_session *out);
+	enum hh_rc (*citizen_session_delete)(struct hh_tx *tx,
+					     const unsigned char hash[32]);
+
+	/* Plans: a citizen's instance of a life event. */
+	enum hh_rc (*plan_insert)(struct hh_tx *tx, struct hh_plan *p);
+	enum hh_rc (*plan_update)(struct hh_tx *tx, const struct hh_plan *p);
+	enum hh_rc (*plan_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			       struct hh_plan *out);
+	enum hh_rc (*plan_list)(struct hh_tx *tx, struct hh_arena *a,
+				int64_t citizen_id, hh_plan_cb cb, void *ctx);
+
+	/* Cases. case_insert sets ->id and ->version = 1. case_update
+	 * writes state, assigned_to, data, deadline_at, paused_since,
+	 * closed_at and updated_at as version expected + 1 if the stored
+	 * version is expected, else CONFLICT. */
+	enum hh_rc (*case_insert)(struct hh_tx *tx, struct hh_case *c);
+	enum hh_rc (*case_update)(struct hh_tx *tx, struct hh_case *c,
+				  int64_t expected_version);
+	enum hh_rc (*case_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			       struct hh_case *out);
+	enum hh_rc (*case_list)(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_case_filter *f, int64_t offset,
+				int64_t limit, int64_t *total, hh_case_cb cb,
+				void *ctx);
+
+	/* Idempotency keys: the case a (scope, key) created. */
+	enum hh_rc (*idempotency_get)(struct hh_tx *tx, const char *scope,
+				      const char *key, int64_t *case_id);
+	enum hh_rc (*idempotency_put)(struct hh_tx *tx, const char *scope,
+				      const char *key, int64_t case_id);
+
+	/* Files uploaded with a form. */
+	enum hh_rc (*case_file_insert)(struct hh_tx *tx, int64_t case_id,
+				       const char *field, const char *name,
+				       const char *content_type,
+				       const void *data, size_t size,
+				       int64_t *id);
+
+	/* Append-only audit of reads of personal data. */
+	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);
+	enum hh_rc (*audit_list)(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t citizen_id, int limit, hh_audit_cb cb,
+				 void *ctx);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */

@@ -176,10 +176,46 @@ void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX])
 	fold(t, tl, out);
 }
 
+/* Letters with diacritics other than æ, ø and å to their base letters
+ * (é → e, ü → u, ß → ss) before stemming: the Danish stemmer knows æ, ø
+ * and å but not é, so "café" and "cafe" would otherwise stem differently
+ * ("cafe", "caf") and never meet. The output is never longer than w. */
+static size_t strip_accents(const char *w, size_t len, char *out)
+{
+	size_t o = 0;
+	utf8proc_ssize_t i = 0;
+	while ((size_t)i < len) {
+		utf8proc_int32_t cp, dec[8];
+		int last;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+						     (utf8proc_ssize_t)len - i, &cp);
+		if (n <= 0) {
+			out[o++] = w[i++];
+			continue;
+		}
+		if (cp == 0xdf) { /* ß */
+			out[o++] = 's';
+			out[o++] = 's';
+		} else if (cp >= 0x80 && cp != 0xe6 && cp != 0xf8 && cp != 0xe5 &&
+			   utf8proc_decompose_char(cp, dec, 8, UTF8PROC_DECOMPOSE,
+						   &last) > 0 &&
+			   dec[0] < 0x80) {
+			out[o++] = (char)dec[0];
+		} else {
+			memcpy(out + o, w + i, (size_t)n);
+			o += (size_t)n;
+		}
+		i += n;
+	}
+	out[o] = 0;
+	return o;
+}
+
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX])
 {
-	char t[HH_WORD_MAX * 2];
-	size_t tl = translit(word, len, t, sizeof(t));
+	char tr[HH_WORD_MAX * 2], t[HH_WORD_MAX * 2];
+	size_t tl = translit(word, len, tr, sizeof(tr));
+	tl = strip_accents(tr, tl, t);
 	struct sb_stemmer *s = stemmer();
 	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)t, (int)tl);
 	if (st)
@@ -269,6 +305,27 @@ static int word_char(utf8proc_int32_t cp)
 	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
 }
 
+/* Unicode gives ø no decomposition, so NFC leaves "o" + U+0338 (or
+ * U+0337), which shows as ø, as two characters that neither the stemmer
+ * nor the word list knows. Reads them as ø, in place (NUL-terminated);
+ * returns the new length. */
+static size_t compose_slashed_o(utf8proc_uint8_t *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == 'o' && i + 2 < n && s[i + 1] == 0xcc &&
+		    (s[i + 2] == 0xb8 || s[i + 2] == 0xb7)) {
+			s[o++] = 0xc3; /* ø */
+			s[o++] = 0xb8;
+			i += 2;
+			continue;
+		}
+		s[o++] = s[i];
+	}
+	s[o] = 0;
+	return o;
+}
+
 /* Lower-cases and NFC-composes the word at text[start..end) into out. */
 static size_t lower_word(const char *text, size_t start, size_t end,
 			 char *out, size_t cap, int has_mark)
@@ -281,6 +338,7 @@ static size_t lower_word(const char *text, size_t start, size_t end,
 			(utf8proc_ssize_t)(end - start), &m,
 			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 		if (n > 0) {
+			n = (utf8proc_ssize_t)compose_slashed_o(m, (size_t)n);
 			o = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
 			/* do not cut inside a UTF-8 sequence */
 			while (o && (m[o] & 0xc0) == 0x80 && o < (size_t)n)
@@ -466,7 +524,9 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 			}
 			continue;
 		}
-		int want_parts = (flags & HH_AN_COMPOUNDS) && an->dict.n && wl >= 7;
+		/* 7+ letters, not bytes: "søvand" (6 letters) is not split */
+		int long_word = wl >= 7 && hh_utf8_len(t.word) >= 7;
+		int want_parts = (flags & HH_AN_COMPOUNDS) && an->dict.n && long_word;
 		char parts[MAX_PARTS][HH_TERM_MAX];
 		int n_parts = 0;
 		const unsigned char *hit = cache ? cache_find(cache, t.word, wl) : NULL;
@@ -485,7 +545,7 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 			hh_term_of(t.word, wl, t.term);
 			if (want_parts || cache) {
 				size_t st[MAX_PARTS], ln[MAX_PARTS], sc;
-				int np = an->dict.n && wl >= 7
+				int np = an->dict.n && long_word
 						 ? split(an, t.word, wl, MAX_PARTS, st, ln, &sc)
 						 : 0;
 				for (int k = 0; k < np; k++) {

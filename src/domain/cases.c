@@ -1,0 +1,565 @@
+/* cases.c - the life of a case. */
+#include "domain/cases.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/plans.h"
+
+int hh_case_overdue(const struct hh_case *c, int64_t now)
+{
+	return !c->closed_at && !c->paused_since && c->deadline_at < now;
+}
+
+enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
+			     const char *code, int64_t id,
+			     struct hh_case_type *row,
+			     struct hh_case_type_def *def)
+{
+	enum hh_rc rc = code ? tx->store->case_type_get_by_code(tx, a, code, row)
+			     : tx->store->case_type_get(tx, a, id, row);
+	if (rc != HH_OK)
+		return rc;
+	char err[256];
+	if (hh_case_type_def_parse(row->definition, def, err, sizeof(err)) != HH_OK) {
+		hh_log_bug("case type %s in the store is broken: %s", row->code, err);
+		return HH_ERR_INTERNAL;
+	}
+	return HH_OK;
+}
+
+json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def,
+		     int with_data)
+{
+	char created[21], updated[21], deadline[21], closed[21];
+	hh_time_iso(c->created_at, created);
+	hh_time_iso(c->updated_at, updated);
+	hh_time_iso(c->deadline_at, deadline);
+	hh_time_iso(c->closed_at, closed);
+	const struct hh_ct_state *s = def ? hh_ct_state(def, c->state) : NULL;
+	json_t *j = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
+		"id", (json_int_t)c->id, "case_type", c->case_type_code,
+		"case_type_name", c->case_type_name, "organisation", c->org_code,
+		"organisation_name", c->org_name, "state", c->state, "state_label",
+		s ? s->label : c->state, "version", (json_int_t)c->version,
+		"created_at", created, "updated_at", updated, "deadline_at",
+		deadline, "closed", c->closed_at != 0, "paused",
+		c->paused_since != 0, "overdue",
+		hh_case_overdue(c, hh_now_us() / 1000000));
+	if (c->closed_at)
+		json_object_set_new(j, "closed_at", json_string(closed));
+	json_object_set_new(j, "plan_id", c->plan_id ? json_integer(c->plan_id)
+						     : json_null());
+	json_object_set_new(j, "step", c->step ? json_string(c->step) : json_null());
+	json_object_set_new(j, "parent_case_id",
+			    c->parent_case_id ? json_integer(c->parent_case_id)
+					      : json_null());
+	json_object_set_new(j, "assigned_to",
+			    c->assigned_name ? json_string(c->assigned_name)
+					     : json_null());
+	if (with_data) {
+		json_error_t e;
+		json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
+		json_object_set_new(j, "data", data ? data : json_object());
+		if (c->citizen_name)
+			json_object_set_new(j, "citizen_name",
+					    json_string(c->citizen_name));
+	}
+	return j;
+}
+
+static char *case_state_json(const struct hh_case *c, const char *extra_key,
+			     const char *extra)
+{
+	json_t *j = json_pack("{s:s, s:I, s:I}", "state", c->state, "version",
+			      (json_int_t)c->version, "deadline_at",
+			      (json_int_t)c->deadline_at);
+	if (c->assigned_to)
+		json_object_set_new(j, "assigned_to", json_integer(c->assigned_to));
+	if (extra_key && extra)
+		json_object_set_new(j, extra_key, json_string(extra));
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+static enum hh_rc event(struct hh_tx *tx, const char *actor, int64_t org,
+			int64_t case_id, const char *action, char *before,
+			char *after)
+{
+	struct hh_event e = { .actor = actor, .org_id = org, .entity = "case",
+			      .entity_id = case_id, .action = action,
+			      .before = before, .after = after };
+	enum hh_rc rc = tx->store->event_append(tx, &e);
+	free(before);
+	free(after);
+	return rc;
+}
+
+/* ---- submission ------------------------------------------------------ */
+
+struct submit_ctx {
+	const struct hh_submission *sub;
+	struct hh_arena *a;
+	struct hh_form_result *res;
+	struct hh_case *out;
+	int replayed;
+	const char *why;
+	json_t *values; /* validated (borrowed from res) */
+	int validated;
+};
+
+/* The organisation a case goes to: a code, or the citizen's municipality. */
+static enum hh_rc resolve_org(struct hh_tx *tx, struct hh_arena *a,
+			      const char *org, int64_t municipality_id,
+			      int64_t *out)
+{
+	if (!strcmp(org, "municipality")) {
+		if (!municipality_id)
+			return HH_ERR_INVALID;
+		*out = municipality_id;
+		return HH_OK;
+	}
+	struct hh_org o;
+	enum hh_rc rc = tx->store->org_get_by_code(tx, a, org, &o);
+	if (rc == HH_OK)
+		*out = o.id;
+	return rc == HH_ERR_NOT_FOUND ? HH_ERR_INTERNAL : rc;
+}
+
+static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
+{
+	struct submit_ctx *c = p;
+	const struct hh_submission *sub = c->sub;
+	struct hh_store *st = tx->store;
+	enum hh_rc rc;
+	c->replayed = 0;
+	if (sub->idem_key) {
+		int64_t existing;
+		rc = st->idempotency_get(tx, sub->idem_scope, sub->idem_key, &existing);
+		if (rc == HH_OK) {
+			c->replayed = 1;
+			return st->case_get(tx, c->a, existing, c->out);
+		}
+		if (rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	rc = hh_case_type_load(tx, c->a, sub->case_type, 0, &row, &def);
+	if (rc == HH_ERR_NOT_FOUND) {
+		c->why = "case_type";
+		return HH_ERR_INVALID;
+	}
+	if (rc != HH_OK)
+		return rc;
+	if (sub->public_only && !row.public) {
+		c->why = "case_type";
+		rc = HH_ERR_INVALID;
+		goto done;
+	}
+	if (!c->validated) {
+		hh_form_validate(c->a, def.fields, sub->values, c->res);
+		c->validated = 1;
+	}
+	if (c->res->n_errors) {
+		rc = HH_ERR_INVALID;
+		goto done;
+	}
+	if (sub->plan_id) {
+		struct hh_plan plan;
+		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
+		if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && plan.citizen_id != sub->citizen_id)) {
+			c->why = "plan_id";
+			rc = HH_ERR_INVALID;
+		}
+		if (rc != HH_OK)
+			goto done;
+	}
+	struct hh_case *k = c->out;
+	memset(k, 0, sizeof(*k));
+	rc = resolve_org(tx, c->a, def.organisation, sub->municipality_id, &k->org_id);
+	if (rc == HH_ERR_INVALID)
+		c->why = "municipality";
+	if (rc != HH_OK)
+		goto done;
+	k->case_type_id = row.id;
+	k->citizen_id = sub->citizen_id;
+	k->plan_id = sub->plan_id;
+	k->step = sub->step;
+	k->state = def.initial;
+	char *data = json_dumps(c->res->values, JSON_COMPACT | JSON_SORT_KEYS);
+	k->data = hh_arena_strdup(c->a, data);
+	free(data);
+	k->created_at = hh_now_us() / 1000000;
+	k->deadline_at = k->created_at + def.deadline_s;
+	rc = st->case_insert(tx, k);
+	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
+		const struct hh_form_file *f = &c->res->files[i];
+		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
+					  f->data, f->size, NULL);
+	}
+	if (rc == HH_OK)
+		rc = event(tx, sub->actor, k->org_id, k->id, "submit", NULL,
+			   case_state_json(k, "case_type", sub->case_type));
+	if (rc == HH_OK && sub->idem_key)
+		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id);
+	if (rc == HH_OK)
+		rc = st->case_get(tx, c->a, k->id, c->out); /* names filled in */
+done:
+	hh_case_type_def_clear(&def);
+	return rc;
+}
+
+enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_submission *sub,
+			  struct hh_form_result *res, struct hh_case *out,
+			  int *replayed, const char **why)
+{
+	memset(res, 0, sizeof(*res));
+	struct submit_ctx c = { .sub = sub, .a = a, .res = res, .out = out };
+	enum hh_rc rc = hh_store_run_tx(st, 1, submit_tx, &c);
+	if (!res->values)
+		res->values = json_object();
+	*replayed = c.replayed;
+	*why = c.why;
+	return rc;
+}
+
+/* ---- staff reads and changes ----------------------------------------- */
+
+static int may_see(const struct hh_actor *who, const struct hh_case *c)
+{
+	return who->system || (who->org_id && who->org_id == c->org_id &&
+			       (who->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
+					      HH_ROLE_MANAGER | HH_ROLE_ADMIN)));
+}
+
+struct get_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id;
+	const char *why;
+	struct hh_case *out;
+};
+
+static enum hh_rc get_staff_tx(struct hh_tx *tx, void *p)
+{
+	struct get_ctx *c = p;
+	enum hh_rc rc = tx->store->case_get(tx, c->a, c->id, c->out);
+	if (rc != HH_OK)
+		return rc;
+	if (!may_see(c->who, c->out))
+		return HH_ERR_NOT_FOUND;
+	if (c->out->citizen_id) {
+		/* reading a citizen's case is reading personal data */
+		struct hh_audit e = { .actor = c->who->label,
+				      .citizen_id = c->out->citizen_id,
+				      .what = hh_arena_printf(c->a, "sag %lld",
+							      (long long)c->id),
+				      .why = c->why ? c->why : "sagsbehandling" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who, int64_t user_id,
+			     int64_t id, const char *why, struct hh_case *out)
+{
+	(void)user_id;
+	struct get_ctx c = { who, a, id, why, out };
+	return hh_store_run_tx(st, 1, get_staff_tx, &c);
+}
+
+struct change_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id, expected, user_id, citizen_id;
+	const char *to, *note, *question, *answer;
+	int kind; /* 0 transition, 1 assign, 2 note, 3 request, 4 answer */
+	struct hh_case *out;
+	int followups;
+};
+
+/* Creates the follow-up cases a life event asks for when case c reaches
+ * state. */
+static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
+			    const struct hh_case *c, const char *state)
+{
+	if (!c->plan_id)
+		return HH_OK;
+	struct hh_store *st = tx->store;
+	struct hh_plan plan;
+	enum hh_rc rc = st->plan_get(tx, x->a, c->plan_id, &plan);
+	if (rc != HH_OK)
+		return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+	struct hh_life_event le;
+	rc = st->life_event_get(tx, x->a, plan.life_event_slug, &le);
+	if (rc != HH_OK)
+		return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+	json_error_t e;
+	json_t *def = json_loads(le.definition, 0, &e);
+	json_t *answers = json_loads(plan.answers, 0, &e);
+	json_t *fus = json_object_get(def, "followups"), *fu;
+	size_t i;
+	rc = HH_OK;
+	json_array_foreach(fus, i, fu)
+	{
+		const char *after = json_string_value(json_object_get(fu, "after"));
+		const char *when_state = json_string_value(json_object_get(fu, "state"));
+		const char *ct_code = json_string_value(json_object_get(fu, "case_type"));
+		if (!after || !when_state || !ct_code || strcmp(after, c->case_type_code) ||
+		    strcmp(when_state, state) ||
+		    !hh_plan_when_matches(json_object_get(fu, "when"), answers))
+			continue;
+		struct hh_case_type row;
+		struct hh_case_type_def d;
+		rc = hh_case_type_load(tx, x->a, ct_code, 0, &row, &d);
+		if (rc != HH_OK)
+			break;
+		struct hh_citizen cit = { 0 };
+		if (c->citizen_id)
+			rc = st->citizen_get(tx, x->a, c->citizen_id, &cit);
+		const char *org = json_string_value(json_object_get(fu, "organisation"));
+		struct hh_case f = { .case_type_id = row.id, .citizen_id = c->citizen_id,
+				     .plan_id = c->plan_id, .parent_case_id = c->id,
+				     .state = d.initial, .data = "{}" };
+		if (rc == HH_OK)
+			rc = resolve_org(tx, x->a, org ? org : d.organisation,
+					 cit.municipality_id, &f.org_id);
+		if (rc == HH_ERR_INVALID) {
+			/* no municipality known: nothing to follow up there */
+			rc = HH_OK;
+			hh_case_type_def_clear(&d);
+			continue;
+		}
+		f.created_at = hh_now_us() / 1000000;
+		f.deadline_at = f.created_at + d.deadline_s;
+		if (rc == HH_OK)
+			rc = st->case_insert(tx, &f);
+		if (rc == HH_OK)
+			rc = event(tx, x->who->label, f.org_id, f.id, "followup", NULL,
+				   case_state_json(&f, "after_case",
+						   hh_arena_printf(x->a, "%lld",
+								   (long long)c->id)));
+		hh_case_type_def_clear(&d);
+		if (rc != HH_OK)
+			break;
+		x->followups++;
+	}
+	json_decref(def);
+	json_decref(answers);
+	return rc;
+}
+
+/* The state a paused case goes back to: where it was when the request was
+ * made (from the last request event), else the initial state. */
+static const char *resume_state(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_case *c,
+				const struct hh_case_type_def *def);
+
+struct resume_ctx {
+	const char *state;
+	struct hh_arena *a;
+};
+
+static enum hh_rc resume_row(void *p, const struct hh_event *e)
+{
+	struct resume_ctx *r = p;
+	if (strcmp(e->action, "request") || !e->before)
+		return HH_OK;
+	json_error_t err;
+	json_t *j = json_loads(e->before, 0, &err);
+	const char *s = json_string_value(json_object_get(j, "state"));
+	if (s)
+		r->state = hh_arena_strdup(r->a, s);
+	json_decref(j);
+	return HH_OK;
+}
+
+static const char *resume_state(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_case *c,
+				const struct hh_case_type_def *def)
+{
+	struct resume_ctx r = { NULL, a };
+	tx->store->event_list(tx, a, "case", c->id, resume_row, &r);
+	const struct hh_ct_state *s = r.state ? hh_ct_state(def, r.state) : NULL;
+	return s && !s->paused && !s->final ? s->key : def->initial;
+}
+
+/* Applies a move to `to` on k (pause/resume/close bookkeeping). */
+static void move(struct hh_case *k, const struct hh_case_type_def *def,
+		 const char *to, int64_t now)
+{
+	const struct hh_ct_state *from = hh_ct_state(def, k->state);
+	const struct hh_ct_state *dest = hh_ct_state(def, to);
+	if (from && from->paused && k->paused_since && !dest->paused) {
+		k->deadline_at += now - k->paused_since; /* the clock stood still */
+		k->paused_since = 0;
+	}
+	if (dest->paused && !k->paused_since)
+		k->paused_since = now;
+	k->closed_at = dest->final ? now : 0;
+	k->state = dest->key;
+}
+
+static enum hh_rc change_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *x = p;
+	struct hh_store *st = tx->store;
+	struct hh_case *k = x->out;
+	x->followups = 0;
+	enum hh_rc rc = st->case_get(tx, x->a, x->id, k);
+	if (rc != HH_OK)
+		return rc;
+	if (x->kind == 4) {
+		if (k->citizen_id != x->citizen_id)
+			return HH_ERR_NOT_FOUND;
+	} else if (!may_see(x->who, k)) {
+		return HH_ERR_NOT_FOUND;
+	}
+	if (x->kind == 2) /* a note: an event only */
+		return event(tx, x->who->label, k->org_id, k->id, "note", NULL,
+			     case_state_json(k, "note", x->note));
+	if (x->expected && x->expected != k->version)
+		return HH_ERR_CONFLICT;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	rc = hh_case_type_load(tx, x->a, NULL, k->case_type_id, &row, &def);
+	if (rc != HH_OK)
+		return rc;
+	int64_t now = hh_now_us() / 1000000, expected = k->version;
+	char *before = case_state_json(k, NULL, NULL);
+	const char *action;
+	const char *extra_key = NULL, *extra = NULL;
+	const struct hh_ct_state *cur = hh_ct_state(&def, k->state);
+	switch (x->kind) {
+	case 0: {
+		const struct hh_ct_transition *t = hh_ct_transition(&def, k->state, x->to);
+		if (!t || !(t->roles & x->who->roles)) {
+			rc = t ? HH_ERR_FORBIDDEN : HH_ERR_INVALID;
+			goto fail;
+		}
+		move(k, &def, x->to, now);
+		action = "transition";
+		extra_key = "note";
+		extra = x->note;
+		break;
+	}
+	case 1:
+		if (k->closed_at) {
+			rc = HH_ERR_INVALID;
+			goto fail;
+		}
+		k->assigned_to = x->user_id;
+		action = "assign";
+		break;
+	case 3: {
+		const struct hh_ct_state *paused = hh_ct_paused(&def);
+		if (!paused || !cur || cur->final || cur->paused ||
+		    !(x->who->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
+				       HH_ROLE_ADMIN))) {
+			rc = !paused || (cur && (cur->final || cur->paused))
+				     ? HH_ERR_INVALID
+				     : HH_ERR_FORBIDDEN;
+			goto fail;
+		}
+		move(k, &def, paused->key, now);
+		action = "request";
+		extra_key = "question";
+		extra = x->question;
+		break;
+	}
+	default: /* 4: the citizen's answer */
+		if (!cur || !cur->paused) {
+			rc = HH_ERR_INVALID;
+			goto fail;
+		}
+		move(k, &def, resume_state(tx, x->a, k, &def), now);
+		action = "answer";
+		extra_key = "answer";
+		extra = x->answer;
+		break;
+	}
+	rc = st->case_update(tx, k, expected);
+	if (rc == HH_OK)
+		rc = event(tx, x->kind == 4 ? hh_arena_printf(x->a, "citizen:%lld",
+							      (long long)x->citizen_id)
+					    : x->who->label,
+			   k->org_id, k->id, action, before,
+			   case_state_json(k, extra_key, extra));
+	else
+		free(before);
+	before = NULL;
+	if (rc == HH_OK && x->kind == 0)
+		rc = followups(tx, x, k, k->state);
+	if (rc == HH_OK)
+		rc = st->case_get(tx, x->a, k->id, k);
+fail:
+	free(before);
+	hh_case_type_def_clear(&def);
+	return rc;
+}
+
+static enum hh_rc change(struct hh_store *st, struct change_ctx *x)
+{
+	return hh_store_run_tx(st, 1, change_tx, x);
+}
+
+enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *to, int64_t expected_version,
+			      const char *note, struct hh_case *out,
+			      int *n_followups)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .to = to,
+				.expected = expected_version, .note = note,
+				.kind = 0, .out = out };
+	enum hh_rc rc = change(st, &x);
+	if (n_followups)
+		*n_followups = x.followups;
+	return rc;
+}
+
+enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_actor *who, int64_t id,
+			  int64_t user_id, int64_t expected_version,
+			  struct hh_case *out)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .user_id = user_id,
+				.expected = expected_version, .kind = 1, .out = out };
+	return change(st, &x);
+}
+
+enum hh_rc hh_case_note(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *text)
+{
+	struct hh_case out;
+	struct change_ctx x = { .who = who, .a = a, .id = id, .note = text,
+				.kind = 2, .out = &out };
+	return change(st, &x);
+}
+
+enum hh_rc hh_case_request(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t id,
+			   const char *question, int64_t expected_version,
+			   struct hh_case *out)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .question = question,
+				.expected = expected_version, .kind = 3, .out = out };
+	return change(st, &x);
+}
+
+enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
+			  int64_t citizen_id, int64_t id, const char *answer,
+			  struct hh_case *out)
+{
+	struct hh_actor nobody = { .label = "citizen" };
+	struct change_ctx x = { .who = &nobody, .a = a, .id = id, .answer = answer,
+				.citizen_id = citizen_id, .kind = 4, .out = out };
+	return change(st, &x);
+}

@@ -1,0 +1,85 @@
+/* cases.h - cases: submission from a form, the caseworker's transitions,
+ * requests to the citizen, and follow-ups at other authorities.
+ *
+ * Every change of a case is one transaction with its event; updates carry
+ * the version the caller saw and fail with CONFLICT when it is stale. */
+#ifndef HH_CASES_H
+#define HH_CASES_H
+
+#include <jansson.h>
+
+#include "domain/actor.h"
+#include "domain/casetype.h"
+#include "domain/forms.h"
+#include "store/store.h"
+
+struct hh_submission {
+	const char *case_type;  /* code */
+	int64_t citizen_id;     /* 0: anonymous (Open311 with an api key) */
+	int64_t municipality_id; /* the citizen's municipality (for
+				    case types at "municipality") */
+	int64_t plan_id;        /* 0: none; must be the citizen's */
+	const char *step;       /* the plan's step, or NULL */
+	json_t *values;         /* borrowed: the form input */
+	const char *idem_scope; /* with idem_key: a repeat returns the same */
+	const char *idem_key;
+	const char *actor;      /* for the event: "citizen:3", "token:1" */
+	int public_only;        /* refuse case types not open to the public */
+};
+
+/* Validates and creates the case. On INVALID, res holds the field errors
+ * (res->values set; caller decrefs) or *why says what is wrong otherwise.
+ * *replayed = 1 when the idempotency key had already made the case. */
+enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_submission *sub,
+			  struct hh_form_result *res, struct hh_case *out,
+			  int *replayed, const char **why);
+
+/* What a staff member may do with a case; NOT_FOUND for another
+ * organisation's case (it is not theirs to see). */
+enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who, int64_t user_id,
+			     int64_t id, const char *why, struct hh_case *out);
+
+/* Moves the case to state `to` (allowed by the case type for one of the
+ * actor's roles), with an optional note. Pausing stops the deadline clock;
+ * leaving the paused state adds the paused time to the deadline. Final
+ * states close the case. Follow-ups of the life event are created. */
+enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *to, int64_t expected_version,
+			      const char *note, struct hh_case *out,
+			      int *followups);
+/* Assigns the case to user_id (0: nobody). */
+enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_actor *who, int64_t id,
+			  int64_t user_id, int64_t expected_version,
+			  struct hh_case *out);
+/* Adds a note (an event; the version does not change). */
+enum hh_rc hh_case_note(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *text);
+/* Asks the citizen for more: moves to the paused state with the question. */
+enum hh_rc hh_case_request(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t id,
+			   const char *question, int64_t expected_version,
+			   struct hh_case *out);
+/* The citizen answers a request; the case returns to where it was. */
+enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
+			  int64_t citizen_id, int64_t id, const char *answer,
+			  struct hh_case *out);
+
+/* Loads the case type definition of a case type code (in a's lifetime: the
+ * caller clears def). */
+enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
+			     const char *code, int64_t id,
+			     struct hh_case_type *row,
+			     struct hh_case_type_def *def);
+
+/* Open, not paused and past its deadline? */
+int hh_case_overdue(const struct hh_case *c, int64_t now);
+
+/* The JSON form of a case for the API (new reference). */
+json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def,
+		     int with_data);
+
+#endif

@@ -1,0 +1,208 @@
+/* casetype.c - parsing and querying case type definitions. */
+#include "domain/casetype.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/auth.h"
+#include "store/store.h"
+
+int hh_iso_duration(const char *s, int64_t *seconds)
+{
+	if (!s || *s != 'P')
+		return 0;
+	s++;
+	int in_time = 0, any = 0;
+	int64_t total = 0;
+	while (*s) {
+		if (*s == 'T') {
+			if (in_time)
+				return 0;
+			in_time = 1;
+			s++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		int64_t n = 0;
+		while (isdigit((unsigned char)*s)) {
+			n = n * 10 + (*s - '0');
+			if (n > 100000)
+				return 0;
+			s++;
+		}
+		int64_t unit;
+		switch (*s) {
+		case 'Y': unit = in_time ? -1 : 365 * 86400; break;
+		case 'M': unit = in_time ? 60 : 30 * 86400; break;
+		case 'W': unit = in_time ? -1 : 7 * 86400; break;
+		case 'D': unit = in_time ? -1 : 86400; break;
+		case 'H': unit = in_time ? 3600 : -1; break;
+		case 'S': unit = in_time ? 1 : -1; break;
+		default: unit = -1;
+		}
+		if (unit < 0)
+			return 0;
+		total += n * unit;
+		any = 1;
+		s++;
+	}
+	if (!any)
+		return 0;
+	*seconds = total;
+	return 1;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
+				 char *err, size_t errsz)
+{
+	memset(ct, 0, sizeof(*ct));
+	ct->root = json_incref(root);
+	json_t *states = json_object_get(root, "states");
+	json_t *trans = json_object_get(root, "transitions");
+	ct->name = str(root, "name");
+	ct->organisation = str(root, "organisation");
+	ct->kle = str(root, "kle");
+	ct->description = str(root, "description");
+	ct->initial = str(root, "initial");
+	ct->deadline = str(root, "deadline");
+	ct->public = json_is_true(json_object_get(root, "public"));
+	if (!ct->name || !ct->organisation || !ct->initial) {
+		snprintf(err, errsz, "name, organisation and initial are required");
+		goto fail;
+	}
+	if (!hh_iso_duration(ct->deadline, &ct->deadline_s)) {
+		snprintf(err, errsz, "deadline must be an ISO 8601 duration such as P30D");
+		goto fail;
+	}
+	if (!json_is_array(states) || !json_array_size(states) ||
+	    json_array_size(states) > HH_CT_STATES) {
+		snprintf(err, errsz, "states must list 1 to %d states", HH_CT_STATES);
+		goto fail;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(states, i, v)
+	{
+		struct hh_ct_state *s = &ct->states[ct->n_states++];
+		s->key = str(v, "key");
+		s->label = str(v, "label");
+		s->final = json_is_true(json_object_get(v, "final"));
+		s->paused = json_is_true(json_object_get(v, "paused"));
+		if (!s->key || !s->label) {
+			snprintf(err, errsz, "state %zu needs key and label", i + 1);
+			goto fail;
+		}
+	}
+	if (!hh_ct_state(ct, ct->initial)) {
+		snprintf(err, errsz, "initial '%s' is not a state", ct->initial);
+		goto fail;
+	}
+	if (trans && (!json_is_array(trans) ||
+		      json_array_size(trans) > HH_CT_TRANSITIONS)) {
+		snprintf(err, errsz, "transitions must be a list of at most %d",
+			 HH_CT_TRANSITIONS);
+		goto fail;
+	}
+	json_array_foreach(trans, i, v)
+	{
+		struct hh_ct_transition *t = &ct->transitions[ct->n_transitions++];
+		t->from = str(v, "from");
+		t->to = str(v, "to");
+		t->label = str(v, "label");
+		const char *role = str(v, "role");
+		json_t *roles = json_object_get(v, "roles");
+		t->roles = 0;
+		if (role && hh_roles_parse(role, &t->roles) != HH_OK) {
+			snprintf(err, errsz, "transition %zu: unknown role '%s'", i + 1, role);
+			goto fail;
+		}
+		size_t k;
+		json_t *r;
+		json_array_foreach(roles, k, r)
+		{
+			unsigned bit;
+			if (hh_roles_parse(json_string_value(r) ? json_string_value(r) : "?",
+					   &bit) != HH_OK) {
+				snprintf(err, errsz, "transition %zu: unknown role", i + 1);
+				goto fail;
+			}
+			t->roles |= bit;
+		}
+		if (!t->roles)
+			t->roles = HH_ROLE_CASEWORKER;
+		t->roles |= HH_ROLE_ADMIN;
+		if (!t->from || !t->to || !hh_ct_state(ct, t->from) ||
+		    !hh_ct_state(ct, t->to)) {
+			snprintf(err, errsz, "transition %zu: from and to must be states",
+				 i + 1);
+			goto fail;
+		}
+		if (!t->label)
+			t->label = hh_ct_state(ct, t->to)->label;
+	}
+	ct->form = json_object_get(root, "form");
+	ct->fields = json_object_get(ct->form, "fields");
+	if (ct->form && ct->fields && !json_is_array(ct->fields)) {
+		snprintf(err, errsz, "form.fields must be a list");
+		goto fail;
+	}
+	return HH_OK;
+fail:
+	hh_case_type_def_clear(ct);
+	return HH_ERR_INVALID;
+}
+
+enum hh_rc hh_case_type_def_parse(const char *text, struct hh_case_type_def *ct,
+				  char *err, size_t errsz)
+{
+	json_error_t e;
+	json_t *root = json_loads(text, 0, &e);
+	if (!root) {
+		snprintf(err, errsz, "line %d: %s", e.line, e.text);
+		memset(ct, 0, sizeof(*ct));
+		return HH_ERR_INVALID;
+	}
+	enum hh_rc rc = hh_case_type_def_from(root, ct, err, errsz);
+	json_decref(root);
+	return rc;
+}
+
+void hh_case_type_def_clear(struct hh_case_type_def *ct)
+{
+	json_decref(ct->root);
+	memset(ct, 0, sizeof(*ct));
+}
+
+const struct hh_ct_state *hh_ct_state(const struct hh_case_type_def *ct,
+				      const char *key)
+{
+	for (int i = 0; key && i < ct->n_states; i++)
+		if (!strcmp(ct->states[i].key, key))
+			return &ct->states[i];
+	return NULL;
+}
+
+const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *ct,
+						const char *from, const char *to)
+{
+	for (int i = 0; i < ct->n_transitions; i++)
+		if (!strcmp(ct->transitions[i].from, from) &&
+		    !strcmp(ct->transitions[i].to, to))
+			return &ct->transitions[i];
+	return NULL;
+}
+
+const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct)
+{
+	for (int i = 0; i < ct->n_states; i++)
+		if (ct->states[i].paused)
+			return &ct->states[i];
+	return NULL;
+}

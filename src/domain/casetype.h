@@ -1,0 +1,61 @@
+/* casetype.h - case types as data: states, transitions, deadline, form.
+ *
+ * A parsed case type borrows its strings from the JSON definition it keeps
+ * (ct->root), so it lives until hh_case_type_def_clear(). */
+#ifndef HH_CASETYPE_H
+#define HH_CASETYPE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/rc.h"
+
+#define HH_CT_STATES 16
+#define HH_CT_TRANSITIONS 48
+
+struct hh_ct_state {
+	const char *key, *label;
+	int final, paused;
+};
+
+struct hh_ct_transition {
+	const char *from, *to, *label;
+	unsigned roles; /* enum hh_role bits allowed */
+};
+
+struct hh_case_type_def {
+	json_t *root;
+	const char *name, *organisation, *kle, *description, *initial;
+	int public;
+	int64_t deadline_s;
+	const char *deadline; /* as written, e.g. "P30D" */
+	struct hh_ct_state states[HH_CT_STATES];
+	int n_states;
+	struct hh_ct_transition transitions[HH_CT_TRANSITIONS];
+	int n_transitions;
+	json_t *form;   /* borrowed: {"title", "intro", "fields": [...]} or NULL */
+	json_t *fields; /* borrowed: the form's fields array (may be empty) */
+};
+
+/* Parses a case type's JSON definition. On failure writes an English
+ * message to err and returns INVALID. */
+enum hh_rc hh_case_type_def_parse(const char *json, struct hh_case_type_def *out,
+				  char *err, size_t errsz);
+/* Same, from a json_t (a reference is taken). */
+enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *out,
+				 char *err, size_t errsz);
+void hh_case_type_def_clear(struct hh_case_type_def *ct);
+
+const struct hh_ct_state *hh_ct_state(const struct hh_case_type_def *ct,
+				      const char *key);
+/* The transition from → to, or NULL. */
+const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *ct,
+						const char *from, const char *to);
+/* The first paused state ("awaiting the citizen"), or NULL. */
+const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
+
+/* ISO 8601 duration (PnYnMnWnDTnHnMnS; months as 30 days, years as 365) to
+ * seconds. Returns 0 when s is not one. */
+int hh_iso_duration(const char *s, int64_t *seconds);
+
+#endif

@@ -1,0 +1,869 @@
+/* test_index.c - the search index on small sets of hand-written articles:
+ * ranking (BM25F fields, exact over fuzzy, compounds, proximity, choices),
+ * typo tolerance and "Mente du", synonyms, municipality scope and
+ * visibility, filters and facets, paging, live updates, snippets, query
+ * clipping, and search-as-you-type suggestions.
+ *
+ * Each test builds its own index with hh_index_put, so what it asserts
+ * depends only on the articles it wrote. Organisation ids: 1 and 2 are
+ * municipalities (901, 902), 3 is an agency (udk). */
+#include "testutil.h"
+
+#include "search/index.h"
+#include "search/synonyms.h"
+#include "text/analyze.h"
+
+static struct hh_analyzer an;
+static struct hh_synonyms syn;
+
+enum { SHARED = 0, M901 = 1, M902 = 2, UDK = 3 };
+
+/* One article to index; unset fields get plain defaults. */
+struct art {
+	int64_t id;
+	const char *slug, *title, *summary, *body, *keywords, *kle;
+	int64_t org;
+	enum hh_audience audience;
+	enum hh_status status;
+};
+
+static void put(struct hh_index *idx, struct art a)
+{
+	static const char *const codes[] = { NULL, "901", "902", "udk" };
+	static const char *const names[] = { NULL, "Nordskov Kommune",
+					     "Åstrup Kommune",
+					     "Udbetaling Danmark" };
+	char slug[32];
+	if (!a.slug) {
+		snprintf(slug, sizeof(slug), "artikel-%lld", (long long)a.id);
+		a.slug = slug;
+	}
+	struct hh_article x = {
+		.id = a.id,
+		.org_id = a.org,
+		.org_code = codes[a.org],
+		.org_name = names[a.org],
+		.slug = a.slug,
+		.title = a.title ? a.title : "Uden titel",
+		.summary = a.summary ? a.summary : "",
+		.body_md = a.body ? a.body : "",
+		.keywords = a.keywords ? a.keywords : "",
+		.kle = a.kle ? a.kle : "",
+		.audience = a.audience ? a.audience : HH_AUDIENCE_CITIZEN,
+		.status = a.status ? a.status : HH_STATUS_PUBLISHED,
+	};
+	hh_index_put(idx, &x, a.org == UDK);
+}
+
+struct t {
+	struct hh_index *idx;
+	struct hh_arena arena;
+};
+
+static struct t *fresh(void **state)
+{
+	struct t *t = *state;
+	if (t->idx)
+		hh_index_free(t->idx);
+	hh_arena_clear(&t->arena);
+	hh_arena_init(&t->arena);
+	t->idx = hh_index_new(&an, &syn);
+	return t;
+}
+
+static struct hh_search_result find(struct t *t, struct hh_search_query q)
+{
+	struct hh_search_result r;
+	if (!q.limit)
+		q.limit = 20;
+	hh_index_search(t->idx, &q, &t->arena, &r);
+	assert_true(r.n_hits <= q.limit);
+	assert_true(r.total >= r.n_hits + (r.n_hits ? q.offset : 0) ||
+		    r.n_hits == 0);
+	for (int i = 1; i < r.n_hits; i++)
+		assert_true(r.hits[i - 1].score >= r.hits[i].score);
+	return r;
+}
+
+static struct hh_search_result q(struct t *t, const char *text)
+{
+	return find(t, (struct hh_search_query){ .text = text });
+}
+
+/* The ids of the hits, "," joined: "3,1". */
+static const char *ids(const struct hh_search_result *r, char *buf, size_t n)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int i = 0; i < r->n_hits; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%s%lld", i ? "," : "",
+				      (long long)r->hits[i].id);
+	return buf;
+}
+
+#define EXPECT_IDS(res, want)                                                 \
+	do {                                                                  \
+		char got_[256];                                               \
+		ids(&(res), got_, sizeof(got_));                              \
+		if (strcmp(got_, (want)) != 0)                                \
+			fail_msg("%s:%d: hits [%s], want [%s]", __FILE__,     \
+				 __LINE__, got_, (want));                     \
+	} while (0)
+
+/* Searches text and expects exactly the hits want, in order. */
+static void expect(struct t *t, const char *text, const char *want)
+{
+	struct hh_search_result r = q(t, text);
+	char got[256];
+	ids(&r, got, sizeof(got));
+	if (strcmp(got, want) != 0)
+		fail_msg("\"%s\": hits [%s], want [%s]", text, got, want);
+}
+
+static int has_hit(const struct hh_search_result *r, int64_t id)
+{
+	for (int i = 0; i < r->n_hits; i++)
+		if (r->hits[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* ---- ranking ---------------------------------------------------------- */
+
+static void title_match_ranks_above_body_match(void **state)
+{
+	struct t *t = fresh(state);
+	/* The same words in both; only where "parkeringstilladelse" stands
+	 * differs. The body-only article has the lower id, so a tie would
+	 * put it first. */
+	put(t->idx, (struct art){ .id = 1, .title = "Beboerlicens i byen",
+				  .body = "Her står om parkeringstilladelse." });
+	put(t->idx, (struct art){ .id = 2, .title = "Parkeringstilladelse i byen",
+				  .body = "Her står om beboerlicens." });
+	expect(t, "parkeringstilladelse", "2,1");
+	expect(t, "beboerlicens", "1,2");
+	/* Keywords count above the summary and the body too. */
+	put(t->idx, (struct art){ .id = 3, .title = "Noget andet",
+				  .body = "Tekst om vejskilte." });
+	put(t->idx, (struct art){ .id = 4, .title = "Noget helt andet",
+				  .keywords = "vejskilte", .body = "Tekst." });
+	expect(t, "vejskilte", "4,3");
+}
+
+static void exact_and_stemmed_rank_above_fuzzy(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Kattelem", .body = "Om kattelem." });
+	put(t->idx, (struct art){ .id = 2, .title = "Hundeskat", .body = "Om hundeskat." });
+	/* "kattelen" is one edit from "kattelem"; "hundeskatten" is an
+	 * inflection of "hundeskat". Each article matches one word. */
+	expect(t, "kattelen hundeskat", "2,1");
+	expect(t, "hundeskatten kattelen", "2,1");
+	/* Alone, the typo still finds its article. */
+	expect(t, "kattelen", "1");
+	/* A known word is not also read as a typo of another. */
+	put(t->idx, (struct art){ .id = 3, .title = "Kattelam", .body = "x" });
+	expect(t, "kattelem", "1");
+}
+
+static void compounds_match_both_ways(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Adresseændring",
+				  .body = "Når du flytter." });
+	put(t->idx, (struct art){ .id = 2, .title = "Skift af læge",
+				  .body = "Meld adresse ændring til lægen." });
+	put(t->idx, (struct art){ .id = 3, .title = "Vejledning",
+				  .body = "Intet om det." });
+	/* Written apart, the joined word is found; and the other way. */
+	struct hh_search_result r = q(t, "adresse ændring");
+	assert_true(has_hit(&r, 1));
+	assert_true(has_hit(&r, 2));
+	assert_false(has_hit(&r, 3));
+	r = q(t, "adresseændring");
+	assert_true(has_hit(&r, 1));
+	assert_true(has_hit(&r, 2));
+	assert_int_equal(r.total, 2);
+	/* Only the separate-words article: an index without the compound
+	 * still answers the compound query through its parts. */
+	t = fresh(state);
+	put(t->idx, (struct art){ .id = 2, .title = "Skift af læge",
+				  .body = "Meld adresse ændring til lægen." });
+	expect(t, "adresseændring", "2");
+	t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Adresseændring",
+				  .body = "Når du flytter." });
+	expect(t, "adresse ændring", "1");
+}
+
+static void compound_part_ranks_below_the_word(void **state)
+{
+	struct t *t = fresh(state);
+	/* The sygedagpenge article is first by id and mentions its word
+	 * more often. */
+	put(t->idx, (struct art){ .id = 1, .title = "Sygedagpenge",
+				  .body = "Sygedagpenge når du er syg. "
+					  "Sygedagpenge udbetales af kommunen." });
+	put(t->idx, (struct art){ .id = 2, .title = "Dagpenge",
+				  .body = "Dagpenge når du er ledig." });
+	put(t->idx, (struct art){ .id = 3, .title = "Pension",
+				  .body = "Om folkepension." });
+	expect(t, "dagpenge", "2,1");
+	expect(t, "sygedagpenge", "1");
+}
+
+static void a_part_never_matches_a_part(void **state)
+{
+	struct t *t = fresh(state);
+	/* kirke|port and pas|port share the part "port". */
+	put(t->idx, (struct art){ .id = 1, .title = "Kirkeporten",
+				  .body = "Kirkeport lukket." });
+	put(t->idx, (struct art){ .id = 2, .title = "Garageport",
+				  .body = "Ny garageport." });
+	/* pas|port: the query part "port" must not meet the document part
+	 * "port" of kirkeport or garageport. */
+	struct hh_search_result r = q(t, "pasport");
+	assert_int_equal(r.total, 0);
+	/* A whole query word may match a document's part... */
+	r = q(t, "port");
+	assert_int_equal(r.total, 2);
+	/* ...and a query part may match a whole document word. */
+	put(t->idx, (struct art){ .id = 3, .title = "Pas", .body = "Nyt pas." });
+	expect(t, "pasport", "3");
+}
+
+static void phrase_as_typed_wins_a_tie(void **state)
+{
+	struct t *t = fresh(state);
+	/* The same words, counts and lengths; only id 2 has "nyt pas" next
+	 * to each other, and the lower id would win a tie. */
+	put(t->idx, (struct art){ .id = 1, .title = "Vejledning",
+				  .body = "Nyt om tider: bestil pas hos os." });
+	put(t->idx, (struct art){ .id = 2, .title = "Vejledning",
+				  .body = "Om tider: bestil nyt pas hos os." });
+	struct hh_search_result r = q(t, "nyt pas");
+	EXPECT_IDS(r, "2,1");
+	assert_true(r.hits[0].score > r.hits[1].score);
+	/* In the other order the words are not the phrase as typed. */
+	r = q(t, "pas nyt");
+	assert_int_equal(r.total, 2);
+	assert_true(r.hits[0].score < 1.2 * r.hits[1].score);
+}
+
+static void more_query_words_matched_rank_higher(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Boligstøtte",
+				  .body = "Boligstøtte boligstøtte boligstøtte." });
+	put(t->idx, (struct art){ .id = 2, .title = "Boligstøtte til pensionister",
+				  .body = "Pensionister kan få boligstøtte." });
+	expect(t, "boligstøtte pensionister", "2,1");
+}
+
+/* ---- typos ------------------------------------------------------------ */
+
+static void typos_by_word_length(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Flytning" });
+	put(t->idx, (struct art){ .id = 2, .title = "Sommerhus" });
+	put(t->idx, (struct art){ .id = 3, .title = "Skat" });
+	put(t->idx, (struct art){ .id = 4, .title = "Skole" });
+	put(t->idx, (struct art){ .id = 5, .title = "Gæld" });
+	put(t->idx, (struct art){ .id = 6, .title = "Folkepension" });
+	/* 5+ letters: one edit (delete, insert, replace, or swap). */
+	expect(t, "flytnig", "1");
+	expect(t, "flyttning", "1");
+	expect(t, "flytming", "1");
+	expect(t, "fyltning", "1");  /* a swap is one edit (Damerau) */
+	expect(t, "skloe", "4");
+	expect(t, "skol", "");       /* 4 letters: none */
+	/* Two edits need 9+ letters. */
+	expect(t, "fyltnign", "");   /* 8 letters, two swaps */
+	expect(t, "flyttnng", "");   /* 8 letters, two edits */
+	expect(t, "somerhuus", "2"); /* 9 letters, two edits */
+	expect(t, "folkpensin", "6");
+	expect(t, "sommerhhuus", ""); /* three edits */
+	expect(t, "fokepesnion", ""); /* three edits, 11 letters */
+	/* Four-letter words get no typo tolerance, counted in letters, not
+	 * bytes ("gæle" has 5 bytes). */
+	expect(t, "skst", "");
+	expect(t, "gæle", "");
+	expect(t, "gæld", "5");
+	/* Danish letters count as one edit, with or without folding. */
+	expect(t, "flytnnig", "");
+	/* no_fuzzy switches it off. */
+	struct hh_search_result r = find(t, (struct hh_search_query){
+		.text = "flytnig", .no_fuzzy = 1 });
+	assert_int_equal(r.total, 0);
+}
+
+static void did_you_mean_for_typos_only(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Flytning",
+				  .body = "Meld flytning senest fem dage efter." });
+	put(t->idx, (struct art){ .id = 2, .title = "Børnebidrag",
+				  .body = "Om børnebidrag." });
+	struct hh_search_result r = q(t, "flytnig");
+	EXPECT_IDS(r, "1");
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "flytning");
+	/* Only the misspelt word is replaced, the rest is kept as typed. */
+	r = q(t, "Børnebidarg ");
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "børnebidrag ");
+	/* Correct queries, and queries that find nothing, get none. */
+	r = q(t, "flytning");
+	assert_int_equal(r.total, 1);
+	assert_null(r.did_you_mean);
+	r = q(t, "Flytninger");
+	assert_int_equal(r.total, 1);
+	assert_null(r.did_you_mean);
+	r = q(t, "xqzvbnmw");
+	assert_int_equal(r.total, 0);
+	assert_null(r.did_you_mean);
+}
+
+/* ---- synonyms --------------------------------------------------------- */
+
+static void synonyms_expand_the_query(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Sundhedskort: bestil nyt",
+				  .body = "Bestil et nyt sundhedskort." });
+	put(t->idx, (struct art){ .id = 2, .title = "Grovaffald",
+				  .body = "Sådan bliver grovaffald hentet." });
+	put(t->idx, (struct art){ .id = 3, .title = "Storskrald",
+				  .body = "Stil storskrald ud." });
+	put(t->idx, (struct art){ .id = 4, .title = "Parkering",
+				  .body = "Om at parkere." });
+	/* A multi-word left side: neither word is in article 1. */
+	struct hh_search_result r = q(t, "gult kort");
+	assert_true(r.total >= 1);
+	assert_int_equal(r.hits[0].id, 1);
+	r = q(t, "det gule kort");
+	assert_true(r.total >= 1);
+	assert_int_equal(r.hits[0].id, 1);
+	/* Only as a phrase: "gult" alone is not "sundhedskort". */
+	r = q(t, "gult");
+	assert_false(has_hit(&r, 1));
+	/* An equivalence group works both ways, exact match first. */
+	expect(t, "storskrald", "3,2");
+	expect(t, "grovaffald", "2,3");
+	expect(t, "parkering", "4");
+}
+
+/* ---- scope and visibility --------------------------------------------- */
+
+static void municipality_scope(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .slug = "storskrald", .org = SHARED,
+				  .title = "Storskrald: bestil afhentning" });
+	put(t->idx, (struct art){ .id = 2, .slug = "storskrald", .org = M901,
+				  .title = "Storskrald i Nordskov" });
+	put(t->idx, (struct art){ .id = 3, .slug = "storskrald-aastrup",
+				  .org = M902, .title = "Storskrald i Åstrup" });
+	put(t->idx, (struct art){ .id = 4, .slug = "storskrald-udk", .org = UDK,
+				  .title = "Storskrald og ydelser" });
+	/* 902's draft override does not hide the shared article for 902. */
+	put(t->idx, (struct art){ .id = 5, .slug = "storskrald", .org = M902,
+				  .title = "Storskrald kladde",
+				  .status = HH_STATUS_DRAFT });
+	struct hh_search_query sq = { .text = "storskrald" };
+	struct hh_search_result r = find(t, sq);
+	assert_int_equal(r.total, 2);
+	assert_true(has_hit(&r, 1) && has_hit(&r, 4));
+	sq.municipality_id = M901;
+	r = find(t, sq);
+	assert_int_equal(r.total, 2);
+	assert_true(has_hit(&r, 2) && has_hit(&r, 4));
+	sq.municipality_id = M902;
+	r = find(t, sq);
+	assert_int_equal(r.total, 3);
+	assert_true(has_hit(&r, 1) && has_hit(&r, 3) && has_hit(&r, 4));
+	/* Staff of 902 see no drafts either. */
+	sq.staff = 1;
+	r = find(t, sq);
+	assert_int_equal(r.total, 3);
+	assert_false(has_hit(&r, 5));
+	/* A municipality without local articles sees the shared one. */
+	sq.municipality_id = 77;
+	r = find(t, sq);
+	assert_int_equal(r.total, 2);
+	assert_true(has_hit(&r, 1) && has_hit(&r, 4));
+}
+
+static void drafts_never_staff_only_for_staff(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Vandafledning kladde",
+				  .status = HH_STATUS_DRAFT });
+	put(t->idx, (struct art){ .id = 2, .title = "Vandafledning for personale",
+				  .audience = HH_AUDIENCE_STAFF });
+	put(t->idx, (struct art){ .id = 3, .title = "Vandafledning" });
+	put(t->idx, (struct art){ .id = 4, .title = "Vandafledning lokal kladde",
+				  .org = M901, .status = HH_STATUS_DRAFT });
+	struct hh_search_query sq = { .text = "vandafledning" };
+	struct hh_search_result r = find(t, sq);
+	EXPECT_IDS(r, "3");
+	sq.staff = 1;
+	sq.municipality_id = M901;
+	r = find(t, sq);
+	assert_int_equal(r.total, 2);
+	assert_true(has_hit(&r, 2) && has_hit(&r, 3));
+	assert_false(has_hit(&r, 1) || has_hit(&r, 4));
+	/* Audience filter within what is visible. */
+	sq.audience = HH_AUDIENCE_STAFF;
+	r = find(t, sq);
+	EXPECT_IDS(r, "2");
+	sq.staff = 0;
+	r = find(t, sq);
+	assert_int_equal(r.total, 0);
+}
+
+static int facet(const struct hh_facet *f, int n, const char *value)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(f[i].value, value))
+			return f[i].count;
+	return 0;
+}
+
+static void filters_and_facets(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Hjemmehjælp", .kle = "27.16.00" });
+	put(t->idx, (struct art){ .id = 2, .title = "Hjemmehjælp visitation",
+				  .kle = "27.16.10" });
+	put(t->idx, (struct art){ .id = 3, .title = "Hjemmehjælp klage",
+				  .kle = "27.17.00", .org = M901 });
+	put(t->idx, (struct art){ .id = 4, .title = "Hjemmehjælp betaling",
+				  .kle = "25.01.00", .org = UDK });
+	put(t->idx, (struct art){ .id = 5, .title = "Hjemmehjælp internt",
+				  .kle = "27.16.00", .audience = HH_AUDIENCE_STAFF });
+	put(t->idx, (struct art){ .id = 6, .title = "Hjemmehjælp uden KLE" });
+	struct hh_search_query sq = { .text = "hjemmehjælp", .municipality_id = M901,
+				      .staff = 1 };
+	struct hh_search_result r = find(t, sq);
+	assert_int_equal(r.total, 6);
+	/* facets count everything that matched, not one page */
+	assert_int_equal(r.n_kle_groups, 2);
+	assert_int_equal(facet(r.kle_groups, r.n_kle_groups, "27"), 4);
+	assert_int_equal(facet(r.kle_groups, r.n_kle_groups, "25"), 1);
+	assert_int_equal(r.n_audiences, 2);
+	assert_int_equal(facet(r.audiences, r.n_audiences, "citizen"), 5);
+	assert_int_equal(facet(r.audiences, r.n_audiences, "staff"), 1);
+	assert_int_equal(r.n_organisations, 3);
+	assert_int_equal(facet(r.organisations, r.n_organisations, ""), 4);
+	assert_int_equal(facet(r.organisations, r.n_organisations, "901"), 1);
+	assert_int_equal(facet(r.organisations, r.n_organisations, "udk"), 1);
+	sq.limit = 1;
+	r = find(t, sq);
+	assert_int_equal(r.n_hits, 1);
+	assert_int_equal(facet(r.kle_groups, r.n_kle_groups, "27"), 4);
+	sq.limit = 0;
+
+	/* KLE: a prefix on whole groups ("27.16" is not "27.1"). */
+	sq.kle = "27";
+	r = find(t, sq);
+	assert_int_equal(r.total, 4);
+	sq.kle = "27.16";
+	r = find(t, sq);
+	assert_int_equal(r.total, 3);
+	assert_true(has_hit(&r, 1) && has_hit(&r, 2) && has_hit(&r, 5));
+	sq.kle = "27.1";
+	r = find(t, sq);
+	assert_int_equal(r.total, 0);
+	sq.kle = "27.16.10";
+	r = find(t, sq);
+	EXPECT_IDS(r, "2");
+	sq.kle = NULL;
+	/* Audience. */
+	sq.audience = HH_AUDIENCE_CITIZEN;
+	r = find(t, sq);
+	assert_int_equal(r.total, 5);
+	assert_false(has_hit(&r, 5));
+	sq.audience = 0;
+	/* Organisation: one owner, or shared only. */
+	sq.organisation_id = M901;
+	r = find(t, sq);
+	EXPECT_IDS(r, "3");
+	sq.organisation_id = UDK;
+	r = find(t, sq);
+	EXPECT_IDS(r, "4");
+	sq.organisation_id = -1;
+	r = find(t, sq);
+	assert_int_equal(r.total, 4);
+	assert_false(has_hit(&r, 3) || has_hit(&r, 4));
+	/* Filters combine. */
+	sq.kle = "27";
+	sq.audience = HH_AUDIENCE_CITIZEN;
+	r = find(t, sq);
+	assert_int_equal(r.total, 2);
+	assert_true(has_hit(&r, 1) && has_hit(&r, 2));
+}
+
+static void paging(void **state)
+{
+	struct t *t = fresh(state);
+	/* 12 articles; article i says "vejarbejde" i times, so the order is
+	 * fixed: 12, 11, ... 1. */
+	for (int i = 1; i <= 12; i++) {
+		char body[512] = "";
+		for (int k = 0; k < i; k++)
+			strcat(body, "vejarbejde ");
+		strcat(body, "og mere tekst om noget helt andet end det.");
+		char title[32];
+		snprintf(title, sizeof(title), "Side nummer %d", i);
+		put(t->idx, (struct art){ .id = i, .title = title, .body = body });
+	}
+	struct hh_search_query sq = { .text = "vejarbejde", .limit = 5 };
+	struct hh_search_result r = find(t, sq);
+	assert_int_equal(r.total, 12);
+	EXPECT_IDS(r, "12,11,10,9,8");
+	sq.offset = 5;
+	r = find(t, sq);
+	assert_int_equal(r.total, 12);
+	EXPECT_IDS(r, "7,6,5,4,3");
+	sq.offset = 10;
+	r = find(t, sq);
+	assert_int_equal(r.total, 12);
+	EXPECT_IDS(r, "2,1");
+	sq.offset = 12;
+	r = find(t, sq);
+	assert_int_equal(r.total, 12);
+	assert_int_equal(r.n_hits, 0);
+	sq.offset = 500;
+	r = find(t, sq);
+	assert_int_equal(r.total, 12);
+	assert_int_equal(r.n_hits, 0);
+	/* Beyond the proximity re-ranking window as well. */
+	sq.offset = 0;
+	sq.limit = 12;
+	r = find(t, sq);
+	EXPECT_IDS(r, "12,11,10,9,8,7,6,5,4,3,2,1");
+	/* limit 0 means the default of 10 */
+	r = find(t, (struct hh_search_query){ .text = "vejarbejde", .limit = -1 });
+	assert_int_equal(r.n_hits, 10);
+}
+
+/* ---- live changes ----------------------------------------------------- */
+
+static void changes_apply_at_once(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Hundeskat",
+				  .body = "Om hundeskat." });
+	put(t->idx, (struct art){ .id = 8, .title = "Andet", .body = "Hundeskat nævnt." });
+	expect(t, "hundeskat", "7,8");
+	/* Changed: the old words are gone, the new ones found. */
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Kattelem",
+				  .body = "Om kattelem." });
+	expect(t, "hundeskat", "8");
+	expect(t, "kattelem", "7");
+	struct hh_search_result r = q(t, "kattelem");
+	assert_string_equal(r.hits[0].title, "Kattelem");
+	/* Typo tolerance and completion forget the old words too. */
+	put(t->idx, (struct art){ .id = 8, .title = "Andet", .body = "Intet." });
+	expect(t, "hundeskst", "");
+	/* Archived: gone; published again: back. */
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Kattelem",
+				  .status = HH_STATUS_ARCHIVED });
+	expect(t, "kattelem", "");
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Kattelem" });
+	expect(t, "kattelem", "7");
+	/* A draft replacing a published version hides it. */
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Kattelem",
+				  .status = HH_STATUS_DRAFT });
+	expect(t, "kattelem", "");
+	put(t->idx, (struct art){ .id = 7, .slug = "dyr", .title = "Kattelem" });
+	/* Removed, and removing what is not there is harmless. */
+	hh_index_remove(t->idx, 7);
+	expect(t, "kattelem", "");
+	hh_index_remove(t->idx, 7);
+	hh_index_remove(t->idx, 12345);
+	struct hh_index_stats st;
+	hh_index_stats(t->idx, &st);
+	assert_int_equal(st.live_docs, 1);
+	/* Many rewrites of one article leave one live document. */
+	for (int i = 0; i < 300; i++) {
+		char title[64];
+		snprintf(title, sizeof(title), "Udgave %d af vandløb", i);
+		put(t->idx, (struct art){ .id = 9, .title = title });
+	}
+	hh_index_stats(t->idx, &st);
+	assert_int_equal(st.live_docs, 2);
+	r = q(t, "vandløb");
+	EXPECT_IDS(r, "9");
+	assert_string_equal(r.hits[0].title, "Udgave 299 af vandløb");
+}
+
+static void chosen_articles_rise_among_equals(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Affaldsbeholder" });
+	put(t->idx, (struct art){ .id = 2, .title = "Affaldsbeholder" });
+	put(t->idx, (struct art){ .id = 3, .title = "Affaldsbeholder" });
+	expect(t, "affaldsbeholder", "1,2,3");
+	hh_index_chosen(t->idx, 3, 5);
+	expect(t, "affaldsbeholder", "3,1,2");
+	hh_index_chosen(t->idx, 2, 20);
+	expect(t, "affaldsbeholder", "2,3,1");
+	/* Choices survive an edit of the article. */
+	put(t->idx, (struct art){ .id = 2, .title = "Affaldsbeholder" });
+	expect(t, "affaldsbeholder", "2,3,1");
+	/* A boost does not lift a poor match above a good one. */
+	put(t->idx, (struct art){ .id = 4, .title = "Affaldsbeholder til haveaffald" });
+	hh_index_chosen(t->idx, 4, 1000);
+	struct hh_search_result r = q(t, "haveaffald");
+	EXPECT_IDS(r, "4");
+	hh_index_chosen(t->idx, 999, 1); /* unknown: ignored */
+}
+
+/* ---- snippets --------------------------------------------------------- */
+
+static void snippets_escape_and_mark(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Hundeskat <b>fed</b>",
+				  .body = "Skriv <script>alert('x')</script> & "
+					  "betal \"din\" **hundeskat** i tide." });
+	struct hh_search_result r = q(t, "hundeskat");
+	assert_int_equal(r.n_hits, 1);
+	const char *s = r.hits[0].snippet_html;
+	assert_non_null(s);
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "</script"));
+	assert_non_null(strstr(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp;"));
+	assert_non_null(strstr(s, "&quot;din&quot;"));
+	assert_non_null(strstr(s, "<mark>hundeskat</mark>"));
+	/* Markdown markers are gone; the only tags are marks. */
+	assert_null(strstr(s, "**"));
+	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<'))
+		assert_true(!strncmp(p, "<mark>", 6) || !strncmp(p, "</mark>", 7));
+	/* The title is the article's, for the caller to escape. */
+	assert_string_equal(r.hits[0].title, "Hundeskat <b>fed</b>");
+
+	/* Stems, compounds and folded spellings are marked as written. */
+	put(t->idx, (struct art){ .id = 2, .title = "Sygedagpenge",
+				  .body = "Dagpengene og sygedagpenge for KØREKORT." });
+	r = q(t, "dagpenge koerekort");
+	assert_int_equal(r.n_hits, 1);
+	s = r.hits[0].snippet_html;
+	assert_non_null(strstr(s, "<mark>Dagpengene</mark>"));
+	assert_non_null(strstr(s, "<mark>sygedagpenge</mark>"));
+	assert_non_null(strstr(s, "<mark>KØREKORT</mark>"));
+	/* A match far into a long body: the snippet starts near it, in whole
+	 * words, and says it is cut. */
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < 60; i++)
+		hh_buf_puts(&b, "fyldord ");
+	hh_buf_puts(&b, "vandmåler ");
+	for (int i = 0; i < 60; i++)
+		hh_buf_puts(&b, "fyldord ");
+	put(t->idx, (struct art){ .id = 3, .title = "Måler",
+				  .summary = "Kort resumé", .body = hh_buf_str(&b) });
+	hh_buf_clear(&b);
+	r = q(t, "vandmåler");
+	s = r.hits[0].snippet_html;
+	assert_true(!strncmp(s, "… fyldord", strlen("… fyldord")));
+	assert_non_null(strstr(s, "<mark>vandmåler</mark>"));
+	assert_true(strlen(s) < 400);
+	assert_string_equal(s + strlen(s) - strlen(" …"), " …");
+	assert_true(hh_utf8_valid(s, strlen(s)));
+	/* No match in the body (a title match): the summary. */
+	r = q(t, "måler");
+	s = r.hits[0].snippet_html;
+	assert_string_equal(s, "Kort resumé");
+	/* Suppressed on request. */
+	r = find(t, (struct hh_search_query){ .text = "vandmåler", .no_snippets = 1 });
+	assert_null(r.hits[0].snippet_html);
+}
+
+/* ---- odd queries ------------------------------------------------------ */
+
+static void long_empty_and_stop_word_queries(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Pas", .body = "Om pas og id." });
+	/* Clipped at HH_QUERY_MAX bytes, flagged, and still answered. */
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "pas ");
+	while (b.len < 600)
+		hh_buf_puts(&b, "æøå ");
+	struct hh_search_result r = q(t, hh_buf_str(&b));
+	assert_int_equal(r.clipped, 1);
+	assert_true(has_hit(&r, 1));
+	hh_buf_clear(&b);
+	/* Exactly HH_QUERY_MAX is not clipped; one more byte is. */
+	char max[HH_QUERY_MAX + 2];
+	memset(max, 'x', sizeof(max));
+	memcpy(max, "pas ", 4);
+	max[HH_QUERY_MAX] = 0;
+	r = q(t, max);
+	assert_int_equal(r.clipped, 0);
+	max[HH_QUERY_MAX] = 'x';
+	max[HH_QUERY_MAX + 1] = 0;
+	r = q(t, max);
+	assert_int_equal(r.clipped, 1);
+	/* Many words: more than a query holds. */
+	hh_buf_init(&b);
+	for (int i = 0; i < 100; i++)
+		hh_buf_printf(&b, "ord%d ", i);
+	hh_buf_puts(&b, "pas");
+	r = q(t, hh_buf_str(&b));
+	assert_int_equal(r.clipped, 1);
+	hh_buf_clear(&b);
+	/* Empty, blank, punctuation, only stop words: nothing, no crash. */
+	const char *const nothing[] = { "", " ", "   \t ", "?!.,", "og i til",
+					"Hvordan kan jeg", "\xff\xfe" };
+	for (size_t i = 0; i < sizeof(nothing) / sizeof(nothing[0]); i++) {
+		r = q(t, nothing[i]);
+		assert_int_equal(r.total, 0);
+		assert_int_equal(r.n_hits, 0);
+		assert_int_equal(r.n_terms, 0);
+		assert_null(r.did_you_mean);
+	}
+	r = find(t, (struct hh_search_query){ .text = NULL });
+	assert_int_equal(r.total, 0);
+	/* Stop words around a real word do not hurt. */
+	expect(t, "hvordan får jeg et pas", "1");
+	/* An empty index. */
+	t = fresh(state);
+	r = q(t, "pas");
+	assert_int_equal(r.total, 0);
+	struct hh_suggestion sg;
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "pa" },
+			 &t->arena, &sg);
+	assert_int_equal(sg.n_completions + sg.n_titles, 0);
+}
+
+/* ---- suggestions ------------------------------------------------------ */
+
+static int has_completion(const struct hh_suggestion *s, const char *c)
+{
+	for (int i = 0; i < s->n_completions; i++)
+		if (!strcmp(s->completions[i], c))
+			return 1;
+	return 0;
+}
+
+static void suggest_completes_the_last_word(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .slug = "sundhedskort",
+				  .title = "Sundhedskort: bestil nyt",
+				  .body = "Sundhedskortet viser din læge." });
+	put(t->idx, (struct art){ .id = 2, .slug = "sundhedspleje",
+				  .title = "Sundhedsplejerske",
+				  .body = "Sundhedsplejersken kommer på besøg." });
+	put(t->idx, (struct art){ .id = 3, .slug = "sund-mad", .title = "Sund mad",
+				  .body = "Spis grønt." });
+	put(t->idx, (struct art){ .id = 4, .slug = "kladde", .title = "Sundhedskladde",
+				  .status = HH_STATUS_DRAFT });
+	struct hh_suggestion s;
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "sundheds" },
+			 &t->arena, &s);
+	assert_true(has_completion(&s, "sundhedskort"));
+	assert_true(has_completion(&s, "sundhedsplejerske"));
+	assert_false(has_completion(&s, "sund"));
+	assert_false(has_completion(&s, "sundhedskladde")); /* a draft's word */
+	for (int i = 0; i < s.n_completions; i++)
+		assert_true(!strncmp(s.completions[i], "sundheds", 8));
+	assert_int_equal(s.n_titles, 2);
+	int kort = 0, pleje = 0;
+	for (int i = 0; i < s.n_titles; i++) {
+		kort += !strcmp(s.titles[i].slug, "sundhedskort");
+		pleje += !strcmp(s.titles[i].slug, "sundhedspleje");
+		assert_null(s.titles[i].snippet_html);
+	}
+	assert_true(kort == 1 && pleje == 1);
+	/* Earlier words are kept as typed; case and folding do not matter. */
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "Bestil nyt SUNDHEDSK" },
+			 &t->arena, &s);
+	assert_true(has_completion(&s, "Bestil nyt sundhedskort"));
+	assert_true(s.n_titles >= 1);
+	assert_string_equal(s.titles[0].slug, "sundhedskort");
+	/* A finished word (space after it) is not completed. */
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "sundheds " },
+			 &t->arena, &s);
+	assert_int_equal(s.n_completions, 0);
+	/* Nothing starts like this. */
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "xqz" },
+			 &t->arena, &s);
+	assert_int_equal(s.n_completions, 0);
+	assert_int_equal(s.n_titles, 0);
+	/* Scope applies to suggested titles as to results. */
+	put(t->idx, (struct art){ .id = 5, .slug = "sundhedshus", .org = M902,
+				  .title = "Sundhedshuset i Åstrup" });
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "sundhedshu" },
+			 &t->arena, &s);
+	assert_int_equal(s.n_titles, 0);
+	hh_index_suggest(t->idx, &(struct hh_search_query){ .text = "sundhedshu",
+							    .municipality_id = M902 },
+			 &t->arena, &s);
+	assert_int_equal(s.n_titles, 1);
+	assert_string_equal(s.titles[0].slug, "sundhedshus");
+}
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static int setup(void **state)
+{
+	if (hh_analyzer_init(&an, "/usr/share/dict/danish") < 100000)
+		return -1;
+	char *dir = tu_tmpdir(), path[4200];
+	snprintf(path, sizeof(path), "%s/synonyms.txt", dir);
+	tu_write(path, "gult kort => sundhedskort\n"
+		       "storskrald, grovaffald\n");
+	long n = hh_synonyms_load(&syn, &an, path, stderr);
+	tu_rmdir(dir);
+	if (n != 3)
+		return -1;
+	struct t *t = hh_xcalloc(1, sizeof(*t));
+	hh_arena_init(&t->arena);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct t *t = *state;
+	hh_index_free(t->idx);
+	hh_arena_clear(&t->arena);
+	free(t);
+	hh_synonyms_clear(&syn);
+	hh_analyzer_clear(&an);
+	return 0;
+}
+
+int main(void)
+{
+	hh_log_set_level(HH_LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(title_match_ranks_above_body_match),
+		cmocka_unit_test(exact_and_stemmed_rank_above_fuzzy),
+		cmocka_unit_test(compounds_match_both_ways),
+		cmocka_unit_test(compound_part_ranks_below_the_word),
+		cmocka_unit_test(a_part_never_matches_a_part),
+		cmocka_unit_test(phrase_as_typed_wins_a_tie),
+		cmocka_unit_test(more_query_words_matched_rank_higher),
+		cmocka_unit_test(typos_by_word_length),
+		cmocka_unit_test(did_you_mean_for_typos_only),
+		cmocka_unit_test(synonyms_expand_the_query),
+		cmocka_unit_test(municipality_scope),
+		cmocka_unit_test(drafts_never_staff_only_for_staff),
+		cmocka_unit_test(filters_and_facets),
+		cmocka_unit_test(paging),
+		cmocka_unit_test(changes_apply_at_once),
+		cmocka_unit_test(chosen_articles_rise_among_equals),
+		cmocka_unit_test(snippets_escape_and_mark),
+		cmocka_unit_test(long_empty_and_stop_word_queries),
+		cmocka_unit_test(suggest_completes_the_last_word),
+	};
+	return cmocka_run_group_tests_name("search/index", tests, setup, teardown);
+}
