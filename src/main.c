@@ -185,9 +185,11 @@ static void progress_bar(void *ctx, int done, int total)
 
 static void print_stats(const struct hh_import_stats *s)
 {
-	printf("imported: %d organisations, %d users, %d life events; "
-	       "articles: %d new, %d updated, %d unchanged, %d files skipped\n",
-	       s->organisations, s->users, s->life_events, s->articles_created,
+	printf("imported: %d organisations, %d users, %d demo citizens, "
+	       "%d case types, %d life events; articles: %d new, %d updated, "
+	       "%d unchanged, %d files skipped\n",
+	       s->organisations, s->users, s->citizens, s->case_types,
+	       s->life_events, s->articles_created,
 	       s->articles_updated, s->articles_unchanged, s->files_failed);
 }
 

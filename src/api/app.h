@@ -34,6 +34,10 @@ int hh_csrf_ok(struct hh_req *r, const char *form_value);
  * on failure queues the problem and returns 0. */
 int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
 
+/* The version a client says it is changing: If-Match: "3" (or 3).
+ * 0 when absent, -1 when malformed. */
+int64_t hh_if_match(struct hh_req *r);
+
 /* Looks up an organisation by code in its own read transaction. */
 enum hh_rc hh_app_org(struct hh_app *app, struct hh_arena *a,
 		      const char *code, struct hh_org *out);
@@ -59,6 +63,25 @@ void hh_api_search_report(struct hh_req *r);
 
 /* After a change of an article: bring the search index up to date. */
 void hh_app_article_changed(struct hh_app *app, int64_t article_id);
+
+void hh_api_citizen_session_create(struct hh_req *r);
+void hh_api_citizen_session_delete(struct hh_req *r);
+void hh_api_life_events(struct hh_req *r);
+void hh_api_life_event(struct hh_req *r);
+void hh_api_plan_create(struct hh_req *r);
+void hh_api_plan_get(struct hh_req *r);
+void hh_api_overview(struct hh_req *r);
+void hh_api_case_types(struct hh_req *r);
+void hh_api_case_type(struct hh_req *r);
+void hh_api_case_create(struct hh_req *r);
+void hh_api_cases(struct hh_req *r);
+void hh_api_case_get(struct hh_req *r);
+void hh_api_case_transition(struct hh_req *r);
+void hh_api_case_assign(struct hh_req *r);
+void hh_api_case_note(struct hh_req *r);
+void hh_api_case_request(struct hh_req *r);
+void hh_api_case_answer(struct hh_req *r);
+void hh_api_audit(struct hh_req *r);
 
 void hh_page_search(struct hh_req *r);
 void hh_page_search_report(struct hh_req *r);

@@ -306,23 +306,6 @@ void hh_api_article_create(struct hh_req *r)
 	hh_resp_json(r, 201, hh_article_json(&a, 1));
 }
 
-/* The version the client says it is changing: If-Match: "3" (or 3), or
- * "version" in the body. 0 when neither was sent; -1 when malformed. */
-static int64_t if_match(struct hh_req *r)
-{
-	const char *h = hh_req_header(r, "If-Match");
-	if (!h)
-		return 0;
-	if (*h == 'W' && h[1] == '/')
-		h += 2;
-	char *end;
-	const char *s = *h == '"' ? h + 1 : h;
-	long long v = strtoll(s, &end, 10);
-	if (end == s || v < 1 || (*h == '"' ? (*end != '"' || end[1]) : *end))
-		return -1;
-	return v;
-}
-
 void hh_api_article_put(struct hh_req *r)
 {
 	if (!may_write(r))
@@ -358,7 +341,7 @@ void hh_api_article_put(struct hh_req *r)
 				"status must be draft, published or archived");
 		return;
 	}
-	int64_t hv = if_match(r);
+	int64_t hv = hh_if_match(r);
 	if (hv < 0) {
 		hh_resp_problem(r, HH_E_INVALID_PARAM, "If-Match",
 				"If-Match must be the ETag of the article, e.g. \"3\"");
@@ -404,7 +387,7 @@ void hh_api_article_delete(struct hh_req *r)
 	}
 	if (!owner_param(r, &org_id, &given))
 		return;
-	int64_t hv = if_match(r);
+	int64_t hv = hh_if_match(r);
 	if (hv < 0) {
 		hh_resp_problem(r, HH_E_INVALID_PARAM, "If-Match",
 				"If-Match must be the ETag of the article, e.g. \"3\"");

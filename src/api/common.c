@@ -2,12 +2,14 @@
 #include "api/app.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
+#include "domain/citizens.h"
 
 struct auth_ctx {
 	struct hh_req *r;
@@ -25,6 +27,21 @@ static enum hh_rc auth_tx(struct hh_tx *tx, void *p)
 	struct hh_org org;
 	enum hh_rc rc;
 	hh_auth_token_hash(c->token, hash);
+	if (c->bearer == 2) {
+		struct hh_citizen z;
+		const char *csrf;
+		rc = hh_citizen_session(tx, &r->arena, c->token, &z, &csrf);
+		if (rc != HH_OK)
+			return rc;
+		w->kind = HH_CITIZEN;
+		w->citizen_id = z.id;
+		w->municipality_id = z.municipality_id;
+		w->name = z.name;
+		w->csrf = csrf;
+		w->roles = HH_ROLE_CITIZEN;
+		w->actor = hh_arena_printf(&r->arena, "citizen:%lld", (long long)z.id);
+		return HH_OK;
+	}
 	if (c->bearer) {
 		struct hh_api_token t;
 		rc = st->token_get(tx, &r->arena, hash, &t);
@@ -82,6 +99,14 @@ const struct hh_principal *hh_auth(struct hh_req *r)
 	} else {
 		c.token = hh_req_cookie(r, "hh_session");
 	}
+	if (!c.token) {
+		/* a citizen signed in through the identity provider */
+		const char *ct = hh_req_cookie(r, "hh_borger");
+		if (ct && strlen(ct) == HH_TOKEN_CHARS - 1) {
+			c.token = ct;
+			c.bearer = 2;
+		}
+	}
 	if (!c.token || strlen(c.token) != HH_TOKEN_CHARS - 1)
 		return &r->who;
 	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, auth_tx, &c);
@@ -104,12 +129,16 @@ void hh_actor_of(struct hh_req *r, struct hh_actor *out)
 	out->org_id = w->org_id;
 	out->org_is_municipality = w->org_is_municipality;
 	out->roles = w->roles;
+	if (w->kind == HH_CITIZEN) {
+		out->org_id = 0; /* a citizen belongs to no organisation */
+		out->roles = HH_ROLE_CITIZEN;
+	}
 }
 
 int hh_csrf_ok(struct hh_req *r, const char *form_value)
 {
 	const struct hh_principal *w = hh_auth(r);
-	if (w->kind != HH_USER)
+	if (w->kind != HH_USER && w->kind != HH_CITIZEN)
 		return 1; /* bearer tokens and anonymous calls carry no cookie */
 	const char *sent = form_value ? form_value
 				      : hh_req_header(r, "X-CSRF-Token");
@@ -172,4 +201,19 @@ enum hh_rc hh_app_org(struct hh_app *app, struct hh_arena *a,
 {
 	struct org_ctx c = { a, code, out };
 	return hh_store_run_tx(app->store, 0, org_tx, &c);
+}
+
+int64_t hh_if_match(struct hh_req *r)
+{
+	const char *h = hh_req_header(r, "If-Match");
+	if (!h)
+		return 0;
+	if (*h == 'W' && h[1] == '/')
+		h += 2;
+	char *end;
+	const char *s = *h == '"' ? h + 1 : h;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || v < 1 || (*h == '"' ? (*end != '"' || end[1]) : *end))
+		return -1;
+	return v;
 }

@@ -14,6 +14,10 @@
 #include "core/util.h"
 #include "domain/articles.h"
 #include "domain/auth.h"
+#include "domain/casetype.h"
+#include "domain/citizens.h"
+#include "domain/cpr.h"
+#include "domain/forms.h"
 
 #define BATCH 256
 
@@ -529,6 +533,141 @@ static enum hh_rc le_tx(struct hh_tx *tx, void *p)
 	return tx->store->life_event_put(tx, &c->le);
 }
 
+struct ct_ctx {
+	struct hh_case_type ct;
+	const char *org_code;
+	int org_missing;
+};
+
+static enum hh_rc ct_tx(struct hh_tx *tx, void *p)
+{
+	struct ct_ctx *c = p;
+	if (strcmp(c->org_code, "municipality")) {
+		struct hh_arena a;
+		hh_arena_init(&a);
+		struct hh_org o;
+		enum hh_rc rc = tx->store->org_get_by_code(tx, &a, c->org_code, &o);
+		hh_arena_clear(&a);
+		if (rc == HH_ERR_NOT_FOUND) {
+			c->org_missing = 1;
+			return HH_ERR_INVALID;
+		}
+		if (rc != HH_OK)
+			return rc;
+	}
+	return tx->store->case_type_put(tx, &c->ct);
+}
+
+static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
+				    FILE *errs, struct hh_import_stats *stats)
+{
+	char cdir[4096];
+	snprintf(cdir, sizeof(cdir), "%s/case-types", dir);
+	DIR *d = opendir(cdir);
+	if (!d)
+		return HH_OK;
+	enum hh_rc result = HH_OK;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		char path[8192], code[256], err[256];
+		snprintf(path, sizeof(path), "%s/%s", cdir, e->d_name);
+		snprintf(code, sizeof(code), "%.*s", (int)(l - 5), e->d_name);
+		int missing;
+		json_t *j = load_json(path, errs, &missing);
+		if (!j) {
+			result = HH_ERR_INVALID;
+			continue;
+		}
+		struct hh_case_type_def def;
+		if (!hh_slug_valid(code)) {
+			fprintf(errs, "%s:1: the file name must be a slug\n", path);
+			result = HH_ERR_INVALID;
+		} else if (hh_case_type_def_from(j, &def, err, sizeof(err)) != HH_OK) {
+			fprintf(errs, "%s:1: %s\n", path, err);
+			result = HH_ERR_INVALID;
+		} else if (!hh_form_def_ok(def.fields, err, sizeof(err))) {
+			fprintf(errs, "%s:1: form: %s\n", path, err);
+			result = HH_ERR_INVALID;
+			hh_case_type_def_clear(&def);
+		} else {
+			char *def_s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			struct ct_ctx c = { .ct = { .code = code, .name = def.name,
+						    .organisation = def.organisation,
+						    .public = def.public,
+						    .definition = def_s },
+					    .org_code = def.organisation };
+			enum hh_rc rc = hh_store_run_tx(st, 1, ct_tx, &c);
+			free(def_s);
+			hh_case_type_def_clear(&def);
+			if (rc == HH_ERR_INVALID && c.org_missing) {
+				fprintf(errs, "%s:1: unknown organisation '%s'\n", path,
+					c.org_code);
+				result = HH_ERR_INVALID;
+			} else if (rc != HH_OK) {
+				json_decref(j);
+				closedir(d);
+				return rc;
+			} else {
+				stats->case_types++;
+			}
+		}
+		json_decref(j);
+	}
+	closedir(d);
+	return result;
+}
+
+static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
+				  FILE *errs, struct hh_import_stats *stats)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/citizens.json", dir);
+	int missing;
+	json_t *list = load_json(path, errs, &missing);
+	if (!list)
+		return missing ? HH_OK : HH_ERR_INVALID;
+	enum hh_rc result = HH_OK;
+	size_t i;
+	json_t *c;
+	json_array_foreach(list, i, c)
+	{
+		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const char *cpr = json_string_value(json_object_get(c, "cpr"));
+		const char *muni = json_string_value(json_object_get(c, "municipality"));
+		char norm[12];
+		enum hh_cpr_check chk = cpr ? hh_cpr_check(cpr, norm, NULL, 0)
+					    : HH_CPR_BAD_FORM;
+		if (!id || !name || (chk != HH_CPR_OK && chk != HH_CPR_OK_NO_MOD11)) {
+			fprintf(errs, "%s:1: citizen %zu needs id, name and a valid "
+				      "cpr\n", path, i + 1);
+			result = HH_ERR_INVALID;
+			continue;
+		}
+		struct hh_arena a;
+		hh_arena_init(&a);
+		struct hh_citizen_login login;
+		char subject[300];
+		snprintf(subject, sizeof(subject), "demo:%s", id);
+		enum hh_rc rc = hh_citizen_login(st, &a, subject, name, norm, muni,
+						 &login);
+		/* the session is not used: demo citizens sign in on the page */
+		if (rc == HH_OK)
+			rc = hh_citizen_logout(st, login.token);
+		hh_arena_clear(&a);
+		if (rc != HH_OK) {
+			json_decref(list);
+			return rc;
+		}
+		stats->citizens++;
+	}
+	json_decref(list);
+	return result;
+}
+
 static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
 				     FILE *errs, struct hh_import_stats *stats)
 {
@@ -574,10 +713,24 @@ static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
 			json_decref(j);
 			continue;
 		}
+		json_t *qs = json_object_get(j, "questions");
+		json_t *steps = json_object_get(j, "steps");
+		json_t *fus = json_object_get(j, "followups");
+		if ((qs && !json_is_array(qs)) || (steps && !json_is_array(steps)) ||
+		    (fus && !json_is_array(fus))) {
+			fprintf(errs, "%s:1: questions, steps and followups must be "
+				      "lists\n", path);
+			result = HH_ERR_INVALID;
+			json_decref(j);
+			continue;
+		}
 		char *arts_s = json_dumps(arts, JSON_COMPACT);
+		char *def_s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		c.le.articles = arts_s;
+		c.le.definition = def_s;
 		enum hh_rc rc = hh_store_run_tx(st, 1, le_tx, &c);
 		free(arts_s);
+		free(def_s);
 		json_decref(j);
 		if (rc != HH_OK) {
 			closedir(d);
@@ -668,11 +821,23 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 	}
 	if (progress)
 		progress(progress_ctx, (int)n_refs, (int)n_refs);
+	rc = import_case_types(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		goto fail;
 	rc = import_life_events(st, dir, errs, stats);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)
 		goto fail;
+	if (with_users) {
+		rc = import_citizens(st, dir, errs, stats);
+		if (rc == HH_ERR_INVALID)
+			result = rc;
+		else if (rc != HH_OK)
+			goto fail;
+	}
 	rc = result;
 fail:
 	hh_arena_clear(&ar);
@@ -726,6 +891,7 @@ struct export_ctx {
 	int failed;
 	json_t *orgs;
 	json_t *les;
+	json_t *cts; /* case types: {code: definition} */
 };
 
 static enum hh_rc export_article(void *p, const struct hh_article *a)
@@ -771,12 +937,31 @@ static enum hh_rc export_le(void *p, const struct hh_life_event *le)
 {
 	struct export_ctx *c = p;
 	json_error_t e;
+	json_t *def = le->definition ? json_loads(le->definition, JSON_DECODE_ANY, &e)
+				     : NULL;
+	if (json_is_object(def) && json_object_get(def, "title")) {
+		/* the whole guide as imported, in its own order */
+		json_object_set_new(def, "slug", json_string(le->slug));
+		json_array_append_new(c->les, def);
+		return HH_OK;
+	}
+	json_decref(def);
 	json_t *arts = json_loads(le->articles, 0, &e);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:o}", "slug", le->slug,
 			      "title", le->title, "summary", le->summary,
 			      "position", le->position, "articles",
 			      arts ? arts : json_array());
 	json_array_append_new(c->les, j);
+	return HH_OK;
+}
+
+static enum hh_rc export_ct(void *p, const struct hh_case_type *ct)
+{
+	struct export_ctx *c = p;
+	json_error_t e;
+	json_t *def = json_loads(ct->definition, 0, &e);
+	if (def)
+		json_object_set_new(c->cts, ct->code, def);
 	return HH_OK;
 }
 
@@ -793,6 +978,10 @@ static enum hh_rc export_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->org_list(tx, &ar, export_org, c);
 	if (rc == HH_OK)
 		rc = tx->store->life_event_list(tx, &ar, export_le, c);
+	if (rc == HH_OK) {
+		json_object_clear(c->cts);
+		rc = tx->store->case_type_list(tx, &ar, 0, export_ct, c);
+	}
 	if (rc == HH_OK)
 		rc = tx->store->article_list(tx, &ar, &f, 0, 0, NULL,
 					     export_article, c);
@@ -822,7 +1011,8 @@ enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
 		fprintf(errs, "%s: %s\n", path, strerror(errno));
 		return HH_ERR_IO;
 	}
-	struct export_ctx c = { dir, errs, 0, 0, json_array(), json_array() };
+	struct export_ctx c = { dir, errs, 0, 0, json_array(), json_array(),
+				json_object() };
 	/* One read transaction: the export is a consistent snapshot. */
 	enum hh_rc rc = hh_store_run_tx(st, 0, export_tx, &c);
 	if (rc == HH_OK) {
@@ -845,8 +1035,22 @@ enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
 				rc = HH_ERR_IO;
 		}
 	}
+	if (rc == HH_OK && json_object_size(c.cts)) {
+		snprintf(path, sizeof(path), "%s/case-types", dir);
+		mkdir_p(path);
+		const char *code;
+		json_t *def;
+		json_object_foreach(c.cts, code, def)
+		{
+			char cp[8192];
+			snprintf(cp, sizeof(cp), "%s/%s.json", path, code);
+			if (dump_json(cp, def) != 0)
+				rc = HH_ERR_IO;
+		}
+	}
 	json_decref(c.orgs);
 	json_decref(c.les);
+	json_decref(c.cts);
 	if (n_articles)
 		*n_articles = c.n;
 	return rc;

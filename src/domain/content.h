@@ -14,6 +14,8 @@ struct hh_import_stats {
 	int organisations;
 	int users;
 	int life_events;
+	int case_types;
+	int citizens; /* demo citizens (with users) */
 	int articles_created, articles_updated, articles_unchanged;
 	int files_failed; /* files reported and skipped */
 };

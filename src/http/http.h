@@ -29,7 +29,7 @@ enum hh_method {
 
 /* The caller, as established by a session cookie or a bearer token. */
 struct hh_principal {
-	enum { HH_ANON = 0, HH_USER, HH_TOKEN } kind;
+	enum { HH_ANON = 0, HH_USER, HH_TOKEN, HH_CITIZEN } kind;
 	int64_t user_id;  /* HH_USER */
 	int64_t token_id; /* HH_TOKEN */
 	int64_t org_id;
@@ -40,6 +40,8 @@ struct hh_principal {
 	unsigned roles;
 	const char *csrf; /* HH_USER: the session's CSRF token */
 	const char *actor; /* "user:3" / "token:2" for events */
+	int64_t citizen_id; /* HH_CITIZEN */
+	int64_t municipality_id; /* HH_CITIZEN: the citizen's municipality */
 };
 
 enum hh_error_code {

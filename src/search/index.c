@@ -672,7 +672,10 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	int64_t old = idmap_get(idx, a->id);
 	if (old >= 0)
 		remove_locked(idx, (uint32_t)old);
-	if (a->status == HH_STATUS_ARCHIVED) {
+	/* Only published articles: drafts are never searched, and their
+	 * words must not reach completions, typo corrections or "Mente du"
+	 * either (those read every live term). */
+	if (a->status != HH_STATUS_PUBLISHED) {
 		pthread_rwlock_unlock(&idx->lock);
 		return;
 	}

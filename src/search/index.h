@@ -32,7 +32,8 @@ struct hh_index *hh_index_new(const struct hh_analyzer *an,
 			      const struct hh_synonyms *syn);
 void hh_index_free(struct hh_index *idx);
 
-/* Adds or replaces the article (by id). Archived articles are removed.
+/* Adds or replaces the article (by id). Only published articles are
+ * indexed: a draft or archived version removes the article.
  * org_is_agency tells whether a->org_id is an agency. */
 void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		  int org_is_agency);

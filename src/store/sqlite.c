@@ -60,6 +60,8 @@ enum stmt_id {
 	S_CT_LIST,
 	S_CIT_PUT,
 	S_CIT_GET,
+	S_CIT_GET_SUBJECT,
+	S_CIT_LIST,
 	S_CSESS_INSERT,
 	S_CSESS_GET,
 	S_CSESS_DELETE,
@@ -216,6 +218,12 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "RETURNING id",
 	[S_CIT_GET] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
 		      "FROM citizens WHERE id = ?1",
+	[S_CIT_GET_SUBJECT] = "SELECT id, subject, name, cpr, "
+			      "ifnull(municipality_id, 0) FROM citizens "
+			      "WHERE subject = ?1",
+	[S_CIT_LIST] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
+		       "FROM citizens WHERE substr(subject, 1, length(?1)) = ?1 "
+		       "ORDER BY name",
 	[S_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CSESS_GET] = "SELECT token_hash, citizen_id, csrf, created_at, "
@@ -1573,6 +1581,27 @@ static enum hh_rc citizen_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 	ONE_ROW(tx, st, cit_row, a, out);
 }
 
+static enum hh_rc citizen_get_by_subject(struct hh_tx *tx, struct hh_arena *a,
+					 const char *subject,
+					 struct hh_citizen *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_GET_SUBJECT);
+	bind_text(st, 1, subject);
+	ONE_ROW(tx, st, cit_row, a, out);
+}
+
+static enum hh_rc citizen_list(struct hh_tx *tx, struct hh_arena *a,
+			       const char *prefix,
+			       enum hh_rc (*cb)(void *ctx, const struct hh_citizen *c),
+			       void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_LIST);
+	bind_text(st, 1, prefix);
+	MANY_ROWS(tx, st, struct hh_citizen, cit_row, a, cb, ctx);
+}
+
 static enum hh_rc citizen_session_insert(struct hh_tx *tx,
 					 const struct hh_citizen_session *s)
 {
@@ -1997,6 +2026,8 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	st->case_type_list = case_type_list;
 	st->citizen_put = citizen_put;
 	st->citizen_get = citizen_get;
+	st->citizen_get_by_subject = citizen_get_by_subject;
+	st->citizen_list = citizen_list;
 	st->citizen_session_insert = citizen_session_insert;
 	st->citizen_session_get = citizen_session_get;
 	st->citizen_session_delete = citizen_session_delete;

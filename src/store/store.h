@@ -367,6 +367,16 @@ struct hh_store {
 	enum hh_rc (*citizen_put)(struct hh_tx *tx, struct hh_citizen *c);
 	enum hh_rc (*citizen_get)(struct hh_tx *tx, struct hh_arena *a,
 				  int64_t id, struct hh_citizen *out);
+	enum hh_rc (*citizen_get_by_subject)(struct hh_tx *tx,
+					     struct hh_arena *a,
+					     const char *subject,
+					     struct hh_citizen *out);
+	/* Streams citizens whose subject starts with prefix (demo sign-in). */
+	enum hh_rc (*citizen_list)(struct hh_tx *tx, struct hh_arena *a,
+				   const char *prefix,
+				   enum hh_rc (*cb)(void *ctx,
+						    const struct hh_citizen *c),
+				   void *ctx);
 	enum hh_rc (*citizen_session_insert)(struct hh_tx *tx,
 					     const struct hh_citizen_session *s);
 	enum hh_rc (*citizen_session_get)(struct hh_tx *tx, struct hh_arena *a,

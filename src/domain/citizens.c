@@ -1,0 +1,130 @@
+/* citizens.c - citizen sessions. */
+#include "domain/citizens.h"
+
+#include <string.h>
+
+#include "core/util.h"
+
+struct login_ctx {
+	struct hh_arena *a;
+	const char *municipality_code;
+	struct hh_citizen_login *out;
+	unsigned char hash[32];
+};
+
+static enum hh_rc login_tx(struct hh_tx *tx, void *p)
+{
+	struct login_ctx *c = p;
+	struct hh_citizen *z = &c->out->citizen;
+	z->municipality_id = 0;
+	if (c->municipality_code) {
+		struct hh_org o;
+		enum hh_rc rc = tx->store->org_get_by_code(tx, c->a, c->municipality_code, &o);
+		if (rc == HH_OK && o.kind == HH_ORG_MUNICIPALITY)
+			z->municipality_id = o.id;
+		else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	enum hh_rc rc = tx->store->citizen_put(tx, z);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_citizen_session s = { .token_hash = c->hash, .citizen_id = z->id,
+					.csrf = c->out->csrf,
+					.created_at = hh_now_us() / 1000000 };
+	s.expires_at = s.created_at + HH_CITIZEN_SESSION_TTL;
+	rc = tx->store->citizen_session_insert(tx, &s);
+	if (rc == HH_OK) {
+		struct hh_event e = { .actor = hh_arena_printf(c->a, "citizen:%lld",
+							       (long long)z->id),
+				      .entity = "citizen", .entity_id = z->id,
+				      .action = "login" };
+		rc = tx->store->event_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_citizen_login(struct hh_store *st, struct hh_arena *a,
+			    const char *subject, const char *name,
+			    const char *cpr, const char *municipality_code,
+			    struct hh_citizen_login *out)
+{
+	if (!subject || !*subject || strlen(subject) > 200 || !name || !*name ||
+	    strlen(name) > 200)
+		return HH_ERR_INVALID;
+	memset(out, 0, sizeof(*out));
+	out->citizen.subject = subject;
+	out->citizen.name = name;
+	out->citizen.cpr = cpr;
+	struct login_ctx c = { a, municipality_code, out, { 0 } };
+	unsigned char unused[32];
+	hh_auth_new_token(out->token, c.hash);
+	hh_auth_new_token(out->csrf, unused);
+	return hh_store_run_tx(st, 1, login_tx, &c);
+}
+
+struct logout_ctx {
+	unsigned char hash[32];
+};
+
+static enum hh_rc logout_tx(struct hh_tx *tx, void *p)
+{
+	struct logout_ctx *c = p;
+	return tx->store->citizen_session_delete(tx, c->hash);
+}
+
+enum hh_rc hh_citizen_logout(struct hh_store *st, const char *token)
+{
+	struct logout_ctx c;
+	hh_auth_token_hash(token, c.hash);
+	return hh_store_run_tx(st, 1, logout_tx, &c);
+}
+
+enum hh_rc hh_citizen_session(struct hh_tx *tx, struct hh_arena *a,
+			      const char *token, struct hh_citizen *out,
+			      const char **csrf)
+{
+	unsigned char hash[32];
+	hh_auth_token_hash(token, hash);
+	struct hh_citizen_session s;
+	enum hh_rc rc = tx->store->citizen_session_get(tx, a, hash, &s);
+	if (rc != HH_OK)
+		return rc;
+	if (s.expires_at < hh_now_us() / 1000000)
+		return HH_ERR_NOT_FOUND;
+	*csrf = s.csrf;
+	return tx->store->citizen_get(tx, a, s.citizen_id, out);
+}
+
+struct demo_ctx {
+	struct hh_arena *a;
+	const char *subject;
+	struct hh_citizen c;
+	const char *muni_code;
+};
+
+static enum hh_rc demo_tx(struct hh_tx *tx, void *p)
+{
+	struct demo_ctx *d = p;
+	enum hh_rc rc = tx->store->citizen_get_by_subject(tx, d->a, d->subject, &d->c);
+	if (rc == HH_OK && d->c.municipality_id) {
+		struct hh_org o;
+		rc = tx->store->org_get(tx, d->a, d->c.municipality_id, &o);
+		if (rc == HH_OK)
+			d->muni_code = o.code;
+	}
+	return rc;
+}
+
+enum hh_rc hh_demo_citizen_login(struct hh_store *st, struct hh_arena *a,
+				 const char *subject,
+				 struct hh_citizen_login *out)
+{
+	if (strncmp(subject, "demo:", 5) != 0)
+		return HH_ERR_NOT_FOUND;
+	struct demo_ctx d = { .a = a, .subject = subject };
+	enum hh_rc rc = hh_store_run_tx(st, 0, demo_tx, &d);
+	if (rc != HH_OK)
+		return rc;
+	return hh_citizen_login(st, a, d.c.subject, d.c.name, d.c.cpr, d.muni_code,
+				out);
+}

@@ -1,0 +1,41 @@
+/* citizens.h - citizens' sign-in and sessions.
+ *
+ * helhed does not verify a citizen's identity itself: an identity
+ * provider does (MitID through an OpenID Connect broker in production).
+ * Whatever the provider, it ends in hh_citizen_login() with the verified
+ * subject, name, CPR number and municipality, which creates a session.
+ * The demo provider (only with --demo) lets one pick a demo citizen. */
+#ifndef HH_CITIZENS_H
+#define HH_CITIZENS_H
+
+#include "core/arena.h"
+#include "domain/auth.h"
+#include "store/store.h"
+
+#define HH_CITIZEN_SESSION_TTL (30 * 60) /* seconds, as public portals do */
+
+struct hh_citizen_login {
+	char token[HH_TOKEN_CHARS];
+	char csrf[HH_TOKEN_CHARS];
+	struct hh_citizen citizen;
+};
+
+/* Creates (or updates) the citizen with this subject and a session.
+ * municipality_code may be NULL. */
+enum hh_rc hh_citizen_login(struct hh_store *st, struct hh_arena *a,
+			    const char *subject, const char *name,
+			    const char *cpr, const char *municipality_code,
+			    struct hh_citizen_login *out);
+/* Demo sign-in: a session for an existing demo citizen (subject
+ * "demo:..."); NOT_FOUND for anyone else. */
+enum hh_rc hh_demo_citizen_login(struct hh_store *st, struct hh_arena *a,
+				 const char *subject,
+				 struct hh_citizen_login *out);
+enum hh_rc hh_citizen_logout(struct hh_store *st, const char *token);
+
+/* The citizen of a session token; NOT_FOUND when expired or unknown. */
+enum hh_rc hh_citizen_session(struct hh_tx *tx, struct hh_arena *a,
+			      const char *token, struct hh_citizen *out,
+			      const char **csrf);
+
+#endif

@@ -1,0 +1,158 @@
+/* test_searchlog.c - what the search log keeps of a query: numbers that
+ * could be a CPR or phone number and e-mail addresses are masked, the rest
+ * (years, house numbers, words) is kept; and queued entries reach the
+ * store's report. */
+#include "testutil.h"
+
+#include "domain/searchlog.h"
+
+static void scrub_is(const char *query, const char *want)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	const char *got = hh_searchlog_scrub(&a, query);
+	if (strcmp(got, want) != 0)
+		fail_msg("scrub \"%s\": got \"%s\", want \"%s\"", query, got, want);
+	hh_arena_clear(&a);
+}
+
+static void cpr_numbers_are_masked(void **state)
+{
+	(void)state;
+	scrub_is("010203-1234", "#");
+	scrub_is("0102031234", "#");
+	scrub_is("cpr 010203-1234 mistet", "cpr # mistet");
+	scrub_is("cpr 010203 1234", "cpr #");
+	scrub_is("mit cpr er 0102031234.", "mit cpr er #.");
+	scrub_is("123456", "#");
+}
+
+static void phone_numbers_are_masked(void **state)
+{
+	(void)state;
+	scrub_is("ring 12 34 56 78", "ring #");
+	scrub_is("ring 12345678", "ring #");
+	scrub_is("+45 12 34 56 78 efter kl. 16", "+# efter kl. 16");
+	scrub_is("tlf. 12-34-56-78.", "tlf. #.");
+}
+
+static void email_addresses_are_masked(void **state)
+{
+	(void)state;
+	scrub_is("a.b@example.dk", "@");
+	scrub_is("skriv til jens.hansen@nordskov.dk om pas", "skriv til @ om pas");
+	scrub_is("<jens@x.dk>, tak", "@ tak");
+}
+
+static void short_numbers_and_words_are_kept(void **state)
+{
+	(void)state;
+	scrub_is("regler 2026", "regler 2026");
+	scrub_is("budget 2026 og 2027", "budget 2026 og 2027");
+	scrub_is("12345", "12345");
+	scrub_is("bus 150S kl. 10-12", "bus 150S kl. 10-12");
+	scrub_is("Vestergade 12, 2. th", "Vestergade 12, 2. th");
+	scrub_is("§ 85 i serviceloven", "§ 85 i serviceloven");
+	scrub_is("sundhedskort", "sundhedskort");
+	scrub_is("", "");
+	scrub_is("   ", "   ");
+}
+
+static void long_queries_are_cut_on_a_character(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < 150; i++)
+		hh_buf_puts(&b, "æ"); /* 300 bytes */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	const char *got = hh_searchlog_scrub(&a, hh_buf_str(&b));
+	assert_true(strlen(got) <= 200);
+	assert_true(strlen(got) >= 198);
+	assert_true(hh_utf8_valid(got, strlen(got)));
+	/* odd offset: the cut must still not split a letter */
+	hh_buf_reset(&b);
+	hh_buf_puts(&b, "x");
+	for (int i = 0; i < 150; i++)
+		hh_buf_puts(&b, "ø");
+	got = hh_searchlog_scrub(&a, hh_buf_str(&b));
+	assert_true(strlen(got) <= 200);
+	assert_true(hh_utf8_valid(got, strlen(got)));
+	/* Not tested here: a number running over the cut keeps its first
+	 * digits ("aaa... 0102031234" logs "aaa... 0102"), because
+	 * searchlog.c cuts before it masks; reported, not fixed here. */
+	hh_arena_clear(&a);
+	hh_buf_clear(&b);
+}
+
+/* The masked text is what reaches the store's report. */
+static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
+{
+	hh_buf_printf(p, "%s|%lld|%lld|%lld\n", row->query,
+		      (long long)row->searches, (long long)row->with_results,
+		      (long long)row->chosen);
+	return HH_OK;
+}
+
+static enum hh_rc report_tx(struct hh_tx *tx, void *p)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	hh_buf_reset(p);
+	enum hh_rc rc = tx->store->search_report(tx, &a, 0, 100, report_row, p);
+	hh_arena_clear(&a);
+	return rc;
+}
+
+static void entries_reach_the_report_masked(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	struct hh_store *st = tu_store(dir, 1);
+	assert_int_equal(hh_searchlog_init(st), HH_OK);
+	int64_t a = hh_searchlog_add("cpr 010203-1234", 0, 0);
+	int64_t b = hh_searchlog_add("Cpr 0102031234", 0, 0);
+	int64_t c = hh_searchlog_add("pas", 0, 3);
+	int64_t d = hh_searchlog_add("kørekort", 0, 2);
+	assert_true(a > 0 && b == a + 1 && c == b + 1 && d == c + 1);
+	hh_searchlog_choose(d, 42);
+	hh_searchlog_choose(d + 1000, 42); /* not a search of ours */
+	assert_int_equal(hh_searchlog_flush(st), HH_OK);
+	struct hh_buf out;
+	hh_buf_init(&out);
+	assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out), HH_OK);
+	/* Both CPR searches are one masked query with no results; "pas"
+	 * had results but none was chosen; "kørekort" was chosen, so it is
+	 * not a search that did not help. */
+	const char *rep = hh_buf_str(&out);
+	assert_null(strstr(rep, "0102"));
+	assert_non_null(strstr(rep, "cpr #|2|0|0\n"));
+	assert_non_null(strstr(rep, "pas|1|1|0\n"));
+	assert_null(strstr(rep, "kørekort"));
+	/* Flushing again writes nothing twice. */
+	assert_int_equal(hh_searchlog_flush(st), HH_OK);
+	assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out), HH_OK);
+	assert_non_null(strstr(hh_buf_str(&out), "cpr #|2|0|0\n"));
+	/* A new process continues the ids after the stored ones. */
+	assert_int_equal(hh_searchlog_init(st), HH_OK);
+	assert_int_equal(hh_searchlog_add("igen", 0, 0), d + 1);
+	assert_int_equal(hh_searchlog_flush(st), HH_OK);
+	hh_buf_clear(&out);
+	hh_store_close(st);
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	hh_log_set_level(HH_LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cpr_numbers_are_masked),
+		cmocka_unit_test(phone_numbers_are_masked),
+		cmocka_unit_test(email_addresses_are_masked),
+		cmocka_unit_test(short_numbers_and_words_are_kept),
+		cmocka_unit_test(long_queries_are_cut_on_a_character),
+		cmocka_unit_test(entries_reach_the_report_masked),
+	};
+	return cmocka_run_group_tests_name("domain/searchlog", tests, NULL, NULL);
+}
