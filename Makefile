@@ -5,6 +5,8 @@
 #   make asan   the unit and API suites under ASan+UBSan
 #   make bench  benchmarks beside their peers
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
+#   make bench-cases   durable submissions beside bare SQLite; the queue
+#                      and the overview with 100,000 cases
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -137,6 +139,17 @@ $(BUILD)/bench/xapian_bench: bench/xapian_bench.cc bench/search_common.h \
 bench-search: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus \
 		$(BUILD)/bench/search_bench $(BUILD)/bench/xapian_bench
 	./bench/search.sh $(BUILD)
+
+# The case benchmark: durable submissions through hh_case_submit beside bare
+# SQLite inserts, then queue and overview latency over HTTP with 100,000
+# seeded cases. cases_bench speaks HTTP with libcurl.
+.PHONY: bench-cases
+$(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
+	./bench/cases.sh $(BUILD)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval

@@ -8,6 +8,8 @@
 #   then wrk on GET /api/v1/search?q=... cycling through the query set,
 #   beside wrk on a static file served by the same server (the ceiling).
 # Usage: bench/search.sh BUILD_DIR
+# HELHED_BENCH_SIZES="1000 10000" picks other corpus sizes (default
+# 1000 10000 100000); HELHED_DICT another word list.
 set -eu
 build=${1:-build}
 bin=$build/helhed
@@ -104,7 +106,12 @@ the stored title, summary and plain text for snippets); SQLite FTS5: page
 count x page size of the in-memory database (index and stored columns);
 Xapian: the glass database files after the commit (on tmpfs; document data
 is slug and title only). RSS +MB: growth of the process's resident memory
-during the build.
+during the build. hits: queries with at least one result; the peers have
+no typo tolerance, ASCII spellings (aa, ae, oe), stop words or synonyms.
+The corpora repeat the demo's shared articles (gen_corpus), so the
+vocabulary stays at about 3,500 terms and every posting list grows with the
+corpus: a query at 100,000 articles scores far more postings than it would
+on as many real articles.
 EOF
 
 # ---- the HTTP API under load ---------------------------------------------

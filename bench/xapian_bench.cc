@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -82,6 +83,14 @@ size_t dir_bytes(const char *dir)
 int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 	       const char *db_dir)
 {
+	/* the body as helhed indexes it (without link targets), made before
+	 * the clock starts, as for FTS5 */
+	std::vector<std::string> bodies(corpus->n);
+	for (size_t i = 0; i < corpus->n; i++) {
+		char *body = bench_body_text(corpus->docs[i].body_md);
+		bodies[i] = body;
+		free(body);
+	}
 	size_t rss0 = bench_rss();
 	double t0 = bench_cpu(), w0 = bench_wall();
 	{
@@ -94,7 +103,6 @@ int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 		for (size_t i = 0; i < corpus->n; i++) {
 			const bench_doc *a = &corpus->docs[i];
-			char *body = bench_body_text(a->body_md);
 			Xapian::Document doc;
 			tg.set_document(doc);
 			tg.index_text(a->title, 8);
@@ -103,8 +111,7 @@ int run_xapian(const bench_corpus *corpus, const bench_queries *qs,
 			tg.increase_termpos();
 			tg.index_text(a->summary, 3);
 			tg.increase_termpos();
-			tg.index_text(body, 2);
-			free(body);
+			tg.index_text(bodies[i], 2);
 			doc.set_data(std::string(a->slug) + "\t" + a->title);
 			db.add_document(doc);
 		}

@@ -473,7 +473,7 @@ void hh_api_case_create(struct hh_req *r)
 		.step = json_string_value(json_object_get(root, "step")),
 		.values = json_object_get(root, "values"),
 		.actor = w->actor,
-		.public_only = 0,
+		.public_only = 1, /* internal types (follow-ups) are not for citizens */
 	};
 	if (!sub.case_type) {
 		hh_resp_problem(r, HH_E_MISSING_FIELD, "case_type", NULL);

@@ -24,7 +24,8 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 {
 	memset(q, 0, sizeof(*q));
 	q->text = hh_req_query(r, "q");
-	if (!q->text || !*q->text) {
+	/* blank is empty too (as on /soeg): nothing to search, nothing to log */
+	if (!q->text || !q->text[strspn(q->text, " \t\r\n")]) {
 		hh_resp_problem(r, HH_E_INVALID_PARAM, "q",
 				"q must be the words to search for");
 		return 0;

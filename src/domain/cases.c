@@ -39,12 +39,13 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 	hh_time_iso(c->deadline_at, deadline);
 	hh_time_iso(c->closed_at, closed);
 	const struct hh_ct_state *s = def ? hh_ct_state(def, c->state) : NULL;
+	const char *label = s ? s->label : c->state_label ? c->state_label : c->state;
 	json_t *j = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
 		"id", (json_int_t)c->id, "case_type", c->case_type_code,
 		"case_type_name", c->case_type_name, "organisation", c->org_code,
 		"organisation_name", c->org_name, "state", c->state, "state_label",
-		s ? s->label : c->state, "version", (json_int_t)c->version,
+		label, "version", (json_int_t)c->version,
 		"created_at", created, "updated_at", updated, "deadline_at",
 		deadline, "closed", c->closed_at != 0, "paused",
 		c->paused_since != 0, "overdue",

@@ -24,7 +24,7 @@ static long days_from_civil(int y, int m, int d)
 enum hh_cpr_check hh_cpr_check(const char *s, char out[12], int *year,
 			       long today_days)
 {
-	int dig[10], n = 0;
+	int dig[10], n = 0, hyphens = 0;
 	size_t len = strlen(s);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -32,7 +32,9 @@ enum hh_cpr_check hh_cpr_check(const char *s, char out[12], int *year,
 			if (n == 10)
 				return HH_CPR_BAD_FORM;
 			dig[n++] = c - '0';
-		} else if (!(c == '-' && n == 6) && c != ' ') {
+		} else if (c == '-' && n == 6 && !hyphens++) {
+			continue; /* one hyphen, between date and serial */
+		} else if (c != ' ') {
 			return HH_CPR_BAD_FORM;
 		}
 	}

@@ -192,7 +192,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	"c.step, ifnull(c.parent_case_id, 0), c.state, "                        \
 	"ifnull(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
 	"c.updated_at, c.deadline_at, ifnull(c.paused_since, 0), "             \
-	"ifnull(c.closed_at, 0) "
+	"ifnull(c.closed_at, 0), "                                             \
+	"(SELECT json_extract(s.value, '$.label') FROM "                      \
+	" json_each(t.definition, '$.states') s WHERE "                      \
+	" json_extract(s.value, '$.key') = c.state) "
 #define CASE_FROM                                                            \
 	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "             \
 	"JOIN organisations o ON o.id = c.organisation_id "                    \
@@ -1725,6 +1728,9 @@ static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
 	c->deadline_at = sqlite3_column_int64(st, 19);
 	c->paused_since = sqlite3_column_int64(st, 20);
 	c->closed_at = sqlite3_column_int64(st, 21);
+	c->state_label = col_text(a, st, 22);
+	if (!c->state_label)
+		c->state_label = c->state;
 }
 
 static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)

@@ -169,6 +169,7 @@ struct hh_case {
 	const char *step;
 	int64_t parent_case_id;     /* 0: none */
 	const char *state;
+	const char *state_label;    /* filled on reads: the Danish label */
 	int64_t assigned_to;        /* 0: nobody */
 	const char *assigned_name;  /* filled on reads */
 	const char *data;           /* JSON object of form values */

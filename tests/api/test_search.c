@@ -97,9 +97,9 @@ static void create(struct ctx *c, const char *slug, const char *org,
 		   const char *title, const char *md, const char *kle,
 		   const char *audience, const char *status)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:[], s:s, s:s, s:s}",
 			      "slug", slug, "title", title, "summary",
-			      "Et kort resumé.", "body", md, "keywords", "",
+			      "Resumé af artiklen.", "body", md, "keywords",
 			      "kle", kle ? kle : "", "audience",
 			      audience ? audience : "citizen", "status",
 			      status ? status : "published");
@@ -170,7 +170,7 @@ static void search_answers_with_results_facets_and_ids(void **state)
 	assert_int_equal(jint(r.json, "limit"), 10);
 	assert_int_equal(jint(r.json, "offset"), 0);
 	assert_true(json_is_false(json_object_get(r.json, "clipped")));
-	assert_true(json_is_null(json_object_get(r.json, "did_you_mean")));
+	assert_null(json_object_get(r.json, "did_you_mean")); /* omitted */
 	int64_t sid = jint(r.json, "search_id");
 	assert_true(sid > 0);
 	json_t *first = json_array_get(json_object_get(r.json, "results"), 0);
@@ -178,10 +178,10 @@ static void search_answers_with_results_facets_and_ids(void **state)
 	/* The title match comes first; every field is there. */
 	assert_string_equal(jstr(first, "slug"), "sundhedskort-bestil");
 	assert_string_equal(jstr(first, "title"), "Sundhedskort: bestil et nyt");
-	assert_string_equal(jstr(first, "summary"), "Et kort resumé.");
+	assert_string_equal(jstr(first, "summary"), "Resumé af artiklen.");
 	assert_string_equal(jstr(first, "kle"), "29.03.00");
 	assert_string_equal(jstr(first, "audience"), "citizen");
-	assert_true(json_is_null(json_object_get(first, "organisation")));
+	assert_null(json_object_get(first, "organisation")); /* shared */
 	char url[128];
 	snprintf(url, sizeof(url), "/artikel/sundhedskort-bestil?s=%lld",
 		 (long long)sid);
@@ -233,7 +233,7 @@ static void municipality_shows_its_override(void **state)
 	first = json_array_get(json_object_get(r.json, "results"), 0);
 	assert_int_equal(jint(r.json, "total"), 1);
 	assert_string_equal(jstr(first, "title"), "Sygesikringskontor");
-	assert_true(json_is_null(json_object_get(first, "organisation")));
+	assert_null(json_object_get(first, "organisation")); /* shared */
 	tu_resp_free(&r);
 	r = search(c, "q=sygesikringskontor&municipality=902");
 	assert_int_equal(jint(r.json, "total"), 1);
@@ -275,6 +275,7 @@ static void bad_parameters_are_problems(void **state)
 	} bad[] = {
 		{ "", "invalid-parameter", "q" },
 		{ "q=", "invalid-parameter", "q" },
+		{ "q=%20%20", "invalid-parameter", "q" },
 		{ "municipality=901", "invalid-parameter", "q" },
 		{ "q=%FF", "bad-utf8", "q" },
 		{ "q=k%C3rekort", "bad-utf8", "q" },
@@ -320,11 +321,10 @@ static void bad_parameters_are_problems(void **state)
 static void long_queries_are_clipped(void **state)
 {
 	struct ctx *c = *state;
+	/* "sundhedskort x x x ...", 600 characters */
 	char q[700] = "q=sundhedskort";
-	size_t n = strlen(q);
-	while (n < 2 + 600)
-		q[n++] = n % 2 ? '+' : 'x'; /* "x x x ..." */
-	q[n] = 0;
+	while (strlen(q) < 2 + 600)
+		strcat(q, "+x");
 	struct tu_resp r = search(c, q);
 	assert_true(json_is_true(json_object_get(r.json, "clipped")));
 	assert_true(jint(r.json, "total") >= 1);
@@ -436,7 +436,6 @@ static void search_log_feeds_the_report(void **state)
 	tu_resp_free(&r);
 	/* Found and chosen: a search that helped. */
 	r = search(c, "q=bestil%20sundhedskort");
-	int64_t sid = jint(r.json, "search_id");
 	json_t *first = json_array_get(json_object_get(r.json, "results"), 0);
 	char path[256];
 	snprintf(path, sizeof(path), "%s", jstr(first, "url"));
@@ -474,7 +473,6 @@ static void search_log_feeds_the_report(void **state)
 	assert_non_null(report_row(qs, "glemt qwfpgj"));
 	assert_null(strstr(r.body, "010203"));
 	tu_resp_free(&r);
-	(void)sid;
 
 	/* Only editors and managers read it. */
 	r = get(c, "/api/v1/search-report");
@@ -652,10 +650,8 @@ static void search_page_did_you_mean_and_no_results(void **state)
 	tu_resp_free(&r);
 	/* A very long query is used in part, and says so. */
 	char path[800] = "/soeg?q=sundhedskort";
-	size_t n = strlen(path);
-	while (n < 700)
-		path[n++] = n % 2 ? 'x' : '+';
-	path[n] = 0;
+	while (strlen(path) < 700)
+		strcat(path, "+x");
 	r = page(c, path, 200, NULL);
 	assert_non_null(strstr(r.body, "kun brugt begyndelsen"));
 	tu_resp_free(&r);

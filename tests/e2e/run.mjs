@@ -206,6 +206,13 @@ const pages = [
 	{ name: 'sign-in error',
 	  open: (p) => signIn(p, STAFF.email, 'forkert-kode', 401) },
 	{ name: 'staff page', open: (p) => signIn(p, STAFF.email, STAFF.password) },
+	{ name: 'search results', open: (p) => go(p, '/soeg?q=sundhedskort') },
+	{ name: 'search results, page 2',
+	  open: (p) => go(p, '/soeg?q=sundhedskort&side=2') },
+	{ name: 'search without results',
+	  open: (p) => go(p, '/soeg?q=zqxjvbnm') },
+	{ name: 'search with "Mente du"', open: (p) => go(p, '/soeg?q=sundhedskrot') },
+	{ name: 'search with an empty query', open: (p) => go(p, '/soeg?q=', 400) },
 ];
 
 function describeAxe(violations) {
@@ -447,6 +454,223 @@ test('JavaScript disabled: the municipality chooser works and is remembered',
 	check(!(await text(page.locator('h1'))).includes('Nordskov'),
 	      'local version still shown after Skift kommune');
 }));
+
+// ---- search -----------------------------------------------------------------
+
+test('search page: results in Danish, links to articles, snippets marked', () =>
+	withPage({}, async (page) => {
+		await go(page, '/soeg?q=sundhedskort');
+		const h2 = await text(page.locator('#resultater'));
+		check(/^\d+ resultater for \W?sundhedskort\W?$/.test(h2), `heading: ${h2}`);
+		const hits = page.locator('ol.hits > li');
+		check(await hits.count() === 10, `${await hits.count()} hits on page 1`);
+		check(await page.locator('ol.hits mark').count() > 0, 'no <mark> in snippets');
+		const first = hits.first().getByRole('link');
+		const title = await text(first);
+		check(/sundhedskort/i.test(title), `first hit: ${title}`);
+		await first.click();
+		await page.waitForURL((u) => u.pathname.startsWith('/artikel/') &&
+			/^\d+$/.test(u.searchParams.get('s') || ''));
+		check(await text(page.locator('h1')) === title,
+		      'the article is not the one chosen');
+	}));
+
+test('search page: "Mente du" corrects a typo, nonsense finds nothing', () =>
+	withPage({}, async (page) => {
+		await go(page, '/soeg?q=sundhedskrot');
+		const dym = page.locator('p.dym');
+		check((await text(dym)).startsWith('Mente du sundhedskort'),
+		      `"Mente du": ${await text(dym)}`);
+		await dym.getByRole('link', { name: 'sundhedskort' }).click();
+		await page.waitForURL((u) => u.pathname === '/soeg' &&
+			u.searchParams.get('q') === 'sundhedskort');
+		check(await page.locator('p.dym').count() === 0,
+		      '"Mente du" for a correct query');
+		await go(page, '/soeg?q=zqxjvbnm');
+		const none = await text(page.locator('#resultater'));
+		check(/^Ingen resultater for \W?zqxjvbnm\W?$/.test(none),
+		      `heading: ${none}`);
+		check(await page.locator('ol.hits').count() === 0, 'a list of no hits');
+		await go(page, '/soeg?q=%20', 400);
+		check((await text(page.getByRole('alert'))) ===
+		      'Skriv et eller flere ord, du vil søge efter.',
+		      `alert: ${await text(page.getByRole('alert'))}`);
+	}));
+
+test('search page: paging links move between pages', () =>
+	withPage({}, async (page) => {
+		await go(page, '/soeg?q=sundhedskort');
+		const pager = page.getByRole('navigation', { name: 'Sider' });
+		check((await text(pager)).includes('Side 1 af'), 'no pager on page 1');
+		const firstHit = await text(page.locator('ol.hits > li a').first());
+		await pager.getByRole('link', { name: 'Næste side' }).click();
+		await page.waitForURL((u) => u.searchParams.get('side') === '2');
+		check((await text(pager)).includes('Side 2 af'), 'not on page 2');
+		check(await text(page.locator('ol.hits > li a').first()) !== firstHit,
+		      'page 2 starts with the first hit of page 1');
+		await pager.getByRole('link', { name: 'Forrige side' }).click();
+		await page.waitForURL((u) => u.pathname === '/soeg' &&
+			!u.searchParams.has('side'));
+		check(await text(page.locator('ol.hits > li a').first()) === firstHit,
+		      'back on page 1, a different first hit');
+	}));
+
+test('JavaScript disabled: the search form on the front page works', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await go(page, '/');
+		const input = page.getByLabel('Søg i vejledningerne');
+		check(await input.getAttribute('role') === null,
+		      'the input is a combobox without JavaScript');
+		await input.fill('sundhedskort');
+		await submit(page, page.getByRole('button', { name: 'Søg', exact: true }),
+			     '/soeg');
+		check(new URL(page.url()).searchParams.get('q') === 'sundhedskort',
+		      `landed on ${page.url()}`);
+		check(await page.getByLabel('Søg i vejledningerne').inputValue() ===
+		      'sundhedskort', 'the query is not kept in the form');
+		check(await page.locator('ol.hits > li').count() > 0, 'no results');
+		const link = page.locator('ol.hits > li a').first();
+		const title = await text(link);
+		await link.click();
+		await page.waitForURL((u) => u.pathname.startsWith('/artikel/'));
+		check(await text(page.locator('h1')) === title, 'wrong article opened');
+	}));
+
+// Opens the front page and puts "sundheds" in the search box. fill() sends
+// one input event, so exactly one suggestion request is made and the list
+// is rendered once: a later answer cannot reset what a test has selected.
+async function openSuggestions(page) {
+	await go(page, '/');
+	const input = page.locator('#q');
+	check(await input.getAttribute('role') === 'combobox', 'no combobox role');
+	check(await input.getAttribute('aria-expanded') === 'false',
+	      'expanded before typing');
+	const answered = page.waitForResponse((r) =>
+		new URL(r.url()).pathname === '/api/v1/suggest' &&
+		new URL(r.url()).searchParams.get('q') === 'sundheds');
+	await input.fill('sundheds');
+	check((await answered).status() === 200, 'suggest did not answer 200');
+	const list = page.getByRole('listbox', { name: 'Forslag' });
+	await list.waitFor({ state: 'visible' });
+	return { input, list, options: list.getByRole('option') };
+}
+
+async function activeOption(page) {
+	return page.evaluate(() => {
+		const input = document.getElementById('q');
+		const id = input.getAttribute('aria-activedescendant');
+		const el = id && document.getElementById(id);
+		const selected = [...document.querySelectorAll('[role=option]')]
+			.filter((o) => o.getAttribute('aria-selected') === 'true')
+			.map((o) => o.id);
+		return { id, exists: !!el, text: el ? el.textContent : null,
+			 title: !!el && el.classList.contains('title'), selected };
+	});
+}
+
+test('combobox: typing shows a list box of suggestions', () =>
+	withPage({}, async (page) => {
+		const { input, list, options } = await openSuggestions(page);
+		const n = await options.count();
+		check(n > 1, `${n} options`);
+		check(await input.getAttribute('aria-expanded') === 'true',
+		      'aria-expanded is not true while the list shows');
+		check(await input.getAttribute('aria-controls') ===
+		      await list.getAttribute('id'), 'aria-controls does not name the list');
+		check(await input.getAttribute('aria-autocomplete') === 'list',
+		      'aria-autocomplete is not list');
+		check(await input.getAttribute('aria-activedescendant') === null,
+		      'an option is active before any arrow key');
+		const texts = await options.allInnerTexts();
+		check(texts.includes('sundhedskort'), `options: ${texts.join(' | ')}`);
+		check(texts.some((t) => /^Sundhedskort/.test(t)),
+		      `no article title among: ${texts.join(' | ')}`);
+		check((await text(page.getByRole('status'))).includes('forslag'),
+		      'the count of suggestions is not announced');
+		// The focus stays in the input.
+		check(await input.evaluate((el) => el === document.activeElement),
+		      'focus left the input');
+	}));
+
+test('combobox: arrow keys move aria-activedescendant and aria-selected', () =>
+	withPage({}, async (page) => {
+		const { input, options } = await openSuggestions(page);
+		const ids = await options.evaluateAll((os) => os.map((o) => o.id));
+		await page.keyboard.press('ArrowDown');
+		let a = await activeOption(page);
+		check(a.id === ids[0] && a.exists, `after ArrowDown: ${a.id}`);
+		check(a.selected.length === 1 && a.selected[0] === ids[0],
+		      `aria-selected on ${a.selected}`);
+		await page.keyboard.press('ArrowDown');
+		a = await activeOption(page);
+		check(a.id === ids[1] && a.selected.join() === ids[1],
+		      `after two ArrowDown: ${a.id}, selected ${a.selected}`);
+		await page.keyboard.press('ArrowUp');
+		a = await activeOption(page);
+		check(a.id === ids[0] && a.selected.join() === ids[0],
+		      `after ArrowUp: ${a.id}`);
+		// Up from the first wraps to the last.
+		await page.keyboard.press('ArrowUp');
+		a = await activeOption(page);
+		check(a.id === ids[ids.length - 1], `wrap: ${a.id}`);
+		check(await input.inputValue() === 'sundheds',
+		      'moving in the list changed the input');
+	}));
+
+test('combobox: Enter on a title option opens that article', () =>
+	withPage({}, async (page) => {
+		const { options } = await openSuggestions(page);
+		const n = await options.count();
+		let a = null;
+		for (let i = 0; i < n; i++) {
+			await page.keyboard.press('ArrowDown');
+			a = await activeOption(page);
+			if (a.title)
+				break;
+		}
+		check(a && a.title, 'no title option in the list');
+		await page.keyboard.press('Enter');
+		await page.waitForURL((u) => u.pathname.startsWith('/artikel/'));
+		check(await text(page.locator('h1')) === a.text.trim(),
+		      `opened "${await text(page.locator('h1'))}", chose "${a.text}"`);
+	}));
+
+test('combobox: Enter on a completion searches for it', () =>
+	withPage({}, async (page) => {
+		await openSuggestions(page);
+		await page.keyboard.press('ArrowDown');
+		const a = await activeOption(page);
+		check(!a.title, 'the first option is not a completion');
+		await page.keyboard.press('Enter');
+		await page.waitForURL((u) => u.pathname === '/soeg' &&
+			u.searchParams.get('q') === a.text);
+		check(await page.locator('ol.hits > li').count() > 0, 'no results');
+	}));
+
+test('combobox: Escape closes the list', () =>
+	withPage({}, async (page) => {
+		const { input, list } = await openSuggestions(page);
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Escape');
+		await list.waitFor({ state: 'hidden' });
+		check(await input.getAttribute('aria-expanded') === 'false',
+		      'aria-expanded is not false after Escape');
+		check(await input.getAttribute('aria-activedescendant') === null,
+		      'an option is still active after Escape');
+		check(await input.inputValue() === 'sundheds', 'Escape changed the input');
+		check(await input.evaluate((el) => el === document.activeElement),
+		      'focus left the input');
+		check(page.url() === url('/'), 'Escape navigated');
+	}));
+
+test('combobox: axe finds no WCAG 2.1 A/AA violations with the list open', () =>
+	withPage({}, async (page) => {
+		await openSuggestions(page);
+		await page.keyboard.press('ArrowDown');
+		const res = await runAxe(page);
+		check(res.passes.length > 0, 'axe checked no rule');
+		check(res.violations.length === 0, describeAxe(res.violations));
+	}));
 
 // ---- main -------------------------------------------------------------------
 
