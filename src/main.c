@@ -237,6 +237,17 @@ static void print_demo_users(const char *content)
 		       json_string_value(json_object_get(u, "organisation")));
 	}
 	json_decref(users);
+	snprintf(path, sizeof(path), "%s/citizens.json", content);
+	json_t *cits = json_load_file(path, 0, &e);
+	if (json_array_size(cits)) {
+		printf("Demo sign-in for citizens at /borger/log-ind (clearly marked, "
+		       "only with --demo):\n");
+		json_array_foreach(cits, i, u)
+			printf("  %s (%s)\n",
+			       json_string_value(json_object_get(u, "name")),
+			       json_string_value(json_object_get(u, "municipality")));
+	}
+	json_decref(cits);
 }
 
 /* The search engine: analyser, synonyms and the index built from the
@@ -394,7 +405,10 @@ static int cmd_serve(int argc, char **argv)
 	struct hh_server_config cfg = {
 		.listen = listen,
 		.threads = (int)threads,
-		.body_limit = 1 << 20,
+		/* Citizens' forms carry files (5 MiB each by default, a few
+		 * per form) as multipart/form-data; JSON bodies are held to
+		 * HH_JSON_BODY_MAX by hh_json_body. */
+		.body_limit = 16 << 20,
 		.web_dir = web,
 		.log_requests = !quiet,
 		.not_found = hh_page_not_found,

@@ -52,11 +52,9 @@ static void push(const struct entry *e)
 
 const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
 {
+	/* Mask the whole query first, then cut: a number across the cut
+	 * must not leave its first digits behind. */
 	size_t n = strlen(q);
-	if (n > QUERY_LOG_MAX)
-		n = QUERY_LOG_MAX;
-	while (n && ((unsigned char)q[n] & 0xc0) == 0x80)
-		n--;
 	char *out = hh_arena_alloc(a, n + 1), *o = out;
 	size_t i = 0;
 	while (i < n) {
@@ -93,6 +91,13 @@ const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
 		*o++ = q[i++];
 	}
 	*o = 0;
+	size_t len = (size_t)(o - out);
+	if (len > QUERY_LOG_MAX) {
+		len = QUERY_LOG_MAX;
+		while (len && ((unsigned char)out[len] & 0xc0) == 0x80)
+			len--;
+		out[len] = 0;
+	}
 	return out;
 }
 
