@@ -77,7 +77,7 @@ asan:
 	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 ./scripts/run-tests.sh build-asan
 
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
-FUZZ_TARGETS = search analyze json markdown article
+FUZZ_TARGETS = search analyze json markdown article multipart
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

@@ -29,7 +29,10 @@ cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
 	rm -rf "$tmp" "$xtmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# a signal (^C, or a closed pipe from '| head') ends the script through
+# the EXIT trap, so nothing is left behind
+trap 'exit 1' INT TERM HUP PIPE
 
 echo "Search benchmark: $(grep -cv '^#' "$queries") queries from $queries, top 10," \
 	"one at a time on one thread after a warm-up pass."

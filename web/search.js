@@ -92,7 +92,9 @@
         close();
         status.textContent = "";
       }
+      /* the old options are gone: none is active until an arrow key */
       active = -1;
+      input.removeAttribute("aria-activedescendant");
     }
 
     function fetchSuggestions() {

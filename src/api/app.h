@@ -30,8 +30,13 @@ void hh_actor_of(struct hh_req *r, struct hh_actor *out);
  * X-CSRF-Token, or form field csrf) matches; bearer tokens need none. */
 int hh_csrf_ok(struct hh_req *r, const char *form_value);
 
-/* Checks Content-Type: application/json and parses the body against spec;
- * on failure queues the problem and returns 0. */
+/* JSON bodies are small; the server's cap is larger so that citizens'
+ * forms can carry files (multipart/form-data). */
+#define HH_JSON_BODY_MAX (1 << 20)
+
+/* Checks Content-Type: application/json and the size (413 over
+ * HH_JSON_BODY_MAX) and parses the body against spec; on failure queues
+ * the problem and returns 0. */
 int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
 
 /* The version a client says it is changing: If-Match: "3" (or 3).
@@ -83,6 +88,16 @@ void hh_api_case_request(struct hh_req *r);
 void hh_api_case_answer(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
 
+/* Open311 GeoReport v2 (open311.c) */
+void hh_open311_discovery(struct hh_req *r);
+void hh_open311_services(struct hh_req *r);
+void hh_open311_service(struct hh_req *r);
+void hh_open311_requests(struct hh_req *r);
+void hh_open311_request(struct hh_req *r);
+void hh_open311_request_create(struct hh_req *r);
+void hh_open311_token(struct hh_req *r);
+void hh_open311_not_found(struct hh_req *r);
+
 void hh_page_search(struct hh_req *r);
 void hh_page_search_report(struct hh_req *r);
 void hh_page_front(struct hh_req *r);
@@ -93,5 +108,26 @@ void hh_page_login_post(struct hh_req *r);
 void hh_page_logout(struct hh_req *r);
 void hh_page_staff(struct hh_req *r);
 void hh_page_not_found(struct hh_req *r);
+
+/* the citizen's own pages (pages/borger.c, citizen.c, blanket.c,
+ * overview.c) */
+void hh_page_life_event_post(struct hh_req *r);
+void hh_page_citizen_login(struct hh_req *r);
+void hh_page_citizen_login_post(struct hh_req *r);
+void hh_page_citizen_logout(struct hh_req *r);
+void hh_page_form(struct hh_req *r);
+void hh_page_form_post(struct hh_req *r);
+void hh_page_overview(struct hh_req *r);
+void hh_page_plan(struct hh_req *r);
+void hh_page_my_case(struct hh_req *r);
+void hh_page_my_case_answer(struct hh_req *r);
+void hh_page_insight(struct hh_req *r);
+/* pages/casework.c: the caseworker's queue and case pages */
+void hh_page_casework_queue(struct hh_req *r);
+void hh_page_casework_case(struct hh_req *r);
+void hh_page_casework_assign(struct hh_req *r);
+void hh_page_casework_transition(struct hh_req *r);
+void hh_page_casework_request(struct hh_req *r);
+void hh_page_casework_note(struct hh_req *r);
 
 #endif

@@ -479,8 +479,10 @@ void hh_api_case_create(struct hh_req *r)
 		hh_resp_problem(r, HH_E_MISSING_FIELD, "case_type", NULL);
 		return;
 	}
-	if (!sub.values)
-		sub.values = json_object_get(root, "values") ?: json_object();
+	if (!sub.values) {
+		sub.values = json_object(); /* new: released with the request */
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, sub.values);
+	}
 	if (!json_is_object(sub.values)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "values",
 				"values must be an object of field: value");

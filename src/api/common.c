@@ -155,6 +155,13 @@ int hh_json_body(struct hh_req *r, struct hh_json_spec *spec)
 		hh_resp_problem(r, HH_E_UNSUPPORTED_MEDIA, NULL, NULL);
 		return 0;
 	}
+	if (r->body.len > HH_JSON_BODY_MAX) {
+		hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
+				hh_arena_printf(&r->arena,
+						"a JSON body may be at most %d bytes",
+						HH_JSON_BODY_MAX));
+		return 0;
+	}
 	struct hh_json_result res;
 	switch (hh_json_parse(&r->arena, hh_buf_str(&r->body), r->body.len,
 			      spec, &res)) {

@@ -40,11 +40,32 @@ const struct hh_route hh_routes[] = {
 	{ HH_POST, "/api/v1/session", hh_api_session_create },
 	{ HH_DELETE, "/api/v1/session", hh_api_session_delete },
 
+	/* Open311 GeoReport v2: "{name}.json" or "{name}.xml" */
+	{ HH_GET, "/open311/v2/discovery.{format}", hh_open311_discovery },
+	{ HH_GET, "/open311/v2/services.{format}", hh_open311_services },
+	{ HH_GET, "/open311/v2/services/{code}", hh_open311_service },
+	{ HH_GET, "/open311/v2/requests.{format}", hh_open311_requests },
+	{ HH_POST, "/open311/v2/requests.{format}", hh_open311_request_create },
+	{ HH_GET, "/open311/v2/requests/{id}", hh_open311_request },
+	{ HH_GET, "/open311/v2/tokens/{id}", hh_open311_token },
+	{ HH_GET, "/open311/v2/*", hh_open311_not_found },
+
 	/* citizen pages */
 	{ HH_GET, "/", hh_page_front },
 	{ HH_GET, "/artikel/{slug}", hh_page_article },
 	{ HH_GET, "/soeg", hh_page_search },
 	{ HH_GET, "/livssituation/{slug}", hh_page_life_event },
+	{ HH_POST, "/livssituation/{slug}", hh_page_life_event_post },
+	{ HH_GET, "/borger/log-ind", hh_page_citizen_login },
+	{ HH_POST, "/borger/log-ind", hh_page_citizen_login_post },
+	{ HH_POST, "/borger/log-ud", hh_page_citizen_logout },
+	{ HH_GET, "/blanket/{code}", hh_page_form },
+	{ HH_POST, "/blanket/{code}", hh_page_form_post },
+	{ HH_GET, "/mit-overblik", hh_page_overview },
+	{ HH_GET, "/mit-overblik/indsigt", hh_page_insight },
+	{ HH_GET, "/mit-overblik/forloeb/{id}", hh_page_plan },
+	{ HH_GET, "/mit-overblik/sag/{id}", hh_page_my_case },
+	{ HH_POST, "/mit-overblik/sag/{id}/svar", hh_page_my_case_answer },
 
 	/* staff pages */
 	{ HH_GET, "/log-ind", hh_page_login },
@@ -52,6 +73,12 @@ const struct hh_route hh_routes[] = {
 	{ HH_POST, "/log-ud", hh_page_logout },
 	{ HH_GET, "/personale", hh_page_staff },
 	{ HH_GET, "/personale/soegninger", hh_page_search_report },
+	{ HH_GET, "/sagsbehandling", hh_page_casework_queue },
+	{ HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case },
+	{ HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign },
+	{ HH_POST, "/sagsbehandling/sag/{id}/overgang", hh_page_casework_transition },
+	{ HH_POST, "/sagsbehandling/sag/{id}/anmodning", hh_page_casework_request },
+	{ HH_POST, "/sagsbehandling/sag/{id}/note", hh_page_casework_note },
 
 	{ 0, NULL, NULL }
 };

@@ -192,7 +192,14 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	k->plan_id = sub->plan_id;
 	k->step = sub->step;
 	k->state = def.initial;
-	char *data = json_dumps(c->res->values, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *stored = c->res->values;
+	if (sub->extra_key && sub->extra) {
+		stored = json_copy(c->res->values);
+		json_object_set(stored, sub->extra_key, sub->extra);
+	}
+	char *data = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
+	if (stored != c->res->values)
+		json_decref(stored);
 	k->data = hh_arena_strdup(c->a, data);
 	free(data);
 	k->created_at = hh_now_us() / 1000000;
@@ -357,13 +364,11 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 	return rc;
 }
 
-/* The state a paused case goes back to: where it was when the request was
- * made (from the last request event), else the initial state. */
-static const char *resume_state(struct hh_tx *tx, struct hh_arena *a,
-				const struct hh_case *c,
-				const struct hh_case_type_def *def);
-
+/* The state a paused case goes back to: where it was when it last entered
+ * its paused state (by a request or a transition, from the events), else
+ * the initial state. */
 struct resume_ctx {
+	const char *paused; /* the state the case is paused in */
 	const char *state;
 	struct hh_arena *a;
 };
@@ -371,25 +376,32 @@ struct resume_ctx {
 static enum hh_rc resume_row(void *p, const struct hh_event *e)
 {
 	struct resume_ctx *r = p;
-	if (strcmp(e->action, "request") || !e->before)
+	if (!e->before || !e->after)
 		return HH_OK;
 	json_error_t err;
-	json_t *j = json_loads(e->before, 0, &err);
-	const char *s = json_string_value(json_object_get(j, "state"));
-	if (s)
-		r->state = hh_arena_strdup(r->a, s);
-	json_decref(j);
+	json_t *b = json_loads(e->before, 0, &err);
+	json_t *a = json_loads(e->after, 0, &err);
+	const char *from = json_string_value(json_object_get(b, "state"));
+	const char *to = json_string_value(json_object_get(a, "state"));
+	if (from && to && !strcmp(to, r->paused) && strcmp(from, r->paused))
+		r->state = hh_arena_strdup(r->a, from); /* events come oldest first */
+	json_decref(b);
+	json_decref(a);
 	return HH_OK;
 }
 
-static const char *resume_state(struct hh_tx *tx, struct hh_arena *a,
-				const struct hh_case *c,
-				const struct hh_case_type_def *def)
+static enum hh_rc resume_state(struct hh_tx *tx, struct hh_arena *a,
+			       const struct hh_case *c,
+			       const struct hh_case_type_def *def,
+			       const char **out)
 {
-	struct resume_ctx r = { NULL, a };
-	tx->store->event_list(tx, a, "case", c->id, resume_row, &r);
+	struct resume_ctx r = { c->state, NULL, a };
+	enum hh_rc rc = tx->store->event_list(tx, a, "case", c->id, resume_row, &r);
+	if (rc != HH_OK)
+		return rc;
 	const struct hh_ct_state *s = r.state ? hh_ct_state(def, r.state) : NULL;
-	return s && !s->paused && !s->final ? s->key : def->initial;
+	*out = s && !s->paused && !s->final ? s->key : def->initial;
+	return HH_OK;
 }
 
 /* Applies a move to `to` on k (pause/resume/close bookkeeping). */
@@ -475,16 +487,23 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		extra = x->question;
 		break;
 	}
-	default: /* 4: the citizen's answer */
-		if (!cur || !cur->paused) {
+	default: { /* 4: the citizen's answer */
+		/* only the state requests wait in: another paused state (a
+		 * reflection period) is not the citizen's to end */
+		const char *back;
+		if (!cur || cur != hh_ct_paused(&def)) {
 			rc = HH_ERR_INVALID;
 			goto fail;
 		}
-		move(k, &def, resume_state(tx, x->a, k, &def), now);
+		rc = resume_state(tx, x->a, k, &def, &back);
+		if (rc != HH_OK)
+			goto fail;
+		move(k, &def, back, now);
 		action = "answer";
 		extra_key = "answer";
 		extra = x->answer;
 		break;
+	}
 	}
 	rc = st->case_update(tx, k, expected);
 	if (rc == HH_OK)

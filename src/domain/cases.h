@@ -25,6 +25,10 @@ struct hh_submission {
 	const char *idem_key;
 	const char *actor;      /* for the event: "citizen:3", "token:1" */
 	int public_only;        /* refuse case types not open to the public */
+	const char *extra_key;  /* with extra: kept in the case data under */
+	json_t *extra;          /* this key beside the form values (borrowed;
+				   Open311's location and reporter). The key
+				   must not be a field name (use a "-"). */
 };
 
 /* Validates and creates the case. On INVALID, res holds the field errors

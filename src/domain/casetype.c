@@ -13,7 +13,7 @@ int hh_iso_duration(const char *s, int64_t *seconds)
 	if (!s || *s != 'P')
 		return 0;
 	s++;
-	int in_time = 0, any = 0;
+	int in_time = 0, any = 0, any_time = 0, last = 0;
 	int64_t total = 0;
 	while (*s) {
 		if (*s == 'T') {
@@ -33,22 +33,25 @@ int hh_iso_duration(const char *s, int64_t *seconds)
 			s++;
 		}
 		int64_t unit;
+		int rank; /* designators come once each, largest first */
 		switch (*s) {
-		case 'Y': unit = in_time ? -1 : 365 * 86400; break;
-		case 'M': unit = in_time ? 60 : 30 * 86400; break;
-		case 'W': unit = in_time ? -1 : 7 * 86400; break;
-		case 'D': unit = in_time ? -1 : 86400; break;
-		case 'H': unit = in_time ? 3600 : -1; break;
-		case 'S': unit = in_time ? 1 : -1; break;
-		default: unit = -1;
+		case 'Y': unit = in_time ? -1 : 365 * 86400; rank = 1; break;
+		case 'M': unit = in_time ? 60 : 30 * 86400; rank = in_time ? 6 : 2; break;
+		case 'W': unit = in_time ? -1 : 7 * 86400; rank = 3; break;
+		case 'D': unit = in_time ? -1 : 86400; rank = 4; break;
+		case 'H': unit = in_time ? 3600 : -1; rank = 5; break;
+		case 'S': unit = in_time ? 1 : -1; rank = 7; break;
+		default: unit = -1; rank = 0;
 		}
-		if (unit < 0)
+		if (unit < 0 || rank <= last)
 			return 0;
+		last = rank;
 		total += n * unit;
 		any = 1;
+		any_time |= in_time;
 		s++;
 	}
-	if (!any)
+	if (!any || (in_time && !any_time)) /* "P1DT": a T needs a time */
 		return 0;
 	*seconds = total;
 	return 1;

@@ -118,6 +118,22 @@ static int magic_ok(const char *ctype, const unsigned char *d, size_t n)
 	return 0;
 }
 
+/* The size cap in a unit that does not overstate it: rounding 500 kB up
+ * to "1 MB" would tell the citizen a file of 900 kB is fine. */
+static void too_big(struct hh_arena *a, const char *name, json_int_t max,
+		    struct hh_form_result *res)
+{
+	if (max % (1 << 20) == 0)
+		ERR("Filen er for stor. Den må højst fylde %lld MB.",
+		    (long long)(max >> 20));
+	else if (max >= 1024)
+		ERR("Filen er for stor. Den må højst fylde %lld kB.",
+		    (long long)(max / 1024));
+	else
+		ERR("Filen er for stor. Den må højst fylde %lld byte.",
+		    (long long)max);
+}
+
 static void check_file(struct hh_arena *a, json_t *f, const char *name,
 		       json_t *v, struct hh_form_result *res)
 {
@@ -132,8 +148,7 @@ static void check_file(struct hh_arena *a, json_t *f, const char *name,
 		max = 5 << 20;
 	size_t b64len = strlen(b64);
 	if (b64len / 4 * 3 > (size_t)max + 3) {
-		ERR("Filen er for stor. Den må højst fylde %lld MB.",
-		    (long long)(max + (1 << 20) - 1) / (1 << 20));
+		too_big(a, name, max, res);
 		return;
 	}
 	unsigned char *data = hh_arena_alloc(a, b64len / 4 * 3 + 3);
@@ -144,8 +159,7 @@ static void check_file(struct hh_arena *a, json_t *f, const char *name,
 		return;
 	}
 	if ((json_int_t)n > max) {
-		ERR("Filen er for stor. Den må højst fylde %lld MB.",
-		    (long long)(max + (1 << 20) - 1) / (1 << 20));
+		too_big(a, name, max, res);
 		return;
 	}
 	json_t *accept = json_object_get(f, "accept");
@@ -290,7 +304,10 @@ int hh_form_validate(struct hh_arena *a, json_t *fields, json_t *input,
 				if (*p == ',')
 					*p = '.'; /* Danish decimal comma */
 			double d = strtod(dot, &end);
-			if (end == dot || *end || !isfinite(d)) {
+			/* strtod also reads C's hexadecimal ("0x10"), which
+			 * no citizen means */
+			if (end == dot || *end || !isfinite(d) ||
+			    strpbrk(dot, "xX")) {
 				ERR("Skriv et tal.");
 				continue;
 			}
@@ -421,6 +438,7 @@ int hh_form_def_ok(json_t *fields, char *err, size_t errsz)
 	}
 	size_t i;
 	json_t *f;
+	int n_files = 0;
 	json_array_foreach(fields, i, f)
 	{
 		const char *name = str(f, "name"), *type = str(f, "type");
@@ -450,6 +468,35 @@ int hh_form_def_ok(json_t *fields, char *err, size_t errsz)
 		if (!strcmp(type, "choice") &&
 		    !json_array_size(json_object_get(f, "options"))) {
 			snprintf(err, errsz, "field '%s': a choice needs options", name);
+			return 0;
+		}
+		/* a second field of the same name would validate the same
+		 * input twice; a when on a missing field hides its field
+		 * for good */
+		const char *other = str(json_object_get(f, "when"), "field");
+		int twice = 0, other_found = 0;
+		size_t k;
+		json_t *g;
+		json_array_foreach(fields, k, g)
+		{
+			const char *gname = str(g, "name");
+			if (k < i && gname && !strcmp(gname, name))
+				twice = 1;
+			if (k != i && gname && other && !strcmp(gname, other))
+				other_found = 1;
+		}
+		if (twice) {
+			snprintf(err, errsz, "field '%s' appears twice", name);
+			return 0;
+		}
+		if (json_object_get(f, "when") && !other_found) {
+			snprintf(err, errsz, "field '%s': when names no other field",
+				 name);
+			return 0;
+		}
+		/* hh_form_validate keeps the bytes of at most this many */
+		if (!strcmp(type, "file") && ++n_files > HH_FORM_MAX_FILES) {
+			snprintf(err, errsz, "at most %d file fields", HH_FORM_MAX_FILES);
 			return 0;
 		}
 	}

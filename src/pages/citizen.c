@@ -1,14 +1,17 @@
-/* citizen.c - the public pages: front page, articles, life events. */
+/* citizen.c - the public pages: front page, articles, and the life-event
+ * guide that turns a few answers into a personal plan. */
 #include <jansson.h>
 #include <string.h>
+
+#include <stdlib.h>
 
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/articles.h"
-#include "domain/views.h"
+#include "domain/plans.h"
 #include "domain/searchlog.h"
-#include <stdlib.h>
-#include "pages/layout.h"
+#include "domain/views.h"
+#include "pages/borger.h"
 
 /* The municipality the reader chose: ?kommune=CODE (remembered in a
  * cookie), else the cookie. Returns 1 and fills *org when there is one. */
@@ -261,7 +264,12 @@ void hh_page_article(struct hh_req *r)
 	hh_page_end(r, 200);
 }
 
-/* ---- life event ------------------------------------------------------ */
+/* ---- life event: the guide ------------------------------------------- */
+
+/* The guide asks the life event's questions in a GET form (answers are
+ * query parameters q_<key>=value, so a plan can be bookmarked and the page
+ * works without JavaScript), then shows the steps that apply. Nothing is
+ * saved until a signed-in citizen presses "Gem mit forløb". */
 
 struct le_ctx {
 	struct hh_req *r;
@@ -317,13 +325,226 @@ static enum hh_rc le_tx(struct hh_tx *tx, void *p)
 	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
 }
 
+/* Is v an allowed answer to question q? */
+static int answer_ok(json_t *q, const char *v)
+{
+	const char *type = json_string_value(json_object_get(q, "type"));
+	if (!v || !*v)
+		return 0;
+	if (!type || strcmp(type, "choice"))
+		return !strcmp(v, "ja") || !strcmp(v, "nej");
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(q, "options"), i, o)
+	{
+		const char *ov = json_string_value(json_object_get(o, "value"));
+		if (ov && !strcmp(ov, v))
+			return 1;
+	}
+	return 0;
+}
+
+/* The answers in the request (query or form fields q_<key>): a new object
+ * of the valid ones. */
+static json_t *guide_answers(struct hh_req *r, json_t *def, int from_form)
+{
+	json_t *answers = json_object();
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(def, "questions"), i, q)
+	{
+		const char *key = json_string_value(json_object_get(q, "key"));
+		if (!key)
+			continue;
+		const char *name = hh_arena_printf(&r->arena, "q_%s", key);
+		const char *v = from_form ? hh_req_form(r, name) : hh_req_query(r, name);
+		if (answer_ok(q, v))
+			json_object_set_new(answers, key, json_string(v));
+	}
+	return answers;
+}
+
+static void guide_questions(struct hh_req *r, const char *slug, json_t *qs,
+			    json_t *answers)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section aria-labelledby=\"spoergsmaal\">\n"
+		       "<h2 id=\"spoergsmaal\">Få en plan, der passer til dig</h2>\n"
+		       "<p>Svar på spørgsmålene, så viser vi de trin, der gælder "
+		       "for dig, og hvem der står for hvad. Du behøver ikke logge "
+		       "ind.</p>\n<form class=\"guide-form\" method=\"get\" "
+		       "action=\"/livssituation/");
+	hh_buf_urlenc(b, slug);
+	hh_buf_puts(b, "\">\n");
+	size_t i;
+	json_t *q;
+	json_array_foreach(qs, i, q)
+	{
+		const char *key = json_string_value(json_object_get(q, "key"));
+		const char *text = json_string_value(json_object_get(q, "text"));
+		const char *type = json_string_value(json_object_get(q, "type"));
+		if (!key)
+			continue;
+		const char *have = json_string_value(json_object_get(answers, key));
+		int yesno = !type || strcmp(type, "choice");
+		hh_buf_printf(b, "<fieldset class=\"question\">\n<legend>");
+		hh_page_text(r, text ? text : key);
+		hh_buf_printf(b, "</legend>\n<div class=\"radios%s\">\n",
+			      yesno ? " inline" : "");
+		static const char *const yn[][2] = { { "ja", "Ja" }, { "nej", "Nej" } };
+		json_t *opts = json_object_get(q, "options");
+		size_t n = yesno ? 2 : json_array_size(opts);
+		for (size_t k = 0; k < n; k++) {
+			json_t *o = yesno ? NULL : json_array_get(opts, k);
+			const char *v = yesno ? yn[k][0]
+					      : json_string_value(json_object_get(o, "value"));
+			const char *l = yesno ? yn[k][1]
+					      : json_string_value(json_object_get(o, "label"));
+			if (!v)
+				continue;
+			hh_buf_printf(b, "<div class=\"radio\"><input type=\"radio\" "
+					 "id=\"q%zu-%zu\" name=\"q_",
+				      i + 1, k + 1);
+			hh_page_text(r, key);
+			hh_buf_puts(b, "\" value=\"");
+			hh_page_text(r, v);
+			hh_buf_puts(b, "\"");
+			if (have && !strcmp(have, v))
+				hh_buf_puts(b, " checked");
+			hh_buf_printf(b, "><label for=\"q%zu-%zu\">", i + 1, k + 1);
+			hh_page_text(r, l ? l : v);
+			hh_buf_puts(b, "</label></div>\n");
+		}
+		hh_buf_puts(b, "</div>\n</fieldset>\n");
+	}
+	hh_buf_puts(b, "<button type=\"submit\" name=\"vis\" value=\"1\">Vis min plan"
+		       "</button>\n</form>\n</section>\n");
+}
+
+static void guide_plan(struct hh_req *r, const char *slug, json_t *def,
+		       json_t *answers, int has_questions, const char *muni_name,
+		       int64_t muni_id)
+{
+	struct hh_buf *b = &r->resp;
+	const struct hh_principal *w = hh_auth(r);
+	int citizen = w->kind == HH_CITIZEN;
+	json_t *steps = hh_plan_steps(def, answers);
+	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, steps);
+	struct hh_org_names orgs;
+	if (hh_org_names_load(r, &orgs) != HH_OK)
+		orgs.by_code = orgs.by_id = NULL; /* codes are shown instead */
+	if (citizen && w->municipality_id)
+		muni_name = hh_org_names_by_id(&orgs, w->municipality_id);
+	json_t *arts = hh_borger_step_articles(r, steps, muni_id);
+
+	/* the page's own address with the answers, to come back to */
+	struct hh_buf self;
+	hh_buf_init(&self);
+	hh_buf_puts(&self, "/livssituation/");
+	hh_buf_urlenc(&self, slug);
+	hh_buf_puts(&self, "?vis=1");
+	const char *key;
+	json_t *val;
+	json_object_foreach(answers, key, val)
+	{
+		hh_buf_puts(&self, "&q_");
+		hh_buf_urlenc(&self, key);
+		hh_buf_putc(&self, '=');
+		hh_buf_urlenc(&self, json_string_value(val));
+	}
+
+	hh_buf_puts(b, "<section aria-labelledby=\"din-plan\" class=\"plan-section\">\n"
+		       "<h2 id=\"din-plan\">Din plan</h2>\n");
+	/* unanswered questions leave out the steps that depend on them */
+	size_t i;
+	json_t *q;
+	int missing = 0;
+	json_array_foreach(has_questions ? json_object_get(def, "questions") : NULL, i, q)
+	{
+		const char *k = json_string_value(json_object_get(q, "key"));
+		if (!k || json_object_get(answers, k))
+			continue;
+		if (!missing++)
+			hh_buf_puts(b, "<div class=\"notice\"><p>Du har ikke svaret på "
+				       "alle spørgsmål, så planen kan mangle trin, der "
+				       "gælder for dig:</p>\n<ul>\n");
+		hh_buf_printf(b, "<li><a href=\"#q%zu-1\">", i + 1);
+		hh_page_text(r, json_string_value(json_object_get(q, "text")));
+		hh_buf_puts(b, "</a></li>\n");
+	}
+	if (missing)
+		hh_buf_puts(b, "</ul>\n</div>\n");
+	size_t n = json_array_size(steps);
+	if (!n) {
+		hh_buf_puts(b, "<p>Ud fra dine svar er der ikke noget, du skal "
+			       "gøre hos kommunen eller de statslige myndigheder. "
+			       "Læs gerne vejledningen herunder.</p>\n");
+	} else {
+		hh_buf_printf(b, "<p>%zu %s passer til dine svar. Gør dem i den "
+				 "rækkefølge, de står.</p>\n<ol class=\"plan\">\n",
+			      n, n == 1 ? "trin" : "trin");
+		json_t *s;
+		json_array_foreach(steps, i, s)
+		{
+			hh_borger_step_begin(r, s, arts, &orgs, muni_name, NULL, NULL);
+			if (json_object_get(s, "case_type"))
+				hh_buf_puts(b, citizen
+						       ? "<p class=\"step-action\">Blanketten kan "
+							 "du udfylde, når du har gemt dit "
+							 "forløb.</p>\n"
+						       : "<p class=\"step-action\">Blanketten kan "
+							 "du udfylde, når du er logget ind og "
+							 "har gemt dit forløb.</p>\n");
+			hh_buf_puts(b, "</li>\n");
+		}
+		hh_buf_puts(b, "</ol>\n");
+	}
+	if (n) {
+		hh_buf_puts(b, "<div class=\"save\">\n");
+		if (citizen) {
+			hh_buf_puts(b, "<p>Gem dit forløb, så kan du sende blanketterne "
+				       "og følge dine sager i Mit overblik.</p>\n"
+				       "<form method=\"post\" action=\"/livssituation/");
+			hh_buf_urlenc(b, slug);
+			hh_buf_puts(b, "\">\n");
+			hh_borger_csrf_field(r);
+			json_object_foreach(answers, key, val)
+			{
+				hh_buf_puts(b, "<input type=\"hidden\" name=\"q_");
+				hh_page_text(r, key);
+				hh_buf_puts(b, "\" value=\"");
+				hh_page_text(r, json_string_value(val));
+				hh_buf_puts(b, "\">\n");
+			}
+			hh_buf_puts(b, "<button type=\"submit\">Gem mit forløb</button>\n"
+				       "</form>\n");
+		} else {
+			hh_buf_puts(b, "<p>Log ind, hvis du vil gemme dit forløb og "
+				       "sende blanketter. Ellers bliver intet gemt.</p>\n"
+				       "<p><a class=\"button\" href=\"/borger/log-ind?next=");
+			hh_buf_urlenc(b, hh_buf_str(&self));
+			hh_buf_puts(b, "\">Log ind og gem forløbet</a></p>\n");
+		}
+		hh_buf_puts(b, "</div>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+	hh_buf_clear(&self);
+}
+
 void hh_page_life_event(struct hh_req *r)
 {
 	struct le_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
 	struct hh_org muni;
 	int has_muni = chosen_muni(r, &muni);
-	if (has_muni)
+	const struct hh_principal *w = hh_auth(r);
+	/* a signed-in citizen's own municipality is where their cases go */
+	const char *muni_name = has_muni ? muni.name : NULL;
+	if (w->kind == HH_CITIZEN && w->municipality_id) {
+		c.muni_id = w->municipality_id;
+		muni_name = NULL; /* looked up with the other names */
+	} else if (has_muni) {
 		c.muni_id = muni.id;
+	}
 	hh_actor_of(r, &c.who);
 	hh_buf_init(&c.items);
 	enum hh_rc rc = hh_slug_valid(c.slug)
@@ -335,6 +556,20 @@ void hh_page_life_event(struct hh_req *r)
 		hh_page_error(r, 503, "Siden kan ikke vises lige nu",
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 	} else {
+		json_error_t e;
+		json_t *def = json_loads(c.le.definition ? c.le.definition : "{}", 0, &e);
+		if (!def)
+			def = json_object();
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, def);
+		json_t *answers = guide_answers(r, def, 0);
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
+		json_t *qs = json_object_get(def, "questions");
+		int has_questions = json_array_size(qs) > 0;
+		int has_steps = json_array_size(json_object_get(def, "steps")) > 0;
+		int show = has_steps && (!has_questions || hh_req_query(r, "vis") ||
+					 json_object_size(answers));
+		if (w->kind == HH_CITIZEN)
+			hh_resp_header(r, "Cache-Control", "no-store");
 		struct hh_page p = { .title = c.le.title,
 				     .muni_name = has_muni ? muni.name : NULL,
 				     .description = c.le.summary };
@@ -348,13 +583,127 @@ void hh_page_life_event(struct hh_req *r)
 		hh_page_text(r, c.le.title);
 		hh_buf_puts(b, "</h1>\n<p class=\"lead\">");
 		hh_page_text(r, c.le.summary);
-		hh_buf_puts(b, "</p>\n<h2>Det kan være relevant for dig</h2>\n"
-			       "<ul class=\"articles\">\n");
-		hh_buf_puts(b, hh_buf_str(&c.items));
-		hh_buf_puts(b, "</ul>\n");
+		hh_buf_puts(b, "</p>\n");
+		if (has_questions && has_steps)
+			guide_questions(r, c.slug, qs, answers);
+		if (show)
+			guide_plan(r, c.slug, def, answers, has_questions, muni_name,
+				   c.muni_id);
+		if (c.n) {
+			hh_buf_puts(b, "<section aria-labelledby=\"relevant\">\n"
+				       "<h2 id=\"relevant\">Det kan være relevant for "
+				       "dig</h2>\n<ul class=\"articles\">\n");
+			hh_buf_puts(b, hh_buf_str(&c.items));
+			hh_buf_puts(b, "</ul>\n</section>\n");
+		}
 		hh_page_end(r, 200);
 	}
 	hh_buf_clear(&c.items);
+}
+
+struct le_def_ctx {
+	struct hh_req *r;
+	const char *slug;
+	struct hh_life_event le;
+};
+
+static enum hh_rc le_def_tx(struct hh_tx *tx, void *p)
+{
+	struct le_def_ctx *c = p;
+	return tx->store->life_event_get(tx, &c->r->arena, c->slug, &c->le);
+}
+
+/* An existing plan of the citizen for the same life event with the same
+ * answers: saving again (a double click, the back button) shows that one
+ * instead of making a copy. */
+struct same_plan_ctx {
+	struct hh_arena *a;
+	int64_t citizen_id;
+	const char *slug;
+	json_t *answers;
+	int64_t found;
+};
+
+static enum hh_rc same_plan_row(void *p, const struct hh_plan *pl)
+{
+	struct same_plan_ctx *c = p;
+	if (c->found || !pl->life_event_slug || strcmp(pl->life_event_slug, c->slug))
+		return HH_OK;
+	json_error_t e;
+	json_t *have = json_loads(pl->answers ? pl->answers : "{}", 0, &e);
+	if (have && json_equal(have, c->answers))
+		c->found = pl->id;
+	json_decref(have);
+	return HH_OK;
+}
+
+static enum hh_rc same_plan_tx(struct hh_tx *tx, void *p)
+{
+	struct same_plan_ctx *c = p;
+	c->found = 0;
+	return tx->store->plan_list(tx, c->a, c->citizen_id, same_plan_row, c);
+}
+
+/* "Gem mit forløb": the answers become the citizen's plan. */
+void hh_page_life_event_post(struct hh_req *r)
+{
+	struct le_def_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
+	if (!hh_slug_valid(c.slug)) {
+		hh_page_not_found(r);
+		return;
+	}
+	const struct hh_principal *w = hh_borger_require(
+		r, hh_arena_printf(&r->arena, "/livssituation/%s", c.slug));
+	if (!w)
+		return;
+	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+		hh_page_error(r, 403, "Dit forløb blev ikke gemt",
+			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
+			      "tilbage, genindlæs siden og prøv igen.");
+		return;
+	}
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, le_def_tx, &c);
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_not_found(r);
+		return;
+	}
+	json_t *def = NULL;
+	if (rc == HH_OK) {
+		json_error_t e;
+		def = json_loads(c.le.definition ? c.le.definition : "{}", 0, &e);
+		if (!def)
+			def = json_object();
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, def);
+	}
+	struct hh_plan plan;
+	const char *bad = NULL;
+	if (rc == HH_OK) {
+		json_t *answers = guide_answers(r, def, 1);
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
+		struct same_plan_ctx same = { &r->arena, w->citizen_id, c.slug, answers, 0 };
+		if (hh_store_run_tx(r->app->store, 0, same_plan_tx, &same) == HH_OK &&
+		    same.found) {
+			hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
+								 "/mit-overblik/forloeb/%lld",
+								 (long long)same.found));
+			return;
+		}
+		rc = hh_plan_create(r->app->store, &r->arena, w->citizen_id, c.slug,
+				    answers, &plan, &bad);
+	}
+	if (rc == HH_ERR_INVALID) {
+		hh_page_error(r, 400, "Dit forløb blev ikke gemt",
+			      "Svarene passede ikke til spørgsmålene. Gå tilbage, "
+			      "og prøv igen.");
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_page_error(r, 503, "Dit forløb blev ikke gemt",
+			      "Der opstod en fejl hos os. Prøv igen om lidt.");
+		return;
+	}
+	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena, "/mit-overblik/forloeb/%lld",
+						 (long long)plan.id));
 }
 
 void hh_page_not_found(struct hh_req *r)

@@ -53,11 +53,26 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
 		    "<li><a href=\"/\">Forside</a></li>\n"
 		    "<li><a href=\"/soeg\">Søg</a></li>\n");
-	if (w->kind == HH_USER)
+	if (w->kind == HH_USER && (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
+					       HH_ROLE_MANAGER | HH_ROLE_ADMIN)))
+		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sager</a></li>\n");
+	if (w->kind == HH_USER) {
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n");
-	else
-		hh_buf_puts(b, "<li><a href=\"/log-ind\">Log ind for "
+	} else if (w->kind == HH_CITIZEN) {
+		/* the citizen's overview, and signing out (a POST with the
+		 * session's CSRF token, so it works without JavaScript) */
+		hh_buf_puts(b, "<li><a href=\"/mit-overblik\">Mit overblik</a></li>\n"
+			       "<li><form class=\"nav-form\" method=\"post\" "
+			       "action=\"/borger/log-ud\"><input type=\"hidden\" "
+			       "name=\"csrf\" value=\"");
+		hh_page_text(r, w->csrf);
+		hh_buf_puts(b, "\"><button type=\"submit\" class=\"link\">Log ud"
+			       "</button></form></li>\n");
+	} else {
+		hh_buf_puts(b, "<li><a href=\"/borger/log-ind\">Log ind</a></li>\n"
+			       "<li><a href=\"/log-ind\">Log ind for "
 			       "personale</a></li>\n");
+	}
 	hh_buf_puts(b, "</ul></nav>\n</div>\n");
 	if (p->muni_name) {
 		hh_buf_puts(b, "<p class=\"muni wrap\">Du ser indhold for <strong>");

@@ -213,6 +213,15 @@ const pages = [
 	  open: (p) => go(p, '/soeg?q=zqxjvbnm') },
 	{ name: 'search with "Mente du"', open: (p) => go(p, '/soeg?q=sundhedskrot') },
 	{ name: 'search with an empty query', open: (p) => go(p, '/soeg?q=', 400) },
+	{ name: 'case queue', open: async (p) => {
+		await demoCase();
+		await signIn(p, CASEWORKER.email, CASEWORKER.password);
+		return go(p, '/sagsbehandling');
+	  } },
+	{ name: 'case page', open: async (p) => openCase(p, CASEWORKER,
+							  await demoCase()) },
+	{ name: 'case page after a stale action', open: (p) => openStaleCase(p) },
+	...citizenPageStates(),
 ];
 
 function describeAxe(violations) {
@@ -617,6 +626,32 @@ test('combobox: arrow keys move aria-activedescendant and aria-selected', () =>
 		      'moving in the list changed the input');
 	}));
 
+test('combobox: new suggestions clear the active option', () =>
+	withPage({}, async (page) => {
+		const { input } = await openSuggestions(page);
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('ArrowDown');
+		check((await activeOption(page)).id !== null, 'no active option');
+		const answered = page.waitForResponse((r) =>
+			new URL(r.url()).searchParams.get('q') === 'sundhedsk');
+		await input.fill('sundhedsk');
+		await answered;
+		// rendered: every completion now starts with the new text
+		await page.waitForFunction(() => {
+			const c = [...document.querySelectorAll('#q-forslag .completion')];
+			return c.length > 0 &&
+				c.every((o) => o.textContent.startsWith('sundhedsk'));
+		});
+		const a = await activeOption(page);
+		check(a.id === null, `aria-activedescendant still ${a.id}`);
+		check(a.selected.length === 0, `still selected: ${a.selected}`);
+		await page.keyboard.press('ArrowDown');
+		const ids = await page.getByRole('option').evaluateAll((os) =>
+			os.map((o) => o.id));
+		check((await activeOption(page)).id === ids[0],
+		      'ArrowDown does not start from the first new option');
+	}));
+
 test('combobox: Enter on a title option opens that article', () =>
 	withPage({}, async (page) => {
 		const { options } = await openSuggestions(page);
@@ -670,6 +705,802 @@ test('combobox: axe finds no WCAG 2.1 A/AA violations with the list open', () =>
 		const res = await runAxe(page);
 		check(res.passes.length > 0, 'axe checked no rule');
 		check(res.violations.length === 0, describeAxe(res.violations));
+	}));
+
+// ---- casework ---------------------------------------------------------------
+// The caseworker's queue and case pages. Cases come from a demo citizen
+// through the API, as a citizen's form would send them.
+
+const CASEWORKER = { email: 'sagsbehandler@nordskov.demo',
+		     password: 'demo-sagsbehandler', name: 'Jonas Krogh' };
+const AGENT = { email: 'borgerservice@nordskov.demo',
+		password: 'demo-borgerservice', name: 'Mette Lund' };
+const OTHER_ORG = { email: 'sagsbehandler@aastrup.demo',
+		    password: 'demo-sagsbehandler' };
+const STALE = 'Sagen er blevet ændret af en anden, mens du havde den åben. ' +
+	'Se ændringerne og prøv igen.';
+// A file that passes the form's PDF check.
+const PDF_BYTES = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n' +
+			      '%%EOF\n');
+const PDF = PDF_BYTES.toString('base64');
+
+// Submits an application for enkeltydelse as the demo citizen Mette Jensen
+// of Nordskov (901) and returns the new case's id.
+async function submitCase() {
+	const context = await browser.newContext();
+	try {
+		const s = await context.request.post(url('/api/v1/citizen/session'),
+			{ data: { subject: 'demo:demo-mette' } });
+		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
+		const { csrf_token: csrf } = await s.json();
+		const resp = await context.request.post(url('/api/v1/cases'), {
+			headers: { 'X-CSRF-Token': csrf },
+			data: { case_type: 'enkeltydelse', values: {
+				udgiftstype: 'tandbehandling',
+				beskrivelse: 'En tand knækkede, og tandlægen skal lave en krone.',
+				beloeb: '4200', betalt: 'nej', forsikring: 'nej',
+				tilbud: { name: 'overslag-tandlaege.pdf',
+					  content_type: 'application/pdf', data: PDF },
+			} },
+		});
+		check(resp.status() === 201,
+		      `case not created: ${resp.status()} ${await resp.text()}`);
+		return (await resp.json()).id;
+	} finally {
+		await context.close();
+	}
+}
+
+let sharedCase = null;
+function demoCase() {
+	if (!sharedCase)
+		sharedCase = submitCase();
+	return sharedCase;
+}
+
+const casePath = (id) => `/sagsbehandling/sag/${id}`;
+
+async function openCase(page, who, id) {
+	await signIn(page, who.email, who.password);
+	return go(page, casePath(id));
+}
+
+// The case page after a stale action: the page was opened, the case then
+// changed (through the same session, as if in another tab), and only then
+// "Start behandling" was pressed with the note typed.
+async function openStaleCase(page) {
+	const id = await submitCase();
+	await openCase(page, CASEWORKER, id);
+	const csrf = await page.locator('input[name=csrf]').first().inputValue();
+	const r = await page.request.post(url(`${casePath(id)}/tildeling`), {
+		form: { csrf, version: '1', tildel: 'mig' }, maxRedirects: 0 });
+	check(r.status() === 303, `assign behind the page's back: ${r.status()}`);
+	await page.getByLabel('Bemærkning til borgeren (valgfri)')
+		.fill('Vi går i gang med din ansøgning.');
+	return submit(page, page.getByRole('button', { name: 'Start behandling' }),
+		      `${casePath(id)}/overgang`, 409);
+}
+
+async function facts(page) {
+	const out = {};
+	const dts = page.locator('dl.case-facts > dt');
+	for (let i = 0; i < await dts.count(); i++)
+		out[await text(dts.nth(i))] = await text(
+			page.locator('dl.case-facts > dd').nth(i));
+	return out;
+}
+
+test('casework: signed out, the queue sends you to sign in', () =>
+	withPage({}, async (page) => {
+		await page.goto(url('/sagsbehandling'));
+		await page.waitForURL(url('/log-ind'));
+		await page.goto(url('/sagsbehandling/sag/1'));
+		await page.waitForURL(url('/log-ind'));
+	}));
+
+test('casework: an editor gets a Danish 403 page and no Sager link', () =>
+	withPage({}, async (page) => {
+		await signIn(page, STAFF.email, STAFF.password);
+		check(await page.getByRole('link', { name: 'Sager', exact: true })
+			.count() === 0, 'Sager link shown to an editor');
+		await go(page, '/sagsbehandling', 403);
+		check(await text(page.locator('h1')) === 'Ingen adgang',
+		      'no Danish 403 heading');
+		await go(page, casePath(await demoCase()), 403);
+	}));
+
+test('casework: another organisation\'s case is a 404 and not in its queue',
+     () => withPage({}, async (page) => {
+	const id = await demoCase();
+	await signIn(page, OTHER_ORG.email, OTHER_ORG.password);
+	await go(page, casePath(id), 404);
+	check(await text(page.locator('h1')) === 'Sagen findes ikke',
+	      'no Danish 404 heading');
+	await go(page, '/sagsbehandling');
+	check(await page.locator(`a[href="${casePath(id)}"]`).count() === 0,
+	      'Nordskov\'s case is listed for Åstrup');
+	// nor can its forms be used
+	const r = await page.request.post(url(`${casePath(id)}/note`),
+		{ form: { csrf: 'x', version: '1', tekst: 'x' } });
+	check(r.status() === 404 || r.status() === 403,
+	      `note on another organisation's case: ${r.status()}`);
+}));
+
+test('casework: the case page shows the form with its Danish labels', () =>
+	withPage({}, async (page) => {
+		const id = await demoCase();
+		await openCase(page, CASEWORKER, id);
+		check(await text(page.locator('h1')) ===
+		      `Sag ${id}: Ansøgning om enkeltydelse`, 'heading');
+		const f = await facts(page);
+		check(f.Borger === 'Mette Jensen', `citizen: ${f.Borger}`);
+		check(/^\d+\. \w+ \d{4} \(om \d+ dage\)$/.test(f.Frist),
+		      `deadline: ${f.Frist}`);
+		const values = await text(page.locator('dl.case-values'));
+		for (const want of ['Hvad skal hjælpen dække? Tandbehandling',
+				    'Har du allerede betalt udgiften? Nej',
+				    'Hvad koster det (kr.)? 4.200',
+				    'Tilbud, overslag eller regning ' +
+				    `overslag-tandlaege.pdf (${PDF_BYTES.length} byte)`])
+			check(values.includes(want), `values lack "${want}": ${values}`);
+		check(!values.includes('tandbehandling '), 'a raw option value shown');
+		const hist = await text(page.locator('ol.case-events'));
+		check(hist.includes('Sagen blev modtaget') &&
+		      hist.includes('Mette Jensen'), `history: ${hist}`);
+	}));
+
+async function caseworkFlow(page) {
+	const id = await submitCase();
+	const path = casePath(id);
+	await signIn(page, CASEWORKER.email, CASEWORKER.password);
+	await page.getByRole('link', { name: 'Sager', exact: true }).click();
+	await page.waitForURL((u) => u.pathname === '/sagsbehandling');
+	check(await text(page.locator('h1')) === 'Sager', 'queue heading');
+
+	// filter: received applications for enkeltydelse, newest first
+	await page.getByLabel('Tilstand').selectOption('received');
+	await page.getByLabel('Sagstype').selectOption('enkeltydelse');
+	await page.getByLabel('Sortering').selectOption('nyeste');
+	await submit(page, page.getByRole('button', { name: 'Vis sager' }),
+		     '/sagsbehandling');
+	const q = new URL(page.url()).searchParams;
+	check(q.get('tilstand') === 'received' && q.get('sagstype') ===
+	      'enkeltydelse' && q.get('sortering') === 'nyeste',
+	      `filters not in the URL: ${page.url()}`);
+	const rows = page.locator('table.queue-table tbody tr');
+	check(await rows.count() > 0, 'no rows');
+	const first = await rows.first().getByRole('link').getAttribute('href');
+	check(first === path, `newest first, but the first is ${first}`);
+	for (let i = 0; i < await rows.count(); i++) {
+		const cells = await rows.nth(i).locator('td').allInnerTexts();
+		check(cells[0] === 'Ansøgning om enkeltydelse' &&
+		      cells[2] === 'Modtaget', `row ${i}: ${cells.join(' | ')}`);
+	}
+	check(await page.getByLabel('Tilstand').inputValue() === 'received',
+	      'the form forgot the state');
+
+	// open it
+	await rows.first().getByRole('link').click();
+	await page.waitForURL((u) => u.pathname === path);
+
+	// assign
+	await submit(page, page.getByRole('button', { name: 'Tildel mig' }), path);
+	check(await text(page.locator('.case-done')) === 'Sagen er tildelt dig.',
+	      'no confirmation of the assignment');
+	check((await facts(page)).Tildelt === 'Dig', 'not assigned to me');
+	check(await page.getByRole('button', { name: 'Fjern tildeling' }).count()
+	      === 1, 'no Fjern tildeling');
+
+	// move it on, with a note to the citizen
+	await page.getByLabel('Bemærkning til borgeren (valgfri)')
+		.fill('Vi er gået i gang med din ansøgning.');
+	await submit(page, page.getByRole('button', { name: 'Start behandling' }),
+		     path);
+	check((await facts(page)).Tilstand === 'Under behandling',
+	      `state: ${(await facts(page)).Tilstand}`);
+	const buttons = await page.locator('form[action$="/overgang"] button')
+		.allInnerTexts();
+	check(buttons.includes('Bevil som tilskud') && buttons.includes('Afslå') &&
+	      !buttons.includes('Start behandling'),
+	      `transitions from Under behandling: ${buttons.join(', ')}`);
+	let hist = await text(page.locator('ol.case-events'));
+	check(hist.includes('Tilstand ændret fra Modtaget til Under behandling'),
+	      `history: ${hist}`);
+	check(hist.includes('Vi er gået i gang med din ansøgning.'),
+	      'note not in the history');
+
+	// ask the citizen for more: the deadline pauses
+	await page.getByLabel('Hvad skal borgeren svare på eller sende?')
+		.fill('Send et kontoudtog for de seneste tre måneder.');
+	await submit(page, page.getByRole('button',
+		{ name: 'Bed borgeren om mere' }), path);
+	const f = await facts(page);
+	check(f.Tilstand === 'Afventer borgeren', `state: ${f.Tilstand}`);
+	check(f.Frist.startsWith('I bero'), `deadline: ${f.Frist}`);
+	hist = await text(page.locator('ol.case-events'));
+	check(hist.includes('Borgeren blev bedt om mere') &&
+	      hist.includes('Send et kontoudtog'), `history: ${hist}`);
+	check(await page.getByRole('button', { name: 'Bed borgeren om mere' })
+		.count() === 0, 'can ask again while waiting');
+
+	// an internal note
+	await page.getByLabel('Note', { exact: true }).fill('Ringede til borgeren.');
+	await submit(page, page.getByRole('button', { name: 'Tilføj note' }), path);
+	check(await text(page.locator('.case-done')) === 'Noten er tilføjet.',
+	      'no confirmation of the note');
+
+	// the queue: mine, waiting for the citizen, deadline on hold
+	await go(page, '/sagsbehandling?mine=1&tilstand=awaiting_citizen');
+	const row = page.locator('table.queue-table tbody tr').filter({
+		has: page.locator(`a[href="${path}"]`) });
+	const cells = await row.locator('td').allInnerTexts();
+	check(cells[3].trim() === 'I bero' && cells[4].trim() === 'Dig',
+	      `queue row: ${cells.join(' | ')}`);
+	check(await page.getByLabel('Kun mine').isChecked(), 'Kun mine unchecked');
+}
+
+test('casework: sign in, filter, open, assign, move and ask the citizen', () =>
+	withPage({}, caseworkFlow));
+
+test('JavaScript disabled: sign in, filter, open, assign, move and ask the ' +
+     'citizen', () => withPage({ javaScriptEnabled: false }, caseworkFlow));
+
+test('JavaScript disabled: two staff on one case, the second gets the stale ' +
+     'message with 409 and keeps the text', async () => {
+	const id = await submitCase();
+	const path = casePath(id);
+	const a = await newPage({ javaScriptEnabled: false });
+	const b = await newPage({ javaScriptEnabled: false });
+	try {
+		await openCase(a, CASEWORKER, id);
+		await openCase(b, AGENT, id);
+		await submit(a, a.getByRole('button', { name: 'Start behandling' }),
+			     path);
+		const question = 'Har du spurgt din forsikring, om den dækker?';
+		await b.getByLabel('Hvad skal borgeren svare på eller sende?')
+			.fill(question);
+		await submit(b, b.getByRole('button',
+			{ name: 'Bed borgeren om mere' }), `${path}/anmodning`, 409);
+		check(await text(b.getByRole('alert')) === STALE,
+		      `alert: ${await text(b.getByRole('alert'))}`);
+		check(await b.getByLabel('Hvad skal borgeren svare på eller sende?')
+			.inputValue() === question, 'the question was lost');
+		check((await facts(b)).Tilstand === 'Under behandling',
+		      'the page does not show the case as it is now');
+		const fresh = await text(b.locator('ol.case-events li.new'));
+		check(fresh.includes('Ny siden du åbnede sagen') &&
+		      fresh.includes('Under behandling') &&
+		      fresh.includes(CASEWORKER.name), `marked new: ${fresh}`);
+		// now with the current version it goes through
+		await submit(b, b.getByRole('button',
+			{ name: 'Bed borgeren om mere' }), path);
+		check((await facts(b)).Tilstand === 'Afventer borgeren',
+		      'retry did not go through');
+		// and the first one's stale "Tildel mig" is refused too
+		await submit(a, a.getByRole('button', { name: 'Tildel mig' }),
+			     `${path}/tildeling`, 409);
+		check(await text(a.getByRole('alert')) === STALE, 'no stale message');
+	} finally {
+		await a.context().close();
+		await b.context().close();
+	}
+});
+
+test('casework: an action the state does not allow is refused in Danish', () =>
+	withPage({}, async (page) => {
+		const id = await submitCase();
+		await openCase(page, CASEWORKER, id);
+		const csrf = await page.locator('input[name=csrf]').first().inputValue();
+		const r = await page.request.post(url(`${casePath(id)}/overgang`),
+			{ form: { csrf, version: '1', til: 'granted' } });
+		check(r.status() === 409, `status ${r.status()}`);
+		check((await r.text()).includes('Handlingen er ikke mulig i sagens ' +
+						 'nuværende tilstand'), 'no Danish message');
+		const agent = await browser.newContext();
+		try {
+			// an agent may not decide an application for enkeltydelse
+			const p2 = await agent.newPage();
+			await openCase(p2, AGENT, id);
+			check(await p2.getByRole('button', { name: 'Start behandling' })
+				.count() === 0, 'agent offered a caseworker transition');
+			const c2 = await p2.locator('input[name=csrf]').first().inputValue();
+			const r2 = await p2.request.post(url(`${casePath(id)}/overgang`),
+				{ form: { csrf: c2, version: '1', til: 'in_progress' } });
+			check(r2.status() === 403, `agent transition: ${r2.status()}`);
+			// and without the CSRF token nothing happens
+			const r3 = await p2.request.post(url(`${casePath(id)}/tildeling`),
+				{ form: { csrf: 'forkert', version: '1', tildel: 'mig' } });
+			check(r3.status() === 403, `without CSRF: ${r3.status()}`);
+		} finally {
+			await agent.close();
+		}
+		await go(page, casePath(id));
+		check((await facts(page)).Tilstand === 'Modtaget', 'the case moved');
+		check((await facts(page)).Tildelt === 'Ingen', 'the case was assigned');
+	}));
+
+test('casework: an empty question is refused and the form says why', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		const id = await submitCase();
+		await openCase(page, CASEWORKER, id);
+		// the browser's own check stops an empty required field; the
+		// server must refuse one too (a space only)
+		const field = page.getByLabel('Hvad skal borgeren svare på eller sende?');
+		await field.fill('   ');
+		await submit(page, page.getByRole('button',
+			{ name: 'Bed borgeren om mere' }), `${casePath(id)}/anmodning`, 400);
+		check(await field.getAttribute('aria-invalid') === 'true',
+		      'field not marked invalid');
+		check((await text(page.locator('.field-error'))).startsWith('Skriv'),
+		      'no message at the field');
+	}));
+
+test('casework: the queue pages through the cases', () =>
+	withPage({}, async (page) => {
+		await signIn(page, CASEWORKER.email, CASEWORKER.password);
+		await go(page, '/sagsbehandling');
+		let total = parseInt(await text(page.locator('#sager')), 10);
+		while (total <= 25) {
+			await submitCase();
+			total++;
+		}
+		await go(page, '/sagsbehandling');
+		check(await page.locator('table.queue-table tbody tr').count() === 25,
+		      'page 1 is not full');
+		const pages = Math.ceil(total / 25);
+		check((await text(page.locator('.pager'))).includes(
+			`Side 1 af ${pages}`), 'no pager');
+		await page.getByRole('link', { name: 'Næste side' }).click();
+		await page.waitForURL((u) => u.searchParams.get('side') === '2');
+		check(await page.locator('table.queue-table tbody tr').count() ===
+		      Math.min(25, total - 25), 'page 2 has the wrong rows');
+		// sorted by deadline: soonest first
+		const ids = await page.locator('table.queue-table tbody th').allInnerTexts();
+		check(ids.length > 0, 'no ids');
+	}));
+
+// ---- the citizen's pages ------------------------------------------------------
+// Demo sign-in, the life-event guide, forms, Mit overblik. The demo citizen
+// Lars Nielsen of Nordskov (901) is used here, so the casework tests keep
+// Mette Jensen's cases to themselves.
+
+const CITIZEN = { subject: 'demo:demo-lars', name: 'Lars Nielsen' };
+const OTHER_CITIZEN = { subject: 'demo:demo-fatima', name: 'Fatima Ahmadi' };
+// The journey runs twice (with and without JavaScript); a second plan with
+// the same answers would be the first one again, so each run has its own
+// citizen.
+const JOURNEY_CITIZEN = { subject: 'demo:demo-henrik', name: 'Henrik Sørensen',
+			  municipality: 'Åstrup Kommune' };
+const JOURNEY_CITIZEN_JS = { ...CITIZEN, municipality: 'Nordskov Kommune' };
+const GUIDE = '/livssituation/flytning';
+const GUIDE_ANSWERED = `${GUIDE}?q_hvorhen=samme-kommune&q_boern=ja` +
+	'&q_bolig=leje&q_parkering=nej&vis=1';
+const MOVE_FORM = '/blanket/flytning-anmeldelse';
+const DANISH_DATE = /\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) \d{4}/;
+
+// Signs in as a demo citizen on the demo sign-in page; lands on next (a
+// local path) or Mit overblik.
+async function citizenSignIn(page, next = null, who = CITIZEN) {
+	await go(page, next ? `/borger/log-ind?next=${encodeURIComponent(next)}`
+			    : '/borger/log-ind');
+	return submit(page, page.getByRole('button', { name: `Log ind som ${who.name}` }),
+		      next ? new URL(next, base).pathname : '/mit-overblik');
+}
+
+// The citizen session's CSRF token (from the header's sign-out form).
+function citizenCsrf(page) {
+	return page.locator('header input[name=csrf]').inputValue();
+}
+
+// Saves the moving plan for the signed-in citizen; returns its id.
+async function savePlan(page) {
+	const csrf = await citizenCsrf(page);
+	const r = await page.request.post(url(GUIDE), {
+		form: { csrf, q_hvorhen: 'samme-kommune', q_boern: 'ja' }, maxRedirects: 0 });
+	check(r.status() === 303, `plan not saved: ${r.status()}`);
+	return Number(/forloeb\/(\d+)$/.exec(r.headers().location)[1]);
+}
+
+// Sends the moving form through the API for the signed-in citizen.
+async function apiMoveCase(page, planId = null) {
+	const csrf = await citizenCsrf(page);
+	const data = { case_type: 'flytning-anmeldelse', values: {
+		flyttetype: 'danmark', ny_adresse: 'Skovvej 12, 9999 Nordskov',
+		flyttedato: '2026-12-01', medflyttere: 'nej' } };
+	if (planId) {
+		data.plan_id = planId;
+		data.step = 'meld-flytning';
+	}
+	const r = await page.request.post(url('/api/v1/cases'),
+		{ headers: { 'X-CSRF-Token': csrf }, data });
+	check(r.status() === 201, `case not created: ${r.status()} ${await r.text()}`);
+	return (await r.json()).id;
+}
+
+// A caseworker of Nordskov asks the citizen a question on case id.
+async function askCitizen(id, question) {
+	const context = await browser.newContext();
+	try {
+		const s = await context.request.post(url('/api/v1/session'),
+			{ data: { email: CASEWORKER.email, password: CASEWORKER.password } });
+		check(s.status() === 201 || s.status() === 200,
+		      `staff sign-in: ${s.status()}`);
+		const { csrf_token: csrf } = await s.json();
+		const c = await context.request.get(url(`/api/v1/cases/${id}`));
+		const { version } = await c.json();
+		const r = await context.request.post(url(`/api/v1/cases/${id}/requests`), {
+			headers: { 'X-CSRF-Token': csrf, 'If-Match': `"${version}"` },
+			data: { question } });
+		check(r.status() === 200, `request: ${r.status()} ${await r.text()}`);
+	} finally {
+		await context.close();
+	}
+}
+
+// Fills the moving form; address may be left out to get an error.
+async function fillMoveForm(page, { address = null, cpr = null } = {}) {
+	await page.getByRole('radiogroup', { name: 'Hvor flytter du hen?' })
+		.getByLabel('Til en ny adresse i kommunen').check();
+	if (address !== null)
+		await page.getByLabel('Din nye adresse').fill(address);
+	await page.getByLabel('Hvornår flytter du?').fill('2026-12-01');
+	await page.getByRole('radiogroup', { name: 'Flytter der andre med dig?' })
+		.getByLabel(cpr ? 'Ja' : 'Nej').check();
+	if (cpr)
+		await page.getByLabel('CPR-nummer på den første, der flytter med').fill(cpr);
+}
+
+function citizenPageStates() {
+	return [
+		{ name: 'citizen sign-in (demo)', open: (p) => go(p, '/borger/log-ind') },
+		{ name: 'guide with answers', open: (p) => go(p, GUIDE_ANSWERED) },
+		{ name: 'guide with answers, signed in', open: async (p) => {
+			await citizenSignIn(p);
+			return go(p, GUIDE_ANSWERED);
+		  } },
+		{ name: 'form, empty', open: async (p) => {
+			await citizenSignIn(p);
+			return go(p, MOVE_FORM);
+		  } },
+		{ name: 'form with files, empty', open: async (p) => {
+			await citizenSignIn(p);
+			return go(p, '/blanket/enkeltydelse');
+		  } },
+		{ name: 'form with errors', open: async (p) => {
+			await citizenSignIn(p);
+			await go(p, MOVE_FORM);
+			await fillMoveForm(p);
+			return submit(p, p.getByRole('button', { name: 'Send' }),
+				      MOVE_FORM, 422);
+		  } },
+		{ name: 'receipt', open: async (p) => {
+			await citizenSignIn(p);
+			await go(p, MOVE_FORM);
+			await fillMoveForm(p, { address: 'Skovvej 12, 9999 Nordskov' });
+			const landed = p.waitForURL((u) => u.pathname.startsWith('/mit-overblik/sag/'));
+			const resp = p.waitForResponse((r) =>
+				r.url().includes('sendt=1') && r.request().isNavigationRequest());
+			await p.getByRole('button', { name: 'Send' }).click();
+			await landed;
+			return resp;
+		  } },
+		{ name: 'Mit overblik', open: async (p) => {
+			await citizenSignIn(p);
+			const plan = await savePlan(p);
+			const id = await apiMoveCase(p, plan);
+			await askCitizen(id, 'Hvilken etage bor du på?');
+			return go(p, '/mit-overblik');
+		  } },
+		{ name: 'plan', open: async (p) => {
+			await citizenSignIn(p);
+			return go(p, `/mit-overblik/forloeb/${await savePlan(p)}`);
+		  } },
+		{ name: 'case awaiting an answer', open: async (p) => {
+			await citizenSignIn(p);
+			const id = await apiMoveCase(p);
+			await askCitizen(id, 'Hvilken etage bor du på?');
+			return go(p, `/mit-overblik/sag/${id}`);
+		  } },
+		{ name: 'who looked at my data', open: async (p) => {
+			await citizenSignIn(p);
+			const id = await apiMoveCase(p);
+			await askCitizen(id, 'Hvilken etage bor du på?');
+			return go(p, '/mit-overblik/indsigt');
+		  } },
+	];
+}
+
+test('citizen: signed out, Mit overblik and a form send you to sign in and back',
+     () => withPage({}, async (page) => {
+	await page.goto(url('/mit-overblik'));
+	await page.waitForURL((u) => u.pathname === '/borger/log-ind' &&
+		u.searchParams.get('next') === '/mit-overblik');
+	await page.goto(url(`${MOVE_FORM}?forloeb=1&trin=meld-flytning`));
+	await page.waitForURL((u) => u.pathname === '/borger/log-ind');
+	check(new URL(page.url()).searchParams.get('next') ===
+	      `${MOVE_FORM}?forloeb=1&trin=meld-flytning`, `next: ${page.url()}`);
+	check((await text(page.locator('main'))).includes(
+		'Demo: vælg en borger. Dette er ikke MitID.'), 'demo not marked');
+	// a next that leaves the site is not followed
+	await citizenSignIn(page, null);
+	await page.context().clearCookies();
+	await go(page, '/borger/log-ind?next=//evil.example/');
+	await submit(page, page.getByRole('button', { name: `Log ind som ${CITIZEN.name}` }),
+		     '/mit-overblik');
+	check(await text(page.locator('h1')) === 'Mit overblik', 'not on Mit overblik');
+}));
+
+test('citizen: the demo sign-in refuses a form from another page', () =>
+	withPage({}, async (page) => {
+		await go(page, '/borger/log-ind');
+		const r = await page.request.post(url('/borger/log-ind'), {
+			form: { csrf: 'not-the-cookie', borger: CITIZEN.subject },
+			maxRedirects: 0 });
+		check(r.status() === 403, `status ${r.status()}`);
+		check(!(r.headers()['set-cookie'] || '').includes('hh_borger='),
+		      'a session cookie was set');
+	}));
+
+async function citizenJourney(page, who) {
+	// the guide works without signing in, and saves nothing
+	await go(page, GUIDE);
+	await page.getByRole('group', { name: 'Hvor flytter du hen?' })
+		.getByLabel('Til en ny adresse i den kommune, jeg bor i nu').check();
+	await page.getByRole('group', { name: 'Flytter der børn under 18 år med dig?' })
+		.getByLabel('Ja').check();
+	await page.getByRole('group', { name: 'Hvordan skal du bo?' })
+		.getByLabel('I en lejebolig eller andelsbolig').check();
+	await page.getByRole('group', {
+		name: 'Skal du parkere en bil i et område med betalingsparkering?' })
+		.getByLabel('Nej').check();
+	await submit(page, page.getByRole('button', { name: 'Vis min plan' }), GUIDE);
+	check(new URL(page.url()).searchParams.get('q_hvorhen') === 'samme-kommune',
+	      `answers not in the URL: ${page.url()}`);
+	const plan = page.locator('ol.plan');
+	const steps = await plan.locator('> li h3').allInnerTexts();
+	check(steps[0] === 'Meld flytning', `steps: ${steps}`);
+	check(steps.includes('Søg boligstøtte til den nye bolig'), `steps: ${steps}`);
+	check(!steps.includes('Meld udrejse'), 'a step for moving abroad shown');
+	check(!steps.includes('Søg beboerlicens til din bil'), 'parking step shown');
+	const planText = await text(page.locator('#din-plan').locator('..'));
+	check(planText.includes('Ansvarlig: din kommune'), 'municipality not "din kommune"');
+	check(planText.includes('Ansvarlig: Udbetaling Danmark'), 'agency name missing');
+	check(planText.includes('Log ind, hvis du vil gemme dit forløb og sende blanketter'),
+	      'no sign-in hint');
+
+	// signing in comes back to the plan, now for the citizen's municipality
+	await page.getByRole('link', { name: 'Log ind og gem forløbet' }).click();
+	await page.waitForURL((u) => u.pathname === '/borger/log-ind');
+	await submit(page, page.getByRole('button', { name: `Log ind som ${who.name}` }),
+		     GUIDE);
+	check(await page.getByRole('group', { name: 'Flytter der børn under 18 år med dig?' })
+		.getByLabel('Ja').isChecked(), 'answers lost after sign-in');
+	check((await text(page.locator('ol.plan'))).includes(`Ansvarlig: ${who.municipality}`),
+	      'the citizen\'s municipality not named');
+	const saved = page.waitForURL((u) => /^\/mit-overblik\/forloeb\/\d+$/.test(u.pathname));
+	await page.getByRole('button', { name: 'Gem mit forløb' }).click();
+	await saved;
+	check(await text(page.locator('h1')) === 'Du skal flytte', 'plan heading');
+	const first = page.locator('ol.plan > li').first();
+	check((await text(first.locator('.state'))) === 'Ikke startet', 'step state');
+
+	// the form of the first step, sent with an error and then corrected
+	await first.getByRole('link', { name: /^Udfyld blanket/ }).click();
+	await page.waitForURL((u) => u.pathname === MOVE_FORM &&
+		u.searchParams.get('trin') === 'meld-flytning');
+	await fillMoveForm(page);
+	await page.getByLabel('Bemærkninger (valgfrit)').fill('Vi flytter i weekenden.');
+	await submit(page, page.getByRole('button', { name: 'Send' }), MOVE_FORM, 422);
+	check((await page.title()).startsWith('Fejl:'), `title: ${await page.title()}`);
+	const summary = page.locator('.error-summary');
+	check((await text(summary)).includes('Din nye adresse: Feltet skal udfyldes.'),
+	      `summary: ${await text(summary)}`);
+	check(await summary.getByRole('link').first().getAttribute('href') === '#f-ny_adresse',
+	      'summary does not link to the field');
+	const address = page.getByLabel('Din nye adresse');
+	check(await address.getAttribute('aria-invalid') === 'true', 'not aria-invalid');
+	check((await address.getAttribute('aria-describedby')).split(' ')
+		.includes('f-ny_adresse-fejl'), 'error not in aria-describedby');
+	check(await text(page.locator('#f-ny_adresse-fejl')) ===
+	      'Fejl: Feltet skal udfyldes.', 'no message beside the field');
+	check(await page.getByLabel('Hvornår flytter du?').inputValue() === '2026-12-01',
+	      'date not kept');
+	check(await page.getByLabel('Bemærkninger (valgfrit)').inputValue() ===
+	      'Vi flytter i weekenden.', 'remarks not kept');
+	check(await page.getByRole('radiogroup', { name: 'Hvor flytter du hen?' })
+		.getByLabel('Til en ny adresse i kommunen').isChecked(), 'choice not kept');
+	await address.fill('Skovvej 12, 9999 Nordskov');
+	const landed = page.waitForURL((u) => /^\/mit-overblik\/sag\/\d+$/.test(u.pathname) &&
+		u.searchParams.get('sendt') === '1');
+	await page.getByRole('button', { name: 'Send' }).click();
+	await landed;
+	check(await text(page.locator('h1')) === 'Vi har modtaget din ansøgning',
+	      'no receipt');
+	const receipt = await text(page.locator('.receipt'));
+	check(receipt.includes(who.municipality) && receipt.includes('Du får svar senest') &&
+	      DANISH_DATE.test(receipt), `receipt: ${receipt}`);
+	const caseId = /sag\/(\d+)/.exec(page.url())[1];
+
+	// Mit overblik: the case and the plan's step
+	await page.getByRole('link', { name: 'Mit overblik', exact: true }).first().click();
+	await page.waitForURL((u) => u.pathname === '/mit-overblik');
+	const item = page.locator('li.case', { has: page.locator(
+		`a[href="/mit-overblik/sag/${caseId}"]`) });
+	const itemText = await text(item);
+	for (const want of ['Anmeldelse af flytning', who.municipality, 'Modtaget'])
+		check(itemText.includes(want), `case lacks "${want}": ${itemText}`);
+	check(!itemText.includes('received'), 'a state key shown');
+	check(DANISH_DATE.test(itemText), `no Danish deadline: ${itemText}`);
+	check((await text(page.locator('ul.plans'))).includes('Meld flytning Sendt'),
+	      'the plan\'s step is not Sendt');
+}
+
+test('citizen: sign in, get a plan, save it, send a form with an error, see the case',
+     () => withPage({}, (page) => citizenJourney(page, JOURNEY_CITIZEN_JS)));
+
+test('JavaScript disabled: a citizen signs in, saves a plan, corrects a form and ' +
+     'sees the case', () => withPage({ javaScriptEnabled: false },
+				    (page) => citizenJourney(page, JOURNEY_CITIZEN)));
+
+test('citizen: a CPR number failing modulus 11 warns once, and sending again sends it',
+     () => withPage({ javaScriptEnabled: false }, async (page) => {
+	await citizenSignIn(page, MOVE_FORM);
+	await fillMoveForm(page, { address: 'Skovvej 12, 9999 Nordskov',
+				   cpr: '010180-1234' });
+	await submit(page, page.getByRole('button', { name: 'Send' }), MOVE_FORM);
+	check((await text(page.locator('.warning-summary'))).includes('modulus 11'),
+	      'no warning summary');
+	check(await page.locator('.error-summary').count() === 0, 'shown as an error');
+	const cpr = page.getByLabel('CPR-nummer på den første, der flytter med');
+	check(await cpr.inputValue() === '010180-1234', 'CPR not kept');
+	check((await cpr.getAttribute('aria-describedby')).includes(
+		'f-medflytter_cpr-advarsel'), 'warning not described');
+	const landed = page.waitForURL((u) => u.searchParams.get('sendt') === '1');
+	await page.getByRole('button', { name: 'Send' }).click();
+	await landed;
+	check(await text(page.locator('h1')) === 'Vi har modtaget din ansøgning',
+	      'not sent after confirming');
+}));
+
+test('citizen: sending the same form twice makes one case', () =>
+	withPage({}, async (page) => {
+		await citizenSignIn(page, MOVE_FORM);
+		const form = {};
+		for (const name of ['csrf', 'skema'])
+			form[name] = await page.locator(`form.blanket input[name=${name}]`)
+				.inputValue();
+		Object.assign(form, { flyttetype: 'danmark', flyttedato: '2026-12-01',
+				      ny_adresse: 'Skovvej 12, 9999 Nordskov',
+				      medflyttere: 'nej' });
+		const a = await page.request.post(url(MOVE_FORM), { form, maxRedirects: 0 });
+		const b = await page.request.post(url(MOVE_FORM), { form, maxRedirects: 0 });
+		check(a.status() === 303 && b.status() === 303,
+		      `status ${a.status()}, ${b.status()}`);
+		check(a.headers().location === b.headers().location,
+		      `${a.headers().location} != ${b.headers().location}`);
+	}));
+
+test('citizen: a form with files is sent as multipart, a 5 MiB file fits', () =>
+	withPage({}, async (page) => {
+		await citizenSignIn(page, '/blanket/enkeltydelse');
+		check(await page.locator('form.blanket').getAttribute('enctype') ===
+		      'multipart/form-data', 'not multipart');
+		const file = page.getByLabel('Tilbud, overslag eller regning');
+		check(await file.getAttribute('type') === 'file', 'no file input');
+		await page.getByRole('radiogroup', { name: 'Hvad skal hjælpen dække?' })
+			.getByLabel('Tandbehandling').check();
+		await page.getByLabel('Beskriv udgiften, og hvorfor du ikke kunne forudse den')
+			.fill('En tand knækkede, og tandlægen skal lave en krone.');
+		await page.getByLabel('Hvad koster det (kr.)?').fill('4200,50');
+		await page.getByRole('radiogroup', { name: 'Har du allerede betalt udgiften?' })
+			.getByLabel('Nej').check();
+		await page.getByRole('radiogroup', {
+			name: 'Har du en forsikring, der måske kan dække udgiften?' })
+			.getByLabel('Nej').check();
+		// a wrong kind of file first: the error names the field, the
+		// rest is kept, and the file must be chosen again
+		await file.setInputFiles({ name: 'noter.txt', mimeType: 'text/plain',
+					   buffer: Buffer.from('ikke en pdf') });
+		await submit(page, page.getByRole('button', { name: 'Send' }),
+			     '/blanket/enkeltydelse', 422);
+		check((await text(page.locator('#f-tilbud-fejl'))).includes('Filtypen'),
+		      'no file type error');
+		check((await text(page.locator('#f-tilbud-igen'))).includes('noter.txt'),
+		      'no note to choose the file again');
+		check(await page.getByLabel('Hvad koster det (kr.)?').inputValue() === '4200,50',
+		      'amount not kept');
+		const big = Buffer.alloc(5 * 1024 * 1024, 0x20);
+		PDF_BYTES.copy(big);
+		await page.getByLabel('Tilbud, overslag eller regning')
+			.setInputFiles({ name: 'overslag.pdf', mimeType: 'application/pdf',
+					 buffer: big });
+		const landed = page.waitForURL((u) => u.searchParams.get('sendt') === '1');
+		await page.getByRole('button', { name: 'Send' }).click();
+		await landed;
+		check((await text(page.locator('main'))).includes('overslag.pdf (5120 kB)'),
+		      'the file is not among the case\'s data');
+		// JSON bodies keep their own, smaller cap
+		const r = await page.request.post(url('/api/v1/session'), {
+			headers: { 'Content-Type': 'application/json' },
+			data: JSON.stringify({ email: 'x'.repeat(1100000), password: 'x' }) });
+		check(r.status() === 413, `big JSON body: ${r.status()}`);
+	}));
+
+test('JavaScript disabled: a citizen answers a caseworker\'s question', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await citizenSignIn(page);
+		const id = await apiMoveCase(page);
+		await askCitizen(id, 'Hvilken etage bor du på?');
+		await go(page, '/mit-overblik');
+		const item = page.locator('li.case', { has: page.locator(
+			`a[href="/mit-overblik/sag/${id}"]`) });
+		const itemText = await text(item);
+		check(itemText.includes('Fristen er sat i bero, mens vi venter på dig') &&
+		      itemText.includes('Hvilken etage bor du på?') &&
+		      itemText.includes('Afventer dig'), `case: ${itemText}`);
+		await item.getByRole('link', { name: 'Svar på spørgsmålet' }).click();
+		await page.waitForURL((u) => u.pathname === `/mit-overblik/sag/${id}`);
+		const path = `/mit-overblik/sag/${id}/svar`;
+		await submit(page, page.getByRole('button', { name: 'Send svar' }), path, 422);
+		const answer = page.getByLabel('Dit svar');
+		check(await answer.getAttribute('aria-invalid') === 'true', 'not invalid');
+		check((await text(page.locator('.error-summary'))).includes('Skriv dit svar.'),
+		      'no error summary');
+		await answer.fill('3. sal til venstre.');
+		await submit(page, page.getByRole('button', { name: 'Send svar' }),
+			     `/mit-overblik/sag/${id}`);
+		check((await text(page.getByRole('status'))).includes('Tak for dit svar'),
+		      'no thanks');
+		check(await page.getByLabel('Dit svar').count() === 0, 'still asks');
+		const hist = await text(page.locator('ol.history'));
+		check(hist.includes('3. sal til venstre.') &&
+		      hist.includes('Hvilken etage bor du på?'), `history: ${hist}`);
+		check(!(await text(page.locator('main'))).includes('Fristen er sat i bero'),
+		      'still paused');
+	}));
+
+test('citizen: another citizen\'s plan and case give the 404 page', () =>
+	withPage({}, async (page) => {
+		await citizenSignIn(page);
+		const plan = await savePlan(page);
+		const id = await apiMoveCase(page, plan);
+		await page.context().clearCookies();
+		await citizenSignIn(page, null, OTHER_CITIZEN);
+		for (const path of [`/mit-overblik/sag/${id}`, `/mit-overblik/forloeb/${plan}`,
+				    '/mit-overblik/sag/99999999', '/mit-overblik/sag/x',
+				    `${MOVE_FORM}?forloeb=${plan}&trin=meld-flytning`]) {
+			await go(page, path, 404);
+			check(await text(page.locator('h1')) === 'Siden findes ikke', path);
+		}
+		const csrf = await citizenCsrf(page);
+		const r = await page.request.post(url(`/mit-overblik/sag/${id}/svar`),
+			{ form: { csrf, svar: 'x' }, maxRedirects: 0 });
+		check(r.status() === 404, `answer on another's case: ${r.status()}`);
+		check(!(await text(page.locator('main'))).includes('Anmeldelse af flytning'),
+		      'another citizen\'s case shown');
+	}));
+
+test('citizen: who looked at my data names the caseworker', () =>
+	withPage({}, async (page) => {
+		await citizenSignIn(page);
+		const id = await apiMoveCase(page);
+		await askCitizen(id, 'Hvornår flytter du?');
+		await go(page, '/mit-overblik/indsigt');
+		const row = page.locator('tr', { has: page.locator(
+			`a[href="/mit-overblik/sag/${id}"]`) }).first();
+		const t = await text(row);
+		check(t.includes(`${CASEWORKER.name}, Nordskov Kommune`) &&
+		      t.includes('sagsbehandling'), `row: ${t}`);
+	}));
+
+test('JavaScript disabled: a citizen signs out from the header', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await citizenSignIn(page);
+		await submit(page, page.getByRole('button', { name: 'Log ud' }), '/');
+		check(await page.getByRole('link', { name: 'Log ind', exact: true }).count() === 1,
+		      'no Log ind link after signing out');
+		await page.goto(url('/mit-overblik'));
+		await page.waitForURL((u) => u.pathname === '/borger/log-ind');
 	}));
 
 // ---- main -------------------------------------------------------------------

@@ -1,0 +1,1577 @@
+/* open311.c - Open311 GeoReport v2 under /open311/v2/: service discovery,
+ * the public case types as services, their forms as service definitions,
+ * and service requests (cases) made with an API key and tracked by anyone.
+ *
+ * Every resource answers in JSON or XML after its extension (services.json,
+ * services.xml), as the specification asks. Errors use the specification's
+ * own document ([{"code": 404, "description": "..."}], or <errors>) rather
+ * than helhed's problem+json: Open311 clients read that form, nothing else.
+ *
+ * Decisions the specification leaves to the server:
+ * - A service is a case type with "public": true. One whose form needs an
+ *   uploaded file (a required file field that always applies) is not
+ *   offered: GeoReport v2 has no upload, only media_url. File fields are
+ *   left out of service definitions.
+ * - Form fields that apply only "when" another has a value are never
+ *   required in the definition; datatype_description says when they apply.
+ * - Requests are the cases made without a citizen (through this API).
+ *   Cases citizens send in while signed in are theirs and are not listed:
+ *   even the existence of someone's application is personal data.
+ * - The public request shows no names, contact details, description, media
+ *   or form values; the one exception is the location (address_string, an
+ *   address field of the form, lat/long, address_id), which is the point
+ *   of a public report.
+ * - Times are Danish local time with their offset (+01:00 or +02:00).
+ *   expected_datetime is the case's deadline; there is none once the case
+ *   is closed or while it waits for the reporter (the deadline then moves
+ *   on by the time the wait takes).
+ * - A request is made synchronously, so its token is its id:
+ *   tokens/{id} answers as soon as the request exists. */
+#include "api/app.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/auth.h"
+#include "domain/cases.h"
+
+/* Where a request made here keeps what Open311 sent beside the form values
+ * in the case data (a "-" so that no form field can have the name). */
+#define DATA_KEY "open311-source"
+#define MAX_REQUESTS 1000          /* the specification's default cap */
+#define MAX_SPAN (90 * 86400)      /* ... and its longest date range */
+#define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
+#define ISO_SIZE 80 /* room for any int64_t year, though 26 do */
+
+enum fmt { FMT_JSON, FMT_XML };
+
+/* ---- time: Danish local time with its offset ------------------------ */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* 01:00 UTC on the last Sunday of month m of year y (the EU's moment of
+ * changing the clocks). */
+static int64_t eu_switch(int64_t y, int m)
+{
+	int64_t last = days_from_civil(y, m + 1, 1) - 1;
+	int64_t wd = ((last + 4) % 7 + 7) % 7; /* 0: Sunday; 1970-01-01 was a
+						  Thursday */
+	return (last - wd) * 86400 + 3600;
+}
+
+/* Seconds east of UTC in Denmark at the instant t: CEST (+2) from the last
+ * Sunday of March to the last Sunday of October, else CET (+1). */
+static int dk_offset(int64_t t)
+{
+	int64_t y;
+	int m, d;
+	civil_from_days(floor_div(t, 86400), &y, &m, &d);
+	return t >= eu_switch(y, 3) && t < eu_switch(y, 10) ? 7200 : 3600;
+}
+
+/* "2025-11-23T19:05:00+01:00" into out. */
+static void iso_dk(int64_t t, char out[ISO_SIZE])
+{
+	int off = dk_offset(t);
+	int64_t local = t + off, y;
+	int m, d;
+	civil_from_days(floor_div(local, 86400), &y, &m, &d);
+	int64_t s = local - floor_div(local, 86400) * 86400;
+	snprintf(out, ISO_SIZE, "%04lld-%02d-%02dT%02d:%02d:%02d+%02d:00", (long long)y,
+		 m, d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60),
+		 off / 3600);
+}
+
+/* "30. november 2025" (Danish time) into out. */
+static void date_da(int64_t t, char out[ISO_SIZE])
+{
+	static const char *const months[] = {
+		"januar", "februar", "marts",	  "april",   "maj",	 "juni",
+		"juli",	  "august",  "september", "oktober", "november", "december"
+	};
+	int64_t local = t + dk_offset(t), y;
+	int m, d;
+	civil_from_days(floor_div(local, 86400), &y, &m, &d);
+	snprintf(out, ISO_SIZE, "%d. %s %lld", d, months[m - 1], (long long)y);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/* Parses an ISO 8601 date-time: YYYY-MM-DD, optionally followed by
+ * THH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH). Without
+ * an offset the time is Danish local time. A space stands for "+" (an
+ * unencoded "+" in a query string arrives as one). 1 when valid. */
+static int parse_datetime(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	if (strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
+		return 0;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return 0;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == 't') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
+			return 0;
+		p += 6;
+		if (*p == ':') {
+			if (!digits(p + 1, 2, &se))
+				return 0;
+			p += 3;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return 0;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (h > 23 || mi > 59 || se > 60)
+			return 0;
+	}
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	if (!*p) {
+		*out = t - dk_offset(t - 3600);
+		return 1;
+	}
+	if ((*p == 'Z' || *p == 'z') && !p[1]) {
+		*out = t;
+		return 1;
+	}
+	if (*p != '+' && *p != '-' && *p != ' ')
+		return 0;
+	int sign = *p == '-' ? -1 : 1, oh, om = 0;
+	p++;
+	if (!digits(p, 2, &oh))
+		return 0;
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (*p && (!digits(p, 2, &om) || p[2]))
+		return 0;
+	if (oh > 23 || om > 59)
+		return 0;
+	*out = t - sign * (oh * 3600 + om * 60);
+	return 1;
+}
+
+/* ---- XML ------------------------------------------------------------ */
+
+/* Appends s as XML character data: markup escaped, and the control
+ * characters XML 1.0 cannot carry dropped. s is valid UTF-8. */
+static void xml_text(struct hh_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': hh_buf_puts(b, "&amp;"); break;
+		case '<': hh_buf_puts(b, "&lt;"); break;
+		case '>': hh_buf_puts(b, "&gt;"); break;
+		case '"': hh_buf_puts(b, "&quot;"); break;
+		case '\'': hh_buf_puts(b, "&apos;"); break;
+		default:
+			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+				hh_buf_putc(b, (char)c);
+		}
+	}
+}
+
+/* The element name of one item of a list element into out: "attributes"
+ * → "attribute", "service_requests" → "request". */
+static void item_name(const char *list, char *out, size_t size)
+{
+	size_t n = strlen(list);
+	if (!strcmp(list, "service_requests"))
+		snprintf(out, size, "request");
+	else if (n > 1 && list[n - 1] == 's')
+		snprintf(out, size, "%.*s", (int)(n - 1), list);
+	else
+		snprintf(out, size, "item");
+}
+
+static void indent(struct hh_buf *b, int depth)
+{
+	hh_buf_putc(b, '\n');
+	for (int i = 0; i < depth; i++)
+		hh_buf_puts(b, "  ");
+}
+
+/* Renders v as the element <name>: objects as child elements in their
+ * order, arrays as a list of item elements, null as an empty element. */
+static void xml_node(struct hh_buf *b, const char *name, json_t *v, int depth)
+{
+	indent(b, depth);
+	if (json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
+	    (json_is_object(v) && !json_object_size(v))) {
+		hh_buf_printf(b, "<%s/>", name);
+		return;
+	}
+	hh_buf_printf(b, "<%s>", name);
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) xml_node(b, k, x, depth + 1);
+		indent(b, depth);
+	} else if (json_is_array(v)) {
+		char item[64];
+		item_name(name, item, sizeof(item));
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) xml_node(b, item, x, depth + 1);
+		indent(b, depth);
+	} else if (json_is_string(v)) {
+		xml_text(b, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		hh_buf_printf(b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		hh_buf_printf(b, "%.10g", json_real_value(v));
+	} else {
+		hh_buf_puts(b, json_is_true(v) ? "true" : "false");
+	}
+	hh_buf_printf(b, "</%s>", name);
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+/* Sends doc (stolen): as JSON, or as XML under the element root (a list's
+ * items named by item_name(root)). */
+static void send_doc(struct hh_req *r, enum fmt f, int status, const char *root,
+		     json_t *doc)
+{
+	if (r->method == HH_GET || r->method == HH_HEAD)
+		hh_resp_header(r, "Access-Control-Allow-Origin", "*");
+	if (f == FMT_JSON) {
+		char *s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
+		json_decref(doc);
+		hh_resp_text(r, status, "application/json; charset=utf-8", s ? s : "");
+		free(s);
+		return;
+	}
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	xml_node(&b, root, doc, 0);
+	hh_buf_putc(&b, '\n');
+	json_decref(doc);
+	hh_resp_text(r, status, "text/xml; charset=utf-8", hh_buf_str(&b));
+	hh_buf_clear(&b);
+}
+
+/* Sends the specification's error document with errors (a list of
+ * {"code", "description"}, stolen). */
+static void send_errors(struct hh_req *r, enum fmt f, int status, json_t *errors)
+{
+	send_doc(r, f, status, "errors", errors);
+}
+
+static void send_error(struct hh_req *r, enum fmt f, int status,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void send_error(struct hh_req *r, enum fmt f, int status,
+		       const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	send_errors(r, f, status,
+		    json_pack("[{s:i, s:s}]", "code", status, "description", msg));
+}
+
+/* A store failure as the specification's error. */
+static void send_rc(struct hh_req *r, enum fmt f, enum hh_rc rc)
+{
+	if (rc == HH_ERR_BUSY) {
+		hh_resp_header(r, "Retry-After", "1");
+		send_error(r, f, 503, "Tjenesten er optaget. Prøv igen om lidt.");
+		return;
+	}
+	hh_log(HH_LOG_ERROR, "open311 %s failed: %s", r->path, hh_rc_name(rc));
+	send_error(r, f, 500, "Der skete en fejl hos os. Prøv igen senere.");
+}
+
+/* The format of a resource: the route's {format} (stem NULL), or the
+ * extension of "name.ext" in the route parameter (*stem gets a copy of
+ * name). Answers 404 and returns 0 when it is neither json nor xml (in
+ * JSON: there is nothing else to go by) or the name is empty. */
+static int resource(struct hh_req *r, const char *param, const char **stem,
+		    enum fmt *f)
+{
+	const char *v = hh_req_param(r, param), *ext = v;
+	size_t stem_len = 0;
+	if (stem) {
+		const char *dot = v ? strrchr(v, '.') : NULL;
+		ext = dot ? dot + 1 : NULL;
+		stem_len = dot ? (size_t)(dot - v) : 0;
+	}
+	*f = FMT_JSON;
+	if (ext && !strcmp(ext, "xml")) {
+		*f = FMT_XML;
+	} else if (!ext || strcmp(ext, "json")) {
+		send_error(r, FMT_JSON, 404,
+			   "Ukendt format: skriv .json eller .xml efter ressourcen.");
+		return 0;
+	}
+	if (stem) {
+		if (!stem_len) {
+			send_error(r, *f, 404, "Ressourcen findes ikke.");
+			return 0;
+		}
+		*stem = hh_arena_strndup(&r->arena, v, stem_len);
+	}
+	return 1;
+}
+
+/* At most 60 characters of the client's s (valid UTF-8), to quote it in
+ * an error. */
+static const char *clip(struct hh_arena *a, const char *s)
+{
+	size_t n = 0;
+	for (int chars = 0; s[n] && chars < 60; chars++)
+		do
+			n++;
+		while (((unsigned char)s[n] & 0xc0) == 0x80);
+	return s[n] ? hh_arena_printf(a, "%.*s…", (int)n, s) : s;
+}
+
+/* A positive decimal id, or 0. */
+static int64_t parse_id(const char *s)
+{
+	int64_t v = 0;
+	if (!s || !*s || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* ---- the catalogue: public case types as services --------------------- */
+
+struct service {
+	struct hh_case_type row; /* strings in the request's arena */
+	struct hh_case_type_def def;
+	const char *org_name; /* the agency's name; NULL for "municipality" */
+	int offered;          /* can be requested here (no file needed) */
+};
+
+struct catalogue {
+	struct hh_arena *a;
+	const char *only; /* one code, or NULL: every public case type */
+	struct service *v;
+	int n, cap;
+};
+
+static void catalogue_reset(void *p)
+{
+	struct catalogue *c = p;
+	for (int i = 0; i < c->n; i++)
+		hh_case_type_def_clear(&c->v[i].def);
+	c->n = 0;
+}
+
+static void catalogue_free(void *p)
+{
+	struct catalogue *c = p;
+	catalogue_reset(c);
+	free(c->v);
+	c->v = NULL;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Does the form need a file whatever the other answers are? */
+static int needs_file(json_t *fields)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f)
+	{
+		const char *type = str(f, "type");
+		if (type && !strcmp(type, "file") &&
+		    json_is_true(json_object_get(f, "required")) &&
+		    !json_object_get(f, "when"))
+			return 1;
+	}
+	return 0;
+}
+
+struct cat_row_ctx {
+	struct catalogue *c;
+	struct hh_tx *tx;
+};
+
+static enum hh_rc cat_row(void *p, const struct hh_case_type *ct)
+{
+	struct cat_row_ctx *x = p;
+	struct catalogue *c = x->c;
+	struct service s = { .row = *ct };
+	char err[256];
+	if (hh_case_type_def_parse(ct->definition, &s.def, err, sizeof(err)) != HH_OK) {
+		hh_log_bug("case type %s in the store is broken: %s", ct->code, err);
+		return HH_OK; /* one broken case type hides only itself */
+	}
+	if (strcmp(ct->organisation, "municipality")) {
+		struct hh_org o;
+		enum hh_rc rc = x->tx->store->org_get_by_code(x->tx, c->a,
+							      ct->organisation, &o);
+		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND) {
+			hh_case_type_def_clear(&s.def);
+			return rc;
+		}
+		s.org_name = rc == HH_OK ? o.name : ct->organisation;
+	}
+	s.offered = !needs_file(s.def.fields);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = hh_xrealloc(c->v, (size_t)c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = s;
+	return HH_OK;
+}
+
+static enum hh_rc catalogue_tx(struct hh_tx *tx, void *p)
+{
+	struct catalogue *c = p;
+	struct cat_row_ctx x = { c, tx };
+	catalogue_reset(c);
+	if (!c->only)
+		return tx->store->case_type_list(tx, c->a, 1, cat_row, &x);
+	struct hh_case_type ct;
+	enum hh_rc rc = tx->store->case_type_get_by_code(tx, c->a, c->only, &ct);
+	if (rc == HH_OK && !ct.public)
+		return HH_ERR_NOT_FOUND;
+	return rc == HH_OK ? cat_row(&x, &ct) : rc;
+}
+
+/* Loads the public case types (or the one code) for this request; the
+ * catalogue lives as long as the request's arena. */
+static enum hh_rc catalogue_load(struct hh_req *r, const char *only,
+				 struct catalogue **out)
+{
+	struct catalogue *c = hh_arena_calloc(&r->arena, sizeof(*c));
+	c->a = &r->arena;
+	c->only = only;
+	hh_arena_defer(&r->arena, catalogue_free, c);
+	*out = c;
+	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, catalogue_tx, c);
+	if (rc == HH_OK && only && !c->n)
+		rc = HH_ERR_NOT_FOUND; /* broken in the store: hidden */
+	return rc;
+}
+
+static const struct service *catalogue_find(const struct catalogue *c,
+					    int64_t case_type_id)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->v[i].row.id == case_type_id)
+			return &c->v[i];
+	return NULL;
+}
+
+/* The optional jurisdiction_id: an organisation's code. Returns 1 with
+ * *org filled (org->id 0 when not given); on an unknown one answers 404
+ * and returns 0. */
+static int jurisdiction(struct hh_req *r, enum fmt f, const char *given,
+			struct hh_org *org)
+{
+	memset(org, 0, sizeof(*org));
+	if (!given)
+		return 1;
+	enum hh_rc rc = hh_app_org(r->app, &r->arena, given, org);
+	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !*given)) {
+		send_error(r, f, 404, "jurisdiction_id findes ikke.");
+		return 0;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- services and their definitions ----------------------------------- */
+
+/* Danish help on the value a field takes, with its limits, when it
+ * applies, and the form's help text. */
+static char *datatype_description(struct hh_arena *a, json_t *f)
+{
+	const char *type = str(f, "type");
+	struct hh_buf b;
+	hh_buf_init(&b);
+	json_int_t minl = json_integer_value(json_object_get(f, "min_length"));
+	json_int_t maxl = json_integer_value(json_object_get(f, "max_length"));
+	if (!strcmp(type, "text") || !strcmp(type, "textarea")) {
+		if (!maxl)
+			maxl = !strcmp(type, "textarea") ? 5000 : 200;
+		hh_buf_puts(&b, !strcmp(type, "text") ? "Tekst på én linje" : "Tekst");
+		if (minl)
+			hh_buf_printf(&b, " på %lld til %lld tegn.", (long long)minl,
+				      (long long)maxl);
+		else
+			hh_buf_printf(&b, " på højst %lld tegn.", (long long)maxl);
+	} else if (!strcmp(type, "address")) {
+		hh_buf_puts(&b, "Adresse med vej, husnummer, postnummer og by, "
+				"fx Torvet 1, 9000 Aalborg.");
+	} else if (!strcmp(type, "email")) {
+		hh_buf_puts(&b, "E-mailadresse, fx navn@eksempel.dk.");
+	} else if (!strcmp(type, "phone")) {
+		hh_buf_puts(&b, "Telefonnummer med 8 cifre, fx 12 34 56 78.");
+	} else if (!strcmp(type, "cpr")) {
+		hh_buf_puts(&b, "CPR-nummer med 10 cifre, fx 010203-1234.");
+	} else if (!strcmp(type, "number")) {
+		json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
+		hh_buf_puts(&b, "Et tal (decimaler med punktum eller komma)");
+		if (mn && mx)
+			hh_buf_printf(&b, " fra %g til %g", json_number_value(mn),
+				      json_number_value(mx));
+		else if (mn)
+			hh_buf_printf(&b, " på mindst %g", json_number_value(mn));
+		else if (mx)
+			hh_buf_printf(&b, " på højst %g", json_number_value(mx));
+		hh_buf_putc(&b, '.');
+	} else if (!strcmp(type, "date")) {
+		hh_buf_puts(&b, "Dato som ÅÅÅÅ-MM-DD, fx 2026-03-01");
+		if (str(f, "min"))
+			hh_buf_printf(&b, ", tidligst %s", str(f, "min"));
+		if (str(f, "max"))
+			hh_buf_printf(&b, ", senest %s", str(f, "max"));
+		hh_buf_putc(&b, '.');
+	} else if (!strcmp(type, "choice")) {
+		hh_buf_puts(&b, "Én af værdierne i values (key).");
+	} else if (!strcmp(type, "yesno")) {
+		hh_buf_puts(&b, "Svar ja eller nej.");
+	}
+	json_t *when = json_object_get(f, "when");
+	if (when) {
+		json_t *eq = json_object_get(when, "equals");
+		const char *want = json_is_string(eq) ? json_string_value(eq)
+				   : json_is_true(eq)  ? "ja"
+				   : json_is_false(eq) ? "nej"
+						       : "?";
+		hh_buf_printf(&b, " %s, når attribute[%s] er \"%s\".",
+			      json_is_true(json_object_get(f, "required"))
+				      ? "Skal udfyldes"
+				      : "Gælder kun",
+			      str(when, "field") ? str(when, "field") : "?", want);
+	}
+	if (str(f, "help"))
+		hh_buf_printf(&b, " %s", str(f, "help"));
+	char *s = hh_arena_strdup(a, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
+}
+
+/* The form's fields as Open311 attributes (new reference). */
+static json_t *attributes_json(struct hh_arena *a, json_t *fields)
+{
+	json_t *list = json_array();
+	size_t i;
+	json_t *f;
+	int order = 0;
+	json_array_foreach(fields, i, f)
+	{
+		const char *name = str(f, "name"), *type = str(f, "type");
+		if (!name || !type || !strcmp(type, "file"))
+			continue; /* no upload in GeoReport v2 */
+		const char *dt = !strcmp(type, "textarea")                 ? "text"
+				 : !strcmp(type, "number")                 ? "number"
+				 : !strcmp(type, "date")                   ? "datetime"
+				 : !strcmp(type, "choice") || !strcmp(type, "yesno")
+					 ? "singlevaluelist"
+					 : "string";
+		int required = json_is_true(json_object_get(f, "required")) &&
+			       !json_object_get(f, "when");
+		json_t *at = json_pack("{s:b, s:s, s:s, s:b, s:s, s:i, s:s?}", "variable", 1,
+				       "code", name, "datatype", dt, "required", required,
+				       "datatype_description", datatype_description(a, f),
+				       "order", ++order, "description", str(f, "label"));
+		if (!strcmp(type, "choice")) {
+			json_t *values = json_array(), *o;
+			size_t k;
+			json_array_foreach(json_object_get(f, "options"), k, o)
+			{
+				const char *v = str(o, "value");
+				if (v)
+					json_array_append_new(values,
+							      json_pack("{s:s, s:s}", "key", v,
+									"name",
+									str(o, "label") ? str(o, "label") : v));
+			}
+			json_object_set_new(at, "values", values);
+		} else if (!strcmp(type, "yesno")) {
+			json_object_set_new(at, "values",
+					    json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "ja",
+						      "name", "Ja", "key", "nej", "name", "Nej"));
+		}
+		json_array_append_new(list, at);
+	}
+	return list;
+}
+
+/* "a, b" from the case type's keywords (a string or a list), or NULL. */
+static const char *keywords(struct hh_arena *a, json_t *root)
+{
+	json_t *k = json_object_get(root, "keywords");
+	if (json_is_string(k))
+		return json_string_value(k);
+	if (!json_is_array(k) || !json_array_size(k))
+		return NULL;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	size_t i;
+	json_t *w;
+	json_array_foreach(k, i, w) if (json_is_string(w))
+		hh_buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(w));
+	char *s = hh_arena_strdup(a, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return *s ? s : NULL;
+}
+
+/* One service (new reference). municipality: the name to show as the
+ * group of case types that go to the municipality. */
+static json_t *service_json(struct hh_arena *a, const struct service *s,
+			    const char *municipality)
+{
+	json_t *attrs = attributes_json(a, s->def.fields);
+	const char *description = s->def.description ? s->def.description
+				  : s->def.form	     ? str(s->def.form, "intro")
+						     : NULL;
+	const char *group = str(s->def.root, "group");
+	if (!group)
+		group = s->org_name ? s->org_name : municipality;
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:b, s:s, s:s?, s:s}", "service_code",
+			      s->row.code, "service_name", s->row.name, "description",
+			      description, "metadata", json_array_size(attrs) > 0,
+			      "type", "realtime", "keywords", keywords(a, s->def.root),
+			      "group", group);
+	json_decref(attrs);
+	return j;
+}
+
+void hh_open311_services(struct hh_req *r)
+{
+	enum fmt f;
+	if (!resource(r, "format", NULL, &f))
+		return;
+	struct hh_org j;
+	if (!jurisdiction(r, f, hh_req_query(r, "jurisdiction_id"), &j))
+		return;
+	struct catalogue *c;
+	enum hh_rc rc = catalogue_load(r, NULL, &c);
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return;
+	}
+	const char *municipality =
+		j.id && j.kind == HH_ORG_MUNICIPALITY ? j.name : "Kommunen";
+	json_t *list = json_array();
+	for (int i = 0; i < c->n; i++)
+		if (c->v[i].offered)
+			json_array_append_new(list, service_json(&r->arena, &c->v[i],
+								 municipality));
+	send_doc(r, f, 200, "services", list);
+}
+
+/* The public service code (loaded into *out) or an answered 404. */
+static int one_service(struct hh_req *r, enum fmt f, const char *code,
+		       const struct service **out)
+{
+	struct catalogue *c;
+	enum hh_rc rc = catalogue_load(r, code, &c);
+	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !c->v[0].offered)) {
+		if (rc == HH_OK)
+			send_error(r, f, 404,
+				   "Tjenesten %s kræver en vedhæftet fil og kan ikke "
+				   "bestilles gennem Open311.",
+				   clip(&r->arena, code));
+		else
+			send_error(r, f, 404, "service_code %s findes ikke.",
+				   clip(&r->arena, code));
+		return 0;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return 0;
+	}
+	*out = &c->v[0];
+	return 1;
+}
+
+void hh_open311_service(struct hh_req *r)
+{
+	enum fmt f;
+	const char *code;
+	if (!resource(r, "code", &code, &f))
+		return;
+	const struct service *s;
+	if (!one_service(r, f, code, &s))
+		return;
+	send_doc(r, f, 200, "service_definition",
+		 json_pack("{s:s, s:o}", "service_code", s->row.code, "attributes",
+			   attributes_json(&r->arena, s->def.fields)));
+}
+
+/* ---- discovery -------------------------------------------------------- */
+
+/* "http://host:port" from the Host header, else the address we listen on. */
+static const char *base_url(struct hh_req *r)
+{
+	const char *host = hh_req_header(r, "Host");
+	int ok = host && *host && strlen(host) < 256;
+	for (const char *p = host; ok && *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p))
+			ok = 0;
+	if (!ok)
+		host = hh_arena_printf(&r->arena, "127.0.0.1:%d",
+				       r->app->server ? hh_server_port(r->app->server) : 0);
+	return hh_arena_printf(&r->arena, "%s://%s",
+			       r->app->secure_cookies ? "https" : "http", host);
+}
+
+/* The changeset moves when the services or their definitions change, as
+ * this process sees them (the store keeps no time of change for them). */
+static pthread_mutex_t changeset_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t changeset_hash;
+static int64_t changeset_at;
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull; /* a separator */
+}
+
+static int64_t changeset(const struct catalogue *c)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (int i = 0; i < c->n; i++) {
+		h = fnv1a(h, c->v[i].row.code);
+		h = fnv1a(h, c->v[i].row.definition);
+	}
+	pthread_mutex_lock(&changeset_lock);
+	if (!changeset_at || h != changeset_hash) {
+		changeset_hash = h;
+		changeset_at = hh_now_us() / 1000000;
+	}
+	int64_t at = changeset_at;
+	pthread_mutex_unlock(&changeset_lock);
+	return at;
+}
+
+void hh_open311_discovery(struct hh_req *r)
+{
+	enum fmt f;
+	if (!resource(r, "format", NULL, &f))
+		return;
+	struct catalogue *c;
+	enum hh_rc rc = catalogue_load(r, NULL, &c);
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return;
+	}
+	char at[ISO_SIZE];
+	iso_dk(changeset(c), at);
+	json_t *doc = json_pack(
+		"{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", at,
+		"contact",
+		"Spørgsmål om tjenesterne og deres sager besvarer den kommune eller "
+		"myndighed, der behandler dem. Spørgsmål om API'et: kontakt "
+		"driften af helhed hos den organisation, der har udstedt din "
+		"API-nøgle.",
+		"key_service",
+		"Alle kan læse tjenester og sager uden nøgle. For at oprette sager "
+		"skal du have en API-nøgle (api_key), som en administrator i en "
+		"kommune eller myndighed udsteder til jer med 'helhed token add'.",
+		"endpoints", "specification", SPEC_URL, "url",
+		hh_arena_printf(&r->arena, "%s/open311/v2", base_url(r)), "changeset",
+		at, "type", "production", "formats", "text/xml", "application/json");
+	send_doc(r, f, 200, "discovery", doc);
+}
+
+/* ---- service requests: the public view of a case ---------------------- */
+
+/* The location kept with a case: what Open311 sent, else the first
+ * address field of its form. Sets members of j. */
+static void location_json(json_t *j, const struct service *s, json_t *data)
+{
+	json_t *src = json_object_get(data, DATA_KEY);
+	const char *address = str(src, "address_string");
+	size_t i;
+	json_t *f;
+	json_array_foreach(s->def.fields, i, f)
+	{
+		if (address)
+			break;
+		const char *type = str(f, "type"), *name = str(f, "name");
+		if (type && name && !strcmp(type, "address"))
+			address = str(data, name);
+	}
+	if (address)
+		json_object_set_new(j, "address", json_string(address));
+	if (str(src, "address_id"))
+		json_object_set(j, "address_id", json_object_get(src, "address_id"));
+	json_t *lat = json_object_get(src, "lat"), *lon = json_object_get(src, "long");
+	if (json_is_number(lat) && json_is_number(lon)) {
+		json_object_set(j, "lat", lat);
+		json_object_set(j, "long", lon);
+	}
+}
+
+/* A case as a service request, without personal data (new reference). */
+static json_t *request_json(struct hh_arena *a, const struct hh_case *c,
+			    const struct service *s)
+{
+	const struct hh_ct_state *st = hh_ct_state(&s->def, c->state);
+	char requested[ISO_SIZE], updated[ISO_SIZE], expected[ISO_SIZE];
+	iso_dk(c->created_at, requested);
+	iso_dk(c->closed_at    ? c->closed_at
+	       : c->updated_at ? c->updated_at
+			       : c->created_at,
+	       updated);
+	/* No expected time once closed, nor while the case waits for the
+	 * reporter: the deadline moves on by the time the wait takes. */
+	int expect = !c->closed_at && !c->paused_since;
+	iso_dk(c->deadline_at, expected);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?}",
+			      "service_request_id",
+			      hh_arena_printf(a, "%lld", (long long)c->id), "status",
+			      c->closed_at ? "closed" : "open", "status_notes",
+			      st ? st->label : c->state, "service_name", s->row.name,
+			      "service_code", s->row.code, "agency_responsible",
+			      c->org_name, "requested_datetime", requested,
+			      "updated_datetime", updated, "expected_datetime",
+			      expect ? expected : NULL);
+	json_error_t e;
+	json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
+	location_json(j, s, data);
+	json_decref(data);
+	return j;
+}
+
+/* Is the case a service request anyone may see: made without a citizen,
+ * of a public case type? Returns its service or NULL. */
+static const struct service *visible(const struct catalogue *cat,
+				     const struct hh_case *c)
+{
+	return c->citizen_id ? NULL : catalogue_find(cat, c->case_type_id);
+}
+
+struct list_ctx {
+	struct hh_req *r;
+	const struct catalogue *cat;
+	struct hh_case_filter f;
+	int64_t start, end; /* requested_datetime range, seconds */
+	int want_open, want_closed;
+	const int64_t *ids; /* instead: these cases */
+	int n_ids;
+	int token;          /* answer {service_request_id, token} */
+	json_t *items;
+	int stopped;
+};
+
+static void add_case(struct list_ctx *x, const struct hh_case *c,
+		     const struct service *s)
+{
+	struct hh_arena *a = &x->r->arena;
+	if (x->token) {
+		const char *id = hh_arena_printf(a, "%lld", (long long)c->id);
+		json_array_append_new(x->items, json_pack("{s:s, s:s}",
+							  "service_request_id", id,
+							  "token", id));
+		return;
+	}
+	json_array_append_new(x->items, request_json(a, c, s));
+}
+
+/* Rows come newest first (by id, which follows the time of creation but
+ * for a clock set back), so a row a day older than the range ends the
+ * list; so does the cap. Ending is a CONFLICT that list_tx takes back. */
+static enum hh_rc list_row(void *p, const struct hh_case *c)
+{
+	struct list_ctx *x = p;
+	if (c->created_at < x->start - 86400) {
+		x->stopped = 1;
+		return HH_ERR_CONFLICT;
+	}
+	const struct service *s = visible(x->cat, c);
+	if (!s || c->created_at < x->start || c->created_at > x->end ||
+	    (c->closed_at ? !x->want_closed : !x->want_open))
+		return HH_OK;
+	add_case(x, c, s);
+	if (json_array_size(x->items) >= MAX_REQUESTS) {
+		x->stopped = 1;
+		return HH_ERR_CONFLICT;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *x = p;
+	json_array_clear(x->items);
+	x->stopped = 0;
+	if (x->ids) {
+		for (int i = 0; i < x->n_ids; i++) {
+			struct hh_case c;
+			enum hh_rc rc = tx->store->case_get(tx, &x->r->arena, x->ids[i], &c);
+			if (rc == HH_ERR_NOT_FOUND)
+				continue;
+			if (rc != HH_OK)
+				return rc;
+			const struct service *s = visible(x->cat, &c);
+			if (s)
+				add_case(x, &c, s);
+		}
+		return HH_OK;
+	}
+	enum hh_rc rc = tx->store->case_list(tx, &x->r->arena, &x->f, 0, 0, NULL,
+					     list_row, x);
+	return rc == HH_ERR_CONFLICT && x->stopped ? HH_OK : rc;
+}
+
+/* Answers one case by the id in the path ({id}.json): requests/{id} and
+ * tokens/{id}. */
+static void one_request(struct hh_req *r, int token)
+{
+	enum fmt f;
+	const char *stem;
+	if (!resource(r, "id", &stem, &f))
+		return;
+	struct catalogue *cat;
+	enum hh_rc rc = catalogue_load(r, NULL, &cat);
+	int64_t id = parse_id(stem);
+	struct list_ctx x = { .r = r, .cat = cat, .ids = &id, .n_ids = 1,
+			      .token = token, .items = json_array() };
+	if (rc == HH_OK && id)
+		rc = hh_store_run_tx(r->app->store, 0, list_tx, &x);
+	if (rc != HH_OK) {
+		json_decref(x.items);
+		send_rc(r, f, rc);
+		return;
+	}
+	if (!json_array_size(x.items)) {
+		json_decref(x.items);
+		send_error(r, f, 404, "%s findes ikke.",
+			   token ? "token_id" : "service_request_id");
+		return;
+	}
+	send_doc(r, f, 200, "service_requests", x.items);
+}
+
+void hh_open311_request(struct hh_req *r)
+{
+	one_request(r, 0);
+}
+
+void hh_open311_token(struct hh_req *r)
+{
+	one_request(r, 1);
+}
+
+/* Parses "12, 13,14" into at most max ids. Returns the count, -1 when
+ * malformed or too many. */
+static int parse_ids(struct hh_arena *a, const char *s, int64_t **out, int max)
+{
+	int n = 0;
+	int64_t *ids = hh_arena_alloc(a, (size_t)max * sizeof(*ids));
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		size_t len = strcspn(s, ",");
+		char *one = hh_arena_strndup(a, s, len);
+		for (size_t k = strlen(one); k && one[k - 1] == ' '; k--)
+			one[k - 1] = 0;
+		int64_t id = parse_id(one);
+		if (!id || n == max)
+			return -1;
+		ids[n++] = id;
+		s += len;
+		if (*s == ',' && !*++s)
+			return -1; /* a trailing comma */
+	}
+	*out = ids;
+	return n ? n : -1;
+}
+
+void hh_open311_requests(struct hh_req *r)
+{
+	enum fmt f;
+	if (!resource(r, "format", NULL, &f))
+		return;
+	struct catalogue *cat;
+	enum hh_rc rc = catalogue_load(r, NULL, &cat);
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return;
+	}
+	struct list_ctx x = { .r = r, .cat = cat, .want_open = 1, .want_closed = 1 };
+	const char *ids = hh_req_query(r, "service_request_id");
+	if (ids) {
+		/* the specification: a list of ids overrides every other
+		 * argument */
+		int64_t *list;
+		x.n_ids = parse_ids(&r->arena, ids, &list, MAX_REQUESTS);
+		if (x.n_ids < 0) {
+			send_error(r, f, 400,
+				   "service_request_id skal være en kommasepareret "
+				   "liste med højst %d id'er, fx 12,13.",
+				   MAX_REQUESTS);
+			return;
+		}
+		x.ids = list;
+	} else {
+		struct hh_org j;
+		if (!jurisdiction(r, f, hh_req_query(r, "jurisdiction_id"), &j))
+			return;
+		x.f.org_id = j.id;
+		x.f.sort = HH_SORT_NEWEST;
+		const char *code = hh_req_query(r, "service_code");
+		if (code) {
+			const struct service *s = NULL;
+			for (int i = 0; i < cat->n && !s; i++)
+				if (!strcmp(cat->v[i].row.code, code))
+					s = &cat->v[i];
+			if (!s) {
+				send_error(r, f, 404, "service_code %s findes ikke.",
+					   clip(&r->arena, code));
+				return;
+			}
+			x.f.case_type_id = s->row.id;
+		}
+		const char *status = hh_req_query(r, "status");
+		if (status) {
+			x.want_open = x.want_closed = 0;
+			char *s = hh_arena_strdup(&r->arena, status), *save = NULL;
+			int bad = !*s;
+			for (char *t = strtok_r(s, ", ", &save); t;
+			     t = strtok_r(NULL, ", ", &save)) {
+				if (!strcmp(t, "open"))
+					x.want_open = 1;
+				else if (!strcmp(t, "closed"))
+					x.want_closed = 1;
+				else
+					bad = 1;
+			}
+			if (bad || (!x.want_open && !x.want_closed)) {
+				send_error(r, f, 400, "status skal være open, closed "
+						      "eller open,closed.");
+				return;
+			}
+			x.f.open_only = !x.want_closed;
+		}
+		const char *sd = hh_req_query(r, "start_date"),
+			   *ed = hh_req_query(r, "end_date");
+		if ((sd && !parse_datetime(sd, &x.start)) ||
+		    (ed && !parse_datetime(ed, &x.end))) {
+			send_error(r, f, 400,
+				   "%s skal være en dato og tid efter ISO 8601, fx "
+				   "2025-11-01T00:00:00+01:00.",
+				   sd && !parse_datetime(sd, &x.start) ? "start_date"
+								       : "end_date");
+			return;
+		}
+		if (sd && ed && x.end < x.start) {
+			send_error(r, f, 400, "end_date ligger før start_date.");
+			return;
+		}
+		if (sd && ed && x.end - x.start > MAX_SPAN) {
+			send_error(r, f, 400,
+				   "start_date og end_date må højst ligge 90 dage "
+				   "fra hinanden.");
+			return;
+		}
+		if (!sd && !ed) {
+			x.start = hh_now_us() / 1000000 - MAX_SPAN;
+			x.end = INT64_MAX;
+		} else if (!ed) {
+			x.end = x.start + MAX_SPAN;
+		} else if (!sd) {
+			x.start = x.end - MAX_SPAN;
+		}
+	}
+	x.items = json_array();
+	rc = hh_store_run_tx(r->app->store, 0, list_tx, &x);
+	if (rc != HH_OK) {
+		json_decref(x.items);
+		send_rc(r, f, rc);
+		return;
+	}
+	send_doc(r, f, 200, "service_requests", x.items);
+}
+
+/* ---- making a request ------------------------------------------------- */
+
+struct param {
+	const char *key, *value;
+};
+
+#define MAX_PARAMS 200
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* Decodes n bytes of a form-urlencoded component into the arena, or NULL
+ * for a broken %-escape or a result that is not UTF-8 without NULs. */
+static char *form_component(struct hh_arena *a, const char *s, size_t n)
+{
+	char *out = hh_arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[k++] = ' ';
+		} else if (s[i] == '%') {
+			if (i + 2 >= n)
+				return NULL;
+			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return NULL;
+			out[k++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = 0;
+	return hh_utf8_valid(out, k) ? out : NULL;
+}
+
+/* Splits an application/x-www-form-urlencoded body. Returns the count, or
+ * -1 (malformed), -2 (too many). */
+static int parse_form(struct hh_arena *a, const char *body, size_t len,
+		      struct param *out)
+{
+	int n = 0;
+	size_t i = 0;
+	while (i < len) {
+		const char *s = body + i;
+		const char *amp = memchr(s, '&', len - i);
+		size_t part = amp ? (size_t)(amp - s) : len - i;
+		i += part + 1;
+		if (!part)
+			continue;
+		if (n == MAX_PARAMS)
+			return -2;
+		const char *eq = memchr(s, '=', part);
+		size_t klen = eq ? (size_t)(eq - s) : part;
+		out[n].key = form_component(a, s, klen);
+		out[n].value = eq ? form_component(a, eq + 1, part - klen - 1) : "";
+		if (!out[n].key || !out[n].value || !*out[n].key)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static const char *param(const struct param *ps, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ps[i].key, key))
+			return ps[i].value;
+	return NULL;
+}
+
+/* The parameters of POST requests besides attribute[CODE], with their
+ * longest value in characters. */
+static const struct {
+	const char *name;
+	size_t max;
+} known_params[] = {
+	{ "api_key", 100 },	 { "jurisdiction_id", 100 }, { "service_code", 100 },
+	{ "lat", 40 },		 { "long", 40 },	     { "address_string", 500 },
+	{ "address_id", 200 },	 { "email", 254 },	     { "device_id", 200 },
+	{ "account_id", 200 },	 { "first_name", 200 },	     { "last_name", 200 },
+	{ "phone", 40 },	 { "description", 4000 },    { "media_url", 2000 },
+};
+
+/* What the standard parameters fill when the client gave no attribute for
+ * them: the first form field of the type. */
+static const struct {
+	const char *param, *type;
+} fills[] = {
+	{ "address_string", "address" },
+	{ "email", "email" },
+	{ "phone", "phone" },
+	{ "description", "textarea" },
+};
+
+static json_t *field_def(json_t *fields, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) if (str(f, "name") && !strcmp(str(f, "name"), name))
+		return f;
+	return NULL;
+}
+
+/* The parameter a field's value came from, for error messages. */
+struct origin {
+	const char *field, *param;
+};
+
+struct key_ctx {
+	struct hh_arena *a;
+	const char *key;
+	struct hh_api_token t;
+	struct hh_org org;
+};
+
+static enum hh_rc key_tx(struct hh_tx *tx, void *p)
+{
+	struct key_ctx *c = p;
+	unsigned char hash[32];
+	hh_auth_token_hash(c->key, hash);
+	enum hh_rc rc = tx->store->token_get(tx, c->a, hash, &c->t);
+	if (rc == HH_OK && c->t.revoked)
+		rc = HH_ERR_NOT_FOUND;
+	if (rc == HH_OK)
+		rc = tx->store->org_get(tx, c->a, c->t.org_id, &c->org);
+	return rc;
+}
+
+static int parse_coordinate(const char *s, double min, double max, double *out)
+{
+	char *end;
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
+	*out = strtod(s, &end);
+	return !*end && isfinite(*out) && *out >= min && *out <= max;
+}
+
+static int url_ok(const char *s)
+{
+	if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+		return 0;
+	const char *host = strstr(s, "://") + 3;
+	if (!*host || *host == '/')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '<' || *s == '>' ||
+		    *s == '\\' || *s == '^' || *s == '`' || *s == '{' ||
+		    *s == '|' || *s == '}')
+			return 0;
+	return 1;
+}
+
+static int is_form_type(const char *ct)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof(form) - 1;
+	return ct && !strncasecmp(ct, form, n) &&
+	       (!ct[n] || ct[n] == ';' || ct[n] == ' ');
+}
+
+void hh_open311_request_create(struct hh_req *r)
+{
+	enum fmt f;
+	if (!resource(r, "format", NULL, &f))
+		return;
+	if (r->body.len && !is_form_type(hh_req_header(r, "Content-Type"))) {
+		send_error(r, f, 400,
+			   "Send parametrene som application/x-www-form-urlencoded.");
+		return;
+	}
+	struct param *ps = hh_arena_alloc(&r->arena, MAX_PARAMS * sizeof(*ps));
+	int n = parse_form(&r->arena, hh_buf_str(&r->body), r->body.len, ps);
+	if (n < 0) {
+		send_error(r, f, 400,
+			   n == -2 ? "For mange parametre (højst %d)."
+				   : "Parametrene kan ikke læses: de skal være "
+				     "URL-kodet UTF-8.",
+			   MAX_PARAMS);
+		return;
+	}
+	/* every parameter known, once, and not too long */
+	for (int i = 0; i < n; i++) {
+		const char *k = ps[i].key;
+		size_t max = 0;
+		if (!strncmp(k, "attribute[", 10)) {
+			size_t kl = strlen(k);
+			if (kl < 12 || k[kl - 1] != ']' || strcspn(k + 10, "[]") != kl - 11) {
+				send_error(r, f, 400, "Parameteren %s kan ikke læses: skriv "
+						      "attribute[KODE]=værdi.",
+					   clip(&r->arena, k));
+				return;
+			}
+			max = 5000;
+		}
+		for (size_t j = 0; !max && j < sizeof(known_params) / sizeof(known_params[0]); j++)
+			if (!strcmp(k, known_params[j].name))
+				max = known_params[j].max;
+		if (!max) {
+			send_error(r, f, 400, "Ukendt parameter: %s.", clip(&r->arena, k));
+			return;
+		}
+		for (int j = 0; j < i; j++)
+			if (!strcmp(ps[j].key, k)) {
+				send_error(r, f, 400, "Parameteren %s er sendt mere end én "
+						      "gang.",
+					   clip(&r->arena, k));
+				return;
+			}
+		if (hh_utf8_len(ps[i].value) > max) {
+			send_error(r, f, 400, "%s er for lang: højst %zu tegn.",
+				   clip(&r->arena, k), max);
+			return;
+		}
+	}
+
+	/* the key */
+	const char *api_key = param(ps, n, "api_key");
+	if (!api_key)
+		api_key = hh_req_query(r, "api_key");
+	if (!api_key || !*api_key) {
+		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
+				      "en API-nøgle.");
+		return;
+	}
+	struct key_ctx key = { .a = &r->arena, .key = api_key };
+	enum hh_rc rc = strlen(api_key) == HH_TOKEN_CHARS - 1
+				? hh_store_run_tx(r->app->store, 0, key_tx, &key)
+				: HH_ERR_NOT_FOUND;
+	if (rc == HH_ERR_NOT_FOUND) {
+		send_error(r, f, 403, "api_key er ukendt eller spærret.");
+		return;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return;
+	}
+
+	/* the service and where the case goes */
+	const char *code = param(ps, n, "service_code");
+	if (!code || !*code) {
+		send_error(r, f, 400, "service_code mangler.");
+		return;
+	}
+	const struct service *s;
+	if (!one_service(r, f, code, &s))
+		return;
+	const char *dest = s->def.organisation;
+	const char *dest_name = s->org_name;
+	if (!strcmp(dest, "municipality")) {
+		if (key.org.kind != HH_ORG_MUNICIPALITY) {
+			send_error(r, f, 403,
+				   "Tjenesten %s behandles af kommunen, så api_key skal "
+				   "tilhøre en kommune.",
+				   s->row.code);
+			return;
+		}
+		dest = key.org.code;
+		dest_name = key.org.name;
+	}
+	struct hh_org j;
+	if (!jurisdiction(r, f, param(ps, n, "jurisdiction_id"), &j))
+		return;
+	if (j.id && strcmp(j.code, dest)) {
+		send_error(r, f, 400,
+			   "jurisdiction_id passer ikke: sagen behandles af %s (%s).",
+			   dest_name ? dest_name : dest, dest);
+		return;
+	}
+
+	/* what Open311 sent beside the form: kept with the case */
+	json_t *extra = json_object();
+	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, extra);
+	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
+	if (lat_s || long_s) {
+		double lat, lon;
+		if (!parse_coordinate(lat_s, -90, 90, &lat) ||
+		    !parse_coordinate(long_s, -180, 180, &lon)) {
+			send_error(r, f, 400,
+				   "lat og long skal begge angives som WGS84-grader, "
+				   "fx lat=57.048 og long=9.919.");
+			return;
+		}
+		json_object_set_new(extra, "lat", json_real(lat));
+		json_object_set_new(extra, "long", json_real(lon));
+	}
+	const char *media = param(ps, n, "media_url");
+	if (media && *media && !url_ok(media)) {
+		send_error(r, f, 400, "media_url skal være en http- eller https-adresse.");
+		return;
+	}
+	static const char *const kept[] = { "address_string", "address_id", "email",
+					    "first_name", "last_name", "phone",
+					    "description", "media_url", "device_id",
+					    "account_id" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		const char *v = param(ps, n, kept[i]);
+		if (v && *v)
+			json_object_set_new(extra, kept[i], json_string(v));
+	}
+
+	/* the form values: attribute[CODE], then the standard parameters for
+	 * fields the client left out */
+	json_t *values = json_object();
+	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, values);
+	for (int i = 0; i < n; i++) {
+		if (strncmp(ps[i].key, "attribute[", 10))
+			continue;
+		const char *name = hh_arena_strndup(&r->arena, ps[i].key + 10,
+						    strlen(ps[i].key) - 11);
+		const char *v = ps[i].value;
+		json_t *fd = field_def(s->def.fields, name);
+		/* datatype datetime: a client may send a time too */
+		if (fd && str(fd, "type") && !strcmp(str(fd, "type"), "date") &&
+		    strlen(v) > 10 && v[10] == 'T')
+			v = hh_arena_strndup(&r->arena, v, 10);
+		json_object_set_new(values, name, json_string(v));
+	}
+	struct origin origins[sizeof(fills) / sizeof(fills[0])];
+	int n_origins = 0;
+	for (size_t i = 0; i < sizeof(fills) / sizeof(fills[0]); i++) {
+		const char *v = param(ps, n, fills[i].param);
+		if (!v || !*v)
+			continue;
+		size_t k;
+		json_t *fd;
+		json_array_foreach(s->def.fields, k, fd)
+		{
+			const char *type = str(fd, "type"), *name = str(fd, "name");
+			if (!type || !name || strcmp(type, fills[i].type))
+				continue;
+			if (!json_object_get(values, name) &&
+			    hh_form_field_applies(fd, values)) {
+				json_object_set_new(values, name, json_string(v));
+				origins[n_origins++] = (struct origin){ name, fills[i].param };
+			}
+			break; /* the first field of the type only */
+		}
+	}
+
+	struct hh_submission sub = {
+		.case_type = s->row.code,
+		.municipality_id = key.org.kind == HH_ORG_MUNICIPALITY ? key.org.id : 0,
+		.values = values,
+		.actor = hh_arena_printf(&r->arena, "token:%lld", (long long)key.t.id),
+		.public_only = 1,
+		.extra_key = DATA_KEY,
+		.extra = extra,
+	};
+	struct hh_form_result res;
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c, &replayed, &why);
+	if (res.values)
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
+	if (rc == HH_ERR_INVALID && res.n_errors) {
+		json_t *errors = json_array();
+		for (int i = 0; i < res.n_errors; i++) {
+			const struct hh_form_msg *m = &res.errors[i];
+			const char *from = NULL;
+			for (int k = 0; k < n_origins; k++)
+				if (!strcmp(origins[k].field, m->field))
+					from = origins[k].param;
+			json_t *fd = field_def(s->def.fields, m->field);
+			const char *type = fd ? str(fd, "type") : NULL;
+			const char *msg =
+				type && !strcmp(type, "file")
+					? hh_arena_printf(&r->arena,
+							  "»%s« er en fil, og filer kan "
+							  "ikke sendes gennem Open311.",
+							  str(fd, "label") ? str(fd, "label")
+									   : m->field)
+					: m->message;
+			json_array_append_new(
+				errors,
+				json_pack("{s:i, s:s}", "code", 400, "description",
+					  from ? hh_arena_printf(&r->arena,
+								 "%s (attribute[%s]): %s",
+								 from, m->field, msg)
+					       : hh_arena_printf(&r->arena,
+								 "attribute[%s]: %s",
+								 m->field, msg)));
+		}
+		send_errors(r, f, 400, errors);
+		return;
+	}
+	if (rc == HH_ERR_INVALID) {
+		if (why && !strcmp(why, "municipality"))
+			send_error(r, f, 403, "api_key skal tilhøre en kommune.");
+		else
+			send_error(r, f, 404, "service_code findes ikke.");
+		return;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return;
+	}
+	char due[ISO_SIZE];
+	date_da(c.deadline_at, due);
+	const char *notice = hh_arena_printf(
+		&r->arena, "Sagen er modtaget af %s og forventes behandlet senest %s.",
+		c.org_name ? c.org_name : dest, due);
+	send_doc(r, f, 200, "service_requests",
+		 json_pack("[{s:s, s:s, s:n}]", "service_request_id",
+			   hh_arena_printf(&r->arena, "%lld", (long long)c.id),
+			   "service_notice", notice, "account_id"));
+}
+
+/* Any other path under /open311/v2/: the specification's 404. */
+void hh_open311_not_found(struct hh_req *r)
+{
+	size_t n = strlen(r->path);
+	enum fmt f = n > 4 && !strcmp(r->path + n - 4, ".xml") ? FMT_XML : FMT_JSON;
+	send_error(r, f, 404, "Ressourcen findes ikke. Se %s/open311/v2/discovery.json.",
+		   base_url(r));
+}

@@ -1,0 +1,1114 @@
+/* overview.c - Mit overblik: the signed-in citizen's plans and cases
+ * across organisations, one plan, one case with its history and the
+ * answer to a caseworker's question, and who has looked at the citizen's
+ * data.
+ *
+ * A citizen reaches only their own plans and cases: any other id gives
+ * the same 404 page as an id that does not exist. Internal notes are
+ * never shown. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/cases.h"
+#include "domain/plans.h"
+#include "pages/borger.h"
+
+/* ---- loading the citizen's plans and cases --------------------------- */
+
+struct my_case {
+	struct hh_case c;
+	const struct hh_case_type_def *def; /* NULL if it cannot be loaded */
+	const char *question; /* a paused case: what we asked the citizen */
+};
+
+struct my_event {
+	int64_t at;
+	const char *action;
+	int by_citizen;
+	json_t *after; /* borrowed from the arena's deferred list, or NULL */
+};
+
+#define MY_PLANS 64
+
+struct mine {
+	struct hh_req *r;
+	int64_t citizen_id;
+	int64_t only_case; /* >0: load this case and its history only */
+	struct hh_ct_cache cts;
+	struct my_case *cases;
+	int n_cases, cap;
+	struct hh_plan plans[MY_PLANS];
+	const char *plan_titles[MY_PLANS];
+	json_t *plan_defs[MY_PLANS]; /* borrowed: life event definitions */
+	int n_plans;
+	struct my_event *events;
+	int n_events, ev_cap;
+	const char *last_question;
+};
+
+static json_t *arena_json(struct hh_arena *a, const char *text)
+{
+	json_error_t e;
+	json_t *j = text ? json_loads(text, 0, &e) : NULL;
+	if (j)
+		hh_arena_defer(a, (void (*)(void *))json_decref, j);
+	return j;
+}
+
+static enum hh_rc question_row(void *p, const struct hh_event *e)
+{
+	struct mine *m = p;
+	if (strcmp(e->action, "request"))
+		return HH_OK;
+	json_t *after = arena_json(&m->r->arena, e->after);
+	const char *q = json_string_value(json_object_get(after, "question"));
+	if (q)
+		m->last_question = q; /* events come oldest first: the last wins */
+	return HH_OK;
+}
+
+static enum hh_rc event_row(void *p, const struct hh_event *e)
+{
+	struct mine *m = p;
+	if (!strcmp(e->action, "note"))
+		return HH_OK; /* internal notes are not the citizen's to read */
+	if (!strcmp(e->action, "request"))
+		question_row(p, e);
+	if (m->n_events == m->ev_cap) {
+		int cap = m->ev_cap ? m->ev_cap * 2 : 16;
+		struct my_event *n = hh_arena_alloc(&m->r->arena, cap * sizeof(*n));
+		if (m->n_events)
+			memcpy(n, m->events, m->n_events * sizeof(*n));
+		m->events = n;
+		m->ev_cap = cap;
+	}
+	struct my_event *ev = &m->events[m->n_events++];
+	ev->at = e->at_us / 1000000;
+	ev->action = hh_arena_strdup(&m->r->arena, e->action);
+	ev->by_citizen = !strncmp(e->actor, "citizen", 7);
+	ev->after = arena_json(&m->r->arena, e->after);
+	return HH_OK;
+}
+
+static enum hh_rc case_row(void *p, const struct hh_case *k)
+{
+	struct mine *m = p;
+	if (m->n_cases == m->cap) {
+		int cap = m->cap ? m->cap * 2 : 16;
+		struct my_case *n = hh_arena_alloc(&m->r->arena, cap * sizeof(*n));
+		if (m->n_cases)
+			memcpy(n, m->cases, m->n_cases * sizeof(*n));
+		m->cases = n;
+		m->cap = cap;
+	}
+	struct my_case *c = &m->cases[m->n_cases++];
+	memset(c, 0, sizeof(*c));
+	c->c = *k;
+	return HH_OK;
+}
+
+static enum hh_rc plan_row(void *p, const struct hh_plan *pl)
+{
+	struct mine *m = p;
+	if (m->n_plans < MY_PLANS)
+		m->plans[m->n_plans++] = *pl;
+	return HH_OK;
+}
+
+static enum hh_rc mine_tx(struct hh_tx *tx, void *p)
+{
+	struct mine *m = p;
+	struct hh_store *st = tx->store;
+	struct hh_arena *a = &m->r->arena;
+	enum hh_rc rc;
+	m->n_cases = m->n_plans = m->n_events = 0;
+	m->last_question = NULL;
+	if (m->only_case) {
+		struct hh_case k;
+		rc = st->case_get(tx, a, m->only_case, &k);
+		if (rc != HH_OK)
+			return rc;
+		if (k.citizen_id != m->citizen_id)
+			return HH_ERR_NOT_FOUND; /* not theirs: as if it did not exist */
+		case_row(m, &k);
+		if (k.parent_case_id) {
+			struct hh_case parent;
+			rc = st->case_get(tx, a, k.parent_case_id, &parent);
+			if (rc == HH_OK && parent.citizen_id == m->citizen_id)
+				case_row(m, &parent);
+			else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+				return rc;
+		}
+		rc = st->event_list(tx, a, "case", k.id, event_row, m);
+		if (rc != HH_OK)
+			return rc;
+		m->cases[0].question = m->last_question;
+		if (k.plan_id) {
+			struct hh_plan pl;
+			rc = st->plan_get(tx, a, k.plan_id, &pl);
+			if (rc == HH_OK && pl.citizen_id == m->citizen_id)
+				plan_row(m, &pl);
+			else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+				return rc;
+		}
+	} else {
+		rc = st->plan_list(tx, a, m->citizen_id, plan_row, m);
+		struct hh_case_filter f = { .citizen_id = m->citizen_id,
+					    .sort = HH_SORT_NEWEST };
+		if (rc == HH_OK)
+			rc = st->case_list(tx, a, &f, 0, 500, NULL, case_row, m);
+		if (rc != HH_OK)
+			return rc;
+	}
+	for (int i = 0; i < m->n_cases; i++) {
+		struct my_case *c = &m->cases[i];
+		c->def = hh_ct_cache_get(tx, a, &m->cts, c->c.case_type_id);
+		if (!m->only_case && c->c.paused_since) {
+			m->last_question = NULL;
+			rc = st->event_list(tx, a, "case", c->c.id, question_row, m);
+			if (rc != HH_OK)
+				return rc;
+			c->question = m->last_question;
+		}
+	}
+	for (int i = 0; i < m->n_plans; i++) {
+		struct hh_life_event le;
+		rc = st->life_event_get(tx, a, m->plans[i].life_event_slug, &le);
+		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+			return rc;
+		m->plan_titles[i] = rc == HH_OK ? le.title : m->plans[i].life_event_slug;
+		m->plan_defs[i] = rc == HH_OK ? arena_json(a, le.definition) : NULL;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc load_mine(struct hh_req *r, struct mine *m, int64_t citizen_id,
+			    int64_t only_case)
+{
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	m->citizen_id = citizen_id;
+	m->only_case = only_case;
+	return hh_store_run_tx(r->app->store, 0, mine_tx, m);
+}
+
+static const struct my_case *find_case(const struct mine *m, int64_t id)
+{
+	for (int i = 0; i < m->n_cases; i++)
+		if (m->cases[i].c.id == id)
+			return &m->cases[i];
+	return NULL;
+}
+
+static int find_plan(const struct mine *m, int64_t id)
+{
+	for (int i = 0; i < m->n_plans; i++)
+		if (m->plans[i].id == id)
+			return i;
+	return -1;
+}
+
+static int64_t id_param(struct hh_req *r)
+{
+	const char *s = hh_req_param(r, "id");
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v <= 0)
+		return 0;
+	return v;
+}
+
+static void unavailable(struct hh_req *r)
+{
+	hh_page_error(r, 503, "Siden kan ikke vises lige nu",
+		      "Der opstod en fejl hos os. Prøv igen om lidt.");
+}
+
+/* ---- how a case reads to the citizen --------------------------------- */
+
+static const char *state_class(const struct hh_case *c)
+{
+	return c->closed_at ? "state-done" : c->paused_since ? "state-waiting"
+							     : "state-open";
+}
+
+/* Why a follow-up case was started: the life event's follow-up rule that
+ * the parent case's state set off. */
+static void followup_reason(struct hh_req *r, const struct mine *m,
+			    const struct my_case *c)
+{
+	struct hh_buf *b = &r->resp;
+	const struct my_case *parent = find_case(m, c->c.parent_case_id);
+	hh_buf_puts(b, "<p class=\"auto\"><strong>Startet automatisk</strong>");
+	if (!parent) {
+		hh_buf_puts(b, " som opfølgning på en anden af dine sager.</p>\n");
+		return;
+	}
+	const char *state = NULL, *title = NULL;
+	int pi = find_plan(m, c->c.plan_id);
+	size_t i;
+	json_t *fu;
+	json_array_foreach(pi >= 0 ? json_object_get(m->plan_defs[pi], "followups") : NULL,
+			   i, fu)
+	{
+		const char *after = json_string_value(json_object_get(fu, "after"));
+		const char *ct = json_string_value(json_object_get(fu, "case_type"));
+		if (after && ct && !strcmp(after, parent->c.case_type_code) &&
+		    !strcmp(ct, c->c.case_type_code)) {
+			state = json_string_value(json_object_get(fu, "state"));
+			title = json_string_value(json_object_get(fu, "title"));
+			break;
+		}
+	}
+	hh_buf_puts(b, ", fordi din sag <a href=\"/mit-overblik/sag/");
+	hh_buf_printf(b, "%lld\">", (long long)parent->c.id);
+	hh_page_text(r, parent->c.case_type_name);
+	hh_buf_puts(b, "</a> hos ");
+	hh_page_text(r, parent->c.org_name);
+	hh_buf_puts(b, " fik status «");
+	hh_page_text(r, hh_borger_state_label(parent->def, state ? state : parent->c.state));
+	hh_buf_puts(b, "».");
+	if (title) {
+		hh_buf_puts(b, " ");
+		hh_page_text(r, title);
+		hh_buf_puts(b, ".");
+	}
+	hh_buf_puts(b, "</p>\n");
+}
+
+/* The facts of a case as a <dl>: organisation, state, deadline, next. */
+static void case_facts(struct hh_req *r, const struct my_case *c, int link_answer)
+{
+	struct hh_buf *b = &r->resp;
+	struct hh_arena *a = &r->arena;
+	const struct hh_case *k = &c->c;
+	hh_buf_puts(b, "<dl class=\"facts\">\n<dt>Myndighed</dt><dd>");
+	hh_page_text(r, k->org_name);
+	hh_buf_printf(b, "</dd>\n<dt>Status</dt><dd><span class=\"state %s\">",
+		      state_class(k));
+	hh_page_text(r, hh_borger_state_label(c->def, k->state));
+	hh_buf_puts(b, "</span></dd>\n");
+	if (k->closed_at) {
+		hh_buf_puts(b, "<dt>Afsluttet</dt><dd>");
+		hh_buf_puts(b, hh_borger_date(a, k->closed_at, 0));
+		hh_buf_puts(b, "</dd>\n");
+	} else if (k->paused_since) {
+		hh_buf_puts(b, "<dt>Frist</dt><dd>Fristen er sat i bero, mens vi "
+			       "venter på dig</dd>\n");
+	} else {
+		hh_buf_puts(b, "<dt>Frist</dt><dd>Du får svar senest ");
+		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
+		if (hh_case_overdue(k, hh_now_us() / 1000000))
+			hh_buf_puts(b, " (fristen er overskredet – vi beklager)");
+		hh_buf_puts(b, "</dd>\n");
+	}
+	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
+	if (k->closed_at) {
+		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (k->paused_since) {
+		hh_buf_puts(b, "Vi mangler oplysninger fra dig");
+		if (!link_answer) {
+			hh_buf_puts(b, ". Svar på spørgsmålet herunder.");
+		} else if (c->question) {
+			hh_buf_puts(b, ": «");
+			hh_page_text(r, c->question);
+			hh_buf_puts(b, "»");
+		}
+		if (link_answer)
+			hh_buf_printf(b, ". <a href=\"/mit-overblik/sag/%lld#svar\">"
+					 "Svar på spørgsmålet</a>",
+				      (long long)k->id);
+	} else if (c->def && c->def->initial && !strcmp(k->state, c->def->initial)) {
+		hh_page_text(r, k->org_name);
+		hh_buf_puts(b, " har modtaget sagen og går i gang med den.");
+	} else {
+		hh_page_text(r, k->org_name);
+		hh_buf_puts(b, " behandler sagen. Du skal ikke gøre noget nu.");
+	}
+	hh_buf_puts(b, "</dd>\n</dl>\n");
+}
+
+/* One case in a list (under an h2). */
+static void case_item(struct hh_req *r, const struct mine *m, const struct my_case *c)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_printf(b, "<li class=\"case%s%s\">\n<h3><a href=\"/mit-overblik/sag/%lld\">",
+		      c->c.parent_case_id ? " followup" : "",
+		      c->c.paused_since && !c->c.closed_at ? " waiting" : "",
+		      (long long)c->c.id);
+	hh_page_text(r, c->c.case_type_name);
+	hh_buf_printf(b, "</a> <span class=\"case-no\">Sag %lld</span></h3>\n",
+		      (long long)c->c.id);
+	if (c->c.parent_case_id)
+		followup_reason(r, m, c);
+	case_facts(r, c, 1);
+	hh_buf_puts(b, "</li>\n");
+}
+
+static const char *step_class(const char *state)
+{
+	if (!state)
+		return "state-info";
+	if (!strcmp(state, "done"))
+		return "state-done";
+	if (!strcmp(state, "awaiting_citizen"))
+		return "state-waiting";
+	if (!strcmp(state, "not_started"))
+		return "state-todo";
+	if (!strcmp(state, "info"))
+		return "state-info";
+	return "state-open";
+}
+
+static const char *muni_name_of(const struct hh_principal *w,
+				const struct hh_org_names *orgs)
+{
+	return w->municipality_id ? hh_org_names_by_id(orgs, w->municipality_id) : NULL;
+}
+
+/* ---- /mit-overblik --------------------------------------------------- */
+
+void hh_page_overview(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_borger_require(r, "/mit-overblik");
+	if (!w)
+		return;
+	struct mine m;
+	enum hh_rc rc = load_mine(r, &m, w->citizen_id, 0);
+	json_t *views[MY_PLANS] = { 0 };
+	for (int i = 0; rc == HH_OK && i < m.n_plans; i++) {
+		rc = hh_plan_view(r->app->store, &r->arena, w->citizen_id, m.plans[i].id,
+				  &views[i]);
+		if (rc == HH_OK)
+			hh_arena_defer(&r->arena, (void (*)(void *))json_decref, views[i]);
+	}
+	if (rc != HH_OK) {
+		unavailable(r);
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = "Mit overblik" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Mit overblik</h1>\n<p class=\"lead\">Dine forløb og "
+		       "alle dine sager – hos kommunen og hos de statslige "
+		       "myndigheder – samlet ét sted.</p>\n<p>Du er logget ind som "
+		       "<strong>");
+	hh_page_text(r, w->name);
+	hh_buf_puts(b, "</strong>. <a href=\"/mit-overblik/indsigt\">Se, hvem der "
+		       "har set dine oplysninger</a></p>\n");
+
+	/* open cases that wait for the citizen come first: they need action */
+	int waiting = 0;
+	for (int i = 0; i < m.n_cases; i++)
+		if (m.cases[i].c.paused_since && !m.cases[i].c.closed_at)
+			waiting++;
+	if (waiting)
+		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på svar "
+				 "fra dig.</strong> Se under Dine sager.</p>\n",
+			      waiting, waiting == 1 ? "sag" : "sager");
+
+	hh_buf_puts(b, "<section aria-labelledby=\"forloeb\">\n"
+		       "<h2 id=\"forloeb\">Dine forløb</h2>\n");
+	if (!m.n_plans)
+		hh_buf_puts(b, "<p>Du har ikke gemt nogen forløb endnu. Find det, "
+			       "der sker i dit liv, på <a href=\"/\">forsiden</a>, "
+			       "og gem planen.</p>\n");
+	else
+		hh_buf_puts(b, "<ul class=\"plans\">\n");
+	for (int i = 0; i < m.n_plans; i++) {
+		hh_buf_printf(b, "<li class=\"plan-card\">\n<h3><a href=\"/mit-overblik/"
+				 "forloeb/%lld\">",
+			      (long long)m.plans[i].id);
+		hh_page_text(r, m.plan_titles[i]);
+		hh_buf_puts(b, "</a></h3>\n<p class=\"who\">Gemt ");
+		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[i].created_at, 0));
+		hh_buf_puts(b, "</p>\n");
+		json_t *steps = json_object_get(views[i], "steps"), *s;
+		size_t k;
+		if (json_array_size(steps))
+			hh_buf_puts(b, "<ol class=\"plan-steps\">\n");
+		json_array_foreach(steps, k, s)
+		{
+			const char *st = json_string_value(json_object_get(s, "state"));
+			hh_buf_puts(b, "<li><span class=\"step-title\">");
+			hh_page_text(r, json_string_value(json_object_get(s, "title")));
+			hh_buf_printf(b, "</span> <span class=\"state %s\">", step_class(st));
+			hh_page_text(r, json_string_value(json_object_get(s, "state_label")));
+			hh_buf_puts(b, "</span></li>\n");
+		}
+		if (json_array_size(steps))
+			hh_buf_puts(b, "</ol>\n");
+		hh_buf_puts(b, "</li>\n");
+	}
+	if (m.n_plans)
+		hh_buf_puts(b, "</ul>\n");
+	hh_buf_puts(b, "</section>\n<section aria-labelledby=\"sager\">\n"
+		       "<h2 id=\"sager\">Dine sager</h2>\n");
+	if (!m.n_cases) {
+		hh_buf_puts(b, "<p>Du har ingen sager. Når du sender en blanket, "
+			       "kan du følge sagen her.</p>\n");
+	} else {
+		hh_buf_puts(b, "<ul class=\"cases\">\n");
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < m.n_cases; i++) {
+				const struct my_case *c = &m.cases[i];
+				int w8 = c->c.paused_since && !c->c.closed_at;
+				if (pass == 0 ? w8 : !w8)
+					case_item(r, &m, c);
+			}
+		hh_buf_puts(b, "</ul>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+	hh_page_end(r, 200);
+}
+
+/* ---- /mit-overblik/forloeb/{id} -------------------------------------- */
+
+static const char *answer_label(json_t *def, const char *key, const char *value,
+				const char **question)
+{
+	size_t i, k;
+	json_t *q, *o;
+	*question = key;
+	json_array_foreach(json_object_get(def, "questions"), i, q)
+	{
+		const char *qk = json_string_value(json_object_get(q, "key"));
+		if (!qk || strcmp(qk, key))
+			continue;
+		*question = json_string_value(json_object_get(q, "text")) ?: key;
+		if (!strcmp(value, "ja"))
+			return "Ja";
+		if (!strcmp(value, "nej"))
+			return "Nej";
+		json_array_foreach(json_object_get(q, "options"), k, o)
+		{
+			const char *v = json_string_value(json_object_get(o, "value"));
+			if (v && !strcmp(v, value))
+				return json_string_value(json_object_get(o, "label")) ?: value;
+		}
+	}
+	return value;
+}
+
+void hh_page_plan(struct hh_req *r)
+{
+	int64_t id = id_param(r);
+	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/forloeb/%lld",
+					   (long long)id);
+	const struct hh_principal *w = hh_borger_require(r, id ? self : "/mit-overblik");
+	if (!w)
+		return;
+	json_t *view = NULL;
+	enum hh_rc rc = id ? hh_plan_view(r->app->store, &r->arena, w->citizen_id, id,
+					  &view)
+			   : HH_ERR_NOT_FOUND;
+	if (rc == HH_OK)
+		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, view);
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_not_found(r);
+		return;
+	}
+	struct mine m;
+	struct hh_org_names orgs;
+	if (rc == HH_OK)
+		rc = load_mine(r, &m, w->citizen_id, 0);
+	if (rc == HH_OK)
+		rc = hh_org_names_load(r, &orgs);
+	int pi = rc == HH_OK ? find_plan(&m, id) : -1;
+	if (rc != HH_OK || pi < 0) {
+		unavailable(r);
+		return;
+	}
+	const char *muni = muni_name_of(w, &orgs);
+	json_t *steps = json_object_get(view, "steps");
+	json_t *arts = hh_borger_step_articles(r, steps, w->municipality_id);
+	const char *title = json_string_value(json_object_get(view, "title"));
+	const char *slug = json_string_value(json_object_get(view, "life_event"));
+
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = title };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
+		       "<li><a href=\"/\">Forside</a></li><li><a href=\"/mit-overblik\">"
+		       "Mit overblik</a></li><li aria-current=\"page\">");
+	hh_page_text(r, title);
+	hh_buf_puts(b, "</li></ol></nav>\n<h1>");
+	hh_page_text(r, title);
+	hh_buf_puts(b, "</h1>\n<p class=\"lead\">Dit forløb, gemt ");
+	hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[pi].created_at, 0));
+	hh_buf_puts(b, ". Her kan du se, hvad du skal gøre, og hvor langt dine "
+		       "sager er.</p>\n");
+
+	/* the answers the plan was made from */
+	json_t *answers = json_object_get(view, "answers");
+	const char *key;
+	json_t *val;
+	struct hh_buf again;
+	hh_buf_init(&again);
+	hh_buf_puts(&again, "/livssituation/");
+	hh_buf_urlenc(&again, slug ? slug : "");
+	hh_buf_puts(&again, "?vis=1");
+	if (json_object_size(answers)) {
+		hh_buf_puts(b, "<h2>Dine svar</h2>\n<dl class=\"facts\">\n");
+		/* in the order the questions were asked */
+		size_t qi;
+		json_t *q0;
+		json_array_foreach(json_object_get(m.plan_defs[pi], "questions"), qi, q0)
+		{
+			key = json_string_value(json_object_get(q0, "key"));
+			val = key ? json_object_get(answers, key) : NULL;
+			if (!val)
+				continue;
+			const char *q;
+			const char *label = answer_label(m.plan_defs[pi], key,
+							 json_string_value(val) ?: "", &q);
+			hh_buf_puts(b, "<dt>");
+			hh_page_text(r, q);
+			hh_buf_puts(b, "</dt><dd>");
+			hh_page_text(r, label);
+			hh_buf_puts(b, "</dd>\n");
+			hh_buf_puts(&again, "&q_");
+			hh_buf_urlenc(&again, key);
+			hh_buf_putc(&again, '=');
+			hh_buf_urlenc(&again, json_string_value(val) ?: "");
+		}
+		hh_buf_puts(b, "</dl>\n");
+	}
+	hh_buf_puts(b, "<p><a href=\"");
+	hh_page_text(r, hh_buf_str(&again));
+	hh_buf_puts(b, "\">Se vejledningen igen med dine svar</a></p>\n");
+	hh_buf_clear(&again);
+
+	hh_buf_puts(b, "<h2>Det skal du gøre</h2>\n<ol class=\"plan\">\n");
+	size_t i;
+	json_t *s;
+	json_array_foreach(steps, i, s)
+	{
+		const char *st = json_string_value(json_object_get(s, "state"));
+		const char *skey = json_string_value(json_object_get(s, "key"));
+		const char *ct = json_string_value(json_object_get(s, "case_type"));
+		hh_borger_step_begin(r, s, arts, &orgs, muni,
+				     json_string_value(json_object_get(s, "state_label")),
+				     step_class(st));
+		if (ct && skey) {
+			int n = 0;
+			for (int k = 0; k < m.n_cases; k++) {
+				const struct my_case *c = &m.cases[k];
+				if (c->c.plan_id != id || !c->c.step || strcmp(c->c.step, skey))
+					continue;
+				if (!n++)
+					hh_buf_puts(b, "<ul class=\"step-cases\">\n");
+				hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
+					      (long long)c->c.id);
+				hh_page_text(r, c->c.case_type_name);
+				hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
+				hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
+				hh_buf_puts(b, "</li>\n");
+			}
+			if (n)
+				hh_buf_puts(b, "</ul>\n");
+			else {
+				hh_buf_puts(b, "<p><a class=\"button\" href=\"/blanket/");
+				hh_buf_urlenc(b, ct);
+				hh_buf_printf(b, "?forloeb=%lld&amp;trin=", (long long)id);
+				hh_buf_urlenc(b, skey);
+				hh_buf_puts(b, "\">Udfyld blanket<span class=\"visually-hidden\">: ");
+				hh_page_text(r, json_string_value(json_object_get(s, "title")));
+				hh_buf_puts(b, "</span></a></p>\n");
+			}
+		}
+		hh_buf_puts(b, "</li>\n");
+	}
+	hh_buf_puts(b, "</ol>\n");
+
+	int nf = 0;
+	for (int k = 0; k < m.n_cases; k++) {
+		const struct my_case *c = &m.cases[k];
+		if (c->c.plan_id != id || !c->c.parent_case_id)
+			continue;
+		if (!nf++)
+			hh_buf_puts(b, "<h2>Sager, der er startet automatisk</h2>\n"
+				       "<p>Når en af dine sager er afgjort, kan en anden "
+				       "myndighed have brug for at se på din situation. "
+				       "Det sker af sig selv – du skal ikke søge.</p>\n"
+				       "<ul class=\"cases\">\n");
+		case_item(r, &m, c);
+	}
+	if (nf)
+		hh_buf_puts(b, "</ul>\n");
+	hh_page_end(r, 200);
+}
+
+/* ---- /mit-overblik/sag/{id} ------------------------------------------ */
+
+/* A submitted value as the citizen wrote or chose it. */
+static const char *value_text(struct hh_arena *a, json_t *field, json_t *v)
+{
+	const char *type = json_string_value(json_object_get(field, "type"));
+	if (json_is_object(v)) /* a file */
+		return hh_arena_printf(a, "%s (%lld kB)",
+				       json_string_value(json_object_get(v, "name")) ?: "fil",
+				       (long long)(json_integer_value(json_object_get(v, "size")) +
+						   1023) / 1024);
+	if (json_is_integer(v))
+		return hh_arena_printf(a, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v)) {
+		char *s = hh_arena_printf(a, "%g", json_real_value(v));
+		for (char *p = s; *p; p++)
+			if (*p == '.')
+				*p = ','; /* Danish decimal comma */
+		return s;
+	}
+	const char *s = json_string_value(v);
+	if (!s)
+		return "";
+	int y, mo, d;
+	char end;
+	if (type && !strcmp(type, "date") &&
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &end) == 3 && mo >= 1 && mo <= 12) {
+		static const char *months[] = { "januar",  "februar",  "marts",
+						"april",   "maj",      "juni",
+						"juli",    "august",   "september",
+						"oktober", "november", "december" };
+		return hh_arena_printf(a, "%d. %s %d", d, months[mo - 1], y);
+	}
+	if (type && !strcmp(type, "yesno"))
+		return !strcmp(s, "ja") ? "Ja" : !strcmp(s, "nej") ? "Nej" : s;
+	if (type && !strcmp(type, "choice")) {
+		size_t i;
+		json_t *o;
+		json_array_foreach(json_object_get(field, "options"), i, o)
+		{
+			const char *ov = json_string_value(json_object_get(o, "value"));
+			if (ov && !strcmp(ov, s))
+				return json_string_value(json_object_get(o, "label")) ?: s;
+		}
+	}
+	return s;
+}
+
+struct case_page {
+	const char *answer;       /* the citizen's answer, kept on error */
+	const char *answer_error; /* Danish, or NULL */
+	const char *notice;       /* a general message above the form */
+	int status;
+};
+
+static void history(struct hh_req *r, const struct mine *m,
+		    const struct my_case *c)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h2>Sagens forløb</h2>\n<ol class=\"history\">\n");
+	for (int i = m->n_events - 1; i >= 0; i--) {
+		const struct my_event *e = &m->events[i];
+		const char *state = json_string_value(json_object_get(e->after, "state"));
+		const char *text = NULL, *quote = NULL, *quote_label = NULL;
+		if (!strcmp(e->action, "submit")) {
+			text = e->by_citizen ? "Du sendte blanketten, og vi modtog den."
+					     : "Sagen blev oprettet.";
+		} else if (!strcmp(e->action, "followup")) {
+			text = "Sagen blev startet automatisk.";
+		} else if (!strcmp(e->action, "transition")) {
+			text = hh_arena_printf(&r->arena, "Status ændret til «%s».",
+					       hh_borger_state_label(c->def, state ? state : ""));
+			quote = json_string_value(json_object_get(e->after, "note"));
+			quote_label = "Besked fra sagsbehandleren";
+		} else if (!strcmp(e->action, "request")) {
+			text = "Vi bad dig om flere oplysninger.";
+			quote = json_string_value(json_object_get(e->after, "question"));
+			quote_label = "Spørgsmål";
+		} else if (!strcmp(e->action, "answer")) {
+			text = "Du svarede, og sagen gik videre.";
+			quote = json_string_value(json_object_get(e->after, "answer"));
+			quote_label = "Dit svar";
+		} else if (!strcmp(e->action, "assign")) {
+			if (!json_object_get(e->after, "assigned_to"))
+				continue;
+			text = "En sagsbehandler har fået sagen.";
+		} else {
+			continue;
+		}
+		hh_buf_puts(b, "<li><p class=\"when\">");
+		hh_buf_puts(b, hh_borger_date(&r->arena, e->at, 1));
+		hh_buf_puts(b, "</p><p>");
+		hh_page_text(r, text);
+		hh_buf_puts(b, "</p>");
+		if (quote && *quote) {
+			hh_buf_puts(b, "<p class=\"quote\"><span class=\"quote-label\">");
+			hh_page_text(r, quote_label);
+			hh_buf_puts(b, ":</span> ");
+			hh_page_text(r, quote);
+			hh_buf_puts(b, "</p>");
+		}
+		hh_buf_puts(b, "</li>\n");
+	}
+	hh_buf_puts(b, "</ol>\n");
+}
+
+static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
+{
+	const struct hh_principal *w = hh_auth(r);
+	struct mine m;
+	enum hh_rc rc = load_mine(r, &m, w->citizen_id, id);
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_not_found(r);
+		return;
+	}
+	if (rc != HH_OK) {
+		unavailable(r);
+		return;
+	}
+	const struct my_case *c = &m.cases[0];
+	const struct hh_case *k = &c->c;
+	int sent = !cp && hh_req_query(r, "sendt") && !strcmp(hh_req_query(r, "sendt"), "1");
+	int answered = !cp && hh_req_query(r, "besvaret") &&
+		       !strcmp(hh_req_query(r, "besvaret"), "1");
+	int pi = k->plan_id ? find_plan(&m, k->plan_id) : -1;
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = sent ? "Vi har modtaget din ansøgning"
+				     : cp && cp->answer_error
+					     ? hh_arena_printf(&r->arena, "Fejl: %s",
+							       k->case_type_name)
+					     : k->case_type_name };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	struct hh_arena *a = &r->arena;
+	hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
+		       "<li><a href=\"/\">Forside</a></li><li><a href=\"/mit-overblik\">"
+		       "Mit overblik</a></li>");
+	if (pi >= 0) {
+		hh_buf_printf(b, "<li><a href=\"/mit-overblik/forloeb/%lld\">",
+			      (long long)k->plan_id);
+		hh_page_text(r, m.plan_titles[pi]);
+		hh_buf_puts(b, "</a></li>");
+	}
+	hh_buf_printf(b, "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n",
+		      (long long)k->id);
+	if (sent) {
+		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>Vi har modtaget din "
+			       "ansøgning</h1>\n<p>");
+		hh_page_text(r, k->case_type_name);
+		hh_buf_printf(b, " er sendt til ");
+		hh_page_text(r, k->org_name);
+		hh_buf_printf(b, ". Dit sagsnummer er <strong>%lld</strong>.</p>\n",
+			      (long long)k->id);
+		if (!k->closed_at && !k->paused_since) {
+			hh_buf_puts(b, "<p>Du får svar senest <strong>");
+			hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
+			hh_buf_puts(b, "</strong>.</p>\n");
+		}
+		hh_buf_puts(b, "<p>Du kan følge sagen her og i <a href=\"/mit-overblik\">"
+			       "Mit overblik</a>. Du får besked i Digital Post, "
+			       "når der sker noget i sagen.</p>\n</div>\n<h2>");
+		hh_page_text(r, k->case_type_name);
+		hh_buf_puts(b, "</h2>\n");
+	} else {
+		hh_buf_puts(b, "<h1>");
+		hh_page_text(r, k->case_type_name);
+		hh_buf_puts(b, "</h1>\n");
+	}
+	if (answered)
+		hh_buf_puts(b, "<p class=\"success\" role=\"status\">Tak for dit svar. "
+			       "Sagen er sendt tilbage til sagsbehandleren.</p>\n");
+	if (cp && cp->notice) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\"><p>");
+		hh_page_text(r, cp->notice);
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	hh_buf_printf(b, "<p class=\"who\">Sag %lld, sendt ", (long long)k->id);
+	hh_buf_puts(b, hh_borger_date(a, k->created_at, 0));
+	hh_buf_puts(b, "</p>\n");
+	if (k->parent_case_id)
+		followup_reason(r, &m, c);
+	case_facts(r, c, 0);
+
+	if (k->paused_since && !k->closed_at) {
+		int err = cp && cp->answer_error;
+		hh_buf_puts(b, "<section id=\"svar\" class=\"answer\" aria-labelledby=\"svar-h\">\n"
+			       "<h2 id=\"svar-h\">Vi mangler oplysninger fra dig</h2>\n");
+		if (c->question) {
+			hh_buf_puts(b, "<p class=\"quote\"><span class=\"quote-label\">"
+				       "Spørgsmål fra sagsbehandleren:</span> ");
+			hh_page_text(r, c->question);
+			hh_buf_puts(b, "</p>\n");
+		}
+		if (err) {
+			hh_buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
+				       "aria-labelledby=\"fejl-h\" tabindex=\"-1\">\n"
+				       "<h3 id=\"fejl-h\">Der er et problem</h3>\n<ul><li>"
+				       "<a href=\"#svar-tekst\">");
+			hh_page_text(r, cp->answer_error);
+			hh_buf_puts(b, "</a></li></ul>\n</div>\n");
+		}
+		hh_buf_printf(b, "<form class=\"form wide\" method=\"post\" "
+				 "action=\"/mit-overblik/sag/%lld/svar\" novalidate>\n",
+			      (long long)k->id);
+		hh_borger_csrf_field(r);
+		hh_buf_printf(b, "<div class=\"field%s\">\n<label for=\"svar-tekst\">"
+				 "Dit svar</label>\n<p class=\"hint\" id=\"svar-hjaelp\">"
+				 "Fristen for din sag er sat i bero, indtil vi har "
+				 "dit svar.</p>\n",
+			      err ? " has-error" : "");
+		if (err) {
+			hh_buf_puts(b, "<p class=\"field-error\" id=\"svar-fejl\">"
+				       "<span class=\"visually-hidden\">Fejl: </span>");
+			hh_page_text(r, cp->answer_error);
+			hh_buf_puts(b, "</p>\n");
+		}
+		hh_buf_printf(b, "<textarea id=\"svar-tekst\" name=\"svar\" rows=\"6\" "
+				 "required aria-describedby=\"svar-hjaelp%s\"%s>",
+			      err ? " svar-fejl" : "", err ? " aria-invalid=\"true\"" : "");
+		hh_page_text(r, cp && cp->answer ? cp->answer : "");
+		hh_buf_puts(b, "</textarea>\n</div>\n<button type=\"submit\">Send svar"
+			       "</button>\n</form>\n</section>\n");
+	}
+
+	/* what the citizen sent */
+	json_t *data = arena_json(a, k->data);
+	json_t *fields = c->def ? c->def->fields : NULL;
+	if (json_object_size(data)) {
+		hh_buf_puts(b, "<h2>Dine oplysninger</h2>\n<dl class=\"facts answers\">\n");
+		size_t i;
+		json_t *f;
+		json_array_foreach(fields, i, f)
+		{
+			const char *name = json_string_value(json_object_get(f, "name"));
+			json_t *v = name ? json_object_get(data, name) : NULL;
+			if (!v)
+				continue;
+			hh_buf_puts(b, "<dt>");
+			hh_page_text(r, json_string_value(json_object_get(f, "label")) ?: name);
+			hh_buf_puts(b, "</dt><dd>");
+			hh_page_text(r, value_text(a, f, v));
+			hh_buf_puts(b, "</dd>\n");
+		}
+		hh_buf_puts(b, "</dl>\n");
+	}
+	history(r, &m, c);
+	hh_page_end(r, cp ? cp->status : 200);
+}
+
+void hh_page_my_case(struct hh_req *r)
+{
+	int64_t id = id_param(r);
+	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/sag/%lld",
+					   (long long)id);
+	if (!hh_borger_require(r, id ? self : "/mit-overblik"))
+		return;
+	if (!id) {
+		hh_page_not_found(r);
+		return;
+	}
+	case_page(r, id, NULL);
+}
+
+void hh_page_my_case_answer(struct hh_req *r)
+{
+	int64_t id = id_param(r);
+	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/sag/%lld",
+					   (long long)id);
+	const struct hh_principal *w = hh_borger_require(r, id ? self : "/mit-overblik");
+	if (!w)
+		return;
+	if (!id) {
+		hh_page_not_found(r);
+		return;
+	}
+	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+		hh_page_error(r, 403, "Dit svar blev ikke sendt",
+			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
+			      "tilbage, genindlæs siden og prøv igen.");
+		return;
+	}
+	const char *answer = hh_req_form(r, "svar");
+	struct case_page cp = { .answer = answer, .status = 422 };
+	if (answer && !hh_utf8_valid(answer, strlen(answer))) {
+		cp.answer = NULL;
+		cp.answer_error = "Svaret indeholder tegn, vi ikke kan læse. Skriv det igen.";
+	} else {
+		const char *s = answer ? answer : "";
+		while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+			s++;
+		size_t len = strlen(s);
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
+			       s[len - 1] == '\r' || s[len - 1] == '\t'))
+			len--;
+		answer = hh_arena_strndup(&r->arena, s, len);
+		if (!len)
+			cp.answer_error = "Skriv dit svar.";
+		else if (hh_utf8_len(answer) > 5000)
+			cp.answer_error = hh_arena_printf(
+				&r->arena, "Dit svar må højst være 5000 tegn. Du har "
+					   "skrevet %zu.",
+				hh_utf8_len(answer));
+	}
+	if (cp.answer_error) {
+		case_page(r, id, &cp);
+		return;
+	}
+	struct hh_case c;
+	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, w->citizen_id, id,
+				       answer, &c);
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_not_found(r);
+		return;
+	}
+	if (rc == HH_ERR_INVALID || rc == HH_ERR_CONFLICT) {
+		/* sent twice (a double click): the first one got through */
+		struct mine m;
+		if (load_mine(r, &m, w->citizen_id, id) == HH_OK && m.n_events) {
+			const struct my_event *last = &m.events[m.n_events - 1];
+			const char *was = json_string_value(json_object_get(last->after, "answer"));
+			if (!strcmp(last->action, "answer") && was && !strcmp(was, answer)) {
+				hh_resp_redirect(r, 303, hh_arena_printf(
+							 &r->arena, "/mit-overblik/sag/%lld?besvaret=1",
+							 (long long)id));
+				return;
+			}
+		}
+		cp.status = 409;
+		cp.notice = "Sagen venter ikke længere på svar fra dig, så dit svar "
+			    "blev ikke sendt. Har du spørgsmål, så kontakt "
+			    "myndigheden.";
+		case_page(r, id, &cp);
+		return;
+	}
+	if (rc != HH_OK) {
+		cp.status = 503;
+		cp.notice = "Vi kunne ikke sende dit svar lige nu. Prøv igen om lidt.";
+		case_page(r, id, &cp);
+		return;
+	}
+	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
+						 "/mit-overblik/sag/%lld?besvaret=1",
+						 (long long)id));
+}
+
+/* ---- /mit-overblik/indsigt ------------------------------------------- */
+
+struct audit_row {
+	int64_t at;
+	const char *who, *what, *why;
+	int64_t case_id;
+};
+
+struct audit_ctx {
+	struct hh_req *r;
+	int64_t citizen_id;
+	struct audit_row rows[200];
+	int n;
+	json_t *people; /* actor → "Name, Organisation" */
+};
+
+static enum hh_rc audit_row(void *p, const struct hh_audit *e)
+{
+	struct audit_ctx *c = p;
+	if (c->n >= 200)
+		return HH_OK;
+	struct audit_row *row = &c->rows[c->n++];
+	row->at = e->at;
+	row->who = hh_arena_strdup(&c->r->arena, e->actor);
+	row->what = hh_arena_strdup(&c->r->arena, e->what ? e->what : "");
+	row->why = hh_arena_strdup(&c->r->arena, e->why ? e->why : "");
+	long long id;
+	char rest;
+	row->case_id = sscanf(row->what, "sag %lld%c", &id, &rest) == 1 ? id : 0;
+	return HH_OK;
+}
+
+static enum hh_rc audit_tx(struct hh_tx *tx, void *p)
+{
+	struct audit_ctx *c = p;
+	struct hh_arena *a = &c->r->arena;
+	c->n = 0;
+	json_object_clear(c->people);
+	enum hh_rc rc = tx->store->audit_list(tx, a, c->citizen_id, 200, audit_row, c);
+	for (int i = 0; rc == HH_OK && i < c->n; i++) {
+		const char *actor = c->rows[i].who;
+		long long uid;
+		char rest;
+		if (json_object_get(c->people, actor) ||
+		    sscanf(actor, "user:%lld%c", &uid, &rest) != 1)
+			continue;
+		struct hh_user u;
+		struct hh_org o;
+		rc = tx->store->user_get(tx, a, uid, &u);
+		if (rc == HH_OK)
+			rc = tx->store->org_get(tx, a, u.org_id, &o);
+		if (rc == HH_OK)
+			json_object_set_new(c->people, actor,
+					    json_string(hh_arena_printf(a, "%s, %s", u.name,
+									o.name)));
+		if (rc == HH_ERR_NOT_FOUND)
+			rc = HH_OK;
+	}
+	return rc;
+}
+
+void hh_page_insight(struct hh_req *r)
+{
+	const struct hh_principal *w = hh_borger_require(r, "/mit-overblik/indsigt");
+	if (!w)
+		return;
+	struct audit_ctx *c = hh_arena_calloc(&r->arena, sizeof(*c));
+	c->r = r;
+	c->citizen_id = w->citizen_id;
+	c->people = json_object();
+	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c->people);
+	if (hh_store_run_tx(r->app->store, 0, audit_tx, c) != HH_OK) {
+		unavailable(r);
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page p = { .title = "Hvem har set mine oplysninger" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
+		       "<li><a href=\"/\">Forside</a></li><li><a href=\"/mit-overblik\">"
+		       "Mit overblik</a></li><li aria-current=\"page\">Indsigt</li>"
+		       "</ol></nav>\n<h1>Hvem har set mine oplysninger</h1>\n"
+		       "<p class=\"lead\">Hver gang en medarbejder hos en myndighed "
+		       "åbner en af dine sager eller dine personoplysninger, bliver "
+		       "det skrevet i en log. Her kan du se loggen.</p>\n");
+	if (!c->n) {
+		hh_buf_puts(b, "<p>Ingen medarbejdere har set dine oplysninger "
+			       "endnu.</p>\n");
+	} else {
+		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>De seneste "
+			       "opslag i dine oplysninger, nyeste først</caption>\n"
+			       "<thead><tr><th scope=\"col\">Tidspunkt</th>"
+			       "<th scope=\"col\">Hvem</th><th scope=\"col\">Hvad</th>"
+			       "<th scope=\"col\">Hvorfor</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < c->n; i++) {
+			const struct audit_row *row = &c->rows[i];
+			const char *who = json_string_value(json_object_get(c->people, row->who));
+			if (!who)
+				who = !strncmp(row->who, "token:", 6)
+					      ? "Et it-system hos en myndighed"
+				      : !strncmp(row->who, "citizen:", 8) ? "Dig selv"
+									   : row->who;
+			hh_buf_puts(b, "<tr><td>");
+			hh_buf_puts(b, hh_borger_date(&r->arena, row->at, 1));
+			hh_buf_puts(b, "</td><td>");
+			hh_page_text(r, who);
+			hh_buf_puts(b, "</td><td>");
+			if (row->case_id) {
+				hh_buf_printf(b, "<a href=\"/mit-overblik/sag/%lld\">Sag %lld</a>",
+					      (long long)row->case_id, (long long)row->case_id);
+			} else {
+				hh_page_text(r, row->what);
+			}
+			hh_buf_puts(b, "</td><td>");
+			hh_page_text(r, row->why);
+			hh_buf_puts(b, "</td></tr>\n");
+		}
+		hh_buf_puts(b, "</tbody></table></div>\n");
+	}
+	hh_buf_puts(b, "<p>Mener du, at nogen har set dine oplysninger uden grund, "
+		       "kan du kontakte myndigheden og bede om en forklaring.</p>\n");
+	hh_page_end(r, 200);
+}

@@ -1,0 +1,1684 @@
+/* test_cases.c - the life of a case, through the domain layer and the
+ * store without HTTP: durations, case type definitions, submission (one
+ * transaction with its event, under faults), idempotency, plans, routing
+ * to the citizen's municipality, transitions and their rights, versions,
+ * pausing for the citizen, overdue cases, follow-ups at other
+ * authorities, concurrent updates and the audit log.
+ *
+ * Each test starts from a fresh store with a small content folder written
+ * here (not the demo content): four organisations, case types that use
+ * every field type and rule, a life event with questions, steps and
+ * follow-ups, and three citizens. */
+#include "testutil.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "domain/cases.h"
+#include "domain/casetype.h"
+#include "domain/plans.h"
+
+/* ---- the content folder ------------------------------------------------- */
+
+static const char *const orgs_json =
+	"[{\"code\":\"901\",\"name\":\"Nordskov Kommune\",\"kind\":\"municipality\"},"
+	" {\"code\":\"902\",\"name\":\"Åstrup Kommune\",\"kind\":\"municipality\"},"
+	" {\"code\":\"fam\",\"name\":\"Familieretshuset\",\"kind\":\"agency\"},"
+	" {\"code\":\"udk\",\"name\":\"Udbetaling Danmark\",\"kind\":\"agency\"}]";
+
+/* anna lives in 901, bo in 902, carl's municipality is not known */
+static const char *const citizens_json =
+	"[{\"id\":\"anna\",\"name\":\"Anna Andersen\",\"cpr\":\"070761-4285\","
+	"  \"municipality\":\"901\"},"
+	" {\"id\":\"bo\",\"name\":\"Bo Berg\",\"cpr\":\"010190-1234\","
+	"  \"municipality\":\"902\"},"
+	" {\"id\":\"carl\",\"name\":\"Carl Carlsen\",\"cpr\":\"020202-2222\"}]";
+
+/* Every field type, with the rules: required, lengths, bounds, options,
+ * a conditional field and files. */
+#define ALL_FIELDS                                                            \
+	"[{\"name\":\"navn\",\"label\":\"Navn\",\"type\":\"text\","           \
+	"  \"required\":true,\"min_length\":2,\"max_length\":60},"            \
+	" {\"name\":\"begrundelse\",\"label\":\"Begrundelse\","               \
+	"  \"type\":\"textarea\",\"max_length\":2000},"                       \
+	" {\"name\":\"antal\",\"label\":\"Antal\",\"type\":\"number\","       \
+	"  \"min\":0,\"max\":20},"                                            \
+	" {\"name\":\"dato\",\"label\":\"Dato\",\"type\":\"date\","           \
+	"  \"min\":\"2000-01-01\"},"                                          \
+	" {\"name\":\"bolig\",\"label\":\"Bolig\",\"type\":\"choice\","       \
+	"  \"options\":[{\"value\":\"ejer\",\"label\":\"Ejer\"},"             \
+	"             {\"value\":\"lejer\",\"label\":\"Lejer\"}]},"           \
+	" {\"name\":\"gift\",\"label\":\"Gift?\",\"type\":\"yesno\","         \
+	"  \"required\":true},"                                               \
+	" {\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","    \
+	"  \"type\":\"cpr\",\"required\":true,"                               \
+	"  \"when\":{\"field\":\"gift\",\"equals\":\"ja\"}},"                 \
+	" {\"name\":\"adresse\",\"label\":\"Adresse\",\"type\":\"address\"}," \
+	" {\"name\":\"email\",\"label\":\"E-mail\",\"type\":\"email\"},"      \
+	" {\"name\":\"telefon\",\"label\":\"Telefon\",\"type\":\"phone\"},"   \
+	" {\"name\":\"bilag\",\"label\":\"Bilag\",\"type\":\"file\","         \
+	"  \"max_bytes\":1024,\"accept\":[\"application/pdf\"]}]"
+
+static const char *const ct_skilsmisse =
+	"{\"name\":\"Ansøgning om skilsmisse\",\"organisation\":\"fam\","
+	" \"kle\":\"16.10.00\",\"deadline\":\"P30D\",\"public\":true,"
+	" \"description\":\"Til prøve.\",\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"in_progress\",\"label\":\"Under behandling\"},"
+	"  {\"key\":\"awaiting_citizen\",\"label\":\"Afventer dig\",\"paused\":true},"
+	"  {\"key\":\"reflection\",\"label\":\"Refleksionsperiode\",\"paused\":true},"
+	"  {\"key\":\"granted\",\"label\":\"Bevilget\",\"final\":true},"
+	"  {\"key\":\"rejected\",\"label\":\"Afslået\",\"final\":true}],"
+	" \"transitions\":["
+	"  {\"from\":\"received\",\"to\":\"in_progress\",\"role\":\"caseworker\","
+	"   \"label\":\"Start behandling\"},"
+	"  {\"from\":\"received\",\"to\":\"reflection\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"reflection\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"awaiting_citizen\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"awaiting_citizen\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"granted\",\"role\":\"caseworker\","
+	"   \"label\":\"Bevil\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"rejected\","
+	"   \"roles\":[\"caseworker\",\"manager\"],\"label\":\"Afslå\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"received\",\"role\":\"manager\","
+	"   \"label\":\"Send tilbage\"}],"
+	" \"form\":{\"title\":\"Skilsmisse\",\"intro\":\"Udfyld.\","
+	"  \"fields\":" ALL_FIELDS "}}";
+
+static const char *const ct_boernetilskud =
+	"{\"name\":\"Børnetilskud\",\"organisation\":\"municipality\","
+	" \"deadline\":\"P2W\",\"public\":true,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"granted\",\"label\":\"Bevilget\",\"final\":true}],"
+	" \"transitions\":[{\"from\":\"received\",\"to\":\"granted\"}],"
+	" \"form\":{\"title\":\"Børnetilskud\",\"fields\":"
+	"  [{\"name\":\"antal\",\"label\":\"Antal børn\",\"type\":\"number\","
+	"    \"required\":true,\"min\":1,\"max\":20}]}}";
+
+static const char *const ct_revurdering =
+	"{\"name\":\"Revurdering af børnetilskud\",\"organisation\":\"udk\","
+	" \"deadline\":\"P3M\",\"public\":false,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"done\",\"label\":\"Afgjort\",\"final\":true}],"
+	" \"transitions\":[{\"from\":\"received\",\"to\":\"done\"}]}";
+
+static const char *const ct_opfoelgning =
+	"{\"name\":\"Opfølgning på bolig\",\"organisation\":\"municipality\","
+	" \"deadline\":\"PT48H\",\"public\":false,\"initial\":\"open\","
+	" \"states\":[{\"key\":\"open\",\"label\":\"Åben\"},"
+	"  {\"key\":\"closed\",\"label\":\"Lukket\",\"final\":true}],"
+	" \"transitions\":[{\"from\":\"open\",\"to\":\"closed\"}]}";
+
+/* no paused state: nothing can be asked of the citizen */
+static const char *const ct_uden_pause =
+	"{\"name\":\"Enkel sag\",\"organisation\":\"fam\",\"deadline\":\"P1DT12H\","
+	" \"public\":false,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"done\",\"label\":\"Færdig\",\"final\":true}],"
+	" \"transitions\":[{\"from\":\"received\",\"to\":\"done\"}]}";
+
+static const char *const le_skilsmisse =
+	"{\"title\":\"I går fra hinanden\",\"summary\":\"Skilsmisse.\","
+	" \"position\":1,\"articles\":[],"
+	" \"questions\":[{\"key\":\"gift\",\"text\":\"Er I gift?\",\"type\":\"yesno\"},"
+	"  {\"key\":\"boern\",\"text\":\"Har I børn?\",\"type\":\"yesno\"},"
+	"  {\"key\":\"bolig\",\"text\":\"Bolig?\",\"type\":\"choice\","
+	"   \"options\":[{\"value\":\"ejer\",\"label\":\"Ejer\"},"
+	"                {\"value\":\"lejer\",\"label\":\"Lejer\"},"
+	"                {\"value\":\"andet\",\"label\":\"Andet\"}]}],"
+	" \"steps\":[{\"key\":\"ansoeg\",\"title\":\"Søg om skilsmisse\",\"text\":\"T\","
+	"   \"organisation\":\"fam\",\"case_type\":\"skilsmisse\",\"when\":{\"gift\":\"ja\"}},"
+	"  {\"key\":\"tilskud\",\"title\":\"Børnetilskud\",\"text\":\"T\","
+	"   \"organisation\":\"municipality\",\"case_type\":\"boernetilskud\","
+	"   \"when\":{\"boern\":\"ja\"}},"
+	"  {\"key\":\"laes\",\"title\":\"Læs om bolig\",\"text\":\"T\"}],"
+	" \"followups\":["
+	"  {\"after\":\"skilsmisse\",\"state\":\"granted\",\"case_type\":\"revurdering\","
+	"   \"organisation\":\"udk\",\"when\":{\"boern\":\"ja\"},\"title\":\"Revurdering\"},"
+	"  {\"after\":\"skilsmisse\",\"state\":\"granted\",\"case_type\":\"opfoelgning\","
+	"   \"organisation\":\"municipality\",\"when\":{\"bolig\":[\"ejer\",\"lejer\"]},"
+	"   \"title\":\"Opfølgning\"}]}";
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char p[9000];
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	tu_write(p, text);
+}
+
+static void write_content(const char *dir)
+{
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/case-types' '%s/life-events'", dir,
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	put(dir, "organisations.json", orgs_json);
+	put(dir, "citizens.json", citizens_json);
+	put(dir, "case-types/skilsmisse.json", ct_skilsmisse);
+	put(dir, "case-types/boernetilskud.json", ct_boernetilskud);
+	put(dir, "case-types/revurdering.json", ct_revurdering);
+	put(dir, "case-types/opfoelgning.json", ct_opfoelgning);
+	put(dir, "case-types/uden-pause.json", ct_uden_pause);
+	put(dir, "life-events/skilsmisse.json", le_skilsmisse);
+}
+
+/* ---- fixture ------------------------------------------------------------ */
+
+struct fx {
+	char *dir;
+	char path[4200];
+	struct hh_store *st;
+	struct hh_arena a;
+	int64_t m901, m902, fam, udk;
+	int64_t anna, bo, carl;
+	struct hh_actor cw_fam, mgr_fam, ed_fam, cw_udk, cw_901;
+	struct hh_form_result res;
+};
+
+static int64_t x_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int64_t q(struct fx *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* x_int with printf-style SQL. */
+static int64_t q(struct fx *f, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return x_int(f->path, sql);
+}
+
+/* Runs sql on its own connection; the SQLite result code. */
+static int x_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static struct hh_tx *x_begin(struct hh_store *st, int write)
+{
+	struct hh_tx *tx;
+	assert_int_equal(st->tx_begin(st->cls, write, &tx), HH_OK);
+	return tx;
+}
+
+static int64_t org_id(struct fx *f, const char *code)
+{
+	struct hh_tx *tx = x_begin(f->st, 0);
+	struct hh_org o;
+	assert_int_equal(f->st->org_get_by_code(tx, &f->a, code, &o), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	return o.id;
+}
+
+static int64_t citizen_id(struct fx *f, const char *subject)
+{
+	struct hh_tx *tx = x_begin(f->st, 0);
+	struct hh_citizen c;
+	assert_int_equal(f->st->citizen_get_by_subject(tx, &f->a, subject, &c), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	return c.id;
+}
+
+static struct hh_case get(struct fx *f, int64_t id)
+{
+	struct hh_tx *tx = x_begin(f->st, 0);
+	struct hh_case c;
+	assert_int_equal(f->st->case_get(tx, &f->a, id, &c), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	return c;
+}
+
+/* Writes c as it is (the test's way of moving the clock: a paused_since
+ * or deadline_at in the past). */
+static void put_case(struct fx *f, struct hh_case *c)
+{
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->case_update(tx, c, c->version), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = hh_xcalloc(1, sizeof(*f));
+	f->dir = tu_tmpdir();
+	snprintf(f->path, sizeof(f->path), "%s/helhed.db", f->dir);
+	f->st = tu_store(f->dir, 4);
+	hh_arena_init(&f->a);
+	char content[4300];
+	snprintf(content, sizeof(content), "%s/content", f->dir);
+	write_content(content);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+	assert_int_equal(stats.case_types, 5);
+	assert_int_equal(stats.life_events, 1);
+	assert_int_equal(stats.citizens, 3);
+	f->m901 = org_id(f, "901");
+	f->m902 = org_id(f, "902");
+	f->fam = org_id(f, "fam");
+	f->udk = org_id(f, "udk");
+	f->anna = citizen_id(f, "demo:anna");
+	f->bo = citizen_id(f, "demo:bo");
+	f->carl = citizen_id(f, "demo:carl");
+	struct hh_actor cw_fam = { "user:1", f->fam, 0, HH_ROLE_CASEWORKER, 0 };
+	struct hh_actor mgr_fam = { "user:2", f->fam, 0, HH_ROLE_MANAGER, 0 };
+	struct hh_actor ed_fam = { "user:3", f->fam, 0, HH_ROLE_EDITOR, 0 };
+	struct hh_actor cw_udk = { "user:4", f->udk, 0, HH_ROLE_CASEWORKER, 0 };
+	struct hh_actor cw_901 = { "user:5", f->m901, 1, HH_ROLE_CASEWORKER, 0 };
+	f->cw_fam = cw_fam;
+	f->mgr_fam = mgr_fam;
+	f->ed_fam = ed_fam;
+	f->cw_udk = cw_udk;
+	f->cw_901 = cw_901;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	hh_store_close(f->st);
+	hh_arena_clear(&f->a);
+	tu_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A submission as citizen (with that citizen's municipality). values is
+ * JSON text. Returns the rc; *why and f->res as hh_case_submit left them
+ * (f->res.values is released here). */
+static enum hh_rc submit_full(struct fx *f, const char *ct, int64_t citizen,
+			      int64_t plan, const char *step, const char *values,
+			      const char *scope, const char *key,
+			      struct hh_case *out, int *replayed, const char **why)
+{
+	json_error_t e;
+	json_t *v = json_loads(values, 0, &e);
+	if (!v)
+		fail_msg("values %s: %s", values, e.text);
+	int64_t muni = citizen == f->anna ? f->m901 : citizen == f->bo ? f->m902 : 0;
+	struct hh_submission sub = {
+		.case_type = ct,
+		.citizen_id = citizen,
+		.municipality_id = muni,
+		.plan_id = plan,
+		.step = step,
+		.values = v,
+		.idem_scope = scope,
+		.idem_key = key,
+		.actor = hh_arena_printf(&f->a, "citizen:%lld", (long long)citizen),
+	};
+	int rp = -1;
+	const char *w = "unset";
+	enum hh_rc rc = hh_case_submit(f->st, &f->a, &sub, &f->res, out, &rp, &w);
+	assert_non_null(f->res.values);
+	json_decref(f->res.values);
+	f->res.values = NULL;
+	json_decref(v);
+	assert_true(rp == 0 || rp == 1);
+	if (replayed)
+		*replayed = rp;
+	if (why)
+		*why = w;
+	return rc;
+}
+
+static const char *const ok_values = "{\"navn\":\"Anna Andersen\",\"gift\":\"nej\"}";
+
+/* Submits a valid skilsmisse for citizen; returns the new case. */
+static struct hh_case submit_ok(struct fx *f, const char *ct, int64_t citizen,
+				int64_t plan, const char *step)
+{
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	const char *values = !strcmp(ct, "skilsmisse")	  ? ok_values
+			     : !strcmp(ct, "boernetilskud") ? "{\"antal\":\"2\"}"
+							    : "{}";
+	enum hh_rc rc = submit_full(f, ct, citizen, plan, step, values, NULL, NULL,
+				    &c, &replayed, &why);
+	if (rc != HH_OK)
+		fail_msg("submit %s: %s (%s)", ct, hh_rc_name(rc), why ? why : "-");
+	assert_int_equal(replayed, 0);
+	return c;
+}
+
+static int64_t plan_for(struct fx *f, int64_t citizen, const char *answers)
+{
+	json_t *a = json_loads(answers, 0, NULL);
+	assert_non_null(a);
+	struct hh_plan p;
+	const char *bad = NULL;
+	enum hh_rc rc = hh_plan_create(f->st, &f->a, citizen, "skilsmisse", a, &p, &bad);
+	json_decref(a);
+	if (rc != HH_OK)
+		fail_msg("plan: %s (%s)", hh_rc_name(rc), bad ? bad : "-");
+	return p.id;
+}
+
+static enum hh_rc move_to(struct fx *f, const struct hh_actor *who, int64_t id,
+			  const char *to, int64_t version, struct hh_case *out,
+			  int *followups)
+{
+	return hh_case_transition(f->st, &f->a, who, id, to, version, NULL, out,
+				  followups);
+}
+
+/* Moves case id to `to` as the family agency's caseworker; must succeed. */
+static struct hh_case move_ok(struct fx *f, int64_t id, const char *to)
+{
+	struct hh_case c = get(f, id), out;
+	enum hh_rc rc = move_to(f, &f->cw_fam, id, to, c.version, &out, NULL);
+	if (rc != HH_OK)
+		fail_msg("%s -> %s: %s", c.state, to, hh_rc_name(rc));
+	assert_int_equal(out.version, c.version + 1);
+	assert_string_equal(out.state, to);
+	return out;
+}
+
+static int64_t now_s(void)
+{
+	return hh_now_us() / 1000000;
+}
+
+/* ---- durations ---------------------------------------------------------- */
+
+static void iso_durations(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int64_t seconds;
+	} ok[] = {
+		{ "P30D", 30 * 86400 },   { "P2W", 14 * 86400 },
+		{ "P3M", 90 * 86400 },    { "PT48H", 48 * 3600 },
+		{ "P1DT12H", 36 * 3600 }, { "P1Y", 365 * 86400 },
+		{ "PT30M", 30 * 60 },     { "PT90S", 90 },
+		{ "P1M2DT3H4M5S", 30 * 86400 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5 },
+		{ "P0D", 0 },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		int64_t s = -1;
+		if (!hh_iso_duration(ok[i].s, &s))
+			fail_msg("%s refused", ok[i].s);
+		assert_int_equal(s, ok[i].seconds);
+	}
+	static const char *const junk[] = {
+		"", "P", "PT", "30D", "p30d", "P30", "P30X", "P1H", "PT1D",
+		"PT1W", "P1.5D", "P-1D", "P1DT", "PT1HT1M", "P 30D", "P30D ",
+		"P999999D", "xP30D", "D30P",
+		/* each designator once, largest first */
+		"P1D1D", "P1D1Y", "P1W1M", "PT1S1H", "PT1M1H", "P1DT1H1H",
+	};
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		int64_t s = 12345;
+		if (hh_iso_duration(junk[i], &s))
+			fail_msg("'%s' taken as a duration", junk[i]);
+		assert_int_equal(s, 12345); /* untouched */
+	}
+	int64_t s;
+	assert_false(hh_iso_duration(NULL, &s));
+}
+
+/* ---- case type definitions ---------------------------------------------- */
+
+static void case_type_parsing(void **state)
+{
+	(void)state;
+	char err[256];
+	struct hh_case_type_def def;
+	/* the good ones parse, with their details */
+	assert_int_equal(hh_case_type_def_parse(ct_skilsmisse, &def, err, sizeof(err)),
+			 HH_OK);
+	assert_string_equal(def.name, "Ansøgning om skilsmisse");
+	assert_string_equal(def.organisation, "fam");
+	assert_string_equal(def.initial, "received");
+	assert_int_equal(def.deadline_s, 30 * 86400);
+	assert_int_equal(def.public, 1);
+	assert_int_equal(def.n_states, 6);
+	assert_int_equal(def.n_transitions, 8);
+	assert_int_equal(json_array_size(def.fields), 11);
+	assert_true(hh_ct_state(&def, "granted")->final);
+	assert_false(hh_ct_state(&def, "in_progress")->final);
+	assert_string_equal(hh_ct_paused(&def)->key, "awaiting_citizen");
+	assert_null(hh_ct_state(&def, "nope"));
+	const struct hh_ct_transition *t = hh_ct_transition(&def, "received", "in_progress");
+	assert_non_null(t);
+	assert_string_equal(t->label, "Start behandling");
+	assert_true(t->roles & HH_ROLE_CASEWORKER);
+	assert_false(t->roles & HH_ROLE_MANAGER);
+	assert_true(t->roles & HH_ROLE_ADMIN); /* admins may always */
+	/* no label: the target state's */
+	assert_string_equal(hh_ct_transition(&def, "received", "reflection")->label,
+			    "Refleksionsperiode");
+	t = hh_ct_transition(&def, "in_progress", "rejected");
+	assert_true((t->roles & (HH_ROLE_CASEWORKER | HH_ROLE_MANAGER)) ==
+		    (HH_ROLE_CASEWORKER | HH_ROLE_MANAGER));
+	assert_null(hh_ct_transition(&def, "received", "granted"));
+	hh_case_type_def_clear(&def);
+	assert_int_equal(hh_case_type_def_parse(ct_boernetilskud, &def, err, sizeof(err)),
+			 HH_OK);
+	/* no role: caseworkers */
+	assert_int_equal(hh_ct_transition(&def, "received", "granted")->roles,
+			 HH_ROLE_CASEWORKER | HH_ROLE_ADMIN);
+	assert_null(hh_ct_paused(&def));
+	hh_case_type_def_clear(&def);
+
+	static const struct {
+		const char *json, *err;
+	} bad[] = {
+		{ "{\"name\":", "line 1" },
+		{ "{\"organisation\":\"fam\",\"initial\":\"a\",\"deadline\":\"P1D\","
+		  "\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "name, organisation and initial are required" },
+		{ "{\"name\":\"N\",\"initial\":\"a\",\"deadline\":\"P1D\","
+		  "\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "name, organisation and initial are required" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"deadline\":\"P1D\","
+		  "\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "name, organisation and initial are required" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "deadline must be an ISO 8601 duration such as P30D" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"30 dage\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "deadline must be an ISO 8601 duration such as P30D" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[]}",
+		  "states must list 1 to 16 states" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\"}",
+		  "states must list 1 to 16 states" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\"}]}",
+		  "state 1 needs key and label" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"b\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}]}",
+		  "initial 'b' is not a state" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"transitions\":{\"from\":\"a\"}}",
+		  "transitions must be a list of at most 48" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"transitions\":[{\"from\":\"a\",\"to\":\"b\"}]}",
+		  "transition 1: from and to must be states" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"transitions\":[{\"to\":\"a\"}]}",
+		  "transition 1: from and to must be states" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"transitions\":[{\"from\":\"a\",\"to\":\"a\",\"role\":\"boss\"}]}",
+		  "transition 1: unknown role 'boss'" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"transitions\":[{\"from\":\"a\",\"to\":\"a\",\"roles\":[\"agent\",1]}]}",
+		  "transition 1: unknown role" },
+		{ "{\"name\":\"N\",\"organisation\":\"fam\",\"initial\":\"a\","
+		  "\"deadline\":\"P1D\",\"states\":[{\"key\":\"a\",\"label\":\"A\"}],"
+		  "\"form\":{\"fields\":{}}}",
+		  "form.fields must be a list" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		if (hh_case_type_def_parse(bad[i].json, &def, err, sizeof(err)) !=
+		    HH_ERR_INVALID)
+			fail_msg("case %zu accepted", i);
+		if (!strstr(err, bad[i].err))
+			fail_msg("case %zu: '%s', wanted '%s'", i, err, bad[i].err);
+		/* a failed parse leaves nothing to clear */
+		assert_null(def.root);
+	}
+	/* 16 states fit, 17 are one too many */
+	for (int n = HH_CT_STATES; n <= HH_CT_STATES + 1; n++) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "name", "N",
+				      "organisation", "fam", "initial", "s0",
+				      "deadline", "P1D");
+		json_t *states = json_array();
+		for (int i = 0; i < n; i++) {
+			char key[16];
+			snprintf(key, sizeof(key), "s%d", i);
+			json_array_append_new(states, json_pack("{s:s, s:s}", "key",
+								key, "label", "L"));
+		}
+		json_object_set_new(j, "states", states);
+		enum hh_rc rc = hh_case_type_def_from(j, &def, err, sizeof(err));
+		if (n == HH_CT_STATES) {
+			assert_int_equal(rc, HH_OK);
+			assert_int_equal(def.n_states, n);
+			hh_case_type_def_clear(&def);
+		} else {
+			assert_int_equal(rc, HH_ERR_INVALID);
+			assert_string_equal(err, "states must list 1 to 16 states");
+		}
+		json_decref(j);
+	}
+}
+
+/* ---- submission --------------------------------------------------------- */
+
+static void submit_makes_case_and_event(void **state)
+{
+	struct fx *f = *state;
+	int64_t before = now_s();
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	int64_t after = now_s();
+	assert_true(c.id > 0);
+	assert_int_equal(c.version, 1);
+	assert_string_equal(c.state, "received");
+	assert_string_equal(c.state_label, "Modtaget");
+	assert_string_equal(c.case_type_code, "skilsmisse");
+	assert_string_equal(c.org_code, "fam");
+	assert_int_equal(c.org_id, f->fam);
+	assert_int_equal(c.citizen_id, f->anna);
+	assert_string_equal(c.citizen_name, "Anna Andersen");
+	assert_int_equal(c.plan_id, 0);
+	assert_int_equal(c.parent_case_id, 0);
+	assert_int_equal(c.paused_since, 0);
+	assert_int_equal(c.closed_at, 0);
+	assert_true(c.created_at >= before && c.created_at <= after);
+	assert_int_equal(c.deadline_at, c.created_at + 30 * 86400);
+	/* the normalised values are what is stored */
+	json_t *data = json_loads(c.data, 0, NULL);
+	json_t *want = json_loads("{\"navn\":\"Anna Andersen\",\"gift\":\"nej\"}", 0, NULL);
+	assert_true(json_equal(data, want));
+	json_decref(data);
+	json_decref(want);
+	/* one submit event with the state and the case type */
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity = 'case' "
+			      "AND entity_id = %lld AND action = 'submit' AND actor = "
+			      "'citizen:%lld' AND organisation_id = %lld AND json_extract("
+			      "after, '$.state') = 'received' AND json_extract(after, "
+			      "'$.case_type') = 'skilsmisse' AND json_extract(after, "
+			      "'$.version') = 1",
+			      (long long)c.id, (long long)f->anna, (long long)f->fam),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity = 'case'"), 1);
+
+	/* with a file: its bytes are stored with the case */
+	const char *pdf_b64 = "JVBERi0xLjQK"; /* "%PDF-1.4\n" */
+	char values[512];
+	snprintf(values, sizeof(values),
+		 "{\"navn\":\"Bo\",\"gift\":\"ja\",\"partner_cpr\":\"0707614285\","
+		 "\"antal\":\"2,5\",\"bilag\":{\"name\":\"dom.pdf\",\"content_type\":"
+		 "\"application/pdf\",\"data\":\"%s\"}}",
+		 pdf_b64);
+	struct hh_case c2;
+	const char *why;
+	int replayed;
+	assert_int_equal(submit_full(f, "skilsmisse", f->bo, 0, NULL, values, NULL,
+				     NULL, &c2, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(q(f, "SELECT count(*) FROM case_files WHERE case_id = %lld "
+			      "AND field = 'bilag' AND name = 'dom.pdf' AND size = 9 "
+			      "AND content_type = 'application/pdf' AND "
+			      "data = CAST('%%PDF-1.4' || char(10) AS BLOB)",
+			      (long long)c2.id),
+			 1);
+	data = json_loads(c2.data, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(data, "partner_cpr")),
+			    "070761-4285");
+	assert_true(json_real_value(json_object_get(data, "antal")) == 2.5);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(data, "bilag"), "size")),
+			 9);
+	assert_null(json_object_get(json_object_get(data, "bilag"), "data"));
+	json_decref(data);
+}
+
+static void submit_refusals_write_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c;
+	const char *why;
+	int replayed;
+	/* form errors: the messages, no case */
+	json_t *v = json_loads("{\"navn\":\"A\",\"gift\":\"ja\",\"hack\":1}", 0, NULL);
+	struct hh_submission sub = { .case_type = "skilsmisse", .citizen_id = f->anna,
+				     .municipality_id = f->m901, .values = v,
+				     .actor = "citizen:1" };
+	assert_int_equal(hh_case_submit(f->st, &f->a, &sub, &f->res, &c, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_int_equal(f->res.n_errors, 3);
+	assert_string_equal(hh_form_error_for(&f->res, "navn"), "Skriv mindst 2 tegn.");
+	assert_string_equal(hh_form_error_for(&f->res, "partner_cpr"),
+			    "Feltet skal udfyldes.");
+	assert_string_equal(hh_form_error_for(&f->res, "hack"),
+			    "Feltet findes ikke i blanketten.");
+	json_decref(f->res.values);
+	json_decref(v);
+	/* an unknown case type */
+	assert_int_equal(submit_full(f, "findes-ikke", f->anna, 0, NULL, "{}", NULL,
+				     NULL, &c, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_string_equal(why, "case_type");
+	assert_int_equal(f->res.n_errors, 0);
+	/* a case type not open to the public, where only those may be used */
+	json_t *empty = json_object();
+	struct hh_submission pub = { .case_type = "revurdering", .citizen_id = f->anna,
+				     .values = empty, .actor = "token:1",
+				     .public_only = 1 };
+	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_string_equal(why, "case_type");
+	json_decref(f->res.values);
+	/* ... which staff paths may still use */
+	pub.public_only = 0;
+	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(c.org_id, f->udk);
+	json_decref(f->res.values);
+	json_decref(empty);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity = 'case'"), 1);
+}
+
+/* The counts that must move together. */
+struct counts {
+	int64_t cases, submits, idem, files;
+};
+
+static struct counts counts(struct fx *f)
+{
+	struct counts c = {
+		q(f, "SELECT count(*) FROM cases"),
+		q(f, "SELECT count(*) FROM events WHERE entity = 'case' AND "
+		     "action = 'submit'"),
+		q(f, "SELECT count(*) FROM idempotency"),
+		q(f, "SELECT count(*) FROM case_files"),
+	};
+	/* no case without its event, no event without its case */
+	assert_int_equal(q(f, "SELECT count(*) FROM cases c WHERE NOT EXISTS ("
+			      "SELECT 1 FROM events e WHERE e.entity = 'case' AND "
+			      "e.entity_id = c.id AND e.action = 'submit')"),
+			 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM events e WHERE e.entity = "
+			      "'case' AND NOT EXISTS (SELECT 1 FROM cases c WHERE "
+			      "c.id = e.entity_id)"),
+			 0);
+	return c;
+}
+
+static void submit_under_faults(void **state)
+{
+	struct fx *f = *state;
+	int64_t plan = plan_for(f, f->anna, "{\"gift\":\"ja\"}");
+	const char *values = "{\"navn\":\"Anna\",\"gift\":\"nej\",\"bilag\":{\"name\":"
+			     "\"a.pdf\",\"content_type\":\"application/pdf\","
+			     "\"data\":\"JVBERi0xLjQK\"}}";
+	/* IO at call n: the case, its event, its file and its key are all
+	 * there or none is */
+	int n, sites = 0;
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = submit_full(f, "skilsmisse", f->anna, plan, "ansoeg",
+					    values, "citizen:1", "key-io", &c,
+					    &replayed, &why);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct counts k = counts(f);
+		if (rc == HH_OK) {
+			assert_int_equal(replayed, 0);
+			assert_int_equal(k.cases, 1);
+			assert_int_equal(k.submits, 1);
+			assert_int_equal(k.idem, 1);
+			assert_int_equal(k.files, 1);
+			break;
+		}
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		assert_int_equal(k.cases, 0);
+		assert_int_equal(k.submits, 0);
+		assert_int_equal(k.idem, 0);
+		assert_int_equal(k.files, 0);
+	}
+	/* begin, idempotency_get, case_type_get_by_code, plan_get,
+	 * org_get_by_code, case_insert, case_file_insert, event_append,
+	 * idempotency_put, case_get, commit */
+	assert_int_equal(sites, 11);
+	/* the key made it: a repeat is a replay */
+	struct hh_case again;
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, plan, "ansoeg", values,
+				     "citizen:1", "key-io", &again, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 1);
+	assert_int_equal(again.id, c.id);
+
+	/* BUSY at every call site: retried, and written exactly once */
+	for (n = 1; n <= sites + 1; n++) {
+		struct counts k0 = counts(f);
+		char key[32];
+		snprintf(key, sizeof(key), "key-busy-%d", n);
+		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
+		enum hh_rc rc = submit_full(f, "skilsmisse", f->anna, plan, "ansoeg",
+					    values, "citizen:1", key, &c, &replayed,
+					    &why);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		assert_int_equal(rc, HH_OK);
+		assert_int_equal(replayed, 0);
+		struct counts k = counts(f);
+		assert_int_equal(k.cases, k0.cases + 1);
+		assert_int_equal(k.submits, k0.submits + 1);
+		assert_int_equal(k.idem, k0.idem + 1);
+		assert_int_equal(k.files, k0.files + 1);
+		assert_int_equal(c.version, 1);
+		assert_int_equal(q(f, "SELECT count(*) FROM case_files WHERE "
+				      "case_id = %lld",
+				      (long long)c.id),
+				 1);
+	}
+}
+
+static void idempotency(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case a, b, c, d;
+	int replayed;
+	const char *why;
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "citizen:1", "k1", &a, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 0);
+	/* the same scope and key: the same case, replayed, nothing new */
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "citizen:1", "k1", &b, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 1);
+	assert_int_equal(b.id, a.id);
+	assert_int_equal(b.version, a.version);
+	assert_string_equal(b.state, a.state);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity = 'case'"), 1);
+	/* a replay answers with the case as it is now */
+	move_ok(f, a.id, "in_progress");
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "citizen:1", "k1", &b, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 1);
+	assert_int_equal(b.id, a.id);
+	assert_string_equal(b.state, "in_progress");
+	/* another key: a new case */
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "citizen:1", "k2", &c, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 0);
+	assert_int_not_equal(c.id, a.id);
+	/* the same key in another scope: a new case */
+	assert_int_equal(submit_full(f, "skilsmisse", f->bo, 0, NULL, ok_values,
+				     "citizen:2", "k1", &d, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 0);
+	assert_int_not_equal(d.id, a.id);
+	assert_int_not_equal(d.id, c.id);
+	assert_int_equal(d.citizen_id, f->bo);
+	/* no key: every submission is new */
+	struct hh_case e1 = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	struct hh_case e2 = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	assert_int_not_equal(e1.id, e2.id);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 5);
+	assert_int_equal(q(f, "SELECT count(*) FROM idempotency"), 3);
+	/* a refused submission stores no key: fixing the form and sending
+	 * again with the same key creates the case */
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, "{}",
+				     "citizen:1", "k3", &a, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "citizen:1", "k3", &a, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 0);
+}
+
+static void plan_ownership(void **state)
+{
+	struct fx *f = *state;
+	int64_t annas = plan_for(f, f->anna, "{\"gift\":\"ja\",\"boern\":\"ja\"}");
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	/* someone else's plan */
+	assert_int_equal(submit_full(f, "skilsmisse", f->bo, annas, "ansoeg",
+				     ok_values, NULL, NULL, &c, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_string_equal(why, "plan_id");
+	/* a plan that does not exist */
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, annas + 100, "ansoeg",
+				     ok_values, NULL, NULL, &c, &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_string_equal(why, "plan_id");
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 0);
+	/* one's own */
+	c = submit_ok(f, "skilsmisse", f->anna, annas, "ansoeg");
+	assert_int_equal(c.plan_id, annas);
+	assert_string_equal(c.step, "ansoeg");
+	/* the plan shows the step as submitted */
+	json_t *view;
+	assert_int_equal(hh_plan_view(f->st, &f->a, f->anna, annas, &view), HH_OK);
+	json_t *steps = json_object_get(view, "steps");
+	assert_int_equal(json_array_size(steps), 3); /* gift, boern, and info */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(steps, 0),
+							      "state")),
+			    "submitted");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(steps, 1),
+							      "state")),
+			    "not_started");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(steps, 2),
+							      "state")),
+			    "info");
+	json_decref(view);
+	/* and is nobody else's to view */
+	assert_int_equal(hh_plan_view(f->st, &f->a, f->bo, annas, &view),
+			 HH_ERR_NOT_FOUND);
+}
+
+static void municipality_routing(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case a = submit_ok(f, "boernetilskud", f->anna, 0, NULL);
+	assert_int_equal(a.org_id, f->m901);
+	assert_string_equal(a.org_code, "901");
+	assert_int_equal(a.deadline_at, a.created_at + 14 * 86400);
+	struct hh_case b = submit_ok(f, "boernetilskud", f->bo, 0, NULL);
+	assert_int_equal(b.org_id, f->m902);
+	/* no municipality known: a clear refusal, nothing written */
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	assert_int_equal(submit_full(f, "boernetilskud", f->carl, 0, NULL,
+				     "{\"antal\":1}", "citizen:3", "k", &c,
+				     &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_string_equal(why, "municipality");
+	assert_int_equal(f->res.n_errors, 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM idempotency"), 0);
+	/* a case type at a named organisation does not need one */
+	struct hh_case d = submit_ok(f, "skilsmisse", f->carl, 0, NULL);
+	assert_int_equal(d.org_id, f->fam);
+}
+
+/* ---- transitions -------------------------------------------------------- */
+
+static void transitions(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	int64_t deadline = c.deadline_at;
+	/* allowed */
+	assert_int_equal(hh_case_transition(f->st, &f->a, &f->cw_fam, c.id,
+					    "in_progress", 1, "Vi går i gang",
+					    &out, NULL),
+			 HH_OK);
+	assert_string_equal(out.state, "in_progress");
+	assert_string_equal(out.state_label, "Under behandling");
+	assert_int_equal(out.version, 2);
+	assert_int_equal(out.deadline_at, deadline);
+	assert_int_equal(out.closed_at, 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity_id = %lld "
+			      "AND action = 'transition' AND actor = 'user:1' AND "
+			      "json_extract(before, '$.state') = 'received' AND "
+			      "json_extract(before, '$.version') = 1 AND "
+			      "json_extract(after, '$.state') = 'in_progress' AND "
+			      "json_extract(after, '$.version') = 2 AND "
+			      "json_extract(after, '$.note') = 'Vi går i gang'",
+			      (long long)c.id),
+			 1);
+	int64_t events = q(f, "SELECT count(*) FROM events");
+	/* not in the case type */
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "reflection", 2, &out, NULL),
+			 HH_ERR_INVALID);
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "nowhere", 2, &out, NULL),
+			 HH_ERR_INVALID);
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "in_progress", 2, &out, NULL),
+			 HH_ERR_INVALID);
+	/* a role that may not: only a manager sends a case back */
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "received", 2, &out, NULL),
+			 HH_ERR_FORBIDDEN);
+	/* a manager may not grant */
+	assert_int_equal(move_to(f, &f->mgr_fam, c.id, "granted", 2, &out, NULL),
+			 HH_ERR_FORBIDDEN);
+	/* another organisation's caseworker, or an editor of this one, does
+	 * not see the case at all */
+	assert_int_equal(move_to(f, &f->cw_udk, c.id, "granted", 2, &out, NULL),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(move_to(f, &f->cw_901, c.id, "granted", 2, &out, NULL),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(move_to(f, &f->ed_fam, c.id, "granted", 2, &out, NULL),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(move_to(f, &f->cw_fam, c.id + 1000, "granted", 2, &out, NULL),
+			 HH_ERR_NOT_FOUND);
+	/* a stale version: CONFLICT, nothing written */
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "granted", 1, &out, NULL),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(q(f, "SELECT count(*) FROM events"), events);
+	struct hh_case now = get(f, c.id);
+	assert_string_equal(now.state, "in_progress");
+	assert_int_equal(now.version, 2);
+	/* the manager's own transition */
+	assert_int_equal(move_to(f, &f->mgr_fam, c.id, "received", 2, &out, NULL),
+			 HH_OK);
+	assert_int_equal(out.version, 3);
+	move_ok(f, c.id, "in_progress");
+	/* a final state closes the case */
+	int64_t t0 = now_s();
+	out = move_ok(f, c.id, "granted");
+	assert_true(out.closed_at >= t0 && out.closed_at <= now_s());
+	assert_false(hh_case_overdue(&out, out.deadline_at + 1));
+	/* nothing leaves a final state */
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "in_progress", out.version,
+				 &out, NULL),
+			 HH_ERR_INVALID);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "Spørgsmål?",
+					 get(f, c.id).version, &out),
+			 HH_ERR_INVALID);
+	/* the rejection is final too, for a manager as for a caseworker */
+	struct hh_case r = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	move_ok(f, r.id, "in_progress");
+	assert_int_equal(move_to(f, &f->mgr_fam, r.id, "rejected", 2, &out, NULL),
+			 HH_OK);
+	assert_true(out.closed_at > 0);
+	/* a system actor (the command line) may do any allowed move */
+	struct hh_actor cli = { .label = "cli", .system = 1, .roles = HH_ROLE_ADMIN };
+	struct hh_case s = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	assert_int_equal(move_to(f, &cli, s.id, "in_progress", 1, &out, NULL), HH_OK);
+}
+
+static void notes_and_assignment(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	/* a note is an event; the version stays */
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->cw_fam, c.id, "Ringet op"),
+			 HH_OK);
+	assert_int_equal(get(f, c.id).version, 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action = 'note' "
+			      "AND json_extract(after, '$.note') = 'Ringet op'"),
+			 1);
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->cw_udk, c.id, "x"),
+			 HH_ERR_NOT_FOUND);
+	/* assignment needs a real user */
+	struct hh_user u = { .org_id = f->fam, .email = "cw@fam", .name = "Clara",
+			     .password_hash = "x", .roles = HH_ROLE_CASEWORKER };
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->user_insert(tx, &u), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, c.id, u.id, 1, &out),
+			 HH_OK);
+	assert_int_equal(out.assigned_to, u.id);
+	assert_string_equal(out.assigned_name, "Clara");
+	assert_int_equal(out.version, 2);
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, c.id, 0, 1, &out),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_udk, c.id, 0, 2, &out),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, c.id, 0, 2, &out),
+			 HH_OK);
+	assert_int_equal(out.assigned_to, 0);
+	assert_null(out.assigned_name);
+	/* a closed case is not assigned */
+	move_ok(f, c.id, "in_progress");
+	struct hh_case g = move_ok(f, c.id, "granted");
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, c.id, u.id,
+					g.version, &out),
+			 HH_ERR_INVALID);
+}
+
+/* ---- pausing ------------------------------------------------------------ */
+
+static void pausing_moves_the_deadline(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	move_ok(f, c.id, "in_progress");
+	int64_t deadline = get(f, c.id).deadline_at;
+	/* the request pauses the clock */
+	int64_t t0 = now_s();
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id,
+					 "Send vielsesattesten", 2, &out),
+			 HH_OK);
+	assert_string_equal(out.state, "awaiting_citizen");
+	assert_true(out.paused_since >= t0 && out.paused_since <= now_s());
+	assert_int_equal(out.deadline_at, deadline);
+	assert_int_equal(out.version, 3);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action = 'request' "
+			      "AND json_extract(after, '$.question') = "
+			      "'Send vielsesattesten' AND json_extract(before, "
+			      "'$.state') = 'in_progress'"),
+			 1);
+	/* a paused case is not overdue, however late */
+	struct hh_case late = out;
+	late.deadline_at = now_s() - 86400;
+	assert_false(hh_case_overdue(&late, now_s()));
+	/* three days pass */
+	struct hh_case p = get(f, c.id);
+	p.paused_since -= 3 * 86400;
+	int64_t paused_since = p.paused_since;
+	put_case(f, &p);
+	/* nobody else answers, and only the citizen answers */
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->bo, c.id, "Her", &out),
+			 HH_ERR_NOT_FOUND);
+	/* the answer resumes where the case was, with the deadline moved on */
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id,
+					"Attesten er vedhæftet", &out),
+			 HH_OK);
+	int64_t t1 = now_s();
+	assert_string_equal(out.state, "in_progress");
+	assert_int_equal(out.paused_since, 0);
+	assert_true(out.deadline_at >= deadline + (t0 - paused_since) &&
+		    out.deadline_at <= deadline + (t1 - paused_since));
+	assert_true(out.deadline_at >= deadline + 3 * 86400);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action = 'answer' "
+			      "AND actor = 'citizen:%lld' AND json_extract(after, "
+			      "'$.answer') = 'Attesten er vedhæftet'",
+			      (long long)f->anna),
+			 1);
+	/* not paused: nothing to answer */
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "Igen", &out),
+			 HH_ERR_INVALID);
+	/* a request needs a state to pause in, an open case, and the right */
+	struct hh_case now = get(f, c.id);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->mgr_fam, c.id, "?",
+					 now.version, &out),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_udk, c.id, "?",
+					 now.version, &out),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?",
+					 now.version - 1, &out),
+			 HH_ERR_CONFLICT);
+	struct hh_case u = submit_ok(f, "uden-pause", f->anna, 0, NULL);
+	assert_int_equal(u.deadline_at, u.created_at + 36 * 3600);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, u.id, "?", 1, &out),
+			 HH_ERR_INVALID);
+	/* a second request while paused */
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?",
+					 now.version, &out),
+			 HH_OK);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "??",
+					 out.version, &out),
+			 HH_ERR_INVALID);
+}
+
+/* A request from the first state resumes there; a paused state the
+ * caseworker moved to resumes where it came from; and a citizen cannot
+ * end a pause nobody asked them about. */
+static void resume_states(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case out;
+	/* requested while received: back to received */
+	struct hh_case a = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, a.id, "?", 1, &out),
+			 HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, a.id, "!", &out), HH_OK);
+	assert_string_equal(out.state, "received");
+	/* moved to awaiting_citizen by a transition: back to in_progress */
+	struct hh_case b = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	move_ok(f, b.id, "in_progress");
+	move_ok(f, b.id, "awaiting_citizen");
+	assert_true(get(f, b.id).paused_since > 0);
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, b.id, "!", &out), HH_OK);
+	assert_string_equal(out.state, "in_progress");
+	/* an older request does not decide a later pause */
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 1, &out),
+			 HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_string_equal(out.state, "received");
+	move_ok(f, c.id, "in_progress");
+	move_ok(f, c.id, "awaiting_citizen");
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_string_equal(out.state, "in_progress");
+	/* the reflection period is paused, but not waiting for the citizen */
+	struct hh_case d = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	struct hh_case r = move_ok(f, d.id, "reflection");
+	assert_true(r.paused_since > 0);
+	int64_t events = q(f, "SELECT count(*) FROM events");
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, d.id, "Jeg vil videre",
+					&out),
+			 HH_ERR_INVALID);
+	struct hh_case still = get(f, d.id);
+	assert_string_equal(still.state, "reflection");
+	assert_int_equal(still.version, r.version);
+	assert_int_equal(q(f, "SELECT count(*) FROM events"), events);
+	/* the caseworker ends it, and the paused time moves the deadline */
+	struct hh_case p = get(f, d.id);
+	p.paused_since -= 10 * 86400;
+	put_case(f, &p);
+	struct hh_case e = move_ok(f, d.id, "in_progress");
+	assert_int_equal(e.paused_since, 0);
+	assert_true(e.deadline_at >= d.deadline_at + 10 * 86400 &&
+		    e.deadline_at <= d.deadline_at + 10 * 86400 + 5);
+}
+
+/* The answer under faults: the case resumes where it was, or stays
+ * paused; it never resumes somewhere else because a read failed. */
+static void answer_under_faults(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	move_ok(f, c.id, "in_progress");
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 2, &out),
+			 HH_OK);
+	int n, sites = 0;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct hh_case now = get(f, c.id);
+		if (rc == HH_OK) {
+			assert_string_equal(now.state, "in_progress");
+			assert_int_equal(now.version, 4);
+			break;
+		}
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		assert_string_equal(now.state, "awaiting_citizen");
+		assert_int_equal(now.version, 3);
+		assert_true(now.paused_since > 0);
+		assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action = "
+				      "'answer'"),
+				 0);
+	}
+	/* begin, case_get, case_type_get, event_list, case_update,
+	 * event_append, case_get, commit */
+	assert_int_equal(sites, 8);
+	/* BUSY anywhere: retried, and the same outcome */
+	for (n = 1; n <= sites + 1; n++) {
+		struct hh_case now = get(f, c.id);
+		assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?",
+						 now.version, &out),
+				 HH_OK);
+		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		assert_int_equal(rc, HH_OK);
+		assert_string_equal(out.state, "in_progress");
+		assert_int_equal(out.version, now.version + 2);
+	}
+}
+
+static int64_t n_overdue;
+static int64_t overdue_ids[16];
+
+static enum hh_rc collect_overdue(void *ctx, const struct hh_case *c)
+{
+	(void)ctx;
+	if (n_overdue < 16)
+		overdue_ids[n_overdue++] = c->id;
+	return HH_OK;
+}
+
+/* The ids of the family agency's overdue cases, as the queue filter
+ * gives them. */
+static int64_t list_overdue(struct fx *f)
+{
+	n_overdue = 0;
+	struct hh_case_filter flt = { .org_id = f->fam, .overdue_at = 1,
+				      .now = now_s() };
+	struct hh_tx *tx = x_begin(f->st, 0);
+	int64_t total = -1;
+	assert_int_equal(f->st->case_list(tx, &f->a, &flt, 0, 50, &total,
+					  collect_overdue, NULL),
+			 HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_equal(total, n_overdue);
+	return n_overdue;
+}
+
+static void overdue_excludes_paused(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	struct hh_case fresh = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	move_ok(f, c.id, "in_progress");
+	assert_int_equal(list_overdue(f), 0);
+	assert_false(hh_case_overdue(&fresh, now_s()));
+	/* the deadline passes */
+	struct hh_case p = get(f, c.id);
+	p.deadline_at = now_s() - 60;
+	put_case(f, &p);
+	p = get(f, c.id);
+	assert_true(hh_case_overdue(&p, now_s()));
+	assert_int_equal(list_overdue(f), 1);
+	assert_int_equal(overdue_ids[0], c.id);
+	json_t *j = hh_case_json(&p, NULL, 0);
+	assert_true(json_is_true(json_object_get(j, "overdue")));
+	assert_true(json_is_false(json_object_get(j, "paused")));
+	json_decref(j);
+	/* waiting for the citizen: not overdue */
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?",
+					 p.version, &out),
+			 HH_OK);
+	assert_false(hh_case_overdue(&out, now_s()));
+	assert_int_equal(list_overdue(f), 0);
+	j = hh_case_json(&out, NULL, 0);
+	assert_true(json_is_false(json_object_get(j, "overdue")));
+	assert_true(json_is_true(json_object_get(j, "paused")));
+	json_decref(j);
+	/* answered (no time passed): overdue again */
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(list_overdue(f), 1);
+	/* closed: not overdue */
+	struct hh_case closed = move_ok(f, c.id, "granted");
+	assert_true(closed.deadline_at < now_s());
+	assert_false(hh_case_overdue(&closed, now_s()));
+	assert_int_equal(list_overdue(f), 0);
+}
+
+/* ---- follow-ups --------------------------------------------------------- */
+
+static void followups(void **state)
+{
+	struct fx *f = *state;
+	/* children and a home: both follow-ups apply */
+	int64_t plan = plan_for(f, f->anna,
+				"{\"gift\":\"ja\",\"boern\":\"ja\",\"bolig\":\"ejer\"}");
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, plan, "ansoeg"), out;
+	move_ok(f, c.id, "in_progress");
+	/* not at other states */
+	assert_int_equal(q(f, "SELECT count(*) FROM cases WHERE parent_case_id "
+			      "IS NOT NULL"),
+			 0);
+	int n = -1;
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 2);
+	/* at the agency named, for the same citizen and plan */
+	assert_int_equal(q(f, "SELECT count(*) FROM cases c JOIN case_types t ON "
+			      "t.id = c.case_type_id WHERE t.code = 'revurdering' AND "
+			      "c.parent_case_id = %lld AND c.organisation_id = %lld AND "
+			      "c.citizen_id = %lld AND c.plan_id = %lld AND c.step "
+			      "IS NULL AND c.state = 'received' AND c.version = 1 AND "
+			      "c.deadline_at = c.created_at + 90 * 86400",
+			      (long long)c.id, (long long)f->udk, (long long)f->anna,
+			      (long long)plan),
+			 1);
+	/* and at the citizen's municipality */
+	assert_int_equal(q(f, "SELECT count(*) FROM cases c JOIN case_types t ON "
+			      "t.id = c.case_type_id WHERE t.code = 'opfoelgning' AND "
+			      "c.parent_case_id = %lld AND c.organisation_id = %lld AND "
+			      "c.state = 'open'",
+			      (long long)c.id, (long long)f->m901),
+			 1);
+	/* each with its event */
+	assert_int_equal(q(f, "SELECT count(*) FROM events e JOIN cases c ON "
+			      "c.id = e.entity_id WHERE e.entity = 'case' AND "
+			      "e.action = 'followup' AND c.parent_case_id = %lld AND "
+			      "json_extract(e.after, '$.after_case') = '%lld'",
+			      (long long)c.id, (long long)c.id),
+			 2);
+	/* the agency's caseworker sees the follow-up, the other does not */
+	int64_t fu = q(f, "SELECT id FROM cases WHERE organisation_id = %lld",
+		       (long long)f->udk);
+	struct hh_case seen;
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, 4, fu, NULL, &seen),
+			 HH_OK);
+	assert_int_equal(seen.parent_case_id, c.id);
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, fu, NULL, &seen),
+			 HH_ERR_NOT_FOUND);
+	/* the plan lists them as follow-ups */
+	json_t *view;
+	assert_int_equal(hh_plan_view(f->st, &f->a, f->anna, plan, &view), HH_OK);
+	assert_int_equal(json_array_size(json_object_get(view, "followups")), 2);
+	assert_int_equal(json_array_size(json_object_get(view, "cases")), 3);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(view, "steps"), 0),
+				    "state")),
+			    "done");
+	json_decref(view);
+
+	/* answers that do not match: no children, a home of another kind */
+	int64_t plan2 = plan_for(f, f->anna,
+				 "{\"gift\":\"ja\",\"boern\":\"nej\",\"bolig\":\"andet\"}");
+	struct hh_case d = submit_ok(f, "skilsmisse", f->anna, plan2, "ansoeg");
+	move_ok(f, d.id, "in_progress");
+	n = -1;
+	assert_int_equal(move_to(f, &f->cw_fam, d.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases WHERE parent_case_id = %lld",
+			   (long long)d.id),
+			 0);
+	/* unanswered questions do not match either */
+	int64_t plan3 = plan_for(f, f->anna, "{\"gift\":\"ja\"}");
+	struct hh_case e = submit_ok(f, "skilsmisse", f->anna, plan3, "ansoeg");
+	move_ok(f, e.id, "in_progress");
+	assert_int_equal(move_to(f, &f->cw_fam, e.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 0);
+	/* another final state: none */
+	struct hh_case g = submit_ok(f, "skilsmisse", f->anna, plan, "ansoeg");
+	move_ok(f, g.id, "in_progress");
+	assert_int_equal(move_to(f, &f->cw_fam, g.id, "rejected", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 0);
+	/* without a plan: none */
+	struct hh_case h = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	move_ok(f, h.id, "in_progress");
+	assert_int_equal(move_to(f, &f->cw_fam, h.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 0);
+	/* a citizen without a municipality: the agency's follow-up only */
+	int64_t plan4 = plan_for(f, f->carl,
+				 "{\"gift\":\"ja\",\"boern\":\"ja\",\"bolig\":\"lejer\"}");
+	struct hh_case k = submit_ok(f, "skilsmisse", f->carl, plan4, "ansoeg");
+	move_ok(f, k.id, "in_progress");
+	assert_int_equal(move_to(f, &f->cw_fam, k.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(q(f, "SELECT organisation_id FROM cases WHERE "
+			      "parent_case_id = %lld",
+			      (long long)k.id),
+			 f->udk);
+	/* bo's follow-up at home goes to 902 */
+	int64_t plan5 = plan_for(f, f->bo,
+				 "{\"gift\":\"ja\",\"boern\":\"nej\",\"bolig\":\"lejer\"}");
+	struct hh_case b = submit_ok(f, "skilsmisse", f->bo, plan5, "ansoeg");
+	move_ok(f, b.id, "in_progress");
+	assert_int_equal(move_to(f, &f->cw_fam, b.id, "granted", 2, &out, &n), HH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(q(f, "SELECT organisation_id FROM cases WHERE "
+			      "parent_case_id = %lld",
+			      (long long)b.id),
+			 f->m902);
+}
+
+/* A follow-up is part of the transition: a fault while creating it
+ * leaves the case where it was. */
+static void followups_under_faults(void **state)
+{
+	struct fx *f = *state;
+	int64_t plan = plan_for(f, f->anna,
+				"{\"gift\":\"ja\",\"boern\":\"ja\",\"bolig\":\"ejer\"}");
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, plan, "ansoeg"), out;
+	move_ok(f, c.id, "in_progress");
+	int n, sites = 0, fus = -1;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = move_to(f, &f->cw_fam, c.id, "granted", 2, &out, &fus);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		int64_t children = q(f, "SELECT count(*) FROM cases WHERE "
+					"parent_case_id = %lld",
+				     (long long)c.id);
+		struct hh_case now = get(f, c.id);
+		if (rc == HH_OK) {
+			assert_int_equal(fus, 2);
+			assert_int_equal(children, 2);
+			assert_string_equal(now.state, "granted");
+			break;
+		}
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		assert_int_equal(children, 0);
+		assert_string_equal(now.state, "in_progress");
+		assert_int_equal(now.version, 2);
+		assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action IN "
+				      "('transition', 'followup') AND entity_id >= %lld",
+				      (long long)c.id),
+				 1);
+	}
+	/* begin, case_get, case_type_get, case_update, event_append, plan_get,
+	 * life_event_get, and per follow-up case_type_get_by_code,
+	 * citizen_get, org lookup (udk only), case_insert, event_append;
+	 * then case_get and commit */
+	assert_true(sites >= 15);
+}
+
+/* ---- concurrency -------------------------------------------------------- */
+
+struct racer {
+	struct fx *f;
+	int64_t id, version;
+	const char *to;
+	pthread_barrier_t *go;
+	enum hh_rc rc;
+};
+
+static void *race(void *p)
+{
+	struct racer *r = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case out;
+	pthread_barrier_wait(r->go);
+	r->rc = hh_case_transition(r->f->st, &a, &r->f->cw_fam, r->id, r->to,
+				   r->version, NULL, &out, NULL);
+	hh_arena_clear(&a);
+	return NULL;
+}
+
+static void concurrent_updates(void **state)
+{
+	struct fx *f = *state;
+	for (int round = 0; round < 12; round++) {
+		struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+		pthread_barrier_t go;
+		pthread_barrier_init(&go, NULL, 2);
+		/* the same version, and even different targets */
+		struct racer r[2] = {
+			{ f, c.id, 1, "in_progress", &go, -1 },
+			{ f, c.id, 1, round % 2 ? "in_progress" : "reflection", &go, -1 },
+		};
+		pthread_t t[2];
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&go);
+		int won = (r[0].rc == HH_OK) + (r[1].rc == HH_OK);
+		int lost = (r[0].rc == HH_ERR_CONFLICT) + (r[1].rc == HH_ERR_CONFLICT);
+		if (won != 1 || lost != 1)
+			fail_msg("round %d: %s and %s", round, hh_rc_name(r[0].rc),
+				 hh_rc_name(r[1].rc));
+		struct hh_case now = get(f, c.id);
+		assert_int_equal(now.version, 2);
+		assert_string_equal(now.state, r[0].rc == HH_OK ? r[0].to : r[1].to);
+		assert_int_equal(q(f, "SELECT count(*) FROM events WHERE entity = "
+				      "'case' AND entity_id = %lld AND action = "
+				      "'transition'",
+				      (long long)c.id),
+				 1);
+	}
+}
+
+struct submitter {
+	struct fx *f;
+	pthread_barrier_t *go;
+	enum hh_rc rc;
+	int64_t id;
+	int replayed;
+};
+
+static void *submit_race(void *p)
+{
+	struct submitter *s = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	json_t *v = json_loads(ok_values, 0, NULL);
+	struct hh_submission sub = { .case_type = "skilsmisse",
+				     .citizen_id = s->f->anna,
+				     .municipality_id = s->f->m901, .values = v,
+				     .idem_scope = "citizen:1", .idem_key = "twice",
+				     .actor = "citizen:1" };
+	struct hh_form_result res;
+	struct hh_case c;
+	const char *why;
+	pthread_barrier_wait(s->go);
+	s->rc = hh_case_submit(s->f->st, &a, &sub, &res, &c, &s->replayed, &why);
+	s->id = c.id;
+	json_decref(res.values);
+	json_decref(v);
+	hh_arena_clear(&a);
+	return NULL;
+}
+
+/* A double click: two submissions with one key at the same moment make
+ * one case. */
+static void concurrent_idempotent_submissions(void **state)
+{
+	struct fx *f = *state;
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, 2);
+	struct submitter s[2] = { { f, &go, -1, 0, -1 }, { f, &go, -1, 0, -1 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, submit_race, &s[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	assert_int_equal(s[0].rc, HH_OK);
+	assert_int_equal(s[1].rc, HH_OK);
+	assert_int_equal(s[0].id, s[1].id);
+	assert_int_equal(s[0].replayed + s[1].replayed, 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM cases"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM events WHERE action = 'submit'"), 1);
+}
+
+/* ---- the audit log ------------------------------------------------------ */
+
+struct audit_seen {
+	int n;
+	const char *why[4];
+};
+
+static enum hh_rc audit_row(void *ctx, const struct hh_audit *e)
+{
+	struct audit_seen *s = ctx;
+	assert_string_equal(e->actor, "user:1");
+	if (s->n < 4)
+		s->why[s->n] = e->why; /* in the test's arena */
+	s->n++;
+	return HH_OK;
+}
+
+static void audit_of_reads(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), 0);
+	int64_t t0 = now_s();
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id,
+					   "klage over afgørelse", &out),
+			 HH_OK);
+	assert_int_equal(out.id, c.id);
+	assert_string_equal(out.citizen_name, "Anna Andersen");
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit_log WHERE actor = 'user:1' AND "
+		 "citizen_id = %lld AND what = 'sag %lld' AND why = "
+		 "'klage over afgørelse' AND at BETWEEN %lld AND %lld",
+		 (long long)f->anna, (long long)c.id, (long long)t0,
+		 (long long)now_s());
+	assert_int_equal(x_int(f->path, sql), 1);
+	/* the default reason */
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id, NULL,
+					   &out),
+			 HH_OK);
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE why = "
+			      "'sagsbehandling'"),
+			 1);
+	/* a refused read is no read: no row */
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, 4, c.id, NULL,
+					   &out),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->ed_fam, 3, c.id, NULL,
+					   &out),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), 2);
+	/* the citizen can list them, newest first */
+	struct hh_tx *tx = x_begin(f->st, 0);
+	struct audit_seen seen = { 0 };
+	assert_int_equal(f->st->audit_list(tx, &f->a, f->anna, 10, audit_row, &seen),
+			 HH_OK);
+	f->st->tx_rollback(tx);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.why[0], "sagsbehandling");
+	assert_string_equal(seen.why[1], "klage over afgørelse");
+	tx = x_begin(f->st, 0);
+	seen.n = 0;
+	assert_int_equal(f->st->audit_list(tx, &f->a, f->bo, 10, audit_row, &seen),
+			 HH_OK);
+	f->st->tx_rollback(tx);
+	assert_int_equal(seen.n, 0);
+	/* no read without its row: under faults the read fails as a whole */
+	int n, sites = 0;
+	for (n = 1; n < 20; n++) {
+		int64_t rows = q(f, "SELECT count(*) FROM audit_log");
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id,
+						  NULL, &out);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK) {
+			assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), rows + 1);
+			break;
+		}
+		assert_int_equal(rc, HH_ERR_IO);
+		assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), rows);
+		sites++;
+	}
+	assert_int_equal(sites, 4); /* begin, case_get, audit_append, commit */
+	/* append-only: no update, no delete, even with SQL */
+	assert_int_not_equal(x_exec(f->path, "UPDATE audit_log SET why = 'x'"),
+			     SQLITE_OK);
+	assert_int_not_equal(x_exec(f->path, "DELETE FROM audit_log"), SQLITE_OK);
+	assert_int_not_equal(x_exec(f->path, "UPDATE audit_log SET actor = "
+					     "'user:9' WHERE id = 1"),
+			     SQLITE_OK);
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), 3);
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE actor = "
+			      "'user:1' AND why != 'x'"),
+			 3);
+	/* appending still works */
+	assert_int_equal(x_exec(f->path, "INSERT INTO audit_log(at, actor, "
+					 "citizen_id, what, why) VALUES "
+					 "(1, 'cli', 1, 'x', 'y')"),
+			 SQLITE_OK);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(iso_durations),
+		cmocka_unit_test(case_type_parsing),
+		T(submit_makes_case_and_event),
+		T(submit_refusals_write_nothing),
+		T(submit_under_faults),
+		T(idempotency),
+		T(plan_ownership),
+		T(municipality_routing),
+		T(transitions),
+		T(notes_and_assignment),
+		T(pausing_moves_the_deadline),
+		T(resume_states),
+		T(answer_under_faults),
+		T(overdue_excludes_paused),
+		T(followups),
+		T(followups_under_faults),
+		T(concurrent_updates),
+		T(concurrent_idempotent_submissions),
+		T(audit_of_reads),
+	};
+	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
+}
