@@ -38,10 +38,11 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# The browser tests' npm packages (playwright-core, axe-core, html-validate),
-# pinned by tests/e2e/package-lock.json. Installed again when node_modules is
-# missing or older than the lock file; npm ci never downloads a browser.
-if [ "${HELHED_NO_BROWSER:-}" != 1 ]; then
+# The tests' npm packages (playwright-core, axe-core, html-validate for the
+# browser tests; ajv for the Open311 schemas), pinned by
+# tests/e2e/package-lock.json. Installed again when node_modules is missing
+# or older than the lock file; npm ci never downloads a browser.
+if [ "${HELHED_NO_NPM:-}" != 1 ]; then
 	e2e="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
 	stamp="$e2e/node_modules/.package-lock.json"
 	if [ ! -f "$stamp" ] ||

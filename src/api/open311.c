@@ -26,7 +26,14 @@
  *   is closed or while it waits for the reporter (the deadline then moves
  *   on by the time the wait takes).
  * - A request is made synchronously, so its token is its id:
- *   tokens/{id} answers as soon as the request exists. */
+ *   tokens/{id} answers as soon as the request exists. POST answers 200
+ *   with service_request_id, as the specification shows.
+ * - A missing api_key is 403 like an unknown one (the only key error the
+ *   specification names). Other parameters are checked strictly: an
+ *   unknown or repeated one is 400. address_string, email, phone and
+ *   description also fill the form's first address, email, phone and
+ *   textarea field when the client sent no attribute for it.
+ * - A format other than .json or .xml is 404, answered in JSON. */
 #include "api/app.h"
 
 #include <ctype.h>
@@ -1311,12 +1318,130 @@ static int url_ok(const char *s)
 	return 1;
 }
 
+/* Is every parameter known (or attribute[CODE]), given once, and not too
+ * long? Else answers 400 and returns 0. */
+static int params_ok(struct hh_req *r, enum fmt f, const struct param *ps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *k = ps[i].key;
+		size_t max = 0;
+		if (!strncmp(k, "attribute[", 10)) {
+			size_t kl = strlen(k);
+			if (kl < 12 || kl > 11 + 40 || k[kl - 1] != ']' ||
+			    strcspn(k + 10, "[]") != kl - 11) {
+				send_error(r, f, 400, "Parameteren %s kan ikke læses: skriv "
+						      "attribute[KODE]=værdi.",
+					   clip(&r->arena, k));
+				return 0;
+			}
+			max = 5000;
+		}
+		for (size_t j = 0; !max && j < sizeof(known_params) / sizeof(known_params[0]); j++)
+			if (!strcmp(k, known_params[j].name))
+				max = known_params[j].max;
+		if (!max) {
+			send_error(r, f, 400, "Ukendt parameter: %s.", clip(&r->arena, k));
+			return 0;
+		}
+		for (int j = 0; j < i; j++)
+			if (!strcmp(ps[j].key, k)) {
+				send_error(r, f, 400, "Parameteren %s er sendt mere end én "
+						      "gang.",
+					   clip(&r->arena, k));
+				return 0;
+			}
+		if (hh_utf8_len(ps[i].value) > max) {
+			send_error(r, f, 400, "%s er for lang: højst %zu tegn.",
+				   clip(&r->arena, k), max);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int is_form_type(const char *ct)
 {
 	static const char form[] = "application/x-www-form-urlencoded";
 	size_t n = sizeof(form) - 1;
 	return ct && !strncasecmp(ct, form, n) &&
 	       (!ct[n] || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* The form values (new reference, freed with the request): the
+ * attribute[CODE] parameters, then the standard parameters for the first
+ * field of their type that the client left out (*origins records those,
+ * for error messages). */
+static json_t *form_values(struct hh_req *r, const struct service *s,
+			   const struct param *ps, int n, struct origin *origins,
+			   int *n_origins)
+{
+	json_t *values = json_object();
+	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, values);
+	for (int i = 0; i < n; i++) {
+		if (strncmp(ps[i].key, "attribute[", 10))
+			continue;
+		const char *name = hh_arena_strndup(&r->arena, ps[i].key + 10,
+						    strlen(ps[i].key) - 11);
+		const char *v = ps[i].value;
+		json_t *fd = field_def(s->def.fields, name);
+		/* datatype datetime: a client may send a time too */
+		if (fd && str(fd, "type") && !strcmp(str(fd, "type"), "date") &&
+		    strlen(v) > 10 && v[10] == 'T')
+			v = hh_arena_strndup(&r->arena, v, 10);
+		json_object_set_new(values, name, json_string(v));
+	}
+	*n_origins = 0;
+	for (size_t i = 0; i < sizeof(fills) / sizeof(fills[0]); i++) {
+		const char *v = param(ps, n, fills[i].param);
+		if (!v || !*v)
+			continue;
+		size_t k;
+		json_t *fd;
+		json_array_foreach(s->def.fields, k, fd)
+		{
+			const char *type = str(fd, "type"), *name = str(fd, "name");
+			if (!type || !name || strcmp(type, fills[i].type))
+				continue;
+			if (!json_object_get(values, name) &&
+			    hh_form_field_applies(fd, values)) {
+				json_object_set_new(values, name, json_string(v));
+				origins[(*n_origins)++] =
+					(struct origin){ name, fills[i].param };
+			}
+			break; /* the first field of the type only */
+		}
+	}
+	return values;
+}
+
+/* The form's errors, each naming its attribute (and the parameter that
+ * filled it), as a 400. */
+static void send_form_errors(struct hh_req *r, enum fmt f, const struct service *s,
+			     const struct hh_form_result *res,
+			     const struct origin *origins, int n_origins)
+{
+	json_t *errors = json_array();
+	for (int i = 0; i < res->n_errors; i++) {
+		const struct hh_form_msg *m = &res->errors[i];
+		const char *from = NULL;
+		for (int k = 0; k < n_origins; k++)
+			if (!strcmp(origins[k].field, m->field))
+				from = origins[k].param;
+		json_t *fd = field_def(s->def.fields, m->field);
+		const char *type = fd ? str(fd, "type") : NULL, *msg = m->message;
+		if (type && !strcmp(type, "file"))
+			msg = hh_arena_printf(&r->arena,
+					      "»%s« er en fil, og filer kan ikke sendes "
+					      "gennem Open311.",
+					      str(fd, "label") ? str(fd, "label") : m->field);
+		const char *d =
+			from ? hh_arena_printf(&r->arena, "%s (attribute[%s]): %s", from,
+					       m->field, msg)
+			     : hh_arena_printf(&r->arena, "attribute[%s]: %s", m->field, msg);
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "code", 400,
+							"description", d));
+	}
+	send_errors(r, f, 400, errors);
 }
 
 void hh_open311_request_create(struct hh_req *r)
@@ -1338,40 +1463,6 @@ void hh_open311_request_create(struct hh_req *r)
 				     "URL-kodet UTF-8.",
 			   MAX_PARAMS);
 		return;
-	}
-	/* every parameter known, once, and not too long */
-	for (int i = 0; i < n; i++) {
-		const char *k = ps[i].key;
-		size_t max = 0;
-		if (!strncmp(k, "attribute[", 10)) {
-			size_t kl = strlen(k);
-			if (kl < 12 || k[kl - 1] != ']' || strcspn(k + 10, "[]") != kl - 11) {
-				send_error(r, f, 400, "Parameteren %s kan ikke læses: skriv "
-						      "attribute[KODE]=værdi.",
-					   clip(&r->arena, k));
-				return;
-			}
-			max = 5000;
-		}
-		for (size_t j = 0; !max && j < sizeof(known_params) / sizeof(known_params[0]); j++)
-			if (!strcmp(k, known_params[j].name))
-				max = known_params[j].max;
-		if (!max) {
-			send_error(r, f, 400, "Ukendt parameter: %s.", clip(&r->arena, k));
-			return;
-		}
-		for (int j = 0; j < i; j++)
-			if (!strcmp(ps[j].key, k)) {
-				send_error(r, f, 400, "Parameteren %s er sendt mere end én "
-						      "gang.",
-					   clip(&r->arena, k));
-				return;
-			}
-		if (hh_utf8_len(ps[i].value) > max) {
-			send_error(r, f, 400, "%s er for lang: højst %zu tegn.",
-				   clip(&r->arena, k), max);
-			return;
-		}
 	}
 
 	/* the key */
@@ -1395,6 +1486,9 @@ void hh_open311_request_create(struct hh_req *r)
 		send_rc(r, f, rc);
 		return;
 	}
+
+	if (!params_ok(r, f, ps, n))
+		return;
 
 	/* the service and where the case goes */
 	const char *code = param(ps, n, "service_code");
@@ -1459,44 +1553,9 @@ void hh_open311_request_create(struct hh_req *r)
 			json_object_set_new(extra, kept[i], json_string(v));
 	}
 
-	/* the form values: attribute[CODE], then the standard parameters for
-	 * fields the client left out */
-	json_t *values = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, values);
-	for (int i = 0; i < n; i++) {
-		if (strncmp(ps[i].key, "attribute[", 10))
-			continue;
-		const char *name = hh_arena_strndup(&r->arena, ps[i].key + 10,
-						    strlen(ps[i].key) - 11);
-		const char *v = ps[i].value;
-		json_t *fd = field_def(s->def.fields, name);
-		/* datatype datetime: a client may send a time too */
-		if (fd && str(fd, "type") && !strcmp(str(fd, "type"), "date") &&
-		    strlen(v) > 10 && v[10] == 'T')
-			v = hh_arena_strndup(&r->arena, v, 10);
-		json_object_set_new(values, name, json_string(v));
-	}
 	struct origin origins[sizeof(fills) / sizeof(fills[0])];
-	int n_origins = 0;
-	for (size_t i = 0; i < sizeof(fills) / sizeof(fills[0]); i++) {
-		const char *v = param(ps, n, fills[i].param);
-		if (!v || !*v)
-			continue;
-		size_t k;
-		json_t *fd;
-		json_array_foreach(s->def.fields, k, fd)
-		{
-			const char *type = str(fd, "type"), *name = str(fd, "name");
-			if (!type || !name || strcmp(type, fills[i].type))
-				continue;
-			if (!json_object_get(values, name) &&
-			    hh_form_field_applies(fd, values)) {
-				json_object_set_new(values, name, json_string(v));
-				origins[n_origins++] = (struct origin){ name, fills[i].param };
-			}
-			break; /* the first field of the type only */
-		}
-	}
+	int n_origins;
+	json_t *values = form_values(r, s, ps, n, origins, &n_origins);
 
 	struct hh_submission sub = {
 		.case_type = s->row.code,
@@ -1515,34 +1574,7 @@ void hh_open311_request_create(struct hh_req *r)
 	if (res.values)
 		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
-		json_t *errors = json_array();
-		for (int i = 0; i < res.n_errors; i++) {
-			const struct hh_form_msg *m = &res.errors[i];
-			const char *from = NULL;
-			for (int k = 0; k < n_origins; k++)
-				if (!strcmp(origins[k].field, m->field))
-					from = origins[k].param;
-			json_t *fd = field_def(s->def.fields, m->field);
-			const char *type = fd ? str(fd, "type") : NULL;
-			const char *msg =
-				type && !strcmp(type, "file")
-					? hh_arena_printf(&r->arena,
-							  "»%s« er en fil, og filer kan "
-							  "ikke sendes gennem Open311.",
-							  str(fd, "label") ? str(fd, "label")
-									   : m->field)
-					: m->message;
-			json_array_append_new(
-				errors,
-				json_pack("{s:i, s:s}", "code", 400, "description",
-					  from ? hh_arena_printf(&r->arena,
-								 "%s (attribute[%s]): %s",
-								 from, m->field, msg)
-					       : hh_arena_printf(&r->arena,
-								 "attribute[%s]: %s",
-								 m->field, msg)));
-		}
-		send_errors(r, f, 400, errors);
+		send_form_errors(r, f, s, &res, origins, n_origins);
 		return;
 	}
 	if (rc == HH_ERR_INVALID) {

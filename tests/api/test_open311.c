@@ -315,6 +315,8 @@ bad:
 	return NULL;
 }
 
+static int quiet_xml; /* while testing the reader on bad XML */
+
 /* Parses an XML response: the declaration, then root; NULL if bad. */
 static json_t *xml_parse(const char *s, const char *root)
 {
@@ -327,7 +329,8 @@ static json_t *xml_parse(const char *s, const char *root)
 	json_t *v = xp_element(&p, name, sizeof(name));
 	xp_ws(&p);
 	if (!v || p.bad || *p.s || strcmp(name, root)) {
-		fprintf(stderr, "bad XML (%s) near: %.80s\n", name, p.s);
+		if (!quiet_xml)
+			fprintf(stderr, "bad XML (%s) near: %.80s\n", name, p.s);
 		json_decref(v);
 		return NULL;
 	}
@@ -414,13 +417,15 @@ static struct tu_resp post_both(const char *body, long status)
 {
 	struct tu_resp j = call("POST", "requests.json", body);
 	struct tu_resp x = call("POST", "requests.xml", body);
-	assert_int_equal(x.status, j.status);
+	if (j.status != status)
+		fprintf(stderr, "unexpected %ld: %s\n", j.status, j.body);
+	assert_int_equal(j.status, status);
+	assert_int_equal(x.status, status);
 	json_t *doc = xml_parse(x.body, "errors");
 	assert_non_null(doc);
 	assert_true(same(j.json, doc));
 	json_decref(doc);
 	tu_resp_free(&x);
-	(void)status;
 	return j;
 }
 
@@ -699,10 +704,12 @@ static void xml_text_is_escaped(void **state)
 	json_decref(doc);
 	hh_buf_clear(&b);
 	/* and the reader refuses what is not well-formed */
+	quiet_xml = 1;
 	assert_null(xml_parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>x</b>", "a"));
 	assert_null(xml_parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>x & y</a>", "a"));
 	assert_null(xml_parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b/>", "a"));
 	assert_null(xml_parse("<a>x</a>", "a"));
+	quiet_xml = 0;
 	(void)state;
 }
 
@@ -948,6 +955,9 @@ static void bad_requests_are_400_naming_the_problem(void **state)
 		  "attribute[KODE]" },
 		{ form("api_key", k, "service_code", "vejfejl", "attribute[a][]", "x", NULL), 400,
 		  "attribute[KODE]" },
+		{ form("api_key", k, "service_code", "vejfejl",
+		       "attribute[a123456789b123456789c123456789d123456789e]", "x", NULL),
+		  400, "attribute[KODE]" },
 		{ form("api_key", k, "service_code", "vejfejl", "lat", "57.05", NULL), 400,
 		  "lat og long" },
 		{ form("api_key", k, "service_code", "vejfejl", "lat", "91", "long", "9.9", NULL),
@@ -1415,10 +1425,12 @@ static void unknown_and_private_requests_are_404(void **state)
 
 /* ---- the schemas ----------------------------------------------------- */
 
-static int run_validator(const char *dir)
+/* Runs validate.mjs on dir; quiet: its complaints (expected) not shown. */
+static int run_validator(const char *dir, int quiet)
 {
 	char cmd[4300];
-	snprintf(cmd, sizeof(cmd), "node tests/open311/validate.mjs '%s'", dir);
+	snprintf(cmd, sizeof(cmd), "node tests/open311/validate.mjs '%s'%s", dir,
+		 quiet ? " > /dev/null 2>&1" : "");
 	int st = system(cmd);
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
@@ -1436,7 +1448,7 @@ static void every_json_body_matches_the_georeport_schemas(void **state)
 	assert_true(C->n_saved > 50);
 	for (int i = 0; i < 7; i++) /* every kind of response is checked */
 		assert_true(C->saved_kinds[i] > 0);
-	assert_int_equal(run_validator(C->saved), 0);
+	assert_int_equal(run_validator(C->saved, 0), 0);
 
 	/* the validator refuses a bad document and a folder without one of
 	 * the specification's kinds */
@@ -1449,22 +1461,22 @@ static void every_json_body_matches_the_georeport_schemas(void **state)
 	tu_write(path, "{\"service_code\": \"x\", \"attributes\": []}");
 	snprintf(path, sizeof(path), "%s/requests--1.json", bad);
 	tu_write(path, "[]");
-	assert_int_equal(run_validator(bad), 1);
+	assert_int_equal(run_validator(bad, 1), 1);
 	snprintf(path, sizeof(path), "%s/services--1.json", bad);
 	tu_write(path, "[]");
-	assert_int_equal(run_validator(bad), 0);
+	assert_int_equal(run_validator(bad, 1), 0);
 	snprintf(path, sizeof(path), "%s/requests--2.json", bad);
 	tu_write(path, "[{\"service_request_id\": \"1\", \"status\": \"open\", "
 		       "\"service_code\": \"x\", \"requested_datetime\": \"2026-01-01 10:00\"}]");
-	assert_int_equal(run_validator(bad), 1);
+	assert_int_equal(run_validator(bad, 1), 1);
 	snprintf(path, sizeof(path), "%s/requests--2.json", bad);
 	tu_write(path, "[]");
 	snprintf(path, sizeof(path), "%s/whatever--1.json", bad);
 	tu_write(path, "[]");
-	assert_int_equal(run_validator(bad), 1);
+	assert_int_equal(run_validator(bad, 1), 1);
 	tu_rmdir(bad);
 	bad = tu_tmpdir();
-	assert_int_equal(run_validator(bad), 1);
+	assert_int_equal(run_validator(bad, 1), 1);
 	tu_rmdir(bad);
 	(void)state;
 }
