@@ -30,7 +30,7 @@ TEST_SRC = $(wildcard tests/*/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_LDLIBS = $(LDLIBS) -lcmocka -lcurl
 
-.PHONY: all deps run test unit e2e asan bench eval clean
+.PHONY: all deps run test unit e2e asan bench bench-search eval clean
 all: $(BUILD)/helhed
 
 deps:

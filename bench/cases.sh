@@ -11,8 +11,9 @@
 # cost what it costs. See bench/cases_bench.c for what is measured how.
 # Usage: bench/cases.sh BUILD_DIR
 # HELHED_BENCH_SUBMISSIONS (default 2000), HELHED_BENCH_REQUESTS (500);
-# HELHED_BENCH_DROP_INDEXES="cases_open_queue cases_assigned" measures the
-# seeded database without those indexes (the "before" of migration 0004).
+# HELHED_BENCH_DROP_INDEXES="cases_open_queue cases_assigned cases_state"
+# measures the seeded database without those indexes (the "before" of
+# migration 0004).
 set -eu
 build=${1:-build}
 bin=$build/helhed

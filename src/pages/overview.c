@@ -375,7 +375,7 @@ void hh_page_overview(struct hh_req *r)
 	const struct hh_principal *w = hh_borger_require(r, "/mit-overblik");
 	if (!w)
 		return;
-	struct mine m;
+	struct mine m = { 0 };
 	enum hh_rc rc = load_mine(r, &m, w->citizen_id, 0);
 	json_t *views[MY_PLANS] = { 0 };
 	for (int i = 0; rc == HH_OK && i < m.n_plans; i++) {
@@ -511,17 +511,20 @@ void hh_page_plan(struct hh_req *r)
 		hh_page_not_found(r);
 		return;
 	}
-	struct mine m;
+	struct mine m = { 0 };
 	struct hh_org_names orgs;
 	if (rc == HH_OK)
 		rc = load_mine(r, &m, w->citizen_id, 0);
 	if (rc == HH_OK)
 		rc = hh_org_names_load(r, &orgs);
 	int pi = rc == HH_OK ? find_plan(&m, id) : -1;
-	if (rc != HH_OK || pi < 0) {
+	if (rc != HH_OK) {
 		unavailable(r);
 		return;
 	}
+	/* beyond the MY_PLANS newest the list does not reach: the view
+	 * alone still shows the steps */
+	json_t *pdef = pi >= 0 ? m.plan_defs[pi] : NULL;
 	const char *muni = muni_name_of(w, &orgs);
 	json_t *steps = json_object_get(view, "steps");
 	json_t *arts = hh_borger_step_articles(r, steps, w->municipality_id);
@@ -538,8 +541,11 @@ void hh_page_plan(struct hh_req *r)
 	hh_page_text(r, title);
 	hh_buf_puts(b, "</li></ol></nav>\n<h1>");
 	hh_page_text(r, title);
-	hh_buf_puts(b, "</h1>\n<p class=\"lead\">Dit forløb, gemt ");
-	hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[pi].created_at, 0));
+	hh_buf_puts(b, "</h1>\n<p class=\"lead\">Dit forløb");
+	if (pi >= 0) {
+		hh_buf_puts(b, ", gemt ");
+		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[pi].created_at, 0));
+	}
 	hh_buf_puts(b, ". Her kan du se, hvad du skal gøre, og hvor langt dine "
 		       "sager er.</p>\n");
 
@@ -557,14 +563,14 @@ void hh_page_plan(struct hh_req *r)
 		/* in the order the questions were asked */
 		size_t qi;
 		json_t *q0;
-		json_array_foreach(json_object_get(m.plan_defs[pi], "questions"), qi, q0)
+		json_array_foreach(json_object_get(pdef, "questions"), qi, q0)
 		{
 			key = json_string_value(json_object_get(q0, "key"));
 			val = key ? json_object_get(answers, key) : NULL;
 			if (!val)
 				continue;
 			const char *q;
-			const char *label = answer_label(m.plan_defs[pi], key,
+			const char *label = answer_label(pdef, key,
 							 json_string_value(val) ?: "", &q);
 			hh_buf_puts(b, "<dt>");
 			hh_page_text(r, q);
@@ -752,7 +758,7 @@ static void history(struct hh_req *r, const struct mine *m,
 static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 {
 	const struct hh_principal *w = hh_auth(r);
-	struct mine m;
+	struct mine m = { 0 };
 	enum hh_rc rc = load_mine(r, &m, w->citizen_id, id);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);

@@ -48,6 +48,7 @@ struct doc {
 	int64_t id, org_id;
 	char *slug, *title, *summary, *text, *kle, *org_code, *org_name;
 	uint8_t agency, status, audience, live;
+	int8_t kle_group; /* the first two digits of the KLE number; -1: none */
 	uint16_t flen[N_FIELDS];
 	double chosen;
 	uint32_t *terms; /* term ids, for removal */
@@ -693,6 +694,10 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	d->summary = hh_xstrdup(a->summary);
 	d->text = plain_text(a->body_md ? a->body_md : "");
 	d->kle = hh_xstrdup(a->kle ? a->kle : "");
+	d->kle_group = d->kle[0] >= '0' && d->kle[0] <= '9' && d->kle[1] >= '0' &&
+				       d->kle[1] <= '9'
+			       ? (int8_t)((d->kle[0] - '0') * 10 + d->kle[1] - '0')
+			       : -1;
 	d->org_code = a->org_code ? hh_xstrdup(a->org_code) : NULL;
 	d->org_name = a->org_name ? hh_xstrdup(a->org_name) : NULL;
 	d->agency = (uint8_t)(org_is_agency != 0);
@@ -1117,8 +1122,10 @@ static void parse_query(const struct hh_index *idx,
 	size_t len = strlen(q->text);
 	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);
 	q->clipped = q->text_len < len;
-	hh_analyze(idx->an, q->text, q->text_len,
-		   HH_AN_COMPOUNDS | HH_AN_KEEP_STOP, collect_qword, q);
+	hh_analyze_cached(idx->an, (struct hh_term_cache *)&idx->cache, q->text,
+			  q->text_len,
+			  HH_AN_COMPOUNDS | HH_AN_KEEP_STOP | HH_AN_CACHE_RO,
+			  collect_qword, q);
 
 	for (int i = 0; i < q->n_words; i++) {
 		struct qword *w = &q->words[i];
@@ -1387,9 +1394,9 @@ struct facet_acc {
 
 static void facet_add(struct facet_acc *f, const struct doc *d)
 {
-	if (d->kle[0] >= '0' && d->kle[0] <= '9' && d->kle[1] >= '0' &&
-	    d->kle[1] <= '9')
-		f->kle[(d->kle[0] - '0') * 10 + d->kle[1] - '0']++;
+	/* read from the document itself: its strings are other cache lines */
+	if (d->kle_group >= 0)
+		f->kle[d->kle_group]++;
 	if (d->audience <= 2)
 		f->aud[d->audience]++;
 	for (int i = 0; i < f->n_orgs; i++)
@@ -1474,14 +1481,31 @@ static int snip_mark(void *p, const struct hh_token *t)
 #define SNIPPET_BEFORE 60
 #define SNIPPET_LEN 220
 
-static const char *snippet(const struct hh_index *idx, const struct doc *d,
+static const char *snippet(const struct hh_index *idx, uint32_t di,
 			   const struct query *q, struct hh_arena *a)
 {
+	const struct doc *d = &idx->docs[di];
 	struct snip_ctx c = { .idx = idx, .q = q, .first = (size_t)-1 };
 	const char *src = d->text;
 	size_t len = strlen(src);
-	hh_analyze(idx->an, src, len, HH_AN_COMPOUNDS, snip_find, &c);
-	if (c.first == (size_t)-1) {
+	/* The first match in the body, from the postings' positions: no need
+	 * to analyse the body up to it. */
+	uint32_t first = UINT32_MAX;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct term *tm = &idx->terms[q->terms[i].term];
+		const struct posting *p = find_posting(tm, di);
+		if (!p || !p->tf2[F_BODY])
+			continue;
+		for (uint32_t k = 0; k < p->npos; k++) {
+			uint32_t pos = tm->pos[p->pos_off + k];
+			if ((pos >> 24) == F_BODY && (pos & 0xffffff) < first)
+				first = pos & 0xffffff;
+		}
+	}
+	if (first != UINT32_MAX)
+		c.first = hh_word_offset(src, len, first);
+	(void)snip_find;
+	if (c.first == (size_t)-1 || c.first >= len) {
 		src = d->summary; /* no match in the body: the summary */
 		len = strlen(src);
 		c.first = 0;
@@ -1501,7 +1525,11 @@ static const char *snippet(const struct hh_index *idx, const struct doc *d,
 	c.out = &out;
 	c.text = src + start;
 	c.done = 0;
-	hh_analyze(idx->an, src + start, end - start, HH_AN_COMPOUNDS, snip_mark, &c);
+	/* Under the read lock the index's word cache does not change, so
+	 * readers may look words up in it: no stemming or splitting again. */
+	hh_analyze_cached(idx->an, (struct hh_term_cache *)&idx->cache,
+			  src + start, end - start,
+			  HH_AN_COMPOUNDS | HH_AN_CACHE_RO, snip_mark, &c);
 	char *rest = hh_xstrndup(src + start + c.done, end - start - c.done);
 	hh_buf_html(&out, rest);
 	free(rest);
@@ -1652,7 +1680,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			hit->org_name = d->org_name ? hh_arena_strdup(a, d->org_name) : NULL;
 			hit->audience = d->audience;
 			hit->score = heap[offset + i].score;
-			hit->snippet_html = sq->no_snippets ? NULL : snippet(idx, d, q, a);
+			hit->snippet_html = sq->no_snippets
+						    ? NULL
+						    : snippet(idx, heap[offset + i].doc, q, a);
 		}
 		res->n_hits = n;
 	}

@@ -543,7 +543,7 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 			}
 		} else {
 			hh_term_of(t.word, wl, t.term);
-			if (want_parts || cache) {
+			if (want_parts || (cache && !(flags & HH_AN_CACHE_RO))) {
 				size_t st[MAX_PARTS], ln[MAX_PARTS], sc;
 				int np = an->dict.n && long_word
 						 ? split(an, t.word, wl, MAX_PARTS, st, ln, &sc)
@@ -554,9 +554,10 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 						n_parts++;
 				}
 			}
-			if (cache)
+			if (cache && !(flags & HH_AN_CACHE_RO)) {
 				cache_put(cache, t.word, wl, t.term, parts, n_parts);
-			t.fresh = 1;
+				t.fresh = 1;
+			}
 		}
 		if (cb(ctx, &t))
 			return pos;
@@ -572,4 +573,46 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 		}
 	}
 	return pos;
+}
+
+size_t hh_word_offset(const char *text, size_t len, uint32_t pos)
+{
+	uint32_t n = 0;
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k;
+		if ((unsigned char)text[i] < 0x80) {
+			cp = (unsigned char)text[i];
+			k = 1;
+		} else {
+			k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+					     (utf8proc_ssize_t)(len - i), &cp);
+		}
+		if (k <= 0) {
+			i++;
+			continue;
+		}
+		if (!word_char(cp) ||
+		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
+			i += (size_t)k;
+			continue;
+		}
+		if (n == pos)
+			return i;
+		n++;
+		while (i < len) {
+			if ((unsigned char)text[i] < 0x80) {
+				cp = (unsigned char)text[i];
+				k = 1;
+			} else {
+				k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						     (utf8proc_ssize_t)(len - i), &cp);
+			}
+			if (k <= 0 || !word_char(cp))
+				break;
+			i += (size_t)k;
+		}
+	}
+	return len;
 }

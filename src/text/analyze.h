@@ -49,6 +49,8 @@ typedef int (*hh_token_cb)(void *ctx, const struct hh_token *t);
 enum {
 	HH_AN_COMPOUNDS = 1, /* emit compound parts */
 	HH_AN_KEEP_STOP = 2, /* emit stop words too (flagged by empty term) */
+	HH_AN_CACHE_RO = 4,  /* use the cache for lookups only: safe for many
+				readers while nobody writes to it */
 };
 
 /* Analyses len bytes of UTF-8 text (invalid bytes separate words),
@@ -73,6 +75,11 @@ void hh_term_cache_clear(struct hh_term_cache *c);
 uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 			   struct hh_term_cache *cache, const char *text,
 			   size_t len, int flags, hh_token_cb cb, void *ctx);
+
+/* The byte offset where word number pos (counted as hh_analyze counts
+ * positions) starts in text, or len when there are fewer words. Cheap: no
+ * stemming, no compounds. */
+size_t hh_word_offset(const char *text, size_t len, uint32_t pos);
 
 /* The term of one lower-cased word (translit, stem, fold) into out. */
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);
