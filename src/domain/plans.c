@@ -147,6 +147,7 @@ enum hh_rc hh_plan_create(struct hh_store *st, struct hh_arena *a,
 }
 
 struct view_ctx {
+	struct hh_tx *tx;
 	struct hh_arena *a;
 	int64_t citizen_id, plan_id;
 	json_t *out;
@@ -157,6 +158,15 @@ static enum hh_rc view_case(void *p, const struct hh_case *c)
 {
 	struct view_ctx *v = p;
 	json_t *j = hh_case_json(c, NULL, 0);
+	/* "submitted" means still in the case type's first state */
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if (v->tx && hh_case_type_load(v->tx, v->a, NULL, c->case_type_id, &row,
+				       &def) == HH_OK) {
+		json_object_set_new(j, "initial",
+				    json_boolean(!strcmp(def.initial, c->state)));
+		hh_case_type_def_clear(&def);
+	}
 	json_array_append_new(v->cases, j);
 	return HH_OK;
 }
@@ -177,7 +187,7 @@ static enum hh_step_state state_of(json_t *cases, const char *step, json_t *defs
 			st = HH_STEP_DONE;
 		else if (json_is_true(json_object_get(c, "paused")))
 			st = HH_STEP_AWAITING_CITIZEN;
-		else if (json_integer_value(json_object_get(c, "version")) == 1)
+		else if (json_is_true(json_object_get(c, "initial")))
 			st = HH_STEP_SUBMITTED;
 		else
 			st = HH_STEP_IN_PROGRESS;
@@ -190,6 +200,7 @@ static enum hh_step_state state_of(json_t *cases, const char *step, json_t *defs
 static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 {
 	struct view_ctx *v = p;
+	v->tx = tx;
 	struct hh_plan plan;
 	enum hh_rc rc = tx->store->plan_get(tx, v->a, v->plan_id, &plan);
 	if (rc != HH_OK)
@@ -248,7 +259,7 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 enum hh_rc hh_plan_view(struct hh_store *st, struct hh_arena *a,
 			int64_t citizen_id, int64_t plan_id, json_t **out)
 {
-	struct view_ctx v = { a, citizen_id, plan_id, NULL, NULL };
+	struct view_ctx v = { NULL, a, citizen_id, plan_id, NULL, NULL };
 	enum hh_rc rc = hh_store_run_tx(st, 0, view_tx, &v);
 	json_decref(v.cases);
 	if (rc != HH_OK) {
