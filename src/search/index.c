@@ -93,6 +93,12 @@ struct hh_index {
 	struct word *words;
 	uint32_t n_words, cap_words;
 	struct hh_term_cache cache; /* analysis of words seen while indexing */
+	/* Per document, compact for the scoring loop (it touches every
+	 * posting): field weight / BM25 length norm, and whether it is live.
+	 * Norms use the average lengths of the last recompute. */
+	float *dw;      /* N_FIELDS per document */
+	uint8_t *dlive;
+	uint32_t norms_live; /* live count at the last recompute */
 };
 
 /* ---- small hash maps ------------------------------------------------- */
@@ -507,6 +513,8 @@ void hh_index_free(struct hh_index *idx)
 	free(idx->idmap_keys);
 	free(idx->idmap_vals);
 	free(idx->trie);
+	free(idx->dw);
+	free(idx->dlive);
 	for (uint32_t i = 0; i < idx->n_words; i++)
 		free(idx->words[i].surface);
 	free(idx->words);
@@ -648,6 +656,7 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	if (!d->live)
 		return;
 	d->live = 0;
+	idx->dlive[di] = 0;
 	idx->live--;
 	idx->dead++;
 	for (int f = 0; f < N_FIELDS; f++)
@@ -666,6 +675,24 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 
 static void compact_locked(struct hh_index *idx);
 
+static void norm_doc(struct hh_index *idx, uint32_t di)
+{
+	double n = idx->live ? idx->live : 1;
+	for (int f = 0; f < N_FIELDS; f++) {
+		double avg = idx->sum_len[f] > 0 ? idx->sum_len[f] / n : 1;
+		double norm = 1.0 - field_b[f] + field_b[f] * idx->docs[di].flen[f] / avg;
+		idx->dw[di * N_FIELDS + f] = (float)(field_weight[f] * 0.5 / norm);
+	}
+}
+
+static void norms_locked(struct hh_index *idx)
+{
+	for (uint32_t i = 0; i < idx->n_docs; i++)
+		if (idx->dlive[i])
+			norm_doc(idx, i);
+	idx->norms_live = idx->live;
+}
+
 void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		  int org_is_agency)
 {
@@ -683,6 +710,8 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	if (idx->n_docs == idx->cap_docs) {
 		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
 		idx->docs = hh_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+		idx->dw = hh_xrealloc(idx->dw, idx->cap_docs * N_FIELDS * sizeof(float));
+		idx->dlive = hh_xrealloc(idx->dlive, idx->cap_docs);
 	}
 	uint32_t di = idx->n_docs++;
 	struct doc *d = &idx->docs[di];
@@ -756,6 +785,14 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		tm->df++;
 	}
 	idx->live++;
+	idx->dlive[di] = 1;
+	/* averages drift as documents come and go: renormalise all now and
+	 * then, this one always */
+	if (idx->live > idx->norms_live + idx->norms_live / 8 ||
+	    idx->live + idx->live / 8 < idx->norms_live)
+		norms_locked(idx);
+	else
+		norm_doc(idx, di);
 	free(start);
 	free(fill);
 	free(grouped);
@@ -901,6 +938,9 @@ enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st)
 	struct build_ctx c = { .idx = idx, .a = &a };
 	enum hh_rc rc = hh_store_run_tx(st, 0, build_tx, &c);
 	hh_arena_clear(&a);
+	pthread_rwlock_wrlock(&idx->lock);
+	norms_locked(idx); /* with the final average lengths */
+	pthread_rwlock_unlock(&idx->lock);
 	/* The rows read for the build are freed now; give the pages back so
 	 * the resident size is the index, not the build's peak. */
 	malloc_trim(0);
@@ -1171,10 +1211,13 @@ prefix:;
 			const struct hh_syn_rule *rule = &idx->syn->rules[r];
 			for (int i = 0; i + rule->from.n <= n_content; i++) {
 				int k;
-				for (k = 0; k < rule->from.n; k++)
-					if (strcmp(q->words[content[i + k]].term,
-						   rule->from.terms[k]))
+				for (k = 0; k < rule->from.n; k++) {
+					const char *t = q->words[content[i + k]].term;
+					/* most rules differ in the first letter */
+					if (t[0] != rule->from.terms[k][0] ||
+					    strcmp(t, rule->from.terms[k]))
 						break;
+				}
 				if (k < rule->from.n)
 					continue;
 				uint32_t mask = 0;
@@ -1580,27 +1623,20 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 
 	struct scratch *s = scratch_get(idx->n_docs);
 	double n_live = idx->live;
-	double avg[N_FIELDS];
-	for (int f = 0; f < N_FIELDS; f++)
-		avg[f] = idx->sum_len[f] > 0 ? idx->sum_len[f] / n_live : 1;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
 		const struct term *tm = &idx->terms[qt->term];
 		double df = tm->df;
 		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
+		const float *dw = idx->dw;
+		const uint8_t *dlive = idx->dlive;
 		for (uint32_t k = 0; k < tm->n; k++) {
 			const struct posting *p = &tm->p[k];
-			const struct doc *d = &idx->docs[p->doc];
-			if (!d->live)
+			if (!dlive[p->doc])
 				continue;
-			double tfw = 0;
-			for (int f = 0; f < N_FIELDS; f++) {
-				if (!p->tf2[f])
-					continue;
-				double norm = 1.0 - field_b[f] +
-					      field_b[f] * d->flen[f] / avg[f];
-				tfw += field_weight[f] * (p->tf2[f] * 0.5) / norm;
-			}
+			const float *w = dw + (size_t)p->doc * N_FIELDS;
+			float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] +
+				    w[2] * p->tf2[2] + w[3] * p->tf2[3];
 			if (!s->mask[p->doc])
 				s->touched[s->n_touched++] = p->doc;
 			s->acc[p->doc] += (float)(qt->w * idf * tfw / (K1 + tfw));

@@ -1503,6 +1503,253 @@ test('JavaScript disabled: a citizen signs out from the header', () =>
 		await page.waitForURL((u) => u.pathname === '/borger/log-ind');
 	}));
 
+// ---- a life event across two authorities ------------------------------------
+// A divorce, without JavaScript, from the guide to Familieretshuset's
+// decision and the follow-up case that decision starts at the citizen's
+// municipality. The citizen is Mette Jensen of Nordskov (901): every demo
+// citizen is used by some test, and the casework tests send her
+// applications for enkeltydelse, so her cases are found by number here,
+// never by position or count.
+
+const DIVORCE_CITIZEN = { subject: 'demo:demo-mette', name: 'Mette Jensen',
+			  municipality: 'Nordskov Kommune' };
+const FAMILY_CASEWORKER = { email: 'sagsbehandler@familieretshuset.demo',
+			    password: 'demo-sagsbehandler', name: 'Camilla Brandt' };
+const DIVORCE_GUIDE = '/livssituation/skilsmisse-og-separation';
+const DIVORCE_FORM = '/blanket/skilsmisse';
+const DIVORCE_NOTE = 'Skilsmissen er bevilget. Bevillingen ligger i din Digital Post.';
+
+// The hrefs of the follow-up cases listed on the page.
+function followupLinks(page) {
+	return page.locator('li.case.followup h3 a').evaluateAll((as) =>
+		as.map((a) => a.getAttribute('href')));
+}
+
+// A queue row of the signed-in caseworker for case id, found through the
+// queue's filters (case type, newest first), as a caseworker would.
+async function queueRow(page, caseType, id) {
+	await page.getByRole('link', { name: 'Sager', exact: true }).click();
+	await page.waitForURL((u) => u.pathname === '/sagsbehandling');
+	await page.getByLabel('Sagstype').selectOption(caseType);
+	await page.getByLabel('Sortering').selectOption('nyeste');
+	await submit(page, page.getByRole('button', { name: 'Vis sager' }),
+		     '/sagsbehandling');
+	check(new URL(page.url()).searchParams.get('sagstype') === caseType,
+	      `filter not applied: ${page.url()}`);
+	const row = page.locator('table.queue-table tbody tr', {
+		has: page.locator(`a[href="${casePath(id)}"]`) });
+	check(await row.count() === 1, `case ${id} is not in the queue ` +
+	      `(${await text(page.locator('#sager'))})`);
+	return row;
+}
+
+test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' +
+     'and its decision starts a follow-up case at the municipality', async () => {
+	const who = DIVORCE_CITIZEN;
+	const page = await newPage({ javaScriptEnabled: false });
+	const family = await newPage({ javaScriptEnabled: false });
+	const muni = await newPage({ javaScriptEnabled: false });
+	try {
+		// the citizen signs in; the follow-ups she has already
+		await citizenSignIn(page, null, who);
+		const before = await followupLinks(page);
+
+		// the guide: married, divorce at once, children, renting
+		await go(page, DIVORCE_GUIDE);
+		await page.getByRole('group', { name: 'Er I gift?' })
+			.getByLabel('Ja').check();
+		await page.getByRole('group', { name: 'Hvad vil I søge om?' })
+			.getByLabel('Skilsmisse med det samme').check();
+		await page.getByRole('group', { name: 'Har I fælles børn under 18 år?' })
+			.getByLabel('Ja').check();
+		await page.getByRole('group', { name: 'Hvordan bor I i dag?' })
+			.getByLabel('Vi bor til leje eller i andelsbolig').check();
+		await submit(page, page.getByRole('button', { name: 'Vis min plan' }),
+			     DIVORCE_GUIDE);
+		const q = new URL(page.url()).searchParams;
+		check(q.get('q_gift') === 'ja' && q.get('q_hvad') === 'skilsmisse' &&
+		      q.get('q_boern') === 'ja' && q.get('q_bolig') === 'leje',
+		      `answers not in the URL: ${page.url()}`);
+		const steps = await page.locator('ol.plan > li h3').allInnerTexts();
+		for (const want of ['Søg om skilsmisse', 'Søg børnetilskud som enlig forsørger',
+				    'Aftal, hvem der bliver boende i lejeboligen'])
+			check(steps.includes(want), `"${want}" not among: ${steps.join(' | ')}`);
+		check(!steps.includes('Søg om separation'), 'separation step shown');
+		const guideText = await text(page.locator('ol.plan'));
+		check(guideText.includes('Ansvarlig: Familieretshuset') &&
+		      guideText.includes(`Ansvarlig: ${who.municipality}`),
+		      `responsible authorities: ${guideText}`);
+
+		// saved as her plan
+		const saved = page.waitForURL((u) =>
+			/^\/mit-overblik\/forloeb\/\d+$/.test(u.pathname));
+		await page.getByRole('button', { name: 'Gem mit forløb' }).click();
+		await saved;
+		const planPath = new URL(page.url()).pathname;
+		const planId = planPath.split('/').pop();
+		check(await text(page.locator('h1')) === 'I går fra hinanden',
+		      `plan heading: ${await text(page.locator('h1'))}`);
+		const step = page.locator('ol.plan > li', {
+			has: page.getByRole('heading', { name: 'Søg om skilsmisse' }) });
+		check(await text(step.locator('.state')) === 'Ikke startet',
+		      `step state: ${await text(step.locator('.state'))}`);
+		check(await page.getByRole('heading',
+			{ name: 'Sager, der er startet automatisk' }).count() === 0,
+		      'a follow-up before anything was decided');
+
+		// the divorce form, from the plan's step
+		// (the visually hidden span is a block in the accessible name's
+		// eyes, hence the optional space before the colon)
+		await step.getByRole('link', { name: /^Udfyld blanket ?: Søg om skilsmisse$/ })
+			.click();
+		await page.waitForURL((u) => u.pathname === DIVORCE_FORM &&
+			u.searchParams.get('forloeb') === planId &&
+			u.searchParams.get('trin') === 'soeg-skilsmisse');
+		const formFacts = await text(page.locator('dl.facts'));
+		check(formFacts.includes('Sendes til Familieretshuset') &&
+		      formFacts.includes('Del af dit forløb I går fra hinanden: ' +
+					 'Søg om skilsmisse'), `form facts: ${formFacts}`);
+		await page.getByLabel('Din ægtefælles CPR-nummer').fill('150482-1001');
+		await page.getByLabel('Din ægtefælles fulde navn').fill('Jens Jensen');
+		await page.getByLabel('Hvornår blev I gift?').fill('2012-06-16');
+		await page.getByRole('radiogroup', { name: 'Er I separeret?' })
+			.getByLabel('Nej').check();
+		await page.getByRole('radiogroup', { name: 'Er I begge enige om at blive skilt?' })
+			.getByLabel('Ja').check();
+		await page.getByRole('radiogroup', { name: 'Har I fælles børn under 18 år?' })
+			.getByLabel('Ja').check();
+		await page.getByLabel('Hvor mange fælles børn under 18 år har I?').fill('2');
+		await page.getByRole('radiogroup', { name: 'Skal en af jer betale ægtefællebidrag?' })
+			.getByLabel('Nej, ingen af os skal betale bidrag').check();
+		await page.getByRole('radiogroup', { name: 'Hvem bliver boende i jeres lejebolig?' })
+			.getByLabel('Jeg bliver boende').check();
+		const sent = page.waitForResponse((r) => r.request().isNavigationRequest() &&
+			(r.status() < 300 || r.status() >= 400));
+		await page.getByRole('button', { name: 'Send' }).click();
+		const resp = await sent;
+		await page.waitForURL(resp.url());
+		if (!/^\/mit-overblik\/sag\/\d+$/.test(new URL(page.url()).pathname)) {
+			const problem = page.locator('.error-summary, .warning-summary, .error');
+			throw new Failure(`form not sent (${resp.status()}): ` +
+				((await problem.count()) ? await text(problem.first()) : page.url()));
+		}
+		check(new URL(page.url()).searchParams.get('sendt') === '1',
+		      `landed on ${page.url()}`);
+		const receipt = await text(page.locator('.receipt'));
+		check(receipt.includes('Ansøgning om skilsmisse er sendt til Familieretshuset'),
+		      `receipt: ${receipt}`);
+		const divorceId = /sag\/(\d+)/.exec(page.url())[1];
+
+		// Familieretshuset: find the case, open it, move it to granted
+		await signIn(family, FAMILY_CASEWORKER.email, FAMILY_CASEWORKER.password);
+		const row = await queueRow(family, 'skilsmisse', divorceId);
+		const cells = await row.locator('td').allInnerTexts();
+		check(cells[0] === 'Ansøgning om skilsmisse' && cells[1] === who.name &&
+		      cells[2] === 'Modtaget', `row: ${cells.join(' | ')}`);
+		await row.getByRole('link', { name: `Sag ${divorceId}` }).click();
+		const path = casePath(divorceId);
+		await family.waitForURL((u) => u.pathname === path);
+		check(await text(family.locator('h1')) ===
+		      `Sag ${divorceId}: Ansøgning om skilsmisse`, 'case heading');
+		let f = await facts(family);
+		check(f.Borger === who.name && f.Myndighed === 'Familieretshuset' &&
+		      f.Tilstand === 'Modtaget', `facts: ${JSON.stringify(f)}`);
+		const values = await text(family.locator('dl.case-values'));
+		for (const want of ['Din ægtefælles fulde navn Jens Jensen',
+				    'Hvor mange fælles børn under 18 år har I? 2',
+				    'Hvem bliver boende i jeres lejebolig? Jeg bliver boende'])
+			check(values.includes(want), `values lack "${want}": ${values}`);
+		check(await family.getByRole('button', { name: 'Bevil skilsmisse' })
+			.count() === 0, 'granting offered before the case is in progress');
+		await submit(family, family.getByRole('button', { name: 'Start behandling' }),
+			     path);
+		check((await facts(family)).Tilstand === 'Under behandling',
+		      'not in progress');
+		await family.getByLabel('Bemærkning til borgeren (valgfri)').fill(DIVORCE_NOTE);
+		await submit(family, family.getByRole('button', { name: 'Bevil skilsmisse' }),
+			     path);
+		check(await text(family.locator('.case-done')) ===
+		      'Sagen har nu tilstanden „Skilsmisse bevilget“.',
+		      `confirmation: ${await text(family.locator('.case-done'))}`);
+		f = await facts(family);
+		check(f.Tilstand === 'Skilsmisse bevilget' && f.Frist.startsWith('Afsluttet'),
+		      `facts after granting: ${JSON.stringify(f)}`);
+
+		// the citizen's plan: the divorce decided, a follow-up she did
+		// not ask for at her municipality
+		await go(page, planPath);
+		check(await text(step.locator('.state')) === 'Færdig',
+		      `step state: ${await text(step.locator('.state'))}`);
+		const stepCases = await text(step.locator('ul.step-cases'));
+		check(stepCases === `Ansøgning om skilsmisse (sag ${divorceId}): ` +
+		      'Skilsmisse bevilget', `step's cases: ${stepCases}`);
+		check(await page.getByRole('heading',
+			{ name: 'Sager, der er startet automatisk' }).count() === 1,
+		      'no section of follow-up cases');
+		const auto = page.locator('li.case.followup');
+		check(await auto.count() === 1, `${await auto.count()} follow-ups in the plan`);
+		const autoText = await text(auto);
+		for (const want of ['Gennemgang af børnetilskud og familieydelser',
+				    'Startet automatisk, fordi din sag Ansøgning om ' +
+				    'skilsmisse hos Familieretshuset fik status ' +
+				    '«Skilsmisse bevilget». Dit børnetilskud bliver ' +
+				    'vurderet igen.',
+				    `Myndighed ${who.municipality}`, 'Status Oprettet'])
+			check(autoText.includes(want), `follow-up lacks "${want}": ${autoText}`);
+		const followupHref = await auto.locator('h3 a').getAttribute('href');
+		const followupId = /^\/mit-overblik\/sag\/(\d+)$/.exec(followupHref)[1];
+		check(followupId !== divorceId, 'the follow-up is the divorce case');
+
+		// Mit overblik: exactly one new follow-up, the divorce decided
+		await go(page, '/mit-overblik');
+		const added = (await followupLinks(page)).filter((h) => !before.includes(h));
+		check(added.length === 1 && added[0] === followupHref,
+		      `new follow-ups: ${added.join(', ')}`);
+		const divorceItem = page.locator('li.case', { has: page.locator(
+			`h3 a[href="/mit-overblik/sag/${divorceId}"]`) });
+		const divorceText = await text(divorceItem);
+		check(divorceText.includes('Status Skilsmisse bevilget') &&
+		      divorceText.includes('Afsluttet') &&
+		      divorceText.includes('Ingen. Sagen er afsluttet.'),
+		      `divorce case: ${divorceText}`);
+		await divorceItem.getByRole('link', { name: 'Ansøgning om skilsmisse' }).click();
+		await page.waitForURL((u) => u.pathname === `/mit-overblik/sag/${divorceId}`);
+		const hist = await text(page.locator('ol.history'));
+		check(hist.includes('Status ændret til «Skilsmisse bevilget».') &&
+		      hist.includes(`Besked fra sagsbehandleren: ${DIVORCE_NOTE}`),
+		      `history: ${hist}`);
+
+		// each authority sees its own case only
+		await go(family, casePath(followupId), 404);
+		await signIn(muni, CASEWORKER.email, CASEWORKER.password);
+		const muniRow = await queueRow(muni, 'boernetilskud-revurdering', followupId);
+		const muniCells = await muniRow.locator('td').allInnerTexts();
+		check(muniCells[0] === 'Gennemgang af børnetilskud og familieydelser' &&
+		      muniCells[1] === who.name && muniCells[2] === 'Oprettet',
+		      `row: ${muniCells.join(' | ')}`);
+		await muniRow.getByRole('link', { name: `Sag ${followupId}` }).click();
+		await muni.waitForURL((u) => u.pathname === casePath(followupId));
+		f = await facts(muni);
+		check(f.Myndighed === who.municipality && f.Borger === who.name &&
+		      f['Opfølgning på'] === `Sag ${divorceId}`,
+		      `facts: ${JSON.stringify(f)}`);
+		check((await text(muni.locator('ol.case-events'))).includes(
+			`Sagen blev oprettet som opfølgning på sag ${divorceId}`),
+		      'history does not say why the case exists');
+		await go(muni, casePath(divorceId), 404);
+
+		// the plan page as it now stands: axe
+		await go(page, planPath);
+		const res = await runAxe(page);
+		check(res.passes.length > 0, 'axe checked no rule');
+		check(res.violations.length === 0, describeAxe(res.violations));
+	} finally {
+		await page.context().close();
+		await family.context().close();
+		await muni.context().close();
+	}
+});
+
 // ---- main -------------------------------------------------------------------
 
 async function screenshots() {
