@@ -87,34 +87,6 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 	return 1;
 }
 
-static json_t *facet_json(const struct hh_facet *f, int n)
-{
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:i}", "value", f[i].value,
-						   "count", f[i].count));
-	return a;
-}
-
-static json_t *hit_json(struct hh_req *r, const struct hh_search_hit *h,
-			int64_t search_id)
-{
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:s, s:s, s:s}",
-			      "slug", h->slug, "title", h->title, "summary",
-			      h->summary, "organisation", h->org_code,
-			      "organisation_name", h->org_name, "kle", h->kle,
-			      "audience", hh_audience_name(h->audience), "url",
-			      search_id ? hh_arena_printf(&r->arena,
-							  "/artikel/%s?s=%lld",
-							  h->slug,
-							  (long long)search_id)
-					: hh_arena_printf(&r->arena, "/artikel/%s",
-							  h->slug));
-	if (h->snippet_html)
-		json_object_set_new(j, "snippet_html", json_string(h->snippet_html));
-	return j;
-}
-
 void hh_api_search(struct hh_req *r)
 {
 	struct hh_search_query q;
@@ -127,19 +99,68 @@ void hh_api_search(struct hh_req *r)
 	struct hh_search_result res;
 	hh_index_search(r->app->index, &q, &r->arena, &res);
 	int64_t sid = hh_searchlog_add(q.text, q.municipality_id, res.total);
-	json_t *hits = json_array();
-	for (int i = 0; i < res.n_hits; i++)
-		json_array_append_new(hits, hit_json(r, &res.hits[i], sid));
-	json_t *j = json_pack(
-		"{s:s, s:i, s:i, s:i, s:o, s:{s:o, s:o, s:o}, s:s*, s:b, s:I}",
-		"query", q.text, "total", res.total, "limit", q.limit, "offset",
-		q.offset, "results", hits, "facets", "kle",
-		facet_json(res.kle_groups, res.n_kle_groups), "audience",
-		facet_json(res.audiences, res.n_audiences), "organisation",
-		facet_json(res.organisations, res.n_organisations),
-		"did_you_mean", res.did_you_mean, "clipped", res.clipped,
-		"search_id", (json_int_t)sid);
-	hh_resp_json(r, 200, j);
+	/* Written directly: this is the hot path, and building a jansson
+	 * tree only to serialise it cost more than the search itself. */
+	struct hh_buf *b = &r->resp;
+	hh_buf_reset(b);
+	hh_buf_puts(b, "{\"query\":");
+	hh_buf_json(b, q.text);
+	hh_buf_printf(b, ",\"total\":%d,\"limit\":%d,\"offset\":%d,\"results\":[",
+		      res.total, q.limit, q.offset);
+	for (int i = 0; i < res.n_hits; i++) {
+		const struct hh_search_hit *h = &res.hits[i];
+		hh_buf_puts(b, i ? ",{\"slug\":" : "{\"slug\":");
+		hh_buf_json(b, h->slug);
+		hh_buf_puts(b, ",\"title\":");
+		hh_buf_json(b, h->title);
+		hh_buf_puts(b, ",\"summary\":");
+		hh_buf_json(b, h->summary);
+		if (h->org_code) {
+			hh_buf_puts(b, ",\"organisation\":");
+			hh_buf_json(b, h->org_code);
+		}
+		if (h->org_name) {
+			hh_buf_puts(b, ",\"organisation_name\":");
+			hh_buf_json(b, h->org_name);
+		}
+		hh_buf_puts(b, ",\"kle\":");
+		hh_buf_json(b, h->kle);
+		hh_buf_printf(b, ",\"audience\":\"%s\",\"url\":\"/artikel/",
+			      hh_audience_name(h->audience));
+		hh_buf_puts(b, h->slug); /* a slug needs no escaping */
+		hh_buf_printf(b, "?s=%lld\"", (long long)sid);
+		if (h->snippet_html) {
+			hh_buf_puts(b, ",\"snippet_html\":");
+			hh_buf_json(b, h->snippet_html);
+		}
+		hh_buf_putc(b, '}');
+	}
+	hh_buf_puts(b, "],\"facets\":{");
+	const struct {
+		const char *name;
+		const struct hh_facet *f;
+		int n;
+	} facets[] = { { "kle", res.kle_groups, res.n_kle_groups },
+		       { "audience", res.audiences, res.n_audiences },
+		       { "organisation", res.organisations, res.n_organisations } };
+	for (int k = 0; k < 3; k++) {
+		hh_buf_printf(b, "%s\"%s\":[", k ? "," : "", facets[k].name);
+		for (int i = 0; i < facets[k].n; i++) {
+			hh_buf_puts(b, i ? ",{\"value\":" : "{\"value\":");
+			hh_buf_json(b, facets[k].f[i].value);
+			hh_buf_printf(b, ",\"count\":%d}", facets[k].f[i].count);
+		}
+		hh_buf_putc(b, ']');
+	}
+	hh_buf_putc(b, '}');
+	if (res.did_you_mean) {
+		hh_buf_puts(b, ",\"did_you_mean\":");
+		hh_buf_json(b, res.did_you_mean);
+	}
+	hh_buf_printf(b, ",\"clipped\":%s,\"search_id\":%lld}",
+		      res.clipped ? "true" : "false", (long long)sid);
+	hh_resp_html(r, 200); /* sets the status; the type follows */
+	r->content_type = "application/json";
 }
 
 void hh_api_suggest(struct hh_req *r)

@@ -88,6 +88,33 @@ void hh_buf_html(struct hh_buf *b, const char *s)
 	hh_buf_append(b, run, (size_t)(s - run));
 }
 
+void hh_buf_json(struct hh_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	hh_buf_putc(b, '"');
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		hh_buf_append(b, run, (size_t)(s - run));
+		switch (c) {
+		case '"': hh_buf_puts(b, "\\\""); break;
+		case '\\': hh_buf_puts(b, "\\\\"); break;
+		case '\n': hh_buf_puts(b, "\\n"); break;
+		case '\r': hh_buf_puts(b, "\\r"); break;
+		case '\t': hh_buf_puts(b, "\\t"); break;
+		default: {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			hh_buf_append(b, e, 6);
+		}
+		}
+		run = s + 1;
+	}
+	hh_buf_append(b, run, (size_t)(s - run));
+	hh_buf_putc(b, '"');
+}
+
 void hh_buf_urlenc(struct hh_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

@@ -20,6 +20,8 @@ void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void hh_buf_html(struct hh_buf *b, const char *s);
+/* Appends s as a JSON string literal (quotes included; UTF-8 kept). */
+void hh_buf_json(struct hh_buf *b, const char *s);
 /* Appends s percent-encoded for a URL query component. */
 void hh_buf_urlenc(struct hh_buf *b, const char *s);
 /* Returns the contents (never NULL) and gives up ownership: the caller
