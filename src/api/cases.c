@@ -609,8 +609,10 @@ void hh_api_cases(struct hh_req *r)
 			c.f.overdue_at = 1;
 			c.f.now = hh_now_us() / 1000000;
 		}
+		/* open cases by default; a chosen state shows all its cases
+		 * (a final state has only closed ones) */
 		const char *open = hh_req_query(r, "open");
-		c.f.open_only = !open || strcmp(open, "0");
+		c.f.open_only = open ? strcmp(open, "0") != 0 : !c.f.state;
 		const char *assigned = hh_req_query(r, "assigned");
 		if (assigned && !strcmp(assigned, "me")) {
 			if (w->kind != HH_USER) {

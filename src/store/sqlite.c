@@ -1823,20 +1823,25 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND c.closed_at IS NULL");
 	if (f->overdue_at)
 		strcat(where, " AND c.paused_since IS NULL AND c.deadline_at < :now");
-	char sql[2048];
+	char sql[3072];
 	sqlite3 *db = db_of(tx);
 	enum hh_rc r = HH_OK;
+	const char *order = f->sort == HH_SORT_NEWEST ? "c.id DESC"
+						      : "c.deadline_at, c.id";
 	for (int pass = total ? 0 : 1; pass < 2 && r == HH_OK; pass++) {
 		if (pass == 0)
 			snprintf(sql, sizeof(sql), "SELECT count(*) FROM cases c %s",
 				 where);
 		else
+			/* The page's ids come from the index alone; only those
+			 * rows are read and joined (OFFSET would read and join
+			 * every skipped row). */
 			snprintf(sql, sizeof(sql),
-				 "SELECT " CASE_COLS CASE_FROM "%s ORDER BY %s "
-				 "LIMIT :limit OFFSET :offset",
-				 where,
-				 f->sort == HH_SORT_NEWEST ? "c.id DESC"
-							   : "c.deadline_at, c.id");
+				 "SELECT " CASE_COLS CASE_FROM
+				 "WHERE c.id IN (SELECT c.id FROM cases c %s "
+				 "ORDER BY %s LIMIT :limit OFFSET :offset) "
+				 "ORDER BY %s",
+				 where, order, order);
 		sqlite3_stmt *st;
 		int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 		if (rc != SQLITE_OK)
