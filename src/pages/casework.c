@@ -1217,10 +1217,10 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	hh_buf_puts(b, "</dd>\n<dt>Myndighed</dt><dd>");
 	hh_page_text(r, c->org_name);
 	hh_buf_puts(b, "</dd>\n");
+	/* Plain text: the case followed up on is often another authority's,
+	 * which this caseworker cannot open. */
 	if (c->parent_case_id)
-		hh_buf_printf(b, "<dt>Opfølgning på</dt><dd><a href=\"/"
-				 "sagsbehandling/sag/%lld\">Sag %lld</a></dd>\n",
-			      (long long)c->parent_case_id,
+		hh_buf_printf(b, "<dt>Opfølgning på</dt><dd>Sag %lld</dd>\n",
 			      (long long)c->parent_case_id);
 	hh_buf_puts(b, "</dl>\n<div class=\"case-layout\">\n");
 	data_html(r, v);
