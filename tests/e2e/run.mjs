@@ -40,6 +40,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // A hang guard, not a timing assumption: no step of a healthy run gets
 // anywhere near it.
 const GUARD_MS = 60000;
+const TEST_MS = 180000; /* one test, whole */
 
 // Every recommended rule, as errors. The one setting: the pages spell the
 // doctype "<!doctype html>" (valid HTML5; the rule only checks the case is
@@ -1795,11 +1796,19 @@ async function main() {
 		for (const t of tests) {
 			if (FILTER && !t.name.includes(FILTER))
 				continue;
+			let timer;
 			try {
-				await t.fn();
+				/* a hung test fails instead of hanging the suite (an
+				 * evaluate() on a page without JavaScript never returns) */
+				await Promise.race([t.fn(), new Promise((_, reject) => {
+					timer = setTimeout(() => reject(new Error(
+						`timed out after ${TEST_MS / 1000} s`)), TEST_MS);
+				})]);
+				clearTimeout(timer);
 				passed++;
 				console.log(`ok - ${t.name}`);
 			} catch (e) {
+				clearTimeout(timer);
 				failed++;
 				console.log(`not ok - ${t.name}`);
 				const why = e instanceof Failure ? e.message
