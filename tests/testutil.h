@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api/app.h"
@@ -252,6 +253,68 @@ static inline const char *tu_code(const struct tu_resp *r)
 	const char *c = json_string_value(json_object_get(r->json, "code"));
 	return c ? c : "";
 }
+
+/* A request to base+path as the signed-in user with cookie and csrf (both
+ * NULL: anonymous). A body goes as application/json; a signed-in user also
+ * sends the CSRF token. extra: more headers (NULL-terminated, may be NULL);
+ * a "Content-Type:" or "X-CSRF-Token:" among them replaces the default. */
+static inline struct tu_resp tu_call(const char *base, const char *cookie,
+				     const char *csrf, const char *method,
+				     const char *path, const char *body,
+				     const char *const *extra)
+{
+	char url[512], csrf_h[128];
+	const char *h[12];
+	int n = 0, own_ct = 0, own_csrf = 0;
+	for (int i = 0; extra && extra[i]; i++) {
+		if (!strncasecmp(extra[i], "Content-Type:", 13))
+			own_ct = 1;
+		if (!strncasecmp(extra[i], "X-CSRF-Token:", 13))
+			own_csrf = 1;
+		h[n++] = extra[i];
+	}
+	if (body && !own_ct)
+		h[n++] = "Content-Type: application/json";
+	if (csrf && !own_csrf) {
+		snprintf(csrf_h, sizeof(csrf_h), "X-CSRF-Token: %s", csrf);
+		h[n++] = csrf_h;
+	}
+	h[n] = NULL;
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	return tu_http(method, url, body, h, cookie);
+}
+
+/* A complete RFC 9457 problem: status, media type and every field. */
+static inline void tu_expect_problem(const struct tu_resp *r, long status,
+				     const char *code, const char *field)
+{
+	char ct[128];
+	if (r->status != status)
+		fprintf(stderr, "unexpected %ld: %s\n", r->status, r->body);
+	assert_int_equal(r->status, status);
+	assert_true(tu_header(r, "Content-Type", ct, sizeof(ct)));
+	assert_string_equal(ct, "application/problem+json");
+	assert_true(json_is_object(r->json));
+	const char *type = json_string_value(json_object_get(r->json, "type"));
+	const char *title = json_string_value(json_object_get(r->json, "title"));
+	const char *detail = json_string_value(json_object_get(r->json, "detail"));
+	assert_non_null(type);
+	assert_non_null(strstr(type, code));
+	assert_non_null(title);
+	assert_true(*title);
+	assert_non_null(detail);
+	assert_true(*detail);
+	assert_true(json_is_integer(json_object_get(r->json, "status")));
+	assert_int_equal(json_integer_value(json_object_get(r->json, "status")),
+			 status);
+	assert_string_equal(tu_code(r), code);
+	if (field) {
+		const char *f = json_string_value(json_object_get(r->json, "field"));
+		assert_non_null(f);
+		assert_string_equal(f, field);
+	}
+}
+
 
 /* Signs in over the API; writes "hh_session=..." into cookie and the CSRF
  * token into csrf. */

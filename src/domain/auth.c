@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,16 @@ static enum hh_rc find_user_tx(struct hh_tx *tx, void *p)
 	return rc;
 }
 
+/* A hash to check unknown emails' passwords against, made once: threads
+ * signing in at the same time must not race to make it. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	hh_auth_hash_password("dummy-password", dummy_hash, sizeof(dummy_hash));
+}
+
 enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 			 const char *email, const char *password,
 			 struct hh_login *out)
@@ -155,11 +166,8 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	if (rc == HH_ERR_NOT_FOUND) {
 		/* Spend the same time as a real check so timing does not
 		 * tell which emails exist. */
-		static char dummy[crypto_pwhash_STRBYTES];
-		if (!dummy[0])
-			hh_auth_hash_password("dummy-password", dummy,
-					      sizeof(dummy));
-		hh_auth_check_password(dummy, password);
+		pthread_once(&dummy_once, dummy_init);
+		hh_auth_check_password(dummy_hash, password);
 		return HH_ERR_FORBIDDEN;
 	}
 	if (rc != HH_OK)

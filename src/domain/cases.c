@@ -275,10 +275,9 @@ static enum hh_rc get_staff_tx(struct hh_tx *tx, void *p)
 }
 
 enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
-			     const struct hh_actor *who, int64_t user_id,
-			     int64_t id, const char *why, struct hh_case *out)
+			     const struct hh_actor *who, int64_t id,
+			     const char *why, struct hh_case *out)
 {
-	(void)user_id;
 	struct get_ctx c = { who, a, id, why, out };
 	return hh_store_run_tx(st, 1, get_staff_tx, &c);
 }

@@ -42,8 +42,8 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 /* What a staff member may do with a case; NOT_FOUND for another
  * organisation's case (it is not theirs to see). */
 enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
-			     const struct hh_actor *who, int64_t user_id,
-			     int64_t id, const char *why, struct hh_case *out);
+			     const struct hh_actor *who, int64_t id,
+			     const char *why, struct hh_case *out);
 
 /* Moves the case to state `to` (allowed by the case type for one of the
  * actor's roles), with an optional note. Pausing stops the deadline clock;

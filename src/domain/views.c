@@ -15,7 +15,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct count *counts;
 static size_t n_counts, cap_counts;
 
-void hh_views_add(int64_t id)
+static void add(int64_t id, int64_t n)
 {
 	pthread_mutex_lock(&lock);
 	size_t i;
@@ -31,8 +31,13 @@ void hh_views_add(int64_t id)
 		counts[n_counts].n = 0;
 		n_counts++;
 	}
-	counts[i].n++;
+	counts[i].n += n;
 	pthread_mutex_unlock(&lock);
+}
+
+void hh_views_add(int64_t id)
+{
+	add(id, 1);
 }
 
 struct flush_ctx {
@@ -65,12 +70,9 @@ enum hh_rc hh_views_flush(struct hh_store *st)
 		return HH_OK;
 	}
 	enum hh_rc rc = hh_store_run_tx(st, 1, flush_tx, &c);
-	if (rc != HH_OK) {
-		/* put them back for the next flush */
+	if (rc != HH_OK) /* put them back for the next flush */
 		for (size_t i = 0; i < c.n; i++)
-			for (int64_t k = 0; k < c.items[i].n; k++)
-				hh_views_add(c.items[i].id);
-	}
+			add(c.items[i].id, c.items[i].n);
 	free(c.items);
 	return rc;
 }

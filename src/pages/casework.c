@@ -746,7 +746,7 @@ static enum hh_rc load_case(struct hh_req *r, const struct hh_principal *w,
 	hh_arena_defer(&r->arena, view_clear, v);
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	enum hh_rc rc = hh_case_get_staff(r->app->store, &r->arena, &who, w->user_id,
+	enum hh_rc rc = hh_case_get_staff(r->app->store, &r->arena, &who,
 					  id, "sagsbehandling", &v->c);
 	if (rc == HH_OK)
 		rc = hh_store_run_tx(r->app->store, 0, view_tx, v);

@@ -1488,16 +1488,6 @@ static int token_in_query(const struct hh_index *idx, const struct query *q,
 	return term_in_query(idx, q, part);
 }
 
-static int snip_find(void *p, const struct hh_token *t)
-{
-	struct snip_ctx *c = p;
-	if (token_in_query(c->idx, c->q, t)) {
-		c->first = t->start;
-		return 1;
-	}
-	return 0;
-}
-
 static int snip_mark(void *p, const struct hh_token *t)
 {
 	struct snip_ctx *c = p;
@@ -1547,7 +1537,6 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 	}
 	if (first != UINT32_MAX)
 		c.first = hh_word_offset(src, len, first);
-	(void)snip_find;
 	if (c.first == (size_t)-1 || c.first >= len) {
 		src = d->summary; /* no match in the body: the summary */
 		len = strlen(src);

@@ -427,6 +427,57 @@ static enum hh_rc exec_stmt(struct hh_tx *tx, sqlite3_stmt *st)
 	return r;
 }
 
+/* Steps a statement expected to give one row read by row(); NOT_FOUND if
+ * none. */
+#define ONE_ROW(tx, st, rowfn, a, out)                                      \
+	do {                                                                \
+		int rc_ = sqlite3_step(st);                                 \
+		enum hh_rc r_;                                              \
+		if (rc_ == SQLITE_ROW) {                                    \
+			rowfn(a, st, out);                                  \
+			r_ = HH_OK;                                         \
+		} else {                                                    \
+			r_ = rc_ == SQLITE_DONE ? HH_ERR_NOT_FOUND          \
+						: map_rc(db_of(tx), rc_);   \
+		}                                                           \
+		done(st);                                                   \
+		return r_;                                                  \
+	} while (0)
+
+#define MANY_ROWS(tx, st, type, rowfn, a, cb, ctx)                          \
+	do {                                                                \
+		enum hh_rc r_ = HH_OK;                                      \
+		int rc_ = SQLITE_DONE;                                      \
+		while (r_ == HH_OK && (rc_ = sqlite3_step(st)) == SQLITE_ROW) { \
+			type row_;                                          \
+			rowfn(a, st, &row_);                                \
+			r_ = cb(ctx, &row_);                                \
+		}                                                           \
+		if (r_ == HH_OK && rc_ != SQLITE_DONE)                      \
+			r_ = map_rc(db_of(tx), rc_);                        \
+		done(st);                                                   \
+		return r_;                                                  \
+	} while (0)
+
+#define STMT(tx, id)                                    \
+	sqlite3_stmt *st = stmt(tx, id);                \
+	if (!st)                                        \
+		return HH_ERR_INTERNAL
+
+/* Steps a statement that returns one integer (an id, a count) in its first
+ * column. */
+static enum hh_rc step_int64(struct hh_tx *tx, sqlite3_stmt *st, int64_t *out)
+{
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		r = map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
 /* ---- pool and transactions ------------------------------------------ */
 
 static enum hh_rc conn_open(struct sq *s, struct conn *c)
@@ -615,9 +666,7 @@ static enum hh_rc meta_get(struct hh_tx *tx, struct hh_arena *a,
 			   const char *key, const char **value)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_META_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_META_GET);
 	bind_text(st, 1, key);
 	int rc = sqlite3_step(st);
 	*value = rc == SQLITE_ROW ? col_text(a, st, 0) : NULL;
@@ -632,9 +681,7 @@ static enum hh_rc meta_set(struct hh_tx *tx, const char *key,
 			   const char *value)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_META_SET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_META_SET);
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
 	return exec_stmt(tx, st);
@@ -660,47 +707,25 @@ static void org_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_org *o)
 static enum hh_rc org_put(struct hh_tx *tx, struct hh_org *o)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ORG_UPSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ORG_UPSERT);
 	bind_text(st, 1, o->code);
 	bind_text(st, 2, o->name);
 	bind_text(st, 3, kind_name(o->kind));
 	sqlite3_bind_int64(st, 4, hh_now_us() / 1000000);
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		o->id = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return step_int64(tx, st, &o->id);
 }
 
 static enum hh_rc org_get_one(struct hh_tx *tx, struct hh_arena *a,
 			      sqlite3_stmt *st, struct hh_org *out)
 {
-	int rc = sqlite3_step(st);
-	enum hh_rc r;
-	if (rc == SQLITE_ROW) {
-		org_row(a, st, out);
-		r = HH_OK;
-	} else if (rc == SQLITE_DONE) {
-		r = HH_ERR_NOT_FOUND;
-	} else {
-		r = map_rc(db_of(tx), rc);
-	}
-	done(st);
-	return r;
+	ONE_ROW(tx, st, org_row, a, out);
 }
 
 static enum hh_rc org_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 			  struct hh_org *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ORG_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ORG_GET);
 	sqlite3_bind_int64(st, 1, id);
 	return org_get_one(tx, a, st, out);
 }
@@ -709,9 +734,7 @@ static enum hh_rc org_get_by_code(struct hh_tx *tx, struct hh_arena *a,
 				  const char *code, struct hh_org *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ORG_GET_CODE);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ORG_GET_CODE);
 	bind_text(st, 1, code);
 	return org_get_one(tx, a, st, out);
 }
@@ -720,20 +743,8 @@ static enum hh_rc org_list(struct hh_tx *tx, struct hh_arena *a,
 			   hh_org_cb cb, void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ORG_LIST);
-	if (!st)
-		return HH_ERR_INTERNAL;
-	enum hh_rc r = HH_OK;
-	int rc;
-	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hh_org o;
-		org_row(a, st, &o);
-		r = cb(ctx, &o);
-	}
-	if (r == HH_OK && rc != SQLITE_DONE)
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	STMT(tx, S_ORG_LIST);
+	MANY_ROWS(tx, st, struct hh_org, org_row, a, cb, ctx);
 }
 
 /* ---- users ----------------------------------------------------------- */
@@ -753,9 +764,7 @@ static void user_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_user *u)
 static enum hh_rc user_insert(struct hh_tx *tx, struct hh_user *u)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_USER_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_USER_INSERT);
 	sqlite3_bind_int64(st, 1, u->org_id);
 	bind_text(st, 2, u->email);
 	bind_text(st, 3, u->name);
@@ -774,27 +783,14 @@ static enum hh_rc user_insert(struct hh_tx *tx, struct hh_user *u)
 static enum hh_rc user_get_one(struct hh_tx *tx, struct hh_arena *a,
 			       sqlite3_stmt *st, struct hh_user *out)
 {
-	int rc = sqlite3_step(st);
-	enum hh_rc r;
-	if (rc == SQLITE_ROW) {
-		user_row(a, st, out);
-		r = HH_OK;
-	} else if (rc == SQLITE_DONE) {
-		r = HH_ERR_NOT_FOUND;
-	} else {
-		r = map_rc(db_of(tx), rc);
-	}
-	done(st);
-	return r;
+	ONE_ROW(tx, st, user_row, a, out);
 }
 
 static enum hh_rc user_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 			   struct hh_user *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_USER_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_USER_GET);
 	sqlite3_bind_int64(st, 1, id);
 	return user_get_one(tx, a, st, out);
 }
@@ -803,9 +799,7 @@ static enum hh_rc user_get_by_email(struct hh_tx *tx, struct hh_arena *a,
 				    const char *email, struct hh_user *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_USER_GET_EMAIL);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_USER_GET_EMAIL);
 	bind_text(st, 1, email);
 	return user_get_one(tx, a, st, out);
 }
@@ -814,20 +808,8 @@ static enum hh_rc user_list(struct hh_tx *tx, struct hh_arena *a,
 			    hh_user_cb cb, void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_USER_LIST);
-	if (!st)
-		return HH_ERR_INTERNAL;
-	enum hh_rc r = HH_OK;
-	int rc;
-	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hh_user u;
-		user_row(a, st, &u);
-		r = cb(ctx, &u);
-	}
-	if (r == HH_OK && rc != SQLITE_DONE)
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	STMT(tx, S_USER_LIST);
+	MANY_ROWS(tx, st, struct hh_user, user_row, a, cb, ctx);
 }
 
 /* ---- sessions and tokens ---------------------------------------------- */
@@ -835,9 +817,7 @@ static enum hh_rc user_list(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc session_insert(struct hh_tx *tx, const struct hh_session *s)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SESSION_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SESSION_INSERT);
 	sqlite3_bind_blob(st, 1, s->token_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, s->user_id);
 	bind_text(st, 3, s->csrf);
@@ -851,9 +831,7 @@ static enum hh_rc session_get(struct hh_tx *tx, struct hh_arena *a,
 			      struct hh_session *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SESSION_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SESSION_GET);
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
@@ -874,9 +852,7 @@ static enum hh_rc session_get(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc session_delete(struct hh_tx *tx, const unsigned char h[32])
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SESSION_DELETE);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SESSION_DELETE);
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
 	return exec_stmt(tx, st);
 }
@@ -884,9 +860,7 @@ static enum hh_rc session_delete(struct hh_tx *tx, const unsigned char h[32])
 static enum hh_rc session_purge(struct hh_tx *tx, int64_t now)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SESSION_PURGE);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SESSION_PURGE);
 	sqlite3_bind_int64(st, 1, now);
 	return exec_stmt(tx, st);
 }
@@ -894,9 +868,7 @@ static enum hh_rc session_purge(struct hh_tx *tx, int64_t now)
 static enum hh_rc token_insert(struct hh_tx *tx, struct hh_api_token *t)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_TOKEN_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_TOKEN_INSERT);
 	sqlite3_bind_blob(st, 1, t->token_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, t->org_id);
 	bind_text(st, 3, t->name);
@@ -915,9 +887,7 @@ static enum hh_rc token_get(struct hh_tx *tx, struct hh_arena *a,
 			    struct hh_api_token *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_TOKEN_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_TOKEN_GET);
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
@@ -997,9 +967,7 @@ static void bind_article(sqlite3_stmt *st, const struct hh_article *a)
 
 static enum hh_rc version_insert(struct hh_tx *tx, int64_t id)
 {
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_VERSION_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_VERSION_INSERT);
 	sqlite3_bind_int64(st, 1, id);
 	return exec_stmt(tx, st);
 }
@@ -1007,9 +975,7 @@ static enum hh_rc version_insert(struct hh_tx *tx, int64_t id)
 static enum hh_rc article_insert(struct hh_tx *tx, struct hh_article *a)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_INSERT);
 	if (!a->updated_at)
 		a->updated_at = hh_now_us() / 1000000;
 	sqlite3_bind_int64(st, 1, a->org_id);
@@ -1028,9 +994,7 @@ static enum hh_rc article_update(struct hh_tx *tx, struct hh_article *a,
 				 int64_t expected)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_UPDATE);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_UPDATE);
 	if (!a->updated_at)
 		a->updated_at = hh_now_us() / 1000000;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1056,16 +1020,7 @@ static enum hh_rc article_update(struct hh_tx *tx, struct hh_article *a,
 static enum hh_rc article_one(struct hh_tx *tx, struct hh_arena *a,
 			      sqlite3_stmt *st, struct hh_article *out)
 {
-	int rc = sqlite3_step(st);
-	enum hh_rc r;
-	if (rc == SQLITE_ROW) {
-		article_row(a, st, out);
-		r = HH_OK;
-	} else {
-		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : map_rc(db_of(tx), rc);
-	}
-	done(st);
-	return r;
+	ONE_ROW(tx, st, article_row, a, out);
 }
 
 static enum hh_rc article_get(struct hh_tx *tx, struct hh_arena *a,
@@ -1073,9 +1028,7 @@ static enum hh_rc article_get(struct hh_tx *tx, struct hh_arena *a,
 			      struct hh_article *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_GET);
 	sqlite3_bind_int64(st, 1, org_id);
 	bind_text(st, 2, slug);
 	return article_one(tx, a, st, out);
@@ -1085,9 +1038,7 @@ static enum hh_rc article_get_agency(struct hh_tx *tx, struct hh_arena *a,
 				     const char *slug, struct hh_article *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_GET_AGENCY);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_GET_AGENCY);
 	bind_text(st, 1, slug);
 	return article_one(tx, a, st, out);
 }
@@ -1096,9 +1047,7 @@ static enum hh_rc article_get_by_id(struct hh_tx *tx, struct hh_arena *a,
 				    int64_t id, struct hh_article *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_GET_ID);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_GET_ID);
 	sqlite3_bind_int64(st, 1, id);
 	return article_one(tx, a, st, out);
 }
@@ -1181,9 +1130,7 @@ static enum hh_rc article_list(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc article_views_add(struct hh_tx *tx, int64_t id, int64_t n)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_VIEWS_ADD);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_VIEWS_ADD);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, n);
 	return exec_stmt(tx, st);
@@ -1194,22 +1141,10 @@ static enum hh_rc article_popular(struct hh_tx *tx, struct hh_arena *a,
 				  void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_ARTICLE_POPULAR);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_ARTICLE_POPULAR);
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int(st, 2, limit);
-	enum hh_rc r = HH_OK;
-	int rc;
-	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hh_article art;
-		article_row(a, st, &art);
-		r = cb(ctx, &art);
-	}
-	if (r == HH_OK && rc != SQLITE_DONE)
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	MANY_ROWS(tx, st, struct hh_article, article_row, a, cb, ctx);
 }
 
 /* ---- events ---------------------------------------------------------- */
@@ -1217,9 +1152,7 @@ static enum hh_rc article_popular(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc event_append(struct hh_tx *tx, struct hh_event *e)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_EVENT_APPEND);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_EVENT_APPEND);
 	if (!e->at_us)
 		e->at_us = hh_now_us();
 	sqlite3_bind_int64(st, 1, e->at_us);
@@ -1241,9 +1174,7 @@ static enum hh_rc event_list(struct hh_tx *tx, struct hh_arena *a,
 			     hh_event_cb cb, void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_EVENT_LIST);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_EVENT_LIST);
 	bind_text(st, 1, entity);
 	sqlite3_bind_int64(st, 2, entity_id);
 	enum hh_rc r = HH_OK;
@@ -1270,17 +1201,8 @@ static enum hh_rc event_list(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc event_count(struct hh_tx *tx, int64_t *n)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_EVENT_COUNT);
-	if (!st)
-		return HH_ERR_INTERNAL;
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	STMT(tx, S_EVENT_COUNT);
+	return step_int64(tx, st, n);
 }
 
 /* ---- search log ---------------------------------------------------- */
@@ -1289,9 +1211,7 @@ static enum hh_rc search_log_insert(struct hh_tx *tx,
 				    const struct hh_search_log *e)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_INSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SEARCH_LOG_INSERT);
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_int64(st, 2, e->at);
 	bind_text(st, 3, e->query);
@@ -1304,9 +1224,7 @@ static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
 				    int64_t article_id, int64_t at)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_CHOOSE);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SEARCH_LOG_CHOOSE);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, article_id);
 	sqlite3_bind_int64(st, 3, at);
@@ -1316,17 +1234,8 @@ static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
 static enum hh_rc search_log_max_id(struct hh_tx *tx, int64_t *id)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SEARCH_LOG_MAX);
-	if (!st)
-		return HH_ERR_INTERNAL;
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	STMT(tx, S_SEARCH_LOG_MAX);
+	return step_int64(tx, st, id);
 }
 
 static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
@@ -1334,9 +1243,7 @@ static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
 				void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SEARCH_REPORT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SEARCH_REPORT);
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int(st, 2, limit);
 	enum hh_rc r = HH_OK;
@@ -1360,9 +1267,7 @@ static enum hh_rc search_chosen_counts(struct hh_tx *tx, hh_chosen_cb cb,
 				       void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_SEARCH_CHOSEN);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_SEARCH_CHOSEN);
 	enum hh_rc r = HH_OK;
 	int rc;
 	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -1391,103 +1296,34 @@ static void life_event_row(struct hh_arena *a, sqlite3_stmt *st,
 static enum hh_rc life_event_put(struct hh_tx *tx, struct hh_life_event *le)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_LIFE_EVENT_UPSERT);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_LIFE_EVENT_UPSERT);
 	bind_text(st, 1, le->slug);
 	bind_text(st, 2, le->title);
 	bind_text(st, 3, le->summary);
 	sqlite3_bind_int(st, 4, le->position);
 	bind_text(st, 5, le->articles ? le->articles : "[]");
 	bind_text(st, 6, le->definition ? le->definition : "{}");
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		le->id = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return step_int64(tx, st, &le->id);
 }
 
 static enum hh_rc life_event_list(struct hh_tx *tx, struct hh_arena *a,
 				  hh_life_event_cb cb, void *ctx)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_LIFE_EVENT_LIST);
-	if (!st)
-		return HH_ERR_INTERNAL;
-	enum hh_rc r = HH_OK;
-	int rc;
-	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hh_life_event le;
-		life_event_row(a, st, &le);
-		r = cb(ctx, &le);
-	}
-	if (r == HH_OK && rc != SQLITE_DONE)
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	STMT(tx, S_LIFE_EVENT_LIST);
+	MANY_ROWS(tx, st, struct hh_life_event, life_event_row, a, cb, ctx);
 }
 
 static enum hh_rc life_event_get(struct hh_tx *tx, struct hh_arena *a,
 				 const char *slug, struct hh_life_event *out)
 {
 	FAULT(tx);
-	sqlite3_stmt *st = stmt(tx, S_LIFE_EVENT_GET);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_LIFE_EVENT_GET);
 	bind_text(st, 1, slug);
-	int rc = sqlite3_step(st);
-	enum hh_rc r;
-	if (rc == SQLITE_ROW) {
-		life_event_row(a, st, out);
-		r = HH_OK;
-	} else {
-		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : map_rc(db_of(tx), rc);
-	}
-	done(st);
-	return r;
+	ONE_ROW(tx, st, life_event_row, a, out);
 }
 
 /* ---- case types, citizens, plans, cases ------------------------------ */
-
-/* Steps a statement expected to give one row read by row(); NOT_FOUND if
- * none. */
-#define ONE_ROW(tx, st, rowfn, a, out)                                      \
-	do {                                                                \
-		int rc_ = sqlite3_step(st);                                 \
-		enum hh_rc r_;                                              \
-		if (rc_ == SQLITE_ROW) {                                    \
-			rowfn(a, st, out);                                  \
-			r_ = HH_OK;                                         \
-		} else {                                                    \
-			r_ = rc_ == SQLITE_DONE ? HH_ERR_NOT_FOUND          \
-						: map_rc(db_of(tx), rc_);   \
-		}                                                           \
-		done(st);                                                   \
-		return r_;                                                  \
-	} while (0)
-
-#define MANY_ROWS(tx, st, type, rowfn, a, cb, ctx)                          \
-	do {                                                                \
-		enum hh_rc r_ = HH_OK;                                      \
-		int rc_ = SQLITE_DONE;                                      \
-		while (r_ == HH_OK && (rc_ = sqlite3_step(st)) == SQLITE_ROW) { \
-			type row_;                                          \
-			rowfn(a, st, &row_);                                \
-			r_ = cb(ctx, &row_);                                \
-		}                                                           \
-		if (r_ == HH_OK && rc_ != SQLITE_DONE)                      \
-			r_ = map_rc(db_of(tx), rc_);                        \
-		done(st);                                                   \
-		return r_;                                                  \
-	} while (0)
-
-#define STMT(tx, id)                                    \
-	sqlite3_stmt *st = stmt(tx, id);                \
-	if (!st)                                        \
-		return HH_ERR_INTERNAL
 
 static void ct_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case_type *c)
 {
@@ -1509,14 +1345,7 @@ static enum hh_rc case_type_put(struct hh_tx *tx, struct hh_case_type *c)
 	sqlite3_bind_int(st, 4, c->public);
 	bind_text(st, 5, c->definition);
 	sqlite3_bind_int64(st, 6, hh_now_us() / 1000000);
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		c->id = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return step_int64(tx, st, &c->id);
 }
 
 static enum hh_rc case_type_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
@@ -1565,14 +1394,7 @@ static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
 	bind_text(st, 3, c->cpr);
 	sqlite3_bind_int64(st, 4, c->municipality_id);
 	sqlite3_bind_int64(st, 5, hh_now_us() / 1000000);
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		c->id = sqlite3_column_int64(st, 0);
-	else
-		r = map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return step_int64(tx, st, &c->id);
 }
 
 static enum hh_rc citizen_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
@@ -2068,42 +1890,5 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	return HH_OK;
 fail:
 	sq_close(s);
-	return rc;
-}
-
-void hh_store_close(struct hh_store *s)
-{
-	if (s)
-		s->close(s->cls);
-}
-
-enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
-			   void *ctx)
-{
-	enum hh_rc rc = HH_ERR_BUSY;
-	for (int attempt = 0; attempt < 8; attempt++) {
-		if (attempt > 0) {
-			/* 1, 2, 4 ... 64 ms: enough for a checkpoint or a
-			 * competing writer to finish. */
-			struct timespec ts = { 0, (1L << (attempt - 1)) * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-		struct hh_tx *tx;
-		rc = s->tx_begin(s->cls, write, &tx);
-		if (rc == HH_ERR_BUSY)
-			continue;
-		if (rc != HH_OK)
-			return rc;
-		rc = fn(tx, ctx);
-		if (rc != HH_OK) {
-			s->tx_rollback(tx);
-			if (rc == HH_ERR_BUSY)
-				continue;
-			return rc;
-		}
-		rc = s->tx_commit(tx);
-		if (rc != HH_ERR_BUSY)
-			return rc;
-	}
 	return rc;
 }

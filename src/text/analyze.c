@@ -456,6 +456,55 @@ static void cache_put(struct hh_term_cache *c, const char *w, size_t wl,
 	c->n++;
 }
 
+/* The code point at text[i] (ASCII without utf8proc: most text); returns
+ * its length in bytes, <= 0 for an invalid byte. */
+static utf8proc_ssize_t cp_at(const char *text, size_t len, size_t i,
+			      utf8proc_int32_t *cp)
+{
+	if ((unsigned char)text[i] < 0x80) {
+		*cp = (unsigned char)text[i];
+		return 1;
+	}
+	return utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+				(utf8proc_ssize_t)(len - i), cp);
+}
+
+/* Finds the next word at or after *i: its bytes are [*start, *i) after
+ * the call; *has_mark tells whether it holds combining marks (then it needs
+ * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
+ * for hh_word_offset, so their word positions agree. */
+static int next_word(const char *text, size_t len, size_t *i, size_t *start,
+		     int *has_mark)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	while (*i < len) {
+		n = cp_at(text, len, *i, &cp);
+		if (n <= 0) {
+			(*i)++;
+			continue;
+		}
+		if (!word_char(cp) ||
+		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
+			*i += (size_t)n;
+			continue;
+		}
+		*start = *i;
+		*has_mark = 0;
+		while (*i < len) {
+			n = cp_at(text, len, *i, &cp);
+			if (n <= 0 || !word_char(cp))
+				break;
+			if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
+			    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ME)
+				*has_mark = 1;
+			*i += (size_t)n;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
 		    int flags, hh_token_cb cb, void *ctx)
 {
@@ -468,43 +517,9 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 {
 	uint32_t pos = 0;
 	size_t i = 0;
-	while (i < len) {
-		/* skip to the next word (ASCII without utf8proc: most text) */
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n;
-		if ((unsigned char)text[i] < 0x80) {
-			cp = (unsigned char)text[i];
-			n = 1;
-		} else {
-			n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-					     (utf8proc_ssize_t)(len - i), &cp);
-		}
-		if (n <= 0) {
-			i++;
-			continue;
-		}
-		if (!word_char(cp) ||
-		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
-			i += (size_t)n;
-			continue;
-		}
-		size_t start = i;
-		int has_mark = 0;
-		while (i < len) {
-			if ((unsigned char)text[i] < 0x80) {
-				cp = (unsigned char)text[i];
-				n = 1;
-			} else {
-				n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-						     (utf8proc_ssize_t)(len - i), &cp);
-			}
-			if (n <= 0 || !word_char(cp))
-				break;
-			if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
-			    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ME)
-				has_mark = 1;
-			i += (size_t)n;
-		}
+	size_t start;
+	int has_mark;
+	while (next_word(text, len, &i, &start, &has_mark)) {
 		struct hh_token t;
 		t.start = start;
 		t.end = i;
@@ -577,42 +592,10 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 
 size_t hh_word_offset(const char *text, size_t len, uint32_t pos)
 {
-	uint32_t n = 0;
-	size_t i = 0;
-	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k;
-		if ((unsigned char)text[i] < 0x80) {
-			cp = (unsigned char)text[i];
-			k = 1;
-		} else {
-			k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-					     (utf8proc_ssize_t)(len - i), &cp);
-		}
-		if (k <= 0) {
-			i++;
-			continue;
-		}
-		if (!word_char(cp) ||
-		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
-			i += (size_t)k;
-			continue;
-		}
+	size_t i = 0, start;
+	int has_mark;
+	for (uint32_t n = 0; next_word(text, len, &i, &start, &has_mark); n++)
 		if (n == pos)
-			return i;
-		n++;
-		while (i < len) {
-			if ((unsigned char)text[i] < 0x80) {
-				cp = (unsigned char)text[i];
-				k = 1;
-			} else {
-				k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-						     (utf8proc_ssize_t)(len - i), &cp);
-			}
-			if (k <= 0 || !word_char(cp))
-				break;
-			i += (size_t)k;
-		}
-	}
+			return start;
 	return len;
 }

@@ -1336,10 +1336,10 @@ static void followups(void **state)
 	int64_t fu = q(f, "SELECT id FROM cases WHERE organisation_id = %lld",
 		       (long long)f->udk);
 	struct hh_case seen;
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, 4, fu, NULL, &seen),
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, fu, NULL, &seen),
 			 HH_OK);
 	assert_int_equal(seen.parent_case_id, c.id);
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, fu, NULL, &seen),
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, fu, NULL, &seen),
 			 HH_ERR_NOT_FOUND);
 	/* the plan lists them as follow-ups */
 	json_t *view;
@@ -1577,7 +1577,7 @@ static void audit_of_reads(void **state)
 	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
 	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), 0);
 	int64_t t0 = now_s();
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id,
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, c.id,
 					   "klage over afgørelse", &out),
 			 HH_OK);
 	assert_int_equal(out.id, c.id);
@@ -1591,17 +1591,17 @@ static void audit_of_reads(void **state)
 		 (long long)now_s());
 	assert_int_equal(x_int(f->path, sql), 1);
 	/* the default reason */
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id, NULL,
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_fam, c.id, NULL,
 					   &out),
 			 HH_OK);
 	assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE why = "
 			      "'sagsbehandling'"),
 			 1);
 	/* a refused read is no read: no row */
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, 4, c.id, NULL,
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->cw_udk, c.id, NULL,
 					   &out),
 			 HH_ERR_NOT_FOUND);
-	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->ed_fam, 3, c.id, NULL,
+	assert_int_equal(hh_case_get_staff(f->st, &f->a, &f->ed_fam, c.id, NULL,
 					   &out),
 			 HH_ERR_NOT_FOUND);
 	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), 2);
@@ -1625,7 +1625,7 @@ static void audit_of_reads(void **state)
 	for (n = 1; n < 20; n++) {
 		int64_t rows = q(f, "SELECT count(*) FROM audit_log");
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
-		enum hh_rc rc = hh_case_get_staff(f->st, &f->a, &f->cw_fam, 1, c.id,
+		enum hh_rc rc = hh_case_get_staff(f->st, &f->a, &f->cw_fam, c.id,
 						  NULL, &out);
 		hh_store_fault_inject(f->st, 0, HH_OK);
 		if (rc == HH_OK) {
