@@ -27,8 +27,15 @@ static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
 
 #define POS(field, p) (((uint32_t)(field) << 24) | ((p) & 0xffffff))
 
-struct posting {
+/* A posting in two parts: what scoring reads for every posting (the
+ * document and its precomputed BM25F impact), and what only the top
+ * candidates need (frequencies per field, positions). */
+struct hot {
 	uint32_t doc;
+	float imp; /* tfw / (K1 + tfw), tfw the length-normalised field sum */
+};
+
+struct posting {
 	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
 	uint32_t pos_off;
 	uint32_t npos;
@@ -38,11 +45,17 @@ struct term {
 	char *str;
 	char *surface; /* a word that gave this term, for "Mente du" */
 	uint32_t df;   /* live documents */
+	struct hot *h;  /* n of each, in document order */
 	struct posting *p;
 	uint32_t n, cap;
 	uint32_t *pos;
 	uint32_t n_pos, cap_pos;
 };
+
+struct ckpt {
+	uint32_t pos, off; /* a word position of the body and its byte offset */
+};
+#define CKPT_EVERY 32 /* words between snippet checkpoints */
 
 struct doc {
 	int64_t id, org_id;
@@ -54,6 +67,24 @@ struct doc {
 	uint32_t *terms; /* term ids, for removal */
 	uint32_t n_terms;
 	int32_t next_same_slug; /* -1: none */
+	struct ckpt *ckpt; /* where word k*CKPT_EVERY of the text starts */
+	uint32_t n_ckpt;
+};
+
+/* What the scoring loop needs of a document, 8 bytes each: the documents'
+ * own structs are ten times that and another cache line each. */
+enum {
+	DM_LIVE = 1,
+	DM_SHARED = 2,     /* no owner: shared by all */
+	DM_LOCAL = 4,      /* a municipality's own article */
+	DM_MAY_BE_OVERRIDDEN = 8, /* shared, and a local article has its slug */
+};
+#define ORG_SLOTS 255 /* organisations with a facet slot; 255: look it up */
+
+struct dmeta {
+	uint8_t flags, audience, org_slot;
+	int8_t kle_group;
+	float boost; /* from how often the article was chosen */
 };
 
 /* A word as written in the articles, folded (the trie's key), and the
@@ -93,12 +124,15 @@ struct hh_index {
 	struct word *words;
 	uint32_t n_words, cap_words;
 	struct hh_term_cache cache; /* analysis of words seen while indexing */
-	/* Per document, compact for the scoring loop (it touches every
-	 * posting): field weight / BM25 length norm, and whether it is live.
-	 * Norms use the average lengths of the last recompute. */
-	float *dw;      /* N_FIELDS per document */
-	uint8_t *dlive;
+	/* Per document: field weight / BM25 length norm (N_FIELDS each),
+	 * with the average lengths of the last recompute, and what scoring
+	 * and filtering read. */
+	float *dw;
+	struct dmeta *dm;
 	uint32_t norms_live; /* live count at the last recompute */
+	int64_t org_ids[ORG_SLOTS]; /* facet slot → organisation */
+	char *org_codes[ORG_SLOTS];
+	int n_org_slots;
 };
 
 /* ---- small hash maps ------------------------------------------------- */
@@ -486,9 +520,11 @@ static void doc_strings_free(struct doc *d)
 	free(d->org_code);
 	free(d->org_name);
 	free(d->terms);
+	free(d->ckpt);
 	d->slug = d->title = d->summary = d->text = d->kle = NULL;
 	d->org_code = d->org_name = NULL;
 	d->terms = NULL;
+	d->ckpt = NULL;
 }
 
 void hh_index_free(struct hh_index *idx)
@@ -500,6 +536,7 @@ void hh_index_free(struct hh_index *idx)
 	for (uint32_t i = 0; i < idx->n_terms; i++) {
 		free(idx->terms[i].str);
 		free(idx->terms[i].surface);
+		free(idx->terms[i].h);
 		free(idx->terms[i].p);
 		free(idx->terms[i].pos);
 	}
@@ -514,7 +551,9 @@ void hh_index_free(struct hh_index *idx)
 	free(idx->idmap_vals);
 	free(idx->trie);
 	free(idx->dw);
-	free(idx->dlive);
+	free(idx->dm);
+	for (int i = 0; i < idx->n_org_slots; i++)
+		free(idx->org_codes[i]);
 	for (uint32_t i = 0; i < idx->n_words; i++)
 		free(idx->words[i].surface);
 	free(idx->words);
@@ -585,6 +624,8 @@ struct put_ctx {
 	uint32_t *pos_term; /* dt index of each position */
 	size_t n_pos, cap_pos;
 	uint32_t words;
+	struct ckpt *ckpt; /* of the body */
+	uint32_t n_ckpt, cap_ckpt;
 };
 
 static int put_token(void *p, const struct hh_token *t)
@@ -635,6 +676,14 @@ static int put_token(void *p, const struct hh_token *t)
 		c->slot[j] = (uint32_t)++c->n_dt;
 	}
 	struct doc_term *d = &c->dt[c->slot[j] - 1];
+	if (c->field == F_BODY && !t->part &&
+	    t->pos >= (c->n_ckpt ? c->ckpt[c->n_ckpt - 1].pos + CKPT_EVERY : 0)) {
+		if (c->n_ckpt == c->cap_ckpt) {
+			c->cap_ckpt = c->cap_ckpt ? c->cap_ckpt * 2 : 8;
+			c->ckpt = hh_xrealloc(c->ckpt, c->cap_ckpt * sizeof(*c->ckpt));
+		}
+		c->ckpt[c->n_ckpt++] = (struct ckpt){ t->pos, (uint32_t)t->start };
+	}
 	uint16_t add = t->part ? 1 : 2;
 	if (d->tf2[c->field] < 65000)
 		d->tf2[c->field] += add;
@@ -656,7 +705,7 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	if (!d->live)
 		return;
 	d->live = 0;
-	idx->dlive[di] = 0;
+	idx->dm[di].flags &= (uint8_t)~DM_LIVE;
 	idx->live--;
 	idx->dead++;
 	for (int f = 0; f < N_FIELDS; f++)
@@ -668,9 +717,11 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	free(d->summary);
 	free(d->text);
 	free(d->terms);
+	free(d->ckpt);
 	d->title = d->summary = d->text = NULL;
 	d->terms = NULL;
-	d->n_terms = 0;
+	d->ckpt = NULL;
+	d->n_terms = d->n_ckpt = 0;
 }
 
 static void compact_locked(struct hh_index *idx);
@@ -685,12 +736,47 @@ static void norm_doc(struct hh_index *idx, uint32_t di)
 	}
 }
 
+static float impact(const struct hh_index *idx, uint32_t doc,
+		    const struct posting *p)
+{
+	const float *w = idx->dw + (size_t)doc * N_FIELDS;
+	float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] + w[2] * p->tf2[2] +
+		    w[3] * p->tf2[3];
+	return tfw / ((float)K1 + tfw);
+}
+
+/* Every live document's norms with the current average lengths, and the
+ * impacts of all postings with them. */
 static void norms_locked(struct hh_index *idx)
 {
 	for (uint32_t i = 0; i < idx->n_docs; i++)
-		if (idx->dlive[i])
+		if (idx->dm[i].flags & DM_LIVE)
 			norm_doc(idx, i);
+	for (uint32_t t = 0; t < idx->n_terms; t++) {
+		struct term *tm = &idx->terms[t];
+		for (uint32_t k = 0; k < tm->n; k++)
+			if (idx->dm[tm->h[k].doc].flags & DM_LIVE)
+				tm->h[k].imp = impact(idx, tm->h[k].doc, &tm->p[k]);
+	}
 	idx->norms_live = idx->live;
+}
+
+/* The facet slot of an organisation (0 when shared). */
+static uint8_t org_slot(struct hh_index *idx, int64_t org_id, const char *code)
+{
+	for (int i = 0; i < idx->n_org_slots; i++)
+		if (idx->org_ids[i] == org_id)
+			return (uint8_t)i;
+	if (idx->n_org_slots == ORG_SLOTS)
+		return ORG_SLOTS;
+	idx->org_ids[idx->n_org_slots] = org_id;
+	idx->org_codes[idx->n_org_slots] = hh_xstrdup(code ? code : "");
+	return (uint8_t)idx->n_org_slots++;
+}
+
+static float chosen_boost(double chosen)
+{
+	return chosen > 0 ? (float)(1.0 + 0.1 * log1p(chosen)) : 1.0f;
 }
 
 void hh_index_put(struct hh_index *idx, const struct hh_article *a,
@@ -711,7 +797,7 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
 		idx->docs = hh_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
 		idx->dw = hh_xrealloc(idx->dw, idx->cap_docs * N_FIELDS * sizeof(float));
-		idx->dlive = hh_xrealloc(idx->dlive, idx->cap_docs);
+		idx->dm = hh_xrealloc(idx->dm, idx->cap_docs * sizeof(*idx->dm));
 	}
 	uint32_t di = idx->n_docs++;
 	struct doc *d = &idx->docs[di];
@@ -737,6 +823,25 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		d->chosen = idx->docs[old].chosen;
 	idmap_set(idx, a->id, di);
 	slug_add(idx, di);
+	struct dmeta *m = &idx->dm[di];
+	m->flags = 0;
+	m->audience = d->audience;
+	m->kle_group = d->kle_group;
+	m->org_slot = org_slot(idx, d->org_id, d->org_code);
+	m->boost = chosen_boost(d->chosen);
+	if (!d->org_id)
+		m->flags |= DM_SHARED;
+	else if (!d->agency)
+		m->flags |= DM_LOCAL;
+	/* a local article shadows the shared ones with its slug, for its
+	 * municipality; the flag only says "look" (visible() decides) */
+	for (int32_t o = d->next_same_slug; o >= 0; o = idx->docs[o].next_same_slug) {
+		struct doc *x = &idx->docs[o];
+		if ((m->flags & DM_LOCAL) && !x->org_id)
+			idx->dm[o].flags |= DM_MAY_BE_OVERRIDDEN;
+		if ((m->flags & DM_SHARED) && x->org_id && !x->agency)
+			m->flags |= DM_MAY_BE_OVERRIDDEN;
+	}
 
 	struct put_ctx c = { .idx = idx };
 	const char *fields[N_FIELDS] = { a->title, a->keywords, a->summary,
@@ -768,6 +873,7 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		if (tm->n == tm->cap) {
 			tm->cap = tm->cap ? tm->cap * 2 : 4;
 			tm->p = hh_xrealloc(tm->p, tm->cap * sizeof(*tm->p));
+			tm->h = hh_xrealloc(tm->h, tm->cap * sizeof(*tm->h));
 		}
 		uint32_t np = c.dt[i].n_pos;
 		if (tm->n_pos + np > tm->cap_pos) {
@@ -775,8 +881,8 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 				tm->cap_pos = tm->cap_pos ? tm->cap_pos * 2 : 8;
 			tm->pos = hh_xrealloc(tm->pos, tm->cap_pos * sizeof(uint32_t));
 		}
+		tm->h[tm->n] = (struct hot){ di, 0 };
 		struct posting *p = &tm->p[tm->n++];
-		p->doc = di;
 		memcpy(p->tf2, c.dt[i].tf2, sizeof(p->tf2));
 		p->pos_off = tm->n_pos;
 		p->npos = np;
@@ -785,14 +891,21 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		tm->df++;
 	}
 	idx->live++;
-	idx->dlive[di] = 1;
+	m->flags |= DM_LIVE;
+	d->ckpt = c.ckpt;
+	d->n_ckpt = c.n_ckpt;
 	/* averages drift as documents come and go: renormalise all now and
-	 * then, this one always */
-	if (idx->live > idx->norms_live + idx->norms_live / 8 ||
-	    idx->live + idx->live / 8 < idx->norms_live)
+	 * then, this one always (its postings are the last of their terms) */
+	if (idx->live > idx->norms_live + idx->norms_live / 4 ||
+	    idx->live + idx->live / 8 < idx->norms_live) {
 		norms_locked(idx);
-	else
+	} else {
 		norm_doc(idx, di);
+		for (uint32_t i = 0; i < d->n_terms; i++) {
+			struct term *tm = &idx->terms[d->terms[i]];
+			tm->h[tm->n - 1].imp = impact(idx, di, &tm->p[tm->n - 1]);
+		}
+	}
 	free(start);
 	free(fill);
 	free(grouped);
@@ -814,12 +927,13 @@ static void compact_locked(struct hh_index *idx)
 		uint32_t w = 0, wp = 0;
 		for (uint32_t i = 0; i < tm->n; i++) {
 			struct posting p = tm->p[i];
-			if (!idx->docs[p.doc].live)
+			if (!idx->docs[tm->h[i].doc].live)
 				continue;
 			memmove(tm->pos + wp, tm->pos + p.pos_off,
 				p.npos * sizeof(uint32_t));
 			p.pos_off = wp;
 			wp += p.npos;
+			tm->h[w] = tm->h[i];
 			tm->p[w++] = p;
 		}
 		tm->n = w;
@@ -841,8 +955,10 @@ void hh_index_chosen(struct hh_index *idx, int64_t id, int64_t n)
 {
 	pthread_rwlock_wrlock(&idx->lock);
 	int64_t di = idmap_get(idx, id);
-	if (di >= 0)
+	if (di >= 0) {
 		idx->docs[di].chosen += (double)n;
+		idx->dm[di].boost = chosen_boost(idx->docs[di].chosen);
+	}
 	pthread_rwlock_unlock(&idx->lock);
 }
 
@@ -857,11 +973,13 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 		   idx->cap_terms * sizeof(struct term) +
 		   idx->n_thash * sizeof(uint32_t) +
 		   idx->n_idmap * (sizeof(int64_t) + sizeof(uint32_t)) +
-		   idx->cap_trie * sizeof(struct trie_node);
+		   idx->cap_trie * sizeof(struct trie_node) +
+		   idx->cap_docs * (N_FIELDS * sizeof(float) + sizeof(struct dmeta));
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		s->postings += idx->terms[t].n;
 		s->positions += idx->terms[t].n_pos;
-		s->bytes += idx->terms[t].cap * sizeof(struct posting) +
+		s->bytes += idx->terms[t].cap * (sizeof(struct posting) +
+						 sizeof(struct hot)) +
 			    idx->terms[t].cap_pos * sizeof(uint32_t) +
 			    strlen(idx->terms[t].str) * 2 + 2;
 	}
@@ -871,7 +989,8 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 			continue;
 		s->bytes += strlen(d->slug) + strlen(d->title) +
 			    strlen(d->summary) + strlen(d->text) + 4 +
-			    d->n_terms * sizeof(uint32_t);
+			    d->n_terms * sizeof(uint32_t) +
+			    d->n_ckpt * sizeof(struct ckpt);
 	}
 	pthread_rwlock_unlock(&idx->lock);
 }
@@ -983,9 +1102,13 @@ enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
 
 /* ---- searching ------------------------------------------------------- */
 
+/* Bits 0-30 of a document's mask: the query words it matched; bit 31: it
+ * matched some term other than a typo correction. */
+#define EXACT_BIT (1u << 31)
+
 struct scratch {
 	float *acc;
-	uint32_t *mask, *emask, *touched;
+	uint32_t *mask, *touched;
 	uint32_t cap, n_touched;
 };
 
@@ -997,7 +1120,6 @@ static void scratch_free(void *p)
 	struct scratch *s = p;
 	free(s->acc);
 	free(s->mask);
-	free(s->emask);
 	free(s->touched);
 	free(s);
 }
@@ -1020,11 +1142,9 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		uint32_t cap = n_docs + n_docs / 2 + 64;
 		free(s->acc);
 		free(s->mask);
-		free(s->emask);
 		free(s->touched);
 		s->acc = hh_xcalloc(cap, sizeof(float));
 		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
-		s->emask = hh_xcalloc(cap, sizeof(uint32_t));
 		s->touched = hh_xmalloc(cap * sizeof(uint32_t));
 		s->cap = cap;
 	}
@@ -1037,7 +1157,7 @@ static void scratch_reset(struct scratch *s)
 	for (uint32_t i = 0; i < s->n_touched; i++) {
 		uint32_t d = s->touched[i];
 		s->acc[d] = 0;
-		s->mask[d] = s->emask[d] = 0;
+		s->mask[d] = 0;
 	}
 	s->n_touched = 0;
 }
@@ -1157,7 +1277,8 @@ static int32_t longest_prefix_word(const struct hh_index *idx, const char *word)
 static void parse_query(const struct hh_index *idx,
 			const struct hh_search_query *sq, struct query *q)
 {
-	memset(q, 0, sizeof(*q));
+	/* not all of *q: the words are ~13 KB, filled as they come */
+	q->n_words = q->n_terms = 0;
 	q->text = sq->text ? sq->text : "";
 	size_t len = strlen(q->text);
 	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);
@@ -1304,9 +1425,12 @@ parts:
 	}
 }
 
-static int popcount32(uint32_t x)
+/* Without -mpopcnt, __builtin_popcount is a library call. */
+static inline int popcount32(uint32_t x)
 {
-	return __builtin_popcount(x);
+	x = x - ((x >> 1) & 0x55555555u);
+	x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+	return (int)((((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24);
 }
 
 struct cand {
@@ -1365,12 +1489,12 @@ static const struct posting *find_posting(const struct term *tm, uint32_t doc)
 	uint32_t lo = 0, hi = tm->n;
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
-		if (tm->p[mid].doc < doc)
+		if (tm->h[mid].doc < doc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < tm->n && tm->p[lo].doc == doc ? &tm->p[lo] : NULL;
+	return lo < tm->n && tm->h[lo].doc == doc ? &tm->p[lo] : NULL;
 }
 
 /* The smallest forward distance from a position of a to one of b in the
@@ -1393,8 +1517,8 @@ static uint32_t min_gap(const struct term *ta, const struct posting *pa,
 	return best;
 }
 
-static int visible(const struct hh_index *idx, const struct doc *d,
-		   const struct hh_search_query *sq)
+static int visible_slow(const struct hh_index *idx, const struct doc *d,
+			const struct hh_search_query *sq)
 {
 	if (!d->live || d->status != HH_STATUS_PUBLISHED)
 		return 0;
@@ -1428,20 +1552,51 @@ static int visible(const struct hh_index *idx, const struct doc *d,
 	return 1;
 }
 
+/* Whether document di is visible to the query. The common case reads
+ * only the document's 8-byte dmeta; filters on KLE or an owner, local
+ * articles and shared ones that a local one may replace take the long
+ * way. */
+static inline int visible(const struct hh_index *idx, uint32_t di,
+			  const struct hh_search_query *sq)
+{
+	const struct dmeta *m = &idx->dm[di];
+	if (!(m->flags & DM_LIVE))
+		return 0;
+	if (m->audience == HH_AUDIENCE_STAFF && !sq->staff)
+		return 0;
+	if (sq->audience && m->audience != sq->audience)
+		return 0;
+	if ((m->flags & DM_LOCAL) && !sq->municipality_id)
+		return 0;
+	if (sq->organisation_id || (sq->kle && *sq->kle) ||
+	    (m->flags & DM_LOCAL) ||
+	    (sq->municipality_id && (m->flags & DM_MAY_BE_OVERRIDDEN)))
+		return visible_slow(idx, &idx->docs[di], sq);
+	return 1;
+}
+
 struct facet_acc {
 	int kle[100];
 	int aud[3];
+	int slot[ORG_SLOTS];
+	/* organisations beyond the slots */
 	struct { int64_t org; const char *code; int n; } orgs[64];
 	int n_orgs;
 };
 
-static void facet_add(struct facet_acc *f, const struct doc *d)
+static inline void facet_add(struct facet_acc *f, const struct hh_index *idx,
+			     uint32_t di)
 {
-	/* read from the document itself: its strings are other cache lines */
-	if (d->kle_group >= 0)
-		f->kle[d->kle_group]++;
-	if (d->audience <= 2)
-		f->aud[d->audience]++;
+	const struct dmeta *m = &idx->dm[di];
+	if (m->kle_group >= 0)
+		f->kle[m->kle_group]++;
+	if (m->audience <= 2)
+		f->aud[m->audience]++;
+	if (m->org_slot < ORG_SLOTS) {
+		f->slot[m->org_slot]++;
+		return;
+	}
+	const struct doc *d = &idx->docs[di];
 	for (int i = 0; i < f->n_orgs; i++)
 		if (f->orgs[i].org == d->org_id) {
 			f->orgs[i].n++;
@@ -1612,50 +1767,53 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 
 	struct scratch *s = scratch_get(idx->n_docs);
 	double n_live = idx->live;
+	/* Every posting of every query term: the documents' impacts summed
+	 * (removed documents too; visible() drops them below). */
+	float *acc = s->acc;
+	uint32_t *mask = s->mask, *touched = s->touched, n_touched = 0;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
 		const struct term *tm = &idx->terms[qt->term];
 		double df = tm->df;
-		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
-		const float *dw = idx->dw;
-		const uint8_t *dlive = idx->dlive;
-		for (uint32_t k = 0; k < tm->n; k++) {
-			const struct posting *p = &tm->p[k];
-			if (!dlive[p->doc])
-				continue;
-			const float *w = dw + (size_t)p->doc * N_FIELDS;
-			float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] +
-				    w[2] * p->tf2[2] + w[3] * p->tf2[3];
-			if (!s->mask[p->doc])
-				s->touched[s->n_touched++] = p->doc;
-			s->acc[p->doc] += (float)(qt->w * idf * tfw / (K1 + tfw));
-			s->mask[p->doc] |= qt->mask;
-			if (!qt->fuzzy)
-				s->emask[p->doc] |= qt->mask;
+		float wq = (float)(qt->w * log(1.0 + (n_live - df + 0.5) / (df + 0.5)));
+		uint32_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT);
+		const struct hot *h = tm->h;
+		for (uint32_t k = 0, n = tm->n; k < n; k++) {
+			uint32_t d = h[k].doc;
+			if (!mask[d])
+				touched[n_touched++] = d;
+			acc[d] += wq * h[k].imp;
+			mask[d] |= bits;
 		}
 	}
+	s->n_touched = n_touched;
 
 	uint32_t all = 0;
 	for (int i = 0; i < q->n_terms; i++)
 		all |= q->terms[i].mask;
+	all &= ~EXACT_BIT;
 	int n_words = popcount32(all);
+	double cover2[33]; /* (words matched / words)² */
+	for (int k = 0; k <= n_words; k++)
+		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
 	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
 	int n_heap = 0, exact_total = 0;
 	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
-	for (uint32_t i = 0; i < s->n_touched; i++) {
-		uint32_t di = s->touched[i];
-		const struct doc *d = &idx->docs[di];
-		if (!visible(idx, d, sq))
+	for (uint32_t i = 0; i < n_touched; i++) {
+		uint32_t di = touched[i];
+		if (!visible(idx, di, sq))
 			continue;
-		double cover = (double)popcount32(s->mask[di] & all) / n_words;
-		double score = s->acc[di] * cover * cover;
-		if (d->chosen > 0)
-			score *= 1.0 + 0.1 * log1p(d->chosen);
+		uint32_t mk = mask[di];
 		res->total++;
-		if (s->emask[di])
-			exact_total++;
-		facet_add(fa, d);
+		exact_total += (mk & EXACT_BIT) != 0;
+		facet_add(fa, idx, di);
+		/* full coverage is the most a document can score: below the
+		 * heap's least even so, it is out */
+		double score = (double)acc[di] * idx->dm[di].boost;
+		if (n_heap == heap_cap && score < heap[0].score)
+			continue;
+		score *= cover2[popcount32(mk & all)];
 		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
 	}
 	scratch_reset(s);
@@ -1727,12 +1885,19 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			res->audiences[res->n_audiences].value = k == 1 ? "citizen" : "staff";
 			res->audiences[res->n_audiences++].count = fa->aud[k];
 		}
-	res->organisations = hh_arena_calloc(a, (size_t)(fa->n_orgs + 1) * sizeof(struct hh_facet));
+	res->organisations = hh_arena_calloc(
+		a, (size_t)(idx->n_org_slots + fa->n_orgs + 1) * sizeof(struct hh_facet));
+	for (int k = 0; k < idx->n_org_slots; k++)
+		if (fa->slot[k]) {
+			struct hh_facet *f = &res->organisations[res->n_organisations++];
+			f->value = hh_arena_strdup(a, idx->org_codes[k]);
+			f->count = fa->slot[k];
+		}
 	for (int k = 0; k < fa->n_orgs; k++) {
-		res->organisations[k].value = hh_arena_strdup(a, fa->orgs[k].code);
-		res->organisations[k].count = fa->orgs[k].n;
+		struct hh_facet *f = &res->organisations[res->n_organisations++];
+		f->value = hh_arena_strdup(a, fa->orgs[k].code);
+		f->count = fa->orgs[k].n;
 	}
-	res->n_organisations = fa->n_orgs;
 	/* "Mente du ...?" when the corrected words find clearly more */
 	if (res->total > 2 * exact_total)
 		res->did_you_mean = corrected(idx, q, a);

@@ -22,7 +22,7 @@
 #include "search/synonyms.h"
 
 #define HH_QUERY_MAX 512 /* bytes of query text used; longer is cut */
-#define HH_QUERY_WORDS 32
+#define HH_QUERY_WORDS 31 /* words used: one bit each in a 32-bit mask */
 
 struct hh_index;
 
