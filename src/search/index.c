@@ -1612,92 +1612,109 @@ static inline void facet_add(struct facet_acc *f, const struct hh_index *idx,
 
 /* ---- snippets -------------------------------------------------------- */
 
-struct snip_ctx {
-	const struct hh_index *idx;
-	const struct query *q;
-	size_t first; /* byte offset of the first match, or SIZE_MAX */
-	/* marking */
-	struct hh_buf *out;
-	const char *text;
-	size_t base, done, last_word_end;
-	int marking;
-};
-
-static int term_in_query(const struct hh_index *idx, const struct query *q,
-			 const char *term)
+/* The positions in field f of document di where a query term matched,
+ * sorted, at most max (the first ones). Compound parts share their word's
+ * position, so a word is marked whole. */
+static int match_positions(const struct hh_index *idx, uint32_t di,
+			   const struct query *q, int f, uint32_t *out, int max)
 {
-	for (int i = 0; i < q->n_terms; i++)
-		if (strcmp(idx->terms[q->terms[i].term].str, term) == 0)
-			return 1;
-	return 0;
-}
-
-static int token_in_query(const struct hh_index *idx, const struct query *q,
-			  const struct hh_token *t)
-{
-	if (!t->part)
-		return term_in_query(idx, q, t->term);
-	char part[HH_TERM_MAX + 1] = "~";
-	memcpy(part + 1, t->term, HH_TERM_MAX - 1);
-	part[HH_TERM_MAX] = 0;
-	return term_in_query(idx, q, part);
-}
-
-static int snip_mark(void *p, const struct hh_token *t)
-{
-	struct snip_ctx *c = p;
-	if (t->end <= c->last_word_end && t->part == 0)
-		return 0;
-	if (t->start < c->last_word_end)
-		return 0; /* a part of a word already marked */
-	if (!token_in_query(c->idx, c->q, t))
-		return 0;
-	/* escape up to the word, then the marked word */
-	char *pre = hh_xstrndup(c->text + c->done, t->start - c->done);
-	hh_buf_html(c->out, pre);
-	free(pre);
-	char *w = hh_xstrndup(c->text + t->start, t->end - t->start);
-	hh_buf_puts(c->out, "<mark>");
-	hh_buf_html(c->out, w);
-	hh_buf_puts(c->out, "</mark>");
-	free(w);
-	c->done = t->end;
-	c->last_word_end = t->end;
-	return 0;
+	int n = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct term *tm = &idx->terms[q->terms[i].term];
+		const struct posting *p = find_posting(tm, di);
+		if (!p || !p->tf2[f])
+			continue;
+		const uint32_t *pos = tm->pos + p->pos_off;
+		for (uint32_t k = 0; k < p->npos; k++) {
+			if ((pos[k] >> 24) != (uint32_t)f)
+				continue;
+			uint32_t v = pos[k] & 0xffffff;
+			/* insert in order; on overflow keep the smallest */
+			int j = n < max ? n++ : max;
+			if (j == max && v >= out[max - 1])
+				break; /* positions come sorted within a field */
+			if (j == max)
+				j = max - 1;
+			while (j > 0 && out[j - 1] > v) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = v;
+		}
+	}
+	return n;
 }
 
 #define SNIPPET_BEFORE 60
 #define SNIPPET_LEN 220
+#define SNIPPET_MARKS 64
 
+static void put_html_n(struct hh_buf *b, const char *s, size_t n)
+{
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *e;
+		switch (s[i]) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		hh_buf_append(b, s + done, i - done);
+		hh_buf_puts(b, e);
+		done = i + 1;
+	}
+	hh_buf_append(b, s + done, n - done);
+}
+
+/* A piece of the body around the first match (or the summary when the
+ * body has none), HTML-escaped, the matched words in <mark>. Matches come
+ * from the postings' positions; the text is only cut into words, from the
+ * checkpoint before the first match, never analysed again. */
 static const char *snippet(const struct hh_index *idx, uint32_t di,
 			   const struct query *q, struct hh_arena *a)
 {
 	const struct doc *d = &idx->docs[di];
-	struct snip_ctx c = { .idx = idx, .q = q, .first = (size_t)-1 };
+	uint32_t mp[SNIPPET_MARKS];
 	const char *src = d->text;
+	int n_mp = match_positions(idx, di, q, F_BODY, mp, SNIPPET_MARKS);
+	/* where to start cutting words: position, byte */
+	uint32_t pos = 0;
+	size_t at = 0;
+	if (n_mp) {
+		/* the last checkpoint at least 31 words before the first match:
+		 * 31 words are more than SNIPPET_BEFORE bytes */
+		uint32_t want = mp[0] > 31 ? mp[0] - 31 : 0;
+		for (uint32_t k = 0; k < d->n_ckpt && d->ckpt[k].pos <= want; k++) {
+			pos = d->ckpt[k].pos;
+			at = d->ckpt[k].off;
+		}
+	} else {
+		src = d->summary; /* no match in the body: the summary */
+		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
+	}
 	size_t len = strlen(src);
-	/* The first match in the body, from the postings' positions: no need
-	 * to analyse the body up to it. */
-	uint32_t first = UINT32_MAX;
-	for (int i = 0; i < q->n_terms; i++) {
-		const struct term *tm = &idx->terms[q->terms[i].term];
-		const struct posting *p = find_posting(tm, di);
-		if (!p || !p->tf2[F_BODY])
-			continue;
-		for (uint32_t k = 0; k < p->npos; k++) {
-			uint32_t pos = tm->pos[p->pos_off + k];
-			if ((pos >> 24) == F_BODY && (pos & 0xffffff) < first)
-				first = pos & 0xffffff;
+	/* the words from the checkpoint to the first match */
+	size_t ws[64], we[64];
+	uint32_t wp[64];
+	int nw = 0;
+	size_t first = 0, s0, e0;
+	if (n_mp) {
+		first = len;
+		while (hh_word_next(src, len, &at, &s0, &e0)) {
+			ws[nw % 64] = s0;
+			we[nw % 64] = e0;
+			wp[nw % 64] = pos;
+			nw++;
+			if (pos++ == mp[0]) {
+				first = s0;
+				break;
+			}
 		}
 	}
-	if (first != UINT32_MAX)
-		c.first = hh_word_offset(src, len, first);
-	if (c.first == (size_t)-1 || c.first >= len) {
-		src = d->summary; /* no match in the body: the summary */
-		len = strlen(src);
-		c.first = 0;
-	}
-	size_t start = c.first > SNIPPET_BEFORE ? c.first - SNIPPET_BEFORE : 0;
+	size_t start = first > SNIPPET_BEFORE ? first - SNIPPET_BEFORE : 0;
 	while (start > 0 && src[start - 1] != ' ')
 		start--; /* whole words */
 	size_t end = start + SNIPPET_LEN < len ? start + SNIPPET_LEN : len;
@@ -1705,21 +1722,44 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 		end++;
 	while (end > start && end < len && ((unsigned char)src[end] & 0xc0) == 0x80)
 		end--;
+
 	struct hh_buf out;
 	hh_buf_init(&out);
 	if (start > 0)
 		hh_buf_puts(&out, "… ");
-	c.out = &out;
-	c.text = src + start;
-	c.done = 0;
-	/* Under the read lock the index's word cache does not change, so
-	 * readers may look words up in it: no stemming or splitting again. */
-	hh_analyze_cached(idx->an, (struct hh_term_cache *)&idx->cache,
-			  src + start, end - start,
-			  HH_AN_COMPOUNDS | HH_AN_CACHE_RO, snip_mark, &c);
-	char *rest = hh_xstrndup(src + start + c.done, end - start - c.done);
-	hh_buf_html(&out, rest);
-	free(rest);
+	size_t done = start;
+	int m = 0;
+	/* the remembered words from start on, then the rest of the window */
+	int from = nw > 64 ? nw - 64 : 0;
+	for (int k = from; k < nw; k++) {
+		int r = k % 64;
+		if (ws[r] < start)
+			continue;
+		while (m < n_mp && mp[m] < wp[r])
+			m++;
+		if (m < n_mp && mp[m] == wp[r] && we[r] <= end) {
+			put_html_n(&out, src + done, ws[r] - done);
+			hh_buf_puts(&out, "<mark>");
+			put_html_n(&out, src + ws[r], we[r] - ws[r]);
+			hh_buf_puts(&out, "</mark>");
+			done = we[r];
+		}
+	}
+	if (!nw)
+		at = start; /* the summary: from its beginning */
+	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
+		uint32_t p = pos++;
+		while (m < n_mp && mp[m] < p)
+			m++;
+		if (m < n_mp && mp[m] == p) {
+			put_html_n(&out, src + done, s0 - done);
+			hh_buf_puts(&out, "<mark>");
+			put_html_n(&out, src + s0, e0 - s0);
+			hh_buf_puts(&out, "</mark>");
+			done = e0;
+		}
+	}
+	put_html_n(&out, src + done, end - done);
 	if (end < len)
 		hh_buf_puts(&out, " …");
 	const char *s = hh_arena_strdup(a, hh_buf_str(&out));

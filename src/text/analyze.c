@@ -590,6 +590,16 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 	return pos;
 }
 
+int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
+		 size_t *end)
+{
+	int has_mark;
+	if (!next_word(text, len, at, start, &has_mark))
+		return 0;
+	*end = *at;
+	return 1;
+}
+
 size_t hh_word_offset(const char *text, size_t len, uint32_t pos)
 {
 	size_t i = 0, start;

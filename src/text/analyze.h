@@ -81,6 +81,12 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
  * stemming, no compounds. */
 size_t hh_word_offset(const char *text, size_t len, uint32_t pos);
 
+/* The next word at or after byte *at: sets *start and *end (its bytes),
+ * moves *at past it and returns 1; returns 0 when there is none. Words are
+ * cut as hh_analyze cuts them, one position each. */
+int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
+		 size_t *end);
+
 /* The term of one lower-cased word (translit, stem, fold) into out. */
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);
 /* Folds without stemming (for prefix completion of a partial word). */

@@ -696,6 +696,25 @@ static void snippets_escape_and_mark(void **state)
 	assert_true(strlen(s) < 400);
 	assert_string_equal(s + strlen(s) - strlen(" …"), " …");
 	assert_true(hh_utf8_valid(s, strlen(s)));
+	/* Deep in a long body, past several checkpoints: the words around
+	 * the match are the right ones, and a second match in the window is
+	 * marked too. */
+	for (int i = 0; i < 600; i++) {
+		if (i == 300 || i == 310)
+			hh_buf_puts(&b, "vandmåleren ");
+		else
+			hh_buf_printf(&b, "ord%d ", i);
+	}
+	put(t->idx, (struct art){ .id = 4, .title = "Lang tekst",
+				  .body = hh_buf_str(&b) });
+	hh_buf_clear(&b);
+	r = q(t, "vandmåleren ord301");
+	assert_int_equal(r.hits[0].id, 4);
+	s = r.hits[0].snippet_html;
+	assert_non_null(strstr(s, " ord299 <mark>vandmåleren</mark> <mark>ord301</mark> ord302 "));
+	assert_non_null(strstr(s, " ord309 <mark>vandmåleren</mark> ord311 "));
+	assert_true(!strncmp(s, "… ord2", strlen("… ord2")));
+	assert_null(strstr(s, "ord250 "));
 	/* No match in the body (a title match): the summary. */
 	r = q(t, "forbrugsaflæsning");
 	s = r.hits[0].snippet_html;
