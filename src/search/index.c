@@ -69,6 +69,7 @@ struct doc {
 	int32_t next_same_slug; /* -1: none */
 	struct ckpt *ckpt; /* where word k*CKPT_EVERY of the text starts */
 	uint32_t n_ckpt;
+	uint32_t text_len, summary_len;
 };
 
 /* What the scoring loop needs of a document, 8 bytes each: the documents'
@@ -130,6 +131,7 @@ struct hh_index {
 	float *dw;
 	struct dmeta *dm;
 	uint32_t norms_live; /* live count at the last recompute */
+	int stale; /* norms and impacts await a recompute (atomic reads) */
 	int64_t org_ids[ORG_SLOTS]; /* facet slot → organisation */
 	char *org_codes[ORG_SLOTS];
 	int n_org_slots;
@@ -386,10 +388,20 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 	const struct trie_node *tn = &f->idx->trie[node];
 	unsigned char c = tn->c;
 	int *row = f->rows[depth], *up = f->rows[depth - 1];
+	const int big = f->maxd + 1;
 	f->path[depth - 1] = c;
+	/* Only cells within maxd of the diagonal can be within maxd edits
+	 * (Ukkonen's band); the cells just outside it read as maxd + 1, a
+	 * lower bound of their true value. */
+	int lo = depth - f->maxd > 1 ? depth - f->maxd : 1;
+	int hi = depth + f->maxd < f->qlen ? depth + f->maxd : f->qlen;
 	row[0] = depth;
-	int mn = row[0];
-	for (int j = 1; j <= f->qlen; j++) {
+	if (lo > 1)
+		row[lo - 1] = big;
+	if (hi < f->qlen)
+		row[hi + 1] = big;
+	int mn = lo == 1 ? row[0] : big;
+	for (int j = lo; j <= hi; j++) {
 		int cost = f->q[j - 1] == c ? 0 : 1;
 		int v = up[j] + 1;
 		if (row[j - 1] + 1 < v)
@@ -403,7 +415,8 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 		if (v < mn)
 			mn = v;
 	}
-	if (tn->term >= 0 && row[f->qlen] <= f->maxd && row[f->qlen] > 0)
+	if (tn->term >= 0 && hi == f->qlen && lo <= hi &&
+	    row[f->qlen] <= f->maxd && row[f->qlen] > 0)
 		fuzzy_keep(f, (uint32_t)tn->term, row[f->qlen]);
 	if (mn > f->maxd || depth >= HH_TERM_MAX - 1)
 		return;
@@ -759,6 +772,23 @@ static void norms_locked(struct hh_index *idx)
 				tm->h[k].imp = impact(idx, tm->h[k].doc, &tm->p[k]);
 	}
 	idx->norms_live = idx->live;
+	__atomic_store_n(&idx->stale, 0, __ATOMIC_RELEASE);
+}
+
+/* After many changes (a bulk load), the recompute that put deferred. */
+static void settle(struct hh_index *idx)
+{
+	if (!__atomic_load_n(&idx->stale, __ATOMIC_ACQUIRE))
+		return;
+	pthread_rwlock_wrlock(&idx->lock);
+	if (idx->stale)
+		norms_locked(idx);
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+void hh_index_settle(struct hh_index *idx)
+{
+	settle(idx);
 }
 
 /* The facet slot of an organisation (0 when shared). */
@@ -808,6 +838,8 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	d->title = hh_xstrdup(a->title);
 	d->summary = hh_xstrdup(a->summary);
 	d->text = plain_text(a->body_md ? a->body_md : "");
+	d->text_len = (uint32_t)strlen(d->text);
+	d->summary_len = (uint32_t)strlen(d->summary);
 	d->kle = hh_xstrdup(a->kle ? a->kle : "");
 	d->kle_group = d->kle[0] >= '0' && d->kle[0] <= '9' && d->kle[1] >= '0' &&
 				       d->kle[1] <= '9'
@@ -894,12 +926,15 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	m->flags |= DM_LIVE;
 	d->ckpt = c.ckpt;
 	d->n_ckpt = c.n_ckpt;
-	/* averages drift as documents come and go: renormalise all now and
-	 * then, this one always (its postings are the last of their terms) */
-	if (idx->live > idx->norms_live + idx->norms_live / 4 ||
-	    idx->live + idx->live / 8 < idx->norms_live) {
-		norms_locked(idx);
-	} else {
+	/* Averages drift as documents come and go: when they have moved
+	 * far enough, all norms and impacts are recomputed, once, before the
+	 * next search (a bulk load does not pay for it at every step);
+	 * otherwise this document's now (its postings are the last of their
+	 * terms). */
+	if (idx->live > idx->norms_live + idx->norms_live / 8 ||
+	    idx->live + idx->live / 8 < idx->norms_live)
+		__atomic_store_n(&idx->stale, 1, __ATOMIC_RELEASE);
+	if (!idx->stale) {
 		norm_doc(idx, di);
 		for (uint32_t i = 0; i < d->n_terms; i++) {
 			struct term *tm = &idx->terms[d->terms[i]];
@@ -1679,6 +1714,7 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 	const struct doc *d = &idx->docs[di];
 	uint32_t mp[SNIPPET_MARKS];
 	const char *src = d->text;
+	size_t len = d->text_len;
 	int n_mp = match_positions(idx, di, q, F_BODY, mp, SNIPPET_MARKS);
 	/* where to start cutting words: position, byte */
 	uint32_t pos = 0;
@@ -1693,9 +1729,9 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 		}
 	} else {
 		src = d->summary; /* no match in the body: the summary */
+		len = d->summary_len;
 		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
 	}
-	size_t len = strlen(src);
 	/* the words from the checkpoint to the first match */
 	size_t ws[64], we[64];
 	uint32_t wp[64];
@@ -1795,6 +1831,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		     struct hh_arena *a, struct hh_search_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	settle(idx);
 	struct query *q = hh_xmalloc(sizeof(*q));
 	pthread_rwlock_rdlock(&idx->lock);
 	parse_query(idx, sq, q);

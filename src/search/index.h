@@ -38,6 +38,10 @@ void hh_index_free(struct hh_index *idx);
 void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		  int org_is_agency);
 void hh_index_remove(struct hh_index *idx, int64_t article_id);
+/* After a change that moved the average field lengths far (a bulk load),
+ * every document's length norm and every posting's impact are recomputed
+ * once, by the next search or by this call. */
+void hh_index_settle(struct hh_index *idx);
 /* Counts one more choice of the article from a search result. */
 void hh_index_chosen(struct hh_index *idx, int64_t article_id, int64_t n);
 
