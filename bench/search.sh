@@ -43,6 +43,7 @@ echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores.
 table() {
 	awk -F '\t' '
 	function name(e) {
+		if (e == "fts5-suggest") return "FTS5 \"w\"*"
 		return e == "fts5" ? "SQLite FTS5" : e == "xapian" ? "Xapian (glass)" : e
 	}
 	function thousands(x,   s) {
@@ -75,11 +76,13 @@ table() {
 		printf "ratios helhed/peer (above 1: helhed slower or larger)\n"
 		printf "%-33s %8s %9s %8s %7s %7s\n", "", "build", "index MB",
 			"RSS MB", "p50", "p99"
-		split("helhed helhed+snippets", ours, " ")
-		split("fts5 xapian", peers, " ")
-		for (i = 1; i <= 2; i++) for (j = 1; j <= 2; j++) {
+		split("helhed helhed+snippets helhed-suggest", ours, " ")
+		split("fts5 xapian fts5-suggest", peers, " ")
+		for (i = 1; i <= 3; i++) for (j = 1; j <= 3; j++) {
 			h = ours[i]; p = peers[j]
 			if (!(h in p50) || !(p in p50))
+				continue
+			if ((h ~ /suggest/) != (p ~ /suggest/))
 				continue
 			printf "%-33s %8s %9s %8s %7s %7s\n", h " / " name(p),
 				ratio(build[h], build[p]), ratio(idx[h], idx[p]),
@@ -111,6 +114,10 @@ Xapian: the glass database files after the commit (on tmpfs; document data
 is slug and title only). RSS +MB: growth of the process's resident memory
 during the build. hits: queries with at least one result; the peers have
 no typo tolerance, ASCII spellings (aa, ae, oe), stop words or synonyms.
+helhed-suggest: search-as-you-type (hh_index_suggest: completions of the
+last word and the top 8 titles) on every third prefix of each query, as
+typed; beside it FTS5 with the same OR query and the last word as a prefix
+("w"*), top 8.
 The corpora repeat the demo's shared articles (gen_corpus), so the
 vocabulary stays at about 3,500 terms and every posting list grows with the
 corpus: a query at 100,000 articles scores far more postings than it would

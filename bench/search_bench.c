@@ -10,11 +10,14 @@
  *   helhed  hh_index_put of every parsed article into a new index and the
  *           final recompute of norms (hh_index_settle); then the
  *           query set with no_snippets=1, and again with snippets (the API
- *           returns them). Memory: hh_index_stats bytes, RSS growth.
+ *           returns them); then search-as-you-type (hh_index_suggest) on
+ *           every third prefix of each query (bench_queries_typed).
+ *           Memory: hh_index_stats bytes, RSS growth.
  *   fts5    an in-memory SQLite database, one FTS5 table (title, keywords,
  *           summary, body; unicode61 remove_diacritics 2) filled in one
  *           transaction; queries are the words quoted and OR-ed, ranked by
- *           bm25() with helhed's field weights 4, 3, 1.5, 1, LIMIT 10.
+ *           bm25() with helhed's field weights 4, 3, 1.5, 1, LIMIT 10;
+ *           for the typed prefixes the last word is a prefix ("w"*).
  *           Memory: page_count * page_size, RSS growth.
  *
  * Usage: search_bench helhed CORPUS_DIR QUERIES DICT SYNONYMS
@@ -57,6 +60,21 @@ static int helhed_query(void *p, const char *text)
 	return n;
 }
 
+static int helhed_suggest(void *p, const char *text)
+{
+	struct helhed_ctx *c = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_search_query q;
+	memset(&q, 0, sizeof(q));
+	q.text = text;
+	struct hh_suggestion s;
+	hh_index_suggest(c->idx, &q, &a, &s);
+	int n = s.n_titles;
+	hh_arena_clear(&a);
+	return n;
+}
+
 static int run_helhed(const struct bench_corpus *corpus,
 		      const struct bench_queries *qs, const char *dict,
 		      const char *synonyms)
@@ -91,6 +109,11 @@ static int run_helhed(const struct bench_corpus *corpus,
 	c.no_snippets = 0;
 	bench_latency_run(qs, helhed_query, &c, &lat);
 	bench_report("helhed+snippets", corpus->n, -1, -1, 0, 0, &lat);
+	struct bench_queries typed;
+	bench_queries_typed(qs, &typed);
+	bench_latency_run(&typed, helhed_suggest, &c, &lat);
+	bench_report("helhed-suggest", corpus->n, -1, -1, 0, 0, &lat);
+	bench_queries_clear(&typed);
 	printf("NOTE\thelhed: %zu terms, %zu postings, %zu positions; word "
 	       "list and synonyms loaded in %.0f ms before the build (not "
 	       "counted)\n",
@@ -107,6 +130,7 @@ static int run_helhed(const struct bench_corpus *corpus,
 struct fts5_ctx {
 	sqlite3_stmt *search;
 	struct hh_buf match;
+	int prefix_last; /* search-as-you-type: the last word is a prefix */
 };
 
 static int is_word_byte(unsigned char ch)
@@ -141,6 +165,9 @@ static int fts5_query(void *p, const char *text)
 {
 	struct fts5_ctx *c = p;
 	fts5_match(&c->match, text);
+	if (c->prefix_last && c->match.len &&
+	    is_word_byte((unsigned char)text[strlen(text) - 1]))
+		hh_buf_putc(&c->match, '*'); /* "word"* : a prefix query */
 	if (!c->match.len)
 		return 0;
 	sqlite3_bind_text(c->search, 1, c->match.data, (int)c->match.len,
@@ -190,7 +217,7 @@ static int run_fts5(const struct bench_corpus *corpus,
 	int rcode = 1;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *ins = NULL;
-	struct fts5_ctx c = { NULL, { NULL, 0, 0 } };
+	struct fts5_ctx c = { NULL, { NULL, 0, 0 }, 0 };
 
 	size_t rss0 = bench_rss();
 	double t0 = bench_cpu(), w0 = bench_wall();
@@ -233,6 +260,14 @@ static int run_fts5(const struct bench_corpus *corpus,
 	bench_latency_run(qs, fts5_query, &c, &lat);
 	bench_report("fts5", corpus->n, build_s, build_wall_s, bytes,
 		     rss1 > rss0 ? rss1 - rss0 : 0, &lat);
+	/* search-as-you-type, the same statement with "last"* (FTS5 has no
+	 * completion of its own) */
+	struct bench_queries typed;
+	bench_queries_typed(qs, &typed);
+	c.prefix_last = 1;
+	bench_latency_run(&typed, fts5_query, &c, &lat);
+	bench_report("fts5-suggest", corpus->n, -1, -1, 0, 0, &lat);
+	bench_queries_clear(&typed);
 	printf("NOTE\tfts5: SQLite %s, in-memory database of %lld pages of "
 	       "%lld bytes\n",
 	       sqlite3_libversion(),

@@ -189,6 +189,32 @@ void bench_queries_clear(struct bench_queries *qs)
 	memset(qs, 0, sizeof(*qs));
 }
 
+void bench_queries_typed(const struct bench_queries *qs,
+			 struct bench_queries *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t cap = 0;
+	for (size_t i = 0; i < qs->n; i++) {
+		const char *q = qs->q[i];
+		size_t len = strlen(q);
+		for (size_t n = 2; n <= len; n += 3) {
+			size_t cut = n;
+			while (cut < len && ((unsigned char)q[cut] & 0xc0) == 0x80)
+				cut++;
+			if (n + 3 > len)
+				cut = len; /* the last one: the whole query */
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				out->q = hh_xrealloc(out->q, cap * sizeof(*out->q));
+			}
+			out->q[out->n++] = hh_xstrndup(q, cut);
+			if (cut == len)
+				break;
+			n = cut > n ? cut : n;
+		}
+	}
+}
+
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;

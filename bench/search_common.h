@@ -77,6 +77,11 @@ char *bench_body_text(const char *md);
  * skipped. Returns 0, or -1 after reporting on stderr. */
 int bench_queries_load(struct bench_queries *qs, const char *path);
 void bench_queries_clear(struct bench_queries *qs);
+/* Search-as-you-type: what the box holds while each query is typed, every
+ * third character from the second on (never inside a UTF-8 sequence), and
+ * the whole query. */
+void bench_queries_typed(const struct bench_queries *qs,
+			 struct bench_queries *out);
 
 /* Runs one query and returns the number of results fetched (at most 10). */
 typedef int (*bench_query_fn)(void *ctx, const char *query);

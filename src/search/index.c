@@ -1430,7 +1430,11 @@ prefix:;
 			char folded[HH_TERM_MAX];
 			hh_fold_of(w->word, strlen(w->word), folded);
 			uint32_t fw[3];
-			int n = fuzzy_terms(idx, folded, letters >= 9 ? 2 : 1, fw, 3);
+			/* one edit first: a walk allowing two visits far more
+			 * of the trie, and is needed only when one finds none */
+			int n = fuzzy_terms(idx, folded, 1, fw, 3);
+			if (!n && letters >= 9)
+				n = fuzzy_terms(idx, folded, 2, fw, 3);
 			for (int k = 0; k < n; k++)
 				add_qterm(q, idx->words[fw[k]].term,
 					  W_FUZZY / (1 + k), bit, 1);
@@ -1803,6 +1807,13 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 	return s;
 }
 
+/* "00" to "99" */
+static const char kle_group_name[100][3] = {
+#define D(t) #t "0", #t "1", #t "2", #t "3", #t "4", #t "5", #t "6", #t "7", #t "8", #t "9"
+	D(0), D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)
+#undef D
+};
+
 /* ---- the search ------------------------------------------------------ */
 
 static const char *corrected(const struct hh_index *idx, const struct query *q,
@@ -1923,7 +1934,16 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		}
 		heap[h].score *= boost;
 	}
-	qsort(heap, (size_t)n_heap, sizeof(*heap), cmp_cand_desc);
+	/* at most RERANK (or offset + limit) candidates: insertion sort */
+	for (int i = 1; i < n_heap; i++) {
+		struct cand c = heap[i];
+		int j = i;
+		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
+			heap[j] = heap[j - 1];
+			j--;
+		}
+		heap[j] = c;
+	}
 
 	if (offset < n_heap) {
 		int n = n_heap - offset < limit ? n_heap - offset : limit;
@@ -1953,7 +1973,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	res->kle_groups = hh_arena_calloc(a, (size_t)(nk + 1) * sizeof(struct hh_facet));
 	for (int k = 0; k < 100; k++)
 		if (fa->kle[k]) {
-			res->kle_groups[res->n_kle_groups].value = hh_arena_printf(a, "%02d", k);
+			res->kle_groups[res->n_kle_groups].value = kle_group_name[k];
 			res->kle_groups[res->n_kle_groups++].count = fa->kle[k];
 		}
 	res->audiences = hh_arena_calloc(a, 2 * sizeof(struct hh_facet));
