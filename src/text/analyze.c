@@ -469,6 +469,13 @@ static utf8proc_ssize_t cp_at(const char *text, size_t len, size_t i,
 				(utf8proc_ssize_t)(len - i), cp);
 }
 
+/* A letter or digit of ASCII (word_char's answer for bytes below 0x80). */
+static inline int ascii_word_byte(unsigned char b)
+{
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+	       (b >= '0' && b <= '9');
+}
+
 /* Finds the next word at or after *i: its bytes are [*start, *i) after
  * the call; *has_mark tells whether it holds combining marks (then it needs
  * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
@@ -476,22 +483,35 @@ static utf8proc_ssize_t cp_at(const char *text, size_t len, size_t i,
 static int next_word(const char *text, size_t len, size_t *i, size_t *start,
 		     int *has_mark)
 {
+	const unsigned char *u = (const unsigned char *)text;
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t n;
 	while (*i < len) {
-		n = cp_at(text, len, *i, &cp);
-		if (n <= 0) {
-			(*i)++;
-			continue;
-		}
-		if (!word_char(cp) ||
-		    (cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_MN)) {
-			*i += (size_t)n;
-			continue;
+		if (u[*i] < 0x80) { /* most text: no decoding */
+			if (!ascii_word_byte(u[*i])) {
+				(*i)++;
+				continue;
+			}
+		} else {
+			n = cp_at(text, len, *i, &cp);
+			if (n <= 0) {
+				(*i)++;
+				continue;
+			}
+			if (!word_char(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
+				*i += (size_t)n;
+				continue;
+			}
 		}
 		*start = *i;
 		*has_mark = 0;
 		while (*i < len) {
+			if (u[*i] < 0x80) {
+				if (!ascii_word_byte(u[*i]))
+					break;
+				(*i)++;
+				continue;
+			}
 			n = cp_at(text, len, *i, &cp);
 			if (n <= 0 || !word_char(cp))
 				break;
