@@ -2,6 +2,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,11 @@ static void grow(struct hh_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+void hh_buf_reserve(struct hh_buf *b, size_t n)
+{
+	grow(b, n);
+}
+
 void hh_buf_append(struct hh_buf *b, const void *p, size_t n)
 {
 	grow(b, n);
@@ -57,62 +63,127 @@ void hh_buf_putc(struct hh_buf *b, char c)
 
 void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
 {
+	/* One pass when the text fits in the room left, which it nearly
+	 * always does: formatting twice (measure, then write) was a visible
+	 * share of a search response. */
+	size_t room = b->cap - b->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? room : 0,
+			  fmt, ap);
 	va_end(ap);
-	grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if (n < 0) {
+		/* an encoding error: nothing is appended */
+		if (b->data)
+			b->data[b->len] = 0;
+		return;
+	}
+	if (!b->data || (size_t)n >= room) {
+		grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
+}
+
+void hh_buf_int(struct hh_buf *b, long long n)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n
+				     : (unsigned long long)n;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		*--p = '-';
+	hh_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void hh_buf_html(struct hh_buf *b, const char *s)
 {
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+	/* strcspn finds the next special byte many bytes at a time */
+	for (;;) {
+		size_t run = strcspn(s, "&<>\"'");
+		hh_buf_append(b, s, run);
+		s += run;
+		if (!*s)
+			return;
+		switch (*s++) {
+		case '&': hh_buf_append(b, "&amp;", 5); break;
+		case '<': hh_buf_append(b, "&lt;", 4); break;
+		case '>': hh_buf_append(b, "&gt;", 4); break;
+		case '"': hh_buf_append(b, "&quot;", 6); break;
+		default: hh_buf_append(b, "&#39;", 5); break;
 		}
-		hh_buf_append(b, run, (size_t)(s - run));
-		hh_buf_puts(b, rep);
-		run = s + 1;
 	}
-	hh_buf_append(b, run, (size_t)(s - run));
+}
+
+/* The bytes a JSON string cannot hold as they are. */
+static int json_special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* Whether any of the 8 bytes at p is below 0x20, '"' or '\\' (the
+ * "has less than" and "has zero byte" word tricks: a borrow only starts
+ * at a byte that matches, so a non-zero result is never a false alarm). */
+static int json_special8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+	uint64_t m = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		     ((bs - ones) & ~bs);
+	return (m & high) != 0;
 }
 
 void hh_buf_json(struct hh_buf *b, const char *s)
 {
+	/* The hot path of every JSON response: reserve for the common case
+	 * (nothing to escape) once, copy runs of plain bytes eight at a
+	 * time, and make more room only at an escape. */
 	static const char hex[] = "0123456789abcdef";
-	hh_buf_putc(b, '"');
-	const char *run = s;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		hh_buf_append(b, run, (size_t)(s - run));
+	size_t n = strlen(s), i = 0;
+	grow(b, n + 2);
+	char *o = b->data + b->len;
+	*o++ = '"';
+	for (;;) {
+		size_t run = i;
+		while (i + 8 <= n && !json_special8(s + i))
+			i += 8;
+		while (i < n && !json_special((unsigned char)s[i]))
+			i++;
+		memcpy(o, s + run, i - run);
+		o += i - run;
+		if (i == n)
+			break;
+		/* at most 6 bytes for this one, the rest as they are, and
+		 * the closing quote */
+		b->len = (size_t)(o - b->data);
+		grow(b, n - i + 6);
+		o = b->data + b->len;
+		unsigned char c = (unsigned char)s[i++];
+		*o++ = '\\';
 		switch (c) {
-		case '"': hh_buf_puts(b, "\\\""); break;
-		case '\\': hh_buf_puts(b, "\\\\"); break;
-		case '\n': hh_buf_puts(b, "\\n"); break;
-		case '\r': hh_buf_puts(b, "\\r"); break;
-		case '\t': hh_buf_puts(b, "\\t"); break;
-		default: {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			hh_buf_append(b, e, 6);
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
 		}
-		}
-		run = s + 1;
 	}
-	hh_buf_append(b, run, (size_t)(s - run));
-	hh_buf_putc(b, '"');
+	*o++ = '"';
+	*o = 0;
+	b->len = (size_t)(o - b->data);
 }
 
 void hh_buf_urlenc(struct hh_buf *b, const char *s)

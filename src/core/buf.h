@@ -13,11 +13,16 @@ struct hh_buf {
 void hh_buf_init(struct hh_buf *b);
 void hh_buf_clear(struct hh_buf *b);
 void hh_buf_reset(struct hh_buf *b); /* len = 0, keeps the memory */
+/* Makes room for n more bytes, so that appending them does not
+ * reallocate (a response whose usual size is known). */
+void hh_buf_reserve(struct hh_buf *b, size_t n);
 void hh_buf_append(struct hh_buf *b, const void *p, size_t n);
 void hh_buf_puts(struct hh_buf *b, const char *s);
 void hh_buf_putc(struct hh_buf *b, char c);
 void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends n in decimal (no printf on hot paths). */
+void hh_buf_int(struct hh_buf *b, long long n);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void hh_buf_html(struct hh_buf *b, const char *s);
 /* Appends s as a JSON string literal (quotes included; UTF-8 kept). */

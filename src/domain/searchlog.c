@@ -50,12 +50,14 @@ static void push(const struct entry *e)
 	pthread_mutex_unlock(&lock);
 }
 
-const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
+/* Writes q (n bytes) with personal data masked to out (room for n + 1:
+ * masking never lengthens the text), cut to QUERY_LOG_MAX bytes on a
+ * character boundary. Returns the length. */
+static size_t scrub(char *out, const char *q, size_t n)
 {
 	/* Mask the whole query first, then cut: a number across the cut
 	 * must not leave its first digits behind. */
-	size_t n = strlen(q);
-	char *out = hh_arena_alloc(a, n + 1), *o = out;
+	char *o = out;
 	size_t i = 0;
 	while (i < n) {
 		/* a word with @ */
@@ -98,20 +100,36 @@ const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
 			len--;
 		out[len] = 0;
 	}
+	return len;
+}
+
+const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *out = hh_arena_alloc(a, n + 1);
+	scrub(out, q, n);
 	return out;
 }
 
 int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
 {
-	struct hh_arena a;
-	hh_arena_init(&a);
+	/* Every search passes here, so no arena: queries of usual length
+	 * are masked on the stack, and the one copy that the queue keeps
+	 * is as long as what is kept (QUERY_LOG_MAX at most). */
+	char local[512];
+	size_t n = strlen(query);
+	char *tmp = n < sizeof(local) ? local : hh_xmalloc(n + 1);
+	size_t len = scrub(tmp, query, n);
 	struct entry e = { 0 };
 	e.e.id = atomic_fetch_add(&next_id, 1);
 	e.e.at = hh_now_us() / 1000000;
-	e.e.query = hh_xstrdup(hh_searchlog_scrub(&a, query));
+	char *kept = hh_xmalloc(len + 1);
+	memcpy(kept, tmp, len + 1);
+	e.e.query = kept;
 	e.e.municipality_id = muni;
 	e.e.results = results;
-	hh_arena_clear(&a);
+	if (tmp != local)
+		free(tmp);
 	push(&e);
 	return e.e.id;
 }
