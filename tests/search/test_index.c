@@ -411,6 +411,63 @@ static void municipality_scope(void **state)
 	assert_true(has_hit(&r, 1) && has_hit(&r, 4));
 }
 
+/* The override comes first and the shared article after it (an import in
+ * another order); removing the override shows the shared one again. */
+static void override_before_shared(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 12, .slug = "vinterbadning", .org = M901,
+				  .title = "Vinterbadning i Nordskov" });
+	put(t->idx, (struct art){ .id = 11, .slug = "vinterbadning", .org = SHARED,
+				  .title = "Vinterbadning" });
+	struct hh_search_query sq = { .text = "vinterbadning", .municipality_id = M901 };
+	struct hh_search_result r = find(t, sq);
+	EXPECT_IDS(r, "12");
+	sq.municipality_id = M902;
+	r = find(t, sq);
+	EXPECT_IDS(r, "11");
+	hh_index_remove(t->idx, 12);
+	sq.municipality_id = M901;
+	r = find(t, sq);
+	EXPECT_IDS(r, "11");
+}
+
+/* More organisations than the index has facet slots for: each is still
+ * counted once, under its own code. */
+static void many_organisations_in_facets(void **state)
+{
+	struct t *t = fresh(state);
+	enum { N = 300 };
+	char codes[N][8];
+	for (int i = 0; i < N; i++) {
+		snprintf(codes[i], sizeof(codes[i]), "s%d", i);
+		char slug[32];
+		snprintf(slug, sizeof(slug), "styrelse-%d", i);
+		struct hh_article x = {
+			.id = 100 + i, .org_id = 100 + i, .org_code = codes[i],
+			.org_name = codes[i], .slug = slug, .title = "Tilskud",
+			.summary = "", .body_md = "", .keywords = "", .kle = "",
+			.audience = HH_AUDIENCE_CITIZEN,
+			.status = HH_STATUS_PUBLISHED,
+		};
+		hh_index_put(t->idx, &x, 1);
+	}
+	struct hh_search_result r = q(t, "tilskud");
+	assert_int_equal(r.total, N);
+	int seen[N] = { 0 };
+	int sum = 0;
+	for (int i = 0; i < r.n_organisations; i++) {
+		int k = atoi(r.organisations[i].value + 1);
+		assert_true(k >= 0 && k < N);
+		seen[k]++;
+		assert_int_equal(r.organisations[i].count, 1);
+		sum += r.organisations[i].count;
+	}
+	assert_int_equal(sum, N);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+}
+
 static void drafts_never_staff_only_for_staff(void **state)
 {
 	struct t *t = fresh(state);
@@ -898,6 +955,8 @@ int main(void)
 		cmocka_unit_test(did_you_mean_for_typos_only),
 		cmocka_unit_test(synonyms_expand_the_query),
 		cmocka_unit_test(municipality_scope),
+		cmocka_unit_test(override_before_shared),
+		cmocka_unit_test(many_organisations_in_facets),
 		cmocka_unit_test(drafts_never_staff_only_for_staff),
 		cmocka_unit_test(filters_and_facets),
 		cmocka_unit_test(paging),
