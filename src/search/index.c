@@ -125,6 +125,12 @@ struct hh_index {
 	struct word *words;
 	uint32_t n_words, cap_words;
 	struct hh_term_cache cache; /* analysis of words seen while indexing */
+	struct wentry *wmap; /* words as written → terms (indexing) */
+	size_t n_wmap, used_wmap;
+	char *wpool;
+	size_t wpool_len, wpool_cap;
+	uint32_t *tslot; /* term → its doc_term + 1 in the put under way */
+	size_t cap_tslot;
 	/* Per document: field weight / BM25 length norm (N_FIELDS each),
 	 * with the average lengths of the last recompute, and what scoring
 	 * and filtering read. */
@@ -571,6 +577,9 @@ void hh_index_free(struct hh_index *idx)
 		free(idx->words[i].surface);
 	free(idx->words);
 	hh_term_cache_clear(&idx->cache);
+	free(idx->wmap);
+	free(idx->wpool);
+	free(idx->tslot);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
 }
@@ -623,7 +632,7 @@ static char *plain_text(const char *md)
 struct doc_term {
 	uint32_t term;
 	uint16_t tf2[N_FIELDS];
-	uint32_t first_pos, n_pos;
+	uint32_t n_pos;
 };
 
 struct put_ctx {
@@ -631,19 +640,39 @@ struct put_ctx {
 	int field;
 	struct doc_term *dt;
 	size_t n_dt, cap_dt;
-	uint32_t *slot; /* term id + 1 → dt index + 1 */
-	size_t n_slot;
 	uint32_t *pos;      /* positions, grouped later */
 	uint32_t *pos_term; /* dt index of each position */
 	size_t n_pos, cap_pos;
-	uint32_t words;
 	struct ckpt *ckpt; /* of the body */
 	uint32_t n_ckpt, cap_ckpt;
 };
 
-static int put_token(void *p, const struct hh_token *t)
+/* ---- the word map: words as written to their terms ------------------- */
+
+/* Indexing meets the same words again and again. The map gives a word as
+ * written (its bytes before case folding) its term ids at once, where the
+ * analyser would lower-case it and look it up in its cache and the index
+ * would then hash the term again. A miss analyses the word, which fills
+ * the analyser's cache too (queries read it), and adds it. */
+#define WMAP_KEY_MAX 255
+
+struct wentry {
+	uint32_t key; /* offset + 1 into wpool: a length byte, the bytes */
+	uint32_t n;   /* term ids: 0 (a stop word), the word's, its parts' */
+	uint32_t ids[4];
+};
+
+struct word_terms {
+	struct hh_index *idx;
+	uint32_t ids[4];
+	uint32_t n;
+};
+
+static int word_term(void *p, const struct hh_token *t)
 {
-	struct put_ctx *c = p;
+	struct word_terms *w = p;
+	if (w->n == 4)
+		return 1;
 	/* Compound parts are their own terms ("~kort"), so that a part of a
 	 * query word never matches a part of a document word (pas|port must
 	 * not find trans|port). */
@@ -655,49 +684,93 @@ static int put_token(void *p, const struct hh_token *t)
 		part[HH_TERM_MAX] = 0;
 		ts = part;
 	}
-	uint32_t term = term_get(c->idx, ts, t->part ? t->term : t->word);
+	uint32_t term = term_get(w->idx, ts, t->part ? t->term : t->word);
 	if (!t->part && t->fresh) { /* a word not seen before */
-		size_t wl = strlen(t->word);
-		{
-			char folded[HH_TERM_MAX];
-			hh_fold_of(t->word, wl, folded);
-			trie_insert(c->idx, folded, term, t->word);
+		char folded[HH_TERM_MAX];
+		hh_fold_of(t->word, strlen(t->word), folded);
+		trie_insert(w->idx, folded, term, t->word);
+	}
+	w->ids[w->n++] = term;
+	return 0;
+}
+
+static void wmap_insert(struct hh_index *idx, const struct wentry *e)
+{
+	const char *k = idx->wpool + e->key - 1;
+	size_t j = hh_hash_bytes(k + 1, (unsigned char)k[0]) & (idx->n_wmap - 1);
+	while (idx->wmap[j].key)
+		j = (j + 1) & (idx->n_wmap - 1);
+	idx->wmap[j] = *e;
+}
+
+/* The terms of the word w (len bytes), analysing it the first time. */
+static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len)
+{
+	if (len <= WMAP_KEY_MAX && idx->n_wmap) {
+		for (size_t j = hh_hash_bytes(w, len) & (idx->n_wmap - 1);
+		     idx->wmap[j].key;
+		     j = (j + 1) & (idx->n_wmap - 1)) {
+			const unsigned char *k =
+				(const unsigned char *)idx->wpool + idx->wmap[j].key - 1;
+			if (k[0] == len && memcmp(k + 1, w, len) == 0)
+				return idx->wmap[j];
 		}
 	}
-	/* find or add the doc term (small open-addressing map) */
-	if ((c->n_dt + 1) * 2 > c->n_slot) {
-		free(c->slot);
-		c->n_slot = c->n_slot ? c->n_slot * 2 : 256;
-		c->slot = hh_xcalloc(c->n_slot, sizeof(uint32_t));
-		for (size_t i = 0; i < c->n_dt; i++) {
-			size_t j = hash_i64(c->dt[i].term) & (c->n_slot - 1);
-			while (c->slot[j])
-				j = (j + 1) & (c->n_slot - 1);
-			c->slot[j] = (uint32_t)i + 1;
-		}
+	struct word_terms wt = { .idx = idx };
+	hh_analyze_cached(idx->an, &idx->cache, w, len, HH_AN_COMPOUNDS,
+			  word_term, &wt);
+	struct wentry e = { 0, wt.n, { 0 } };
+	memcpy(e.ids, wt.ids, sizeof(e.ids));
+	if (len > WMAP_KEY_MAX)
+		return e;
+	if ((idx->used_wmap + 1) * 2 > idx->n_wmap) {
+		struct wentry *old = idx->wmap;
+		size_t on = idx->n_wmap;
+		idx->n_wmap = on ? on * 2 : 4096;
+		idx->wmap = hh_xcalloc(idx->n_wmap, sizeof(*idx->wmap));
+		for (size_t i = 0; i < on; i++)
+			if (old[i].key)
+				wmap_insert(idx, &old[i]);
+		free(old);
 	}
-	size_t j = hash_i64(term) & (c->n_slot - 1);
-	while (c->slot[j] && c->dt[c->slot[j] - 1].term != term)
-		j = (j + 1) & (c->n_slot - 1);
-	if (!c->slot[j]) {
+	if (idx->wpool_len + len + 1 > idx->wpool_cap) {
+		idx->wpool_cap = idx->wpool_cap ? idx->wpool_cap * 2 : 65536;
+		while (idx->wpool_len + len + 1 > idx->wpool_cap)
+			idx->wpool_cap *= 2;
+		idx->wpool = hh_xrealloc(idx->wpool, idx->wpool_cap);
+	}
+	e.key = (uint32_t)idx->wpool_len + 1;
+	idx->wpool[idx->wpool_len] = (char)len;
+	memcpy(idx->wpool + idx->wpool_len + 1, w, len);
+	idx->wpool_len += len + 1;
+	wmap_insert(idx, &e);
+	idx->used_wmap++;
+	return e;
+}
+
+/* One occurrence of term at position pos of the current field: 2 to its
+ * frequency for a whole word, 1 for a compound part. */
+static void add_hit(struct put_ctx *c, uint32_t term, uint16_t add, uint32_t pos)
+{
+	struct hh_index *idx = c->idx;
+	if (term >= idx->cap_tslot) {
+		size_t cap = idx->cap_terms > term ? idx->cap_terms : term + 1;
+		idx->tslot = hh_xrealloc(idx->tslot, cap * sizeof(uint32_t));
+		memset(idx->tslot + idx->cap_tslot, 0,
+		       (cap - idx->cap_tslot) * sizeof(uint32_t));
+		idx->cap_tslot = cap;
+	}
+	uint32_t k = idx->tslot[term];
+	if (!k) {
 		if (c->n_dt == c->cap_dt) {
 			c->cap_dt = c->cap_dt ? c->cap_dt * 2 : 128;
 			c->dt = hh_xrealloc(c->dt, c->cap_dt * sizeof(*c->dt));
 		}
 		memset(&c->dt[c->n_dt], 0, sizeof(c->dt[0]));
 		c->dt[c->n_dt].term = term;
-		c->slot[j] = (uint32_t)++c->n_dt;
+		idx->tslot[term] = k = (uint32_t)++c->n_dt;
 	}
-	struct doc_term *d = &c->dt[c->slot[j] - 1];
-	if (c->field == F_BODY && !t->part &&
-	    t->pos >= (c->n_ckpt ? c->ckpt[c->n_ckpt - 1].pos + CKPT_EVERY : 0)) {
-		if (c->n_ckpt == c->cap_ckpt) {
-			c->cap_ckpt = c->cap_ckpt ? c->cap_ckpt * 2 : 8;
-			c->ckpt = hh_xrealloc(c->ckpt, c->cap_ckpt * sizeof(*c->ckpt));
-		}
-		c->ckpt[c->n_ckpt++] = (struct ckpt){ t->pos, (uint32_t)t->start };
-	}
-	uint16_t add = t->part ? 1 : 2;
+	struct doc_term *d = &c->dt[k - 1];
 	if (d->tf2[c->field] < 65000)
 		d->tf2[c->field] += add;
 	if (c->n_pos == c->cap_pos) {
@@ -705,11 +778,34 @@ static int put_token(void *p, const struct hh_token *t)
 		c->pos = hh_xrealloc(c->pos, c->cap_pos * sizeof(uint32_t));
 		c->pos_term = hh_xrealloc(c->pos_term, c->cap_pos * sizeof(uint32_t));
 	}
-	c->pos[c->n_pos] = POS(c->field, t->pos);
-	c->pos_term[c->n_pos] = c->slot[j] - 1;
+	c->pos[c->n_pos] = POS(c->field, pos);
+	c->pos_term[c->n_pos] = k - 1;
 	c->n_pos++;
 	d->n_pos++;
-	return 0;
+}
+
+/* Indexes one field's text; returns its length in words (stop words
+ * count, as positions do). */
+static uint32_t index_field(struct put_ctx *c, const char *s, size_t len)
+{
+	size_t at = 0, st, en;
+	uint32_t pos = 0, next_ckpt = 0;
+	while (hh_word_next(s, len, &at, &st, &en)) {
+		uint32_t p = pos++;
+		if (c->field == F_BODY && p >= next_ckpt) {
+			if (c->n_ckpt == c->cap_ckpt) {
+				c->cap_ckpt = c->cap_ckpt ? c->cap_ckpt * 2 : 8;
+				c->ckpt = hh_xrealloc(c->ckpt,
+						      c->cap_ckpt * sizeof(*c->ckpt));
+			}
+			c->ckpt[c->n_ckpt++] = (struct ckpt){ p, (uint32_t)st };
+			next_ckpt = p + CKPT_EVERY;
+		}
+		struct wentry e = word_terms(c->idx, s + st, en - st);
+		for (uint32_t k = 0; k < e.n; k++)
+			add_hit(c, e.ids[k], k ? 1 : 2, p);
+	}
+	return pos;
 }
 
 static void remove_locked(struct hh_index *idx, uint32_t di)
@@ -881,9 +977,7 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	for (int f = 0; f < N_FIELDS; f++) {
 		c.field = f;
 		const char *s = fields[f] ? fields[f] : "";
-		uint32_t words = hh_analyze_cached(idx->an, &idx->cache, s,
-						   strlen(s), HH_AN_COMPOUNDS,
-						   put_token, &c);
+		uint32_t words = index_field(&c, s, strlen(s));
 		d->flen[f] = (uint16_t)(words > 65535 ? 65535 : words);
 		idx->sum_len[f] += d->flen[f];
 	}
@@ -944,8 +1038,9 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	free(start);
 	free(fill);
 	free(grouped);
+	for (size_t i = 0; i < c.n_dt; i++)
+		idx->tslot[c.dt[i].term] = 0;
 	free(c.dt);
-	free(c.slot);
 	free(c.pos);
 	free(c.pos_term);
 	if (idx->dead > 1000 && idx->dead > idx->live)
@@ -1009,7 +1104,10 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 		   idx->n_thash * sizeof(uint32_t) +
 		   idx->n_idmap * (sizeof(int64_t) + sizeof(uint32_t)) +
 		   idx->cap_trie * sizeof(struct trie_node) +
-		   idx->cap_docs * (N_FIELDS * sizeof(float) + sizeof(struct dmeta));
+		   idx->cap_docs * (N_FIELDS * sizeof(float) + sizeof(struct dmeta)) +
+		   idx->n_wmap * sizeof(struct wentry) + idx->wpool_cap +
+		   idx->cap_tslot * sizeof(uint32_t) +
+		   idx->cache.n_slots * sizeof(uint32_t) + idx->cache.pool_cap;
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		s->postings += idx->terms[t].n;
 		s->positions += idx->terms[t].n_pos;
