@@ -1,10 +1,12 @@
 /* fuzz_search.c - the query parser, ranking, snippets and suggestions on
- * arbitrary query bytes against a small index. */
+ * arbitrary query bytes against a small index, and the same bytes indexed
+ * as an article and searched for. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/util.h"
 #include "search/index.h"
 
 static struct hh_analyzer an;
@@ -52,6 +54,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	struct hh_suggestion sg;
 	hh_index_suggest(idx, &sq, &a, &sg);
+	/* The input as an article too (valid UTF-8 only, as the store
+	 * guarantees): indexing, checkpoints and snippets on arbitrary text,
+	 * searched for with its own words; then it goes again. */
+	if (hh_utf8_valid(q, size) && !memchr(q, 0, size)) {
+		struct hh_article art = { .id = 99, .slug = "fuzz", .title = "Fuzz",
+					  .summary = q, .body_md = q, .keywords = "",
+					  .kle = "", .audience = HH_AUDIENCE_CITIZEN,
+					  .status = HH_STATUS_PUBLISHED };
+		hh_index_put(idx, &art, 0);
+		sq.prefix_last = 0;
+		hh_index_search(idx, &sq, &a, &res);
+		for (int i = 0; i < res.n_hits; i++)
+			if (res.hits[i].snippet_html &&
+			    !hh_utf8_valid(res.hits[i].snippet_html,
+					   strlen(res.hits[i].snippet_html)))
+				abort();
+		hh_index_remove(idx, 99);
+	}
 	hh_arena_clear(&a);
 	free(q);
 	return 0;
