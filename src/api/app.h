@@ -43,7 +43,8 @@ int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
  * 0 when absent, -1 when malformed. */
 int64_t hh_if_match(struct hh_req *r);
 
-/* Looks up an organisation by code in its own read transaction. */
+/* Looks up an organisation by code: hh_store_org_by_code, which keeps
+ * what it read (a search scoped to a municipality costs no transaction). */
 enum hh_rc hh_app_org(struct hh_app *app, struct hh_arena *a,
 		      const char *code, struct hh_org *out);
 

@@ -191,23 +191,10 @@ int hh_json_body(struct hh_req *r, struct hh_json_spec *spec)
 	return 0;
 }
 
-struct org_ctx {
-	struct hh_arena *a;
-	const char *code;
-	struct hh_org *out;
-};
-
-static enum hh_rc org_tx(struct hh_tx *tx, void *p)
-{
-	struct org_ctx *c = p;
-	return tx->store->org_get_by_code(tx, c->a, c->code, c->out);
-}
-
 enum hh_rc hh_app_org(struct hh_app *app, struct hh_arena *a,
 		      const char *code, struct hh_org *out)
 {
-	struct org_ctx c = { a, code, out };
-	return hh_store_run_tx(app->store, 0, org_tx, &c);
+	return hh_store_org_by_code(app->store, a, code, out);
 }
 
 int64_t hh_if_match(struct hh_req *r)

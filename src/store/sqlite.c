@@ -293,6 +293,7 @@ struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[S__COUNT];
 	int in_use;
+	int orgs_written; /* this transaction called org_put */
 };
 
 struct sq {
@@ -537,6 +538,7 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 	pthread_mutex_unlock(&s->lock);
 
 	c->tx.write = write;
+	c->orgs_written = 0;
 	enum hh_rc rc = fault(s);
 	if (rc == HH_OK)
 		rc = exec_stmt(&c->tx,
@@ -556,6 +558,11 @@ static void release(struct hh_tx *tx)
 {
 	struct sq *s = sq_of(tx);
 	struct conn *c = (struct conn *)tx;
+	/* after COMMIT or ROLLBACK: what hh_store_org_by_code kept before
+	 * is no longer used */
+	if (c->orgs_written)
+		atomic_fetch_add(&s->store.orgs_version, 1);
+	c->orgs_written = 0;
 	pthread_mutex_lock(&s->lock);
 	c->in_use = 0;
 	pthread_cond_signal(&s->freed);
@@ -706,6 +713,7 @@ static void org_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_org *o)
 
 static enum hh_rc org_put(struct hh_tx *tx, struct hh_org *o)
 {
+	((struct conn *)tx)->orgs_written = 1;
 	FAULT(tx);
 	STMT(tx, S_ORG_UPSERT);
 	bind_text(st, 1, o->code);
@@ -1813,6 +1821,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	pthread_cond_init(&s->freed, NULL);
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
 	struct hh_store *st = &s->store;
+	hh_store_init_common(st);
 	st->cls = s;
 	st->name = "sqlite";
 	st->close = sq_close;

@@ -2,12 +2,48 @@
  * runner that retries BUSY. */
 #include "store/store.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "core/util.h"
+
+struct hh_org_cached {
+	char *code, *name;
+	int64_t id;
+	enum hh_org_kind kind;
+	long long version; /* orgs_version before it was read */
+	int64_t read_us;   /* monotonic, before it was read */
+};
+
+/* More organisations than Denmark has authorities: beyond this, lookups
+ * are not kept (the list is searched one by one). */
+#define ORG_CACHE_MAX 1024
+
+void hh_store_init_common(struct hh_store *s)
+{
+	atomic_init(&s->orgs_version, 0);
+	pthread_mutex_init(&s->org_cache.lock, NULL);
+	s->org_cache.entries = NULL;
+	s->org_cache.n = s->org_cache.cap = 0;
+}
+
+static void org_cache_clear(struct hh_org_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->entries[i].code);
+		free(c->entries[i].name);
+	}
+	free(c->entries);
+	pthread_mutex_destroy(&c->lock);
+}
 
 void hh_store_close(struct hh_store *s)
 {
-	if (s)
-		s->close(s->cls);
+	if (!s)
+		return;
+	org_cache_clear(&s->org_cache);
+	s->close(s->cls);
 }
 
 enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
@@ -39,4 +75,78 @@ enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 			return rc;
 	}
 	return rc;
+}
+
+struct org_ctx {
+	struct hh_arena *a;
+	const char *code;
+	struct hh_org *out;
+};
+
+static enum hh_rc org_tx(struct hh_tx *tx, void *p)
+{
+	struct org_ctx *c = p;
+	return tx->store->org_get_by_code(tx, c->a, c->code, c->out);
+}
+
+static struct hh_org_cached *org_find(struct hh_org_cache *c, const char *code)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->entries[i].code, code) == 0)
+			return &c->entries[i];
+	return NULL;
+}
+
+enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
+				const char *code, struct hh_org *out)
+{
+	struct hh_org_cache *c = &s->org_cache;
+	/* Both are taken before the read, so what the read sees is at
+	 * least as new as the version and the time it is kept under. */
+	long long version = atomic_load(&s->orgs_version);
+	int64_t now = hh_mono_us();
+	pthread_mutex_lock(&c->lock);
+	struct hh_org_cached *e = org_find(c, code);
+	if (e && e->version == version &&
+	    now - e->read_us < HH_ORG_CACHE_SECONDS * 1000000LL) {
+		out->id = e->id;
+		out->kind = e->kind;
+		out->code = hh_arena_strdup(a, e->code);
+		out->name = e->name ? hh_arena_strdup(a, e->name) : NULL;
+		pthread_mutex_unlock(&c->lock);
+		return HH_OK;
+	}
+	pthread_mutex_unlock(&c->lock);
+
+	struct org_ctx ctx = { a, code, out };
+	enum hh_rc rc = hh_store_run_tx(s, 0, org_tx, &ctx);
+	if (rc != HH_OK)
+		return rc;
+
+	pthread_mutex_lock(&c->lock);
+	e = org_find(c, code);
+	if (e && (e->version > version ||
+		  (e->version == version && e->read_us > now))) {
+		e = NULL; /* another thread kept a newer read meanwhile */
+	} else if (e) {
+		free(e->code);
+		free(e->name);
+	} else if (c->n < ORG_CACHE_MAX) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 16;
+			c->entries = hh_xrealloc(c->entries,
+						 c->cap * sizeof(*c->entries));
+		}
+		e = &c->entries[c->n++];
+	}
+	if (e) {
+		e->code = hh_xstrdup(code);
+		e->name = out->name ? hh_xstrdup(out->name) : NULL;
+		e->id = out->id;
+		e->kind = out->kind;
+		e->version = version;
+		e->read_us = now;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return HH_OK;
 }

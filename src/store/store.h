@@ -12,6 +12,8 @@
 #ifndef HH_STORE_H
 #define HH_STORE_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -241,9 +243,25 @@ typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 
+/* Organisations looked up by code, kept for hh_store_org_by_code()
+ * (store.c). */
+struct hh_org_cached;
+struct hh_org_cache {
+	pthread_mutex_t lock;
+	struct hh_org_cached *entries;
+	size_t n, cap;
+};
+
 struct hh_store {
 	void *cls;
 	const char *name; /* "sqlite" */
+
+	/* What every backend shares (set up by hh_store_init_common):
+	 * orgs_version goes up by one each time a transaction that wrote
+	 * organisations (org_put) has ended, committed or not, so that
+	 * the cache below knows what it holds may be out of date. */
+	atomic_llong orgs_version;
+	struct hh_org_cache org_cache;
 
 	void (*close)(void *cls);
 	/* Applies pending migrations; *applied gets how many (may be NULL). */
@@ -442,6 +460,22 @@ struct hh_store {
 enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 				struct hh_store **out);
 void hh_store_close(struct hh_store *s);
+/* For backends: sets up the shared part of a new struct hh_store (the
+ * organisation cache); hh_store_close clears it. */
+void hh_store_init_common(struct hh_store *s);
+
+/* Looks up an organisation by code in its own read transaction, or from
+ * what an earlier lookup read: organisations are read on many requests
+ * (every search scoped to a municipality) and change only by an import.
+ * A kept organisation is used while no transaction that wrote
+ * organisations has ended in this process since it was read, and for at
+ * most HH_ORG_CACHE_SECONDS (changes by another process: `helhed import`
+ * on the same file, another instance on the same database). NOT_FOUND
+ * and errors are never kept, so a new organisation is found at once.
+ * Strings in *out are allocated from a. */
+#define HH_ORG_CACHE_SECONDS 10
+enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
+				const char *code, struct hh_org *out);
 
 typedef enum hh_rc (*hh_tx_fn)(struct hh_tx *tx, void *ctx);
 

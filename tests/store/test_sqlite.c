@@ -373,6 +373,66 @@ static enum hh_rc x_collect_user(void *p, const struct hh_user *u)
 	return HH_OK;
 }
 
+/* hh_store_org_by_code keeps what it read: a second lookup touches no
+ * connection, and every write of organisations in this process is seen
+ * by the next lookup, whether it came through org_put and a commit or
+ * was rolled back. */
+static void t_org_by_code_cache(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_org o;
+	int64_t m901 = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "901", &o), HH_OK);
+	assert_int_equal(o.id, m901);
+	assert_string_equal(o.name, "Nordskov");
+	assert_int_equal(o.kind, HH_ORG_MUNICIPALITY);
+	/* kept: the store is not asked (its next call would fail) */
+	hh_store_fault_inject(f->st, 1, HH_ERR_IO);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "901", &o), HH_OK);
+	assert_string_equal(o.code, "901");
+	assert_string_equal(o.name, "Nordskov");
+	/* not found is never kept, errors are passed on */
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "903", &o),
+			 HH_ERR_IO);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "903", &o),
+			 HH_ERR_NOT_FOUND);
+	int64_t m903 = x_put_org(f->st, "903", "Nyby", HH_ORG_MUNICIPALITY);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "903", &o), HH_OK);
+	assert_int_equal(o.id, m903);
+	/* a rename and a change of kind are seen at once */
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "901", &o), HH_OK);
+	x_put_org(f->st, "901", "Nordskov Kommune", HH_ORG_AGENCY);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "901", &o), HH_OK);
+	assert_int_equal(o.id, m901);
+	assert_string_equal(o.name, "Nordskov Kommune");
+	assert_int_equal(o.kind, HH_ORG_AGENCY);
+	/* a write that is rolled back also drops what was kept */
+	long long v = atomic_load(&f->st->orgs_version);
+	struct hh_tx *tx = x_begin(f->st, 1);
+	struct hh_org r = { .code = "901", .name = "Glemt",
+			    .kind = HH_ORG_MUNICIPALITY };
+	assert_int_equal(f->st->org_put(tx, &r), HH_OK);
+	f->st->tx_rollback(tx);
+	assert_int_equal(atomic_load(&f->st->orgs_version), v + 1);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "901", &o), HH_OK);
+	assert_string_equal(o.name, "Nordskov Kommune");
+	/* other writes leave it alone */
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->meta_set(tx, "k", "v"), HH_OK);
+	x_commit(tx);
+	assert_int_equal(atomic_load(&f->st->orgs_version), v + 1);
+	/* what a lookup returns is the caller's: it outlives the cache */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_store_org_by_code(f->st, &a, "903", &o), HH_OK);
+	x_put_org(f->st, "903", "Nyby Kommune", HH_ORG_MUNICIPALITY);
+	assert_int_equal(hh_store_org_by_code(f->st, &f->a, "903", &r), HH_OK);
+	assert_string_equal(o.name, "Nyby");
+	assert_string_equal(r.name, "Nyby Kommune");
+	hh_arena_clear(&a);
+}
+
 static void t_users(void **state)
 {
 	struct x_fx *f = *state;
@@ -1516,6 +1576,7 @@ int main(void)
 		T(t_pragmas_in_effect),
 		T(t_meta),
 		T(t_orgs),
+		T(t_org_by_code_cache),
 		T(t_users),
 		T(t_sessions),
 		T(t_tokens),
