@@ -1,7 +1,6 @@
 /* searchlog.c - queued search log entries, flushed in batches. */
 #include "domain/searchlog.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -19,6 +18,12 @@ struct entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *queue;
 static size_t n_queue, cap_queue;
+/* The array of the last flush, kept for the next queue so that every
+ * flush does not start again from 256 entries (each doubling touches
+ * fresh pages under the lock that searches wait on). */
+static struct entry *spare;
+static size_t cap_spare;
+#define SPARE_MAX 65536 /* entries (4 MB); a bigger array is given back */
 static atomic_llong next_id = 1;
 
 static enum hh_rc max_tx(struct hh_tx *tx, void *p)
@@ -50,6 +55,18 @@ static void push(const struct entry *e)
 	pthread_mutex_unlock(&lock);
 }
 
+/* isspace and isdigit of the C locale (the program never sets another),
+ * without a locale table lookup per byte */
+static int is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 /* Writes q (n bytes) with personal data masked to out (room for n + 1:
  * masking never lengthens the text), cut to QUERY_LOG_MAX bytes on a
  * character boundary. Returns the length. */
@@ -59,25 +76,28 @@ static size_t scrub(char *out, const char *q, size_t n)
 	 * must not leave its first digits behind. */
 	char *o = out;
 	size_t i = 0;
+	size_t clean = 0; /* q[i..clean) is the rest of a word without @ */
 	while (i < n) {
-		/* a word with @ */
-		if (!isspace((unsigned char)q[i])) {
+		/* a word with @ (each word is looked at once: looking again
+		 * at every byte of it made long words quadratic) */
+		if (i >= clean && !is_space((unsigned char)q[i])) {
 			size_t j = i;
 			int at = 0;
-			while (j < n && !isspace((unsigned char)q[j]))
+			while (j < n && !is_space((unsigned char)q[j]))
 				at |= q[j++] == '@';
 			if (at) {
 				*o++ = '@';
 				i = j;
 				continue;
 			}
+			clean = j;
 		}
-		if (isdigit((unsigned char)q[i])) {
+		if (is_digit((unsigned char)q[i])) {
 			size_t j = i, digits = 0;
-			while (j < n && (isdigit((unsigned char)q[j]) ||
+			while (j < n && (is_digit((unsigned char)q[j]) ||
 					 ((q[j] == '-' || q[j] == ' ') && j + 1 < n &&
-					  isdigit((unsigned char)q[j + 1])))) {
-				digits += isdigit((unsigned char)q[j]) != 0;
+					  is_digit((unsigned char)q[j + 1])))) {
+				digits += is_digit((unsigned char)q[j]) != 0;
 				j++;
 			}
 			if (digits >= 6) {
@@ -171,12 +191,18 @@ static enum hh_rc flush_tx(struct hh_tx *tx, void *p)
 enum hh_rc hh_searchlog_flush(struct hh_store *st)
 {
 	pthread_mutex_lock(&lock);
-	struct flush_ctx c = { queue, n_queue };
-	queue = NULL;
-	n_queue = cap_queue = 0;
-	pthread_mutex_unlock(&lock);
-	if (!c.n)
+	if (!n_queue) {
+		pthread_mutex_unlock(&lock);
 		return HH_OK;
+	}
+	struct flush_ctx c = { queue, n_queue };
+	size_t cap = cap_queue;
+	queue = spare;
+	cap_queue = cap_spare;
+	n_queue = 0;
+	spare = NULL;
+	cap_spare = 0;
+	pthread_mutex_unlock(&lock);
 	enum hh_rc rc = hh_store_run_tx(st, 1, flush_tx, &c);
 	if (rc != HH_OK) {
 		for (size_t i = 0; i < c.n; i++)
@@ -186,6 +212,13 @@ enum hh_rc hh_searchlog_flush(struct hh_store *st)
 			if (c.items[i].kind == 0)
 				free((char *)c.items[i].e.query);
 	}
-	free(c.items);
+	pthread_mutex_lock(&lock);
+	if (!spare && cap <= SPARE_MAX) {
+		spare = c.items;
+		cap_spare = cap;
+	} else {
+		free(c.items);
+	}
+	pthread_mutex_unlock(&lock);
 	return rc;
 }

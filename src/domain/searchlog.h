@@ -2,7 +2,7 @@
  * not find.
  *
  * A search must not wait for a disk sync, so entries are queued in memory
- * and written in batches (hh_searchlog_flush, every few seconds). Nothing
+ * and written in batches (hh_searchlog_flush, every second). Nothing
  * personal is kept: no user, no address, and numbers that could be a CPR
  * number or a phone number and e-mail addresses are masked in the text. */
 #ifndef HH_SEARCHLOG_H

@@ -232,6 +232,98 @@ static void buf_urlenc(void **state)
 	hh_buf_clear(&b);
 }
 
+/* JSON string literals: every byte that must be escaped is, wherever it
+ * falls relative to the eight-byte blocks the writer scans, and UTF-8 and
+ * DEL pass as they are. */
+static void buf_json_escaping(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_json(&b, "");
+	assert_string_equal(hh_buf_str(&b), "\"\"");
+	hh_buf_reset(&b);
+	hh_buf_json(&b, "plain æøå \x7f text, longer than a block");
+	assert_string_equal(hh_buf_str(&b),
+			    "\"plain æøå \x7f text, longer than a block\"");
+	hh_buf_reset(&b);
+	hh_buf_json(&b, "a\"b\\c\nd\re\tf\x01g\x1fh");
+	assert_string_equal(hh_buf_str(&b),
+			    "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh\"");
+	/* one special byte at every offset of a 20-byte string, appended
+	 * after other text so the buffer grows at odd places */
+	const char specials[] = "\"\\\n\x02 ";
+	const char *want_esc[] = { "\\\"", "\\\\", "\\n", "\\u0002", " " };
+	for (int k = 0; k < 5; k++) {
+		for (int at = 0; at < 20; at++) {
+			char in[21], want[64];
+			memset(in, 'x', 20);
+			in[20] = 0;
+			in[at] = specials[k];
+			snprintf(want, sizeof(want), "pre\"%.*s%s%s\"", at, in,
+				 want_esc[k], in + at + 1);
+			hh_buf_clear(&b);
+			hh_buf_puts(&b, "pre");
+			hh_buf_json(&b, in);
+			assert_string_equal(hh_buf_str(&b), want);
+			assert_int_equal(b.len, strlen(want));
+		}
+	}
+	/* a long string that is all escapes: 6 bytes each */
+	char ctl[3001];
+	memset(ctl, 1, 3000);
+	ctl[3000] = 0;
+	hh_buf_reset(&b);
+	hh_buf_json(&b, ctl);
+	assert_int_equal(b.len, 2 + 6 * 3000);
+	assert_memory_equal(b.data + 1 + 6 * 2999, "\\u0001\"", 8);
+	assert_int_equal(b.data[b.len], 0);
+	hh_buf_clear(&b);
+}
+
+static void buf_int_and_reserve(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_reserve(&b, 1000);
+	assert_true(b.cap >= 1001);
+	char *data = b.data;
+	for (int i = 0; i < 100; i++)
+		hh_buf_putc(&b, 'x');
+	assert_ptr_equal(b.data, data); /* no reallocation within the room */
+	hh_buf_reset(&b);
+	hh_buf_int(&b, 0);
+	hh_buf_putc(&b, ' ');
+	hh_buf_int(&b, -7);
+	hh_buf_putc(&b, ' ');
+	hh_buf_int(&b, 1234567890123LL);
+	hh_buf_putc(&b, ' ');
+	hh_buf_int(&b, INT64_MIN);
+	hh_buf_putc(&b, ' ');
+	hh_buf_int(&b, INT64_MAX);
+	assert_string_equal(hh_buf_str(&b),
+			    "0 -7 1234567890123 -9223372036854775808 "
+			    "9223372036854775807");
+	/* printf that fits the room left, and one that just does not */
+	hh_buf_clear(&b);
+	hh_buf_reserve(&b, 10);
+	size_t cap = b.cap;
+	hh_buf_printf(&b, "%s", "abc");
+	assert_int_equal(b.cap, cap);
+	char fill[512];
+	memset(fill, 'y', sizeof(fill) - 1);
+	fill[sizeof(fill) - 1] = 0;
+	hh_buf_printf(&b, "%.*s", (int)(cap - b.len - 1), fill);
+	assert_int_equal(b.len, cap - 1);
+	assert_int_equal(b.cap, cap);
+	hh_buf_printf(&b, "%d", 42);
+	assert_int_equal(b.len, cap + 1);
+	assert_memory_equal(b.data + cap - 1, "42", 3);
+	assert_memory_equal(b.data, "abcyyy", 6);
+	hh_buf_clear(&b);
+}
+
 /* ---- validators ------------------------------------------------------- */
 
 #define UTF8_OK(lit) assert_true(hh_utf8_valid(lit, sizeof(lit) - 1))
@@ -381,6 +473,8 @@ int main(void)
 		cmocka_unit_test(buf_printf_growth),
 		cmocka_unit_test(buf_html_escaping),
 		cmocka_unit_test(buf_urlenc),
+		cmocka_unit_test(buf_json_escaping),
+		cmocka_unit_test(buf_int_and_reserve),
 		cmocka_unit_test(utf8_valid_accepts),
 		cmocka_unit_test(utf8_valid_rejects),
 		cmocka_unit_test(slug_valid),
