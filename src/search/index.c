@@ -79,6 +79,7 @@ enum {
 	DM_SHARED = 2,     /* no owner: shared by all */
 	DM_LOCAL = 4,      /* a municipality's own article */
 	DM_MAY_BE_OVERRIDDEN = 8, /* shared, and a local article has its slug */
+	DM_STAFF = 16,     /* for staff only */
 };
 #define ORG_SLOTS 255 /* organisations with a facet slot; 255: look it up */
 
@@ -952,7 +953,7 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	idmap_set(idx, a->id, di);
 	slug_add(idx, di);
 	struct dmeta *m = &idx->dm[di];
-	m->flags = 0;
+	m->flags = d->audience == HH_AUDIENCE_STAFF ? DM_STAFF : 0;
 	m->audience = d->audience;
 	m->kle_group = d->kle_group;
 	m->org_slot = org_slot(idx, d->org_id, d->org_code);
@@ -1283,16 +1284,6 @@ static struct scratch *scratch_get(uint32_t n_docs)
 	}
 	s->n_touched = 0;
 	return s;
-}
-
-static void scratch_reset(struct scratch *s)
-{
-	for (uint32_t i = 0; i < s->n_touched; i++) {
-		uint32_t d = s->touched[i];
-		s->acc[d] = 0;
-		s->mask[d] = 0;
-	}
-	s->n_touched = 0;
 }
 
 struct qword {
@@ -1712,28 +1703,28 @@ static inline int visible(const struct hh_index *idx, uint32_t di,
 	return 1;
 }
 
+/* Counts kept twice, for alternate documents: most documents add to the
+ * same few counters, and one copy would make each add wait for the last. */
 struct facet_acc {
-	int kle[100];
-	int aud[3];
-	int slot[ORG_SLOTS];
+	int kle[2][101];
+	int aud[2][4];
+	int slot[2][ORG_SLOTS + 1];
 	/* organisations beyond the slots */
 	struct { int64_t org; const char *code; int n; } orgs[64];
 	int n_orgs;
 };
 
-static inline void facet_add(struct facet_acc *f, const struct hh_index *idx,
-			     uint32_t di)
+/* Counts document m in copy k (0 or 1); no KLE group counts at [0]. */
+static inline void facet_add(struct facet_acc *f, const struct dmeta *m, int k)
 {
-	const struct dmeta *m = &idx->dm[di];
-	if (m->kle_group >= 0)
-		f->kle[m->kle_group]++;
-	if (m->audience <= 2)
-		f->aud[m->audience]++;
-	if (m->org_slot < ORG_SLOTS) {
-		f->slot[m->org_slot]++;
-		return;
-	}
-	const struct doc *d = &idx->docs[di];
+	f->kle[k][m->kle_group + 1]++;
+	f->aud[k][m->audience & 3]++;
+	f->slot[k][m->org_slot]++; /* ORG_SLOTS: see facet_add_org */
+}
+
+/* An organisation beyond the slots, by its id. */
+static void facet_add_org(struct facet_acc *f, const struct doc *d)
+{
 	for (int i = 0; i < f->n_orgs; i++)
 		if (f->orgs[i].org == d->org_id) {
 			f->orgs[i].n++;
@@ -1966,8 +1957,8 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		const struct hot *h = tm->h;
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
-			if (!mask[d])
-				touched[n_touched++] = d;
+			touched[n_touched] = d; /* kept only if new: no branch */
+			n_touched += !mask[d];
 			acc[d] += wq * h[k].imp;
 			mask[d] |= bits;
 		}
@@ -1986,23 +1977,38 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
 	int n_heap = 0, exact_total = 0;
 	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	/* Most documents are decided by their flags alone: live, and none
+	 * of staff-only (for a citizen), local, or possibly replaced (when a
+	 * municipality is named); no filter on KLE, audience or owner. */
+	uint8_t quick = DM_LIVE | DM_LOCAL | (sq->staff ? 0 : DM_STAFF) |
+			(sq->municipality_id ? DM_MAY_BE_OVERRIDDEN : 0);
+	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle);
+	const struct dmeta *dm = idx->dm;
+	int total = 0;
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
-		if (!visible(idx, di, sq))
-			continue;
 		uint32_t mk = mask[di];
-		res->total++;
+		float sc = acc[di];
+		acc[di] = 0; /* the scratch is clean again for the next search */
+		mask[di] = 0;
+		const struct dmeta *m = &dm[di];
+		if (((m->flags & quick) != DM_LIVE || filters) && !visible(idx, di, sq))
+			continue;
+		total++;
 		exact_total += (mk & EXACT_BIT) != 0;
-		facet_add(fa, idx, di);
+		facet_add(fa, m, total & 1);
+		if (m->org_slot == ORG_SLOTS)
+			facet_add_org(fa, &idx->docs[di]);
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
-		double score = (double)acc[di] * idx->dm[di].boost;
+		double score = (double)sc * m->boost;
 		if (n_heap == heap_cap && score < heap[0].score)
 			continue;
 		score *= cover2[popcount32(mk & all)];
 		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
 	}
-	scratch_reset(s);
+	res->total = total;
+	s->n_touched = 0;
 
 	/* proximity: consecutive query words next to each other */
 	for (int h = 0; h < n_heap; h++) {
@@ -2067,26 +2073,27 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* facets */
 	int nk = 0;
 	for (int k = 0; k < 100; k++)
-		nk += fa->kle[k] > 0;
+		nk += fa->kle[0][k + 1] + fa->kle[1][k + 1] > 0;
 	res->kle_groups = hh_arena_calloc(a, (size_t)(nk + 1) * sizeof(struct hh_facet));
 	for (int k = 0; k < 100; k++)
-		if (fa->kle[k]) {
+		if (fa->kle[0][k + 1] + fa->kle[1][k + 1]) {
 			res->kle_groups[res->n_kle_groups].value = kle_group_name[k];
-			res->kle_groups[res->n_kle_groups++].count = fa->kle[k];
+			res->kle_groups[res->n_kle_groups++].count =
+				fa->kle[0][k + 1] + fa->kle[1][k + 1];
 		}
 	res->audiences = hh_arena_calloc(a, 2 * sizeof(struct hh_facet));
 	for (int k = 1; k <= 2; k++)
-		if (fa->aud[k]) {
+		if (fa->aud[0][k] + fa->aud[1][k]) {
 			res->audiences[res->n_audiences].value = k == 1 ? "citizen" : "staff";
-			res->audiences[res->n_audiences++].count = fa->aud[k];
+			res->audiences[res->n_audiences++].count = fa->aud[0][k] + fa->aud[1][k];
 		}
 	res->organisations = hh_arena_calloc(
 		a, (size_t)(idx->n_org_slots + fa->n_orgs + 1) * sizeof(struct hh_facet));
 	for (int k = 0; k < idx->n_org_slots; k++)
-		if (fa->slot[k]) {
+		if (fa->slot[0][k] + fa->slot[1][k]) {
 			struct hh_facet *f = &res->organisations[res->n_organisations++];
 			f->value = hh_arena_strdup(a, idx->org_codes[k]);
-			f->count = fa->slot[k];
+			f->count = fa->slot[0][k] + fa->slot[1][k];
 		}
 	for (int k = 0; k < fa->n_orgs; k++) {
 		struct hh_facet *f = &res->organisations[res->n_organisations++];
