@@ -67,6 +67,7 @@ struct doc {
 	uint32_t *terms; /* term ids, for removal */
 	uint32_t n_terms;
 	int32_t next_same_slug; /* -1: none */
+	uint8_t org_slot;
 	struct ckpt *ckpt; /* where word k*CKPT_EVERY of the text starts */
 	uint32_t n_ckpt;
 	uint32_t text_len, summary_len;
@@ -84,9 +85,17 @@ enum {
 #define ORG_SLOTS 255 /* organisations with a facet slot; 255: look it up */
 
 struct dmeta {
-	uint8_t flags, audience, org_slot;
+	uint8_t flags, audience;
+	uint16_t fclass; /* its facet values (struct fclass); 0: read the doc */
+	float boost;     /* from how often the article was chosen */
+};
+
+/* A combination of facet values (KLE group, audience, owner): counting a
+ * document's class is one add where its three values are three. */
+#define FCLASSES 1024
+struct fclass {
 	int8_t kle_group;
-	float boost; /* from how often the article was chosen */
+	uint8_t audience, org_slot;
 };
 
 /* A word as written in the articles, folded (the trie's key), and the
@@ -142,6 +151,9 @@ struct hh_index {
 	int64_t org_ids[ORG_SLOTS]; /* facet slot → organisation */
 	char *org_codes[ORG_SLOTS];
 	int n_org_slots;
+	struct fclass fclasses[FCLASSES]; /* [0] unused */
+	uint16_t *fclass_of; /* (kle_group + 1, audience, slot) → class */
+	int n_fclasses;
 };
 
 /* ---- small hash maps ------------------------------------------------- */
@@ -572,6 +584,7 @@ void hh_index_free(struct hh_index *idx)
 	free(idx->trie);
 	free(idx->dw);
 	free(idx->dm);
+	free(idx->fclass_of);
 	for (int i = 0; i < idx->n_org_slots; i++)
 		free(idx->org_codes[i]);
 	for (uint32_t i = 0; i < idx->n_words; i++)
@@ -901,6 +914,25 @@ static uint8_t org_slot(struct hh_index *idx, int64_t org_id, const char *code)
 	return (uint8_t)idx->n_org_slots++;
 }
 
+/* The facet class of a document's values; 0 when the classes are full or
+ * the organisation has no slot. */
+static uint16_t fclass_get(struct hh_index *idx, int8_t kle_group,
+			   uint8_t audience, uint8_t slot)
+{
+	if (slot >= ORG_SLOTS || audience > 3)
+		return 0;
+	if (!idx->fclass_of) {
+		idx->fclass_of = hh_xcalloc(101 * 4 * ORG_SLOTS, sizeof(uint16_t));
+		idx->n_fclasses = 1;
+	}
+	size_t key = ((size_t)(kle_group + 1) * 4 + audience) * ORG_SLOTS + slot;
+	if (!idx->fclass_of[key] && idx->n_fclasses < FCLASSES) {
+		idx->fclasses[idx->n_fclasses] = (struct fclass){ kle_group, audience, slot };
+		idx->fclass_of[key] = (uint16_t)idx->n_fclasses++;
+	}
+	return idx->fclass_of[key];
+}
+
 static float chosen_boost(double chosen)
 {
 	return chosen > 0 ? (float)(1.0 + 0.1 * log1p(chosen)) : 1.0f;
@@ -955,8 +987,8 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	struct dmeta *m = &idx->dm[di];
 	m->flags = d->audience == HH_AUDIENCE_STAFF ? DM_STAFF : 0;
 	m->audience = d->audience;
-	m->kle_group = d->kle_group;
-	m->org_slot = org_slot(idx, d->org_id, d->org_code);
+	d->org_slot = org_slot(idx, d->org_id, d->org_code);
+	m->fclass = fclass_get(idx, d->kle_group, d->audience, d->org_slot);
 	m->boost = chosen_boost(d->chosen);
 	if (!d->org_id)
 		m->flags |= DM_SHARED;
@@ -1703,28 +1735,24 @@ static inline int visible(const struct hh_index *idx, uint32_t di,
 	return 1;
 }
 
-/* Counts kept twice, for alternate documents: most documents add to the
- * same few counters, and one copy would make each add wait for the last. */
 struct facet_acc {
-	int kle[2][101];
-	int aud[2][4];
-	int slot[2][ORG_SLOTS + 1];
+	int kle[101]; /* by KLE group + 1 */
+	int aud[4];
+	int slot[ORG_SLOTS + 1];
 	/* organisations beyond the slots */
 	struct { int64_t org; const char *code; int n; } orgs[64];
 	int n_orgs;
 };
 
-/* Counts document m in copy k (0 or 1); no KLE group counts at [0]. */
-static inline void facet_add(struct facet_acc *f, const struct dmeta *m, int k)
+/* A document without a facet class: its values one by one. */
+static void facet_add_doc(struct facet_acc *f, const struct doc *d)
 {
-	f->kle[k][m->kle_group + 1]++;
-	f->aud[k][m->audience & 3]++;
-	f->slot[k][m->org_slot]++; /* ORG_SLOTS: see facet_add_org */
-}
-
-/* An organisation beyond the slots, by its id. */
-static void facet_add_org(struct facet_acc *f, const struct doc *d)
-{
+	f->kle[d->kle_group + 1]++;
+	f->aud[d->audience & 3]++;
+	if (d->org_slot < ORG_SLOTS) {
+		f->slot[d->org_slot]++;
+		return;
+	}
 	for (int i = 0; i < f->n_orgs; i++)
 		if (f->orgs[i].org == d->org_id) {
 			f->orgs[i].n++;
@@ -1984,7 +2012,11 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			(sq->municipality_id ? DM_MAY_BE_OVERRIDDEN : 0);
 	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle);
 	const struct dmeta *dm = idx->dm;
-	int total = 0;
+	int total = 0, n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
+	/* class counts, kept twice for alternate documents: most documents
+	 * add to the same few counters, and one copy would make each add
+	 * wait for the one before */
+	int *cls = hh_xcalloc(2 * (size_t)n_cls, sizeof(int));
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint32_t mk = mask[di];
@@ -1996,9 +2028,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			continue;
 		total++;
 		exact_total += (mk & EXACT_BIT) != 0;
-		facet_add(fa, m, total & 1);
-		if (m->org_slot == ORG_SLOTS)
-			facet_add_org(fa, &idx->docs[di]);
+		if (m->fclass)
+			cls[(total & 1) * n_cls + m->fclass]++;
+		else
+			facet_add_doc(fa, &idx->docs[di]);
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
@@ -2009,6 +2042,16 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	res->total = total;
 	s->n_touched = 0;
+	for (int c = 1; c < n_cls; c++) {
+		int n = cls[c] + cls[n_cls + c];
+		if (!n)
+			continue;
+		const struct fclass *fc = &idx->fclasses[c];
+		fa->kle[fc->kle_group + 1] += n;
+		fa->aud[fc->audience] += n;
+		fa->slot[fc->org_slot] += n;
+	}
+	free(cls);
 
 	/* proximity: consecutive query words next to each other */
 	for (int h = 0; h < n_heap; h++) {
@@ -2073,27 +2116,26 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* facets */
 	int nk = 0;
 	for (int k = 0; k < 100; k++)
-		nk += fa->kle[0][k + 1] + fa->kle[1][k + 1] > 0;
+		nk += fa->kle[k + 1] > 0;
 	res->kle_groups = hh_arena_calloc(a, (size_t)(nk + 1) * sizeof(struct hh_facet));
 	for (int k = 0; k < 100; k++)
-		if (fa->kle[0][k + 1] + fa->kle[1][k + 1]) {
+		if (fa->kle[k + 1]) {
 			res->kle_groups[res->n_kle_groups].value = kle_group_name[k];
-			res->kle_groups[res->n_kle_groups++].count =
-				fa->kle[0][k + 1] + fa->kle[1][k + 1];
+			res->kle_groups[res->n_kle_groups++].count = fa->kle[k + 1];
 		}
 	res->audiences = hh_arena_calloc(a, 2 * sizeof(struct hh_facet));
 	for (int k = 1; k <= 2; k++)
-		if (fa->aud[0][k] + fa->aud[1][k]) {
+		if (fa->aud[k]) {
 			res->audiences[res->n_audiences].value = k == 1 ? "citizen" : "staff";
-			res->audiences[res->n_audiences++].count = fa->aud[0][k] + fa->aud[1][k];
+			res->audiences[res->n_audiences++].count = fa->aud[k];
 		}
 	res->organisations = hh_arena_calloc(
 		a, (size_t)(idx->n_org_slots + fa->n_orgs + 1) * sizeof(struct hh_facet));
 	for (int k = 0; k < idx->n_org_slots; k++)
-		if (fa->slot[0][k] + fa->slot[1][k]) {
+		if (fa->slot[k]) {
 			struct hh_facet *f = &res->organisations[res->n_organisations++];
 			f->value = hh_arena_strdup(a, idx->org_codes[k]);
-			f->count = fa->slot[0][k] + fa->slot[1][k];
+			f->count = fa->slot[k];
 		}
 	for (int k = 0; k < fa->n_orgs; k++) {
 		struct hh_facet *f = &res->organisations[res->n_organisations++];
