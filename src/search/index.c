@@ -598,6 +598,12 @@ void hh_index_free(struct hh_index *idx)
 	free(idx);
 }
 
+/* The bytes plain_text looks at; NUL ends the text. */
+static const unsigned char md_special[256] = {
+	[0] = 1, ['\n'] = 1, ['*'] = 1, ['_'] = 1, ['`'] = 1,
+	['['] = 1, [']'] = 1, ['!'] = 1,
+};
+
 /* Markdown to plain text for snippets: markers, emphasis and link targets
  * go, the words stay. */
 static char *plain_text(const char *md)
@@ -621,6 +627,8 @@ static char *plain_text(const char *md)
 			while (*p == ' ')
 				p++;
 			line_start = 0;
+			if (!*p)
+				break; /* the text ended in a marker ("\n#") */
 		}
 		char ch = *p;
 		if (ch == '\n') {
@@ -636,7 +644,13 @@ static char *plain_text(const char *md)
 		} else if (ch == '[' || (ch == '!' && p[1] == '[')) {
 			p += ch == '!' ? 2 : 1;
 		} else {
-			*o++ = *p++;
+			/* a run of plain bytes at once */
+			const char *r = p + 1;
+			while (!md_special[(unsigned char)*r])
+				r++;
+			memcpy(o, p, (size_t)(r - p));
+			o += r - p;
+			p = r;
 		}
 	}
 	*o = 0;
@@ -1140,7 +1154,8 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 		   idx->cap_docs * (N_FIELDS * sizeof(float) + sizeof(struct dmeta)) +
 		   idx->n_wmap * sizeof(struct wentry) + idx->wpool_cap +
 		   idx->cap_tslot * sizeof(uint32_t) +
-		   idx->cache.n_slots * sizeof(uint32_t) + idx->cache.pool_cap;
+		   idx->cache.n_slots * sizeof(uint32_t) + idx->cache.pool_cap +
+		   (idx->fclass_of ? 101 * 4 * ORG_SLOTS * sizeof(uint16_t) : 0);
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		s->postings += idx->terms[t].n;
 		s->positions += idx->terms[t].n_pos;
