@@ -427,7 +427,7 @@ static int cmd_serve(int argc, char **argv)
 		hh_store_close(st);
 		return 1;
 	}
-	app.ready = 1;
+	atomic_store(&app.ready, 1);
 	/* The URL shows the host we listen on (an empty host and
 	 * "localhost" mean 127.0.0.1, as in hh_server_start), so that it
 	 * works when listening on one particular address. */
@@ -458,7 +458,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	app.ready = 0;
+	atomic_store(&app.ready, 0);
 	hh_server_stop(app.server, 10000);
 	hh_views_flush(st);
 	hh_searchlog_flush(st);

@@ -3,6 +3,8 @@
 #ifndef HH_APP_H
 #define HH_APP_H
 
+#include <stdatomic.h>
+
 #include "domain/actor.h"
 #include "http/http.h"
 #include "http/json.h"
@@ -14,7 +16,7 @@ struct hh_app {
 	struct hh_server *server;
 	int demo;
 	int secure_cookies; /* behind TLS: add Secure to cookies */
-	int ready;
+	atomic_int ready; /* set by the main thread, read by workers */
 	struct hh_index *index; /* the search index (derived from the store) */
 };
 

@@ -148,7 +148,7 @@ static enum hh_rc ready_tx(struct hh_tx *tx, void *p)
 void hh_api_readyz(struct hh_req *r)
 {
 	int64_t n;
-	if (!r->app->ready ||
+	if (!atomic_load(&r->app->ready) ||
 	    hh_store_run_tx(r->app->store, 0, ready_tx, &n) != HH_OK) {
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
 		return;

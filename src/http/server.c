@@ -524,6 +524,9 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		load_dir(s, cfg->web_dir, "/static");
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ITC | MHD_USE_TURBO;
+	/* Handlers may read the server (GET /metrics) as soon as the first
+	 * request arrives, which can be before MHD_start_daemon returns. */
+	*out = s;
 	s->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_THREAD_POOL_SIZE,
@@ -547,12 +550,12 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		}
 		free(s->files);
 		free(s);
+		*out = NULL;
 		return HH_ERR_IO;
 	}
 	const union MHD_DaemonInfo *info =
 		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(sa.sin_port);
-	*out = s;
 	return HH_OK;
 }
 
