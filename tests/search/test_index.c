@@ -9,6 +9,9 @@
  * municipalities (901, 902), 3 is an agency (udk). */
 #include "testutil.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "text/analyze.h"
@@ -954,6 +957,88 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* ---- searches while articles change ------------------------------- */
+
+struct reader {
+	struct hh_index *idx;
+	atomic_int *stop;
+	int bad, searches;
+};
+
+static void *read_loop(void *p)
+{
+	struct reader *r = p;
+	static const char *const qs[] = { "vandløb", "vandlob rydning",
+					  "grøde", "vandloeb", "vandl" };
+	for (int i = 0; !atomic_load(r->stop) || i < 200; i++) {
+		struct hh_arena a;
+		hh_arena_init(&a);
+		struct hh_search_query q = { .text = qs[i % 5], .limit = 5,
+					     .municipality_id = i % 3 ? M901 : 0,
+					     .prefix_last = i % 5 == 4 };
+		struct hh_search_result res;
+		hh_index_search(r->idx, &q, &a, &res);
+		if (res.n_hits > 5 || res.total < res.n_hits)
+			r->bad++;
+		for (int k = 0; k < res.n_hits; k++) {
+			const char *sn = res.hits[k].snippet_html;
+			if (!res.hits[k].title || (sn && !hh_utf8_valid(sn, strlen(sn))))
+				r->bad++;
+			if (k && res.hits[k - 1].score < res.hits[k].score)
+				r->bad++;
+		}
+		struct hh_suggestion sg;
+		hh_index_suggest(r->idx, &q, &a, &sg);
+		hh_arena_clear(&a);
+		r->searches++;
+	}
+	return NULL;
+}
+
+/* Two threads search while articles are added in bulk (the norms go
+ * stale and are recomputed by a search), replaced, chosen and removed;
+ * every answer is whole, and the end state is what the changes left. */
+static void searches_during_changes(void **state)
+{
+	struct t *t = fresh(state);
+	atomic_int stop = 0;
+	struct reader r[2] = { { t->idx, &stop, 0, 0 }, { t->idx, &stop, 0, 0 } };
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, read_loop, &r[i]), 0);
+	char body[128];
+	for (int i = 1; i <= 600; i++) {
+		snprintf(body, sizeof(body), "Rydning af vandløb nummer %d og grøde.", i);
+		put(t->idx, (struct art){ .id = i, .title = i % 2 ? "Vandløb" : "Grøde",
+					  .body = body, .org = i % 7 ? SHARED : M901 });
+		if (i % 10 == 0)
+			put(t->idx, (struct art){ .id = i - 5, .title = "Vandløb, ny udgave",
+						  .body = body });
+		if (i % 13 == 0)
+			hh_index_remove(t->idx, i - 1);
+		if (i % 17 == 0)
+			hh_index_chosen(t->idx, i, 3);
+	}
+	atomic_store(&stop, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(r[0].bad + r[1].bad, 0);
+	assert_true(r[0].searches >= 200 && r[1].searches >= 200);
+	/* 600 articles, the removed ones gone (i - 1 for i = 13, 26, ...,
+	 * 598: 46 of them), none of them re-added afterwards */
+	int removed = 0;
+	for (int i = 13; i <= 600; i += 13) {
+		int id = i - 1, readded = 0;
+		for (int j = i + 1; j <= 600; j++)
+			if (j % 10 == 0 && j - 5 == id)
+				readded = 1;
+		removed += !readded;
+	}
+	struct hh_search_result res = find(t, (struct hh_search_query){
+		.text = "grøde", .staff = 1, .municipality_id = M901 });
+	assert_int_equal(res.total, 600 - removed);
+}
+
 int main(void)
 {
 	hh_log_set_level(HH_LOG_ERROR);
@@ -979,6 +1064,7 @@ int main(void)
 		cmocka_unit_test(snippets_escape_and_mark),
 		cmocka_unit_test(long_empty_and_stop_word_queries),
 		cmocka_unit_test(suggest_completes_the_last_word),
+		cmocka_unit_test(searches_during_changes),
 	};
 	return cmocka_run_group_tests_name("search/index", tests, setup, teardown);
 }
