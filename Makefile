@@ -3,6 +3,7 @@
 #   make run    install what is missing, build, serve on http://127.0.0.1:8080
 #   make test   install what is missing, build, run every test
 #   make asan   the unit and API suites under ASan+UBSan
+#   make tsan   the unit and API suites under ThreadSanitizer
 #   make bench  benchmarks beside their peers
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
 #   make bench-cases   durable submissions beside bare SQLite; the queue
@@ -30,7 +31,7 @@ TEST_SRC = $(wildcard tests/*/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_LDLIBS = $(LDLIBS) -lcmocka -lcurl
 
-.PHONY: all deps run test unit e2e asan bench bench-search eval clean
+.PHONY: all deps run test unit e2e asan tsan bench bench-search eval clean
 all: $(BUILD)/helhed
 
 deps:
@@ -76,6 +77,13 @@ asan:
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/helhed unit
 	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 ./scripts/run-tests.sh build-asan
 
+# The same suites under ThreadSanitizer: the server's worker threads, the
+# search index's readers and writers, the store's connection pool.
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
+		EXTRA_LDFLAGS="-fsanitize=thread" build-tsan/helhed unit
+	HELHED_NO_E2E=1 TSAN_OPTIONS=halt_on_error=1 ./scripts/run-tests.sh build-tsan
+
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
 FUZZ_TARGETS = search analyze json markdown article multipart
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
@@ -101,7 +109,7 @@ fuzz: deps fuzz-build
 	done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
