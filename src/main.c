@@ -412,6 +412,7 @@ static int cmd_serve(int argc, char **argv)
 		.web_dir = web,
 		.log_requests = !quiet,
 		.not_found = hh_page_not_found,
+		.too_large = hh_page_too_large,
 	};
 	/* Block the stop signals before threads start, so only sigwait
 	 * below sees them. */

@@ -143,6 +143,7 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 		.web_dir = "web",
 		.log_requests = 0,
 		.not_found = hh_page_not_found,
+		.too_large = hh_page_too_large,
 	};
 	assert_int_equal(hh_server_start(&cfg, hh_routes, &s->app, &s->app.server),
 			 HH_OK);

@@ -111,6 +111,8 @@ void hh_page_login_post(struct hh_req *r);
 void hh_page_logout(struct hh_req *r);
 void hh_page_staff(struct hh_req *r);
 void hh_page_not_found(struct hh_req *r);
+/* 413 for a page (a form sent with too large files): a Danish page. */
+void hh_page_too_large(struct hh_req *r);
 
 /* the citizen's own pages (pages/borger.c, citizen.c, blanket.c,
  * overview.c) */

@@ -164,6 +164,9 @@ struct hh_server_config {
 	/* Renders 404 for paths outside /api/ (an HTML page); NULL: the
 	 * problem+json 404 everywhere. */
 	hh_handler not_found;
+	/* Renders 413 for paths outside /api/ (a page sent from a form);
+	 * NULL: problem+json everywhere. */
+	hh_handler too_large;
 };
 
 struct hh_server;

@@ -421,6 +421,18 @@ static void dispatch(struct hh_server *s, struct hh_req *r)
 	rt->handler(r);
 }
 
+/* 413: problem+json for the API, the configured page elsewhere. */
+static void answer_too_large(struct hh_server *s, struct hh_req *r)
+{
+	if (s->cfg.too_large && strncmp(r->path, "/api/", 5)) {
+		s->cfg.too_large(r);
+		return;
+	}
+	hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
+			hh_arena_printf(&r->arena, "the limit is %zu bytes",
+					s->cfg.body_limit));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version,
@@ -450,10 +462,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
 			r->body_too_large = 1;
-			hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
-					hh_arena_printf(&r->arena,
-							"the limit is %zu bytes",
-							s->cfg.body_limit));
+			answer_too_large(s, r);
 			return send_response(r);
 		}
 		return MHD_YES;
@@ -471,9 +480,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES; /* answered early (413) */
 	if (r->body_too_large) {
 		hh_buf_clear(&r->body);
-		hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
-				hh_arena_printf(&r->arena, "the limit is %zu bytes",
-						s->cfg.body_limit));
+		answer_too_large(s, r);
 	} else {
 		/* An unknown method (r->method 0) matches no route, so
 		 * dispatch answers 405 with the Allow header RFC 9110

@@ -706,6 +706,15 @@ void hh_page_life_event_post(struct hh_req *r)
 						 (long long)plan.id));
 }
 
+void hh_page_too_large(struct hh_req *r)
+{
+	hh_page_error(r, 413, "Det, du sendte, fylder for meget",
+		      "Filerne eller teksten var større, end vi kan tage imod "
+		      "på én gang. Gå tilbage med browserens tilbage-knap, og "
+		      "vedhæft mindre eller færre filer. Det, du har skrevet, "
+		      "står der stadig.");
+}
+
 void hh_page_not_found(struct hh_req *r)
 {
 	hh_page_error(r, 404, "Siden findes ikke",

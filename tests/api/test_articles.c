@@ -810,6 +810,17 @@ static void oversize_bodies_get_413(void **state)
 	expect_problem(&r, 413, "body-too-large", NULL);
 	tu_resp_free(&r);
 
+	/* A page (a form sent from a browser) gets a Danish page, not
+	 * problem+json, whether the size was declared or found out. */
+	const char *form_type[] = { "Content-Type: application/x-www-form-urlencoded",
+				    NULL };
+	r = call(c, -1, "POST", "/log-ind", big, form_type);
+	assert_int_equal(r.status, 413);
+	assert_non_null(strcasestr(r.headers, "Content-Type: text/html"));
+	assert_non_null(strstr(r.body, "fylder for meget"));
+	assert_non_null(strstr(r.body, "<html lang=\"da\""));
+	tu_resp_free(&r);
+
 	/* Chunked, so the size is not known up front. */
 	char url[256], csrf_h[128];
 	snprintf(url, sizeof(url), "%s/api/v1/articles", c->s.base);
