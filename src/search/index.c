@@ -1326,7 +1326,9 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		free(s->touched);
 		s->acc = hh_xcalloc(cap, sizeof(float));
 		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
-		s->touched = hh_xmalloc(cap * sizeof(uint32_t));
+		/* one more: the scoring loop writes a candidate at the end
+		 * before it knows whether it is new */
+		s->touched = hh_xmalloc((cap + 1) * sizeof(uint32_t));
 		s->cap = cap;
 	}
 	s->n_touched = 0;

@@ -995,6 +995,32 @@ static void *read_loop(void *p)
 	return NULL;
 }
 
+static void *search_every_document(void *p)
+{
+	struct t *t = p;
+	/* this thread's scratch is sized for the one document there is */
+	put(t->idx, (struct art){ .id = 1, .title = "Åløb rydning" });
+	struct hh_search_result r = find(t, (struct hh_search_query){ .text = "åløb rydning" });
+	assert_int_equal(r.total, 1);
+	/* then exactly as many documents as it holds, all matching both
+	 * words: the second word's postings come after all are touched */
+	for (int i = 2; i <= 65; i++)
+		put(t->idx, (struct art){ .id = i, .title = "Åløb rydning" });
+	r = find(t, (struct hh_search_query){ .text = "åløb rydning" });
+	assert_int_equal(r.total, 65);
+	return NULL;
+}
+
+/* A search that touches every document when there are exactly as many as
+ * a thread's scratch holds (make asan sees a write past it if not). */
+static void scratch_full(void **state)
+{
+	struct t *t = fresh(state);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, search_every_document, t), 0);
+	pthread_join(th, NULL);
+}
+
 /* Two threads search while articles are added in bulk (the norms go
  * stale and are recomputed by a search), replaced, chosen and removed;
  * every answer is whole, and the end state is what the changes left. */
@@ -1064,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(snippets_escape_and_mark),
 		cmocka_unit_test(long_empty_and_stop_word_queries),
 		cmocka_unit_test(suggest_completes_the_last_word),
+		cmocka_unit_test(scratch_full),
 		cmocka_unit_test(searches_during_changes),
 	};
 	return cmocka_run_group_tests_name("search/index", tests, setup, teardown);
