@@ -59,48 +59,9 @@ void hh_borger_csrf_field(struct hh_req *r)
 	hh_buf_puts(&r->resp, "\">\n");
 }
 
-/* Days since 1970-01-01 of a date (proleptic Gregorian; H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* 01:00 UTC on the last Sunday of month (March and October have 31 days):
- * when Danish summer time starts and ends. */
-static int64_t last_sunday_1utc(int year, unsigned month)
-{
-	int64_t d = days_from_civil(year, month, 31);
-	int64_t wd = ((d + 4) % 7 + 7) % 7; /* 0 = Sunday; 1970-01-01 was a Thursday */
-	return (d - wd) * 86400 + 3600;
-}
-
 const char *hh_borger_date(struct hh_arena *a, int64_t t, int clock)
 {
-	static const char *months[] = { "januar",  "februar",  "marts",
-					"april",   "maj",      "juni",
-					"juli",    "august",   "september",
-					"oktober", "november", "december" };
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	int year = tm.tm_year + 1900;
-	int64_t offset = t >= last_sunday_1utc(year, 3) &&
-					 t < last_sunday_1utc(year, 10)
-				 ? 7200
-				 : 3600;
-	tt = (time_t)(t + offset);
-	gmtime_r(&tt, &tm);
-	if (clock)
-		return hh_arena_printf(a, "%d. %s %d kl. %02d.%02d", tm.tm_mday,
-				       months[tm.tm_mon], tm.tm_year + 1900,
-				       tm.tm_hour, tm.tm_min);
-	return hh_arena_printf(a, "%d. %s %d", tm.tm_mday, months[tm.tm_mon],
-			       tm.tm_year + 1900);
+	return clock ? hh_datetime_da(a, t) : hh_date_da(a, t);
 }
 
 const char *hh_borger_duration(struct hh_arena *a, const char *iso,

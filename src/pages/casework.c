@@ -64,47 +64,10 @@ static int64_t id_of(struct hh_req *r)
 	return v > 0 && !*end ? v : 0;
 }
 
-static int64_t last_sunday(int year, int mon)
-{
-	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31 };
-	time_t t = timegm(&tm);
-	struct tm d;
-	gmtime_r(&t, &d);
-	return (int64_t)t - (int64_t)d.tm_wday * 86400;
-}
-
-/* Danish local time of epoch seconds t (CET, CEST from the last Sunday of
- * March to the last Sunday of October at 01:00 UTC): the server may well
- * run in UTC, but a deadline is a date in Denmark. */
-static int64_t dk_local(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	int y = tm.tm_year + 1900;
-	int64_t start = last_sunday(y, 2) + 3600, end = last_sunday(y, 9) + 3600;
-	return t + (t >= start && t < end ? 7200 : 3600);
-}
-
 /* The Danish calendar day of t, for counting days to a deadline. */
 static int64_t day_of(int64_t t)
 {
-	return dk_local(t) / 86400;
-}
-
-static const char *date_da(struct hh_arena *a, int64_t t)
-{
-	return hh_date_da(a, dk_local(t));
-}
-
-static const char *datetime_da(struct hh_arena *a, int64_t t)
-{
-	int64_t l = dk_local(t);
-	time_t tt = (time_t)l;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	return hh_arena_printf(a, "%s kl. %02d.%02d", hh_date_da(a, l), tm.tm_hour,
-			       tm.tm_min);
+	return hh_dk_local(t) / 86400;
 }
 
 /* A state's label as staff should read it: the content writes labels for
@@ -135,7 +98,7 @@ static void deadline_html(struct hh_req *r, struct hh_buf *b,
 {
 	if (c->closed_at) {
 		hh_buf_puts(b, "<span class=\"deadline closed\">Afsluttet ");
-		hh_buf_puts(b, date_da(&r->arena, c->closed_at));
+		hh_buf_puts(b, hh_date_da(&r->arena, c->closed_at));
 		hh_buf_puts(b, "</span>");
 		return;
 	}
@@ -160,7 +123,7 @@ static void deadline_html(struct hh_req *r, struct hh_buf *b,
 	if (hh_case_overdue(c, now)) {
 		hh_buf_puts(b, "<span class=\"deadline overdue\"><span class=\"flag\" "
 			       "aria-hidden=\"true\">!</span> ");
-		hh_buf_puts(b, date_da(&r->arena, c->deadline_at));
+		hh_buf_puts(b, hh_date_da(&r->arena, c->deadline_at));
 		hh_buf_puts(b, " <strong>overskredet</strong>");
 		int64_t late = day_of(now) - day_of(c->deadline_at);
 		if (detail && late > 0) {
@@ -171,7 +134,7 @@ static void deadline_html(struct hh_req *r, struct hh_buf *b,
 		return;
 	}
 	hh_buf_puts(b, "<span class=\"deadline\">");
-	hh_buf_puts(b, date_da(&r->arena, c->deadline_at));
+	hh_buf_puts(b, hh_date_da(&r->arena, c->deadline_at));
 	int64_t left = day_of(c->deadline_at) - day_of(now);
 	if (detail && left <= 1) {
 		hh_buf_puts(b, left ? " (i morgen)" : " (i dag)");
@@ -1000,7 +963,7 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			hh_page_text(r, h->action);
 		}
 		hh_buf_puts(b, "</p>\n<p class=\"who\">");
-		hh_page_text(r, datetime_da(&r->arena, h->at));
+		hh_page_text(r, hh_datetime_da(&r->arena, h->at));
 		hh_buf_puts(b, " · ");
 		hh_page_text(r, actor_name(v, h->actor));
 		hh_buf_puts(b, "</p>\n");
@@ -1206,7 +1169,7 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 		hh_buf_puts(b, "<span class=\"none\">Ingen borger (anmeldt "
 			       "anonymt)</span>");
 	hh_buf_puts(b, "</dd>\n<dt>Modtaget</dt><dd>");
-	hh_page_text(r, datetime_da(&r->arena, c->created_at));
+	hh_page_text(r, hh_datetime_da(&r->arena, c->created_at));
 	hh_buf_puts(b, "</dd>\n<dt>Tildelt</dt><dd>");
 	if (c->assigned_to && c->assigned_to == v->w->user_id)
 		hh_buf_puts(b, "Dig");

@@ -4,6 +4,8 @@
  * and the actions as form posts with CSRF token and version (303 on
  * success, 409 with the Danish message when the version is stale). */
 #include "testutil.h"
+#include "pages/borger.h"
+#include "pages/layout.h"
 
 #define DAY 86400
 
@@ -489,6 +491,25 @@ static void test_actions(void **state)
 	tu_resp_free(&r);
 }
 
+/* Dates on pages are Danish dates, whatever the server's time zone, with
+ * summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+ * the last Sunday of October. */
+static void test_danish_dates(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_string_equal(hh_datetime_da(&a, 1774745999), "29. marts 2026 kl. 01.59");
+	assert_string_equal(hh_datetime_da(&a, 1774746000), "29. marts 2026 kl. 03.00");
+	assert_string_equal(hh_datetime_da(&a, 1792889999), "25. oktober 2026 kl. 02.59");
+	assert_string_equal(hh_datetime_da(&a, 1792890000), "25. oktober 2026 kl. 02.00");
+	/* 23:30 UTC is the next day in Denmark, summer and winter */
+	assert_string_equal(hh_date_da(&a, 1795476600), "24. november 2026");
+	assert_string_equal(hh_date_da(&a, 1782857700), "1. juli 2026");
+	assert_string_equal(hh_borger_date(&a, 1782857700, 1), "1. juli 2026 kl. 00.15");
+	hh_arena_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_case_page),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_danish_dates),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
