@@ -43,6 +43,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/dktime.h"
 #include <strings.h>
 
 #include "core/log.h"
@@ -62,79 +64,22 @@ enum fmt { FMT_JSON, FMT_XML };
 
 /* ---- time: Danish local time with its offset ------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* 01:00 UTC on the last Sunday of month m of year y (the EU's moment of
- * changing the clocks). */
-static int64_t eu_switch(int64_t y, int m)
-{
-	int64_t last = days_from_civil(y, m + 1, 1) - 1;
-	int64_t wd = ((last + 4) % 7 + 7) % 7; /* 0: Sunday; 1970-01-01 was a
-						  Thursday */
-	return (last - wd) * 86400 + 3600;
-}
-
-/* Seconds east of UTC in Denmark at the instant t: CEST (+2) from the last
- * Sunday of March to the last Sunday of October, else CET (+1). */
-static int dk_offset(int64_t t)
-{
-	int64_t y;
-	int m, d;
-	civil_from_days(floor_div(t, 86400), &y, &m, &d);
-	return t >= eu_switch(y, 3) && t < eu_switch(y, 10) ? 7200 : 3600;
-}
-
 /* "2025-11-23T19:05:00+01:00" into out. */
 static void iso_dk(int64_t t, char out[ISO_SIZE])
 {
-	int off = dk_offset(t);
+	int off = hh_dk_offset(t);
 	int64_t local = t + off, y;
 	int m, d;
-	civil_from_days(floor_div(local, 86400), &y, &m, &d);
+	hh_civil_from_days(floor_div(local, 86400), &y, &m, &d);
 	int64_t s = local - floor_div(local, 86400) * 86400;
 	snprintf(out, ISO_SIZE, "%04lld-%02d-%02dT%02d:%02d:%02d+%02d:00", (long long)y,
 		 m, d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60),
 		 off / 3600);
-}
-
-/* "30. november 2025" (Danish time) into out. */
-static void date_da(int64_t t, char out[ISO_SIZE])
-{
-	static const char *const months[] = {
-		"januar", "februar", "marts",	  "april",   "maj",	 "juni",
-		"juli",	  "august",  "september", "oktober", "november", "december"
-	};
-	int64_t local = t + dk_offset(t), y;
-	int m, d;
-	civil_from_days(floor_div(local, 86400), &y, &m, &d);
-	snprintf(out, ISO_SIZE, "%d. %s %lld", d, months[m - 1], (long long)y);
 }
 
 static int digits(const char *s, int n, int *out)
@@ -183,9 +128,9 @@ static int parse_datetime(const char *s, int64_t *out)
 		if (h > 23 || mi > 59 || se > 60)
 			return 0;
 	}
-	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	int64_t t = hh_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	if (!*p) {
-		*out = t - dk_offset(t - 3600);
+		*out = t - hh_dk_offset(t - 3600);
 		return 1;
 	}
 	if ((*p == 'Z' || *p == 'z') && !p[1]) {
@@ -1588,8 +1533,7 @@ void hh_open311_request_create(struct hh_req *r)
 		send_rc(r, f, rc);
 		return;
 	}
-	char due[ISO_SIZE];
-	date_da(c.deadline_at, due);
+	const char *due = hh_date_da(&r->arena, c.deadline_at);
 	const char *notice = hh_arena_printf(
 		&r->arena, "Sagen er modtaget af %s og forventes behandlet senest %s.",
 		c.org_name ? c.org_name : dest, due);

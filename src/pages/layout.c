@@ -10,61 +10,6 @@ void hh_page_text(struct hh_req *r, const char *s)
 	hh_buf_html(&r->resp, s ? s : "");
 }
 
-/* Days since 1970-01-01 of a date (proleptic Gregorian; H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* 01:00 UTC on the last Sunday of month (March and October have 31 days):
- * when Danish summer time starts and ends. */
-static int64_t last_sunday_1utc(int year, unsigned month)
-{
-	int64_t d = days_from_civil(year, month, 31);
-	int64_t wd = ((d + 4) % 7 + 7) % 7; /* 0 = Sunday; 1970-01-01 was a Thursday */
-	return (d - wd) * 86400 + 3600;
-}
-
-int64_t hh_dk_local(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	int year = tm.tm_year + 1900;
-	return t + (t >= last_sunday_1utc(year, 3) && t < last_sunday_1utc(year, 10)
-			    ? 7200
-			    : 3600);
-}
-
-static const char *const months_da[] = { "januar",  "februar",  "marts",
-					 "april",   "maj",      "juni",
-					 "juli",    "august",   "september",
-					 "oktober", "november", "december" };
-
-const char *hh_date_da(struct hh_arena *a, int64_t t)
-{
-	time_t tt = (time_t)hh_dk_local(t);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	return hh_arena_printf(a, "%d. %s %d", tm.tm_mday, months_da[tm.tm_mon],
-			       tm.tm_year + 1900);
-}
-
-const char *hh_datetime_da(struct hh_arena *a, int64_t t)
-{
-	time_t tt = (time_t)hh_dk_local(t);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	return hh_arena_printf(a, "%d. %s %d kl. %02d.%02d", tm.tm_mday,
-			       months_da[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-			       tm.tm_min);
-}
-
 void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 {
 	struct hh_buf *b = &r->resp;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "api/app.h"
+#include "core/dktime.h"
 
 struct hh_page {
 	const char *title;       /* <title>, before " – helhed" */
@@ -18,14 +19,6 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p);
 void hh_page_end(struct hh_req *r, int status);
 /* Appends s HTML-escaped. */
 void hh_page_text(struct hh_req *r, const char *s);
-/* Danish wall-clock time of epoch seconds t, as epoch seconds (CET, CEST
- * from the last Sunday of March to the last Sunday of October at 01:00
- * UTC): the server may well run in UTC, but a date is a date in Denmark. */
-int64_t hh_dk_local(int64_t t);
-/* "23. november 2026", the Danish date of epoch seconds t, into the arena. */
-const char *hh_date_da(struct hh_arena *a, int64_t t);
-/* "23. november 2026 kl. 14.05", Danish time, into the arena. */
-const char *hh_datetime_da(struct hh_arena *a, int64_t t);
 /* The big search form of the front page. */
 void hh_page_search_box(struct hh_req *r);
 /* Renders a Danish error page (status, heading, message) as the response. */

@@ -1,0 +1,73 @@
+/* dktime.c - Danish time (see dktime.h). */
+#include "core/dktime.h"
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+int64_t hh_days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void hh_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* 01:00 UTC on the last Sunday of month m of year y: when the EU changes
+ * the clocks. */
+static int64_t eu_switch(int64_t y, int m)
+{
+	int64_t last = hh_days_from_civil(y, m + 1, 1) - 1;
+	int64_t wd = ((last + 4) % 7 + 7) % 7; /* 0: Sunday; 1970-01-01 was a
+						  Thursday */
+	return (last - wd) * 86400 + 3600;
+}
+
+int hh_dk_offset(int64_t t)
+{
+	int64_t y;
+	int m, d;
+	hh_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+	return t >= eu_switch(y, 3) && t < eu_switch(y, 10) ? 7200 : 3600;
+}
+
+int64_t hh_dk_local(int64_t t)
+{
+	return t + hh_dk_offset(t);
+}
+
+static const char *const months_da[] = { "januar",  "februar",  "marts",
+					 "april",   "maj",      "juni",
+					 "juli",    "august",   "september",
+					 "oktober", "november", "december" };
+
+const char *hh_date_da(struct hh_arena *a, int64_t t)
+{
+	int64_t y;
+	int m, d;
+	hh_civil_from_days(floor_div(hh_dk_local(t), 86400), &y, &m, &d);
+	return hh_arena_printf(a, "%d. %s %lld", d, months_da[m - 1], (long long)y);
+}
+
+const char *hh_datetime_da(struct hh_arena *a, int64_t t)
+{
+	int64_t l = hh_dk_local(t), s = l - floor_div(l, 86400) * 86400;
+	return hh_arena_printf(a, "%s kl. %02d.%02d", hh_date_da(a, t),
+			       (int)(s / 3600), (int)(s / 60 % 60));
+}
