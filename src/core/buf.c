@@ -101,6 +101,26 @@ void hh_buf_int(struct hh_buf *b, long long n)
 	hh_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n)
+{
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *e;
+		switch (s[i]) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		hh_buf_append(b, s + done, i - done);
+		hh_buf_puts(b, e);
+		done = i + 1;
+	}
+	hh_buf_append(b, s + done, n - done);
+}
+
 void hh_buf_html(struct hh_buf *b, const char *s)
 {
 	/* strcspn finds the next special byte many bytes at a time */

@@ -25,6 +25,8 @@ void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
 void hh_buf_int(struct hh_buf *b, long long n);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void hh_buf_html(struct hh_buf *b, const char *s);
+/* The same for the n bytes at s (no NUL needed). */
+void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n);
 /* Appends s as a JSON string literal (quotes included; UTF-8 kept). */
 void hh_buf_json(struct hh_buf *b, const char *s);
 /* Appends s percent-encoded for a URL query component. */

@@ -1290,7 +1290,7 @@ enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
 struct scratch {
 	float *acc;
 	uint32_t *mask, *touched;
-	uint32_t cap, n_touched;
+	uint32_t cap;
 };
 
 static pthread_key_t scratch_key;
@@ -1331,7 +1331,6 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		s->touched = hh_xmalloc((cap + 1) * sizeof(uint32_t));
 		s->cap = cap;
 	}
-	s->n_touched = 0;
 	return s;
 }
 
@@ -1818,29 +1817,30 @@ static int match_positions(const struct hh_index *idx, uint32_t di,
 	return n;
 }
 
+/* Whether word position p is among the sorted matches mp, advancing *m
+ * past the smaller ones (words come in order). */
+static int is_match(const uint32_t *mp, int n_mp, int *m, uint32_t p)
+{
+	while (*m < n_mp && mp[*m] < p)
+		(*m)++;
+	return *m < n_mp && mp[*m] == p;
+}
+
+/* The text from *done to the word [start, end) escaped, the word in
+ * <mark>. */
+static void mark(struct hh_buf *out, const char *src, size_t *done,
+		 size_t start, size_t end)
+{
+	hh_buf_html_n(out, src + *done, start - *done);
+	hh_buf_puts(out, "<mark>");
+	hh_buf_html_n(out, src + start, end - start);
+	hh_buf_puts(out, "</mark>");
+	*done = end;
+}
+
 #define SNIPPET_BEFORE 60
 #define SNIPPET_LEN 220
 #define SNIPPET_MARKS 64
-
-static void put_html_n(struct hh_buf *b, const char *s, size_t n)
-{
-	size_t done = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *e;
-		switch (s[i]) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		case '"': e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default: continue;
-		}
-		hh_buf_append(b, s + done, i - done);
-		hh_buf_puts(b, e);
-		done = i + 1;
-	}
-	hh_buf_append(b, s + done, n - done);
-}
 
 /* A piece of the body around the first match (or the summary when the
  * body has none), HTML-escaped, the matched words in <mark>. Matches come
@@ -1909,31 +1909,16 @@ static const char *snippet(const struct hh_index *idx, uint32_t di,
 		int r = k % 64;
 		if (ws[r] < start)
 			continue;
-		while (m < n_mp && mp[m] < wp[r])
-			m++;
-		if (m < n_mp && mp[m] == wp[r] && we[r] <= end) {
-			put_html_n(&out, src + done, ws[r] - done);
-			hh_buf_puts(&out, "<mark>");
-			put_html_n(&out, src + ws[r], we[r] - ws[r]);
-			hh_buf_puts(&out, "</mark>");
-			done = we[r];
-		}
+		if (we[r] <= end && is_match(mp, n_mp, &m, wp[r]))
+			mark(&out, src, &done, ws[r], we[r]);
 	}
 	if (!nw)
 		at = start; /* the summary: from its beginning */
 	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
-		uint32_t p = pos++;
-		while (m < n_mp && mp[m] < p)
-			m++;
-		if (m < n_mp && mp[m] == p) {
-			put_html_n(&out, src + done, s0 - done);
-			hh_buf_puts(&out, "<mark>");
-			put_html_n(&out, src + s0, e0 - s0);
-			hh_buf_puts(&out, "</mark>");
-			done = e0;
-		}
+		if (is_match(mp, n_mp, &m, pos++))
+			mark(&out, src, &done, s0, e0);
 	}
-	put_html_n(&out, src + done, end - done);
+	hh_buf_html_n(&out, src + done, end - done);
 	if (end < len)
 		hh_buf_puts(&out, " …");
 	const char *s = hh_arena_strdup(a, hh_buf_str(&out));
@@ -2008,7 +1993,6 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			mask[d] |= bits;
 		}
 	}
-	s->n_touched = n_touched;
 
 	uint32_t all = 0;
 	for (int i = 0; i < q->n_terms; i++)
@@ -2058,7 +2042,6 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
 	}
 	res->total = total;
-	s->n_touched = 0;
 	for (int c = 1; c < n_cls; c++) {
 		int n = cls[c] + cls[n_cls + c];
 		if (!n)

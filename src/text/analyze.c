@@ -479,7 +479,7 @@ static inline int ascii_word_byte(unsigned char b)
 /* Finds the next word at or after *i: its bytes are [*start, *i) after
  * the call; *has_mark tells whether it holds combining marks (then it needs
  * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
- * for hh_word_offset, so their word positions agree. */
+ * for hh_word_next, so their word positions agree. */
 static int next_word(const char *text, size_t len, size_t *i, size_t *start,
 		     int *has_mark)
 {
@@ -620,12 +620,3 @@ int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 	return 1;
 }
 
-size_t hh_word_offset(const char *text, size_t len, uint32_t pos)
-{
-	size_t i = 0, start;
-	int has_mark;
-	for (uint32_t n = 0; next_word(text, len, &i, &start, &has_mark); n++)
-		if (n == pos)
-			return start;
-	return len;
-}

@@ -76,11 +76,6 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 			   struct hh_term_cache *cache, const char *text,
 			   size_t len, int flags, hh_token_cb cb, void *ctx);
 
-/* The byte offset where word number pos (counted as hh_analyze counts
- * positions) starts in text, or len when there are fewer words. Cheap: no
- * stemming, no compounds. */
-size_t hh_word_offset(const char *text, size_t len, uint32_t pos);
-
 /* The next word at or after byte *at: sets *start and *end (its bytes),
  * moves *at past it and returns 1; returns 0 when there is none. Words are
  * cut as hh_analyze cuts them, one position each. */
