@@ -60,7 +60,7 @@ struct ckpt {
 struct doc {
 	int64_t id, org_id;
 	char *slug, *title, *summary, *text, *kle, *org_code, *org_name;
-	uint8_t agency, status, audience, live;
+	uint8_t agency, status, audience; /* live: DM_LIVE in its dmeta */
 	int8_t kle_group; /* the first two digits of the KLE number; -1: none */
 	uint16_t flen[N_FIELDS];
 	double chosen;
@@ -839,9 +839,8 @@ static uint32_t index_field(struct put_ctx *c, const char *s, size_t len)
 static void remove_locked(struct hh_index *idx, uint32_t di)
 {
 	struct doc *d = &idx->docs[di];
-	if (!d->live)
+	if (!(idx->dm[di].flags & DM_LIVE))
 		return;
-	d->live = 0;
 	idx->dm[di].flags &= (uint8_t)~DM_LIVE;
 	idx->live--;
 	idx->dead++;
@@ -993,7 +992,6 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	d->agency = (uint8_t)(org_is_agency != 0);
 	d->status = (uint8_t)a->status;
 	d->audience = (uint8_t)a->audience;
-	d->live = 1;
 	if (old >= 0)
 		d->chosen = idx->docs[old].chosen;
 	idmap_set(idx, a->id, di);
@@ -1104,7 +1102,7 @@ static void compact_locked(struct hh_index *idx)
 		uint32_t w = 0, wp = 0;
 		for (uint32_t i = 0; i < tm->n; i++) {
 			struct posting p = tm->p[i];
-			if (!idx->docs[tm->h[i].doc].live)
+			if (!(idx->dm[tm->h[i].doc].flags & DM_LIVE))
 				continue;
 			memmove(tm->pos + wp, tm->pos + p.pos_off,
 				p.npos * sizeof(uint32_t));
@@ -1166,7 +1164,7 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 	}
 	for (uint32_t i = 0; i < idx->n_docs; i++) {
 		const struct doc *d = &idx->docs[i];
-		if (!d->live)
+		if (!(idx->dm[i].flags & DM_LIVE))
 			continue;
 		s->bytes += strlen(d->slug) + strlen(d->title) +
 			    strlen(d->summary) + strlen(d->text) + 4 +
@@ -1693,10 +1691,15 @@ static uint32_t min_gap(const struct term *ta, const struct posting *pa,
 	return best;
 }
 
+static int doc_live(const struct hh_index *idx, const struct doc *d)
+{
+	return idx->dm[d - idx->docs].flags & DM_LIVE;
+}
+
 static int visible_slow(const struct hh_index *idx, const struct doc *d,
 			const struct hh_search_query *sq)
 {
-	if (!d->live || d->status != HH_STATUS_PUBLISHED)
+	if (!doc_live(idx, d) || d->status != HH_STATUS_PUBLISHED)
 		return 0;
 	if (d->audience == HH_AUDIENCE_STAFF && !sq->staff)
 		return 0;
@@ -1719,7 +1722,7 @@ static int visible_slow(const struct hh_index *idx, const struct doc *d,
 		for (int32_t o = slug_first(idx, d->slug); o >= 0;
 		     o = idx->docs[o].next_same_slug) {
 			const struct doc *x = &idx->docs[o];
-			if (x->live && x->org_id == sq->municipality_id &&
+			if (doc_live(idx, x) && x->org_id == sq->municipality_id &&
 			    x->status == HH_STATUS_PUBLISHED &&
 			    (x->audience == HH_AUDIENCE_CITIZEN || sq->staff))
 				return 0;
