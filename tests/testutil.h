@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,33 @@ static inline void tu_seed(struct hh_store *st)
 			 HH_OK);
 	assert_int_equal(stats.users, 4);
 	tu_rmdir(tmp);
+}
+
+/* Runs sql on a separate, direct connection to the SQLite file at path and
+ * returns the first column of the first row as an integer (committed data
+ * only). busy_ms: how long to wait for a lock (0: not at all). */
+static inline int64_t tu_db_int_wait(const char *path, int busy_ms,
+				     const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	if (busy_ms > 0)
+		sqlite3_busy_timeout(db, busy_ms);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* tu_db_int_wait without waiting for locks. */
+static inline int64_t tu_db_int(const char *path, const char *sql)
+{
+	return tu_db_int_wait(path, 0, sql);
 }
 
 /* ---- an in-process server -------------------------------------------- */
@@ -316,6 +344,22 @@ static inline void tu_expect_problem(const struct tu_resp *r, long status,
 	}
 }
 
+
+/* needle occurs in hay (printing hay if not). */
+static inline void tu_expect_in(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fprintf(stderr, "missing '%s' in:\n%s\n", needle, hay);
+	assert_non_null(strstr(hay, needle));
+}
+
+/* needle does not occur in hay (printing hay if it does). */
+static inline void tu_expect_not_in(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fprintf(stderr, "unexpected '%s' in:\n%s\n", needle, hay);
+	assert_null(strstr(hay, needle));
+}
 
 /* Signs in over the API; writes "hh_session=..." into cookie and the CSRF
  * token into csrf. */

@@ -160,18 +160,7 @@ static int64_t x_int(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(c->db, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return tu_db_int_wait(c->db, 5000, sql);
 }
 
 static void x_exec(struct ctx *c, const char *sql)

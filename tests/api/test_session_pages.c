@@ -15,9 +15,7 @@ struct ctx {
 
 static struct tu_resp get(struct ctx *c, const char *path, const char *cookie)
 {
-	char url[512];
-	snprintf(url, sizeof(url), "%s%s", c->s.base, path);
-	return tu_http("GET", url, NULL, NULL, cookie);
+	return tu_call(c->s.base, cookie, NULL, "GET", path, NULL, NULL);
 }
 
 static struct tu_resp req(struct ctx *c, const char *method, const char *path,
@@ -71,19 +69,8 @@ static void expect_page(const struct tu_resp *r, long status)
 	assert_non_null(strstr(r->body, "</html>"));
 }
 
-static void expect_in(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fprintf(stderr, "missing '%s' in:\n%s\n", needle, hay);
-	assert_non_null(strstr(hay, needle));
-}
-
-static void expect_not_in(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle))
-		fprintf(stderr, "unexpected '%s' in:\n%s\n", needle, hay);
-	assert_null(strstr(hay, needle));
-}
+#define expect_in tu_expect_in
+#define expect_not_in tu_expect_not_in
 
 /* "name=value" of the first Set-Cookie for name, into out; 0 if none. */
 static int set_cookie(const struct tu_resp *r, const char *name, char *out,

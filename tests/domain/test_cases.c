@@ -175,20 +175,7 @@ struct fx {
 	struct hh_form_result res;
 };
 
-static int64_t x_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+#define x_int tu_db_int
 
 static int64_t q(struct fx *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -126,9 +126,7 @@ static int teardown(void **state)
 
 static struct tu_resp get(struct ctx *c, const char *path, const char *cookie)
 {
-	char url[512];
-	snprintf(url, sizeof(url), "%s%s", c->s.base, path);
-	return tu_http("GET", url, NULL, NULL, cookie);
+	return tu_call(c->s.base, cookie, NULL, "GET", path, NULL, NULL);
 }
 
 static struct tu_resp post(struct ctx *c, const char *path, const char *body,
@@ -148,19 +146,8 @@ static void expect_status(const struct tu_resp *r, long status)
 	assert_int_equal(r->status, status);
 }
 
-static void expect_in(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fprintf(stderr, "missing '%s' in:\n%s\n", needle, hay);
-	assert_non_null(strstr(hay, needle));
-}
-
-static void expect_not_in(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle))
-		fprintf(stderr, "unexpected '%s' in:\n%s\n", needle, hay);
-	assert_null(strstr(hay, needle));
-}
+#define expect_in tu_expect_in
+#define expect_not_in tu_expect_not_in
 
 static const char *case_href(int64_t id)
 {

@@ -76,22 +76,7 @@ static void x_commit(struct hh_tx *tx)
 	assert_int_equal(tx->store->tx_commit(tx), HH_OK);
 }
 
-/* Runs sql on a separate, direct connection to the file and returns the
- * first column of the first row as an integer (committed data only). */
-static int64_t x_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+#define x_int tu_db_int
 
 static int64_t x_put_org(struct hh_store *st, const char *code,
 			 const char *name, enum hh_org_kind kind)
