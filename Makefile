@@ -23,7 +23,7 @@ BUILD ?= build
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
-	src/domain/*.c src/http/*.c src/api/*.c src/pages/*.c)
+	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c)
 OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 

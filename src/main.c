@@ -11,10 +11,13 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "api/app.h"
+#include "app/app.h"
+#include "api/api.h"
+#include "pages/pages.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
+#include "domain/orgs.h"
 #include "domain/content.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
@@ -771,7 +774,7 @@ static int cmd_search(int argc, char **argv)
 	if (muni) {
 		struct hh_app app = { .store = st };
 		struct hh_org org;
-		if (hh_app_org(&app, &a, muni, &org) != HH_OK ||
+		if (hh_org_by_code(app.store, &a, muni, &org) != HH_OK ||
 		    org.kind != HH_ORG_MUNICIPALITY) {
 			fprintf(stderr, "%s search: no municipality has code '%s'\n",
 				prog, muni);

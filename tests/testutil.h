@@ -21,7 +21,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "api/app.h"
+#include "app/app.h"
+#include "pages/pages.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"

@@ -1,10 +1,11 @@
 /* articles.c - /api/v1/articles: list, read, create, replace, archive. */
-#include "api/app.h"
+#include "api/api.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/orgs.h"
 #include "domain/articles.h"
 
 #define PAGE_MAX 100
@@ -29,7 +30,7 @@ static int owner_param(struct hh_req *r, int64_t *org_id, int *given)
 	if (!code || !strcmp(code, "shared") || !*code)
 		return 1;
 	struct hh_org org;
-	enum hh_rc rc = hh_app_org(r->app, &r->arena, code, &org);
+	enum hh_rc rc = hh_org_by_code(r->app->store, &r->arena, code, &org);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION, "organisation",
 				NULL);
@@ -189,7 +190,7 @@ void hh_api_article_get(struct hh_req *r)
 	const char *muni = hh_req_query(r, "municipality");
 	if (muni && *muni) {
 		struct hh_org org;
-		enum hh_rc rc = hh_app_org(r->app, &r->arena, muni, &org);
+		enum hh_rc rc = hh_org_by_code(r->app->store, &r->arena, muni, &org);
 		if (rc != HH_OK || org.kind != HH_ORG_MUNICIPALITY) {
 			hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION,
 					"municipality",
@@ -283,7 +284,7 @@ void hh_api_article_create(struct hh_req *r)
 	}
 	if (org) {
 		struct hh_org o;
-		enum hh_rc rc = hh_app_org(r->app, &r->arena, org, &o);
+		enum hh_rc rc = hh_org_by_code(r->app->store, &r->arena, org, &o);
 		if (rc != HH_OK) {
 			write_failed(r, rc == HH_ERR_NOT_FOUND ? HH_ERR_INVALID : rc,
 				     "organisation");

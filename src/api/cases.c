@@ -1,6 +1,6 @@
 /* cases.c - the citizen's journey and the caseworker's queue over the API:
  * life events, plans, case types, cases, the overview, the audit trail. */
-#include "api/app.h"
+#include "api/api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,12 +161,8 @@ void hh_api_citizen_session_create(struct hh_req *r)
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_borger=%s; Path=/; HttpOnly; "
-				       "SameSite=Strict; Max-Age=%d%s",
-				       login.token, HH_CITIZEN_SESSION_TTL,
-				       r->app->secure_cookies ? "; Secure" : ""));
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_borger", login.token, NULL,
+		      HH_CITIZEN_SESSION_TTL);
 	hh_resp_json(r, 201,
 		     json_pack("{s:s, s:s, s:b}", "name", login.citizen.name,
 			       "csrf_token", login.csrf, "demo", 1));
@@ -177,8 +173,7 @@ void hh_api_citizen_session_delete(struct hh_req *r)
 	if (!citizen(r) || !write_ok(r))
 		return;
 	hh_citizen_logout(r->app->store, hh_req_cookie(r, "hh_borger"));
-	hh_resp_header(r, "Set-Cookie",
-		       "hh_borger=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_borger", NULL);
 	hh_resp_text(r, 204, NULL, "");
 }
 

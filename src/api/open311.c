@@ -34,7 +34,8 @@
  *   description also fill the form's first address, email, phone and
  *   textarea field when the client sent no attribute for it.
  * - A format other than .json or .xml is 404, answered in JSON. */
-#include "api/app.h"
+#include "domain/orgs.h"
+#include "api/api.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -483,7 +484,7 @@ static int jurisdiction(struct hh_req *r, enum fmt f, const char *given,
 	memset(org, 0, sizeof(*org));
 	if (!given)
 		return 1;
-	enum hh_rc rc = hh_app_org(r->app, &r->arena, given, org);
+	enum hh_rc rc = hh_org_by_code(r->app->store, &r->arena, given, org);
 	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !*given)) {
 		send_error(r, f, 404, "jurisdiction_id findes ikke.");
 		return 0;

@@ -1,11 +1,12 @@
 /* search.c - /api/v1/search, /api/v1/suggest and the search report. */
-#include "api/app.h"
+#include "api/api.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/orgs.h"
 #include "domain/articles.h"
 #include "domain/searchlog.h"
 
@@ -38,7 +39,7 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 	const char *muni = hh_req_query(r, "municipality");
 	if (muni && *muni) {
 		struct hh_org org;
-		if (hh_app_org(r->app, &r->arena, muni, &org) != HH_OK ||
+		if (hh_org_by_code(r->app->store, &r->arena, muni, &org) != HH_OK ||
 		    org.kind != HH_ORG_MUNICIPALITY) {
 			hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION, "municipality",
 					"no municipality has this code");
@@ -71,7 +72,7 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 			q->organisation_id = -1;
 		} else {
 			struct hh_org o;
-			if (hh_app_org(r->app, &r->arena, org, &o) != HH_OK) {
+			if (hh_org_by_code(r->app->store, &r->arena, org, &o) != HH_OK) {
 				hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION,
 						"organisation", NULL);
 				return 0;

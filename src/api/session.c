@@ -1,21 +1,11 @@
 /* session.c - /api/v1/session (staff sign-in for API clients), the
  * organisation list, and the operational endpoints. */
-#include "api/app.h"
+#include "api/api.h"
 
 #include <string.h>
 
 #include "core/log.h"
 #include "domain/auth.h"
-
-static void set_session_cookie(struct hh_req *r, const char *token, int ttl)
-{
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_session=%s; Path=/; HttpOnly; "
-				       "SameSite=Strict; Max-Age=%d%s",
-				       token, ttl,
-				       r->app->secure_cookies ? "; Secure" : ""));
-}
 
 static json_t *principal_json(struct hh_req *r, const struct hh_principal *w)
 {
@@ -70,7 +60,8 @@ void hh_api_session_create(struct hh_req *r)
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	set_session_cookie(r, login.token, HH_SESSION_TTL);
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_session", login.token, NULL,
+		      HH_SESSION_TTL);
 	hh_resp_json(r, 201,
 		     json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", login.user.name,
 			       "email", login.user.email, "organisation",
@@ -96,7 +87,7 @@ void hh_api_session_delete(struct hh_req *r)
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	set_session_cookie(r, "", 0);
+	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_session", NULL);
 	hh_resp_text(r, 204, NULL, "");
 }
 

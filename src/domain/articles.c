@@ -1,5 +1,6 @@
 /* articles.c - the rules for knowledge articles. */
 #include "domain/articles.h"
+#include "domain/access.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -166,23 +167,25 @@ enum hh_rc hh_article_validate(const struct hh_article *a, const char **field)
 
 int hh_article_can_edit(const struct hh_actor *who, int64_t org_id)
 {
-	if (who->system)
-		return 1;
-	if (!(who->roles & (HH_ROLE_EDITOR | HH_ROLE_ADMIN)) || !who->org_id)
-		return 0;
-	if (org_id == 0)
-		return who->org_is_municipality;
-	return who->org_id == org_id;
+	struct hh_owner o = { org_id, 0 };
+	return hh_access(who, HH_RES_ARTICLE, HH_ACT_CHANGE, &o) == HH_OK;
+}
+
+/* The resource an article is in the access table. */
+static enum hh_resource article_resource(const struct hh_article *a)
+{
+	if (a->status != HH_STATUS_PUBLISHED)
+		return HH_RES_ARTICLE_DRAFT;
+	return a->audience == HH_AUDIENCE_STAFF ? HH_RES_ARTICLE_STAFF
+						: HH_RES_ARTICLE;
 }
 
 int hh_article_can_read(const struct hh_actor *who, const struct hh_article *a)
 {
-	if (a->status != HH_STATUS_PUBLISHED)
-		return who && hh_article_can_edit(who, a->org_id);
-	if (a->audience == HH_AUDIENCE_STAFF)
-		return who && (who->system ||
-			       (who->org_id && (who->roles & ~HH_ROLE_CITIZEN)));
-	return 1;
+	static const struct hh_actor anonymous;
+	struct hh_owner o = { a->org_id, 0 };
+	return hh_access(who ? who : &anonymous, article_resource(a),
+			 HH_ACT_READ, &o) == HH_OK;
 }
 
 json_t *hh_article_json(const struct hh_article *a, int with_body)

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/rc.h"
+#include "domain/actor.h"
 #include "store/store.h"
 
 #define HH_SESSION_TTL (8 * 3600) /* seconds: one working day */
@@ -60,5 +61,20 @@ enum hh_rc hh_auth_user_add(struct hh_store *st, const char *org_code,
 enum hh_rc hh_auth_token_add(struct hh_store *st, const char *org_code,
 			     const char *name, unsigned roles,
 			     const char *actor, char token[HH_TOKEN_CHARS]);
+
+/* What a client presented to say who it is. */
+enum hh_credential {
+	HH_CRED_STAFF_SESSION = 1, /* the hh_session cookie */
+	HH_CRED_BEARER,            /* Authorization: Bearer (an API token) */
+	HH_CRED_CITIZEN_SESSION,   /* the hh_borger cookie */
+};
+
+/* Looks up who presented token (kind says what it is): a staff user with
+ * a live session of an enabled account, an API token that is not
+ * revoked, or a citizen with a live session. NOT_FOUND for anything
+ * else (*out is then anonymous). Strings in *out live in a. */
+enum hh_rc hh_principal_resolve(struct hh_store *st, struct hh_arena *a,
+				enum hh_credential kind, const char *token,
+				struct hh_principal *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* cases.c - the life of a case. */
 #include "domain/cases.h"
+#include "domain/access.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -241,9 +242,8 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 
 static int may_see(const struct hh_actor *who, const struct hh_case *c)
 {
-	return who->system || (who->org_id && who->org_id == c->org_id &&
-			       (who->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
-					      HH_ROLE_MANAGER | HH_ROLE_ADMIN)));
+	struct hh_owner o = { c->org_id, c->citizen_id };
+	return hh_access(who, HH_RES_CASE, HH_ACT_READ, &o) == HH_OK;
 }
 
 struct get_ctx {
@@ -472,9 +472,9 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		break;
 	case 3: {
 		const struct hh_ct_state *paused = hh_ct_paused(&def);
+		struct hh_owner o = { k->org_id, k->citizen_id };
 		if (!paused || !cur || cur->final || cur->paused ||
-		    !(x->who->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
-				       HH_ROLE_ADMIN))) {
+		    hh_access(x->who, HH_RES_CASE, HH_ACT_CHANGE, &o) != HH_OK) {
 			rc = !paused || (cur && (cur->final || cur->paused))
 				     ? HH_ERR_INVALID
 				     : HH_ERR_FORBIDDEN;

@@ -27,23 +27,6 @@ enum hh_method {
 	HH_OPTIONS = 1 << 6,
 };
 
-/* The caller, as established by a session cookie or a bearer token. */
-struct hh_principal {
-	enum { HH_ANON = 0, HH_USER, HH_TOKEN, HH_CITIZEN } kind;
-	int64_t user_id;  /* HH_USER */
-	int64_t token_id; /* HH_TOKEN */
-	int64_t org_id;
-	const char *org_code;
-	int org_is_municipality;
-	const char *name;
-	const char *email;
-	unsigned roles;
-	const char *csrf; /* HH_USER: the session's CSRF token */
-	const char *actor; /* "user:3" / "token:2" for events */
-	int64_t citizen_id; /* HH_CITIZEN */
-	int64_t municipality_id; /* HH_CITIZEN: the citizen's municipality */
-};
-
 enum hh_error_code {
 #define HH_ERROR(name, code, status, da, en) HH_E_##name,
 #include "http/errors.def"
@@ -72,9 +55,11 @@ struct hh_req {
 	const char *param_values[HH_MAX_PARAMS];
 	int n_params;
 
-	/* lazily established caller */
-	int auth_done;
-	struct hh_principal who;
+	/* the caller, established by the app layer on first use (an
+	 * opaque pointer here: http/ knows nothing of sign-in), and the
+	 * label the request's log line names it by */
+	void *caller;
+	const char *log_actor;
 
 	/* the response */
 	int status;

@@ -305,9 +305,9 @@ static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
 	json_escape(&b, r->path ? r->path : "");
 	hh_buf_printf(&b, "\",\"status\":%d,\"us\":%lld,\"bytes\":%zu", r->status,
 		      (long long)us, r->resp.len);
-	if (r->who.actor) {
+	if (r->log_actor) {
 		hh_buf_puts(&b, ",\"actor\":\"");
-		json_escape(&b, r->who.actor);
+		json_escape(&b, r->log_actor);
 		hh_buf_putc(&b, '"');
 	}
 	hh_buf_puts(&b, "}\n");

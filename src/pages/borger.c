@@ -325,11 +325,8 @@ static void login_page(struct hh_req *r, int status, const char *error,
 	char token[HH_TOKEN_CHARS];
 	unsigned char unused[32];
 	hh_auth_new_token(token, unused);
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_borger_login=%s; Path=/borger/log-ind; "
-				       "HttpOnly; SameSite=Strict; Max-Age=3600%s",
-				       token, r->app->secure_cookies ? "; Secure" : ""));
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_borger_login", token, "/borger/log-ind",
+		      3600);
 	struct demo_ctx c = { .r = r };
 	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, demo_tx, &c);
 	struct hh_org_names orgs;
@@ -437,15 +434,9 @@ void hh_page_citizen_login_post(struct hh_req *r)
 			   next);
 		return;
 	}
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_borger=%s; Path=/; HttpOnly; "
-				       "SameSite=Strict; Max-Age=%d%s",
-				       login.token, HH_CITIZEN_SESSION_TTL,
-				       r->app->secure_cookies ? "; Secure" : ""));
-	hh_resp_header(r, "Set-Cookie",
-		       "hh_borger_login=; Path=/borger/log-ind; HttpOnly; "
-		       "SameSite=Strict; Max-Age=0");
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_borger", login.token, NULL,
+		      HH_CITIZEN_SESSION_TTL);
+	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_borger_login", "/borger/log-ind");
 	hh_resp_redirect(r, 303, next_of(next));
 }
 
@@ -462,7 +453,6 @@ void hh_page_citizen_logout(struct hh_req *r)
 		}
 		hh_citizen_logout(r->app->store, hh_req_cookie(r, "hh_borger"));
 	}
-	hh_resp_header(r, "Set-Cookie",
-		       "hh_borger=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_borger", NULL);
 	hh_resp_redirect(r, 303, "/");
 }

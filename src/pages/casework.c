@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/orgs.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/cases.h"
@@ -468,7 +469,7 @@ void hh_page_casework_queue(struct hh_req *r)
 		rc = hh_store_run_tx(r->app->store, 0, queue_tx, &q);
 
 	struct hh_org org;
-	int has_org = hh_app_org(r->app, &r->arena, w->org_code, &org) == HH_OK;
+	int has_org = hh_org_by_code(r->app->store, &r->arena, w->org_code, &org) == HH_OK;
 	struct hh_page p = { .title = f.page > 1 ? hh_arena_printf(&r->arena,
 								 "Sager, side %lld",
 								 (long long)f.page)

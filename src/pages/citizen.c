@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "domain/orgs.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/articles.h"
@@ -20,21 +21,17 @@ static int chosen_muni(struct hh_req *r, struct hh_org *org)
 	const char *q = hh_req_query(r, "kommune");
 	const char *code = q ? q : hh_req_cookie(r, "hh_kommune");
 	if (q && !*q) {
-		hh_resp_header(r, "Set-Cookie",
-			       "hh_kommune=; Path=/; Max-Age=0; SameSite=Lax");
+		hh_cookie_clear(r, HH_COOKIE_PREFERENCE, "hh_kommune", NULL);
 		return 0;
 	}
 	if (!code || !*code || strlen(code) > 32)
 		return 0;
-	if (hh_app_org(r->app, &r->arena, code, org) != HH_OK ||
+	if (hh_org_by_code(r->app->store, &r->arena, code, org) != HH_OK ||
 	    org->kind != HH_ORG_MUNICIPALITY)
 		return 0;
 	if (q)
-		hh_resp_header(r, "Set-Cookie",
-			       hh_arena_printf(&r->arena,
-					       "hh_kommune=%s; Path=/; "
-					       "Max-Age=31536000; SameSite=Lax",
-					       org->code));
+		hh_cookie_set(r, HH_COOKIE_PREFERENCE, "hh_kommune", org->code, NULL,
+			      31536000);
 	return 1;
 }
 

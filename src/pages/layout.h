@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "api/app.h"
+#include "pages/pages.h"
 #include "core/dktime.h"
 
 struct hh_page {

@@ -2,6 +2,7 @@
  * adds autocomplete) and the editors' report of searches that did not help. */
 #include <string.h>
 
+#include "domain/orgs.h"
 #include "core/util.h"
 #include "domain/articles.h"
 #include "domain/auth.h"
@@ -68,7 +69,7 @@ void hh_page_search(struct hh_req *r)
 	struct hh_org muni;
 	const char *mc = hh_req_cookie(r, "hh_kommune");
 	int has_muni = mc && *mc && strlen(mc) <= 32 &&
-		       hh_app_org(r->app, &r->arena, mc, &muni) == HH_OK &&
+		       hh_org_by_code(r->app->store, &r->arena, mc, &muni) == HH_OK &&
 		       muni.kind == HH_ORG_MUNICIPALITY;
 	const char *error = NULL;
 	if (q && !hh_utf8_valid(q, strlen(q))) {

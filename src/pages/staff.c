@@ -18,12 +18,8 @@ static void login_form(struct hh_req *r, int status, const char *error,
 	char token[HH_TOKEN_CHARS];
 	unsigned char unused[32];
 	hh_auth_new_token(token, unused);
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_login=%s; Path=/log-ind; HttpOnly; "
-				       "SameSite=Strict; Max-Age=3600%s",
-				       token,
-				       r->app->secure_cookies ? "; Secure" : ""));
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_login", token, "/log-ind",
+		      3600);
 	hh_resp_header(r, "Cache-Control", "no-store");
 	struct hh_page p = { .title = "Log ind for personale" };
 	hh_page_begin(r, &p);
@@ -102,12 +98,8 @@ void hh_page_login_post(struct hh_req *r)
 			   email);
 		return;
 	}
-	hh_resp_header(r, "Set-Cookie",
-		       hh_arena_printf(&r->arena,
-				       "hh_session=%s; Path=/; HttpOnly; "
-				       "SameSite=Strict; Max-Age=%d%s",
-				       login.token, HH_SESSION_TTL,
-				       r->app->secure_cookies ? "; Secure" : ""));
+	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_session", login.token, NULL,
+		      HH_SESSION_TTL);
 	hh_resp_redirect(r, 303, "/personale");
 }
 
@@ -124,8 +116,7 @@ void hh_page_logout(struct hh_req *r)
 		}
 		hh_auth_logout(r->app->store, hh_req_cookie(r, "hh_session"));
 	}
-	hh_resp_header(r, "Set-Cookie",
-		       "hh_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_session", NULL);
 	hh_resp_redirect(r, 303, "/");
 }
 

@@ -9,19 +9,22 @@
 /* Organisation ids as created by setup, in this order. */
 enum { M901 = 1, M902 = 2, UDK = 3 };
 
-static const struct hh_actor editor901 = { "user:1", M901, 1, HH_ROLE_EDITOR,
-					   0 };
-static const struct hh_actor admin901 = { "user:2", M901, 1, HH_ROLE_ADMIN, 0 };
-static const struct hh_actor agent901 = { "user:3", M901, 1,
-					  HH_ROLE_AGENT | HH_ROLE_CASEWORKER, 0 };
-static const struct hh_actor editor902 = { "user:4", M902, 1, HH_ROLE_EDITOR,
-					   0 };
-static const struct hh_actor editor_udk = { "user:5", UDK, 0, HH_ROLE_EDITOR,
-					    0 };
-static const struct hh_actor citizen = { "citizen", 0, 0, HH_ROLE_CITIZEN, 0 };
-static const struct hh_actor orgless_editor = { "user:6", 0, 0,
-						HH_ROLE_EDITOR, 0 };
-static const struct hh_actor cli = { "cli", 0, 0, 0, 1 };
+static const struct hh_actor editor901 = { .label = "user:1", .org_id = M901,
+	.org_is_municipality = 1, .roles = HH_ROLE_EDITOR, .system = 0 };
+static const struct hh_actor admin901 = { .label = "user:2", .org_id = M901,
+	.org_is_municipality = 1, .roles = HH_ROLE_ADMIN, .system = 0 };
+static const struct hh_actor agent901 = { .label = "user:3", .org_id = M901,
+	.org_is_municipality = 1, .roles = HH_ROLE_AGENT | HH_ROLE_CASEWORKER, .system = 0 };
+static const struct hh_actor editor902 = { .label = "user:4", .org_id = M902,
+	.org_is_municipality = 1, .roles = HH_ROLE_EDITOR, .system = 0 };
+static const struct hh_actor editor_udk = { .label = "user:5", .org_id = UDK,
+	.org_is_municipality = 0, .roles = HH_ROLE_EDITOR, .system = 0 };
+static const struct hh_actor citizen = { .label = "citizen", .org_id = 0,
+	.org_is_municipality = 0, .roles = HH_ROLE_CITIZEN, .system = 0 };
+static const struct hh_actor orgless_editor = { .label = "user:6", .org_id = 0,
+	.org_is_municipality = 0, .roles = HH_ROLE_EDITOR, .system = 0 };
+static const struct hh_actor cli = { .label = "cli", .org_id = 0,
+	.org_is_municipality = 0, .roles = 0, .system = 1 };
 
 struct fx {
 	char *dir;

@@ -270,11 +270,16 @@ static int setup(void **state)
 	f->anna = citizen_id(f, "demo:anna");
 	f->bo = citizen_id(f, "demo:bo");
 	f->carl = citizen_id(f, "demo:carl");
-	struct hh_actor cw_fam = { "user:1", f->fam, 0, HH_ROLE_CASEWORKER, 0 };
-	struct hh_actor mgr_fam = { "user:2", f->fam, 0, HH_ROLE_MANAGER, 0 };
-	struct hh_actor ed_fam = { "user:3", f->fam, 0, HH_ROLE_EDITOR, 0 };
-	struct hh_actor cw_udk = { "user:4", f->udk, 0, HH_ROLE_CASEWORKER, 0 };
-	struct hh_actor cw_901 = { "user:5", f->m901, 1, HH_ROLE_CASEWORKER, 0 };
+	struct hh_actor cw_fam = { .label = "user:1", .org_id = f->fam,
+	.org_is_municipality = 0, .roles = HH_ROLE_CASEWORKER, .system = 0 };
+	struct hh_actor mgr_fam = { .label = "user:2", .org_id = f->fam,
+	.org_is_municipality = 0, .roles = HH_ROLE_MANAGER, .system = 0 };
+	struct hh_actor ed_fam = { .label = "user:3", .org_id = f->fam,
+	.org_is_municipality = 0, .roles = HH_ROLE_EDITOR, .system = 0 };
+	struct hh_actor cw_udk = { .label = "user:4", .org_id = f->udk,
+	.org_is_municipality = 0, .roles = HH_ROLE_CASEWORKER, .system = 0 };
+	struct hh_actor cw_901 = { .label = "user:5", .org_id = f->m901,
+	.org_is_municipality = 1, .roles = HH_ROLE_CASEWORKER, .system = 0 };
 	f->cw_fam = cw_fam;
 	f->mgr_fam = mgr_fam;
 	f->ed_fam = ed_fam;

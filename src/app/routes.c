@@ -1,5 +1,7 @@
 /* routes.c - the one route table: every URL helhed answers. */
-#include "api/app.h"
+#include "app/app.h"
+#include "api/api.h"
+#include "pages/pages.h"
 
 const struct hh_route hh_routes[] = {
 	/* operations */

@@ -1,0 +1,68 @@
+/* api.h - the JSON API's handlers (one file per resource) and what they
+ * share: JSON bodies. Internal to src/api/ and the route table. */
+#ifndef HH_API_API_H
+#define HH_API_API_H
+
+#include "app/app.h"
+
+/* JSON bodies are small; the server's cap is larger so that citizens'
+ * forms can carry files (multipart/form-data). */
+#define HH_JSON_BODY_MAX (1 << 20)
+
+/* Checks Content-Type: application/json and the size (413 over
+ * HH_JSON_BODY_MAX) and parses the body against spec; on failure queues
+ * the problem and returns 0. */
+int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
+
+/* Handlers */
+void hh_api_articles_list(struct hh_req *r);
+void hh_api_article_get(struct hh_req *r);
+void hh_api_article_create(struct hh_req *r);
+void hh_api_article_put(struct hh_req *r);
+void hh_api_article_delete(struct hh_req *r);
+void hh_api_article_history(struct hh_req *r);
+void hh_api_session_get(struct hh_req *r);
+void hh_api_session_create(struct hh_req *r);
+void hh_api_session_delete(struct hh_req *r);
+void hh_api_organisations(struct hh_req *r);
+void hh_api_healthz(struct hh_req *r);
+void hh_api_readyz(struct hh_req *r);
+void hh_api_metrics(struct hh_req *r);
+
+void hh_api_search(struct hh_req *r);
+void hh_api_suggest(struct hh_req *r);
+void hh_api_search_report(struct hh_req *r);
+
+/* After a change of an article: bring the search index up to date. */
+void hh_app_article_changed(struct hh_app *app, int64_t article_id);
+
+void hh_api_citizen_session_create(struct hh_req *r);
+void hh_api_citizen_session_delete(struct hh_req *r);
+void hh_api_life_events(struct hh_req *r);
+void hh_api_life_event(struct hh_req *r);
+void hh_api_plan_create(struct hh_req *r);
+void hh_api_plan_get(struct hh_req *r);
+void hh_api_overview(struct hh_req *r);
+void hh_api_case_types(struct hh_req *r);
+void hh_api_case_type(struct hh_req *r);
+void hh_api_case_create(struct hh_req *r);
+void hh_api_cases(struct hh_req *r);
+void hh_api_case_get(struct hh_req *r);
+void hh_api_case_transition(struct hh_req *r);
+void hh_api_case_assign(struct hh_req *r);
+void hh_api_case_note(struct hh_req *r);
+void hh_api_case_request(struct hh_req *r);
+void hh_api_case_answer(struct hh_req *r);
+void hh_api_audit(struct hh_req *r);
+
+/* Open311 GeoReport v2 (open311.c) */
+void hh_open311_discovery(struct hh_req *r);
+void hh_open311_services(struct hh_req *r);
+void hh_open311_service(struct hh_req *r);
+void hh_open311_requests(struct hh_req *r);
+void hh_open311_request(struct hh_req *r);
+void hh_open311_request_create(struct hh_req *r);
+void hh_open311_token(struct hh_req *r);
+void hh_open311_not_found(struct hh_req *r);
+
+#endif

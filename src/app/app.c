@@ -1,0 +1,94 @@
+/* app.c - who is calling, CSRF, If-Match and cookies: the plumbing both
+ * doors share. */
+#include "app/app.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/auth.h"
+
+const struct hh_principal *hh_auth(struct hh_req *r)
+{
+	if (r->caller)
+		return r->caller;
+	struct hh_principal *w = hh_arena_calloc(&r->arena, sizeof(*w));
+	r->caller = w;
+	enum hh_credential kind = HH_CRED_STAFF_SESSION;
+	const char *token;
+	const char *h = hh_req_header(r, "Authorization");
+	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		token = h + 7;
+		kind = HH_CRED_BEARER;
+	} else {
+		token = hh_req_cookie(r, "hh_session");
+	}
+	if (!token) {
+		/* a citizen signed in through the identity provider */
+		token = hh_req_cookie(r, "hh_borger");
+		kind = HH_CRED_CITIZEN_SESSION;
+	}
+	if (!token || strlen(token) != HH_TOKEN_CHARS - 1)
+		return w;
+	enum hh_rc rc = hh_principal_resolve(r->app->store, &r->arena, kind,
+					     token, w);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		hh_log(HH_LOG_WARN, "auth lookup failed: %s", hh_rc_name(rc));
+	r->log_actor = w->actor;
+	return w;
+}
+
+void hh_actor_of(struct hh_req *r, struct hh_actor *out)
+{
+	hh_actor_from(hh_auth(r), out);
+}
+
+int hh_csrf_ok(struct hh_req *r, const char *form_value)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER && w->kind != HH_CITIZEN)
+		return 1; /* bearer tokens and anonymous calls carry no cookie */
+	const char *sent = form_value ? form_value
+				      : hh_req_header(r, "X-CSRF-Token");
+	if (!sent || !w->csrf || strlen(sent) != strlen(w->csrf))
+		return 0;
+	return sodium_memcmp(sent, w->csrf, strlen(sent)) == 0;
+}
+
+int64_t hh_if_match(struct hh_req *r)
+{
+	const char *h = hh_req_header(r, "If-Match");
+	if (!h)
+		return 0;
+	if (*h == 'W' && h[1] == '/')
+		h += 2;
+	char *end;
+	const char *s = *h == '"' ? h + 1 : h;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || v < 1 || (*h == '"' ? (*end != '"' || end[1]) : *end))
+		return -1;
+	return v;
+}
+
+void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
+		   const char *name, const char *value, const char *path,
+		   int max_age)
+{
+	hh_resp_header(r, "Set-Cookie",
+		       hh_arena_printf(&r->arena, "%s=%s; Path=%s; %s; Max-Age=%d%s",
+				       name, value, path ? path : "/",
+				       kind == HH_COOKIE_STRICT
+					       ? "HttpOnly; SameSite=Strict"
+					       : "SameSite=Lax",
+				       max_age,
+				       r->app->secure_cookies ? "; Secure" : ""));
+}
+
+void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
+		     const char *name, const char *path)
+{
+	hh_cookie_set(r, kind, name, "", path, 0);
+}

@@ -1,0 +1,57 @@
+/* app.h - the web plumbing both doors share: the application context,
+ * who is calling (the principal), CSRF, cookies, the route table.
+ *
+ * api/ (JSON) and pages/ (HTML) include this header and their own
+ * (api/api.h, pages/pages.h), never each other's. Nothing here knows a
+ * rule of the domain: the principal is handed to domain functions, which
+ * decide what it may see and do. */
+#ifndef HH_APP_APP_H
+#define HH_APP_APP_H
+
+#include <stdatomic.h>
+
+#include "domain/actor.h"
+#include "http/http.h"
+#include "http/json.h"
+#include "search/index.h"
+#include "store/store.h"
+
+struct hh_app {
+	struct hh_store *store;
+	struct hh_server *server;
+	int demo;
+	int secure_cookies; /* behind TLS: add Secure to cookies */
+	atomic_int ready; /* set by the main thread, read by workers */
+	struct hh_index *index; /* the search index (derived from the store) */
+};
+
+/* The route table (api and pages), ending with a NULL pattern. */
+extern const struct hh_route hh_routes[];
+
+/* Establishes the caller from a bearer token, the staff session cookie or
+ * the citizen session cookie, once per request (later calls return the
+ * same). Returns the principal, borrowed from r (anonymous when nothing
+ * valid was presented). */
+const struct hh_principal *hh_auth(struct hh_req *r);
+/* The caller as a domain actor (anonymous: label NULL, no roles). */
+void hh_actor_of(struct hh_req *r, struct hh_actor *out);
+/* For unsafe methods with a session cookie: 1 if the CSRF token (header
+ * X-CSRF-Token, or form field csrf) matches; bearer tokens need none. */
+int hh_csrf_ok(struct hh_req *r, const char *form_value);
+
+/* The version a client says it is changing: If-Match: "3" (or 3).
+ * 0 when absent, -1 when malformed. */
+int64_t hh_if_match(struct hh_req *r);
+
+/* Cookies, written in one place. A strict cookie is HttpOnly and
+ * SameSite=Strict (sessions, sign-in nonces); a preference cookie is
+ * SameSite=Lax and readable by scripts (the chosen municipality). Both get
+ * Secure behind TLS. path NULL means "/". */
+enum hh_cookie_kind { HH_COOKIE_STRICT = 0, HH_COOKIE_PREFERENCE = 1 };
+void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
+		   const char *name, const char *value, const char *path,
+		   int max_age);
+void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
+		     const char *name, const char *path);
+
+#endif

@@ -1,0 +1,163 @@
+/* access.c - the access table: role x resource x action -> scope.
+ *
+ * Read it as sentences: "caseworkers, agents, managers and admins READ
+ * CASES of their OWN ORGANISATION". Whatever has no line is refused. A
+ * caller may CHANGE or CREATE only where a line says so; where it may not
+ * even READ a thing, every answer about that thing is NOT_FOUND. */
+#include "domain/access.h"
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+#define STAFF (HH_ROLE_AGENT | HH_ROLE_CASEWORKER | HH_ROLE_EDITOR | \
+	       HH_ROLE_MANAGER | HH_ROLE_ADMIN)
+#define EVERYONE (STAFF | HH_ROLE_CITIZEN | HH_ROLE_ANONYMOUS)
+/* who works cases: the front desk, caseworkers and admins change them;
+ * managers read them for the figures */
+#define CASE_READERS (HH_ROLE_AGENT | HH_ROLE_CASEWORKER | HH_ROLE_MANAGER | \
+		      HH_ROLE_ADMIN)
+#define CASE_WORKERS (HH_ROLE_AGENT | HH_ROLE_CASEWORKER | HH_ROLE_ADMIN)
+#define EDITORS (HH_ROLE_EDITOR | HH_ROLE_ADMIN)
+#define CITIZEN HH_ROLE_CITIZEN
+
+static const struct hh_access_rule rules[] = {
+	/* the knowledge base */
+	{ EVERYONE, HH_RES_ARTICLE, HH_ACT_READ, HH_SCOPE_ANY },
+	{ STAFF, HH_RES_ARTICLE_STAFF, HH_ACT_READ, HH_SCOPE_ANY },
+	{ EDITORS, HH_RES_ARTICLE, HH_ACT_CREATE, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS, HH_RES_ARTICLE, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS, HH_RES_ARTICLE_STAFF, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS, HH_RES_ARTICLE_HISTORY, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
+	{ EDITORS | HH_ROLE_MANAGER, HH_RES_SEARCH_REPORT, HH_ACT_READ,
+	  HH_SCOPE_ANY },
+
+	/* cases */
+	{ CITIZEN, HH_RES_CASE, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CASE, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CASE, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	{ CASE_READERS, HH_RES_CASE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ CASE_WORKERS, HH_RES_CASE, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ CITIZEN, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CASE_READERS, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+
+	/* the citizen's own */
+	{ CITIZEN, HH_RES_PLAN, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_PLAN, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_PLAN, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_OVERVIEW, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_AUDIT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+
+	/* Open311: public requests without personal data; an API key of an
+	 * organisation submits them */
+	{ EVERYONE, HH_RES_OPEN311_REQUEST, HH_ACT_READ, HH_SCOPE_ANY },
+	{ STAFF, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
+};
+
+const struct hh_access_rule *hh_access_rules(int *n)
+{
+	*n = (int)(sizeof(rules) / sizeof(rules[0]));
+	return rules;
+}
+
+static unsigned role_bits(const struct hh_actor *who)
+{
+	return who->roles ? who->roles : HH_ROLE_ANONYMOUS;
+}
+
+int hh_access_covers(const struct hh_actor *who, enum hh_access_scope scope,
+		     const struct hh_owner *o)
+{
+	switch (scope) {
+	case HH_SCOPE_ANY:
+		return 1;
+	case HH_SCOPE_OWN_ORG:
+		return who->org_id && o->org_id == who->org_id;
+	case HH_SCOPE_OWN_ORG_SHARED:
+		return who->org_id && (o->org_id == who->org_id ||
+				       (o->org_id == 0 && who->org_is_municipality));
+	case HH_SCOPE_OWN_CITIZEN:
+		return who->citizen_id && o->citizen_id == who->citizen_id;
+	case HH_SCOPE_NONE:
+		break;
+	}
+	return 0;
+}
+
+enum hh_access_scope hh_access_scope(const struct hh_actor *who,
+				     enum hh_resource res,
+				     enum hh_access_action act)
+{
+	if (who->system)
+		return HH_SCOPE_ANY;
+	unsigned bits = role_bits(who);
+	enum hh_access_scope best = HH_SCOPE_NONE;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct hh_access_rule *r = &rules[i];
+		if (r->resource != res || r->action != act || !(r->roles & bits))
+			continue;
+		/* ANY is the widest; the others do not overlap for one
+		 * caller (a citizen has no organisation) */
+		if (best == HH_SCOPE_NONE || r->scope == HH_SCOPE_ANY ||
+		    (r->scope == HH_SCOPE_OWN_ORG_SHARED &&
+		     best == HH_SCOPE_OWN_ORG))
+			best = r->scope;
+	}
+	return best;
+}
+
+/* Any line for this caller, resource and action that covers owner? */
+static int allowed(const struct hh_actor *who, enum hh_resource res,
+		   enum hh_access_action act, const struct hh_owner *owner)
+{
+	if (who->system)
+		return 1;
+	unsigned bits = role_bits(who);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct hh_access_rule *r = &rules[i];
+		if (r->resource != res || r->action != act || !(r->roles & bits))
+			continue;
+		if (!owner || hh_access_covers(who, r->scope, owner))
+			return 1;
+	}
+	return 0;
+}
+
+enum hh_rc hh_access(const struct hh_actor *who, enum hh_resource res,
+		     enum hh_access_action act, const struct hh_owner *owner)
+{
+	if (allowed(who, res, act, owner))
+		return HH_OK;
+	if (!owner)
+		return HH_ERR_FORBIDDEN;
+	/* hidden unless the caller may at least read it */
+	if (act != HH_ACT_READ && allowed(who, res, HH_ACT_READ, owner))
+		return HH_ERR_FORBIDDEN;
+	return HH_ERR_NOT_FOUND;
+}
+
+const char *hh_resource_name(enum hh_resource r)
+{
+	static const char *const names[HH_RES__COUNT] = {
+		[HH_RES_ARTICLE] = "article",
+		[HH_RES_ARTICLE_STAFF] = "staff-article",
+		[HH_RES_ARTICLE_DRAFT] = "draft-article",
+		[HH_RES_ARTICLE_HISTORY] = "article-history",
+		[HH_RES_SEARCH_REPORT] = "search-report",
+		[HH_RES_CASE] = "case",
+		[HH_RES_CASE_QUEUE] = "case-queue",
+		[HH_RES_PLAN] = "plan",
+		[HH_RES_OVERVIEW] = "overview",
+		[HH_RES_AUDIT] = "audit",
+		[HH_RES_OPEN311_REQUEST] = "open311-request",
+	};
+	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
+}
+
+const char *hh_access_action_name(enum hh_access_action a)
+{
+	return a == HH_ACT_READ ? "read" : a == HH_ACT_CREATE ? "create"
+			       : a == HH_ACT_CHANGE ? "change" : "?";
+}

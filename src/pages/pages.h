@@ -1,0 +1,42 @@
+/* pages.h - the server-rendered pages' handlers. Internal to src/pages/
+ * and the route table. */
+#ifndef HH_PAGES_PAGES_H
+#define HH_PAGES_PAGES_H
+
+#include "app/app.h"
+
+void hh_page_search(struct hh_req *r);
+void hh_page_search_report(struct hh_req *r);
+void hh_page_front(struct hh_req *r);
+void hh_page_article(struct hh_req *r);
+void hh_page_life_event(struct hh_req *r);
+void hh_page_login(struct hh_req *r);
+void hh_page_login_post(struct hh_req *r);
+void hh_page_logout(struct hh_req *r);
+void hh_page_staff(struct hh_req *r);
+void hh_page_not_found(struct hh_req *r);
+/* 413 for a page (a form sent with too large files): a Danish page. */
+void hh_page_too_large(struct hh_req *r);
+
+/* the citizen's own pages (pages/borger.c, citizen.c, blanket.c,
+ * overview.c) */
+void hh_page_life_event_post(struct hh_req *r);
+void hh_page_citizen_login(struct hh_req *r);
+void hh_page_citizen_login_post(struct hh_req *r);
+void hh_page_citizen_logout(struct hh_req *r);
+void hh_page_form(struct hh_req *r);
+void hh_page_form_post(struct hh_req *r);
+void hh_page_overview(struct hh_req *r);
+void hh_page_plan(struct hh_req *r);
+void hh_page_my_case(struct hh_req *r);
+void hh_page_my_case_answer(struct hh_req *r);
+void hh_page_insight(struct hh_req *r);
+/* pages/casework.c: the caseworker's queue and case pages */
+void hh_page_casework_queue(struct hh_req *r);
+void hh_page_casework_case(struct hh_req *r);
+void hh_page_casework_assign(struct hh_req *r);
+void hh_page_casework_transition(struct hh_req *r);
+void hh_page_casework_request(struct hh_req *r);
+void hh_page_casework_note(struct hh_req *r);
+
+#endif
