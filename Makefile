@@ -161,4 +161,4 @@ bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval
-	$(BUILD)/bench/eval content tests/eval/queries.tsv ../shared/eval/danfever
+	$(BUILD)/bench/eval content tests/eval/queries.tsv tests/eval/danfever

@@ -1,6 +1,6 @@
 // validate.mjs - checks saved Open311 JSON responses against the GeoReport v2
-// JSON Schemas (open311/schema-validation, in ../shared/open311/georeport-v2
-// beside the repository) with ajv, a validator nobody here wrote.
+// JSON Schemas (published by open311/schema-validation, copied into
+// tests/open311/georeport-v2) with ajv, a validator nobody here wrote.
 //
 // Usage: node tests/open311/validate.mjs DIR
 //
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const specDir = process.env.OPEN311_SCHEMAS ||
-	path.resolve(root, '..', 'shared', 'open311', 'georeport-v2');
+	path.join(here, 'georeport-v2');
 const ownDir = path.join(here, 'schemas');
 
 // ajv lives with the other test packages in tests/e2e (npm ci there).
