@@ -1,57 +1,99 @@
 #!/bin/sh
-# run-tests.sh - run every test binary and the browser tests, add up the
-# results and end with "N passed, N failed".
+# run-tests.sh - run every test binary, the fuzz targets briefly and the
+# browser tests, add up the results and end with "N passed, N failed".
+#
+# The browser tests spend most of their time waiting for a browser, so
+# they run beside the C test binaries and the fuzz targets; the C test
+# binaries run two at a time (HELHED_TEST_JOBS). Each part's output is
+# printed whole when it ends, so logs do not interleave.
 #
 # Usage: run-tests.sh BUILD_DIR   (HELHED_NO_E2E=1 skips browser tests)
 set -u
 build=${1:-build}
-passed=0
-failed=0
-log=$(mktemp)
-for t in $(find "$build/tests" -type f -perm -u+x -name 'test_*' | sort); do
-	echo "== $t"
-	"$t" >"$log" 2>&1
+jobs=${HELHED_TEST_JOBS:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One C test binary: its log and a "passed failed" line in $work.
+run_unit() {
+	t=$1
+	out="$work/unit.$(echo "$t" | tr '/' '%')"
+	"$t" >"$out.log" 2>&1
 	rc=$?
-	cat "$log"
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out.log" | awk '{s+=$1} END {print s+0}')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out.log" | awk '{s+=$1} END {print s+0}')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		# crashed or failed outside cmocka's counting
-		echo "!! $t exited with status $rc"
+		echo "!! $t exited with status $rc" >>"$out.log"
 		f=1
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-done
+	echo "$p $f" >"$out.count"
+}
+
 # Fuzz targets, briefly (make fuzz runs them longer): a crash fails.
-for t in $(find build-fuzz/fuzz -type f -perm -u+x -name 'fuzz_*' 2>/dev/null | sort); do
-	name=$(basename "$t")
-	corpus=tests/fuzz/corpus/${name#fuzz_}
-	scratch=$(mktemp -d)
-	cp "$corpus"/* "$scratch"/ 2>/dev/null
-	if "$t" -runs=20000 -max_total_time=20 -seed=1 "$scratch" >"$log" 2>&1; then
-		echo "== $name: up to 20000 runs or 20 s, no crash"
-		passed=$((passed + 1))
-	else
-		cat "$log"
-		echo "!! $name crashed"
-		failed=$((failed + 1))
-	fi
-	rm -rf "$scratch"
-done
-if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
-	echo "== browser tests"
-	HELHED_BIN="$build/helhed" node tests/e2e/run.mjs >"$log" 2>&1
+run_fuzz() {
+	for t in $(find build-fuzz/fuzz -type f -perm -u+x -name 'fuzz_*' 2>/dev/null | sort); do
+		name=$(basename "$t")
+		corpus=tests/fuzz/corpus/${name#fuzz_}
+		scratch=$(mktemp -d)
+		cp "$corpus"/* "$scratch"/ 2>/dev/null
+		if "$t" -runs=20000 -max_total_time=20 -seed=1 "$scratch" >"$work/fuzz.$name.out" 2>&1; then
+			echo "== $name: up to 20000 runs or 20 s, no crash" >>"$work/fuzz.log"
+			echo "1 0" >"$work/fuzz.$name.count"
+		else
+			cat "$work/fuzz.$name.out" >>"$work/fuzz.log"
+			echo "!! $name crashed" >>"$work/fuzz.log"
+			echo "0 1" >"$work/fuzz.$name.count"
+		fi
+		rm -rf "$scratch"
+	done
+}
+
+run_e2e() {
+	HELHED_BIN="$build/helhed" node tests/e2e/run.mjs >"$work/e2e.log" 2>&1
 	rc=$?
-	cat "$log"
-	p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
-	f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
+	p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/e2e.log" | tail -1)
+	f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/e2e.log" | tail -1)
 	[ -n "$p" ] || p=0
 	[ -n "$f" ] || f=1
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "$p $f" >"$work/e2e.count"
+}
+
+e2e_pid=
+if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
+	run_e2e &
+	e2e_pid=$!
+fi
+
+# xargs runs a fresh shell per binary, so the function goes as text.
+export work
+unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
+find "$build/tests" -type f -perm -u+x -name 'test_*' | sort |
+	xargs -P "$jobs" -I{} sh -c "$unit_fn
+run_unit \"\$1\"" sh {}
+for log in $(ls "$work"/unit.*.log 2>/dev/null | sort); do
+	name=$(basename "$log" .log)
+	echo "== ${name#unit.}" | tr '%' '/'
+	cat "$log"
+done
+
+run_fuzz
+[ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
+
+if [ -n "$e2e_pid" ]; then
+	wait "$e2e_pid"
+	echo "== browser tests"
+	cat "$work/e2e.log"
+fi
+
+passed=0
+failed=0
+for c in "$work"/*.count; do
+	[ -f "$c" ] || continue
+	read -r p f <"$c"
 	passed=$((passed + p))
 	failed=$((failed + f))
-fi
-rm -f "$log"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
