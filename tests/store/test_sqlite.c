@@ -11,7 +11,7 @@
 
 #include <sys/stat.h>
 
-#include "store/sqlite.c"
+#include "store/sqlite_int.h"
 
 #include "domain/articles.h"
 #include "domain/content.h"
