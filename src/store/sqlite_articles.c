@@ -70,7 +70,6 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
 		"WHERE id = ?1 AND chosen_article_id IS NULL",
-	[S_SEARCH_LOG_MAX] = "SELECT ifnull(max(id), 0) FROM search_log",
 	[S_SEARCH_REPORT] =
 		"SELECT lower(query), count(*), sum(results > 0), "
 		"count(chosen_article_id) FROM search_log WHERE at >= ?1 "
@@ -406,13 +405,6 @@ static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
 	return hh_sq_exec(tx, st);
 }
 
-static enum hh_rc search_log_max_id(struct hh_tx *tx, int64_t *id)
-{
-	FAULT(tx);
-	STMT(tx, S_SEARCH_LOG_MAX);
-	return hh_sq_step_int64(tx, st, id);
-}
-
 static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
 				int64_t since, int limit, hh_report_cb cb,
 				void *ctx)
@@ -469,7 +461,6 @@ void hh_sq_fill_articles(struct hh_store *st)
 	st->event_count = event_count;
 	st->search_log_insert = search_log_insert;
 	st->search_log_choose = search_log_choose;
-	st->search_log_max_id = search_log_max_id;
 	st->search_report = search_report;
 	st->search_chosen_counts = search_chosen_counts;
 }

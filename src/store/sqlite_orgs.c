@@ -13,6 +13,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
 		       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	/* One statement, so that the read and the bump cannot be split by
+	 * another writer (the write transaction holds the lock anyway). */
+	[S_ID_BLOCK] = "INSERT INTO id_counters(name, next_id) VALUES (?1, 1 + ?2) "
+		       "ON CONFLICT(name) DO UPDATE SET next_id = next_id + ?2 "
+		       "RETURNING next_id - ?2",
 	[S_ORG_UPSERT] =
 		"INSERT INTO organisations(code, name, kind, created_at) "
 		"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code) DO UPDATE SET "
@@ -73,6 +78,18 @@ static enum hh_rc meta_set(struct hh_tx *tx, const char *key,
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
 	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc id_block(struct hh_tx *tx, const char *counter, int64_t n,
+			   int64_t *first)
+{
+	FAULT(tx);
+	if (n < 1 || !counter)
+		return HH_ERR_INVALID;
+	STMT(tx, S_ID_BLOCK);
+	bind_text(st, 1, counter);
+	sqlite3_bind_int64(st, 2, n);
+	return hh_sq_step_int64(tx, st, first);
 }
 
 /* ---- organisations --------------------------------------------------- */
@@ -300,6 +317,7 @@ void hh_sq_fill_orgs(struct hh_store *st)
 {
 	st->meta_get = meta_get;
 	st->meta_set = meta_set;
+	st->id_block = id_block;
 	st->org_put = org_put;
 	st->org_get = org_get;
 	st->org_get_by_code = org_get_by_code;

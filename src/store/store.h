@@ -81,6 +81,16 @@ struct hh_store {
 	enum hh_rc (*meta_set)(struct hh_tx *tx, const char *key,
 			       const char *value);
 
+	/* Ids handed out by the database in blocks (a PostgreSQL sequence
+	 * with CACHE n): reserves the n ids first .. first + n - 1 of the
+	 * named counter (e.g. "search_log") for the caller, in a write
+	 * transaction. Every instance on the database gets its own, disjoint
+	 * blocks; ids left unused in a block are never handed out again.
+	 * A counter starts at 1 (or where the migration that made it put
+	 * it); INVALID if n < 1. */
+	enum hh_rc (*id_block)(struct hh_tx *tx, const char *counter,
+			       int64_t n, int64_t *first);
+
 	/* Organisations. org_put inserts or updates by code and sets ->id. */
 	enum hh_rc (*org_put)(struct hh_tx *tx, struct hh_org *org);
 	enum hh_rc (*org_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
@@ -156,13 +166,13 @@ struct hh_store {
 				 hh_event_cb cb, void *ctx);
 	enum hh_rc (*event_count)(struct hh_tx *tx, int64_t *n);
 
-	/* The search log. Ids are given by the caller (allocated in memory
-	 * so a search needs no write); search_log_max_id seeds them. */
+	/* The search log. Ids are given by the caller, from blocks taken
+	 * with id_block(tx, "search_log", ...), so that a search needs no
+	 * write of its own. */
 	enum hh_rc (*search_log_insert)(struct hh_tx *tx,
 					const struct hh_search_log *e);
 	enum hh_rc (*search_log_choose)(struct hh_tx *tx, int64_t id,
 					int64_t article_id, int64_t at);
-	enum hh_rc (*search_log_max_id)(struct hh_tx *tx, int64_t *id);
 	/* Queries since `since` (seconds) grouped by their text, those with
 	 * no result or no choice first, most frequent first. */
 	enum hh_rc (*search_report)(struct hh_tx *tx, struct hh_arena *a,
