@@ -28,6 +28,7 @@
 #include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/searchlog.h"
+#include "search/follow.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "store/store.h"
@@ -146,6 +147,7 @@ struct tu_server {
 	char base[64];
 	struct hh_analyzer an;
 	struct hh_synonyms syn;
+	struct hh_index_follower *follow;
 };
 
 static inline void tu_server_start(struct tu_server *s, int seed)
@@ -163,6 +165,8 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 	hh_synonyms_load(&s->syn, &s->an, "content/synonyms.txt", stderr);
 	s->app.index = hh_index_new(&s->an, &s->syn);
 	assert_int_equal(hh_index_build(s->app.index, s->store), HH_OK);
+	assert_int_equal(hh_index_follow(s->app.index, s->store, &s->follow),
+			 HH_OK);
 	assert_int_equal(hh_searchlog_init(s->store), HH_OK);
 	struct hh_server_config cfg = {
 		.listen = "127.0.0.1:0",
@@ -183,6 +187,7 @@ static inline void tu_server_stop(struct tu_server *s)
 {
 	hh_server_stop(s->app.server, 5000);
 	hh_searchlog_flush(s->store);
+	hh_index_unfollow(s->follow);
 	hh_index_free(s->app.index);
 	hh_synonyms_clear(&s->syn);
 	hh_analyzer_clear(&s->an);

@@ -45,6 +45,23 @@ typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 
+/* A committed change, told to the store's subscribers. Strings are
+ * borrowed for the call. */
+struct hh_change {
+	const char *entity; /* "article", "case", ... */
+	int64_t id;
+	int64_t org_id;     /* 0: none (a shared article) */
+	const char *action; /* "create", "update", "archive", "submit", ... */
+};
+
+typedef void (*hh_change_fn)(void *cls, const struct hh_change *c);
+
+#define HH_STORE_SUBSCRIBERS_MAX 8
+struct hh_store_subscriber {
+	hh_change_fn fn;
+	void *cls;
+};
+
 /* Organisations looked up by code, kept for hh_store_org_by_code()
  * (store.c). */
 struct hh_org_cached;
@@ -64,6 +81,10 @@ struct hh_store {
 	 * the cache below knows what it holds may be out of date. */
 	atomic_llong orgs_version;
 	struct hh_org_cache org_cache;
+	/* Who is told of committed changes (hh_store_subscribe). */
+	pthread_mutex_t subs_lock;
+	struct hh_store_subscriber subs[HH_STORE_SUBSCRIBERS_MAX];
+	int n_subs;
 
 	void (*close)(void *cls);
 	/* Applies pending migrations; *applied gets how many (may be NULL). */
@@ -273,7 +294,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 				struct hh_store **out);
 void hh_store_close(struct hh_store *s);
 /* For backends: sets up the shared part of a new struct hh_store (the
- * organisation cache); hh_store_close clears it. */
+ * organisation cache, the subscribers); hh_store_close clears it. */
 void hh_store_init_common(struct hh_store *s);
 
 /* Looks up an organisation by code in its own read transaction, or from
@@ -288,6 +309,22 @@ void hh_store_init_common(struct hh_store *s);
 #define HH_ORG_CACHE_SECONDS 10
 enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
 				const char *code, struct hh_org *out);
+
+/* Change callbacks: the search index today, webhooks and PostgreSQL
+ * NOTIFY later. hh_store_subscribe adds fn (called with cls) to the
+ * store's subscribers; CONFLICT when HH_STORE_SUBSCRIBERS_MAX are there.
+ * hh_store_unsubscribe removes it again (call it only when no write can
+ * be running, e.g. after the server has stopped).
+ *
+ * hh_store_changed tells every subscriber, in the order they subscribed,
+ * of change c. The domain's write paths call it after their transaction
+ * committed, outside it, and never after a rollback; a subscriber may
+ * therefore read the store (its own transaction) but must not expect to
+ * see the change's transaction. Changes made by other processes are not
+ * told here. */
+enum hh_rc hh_store_subscribe(struct hh_store *s, hh_change_fn fn, void *cls);
+void hh_store_unsubscribe(struct hh_store *s, hh_change_fn fn, void *cls);
+void hh_store_changed(struct hh_store *s, const struct hh_change *c);
 
 typedef enum hh_rc (*hh_tx_fn)(struct hh_tx *tx, void *ctx);
 

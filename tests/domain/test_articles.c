@@ -908,6 +908,95 @@ static void article_json_shape(void **state)
 	json_decref(j);
 }
 
+/* ---- change callbacks -------------------------------------------------- */
+
+/* Writes "entity/id/org/action" of each change told, one per line. */
+static void record_change(void *cls, const struct hh_change *c)
+{
+	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
+		      (long long)c->org_id, c->action);
+}
+
+/* Create, update and archive each tell the subscribers once, after the
+ * commit; a write that fails, is rolled back or changes nothing tells
+ * nothing. */
+static void writes_tell_subscribers(void **state)
+{
+	struct fx *f = *state;
+	struct hh_buf seen;
+	hh_buf_init(&seen);
+	assert_int_equal(hh_store_subscribe(f->st, record_change, &seen), HH_OK);
+	struct hh_article a = create(f, &editor901, M901, "flyt",
+				     HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+	char want[256];
+	snprintf(want, sizeof(want), "article/%lld/%d/create\n",
+		 (long long)a.id, M901);
+	assert_string_equal(hh_buf_str(&seen), want);
+
+	/* refused, conflicting and rolled-back writes: nothing */
+	hh_buf_reset(&seen);
+	const char *field;
+	struct hh_article dup = valid();
+	dup.org_id = M901;
+	dup.slug = "flyt";
+	assert_int_equal(hh_article_create(f->st, &editor901, &f->a, &dup,
+					   &field),
+			 HH_ERR_CONFLICT);
+	dup.slug = "andet";
+	assert_int_equal(hh_article_create(f->st, &editor902, &f->a, &dup,
+					   &field),
+			 HH_ERR_FORBIDDEN);
+	struct hh_article u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	int changed = -1;
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 7,
+					   &changed, &field),
+			 HH_ERR_CONFLICT);
+	/* a store fault late in the write: rolled back, nothing told */
+	hh_store_fault_inject(f->st, 5, HH_ERR_IO);
+	u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	enum hh_rc rc = hh_article_update(f->st, &editor901, &f->a, &u, 1,
+					  &changed, &field);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(rc, HH_ERR_IO);
+	assert_string_equal(hh_buf_str(&seen), "");
+
+	/* an update that changes something, one that does not, an archive */
+	u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 1,
+					   &changed, &field),
+			 HH_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 0,
+					   &changed, &field),
+			 HH_OK);
+	assert_int_equal(changed, 0);
+	struct hh_article out;
+	assert_int_equal(hh_article_archive(f->st, &editor901, &f->a, M901,
+					    "flyt", 2, &out),
+			 HH_OK);
+	snprintf(want, sizeof(want),
+		 "article/%lld/%d/update\narticle/%lld/%d/archive\n",
+		 (long long)a.id, M901, (long long)a.id, M901);
+	assert_string_equal(hh_buf_str(&seen), want);
+
+	/* after unsubscribing: nothing */
+	hh_store_unsubscribe(f->st, record_change, &seen);
+	hh_buf_reset(&seen);
+	create(f, &editor901, M901, "mere", HH_AUDIENCE_CITIZEN,
+	       HH_STATUS_PUBLISHED);
+	assert_string_equal(hh_buf_str(&seen), "");
+	hh_buf_clear(&seen);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -929,6 +1018,7 @@ int main(void)
 		T(archive_writes_one_event),
 		T(put_in_tx_outcomes),
 		T(resolve_order),
+		T(writes_tell_subscribers),
 		cmocka_unit_test(article_json_shape),
 	};
 	return cmocka_run_group_tests_name("domain/articles", tests, NULL, NULL);

@@ -1642,6 +1642,63 @@ static void audit_of_reads(void **state)
 			 SQLITE_OK);
 }
 
+/* ---- change callbacks ------------------------------------------------- */
+
+static void record_change(void *cls, const struct hh_change *c)
+{
+	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
+		      (long long)c->org_id, c->action);
+}
+
+/* Each write to a case tells the store's subscribers once, after the
+ * commit; refused writes and a replayed submission tell nothing. */
+static void case_writes_tell_subscribers(void **state)
+{
+	struct fx *f = *state;
+	struct hh_buf seen;
+	hh_buf_init(&seen);
+	assert_int_equal(hh_store_subscribe(f->st, record_change, &seen), HH_OK);
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
+	struct hh_case r;
+	int replayed;
+	const char *why;
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "t", "k1", &r, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL, ok_values,
+				     "t", "k1", &r, &replayed, &why),
+			 HH_OK);
+	assert_int_equal(replayed, 1);
+	/* refused: nothing */
+	assert_int_equal(move_to(f, &f->cw_fam, c.id, "granted", 1, &out, NULL),
+			 HH_ERR_INVALID);
+	assert_int_equal(move_to(f, &f->cw_udk, c.id, "in_progress", 1, &out,
+				 NULL),
+			 HH_ERR_NOT_FOUND);
+	move_ok(f, c.id, "in_progress");
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, c.id, 0, 2, &out),
+			 HH_OK);
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->cw_fam, c.id, "Ringet"),
+			 HH_OK);
+	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 3,
+					 &out),
+			 HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out),
+			 HH_OK);
+	long long id = (long long)c.id, org = (long long)c.org_id;
+	char *want = hh_arena_printf(
+		&f->a,
+		"case/%lld/%lld/submit\ncase/%lld/%lld/submit\n"
+		"case/%lld/%lld/transition\ncase/%lld/%lld/assign\n"
+		"case/%lld/%lld/note\ncase/%lld/%lld/request\n"
+		"case/%lld/%lld/answer\n",
+		id, org, (long long)r.id, (long long)r.org_id, id, org, id, org,
+		id, org, id, org, id, org);
+	assert_string_equal(hh_buf_str(&seen), want);
+	hh_store_unsubscribe(f->st, record_change, &seen);
+	hh_buf_clear(&seen);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1657,6 +1714,7 @@ int main(void)
 		T(municipality_routing),
 		T(transitions),
 		T(notes_and_assignment),
+		T(case_writes_tell_subscribers),
 		T(pausing_moves_the_deadline),
 		T(resume_states),
 		T(answer_under_faults),
