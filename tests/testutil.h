@@ -111,31 +111,208 @@ static inline void tu_seed(struct hh_store *st)
 	tu_rmdir(tmp);
 }
 
-/* Runs sql on a separate, direct connection to the SQLite file at path and
- * returns the first column of the first row as an integer (committed data
- * only). busy_ms: how long to wait for a lock (0: not at all). */
-static inline int64_t tu_db_int_wait(const char *path, int busy_ms,
-				     const char *sql)
+/* ---- reading the store ------------------------------------------------
+ * What a test asserts about stored data it reads through the store
+ * interface, each in a read transaction of its own (committed data only),
+ * so the assertions hold on every backend. Rows and their strings are
+ * allocated from the arena a. */
+
+#define TU_ROWS(type)                                                       \
+	struct {                                                            \
+		struct hh_arena *a;                                         \
+		type *v;                                                    \
+		size_t n, cap;                                              \
+	}
+
+#define TU_PUSH(rows, row)                                                  \
+	do {                                                                \
+		if ((rows)->n == (rows)->cap) {                             \
+			size_t cap_ = (rows)->cap ? (rows)->cap * 2 : 16;   \
+			void *v_ = hh_arena_alloc((rows)->a,                \
+						  cap_ * sizeof(*(rows)->v)); \
+			if ((rows)->n)                                      \
+				memcpy(v_, (rows)->v,                       \
+				       (rows)->n * sizeof(*(rows)->v));     \
+			(rows)->v = v_;                                     \
+			(rows)->cap = cap_;                                 \
+		}                                                           \
+		(rows)->v[(rows)->n++] = *(row);                            \
+	} while (0)
+
+typedef TU_ROWS(struct hh_article) tu_article_rows;
+typedef TU_ROWS(struct hh_event) tu_event_rows;
+typedef TU_ROWS(struct hh_case) tu_case_rows;
+
+static inline enum hh_rc tu_push_article(void *p, const struct hh_article *r)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	if (busy_ms > 0)
-		sqlite3_busy_timeout(db, busy_ms);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	TU_PUSH((tu_article_rows *)p, r);
+	return HH_OK;
 }
 
-/* tu_db_int_wait without waiting for locks. */
-static inline int64_t tu_db_int(const char *path, const char *sql)
+static inline enum hh_rc tu_push_event(void *p, const struct hh_event *r)
 {
-	return tu_db_int_wait(path, 0, sql);
+	TU_PUSH((tu_event_rows *)p, r);
+	return HH_OK;
+}
+
+static inline enum hh_rc tu_push_case(void *p, const struct hh_case *r)
+{
+	TU_PUSH((tu_case_rows *)p, r);
+	return HH_OK;
+}
+
+static inline struct hh_tx *tu_read_begin(struct hh_store *st)
+{
+	struct hh_tx *tx = NULL;
+	assert_int_equal(st->tx_begin(st->cls, 0, &tx), HH_OK);
+	return tx;
+}
+
+static inline void tu_read_end(struct hh_tx *tx)
+{
+	assert_int_equal(tx->store->tx_commit(tx), HH_OK);
+}
+
+/* Every article (shared first, then by owner and slug). Returns n. */
+static inline size_t tu_articles(struct hh_store *st, struct hh_arena *a,
+				 struct hh_article **out)
+{
+	tu_article_rows r = { a, NULL, 0, 0 };
+	struct hh_article_filter f = { 0 };
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->article_list(tx, a, &f, 0, 0, NULL,
+					  tu_push_article, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* The stored versions of article id, or of every article (id 0), oldest
+ * first per article. Returns n. */
+static inline size_t tu_versions(struct hh_store *st, struct hh_arena *a,
+				 int64_t id, struct hh_article **out)
+{
+	tu_article_rows r = { a, NULL, 0, 0 };
+	struct hh_article *arts = NULL;
+	size_t n = id ? 1 : tu_articles(st, a, &arts);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->article_versions(tx, a, id ? id : arts[i].id,
+						      tu_push_article, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* The events of entity id, or of every article or case (id 0, entity
+ * "article" or "case"), in order per entity. Returns n. */
+static inline size_t tu_events(struct hh_store *st, struct hh_arena *a,
+			       const char *entity, int64_t id,
+			       struct hh_event **out)
+{
+	tu_event_rows r = { a, NULL, 0, 0 };
+	int64_t *ids = &id;
+	size_t n = 1;
+	if (!id && !strcmp(entity, "article")) {
+		struct hh_article *arts;
+		n = tu_articles(st, a, &arts);
+		ids = hh_arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = arts[i].id;
+	} else if (!id) {
+		assert_string_equal(entity, "case");
+		tu_case_rows cs = { a, NULL, 0, 0 };
+		struct hh_case_filter f = { 0 };
+		struct hh_tx *tx = tu_read_begin(st);
+		assert_int_equal(st->case_list(tx, a, &f, 0, 0, NULL,
+					       tu_push_case, &cs),
+				 HH_OK);
+		tu_read_end(tx);
+		n = cs.n;
+		ids = hh_arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = cs.v[i].id;
+	}
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->event_list(tx, a, entity, ids[i],
+						tu_push_event, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* How many events there are, of any entity. */
+static inline int64_t tu_event_count(struct hh_store *st)
+{
+	int64_t n = -1;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->event_count(tx, &n), HH_OK);
+	tu_read_end(tx);
+	return n;
+}
+
+/* The cases f selects (newest first). Returns n. */
+static inline size_t tu_cases(struct hh_store *st, struct hh_arena *a,
+			      struct hh_case_filter f, struct hh_case **out)
+{
+	tu_case_rows r = { a, NULL, 0, 0 };
+	f.sort = HH_SORT_NEWEST;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->case_list(tx, a, &f, 0, 0, NULL, tu_push_case, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	if (out)
+		*out = r.v;
+	return r.n;
+}
+
+static inline enum hh_rc tu_count_row(void *p, const void *row)
+{
+	(void)row;
+	++*(int64_t *)p;
+	return HH_OK;
+}
+
+static inline enum hh_rc tu_count_org(void *p, const struct hh_org *o)
+{
+	return tu_count_row(p, o);
+}
+
+static inline enum hh_rc tu_count_user(void *p, const struct hh_user *u)
+{
+	return tu_count_row(p, u);
+}
+
+static inline enum hh_rc tu_count_life_event(void *p,
+					     const struct hh_life_event *le)
+{
+	return tu_count_row(p, le);
+}
+
+/* How many organisations, users and life events there are. */
+static inline void tu_counts(struct hh_store *st, int64_t *orgs,
+			     int64_t *users, int64_t *life_events)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	int64_t o = 0, u = 0, l = 0;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->org_list(tx, &a, tu_count_org, &o), HH_OK);
+	assert_int_equal(st->user_list(tx, &a, tu_count_user, &u), HH_OK);
+	assert_int_equal(st->life_event_list(tx, &a, tu_count_life_event, &l),
+			 HH_OK);
+	tu_read_end(tx);
+	hh_arena_clear(&a);
+	if (orgs)
+		*orgs = o;
+	if (users)
+		*users = u;
+	if (life_events)
+		*life_events = l;
 }
 
 /* ---- an in-process server -------------------------------------------- */

@@ -42,6 +42,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ARTICLE_GET_AGENCY] = "SELECT " ARTICLE_COLS ARTICLE_FROM
 				 "WHERE a.slug = ?1 AND o.kind = 'agency' "
 				 "ORDER BY a.id LIMIT 1",
+	/* the columns of ARTICLE_COLS, the version's where it has them */
+	[S_ARTICLE_VERSIONS] =
+		"SELECT v.article_id, ifnull(a.organisation_id, 0), o.code, "
+		"o.name, a.slug, v.title, v.summary, v.body_md, NULL, "
+		"v.keywords, v.kle, v.audience, v.status, v.version, "
+		"a.created_at, v.created_at, v.created_by FROM article_versions v "
+		"JOIN articles a ON a.id = v.article_id LEFT JOIN organisations o "
+		"ON o.id = a.organisation_id WHERE v.article_id = ?1 "
+		"ORDER BY v.version",
 	[S_ARTICLE_VIEWS_ADD] =
 		"INSERT INTO article_stats(article_id, views) VALUES (?1, ?2) "
 		"ON CONFLICT(article_id) DO UPDATE SET views = views + ?2",
@@ -301,6 +310,15 @@ static enum hh_rc article_list(struct hh_tx *tx, struct hh_arena *a,
 	return r;
 }
 
+static enum hh_rc article_versions(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t id, hh_article_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_ARTICLE_VERSIONS);
+	sqlite3_bind_int64(st, 1, id);
+	MANY_ROWS(tx, st, struct hh_article, article_row, a, cb, ctx);
+}
+
 static enum hh_rc article_views_add(struct hh_tx *tx, int64_t id, int64_t n)
 {
 	FAULT(tx);
@@ -454,6 +472,7 @@ void hh_sq_fill_articles(struct hh_store *st)
 	st->article_get_by_id = article_get_by_id;
 	st->article_get_agency = article_get_agency;
 	st->article_list = article_list;
+	st->article_versions = article_versions;
 	st->article_views_add = article_views_add;
 	st->article_popular = article_popular;
 	st->event_append = event_append;

@@ -171,6 +171,11 @@ struct hh_store {
 				   int64_t offset, int64_t limit,
 				   int64_t *total, hh_article_cb cb,
 				   void *ctx);
+	/* Streams the versions stored for article id, oldest first, each
+	 * as an article with that version's fields (body_html NULL;
+	 * updated_at and updated_by: when and by whom it was written). */
+	enum hh_rc (*article_versions)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t id, hh_article_cb cb, void *ctx);
 	enum hh_rc (*article_views_add)(struct hh_tx *tx, int64_t article_id,
 					int64_t n);
 	/* Streams the most viewed published citizen articles of the scope
