@@ -12,6 +12,7 @@
 #ifndef HH_MODEL_H
 #define HH_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum hh_org_kind { HH_ORG_MUNICIPALITY = 1, HH_ORG_AGENCY = 2 };
@@ -188,6 +189,18 @@ struct hh_case_filter {
 	int overdue_at;       /* non-zero: open, not paused, deadline before */
 	int64_t now;          /* for overdue_at */
 	enum hh_case_sort sort;
+};
+
+/* A file uploaded with a form, kept with its case. */
+struct hh_case_file {
+	int64_t id;
+	int64_t case_id;
+	const char *field;        /* the form field it came in */
+	const char *name;         /* the file name the citizen gave */
+	const char *content_type;
+	const unsigned char *data;
+	size_t size;
+	int64_t created_at;
 };
 
 struct hh_audit {

@@ -96,6 +96,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_IDEM_GET] = "SELECT case_id FROM idempotency WHERE scope = ?1 AND key = ?2",
 	[S_IDEM_PUT] = "INSERT INTO idempotency(scope, key, case_id, created_at) "
 		       "VALUES (?1, ?2, ?3, ?4)",
+	[S_FILE_LIST] = "SELECT id, case_id, field, name, content_type, data, "
+			"size, created_at FROM case_files WHERE case_id = ?1 "
+			"ORDER BY id",
 	[S_FILE_INSERT] = "INSERT INTO case_files(case_id, field, name, "
 			  "content_type, size, data, created_at) VALUES "
 			  "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -580,6 +583,31 @@ static enum hh_rc case_file_insert(struct hh_tx *tx, int64_t case_id,
 	return r;
 }
 
+static void file_row(struct hh_arena *a, sqlite3_stmt *st,
+		     struct hh_case_file *f)
+{
+	f->id = sqlite3_column_int64(st, 0);
+	f->case_id = sqlite3_column_int64(st, 1);
+	f->field = col_text(a, st, 2);
+	f->name = col_text(a, st, 3);
+	f->content_type = col_text(a, st, 4);
+	f->data = col_blob(a, st, 5);
+	f->size = (size_t)sqlite3_column_int64(st, 6);
+	f->created_at = sqlite3_column_int64(st, 7);
+}
+
+static enum hh_rc case_file_list(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t case_id,
+				 enum hh_rc (*cb)(void *ctx,
+						  const struct hh_case_file *f),
+				 void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_FILE_LIST);
+	sqlite3_bind_int64(st, 1, case_id);
+	MANY_ROWS(tx, st, struct hh_case_file, file_row, a, cb, ctx);
+}
+
 static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
 {
 	FAULT(tx);
@@ -637,6 +665,7 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->idempotency_get = idempotency_get;
 	st->idempotency_put = idempotency_put;
 	st->case_file_insert = case_file_insert;
+	st->case_file_list = case_file_list;
 	st->audit_append = audit_append;
 	st->audit_list = audit_list;
 	st->life_event_put = life_event_put;

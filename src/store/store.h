@@ -277,6 +277,13 @@ struct hh_store {
 				       const void *data, size_t size,
 				       int64_t *id);
 
+	/* Streams the files of case case_id, oldest first. */
+	enum hh_rc (*case_file_list)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t case_id,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_case_file *f),
+				     void *ctx);
+
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);
 	enum hh_rc (*audit_list)(struct hh_tx *tx, struct hh_arena *a,

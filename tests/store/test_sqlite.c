@@ -260,6 +260,47 @@ static void t_migrate_old_file_id_counter(void **state)
 	x_rmdir(dir);
 }
 
+/* Runs sql on a connection of its own; the SQLite result code. */
+static int x_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The audit of reads of personal data cannot be changed or deleted
+ * either; appending still works. */
+static void t_audit_append_only(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	for (int i = 0; i < 3; i++) {
+		struct hh_audit a = { .actor = "user:1", .citizen_id = 1,
+				      .what = "sag 1", .why = "sagsbehandling" };
+		assert_int_equal(f->st->audit_append(tx, &a), HH_OK);
+	}
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_not_equal(x_exec(f->path, "UPDATE audit_log SET why = 'x'"),
+			     SQLITE_OK);
+	assert_int_not_equal(x_exec(f->path, "DELETE FROM audit_log"), SQLITE_OK);
+	assert_int_not_equal(x_exec(f->path, "UPDATE audit_log SET actor = "
+					     "'user:9' WHERE id = 1"),
+			     SQLITE_OK);
+	assert_int_equal(x_int(f->path, "SELECT count(*) FROM audit_log"), 3);
+	assert_int_equal(x_int(f->path, "SELECT count(*) FROM audit_log WHERE "
+					"actor = 'user:1' AND why != 'x'"),
+			 3);
+	assert_int_equal(x_exec(f->path, "INSERT INTO audit_log(at, actor, "
+					 "citizen_id, what, why) VALUES "
+					 "(1, 'cli', 1, 'x', 'y')"),
+			 SQLITE_OK);
+	assert_int_equal(x_int(f->path, "SELECT count(*) FROM audit_log"), 4);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
 int main(void)
@@ -271,6 +312,7 @@ int main(void)
 		T(t_migrate_old_file_id_counter),
 		T(t_pragmas_in_effect),
 		T(t_events_append_only),
+		T(t_audit_append_only),
 	};
 	return cmocka_run_group_tests_name("store/sqlite", tests, NULL, NULL);
 }
