@@ -314,6 +314,14 @@ static inline void tu_counts(struct hh_store *st, int64_t *orgs,
 		*life_events = l;
 }
 
+/* A subscriber of the store's changes (hh_store_subscribe) that writes
+ * each change told as "entity/id/org/action\n" to the struct hh_buf cls. */
+static inline void tu_record_change(void *cls, const struct hh_change *c)
+{
+	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
+		      (long long)c->org_id, c->action);
+}
+
 /* ---- an in-process server -------------------------------------------- */
 
 struct tu_server {

@@ -948,13 +948,6 @@ static void article_json_shape(void **state)
 
 /* ---- change callbacks -------------------------------------------------- */
 
-/* Writes "entity/id/org/action" of each change told, one per line. */
-static void record_change(void *cls, const struct hh_change *c)
-{
-	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
-		      (long long)c->org_id, c->action);
-}
-
 /* Create, update and archive each tell the subscribers once, after the
  * commit; a write that fails, is rolled back or changes nothing tells
  * nothing. */
@@ -963,7 +956,8 @@ static void writes_tell_subscribers(void **state)
 	struct fx *f = *state;
 	struct hh_buf seen;
 	hh_buf_init(&seen);
-	assert_int_equal(hh_store_subscribe(f->st, record_change, &seen), HH_OK);
+	assert_int_equal(hh_store_subscribe(f->st, tu_record_change, &seen),
+			 HH_OK);
 	struct hh_article a = create(f, &editor901, M901, "flyt",
 				     HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
 	char want[256];
@@ -1027,7 +1021,7 @@ static void writes_tell_subscribers(void **state)
 	assert_string_equal(hh_buf_str(&seen), want);
 
 	/* after unsubscribing: nothing */
-	hh_store_unsubscribe(f->st, record_change, &seen);
+	hh_store_unsubscribe(f->st, tu_record_change, &seen);
 	hh_buf_reset(&seen);
 	create(f, &editor901, M901, "mere", HH_AUDIENCE_CITIZEN,
 	       HH_STATUS_PUBLISHED);

@@ -1769,12 +1769,6 @@ static void audit_of_reads(void **state)
 
 /* ---- change callbacks ------------------------------------------------- */
 
-static void record_change(void *cls, const struct hh_change *c)
-{
-	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
-		      (long long)c->org_id, c->action);
-}
-
 /* Each write to a case tells the store's subscribers once, after the
  * commit; refused writes and a replayed submission tell nothing. */
 static void case_writes_tell_subscribers(void **state)
@@ -1782,7 +1776,8 @@ static void case_writes_tell_subscribers(void **state)
 	struct fx *f = *state;
 	struct hh_buf seen;
 	hh_buf_init(&seen);
-	assert_int_equal(hh_store_subscribe(f->st, record_change, &seen), HH_OK);
+	assert_int_equal(hh_store_subscribe(f->st, tu_record_change, &seen),
+			 HH_OK);
 	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL), out;
 	struct hh_case r;
 	int replayed;
@@ -1820,7 +1815,7 @@ static void case_writes_tell_subscribers(void **state)
 		id, org, (long long)r.id, (long long)r.org_id, id, org, id, org,
 		id, org, id, org, id, org);
 	assert_string_equal(hh_buf_str(&seen), want);
-	hh_store_unsubscribe(f->st, record_change, &seen);
+	hh_store_unsubscribe(f->st, tu_record_change, &seen);
 	hh_buf_clear(&seen);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "store/sqlite_int.h"
+#include "store/sqlite_query.h"
 
 extern const char *const hh_sqlite_migrations[];
 
@@ -54,21 +55,7 @@ static void x_rmdir(char *dir)
 	tu_rmdir(dir);
 }
 
-/* The first column of the first row of sql on a connection of its own. */
-static int64_t x_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+#define x_int sq_query_int
 
 /* ---- migrations and settings ----------------------------------------- */
 
