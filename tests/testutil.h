@@ -314,6 +314,139 @@ static inline void tu_counts(struct hh_store *st, int64_t *orgs,
 		*life_events = l;
 }
 
+/* Field key of the JSON object text as text ("" when missing or text
+ * is NULL; integers in decimal), in the arena. */
+static inline const char *tu_jfield(struct hh_arena *a, const char *text,
+				    const char *key)
+{
+	if (!text)
+		return "";
+	json_t *j = json_loads(text, 0, NULL);
+	json_t *v = json_object_get(j, key);
+	const char *out = "";
+	if (json_is_string(v))
+		out = hh_arena_strdup(a, json_string_value(v));
+	else if (json_is_integer(v))
+		out = hh_arena_printf(a, "%lld", (long long)json_integer_value(v));
+	json_decref(j);
+	return out;
+}
+
+/* How many events of case id (0: of every case) have action and actor
+ * (NULL: any) and JSON that matches the NULL-terminated pairs
+ * ("after.state", "received", "before.version", "1", ...). */
+static inline int64_t tu_case_events(struct hh_store *st, struct hh_arena *a,
+				     int64_t id, const char *action,
+				     const char *actor, ...)
+{
+	struct hh_event *e;
+	size_t n = tu_events(st, a, "case", id, &e);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((action && strcmp(e[i].action, action)) ||
+		    (actor && strcmp(e[i].actor, actor)))
+			continue;
+		int match = 1;
+		va_list ap;
+		va_start(ap, actor);
+		const char *path;
+		while (match && (path = va_arg(ap, const char *))) {
+			const char *want = va_arg(ap, const char *);
+			const char *text = !strncmp(path, "after.", 6) ? e[i].after
+								       : e[i].before;
+			match = !strcmp(tu_jfield(a, text, strchr(path, '.') + 1),
+					want);
+		}
+		va_end(ap);
+		k += match;
+	}
+	return k;
+}
+
+typedef TU_ROWS(struct hh_case_file) tu_file_rows;
+
+static inline enum hh_rc tu_push_file(void *p, const struct hh_case_file *f)
+{
+	TU_PUSH((tu_file_rows *)p, f);
+	return HH_OK;
+}
+
+/* The files stored with case id (0: with any case); returns n. */
+static inline size_t tu_case_files(struct hh_store *st, struct hh_arena *a,
+				   int64_t id, struct hh_case_file **out)
+{
+	tu_file_rows r = { a, NULL, 0, 0 };
+	struct hh_case *cs = NULL;
+	struct hh_case_filter any = { 0 };
+	size_t n = id ? 1 : tu_cases(st, a, any, &cs);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->case_file_list(tx, a, id ? id : cs[i].id,
+						    tu_push_file, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* Whether (scope, key) is stored as an idempotency key. */
+static inline int tu_has_key(struct hh_store *st, const char *scope,
+			     const char *key)
+{
+	int64_t id;
+	struct hh_tx *tx = tu_read_begin(st);
+	enum hh_rc rc = st->idempotency_get(tx, scope, key, &id);
+	tu_read_end(tx);
+	assert_true(rc == HH_OK || rc == HH_ERR_NOT_FOUND);
+	return rc == HH_OK;
+}
+
+typedef TU_ROWS(int64_t) tu_id_rows;
+
+static inline enum hh_rc tu_push_citizen(void *p, const struct hh_citizen *z)
+{
+	TU_PUSH((tu_id_rows *)p, &z->id);
+	return HH_OK;
+}
+
+/* The ids of every citizen; returns n. */
+static inline size_t tu_citizens(struct hh_store *st, struct hh_arena *a,
+				 int64_t **ids)
+{
+	tu_id_rows r = { a, NULL, 0, 0 };
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->citizen_list(tx, a, "", tu_push_citizen, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	*ids = r.v;
+	return r.n;
+}
+
+typedef TU_ROWS(struct hh_audit) tu_audit_rows;
+
+static inline enum hh_rc tu_push_audit(void *p, const struct hh_audit *e)
+{
+	TU_PUSH((tu_audit_rows *)p, e);
+	return HH_OK;
+}
+
+/* The audit rows of every citizen (newest first per citizen); returns n. */
+static inline size_t tu_audits(struct hh_store *st, struct hh_arena *a,
+			       struct hh_audit **out)
+{
+	tu_audit_rows r = { a, NULL, 0, 0 };
+	int64_t *ids;
+	size_t nz = tu_citizens(st, a, &ids);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < nz; i++)
+		assert_int_equal(st->audit_list(tx, a, ids[i], 1000000,
+						tu_push_audit, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
 /* A subscriber of the store's changes (hh_store_subscribe) that writes
  * each change told as "entity/id/org/action\n" to the struct hh_buf cls. */
 static inline void tu_record_change(void *cls, const struct hh_change *c)

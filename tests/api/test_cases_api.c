@@ -157,27 +157,6 @@ static struct hh_arena *x_arena(struct ctx *c)
 	return &c->a;
 }
 
-typedef TU_ROWS(int64_t) x_id_rows;
-
-static enum hh_rc x_push_citizen(void *p, const struct hh_citizen *z)
-{
-	TU_PUSH((x_id_rows *)p, &z->id);
-	return HH_OK;
-}
-
-/* The ids of every citizen; returns n. */
-static size_t x_citizens(struct ctx *c, int64_t **ids)
-{
-	x_id_rows r = { x_arena(c), NULL, 0, 0 };
-	struct hh_tx *tx = tu_read_begin(c->s.store);
-	assert_int_equal(c->s.store->citizen_list(tx, x_arena(c), "",
-						  x_push_citizen, &r),
-			 HH_OK);
-	tu_read_end(tx);
-	*ids = r.v;
-	return r.n;
-}
-
 static enum hh_rc x_count_plan(void *p, const struct hh_plan *pl)
 {
 	(void)pl;
@@ -188,7 +167,7 @@ static enum hh_rc x_count_plan(void *p, const struct hh_plan *pl)
 static int64_t x_plans(struct ctx *c)
 {
 	int64_t *ids, n = 0;
-	size_t nz = x_citizens(c, &ids);
+	size_t nz = tu_citizens(c->s.store, x_arena(c), &ids);
 	struct hh_tx *tx = tu_read_begin(c->s.store);
 	for (size_t i = 0; i < nz; i++)
 		assert_int_equal(c->s.store->plan_list(tx, x_arena(c), ids[i],
@@ -198,32 +177,15 @@ static int64_t x_plans(struct ctx *c)
 	return n;
 }
 
-struct x_audits {
-	const char *what; /* NULL: any */
-	int64_t n;
-};
-
-static enum hh_rc x_count_audit(void *p, const struct hh_audit *a)
-{
-	struct x_audits *x = p;
-	x->n += !x->what || !strcmp(a->what, x->what);
-	return HH_OK;
-}
-
 /* Audit rows (of every citizen) about what (NULL: any). */
 static int64_t x_audits(struct ctx *c, const char *what)
 {
-	int64_t *ids;
-	struct x_audits x = { what, 0 };
-	size_t nz = x_citizens(c, &ids);
-	struct hh_tx *tx = tu_read_begin(c->s.store);
-	for (size_t i = 0; i < nz; i++)
-		assert_int_equal(c->s.store->audit_list(tx, x_arena(c), ids[i],
-							1000000, x_count_audit,
-							&x),
-				 HH_OK);
-	tu_read_end(tx);
-	return x.n;
+	struct hh_audit *v;
+	size_t n = tu_audits(c->s.store, x_arena(c), &v);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !what || !strcmp(v[i].what, what);
+	return k;
 }
 
 /* Every case (newest first); returns n. */
@@ -285,17 +247,6 @@ static int64_t x_user_id(struct ctx *c, const char *email)
 			 HH_OK);
 	tu_read_end(tx);
 	return u.id;
-}
-
-/* Events of case id with action. */
-static int64_t x_case_events(struct ctx *c, int64_t id, const char *action)
-{
-	struct hh_event *e;
-	size_t n = tu_events(c->s.store, x_arena(c), "case", id, &e);
-	int64_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += !strcmp(e[i].action, action);
-	return k;
 }
 
 /* Moves case id's deadline to at, as if time had passed (a write through
@@ -1261,7 +1212,9 @@ static void notes_and_assignment(void **state)
 	refused(c, CW_UDK, "POST", path, "{\"text\":\"x\"}", NULL, 404, "not-found", NULL);
 	refused(c, ANNA, "POST", path, "{\"text\":\"x\"}", NULL, 404, "not-found", NULL);
 	refused(c, ED_FAM, "POST", path, "{\"text\":\"x\"}", NULL, 403, "forbidden", NULL);
-	assert_int_equal(x_case_events(c, id, "note"), 0);
+	assert_int_equal(tu_case_events(c->s.store, x_arena(c), id, "note", NULL,
+					NULL),
+			 0);
 	/* assign to me, then to nobody */
 	snprintf(path, sizeof(path), "/api/v1/cases/%lld/assign", (long long)id);
 	refused(c, CW_FAM, "POST", path, "{\"assignee\":\"me\"}", NULL, 428,

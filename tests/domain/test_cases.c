@@ -219,112 +219,21 @@ static struct hh_case only_child(struct fx *f, int64_t parent)
 	return found;
 }
 
-/* Field key of the JSON object text as text ("" when missing, integers
- * in decimal), in the test's arena. */
-static const char *jfield(struct fx *f, const char *text, const char *key)
-{
-	if (!text)
-		return "";
-	json_t *j = json_loads(text, 0, NULL);
-	json_t *v = json_object_get(j, key);
-	const char *out = "";
-	if (json_is_string(v))
-		out = hh_arena_strdup(&f->a, json_string_value(v));
-	else if (json_is_integer(v))
-		out = hh_arena_printf(&f->a, "%lld",
-				      (long long)json_integer_value(v));
-	json_decref(j);
-	return out;
-}
+#define n_case_events(f, ...) tu_case_events((f)->st, &(f)->a, __VA_ARGS__)
 
-/* Events of case id (0: of every case) with action and actor (NULL: any)
- * whose JSON matches the NULL-terminated pairs ("after.state",
- * "received", "before.version", "1", ...). */
-static int64_t n_case_events(struct fx *f, int64_t id, const char *action,
-			     const char *actor, ...)
-{
-	struct hh_event *e;
-	size_t n = tu_events(f->st, &f->a, "case", id, &e);
-	int64_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if ((action && strcmp(e[i].action, action)) ||
-		    (actor && strcmp(e[i].actor, actor)))
-			continue;
-		int match = 1;
-		va_list ap;
-		va_start(ap, actor);
-		const char *path;
-		while (match && (path = va_arg(ap, const char *))) {
-			const char *want = va_arg(ap, const char *);
-			int after = !strncmp(path, "after.", 6);
-			const char *text = after ? e[i].after : e[i].before;
-			const char *key = strchr(path, '.') + 1;
-			match = !strcmp(jfield(f, text, key), want);
-		}
-		va_end(ap);
-		k += match;
-	}
-	return k;
-}
-
-typedef TU_ROWS(struct hh_case_file) file_rows;
-
-static enum hh_rc push_file(void *p, const struct hh_case_file *file)
-{
-	TU_PUSH((file_rows *)p, file);
-	return HH_OK;
-}
-
-/* Files stored with case id (0: with any case); returns n. */
 static size_t case_files(struct fx *f, int64_t id, struct hh_case_file **out)
 {
-	file_rows r = { &f->a, NULL, 0, 0 };
-	struct hh_case *cs = NULL;
-	size_t n = id ? 1 : all_cases(f, &cs);
-	struct hh_tx *tx = tu_read_begin(f->st);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(f->st->case_file_list(tx, &f->a,
-						       id ? id : cs[i].id,
-						       push_file, &r),
-				 HH_OK);
-	tu_read_end(tx);
-	*out = r.v;
-	return r.n;
+	return tu_case_files(f->st, &f->a, id, out);
 }
 
-/* Whether (scope, key) is stored as an idempotency key. */
 static int has_key(struct fx *f, const char *scope, const char *key)
 {
-	int64_t id;
-	struct hh_tx *tx = tu_read_begin(f->st);
-	enum hh_rc rc = f->st->idempotency_get(tx, scope, key, &id);
-	tu_read_end(tx);
-	assert_true(rc == HH_OK || rc == HH_ERR_NOT_FOUND);
-	return rc == HH_OK;
+	return tu_has_key(f->st, scope, key);
 }
 
-typedef TU_ROWS(struct hh_audit) audit_rows;
-
-static enum hh_rc push_audit(void *p, const struct hh_audit *a)
-{
-	TU_PUSH((audit_rows *)p, a);
-	return HH_OK;
-}
-
-/* The audit rows of every citizen of the fixture (newest first per
- * citizen); returns n. */
 static size_t audits(struct fx *f, struct hh_audit **out)
 {
-	audit_rows r = { &f->a, NULL, 0, 0 };
-	int64_t who[] = { f->anna, f->bo, f->carl };
-	struct hh_tx *tx = tu_read_begin(f->st);
-	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(f->st->audit_list(tx, &f->a, who[i], 1000,
-						   push_audit, &r),
-				 HH_OK);
-	tu_read_end(tx);
-	*out = r.v;
-	return r.n;
+	return tu_audits(f->st, &f->a, out);
 }
 
 static int64_t n_audits(struct fx *f)
