@@ -51,7 +51,9 @@ static void t_orgs(void **state)
 	assert_int_equal(x_put_org(f->st, "901", "Nordskov Kommune",
 				   HH_ORG_MUNICIPALITY),
 			 m901);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM organisations"), 3);
+	int64_t n_orgs;
+	tu_counts(f->st, &n_orgs, NULL, NULL);
+	assert_int_equal(n_orgs, 3);
 
 	struct hh_tx *tx = x_begin(f->st, 0);
 	struct hh_org o;
@@ -212,7 +214,9 @@ static void t_users(void **state)
 	assert_string_equal(hh_buf_str(&c.b), "Eva@Nordskov.dk ole@nordskov.dk");
 	hh_buf_clear(&c.b);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM users"), 2);
+	int64_t n_users;
+	tu_counts(f->st, NULL, &n_users, NULL);
+	assert_int_equal(n_users, 2);
 }
 
 static int64_t x_user(struct x_fx *f)
@@ -270,7 +274,12 @@ static void t_sessions(void **state)
 	assert_int_equal(f->st->session_purge(tx, 501), HH_OK);
 	assert_int_equal(f->st->session_get(tx, &f->a, h3, &g), HH_ERR_NOT_FOUND);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM sessions"), 0);
+	/* and so it stays after the commit */
+	tx = x_begin(f->st, 0);
+	assert_int_equal(f->st->session_get(tx, &f->a, h1, &g), HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->session_get(tx, &f->a, h2, &g), HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->session_get(tx, &f->a, h3, &g), HH_ERR_NOT_FOUND);
+	x_commit(tx);
 }
 
 static void t_tokens(void **state)
@@ -428,34 +437,33 @@ static void t_article_versions_rows(void **state)
 		assert_int_equal(n.version, v);
 	}
 	x_commit(tx);
-	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM article_versions WHERE article_id = %lld",
-		 (long long)a.id);
-	assert_int_equal(x_int(f->st, sql), 4);
-	/* each version row holds that version's fields */
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM article_versions WHERE article_id = %lld "
-		 "AND ((version = 1 AND title = 'a-b' AND status = 'draft' AND "
-		 "created_at = 1000 AND created_by = 'user:1') OR "
-		 "(version > 1 AND title = 'title ' || version AND "
-		 "created_at = 1000 + version AND "
-		 "created_by = 'user:' || version))",
-		 (long long)a.id);
-	assert_int_equal(x_int(f->st, sql), 4);
-	assert_int_equal(x_int(f->st,
-			       "SELECT count(*) FROM article_versions WHERE "
-			       "version = 4 AND status = 'published' AND "
-			       "body_md = 'Brødtekst' AND keywords = 'a, b' "
-			       "AND audience = 'citizen'"),
-			 1);
+	struct hh_article *v;
+	assert_int_equal(tu_versions(f->st, &f->a, a.id, &v), 4);
+	/* each version row holds that version's fields, oldest first */
+	for (int i = 0; i < 4; i++) {
+		int64_t ver = i + 1;
+		assert_int_equal(v[i].id, a.id);
+		assert_int_equal(v[i].version, ver);
+		assert_string_equal(v[i].title,
+				    ver == 1 ? "a-b"
+					     : hh_arena_printf(&f->a, "title %d",
+							       (int)ver));
+		assert_int_equal(v[i].updated_at, 1000 + (ver == 1 ? 0 : ver));
+		assert_string_equal(v[i].updated_by,
+				    hh_arena_printf(&f->a, "user:%d", (int)ver));
+		assert_null(v[i].body_html);
+	}
+	assert_int_equal(v[0].status, HH_STATUS_DRAFT);
+	assert_int_equal(v[3].status, HH_STATUS_PUBLISHED);
+	assert_string_equal(v[3].body_md, "Brødtekst");
+	assert_string_equal(v[3].keywords, "a, b");
+	assert_int_equal(v[3].audience, HH_AUDIENCE_CITIZEN);
 	/* a refused update writes no version row */
 	tx = x_begin(f->st, 1);
 	struct hh_article n = a;
 	assert_int_equal(f->st->article_update(tx, &n, 2), HH_ERR_CONFLICT);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM article_versions"),
-			 4);
+	assert_int_equal(tu_versions(f->st, &f->a, 0, &v), 4);
 }
 
 /* The list fixture: shared, two municipalities and an agency. */
@@ -720,9 +728,10 @@ static void t_events_append_only(void **state)
 			    "create:user:1:- update:system:{\"v\":1}");
 	hh_buf_clear(&c.b);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT at FROM events WHERE action = "
-				      "'update'"),
-			 5);
+	struct hh_event *ev;
+	assert_int_equal(tu_events(f->st, &f->a, "article", 7, &ev), 2);
+	assert_string_equal(ev[1].action, "update");
+	assert_int_equal(ev[1].at_us, 5); /* kept when given */
 }
 
 /* ---- life events ------------------------------------------------------ */
@@ -754,10 +763,40 @@ static void t_life_events(void **state)
 	assert_int_equal(f->st->life_event_get(tx, &f->a, "nope", &g),
 			 HH_ERR_NOT_FOUND);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM life_events"), 2);
+	int64_t n_le;
+	tu_counts(f->st, NULL, NULL, &n_le);
+	assert_int_equal(n_le, 2);
 }
 
 /* ---- transactions ------------------------------------------------------ */
+
+/* How many of the keys x_retry_fn writes ("attempt-1", ...) are stored
+ * (the only settings these tests write); *last gets the highest. */
+static int x_attempts(struct x_fx *f, int *last)
+{
+	struct hh_tx *tx = x_begin(f->st, 0);
+	int n = 0;
+	for (int i = 1; i <= 64; i++) {
+		char key[32];
+		const char *v = NULL;
+		snprintf(key, sizeof(key), "attempt-%d", i);
+		assert_int_equal(f->st->meta_get(tx, &f->a, key, &v), HH_OK);
+		if (v) {
+			n++;
+			if (last)
+				*last = i;
+		}
+	}
+	x_commit(tx);
+	return n;
+}
+
+static int64_t x_orgs(struct x_fx *f)
+{
+	int64_t n;
+	tu_counts(f->st, &n, NULL, NULL);
+	return n;
+}
 
 struct x_retry {
 	int calls;
@@ -793,11 +832,10 @@ static void t_run_tx_retries_busy(void **state)
 	assert_int_equal(hh_store_run_tx(f->st, 1, x_retry_fn, &c), HH_OK);
 	assert_int_equal(c.calls, 4);
 	/* the three BUSY attempts were rolled back */
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta"), 1);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta WHERE "
-					"key = 'attempt-4'"),
-			 1);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM organisations"), 1);
+	int last = 0;
+	assert_int_equal(x_attempts(f, &last), 1);
+	assert_int_equal(last, 4);
+	assert_int_equal(x_orgs(f), 1);
 	/* one BUSY */
 	struct x_retry c1 = { 0, 1, HH_OK };
 	assert_int_equal(hh_store_run_tx(f->st, 1, x_retry_fn, &c1), HH_OK);
@@ -817,8 +855,8 @@ static void t_run_tx_gives_up(void **state)
 	assert_true(c.calls > 1);
 	assert_true(c.calls <= 20);
 	int bound = c.calls;
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta"), 0);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM organisations"), 0);
+	assert_int_equal(x_attempts(f, NULL), 0);
+	assert_int_equal(x_orgs(f), 0);
 	/* BUSY one time fewer than the bound still succeeds */
 	struct x_retry ok = { 0, bound - 1, HH_OK };
 	assert_int_equal(hh_store_run_tx(f->st, 1, x_retry_fn, &ok), HH_OK);
@@ -841,9 +879,8 @@ static void t_run_tx_rolls_back_on_error(void **state)
 		assert_int_equal(hh_store_run_tx(f->st, 1, x_retry_fn, &c),
 				 errs[i]);
 		assert_int_equal(c.calls, 1); /* no retry for non-BUSY */
-		assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta"), 0);
-		assert_int_equal(x_int(f->st,
-				       "SELECT count(*) FROM organisations"),
+		assert_int_equal(x_attempts(f, NULL), 0);
+		assert_int_equal(x_orgs(f),
 				 0);
 	}
 	/* BUSY first, then an error: still nothing */
@@ -851,7 +888,7 @@ static void t_run_tx_rolls_back_on_error(void **state)
 	assert_int_equal(hh_store_run_tx(f->st, 1, x_retry_fn, &c),
 			 HH_ERR_INVALID);
 	assert_int_equal(c.calls, 3);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta"), 0);
+	assert_int_equal(x_attempts(f, NULL), 0);
 	/* the connections were released */
 	struct hh_tx *t1 = x_begin(f->st, 1);
 	f->st->tx_rollback(t1);
@@ -919,6 +956,15 @@ static void t_id_blocks(void **state)
 	assert_int_equal(x_block(f->st, "search_log", 1), a + 17);
 }
 
+static enum hh_rc x_chosen(void *ctx, int64_t article_id, int64_t n)
+{
+	int64_t *c = ctx;
+	assert_int_equal(c[0], 0); /* one article only */
+	c[0] = article_id;
+	c[1] = n;
+	return HH_OK;
+}
+
 /* Two instances on one database: their blocks never overlap, so the ids
  * they give to searches are disjoint; and a choice of a search logged by
  * the other instance is recorded. */
@@ -951,9 +997,13 @@ static void t_id_blocks_two_instances(void **state)
 	tx = x_begin(f->st, 1);
 	assert_int_equal(f->st->search_log_choose(tx, id, art, 101), HH_OK);
 	x_commit(tx);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM search_log WHERE "
-				      "chosen_article_id IS NOT NULL"),
-			 1);
+	tx = x_begin(f->st, 0);
+	int64_t chosen[2] = { 0, 0 }; /* article, times */
+	assert_int_equal(f->st->search_chosen_counts(tx, x_chosen, chosen),
+			 HH_OK);
+	x_commit(tx);
+	assert_int_equal(chosen[0], art);
+	assert_int_equal(chosen[1], 1);
 	hh_store_close(other);
 }
 

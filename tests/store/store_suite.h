@@ -3,7 +3,8 @@
  * database, change callbacks, and fault injection at every call site of
  * the domain's writes (nothing may be half-written).
  *
- * The cases use struct hh_store only. A backend's test binary (e.g.
+ * The cases use struct hh_store (and testutil's readers over it) only. A
+ * backend's test binary (e.g.
  * test_store_sqlite.c) describes how to open its store in a struct
  * store_backend and calls store_suite_run (GNU Taler's plugin tests pick
  * the plugin the same way, from the binary). Test-local names carry an x_
@@ -26,8 +27,8 @@ struct store_backend {
 	struct hh_store *(*open)(const char *dir, int pool);
 	/* The first column of the first row of sql (standard SQL), run on
 	 * a connection of its own to st's database: committed data only.
-	 * Used for invariants the interface has no read for (an article's
-	 * version rows). */
+	 * Used only where the interface has no read: an article's view
+	 * count, and that no version row is left without its article. */
 	int64_t (*sql_int)(struct hh_store *st, const char *sql);
 };
 

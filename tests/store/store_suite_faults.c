@@ -7,36 +7,115 @@ static void x_fault_off(struct hh_store *st)
 	hh_store_fault_inject(st, 0, HH_OK);
 }
 
-/* Every article is whole: one version row per version (1..version) and
- * one event per version; no version row or article event without its
- * article. */
+/* Every article is whole: one version row per version (1..version), the
+ * newest agreeing with the article, and one event per version; no event
+ * but those of the articles (nothing else here writes events) and no
+ * version row without its article. */
 static void x_assert_consistent(struct hh_store *st)
 {
-	static const char *const checks[] = {
-		"SELECT count(*) FROM articles a WHERE (SELECT count(*) FROM "
-		"article_versions v WHERE v.article_id = a.id) != a.version",
-		"SELECT count(*) FROM articles a WHERE (SELECT coalesce(max("
-		"version), 0) FROM article_versions v WHERE v.article_id = a.id)"
-		" != a.version",
-		"SELECT count(*) FROM articles a WHERE (SELECT count(*) FROM "
-		"events e WHERE e.entity = 'article' AND e.entity_id = a.id) "
-		"!= a.version",
-		"SELECT count(*) FROM article_versions v WHERE NOT EXISTS "
-		"(SELECT 1 FROM articles a WHERE a.id = v.article_id)",
-		"SELECT count(*) FROM events e WHERE e.entity = 'article' AND "
-		"NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = e.entity_id)",
-		/* the article row and its newest version row agree */
-		"SELECT count(*) FROM articles a JOIN article_versions v ON "
-		"v.article_id = a.id AND v.version = a.version WHERE "
-		"v.title != a.title OR v.body_md != a.body_md OR "
-		"v.status != a.status",
-	};
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		int64_t bad = x_int(st, checks[i]);
-		if (bad != 0)
-			fail_msg("%lld inconsistent rows: %s", (long long)bad,
-				 checks[i]);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *arts;
+	size_t n = tu_articles(st, &a, &arts);
+	int64_t events = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct hh_article *art = &arts[i];
+		struct hh_article *v;
+		size_t nv = tu_versions(st, &a, art->id, &v);
+		if ((int64_t)nv != art->version)
+			fail_msg("%s: %zu version rows for version %lld",
+				 art->slug, nv, (long long)art->version);
+		for (size_t k = 0; k < nv; k++)
+			assert_int_equal(v[k].version, (int64_t)k + 1);
+		const struct hh_article *last = &v[nv - 1];
+		if (strcmp(last->title, art->title) ||
+		    strcmp(last->body_md, art->body_md) ||
+		    last->status != art->status)
+			fail_msg("%s: the newest version row differs",
+				 art->slug);
+		struct hh_event *e;
+		size_t ne = tu_events(st, &a, "article", art->id, &e);
+		if ((int64_t)ne != art->version)
+			fail_msg("%s: %zu events for version %lld", art->slug,
+				 ne, (long long)art->version);
+		events += (int64_t)ne;
 	}
+	assert_int_equal(tu_event_count(st), events);
+	/* what the interface cannot read: version rows of no article */
+	assert_int_equal(x_int(st, "SELECT count(*) FROM article_versions v "
+				   "WHERE NOT EXISTS (SELECT 1 FROM articles a "
+				   "WHERE a.id = v.article_id)"),
+			 0);
+	hh_arena_clear(&a);
+}
+
+/* How many articles, stored versions of them (all), and the sum of
+ * their versions. */
+static int64_t x_n_articles(struct hh_store *st)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *v;
+	int64_t n = (int64_t)tu_articles(st, &a, &v);
+	hh_arena_clear(&a);
+	return n;
+}
+
+static int64_t x_n_versions(struct hh_store *st)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *v;
+	int64_t n = (int64_t)tu_versions(st, &a, 0, &v);
+	hh_arena_clear(&a);
+	return n;
+}
+
+/* Articles with version (0: any), title (NULL: any) and status (0:
+ * any); the sum of the versions of those goes to *vsum (may be NULL). */
+static int64_t x_articles_with(struct hh_store *st, int64_t version,
+			       const char *title, enum hh_status status,
+			       int64_t *vsum)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *v;
+	size_t n = tu_articles(st, &a, &v);
+	int64_t k = 0, sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((version && v[i].version != version) ||
+		    (title && strcmp(v[i].title, title)) ||
+		    (status && v[i].status != status))
+			continue;
+		k++;
+		sum += v[i].version;
+	}
+	hh_arena_clear(&a);
+	if (vsum)
+		*vsum = sum;
+	return k;
+}
+
+/* The version of the one article there is. */
+static int64_t x_only_version(struct hh_store *st)
+{
+	int64_t sum;
+	assert_int_equal(x_articles_with(st, 0, NULL, 0, &sum), 1);
+	return sum;
+}
+
+static int64_t x_n_orgs(struct hh_store *st)
+{
+	int64_t n;
+	tu_counts(st, &n, NULL, NULL);
+	return n;
+}
+
+static int64_t x_n_life_events(struct hh_store *st)
+{
+	int64_t n;
+	tu_counts(st, NULL, NULL, &n);
+	return n;
 }
 
 static const struct hh_actor x_editor901 = {
@@ -79,17 +158,16 @@ static void t_fault_article_create(void **state)
 			break;
 		assert_int_equal(rc, HH_ERR_IO);
 		sites++;
-		assert_int_equal(x_int(f->st, "SELECT count(*) FROM articles"), 0);
-		assert_int_equal(x_int(f->st,
-				       "SELECT count(*) FROM article_versions"),
+		assert_int_equal(x_n_articles(f->st), 0);
+		assert_int_equal(x_n_versions(f->st),
 				 0);
-		assert_int_equal(x_int(f->st, "SELECT count(*) FROM events"), 0);
+		assert_int_equal(tu_event_count(f->st), 0);
 	}
 	/* begin, org_get, article_insert, event_append, commit at least */
 	assert_true(sites >= 5);
 	x_assert_consistent(f->st);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM articles"), 1);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(x_n_articles(f->st), 1);
+	assert_int_equal(tu_event_count(f->st), 1);
 
 	/* BUSY at every call site: retried to success, written once */
 	for (n = 1; n <= sites + 1; n++) {
@@ -102,15 +180,15 @@ static void t_fault_article_create(void **state)
 		x_fault_off(f->st);
 		assert_int_equal(rc, HH_OK);
 		assert_int_equal(a.version, 1);
-		char sql[200];
-		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM articles WHERE slug = '%s' "
-			 "AND version = 1",
-			 slug);
-		assert_int_equal(x_int(f->st, sql), 1);
+		struct hh_article got;
+		struct hh_tx *tx = x_begin(f->st, 0);
+		assert_int_equal(f->st->article_get(tx, &f->a, m901, slug, &got),
+				 HH_OK);
+		x_commit(tx);
+		assert_int_equal(got.version, 1);
 		x_assert_consistent(f->st);
 	}
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM events"),
+	assert_int_equal(tu_event_count(f->st),
 			 1 + sites + 1);
 }
 
@@ -140,23 +218,20 @@ static void t_fault_article_update(void **state)
 		assert_int_equal(rc, HH_ERR_IO);
 		assert_int_equal(changed, 0);
 		sites++;
-		assert_int_equal(x_int(f->st, "SELECT version FROM articles"), 1);
-		assert_int_equal(x_int(f->st, "SELECT count(*) FROM articles "
-						"WHERE title = 'Titel'"),
+		assert_int_equal(x_only_version(f->st), 1);
+		assert_int_equal(x_articles_with(f->st, 0, "Titel", 0, NULL), 1);
+		assert_int_equal(x_n_versions(f->st),
 				 1);
-		assert_int_equal(x_int(f->st,
-				       "SELECT count(*) FROM article_versions"),
-				 1);
-		assert_int_equal(x_int(f->st, "SELECT count(*) FROM events"), 1);
+		assert_int_equal(tu_event_count(f->st), 1);
 	}
 	/* begin, article_get, article_update, event_append, commit */
 	assert_true(sites >= 5);
 	x_assert_consistent(f->st);
-	assert_int_equal(x_int(f->st, "SELECT version FROM articles"), 2);
+	assert_int_equal(x_only_version(f->st), 2);
 
 	/* BUSY at each site: applied exactly once (version + 1, not + 2) */
 	for (n = 1; n <= sites + 1; n++) {
-		int64_t before = x_int(f->st, "SELECT version FROM articles");
+		int64_t before = x_only_version(f->st);
 		struct hh_article u = x_new(&f->a, "opdater", m901);
 		u.title = hh_arena_printf(&f->a, "Titel %d", n);
 		int changed = -1;
@@ -167,13 +242,13 @@ static void t_fault_article_update(void **state)
 		assert_int_equal(rc, HH_OK);
 		assert_int_equal(changed, 1);
 		assert_int_equal(u.version, before + 1);
-		assert_int_equal(x_int(f->st, "SELECT version FROM articles"),
+		assert_int_equal(x_only_version(f->st),
 				 before + 1);
 		x_assert_consistent(f->st);
 	}
 
 	/* archive under IO faults: all or nothing too */
-	int64_t v = x_int(f->st, "SELECT version FROM articles");
+	int64_t v = x_only_version(f->st);
 	for (n = 1; n < 100; n++) {
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
 		struct hh_article out;
@@ -185,11 +260,11 @@ static void t_fault_article_update(void **state)
 			assert_int_equal(out.status, HH_STATUS_ARCHIVED);
 			break;
 		}
-		assert_int_equal(x_int(f->st, "SELECT version FROM articles"), v);
+		assert_int_equal(x_only_version(f->st), v);
 	}
 	assert_true(n > 4);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM articles WHERE "
-					"status = 'archived'"),
+	assert_int_equal(x_articles_with(f->st, 0, NULL, HH_STATUS_ARCHIVED,
+					 NULL),
 			 1);
 }
 
@@ -264,17 +339,16 @@ static void t_fault_content_import(void **state)
 								   NULL, NULL,
 								   &stats),
 						 HH_OK);
-			int64_t v_before = x_int(st, "SELECT coalesce(sum(version)"
-						       ", 0) FROM articles");
+			int64_t v_before;
+			x_articles_with(st, 0, NULL, 0, &v_before);
 			hh_store_fault_inject(st, n, HH_ERR_IO);
 			enum hh_rc rc = hh_content_import(
 				st, rev == 1 ? src : src2, 0, errs, NULL, NULL,
 				&stats);
 			x_fault_off(st);
 			x_assert_consistent(st);
-			int64_t arts = x_int(st, "SELECT count(*) FROM articles");
-			int64_t vsum = x_int(st, "SELECT coalesce(sum(version), 0)"
-						   " FROM articles");
+			int64_t vsum;
+			int64_t arts = x_articles_with(st, 0, NULL, 0, &vsum);
 			int done = rc == HH_OK;
 			if (!done) {
 				assert_int_not_equal(rc, HH_ERR_INVALID);
@@ -303,14 +377,11 @@ static void t_fault_content_import(void **state)
 							 &stats),
 						 HH_OK);
 				x_assert_consistent(st);
-				assert_int_equal(x_int(st, "SELECT count(*) FROM "
-							     "articles"),
+				assert_int_equal(x_n_articles(st),
 						 rev == 1 ? 5 : 6);
-				assert_int_equal(x_int(st, "SELECT count(*) FROM "
-							     "organisations"),
+				assert_int_equal(x_n_orgs(st),
 						 3);
-				assert_int_equal(x_int(st, "SELECT count(*) FROM "
-							     "life_events"),
+				assert_int_equal(x_n_life_events(st),
 						 1);
 			}
 			hh_store_close(st);
@@ -350,13 +421,11 @@ static void t_fault_content_import_busy(void **state)
 		assert_int_equal(stats.life_events, 1);
 		assert_int_equal(stats.files_failed, 0);
 		x_assert_consistent(st);
-		assert_int_equal(x_int(st, "SELECT count(*) FROM articles "
-					     "WHERE version = 1"),
-				 5);
-		assert_int_equal(x_int(st, "SELECT count(*) FROM organisations"),
+		assert_int_equal(x_articles_with(st, 1, NULL, 0, NULL), 5);
+		assert_int_equal(x_n_orgs(st),
 				 3);
-		assert_int_equal(x_int(st, "SELECT count(*) FROM events"), 5);
-		assert_int_equal(x_int(st, "SELECT count(*) FROM life_events"), 1);
+		assert_int_equal(tu_event_count(st), 5);
+		assert_int_equal(x_n_life_events(st), 1);
 		hh_store_close(st);
 		x_rmdir(dir);
 	}
@@ -387,7 +456,11 @@ static void t_fault_inject_hook(void **state)
 	assert_int_equal(f->st->meta_set(tx, "k", "v"), HH_OK);
 	hh_store_fault_inject(f->st, 1, HH_ERR_IO);
 	assert_int_equal(f->st->tx_commit(tx), HH_ERR_IO);
-	assert_int_equal(x_int(f->st, "SELECT count(*) FROM meta"), 0);
+	tx = x_begin(f->st, 0);
+	const char *left = "sentinel";
+	assert_int_equal(f->st->meta_get(tx, &f->a, "k", &left), HH_OK);
+	assert_null(left);
+	x_commit(tx);
 	struct hh_tx *t5 = x_begin(f->st, 1), *t6 = x_begin(f->st, 0);
 	x_commit(t5);
 	x_commit(t6);
