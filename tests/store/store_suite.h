@@ -3,12 +3,11 @@
  * database, change callbacks, and fault injection at every call site of
  * the domain's writes (nothing may be half-written).
  *
- * The cases use struct hh_store (and testutil's readers over it) only. A
- * backend's test binary (e.g.
- * test_store_sqlite.c) describes how to open its store in a struct
- * store_backend and calls store_suite_run (GNU Taler's plugin tests pick
- * the plugin the same way, from the binary). Test-local names carry an x_
- * or t_ prefix. */
+ * The cases use struct hh_store (and testutil's readers over it) only.
+ * A backend's test binary (e.g. test_store_sqlite.c) says how to open its
+ * store in a struct store_backend and calls store_suite_run (GNU Taler's
+ * plugin tests pick the plugin the same way, from the binary). Test-local
+ * names carry an x_ or t_ prefix. */
 #ifndef HH_STORE_SUITE_H
 #define HH_STORE_SUITE_H
 
