@@ -60,6 +60,12 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/lib.a tests/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/lib.a $(TEST_LDLIBS) $(LDFLAGS)
 
+# The store test suite is #included by each backend's test binary.
+STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
+	tests/store/store_suite_faults.c
+$(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
+$(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
+
 run: deps $(BUILD)/helhed
 	@mkdir -p var
 	$(BUILD)/helhed serve --demo --db var/helhed.db --content content

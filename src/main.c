@@ -21,6 +21,7 @@
 #include "domain/content.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
+#include "search/follow.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 
@@ -259,6 +260,7 @@ struct engine {
 	struct hh_analyzer an;
 	struct hh_synonyms syn;
 	struct hh_index *index;
+	struct hh_index_follower *follow; /* keeps index current */
 };
 
 static int engine_start(struct engine *e, struct hh_store *st,
@@ -281,6 +283,12 @@ static int engine_start(struct engine *e, struct hh_store *st,
 			hh_rc_name(rc));
 		return 1;
 	}
+	/* Articles changed from now on (by the API, the editor's pages)
+	 * reach the index through the store's change callbacks. */
+	if (hh_index_follow(e->index, st, &e->follow) != HH_OK) {
+		fprintf(stderr, "%s: cannot follow the store's changes\n", prog);
+		return 1;
+	}
 	if (verbose) {
 		struct hh_index_stats is;
 		hh_index_stats(e->index, &is);
@@ -295,6 +303,7 @@ static int engine_start(struct engine *e, struct hh_store *st,
 
 static void engine_stop(struct engine *e)
 {
+	hh_index_unfollow(e->follow);
 	hh_index_free(e->index);
 	hh_synonyms_clear(&e->syn);
 	hh_analyzer_clear(&e->an);

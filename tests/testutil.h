@@ -14,7 +14,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/searchlog.h"
+#include "search/follow.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "store/store.h"
@@ -111,31 +111,349 @@ static inline void tu_seed(struct hh_store *st)
 	tu_rmdir(tmp);
 }
 
-/* Runs sql on a separate, direct connection to the SQLite file at path and
- * returns the first column of the first row as an integer (committed data
- * only). busy_ms: how long to wait for a lock (0: not at all). */
-static inline int64_t tu_db_int_wait(const char *path, int busy_ms,
-				     const char *sql)
+/* ---- reading the store ------------------------------------------------
+ * What a test asserts about stored data it reads through the store
+ * interface, each in a read transaction of its own (committed data only),
+ * so the assertions hold on every backend. Rows and their strings are
+ * allocated from the arena a. */
+
+#define TU_ROWS(type)                                                       \
+	struct {                                                            \
+		struct hh_arena *a;                                         \
+		type *v;                                                    \
+		size_t n, cap;                                              \
+	}
+
+#define TU_PUSH(rows, row)                                                  \
+	do {                                                                \
+		if ((rows)->n == (rows)->cap) {                             \
+			size_t cap_ = (rows)->cap ? (rows)->cap * 2 : 16;   \
+			void *v_ = hh_arena_alloc((rows)->a,                \
+						  cap_ * sizeof(*(rows)->v)); \
+			if ((rows)->n)                                      \
+				memcpy(v_, (rows)->v,                       \
+				       (rows)->n * sizeof(*(rows)->v));     \
+			(rows)->v = v_;                                     \
+			(rows)->cap = cap_;                                 \
+		}                                                           \
+		(rows)->v[(rows)->n++] = *(row);                            \
+	} while (0)
+
+typedef TU_ROWS(struct hh_article) tu_article_rows;
+typedef TU_ROWS(struct hh_event) tu_event_rows;
+typedef TU_ROWS(struct hh_case) tu_case_rows;
+
+static inline enum hh_rc tu_push_article(void *p, const struct hh_article *r)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	if (busy_ms > 0)
-		sqlite3_busy_timeout(db, busy_ms);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	TU_PUSH((tu_article_rows *)p, r);
+	return HH_OK;
 }
 
-/* tu_db_int_wait without waiting for locks. */
-static inline int64_t tu_db_int(const char *path, const char *sql)
+static inline enum hh_rc tu_push_event(void *p, const struct hh_event *r)
 {
-	return tu_db_int_wait(path, 0, sql);
+	TU_PUSH((tu_event_rows *)p, r);
+	return HH_OK;
+}
+
+static inline enum hh_rc tu_push_case(void *p, const struct hh_case *r)
+{
+	TU_PUSH((tu_case_rows *)p, r);
+	return HH_OK;
+}
+
+static inline struct hh_tx *tu_read_begin(struct hh_store *st)
+{
+	struct hh_tx *tx = NULL;
+	assert_int_equal(st->tx_begin(st->cls, 0, &tx), HH_OK);
+	return tx;
+}
+
+static inline void tu_read_end(struct hh_tx *tx)
+{
+	assert_int_equal(tx->store->tx_commit(tx), HH_OK);
+}
+
+/* Every article (shared first, then by owner and slug). Returns n. */
+static inline size_t tu_articles(struct hh_store *st, struct hh_arena *a,
+				 struct hh_article **out)
+{
+	tu_article_rows r = { a, NULL, 0, 0 };
+	struct hh_article_filter f = { 0 };
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->article_list(tx, a, &f, 0, 0, NULL,
+					  tu_push_article, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* The stored versions of article id, or of every article (id 0), oldest
+ * first per article. Returns n. */
+static inline size_t tu_versions(struct hh_store *st, struct hh_arena *a,
+				 int64_t id, struct hh_article **out)
+{
+	tu_article_rows r = { a, NULL, 0, 0 };
+	struct hh_article *arts = NULL;
+	size_t n = id ? 1 : tu_articles(st, a, &arts);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->article_versions(tx, a, id ? id : arts[i].id,
+						      tu_push_article, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* The events of entity id, or of every article or case (id 0, entity
+ * "article" or "case"), in order per entity. Returns n. */
+static inline size_t tu_events(struct hh_store *st, struct hh_arena *a,
+			       const char *entity, int64_t id,
+			       struct hh_event **out)
+{
+	tu_event_rows r = { a, NULL, 0, 0 };
+	int64_t *ids = &id;
+	size_t n = 1;
+	if (!id && !strcmp(entity, "article")) {
+		struct hh_article *arts;
+		n = tu_articles(st, a, &arts);
+		ids = hh_arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = arts[i].id;
+	} else if (!id) {
+		assert_string_equal(entity, "case");
+		tu_case_rows cs = { a, NULL, 0, 0 };
+		struct hh_case_filter f = { 0 };
+		struct hh_tx *tx = tu_read_begin(st);
+		assert_int_equal(st->case_list(tx, a, &f, 0, 0, NULL,
+					       tu_push_case, &cs),
+				 HH_OK);
+		tu_read_end(tx);
+		n = cs.n;
+		ids = hh_arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = cs.v[i].id;
+	}
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->event_list(tx, a, entity, ids[i],
+						tu_push_event, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* How many events there are, of any entity. */
+static inline int64_t tu_event_count(struct hh_store *st)
+{
+	int64_t n = -1;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->event_count(tx, &n), HH_OK);
+	tu_read_end(tx);
+	return n;
+}
+
+/* The cases f selects (newest first). Returns n. */
+static inline size_t tu_cases(struct hh_store *st, struct hh_arena *a,
+			      struct hh_case_filter f, struct hh_case **out)
+{
+	tu_case_rows r = { a, NULL, 0, 0 };
+	f.sort = HH_SORT_NEWEST;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->case_list(tx, a, &f, 0, 0, NULL, tu_push_case, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	if (out)
+		*out = r.v;
+	return r.n;
+}
+
+static inline enum hh_rc tu_count_row(void *p, const void *row)
+{
+	(void)row;
+	++*(int64_t *)p;
+	return HH_OK;
+}
+
+static inline enum hh_rc tu_count_org(void *p, const struct hh_org *o)
+{
+	return tu_count_row(p, o);
+}
+
+static inline enum hh_rc tu_count_user(void *p, const struct hh_user *u)
+{
+	return tu_count_row(p, u);
+}
+
+static inline enum hh_rc tu_count_life_event(void *p,
+					     const struct hh_life_event *le)
+{
+	return tu_count_row(p, le);
+}
+
+/* How many organisations, users and life events there are. */
+static inline void tu_counts(struct hh_store *st, int64_t *orgs,
+			     int64_t *users, int64_t *life_events)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	int64_t o = 0, u = 0, l = 0;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->org_list(tx, &a, tu_count_org, &o), HH_OK);
+	assert_int_equal(st->user_list(tx, &a, tu_count_user, &u), HH_OK);
+	assert_int_equal(st->life_event_list(tx, &a, tu_count_life_event, &l),
+			 HH_OK);
+	tu_read_end(tx);
+	hh_arena_clear(&a);
+	if (orgs)
+		*orgs = o;
+	if (users)
+		*users = u;
+	if (life_events)
+		*life_events = l;
+}
+
+/* Field key of the JSON object text as text ("" when missing or text
+ * is NULL; integers in decimal), in the arena. */
+static inline const char *tu_jfield(struct hh_arena *a, const char *text,
+				    const char *key)
+{
+	if (!text)
+		return "";
+	json_t *j = json_loads(text, 0, NULL);
+	json_t *v = json_object_get(j, key);
+	const char *out = "";
+	if (json_is_string(v))
+		out = hh_arena_strdup(a, json_string_value(v));
+	else if (json_is_integer(v))
+		out = hh_arena_printf(a, "%lld", (long long)json_integer_value(v));
+	json_decref(j);
+	return out;
+}
+
+/* How many events of case id (0: of every case) have action and actor
+ * (NULL: any) and JSON that matches the NULL-terminated pairs
+ * ("after.state", "received", "before.version", "1", ...). */
+static inline int64_t tu_case_events(struct hh_store *st, struct hh_arena *a,
+				     int64_t id, const char *action,
+				     const char *actor, ...)
+{
+	struct hh_event *e;
+	size_t n = tu_events(st, a, "case", id, &e);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((action && strcmp(e[i].action, action)) ||
+		    (actor && strcmp(e[i].actor, actor)))
+			continue;
+		int match = 1;
+		va_list ap;
+		va_start(ap, actor);
+		const char *path;
+		while (match && (path = va_arg(ap, const char *))) {
+			const char *want = va_arg(ap, const char *);
+			const char *text = !strncmp(path, "after.", 6) ? e[i].after
+								       : e[i].before;
+			match = !strcmp(tu_jfield(a, text, strchr(path, '.') + 1),
+					want);
+		}
+		va_end(ap);
+		k += match;
+	}
+	return k;
+}
+
+typedef TU_ROWS(struct hh_case_file) tu_file_rows;
+
+static inline enum hh_rc tu_push_file(void *p, const struct hh_case_file *f)
+{
+	TU_PUSH((tu_file_rows *)p, f);
+	return HH_OK;
+}
+
+/* The files stored with case id (0: with any case); returns n. */
+static inline size_t tu_case_files(struct hh_store *st, struct hh_arena *a,
+				   int64_t id, struct hh_case_file **out)
+{
+	tu_file_rows r = { a, NULL, 0, 0 };
+	struct hh_case *cs = NULL;
+	struct hh_case_filter any = { 0 };
+	size_t n = id ? 1 : tu_cases(st, a, any, &cs);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(st->case_file_list(tx, a, id ? id : cs[i].id,
+						    tu_push_file, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* Whether (scope, key) is stored as an idempotency key. */
+static inline int tu_has_key(struct hh_store *st, const char *scope,
+			     const char *key)
+{
+	int64_t id;
+	struct hh_tx *tx = tu_read_begin(st);
+	enum hh_rc rc = st->idempotency_get(tx, scope, key, &id);
+	tu_read_end(tx);
+	assert_true(rc == HH_OK || rc == HH_ERR_NOT_FOUND);
+	return rc == HH_OK;
+}
+
+typedef TU_ROWS(int64_t) tu_id_rows;
+
+static inline enum hh_rc tu_push_citizen(void *p, const struct hh_citizen *z)
+{
+	TU_PUSH((tu_id_rows *)p, &z->id);
+	return HH_OK;
+}
+
+/* The ids of every citizen; returns n. */
+static inline size_t tu_citizens(struct hh_store *st, struct hh_arena *a,
+				 int64_t **ids)
+{
+	tu_id_rows r = { a, NULL, 0, 0 };
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->citizen_list(tx, a, "", tu_push_citizen, &r),
+			 HH_OK);
+	tu_read_end(tx);
+	*ids = r.v;
+	return r.n;
+}
+
+typedef TU_ROWS(struct hh_audit) tu_audit_rows;
+
+static inline enum hh_rc tu_push_audit(void *p, const struct hh_audit *e)
+{
+	TU_PUSH((tu_audit_rows *)p, e);
+	return HH_OK;
+}
+
+/* The audit rows of every citizen (newest first per citizen); returns n. */
+static inline size_t tu_audits(struct hh_store *st, struct hh_arena *a,
+			       struct hh_audit **out)
+{
+	tu_audit_rows r = { a, NULL, 0, 0 };
+	int64_t *ids;
+	size_t nz = tu_citizens(st, a, &ids);
+	struct hh_tx *tx = tu_read_begin(st);
+	for (size_t i = 0; i < nz; i++)
+		assert_int_equal(st->audit_list(tx, a, ids[i], 1000000,
+						tu_push_audit, &r),
+				 HH_OK);
+	tu_read_end(tx);
+	*out = r.v;
+	return r.n;
+}
+
+/* A subscriber of the store's changes (hh_store_subscribe) that writes
+ * each change told as "entity/id/org/action\n" to the struct hh_buf cls. */
+static inline void tu_record_change(void *cls, const struct hh_change *c)
+{
+	hh_buf_printf(cls, "%s/%lld/%lld/%s\n", c->entity, (long long)c->id,
+		      (long long)c->org_id, c->action);
 }
 
 /* ---- an in-process server -------------------------------------------- */
@@ -147,6 +465,7 @@ struct tu_server {
 	char base[64];
 	struct hh_analyzer an;
 	struct hh_synonyms syn;
+	struct hh_index_follower *follow;
 };
 
 static inline void tu_server_start(struct tu_server *s, int seed)
@@ -164,6 +483,8 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 	hh_synonyms_load(&s->syn, &s->an, "content/synonyms.txt", stderr);
 	s->app.index = hh_index_new(&s->an, &s->syn);
 	assert_int_equal(hh_index_build(s->app.index, s->store), HH_OK);
+	assert_int_equal(hh_index_follow(s->app.index, s->store, &s->follow),
+			 HH_OK);
 	assert_int_equal(hh_searchlog_init(s->store), HH_OK);
 	struct hh_server_config cfg = {
 		.listen = "127.0.0.1:0",
@@ -184,6 +505,7 @@ static inline void tu_server_stop(struct tu_server *s)
 {
 	hh_server_stop(s->app.server, 5000);
 	hh_searchlog_flush(s->store);
+	hh_index_unfollow(s->follow);
 	hh_index_free(s->app.index);
 	hh_synonyms_clear(&s->syn);
 	hh_analyzer_clear(&s->an);

@@ -33,9 +33,6 @@ void hh_api_search(struct hh_req *r);
 void hh_api_suggest(struct hh_req *r);
 void hh_api_search_report(struct hh_req *r);
 
-/* After a change of an article: bring the search index up to date. */
-void hh_app_article_changed(struct hh_app *app, int64_t article_id);
-
 void hh_api_citizen_session_create(struct hh_req *r);
 void hh_api_citizen_session_delete(struct hh_req *r);
 void hh_api_life_events(struct hh_req *r);

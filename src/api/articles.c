@@ -301,7 +301,6 @@ void hh_api_article_create(struct hh_req *r)
 		write_failed(r, rc, field);
 		return;
 	}
-	hh_app_article_changed(r->app, a.id);
 	hh_resp_header(r, "Location", location(r, &a));
 	set_etag(r, a.version);
 	hh_resp_json(r, 201, hh_article_json(&a, 1));
@@ -369,8 +368,6 @@ void hh_api_article_put(struct hh_req *r)
 		write_failed(r, rc, field);
 		return;
 	}
-	if (changed)
-		hh_app_article_changed(r->app, a.id);
 	set_etag(r, a.version);
 	hh_resp_json(r, 200, hh_article_json(&a, 1));
 }
@@ -403,7 +400,6 @@ void hh_api_article_delete(struct hh_req *r)
 		write_failed(r, rc, NULL);
 		return;
 	}
-	hh_app_article_changed(r->app, a.id);
 	set_etag(r, a.version);
 	hh_resp_json(r, 200, hh_article_json(&a, 1));
 }

@@ -10,16 +10,6 @@
 #include "domain/articles.h"
 #include "domain/searchlog.h"
 
-void hh_app_article_changed(struct hh_app *app, int64_t article_id)
-{
-	if (!app->index)
-		return;
-	enum hh_rc rc = hh_index_refresh(app->index, app->store, article_id);
-	if (rc != HH_OK)
-		hh_log(HH_LOG_WARN, "search index not refreshed for article %lld: %s",
-		       (long long)article_id, hh_rc_name(rc));
-}
-
 /* Reads the query parameters shared by search and suggest. Returns 0 after
  * queueing a problem. */
 static int read_query(struct hh_req *r, struct hh_search_query *q, int full)

@@ -294,6 +294,13 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	return append_event(tx, c->who, "create", NULL, a);
 }
 
+void hh_article_changed(struct hh_store *st, const struct hh_article *a,
+			const char *action)
+{
+	struct hh_change c = { "article", a->id, a->org_id, action };
+	hh_store_changed(st, &c);
+}
+
 enum hh_rc hh_article_create(struct hh_store *st, const struct hh_actor *who,
 			     struct hh_arena *ar, struct hh_article *a,
 			     const char **field)
@@ -309,6 +316,8 @@ enum hh_rc hh_article_create(struct hh_store *st, const struct hh_actor *who,
 	render(ar, a);
 	struct write_ctx c = { .who = who, .ar = ar, .a = a };
 	rc = hh_store_run_tx(st, 1, create_tx, &c);
+	if (rc == HH_OK)
+		hh_article_changed(st, a, "create");
 	if (rc == HH_ERR_INVALID)
 		*field = "organisation";
 	else if (rc == HH_ERR_CONFLICT)
@@ -384,6 +393,8 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 	struct write_ctx c = { .who = who, .ar = ar, .a = a,
 			       .expected = expected_version };
 	rc = hh_store_run_tx(st, 1, update_tx, &c);
+	if (rc == HH_OK && c.changed)
+		hh_article_changed(st, a, "update");
 	if (changed)
 		*changed = rc == HH_OK && c.changed;
 	return rc;
@@ -429,6 +440,8 @@ enum hh_rc hh_article_archive(struct hh_store *st, const struct hh_actor *who,
 	struct write_ctx c = { .who = who, .ar = ar, .a = &a,
 			       .expected = expected_version, .archive = 1 };
 	enum hh_rc rc = hh_store_run_tx(st, 1, update_tx, &c);
+	if (rc == HH_OK && c.changed)
+		hh_article_changed(st, &a, "archive");
 	if (rc == HH_OK && out)
 		*out = a;
 	return rc;

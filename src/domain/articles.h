@@ -54,6 +54,16 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 			     int64_t expected_version, int *changed,
 			     const char **field);
 
+/* Tells the store's subscribers (the search index) that article a was
+ * changed by action ("create", "update", "archive"); call after the
+ * transaction committed. hh_article_create, _update and _archive do;
+ * callers of hh_article_put_in_tx do it themselves. */
+void hh_article_changed(struct hh_store *st, const struct hh_article *a,
+			const char *action);
+
+/* Create, update and archive below tell the store's subscribers of what
+ * they changed, after it committed (hh_store_changed). */
+
 /* Inside the caller's transaction: creates the article or, when one exists
  * for (org_id, slug), updates it if anything differs. *outcome: 0 nothing
  * changed, 1 created, 2 updated. Used by import, which batches. */

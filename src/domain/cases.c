@@ -231,6 +231,9 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 	memset(res, 0, sizeof(*res));
 	struct submit_ctx c = { .sub = sub, .a = a, .res = res, .out = out };
 	enum hh_rc rc = hh_store_run_tx(st, 1, submit_tx, &c);
+	if (rc == HH_OK && !c.replayed)
+		hh_store_changed(st, &(struct hh_change){ "case", out->id,
+							   out->org_id, "submit" });
 	if (!res->values)
 		res->values = json_object();
 	*replayed = c.replayed;
@@ -288,6 +291,7 @@ struct change_ctx {
 	int64_t id, expected, user_id, citizen_id;
 	const char *to, *note, *question, *answer;
 	int kind; /* 0 transition, 1 assign, 2 note, 3 request, 4 answer */
+	const char *action; /* the event's action, for hh_store_changed */
 	struct hh_case *out;
 	int followups;
 };
@@ -434,6 +438,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	} else if (!may_see(x->who, k)) {
 		return HH_ERR_NOT_FOUND;
 	}
+	x->action = "note";
 	if (x->kind == 2) /* a note: an event only */
 		return event(tx, x->who->label, k->org_id, k->id, "note", NULL,
 			     case_state_json(k, "note", x->note));
@@ -504,6 +509,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		break;
 	}
 	}
+	x->action = action;
 	rc = st->case_update(tx, k, expected);
 	if (rc == HH_OK)
 		rc = event(tx, x->kind == 4 ? hh_arena_printf(x->a, "citizen:%lld",
@@ -526,7 +532,12 @@ fail:
 
 static enum hh_rc change(struct hh_store *st, struct change_ctx *x)
 {
-	return hh_store_run_tx(st, 1, change_tx, x);
+	enum hh_rc rc = hh_store_run_tx(st, 1, change_tx, x);
+	if (rc == HH_OK)
+		hh_store_changed(st, &(struct hh_change){ "case", x->out->id,
+							   x->out->org_id,
+							   x->action });
+	return rc;
 }
 
 enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,

@@ -313,6 +313,10 @@ struct parsed {
 	const char *path;
 	struct hh_article a;
 	const char *org_code;
+	/* what the batch's last attempt did: 0 nothing, 1 created, 2
+	 * updated; and the article's id and owner then */
+	int outcome;
+	int64_t id, org_id;
 };
 
 struct batch_ctx {
@@ -331,6 +335,7 @@ static enum hh_rc batch_tx(struct hh_tx *tx, void *p)
 	memset(&c->delta, 0, sizeof(c->delta));
 	for (size_t i = 0; i < c->n; i++) {
 		struct parsed *it = &c->items[i];
+		it->outcome = 0; /* a retried batch starts afresh */
 		if (!it->path)
 			continue;
 		it->a.org_id = 0;
@@ -356,6 +361,9 @@ static enum hh_rc batch_tx(struct hh_tx *tx, void *p)
 						     &outcome, &field);
 		if (rc != HH_OK)
 			return rc;
+		it->outcome = outcome;
+		it->id = copy.id;
+		it->org_id = copy.org_id;
 		if (outcome == 1)
 			c->delta.articles_created++;
 		else if (outcome == 2)
@@ -376,6 +384,16 @@ static enum hh_rc flush(struct hh_store *st, struct batch_ctx *c)
 		c->stats->articles_updated += c->delta.articles_updated;
 		c->stats->articles_unchanged += c->delta.articles_unchanged;
 		c->stats->files_failed += c->delta.files_failed;
+		/* committed: tell the subscribers (a running server's index) */
+		for (size_t i = 0; i < c->n; i++) {
+			const struct parsed *it = &c->items[i];
+			struct hh_article a = { .id = it->id,
+						.org_id = it->org_id };
+			if (it->outcome)
+				hh_article_changed(st, &a, it->outcome == 1
+								  ? "create"
+								  : "update");
+		}
 	}
 	c->n = 0;
 	hh_arena_clear(c->ar);

@@ -2,10 +2,10 @@
 #include "domain/searchlog.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/util.h"
 
 #define QUERY_LOG_MAX 200 /* bytes of a query kept */
@@ -24,20 +24,50 @@ static size_t n_queue, cap_queue;
 static struct entry *spare;
 static size_t cap_spare;
 #define SPARE_MAX 65536 /* entries (4 MB); a bigger array is given back */
-static atomic_llong next_id = 1;
 
-static enum hh_rc max_tx(struct hh_tx *tx, void *p)
-{
-	return tx->store->search_log_max_id(tx, p);
-}
+/* Ids come from the database in blocks of ID_BLOCK (the store's id_block),
+ * so that instances sharing a database never hand out the same id and a
+ * search writes nothing itself: one write transaction per block. */
+#define ID_BLOCK 1000
+static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hh_store *id_store; /* borrowed, set by hh_searchlog_init */
+static int64_t id_next, id_end;  /* the block in hand: [id_next, id_end) */
 
 enum hh_rc hh_searchlog_init(struct hh_store *st)
 {
+	pthread_mutex_lock(&id_lock);
+	id_store = st;
+	id_next = id_end = 0; /* the first search takes a block */
+	pthread_mutex_unlock(&id_lock);
+	return HH_OK;
+}
+
+static enum hh_rc block_tx(struct hh_tx *tx, void *p)
+{
+	return tx->store->id_block(tx, "search_log", ID_BLOCK, p);
+}
+
+/* The next id of the block in hand, taking a new block when it is used
+ * up; 0 when none can be had (no store, or the store failed). */
+static int64_t take_id(void)
+{
 	int64_t id = 0;
-	enum hh_rc rc = hh_store_run_tx(st, 0, max_tx, &id);
-	if (rc == HH_OK)
-		atomic_store(&next_id, id + 1);
-	return rc;
+	pthread_mutex_lock(&id_lock);
+	if (id_next == id_end && id_store) {
+		int64_t first = 0;
+		enum hh_rc rc = hh_store_run_tx(id_store, 1, block_tx, &first);
+		if (rc == HH_OK) {
+			id_next = first;
+			id_end = first + ID_BLOCK;
+		} else {
+			hh_log(HH_LOG_WARN, "search log: no ids (%s)",
+			       hh_rc_name(rc));
+		}
+	}
+	if (id_next < id_end)
+		id = id_next++;
+	pthread_mutex_unlock(&id_lock);
+	return id;
 }
 
 static void push(const struct entry *e)
@@ -136,12 +166,15 @@ int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
 	/* Every search passes here, so no arena: queries of usual length
 	 * are masked on the stack, and the one copy that the queue keeps
 	 * is as long as what is kept (QUERY_LOG_MAX at most). */
+	int64_t id = take_id();
+	if (!id)
+		return 0; /* not logged: a search must not fail for its log */
 	char local[512];
 	size_t n = strlen(query);
 	char *tmp = n < sizeof(local) ? local : hh_xmalloc(n + 1);
 	size_t len = scrub(tmp, query, n);
 	struct entry e = { 0 };
-	e.e.id = atomic_fetch_add(&next_id, 1);
+	e.e.id = id;
 	e.e.at = hh_now_us() / 1000000;
 	char *kept = hh_xmalloc(len + 1);
 	memcpy(kept, tmp, len + 1);
@@ -156,8 +189,10 @@ int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
 
 void hh_searchlog_choose(int64_t id, int64_t article_id)
 {
-	if (id <= 0 || id >= atomic_load(&next_id))
-		return; /* not a search of ours */
+	/* Any id: the search may have been logged by another instance on
+	 * the same database; a choice of no logged search changes nothing. */
+	if (id <= 0)
+		return;
 	struct entry e = { .kind = 1 };
 	e.e.id = id;
 	e.e.chosen_article_id = article_id;

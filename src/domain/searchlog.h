@@ -13,9 +13,13 @@
 #include "core/arena.h"
 #include "store/store.h"
 
-/* Seeds the ids from the store (call once at start-up). */
+/* Sets the store that search ids are taken from, in blocks (call once at
+ * start-up, before the first search; st is borrowed and must outlive the
+ * searches). Ids are unique across every instance on the database. */
 enum hh_rc hh_searchlog_init(struct hh_store *st);
-/* Queues a search; returns its id (for recording the chosen result). */
+/* Queues a search; returns its id (for recording the chosen result), or 0
+ * when no id could be had (the search is then not logged). Takes a write
+ * transaction only when the block of ids in hand is used up. */
 int64_t hh_searchlog_add(const char *query, int64_t municipality_id,
 			 int64_t results);
 /* Queues that the search id led to the article. */

@@ -26,6 +26,8 @@ void hh_store_init_common(struct hh_store *s)
 	pthread_mutex_init(&s->org_cache.lock, NULL);
 	s->org_cache.entries = NULL;
 	s->org_cache.n = s->org_cache.cap = 0;
+	pthread_mutex_init(&s->subs_lock, NULL);
+	s->n_subs = 0;
 }
 
 static void org_cache_clear(struct hh_org_cache *c)
@@ -43,7 +45,48 @@ void hh_store_close(struct hh_store *s)
 	if (!s)
 		return;
 	org_cache_clear(&s->org_cache);
+	pthread_mutex_destroy(&s->subs_lock);
 	s->close(s->cls);
+}
+
+enum hh_rc hh_store_subscribe(struct hh_store *s, hh_change_fn fn, void *cls)
+{
+	enum hh_rc rc = HH_ERR_CONFLICT;
+	pthread_mutex_lock(&s->subs_lock);
+	if (s->n_subs < HH_STORE_SUBSCRIBERS_MAX) {
+		s->subs[s->n_subs++] = (struct hh_store_subscriber){ fn, cls };
+		rc = HH_OK;
+	}
+	pthread_mutex_unlock(&s->subs_lock);
+	return rc;
+}
+
+void hh_store_unsubscribe(struct hh_store *s, hh_change_fn fn, void *cls)
+{
+	pthread_mutex_lock(&s->subs_lock);
+	for (int i = 0; i < s->n_subs; i++) {
+		if (s->subs[i].fn == fn && s->subs[i].cls == cls) {
+			memmove(&s->subs[i], &s->subs[i + 1],
+				(size_t)(s->n_subs - i - 1) * sizeof(s->subs[0]));
+			s->n_subs--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->subs_lock);
+}
+
+void hh_store_changed(struct hh_store *s, const struct hh_change *c)
+{
+	/* Called outside the lock, from a copy: a subscriber may take its
+	 * time (the index reads the article) without holding up other
+	 * writers' notices. */
+	struct hh_store_subscriber subs[HH_STORE_SUBSCRIBERS_MAX];
+	pthread_mutex_lock(&s->subs_lock);
+	int n = s->n_subs;
+	memcpy(subs, s->subs, (size_t)n * sizeof(subs[0]));
+	pthread_mutex_unlock(&s->subs_lock);
+	for (int i = 0; i < n; i++)
+		subs[i].fn(subs[i].cls, c);
 }
 
 enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,

@@ -8,7 +8,10 @@
  *
  * Strings in rows returned by the store are allocated from the arena the
  * caller passes and live as long as it. Multi-row reads stream rows to a
- * callback; the row passed to the callback is borrowed for that call only. */
+ * callback; the row passed to the callback is borrowed for that call only.
+ *
+ * The rows themselves (struct hh_article, struct hh_case, ...) are the
+ * domain's and live in domain/model.h; this header is the interface. */
 #ifndef HH_STORE_H
 #define HH_STORE_H
 
@@ -19,208 +22,7 @@
 
 #include "core/arena.h"
 #include "core/rc.h"
-
-enum hh_org_kind { HH_ORG_MUNICIPALITY = 1, HH_ORG_AGENCY = 2 };
-
-struct hh_org {
-	int64_t id;
-	const char *code;
-	const char *name;
-	enum hh_org_kind kind;
-};
-
-/* Role bits; a user or token holds a set of them. */
-enum hh_role {
-	HH_ROLE_CITIZEN = 1 << 0,
-	HH_ROLE_AGENT = 1 << 1,
-	HH_ROLE_CASEWORKER = 1 << 2,
-	HH_ROLE_EDITOR = 1 << 3,
-	HH_ROLE_MANAGER = 1 << 4,
-	HH_ROLE_ADMIN = 1 << 5,
-};
-
-struct hh_user {
-	int64_t id;
-	int64_t org_id;
-	const char *email;
-	const char *name;
-	const char *password_hash; /* argon2id string */
-	unsigned roles;
-	int disabled;
-	int64_t created_at;
-};
-
-struct hh_session {
-	const unsigned char *token_hash; /* 32 bytes */
-	int64_t user_id;
-	const char *csrf;
-	int64_t created_at, expires_at;
-};
-
-struct hh_api_token {
-	int64_t id;
-	const unsigned char *token_hash; /* 32 bytes */
-	int64_t org_id;
-	const char *name;
-	unsigned roles;
-	int64_t created_at;
-	int revoked;
-};
-
-enum hh_audience { HH_AUDIENCE_CITIZEN = 1, HH_AUDIENCE_STAFF = 2 };
-enum hh_status {
-	HH_STATUS_DRAFT = 1,
-	HH_STATUS_PUBLISHED = 2,
-	HH_STATUS_ARCHIVED = 3
-};
-
-struct hh_article {
-	int64_t id;
-	int64_t org_id;       /* 0: shared across municipalities */
-	const char *org_code; /* NULL when shared (filled on reads) */
-	const char *org_name; /* NULL when shared (filled on reads) */
-	const char *slug;
-	const char *title;
-	const char *summary;
-	const char *body_md;
-	const char *body_html;
-	const char *keywords; /* "a, b, c" */
-	const char *kle;      /* "" when none */
-	enum hh_audience audience;
-	enum hh_status status;
-	int64_t version;
-	int64_t created_at, updated_at; /* seconds */
-	const char *updated_by;         /* actor, e.g. "user:3" */
-};
-
-struct hh_article_filter {
-	int64_t org_id;     /* 0: any; -1: shared only */
-	const char *kle;    /* prefix match, NULL: any */
-	enum hh_audience audience; /* 0: any */
-	enum hh_status status;     /* 0: any */
-	/* >0: drafts and archived articles only if shared or owned by this
-	 * organisation (an editor's view); 0: no such restriction. */
-	int64_t unpublished_org_id;
-};
-
-struct hh_event {
-	int64_t id;
-	int64_t at_us;
-	const char *actor; /* "user:3", "token:1", "cli", "import" */
-	int64_t org_id;    /* 0: none */
-	const char *entity; /* "article", "user", ... */
-	int64_t entity_id;
-	const char *action; /* "create", "update", "archive", ... */
-	const char *before; /* JSON or NULL */
-	const char *after;  /* JSON or NULL */
-};
-
-struct hh_life_event {
-	int64_t id;
-	const char *slug;
-	const char *title;
-	const char *summary;
-	int position;
-	const char *articles;   /* JSON array of slugs */
-	const char *definition; /* JSON: questions, steps, followups */
-};
-
-struct hh_case_type {
-	int64_t id;
-	const char *code;
-	const char *organisation; /* a code, or "municipality" */
-	const char *name;
-	int public;
-	const char *definition; /* JSON: states, transitions, deadline, form */
-};
-
-struct hh_citizen {
-	int64_t id;
-	const char *subject; /* the identity provider's subject */
-	const char *name;
-	const char *cpr;     /* NULL when not known */
-	int64_t municipality_id;
-};
-
-struct hh_citizen_session {
-	const unsigned char *token_hash;
-	int64_t citizen_id;
-	const char *csrf;
-	int64_t created_at, expires_at;
-};
-
-struct hh_plan {
-	int64_t id;
-	int64_t citizen_id;
-	int64_t life_event_id;
-	const char *life_event_slug; /* filled on reads */
-	const char *answers;         /* JSON object */
-	int64_t created_at, updated_at;
-};
-
-struct hh_case {
-	int64_t id;
-	int64_t case_type_id;
-	const char *case_type_code; /* filled on reads */
-	const char *case_type_name; /* filled on reads */
-	int64_t org_id;
-	const char *org_code, *org_name; /* filled on reads */
-	int64_t citizen_id;         /* 0: none */
-	const char *citizen_name;   /* filled on reads */
-	int64_t plan_id;            /* 0: none */
-	const char *step;
-	int64_t parent_case_id;     /* 0: none */
-	const char *state;
-	const char *state_label;    /* filled on reads: the Danish label */
-	int64_t assigned_to;        /* 0: nobody */
-	const char *assigned_name;  /* filled on reads */
-	const char *data;           /* JSON object of form values */
-	int64_t version;
-	int64_t created_at, updated_at, deadline_at;
-	int64_t paused_since;       /* 0: not paused */
-	int64_t closed_at;          /* 0: open */
-};
-
-enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
-
-struct hh_case_filter {
-	int64_t org_id;       /* 0: any */
-	int64_t citizen_id;   /* 0: any */
-	int64_t plan_id;      /* 0: any */
-	int64_t case_type_id; /* 0: any */
-	int64_t assigned_to;  /* 0: any */
-	const char *state;    /* NULL: any */
-	int open_only;
-	int overdue_at;       /* non-zero: open, not paused, deadline before */
-	int64_t now;          /* for overdue_at */
-	enum hh_case_sort sort;
-};
-
-struct hh_audit {
-	int64_t id;
-	int64_t at;
-	const char *actor;
-	int64_t citizen_id;
-	const char *what;
-	const char *why;
-};
-
-struct hh_search_log {
-	int64_t id;
-	int64_t at; /* seconds */
-	const char *query;
-	int64_t municipality_id; /* 0: none */
-	int64_t results;
-	int64_t chosen_article_id; /* 0: none */
-};
-
-/* One line of the report of searches that did not help. */
-struct hh_search_report_row {
-	const char *query;
-	int64_t searches;
-	int64_t with_results; /* searches that found something */
-	int64_t chosen;       /* searches where a result was chosen */
-};
+#include "domain/model.h"
 
 /* A transaction; backends embed this as the first member of their own. */
 struct hh_tx {
@@ -243,6 +45,23 @@ typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 
+/* A committed change, told to the store's subscribers. Strings are
+ * borrowed for the call. */
+struct hh_change {
+	const char *entity; /* "article", "case", ... */
+	int64_t id;
+	int64_t org_id;     /* 0: none (a shared article) */
+	const char *action; /* "create", "update", "archive", "submit", ... */
+};
+
+typedef void (*hh_change_fn)(void *cls, const struct hh_change *c);
+
+#define HH_STORE_SUBSCRIBERS_MAX 8
+struct hh_store_subscriber {
+	hh_change_fn fn;
+	void *cls;
+};
+
 /* Organisations looked up by code, kept for hh_store_org_by_code()
  * (store.c). */
 struct hh_org_cached;
@@ -262,6 +81,10 @@ struct hh_store {
 	 * the cache below knows what it holds may be out of date. */
 	atomic_llong orgs_version;
 	struct hh_org_cache org_cache;
+	/* Who is told of committed changes (hh_store_subscribe). */
+	pthread_mutex_t subs_lock;
+	struct hh_store_subscriber subs[HH_STORE_SUBSCRIBERS_MAX];
+	int n_subs;
 
 	void (*close)(void *cls);
 	/* Applies pending migrations; *applied gets how many (may be NULL). */
@@ -278,6 +101,16 @@ struct hh_store {
 			       const char *key, const char **value);
 	enum hh_rc (*meta_set)(struct hh_tx *tx, const char *key,
 			       const char *value);
+
+	/* Ids handed out by the database in blocks (a PostgreSQL sequence
+	 * with CACHE n): reserves the n ids first .. first + n - 1 of the
+	 * named counter (e.g. "search_log") for the caller, in a write
+	 * transaction. Every instance on the database gets its own, disjoint
+	 * blocks; ids left unused in a block are never handed out again.
+	 * A counter starts at 1 (or where the migration that made it put
+	 * it); INVALID if n < 1. */
+	enum hh_rc (*id_block)(struct hh_tx *tx, const char *counter,
+			       int64_t n, int64_t *first);
 
 	/* Organisations. org_put inserts or updates by code and sets ->id. */
 	enum hh_rc (*org_put)(struct hh_tx *tx, struct hh_org *org);
@@ -338,6 +171,11 @@ struct hh_store {
 				   int64_t offset, int64_t limit,
 				   int64_t *total, hh_article_cb cb,
 				   void *ctx);
+	/* Streams the versions stored for article id, oldest first, each
+	 * as an article with that version's fields (body_html NULL;
+	 * updated_at and updated_by: when and by whom it was written). */
+	enum hh_rc (*article_versions)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t id, hh_article_cb cb, void *ctx);
 	enum hh_rc (*article_views_add)(struct hh_tx *tx, int64_t article_id,
 					int64_t n);
 	/* Streams the most viewed published citizen articles of the scope
@@ -354,13 +192,13 @@ struct hh_store {
 				 hh_event_cb cb, void *ctx);
 	enum hh_rc (*event_count)(struct hh_tx *tx, int64_t *n);
 
-	/* The search log. Ids are given by the caller (allocated in memory
-	 * so a search needs no write); search_log_max_id seeds them. */
+	/* The search log. Ids are given by the caller, from blocks taken
+	 * with id_block(tx, "search_log", ...), so that a search needs no
+	 * write of its own. */
 	enum hh_rc (*search_log_insert)(struct hh_tx *tx,
 					const struct hh_search_log *e);
 	enum hh_rc (*search_log_choose)(struct hh_tx *tx, int64_t id,
 					int64_t article_id, int64_t at);
-	enum hh_rc (*search_log_max_id)(struct hh_tx *tx, int64_t *id);
 	/* Queries since `since` (seconds) grouped by their text, those with
 	 * no result or no choice first, most frequent first. */
 	enum hh_rc (*search_report)(struct hh_tx *tx, struct hh_arena *a,
@@ -439,6 +277,13 @@ struct hh_store {
 				       const void *data, size_t size,
 				       int64_t *id);
 
+	/* Streams the files of case case_id, oldest first. */
+	enum hh_rc (*case_file_list)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t case_id,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_case_file *f),
+				     void *ctx);
+
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);
 	enum hh_rc (*audit_list)(struct hh_tx *tx, struct hh_arena *a,
@@ -461,7 +306,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 				struct hh_store **out);
 void hh_store_close(struct hh_store *s);
 /* For backends: sets up the shared part of a new struct hh_store (the
- * organisation cache); hh_store_close clears it. */
+ * organisation cache, the subscribers); hh_store_close clears it. */
 void hh_store_init_common(struct hh_store *s);
 
 /* Looks up an organisation by code in its own read transaction, or from
@@ -476,6 +321,22 @@ void hh_store_init_common(struct hh_store *s);
 #define HH_ORG_CACHE_SECONDS 10
 enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
 				const char *code, struct hh_org *out);
+
+/* Change callbacks: the search index today, webhooks and PostgreSQL
+ * NOTIFY later. hh_store_subscribe adds fn (called with cls) to the
+ * store's subscribers; CONFLICT when HH_STORE_SUBSCRIBERS_MAX are there.
+ * hh_store_unsubscribe removes it again (call it only when no write can
+ * be running, e.g. after the server has stopped).
+ *
+ * hh_store_changed tells every subscriber, in the order they subscribed,
+ * of change c. The domain's write paths call it after their transaction
+ * committed, outside it, and never after a rollback; a subscriber may
+ * therefore read the store (its own transaction) but must not expect to
+ * see the change's transaction. Changes made by other processes are not
+ * told here. */
+enum hh_rc hh_store_subscribe(struct hh_store *s, hh_change_fn fn, void *cls);
+void hh_store_unsubscribe(struct hh_store *s, hh_change_fn fn, void *cls);
+void hh_store_changed(struct hh_store *s, const struct hh_change *c);
 
 typedef enum hh_rc (*hh_tx_fn)(struct hh_tx *tx, void *ctx);
 

@@ -11,7 +11,6 @@
  * (or on counts it reads from the database itself). */
 #include "testutil.h"
 
-#include <sqlite3.h>
 #include <time.h>
 
 /* Who calls: staff (by session cookie) and citizens (demo sign-in). */
@@ -143,36 +142,134 @@ static void put(const char *dir, const char *rel, const char *text)
 
 struct ctx {
 	struct tu_server s;
-	char db[4200];
+	struct hh_arena a; /* what the x_ readers below read */
 	char cookie[N_WHO][160];
 	char csrf[N_WHO][64];
 	int64_t user_id[4];
 };
 
-static int64_t x_int(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* ---- what the server stored, read through the store --------------------- */
 
-/* One integer from the server's database, on a connection of our own. */
-static int64_t x_int(struct ctx *c, const char *fmt, ...)
+/* Each reads in a transaction of its own; rows and strings go to an arena
+ * the fixture clears with the test. */
+static struct hh_arena *x_arena(struct ctx *c)
 {
-	char sql[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return tu_db_int_wait(c->db, 5000, sql);
+	return &c->a;
 }
 
-static void x_exec(struct ctx *c, const char *sql)
+static enum hh_rc x_count_plan(void *p, const struct hh_plan *pl)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(c->db, &db, SQLITE_OPEN_READWRITE, NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", sql, err);
-	sqlite3_close(db);
+	(void)pl;
+	++*(int64_t *)p;
+	return HH_OK;
+}
+
+static int64_t x_plans(struct ctx *c)
+{
+	int64_t *ids, n = 0;
+	size_t nz = tu_citizens(c->s.store, x_arena(c), &ids);
+	struct hh_tx *tx = tu_read_begin(c->s.store);
+	for (size_t i = 0; i < nz; i++)
+		assert_int_equal(c->s.store->plan_list(tx, x_arena(c), ids[i],
+						       x_count_plan, &n),
+				 HH_OK);
+	tu_read_end(tx);
+	return n;
+}
+
+/* Audit rows (of every citizen) about what (NULL: any). */
+static int64_t x_audits(struct ctx *c, const char *what)
+{
+	struct hh_audit *v;
+	size_t n = tu_audits(c->s.store, x_arena(c), &v);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !what || !strcmp(v[i].what, what);
+	return k;
+}
+
+/* Every case (newest first); returns n. */
+static size_t x_all_cases(struct ctx *c, struct hh_case **out)
+{
+	struct hh_case_filter f = { 0 };
+	return tu_cases(c->s.store, x_arena(c), f, out);
+}
+
+static int64_t x_cases(struct ctx *c)
+{
+	struct hh_case *v;
+	return (int64_t)x_all_cases(c, &v);
+}
+
+/* Cases of the citizen with subject. */
+static int64_t x_cases_of(struct ctx *c, const char *subject)
+{
+	struct hh_citizen z;
+	struct hh_tx *tx = tu_read_begin(c->s.store);
+	assert_int_equal(c->s.store->citizen_get_by_subject(tx, x_arena(c),
+							    subject, &z),
+			 HH_OK);
+	tu_read_end(tx);
+	struct hh_case_filter f = { .citizen_id = z.id };
+	struct hh_case *v;
+	return (int64_t)tu_cases(c->s.store, x_arena(c), f, &v);
+}
+
+static struct hh_case x_case(struct ctx *c, int64_t id)
+{
+	struct hh_case k;
+	struct hh_tx *tx = tu_read_begin(c->s.store);
+	assert_int_equal(c->s.store->case_get(tx, x_arena(c), id, &k), HH_OK);
+	tu_read_end(tx);
+	return k;
+}
+
+/* The one follow-up of case parent at the organisation with code. */
+static int64_t x_followup_at(struct ctx *c, int64_t parent, const char *code)
+{
+	struct hh_case *v;
+	size_t n = x_all_cases(c, &v), k = 0;
+	int64_t id = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].parent_case_id == parent && !strcmp(v[i].org_code, code)) {
+			id = v[i].id;
+			k++;
+		}
+	assert_int_equal(k, 1);
+	return id;
+}
+
+static int64_t x_user_id(struct ctx *c, const char *email)
+{
+	struct hh_user u;
+	struct hh_tx *tx = tu_read_begin(c->s.store);
+	assert_int_equal(c->s.store->user_get_by_email(tx, x_arena(c), email, &u),
+			 HH_OK);
+	tu_read_end(tx);
+	return u.id;
+}
+
+/* Moves case id's deadline to at, as if time had passed (a write through
+ * the store, not the API: no API sets a deadline). */
+static enum hh_rc x_deadline_tx(struct hh_tx *tx, void *p)
+{
+	struct hh_case *k = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case now;
+	enum hh_rc rc = tx->store->case_get(tx, &a, k->id, &now);
+	if (rc == HH_OK) {
+		now.deadline_at = k->deadline_at;
+		rc = tx->store->case_update(tx, &now, now.version);
+	}
+	hh_arena_clear(&a);
+	return rc;
+}
+
+static void x_set_deadline(struct ctx *c, int64_t id, int64_t at)
+{
+	struct hh_case k = { .id = id, .deadline_at = at };
+	assert_int_equal(hh_store_run_tx(c->s.store, 1, x_deadline_tx, &k), HH_OK);
 }
 
 /* Sends method path as who (ANON: no cookie). A body is sent as
@@ -309,7 +406,7 @@ static struct tu_resp act(struct ctx *c, int who, int64_t id, const char *what,
 
 static int64_t version_of(struct ctx *c, int64_t id)
 {
-	return x_int(c, "SELECT version FROM cases WHERE id = %lld", (long long)id);
+	return x_case(c, id).version;
 }
 
 /* Moves case id to `to` as who; expects 200. The new version. */
@@ -379,7 +476,7 @@ static int setup(void **state)
 {
 	struct ctx *c = hh_xcalloc(1, sizeof(*c));
 	tu_server_start(&c->s, 0);
-	snprintf(c->db, sizeof(c->db), "%s/helhed.db", c->s.dir);
+	hh_arena_init(&c->a);
 	char dir[4200], cmd[9000];
 	snprintf(dir, sizeof(dir), "%s/content", c->s.dir);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/case-types' '%s/life-events'", dir,
@@ -403,10 +500,7 @@ static int setup(void **state)
 	for (int i = 0; i < 4; i++) {
 		tu_login(&c->s, staff_emails[i], c->cookie[i], sizeof(c->cookie[i]),
 			 c->csrf[i], sizeof(c->csrf[i]));
-		char sql[128];
-		snprintf(sql, sizeof(sql), "SELECT id FROM users WHERE email = '%s'",
-			 staff_emails[i]);
-		c->user_id[i] = x_int(c, "%s", sql);
+		c->user_id[i] = x_user_id(c, staff_emails[i]);
 	}
 	/* the test server runs without --demo */
 	c->s.app.demo = 1;
@@ -420,6 +514,7 @@ static int teardown(void **state)
 {
 	struct ctx *c = *state;
 	tu_server_stop(&c->s);
+	hh_arena_clear(&c->a);
 	free(c);
 	return 0;
 }
@@ -524,7 +619,7 @@ static void plans(void **state)
 		NULL);
 	refused(c, ANNA, "GET", "/api/v1/plans/abc", NULL, NULL, 404, "not-found", NULL);
 	/* refusals */
-	int64_t plans_before = x_int(c, "SELECT count(*) FROM plans");
+	int64_t plans_before = x_plans(c);
 	refused(c, ANNA, "POST", "/api/v1/plans",
 		"{\"life_event\":\"skilsmisse\",\"answers\":{\"gift\":\"kanske\"}}",
 		NULL, 400, "invalid-field", "answers.gift");
@@ -554,7 +649,7 @@ static void plans(void **state)
 		NULL, 401, "citizen-required", NULL);
 	refused(c, ANON, "POST", "/api/v1/plans", "{\"life_event\":\"skilsmisse\"}",
 		NULL, 401, "citizen-required", NULL);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM plans"), plans_before);
+	assert_int_equal(x_plans(c), plans_before);
 	/* no answers: a plan of the steps that always apply */
 	r = call(c, BO, "POST", "/api/v1/plans", "{\"life_event\":\"skilsmisse\"}", NULL);
 	expect_status(&r, 201);
@@ -567,7 +662,7 @@ static void plans(void **state)
 static void submit_errors(void **state)
 {
 	struct ctx *c = *state;
-	int64_t cases = x_int(c, "SELECT count(*) FROM cases");
+	int64_t cases = x_cases(c);
 	/* form errors: 422 with every error, in Danish */
 	struct tu_resp r = submit(c, ANNA, "skilsmisse",
 				  "{\"navn\":\"A\",\"gift\":\"ja\",\"antal\":\"mange\","
@@ -676,7 +771,7 @@ static void submit_errors(void **state)
 	expect_problem(&r, 400, "invalid-field", "municipality");
 	tu_resp_free(&r);
 	/* not one of them made a case */
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases"), cases);
+	assert_int_equal(x_cases(c), cases);
 	/* a CPR number that fails modulus 11: accepted, with a warning */
 	r = submit(c, ANNA, "skilsmisse",
 		   "{\"navn\":\"Anna\",\"gift\":\"ja\",\"partner_cpr\":\"0707614286\"}",
@@ -689,7 +784,7 @@ static void submit_errors(void **state)
 			    "070761-4286");
 	assert_true(json_is_false(json_object_get(r.json, "replayed")));
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases"), cases + 1);
+	assert_int_equal(x_cases(c), cases + 1);
 }
 
 static void submit_idempotent(void **state)
@@ -703,7 +798,7 @@ static void submit_idempotent(void **state)
 	assert_string_equal(jstr(r.json, "organisation"), "fam");
 	assert_string_equal(jstr(json_object_get(r.json, "data"), "navn"), "Anna Andersen");
 	tu_resp_free(&r);
-	int64_t cases = x_int(c, "SELECT count(*) FROM cases");
+	int64_t cases = x_cases(c);
 	/* the same key again: the same case, 200 */
 	r = submit(c, ANNA, "skilsmisse", ok_values, 0, NULL, "ans-1");
 	expect_status(&r, 200);
@@ -712,7 +807,7 @@ static void submit_idempotent(void **state)
 	char loc[128];
 	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases"), cases);
+	assert_int_equal(x_cases(c), cases);
 	/* another key: a new case */
 	r = submit(c, ANNA, "skilsmisse", ok_values, 0, NULL, "ans-2");
 	expect_status(&r, 201);
@@ -726,7 +821,7 @@ static void submit_idempotent(void **state)
 	assert_string_equal(jstr(json_object_get(r.json, "data"), "navn"), "Bo");
 	assert_null(strstr(r.body, "Anna"));
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases"), cases + 2);
+	assert_int_equal(x_cases(c), cases + 2);
 	/* a key must be 1 to 200 characters */
 	char key[202];
 	memset(key, 'k', 201);
@@ -734,7 +829,7 @@ static void submit_idempotent(void **state)
 	r = submit(c, ANNA, "skilsmisse", ok_values, 0, NULL, key);
 	expect_problem(&r, 400, "invalid-parameter", "Idempotency-Key");
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases"), cases + 2);
+	assert_int_equal(x_cases(c), cases + 2);
 }
 
 /* ---- lists -------------------------------------------------------------- */
@@ -748,8 +843,7 @@ static void list_as_citizen(void **state)
 	assert_true(lists(&r, a));
 	assert_false(lists(&r, b));
 	assert_int_equal(jint(r.json, "total"),
-			 x_int(c, "SELECT count(*) FROM cases c JOIN citizens z ON "
-				  "z.id = c.citizen_id WHERE z.subject = 'demo:anna'"));
+			 x_cases_of(c, "demo:anna"));
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")),
 			 jint(r.json, "total"));
 	/* a list holds no form data, and the newest comes first */
@@ -792,10 +886,12 @@ static void list_as_caseworker(void **state)
 		assert_string_equal(jstr(it, "organisation"), "fam");
 		assert_true(json_is_false(json_object_get(it, "closed")));
 	}
-	assert_int_equal(jint(r.json, "total"),
-			 x_int(c, "SELECT count(*) FROM cases c JOIN organisations o "
-				  "ON o.id = c.organisation_id WHERE o.code = 'fam' "
-				  "AND c.closed_at IS NULL"));
+	struct hh_case *all;
+	size_t n_all = x_all_cases(c, &all);
+	int64_t open_at_fam = 0;
+	for (size_t k = 0; k < n_all; k++)
+		open_at_fam += !strcmp(all[k].org_code, "fam") && !all[k].closed_at;
+	assert_int_equal(jint(r.json, "total"), open_at_fam);
 	/* by deadline, soonest first */
 	int64_t prev = 0;
 	json_array_foreach(json_object_get(r.json, "items"), i, it)
@@ -838,11 +934,7 @@ static void list_as_caseworker(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	tu_resp_free(&r);
 	/* overdue: a's deadline has passed */
-	char sql[256];
-	snprintf(sql, sizeof(sql),
-		 "UPDATE cases SET deadline_at = %lld WHERE id = %lld",
-		 (long long)(hh_now_us() / 1000000 - 3600), (long long)a);
-	x_exec(c, sql);
+	x_set_deadline(c, a, hh_now_us() / 1000000 - 3600);
 	r = get_ok(c, CW_FAM, "/api/v1/cases?overdue=1&limit=200");
 	assert_true(lists(&r, a));
 	assert_false(lists(&r, b));
@@ -909,18 +1001,18 @@ static void read_one_case(void **state)
 	/* not another citizen's, and nothing about it */
 	refused(c, BO, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	/* the agency's caseworker; a caseworker elsewhere sees nothing */
-	int64_t audits = x_int(c, "SELECT count(*) FROM audit_log");
+	int64_t audits = x_audits(c, NULL);
 	r = get_ok(c, CW_FAM, path);
 	assert_string_equal(jstr(r.json, "citizen_name"), "Anna Andersen");
 	assert_int_equal(etag(&r), 1);
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM audit_log"), audits + 1);
+	assert_int_equal(x_audits(c, NULL), audits + 1);
 	refused(c, CW_UDK, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, CW_901, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, ED_FAM, "GET", path, NULL, NULL, 403, "forbidden", NULL);
 	refused(c, ANON, "GET", path, NULL, NULL, 401, "auth-required", NULL);
 	/* the refused reads left no trace in the audit log */
-	assert_int_equal(x_int(c, "SELECT count(*) FROM audit_log"), audits + 1);
+	assert_int_equal(x_audits(c, NULL), audits + 1);
 	refused(c, ANNA, "GET", "/api/v1/cases/0", NULL, NULL, 404, "not-found", NULL);
 	refused(c, ANNA, "GET", "/api/v1/cases/x1", NULL, NULL, 404, "not-found", NULL);
 	refused(c, CW_FAM, "GET", "/api/v1/cases/99999999", NULL, NULL, 404,
@@ -966,7 +1058,7 @@ static void transitions(void **state)
 	assert_true(tu_header(&r, "X-Followups", fu, sizeof(fu)));
 	assert_string_equal(fu, "0");
 	tu_resp_free(&r);
-	int64_t events = x_int(c, "SELECT count(*) FROM events");
+	int64_t events = tu_event_count(c->s.store);
 	/* the same version again: stale, nothing written */
 	r = act(c, CW_FAM, id, "transition", "{\"to\":\"granted\"}", 1);
 	expect_problem(&r, 412, "stale-version", "version");
@@ -1015,7 +1107,7 @@ static void transitions(void **state)
 		"auth-required", NULL);
 	refused(c, CW_FAM, "POST", "/api/v1/cases/99999999/transition",
 		"{\"to\":\"granted\",\"version\":2}", NULL, 404, "not-found", NULL);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM events"), events);
+	assert_int_equal(tu_event_count(c->s.store), events);
 	assert_int_equal(version_of(c, id), 2);
 	/* the version in the body works as well as If-Match */
 	r = call(c, CW_FAM, "POST", path, "{\"to\":\"granted\",\"version\":2}", NULL);
@@ -1120,9 +1212,8 @@ static void notes_and_assignment(void **state)
 	refused(c, CW_UDK, "POST", path, "{\"text\":\"x\"}", NULL, 404, "not-found", NULL);
 	refused(c, ANNA, "POST", path, "{\"text\":\"x\"}", NULL, 404, "not-found", NULL);
 	refused(c, ED_FAM, "POST", path, "{\"text\":\"x\"}", NULL, 403, "forbidden", NULL);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM events WHERE action = 'note' "
-				  "AND entity_id = %lld",
-			       (long long)id),
+	assert_int_equal(tu_case_events(c->s.store, x_arena(c), id, "note", NULL,
+					NULL),
 			 0);
 	/* assign to me, then to nobody */
 	snprintf(path, sizeof(path), "/api/v1/cases/%lld/assign", (long long)id);
@@ -1139,9 +1230,7 @@ static void notes_and_assignment(void **state)
 	assert_string_equal(jstr(r.json, "assigned_to"), "Frida Fam");
 	assert_int_equal(etag(&r), 2);
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT assigned_to FROM cases WHERE id = %lld",
-			       (long long)id),
-			 c->user_id[CW_FAM]);
+	assert_int_equal(x_case(c, id).assigned_to, c->user_id[CW_FAM]);
 	r = act(c, CW_FAM, id, "assign", "{\"assignee\":\"nobody\"}", 1);
 	expect_problem(&r, 412, "stale-version", "version");
 	tu_resp_free(&r);
@@ -1149,10 +1238,7 @@ static void notes_and_assignment(void **state)
 	expect_status(&r, 200);
 	assert_true(json_is_null(json_object_get(r.json, "assigned_to")));
 	tu_resp_free(&r);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM cases WHERE id = %lld AND "
-				  "assigned_to IS NULL",
-			       (long long)id),
-			 1);
+	assert_int_equal(x_case(c, id).assigned_to, 0); /* nobody */
 }
 
 /* ---- the overview, follow-ups and the audit trail ----------------------- */
@@ -1171,14 +1257,8 @@ static void overview_with_followups(void **state)
 	assert_true(tu_header(&r, "X-Followups", fu, sizeof(fu)));
 	assert_string_equal(fu, "2");
 	tu_resp_free(&r);
-	int64_t at_udk = x_int(c, "SELECT c.id FROM cases c JOIN organisations o ON "
-				  "o.id = c.organisation_id WHERE o.code = 'udk' AND "
-				  "c.parent_case_id = %lld",
-			       (long long)id);
-	int64_t at_901 = x_int(c, "SELECT c.id FROM cases c JOIN organisations o ON "
-				  "o.id = c.organisation_id WHERE o.code = '901' AND "
-				  "c.parent_case_id = %lld",
-			       (long long)id);
+	int64_t at_udk = x_followup_at(c, id, "udk");
+	int64_t at_901 = x_followup_at(c, id, "901");
 	/* Anna's overview: the plan with its steps and follow-ups, and all
 	 * her cases at every authority */
 	r = get_ok(c, ANNA, "/api/v1/overview");
@@ -1218,8 +1298,7 @@ static void overview_with_followups(void **state)
 	for (int k = 0; k < 4; k++)
 		assert_true(found[k]);
 	assert_int_equal(json_array_size(cases),
-			 x_int(c, "SELECT count(*) FROM cases c JOIN citizens z ON "
-				  "z.id = c.citizen_id WHERE z.subject = 'demo:anna'"));
+			 x_cases_of(c, "demo:anna"));
 	char cc[64];
 	assert_true(tu_header(&r, "Cache-Control", cc, sizeof(cc)));
 	assert_string_equal(cc, "no-store");
@@ -1307,7 +1386,7 @@ static void wrong_people_get_nothing(void **state)
 	int64_t id = new_case(c, ANNA, "skilsmisse", 0, NULL);
 	int64_t plan = plan_create(c, ANNA, "{\"gift\":\"ja\"}");
 	int64_t v = version_of(c, id);
-	int64_t events = x_int(c, "SELECT count(*) FROM events");
+	int64_t events = tu_event_count(c->s.store);
 	static const struct {
 		const char *method, *what, *body;
 	} eps[] = {
@@ -1368,10 +1447,9 @@ static void wrong_people_get_nothing(void **state)
 	}
 	/* nothing of that changed anything */
 	assert_int_equal(version_of(c, id), v);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM events"), events);
-	assert_int_equal(x_int(c, "SELECT count(*) FROM audit_log WHERE what = "
-				  "'sag %lld'",
-			       (long long)id),
+	assert_int_equal(tu_event_count(c->s.store), events);
+	assert_int_equal(x_audits(c, hh_arena_printf(&c->a, "sag %lld",
+						     (long long)id)),
 			 0);
 }
 

@@ -2,8 +2,6 @@
  * versions and events, resolution of overrides, keyword normalisation. */
 #include "testutil.h"
 
-#include <sqlite3.h>
-
 #include "domain/articles.h"
 
 /* Organisation ids as created by setup, in this order. */
@@ -28,7 +26,6 @@ static const struct hh_actor cli = { .label = "cli", .org_id = 0,
 
 struct fx {
 	char *dir;
-	char path[4200];
 	struct hh_store *st;
 	struct hh_arena a;
 };
@@ -48,7 +45,6 @@ static int setup(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
 	f->dir = tu_tmpdir();
-	snprintf(f->path, sizeof(f->path), "%s/helhed.db", f->dir);
 	f->st = tu_store(f->dir, 2);
 	hh_arena_init(&f->a);
 	put_org(f->st, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY, M901);
@@ -83,9 +79,47 @@ static struct hh_article valid(void)
 	return a;
 }
 
-static int64_t count(struct fx *f, const char *sql)
+/* What the store holds, read through its interface. */
+static int64_t n_articles(struct fx *f)
 {
-	return tu_db_int(f->path, sql);
+	struct hh_article *v;
+	return (int64_t)tu_articles(f->st, &f->a, &v);
+}
+
+static int64_t n_versions(struct fx *f)
+{
+	struct hh_article *v;
+	return (int64_t)tu_versions(f->st, &f->a, 0, &v);
+}
+
+static int64_t n_events(struct fx *f)
+{
+	return tu_event_count(f->st);
+}
+
+/* The version of the one article there is. */
+static int64_t only_version(struct fx *f)
+{
+	struct hh_article *v;
+	assert_int_equal(tu_articles(f->st, &f->a, &v), 1);
+	return v[0].version;
+}
+
+/* How many stored versions (of any article) have title (NULL: any),
+ * status (0: any) and writer (NULL: any) at version (0: any). */
+static int64_t n_versions_with(struct fx *f, int64_t version,
+			       const char *title, enum hh_status status,
+			       const char *by)
+{
+	struct hh_article *v;
+	size_t n = tu_versions(f->st, &f->a, 0, &v);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (!version || v[i].version == version) &&
+		     (!title || !strcmp(v[i].title, title)) &&
+		     (!status || v[i].status == status) &&
+		     (!by || !strcmp(v[i].updated_by, by));
+	return k;
 }
 
 /* Creates an article as who; asserts success. */
@@ -281,11 +315,15 @@ static void text_is_stored_canonical(void **state)
 	assert_string_equal(a.title, "Skift af læge");
 	assert_string_equal(a.summary, "Resumé");
 	assert_string_equal(a.body_md, "\nLinje 1\nLinje 2 \n\nSlut");
-	assert_int_equal(count(f, "SELECT count(*) FROM articles WHERE "
-				  "title = 'Skift af læge' AND summary = "
-				  "'Resumé' AND instr(body_md, char(13)) = 0 "
-				  "AND body_md LIKE '%Slut'"),
-			 1);
+	/* and so it is stored */
+	struct hh_article *stored;
+	assert_int_equal(tu_articles(f->st, &f->a, &stored), 1);
+	assert_string_equal(stored[0].title, "Skift af læge");
+	assert_string_equal(stored[0].summary, "Resumé");
+	assert_null(strchr(stored[0].body_md, '\r'));
+	size_t body_len = strlen(stored[0].body_md);
+	assert_true(body_len >= 4 &&
+		    !strcmp(stored[0].body_md + body_len - 4, "Slut"));
 	/* a lone CR inside a line is kept (a file keeps it too) */
 	struct hh_article u = valid();
 	u.body_md = "a\rb";
@@ -510,8 +548,8 @@ static void create_writes_one_event(void **state)
 	assert_null(json_object_get(af, "organisation_name"));
 	assert_null(json_object_get(af, "created_at"));
 	events_free(&e);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions"), 1);
+	assert_int_equal(n_events(f), 1);
+	assert_int_equal(n_versions(f), 1);
 
 	/* a shared article's event has no organisation */
 	struct hh_article s = create(f, &editor901, 0, "delt", HH_AUDIENCE_CITIZEN,
@@ -551,8 +589,8 @@ static void create_refusals(void **state)
 	assert_int_equal(hh_article_create(f->st, &cli, &f->a, &a, &field),
 			 HH_ERR_INVALID);
 	assert_string_equal(field, "organisation");
-	assert_int_equal(count(f, "SELECT count(*) FROM articles"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 0);
+	assert_int_equal(n_articles(f), 0);
+	assert_int_equal(n_events(f), 0);
 	/* a taken slug */
 	a = valid();
 	assert_int_equal(hh_article_create(f->st, &editor901, &f->a, &a, &field),
@@ -566,8 +604,8 @@ static void create_refusals(void **state)
 	a.org_id = M902;
 	assert_int_equal(hh_article_create(f->st, &editor902, &f->a, &a, &field),
 			 HH_OK);
-	assert_int_equal(count(f, "SELECT count(*) FROM articles"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 2);
+	assert_int_equal(n_articles(f), 2);
+	assert_int_equal(n_events(f), 2);
 }
 
 static void update_writes_version_and_event(void **state)
@@ -595,11 +633,8 @@ static void update_writes_version_and_event(void **state)
 	assert_string_equal(u.body_html, "<h2>Ny</h2>\n");
 	assert_string_equal(u.updated_by, "user:2");
 	assert_int_equal(u.created_at, a.created_at);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions WHERE "
-				  "version = 2 AND title = 'Pas, nyt' AND "
-				  "created_by = 'user:2'"),
-			 1);
+	assert_int_equal(n_versions(f), 2);
+	assert_int_equal(n_versions_with(f, 2, "Pas, nyt", 0, "user:2"), 1);
 
 	struct evs e;
 	events_of(f, a.id, &e);
@@ -634,12 +669,12 @@ static void update_writes_version_and_event(void **state)
 					   &changed, &field),
 			 HH_ERR_CONFLICT);
 	assert_int_equal(changed, 0);
-	assert_int_equal(count(f, "SELECT version FROM articles"), 3);
-	assert_int_equal(count(f, "SELECT count(*) FROM articles WHERE "
-				  "title = 'Pas, tredje'"),
-			 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 3);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions"), 3);
+	assert_int_equal(only_version(f), 3);
+	struct hh_article *now;
+	assert_int_equal(tu_articles(f->st, &f->a, &now), 1);
+	assert_string_equal(now[0].title, "Pas, tredje");
+	assert_int_equal(n_events(f), 3);
+	assert_int_equal(n_versions(f), 3);
 }
 
 static void update_rights_and_missing(void **state)
@@ -692,7 +727,7 @@ static void update_rights_and_missing(void **state)
 					   &changed, &field),
 			 HH_ERR_INVALID);
 	assert_string_equal(field, "kle");
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(n_events(f), 4);
 }
 
 static void update_without_change_writes_nothing(void **state)
@@ -715,9 +750,9 @@ static void update_without_change_writes_nothing(void **state)
 	assert_int_equal(changed, 0);
 	assert_int_equal(u.version, 1);
 	assert_int_equal(u.id, a.id);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 1);
-	assert_int_equal(count(f, "SELECT version FROM articles"), 1);
+	assert_int_equal(n_versions(f), 1);
+	assert_int_equal(n_events(f), 1);
+	assert_int_equal(only_version(f), 1);
 	/* archiving an archived article is no change either */
 	struct hh_article out;
 	assert_int_equal(hh_article_archive(f->st, &editor901, &f->a, M901,
@@ -728,8 +763,8 @@ static void update_without_change_writes_nothing(void **state)
 					    "uaendret", 0, &out),
 			 HH_OK);
 	assert_int_equal(out.version, 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM events"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions"), 2);
+	assert_int_equal(n_events(f), 2);
+	assert_int_equal(n_versions(f), 2);
 }
 
 static void archive_writes_one_event(void **state)
@@ -769,8 +804,7 @@ static void archive_writes_one_event(void **state)
 							   "version")),
 			 2);
 	events_free(&e);
-	assert_int_equal(count(f, "SELECT count(*) FROM article_versions WHERE "
-				  "status = 'archived'"),
+	assert_int_equal(n_versions_with(f, 0, NULL, HH_STATUS_ARCHIVED, NULL),
 			 1);
 }
 
@@ -793,10 +827,14 @@ static void put_in_tx_outcomes(void **state)
 		assert_int_equal(tx->store->tx_commit(tx), HH_OK);
 		assert_int_equal(outcome, round == 0 ? 1 : round == 1 ? 0 : 2);
 	}
-	assert_int_equal(count(f, "SELECT version FROM articles"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE "
-				  "actor = 'import'"),
-			 2);
+	assert_int_equal(only_version(f), 2);
+	struct hh_event *ev;
+	size_t n_ev = tu_events(f->st, &f->a, "article", 0, &ev);
+	assert_int_equal(n_ev, n_events(f)); /* no other events */
+	int64_t by_import = 0;
+	for (size_t i = 0; i < n_ev; i++)
+		by_import += !strcmp(ev[i].actor, "import");
+	assert_int_equal(by_import, 2);
 	/* invalid and forbidden */
 	struct hh_article bad = valid();
 	bad.status = 0;
@@ -911,6 +949,89 @@ static void article_json_shape(void **state)
 	json_decref(j);
 }
 
+/* ---- change callbacks -------------------------------------------------- */
+
+/* Create, update and archive each tell the subscribers once, after the
+ * commit; a write that fails, is rolled back or changes nothing tells
+ * nothing. */
+static void writes_tell_subscribers(void **state)
+{
+	struct fx *f = *state;
+	struct hh_buf seen;
+	hh_buf_init(&seen);
+	assert_int_equal(hh_store_subscribe(f->st, tu_record_change, &seen),
+			 HH_OK);
+	struct hh_article a = create(f, &editor901, M901, "flyt",
+				     HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+	char want[256];
+	snprintf(want, sizeof(want), "article/%lld/%d/create\n",
+		 (long long)a.id, M901);
+	assert_string_equal(hh_buf_str(&seen), want);
+
+	/* refused, conflicting and rolled-back writes: nothing */
+	hh_buf_reset(&seen);
+	const char *field;
+	struct hh_article dup = valid();
+	dup.org_id = M901;
+	dup.slug = "flyt";
+	assert_int_equal(hh_article_create(f->st, &editor901, &f->a, &dup,
+					   &field),
+			 HH_ERR_CONFLICT);
+	dup.slug = "andet";
+	assert_int_equal(hh_article_create(f->st, &editor902, &f->a, &dup,
+					   &field),
+			 HH_ERR_FORBIDDEN);
+	struct hh_article u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	int changed = -1;
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 7,
+					   &changed, &field),
+			 HH_ERR_CONFLICT);
+	/* a store fault late in the write: rolled back, nothing told */
+	hh_store_fault_inject(f->st, 5, HH_ERR_IO);
+	u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	enum hh_rc rc = hh_article_update(f->st, &editor901, &f->a, &u, 1,
+					  &changed, &field);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(rc, HH_ERR_IO);
+	assert_string_equal(hh_buf_str(&seen), "");
+
+	/* an update that changes something, one that does not, an archive */
+	u = valid();
+	u.org_id = M901;
+	u.slug = "flyt";
+	u.title = "Ny titel";
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 1,
+					   &changed, &field),
+			 HH_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(hh_article_update(f->st, &editor901, &f->a, &u, 0,
+					   &changed, &field),
+			 HH_OK);
+	assert_int_equal(changed, 0);
+	struct hh_article out;
+	assert_int_equal(hh_article_archive(f->st, &editor901, &f->a, M901,
+					    "flyt", 2, &out),
+			 HH_OK);
+	snprintf(want, sizeof(want),
+		 "article/%lld/%d/update\narticle/%lld/%d/archive\n",
+		 (long long)a.id, M901, (long long)a.id, M901);
+	assert_string_equal(hh_buf_str(&seen), want);
+
+	/* after unsubscribing: nothing */
+	hh_store_unsubscribe(f->st, tu_record_change, &seen);
+	hh_buf_reset(&seen);
+	create(f, &editor901, M901, "mere", HH_AUDIENCE_CITIZEN,
+	       HH_STATUS_PUBLISHED);
+	assert_string_equal(hh_buf_str(&seen), "");
+	hh_buf_clear(&seen);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -932,6 +1053,7 @@ int main(void)
 		T(archive_writes_one_event),
 		T(put_in_tx_outcomes),
 		T(resolve_order),
+		T(writes_tell_subscribers),
 		cmocka_unit_test(article_json_shape),
 	};
 	return cmocka_run_group_tests_name("domain/articles", tests, NULL, NULL);

@@ -5,7 +5,6 @@
 #include "testutil.h"
 
 #include <dirent.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "domain/articles.h"
@@ -328,7 +327,6 @@ struct fx {
 	char *dir; /* scratch: databases, sources, exports */
 	struct hh_store *st;
 	char src[4200];
-	char db[4200];
 	char *errs; /* what import/export wrote on the error stream */
 	size_t errs_len;
 	FILE *err;
@@ -341,7 +339,6 @@ static int setup(void **state)
 	char sub[1024];
 	snprintf(sub, sizeof(sub), "%s/db", f->dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
-	snprintf(f->db, sizeof(f->db), "%s/helhed.db", sub);
 	f->st = tu_store(sub, 2);
 	snprintf(f->src, sizeof(f->src), "%s/src", f->dir);
 	f->err = open_memstream(&f->errs, &f->errs_len);
@@ -387,18 +384,96 @@ static void put(const char *dir, const char *rel, const char *text)
 	tu_write(path, text);
 }
 
-static int64_t q(const char *db, const char *sql)
+/* ---- what the import stored, read through the store ------------------ */
+
+static int64_t n_articles(struct fx *f)
 {
-	sqlite3 *h;
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *v;
+	int64_t n = (int64_t)tu_articles(f->st, &a, &v);
+	hh_arena_clear(&a);
+	return n;
+}
+
+static int64_t n_versions(struct fx *f, const char *slug)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *v;
+	size_t n = tu_versions(f->st, &a, 0, &v);
+	int64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !slug || !strcmp(v[i].slug, slug);
+	hh_arena_clear(&a);
+	return k;
+}
+
+/* Events of articles (slug NULL: any) with actor and action (NULL: any). */
+static int64_t n_article_events(struct fx *f, const char *slug,
+				const char *actor, const char *action)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article *arts;
+	size_t na = tu_articles(f->st, &a, &arts);
+	int64_t k = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (slug && strcmp(arts[i].slug, slug))
+			continue;
+		struct hh_event *e;
+		size_t ne = tu_events(f->st, &a, "article", arts[i].id, &e);
+		for (size_t j = 0; j < ne; j++)
+			k += (!actor || !strcmp(e[j].actor, actor)) &&
+			     (!action || !strcmp(e[j].action, action));
+	}
+	hh_arena_clear(&a);
+	return k;
+}
+
+/* The one article at slug (any owner): *out in a. */
+static void the_article(struct fx *f, struct hh_arena *a, const char *slug,
+			struct hh_article *out)
+{
+	struct hh_article *v;
+	size_t n = tu_articles(f->st, a, &v), found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].slug, slug)) {
+			*out = v[i];
+			found++;
+		}
+	assert_int_equal(found, 1);
+}
+
+static int64_t version_of(struct fx *f, const char *slug)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_article art;
+	the_article(f, &a, slug, &art);
+	hh_arena_clear(&a);
+	return art.version;
+}
+
+static int64_t n_orgs(struct fx *f)
+{
+	int64_t n;
+	tu_counts(f->st, &n, NULL, NULL);
+	return n;
+}
+
+static int64_t n_users(struct fx *f)
+{
+	int64_t n;
+	tu_counts(f->st, NULL, &n, NULL);
+	return n;
+}
+
+static int64_t n_life_events(struct fx *f)
+{
+	int64_t n;
+	tu_counts(f->st, NULL, NULL, &n);
+	return n;
 }
 
 static const char orgs_json[] =
@@ -474,19 +549,19 @@ static void import_skips_bad_files(void **state)
 		nl += *p == '\n';
 	assert_int_equal(nl, 3);
 	/* the good ones are in, nothing of the bad ones */
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles"), 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles WHERE slug IN "
-				  "('alfa', 'beta', 'gamma')"),
-			 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles a JOIN "
-				  "organisations o ON o.id = a.organisation_id "
-				  "WHERE a.slug = 'gamma' AND o.code = '901'"),
-			 1);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM events"), 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM events WHERE "
-				  "actor = 'import' AND action = 'create'"),
-			 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM article_versions"), 3);
+	assert_int_equal(n_articles(f), 3);
+	struct hh_arena ar;
+	hh_arena_init(&ar);
+	struct hh_article art;
+	the_article(f, &ar, "alfa", &art);
+	the_article(f, &ar, "beta", &art);
+	the_article(f, &ar, "gamma", &art);
+	assert_non_null(art.org_code);
+	assert_string_equal(art.org_code, "901");
+	hh_arena_clear(&ar);
+	assert_int_equal(tu_event_count(f->st), 3);
+	assert_int_equal(n_article_events(f, NULL, "import", "create"), 3);
+	assert_int_equal(n_versions(f, NULL), 3);
 }
 
 static void import_twice_changes_nothing(void **state)
@@ -506,7 +581,7 @@ static void import_twice_changes_nothing(void **state)
 	assert_int_equal(s.articles_created, 3);
 	assert_int_equal(s.life_events, 1);
 	assert_string_equal(errs(f), "");
-	int64_t events = q(f->db, "SELECT count(*) FROM events");
+	int64_t events = tu_event_count(f->st);
 	assert_int_equal(events, 3);
 	assert_int_equal(hh_content_import(f->st, f->src, 0, f->err, NULL, NULL,
 					   &s),
@@ -516,11 +591,11 @@ static void import_twice_changes_nothing(void **state)
 	assert_int_equal(s.articles_unchanged, 3);
 	assert_int_equal(s.files_failed, 0);
 	assert_int_equal(s.organisations, 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM events"), events);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM article_versions"), 3);
-	assert_int_equal(q(f->db, "SELECT max(version) FROM articles"), 1);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM organisations"), 3);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM life_events"), 1);
+	assert_int_equal(tu_event_count(f->st), events);
+	assert_int_equal(n_versions(f, NULL), 3);
+	assert_int_equal(n_versions(f, NULL), n_articles(f)); /* all at 1 */
+	assert_int_equal(n_orgs(f), 3);
+	assert_int_equal(n_life_events(f), 1);
 }
 
 static void progress_fn(void *ctx, int done, int total)
@@ -553,24 +628,16 @@ static void import_changed_file_updates(void **state)
 	assert_int_equal(s.articles_created, 1);
 	assert_int_equal(s.articles_updated, 1);
 	assert_int_equal(s.articles_unchanged, 1);
-	assert_int_equal(q(f->db, "SELECT version FROM articles WHERE "
-				  "slug = 'beta'"),
-			 2);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles WHERE "
-				  "slug = 'beta' AND title = 'Beta, rettet'"),
-			 1);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM article_versions v JOIN "
-				  "articles a ON a.id = v.article_id WHERE "
-				  "a.slug = 'beta'"),
-			 2);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM events e JOIN articles "
-				  "a ON a.id = e.entity_id WHERE a.slug = 'beta' "
-				  "AND e.action = 'update' AND e.actor = "
-				  "'import'"),
-			 1);
-	assert_int_equal(q(f->db, "SELECT version FROM articles WHERE "
-				  "slug = 'alfa'"),
-			 1);
+	assert_int_equal(version_of(f, "beta"), 2);
+	struct hh_arena ar;
+	hh_arena_init(&ar);
+	struct hh_article beta;
+	the_article(f, &ar, "beta", &beta);
+	assert_string_equal(beta.title, "Beta, rettet");
+	hh_arena_clear(&ar);
+	assert_int_equal(n_versions(f, "beta"), 2);
+	assert_int_equal(n_article_events(f, "beta", "import", "update"), 1);
+	assert_int_equal(version_of(f, "alfa"), 1);
 	/* deleting a file does not delete the article */
 	char path[4400];
 	snprintf(path, sizeof(path), "%s/articles/alfa.md", f->src);
@@ -578,7 +645,7 @@ static void import_changed_file_updates(void **state)
 	assert_int_equal(hh_content_import(f->st, f->src, 0, f->err, NULL, NULL,
 					   &s),
 			 HH_OK);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles"), 3);
+	assert_int_equal(n_articles(f), 3);
 }
 
 static void import_bad_metadata(void **state)
@@ -604,8 +671,8 @@ static void import_bad_metadata(void **state)
 	if (!strstr(errs(f), want))
 		fail_msg("want '%s' in:\n%s", want, errs(f));
 	/* the articles are still imported */
-	assert_int_equal(q(f->db, "SELECT count(*) FROM articles"), 1);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM organisations"), 0);
+	assert_int_equal(n_articles(f), 1);
+	assert_int_equal(n_orgs(f), 0);
 	/* an organisation with a bad kind: none of the file is imported */
 	put(f->src, "organisations.json",
 	    "[{\"code\":\"901\",\"name\":\"N\",\"kind\":\"municipality\"},"
@@ -614,7 +681,7 @@ static void import_bad_metadata(void **state)
 					   &s),
 			 HH_ERR_INVALID);
 	assert_non_null(strstr(errs(f), "organisation 2 needs"));
-	assert_int_equal(q(f->db, "SELECT count(*) FROM organisations"), 0);
+	assert_int_equal(n_orgs(f), 0);
 	/* a bad life event */
 	put(f->src, "organisations.json", orgs_json);
 	put(f->src, "life-events/flytning.json",
@@ -630,7 +697,7 @@ static void import_bad_metadata(void **state)
 	if (!strstr(errs(f), want))
 		fail_msg("want '%s' in:\n%s", want, errs(f));
 	assert_int_equal(s.life_events, 1);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM life_events"), 1);
+	assert_int_equal(n_life_events(f), 1);
 }
 
 static void import_users(void **state)
@@ -650,20 +717,26 @@ static void import_users(void **state)
 					   &s),
 			 HH_OK);
 	assert_int_equal(s.users, 0);
-	assert_int_equal(q(f->db, "SELECT count(*) FROM users"), 0);
+	assert_int_equal(n_users(f), 0);
 	assert_int_equal(hh_content_import(f->st, f->src, 1, f->err, NULL, NULL,
 					   &s),
 			 HH_ERR_INVALID);
 	assert_int_equal(s.users, 1);
 	assert_non_null(strstr(errs(f), "users.json:1: user 2 (bad@901)"));
 	assert_non_null(strstr(errs(f), "users.json:1: user 3 (short@901)"));
-	assert_int_equal(q(f->db, "SELECT roles FROM users WHERE "
-				  "email = 'eva@901'"),
-			 HH_ROLE_EDITOR | HH_ROLE_AGENT);
-	/* the password is stored hashed */
-	assert_int_equal(q(f->db, "SELECT count(*) FROM users WHERE "
-				  "password_hash LIKE '$argon2id$%'"),
-			 1);
+	struct hh_arena ar;
+	hh_arena_init(&ar);
+	struct hh_user eva;
+	struct hh_tx *tx = tu_read_begin(f->st);
+	assert_int_equal(f->st->user_get_by_email(tx, &ar, "eva@901", &eva),
+			 HH_OK);
+	tu_read_end(tx);
+	assert_int_equal(eva.roles, HH_ROLE_EDITOR | HH_ROLE_AGENT);
+	/* the password is stored hashed (eva is the only user) */
+	assert_int_equal(n_users(f), 1);
+	assert_non_null(eva.password_hash);
+	assert_int_equal(strncmp(eva.password_hash, "$argon2id$", 10), 0);
+	hh_arena_clear(&ar);
 }
 
 /* ---- comparing folders -------------------------------------------------- */

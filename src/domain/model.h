@@ -1,0 +1,232 @@
+/* model.h - what helhed's data is: organisations, people, articles,
+ * events, life events, case types, plans, cases, audit and search log
+ * rows, and the filters that select them.
+ *
+ * These are plain rows, shared by the domain (which owns the rules about
+ * them) and every store backend (which reads and writes them, see
+ * store/store.h). Strings are borrowed: a row read from the store has its
+ * strings in the arena the reader passed; a row a caller fills in points
+ * at the caller's strings. Times are seconds since the epoch unless a
+ * name says _us (microseconds). An id of 0 means "none" where a field
+ * says so. */
+#ifndef HH_MODEL_H
+#define HH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum hh_org_kind { HH_ORG_MUNICIPALITY = 1, HH_ORG_AGENCY = 2 };
+
+struct hh_org {
+	int64_t id;
+	const char *code;
+	const char *name;
+	enum hh_org_kind kind;
+};
+
+/* Role bits; a user or token holds a set of them. */
+enum hh_role {
+	HH_ROLE_CITIZEN = 1 << 0,
+	HH_ROLE_AGENT = 1 << 1,
+	HH_ROLE_CASEWORKER = 1 << 2,
+	HH_ROLE_EDITOR = 1 << 3,
+	HH_ROLE_MANAGER = 1 << 4,
+	HH_ROLE_ADMIN = 1 << 5,
+};
+
+struct hh_user {
+	int64_t id;
+	int64_t org_id;
+	const char *email;
+	const char *name;
+	const char *password_hash; /* argon2id string */
+	unsigned roles;
+	int disabled;
+	int64_t created_at;
+};
+
+struct hh_session {
+	const unsigned char *token_hash; /* 32 bytes */
+	int64_t user_id;
+	const char *csrf;
+	int64_t created_at, expires_at;
+};
+
+struct hh_api_token {
+	int64_t id;
+	const unsigned char *token_hash; /* 32 bytes */
+	int64_t org_id;
+	const char *name;
+	unsigned roles;
+	int64_t created_at;
+	int revoked;
+};
+
+enum hh_audience { HH_AUDIENCE_CITIZEN = 1, HH_AUDIENCE_STAFF = 2 };
+enum hh_status {
+	HH_STATUS_DRAFT = 1,
+	HH_STATUS_PUBLISHED = 2,
+	HH_STATUS_ARCHIVED = 3
+};
+
+struct hh_article {
+	int64_t id;
+	int64_t org_id;       /* 0: shared across municipalities */
+	const char *org_code; /* NULL when shared (filled on reads) */
+	const char *org_name; /* NULL when shared (filled on reads) */
+	const char *slug;
+	const char *title;
+	const char *summary;
+	const char *body_md;
+	const char *body_html;
+	const char *keywords; /* "a, b, c" */
+	const char *kle;      /* "" when none */
+	enum hh_audience audience;
+	enum hh_status status;
+	int64_t version;
+	int64_t created_at, updated_at; /* seconds */
+	const char *updated_by;         /* actor, e.g. "user:3" */
+};
+
+struct hh_article_filter {
+	int64_t org_id;     /* 0: any; -1: shared only */
+	const char *kle;    /* prefix match, NULL: any */
+	enum hh_audience audience; /* 0: any */
+	enum hh_status status;     /* 0: any */
+	/* >0: drafts and archived articles only if shared or owned by this
+	 * organisation (an editor's view); 0: no such restriction. */
+	int64_t unpublished_org_id;
+};
+
+struct hh_event {
+	int64_t id;
+	int64_t at_us;
+	const char *actor; /* "user:3", "token:1", "cli", "import" */
+	int64_t org_id;    /* 0: none */
+	const char *entity; /* "article", "user", ... */
+	int64_t entity_id;
+	const char *action; /* "create", "update", "archive", ... */
+	const char *before; /* JSON or NULL */
+	const char *after;  /* JSON or NULL */
+};
+
+struct hh_life_event {
+	int64_t id;
+	const char *slug;
+	const char *title;
+	const char *summary;
+	int position;
+	const char *articles;   /* JSON array of slugs */
+	const char *definition; /* JSON: questions, steps, followups */
+};
+
+struct hh_case_type {
+	int64_t id;
+	const char *code;
+	const char *organisation; /* a code, or "municipality" */
+	const char *name;
+	int public;
+	const char *definition; /* JSON: states, transitions, deadline, form */
+};
+
+struct hh_citizen {
+	int64_t id;
+	const char *subject; /* the identity provider's subject */
+	const char *name;
+	const char *cpr;     /* NULL when not known */
+	int64_t municipality_id;
+};
+
+struct hh_citizen_session {
+	const unsigned char *token_hash;
+	int64_t citizen_id;
+	const char *csrf;
+	int64_t created_at, expires_at;
+};
+
+struct hh_plan {
+	int64_t id;
+	int64_t citizen_id;
+	int64_t life_event_id;
+	const char *life_event_slug; /* filled on reads */
+	const char *answers;         /* JSON object */
+	int64_t created_at, updated_at;
+};
+
+struct hh_case {
+	int64_t id;
+	int64_t case_type_id;
+	const char *case_type_code; /* filled on reads */
+	const char *case_type_name; /* filled on reads */
+	int64_t org_id;
+	const char *org_code, *org_name; /* filled on reads */
+	int64_t citizen_id;         /* 0: none */
+	const char *citizen_name;   /* filled on reads */
+	int64_t plan_id;            /* 0: none */
+	const char *step;
+	int64_t parent_case_id;     /* 0: none */
+	const char *state;
+	const char *state_label;    /* filled on reads: the Danish label */
+	int64_t assigned_to;        /* 0: nobody */
+	const char *assigned_name;  /* filled on reads */
+	const char *data;           /* JSON object of form values */
+	int64_t version;
+	int64_t created_at, updated_at, deadline_at;
+	int64_t paused_since;       /* 0: not paused */
+	int64_t closed_at;          /* 0: open */
+};
+
+enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
+
+struct hh_case_filter {
+	int64_t org_id;       /* 0: any */
+	int64_t citizen_id;   /* 0: any */
+	int64_t plan_id;      /* 0: any */
+	int64_t case_type_id; /* 0: any */
+	int64_t assigned_to;  /* 0: any */
+	const char *state;    /* NULL: any */
+	int open_only;
+	int overdue_at;       /* non-zero: open, not paused, deadline before */
+	int64_t now;          /* for overdue_at */
+	enum hh_case_sort sort;
+};
+
+/* A file uploaded with a form, kept with its case. */
+struct hh_case_file {
+	int64_t id;
+	int64_t case_id;
+	const char *field;        /* the form field it came in */
+	const char *name;         /* the file name the citizen gave */
+	const char *content_type;
+	const unsigned char *data;
+	size_t size;
+	int64_t created_at;
+};
+
+struct hh_audit {
+	int64_t id;
+	int64_t at;
+	const char *actor;
+	int64_t citizen_id;
+	const char *what;
+	const char *why;
+};
+
+struct hh_search_log {
+	int64_t id;
+	int64_t at; /* seconds */
+	const char *query;
+	int64_t municipality_id; /* 0: none */
+	int64_t results;
+	int64_t chosen_article_id; /* 0: none */
+};
+
+/* One line of the report of searches that did not help. */
+struct hh_search_report_row {
+	const char *query;
+	int64_t searches;
+	int64_t with_results; /* searches that found something */
+	int64_t chosen;       /* searches where a result was chosen */
+};
+
+#endif

@@ -1,0 +1,674 @@
+/* sqlite_cases.c - the SQLite backend: life events, case types, citizens
+ * and their sessions, plans, cases, idempotency keys, uploaded files and
+ * the audit of reads of personal data. */
+#include "store/sqlite_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+#define CASE_COLS                                                            \
+	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "     \
+	"o.name, ifnull(c.citizen_id, 0), z.name, ifnull(c.plan_id, 0), "       \
+	"c.step, ifnull(c.parent_case_id, 0), c.state, "                        \
+	"ifnull(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
+	"c.updated_at, c.deadline_at, ifnull(c.paused_since, 0), "             \
+	"ifnull(c.closed_at, 0), "                                             \
+	"(SELECT json_extract(s.value, '$.label') FROM "                      \
+	" json_each(t.definition, '$.states') s WHERE "                      \
+	" json_extract(s.value, '$.key') = c.state) "
+#define CASE_FROM                                                            \
+	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "             \
+	"JOIN organisations o ON o.id = c.organisation_id "                    \
+	"LEFT JOIN citizens z ON z.id = c.citizen_id "                        \
+	"LEFT JOIN users u ON u.id = c.assigned_to "
+
+static const char *const stmt_sql[S__COUNT] = {
+	[S_LIFE_EVENT_UPSERT] =
+		"INSERT INTO life_events(slug, title, summary, position, articles, "
+		"definition) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(slug) DO "
+		"UPDATE SET title = excluded.title, summary = excluded.summary, "
+		"position = excluded.position, articles = excluded.articles, "
+		"definition = excluded.definition RETURNING id",
+	[S_LIFE_EVENT_LIST] = "SELECT id, slug, title, summary, position, "
+			      "articles, definition FROM life_events "
+			      "ORDER BY position, slug",
+	[S_LIFE_EVENT_GET] = "SELECT id, slug, title, summary, position, "
+			     "articles, definition FROM life_events WHERE slug = ?1",
+	[S_CT_PUT] = "INSERT INTO case_types(code, organisation, name, public, "
+		     "definition, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+		     "ON CONFLICT(code) DO UPDATE SET organisation = "
+		     "excluded.organisation, name = excluded.name, public = "
+		     "excluded.public, definition = excluded.definition, "
+		     "updated_at = excluded.updated_at RETURNING id",
+	[S_CT_GET] = "SELECT id, code, organisation, name, public, definition "
+		     "FROM case_types WHERE id = ?1",
+	[S_CT_GET_CODE] = "SELECT id, code, organisation, name, public, "
+			  "definition FROM case_types WHERE code = ?1",
+	[S_CT_LIST] = "SELECT id, code, organisation, name, public, definition "
+		      "FROM case_types WHERE public OR NOT ?1 ORDER BY name",
+	[S_CIT_PUT] = "INSERT INTO citizens(subject, name, cpr, municipality_id, "
+		      "created_at) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5) "
+		      "ON CONFLICT(subject) DO UPDATE SET name = excluded.name, "
+		      "cpr = ifnull(excluded.cpr, cpr), municipality_id = "
+		      "ifnull(excluded.municipality_id, municipality_id) "
+		      "RETURNING id",
+	[S_CIT_GET] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
+		      "FROM citizens WHERE id = ?1",
+	[S_CIT_GET_SUBJECT] = "SELECT id, subject, name, cpr, "
+			      "ifnull(municipality_id, 0) FROM citizens "
+			      "WHERE subject = ?1",
+	[S_CIT_LIST] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
+		       "FROM citizens WHERE substr(subject, 1, length(?1)) = ?1 "
+		       "ORDER BY name",
+	[S_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
+			   "csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_CSESS_GET] = "SELECT token_hash, citizen_id, csrf, created_at, "
+			"expires_at FROM citizen_sessions WHERE token_hash = ?1",
+	[S_CSESS_DELETE] = "DELETE FROM citizen_sessions WHERE token_hash = ?1",
+	[S_PLAN_INSERT] = "INSERT INTO plans(citizen_id, life_event_id, answers, "
+			  "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+	[S_PLAN_UPDATE] = "UPDATE plans SET answers = ?2, updated_at = ?3 "
+			  "WHERE id = ?1",
+	[S_PLAN_GET] = "SELECT p.id, p.citizen_id, p.life_event_id, l.slug, "
+		       "p.answers, p.created_at, p.updated_at FROM plans p "
+		       "JOIN life_events l ON l.id = p.life_event_id WHERE p.id = ?1",
+	[S_PLAN_LIST] = "SELECT p.id, p.citizen_id, p.life_event_id, l.slug, "
+			"p.answers, p.created_at, p.updated_at FROM plans p "
+			"JOIN life_events l ON l.id = p.life_event_id "
+			"WHERE p.citizen_id = ?1 ORDER BY p.id DESC",
+	[S_CASE_INSERT] =
+		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
+		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
+		"created_at, updated_at, deadline_at, paused_since, closed_at) "
+		"VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, nullif(?6, 0), "
+		"?7, nullif(?8, 0), ?9, 1, ?10, ?10, ?11, nullif(?12, 0), "
+		"nullif(?13, 0))",
+	[S_CASE_UPDATE] =
+		"UPDATE cases SET state = ?3, assigned_to = nullif(?4, 0), "
+		"data = ?5, deadline_at = ?6, paused_since = nullif(?7, 0), "
+		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1 "
+		"WHERE id = ?1 AND version = ?2 RETURNING version",
+	[S_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = ?1",
+	[S_IDEM_GET] = "SELECT case_id FROM idempotency WHERE scope = ?1 AND key = ?2",
+	[S_IDEM_PUT] = "INSERT INTO idempotency(scope, key, case_id, created_at) "
+		       "VALUES (?1, ?2, ?3, ?4)",
+	[S_FILE_LIST] = "SELECT id, case_id, field, name, content_type, data, "
+			"size, created_at FROM case_files WHERE case_id = ?1 "
+			"ORDER BY id",
+	[S_FILE_INSERT] = "INSERT INTO case_files(case_id, field, name, "
+			  "content_type, size, data, created_at) VALUES "
+			  "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_AUDIT_APPEND] = "INSERT INTO audit_log(at, actor, citizen_id, what, "
+			   "why) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_AUDIT_LIST] = "SELECT id, at, actor, citizen_id, what, why FROM "
+			 "audit_log WHERE citizen_id = ?1 ORDER BY id DESC LIMIT ?2",
+};
+
+/* ---- life events ----------------------------------------------------- */
+
+static void life_event_row(struct hh_arena *a, sqlite3_stmt *st,
+			   struct hh_life_event *le)
+{
+	le->id = sqlite3_column_int64(st, 0);
+	le->slug = col_text(a, st, 1);
+	le->title = col_text(a, st, 2);
+	le->summary = col_text(a, st, 3);
+	le->position = sqlite3_column_int(st, 4);
+	le->articles = col_text(a, st, 5);
+	le->definition = col_text(a, st, 6);
+}
+
+static enum hh_rc life_event_put(struct hh_tx *tx, struct hh_life_event *le)
+{
+	FAULT(tx);
+	STMT(tx, S_LIFE_EVENT_UPSERT);
+	bind_text(st, 1, le->slug);
+	bind_text(st, 2, le->title);
+	bind_text(st, 3, le->summary);
+	sqlite3_bind_int(st, 4, le->position);
+	bind_text(st, 5, le->articles ? le->articles : "[]");
+	bind_text(st, 6, le->definition ? le->definition : "{}");
+	return hh_sq_step_int64(tx, st, &le->id);
+}
+
+static enum hh_rc life_event_list(struct hh_tx *tx, struct hh_arena *a,
+				  hh_life_event_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_LIFE_EVENT_LIST);
+	MANY_ROWS(tx, st, struct hh_life_event, life_event_row, a, cb, ctx);
+}
+
+static enum hh_rc life_event_get(struct hh_tx *tx, struct hh_arena *a,
+				 const char *slug, struct hh_life_event *out)
+{
+	FAULT(tx);
+	STMT(tx, S_LIFE_EVENT_GET);
+	bind_text(st, 1, slug);
+	ONE_ROW(tx, st, life_event_row, a, out);
+}
+
+/* ---- case types, citizens, plans, cases ------------------------------ */
+
+static void ct_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case_type *c)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	c->code = col_text(a, st, 1);
+	c->organisation = col_text(a, st, 2);
+	c->name = col_text(a, st, 3);
+	c->public = sqlite3_column_int(st, 4);
+	c->definition = col_text(a, st, 5);
+}
+
+static enum hh_rc case_type_put(struct hh_tx *tx, struct hh_case_type *c)
+{
+	FAULT(tx);
+	STMT(tx, S_CT_PUT);
+	bind_text(st, 1, c->code);
+	bind_text(st, 2, c->organisation);
+	bind_text(st, 3, c->name);
+	sqlite3_bind_int(st, 4, c->public);
+	bind_text(st, 5, c->definition);
+	sqlite3_bind_int64(st, 6, hh_now_us() / 1000000);
+	return hh_sq_step_int64(tx, st, &c->id);
+}
+
+static enum hh_rc case_type_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+				struct hh_case_type *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CT_GET);
+	sqlite3_bind_int64(st, 1, id);
+	ONE_ROW(tx, st, ct_row, a, out);
+}
+
+static enum hh_rc case_type_get_by_code(struct hh_tx *tx, struct hh_arena *a,
+					const char *code,
+					struct hh_case_type *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CT_GET_CODE);
+	bind_text(st, 1, code);
+	ONE_ROW(tx, st, ct_row, a, out);
+}
+
+static enum hh_rc case_type_list(struct hh_tx *tx, struct hh_arena *a,
+				 int public_only, hh_case_type_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CT_LIST);
+	sqlite3_bind_int(st, 1, public_only);
+	MANY_ROWS(tx, st, struct hh_case_type, ct_row, a, cb, ctx);
+}
+
+static void cit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_citizen *c)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	c->subject = col_text(a, st, 1);
+	c->name = col_text(a, st, 2);
+	c->cpr = col_text(a, st, 3);
+	c->municipality_id = sqlite3_column_int64(st, 4);
+}
+
+static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_PUT);
+	bind_text(st, 1, c->subject);
+	bind_text(st, 2, c->name);
+	bind_text(st, 3, c->cpr);
+	sqlite3_bind_int64(st, 4, c->municipality_id);
+	sqlite3_bind_int64(st, 5, hh_now_us() / 1000000);
+	return hh_sq_step_int64(tx, st, &c->id);
+}
+
+static enum hh_rc citizen_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			      struct hh_citizen *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_GET);
+	sqlite3_bind_int64(st, 1, id);
+	ONE_ROW(tx, st, cit_row, a, out);
+}
+
+static enum hh_rc citizen_get_by_subject(struct hh_tx *tx, struct hh_arena *a,
+					 const char *subject,
+					 struct hh_citizen *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_GET_SUBJECT);
+	bind_text(st, 1, subject);
+	ONE_ROW(tx, st, cit_row, a, out);
+}
+
+static enum hh_rc citizen_list(struct hh_tx *tx, struct hh_arena *a,
+			       const char *prefix,
+			       enum hh_rc (*cb)(void *ctx, const struct hh_citizen *c),
+			       void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_LIST);
+	bind_text(st, 1, prefix);
+	MANY_ROWS(tx, st, struct hh_citizen, cit_row, a, cb, ctx);
+}
+
+static enum hh_rc citizen_session_insert(struct hh_tx *tx,
+					 const struct hh_citizen_session *s)
+{
+	FAULT(tx);
+	STMT(tx, S_CSESS_INSERT);
+	sqlite3_bind_blob(st, 1, s->token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, s->citizen_id);
+	bind_text(st, 3, s->csrf);
+	sqlite3_bind_int64(st, 4, s->created_at);
+	sqlite3_bind_int64(st, 5, s->expires_at);
+	return hh_sq_exec(tx, st);
+}
+
+static void csess_row(struct hh_arena *a, sqlite3_stmt *st,
+		      struct hh_citizen_session *s)
+{
+	s->token_hash = col_blob(a, st, 0);
+	s->citizen_id = sqlite3_column_int64(st, 1);
+	s->csrf = col_text(a, st, 2);
+	s->created_at = sqlite3_column_int64(st, 3);
+	s->expires_at = sqlite3_column_int64(st, 4);
+}
+
+static enum hh_rc citizen_session_get(struct hh_tx *tx, struct hh_arena *a,
+				      const unsigned char hash[32],
+				      struct hh_citizen_session *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CSESS_GET);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	ONE_ROW(tx, st, csess_row, a, out);
+}
+
+static enum hh_rc citizen_session_delete(struct hh_tx *tx,
+					 const unsigned char hash[32])
+{
+	FAULT(tx);
+	STMT(tx, S_CSESS_DELETE);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	return hh_sq_exec(tx, st);
+}
+
+static void plan_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_plan *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	p->citizen_id = sqlite3_column_int64(st, 1);
+	p->life_event_id = sqlite3_column_int64(st, 2);
+	p->life_event_slug = col_text(a, st, 3);
+	p->answers = col_text(a, st, 4);
+	p->created_at = sqlite3_column_int64(st, 5);
+	p->updated_at = sqlite3_column_int64(st, 6);
+}
+
+static enum hh_rc plan_insert(struct hh_tx *tx, struct hh_plan *p)
+{
+	FAULT(tx);
+	STMT(tx, S_PLAN_INSERT);
+	p->created_at = p->updated_at = hh_now_us() / 1000000;
+	sqlite3_bind_int64(st, 1, p->citizen_id);
+	sqlite3_bind_int64(st, 2, p->life_event_id);
+	bind_text(st, 3, p->answers);
+	sqlite3_bind_int64(st, 4, p->created_at);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK)
+		p->id = sqlite3_last_insert_rowid(db_of(tx));
+	return r;
+}
+
+static enum hh_rc plan_update(struct hh_tx *tx, const struct hh_plan *p)
+{
+	FAULT(tx);
+	STMT(tx, S_PLAN_UPDATE);
+	sqlite3_bind_int64(st, 1, p->id);
+	bind_text(st, 2, p->answers);
+	sqlite3_bind_int64(st, 3, hh_now_us() / 1000000);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && sqlite3_changes(db_of(tx)) == 0)
+		r = HH_ERR_NOT_FOUND;
+	return r;
+}
+
+static enum hh_rc plan_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			   struct hh_plan *out)
+{
+	FAULT(tx);
+	STMT(tx, S_PLAN_GET);
+	sqlite3_bind_int64(st, 1, id);
+	ONE_ROW(tx, st, plan_row, a, out);
+}
+
+static enum hh_rc plan_list(struct hh_tx *tx, struct hh_arena *a,
+			    int64_t citizen_id, hh_plan_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_PLAN_LIST);
+	sqlite3_bind_int64(st, 1, citizen_id);
+	MANY_ROWS(tx, st, struct hh_plan, plan_row, a, cb, ctx);
+}
+
+static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	c->case_type_id = sqlite3_column_int64(st, 1);
+	c->case_type_code = col_text(a, st, 2);
+	c->case_type_name = col_text(a, st, 3);
+	c->org_id = sqlite3_column_int64(st, 4);
+	c->org_code = col_text(a, st, 5);
+	c->org_name = col_text(a, st, 6);
+	c->citizen_id = sqlite3_column_int64(st, 7);
+	c->citizen_name = col_text(a, st, 8);
+	c->plan_id = sqlite3_column_int64(st, 9);
+	c->step = col_text(a, st, 10);
+	c->parent_case_id = sqlite3_column_int64(st, 11);
+	c->state = col_text(a, st, 12);
+	c->assigned_to = sqlite3_column_int64(st, 13);
+	c->assigned_name = col_text(a, st, 14);
+	c->data = col_text(a, st, 15);
+	c->version = sqlite3_column_int64(st, 16);
+	c->created_at = sqlite3_column_int64(st, 17);
+	c->updated_at = sqlite3_column_int64(st, 18);
+	c->deadline_at = sqlite3_column_int64(st, 19);
+	c->paused_since = sqlite3_column_int64(st, 20);
+	c->closed_at = sqlite3_column_int64(st, 21);
+	c->state_label = col_text(a, st, 22);
+	if (!c->state_label)
+		c->state_label = c->state;
+}
+
+static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
+{
+	FAULT(tx);
+	STMT(tx, S_CASE_INSERT);
+	if (!c->created_at)
+		c->created_at = hh_now_us() / 1000000;
+	c->updated_at = c->created_at;
+	sqlite3_bind_int64(st, 1, c->case_type_id);
+	sqlite3_bind_int64(st, 2, c->org_id);
+	sqlite3_bind_int64(st, 3, c->citizen_id);
+	sqlite3_bind_int64(st, 4, c->plan_id);
+	bind_text(st, 5, c->step);
+	sqlite3_bind_int64(st, 6, c->parent_case_id);
+	bind_text(st, 7, c->state);
+	sqlite3_bind_int64(st, 8, c->assigned_to);
+	bind_text(st, 9, c->data ? c->data : "{}");
+	sqlite3_bind_int64(st, 10, c->created_at);
+	sqlite3_bind_int64(st, 11, c->deadline_at);
+	sqlite3_bind_int64(st, 12, c->paused_since);
+	sqlite3_bind_int64(st, 13, c->closed_at);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK) {
+		c->id = sqlite3_last_insert_rowid(db_of(tx));
+		c->version = 1;
+	}
+	return r;
+}
+
+static enum hh_rc case_update(struct hh_tx *tx, struct hh_case *c,
+			      int64_t expected)
+{
+	FAULT(tx);
+	STMT(tx, S_CASE_UPDATE);
+	c->updated_at = hh_now_us() / 1000000;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, expected);
+	bind_text(st, 3, c->state);
+	sqlite3_bind_int64(st, 4, c->assigned_to);
+	bind_text(st, 5, c->data ? c->data : "{}");
+	sqlite3_bind_int64(st, 6, c->deadline_at);
+	sqlite3_bind_int64(st, 7, c->paused_since);
+	sqlite3_bind_int64(st, 8, c->closed_at);
+	sqlite3_bind_int64(st, 9, c->updated_at);
+	int rc = sqlite3_step(st);
+	enum hh_rc r;
+	if (rc == SQLITE_ROW) {
+		c->version = sqlite3_column_int64(st, 0);
+		r = HH_OK;
+	} else {
+		r = rc == SQLITE_DONE ? HH_ERR_CONFLICT : hh_sq_map_rc(db_of(tx), rc);
+	}
+	done(st);
+	return r;
+}
+
+static enum hh_rc case_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			   struct hh_case *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CASE_GET);
+	sqlite3_bind_int64(st, 1, id);
+	ONE_ROW(tx, st, case_row, a, out);
+}
+
+/* The queue and the overview: the filter varies, so the query is built
+ * here; the shapes are few, so SQLite's statement cache in the connection
+ * is not needed for speed (the plan is cheap next to the rows). */
+static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
+			    const struct hh_case_filter *f, int64_t offset,
+			    int64_t limit, int64_t *total, hh_case_cb cb,
+			    void *ctx)
+{
+	FAULT(tx);
+	char where[768] = "WHERE 1";
+	if (f->org_id)
+		strcat(where, " AND c.organisation_id = :org");
+	if (f->citizen_id)
+		strcat(where, " AND c.citizen_id = :cit");
+	if (f->plan_id)
+		strcat(where, " AND c.plan_id = :plan");
+	if (f->case_type_id)
+		strcat(where, " AND c.case_type_id = :ct");
+	if (f->assigned_to)
+		strcat(where, " AND c.assigned_to = :asg");
+	if (f->state)
+		strcat(where, " AND c.state = :state");
+	if (f->open_only || f->overdue_at)
+		strcat(where, " AND c.closed_at IS NULL");
+	if (f->overdue_at)
+		strcat(where, " AND c.paused_since IS NULL AND c.deadline_at < :now");
+	char sql[3072];
+	sqlite3 *db = db_of(tx);
+	enum hh_rc r = HH_OK;
+	const char *order = f->sort == HH_SORT_NEWEST ? "c.id DESC"
+						      : "c.deadline_at, c.id";
+	for (int pass = total ? 0 : 1; pass < 2 && r == HH_OK; pass++) {
+		if (pass == 0)
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM cases c %s",
+				 where);
+		else
+			/* The page's ids come from the index alone; only those
+			 * rows are read and joined (OFFSET would read and join
+			 * every skipped row). */
+			snprintf(sql, sizeof(sql),
+				 "SELECT " CASE_COLS CASE_FROM
+				 "WHERE c.id IN (SELECT c.id FROM cases c %s "
+				 "ORDER BY %s LIMIT :limit OFFSET :offset) "
+				 "ORDER BY %s",
+				 where, order, order);
+		sqlite3_stmt *st;
+		int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return hh_sq_map_rc(db, rc);
+		int i;
+		if ((i = sqlite3_bind_parameter_index(st, ":org")))
+			sqlite3_bind_int64(st, i, f->org_id);
+		if ((i = sqlite3_bind_parameter_index(st, ":cit")))
+			sqlite3_bind_int64(st, i, f->citizen_id);
+		if ((i = sqlite3_bind_parameter_index(st, ":plan")))
+			sqlite3_bind_int64(st, i, f->plan_id);
+		if ((i = sqlite3_bind_parameter_index(st, ":ct")))
+			sqlite3_bind_int64(st, i, f->case_type_id);
+		if ((i = sqlite3_bind_parameter_index(st, ":asg")))
+			sqlite3_bind_int64(st, i, f->assigned_to);
+		if ((i = sqlite3_bind_parameter_index(st, ":state")))
+			bind_text(st, i, f->state);
+		if ((i = sqlite3_bind_parameter_index(st, ":now")))
+			sqlite3_bind_int64(st, i, f->now);
+		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
+			sqlite3_bind_int64(st, i, limit > 0 ? limit : -1);
+		if ((i = sqlite3_bind_parameter_index(st, ":offset")))
+			sqlite3_bind_int64(st, i, offset);
+		while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (pass == 0) {
+				*total = sqlite3_column_int64(st, 0);
+			} else {
+				struct hh_case c;
+				case_row(a, st, &c);
+				r = cb(ctx, &c);
+			}
+		}
+		if (r == HH_OK && rc != SQLITE_DONE)
+			r = hh_sq_map_rc(db, rc);
+		sqlite3_finalize(st);
+	}
+	return r;
+}
+
+static enum hh_rc idempotency_get(struct hh_tx *tx, const char *scope,
+				  const char *key, int64_t *case_id)
+{
+	FAULT(tx);
+	STMT(tx, S_IDEM_GET);
+	bind_text(st, 1, scope);
+	bind_text(st, 2, key);
+	int rc = sqlite3_step(st);
+	enum hh_rc r;
+	if (rc == SQLITE_ROW) {
+		*case_id = sqlite3_column_int64(st, 0);
+		r = HH_OK;
+	} else {
+		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : hh_sq_map_rc(db_of(tx), rc);
+	}
+	done(st);
+	return r;
+}
+
+static enum hh_rc idempotency_put(struct hh_tx *tx, const char *scope,
+				  const char *key, int64_t case_id)
+{
+	FAULT(tx);
+	STMT(tx, S_IDEM_PUT);
+	bind_text(st, 1, scope);
+	bind_text(st, 2, key);
+	sqlite3_bind_int64(st, 3, case_id);
+	sqlite3_bind_int64(st, 4, hh_now_us() / 1000000);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc case_file_insert(struct hh_tx *tx, int64_t case_id,
+				   const char *field, const char *name,
+				   const char *ctype, const void *data,
+				   size_t size, int64_t *id)
+{
+	FAULT(tx);
+	STMT(tx, S_FILE_INSERT);
+	sqlite3_bind_int64(st, 1, case_id);
+	bind_text(st, 2, field);
+	bind_text(st, 3, name);
+	bind_text(st, 4, ctype);
+	sqlite3_bind_int64(st, 5, (int64_t)size);
+	sqlite3_bind_blob(st, 6, data, (int)size, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, hh_now_us() / 1000000);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && id)
+		*id = sqlite3_last_insert_rowid(db_of(tx));
+	return r;
+}
+
+static void file_row(struct hh_arena *a, sqlite3_stmt *st,
+		     struct hh_case_file *f)
+{
+	f->id = sqlite3_column_int64(st, 0);
+	f->case_id = sqlite3_column_int64(st, 1);
+	f->field = col_text(a, st, 2);
+	f->name = col_text(a, st, 3);
+	f->content_type = col_text(a, st, 4);
+	f->data = col_blob(a, st, 5);
+	f->size = (size_t)sqlite3_column_int64(st, 6);
+	f->created_at = sqlite3_column_int64(st, 7);
+}
+
+static enum hh_rc case_file_list(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t case_id,
+				 enum hh_rc (*cb)(void *ctx,
+						  const struct hh_case_file *f),
+				 void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_FILE_LIST);
+	sqlite3_bind_int64(st, 1, case_id);
+	MANY_ROWS(tx, st, struct hh_case_file, file_row, a, cb, ctx);
+}
+
+static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
+{
+	FAULT(tx);
+	STMT(tx, S_AUDIT_APPEND);
+	sqlite3_bind_int64(st, 1, e->at ? e->at : hh_now_us() / 1000000);
+	bind_text(st, 2, e->actor);
+	sqlite3_bind_int64(st, 3, e->citizen_id);
+	bind_text(st, 4, e->what);
+	bind_text(st, 5, e->why);
+	return hh_sq_exec(tx, st);
+}
+
+static void audit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_audit *e)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->actor = col_text(a, st, 2);
+	e->citizen_id = sqlite3_column_int64(st, 3);
+	e->what = col_text(a, st, 4);
+	e->why = col_text(a, st, 5);
+}
+
+static enum hh_rc audit_list(struct hh_tx *tx, struct hh_arena *a,
+			     int64_t citizen_id, int limit, hh_audit_cb cb,
+			     void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_AUDIT_LIST);
+	sqlite3_bind_int64(st, 1, citizen_id);
+	sqlite3_bind_int(st, 2, limit);
+	MANY_ROWS(tx, st, struct hh_audit, audit_row, a, cb, ctx);
+}
+
+void hh_sq_fill_cases(struct hh_store *st)
+{
+	st->case_type_put = case_type_put;
+	st->case_type_get = case_type_get;
+	st->case_type_get_by_code = case_type_get_by_code;
+	st->case_type_list = case_type_list;
+	st->citizen_put = citizen_put;
+	st->citizen_get = citizen_get;
+	st->citizen_get_by_subject = citizen_get_by_subject;
+	st->citizen_list = citizen_list;
+	st->citizen_session_insert = citizen_session_insert;
+	st->citizen_session_get = citizen_session_get;
+	st->citizen_session_delete = citizen_session_delete;
+	st->plan_insert = plan_insert;
+	st->plan_update = plan_update;
+	st->plan_get = plan_get;
+	st->plan_list = plan_list;
+	st->case_insert = case_insert;
+	st->case_update = case_update;
+	st->case_get = case_get;
+	st->case_list = case_list;
+	st->idempotency_get = idempotency_get;
+	st->idempotency_put = idempotency_put;
+	st->case_file_insert = case_file_insert;
+	st->case_file_list = case_file_list;
+	st->audit_append = audit_append;
+	st->audit_list = audit_list;
+	st->life_event_put = life_event_put;
+	st->life_event_list = life_event_list;
+	st->life_event_get = life_event_get;
+}

@@ -1,0 +1,226 @@
+/* sqlite_int.h - private to the SQLite backend (sqlite*.c): the pool's
+ * connection and transaction structs, the statement ids and the helpers
+ * every entity file uses to step statements.
+ *
+ * Each entity file (sqlite_orgs.c, sqlite_articles.c, sqlite_cases.c)
+ * keeps its SQL next to its code, in a file-local table indexed by the
+ * ids below; STMT() prepares a statement once per connection and keeps
+ * it in the connection's cache (conn.stmts). Each entity file also fills
+ * its part of struct hh_store (hh_sq_fill_*), called by
+ * hh_store_open_sqlite in sqlite.c. */
+#ifndef HH_SQLITE_INT_H
+#define HH_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+
+enum stmt_id {
+	S_META_GET,
+	S_META_SET,
+	S_ID_BLOCK,
+	S_ORG_UPSERT,
+	S_ORG_GET,
+	S_ORG_GET_CODE,
+	S_ORG_LIST,
+	S_USER_INSERT,
+	S_USER_GET,
+	S_USER_GET_EMAIL,
+	S_USER_LIST,
+	S_SESSION_INSERT,
+	S_SESSION_GET,
+	S_SESSION_DELETE,
+	S_SESSION_PURGE,
+	S_TOKEN_INSERT,
+	S_TOKEN_GET,
+	S_ARTICLE_INSERT,
+	S_ARTICLE_UPDATE,
+	S_ARTICLE_VERSION_INSERT,
+	S_ARTICLE_GET,
+	S_ARTICLE_GET_ID,
+	S_ARTICLE_GET_AGENCY,
+	S_ARTICLE_VERSIONS,
+	S_ARTICLE_VIEWS_ADD,
+	S_ARTICLE_POPULAR,
+	S_EVENT_APPEND,
+	S_EVENT_LIST,
+	S_EVENT_COUNT,
+	S_LIFE_EVENT_UPSERT,
+	S_LIFE_EVENT_LIST,
+	S_LIFE_EVENT_GET,
+	S_SEARCH_LOG_INSERT,
+	S_SEARCH_LOG_CHOOSE,
+	S_SEARCH_REPORT,
+	S_SEARCH_CHOSEN,
+	S_CT_PUT,
+	S_CT_GET,
+	S_CT_GET_CODE,
+	S_CT_LIST,
+	S_CIT_PUT,
+	S_CIT_GET,
+	S_CIT_GET_SUBJECT,
+	S_CIT_LIST,
+	S_CSESS_INSERT,
+	S_CSESS_GET,
+	S_CSESS_DELETE,
+	S_PLAN_INSERT,
+	S_PLAN_UPDATE,
+	S_PLAN_GET,
+	S_PLAN_LIST,
+	S_CASE_INSERT,
+	S_CASE_UPDATE,
+	S_CASE_GET,
+	S_IDEM_GET,
+	S_IDEM_PUT,
+	S_FILE_INSERT,
+	S_FILE_LIST,
+	S_AUDIT_APPEND,
+	S_AUDIT_LIST,
+	S_BEGIN,
+	S_BEGIN_IMMEDIATE,
+	S_COMMIT,
+	S_ROLLBACK,
+	S__COUNT
+};
+
+struct conn {
+	struct hh_tx tx; /* first: a struct hh_tx * is a struct conn * */
+	sqlite3 *db;
+	sqlite3_stmt *stmts[S__COUNT];
+	int in_use;
+	int orgs_written; /* this transaction called org_put */
+};
+
+struct sq {
+	struct hh_store store;
+	char *path;
+	struct conn *conns;
+	int n_conns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	/* fault injection (tests) */
+	int fault_countdown;
+	enum hh_rc fault_rc;
+};
+
+/* ---- helpers (sqlite.c) ------------------------------------------------ */
+
+static inline struct sq *sq_of(struct hh_tx *tx)
+{
+	return tx->store->cls;
+}
+
+static inline sqlite3 *db_of(struct hh_tx *tx)
+{
+	return ((struct conn *)tx)->db;
+}
+
+/* Makes a statement ready for its next use. */
+static inline void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Binds s, or NULL when s is NULL; s must outlive the step. */
+static inline void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Column i as a string in the arena (NULL for SQL NULL). */
+static inline const char *col_text(struct hh_arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	return hh_arena_strndup(a, (const char *)t,
+				(size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Column i as bytes in the arena (NULL for SQL NULL). */
+static inline const unsigned char *col_blob(struct hh_arena *a,
+					    sqlite3_stmt *st, int i)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	int n = sqlite3_column_bytes(st, i);
+	if (!b)
+		return NULL;
+	unsigned char *p = hh_arena_alloc(a, (size_t)n);
+	memcpy(p, b, (size_t)n);
+	return p;
+}
+
+/* An SQLite result code as an enum hh_rc (logging what is not ours). */
+enum hh_rc hh_sq_map_rc(sqlite3 *db, int rc);
+/* Counts down to an injected fault (hh_store_fault_inject); returns the
+ * rc to fail with, or OK. */
+enum hh_rc hh_sq_fault(struct sq *s);
+/* The connection's statement id, prepared from sql on first use (borrowed:
+ * kept until the connection closes); NULL if it does not prepare. */
+sqlite3_stmt *hh_sq_stmt(struct hh_tx *tx, enum stmt_id id, const char *sql);
+/* Steps a statement that returns no row we need. */
+enum hh_rc hh_sq_exec(struct hh_tx *tx, sqlite3_stmt *st);
+/* Steps a statement that returns one integer (an id, a count) in its
+ * first column. */
+enum hh_rc hh_sq_step_int64(struct hh_tx *tx, sqlite3_stmt *st,
+			    int64_t *out);
+
+/* Each entity file fills its functions into a new struct hh_store. */
+void hh_sq_fill_orgs(struct hh_store *st);
+void hh_sq_fill_articles(struct hh_store *st);
+void hh_sq_fill_cases(struct hh_store *st);
+
+#define FAULT(tx)                                                  \
+	do {                                                       \
+		enum hh_rc frc_ = hh_sq_fault(sq_of(tx));          \
+		if (frc_ != HH_OK)                                 \
+			return frc_;                               \
+	} while (0)
+
+/* Declares st: the statement id of this file's stmt_sql table, prepared
+ * once per connection; returns INTERNAL from the caller if it cannot. */
+#define STMT(tx, id)                                            \
+	sqlite3_stmt *st = hh_sq_stmt(tx, id, stmt_sql[id]);    \
+	if (!st)                                                \
+		return HH_ERR_INTERNAL
+
+/* Steps a statement expected to give one row read by row(); NOT_FOUND if
+ * none. */
+#define ONE_ROW(tx, st, rowfn, a, out)                                      \
+	do {                                                                \
+		int rc_ = sqlite3_step(st);                                 \
+		enum hh_rc r_;                                              \
+		if (rc_ == SQLITE_ROW) {                                    \
+			rowfn(a, st, out);                                  \
+			r_ = HH_OK;                                         \
+		} else {                                                    \
+			r_ = rc_ == SQLITE_DONE ? HH_ERR_NOT_FOUND          \
+						: hh_sq_map_rc(db_of(tx), rc_);   \
+		}                                                           \
+		done(st);                                                   \
+		return r_;                                                  \
+	} while (0)
+
+#define MANY_ROWS(tx, st, type, rowfn, a, cb, ctx)                          \
+	do {                                                                \
+		enum hh_rc r_ = HH_OK;                                      \
+		int rc_ = SQLITE_DONE;                                      \
+		while (r_ == HH_OK && (rc_ = sqlite3_step(st)) == SQLITE_ROW) { \
+			type row_;                                          \
+			rowfn(a, st, &row_);                                \
+			r_ = cb(ctx, &row_);                                \
+		}                                                           \
+		if (r_ == HH_OK && rc_ != SQLITE_DONE)                      \
+			r_ = hh_sq_map_rc(db_of(tx), rc_);                        \
+		done(st);                                                   \
+		return r_;                                                  \
+	} while (0)
+
+#endif
