@@ -1,6 +1,7 @@
 /* cases.c - the life of a case. */
 #include "domain/cases.h"
 #include "domain/access.h"
+#include "domain/catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,7 @@ enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
 struct change_ctx {
 	const struct hh_actor *who;
 	struct hh_arena *a;
-	int64_t id, expected, user_id, citizen_id;
+	int64_t id, expected, user_id;
 	const char *to, *note, *question, *answer;
 	int kind; /* 0 transition, 1 assign, 2 note, 3 request, 4 answer */
 	struct hh_case *out;
@@ -428,12 +429,16 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = st->case_get(tx, x->a, x->id, k);
 	if (rc != HH_OK)
 		return rc;
-	if (x->kind == 4) {
-		if (k->citizen_id != x->citizen_id)
-			return HH_ERR_NOT_FOUND;
-	} else if (!may_see(x->who, k)) {
-		return HH_ERR_NOT_FOUND;
-	}
+	/* who may do this to this case: the access table (NOT_FOUND when the
+	 * case is not theirs to see); which roles may make a transition is
+	 * the case type's own rule, checked below */
+	struct hh_owner o = { k->org_id, k->citizen_id };
+	rc = hh_access(x->who, HH_RES_CASE,
+		       x->kind == 0 ? HH_ACT_READ : HH_ACT_CHANGE, &o);
+	if (rc != HH_OK)
+		return rc;
+	if (x->kind == 4 && !hh_access_covers(x->who, HH_SCOPE_OWN_CITIZEN, &o))
+		return HH_ERR_FORBIDDEN; /* answers are the citizen's own words */
 	if (x->kind == 2) /* a note: an event only */
 		return event(tx, x->who->label, k->org_id, k->id, "note", NULL,
 			     case_state_json(k, "note", x->note));
@@ -472,12 +477,8 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		break;
 	case 3: {
 		const struct hh_ct_state *paused = hh_ct_paused(&def);
-		struct hh_owner o = { k->org_id, k->citizen_id };
-		if (!paused || !cur || cur->final || cur->paused ||
-		    hh_access(x->who, HH_RES_CASE, HH_ACT_CHANGE, &o) != HH_OK) {
-			rc = !paused || (cur && (cur->final || cur->paused))
-				     ? HH_ERR_INVALID
-				     : HH_ERR_FORBIDDEN;
+		if (!paused || !cur || cur->final || cur->paused) {
+			rc = HH_ERR_INVALID;
 			goto fail;
 		}
 		move(k, &def, paused->key, now);
@@ -507,7 +508,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	rc = st->case_update(tx, k, expected);
 	if (rc == HH_OK)
 		rc = event(tx, x->kind == 4 ? hh_arena_printf(x->a, "citizen:%lld",
-							      (long long)x->citizen_id)
+							      (long long)x->who->citizen_id)
 					    : x->who->label,
 			   k->org_id, k->id, action, before,
 			   case_state_json(k, extra_key, extra));
@@ -574,11 +575,34 @@ enum hh_rc hh_case_request(struct hh_store *st, struct hh_arena *a,
 }
 
 enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
-			  int64_t citizen_id, int64_t id, const char *answer,
-			  struct hh_case *out)
+			  const struct hh_actor *who, int64_t id,
+			  const char *answer, struct hh_case *out)
 {
-	struct hh_actor nobody = { .label = "citizen" };
-	struct change_ctx x = { .who = &nobody, .a = a, .id = id, .answer = answer,
-				.citizen_id = citizen_id, .kind = 4, .out = out };
+	/* only a citizen answers; anyone else learns nothing of the id */
+	if (hh_access_scope(who, HH_RES_CASE, HH_ACT_CHANGE) != HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx x = { .who = who, .a = a, .id = id, .answer = answer,
+				.kind = 4, .out = out };
 	return change(st, &x);
+}
+
+enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who,
+			     struct hh_submission *sub,
+			     struct hh_form_result *res, struct hh_case *out,
+			     int *replayed, const char **why)
+{
+	memset(res, 0, sizeof(*res));
+	*replayed = 0;
+	*why = NULL;
+	struct hh_owner mine = { 0, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_CASE, HH_ACT_CREATE, NULL);
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_CASE, HH_ACT_CREATE, &mine);
+	if (rc != HH_OK)
+		return rc;
+	sub->citizen_id = who->citizen_id;
+	sub->municipality_id = who->municipality_id;
+	sub->actor = who->label;
+	return hh_case_submit(st, a, sub, res, out, replayed, why);
 }

@@ -18,6 +18,11 @@
 #include "domain/casetype.h"
 #include "domain/plans.h"
 
+/* A signed-in citizen as an actor (answers take one). */
+#define CITIZEN(id)                                                          \
+	(&(struct hh_actor){ .label = "citizen", .roles = HH_ROLE_CITIZEN,  \
+			     .citizen_id = (id) })
+
 /* ---- the content folder ------------------------------------------------- */
 
 static const char *const orgs_json =
@@ -1072,10 +1077,10 @@ static void pausing_moves_the_deadline(void **state)
 	int64_t paused_since = p.paused_since;
 	put_case(f, &p);
 	/* nobody else answers, and only the citizen answers */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->bo, c.id, "Her", &out),
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->bo), c.id, "Her", &out),
 			 HH_ERR_NOT_FOUND);
 	/* the answer resumes where the case was, with the deadline moved on */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id,
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id,
 					"Attesten er vedhæftet", &out),
 			 HH_OK);
 	int64_t t1 = now_s();
@@ -1090,7 +1095,7 @@ static void pausing_moves_the_deadline(void **state)
 			      (long long)f->anna),
 			 1);
 	/* not paused: nothing to answer */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "Igen", &out),
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "Igen", &out),
 			 HH_ERR_INVALID);
 	/* a request needs a state to pause in, an open case, and the right */
 	struct hh_case now = get(f, c.id);
@@ -1127,31 +1132,31 @@ static void resume_states(void **state)
 	struct hh_case a = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, a.id, "?", 1, &out),
 			 HH_OK);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, a.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), a.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "received");
 	/* moved to awaiting_citizen by a transition: back to in_progress */
 	struct hh_case b = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	move_ok(f, b.id, "in_progress");
 	move_ok(f, b.id, "awaiting_citizen");
 	assert_true(get(f, b.id).paused_since > 0);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, b.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), b.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "in_progress");
 	/* an older request does not decide a later pause */
 	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 1, &out),
 			 HH_OK);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "received");
 	move_ok(f, c.id, "in_progress");
 	move_ok(f, c.id, "awaiting_citizen");
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "in_progress");
 	/* the reflection period is paused, but not waiting for the citizen */
 	struct hh_case d = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	struct hh_case r = move_ok(f, d.id, "reflection");
 	assert_true(r.paused_since > 0);
 	int64_t events = q(f, "SELECT count(*) FROM events");
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, d.id, "Jeg vil videre",
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), d.id, "Jeg vil videre",
 					&out),
 			 HH_ERR_INVALID);
 	struct hh_case still = get(f, d.id);
@@ -1180,7 +1185,7 @@ static void answer_under_faults(void **state)
 	int n, sites = 0;
 	for (n = 1; n < 100; n++) {
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
-		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out);
 		hh_store_fault_inject(f->st, 0, HH_OK);
 		struct hh_case now = get(f, c.id);
 		if (rc == HH_OK) {
@@ -1207,7 +1212,7 @@ static void answer_under_faults(void **state)
 						 now.version, &out),
 				 HH_OK);
 		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
-		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out);
 		hh_store_fault_inject(f->st, 0, HH_OK);
 		assert_int_equal(rc, HH_OK);
 		assert_string_equal(out.state, "in_progress");
@@ -1274,7 +1279,7 @@ static void overdue_excludes_paused(void **state)
 	assert_true(json_is_true(json_object_get(j, "paused")));
 	json_decref(j);
 	/* answered (no time passed): overdue again */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_int_equal(list_overdue(f), 1);
 	/* closed: not overdue */
 	struct hh_case closed = move_ok(f, c.id, "granted");
