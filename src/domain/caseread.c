@@ -20,12 +20,17 @@ struct read_ctx {
 	int cap;
 };
 
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, (void (*)(void *))json_decref, j);
+		hh_arena_defer(a, decref, j);
 	return j;
 }
 

@@ -8,12 +8,17 @@
 #include "domain/catalogue.h"
 #include "domain/plans.h"
 
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, (void (*)(void *))json_decref, j);
+		hh_arena_defer(a, decref, j);
 	return j;
 }
 
@@ -115,7 +120,7 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 		rc = hh_plan_read(st, a, who, out->plans[i].plan.id,
 				  &out->plans[i].view);
 		if (rc == HH_OK)
-			hh_arena_defer(a, (void (*)(void *))json_decref,
+			hh_arena_defer(a, decref,
 				       out->plans[i].view);
 	}
 	return rc;

@@ -400,6 +400,61 @@ static void queue_form(struct hh_req *r, const struct types *t,
 		      f->overdue ? " checked" : "", f->mine ? " checked" : "");
 }
 
+/* One case in the queue's table. */
+static void queue_row_html(struct hh_req *r, const struct types *t,
+			   const struct hh_principal *w, const struct hh_case *c,
+			   int64_t now)
+{
+	struct hh_buf *b = &r->resp;
+	const struct ctype *ct = type_by_id(t, c->case_type_id);
+	int overdue = hh_case_overdue(c, now);
+	/* the number alone shows; links listed out of the table say
+	 * "Sag 12" */
+	hh_buf_printf(b, "<tr%s><th scope=\"row\"><a href=\"/sagsbehandling/"
+			 "sag/%lld\" aria-label=\"Sag %lld\">%lld</a></th><td>",
+		      overdue ? " class=\"is-overdue\"" : "", (long long)c->id,
+		      (long long)c->id, (long long)c->id);
+	hh_page_text(r, c->case_type_name);
+	hh_buf_puts(b, "</td><td>");
+	if (c->citizen_name)
+		hh_page_text(r, c->citizen_name);
+	else
+		hh_buf_puts(b, "<span class=\"none\">Ingen borger</span>");
+	hh_buf_puts(b, "</td><td>");
+	hh_page_text(r, state_label(ct && ct->parsed ? &ct->def : NULL,
+				    c->state));
+	hh_buf_puts(b, "</td><td>");
+	deadline_html(r, b, c, now, 0);
+	hh_buf_puts(b, "</td><td>");
+	if (c->assigned_to && c->assigned_to == w->user_id)
+		hh_buf_puts(b, "Dig");
+	else if (c->assigned_name)
+		hh_page_text(r, c->assigned_name);
+	else
+		hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
+	hh_buf_puts(b, "</td></tr>\n");
+}
+
+/* Links to the previous and next pages of the queue. */
+static void pager_html(struct hh_req *r, const struct filters *f, int64_t pages)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<nav class=\"pager\" aria-label=\"Sider\"><ul>");
+	if (f->page > 1) {
+		hh_buf_puts(b, "<li><a rel=\"prev\" href=\"");
+		hh_page_text(r, queue_url(r, f, f->newest, f->page - 1));
+		hh_buf_puts(b, "\">Forrige side</a></li>");
+	}
+	hh_buf_printf(b, "<li aria-current=\"page\">Side %lld af %lld</li>",
+		      (long long)f->page, (long long)pages);
+	if (f->page < pages) {
+		hh_buf_puts(b, "<li><a rel=\"next\" href=\"");
+		hh_page_text(r, queue_url(r, f, f->newest, f->page + 1));
+		hh_buf_puts(b, "\">Næste side</a></li>");
+	}
+	hh_buf_puts(b, "</ul></nav>\n");
+}
+
 void hh_page_casework_queue(struct hh_req *r)
 {
 	const struct hh_principal *w = staff_gate(r);
@@ -518,53 +573,11 @@ void hh_page_casework_queue(struct hh_req *r)
 			 "<th scope=\"col\">Tildelt</th></tr></thead>\n<tbody>\n",
 		      f.newest ? ", nyeste først" : " efter frist",
 		      (long long)f.page, (long long)pages);
-	for (int i = 0; i < q.n; i++) {
-		const struct hh_case *c = &q.rows[i];
-		const struct ctype *ct = type_by_id(&t, c->case_type_id);
-		int overdue = hh_case_overdue(c, now);
-		/* the number alone shows; links listed out of the table say
-		 * "Sag 12" */
-		hh_buf_printf(b, "<tr%s><th scope=\"row\"><a href=\"/sagsbehandling/"
-				 "sag/%lld\" aria-label=\"Sag %lld\">%lld</a></th><td>",
-			      overdue ? " class=\"is-overdue\"" : "", (long long)c->id,
-			      (long long)c->id, (long long)c->id);
-		hh_page_text(r, c->case_type_name);
-		hh_buf_puts(b, "</td><td>");
-		if (c->citizen_name)
-			hh_page_text(r, c->citizen_name);
-		else
-			hh_buf_puts(b, "<span class=\"none\">Ingen borger</span>");
-		hh_buf_puts(b, "</td><td>");
-		hh_page_text(r, state_label(ct && ct->parsed ? &ct->def : NULL,
-					    c->state));
-		hh_buf_puts(b, "</td><td>");
-		deadline_html(r, b, c, now, 0);
-		hh_buf_puts(b, "</td><td>");
-		if (c->assigned_to && c->assigned_to == w->user_id)
-			hh_buf_puts(b, "Dig");
-		else if (c->assigned_name)
-			hh_page_text(r, c->assigned_name);
-		else
-			hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
-		hh_buf_puts(b, "</td></tr>\n");
-	}
+	for (int i = 0; i < q.n; i++)
+		queue_row_html(r, &t, w, &q.rows[i], now);
 	hh_buf_puts(b, "</tbody></table></div>\n");
-	if (pages > 1) {
-		hh_buf_puts(b, "<nav class=\"pager\" aria-label=\"Sider\"><ul>");
-		if (f.page > 1) {
-			hh_buf_puts(b, "<li><a rel=\"prev\" href=\"");
-			hh_page_text(r, queue_url(r, &f, f.newest, f.page - 1));
-			hh_buf_puts(b, "\">Forrige side</a></li>");
-		}
-		hh_buf_printf(b, "<li aria-current=\"page\">Side %lld af %lld</li>",
-			      (long long)f.page, (long long)pages);
-		if (f.page < pages) {
-			hh_buf_puts(b, "<li><a rel=\"next\" href=\"");
-			hh_page_text(r, queue_url(r, &f, f.newest, f.page + 1));
-			hh_buf_puts(b, "\">Næste side</a></li>");
-		}
-		hh_buf_puts(b, "</ul></nav>\n");
-	}
+	if (pages > 1)
+		pager_html(r, &f, pages);
 	hh_buf_puts(b, "</section>\n</div>\n");
 	hh_page_end(r, 200);
 }

@@ -337,6 +337,39 @@ static const char *answer_label(json_t *def, const char *key, const char *value,
 	return value;
 }
 
+/* Under a step that asks for a form: the plan's cases for it, or the
+ * button to the form. */
+static void step_cases_html(struct hh_req *r, const struct hh_overview *m,
+			    int64_t id, json_t *s, const char *ct, const char *skey)
+{
+	struct hh_buf *b = &r->resp;
+	int n = 0;
+	for (int k = 0; k < m->n_cases; k++) {
+		const struct hh_overview_case *c = &m->cases[k];
+		if (c->c.plan_id != id || !c->c.step || strcmp(c->c.step, skey))
+			continue;
+		if (!n++)
+			hh_buf_puts(b, "<ul class=\"step-cases\">\n");
+		hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
+			      (long long)c->c.id);
+		hh_page_text(r, c->c.case_type_name);
+		hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
+		hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
+		hh_buf_puts(b, "</li>\n");
+	}
+	if (n)
+		hh_buf_puts(b, "</ul>\n");
+	else {
+		hh_buf_puts(b, "<p><a class=\"button\" href=\"/blanket/");
+		hh_buf_urlenc(b, ct);
+		hh_buf_printf(b, "?forloeb=%lld&amp;trin=", (long long)id);
+		hh_buf_urlenc(b, skey);
+		hh_buf_puts(b, "\">Udfyld blanket<span class=\"visually-hidden\">: ");
+		hh_page_text(r, json_string_value(json_object_get(s, "title")));
+		hh_buf_puts(b, "</span></a></p>\n");
+	}
+}
+
 void hh_page_plan(struct hh_req *r)
 {
 	int64_t id = id_param(r);
@@ -443,33 +476,8 @@ void hh_page_plan(struct hh_req *r)
 		hh_borger_step_begin(r, s, arts, &orgs, muni,
 				     json_string_value(json_object_get(s, "state_label")),
 				     step_class(st));
-		if (ct && skey) {
-			int n = 0;
-			for (int k = 0; k < m.n_cases; k++) {
-				const struct hh_overview_case *c = &m.cases[k];
-				if (c->c.plan_id != id || !c->c.step || strcmp(c->c.step, skey))
-					continue;
-				if (!n++)
-					hh_buf_puts(b, "<ul class=\"step-cases\">\n");
-				hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
-					      (long long)c->c.id);
-				hh_page_text(r, c->c.case_type_name);
-				hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
-				hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
-				hh_buf_puts(b, "</li>\n");
-			}
-			if (n)
-				hh_buf_puts(b, "</ul>\n");
-			else {
-				hh_buf_puts(b, "<p><a class=\"button\" href=\"/blanket/");
-				hh_buf_urlenc(b, ct);
-				hh_buf_printf(b, "?forloeb=%lld&amp;trin=", (long long)id);
-				hh_buf_urlenc(b, skey);
-				hh_buf_puts(b, "\">Udfyld blanket<span class=\"visually-hidden\">: ");
-				hh_page_text(r, json_string_value(json_object_get(s, "title")));
-				hh_buf_puts(b, "</span></a></p>\n");
-			}
-		}
+		if (ct && skey)
+			step_cases_html(r, &m, id, s, ct, skey);
 		hh_buf_puts(b, "</li>\n");
 	}
 	hh_buf_puts(b, "</ol>\n");
