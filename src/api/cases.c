@@ -459,9 +459,9 @@ void hh_api_case_create(struct hh_req *r)
 	struct hh_form_result res;
 	struct hh_case c;
 	int replayed;
-	const char *why;
+	enum hh_submit_fault fault;
 	enum hh_rc rc = hh_case_submit_as(r->app->store, &r->arena, &who, &sub, &res,
-					  &c, &replayed, &why);
+					  &c, &replayed, &fault);
 	if (res.values)
 		keep(r, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
@@ -469,12 +469,14 @@ void hh_api_case_create(struct hh_req *r)
 		return;
 	}
 	if (rc == HH_ERR_INVALID) {
-		/* why names the field that is wrong */
-		hh_resp_problem(r, HH_E_INVALID_FIELD, why ? why : "case_type",
-				why && !strcmp(why, "municipality")
-					? "your municipality is not known, so the "
-					  "case cannot be sent to it"
-					: "unknown case type or plan");
+		if (fault == HH_SUBMIT_MUNICIPALITY)
+			hh_resp_problem(r, HH_E_INVALID_FIELD, "municipality",
+					"your municipality is not known, so the "
+					"case cannot be sent to it");
+		else
+			hh_resp_problem(r, HH_E_INVALID_FIELD,
+					fault == HH_SUBMIT_PLAN ? "plan_id" : "case_type",
+					"unknown case type or plan");
 		return;
 	}
 	if (rc != HH_OK) {
@@ -724,11 +726,6 @@ void hh_api_case_answer(struct hh_req *r)
 {
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	if (hh_auth(r)->kind != HH_CITIZEN) {
-		/* before the body: only a citizen answers */
-		hh_resp_problem(r, HH_E_CITIZEN_REQUIRED, NULL, NULL);
-		return;
-	}
 	if (!write_ok(r))
 		return;
 	const char *answer = NULL;

@@ -148,6 +148,7 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	if (rc != HH_OK)
 		return rc;
 	r->for_citizen = hh_access_covers(x->who, HH_SCOPE_OWN_CITIZEN, &o);
+	r->may_change = hh_access(x->who, HH_RES_CASE, HH_ACT_CHANGE, &o) == HH_OK;
 	r->def = hh_ct_cache_get(tx, x->a, &x->cts, r->c.case_type_id);
 	rc = tx->store->case_type_get(tx, x->a, r->c.case_type_id, &r->type);
 	if (rc == HH_OK)

@@ -46,6 +46,8 @@ struct hh_case_read {
 	int n_events;
 	const char *question; /* the caseworker's last request, or NULL */
 	int for_citizen;      /* read as the case's citizen */
+	int may_change;       /* who may also change it (the access table;
+				 which transitions is the case type's rule) */
 	/* staff: the users named in the history */
 	struct hh_case_person people[HH_CASE_PEOPLE];
 	int n_people;

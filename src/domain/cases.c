@@ -111,6 +111,7 @@ struct submit_ctx {
 	struct hh_case *out;
 	int replayed;
 	const char *why;
+	enum hh_submit_fault fault;
 	json_t *values; /* validated (borrowed from res) */
 	int validated;
 };
@@ -155,12 +156,14 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	rc = hh_case_type_load(tx, c->a, sub->case_type, 0, &row, &def);
 	if (rc == HH_ERR_NOT_FOUND) {
 		c->why = "case_type";
+		c->fault = HH_SUBMIT_CASE_TYPE;
 		return HH_ERR_INVALID;
 	}
 	if (rc != HH_OK)
 		return rc;
 	if (sub->public_only && !row.public) {
 		c->why = "case_type";
+		c->fault = HH_SUBMIT_CASE_TYPE;
 		rc = HH_ERR_INVALID;
 		goto done;
 	}
@@ -177,6 +180,7 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
 		if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && plan.citizen_id != sub->citizen_id)) {
 			c->why = "plan_id";
+			c->fault = HH_SUBMIT_PLAN;
 			rc = HH_ERR_INVALID;
 		}
 		if (rc != HH_OK)
@@ -185,8 +189,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	struct hh_case *k = c->out;
 	memset(k, 0, sizeof(*k));
 	rc = resolve_org(tx, c->a, def.organisation, sub->municipality_id, &k->org_id);
-	if (rc == HH_ERR_INVALID)
+	if (rc == HH_ERR_INVALID) {
 		c->why = "municipality";
+		c->fault = HH_SUBMIT_MUNICIPALITY;
+	}
 	if (rc != HH_OK)
 		goto done;
 	k->case_type_id = row.id;
@@ -224,10 +230,11 @@ done:
 	return rc;
 }
 
-enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
-			  const struct hh_submission *sub,
-			  struct hh_form_result *res, struct hh_case *out,
-			  int *replayed, const char **why)
+static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
+			 const struct hh_submission *sub,
+			 struct hh_form_result *res, struct hh_case *out,
+			 int *replayed, const char **why,
+			 enum hh_submit_fault *fault)
 {
 	memset(res, 0, sizeof(*res));
 	struct submit_ctx c = { .sub = sub, .a = a, .res = res, .out = out };
@@ -236,7 +243,17 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 		res->values = json_object();
 	*replayed = c.replayed;
 	*why = c.why;
+	*fault = c.fault;
 	return rc;
+}
+
+enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_submission *sub,
+			  struct hh_form_result *res, struct hh_case *out,
+			  int *replayed, const char **why)
+{
+	enum hh_submit_fault fault;
+	return submit(st, a, sub, res, out, replayed, why, &fault);
 }
 
 /* ---- staff reads and changes ----------------------------------------- */
@@ -590,11 +607,11 @@ enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who,
 			     struct hh_submission *sub,
 			     struct hh_form_result *res, struct hh_case *out,
-			     int *replayed, const char **why)
+			     int *replayed, enum hh_submit_fault *fault)
 {
 	memset(res, 0, sizeof(*res));
 	*replayed = 0;
-	*why = NULL;
+	*fault = HH_SUBMIT_FINE;
 	struct hh_owner mine = { 0, who->citizen_id };
 	enum hh_rc rc = hh_access(who, HH_RES_CASE, HH_ACT_CREATE, NULL);
 	if (rc == HH_OK)
@@ -604,5 +621,6 @@ enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
 	sub->citizen_id = who->citizen_id;
 	sub->municipality_id = who->municipality_id;
 	sub->actor = who->label;
-	return hh_case_submit(st, a, sub, res, out, replayed, why);
+	const char *why;
+	return submit(st, a, sub, res, out, replayed, &why, fault);
 }

@@ -39,15 +39,25 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 			  struct hh_form_result *res, struct hh_case *out,
 			  int *replayed, const char **why);
 
+/* What is wrong with a submission beyond its form values. */
+enum hh_submit_fault {
+	HH_SUBMIT_FINE = 0,
+	HH_SUBMIT_CASE_TYPE,    /* unknown, or not open to the public */
+	HH_SUBMIT_PLAN,         /* no such plan of the citizen's */
+	HH_SUBMIT_MUNICIPALITY, /* the case goes to the citizen's
+				   municipality, which is not known */
+};
+
 /* hh_case_submit on behalf of who, a signed-in citizen: sets the
  * submission's citizen, municipality and actor from who. FORBIDDEN for
- * anyone who may not submit (not a citizen); otherwise as
- * hh_case_submit (res->values is NULL after a refusal). */
+ * anyone who may not submit (not a citizen; res->values is NULL then);
+ * otherwise as hh_case_submit, with *fault saying what is wrong on an
+ * INVALID without field errors. */
 enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who,
 			     struct hh_submission *sub,
 			     struct hh_form_result *res, struct hh_case *out,
-			     int *replayed, const char **why);
+			     int *replayed, enum hh_submit_fault *fault);
 
 /* What a staff member may do with a case; NOT_FOUND for another
  * organisation's case (it is not theirs to see). */

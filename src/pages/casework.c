@@ -949,12 +949,18 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 	const struct hh_ct_state *cur = def ? hh_ct_state(def, c->state) : NULL;
 	hh_buf_printf(b, "<section class=\"case-actions\" aria-labelledby="
 			 "\"handlinger\">\n<h2 id=\"handlinger\">Handlinger</h2>\n");
-	if (c->closed_at)
+	if (c->closed_at && v->rd.may_change)
 		hh_buf_puts(b, "<p>Sagen er afsluttet. Du kan stadig tilføje en "
 			       "intern note.</p>\n");
+	else if (c->closed_at)
+		hh_buf_puts(b, "<p>Sagen er afsluttet.</p>\n");
+	if (!v->rd.may_change)
+		hh_buf_puts(b, "<p class=\"hint\">Din rolle kan læse sagen, men "
+			       "ikke tildele den, spørge borgeren eller skrive "
+			       "noter.</p>\n");
 
-	/* assignment */
-	if (!c->closed_at) {
+	/* assignment (for those who may change the case: not a manager) */
+	if (!c->closed_at && v->rd.may_change) {
 		int mine = c->assigned_to && c->assigned_to == w->user_id;
 		hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 				 "action=\"/sagsbehandling/sag/%lld/tildeling\">\n"
@@ -1012,8 +1018,7 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 
 	/* asking the citizen for more pauses the deadline */
 	if (def && cur && !cur->final && !cur->paused && hh_ct_paused(def) &&
-	    c->citizen_id &&
-	    (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_ADMIN))) {
+	    c->citizen_id && v->rd.may_change) {
 		hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 				 "action=\"/sagsbehandling/sag/%lld/anmodning\">\n"
 				 "<h3>Spørg borgeren</h3>\n",
@@ -1028,6 +1033,10 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 			       "</form>\n");
 	}
 
+	if (!v->rd.may_change) {
+		hh_buf_puts(b, "</section>\n");
+		return;
+	}
 	hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 			 "action=\"/sagsbehandling/sag/%lld/note\">\n"
 			 "<h3>Intern note</h3>\n",
