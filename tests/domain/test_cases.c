@@ -17,6 +17,10 @@
 #include "domain/cases.h"
 #include "domain/casetype.h"
 #include "domain/plans.h"
+#include "domain/caseread.h"
+#include "domain/catalogue.h"
+#include "domain/overview.h"
+#include "domain/queue.h"
 
 /* A signed-in citizen as an actor (answers take one). */
 #define CITIZEN(id)                                                          \
@@ -1652,6 +1656,121 @@ static void audit_of_reads(void **state)
 			 SQLITE_OK);
 }
 
+static enum hh_rc count_row(void *p, const struct hh_case *c)
+{
+	int64_t *want = p;
+	if (c->id == want[0])
+		want[1]++;
+	return HH_OK;
+}
+
+/* Does who's queue (or list of own cases) hold case id? -1: refused. */
+static int queue_holds(struct fx *f, const struct hh_actor *who, int64_t id)
+{
+	struct hh_queue_query q = { .open = 0, .limit = 200 };
+	int64_t want[2] = { id, 0 };
+	enum hh_rc rc = hh_case_queue(f->st, &f->a, who, &q, NULL, count_row, want);
+	return rc == HH_OK ? (int)want[1] : rc == HH_ERR_FORBIDDEN ? -1 : -2;
+}
+
+/* The read side asks the access table: who reads which case, whose
+ * queue holds it, whose overview and plans are whose. */
+static void reads_through_the_access_table(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	struct hh_actor nobody = { 0 };
+	struct hh_case_read v;
+	int64_t audits = q(f, "SELECT count(*) FROM audit_log");
+	/* the citizen: her own case, no audit entry, no internal notes */
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->cw_fam, c.id, "Intern"), HH_OK);
+	assert_int_equal(hh_case_read(f->st, &f->a, CITIZEN(f->anna), c.id, NULL, &v),
+			 HH_OK);
+	assert_true(v.for_citizen);
+	assert_true(v.may_change);
+	for (int i = 0; i < v.n_events; i++)
+		assert_string_not_equal(v.events[i].action, "note");
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), audits);
+	assert_int_equal(hh_case_read(f->st, &f->a, CITIZEN(f->bo), c.id, NULL, &v),
+			 HH_ERR_NOT_FOUND);
+	/* staff of the organisation: read, written to the audit log */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_fam, c.id, "test", &v), HH_OK);
+	assert_false(v.for_citizen);
+	assert_true(v.may_change);
+	assert_string_equal(v.events[v.n_events - 1].action, "note");
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), audits + 1);
+	/* a manager reads and may not change */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->mgr_fam, c.id, NULL, &v), HH_OK);
+	assert_false(v.may_change);
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->mgr_fam, c.id, "x"),
+			 HH_ERR_FORBIDDEN);
+	/* a role that reads no cases; another organisation; nobody */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->ed_fam, c.id, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->ed_fam, c.id + 1000, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_udk, c.id, NULL, &v),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_case_read(f->st, &f->a, &nobody, c.id, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), audits + 2);
+	/* who works cases: a table lookup */
+	assert_true(hh_case_works(&f->cw_fam));
+	assert_true(hh_case_works(&f->mgr_fam));
+	assert_false(hh_case_works(&f->ed_fam));
+	assert_false(hh_case_works(CITIZEN(f->anna)));
+	assert_false(hh_case_works(&nobody));
+	/* the queues */
+	assert_int_equal(queue_holds(f, &f->cw_fam, c.id), 1);
+	assert_int_equal(queue_holds(f, &f->mgr_fam, c.id), 1);
+	assert_int_equal(queue_holds(f, &f->cw_udk, c.id), 0);
+	assert_int_equal(queue_holds(f, &f->cw_901, c.id), 0);
+	assert_int_equal(queue_holds(f, CITIZEN(f->anna), c.id), 1);
+	assert_int_equal(queue_holds(f, CITIZEN(f->bo), c.id), 0);
+	assert_int_equal(queue_holds(f, &f->ed_fam, c.id), -1);
+	assert_int_equal(queue_holds(f, &nobody, c.id), -1);
+	/* Mit overblik and plans are the citizen's */
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->anna), 0, &ov), HH_OK);
+	int found = 0;
+	for (int i = 0; i < ov.n_cases; i++)
+		found += ov.cases[i].c.id == c.id;
+	assert_int_equal(found, 1);
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->bo), 0, &ov), HH_OK);
+	for (int i = 0; i < ov.n_cases; i++)
+		assert_int_not_equal(ov.cases[i].c.id, c.id);
+	assert_int_equal(hh_overview_read(f->st, &f->a, &f->cw_fam, 0, &ov),
+			 HH_ERR_FORBIDDEN);
+	struct hh_plan plan;
+	const char *bad;
+	json_t *answers = json_object(), *view;
+	assert_int_equal(hh_plan_make(f->st, &f->a, CITIZEN(f->anna), "skilsmisse",
+				      answers, &plan, &bad),
+			 HH_OK);
+	assert_int_equal(hh_plan_make(f->st, &f->a, &f->cw_fam, "skilsmisse", answers,
+				      &plan, &bad),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_plan_make(f->st, &f->a, CITIZEN(f->anna), "findes-ikke",
+				      answers, &plan, &bad),
+			 HH_ERR_NOT_FOUND);
+	json_decref(answers);
+	assert_int_equal(hh_plan_read(f->st, &f->a, CITIZEN(f->bo), plan.id, &view),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_plan_read(f->st, &f->a, &f->cw_fam, plan.id, &view),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_plan_read(f->st, &f->a, CITIZEN(f->anna), plan.id, &view),
+			 HH_OK);
+	json_decref(view);
+	/* the audit trail is the citizen's own */
+	struct hh_audit_entry *rows;
+	int n;
+	assert_int_equal(hh_audit_read(f->st, &f->a, CITIZEN(f->anna), &rows, &n), HH_OK);
+	assert_true(n >= 2);
+	assert_int_equal(rows[0].case_id, c.id);
+	assert_int_equal(hh_audit_read(f->st, &f->a, &f->cw_fam, &rows, &n),
+			 HH_ERR_FORBIDDEN);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1676,6 +1795,7 @@ int main(void)
 		T(concurrent_updates),
 		T(concurrent_idempotent_submissions),
 		T(audit_of_reads),
+		T(reads_through_the_access_table),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }
