@@ -1,7 +1,6 @@
 /* cases.c - the life of a case. */
 #include "domain/cases.h"
 #include "domain/access.h"
-#include "domain/catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
