@@ -1,5 +1,11 @@
 /* cases.c - the citizen's journey and the caseworker's queue over the API:
- * life events, plans, case types, cases, the overview, the audit trail. */
+ * life events, plans, case types, cases, the overview, the audit trail.
+ *
+ * A door: each handler parses the request, calls one domain function with
+ * the caller as an actor (the domain applies the access table) and
+ * renders JSON. Refusals map as access.h says: NOT_FOUND is a 404 as for
+ * an unknown id, FORBIDDEN is 403, or 401 for a caller who should sign in
+ * (as a citizen, where only a citizen has the thing). */
 #include "api/api.h"
 
 #include <stdlib.h>
@@ -8,28 +14,38 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/caseread.h"
 #include "domain/cases.h"
+#include "domain/catalogue.h"
 #include "domain/citizens.h"
+#include "domain/overview.h"
 #include "domain/plans.h"
+#include "domain/queue.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
-static const struct hh_principal *citizen(struct hh_req *r)
+static void decref(void *p)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind != HH_CITIZEN) {
-		hh_resp_problem(r, HH_E_CITIZEN_REQUIRED, NULL, NULL);
-		return NULL;
-	}
-	return w;
+	json_decref(p);
 }
 
-/* Staff who may see cases: caseworkers, agents, managers, admins. */
-static int works_cases(const struct hh_principal *w)
+/* json, released with the request (borrowed by the caller). */
+static json_t *keep(struct hh_req *r, json_t *json)
 {
-	return (w->kind == HH_USER || w->kind == HH_TOKEN) &&
-	       (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_MANAGER |
-			    HH_ROLE_ADMIN));
+	hh_arena_defer(&r->arena, decref, json);
+	return json;
+}
+
+/* Queues the refusal for rc. citizen_only: the thing exists only for
+ * citizens, so a caller who is not one is told to sign in as one. */
+static void refuse(struct hh_req *r, enum hh_rc rc, int citizen_only)
+{
+	if (rc == HH_ERR_FORBIDDEN && citizen_only)
+		hh_resp_problem(r, HH_E_CITIZEN_REQUIRED, NULL, NULL);
+	else if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+	else
+		hh_resp_rc(r, rc, NULL);
 }
 
 static int write_ok(struct hh_req *r)
@@ -51,7 +67,7 @@ static int64_t id_param(struct hh_req *r)
 	return v;
 }
 
-/* The version from If-Match or the body; queues 428/400 and returns 0. */
+/* The version from If-Match or the body; queues 428/400 and returns -1. */
 static int64_t version_of(struct hh_req *r, int64_t body_version, int required)
 {
 	int64_t hv = hh_if_match(r);
@@ -73,7 +89,7 @@ static int64_t version_of(struct hh_req *r, int64_t body_version, int required)
 	return v;
 }
 
-static void case_failed(struct hh_req *r, enum hh_rc rc)
+static void case_failed(struct hh_req *r, enum hh_rc rc, int citizen_only)
 {
 	if (rc == HH_ERR_CONFLICT)
 		hh_resp_problem(r, HH_E_STALE_VERSION, "version",
@@ -81,7 +97,7 @@ static void case_failed(struct hh_req *r, enum hh_rc rc)
 	else if (rc == HH_ERR_INVALID)
 		hh_resp_problem(r, HH_E_TRANSITION_NOT_ALLOWED, NULL, NULL);
 	else
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, citizen_only);
 }
 
 static void send_case(struct hh_req *r, int status, const struct hh_case *c)
@@ -112,7 +128,7 @@ static json_t *object_body(struct hh_req *r, const char *const *allowed)
 				     : hh_arena_strdup(&r->arena, e.text));
 		return NULL;
 	}
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, root);
+	keep(r, root);
 	const char *k;
 	json_t *v;
 	json_object_foreach(root, k, v)
@@ -127,6 +143,16 @@ static json_t *object_body(struct hh_req *r, const char *const *allowed)
 		}
 	}
 	return root;
+}
+
+/* [{field, message}, ...] of n form messages (new reference). */
+static json_t *messages_json(const struct hh_form_msg *m, int n)
+{
+	json_t *out = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(out, json_pack("{s:s, s:s}", "field", m[i].field,
+						     "message", m[i].message));
+	return out;
 }
 
 /* ---- citizens' demo sign-in ----------------------------------------- */
@@ -170,7 +196,11 @@ void hh_api_citizen_session_create(struct hh_req *r)
 
 void hh_api_citizen_session_delete(struct hh_req *r)
 {
-	if (!citizen(r) || !write_ok(r))
+	if (hh_auth(r)->kind != HH_CITIZEN) {
+		hh_resp_problem(r, HH_E_CITIZEN_REQUIRED, NULL, NULL);
+		return;
+	}
+	if (!write_ok(r))
 		return;
 	hh_citizen_logout(r->app->store, hh_req_cookie(r, "hh_borger"));
 	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_borger", NULL);
@@ -179,74 +209,51 @@ void hh_api_citizen_session_delete(struct hh_req *r)
 
 /* ---- life events and plans ------------------------------------------ */
 
-struct le_list_ctx {
-	struct hh_req *r;
-	json_t *items;
-	const char *slug;
-	json_t *one;
-};
-
 static enum hh_rc le_row(void *p, const struct hh_life_event *le)
 {
-	struct le_list_ctx *c = p;
-	json_array_append_new(c->items, json_pack("{s:s, s:s, s:s}", "slug", le->slug,
-						  "title", le->title, "summary",
-						  le->summary));
+	json_array_append_new(p, json_pack("{s:s, s:s, s:s}", "slug", le->slug,
+					   "title", le->title, "summary", le->summary));
 	return HH_OK;
-}
-
-static enum hh_rc le_list_tx(struct hh_tx *tx, void *p)
-{
-	struct le_list_ctx *c = p;
-	if (c->slug) {
-		struct hh_life_event le;
-		enum hh_rc rc = tx->store->life_event_get(tx, &c->r->arena, c->slug, &le);
-		if (rc != HH_OK)
-			return rc;
-		json_error_t e;
-		json_decref(c->one);
-		c->one = json_loads(le.definition, 0, &e);
-		if (!c->one)
-			c->one = json_object();
-		json_object_set_new(c->one, "slug", json_string(le.slug));
-		return HH_OK;
-	}
-	json_array_clear(c->items);
-	return tx->store->life_event_list(tx, &c->r->arena, le_row, c);
 }
 
 void hh_api_life_events(struct hh_req *r)
 {
-	struct le_list_ctx c = { r, json_array(), NULL, NULL };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, le_list_tx, &c);
+	json_t *items = keep(r, json_array());
+	enum hh_rc rc = hh_life_event_each(r->app->store, &r->arena, le_row, items);
 	if (rc != HH_OK) {
-		json_decref(c.items);
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	hh_resp_json(r, 200, json_pack("{s:o}", "items", c.items));
+	hh_resp_json(r, 200, json_pack("{s:O}", "items", items));
 }
 
 void hh_api_life_event(struct hh_req *r)
 {
-	struct le_list_ctx c = { r, json_array(), hh_req_param(r, "slug"), NULL };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, le_list_tx, &c);
-	json_decref(c.items);
+	struct hh_life_event le;
+	enum hh_rc rc = hh_life_event_read(r->app->store, &r->arena,
+					   hh_req_param(r, "slug"), &le);
 	if (rc != HH_OK) {
-		json_decref(c.one);
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	hh_resp_json(r, 200, c.one);
+	json_error_t e;
+	json_t *one = json_loads(le.definition, 0, &e);
+	if (!json_is_object(one)) {
+		json_decref(one);
+		one = json_object();
+	}
+	json_object_set_new(one, "slug", json_string(le.slug));
+	hh_resp_json(r, 200, one);
 }
 
 void hh_api_plan_create(struct hh_req *r)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w || !write_ok(r))
+	if (!write_ok(r))
 		return;
 	/* {"life_event": "...", "answers": {"question": "answer", ...}} */
 	static const char *const keys[] = { "life_event", "answers", NULL };
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	json_t *root = object_body(r, keys);
 	if (!root)
 		return;
@@ -256,10 +263,8 @@ void hh_api_plan_create(struct hh_req *r)
 		hh_resp_problem(r, HH_E_MISSING_FIELD, "life_event", NULL);
 		return;
 	}
-	if (!answers) {
-		answers = json_object();
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
-	}
+	if (!answers)
+		answers = keep(r, json_object());
 	if (!json_is_object(answers)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "answers",
 				"answers must be an object of question: answer");
@@ -267,24 +272,21 @@ void hh_api_plan_create(struct hh_req *r)
 	}
 	struct hh_plan plan;
 	const char *bad = NULL;
-	enum hh_rc rc = hh_plan_create(r->app->store, &r->arena, w->citizen_id,
-				       life_event, answers, &plan, &bad);
-	if (rc == HH_ERR_INVALID) {
+	enum hh_rc rc = hh_plan_make(r->app->store, &r->arena, &who, life_event,
+				     answers, &plan, &bad);
+	json_t *view = NULL;
+	if (rc == HH_OK)
+		rc = hh_plan_read(r->app->store, &r->arena, &who, plan.id, &view);
+	if (rc == HH_ERR_NOT_FOUND || rc == HH_ERR_INVALID) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD,
-				bad && strcmp(bad, "life_event")
+				rc == HH_ERR_INVALID && bad
 					? hh_arena_printf(&r->arena, "answers.%s", bad)
 					: "life_event",
 				"unknown life event, question or answer");
 		return;
 	}
 	if (rc != HH_OK) {
-		hh_resp_rc(r, rc, NULL);
-		return;
-	}
-	json_t *view;
-	rc = hh_plan_view(r->app->store, &r->arena, w->citizen_id, plan.id, &view);
-	if (rc != HH_OK) {
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 1);
 		return;
 	}
 	hh_resp_header(r, "Location",
@@ -294,16 +296,13 @@ void hh_api_plan_create(struct hh_req *r)
 
 void hh_api_plan_get(struct hh_req *r)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w)
-		return;
-	int64_t id = id_param(r);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	json_t *view;
-	enum hh_rc rc = id ? hh_plan_view(r->app->store, &r->arena, w->citizen_id, id,
-					  &view)
-			   : HH_ERR_NOT_FOUND;
+	enum hh_rc rc = hh_plan_read(r->app->store, &r->arena, &who, id_param(r),
+				     &view);
 	if (rc != HH_OK) {
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 1);
 		return;
 	}
 	hh_resp_json(r, 200, view);
@@ -311,80 +310,31 @@ void hh_api_plan_get(struct hh_req *r)
 
 /* ---- the overview ---------------------------------------------------- */
 
-struct overview_ctx {
-	struct hh_req *r;
-	int64_t citizen_id;
-	json_t *plans, *cases;
-	int64_t plan_ids[64];
-	int n_plans;
-};
-
-static enum hh_rc ov_plan(void *p, const struct hh_plan *pl)
-{
-	struct overview_ctx *c = p;
-	if (c->n_plans < 64)
-		c->plan_ids[c->n_plans++] = pl->id;
-	return HH_OK;
-}
-
-static enum hh_rc ov_case(void *p, const struct hh_case *k)
-{
-	struct overview_ctx *c = p;
-	json_array_append_new(c->cases, hh_case_json(k, NULL, 0));
-	return HH_OK;
-}
-
-static enum hh_rc overview_tx(struct hh_tx *tx, void *p)
-{
-	struct overview_ctx *c = p;
-	c->n_plans = 0;
-	json_array_clear(c->cases);
-	enum hh_rc rc = tx->store->plan_list(tx, &c->r->arena, c->citizen_id, ov_plan, c);
-	struct hh_case_filter f = { .citizen_id = c->citizen_id, .sort = HH_SORT_NEWEST };
-	if (rc == HH_OK)
-		rc = tx->store->case_list(tx, &c->r->arena, &f, 0, 500, NULL, ov_case, c);
-	return rc;
-}
-
 void hh_api_overview(struct hh_req *r)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w)
-		return;
-	struct overview_ctx c = { .r = r, .citizen_id = w->citizen_id,
-				  .plans = json_array(), .cases = json_array() };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, overview_tx, &c);
-	for (int i = 0; rc == HH_OK && i < c.n_plans; i++) {
-		json_t *view;
-		rc = hh_plan_view(r->app->store, &r->arena, w->citizen_id, c.plan_ids[i],
-				  &view);
-		if (rc == HH_OK)
-			json_array_append_new(c.plans, view);
-	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_overview ov;
+	enum hh_rc rc = hh_overview_read(r->app->store, &r->arena, &who, 1, &ov);
 	if (rc != HH_OK) {
-		json_decref(c.plans);
-		json_decref(c.cases);
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 1);
 		return;
 	}
+	json_t *plans = json_array(), *cases = json_array();
+	for (int i = 0; i < ov.n_plans; i++)
+		json_array_append(plans, ov.plans[i].view);
+	for (int i = 0; i < ov.n_cases; i++)
+		json_array_append_new(cases, hh_case_json(&ov.cases[i].c, NULL, 0));
 	hh_resp_header(r, "Cache-Control", "no-store");
-	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o}", "name", w->name, "plans",
-				       c.plans, "cases", c.cases));
+	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o}", "name", hh_auth(r)->name,
+				       "plans", plans, "cases", cases));
 }
 
 /* ---- case types ------------------------------------------------------ */
 
-struct ct_ctx {
-	struct hh_req *r;
-	json_t *items;
-	const char *code;
-	json_t *one;
-	int public_only;
-};
-
-static enum hh_rc ct_row(void *p, const struct hh_case_type *ct)
+/* A case type as JSON; full adds its states, transitions and form. */
+static json_t *case_type_json(const struct hh_case_type *ct, int full)
 {
-	struct ct_ctx *c = p;
 	json_error_t e;
 	json_t *def = json_loads(ct->definition, 0, &e);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "code", ct->code, "name",
@@ -393,159 +343,150 @@ static enum hh_rc ct_row(void *p, const struct hh_case_type *ct)
 	json_object_set(j, "description", json_object_get(def, "description") ?: json_null());
 	json_object_set(j, "deadline", json_object_get(def, "deadline") ?: json_null());
 	json_object_set(j, "kle", json_object_get(def, "kle") ?: json_null());
-	if (c->code) {
+	if (full) {
 		json_object_set(j, "states", json_object_get(def, "states"));
 		json_object_set(j, "transitions", json_object_get(def, "transitions"));
 		json_object_set(j, "form", json_object_get(def, "form") ?: json_null());
 	}
 	json_decref(def);
-	json_array_append_new(c->items, j);
+	return j;
+}
+
+static enum hh_rc ct_row(void *p, const struct hh_case_type *ct)
+{
+	json_array_append_new(p, case_type_json(ct, 0));
 	return HH_OK;
-}
-
-static enum hh_rc ct_tx(struct hh_tx *tx, void *p)
-{
-	struct ct_ctx *c = p;
-	json_array_clear(c->items);
-	if (c->code) {
-		struct hh_case_type ct;
-		enum hh_rc rc = tx->store->case_type_get_by_code(tx, &c->r->arena, c->code, &ct);
-		if (rc != HH_OK)
-			return rc;
-		if (c->public_only && !ct.public)
-			return HH_ERR_NOT_FOUND;
-		return ct_row(c, &ct);
-	}
-	return tx->store->case_type_list(tx, &c->r->arena, c->public_only, ct_row, c);
-}
-
-static void case_types(struct hh_req *r, const char *code)
-{
-	struct ct_ctx c = { r, json_array(), code, NULL, !works_cases(hh_auth(r)) };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, ct_tx, &c);
-	if (rc != HH_OK) {
-		json_decref(c.items);
-		hh_resp_rc(r, rc, NULL);
-		return;
-	}
-	if (code) {
-		json_t *one = json_incref(json_array_get(c.items, 0));
-		json_decref(c.items);
-		hh_resp_json(r, 200, one);
-	} else {
-		hh_resp_json(r, 200, json_pack("{s:o}", "items", c.items));
-	}
 }
 
 void hh_api_case_types(struct hh_req *r)
 {
-	case_types(r, NULL);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = keep(r, json_array());
+	enum hh_rc rc = hh_case_type_each(r->app->store, &r->arena, &who, ct_row, items);
+	if (rc != HH_OK) {
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:O}", "items", items));
 }
 
 void hh_api_case_type(struct hh_req *r)
 {
-	case_types(r, hh_req_param(r, "code"));
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_case_type ct;
+	enum hh_rc rc = hh_case_type_read(r->app->store, &r->arena, &who,
+					  hh_req_param(r, "code"), &ct);
+	if (rc != HH_OK) {
+		hh_resp_rc(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, case_type_json(&ct, 1));
 }
 
 /* ---- submitting ------------------------------------------------------ */
 
-void hh_api_case_create(struct hh_req *r)
+/* 422 with every field error and warning. */
+static void form_invalid(struct hh_req *r, const struct hh_form_result *res)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w || !write_ok(r))
-		return;
+	json_t *j = hh_problem_json(HH_E_FORM_INVALID, res->errors[0].field, NULL,
+				    r->path);
+	json_object_set_new(j, "errors", messages_json(res->errors, res->n_errors));
+	json_object_set_new(j, "warnings",
+			    messages_json(res->warnings, res->n_warnings));
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	/* the media type goes with the response as it is queued */
+	hh_resp_text(r, 422, "application/problem+json",
+		     hh_arena_strdup(&r->arena, s ? s : "{}"));
+	free(s);
+}
+
+/* Reads the submission from the body into sub; queues a problem and
+ * returns 0 when it is not one. */
+static int submission_of(struct hh_req *r, struct hh_submission *sub)
+{
 	const char *ct = hh_req_header(r, "Content-Type");
 	if (ct && !strncasecmp(ct, "application/json", 16) &&
 	    !hh_utf8_valid(hh_buf_str(&r->body), r->body.len)) {
 		hh_resp_problem(r, HH_E_BAD_UTF8, NULL, NULL);
-		return;
+		return 0;
 	}
 	static const char *const keys[] = { "case_type", "values", "plan_id",
 					    "step", NULL };
 	json_t *root = object_body(r, keys);
 	if (!root)
-		return;
-	struct hh_submission sub = {
-		.case_type = json_string_value(json_object_get(root, "case_type")),
-		.citizen_id = w->citizen_id,
-		.municipality_id = w->municipality_id,
-		.plan_id = json_integer_value(json_object_get(root, "plan_id")),
-		.step = json_string_value(json_object_get(root, "step")),
-		.values = json_object_get(root, "values"),
-		.actor = w->actor,
-		.public_only = 1, /* internal types (follow-ups) are not for citizens */
-	};
-	if (!sub.case_type) {
+		return 0;
+	memset(sub, 0, sizeof(*sub));
+	sub->case_type = json_string_value(json_object_get(root, "case_type"));
+	sub->plan_id = json_integer_value(json_object_get(root, "plan_id"));
+	sub->step = json_string_value(json_object_get(root, "step"));
+	sub->values = json_object_get(root, "values");
+	sub->public_only = 1; /* internal types (follow-ups) are not for citizens */
+	if (!sub->case_type) {
 		hh_resp_problem(r, HH_E_MISSING_FIELD, "case_type", NULL);
-		return;
+		return 0;
 	}
-	if (!sub.values) {
-		sub.values = json_object(); /* new: released with the request */
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, sub.values);
-	}
-	if (!json_is_object(sub.values)) {
+	if (!sub->values)
+		sub->values = keep(r, json_object());
+	if (!json_is_object(sub->values)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "values",
 				"values must be an object of field: value");
-		return;
+		return 0;
 	}
 	const char *key = hh_req_header(r, "Idempotency-Key");
 	if (key) {
 		if (!*key || strlen(key) > 200 || !hh_utf8_valid(key, strlen(key))) {
 			hh_resp_problem(r, HH_E_INVALID_PARAM, "Idempotency-Key",
 					"1 to 200 characters");
-			return;
+			return 0;
 		}
-		sub.idem_key = key;
-		sub.idem_scope = hh_arena_printf(&r->arena, "citizen:%lld",
-						 (long long)w->citizen_id);
+		sub->idem_key = key;
+		sub->idem_scope = hh_arena_printf(&r->arena, "citizen:%lld",
+						  (long long)hh_auth(r)->citizen_id);
 	}
+	return 1;
+}
+
+void hh_api_case_create(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_submission sub;
+	if (!write_ok(r) || !submission_of(r, &sub))
+		return;
 	struct hh_form_result res;
 	struct hh_case c;
 	int replayed;
-	const char *why;
-	enum hh_rc rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c,
-				       &replayed, &why);
+	enum hh_submit_fault fault;
+	enum hh_rc rc = hh_case_submit_as(r->app->store, &r->arena, &who, &sub, &res,
+					  &c, &replayed, &fault);
 	if (res.values)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
+		keep(r, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
-		json_t *errs = json_array(), *warns = json_array();
-		for (int i = 0; i < res.n_errors; i++)
-			json_array_append_new(errs, json_pack("{s:s, s:s}", "field",
-							      res.errors[i].field, "message",
-							      res.errors[i].message));
-		for (int i = 0; i < res.n_warnings; i++)
-			json_array_append_new(warns, json_pack("{s:s, s:s}", "field",
-							       res.warnings[i].field, "message",
-							       res.warnings[i].message));
-		json_t *j = hh_problem_json(HH_E_FORM_INVALID, res.errors[0].field, NULL,
-					    r->path);
-		json_object_set_new(j, "errors", errs);
-		json_object_set_new(j, "warnings", warns);
-		hh_resp_json(r, 422, j);
-		r->content_type = "application/problem+json";
+		form_invalid(r, &res);
 		return;
 	}
 	if (rc == HH_ERR_INVALID) {
-		hh_resp_problem(r, HH_E_INVALID_FIELD, why ? why : "case_type",
-				why && !strcmp(why, "municipality")
-					? "your municipality is not known, so the "
-					  "case cannot be sent to it"
-					: "unknown case type or plan");
+		if (fault == HH_SUBMIT_MUNICIPALITY)
+			hh_resp_problem(r, HH_E_INVALID_FIELD, "municipality",
+					"your municipality is not known, so the "
+					"case cannot be sent to it");
+		else
+			hh_resp_problem(r, HH_E_INVALID_FIELD,
+					fault == HH_SUBMIT_PLAN ? "plan_id" : "case_type",
+					"unknown case type or plan");
 		return;
 	}
 	if (rc != HH_OK) {
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 1);
 		return;
 	}
 	hh_resp_header(r, "Location",
 		       hh_arena_printf(&r->arena, "/api/v1/cases/%lld", (long long)c.id));
 	json_t *j = hh_case_json(&c, NULL, 1);
-	json_t *warns = json_array();
-	for (int i = 0; i < res.n_warnings; i++)
-		json_array_append_new(warns, json_pack("{s:s, s:s}", "field",
-						       res.warnings[i].field, "message",
-						       res.warnings[i].message));
-	json_object_set_new(j, "warnings", warns);
+	json_object_set_new(j, "warnings", messages_json(res.warnings, res.n_warnings));
 	json_object_set_new(j, "replayed", json_boolean(replayed));
 	hh_resp_header(r, "ETag",
 		       hh_arena_printf(&r->arena, "\"%lld\"", (long long)c.version));
@@ -554,213 +495,126 @@ void hh_api_case_create(struct hh_req *r)
 
 /* ---- lists ----------------------------------------------------------- */
 
-struct list_ctx {
-	struct hh_req *r;
-	struct hh_case_filter f;
-	int64_t limit, offset, total;
-	json_t *items;
-	const char *ct_code;
-};
-
 static enum hh_rc list_row(void *p, const struct hh_case *k)
 {
-	struct list_ctx *c = p;
-	json_array_append_new(c->items, hh_case_json(k, NULL, 0));
+	json_array_append_new(p, hh_case_json(k, NULL, 0));
 	return HH_OK;
 }
 
-static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+/* The staff filters from the query string; queues a 400 and returns 0
+ * for a value that is not one. */
+static int queue_query_of(struct hh_req *r, struct hh_queue_query *q)
 {
-	struct list_ctx *c = p;
-	json_array_clear(c->items);
-	if (c->ct_code) {
-		struct hh_case_type ct;
-		enum hh_rc rc = tx->store->case_type_get_by_code(tx, &c->r->arena,
-								 c->ct_code, &ct);
-		if (rc == HH_ERR_NOT_FOUND) {
-			c->total = 0;
-			return HH_OK;
+	q->state = hh_req_query(r, "state");
+	const char *overdue = hh_req_query(r, "overdue");
+	q->overdue = overdue && !strcmp(overdue, "1");
+	const char *open = hh_req_query(r, "open");
+	q->open = open ? strcmp(open, "0") != 0 : -1;
+	const char *assigned = hh_req_query(r, "assigned");
+	if (assigned && !strcmp(assigned, "me")) {
+		if (hh_auth(r)->kind != HH_USER) {
+			hh_resp_problem(r, HH_E_INVALID_PARAM, "assigned",
+					"assigned=me needs a signed-in user");
+			return 0;
 		}
-		if (rc != HH_OK)
-			return rc;
-		c->f.case_type_id = ct.id;
+		q->assigned_to = hh_auth(r)->user_id;
 	}
-	return tx->store->case_list(tx, &c->r->arena, &c->f, c->offset, c->limit,
-				    &c->total, list_row, c);
+	q->case_type = hh_req_query(r, "case_type");
+	const char *sort = hh_req_query(r, "sort");
+	q->newest = sort && !strcmp(sort, "newest");
+	if (sort && !q->newest && strcmp(sort, "deadline")) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "sort",
+				"sort must be deadline or newest");
+		return 0;
+	}
+	return 1;
 }
 
 void hh_api_cases(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	struct list_ctx c = { .r = r };
-	if (!hh_req_query_int(r, "limit", 50, 1, 200, &c.limit) ||
-	    !hh_req_query_int(r, "offset", 0, 0, 10000000, &c.offset))
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_queue_query q = { .open = -1 };
+	if (!hh_req_query_int(r, "limit", 50, 1, 200, &q.limit) ||
+	    !hh_req_query_int(r, "offset", 0, 0, 10000000, &q.offset))
 		return;
-	if (w->kind == HH_CITIZEN) {
-		c.f.citizen_id = w->citizen_id;
-		c.f.sort = HH_SORT_NEWEST;
-	} else if (works_cases(w)) {
-		c.f.org_id = w->org_id;
-		const char *state = hh_req_query(r, "state");
-		if (state && *state)
-			c.f.state = state;
-		const char *overdue = hh_req_query(r, "overdue");
-		if (overdue && !strcmp(overdue, "1")) {
-			c.f.overdue_at = 1;
-			c.f.now = hh_now_us() / 1000000;
-		}
-		/* open cases by default; a chosen state shows all its cases
-		 * (a final state has only closed ones) */
-		const char *open = hh_req_query(r, "open");
-		c.f.open_only = open ? strcmp(open, "0") != 0 : !c.f.state;
-		const char *assigned = hh_req_query(r, "assigned");
-		if (assigned && !strcmp(assigned, "me")) {
-			if (w->kind != HH_USER) {
-				hh_resp_problem(r, HH_E_INVALID_PARAM, "assigned",
-						"assigned=me needs a signed-in user");
-				return;
-			}
-			c.f.assigned_to = w->user_id;
-		}
-		const char *ct = hh_req_query(r, "case_type");
-		if (ct && *ct)
-			c.ct_code = ct;
-		const char *sort = hh_req_query(r, "sort");
-		if (sort && !strcmp(sort, "newest"))
-			c.f.sort = HH_SORT_NEWEST;
-		else if (sort && strcmp(sort, "deadline")) {
-			hh_resp_problem(r, HH_E_INVALID_PARAM, "sort",
-					"sort must be deadline or newest");
-			return;
-		}
-	} else {
-		hh_resp_problem(r, w->kind == HH_ANON ? HH_E_AUTH_REQUIRED : HH_E_FORBIDDEN,
-				NULL, NULL);
+	/* a citizen's list has no filters */
+	if (hh_case_works(&who) && !queue_query_of(r, &q))
 		return;
-	}
-	c.items = json_array();
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, list_tx, &c);
+	json_t *items = keep(r, json_array());
+	int64_t total;
+	enum hh_rc rc = hh_case_queue(r->app->store, &r->arena, &who, &q, &total,
+				      list_row, items);
 	if (rc != HH_OK) {
-		json_decref(c.items);
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 0);
 		return;
 	}
 	hh_resp_header(r, "Cache-Control", "no-store");
-	hh_resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", c.items,
-				       "total", (json_int_t)c.total, "limit",
-				       (json_int_t)c.limit, "offset",
-				       (json_int_t)c.offset));
+	hh_resp_json(r, 200, json_pack("{s:O, s:I, s:I, s:I}", "items", items,
+				       "total", (json_int_t)total, "limit",
+				       (json_int_t)q.limit, "offset",
+				       (json_int_t)q.offset));
 }
 
 /* ---- one case -------------------------------------------------------- */
 
-struct one_ctx {
-	struct hh_req *r;
-	int64_t id, citizen_id;
-	struct hh_case c;
-	json_t *events;
-};
-
-static enum hh_rc ev_row(void *p, const struct hh_event *e)
+static json_t *history_json(const struct hh_case_read *v)
 {
-	struct one_ctx *c = p;
-	char at[21];
-	hh_time_iso(e->at_us / 1000000, at);
-	json_error_t err;
-	json_t *after = e->after ? json_loads(e->after, 0, &err) : NULL;
-	json_t *j = json_pack("{s:s, s:s, s:s}", "at", at, "action", e->action,
-			      "actor", strncmp(e->actor, "citizen", 7) ? "staff" : "citizen");
-	if (after) {
-		const char *keys[] = { "state", "note", "question", "answer" };
-		for (int i = 0; i < 4; i++)
-			if (json_object_get(after, keys[i]))
-				json_object_set(j, keys[i], json_object_get(after, keys[i]));
-		json_decref(after);
+	json_t *out = json_array();
+	for (int i = 0; i < v->n_events; i++) {
+		const struct hh_case_event *e = &v->events[i];
+		char at[21];
+		hh_time_iso(e->at, at);
+		json_t *j = json_pack("{s:s, s:s, s:s}", "at", at, "action", e->action,
+				      "actor", e->by_citizen ? "citizen" : "staff");
+		static const char *const keys[] = { "state", "note", "question",
+						    "answer" };
+		for (int k = 0; k < 4; k++) {
+			json_t *val = json_object_get(e->after_json, keys[k]);
+			if (val)
+				json_object_set(j, keys[k], val);
+		}
+		json_array_append_new(out, j);
 	}
-	/* a citizen sees no internal notes */
-	if (c->citizen_id && !strcmp(e->action, "note")) {
-		json_decref(j);
-		return HH_OK;
-	}
-	json_array_append_new(c->events, j);
-	return HH_OK;
-}
-
-static enum hh_rc citizen_case_tx(struct hh_tx *tx, void *p)
-{
-	struct one_ctx *c = p;
-	enum hh_rc rc = tx->store->case_get(tx, &c->r->arena, c->id, &c->c);
-	if (rc != HH_OK)
-		return rc;
-	if (c->c.citizen_id != c->citizen_id)
-		return HH_ERR_NOT_FOUND;
-	json_array_clear(c->events);
-	return tx->store->event_list(tx, &c->r->arena, "case", c->id, ev_row, c);
-}
-
-static enum hh_rc staff_events_tx(struct hh_tx *tx, void *p)
-{
-	struct one_ctx *c = p;
-	json_array_clear(c->events);
-	return tx->store->event_list(tx, &c->r->arena, "case", c->id, ev_row, c);
+	return out;
 }
 
 void hh_api_case_get(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	struct one_ctx c = { .r = r, .id = id_param(r) };
-	if (!c.id) {
-		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
-		return;
-	}
-	c.events = json_array();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c.events);
-	enum hh_rc rc;
-	if (w->kind == HH_CITIZEN) {
-		c.citizen_id = w->citizen_id;
-		rc = hh_store_run_tx(r->app->store, 0, citizen_case_tx, &c);
-	} else if (works_cases(w)) {
-		struct hh_actor who;
-		hh_actor_of(r, &who);
-		rc = hh_case_get_staff(r->app->store, &r->arena, &who, c.id,
-				       "sagsbehandling", &c.c);
-		if (rc == HH_OK)
-			rc = hh_store_run_tx(r->app->store, 0, staff_events_tx, &c);
-	} else {
-		hh_resp_problem(r, w->kind == HH_ANON ? HH_E_AUTH_REQUIRED : HH_E_FORBIDDEN,
-				NULL, NULL);
-		return;
-	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_case_read *v = hh_arena_calloc(&r->arena, sizeof(*v));
+	enum hh_rc rc = hh_case_read(r->app->store, &r->arena, &who, id_param(r),
+				     "sagsbehandling", v);
 	if (rc != HH_OK) {
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 0);
 		return;
 	}
-	json_t *j = hh_case_json(&c.c, NULL, 1);
-	json_object_set(j, "history", c.events);
+	json_t *j = hh_case_json(&v->c, NULL, 1);
+	json_object_set_new(j, "history", history_json(v));
 	hh_resp_header(r, "ETag",
-		       hh_arena_printf(&r->arena, "\"%lld\"", (long long)c.c.version));
+		       hh_arena_printf(&r->arena, "\"%lld\"", (long long)v->c.version));
 	hh_resp_header(r, "Cache-Control", "no-store");
 	hh_resp_json(r, 200, j);
 }
 
 /* ---- staff changes --------------------------------------------------- */
 
+/* Casework is for those who work cases (the access table); to a citizen
+ * the staff side of a case does not exist. Queues the refusal and
+ * returns 0 otherwise; checks the CSRF token. */
 static int staff_write(struct hh_req *r, struct hh_actor *who)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind == HH_ANON) {
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		return 0;
-	}
-	if (!works_cases(w)) {
-		hh_resp_problem(r, w->kind == HH_CITIZEN ? HH_E_NOT_FOUND : HH_E_FORBIDDEN,
+	hh_actor_of(r, who);
+	if (!hh_case_works(who)) {
+		const struct hh_principal *w = hh_auth(r);
+		hh_resp_problem(r, w->kind == HH_ANON      ? HH_E_AUTH_REQUIRED
+				   : w->kind == HH_CITIZEN ? HH_E_NOT_FOUND
+							   : HH_E_FORBIDDEN,
 				NULL, NULL);
 		return 0;
 	}
-	if (!write_ok(r))
-		return 0;
-	hh_actor_of(r, who);
-	return 1;
+	return write_ok(r);
 }
 
 void hh_api_case_transition(struct hh_req *r)
@@ -784,7 +638,7 @@ void hh_api_case_transition(struct hh_req *r)
 	enum hh_rc rc = hh_case_transition(r->app->store, &r->arena, &who, id_param(r),
 					   to, v, note, &c, &followups);
 	if (rc != HH_OK) {
-		case_failed(r, rc);
+		case_failed(r, rc, 0);
 		return;
 	}
 	hh_resp_header(r, "X-Followups", hh_arena_printf(&r->arena, "%d", followups));
@@ -819,7 +673,7 @@ void hh_api_case_assign(struct hh_req *r)
 	enum hh_rc rc = hh_case_assign(r->app->store, &r->arena, &who, id_param(r), user,
 				       v, &c);
 	if (rc != HH_OK) {
-		case_failed(r, rc);
+		case_failed(r, rc, 0);
 		return;
 	}
 	send_case(r, 200, &c);
@@ -837,7 +691,7 @@ void hh_api_case_note(struct hh_req *r)
 		return;
 	enum hh_rc rc = hh_case_note(r->app->store, &r->arena, &who, id_param(r), text);
 	if (rc != HH_OK) {
-		case_failed(r, rc);
+		case_failed(r, rc, 0);
 		return;
 	}
 	hh_resp_text(r, 204, NULL, "");
@@ -862,7 +716,7 @@ void hh_api_case_request(struct hh_req *r)
 	enum hh_rc rc = hh_case_request(r->app->store, &r->arena, &who, id_param(r),
 					question, v, &c);
 	if (rc != HH_OK) {
-		case_failed(r, rc);
+		case_failed(r, rc, 0);
 		return;
 	}
 	send_case(r, 200, &c);
@@ -870,8 +724,9 @@ void hh_api_case_request(struct hh_req *r)
 
 void hh_api_case_answer(struct hh_req *r)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w || !write_ok(r))
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!write_ok(r))
 		return;
 	const char *answer = NULL;
 	struct hh_json_spec spec[] = { HH_JSON_STR("answer", &answer, 1, 1, 5000),
@@ -879,10 +734,10 @@ void hh_api_case_answer(struct hh_req *r)
 	if (!hh_json_body(r, spec))
 		return;
 	struct hh_case c;
-	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, w->citizen_id,
-				       id_param(r), answer, &c);
+	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, &who, id_param(r),
+				       answer, &c);
 	if (rc != HH_OK) {
-		case_failed(r, rc);
+		case_failed(r, rc, 1);
 		return;
 	}
 	send_case(r, 200, &c);
@@ -890,41 +745,24 @@ void hh_api_case_answer(struct hh_req *r)
 
 /* ---- who looked at my data ------------------------------------------- */
 
-struct audit_ctx {
-	struct hh_req *r;
-	int64_t citizen_id;
-	json_t *items;
-};
-
-static enum hh_rc audit_row(void *p, const struct hh_audit *e)
-{
-	struct audit_ctx *c = p;
-	char at[21];
-	hh_time_iso(e->at, at);
-	json_array_append_new(c->items, json_pack("{s:s, s:s, s:s, s:s}", "at", at,
-						  "who", e->actor, "what", e->what,
-						  "why", e->why));
-	return HH_OK;
-}
-
-static enum hh_rc audit_tx(struct hh_tx *tx, void *p)
-{
-	struct audit_ctx *c = p;
-	json_array_clear(c->items);
-	return tx->store->audit_list(tx, &c->r->arena, c->citizen_id, 200, audit_row, c);
-}
-
 void hh_api_audit(struct hh_req *r)
 {
-	const struct hh_principal *w = citizen(r);
-	if (!w)
-		return;
-	struct audit_ctx c = { r, w->citizen_id, json_array() };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, audit_tx, &c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_audit_entry *rows;
+	int n;
+	enum hh_rc rc = hh_audit_read(r->app->store, &r->arena, &who, &rows, &n);
 	if (rc != HH_OK) {
-		json_decref(c.items);
-		hh_resp_rc(r, rc, NULL);
+		refuse(r, rc, 1);
 		return;
 	}
-	hh_resp_json(r, 200, json_pack("{s:o}", "items", c.items));
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		char at[21];
+		hh_time_iso(rows[i].at, at);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "at", at,
+						       "who", rows[i].actor, "what",
+						       rows[i].what, "why", rows[i].why));
+	}
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -110,6 +110,7 @@ struct submit_ctx {
 	struct hh_case *out;
 	int replayed;
 	const char *why;
+	enum hh_submit_fault fault;
 	json_t *values; /* validated (borrowed from res) */
 	int validated;
 };
@@ -154,12 +155,14 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	rc = hh_case_type_load(tx, c->a, sub->case_type, 0, &row, &def);
 	if (rc == HH_ERR_NOT_FOUND) {
 		c->why = "case_type";
+		c->fault = HH_SUBMIT_CASE_TYPE;
 		return HH_ERR_INVALID;
 	}
 	if (rc != HH_OK)
 		return rc;
 	if (sub->public_only && !row.public) {
 		c->why = "case_type";
+		c->fault = HH_SUBMIT_CASE_TYPE;
 		rc = HH_ERR_INVALID;
 		goto done;
 	}
@@ -176,6 +179,7 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
 		if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && plan.citizen_id != sub->citizen_id)) {
 			c->why = "plan_id";
+			c->fault = HH_SUBMIT_PLAN;
 			rc = HH_ERR_INVALID;
 		}
 		if (rc != HH_OK)
@@ -184,8 +188,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	struct hh_case *k = c->out;
 	memset(k, 0, sizeof(*k));
 	rc = resolve_org(tx, c->a, def.organisation, sub->municipality_id, &k->org_id);
-	if (rc == HH_ERR_INVALID)
+	if (rc == HH_ERR_INVALID) {
 		c->why = "municipality";
+		c->fault = HH_SUBMIT_MUNICIPALITY;
+	}
 	if (rc != HH_OK)
 		goto done;
 	k->case_type_id = row.id;
@@ -223,10 +229,11 @@ done:
 	return rc;
 }
 
-enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
-			  const struct hh_submission *sub,
-			  struct hh_form_result *res, struct hh_case *out,
-			  int *replayed, const char **why)
+static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
+			 const struct hh_submission *sub,
+			 struct hh_form_result *res, struct hh_case *out,
+			 int *replayed, const char **why,
+			 enum hh_submit_fault *fault)
 {
 	memset(res, 0, sizeof(*res));
 	struct submit_ctx c = { .sub = sub, .a = a, .res = res, .out = out };
@@ -238,7 +245,17 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 		res->values = json_object();
 	*replayed = c.replayed;
 	*why = c.why;
+	*fault = c.fault;
 	return rc;
+}
+
+enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_submission *sub,
+			  struct hh_form_result *res, struct hh_case *out,
+			  int *replayed, const char **why)
+{
+	enum hh_submit_fault fault;
+	return submit(st, a, sub, res, out, replayed, why, &fault);
 }
 
 /* ---- staff reads and changes ----------------------------------------- */
@@ -288,7 +305,7 @@ enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
 struct change_ctx {
 	const struct hh_actor *who;
 	struct hh_arena *a;
-	int64_t id, expected, user_id, citizen_id;
+	int64_t id, expected, user_id;
 	const char *to, *note, *question, *answer;
 	int kind; /* 0 transition, 1 assign, 2 note, 3 request, 4 answer */
 	const char *action; /* the event's action, for hh_store_changed */
@@ -432,12 +449,16 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = st->case_get(tx, x->a, x->id, k);
 	if (rc != HH_OK)
 		return rc;
-	if (x->kind == 4) {
-		if (k->citizen_id != x->citizen_id)
-			return HH_ERR_NOT_FOUND;
-	} else if (!may_see(x->who, k)) {
-		return HH_ERR_NOT_FOUND;
-	}
+	/* who may do this to this case: the access table (NOT_FOUND when the
+	 * case is not theirs to see); which roles may make a transition is
+	 * the case type's own rule, checked below */
+	struct hh_owner o = { k->org_id, k->citizen_id };
+	rc = hh_access(x->who, HH_RES_CASE,
+		       x->kind == 0 ? HH_ACT_READ : HH_ACT_CHANGE, &o);
+	if (rc != HH_OK)
+		return rc;
+	if (x->kind == 4 && !hh_access_covers(x->who, HH_SCOPE_OWN_CITIZEN, &o))
+		return HH_ERR_FORBIDDEN; /* answers are the citizen's own words */
 	x->action = "note";
 	if (x->kind == 2) /* a note: an event only */
 		return event(tx, x->who->label, k->org_id, k->id, "note", NULL,
@@ -477,12 +498,8 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		break;
 	case 3: {
 		const struct hh_ct_state *paused = hh_ct_paused(&def);
-		struct hh_owner o = { k->org_id, k->citizen_id };
-		if (!paused || !cur || cur->final || cur->paused ||
-		    hh_access(x->who, HH_RES_CASE, HH_ACT_CHANGE, &o) != HH_OK) {
-			rc = !paused || (cur && (cur->final || cur->paused))
-				     ? HH_ERR_INVALID
-				     : HH_ERR_FORBIDDEN;
+		if (!paused || !cur || cur->final || cur->paused) {
+			rc = HH_ERR_INVALID;
 			goto fail;
 		}
 		move(k, &def, paused->key, now);
@@ -513,7 +530,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	rc = st->case_update(tx, k, expected);
 	if (rc == HH_OK)
 		rc = event(tx, x->kind == 4 ? hh_arena_printf(x->a, "citizen:%lld",
-							      (long long)x->citizen_id)
+							      (long long)x->who->citizen_id)
 					    : x->who->label,
 			   k->org_id, k->id, action, before,
 			   case_state_json(k, extra_key, extra));
@@ -585,11 +602,35 @@ enum hh_rc hh_case_request(struct hh_store *st, struct hh_arena *a,
 }
 
 enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
-			  int64_t citizen_id, int64_t id, const char *answer,
-			  struct hh_case *out)
+			  const struct hh_actor *who, int64_t id,
+			  const char *answer, struct hh_case *out)
 {
-	struct hh_actor nobody = { .label = "citizen" };
-	struct change_ctx x = { .who = &nobody, .a = a, .id = id, .answer = answer,
-				.citizen_id = citizen_id, .kind = 4, .out = out };
+	/* only a citizen answers; anyone else learns nothing of the id */
+	if (hh_access_scope(who, HH_RES_CASE, HH_ACT_CHANGE) != HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx x = { .who = who, .a = a, .id = id, .answer = answer,
+				.kind = 4, .out = out };
 	return change(st, &x);
+}
+
+enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who,
+			     struct hh_submission *sub,
+			     struct hh_form_result *res, struct hh_case *out,
+			     int *replayed, enum hh_submit_fault *fault)
+{
+	memset(res, 0, sizeof(*res));
+	*replayed = 0;
+	*fault = HH_SUBMIT_FINE;
+	struct hh_owner mine = { 0, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_CASE, HH_ACT_CREATE, NULL);
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_CASE, HH_ACT_CREATE, &mine);
+	if (rc != HH_OK)
+		return rc;
+	sub->citizen_id = who->citizen_id;
+	sub->municipality_id = who->municipality_id;
+	sub->actor = who->label;
+	const char *why;
+	return submit(st, a, sub, res, out, replayed, &why, fault);
 }

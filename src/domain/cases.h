@@ -39,11 +39,35 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 			  struct hh_form_result *res, struct hh_case *out,
 			  int *replayed, const char **why);
 
+/* What is wrong with a submission beyond its form values. */
+enum hh_submit_fault {
+	HH_SUBMIT_FINE = 0,
+	HH_SUBMIT_CASE_TYPE,    /* unknown, or not open to the public */
+	HH_SUBMIT_PLAN,         /* no such plan of the citizen's */
+	HH_SUBMIT_MUNICIPALITY, /* the case goes to the citizen's
+				   municipality, which is not known */
+};
+
+/* hh_case_submit on behalf of who, a signed-in citizen: sets the
+ * submission's citizen, municipality and actor from who. FORBIDDEN for
+ * anyone who may not submit (not a citizen; res->values is NULL then);
+ * otherwise as hh_case_submit, with *fault saying what is wrong on an
+ * INVALID without field errors. */
+enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who,
+			     struct hh_submission *sub,
+			     struct hh_form_result *res, struct hh_case *out,
+			     int *replayed, enum hh_submit_fault *fault);
+
 /* What a staff member may do with a case; NOT_FOUND for another
  * organisation's case (it is not theirs to see). */
 enum hh_rc hh_case_get_staff(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who, int64_t id,
 			     const char *why, struct hh_case *out);
+
+/* The staff changes below answer NOT_FOUND for a case who may not see,
+ * FORBIDDEN for one who may see but not change (a manager: only the
+ * transitions the case type gives the manager role). */
 
 /* Moves the case to state `to` (allowed by the case type for one of the
  * actor's roles), with an optional note. Pausing stops the deadline clock;
@@ -67,10 +91,12 @@ enum hh_rc hh_case_request(struct hh_store *st, struct hh_arena *a,
 			   const struct hh_actor *who, int64_t id,
 			   const char *question, int64_t expected_version,
 			   struct hh_case *out);
-/* The citizen answers a request; the case returns to where it was. */
+/* The citizen who answers a request on their case; the case returns to
+ * where it was. FORBIDDEN for anyone but a citizen, NOT_FOUND for
+ * another citizen's case, INVALID when the case waits for no answer. */
 enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
-			  int64_t citizen_id, int64_t id, const char *answer,
-			  struct hh_case *out);
+			  const struct hh_actor *who, int64_t id,
+			  const char *answer, struct hh_case *out);
 
 /* Loads the case type definition of a case type code (in a's lifetime: the
  * caller clears def). */

@@ -128,3 +128,24 @@ enum hh_rc hh_demo_citizen_login(struct hh_store *st, struct hh_arena *a,
 	return hh_citizen_login(st, a, d.c.subject, d.c.name, d.c.cpr, d.muni_code,
 				out);
 }
+
+struct demo_each_ctx {
+	struct hh_arena *a;
+	enum hh_rc (*cb)(void *ctx, const struct hh_citizen *z);
+	void *ctx;
+};
+
+static enum hh_rc demo_each_tx(struct hh_tx *tx, void *p)
+{
+	struct demo_each_ctx *c = p;
+	return tx->store->citizen_list(tx, c->a, "demo:", c->cb, c->ctx);
+}
+
+enum hh_rc hh_demo_citizen_each(struct hh_store *st, struct hh_arena *a,
+				enum hh_rc (*cb)(void *ctx,
+						 const struct hh_citizen *z),
+				void *ctx)
+{
+	struct demo_each_ctx c = { a, cb, ctx };
+	return hh_store_run_tx(st, 0, demo_each_tx, &c);
+}

@@ -33,6 +33,13 @@ enum hh_rc hh_demo_citizen_login(struct hh_store *st, struct hh_arena *a,
 				 struct hh_citizen_login *out);
 enum hh_rc hh_citizen_logout(struct hh_store *st, const char *token);
 
+/* Streams the demo citizens (subject "demo:..."), for the demo sign-in
+ * page: only a server run with --demo shows them. Strings in a. */
+enum hh_rc hh_demo_citizen_each(struct hh_store *st, struct hh_arena *a,
+				enum hh_rc (*cb)(void *ctx,
+						 const struct hh_citizen *z),
+				void *ctx);
+
 /* The citizen of a session token; NOT_FOUND when expired or unknown. */
 enum hh_rc hh_citizen_session(struct hh_tx *tx, struct hh_arena *a,
 			      const char *token, struct hh_citizen *out,

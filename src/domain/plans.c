@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/access.h"
+#include "domain/articles.h"
 #include "domain/cases.h"
 
 int hh_plan_when_matches(json_t *when, json_t *answers)
@@ -98,6 +100,7 @@ struct create_ctx {
 	json_t *answers;
 	struct hh_plan *out;
 	const char *bad;
+	int unknown_event; /* the life event does not exist */
 };
 
 static enum hh_rc create_tx(struct hh_tx *tx, void *p)
@@ -105,6 +108,7 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	struct create_ctx *c = p;
 	struct hh_life_event le;
 	enum hh_rc rc = tx->store->life_event_get(tx, c->a, c->life_event, &le);
+	c->unknown_event = rc == HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND) {
 		c->bad = "life_event";
 		return HH_ERR_INVALID;
@@ -140,16 +144,30 @@ enum hh_rc hh_plan_create(struct hh_store *st, struct hh_arena *a,
 			  int64_t citizen_id, const char *life_event,
 			  json_t *answers, struct hh_plan *out, const char **bad)
 {
-	struct create_ctx c = { a, citizen_id, life_event, answers, out, NULL };
+	struct create_ctx c = { a, citizen_id, life_event, answers, out, NULL, 0 };
 	enum hh_rc rc = hh_store_run_tx(st, 1, create_tx, &c);
 	*bad = c.bad;
 	return rc;
 }
 
+/* hh_plan_create, telling an unknown life event (NOT_FOUND) from a wrong
+ * answer (INVALID, *bad the question). */
+static enum hh_rc plan_create_coded(struct hh_store *st, struct hh_arena *a,
+				    int64_t citizen_id, const char *life_event,
+				    json_t *answers, struct hh_plan *out,
+				    const char **bad)
+{
+	struct create_ctx c = { a, citizen_id, life_event, answers, out, NULL, 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 1, create_tx, &c);
+	*bad = c.unknown_event ? NULL : c.bad;
+	return c.unknown_event ? HH_ERR_NOT_FOUND : rc;
+}
+
 struct view_ctx {
 	struct hh_tx *tx;
 	struct hh_arena *a;
-	int64_t citizen_id, plan_id;
+	const struct hh_actor *who;
+	int64_t plan_id;
 	json_t *out;
 	json_t *cases; /* array of case JSON for this plan */
 };
@@ -205,15 +223,18 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->plan_get(tx, v->a, v->plan_id, &plan);
 	if (rc != HH_OK)
 		return rc;
-	if (plan.citizen_id != v->citizen_id)
-		return HH_ERR_NOT_FOUND; /* someone else's: as if it did not exist */
+	/* someone else's: NOT_FOUND, as if it did not exist */
+	struct hh_owner o = { 0, plan.citizen_id };
+	rc = hh_access(v->who, HH_RES_PLAN, HH_ACT_READ, &o);
+	if (rc != HH_OK)
+		return rc;
 	struct hh_life_event le;
 	rc = tx->store->life_event_get(tx, v->a, plan.life_event_slug, &le);
 	if (rc != HH_OK)
 		return rc;
 	json_decref(v->cases);
 	v->cases = json_array();
-	struct hh_case_filter f = { .plan_id = plan.id, .citizen_id = v->citizen_id,
+	struct hh_case_filter f = { .plan_id = plan.id, .citizen_id = plan.citizen_id,
 				    .sort = HH_SORT_NEWEST };
 	rc = tx->store->case_list(tx, v->a, &f, 0, 200, NULL, view_case, v);
 	if (rc != HH_OK)
@@ -256,11 +277,17 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 	return HH_OK;
 }
 
-enum hh_rc hh_plan_view(struct hh_store *st, struct hh_arena *a,
-			int64_t citizen_id, int64_t plan_id, json_t **out)
+enum hh_rc hh_plan_read(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t plan_id, json_t **out)
 {
-	struct view_ctx v = { NULL, a, citizen_id, plan_id, NULL, NULL };
-	enum hh_rc rc = hh_store_run_tx(st, 0, view_tx, &v);
+	*out = NULL;
+	enum hh_rc rc = hh_access(who, HH_RES_PLAN, HH_ACT_READ, NULL);
+	if (rc != HH_OK)
+		return rc;
+	if (plan_id <= 0)
+		return HH_ERR_NOT_FOUND;
+	struct view_ctx v = { NULL, a, who, plan_id, NULL, NULL };
+	rc = hh_store_run_tx(st, 0, view_tx, &v);
 	json_decref(v.cases);
 	if (rc != HH_OK) {
 		json_decref(v.out);
@@ -268,4 +295,80 @@ enum hh_rc hh_plan_view(struct hh_store *st, struct hh_arena *a,
 	}
 	*out = v.out;
 	return HH_OK;
+}
+
+/* The actor of a signed-in citizen, for the functions that take only the
+ * citizen's id. */
+static struct hh_actor citizen_actor(int64_t citizen_id)
+{
+	struct hh_actor who = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = citizen_id };
+	return who;
+}
+
+enum hh_rc hh_plan_view(struct hh_store *st, struct hh_arena *a,
+			int64_t citizen_id, int64_t plan_id, json_t **out)
+{
+	struct hh_actor who = citizen_actor(citizen_id);
+	return hh_plan_read(st, a, &who, plan_id, out);
+}
+
+enum hh_rc hh_plan_make(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, const char *life_event,
+			json_t *answers, struct hh_plan *out, const char **bad)
+{
+	*bad = NULL;
+	struct hh_owner mine = { 0, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_PLAN, HH_ACT_CREATE, NULL);
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_PLAN, HH_ACT_CREATE, &mine);
+	if (rc != HH_OK)
+		return rc;
+	return plan_create_coded(st, a, who->citizen_id, life_event, answers, out, bad);
+}
+
+/* ---- the articles a plan's steps link to ----------------------------- */
+
+struct arts_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	int64_t muni_id;
+	json_t *steps, *out;
+};
+
+static enum hh_rc arts_tx(struct hh_tx *tx, void *p)
+{
+	struct arts_ctx *c = p;
+	json_object_clear(c->out);
+	size_t i, k;
+	json_t *s, *slug;
+	json_array_foreach(c->steps, i, s)
+	{
+		json_array_foreach(json_object_get(s, "articles"), k, slug)
+		{
+			const char *sl = json_string_value(slug);
+			if (!sl || !hh_slug_valid(sl) || json_object_get(c->out, sl))
+				continue;
+			struct hh_article art;
+			enum hh_rc rc = hh_article_resolve(tx, c->a, c->who, c->muni_id,
+							   sl, &art);
+			if (rc == HH_ERR_NOT_FOUND)
+				continue; /* archived or not imported: leave out */
+			if (rc != HH_OK)
+				return rc;
+			json_object_set_new(c->out, sl, json_string(art.title));
+		}
+	}
+	return HH_OK;
+}
+
+json_t *hh_plan_step_articles(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, json_t *steps,
+			      int64_t muni_id)
+{
+	struct arts_ctx c = { .a = a, .who = who, .muni_id = muni_id,
+			      .steps = steps, .out = json_object() };
+	if (hh_store_run_tx(st, 0, arts_tx, &c) != HH_OK)
+		json_object_clear(c.out); /* the steps still show, without links */
+	return c.out;
 }

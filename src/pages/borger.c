@@ -19,6 +19,8 @@
 #include "domain/auth.h"
 #include "domain/cases.h"
 #include "domain/citizens.h"
+#include "domain/orgs.h"
+#include "domain/plans.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -95,37 +97,33 @@ const char *hh_borger_duration(struct hh_arena *a, const char *iso,
 	return hh_arena_printf(a, "%lld %s", (long long)days, days == 1 ? "dag" : "dage");
 }
 
-struct names_ctx {
-	struct hh_arena *a;
-	struct hh_org_names *n;
-};
-
 static enum hh_rc names_row(void *p, const struct hh_org *o)
 {
-	struct names_ctx *c = p;
-	json_object_set_new(c->n->by_code, o->code, json_string(o->name));
+	struct hh_org_names *n = p;
+	json_object_set_new(n->by_code, o->code, json_string(o->name));
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)o->id);
-	json_object_set_new(c->n->by_id, id, json_string(o->name));
+	json_object_set_new(n->by_id, id, json_string(o->name));
 	return HH_OK;
 }
 
-static enum hh_rc names_tx(struct hh_tx *tx, void *p)
+static void decref(void *p)
 {
-	struct names_ctx *c = p;
-	json_object_clear(c->n->by_code);
-	json_object_clear(c->n->by_id);
-	return tx->store->org_list(tx, c->a, names_row, c);
+	json_decref(p);
 }
 
 enum hh_rc hh_org_names_load(struct hh_req *r, struct hh_org_names *out)
 {
 	out->by_code = json_object();
 	out->by_id = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, out->by_code);
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, out->by_id);
-	struct names_ctx c = { &r->arena, out };
-	return hh_store_run_tx(r->app->store, 0, names_tx, &c);
+	hh_arena_defer(&r->arena, decref, out->by_code);
+	hh_arena_defer(&r->arena, decref, out->by_id);
+	enum hh_rc rc = hh_org_each(r->app->store, &r->arena, names_row, out);
+	if (rc != HH_OK) {
+		json_object_clear(out->by_code);
+		json_object_clear(out->by_id);
+	}
+	return rc;
 }
 
 const char *hh_org_names_get(const struct hh_org_names *n, const char *code,
@@ -146,25 +144,6 @@ const char *hh_org_names_by_id(const struct hh_org_names *n, int64_t id)
 	return json_string_value(json_object_get(n->by_id, key));
 }
 
-const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
-					       struct hh_arena *a,
-					       struct hh_ct_cache *c, int64_t id)
-{
-	for (int i = 0; i < c->n; i++)
-		if (c->ids[i] == id)
-			return c->defs[i];
-	struct hh_case_type row;
-	struct hh_case_type_def *def = hh_arena_calloc(a, sizeof(*def));
-	if (hh_case_type_load(tx, a, NULL, id, &row, def) != HH_OK)
-		return NULL;
-	hh_arena_defer(a, (void (*)(void *))hh_case_type_def_clear, def);
-	if (c->n < HH_CT_CACHE) {
-		c->ids[c->n] = id;
-		c->defs[c->n++] = def;
-	}
-	return def;
-}
-
 const char *hh_borger_state_label(const struct hh_case_type_def *def,
 				  const char *state)
 {
@@ -172,48 +151,14 @@ const char *hh_borger_state_label(const struct hh_case_type_def *def,
 	return s && s->label ? s->label : state;
 }
 
-struct arts_ctx {
-	struct hh_req *r;
-	struct hh_actor who;
-	int64_t muni_id;
-	json_t *steps, *out;
-};
-
-static enum hh_rc arts_tx(struct hh_tx *tx, void *p)
-{
-	struct arts_ctx *c = p;
-	json_object_clear(c->out);
-	size_t i, k;
-	json_t *s, *slug;
-	json_array_foreach(c->steps, i, s)
-	{
-		json_array_foreach(json_object_get(s, "articles"), k, slug)
-		{
-			const char *sl = json_string_value(slug);
-			if (!sl || !hh_slug_valid(sl) || json_object_get(c->out, sl))
-				continue;
-			struct hh_article a;
-			enum hh_rc rc = hh_article_resolve(tx, &c->r->arena, &c->who,
-							   c->muni_id, sl, &a);
-			if (rc == HH_ERR_NOT_FOUND)
-				continue; /* archived or not imported: leave out */
-			if (rc != HH_OK)
-				return rc;
-			json_object_set_new(c->out, sl, json_string(a.title));
-		}
-	}
-	return HH_OK;
-}
-
 json_t *hh_borger_step_articles(struct hh_req *r, json_t *steps, int64_t muni_id)
 {
-	struct arts_ctx c = { .r = r, .muni_id = muni_id, .steps = steps,
-			      .out = json_object() };
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c.out);
-	hh_actor_of(r, &c.who);
-	if (hh_store_run_tx(r->app->store, 0, arts_tx, &c) != HH_OK)
-		json_object_clear(c.out); /* the steps still show, without links */
-	return c.out;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *out = hh_plan_step_articles(r->app->store, &r->arena, &who, steps,
+					    muni_id);
+	hh_arena_defer(&r->arena, decref, out);
+	return out;
 }
 
 void hh_borger_step_begin(struct hh_req *r, json_t *step, json_t *articles,
@@ -289,13 +234,6 @@ static enum hh_rc demo_row(void *p, const struct hh_citizen *z)
 	return HH_OK;
 }
 
-static enum hh_rc demo_tx(struct hh_tx *tx, void *p)
-{
-	struct demo_ctx *c = p;
-	c->n = 0;
-	return tx->store->citizen_list(tx, &c->r->arena, "demo:", demo_row, c);
-}
-
 static const char *next_of(const char *next)
 {
 	return hh_borger_local_path(next) ? next : "/mit-overblik";
@@ -328,7 +266,7 @@ static void login_page(struct hh_req *r, int status, const char *error,
 	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_borger_login", token, "/borger/log-ind",
 		      3600);
 	struct demo_ctx c = { .r = r };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, demo_tx, &c);
+	enum hh_rc rc = hh_demo_citizen_each(r->app->store, &r->arena, demo_row, &c);
 	struct hh_org_names orgs;
 	if (rc == HH_OK)
 		rc = hh_org_names_load(r, &orgs);

@@ -31,7 +31,7 @@ const char *hh_borger_date(struct hh_arena *a, int64_t t, int clock);
 const char *hh_borger_duration(struct hh_arena *a, const char *iso,
 			       int64_t seconds);
 
-/* Every organisation's name, loaded once per request. */
+/* Every organisation's name, loaded once per request (hh_org_each). */
 struct hh_org_names {
 	json_t *by_code; /* borrowed: code → name (freed with the arena) */
 	json_t *by_id;   /* borrowed: "id" → name */
@@ -43,26 +43,14 @@ const char *hh_org_names_get(const struct hh_org_names *n, const char *code,
 			     const char *muni_name);
 const char *hh_org_names_by_id(const struct hh_org_names *n, int64_t id);
 
-/* Case type definitions by id, parsed once per request (cleared with the
- * arena). */
-#define HH_CT_CACHE 32
-struct hh_ct_cache {
-	int n;
-	int64_t ids[HH_CT_CACHE];
-	struct hh_case_type_def *defs[HH_CT_CACHE];
-};
-/* The definition of case type id (borrowed), or NULL when it cannot be
- * loaded. Call inside a transaction. */
-const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
-					       struct hh_arena *a,
-					       struct hh_ct_cache *c, int64_t id);
 /* The Danish label of a case's state. */
 const char *hh_borger_state_label(const struct hh_case_type_def *def,
 				  const char *state);
 
 /* Titles of the articles that steps (a JSON array) link to, resolved for
- * the municipality muni_id: a new object slug → title, freed with the
- * arena; slugs that are not found are left out. */
+ * the municipality muni_id as the caller reads them
+ * (hh_plan_step_articles): an object slug → title, freed with the arena;
+ * slugs that are not found are left out. */
 json_t *hh_borger_step_articles(struct hh_req *r, json_t *steps,
 				int64_t muni_id);
 

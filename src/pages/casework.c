@@ -12,10 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/orgs.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/caseread.h"
 #include "domain/cases.h"
+#include "domain/catalogue.h"
+#include "domain/orgs.h"
+#include "domain/queue.h"
 #include "pages/layout.h"
 
 #define PAGE_SIZE 25
@@ -32,12 +35,6 @@ static const char STALE_MSG[] =
 
 /* ---- small helpers --------------------------------------------------- */
 
-static int works_cases(const struct hh_principal *w)
-{
-	return w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_MANAGER |
-			   HH_ROLE_ADMIN);
-}
-
 /* The signed-in staff member who may work cases, or NULL when the
  * response (a redirect to sign in, or a 403 page) is already queued. */
 static const struct hh_principal *staff_gate(struct hh_req *r)
@@ -47,7 +44,9 @@ static const struct hh_principal *staff_gate(struct hh_req *r)
 		hh_resp_redirect(r, 303, "/log-ind");
 		return NULL;
 	}
-	if (!works_cases(w)) {
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!hh_case_works(&who)) {
 		hh_page_error(r, 403, "Ingen adgang",
 			      "Sagsbehandlingen er for sagsbehandlere, "
 			      "borgerservice-medarbejdere og ledere. Din rolle "
@@ -180,13 +179,6 @@ static enum hh_rc type_row(void *p, const struct hh_case_type *ct)
 	return HH_OK;
 }
 
-static enum hh_rc types_tx(struct hh_tx *tx, void *p)
-{
-	struct types *t = p;
-	t->n = 0;
-	return tx->store->case_type_list(tx, t->a, 0, type_row, t);
-}
-
 static void def_clear(void *p)
 {
 	hh_case_type_def_clear(p);
@@ -196,7 +188,10 @@ static enum hh_rc load_types(struct hh_req *r, struct types *t)
 {
 	t->a = &r->arena;
 	t->v = hh_arena_calloc(&r->arena, MAX_TYPES * sizeof(*t->v));
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, types_tx, t);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	t->n = 0;
+	enum hh_rc rc = hh_case_type_each(r->app->store, &r->arena, &who, type_row, t);
 	for (int i = 0; rc == HH_OK && i < t->n; i++) {
 		char err[256];
 		struct ctype *c = &t->v[i];
@@ -223,9 +218,7 @@ static int type_is_ours(const struct hh_principal *w, const struct ctype *c)
 /* ---- the queue -------------------------------------------------------- */
 
 struct queue {
-	struct hh_req *r;
-	struct hh_case_filter f;
-	int64_t offset, total;
+	int64_t total;
 	struct hh_case *rows;
 	int n;
 };
@@ -236,14 +229,6 @@ static enum hh_rc queue_row(void *p, const struct hh_case *c)
 	if (q->n < PAGE_SIZE)
 		q->rows[q->n++] = *c; /* its strings live in the request arena */
 	return HH_OK;
-}
-
-static enum hh_rc queue_tx(struct hh_tx *tx, void *p)
-{
-	struct queue *q = p;
-	q->n = 0;
-	return tx->store->case_list(tx, &q->r->arena, &q->f, q->offset, PAGE_SIZE,
-				    &q->total, queue_row, q);
 }
 
 struct filters {
@@ -415,6 +400,61 @@ static void queue_form(struct hh_req *r, const struct types *t,
 		      f->overdue ? " checked" : "", f->mine ? " checked" : "");
 }
 
+/* One case in the queue's table. */
+static void queue_row_html(struct hh_req *r, const struct types *t,
+			   const struct hh_principal *w, const struct hh_case *c,
+			   int64_t now)
+{
+	struct hh_buf *b = &r->resp;
+	const struct ctype *ct = type_by_id(t, c->case_type_id);
+	int overdue = hh_case_overdue(c, now);
+	/* the number alone shows; links listed out of the table say
+	 * "Sag 12" */
+	hh_buf_printf(b, "<tr%s><th scope=\"row\"><a href=\"/sagsbehandling/"
+			 "sag/%lld\" aria-label=\"Sag %lld\">%lld</a></th><td>",
+		      overdue ? " class=\"is-overdue\"" : "", (long long)c->id,
+		      (long long)c->id, (long long)c->id);
+	hh_page_text(r, c->case_type_name);
+	hh_buf_puts(b, "</td><td>");
+	if (c->citizen_name)
+		hh_page_text(r, c->citizen_name);
+	else
+		hh_buf_puts(b, "<span class=\"none\">Ingen borger</span>");
+	hh_buf_puts(b, "</td><td>");
+	hh_page_text(r, state_label(ct && ct->parsed ? &ct->def : NULL,
+				    c->state));
+	hh_buf_puts(b, "</td><td>");
+	deadline_html(r, b, c, now, 0);
+	hh_buf_puts(b, "</td><td>");
+	if (c->assigned_to && c->assigned_to == w->user_id)
+		hh_buf_puts(b, "Dig");
+	else if (c->assigned_name)
+		hh_page_text(r, c->assigned_name);
+	else
+		hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
+	hh_buf_puts(b, "</td></tr>\n");
+}
+
+/* Links to the previous and next pages of the queue. */
+static void pager_html(struct hh_req *r, const struct filters *f, int64_t pages)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<nav class=\"pager\" aria-label=\"Sider\"><ul>");
+	if (f->page > 1) {
+		hh_buf_puts(b, "<li><a rel=\"prev\" href=\"");
+		hh_page_text(r, queue_url(r, f, f->newest, f->page - 1));
+		hh_buf_puts(b, "\">Forrige side</a></li>");
+	}
+	hh_buf_printf(b, "<li aria-current=\"page\">Side %lld af %lld</li>",
+		      (long long)f->page, (long long)pages);
+	if (f->page < pages) {
+		hh_buf_puts(b, "<li><a rel=\"next\" href=\"");
+		hh_page_text(r, queue_url(r, f, f->newest, f->page + 1));
+		hh_buf_puts(b, "\">Næste side</a></li>");
+	}
+	hh_buf_puts(b, "</ul></nav>\n");
+}
+
 void hh_page_casework_queue(struct hh_req *r)
 {
 	const struct hh_principal *w = staff_gate(r);
@@ -450,23 +490,26 @@ void hh_page_casework_queue(struct hh_req *r)
 	if (!chosen)
 		f.type = NULL;
 
-	struct queue q = { .r = r };
+	/* the domain scopes it to the caller's organisation; by default the
+	 * open cases (a chosen state may be a final one) */
+	struct hh_queue_query qq = {
+		.state = f.state,
+		.case_type = chosen ? chosen->code : NULL,
+		.overdue = f.overdue,
+		.assigned_to = f.mine ? w->user_id : 0,
+		.open = -1,
+		.newest = f.newest,
+		.offset = (f.page - 1) * PAGE_SIZE,
+		.limit = PAGE_SIZE,
+	};
+	struct queue q = { 0 };
 	q.rows = hh_arena_alloc(&r->arena, PAGE_SIZE * sizeof(*q.rows));
-	q.f.org_id = w->org_id; /* never another organisation's cases */
-	q.f.state = f.state;
-	/* by default the open cases; a chosen state may be a final one */
-	q.f.open_only = !f.state;
-	q.f.case_type_id = chosen ? chosen->id : 0;
-	q.f.assigned_to = f.mine ? w->user_id : 0;
 	int64_t now = hh_now_us() / 1000000;
-	if (f.overdue) {
-		q.f.overdue_at = 1;
-		q.f.now = now;
-	}
-	q.f.sort = f.newest ? HH_SORT_NEWEST : HH_SORT_DEADLINE;
-	q.offset = (f.page - 1) * PAGE_SIZE;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	if (rc == HH_OK)
-		rc = hh_store_run_tx(r->app->store, 0, queue_tx, &q);
+		rc = hh_case_queue(r->app->store, &r->arena, &who, &qq, &q.total,
+				   queue_row, &q);
 
 	struct hh_org org;
 	int has_org = hh_org_by_code(r->app->store, &r->arena, w->org_code, &org) == HH_OK;
@@ -530,171 +573,33 @@ void hh_page_casework_queue(struct hh_req *r)
 			 "<th scope=\"col\">Tildelt</th></tr></thead>\n<tbody>\n",
 		      f.newest ? ", nyeste først" : " efter frist",
 		      (long long)f.page, (long long)pages);
-	for (int i = 0; i < q.n; i++) {
-		const struct hh_case *c = &q.rows[i];
-		const struct ctype *ct = type_by_id(&t, c->case_type_id);
-		int overdue = hh_case_overdue(c, now);
-		/* the number alone shows; links listed out of the table say
-		 * "Sag 12" */
-		hh_buf_printf(b, "<tr%s><th scope=\"row\"><a href=\"/sagsbehandling/"
-				 "sag/%lld\" aria-label=\"Sag %lld\">%lld</a></th><td>",
-			      overdue ? " class=\"is-overdue\"" : "", (long long)c->id,
-			      (long long)c->id, (long long)c->id);
-		hh_page_text(r, c->case_type_name);
-		hh_buf_puts(b, "</td><td>");
-		if (c->citizen_name)
-			hh_page_text(r, c->citizen_name);
-		else
-			hh_buf_puts(b, "<span class=\"none\">Ingen borger</span>");
-		hh_buf_puts(b, "</td><td>");
-		hh_page_text(r, state_label(ct && ct->parsed ? &ct->def : NULL,
-					    c->state));
-		hh_buf_puts(b, "</td><td>");
-		deadline_html(r, b, c, now, 0);
-		hh_buf_puts(b, "</td><td>");
-		if (c->assigned_to && c->assigned_to == w->user_id)
-			hh_buf_puts(b, "Dig");
-		else if (c->assigned_name)
-			hh_page_text(r, c->assigned_name);
-		else
-			hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
-		hh_buf_puts(b, "</td></tr>\n");
-	}
+	for (int i = 0; i < q.n; i++)
+		queue_row_html(r, &t, w, &q.rows[i], now);
 	hh_buf_puts(b, "</tbody></table></div>\n");
-	if (pages > 1) {
-		hh_buf_puts(b, "<nav class=\"pager\" aria-label=\"Sider\"><ul>");
-		if (f.page > 1) {
-			hh_buf_puts(b, "<li><a rel=\"prev\" href=\"");
-			hh_page_text(r, queue_url(r, &f, f.newest, f.page - 1));
-			hh_buf_puts(b, "\">Forrige side</a></li>");
-		}
-		hh_buf_printf(b, "<li aria-current=\"page\">Side %lld af %lld</li>",
-			      (long long)f.page, (long long)pages);
-		if (f.page < pages) {
-			hh_buf_puts(b, "<li><a rel=\"next\" href=\"");
-			hh_page_text(r, queue_url(r, &f, f.newest, f.page + 1));
-			hh_buf_puts(b, "\">Næste side</a></li>");
-		}
-		hh_buf_puts(b, "</ul></nav>\n");
-	}
+	if (pages > 1)
+		pager_html(r, &f, pages);
 	hh_buf_puts(b, "</section>\n</div>\n");
 	hh_page_end(r, 200);
 }
 
 /* ---- one case --------------------------------------------------------- */
 
-struct hist {
-	int64_t at;
-	const char *actor, *action, *before, *after;
-};
-
-struct name {
-	int64_t id;
-	const char *name;
-};
-
+/* The case as the domain reads it for staff, and who is looking. */
 struct case_view {
 	struct hh_req *r;
 	const struct hh_principal *w;
 	struct hh_case c;
-	struct hh_case_type ct;
-	struct hh_case_type_def def;
+	struct hh_case_type_def def; /* a shallow copy: the domain's, cleared
+					with the arena */
 	int have_def;
-	struct hist *ev;
-	int n_ev, cap_ev;
-	struct name names[MAX_NAMES];
-	int n_names;
+	const struct hh_case_event *ev; /* oldest first */
+	int n_ev;
+	struct hh_case_read rd;
 };
-
-static enum hh_rc hist_row(void *p, const struct hh_event *e)
-{
-	struct case_view *v = p;
-	if (v->n_ev == v->cap_ev) {
-		int cap = v->cap_ev ? 2 * v->cap_ev : 32;
-		struct hist *n = hh_arena_alloc(&v->r->arena, cap * sizeof(*n));
-		if (v->n_ev)
-			memcpy(n, v->ev, v->n_ev * sizeof(*n));
-		v->ev = n;
-		v->cap_ev = cap;
-	}
-	struct hist *h = &v->ev[v->n_ev++];
-	h->at = e->at_us / 1000000;
-	h->actor = e->actor;
-	h->action = e->action;
-	h->before = e->before;
-	h->after = e->after;
-	return HH_OK;
-}
-
-static void want_name(struct case_view *v, int64_t id)
-{
-	for (int i = 0; i < v->n_names; i++)
-		if (v->names[i].id == id)
-			return;
-	if (id > 0 && v->n_names < MAX_NAMES)
-		v->names[v->n_names++] = (struct name){ id, NULL };
-}
 
 static const char *name_of(const struct case_view *v, int64_t id)
 {
-	for (int i = 0; i < v->n_names; i++)
-		if (v->names[i].id == id)
-			return v->names[i].name;
-	return NULL;
-}
-
-static int64_t json_int_of(const char *json, const char *key)
-{
-	json_error_t e;
-	json_t *j = json ? json_loads(json, 0, &e) : NULL;
-	int64_t n = json_integer_value(json_object_get(j, key));
-	json_decref(j);
-	return n;
-}
-
-static enum hh_rc view_tx(struct hh_tx *tx, void *p)
-{
-	struct case_view *v = p;
-	struct hh_store *st = tx->store;
-	if (v->have_def) {
-		hh_case_type_def_clear(&v->def);
-		v->have_def = 0;
-	}
-	v->n_ev = 0;
-	v->n_names = 0;
-	enum hh_rc rc = hh_case_type_load(tx, &v->r->arena, NULL, v->c.case_type_id,
-					  &v->ct, &v->def);
-	if (rc != HH_OK)
-		return rc;
-	v->have_def = 1;
-	rc = st->event_list(tx, &v->r->arena, "case", v->c.id, hist_row, v);
-	if (rc != HH_OK)
-		return rc;
-	/* names of the staff in the history */
-	for (int i = 0; i < v->n_ev; i++) {
-		const struct hist *h = &v->ev[i];
-		if (!strncmp(h->actor, "user:", 5))
-			want_name(v, strtoll(h->actor + 5, NULL, 10));
-		if (!strcmp(h->action, "assign"))
-			want_name(v, json_int_of(h->after, "assigned_to"));
-	}
-	for (int i = 0; i < v->n_names; i++) {
-		struct hh_user u;
-		rc = st->user_get(tx, &v->r->arena, v->names[i].id, &u);
-		if (rc == HH_OK)
-			v->names[i].name = u.name;
-		else if (rc != HH_ERR_NOT_FOUND)
-			return rc;
-	}
-	return HH_OK;
-}
-
-static void view_clear(void *p)
-{
-	struct case_view *v = p;
-	if (v->have_def)
-		hh_case_type_def_clear(&v->def);
-	v->have_def = 0;
+	return hh_case_read_person(&v->rd, id);
 }
 
 /* Reads the case (written to the audit log as a read of the citizen's
@@ -702,19 +607,23 @@ static void view_clear(void *p)
 static enum hh_rc load_case(struct hh_req *r, const struct hh_principal *w,
 			    int64_t id, struct case_view **out)
 {
-	/* in the arena: the deferred clean-up runs after the handler */
 	struct case_view *v = hh_arena_calloc(&r->arena, sizeof(*v));
 	*out = v;
 	v->r = r;
 	v->w = w;
-	hh_arena_defer(&r->arena, view_clear, v);
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	enum hh_rc rc = hh_case_get_staff(r->app->store, &r->arena, &who,
-					  id, "sagsbehandling", &v->c);
-	if (rc == HH_OK)
-		rc = hh_store_run_tx(r->app->store, 0, view_tx, v);
-	return rc;
+	enum hh_rc rc = hh_case_read(r->app->store, &r->arena, &who, id,
+				     "sagsbehandling", &v->rd);
+	if (rc != HH_OK)
+		return rc;
+	v->c = v->rd.c;
+	v->have_def = v->rd.def != NULL;
+	if (v->rd.def)
+		v->def = *v->rd.def;
+	v->ev = v->rd.events;
+	v->n_ev = v->rd.n_events;
+	return HH_OK;
 }
 
 /* What a rendering of the case page carries beyond the case: the outcome
@@ -908,7 +817,7 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 	}
 	hh_buf_puts(b, "<p class=\"hint\">Nyeste først.</p>\n<ol class=\"case-events\">\n");
 	for (int i = v->n_ev - 1; i >= 0; i--) {
-		const struct hist *h = &v->ev[i];
+		const struct hh_case_event *h = &v->ev[i];
 		json_error_t e;
 		json_t *before = h->before ? json_loads(h->before, 0, &e) : NULL;
 		json_t *after = h->after ? json_loads(h->after, 0, &e) : NULL;
@@ -1040,12 +949,18 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 	const struct hh_ct_state *cur = def ? hh_ct_state(def, c->state) : NULL;
 	hh_buf_printf(b, "<section class=\"case-actions\" aria-labelledby="
 			 "\"handlinger\">\n<h2 id=\"handlinger\">Handlinger</h2>\n");
-	if (c->closed_at)
+	if (c->closed_at && v->rd.may_change)
 		hh_buf_puts(b, "<p>Sagen er afsluttet. Du kan stadig tilføje en "
 			       "intern note.</p>\n");
+	else if (c->closed_at)
+		hh_buf_puts(b, "<p>Sagen er afsluttet.</p>\n");
+	if (!v->rd.may_change)
+		hh_buf_puts(b, "<p class=\"hint\">Din rolle kan læse sagen, men "
+			       "ikke tildele den, spørge borgeren eller skrive "
+			       "noter.</p>\n");
 
-	/* assignment */
-	if (!c->closed_at) {
+	/* assignment (for those who may change the case: not a manager) */
+	if (!c->closed_at && v->rd.may_change) {
 		int mine = c->assigned_to && c->assigned_to == w->user_id;
 		hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 				 "action=\"/sagsbehandling/sag/%lld/tildeling\">\n"
@@ -1103,8 +1018,7 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 
 	/* asking the citizen for more pauses the deadline */
 	if (def && cur && !cur->final && !cur->paused && hh_ct_paused(def) &&
-	    c->citizen_id &&
-	    (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_ADMIN))) {
+	    c->citizen_id && v->rd.may_change) {
 		hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 				 "action=\"/sagsbehandling/sag/%lld/anmodning\">\n"
 				 "<h3>Spørg borgeren</h3>\n",
@@ -1119,6 +1033,10 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 			       "</form>\n");
 	}
 
+	if (!v->rd.may_change) {
+		hh_buf_puts(b, "</section>\n");
+		return;
+	}
 	hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
 			 "action=\"/sagsbehandling/sag/%lld/note\">\n"
 			 "<h3>Intern note</h3>\n",

@@ -11,203 +11,50 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/caseread.h"
 #include "domain/cases.h"
+#include "domain/overview.h"
 #include "domain/plans.h"
 #include "pages/borger.h"
 
-/* ---- loading the citizen's plans and cases --------------------------- */
+/* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
-struct my_case {
-	struct hh_case c;
-	const struct hh_case_type_def *def; /* NULL if it cannot be loaded */
-	const char *question; /* a paused case: what we asked the citizen */
-};
-
-struct my_event {
-	int64_t at;
-	const char *action;
-	int by_citizen;
-	json_t *after; /* borrowed from the arena's deferred list, or NULL */
-};
-
-#define MY_PLANS 64
-
-struct mine {
-	struct hh_req *r;
-	int64_t citizen_id;
-	int64_t only_case; /* >0: load this case and its history only */
-	struct hh_ct_cache cts;
-	struct my_case *cases;
-	int n_cases, cap;
-	struct hh_plan plans[MY_PLANS];
-	const char *plan_titles[MY_PLANS];
-	json_t *plan_defs[MY_PLANS]; /* borrowed: life event definitions */
-	int n_plans;
-	struct my_event *events;
-	int n_events, ev_cap;
-	const char *last_question;
-};
+static void decref(void *p)
+{
+	json_decref(p);
+}
 
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, (void (*)(void *))json_decref, j);
+		hh_arena_defer(a, decref, j);
 	return j;
 }
 
-static enum hh_rc question_row(void *p, const struct hh_event *e)
+static const struct hh_overview_case *find_case(const struct hh_overview *ov,
+						int64_t id)
 {
-	struct mine *m = p;
-	if (strcmp(e->action, "request"))
-		return HH_OK;
-	json_t *after = arena_json(&m->r->arena, e->after);
-	const char *q = json_string_value(json_object_get(after, "question"));
-	if (q)
-		m->last_question = q; /* events come oldest first: the last wins */
-	return HH_OK;
-}
-
-static enum hh_rc event_row(void *p, const struct hh_event *e)
-{
-	struct mine *m = p;
-	if (!strcmp(e->action, "note"))
-		return HH_OK; /* internal notes are not the citizen's to read */
-	if (!strcmp(e->action, "request"))
-		question_row(p, e);
-	if (m->n_events == m->ev_cap) {
-		int cap = m->ev_cap ? m->ev_cap * 2 : 16;
-		struct my_event *n = hh_arena_alloc(&m->r->arena, cap * sizeof(*n));
-		if (m->n_events)
-			memcpy(n, m->events, m->n_events * sizeof(*n));
-		m->events = n;
-		m->ev_cap = cap;
-	}
-	struct my_event *ev = &m->events[m->n_events++];
-	ev->at = e->at_us / 1000000;
-	ev->action = hh_arena_strdup(&m->r->arena, e->action);
-	ev->by_citizen = !strncmp(e->actor, "citizen", 7);
-	ev->after = arena_json(&m->r->arena, e->after);
-	return HH_OK;
-}
-
-static enum hh_rc case_row(void *p, const struct hh_case *k)
-{
-	struct mine *m = p;
-	if (m->n_cases == m->cap) {
-		int cap = m->cap ? m->cap * 2 : 16;
-		struct my_case *n = hh_arena_alloc(&m->r->arena, cap * sizeof(*n));
-		if (m->n_cases)
-			memcpy(n, m->cases, m->n_cases * sizeof(*n));
-		m->cases = n;
-		m->cap = cap;
-	}
-	struct my_case *c = &m->cases[m->n_cases++];
-	memset(c, 0, sizeof(*c));
-	c->c = *k;
-	return HH_OK;
-}
-
-static enum hh_rc plan_row(void *p, const struct hh_plan *pl)
-{
-	struct mine *m = p;
-	if (m->n_plans < MY_PLANS)
-		m->plans[m->n_plans++] = *pl;
-	return HH_OK;
-}
-
-static enum hh_rc mine_tx(struct hh_tx *tx, void *p)
-{
-	struct mine *m = p;
-	struct hh_store *st = tx->store;
-	struct hh_arena *a = &m->r->arena;
-	enum hh_rc rc;
-	m->n_cases = m->n_plans = m->n_events = 0;
-	m->last_question = NULL;
-	if (m->only_case) {
-		struct hh_case k;
-		rc = st->case_get(tx, a, m->only_case, &k);
-		if (rc != HH_OK)
-			return rc;
-		if (k.citizen_id != m->citizen_id)
-			return HH_ERR_NOT_FOUND; /* not theirs: as if it did not exist */
-		case_row(m, &k);
-		if (k.parent_case_id) {
-			struct hh_case parent;
-			rc = st->case_get(tx, a, k.parent_case_id, &parent);
-			if (rc == HH_OK && parent.citizen_id == m->citizen_id)
-				case_row(m, &parent);
-			else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
-				return rc;
-		}
-		rc = st->event_list(tx, a, "case", k.id, event_row, m);
-		if (rc != HH_OK)
-			return rc;
-		m->cases[0].question = m->last_question;
-		if (k.plan_id) {
-			struct hh_plan pl;
-			rc = st->plan_get(tx, a, k.plan_id, &pl);
-			if (rc == HH_OK && pl.citizen_id == m->citizen_id)
-				plan_row(m, &pl);
-			else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
-				return rc;
-		}
-	} else {
-		rc = st->plan_list(tx, a, m->citizen_id, plan_row, m);
-		struct hh_case_filter f = { .citizen_id = m->citizen_id,
-					    .sort = HH_SORT_NEWEST };
-		if (rc == HH_OK)
-			rc = st->case_list(tx, a, &f, 0, 500, NULL, case_row, m);
-		if (rc != HH_OK)
-			return rc;
-	}
-	for (int i = 0; i < m->n_cases; i++) {
-		struct my_case *c = &m->cases[i];
-		c->def = hh_ct_cache_get(tx, a, &m->cts, c->c.case_type_id);
-		if (!m->only_case && c->c.paused_since) {
-			m->last_question = NULL;
-			rc = st->event_list(tx, a, "case", c->c.id, question_row, m);
-			if (rc != HH_OK)
-				return rc;
-			c->question = m->last_question;
-		}
-	}
-	for (int i = 0; i < m->n_plans; i++) {
-		struct hh_life_event le;
-		rc = st->life_event_get(tx, a, m->plans[i].life_event_slug, &le);
-		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
-			return rc;
-		m->plan_titles[i] = rc == HH_OK ? le.title : m->plans[i].life_event_slug;
-		m->plan_defs[i] = rc == HH_OK ? arena_json(a, le.definition) : NULL;
-	}
-	return HH_OK;
-}
-
-static enum hh_rc load_mine(struct hh_req *r, struct mine *m, int64_t citizen_id,
-			    int64_t only_case)
-{
-	memset(m, 0, sizeof(*m));
-	m->r = r;
-	m->citizen_id = citizen_id;
-	m->only_case = only_case;
-	return hh_store_run_tx(r->app->store, 0, mine_tx, m);
-}
-
-static const struct my_case *find_case(const struct mine *m, int64_t id)
-{
-	for (int i = 0; i < m->n_cases; i++)
-		if (m->cases[i].c.id == id)
-			return &m->cases[i];
+	for (int i = 0; i < ov->n_cases; i++)
+		if (ov->cases[i].c.id == id)
+			return &ov->cases[i];
 	return NULL;
 }
 
-static int find_plan(const struct mine *m, int64_t id)
+static int find_plan(const struct hh_overview *ov, int64_t id)
 {
-	for (int i = 0; i < m->n_plans; i++)
-		if (m->plans[i].id == id)
+	for (int i = 0; i < ov->n_plans; i++)
+		if (ov->plans[i].plan.id == id)
 			return i;
 	return -1;
+}
+
+static struct hh_actor actor_of(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	return who;
 }
 
 static int64_t id_param(struct hh_req *r)
@@ -235,23 +82,21 @@ static const char *state_class(const struct hh_case *c)
 }
 
 /* Why a follow-up case was started: the life event's follow-up rule that
- * the parent case's state set off. */
-static void followup_reason(struct hh_req *r, const struct mine *m,
-			    const struct my_case *c)
+ * the parent case's state set off (plan_def: the life event's definition,
+ * or NULL; parent NULL when it is not the citizen's to see). */
+static void followup_reason(struct hh_req *r, const struct hh_overview_case *c,
+			    const struct hh_overview_case *parent, json_t *plan_def)
 {
 	struct hh_buf *b = &r->resp;
-	const struct my_case *parent = find_case(m, c->c.parent_case_id);
 	hh_buf_puts(b, "<p class=\"auto\"><strong>Startet automatisk</strong>");
 	if (!parent) {
 		hh_buf_puts(b, " som opfølgning på en anden af dine sager.</p>\n");
 		return;
 	}
 	const char *state = NULL, *title = NULL;
-	int pi = find_plan(m, c->c.plan_id);
 	size_t i;
 	json_t *fu;
-	json_array_foreach(pi >= 0 ? json_object_get(m->plan_defs[pi], "followups") : NULL,
-			   i, fu)
+	json_array_foreach(json_object_get(plan_def, "followups"), i, fu)
 	{
 		const char *after = json_string_value(json_object_get(fu, "after"));
 		const char *ct = json_string_value(json_object_get(fu, "case_type"));
@@ -279,7 +124,8 @@ static void followup_reason(struct hh_req *r, const struct mine *m,
 }
 
 /* The facts of a case as a <dl>: organisation, state, deadline, next. */
-static void case_facts(struct hh_req *r, const struct my_case *c, int link_answer)
+static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
+		       int link_answer)
 {
 	struct hh_buf *b = &r->resp;
 	struct hh_arena *a = &r->arena;
@@ -331,7 +177,8 @@ static void case_facts(struct hh_req *r, const struct my_case *c, int link_answe
 }
 
 /* One case in a list (under an h2). */
-static void case_item(struct hh_req *r, const struct mine *m, const struct my_case *c)
+static void case_item(struct hh_req *r, const struct hh_overview *ov,
+		      const struct hh_overview_case *c)
 {
 	struct hh_buf *b = &r->resp;
 	hh_buf_printf(b, "<li class=\"case%s%s\">\n<h3><a href=\"/mit-overblik/sag/%lld\">",
@@ -341,8 +188,11 @@ static void case_item(struct hh_req *r, const struct mine *m, const struct my_ca
 	hh_page_text(r, c->c.case_type_name);
 	hh_buf_printf(b, "</a> <span class=\"case-no\">Sag %lld</span></h3>\n",
 		      (long long)c->c.id);
-	if (c->c.parent_case_id)
-		followup_reason(r, m, c);
+	if (c->c.parent_case_id) {
+		int pi = find_plan(ov, c->c.plan_id);
+		followup_reason(r, c, find_case(ov, c->c.parent_case_id),
+				pi >= 0 ? ov->plans[pi].definition : NULL);
+	}
 	case_facts(r, c, 1);
 	hh_buf_puts(b, "</li>\n");
 }
@@ -375,15 +225,9 @@ void hh_page_overview(struct hh_req *r)
 	const struct hh_principal *w = hh_borger_require(r, "/mit-overblik");
 	if (!w)
 		return;
-	struct mine m = { 0 };
-	enum hh_rc rc = load_mine(r, &m, w->citizen_id, 0);
-	json_t *views[MY_PLANS] = { 0 };
-	for (int i = 0; rc == HH_OK && i < m.n_plans; i++) {
-		rc = hh_plan_view(r->app->store, &r->arena, w->citizen_id, m.plans[i].id,
-				  &views[i]);
-		if (rc == HH_OK)
-			hh_arena_defer(&r->arena, (void (*)(void *))json_decref, views[i]);
-	}
+	struct hh_actor who = actor_of(r);
+	struct hh_overview m;
+	enum hh_rc rc = hh_overview_read(r->app->store, &r->arena, &who, 1, &m);
 	if (rc != HH_OK) {
 		unavailable(r);
 		return;
@@ -421,12 +265,12 @@ void hh_page_overview(struct hh_req *r)
 	for (int i = 0; i < m.n_plans; i++) {
 		hh_buf_printf(b, "<li class=\"plan-card\">\n<h3><a href=\"/mit-overblik/"
 				 "forloeb/%lld\">",
-			      (long long)m.plans[i].id);
-		hh_page_text(r, m.plan_titles[i]);
+			      (long long)m.plans[i].plan.id);
+		hh_page_text(r, m.plans[i].title);
 		hh_buf_puts(b, "</a></h3>\n<p class=\"who\">Gemt ");
-		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[i].created_at, 0));
+		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[i].plan.created_at, 0));
 		hh_buf_puts(b, "</p>\n");
-		json_t *steps = json_object_get(views[i], "steps"), *s;
+		json_t *steps = json_object_get(m.plans[i].view, "steps"), *s;
 		size_t k;
 		if (json_array_size(steps))
 			hh_buf_puts(b, "<ol class=\"plan-steps\">\n");
@@ -454,7 +298,7 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_puts(b, "<ul class=\"cases\">\n");
 		for (int pass = 0; pass < 2; pass++)
 			for (int i = 0; i < m.n_cases; i++) {
-				const struct my_case *c = &m.cases[i];
+				const struct hh_overview_case *c = &m.cases[i];
 				int w8 = c->c.paused_since && !c->c.closed_at;
 				if (pass == 0 ? w8 : !w8)
 					case_item(r, &m, c);
@@ -493,6 +337,39 @@ static const char *answer_label(json_t *def, const char *key, const char *value,
 	return value;
 }
 
+/* Under a step that asks for a form: the plan's cases for it, or the
+ * button to the form. */
+static void step_cases_html(struct hh_req *r, const struct hh_overview *m,
+			    int64_t id, json_t *s, const char *ct, const char *skey)
+{
+	struct hh_buf *b = &r->resp;
+	int n = 0;
+	for (int k = 0; k < m->n_cases; k++) {
+		const struct hh_overview_case *c = &m->cases[k];
+		if (c->c.plan_id != id || !c->c.step || strcmp(c->c.step, skey))
+			continue;
+		if (!n++)
+			hh_buf_puts(b, "<ul class=\"step-cases\">\n");
+		hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
+			      (long long)c->c.id);
+		hh_page_text(r, c->c.case_type_name);
+		hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
+		hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
+		hh_buf_puts(b, "</li>\n");
+	}
+	if (n)
+		hh_buf_puts(b, "</ul>\n");
+	else {
+		hh_buf_puts(b, "<p><a class=\"button\" href=\"/blanket/");
+		hh_buf_urlenc(b, ct);
+		hh_buf_printf(b, "?forloeb=%lld&amp;trin=", (long long)id);
+		hh_buf_urlenc(b, skey);
+		hh_buf_puts(b, "\">Udfyld blanket<span class=\"visually-hidden\">: ");
+		hh_page_text(r, json_string_value(json_object_get(s, "title")));
+		hh_buf_puts(b, "</span></a></p>\n");
+	}
+}
+
 void hh_page_plan(struct hh_req *r)
 {
 	int64_t id = id_param(r);
@@ -501,20 +378,19 @@ void hh_page_plan(struct hh_req *r)
 	const struct hh_principal *w = hh_borger_require(r, id ? self : "/mit-overblik");
 	if (!w)
 		return;
+	struct hh_actor who = actor_of(r);
 	json_t *view = NULL;
-	enum hh_rc rc = id ? hh_plan_view(r->app->store, &r->arena, w->citizen_id, id,
-					  &view)
-			   : HH_ERR_NOT_FOUND;
+	enum hh_rc rc = hh_plan_read(r->app->store, &r->arena, &who, id, &view);
 	if (rc == HH_OK)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, view);
+		hh_arena_defer(&r->arena, decref, view);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
 		return;
 	}
-	struct mine m = { 0 };
+	struct hh_overview m = { 0 };
 	struct hh_org_names orgs;
 	if (rc == HH_OK)
-		rc = load_mine(r, &m, w->citizen_id, 0);
+		rc = hh_overview_read(r->app->store, &r->arena, &who, 0, &m);
 	if (rc == HH_OK)
 		rc = hh_org_names_load(r, &orgs);
 	int pi = rc == HH_OK ? find_plan(&m, id) : -1;
@@ -522,9 +398,9 @@ void hh_page_plan(struct hh_req *r)
 		unavailable(r);
 		return;
 	}
-	/* beyond the MY_PLANS newest the list does not reach: the view
-	 * alone still shows the steps */
-	json_t *pdef = pi >= 0 ? m.plan_defs[pi] : NULL;
+	/* beyond the HH_OVERVIEW_PLANS newest the list does not reach: the
+	 * view alone still shows the steps */
+	json_t *pdef = pi >= 0 ? m.plans[pi].definition : NULL;
 	const char *muni = muni_name_of(w, &orgs);
 	json_t *steps = json_object_get(view, "steps");
 	json_t *arts = hh_borger_step_articles(r, steps, w->municipality_id);
@@ -544,7 +420,7 @@ void hh_page_plan(struct hh_req *r)
 	hh_buf_puts(b, "</h1>\n<p class=\"lead\">Dit forløb");
 	if (pi >= 0) {
 		hh_buf_puts(b, ", gemt ");
-		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[pi].created_at, 0));
+		hh_buf_puts(b, hh_borger_date(&r->arena, m.plans[pi].plan.created_at, 0));
 	}
 	hh_buf_puts(b, ". Her kan du se, hvad du skal gøre, og hvor langt dine "
 		       "sager er.</p>\n");
@@ -600,40 +476,15 @@ void hh_page_plan(struct hh_req *r)
 		hh_borger_step_begin(r, s, arts, &orgs, muni,
 				     json_string_value(json_object_get(s, "state_label")),
 				     step_class(st));
-		if (ct && skey) {
-			int n = 0;
-			for (int k = 0; k < m.n_cases; k++) {
-				const struct my_case *c = &m.cases[k];
-				if (c->c.plan_id != id || !c->c.step || strcmp(c->c.step, skey))
-					continue;
-				if (!n++)
-					hh_buf_puts(b, "<ul class=\"step-cases\">\n");
-				hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
-					      (long long)c->c.id);
-				hh_page_text(r, c->c.case_type_name);
-				hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
-				hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
-				hh_buf_puts(b, "</li>\n");
-			}
-			if (n)
-				hh_buf_puts(b, "</ul>\n");
-			else {
-				hh_buf_puts(b, "<p><a class=\"button\" href=\"/blanket/");
-				hh_buf_urlenc(b, ct);
-				hh_buf_printf(b, "?forloeb=%lld&amp;trin=", (long long)id);
-				hh_buf_urlenc(b, skey);
-				hh_buf_puts(b, "\">Udfyld blanket<span class=\"visually-hidden\">: ");
-				hh_page_text(r, json_string_value(json_object_get(s, "title")));
-				hh_buf_puts(b, "</span></a></p>\n");
-			}
-		}
+		if (ct && skey)
+			step_cases_html(r, &m, id, s, ct, skey);
 		hh_buf_puts(b, "</li>\n");
 	}
 	hh_buf_puts(b, "</ol>\n");
 
 	int nf = 0;
 	for (int k = 0; k < m.n_cases; k++) {
-		const struct my_case *c = &m.cases[k];
+		const struct hh_overview_case *c = &m.cases[k];
 		if (c->c.plan_id != id || !c->c.parent_case_id)
 			continue;
 		if (!nf++)
@@ -704,14 +555,14 @@ struct case_page {
 	int status;
 };
 
-static void history(struct hh_req *r, const struct mine *m,
-		    const struct my_case *c)
+static void history(struct hh_req *r, const struct hh_case_read *v,
+		    const struct hh_overview_case *c)
 {
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<h2>Sagens forløb</h2>\n<ol class=\"history\">\n");
-	for (int i = m->n_events - 1; i >= 0; i--) {
-		const struct my_event *e = &m->events[i];
-		const char *state = json_string_value(json_object_get(e->after, "state"));
+	for (int i = v->n_events - 1; i >= 0; i--) {
+		const struct hh_case_event *e = &v->events[i];
+		const char *state = json_string_value(json_object_get(e->after_json, "state"));
 		const char *text = NULL, *quote = NULL, *quote_label = NULL;
 		if (!strcmp(e->action, "submit")) {
 			text = e->by_citizen ? "Du sendte blanketten, og vi modtog den."
@@ -721,18 +572,18 @@ static void history(struct hh_req *r, const struct mine *m,
 		} else if (!strcmp(e->action, "transition")) {
 			text = hh_arena_printf(&r->arena, "Status ændret til «%s».",
 					       hh_borger_state_label(c->def, state ? state : ""));
-			quote = json_string_value(json_object_get(e->after, "note"));
+			quote = json_string_value(json_object_get(e->after_json, "note"));
 			quote_label = "Besked fra sagsbehandleren";
 		} else if (!strcmp(e->action, "request")) {
 			text = "Vi bad dig om flere oplysninger.";
-			quote = json_string_value(json_object_get(e->after, "question"));
+			quote = json_string_value(json_object_get(e->after_json, "question"));
 			quote_label = "Spørgsmål";
 		} else if (!strcmp(e->action, "answer")) {
 			text = "Du svarede, og sagen gik videre.";
-			quote = json_string_value(json_object_get(e->after, "answer"));
+			quote = json_string_value(json_object_get(e->after_json, "answer"));
 			quote_label = "Dit svar";
 		} else if (!strcmp(e->action, "assign")) {
-			if (!json_object_get(e->after, "assigned_to"))
+			if (!json_object_get(e->after_json, "assigned_to"))
 				continue;
 			text = "En sagsbehandler har fået sagen.";
 		} else {
@@ -757,10 +608,10 @@ static void history(struct hh_req *r, const struct mine *m,
 
 static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 {
-	const struct hh_principal *w = hh_auth(r);
-	struct mine m = { 0 };
-	enum hh_rc rc = load_mine(r, &m, w->citizen_id, id);
-	if (rc == HH_ERR_NOT_FOUND) {
+	struct hh_actor who = actor_of(r);
+	struct hh_case_read *v = hh_arena_calloc(&r->arena, sizeof(*v));
+	enum hh_rc rc = hh_case_read(r->app->store, &r->arena, &who, id, NULL, v);
+	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !v->for_citizen)) {
 		hh_page_not_found(r);
 		return;
 	}
@@ -768,12 +619,12 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		unavailable(r);
 		return;
 	}
-	const struct my_case *c = &m.cases[0];
+	const struct hh_overview_case one = { v->c, v->def, v->question };
+	const struct hh_overview_case *c = &one;
 	const struct hh_case *k = &c->c;
 	int sent = !cp && hh_req_query(r, "sendt") && !strcmp(hh_req_query(r, "sendt"), "1");
 	int answered = !cp && hh_req_query(r, "besvaret") &&
 		       !strcmp(hh_req_query(r, "besvaret"), "1");
-	int pi = k->plan_id ? find_plan(&m, k->plan_id) : -1;
 	hh_resp_header(r, "Cache-Control", "no-store");
 	struct hh_page p = { .title = sent ? "Vi har modtaget din ansøgning"
 				     : cp && cp->answer_error
@@ -786,10 +637,10 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
 		       "<li><a href=\"/\">Forside</a></li><li><a href=\"/mit-overblik\">"
 		       "Mit overblik</a></li>");
-	if (pi >= 0) {
+	if (v->plan) {
 		hh_buf_printf(b, "<li><a href=\"/mit-overblik/forloeb/%lld\">",
 			      (long long)k->plan_id);
-		hh_page_text(r, m.plan_titles[pi]);
+		hh_page_text(r, v->plan_title);
 		hh_buf_puts(b, "</a></li>");
 	}
 	hh_buf_printf(b, "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n",
@@ -828,8 +679,12 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	hh_buf_printf(b, "<p class=\"who\">Sag %lld, sendt ", (long long)k->id);
 	hh_buf_puts(b, hh_borger_date(a, k->created_at, 0));
 	hh_buf_puts(b, "</p>\n");
-	if (k->parent_case_id)
-		followup_reason(r, &m, c);
+	if (k->parent_case_id) {
+		const struct hh_overview_case parent = {
+			v->parent ? *v->parent : (struct hh_case){ 0 }, v->parent_def, NULL
+		};
+		followup_reason(r, c, v->parent ? &parent : NULL, v->plan_definition);
+	}
 	case_facts(r, c, 0);
 
 	if (k->paused_since && !k->closed_at) {
@@ -883,18 +738,18 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		json_array_foreach(fields, i, f)
 		{
 			const char *name = json_string_value(json_object_get(f, "name"));
-			json_t *v = name ? json_object_get(data, name) : NULL;
-			if (!v)
+			json_t *val = name ? json_object_get(data, name) : NULL;
+			if (!val)
 				continue;
 			hh_buf_puts(b, "<dt>");
 			hh_page_text(r, json_string_value(json_object_get(f, "label")) ?: name);
 			hh_buf_puts(b, "</dt><dd>");
-			hh_page_text(r, value_text(a, f, v));
+			hh_page_text(r, value_text(a, f, val));
 			hh_buf_puts(b, "</dd>\n");
 		}
 		hh_buf_puts(b, "</dl>\n");
 	}
-	history(r, &m, c);
+	history(r, v, c);
 	hh_page_end(r, cp ? cp->status : 200);
 }
 
@@ -956,19 +811,21 @@ void hh_page_my_case_answer(struct hh_req *r)
 		case_page(r, id, &cp);
 		return;
 	}
+	struct hh_actor who = actor_of(r);
 	struct hh_case c;
-	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, w->citizen_id, id,
-				       answer, &c);
+	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, &who, id, answer, &c);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
 		return;
 	}
 	if (rc == HH_ERR_INVALID || rc == HH_ERR_CONFLICT) {
 		/* sent twice (a double click): the first one got through */
-		struct mine m;
-		if (load_mine(r, &m, w->citizen_id, id) == HH_OK && m.n_events) {
-			const struct my_event *last = &m.events[m.n_events - 1];
-			const char *was = json_string_value(json_object_get(last->after, "answer"));
+		struct hh_case_read *v = hh_arena_calloc(&r->arena, sizeof(*v));
+		if (hh_case_read(r->app->store, &r->arena, &who, id, NULL, v) == HH_OK &&
+		    v->n_events) {
+			const struct hh_case_event *last = &v->events[v->n_events - 1];
+			const char *was = json_string_value(
+				json_object_get(last->after_json, "answer"));
 			if (!strcmp(last->action, "answer") && was && !strcmp(was, answer)) {
 				hh_resp_redirect(r, 303, hh_arena_printf(
 							 &r->arena, "/mit-overblik/sag/%lld?besvaret=1",
@@ -996,76 +853,15 @@ void hh_page_my_case_answer(struct hh_req *r)
 
 /* ---- /mit-overblik/indsigt ------------------------------------------- */
 
-struct audit_row {
-	int64_t at;
-	const char *who, *what, *why;
-	int64_t case_id;
-};
-
-struct audit_ctx {
-	struct hh_req *r;
-	int64_t citizen_id;
-	struct audit_row rows[200];
-	int n;
-	json_t *people; /* actor → "Name, Organisation" */
-};
-
-static enum hh_rc audit_row(void *p, const struct hh_audit *e)
-{
-	struct audit_ctx *c = p;
-	if (c->n >= 200)
-		return HH_OK;
-	struct audit_row *row = &c->rows[c->n++];
-	row->at = e->at;
-	row->who = hh_arena_strdup(&c->r->arena, e->actor);
-	row->what = hh_arena_strdup(&c->r->arena, e->what ? e->what : "");
-	row->why = hh_arena_strdup(&c->r->arena, e->why ? e->why : "");
-	long long id;
-	char rest;
-	row->case_id = sscanf(row->what, "sag %lld%c", &id, &rest) == 1 ? id : 0;
-	return HH_OK;
-}
-
-static enum hh_rc audit_tx(struct hh_tx *tx, void *p)
-{
-	struct audit_ctx *c = p;
-	struct hh_arena *a = &c->r->arena;
-	c->n = 0;
-	json_object_clear(c->people);
-	enum hh_rc rc = tx->store->audit_list(tx, a, c->citizen_id, 200, audit_row, c);
-	for (int i = 0; rc == HH_OK && i < c->n; i++) {
-		const char *actor = c->rows[i].who;
-		long long uid;
-		char rest;
-		if (json_object_get(c->people, actor) ||
-		    sscanf(actor, "user:%lld%c", &uid, &rest) != 1)
-			continue;
-		struct hh_user u;
-		struct hh_org o;
-		rc = tx->store->user_get(tx, a, uid, &u);
-		if (rc == HH_OK)
-			rc = tx->store->org_get(tx, a, u.org_id, &o);
-		if (rc == HH_OK)
-			json_object_set_new(c->people, actor,
-					    json_string(hh_arena_printf(a, "%s, %s", u.name,
-									o.name)));
-		if (rc == HH_ERR_NOT_FOUND)
-			rc = HH_OK;
-	}
-	return rc;
-}
-
 void hh_page_insight(struct hh_req *r)
 {
 	const struct hh_principal *w = hh_borger_require(r, "/mit-overblik/indsigt");
 	if (!w)
 		return;
-	struct audit_ctx *c = hh_arena_calloc(&r->arena, sizeof(*c));
-	c->r = r;
-	c->citizen_id = w->citizen_id;
-	c->people = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c->people);
-	if (hh_store_run_tx(r->app->store, 0, audit_tx, c) != HH_OK) {
+	struct hh_actor who = actor_of(r);
+	struct hh_audit_entry *rows;
+	int n;
+	if (hh_audit_read(r->app->store, &r->arena, &who, &rows, &n) != HH_OK) {
 		unavailable(r);
 		return;
 	}
@@ -1080,7 +876,7 @@ void hh_page_insight(struct hh_req *r)
 		       "<p class=\"lead\">Hver gang en medarbejder hos en myndighed "
 		       "åbner en af dine sager eller dine personoplysninger, bliver "
 		       "det skrevet i en log. Her kan du se loggen.</p>\n");
-	if (!c->n) {
+	if (!n) {
 		hh_buf_puts(b, "<p>Ingen medarbejdere har set dine oplysninger "
 			       "endnu.</p>\n");
 	} else {
@@ -1089,18 +885,18 @@ void hh_page_insight(struct hh_req *r)
 			       "<thead><tr><th scope=\"col\">Tidspunkt</th>"
 			       "<th scope=\"col\">Hvem</th><th scope=\"col\">Hvad</th>"
 			       "<th scope=\"col\">Hvorfor</th></tr></thead>\n<tbody>\n");
-		for (int i = 0; i < c->n; i++) {
-			const struct audit_row *row = &c->rows[i];
-			const char *who = json_string_value(json_object_get(c->people, row->who));
-			if (!who)
-				who = !strncmp(row->who, "token:", 6)
-					      ? "Et it-system hos en myndighed"
-				      : !strncmp(row->who, "citizen:", 8) ? "Dig selv"
-									   : row->who;
+		for (int i = 0; i < n; i++) {
+			const struct hh_audit_entry *row = &rows[i];
+			const char *name = row->who;
+			if (!name)
+				name = !strncmp(row->actor, "token:", 6)
+					       ? "Et it-system hos en myndighed"
+				       : !strncmp(row->actor, "citizen:", 8) ? "Dig selv"
+									     : row->actor;
 			hh_buf_puts(b, "<tr><td>");
 			hh_buf_puts(b, hh_borger_date(&r->arena, row->at, 1));
 			hh_buf_puts(b, "</td><td>");
-			hh_page_text(r, who);
+			hh_page_text(r, name);
 			hh_buf_puts(b, "</td><td>");
 			if (row->case_id) {
 				hh_buf_printf(b, "<a href=\"/mit-overblik/sag/%lld\">Sag %lld</a>",

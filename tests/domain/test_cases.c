@@ -16,6 +16,15 @@
 #include "domain/cases.h"
 #include "domain/casetype.h"
 #include "domain/plans.h"
+#include "domain/caseread.h"
+#include "domain/catalogue.h"
+#include "domain/overview.h"
+#include "domain/queue.h"
+
+/* A signed-in citizen as an actor (answers take one). */
+#define CITIZEN(id)                                                          \
+	(&(struct hh_actor){ .label = "citizen", .roles = HH_ROLE_CITIZEN,  \
+			     .citizen_id = (id) })
 
 /* ---- the content folder ------------------------------------------------- */
 
@@ -1121,10 +1130,10 @@ static void pausing_moves_the_deadline(void **state)
 	int64_t paused_since = p.paused_since;
 	put_case(f, &p);
 	/* nobody else answers, and only the citizen answers */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->bo, c.id, "Her", &out),
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->bo), c.id, "Her", &out),
 			 HH_ERR_NOT_FOUND);
 	/* the answer resumes where the case was, with the deadline moved on */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id,
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id,
 					"Attesten er vedhæftet", &out),
 			 HH_OK);
 	int64_t t1 = now_s();
@@ -1140,7 +1149,7 @@ static void pausing_moves_the_deadline(void **state)
 				       NULL),
 			 1);
 	/* not paused: nothing to answer */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "Igen", &out),
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "Igen", &out),
 			 HH_ERR_INVALID);
 	/* a request needs a state to pause in, an open case, and the right */
 	struct hh_case now = get(f, c.id);
@@ -1177,31 +1186,31 @@ static void resume_states(void **state)
 	struct hh_case a = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, a.id, "?", 1, &out),
 			 HH_OK);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, a.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), a.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "received");
 	/* moved to awaiting_citizen by a transition: back to in_progress */
 	struct hh_case b = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	move_ok(f, b.id, "in_progress");
 	move_ok(f, b.id, "awaiting_citizen");
 	assert_true(get(f, b.id).paused_since > 0);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, b.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), b.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "in_progress");
 	/* an older request does not decide a later pause */
 	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 1, &out),
 			 HH_OK);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "received");
 	move_ok(f, c.id, "in_progress");
 	move_ok(f, c.id, "awaiting_citizen");
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_string_equal(out.state, "in_progress");
 	/* the reflection period is paused, but not waiting for the citizen */
 	struct hh_case d = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
 	struct hh_case r = move_ok(f, d.id, "reflection");
 	assert_true(r.paused_since > 0);
 	int64_t events = tu_event_count(f->st);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, d.id, "Jeg vil videre",
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), d.id, "Jeg vil videre",
 					&out),
 			 HH_ERR_INVALID);
 	struct hh_case still = get(f, d.id);
@@ -1230,7 +1239,7 @@ static void answer_under_faults(void **state)
 	int n, sites = 0;
 	for (n = 1; n < 100; n++) {
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
-		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out);
 		hh_store_fault_inject(f->st, 0, HH_OK);
 		struct hh_case now = get(f, c.id);
 		if (rc == HH_OK) {
@@ -1255,7 +1264,7 @@ static void answer_under_faults(void **state)
 						 now.version, &out),
 				 HH_OK);
 		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
-		enum hh_rc rc = hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out);
+		enum hh_rc rc = hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out);
 		hh_store_fault_inject(f->st, 0, HH_OK);
 		assert_int_equal(rc, HH_OK);
 		assert_string_equal(out.state, "in_progress");
@@ -1322,7 +1331,7 @@ static void overdue_excludes_paused(void **state)
 	assert_true(json_is_true(json_object_get(j, "paused")));
 	json_decref(j);
 	/* answered (no time passed): overdue again */
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out), HH_OK);
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out), HH_OK);
 	assert_int_equal(list_overdue(f), 1);
 	/* closed: not overdue */
 	struct hh_case closed = move_ok(f, c.id, "granted");
@@ -1717,7 +1726,7 @@ static void case_writes_tell_subscribers(void **state)
 	assert_int_equal(hh_case_request(f->st, &f->a, &f->cw_fam, c.id, "?", 3,
 					 &out),
 			 HH_OK);
-	assert_int_equal(hh_case_answer(f->st, &f->a, f->anna, c.id, "!", &out),
+	assert_int_equal(hh_case_answer(f->st, &f->a, CITIZEN(f->anna), c.id, "!", &out),
 			 HH_OK);
 	long long id = (long long)c.id, org = (long long)c.org_id;
 	char *want = hh_arena_printf(
@@ -1731,6 +1740,121 @@ static void case_writes_tell_subscribers(void **state)
 	assert_string_equal(hh_buf_str(&seen), want);
 	hh_store_unsubscribe(f->st, tu_record_change, &seen);
 	hh_buf_clear(&seen);
+}
+
+static enum hh_rc count_row(void *p, const struct hh_case *c)
+{
+	int64_t *want = p;
+	if (c->id == want[0])
+		want[1]++;
+	return HH_OK;
+}
+
+/* Does who's queue (or list of own cases) hold case id? -1: refused. */
+static int queue_holds(struct fx *f, const struct hh_actor *who, int64_t id)
+{
+	struct hh_queue_query q = { .open = 0, .limit = 200 };
+	int64_t want[2] = { id, 0 };
+	enum hh_rc rc = hh_case_queue(f->st, &f->a, who, &q, NULL, count_row, want);
+	return rc == HH_OK ? (int)want[1] : rc == HH_ERR_FORBIDDEN ? -1 : -2;
+}
+
+/* The read side asks the access table: who reads which case, whose
+ * queue holds it, whose overview and plans are whose. */
+static void reads_through_the_access_table(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = submit_ok(f, "skilsmisse", f->anna, 0, NULL);
+	struct hh_actor nobody = { 0 };
+	struct hh_case_read v;
+	int64_t audits = n_audits(f);
+	/* the citizen: her own case, no audit entry, no internal notes */
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->cw_fam, c.id, "Intern"), HH_OK);
+	assert_int_equal(hh_case_read(f->st, &f->a, CITIZEN(f->anna), c.id, NULL, &v),
+			 HH_OK);
+	assert_true(v.for_citizen);
+	assert_true(v.may_change);
+	for (int i = 0; i < v.n_events; i++)
+		assert_string_not_equal(v.events[i].action, "note");
+	assert_int_equal(n_audits(f), audits);
+	assert_int_equal(hh_case_read(f->st, &f->a, CITIZEN(f->bo), c.id, NULL, &v),
+			 HH_ERR_NOT_FOUND);
+	/* staff of the organisation: read, written to the audit log */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_fam, c.id, "test", &v), HH_OK);
+	assert_false(v.for_citizen);
+	assert_true(v.may_change);
+	assert_string_equal(v.events[v.n_events - 1].action, "note");
+	assert_int_equal(n_audits(f), audits + 1);
+	/* a manager reads and may not change */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->mgr_fam, c.id, NULL, &v), HH_OK);
+	assert_false(v.may_change);
+	assert_int_equal(hh_case_note(f->st, &f->a, &f->mgr_fam, c.id, "x"),
+			 HH_ERR_FORBIDDEN);
+	/* a role that reads no cases; another organisation; nobody */
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->ed_fam, c.id, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->ed_fam, c.id + 1000, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_udk, c.id, NULL, &v),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_case_read(f->st, &f->a, &nobody, c.id, NULL, &v),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(n_audits(f), audits + 2);
+	/* who works cases: a table lookup */
+	assert_true(hh_case_works(&f->cw_fam));
+	assert_true(hh_case_works(&f->mgr_fam));
+	assert_false(hh_case_works(&f->ed_fam));
+	assert_false(hh_case_works(CITIZEN(f->anna)));
+	assert_false(hh_case_works(&nobody));
+	/* the queues */
+	assert_int_equal(queue_holds(f, &f->cw_fam, c.id), 1);
+	assert_int_equal(queue_holds(f, &f->mgr_fam, c.id), 1);
+	assert_int_equal(queue_holds(f, &f->cw_udk, c.id), 0);
+	assert_int_equal(queue_holds(f, &f->cw_901, c.id), 0);
+	assert_int_equal(queue_holds(f, CITIZEN(f->anna), c.id), 1);
+	assert_int_equal(queue_holds(f, CITIZEN(f->bo), c.id), 0);
+	assert_int_equal(queue_holds(f, &f->ed_fam, c.id), -1);
+	assert_int_equal(queue_holds(f, &nobody, c.id), -1);
+	/* Mit overblik and plans are the citizen's */
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->anna), 0, &ov), HH_OK);
+	int found = 0;
+	for (int i = 0; i < ov.n_cases; i++)
+		found += ov.cases[i].c.id == c.id;
+	assert_int_equal(found, 1);
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->bo), 0, &ov), HH_OK);
+	for (int i = 0; i < ov.n_cases; i++)
+		assert_int_not_equal(ov.cases[i].c.id, c.id);
+	assert_int_equal(hh_overview_read(f->st, &f->a, &f->cw_fam, 0, &ov),
+			 HH_ERR_FORBIDDEN);
+	struct hh_plan plan;
+	const char *bad;
+	json_t *answers = json_object(), *view;
+	assert_int_equal(hh_plan_make(f->st, &f->a, CITIZEN(f->anna), "skilsmisse",
+				      answers, &plan, &bad),
+			 HH_OK);
+	assert_int_equal(hh_plan_make(f->st, &f->a, &f->cw_fam, "skilsmisse", answers,
+				      &plan, &bad),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_plan_make(f->st, &f->a, CITIZEN(f->anna), "findes-ikke",
+				      answers, &plan, &bad),
+			 HH_ERR_NOT_FOUND);
+	json_decref(answers);
+	assert_int_equal(hh_plan_read(f->st, &f->a, CITIZEN(f->bo), plan.id, &view),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_plan_read(f->st, &f->a, &f->cw_fam, plan.id, &view),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(hh_plan_read(f->st, &f->a, CITIZEN(f->anna), plan.id, &view),
+			 HH_OK);
+	json_decref(view);
+	/* the audit trail is the citizen's own */
+	struct hh_audit_entry *rows;
+	int n;
+	assert_int_equal(hh_audit_read(f->st, &f->a, CITIZEN(f->anna), &rows, &n), HH_OK);
+	assert_true(n >= 2);
+	assert_int_equal(rows[0].case_id, c.id);
+	assert_int_equal(hh_audit_read(f->st, &f->a, &f->cw_fam, &rows, &n),
+			 HH_ERR_FORBIDDEN);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1758,6 +1882,7 @@ int main(void)
 		T(concurrent_updates),
 		T(concurrent_idempotent_submissions),
 		T(audit_of_reads),
+		T(reads_through_the_access_table),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }

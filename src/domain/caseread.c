@@ -1,0 +1,195 @@
+/* caseread.c - one case as its citizen or its organisation's staff read
+ * it (see caseread.h). */
+#include "domain/caseread.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "domain/access.h"
+#include "domain/cases.h"
+#include "domain/catalogue.h"
+
+struct read_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	int64_t id;
+	const char *why;
+	struct hh_case_read *out;
+	struct hh_ct_cache cts;
+	int cap;
+};
+
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
+static json_t *arena_json(struct hh_arena *a, const char *text)
+{
+	json_error_t e;
+	json_t *j = text ? json_loads(text, 0, &e) : NULL;
+	if (j)
+		hh_arena_defer(a, decref, j);
+	return j;
+}
+
+static enum hh_rc event_row(void *p, const struct hh_event *e)
+{
+	struct read_ctx *x = p;
+	struct hh_case_read *r = x->out;
+	json_t *after = arena_json(x->a, e->after);
+	if (!strcmp(e->action, "request")) {
+		const char *q = json_string_value(json_object_get(after, "question"));
+		if (q)
+			r->question = q; /* oldest first: the last one wins */
+	}
+	if (r->for_citizen && !strcmp(e->action, "note"))
+		return HH_OK; /* internal notes are not the citizen's to read */
+	if (r->n_events == x->cap) {
+		int cap = x->cap ? 2 * x->cap : 32;
+		struct hh_case_event *n = hh_arena_alloc(x->a, cap * sizeof(*n));
+		if (r->n_events)
+			memcpy(n, r->events, r->n_events * sizeof(*n));
+		r->events = n;
+		x->cap = cap;
+	}
+	struct hh_case_event *ev = &r->events[r->n_events++];
+	ev->at = e->at_us / 1000000;
+	ev->actor = hh_arena_strdup(x->a, e->actor);
+	ev->action = hh_arena_strdup(x->a, e->action);
+	ev->before = e->before ? hh_arena_strdup(x->a, e->before) : NULL;
+	ev->after = e->after ? hh_arena_strdup(x->a, e->after) : NULL;
+	ev->after_json = after;
+	ev->by_citizen = !strncmp(e->actor, "citizen", 7);
+	return HH_OK;
+}
+
+static void want_person(struct hh_case_read *r, int64_t id)
+{
+	for (int i = 0; i < r->n_people; i++)
+		if (r->people[i].user_id == id)
+			return;
+	if (id > 0 && r->n_people < HH_CASE_PEOPLE)
+		r->people[r->n_people++] = (struct hh_case_person){ id, NULL };
+}
+
+/* Staff: the names of the users in the history. */
+static enum hh_rc people(struct hh_tx *tx, struct read_ctx *x)
+{
+	struct hh_case_read *r = x->out;
+	for (int i = 0; i < r->n_events; i++) {
+		const struct hh_case_event *e = &r->events[i];
+		if (!strncmp(e->actor, "user:", 5))
+			want_person(r, strtoll(e->actor + 5, NULL, 10));
+		if (!strcmp(e->action, "assign"))
+			want_person(r, json_integer_value(
+					       json_object_get(e->after_json, "assigned_to")));
+	}
+	for (int i = 0; i < r->n_people; i++) {
+		struct hh_user u;
+		enum hh_rc rc = tx->store->user_get(tx, x->a, r->people[i].user_id, &u);
+		if (rc == HH_OK)
+			r->people[i].name = u.name;
+		else if (rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	return HH_OK;
+}
+
+/* The citizen: the case this one follows up and the plan, when theirs. */
+static enum hh_rc surroundings(struct hh_tx *tx, struct read_ctx *x)
+{
+	struct hh_case_read *r = x->out;
+	struct hh_store *st = tx->store;
+	enum hh_rc rc;
+	if (r->c.parent_case_id) {
+		struct hh_case *parent = hh_arena_calloc(x->a, sizeof(*parent));
+		rc = st->case_get(tx, x->a, r->c.parent_case_id, parent);
+		if (rc == HH_OK && parent->citizen_id == r->c.citizen_id) {
+			r->parent = parent;
+			r->parent_def = hh_ct_cache_get(tx, x->a, &x->cts,
+							parent->case_type_id);
+		} else if (rc != HH_OK && rc != HH_ERR_NOT_FOUND) {
+			return rc;
+		}
+	}
+	if (r->c.plan_id) {
+		struct hh_plan *plan = hh_arena_calloc(x->a, sizeof(*plan));
+		rc = st->plan_get(tx, x->a, r->c.plan_id, plan);
+		if (rc == HH_OK && plan->citizen_id == r->c.citizen_id) {
+			struct hh_life_event le;
+			r->plan = plan;
+			r->plan_title = plan->life_event_slug;
+			rc = st->life_event_get(tx, x->a, plan->life_event_slug, &le);
+			if (rc == HH_OK) {
+				r->plan_title = le.title;
+				r->plan_definition = arena_json(x->a, le.definition);
+			}
+		}
+		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc read_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *x = p;
+	struct hh_case_read *r = x->out;
+	memset(r, 0, sizeof(*r));
+	memset(&x->cts, 0, sizeof(x->cts));
+	x->cap = 0;
+	enum hh_rc rc = tx->store->case_get(tx, x->a, x->id, &r->c);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_owner o = { r->c.org_id, r->c.citizen_id };
+	rc = hh_access(x->who, HH_RES_CASE, HH_ACT_READ, &o);
+	if (rc != HH_OK)
+		return rc;
+	r->for_citizen = hh_access_covers(x->who, HH_SCOPE_OWN_CITIZEN, &o);
+	r->may_change = hh_access(x->who, HH_RES_CASE, HH_ACT_CHANGE, &o) == HH_OK;
+	r->def = hh_ct_cache_get(tx, x->a, &x->cts, r->c.case_type_id);
+	rc = tx->store->case_type_get(tx, x->a, r->c.case_type_id, &r->type);
+	if (rc == HH_OK)
+		rc = tx->store->event_list(tx, x->a, "case", r->c.id, event_row, x);
+	if (rc != HH_OK)
+		return rc;
+	if (r->for_citizen)
+		return surroundings(tx, x);
+	if (r->c.citizen_id) {
+		/* reading a citizen's case is reading personal data */
+		struct hh_audit e = { .actor = x->who->label,
+				      .citizen_id = r->c.citizen_id,
+				      .what = hh_arena_printf(x->a, "sag %lld",
+							      (long long)r->c.id),
+				      .why = x->why ? x->why : "sagsbehandling" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc == HH_OK ? people(tx, x) : rc;
+}
+
+enum hh_rc hh_case_read(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *why,
+			struct hh_case_read *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* a role that reads no cases is refused before any lookup, so it
+	 * learns nothing of which ids exist */
+	enum hh_rc rc = hh_access(who, HH_RES_CASE, HH_ACT_READ, NULL);
+	if (rc != HH_OK)
+		return rc;
+	if (id <= 0)
+		return HH_ERR_NOT_FOUND;
+	struct read_ctx x = { .a = a, .who = who, .id = id, .why = why, .out = out };
+	/* staff reads write the audit log */
+	return hh_store_run_tx(st, !who->citizen_id, read_tx, &x);
+}
+
+const char *hh_case_read_person(const struct hh_case_read *r, int64_t user_id)
+{
+	for (int i = 0; i < r->n_people; i++)
+		if (r->people[i].user_id == user_id)
+			return r->people[i].name;
+	return NULL;
+}

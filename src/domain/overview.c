@@ -1,0 +1,209 @@
+/* overview.c - Mit overblik and the citizen's audit trail (overview.h). */
+#include "domain/overview.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/access.h"
+#include "domain/catalogue.h"
+#include "domain/plans.h"
+
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
+static json_t *arena_json(struct hh_arena *a, const char *text)
+{
+	json_error_t e;
+	json_t *j = text ? json_loads(text, 0, &e) : NULL;
+	if (j)
+		hh_arena_defer(a, decref, j);
+	return j;
+}
+
+struct ov_ctx {
+	struct hh_arena *a;
+	int64_t citizen_id;
+	struct hh_overview *out;
+	int cap;
+	struct hh_ct_cache cts;
+	const char *question;
+};
+
+static enum hh_rc plan_row(void *p, const struct hh_plan *pl)
+{
+	struct ov_ctx *x = p;
+	if (x->out->n_plans < HH_OVERVIEW_PLANS)
+		x->out->plans[x->out->n_plans++].plan = *pl;
+	return HH_OK;
+}
+
+static enum hh_rc case_row(void *p, const struct hh_case *k)
+{
+	struct ov_ctx *x = p;
+	struct hh_overview *o = x->out;
+	if (o->n_cases == x->cap) {
+		int cap = x->cap ? 2 * x->cap : 16;
+		struct hh_overview_case *n = hh_arena_alloc(x->a, cap * sizeof(*n));
+		if (o->n_cases)
+			memcpy(n, o->cases, o->n_cases * sizeof(*n));
+		o->cases = n;
+		x->cap = cap;
+	}
+	struct hh_overview_case *c = &o->cases[o->n_cases++];
+	memset(c, 0, sizeof(*c));
+	c->c = *k;
+	return HH_OK;
+}
+
+static enum hh_rc question_row(void *p, const struct hh_event *e)
+{
+	struct ov_ctx *x = p;
+	if (strcmp(e->action, "request"))
+		return HH_OK;
+	json_t *after = arena_json(x->a, e->after);
+	const char *q = json_string_value(json_object_get(after, "question"));
+	if (q)
+		x->question = q; /* events come oldest first: the last wins */
+	return HH_OK;
+}
+
+static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
+{
+	struct ov_ctx *x = p;
+	struct hh_store *st = tx->store;
+	struct hh_overview *o = x->out;
+	o->n_plans = o->n_cases = 0;
+	memset(&x->cts, 0, sizeof(x->cts));
+	enum hh_rc rc = st->plan_list(tx, x->a, x->citizen_id, plan_row, x);
+	struct hh_case_filter f = { .citizen_id = x->citizen_id,
+				    .sort = HH_SORT_NEWEST };
+	if (rc == HH_OK)
+		rc = st->case_list(tx, x->a, &f, 0, HH_OVERVIEW_CASES, NULL, case_row, x);
+	for (int i = 0; rc == HH_OK && i < o->n_cases; i++) {
+		struct hh_overview_case *c = &o->cases[i];
+		c->def = hh_ct_cache_get(tx, x->a, &x->cts, c->c.case_type_id);
+		if (c->c.paused_since) {
+			x->question = NULL;
+			rc = st->event_list(tx, x->a, "case", c->c.id, question_row, x);
+			c->question = x->question;
+		}
+	}
+	for (int i = 0; rc == HH_OK && i < o->n_plans; i++) {
+		struct hh_overview_plan *pl = &o->plans[i];
+		struct hh_life_event le;
+		rc = st->life_event_get(tx, x->a, pl->plan.life_event_slug, &le);
+		pl->title = rc == HH_OK ? le.title : pl->plan.life_event_slug;
+		pl->definition = rc == HH_OK ? arena_json(x->a, le.definition) : NULL;
+		if (rc == HH_ERR_NOT_FOUND)
+			rc = HH_OK;
+	}
+	return rc;
+}
+
+enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
+			    const struct hh_actor *who, int with_views,
+			    struct hh_overview *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct hh_owner mine = { 0, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_OVERVIEW, HH_ACT_READ, NULL);
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_OVERVIEW, HH_ACT_READ, &mine);
+	if (rc != HH_OK)
+		return rc;
+	out->plans = hh_arena_calloc(a, HH_OVERVIEW_PLANS * sizeof(*out->plans));
+	struct ov_ctx x = { .a = a, .citizen_id = who->citizen_id, .out = out };
+	rc = hh_store_run_tx(st, 0, ov_tx, &x);
+	for (int i = 0; rc == HH_OK && with_views && i < out->n_plans; i++) {
+		rc = hh_plan_read(st, a, who, out->plans[i].plan.id,
+				  &out->plans[i].view);
+		if (rc == HH_OK)
+			hh_arena_defer(a, decref,
+				       out->plans[i].view);
+	}
+	return rc;
+}
+
+/* ---- who read my data ------------------------------------------------- */
+
+struct audit_ctx {
+	struct hh_arena *a;
+	int64_t citizen_id;
+	struct hh_audit_entry *rows;
+	int n;
+};
+
+static enum hh_rc audit_row(void *p, const struct hh_audit *e)
+{
+	struct audit_ctx *c = p;
+	if (c->n >= HH_AUDIT_ENTRIES)
+		return HH_OK;
+	struct hh_audit_entry *row = &c->rows[c->n++];
+	memset(row, 0, sizeof(*row));
+	row->at = e->at;
+	row->actor = hh_arena_strdup(c->a, e->actor);
+	row->what = hh_arena_strdup(c->a, e->what ? e->what : "");
+	row->why = hh_arena_strdup(c->a, e->why ? e->why : "");
+	long long id;
+	char rest;
+	row->case_id = sscanf(row->what, "sag %lld%c", &id, &rest) == 1 ? id : 0;
+	return HH_OK;
+}
+
+/* "Name, Organisation" of the user behind actor, or NULL. */
+static enum hh_rc person(struct hh_tx *tx, struct audit_ctx *c, const char *actor,
+			 const char **out)
+{
+	long long uid;
+	char rest;
+	*out = NULL;
+	if (sscanf(actor, "user:%lld%c", &uid, &rest) != 1)
+		return HH_OK;
+	struct hh_user u;
+	struct hh_org o;
+	enum hh_rc rc = tx->store->user_get(tx, c->a, uid, &u);
+	if (rc == HH_OK)
+		rc = tx->store->org_get(tx, c->a, u.org_id, &o);
+	if (rc == HH_OK)
+		*out = hh_arena_printf(c->a, "%s, %s", u.name, o.name);
+	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+}
+
+static enum hh_rc audit_tx(struct hh_tx *tx, void *p)
+{
+	struct audit_ctx *c = p;
+	c->n = 0;
+	enum hh_rc rc = tx->store->audit_list(tx, c->a, c->citizen_id,
+					      HH_AUDIT_ENTRIES, audit_row, c);
+	for (int i = 0; rc == HH_OK && i < c->n; i++) {
+		/* the same person again: looked up once */
+		for (int j = 0; j < i && !c->rows[i].who; j++)
+			if (!strcmp(c->rows[j].actor, c->rows[i].actor))
+				c->rows[i].who = c->rows[j].who;
+		if (!c->rows[i].who)
+			rc = person(tx, c, c->rows[i].actor, &c->rows[i].who);
+	}
+	return rc;
+}
+
+enum hh_rc hh_audit_read(struct hh_store *st, struct hh_arena *a,
+			 const struct hh_actor *who,
+			 struct hh_audit_entry **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct hh_owner mine = { 0, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_AUDIT, HH_ACT_READ, NULL);
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_AUDIT, HH_ACT_READ, &mine);
+	if (rc != HH_OK)
+		return rc;
+	struct audit_ctx c = { .a = a, .citizen_id = who->citizen_id };
+	c.rows = hh_arena_alloc(a, HH_AUDIT_ENTRIES * sizeof(*c.rows));
+	rc = hh_store_run_tx(st, 0, audit_tx, &c);
+	*out = c.rows;
+	*n = rc == HH_OK ? c.n : 0;
+	return rc;
+}

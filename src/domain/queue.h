@@ -1,0 +1,36 @@
+/* queue.h - the list of cases: the caseworker's queue of their
+ * organisation, or a citizen's own cases.
+ *
+ * The doors parse their query strings into one struct hh_queue_query;
+ * the domain builds the store filter from it and scopes it by the access
+ * table (HH_RES_CASE_QUEUE): staff who work cases see their
+ * organisation's, a citizen their own (newest first; the staff filters do
+ * not apply), anyone else is FORBIDDEN. */
+#ifndef HH_DOMAIN_QUEUE_H
+#define HH_DOMAIN_QUEUE_H
+
+#include "core/arena.h"
+#include "domain/actor.h"
+#include "store/store.h"
+
+struct hh_queue_query {
+	const char *state;     /* a state key; NULL: any */
+	const char *case_type; /* a case type code; NULL: any (an unknown
+				  code matches nothing) */
+	int overdue;           /* only open, running cases past their deadline */
+	int64_t assigned_to;   /* a user's id; 0: anyone */
+	int open;              /* 1 open cases only, 0 all; -1 (default):
+				  open only unless a state is chosen (a final
+				  state has only closed cases) */
+	int newest;            /* newest first instead of by deadline */
+	int64_t offset, limit;
+};
+
+/* Streams the page of cases q asks for, as who may see them; *total (may
+ * be NULL) gets the number of all matching cases. Strings in a. */
+enum hh_rc hh_case_queue(struct hh_store *st, struct hh_arena *a,
+			 const struct hh_actor *who,
+			 const struct hh_queue_query *q, int64_t *total,
+			 hh_case_cb cb, void *ctx);
+
+#endif
