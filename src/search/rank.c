@@ -15,6 +15,8 @@ static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
 #define K1 1.2
 #define RERANK 50     /* candidates given the proximity boost */
 
+/* Document di's field weight / BM25 length norm, per field, with the
+ * current average lengths. */
 static void norm_doc(struct hh_index *idx, uint32_t di)
 {
 	double n = idx->live ? idx->live : 1;
@@ -25,6 +27,8 @@ static void norm_doc(struct hh_index *idx, uint32_t di)
 	}
 }
 
+/* A posting's BM25F impact: its normalised, weighted frequency, saturated
+ * by K1. */
 static float impact(const struct hh_index *idx, uint32_t doc,
 		    const struct posting *p)
 {
