@@ -55,7 +55,7 @@
 #define TOP 10
 #define WORST 15
 
-/* helhed's field weights (src/search/index.c, field_weight), given to
+/* helhed's field weights (src/search/rank.c, field_weight), given to
  * FTS5's bm25() so both weigh the fields alike. */
 #define FTS_RANK "bm25(doc, 4.0, 3.0, 1.5, 1.0)"
 #define FTS_TOKENIZE "tokenize='unicode61 remove_diacritics 2'"

@@ -1,0 +1,265 @@
+/* index_int.h - the search index's private structures and the functions
+ * its files share (index.c, postings.c, trie.c, query.c, rank.c, snippet.c).
+ *
+ * Nothing outside src/search/ includes this: the public interface is
+ * index.h. The functions here take no lock: the caller holds the index's
+ * lock, the write lock for those that change the index (hh_index_put and
+ * the other writers in index.c), the read lock at least for the others;
+ * hh_ix_plain_text reads no index. */
+#ifndef HH_INDEX_INT_H
+#define HH_INDEX_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "search/index.h"
+#include "text/analyze.h"
+
+enum { F_TITLE, F_KEYWORDS, F_SUMMARY, F_BODY, N_FIELDS };
+
+/* A posting in two parts: what scoring reads for every posting (the
+ * document and its precomputed BM25F impact), and what only the top
+ * candidates need (frequencies per field, positions). */
+struct hot {
+	uint32_t doc;
+	float imp; /* tfw / (K1 + tfw), tfw the length-normalised field sum */
+};
+
+struct posting {
+	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
+	uint32_t pos_off;
+	uint32_t npos;
+};
+
+struct term {
+	char *str;
+	char *surface; /* a word that gave this term, for "Mente du" */
+	uint32_t df;   /* live documents */
+	struct hot *h;  /* n of each, in document order */
+	struct posting *p;
+	uint32_t n, cap;
+	uint32_t *pos;
+	uint32_t n_pos, cap_pos;
+};
+
+struct ckpt {
+	uint32_t pos, off; /* a word position of the body and its byte offset */
+};
+#define CKPT_EVERY 32 /* words between snippet checkpoints */
+
+struct doc {
+	int64_t id, org_id;
+	char *slug, *title, *summary, *text, *kle, *org_code, *org_name;
+	uint8_t agency, status, audience; /* live: DM_LIVE in its dmeta */
+	int8_t kle_group; /* the first two digits of the KLE number; -1: none */
+	uint16_t flen[N_FIELDS];
+	double chosen;
+	uint32_t *terms; /* term ids, for removal */
+	uint32_t n_terms;
+	int32_t next_same_slug; /* -1: none */
+	uint8_t org_slot;
+	struct ckpt *ckpt; /* where word k*CKPT_EVERY of the text starts */
+	uint32_t n_ckpt;
+	uint32_t text_len, summary_len;
+};
+
+/* What the scoring loop needs of a document, 8 bytes each: the documents'
+ * own structs are ten times that and another cache line each. */
+enum {
+	DM_LIVE = 1,
+	DM_SHARED = 2,     /* no owner: shared by all */
+	DM_LOCAL = 4,      /* a municipality's own article */
+	DM_MAY_BE_OVERRIDDEN = 8, /* shared, and a local article has its slug */
+	DM_STAFF = 16,     /* for staff only */
+};
+#define ORG_SLOTS 255 /* organisations with a facet slot; 255: look it up */
+
+struct dmeta {
+	uint8_t flags, audience;
+	uint16_t fclass; /* its facet values (struct fclass); 0: read the doc */
+	float boost;     /* from how often the article was chosen */
+};
+
+/* A combination of facet values (KLE group, audience, owner): counting a
+ * document's class is one add where its three values are three. */
+#define FCLASSES 1024
+struct fclass {
+	int8_t kle_group;
+	uint8_t audience, org_slot;
+};
+
+/* A word as written in the articles, folded (the trie's key), and the
+ * term it gives. Typo tolerance and completion work on these words, not
+ * on stems: a typo changes the stem (plejeboilg is 3 edits from the stem
+ * plejebo, 1 from the word plejebolig). */
+struct word {
+	char *surface; /* lower-cased, as written */
+	uint32_t term;
+};
+
+struct trie_node {
+	uint32_t child, sibling; /* 0: none (node 0 is the root) */
+	int32_t term;            /* the word id; -1: none */
+	unsigned char c;
+};
+
+/* An entry of the word map (postings.c): a word as written and its terms. */
+struct wentry {
+	uint32_t key; /* offset + 1 into wpool: a length byte, the bytes */
+	uint32_t n;   /* term ids: 0 (a stop word), the word's, its parts' */
+	uint32_t ids[4];
+};
+
+struct hh_index {
+	pthread_rwlock_t lock;
+	const struct hh_analyzer *an;
+	const struct hh_synonyms *syn;
+	struct doc *docs;
+	uint32_t n_docs, cap_docs, live, dead;
+	double sum_len[N_FIELDS];
+	struct term *terms;
+	uint32_t n_terms, cap_terms;
+	uint32_t *thash; /* term id + 1 */
+	size_t n_thash;
+	int64_t *idmap_keys; /* article id → doc, open addressing */
+	uint32_t *idmap_vals;
+	size_t n_idmap, used_idmap;
+	char **slug_keys; /* slug → first doc with it */
+	int32_t *slug_vals;
+	size_t n_slugmap, used_slugmap;
+	struct trie_node *trie;
+	uint32_t n_trie, cap_trie;
+	struct word *words;
+	uint32_t n_words, cap_words;
+	struct hh_term_cache cache; /* analysis of words seen while indexing */
+	struct wentry *wmap; /* words as written → terms (indexing) */
+	size_t n_wmap, used_wmap;
+	char *wpool;
+	size_t wpool_len, wpool_cap;
+	uint32_t *tslot; /* term → its doc_term + 1 in the put under way */
+	size_t cap_tslot;
+	/* Per document: field weight / BM25 length norm (N_FIELDS each),
+	 * with the average lengths of the last recompute, and what scoring
+	 * and filtering read. */
+	float *dw;
+	struct dmeta *dm;
+	uint32_t norms_live; /* live count at the last recompute */
+	int stale; /* norms and impacts await a recompute (atomic reads) */
+	int64_t org_ids[ORG_SLOTS]; /* facet slot → organisation */
+	char *org_codes[ORG_SLOTS];
+	int n_org_slots;
+	struct fclass fclasses[FCLASSES]; /* [0] unused */
+	uint16_t *fclass_of; /* (kle_group + 1, audience, slot) → class */
+	int n_fclasses;
+};
+
+/* ---- the parsed query (query.c), read by rank.c and snippet.c ---------- */
+
+struct qword {
+	char word[HH_WORD_MAX];
+	char term[HH_TERM_MAX];
+	size_t start, end;
+	int32_t tid;
+	int has_match; /* some term of the word (or its parts) is known */
+	int prefix_ok;
+	int32_t fuzzy_best; /* word id of the best correction, -1: none */
+	int whole_known;    /* the word's own term is in the index */
+	int syn_covered;    /* a synonym rule matched the word */
+	int stop;           /* a stop word: kept only for joining compounds */
+	uint32_t pos;       /* word position in the query */
+	char parts[3][HH_TERM_MAX];
+	int n_parts;
+};
+
+struct qterm {
+	uint32_t term;
+	double w;
+	uint32_t mask;
+	int fuzzy;
+};
+
+struct query {
+	struct qword words[HH_QUERY_WORDS];
+	int n_words;
+	struct qterm terms[96];
+	int n_terms;
+	int clipped;
+	const char *text;
+	size_t text_len;
+};
+
+/* ---- shared helpers --------------------------------------------------- */
+
+/* The posting of term tm for document doc, or NULL (binary search: the
+ * postings are in document order). Per candidate and query term in
+ * ranking and snippets, so here to stay inlined. */
+static inline const struct posting *find_posting(const struct term *tm,
+						   uint32_t doc)
+{
+	uint32_t lo = 0, hi = tm->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (tm->h[mid].doc < doc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tm->n && tm->h[lo].doc == doc ? &tm->p[lo] : NULL;
+}
+
+/* index.c: the term table and the slug map. */
+int32_t hh_ix_term_find(const struct hh_index *idx, const char *s);
+/* The term s, added (with surface as its "Mente du" word) if new. */
+uint32_t hh_ix_term_get(struct hh_index *idx, const char *s,
+			const char *surface);
+/* The newest document with the slug, or -1; the others follow through
+ * next_same_slug. */
+int32_t hh_ix_slug_first(const struct hh_index *idx, const char *slug);
+
+/* trie.c: the trie of the words as written (typo tolerance, prefixes).
+ * A new node (the first call makes the root, node 0); returns its id. */
+uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c);
+/* Adds the folded word s (giving term, written as surface) if new. */
+void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
+		       const char *surface);
+/* Up to max_out word ids within maxd edits of the folded word q, closest
+ * and most frequent first, one per term; returns how many. */
+int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
+		      uint32_t *out, int max_out);
+/* Up to max_out word ids starting with the folded prefix, most frequent
+ * first; returns how many. */
+int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
+		       uint32_t *out, int max_out);
+/* The longest known word (5+ letters) that word begins with, or -1. */
+int32_t hh_ix_longest_prefix_word(const struct hh_index *idx,
+				  const char *word);
+
+/* postings.c: indexes the fields of document di, the newest (title,
+ * keywords, summary, body text; NULL: empty), appending its postings. */
+void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
+			const char *const fields[N_FIELDS]);
+/* Drops the postings of removed documents. */
+void hh_ix_compact_locked(struct hh_index *idx);
+
+/* rank.c: every live document's norms and every posting's impact with
+ * the current average lengths; clears idx->stale. */
+void hh_ix_norms_locked(struct hh_index *idx);
+/* The norms of the document just added, and its postings' impacts. */
+void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di);
+
+/* query.c: parses sq->text (borrowed by q) into q's words and terms. */
+void hh_ix_parse_query(const struct hh_index *idx,
+		       const struct hh_search_query *sq, struct query *q);
+/* The query text with its typo corrections, in a; NULL without any. */
+const char *hh_ix_corrected(const struct hh_index *idx, const struct query *q,
+			    struct hh_arena *a);
+
+/* snippet.c: the words of Markdown md as plain text; returns new (the
+ * caller frees). */
+char *hh_ix_plain_text(const char *md);
+/* A snippet of document di for q, HTML-escaped, matches in <mark>; in a. */
+const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
+			  const struct query *q, struct hh_arena *a);
+
+#endif

@@ -1,0 +1,270 @@
+/* query.c - query parsing: the query's words, their terms, synonyms,
+ * joined compounds, typo corrections and compound parts; "Mente du". */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "search/index_int.h"
+
+#define W_EXACT 1.0
+#define W_PART 0.5    /* a compound part of a query or document word */
+#define W_SYNONYM 0.8
+#define W_FUZZY 0.35  /* below any exact or stemmed match */
+#define W_PREFIX 0.7
+
+static int collect_qword(void *p, const struct hh_token *t)
+{
+	struct query *q = p;
+	if (t->part) {
+		if (q->n_words && q->words[q->n_words - 1].n_parts < 3) {
+			struct qword *w = &q->words[q->n_words - 1];
+			memcpy(w->parts[w->n_parts++], t->term, HH_TERM_MAX);
+		}
+		return 0;
+	}
+	if (q->n_words == HH_QUERY_WORDS)
+		return 1;
+	struct qword *w = &q->words[q->n_words++];
+	memset(w, 0, sizeof(*w));
+	memcpy(w->word, t->word, sizeof(w->word));
+	memcpy(w->term, t->term, sizeof(w->term));
+	w->start = t->start;
+	w->end = t->end;
+	w->prefix_ok = t->prefix_ok;
+	w->fuzzy_best = -1;
+	w->tid = -1;
+	w->stop = t->term[0] == 0;
+	w->pos = t->pos;
+	return 0;
+}
+
+static void add_qterm(struct query *q, uint32_t term, double w, uint32_t mask,
+		      int fuzzy)
+{
+	for (int i = 0; i < q->n_terms; i++) {
+		struct qterm *t = &q->terms[i];
+		if (t->term == term) {
+			if (w > t->w) {
+				t->w = w;
+				t->fuzzy = fuzzy;
+			}
+			t->mask |= mask;
+			return;
+		}
+	}
+	if (q->n_terms == (int)(sizeof(q->terms) / sizeof(q->terms[0])))
+		return;
+	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, fuzzy };
+}
+
+static size_t utf8_clip(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* The query's words as they are: their own terms, their terms inside
+ * compounds, and the completions of the last word when it is a prefix. */
+static void known_words(const struct hh_index *idx,
+			const struct hh_search_query *sq, struct query *q)
+{
+	for (int i = 0; i < q->n_words; i++) {
+		struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i;
+		if (w->stop)
+			goto prefix;
+		w->tid = hh_ix_term_find(idx, w->term);
+		if (w->tid >= 0 && idx->terms[w->tid].df) {
+			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0);
+			w->has_match = w->whole_known = 1;
+		}
+		char as_part[HH_TERM_MAX + 1] = "~";
+		memcpy(as_part + 1, w->term, HH_TERM_MAX - 1);
+		as_part[HH_TERM_MAX] = 0;
+		int32_t inside = hh_ix_term_find(idx, as_part); /* in compounds */
+		if (inside >= 0 && idx->terms[inside].df) {
+			add_qterm(q, (uint32_t)inside, W_PART, bit, 0);
+			w->has_match = w->whole_known = 1;
+		}
+prefix:;
+		int is_last_prefix = sq->prefix_last && i == q->n_words - 1 &&
+				     w->prefix_ok;
+		if (is_last_prefix) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(w->word, strlen(w->word), folded);
+			uint32_t pw[8];
+			int n = hh_ix_prefix_terms(idx, folded, pw, 8);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0);
+			if (n)
+				w->has_match = w->whole_known = 1;
+		}
+	}
+}
+
+/* Synonyms: a rule's left side matching consecutive query words (stop
+ * words skipped, as in the rules) adds its right side, counting as all
+ * the words it covers. */
+static void synonyms(const struct hh_index *idx, struct query *q)
+{
+	int content[HH_QUERY_WORDS], n_content = 0;
+	for (int i = 0; i < q->n_words; i++)
+		if (!q->words[i].stop)
+			content[n_content++] = i;
+	if (idx->syn) {
+		for (size_t r = 0; r < idx->syn->n; r++) {
+			const struct hh_syn_rule *rule = &idx->syn->rules[r];
+			for (int i = 0; i + rule->from.n <= n_content; i++) {
+				int k;
+				for (k = 0; k < rule->from.n; k++) {
+					const char *t = q->words[content[i + k]].term;
+					/* most rules differ in the first letter */
+					if (t[0] != rule->from.terms[k][0] ||
+					    strcmp(t, rule->from.terms[k]))
+						break;
+				}
+				if (k < rule->from.n)
+					continue;
+				uint32_t mask = 0;
+				for (k = 0; k < rule->from.n; k++)
+					mask |= 1u << content[i + k];
+				for (k = 0; k < rule->to.n; k++) {
+					int32_t t = hh_ix_term_find(idx, rule->to.terms[k]);
+					if (t < 0 || !idx->terms[t].df)
+						continue;
+					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
+					for (int m = 0; m < rule->from.n; m++) {
+						struct qword *cw = &q->words[content[i + m]];
+						cw->has_match = cw->syn_covered = 1;
+					}
+				}
+			}
+		}
+	}
+}
+
+/* Compounds written apart: "sundheds kort", "mit id", "have affald"
+ * also look for the joined word (with a linking s or e too). */
+static void joined_compounds(const struct hh_index *idx, struct query *q)
+{
+	for (int i = 0; i + 1 < q->n_words; i++) {
+		const struct qword *a = &q->words[i], *b = &q->words[i + 1];
+		if (a->stop && b->stop)
+			continue;
+		static const char *const links[] = { "", "s", "e" };
+		for (int l = 0; l < 3; l++) {
+			char joined[2 * HH_WORD_MAX + 2], term[HH_TERM_MAX];
+			int n = snprintf(joined, sizeof(joined), "%s%s%s", a->word,
+					 links[l], b->word);
+			if (n <= 0 || (size_t)n >= sizeof(joined))
+				continue;
+			hh_term_of(joined, (size_t)n, term);
+			int32_t t = hh_ix_term_find(idx, term);
+			if (t >= 0 && idx->terms[t].df) {
+				add_qterm(q, (uint32_t)t, W_EXACT,
+					  (1u << i) | (1u << (i + 1)), 0);
+				q->words[i].has_match = q->words[i + 1].has_match = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* A word the index does not know: a typo of a known word (børnebidarg)
+ * or a compound written differently (adresseændring). A close known
+ * word wins; otherwise its compound parts stand in for it. */
+static void unknown_words(const struct hh_index *idx,
+			  const struct hh_search_query *sq, struct query *q)
+{
+	for (int i = 0; i < q->n_words; i++) {
+		struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i;
+		if (w->stop)
+			continue;
+		if (w->whole_known || w->syn_covered)
+			goto parts;
+		size_t letters = hh_utf8_len(w->word);
+		if (!sq->no_fuzzy && letters >= 5) {
+			char folded[HH_TERM_MAX];
+			hh_fold_of(w->word, strlen(w->word), folded);
+			uint32_t fw[3];
+			/* one edit first: a walk allowing two visits far more
+			 * of the trie, and is needed only when one finds none */
+			int n = hh_ix_fuzzy_terms(idx, folded, 1, fw, 3);
+			if (!n && letters >= 9)
+				n = hh_ix_fuzzy_terms(idx, folded, 2, fw, 3);
+			for (int k = 0; k < n; k++)
+				add_qterm(q, idx->words[fw[k]].term,
+					  W_FUZZY / (1 + k), bit, 1);
+			if (n) {
+				w->fuzzy_best = (int32_t)fw[0];
+				w->has_match = 1;
+				continue;
+			}
+		}
+parts:
+		for (int k = 0; k < w->n_parts; k++) {
+			int32_t t = hh_ix_term_find(idx, w->parts[k]);
+			if (t >= 0 && idx->terms[t].df) {
+				add_qterm(q, (uint32_t)t, W_PART, bit, 0);
+				w->has_match = 1;
+			}
+		}
+		if (!w->has_match && hh_utf8_len(w->word) >= 8) {
+			/* an unknown compound whose head is unknown too
+			 * ("sundhedskortapp"): its longest known beginning */
+			int32_t word = hh_ix_longest_prefix_word(idx, w->word);
+			if (word >= 0) {
+				add_qterm(q, idx->words[word].term, W_PART, bit, 0);
+				w->has_match = 1;
+			}
+		}
+	}
+}
+
+void hh_ix_parse_query(const struct hh_index *idx,
+		       const struct hh_search_query *sq, struct query *q)
+{
+	/* not all of *q: the words are ~13 KB, filled as they come */
+	q->n_words = q->n_terms = 0;
+	q->text = sq->text ? sq->text : "";
+	size_t len = strlen(q->text);
+	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);
+	q->clipped = q->text_len < len;
+	hh_analyze_cached(idx->an, (struct hh_term_cache *)&idx->cache, q->text,
+			  q->text_len,
+			  HH_AN_COMPOUNDS | HH_AN_KEEP_STOP | HH_AN_CACHE_RO,
+			  collect_qword, q);
+
+	known_words(idx, sq, q);
+	synonyms(idx, q);
+	joined_compounds(idx, q);
+	unknown_words(idx, sq, q);
+}
+
+const char *hh_ix_corrected(const struct hh_index *idx, const struct query *q,
+			    struct hh_arena *a)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	size_t done = 0;
+	int any = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		if (w->fuzzy_best < 0)
+			continue;
+		hh_buf_append(&b, q->text + done, w->start - done);
+		hh_buf_puts(&b, idx->words[w->fuzzy_best].surface);
+		done = w->end;
+		any = 1;
+	}
+	hh_buf_append(&b, q->text + done, q->text_len - done);
+	const char *s = any ? hh_arena_strdup(a, hh_buf_str(&b)) : NULL;
+	hh_buf_clear(&b);
+	return s;
+}

@@ -1,0 +1,562 @@
+/* rank.c - BM25F ranking: length norms and posting impacts, scoring,
+ * visibility, top-k with the proximity boost, facets; the search and
+ * search-as-you-type. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "search/index_int.h"
+
+/* Field weights and BM25 parameters, tuned on the evaluation set. */
+static const double field_weight[N_FIELDS] = { 4.0, 3.0, 1.5, 1.0 };
+static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
+#define K1 1.2
+#define RERANK 50     /* candidates given the proximity boost */
+
+/* Document di's field weight / BM25 length norm, per field, with the
+ * current average lengths. */
+static void norm_doc(struct hh_index *idx, uint32_t di)
+{
+	double n = idx->live ? idx->live : 1;
+	for (int f = 0; f < N_FIELDS; f++) {
+		double avg = idx->sum_len[f] > 0 ? idx->sum_len[f] / n : 1;
+		double norm = 1.0 - field_b[f] + field_b[f] * idx->docs[di].flen[f] / avg;
+		idx->dw[di * N_FIELDS + f] = (float)(field_weight[f] * 0.5 / norm);
+	}
+}
+
+/* A posting's BM25F impact: its normalised, weighted frequency, saturated
+ * by K1. */
+static float impact(const struct hh_index *idx, uint32_t doc,
+		    const struct posting *p)
+{
+	const float *w = idx->dw + (size_t)doc * N_FIELDS;
+	float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] + w[2] * p->tf2[2] +
+		    w[3] * p->tf2[3];
+	return tfw / ((float)K1 + tfw);
+}
+
+/* Every live document's norms with the current average lengths, and the
+ * impacts of all postings with them. */
+void hh_ix_norms_locked(struct hh_index *idx)
+{
+	for (uint32_t i = 0; i < idx->n_docs; i++)
+		if (idx->dm[i].flags & DM_LIVE)
+			norm_doc(idx, i);
+	for (uint32_t t = 0; t < idx->n_terms; t++) {
+		struct term *tm = &idx->terms[t];
+		for (uint32_t k = 0; k < tm->n; k++)
+			if (idx->dm[tm->h[k].doc].flags & DM_LIVE)
+				tm->h[k].imp = impact(idx, tm->h[k].doc, &tm->p[k]);
+	}
+	idx->norms_live = idx->live;
+	__atomic_store_n(&idx->stale, 0, __ATOMIC_RELEASE);
+}
+
+/* Document di's norms with the current averages, and the impacts of its
+ * postings (the last of their terms: di was just added). */
+void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
+{
+	const struct doc *d = &idx->docs[di];
+	norm_doc(idx, di);
+	for (uint32_t i = 0; i < d->n_terms; i++) {
+		struct term *tm = &idx->terms[d->terms[i]];
+		tm->h[tm->n - 1].imp = impact(idx, di, &tm->p[tm->n - 1]);
+	}
+}
+
+/* Bits 0-30 of a document's mask: the query words it matched; bit 31: it
+ * matched some term other than a typo correction. */
+#define EXACT_BIT (1u << 31)
+
+struct scratch {
+	float *acc;
+	uint32_t *mask, *touched;
+	uint32_t cap;
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	struct scratch *s = p;
+	free(s->acc);
+	free(s->mask);
+	free(s->touched);
+	free(s);
+}
+
+static void scratch_key_init(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+/* Per-thread accumulators, zero between searches. */
+static struct scratch *scratch_get(uint32_t n_docs)
+{
+	pthread_once(&scratch_once, scratch_key_init);
+	struct scratch *s = pthread_getspecific(scratch_key);
+	if (!s) {
+		s = hh_xcalloc(1, sizeof(*s));
+		pthread_setspecific(scratch_key, s);
+	}
+	if (s->cap < n_docs) {
+		uint32_t cap = n_docs + n_docs / 2 + 64;
+		free(s->acc);
+		free(s->mask);
+		free(s->touched);
+		s->acc = hh_xcalloc(cap, sizeof(float));
+		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
+		/* one more: the scoring loop writes a candidate at the end
+		 * before it knows whether it is new */
+		s->touched = hh_xmalloc((cap + 1) * sizeof(uint32_t));
+		s->cap = cap;
+	}
+	return s;
+}
+
+/* Without -mpopcnt, __builtin_popcount is a library call. */
+static inline int popcount32(uint32_t x)
+{
+	x = x - ((x >> 1) & 0x55555555u);
+	x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+	return (int)((((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24);
+}
+
+struct cand {
+	uint32_t doc;
+	double score;
+};
+
+/* min-heap on score (ties: higher doc first out, so lower doc ids win) */
+static int cand_less(const struct cand *a, const struct cand *b)
+{
+	return a->score < b->score || (a->score == b->score && a->doc > b->doc);
+}
+
+static void heap_push(struct cand *h, int *n, int cap, struct cand c)
+{
+	if (*n < cap) {
+		int i = (*n)++;
+		h[i] = c;
+		while (i > 0 && cand_less(&h[i], &h[(i - 1) / 2])) {
+			struct cand t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+		return;
+	}
+	if (!cand_less(&h[0], &c))
+		return;
+	h[0] = c;
+	int i = 0;
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < *n && cand_less(&h[l], &h[m]))
+			m = l;
+		if (r < *n && cand_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct cand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static int cmp_cand_desc(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+/* The smallest forward distance from a position of a to one of b in the
+ * same field, or a large number. */
+static uint32_t min_gap(const struct term *ta, const struct posting *pa,
+			const struct term *tb, const struct posting *pb)
+{
+	uint32_t best = 1u << 30;
+	const uint32_t *a = ta->pos + pa->pos_off, *b = tb->pos + pb->pos_off;
+	uint32_t i = 0, j = 0;
+	while (i < pa->npos && j < pb->npos) {
+		if (b[j] > a[i]) {
+			if ((a[i] >> 24) == (b[j] >> 24) && b[j] - a[i] < best)
+				best = b[j] - a[i];
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return best;
+}
+
+static int doc_live(const struct hh_index *idx, const struct doc *d)
+{
+	return idx->dm[d - idx->docs].flags & DM_LIVE;
+}
+
+static int visible_slow(const struct hh_index *idx, const struct doc *d,
+			const struct hh_search_query *sq)
+{
+	if (!doc_live(idx, d) || d->status != HH_STATUS_PUBLISHED)
+		return 0;
+	if (d->audience == HH_AUDIENCE_STAFF && !sq->staff)
+		return 0;
+	if (sq->audience && d->audience != sq->audience)
+		return 0;
+	if (sq->organisation_id > 0 && d->org_id != sq->organisation_id)
+		return 0;
+	if (sq->organisation_id < 0 && d->org_id != 0)
+		return 0;
+	if (sq->kle && *sq->kle) {
+		size_t kl = strlen(sq->kle);
+		if (strncmp(d->kle, sq->kle, kl) != 0 ||
+		    (d->kle[kl] && d->kle[kl] != '.'))
+			return 0;
+	}
+	if (d->org_id && !d->agency)
+		return d->org_id == sq->municipality_id; /* a local article */
+	if (!d->org_id && sq->municipality_id) {
+		/* replaced by the municipality's own version? */
+		for (int32_t o = hh_ix_slug_first(idx, d->slug); o >= 0;
+		     o = idx->docs[o].next_same_slug) {
+			const struct doc *x = &idx->docs[o];
+			if (doc_live(idx, x) && x->org_id == sq->municipality_id &&
+			    x->status == HH_STATUS_PUBLISHED &&
+			    (x->audience == HH_AUDIENCE_CITIZEN || sq->staff))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Whether document di is visible to the query. The common case reads
+ * only the document's 8-byte dmeta; filters on KLE or an owner, local
+ * articles and shared ones that a local one may replace take the long
+ * way. */
+static inline int visible(const struct hh_index *idx, uint32_t di,
+			  const struct hh_search_query *sq)
+{
+	const struct dmeta *m = &idx->dm[di];
+	if (!(m->flags & DM_LIVE))
+		return 0;
+	if (m->audience == HH_AUDIENCE_STAFF && !sq->staff)
+		return 0;
+	if (sq->audience && m->audience != sq->audience)
+		return 0;
+	if ((m->flags & DM_LOCAL) && !sq->municipality_id)
+		return 0;
+	if (sq->organisation_id || (sq->kle && *sq->kle) ||
+	    (m->flags & DM_LOCAL) ||
+	    (sq->municipality_id && (m->flags & DM_MAY_BE_OVERRIDDEN)))
+		return visible_slow(idx, &idx->docs[di], sq);
+	return 1;
+}
+
+struct facet_acc {
+	int kle[101]; /* by KLE group + 1 */
+	int aud[4];
+	int slot[ORG_SLOTS + 1];
+	/* organisations beyond the slots */
+	struct { int64_t org; const char *code; int n; } orgs[64];
+	int n_orgs;
+};
+
+/* A document without a facet class: its values one by one. */
+static void facet_add_doc(struct facet_acc *f, const struct doc *d)
+{
+	f->kle[d->kle_group + 1]++;
+	f->aud[d->audience & 3]++;
+	if (d->org_slot < ORG_SLOTS) {
+		f->slot[d->org_slot]++;
+		return;
+	}
+	for (int i = 0; i < f->n_orgs; i++)
+		if (f->orgs[i].org == d->org_id) {
+			f->orgs[i].n++;
+			return;
+		}
+	if (f->n_orgs < 64) {
+		f->orgs[f->n_orgs].org = d->org_id;
+		f->orgs[f->n_orgs].code = d->org_code ? d->org_code : "";
+		f->orgs[f->n_orgs].n = 1;
+		f->n_orgs++;
+	}
+}
+
+/* "00" to "99" */
+static const char kle_group_name[100][3] = {
+#define D(t) #t "0", #t "1", #t "2", #t "3", #t "4", #t "5", #t "6", #t "7", #t "8", #t "9"
+	D(0), D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9)
+#undef D
+};
+
+/* The proximity boost for the candidates (consecutive query words next
+ * to each other), then the candidates in order, best first. */
+static void rerank(const struct hh_index *idx, const struct query *q,
+		   struct cand *heap, int n_heap)
+{
+	for (int h = 0; h < n_heap; h++) {
+		double boost = 1.0;
+		int prev = -1;
+		for (int j = 0; j < q->n_words; j++) {
+			if (q->words[j].stop)
+				continue;
+			int i = prev;
+			prev = j;
+			if (i < 0)
+				continue;
+			int32_t ta = q->words[i].tid, tb = q->words[j].tid;
+			uint32_t want = q->words[j].pos - q->words[i].pos;
+			if (ta < 0 || tb < 0)
+				continue;
+			const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+			const struct posting *pa = find_posting(A, heap[h].doc);
+			const struct posting *pb = find_posting(B, heap[h].doc);
+			if (!pa || !pb)
+				continue;
+			uint32_t gap = min_gap(A, pa, B, pb);
+			if (gap == want)
+				boost *= 1.3; /* the phrase as typed */
+			else if (gap <= want + 2)
+				boost *= 1.1;
+		}
+		heap[h].score *= boost;
+	}
+	/* at most RERANK (or offset + limit) candidates: insertion sort */
+	for (int i = 1; i < n_heap; i++) {
+		struct cand c = heap[i];
+		int j = i;
+		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
+			heap[j] = heap[j - 1];
+			j--;
+		}
+		heap[j] = c;
+	}
+}
+
+/* The hits: the candidates from offset on, at most limit, with their
+ * strings copied into a. */
+static void fill_hits(const struct hh_index *idx,
+		      const struct hh_search_query *sq, const struct query *q,
+		      const struct cand *heap, int n_heap, int offset, int limit,
+		      struct hh_arena *a, struct hh_search_result *res)
+{
+	if (offset >= n_heap)
+		return;
+	int n = n_heap - offset < limit ? n_heap - offset : limit;
+	res->hits = hh_arena_calloc(a, (size_t)n * sizeof(*res->hits));
+	for (int i = 0; i < n; i++) {
+		const struct doc *d = &idx->docs[heap[offset + i].doc];
+		struct hh_search_hit *hit = &res->hits[i];
+		hit->id = d->id;
+		hit->slug = hh_arena_strdup(a, d->slug);
+		hit->title = hh_arena_strdup(a, d->title);
+		hit->summary = hh_arena_strdup(a, d->summary);
+		hit->kle = hh_arena_strdup(a, d->kle);
+		hit->org_code = d->org_code ? hh_arena_strdup(a, d->org_code) : NULL;
+		hit->org_name = d->org_name ? hh_arena_strdup(a, d->org_name) : NULL;
+		hit->audience = d->audience;
+		hit->score = heap[offset + i].score;
+		hit->snippet_html =
+			sq->no_snippets
+				? NULL
+				: hh_ix_snippet(idx, heap[offset + i].doc, q, a);
+	}
+	res->n_hits = n;
+}
+
+/* The facets counted in fa, as the result's lists (in a). */
+static void fill_facets(const struct hh_index *idx, const struct facet_acc *fa,
+			struct hh_arena *a, struct hh_search_result *res)
+{
+	int nk = 0;
+	for (int k = 0; k < 100; k++)
+		nk += fa->kle[k + 1] > 0;
+	res->kle_groups = hh_arena_calloc(a, (size_t)(nk + 1) * sizeof(struct hh_facet));
+	for (int k = 0; k < 100; k++)
+		if (fa->kle[k + 1]) {
+			res->kle_groups[res->n_kle_groups].value = kle_group_name[k];
+			res->kle_groups[res->n_kle_groups++].count = fa->kle[k + 1];
+		}
+	res->audiences = hh_arena_calloc(a, 2 * sizeof(struct hh_facet));
+	for (int k = 1; k <= 2; k++)
+		if (fa->aud[k]) {
+			res->audiences[res->n_audiences].value = k == 1 ? "citizen" : "staff";
+			res->audiences[res->n_audiences++].count = fa->aud[k];
+		}
+	res->organisations = hh_arena_calloc(
+		a, (size_t)(idx->n_org_slots + fa->n_orgs + 1) * sizeof(struct hh_facet));
+	for (int k = 0; k < idx->n_org_slots; k++)
+		if (fa->slot[k]) {
+			struct hh_facet *f = &res->organisations[res->n_organisations++];
+			f->value = hh_arena_strdup(a, idx->org_codes[k]);
+			f->count = fa->slot[k];
+		}
+	for (int k = 0; k < fa->n_orgs; k++) {
+		struct hh_facet *f = &res->organisations[res->n_organisations++];
+		f->value = hh_arena_strdup(a, fa->orgs[k].code);
+		f->count = fa->orgs[k].n;
+	}
+}
+
+void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
+		     struct hh_arena *a, struct hh_search_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	hh_index_settle(idx);
+	struct query *q = hh_xmalloc(sizeof(*q));
+	pthread_rwlock_rdlock(&idx->lock);
+	hh_ix_parse_query(idx, sq, q);
+	res->clipped = q->clipped;
+	res->n_terms = q->n_terms;
+	int limit = sq->limit > 0 ? sq->limit : 10;
+	int offset = sq->offset > 0 ? sq->offset : 0;
+	if (!q->n_terms || !idx->live)
+		goto done;
+
+	struct scratch *s = scratch_get(idx->n_docs);
+	double n_live = idx->live;
+	/* Every posting of every query term: the documents' impacts summed
+	 * (removed documents too; visible() drops them below). */
+	float *acc = s->acc;
+	uint32_t *mask = s->mask, *touched = s->touched, n_touched = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct qterm *qt = &q->terms[i];
+		const struct term *tm = &idx->terms[qt->term];
+		double df = tm->df;
+		float wq = (float)(qt->w * log(1.0 + (n_live - df + 0.5) / (df + 0.5)));
+		uint32_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT);
+		const struct hot *h = tm->h;
+		for (uint32_t k = 0, n = tm->n; k < n; k++) {
+			uint32_t d = h[k].doc;
+			touched[n_touched] = d; /* kept only if new: no branch */
+			n_touched += !mask[d];
+			acc[d] += wq * h[k].imp;
+			mask[d] |= bits;
+		}
+	}
+
+	uint32_t all = 0;
+	for (int i = 0; i < q->n_terms; i++)
+		all |= q->terms[i].mask;
+	all &= ~EXACT_BIT;
+	int n_words = popcount32(all);
+	double cover2[33]; /* (words matched / words)² */
+	for (int k = 0; k <= n_words; k++)
+		cover2[k] = (double)k * k / ((double)n_words * n_words);
+	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
+	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
+	int n_heap = 0, exact_total = 0;
+	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	/* Most documents are decided by their flags alone: live, and none
+	 * of staff-only (for a citizen), local, or possibly replaced (when a
+	 * municipality is named); no filter on KLE, audience or owner. */
+	uint8_t quick = DM_LIVE | DM_LOCAL | (sq->staff ? 0 : DM_STAFF) |
+			(sq->municipality_id ? DM_MAY_BE_OVERRIDDEN : 0);
+	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle);
+	const struct dmeta *dm = idx->dm;
+	int total = 0, n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
+	/* class counts, kept twice for alternate documents: most documents
+	 * add to the same few counters, and one copy would make each add
+	 * wait for the one before */
+	int *cls = hh_xcalloc(2 * (size_t)n_cls, sizeof(int));
+	for (uint32_t i = 0; i < n_touched; i++) {
+		uint32_t di = touched[i];
+		uint32_t mk = mask[di];
+		float sc = acc[di];
+		acc[di] = 0; /* the scratch is clean again for the next search */
+		mask[di] = 0;
+		const struct dmeta *m = &dm[di];
+		if (((m->flags & quick) != DM_LIVE || filters) && !visible(idx, di, sq))
+			continue;
+		total++;
+		exact_total += (mk & EXACT_BIT) != 0;
+		if (m->fclass)
+			cls[(total & 1) * n_cls + m->fclass]++;
+		else
+			facet_add_doc(fa, &idx->docs[di]);
+		/* full coverage is the most a document can score: below the
+		 * heap's least even so, it is out */
+		double score = (double)sc * m->boost;
+		if (n_heap == heap_cap && score < heap[0].score)
+			continue;
+		score *= cover2[popcount32(mk & all)];
+		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
+	}
+	res->total = total;
+	for (int c = 1; c < n_cls; c++) {
+		int n = cls[c] + cls[n_cls + c];
+		if (!n)
+			continue;
+		const struct fclass *fc = &idx->fclasses[c];
+		fa->kle[fc->kle_group + 1] += n;
+		fa->aud[fc->audience] += n;
+		fa->slot[fc->org_slot] += n;
+	}
+	free(cls);
+
+	rerank(idx, q, heap, n_heap);
+	fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
+	fill_facets(idx, fa, a, res);
+	/* "Mente du ...?" when the corrected words find clearly more */
+	if (res->total > 2 * exact_total)
+		res->did_you_mean = hh_ix_corrected(idx, q, a);
+	free(fa);
+	free(heap);
+done:
+	pthread_rwlock_unlock(&idx->lock);
+	free(q);
+}
+
+void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
+		      struct hh_arena *a, struct hh_suggestion *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct query *q = hh_xmalloc(sizeof(*q));
+	pthread_rwlock_rdlock(&idx->lock);
+	hh_ix_parse_query(
+		idx, &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1 },
+		q);
+	if (q->n_words && q->words[q->n_words - 1].prefix_ok) {
+		const struct qword *w = &q->words[q->n_words - 1];
+		char folded[HH_TERM_MAX];
+		hh_fold_of(w->word, strlen(w->word), folded);
+		uint32_t pw[8];
+		int n = hh_ix_prefix_terms(idx, folded, pw, 8);
+		for (int k = 0; k < n && out->n_completions < 8; k++) {
+			const char *surf = idx->words[pw[k]].surface;
+			/* the surface must still start like the typed word */
+			char sf[HH_TERM_MAX];
+			hh_fold_of(surf, strlen(surf), sf);
+			if (strncmp(sf, folded, strlen(folded)) != 0)
+				continue;
+			int dup = 0;
+			for (int m = 0; m < out->n_completions; m++)
+				if (!strcmp(out->completions[m] + w->start, surf))
+					dup = 1;
+			if (dup)
+				continue;
+			out->completions[out->n_completions++] = hh_arena_printf(
+				a, "%.*s%s", (int)w->start, q->text, surf);
+		}
+	}
+	pthread_rwlock_unlock(&idx->lock);
+	free(q);
+	struct hh_search_query t = *sq;
+	t.prefix_last = 1;
+	t.no_snippets = 1;
+	t.limit = 8;
+	t.offset = 0;
+	struct hh_search_result r;
+	hh_index_search(idx, &t, a, &r);
+	for (int i = 0; i < r.n_hits && i < 8; i++)
+		out->titles[out->n_titles++] = r.hits[i];
+}

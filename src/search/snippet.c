@@ -1,0 +1,208 @@
+/* snippet.c - the plain text kept for snippets, and a snippet around the
+ * first match with the matched words marked. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "search/index_int.h"
+
+/* The bytes plain_text looks at; NUL ends the text. */
+static const unsigned char md_special[256] = {
+	[0] = 1, ['\n'] = 1, ['*'] = 1, ['_'] = 1, ['`'] = 1,
+	['['] = 1, [']'] = 1, ['!'] = 1,
+};
+
+/* Markdown to plain text for snippets: markers, emphasis and link targets
+ * go, the words stay. */
+char *hh_ix_plain_text(const char *md)
+{
+	size_t n = strlen(md);
+	char *out = hh_xmalloc(n + 1), *o = out;
+	const char *p = md;
+	int line_start = 1;
+	while (*p) {
+		if (line_start) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			while (*p == '#' || *p == '>' ||
+			       ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' '))
+				p++;
+			const char *q = p;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q > p && *q == '.' && q[1] == ' ')
+				p = q + 1;
+			while (*p == ' ')
+				p++;
+			line_start = 0;
+			if (!*p)
+				break; /* the text ended in a marker ("\n#") */
+		}
+		char ch = *p;
+		if (ch == '\n') {
+			line_start = 1;
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			p++;
+		} else if (ch == '*' || ch == '_' || ch == '`') {
+			p++;
+		} else if (ch == ']' && p[1] == '(') {
+			const char *close = strchr(p, ')');
+			p = close ? close + 1 : p + 1;
+		} else if (ch == '[' || (ch == '!' && p[1] == '[')) {
+			p += ch == '!' ? 2 : 1;
+		} else {
+			/* a run of plain bytes at once */
+			const char *r = p + 1;
+			while (!md_special[(unsigned char)*r])
+				r++;
+			memcpy(o, p, (size_t)(r - p));
+			o += r - p;
+			p = r;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* The positions in field f of document di where a query term matched,
+ * sorted, at most max (the first ones). Compound parts share their word's
+ * position, so a word is marked whole. */
+static int match_positions(const struct hh_index *idx, uint32_t di,
+			   const struct query *q, int f, uint32_t *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct term *tm = &idx->terms[q->terms[i].term];
+		const struct posting *p = find_posting(tm, di);
+		if (!p || !p->tf2[f])
+			continue;
+		const uint32_t *pos = tm->pos + p->pos_off;
+		for (uint32_t k = 0; k < p->npos; k++) {
+			if ((pos[k] >> 24) != (uint32_t)f)
+				continue;
+			uint32_t v = pos[k] & 0xffffff;
+			/* insert in order; on overflow keep the smallest */
+			int j = n < max ? n++ : max;
+			if (j == max && v >= out[max - 1])
+				break; /* positions come sorted within a field */
+			if (j == max)
+				j = max - 1;
+			while (j > 0 && out[j - 1] > v) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = v;
+		}
+	}
+	return n;
+}
+
+/* Whether word position p is among the sorted matches mp, advancing *m
+ * past the smaller ones (words come in order). */
+static int is_match(const uint32_t *mp, int n_mp, int *m, uint32_t p)
+{
+	while (*m < n_mp && mp[*m] < p)
+		(*m)++;
+	return *m < n_mp && mp[*m] == p;
+}
+
+/* The text from *done to the word [start, end) escaped, the word in
+ * <mark>. */
+static void mark(struct hh_buf *out, const char *src, size_t *done,
+		 size_t start, size_t end)
+{
+	hh_buf_html_n(out, src + *done, start - *done);
+	hh_buf_puts(out, "<mark>");
+	hh_buf_html_n(out, src + start, end - start);
+	hh_buf_puts(out, "</mark>");
+	*done = end;
+}
+
+#define SNIPPET_BEFORE 60
+#define SNIPPET_LEN 220
+#define SNIPPET_MARKS 64
+
+/* A piece of the body around the first match (or the summary when the
+ * body has none), HTML-escaped, the matched words in <mark>. Matches come
+ * from the postings' positions; the text is only cut into words, from the
+ * checkpoint before the first match, never analysed again. */
+const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
+			  const struct query *q, struct hh_arena *a)
+{
+	const struct doc *d = &idx->docs[di];
+	uint32_t mp[SNIPPET_MARKS];
+	const char *src = d->text;
+	size_t len = d->text_len;
+	int n_mp = match_positions(idx, di, q, F_BODY, mp, SNIPPET_MARKS);
+	/* where to start cutting words: position, byte */
+	uint32_t pos = 0;
+	size_t at = 0;
+	if (n_mp) {
+		/* the last checkpoint at least 31 words before the first match:
+		 * 31 words are more than SNIPPET_BEFORE bytes */
+		uint32_t want = mp[0] > 31 ? mp[0] - 31 : 0;
+		for (uint32_t k = 0; k < d->n_ckpt && d->ckpt[k].pos <= want; k++) {
+			pos = d->ckpt[k].pos;
+			at = d->ckpt[k].off;
+		}
+	} else {
+		src = d->summary; /* no match in the body: the summary */
+		len = d->summary_len;
+		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
+	}
+	/* the words from the checkpoint to the first match */
+	size_t ws[64], we[64];
+	uint32_t wp[64];
+	int nw = 0;
+	size_t first = 0, s0, e0;
+	if (n_mp) {
+		first = len;
+		while (hh_word_next(src, len, &at, &s0, &e0)) {
+			ws[nw % 64] = s0;
+			we[nw % 64] = e0;
+			wp[nw % 64] = pos;
+			nw++;
+			if (pos++ == mp[0]) {
+				first = s0;
+				break;
+			}
+		}
+	}
+	size_t start = first > SNIPPET_BEFORE ? first - SNIPPET_BEFORE : 0;
+	while (start > 0 && src[start - 1] != ' ')
+		start--; /* whole words */
+	size_t end = start + SNIPPET_LEN < len ? start + SNIPPET_LEN : len;
+	while (end < len && src[end] != ' ' && end - start < SNIPPET_LEN + 30)
+		end++;
+	while (end > start && end < len && ((unsigned char)src[end] & 0xc0) == 0x80)
+		end--;
+
+	struct hh_buf out;
+	hh_buf_init(&out);
+	if (start > 0)
+		hh_buf_puts(&out, "… ");
+	size_t done = start;
+	int m = 0;
+	/* the remembered words from start on, then the rest of the window */
+	int from = nw > 64 ? nw - 64 : 0;
+	for (int k = from; k < nw; k++) {
+		int r = k % 64;
+		if (ws[r] < start)
+			continue;
+		if (we[r] <= end && is_match(mp, n_mp, &m, wp[r]))
+			mark(&out, src, &done, ws[r], we[r]);
+	}
+	if (!nw)
+		at = start; /* the summary: from its beginning */
+	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
+		if (is_match(mp, n_mp, &m, pos++))
+			mark(&out, src, &done, s0, e0);
+	}
+	hh_buf_html_n(&out, src + done, end - done);
+	if (end < len)
+		hh_buf_puts(&out, " …");
+	const char *s = hh_arena_strdup(a, hh_buf_str(&out));
+	hh_buf_clear(&out);
+	return s;
+}

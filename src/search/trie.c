@@ -1,0 +1,253 @@
+/* trie.c - the trie of the words as written: insertion, the banded
+ * edit-distance walk for typos, prefix completion. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "search/index_int.h"
+
+uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
+{
+	if (idx->n_trie == idx->cap_trie) {
+		idx->cap_trie = idx->cap_trie ? idx->cap_trie * 2 : 16384;
+		idx->trie = hh_xrealloc(idx->trie,
+					idx->cap_trie * sizeof(*idx->trie));
+	}
+	struct trie_node *n = &idx->trie[idx->n_trie];
+	n->child = n->sibling = 0;
+	n->term = -1;
+	n->c = c;
+	return idx->n_trie++;
+}
+
+/* Adds the folded word s (giving term) unless it is there already. */
+void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
+		       const char *surface)
+{
+	uint32_t node = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t ch = idx->trie[node].child, prev = 0;
+		while (ch && idx->trie[ch].c != *p) {
+			prev = ch;
+			ch = idx->trie[ch].sibling;
+		}
+		if (!ch) {
+			ch = hh_ix_trie_new_node(idx, *p);
+			/* trie may have moved */
+			if (prev)
+				idx->trie[prev].sibling = ch;
+			else
+				idx->trie[node].child = ch;
+		}
+		node = ch;
+	}
+	if (idx->trie[node].term >= 0)
+		return;
+	if (idx->n_words == idx->cap_words) {
+		idx->cap_words = idx->cap_words ? idx->cap_words * 2 : 4096;
+		idx->words = hh_xrealloc(idx->words,
+					 idx->cap_words * sizeof(*idx->words));
+	}
+	idx->words[idx->n_words].surface = hh_xstrdup(surface);
+	idx->words[idx->n_words].term = term;
+	idx->trie[node].term = (int32_t)idx->n_words++;
+}
+
+struct fuzzy {
+	const struct hh_index *idx;
+	const unsigned char *q;
+	int qlen, maxd;
+	unsigned char path[HH_TERM_MAX];
+	int rows[HH_TERM_MAX + 1][HH_TERM_MAX + 1];
+	struct { uint32_t term; int dist; } found[16];
+	int n_found;
+};
+
+static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
+{
+	/* keep the closest, then the most frequent; one word per term */
+	uint32_t term = f->idx->words[word].term;
+	const struct term *tm = &f->idx->terms[term];
+	if (!tm->df)
+		return;
+	for (int i = 0; i < f->n_found; i++) {
+		if (f->idx->words[f->found[i].term].term != term)
+			continue;
+		if (dist < f->found[i].dist) {
+			f->found[i].term = word;
+			f->found[i].dist = dist;
+		}
+		return;
+	}
+	int worst = -1;
+	if (f->n_found < 16) {
+		f->found[f->n_found].term = word;
+		f->found[f->n_found].dist = dist;
+		f->n_found++;
+		return;
+	}
+#define WDF(w) (f->idx->terms[f->idx->words[w].term].df)
+	for (int i = 0; i < f->n_found; i++) {
+		if (worst < 0 || f->found[i].dist > f->found[worst].dist ||
+		    (f->found[i].dist == f->found[worst].dist &&
+		     WDF(f->found[i].term) < WDF(f->found[worst].term)))
+			worst = i;
+	}
+	if (dist < f->found[worst].dist ||
+	    (dist == f->found[worst].dist && tm->df > WDF(f->found[worst].term))) {
+		f->found[worst].term = word;
+		f->found[worst].dist = dist;
+	}
+#undef WDF
+}
+
+static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
+{
+	const struct trie_node *tn = &f->idx->trie[node];
+	unsigned char c = tn->c;
+	int *row = f->rows[depth], *up = f->rows[depth - 1];
+	const int big = f->maxd + 1;
+	f->path[depth - 1] = c;
+	/* Only cells within maxd of the diagonal can be within maxd edits
+	 * (Ukkonen's band); the cells just outside it read as maxd + 1, a
+	 * lower bound of their true value. */
+	int lo = depth - f->maxd > 1 ? depth - f->maxd : 1;
+	int hi = depth + f->maxd < f->qlen ? depth + f->maxd : f->qlen;
+	row[0] = depth;
+	if (lo > 1)
+		row[lo - 1] = big;
+	if (hi < f->qlen)
+		row[hi + 1] = big;
+	int mn = lo == 1 ? row[0] : big;
+	for (int j = lo; j <= hi; j++) {
+		int cost = f->q[j - 1] == c ? 0 : 1;
+		int v = up[j] + 1;
+		if (row[j - 1] + 1 < v)
+			v = row[j - 1] + 1;
+		if (up[j - 1] + cost < v)
+			v = up[j - 1] + cost;
+		if (depth > 1 && j > 1 && f->q[j - 1] == f->path[depth - 2] &&
+		    f->q[j - 2] == c && f->rows[depth - 2][j - 2] + 1 < v)
+			v = f->rows[depth - 2][j - 2] + 1; /* a swap */
+		row[j] = v;
+		if (v < mn)
+			mn = v;
+	}
+	if (tn->term >= 0 && hi == f->qlen && lo <= hi &&
+	    row[f->qlen] <= f->maxd && row[f->qlen] > 0)
+		fuzzy_keep(f, (uint32_t)tn->term, row[f->qlen]);
+	if (mn > f->maxd || depth >= HH_TERM_MAX - 1)
+		return;
+	for (uint32_t ch = tn->child; ch; ch = f->idx->trie[ch].sibling)
+		fuzzy_walk(f, ch, depth + 1);
+}
+
+/* Words within maxd edits of the folded word q, closest and most frequent
+ * first; one word per term. Returns word ids. */
+int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
+		      uint32_t *out, int max_out)
+{
+	struct fuzzy *f = hh_xmalloc(sizeof(*f));
+	f->idx = idx;
+	f->q = (const unsigned char *)q;
+	f->qlen = (int)strlen(q);
+	f->maxd = maxd;
+	f->n_found = 0;
+	if (f->qlen >= HH_TERM_MAX - 1 || !idx->n_trie) {
+		free(f);
+		return 0;
+	}
+	for (int j = 0; j <= f->qlen; j++)
+		f->rows[0][j] = j;
+	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
+		fuzzy_walk(f, ch, 1);
+	/* sort by distance, then df */
+	for (int i = 1; i < f->n_found; i++)
+		for (int k = i; k > 0; k--) {
+			int a = f->found[k - 1].dist, b = f->found[k].dist;
+			uint32_t da = idx->terms[idx->words[f->found[k - 1].term].term].df;
+			uint32_t db = idx->terms[idx->words[f->found[k].term].term].df;
+			if (b < a || (b == a && db > da)) {
+				__typeof__(f->found[0]) tmp = f->found[k];
+				f->found[k] = f->found[k - 1];
+				f->found[k - 1] = tmp;
+			}
+		}
+	int n = f->n_found < max_out ? f->n_found : max_out;
+	for (int i = 0; i < n; i++)
+		out[i] = f->found[i].term;
+	free(f);
+	return n;
+}
+
+/* Words starting with the folded prefix, most frequent first (word ids). */
+int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
+		       uint32_t *out, int max_out)
+{
+	uint32_t node = 0;
+	for (const unsigned char *p = (const unsigned char *)prefix; *p; p++) {
+		uint32_t ch = idx->trie[node].child;
+		while (ch && idx->trie[ch].c != *p)
+			ch = idx->trie[ch].sibling;
+		if (!ch)
+			return 0;
+		node = ch;
+	}
+	/* bounded depth-first walk, keeping the max_out most frequent */
+	uint32_t stack[4096];
+	int sp = 0, n = 0, visited = 0;
+	stack[sp++] = node;
+	while (sp && visited < 20000) {
+		uint32_t nd = stack[--sp];
+		visited++;
+		int32_t t = idx->trie[nd].term;
+#define DF(w) (idx->terms[idx->words[w].term].df)
+		if (t >= 0 && DF(t)) {
+			uint32_t df = DF(t);
+			int k;
+			if (n < max_out)
+				k = n++;
+			else if (DF(out[n - 1]) < df)
+				k = n - 1;
+			else
+				k = -1;
+			if (k >= 0) {
+				while (k > 0 && DF(out[k - 1]) < df) {
+					out[k] = out[k - 1];
+					k--;
+				}
+				out[k] = (uint32_t)t;
+			}
+		}
+#undef DF
+		for (uint32_t ch = idx->trie[nd].child; ch && sp < 4096;
+		     ch = idx->trie[ch].sibling)
+			stack[sp++] = ch;
+	}
+	return n;
+}
+
+/* The longest word of the index (5+ letters, not the whole word) that the
+ * folded word begins with, or -1. */
+int32_t hh_ix_longest_prefix_word(const struct hh_index *idx,
+				  const char *word)
+{
+	char folded[HH_TERM_MAX];
+	hh_fold_of(word, strlen(word), folded);
+	size_t len = strlen(folded);
+	uint32_t node = 0;
+	int32_t best = -1;
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t ch = idx->trie[node].child;
+		while (ch && idx->trie[ch].c != (unsigned char)folded[i])
+			ch = idx->trie[ch].sibling;
+		if (!ch)
+			break;
+		node = ch;
+		int32_t w = idx->trie[node].term;
+		if (w >= 0 && i + 1 >= 5 && len - (i + 1) >= 2 &&
+		    idx->terms[idx->words[w].term].df)
+			best = w;
+	}
+	return best;
+}
