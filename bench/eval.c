@@ -47,6 +47,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "domain/content.h"
+#include "domain/searchfeed.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "store/store.h"

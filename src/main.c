@@ -21,7 +21,7 @@
 #include "domain/content.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
-#include "search/follow.h"
+#include "domain/searchfeed.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 

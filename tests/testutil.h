@@ -28,7 +28,7 @@
 #include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/searchlog.h"
-#include "search/follow.h"
+#include "domain/searchfeed.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "store/store.h"

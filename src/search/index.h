@@ -7,8 +7,9 @@
  * matched with one edit (5+ letters) or two (9+ letters), Damerau-style,
  * below exact and stemmed matches. Synonyms expand the query.
  *
- * The index is derived state: built from the store at start-up and kept
- * current by hh_index_put()/hh_index_remove() on every article change.
+ * The index is derived state, and knows nothing of the store: the domain
+ * feeds it (domain/searchfeed.h) at start-up and after every article
+ * change through hh_index_put()/hh_index_remove().
  * Searches run in parallel under a read lock; changes take the write lock. */
 #ifndef HH_INDEX_H
 #define HH_INDEX_H
@@ -17,7 +18,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
-#include "store/store.h"
+#include "domain/model.h"
 #include "text/analyze.h"
 #include "search/synonyms.h"
 
@@ -44,12 +45,6 @@ void hh_index_remove(struct hh_index *idx, int64_t article_id);
 void hh_index_settle(struct hh_index *idx);
 /* Counts one more choice of the article from a search result. */
 void hh_index_chosen(struct hh_index *idx, int64_t article_id, int64_t n);
-
-/* Loads every article from the store. Returns a store error or OK. */
-enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st);
-/* Reloads one article from the store after a change. */
-enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
-			    int64_t article_id);
 
 struct hh_search_query {
 	const char *text;

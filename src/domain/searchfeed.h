@@ -1,10 +1,16 @@
-/* follow.h - keeps a search index current with the articles a store's
- * writers change (the store's change callbacks, hh_store_subscribe). */
-#ifndef HH_FOLLOW_H
-#define HH_FOLLOW_H
+/* searchfeed.h - the search index fed from the store: built at start-up
+ * and kept current through the store's change callbacks. */
+#ifndef HH_DOMAIN_SEARCHFEED_H
+#define HH_DOMAIN_SEARCHFEED_H
 
 #include "search/index.h"
 #include "store/store.h"
+
+/* Loads every article from the store. Returns a store error or OK. */
+enum hh_rc hh_index_build(struct hh_index *idx, struct hh_store *st);
+/* Reloads one article from the store after a change. */
+enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
+			    int64_t article_id);
 
 struct hh_index_follower;
 
