@@ -19,6 +19,7 @@
 #include "domain/auth.h"
 #include "domain/orgs.h"
 #include "domain/content.h"
+#include "domain/health.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "search/index.h"
@@ -153,7 +154,7 @@ static int open_store(const char *db, int pool, struct hh_store **st)
 		return 1;
 	}
 	int applied = 0;
-	rc = (*st)->migrate((*st)->cls, &applied);
+	rc = hh_health_migrate(*st, &applied);
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s: cannot migrate %s (%s)\n", prog, db,
 			hh_rc_name(rc));
@@ -197,24 +198,6 @@ static void print_stats(const struct hh_import_stats *s)
 }
 
 /* ---- serve ----------------------------------------------------------- */
-
-static enum hh_rc loaded_tx(struct hh_tx *tx, void *p)
-{
-	struct hh_arena *a = p;
-	const char *v;
-	enum hh_rc rc = tx->store->meta_get(tx, a, "content_loaded", &v);
-	if (rc == HH_OK && v)
-		return HH_ERR_CONFLICT; /* already loaded */
-	return rc;
-}
-
-static enum hh_rc mark_loaded_tx(struct hh_tx *tx, void *p)
-{
-	(void)p;
-	char now[21];
-	hh_time_iso(hh_now_us() / 1000000, now);
-	return tx->store->meta_set(tx, "content_loaded", now);
-}
 
 static void print_demo_users(const char *content)
 {
@@ -358,11 +341,9 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(db, (int)threads + 2, &st))
 		return 1;
 	int64_t t0 = hh_mono_us();
-	struct hh_arena a;
-	hh_arena_init(&a);
-	enum hh_rc rc = hh_store_run_tx(st, 0, loaded_tx, &a);
-	hh_arena_clear(&a);
-	if (rc == HH_OK && content) {
+	int loaded = 0;
+	enum hh_rc rc = hh_health_content_loaded(st, &loaded);
+	if (rc == HH_OK && !loaded && content) {
 		/* A mistyped folder must not mark the database as loaded
 		 * with nothing in it: later starts would never import. */
 		struct stat cs;
@@ -384,8 +365,8 @@ static int cmd_serve(int argc, char **argv)
 			hh_store_close(st);
 			return 1;
 		}
-		hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
-	} else if (rc != HH_OK && rc != HH_ERR_CONFLICT) {
+		hh_health_mark_content_loaded(st);
+	} else if (rc != HH_OK) {
 		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
 			hh_rc_name(rc));
 		hh_store_close(st);
@@ -565,7 +546,12 @@ static int cmd_migrate(int argc, char **argv)
 	if (open_store(db, 1, &st))
 		return 1;
 	int cur, latest;
-	st->schema_version(st->cls, &cur, &latest);
+	if (hh_health_schema(st, &cur, &latest) != HH_OK) {
+		fprintf(stderr, "%s migrate: cannot read the schema version of %s\n",
+			prog, db);
+		hh_store_close(st);
+		return 1;
+	}
 	printf("%s: schema version %d (latest %d)\n", db, cur, latest);
 	hh_store_close(st);
 	return 0;
@@ -772,9 +758,8 @@ static int cmd_search(int argc, char **argv)
 				     .staff = staff };
 	int rcode = 0;
 	if (muni) {
-		struct hh_app app = { .store = st };
 		struct hh_org org;
-		if (hh_org_by_code(app.store, &a, muni, &org) != HH_OK ||
+		if (hh_org_by_code(st, &a, muni, &org) != HH_OK ||
 		    org.kind != HH_ORG_MUNICIPALITY) {
 			fprintf(stderr, "%s search: no municipality has code '%s'\n",
 				prog, muni);
@@ -823,6 +808,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	hh_json_alloc_init();
 	if (hh_auth_init() != HH_OK) {
 		fprintf(stderr, "%s: cannot initialise libsodium\n", prog);
 		return 1;

@@ -112,7 +112,7 @@ static json_t *object_body(struct hh_req *r, const char *const *allowed)
 				     : hh_arena_strdup(&r->arena, e.text));
 		return NULL;
 	}
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, root);
+	hh_arena_defer(&r->arena, hh_json_release, root);
 	const char *k;
 	json_t *v;
 	json_object_foreach(root, k, v)
@@ -258,7 +258,7 @@ void hh_api_plan_create(struct hh_req *r)
 	}
 	if (!answers) {
 		answers = json_object();
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
+		hh_arena_defer(&r->arena, hh_json_release, answers);
 	}
 	if (!json_is_object(answers)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "answers",
@@ -481,7 +481,7 @@ void hh_api_case_create(struct hh_req *r)
 	}
 	if (!sub.values) {
 		sub.values = json_object(); /* new: released with the request */
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, sub.values);
+		hh_arena_defer(&r->arena, hh_json_release, sub.values);
 	}
 	if (!json_is_object(sub.values)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "values",
@@ -506,7 +506,7 @@ void hh_api_case_create(struct hh_req *r)
 	enum hh_rc rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c,
 				       &replayed, &why);
 	if (res.values)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
+		hh_arena_defer(&r->arena, hh_json_release, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
 		json_t *errs = json_array(), *warns = json_array();
 		for (int i = 0; i < res.n_errors; i++)
@@ -521,8 +521,7 @@ void hh_api_case_create(struct hh_req *r)
 					    r->path);
 		json_object_set_new(j, "errors", errs);
 		json_object_set_new(j, "warnings", warns);
-		hh_resp_json(r, 422, j);
-		r->content_type = "application/problem+json";
+		hh_resp_json_as(r, 422, "application/problem+json", j);
 		return;
 	}
 	if (rc == HH_ERR_INVALID) {
@@ -714,7 +713,7 @@ void hh_api_case_get(struct hh_req *r)
 		return;
 	}
 	c.events = json_array();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c.events);
+	hh_arena_defer(&r->arena, hh_json_release, c.events);
 	enum hh_rc rc;
 	if (w->kind == HH_CITIZEN) {
 		c.citizen_id = w->citizen_id;

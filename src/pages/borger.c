@@ -122,8 +122,8 @@ enum hh_rc hh_org_names_load(struct hh_req *r, struct hh_org_names *out)
 {
 	out->by_code = json_object();
 	out->by_id = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, out->by_code);
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, out->by_id);
+	hh_arena_defer(&r->arena, hh_json_release, out->by_code);
+	hh_arena_defer(&r->arena, hh_json_release, out->by_id);
 	struct names_ctx c = { &r->arena, out };
 	return hh_store_run_tx(r->app->store, 0, names_tx, &c);
 }
@@ -146,6 +146,12 @@ const char *hh_org_names_by_id(const struct hh_org_names *n, int64_t id)
 	return json_string_value(json_object_get(n->by_id, key));
 }
 
+/* hh_case_type_def_clear as hh_arena_defer calls it. */
+static void def_release(void *def)
+{
+	hh_case_type_def_clear(def);
+}
+
 const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
 					       struct hh_arena *a,
 					       struct hh_ct_cache *c, int64_t id)
@@ -157,7 +163,7 @@ const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
 	struct hh_case_type_def *def = hh_arena_calloc(a, sizeof(*def));
 	if (hh_case_type_load(tx, a, NULL, id, &row, def) != HH_OK)
 		return NULL;
-	hh_arena_defer(a, (void (*)(void *))hh_case_type_def_clear, def);
+	hh_arena_defer(a, def_release, def);
 	if (c->n < HH_CT_CACHE) {
 		c->ids[c->n] = id;
 		c->defs[c->n++] = def;
@@ -209,7 +215,7 @@ json_t *hh_borger_step_articles(struct hh_req *r, json_t *steps, int64_t muni_id
 {
 	struct arts_ctx c = { .r = r, .muni_id = muni_id, .steps = steps,
 			      .out = json_object() };
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c.out);
+	hh_arena_defer(&r->arena, hh_json_release, c.out);
 	hh_actor_of(r, &c.who);
 	if (hh_store_run_tx(r->app->store, 0, arts_tx, &c) != HH_OK)
 		json_object_clear(c.out); /* the steps still show, without links */

@@ -53,7 +53,7 @@ static json_t *arena_json(struct hh_arena *a, const char *text)
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, (void (*)(void *))json_decref, j);
+		hh_arena_defer(a, hh_json_release, j);
 	return j;
 }
 
@@ -382,7 +382,7 @@ void hh_page_overview(struct hh_req *r)
 		rc = hh_plan_view(r->app->store, &r->arena, w->citizen_id, m.plans[i].id,
 				  &views[i]);
 		if (rc == HH_OK)
-			hh_arena_defer(&r->arena, (void (*)(void *))json_decref, views[i]);
+			hh_arena_defer(&r->arena, hh_json_release, views[i]);
 	}
 	if (rc != HH_OK) {
 		unavailable(r);
@@ -506,7 +506,7 @@ void hh_page_plan(struct hh_req *r)
 					  &view)
 			   : HH_ERR_NOT_FOUND;
 	if (rc == HH_OK)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, view);
+		hh_arena_defer(&r->arena, hh_json_release, view);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
 		return;
@@ -1064,7 +1064,7 @@ void hh_page_insight(struct hh_req *r)
 	c->r = r;
 	c->citizen_id = w->citizen_id;
 	c->people = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, c->people);
+	hh_arena_defer(&r->arena, hh_json_release, c->people);
 	if (hh_store_run_tx(r->app->store, 0, audit_tx, c) != HH_OK) {
 		unavailable(r);
 		return;
