@@ -499,17 +499,30 @@ static enum hh_rc hand_on(const struct article_rows *rows, hh_article_cb cb,
 
 struct list_ctx {
 	struct hh_arena *ar;
+	const struct hh_actor *who;
 	struct hh_article_filter f;
 	int64_t offset, limit, total;
 	struct article_rows rows;
 };
+
+/* The store's filter keeps the shared drafts for every editor; an
+ * agency's editors may not read them (the table gives shared articles
+ * to municipalities), so each row is asked once more: a list never hands
+ * on what its reader may not read. */
+static enum hh_rc keep_listed(void *p, const struct hh_article *a)
+{
+	struct list_ctx *c = p;
+	if (!hh_article_can_read(c->who, a))
+		return HH_OK;
+	return keep_article(&c->rows, a);
+}
 
 static enum hh_rc list_tx(struct hh_tx *tx, void *p)
 {
 	struct list_ctx *c = p;
 	c->rows.n = 0;
 	return tx->store->article_list(tx, c->ar, &c->f, c->offset, c->limit,
-				       &c->total, keep_article, &c->rows);
+				       &c->total, keep_listed, c);
 }
 
 int hh_article_reads_staff(const struct hh_actor *who)
@@ -523,8 +536,8 @@ enum hh_rc hh_article_list(struct hh_store *st, const struct hh_actor *who,
 			   int64_t *total, hh_article_cb cb, void *ctx,
 			   const char **field)
 {
-	struct list_ctx c = { .ar = ar, .offset = q->offset, .limit = q->limit,
-			      .rows = { .ar = ar } };
+	struct list_ctx c = { .ar = ar, .who = who, .offset = q->offset,
+			      .limit = q->limit, .rows = { .ar = ar } };
 	c.f.org_id = q->org_id;
 	c.f.kle = q->kle;
 	c.f.audience = q->audience;
@@ -543,7 +556,6 @@ enum hh_rc hh_article_list(struct hh_store *st, const struct hh_actor *who,
 		break;
 	case HH_SCOPE_OWN_ORG:
 	case HH_SCOPE_OWN_ORG_SHARED:
-		/* the store's filter keeps the shared drafts too */
 		c.f.unpublished_org_id = who->org_id;
 		break;
 	default:
