@@ -283,6 +283,41 @@ static void engine_stop(struct engine *e)
 	hh_analyzer_clear(&e->an);
 }
 
+/* On the first start of an empty database, imports the content folder
+ * (with demo users when demo) and notes that it did. Returns 0, or 1
+ * after printing why not. */
+static int first_start(struct hh_store *st, const char *db,
+		       const char *content, int demo)
+{
+	int loaded = 0;
+	enum hh_rc rc = hh_health_content_loaded(st, &loaded);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
+			hh_rc_name(rc));
+		return 1;
+	}
+	if (loaded || !content)
+		return 0;
+	/* A mistyped folder must not mark the database as loaded with
+	 * nothing in it: later starts would never import. */
+	struct stat cs;
+	if (stat(content, &cs) != 0 || !S_ISDIR(cs.st_mode)) {
+		fprintf(stderr, "%s: no content folder '%s'\n", prog, content);
+		return 1;
+	}
+	struct hh_import_stats stats;
+	printf("First start: importing %s into %s ...\n", content, db);
+	rc = hh_content_import(st, content, demo, stderr,
+			       isatty(2) ? progress_bar : NULL, NULL, &stats);
+	print_stats(&stats);
+	if (rc != HH_OK && rc != HH_ERR_INVALID) {
+		fprintf(stderr, "%s: import failed (%s)\n", prog, hh_rc_name(rc));
+		return 1;
+	}
+	hh_health_mark_content_loaded(st);
+	return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
@@ -341,34 +376,7 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(db, (int)threads + 2, &st))
 		return 1;
 	int64_t t0 = hh_mono_us();
-	int loaded = 0;
-	enum hh_rc rc = hh_health_content_loaded(st, &loaded);
-	if (rc == HH_OK && !loaded && content) {
-		/* A mistyped folder must not mark the database as loaded
-		 * with nothing in it: later starts would never import. */
-		struct stat cs;
-		if (stat(content, &cs) != 0 || !S_ISDIR(cs.st_mode)) {
-			fprintf(stderr, "%s: no content folder '%s'\n", prog,
-				content);
-			hh_store_close(st);
-			return 1;
-		}
-		struct hh_import_stats stats;
-		printf("First start: importing %s into %s ...\n", content, db);
-		rc = hh_content_import(st, content, demo, stderr,
-				       isatty(2) ? progress_bar : NULL, NULL,
-				       &stats);
-		print_stats(&stats);
-		if (rc != HH_OK && rc != HH_ERR_INVALID) {
-			fprintf(stderr, "%s: import failed (%s)\n", prog,
-				hh_rc_name(rc));
-			hh_store_close(st);
-			return 1;
-		}
-		hh_health_mark_content_loaded(st);
-	} else if (rc != HH_OK) {
-		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
-			hh_rc_name(rc));
+	if (first_start(st, db, content, demo)) {
 		hh_store_close(st);
 		return 1;
 	}
@@ -406,7 +414,7 @@ static int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
+	enum hh_rc rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
 	if (rc != HH_OK) {
 		engine_stop(&eng);
 		hh_store_close(st);
