@@ -19,6 +19,7 @@
 #include "domain/auth.h"
 #include "domain/orgs.h"
 #include "domain/content.h"
+#include "domain/health.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "domain/searchfeed.h"
@@ -154,7 +155,7 @@ static int open_store(const char *db, int pool, struct hh_store **st)
 		return 1;
 	}
 	int applied = 0;
-	rc = (*st)->migrate((*st)->cls, &applied);
+	rc = hh_health_migrate(*st, &applied);
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s: cannot migrate %s (%s)\n", prog, db,
 			hh_rc_name(rc));
@@ -198,24 +199,6 @@ static void print_stats(const struct hh_import_stats *s)
 }
 
 /* ---- serve ----------------------------------------------------------- */
-
-static enum hh_rc loaded_tx(struct hh_tx *tx, void *p)
-{
-	struct hh_arena *a = p;
-	const char *v;
-	enum hh_rc rc = tx->store->meta_get(tx, a, "content_loaded", &v);
-	if (rc == HH_OK && v)
-		return HH_ERR_CONFLICT; /* already loaded */
-	return rc;
-}
-
-static enum hh_rc mark_loaded_tx(struct hh_tx *tx, void *p)
-{
-	(void)p;
-	char now[21];
-	hh_time_iso(hh_now_us() / 1000000, now);
-	return tx->store->meta_set(tx, "content_loaded", now);
-}
 
 static void print_demo_users(const char *content)
 {
@@ -309,6 +292,41 @@ static void engine_stop(struct engine *e)
 	hh_analyzer_clear(&e->an);
 }
 
+/* On the first start of an empty database, imports the content folder
+ * (with demo users when demo) and notes that it did. Returns 0, or 1
+ * after printing why not. */
+static int first_start(struct hh_store *st, const char *db,
+		       const char *content, int demo)
+{
+	int loaded = 0;
+	enum hh_rc rc = hh_health_content_loaded(st, &loaded);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
+			hh_rc_name(rc));
+		return 1;
+	}
+	if (loaded || !content)
+		return 0;
+	/* A mistyped folder must not mark the database as loaded with
+	 * nothing in it: later starts would never import. */
+	struct stat cs;
+	if (stat(content, &cs) != 0 || !S_ISDIR(cs.st_mode)) {
+		fprintf(stderr, "%s: no content folder '%s'\n", prog, content);
+		return 1;
+	}
+	struct hh_import_stats stats;
+	printf("First start: importing %s into %s ...\n", content, db);
+	rc = hh_content_import(st, content, demo, stderr,
+			       isatty(2) ? progress_bar : NULL, NULL, &stats);
+	print_stats(&stats);
+	if (rc != HH_OK && rc != HH_ERR_INVALID) {
+		fprintf(stderr, "%s: import failed (%s)\n", prog, hh_rc_name(rc));
+		return 1;
+	}
+	hh_health_mark_content_loaded(st);
+	return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
@@ -367,36 +385,7 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(db, (int)threads + 2, &st))
 		return 1;
 	int64_t t0 = hh_mono_us();
-	struct hh_arena a;
-	hh_arena_init(&a);
-	enum hh_rc rc = hh_store_run_tx(st, 0, loaded_tx, &a);
-	hh_arena_clear(&a);
-	if (rc == HH_OK && content) {
-		/* A mistyped folder must not mark the database as loaded
-		 * with nothing in it: later starts would never import. */
-		struct stat cs;
-		if (stat(content, &cs) != 0 || !S_ISDIR(cs.st_mode)) {
-			fprintf(stderr, "%s: no content folder '%s'\n", prog,
-				content);
-			hh_store_close(st);
-			return 1;
-		}
-		struct hh_import_stats stats;
-		printf("First start: importing %s into %s ...\n", content, db);
-		rc = hh_content_import(st, content, demo, stderr,
-				       isatty(2) ? progress_bar : NULL, NULL,
-				       &stats);
-		print_stats(&stats);
-		if (rc != HH_OK && rc != HH_ERR_INVALID) {
-			fprintf(stderr, "%s: import failed (%s)\n", prog,
-				hh_rc_name(rc));
-			hh_store_close(st);
-			return 1;
-		}
-		hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
-	} else if (rc != HH_OK && rc != HH_ERR_CONFLICT) {
-		fprintf(stderr, "%s: cannot read %s (%s)\n", prog, db,
-			hh_rc_name(rc));
+	if (first_start(st, db, content, demo)) {
 		hh_store_close(st);
 		return 1;
 	}
@@ -434,7 +423,7 @@ static int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
+	enum hh_rc rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
 	if (rc != HH_OK) {
 		engine_stop(&eng);
 		hh_store_close(st);
@@ -574,7 +563,12 @@ static int cmd_migrate(int argc, char **argv)
 	if (open_store(db, 1, &st))
 		return 1;
 	int cur, latest;
-	st->schema_version(st->cls, &cur, &latest);
+	if (hh_health_schema(st, &cur, &latest) != HH_OK) {
+		fprintf(stderr, "%s migrate: cannot read the schema version of %s\n",
+			prog, db);
+		hh_store_close(st);
+		return 1;
+	}
 	printf("%s: schema version %d (latest %d)\n", db, cur, latest);
 	hh_store_close(st);
 	return 0;
@@ -781,9 +775,8 @@ static int cmd_search(int argc, char **argv)
 				     .staff = staff };
 	int rcode = 0;
 	if (muni) {
-		struct hh_app app = { .store = st };
 		struct hh_org org;
-		if (hh_org_by_code(app.store, &a, muni, &org) != HH_OK ||
+		if (hh_org_by_code(st, &a, muni, &org) != HH_OK ||
 		    org.kind != HH_ORG_MUNICIPALITY) {
 			fprintf(stderr, "%s search: no municipality has code '%s'\n",
 				prog, muni);
@@ -832,6 +825,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	hh_json_alloc_init();
 	if (hh_auth_init() != HH_OK) {
 		fprintf(stderr, "%s: cannot initialise libsodium\n", prog);
 		return 1;

@@ -472,6 +472,7 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 {
 	memset(s, 0, sizeof(*s));
 	signal(SIGPIPE, SIG_IGN);
+	hh_json_alloc_init(); /* as main does: out of memory aborts */
 	s->dir = tu_tmpdir();
 	s->store = tu_store(s->dir, 6);
 	if (seed)

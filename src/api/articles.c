@@ -10,16 +10,6 @@
 
 #define PAGE_MAX 100
 
-static int is_staff(const struct hh_principal *w)
-{
-	return w->kind != HH_ANON && (w->roles & ~(unsigned)HH_ROLE_CITIZEN);
-}
-
-static int is_editor(const struct hh_principal *w)
-{
-	return w->kind != HH_ANON && (w->roles & (HH_ROLE_EDITOR | HH_ROLE_ADMIN));
-}
-
 /* Resolves ?organisation=CODE|shared into *org_id (0: shared). Returns 0
  * after queueing a problem when the code is unknown. absent: *given = 0. */
 static int owner_param(struct hh_req *r, int64_t *org_id, int *given)
@@ -52,50 +42,41 @@ static void set_etag(struct hh_req *r, int64_t version)
 
 /* ---- list ------------------------------------------------------------ */
 
-struct list_ctx {
-	json_t *items;
-};
-
-static enum hh_rc list_row(void *p, const struct hh_article *a)
+static enum hh_rc list_row(void *items, const struct hh_article *a)
 {
-	struct list_ctx *c = p;
-	json_array_append_new(c->items, hh_article_json(a, 0));
+	json_array_append_new(items, hh_article_json(a, 0));
 	return HH_OK;
 }
 
-struct list_tx_ctx {
-	struct hh_req *r;
-	struct hh_article_filter f;
-	int64_t limit, offset, total;
-	struct list_ctx lc;
-};
-
-static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+/* A refusal for a reader: an anonymous caller is asked to sign in (with
+ * detail_anon), a signed-in one is told no (with detail). */
+static void refused(struct hh_req *r, enum hh_rc rc, const char *field,
+		    const char *detail_anon, const char *detail)
 {
-	struct list_tx_ctx *c = p;
-	/* A retry must not keep rows from the failed attempt. */
-	json_array_clear(c->lc.items);
-	return tx->store->article_list(tx, &c->r->arena, &c->f, c->offset,
-				       c->limit, &c->total, list_row, &c->lc);
+	if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, detail_anon);
+	else if (rc == HH_ERR_FORBIDDEN)
+		hh_resp_problem(r, HH_E_FORBIDDEN, field, detail);
+	else
+		hh_resp_rc(r, rc, NULL);
 }
 
 void hh_api_articles_list(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	struct list_tx_ctx c = { .r = r };
-	if (!hh_req_query_int(r, "limit", 20, 1, PAGE_MAX, &c.limit) ||
-	    !hh_req_query_int(r, "offset", 0, 0, 1000000000, &c.offset))
+	struct hh_article_query q = { 0 };
+	if (!hh_req_query_int(r, "limit", 20, 1, PAGE_MAX, &q.limit) ||
+	    !hh_req_query_int(r, "offset", 0, 0, 1000000000, &q.offset))
 		return;
 	const char *status = hh_req_query(r, "status");
 	const char *audience = hh_req_query(r, "audience");
 	const char *kle = hh_req_query(r, "kle");
 	const char *org = hh_req_query(r, "organisation");
-	if (status && !(c.f.status = hh_status_parse(status))) {
+	if (status && !(q.status = hh_status_parse(status))) {
 		hh_resp_problem(r, HH_E_INVALID_PARAM, "status",
 				"status must be draft, published or archived");
 		return;
 	}
-	if (audience && !(c.f.audience = hh_audience_parse(audience))) {
+	if (audience && !(q.audience = hh_audience_parse(audience))) {
 		hh_resp_problem(r, HH_E_INVALID_PARAM, "audience",
 				"audience must be citizen or staff");
 		return;
@@ -105,87 +86,48 @@ void hh_api_articles_list(struct hh_req *r)
 				"kle must look like NN, NN.NN or NN.NN.NN");
 		return;
 	}
-	c.f.kle = kle;
+	q.kle = kle;
 	if (org) {
 		int64_t id;
 		int given;
 		if (!owner_param(r, &id, &given))
 			return;
-		c.f.org_id = id ? id : -1;
+		q.org_id = id ? id : -1;
 	}
-	/* Who may see what: the public sees published citizen articles;
-	 * staff also staff articles; editors also drafts and archived
-	 * articles of their own organisation and the shared ones. */
-	if (!is_staff(w)) {
-		if ((c.f.status && c.f.status != HH_STATUS_PUBLISHED) ||
-		    c.f.audience == HH_AUDIENCE_STAFF) {
-			hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL,
-					"only published citizen articles are "
-					"public; sign in to see others");
-			return;
-		}
-		c.f.status = HH_STATUS_PUBLISHED;
-		c.f.audience = HH_AUDIENCE_CITIZEN;
-	} else if (!is_editor(w)) {
-		if (c.f.status && c.f.status != HH_STATUS_PUBLISHED) {
-			hh_resp_problem(r, HH_E_FORBIDDEN, "status",
-					"drafts and archived articles are for "
-					"editors");
-			return;
-		}
-		c.f.status = HH_STATUS_PUBLISHED;
-	} else {
-		c.f.unpublished_org_id = w->org_id;
-	}
-	c.lc.items = json_array();
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, list_tx, &c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = json_array();
+	int64_t total = 0;
+	const char *field = NULL;
+	enum hh_rc rc = hh_article_list(r->app->store, &who, &r->arena, &q,
+					&total, list_row, items, &field);
 	if (rc != HH_OK) {
-		json_decref(c.lc.items);
-		hh_resp_rc(r, rc, NULL);
+		json_decref(items);
+		refused(r, rc, field,
+			"only published citizen articles are public; sign in "
+			"to see others",
+			"drafts and archived articles are for editors, staff "
+			"articles for staff");
 		return;
 	}
 	hh_resp_json(r, 200,
-		     json_pack("{s:o, s:I, s:I, s:I}", "items", c.lc.items,
-			       "total", (json_int_t)c.total, "limit",
-			       (json_int_t)c.limit, "offset",
-			       (json_int_t)c.offset));
+		     json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+			       (json_int_t)total, "limit", (json_int_t)q.limit,
+			       "offset", (json_int_t)q.offset));
 }
 
 /* ---- read ------------------------------------------------------------ */
 
-struct get_ctx {
-	struct hh_req *r;
-	struct hh_actor who;
-	const char *slug;
-	int64_t owner_id;
-	int owner_given;
-	int64_t muni_id;
-	struct hh_article a;
-};
-
-static enum hh_rc get_tx(struct hh_tx *tx, void *p)
-{
-	struct get_ctx *c = p;
-	if (c->owner_given) {
-		enum hh_rc rc = tx->store->article_get(tx, &c->r->arena,
-						       c->owner_id, c->slug, &c->a);
-		if (rc == HH_OK && !hh_article_can_read(&c->who, &c->a))
-			rc = HH_ERR_NOT_FOUND;
-		return rc;
-	}
-	return hh_article_resolve(tx, &c->r->arena, &c->who, c->muni_id,
-				  c->slug, &c->a);
-}
-
 void hh_api_article_get(struct hh_req *r)
 {
-	struct get_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
-	if (!hh_slug_valid(c.slug)) {
+	const char *slug = hh_req_param(r, "slug");
+	int64_t owner_id, muni_id = 0;
+	int owner_given;
+	if (!hh_slug_valid(slug)) {
 		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
 		return;
 	}
-	hh_actor_of(r, &c.who);
-	if (!owner_param(r, &c.owner_id, &c.owner_given))
+	if (!owner_param(r, &owner_id, &owner_given))
 		return;
 	const char *muni = hh_req_query(r, "municipality");
 	if (muni && *muni) {
@@ -197,15 +139,20 @@ void hh_api_article_get(struct hh_req *r)
 					"no municipality has this code");
 			return;
 		}
-		c.muni_id = org.id;
+		muni_id = org.id;
 	}
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, get_tx, &c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_article a;
+	enum hh_rc rc = owner_given
+		? hh_article_read(r->app->store, &who, &r->arena, owner_id, slug, &a)
+		: hh_article_find(r->app->store, &who, &r->arena, muni_id, slug, &a);
 	if (rc != HH_OK) {
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	set_etag(r, c.a.version);
-	hh_resp_json(r, 200, hh_article_json(&c.a, 1));
+	set_etag(r, a.version);
+	hh_resp_json(r, 200, hh_article_json(&a, 1));
 }
 
 /* ---- write ----------------------------------------------------------- */
@@ -227,9 +174,7 @@ static int may_write(struct hh_req *r)
 
 static void write_failed(struct hh_req *r, enum hh_rc rc, const char *field)
 {
-	if (rc == HH_ERR_INVALID && field && !strcmp(field, "organisation"))
-		hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION, field, NULL);
-	else if (rc == HH_ERR_INVALID)
+	if (rc == HH_ERR_INVALID)
 		hh_resp_problem(r, HH_E_INVALID_FIELD, field,
 				hh_arena_printf(&r->arena, "%s is not valid",
 						field ? field : "a field"));
@@ -285,9 +230,13 @@ void hh_api_article_create(struct hh_req *r)
 	if (org) {
 		struct hh_org o;
 		enum hh_rc rc = hh_org_by_code(r->app->store, &r->arena, org, &o);
+		if (rc == HH_ERR_NOT_FOUND) {
+			hh_resp_problem(r, HH_E_UNKNOWN_ORGANISATION,
+					"organisation", NULL);
+			return;
+		}
 		if (rc != HH_OK) {
-			write_failed(r, rc == HH_ERR_NOT_FOUND ? HH_ERR_INVALID : rc,
-				     "organisation");
+			hh_resp_rc(r, rc, NULL);
 			return;
 		}
 		a.org_id = o.id;
@@ -406,23 +355,14 @@ void hh_api_article_delete(struct hh_req *r)
 
 /* ---- history --------------------------------------------------------- */
 
-struct hist_ctx {
-	struct hh_req *r;
-	struct hh_actor who;
-	int64_t org_id;
-	const char *slug;
-	json_t *items;
-};
-
-static enum hh_rc hist_row(void *p, const struct hh_event *e)
+static enum hh_rc hist_row(void *items, const struct hh_event *e)
 {
-	struct hist_ctx *c = p;
 	char at[21];
 	hh_time_iso(e->at_us / 1000000, at);
 	json_error_t err;
 	json_t *before = e->before ? json_loads(e->before, 0, &err) : json_null();
 	json_t *after = e->after ? json_loads(e->after, 0, &err) : json_null();
-	json_array_append_new(c->items,
+	json_array_append_new(items,
 			      json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
 					(json_int_t)e->id, "at", at, "actor",
 					e->actor, "action", e->action, "before",
@@ -431,42 +371,26 @@ static enum hh_rc hist_row(void *p, const struct hh_event *e)
 	return HH_OK;
 }
 
-static enum hh_rc hist_tx(struct hh_tx *tx, void *p)
-{
-	struct hist_ctx *c = p;
-	struct hh_article a;
-	enum hh_rc rc = tx->store->article_get(tx, &c->r->arena, c->org_id,
-					       c->slug, &a);
-	if (rc != HH_OK)
-		return rc;
-	if (!hh_article_can_edit(&c->who, a.org_id))
-		return HH_ERR_NOT_FOUND;
-	json_array_clear(c->items);
-	return tx->store->event_list(tx, &c->r->arena, "article", a.id, hist_row,
-				     c);
-}
-
 void hh_api_article_history(struct hh_req *r)
 {
-	struct hist_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
+	const char *slug = hh_req_param(r, "slug");
+	int64_t org_id;
 	int given;
-	if (hh_auth(r)->kind == HH_ANON) {
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		return;
-	}
-	if (!hh_slug_valid(c.slug)) {
+	if (!hh_slug_valid(slug)) {
 		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
 		return;
 	}
-	if (!owner_param(r, &c.org_id, &given))
+	if (!owner_param(r, &org_id, &given))
 		return;
-	hh_actor_of(r, &c.who);
-	c.items = json_array();
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, hist_tx, &c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = json_array();
+	enum hh_rc rc = hh_article_history(r->app->store, &who, &r->arena,
+					   org_id, slug, hist_row, items);
 	if (rc != HH_OK) {
-		json_decref(c.items);
-		hh_resp_rc(r, rc, NULL);
+		json_decref(items);
+		refused(r, rc, NULL, NULL, "an article's history is for its editors");
 		return;
 	}
-	hh_resp_json(r, 200, json_pack("{s:o}", "events", c.items));
+	hh_resp_json(r, 200, json_pack("{s:o}", "events", items));
 }

@@ -24,15 +24,10 @@
 
 /* ---- helpers --------------------------------------------------------- */
 
-static void decref(void *p)
-{
-	json_decref(p);
-}
-
 /* json, released with the request (borrowed by the caller). */
 static json_t *keep(struct hh_req *r, json_t *json)
 {
-	hh_arena_defer(&r->arena, decref, json);
+	hh_arena_defer(&r->arena, hh_json_release, json);
 	return json;
 }
 
@@ -395,12 +390,7 @@ static void form_invalid(struct hh_req *r, const struct hh_form_result *res)
 	json_object_set_new(j, "errors", messages_json(res->errors, res->n_errors));
 	json_object_set_new(j, "warnings",
 			    messages_json(res->warnings, res->n_warnings));
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	/* the media type goes with the response as it is queued */
-	hh_resp_text(r, 422, "application/problem+json",
-		     hh_arena_strdup(&r->arena, s ? s : "{}"));
-	free(s);
+	hh_resp_json_as(r, 422, "application/problem+json", j);
 }
 
 /* Reads the submission from the body into sub; queues a problem and

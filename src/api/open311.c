@@ -1322,7 +1322,7 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 			   int *n_origins)
 {
 	json_t *values = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, values);
+	hh_arena_defer(&r->arena, hh_json_release, values);
 	for (int i = 0; i < n; i++) {
 		if (strncmp(ps[i].key, "attribute[", 10))
 			continue;
@@ -1470,7 +1470,7 @@ void hh_open311_request_create(struct hh_req *r)
 
 	/* what Open311 sent beside the form: kept with the case */
 	json_t *extra = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, extra);
+	hh_arena_defer(&r->arena, hh_json_release, extra);
 	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
 	if (lat_s || long_s) {
 		double lat, lon;
@@ -1518,7 +1518,7 @@ void hh_open311_request_create(struct hh_req *r)
 	const char *why;
 	rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c, &replayed, &why);
 	if (res.values)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
+		hh_arena_defer(&r->arena, hh_json_release, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
 		send_form_errors(r, f, s, &res, origins, n_origins);
 		return;

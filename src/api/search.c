@@ -8,7 +8,8 @@
 #include "core/util.h"
 #include "domain/orgs.h"
 #include "domain/articles.h"
-#include "domain/searchlog.h"
+#include "domain/reading.h"
+#include "domain/reports.h"
 
 /* Reads the query parameters shared by search and suggest. Returns 0 after
  * queueing a problem. */
@@ -37,8 +38,6 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 		}
 		q->municipality_id = org.id;
 	}
-	const struct hh_principal *w = hh_auth(r);
-	q->staff = w->kind != HH_ANON && (w->roles & ~(unsigned)HH_ROLE_CITIZEN);
 	if (!full)
 		return 1;
 	const char *kle = hh_req_query(r, "kle");
@@ -88,9 +87,10 @@ void hh_api_search(struct hh_req *r)
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
 		return;
 	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	struct hh_search_result res;
-	hh_index_search(r->app->index, &q, &r->arena, &res);
-	int64_t sid = hh_searchlog_add(q.text, q.municipality_id, res.total);
+	int64_t sid = hh_reading_search(r->app->index, &who, &q, &r->arena, &res);
 	/* Written directly, with no printf: this is the hot path, and
 	 * building a jansson tree only to serialise it cost more than the
 	 * search itself. */
@@ -167,8 +167,7 @@ void hh_api_search(struct hh_req *r)
 				   : ",\"clipped\":false,\"search_id\":");
 	hh_buf_int(b, (long long)sid);
 	hh_buf_putc(b, '}');
-	hh_resp_html(r, 200); /* sets the status; the type follows */
-	r->content_type = "application/json";
+	hh_resp_body(r, 200, "application/json");
 }
 
 void hh_api_suggest(struct hh_req *r)
@@ -180,8 +179,10 @@ void hh_api_suggest(struct hh_req *r)
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
 		return;
 	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	struct hh_suggestion s;
-	hh_index_suggest(r->app->index, &q, &r->arena, &s);
+	hh_reading_suggest(r->app->index, &who, &q, &r->arena, &s);
 	json_t *comp = json_array(), *titles = json_array();
 	for (int i = 0; i < s.n_completions; i++)
 		json_array_append_new(comp, json_string(s.completions[i]));
@@ -198,16 +199,9 @@ void hh_api_suggest(struct hh_req *r)
 			       comp, "titles", titles));
 }
 
-struct report_ctx {
-	json_t *rows;
-	int64_t since;
-	struct hh_req *r;
-};
-
-static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
+static enum hh_rc report_row(void *rows, const struct hh_search_report_row *row)
 {
-	struct report_ctx *c = p;
-	json_array_append_new(c->rows,
+	json_array_append_new(rows,
 			      json_pack("{s:s, s:I, s:I, s:I}", "query", row->query,
 					"searches", (json_int_t)row->searches,
 					"with_results", (json_int_t)row->with_results,
@@ -215,38 +209,28 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 	return HH_OK;
 }
 
-static enum hh_rc report_tx(struct hh_tx *tx, void *p)
-{
-	struct report_ctx *c = p;
-	json_array_clear(c->rows);
-	return tx->store->search_report(tx, &c->r->arena, c->since, 200,
-					report_row, c);
-}
-
 void hh_api_search_report(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind == HH_ANON) {
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		return;
-	}
-	if (!(w->roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN))) {
-		hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
-				"the search report is for editors and managers");
-		return;
-	}
 	int64_t days;
 	if (!hh_req_query_int(r, "days", 30, 1, 3650, &days))
 		return;
-	/* what is queued counts too */
-	hh_searchlog_flush(r->app->store);
-	struct report_ctx c = { json_array(), hh_now_us() / 1000000 - days * 86400, r };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, report_tx, &c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *rows = json_array();
+	enum hh_rc rc = hh_search_report(r->app->store, &who, &r->arena,
+					 (int)days, 200, report_row, rows);
 	if (rc != HH_OK) {
-		json_decref(c.rows);
-		hh_resp_rc(r, rc, NULL);
+		json_decref(rows);
+		if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
+			hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		else if (rc == HH_ERR_FORBIDDEN)
+			hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
+					"the search report is for editors and "
+					"managers");
+		else
+			hh_resp_rc(r, rc, NULL);
 		return;
 	}
 	hh_resp_json(r, 200, json_pack("{s:I, s:o}", "days", (json_int_t)days,
-				       "queries", c.rows));
+				       "queries", rows));
 }

@@ -6,6 +6,8 @@
 
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/health.h"
+#include "domain/orgs.h"
 
 static json_t *principal_json(struct hh_req *r, const struct hh_principal *w)
 {
@@ -101,28 +103,16 @@ static enum hh_rc org_row(void *p, const struct hh_org *o)
 	return HH_OK;
 }
 
-struct orgs_ctx {
-	struct hh_req *r;
-	json_t *items;
-};
-
-static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
-{
-	struct orgs_ctx *c = p;
-	json_array_clear(c->items);
-	return tx->store->org_list(tx, &c->r->arena, org_row, c->items);
-}
-
 void hh_api_organisations(struct hh_req *r)
 {
-	struct orgs_ctx c = { r, json_array() };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, orgs_tx, &c);
+	json_t *items = json_array();
+	enum hh_rc rc = hh_org_each(r->app->store, &r->arena, org_row, items);
 	if (rc != HH_OK) {
-		json_decref(c.items);
+		json_decref(items);
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	hh_resp_json(r, 200, json_pack("{s:o}", "items", c.items));
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
 void hh_api_healthz(struct hh_req *r)
@@ -130,17 +120,10 @@ void hh_api_healthz(struct hh_req *r)
 	hh_resp_text(r, 200, "text/plain; charset=utf-8", "ok\n");
 }
 
-static enum hh_rc ready_tx(struct hh_tx *tx, void *p)
-{
-	int64_t *n = p;
-	return tx->store->event_count(tx, n);
-}
-
 void hh_api_readyz(struct hh_req *r)
 {
-	int64_t n;
 	if (!atomic_load(&r->app->ready) ||
-	    hh_store_run_tx(r->app->store, 0, ready_tx, &n) != HH_OK) {
+	    hh_health_ready(r->app->store) != HH_OK) {
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
 		return;
 	}
@@ -151,6 +134,5 @@ void hh_api_metrics(struct hh_req *r)
 {
 	hh_buf_reset(&r->resp);
 	hh_server_metrics(r->app->server, &r->resp);
-	hh_resp_html(r, 200);
-	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	hh_resp_body(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }

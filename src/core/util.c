@@ -3,6 +3,7 @@
 #include "core/rc.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,26 @@ void *hh_xmalloc(size_t n)
 	if (!p)
 		oom(n);
 	return p;
+}
+
+static void *json_xmalloc(size_t n)
+{
+	return hh_xmalloc(n);
+}
+
+static void json_free(void *p)
+{
+	free(p);
+}
+
+void hh_json_release(void *json)
+{
+	json_decref(json);
+}
+
+void hh_json_alloc_init(void)
+{
+	json_set_alloc_funcs(json_xmalloc, json_free);
 }
 
 void *hh_xcalloc(size_t n, size_t size)

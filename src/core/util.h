@@ -12,6 +12,13 @@ void *hh_xcalloc(size_t n, size_t size);
 void *hh_xrealloc(void *p, size_t n);
 char *hh_xstrdup(const char *s);
 char *hh_xstrndup(const char *s, size_t n);
+/* Makes jansson allocate through hh_xmalloc, so that out of memory aborts
+ * there too. Call once at start-up, before any json_t is made (main, the
+ * test server, the fuzz targets). */
+void hh_json_alloc_init(void);
+/* json_decref as a void (*)(void *), for hh_arena_defer (calling it
+ * through a cast pointer of another type is undefined behaviour). */
+void hh_json_release(void *json);
 
 /* Microseconds since the epoch (wall clock) and from a monotonic clock. */
 int64_t hh_now_us(void);

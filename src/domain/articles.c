@@ -8,7 +8,6 @@
 
 #include "core/util.h"
 #include "domain/markdown.h"
-#include "http/json.h" /* hh_utf8_len only */
 
 const char *hh_audience_name(enum hh_audience a)
 {
@@ -472,4 +471,246 @@ enum hh_rc hh_article_resolve(struct hh_tx *tx, struct hh_arena *ar,
 	if (rc == HH_OK && !hh_article_can_read(who, out))
 		rc = HH_ERR_NOT_FOUND;
 	return rc;
+}
+
+/* ---- reading, for one reader ------------------------------------------ */
+
+/* Rows gathered in a transaction, handed on after it (a retry starts
+ * again from n = 0). */
+struct article_rows {
+	struct hh_arena *ar;
+	struct hh_article *items;
+	size_t n, cap;
+};
+
+static enum hh_rc keep_article(void *p, const struct hh_article *a)
+{
+	struct article_rows *rows = p;
+	if (rows->n == rows->cap) {
+		size_t cap = rows->cap ? rows->cap * 2 : 16;
+		struct hh_article *items = hh_arena_alloc(rows->ar,
+							  cap * sizeof(*items));
+		if (rows->n)
+			memcpy(items, rows->items, rows->n * sizeof(*items));
+		rows->items = items;
+		rows->cap = cap;
+	}
+	rows->items[rows->n++] = *a;
+	return HH_OK;
+}
+
+static enum hh_rc hand_on(const struct article_rows *rows, hh_article_cb cb,
+			  void *ctx)
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		enum hh_rc rc = cb(ctx, &rows->items[i]);
+		if (rc != HH_OK)
+			return rc;
+	}
+	return HH_OK;
+}
+
+struct list_ctx {
+	struct hh_arena *ar;
+	const struct hh_actor *who;
+	struct hh_article_filter f;
+	int64_t offset, limit, total;
+	struct article_rows rows;
+};
+
+/* The store's filter keeps the shared drafts for every editor; an
+ * agency's editors may not read them (the table gives shared articles
+ * to municipalities), so each row is asked once more: a list never hands
+ * on what its reader may not read. */
+static enum hh_rc keep_listed(void *p, const struct hh_article *a)
+{
+	struct list_ctx *c = p;
+	if (!hh_article_can_read(c->who, a))
+		return HH_OK;
+	return keep_article(&c->rows, a);
+}
+
+static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *c = p;
+	c->rows.n = 0;
+	return tx->store->article_list(tx, c->ar, &c->f, c->offset, c->limit,
+				       &c->total, keep_listed, c);
+}
+
+int hh_article_reads_staff(const struct hh_actor *who)
+{
+	return hh_access_scope(who, HH_RES_ARTICLE_STAFF, HH_ACT_READ) !=
+	       HH_SCOPE_NONE;
+}
+
+enum hh_rc hh_article_list(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, const struct hh_article_query *q,
+			   int64_t *total, hh_article_cb cb, void *ctx,
+			   const char **field)
+{
+	struct list_ctx c = { .ar = ar, .who = who, .offset = q->offset,
+			      .limit = q->limit, .rows = { .ar = ar } };
+	c.f.org_id = q->org_id;
+	c.f.kle = q->kle;
+	c.f.audience = q->audience;
+	c.f.status = q->status;
+	*field = NULL;
+	/* the list's filter is the table's scope for this reader */
+	enum hh_access_scope drafts =
+		hh_access_scope(who, HH_RES_ARTICLE_DRAFT, HH_ACT_READ);
+	if (!hh_article_reads_staff(who)) {
+		if (q->audience == HH_AUDIENCE_STAFF)
+			return *field = "audience", HH_ERR_FORBIDDEN;
+		c.f.audience = HH_AUDIENCE_CITIZEN;
+	}
+	switch (drafts) {
+	case HH_SCOPE_ANY:
+		break;
+	case HH_SCOPE_OWN_ORG:
+	case HH_SCOPE_OWN_ORG_SHARED:
+		c.f.unpublished_org_id = who->org_id;
+		break;
+	default:
+		if (q->status && q->status != HH_STATUS_PUBLISHED)
+			return *field = "status", HH_ERR_FORBIDDEN;
+		c.f.status = HH_STATUS_PUBLISHED;
+		break;
+	}
+	enum hh_rc rc = hh_store_run_tx(st, 0, list_tx, &c);
+	if (rc != HH_OK)
+		return rc;
+	if (total)
+		*total = c.total;
+	return hand_on(&c.rows, cb, ctx);
+}
+
+struct read_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *ar;
+	int64_t org_id; /* hh_article_read */
+	int64_t muni_id; /* hh_article_find */
+	const char *slug;
+	struct hh_article *out;
+	hh_event_cb event_cb; /* hh_article_history */
+	struct hh_event *events;
+	size_t n_events, cap_events;
+};
+
+static enum hh_rc read_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *c = p;
+	enum hh_rc rc = tx->store->article_get(tx, c->ar, c->org_id, c->slug,
+					       c->out);
+	if (rc == HH_OK && !hh_article_can_read(c->who, c->out))
+		rc = HH_ERR_NOT_FOUND;
+	return rc;
+}
+
+enum hh_rc hh_article_read(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, int64_t org_id,
+			   const char *slug, struct hh_article *out)
+{
+	struct read_ctx c = { .who = who, .ar = ar, .org_id = org_id,
+			      .slug = slug, .out = out };
+	return hh_store_run_tx(st, 0, read_tx, &c);
+}
+
+static enum hh_rc find_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *c = p;
+	return hh_article_resolve(tx, c->ar, c->who, c->muni_id, c->slug,
+				  c->out);
+}
+
+enum hh_rc hh_article_find(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, int64_t muni_id,
+			   const char *slug, struct hh_article *out)
+{
+	struct read_ctx c = { .who = who, .ar = ar, .muni_id = muni_id,
+			      .slug = slug, .out = out };
+	return hh_store_run_tx(st, 0, find_tx, &c);
+}
+
+static enum hh_rc keep_event(void *p, const struct hh_event *e)
+{
+	struct read_ctx *c = p;
+	if (c->n_events == c->cap_events) {
+		size_t cap = c->cap_events ? c->cap_events * 2 : 16;
+		struct hh_event *items = hh_arena_alloc(c->ar, cap * sizeof(*items));
+		if (c->n_events)
+			memcpy(items, c->events, c->n_events * sizeof(*items));
+		c->events = items;
+		c->cap_events = cap;
+	}
+	c->events[c->n_events++] = *e;
+	return HH_OK;
+}
+
+static enum hh_rc history_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *c = p;
+	c->n_events = 0;
+	enum hh_rc rc = tx->store->article_get(tx, c->ar, c->org_id, c->slug,
+					       c->out);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_owner owner = { c->out->org_id, 0 };
+	rc = hh_access(c->who, HH_RES_ARTICLE_HISTORY, HH_ACT_READ, &owner);
+	if (rc != HH_OK)
+		return rc;
+	return tx->store->event_list(tx, c->ar, "article", c->out->id,
+				     keep_event, c);
+}
+
+enum hh_rc hh_article_history(struct hh_store *st, const struct hh_actor *who,
+			      struct hh_arena *ar, int64_t org_id,
+			      const char *slug, hh_event_cb cb, void *ctx)
+{
+	if (hh_access_scope(who, HH_RES_ARTICLE_HISTORY, HH_ACT_READ) ==
+	    HH_SCOPE_NONE)
+		return HH_ERR_FORBIDDEN;
+	struct hh_article a;
+	struct read_ctx c = { .who = who, .ar = ar, .org_id = org_id,
+			      .slug = slug, .out = &a };
+	enum hh_rc rc = hh_store_run_tx(st, 0, history_tx, &c);
+	for (size_t i = 0; rc == HH_OK && i < c.n_events; i++)
+		rc = cb(ctx, &c.events[i]);
+	return rc;
+}
+
+struct popular_ctx {
+	struct hh_arena *ar;
+	const struct hh_actor *who;
+	int64_t muni_id;
+	int limit;
+	struct article_rows rows;
+};
+
+static enum hh_rc keep_readable(void *p, const struct hh_article *a)
+{
+	struct popular_ctx *c = p;
+	if (!hh_article_can_read(c->who, a))
+		return HH_OK;
+	return keep_article(&c->rows, a);
+}
+
+static enum hh_rc popular_tx(struct hh_tx *tx, void *p)
+{
+	struct popular_ctx *c = p;
+	c->rows.n = 0;
+	return tx->store->article_popular(tx, c->ar, c->muni_id, c->limit,
+					  keep_readable, c);
+}
+
+enum hh_rc hh_article_popular(struct hh_store *st, const struct hh_actor *who,
+			      struct hh_arena *ar, int64_t muni_id, int limit,
+			      hh_article_cb cb, void *ctx)
+{
+	struct popular_ctx c = { .ar = ar, .who = who, .muni_id = muni_id,
+				 .limit = limit, .rows = { .ar = ar } };
+	enum hh_rc rc = hh_store_run_tx(st, 0, popular_tx, &c);
+	if (rc != HH_OK)
+		return rc;
+	return hand_on(&c.rows, cb, ctx);
 }

@@ -84,6 +84,67 @@ enum hh_rc hh_article_resolve(struct hh_tx *tx, struct hh_arena *ar,
 			      const struct hh_actor *who, int64_t muni_id,
 			      const char *slug, struct hh_article *out);
 
+/* ---- reading, for one reader ------------------------------------------
+ *
+ * Each function below runs its own transaction and applies the access
+ * table (domain/access.h) for who. Rows are gathered inside the
+ * transaction and handed to cb after it has ended, so a retried
+ * transaction never hands a row twice; rows and their strings live in
+ * ar. */
+
+/* What a reader asks of the article list; 0 or NULL: no wish. */
+struct hh_article_query {
+	int64_t org_id;            /* 0: any; -1: shared only */
+	const char *kle;           /* prefix */
+	enum hh_audience audience;
+	enum hh_status status;
+	int64_t offset, limit;     /* limit 0: all */
+};
+
+/* Streams the articles of q that who may read: the public reads
+ * published citizen articles; staff also staff articles; editors also
+ * the drafts and archived articles they may change. Asking for what who
+ * may not read at all (q->status draft or archived, q->audience staff)
+ * is FORBIDDEN, and *field names the wish ("status" or "audience"); the
+ * door answers 401 to an anonymous caller. *total gets the count of all
+ * matches (may be NULL). */
+enum hh_rc hh_article_list(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, const struct hh_article_query *q,
+			   int64_t *total, hh_article_cb cb, void *ctx,
+			   const char **field);
+
+/* Exactly the article of owner org_id (0: shared) at slug, if who may
+ * read it (else NOT_FOUND, as for one that does not exist). */
+enum hh_rc hh_article_read(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, int64_t org_id,
+			   const char *slug, struct hh_article *out);
+
+/* What who, reading in municipality muni_id (0: none), sees at slug: the
+ * municipality's local version before the shared one (hh_article_resolve
+ * in a transaction of its own). */
+enum hh_rc hh_article_find(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, int64_t muni_id,
+			   const char *slug, struct hh_article *out);
+
+/* Streams the events of the article of owner org_id at slug, oldest
+ * first, for an editor who may change it. FORBIDDEN when who's roles
+ * have no right to any article's history (before looking the article
+ * up, so nothing is told about it), NOT_FOUND when the article is not
+ * there or not one who may change. */
+enum hh_rc hh_article_history(struct hh_store *st, const struct hh_actor *who,
+			      struct hh_arena *ar, int64_t org_id,
+			      const char *slug, hh_event_cb cb, void *ctx);
+
+/* Streams the most read published citizen articles for a reader in
+ * municipality muni_id (0: the shared ones only), at most limit. */
+enum hh_rc hh_article_popular(struct hh_store *st, const struct hh_actor *who,
+			      struct hh_arena *ar, int64_t muni_id, int limit,
+			      hh_article_cb cb, void *ctx);
+
+/* Does who read staff articles too (the search and the lists include
+ * them)? */
+int hh_article_reads_staff(const struct hh_actor *who);
+
 /* The JSON form used by events and the API (new reference). */
 json_t *hh_article_json(const struct hh_article *a, int with_body);
 

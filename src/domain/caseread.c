@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/cases.h"
@@ -20,17 +21,12 @@ struct read_ctx {
 	int cap;
 };
 
-static void decref(void *p)
-{
-	json_decref(p);
-}
-
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, decref, j);
+		hh_arena_defer(a, hh_json_release, j);
 	return j;
 }
 

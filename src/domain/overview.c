@@ -1,4 +1,5 @@
 /* overview.c - Mit overblik and the citizen's audit trail (overview.h). */
+#include "core/util.h"
 #include "domain/overview.h"
 
 #include <stdio.h>
@@ -8,17 +9,12 @@
 #include "domain/catalogue.h"
 #include "domain/plans.h"
 
-static void decref(void *p)
-{
-	json_decref(p);
-}
-
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, decref, j);
+		hh_arena_defer(a, hh_json_release, j);
 	return j;
 }
 
@@ -120,7 +116,7 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 		rc = hh_plan_read(st, a, who, out->plans[i].plan.id,
 				  &out->plans[i].view);
 		if (rc == HH_OK)
-			hh_arena_defer(a, decref,
+			hh_arena_defer(a, hh_json_release,
 				       out->plans[i].view);
 	}
 	return rc;

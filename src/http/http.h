@@ -106,6 +106,12 @@ int hh_req_query_int(struct hh_req *r, const char *name, int64_t def,
 void hh_resp_header(struct hh_req *r, const char *name, const char *value);
 /* Takes a reference to json (stolen) and sends it with status. */
 void hh_resp_json(struct hh_req *r, int status, json_t *json);
+/* The same with another JSON media type (application/problem+json). */
+void hh_resp_json_as(struct hh_req *r, int status, const char *ctype,
+		     json_t *json);
+/* Sends what the handler wrote into r->resp, as ctype (static), with
+ * status. */
+void hh_resp_body(struct hh_req *r, int status, const char *ctype);
 /* Sends the HTML in r->resp with status. */
 void hh_resp_html(struct hh_req *r, int status);
 void hh_resp_text(struct hh_req *r, int status, const char *ctype,

@@ -42,7 +42,7 @@ enum hh_json_err hh_json_parse(struct hh_arena *a, const char *body,
 		return fail(res, HH_JSON_ERR_SYNTAX, NULL,
 			    hh_arena_strdup(a, jerr.text));
 	}
-	hh_arena_defer(a, (void (*)(void *))json_decref, root);
+	hh_arena_defer(a, hh_json_release, root);
 	if (!json_is_object(root))
 		return fail(res, HH_JSON_ERR_SYNTAX, NULL,
 			    "the body must be a JSON object");

@@ -56,8 +56,7 @@ void hh_resp_problem(struct hh_req *r, enum hh_error_code c,
 		     const char *field, const char *detail)
 {
 	json_t *j = hh_problem_json(c, field, detail, r->path);
-	hh_resp_json(r, registry[c].status, j);
-	r->content_type = "application/problem+json";
+	hh_resp_json_as(r, registry[c].status, "application/problem+json", j);
 }
 
 void hh_resp_rc(struct hh_req *r, enum hh_rc rc, const char *field)

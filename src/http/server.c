@@ -241,9 +241,11 @@ static void responded(struct hh_req *r, int status)
 	r->status = status;
 }
 
-void hh_resp_json(struct hh_req *r, int status, json_t *json)
+void hh_resp_json_as(struct hh_req *r, int status, const char *ctype,
+		     json_t *json)
 {
 	responded(r, status);
+	r->content_type = ctype;
 	hh_buf_reset(&r->resp);
 	char *s = json_dumps(json, JSON_COMPACT);
 	json_decref(json);
@@ -251,30 +253,39 @@ void hh_resp_json(struct hh_req *r, int status, json_t *json)
 		hh_buf_puts(&r->resp, s);
 		free(s);
 	}
-	r->content_type = "application/json";
+}
+
+void hh_resp_json(struct hh_req *r, int status, json_t *json)
+{
+	hh_resp_json_as(r, status, "application/json", json);
+}
+
+void hh_resp_body(struct hh_req *r, int status, const char *ctype)
+{
+	responded(r, status);
+	r->content_type = ctype;
 }
 
 void hh_resp_html(struct hh_req *r, int status)
 {
-	responded(r, status);
-	r->content_type = "text/html; charset=utf-8";
+	hh_resp_body(r, status, "text/html; charset=utf-8");
 }
 
 void hh_resp_text(struct hh_req *r, int status, const char *ctype,
 		  const char *text)
 {
 	responded(r, status);
+	r->content_type = ctype;
 	hh_buf_reset(&r->resp);
 	hh_buf_puts(&r->resp, text);
-	r->content_type = ctype;
 }
 
 void hh_resp_redirect(struct hh_req *r, int status, const char *location)
 {
 	responded(r, status);
+	r->content_type = "text/plain; charset=utf-8";
 	hh_resp_header(r, "Location", location);
 	hh_buf_reset(&r->resp);
-	r->content_type = "text/plain; charset=utf-8";
 }
 
 /* ---- the MHD callbacks ---------------------------------------------- */

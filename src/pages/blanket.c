@@ -58,6 +58,12 @@ struct load_ctx {
 	struct blanket *bl;
 };
 
+/* hh_case_type_def_clear as hh_arena_defer calls it. */
+static void def_release(void *def)
+{
+	hh_case_type_def_clear(def);
+}
+
 static enum hh_rc load_tx(struct hh_tx *tx, void *p)
 {
 	struct blanket *bl = ((struct load_ctx *)p)->bl;
@@ -67,7 +73,7 @@ static enum hh_rc load_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = hh_case_type_load(tx, a, bl->code, 0, &bl->row, def);
 	if (rc != HH_OK)
 		return rc;
-	hh_arena_defer(a, (void (*)(void *))hh_case_type_def_clear, def);
+	hh_arena_defer(a, def_release, def);
 	bl->def = def;
 	if (!bl->row.public || !def->form || !json_array_size(def->fields))
 		return HH_ERR_NOT_FOUND; /* not offered to citizens */
@@ -104,7 +110,7 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 		rc = hh_plan_view(r->app->store, &r->arena, bl->w->citizen_id, id, &view);
 		if (rc != HH_OK)
 			return rc; /* NOT_FOUND: not theirs */
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, view);
+		hh_arena_defer(&r->arena, hh_json_release, view);
 		size_t i;
 		json_t *s;
 		json_array_foreach(json_object_get(view, "steps"), i, s)
@@ -700,8 +706,8 @@ void hh_page_form_post(struct hh_req *r)
 
 	/* the input: the form's own fields only */
 	json_t *input = json_object(), *files = json_object();
-	hh_arena_defer(a, (void (*)(void *))json_decref, input);
-	hh_arena_defer(a, (void (*)(void *))json_decref, files);
+	hh_arena_defer(a, hh_json_release, input);
+	hh_arena_defer(a, hh_json_release, files);
 	bl.values = input;
 	bl.files = files;
 	size_t i;
@@ -735,7 +741,7 @@ void hh_page_form_post(struct hh_req *r)
 
 	struct hh_form_result *pre = hh_arena_calloc(a, sizeof(*pre));
 	hh_form_validate(a, bl.def->fields, input, pre);
-	hh_arena_defer(a, (void (*)(void *))json_decref, pre->values);
+	hh_arena_defer(a, hh_json_release, pre->values);
 	bl.res = pre;
 	if (pre->n_errors) {
 		status = 422;
@@ -772,7 +778,7 @@ void hh_page_form_post(struct hh_req *r)
 	const char *why = NULL;
 	rc = hh_case_submit(r->app->store, a, &sub, res, &c, &replayed, &why);
 	if (res->values)
-		hh_arena_defer(a, (void (*)(void *))json_decref, res->values);
+		hh_arena_defer(a, hh_json_release, res->values);
 	if (rc == HH_OK) {
 		hh_resp_header(r, "Cache-Control", "no-store");
 		hh_resp_redirect(r, 303, hh_arena_printf(a, "/mit-overblik/sag/%lld?sendt=1",

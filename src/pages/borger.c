@@ -107,17 +107,12 @@ static enum hh_rc names_row(void *p, const struct hh_org *o)
 	return HH_OK;
 }
 
-static void decref(void *p)
-{
-	json_decref(p);
-}
-
 enum hh_rc hh_org_names_load(struct hh_req *r, struct hh_org_names *out)
 {
 	out->by_code = json_object();
 	out->by_id = json_object();
-	hh_arena_defer(&r->arena, decref, out->by_code);
-	hh_arena_defer(&r->arena, decref, out->by_id);
+	hh_arena_defer(&r->arena, hh_json_release, out->by_code);
+	hh_arena_defer(&r->arena, hh_json_release, out->by_id);
 	enum hh_rc rc = hh_org_each(r->app->store, &r->arena, names_row, out);
 	if (rc != HH_OK) {
 		json_object_clear(out->by_code);
@@ -157,7 +152,7 @@ json_t *hh_borger_step_articles(struct hh_req *r, json_t *steps, int64_t muni_id
 	hh_actor_of(r, &who);
 	json_t *out = hh_plan_step_articles(r->app->store, &r->arena, &who, steps,
 					    muni_id);
-	hh_arena_defer(&r->arena, decref, out);
+	hh_arena_defer(&r->arena, hh_json_release, out);
 	return out;
 }
 

@@ -10,8 +10,8 @@
 #include "core/util.h"
 #include "domain/articles.h"
 #include "domain/plans.h"
-#include "domain/searchlog.h"
-#include "domain/views.h"
+#include "domain/guide.h"
+#include "domain/reading.h"
 #include "pages/borger.h"
 
 /* The municipality the reader chose: ?kommune=CODE (remembered in a
@@ -92,19 +92,19 @@ static enum hh_rc front_org(void *p, const struct hh_org *o)
 	return HH_OK;
 }
 
-static enum hh_rc front_tx(struct hh_tx *tx, void *p)
+/* The three parts of the front page, each read through the domain: the
+ * guides, the most read articles where the reader lives, and the
+ * municipalities to choose from. */
+static enum hh_rc front_read(struct hh_req *r, struct front_ctx *c)
 {
-	struct front_ctx *c = p;
-	hh_buf_reset(&c->life);
-	hh_buf_reset(&c->popular);
-	hh_buf_reset(&c->munis);
-	c->n_life = c->n_popular = 0;
-	enum hh_rc rc = tx->store->life_event_list(tx, &c->r->arena, front_le, c);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	enum hh_rc rc = hh_guide_each(r->app->store, &r->arena, front_le, c);
 	if (rc == HH_OK)
-		rc = tx->store->article_popular(tx, &c->r->arena, c->muni_id, 8,
-						front_popular, c);
+		rc = hh_article_popular(r->app->store, &who, &r->arena,
+					c->muni_id, 8, front_popular, c);
 	if (rc == HH_OK)
-		rc = tx->store->org_list(tx, &c->r->arena, front_org, c);
+		rc = hh_org_each(r->app->store, &r->arena, front_org, c);
 	return rc;
 }
 
@@ -120,7 +120,7 @@ void hh_page_front(struct hh_req *r)
 	hh_buf_init(&c.life);
 	hh_buf_init(&c.popular);
 	hh_buf_init(&c.munis);
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, front_tx, &c);
+	enum hh_rc rc = front_read(r, &c);
 	if (rc != HH_OK) {
 		hh_page_error(r, 503, "Siden kan ikke vises lige nu",
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
@@ -170,31 +170,17 @@ done:
 
 /* ---- article --------------------------------------------------------- */
 
-struct article_ctx {
-	struct hh_req *r;
-	struct hh_actor who;
-	int64_t muni_id;
-	const char *slug;
-	struct hh_article a;
-};
-
-static enum hh_rc article_tx(struct hh_tx *tx, void *p)
-{
-	struct article_ctx *c = p;
-	return hh_article_resolve(tx, &c->r->arena, &c->who, c->muni_id,
-				  c->slug, &c->a);
-}
-
 void hh_page_article(struct hh_req *r)
 {
-	struct article_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
+	const char *slug = hh_req_param(r, "slug");
 	struct hh_org muni;
 	int has_muni = chosen_muni(r, &muni);
-	if (has_muni)
-		c.muni_id = muni.id;
-	hh_actor_of(r, &c.who);
-	enum hh_rc rc = hh_slug_valid(c.slug)
-				? hh_store_run_tx(r->app->store, 0, article_tx, &c)
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_article a;
+	enum hh_rc rc = hh_slug_valid(slug)
+				? hh_article_find(r->app->store, &who, &r->arena,
+						  has_muni ? muni.id : 0, slug, &a)
 				: HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
@@ -205,56 +191,50 @@ void hh_page_article(struct hh_req *r)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 		return;
 	}
-	hh_views_add(c.a.id); /* popularity for the front page */
+	/* a view, and the choice when it came from a search result */
 	const char *sid = hh_req_query(r, "s");
-	if (sid) {
-		/* chosen from a search result: for the report and ranking */
-		int64_t id = strtoll(sid, NULL, 10);
-		hh_searchlog_choose(id, c.a.id);
-		if (r->app->index && id > 0)
-			hh_index_chosen(r->app->index, c.a.id, 1);
-	}
+	hh_reading_opened(r->app->index, a.id, sid ? strtoll(sid, NULL, 10) : 0);
 
-	struct hh_page p = { .title = c.a.title,
+	struct hh_page p = { .title = a.title,
 			     .muni_name = has_muni ? muni.name : NULL,
-			     .description = c.a.summary };
+			     .description = a.summary };
 	hh_page_begin(r, &p);
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
 		       "<li><a href=\"/\">Forside</a></li><li aria-current=\"page\">");
-	hh_page_text(r, c.a.title);
+	hh_page_text(r, a.title);
 	hh_buf_puts(b, "</li></ol></nav>\n<article class=\"article\">\n<h1>");
-	hh_page_text(r, c.a.title);
+	hh_page_text(r, a.title);
 	hh_buf_puts(b, "</h1>\n");
-	if (c.a.status != HH_STATUS_PUBLISHED)
+	if (a.status != HH_STATUS_PUBLISHED)
 		hh_buf_printf(b, "<p class=\"notice\">Denne artikel er %s og "
 				 "kan ikke ses af borgere.</p>\n",
-			      c.a.status == HH_STATUS_DRAFT ? "en kladde"
+			      a.status == HH_STATUS_DRAFT ? "en kladde"
 							    : "arkiveret");
-	if (c.a.audience == HH_AUDIENCE_STAFF)
+	if (a.audience == HH_AUDIENCE_STAFF)
 		hh_buf_puts(b, "<p class=\"notice\">Intern vejledning for "
 			       "medarbejdere.</p>\n");
 	hh_buf_puts(b, "<p class=\"lead\">");
-	hh_page_text(r, c.a.summary);
+	hh_page_text(r, a.summary);
 	hh_buf_puts(b, "</p>\n<div class=\"body\">\n");
-	hh_buf_puts(b, c.a.body_html); /* rendered by cmark, raw HTML escaped */
+	hh_buf_puts(b, a.body_html); /* rendered by cmark, raw HTML escaped */
 	hh_buf_puts(b, "</div>\n<dl class=\"meta\">\n<dt>Ansvarlig</dt><dd>");
-	if (c.a.org_name)
-		hh_page_text(r, c.a.org_name);
+	if (a.org_name)
+		hh_page_text(r, a.org_name);
 	else
 		hh_buf_puts(b, "Fælles vidensbase for kommunerne");
-	if (c.a.org_id && has_muni && c.a.org_id == muni.id)
+	if (a.org_id && has_muni && a.org_id == muni.id)
 		hh_buf_puts(b, " (lokal vejledning)");
 	hh_buf_puts(b, "</dd>\n<dt>Sidst opdateret</dt><dd><time datetime=\"");
 	char iso[21];
-	hh_time_iso(c.a.updated_at, iso);
+	hh_time_iso(a.updated_at, iso);
 	hh_buf_puts(b, iso);
 	hh_buf_puts(b, "\">");
-	hh_buf_puts(b, hh_date_da(&r->arena, c.a.updated_at));
+	hh_buf_puts(b, hh_date_da(&r->arena, a.updated_at));
 	hh_buf_puts(b, "</time></dd>\n");
-	if (c.a.kle && *c.a.kle) {
+	if (a.kle && *a.kle) {
 		hh_buf_puts(b, "<dt>KLE-nummer</dt><dd>");
-		hh_page_text(r, c.a.kle);
+		hh_page_text(r, a.kle);
 		hh_buf_puts(b, "</dd>\n");
 	}
 	hh_buf_puts(b, "</dl>\n</article>\n");
@@ -269,57 +249,29 @@ void hh_page_article(struct hh_req *r)
  * saved until a signed-in citizen presses "Gem mit forløb". */
 
 struct le_ctx {
-	struct hh_req *r;
-	struct hh_actor who;
-	int64_t muni_id;
-	const char *slug;
-	struct hh_life_event le;
 	struct hh_buf items;
 	int n;
 };
 
-static enum hh_rc le_tx(struct hh_tx *tx, void *p)
+/* One of the articles the guide points to, as "Det kan være relevant". */
+static enum hh_rc le_article(void *p, const struct hh_article *a)
 {
 	struct le_ctx *c = p;
-	hh_buf_reset(&c->items);
-	c->n = 0;
-	enum hh_rc rc = tx->store->life_event_get(tx, &c->r->arena, c->slug, &c->le);
-	if (rc != HH_OK)
-		return rc;
-	json_error_t e;
-	json_t *slugs = json_loads(c->le.articles, 0, &e);
-	size_t i;
-	json_t *s;
-	json_array_foreach(slugs, i, s)
-	{
-		struct hh_article a;
-		const char *slug = json_string_value(s);
-		if (!slug)
-			continue;
-		rc = hh_article_resolve(tx, &c->r->arena, &c->who, c->muni_id,
-					slug, &a);
-		if (rc == HH_ERR_NOT_FOUND)
-			continue; /* archived or not imported: skip */
-		if (rc != HH_OK)
-			break;
-		rc = HH_OK;
-		hh_buf_puts(&c->items, "<li><a href=\"/artikel/");
-		hh_buf_urlenc(&c->items, a.slug);
-		hh_buf_puts(&c->items, "\">");
-		hh_buf_html(&c->items, a.title);
-		hh_buf_puts(&c->items, "</a><p>");
-		hh_buf_html(&c->items, a.summary);
+	hh_buf_puts(&c->items, "<li><a href=\"/artikel/");
+	hh_buf_urlenc(&c->items, a->slug);
+	hh_buf_puts(&c->items, "\">");
+	hh_buf_html(&c->items, a->title);
+	hh_buf_puts(&c->items, "</a><p>");
+	hh_buf_html(&c->items, a->summary);
+	hh_buf_puts(&c->items, "</p>");
+	if (a->org_name) {
+		hh_buf_puts(&c->items, "<p class=\"who\">");
+		hh_buf_html(&c->items, a->org_name);
 		hh_buf_puts(&c->items, "</p>");
-		if (a.org_name) {
-			hh_buf_puts(&c->items, "<p class=\"who\">");
-			hh_buf_html(&c->items, a.org_name);
-			hh_buf_puts(&c->items, "</p>");
-		}
-		hh_buf_puts(&c->items, "</li>\n");
-		c->n++;
 	}
-	json_decref(slugs);
-	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+	hh_buf_puts(&c->items, "</li>\n");
+	c->n++;
+	return HH_OK;
 }
 
 /* Is v an allowed answer to question q? */
@@ -426,7 +378,7 @@ static void guide_plan(struct hh_req *r, const char *slug, json_t *def,
 	const struct hh_principal *w = hh_auth(r);
 	int citizen = w->kind == HH_CITIZEN;
 	json_t *steps = hh_plan_steps(def, answers);
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, steps);
+	hh_arena_defer(&r->arena, hh_json_release, steps);
 	struct hh_org_names orgs;
 	if (hh_org_names_load(r, &orgs) != HH_OK)
 		orgs.by_code = orgs.by_id = NULL; /* codes are shown instead */
@@ -530,22 +482,27 @@ static void guide_plan(struct hh_req *r, const char *slug, json_t *def,
 
 void hh_page_life_event(struct hh_req *r)
 {
-	struct le_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
+	const char *slug = hh_req_param(r, "slug");
+	struct le_ctx c = { .n = 0 };
+	int64_t muni_id = 0;
 	struct hh_org muni;
 	int has_muni = chosen_muni(r, &muni);
 	const struct hh_principal *w = hh_auth(r);
 	/* a signed-in citizen's own municipality is where their cases go */
 	const char *muni_name = has_muni ? muni.name : NULL;
 	if (w->kind == HH_CITIZEN && w->municipality_id) {
-		c.muni_id = w->municipality_id;
+		muni_id = w->municipality_id;
 		muni_name = NULL; /* looked up with the other names */
 	} else if (has_muni) {
-		c.muni_id = muni.id;
+		muni_id = muni.id;
 	}
-	hh_actor_of(r, &c.who);
+	struct hh_actor who;
+	hh_actor_from(w, &who);
 	hh_buf_init(&c.items);
-	enum hh_rc rc = hh_slug_valid(c.slug)
-				? hh_store_run_tx(r->app->store, 0, le_tx, &c)
+	struct hh_life_event le;
+	enum hh_rc rc = hh_slug_valid(slug)
+				? hh_guide_get(r->app->store, &who, &r->arena, muni_id,
+					       slug, &le, le_article, &c)
 				: HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
@@ -554,12 +511,12 @@ void hh_page_life_event(struct hh_req *r)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 	} else {
 		json_error_t e;
-		json_t *def = json_loads(c.le.definition ? c.le.definition : "{}", 0, &e);
+		json_t *def = json_loads(le.definition ? le.definition : "{}", 0, &e);
 		if (!def)
 			def = json_object();
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, def);
+		hh_arena_defer(&r->arena, hh_json_release, def);
 		json_t *answers = guide_answers(r, def, 0);
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
+		hh_arena_defer(&r->arena, hh_json_release, answers);
 		json_t *qs = json_object_get(def, "questions");
 		int has_questions = json_array_size(qs) > 0;
 		int has_steps = json_array_size(json_object_get(def, "steps")) > 0;
@@ -567,25 +524,25 @@ void hh_page_life_event(struct hh_req *r)
 					 json_object_size(answers));
 		if (w->kind == HH_CITIZEN)
 			hh_resp_header(r, "Cache-Control", "no-store");
-		struct hh_page p = { .title = c.le.title,
+		struct hh_page p = { .title = le.title,
 				     .muni_name = has_muni ? muni.name : NULL,
-				     .description = c.le.summary };
+				     .description = le.summary };
 		hh_page_begin(r, &p);
 		struct hh_buf *b = &r->resp;
 		hh_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Brødkrummer\">"
 			       "<ol><li><a href=\"/\">Forside</a></li>"
 			       "<li aria-current=\"page\">");
-		hh_page_text(r, c.le.title);
+		hh_page_text(r, le.title);
 		hh_buf_puts(b, "</li></ol></nav>\n<h1>");
-		hh_page_text(r, c.le.title);
+		hh_page_text(r, le.title);
 		hh_buf_puts(b, "</h1>\n<p class=\"lead\">");
-		hh_page_text(r, c.le.summary);
+		hh_page_text(r, le.summary);
 		hh_buf_puts(b, "</p>\n");
 		if (has_questions && has_steps)
-			guide_questions(r, c.slug, qs, answers);
+			guide_questions(r, slug, qs, answers);
 		if (show)
-			guide_plan(r, c.slug, def, answers, has_questions, muni_name,
-				   c.muni_id);
+			guide_plan(r, slug, def, answers, has_questions, muni_name,
+				   muni_id);
 		if (c.n) {
 			hh_buf_puts(b, "<section aria-labelledby=\"relevant\">\n"
 				       "<h2 id=\"relevant\">Det kan være relevant for "
@@ -598,59 +555,16 @@ void hh_page_life_event(struct hh_req *r)
 	hh_buf_clear(&c.items);
 }
 
-struct le_def_ctx {
-	struct hh_req *r;
-	const char *slug;
-	struct hh_life_event le;
-};
-
-static enum hh_rc le_def_tx(struct hh_tx *tx, void *p)
-{
-	struct le_def_ctx *c = p;
-	return tx->store->life_event_get(tx, &c->r->arena, c->slug, &c->le);
-}
-
-/* An existing plan of the citizen for the same life event with the same
- * answers: saving again (a double click, the back button) shows that one
- * instead of making a copy. */
-struct same_plan_ctx {
-	struct hh_arena *a;
-	int64_t citizen_id;
-	const char *slug;
-	json_t *answers;
-	int64_t found;
-};
-
-static enum hh_rc same_plan_row(void *p, const struct hh_plan *pl)
-{
-	struct same_plan_ctx *c = p;
-	if (c->found || !pl->life_event_slug || strcmp(pl->life_event_slug, c->slug))
-		return HH_OK;
-	json_error_t e;
-	json_t *have = json_loads(pl->answers ? pl->answers : "{}", 0, &e);
-	if (have && json_equal(have, c->answers))
-		c->found = pl->id;
-	json_decref(have);
-	return HH_OK;
-}
-
-static enum hh_rc same_plan_tx(struct hh_tx *tx, void *p)
-{
-	struct same_plan_ctx *c = p;
-	c->found = 0;
-	return tx->store->plan_list(tx, c->a, c->citizen_id, same_plan_row, c);
-}
-
 /* "Gem mit forløb": the answers become the citizen's plan. */
 void hh_page_life_event_post(struct hh_req *r)
 {
-	struct le_def_ctx c = { .r = r, .slug = hh_req_param(r, "slug") };
-	if (!hh_slug_valid(c.slug)) {
+	const char *slug = hh_req_param(r, "slug");
+	if (!hh_slug_valid(slug)) {
 		hh_page_not_found(r);
 		return;
 	}
 	const struct hh_principal *w = hh_borger_require(
-		r, hh_arena_printf(&r->arena, "/livssituation/%s", c.slug));
+		r, hh_arena_printf(&r->arena, "/livssituation/%s", slug));
 	if (!w)
 		return;
 	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
@@ -659,7 +573,11 @@ void hh_page_life_event_post(struct hh_req *r)
 			      "tilbage, genindlæs siden og prøv igen.");
 		return;
 	}
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, le_def_tx, &c);
+	struct hh_actor who;
+	hh_actor_from(w, &who);
+	struct hh_life_event le;
+	enum hh_rc rc = hh_guide_get(r->app->store, &who, &r->arena, 0, slug,
+				     &le, NULL, NULL);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
 		return;
@@ -667,25 +585,25 @@ void hh_page_life_event_post(struct hh_req *r)
 	json_t *def = NULL;
 	if (rc == HH_OK) {
 		json_error_t e;
-		def = json_loads(c.le.definition ? c.le.definition : "{}", 0, &e);
+		def = json_loads(le.definition ? le.definition : "{}", 0, &e);
 		if (!def)
 			def = json_object();
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, def);
+		hh_arena_defer(&r->arena, hh_json_release, def);
 	}
 	struct hh_plan plan;
 	const char *bad = NULL;
 	if (rc == HH_OK) {
 		json_t *answers = guide_answers(r, def, 1);
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, answers);
-		struct same_plan_ctx same = { &r->arena, w->citizen_id, c.slug, answers, 0 };
-		if (hh_store_run_tx(r->app->store, 0, same_plan_tx, &same) == HH_OK &&
-		    same.found) {
+		hh_arena_defer(&r->arena, hh_json_release, answers);
+		int64_t same;
+		if (hh_guide_same_plan(r->app->store, &who, &r->arena, slug,
+				       answers, &same) == HH_OK && same) {
 			hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
 								 "/mit-overblik/forloeb/%lld",
-								 (long long)same.found));
+								 (long long)same));
 			return;
 		}
-		rc = hh_plan_create(r->app->store, &r->arena, w->citizen_id, c.slug,
+		rc = hh_plan_create(r->app->store, &r->arena, w->citizen_id, slug,
 				    answers, &plan, &bad);
 	}
 	if (rc == HH_ERR_INVALID) {

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "domain/access.h"
 
 void hh_page_text(struct hh_req *r, const char *s)
 {
@@ -40,8 +41,11 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
 		    "<li><a href=\"/\">Forside</a></li>\n"
 		    "<li><a href=\"/soeg\">Søg</a></li>\n");
-	if (w->kind == HH_USER && (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT |
-					       HH_ROLE_MANAGER | HH_ROLE_ADMIN)))
+	/* the case queue, for staff the access table lets read it */
+	struct hh_actor who;
+	hh_actor_from(w, &who);
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_CASE_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sager</a></li>\n");
 	if (w->kind == HH_USER) {
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n");

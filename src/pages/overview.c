@@ -19,17 +19,12 @@
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
-static void decref(void *p)
-{
-	json_decref(p);
-}
-
 static json_t *arena_json(struct hh_arena *a, const char *text)
 {
 	json_error_t e;
 	json_t *j = text ? json_loads(text, 0, &e) : NULL;
 	if (j)
-		hh_arena_defer(a, decref, j);
+		hh_arena_defer(a, hh_json_release, j);
 	return j;
 }
 
@@ -382,7 +377,7 @@ void hh_page_plan(struct hh_req *r)
 	json_t *view = NULL;
 	enum hh_rc rc = hh_plan_read(r->app->store, &r->arena, &who, id, &view);
 	if (rc == HH_OK)
-		hh_arena_defer(&r->arena, decref, view);
+		hh_arena_defer(&r->arena, hh_json_release, view);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
 		return;

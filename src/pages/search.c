@@ -6,7 +6,8 @@
 #include "core/util.h"
 #include "domain/articles.h"
 #include "domain/auth.h"
-#include "domain/searchlog.h"
+#include "domain/reading.h"
+#include "domain/reports.h"
 #include "pages/layout.h"
 
 #define PAGE_SIZE 10
@@ -107,11 +108,10 @@ void hh_page_search(struct hh_req *r)
 		.limit = PAGE_SIZE,
 		.offset = (page - 1) * PAGE_SIZE,
 	};
-	const struct hh_principal *w = hh_auth(r);
-	sq.staff = w->kind != HH_ANON && (w->roles & ~(unsigned)HH_ROLE_CITIZEN);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
 	struct hh_search_result res;
-	hh_index_search(r->app->index, &sq, &r->arena, &res);
-	int64_t sid = hh_searchlog_add(q, sq.municipality_id, res.total);
+	int64_t sid = hh_reading_search(r->app->index, &who, &sq, &r->arena, &res);
 
 	if (res.clipped)
 		hh_buf_puts(b, "<p class=\"notice\">Din søgning var meget lang, så "
@@ -200,16 +200,9 @@ void hh_page_search(struct hh_req *r)
 	hh_page_end(r, 200);
 }
 
-struct report_ctx {
-	struct hh_req *r;
-	struct hh_buf rows;
-	int n;
-};
-
 static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 {
-	struct report_ctx *c = p;
-	struct hh_buf *b = &c->rows;
+	struct hh_buf *b = p;
 	hh_buf_puts(b, "<tr><td><a href=\"/soeg?q=");
 	hh_buf_urlenc(b, row->query);
 	hh_buf_puts(b, "\">");
@@ -218,37 +211,28 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 		      (long long)row->searches,
 		      row->with_results ? "Ja" : "<strong>Nej</strong>",
 		      (long long)row->chosen);
-	c->n++;
 	return HH_OK;
-}
-
-static enum hh_rc report_tx(struct hh_tx *tx, void *p)
-{
-	struct report_ctx *c = p;
-	hh_buf_reset(&c->rows);
-	c->n = 0;
-	return tx->store->search_report(tx, &c->r->arena,
-					hh_now_us() / 1000000 - 30 * 86400, 100,
-					report_row, c);
 }
 
 void hh_page_search_report(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind != HH_USER) {
-		hh_resp_redirect(r, 303, "/log-ind");
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_buf rows;
+	hh_buf_init(&rows);
+	enum hh_rc rc = hh_search_report(r->app->store, &who, &r->arena, 30, 100,
+					 report_row, &rows);
+	if (rc == HH_ERR_FORBIDDEN) {
+		/* staff sign in here; anyone else is sent to the sign-in */
+		if (hh_auth(r)->kind != HH_USER)
+			hh_resp_redirect(r, 303, "/log-ind");
+		else
+			hh_page_error(r, 403, "Ingen adgang",
+				      "Rapporten over søgninger er for redaktører "
+				      "og ledere.");
+		hh_buf_clear(&rows);
 		return;
 	}
-	if (!(w->roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN))) {
-		hh_page_error(r, 403, "Ingen adgang",
-			      "Rapporten over søgninger er for redaktører og "
-			      "ledere.");
-		return;
-	}
-	hh_searchlog_flush(r->app->store);
-	struct report_ctx c = { .r = r };
-	hh_buf_init(&c.rows);
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, report_tx, &c);
 	hh_resp_header(r, "Cache-Control", "no-store");
 	struct hh_page p = { .title = "Søgninger uden svar" };
 	hh_page_begin(r, &p);
@@ -260,7 +244,7 @@ void hh_page_search_report(struct hh_req *r)
 	if (rc != HH_OK)
 		hh_buf_puts(b, "<p class=\"error\">Rapporten kan ikke vises lige nu. "
 			       "Prøv igen om lidt.</p>\n");
-	else if (!c.n)
+	else if (!rows.len)
 		hh_buf_puts(b, "<p>Ingen søgninger at vise endnu.</p>\n");
 	else {
 		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
@@ -269,9 +253,9 @@ void hh_page_search_report(struct hh_req *r)
 			       "<th scope=\"col\">Antal</th><th scope=\"col\">"
 			       "Gav resultater</th><th scope=\"col\">Valgt</th>"
 			       "</tr></thead>\n<tbody>\n");
-		hh_buf_puts(b, hh_buf_str(&c.rows));
+		hh_buf_puts(b, hh_buf_str(&rows));
 		hh_buf_puts(b, "</tbody></table></div>\n");
 	}
 	hh_page_end(r, 200);
-	hh_buf_clear(&c.rows);
+	hh_buf_clear(&rows);
 }

@@ -53,7 +53,6 @@ struct hh_search_query {
 	const char *kle;         /* prefix filter, NULL: any */
 	enum hh_audience audience; /* 0: any visible */
 	int staff;               /* caller is staff: staff articles visible */
-	int drafts_org_id;       /* reserved: drafts are never searched */
 	int limit, offset;
 	int prefix_last;         /* treat the last word as a prefix */
 	int no_fuzzy;            /* no typo tolerance (for the evaluation) */

@@ -130,7 +130,7 @@ static void arena_defer_frees(void **state)
 	hh_arena_init(&a);
 	hh_arena_defer(&a, free, hh_xmalloc(100));
 	json_t *j = json_pack("{s:i}", "a", 1);
-	hh_arena_defer(&a, (void (*)(void *))json_decref, j);
+	hh_arena_defer(&a, hh_json_release, j);
 	hh_arena_clear(&a);
 }
 

@@ -916,6 +916,256 @@ static void resolve_order(void **state)
 	assert_string_equal(resolve(f, NULL, M901, "findes-ikke"), "not found");
 }
 
+/* ---- reading for one reader -------------------------------------------- */
+
+static const struct hh_actor anonymous;
+
+/* The slugs hh_article_list hands who for q, in order, joined by " ";
+ * or "forbidden:FIELD" / the rc's name. */
+struct slugs {
+	struct hh_buf b;
+};
+
+static enum hh_rc add_slug(void *p, const struct hh_article *a)
+{
+	struct slugs *s = p;
+	if (s->b.len)
+		hh_buf_putc(&s->b, ' ');
+	hh_buf_puts(&s->b, a->slug);
+	return HH_OK;
+}
+
+static const char *listed(struct fx *f, const struct hh_actor *who,
+			  const struct hh_article_query *q, int64_t *total)
+{
+	struct slugs s;
+	hh_buf_init(&s.b);
+	hh_buf_puts(&s.b, "");
+	const char *field = "sentinel";
+	enum hh_rc rc = hh_article_list(f->st, who, &f->a, q, total, add_slug, &s,
+					&field);
+	const char *out;
+	if (rc == HH_ERR_FORBIDDEN)
+		out = hh_arena_printf(&f->a, "forbidden:%s", field);
+	else if (rc != HH_OK)
+		out = hh_rc_name(rc);
+	else
+		out = hh_arena_strdup(&f->a, hh_buf_str(&s.b));
+	if (rc == HH_OK)
+		assert_null(field);
+	hh_buf_clear(&s.b);
+	return out;
+}
+
+/* Articles of every kind: who sees which. */
+static void make_kinds(struct fx *f)
+{
+	const enum hh_audience C = HH_AUDIENCE_CITIZEN, S = HH_AUDIENCE_STAFF;
+	create(f, &cli, 0, "a-udgivet", C, HH_STATUS_PUBLISHED);
+	create(f, &cli, 0, "b-personale", S, HH_STATUS_PUBLISHED);
+	create(f, &cli, 0, "c-faelles-kladde", C, HH_STATUS_DRAFT);
+	create(f, &cli, M901, "d-kladde", C, HH_STATUS_DRAFT);
+	create(f, &cli, M901, "e-arkiveret", C, HH_STATUS_ARCHIVED);
+	create(f, &cli, M902, "f-kladde", C, HH_STATUS_DRAFT);
+	create(f, &cli, UDK, "g-kladde", C, HH_STATUS_DRAFT);
+	create(f, &cli, UDK, "h-udgivet", C, HH_STATUS_PUBLISHED);
+}
+
+static void list_for_each_reader(void **state)
+{
+	struct fx *f = *state;
+	make_kinds(f);
+	struct hh_article_query all = { 0 };
+	int64_t total = -1;
+	/* the public and citizens: published citizen articles */
+	assert_string_equal(listed(f, &anonymous, &all, &total),
+			    "a-udgivet h-udgivet");
+	assert_int_equal(total, 2);
+	assert_string_equal(listed(f, &citizen, &all, NULL), "a-udgivet h-udgivet");
+	/* staff who do not edit: also staff articles */
+	assert_string_equal(listed(f, &agent901, &all, &total),
+			    "a-udgivet b-personale h-udgivet");
+	assert_int_equal(total, 3);
+	/* editors: also the drafts and archived articles they may change,
+	 * their own and the shared ones */
+	assert_string_equal(listed(f, &editor901, &all, NULL),
+			    "a-udgivet b-personale c-faelles-kladde d-kladde "
+			    "e-arkiveret h-udgivet");
+	assert_string_equal(listed(f, &editor902, &all, NULL),
+			    "a-udgivet b-personale c-faelles-kladde f-kladde "
+			    "h-udgivet");
+	/* an agency's editors change only their own, not the shared ones */
+	assert_string_equal(listed(f, &editor_udk, &all, NULL),
+			    "a-udgivet b-personale g-kladde h-udgivet");
+	/* the command line sees everything */
+	assert_string_equal(listed(f, &cli, &all, &total),
+			    "a-udgivet b-personale c-faelles-kladde d-kladde "
+			    "e-arkiveret f-kladde g-kladde h-udgivet");
+	assert_int_equal(total, 8);
+
+	/* wishes within what the reader may read */
+	struct hh_article_query drafts = { .status = HH_STATUS_DRAFT };
+	assert_string_equal(listed(f, &editor901, &drafts, NULL),
+			    "c-faelles-kladde d-kladde");
+	struct hh_article_query own = { .org_id = M901 };
+	assert_string_equal(listed(f, &editor901, &own, NULL),
+			    "d-kladde e-arkiveret");
+	assert_string_equal(listed(f, &agent901, &own, NULL), "");
+	struct hh_article_query shared = { .org_id = -1 };
+	assert_string_equal(listed(f, &anonymous, &shared, NULL), "a-udgivet");
+	struct hh_article_query staff = { .audience = HH_AUDIENCE_STAFF };
+	assert_string_equal(listed(f, &agent901, &staff, NULL), "b-personale");
+	struct hh_article_query page = { .offset = 1, .limit = 1 };
+	assert_string_equal(listed(f, &agent901, &page, &total), "b-personale");
+	assert_int_equal(total, 3);
+
+	/* wishes beyond it are refused, naming the wish */
+	assert_string_equal(listed(f, &anonymous, &drafts, NULL),
+			    "forbidden:status");
+	struct hh_article_query archived = { .status = HH_STATUS_ARCHIVED };
+	assert_string_equal(listed(f, &citizen, &archived, NULL),
+			    "forbidden:status");
+	assert_string_equal(listed(f, &agent901, &drafts, NULL),
+			    "forbidden:status");
+	assert_string_equal(listed(f, &anonymous, &staff, NULL),
+			    "forbidden:audience");
+	assert_string_equal(listed(f, &citizen, &staff, NULL),
+			    "forbidden:audience");
+	struct hh_article_query published = { .status = HH_STATUS_PUBLISHED };
+	assert_string_equal(listed(f, &anonymous, &published, NULL),
+			    "a-udgivet h-udgivet");
+}
+
+static const char *read_as(struct fx *f, const struct hh_actor *who,
+			   int64_t org, const char *slug)
+{
+	struct hh_article a;
+	enum hh_rc rc = hh_article_read(f->st, who, &f->a, org, slug, &a);
+	return rc == HH_OK ? a.title : hh_rc_name(rc);
+}
+
+static void read_exactly_one_owner(void **state)
+{
+	struct fx *f = *state;
+	make_kinds(f);
+	const char *nf = hh_rc_name(HH_ERR_NOT_FOUND);
+	assert_string_equal(read_as(f, &anonymous, 0, "a-udgivet"),
+			    "a-udgivet (0)");
+	assert_string_equal(read_as(f, &anonymous, M901, "a-udgivet"), nf);
+	assert_string_equal(read_as(f, &anonymous, 0, "b-personale"), nf);
+	assert_string_equal(read_as(f, &agent901, 0, "b-personale"),
+			    "b-personale (0)");
+	assert_string_equal(read_as(f, &agent901, M901, "d-kladde"), nf);
+	assert_string_equal(read_as(f, &editor902, M901, "d-kladde"), nf);
+	assert_string_equal(read_as(f, &editor901, M901, "d-kladde"),
+			    "d-kladde (1)");
+	assert_string_equal(read_as(f, &editor_udk, 0, "c-faelles-kladde"), nf);
+	assert_string_equal(read_as(f, &editor902, 0, "c-faelles-kladde"),
+			    "c-faelles-kladde (0)");
+
+	/* hh_article_find: the local version first, as hh_article_resolve */
+	create(f, &cli, M901, "a-udgivet", HH_AUDIENCE_CITIZEN,
+	       HH_STATUS_PUBLISHED);
+	struct hh_article a;
+	assert_int_equal(hh_article_find(f->st, &anonymous, &f->a, M901,
+					 "a-udgivet", &a), HH_OK);
+	assert_string_equal(a.title, "a-udgivet (1)");
+	assert_int_equal(hh_article_find(f->st, &anonymous, &f->a, M902,
+					 "a-udgivet", &a), HH_OK);
+	assert_string_equal(a.title, "a-udgivet (0)");
+	assert_int_equal(hh_article_find(f->st, &anonymous, &f->a, M901,
+					 "d-kladde", &a), HH_ERR_NOT_FOUND);
+}
+
+struct actions {
+	struct hh_buf b;
+};
+
+static enum hh_rc add_action(void *p, const struct hh_event *e)
+{
+	struct actions *s = p;
+	if (s->b.len)
+		hh_buf_putc(&s->b, ' ');
+	hh_buf_puts(&s->b, e->action);
+	return HH_OK;
+}
+
+static const char *history_as(struct fx *f, const struct hh_actor *who,
+			      int64_t org, const char *slug)
+{
+	struct actions s;
+	hh_buf_init(&s.b);
+	hh_buf_puts(&s.b, "");
+	enum hh_rc rc = hh_article_history(f->st, who, &f->a, org, slug,
+					   add_action, &s);
+	const char *out = rc == HH_OK ? hh_arena_strdup(&f->a, hh_buf_str(&s.b))
+				      : hh_rc_name(rc);
+	hh_buf_clear(&s.b);
+	return out;
+}
+
+static void history_for_its_editors(void **state)
+{
+	struct fx *f = *state;
+	struct hh_article a = create(f, &editor901, M901, "historie",
+				     HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+	struct hh_article got;
+	assert_int_equal(hh_article_archive(f->st, &editor901, &f->a, M901,
+					    "historie", a.version, &got), HH_OK);
+	const char *forbidden = hh_rc_name(HH_ERR_FORBIDDEN);
+	const char *nf = hh_rc_name(HH_ERR_NOT_FOUND);
+	assert_string_equal(history_as(f, &editor901, M901, "historie"),
+			    "create archive");
+	assert_string_equal(history_as(f, &admin901, M901, "historie"),
+			    "create archive");
+	/* roles with no right to any history: refused before looking */
+	assert_string_equal(history_as(f, &anonymous, M901, "historie"), forbidden);
+	assert_string_equal(history_as(f, &citizen, M901, "historie"), forbidden);
+	assert_string_equal(history_as(f, &agent901, M901, "historie"), forbidden);
+	assert_string_equal(history_as(f, &anonymous, M901, "findes-ikke"),
+			    forbidden);
+	/* another organisation's editor: as if it did not exist */
+	assert_string_equal(history_as(f, &editor902, M901, "historie"), nf);
+	assert_string_equal(history_as(f, &editor901, M901, "findes-ikke"), nf);
+	assert_string_equal(history_as(f, &editor901, 0, "historie"), nf);
+}
+
+static void popular_is_published_citizen_articles(void **state)
+{
+	struct fx *f = *state;
+	make_kinds(f);
+	create(f, &cli, M901, "i-lokal", HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+	struct slugs s;
+	hh_buf_init(&s.b);
+	hh_buf_puts(&s.b, "");
+	assert_int_equal(hh_article_popular(f->st, &agent901, &f->a, M901, 10,
+					    add_slug, &s), HH_OK);
+	/* no staff articles, drafts or archived ones, nor another
+	 * municipality's, even for staff */
+	const char *got = hh_buf_str(&s.b);
+	assert_non_null(strstr(got, "a-udgivet"));
+	assert_non_null(strstr(got, "i-lokal"));
+	assert_null(strstr(got, "b-personale"));
+	assert_null(strstr(got, "kladde"));
+	assert_null(strstr(got, "e-arkiveret"));
+	hh_buf_reset(&s.b);
+	assert_int_equal(hh_article_popular(f->st, &anonymous, &f->a, M902, 10,
+					    add_slug, &s), HH_OK);
+	assert_null(strstr(hh_buf_str(&s.b), "i-lokal"));
+	assert_non_null(strstr(hh_buf_str(&s.b), "a-udgivet"));
+	hh_buf_clear(&s.b);
+}
+
+static void reads_staff_follows_the_table(void **state)
+{
+	(void)state;
+	assert_false(hh_article_reads_staff(&anonymous));
+	assert_false(hh_article_reads_staff(&citizen));
+	assert_true(hh_article_reads_staff(&agent901));
+	assert_true(hh_article_reads_staff(&editor_udk));
+	assert_true(hh_article_reads_staff(&cli));
+}
+
 /* ---- JSON form ------------------------------------------------------------ */
 
 static void article_json_shape(void **state)
@@ -1054,6 +1304,11 @@ int main(void)
 		T(put_in_tx_outcomes),
 		T(resolve_order),
 		T(writes_tell_subscribers),
+		T(list_for_each_reader),
+		T(read_exactly_one_owner),
+		T(history_for_its_editors),
+		T(popular_is_published_citizen_articles),
+		cmocka_unit_test(reads_staff_follows_the_table),
 		cmocka_unit_test(article_json_shape),
 	};
 	return cmocka_run_group_tests_name("domain/articles", tests, NULL, NULL);

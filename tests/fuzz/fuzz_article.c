@@ -6,7 +6,17 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/util.h"
 #include "domain/content.h"
+
+/* jansson allocates as in the server: through hh_xmalloc. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	hh_json_alloc_init();
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

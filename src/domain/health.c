@@ -1,0 +1,63 @@
+/* health.c - readiness, schema and the first-start marker. */
+#include "domain/health.h"
+
+#include "core/util.h"
+
+static enum hh_rc ready_tx(struct hh_tx *tx, void *p)
+{
+	int64_t n;
+	(void)p;
+	return tx->store->event_count(tx, &n);
+}
+
+enum hh_rc hh_health_ready(struct hh_store *st)
+{
+	return hh_store_run_tx(st, 0, ready_tx, NULL);
+}
+
+enum hh_rc hh_health_migrate(struct hh_store *st, int *applied)
+{
+	return st->migrate(st->cls, applied);
+}
+
+enum hh_rc hh_health_schema(struct hh_store *st, int *current, int *latest)
+{
+	return st->schema_version(st->cls, current, latest);
+}
+
+struct loaded_ctx {
+	struct hh_arena a;
+	int loaded;
+};
+
+static enum hh_rc loaded_tx(struct hh_tx *tx, void *p)
+{
+	struct loaded_ctx *c = p;
+	const char *v = NULL;
+	enum hh_rc rc = tx->store->meta_get(tx, &c->a, "content_loaded", &v);
+	c->loaded = rc == HH_OK && v;
+	return rc;
+}
+
+enum hh_rc hh_health_content_loaded(struct hh_store *st, int *loaded)
+{
+	struct loaded_ctx c = { .loaded = 0 };
+	hh_arena_init(&c.a);
+	enum hh_rc rc = hh_store_run_tx(st, 0, loaded_tx, &c);
+	*loaded = c.loaded;
+	hh_arena_clear(&c.a);
+	return rc;
+}
+
+static enum hh_rc mark_loaded_tx(struct hh_tx *tx, void *p)
+{
+	(void)p;
+	char now[21];
+	hh_time_iso(hh_now_us() / 1000000, now);
+	return tx->store->meta_set(tx, "content_loaded", now);
+}
+
+enum hh_rc hh_health_mark_content_loaded(struct hh_store *st)
+{
+	return hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
+}

@@ -1,0 +1,28 @@
+/* health.h - the state of this installation: is the store answering (for
+ * /readyz), the schema, and whether the content folder was loaded.
+ *
+ * The command line (src/main.c) and the operational endpoints use these
+ * instead of calling the store; no access rule applies (they are asked by
+ * the operator, or say nothing about anybody's data). */
+#ifndef HH_DOMAIN_HEALTH_H
+#define HH_DOMAIN_HEALTH_H
+
+#include "store/store.h"
+
+/* OK when the store answers a read (the count of events). */
+enum hh_rc hh_health_ready(struct hh_store *st);
+
+/* Applies pending migrations; *applied gets how many (may be NULL). */
+enum hh_rc hh_health_migrate(struct hh_store *st, int *applied);
+
+/* The schema version of the store and the newest this build knows. */
+enum hh_rc hh_health_schema(struct hh_store *st, int *current, int *latest);
+
+/* *loaded: 1 when the content folder was loaded into the store before
+ * (a first start imports it once). */
+enum hh_rc hh_health_content_loaded(struct hh_store *st, int *loaded);
+
+/* Notes that the content folder has been loaded (now). */
+enum hh_rc hh_health_mark_content_loaded(struct hh_store *st);
+
+#endif

@@ -1,0 +1,35 @@
+/* reading.c - searching, suggesting and opening articles for a reader. */
+#include "domain/reading.h"
+
+#include "domain/articles.h"
+#include "domain/searchlog.h"
+#include "domain/views.h"
+
+int64_t hh_reading_search(struct hh_index *ix, const struct hh_actor *who,
+			  struct hh_search_query *q, struct hh_arena *a,
+			  struct hh_search_result *res)
+{
+	q->staff = hh_article_reads_staff(who);
+	hh_index_search(ix, q, a, res);
+	return hh_searchlog_add(q->text, q->municipality_id, res->total);
+}
+
+void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,
+			struct hh_search_query *q, struct hh_arena *a,
+			struct hh_suggestion *out)
+{
+	q->staff = hh_article_reads_staff(who);
+	hh_index_suggest(ix, q, a, out);
+}
+
+void hh_reading_opened(struct hh_index *ix, int64_t article_id,
+		       int64_t search_id)
+{
+	hh_views_add(article_id); /* popularity for the front page */
+	if (search_id <= 0)
+		return;
+	/* chosen from a search result: for the report and the ranking */
+	hh_searchlog_choose(search_id, article_id);
+	if (ix)
+		hh_index_chosen(ix, article_id, 1);
+}

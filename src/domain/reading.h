@@ -1,0 +1,36 @@
+/* reading.h - what a reader does with the knowledge base: searches it with
+ * the reader's rights, asks for suggestions while typing, and opens an
+ * article (counted for the front page, and as the choice of a search).
+ *
+ * Both doors (the API and the pages) search through here, so that who
+ * sees staff articles is decided by the access table in one place and
+ * every search is logged the same way. */
+#ifndef HH_DOMAIN_READING_H
+#define HH_DOMAIN_READING_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "domain/actor.h"
+#include "search/index.h"
+
+/* Runs q for who (q->staff is set from the access table: staff articles
+ * for those who may read them), logs the search (domain/searchlog.h) and
+ * returns its id, which the hits' links carry so that the choice can be
+ * recorded. Every string in *res lives in a. */
+int64_t hh_reading_search(struct hh_index *ix, const struct hh_actor *who,
+			  struct hh_search_query *q, struct hh_arena *a,
+			  struct hh_search_result *res);
+
+/* Search-as-you-type for who (not logged). */
+void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,
+			struct hh_search_query *q, struct hh_arena *a,
+			struct hh_suggestion *out);
+
+/* A reader opened the article: one more view, and when search_id (> 0)
+ * names the search it came from, that search's choice, which also ranks
+ * the article higher. ix may be NULL (no search index). */
+void hh_reading_opened(struct hh_index *ix, int64_t article_id,
+		       int64_t search_id);
+
+#endif

@@ -1,0 +1,20 @@
+/* reports.h - the reports staff read about the knowledge base: today the
+ * searches that did not help (no result, or no result chosen). */
+#ifndef HH_DOMAIN_REPORTS_H
+#define HH_DOMAIN_REPORTS_H
+
+#include "core/arena.h"
+#include "domain/actor.h"
+#include "store/store.h"
+
+/* Streams the searches of the last `days` days grouped by their text,
+ * those with no result or no choice first, most frequent first, at most
+ * limit, for a reader the access table lets read the search report
+ * (editors, managers, admins; else FORBIDDEN before anything is read).
+ * Searches still queued in memory are written first, so they count.
+ * Rows and their strings live in ar. */
+enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
+			    struct hh_arena *ar, int days, int limit,
+			    hh_report_cb cb, void *ctx);
+
+#endif
