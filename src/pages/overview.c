@@ -774,8 +774,13 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	int answered = !cp && hh_req_query(r, "besvaret") &&
 		       !strcmp(hh_req_query(r, "besvaret"), "1");
 	int pi = k->plan_id ? find_plan(&m, k->plan_id) : -1;
+	/* the receipt names what was sent in the case type's words: a fault
+	 * report is not an application */
+	const char *received = hh_arena_printf(&r->arena, "Vi har modtaget %s",
+					       c->def ? c->def->submission
+						      : "din henvendelse");
 	hh_resp_header(r, "Cache-Control", "no-store");
-	struct hh_page p = { .title = sent ? "Vi har modtaget din ansøgning"
+	struct hh_page p = { .title = sent ? received
 				     : cp && cp->answer_error
 					     ? hh_arena_printf(&r->arena, "Fejl: %s",
 							       k->case_type_name)
@@ -795,8 +800,9 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	hh_buf_printf(b, "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n",
 		      (long long)k->id);
 	if (sent) {
-		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>Vi har modtaget din "
-			       "ansøgning</h1>\n<p>");
+		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>");
+		hh_page_text(r, received);
+		hh_buf_puts(b, "</h1>\n<p>");
 		hh_page_text(r, k->case_type_name);
 		hh_buf_printf(b, " er sendt til ");
 		hh_page_text(r, k->org_name);

@@ -56,10 +56,22 @@ static void login_form(struct hh_req *r, int status, const char *error,
 	hh_page_end(r, status);
 }
 
+/* Where a signed-in staff member starts: caseworkers and front-desk
+ * agents on the case queue they work; editors, managers and admins on the
+ * staff page, which links to the articles, the search report and (for
+ * those who also work cases) the queue. */
+static const char *staff_home(unsigned roles)
+{
+	if ((roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT)) &&
+	    !(roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN)))
+		return "/sagsbehandling";
+	return "/personale";
+}
+
 void hh_page_login(struct hh_req *r)
 {
 	if (hh_auth(r)->kind == HH_USER) {
-		hh_resp_redirect(r, 303, "/personale");
+		hh_resp_redirect(r, 303, staff_home(hh_auth(r)->roles));
 		return;
 	}
 	login_form(r, 200, NULL, NULL);
@@ -108,7 +120,7 @@ void hh_page_login_post(struct hh_req *r)
 				       "SameSite=Strict; Max-Age=%d%s",
 				       login.token, HH_SESSION_TTL,
 				       r->app->secure_cookies ? "; Secure" : ""));
-	hh_resp_redirect(r, 303, "/personale");
+	hh_resp_redirect(r, 303, staff_home(login.user.roles));
 }
 
 void hh_page_logout(struct hh_req *r)
@@ -187,11 +199,23 @@ void hh_page_staff(struct hh_req *r)
 	hh_page_text(r, w->org_code);
 	hh_buf_puts(b, "</dd><dt>Roller</dt><dd>");
 	hh_page_text(r, hh_roles_format(&r->arena, w->roles));
-	hh_buf_puts(b, "</dd></dl>\n<form method=\"post\" action=\"/log-ud\">"
-		       "<input type=\"hidden\" name=\"csrf\" value=\"");
-	hh_page_text(r, w->csrf);
-	hh_buf_puts(b, "\"><button type=\"submit\">Log ud</button></form>\n"
-		       "<h2>Din organisations artikler</h2>\n");
+	hh_buf_puts(b, "</dd></dl>\n");
+	/* the way to each staff tool the roles open (Log ud is in the
+	 * header on every page) */
+	hh_buf_puts(b, "<nav aria-labelledby=\"dit-arbejde\" class=\"staff-tools\">\n"
+		       "<h2 id=\"dit-arbejde\">Dit arbejde</h2>\n<ul>\n");
+	if (w->roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_MANAGER |
+			HH_ROLE_ADMIN))
+		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sagskøen</a>: "
+			       "organisationens sager og deres frister</li>\n");
+	hh_buf_puts(b, "<li><a href=\"#artikler\">Artiklerne</a>: din "
+		       "organisations egne og lokale artikler</li>\n");
+	if (w->roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN))
+		hh_buf_puts(b, "<li><a href=\"/personale/soegninger\">Søgninger "
+			       "uden svar</a>: det, borgerne ledte efter og "
+			       "ikke fandt</li>\n");
+	hh_buf_puts(b, "</ul>\n</nav>\n"
+		       "<h2 id=\"artikler\">Din organisations artikler</h2>\n");
 	if (rc != HH_OK) {
 		hh_buf_puts(b, "<p class=\"error\">Artiklerne kan ikke vises lige "
 			       "nu. Prøv igen om lidt.</p>\n");
