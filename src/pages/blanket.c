@@ -224,12 +224,15 @@ static void render_field(struct blanket *bl, json_t *f)
 	const char *chosen = str(bl->files, name);
 	int radio = is_radio(f);
 	int is_file = !strcmp(type, "file");
-	if (is_file && !help) {
+	if (is_file) {
+		/* the accepted types and size, from the definition, after any
+		 * help of the field's own */
 		json_int_t max = json_integer_value(json_object_get(f, "max_bytes"));
 		if (max <= 0)
 			max = 5 << 20;
-		help = hh_arena_printf(a, "Du kan vedhæfte en PDF-, JPEG- eller "
-					  "PNG-fil på højst %lld MB.",
+		help = hh_arena_printf(a, "%s%sDu kan vedhæfte en %s på højst %lld MB.",
+				       help ? help : "", help ? " " : "",
+				       hh_form_file_kinds(a, f),
 				       (long long)(max + (1 << 20) - 1) / (1 << 20));
 	}
 	if (!strcmp(type, "cpr") && !help)
