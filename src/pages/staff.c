@@ -179,6 +179,26 @@ static enum hh_rc staff_tx(struct hh_tx *tx, void *p)
 				       staff_row, c);
 }
 
+/* The roles as staff call them ("sagsbehandler, redaktør"); the API
+ * keeps the English role names. */
+static const char *roles_da(struct hh_arena *a, unsigned roles)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = { { HH_ROLE_AGENT, "borgerservicemedarbejder" },
+		      { HH_ROLE_CASEWORKER, "sagsbehandler" },
+		      { HH_ROLE_EDITOR, "redaktør" },
+		      { HH_ROLE_MANAGER, "leder" },
+		      { HH_ROLE_ADMIN, "administrator" } };
+	const char *out = "";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (roles & names[i].bit)
+			out = hh_arena_printf(a, "%s%s%s", out, *out ? ", " : "",
+					      names[i].name);
+	return *out ? out : "ingen";
+}
+
 void hh_page_staff(struct hh_req *r)
 {
 	const struct hh_principal *w = hh_auth(r);
@@ -198,7 +218,7 @@ void hh_page_staff(struct hh_req *r)
 	hh_buf_puts(b, "</h1>\n<dl class=\"meta\"><dt>Organisation</dt><dd>");
 	hh_page_text(r, w->org_code);
 	hh_buf_puts(b, "</dd><dt>Roller</dt><dd>");
-	hh_page_text(r, hh_roles_format(&r->arena, w->roles));
+	hh_page_text(r, roles_da(&r->arena, w->roles));
 	hh_buf_puts(b, "</dd></dl>\n");
 	/* the way to each staff tool the roles open (Log ud is in the
 	 * header on every page) */
