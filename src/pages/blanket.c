@@ -177,7 +177,7 @@ static const char *field_anchor(struct hh_arena *a, json_t *f)
 			   : hh_arena_printf(a, "f-%s", name);
 }
 
-/* "Kun hvis du har svaret «Ja» til «Flytter der andre med dig?»." */
+/* "Kun hvis du har svaret »Ja« til »Flytter der andre med dig?«." */
 static const char *when_note(struct hh_arena *a, json_t *fields, json_t *f)
 {
 	json_t *when = json_object_get(f, "when");
@@ -191,7 +191,7 @@ static const char *when_note(struct hh_arena *a, json_t *fields, json_t *f)
 					    : "";
 	if (!other)
 		return "Kun i visse tilfælde.";
-	return hh_arena_printf(a, "Kun hvis du har svaret «%s» til «%s».",
+	return hh_arena_printf(a, "Kun hvis du har svaret »%s« til »%s«.",
 			       option_label(other, v), str(other, "label") ?: "");
 }
 
@@ -285,10 +285,10 @@ static void render_field(struct blanket *bl, json_t *f)
 	}
 	if (chosen) {
 		hh_buf_printf(b, "<p class=\"hint\" id=\"f-%s-igen\">Du havde valgt "
-				 "«",
+				 "»",
 			      name);
 		hh_page_text(r, chosen);
-		hh_buf_puts(b, "». Vælg filen igen, før du sender – vi gemmer den "
+		hh_buf_puts(b, "«. Vælg filen igen, før du sender – vi gemmer den "
 			       "først, når blanketten er sendt.</p>\n");
 	}
 	if (err) {

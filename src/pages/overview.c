@@ -267,9 +267,9 @@ static void followup_reason(struct hh_req *r, const struct mine *m,
 	hh_page_text(r, parent->c.case_type_name);
 	hh_buf_puts(b, "</a> hos ");
 	hh_page_text(r, parent->c.org_name);
-	hh_buf_puts(b, " fik status «");
+	hh_buf_puts(b, " fik status »");
 	hh_page_text(r, hh_borger_state_label(parent->def, state ? state : parent->c.state));
-	hh_buf_puts(b, "».");
+	hh_buf_puts(b, "«.");
 	if (title) {
 		hh_buf_puts(b, " ");
 		hh_page_text(r, title);
@@ -312,9 +312,9 @@ static void case_facts(struct hh_req *r, const struct my_case *c, int link_answe
 		if (!link_answer) {
 			hh_buf_puts(b, ". Svar på spørgsmålet herunder.");
 		} else if (c->question) {
-			hh_buf_puts(b, ": «");
+			hh_buf_puts(b, ": »");
 			hh_page_text(r, c->question);
-			hh_buf_puts(b, "»");
+			hh_buf_puts(b, "«");
 		}
 		if (link_answer)
 			hh_buf_printf(b, ". <a href=\"/mit-overblik/sag/%lld#svar\">"
@@ -719,7 +719,7 @@ static void history(struct hh_req *r, const struct mine *m,
 		} else if (!strcmp(e->action, "followup")) {
 			text = "Sagen blev startet automatisk.";
 		} else if (!strcmp(e->action, "transition")) {
-			text = hh_arena_printf(&r->arena, "Status ændret til «%s».",
+			text = hh_arena_printf(&r->arena, "Status ændret til »%s«.",
 					       hh_borger_state_label(c->def, state ? state : ""));
 			quote = json_string_value(json_object_get(e->after, "note"));
 			quote_label = "Besked fra sagsbehandleren";
