@@ -42,6 +42,7 @@ enum stmt_id {
 	S_ARTICLE_GET_ID,
 	S_ARTICLE_GET_AGENCY,
 	S_ARTICLE_VIEWS_ADD,
+	S_ARTICLE_VIEWS_GET,
 	S_ARTICLE_POPULAR,
 	S_EVENT_APPEND,
 	S_EVENT_LIST,
@@ -156,6 +157,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ARTICLE_VIEWS_ADD] =
 		"INSERT INTO article_stats(article_id, views) VALUES (?1, ?2) "
 		"ON CONFLICT(article_id) DO UPDATE SET views = views + ?2",
+	[S_ARTICLE_VIEWS_GET] =
+		"SELECT ifnull((SELECT views FROM article_stats "
+		"WHERE article_id = ?1), 0)",
 	/* The citizen's scope: shared articles, replaced by the
 	 * municipality's override where one exists, plus its own. */
 	[S_ARTICLE_POPULAR] =
@@ -1144,6 +1148,14 @@ static enum hh_rc article_views_add(struct hh_tx *tx, int64_t id, int64_t n)
 	return exec_stmt(tx, st);
 }
 
+static enum hh_rc article_views_get(struct hh_tx *tx, int64_t id, int64_t *n)
+{
+	FAULT(tx);
+	STMT(tx, S_ARTICLE_VIEWS_GET);
+	sqlite3_bind_int64(st, 1, id);
+	return step_int64(tx, st, n);
+}
+
 static enum hh_rc article_popular(struct hh_tx *tx, struct hh_arena *a,
 				  int64_t org_id, int limit, hh_article_cb cb,
 				  void *ctx)
@@ -1853,6 +1865,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	st->article_get_agency = article_get_agency;
 	st->article_list = article_list;
 	st->article_views_add = article_views_add;
+	st->article_views_get = article_views_get;
 	st->article_popular = article_popular;
 	st->event_append = event_append;
 	st->event_list = event_list;

@@ -91,6 +91,9 @@ struct hh_article {
 	int64_t version;
 	int64_t created_at, updated_at; /* seconds */
 	const char *updated_by;         /* actor, e.g. "user:3" */
+	/* import only: the page views a new article starts with (the demo's
+	 * "views:"); the counts themselves live in the article stats */
+	int64_t views;
 };
 
 struct hh_article_filter {
@@ -340,6 +343,9 @@ struct hh_store {
 				   void *ctx);
 	enum hh_rc (*article_views_add)(struct hh_tx *tx, int64_t article_id,
 					int64_t n);
+	/* The article's page views so far; 0 when it has none. */
+	enum hh_rc (*article_views_get)(struct hh_tx *tx, int64_t article_id,
+					int64_t *views);
 	/* Streams the most viewed published citizen articles of the scope
 	 * (shared plus org_id's own, overrides in place of what they
 	 * override). */
