@@ -246,6 +246,22 @@ static inline size_t tu_events(struct hh_store *st, struct hh_arena *a,
 }
 
 /* How many events there are, of any entity. */
+/* The page views of the shared article at slug, read through the store
+ * (-1 when there is no such article). */
+static inline int64_t tu_article_views(struct hh_store *st, const char *slug)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_tx *tx = tu_read_begin(st);
+	struct hh_article art;
+	int64_t views = -1;
+	if (st->article_get(tx, &a, 0, slug, &art) == HH_OK)
+		assert_int_equal(st->article_views_get(tx, art.id, &views), HH_OK);
+	tu_read_end(tx);
+	hh_arena_clear(&a);
+	return views;
+}
+
 static inline int64_t tu_event_count(struct hh_store *st)
 {
 	int64_t n = -1;

@@ -74,6 +74,9 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 	ct->kle = str(root, "kle");
 	ct->description = str(root, "description");
 	ct->initial = str(root, "initial");
+	ct->submission = str(root, "submission");
+	if (!ct->submission || !*ct->submission)
+		ct->submission = "din ansøgning";
 	ct->deadline = str(root, "deadline");
 	ct->public = json_is_true(json_object_get(root, "public"));
 	if (!ct->name || !ct->organisation || !ct->initial) {

@@ -26,6 +26,10 @@ struct hh_ct_transition {
 struct hh_case_type_def {
 	json_t *root;
 	const char *name, *organisation, *kle, *description, *initial;
+	/* what the citizen sends, as the receipt names it ("Vi har modtaget
+	 * din indberetning"): possessive and noun; "din ansøgning" when the
+	 * definition gives none */
+	const char *submission;
 	int public;
 	int64_t deadline_s;
 	const char *deadline; /* as written, e.g. "P30D" */

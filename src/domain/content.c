@@ -2,6 +2,7 @@
  * export in canonical form. */
 #include "domain/content.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -23,8 +24,8 @@
 
 static const char *const keys[] = { "title",	"summary", "keywords",
 				    "kle",	"audience", "status",
-				    "organisation" };
-#define N_KEYS 7
+				    "organisation", "views" };
+#define N_KEYS 8
 
 static int org_code_valid(const char *s)
 {
@@ -204,6 +205,25 @@ enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 		return HH_ERR_INVALID;
 	}
 	*org_code = org;
+	a->views = 0;
+	if (vals[7]) {
+		/* a whole number of page views, at most a billion */
+		const char *v = vals[7];
+		int ok = *v && strlen(v) <= 10;
+		int64_t views = 0;
+		for (const char *q = v; ok && *q; q++) {
+			if (isdigit((unsigned char)*q))
+				views = views * 10 + (*q - '0');
+			else
+				ok = 0;
+		}
+		if (!ok || views > 1000000000) {
+			snprintf(err, errsz, "%d: views must be a whole number "
+					     "from 0 to 1000000000", key_line[7]);
+			return HH_ERR_INVALID;
+		}
+		a->views = views;
+	}
 	const char *field = NULL;
 	if (hh_article_validate(a, &field) != HH_OK) {
 		int fl = 1;
@@ -235,6 +255,8 @@ void hh_article_format(const struct hh_article *a, struct hh_buf *out)
 		      a->kle ? a->kle : "");
 	hh_buf_printf(out, "audience: %s\n", hh_audience_name(a->audience));
 	hh_buf_printf(out, "status: %s\n", hh_status_name(a->status));
+	if (a->views > 0)
+		hh_buf_printf(out, "views: %lld\n", (long long)a->views);
 	if (a->org_code)
 		hh_buf_printf(out, "organisation: %s\n", a->org_code);
 	hh_buf_puts(out, "---\n\n");
@@ -361,6 +383,14 @@ static enum hh_rc batch_tx(struct hh_tx *tx, void *p)
 						     &outcome, &field);
 		if (rc != HH_OK)
 			return rc;
+		/* a new article starts with the demo's views, so a fresh
+		 * install's "popular" list is not alphabetical; an existing
+		 * one keeps the views it has */
+		if (outcome == 1 && it->a.views > 0) {
+			rc = tx->store->article_views_add(tx, copy.id, it->a.views);
+			if (rc != HH_OK)
+				return rc;
+		}
 		it->outcome = outcome;
 		it->id = copy.id;
 		it->org_id = copy.org_id;
@@ -910,6 +940,7 @@ struct export_ctx {
 	json_t *orgs;
 	json_t *les;
 	json_t *cts; /* case types: {code: definition} */
+	struct hh_tx *tx; /* for each article's views */
 };
 
 static enum hh_rc export_article(void *p, const struct hh_article *a)
@@ -925,9 +956,16 @@ static enum hh_rc export_article(void *p, const struct hh_article *a)
 	} else {
 		snprintf(path, sizeof(path), "%s/articles/%s.md", c->dir, a->slug);
 	}
+	/* the views go with the article, so an import of the export
+	 * starts with the same "popular" order */
+	struct hh_article with_views = *a;
+	enum hh_rc rc = c->tx->store->article_views_get(c->tx, a->id,
+							&with_views.views);
+	if (rc != HH_OK)
+		return rc;
 	struct hh_buf b;
 	hh_buf_init(&b);
-	hh_article_format(a, &b);
+	hh_article_format(&with_views, &b);
 	int r = write_file(path, hh_buf_str(&b), b.len);
 	hh_buf_clear(&b);
 	if (r != 0)
@@ -986,6 +1024,7 @@ static enum hh_rc export_ct(void *p, const struct hh_case_type *ct)
 static enum hh_rc export_tx(struct hh_tx *tx, void *p)
 {
 	struct export_ctx *c = p;
+	c->tx = tx;
 	/* hh_store_run_tx may run this again after BUSY: start afresh. */
 	json_array_clear(c->orgs);
 	json_array_clear(c->les);
@@ -1030,7 +1069,7 @@ enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
 		return HH_ERR_IO;
 	}
 	struct export_ctx c = { dir, errs, 0, 0, json_array(), json_array(),
-				json_object() };
+				json_object(), NULL };
 	/* One read transaction: the export is a consistent snapshot. */
 	enum hh_rc rc = hh_store_run_tx(st, 0, export_tx, &c);
 	if (rc == HH_OK) {

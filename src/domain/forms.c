@@ -134,6 +134,40 @@ static void too_big(struct hh_arena *a, const char *name, json_int_t max,
 		    (long long)max);
 }
 
+/* The file types helhed can check (magic_ok), by name for citizens. */
+static const char *const file_kinds[][2] = { { "application/pdf", "PDF" },
+					     { "image/jpeg", "JPEG" },
+					     { "image/png", "PNG" } };
+#define N_FILE_KINDS (sizeof(file_kinds) / sizeof(file_kinds[0]))
+
+const char *hh_form_file_kinds(struct hh_arena *a, json_t *field)
+{
+	json_t *accept = json_object_get(field, "accept");
+	const char *names[N_FILE_KINDS];
+	size_t n = 0;
+	for (size_t k = 0; k < N_FILE_KINDS; k++) {
+		int listed = !accept; /* no list: every kind helhed checks */
+		size_t i;
+		json_t *t;
+		json_array_foreach(accept, i, t) if (json_is_string(t) &&
+						     !strcmp(json_string_value(t),
+							     file_kinds[k][0]))
+			listed = 1;
+		if (listed)
+			names[n++] = file_kinds[k][1];
+	}
+	if (!n) /* nothing acceptable: name what would be */
+		return hh_form_file_kinds(a, NULL);
+	/* "PDF-, JPEG- eller PNG-fil" */
+	const char *out = "";
+	for (size_t k = 0; k < n; k++)
+		out = hh_arena_printf(a, "%s%s%s%s", out, names[k],
+				      k + 1 == n ? "-fil" : "-",
+				      k + 2 == n ? " eller " :
+				      k + 1 < n ? ", " : "");
+	return out;
+}
+
 static void check_file(struct hh_arena *a, json_t *f, const char *name,
 		       json_t *v, struct hh_form_result *res)
 {
@@ -173,7 +207,8 @@ static void check_file(struct hh_arena *a, json_t *f, const char *name,
 		allowed = !strcmp(ctype, "application/pdf") ||
 			  !strcmp(ctype, "image/jpeg") || !strcmp(ctype, "image/png");
 	if (!allowed || !magic_ok(ctype, data, n)) {
-		ERR("Filtypen er ikke tilladt. Vedhæft en PDF-, JPEG- eller PNG-fil.");
+		ERR("Filtypen er ikke tilladt. Vedhæft en %s.",
+		    hh_form_file_kinds(a, f));
 		return;
 	}
 	if (strlen(fname) > 200 || !hh_utf8_valid(fname, strlen(fname))) {

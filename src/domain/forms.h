@@ -48,6 +48,10 @@ const char *hh_form_error_for(const struct hh_form_result *res,
 const char *hh_form_warning_for(const struct hh_form_result *res,
 				const char *field);
 
+/* The file types a file field accepts, for a hint or an error:
+ * "PDF-, JPEG- eller PNG-fil" (in a). */
+const char *hh_form_file_kinds(struct hh_arena *a, json_t *field);
+
 /* Is the field (a definition) applicable given input values? */
 int hh_form_field_applies(json_t *field, json_t *input);
 

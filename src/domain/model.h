@@ -86,6 +86,9 @@ struct hh_article {
 	int64_t version;
 	int64_t created_at, updated_at; /* seconds */
 	const char *updated_by;         /* actor, e.g. "user:3" */
+	/* import and export only: the page views a new article starts with
+	 * (the demo's "views:"); the counts live in the article stats */
+	int64_t views;
 };
 
 struct hh_article_filter {

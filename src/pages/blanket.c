@@ -183,7 +183,7 @@ static const char *field_anchor(struct hh_arena *a, json_t *f)
 			   : hh_arena_printf(a, "f-%s", name);
 }
 
-/* "Kun hvis du har svaret «Ja» til «Flytter der andre med dig?»." */
+/* "Kun hvis du har svaret »Ja« til »Flytter der andre med dig?«." */
 static const char *when_note(struct hh_arena *a, json_t *fields, json_t *f)
 {
 	json_t *when = json_object_get(f, "when");
@@ -197,7 +197,7 @@ static const char *when_note(struct hh_arena *a, json_t *fields, json_t *f)
 					    : "";
 	if (!other)
 		return "Kun i visse tilfælde.";
-	return hh_arena_printf(a, "Kun hvis du har svaret «%s» til «%s».",
+	return hh_arena_printf(a, "Kun hvis du har svaret »%s« til »%s«.",
 			       option_label(other, v), str(other, "label") ?: "");
 }
 
@@ -230,12 +230,15 @@ static void render_field(struct blanket *bl, json_t *f)
 	const char *chosen = str(bl->files, name);
 	int radio = is_radio(f);
 	int is_file = !strcmp(type, "file");
-	if (is_file && !help) {
+	if (is_file) {
+		/* the accepted types and size, from the definition, after any
+		 * help of the field's own */
 		json_int_t max = json_integer_value(json_object_get(f, "max_bytes"));
 		if (max <= 0)
 			max = 5 << 20;
-		help = hh_arena_printf(a, "Du kan vedhæfte en PDF-, JPEG- eller "
-					  "PNG-fil på højst %lld MB.",
+		help = hh_arena_printf(a, "%s%sDu kan vedhæfte en %s på højst %lld MB.",
+				       help ? help : "", help ? " " : "",
+				       hh_form_file_kinds(a, f),
 				       (long long)(max + (1 << 20) - 1) / (1 << 20));
 	}
 	if (!strcmp(type, "cpr") && !help)
@@ -288,10 +291,10 @@ static void render_field(struct blanket *bl, json_t *f)
 	}
 	if (chosen) {
 		hh_buf_printf(b, "<p class=\"hint\" id=\"f-%s-igen\">Du havde valgt "
-				 "«",
+				 "»",
 			      name);
 		hh_page_text(r, chosen);
-		hh_buf_puts(b, "». Vælg filen igen, før du sender – vi gemmer den "
+		hh_buf_puts(b, "«. Vælg filen igen, før du sender – vi gemmer den "
 			       "først, når blanketten er sendt.</p>\n");
 	}
 	if (err) {

@@ -178,9 +178,13 @@ void hh_borger_step_begin(struct hh_req *r, json_t *step, json_t *articles,
 		hh_page_text(r, text);
 		hh_buf_puts(b, "</p>\n");
 	}
-	if (org) {
+	/* who is responsible: an organisation in helhed, or (the parish,
+	 * an a-kasse, an employer, the citizen) the step's own words */
+	const char *who = org ? hh_org_names_get(orgs, org, muni_name)
+			      : json_string_value(json_object_get(step, "responsible"));
+	if (who) {
 		hh_buf_puts(b, "<p class=\"who\">Ansvarlig: ");
-		hh_page_text(r, hh_org_names_get(orgs, org, muni_name));
+		hh_page_text(r, who);
 		hh_buf_puts(b, "</p>\n");
 	}
 	size_t i;

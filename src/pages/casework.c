@@ -1142,7 +1142,7 @@ void hh_page_casework_case(struct hh_req *r)
 	else if (done && !strcmp(done, "fjernet"))
 		o.done = "Tildelingen er fjernet.";
 	else if (done && !strcmp(done, "tilstand"))
-		o.done = hh_arena_printf(&r->arena, "Sagen har nu tilstanden „%s“.",
+		o.done = hh_arena_printf(&r->arena, "Sagen har nu tilstanden »%s«.",
 					 state_label(v->have_def ? &v->def : NULL,
 						     v->c.state));
 	else if (done && !strcmp(done, "anmodet"))

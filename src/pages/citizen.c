@@ -324,7 +324,9 @@ static void guide_questions(struct hh_req *r, const char *slug, json_t *qs,
 		       "ind.</p>\n<form class=\"guide-form\" method=\"get\" "
 		       "action=\"/livssituation/");
 	hh_buf_urlenc(b, slug);
-	hh_buf_puts(b, "\">\n");
+	/* land on the plan, not on the questions just answered (a phone
+	 * would otherwise show the top of the page again) */
+	hh_buf_puts(b, "#din-plan\">\n");
 	size_t i;
 	json_t *q;
 	json_array_foreach(qs, i, q)

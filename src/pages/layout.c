@@ -48,7 +48,14 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	    hh_access(&who, HH_RES_CASE_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sager</a></li>\n");
 	if (w->kind == HH_USER) {
-		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n");
+		/* signing out is on every staff page, as for citizens */
+		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"
+			       "<li><form class=\"nav-form\" method=\"post\" "
+			       "action=\"/log-ud\"><input type=\"hidden\" "
+			       "name=\"csrf\" value=\"");
+		hh_page_text(r, w->csrf);
+		hh_buf_puts(b, "\"><button type=\"submit\" class=\"link\">Log ud"
+			       "</button></form></li>\n");
 	} else if (w->kind == HH_CITIZEN) {
 		/* the citizen's overview, and signing out (a POST with the
 		 * session's CSRF token, so it works without JavaScript) */

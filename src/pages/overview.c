@@ -107,9 +107,9 @@ static void followup_reason(struct hh_req *r, const struct hh_overview_case *c,
 	hh_page_text(r, parent->c.case_type_name);
 	hh_buf_puts(b, "</a> hos ");
 	hh_page_text(r, parent->c.org_name);
-	hh_buf_puts(b, " fik status «");
+	hh_buf_puts(b, " fik status »");
 	hh_page_text(r, hh_borger_state_label(parent->def, state ? state : parent->c.state));
-	hh_buf_puts(b, "».");
+	hh_buf_puts(b, "«.");
 	if (title) {
 		hh_buf_puts(b, " ");
 		hh_page_text(r, title);
@@ -153,9 +153,9 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 		if (!link_answer) {
 			hh_buf_puts(b, ". Svar på spørgsmålet herunder.");
 		} else if (c->question) {
-			hh_buf_puts(b, ": «");
+			hh_buf_puts(b, ": »");
 			hh_page_text(r, c->question);
-			hh_buf_puts(b, "»");
+			hh_buf_puts(b, "«");
 		}
 		if (link_answer)
 			hh_buf_printf(b, ". <a href=\"/mit-overblik/sag/%lld#svar\">"
@@ -565,7 +565,7 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 		} else if (!strcmp(e->action, "followup")) {
 			text = "Sagen blev startet automatisk.";
 		} else if (!strcmp(e->action, "transition")) {
-			text = hh_arena_printf(&r->arena, "Status ændret til «%s».",
+			text = hh_arena_printf(&r->arena, "Status ændret til »%s«.",
 					       hh_borger_state_label(c->def, state ? state : ""));
 			quote = json_string_value(json_object_get(e->after_json, "note"));
 			quote_label = "Besked fra sagsbehandleren";
@@ -620,8 +620,13 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	int sent = !cp && hh_req_query(r, "sendt") && !strcmp(hh_req_query(r, "sendt"), "1");
 	int answered = !cp && hh_req_query(r, "besvaret") &&
 		       !strcmp(hh_req_query(r, "besvaret"), "1");
+	/* the receipt names what was sent in the case type's words: a fault
+	 * report is not an application */
+	const char *received = hh_arena_printf(&r->arena, "Vi har modtaget %s",
+					       c->def ? c->def->submission
+						      : "din henvendelse");
 	hh_resp_header(r, "Cache-Control", "no-store");
-	struct hh_page p = { .title = sent ? "Vi har modtaget din ansøgning"
+	struct hh_page p = { .title = sent ? received
 				     : cp && cp->answer_error
 					     ? hh_arena_printf(&r->arena, "Fejl: %s",
 							       k->case_type_name)
@@ -641,8 +646,9 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	hh_buf_printf(b, "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n",
 		      (long long)k->id);
 	if (sent) {
-		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>Vi har modtaget din "
-			       "ansøgning</h1>\n<p>");
+		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>");
+		hh_page_text(r, received);
+		hh_buf_puts(b, "</h1>\n<p>");
 		hh_page_text(r, k->case_type_name);
 		hh_buf_printf(b, " er sendt til ");
 		hh_page_text(r, k->org_name);

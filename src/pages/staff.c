@@ -8,8 +8,10 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/access.h"
 #include "domain/articles.h"
 #include "domain/auth.h"
+#include "domain/orgs.h"
 #include "pages/layout.h"
 
 static void login_form(struct hh_req *r, int status, const char *error,
@@ -52,10 +54,22 @@ static void login_form(struct hh_req *r, int status, const char *error,
 	hh_page_end(r, status);
 }
 
+/* Where a signed-in staff member starts: caseworkers and front-desk
+ * agents on the case queue they work; editors, managers and admins on the
+ * staff page, which links to the articles, the search report and (for
+ * those who also work cases) the queue. */
+static const char *staff_home(unsigned roles)
+{
+	if ((roles & (HH_ROLE_CASEWORKER | HH_ROLE_AGENT)) &&
+	    !(roles & (HH_ROLE_EDITOR | HH_ROLE_MANAGER | HH_ROLE_ADMIN)))
+		return "/sagsbehandling";
+	return "/personale";
+}
+
 void hh_page_login(struct hh_req *r)
 {
 	if (hh_auth(r)->kind == HH_USER) {
-		hh_resp_redirect(r, 303, "/personale");
+		hh_resp_redirect(r, 303, staff_home(hh_auth(r)->roles));
 		return;
 	}
 	login_form(r, 200, NULL, NULL);
@@ -100,7 +114,7 @@ void hh_page_login_post(struct hh_req *r)
 	}
 	hh_cookie_set(r, HH_COOKIE_STRICT, "hh_session", login.token, NULL,
 		      HH_SESSION_TTL);
-	hh_resp_redirect(r, 303, "/personale");
+	hh_resp_redirect(r, 303, staff_home(login.user.roles));
 }
 
 void hh_page_logout(struct hh_req *r)
@@ -146,6 +160,26 @@ static enum hh_rc staff_row(void *p, const struct hh_article *a)
 	return HH_OK;
 }
 
+/* The roles as staff call them ("sagsbehandler, redaktør"); the API
+ * keeps the English role names. */
+static const char *roles_da(struct hh_arena *a, unsigned roles)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = { { HH_ROLE_AGENT, "borgerservicemedarbejder" },
+		      { HH_ROLE_CASEWORKER, "sagsbehandler" },
+		      { HH_ROLE_EDITOR, "redaktør" },
+		      { HH_ROLE_MANAGER, "leder" },
+		      { HH_ROLE_ADMIN, "administrator" } };
+	const char *out = "";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (roles & names[i].bit)
+			out = hh_arena_printf(a, "%s%s%s", out, *out ? ", " : "",
+					      names[i].name);
+	return *out ? out : "ingen";
+}
+
 void hh_page_staff(struct hh_req *r)
 {
 	const struct hh_principal *w = hh_auth(r);
@@ -170,14 +204,29 @@ void hh_page_staff(struct hh_req *r)
 	hh_buf_puts(b, "<h1>Velkommen, ");
 	hh_page_text(r, w->name);
 	hh_buf_puts(b, "</h1>\n<dl class=\"meta\"><dt>Organisation</dt><dd>");
-	hh_page_text(r, w->org_code);
+	struct hh_org org;
+	hh_page_text(r, hh_org_by_code(r->app->store, &r->arena, w->org_code,
+				       &org) == HH_OK
+				? org.name
+				: w->org_code);
 	hh_buf_puts(b, "</dd><dt>Roller</dt><dd>");
-	hh_page_text(r, hh_roles_format(&r->arena, w->roles));
-	hh_buf_puts(b, "</dd></dl>\n<form method=\"post\" action=\"/log-ud\">"
-		       "<input type=\"hidden\" name=\"csrf\" value=\"");
-	hh_page_text(r, w->csrf);
-	hh_buf_puts(b, "\"><button type=\"submit\">Log ud</button></form>\n"
-		       "<h2>Din organisations artikler</h2>\n");
+	hh_page_text(r, roles_da(&r->arena, w->roles));
+	hh_buf_puts(b, "</dd></dl>\n");
+	/* the way to each staff tool the roles open (Log ud is in the
+	 * header on every page) */
+	hh_buf_puts(b, "<nav aria-labelledby=\"dit-arbejde\" class=\"staff-tools\">\n"
+		       "<h2 id=\"dit-arbejde\">Dit arbejde</h2>\n<ul>\n");
+	if (hh_access(&who, HH_RES_CASE_QUEUE, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sagskøen</a>: "
+			       "organisationens sager og deres frister</li>\n");
+	hh_buf_puts(b, "<li><a href=\"#artikler\">Artiklerne</a>: din "
+		       "organisations egne og lokale artikler</li>\n");
+	if (hh_access(&who, HH_RES_SEARCH_REPORT, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/personale/soegninger\">Søgninger "
+			       "uden svar</a>: det, borgerne ledte efter og "
+			       "ikke fandt</li>\n");
+	hh_buf_puts(b, "</ul>\n</nav>\n"
+		       "<h2 id=\"artikler\">Din organisations artikler</h2>\n");
 	if (rc != HH_OK) {
 		hh_buf_puts(b, "<p class=\"error\">Artiklerne kan ikke vises lige "
 			       "nu. Prøv igen om lidt.</p>\n");

@@ -56,6 +56,9 @@ static const char *const stmt_sql[S__COUNT] = {
 		"ON CONFLICT(article_id) DO UPDATE SET views = views + ?2",
 	/* The citizen's scope: shared articles, replaced by the
 	 * municipality's override where one exists, plus its own. */
+	[S_ARTICLE_VIEWS_GET] =
+		"SELECT ifnull((SELECT views FROM article_stats "
+		"WHERE article_id = ?1), 0)",
 	[S_ARTICLE_POPULAR] =
 		"SELECT " ARTICLE_COLS ARTICLE_FROM
 		"LEFT JOIN article_stats s ON s.article_id = a.id "
@@ -153,6 +156,14 @@ static enum hh_rc version_insert(struct hh_tx *tx, int64_t id)
 	STMT(tx, S_ARTICLE_VERSION_INSERT);
 	sqlite3_bind_int64(st, 1, id);
 	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc article_views_get(struct hh_tx *tx, int64_t id, int64_t *n)
+{
+	FAULT(tx);
+	STMT(tx, S_ARTICLE_VIEWS_GET);
+	sqlite3_bind_int64(st, 1, id);
+	return hh_sq_step_int64(tx, st, n);
 }
 
 static enum hh_rc article_insert(struct hh_tx *tx, struct hh_article *a)
@@ -474,6 +485,7 @@ void hh_sq_fill_articles(struct hh_store *st)
 	st->article_list = article_list;
 	st->article_versions = article_versions;
 	st->article_views_add = article_views_add;
+	st->article_views_get = article_views_get;
 	st->article_popular = article_popular;
 	st->event_append = event_append;
 	st->event_list = event_list;

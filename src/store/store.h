@@ -178,6 +178,9 @@ struct hh_store {
 				       int64_t id, hh_article_cb cb, void *ctx);
 	enum hh_rc (*article_views_add)(struct hh_tx *tx, int64_t article_id,
 					int64_t n);
+	/* The article's page views (0 for an article never viewed). */
+	enum hh_rc (*article_views_get)(struct hh_tx *tx, int64_t article_id,
+					int64_t *n);
 	/* Streams the most viewed published citizen articles of the scope
 	 * (shared plus org_id's own, overrides in place of what they
 	 * override). */

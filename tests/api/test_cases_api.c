@@ -712,10 +712,10 @@ static void submit_errors(void **state)
 		   "\"content_type\":\"application/pdf\",\"data\":\"iVBORw0KGgo=\"}}",
 		   0, NULL, NULL);
 	expect_problem(&r, 422, "form-invalid", "bilag");
+	/* the message names what the field accepts: PDF only */
 	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "errors"), 0),
 				 "message"),
-			    "Filtypen er ikke tilladt. Vedhæft en PDF-, JPEG- eller "
-			    "PNG-fil.");
+			    "Filtypen er ikke tilladt. Vedhæft en PDF-fil.");
 	tu_resp_free(&r);
 	/* the body itself */
 	refused(c, ANNA, "POST", "/api/v1/cases",

@@ -469,13 +469,26 @@ static void sign_in_form_flow(void **state)
 	expect_in(attrs, "SameSite=Strict");
 	tu_resp_free(&r);
 
-	/* The staff page greets the user and offers sign-out with the
-	 * session's CSRF token. */
+	/* The staff page greets the user, leads an editor to the articles
+	 * and the search report, and offers sign-out with the session's
+	 * CSRF token in the header (as every staff page does). */
 	r = get(c, "/personale", session);
 	expect_page(&r, 200);
 	expect_in(r.body, "<h1>Velkommen, Eva Editor</h1>");
-	expect_in(r.body, "<dd>901</dd>");
-	expect_in(r.body, "<form method=\"post\" action=\"/log-ud\">");
+	/* the organisation by its name, not its code */
+	expect_in(r.body, "<dd>Nordskov Kommune</dd>");
+	expect_in(r.body, "<dd>redaktør</dd>");
+	expect_in(r.body, "<a href=\"/personale/soegninger\">");
+	expect_in(r.body, "<a href=\"#artikler\">");
+	expect_in(r.body, "<h2 id=\"artikler\">");
+	expect_not_in(r.body, "<a href=\"/sagsbehandling\">");
+	{
+		const char *header = strstr(r.body, "<header");
+		const char *end = header ? strstr(header, "</header>") : NULL;
+		const char *out = header ? strstr(header, "action=\"/log-ud\"") : NULL;
+		assert_non_null(end);
+		assert_true(out && out < end);
+	}
 	/* It lists the organisation's own articles, not the shared ones. */
 	expect_in(r.body, "<a href=\"/artikel/side-flyt\">Meld flytning i "
 			  "Nordskov</a></td><td>Udgivet</td><td>Borgere</td>");
@@ -498,6 +511,30 @@ static void sign_in_form_flow(void **state)
 	/* The menu links to the staff page. */
 	r = get(c, "/", session);
 	expect_in(r.body, "<a href=\"/personale\">Personale</a>");
+	tu_resp_free(&r);
+
+	/* A front-desk agent lands on the case queue it works, and is sent
+	 * there from the sign-in form too. */
+	login_form(c, login_cookie, sizeof(login_cookie), field, sizeof(field));
+	snprintf(body, sizeof(body),
+		 "email=agent%%40901&password=password-1&csrf=%s", field);
+	r = req(c, "POST", "/log-ind", body, "application/x-www-form-urlencoded",
+		NULL, login_cookie);
+	assert_int_equal(r.status, 303);
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	assert_string_equal(loc, "/sagsbehandling");
+	assert_true(set_cookie(&r, "hh_session", session, sizeof(session), attrs,
+			       sizeof(attrs)));
+	tu_resp_free(&r);
+	r = get(c, "/log-ind", session);
+	assert_int_equal(r.status, 303);
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	assert_string_equal(loc, "/sagsbehandling");
+	tu_resp_free(&r);
+	r = get(c, "/personale", session);
+	expect_page(&r, 200);
+	expect_in(r.body, "<a href=\"/sagsbehandling\">Sagskøen</a>");
+	expect_not_in(r.body, "<a href=\"/personale/soegninger\">");
 	tu_resp_free(&r);
 }
 

@@ -227,6 +227,22 @@ static void parse_errors_name_the_line(void **state)
 	    "---\ntitle: T\nsummary: S\nkeywords: a\nkle: 29.9\n"
 	    "audience: citizen\nstatus: draft\n---\n\nB\n",
 	    5, "kle");
+	ERR("views not a number",
+	    "---\ntitle: T\nsummary: S\naudience: citizen\nstatus: draft\n"
+	    "views: mange\n---\n\nB\n",
+	    6, "views");
+	ERR("views negative",
+	    "---\ntitle: T\nsummary: S\naudience: citizen\nstatus: draft\n"
+	    "views: -3\n---\n\nB\n",
+	    6, "views");
+	ERR("views empty",
+	    "---\ntitle: T\nsummary: S\naudience: citizen\nviews:\n"
+	    "status: draft\n---\n\nB\n",
+	    5, "views");
+	ERR("views too many",
+	    "---\ntitle: T\nsummary: S\naudience: citizen\nstatus: draft\n"
+	    "views: 1000000001\n---\n\nB\n",
+	    6, "views");
 	ERR("empty title",
 	    "---\nsummary: S\ntitle:\naudience: citizen\nstatus: draft\n---\n",
 	    3, "title");
@@ -1023,6 +1039,46 @@ static void export_under_busy_faults(void **state)
 	}
 }
 
+/* A new article starts with the views its file gives (the demo's
+ * "popular" order on a fresh install); importing again adds none, and the
+ * export writes the views the store has. */
+static void import_views(void **state)
+{
+	struct fx *f = *state;
+	put(f->src, "organisations.json", orgs_json);
+	put(f->src, "articles/alfa.md",
+	    "---\ntitle: Alfa\nsummary: S\naudience: citizen\n"
+	    "status: published\nviews: 120\n---\n\nB\n");
+	put(f->src, "articles/beta.md",
+	    "---\ntitle: Beta\nsummary: S\naudience: citizen\n"
+	    "status: published\n---\n\nB\n");
+	struct hh_import_stats s;
+	assert_int_equal(hh_content_import(f->st, f->src, 0, f->err, NULL, NULL,
+					   &s),
+			 HH_OK);
+	assert_string_equal(errs(f), "");
+	assert_int_equal(tu_article_views(f->st, "alfa"), 120);
+	assert_int_equal(tu_article_views(f->st, "beta"), 0);
+	assert_int_equal(hh_content_import(f->st, f->src, 0, f->err, NULL, NULL,
+					   &s),
+			 HH_OK);
+	assert_int_equal(tu_article_views(f->st, "alfa"), 120);
+	char out[4300];
+	int n;
+	export_to(f, f->st, "views", out, sizeof(out), &n);
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/articles/alfa.md", out);
+	char *text = tu_read(path);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\nstatus: published\nviews: 120\n---\n"));
+	free(text);
+	snprintf(path, sizeof(path), "%s/articles/beta.md", out);
+	text = tu_read(path);
+	assert_non_null(text);
+	assert_null(strstr(text, "views:"));
+	free(text);
+}
+
 /* The demo content: imports cleanly, and exporting it reproduces
  * content/articles byte for byte (the files are in canonical form); the
  * round trip through a second database is stable too. */
@@ -1096,6 +1152,7 @@ int main(void)
 		P(parse_limits),
 		T(import_skips_bad_files),
 		T(import_twice_changes_nothing),
+		T(import_views),
 		T(import_changed_file_updates),
 		T(import_bad_metadata),
 		T(import_users),

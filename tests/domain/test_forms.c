@@ -524,9 +524,10 @@ static void files_refused(void **state)
 	v = file_json("virus.jpg", "image/jpeg", (const unsigned char *)"MZ\x90\0\3", 5);
 	expect_err(f, "bilag", v, type);
 	free(v);
-	/* a real PDF where the field accepts only PNG */
+	/* a real PDF where the field accepts only PNG: the message names
+	 * what the field accepts */
 	v = file_json("a.pdf", "application/pdf", pdf, sizeof(pdf) - 1);
-	expect_err(f, "foto", v, type);
+	expect_err(f, "foto", v, "Filtypen er ikke tilladt. Vedhæft en PNG-fil.");
 	free(v);
 	/* too big: 65 bytes against max_bytes 64, and far too big */
 	unsigned char big[4096];
@@ -799,6 +800,31 @@ static void definitions(void **state)
 	}
 }
 
+/* The file types named in hints and errors follow the field's accept. */
+static void file_kinds(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *field, *want;
+	} cases[] = {
+		{ "{\"accept\":[\"image/jpeg\",\"image/png\"]}", "JPEG- eller PNG-fil" },
+		{ "{\"accept\":[\"application/pdf\"]}", "PDF-fil" },
+		{ "{\"accept\":[\"image/png\",\"application/pdf\",\"image/jpeg\"]}",
+		  "PDF-, JPEG- eller PNG-fil" },
+		{ "{}", "PDF-, JPEG- eller PNG-fil" }, /* no list: all three */
+		{ "{\"accept\":[\"text/plain\"]}", "PDF-, JPEG- eller PNG-fil" },
+	};
+	struct hh_arena a;
+	hh_arena_init(&a);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *f = json_loads(cases[i].field, 0, NULL);
+		assert_non_null(f);
+		assert_string_equal(hh_form_file_kinds(&a, f), cases[i].want);
+		json_decref(f);
+	}
+	hh_arena_clear(&a);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -814,6 +840,7 @@ int main(void)
 		T(files_allowed),
 		T(files_refused),
 		T(file_size_message),
+		cmocka_unit_test(file_kinds),
 		T(conditional_fields),
 		T(unknown_keys),
 		T(normalised_values),

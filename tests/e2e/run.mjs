@@ -8,7 +8,8 @@
 //
 //   HELHED_BIN=build/helhed node tests/e2e/run.mjs [FILTER]
 //
-// FILTER runs only the tests whose name contains it. Environment:
+// FILTER runs only the tests whose name contains it (or one of its
+// '|'-separated parts). Environment:
 //   HELHED_BIN           server binary (default build/helhed)
 //   CHROMIUM             browser (default /usr/bin/chromium)
 //   HELHED_E2E_SHOTS     folder for screenshots of the front page
@@ -17,7 +18,8 @@
 // an element or a condition, through playwright's own waiting.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync,
+	 readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,11 +174,19 @@ async function chooseMunicipality(page, code) {
 	return resp;
 }
 
+// Where the demo staff land after signing in: caseworkers and front-desk
+// agents on the case queue they work, everybody else (editors, managers,
+// admins) on the staff page.
+function staffHome(email) {
+	return /^(sagsbehandler|borgerservice)@/.test(email) ? '/sagsbehandling'
+		: '/personale';
+}
+
 async function signIn(page, email, password, status = 200) {
 	await go(page, '/log-ind');
 	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Adgangskode').fill(password);
-	const path = status === 200 ? '/personale' : '/log-ind';
+	const path = status === 200 ? staffHome(email) : '/log-ind';
 	return submit(page, page.getByRole('button', { name: 'Log ind' }),
 		      path, status);
 }
@@ -1315,7 +1325,7 @@ async function citizenJourney(page, who) {
 		u.searchParams.get('sendt') === '1');
 	await page.getByRole('button', { name: 'Send' }).click();
 	await landed;
-	check(await text(page.locator('h1')) === 'Vi har modtaget din ansøgning',
+	check(await text(page.locator('h1')) === 'Vi har modtaget din flytteanmeldelse',
 	      'no receipt');
 	const receipt = await text(page.locator('.receipt'));
 	check(receipt.includes(who.municipality) && receipt.includes('Du får svar senest') &&
@@ -1359,7 +1369,7 @@ test('citizen: a CPR number failing modulus 11 warns once, and sending again sen
 	const landed = page.waitForURL((u) => u.searchParams.get('sendt') === '1');
 	await page.getByRole('button', { name: 'Send' }).click();
 	await landed;
-	check(await text(page.locator('h1')) === 'Vi har modtaget din ansøgning',
+	check(await text(page.locator('h1')) === 'Vi har modtaget din flytteanmeldelse',
 	      'not sent after confirming');
 }));
 
@@ -1670,7 +1680,7 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		await submit(family, family.getByRole('button', { name: 'Bevil skilsmisse' }),
 			     path);
 		check(await text(family.locator('.case-done')) ===
-		      'Sagen har nu tilstanden „Skilsmisse bevilget“.',
+		      'Sagen har nu tilstanden »Skilsmisse bevilget«.',
 		      `confirmation: ${await text(family.locator('.case-done'))}`);
 		f = await facts(family);
 		check(f.Tilstand === 'Skilsmisse bevilget' && f.Frist.startsWith('Afsluttet'),
@@ -1693,7 +1703,7 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		for (const want of ['Gennemgang af børnetilskud og familieydelser',
 				    'Startet automatisk, fordi din sag Ansøgning om ' +
 				    'skilsmisse hos Familieretshuset fik status ' +
-				    '«Skilsmisse bevilget». Dit børnetilskud bliver ' +
+				    '»Skilsmisse bevilget«. Dit børnetilskud bliver ' +
 				    'vurderet igen.',
 				    `Myndighed ${who.municipality}`, 'Status Oprettet'])
 			check(autoText.includes(want), `follow-up lacks "${want}": ${autoText}`);
@@ -1716,7 +1726,7 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		await divorceItem.getByRole('link', { name: 'Ansøgning om skilsmisse' }).click();
 		await page.waitForURL((u) => u.pathname === `/mit-overblik/sag/${divorceId}`);
 		const hist = await text(page.locator('ol.history'));
-		check(hist.includes('Status ændret til «Skilsmisse bevilget».') &&
+		check(hist.includes('Status ændret til »Skilsmisse bevilget«.') &&
 		      hist.includes(`Besked fra sagsbehandleren: ${DIVORCE_NOTE}`),
 		      `history: ${hist}`);
 
@@ -1760,6 +1770,376 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 
 // ---- main -------------------------------------------------------------------
 
+// ---- what a new user met (issue 8, point 11) --------------------------------
+
+const FAULT_FORM = '/blanket/fejl-paa-vej';
+const FAULT_VALUES = { kategori: 'hul', sted: 'Skovvej 12, 4700 Nordskov',
+		       beskrivelse: 'Et dybt hul i cykelstien ud for nummer 12.' };
+const PHONE_390 = { width: 390, height: 844 };
+
+// Sends a fault report through the API as a demo citizen of Nordskov;
+// returns the new case's id.
+async function submitFaultReport() {
+	const context = await browser.newContext();
+	try {
+		const s = await context.request.post(url('/api/v1/citizen/session'),
+			{ data: { subject: 'demo:demo-mette' } });
+		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
+		const { csrf_token: csrf } = await s.json();
+		const r = await context.request.post(url('/api/v1/cases'), {
+			headers: { 'X-CSRF-Token': csrf },
+			data: { case_type: 'fejl-paa-vej', values: FAULT_VALUES } });
+		check(r.status() === 201, `case not created: ${r.status()} ${await r.text()}`);
+		return (await r.json()).id;
+	} finally {
+		await context.close();
+	}
+}
+
+// The header's Log ud: one button, in the header, that signs out.
+async function headerSignOut(page) {
+	const out = page.locator('header.site').getByRole('button', { name: 'Log ud' });
+	check(await out.count() === 1, `no Log ud in the header of ${page.url()}`);
+	return out;
+}
+
+test('staff: a caseworker lands on the queue, an editor on articles and the ' +
+     'search report, with Log ud in the header of every staff page', () =>
+	withPage({}, async (page) => {
+		const id = await submitFaultReport();
+		await signIn(page, CASEWORKER.email, CASEWORKER.password);
+		check(new URL(page.url()).pathname === '/sagsbehandling',
+		      `caseworker landed on ${page.url()}`);
+		check(await text(page.locator('h1')) === 'Sager', 'not the queue');
+		for (const path of ['/sagsbehandling', casePath(id), '/personale']) {
+			await go(page, path);
+			await headerSignOut(page);
+		}
+		// the staff page offers the queue to those who work cases
+		check(await page.getByRole('link', { name: 'Sagskøen' }).count() === 1,
+		      'no link to the queue on the staff page');
+		await submit(page, await headerSignOut(page), '/');
+		await page.goto(url('/sagsbehandling'));
+		await page.waitForURL(url('/log-ind'));
+
+		await signIn(page, STAFF.email, STAFF.password);
+		check(new URL(page.url()).pathname === '/personale',
+		      `editor landed on ${page.url()}`);
+		const report = page.getByRole('link', { name: 'Søgninger uden svar' });
+		const articles = page.getByRole('link', { name: 'Artiklerne' });
+		check(await report.count() === 1 &&
+		      await report.getAttribute('href') === '/personale/soegninger',
+		      'no link to the search report');
+		check(await articles.count() === 1 &&
+		      await page.locator(await articles.getAttribute('href')).count() === 1,
+		      'no link to the articles');
+		check(await page.getByRole('link', { name: 'Sagskøen' }).count() === 0,
+		      'an editor is offered the queue');
+		check((await text(page.locator('dl.meta'))).includes('redaktør'),
+		      'roles not in Danish');
+		await headerSignOut(page);
+		await report.click();
+		await page.waitForURL((u) => u.pathname === '/personale/soegninger');
+		await submit(page, await headerSignOut(page), '/');
+		await page.goto(url('/personale'));
+		await page.waitForURL(url('/log-ind'));
+		// signed in already: /log-ind sends each to where they work
+		await signIn(page, CASEWORKER.email, CASEWORKER.password);
+		await page.goto(url('/log-ind'));
+		await page.waitForURL((u) => u.pathname === '/sagsbehandling');
+	}));
+
+test('casework: the caseworker moves a new fault report on from its first state',
+     () => withPage({}, async (page) => {
+	const id = await submitFaultReport();
+	await openCase(page, CASEWORKER, id);
+	check((await facts(page)).Tilstand === 'Modtaget',
+	      `state: ${(await facts(page)).Tilstand}`);
+	check(!(await text(page.locator('main'))).includes('Din rolle kan ikke skifte'),
+	      'the caseworker is told the role cannot move the case');
+	const buttons = await page.locator('form[action$="/overgang"] button')
+		.allInnerTexts();
+	check(buttons.includes('Visiter') &&
+	      buttons.includes('Marker som allerede anmeldt'),
+	      `transitions from Modtaget: ${buttons.join(', ')}`);
+	await submit(page, page.getByRole('button', { name: 'Visiter' }), casePath(id));
+	check((await facts(page)).Tilstand === 'Visiteret',
+	      `state after Visiter: ${(await facts(page)).Tilstand}`);
+	await submit(page, page.getByRole('button', { name: 'Bestil udbedring' }),
+		     casePath(id));
+	check((await facts(page)).Tilstand === 'Udbedring i gang',
+	      `state after Bestil udbedring: ${(await facts(page)).Tilstand}`);
+}));
+
+test('fault form: the address hint and error agree, the file hint names the ' +
+     'accepted types, and the receipt calls it an indberetning', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await citizenSignIn(page, FAULT_FORM);
+		const hint = await text(page.locator('#f-sted-hjaelp'));
+		await page.getByRole('radiogroup', { name: 'Hvad drejer det sig om?' })
+			.getByLabel('Hul i vej eller fortov').check();
+		await page.getByLabel('Hvor er fejlen?').fill('Ved skolen');
+		await page.getByLabel('Beskriv fejlen og den præcise placering')
+			.fill(FAULT_VALUES.beskrivelse);
+		await submit(page, page.getByRole('button', { name: 'Send' }),
+			     FAULT_FORM, 422);
+		const error = (await text(page.locator('#f-sted-fejl')))
+			.replace(/^Fejl: /, '');
+		// the parts the error asks for are the ones the hint names
+		const parts = (t) => ['vej', 'husnummer', 'postnummer', 'by']
+			.filter((w) => new RegExp(`\\b${w}\\b`).test(t));
+		check(parts(error).length > 0 &&
+		      parts(error).join() === parts(hint).join(),
+		      `hint "${hint}" and error "${error}" disagree`);
+		// the hint's example passes the check
+		const example = /fx (.+)\.$/.exec(hint);
+		check(example, `no example in the hint: ${hint}`);
+		await page.getByLabel('Hvor er fejlen?').fill(example[1]);
+
+		// the file types come from the field's definition
+		const def = await (await page.request.get(
+			url('/api/v1/case-types/fejl-paa-vej'))).json();
+		const foto = (def.form || def.definition?.form).fields
+			.find((f) => f.name === 'foto');
+		const names = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG',
+				'image/png': 'PNG' };
+		const fileHint = await text(page.locator('#f-foto-hjaelp'));
+		for (const [type, name] of Object.entries(names))
+			check(fileHint.includes(`${name}-`) === foto.accept.includes(type),
+			      `file hint "${fileHint}" vs accept ${foto.accept}`);
+		check(await page.getByLabel('Foto af fejlen').getAttribute('accept') ===
+		      foto.accept.join(','), 'accept attribute differs');
+
+		const landed = page.waitForURL((u) => u.searchParams.get('sendt') === '1');
+		await page.getByRole('button', { name: 'Send' }).click();
+		await landed;
+		check(await text(page.locator('h1')) === 'Vi har modtaget din indberetning',
+		      `receipt heading: ${await text(page.locator('h1'))}`);
+		check(!(await text(page.locator('.receipt'))).includes('ansøgning'),
+		      'the receipt calls the fault report an application');
+		check((await page.title()).startsWith('Vi har modtaget din indberetning'),
+		      `title: ${await page.title()}`);
+	}));
+
+// Answers that make a step apply: the first accepted value of each condition.
+function answersFor(step) {
+	const q = new URLSearchParams({ vis: '1' });
+	for (const [k, v] of Object.entries(step.when || {}))
+		q.set(`q_${k}`, Array.isArray(v) ? v[0] : v);
+	return q;
+}
+
+async function stepWho(page, title) {
+	const step = page.locator('li.step', { has: page.locator('h3', { hasText: title }) });
+	check(await step.count() >= 1, `step "${title}" not shown on ${page.url()}`);
+	const who = step.first().locator('p.who');
+	return (await who.count()) ? text(who) : '';
+}
+
+test('life events: every plan step names who is responsible, in the guide ' +
+     'and in the saved plan', () => withPage({}, async (page) => {
+	const list = await (await page.request.get(url('/api/v1/life-events'))).json();
+	const events = list.items || list.life_events || list;
+	check(Array.isArray(events) && events.length >= 7, 'no life events');
+	for (const le of events) {
+		const def = await (await page.request.get(
+			url(`/api/v1/life-events/${le.slug}`))).json();
+		const steps = def.steps || def.definition?.steps;
+		check(steps && steps.length, `${le.slug}: no steps`);
+		for (const step of steps) {
+			await go(page, `/livssituation/${le.slug}?${answersFor(step)}`);
+			const who = await stepWho(page, step.title);
+			check(/^Ansvarlig: \S/.test(who),
+			      `${le.slug}/${step.key}: no Ansvarlig (${who})`);
+		}
+	}
+	// the saved plan shows the same (a move to another municipality has
+	// steps no organisation in helhed is responsible for)
+	await citizenSignIn(page, null, OTHER_CITIZEN);
+	const csrf = await citizenCsrf(page);
+	const r = await page.request.post(url(GUIDE), { form: { csrf,
+		q_hvorhen: 'anden-kommune', q_boern: 'nej', q_bolig: 'ejer',
+		q_parkering: 'ja' }, maxRedirects: 0 });
+	check(r.status() === 303, `plan not saved: ${r.status()}`);
+	await go(page, r.headers().location);
+	const n = await page.locator('li.step').count();
+	check(n >= 3, `plan has ${n} steps`);
+	for (let i = 0; i < n; i++) {
+		const step = page.locator('li.step').nth(i);
+		check(/^Ansvarlig: \S/.test(await text(step.locator('p.who'))),
+		      `plan step ${await text(step.locator('h3'))} names nobody`);
+	}
+	check(await stepWho(page, 'Søg beboerlicens i din nye kommune') ===
+	      'Ansvarlig: Din nye kommune', 'parking step not in the saved plan');
+}));
+
+test('life events: moving to another municipality adds the parking step, and ' +
+     'only with a car in a paid zone', () => withPage({}, async (page) => {
+	const parking = async (hvorhen, parkering) => {
+		await go(page, `${GUIDE}?q_hvorhen=${hvorhen}&q_boern=nej&q_bolig=leje` +
+			 `&q_parkering=${parkering}&vis=1`);
+		return (await page.locator('li.step h3').allInnerTexts())
+			.filter((t) => /beboerlicens|parker/i.test(t));
+	};
+	const other = await parking('anden-kommune', 'ja');
+	check(other.length === 1 && other[0] === 'Søg beboerlicens i din nye kommune',
+	      `another municipality: ${other}`);
+	check((await parking('anden-kommune', 'nej')).length === 0,
+	      'parking step without a car');
+	check((await parking('udlandet', 'ja')).length === 0, 'parking step abroad');
+	const same = await parking('samme-kommune', 'ja');
+	check(same.length === 1 && same[0] === 'Søg beboerlicens til din bil',
+	      `same municipality: ${same}`);
+	check((await parking('samme-kommune', 'nej')).length === 0,
+	      'parking step without a car, same municipality');
+}));
+
+test('phone: Vis min plan lands on the plan, not on the questions', () =>
+	withPage({ viewport: PHONE_390 }, async (page) => {
+		await go(page, GUIDE);
+		const qs = page.locator('fieldset.question');
+		await qs.nth(0).getByLabel('Til en anden kommune i Danmark').check();
+		await qs.nth(1).getByLabel('Ja').check();
+		await qs.nth(2).getByLabel('I en ejerbolig').check();
+		await qs.nth(3).getByLabel('Nej').check();
+		await page.getByRole('button', { name: 'Vis min plan' }).click();
+		await page.waitForURL((u) => u.searchParams.get('vis') === '1');
+		await page.waitForLoadState('load');
+		const heading = page.locator('#din-plan');
+		await heading.waitFor();
+		const box = await heading.boundingBox();
+		check(box && box.y >= 0 && box.y + box.height <= PHONE_390.height,
+		      `Din plan is not in view: ${JSON.stringify(box)}`);
+		const q = await page.locator('#spoergsmaal').boundingBox();
+		check(q.y + q.height <= 0, 'the questions are still in view');
+	}));
+
+// The header's height at 390 px: the brand on one line, the menu on one.
+async function headerLines(page) {
+	return page.evaluate(() => {
+		const h = document.querySelector('header.site > .wrap');
+		const items = [...h.querySelectorAll('nav li')];
+		const tops = new Set(items.map((li) => Math.round(
+			li.getBoundingClientRect().top)));
+		const line = parseFloat(getComputedStyle(h.querySelector('nav')).lineHeight) ||
+			24;
+		return { height: h.getBoundingClientRect().height, menuLines: tops.size,
+			 line };
+	});
+}
+
+test('phone: the header keeps to two lines at 390 px, signed out and in', () =>
+	withPage({ viewport: PHONE_390 }, async (page) => {
+		const checkHeader = async (what) => {
+			const h = await headerLines(page);
+			check(h.menuLines === 1, `${what}: the menu takes ${h.menuLines} lines`);
+			// brand (a 1.5rem line) + menu + padding: well under three lines
+			check(h.height <= 90, `${what}: header ${h.height} px high`);
+		};
+		await go(page, '/');
+		await checkHeader('signed out');
+		await signIn(page, STAFF.email, STAFF.password);
+		await checkHeader('staff');
+		await submit(page, await headerSignOut(page), '/');
+		await citizenSignIn(page);
+		await checkHeader('citizen');
+	}));
+
+// The demo's shared published citizen articles, with their page views,
+// from the front matter; most viewed first.
+function demoArticles() {
+	const out = [];
+	const dir = join(ROOT, 'content', 'articles');
+	for (const f of readdirSync(dir)) {
+		if (!f.endsWith('.md'))
+			continue;
+		const fm = readFileSync(join(dir, f), 'utf8').split('\n---\n')[0];
+		const get = (k) => (new RegExp(`^${k}: (.*)$`, 'm').exec(fm) || [])[1];
+		if (get('audience') === 'citizen' && get('status') === 'published')
+			out.push({ slug: f.slice(0, -3), title: get('title'),
+				   views: Number(get('views') || 0) });
+	}
+	return out.sort((a, b) => b.views - a.views || a.title.localeCompare(b.title));
+}
+
+// Straight and English/German quotation marks, or guillemets the French
+// way round («…», opened with « straight before a word): the Danish style
+// is »…«.
+const WRONG_QUOTES = /["“”„]|«[^\s»«][^»«\n]*»/;
+
+test('Danish quotation marks »…« throughout the pages a citizen reads', () =>
+	withPage({}, async (page) => {
+		const seen = [];
+		const look = async (path, status = 200) => {
+			await go(page, path, status);
+			const body = await page.evaluate(() => document.body.innerText);
+			const m = WRONG_QUOTES.exec(body);
+			check(!m, `${path}: "${m && body.slice(Math.max(0, m.index - 40),
+								 m.index + 40)}"`);
+			seen.push(path);
+		};
+		// every article as served (text and attributes are escaped, so a
+		// straight quote in them reads &quot;)
+		for (const a of demoArticles()) {
+			const r = await page.request.get(url(`/artikel/${a.slug}`));
+			check(r.status() === 200, `/artikel/${a.slug}: ${r.status()}`);
+			const html = (await r.text()).replace(/&quot;|&#34;/g, '"')
+				.replace(/<[^>]*>/g, ' ');
+			const m = WRONG_QUOTES.exec(html);
+			check(!m, `/artikel/${a.slug}: "${m && html.slice(
+				Math.max(0, m.index - 40), m.index + 40)}"`);
+			seen.push(a.slug);
+		}
+		await look('/');
+		await look(GUIDE_ANSWERED);
+		await look('/soeg?q=pas');
+		// a form with a conditional field's note (»Ja« til »…«)
+		await citizenSignIn(page, FAULT_FORM);
+		await look(FAULT_FORM);
+		await look(MOVE_FORM);
+		check(seen.length > 100, `only ${seen.length} pages looked at`);
+	}));
+
+test('Danish quotation marks »…« in a case\'s history for the citizen', () =>
+	withPage({}, async (page) => {
+		const id = await submitFaultReport();
+		const staff = await newPage();
+		try {
+			await openCase(staff, CASEWORKER, id);
+			await submit(staff, staff.getByRole('button', { name: 'Visiter' }),
+				     casePath(id));
+			const body = await staff.evaluate(() => document.body.innerText);
+			check(!WRONG_QUOTES.test(body), 'casework page quotes wrongly');
+			check(body.includes('»Visiteret«'), 'no »…« on the casework page');
+		} finally {
+			await staff.context().close();
+		}
+		await citizenSignIn(page, null, { subject: 'demo:demo-mette',
+						  name: 'Mette Jensen' });
+		await go(page, `/mit-overblik/sag/${id}`);
+		const body = await page.evaluate(() => document.body.innerText);
+		check(!WRONG_QUOTES.test(body), 'the case page quotes wrongly');
+		check(body.includes('»Visiteret«'),
+		      'the history does not quote the state »…«');
+	}));
+
+test('front page: a fresh install orders »Det spørger andre om« by the demo\'s ' +
+     'page views', () => withPage({}, async (page) => {
+	await go(page, '/');
+	const shown = await page.locator('section:has(#populaere) a')
+		.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+	check(shown.length >= 5, `only ${shown.length} popular articles`);
+	const want = demoArticles().filter((a) => a.views > 0).slice(0, shown.length)
+		.map((a) => `/artikel/${a.slug}`);
+	check(want.length === shown.length, 'the demo has too few view counts');
+	check(shown.join() === want.join(),
+	      `popular: ${shown.join(', ')}; want ${want.join(', ')}`);
+	// and not simply the alphabet
+	const titles = await page.locator('section:has(#populaere) a').allInnerTexts();
+	check(titles.join() !== [...titles].sort((a, b) => a.localeCompare(b, 'da')).join(),
+	      'popular articles in alphabetical order');
+}));
+
 async function screenshots() {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [vname, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
@@ -1794,7 +2174,7 @@ async function main() {
 			       '--disable-component-update', '--disable-sync'],
 		});
 		for (const t of tests) {
-			if (FILTER && !t.name.includes(FILTER))
+			if (FILTER && !FILTER.split('|').some((f) => t.name.includes(f)))
 				continue;
 			let timer;
 			try {

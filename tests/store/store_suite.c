@@ -670,6 +670,15 @@ static void t_article_popular(void **state)
 					"article_id = (SELECT id FROM articles "
 					"WHERE slug = 'p3')"),
 			 20);
+	/* the count as read back: summed, and 0 for an article without */
+	int64_t none = x_insert(f->st, x_article("p6", 0, "", C, D));
+	struct hh_tx *tx = x_begin(f->st, 0);
+	int64_t views = -1;
+	assert_int_equal(f->st->article_views_get(tx, p3, &views), HH_OK);
+	assert_int_equal(views, 20);
+	assert_int_equal(f->st->article_views_get(tx, none, &views), HH_OK);
+	assert_int_equal(views, 0);
+	x_commit(tx);
 	/* 901: its override replaces shared p1, its draft override of p2
 	 * does not hide the shared p2; its own m1 is in; 902's, staff,
 	 * drafts and agencies are out */
