@@ -148,18 +148,11 @@ static int open_store(const char *db, int pool, struct hh_store **st)
 	/* Create the folder of the default location; others must exist. */
 	if (!strcmp(db, "var/helhed.db"))
 		mkdir("var", 0755);
-	enum hh_rc rc = hh_store_open_sqlite(db, pool, st);
+	const char *stage;
+	enum hh_rc rc = hh_health_open(db, pool, st, NULL, &stage);
 	if (rc != HH_OK) {
-		fprintf(stderr, "%s: cannot open the database %s (%s)\n", prog,
-			db, hh_rc_name(rc));
-		return 1;
-	}
-	int applied = 0;
-	rc = hh_health_migrate(*st, &applied);
-	if (rc != HH_OK) {
-		fprintf(stderr, "%s: cannot migrate %s (%s)\n", prog, db,
-			hh_rc_name(rc));
-		hh_store_close(*st);
+		fprintf(stderr, "%s: cannot %s the database %s (%s)\n", prog,
+			stage, db, hh_rc_name(rc));
 		return 1;
 	}
 	return 0;
@@ -386,7 +379,7 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	int64_t t0 = hh_mono_us();
 	if (first_start(st, db, content, demo)) {
-		hh_store_close(st);
+		hh_health_close(st);
 		return 1;
 	}
 
@@ -399,7 +392,7 @@ static int cmd_serve(int argc, char **argv)
 	struct engine eng;
 	if (engine_start(&eng, st, dict, synonyms, 1) ||
 	    hh_searchlog_init(st) != HH_OK) {
-		hh_store_close(st);
+		hh_health_close(st);
 		return 1;
 	}
 	struct hh_app app = { .store = st, .demo = demo, .index = eng.index };
@@ -426,7 +419,7 @@ static int cmd_serve(int argc, char **argv)
 	enum hh_rc rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
 	if (rc != HH_OK) {
 		engine_stop(&eng);
-		hh_store_close(st);
+		hh_health_close(st);
 		return 1;
 	}
 	atomic_store(&app.ready, 1);
@@ -465,7 +458,7 @@ static int cmd_serve(int argc, char **argv)
 	hh_views_flush(st);
 	hh_searchlog_flush(st);
 	engine_stop(&eng);
-	hh_store_close(st);
+	hh_health_close(st);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;
 }
@@ -523,7 +516,7 @@ static int cmd_import(int argc, char **argv)
 					  isatty(2) ? progress_bar : NULL, NULL,
 					  &stats);
 	print_stats(&stats);
-	hh_store_close(st);
+	hh_health_close(st);
 	if (rc == HH_OK)
 		return 0;
 	if (rc != HH_ERR_INVALID)
@@ -543,7 +536,7 @@ static int cmd_export(int argc, char **argv)
 		return 1;
 	int n = 0;
 	enum hh_rc rc = hh_content_export(st, dir, stderr, &n);
-	hh_store_close(st);
+	hh_health_close(st);
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s export: failed (%s)\n", prog, hh_rc_name(rc));
 		return 1;
@@ -566,11 +559,11 @@ static int cmd_migrate(int argc, char **argv)
 	if (hh_health_schema(st, &cur, &latest) != HH_OK) {
 		fprintf(stderr, "%s migrate: cannot read the schema version of %s\n",
 			prog, db);
-		hh_store_close(st);
+		hh_health_close(st);
 		return 1;
 	}
 	printf("%s: schema version %d (latest %d)\n", db, cur, latest);
-	hh_store_close(st);
+	hh_health_close(st);
 	return 0;
 }
 
@@ -666,7 +659,7 @@ static int cmd_user_or_token(int argc, char **argv, int token)
 	} else {
 		char *pw = read_password();
 		if (!pw) {
-			hh_store_close(st);
+			hh_health_close(st);
 			fprintf(stderr, "%s user: no password (set HELHED_PASSWORD "
 					"or run on a terminal)\n", prog);
 			return 2;
@@ -677,7 +670,7 @@ static int cmd_user_or_token(int argc, char **argv, int token)
 		if (rc == HH_OK)
 			printf("added user %lld: %s\n", (long long)id, email);
 	}
-	hh_store_close(st);
+	hh_health_close(st);
 	if (rc == HH_ERR_CONFLICT) {
 		fprintf(stderr, "%s %s: %s already exists\n", prog, cmd,
 			token ? "a token like this" : email);
@@ -765,7 +758,7 @@ static int cmd_search(int argc, char **argv)
 	}
 	struct engine eng;
 	if (engine_start(&eng, st, dict, synonyms, 0)) {
-		hh_store_close(st);
+		hh_health_close(st);
 		hh_buf_clear(&qb);
 		return 1;
 	}
@@ -818,7 +811,7 @@ static int cmd_search(int argc, char **argv)
 out:
 	hh_arena_clear(&a);
 	engine_stop(&eng);
-	hh_store_close(st);
+	hh_health_close(st);
 	hh_buf_clear(&qb);
 	return rcode;
 }

@@ -61,3 +61,25 @@ enum hh_rc hh_health_mark_content_loaded(struct hh_store *st)
 {
 	return hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
 }
+
+enum hh_rc hh_health_open(const char *path, int pool, struct hh_store **st,
+			  int *applied, const char **stage)
+{
+	*stage = "open";
+	enum hh_rc rc = hh_store_open_sqlite(path, pool, st);
+	if (rc != HH_OK)
+		return rc;
+	*stage = "migrate";
+	rc = hh_health_migrate(*st, applied);
+	if (rc != HH_OK) {
+		hh_store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
+void hh_health_close(struct hh_store *st)
+{
+	if (st)
+		hh_store_close(st);
+}

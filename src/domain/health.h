@@ -9,6 +9,16 @@
 
 #include "store/store.h"
 
+/* Opens the installation's data: the SQLite file at path (created when
+ * missing) with a pool of pool connections, migrated to this build's
+ * schema. *st is new (end with hh_health_close); *applied gets how many
+ * migrations ran (may be NULL). On failure nothing is left open and
+ * *stage says what failed: "open" or "migrate". */
+enum hh_rc hh_health_open(const char *path, int pool, struct hh_store **st,
+			  int *applied, const char **stage);
+/* Closes what hh_health_open opened (NULL: nothing). */
+void hh_health_close(struct hh_store *st);
+
 /* OK when the store answers a read (the count of events). */
 enum hh_rc hh_health_ready(struct hh_store *st);
 
