@@ -379,17 +379,5 @@ void hh_page_citizen_login_post(struct hh_req *r)
 
 void hh_page_citizen_logout(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind == HH_CITIZEN) {
-		if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-			hh_page_error(r, 403, "Du blev ikke logget ud",
-				      "Sikkerhedsnøglen i formularen passede "
-				      "ikke. Gå tilbage, genindlæs siden og prøv "
-				      "igen.");
-			return;
-		}
-		hh_citizen_logout(r->app->store, hh_req_cookie(r, "hh_borger"));
-	}
-	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_borger", NULL);
-	hh_resp_redirect(r, 303, "/");
+	hh_page_sign_out(r, HH_CITIZEN, "hh_borger", hh_citizen_logout);
 }

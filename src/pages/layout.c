@@ -106,3 +106,21 @@ void hh_page_error(struct hh_req *r, int status, const char *heading,
 	hh_buf_puts(&r->resp, "</p>\n<p><a href=\"/\">Gå til forsiden</a></p>\n");
 	hh_page_end(r, status);
 }
+
+void hh_page_sign_out(struct hh_req *r, enum hh_principal_kind kind,
+		      const char *cookie,
+		      enum hh_rc (*end)(struct hh_store *st, const char *token))
+{
+	if (hh_auth(r)->kind == kind) {
+		if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+			hh_page_error(r, 403, "Du blev ikke logget ud",
+				      "Sikkerhedsnøglen i formularen passede "
+				      "ikke. Gå tilbage, genindlæs siden og prøv "
+				      "igen.");
+			return;
+		}
+		end(r->app->store, hh_req_cookie(r, cookie));
+	}
+	hh_cookie_clear(r, HH_COOKIE_STRICT, cookie, NULL);
+	hh_resp_redirect(r, 303, "/");
+}

@@ -25,4 +25,12 @@ void hh_page_search_box(struct hh_req *r);
 void hh_page_error(struct hh_req *r, int status, const char *heading,
 		   const char *message);
 
+/* The sign-out button's target: when the caller is of kind (HH_USER or
+ * HH_CITIZEN) and the form's csrf matches, ends the session held in the
+ * cookie named cookie with end(); clears the cookie and goes to the front
+ * page. A mismatched token gets a Danish 403 page and ends nothing. */
+void hh_page_sign_out(struct hh_req *r, enum hh_principal_kind kind,
+		      const char *cookie,
+		      enum hh_rc (*end)(struct hh_store *st, const char *token));
+
 #endif

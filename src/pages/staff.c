@@ -119,19 +119,7 @@ void hh_page_login_post(struct hh_req *r)
 
 void hh_page_logout(struct hh_req *r)
 {
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind == HH_USER) {
-		if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-			hh_page_error(r, 403, "Du blev ikke logget ud",
-				      "Sikkerhedsnøglen i formularen passede "
-				      "ikke. Gå tilbage, genindlæs siden og prøv "
-				      "igen.");
-			return;
-		}
-		hh_auth_logout(r->app->store, hh_req_cookie(r, "hh_session"));
-	}
-	hh_cookie_clear(r, HH_COOKIE_STRICT, "hh_session", NULL);
-	hh_resp_redirect(r, 303, "/");
+	hh_page_sign_out(r, HH_USER, "hh_session", hh_auth_logout);
 }
 
 struct staff_ctx {
