@@ -387,16 +387,11 @@ static const char *str(json_t *o, const char *k)
 }
 
 /* Does the form need a file whatever the other answers are? */
-static int needs_file(json_t *fields)
+static int needs_file(const struct hh_form *form)
 {
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
-		const char *type = str(f, "type");
-		if (type && !strcmp(type, "file") &&
-		    json_is_true(json_object_get(f, "required")) &&
-		    !json_object_get(f, "when"))
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		if (f->type == HH_FIELD_FILE && f->required && !f->when.n_terms)
 			return 1;
 	}
 	return 0;
@@ -427,7 +422,7 @@ static enum hh_rc cat_row(void *p, const struct hh_case_type *ct)
 		}
 		s.org_name = rc == HH_OK ? o.name : ct->organisation;
 	}
-	s.offered = !needs_file(s.def.fields);
+	s.offered = !needs_file(&s.def.form_def);
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->v = hh_xrealloc(c->v, (size_t)c->cap * sizeof(*c->v));
@@ -498,114 +493,31 @@ static int jurisdiction(struct hh_req *r, enum fmt f, const char *given,
 
 /* ---- services and their definitions ----------------------------------- */
 
-/* Danish help on the value a field takes, with its limits, when it
- * applies, and the form's help text. */
-static char *datatype_description(struct hh_arena *a, json_t *f)
-{
-	const char *type = str(f, "type");
-	struct hh_buf b;
-	hh_buf_init(&b);
-	json_int_t minl = json_integer_value(json_object_get(f, "min_length"));
-	json_int_t maxl = json_integer_value(json_object_get(f, "max_length"));
-	if (!strcmp(type, "text") || !strcmp(type, "textarea")) {
-		if (!maxl)
-			maxl = !strcmp(type, "textarea") ? 5000 : 200;
-		hh_buf_puts(&b, !strcmp(type, "text") ? "Tekst på én linje" : "Tekst");
-		if (minl)
-			hh_buf_printf(&b, " på %lld til %lld tegn.", (long long)minl,
-				      (long long)maxl);
-		else
-			hh_buf_printf(&b, " på højst %lld tegn.", (long long)maxl);
-	} else if (!strcmp(type, "address")) {
-		hh_buf_puts(&b, "Adresse med vej, husnummer, postnummer og by, "
-				"fx Torvet 1, 9000 Aalborg.");
-	} else if (!strcmp(type, "email")) {
-		hh_buf_puts(&b, "E-mailadresse, fx navn@eksempel.dk.");
-	} else if (!strcmp(type, "phone")) {
-		hh_buf_puts(&b, "Telefonnummer med 8 cifre, fx 12 34 56 78.");
-	} else if (!strcmp(type, "cpr")) {
-		hh_buf_puts(&b, "CPR-nummer med 10 cifre, fx 010203-1234.");
-	} else if (!strcmp(type, "number")) {
-		json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
-		hh_buf_puts(&b, "Et tal (decimaler med punktum eller komma)");
-		if (mn && mx)
-			hh_buf_printf(&b, " fra %g til %g", json_number_value(mn),
-				      json_number_value(mx));
-		else if (mn)
-			hh_buf_printf(&b, " på mindst %g", json_number_value(mn));
-		else if (mx)
-			hh_buf_printf(&b, " på højst %g", json_number_value(mx));
-		hh_buf_putc(&b, '.');
-	} else if (!strcmp(type, "date")) {
-		hh_buf_puts(&b, "Dato som ÅÅÅÅ-MM-DD, fx 2026-03-01");
-		if (str(f, "min"))
-			hh_buf_printf(&b, ", tidligst %s", str(f, "min"));
-		if (str(f, "max"))
-			hh_buf_printf(&b, ", senest %s", str(f, "max"));
-		hh_buf_putc(&b, '.');
-	} else if (!strcmp(type, "choice")) {
-		hh_buf_puts(&b, "Én af værdierne i values (key).");
-	} else if (!strcmp(type, "yesno")) {
-		hh_buf_puts(&b, "Svar ja eller nej.");
-	}
-	json_t *when = json_object_get(f, "when");
-	if (when) {
-		json_t *eq = json_object_get(when, "equals");
-		const char *want = json_is_string(eq) ? json_string_value(eq)
-				   : json_is_true(eq)  ? "ja"
-				   : json_is_false(eq) ? "nej"
-						       : "?";
-		hh_buf_printf(&b, " %s, når attribute[%s] er \"%s\".",
-			      json_is_true(json_object_get(f, "required"))
-				      ? "Skal udfyldes"
-				      : "Gælder kun",
-			      str(when, "field") ? str(when, "field") : "?", want);
-	}
-	if (str(f, "help"))
-		hh_buf_printf(&b, " %s", str(f, "help"));
-	char *s = hh_arena_strdup(a, hh_buf_str(&b));
-	hh_buf_clear(&b);
-	return s;
-}
-
-/* The form's fields as Open311 attributes (new reference). */
-static json_t *attributes_json(struct hh_arena *a, json_t *fields)
+/* The form's fields as Open311 attributes (new reference); the domain
+ * says what each type's datatype is and how its values are described. */
+static json_t *attributes_json(struct hh_arena *a, const struct hh_form *form)
 {
 	json_t *list = json_array();
-	size_t i;
-	json_t *f;
 	int order = 0;
-	json_array_foreach(fields, i, f)
-	{
-		const char *name = str(f, "name"), *type = str(f, "type");
-		if (!name || !type || !strcmp(type, "file"))
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		const char *dt = hh_field_ops[f->type].open311_datatype;
+		if (!dt)
 			continue; /* no upload in GeoReport v2 */
-		const char *dt = !strcmp(type, "textarea")                 ? "text"
-				 : !strcmp(type, "number")                 ? "number"
-				 : !strcmp(type, "date")                   ? "datetime"
-				 : !strcmp(type, "choice") || !strcmp(type, "yesno")
-					 ? "singlevaluelist"
-					 : "string";
-		int required = json_is_true(json_object_get(f, "required")) &&
-			       !json_object_get(f, "when");
+		int required = f->required && !f->when.n_terms;
 		json_t *at = json_pack("{s:b, s:s, s:s, s:b, s:s, s:i, s:s?}", "variable", 1,
-				       "code", name, "datatype", dt, "required", required,
-				       "datatype_description", datatype_description(a, f),
-				       "order", ++order, "description", str(f, "label"));
-		if (!strcmp(type, "choice")) {
-			json_t *values = json_array(), *o;
-			size_t k;
-			json_array_foreach(json_object_get(f, "options"), k, o)
-			{
-				const char *v = str(o, "value");
-				if (v)
-					json_array_append_new(values,
-							      json_pack("{s:s, s:s}", "key", v,
-									"name",
-									str(o, "label") ? str(o, "label") : v));
-			}
+				       "code", f->name, "datatype", dt, "required", required,
+				       "datatype_description", hh_form_field_describe(a, f),
+				       "order", ++order, "description", f->label);
+		if (f->type == HH_FIELD_CHOICE) {
+			json_t *values = json_array();
+			for (int k = 0; k < f->n_options; k++)
+				json_array_append_new(values,
+						      json_pack("{s:s, s:s}", "key",
+								f->options[k].value, "name",
+								f->options[k].label));
 			json_object_set_new(at, "values", values);
-		} else if (!strcmp(type, "yesno")) {
+		} else if (f->type == HH_FIELD_YESNO) {
 			json_object_set_new(at, "values",
 					    json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "ja",
 						      "name", "Ja", "key", "nej", "name", "Nej"));
@@ -639,10 +551,9 @@ static const char *keywords(struct hh_arena *a, json_t *root)
 static json_t *service_json(struct hh_arena *a, const struct service *s,
 			    const char *municipality)
 {
-	json_t *attrs = attributes_json(a, s->def.fields);
+	json_t *attrs = attributes_json(a, &s->def.form_def);
 	const char *description = s->def.description ? s->def.description
-				  : s->def.form	     ? str(s->def.form, "intro")
-						     : NULL;
+						     : s->def.form_def.intro;
 	const char *group = str(s->def.root, "group");
 	if (!group)
 		group = s->org_name ? s->org_name : municipality;
@@ -715,7 +626,7 @@ void hh_open311_service(struct hh_req *r)
 		return;
 	send_doc(r, f, 200, "service_definition",
 		 json_pack("{s:s, s:o}", "service_code", s->row.code, "attributes",
-			   attributes_json(&r->arena, s->def.fields)));
+			   attributes_json(&r->arena, &s->def.form_def)));
 }
 
 /* ---- discovery -------------------------------------------------------- */
@@ -803,15 +714,10 @@ static void location_json(json_t *j, const struct service *s, json_t *data)
 {
 	json_t *src = json_object_get(data, DATA_KEY);
 	const char *address = str(src, "address_string");
-	size_t i;
-	json_t *f;
-	json_array_foreach(s->def.fields, i, f)
-	{
-		if (address)
-			break;
-		const char *type = str(f, "type"), *name = str(f, "name");
-		if (type && name && !strcmp(type, "address"))
-			address = str(data, name);
+	for (int i = 0; !address && i < s->def.form_def.n_fields; i++) {
+		const struct hh_form_field *f = &s->def.form_def.fields[i];
+		if (f->type == HH_FIELD_ADDRESS)
+			address = str(data, f->name);
 	}
 	if (address)
 		json_object_set_new(j, "address", json_string(address));
@@ -1198,22 +1104,14 @@ static const struct {
 /* What the standard parameters fill when the client gave no attribute for
  * them: the first form field of the type. */
 static const struct {
-	const char *param, *type;
+	const char *param;
+	enum hh_field_type type;
 } fills[] = {
-	{ "address_string", "address" },
-	{ "email", "email" },
-	{ "phone", "phone" },
-	{ "description", "textarea" },
+	{ "address_string", HH_FIELD_ADDRESS },
+	{ "email", HH_FIELD_EMAIL },
+	{ "phone", HH_FIELD_PHONE },
+	{ "description", HH_FIELD_TEXTAREA },
 };
-
-static json_t *field_def(json_t *fields, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f) if (str(f, "name") && !strcmp(str(f, "name"), name))
-		return f;
-	return NULL;
-}
 
 /* The parameter a field's value came from, for error messages. */
 struct origin {
@@ -1329,10 +1227,9 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 		const char *name = hh_arena_strndup(&r->arena, ps[i].key + 10,
 						    strlen(ps[i].key) - 11);
 		const char *v = ps[i].value;
-		json_t *fd = field_def(s->def.fields, name);
+		const struct hh_form_field *fd = hh_form_field(&s->def.form_def, name);
 		/* datatype datetime: a client may send a time too */
-		if (fd && str(fd, "type") && !strcmp(str(fd, "type"), "date") &&
-		    strlen(v) > 10 && v[10] == 'T')
+		if (fd && fd->type == HH_FIELD_DATE && strlen(v) > 10 && v[10] == 'T')
 			v = hh_arena_strndup(&r->arena, v, 10);
 		json_object_set_new(values, name, json_string(v));
 	}
@@ -1341,18 +1238,15 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 		const char *v = param(ps, n, fills[i].param);
 		if (!v || !*v)
 			continue;
-		size_t k;
-		json_t *fd;
-		json_array_foreach(s->def.fields, k, fd)
-		{
-			const char *type = str(fd, "type"), *name = str(fd, "name");
-			if (!type || !name || strcmp(type, fills[i].type))
+		for (int k = 0; k < s->def.form_def.n_fields; k++) {
+			const struct hh_form_field *fd = &s->def.form_def.fields[k];
+			if (fd->type != fills[i].type)
 				continue;
-			if (!json_object_get(values, name) &&
+			if (!json_object_get(values, fd->name) &&
 			    hh_form_field_applies(fd, values)) {
-				json_object_set_new(values, name, json_string(v));
+				json_object_set_new(values, fd->name, json_string(v));
 				origins[(*n_origins)++] =
-					(struct origin){ name, fills[i].param };
+					(struct origin){ fd->name, fills[i].param };
 			}
 			break; /* the first field of the type only */
 		}
@@ -1373,13 +1267,13 @@ static void send_form_errors(struct hh_req *r, enum fmt f, const struct service 
 		for (int k = 0; k < n_origins; k++)
 			if (!strcmp(origins[k].field, m->field))
 				from = origins[k].param;
-		json_t *fd = field_def(s->def.fields, m->field);
-		const char *type = fd ? str(fd, "type") : NULL, *msg = m->message;
-		if (type && !strcmp(type, "file"))
+		const struct hh_form_field *fd = hh_form_field(&s->def.form_def, m->field);
+		const char *msg = m->message;
+		if (fd && fd->type == HH_FIELD_FILE)
 			msg = hh_arena_printf(&r->arena,
 					      "»%s« er en fil, og filer kan ikke sendes "
 					      "gennem Open311.",
-					      str(fd, "label") ? str(fd, "label") : m->field);
+					      fd->label);
 		const char *d =
 			from ? hh_arena_printf(&r->arena, "%s (attribute[%s]): %s", from,
 					       m->field, msg)

@@ -62,6 +62,43 @@ static const char *str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
+				  char *err, size_t errsz)
+{
+	if (!list)
+		return HH_OK;
+	if (!json_is_array(list) || json_array_size(list) > HH_CT_FOLLOWUPS) {
+		snprintf(err, errsz, "followups must be a list of at most %d",
+			 HH_CT_FOLLOWUPS);
+		return HH_ERR_INVALID;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		struct hh_ct_followup *f = &ct->followups[ct->n_followups++];
+		f->state = str(v, "state");
+		f->case_type = str(v, "case_type");
+		f->organisation = str(v, "organisation");
+		f->title = str(v, "title");
+		if (!f->state || !hh_ct_state(ct, f->state)) {
+			snprintf(err, errsz, "followup %zu: state must be a state", i + 1);
+			return HH_ERR_INVALID;
+		}
+		if (!f->case_type || !*f->case_type) {
+			snprintf(err, errsz, "followup %zu needs a case_type", i + 1);
+			return HH_ERR_INVALID;
+		}
+		char why[128];
+		if (hh_form_cond_parse(json_object_get(v, "when"), &ct->form_def, NULL,
+				       &f->when, why, sizeof(why)) != HH_OK) {
+			snprintf(err, errsz, "followup %zu: %s", i + 1, why);
+			return HH_ERR_INVALID;
+		}
+	}
+	return HH_OK;
+}
+
 enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 				 char *err, size_t errsz)
 {
@@ -156,6 +193,13 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		snprintf(err, errsz, "form.fields must be a list");
 		goto fail;
 	}
+	char why[200];
+	if (hh_form_parse(ct->form, &ct->form_def, why, sizeof(why)) != HH_OK) {
+		snprintf(err, errsz, "form: %s", why);
+		goto fail;
+	}
+	if (parse_followups(ct, json_object_get(root, "followups"), err, errsz) != HH_OK)
+		goto fail;
 	return HH_OK;
 fail:
 	hh_case_type_def_clear(ct);

@@ -45,7 +45,8 @@ static const unsigned char jpeg[] = "\xff\xd8\xff\xe0\0\x10JFIF\0\1\1";
 
 struct fx {
 	struct hh_arena a;
-	json_t *fields;
+	json_t *fields;       /* the definition a test may swap */
+	struct hh_form *form; /* parsed from it for each run */
 	struct hh_form_result res;
 	int have_res;
 };
@@ -58,8 +59,19 @@ static int setup(void **state)
 	f->fields = json_loads(all_fields, 0, &e);
 	if (!f->fields)
 		fail_msg("fields: %s", e.text);
+	f->form = hh_xcalloc(1, sizeof(*f->form));
 	*state = f;
 	return 0;
+}
+
+/* Parses a fields array into form (which borrows from fields). */
+static void parse_form(json_t *fields, struct hh_form *form)
+{
+	char err[256];
+	json_t *wrap = json_pack("{s:O}", "fields", fields);
+	if (hh_form_parse(wrap, form, err, sizeof(err)) != HH_OK)
+		fail_msg("form: %s", err);
+	json_decref(wrap);
 }
 
 static void drop_res(struct fx *f)
@@ -74,6 +86,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	drop_res(f);
 	json_decref(f->fields);
+	free(f->form);
 	hh_arena_clear(&f->a);
 	free(f);
 	return 0;
@@ -85,7 +98,8 @@ static int teardown(void **state)
 static int run_j(struct fx *f, json_t *input)
 {
 	drop_res(f);
-	int n = hh_form_validate(&f->a, f->fields, input, &f->res);
+	parse_form(f->fields, f->form);
+	int n = hh_form_validate(&f->a, f->form, input, &f->res);
 	f->have_res = 1;
 	assert_int_equal(n, f->res.n_errors);
 	assert_non_null(f->res.values);
@@ -637,22 +651,28 @@ static void conditional_fields(void **state)
 	assert_string_equal(val(f, "bolig_note"), "Andelsbolig");
 
 	/* hh_form_field_applies directly: equals a string or a boolean */
-	json_t *fld = json_loads("{\"name\":\"x\",\"when\":{\"field\":\"gift\","
-				 "\"equals\":true}}",
-				 0, NULL);
+	json_t *flds = json_loads(
+		"[{\"name\":\"gift\",\"label\":\"G\",\"type\":\"yesno\"},"
+		" {\"name\":\"x\",\"label\":\"X\",\"type\":\"text\","
+		"  \"when\":{\"field\":\"gift\",\"equals\":true}},"
+		" {\"name\":\"y\",\"label\":\"Y\",\"type\":\"text\"}]",
+		0, NULL);
+	struct hh_form *form = hh_xcalloc(1, sizeof(*form));
+	parse_form(flds, form);
+	const struct hh_form_field *fld = hh_form_field(form, "x");
+	const struct hh_form_field *plain = hh_form_field(form, "y");
 	json_t *ja = json_loads("{\"gift\":\"ja\"}", 0, NULL);
 	json_t *nej = json_loads("{\"gift\":false}", 0, NULL);
 	json_t *none = json_object();
 	assert_true(hh_form_field_applies(fld, ja));
 	assert_false(hh_form_field_applies(fld, nej));
 	assert_false(hh_form_field_applies(fld, none));
-	json_t *plain = json_loads("{\"name\":\"y\"}", 0, NULL);
 	assert_true(hh_form_field_applies(plain, none));
-	json_decref(fld);
+	free(form);
+	json_decref(flds);
 	json_decref(ja);
 	json_decref(nej);
 	json_decref(none);
-	json_decref(plain);
 }
 
 /* ---- unknown keys and normalised values --------------------------------- */
