@@ -540,6 +540,8 @@ void hh_api_case_create(struct hh_req *r)
 	hh_resp_header(r, "Location",
 		       hh_arena_printf(&r->arena, "/api/v1/cases/%lld", (long long)c.id));
 	json_t *j = hh_case_json(&c, NULL, 1);
+	if (res.display) /* amounts in data are øre; here as people read them */
+		json_object_set(j, "data_display", res.display);
 	json_t *warns = json_array();
 	for (int i = 0; i < res.n_warnings; i++)
 		json_array_append_new(warns, json_pack("{s:s, s:s}", "field",

@@ -65,7 +65,13 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 	if (with_data) {
 		json_error_t e;
 		json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
-		json_object_set_new(j, "data", data ? data : json_object());
+		if (!data)
+			data = json_object();
+		/* amounts are integer øre in data; people read "6.500,00 kr." */
+		if (def)
+			json_object_set_new(j, "data_display",
+					    hh_form_values_display(&def->form_def, data));
+		json_object_set_new(j, "data", data);
 		if (c->citizen_name)
 			json_object_set_new(j, "citizen_name",
 					    json_string(c->citizen_name));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "domain/auth.h"
 #include "store/store.h"
 
@@ -252,4 +253,46 @@ const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct)
 		if (ct->states[i].paused)
 			return &ct->states[i];
 	return NULL;
+}
+
+struct form_ctx {
+	struct hh_arena *a;
+	const char *code;
+	struct hh_case_type *row;
+	struct hh_case_type_def *def;
+};
+
+static enum hh_rc form_tx(struct hh_tx *tx, void *p)
+{
+	struct form_ctx *c = p;
+	enum hh_rc rc = tx->store->case_type_get_by_code(tx, c->a, c->code, c->row);
+	if (rc != HH_OK)
+		return rc;
+	char err[256];
+	if (hh_case_type_def_parse(c->row->definition, c->def, err, sizeof(err)) != HH_OK) {
+		hh_log_bug("case type %s in the store is broken: %s", c->row->code, err);
+		return HH_ERR_INTERNAL;
+	}
+	return HH_OK;
+}
+
+static void def_free(void *p)
+{
+	hh_case_type_def_clear(p);
+}
+
+enum hh_rc hh_case_type_form(struct hh_store *st, struct hh_arena *a,
+			     const char *code, struct hh_case_type *row,
+			     struct hh_case_type_def **def)
+{
+	struct form_ctx c = { a, code, row, hh_arena_calloc(a, sizeof(struct hh_case_type_def)) };
+	*def = NULL;
+	enum hh_rc rc = hh_store_run_tx(st, 0, form_tx, &c);
+	if (rc != HH_OK)
+		return rc;
+	hh_arena_defer(a, def_free, c.def);
+	if (!row->public || !c.def->form_def.n_fields)
+		return HH_ERR_NOT_FOUND; /* not offered to citizens */
+	*def = c.def;
+	return HH_OK;
 }

@@ -72,6 +72,16 @@ const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *c
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
 
+struct hh_store;
+struct hh_arena;
+struct hh_case_type;
+
+/* The case type code as a form citizens may fill in: public, with fields.
+ * NOT_FOUND otherwise (or when unknown). def is cleared by the arena. */
+enum hh_rc hh_case_type_form(struct hh_store *st, struct hh_arena *a,
+			     const char *code, struct hh_case_type *row,
+			     struct hh_case_type_def **def);
+
 /* ISO 8601 duration (PnYnMnWnDTnHnMnS; months as 30 days, years as 365) to
  * seconds. Returns 0 when s is not one. */
 int hh_iso_duration(const char *s, int64_t *seconds);

@@ -411,6 +411,11 @@ done:
 	json_decref(c.value);
 }
 
+static void decref(void *j)
+{
+	json_decref(j);
+}
+
 int hh_form_validate(struct hh_arena *a, const struct hh_form *form,
 		     json_t *input, struct hh_form_result *res)
 {
@@ -427,6 +432,10 @@ int hh_form_validate(struct hh_arena *a, const struct hh_form *form,
 			continue;
 		json_t *v = json_object_get(input, f->name);
 		check_field(a, f, json_is_null(v) ? NULL : v, res);
+	}
+	if (!res->n_errors) {
+		res->display = hh_form_values_display(form, res->values);
+		hh_arena_defer(a, decref, res->display);
 	}
 	return res->n_errors;
 }
@@ -460,9 +469,10 @@ const char *hh_form_value_display(struct hh_arena *a,
 	return s ? s : "";
 }
 
-json_t *hh_form_values_display(struct hh_arena *a, const struct hh_form *form,
-			       json_t *data)
+json_t *hh_form_values_display(const struct hh_form *form, json_t *data)
 {
+	struct hh_arena scratch, *a = &scratch;
+	hh_arena_init(a);
 	json_t *out = json_object();
 	for (int i = 0; i < form->n_fields; i++) {
 		const struct hh_form_field *f = &form->fields[i];
@@ -471,6 +481,7 @@ json_t *hh_form_values_display(struct hh_arena *a, const struct hh_form *form,
 			json_object_set_new(out, f->name,
 					    json_string(hh_form_value_display(a, f, v)));
 	}
+	hh_arena_clear(a);
 	return out;
 }
 

@@ -142,6 +142,8 @@ struct hh_form_result {
 	struct hh_form_file files[HH_FORM_MAX_FILES];
 	int n_files;
 	json_t *values; /* new: the normalised values of applicable fields */
+	json_t *display; /* borrowed (the arena's): the values as people read
+			    them, {name: "6.500,00 kr."}; NULL with errors */
 };
 
 /* Validates input (a JSON object: strings, numbers, booleans; a file is
@@ -201,8 +203,7 @@ const char *hh_form_value_display(struct hh_arena *a,
 				  const struct hh_form_field *f, json_t *kept);
 /* {name: display text} for the form's fields that have a value in data
  * (new reference). */
-json_t *hh_form_values_display(struct hh_arena *a, const struct hh_form *form,
-			       json_t *data);
+json_t *hh_form_values_display(const struct hh_form *form, json_t *data);
 
 /* Open311's datatype_description of a field: its type's description, when
  * it applies and its help (Danish, into a). */

@@ -40,6 +40,7 @@ struct blanket {
 	const char *org_name; /* NULL: the citizen's municipality is unknown */
 	int64_t plan_id;
 	const char *step, *plan_title, *step_title;
+	json_t *answers;     /* borrowed: the plan's answers, or NULL */
 	const char *skema;
 	json_t *values;      /* borrowed: the citizen's input, as text */
 	json_t *files;       /* borrowed: field → filename chosen (re-render) */
@@ -52,27 +53,13 @@ struct blanket {
 	int n_parts;
 };
 
-/* ---- loading --------------------------------------------------------- */
-
-struct load_ctx {
-	struct blanket *bl;
-};
-
-static enum hh_rc load_tx(struct hh_tx *tx, void *p)
+/* json_decref with the type hh_arena_defer takes. */
+static void decref(void *j)
 {
-	struct blanket *bl = ((struct load_ctx *)p)->bl;
-	struct hh_arena *a = &bl->r->arena;
-	bl->def = NULL;
-	struct hh_case_type_def *def = hh_arena_calloc(a, sizeof(*def));
-	enum hh_rc rc = hh_case_type_load(tx, a, bl->code, 0, &bl->row, def);
-	if (rc != HH_OK)
-		return rc;
-	hh_arena_defer(a, (void (*)(void *))hh_case_type_def_clear, def);
-	bl->def = def;
-	if (!bl->row.public || !def->form_def.n_fields)
-		return HH_ERR_NOT_FOUND; /* not offered to citizens */
-	return HH_OK;
+	json_decref(j);
 }
+
+/* ---- loading --------------------------------------------------------- */
 
 /* Loads the case type, its organisation's name and the plan step the form
  * belongs to. Returns HH_OK or NOT_FOUND (render 404) or another error. */
@@ -81,8 +68,8 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 	struct hh_req *r = bl->r;
 	if (!bl->code || strlen(bl->code) > 80 || !hh_slug_valid(bl->code))
 		return HH_ERR_NOT_FOUND;
-	struct load_ctx c = { bl };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, load_tx, &c);
+	enum hh_rc rc = hh_case_type_form(r->app->store, &r->arena, bl->code,
+					  &bl->row, &bl->def);
 	if (rc != HH_OK)
 		return rc;
 	struct hh_org_names orgs;
@@ -104,7 +91,7 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 		rc = hh_plan_view(r->app->store, &r->arena, bl->w->citizen_id, id, &view);
 		if (rc != HH_OK)
 			return rc; /* NOT_FOUND: not theirs */
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, view);
+		hh_arena_defer(&r->arena, decref, view);
 		size_t i;
 		json_t *s;
 		json_array_foreach(json_object_get(view, "steps"), i, s)
@@ -116,6 +103,7 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 				bl->step = key;
 				bl->step_title = json_string_value(json_object_get(s, "title"));
 				bl->plan_title = json_string_value(json_object_get(view, "title"));
+				bl->answers = json_object_get(view, "answers");
 			}
 		}
 		if (!bl->plan_id)
@@ -617,6 +605,33 @@ static void load_failed(struct hh_req *r, enum hh_rc rc)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 }
 
+/* The plan's answers fill the fields of the same name, where the field
+ * takes them as they are: the citizen who said in the plan that there are
+ * children need not say it again. */
+static void prefill(struct blanket *bl)
+{
+	struct hh_arena *a = &bl->r->arena;
+	const struct hh_form *form = &bl->def->form_def;
+	if (!bl->answers)
+		return;
+	json_t *values = json_object();
+	hh_arena_defer(a, decref, values);
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		const struct hh_field_ops *ops = &hh_field_ops[f->type];
+		json_t *v = json_object_get(bl->answers, f->name);
+		const char *text = v ? ops->coerce(a, v) : NULL;
+		if (!text || f->type == HH_FIELD_FILE)
+			continue;
+		struct hh_field_check c = { .a = a, .field = f, .input = v, .text = text };
+		ops->validate(&c);
+		json_decref(c.value);
+		if (!c.error)
+			json_object_set_new(values, f->name, json_string(text));
+	}
+	bl->values = values;
+}
+
 void hh_page_form(struct hh_req *r)
 {
 	struct blanket bl = { .r = r, .code = hh_req_param(r, "code") };
@@ -631,6 +646,7 @@ void hh_page_form(struct hh_req *r)
 		return;
 	}
 	bl.skema = hh_arena_strdup(&r->arena, new_skema());
+	prefill(&bl);
 	render(&bl, 200);
 }
 
@@ -726,8 +742,8 @@ void hh_page_form_post(struct hh_req *r)
 
 	/* the input: the form's own fields only */
 	json_t *input = json_object(), *files = json_object();
-	hh_arena_defer(a, (void (*)(void *))json_decref, input);
-	hh_arena_defer(a, (void (*)(void *))json_decref, files);
+	hh_arena_defer(a, decref, input);
+	hh_arena_defer(a, decref, files);
 	bl.values = input;
 	bl.files = files;
 	const struct hh_form *form = &bl.def->form_def;
@@ -757,7 +773,7 @@ void hh_page_form_post(struct hh_req *r)
 
 	struct hh_form_result *pre = hh_arena_calloc(a, sizeof(*pre));
 	hh_form_validate(a, form, input, pre);
-	hh_arena_defer(a, (void (*)(void *))json_decref, pre->values);
+	hh_arena_defer(a, decref, pre->values);
 	bl.res = pre;
 	if (pre->n_errors) {
 		status = 422;
@@ -794,7 +810,7 @@ void hh_page_form_post(struct hh_req *r)
 	const char *why = NULL;
 	rc = hh_case_submit(r->app->store, a, &sub, res, &c, &replayed, &why);
 	if (res->values)
-		hh_arena_defer(a, (void (*)(void *))json_decref, res->values);
+		hh_arena_defer(a, decref, res->values);
 	if (rc == HH_OK) {
 		hh_resp_header(r, "Cache-Control", "no-store");
 		hh_resp_redirect(r, 303, hh_arena_printf(a, "/mit-overblik/sag/%lld?sendt=1",
