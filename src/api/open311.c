@@ -196,6 +196,12 @@ static int64_t parse_id(const char *s)
 /* ---- the catalogue: public case types as services (the domain's) ---- */
 
 
+/* json_decref with the type hh_arena_defer takes. */
+static void decref(void *j)
+{
+	json_decref(j);
+}
+
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
@@ -884,7 +890,7 @@ static json_t *form_values(struct hh_req *r, const struct hh_o311_service *s,
 			   int *n_origins)
 {
 	json_t *values = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, values);
+	hh_arena_defer(&r->arena, decref, values);
 	for (int i = 0; i < n; i++) {
 		if (strncmp(ps[i].key, "attribute[", 10))
 			continue;
@@ -948,6 +954,79 @@ static void send_form_errors(struct hh_req *r, enum fmt f, const struct hh_o311_
 	send_errors(r, f, 400, errors);
 }
 
+/* Who sends the request. */
+struct o311_key {
+	struct hh_principal who;
+	struct hh_org org;
+};
+
+/* The api_key (a parameter, or in the query) and whose it is; else
+ * answers 403 (or the store's error) and returns 0. */
+static int request_key(struct hh_req *r, enum fmt f, const struct param *ps,
+		       int n, struct o311_key *key)
+{
+	const char *api_key = param(ps, n, "api_key");
+	if (!api_key)
+		api_key = hh_req_query(r, "api_key");
+	if (!api_key || !*api_key) {
+		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
+				      "en API-nøgle.");
+		return 0;
+	}
+	enum hh_rc rc = hh_o311_key(r->app->store, &r->arena, api_key, &key->who,
+				    &key->org);
+	if (rc == HH_ERR_FORBIDDEN) {
+		send_error(r, f, 403, "api_key må ikke oprette sager.");
+		return 0;
+	}
+	if (rc == HH_ERR_NOT_FOUND) {
+		send_error(r, f, 403, "api_key er ukendt eller spærret.");
+		return 0;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return 0;
+	}
+	return 1;
+}
+
+/* What Open311 sent beside the form, kept with the case (borrowed: freed
+ * with the request); NULL after answering 400. */
+static json_t *source_json(struct hh_req *r, enum fmt f, const struct param *ps,
+			   int n)
+{
+	json_t *extra = json_object();
+	hh_arena_defer(&r->arena, decref, extra);
+	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
+	if (lat_s || long_s) {
+		double lat, lon;
+		if (!parse_coordinate(lat_s, -90, 90, &lat) ||
+		    !parse_coordinate(long_s, -180, 180, &lon)) {
+			send_error(r, f, 400,
+				   "lat og long skal begge angives som WGS84-grader, "
+				   "fx lat=57.048 og long=9.919.");
+			return NULL;
+		}
+		json_object_set_new(extra, "lat", json_real(lat));
+		json_object_set_new(extra, "long", json_real(lon));
+	}
+	const char *media = param(ps, n, "media_url");
+	if (media && *media && !url_ok(media)) {
+		send_error(r, f, 400, "media_url skal være en http- eller https-adresse.");
+		return NULL;
+	}
+	static const char *const kept[] = { "address_string", "address_id", "email",
+					    "first_name", "last_name", "phone",
+					    "description", "media_url", "device_id",
+					    "account_id" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		const char *v = param(ps, n, kept[i]);
+		if (v && *v)
+			json_object_set_new(extra, kept[i], json_string(v));
+	}
+	return extra;
+}
+
 void hh_open311_request_create(struct hh_req *r)
 {
 	enum fmt f;
@@ -969,33 +1048,9 @@ void hh_open311_request_create(struct hh_req *r)
 		return;
 	}
 
-	/* the key */
-	const char *api_key = param(ps, n, "api_key");
-	if (!api_key)
-		api_key = hh_req_query(r, "api_key");
-	if (!api_key || !*api_key) {
-		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
-				      "en API-nøgle.");
+	struct o311_key key;
+	if (!request_key(r, f, ps, n, &key))
 		return;
-	}
-	struct {
-		struct hh_principal who;
-		struct hh_org org;
-	} key;
-	enum hh_rc rc = hh_o311_key(r->app->store, &r->arena, api_key, &key.who,
-				       &key.org);
-	if (rc == HH_ERR_FORBIDDEN) {
-		send_error(r, f, 403, "api_key må ikke oprette sager.");
-		return;
-	}
-	if (rc == HH_ERR_NOT_FOUND) {
-		send_error(r, f, 403, "api_key er ukendt eller spærret.");
-		return;
-	}
-	if (rc != HH_OK) {
-		send_rc(r, f, rc);
-		return;
-	}
 
 	if (!params_ok(r, f, ps, n))
 		return;
@@ -1032,36 +1087,9 @@ void hh_open311_request_create(struct hh_req *r)
 		return;
 	}
 
-	/* what Open311 sent beside the form: kept with the case */
-	json_t *extra = json_object();
-	hh_arena_defer(&r->arena, (void (*)(void *))json_decref, extra);
-	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
-	if (lat_s || long_s) {
-		double lat, lon;
-		if (!parse_coordinate(lat_s, -90, 90, &lat) ||
-		    !parse_coordinate(long_s, -180, 180, &lon)) {
-			send_error(r, f, 400,
-				   "lat og long skal begge angives som WGS84-grader, "
-				   "fx lat=57.048 og long=9.919.");
-			return;
-		}
-		json_object_set_new(extra, "lat", json_real(lat));
-		json_object_set_new(extra, "long", json_real(lon));
-	}
-	const char *media = param(ps, n, "media_url");
-	if (media && *media && !url_ok(media)) {
-		send_error(r, f, 400, "media_url skal være en http- eller https-adresse.");
+	json_t *extra = source_json(r, f, ps, n);
+	if (!extra)
 		return;
-	}
-	static const char *const kept[] = { "address_string", "address_id", "email",
-					    "first_name", "last_name", "phone",
-					    "description", "media_url", "device_id",
-					    "account_id" };
-	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		const char *v = param(ps, n, kept[i]);
-		if (v && *v)
-			json_object_set_new(extra, kept[i], json_string(v));
-	}
 
 	struct origin origins[sizeof(fills) / sizeof(fills[0])];
 	int n_origins;
@@ -1080,9 +1108,10 @@ void hh_open311_request_create(struct hh_req *r)
 	struct hh_case c;
 	int replayed;
 	const char *why;
-	rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c, &replayed, &why);
+	enum hh_rc rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c,
+				       &replayed, &why);
 	if (res.values)
-		hh_arena_defer(&r->arena, (void (*)(void *))json_decref, res.values);
+		hh_arena_defer(&r->arena, decref, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
 		send_form_errors(r, f, s, &res, origins, n_origins);
 		return;
