@@ -393,6 +393,21 @@ static void amounts_through_the_form_page(void **state)
 				       "FROM cases WHERE id = %lld",
 				       (long long)id),
 				 1);
+		if (good_amounts[i].ore != 650050)
+			continue;
+		/* the citizen and the caseworker read kroner and øre */
+		char path[100];
+		snprintf(path, sizeof(path), "/mit-overblik/sag/%lld", (long long)id);
+		r = call(ANNA, "GET", path, NULL, NULL);
+		expect_status(&r, 200);
+		tu_expect_in(r.body, "6.500,50 kr.");
+		tu_resp_free(&r);
+		snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+		r = call(CW_FAM, "GET", path, NULL, NULL);
+		expect_status(&r, 200);
+		tu_expect_in(r.body, "6.500,50 kr.");
+		tu_expect_not_in(r.body, "650050");
+		tu_resp_free(&r);
 	}
 	for (size_t i = 0; i < sizeof(bad_amounts) / sizeof(bad_amounts[0]); i++) {
 		int64_t before = n_cases();
