@@ -5,7 +5,7 @@
  * personal data; and, last, every JSON body the tests received checked
  * against the GeoReport v2 JSON Schemas by ajv (tests/open311/validate.mjs).
  *
- * The file includes open311.c to reach its clock and escaping helpers.
+ * The file includes open311.c to reach its list item names (item_name).
  * One server serves the group; case types come from a small content folder
  * written here, plus the real ones in content/case-types. */
 #include "testutil.h"
@@ -625,65 +625,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- the clock and escaping ------------------------------------------ */
-
-static void danish_time_follows_the_eu_clock_change(void **state)
-{
-	/* 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC */
-	int64_t spring = hh_days_from_civil(2026, 3, 29) * 86400 + 3600;
-	int64_t autumn = hh_days_from_civil(2026, 10, 25) * 86400 + 3600;
-	assert_int_equal(hh_dk_offset(spring - 1), 3600);
-	assert_int_equal(hh_dk_offset(spring), 7200);
-	assert_int_equal(hh_dk_offset(autumn - 1), 7200);
-	assert_int_equal(hh_dk_offset(autumn), 3600);
-	char s[HH_ISO8601_SIZE];
-	hh_iso8601_dk(spring - 1, s);
-	assert_string_equal(s, "2026-03-29T01:59:59+01:00");
-	hh_iso8601_dk(spring, s);
-	assert_string_equal(s, "2026-03-29T03:00:00+02:00");
-	hh_iso8601_dk(autumn - 1, s);
-	assert_string_equal(s, "2026-10-25T02:59:59+02:00");
-	hh_iso8601_dk(autumn, s);
-	assert_string_equal(s, "2026-10-25T02:00:00+01:00");
-	hh_iso8601_dk(hh_days_from_civil(2024, 12, 31) * 86400 + 23 * 3600 + 30 * 60, s);
-	assert_string_equal(s, "2025-01-01T00:30:00+01:00"); /* over new year */
-	hh_iso8601_dk(0, s);
-	assert_string_equal(s, "1970-01-01T01:00:00+01:00");
-	struct hh_arena a;
-	hh_arena_init(&a);
-	assert_string_equal(hh_date_da(&a, autumn), "25. oktober 2026");
-	hh_arena_clear(&a);
-
-	/* what clients may send as start_date and end_date */
-	int64_t t, noon = hh_days_from_civil(2026, 1, 5) * 86400 + 12 * 3600;
-	assert_true(hh_iso8601_parse("2026-01-05T12:00:00Z", &t));
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-01-05T13:00:00+01:00", &t));
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-01-05T13:00:00 01:00", &t)); /* "+" as space */
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-01-05T07:00-0500", &t));
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-01-05T12:00:00.250Z", &t));
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-01-05T13:00:00", &t)); /* Danish time */
-	assert_int_equal(t, noon);
-	assert_true(hh_iso8601_parse("2026-07-05T14:00:00", &t)); /* summer */
-	assert_int_equal(t, hh_days_from_civil(2026, 7, 5) * 86400 + 12 * 3600);
-	assert_true(hh_iso8601_parse("2026-01-05", &t));
-	assert_int_equal(t, hh_days_from_civil(2026, 1, 5) * 86400 - 3600);
-	const char *bad[] = { "", "2026", "2026-13-01", "2026-02-29", "2026-01-05T25:00",
-			      "2026-01-05T12", "2026-01-05T12:00:00+1", "2026-01-05X",
-			      "2026-01-05T12:00:00Zz", "05-01-2026", "1969-12-31",
-			      "2026-01-05T12:00:00.Z" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (hh_iso8601_parse(bad[i], &t))
-			fprintf(stderr, "accepted %s\n", bad[i]);
-		assert_false(hh_iso8601_parse(bad[i], &t));
-	}
-	assert_true(hh_iso8601_parse("2028-02-29", &t)); /* a leap day */
-	(void)state;
-}
+/* ---- escaping (the clock is tested in tests/core/test_dktime.c) ------- */
 
 static void xml_text_is_escaped(void **state)
 {
@@ -1489,7 +1431,6 @@ int main(void)
 	hh_log_set_level(HH_LOG_ERROR);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(danish_time_follows_the_eu_clock_change),
 		cmocka_unit_test(xml_text_is_escaped),
 		cmocka_unit_test(discovery_names_this_endpoint),
 		cmocka_unit_test(services_are_the_public_case_types),
