@@ -325,6 +325,14 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 		struct hh_case_type row;
 		struct hh_case_type_def d;
 		rc = hh_case_type_load(tx, x->a, fu->case_type, 0, &row, &d);
+		if (rc == HH_ERR_NOT_FOUND) {
+			/* content names a case type it did not import: the
+			 * decision stands, the follow-up is our bug */
+			hh_log_bug("case type %s: follow-up %s is not a case type",
+				   c->case_type_code, fu->case_type);
+			rc = HH_OK;
+			continue;
+		}
 		if (rc != HH_OK)
 			break;
 		struct hh_citizen cit = { 0 };
