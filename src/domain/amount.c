@@ -139,7 +139,7 @@ void hh_amount_format(int64_t ore, char out[HH_AMOUNT_SIZE])
 	unsigned sub = (unsigned)(m % 100);
 	char digits[24];
 	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)kroner);
-	char grouped[40];
+	char grouped[32]; /* 20 digits and their points at most */
 	int g = 0;
 	for (int i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)

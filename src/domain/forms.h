@@ -224,7 +224,7 @@ enum hh_amount_rc {
 /* The largest amount taken, in øre (ten billion kroner): well inside what
  * a double (JavaScript) holds exactly. */
 #define HH_AMOUNT_MAX_ORE 1000000000000LL
-#define HH_AMOUNT_SIZE 40
+#define HH_AMOUNT_SIZE 48
 
 /* Reads kroner as Danes write them: "6500", "6.500", "6 500" (also with a
  * no-break or thin space), "6.500,50", "6500,5", "6,5" (six kroner
