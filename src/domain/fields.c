@@ -357,7 +357,9 @@ static void v_file(struct hh_field_check *c)
 		c->error = "Filnavnet er for langt eller ugyldigt.";
 		return;
 	}
-	c->file = (struct hh_form_file){ .field = c->field->name,
+	/* in the arena, not borrowed from the form: a submission retried
+	 * after BUSY keeps its files but parses the case type again */
+	c->file = (struct hh_form_file){ .field = hh_arena_strdup(c->a, c->field->name),
 					 .name = hh_arena_strdup(c->a, fname),
 					 .content_type = hh_arena_strdup(c->a, ctype),
 					 .data = data,
