@@ -488,6 +488,39 @@ static void amounts_through_the_api(void **state)
 	tu_resp_free(&r);
 }
 
+/* Open311 describes an amount as text in kroner, with the forms taken. */
+static void amounts_in_open311(void **state)
+{
+	(void)state;
+	struct tu_resp r = call(ANON, "GET", "/open311/v2/services/skilsmisse.json",
+				NULL, NULL);
+	expect_status(&r, 200);
+	json_t *attrs = json_object_get(r.json, "attributes"), *a, *amount = NULL;
+	size_t i;
+	json_array_foreach(attrs, i, a) if (!strcmp(json_string_value(json_object_get(
+						       a, "code")),
+					       "beloeb")) amount = a;
+	assert_non_null(amount);
+	assert_string_equal(json_string_value(json_object_get(amount, "datatype")),
+			    "string");
+	assert_false(json_is_true(json_object_get(amount, "required")));
+	tu_expect_in(json_string_value(json_object_get(amount, "datatype_description")),
+		     "Beløb i kroner med punktum mellem tusinder og komma før "
+		     "ørerne, fx 6500, 6.500, 6 500 eller 6.500,50.");
+	tu_resp_free(&r);
+	/* an ambiguous amount is refused there too, and nothing is saved */
+	int64_t before = n_cases();
+	char *body = urlenc("api_key", C->key, "service_code", "skilsmisse",
+			    "attribute[navn]", "Bo Berg", "attribute[boern]", "nej",
+			    "attribute[beloeb]", "6,500", NULL);
+	r = call(ANON, "POST", "/open311/v2/requests.json", body, form_ct);
+	free(body);
+	expect_status(&r, 400);
+	tu_expect_in(r.body, "attribute[beloeb]: Beløbet kan læses på to måder.");
+	tu_resp_free(&r);
+	assert_int_equal(n_cases(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +528,7 @@ int main(void)
 		cmocka_unit_test(plan_answers_fill_the_form),
 		cmocka_unit_test(amounts_through_the_form_page),
 		cmocka_unit_test(amounts_through_the_api),
+		cmocka_unit_test(amounts_in_open311),
 	};
 	return cmocka_run_group_tests_name("api/doors", tests, setup, teardown);
 }
