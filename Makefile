@@ -91,7 +91,7 @@ tsan:
 	HELHED_NO_E2E=1 TSAN_OPTIONS=halt_on_error=1 ./scripts/run-tests.sh build-tsan
 
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
-FUZZ_TARGETS = search analyze json markdown article multipart
+FUZZ_TARGETS = search analyze json markdown article multipart form
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

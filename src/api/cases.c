@@ -476,6 +476,8 @@ void hh_api_case_create(struct hh_req *r)
 	hh_resp_header(r, "Location",
 		       hh_arena_printf(&r->arena, "/api/v1/cases/%lld", (long long)c.id));
 	json_t *j = hh_case_json(&c, NULL, 1);
+	if (res.display) /* amounts in data are øre; here as people read them */
+		json_object_set(j, "data_display", res.display);
 	json_object_set_new(j, "warnings", messages_json(res.warnings, res.n_warnings));
 	json_object_set_new(j, "replayed", json_boolean(replayed));
 	hh_resp_header(r, "ETag",

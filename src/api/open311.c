@@ -49,9 +49,11 @@
 #include <strings.h>
 
 #include "core/log.h"
+#include "core/xml.h"
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/cases.h"
+#include "domain/open311.h"
 
 /* Where a request made here keeps what Open311 sent beside the form values
  * in the case data (a "-" so that no form field can have the name). */
@@ -59,122 +61,10 @@
 #define MAX_REQUESTS 1000          /* the specification's default cap */
 #define MAX_SPAN (90 * 86400)      /* ... and its longest date range */
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
-#define ISO_SIZE 80 /* room for any int64_t year, though 26 do */
 
 enum fmt { FMT_JSON, FMT_XML };
 
-/* ---- time: Danish local time with its offset ------------------------ */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-/* "2025-11-23T19:05:00+01:00" into out. */
-static void iso_dk(int64_t t, char out[ISO_SIZE])
-{
-	int off = hh_dk_offset(t);
-	int64_t local = t + off, y;
-	int m, d;
-	hh_civil_from_days(floor_div(local, 86400), &y, &m, &d);
-	int64_t s = local - floor_div(local, 86400) * 86400;
-	snprintf(out, ISO_SIZE, "%04lld-%02d-%02dT%02d:%02d:%02d+%02d:00", (long long)y,
-		 m, d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60),
-		 off / 3600);
-}
-
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 1;
-}
-
-/* Parses an ISO 8601 date-time: YYYY-MM-DD, optionally followed by
- * THH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH). Without
- * an offset the time is Danish local time. A space stands for "+" (an
- * unencoded "+" in a query string arrives as one). 1 when valid. */
-static int parse_datetime(const char *s, int64_t *out)
-{
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	if (strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' ||
-	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
-		return 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return 0;
-	const char *p = s + 10;
-	if (*p == 'T' || *p == 't') {
-		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
-			return 0;
-		p += 6;
-		if (*p == ':') {
-			if (!digits(p + 1, 2, &se))
-				return 0;
-			p += 3;
-			if (*p == '.' || *p == ',') {
-				p++;
-				if (!isdigit((unsigned char)*p))
-					return 0;
-				while (isdigit((unsigned char)*p))
-					p++;
-			}
-		}
-		if (h > 23 || mi > 59 || se > 60)
-			return 0;
-	}
-	int64_t t = hh_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-	if (!*p) {
-		*out = t - hh_dk_offset(t - 3600);
-		return 1;
-	}
-	if ((*p == 'Z' || *p == 'z') && !p[1]) {
-		*out = t;
-		return 1;
-	}
-	if (*p != '+' && *p != '-' && *p != ' ')
-		return 0;
-	int sign = *p == '-' ? -1 : 1, oh, om = 0;
-	p++;
-	if (!digits(p, 2, &oh))
-		return 0;
-	p += 2;
-	if (*p == ':')
-		p++;
-	if (*p && (!digits(p, 2, &om) || p[2]))
-		return 0;
-	if (oh > 23 || om > 59)
-		return 0;
-	*out = t - sign * (oh * 3600 + om * 60);
-	return 1;
-}
-
-/* ---- XML ------------------------------------------------------------ */
-
-/* Appends s as XML character data: markup escaped, and the control
- * characters XML 1.0 cannot carry dropped. s is valid UTF-8. */
-static void xml_text(struct hh_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&': hh_buf_puts(b, "&amp;"); break;
-		case '<': hh_buf_puts(b, "&lt;"); break;
-		case '>': hh_buf_puts(b, "&gt;"); break;
-		case '"': hh_buf_puts(b, "&quot;"); break;
-		case '\'': hh_buf_puts(b, "&apos;"); break;
-		default:
-			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-				hh_buf_putc(b, (char)c);
-		}
-	}
-}
+/* ---- responses -------------------------------------------------------- */
 
 /* The element name of one item of a list element into out: "attributes"
  * → "attribute", "service_requests" → "request". */
@@ -188,50 +78,6 @@ static void item_name(const char *list, char *out, size_t size)
 	else
 		snprintf(out, size, "item");
 }
-
-static void indent(struct hh_buf *b, int depth)
-{
-	hh_buf_putc(b, '\n');
-	for (int i = 0; i < depth; i++)
-		hh_buf_puts(b, "  ");
-}
-
-/* Renders v as the element <name>: objects as child elements in their
- * order, arrays as a list of item elements, null as an empty element. */
-static void xml_node(struct hh_buf *b, const char *name, json_t *v, int depth)
-{
-	indent(b, depth);
-	if (json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
-	    (json_is_object(v) && !json_object_size(v))) {
-		hh_buf_printf(b, "<%s/>", name);
-		return;
-	}
-	hh_buf_printf(b, "<%s>", name);
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x) xml_node(b, k, x, depth + 1);
-		indent(b, depth);
-	} else if (json_is_array(v)) {
-		char item[64];
-		item_name(name, item, sizeof(item));
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) xml_node(b, item, x, depth + 1);
-		indent(b, depth);
-	} else if (json_is_string(v)) {
-		xml_text(b, json_string_value(v));
-	} else if (json_is_integer(v)) {
-		hh_buf_printf(b, "%lld", (long long)json_integer_value(v));
-	} else if (json_is_real(v)) {
-		hh_buf_printf(b, "%.10g", json_real_value(v));
-	} else {
-		hh_buf_puts(b, json_is_true(v) ? "true" : "false");
-	}
-	hh_buf_printf(b, "</%s>", name);
-}
-
-/* ---- responses -------------------------------------------------------- */
 
 /* Sends doc (stolen): as JSON, or as XML under the element root (a list's
  * items named by item_name(root)). */
@@ -249,9 +95,7 @@ static void send_doc(struct hh_req *r, enum fmt f, int status, const char *root,
 	}
 	struct hh_buf b;
 	hh_buf_init(&b);
-	hh_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-	xml_node(&b, root, doc, 0);
-	hh_buf_putc(&b, '\n');
+	hh_xml_document(&b, root, doc, item_name);
 	json_decref(doc);
 	hh_resp_text(r, status, "text/xml; charset=utf-8", hh_buf_str(&b));
 	hh_buf_clear(&b);
@@ -349,135 +193,22 @@ static int64_t parse_id(const char *s)
 	return v;
 }
 
-/* ---- the catalogue: public case types as services --------------------- */
+/* ---- the catalogue: public case types as services (the domain's) ---- */
 
-struct service {
-	struct hh_case_type row; /* strings in the request's arena */
-	struct hh_case_type_def def;
-	const char *org_name; /* the agency's name; NULL for "municipality" */
-	int offered;          /* can be requested here (no file needed) */
-};
-
-struct catalogue {
-	struct hh_arena *a;
-	const char *only; /* one code, or NULL: every public case type */
-	struct service *v;
-	int n, cap;
-};
-
-static void catalogue_reset(void *p)
-{
-	struct catalogue *c = p;
-	for (int i = 0; i < c->n; i++)
-		hh_case_type_def_clear(&c->v[i].def);
-	c->n = 0;
-}
-
-static void catalogue_free(void *p)
-{
-	struct catalogue *c = p;
-	catalogue_reset(c);
-	free(c->v);
-	c->v = NULL;
-}
 
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
-/* Does the form need a file whatever the other answers are? */
-static int needs_file(json_t *fields)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
-		const char *type = str(f, "type");
-		if (type && !strcmp(type, "file") &&
-		    json_is_true(json_object_get(f, "required")) &&
-		    !json_object_get(f, "when"))
-			return 1;
-	}
-	return 0;
-}
-
-struct cat_row_ctx {
-	struct catalogue *c;
-	struct hh_tx *tx;
-};
-
-static enum hh_rc cat_row(void *p, const struct hh_case_type *ct)
-{
-	struct cat_row_ctx *x = p;
-	struct catalogue *c = x->c;
-	struct service s = { .row = *ct };
-	char err[256];
-	if (hh_case_type_def_parse(ct->definition, &s.def, err, sizeof(err)) != HH_OK) {
-		hh_log_bug("case type %s in the store is broken: %s", ct->code, err);
-		return HH_OK; /* one broken case type hides only itself */
-	}
-	if (strcmp(ct->organisation, "municipality")) {
-		struct hh_org o;
-		enum hh_rc rc = x->tx->store->org_get_by_code(x->tx, c->a,
-							      ct->organisation, &o);
-		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND) {
-			hh_case_type_def_clear(&s.def);
-			return rc;
-		}
-		s.org_name = rc == HH_OK ? o.name : ct->organisation;
-	}
-	s.offered = !needs_file(s.def.fields);
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->v = hh_xrealloc(c->v, (size_t)c->cap * sizeof(*c->v));
-	}
-	c->v[c->n++] = s;
-	return HH_OK;
-}
-
-static enum hh_rc catalogue_tx(struct hh_tx *tx, void *p)
-{
-	struct catalogue *c = p;
-	struct cat_row_ctx x = { c, tx };
-	catalogue_reset(c);
-	if (!c->only)
-		return tx->store->case_type_list(tx, c->a, 1, cat_row, &x);
-	struct hh_case_type ct;
-	enum hh_rc rc = tx->store->case_type_get_by_code(tx, c->a, c->only, &ct);
-	if (rc == HH_OK && !ct.public)
-		return HH_ERR_NOT_FOUND;
-	return rc == HH_OK ? cat_row(&x, &ct) : rc;
-}
-
 /* Loads the public case types (or the one code) for this request; the
  * catalogue lives as long as the request's arena. */
 static enum hh_rc catalogue_load(struct hh_req *r, const char *only,
-				 struct catalogue **out)
+				 struct hh_o311_catalogue **out)
 {
-	struct catalogue *c = hh_arena_calloc(&r->arena, sizeof(*c));
-	c->a = &r->arena;
-	c->only = only;
-	hh_arena_defer(&r->arena, catalogue_free, c);
-	*out = c;
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, catalogue_tx, c);
-	if (rc == HH_OK && only && !c->n)
-		rc = HH_ERR_NOT_FOUND; /* broken in the store: hidden */
-	return rc;
+	return hh_o311_catalogue_load(r->app->store, &r->arena, only, out);
 }
 
-static const struct service *catalogue_find(const struct catalogue *c,
-					    int64_t case_type_id)
-{
-	for (int i = 0; i < c->n; i++)
-		if (c->v[i].row.id == case_type_id)
-			return &c->v[i];
-	return NULL;
-}
-
-/* The optional jurisdiction_id: an organisation's code. Returns 1 with
- * *org filled (org->id 0 when not given); on an unknown one answers 404
- * and returns 0. */
 static int jurisdiction(struct hh_req *r, enum fmt f, const char *given,
 			struct hh_org *org)
 {
@@ -498,114 +229,31 @@ static int jurisdiction(struct hh_req *r, enum fmt f, const char *given,
 
 /* ---- services and their definitions ----------------------------------- */
 
-/* Danish help on the value a field takes, with its limits, when it
- * applies, and the form's help text. */
-static char *datatype_description(struct hh_arena *a, json_t *f)
-{
-	const char *type = str(f, "type");
-	struct hh_buf b;
-	hh_buf_init(&b);
-	json_int_t minl = json_integer_value(json_object_get(f, "min_length"));
-	json_int_t maxl = json_integer_value(json_object_get(f, "max_length"));
-	if (!strcmp(type, "text") || !strcmp(type, "textarea")) {
-		if (!maxl)
-			maxl = !strcmp(type, "textarea") ? 5000 : 200;
-		hh_buf_puts(&b, !strcmp(type, "text") ? "Tekst på én linje" : "Tekst");
-		if (minl)
-			hh_buf_printf(&b, " på %lld til %lld tegn.", (long long)minl,
-				      (long long)maxl);
-		else
-			hh_buf_printf(&b, " på højst %lld tegn.", (long long)maxl);
-	} else if (!strcmp(type, "address")) {
-		hh_buf_puts(&b, "Adresse med vej, husnummer, postnummer og by, "
-				"fx Torvet 1, 9000 Aalborg.");
-	} else if (!strcmp(type, "email")) {
-		hh_buf_puts(&b, "E-mailadresse, fx navn@eksempel.dk.");
-	} else if (!strcmp(type, "phone")) {
-		hh_buf_puts(&b, "Telefonnummer med 8 cifre, fx 12 34 56 78.");
-	} else if (!strcmp(type, "cpr")) {
-		hh_buf_puts(&b, "CPR-nummer med 10 cifre, fx 010203-1234.");
-	} else if (!strcmp(type, "number")) {
-		json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
-		hh_buf_puts(&b, "Et tal (decimaler med punktum eller komma)");
-		if (mn && mx)
-			hh_buf_printf(&b, " fra %g til %g", json_number_value(mn),
-				      json_number_value(mx));
-		else if (mn)
-			hh_buf_printf(&b, " på mindst %g", json_number_value(mn));
-		else if (mx)
-			hh_buf_printf(&b, " på højst %g", json_number_value(mx));
-		hh_buf_putc(&b, '.');
-	} else if (!strcmp(type, "date")) {
-		hh_buf_puts(&b, "Dato som ÅÅÅÅ-MM-DD, fx 2026-03-01");
-		if (str(f, "min"))
-			hh_buf_printf(&b, ", tidligst %s", str(f, "min"));
-		if (str(f, "max"))
-			hh_buf_printf(&b, ", senest %s", str(f, "max"));
-		hh_buf_putc(&b, '.');
-	} else if (!strcmp(type, "choice")) {
-		hh_buf_puts(&b, "Én af værdierne i values (key).");
-	} else if (!strcmp(type, "yesno")) {
-		hh_buf_puts(&b, "Svar ja eller nej.");
-	}
-	json_t *when = json_object_get(f, "when");
-	if (when) {
-		json_t *eq = json_object_get(when, "equals");
-		const char *want = json_is_string(eq) ? json_string_value(eq)
-				   : json_is_true(eq)  ? "ja"
-				   : json_is_false(eq) ? "nej"
-						       : "?";
-		hh_buf_printf(&b, " %s, når attribute[%s] er \"%s\".",
-			      json_is_true(json_object_get(f, "required"))
-				      ? "Skal udfyldes"
-				      : "Gælder kun",
-			      str(when, "field") ? str(when, "field") : "?", want);
-	}
-	if (str(f, "help"))
-		hh_buf_printf(&b, " %s", str(f, "help"));
-	char *s = hh_arena_strdup(a, hh_buf_str(&b));
-	hh_buf_clear(&b);
-	return s;
-}
-
-/* The form's fields as Open311 attributes (new reference). */
-static json_t *attributes_json(struct hh_arena *a, json_t *fields)
+/* The form's fields as Open311 attributes (new reference); the domain
+ * says what each type's datatype is and how its values are described. */
+static json_t *attributes_json(struct hh_arena *a, const struct hh_form *form)
 {
 	json_t *list = json_array();
-	size_t i;
-	json_t *f;
 	int order = 0;
-	json_array_foreach(fields, i, f)
-	{
-		const char *name = str(f, "name"), *type = str(f, "type");
-		if (!name || !type || !strcmp(type, "file"))
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		const char *dt = hh_field_ops[f->type].open311_datatype;
+		if (!dt)
 			continue; /* no upload in GeoReport v2 */
-		const char *dt = !strcmp(type, "textarea")                 ? "text"
-				 : !strcmp(type, "number")                 ? "number"
-				 : !strcmp(type, "date")                   ? "datetime"
-				 : !strcmp(type, "choice") || !strcmp(type, "yesno")
-					 ? "singlevaluelist"
-					 : "string";
-		int required = json_is_true(json_object_get(f, "required")) &&
-			       !json_object_get(f, "when");
+		int required = f->required && !f->when.n_terms;
 		json_t *at = json_pack("{s:b, s:s, s:s, s:b, s:s, s:i, s:s?}", "variable", 1,
-				       "code", name, "datatype", dt, "required", required,
-				       "datatype_description", datatype_description(a, f),
-				       "order", ++order, "description", str(f, "label"));
-		if (!strcmp(type, "choice")) {
-			json_t *values = json_array(), *o;
-			size_t k;
-			json_array_foreach(json_object_get(f, "options"), k, o)
-			{
-				const char *v = str(o, "value");
-				if (v)
-					json_array_append_new(values,
-							      json_pack("{s:s, s:s}", "key", v,
-									"name",
-									str(o, "label") ? str(o, "label") : v));
-			}
+				       "code", f->name, "datatype", dt, "required", required,
+				       "datatype_description", hh_form_field_describe(a, f),
+				       "order", ++order, "description", f->label);
+		if (f->type == HH_FIELD_CHOICE) {
+			json_t *values = json_array();
+			for (int k = 0; k < f->n_options; k++)
+				json_array_append_new(values,
+						      json_pack("{s:s, s:s}", "key",
+								f->options[k].value, "name",
+								f->options[k].label));
 			json_object_set_new(at, "values", values);
-		} else if (!strcmp(type, "yesno")) {
+		} else if (f->type == HH_FIELD_YESNO) {
 			json_object_set_new(at, "values",
 					    json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "ja",
 						      "name", "Ja", "key", "nej", "name", "Nej"));
@@ -636,13 +284,12 @@ static const char *keywords(struct hh_arena *a, json_t *root)
 
 /* One service (new reference). municipality: the name to show as the
  * group of case types that go to the municipality. */
-static json_t *service_json(struct hh_arena *a, const struct service *s,
+static json_t *service_json(struct hh_arena *a, const struct hh_o311_service *s,
 			    const char *municipality)
 {
-	json_t *attrs = attributes_json(a, s->def.fields);
+	json_t *attrs = attributes_json(a, &s->def.form_def);
 	const char *description = s->def.description ? s->def.description
-				  : s->def.form	     ? str(s->def.form, "intro")
-						     : NULL;
+						     : s->def.form_def.intro;
 	const char *group = str(s->def.root, "group");
 	if (!group)
 		group = s->org_name ? s->org_name : municipality;
@@ -663,7 +310,7 @@ void hh_open311_services(struct hh_req *r)
 	struct hh_org j;
 	if (!jurisdiction(r, f, hh_req_query(r, "jurisdiction_id"), &j))
 		return;
-	struct catalogue *c;
+	struct hh_o311_catalogue *c;
 	enum hh_rc rc = catalogue_load(r, NULL, &c);
 	if (rc != HH_OK) {
 		send_rc(r, f, rc);
@@ -681,9 +328,9 @@ void hh_open311_services(struct hh_req *r)
 
 /* The public service code (loaded into *out) or an answered 404. */
 static int one_service(struct hh_req *r, enum fmt f, const char *code,
-		       const struct service **out)
+		       const struct hh_o311_service **out)
 {
-	struct catalogue *c;
+	struct hh_o311_catalogue *c;
 	enum hh_rc rc = catalogue_load(r, code, &c);
 	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !c->v[0].offered)) {
 		if (rc == HH_OK)
@@ -710,12 +357,12 @@ void hh_open311_service(struct hh_req *r)
 	const char *code;
 	if (!resource(r, "code", &code, &f))
 		return;
-	const struct service *s;
+	const struct hh_o311_service *s;
 	if (!one_service(r, f, code, &s))
 		return;
 	send_doc(r, f, 200, "service_definition",
 		 json_pack("{s:s, s:o}", "service_code", s->row.code, "attributes",
-			   attributes_json(&r->arena, s->def.fields)));
+			   attributes_json(&r->arena, &s->def.form_def)));
 }
 
 /* ---- discovery -------------------------------------------------------- */
@@ -748,7 +395,7 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ull; /* a separator */
 }
 
-static int64_t changeset(const struct catalogue *c)
+static int64_t changeset(const struct hh_o311_catalogue *c)
 {
 	uint64_t h = 14695981039346656037ull;
 	for (int i = 0; i < c->n; i++) {
@@ -770,14 +417,14 @@ void hh_open311_discovery(struct hh_req *r)
 	enum fmt f;
 	if (!resource(r, "format", NULL, &f))
 		return;
-	struct catalogue *c;
+	struct hh_o311_catalogue *c;
 	enum hh_rc rc = catalogue_load(r, NULL, &c);
 	if (rc != HH_OK) {
 		send_rc(r, f, rc);
 		return;
 	}
-	char at[ISO_SIZE];
-	iso_dk(changeset(c), at);
+	char at[HH_ISO8601_SIZE];
+	hh_iso8601_dk(changeset(c), at);
 	json_t *doc = json_pack(
 		"{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", at,
 		"contact",
@@ -799,19 +446,14 @@ void hh_open311_discovery(struct hh_req *r)
 
 /* The location kept with a case: what Open311 sent, else the first
  * address field of its form. Sets members of j. */
-static void location_json(json_t *j, const struct service *s, json_t *data)
+static void location_json(json_t *j, const struct hh_o311_service *s, json_t *data)
 {
 	json_t *src = json_object_get(data, DATA_KEY);
 	const char *address = str(src, "address_string");
-	size_t i;
-	json_t *f;
-	json_array_foreach(s->def.fields, i, f)
-	{
-		if (address)
-			break;
-		const char *type = str(f, "type"), *name = str(f, "name");
-		if (type && name && !strcmp(type, "address"))
-			address = str(data, name);
+	for (int i = 0; !address && i < s->def.form_def.n_fields; i++) {
+		const struct hh_form_field *f = &s->def.form_def.fields[i];
+		if (f->type == HH_FIELD_ADDRESS)
+			address = str(data, f->name);
 	}
 	if (address)
 		json_object_set_new(j, "address", json_string(address));
@@ -826,19 +468,19 @@ static void location_json(json_t *j, const struct service *s, json_t *data)
 
 /* A case as a service request, without personal data (new reference). */
 static json_t *request_json(struct hh_arena *a, const struct hh_case *c,
-			    const struct service *s)
+			    const struct hh_o311_service *s)
 {
 	const struct hh_ct_state *st = hh_ct_state(&s->def, c->state);
-	char requested[ISO_SIZE], updated[ISO_SIZE], expected[ISO_SIZE];
-	iso_dk(c->created_at, requested);
-	iso_dk(c->closed_at    ? c->closed_at
+	char requested[HH_ISO8601_SIZE], updated[HH_ISO8601_SIZE], expected[HH_ISO8601_SIZE];
+	hh_iso8601_dk(c->created_at, requested);
+	hh_iso8601_dk(c->closed_at    ? c->closed_at
 	       : c->updated_at ? c->updated_at
 			       : c->created_at,
 	       updated);
 	/* No expected time once closed, nor while the case waits for the
 	 * reporter: the deadline moves on by the time the wait takes. */
 	int expect = !c->closed_at && !c->paused_since;
-	iso_dk(c->deadline_at, expected);
+	hh_iso8601_dk(c->deadline_at, expected);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?}",
 			      "service_request_id",
 			      hh_arena_printf(a, "%lld", (long long)c->id), "status",
@@ -855,85 +497,34 @@ static json_t *request_json(struct hh_arena *a, const struct hh_case *c,
 	return j;
 }
 
-/* Is the case a service request anyone may see: made without a citizen,
- * of a public case type? Returns its service or NULL. */
-static const struct service *visible(const struct catalogue *cat,
-				     const struct hh_case *c)
+/* The requests q finds, as the specification's list (new reference);
+ * token: {service_request_id, token} only. */
+static enum hh_rc requests_json(struct hh_req *r, const struct hh_o311_catalogue *cat,
+				const struct hh_o311_query *q, int token,
+				json_t **out)
 {
-	return c->citizen_id ? NULL : catalogue_find(cat, c->case_type_id);
-}
-
-struct list_ctx {
-	struct hh_req *r;
-	const struct catalogue *cat;
-	struct hh_case_filter f;
-	int64_t start, end; /* requested_datetime range, seconds */
-	int want_open, want_closed;
-	const int64_t *ids; /* instead: these cases */
-	int n_ids;
-	int token;          /* answer {service_request_id, token} */
-	json_t *items;
-	int stopped;
-};
-
-static void add_case(struct list_ctx *x, const struct hh_case *c,
-		     const struct service *s)
-{
-	struct hh_arena *a = &x->r->arena;
-	if (x->token) {
-		const char *id = hh_arena_printf(a, "%lld", (long long)c->id);
-		json_array_append_new(x->items, json_pack("{s:s, s:s}",
-							  "service_request_id", id,
-							  "token", id));
-		return;
-	}
-	json_array_append_new(x->items, request_json(a, c, s));
-}
-
-/* Rows come newest first (by id, which follows the time of creation but
- * for a clock set back), so a row a day older than the range ends the
- * list; so does the cap. Ending is a CONFLICT that list_tx takes back. */
-static enum hh_rc list_row(void *p, const struct hh_case *c)
-{
-	struct list_ctx *x = p;
-	if (c->created_at < x->start - 86400) {
-		x->stopped = 1;
-		return HH_ERR_CONFLICT;
-	}
-	const struct service *s = visible(x->cat, c);
-	if (!s || c->created_at < x->start || c->created_at > x->end ||
-	    (c->closed_at ? !x->want_closed : !x->want_open))
-		return HH_OK;
-	add_case(x, c, s);
-	if (json_array_size(x->items) >= MAX_REQUESTS) {
-		x->stopped = 1;
-		return HH_ERR_CONFLICT;
-	}
-	return HH_OK;
-}
-
-static enum hh_rc list_tx(struct hh_tx *tx, void *p)
-{
-	struct list_ctx *x = p;
-	json_array_clear(x->items);
-	x->stopped = 0;
-	if (x->ids) {
-		for (int i = 0; i < x->n_ids; i++) {
-			struct hh_case c;
-			enum hh_rc rc = tx->store->case_get(tx, &x->r->arena, x->ids[i], &c);
-			if (rc == HH_ERR_NOT_FOUND)
-				continue;
-			if (rc != HH_OK)
-				return rc;
-			const struct service *s = visible(x->cat, &c);
-			if (s)
-				add_case(x, &c, s);
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_o311_request *found;
+	int n;
+	enum hh_rc rc = hh_o311_requests_find(r->app->store, &r->arena, &who, cat, q,
+					    &found, &n);
+	if (rc != HH_OK)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		const struct hh_case *c = &found[i].c;
+		if (token) {
+			const char *id = hh_arena_printf(&r->arena, "%lld", (long long)c->id);
+			json_array_append_new(items, json_pack("{s:s, s:s}",
+							       "service_request_id", id,
+							       "token", id));
+		} else {
+			json_array_append_new(items, request_json(&r->arena, c, found[i].s));
 		}
-		return HH_OK;
 	}
-	enum hh_rc rc = tx->store->case_list(tx, &x->r->arena, &x->f, 0, 0, NULL,
-					     list_row, x);
-	return rc == HH_ERR_CONFLICT && x->stopped ? HH_OK : rc;
+	*out = items;
+	return HH_OK;
 }
 
 /* Answers one case by the id in the path ({id}.json): requests/{id} and
@@ -944,25 +535,24 @@ static void one_request(struct hh_req *r, int token)
 	const char *stem;
 	if (!resource(r, "id", &stem, &f))
 		return;
-	struct catalogue *cat;
+	struct hh_o311_catalogue *cat;
 	enum hh_rc rc = catalogue_load(r, NULL, &cat);
 	int64_t id = parse_id(stem);
-	struct list_ctx x = { .r = r, .cat = cat, .ids = &id, .n_ids = 1,
-			      .token = token, .items = json_array() };
+	struct hh_o311_query q = { .ids = &id, .n_ids = 1, .max = 1 };
+	json_t *items = NULL;
 	if (rc == HH_OK && id)
-		rc = hh_store_run_tx(r->app->store, 0, list_tx, &x);
+		rc = requests_json(r, cat, &q, token, &items);
 	if (rc != HH_OK) {
-		json_decref(x.items);
 		send_rc(r, f, rc);
 		return;
 	}
-	if (!json_array_size(x.items)) {
-		json_decref(x.items);
+	if (!json_array_size(items)) {
+		json_decref(items);
 		send_error(r, f, 404, "%s findes ikke.",
 			   token ? "token_id" : "service_request_id");
 		return;
 	}
-	send_doc(r, f, 200, "service_requests", x.items);
+	send_doc(r, f, 200, "service_requests", items);
 }
 
 void hh_open311_request(struct hh_req *r)
@@ -1005,13 +595,14 @@ void hh_open311_requests(struct hh_req *r)
 	enum fmt f;
 	if (!resource(r, "format", NULL, &f))
 		return;
-	struct catalogue *cat;
+	struct hh_o311_catalogue *cat;
 	enum hh_rc rc = catalogue_load(r, NULL, &cat);
 	if (rc != HH_OK) {
 		send_rc(r, f, rc);
 		return;
 	}
-	struct list_ctx x = { .r = r, .cat = cat, .want_open = 1, .want_closed = 1 };
+	struct hh_o311_query x = { .want_open = 1, .want_closed = 1,
+				   .max = MAX_REQUESTS };
 	const char *ids = hh_req_query(r, "service_request_id");
 	if (ids) {
 		/* the specification: a list of ids overrides every other
@@ -1034,7 +625,7 @@ void hh_open311_requests(struct hh_req *r)
 		x.f.sort = HH_SORT_NEWEST;
 		const char *code = hh_req_query(r, "service_code");
 		if (code) {
-			const struct service *s = NULL;
+			const struct hh_o311_service *s = NULL;
 			for (int i = 0; i < cat->n && !s; i++)
 				if (!strcmp(cat->v[i].row.code, code))
 					s = &cat->v[i];
@@ -1068,12 +659,12 @@ void hh_open311_requests(struct hh_req *r)
 		}
 		const char *sd = hh_req_query(r, "start_date"),
 			   *ed = hh_req_query(r, "end_date");
-		if ((sd && !parse_datetime(sd, &x.start)) ||
-		    (ed && !parse_datetime(ed, &x.end))) {
+		if ((sd && !hh_iso8601_parse(sd, &x.start)) ||
+		    (ed && !hh_iso8601_parse(ed, &x.end))) {
 			send_error(r, f, 400,
 				   "%s skal være en dato og tid efter ISO 8601, fx "
 				   "2025-11-01T00:00:00+01:00.",
-				   sd && !parse_datetime(sd, &x.start) ? "start_date"
+				   sd && !hh_iso8601_parse(sd, &x.start) ? "start_date"
 								       : "end_date");
 			return;
 		}
@@ -1096,14 +687,13 @@ void hh_open311_requests(struct hh_req *r)
 			x.start = x.end - MAX_SPAN;
 		}
 	}
-	x.items = json_array();
-	rc = hh_store_run_tx(r->app->store, 0, list_tx, &x);
+	json_t *items;
+	rc = requests_json(r, cat, &x, 0, &items);
 	if (rc != HH_OK) {
-		json_decref(x.items);
 		send_rc(r, f, rc);
 		return;
 	}
-	send_doc(r, f, 200, "service_requests", x.items);
+	send_doc(r, f, 200, "service_requests", items);
 }
 
 /* ---- making a request ------------------------------------------------- */
@@ -1198,47 +788,19 @@ static const struct {
 /* What the standard parameters fill when the client gave no attribute for
  * them: the first form field of the type. */
 static const struct {
-	const char *param, *type;
+	const char *param;
+	enum hh_field_type type;
 } fills[] = {
-	{ "address_string", "address" },
-	{ "email", "email" },
-	{ "phone", "phone" },
-	{ "description", "textarea" },
+	{ "address_string", HH_FIELD_ADDRESS },
+	{ "email", HH_FIELD_EMAIL },
+	{ "phone", HH_FIELD_PHONE },
+	{ "description", HH_FIELD_TEXTAREA },
 };
-
-static json_t *field_def(json_t *fields, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f) if (str(f, "name") && !strcmp(str(f, "name"), name))
-		return f;
-	return NULL;
-}
 
 /* The parameter a field's value came from, for error messages. */
 struct origin {
 	const char *field, *param;
 };
-
-struct key_ctx {
-	struct hh_arena *a;
-	const char *key;
-	struct hh_api_token t;
-	struct hh_org org;
-};
-
-static enum hh_rc key_tx(struct hh_tx *tx, void *p)
-{
-	struct key_ctx *c = p;
-	unsigned char hash[32];
-	hh_auth_token_hash(c->key, hash);
-	enum hh_rc rc = tx->store->token_get(tx, c->a, hash, &c->t);
-	if (rc == HH_OK && c->t.revoked)
-		rc = HH_ERR_NOT_FOUND;
-	if (rc == HH_OK)
-		rc = tx->store->org_get(tx, c->a, c->t.org_id, &c->org);
-	return rc;
-}
 
 static int parse_coordinate(const char *s, double min, double max, double *out)
 {
@@ -1317,7 +879,7 @@ static int is_form_type(const char *ct)
  * attribute[CODE] parameters, then the standard parameters for the first
  * field of their type that the client left out (*origins records those,
  * for error messages). */
-static json_t *form_values(struct hh_req *r, const struct service *s,
+static json_t *form_values(struct hh_req *r, const struct hh_o311_service *s,
 			   const struct param *ps, int n, struct origin *origins,
 			   int *n_origins)
 {
@@ -1329,10 +891,9 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 		const char *name = hh_arena_strndup(&r->arena, ps[i].key + 10,
 						    strlen(ps[i].key) - 11);
 		const char *v = ps[i].value;
-		json_t *fd = field_def(s->def.fields, name);
+		const struct hh_form_field *fd = hh_form_field(&s->def.form_def, name);
 		/* datatype datetime: a client may send a time too */
-		if (fd && str(fd, "type") && !strcmp(str(fd, "type"), "date") &&
-		    strlen(v) > 10 && v[10] == 'T')
+		if (fd && fd->type == HH_FIELD_DATE && strlen(v) > 10 && v[10] == 'T')
 			v = hh_arena_strndup(&r->arena, v, 10);
 		json_object_set_new(values, name, json_string(v));
 	}
@@ -1341,18 +902,15 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 		const char *v = param(ps, n, fills[i].param);
 		if (!v || !*v)
 			continue;
-		size_t k;
-		json_t *fd;
-		json_array_foreach(s->def.fields, k, fd)
-		{
-			const char *type = str(fd, "type"), *name = str(fd, "name");
-			if (!type || !name || strcmp(type, fills[i].type))
+		for (int k = 0; k < s->def.form_def.n_fields; k++) {
+			const struct hh_form_field *fd = &s->def.form_def.fields[k];
+			if (fd->type != fills[i].type)
 				continue;
-			if (!json_object_get(values, name) &&
+			if (!json_object_get(values, fd->name) &&
 			    hh_form_field_applies(fd, values)) {
-				json_object_set_new(values, name, json_string(v));
+				json_object_set_new(values, fd->name, json_string(v));
 				origins[(*n_origins)++] =
-					(struct origin){ name, fills[i].param };
+					(struct origin){ fd->name, fills[i].param };
 			}
 			break; /* the first field of the type only */
 		}
@@ -1362,7 +920,7 @@ static json_t *form_values(struct hh_req *r, const struct service *s,
 
 /* The form's errors, each naming its attribute (and the parameter that
  * filled it), as a 400. */
-static void send_form_errors(struct hh_req *r, enum fmt f, const struct service *s,
+static void send_form_errors(struct hh_req *r, enum fmt f, const struct hh_o311_service *s,
 			     const struct hh_form_result *res,
 			     const struct origin *origins, int n_origins)
 {
@@ -1373,13 +931,13 @@ static void send_form_errors(struct hh_req *r, enum fmt f, const struct service 
 		for (int k = 0; k < n_origins; k++)
 			if (!strcmp(origins[k].field, m->field))
 				from = origins[k].param;
-		json_t *fd = field_def(s->def.fields, m->field);
-		const char *type = fd ? str(fd, "type") : NULL, *msg = m->message;
-		if (type && !strcmp(type, "file"))
+		const struct hh_form_field *fd = hh_form_field(&s->def.form_def, m->field);
+		const char *msg = m->message;
+		if (fd && fd->type == HH_FIELD_FILE)
 			msg = hh_arena_printf(&r->arena,
 					      "»%s« er en fil, og filer kan ikke sendes "
 					      "gennem Open311.",
-					      str(fd, "label") ? str(fd, "label") : m->field);
+					      fd->label);
 		const char *d =
 			from ? hh_arena_printf(&r->arena, "%s (attribute[%s]): %s", from,
 					       m->field, msg)
@@ -1388,6 +946,79 @@ static void send_form_errors(struct hh_req *r, enum fmt f, const struct service 
 							"description", d));
 	}
 	send_errors(r, f, 400, errors);
+}
+
+/* Who sends the request. */
+struct o311_key {
+	struct hh_principal who;
+	struct hh_org org;
+};
+
+/* The api_key (a parameter, or in the query) and whose it is; else
+ * answers 403 (or the store's error) and returns 0. */
+static int request_key(struct hh_req *r, enum fmt f, const struct param *ps,
+		       int n, struct o311_key *key)
+{
+	const char *api_key = param(ps, n, "api_key");
+	if (!api_key)
+		api_key = hh_req_query(r, "api_key");
+	if (!api_key || !*api_key) {
+		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
+				      "en API-nøgle.");
+		return 0;
+	}
+	enum hh_rc rc = hh_o311_key(r->app->store, &r->arena, api_key, &key->who,
+				    &key->org);
+	if (rc == HH_ERR_FORBIDDEN) {
+		send_error(r, f, 403, "api_key må ikke oprette sager.");
+		return 0;
+	}
+	if (rc == HH_ERR_NOT_FOUND) {
+		send_error(r, f, 403, "api_key er ukendt eller spærret.");
+		return 0;
+	}
+	if (rc != HH_OK) {
+		send_rc(r, f, rc);
+		return 0;
+	}
+	return 1;
+}
+
+/* What Open311 sent beside the form, kept with the case (borrowed: freed
+ * with the request); NULL after answering 400. */
+static json_t *source_json(struct hh_req *r, enum fmt f, const struct param *ps,
+			   int n)
+{
+	json_t *extra = json_object();
+	hh_arena_defer(&r->arena, hh_json_release, extra);
+	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
+	if (lat_s || long_s) {
+		double lat, lon;
+		if (!parse_coordinate(lat_s, -90, 90, &lat) ||
+		    !parse_coordinate(long_s, -180, 180, &lon)) {
+			send_error(r, f, 400,
+				   "lat og long skal begge angives som WGS84-grader, "
+				   "fx lat=57.048 og long=9.919.");
+			return NULL;
+		}
+		json_object_set_new(extra, "lat", json_real(lat));
+		json_object_set_new(extra, "long", json_real(lon));
+	}
+	const char *media = param(ps, n, "media_url");
+	if (media && *media && !url_ok(media)) {
+		send_error(r, f, 400, "media_url skal være en http- eller https-adresse.");
+		return NULL;
+	}
+	static const char *const kept[] = { "address_string", "address_id", "email",
+					    "first_name", "last_name", "phone",
+					    "description", "media_url", "device_id",
+					    "account_id" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		const char *v = param(ps, n, kept[i]);
+		if (v && *v)
+			json_object_set_new(extra, kept[i], json_string(v));
+	}
+	return extra;
 }
 
 void hh_open311_request_create(struct hh_req *r)
@@ -1411,27 +1042,9 @@ void hh_open311_request_create(struct hh_req *r)
 		return;
 	}
 
-	/* the key */
-	const char *api_key = param(ps, n, "api_key");
-	if (!api_key)
-		api_key = hh_req_query(r, "api_key");
-	if (!api_key || !*api_key) {
-		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
-				      "en API-nøgle.");
+	struct o311_key key;
+	if (!request_key(r, f, ps, n, &key))
 		return;
-	}
-	struct key_ctx key = { .a = &r->arena, .key = api_key };
-	enum hh_rc rc = strlen(api_key) == HH_TOKEN_CHARS - 1
-				? hh_store_run_tx(r->app->store, 0, key_tx, &key)
-				: HH_ERR_NOT_FOUND;
-	if (rc == HH_ERR_NOT_FOUND) {
-		send_error(r, f, 403, "api_key er ukendt eller spærret.");
-		return;
-	}
-	if (rc != HH_OK) {
-		send_rc(r, f, rc);
-		return;
-	}
 
 	if (!params_ok(r, f, ps, n))
 		return;
@@ -1442,7 +1055,7 @@ void hh_open311_request_create(struct hh_req *r)
 		send_error(r, f, 400, "service_code mangler.");
 		return;
 	}
-	const struct service *s;
+	const struct hh_o311_service *s;
 	if (!one_service(r, f, code, &s))
 		return;
 	const char *dest = s->def.organisation;
@@ -1468,36 +1081,9 @@ void hh_open311_request_create(struct hh_req *r)
 		return;
 	}
 
-	/* what Open311 sent beside the form: kept with the case */
-	json_t *extra = json_object();
-	hh_arena_defer(&r->arena, hh_json_release, extra);
-	const char *lat_s = param(ps, n, "lat"), *long_s = param(ps, n, "long");
-	if (lat_s || long_s) {
-		double lat, lon;
-		if (!parse_coordinate(lat_s, -90, 90, &lat) ||
-		    !parse_coordinate(long_s, -180, 180, &lon)) {
-			send_error(r, f, 400,
-				   "lat og long skal begge angives som WGS84-grader, "
-				   "fx lat=57.048 og long=9.919.");
-			return;
-		}
-		json_object_set_new(extra, "lat", json_real(lat));
-		json_object_set_new(extra, "long", json_real(lon));
-	}
-	const char *media = param(ps, n, "media_url");
-	if (media && *media && !url_ok(media)) {
-		send_error(r, f, 400, "media_url skal være en http- eller https-adresse.");
+	json_t *extra = source_json(r, f, ps, n);
+	if (!extra)
 		return;
-	}
-	static const char *const kept[] = { "address_string", "address_id", "email",
-					    "first_name", "last_name", "phone",
-					    "description", "media_url", "device_id",
-					    "account_id" };
-	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		const char *v = param(ps, n, kept[i]);
-		if (v && *v)
-			json_object_set_new(extra, kept[i], json_string(v));
-	}
 
 	struct origin origins[sizeof(fills) / sizeof(fills[0])];
 	int n_origins;
@@ -1507,7 +1093,7 @@ void hh_open311_request_create(struct hh_req *r)
 		.case_type = s->row.code,
 		.municipality_id = key.org.kind == HH_ORG_MUNICIPALITY ? key.org.id : 0,
 		.values = values,
-		.actor = hh_arena_printf(&r->arena, "token:%lld", (long long)key.t.id),
+		.actor = hh_arena_printf(&r->arena, "token:%lld", (long long)key.who.token_id),
 		.public_only = 1,
 		.extra_key = DATA_KEY,
 		.extra = extra,
@@ -1516,7 +1102,8 @@ void hh_open311_request_create(struct hh_req *r)
 	struct hh_case c;
 	int replayed;
 	const char *why;
-	rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c, &replayed, &why);
+	enum hh_rc rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c,
+				       &replayed, &why);
 	if (res.values)
 		hh_arena_defer(&r->arena, hh_json_release, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {

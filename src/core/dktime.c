@@ -1,6 +1,10 @@
 /* dktime.c - Danish time (see dktime.h). */
 #include "core/dktime.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
@@ -71,3 +75,86 @@ const char *hh_datetime_da(struct hh_arena *a, int64_t t)
 	return hh_arena_printf(a, "%s kl. %02d.%02d", hh_date_da(a, t),
 			       (int)(s / 3600), (int)(s / 60 % 60));
 }
+
+void hh_iso8601_dk(int64_t t, char out[HH_ISO8601_SIZE])
+{
+	int off = hh_dk_offset(t);
+	int64_t local = t + off, y;
+	int m, dd;
+	hh_civil_from_days(floor_div(local, 86400), &y, &m, &dd);
+	int64_t s = local - floor_div(local, 86400) * 86400;
+	snprintf(out, HH_ISO8601_SIZE, "%04lld-%02d-%02dT%02d:%02d:%02d+%02d:00",
+		 (long long)y, m, dd, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60),
+		 off / 3600);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/* ---- ISO 8601 (Open311 speaks it) ---------------------------------------- */
+
+int hh_iso8601_parse(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	if (strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
+		return 0;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return 0;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == 't') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
+			return 0;
+		p += 6;
+		if (*p == ':') {
+			if (!digits(p + 1, 2, &se))
+				return 0;
+			p += 3;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return 0;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (h > 23 || mi > 59 || se > 60)
+			return 0;
+	}
+	int64_t t = hh_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	if (!*p) {
+		*out = t - hh_dk_offset(t - 3600);
+		return 1;
+	}
+	if ((*p == 'Z' || *p == 'z') && !p[1]) {
+		*out = t;
+		return 1;
+	}
+	if (*p != '+' && *p != '-' && *p != ' ')
+		return 0;
+	int sign = *p == '-' ? -1 : 1, oh, om = 0;
+	p++;
+	if (!digits(p, 2, &oh))
+		return 0;
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (*p && (!digits(p, 2, &om) || p[2]))
+		return 0;
+	if (oh > 23 || om > 59)
+		return 0;
+	*out = t - sign * (oh * 3600 + om * 60);
+	return 1;
+}
+

@@ -24,4 +24,18 @@ const char *hh_date_da(struct hh_arena *a, int64_t t);
 /* "23. november 2026 kl. 14.05", Danish time, into the arena. */
 const char *hh_datetime_da(struct hh_arena *a, int64_t t);
 
+/* Room for any ISO 8601 time this writes (an int64_t year), though 26
+ * bytes hold every real one. */
+#define HH_ISO8601_SIZE 80
+
+/* "2025-11-23T19:05:00+01:00": t in Danish local time with its offset. */
+void hh_iso8601_dk(int64_t t, char out[HH_ISO8601_SIZE]);
+
+/* Parses an ISO 8601 date-time: YYYY-MM-DD (from 1970), optionally
+ * followed by THH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM,
+ * +HH). Without an offset the time is Danish local time. A space stands
+ * for "+" (an unencoded "+" in a query string arrives as one). Returns 1
+ * and sets *out (epoch seconds) when valid, else 0. */
+int hh_iso8601_parse(const char *s, int64_t *out);
+
 #endif

@@ -65,7 +65,13 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 	if (with_data) {
 		json_error_t e;
 		json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
-		json_object_set_new(j, "data", data ? data : json_object());
+		if (!data)
+			data = json_object();
+		/* amounts are integer øre in data; people read "6.500,00 kr." */
+		if (def)
+			json_object_set_new(j, "data_display",
+					    hh_form_values_display(&def->form_def, data));
+		json_object_set_new(j, "data", data);
 		if (c->citizen_name)
 			json_object_set_new(j, "citizen_name",
 					    json_string(c->citizen_name));
@@ -167,7 +173,7 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		goto done;
 	}
 	if (!c->validated) {
-		hh_form_validate(c->a, def.fields, sub->values, c->res);
+		hh_form_validate(c->a, &def.form_def, sub->values, c->res);
 		c->validated = 1;
 	}
 	if (c->res->n_errors) {
@@ -313,51 +319,52 @@ struct change_ctx {
 	int followups;
 };
 
-/* Creates the follow-up cases a life event asks for when case c reaches
- * state. */
+/* Creates the follow-up cases the case type declares for case c reaching
+ * state, where c's own data meets the rule's condition. The rule reads
+ * the case, not the plan it may have come from, so a case sent through
+ * the API, Open311 or the form at its own address starts the same
+ * follow-ups as one sent from a plan. */
 static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
-			    const struct hh_case *c, const char *state)
+			    const struct hh_case *c,
+			    const struct hh_case_type_def *def, const char *state)
 {
-	if (!c->plan_id)
-		return HH_OK;
 	struct hh_store *st = tx->store;
-	struct hh_plan plan;
-	enum hh_rc rc = st->plan_get(tx, x->a, c->plan_id, &plan);
-	if (rc != HH_OK)
-		return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
-	struct hh_life_event le;
-	rc = st->life_event_get(tx, x->a, plan.life_event_slug, &le);
-	if (rc != HH_OK)
-		return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
-	json_error_t e;
-	json_t *def = json_loads(le.definition, 0, &e);
-	json_t *answers = json_loads(plan.answers, 0, &e);
-	json_t *fus = json_object_get(def, "followups"), *fu;
-	size_t i;
-	rc = HH_OK;
-	json_array_foreach(fus, i, fu)
-	{
-		const char *after = json_string_value(json_object_get(fu, "after"));
-		const char *when_state = json_string_value(json_object_get(fu, "state"));
-		const char *ct_code = json_string_value(json_object_get(fu, "case_type"));
-		if (!after || !when_state || !ct_code || strcmp(after, c->case_type_code) ||
-		    strcmp(when_state, state) ||
-		    !hh_plan_when_matches(json_object_get(fu, "when"), answers))
+	json_t *data = NULL;
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; i < def->n_followups; i++) {
+		const struct hh_ct_followup *fu = &def->followups[i];
+		if (strcmp(fu->state, state))
+			continue;
+		if (!data) {
+			json_error_t e;
+			data = json_loads(c->data ? c->data : "{}", 0, &e);
+			if (!data)
+				data = json_object();
+		}
+		if (!hh_form_cond_holds(&fu->when, data))
 			continue;
 		struct hh_case_type row;
 		struct hh_case_type_def d;
-		rc = hh_case_type_load(tx, x->a, ct_code, 0, &row, &d);
+		rc = hh_case_type_load(tx, x->a, fu->case_type, 0, &row, &d);
+		if (rc == HH_ERR_NOT_FOUND) {
+			/* content names a case type it did not import: the
+			 * decision stands, the follow-up is our bug */
+			hh_log_bug("case type %s: follow-up %s is not a case type",
+				   c->case_type_code, fu->case_type);
+			rc = HH_OK;
+			continue;
+		}
 		if (rc != HH_OK)
 			break;
 		struct hh_citizen cit = { 0 };
 		if (c->citizen_id)
 			rc = st->citizen_get(tx, x->a, c->citizen_id, &cit);
-		const char *org = json_string_value(json_object_get(fu, "organisation"));
 		struct hh_case f = { .case_type_id = row.id, .citizen_id = c->citizen_id,
 				     .plan_id = c->plan_id, .parent_case_id = c->id,
 				     .state = d.initial, .data = "{}" };
 		if (rc == HH_OK)
-			rc = resolve_org(tx, x->a, org ? org : d.organisation,
+			rc = resolve_org(tx, x->a,
+					 fu->organisation ? fu->organisation : d.organisation,
 					 cit.municipality_id, &f.org_id);
 		if (rc == HH_ERR_INVALID) {
 			/* no municipality known: nothing to follow up there */
@@ -379,8 +386,7 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 			break;
 		x->followups++;
 	}
-	json_decref(def);
-	json_decref(answers);
+	json_decref(data);
 	return rc;
 }
 
@@ -538,7 +544,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		free(before);
 	before = NULL;
 	if (rc == HH_OK && x->kind == 0)
-		rc = followups(tx, x, k, k->state);
+		rc = followups(tx, x, k, &def, k->state);
 	if (rc == HH_OK)
 		rc = st->case_get(tx, x->a, k->id, k);
 fail:

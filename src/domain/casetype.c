@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "domain/auth.h"
 #include "store/store.h"
 
@@ -60,6 +61,43 @@ int hh_iso_duration(const char *s, int64_t *seconds)
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
+				  char *err, size_t errsz)
+{
+	if (!list)
+		return HH_OK;
+	if (!json_is_array(list) || json_array_size(list) > HH_CT_FOLLOWUPS) {
+		snprintf(err, errsz, "followups must be a list of at most %d",
+			 HH_CT_FOLLOWUPS);
+		return HH_ERR_INVALID;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		struct hh_ct_followup *f = &ct->followups[ct->n_followups++];
+		f->state = str(v, "state");
+		f->case_type = str(v, "case_type");
+		f->organisation = str(v, "organisation");
+		f->title = str(v, "title");
+		if (!f->state || !hh_ct_state(ct, f->state)) {
+			snprintf(err, errsz, "followup %zu: state must be a state", i + 1);
+			return HH_ERR_INVALID;
+		}
+		if (!f->case_type || !*f->case_type) {
+			snprintf(err, errsz, "followup %zu needs a case_type", i + 1);
+			return HH_ERR_INVALID;
+		}
+		char why[128];
+		if (hh_form_cond_parse(json_object_get(v, "when"), &ct->form_def, NULL,
+				       &f->when, why, sizeof(why)) != HH_OK) {
+			snprintf(err, errsz, "followup %zu: %s", i + 1, why);
+			return HH_ERR_INVALID;
+		}
+	}
+	return HH_OK;
 }
 
 enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
@@ -159,6 +197,13 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		snprintf(err, errsz, "form.fields must be a list");
 		goto fail;
 	}
+	char why[200];
+	if (hh_form_parse(ct->form, &ct->form_def, why, sizeof(why)) != HH_OK) {
+		snprintf(err, errsz, "form: %s", why);
+		goto fail;
+	}
+	if (parse_followups(ct, json_object_get(root, "followups"), err, errsz) != HH_OK)
+		goto fail;
 	return HH_OK;
 fail:
 	hh_case_type_def_clear(ct);
@@ -211,4 +256,46 @@ const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct)
 		if (ct->states[i].paused)
 			return &ct->states[i];
 	return NULL;
+}
+
+struct form_ctx {
+	struct hh_arena *a;
+	const char *code;
+	struct hh_case_type *row;
+	struct hh_case_type_def *def;
+};
+
+static enum hh_rc form_tx(struct hh_tx *tx, void *p)
+{
+	struct form_ctx *c = p;
+	enum hh_rc rc = tx->store->case_type_get_by_code(tx, c->a, c->code, c->row);
+	if (rc != HH_OK)
+		return rc;
+	char err[256];
+	if (hh_case_type_def_parse(c->row->definition, c->def, err, sizeof(err)) != HH_OK) {
+		hh_log_bug("case type %s in the store is broken: %s", c->row->code, err);
+		return HH_ERR_INTERNAL;
+	}
+	return HH_OK;
+}
+
+static void def_free(void *p)
+{
+	hh_case_type_def_clear(p);
+}
+
+enum hh_rc hh_case_type_form(struct hh_store *st, struct hh_arena *a,
+			     const char *code, struct hh_case_type *row,
+			     struct hh_case_type_def **def)
+{
+	struct form_ctx c = { a, code, row, hh_arena_calloc(a, sizeof(struct hh_case_type_def)) };
+	*def = NULL;
+	enum hh_rc rc = hh_store_run_tx(st, 0, form_tx, &c);
+	if (rc != HH_OK)
+		return rc;
+	hh_arena_defer(a, def_free, c.def);
+	if (!row->public || !c.def->form_def.n_fields)
+		return HH_ERR_NOT_FOUND; /* not offered to citizens */
+	*def = c.def;
+	return HH_OK;
 }

@@ -1,7 +1,9 @@
-/* casetype.h - case types as data: states, transitions, deadline, form.
+/* casetype.h - case types as data: states, transitions, deadline, form,
+ * and the follow-up cases a decision starts.
  *
  * A parsed case type borrows its strings from the JSON definition it keeps
- * (ct->root), so it lives until hh_case_type_def_clear(). */
+ * (ct->root), so it lives until hh_case_type_def_clear(). Its form is
+ * parsed once, here, into typed fields (ct->form_def, see forms.h). */
 #ifndef HH_CASETYPE_H
 #define HH_CASETYPE_H
 
@@ -9,9 +11,11 @@
 #include <stdint.h>
 
 #include "core/rc.h"
+#include "domain/forms.h"
 
 #define HH_CT_STATES 16
 #define HH_CT_TRANSITIONS 48
+#define HH_CT_FOLLOWUPS 8
 
 struct hh_ct_state {
 	const char *key, *label;
@@ -21,6 +25,16 @@ struct hh_ct_state {
 struct hh_ct_transition {
 	const char *from, *to, *label;
 	unsigned roles; /* enum hh_role bits allowed */
+};
+
+/* When a case of this type reaches `state` and its own data meets `when`,
+ * a case of `case_type` starts at `organisation` (a code, "municipality"
+ * for the citizen's, NULL for the follow-up type's own). The rule reads
+ * the case's data, so it fires whichever door the case came in by. */
+struct hh_ct_followup {
+	const char *state, *case_type, *organisation;
+	const char *title; /* Danish: why, for the citizen (may be NULL) */
+	struct hh_form_cond when;
 };
 
 struct hh_case_type_def {
@@ -37,6 +51,10 @@ struct hh_case_type_def {
 	int n_states;
 	struct hh_ct_transition transitions[HH_CT_TRANSITIONS];
 	int n_transitions;
+	struct hh_form form_def; /* the form, typed (form_def.present: has one) */
+	struct hh_ct_followup followups[HH_CT_FOLLOWUPS];
+	int n_followups;
+	/* The same form as raw JSON, for code not yet moved to form_def. */
 	json_t *form;   /* borrowed: {"title", "intro", "fields": [...]} or NULL */
 	json_t *fields; /* borrowed: the form's fields array (may be empty) */
 };
@@ -57,6 +75,16 @@ const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *c
 						const char *from, const char *to);
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
+
+struct hh_store;
+struct hh_arena;
+struct hh_case_type;
+
+/* The case type code as a form citizens may fill in: public, with fields.
+ * NOT_FOUND otherwise (or when unknown). def is cleared by the arena. */
+enum hh_rc hh_case_type_form(struct hh_store *st, struct hh_arena *a,
+			     const char *code, struct hh_case_type *row,
+			     struct hh_case_type_def **def);
 
 /* ISO 8601 duration (PnYnMnWnDTnHnMnS; months as 30 days, years as 365) to
  * seconds. Returns 0 when s is not one. */

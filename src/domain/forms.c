@@ -1,61 +1,349 @@
-/* forms.c - form field validation with Danish messages. */
+/* forms.c - typed form definitions: parsing, the one condition evaluator,
+ * validation with Danish messages, and the driver over hh_field_ops[]
+ * (the per-type rows are in fields.c). */
 #include "domain/forms.h"
 
 #include <ctype.h>
 #include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "domain/cpr.h"
-
-static const char *const types[] = { "text",  "textarea", "number", "date",
-				     "choice", "yesno",   "cpr",    "address",
-				     "email", "phone",    "file" };
 
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
-static void msg(struct hh_arena *a, struct hh_form_msg *list, int *n,
-		const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+/* ---- parsing ------------------------------------------------------------ */
+
+static int type_of(const char *name, enum hh_field_type *out)
+{
+	for (int t = 0; name && t < HH_FIELD_TYPES; t++)
+		if (!strcmp(hh_field_ops[t].name, name)) {
+			*out = (enum hh_field_type)t;
+			return 1;
+		}
+	return 0;
+}
+
+/* The text a condition compares with: a string, or true/false as ja/nej. */
+static const char *cond_text(json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v)
+	       : json_is_true(v) ? "ja"
+	       : json_is_false(v) ? "nej"
+				  : NULL;
+}
+
+static int cond_term(json_t *t, const struct hh_form *form, const char *self,
+		     struct hh_form_cond *out)
+{
+	const char *field = str(t, "field");
+	json_t *eq = json_object_get(t, "equals");
+	const struct hh_form_field *f = field ? hh_form_field(form, field) : NULL;
+	if (!f || (self && !strcmp(field, self)) || out->n_terms >= HH_FORM_MAX_TERMS)
+		return 0;
+	/* a file has no text to compare, and an amount is kept in øre */
+	if (f->type == HH_FIELD_FILE || f->type == HH_FIELD_AMOUNT)
+		return 0;
+	struct hh_form_term *term = &out->terms[out->n_terms];
+	term->field = f->name;
+	term->n_equals = 0;
+	if (json_is_array(eq)) {
+		size_t i;
+		json_t *v;
+		if (!json_array_size(eq) || json_array_size(eq) > HH_FORM_MAX_EQUALS)
+			return 0;
+		json_array_foreach(eq, i, v)
+		{
+			if (!cond_text(v))
+				return 0;
+			term->equals[term->n_equals++] = cond_text(v);
+		}
+	} else {
+		if (!cond_text(eq))
+			return 0;
+		term->equals[term->n_equals++] = cond_text(eq);
+	}
+	out->n_terms++;
+	return 1;
+}
+
+enum hh_rc hh_form_cond_parse(json_t *when, const struct hh_form *form,
+			      const char *self, struct hh_form_cond *out,
+			      char *err, size_t errsz)
+{
+	memset(out, 0, sizeof(*out));
+	if (!when)
+		return HH_OK;
+	int ok = 1;
+	if (json_is_array(when)) {
+		size_t i;
+		json_t *t;
+		ok = json_array_size(when) > 0;
+		json_array_foreach(when, i, t) ok = ok && cond_term(t, form, self, out);
+	} else {
+		ok = cond_term(when, form, self, out);
+	}
+	if (!ok) {
+		snprintf(err, errsz, "when names no other field");
+		return HH_ERR_INVALID;
+	}
+	return HH_OK;
+}
+
+/* One field's limits, by type. Returns 0 with err set when wrong. */
+static int parse_limits(json_t *j, struct hh_form_field *f, char *err,
+			size_t errsz)
+{
+	json_t *minl = json_object_get(j, "min_length");
+	json_t *maxl = json_object_get(j, "max_length");
+	if ((minl && (!json_is_integer(minl) || json_integer_value(minl) < 0)) ||
+	    (maxl && (!json_is_integer(maxl) || json_integer_value(maxl) < 1))) {
+		snprintf(err, errsz, "field '%s': lengths are whole numbers", f->name);
+		return 0;
+	}
+	f->min_length = json_integer_value(minl);
+	f->max_length = maxl ? json_integer_value(maxl)
+		       : f->type == HH_FIELD_TEXTAREA ? 5000
+						      : 200;
+	json_t *mn = json_object_get(j, "min"), *mx = json_object_get(j, "max");
+	switch (f->type) {
+	case HH_FIELD_NUMBER:
+	case HH_FIELD_AMOUNT:
+		if ((mn && !json_is_number(mn)) || (mx && !json_is_number(mx))) {
+			snprintf(err, errsz, "field '%s': min and max are numbers",
+				 f->name);
+			return 0;
+		}
+		f->has_min = mn != NULL;
+		f->has_max = mx != NULL;
+		f->min = json_number_value(mn);
+		f->max = json_number_value(mx);
+		if (f->type == HH_FIELD_AMOUNT) {
+			/* written in kroner, compared in øre */
+			if (fabs(f->min) > HH_AMOUNT_MAX_ORE / 100 ||
+			    fabs(f->max) > HH_AMOUNT_MAX_ORE / 100) {
+				snprintf(err, errsz, "field '%s': min or max too big",
+					 f->name);
+				return 0;
+			}
+			f->min_ore = llround(f->min * 100);
+			f->max_ore = llround(f->max * 100);
+		}
+		break;
+	case HH_FIELD_DATE:
+		f->min_date = str(j, "min");
+		f->max_date = str(j, "max");
+		break;
+	case HH_FIELD_FILE: {
+		json_t *mb = json_object_get(j, "max_bytes");
+		f->max_bytes = json_integer_value(mb) > 0 ? json_integer_value(mb)
+							  : 5 << 20;
+		json_t *acc = json_object_get(j, "accept"), *t;
+		size_t i;
+		if (acc && (!json_is_array(acc) ||
+			    json_array_size(acc) > HH_FORM_MAX_ACCEPT)) {
+			snprintf(err, errsz, "field '%s': accept lists at most %d types",
+				 f->name, HH_FORM_MAX_ACCEPT);
+			return 0;
+		}
+		json_array_foreach(acc, i, t) if (json_is_string(t))
+			f->accept[f->n_accept++] = json_string_value(t);
+		break;
+	}
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int parse_options(json_t *j, struct hh_form *form,
+			 struct hh_form_field *f, char *err, size_t errsz)
+{
+	json_t *opts = json_object_get(j, "options"), *o;
+	if (!json_array_size(opts)) {
+		snprintf(err, errsz, "field '%s': a choice needs options", f->name);
+		return 0;
+	}
+	f->options = &form->options[form->n_options];
+	size_t i;
+	json_array_foreach(opts, i, o)
+	{
+		const char *v = str(o, "value");
+		if (!v || !*v) {
+			snprintf(err, errsz, "field '%s': option %zu needs a value",
+				 f->name, i + 1);
+			return 0;
+		}
+		if (form->n_options >= HH_FORM_MAX_OPTIONS) {
+			snprintf(err, errsz, "at most %d options in a form",
+				 HH_FORM_MAX_OPTIONS);
+			return 0;
+		}
+		struct hh_form_option *op = &form->options[form->n_options++];
+		op->value = v;
+		op->label = str(o, "label") ? str(o, "label") : v;
+		f->n_options++;
+	}
+	return 1;
+}
+
+static int name_ok(const char *name)
+{
+	if (!name || !*name || strlen(name) > 40)
+		return 0;
+	return 1;
+}
+
+/* One field (without its condition, which needs every name). */
+static int parse_field(json_t *j, size_t i, struct hh_form *form,
+		       struct hh_form_field *f, char *err, size_t errsz)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = str(j, "name");
+	if (!name_ok(f->name)) {
+		snprintf(err, errsz, "field %zu needs a name", i + 1);
+		return 0;
+	}
+	for (const char *p = f->name; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      *p == '_')) {
+			snprintf(err, errsz, "field '%s': names use a-z, 0-9, _",
+				 f->name);
+			return 0;
+		}
+	if (!type_of(str(j, "type"), &f->type)) {
+		snprintf(err, errsz, "field '%s': unknown type", f->name);
+		return 0;
+	}
+	f->label = str(j, "label");
+	if (!f->label) {
+		snprintf(err, errsz, "field '%s' needs a label", f->name);
+		return 0;
+	}
+	f->help = str(j, "help");
+	f->required = json_is_true(json_object_get(j, "required"));
+	if (f->type == HH_FIELD_CHOICE && !parse_options(j, form, f, err, errsz))
+		return 0;
+	return parse_limits(j, f, err, errsz);
+}
+
+enum hh_rc hh_form_parse(json_t *form, struct hh_form *out, char *err,
+			 size_t errsz)
+{
+	memset(out, 0, sizeof(*out));
+	if (!form)
+		return HH_OK;
+	if (!json_is_object(form)) {
+		snprintf(err, errsz, "form must be an object");
+		return HH_ERR_INVALID;
+	}
+	out->present = 1;
+	out->title = str(form, "title");
+	out->intro = str(form, "intro");
+	json_t *fields = json_object_get(form, "fields"), *j;
+	if (fields && !json_is_array(fields)) {
+		snprintf(err, errsz, "fields must be a list");
+		return HH_ERR_INVALID;
+	}
+	if (json_array_size(fields) > HH_FORM_MAX_FIELDS) {
+		snprintf(err, errsz, "at most %d fields", HH_FORM_MAX_FIELDS);
+		return HH_ERR_INVALID;
+	}
+	size_t i;
+	int n_files = 0;
+	json_array_foreach(fields, i, j)
+	{
+		struct hh_form_field *f = &out->fields[out->n_fields];
+		if (!parse_field(j, i, out, f, err, errsz))
+			return HH_ERR_INVALID;
+		if (hh_form_field(out, f->name)) {
+			snprintf(err, errsz, "field '%s' appears twice", f->name);
+			return HH_ERR_INVALID;
+		}
+		/* hh_form_validate keeps the bytes of at most this many */
+		if (f->type == HH_FIELD_FILE && ++n_files > HH_FORM_MAX_FILES) {
+			snprintf(err, errsz, "at most %d file fields", HH_FORM_MAX_FILES);
+			return HH_ERR_INVALID;
+		}
+		out->n_fields++;
+	}
+	/* conditions, now that every name is known */
+	json_array_foreach(fields, i, j)
+	{
+		struct hh_form_field *f = &out->fields[i];
+		char why[128];
+		if (hh_form_cond_parse(json_object_get(j, "when"), out, f->name,
+				       &f->when, why, sizeof(why)) != HH_OK) {
+			snprintf(err, errsz, "field '%s': %s", f->name, why);
+			return HH_ERR_INVALID;
+		}
+	}
+	return HH_OK;
+}
+
+int hh_form_def_ok(json_t *fields, char *err, size_t errsz)
+{
+	if (!fields)
+		return 1;
+	struct hh_form *form = hh_xmalloc(sizeof(*form));
+	json_t *wrap = json_pack("{s:O}", "fields", fields);
+	enum hh_rc rc = hh_form_parse(wrap, form, err, errsz);
+	json_decref(wrap);
+	free(form);
+	return rc == HH_OK;
+}
+
+const struct hh_form_field *hh_form_field(const struct hh_form *form,
+					  const char *name)
+{
+	for (int i = 0; name && i < form->n_fields; i++)
+		if (!strcmp(form->fields[i].name, name))
+			return &form->fields[i];
+	return NULL;
+}
+
+/* ---- conditions --------------------------------------------------------- */
+
+int hh_form_cond_holds(const struct hh_form_cond *c, json_t *values)
+{
+	for (int i = 0; i < c->n_terms; i++) {
+		json_t *v = json_object_get(values, c->terms[i].field);
+		/* sent values are strings, numbers or booleans; kept ones
+		 * strings and numbers: read each as the text a citizen types */
+		char num[32];
+		const char *have = cond_text(v);
+		if (!have && json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			have = num;
+		}
+		int any = 0;
+		for (int k = 0; have && k < c->terms[i].n_equals; k++)
+			any |= !strcmp(have, c->terms[i].equals[k]);
+		if (!any)
+			return 0;
+	}
+	return 1;
+}
+
+int hh_form_field_applies(const struct hh_form_field *f, json_t *values)
+{
+	return hh_form_cond_holds(&f->when, values);
+}
+
+/* ---- validation --------------------------------------------------------- */
 
 static void msg(struct hh_arena *a, struct hh_form_msg *list, int *n,
-		const char *field, const char *fmt, ...)
+		const char *field, const char *text)
 {
 	if (*n >= HH_FORM_MAX_MSGS)
 		return;
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	list[*n].field = hh_arena_strdup(a, field);
-	list[*n].message = hh_arena_strdup(a, buf);
+	list[*n].message = hh_arena_strdup(a, text);
 	(*n)++;
-}
-
-#define ERR(...) msg(a, res->errors, &res->n_errors, name, __VA_ARGS__)
-#define WARN(...) msg(a, res->warnings, &res->n_warnings, name, __VA_ARGS__)
-
-/* The input value as text (numbers and booleans converted), or NULL. */
-static const char *as_text(struct hh_arena *a, json_t *v)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		return hh_arena_printf(a, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return hh_arena_printf(a, "%g", json_real_value(v));
-	if (json_is_true(v))
-		return "ja";
-	if (json_is_false(v))
-		return "nej";
-	return NULL;
 }
 
 static int blank(const char *s)
@@ -66,381 +354,83 @@ static int blank(const char *s)
 	return 1;
 }
 
-int hh_form_field_applies(json_t *field, json_t *input)
+static const char *trim(struct hh_arena *a, const char *s)
 {
-	json_t *when = json_object_get(field, "when");
-	if (!when)
-		return 1;
-	const char *other = str(when, "field");
-	json_t *eq = json_object_get(when, "equals");
-	json_t *v = json_object_get(input, other ? other : "");
-	if (!v)
-		return 0;
-	struct hh_arena a;
-	hh_arena_init(&a);
-	const char *have = as_text(&a, v);
-	const char *want = json_is_string(eq) ? json_string_value(eq)
-			   : json_is_true(eq) ? "ja"
-			   : json_is_false(eq) ? "nej"
-					       : NULL;
-	int ok = have && want && !strcmp(have, want);
-	hh_arena_clear(&a);
-	return ok;
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return hh_arena_strndup(a, s, n);
 }
 
-static int parse_date(const char *s, int *y, int *m, int *d)
+/* One applicable field: what the citizen sent, checked by its type. */
+static void check_field(struct hh_arena *a, const struct hh_form_field *f,
+			json_t *v, struct hh_form_result *res)
 {
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	*y = atoi(s);
-	*m = atoi(s + 5);
-	*d = atoi(s + 8);
-	static const int md[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (*m < 1 || *m > 12 || *d < 1 || *d > md[*m - 1])
-		return 0;
-	if (*m == 2 && *d == 29 &&
-	    !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0))
-		return 0;
-	return 1;
+	const struct hh_field_ops *ops = &hh_field_ops[f->type];
+	struct hh_field_check c = { .a = a, .field = f, .input = v };
+	if (f->type != HH_FIELD_FILE) {
+		c.text = v ? ops->coerce(a, v) : NULL;
+		if (v && !c.text) {
+			c.error = f->type == HH_FIELD_AMOUNT
+					  ? "Skriv beløbet som tekst i kroner, fx "
+					    "\"6.500\" eller \"6.500,50\"."
+					  : "Værdien har en forkert form.";
+			goto done;
+		}
+		if (c.text && blank(c.text))
+			c.text = NULL;
+		if (c.text && !hh_utf8_valid(c.text, strlen(c.text))) {
+			c.error = "Teksten indeholder tegn, vi ikke kan læse.";
+			goto done;
+		}
+		if (c.text)
+			c.text = trim(a, c.text);
+	}
+	if (!v || (f->type == HH_FIELD_FILE ? 0 : !c.text)) {
+		if (f->required)
+			c.error = f->type == HH_FIELD_FILE ? "Vedhæft en fil."
+				  : f->type == HH_FIELD_CHOICE || f->type == HH_FIELD_YESNO
+					  ? "Vælg en af mulighederne."
+					  : "Feltet skal udfyldes.";
+		goto done;
+	}
+	ops->validate(&c);
+done:
+	if (c.error)
+		msg(a, res->errors, &res->n_errors, f->name, c.error);
+	if (c.warning)
+		msg(a, res->warnings, &res->n_warnings, f->name, c.warning);
+	if (c.value && !c.error) {
+		json_object_set_new(res->values, f->name, c.value);
+		c.value = NULL;
+		if (c.file.data && res->n_files < HH_FORM_MAX_FILES)
+			res->files[res->n_files++] = c.file;
+	}
+	json_decref(c.value);
 }
 
-static int magic_ok(const char *ctype, const unsigned char *d, size_t n)
-{
-	if (!strcmp(ctype, "application/pdf"))
-		return n >= 5 && !memcmp(d, "%PDF-", 5);
-	if (!strcmp(ctype, "image/jpeg"))
-		return n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff;
-	if (!strcmp(ctype, "image/png"))
-		return n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8);
-	return 0;
-}
-
-/* The size cap in a unit that does not overstate it: rounding 500 kB up
- * to "1 MB" would tell the citizen a file of 900 kB is fine. */
-static void too_big(struct hh_arena *a, const char *name, json_int_t max,
-		    struct hh_form_result *res)
-{
-	if (max % (1 << 20) == 0)
-		ERR("Filen er for stor. Den må højst fylde %lld MB.",
-		    (long long)(max >> 20));
-	else if (max >= 1024)
-		ERR("Filen er for stor. Den må højst fylde %lld kB.",
-		    (long long)(max / 1024));
-	else
-		ERR("Filen er for stor. Den må højst fylde %lld byte.",
-		    (long long)max);
-}
-
-/* The file types helhed can check (magic_ok), by name for citizens. */
-static const char *const file_kinds[][2] = { { "application/pdf", "PDF" },
-					     { "image/jpeg", "JPEG" },
-					     { "image/png", "PNG" } };
-#define N_FILE_KINDS (sizeof(file_kinds) / sizeof(file_kinds[0]))
-
-const char *hh_form_file_kinds(struct hh_arena *a, json_t *field)
-{
-	json_t *accept = json_object_get(field, "accept");
-	const char *names[N_FILE_KINDS];
-	size_t n = 0;
-	for (size_t k = 0; k < N_FILE_KINDS; k++) {
-		int listed = !accept; /* no list: every kind helhed checks */
-		size_t i;
-		json_t *t;
-		json_array_foreach(accept, i, t) if (json_is_string(t) &&
-						     !strcmp(json_string_value(t),
-							     file_kinds[k][0]))
-			listed = 1;
-		if (listed)
-			names[n++] = file_kinds[k][1];
-	}
-	if (!n) /* nothing acceptable: name what would be */
-		return hh_form_file_kinds(a, NULL);
-	/* "PDF-, JPEG- eller PNG-fil" */
-	const char *out = "";
-	for (size_t k = 0; k < n; k++)
-		out = hh_arena_printf(a, "%s%s%s%s", out, names[k],
-				      k + 1 == n ? "-fil" : "-",
-				      k + 2 == n ? " eller " :
-				      k + 1 < n ? ", " : "");
-	return out;
-}
-
-static void check_file(struct hh_arena *a, json_t *f, const char *name,
-		       json_t *v, struct hh_form_result *res)
-{
-	const char *fname = str(v, "name"), *ctype = str(v, "content_type");
-	const char *b64 = str(v, "data");
-	if (!json_is_object(v) || !fname || !ctype || !b64) {
-		ERR("Vedhæft en fil.");
-		return;
-	}
-	json_int_t max = json_integer_value(json_object_get(f, "max_bytes"));
-	if (max <= 0)
-		max = 5 << 20;
-	size_t b64len = strlen(b64);
-	if (b64len / 4 * 3 > (size_t)max + 3) {
-		too_big(a, name, max, res);
-		return;
-	}
-	unsigned char *data = hh_arena_alloc(a, b64len / 4 * 3 + 3);
-	size_t n = 0;
-	if (sodium_base642bin(data, b64len / 4 * 3 + 3, b64, b64len, NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0) {
-		ERR("Filen kunne ikke læses. Prøv at vedhæfte den igen.");
-		return;
-	}
-	if ((json_int_t)n > max) {
-		too_big(a, name, max, res);
-		return;
-	}
-	json_t *accept = json_object_get(f, "accept");
-	int allowed = 0;
-	size_t i;
-	json_t *t;
-	json_array_foreach(accept, i, t) if (json_is_string(t) &&
-					     !strcmp(json_string_value(t), ctype))
-		allowed = 1;
-	if (!accept)
-		allowed = !strcmp(ctype, "application/pdf") ||
-			  !strcmp(ctype, "image/jpeg") || !strcmp(ctype, "image/png");
-	if (!allowed || !magic_ok(ctype, data, n)) {
-		ERR("Filtypen er ikke tilladt. Vedhæft en %s.",
-		    hh_form_file_kinds(a, f));
-		return;
-	}
-	if (strlen(fname) > 200 || !hh_utf8_valid(fname, strlen(fname))) {
-		ERR("Filnavnet er for langt eller ugyldigt.");
-		return;
-	}
-	if (res->n_files < HH_FORM_MAX_FILES) {
-		struct hh_form_file *ff = &res->files[res->n_files++];
-		ff->field = hh_arena_strdup(a, name);
-		ff->name = hh_arena_strdup(a, fname);
-		ff->content_type = hh_arena_strdup(a, ctype);
-		ff->data = data;
-		ff->size = n;
-	}
-	json_object_set_new(res->values, name,
-			    json_pack("{s:s, s:s, s:I}", "name", fname,
-				      "content_type", ctype, "size",
-				      (json_int_t)n));
-}
-
-int hh_form_validate(struct hh_arena *a, json_t *fields, json_t *input,
-		     struct hh_form_result *res)
+int hh_form_validate(struct hh_arena *a, const struct hh_form *form,
+		     json_t *input, struct hh_form_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->values = json_object();
 	const char *key;
 	json_t *val;
-	json_object_foreach(input, key, val)
-	{
-		size_t i;
-		json_t *f;
-		int known = 0;
-		json_array_foreach(fields, i, f) if (!strcmp(str(f, "name"), key))
-			known = 1;
-		if (!known) {
-			const char *name = key;
-			ERR("Feltet findes ikke i blanketten.");
-		}
+	json_object_foreach(input, key, val) if (!hh_form_field(form, key))
+		msg(a, res->errors, &res->n_errors, key,
+		    "Feltet findes ikke i blanketten.");
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		if (!hh_form_field_applies(f, input))
+			continue;
+		json_t *v = json_object_get(input, f->name);
+		check_field(a, f, json_is_null(v) ? NULL : v, res);
 	}
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
-		const char *name = str(f, "name");
-		const char *type = str(f, "type");
-		if (!name || !type || !hh_form_field_applies(f, input))
-			continue;
-		json_t *v = json_object_get(input, name);
-		int required = json_is_true(json_object_get(f, "required"));
-		if (!strcmp(type, "file")) {
-			if (!v || json_is_null(v)) {
-				if (required)
-					ERR("Vedhæft en fil.");
-				continue;
-			}
-			check_file(a, f, name, v, res);
-			continue;
-		}
-		const char *s = v && !json_is_null(v) ? as_text(a, v) : NULL;
-		if (v && !json_is_null(v) && !s) {
-			ERR("Værdien har en forkert form.");
-			continue;
-		}
-		if (!s || blank(s)) {
-			if (required)
-				ERR(!strcmp(type, "choice") || !strcmp(type, "yesno")
-					    ? "Vælg en af mulighederne."
-					    : "Feltet skal udfyldes.");
-			continue;
-		}
-		if (!hh_utf8_valid(s, strlen(s))) {
-			ERR("Teksten indeholder tegn, vi ikke kan læse.");
-			continue;
-		}
-		/* trim */
-		while (isspace((unsigned char)*s))
-			s++;
-		size_t sl = strlen(s);
-		while (sl && isspace((unsigned char)s[sl - 1]))
-			sl--;
-		s = hh_arena_strndup(a, s, sl);
-		size_t chars = hh_utf8_len(s);
-		json_int_t minl = json_integer_value(json_object_get(f, "min_length"));
-		json_int_t maxl = json_integer_value(json_object_get(f, "max_length"));
-		if (!maxl)
-			maxl = !strcmp(type, "textarea") ? 5000 : 200;
-		if (!strcmp(type, "text") || !strcmp(type, "textarea") ||
-		    !strcmp(type, "address")) {
-			if (!strcmp(type, "text") && strchr(s, '\n')) {
-				ERR("Skriv teksten på én linje.");
-				continue;
-			}
-			if (minl && (json_int_t)chars < minl) {
-				ERR("Skriv mindst %lld tegn.", (long long)minl);
-				continue;
-			}
-			if ((json_int_t)chars > maxl) {
-				ERR("Skriv højst %lld tegn (du har skrevet %zu).",
-				    (long long)maxl, chars);
-				continue;
-			}
-			if (!strcmp(type, "address")) {
-				/* a street, a number and a four-digit postcode */
-				int digits = 0, has_pc = 0, run = 0;
-				for (const char *p = s; *p; p++) {
-					if (isdigit((unsigned char)*p)) {
-						digits++;
-						run++;
-					} else {
-						if (run == 4)
-							has_pc = 1;
-						run = 0;
-					}
-				}
-				if (run == 4)
-					has_pc = 1;
-				if (chars < 8 || !digits || !has_pc) {
-					ERR("Skriv hele adressen: vej, husnummer, "
-					    "postnummer og by.");
-					continue;
-				}
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else if (!strcmp(type, "number")) {
-			char *end;
-			char *dot = hh_arena_strdup(a, s);
-			for (char *p = dot; *p; p++)
-				if (*p == ',')
-					*p = '.'; /* Danish decimal comma */
-			double d = strtod(dot, &end);
-			/* strtod also reads C's hexadecimal ("0x10"), which
-			 * no citizen means */
-			if (end == dot || *end || !isfinite(d) ||
-			    strpbrk(dot, "xX")) {
-				ERR("Skriv et tal.");
-				continue;
-			}
-			json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
-			if (mn && d < json_number_value(mn)) {
-				ERR("Tallet skal være mindst %g.", json_number_value(mn));
-				continue;
-			}
-			if (mx && d > json_number_value(mx)) {
-				ERR("Tallet må højst være %g.", json_number_value(mx));
-				continue;
-			}
-			json_object_set_new(res->values, name,
-					    d == floor(d) && fabs(d) < 1e15
-						    ? json_integer((json_int_t)d)
-						    : json_real(d));
-		} else if (!strcmp(type, "date")) {
-			int y, m, d;
-			if (!parse_date(s, &y, &m, &d)) {
-				ERR("Skriv en gyldig dato som ÅÅÅÅ-MM-DD, fx 2026-03-01.");
-				continue;
-			}
-			const char *mn = str(f, "min"), *mx = str(f, "max");
-			if (mn && strcmp(s, mn) < 0) {
-				ERR("Datoen må tidligst være %s.", mn);
-				continue;
-			}
-			if (mx && strcmp(s, mx) > 0) {
-				ERR("Datoen må senest være %s.", mx);
-				continue;
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else if (!strcmp(type, "choice")) {
-			json_t *opts = json_object_get(f, "options"), *o;
-			size_t k;
-			int ok = 0;
-			json_array_foreach(opts, k, o) if (str(o, "value") &&
-							    !strcmp(str(o, "value"), s))
-				ok = 1;
-			if (!ok) {
-				ERR("Vælg en af mulighederne.");
-				continue;
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else if (!strcmp(type, "yesno")) {
-			if (strcmp(s, "ja") && strcmp(s, "nej")) {
-				ERR("Svar ja eller nej.");
-				continue;
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else if (!strcmp(type, "cpr")) {
-			char norm[12];
-			switch (hh_cpr_check(s, norm, NULL, 0)) {
-			case HH_CPR_BAD_FORM:
-				ERR("Skriv CPR-nummeret med 10 cifre, fx 010203-1234.");
-				continue;
-			case HH_CPR_BAD_DATE:
-				ERR("Datoen i CPR-nummeret findes ikke. Tjek de første "
-				    "6 cifre.");
-				continue;
-			case HH_CPR_BAD_CENTURY:
-			case HH_CPR_FUTURE:
-				ERR("CPR-nummeret passer ikke: fødselsdatoen og det "
-				    "7. ciffer giver en dato i fremtiden.");
-				continue;
-			case HH_CPR_OK_NO_MOD11:
-				WARN("CPR-nummeret består ikke den gamle "
-				     "modulus 11-kontrol. Det kan sagtens være rigtigt "
-				     "– tjek det en ekstra gang.");
-				break;
-			case HH_CPR_OK:
-				break;
-			}
-			json_object_set_new(res->values, name, json_string(norm));
-		} else if (!strcmp(type, "email")) {
-			const char *at = strchr(s, '@');
-			if (!at || at == s || !strchr(at, '.') || strchr(at + 1, '@') ||
-			    at[strlen(at) - 1] == '.' || strchr(s, ' ') || chars > 254) {
-				ERR("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.");
-				continue;
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else if (!strcmp(type, "phone")) {
-			int digits = 0, bad = 0;
-			for (const char *p = s; *p; p++) {
-				if (isdigit((unsigned char)*p))
-					digits++;
-				else if (*p != ' ' && *p != '+' && *p != '-')
-					bad = 1;
-			}
-			if (bad || digits < 8 || digits > 15) {
-				ERR("Skriv et telefonnummer med 8 cifre, fx 12 34 56 78.");
-				continue;
-			}
-			json_object_set_new(res->values, name, json_string(s));
-		} else {
-			ERR("Feltet har en ukendt type.");
-		}
+	if (!res->n_errors) {
+		res->display = hh_form_values_display(form, res->values);
+		hh_arena_defer(a, hh_json_release, res->display);
 	}
 	return res->n_errors;
 }
@@ -463,77 +453,52 @@ const char *hh_form_warning_for(const struct hh_form_result *res,
 	return NULL;
 }
 
-int hh_form_def_ok(json_t *fields, char *err, size_t errsz)
+/* ---- for people and for Open311 ----------------------------------------- */
+
+const char *hh_form_value_display(struct hh_arena *a,
+				  const struct hh_form_field *f, json_t *kept)
 {
-	if (!fields)
-		return 1;
-	if (!json_is_array(fields)) {
-		snprintf(err, errsz, "fields must be a list");
-		return 0;
+	if (!kept || json_is_null(kept))
+		return "";
+	const char *s = hh_field_ops[f->type].display(a, f, kept);
+	return s ? s : "";
+}
+
+json_t *hh_form_values_display(const struct hh_form *form, json_t *data)
+{
+	struct hh_arena scratch, *a = &scratch;
+	hh_arena_init(a);
+	json_t *out = json_object();
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		json_t *v = json_object_get(data, f->name);
+		if (v && !json_is_null(v))
+			json_object_set_new(out, f->name,
+					    json_string(hh_form_value_display(a, f, v)));
 	}
-	size_t i;
-	json_t *f;
-	int n_files = 0;
-	json_array_foreach(fields, i, f)
-	{
-		const char *name = str(f, "name"), *type = str(f, "type");
-		if (!name || !*name || strlen(name) > 40) {
-			snprintf(err, errsz, "field %zu needs a name", i + 1);
-			return 0;
-		}
-		for (const char *p = name; *p; p++)
-			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-			      *p == '_')) {
-				snprintf(err, errsz, "field '%s': names use a-z, 0-9, _",
-					 name);
-				return 0;
-			}
-		int known = 0;
-		for (size_t k = 0; type && k < sizeof(types) / sizeof(types[0]); k++)
-			if (!strcmp(type, types[k]))
-				known = 1;
-		if (!known) {
-			snprintf(err, errsz, "field '%s': unknown type", name);
-			return 0;
-		}
-		if (!str(f, "label")) {
-			snprintf(err, errsz, "field '%s' needs a label", name);
-			return 0;
-		}
-		if (!strcmp(type, "choice") &&
-		    !json_array_size(json_object_get(f, "options"))) {
-			snprintf(err, errsz, "field '%s': a choice needs options", name);
-			return 0;
-		}
-		/* a second field of the same name would validate the same
-		 * input twice; a when on a missing field hides its field
-		 * for good */
-		const char *other = str(json_object_get(f, "when"), "field");
-		int twice = 0, other_found = 0;
-		size_t k;
-		json_t *g;
-		json_array_foreach(fields, k, g)
-		{
-			const char *gname = str(g, "name");
-			if (k < i && gname && !strcmp(gname, name))
-				twice = 1;
-			if (k != i && gname && other && !strcmp(gname, other))
-				other_found = 1;
-		}
-		if (twice) {
-			snprintf(err, errsz, "field '%s' appears twice", name);
-			return 0;
-		}
-		if (json_object_get(f, "when") && !other_found) {
-			snprintf(err, errsz, "field '%s': when names no other field",
-				 name);
-			return 0;
-		}
-		/* hh_form_validate keeps the bytes of at most this many */
-		if (!strcmp(type, "file") && ++n_files > HH_FORM_MAX_FILES) {
-			snprintf(err, errsz, "at most %d file fields", HH_FORM_MAX_FILES);
-			return 0;
-		}
+	hh_arena_clear(a);
+	return out;
+}
+
+const char *hh_form_field_describe(struct hh_arena *a,
+				   const struct hh_form_field *f)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_field_ops[f->type].open311_describe(&b, f);
+	for (int i = 0; i < f->when.n_terms; i++) {
+		hh_buf_printf(&b, "%s, når attribute[%s] er ",
+			      i ? " og" : f->required ? " Skal udfyldes" : " Gælder kun",
+			      f->when.terms[i].field);
+		for (int k = 0; k < f->when.terms[i].n_equals; k++)
+			hh_buf_printf(&b, "%s\"%s\"", k ? " eller " : "",
+				      f->when.terms[i].equals[k]);
 	}
-	return 1;
+	if (f->when.n_terms)
+		hh_buf_putc(&b, '.');
+	if (f->help)
+		hh_buf_printf(&b, " %s", f->help);
+	const char *s = hh_arena_strdup(a, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
 }

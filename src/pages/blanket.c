@@ -40,6 +40,7 @@ struct blanket {
 	const char *org_name; /* NULL: the citizen's municipality is unknown */
 	int64_t plan_id;
 	const char *step, *plan_title, *step_title;
+	json_t *answers;     /* borrowed: the plan's answers, or NULL */
 	const char *skema;
 	json_t *values;      /* borrowed: the citizen's input, as text */
 	json_t *files;       /* borrowed: field → filename chosen (re-render) */
@@ -54,32 +55,6 @@ struct blanket {
 
 /* ---- loading --------------------------------------------------------- */
 
-struct load_ctx {
-	struct blanket *bl;
-};
-
-/* hh_case_type_def_clear as hh_arena_defer calls it. */
-static void def_release(void *def)
-{
-	hh_case_type_def_clear(def);
-}
-
-static enum hh_rc load_tx(struct hh_tx *tx, void *p)
-{
-	struct blanket *bl = ((struct load_ctx *)p)->bl;
-	struct hh_arena *a = &bl->r->arena;
-	bl->def = NULL;
-	struct hh_case_type_def *def = hh_arena_calloc(a, sizeof(*def));
-	enum hh_rc rc = hh_case_type_load(tx, a, bl->code, 0, &bl->row, def);
-	if (rc != HH_OK)
-		return rc;
-	hh_arena_defer(a, def_release, def);
-	bl->def = def;
-	if (!bl->row.public || !def->form || !json_array_size(def->fields))
-		return HH_ERR_NOT_FOUND; /* not offered to citizens */
-	return HH_OK;
-}
-
 /* Loads the case type, its organisation's name and the plan step the form
  * belongs to. Returns HH_OK or NOT_FOUND (render 404) or another error. */
 static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin)
@@ -87,8 +62,8 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 	struct hh_req *r = bl->r;
 	if (!bl->code || strlen(bl->code) > 80 || !hh_slug_valid(bl->code))
 		return HH_ERR_NOT_FOUND;
-	struct load_ctx c = { bl };
-	enum hh_rc rc = hh_store_run_tx(r->app->store, 0, load_tx, &c);
+	enum hh_rc rc = hh_case_type_form(r->app->store, &r->arena, bl->code,
+					  &bl->row, &bl->def);
 	if (rc != HH_OK)
 		return rc;
 	struct hh_org_names orgs;
@@ -122,6 +97,7 @@ static enum hh_rc load(struct blanket *bl, const char *forloeb, const char *trin
 				bl->step = key;
 				bl->step_title = json_string_value(json_object_get(s, "title"));
 				bl->plan_title = json_string_value(json_object_get(view, "title"));
+				bl->answers = json_object_get(view, "answers");
 			}
 		}
 		if (!bl->plan_id)
@@ -137,68 +113,54 @@ static const char *str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static json_t *field_named(json_t *fields, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
-		const char *n = str(f, "name");
-		if (n && name && !strcmp(n, name))
-			return f;
-	}
-	return NULL;
-}
-
 /* The label of value v of a choice or yes/no field. */
-static const char *option_label(json_t *f, const char *v)
+static const char *option_label(const struct hh_form_field *f, const char *v)
 {
-	const char *type = str(f, "type");
-	if (type && !strcmp(type, "yesno"))
+	if (f->type == HH_FIELD_YESNO)
 		return !strcmp(v, "ja") ? "Ja" : !strcmp(v, "nej") ? "Nej" : v;
-	size_t i;
-	json_t *o;
-	json_array_foreach(json_object_get(f, "options"), i, o)
-	{
-		const char *ov = str(o, "value");
-		if (ov && !strcmp(ov, v))
-			return str(o, "label") ?: v;
-	}
+	for (int i = 0; i < f->n_options; i++)
+		if (!strcmp(f->options[i].value, v))
+			return f->options[i].label;
 	return v;
 }
 
-static int is_radio(json_t *f)
+static int is_radio(const struct hh_form_field *f)
 {
-	const char *type = str(f, "type");
-	return !strcmp(type, "yesno") ||
-	       (!strcmp(type, "choice") &&
-		json_array_size(json_object_get(f, "options")) <= RADIO_MAX);
+	return f->type == HH_FIELD_YESNO ||
+	       (f->type == HH_FIELD_CHOICE && f->n_options <= RADIO_MAX);
 }
 
 /* The id a link to the field (error summary) goes to. */
-static const char *field_anchor(struct hh_arena *a, json_t *f)
+static const char *field_anchor(struct hh_arena *a, const struct hh_form_field *f)
 {
-	const char *name = str(f, "name");
-	return is_radio(f) ? hh_arena_printf(a, "f-%s-1", name)
-			   : hh_arena_printf(a, "f-%s", name);
+	return is_radio(f) ? hh_arena_printf(a, "f-%s-1", f->name)
+			   : hh_arena_printf(a, "f-%s", f->name);
 }
 
-/* "Kun hvis du har svaret »Ja« til »Flytter der andre med dig?«." */
-static const char *when_note(struct hh_arena *a, json_t *fields, json_t *f)
+/* "Kun hvis du har svaret «Ja» til «Flytter der andre med dig?»." */
+static const char *when_note(struct hh_arena *a, const struct hh_form *form,
+			     const struct hh_form_field *f)
 {
-	json_t *when = json_object_get(f, "when");
-	if (!when)
+	if (!f->when.n_terms)
 		return NULL;
-	json_t *other = field_named(fields, str(when, "field"));
-	json_t *eq = json_object_get(when, "equals");
-	const char *v = json_is_string(eq) ? json_string_value(eq)
-			: json_is_true(eq)  ? "ja"
-			: json_is_false(eq) ? "nej"
-					    : "";
-	if (!other)
-		return "Kun i visse tilfælde.";
-	return hh_arena_printf(a, "Kun hvis du har svaret »%s« til »%s«.",
-			       option_label(other, v), str(other, "label") ?: "");
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "Kun hvis du har svaret ");
+	for (int i = 0; i < f->when.n_terms; i++) {
+		const struct hh_form_term *t = &f->when.terms[i];
+		const struct hh_form_field *other = hh_form_field(form, t->field);
+		if (i)
+			hh_buf_puts(&b, " og ");
+		for (int k = 0; k < t->n_equals; k++)
+			hh_buf_printf(&b, "%s«%s»", k ? " eller " : "",
+				      other ? option_label(other, t->equals[k])
+					    : t->equals[k]);
+		hh_buf_printf(&b, " til «%s»", other ? other->label : t->field);
+	}
+	hh_buf_putc(&b, '.');
+	const char *s = hh_arena_strdup(a, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
 }
 
 static void text_attr(struct hh_req *r, const char *name, const char *value)
@@ -210,41 +172,173 @@ static void text_attr(struct hh_req *r, const char *name, const char *value)
 	hh_buf_putc(&r->resp, '"');
 }
 
-static void render_field(struct blanket *bl, json_t *f)
+/* ---- one control per field type ---------------------------------------- */
+
+/* What a type's control needs. */
+struct control {
+	struct hh_req *r;
+	const struct hh_form_field *f;
+	const char *value;       /* the citizen's text, or NULL */
+	const char *describedby; /* ids, or NULL */
+	const char *req_attr, *inv_attr;
+};
+
+static void radios(const struct control *c)
+{
+	struct hh_req *r = c->r;
+	struct hh_buf *b = &r->resp;
+	const struct hh_form_field *f = c->f;
+	int yesno = f->type == HH_FIELD_YESNO;
+	static const struct hh_form_option yn[] = { { "ja", "Ja" }, { "nej", "Nej" } };
+	const struct hh_form_option *opts = yesno ? yn : f->options;
+	int n = yesno ? 2 : f->n_options;
+	hh_buf_printf(b, "<div class=\"radios%s\">\n", yesno ? " inline" : "");
+	for (int i = 0; i < n; i++) {
+		hh_buf_printf(b, "<div class=\"radio\"><input type=\"radio\" "
+				 "id=\"f-%s-%d\" name=\"%s\"",
+			      f->name, i + 1, f->name);
+		text_attr(r, "value", opts[i].value);
+		if (c->value && !strcmp(c->value, opts[i].value))
+			hh_buf_puts(b, " checked");
+		hh_buf_printf(b, "%s><label for=\"f-%s-%d\">", c->req_attr, f->name, i + 1);
+		hh_page_text(r, opts[i].label);
+		hh_buf_puts(b, "</label></div>\n");
+	}
+	hh_buf_puts(b, "</div>\n");
+}
+
+static void select_list(const struct control *c)
+{
+	struct hh_req *r = c->r;
+	struct hh_buf *b = &r->resp;
+	const struct hh_form_field *f = c->f;
+	hh_buf_printf(b, "<select id=\"f-%s\" name=\"%s\"", f->name, f->name);
+	text_attr(r, "aria-describedby", c->describedby);
+	hh_buf_printf(b, "%s%s>\n<option value=\"\">Vælg</option>\n", c->req_attr,
+		      c->inv_attr);
+	for (int i = 0; i < f->n_options; i++) {
+		hh_buf_puts(b, "<option");
+		text_attr(r, "value", f->options[i].value);
+		if (c->value && !strcmp(c->value, f->options[i].value))
+			hh_buf_puts(b, " selected");
+		hh_buf_puts(b, ">");
+		hh_page_text(r, f->options[i].label);
+		hh_buf_puts(b, "</option>\n");
+	}
+	hh_buf_puts(b, "</select>\n");
+}
+
+static void c_choice(const struct control *c)
+{
+	if (is_radio(c->f))
+		radios(c);
+	else
+		select_list(c);
+}
+
+static void c_textarea(const struct control *c)
+{
+	struct hh_buf *b = &c->r->resp;
+	hh_buf_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"5\"", c->f->name,
+		      c->f->name);
+	text_attr(c->r, "aria-describedby", c->describedby);
+	hh_buf_printf(b, "%s%s>", c->req_attr, c->inv_attr);
+	hh_page_text(c->r, c->value ? c->value : "");
+	hh_buf_puts(b, "</textarea>\n");
+}
+
+/* An <input> with the type's attributes. */
+static void input(const struct control *c, const char *attrs)
+{
+	struct hh_buf *b = &c->r->resp;
+	hh_buf_printf(b, "<input id=\"f-%s\" name=\"%s\" %s", c->f->name, c->f->name,
+		      attrs);
+	if (c->f->type == HH_FIELD_DATE) {
+		text_attr(c->r, "min", c->f->min_date);
+		text_attr(c->r, "max", c->f->max_date);
+	}
+	if (c->f->type == HH_FIELD_FILE) {
+		struct hh_buf acc;
+		hh_buf_init(&acc);
+		for (int i = 0; i < c->f->n_accept; i++)
+			hh_buf_printf(&acc, "%s%s", i ? "," : "", c->f->accept[i]);
+		text_attr(c->r, "accept", acc.len ? hh_buf_str(&acc)
+						  : "application/pdf,image/jpeg,image/png");
+		hh_buf_clear(&acc);
+	} else {
+		text_attr(c->r, "value", c->value ? c->value : "");
+	}
+	text_attr(c->r, "aria-describedby", c->describedby);
+	hh_buf_printf(b, "%s%s>\n", c->req_attr, c->inv_attr);
+}
+
+static void c_text(const struct control *c) { input(c, "type=\"text\""); }
+static void c_address(const struct control *c) { input(c, "type=\"text\" class=\"wide\""); }
+static void c_number(const struct control *c)
+{
+	input(c, "type=\"text\" inputmode=\"decimal\" spellcheck=\"false\" class=\"short\"");
+}
+static void c_date(const struct control *c) { input(c, "type=\"date\" class=\"short\""); }
+static void c_cpr(const struct control *c)
+{
+	input(c, "type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" "
+		 "spellcheck=\"false\" class=\"short\"");
+}
+static void c_email(const struct control *c)
+{
+	input(c, "type=\"email\" autocomplete=\"email\" spellcheck=\"false\"");
+}
+static void c_phone(const struct control *c)
+{
+	input(c, "type=\"tel\" autocomplete=\"tel\" class=\"short\"");
+}
+static void c_file(const struct control *c) { input(c, "type=\"file\""); }
+
+/* The HTML of each field type: its control, and the hint it has when the
+ * form gives none. Indexed by the domain's enum hh_field_type. */
+static const struct {
+	void (*control)(const struct control *c);
+	const char *hint;
+} html[HH_FIELD_TYPES] = {
+	[HH_FIELD_TEXT] = { c_text, NULL },
+	[HH_FIELD_TEXTAREA] = { c_textarea, NULL },
+	[HH_FIELD_NUMBER] = { c_number, NULL },
+	/* inputmode decimal: the phone's keypad has the comma */
+	[HH_FIELD_AMOUNT] = { c_number, "Skriv beløbet i kroner, fx 6.500 eller 6.500,50." },
+	[HH_FIELD_DATE] = { c_date, "Skriv datoen, eller vælg den i kalenderen." },
+	[HH_FIELD_CHOICE] = { c_choice, NULL },
+	[HH_FIELD_YESNO] = { radios, NULL },
+	[HH_FIELD_CPR] = { c_cpr, "Skriv 10 cifre, fx 010203-1234." },
+	[HH_FIELD_ADDRESS] = { c_address, NULL },
+	[HH_FIELD_EMAIL] = { c_email, NULL },
+	[HH_FIELD_PHONE] = { c_phone, NULL },
+	[HH_FIELD_FILE] = { c_file, NULL },
+};
+
+static void render_field(struct blanket *bl, const struct hh_form_field *f)
 {
 	struct hh_req *r = bl->r;
 	struct hh_buf *b = &r->resp;
 	struct hh_arena *a = &r->arena;
-	const char *name = str(f, "name"), *type = str(f, "type");
-	const char *label = str(f, "label") ?: name, *help = str(f, "help");
-	if (!name || !type)
-		return;
-	int required = json_is_true(json_object_get(f, "required"));
-	int conditional = json_object_get(f, "when") != NULL;
+	const char *name = f->name, *help = f->help;
+	int required = f->required;
+	int conditional = f->when.n_terms > 0;
 	const char *err = bl->res ? hh_form_error_for(bl->res, name) : NULL;
 	const char *warn = bl->res ? hh_form_warning_for(bl->res, name) : NULL;
-	const char *note = when_note(a, bl->def->fields, f);
+	const char *note = when_note(a, &bl->def->form_def, f);
 	const char *value = str(bl->values, name);
 	if (value && !hh_utf8_valid(value, strlen(value)))
 		value = NULL; /* unreadable input is not shown back */
 	const char *chosen = str(bl->files, name);
 	int radio = is_radio(f);
-	int is_file = !strcmp(type, "file");
-	if (is_file) {
-		/* the accepted types and size, from the definition, after any
-		 * help of the field's own */
-		json_int_t max = json_integer_value(json_object_get(f, "max_bytes"));
-		if (max <= 0)
-			max = 5 << 20;
+	if (f->type == HH_FIELD_FILE) /* the types and size, after any help of
+					 the field's own */
 		help = hh_arena_printf(a, "%s%sDu kan vedhæfte en %s på højst %lld MB.",
 				       help ? help : "", help ? " " : "",
 				       hh_form_file_kinds(a, f),
-				       (long long)(max + (1 << 20) - 1) / (1 << 20));
-	}
-	if (!strcmp(type, "cpr") && !help)
-		help = "Skriv 10 cifre, fx 010203-1234.";
-	if (!strcmp(type, "date") && !help)
-		help = "Skriv datoen, eller vælg den i kalenderen.";
+				       (long long)(f->max_bytes + (1 << 20) - 1) / (1 << 20));
+	if (!help)
+		help = html[f->type].hint;
 
 	/* the ids that describe the field */
 	struct hh_buf desc;
@@ -275,7 +369,7 @@ static void render_field(struct blanket *bl, json_t *f)
 	} else {
 		hh_buf_printf(b, "<label for=\"f-%s\">", name);
 	}
-	hh_page_text(r, label);
+	hh_page_text(r, f->label);
 	if (!required)
 		hh_buf_puts(b, " <span class=\"optional\">(valgfrit)</span>");
 	hh_buf_puts(b, radio ? "</legend>\n" : "</label>\n");
@@ -291,10 +385,10 @@ static void render_field(struct blanket *bl, json_t *f)
 	}
 	if (chosen) {
 		hh_buf_printf(b, "<p class=\"hint\" id=\"f-%s-igen\">Du havde valgt "
-				 "»",
+				 "«",
 			      name);
 		hh_page_text(r, chosen);
-		hh_buf_puts(b, "«. Vælg filen igen, før du sender – vi gemmer den "
+		hh_buf_puts(b, "». Vælg filen igen, før du sender – vi gemmer den "
 			       "først, når blanketten er sendt.</p>\n");
 	}
 	if (err) {
@@ -311,104 +405,11 @@ static void render_field(struct blanket *bl, json_t *f)
 		hh_page_text(r, warn);
 		hh_buf_puts(b, "</p>\n");
 	}
-	const char *req_attr = required && !conditional ? " required" : "";
-	const char *inv_attr = err ? " aria-invalid=\"true\"" : "";
-
-	if (radio) {
-		int yesno = !strcmp(type, "yesno");
-		hh_buf_printf(b, "<div class=\"radios%s\">\n", yesno ? " inline" : "");
-		static const char *const yn[][2] = { { "ja", "Ja" }, { "nej", "Nej" } };
-		json_t *opts = json_object_get(f, "options");
-		size_t n = yesno ? 2 : json_array_size(opts);
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = yesno ? NULL : json_array_get(opts, i);
-			const char *v = yesno ? yn[i][0] : str(o, "value");
-			const char *l = yesno ? yn[i][1] : str(o, "label") ?: v;
-			if (!v)
-				continue;
-			hh_buf_printf(b, "<div class=\"radio\"><input type=\"radio\" "
-					 "id=\"f-%s-%zu\" name=\"%s\"",
-				      name, i + 1, name);
-			text_attr(r, "value", v);
-			if (value && !strcmp(value, v))
-				hh_buf_puts(b, " checked");
-			hh_buf_printf(b, "%s><label for=\"f-%s-%zu\">", req_attr, name, i + 1);
-			hh_page_text(r, l);
-			hh_buf_puts(b, "</label></div>\n");
-		}
-		hh_buf_puts(b, "</div>\n</fieldset>\n</div>\n");
-		return;
-	}
-	if (!strcmp(type, "choice")) {
-		hh_buf_printf(b, "<select id=\"f-%s\" name=\"%s\"", name, name);
-		text_attr(r, "aria-describedby", describedby);
-		hh_buf_printf(b, "%s%s>\n<option value=\"\">Vælg</option>\n", req_attr,
-			      inv_attr);
-		size_t i;
-		json_t *o;
-		json_array_foreach(json_object_get(f, "options"), i, o)
-		{
-			const char *v = str(o, "value");
-			if (!v)
-				continue;
-			hh_buf_puts(b, "<option");
-			text_attr(r, "value", v);
-			if (value && !strcmp(value, v))
-				hh_buf_puts(b, " selected");
-			hh_buf_puts(b, ">");
-			hh_page_text(r, str(o, "label") ?: v);
-			hh_buf_puts(b, "</option>\n");
-		}
-		hh_buf_puts(b, "</select>\n</div>\n");
-		return;
-	}
-	if (!strcmp(type, "textarea")) {
-		hh_buf_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"5\"", name, name);
-		text_attr(r, "aria-describedby", describedby);
-		hh_buf_printf(b, "%s%s>", req_attr, inv_attr);
-		hh_page_text(r, value ? value : "");
-		hh_buf_puts(b, "</textarea>\n</div>\n");
-		return;
-	}
-	hh_buf_printf(b, "<input id=\"f-%s\" name=\"%s\"", name, name);
-	if (!strcmp(type, "number")) {
-		hh_buf_puts(b, " type=\"text\" inputmode=\"decimal\" spellcheck=\"false\" "
-			       "class=\"short\"");
-	} else if (!strcmp(type, "date")) {
-		hh_buf_puts(b, " type=\"date\" class=\"short\"");
-		text_attr(r, "min", str(f, "min"));
-		text_attr(r, "max", str(f, "max"));
-	} else if (!strcmp(type, "cpr")) {
-		hh_buf_puts(b, " type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" "
-			       "spellcheck=\"false\" class=\"short\"");
-	} else if (!strcmp(type, "email")) {
-		hh_buf_puts(b, " type=\"email\" autocomplete=\"email\" spellcheck=\"false\"");
-	} else if (!strcmp(type, "phone")) {
-		hh_buf_puts(b, " type=\"tel\" autocomplete=\"tel\" class=\"short\"");
-	} else if (is_file) {
-		hh_buf_puts(b, " type=\"file\"");
-		json_t *accept = json_object_get(f, "accept"), *t;
-		struct hh_buf acc;
-		hh_buf_init(&acc);
-		size_t i;
-		json_array_foreach(accept, i, t) if (json_is_string(t))
-		{
-			if (acc.len)
-				hh_buf_putc(&acc, ',');
-			hh_buf_puts(&acc, json_string_value(t));
-		}
-		text_attr(r, "accept", acc.len ? hh_buf_str(&acc)
-					       : "application/pdf,image/jpeg,image/png");
-		hh_buf_clear(&acc);
-	} else {
-		hh_buf_puts(b, " type=\"text\"");
-		if (!strcmp(type, "address"))
-			hh_buf_puts(b, " class=\"wide\"");
-	}
-	if (!is_file)
-		text_attr(r, "value", value ? value : "");
-	text_attr(r, "aria-describedby", describedby);
-	hh_buf_printf(b, "%s%s>\n</div>\n", req_attr, inv_attr);
+	struct control c = { .r = r, .f = f, .value = value, .describedby = describedby,
+			     .req_attr = required && !conditional ? " required" : "",
+			     .inv_attr = err ? " aria-invalid=\"true\"" : "" };
+	html[f->type].control(&c);
+	hh_buf_puts(b, radio ? "</fieldset>\n</div>\n" : "</div>\n");
 }
 
 /* "Navn: " or "Hvornår flytter du? " before a message in a summary. */
@@ -426,9 +427,9 @@ static void render(struct blanket *bl, int status)
 	struct hh_req *r = bl->r;
 	struct hh_buf *b = &r->resp;
 	struct hh_arena *a = &r->arena;
-	json_t *form = bl->def->form;
-	const char *title = str(form, "title") ?: bl->def->name;
-	const char *intro = str(form, "intro");
+	const struct hh_form *form = &bl->def->form_def;
+	const char *title = form->title ? form->title : bl->def->name;
+	const char *intro = form->intro;
 	hh_resp_header(r, "Cache-Control", "no-store");
 	struct hh_page p = { .title = bl->res && bl->res->n_errors
 					      ? hh_arena_printf(a, "Fejl: %s", title)
@@ -458,11 +459,12 @@ static void render(struct blanket *bl, int status)
 			       "markerede, og send igen. Det, du har skrevet, er "
 			       "ikke gået tabt.</p>\n<ul>\n");
 		for (int i = 0; i < n_err; i++) {
-			json_t *f = field_named(bl->def->fields, bl->res->errors[i].field);
+			const struct hh_form_field *f =
+				hh_form_field(form, bl->res->errors[i].field);
 			if (!f)
 				continue;
 			hh_buf_printf(b, "<li><a href=\"#%s\">", field_anchor(a, f));
-			label_then(r, str(f, "label"));
+			label_then(r, f->label);
 			hh_page_text(r, bl->res->errors[i].message);
 			hh_buf_puts(b, "</a></li>\n");
 		}
@@ -475,11 +477,12 @@ static void render(struct blanket *bl, int status)
 			       "eller tryk <strong>Send</strong> igen, hvis det er "
 			       "rigtigt.</p>\n<ul>\n");
 		for (int i = 0; i < n_warn; i++) {
-			json_t *f = field_named(bl->def->fields, bl->res->warnings[i].field);
+			const struct hh_form_field *f =
+				hh_form_field(form, bl->res->warnings[i].field);
 			if (!f)
 				continue;
 			hh_buf_printf(b, "<li><a href=\"#%s\">", field_anchor(a, f));
-			label_then(r, str(f, "label"));
+			label_then(r, f->label);
 			hh_page_text(r, bl->res->warnings[i].message);
 			hh_buf_puts(b, "</a></li>\n");
 		}
@@ -525,10 +528,8 @@ static void render(struct blanket *bl, int status)
 	}
 
 	int has_file = 0;
-	size_t i;
-	json_t *f;
-	json_array_foreach(bl->def->fields, i, f) if (!strcmp(str(f, "type") ?: "", "file"))
-		has_file = 1;
+	for (int i = 0; i < form->n_fields; i++)
+		has_file |= form->fields[i].type == HH_FIELD_FILE;
 	hh_buf_puts(b, "<form class=\"form wide blanket\" method=\"post\" action=\"/blanket/");
 	hh_buf_urlenc(b, bl->code);
 	hh_buf_printf(b, "\"%s novalidate>\n",
@@ -557,8 +558,8 @@ static void render(struct blanket *bl, int status)
 	}
 	hh_buf_puts(b, "<p class=\"hint\">Felter markeret med (valgfrit) behøver "
 		       "du ikke udfylde.</p>\n");
-	json_array_foreach(bl->def->fields, i, f)
-		render_field(bl, f);
+	for (int i = 0; i < form->n_fields; i++)
+		render_field(bl, &form->fields[i]);
 	hh_buf_puts(b, "<button type=\"submit\">Send</button>\n</form>\n");
 	hh_page_end(r, status);
 }
@@ -600,6 +601,33 @@ static void load_failed(struct hh_req *r, enum hh_rc rc)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 }
 
+/* The plan's answers fill the fields of the same name, where the field
+ * takes them as they are: the citizen who said in the plan that there are
+ * children need not say it again. */
+static void prefill(struct blanket *bl)
+{
+	struct hh_arena *a = &bl->r->arena;
+	const struct hh_form *form = &bl->def->form_def;
+	if (!bl->answers)
+		return;
+	json_t *values = json_object();
+	hh_arena_defer(a, hh_json_release, values);
+	for (int i = 0; i < form->n_fields; i++) {
+		const struct hh_form_field *f = &form->fields[i];
+		const struct hh_field_ops *ops = &hh_field_ops[f->type];
+		json_t *v = json_object_get(bl->answers, f->name);
+		const char *text = v ? ops->coerce(a, v) : NULL;
+		if (!text || f->type == HH_FIELD_FILE)
+			continue;
+		struct hh_field_check c = { .a = a, .field = f, .input = v, .text = text };
+		ops->validate(&c);
+		json_decref(c.value);
+		if (!c.error)
+			json_object_set_new(values, f->name, json_string(text));
+	}
+	bl->values = values;
+}
+
 void hh_page_form(struct hh_req *r)
 {
 	struct blanket bl = { .r = r, .code = hh_req_param(r, "code") };
@@ -614,6 +642,7 @@ void hh_page_form(struct hh_req *r)
 		return;
 	}
 	bl.skema = hh_arena_strdup(&r->arena, new_skema());
+	prefill(&bl);
 	render(&bl, 200);
 }
 
@@ -713,14 +742,10 @@ void hh_page_form_post(struct hh_req *r)
 	hh_arena_defer(a, hh_json_release, files);
 	bl.values = input;
 	bl.files = files;
-	size_t i;
-	json_t *f;
-	json_array_foreach(bl.def->fields, i, f)
-	{
-		const char *name = str(f, "name"), *type = str(f, "type");
-		if (!name || !type)
-			continue;
-		if (!strcmp(type, "file")) {
+	const struct hh_form *form = &bl.def->form_def;
+	for (int i = 0; i < form->n_fields; i++) {
+		const char *name = form->fields[i].name;
+		if (form->fields[i].type == HH_FIELD_FILE) {
 			const struct hh_multipart_part *p = file_of(&bl, name);
 			if (!p || (!p->size && !*p->filename))
 				continue; /* no file chosen */
@@ -743,7 +768,7 @@ void hh_page_form_post(struct hh_req *r)
 	}
 
 	struct hh_form_result *pre = hh_arena_calloc(a, sizeof(*pre));
-	hh_form_validate(a, bl.def->fields, input, pre);
+	hh_form_validate(a, form, input, pre);
 	hh_arena_defer(a, hh_json_release, pre->values);
 	bl.res = pre;
 	if (pre->n_errors) {
@@ -808,10 +833,9 @@ void hh_page_form_post(struct hh_req *r)
 	}
 rerender:
 	/* a file input cannot be filled in again: name what was chosen */
-	json_array_foreach(bl.def->fields, i, f)
-	{
-		const char *name = str(f, "name");
-		json_t *v = name ? json_object_get(input, name) : NULL;
+	for (int i = 0; i < form->n_fields; i++) {
+		const char *name = form->fields[i].name;
+		json_t *v = json_object_get(input, name);
 		if (json_is_object(v)) {
 			json_object_set(files, name, json_object_get(v, "name"));
 			json_object_del(input, name);

@@ -681,6 +681,12 @@ static void value_html(struct hh_req *r, json_t *field, json_t *v)
 	const char *type = field ? json_string_value(json_object_get(field, "type"))
 				 : NULL;
 	type = type ? type : "";
+	if (!strcmp(type, "amount") && json_is_integer(v)) { /* kept in øre */
+		char kr[HH_AMOUNT_SIZE];
+		hh_amount_format(json_integer_value(v), kr);
+		hh_page_text(r, kr);
+		return;
+	}
 	if (json_is_object(v)) { /* a file */
 		const char *name = json_string_value(json_object_get(v, "name"));
 		hh_buf_puts(b, "<span class=\"file\">");

@@ -501,6 +501,11 @@ void hh_page_plan(struct hh_req *r)
 static const char *value_text(struct hh_arena *a, json_t *field, json_t *v)
 {
 	const char *type = json_string_value(json_object_get(field, "type"));
+	if (type && !strcmp(type, "amount") && json_is_integer(v)) { /* kept in øre */
+		char kr[HH_AMOUNT_SIZE];
+		hh_amount_format(json_integer_value(v), kr);
+		return hh_arena_strdup(a, kr);
+	}
 	if (json_is_object(v)) /* a file */
 		return hh_arena_printf(a, "%s (%lld kB)",
 				       json_string_value(json_object_get(v, "name")) ?: "fil",

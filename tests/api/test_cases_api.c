@@ -62,6 +62,7 @@ static const char *const citizens_json =
 	" {\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","    \
 	"  \"type\":\"cpr\",\"required\":true,"                               \
 	"  \"when\":{\"field\":\"gift\",\"equals\":\"ja\"}},"                 \
+	" {\"name\":\"boern\",\"label\":\"Børn?\",\"type\":\"yesno\"},"   \
 	" {\"name\":\"adresse\",\"label\":\"Adresse\",\"type\":\"address\"}," \
 	" {\"name\":\"email\",\"label\":\"E-mail\",\"type\":\"email\"},"      \
 	" {\"name\":\"telefon\",\"label\":\"Telefon\",\"type\":\"phone\"},"   \
@@ -84,7 +85,13 @@ static const char *const ct_skilsmisse =
 	"  {\"from\":\"in_progress\",\"to\":\"granted\",\"role\":\"caseworker\"},"
 	"  {\"from\":\"in_progress\",\"to\":\"rejected\",\"role\":\"caseworker\"},"
 	"  {\"from\":\"in_progress\",\"to\":\"received\",\"role\":\"manager\"}],"
-	" \"form\":{\"title\":\"Skilsmisse\",\"fields\":" ALL_FIELDS "}}";
+	" \"form\":{\"title\":\"Skilsmisse\",\"fields\":" ALL_FIELDS "},"
+	" \"followups\":["
+	"  {\"state\":\"granted\",\"case_type\":\"revurdering\","
+	"   \"organisation\":\"udk\",\"when\":{\"field\":\"boern\",\"equals\":\"ja\"}},"
+	"  {\"state\":\"granted\",\"case_type\":\"opfoelgning\","
+	"   \"organisation\":\"municipality\","
+	"   \"when\":{\"field\":\"bolig\",\"equals\":[\"ejer\",\"lejer\"]}}]}";
 
 static const char *const ct_boernetilskud =
 	"{\"name\":\"Børnetilskud\",\"organisation\":\"municipality\","
@@ -1248,7 +1255,14 @@ static void overview_with_followups(void **state)
 	struct ctx *c = *state;
 	int64_t plan = plan_create(c, ANNA,
 				   "{\"gift\":\"ja\",\"boern\":\"ja\",\"bolig\":\"ejer\"}");
-	int64_t id = new_case(c, ANNA, "skilsmisse", plan, "ansoeg");
+	/* the follow-ups read the case's own answers */
+	struct tu_resp sr = submit(c, ANNA, "skilsmisse",
+				   "{\"navn\":\"Anna Andersen\",\"gift\":\"nej\","
+				   "\"boern\":\"ja\",\"bolig\":\"ejer\"}",
+				   plan, "ansoeg", NULL);
+	expect_status(&sr, 201);
+	int64_t id = jint(sr.json, "id");
+	tu_resp_free(&sr);
 	int64_t tilskud = new_case(c, ANNA, "boernetilskud", plan, "tilskud");
 	move_ok(c, CW_FAM, id, "in_progress");
 	struct tu_resp r = act(c, CW_FAM, id, "transition", "{\"to\":\"granted\"}", 2);
@@ -1468,7 +1482,7 @@ static void case_types(void **state)
 	assert_string_equal(jstr(r.json, "deadline"), "P30D");
 	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "form"),
 							 "fields")),
-			 11);
+			 12);
 	tu_resp_free(&r);
 	refused(c, ANNA, "GET", "/api/v1/case-types/revurdering", NULL, NULL, 404,
 		"not-found", NULL);

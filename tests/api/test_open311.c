@@ -5,7 +5,7 @@
  * personal data; and, last, every JSON body the tests received checked
  * against the GeoReport v2 JSON Schemas by ajv (tests/open311/validate.mjs).
  *
- * The file includes open311.c to reach its clock and escaping helpers.
+ * The file includes open311.c to reach its list item names (item_name).
  * One server serves the group; case types come from a small content folder
  * written here, plus the real ones in content/case-types. */
 #include "testutil.h"
@@ -454,7 +454,7 @@ static int dk_time(const char *s)
 		return 0;
 	int64_t t;
 	return s[10] == 'T' && (!strcmp(s + 19, "+01:00") || !strcmp(s + 19, "+02:00")) &&
-	       parse_datetime(s, &t);
+	       hh_iso8601_parse(s, &t);
 }
 
 struct ev_ctx {
@@ -625,71 +625,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- the clock and escaping ------------------------------------------ */
-
-static void danish_time_follows_the_eu_clock_change(void **state)
-{
-	/* 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC */
-	int64_t spring = hh_days_from_civil(2026, 3, 29) * 86400 + 3600;
-	int64_t autumn = hh_days_from_civil(2026, 10, 25) * 86400 + 3600;
-	assert_int_equal(hh_dk_offset(spring - 1), 3600);
-	assert_int_equal(hh_dk_offset(spring), 7200);
-	assert_int_equal(hh_dk_offset(autumn - 1), 7200);
-	assert_int_equal(hh_dk_offset(autumn), 3600);
-	char s[ISO_SIZE];
-	iso_dk(spring - 1, s);
-	assert_string_equal(s, "2026-03-29T01:59:59+01:00");
-	iso_dk(spring, s);
-	assert_string_equal(s, "2026-03-29T03:00:00+02:00");
-	iso_dk(autumn - 1, s);
-	assert_string_equal(s, "2026-10-25T02:59:59+02:00");
-	iso_dk(autumn, s);
-	assert_string_equal(s, "2026-10-25T02:00:00+01:00");
-	iso_dk(hh_days_from_civil(2024, 12, 31) * 86400 + 23 * 3600 + 30 * 60, s);
-	assert_string_equal(s, "2025-01-01T00:30:00+01:00"); /* over new year */
-	iso_dk(0, s);
-	assert_string_equal(s, "1970-01-01T01:00:00+01:00");
-	struct hh_arena a;
-	hh_arena_init(&a);
-	assert_string_equal(hh_date_da(&a, autumn), "25. oktober 2026");
-	hh_arena_clear(&a);
-
-	/* what clients may send as start_date and end_date */
-	int64_t t, noon = hh_days_from_civil(2026, 1, 5) * 86400 + 12 * 3600;
-	assert_true(parse_datetime("2026-01-05T12:00:00Z", &t));
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-01-05T13:00:00+01:00", &t));
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-01-05T13:00:00 01:00", &t)); /* "+" as space */
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-01-05T07:00-0500", &t));
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-01-05T12:00:00.250Z", &t));
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-01-05T13:00:00", &t)); /* Danish time */
-	assert_int_equal(t, noon);
-	assert_true(parse_datetime("2026-07-05T14:00:00", &t)); /* summer */
-	assert_int_equal(t, hh_days_from_civil(2026, 7, 5) * 86400 + 12 * 3600);
-	assert_true(parse_datetime("2026-01-05", &t));
-	assert_int_equal(t, hh_days_from_civil(2026, 1, 5) * 86400 - 3600);
-	const char *bad[] = { "", "2026", "2026-13-01", "2026-02-29", "2026-01-05T25:00",
-			      "2026-01-05T12", "2026-01-05T12:00:00+1", "2026-01-05X",
-			      "2026-01-05T12:00:00Zz", "05-01-2026", "1969-12-31",
-			      "2026-01-05T12:00:00.Z" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse_datetime(bad[i], &t))
-			fprintf(stderr, "accepted %s\n", bad[i]);
-		assert_false(parse_datetime(bad[i], &t));
-	}
-	assert_true(parse_datetime("2028-02-29", &t)); /* a leap day */
-	(void)state;
-}
+/* ---- escaping (the clock is tested in tests/core/test_dktime.c) ------- */
 
 static void xml_text_is_escaped(void **state)
 {
 	struct hh_buf b;
 	hh_buf_init(&b);
-	xml_text(&b, "a&b<c>\"d'\x01\x1f\te\nø");
+	hh_xml_text(&b, "a&b<c>\"d'\x01\x1f\te\nø");
 	assert_string_equal(hh_buf_str(&b), "a&amp;b&lt;c&gt;&quot;d&apos;\te\nø");
 	hh_buf_clear(&b);
 	/* the writer and the test's reader agree on a whole document */
@@ -698,7 +640,7 @@ static void xml_text_is_escaped(void **state)
 				"values");
 	hh_buf_init(&b);
 	hh_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-	xml_node(&b, "doc", doc, 0);
+	hh_xml_element(&b, "doc", doc, 0, item_name);
 	json_t *back = xml_parse(hh_buf_str(&b), "doc");
 	assert_non_null(back);
 	assert_true(same(doc, back));
@@ -1127,8 +1069,8 @@ static void open_request_made_and_read(void **state)
 	assert_true(dk_time(s_of(q, "updated_datetime")));
 	assert_true(dk_time(s_of(q, "expected_datetime")));
 	int64_t req, due;
-	assert_true(parse_datetime(s_of(q, "requested_datetime"), &req));
-	assert_true(parse_datetime(s_of(q, "expected_datetime"), &due));
+	assert_true(hh_iso8601_parse(s_of(q, "requested_datetime"), &req));
+	assert_true(hh_iso8601_parse(s_of(q, "expected_datetime"), &due));
 	assert_int_equal(due - req, 7 * 86400); /* the deadline: P7D */
 	assert_int_equal(json_object_size(q), 13);
 	/* nothing personal: no names, contact, description, media, values */
@@ -1211,7 +1153,7 @@ static void paused_requests_stay_open(void **state)
 	tu_resp_free(&r);
 	r = both(path, "service_requests", 200);
 	int64_t due_before;
-	assert_true(parse_datetime(s_of(json_array_get(r.json, 0), "expected_datetime"),
+	assert_true(hh_iso8601_parse(s_of(json_array_get(r.json, 0), "expected_datetime"),
 				   &due_before));
 	tu_resp_free(&r);
 	/* the caseworker asks for more: the case waits, still open, with the
@@ -1328,10 +1270,10 @@ static void closed_requests_and_filters(void **state)
 	tu_resp_free(&r);
 
 	/* dates: the old case is found in its own range */
-	char q1[300], from[ISO_SIZE], to[ISO_SIZE];
+	char q1[300], from[HH_ISO8601_SIZE], to[HH_ISO8601_SIZE];
 	int64_t now = hh_now_us() / 1000000;
-	iso_dk(now - 110 * 86400, from);
-	iso_dk(now - 50 * 86400, to);
+	hh_iso8601_dk(now - 110 * 86400, from);
+	hh_iso8601_dk(now - 50 * 86400, to);
 	struct hh_buf u;
 	hh_buf_init(&u);
 	hh_buf_puts(&u, "requests.json?start_date=");
@@ -1347,18 +1289,18 @@ static void closed_requests_and_filters(void **state)
 			    "Gammel Vej 1, 9000 Aalborg");
 	tu_resp_free(&r);
 	/* start only: 90 days from it; end only: 90 days up to it */
-	iso_dk(now - 101 * 86400, from);
+	hh_iso8601_dk(now - 101 * 86400, from);
 	snprintf(q1, sizeof(q1), "requests.json?start_date=%.19sZ", from);
 	r = call("GET", q1, NULL);
 	assert_true(has_id(r.json, C->old_case));
 	assert_false(has_id(r.json, C->vej_case));
 	tu_resp_free(&r);
-	iso_dk(now - 99 * 86400, to);
+	hh_iso8601_dk(now - 99 * 86400, to);
 	snprintf(q1, sizeof(q1), "requests.json?end_date=%.10s", to);
 	r = call("GET", q1, NULL);
 	assert_true(has_id(r.json, C->old_case));
 	tu_resp_free(&r);
-	iso_dk(now + 3600, from);
+	hh_iso8601_dk(now + 3600, from);
 	snprintf(q1, sizeof(q1), "requests.json?start_date=%.19s", from);
 	r = call("GET", q1, NULL);
 	assert_int_equal(r.status, 200);
@@ -1489,7 +1431,6 @@ int main(void)
 	hh_log_set_level(HH_LOG_ERROR);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(danish_time_follows_the_eu_clock_change),
 		cmocka_unit_test(xml_text_is_escaped),
 		cmocka_unit_test(discovery_names_this_endpoint),
 		cmocka_unit_test(services_are_the_public_case_types),

@@ -45,7 +45,8 @@ static const unsigned char jpeg[] = "\xff\xd8\xff\xe0\0\x10JFIF\0\1\1";
 
 struct fx {
 	struct hh_arena a;
-	json_t *fields;
+	json_t *fields;       /* the definition a test may swap */
+	struct hh_form *form; /* parsed from it for each run */
 	struct hh_form_result res;
 	int have_res;
 };
@@ -58,8 +59,19 @@ static int setup(void **state)
 	f->fields = json_loads(all_fields, 0, &e);
 	if (!f->fields)
 		fail_msg("fields: %s", e.text);
+	f->form = hh_xcalloc(1, sizeof(*f->form));
 	*state = f;
 	return 0;
+}
+
+/* Parses a fields array into form (which borrows from fields). */
+static void parse_form(json_t *fields, struct hh_form *form)
+{
+	char err[256];
+	json_t *wrap = json_pack("{s:O}", "fields", fields);
+	if (hh_form_parse(wrap, form, err, sizeof(err)) != HH_OK)
+		fail_msg("form: %s", err);
+	json_decref(wrap);
 }
 
 static void drop_res(struct fx *f)
@@ -74,6 +86,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	drop_res(f);
 	json_decref(f->fields);
+	free(f->form);
 	hh_arena_clear(&f->a);
 	free(f);
 	return 0;
@@ -85,7 +98,8 @@ static int teardown(void **state)
 static int run_j(struct fx *f, json_t *input)
 {
 	drop_res(f);
-	int n = hh_form_validate(&f->a, f->fields, input, &f->res);
+	parse_form(f->fields, f->form);
+	int n = hh_form_validate(&f->a, f->form, input, &f->res);
 	f->have_res = 1;
 	assert_int_equal(n, f->res.n_errors);
 	assert_non_null(f->res.values);
@@ -638,22 +652,28 @@ static void conditional_fields(void **state)
 	assert_string_equal(val(f, "bolig_note"), "Andelsbolig");
 
 	/* hh_form_field_applies directly: equals a string or a boolean */
-	json_t *fld = json_loads("{\"name\":\"x\",\"when\":{\"field\":\"gift\","
-				 "\"equals\":true}}",
-				 0, NULL);
+	json_t *flds = json_loads(
+		"[{\"name\":\"gift\",\"label\":\"G\",\"type\":\"yesno\"},"
+		" {\"name\":\"x\",\"label\":\"X\",\"type\":\"text\","
+		"  \"when\":{\"field\":\"gift\",\"equals\":true}},"
+		" {\"name\":\"y\",\"label\":\"Y\",\"type\":\"text\"}]",
+		0, NULL);
+	struct hh_form *form = hh_xcalloc(1, sizeof(*form));
+	parse_form(flds, form);
+	const struct hh_form_field *fld = hh_form_field(form, "x");
+	const struct hh_form_field *plain = hh_form_field(form, "y");
 	json_t *ja = json_loads("{\"gift\":\"ja\"}", 0, NULL);
 	json_t *nej = json_loads("{\"gift\":false}", 0, NULL);
 	json_t *none = json_object();
 	assert_true(hh_form_field_applies(fld, ja));
 	assert_false(hh_form_field_applies(fld, nej));
 	assert_false(hh_form_field_applies(fld, none));
-	json_t *plain = json_loads("{\"name\":\"y\"}", 0, NULL);
 	assert_true(hh_form_field_applies(plain, none));
-	json_decref(fld);
+	free(form);
+	json_decref(flds);
 	json_decref(ja);
 	json_decref(nej);
 	json_decref(none);
-	json_decref(plain);
 }
 
 /* ---- unknown keys and normalised values --------------------------------- */
@@ -805,24 +825,290 @@ static void file_kinds(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *field, *want;
+		const char *accept[3];
+		int n;
+		const char *want;
 	} cases[] = {
-		{ "{\"accept\":[\"image/jpeg\",\"image/png\"]}", "JPEG- eller PNG-fil" },
-		{ "{\"accept\":[\"application/pdf\"]}", "PDF-fil" },
-		{ "{\"accept\":[\"image/png\",\"application/pdf\",\"image/jpeg\"]}",
+		{ { "image/jpeg", "image/png" }, 2, "JPEG- eller PNG-fil" },
+		{ { "application/pdf" }, 1, "PDF-fil" },
+		{ { "image/png", "application/pdf", "image/jpeg" }, 3,
 		  "PDF-, JPEG- eller PNG-fil" },
-		{ "{}", "PDF-, JPEG- eller PNG-fil" }, /* no list: all three */
-		{ "{\"accept\":[\"text/plain\"]}", "PDF-, JPEG- eller PNG-fil" },
+		{ { NULL }, 0, "PDF-, JPEG- eller PNG-fil" }, /* no list: all three */
+		{ { "text/plain" }, 1, "PDF-, JPEG- eller PNG-fil" },
 	};
 	struct hh_arena a;
 	hh_arena_init(&a);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		json_t *f = json_loads(cases[i].field, 0, NULL);
-		assert_non_null(f);
-		assert_string_equal(hh_form_file_kinds(&a, f), cases[i].want);
-		json_decref(f);
+		struct hh_form_field fld = { .type = HH_FIELD_FILE };
+		for (int k = 0; k < cases[i].n; k++)
+			fld.accept[k] = cases[i].accept[k];
+		fld.n_accept = cases[i].n;
+		assert_string_equal(hh_form_file_kinds(&a, &fld), cases[i].want);
 	}
 	hh_arena_clear(&a);
+}
+
+/* ---- money -------------------------------------------------------------- */
+
+/* Every way a Dane writes kroner, in øre. */
+static void amount_parse_danish(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int64_t ore;
+	} ok[] = {
+		{ "6500", 650000 },
+		{ "6.500", 650000 },
+		{ "6 500", 650000 },
+		{ "6\xc2\xa0" "500", 650000 },          /* no-break space */
+		{ "6\xe2\x80\x89" "500", 650000 },     /* thin space */
+		{ "6\xe2\x80\xaf" "500", 650000 },     /* narrow no-break space */
+		{ "6.500,50", 650050 },
+		{ "6500,5", 650050 },
+		{ "6500,50", 650050 },
+		{ "6,5", 650 },
+		{ "6,05", 605 },
+		{ "0,5", 50 },
+		{ "0", 0 },
+		{ "1.234.567,89", 123456789 },
+		{ "1 234 567", 123456700 },
+		{ "  6.500  ", 650000 },
+		{ "6.500 kr.", 650000 },
+		{ "6500kr", 650000 },
+		{ "6.500,-", 650000 },
+		{ "123", 12300 },
+		{ "10.000.000.000", 1000000000000LL }, /* the largest taken */
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		int64_t ore = -1;
+		enum hh_amount_rc rc = hh_amount_parse(ok[i].text, &ore);
+		if (rc != HH_AMOUNT_OK || ore != ok[i].ore)
+			fail_msg("'%s': rc %d, %lld øre, want %lld", ok[i].text, rc,
+				 (long long)ore, (long long)ok[i].ore);
+	}
+	static const struct {
+		const char *text;
+		enum hh_amount_rc rc;
+	} bad[] = {
+		{ "6.50", HH_AMOUNT_AMBIGUOUS },
+		{ "6.5", HH_AMOUNT_AMBIGUOUS },
+		{ "6,500", HH_AMOUNT_AMBIGUOUS },
+		{ "1,234,567", HH_AMOUNT_AMBIGUOUS },
+		{ "6,500.50", HH_AMOUNT_AMBIGUOUS },
+		{ "1.2.3", HH_AMOUNT_MALFORMED },
+		{ "12.3456", HH_AMOUNT_MALFORMED },
+		{ "6500.000", HH_AMOUNT_MALFORMED },
+		{ "6 50", HH_AMOUNT_MALFORMED },
+		{ "1.234 567", HH_AMOUNT_MALFORMED },
+		{ "6.50,00", HH_AMOUNT_MALFORMED },
+		{ "-5", HH_AMOUNT_NEGATIVE },
+		{ "\xe2\x88\x92" "5", HH_AMOUNT_NEGATIVE },
+		{ "1e3", HH_AMOUNT_MALFORMED },
+		{ "+5", HH_AMOUNT_MALFORMED },
+		{ "0x10", HH_AMOUNT_MALFORMED },
+		{ ",5", HH_AMOUNT_MALFORMED },
+		{ "6500,", HH_AMOUNT_MALFORMED },
+		{ "6,5,0", HH_AMOUNT_AMBIGUOUS },
+		{ "6,505", HH_AMOUNT_AMBIGUOUS },
+		{ "6.500,505", HH_AMOUNT_MALFORMED },
+		{ "", HH_AMOUNT_MALFORMED },
+		{ "kr.", HH_AMOUNT_MALFORMED },
+		{ "seks tusind", HH_AMOUNT_MALFORMED },
+		{ "6..500", HH_AMOUNT_MALFORMED },
+		{ "6.", HH_AMOUNT_MALFORMED },
+		{ ".500", HH_AMOUNT_MALFORMED },
+		{ "6\xc2" "500", HH_AMOUNT_MALFORMED }, /* a broken byte */
+		{ "10.000.000.000,01", HH_AMOUNT_TOO_BIG },
+		{ "99999999999999999999", HH_AMOUNT_TOO_BIG },
+		{ "9223372036854775808", HH_AMOUNT_TOO_BIG },
+		{ "999999999999999999999999999999,99", HH_AMOUNT_TOO_BIG },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t ore = -1;
+		enum hh_amount_rc rc = hh_amount_parse(bad[i].text, &ore);
+		if (rc != bad[i].rc)
+			fail_msg("'%s': rc %d, want %d", bad[i].text, rc, bad[i].rc);
+		assert_int_equal(ore, -1); /* nothing written */
+	}
+	assert_int_equal(hh_amount_parse(NULL, &(int64_t){ 0 }), HH_AMOUNT_MALFORMED);
+}
+
+static void amount_format(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t ore;
+		const char *text;
+	} cases[] = {
+		{ 650000, "6.500,00 kr." },
+		{ 650050, "6.500,50 kr." },
+		{ 650, "6,50 kr." },
+		{ 5, "0,05 kr." },
+		{ 0, "0,00 kr." },
+		{ 99999, "999,99 kr." },
+		{ 100000, "1.000,00 kr." },
+		{ 123456789, "1.234.567,89 kr." },
+		{ 1000000000000LL, "10.000.000.000,00 kr." },
+		{ -650050, "-6.500,50 kr." },
+		{ INT64_MIN, "-92.233.720.368.547.758,08 kr." },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[HH_AMOUNT_SIZE];
+		hh_amount_format(cases[i].ore, out);
+		assert_string_equal(out, cases[i].text);
+	}
+	/* what is formatted reads back as the same amount */
+	for (int64_t ore = 0; ore < 2000000; ore += 997) {
+		char out[HH_AMOUNT_SIZE];
+		int64_t back = -1;
+		hh_amount_format(ore, out);
+		assert_int_equal(hh_amount_parse(out, &back), HH_AMOUNT_OK);
+		assert_int_equal(back, ore);
+	}
+}
+
+/* An amount field: kept as integer øre, refused with a Danish message
+ * that shows the accepted forms, bounded in kroner. */
+static void amount_fields(void **state)
+{
+	struct fx *f = *state;
+	json_t *saved = f->fields;
+	f->fields = json_loads("[{\"name\":\"b\",\"label\":\"Beløb\","
+			       "  \"type\":\"amount\",\"min\":1,\"max\":100000}]",
+			       0, NULL);
+	expect_ok(f, "b", "\"6.500,50\"");
+	assert_true(json_is_integer(json_object_get(f->res.values, "b")));
+	assert_int_equal(json_integer_value(json_object_get(f->res.values, "b")), 650050);
+	expect_ok(f, "b", "\" 6 500 \"");
+	assert_int_equal(json_integer_value(json_object_get(f->res.values, "b")), 650000);
+	expect_ok(f, "b", "\"6,5\"");
+	assert_int_equal(json_integer_value(json_object_get(f->res.values, "b")), 650);
+	const char *malformed = "Skriv beløbet i kroner, fx 6500, 6.500, 6 500 eller "
+				"6.500,50.";
+	expect_err(f, "b", "\"1e3\"", malformed);
+	expect_err(f, "b", "\"1.2.3\"", malformed);
+	expect_err(f, "b", "\"seks\"", malformed);
+	const char *ambiguous = "Beløbet kan læses på to måder. Brug punktum mellem "
+				"tusinder og komma før ørerne, fx 6500, 6.500, 6 500 "
+				"eller 6.500,50 (6,50 er seks kroner og halvtreds øre).";
+	expect_err(f, "b", "\"6.50\"", ambiguous);
+	expect_err(f, "b", "\"6,500\"", ambiguous);
+	expect_err(f, "b", "\"-5\"",
+		   "Beløbet kan ikke være negativt. Skriv beløbet i kroner, fx 6500, "
+		   "6.500, 6 500 eller 6.500,50.");
+	expect_err(f, "b", "\"99999999999999999999\"",
+		   "Beløbet er for stort. Tjek, at du har skrevet det rigtigt.");
+	expect_err(f, "b", "\"0,99\"", "Beløbet skal være mindst 1,00 kr.");
+	expect_err(f, "b", "\"100.000,01\"", "Beløbet må højst være 100.000,00 kr.");
+	expect_ok(f, "b", "\"100.000\"");
+	/* a bare JSON number could be kroner or øre: refused */
+	expect_err(f, "b", "6500",
+		   "Skriv beløbet som tekst i kroner, fx \"6.500\" eller \"6.500,50\".");
+	expect_err(f, "b", "6.5",
+		   "Skriv beløbet som tekst i kroner, fx \"6.500\" eller \"6.500,50\".");
+
+	/* for people: kroner with øre, whatever was typed */
+	parse_form(f->fields, f->form);
+	const struct hh_form_field *b = hh_form_field(f->form, "b");
+	json_t *v = json_integer(650000);
+	assert_string_equal(hh_form_value_display(&f->a, b, v), "6.500,00 kr.");
+	json_decref(v);
+	assert_string_equal(hh_form_value_display(&f->a, b, NULL), "");
+	json_decref(f->fields);
+	f->fields = saved;
+}
+
+/* Every kept value reads as people expect it. */
+static void values_for_people(void **state)
+{
+	struct fx *f = *state;
+	parse_form(f->fields, f->form);
+	json_t *data = json_loads(
+		"{\"navn\":\"Åse\",\"beloeb\":12.5,\"dato\":\"2026-03-01\","
+		" \"bolig\":\"lejer\",\"gift\":\"nej\",\"cpr\":\"070761-4285\","
+		" \"foto\":{\"name\":\"b.png\",\"content_type\":\"image/png\","
+		"  \"size\":20},\"ukendt\":\"x\"}",
+		0, NULL);
+	json_t *shown = hh_form_values_display(f->form, data);
+	json_t *want = json_loads(
+		"{\"navn\":\"Åse\",\"beloeb\":\"12,5\",\"dato\":\"1. marts 2026\","
+		" \"bolig\":\"Lejer\",\"gift\":\"Nej\",\"cpr\":\"070761-4285\","
+		" \"foto\":\"b.png (20 byte)\"}",
+		0, NULL);
+	if (!json_equal(shown, want))
+		fail_msg("shown: %s", json_dumps(shown, JSON_SORT_KEYS));
+	json_decref(shown);
+	json_decref(want);
+	json_decref(data);
+}
+
+/* One condition evaluator: several terms all hold, a term takes any of
+ * its values, kept numbers compare as text. */
+static void conditions(void **state)
+{
+	(void)state;
+	json_t *flds = json_loads(
+		"[{\"name\":\"boern\",\"label\":\"B\",\"type\":\"yesno\"},"
+		" {\"name\":\"bolig\",\"label\":\"Bo\",\"type\":\"choice\","
+		"  \"options\":[{\"value\":\"ejer\"},{\"value\":\"lejer\"},"
+		"              {\"value\":\"andet\"}]},"
+		" {\"name\":\"antal\",\"label\":\"A\",\"type\":\"number\"},"
+		" {\"name\":\"penge\",\"label\":\"P\",\"type\":\"amount\"}]",
+		0, NULL);
+	struct hh_form *form = hh_xcalloc(1, sizeof(*form));
+	parse_form(flds, form);
+	char err[128];
+	struct hh_form_cond c;
+	json_t *when = json_loads("[{\"field\":\"boern\",\"equals\":\"ja\"},"
+				  " {\"field\":\"bolig\",\"equals\":[\"ejer\",\"lejer\"]}]",
+				  0, NULL);
+	assert_int_equal(hh_form_cond_parse(when, form, NULL, &c, err, sizeof(err)), HH_OK);
+	static const struct {
+		const char *values;
+		int holds;
+	} cases[] = {
+		{ "{\"boern\":\"ja\",\"bolig\":\"ejer\"}", 1 },
+		{ "{\"boern\":true,\"bolig\":\"lejer\"}", 1 },
+		{ "{\"boern\":\"ja\",\"bolig\":\"andet\"}", 0 },
+		{ "{\"boern\":\"nej\",\"bolig\":\"ejer\"}", 0 },
+		{ "{\"bolig\":\"ejer\"}", 0 },
+		{ "{}", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *v = json_loads(cases[i].values, 0, NULL);
+		assert_int_equal(hh_form_cond_holds(&c, v), cases[i].holds);
+		json_decref(v);
+	}
+	json_decref(when);
+	/* a kept number */
+	when = json_loads("{\"field\":\"antal\",\"equals\":\"2\"}", 0, NULL);
+	assert_int_equal(hh_form_cond_parse(when, form, NULL, &c, err, sizeof(err)), HH_OK);
+	json_t *v = json_loads("{\"antal\":2}", 0, NULL);
+	assert_true(hh_form_cond_holds(&c, v));
+	json_decref(v);
+	json_decref(when);
+	/* no condition: always */
+	assert_int_equal(hh_form_cond_parse(NULL, form, NULL, &c, err, sizeof(err)), HH_OK);
+	assert_true(hh_form_cond_holds(&c, NULL));
+	/* refused: an unknown field, an amount (kept in øre), no value */
+	static const char *const bad[] = {
+		"{\"field\":\"ukendt\",\"equals\":\"ja\"}",
+		"{\"field\":\"penge\",\"equals\":\"5\"}",
+		"{\"field\":\"boern\"}",
+		"{\"field\":\"boern\",\"equals\":[]}",
+		"{\"field\":\"boern\",\"equals\":{}}",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		when = json_loads(bad[i], 0, NULL);
+		assert_int_equal(hh_form_cond_parse(when, form, NULL, &c, err, sizeof(err)),
+				 HH_ERR_INVALID);
+		assert_string_equal(err, "when names no other field");
+		json_decref(when);
+	}
+	free(form);
+	json_decref(flds);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -846,6 +1132,11 @@ int main(void)
 		T(normalised_values),
 		T(input_is_kept),
 		T(definitions),
+		T(amount_parse_danish),
+		T(amount_format),
+		T(amount_fields),
+		T(values_for_people),
+		T(conditions),
 	};
 	return cmocka_run_group_tests_name("domain/forms", tests, NULL, NULL);
 }
