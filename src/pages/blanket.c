@@ -137,7 +137,7 @@ static const char *field_anchor(struct hh_arena *a, const struct hh_form_field *
 			   : hh_arena_printf(a, "f-%s", f->name);
 }
 
-/* "Kun hvis du har svaret «Ja» til «Flytter der andre med dig?»." */
+/* "Kun hvis du har svaret »Ja« til »Flytter der andre med dig?«." */
 static const char *when_note(struct hh_arena *a, const struct hh_form *form,
 			     const struct hh_form_field *f)
 {
@@ -152,10 +152,10 @@ static const char *when_note(struct hh_arena *a, const struct hh_form *form,
 		if (i)
 			hh_buf_puts(&b, " og ");
 		for (int k = 0; k < t->n_equals; k++)
-			hh_buf_printf(&b, "%s«%s»", k ? " eller " : "",
+			hh_buf_printf(&b, "%s»%s«", k ? " eller " : "",
 				      other ? option_label(other, t->equals[k])
 					    : t->equals[k]);
-		hh_buf_printf(&b, " til «%s»", other ? other->label : t->field);
+		hh_buf_printf(&b, " til »%s«", other ? other->label : t->field);
 	}
 	hh_buf_putc(&b, '.');
 	const char *s = hh_arena_strdup(a, hh_buf_str(&b));
@@ -385,10 +385,10 @@ static void render_field(struct blanket *bl, const struct hh_form_field *f)
 	}
 	if (chosen) {
 		hh_buf_printf(b, "<p class=\"hint\" id=\"f-%s-igen\">Du havde valgt "
-				 "«",
+				 "»",
 			      name);
 		hh_page_text(r, chosen);
-		hh_buf_puts(b, "». Vælg filen igen, før du sender – vi gemmer den "
+		hh_buf_puts(b, "«. Vælg filen igen, før du sender – vi gemmer den "
 			       "først, når blanketten er sendt.</p>\n");
 	}
 	if (err) {
