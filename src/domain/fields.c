@@ -311,6 +311,36 @@ static const char *too_big(struct hh_arena *a, int64_t max)
 			       (long long)max);
 }
 
+/* The kinds of file helhed can check, by media type and as people name
+ * them. */
+static const char *const file_kinds[][2] = { { "application/pdf", "PDF" },
+					     { "image/jpeg", "JPEG" },
+					     { "image/png", "PNG" } };
+#define N_FILE_KINDS (sizeof(file_kinds) / sizeof(file_kinds[0]))
+
+const char *hh_form_file_kinds(struct hh_arena *a,
+			       const struct hh_form_field *f)
+{
+	const char *names[N_FILE_KINDS];
+	size_t n = 0;
+	for (size_t k = 0; k < N_FILE_KINDS; k++) {
+		int listed = !f->n_accept; /* no list: every kind helhed checks */
+		for (int i = 0; i < f->n_accept; i++)
+			listed |= !strcmp(f->accept[i], file_kinds[k][0]);
+		if (listed)
+			names[n++] = file_kinds[k][1];
+	}
+	if (!n) /* nothing helhed can check: name what it can */
+		return "PDF-, JPEG- eller PNG-fil";
+	/* "PDF-, JPEG- eller PNG-fil" */
+	const char *out = "";
+	for (size_t k = 0; k < n; k++)
+		out = hh_arena_printf(a, "%s%s%s%s", out, names[k],
+				      k + 1 == n ? "-fil" : "-",
+				      k + 2 == n ? " eller " : k + 1 < n ? ", " : "");
+	return out;
+}
+
 static int accepted(const struct hh_form_field *f, const char *ctype)
 {
 	if (!f->n_accept)
@@ -350,7 +380,8 @@ static void v_file(struct hh_field_check *c)
 		return;
 	}
 	if (!accepted(c->field, ctype) || !magic_ok(ctype, data, n)) {
-		c->error = "Filtypen er ikke tilladt. Vedhæft en PDF-, JPEG- eller PNG-fil.";
+		c->error = hh_arena_printf(c->a, "Filtypen er ikke tilladt. Vedhæft en %s.",
+					   hh_form_file_kinds(c->a, c->field));
 		return;
 	}
 	if (strlen(fname) > 200 || !hh_utf8_valid(fname, strlen(fname))) {
