@@ -317,7 +317,7 @@ static void helhed_submit(struct helhed_side *h)
 	struct hh_case c;
 	int replayed;
 	const char *why;
-	enum hh_rc rc = hh_case_submit(h->st, &a, &sub, &res, &c, &replayed, &why);
+	enum hh_rc rc = hh_case_submit(h->st, &a, &sub, &res, &c, &replayed, &why, NULL);
 	if (rc != HH_OK || replayed) {
 		fprintf(stderr, "cases_bench: submission failed: %s (%s)\n",
 			hh_rc_name(rc), why ? why : "");

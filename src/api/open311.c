@@ -1102,8 +1102,9 @@ void hh_open311_request_create(struct hh_req *r)
 	struct hh_case c;
 	int replayed;
 	const char *why;
+	enum hh_submit_fault fault = HH_SUBMIT_FINE;
 	enum hh_rc rc = hh_case_submit(r->app->store, &r->arena, &sub, &res, &c,
-				       &replayed, &why);
+				       &replayed, &why, &fault);
 	if (res.values)
 		hh_arena_defer(&r->arena, hh_json_release, res.values);
 	if (rc == HH_ERR_INVALID && res.n_errors) {
@@ -1111,7 +1112,7 @@ void hh_open311_request_create(struct hh_req *r)
 		return;
 	}
 	if (rc == HH_ERR_INVALID) {
-		if (why && !strcmp(why, "municipality"))
+		if (fault == HH_SUBMIT_MUNICIPALITY)
 			send_error(r, f, 403, "api_key skal tilhøre en kommune.");
 		else
 			send_error(r, f, 404, "service_code findes ikke.");

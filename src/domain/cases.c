@@ -258,10 +258,12 @@ static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
 enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_submission *sub,
 			  struct hh_form_result *res, struct hh_case *out,
-			  int *replayed, const char **why)
+			  int *replayed, const char **why,
+			  enum hh_submit_fault *fault)
 {
-	enum hh_submit_fault fault;
-	return submit(st, a, sub, res, out, replayed, why, &fault);
+	enum hh_submit_fault ignored;
+	return submit(st, a, sub, res, out, replayed, why,
+		      fault ? fault : &ignored);
 }
 
 /* ---- staff reads and changes ----------------------------------------- */

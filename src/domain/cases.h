@@ -31,15 +31,8 @@ struct hh_submission {
 				   must not be a field name (use a "-"). */
 };
 
-/* Validates and creates the case. On INVALID, res holds the field errors
- * (res->values set; caller decrefs) or *why says what is wrong otherwise.
- * *replayed = 1 when the idempotency key had already made the case. */
-enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
-			  const struct hh_submission *sub,
-			  struct hh_form_result *res, struct hh_case *out,
-			  int *replayed, const char **why);
-
-/* What is wrong with a submission beyond its form values. */
+/* Why a submission was refused, beside the rc (for the doors to decide
+ * on: never match the field name). */
 enum hh_submit_fault {
 	HH_SUBMIT_FINE = 0,
 	HH_SUBMIT_CASE_TYPE,    /* unknown, or not open to the public */
@@ -47,6 +40,18 @@ enum hh_submit_fault {
 	HH_SUBMIT_MUNICIPALITY, /* the case goes to the citizen's
 				   municipality, which is not known */
 };
+
+/* Validates and creates the case. On INVALID, res holds the field errors
+ * (res->values set; caller decrefs) or *why says what is wrong otherwise.
+ * *replayed = 1 when the idempotency key had already made the case.
+ * *fault (may be NULL) says why a refusal was not the form's fault. */
+enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
+			  const struct hh_submission *sub,
+			  struct hh_form_result *res, struct hh_case *out,
+			  int *replayed, const char **why,
+			  enum hh_submit_fault *fault);
+
+/* What is wrong with a submission beyond its form values. */
 
 /* hh_case_submit on behalf of who, a signed-in citizen: sets the
  * submission's citizen, municipality and actor from who. FORBIDDEN for

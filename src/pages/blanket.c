@@ -804,7 +804,8 @@ void hh_page_form_post(struct hh_req *r)
 	struct hh_case c;
 	int replayed = 0;
 	const char *why = NULL;
-	rc = hh_case_submit(r->app->store, a, &sub, res, &c, &replayed, &why);
+	enum hh_submit_fault fault = HH_SUBMIT_FINE;
+	rc = hh_case_submit(r->app->store, a, &sub, res, &c, &replayed, &why, &fault);
 	if (res->values)
 		hh_arena_defer(a, hh_json_release, res->values);
 	if (rc == HH_OK) {
@@ -816,7 +817,7 @@ void hh_page_form_post(struct hh_req *r)
 	if (rc == HH_ERR_INVALID && res->n_errors) {
 		bl.res = res;
 		status = 422;
-	} else if (rc == HH_ERR_INVALID && why && !strcmp(why, "municipality")) {
+	} else if (rc == HH_ERR_INVALID && fault == HH_SUBMIT_MUNICIPALITY) {
 		bl.org_name = NULL; /* rendered as "we do not know your municipality" */
 		status = 409;
 	} else if (rc == HH_ERR_INVALID) {

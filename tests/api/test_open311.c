@@ -606,7 +606,7 @@ static int setup(void **state)
 	const char *why;
 	struct hh_arena a;
 	hh_arena_init(&a);
-	assert_int_equal(hh_case_submit(C->s.store, &a, &sub, &res, &c, &replayed, &why),
+	assert_int_equal(hh_case_submit(C->s.store, &a, &sub, &res, &c, &replayed, &why, NULL),
 			 HH_OK);
 	C->citizen_case = c.id;
 	json_decref(res.values);

@@ -379,7 +379,7 @@ static inline enum hh_rc submit_full(struct fx *f, const char *ct, int64_t citiz
 	};
 	int rp = -1;
 	const char *w = "unset";
-	enum hh_rc rc = hh_case_submit(f->st, &f->a, &sub, &f->res, out, &rp, &w);
+	enum hh_rc rc = hh_case_submit(f->st, &f->a, &sub, &f->res, out, &rp, &w, NULL);
 	assert_non_null(f->res.values);
 	json_decref(f->res.values);
 	f->res.values = NULL;

@@ -265,7 +265,7 @@ static void *submit_race(void *p)
 	struct hh_case c;
 	const char *why;
 	pthread_barrier_wait(s->go);
-	s->rc = hh_case_submit(s->f->st, &a, &sub, &res, &c, &s->replayed, &why);
+	s->rc = hh_case_submit(s->f->st, &a, &sub, &res, &c, &s->replayed, &why, NULL);
 	s->id = c.id;
 	json_decref(res.values);
 	json_decref(v);

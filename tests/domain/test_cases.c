@@ -315,7 +315,7 @@ static void submit_refusals_write_nothing(void **state)
 	struct hh_submission sub = { .case_type = "skilsmisse", .citizen_id = f->anna,
 				     .municipality_id = f->m901, .values = v,
 				     .actor = "citizen:1" };
-	assert_int_equal(hh_case_submit(f->st, &f->a, &sub, &f->res, &c, &replayed, &why),
+	assert_int_equal(hh_case_submit(f->st, &f->a, &sub, &f->res, &c, &replayed, &why, NULL),
 			 HH_ERR_INVALID);
 	assert_int_equal(f->res.n_errors, 3);
 	assert_string_equal(hh_form_error_for(&f->res, "navn"), "Skriv mindst 2 tegn.");
@@ -336,13 +336,13 @@ static void submit_refusals_write_nothing(void **state)
 	struct hh_submission pub = { .case_type = "revurdering", .citizen_id = f->anna,
 				     .values = empty, .actor = "token:1",
 				     .public_only = 1 };
-	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why),
+	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why, NULL),
 			 HH_ERR_INVALID);
 	assert_string_equal(why, "case_type");
 	json_decref(f->res.values);
 	/* ... which staff paths may still use */
 	pub.public_only = 0;
-	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why),
+	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why, NULL),
 			 HH_OK);
 	assert_int_equal(c.org_id, f->udk);
 	json_decref(f->res.values);
