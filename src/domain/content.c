@@ -49,6 +49,10 @@ static int line_of(const char *text, size_t off)
 	return line;
 }
 
+/* Longer than our usual 150 lines, on purpose: it is one pass down the
+ * front matter, key by key, and each check reports the line it read; split
+ * up, every part would need the same dozen locals (the values, their
+ * lines, err) handed to it. */
 enum hh_rc hh_article_parse(struct hh_arena *ar, const char *slug,
 			    const char *folder_org, const char *text,
 			    size_t len, struct hh_article *a,
