@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "api/api.h"
 #include "pages/pages.h"
+#include "core/limit.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -69,6 +70,29 @@ static const char usage_serve[] =
 	"                      (HELHED_DICT, default /usr/share/dict/danish)\n"
 	"  --synonyms FILE     search synonyms (HELHED_SYNONYMS, default\n"
 	"                      content/synonyms.txt)\n"
+	"\n"
+	"Running in front of citizens:\n"
+	"  --public-url URL    the address citizens reach helhed at, for\n"
+	"                      absolute links (HELHED_PUBLIC_URL, default\n"
+	"                      http://LISTEN); the Host header is never used\n"
+	"  --secure-cookies    mark cookies Secure (HELHED_SECURE_COOKIES=1);\n"
+	"                      on by default, except with --demo\n"
+	"  --no-secure-cookies cookies also over plain HTTP\n"
+	"                      (HELHED_SECURE_COOKIES=0)\n"
+	"  --trust-proxy       behind a reverse proxy: the client's address is\n"
+	"                      the last X-Forwarded-For entry, and\n"
+	"                      X-Forwarded-Proto: https marks cookies Secure\n"
+	"                      (HELHED_TRUST_PROXY=1)\n"
+	"  --max-conn-per-client N\n"
+	"                      connections at once from one address, 0 for no\n"
+	"                      cap (HELHED_MAX_CONN_PER_CLIENT, default 64;\n"
+	"                      behind a proxy, limit there and use 0)\n"
+	"  --write-limits C/A/T\n"
+	"                      writes per minute per client address, signed-in\n"
+	"                      account and API token, 0 for none\n"
+	"                      (HELHED_WRITE_LIMITS, default 600/120/6000)\n"
+	"  --body-memory MB    request bodies held at once, all requests\n"
+	"                      together (HELHED_BODY_MEMORY, default 64)\n"
 	"  --help              this text\n";
 
 static const char usage_import[] =
@@ -331,7 +355,20 @@ static int cmd_serve(int argc, char **argv)
 	int quiet = env_flag("HELHED_QUIET");
 	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
 	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
+	const char *public_url = env_or("HELHED_PUBLIC_URL", NULL);
+	const char *secure_s = env_or("HELHED_SECURE_COOKIES", NULL);
+	int trust_proxy = env_flag("HELHED_TRUST_PROXY");
+	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", "64");
+	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
+	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
 	static const struct option opts[] = {
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "secure-cookies", no_argument, NULL, 'S' },
+		{ "no-secure-cookies", no_argument, NULL, 'N' },
+		{ "trust-proxy", no_argument, NULL, 'P' },
+		{ "max-conn-per-client", required_argument, NULL, 'C' },
+		{ "write-limits", required_argument, NULL, 'W' },
+		{ "body-memory", required_argument, NULL, 'M' },
 		{ "dict", required_argument, NULL, 'x' },
 		{ "synonyms", required_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -357,6 +394,13 @@ static int cmd_serve(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'x': dict = optarg; break;
 		case 's': synonyms = optarg; break;
+		case 'u': public_url = optarg; break;
+		case 'S': secure_s = "1"; break;
+		case 'N': secure_s = "0"; break;
+		case 'P': trust_proxy = 1; break;
+		case 'C': per_client_s = optarg; break;
+		case 'W': write_limits = optarg; break;
+		case 'M': body_memory_s = optarg; break;
 		case 'h': fputs(usage_serve, stdout); return 0;
 		default: return opt_error("serve", argv);
 		}
@@ -371,6 +415,32 @@ static int cmd_serve(int argc, char **argv)
 	if (!strchr(listen, ':'))
 		return bad_usage("serve", "--listen must be HOST:PORT, not '%s'",
 				 listen);
+	long per_client = strtol(per_client_s, &end, 10);
+	if (*end || !*per_client_s || per_client < 0 || per_client > 100000)
+		return bad_usage("serve",
+				 "--max-conn-per-client must be 0 to 100000, not '%s'",
+				 per_client_s);
+	long body_memory = strtol(body_memory_s, &end, 10);
+	if (*end || !*body_memory_s || body_memory < 1 || body_memory > 65536)
+		return bad_usage("serve", "--body-memory must be 1 to 65536 MB, not '%s'",
+				 body_memory_s);
+	long wl[3];
+	if (sscanf(write_limits, "%ld/%ld/%ld", &wl[0], &wl[1], &wl[2]) != 3 ||
+	    wl[0] < 0 || wl[1] < 0 || wl[2] < 0 || wl[0] > 1000000 ||
+	    wl[1] > 1000000 || wl[2] > 1000000 ||
+	    strspn(write_limits, "0123456789/") != strlen(write_limits))
+		return bad_usage("serve",
+				 "--write-limits must be CLIENT/ACCOUNT/TOKEN writes "
+				 "a minute, not '%s'",
+				 write_limits);
+	if (secure_s && strcmp(secure_s, "0") && strcmp(secure_s, "1"))
+		return bad_usage("serve", "HELHED_SECURE_COOKIES must be 0 or 1, not '%s'",
+				 secure_s);
+	if (public_url && strncmp(public_url, "http://", 7) &&
+	    strncmp(public_url, "https://", 8))
+		return bad_usage("serve", "--public-url must start with http:// or "
+				 "https://, not '%s'",
+				 public_url);
 	if (!content && demo)
 		content = "content";
 
@@ -395,18 +465,43 @@ static int cmd_serve(int argc, char **argv)
 		hh_health_close(st);
 		return 1;
 	}
-	struct hh_app app = { .store = st, .demo = demo, .index = eng.index };
+	struct hh_app app = {
+		.store = st,
+		.demo = demo,
+		.index = eng.index,
+		.secure_cookies = secure_s ? !strcmp(secure_s, "1") : !demo,
+		.too_many_page = hh_page_too_many,
+	};
+	struct hh_limiter **lims[3] = { &app.writes_by_client,
+					&app.writes_by_account,
+					&app.writes_by_token };
+	for (int i = 0; i < 3; i++)
+		if (wl[i] > 0)
+			*lims[i] = hh_limiter_new(65536, (int)wl[i],
+						  60000000 / wl[i]);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct hh_server_config cfg = {
 		.listen = listen,
 		.threads = (int)threads,
-		/* Citizens' forms carry files (5 MiB each by default, a few
-		 * per form) as multipart/form-data; JSON bodies are held to
-		 * HH_JSON_BODY_MAX by hh_json_body. */
-		.body_limit = 16 << 20,
+		/* What anyone may send before we know who they are; a
+		 * route's own larger limit (uploads: files in citizens'
+		 * forms) applies once the session is checked. */
+		.body_limit = 64 * 1024,
+		.body_budget = (size_t)body_memory << 20,
+		.per_client = (int)per_client,
+		.idle_timeout_s = 15,
+		/* password hashing: half the cores at most, so that a flood
+		 * of sign-ins leaves the rest to everyone else */
+		.slow_workers = ncpu > 2 ? (int)(ncpu / 2) : 1,
+		.slow_queue = 64,
+		.trust_proxy = trust_proxy,
+		.session_ok = hh_app_session_ok,
+		.gate = hh_app_gate,
 		.web_dir = web,
 		.log_requests = !quiet,
 		.not_found = hh_page_not_found,
 		.too_large = hh_page_too_large,
+		.busy = hh_page_busy,
 	};
 	/* Block the stop signals before threads start, so only sigwait
 	 * below sees them. */
@@ -422,7 +517,6 @@ static int cmd_serve(int argc, char **argv)
 		hh_health_close(st);
 		return 1;
 	}
-	atomic_store(&app.ready, 1);
 	/* The URL shows the host we listen on (an empty host and
 	 * "localhost" mean 127.0.0.1, as in hh_server_start), so that it
 	 * works when listening on one particular address. */
@@ -432,6 +526,11 @@ static int cmd_serve(int argc, char **argv)
 		host = "127.0.0.1";
 		host_len = 9;
 	}
+	char own_url[128];
+	snprintf(own_url, sizeof(own_url), "http://%.*s:%d", host_len, host,
+		 hh_server_port(app.server));
+	app.public_url = public_url ? public_url : own_url;
+	atomic_store(&app.ready, 1);
 	printf("helhed %s serving http://%.*s:%d/ (database %s, started in %.1f ms)\n",
 	       VERSION, host_len, host, hh_server_port(app.server), db,
 	       (double)(hh_mono_us() - t0) / 1000.0);
@@ -459,6 +558,8 @@ static int cmd_serve(int argc, char **argv)
 	hh_searchlog_flush(st);
 	engine_stop(&eng);
 	hh_health_close(st);
+	for (int i = 0; i < 3; i++)
+		hh_limiter_free(*lims[i]);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;
 }

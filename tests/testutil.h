@@ -511,7 +511,11 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 		.log_requests = 0,
 		.not_found = hh_page_not_found,
 		.too_large = hh_page_too_large,
+		.busy = hh_page_busy,
+		.session_ok = hh_app_session_ok,
+		.gate = hh_app_gate,
 	};
+	s->app.too_many_page = hh_page_too_many;
 	assert_int_equal(hh_server_start(&cfg, hh_routes, &s->app, &s->app.server),
 			 HH_OK);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d",

@@ -367,19 +367,14 @@ void hh_open311_service(struct hh_req *r)
 
 /* ---- discovery -------------------------------------------------------- */
 
-/* "http://host:port" from the Host header, else the address we listen on. */
+/* The configured public address (never the Host header, which the
+ * client writes), else the address we listen on. */
 static const char *base_url(struct hh_req *r)
 {
-	const char *host = hh_req_header(r, "Host");
-	int ok = host && *host && strlen(host) < 256;
-	for (const char *p = host; ok && *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p))
-			ok = 0;
-	if (!ok)
-		host = hh_arena_printf(&r->arena, "127.0.0.1:%d",
-				       r->app->server ? hh_server_port(r->app->server) : 0);
-	return hh_arena_printf(&r->arena, "%s://%s",
-			       r->app->secure_cookies ? "https" : "http", host);
+	if (r->app->public_url)
+		return r->app->public_url;
+	return hh_arena_printf(&r->arena, "http://127.0.0.1:%d",
+			       r->app->server ? hh_server_port(r->app->server) : 0);
 }
 
 /* The changeset moves when the services or their definitions change, as

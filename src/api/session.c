@@ -28,17 +28,6 @@ void hh_api_session_get(struct hh_req *r)
 	hh_resp_json(r, 200, principal_json(r, w));
 }
 
-/* s for a log line: control characters become '?', so that a client
- * cannot end our line and forge one of its own. Into the arena. */
-static const char *loggable(struct hh_arena *a, const char *s)
-{
-	char *out = hh_arena_strdup(a, s);
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
-}
-
 void hh_api_session_create(struct hh_req *r)
 {
 	const char *email = NULL, *password = NULL;
@@ -51,11 +40,15 @@ void hh_api_session_create(struct hh_req *r)
 		return;
 	struct hh_login login;
 	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
-				      &login);
+				      hh_req_client(r), &login);
 	if (rc == HH_ERR_FORBIDDEN) {
-		hh_log_client("failed sign-in for %s",
-			      loggable(&r->arena, email));
 		hh_resp_problem(r, HH_E_BAD_CREDENTIALS, NULL, NULL);
+		return;
+	}
+	if (rc == HH_ERR_LIMITED) {
+		hh_resp_problem(r, HH_E_SIGN_IN_THROTTLED, NULL, NULL);
+		hh_resp_header(r, "Retry-After",
+			       hh_arena_printf(&r->arena, "%d", login.retry_after));
 		return;
 	}
 	if (rc != HH_OK) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/limit.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -84,11 +85,55 @@ void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
 					       ? "HttpOnly; SameSite=Strict"
 					       : "SameSite=Lax",
 				       max_age,
-				       r->app->secure_cookies ? "; Secure" : ""));
+				       r->app->secure_cookies ||
+						       hh_req_forwarded_tls(r)
+					       ? "; Secure"
+					       : ""));
 }
 
 void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
 		     const char *name, const char *path)
 {
 	hh_cookie_set(r, kind, name, "", path, 0);
+}
+
+int hh_app_session_ok(struct hh_req *r)
+{
+	return hh_auth(r)->kind != HH_ANON;
+}
+
+/* Spends one write of key in l; on refusal answers r. */
+static int spend(struct hh_req *r, struct hh_limiter *l, const char *key)
+{
+	int retry = 1;
+	if (!l || hh_limiter_take(l, key, hh_mono_us(), &retry))
+		return 1;
+	hh_log_client("write limit reached for %s on %s", key, r->path);
+	if (r->app->too_many_page && strncmp(r->path, "/api/", 5))
+		r->app->too_many_page(r);
+	else
+		hh_resp_problem(r, HH_E_TOO_MANY_REQUESTS, NULL, NULL);
+	hh_resp_header(r, "Retry-After",
+		       hh_arena_printf(&r->arena, "%d", retry > 0 ? retry : 1));
+	return 0;
+}
+
+int hh_app_gate(struct hh_req *r)
+{
+	if (r->method & (HH_GET | HH_HEAD | HH_OPTIONS))
+		return 1;
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind == HH_TOKEN)
+		/* an IT system: its own, larger allowance, whatever
+		 * address it sends from */
+		return spend(r, r->app->writes_by_token,
+			     hh_arena_printf(&r->arena, "t%lld",
+					     (long long)w->token_id));
+	if (!spend(r, r->app->writes_by_client,
+		   hh_arena_printf(&r->arena, "a%s", hh_req_client(r))))
+		return 0;
+	if (w->kind == HH_ANON || !w->actor)
+		return 1;
+	return spend(r, r->app->writes_by_account,
+		     hh_arena_printf(&r->arena, "s%s", w->actor));
 }

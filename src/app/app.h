@@ -16,11 +16,26 @@
 #include "search/index.h"
 #include "store/store.h"
 
+struct hh_limiter;
+
 struct hh_app {
 	struct hh_store *store;
 	struct hh_server *server;
 	int demo;
-	int secure_cookies; /* behind TLS: add Secure to cookies */
+	/* Add Secure to cookies (on outside --demo); a trusted proxy that
+	 * says the client came over TLS turns it on for that request. */
+	int secure_cookies;
+	/* The address citizens reach helhed at ("https://selvbetjening.
+	 * kommune.dk"), for links that must be absolute; the Host header
+	 * is never used for them. */
+	const char *public_url;
+	/* Writes (POST, PUT, PATCH, DELETE) allowed per client address, per
+	 * signed-in account and per API token; NULL: no limit. */
+	struct hh_limiter *writes_by_client;
+	struct hh_limiter *writes_by_account;
+	struct hh_limiter *writes_by_token;
+	/* Renders a refused write for a page (429); NULL: problem+json. */
+	hh_handler too_many_page;
 	atomic_int ready; /* set by the main thread, read by workers */
 	struct hh_index *index; /* the search index (derived from the store) */
 };
@@ -38,6 +53,14 @@ void hh_actor_of(struct hh_req *r, struct hh_actor *out);
 /* For unsafe methods with a session cookie: 1 if the CSRF token (header
  * X-CSRF-Token, or form field csrf) matches; bearer tokens need none. */
 int hh_csrf_ok(struct hh_req *r, const char *form_value);
+
+/* For the server (struct hh_server_config): 1 when the caller of r is
+ * signed in, so that a route's larger body may be read. */
+int hh_app_session_ok(struct hh_req *r);
+/* For the server: the write limits per client address, account and API
+ * token. Answers 429 (with Retry-After) and returns 0 when one is spent;
+ * reads always pass. */
+int hh_app_gate(struct hh_req *r);
 
 /* The version a client says it is changing: If-Match: "3" (or 3).
  * 0 when absent, -1 when malformed. */

@@ -9,6 +9,7 @@ enum hh_rc {
 	HH_ERR_CONFLICT,  /* exists already, or a stale version */
 	HH_ERR_FORBIDDEN, /* caller lacks the right */
 	HH_ERR_BUSY,      /* retry: SQLite BUSY, serialization failure */
+	HH_ERR_LIMITED,   /* the caller is over a limit: retry later */
 	HH_ERR_IO,        /* disk, network */
 	HH_ERR_INTERNAL   /* our own bug */
 };

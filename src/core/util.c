@@ -187,6 +187,7 @@ const char *hh_rc_name(enum hh_rc rc)
 	case HH_ERR_CONFLICT: return "conflict";
 	case HH_ERR_FORBIDDEN: return "forbidden";
 	case HH_ERR_BUSY: return "busy";
+	case HH_ERR_LIMITED: return "limited";
 	case HH_ERR_IO: return "i/o error";
 	case HH_ERR_INTERNAL: return "internal error";
 	}

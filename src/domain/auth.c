@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limit.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -21,9 +22,25 @@ static const struct {
 	{ "manager", HH_ROLE_MANAGER },	      { "admin", HH_ROLE_ADMIN },
 };
 
+/* Failed sign-ins by account (the lower-cased email) and by address,
+ * per process, made once. */
+static struct hh_limiter *fail_by_account, *fail_by_address;
+static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+
+static void limits_init(void)
+{
+	fail_by_account = hh_limiter_new(16384, HH_SIGNIN_ACCOUNT_BURST,
+					 (int64_t)HH_SIGNIN_ACCOUNT_REFILL * 1000000);
+	fail_by_address = hh_limiter_new(16384, HH_SIGNIN_ADDRESS_BURST,
+					 (int64_t)HH_SIGNIN_ADDRESS_REFILL * 1000000);
+}
+
 enum hh_rc hh_auth_init(void)
 {
-	return sodium_init() < 0 ? HH_ERR_INTERNAL : HH_OK;
+	if (sodium_init() < 0)
+		return HH_ERR_INTERNAL;
+	pthread_once(&limits_once, limits_init);
+	return HH_OK;
 }
 
 enum hh_rc hh_auth_hash_password(const char *pw, char *out, size_t size)
@@ -157,10 +174,90 @@ static void dummy_init(void)
 	hh_auth_hash_password("dummy-password", dummy_hash, sizeof(dummy_hash));
 }
 
+/* s for a log line or an event: control characters become '?', so that
+ * a client cannot end our line and forge one of its own. Into a. */
+static const char *loggable(struct hh_arena *a, const char *s)
+{
+	char *out = hh_arena_strdup(a, s ? s : "");
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return out;
+}
+
+struct throttle_ctx {
+	const char *why; /* "account", "address" */
+	const char *client;
+	int64_t user_id;
+	int64_t org_id;
+};
+
+static enum hh_rc throttle_event_tx(struct hh_tx *tx, void *p)
+{
+	struct throttle_ctx *c = p;
+	json_t *j = json_pack("{s:s, s:s}", "limit", c->why, "address",
+			      c->client);
+	char *after = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	struct hh_event e = { .actor = "sign-in", .org_id = c->org_id,
+			      .entity = "user", .entity_id = c->user_id,
+			      .action = "sign-in-throttled", .after = after };
+	enum hh_rc rc = tx->store->event_append(tx, &e);
+	free(after);
+	return rc;
+}
+
+/* Records a failed sign-in; when it empties a bucket, the throttling
+ * starts now, which is logged and kept as an event. */
+static void failed(struct hh_store *st, struct hh_arena *a, const char *key,
+		   const char *email, const char *client,
+		   const struct hh_user *user)
+{
+	int64_t now = hh_mono_us();
+	hh_log_client("failed sign-in for %s from %s", loggable(a, email),
+		      client);
+	hh_limiter_take(fail_by_account, key, now, NULL);
+	hh_limiter_take(fail_by_address, client, now, NULL);
+	const char *why = !hh_limiter_peek(fail_by_account, key, now, NULL)
+				  ? "account"
+			  : !hh_limiter_peek(fail_by_address, client, now, NULL)
+				  ? "address"
+				  : NULL;
+	if (!why)
+		return;
+	hh_log(HH_LOG_WARN, "sign-in throttled (%s) for %s from %s", why,
+	       loggable(a, email), client);
+	struct throttle_ctx c = { why, client, user ? user->id : 0,
+				  user ? user->org_id : 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 1, throttle_event_tx, &c);
+	if (rc != HH_OK)
+		hh_log(HH_LOG_WARN, "throttling event not kept: %s",
+		       hh_rc_name(rc));
+}
+
 enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 			 const char *email, const char *password,
-			 struct hh_login *out)
+			 const char *client, struct hh_login *out)
 {
+	pthread_once(&limits_once, limits_init);
+	if (!client)
+		client = "";
+	/* the account, however its email is capitalised */
+	char *key = hh_arena_strdup(a, email);
+	for (char *p = key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	int64_t now = hh_mono_us();
+	int wait_account = 0, wait_address = 0;
+	int ok_account = hh_limiter_peek(fail_by_account, key, now, &wait_account);
+	int ok_address = hh_limiter_peek(fail_by_address, client, now,
+					 &wait_address);
+	if (!ok_account || !ok_address) {
+		out->retry_after = wait_account > wait_address ? wait_account
+							       : wait_address;
+		hh_log_client("sign-in refused (throttled) for %s from %s",
+			      loggable(a, email), client);
+		return HH_ERR_LIMITED;
+	}
 	struct user_ctx uc = { a, email, &out->user, &out->org };
 	enum hh_rc rc = hh_store_run_tx(st, 0, find_user_tx, &uc);
 	if (rc == HH_ERR_NOT_FOUND) {
@@ -168,13 +265,17 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 		 * tell which emails exist. */
 		pthread_once(&dummy_once, dummy_init);
 		hh_auth_check_password(dummy_hash, password);
+		failed(st, a, key, email, client, NULL);
 		return HH_ERR_FORBIDDEN;
 	}
 	if (rc != HH_OK)
 		return rc;
 	if (!hh_auth_check_password(out->user.password_hash, password) ||
-	    out->user.disabled)
+	    out->user.disabled) {
+		failed(st, a, key, email, client, &out->user);
 		return HH_ERR_FORBIDDEN;
+	}
+	hh_limiter_reset(fail_by_account, key);
 	unsigned char csrf_hash[32];
 	struct login_ctx lc = { a, email, password, out, { 0 } };
 	hh_auth_new_token(out->token, lc.hash);

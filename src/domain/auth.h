@@ -36,19 +36,34 @@ void hh_auth_new_token(char token[HH_TOKEN_CHARS], unsigned char hash[32]);
 void hh_auth_token_hash(const char *token, unsigned char hash[32]);
 
 struct hh_login {
+	int retry_after;            /* seconds, when LIMITED */
 	char token[HH_TOKEN_CHARS]; /* for the cookie */
 	char csrf[HH_TOKEN_CHARS];
 	struct hh_user user;
 	struct hh_org org;
 };
 
-/* Checks email and password and creates a session. Returns FORBIDDEN for
- * an unknown email, a wrong password or a disabled user (one answer for
- * all, so nobody can probe which emails exist). Strings in out->user and
- * out->org live in a. */
+/* Checks email and password, sent from address client, and creates a
+ * session. Returns FORBIDDEN for an unknown email, a wrong password or a
+ * disabled user (one answer for all, so nobody can probe which emails
+ * exist), and LIMITED, with out->retry_after, when the account or the
+ * address has failed too often lately (HH_SIGNIN_*): then no password is
+ * checked at all, so a flood costs no hashing. Every failure is logged
+ * and every throttling is an event. Strings in out->user and out->org
+ * live in a. */
 enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 			 const char *email, const char *password,
-			 struct hh_login *out);
+			 const char *client, struct hh_login *out);
+
+/* Sign-in throttling: an account may fail HH_SIGNIN_ACCOUNT_BURST times
+ * in a row, then once per HH_SIGNIN_ACCOUNT_REFILL seconds; an address
+ * HH_SIGNIN_ADDRESS_BURST times, then once per ..._REFILL seconds (an
+ * address is shared by a whole town hall behind NAT, hence more). A
+ * correct password ends the account's run. */
+#define HH_SIGNIN_ACCOUNT_BURST 5
+#define HH_SIGNIN_ACCOUNT_REFILL 60
+#define HH_SIGNIN_ADDRESS_BURST 30
+#define HH_SIGNIN_ADDRESS_REFILL 10
 enum hh_rc hh_auth_logout(struct hh_store *st, const char *token);
 
 /* Adds a staff user (organisation by code). Returns CONFLICT if the email

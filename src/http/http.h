@@ -46,9 +46,20 @@ struct hh_req {
 	int64_t started_us;      /* wall clock, for the log */
 	int64_t started_us_mono; /* for the duration */
 
-	/* body, accumulated up to the cap */
+	/* the client's address (a trusted proxy's X-Forwarded-For, when
+	 * configured), and the route matched when the headers arrived */
+	const char *client;
+	int forwarded_tls;
+	const struct hh_route *route;
+	unsigned allowed; /* methods the path accepts, when no route */
+
+	/* body, accumulated up to the route's cap; reserved: the bytes of
+	 * the server's body budget this request holds */
 	struct hh_buf body;
+	size_t body_max;
+	size_t reserved;
 	int body_too_large;
+	int over_budget; /* the server's body budget was spent */
 
 	/* route parameters {name} */
 	const char *param_names[HH_MAX_PARAMS];
@@ -69,16 +80,32 @@ struct hh_req {
 	const char *hdr_values[8];
 	int n_hdrs;
 	int responded;
+	int queued; /* the response was handed to MHD */
+	int lane;   /* enum in server.c: on the slow lane, and done */
 	void *static_response; /* a prebuilt MHD response (static files) */
 };
 
 typedef void (*hh_handler)(struct hh_req *r);
+
+/* Route flags. */
+enum {
+	/* Runs on the server's slow lane, a small pool of its own threads
+	 * (password hashing, calls to other servers), so that a flood of
+	 * such requests waits in a bounded queue and cannot starve the
+	 * threads that serve everything else. A full queue is a 503. */
+	HH_ROUTE_SLOW = 1 << 0,
+};
 
 struct hh_route {
 	unsigned methods;    /* bit set of enum hh_method */
 	const char *pattern; /* "/api/v1/articles/{slug}"; a trailing "*"
 				matches the rest */
 	hh_handler handler;
+	unsigned flags;      /* HH_ROUTE_* */
+	/* The body this route takes from a signed-in caller (0: only the
+	 * server's small limit, which is all anyone gets before sign-in
+	 * is checked). */
+	size_t body_max;
 };
 
 /* ---- reading the request ---------------------------------------------- */
@@ -91,6 +118,10 @@ const char *hh_req_query(struct hh_req *r, const char *name);
 const char *hh_req_header(struct hh_req *r, const char *name);
 /* Cookie value by name, or NULL. Borrowed. */
 const char *hh_req_cookie(struct hh_req *r, const char *name);
+/* The client's address ("127.0.0.1", "::1"). Borrowed. */
+const char *hh_req_client(struct hh_req *r);
+/* 1 when a trusted proxy says the client came over TLS. */
+int hh_req_forwarded_tls(struct hh_req *r);
 /* Form field from an application/x-www-form-urlencoded body (decoded into
  * the arena), or NULL. */
 const char *hh_req_form(struct hh_req *r, const char *name);
@@ -149,7 +180,31 @@ void hh_methods_format(unsigned set, char *buf, size_t size);
 struct hh_server_config {
 	const char *listen; /* "127.0.0.1:8080"; port 0 picks a free one */
 	int threads;
-	size_t body_limit;  /* bytes */
+	/* Bodies: body_limit is what any request may send before the
+	 * caller is known (a route's body_max applies once session_ok
+	 * says the caller is signed in); body_budget caps the bytes all
+	 * requests together may hold (0: 64 MiB); past it new bodies get
+	 * a 503 until others finish. */
+	size_t body_limit;
+	size_t body_budget;
+	/* Connections: at most per_client at once from one address (0: no
+	 * cap, for a server behind a load balancer that limits), closed
+	 * after idle_timeout_s without a byte (0: 15 s). */
+	int per_client;
+	int idle_timeout_s;
+	/* The slow lane: workers and queued requests (0: 1 and 64). */
+	int slow_workers;
+	int slow_queue;
+	/* Take the client's address from the last X-Forwarded-For entry
+	 * and TLS from X-Forwarded-Proto: only behind a proxy that sets
+	 * them. */
+	int trust_proxy;
+	/* 1 when the caller of r is signed in (admits a route's larger
+	 * body_max); NULL: never. */
+	int (*session_ok)(struct hh_req *r);
+	/* Called before the handler; answers r and returns 0 to stop it
+	 * (rate limits). NULL: everything passes. */
+	int (*gate)(struct hh_req *r);
 	const char *web_dir; /* static assets served under /static/ */
 	int log_requests;
 	/* Renders 404 for paths outside /api/ (an HTML page); NULL: the
@@ -158,6 +213,9 @@ struct hh_server_config {
 	/* Renders 413 for paths outside /api/ (a page sent from a form);
 	 * NULL: problem+json everywhere. */
 	hh_handler too_large;
+	/* Renders 503 for paths outside /api/ when the server is too busy
+	 * to take the request (body budget, slow lane full). */
+	hh_handler busy;
 };
 
 struct hh_server;

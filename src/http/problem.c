@@ -82,6 +82,10 @@ void hh_resp_rc(struct hh_req *r, enum hh_rc rc, const char *field)
 		hh_resp_problem(r, HH_E_BUSY, NULL, NULL);
 		hh_resp_header(r, "Retry-After", "1");
 		break;
+	case HH_ERR_LIMITED:
+		hh_resp_problem(r, HH_E_TOO_MANY_REQUESTS, NULL, NULL);
+		hh_resp_header(r, "Retry-After", "60");
+		break;
 	case HH_ERR_IO:
 	case HH_ERR_INTERNAL:
 		hh_resp_problem(r, HH_E_INTERNAL, NULL, NULL);

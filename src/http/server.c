@@ -5,7 +5,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdatomic.h>
@@ -38,7 +40,24 @@ struct hh_server {
 	atomic_long by_class[6]; /* 1xx..5xx */
 	atomic_llong duration_us;
 	int64_t started_us;
+
+	/* bodies: bytes reserved by requests in progress, and whether
+	 * enough was held since the last trim that freed memory is worth
+	 * handing back to the system */
+	atomic_llong buffered;
+	atomic_int trim_due;
+	atomic_long refused_busy;
+
+	/* the slow lane: a queue of suspended requests and its workers */
+	pthread_mutex_t lane_lock;
+	pthread_cond_t lane_cond;
+	struct hh_req **lane_q; /* ring of cfg.slow_queue */
+	int lane_head, lane_len, lane_pending, lane_stop;
+	pthread_t *lane_threads;
+	int n_lane_threads;
 };
+
+enum { LANE_NONE, LANE_QUEUED, LANE_DONE };
 
 /* ---- static files ---------------------------------------------------- */
 
@@ -139,6 +158,55 @@ const char *hh_req_header(struct hh_req *r, const char *name)
 const char *hh_req_cookie(struct hh_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *hh_req_client(struct hh_req *r)
+{
+	return r->client ? r->client : "";
+}
+
+int hh_req_forwarded_tls(struct hh_req *r)
+{
+	return r->forwarded_tls;
+}
+
+/* The address of the client: the socket's peer, or the last entry of
+ * X-Forwarded-For when a trusted proxy adds it (the entries before it
+ * are the client's own say and prove nothing). Into the arena. */
+static const char *client_of(struct hh_server *s, struct hh_req *r)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	if (s->cfg.trust_proxy) {
+		const char *xff = MHD_lookup_connection_value(
+			r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		if (xff) {
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ' || *last == '\t')
+				last++;
+			size_t n = strcspn(last, " \t");
+			unsigned char sa[sizeof(struct in6_addr)];
+			if (n < sizeof(buf)) {
+				memcpy(buf, last, n);
+				buf[n] = 0;
+				if (inet_pton(AF_INET, buf, sa) == 1 ||
+				    inet_pton(AF_INET6, buf, sa) == 1)
+					return hh_arena_strdup(&r->arena, buf);
+			}
+			buf[0] = 0;
+		}
+	}
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  buf, sizeof(buf));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  sizeof(buf));
+	return hh_arena_strdup(&r->arena, buf);
 }
 
 static int hexval(char c)
@@ -340,12 +408,37 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		atomic_fetch_add(&s->by_class[r->status / 100], 1);
 	atomic_fetch_add(&s->duration_us, us);
 	log_request(s, r, us);
+	size_t reserved = r->reserved;
 	hh_arena_clear(&r->arena);
 	hh_buf_clear(&r->body);
 	hh_buf_clear(&r->resp);
 	free(r);
 	*con_cls = NULL;
+	long long left = atomic_fetch_sub(&s->buffered, (long long)reserved) -
+			 (long long)reserved;
+	/* After a burst of large bodies, hand the freed memory back to the
+	 * system once the bodies are gone, instead of keeping it as the
+	 * allocator's high-water mark. */
+	if (left < (1 << 20) && atomic_load(&s->trim_due) &&
+	    atomic_exchange(&s->trim_due, 0))
+		malloc_trim(0);
 	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* Takes n more bytes of the server's body budget for r; 0 when the
+ * budget is spent (nothing taken). */
+static int reserve(struct hh_server *s, struct hh_req *r, size_t n)
+{
+	long long cap = (long long)s->cfg.body_budget;
+	long long now = atomic_fetch_add(&s->buffered, (long long)n) + (long long)n;
+	if (now > cap) {
+		atomic_fetch_sub(&s->buffered, (long long)n);
+		return 0;
+	}
+	if (now > (8 << 20))
+		atomic_store(&s->trim_due, 1);
+	r->reserved += n;
+	return 1;
 }
 
 static void add_common_headers(struct MHD_Response *resp, const char *ctype)
@@ -363,6 +456,7 @@ static void add_common_headers(struct MHD_Response *resp, const char *ctype)
 
 static enum MHD_Result send_response(struct hh_req *r)
 {
+	r->queued = 1;
 	if (r->static_response)
 		return MHD_queue_response(r->conn, (unsigned)r->status,
 					  r->static_response);
@@ -378,11 +472,35 @@ static enum MHD_Result send_response(struct hh_req *r)
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	add_common_headers(resp, r->content_type);
+	/* Nothing dynamic is kept by browsers or proxies, unless the
+	 * handler chose otherwise for an anonymous reader; whatever was
+	 * answered to a signed-in caller, or set a cookie, never is. */
+	int cache_set = 0, personal = r->log_actor != NULL;
+	for (int i = 0; i < r->n_hdrs; i++) {
+		if (!strcasecmp(r->hdr_names[i], "Cache-Control"))
+			cache_set = 1;
+		else if (!strcasecmp(r->hdr_names[i], "Set-Cookie"))
+			personal = 1;
+	}
 	for (int i = 0; i < r->n_hdrs; i++)
-		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+		if (!personal || strcasecmp(r->hdr_names[i], "Cache-Control"))
+			MHD_add_response_header(resp, r->hdr_names[i],
+						r->hdr_values[i]);
+	if (personal || !cache_set)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* The static file for r, or NULL. */
+static const struct static_file *static_of(struct hh_server *s,
+					   struct hh_req *r)
+{
+	if (strncmp(r->path, "/static/", 8) != 0 ||
+	    (r->method != HH_GET && r->method != HH_HEAD))
+		return NULL;
+	return find_static(s, r->path);
 }
 
 static void dispatch(struct hh_server *s, struct hh_req *r)
@@ -392,33 +510,27 @@ static void dispatch(struct hh_server *s, struct hh_req *r)
 				"the path is not valid UTF-8");
 		return;
 	}
-	if (strncmp(r->path, "/static/", 8) == 0 &&
-	    (r->method == HH_GET || r->method == HH_HEAD)) {
-		const struct static_file *sf = find_static(s, r->path);
-		if (sf) {
-			const char *inm = hh_req_header(r, "If-None-Match");
-			if (inm && strcmp(inm, sf->etag) == 0) {
-				r->responded = 1;
-				r->status = 304;
-				r->content_type = NULL;
-				hh_resp_header(r, "ETag", sf->etag);
-				hh_resp_header(r, "Cache-Control",
-					       "public, max-age=86400");
-				return;
-			}
+	const struct static_file *sf = static_of(s, r);
+	if (sf) {
+		const char *inm = hh_req_header(r, "If-None-Match");
+		if (inm && strcmp(inm, sf->etag) == 0) {
 			r->responded = 1;
-			r->status = 200;
-			r->static_response = sf->resp;
+			r->status = 304;
+			r->content_type = NULL;
+			hh_resp_header(r, "ETag", sf->etag);
+			hh_resp_header(r, "Cache-Control", "public, max-age=86400");
 			return;
 		}
+		r->responded = 1;
+		r->status = 200;
+		r->static_response = sf->resp;
+		return;
 	}
-	unsigned allowed;
-	const struct hh_route *rt =
-		hh_route_match(s->routes, r, r->method, r->path, &allowed);
+	const struct hh_route *rt = r->route;
 	if (!rt) {
-		if (allowed) {
+		if (r->allowed) {
 			char buf[96];
-			hh_methods_format(allowed, buf, sizeof(buf));
+			hh_methods_format(r->allowed, buf, sizeof(buf));
 			hh_resp_problem(r, HH_E_METHOD_NOT_ALLOWED, NULL, NULL);
 			hh_resp_header(r, "Allow", buf);
 		} else if (s->cfg.not_found && strncmp(r->path, "/api/", 5) &&
@@ -432,6 +544,69 @@ static void dispatch(struct hh_server *s, struct hh_req *r)
 	rt->handler(r);
 }
 
+/* 503 with Retry-After: the body budget or the slow lane is full. */
+static void answer_busy(struct hh_server *s, struct hh_req *r)
+{
+	atomic_fetch_add(&s->refused_busy, 1);
+	if (s->cfg.busy && strncmp(r->path, "/api/", 5))
+		s->cfg.busy(r);
+	else
+		hh_resp_problem(r, HH_E_SERVER_BUSY, NULL, NULL);
+	hh_resp_header(r, "Retry-After", "2");
+}
+
+/* ---- the slow lane ---------------------------------------------------- */
+
+/* Queues r (its body complete) for a lane worker and suspends its
+ * connection; 0 when the queue is full (nothing done). */
+static int lane_push(struct hh_server *s, struct hh_req *r)
+{
+	pthread_mutex_lock(&s->lane_lock);
+	if (s->lane_stop || s->lane_pending >= s->cfg.slow_queue) {
+		pthread_mutex_unlock(&s->lane_lock);
+		return 0;
+	}
+	s->lane_pending++;
+	pthread_mutex_unlock(&s->lane_lock);
+	/* Suspended before it is queued, so a worker's resume always
+	 * finds it suspended. */
+	r->lane = LANE_QUEUED;
+	MHD_suspend_connection(r->conn);
+	pthread_mutex_lock(&s->lane_lock);
+	s->lane_q[(s->lane_head + s->lane_len) % s->cfg.slow_queue] = r;
+	s->lane_len++;
+	pthread_cond_signal(&s->lane_cond);
+	pthread_mutex_unlock(&s->lane_lock);
+	return 1;
+}
+
+static void *lane_main(void *p)
+{
+	struct hh_server *s = p;
+	pthread_mutex_lock(&s->lane_lock);
+	for (;;) {
+		while (!s->lane_len && !s->lane_stop)
+			pthread_cond_wait(&s->lane_cond, &s->lane_lock);
+		if (!s->lane_len)
+			break; /* stopping, and nothing left */
+		struct hh_req *r = s->lane_q[s->lane_head];
+		s->lane_head = (s->lane_head + 1) % s->cfg.slow_queue;
+		s->lane_len--;
+		pthread_mutex_unlock(&s->lane_lock);
+		dispatch(s, r);
+		r->lane = LANE_DONE;
+		struct MHD_Connection *conn = r->conn;
+		pthread_mutex_lock(&s->lane_lock);
+		s->lane_pending--;
+		pthread_mutex_unlock(&s->lane_lock);
+		/* r belongs to MHD's thread again from here on */
+		MHD_resume_connection(conn);
+		pthread_mutex_lock(&s->lane_lock);
+	}
+	pthread_mutex_unlock(&s->lane_lock);
+	return NULL;
+}
+
 /* 413: problem+json for the API, the configured page elsewhere. */
 static void answer_too_large(struct hh_server *s, struct hh_req *r)
 {
@@ -440,8 +615,48 @@ static void answer_too_large(struct hh_server *s, struct hh_req *r)
 		return;
 	}
 	hh_resp_problem(r, HH_E_BODY_TOO_LARGE, NULL,
-			hh_arena_printf(&r->arena, "the limit is %zu bytes",
-					s->cfg.body_limit));
+			hh_arena_printf(&r->arena, "the limit is %zu bytes%s",
+					r->body_max,
+					r->body_max < (r->route ? r->route->body_max : 0)
+						? " before sign-in" : ""));
+}
+
+/* Sets up r when its headers have arrived: who is calling, which route,
+ * how large a body it may send. Returns 0 when r was answered at once. */
+static int admit(struct hh_server *s, struct hh_req *r)
+{
+	r->client = client_of(s, r);
+	if (s->cfg.trust_proxy) {
+		const char *p = hh_req_header(r, "X-Forwarded-Proto");
+		r->forwarded_tls = p && strcasecmp(p, "https") == 0;
+	}
+	if (hh_utf8_valid(r->path, strlen(r->path)) && !static_of(s, r))
+		r->route = hh_route_match(s->routes, r, r->method, r->path,
+					  &r->allowed);
+	r->body_max = s->cfg.body_limit;
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     "Content-Length");
+	const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     "Transfer-Encoding");
+	unsigned long long want = cl ? strtoull(cl, NULL, 10) : 0;
+	int has_body = want > 0 || te;
+	/* A larger body only for a route that takes one, and only from a
+	 * caller whose session holds: checked before a byte is read. */
+	if (has_body && r->route && r->route->body_max > r->body_max &&
+	    s->cfg.session_ok && s->cfg.session_ok(r))
+		r->body_max = r->route->body_max;
+	if (want > r->body_max) {
+		r->body_too_large = 1;
+		answer_too_large(s, r);
+		return 0;
+	}
+	if (want && !reserve(s, r, (size_t)want)) {
+		answer_busy(s, r);
+		return 0;
+	}
+	if (want)
+		hh_buf_reserve(&r->body, (size_t)want + 1);
+	return 1;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -468,30 +683,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*con_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
 		atomic_fetch_add(&s->requests, 1);
-		/* A declared body over the cap is refused before we read it. */
-		const char *cl = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
-			r->body_too_large = 1;
-			answer_too_large(s, r);
-			return send_response(r);
-		}
+		if (!admit(s, r))
+			return send_response(r); /* refused before the body */
 		return MHD_YES;
 	}
+	if (r->lane == LANE_DONE && !r->queued)
+		return send_response(r); /* back from the slow lane */
 	if (*upload_data_size) {
-		if (!r->body_too_large &&
-		    r->body.len + *upload_data_size <= s->cfg.body_limit)
-			hh_buf_append(&r->body, upload_data, *upload_data_size);
-		else
-			r->body_too_large = 1;
+		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		if (r->body_too_large || r->over_budget || r->queued)
+			return MHD_YES; /* read and dropped */
+		if (r->body.len + n > r->body_max) {
+			r->body_too_large = 1;
+			hh_buf_clear(&r->body);
+			return MHD_YES;
+		}
+		/* a body without Content-Length reserves as it grows */
+		if (r->body.len + n > r->reserved &&
+		    !reserve(s, r, n > 16384 ? n : 16384)) {
+			r->over_budget = 1;
+			hh_buf_clear(&r->body);
+			return MHD_YES;
+		}
+		hh_buf_append(&r->body, upload_data, n);
 		return MHD_YES;
 	}
-	if (r->responded)
-		return MHD_YES; /* answered early (413) */
+	if (r->queued || r->lane == LANE_QUEUED)
+		return MHD_YES; /* answered early, or still on the lane */
 	if (r->body_too_large) {
-		hh_buf_clear(&r->body);
 		answer_too_large(s, r);
+	} else if (r->over_budget) {
+		answer_busy(s, r);
+	} else if (r->route && s->cfg.gate && !s->cfg.gate(r)) {
+		/* the gate answered (a rate limit) */
+	} else if (r->route && (r->route->flags & HH_ROUTE_SLOW) && s->lane_q) {
+		if (lane_push(s, r))
+			return MHD_YES;
+		answer_busy(s, r);
 	} else {
 		/* An unknown method (r->method 0) matches no route, so
 		 * dispatch answers 405 with the Allow header RFC 9110
@@ -523,6 +752,32 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
 }
 
+/* Lets the lane workers finish what is queued, then joins them. */
+static void lane_stop(struct hh_server *s)
+{
+	pthread_mutex_lock(&s->lane_lock);
+	s->lane_stop = 1;
+	pthread_cond_broadcast(&s->lane_cond);
+	pthread_mutex_unlock(&s->lane_lock);
+	for (int i = 0; i < s->n_lane_threads; i++)
+		pthread_join(s->lane_threads[i], NULL);
+	s->n_lane_threads = 0;
+}
+
+static void free_server(struct hh_server *s)
+{
+	for (size_t i = 0; i < s->n_files; i++) {
+		MHD_destroy_response(s->files[i].resp);
+		free(s->files[i].path);
+	}
+	free(s->files);
+	free(s->lane_q);
+	free(s->lane_threads);
+	pthread_mutex_destroy(&s->lane_lock);
+	pthread_cond_destroy(&s->lane_cond);
+	free(s);
+}
+
 enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 			   const struct hh_route *routes, struct hh_app *app,
 			   struct hh_server **out)
@@ -538,10 +793,35 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 	s->app = app;
 	s->cfg = *cfg;
 	s->started_us = hh_now_us();
+	if (!s->cfg.body_budget)
+		s->cfg.body_budget = (size_t)64 << 20;
+	if (s->cfg.idle_timeout_s <= 0)
+		s->cfg.idle_timeout_s = 15;
+	if (s->cfg.slow_workers <= 0)
+		s->cfg.slow_workers = 1;
+	if (s->cfg.slow_queue <= 0)
+		s->cfg.slow_queue = 64;
+	/* Blocks of 64 KiB and more (bodies, argon2's memory) come from
+	 * mmap and go back to the system when freed. glibc would otherwise
+	 * raise this threshold after the first large free and keep such
+	 * blocks on its heap for good: a burst of large bodies then left
+	 * gigabytes resident after the connections closed. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	if (cfg->web_dir)
 		load_dir(s, cfg->web_dir, "/static");
+	pthread_mutex_init(&s->lane_lock, NULL);
+	pthread_cond_init(&s->lane_cond, NULL);
+	s->lane_q = hh_xcalloc((size_t)s->cfg.slow_queue, sizeof(*s->lane_q));
+	s->lane_threads = hh_xcalloc((size_t)s->cfg.slow_workers,
+				     sizeof(*s->lane_threads));
+	for (int i = 0; i < s->cfg.slow_workers; i++) {
+		if (pthread_create(&s->lane_threads[i], NULL, lane_main, s))
+			break;
+		s->n_lane_threads++;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ITC | MHD_USE_TURBO;
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
 	/* Handlers may read the server (GET /metrics) as soon as the first
 	 * request arrives, which can be before MHD_start_daemon returns. */
 	*out = s;
@@ -550,8 +830,10 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(s->cfg.per_client > 0 ? s->cfg.per_client : 0),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		/* MHD's default: room for 16 KB and more of request
 		 * headers. MHD zeroes the whole pool before each request on
@@ -562,12 +844,8 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 	if (!s->daemon) {
 		hh_log(HH_LOG_ERROR, "cannot listen on %s: %s", cfg->listen,
 		       strerror(errno));
-		for (size_t i = 0; i < s->n_files; i++) {
-			MHD_destroy_response(s->files[i].resp);
-			free(s->files[i].path);
-		}
-		free(s->files);
-		free(s);
+		lane_stop(s);
+		free_server(s);
 		*out = NULL;
 		return HH_ERR_IO;
 	}
@@ -595,13 +873,11 @@ void hh_server_stop(struct hh_server *s, int timeout_ms)
 		struct timespec ts = { 0, 5 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
+	/* Requests still on the lane are answered and resumed before MHD
+	 * stops (it must not stop with a connection suspended). */
+	lane_stop(s);
 	MHD_stop_daemon(s->daemon);
-	for (size_t i = 0; i < s->n_files; i++) {
-		MHD_destroy_response(s->files[i].resp);
-		free(s->files[i].path);
-	}
-	free(s->files);
-	free(s);
+	free_server(s);
 }
 
 void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
@@ -615,6 +891,13 @@ void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
 		      "# HELP helhed_http_in_flight Requests being served.\n"
 		      "# TYPE helhed_http_in_flight gauge\n"
 		      "helhed_http_in_flight %ld\n"
+		      "# HELP helhed_http_refused_busy_total Requests refused "
+		      "with 503 for lack of body memory or lane room.\n"
+		      "# TYPE helhed_http_refused_busy_total counter\n"
+		      "helhed_http_refused_busy_total %ld\n"
+		      "# HELP helhed_http_body_bytes Request body bytes held.\n"
+		      "# TYPE helhed_http_body_bytes gauge\n"
+		      "helhed_http_body_bytes %lld\n"
 		      "# HELP helhed_http_request_seconds_total Time spent "
 		      "serving requests.\n"
 		      "# TYPE helhed_http_request_seconds_total counter\n"
@@ -623,6 +906,8 @@ void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
 		      "# TYPE helhed_uptime_seconds gauge\n"
 		      "helhed_uptime_seconds %.3f\n",
 		      atomic_load(&s->in_flight),
+		      atomic_load(&s->refused_busy),
+		      (long long)atomic_load(&s->buffered),
 		      (double)atomic_load(&s->duration_us) / 1e6,
 		      (double)(hh_now_us() - s->started_us) / 1e6);
 }

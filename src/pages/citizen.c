@@ -632,6 +632,23 @@ void hh_page_too_large(struct hh_req *r)
 		      "står der stadig.");
 }
 
+void hh_page_busy(struct hh_req *r)
+{
+	hh_page_error(r, 503, "Der er travlt lige nu",
+		      "Vi kan ikke tage imod det, du sendte, i dette øjeblik. "
+		      "Vent et par sekunder, og prøv igen. Det, du har "
+		      "skrevet, står der stadig, når du går tilbage.");
+}
+
+void hh_page_too_many(struct hh_req *r)
+{
+	hh_page_error(r, 429, "Du har sendt mange ting på kort tid",
+		      "For at beskytte tjenesten tager vi kun imod et vist "
+		      "antal indsendelser ad gangen. Vent et minut, og prøv "
+		      "igen. Det, du har skrevet, står der stadig, når du går "
+		      "tilbage.");
+}
+
 void hh_page_not_found(struct hh_req *r)
 {
 	hh_page_error(r, 404, "Siden findes ikke",

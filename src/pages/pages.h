@@ -17,6 +17,11 @@ void hh_page_staff(struct hh_req *r);
 void hh_page_not_found(struct hh_req *r);
 /* 413 for a page (a form sent with too large files): a Danish page. */
 void hh_page_too_large(struct hh_req *r);
+/* 503 for a page: the server is at a limit (body memory, the sign-in
+ * queue). */
+void hh_page_busy(struct hh_req *r);
+/* 429 for a page: this client or session sent too many writes. */
+void hh_page_too_many(struct hh_req *r);
 
 /* the citizen's own pages (pages/borger.c, citizen.c, blanket.c,
  * overview.c) */

@@ -101,9 +101,26 @@ void hh_page_login_post(struct hh_req *r)
 	}
 	struct hh_login login;
 	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
-				      &login);
+				      hh_req_client(r), &login);
 	if (rc == HH_ERR_FORBIDDEN) {
 		login_form(r, 401, "E-mail eller adgangskode er forkert.", email);
+		return;
+	}
+	if (rc == HH_ERR_LIMITED) {
+		int min = (login.retry_after + 59) / 60;
+		login_form(r, 429,
+			   min <= 1 ? "Der har været for mange forkerte forsøg "
+				      "på at logge ind. Vent et minut, og prøv "
+				      "igen."
+				    : hh_arena_printf(&r->arena,
+						      "Der har været for mange "
+						      "forkerte forsøg på at "
+						      "logge ind. Vent %d "
+						      "minutter, og prøv igen.",
+						      min),
+			   email);
+		hh_resp_header(r, "Retry-After",
+			       hh_arena_printf(&r->arena, "%d", login.retry_after));
 		return;
 	}
 	if (rc != HH_OK) {

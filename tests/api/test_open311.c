@@ -676,19 +676,28 @@ static void discovery_names_this_endpoint(void **state)
 	assert_true(*s_of(r.json, "contact"));
 	tu_resp_free(&r);
 
-	/* the base URL follows the Host header; a strange one is not echoed */
+	/* the Host header is never reflected: without a configured public
+	 * address the URL is the one we listen on, whatever Host says */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/open311/v2",
+		 hh_server_port(C->s.app.server));
 	const char *h[] = { "Host: open311.nordskov.dk", NULL };
 	r = call_h("GET", "discovery.json", NULL, h);
 	ep = json_array_get(json_object_get(r.json, "endpoints"), 0);
-	assert_string_equal(s_of(ep, "url"), "http://open311.nordskov.dk/open311/v2");
+	assert_string_equal(s_of(ep, "url"), url);
 	tu_resp_free(&r);
 	const char *h2[] = { "Host: x\"><evil", NULL };
 	r = call_h("GET", "discovery.json", NULL, h2);
 	ep = json_array_get(json_object_get(r.json, "endpoints"), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/open311/v2",
-		 hh_server_port(C->s.app.server));
 	assert_string_equal(s_of(ep, "url"), url);
 	tu_resp_free(&r);
+	/* the configured public address is used, and only it */
+	C->s.app.public_url = "https://selvbetjening.nordskov.dk";
+	r = call_h("GET", "discovery.json", NULL, h);
+	ep = json_array_get(json_object_get(r.json, "endpoints"), 0);
+	assert_string_equal(s_of(ep, "url"),
+			    "https://selvbetjening.nordskov.dk/open311/v2");
+	tu_resp_free(&r);
+	C->s.app.public_url = NULL;
 	(void)state;
 }
 

@@ -17,16 +17,16 @@ static void h_two(struct hh_req *r) { (void)r; }
 static void h_options(struct hh_req *r) { (void)r; }
 
 static const struct hh_route table[] = {
-	{ HH_GET, "/healthz", h_health },
-	{ HH_GET, "/api/v1/articles", h_list },
-	{ HH_POST, "/api/v1/articles", h_create },
-	{ HH_GET, "/api/v1/articles/{slug}", h_get },
-	{ HH_PUT | HH_DELETE, "/api/v1/articles/{slug}", h_put },
-	{ HH_GET, "/api/v1/articles/{slug}/versions", h_versions },
-	{ HH_POST, "/api/v1/orgs/{org}/articles/{slug}", h_two },
-	{ HH_GET, "/static/*", h_static },
-	{ HH_OPTIONS, "/api/*", h_options },
-	{ 0, NULL, NULL },
+	{ HH_GET, "/healthz", h_health, 0, 0 },
+	{ HH_GET, "/api/v1/articles", h_list, 0, 0 },
+	{ HH_POST, "/api/v1/articles", h_create, 0, 0 },
+	{ HH_GET, "/api/v1/articles/{slug}", h_get, 0, 0 },
+	{ HH_PUT | HH_DELETE, "/api/v1/articles/{slug}", h_put, 0, 0 },
+	{ HH_GET, "/api/v1/articles/{slug}/versions", h_versions, 0, 0 },
+	{ HH_POST, "/api/v1/orgs/{org}/articles/{slug}", h_two, 0, 0 },
+	{ HH_GET, "/static/*", h_static, 0, 0 },
+	{ HH_OPTIONS, "/api/*", h_options, 0, 0 },
+	{ 0, NULL, NULL, 0, 0 },
 };
 
 struct fixture {
@@ -174,7 +174,7 @@ static void unknown_path(void **state)
 	assert_null(match(f, HH_GET, "/", &allowed));
 	assert_int_equal(allowed, 0);
 	/* an empty table */
-	static const struct hh_route empty[] = { { 0, NULL, NULL } };
+	static const struct hh_route empty[] = { { 0, NULL, NULL, 0, 0 } };
 	allowed = 99;
 	assert_null(hh_route_match(empty, &f->r, HH_GET, "/healthz", &allowed));
 	assert_int_equal(allowed, 0);

@@ -1,0 +1,41 @@
+/* limit.h - token buckets keyed by a string (a client address, an account,
+ * a session), for rate limits and sign-in throttling.
+ *
+ * A limiter is a fixed table of buckets: memory does not grow with the
+ * number of keys an attacker invents. Keys are hashed with a keyed hash
+ * (SipHash, a random key per limiter), so nobody can aim a key at another
+ * client's bucket. When the table is full, the bucket that has refilled
+ * the most is reused: it carries the least history worth keeping.
+ *
+ * Each bucket holds up to `burst` tokens and regains one every
+ * `refill_us`; a take spends one. Thread-safe (striped locks). Counts are
+ * per process: several instances behind a load balancer each count their
+ * own, and the balancer is the place for a shared limit. */
+#ifndef HH_LIMIT_H
+#define HH_LIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hh_limiter;
+
+/* A limiter of `slots` buckets (rounded up to a power of two), each
+ * holding up to burst tokens and regaining one every refill_us.
+ * Returns new; free with hh_limiter_free. */
+struct hh_limiter *hh_limiter_new(size_t slots, int burst, int64_t refill_us);
+void hh_limiter_free(struct hh_limiter *l);
+
+/* Spends one token of key's bucket. Returns 1 when there was one; 0 when
+ * the bucket is empty, with *retry_s (may be NULL) set to the seconds
+ * until the next token. */
+int hh_limiter_take(struct hh_limiter *l, const char *key, int64_t now_us,
+		    int *retry_s);
+/* 1 when a take would succeed now (spends nothing); else 0 with
+ * *retry_s as above. */
+int hh_limiter_peek(struct hh_limiter *l, const char *key, int64_t now_us,
+		    int *retry_s);
+/* Fills key's bucket again (a correct password ends an account's run of
+ * failures). */
+void hh_limiter_reset(struct hh_limiter *l, const char *key);
+
+#endif
