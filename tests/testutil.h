@@ -484,7 +484,18 @@ struct tu_server {
 	struct hh_index_follower *follow;
 };
 
+/* Starts the server as `helhed serve` would; tweak (may be NULL) may
+ * change the server's configuration first (limits, for their tests). */
+static inline void tu_server_start_cfg(struct tu_server *s, int seed,
+				       void (*tweak)(struct hh_server_config *));
+
 static inline void tu_server_start(struct tu_server *s, int seed)
+{
+	tu_server_start_cfg(s, seed, NULL);
+}
+
+static inline void tu_server_start_cfg(struct tu_server *s, int seed,
+				       void (*tweak)(struct hh_server_config *))
 {
 	memset(s, 0, sizeof(*s));
 	signal(SIGPIPE, SIG_IGN);
@@ -516,6 +527,8 @@ static inline void tu_server_start(struct tu_server *s, int seed)
 		.gate = hh_app_gate,
 	};
 	s->app.too_many_page = hh_page_too_many;
+	if (tweak)
+		tweak(&cfg);
 	assert_int_equal(hh_server_start(&cfg, hh_routes, &s->app, &s->app.server),
 			 HH_OK);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d",
