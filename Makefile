@@ -6,6 +6,8 @@
 #   make tsan   the unit and API suites under ThreadSanitizer
 #   make bench  benchmarks beside their peers
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
+#   make bench-abuse   search latency during a sign-in flood and slow
+#                      connections, beside the quiet server
 #   make bench-cases   durable submissions beside bare SQLite; the queue
 #                      and the overview with 100,000 cases
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
@@ -167,6 +169,16 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
+
+# Search latency for an ordinary client during a sign-in flood and a
+# slow-connection attack, beside the same server when quiet.
+.PHONY: bench-abuse
+$(BUILD)/bench/abuse_bench: bench/abuse_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ -lcurl -lpthread $(LDFLAGS)
+
+bench-abuse: deps $(BUILD)/helhed $(BUILD)/bench/abuse_bench
+	./bench/abuse.sh $(BUILD)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval

@@ -490,9 +490,11 @@ static int cmd_serve(int argc, char **argv)
 		.body_budget = (size_t)body_memory << 20,
 		.per_client = (int)per_client,
 		.idle_timeout_s = 15,
-		/* password hashing: half the cores at most, so that a flood
-		 * of sign-ins leaves the rest to everyone else */
-		.slow_workers = ncpu > 2 ? (int)(ncpu / 2) : 1,
+		/* password hashing: a worker per core (4 at most: each
+		 * hash holds 64 MiB), at a lower priority than the request
+		 * threads, so a flood of sign-ins uses the cores only when
+		 * nobody else needs them */
+		.slow_workers = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu,
 		.slow_queue = 64,
 		.trust_proxy = trust_proxy,
 		.session_ok = hh_app_session_ok,

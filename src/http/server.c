@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -583,6 +585,12 @@ static int lane_push(struct hh_server *s, struct hh_req *r)
 static void *lane_main(void *p)
 {
 	struct hh_server *s = p;
+	/* Below everything else in the scheduler's eyes: a lane full of
+	 * password hashing takes the cores only when nobody else wants
+	 * them (Linux sets a nice value per thread). */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+		hh_log(HH_LOG_WARN, "slow lane: cannot lower priority: %s",
+		       strerror(errno));
 	pthread_mutex_lock(&s->lane_lock);
 	for (;;) {
 		while (!s->lane_len && !s->lane_stop)

@@ -182,6 +182,15 @@ function staffHome(email) {
 		: '/personale';
 }
 
+// A different unknown account for every wrong-password sign-in: the server
+// throttles an account after a few wrong passwords in a row, and the
+// demo accounts must stay usable for the other tests.
+let unknownAccounts = 0;
+function unknownEmail() {
+	unknownAccounts++;
+	return `ukendt-${unknownAccounts}@nordskov.demo`;
+}
+
 async function signIn(page, email, password, status = 200) {
 	await go(page, '/log-ind');
 	await page.getByLabel('E-mail').fill(email);
@@ -215,7 +224,7 @@ const pages = [
 	{ name: 'not found', open: (p) => go(p, '/artikel/findes-ikke', 404) },
 	{ name: 'sign-in', open: (p) => go(p, '/log-ind') },
 	{ name: 'sign-in error',
-	  open: (p) => signIn(p, STAFF.email, 'forkert-kode', 401) },
+	  open: (p) => signIn(p, unknownEmail(), 'forkert-kode', 401) },
 	{ name: 'staff page', open: (p) => signIn(p, STAFF.email, STAFF.password) },
 	{ name: 'search results', open: (p) => go(p, '/soeg?q=sundhedskort') },
 	{ name: 'search results, page 2',
@@ -407,11 +416,12 @@ test('without a municipality the shared version of the article is shown', () =>
 
 test('sign-in error: Danish message shown and the e-mail kept', () =>
 	withPage({}, async (page) => {
-		await signIn(page, STAFF.email, 'forkert-kode', 401);
+		const email = unknownEmail();
+		await signIn(page, email, 'forkert-kode', 401);
 		const alert = page.getByRole('alert');
 		check(await text(alert) === 'E-mail eller adgangskode er forkert.',
 		      `alert: ${await text(alert)}`);
-		check(await page.getByLabel('E-mail').inputValue() === STAFF.email,
+		check(await page.getByLabel('E-mail').inputValue() === email,
 		      'e-mail not kept');
 		check(await page.getByLabel('Adgangskode').inputValue() === '',
 		      'password kept');
@@ -444,10 +454,25 @@ test('JavaScript disabled: sign in and Log ud work', () =>
 
 test('JavaScript disabled: sign-in error keeps the e-mail', () =>
 	withPage({ javaScriptEnabled: false }, async (page) => {
-		await signIn(page, STAFF.email, 'forkert-kode', 401);
+		const email = unknownEmail();
+		await signIn(page, email, 'forkert-kode', 401);
 		check((await text(page.getByRole('alert'))).includes('forkert'),
 		      'no error shown');
-		check(await page.getByLabel('E-mail').inputValue() === STAFF.email,
+		check(await page.getByLabel('E-mail').inputValue() === email,
+		      'e-mail not kept');
+	}));
+
+test('sign-in throttled: after five wrong passwords the form says to wait', () =>
+	withPage({}, async (page) => {
+		const email = unknownEmail();
+		for (let i = 0; i < 5; i++)
+			await signIn(page, email, 'forkert-kode', 401);
+		const resp = await signIn(page, email, 'forkert-kode', 429);
+		check(Number(resp.headers()['retry-after']) > 0, 'no Retry-After');
+		const alert = await text(page.getByRole('alert'));
+		check(alert.includes('for mange forkerte forsøg') &&
+		      alert.includes('Vent'), `alert: ${alert}`);
+		check(await page.getByLabel('E-mail').inputValue() === email,
 		      'e-mail not kept');
 	}));
 
