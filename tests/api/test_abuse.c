@@ -70,6 +70,16 @@ static const char *hostile_addr(int i, char *buf)
 	return buf;
 }
 
+/* Under a sanitizer, malloc is the sanitizer's: it keeps freed memory in
+ * its own quarantine and pools, so resident memory says nothing about
+ * ours. The rounds still run (for the sanitizer's sake); the bounds are
+ * checked only in a normal build. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RSS_MEANINGFUL 0
+#else
+#define RSS_MEANINGFUL 1
+#endif
+
 static long rss_kb(void)
 {
 	char *s = tu_read("/proc/self/status");
@@ -320,16 +330,22 @@ static void memory_stays_bounded_under_hostile_bodies(void **state)
 	hostile_round(&s, 250, 16L << 20, 1L << 20, base, &during, &after);
 	printf("# 250 large-body connections: resident +%ld MB while open, "
 	       "+%ld MB after they closed\n", during / 1024, after / 1024);
-	assert_true(during < 96 * 1024);
-	assert_true(after < 48 * 1024);
+	if (RSS_MEANINGFUL) {
+		assert_true(during < 96 * 1024);
+		assert_true(after < 48 * 1024);
+	}
 	/* 1,000 clients each sending a body just under the limit and
 	 * holding it: held within the body budget */
 	int n = rl.rlim_cur >= 2400 ? 1000 : (int)(rl.rlim_cur - 200) / 2;
 	hostile_round(&s, n, 65000, 64000, base, &during, &after);
 	printf("# %d connections holding 64 KB bodies: resident +%ld MB while "
 	       "open, +%ld MB after they closed\n", n, during / 1024, after / 1024);
-	assert_true(during < 192 * 1024);
-	assert_true(after < 48 * 1024);
+	if (RSS_MEANINGFUL) {
+		assert_true(during < 192 * 1024);
+		assert_true(after < 48 * 1024);
+	} else {
+		printf("# (a sanitizer's allocator: the bounds are not checked)\n");
+	}
 	/* and the server still answers */
 	struct tu_resp r = tu_call(s.base, NULL, NULL, "GET", "/healthz", NULL, NULL);
 	assert_int_equal(r.status, 200);
