@@ -469,6 +469,10 @@ void hh_api_case_create(struct hh_req *r)
 					"unknown case type or plan");
 		return;
 	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_SUBMIT_KEY_REUSED) {
+		hh_resp_problem(r, HH_E_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", NULL);
+		return;
+	}
 	if (rc != HH_OK) {
 		refuse(r, rc, 1);
 		return;

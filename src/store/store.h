@@ -24,6 +24,9 @@
 #include "core/rc.h"
 #include "domain/model.h"
 
+/* The hash of a request kept with its idempotency key: 64 hex digits. */
+#define HH_REQUEST_HASH_SIZE 65
+
 /* A transaction; backends embed this as the first member of their own. */
 struct hh_tx {
 	struct hh_store *store;
@@ -267,11 +270,15 @@ struct hh_store {
 				int64_t limit, int64_t *total, hh_case_cb cb,
 				void *ctx);
 
-	/* Idempotency keys: the case a (scope, key) created. */
+	/* Idempotency keys: the case a (scope, key) created, and the hash
+	 * of the request that created it (hex; "" for a key stored before
+	 * hashes were kept; hash may be NULL). */
 	enum hh_rc (*idempotency_get)(struct hh_tx *tx, const char *scope,
-				      const char *key, int64_t *case_id);
+				      const char *key, int64_t *case_id,
+				      char hash[HH_REQUEST_HASH_SIZE]);
 	enum hh_rc (*idempotency_put)(struct hh_tx *tx, const char *scope,
-				      const char *key, int64_t case_id);
+				      const char *key, int64_t case_id,
+				      const char *hash);
 
 	/* Files uploaded with a form. */
 	enum hh_rc (*case_file_insert)(struct hh_tx *tx, int64_t case_id,

@@ -815,6 +815,24 @@ static void submit_idempotent(void **state)
 	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
 	tu_resp_free(&r);
 	assert_int_equal(x_cases(c), cases);
+	/* the same values in another order are the same request */
+	r = submit(c, ANNA, "skilsmisse", "{\"gift\":\"nej\",\"navn\":\"Anna Andersen\"}",
+		   0, NULL, "ans-1");
+	expect_status(&r, 200);
+	assert_int_equal(jint(r.json, "id"), id);
+	tu_resp_free(&r);
+	/* the same key with another body is refused (422), not replayed:
+	 * the answer names no case and says nothing of the first one */
+	r = submit(c, ANNA, "skilsmisse", "{\"navn\":\"Anna Berg\",\"gift\":\"nej\"}",
+		   0, NULL, "ans-1");
+	expect_problem(&r, 422, "idempotency-key-reused", "Idempotency-Key");
+	assert_null(strstr(r.body, "Anna Andersen"));
+	assert_false(tu_header(&r, "Location", loc, sizeof(loc)));
+	tu_resp_free(&r);
+	r = submit(c, ANNA, "boernetilskud", "{\"antal\":2}", 0, NULL, "ans-1");
+	expect_problem(&r, 422, "idempotency-key-reused", "Idempotency-Key");
+	tu_resp_free(&r);
+	assert_int_equal(x_cases(c), cases);
 	/* another key: a new case */
 	r = submit(c, ANNA, "skilsmisse", ok_values, 0, NULL, "ans-2");
 	expect_status(&r, 201);
