@@ -51,9 +51,14 @@ static const struct hh_access_rule rules[] = {
 	{ CITIZEN, HH_RES_AUDIT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 
 	/* Open311: public requests without personal data; an API key of an
-	 * organisation submits them */
+	 * organisation submits them, the owner being the organisation the
+	 * case goes to. The front desk's systems file requests with any
+	 * authority (joining up is their job); a caseworker's or admin's
+	 * only with their own organisation; editors and managers none. */
 	{ EVERYONE, HH_RES_OPEN311_REQUEST, HH_ACT_READ, HH_SCOPE_ANY },
-	{ STAFF, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ HH_ROLE_AGENT, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ HH_ROLE_CASEWORKER | HH_ROLE_ADMIN, HH_RES_OPEN311_REQUEST,
+	  HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
