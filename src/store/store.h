@@ -148,6 +148,9 @@ struct hh_store {
 	enum hh_rc (*token_get)(struct hh_tx *tx, struct hh_arena *a,
 				const unsigned char hash[32],
 				struct hh_api_token *out);
+	/* The token with this id (revoked ones too: the audit names them). */
+	enum hh_rc (*token_get_by_id)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t id, struct hh_api_token *out);
 
 	/* Articles. article_insert sets ->id and ->version = 1 and records
 	 * version 1; CONFLICT if (org, slug) exists. article_update writes
