@@ -31,8 +31,10 @@ static const struct hh_access_rule rules[] = {
 	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
 	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG_SHARED },
 	{ EDITORS, HH_RES_ARTICLE_HISTORY, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
+	/* each organisation's searches to its own; the shared knowledge
+	 * base's to the municipalities, whose editors may change it */
 	{ EDITORS | HH_ROLE_MANAGER, HH_RES_SEARCH_REPORT, HH_ACT_READ,
-	  HH_SCOPE_ANY },
+	  HH_SCOPE_OWN_ORG_SHARED },
 
 	/* cases */
 	{ CITIZEN, HH_RES_CASE, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },

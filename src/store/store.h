@@ -209,10 +209,12 @@ struct hh_store {
 	enum hh_rc (*search_log_choose)(struct hh_tx *tx, int64_t id,
 					int64_t article_id, int64_t at);
 	/* Queries since `since` (seconds) grouped by their text, those with
-	 * no result or no choice first, most frequent first. */
+	 * no result or no choice first, most frequent first: those made in
+	 * municipality org_id (-1: every search), and with unscoped also
+	 * those made without a municipality (on the shared knowledge base). */
 	enum hh_rc (*search_report)(struct hh_tx *tx, struct hh_arena *a,
-				    int64_t since, int limit, hh_report_cb cb,
-				    void *ctx);
+				    int64_t since, int limit, int64_t org_id,
+				    int unscoped, hh_report_cb cb, void *ctx);
 	/* How often each article was chosen from search results. */
 	enum hh_rc (*search_chosen_counts)(struct hh_tx *tx, hh_chosen_cb cb,
 					   void *ctx);

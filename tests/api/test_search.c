@@ -10,9 +10,10 @@
 
 #include "domain/articles.h"
 
-enum { E901, AGENT, N_USERS, ANON = -1 };
+enum { E901, AGENT, E902, EUDK, N_USERS, ANON = -1 };
 
-static const char *const emails[N_USERS] = { "editor@901", "agent@901" };
+static const char *const emails[N_USERS] = { "editor@901", "agent@901",
+					     "editor@902", "editor@udk" };
 
 struct ctx {
 	struct tu_server s;
@@ -493,6 +494,45 @@ static void search_log_feeds_the_report(void **state)
 	tu_resp_free(&r);
 }
 
+/* Each organisation's editors read their own organisation's searches;
+ * a municipality's also those made without a municipality (the shared
+ * knowledge base); an agency's none of the municipalities'. Both doors. */
+static void search_report_per_organisation(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = search(c, "q=vrimlenord&municipality=901");
+	tu_resp_free(&r);
+	r = search(c, "q=vrimlesyd&municipality=902");
+	tu_resp_free(&r);
+	r = search(c, "q=vrimlefaelles");
+	tu_resp_free(&r);
+	static const struct {
+		int who;
+		int sees[3]; /* 901's, 902's, the shared one */
+	} readers[] = { { E901, { 1, 0, 1 } }, { E902, { 0, 1, 1 } },
+			{ EUDK, { 0, 0, 0 } } };
+	static const char *const words[3] = { "vrimlenord", "vrimlesyd", "vrimlefaelles" };
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		r = call(c, readers[i].who, "GET", "/api/v1/search-report", NULL);
+		assert_int_equal(r.status, 200);
+		json_t *qs = json_object_get(r.json, "queries");
+		struct tu_resp p = call(c, readers[i].who, "GET", "/personale/soegninger",
+					NULL);
+		assert_int_equal(p.status, 200);
+		for (int k = 0; k < 3; k++) {
+			if (readers[i].sees[k]) {
+				assert_non_null(report_row(qs, words[k]));
+				tu_expect_in(p.body, words[k]);
+			} else {
+				assert_null(report_row(qs, words[k]));
+				tu_expect_not_in(p.body, words[k]);
+			}
+		}
+		tu_resp_free(&p);
+		tu_resp_free(&r);
+	}
+}
+
 /* ---- changes through the API ------------------------------------------ */
 
 static int64_t version_of(struct ctx *c, const char *slug)
@@ -748,6 +788,7 @@ int main(void)
 		cmocka_unit_test(paging_over_the_api),
 		cmocka_unit_test(suggest_completes_and_lists_titles),
 		cmocka_unit_test(search_log_feeds_the_report),
+		cmocka_unit_test(search_report_per_organisation),
 		cmocka_unit_test(api_changes_show_in_search_at_once),
 		cmocka_unit_test(search_page_shows_results),
 		cmocka_unit_test(search_page_did_you_mean_and_no_results),

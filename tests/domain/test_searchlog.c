@@ -126,7 +126,7 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 	struct hh_arena a;
 	hh_arena_init(&a);
 	hh_buf_reset(p);
-	enum hh_rc rc = tx->store->search_report(tx, &a, 0, 100, report_row, p);
+	enum hh_rc rc = tx->store->search_report(tx, &a, 0, 100, -1, 1, report_row, p);
 	hh_arena_clear(&a);
 	return rc;
 }
