@@ -245,8 +245,11 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	idx->dead++;
 	for (int f = 0; f < N_FIELDS; f++)
 		idx->sum_len[f] -= d->flen[f];
-	for (uint32_t i = 0; i < d->n_terms; i++)
+	int pub = !(idx->dm[di].flags & DM_STAFF);
+	for (uint32_t i = 0; i < d->n_terms; i++) {
 		idx->terms[d->terms[i]].df--;
+		idx->terms[d->terms[i]].pdf -= pub;
+	}
 	/* keep slug and owner for the slug chain; free the rest */
 	free(d->title);
 	free(d->summary);

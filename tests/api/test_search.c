@@ -266,6 +266,26 @@ static void staff_articles_only_for_staff(void **state)
 	r = search_as(c, E901, "q=snerydningskladde&municipality=901");
 	assert_int_equal(jint(r.json, "total"), 0);
 	tu_resp_free(&r);
+	/* The staff article's word is never offered to the public: not as
+	 * a completion, not as "Mente du" (API and page); staff get it. */
+	r = get(c, "/api/v1/suggest?q=snerydnings&municipality=901");
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = call(c, AGENT, "GET", "/api/v1/suggest?q=snerydnings&municipality=901", NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = search(c, "q=snerydningsplam&municipality=901");
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = search_as(c, AGENT, "q=snerydningsplam&municipality=901");
+	assert_string_equal(jstr(r.json, "did_you_mean"), "snerydningsplan");
+	tu_resp_free(&r);
+	r = get(c, "/soeg?q=snerydningsplam&municipality=901");
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
 }
 
 static void bad_parameters_are_problems(void **state)
