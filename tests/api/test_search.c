@@ -471,6 +471,12 @@ static void search_log_feeds_the_report(void **state)
 	/* Personal data is masked before it is kept. */
 	r = search(c, "q=cpr%20010203-1234%20mistet");
 	tu_resp_free(&r);
+	r = search(c, "q=cpr%20010203%20%E2%80%93%201234%20glemt"); /* en dash */
+	tu_resp_free(&r);
+	r = search(c, "q=Jens%20Hansen%20sundhedskort");
+	tu_resp_free(&r);
+	r = search(c, "q=Udbetaling%20Danmark%20Vestergade%2012%2C%202.%20th");
+	tu_resp_free(&r);
 	/* The page logs too. */
 	r = get(c, "/soeg?q=glemt%20qwfpgj");
 	assert_int_equal(r.status, 200);
@@ -491,6 +497,11 @@ static void search_log_feeds_the_report(void **state)
 	assert_int_equal(jint(row, "chosen"), 0);
 	assert_null(report_row(qs, "bestil sundhedskort"));
 	assert_non_null(report_row(qs, "cpr # mistet"));
+	assert_non_null(report_row(qs, "cpr # glemt"));
+	assert_non_null(report_row(qs, "[navn] sundhedskort"));
+	assert_null(strstr(r.body, "1234"));
+	assert_null(strstr(r.body, "hansen"));
+	assert_null(strstr(r.body, "vestergade"));
 	assert_non_null(report_row(qs, "glemt qwfpgj"));
 	assert_null(strstr(r.body, "010203"));
 	tu_resp_free(&r);
