@@ -141,6 +141,64 @@ static void names_are_dropped(void **state)
 	hh_arena_clear(&a);
 }
 
+/* Random text of the pieces the masking looks at: the result is never
+ * longer than its buffer allows, is valid UTF-8 when the input was, and
+ * keeps no run of 6 digits joined by separators. */
+static void random_queries_are_masked_safely(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"0", "1", "12", "123", "4567", " ", "  ", "-", ".", "/", "–", "—", "−",
+		"\xc2\xa0", "@", "vej", "Gade", "allé", "Vænget", "9000", "Aalborg",
+		"Jens", "Hansen", "Ø", "st.", "tv", ",", "H.C.", "æøå", "x", "DK-",
+		"Æble", "b", "\t",
+	};
+	struct hh_arena a;
+	hh_arena_init(&a);
+	unsigned seed = 12345;
+	char q[400];
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0;
+		int n = (int)(seed % 40);
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+			size_t pl = strlen(p);
+			if (len + pl >= sizeof(q))
+				break;
+			memcpy(q + len, p, pl);
+			len += pl;
+		}
+		q[len] = 0;
+		seed = seed * 1103515245u + 12345u;
+		const char *got = hh_searchlog_scrub(&a, q);
+		size_t gl = strlen(got);
+		assert_true(gl <= 2 * len + 15);
+		assert_true(hh_utf8_valid(got, gl));
+		/* no six digits in a row, nor 6 digits in groups joined by
+		 * up to three separators */
+		int digits = 0, seps = 0;
+		for (size_t i = 0; i < gl; i++) {
+			if (got[i] >= '0' && got[i] <= '9') {
+				digits++;
+				seps = 0;
+			} else if ((got[i] == ' ' || got[i] == '-' || got[i] == '.' ||
+				    got[i] == '/') && ++seps <= 3) {
+				continue;
+			} else {
+				digits = seps = 0;
+			}
+			if (digits >= 6)
+				fail_msg("\"%s\" kept digits: \"%s\"", q, got);
+		}
+		if (round % 1000 == 0) {
+			hh_arena_clear(&a);
+			hh_arena_init(&a);
+		}
+	}
+	hh_arena_clear(&a);
+}
+
 static void email_addresses_are_masked(void **state)
 {
 	(void)state;
@@ -314,6 +372,7 @@ int main(void)
 		cmocka_unit_test(cpr_numbers_in_every_written_form),
 		cmocka_unit_test(addresses_are_dropped),
 		cmocka_unit_test(names_are_dropped),
+		cmocka_unit_test(random_queries_are_masked_safely),
 		cmocka_unit_test(short_numbers_and_words_are_kept),
 		cmocka_unit_test(long_queries_are_cut_on_a_character),
 		cmocka_unit_test(long_words_are_masked_in_one_pass),
