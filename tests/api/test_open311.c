@@ -1031,7 +1031,7 @@ static void personal_requests_are_not_public(void **state)
 		tu_resp_free(&r);
 	}
 	/* by its id: status and times, no location */
-	char path[64];
+	char path[128];
 	snprintf(path, sizeof(path), "requests/%s", id);
 	r = both(path, "service_requests", 200);
 	json_t *q = json_array_get(r.json, 0);
