@@ -578,6 +578,35 @@ static void amounts_in_open311(void **state)
 	assert_int_equal(n_cases(), before);
 }
 
+/* The form page's hidden "skema" is its idempotency key: sent again with
+ * the same answers it is the same case; with other answers (the back
+ * button, a change, Send) it is refused with a Danish notice and no new
+ * case, not a replay that shows the first case as if it were this one. */
+static void form_page_key_reused_with_other_answers(void **state)
+{
+	(void)state;
+	const char *skema = "skemaskemaskemaskemaskemaskemaskemaskema123";
+	assert_int_equal(strlen(skema), HH_TOKEN_CHARS - 1);
+	char *body = urlenc("csrf", C->csrf[ANNA], "skema", skema, "navn", "Bo Berg",
+			    "boern", "nej", "beloeb", "100", NULL);
+	struct tu_resp r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	int64_t first = redirected_case(&r);
+	tu_resp_free(&r);
+	r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	assert_int_equal(redirected_case(&r), first);
+	tu_resp_free(&r);
+	free(body);
+	int64_t before = n_cases();
+	body = urlenc("csrf", C->csrf[ANNA], "skema", skema, "navn", "Bo Bergsen",
+		      "boern", "nej", "beloeb", "100", NULL);
+	r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	free(body);
+	expect_status(&r, 422);
+	tu_expect_in(r.body, "Blanketten er allerede sendt med andre oplysninger.");
+	tu_resp_free(&r);
+	assert_int_equal(n_cases(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +615,7 @@ int main(void)
 		cmocka_unit_test(amounts_through_the_form_page),
 		cmocka_unit_test(amounts_through_the_api),
 		cmocka_unit_test(amounts_in_open311),
+		cmocka_unit_test(form_page_key_reused_with_other_answers),
 	};
 	return cmocka_run_group_tests_name("api/doors", tests, setup, teardown);
 }
