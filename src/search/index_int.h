@@ -117,6 +117,7 @@ struct wentry {
 	uint32_t n;   /* term ids: 0 (a stop word), the word's, its parts' */
 	uint32_t ids[4];
 	uint32_t word; /* the word's id in the trie + 1; 0: none */
+	uint8_t pub;   /* the word is marked public already (words[].pub) */
 };
 
 struct hh_index {

@@ -73,32 +73,38 @@ static int word_term(void *p, const struct hh_token *t)
 	return 0;
 }
 
-static void wmap_insert(struct hh_index *idx, const struct wentry *e)
+static struct wentry *wmap_insert(struct hh_index *idx, const struct wentry *e)
 {
 	const char *k = idx->wpool + e->key - 1;
 	size_t j = hh_hash_bytes(k + 1, (unsigned char)k[0]) & (idx->n_wmap - 1);
 	while (idx->wmap[j].key)
 		j = (j + 1) & (idx->n_wmap - 1);
 	idx->wmap[j] = *e;
+	return &idx->wmap[j];
 }
 
-/* The terms of the word w (len bytes), analysing it the first time. */
-static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len)
+/* The terms of the word w (len bytes), analysing it the first time;
+ * *slot gets its entry in the map (NULL: a word too long to keep). */
+static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len,
+				struct wentry **slot)
 {
+	*slot = NULL;
 	if (len <= WMAP_KEY_MAX && idx->n_wmap) {
 		for (size_t j = hh_hash_bytes(w, len) & (idx->n_wmap - 1);
 		     idx->wmap[j].key;
 		     j = (j + 1) & (idx->n_wmap - 1)) {
 			const unsigned char *k =
 				(const unsigned char *)idx->wpool + idx->wmap[j].key - 1;
-			if (k[0] == len && memcmp(k + 1, w, len) == 0)
+			if (k[0] == len && memcmp(k + 1, w, len) == 0) {
+				*slot = &idx->wmap[j];
 				return idx->wmap[j];
+			}
 		}
 	}
 	struct word_terms wt = { .idx = idx };
 	hh_analyze_cached(idx->an, &idx->cache, w, len, HH_AN_COMPOUNDS,
 			  word_term, &wt);
-	struct wentry e = { 0, wt.n, { 0 }, wt.word };
+	struct wentry e = { 0, wt.n, { 0 }, wt.word, 0 };
 	memcpy(e.ids, wt.ids, sizeof(e.ids));
 	if (len > WMAP_KEY_MAX)
 		return e;
@@ -122,7 +128,7 @@ static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len)
 	idx->wpool[idx->wpool_len] = (char)len;
 	memcpy(idx->wpool + idx->wpool_len + 1, w, len);
 	idx->wpool_len += len + 1;
-	wmap_insert(idx, &e);
+	*slot = wmap_insert(idx, &e);
 	idx->used_wmap++;
 	return e;
 }
@@ -180,9 +186,15 @@ static uint32_t index_field(struct put_ctx *c, const char *s, size_t len)
 			c->ckpt[c->n_ckpt++] = (struct ckpt){ p, (uint32_t)st };
 			next_ckpt = p + CKPT_EVERY;
 		}
-		struct wentry e = word_terms(c->idx, s + st, en - st);
-		if (c->pub && e.word)
+		struct wentry *slot;
+		struct wentry e = word_terms(c->idx, s + st, en - st, &slot);
+		/* the word list is marked once per word, through its entry
+		 * (already in cache), not at every occurrence */
+		if (c->pub && e.word && !e.pub) {
 			c->idx->words[e.word - 1].pub = 1;
+			if (slot)
+				slot->pub = 1;
+		}
 		for (uint32_t k = 0; k < e.n; k++)
 			add_hit(c, e.ids[k], k ? 1 : 2, p);
 	}
