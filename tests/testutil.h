@@ -412,7 +412,7 @@ static inline int tu_has_key(struct hh_store *st, const char *scope,
 {
 	int64_t id;
 	struct hh_tx *tx = tu_read_begin(st);
-	enum hh_rc rc = st->idempotency_get(tx, scope, key, &id);
+	enum hh_rc rc = st->idempotency_get(tx, scope, key, &id, NULL);
 	tu_read_end(tx);
 	assert_true(rc == HH_OK || rc == HH_ERR_NOT_FOUND);
 	return rc == HH_OK;

@@ -469,6 +469,10 @@ void hh_api_case_create(struct hh_req *r)
 					"unknown case type or plan");
 		return;
 	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_SUBMIT_KEY_REUSED) {
+		hh_resp_problem(r, HH_E_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", NULL);
+		return;
+	}
 	if (rc != HH_OK) {
 		refuse(r, rc, 1);
 		return;
@@ -752,9 +756,18 @@ void hh_api_audit(struct hh_req *r)
 	for (int i = 0; i < n; i++) {
 		char at[21];
 		hh_time_iso(rows[i].at, at);
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "at", at,
-						       "who", rows[i].actor, "what",
-						       rows[i].what, "why", rows[i].why));
+		/* who: the actor as logged; name, organisation and role
+		 * say who that is (an IT system too) */
+		json_array_append_new(items,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}",
+						"at", at, "who", rows[i].actor, "what",
+						rows[i].what, "why", rows[i].why, "name",
+						rows[i].who, "organisation", rows[i].org,
+						"role", rows[i].role, "kind",
+						rows[i].it_system ? "it-system"
+						: !strncmp(rows[i].actor, "user:", 5)
+							? "staff"
+							: "other"));
 	}
 	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }

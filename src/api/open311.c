@@ -17,10 +17,19 @@
  * - Requests are the cases made without a citizen (through this API).
  *   Cases citizens send in while signed in are theirs and are not listed:
  *   even the existence of someone's application is personal data.
+ * - service_request_id is the case's public id: 24 hex digits, 96 random
+ *   bits, kept beside the internal id, so nobody can walk the requests by
+ *   counting. The internal id is never shown here and never found.
  * - The public request shows no names, contact details, description, media
  *   or form values; the one exception is the location (address_string, an
  *   address field of the form, lat/long, address_id), which is the point
- *   of a public report.
+ *   of a public report (a hole in the road).
+ * - A service that concerns a person (the case type says "personal": true:
+ *   a move, a pick-up of bulky waste at home, a permit) makes no public
+ *   reports: its requests are never
+ *   listed, and shown only to whoever asks by the public id (in practice
+ *   the client that made the request), with status and times but no
+ *   location, since there the address is where someone lives.
  * - Times are Danish local time with their offset (+01:00 or +02:00).
  *   expected_datetime is the case's deadline; there is none once the case
  *   is closed or while it waits for the reporter (the deadline then moves
@@ -29,7 +38,13 @@
  *   tokens/{id} answers as soon as the request exists. POST answers 200
  *   with service_request_id, as the specification shows.
  * - A missing api_key is 403 like an unknown one (the only key error the
- *   specification names). Other parameters are checked strictly: an
+ *   specification names). api_key comes in the POST body, as the
+ *   specification has it, or as "Authorization: Bearer KEY"; in the query
+ *   string it is refused (400), since addresses end up in logs and
+ *   browser histories. The key's roles are checked against the access
+ *   table with the organisation the case goes to: a front-desk (agent)
+ *   key may file with any authority, a caseworker's or admin's only with
+ *   its own organisation, others none (403). Other parameters are checked strictly: an
  *   unknown or repeated one is 400. address_string, email, phone and
  *   description also fill the form's first address, email, phone and
  *   textarea field when the client sent no attribute for it.
@@ -177,20 +192,6 @@ static const char *clip(struct hh_arena *a, const char *s)
 			n++;
 		while (((unsigned char)s[n] & 0xc0) == 0x80);
 	return s[n] ? hh_arena_printf(a, "%.*s…", (int)n, s) : s;
-}
-
-/* A positive decimal id, or 0. */
-static int64_t parse_id(const char *s)
-{
-	int64_t v = 0;
-	if (!s || !*s || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
 }
 
 /* ---- the catalogue: public case types as services (the domain's) ---- */
@@ -461,9 +462,10 @@ static void location_json(json_t *j, const struct hh_o311_service *s, json_t *da
 	}
 }
 
-/* A case as a service request, without personal data (new reference). */
+/* A case as a service request, without personal data (new reference);
+ * personal: of a personal service, so without its location too. */
 static json_t *request_json(struct hh_arena *a, const struct hh_case *c,
-			    const struct hh_o311_service *s)
+			    const struct hh_o311_service *s, int personal)
 {
 	const struct hh_ct_state *st = hh_ct_state(&s->def, c->state);
 	char requested[HH_ISO8601_SIZE], updated[HH_ISO8601_SIZE], expected[HH_ISO8601_SIZE];
@@ -477,14 +479,15 @@ static json_t *request_json(struct hh_arena *a, const struct hh_case *c,
 	int expect = !c->closed_at && !c->paused_since;
 	hh_iso8601_dk(c->deadline_at, expected);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?}",
-			      "service_request_id",
-			      hh_arena_printf(a, "%lld", (long long)c->id), "status",
+			      "service_request_id", c->public_id, "status",
 			      c->closed_at ? "closed" : "open", "status_notes",
 			      st ? st->label : c->state, "service_name", s->row.name,
 			      "service_code", s->row.code, "agency_responsible",
 			      c->org_name, "requested_datetime", requested,
 			      "updated_datetime", updated, "expected_datetime",
 			      expect ? expected : NULL);
+	if (personal)
+		return j;
 	json_error_t e;
 	json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
 	location_json(j, s, data);
@@ -510,12 +513,13 @@ static enum hh_rc requests_json(struct hh_req *r, const struct hh_o311_catalogue
 	for (int i = 0; i < n; i++) {
 		const struct hh_case *c = &found[i].c;
 		if (token) {
-			const char *id = hh_arena_printf(&r->arena, "%lld", (long long)c->id);
 			json_array_append_new(items, json_pack("{s:s, s:s}",
-							       "service_request_id", id,
-							       "token", id));
+							       "service_request_id",
+							       c->public_id, "token",
+							       c->public_id));
 		} else {
-			json_array_append_new(items, request_json(&r->arena, c, found[i].s));
+			json_array_append_new(items, request_json(&r->arena, c, found[i].s,
+								  found[i].personal));
 		}
 	}
 	*out = items;
@@ -532,10 +536,10 @@ static void one_request(struct hh_req *r, int token)
 		return;
 	struct hh_o311_catalogue *cat;
 	enum hh_rc rc = catalogue_load(r, NULL, &cat);
-	int64_t id = parse_id(stem);
+	const char *id = stem;
 	struct hh_o311_query q = { .ids = &id, .n_ids = 1, .max = 1 };
 	json_t *items = NULL;
-	if (rc == HH_OK && id)
+	if (rc == HH_OK && hh_o311_id_ok(id))
 		rc = requests_json(r, cat, &q, token, &items);
 	if (rc != HH_OK) {
 		send_rc(r, f, rc);
@@ -560,12 +564,12 @@ void hh_open311_token(struct hh_req *r)
 	one_request(r, 1);
 }
 
-/* Parses "12, 13,14" into at most max ids. Returns the count, -1 when
- * malformed or too many. */
-static int parse_ids(struct hh_arena *a, const char *s, int64_t **out, int max)
+/* Parses "a1…, b2…,c3…" (public ids) into at most max ids. Returns the
+ * count, -1 when malformed or too many. */
+static int parse_ids(struct hh_arena *a, const char *s, const char ***out, int max)
 {
 	int n = 0;
-	int64_t *ids = hh_arena_alloc(a, (size_t)max * sizeof(*ids));
+	const char **ids = hh_arena_alloc(a, (size_t)max * sizeof(*ids));
 	while (*s) {
 		while (*s == ' ')
 			s++;
@@ -573,10 +577,9 @@ static int parse_ids(struct hh_arena *a, const char *s, int64_t **out, int max)
 		char *one = hh_arena_strndup(a, s, len);
 		for (size_t k = strlen(one); k && one[k - 1] == ' '; k--)
 			one[k - 1] = 0;
-		int64_t id = parse_id(one);
-		if (!id || n == max)
+		if (!hh_o311_id_ok(one) || n == max)
 			return -1;
-		ids[n++] = id;
+		ids[n++] = one;
 		s += len;
 		if (*s == ',' && !*++s)
 			return -1; /* a trailing comma */
@@ -602,12 +605,14 @@ void hh_open311_requests(struct hh_req *r)
 	if (ids) {
 		/* the specification: a list of ids overrides every other
 		 * argument */
-		int64_t *list;
+		const char **list;
 		x.n_ids = parse_ids(&r->arena, ids, &list, MAX_REQUESTS);
 		if (x.n_ids < 0) {
 			send_error(r, f, 400,
 				   "service_request_id skal være en kommasepareret "
-				   "liste med højst %d id'er, fx 12,13.",
+				   "liste med højst %d id'er, hvert på 24 tegn "
+				   "(0-9 og a-f), som de står i svaret på en "
+				   "oprettelse.",
 				   MAX_REQUESTS);
 			return;
 		}
@@ -949,14 +954,30 @@ struct o311_key {
 	struct hh_org org;
 };
 
-/* The api_key (a parameter, or in the query) and whose it is; else
- * answers 403 (or the store's error) and returns 0. */
+/* The api_key (a parameter of the body, or "Authorization: Bearer KEY")
+ * and whose it is; else answers 400 (in the query string, or two
+ * different keys), 403 (or the store's error) and returns 0. */
 static int request_key(struct hh_req *r, enum fmt f, const struct param *ps,
 		       int n, struct o311_key *key)
 {
+	if (hh_req_query(r, "api_key")) {
+		send_error(r, f, 400,
+			   "api_key må ikke stå i adressen, hvor den kan havne i "
+			   "logfiler og historik. Send den i POST-bodyen som "
+			   "api_key=NØGLE eller i headeren Authorization: Bearer "
+			   "NØGLE.");
+		return 0;
+	}
 	const char *api_key = param(ps, n, "api_key");
+	const char *auth = hh_req_header(r, "Authorization");
+	const char *bearer = auth && !strncasecmp(auth, "Bearer ", 7) ? auth + 7 : NULL;
+	if (api_key && bearer && strcmp(api_key, bearer)) {
+		send_error(r, f, 400, "api_key i bodyen og i Authorization-headeren "
+				      "er forskellige: send nøglen ét sted.");
+		return 0;
+	}
 	if (!api_key)
-		api_key = hh_req_query(r, "api_key");
+		api_key = bearer;
 	if (!api_key || !*api_key) {
 		send_error(r, f, 403, "api_key mangler: en sag kan kun oprettes med "
 				      "en API-nøgle.");
@@ -1066,6 +1087,17 @@ void hh_open311_request_create(struct hh_req *r)
 		dest = key.org.code;
 		dest_name = key.org.name;
 	}
+	/* the key's roles, for the organisation the case goes to */
+	struct hh_actor as;
+	hh_actor_from(&key.who, &as);
+	int64_t dest_id;
+	if (hh_o311_may_create(&as, s, &key.org, &dest_id) != HH_OK) {
+		send_error(r, f, 403,
+			   "api_key har ingen rolle, der må oprette sager i "
+			   "tjenesten %s hos %s.",
+			   s->row.code, dest_name ? dest_name : dest);
+		return;
+	}
 	struct hh_org j;
 	if (!jurisdiction(r, f, param(ps, n, "jurisdiction_id"), &j))
 		return;
@@ -1122,8 +1154,7 @@ void hh_open311_request_create(struct hh_req *r)
 		&r->arena, "Sagen er modtaget af %s og forventes behandlet senest %s.",
 		c.org_name ? c.org_name : dest, due);
 	send_doc(r, f, 200, "service_requests",
-		 json_pack("[{s:s, s:s, s:n}]", "service_request_id",
-			   hh_arena_printf(&r->arena, "%lld", (long long)c.id),
+		 json_pack("[{s:s, s:s, s:n}]", "service_request_id", c.public_id,
 			   "service_notice", notice, "account_id"));
 }
 

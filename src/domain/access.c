@@ -31,8 +31,10 @@ static const struct hh_access_rule rules[] = {
 	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
 	{ EDITORS, HH_RES_ARTICLE_DRAFT, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG_SHARED },
 	{ EDITORS, HH_RES_ARTICLE_HISTORY, HH_ACT_READ, HH_SCOPE_OWN_ORG_SHARED },
+	/* each organisation's searches to its own; the shared knowledge
+	 * base's to the municipalities, whose editors may change it */
 	{ EDITORS | HH_ROLE_MANAGER, HH_RES_SEARCH_REPORT, HH_ACT_READ,
-	  HH_SCOPE_ANY },
+	  HH_SCOPE_OWN_ORG_SHARED },
 
 	/* cases */
 	{ CITIZEN, HH_RES_CASE, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
@@ -51,9 +53,14 @@ static const struct hh_access_rule rules[] = {
 	{ CITIZEN, HH_RES_AUDIT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 
 	/* Open311: public requests without personal data; an API key of an
-	 * organisation submits them */
+	 * organisation submits them, the owner being the organisation the
+	 * case goes to. The front desk's systems file requests with any
+	 * authority (joining up is their job); a caseworker's or admin's
+	 * only with their own organisation; editors and managers none. */
 	{ EVERYONE, HH_RES_OPEN311_REQUEST, HH_ACT_READ, HH_SCOPE_ANY },
-	{ STAFF, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ HH_ROLE_AGENT, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ HH_ROLE_CASEWORKER | HH_ROLE_ADMIN, HH_RES_OPEN311_REQUEST,
+	  HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)

@@ -2,6 +2,7 @@
 #include "domain/cases.h"
 #include "domain/access.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,48 @@ static enum hh_rc event(struct hh_tx *tx, const char *actor, int64_t org,
 
 /* ---- submission ------------------------------------------------------ */
 
+/* A new public id (Open311's service_request_id): 96 random bits as 24
+ * hex digits, in a. Random rather than counted, so that nobody can walk
+ * the cases by trying the next number. */
+static const char *public_id_new(struct hh_arena *a)
+{
+	unsigned char raw[12];
+	char *hex = hh_arena_alloc(a, 2 * sizeof(raw) + 1);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, 2 * sizeof(raw) + 1, raw, sizeof(raw));
+	return hex;
+}
+
+/* What identifies a submission for its idempotency key: a hash of the
+ * case type, plan, step, the values as sent (keys sorted, so their order
+ * does not matter) and what came beside them, as hex into out. */
+static void request_hash(const struct hh_submission *sub,
+			 char out[HH_REQUEST_HASH_SIZE])
+{
+	crypto_generichash_state h;
+	unsigned char bin[32];
+	char num[32];
+	crypto_generichash_init(&h, NULL, 0, sizeof(bin));
+	const char *parts[] = { sub->case_type, sub->step, sub->extra_key };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const char *p = parts[i] ? parts[i] : "";
+		crypto_generichash_update(&h, (const unsigned char *)p, strlen(p) + 1);
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)sub->plan_id);
+	crypto_generichash_update(&h, (const unsigned char *)num, strlen(num) + 1);
+	json_t *const docs[] = { sub->values, sub->extra };
+	for (size_t i = 0; i < 2; i++) {
+		char *j = docs[i] ? json_dumps(docs[i], JSON_COMPACT | JSON_SORT_KEYS |
+							 JSON_ENCODE_ANY)
+				  : NULL;
+		crypto_generichash_update(&h, (const unsigned char *)(j ? j : ""),
+					  (j ? strlen(j) : 0) + 1);
+		free(j);
+	}
+	crypto_generichash_final(&h, bin, sizeof(bin));
+	sodium_bin2hex(out, HH_REQUEST_HASH_SIZE, bin, sizeof(bin));
+}
+
 struct submit_ctx {
 	const struct hh_submission *sub;
 	struct hh_arena *a;
@@ -119,6 +162,7 @@ struct submit_ctx {
 	enum hh_submit_fault fault;
 	json_t *values; /* validated (borrowed from res) */
 	int validated;
+	char hash[HH_REQUEST_HASH_SIZE]; /* of the request (idempotency) */
 };
 
 /* The organisation a case goes to: a code, or the citizen's municipality. */
@@ -148,7 +192,17 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	c->replayed = 0;
 	if (sub->idem_key) {
 		int64_t existing;
-		rc = st->idempotency_get(tx, sub->idem_scope, sub->idem_key, &existing);
+		char first[HH_REQUEST_HASH_SIZE];
+		rc = st->idempotency_get(tx, sub->idem_scope, sub->idem_key, &existing,
+					 first);
+		if (rc == HH_OK && *first && strcmp(first, c->hash)) {
+			/* the key was used for another request: replaying
+			 * that one would tell this client it sent something
+			 * it did not */
+			c->why = "Idempotency-Key";
+			c->fault = HH_SUBMIT_KEY_REUSED;
+			return HH_ERR_CONFLICT;
+		}
 		if (rc == HH_OK) {
 			c->replayed = 1;
 			return st->case_get(tx, c->a, existing, c->out);
@@ -217,6 +271,7 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	free(data);
 	k->created_at = hh_now_us() / 1000000;
 	k->deadline_at = k->created_at + def.deadline_s;
+	k->public_id = public_id_new(c->a);
 	rc = st->case_insert(tx, k);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
@@ -227,7 +282,8 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = event(tx, sub->actor, k->org_id, k->id, "submit", NULL,
 			   case_state_json(k, "case_type", sub->case_type));
 	if (rc == HH_OK && sub->idem_key)
-		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id);
+		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id,
+					 c->hash);
 	if (rc == HH_OK)
 		rc = st->case_get(tx, c->a, k->id, c->out); /* names filled in */
 done:
@@ -243,6 +299,8 @@ static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
 {
 	memset(res, 0, sizeof(*res));
 	struct submit_ctx c = { .sub = sub, .a = a, .res = res, .out = out };
+	if (sub->idem_key)
+		request_hash(sub, c.hash);
 	enum hh_rc rc = hh_store_run_tx(st, 1, submit_tx, &c);
 	if (rc == HH_OK && !c.replayed)
 		hh_store_changed(st, &(struct hh_change){ "case", out->id,
@@ -376,6 +434,7 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 		}
 		f.created_at = hh_now_us() / 1000000;
 		f.deadline_at = f.created_at + d.deadline_s;
+		f.public_id = public_id_new(x->a);
 		if (rc == HH_OK)
 			rc = st->case_insert(tx, &f);
 		if (rc == HH_OK)

@@ -39,11 +39,16 @@ enum hh_submit_fault {
 	HH_SUBMIT_PLAN,         /* no such plan of the citizen's */
 	HH_SUBMIT_MUNICIPALITY, /* the case goes to the citizen's
 				   municipality, which is not known */
+	HH_SUBMIT_KEY_REUSED,   /* (CONFLICT) the idempotency key made a
+				   case from a different request */
 };
 
 /* Validates and creates the case. On INVALID, res holds the field errors
  * (res->values set; caller decrefs) or *why says what is wrong otherwise.
- * *replayed = 1 when the idempotency key had already made the case.
+ * *replayed = 1 when the idempotency key had already made the case from
+ * the same request (case type, plan, step, values, extra); the key used
+ * with a different request is CONFLICT with *fault HH_SUBMIT_KEY_REUSED,
+ * never a replay of the other case.
  * *fault (may be NULL) says why a refusal was not the form's fault. */
 enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_submission *sub,

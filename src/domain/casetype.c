@@ -117,6 +117,12 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		ct->submission = "din ansøgning";
 	ct->deadline = str(root, "deadline");
 	ct->public = json_is_true(json_object_get(root, "public"));
+	json_t *personal = json_object_get(root, "personal");
+	if (personal && !json_is_boolean(personal)) {
+		snprintf(err, errsz, "personal must be true or false");
+		goto fail;
+	}
+	ct->personal = json_is_true(personal);
 	if (!ct->name || !ct->organisation || !ct->initial) {
 		snprintf(err, errsz, "name, organisation and initial are required");
 		goto fail;

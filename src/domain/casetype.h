@@ -45,6 +45,10 @@ struct hh_case_type_def {
 	 * definition gives none */
 	const char *submission;
 	int public;
+	/* Its cases concern a person (a move, a pick-up at home, a permit):
+	 * "personal": true in the definition. Open311 never lists them and
+	 * never shows their location (api/open311.c). */
+	int personal;
 	int64_t deadline_s;
 	const char *deadline; /* as written, e.g. "P30D" */
 	struct hh_ct_state states[HH_CT_STATES];

@@ -177,6 +177,9 @@ struct hh_case {
 	int64_t created_at, updated_at, deadline_at;
 	int64_t paused_since;       /* 0: not paused */
 	int64_t closed_at;          /* 0: open */
+	const char *public_id;      /* Open311's id: 24 hex digits, random
+				       (not guessable); NULL on insert: the
+				       store makes one */
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
@@ -188,6 +191,7 @@ struct hh_case_filter {
 	int64_t case_type_id; /* 0: any */
 	int64_t assigned_to;  /* 0: any */
 	const char *state;    /* NULL: any */
+	const char *public_id; /* NULL: any */
 	int open_only;
 	int overdue_at;       /* non-zero: open, not paused, deadline before */
 	int64_t now;          /* for overdue_at */

@@ -63,6 +63,7 @@ static enum hh_rc cat_row(void *p, const struct hh_case_type *ct)
 			return rc;
 		}
 		s.org_name = rc == HH_OK ? o.name : ct->organisation;
+		s.org_id = rc == HH_OK ? o.id : 0;
 	}
 	s.offered = !needs_file(&s.def.form_def);
 	if (c->n == c->cap) {
@@ -133,6 +134,33 @@ enum hh_rc hh_o311_key(struct hh_store *st, struct hh_arena *a,
 	return rc == HH_ERR_NOT_FOUND ? HH_ERR_INTERNAL : rc;
 }
 
+enum hh_rc hh_o311_may_create(const struct hh_actor *who,
+			      const struct hh_o311_service *s,
+			      const struct hh_org *key_org, int64_t *dest_org_id)
+{
+	*dest_org_id = 0;
+	int64_t dest = strcmp(s->def.organisation, "municipality")
+			       ? s->org_id
+			       : (key_org->kind == HH_ORG_MUNICIPALITY ? key_org->id : 0);
+	if (!dest)
+		return HH_ERR_FORBIDDEN; /* no municipality to send it to */
+	struct hh_owner o = { dest, 0 };
+	enum hh_rc rc = hh_access(who, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, &o);
+	if (rc != HH_OK)
+		return HH_ERR_FORBIDDEN; /* anyone may read requests: never hidden */
+	*dest_org_id = dest;
+	return HH_OK;
+}
+
+int hh_o311_id_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s && s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return 0;
+	return n == 24;
+}
+
 /* ---- requests ----------------------------------------------------------- */
 
 struct list_ctx {
@@ -144,11 +172,15 @@ struct list_ctx {
 };
 
 /* A service request anyone may see: made without a citizen (a citizen's
- * own application is personal data), of a public case type. */
+ * own application is personal data), of a public case type; in a list
+ * (by_id 0) not of a personal service either. */
 static const struct hh_o311_service *visible(const struct hh_o311_catalogue *cat,
-					     const struct hh_case *c)
+					     const struct hh_case *c, int by_id)
 {
-	return c->citizen_id ? NULL : hh_o311_service_of(cat, c->case_type_id);
+	if (c->citizen_id)
+		return NULL;
+	const struct hh_o311_service *s = hh_o311_service_of(cat, c->case_type_id);
+	return s && (by_id || !s->def.personal) ? s : NULL;
 }
 
 static void add(struct list_ctx *x, const struct hh_case *c,
@@ -160,7 +192,18 @@ static void add(struct list_ctx *x, const struct hh_case *c,
 	}
 	x->v[x->n].c = *c;
 	x->v[x->n].s = s;
+	x->v[x->n].personal = s->def.personal;
 	x->n++;
+}
+
+/* The one case with public id q->ids[i], when visible by its id. */
+static enum hh_rc id_row(void *p, const struct hh_case *c)
+{
+	struct list_ctx *x = p;
+	const struct hh_o311_service *s = visible(x->cat, c, 1);
+	if (s && x->n < x->q->max)
+		add(x, c, s);
+	return HH_OK;
 }
 
 /* Rows come newest first (by id, which follows the time of creation but
@@ -174,7 +217,7 @@ static enum hh_rc list_row(void *p, const struct hh_case *c)
 		x->stopped = 1;
 		return HH_ERR_CONFLICT;
 	}
-	const struct hh_o311_service *s = visible(x->cat, c);
+	const struct hh_o311_service *s = visible(x->cat, c, 0);
 	if (!s || c->created_at < q->start || c->created_at > q->end ||
 	    (c->closed_at ? !q->want_closed : !q->want_open))
 		return HH_OK;
@@ -194,15 +237,13 @@ static enum hh_rc list_tx(struct hh_tx *tx, void *p)
 	x->stopped = 0;
 	if (q->ids) {
 		for (int i = 0; i < q->n_ids && x->n < q->max; i++) {
-			struct hh_case c;
-			enum hh_rc rc = tx->store->case_get(tx, x->a, q->ids[i], &c);
-			if (rc == HH_ERR_NOT_FOUND)
-				continue;
+			if (!hh_o311_id_ok(q->ids[i]))
+				continue; /* never a case's own (counted) id */
+			struct hh_case_filter f = { .public_id = q->ids[i] };
+			enum hh_rc rc = tx->store->case_list(tx, x->a, &f, 0, 1, NULL,
+							     id_row, x);
 			if (rc != HH_OK)
 				return rc;
-			const struct hh_o311_service *s = visible(x->cat, &c);
-			if (s)
-				add(x, &c, s);
 		}
 		return HH_OK;
 	}

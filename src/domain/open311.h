@@ -17,6 +17,7 @@ struct hh_o311_service {
 	struct hh_case_type row; /* strings in the arena */
 	struct hh_case_type_def def;
 	const char *org_name;    /* the agency's name; NULL for "municipality" */
+	int64_t org_id;          /* the agency's id; 0 for "municipality" */
 	int offered;             /* can be requested (no file needed) */
 };
 
@@ -46,9 +47,22 @@ enum hh_rc hh_o311_key(struct hh_store *st, struct hh_arena *a,
 			  const char *api_key, struct hh_principal *who,
 			  struct hh_org *org);
 
+/* May who (an API key's actor) make a request of service s? The case
+ * goes to s's agency, or for a municipality's service to key_org (the
+ * key's municipality); *dest_org_id gets that organisation. Decided by
+ * the access table (HH_RES_OPEN311_REQUEST, CREATE, owner: the receiving
+ * organisation): OK, or FORBIDDEN for a key with no role for it. */
+enum hh_rc hh_o311_may_create(const struct hh_actor *who,
+			      const struct hh_o311_service *s,
+			      const struct hh_org *key_org, int64_t *dest_org_id);
+
+/* Is s a public id as hh_case public ids are written (24 hex digits)? */
+int hh_o311_id_ok(const char *s);
+
 /* Which service requests to read. */
 struct hh_o311_query {
-	const int64_t *ids;   /* these cases (the filter is then unused) */
+	const char *const *ids; /* these public ids (the filter is then
+				   unused) */
 	int n_ids;
 	struct hh_case_filter f;
 	int64_t start, end;   /* requested_datetime range, epoch seconds */
@@ -60,11 +74,17 @@ struct hh_o311_query {
 struct hh_o311_request {
 	struct hh_case c;
 	const struct hh_o311_service *s;
+	int personal; /* of a personal service: show no location */
 };
 
 /* The service requests matching q that the public may see (any caller:
  * HH_RES_OPEN311_REQUEST is readable by everyone, and a request carries
- * no personal data), newest first. *out is an array in a. */
+ * no personal data), newest first. *out is an array in a.
+ *
+ * Never a citizen's own case. A request of a personal service (a move,
+ * a pick-up at home) is never listed; asked for by its public id, which
+ * only whoever made it knows (96 random bits), it is found with
+ * personal set, and the doors show its status but not where it is. */
 enum hh_rc hh_o311_requests_find(struct hh_store *st, struct hh_arena *a,
 			       const struct hh_actor *who,
 			       const struct hh_o311_catalogue *cat,

@@ -148,22 +148,59 @@ static enum hh_rc audit_row(void *p, const struct hh_audit *e)
 	return HH_OK;
 }
 
-/* "Name, Organisation" of the user behind actor, or NULL. */
-static enum hh_rc person(struct hh_tx *tx, struct audit_ctx *c, const char *actor,
-			 const char **out)
+/* The roles as staff call them ("sagsbehandler, leder"), in a. */
+static const char *roles_da(struct hh_arena *a, unsigned roles)
 {
-	long long uid;
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = { { HH_ROLE_AGENT, "borgerservicemedarbejder" },
+		      { HH_ROLE_CASEWORKER, "sagsbehandler" },
+		      { HH_ROLE_EDITOR, "redaktør" },
+		      { HH_ROLE_MANAGER, "leder" },
+		      { HH_ROLE_ADMIN, "administrator" } };
+	const char *out = "";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (roles & names[i].bit)
+			out = hh_arena_printf(a, "%s%s%s", out, *out ? ", " : "",
+					      names[i].name);
+	return *out ? out : "ingen rolle";
+}
+
+/* Who is behind row->actor: a user ("Name, Organisation"), or an API
+ * token (an IT system: its name, organisation and roles, so that the
+ * citizen reads who, not "token:3"). Others are left as they are. */
+static enum hh_rc person(struct hh_tx *tx, struct audit_ctx *c,
+			 struct hh_audit_entry *row)
+{
+	long long id;
 	char rest;
-	*out = NULL;
-	if (sscanf(actor, "user:%lld%c", &uid, &rest) != 1)
-		return HH_OK;
-	struct hh_user u;
 	struct hh_org o;
-	enum hh_rc rc = tx->store->user_get(tx, c->a, uid, &u);
-	if (rc == HH_OK)
-		rc = tx->store->org_get(tx, c->a, u.org_id, &o);
-	if (rc == HH_OK)
-		*out = hh_arena_printf(c->a, "%s, %s", u.name, o.name);
+	enum hh_rc rc;
+	if (sscanf(row->actor, "user:%lld%c", &id, &rest) == 1) {
+		struct hh_user u;
+		rc = tx->store->user_get(tx, c->a, id, &u);
+		if (rc == HH_OK)
+			rc = tx->store->org_get(tx, c->a, u.org_id, &o);
+		if (rc == HH_OK) {
+			row->who = hh_arena_printf(c->a, "%s, %s", u.name, o.name);
+			row->org = o.name;
+			row->role = roles_da(c->a, u.roles);
+		}
+	} else if (sscanf(row->actor, "token:%lld%c", &id, &rest) == 1) {
+		struct hh_api_token t;
+		rc = tx->store->token_get_by_id(tx, c->a, id, &t);
+		if (rc == HH_OK)
+			rc = tx->store->org_get(tx, c->a, t.org_id, &o);
+		if (rc == HH_OK) {
+			row->who = t.name;
+			row->org = o.name;
+			row->role = roles_da(c->a, t.roles);
+			row->it_system = 1;
+		}
+	} else {
+		return HH_OK;
+	}
 	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
 }
 
@@ -175,11 +212,16 @@ static enum hh_rc audit_tx(struct hh_tx *tx, void *p)
 					      HH_AUDIT_ENTRIES, audit_row, c);
 	for (int i = 0; rc == HH_OK && i < c->n; i++) {
 		/* the same person again: looked up once */
-		for (int j = 0; j < i && !c->rows[i].who; j++)
-			if (!strcmp(c->rows[j].actor, c->rows[i].actor))
-				c->rows[i].who = c->rows[j].who;
-		if (!c->rows[i].who)
-			rc = person(tx, c, c->rows[i].actor, &c->rows[i].who);
+		struct hh_audit_entry *row = &c->rows[i];
+		for (int j = 0; j < i && !row->who; j++)
+			if (!strcmp(c->rows[j].actor, row->actor)) {
+				row->who = c->rows[j].who;
+				row->org = c->rows[j].org;
+				row->role = c->rows[j].role;
+				row->it_system = c->rows[j].it_system;
+			}
+		if (!row->who)
+			rc = person(tx, c, row);
 	}
 	return rc;
 }

@@ -47,7 +47,12 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 struct hh_audit_entry {
 	int64_t at;          /* epoch seconds */
 	const char *actor;   /* "user:3", "token:1", "citizen:5" */
-	const char *who;     /* "Name, Organisation" for a user, or NULL */
+	const char *who;     /* "Name, Organisation" for a user, the system's
+				name for an API token, or NULL */
+	const char *org;     /* the user's or token's organisation, or NULL */
+	const char *role;    /* their roles in Danish ("sagsbehandler"), or
+				NULL */
+	int it_system;       /* an API token: an IT system, not a person */
 	const char *what, *why;
 	int64_t case_id;     /* the case read ("sag 12"), or 0 */
 };

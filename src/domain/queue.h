@@ -27,7 +27,12 @@ struct hh_queue_query {
 };
 
 /* Streams the page of cases q asks for, as who may see them; *total (may
- * be NULL) gets the number of all matching cases. Strings in a. */
+ * be NULL) gets the number of all matching cases. Strings in a.
+ * A staff listing that shows citizens' names is an audited read: one
+ * event (entity "case-queue", id the organisation, action "list") names
+ * who listed the queue with which filters, and the cases and citizens
+ * it showed; it is written in the listing's transaction, so a listing
+ * that could not be audited is not shown either. */
 enum hh_rc hh_case_queue(struct hh_store *st, struct hh_arena *a,
 			 const struct hh_actor *who,
 			 const struct hh_queue_query *q, int64_t *total,

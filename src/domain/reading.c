@@ -5,13 +5,20 @@
 #include "domain/searchlog.h"
 #include "domain/views.h"
 
+/* The articles' vocabulary, for the search log to tell names apart. */
+static int known_word(void *ix, const char *word, size_t len)
+{
+	return hh_index_knows(ix, word, len);
+}
+
 int64_t hh_reading_search(struct hh_index *ix, const struct hh_actor *who,
 			  struct hh_search_query *q, struct hh_arena *a,
 			  struct hh_search_result *res)
 {
 	q->staff = hh_article_reads_staff(who);
 	hh_index_search(ix, q, a, res);
-	return hh_searchlog_add(q->text, q->municipality_id, res->total);
+	return hh_searchlog_add(q->text, q->municipality_id, res->total,
+				known_word, ix);
 }
 
 void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,

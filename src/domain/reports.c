@@ -11,6 +11,8 @@ struct report_ctx {
 	struct hh_arena *ar;
 	int64_t since;
 	int limit;
+	int64_t org_id; /* -1: every search */
+	int unscoped;   /* also searches without a municipality */
 	struct hh_search_report_row *rows;
 	size_t n, cap;
 };
@@ -35,8 +37,8 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 {
 	struct report_ctx *c = p;
 	c->n = 0; /* a retry starts again */
-	return tx->store->search_report(tx, c->ar, c->since, c->limit, keep_row,
-					c);
+	return tx->store->search_report(tx, c->ar, c->since, c->limit, c->org_id,
+					c->unscoped, keep_row, c);
 }
 
 enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
@@ -49,9 +51,27 @@ enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
 	/* what is queued counts too; if it cannot be written now, the
 	 * report shows what is stored */
 	hh_searchlog_flush(st);
-	struct report_ctx c = { .ar = ar, .limit = limit,
+	struct report_ctx c = { .ar = ar, .limit = limit, .org_id = -1,
 				.since = hh_now_us() / 1000000 -
 					 (int64_t)days * 86400 };
+	/* whose searches: the access table's scope. An organisation's
+	 * editors see the searches made in it; a municipality's also those
+	 * made without one (the shared knowledge base, which they edit). An
+	 * agency's editors see only searches scoped to the agency, which the
+	 * public search does not make: their report is empty. */
+	switch (hh_access_scope(who, HH_RES_SEARCH_REPORT, HH_ACT_READ)) {
+	case HH_SCOPE_ANY:
+		break;
+	case HH_SCOPE_OWN_ORG_SHARED:
+		c.unscoped = who->org_is_municipality;
+		/* fall through */
+	case HH_SCOPE_OWN_ORG:
+		c.org_id = who->org_id;
+		break;
+	case HH_SCOPE_OWN_CITIZEN:
+	case HH_SCOPE_NONE:
+		return HH_ERR_FORBIDDEN;
+	}
 	rc = hh_store_run_tx(st, 0, report_tx, &c);
 	for (size_t i = 0; rc == HH_OK && i < c.n; i++)
 		rc = cb(ctx, &c.rows[i]);

@@ -10,7 +10,10 @@
 /* Streams the searches of the last `days` days grouped by their text,
  * those with no result or no choice first, most frequent first, at most
  * limit, for a reader the access table lets read the search report
- * (editors, managers, admins; else FORBIDDEN before anything is read).
+ * (editors, managers, admins; else FORBIDDEN before anything is read):
+ * the searches made in the reader's own organisation, and for a
+ * municipality's staff also those made without a municipality (the
+ * shared knowledge base's); never another organisation's.
  * Searches still queued in memory are written first, so they count.
  * Rows and their strings live in ar. */
 enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,

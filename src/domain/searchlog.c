@@ -97,13 +97,33 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Writes q (n bytes) with personal data masked to out (room for n + 1:
- * masking never lengthens the text), cut to QUERY_LOG_MAX bytes on a
- * character boundary. Returns the length. */
-static size_t scrub(char *out, const char *q, size_t n)
+/* The length of the separator that may stand between the digit groups of
+ * a number at q[i] (n bytes in all), or 0: a space, tab, hyphen, dot or
+ * slash, the Unicode hyphens and dashes (‐ ‑ ‒ – —), the minus sign and
+ * the no-break spaces, as phones and word processors write them. */
+static size_t separator(const char *q, size_t i, size_t n)
 {
-	/* Mask the whole query first, then cut: a number across the cut
-	 * must not leave its first digits behind. */
+	unsigned char c = (unsigned char)q[i];
+	if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/')
+		return 1;
+	if (c == 0xc2 && i + 1 < n && (unsigned char)q[i + 1] == 0xa0)
+		return 2; /* no-break space */
+	if (c == 0xe2 && i + 2 < n) {
+		unsigned char c1 = (unsigned char)q[i + 1], c2 = (unsigned char)q[i + 2];
+		if (c1 == 0x80 && ((c2 >= 0x90 && c2 <= 0x94) || c2 == 0xaf))
+			return 3; /* hyphens, dashes, narrow no-break space */
+		if (c1 == 0x88 && c2 == 0x92)
+			return 3; /* minus sign */
+	}
+	return 0;
+}
+
+/* Pass one: masks into out (room for n + 1) words with @ as "@" and runs
+ * of 6 or more digits as "#", the digits in groups joined by up to three
+ * separators (010203-1234, 010203 – 1234, 01.02.03-1234, 01 02 03 12 34,
+ * 0102031234, 12 34 56 78). Returns the length. */
+static size_t mask_numbers(char *out, const char *q, size_t n)
+{
 	char *o = out;
 	size_t i = 0;
 	size_t clean = 0; /* q[i..clean) is the rest of a word without @ */
@@ -124,11 +144,19 @@ static size_t scrub(char *out, const char *q, size_t n)
 		}
 		if (is_digit((unsigned char)q[i])) {
 			size_t j = i, digits = 0;
-			while (j < n && (is_digit((unsigned char)q[j]) ||
-					 ((q[j] == '-' || q[j] == ' ') && j + 1 < n &&
-					  is_digit((unsigned char)q[j + 1])))) {
-				digits += is_digit((unsigned char)q[j]) != 0;
-				j++;
+			for (;;) {
+				while (j < n && is_digit((unsigned char)q[j])) {
+					digits++;
+					j++;
+				}
+				size_t k = j, seps = 0, len;
+				while (k < n && seps < 3 && (len = separator(q, k, n))) {
+					k += len;
+					seps++;
+				}
+				if (!seps || k >= n || !is_digit((unsigned char)q[k]))
+					break;
+				j = k;
 			}
 			if (digits >= 6) {
 				*o++ = '#';
@@ -143,7 +171,230 @@ static size_t scrub(char *out, const char *q, size_t n)
 		*o++ = q[i++];
 	}
 	*o = 0;
-	size_t len = (size_t)(o - out);
+	return (size_t)(o - out);
+}
+
+/* ---- pass two: addresses and names, word by word ---------------------- */
+
+/* Endings of Danish street names, with their ASCII spellings; not those
+ * that end common words too ("-ring": ændring, "-ager": klager). */
+static const char *const street_endings[] = {
+	"vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "straede",
+	"strædet", "straedet", "vænget", "vaenget", "vænge", "vaenge", "plads",
+	"pladsen", "torv", "torvet", "boulevard", "parken", "park",
+	"haven", "bakke", "bakken", "høj", "hoej", "højen", "hoejen", "toft",
+	"toften", "vang", "vangen", "lund", "lunden", "sti", "stien", "løkke",
+	"loekke", "løkken", "loekken", "kær", "kaer", "kæret", "kaeret", "engen",
+	"holm", "holmen", "kaj", "kajen", "passage", "promenade", "hegnet",
+	"svinget", "krogen", "gården", "gaarden", "marken",
+	"dalen", "bro", "broen", "tofte", "skov", "skoven", "dige", "diget",
+	"kvarter", "kvarteret", "trappen",
+};
+
+/* Upper case at the start of s: A-Z, or a capital of Latin-1 in UTF-8
+ * (Æ, Ø, Å, É, ...). */
+static int is_upper_at(const unsigned char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		return 1;
+	return len > 1 && s[0] == 0xc3 && s[1] >= 0x80 && s[1] <= 0x9e &&
+	       s[1] != 0x97;
+}
+
+/* Lower-cases ASCII and Latin-1 capitals of s (len bytes) into out. */
+static void lower(const char *s, size_t len, char *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		else if (i && (unsigned char)s[i - 1] == 0xc3 && c >= 0x80 && c <= 0x9e &&
+			 c != 0x97)
+			c = (unsigned char)(c + 32);
+		out[i] = (char)c;
+	}
+	out[len] = 0;
+}
+
+struct sword {
+	size_t start, end;      /* the word's bytes in the text */
+	size_t core_s, core_e;  /* without punctuation around it */
+	unsigned cap : 1;       /* begins with a capital */
+	unsigned alpha : 1;     /* letters (and - or .) only, 2 or more */
+	unsigned house : 1;     /* a house number: 1-4 digits, a letter */
+	unsigned postcode : 1;  /* 4 digits (or DK-4 digits) */
+	unsigned floor : 1;     /* a floor or side: 2., st, tv, th, mf */
+	unsigned street : 1;    /* a word ending like a street name */
+	unsigned drop : 2;      /* 0 keep, 1 address, 2 name */
+};
+
+static int is_punct(unsigned char c)
+{
+	return c == ',' || c == '.' || c == ';' || c == ':' || c == '!' ||
+	       c == '?' || c == '(' || c == ')' || c == '"' || c == '\'';
+}
+
+static void classify(const char *q, struct sword *w)
+{
+	size_t s = w->start, e = w->end;
+	while (s < e && is_punct((unsigned char)q[s]))
+		s++;
+	while (e > s && is_punct((unsigned char)q[e - 1]) && q[e - 1] != '.')
+		e--;
+	/* a final dot is punctuation, unless the word is an abbreviation
+	 * with dots inside ("H.C.") or a floor ("2.") */
+	size_t dots = 0;
+	for (size_t k = s; k < e; k++)
+		dots += q[k] == '.';
+	if (e > s && q[e - 1] == '.' && dots == 1 &&
+	    !(e - s <= 3 && is_digit((unsigned char)q[s])))
+		e--;
+	w->core_s = s;
+	w->core_e = e;
+	size_t len = e - s;
+	const unsigned char *c = (const unsigned char *)q + s;
+	w->cap = is_upper_at(c, len);
+	int letters = 0, other = 0, digits = 0;
+	for (size_t k = 0; k < len; k++) {
+		if (is_digit(c[k]))
+			digits++;
+		else if ((c[k] | 0x20) >= 'a' && (c[k] | 0x20) <= 'z')
+			letters++;
+		else if (c[k] >= 0x80)
+			letters += (c[k] & 0xc0) != 0x80;
+		else if (c[k] != '-' && c[k] != '.')
+			other++;
+	}
+	w->alpha = letters >= 2 && !digits && !other;
+	size_t d = 0;
+	while (d < len && is_digit(c[d]))
+		d++;
+	w->house = d >= 1 && d <= 4 &&
+		   (d == len || (d + 1 == len && ((c[d] | 0x20) >= 'a' && (c[d] | 0x20) <= 'z')));
+	w->postcode = (d == 4 && len == 4) ||
+		      (len == 7 && (c[0] | 0x20) == 'd' && (c[1] | 0x20) == 'k' &&
+		       c[2] == '-' && is_digit(c[3]) && is_digit(c[4]) && is_digit(c[5]) &&
+		       is_digit(c[6]));
+	char low[64];
+	w->floor = 0;
+	w->street = 0;
+	if (len && len < sizeof(low)) {
+		lower((const char *)c, len, low);
+		w->floor = !strcmp(low, "st") || !strcmp(low, "st.") || !strcmp(low, "tv") ||
+			   !strcmp(low, "th") || !strcmp(low, "mf") || !strcmp(low, "kl") ||
+			   (len <= 3 && d >= 1 && d <= 2 && (d == len || c[d] == '.'));
+		for (size_t k = 0; w->alpha && k < sizeof(street_endings) / sizeof(street_endings[0]);
+		     k++) {
+			size_t el = strlen(street_endings[k]);
+			if (len >= el && !strcmp(low + len - el, street_endings[k]))
+				w->street = 1;
+		}
+	}
+}
+
+/* Marks the addresses and names among the words. */
+static void mark(const char *q, struct sword *w, size_t n,
+		 hh_searchlog_known_fn known, void *kctx)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		/* a street and its house number ("Vestergade 12, 2. th"), with
+		 * the capitalised words before it ("Gammel Kongevej 3") */
+		if (w[i].street && w[i + 1].house) {
+			w[i].drop = w[i + 1].drop = 1;
+			for (size_t k = i, m = 0; k > 0 && m < 2 && w[k - 1].cap &&
+						  w[k - 1].alpha && !w[k - 1].drop;
+			     k--, m++)
+				w[k - 1].drop = 1;
+			for (size_t k = i + 2, m = 0; k < n && m < 3 && w[k].floor; k++, m++)
+				w[k].drop = 1;
+		}
+		/* a postcode and its town ("9000 Aalborg", "2100 København Ø") */
+		if (w[i].postcode && w[i + 1].cap && w[i + 1].alpha) {
+			w[i].drop = w[i + 1].drop = 1;
+			if (i + 2 < n && w[i + 2].cap && w[i + 2].core_e - w[i + 2].core_s <= 2)
+				w[i + 2].drop = 1;
+		}
+	}
+	/* names: two or more capitalised words in a row that the articles
+	 * do not use ("Jens Hansen", "Anne Marie Holm") */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && w[j].cap && w[j].alpha && !w[j].drop &&
+		       !(known && known(kctx, q + w[j].core_s, w[j].core_e - w[j].core_s)))
+			j++;
+		if (j - i >= 2)
+			for (size_t k = i; k < j; k++)
+				w[k].drop = 2;
+		i = j > i ? j : i + 1;
+	}
+}
+
+/* Pass two: t (len bytes, masked by pass one) with addresses and names
+ * replaced by "[adresse]" and "[navn]" into out (room for 2 * len + 16:
+ * a marker may be longer than what it replaces, never twice as long).
+ * Returns the length. */
+static size_t mask_words(char *out, const char *t, size_t len,
+			 hh_searchlog_known_fn known, void *kctx)
+{
+	/* words: at most one per two bytes */
+	size_t cap = len / 2 + 1, n = 0;
+	struct sword local[64];
+	struct sword *w = cap <= 64 ? local : hh_xmalloc(cap * sizeof(*w));
+	for (size_t i = 0; i < len;) {
+		while (i < len && is_space((unsigned char)t[i]))
+			i++;
+		if (i >= len)
+			break;
+		size_t s = i;
+		while (i < len && !is_space((unsigned char)t[i]))
+			i++;
+		memset(&w[n], 0, sizeof(w[n]));
+		w[n].start = s;
+		w[n].end = i;
+		classify(t, &w[n]);
+		n++;
+	}
+	mark(t, w, n, known, kctx);
+	char *o = out;
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].drop)
+			continue;
+		size_t j = i;
+		while (j + 1 < n && w[j + 1].drop == w[i].drop)
+			j++;
+		memcpy(o, t + done, w[i].start - done);
+		o += w[i].start - done;
+		const char *m = w[i].drop == 1 ? "[adresse]" : "[navn]";
+		memcpy(o, m, strlen(m));
+		o += strlen(m);
+		done = w[j].end;
+		i = j;
+	}
+	memcpy(o, t + done, len - done);
+	o += len - done;
+	*o = 0;
+	if (w != local)
+		free(w);
+	return (size_t)(o - out);
+}
+
+/* Writes q (n bytes) with personal data masked to out (room for
+ * 2 * n + 16), cut to QUERY_LOG_MAX bytes on a character boundary.
+ * Returns the length. */
+static size_t scrub(char *out, const char *q, size_t n,
+		    hh_searchlog_known_fn known, void *kctx)
+{
+	/* Mask the whole query first, then cut: a number across the cut
+	 * must not leave its first digits behind. */
+	char local[512];
+	char *tmp = n < sizeof(local) ? local : hh_xmalloc(n + 1);
+	size_t t = mask_numbers(tmp, q, n);
+	size_t len = mask_words(out, tmp, t, known, kctx);
+	if (tmp != local)
+		free(tmp);
 	if (len > QUERY_LOG_MAX) {
 		len = QUERY_LOG_MAX;
 		while (len && ((unsigned char)out[len] & 0xc0) == 0x80)
@@ -155,13 +406,20 @@ static size_t scrub(char *out, const char *q, size_t n)
 
 const char *hh_searchlog_scrub(struct hh_arena *a, const char *q)
 {
+	return hh_searchlog_scrub_known(a, q, NULL, NULL);
+}
+
+const char *hh_searchlog_scrub_known(struct hh_arena *a, const char *q,
+				     hh_searchlog_known_fn known, void *ctx)
+{
 	size_t n = strlen(q);
-	char *out = hh_arena_alloc(a, n + 1);
-	scrub(out, q, n);
+	char *out = hh_arena_alloc(a, 2 * n + 16);
+	scrub(out, q, n, known, ctx);
 	return out;
 }
 
-int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
+int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results,
+			 hh_searchlog_known_fn known, void *kctx)
 {
 	/* Every search passes here, so no arena: queries of usual length
 	 * are masked on the stack, and the one copy that the queue keeps
@@ -169,10 +427,10 @@ int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results)
 	int64_t id = take_id();
 	if (!id)
 		return 0; /* not logged: a search must not fail for its log */
-	char local[512];
+	char local[1040];
 	size_t n = strlen(query);
-	char *tmp = n < sizeof(local) ? local : hh_xmalloc(n + 1);
-	size_t len = scrub(tmp, query, n);
+	char *tmp = 2 * n + 16 <= sizeof(local) ? local : hh_xmalloc(2 * n + 16);
+	size_t len = scrub(tmp, query, n, known, kctx);
 	struct entry e = { 0 };
 	e.e.id = id;
 	e.e.at = hh_now_us() / 1000000;

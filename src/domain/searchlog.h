@@ -3,8 +3,21 @@
  *
  * A search must not wait for a disk sync, so entries are queued in memory
  * and written in batches (hh_searchlog_flush, every second). Nothing
- * personal is kept: no user, no address, and numbers that could be a CPR
- * number or a phone number and e-mail addresses are masked in the text. */
+ * personal is kept: no user, no IP address, and in the text:
+ *   - numbers of 6 or more digits, in groups joined by up to three
+ *     separators (space, hyphen, dot, slash, en or em dash, minus, no-break
+ *     space), become "#": CPR numbers in every written form (010203-1234,
+ *     010203–1234, 010203 - 1234, 01.02.03-1234, 0102031234) and phone
+ *     numbers;
+ *   - words with @ become "@";
+ *   - a street name (a word ending in vej, gade, allé, vænget, plads, ...)
+ *     with its house number, floor and side, and the capitalised words
+ *     before it, and a postcode with its town, become "[adresse]";
+ *   - two or more capitalised words in a row that the articles do not
+ *     use become "[navn]" ("Jens Hansen"; "Udbetaling Danmark" stays).
+ * What is not caught: a name typed in lower case, or a single name; an
+ * address without a house number. The search report shows what is left,
+ * to editors only. */
 #ifndef HH_SEARCHLOG_H
 #define HH_SEARCHLOG_H
 
@@ -17,16 +30,24 @@
  * start-up, before the first search; st is borrowed and must outlive the
  * searches). Ids are unique across every instance on the database. */
 enum hh_rc hh_searchlog_init(struct hh_store *st);
+/* Whether the articles use a word (len bytes, as typed): the vocabulary
+ * that tells a name from words of the knowledge base. */
+typedef int (*hh_searchlog_known_fn)(void *ctx, const char *word, size_t len);
+
 /* Queues a search; returns its id (for recording the chosen result), or 0
  * when no id could be had (the search is then not logged). Takes a write
- * transaction only when the block of ids in hand is used up. */
+ * transaction only when the block of ids in hand is used up. known (with
+ * ctx; may be NULL: no word is known) is the articles' vocabulary. */
 int64_t hh_searchlog_add(const char *query, int64_t municipality_id,
-			 int64_t results);
+			 int64_t results, hh_searchlog_known_fn known, void *ctx);
 /* Queues that the search id led to the article. */
 void hh_searchlog_choose(int64_t id, int64_t article_id);
 enum hh_rc hh_searchlog_flush(struct hh_store *st);
-/* The query with personal data masked, in the arena: runs of 6+ digits
- * (with - or space inside) become "#", words with @ become "@". */
+/* The query with personal data masked (see the top of this file), in the
+ * arena; with no vocabulary: every run of capitalised words is a name. */
 const char *hh_searchlog_scrub(struct hh_arena *a, const char *query);
+/* The same with the articles' vocabulary (known may be NULL). */
+const char *hh_searchlog_scrub_known(struct hh_arena *a, const char *query,
+				     hh_searchlog_known_fn known, void *ctx);
 
 #endif

@@ -823,6 +823,13 @@ void hh_page_form_post(struct hh_req *r)
 	} else if (rc == HH_ERR_INVALID) {
 		hh_page_not_found(r); /* the case type or plan went away */
 		return;
+	} else if (rc == HH_ERR_CONFLICT && fault == HH_SUBMIT_KEY_REUSED) {
+		/* this form was sent once already, with other answers (the
+		 * browser's back button, then a change): not sent again */
+		bl.notice = "Blanketten er allerede sendt med andre oplysninger. Se "
+			    "sagen under Mit overblik, eller åbn blanketten igen "
+			    "for at sende en ny.";
+		status = 422;
 	} else {
 		if (rc != HH_ERR_BUSY)
 			hh_log(HH_LOG_WARN, "form %s: submit failed: %s", bl.code,

@@ -894,6 +894,10 @@ void hh_page_insight(struct hh_req *r)
 		for (int i = 0; i < n; i++) {
 			const struct hh_audit_entry *row = &rows[i];
 			const char *name = row->who;
+			if (row->it_system)
+				name = hh_arena_printf(&r->arena,
+						       "It-systemet »%s« hos %s (rolle: %s)",
+						       row->who, row->org, row->role);
 			if (!name)
 				name = !strncmp(row->actor, "token:", 6)
 					       ? "Et it-system hos en myndighed"

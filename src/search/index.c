@@ -245,8 +245,11 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	idx->dead++;
 	for (int f = 0; f < N_FIELDS; f++)
 		idx->sum_len[f] -= d->flen[f];
-	for (uint32_t i = 0; i < d->n_terms; i++)
+	int pub = !(idx->dm[di].flags & DM_STAFF);
+	for (uint32_t i = 0; i < d->n_terms; i++) {
 		idx->terms[d->terms[i]].df--;
+		idx->terms[d->terms[i]].pdf -= pub;
+	}
 	/* keep slug and owner for the slug chain; free the rest */
 	free(d->title);
 	free(d->summary);
@@ -447,4 +450,29 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 			    d->n_ckpt * sizeof(struct ckpt);
 	}
 	pthread_rwlock_unlock(&idx->lock);
+}
+
+int hh_index_knows(struct hh_index *idx, const char *word, size_t len)
+{
+	/* lower case first (ASCII and the Latin-1 capitals: Æ Ø Å É ...),
+	 * as hh_term_of expects */
+	char low[HH_TERM_MAX * 4];
+	if (!len || len >= sizeof(low))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)word[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		else if (i && (unsigned char)word[i - 1] == 0xc3 && c >= 0x80 &&
+			 c <= 0x9e && c != 0x97)
+			c = (unsigned char)(c + 32);
+		low[i] = (char)c;
+	}
+	char term[HH_TERM_MAX];
+	hh_term_of(low, len, term);
+	pthread_rwlock_rdlock(&idx->lock);
+	int32_t t = hh_ix_term_find(idx, term);
+	int known = t >= 0 && idx->terms[t].df;
+	pthread_rwlock_unlock(&idx->lock);
+	return known;
 }

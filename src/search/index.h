@@ -43,6 +43,9 @@ void hh_index_remove(struct hh_index *idx, int64_t article_id);
  * every document's length norm and every posting's impact are recomputed
  * once, by the next search or by this call. */
 void hh_index_settle(struct hh_index *idx);
+/* Does a live article use the word (len bytes, any case)? For the search
+ * log, to tell names from the knowledge base's words. Thread-safe. */
+int hh_index_knows(struct hh_index *idx, const char *word, size_t len);
 /* Counts one more choice of the article from a search result. */
 void hh_index_chosen(struct hh_index *idx, int64_t article_id, int64_t n);
 

@@ -36,6 +36,8 @@ struct term {
 	char *str;
 	char *surface; /* a word that gave this term, for "Mente du" */
 	uint32_t df;   /* live documents */
+	uint32_t pdf;  /* live documents the public may read (not staff
+			  articles): the public's vocabulary */
 	struct hot *h;  /* n of each, in document order */
 	struct posting *p;
 	uint32_t n, cap;
@@ -96,6 +98,11 @@ struct fclass {
 struct word {
 	char *surface; /* lower-cased, as written */
 	uint32_t term;
+	/* written in a public (citizen) article at some time: only such
+	 * words are offered to the public as completions and corrections
+	 * (a word is never unmarked; with its term's pdf 0 it is not
+	 * offered either) */
+	uint8_t pub;
 };
 
 struct trie_node {
@@ -109,6 +116,8 @@ struct wentry {
 	uint32_t key; /* offset + 1 into wpool: a length byte, the bytes */
 	uint32_t n;   /* term ids: 0 (a stop word), the word's, its parts' */
 	uint32_t ids[4];
+	uint32_t word; /* the word's id in the trie + 1; 0: none */
+	uint8_t pub;   /* the word is marked public already (words[].pub) */
 };
 
 struct hh_index {
@@ -191,6 +200,25 @@ struct query {
 
 /* ---- shared helpers --------------------------------------------------- */
 
+/* In how many live documents the caller can find term t: staff in all,
+ * the public only in citizen articles. Everything that offers or
+ * recognises words for a caller (completion, "Mente du", which words
+ * count as known) reads this, so that a word of staff articles alone is
+ * never shown to the public, nor betrayed by a missing correction. */
+static inline uint32_t hh_ix_df(const struct hh_index *idx, uint32_t t,
+				int staff)
+{
+	return staff ? idx->terms[t].df : idx->terms[t].pdf;
+}
+
+/* May word w be offered to the caller? */
+static inline int hh_ix_word_ok(const struct hh_index *idx, uint32_t w,
+				int staff)
+{
+	const struct word *wd = &idx->words[w];
+	return hh_ix_df(idx, wd->term, staff) && (staff || wd->pub);
+}
+
 /* The posting of term tm for document doc, or NULL (binary search: the
  * postings are in document order). Per candidate and query term in
  * ranking and snippets, so here to stay inlined. */
@@ -220,20 +248,22 @@ int32_t hh_ix_slug_first(const struct hh_index *idx, const char *slug);
 /* trie.c: the trie of the words as written (typo tolerance, prefixes).
  * A new node (the first call makes the root, node 0); returns its id. */
 uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c);
-/* Adds the folded word s (giving term, written as surface) if new. */
-void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
-		       const char *surface);
+/* Adds the folded word s (giving term, written as surface) if new;
+ * returns its word id. */
+uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
+			   const char *surface);
 /* Up to max_out word ids within maxd edits of the folded word q, closest
- * and most frequent first, one per term; returns how many. */
+ * and most frequent first, one per term; returns how many. Only words
+ * the caller may be offered (staff: all; hh_ix_word_ok). */
 int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
-		      uint32_t *out, int max_out);
+		      int staff, uint32_t *out, int max_out);
 /* Up to max_out word ids starting with the folded prefix, most frequent
- * first; returns how many. */
+ * first, that the caller may be offered; returns how many. */
 int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
-		       uint32_t *out, int max_out);
+		       int staff, uint32_t *out, int max_out);
 /* The longest known word (5+ letters) that word begins with, or -1. */
 int32_t hh_ix_longest_prefix_word(const struct hh_index *idx,
-				  const char *word);
+				  const char *word, int staff);
 
 /* postings.c: indexes the fields of document di, the newest (title,
  * keywords, summary, body text; NULL: empty), appending its postings. */

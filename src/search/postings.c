@@ -18,6 +18,7 @@ struct doc_term {
 struct put_ctx {
 	struct hh_index *idx;
 	int field;
+	int pub; /* the document is for the public (not staff only) */
 	struct doc_term *dt;
 	size_t n_dt, cap_dt;
 	uint32_t *pos;      /* positions, grouped later */
@@ -40,6 +41,7 @@ struct word_terms {
 	struct hh_index *idx;
 	uint32_t ids[4];
 	uint32_t n;
+	uint32_t word; /* the whole word's id + 1 */
 };
 
 static int word_term(void *p, const struct hh_token *t)
@@ -59,41 +61,50 @@ static int word_term(void *p, const struct hh_token *t)
 		ts = part;
 	}
 	uint32_t term = hh_ix_term_get(w->idx, ts, t->part ? t->term : t->word);
-	if (!t->part && t->fresh) { /* a word not seen before */
+	if (!t->part) {
+		/* the word in the trie: added when new (t->fresh), found
+		 * otherwise (a spelling the word map has not seen, "Bolig"
+		 * after "bolig"), so that the entry knows its word */
 		char folded[HH_TERM_MAX];
 		hh_fold_of(t->word, strlen(t->word), folded);
-		hh_ix_trie_insert(w->idx, folded, term, t->word);
+		w->word = hh_ix_trie_insert(w->idx, folded, term, t->word) + 1;
 	}
 	w->ids[w->n++] = term;
 	return 0;
 }
 
-static void wmap_insert(struct hh_index *idx, const struct wentry *e)
+static struct wentry *wmap_insert(struct hh_index *idx, const struct wentry *e)
 {
 	const char *k = idx->wpool + e->key - 1;
 	size_t j = hh_hash_bytes(k + 1, (unsigned char)k[0]) & (idx->n_wmap - 1);
 	while (idx->wmap[j].key)
 		j = (j + 1) & (idx->n_wmap - 1);
 	idx->wmap[j] = *e;
+	return &idx->wmap[j];
 }
 
-/* The terms of the word w (len bytes), analysing it the first time. */
-static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len)
+/* The terms of the word w (len bytes), analysing it the first time;
+ * *slot gets its entry in the map (NULL: a word too long to keep). */
+static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len,
+				struct wentry **slot)
 {
+	*slot = NULL;
 	if (len <= WMAP_KEY_MAX && idx->n_wmap) {
 		for (size_t j = hh_hash_bytes(w, len) & (idx->n_wmap - 1);
 		     idx->wmap[j].key;
 		     j = (j + 1) & (idx->n_wmap - 1)) {
 			const unsigned char *k =
 				(const unsigned char *)idx->wpool + idx->wmap[j].key - 1;
-			if (k[0] == len && memcmp(k + 1, w, len) == 0)
+			if (k[0] == len && memcmp(k + 1, w, len) == 0) {
+				*slot = &idx->wmap[j];
 				return idx->wmap[j];
+			}
 		}
 	}
 	struct word_terms wt = { .idx = idx };
 	hh_analyze_cached(idx->an, &idx->cache, w, len, HH_AN_COMPOUNDS,
 			  word_term, &wt);
-	struct wentry e = { 0, wt.n, { 0 } };
+	struct wentry e = { 0, wt.n, { 0 }, wt.word, 0 };
 	memcpy(e.ids, wt.ids, sizeof(e.ids));
 	if (len > WMAP_KEY_MAX)
 		return e;
@@ -117,7 +128,7 @@ static struct wentry word_terms(struct hh_index *idx, const char *w, size_t len)
 	idx->wpool[idx->wpool_len] = (char)len;
 	memcpy(idx->wpool + idx->wpool_len + 1, w, len);
 	idx->wpool_len += len + 1;
-	wmap_insert(idx, &e);
+	*slot = wmap_insert(idx, &e);
 	idx->used_wmap++;
 	return e;
 }
@@ -175,7 +186,15 @@ static uint32_t index_field(struct put_ctx *c, const char *s, size_t len)
 			c->ckpt[c->n_ckpt++] = (struct ckpt){ p, (uint32_t)st };
 			next_ckpt = p + CKPT_EVERY;
 		}
-		struct wentry e = word_terms(c->idx, s + st, en - st);
+		struct wentry *slot;
+		struct wentry e = word_terms(c->idx, s + st, en - st, &slot);
+		/* the word list is marked once per word, through its entry
+		 * (already in cache), not at every occurrence */
+		if (c->pub && e.word && !e.pub) {
+			c->idx->words[e.word - 1].pub = 1;
+			if (slot)
+				slot->pub = 1;
+		}
 		for (uint32_t k = 0; k < e.n; k++)
 			add_hit(c, e.ids[k], k ? 1 : 2, p);
 	}
@@ -190,7 +209,7 @@ void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
 			const char *const fields[N_FIELDS])
 {
 	struct doc *d = &idx->docs[di];
-	struct put_ctx c = { .idx = idx };
+	struct put_ctx c = { .idx = idx, .pub = !(idx->dm[di].flags & DM_STAFF) };
 	for (int f = 0; f < N_FIELDS; f++) {
 		c.field = f;
 		const char *s = fields[f] ? fields[f] : "";
@@ -232,6 +251,7 @@ void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
 		memcpy(tm->pos + tm->n_pos, grouped + start[i], np * sizeof(uint32_t));
 		tm->n_pos += np;
 		tm->df++;
+		tm->pdf += c.pub;
 	}
 	d->ckpt = c.ckpt;
 	d->n_ckpt = c.n_ckpt;

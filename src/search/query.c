@@ -79,7 +79,7 @@ static void known_words(const struct hh_index *idx,
 		if (w->stop)
 			goto prefix;
 		w->tid = hh_ix_term_find(idx, w->term);
-		if (w->tid >= 0 && idx->terms[w->tid].df) {
+		if (w->tid >= 0 && hh_ix_df(idx, (uint32_t)w->tid, sq->staff)) {
 			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0);
 			w->has_match = w->whole_known = 1;
 		}
@@ -87,7 +87,7 @@ static void known_words(const struct hh_index *idx,
 		memcpy(as_part + 1, w->term, HH_TERM_MAX - 1);
 		as_part[HH_TERM_MAX] = 0;
 		int32_t inside = hh_ix_term_find(idx, as_part); /* in compounds */
-		if (inside >= 0 && idx->terms[inside].df) {
+		if (inside >= 0 && hh_ix_df(idx, (uint32_t)inside, sq->staff)) {
 			add_qterm(q, (uint32_t)inside, W_PART, bit, 0);
 			w->has_match = w->whole_known = 1;
 		}
@@ -98,7 +98,7 @@ prefix:;
 			char folded[HH_TERM_MAX];
 			hh_fold_of(w->word, strlen(w->word), folded);
 			uint32_t pw[8];
-			int n = hh_ix_prefix_terms(idx, folded, pw, 8);
+			int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
 			for (int k = 0; k < n; k++)
 				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0);
 			if (n)
@@ -110,7 +110,7 @@ prefix:;
 /* Synonyms: a rule's left side matching consecutive query words (stop
  * words skipped, as in the rules) adds its right side, counting as all
  * the words it covers. */
-static void synonyms(const struct hh_index *idx, struct query *q)
+static void synonyms(const struct hh_index *idx, int staff, struct query *q)
 {
 	int content[HH_QUERY_WORDS], n_content = 0;
 	for (int i = 0; i < q->n_words; i++)
@@ -135,7 +135,7 @@ static void synonyms(const struct hh_index *idx, struct query *q)
 					mask |= 1u << content[i + k];
 				for (k = 0; k < rule->to.n; k++) {
 					int32_t t = hh_ix_term_find(idx, rule->to.terms[k]);
-					if (t < 0 || !idx->terms[t].df)
+					if (t < 0 || !hh_ix_df(idx, (uint32_t)t, staff))
 						continue;
 					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
 					for (int m = 0; m < rule->from.n; m++) {
@@ -150,7 +150,8 @@ static void synonyms(const struct hh_index *idx, struct query *q)
 
 /* Compounds written apart: "sundheds kort", "mit id", "have affald"
  * also look for the joined word (with a linking s or e too). */
-static void joined_compounds(const struct hh_index *idx, struct query *q)
+static void joined_compounds(const struct hh_index *idx, int staff,
+			     struct query *q)
 {
 	for (int i = 0; i + 1 < q->n_words; i++) {
 		const struct qword *a = &q->words[i], *b = &q->words[i + 1];
@@ -165,7 +166,7 @@ static void joined_compounds(const struct hh_index *idx, struct query *q)
 				continue;
 			hh_term_of(joined, (size_t)n, term);
 			int32_t t = hh_ix_term_find(idx, term);
-			if (t >= 0 && idx->terms[t].df) {
+			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, staff)) {
 				add_qterm(q, (uint32_t)t, W_EXACT,
 					  (1u << i) | (1u << (i + 1)), 0);
 				q->words[i].has_match = q->words[i + 1].has_match = 1;
@@ -195,9 +196,9 @@ static void unknown_words(const struct hh_index *idx,
 			uint32_t fw[3];
 			/* one edit first: a walk allowing two visits far more
 			 * of the trie, and is needed only when one finds none */
-			int n = hh_ix_fuzzy_terms(idx, folded, 1, fw, 3);
+			int n = hh_ix_fuzzy_terms(idx, folded, 1, sq->staff, fw, 3);
 			if (!n && letters >= 9)
-				n = hh_ix_fuzzy_terms(idx, folded, 2, fw, 3);
+				n = hh_ix_fuzzy_terms(idx, folded, 2, sq->staff, fw, 3);
 			for (int k = 0; k < n; k++)
 				add_qterm(q, idx->words[fw[k]].term,
 					  W_FUZZY / (1 + k), bit, 1);
@@ -210,7 +211,7 @@ static void unknown_words(const struct hh_index *idx,
 parts:
 		for (int k = 0; k < w->n_parts; k++) {
 			int32_t t = hh_ix_term_find(idx, w->parts[k]);
-			if (t >= 0 && idx->terms[t].df) {
+			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, sq->staff)) {
 				add_qterm(q, (uint32_t)t, W_PART, bit, 0);
 				w->has_match = 1;
 			}
@@ -218,7 +219,7 @@ parts:
 		if (!w->has_match && hh_utf8_len(w->word) >= 8) {
 			/* an unknown compound whose head is unknown too
 			 * ("sundhedskortapp"): its longest known beginning */
-			int32_t word = hh_ix_longest_prefix_word(idx, w->word);
+			int32_t word = hh_ix_longest_prefix_word(idx, w->word, sq->staff);
 			if (word >= 0) {
 				add_qterm(q, idx->words[word].term, W_PART, bit, 0);
 				w->has_match = 1;
@@ -242,8 +243,8 @@ void hh_ix_parse_query(const struct hh_index *idx,
 			  collect_qword, q);
 
 	known_words(idx, sq, q);
-	synonyms(idx, q);
-	joined_compounds(idx, q);
+	synonyms(idx, sq->staff, q);
+	joined_compounds(idx, sq->staff, q);
 	unknown_words(idx, sq, q);
 }
 

@@ -522,15 +522,17 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 	memset(out, 0, sizeof(*out));
 	struct query *q = hh_xmalloc(sizeof(*q));
 	pthread_rwlock_rdlock(&idx->lock);
-	hh_ix_parse_query(
-		idx, &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1 },
-		q);
+	hh_ix_parse_query(idx,
+			  &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1,
+						     .staff = sq->staff },
+			  q);
 	if (q->n_words && q->words[q->n_words - 1].prefix_ok) {
 		const struct qword *w = &q->words[q->n_words - 1];
 		char folded[HH_TERM_MAX];
 		hh_fold_of(w->word, strlen(w->word), folded);
 		uint32_t pw[8];
-		int n = hh_ix_prefix_terms(idx, folded, pw, 8);
+		/* the public is offered only the public's words */
+		int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
 		for (int k = 0; k < n && out->n_completions < 8; k++) {
 			const char *surf = idx->words[pw[k]].surface;
 			/* the surface must still start like the typed word */

@@ -20,9 +20,10 @@ uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
 	return idx->n_trie++;
 }
 
-/* Adds the folded word s (giving term) unless it is there already. */
-void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
-		       const char *surface)
+/* Adds the folded word s (giving term) unless it is there already;
+ * returns its word id. */
+uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
+			   const char *surface)
 {
 	uint32_t node = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -42,7 +43,7 @@ void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
 		node = ch;
 	}
 	if (idx->trie[node].term >= 0)
-		return;
+		return (uint32_t)idx->trie[node].term;
 	if (idx->n_words == idx->cap_words) {
 		idx->cap_words = idx->cap_words ? idx->cap_words * 2 : 4096;
 		idx->words = hh_xrealloc(idx->words,
@@ -50,13 +51,16 @@ void hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
 	}
 	idx->words[idx->n_words].surface = hh_xstrdup(surface);
 	idx->words[idx->n_words].term = term;
-	idx->trie[node].term = (int32_t)idx->n_words++;
+	idx->words[idx->n_words].pub = 0;
+	idx->trie[node].term = (int32_t)idx->n_words;
+	return idx->n_words++;
 }
 
 struct fuzzy {
 	const struct hh_index *idx;
 	const unsigned char *q;
 	int qlen, maxd;
+	int staff; /* the caller reads staff articles */
 	unsigned char path[HH_TERM_MAX];
 	int rows[HH_TERM_MAX + 1][HH_TERM_MAX + 1];
 	struct { uint32_t term; int dist; } found[16];
@@ -67,9 +71,9 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 {
 	/* keep the closest, then the most frequent; one word per term */
 	uint32_t term = f->idx->words[word].term;
-	const struct term *tm = &f->idx->terms[term];
-	if (!tm->df)
+	if (!hh_ix_word_ok(f->idx, word, f->staff))
 		return;
+	uint32_t df = hh_ix_df(f->idx, term, f->staff);
 	for (int i = 0; i < f->n_found; i++) {
 		if (f->idx->words[f->found[i].term].term != term)
 			continue;
@@ -86,7 +90,7 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 		f->n_found++;
 		return;
 	}
-#define WDF(w) (f->idx->terms[f->idx->words[w].term].df)
+#define WDF(w) hh_ix_df(f->idx, f->idx->words[w].term, f->staff)
 	for (int i = 0; i < f->n_found; i++) {
 		if (worst < 0 || f->found[i].dist > f->found[worst].dist ||
 		    (f->found[i].dist == f->found[worst].dist &&
@@ -94,7 +98,7 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 			worst = i;
 	}
 	if (dist < f->found[worst].dist ||
-	    (dist == f->found[worst].dist && tm->df > WDF(f->found[worst].term))) {
+	    (dist == f->found[worst].dist && df > WDF(f->found[worst].term))) {
 		f->found[worst].term = word;
 		f->found[worst].dist = dist;
 	}
@@ -145,10 +149,11 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 /* Words within maxd edits of the folded word q, closest and most frequent
  * first; one word per term. Returns word ids. */
 int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
-		      uint32_t *out, int max_out)
+		      int staff, uint32_t *out, int max_out)
 {
 	struct fuzzy *f = hh_xmalloc(sizeof(*f));
 	f->idx = idx;
+	f->staff = staff;
 	f->q = (const unsigned char *)q;
 	f->qlen = (int)strlen(q);
 	f->maxd = maxd;
@@ -165,8 +170,10 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 	for (int i = 1; i < f->n_found; i++)
 		for (int k = i; k > 0; k--) {
 			int a = f->found[k - 1].dist, b = f->found[k].dist;
-			uint32_t da = idx->terms[idx->words[f->found[k - 1].term].term].df;
-			uint32_t db = idx->terms[idx->words[f->found[k].term].term].df;
+			uint32_t da = hh_ix_df(idx, idx->words[f->found[k - 1].term].term,
+					       staff);
+			uint32_t db = hh_ix_df(idx, idx->words[f->found[k].term].term,
+					       staff);
 			if (b < a || (b == a && db > da)) {
 				__typeof__(f->found[0]) tmp = f->found[k];
 				f->found[k] = f->found[k - 1];
@@ -182,7 +189,7 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 
 /* Words starting with the folded prefix, most frequent first (word ids). */
 int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
-		       uint32_t *out, int max_out)
+		       int staff, uint32_t *out, int max_out)
 {
 	uint32_t node = 0;
 	for (const unsigned char *p = (const unsigned char *)prefix; *p; p++) {
@@ -201,8 +208,8 @@ int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
 		uint32_t nd = stack[--sp];
 		visited++;
 		int32_t t = idx->trie[nd].term;
-#define DF(w) (idx->terms[idx->words[w].term].df)
-		if (t >= 0 && DF(t)) {
+#define DF(w) hh_ix_df(idx, idx->words[w].term, staff)
+		if (t >= 0 && hh_ix_word_ok(idx, (uint32_t)t, staff)) {
 			uint32_t df = DF(t);
 			int k;
 			if (n < max_out)
@@ -230,7 +237,7 @@ int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
 /* The longest word of the index (5+ letters, not the whole word) that the
  * folded word begins with, or -1. */
 int32_t hh_ix_longest_prefix_word(const struct hh_index *idx,
-				  const char *word)
+				  const char *word, int staff)
 {
 	char folded[HH_TERM_MAX];
 	hh_fold_of(word, strlen(word), folded);
@@ -246,7 +253,7 @@ int32_t hh_ix_longest_prefix_word(const struct hh_index *idx,
 		node = ch;
 		int32_t w = idx->trie[node].term;
 		if (w >= 0 && i + 1 >= 5 && len - (i + 1) >= 2 &&
-		    idx->terms[idx->words[w].term].df)
+		    hh_ix_word_ok(idx, (uint32_t)w, staff))
 			best = w;
 	}
 	return best;

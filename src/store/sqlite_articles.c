@@ -85,6 +85,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEARCH_REPORT] =
 		"SELECT lower(query), count(*), sum(results > 0), "
 		"count(chosen_article_id) FROM search_log WHERE at >= ?1 "
+		"AND (?3 < 0 OR municipality_id = ?3 OR "
+		"(?4 AND municipality_id IS NULL)) "
 		"GROUP BY lower(query) HAVING sum(results > 0) = 0 "
 		"OR count(chosen_article_id) = 0 "
 		"ORDER BY sum(results > 0) = 0 DESC, count(*) DESC, 1 LIMIT ?2",
@@ -435,13 +437,15 @@ static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
 }
 
 static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
-				int64_t since, int limit, hh_report_cb cb,
-				void *ctx)
+				int64_t since, int limit, int64_t org_id,
+				int unscoped, hh_report_cb cb, void *ctx)
 {
 	FAULT(tx);
 	STMT(tx, S_SEARCH_REPORT);
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, org_id);
+	sqlite3_bind_int(st, 4, unscoped != 0);
 	enum hh_rc r = HH_OK;
 	int rc;
 	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {

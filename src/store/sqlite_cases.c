@@ -19,7 +19,7 @@
 	"ifnull(c.closed_at, 0), "                                             \
 	"(SELECT json_extract(s.value, '$.label') FROM "                      \
 	" json_each(t.definition, '$.states') s WHERE "                      \
-	" json_extract(s.value, '$.key') = c.state) "
+	" json_extract(s.value, '$.key') = c.state), c.public_id "
 #define CASE_FROM                                                            \
 	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "             \
 	"JOIN organisations o ON o.id = c.organisation_id "                    \
@@ -83,19 +83,21 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CASE_INSERT] =
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
-		"created_at, updated_at, deadline_at, paused_since, closed_at) "
+		"created_at, updated_at, deadline_at, paused_since, closed_at, "
+		"public_id) "
 		"VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, nullif(?6, 0), "
 		"?7, nullif(?8, 0), ?9, 1, ?10, ?10, ?11, nullif(?12, 0), "
-		"nullif(?13, 0))",
+		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))))",
 	[S_CASE_UPDATE] =
 		"UPDATE cases SET state = ?3, assigned_to = nullif(?4, 0), "
 		"data = ?5, deadline_at = ?6, paused_since = nullif(?7, 0), "
 		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1 "
 		"WHERE id = ?1 AND version = ?2 RETURNING version",
 	[S_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = ?1",
-	[S_IDEM_GET] = "SELECT case_id FROM idempotency WHERE scope = ?1 AND key = ?2",
-	[S_IDEM_PUT] = "INSERT INTO idempotency(scope, key, case_id, created_at) "
-		       "VALUES (?1, ?2, ?3, ?4)",
+	[S_IDEM_GET] = "SELECT case_id, request_hash FROM idempotency "
+		       "WHERE scope = ?1 AND key = ?2",
+	[S_IDEM_PUT] = "INSERT INTO idempotency(scope, key, case_id, created_at, "
+		       "request_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_FILE_LIST] = "SELECT id, case_id, field, name, content_type, data, "
 			"size, created_at FROM case_files WHERE case_id = ?1 "
 			"ORDER BY id",
@@ -382,6 +384,7 @@ static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
 	c->state_label = col_text(a, st, 22);
 	if (!c->state_label)
 		c->state_label = c->state;
+	c->public_id = col_text(a, st, 23);
 }
 
 static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
@@ -404,6 +407,7 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	sqlite3_bind_int64(st, 11, c->deadline_at);
 	sqlite3_bind_int64(st, 12, c->paused_since);
 	sqlite3_bind_int64(st, 13, c->closed_at);
+	bind_text(st, 14, c->public_id);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		c->id = sqlite3_last_insert_rowid(db_of(tx));
@@ -470,6 +474,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND c.assigned_to = :asg");
 	if (f->state)
 		strcat(where, " AND c.state = :state");
+	if (f->public_id)
+		strcat(where, " AND c.public_id = :pub");
 	if (f->open_only || f->overdue_at)
 		strcat(where, " AND c.closed_at IS NULL");
 	if (f->overdue_at)
@@ -510,6 +516,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			sqlite3_bind_int64(st, i, f->assigned_to);
 		if ((i = sqlite3_bind_parameter_index(st, ":state")))
 			bind_text(st, i, f->state);
+		if ((i = sqlite3_bind_parameter_index(st, ":pub")))
+			bind_text(st, i, f->public_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":now")))
 			sqlite3_bind_int64(st, i, f->now);
 		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
@@ -533,7 +541,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 }
 
 static enum hh_rc idempotency_get(struct hh_tx *tx, const char *scope,
-				  const char *key, int64_t *case_id)
+				  const char *key, int64_t *case_id,
+				  char hash[HH_REQUEST_HASH_SIZE])
 {
 	FAULT(tx);
 	STMT(tx, S_IDEM_GET);
@@ -543,6 +552,9 @@ static enum hh_rc idempotency_get(struct hh_tx *tx, const char *scope,
 	enum hh_rc r;
 	if (rc == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+		if (hash)
+			snprintf(hash, HH_REQUEST_HASH_SIZE, "%s", h ? h : "");
 		r = HH_OK;
 	} else {
 		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : hh_sq_map_rc(db_of(tx), rc);
@@ -552,7 +564,8 @@ static enum hh_rc idempotency_get(struct hh_tx *tx, const char *scope,
 }
 
 static enum hh_rc idempotency_put(struct hh_tx *tx, const char *scope,
-				  const char *key, int64_t case_id)
+				  const char *key, int64_t case_id,
+				  const char *hash)
 {
 	FAULT(tx);
 	STMT(tx, S_IDEM_PUT);
@@ -560,6 +573,7 @@ static enum hh_rc idempotency_put(struct hh_tx *tx, const char *scope,
 	bind_text(st, 2, key);
 	sqlite3_bind_int64(st, 3, case_id);
 	sqlite3_bind_int64(st, 4, hh_now_us() / 1000000);
+	bind_text(st, 5, hash);
 	return hh_sq_exec(tx, st);
 }
 

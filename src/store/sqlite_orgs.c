@@ -51,6 +51,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_TOKEN_GET] = "SELECT id, token_hash, organisation_id, name, roles, "
 			"created_at, revoked FROM api_tokens "
 			"WHERE token_hash = ?1",
+	[S_TOKEN_GET_ID] = "SELECT id, token_hash, organisation_id, name, roles, "
+			   "created_at, revoked FROM api_tokens WHERE id = ?1",
 };
 
 /* ---- meta ------------------------------------------------------------ */
@@ -288,13 +290,9 @@ static enum hh_rc token_insert(struct hh_tx *tx, struct hh_api_token *t)
 	return r;
 }
 
-static enum hh_rc token_get(struct hh_tx *tx, struct hh_arena *a,
-			    const unsigned char hash[32],
-			    struct hh_api_token *out)
+static enum hh_rc token_row(struct hh_tx *tx, struct hh_arena *a,
+			    sqlite3_stmt *st, struct hh_api_token *out)
 {
-	FAULT(tx);
-	STMT(tx, S_TOKEN_GET);
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
 	if (rc == SQLITE_ROW) {
@@ -311,6 +309,25 @@ static enum hh_rc token_get(struct hh_tx *tx, struct hh_arena *a,
 	}
 	done(st);
 	return r;
+}
+
+static enum hh_rc token_get(struct hh_tx *tx, struct hh_arena *a,
+			    const unsigned char hash[32],
+			    struct hh_api_token *out)
+{
+	FAULT(tx);
+	STMT(tx, S_TOKEN_GET);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	return token_row(tx, a, st, out);
+}
+
+static enum hh_rc token_get_by_id(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, struct hh_api_token *out)
+{
+	FAULT(tx);
+	STMT(tx, S_TOKEN_GET_ID);
+	sqlite3_bind_int64(st, 1, id);
+	return token_row(tx, a, st, out);
 }
 
 void hh_sq_fill_orgs(struct hh_store *st)
@@ -332,4 +349,5 @@ void hh_sq_fill_orgs(struct hh_store *st)
 	st->session_purge = session_purge;
 	st->token_insert = token_insert;
 	st->token_get = token_get;
+	st->token_get_by_id = token_get_by_id;
 }

@@ -24,6 +24,9 @@
 #include "core/rc.h"
 #include "domain/model.h"
 
+/* The hash of a request kept with its idempotency key: 64 hex digits. */
+#define HH_REQUEST_HASH_SIZE 65
+
 /* A transaction; backends embed this as the first member of their own. */
 struct hh_tx {
 	struct hh_store *store;
@@ -145,6 +148,9 @@ struct hh_store {
 	enum hh_rc (*token_get)(struct hh_tx *tx, struct hh_arena *a,
 				const unsigned char hash[32],
 				struct hh_api_token *out);
+	/* The token with this id (revoked ones too: the audit names them). */
+	enum hh_rc (*token_get_by_id)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t id, struct hh_api_token *out);
 
 	/* Articles. article_insert sets ->id and ->version = 1 and records
 	 * version 1; CONFLICT if (org, slug) exists. article_update writes
@@ -203,10 +209,12 @@ struct hh_store {
 	enum hh_rc (*search_log_choose)(struct hh_tx *tx, int64_t id,
 					int64_t article_id, int64_t at);
 	/* Queries since `since` (seconds) grouped by their text, those with
-	 * no result or no choice first, most frequent first. */
+	 * no result or no choice first, most frequent first: those made in
+	 * municipality org_id (-1: every search), and with unscoped also
+	 * those made without a municipality (on the shared knowledge base). */
 	enum hh_rc (*search_report)(struct hh_tx *tx, struct hh_arena *a,
-				    int64_t since, int limit, hh_report_cb cb,
-				    void *ctx);
+				    int64_t since, int limit, int64_t org_id,
+				    int unscoped, hh_report_cb cb, void *ctx);
 	/* How often each article was chosen from search results. */
 	enum hh_rc (*search_chosen_counts)(struct hh_tx *tx, hh_chosen_cb cb,
 					   void *ctx);
@@ -267,11 +275,15 @@ struct hh_store {
 				int64_t limit, int64_t *total, hh_case_cb cb,
 				void *ctx);
 
-	/* Idempotency keys: the case a (scope, key) created. */
+	/* Idempotency keys: the case a (scope, key) created, and the hash
+	 * of the request that created it (hex; "" for a key stored before
+	 * hashes were kept; hash may be NULL). */
 	enum hh_rc (*idempotency_get)(struct hh_tx *tx, const char *scope,
-				      const char *key, int64_t *case_id);
+				      const char *key, int64_t *case_id,
+				      char hash[HH_REQUEST_HASH_SIZE]);
 	enum hh_rc (*idempotency_put)(struct hh_tx *tx, const char *scope,
-				      const char *key, int64_t case_id);
+				      const char *key, int64_t case_id,
+				      const char *hash);
 
 	/* Files uploaded with a form. */
 	enum hh_rc (*case_file_insert)(struct hh_tx *tx, int64_t case_id,

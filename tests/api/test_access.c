@@ -98,6 +98,15 @@ static const char *const ct_skilsmisse =
 	"  [{\"name\":\"antal\",\"label\":\"Antal\",\"type\":\"number\","
 	"    \"required\":true,\"min\":1,\"max\":20}]}}";
 
+/* the token's own organisation's service: its key may file it through
+ * Open311 (a caseworker's key only with its own organisation) */
+static const char *const ct_ydelse =
+	"{\"name\":\"Ydelse\",\"organisation\":\"udk\","
+	" \"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\"," STATES
+	" \"form\":{\"title\":\"Ydelse\",\"fields\":"
+	"  [{\"name\":\"antal\",\"label\":\"Antal\",\"type\":\"number\","
+	"    \"required\":true,\"min\":1,\"max\":20}]}}";
+
 static const char *const le_flytning =
 	"{\"title\":\"Du flytter\",\"summary\":\"Flytning.\",\"position\":1,"
 	" \"articles\":[],\"questions\":[],"
@@ -125,7 +134,8 @@ struct ctx {
 	int64_t cases[3]; /* by home: A (Anna at 901), B (Bo at 902), the
 			     agency (Anna at fam) */
 	int64_t plans[3]; /* A: Anna's, B: Bo's, none at the agency */
-	int64_t open311;  /* a request sent through Open311, no citizen */
+	char open311[32]; /* a request sent through Open311, no citizen: its
+			     public id */
 	int tried[2], failing[2], known[2];
 };
 
@@ -216,6 +226,7 @@ static int setup(void **state)
 	put(dir, "citizens.json", citizens_json);
 	put(dir, "case-types/tilskud.json", ct_tilskud);
 	put(dir, "case-types/skilsmisse.json", ct_skilsmisse);
+	put(dir, "case-types/ydelse.json", ct_ydelse);
 	put(dir, "life-events/flytning.json", le_flytning);
 	put(dir, "articles/901/lokal-901.md", article_md("901", "published", md, sizeof(md)));
 	put(dir, "articles/902/lokal-902.md", article_md("902", "published", md, sizeof(md)));
@@ -260,15 +271,15 @@ static int setup(void **state)
 	tu_resp_free(&r);
 	char o311[400];
 	snprintf(o311, sizeof(o311),
-		 "service_code=skilsmisse&attribute%%5Bantal%%5D=1&api_key=%s", c->token);
+		 "service_code=ydelse&attribute%%5Bantal%%5D=1&api_key=%s", c->token);
 	const char *form[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
 	r = call(c, ANON, "POST", "/open311/v2/requests.json", o311, form);
 	if (r.status != 201 && r.status != 200)
 		fail_msg("open311: %ld %s", r.status, r.body);
 	const char *sid = json_string_value(
 		json_object_get(json_array_get(r.json, 0), "service_request_id"));
-	c->open311 = sid ? strtoll(sid, NULL, 10) : 0;
-	if (!c->open311)
+	snprintf(c->open311, sizeof(c->open311), "%s", sid ? sid : "");
+	if (strlen(c->open311) != 24)
 		fail_msg("open311: no id in %s", r.body);
 	tu_resp_free(&r);
 	*state = c;
@@ -576,13 +587,24 @@ static const struct row rows[] = {
 	  0, NULL },
 	{ "Open311: submit a request", T_NONE,
 	  { "POST", "/open311/v2/requests.{format}", "/open311/v2/requests.json",
-	    "service_code=skilsmisse&attribute%5Bantal%5D=1{apikey}" }, B_FORM,
+	    "service_code=ydelse&attribute%5Bantal%5D=1{apikey}" }, B_FORM,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
-	  /* only with an API key (the token's); without one Open311 answers
-	   * 403 for everyone, as its specification has it */
+	  /* only with an API key (the token's, for its own organisation's
+	   * service); without one Open311 answers 403 for everyone, as its
+	   * specification has it */
 	  { [ANON] = { FB, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
 	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "Open311: submit to another organisation", T_NONE,
+	  { "POST", "/open311/v2/requests.{format}", "/open311/v2/requests.json",
+	    "service_code=skilsmisse&attribute%5Bantal%5D=1{apikey}" }, B_FORM,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* a caseworker's key (udk) has no role for Familieretshuset's
+	   * service: 403 in Open311's error list */
+	  { [ANON] = { FB, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
 };
 
@@ -689,8 +711,12 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 			 org_code(h));
 		return buf;
 	case T_OPEN311:
-		snprintf(buf, n, "%lld",
-			 (long long)(other ? c->cases[HOME_A] : c->open311));
+		/* the other's: a citizen's case, by its id and as Open311
+		 * would write an id */
+		if (other)
+			snprintf(buf, n, "%lld", (long long)c->cases[HOME_A]);
+		else
+			snprintf(buf, n, "%s", c->open311);
 		return buf;
 	case T_NONE:
 		break;

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include <time.h>
+#include "domain/orgs.h"
 
 /* Who calls: staff (by session cookie) and citizens (demo sign-in). */
 enum { CW_FAM, CW_UDK, ED_FAM, CW_901, ANNA, BO, CARL, N_WHO, ANON = -1 };
@@ -815,6 +816,24 @@ static void submit_idempotent(void **state)
 	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
 	tu_resp_free(&r);
 	assert_int_equal(x_cases(c), cases);
+	/* the same values in another order are the same request */
+	r = submit(c, ANNA, "skilsmisse", "{\"gift\":\"nej\",\"navn\":\"Anna Andersen\"}",
+		   0, NULL, "ans-1");
+	expect_status(&r, 200);
+	assert_int_equal(jint(r.json, "id"), id);
+	tu_resp_free(&r);
+	/* the same key with another body is refused (422), not replayed:
+	 * the answer names no case and says nothing of the first one */
+	r = submit(c, ANNA, "skilsmisse", "{\"navn\":\"Anna Berg\",\"gift\":\"nej\"}",
+		   0, NULL, "ans-1");
+	expect_problem(&r, 422, "idempotency-key-reused", "Idempotency-Key");
+	assert_null(strstr(r.body, "Anna Andersen"));
+	assert_false(tu_header(&r, "Location", loc, sizeof(loc)));
+	tu_resp_free(&r);
+	r = submit(c, ANNA, "boernetilskud", "{\"antal\":2}", 0, NULL, "ans-1");
+	expect_problem(&r, 422, "idempotency-key-reused", "Idempotency-Key");
+	tu_resp_free(&r);
+	assert_int_equal(x_cases(c), cases);
 	/* another key: a new case */
 	r = submit(c, ANNA, "skilsmisse", ok_values, 0, NULL, "ans-2");
 	expect_status(&r, 201);
@@ -1392,6 +1411,99 @@ static void audit_trail(void **state)
 		NULL);
 }
 
+/* A read of a citizen's case by an IT system (an API token) names the
+ * system, its organisation and its role in the citizen's trail, on both
+ * doors; never the opaque "token:N" alone. */
+static void audit_names_it_systems(void **state)
+{
+	struct ctx *c = *state;
+	int64_t id = new_case(c, CARL, "skilsmisse", 0, NULL);
+	char tok[HH_TOKEN_CHARS], auth[100], path[128];
+	assert_int_equal(hh_auth_token_add(c->s.store, "fam", "Fagsystem Familieret",
+					   HH_ROLE_CASEWORKER, "test", tok),
+			 HH_OK);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", tok);
+	const char *h[] = { auth, NULL };
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)id);
+	struct tu_resp r = call(c, ANON, "GET", path, NULL, h);
+	expect_status(&r, 200);
+	tu_resp_free(&r);
+	r = get_ok(c, CARL, "/api/v1/audit");
+	json_t *e = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(strncmp(jstr(e, "who"), "token:", 6), 0);
+	assert_string_equal(jstr(e, "kind"), "it-system");
+	assert_string_equal(jstr(e, "name"), "Fagsystem Familieret");
+	assert_string_equal(jstr(e, "organisation"), "Familieretshuset");
+	assert_string_equal(jstr(e, "role"), "sagsbehandler");
+	tu_resp_free(&r);
+	/* a person reading: named with organisation and role too */
+	r = get_ok(c, CW_FAM, path);
+	tu_resp_free(&r);
+	r = get_ok(c, CARL, "/api/v1/audit");
+	e = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(jstr(e, "kind"), "staff");
+	assert_string_equal(jstr(e, "organisation"), "Familieretshuset");
+	assert_string_equal(jstr(e, "role"), "sagsbehandler");
+	tu_resp_free(&r);
+	/* the page */
+	r = call(c, CARL, "GET", "/mit-overblik/indsigt", NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "It-systemet »Fagsystem Familieret« hos Familieretshuset "
+			     "(rolle: sagsbehandler)");
+	tu_expect_not_in(r.body, "token:");
+	tu_expect_not_in(r.body, "Et it-system hos en myndighed");
+	tu_resp_free(&r);
+}
+
+/* A caseworker's queue shows citizens' names: each listing is one audit
+ * event naming who listed which queue, and the cases and citizens it
+ * showed; a citizen's list of their own cases is not one. */
+static void queue_listing_is_audited(void **state)
+{
+	struct ctx *c = *state;
+	int64_t id = new_case(c, ANNA, "skilsmisse", 0, NULL);
+	int64_t fam = x_case(c, id).org_id;
+	int64_t anna = x_case(c, id).citizen_id;
+	struct hh_event *ev;
+	size_t before = tu_events(c->s.store, x_arena(c), "case-queue", fam, &ev);
+	struct tu_resp r = get_ok(c, CW_FAM, "/api/v1/cases?limit=200&state=received");
+	tu_resp_free(&r);
+	size_t n = tu_events(c->s.store, x_arena(c), "case-queue", fam, &ev);
+	assert_int_equal(n, before + 1);
+	const struct hh_event *last = &ev[n - 1];
+	char who[32];
+	snprintf(who, sizeof(who), "user:%lld", (long long)c->user_id[CW_FAM]);
+	assert_string_equal(last->actor, who);
+	assert_string_equal(last->action, "list");
+	assert_int_equal(last->org_id, fam);
+	json_t *after = json_loads(last->after, 0, NULL);
+	assert_non_null(after);
+	json_t *queue = json_object_get(after, "queue");
+	assert_string_equal(jstr(queue, "state"), "received");
+	assert_int_equal(jint(queue, "limit"), 200);
+	size_t i;
+	json_t *v;
+	int has_case = 0, has_anna = 0;
+	json_array_foreach(json_object_get(after, "cases"), i, v)
+		has_case |= json_integer_value(v) == id;
+	json_array_foreach(json_object_get(after, "citizens"), i, v)
+		has_anna |= json_integer_value(v) == anna;
+	assert_true(has_case);
+	assert_true(has_anna);
+	json_decref(after);
+	/* the caseworker's page is audited the same way */
+	r = call(c, CW_FAM, "GET", "/sagsbehandling", NULL, NULL);
+	expect_status(&r, 200);
+	tu_resp_free(&r);
+	assert_int_equal(tu_events(c->s.store, x_arena(c), "case-queue", fam, &ev),
+			 before + 2);
+	/* a citizen's own list is not an audited read of others */
+	size_t all = tu_event_count(c->s.store);
+	r = get_ok(c, ANNA, "/api/v1/cases");
+	tu_resp_free(&r);
+	assert_int_equal(tu_event_count(c->s.store), all);
+}
+
 /* Every case endpoint, called by someone the case does not belong to:
  * a refusal as documented, and never the case's data. */
 static void wrong_people_get_nothing(void **state)
@@ -1451,7 +1563,17 @@ static void wrong_people_get_nothing(void **state)
 	refused(c, BO, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, CARL, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, CW_FAM, "GET", path, NULL, NULL, 401, "citizen-required", NULL);
-	/* lists: present for the owner and the right queue only */
+	/* nothing of that changed anything */
+	assert_int_equal(tu_event_count(c->s.store), events);
+	/* lists: present for the owner and the right queue only; the staff
+	 * listings write only their audit events (case-queue, one each at
+	 * most: see queue_listing_is_audited) */
+	struct hh_org o901, oudk;
+	assert_int_equal(hh_org_by_code(c->s.store, &c->a, "901", &o901), HH_OK);
+	assert_int_equal(hh_org_by_code(c->s.store, &c->a, "udk", &oudk), HH_OK);
+	struct hh_event *ev;
+	size_t audits = tu_events(c->s.store, &c->a, "case-queue", o901.id, &ev) +
+			tu_events(c->s.store, &c->a, "case-queue", oudk.id, &ev);
 	static const int listers[] = { BO, CARL, CW_901, CW_UDK };
 	for (size_t i = 0; i < sizeof(listers) / sizeof(listers[0]); i++) {
 		struct tu_resp r = get_ok(c, listers[i], "/api/v1/cases?open=0&limit=200");
@@ -1459,9 +1581,14 @@ static void wrong_people_get_nothing(void **state)
 		assert_null(strstr(r.body, "Anna Andersen"));
 		tu_resp_free(&r);
 	}
+	size_t audits_after =
+		tu_events(c->s.store, &c->a, "case-queue", o901.id, &ev) +
+		tu_events(c->s.store, &c->a, "case-queue", oudk.id, &ev);
+	assert_true(audits_after - audits <= 2);
 	/* nothing of that changed anything */
 	assert_int_equal(version_of(c, id), v);
-	assert_int_equal(tu_event_count(c->s.store), events);
+	assert_int_equal(tu_event_count(c->s.store),
+			 events + (int64_t)(audits_after - audits));
 	assert_int_equal(x_audits(c, hh_arena_printf(&c->a, "sag %lld",
 						     (long long)id)),
 			 0);
@@ -1505,6 +1632,8 @@ int main(void)
 		cmocka_unit_test(notes_and_assignment),
 		cmocka_unit_test(overview_with_followups),
 		cmocka_unit_test(audit_trail),
+		cmocka_unit_test(audit_names_it_systems),
+		cmocka_unit_test(queue_listing_is_audited),
 		cmocka_unit_test(wrong_people_get_nothing),
 		cmocka_unit_test(case_types),
 	};

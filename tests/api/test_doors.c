@@ -88,6 +88,27 @@ static struct hh_case case_of(struct hh_arena *a, int64_t id)
 	return c;
 }
 
+static enum hh_rc first_id(void *p, const struct hh_case *c)
+{
+	*(int64_t *)p = c->id;
+	return HH_OK;
+}
+
+/* The case (its id in the store) of an Open311 public id; 0: none. */
+static int64_t case_of_public(const char *pub)
+{
+	struct hh_store *st = C->s.store;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case_filter f = { .public_id = pub };
+	int64_t id = 0;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->case_list(tx, &a, &f, 0, 1, NULL, first_id, &id), HH_OK);
+	tu_read_end(tx);
+	hh_arena_clear(&a);
+	return id;
+}
+
 /* A field of the case's data: an integer, or for a string 1 when it
  * equals want (want NULL: the JSON type is integer). */
 static int64_t data_int(int64_t id, const char *field)
@@ -298,9 +319,8 @@ static int64_t submit_through(enum door d, const char *boern, const char *beloeb
 			      "attribute[beloeb]", beloeb, NULL);
 		r = call(ANON, "POST", "/open311/v2/requests.json", body, form_ct);
 		expect_status(&r, 200); /* GeoReport v2 answers 200 */
-		id = strtoll(json_string_value(json_object_get(
-				     json_array_get(r.json, 0), "service_request_id")),
-			     NULL, 10);
+		id = case_of_public(json_string_value(json_object_get(
+			json_array_get(r.json, 0), "service_request_id")));
 	}
 	free(body);
 	tu_resp_free(&r);
@@ -558,6 +578,35 @@ static void amounts_in_open311(void **state)
 	assert_int_equal(n_cases(), before);
 }
 
+/* The form page's hidden "skema" is its idempotency key: sent again with
+ * the same answers it is the same case; with other answers (the back
+ * button, a change, Send) it is refused with a Danish notice and no new
+ * case, not a replay that shows the first case as if it were this one. */
+static void form_page_key_reused_with_other_answers(void **state)
+{
+	(void)state;
+	const char *skema = "skemaskemaskemaskemaskemaskemaskemaskema123";
+	assert_int_equal(strlen(skema), HH_TOKEN_CHARS - 1);
+	char *body = urlenc("csrf", C->csrf[ANNA], "skema", skema, "navn", "Bo Berg",
+			    "boern", "nej", "beloeb", "100", NULL);
+	struct tu_resp r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	int64_t first = redirected_case(&r);
+	tu_resp_free(&r);
+	r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	assert_int_equal(redirected_case(&r), first);
+	tu_resp_free(&r);
+	free(body);
+	int64_t before = n_cases();
+	body = urlenc("csrf", C->csrf[ANNA], "skema", skema, "navn", "Bo Bergsen",
+		      "boern", "nej", "beloeb", "100", NULL);
+	r = call(ANNA, "POST", "/blanket/skilsmisse", body, form_ct);
+	free(body);
+	expect_status(&r, 422);
+	tu_expect_in(r.body, "Blanketten er allerede sendt med andre oplysninger.");
+	tu_resp_free(&r);
+	assert_int_equal(n_cases(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +615,7 @@ int main(void)
 		cmocka_unit_test(amounts_through_the_form_page),
 		cmocka_unit_test(amounts_through_the_api),
 		cmocka_unit_test(amounts_in_open311),
+		cmocka_unit_test(form_page_key_reused_with_other_answers),
 	};
 	return cmocka_run_group_tests_name("api/doors", tests, setup, teardown);
 }

@@ -24,6 +24,8 @@ struct ctx {
 	int n_saved;
 	int saved_kinds[7]; /* how many of each of kinds[] */
 	char key901[HH_TOKEN_CHARS], key902[HH_TOKEN_CHARS], keyudk[HH_TOKEN_CHARS];
+	char cw901[HH_TOKEN_CHARS], ed901[HH_TOKEN_CHARS]; /* a caseworker's, an
+							     editor's key */
 	int64_t old_case;     /* made 100 days ago */
 	int64_t citizen_case; /* a signed-in citizen's: never public */
 	int64_t vej_case;     /* made by open_request_made_and_read */
@@ -82,6 +84,14 @@ static const char *const intern_json =
 	"{\"name\": \"Intern\", \"organisation\": \"municipality\", \"deadline\": \"P5D\","
 	" \"public\": false, \"initial\": \"modtaget\","
 	" \"states\": [{\"key\": \"modtaget\", \"label\": \"Modtaget\"}]}";
+
+/* a service about a person: bulky waste fetched at home */
+static const char *const storskrald_json =
+	"{\"name\": \"Storskrald\", \"organisation\": \"municipality\", \"deadline\": \"P14D\","
+	" \"public\": true, \"personal\": true, \"initial\": \"modtaget\","
+	" \"states\": [{\"key\": \"modtaget\", \"label\": \"Modtaget\"}],"
+	" \"form\": {\"title\": \"Storskrald\", \"fields\": ["
+	"  {\"name\": \"adresse\", \"type\": \"address\", \"label\": \"Hvor?\", \"required\": true}]}}";
 
 static const char *const regning_json =
 	"{\"name\": \"Regning\", \"organisation\": \"municipality\", \"deadline\": \"P5D\","
@@ -494,6 +504,48 @@ static enum hh_rc case_get_tx(struct hh_tx *tx, void *p)
 	return tx->store->case_get(tx, &x->a, x->id, &x->c);
 }
 
+/* The public id (Open311's service_request_id) of case id, into out. */
+static const char *pub_of(int64_t id, char out[32])
+{
+	struct case_ctx cc = { .id = id };
+	hh_arena_init(&cc.a);
+	assert_int_equal(hh_store_run_tx(C->s.store, 0, case_get_tx, &cc), HH_OK);
+	assert_non_null(cc.c.public_id);
+	snprintf(out, 32, "%s", cc.c.public_id);
+	hh_arena_clear(&cc.a);
+	return out;
+}
+
+static enum hh_rc first_id(void *p, const struct hh_case *c)
+{
+	*(int64_t *)p = c->id;
+	return HH_OK;
+}
+
+struct by_pub {
+	const char *pub;
+	int64_t id;
+};
+
+static enum hh_rc by_pub_tx(struct hh_tx *tx, void *p)
+{
+	struct by_pub *x = p;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case_filter f = { .public_id = x->pub };
+	enum hh_rc rc = tx->store->case_list(tx, &a, &f, 0, 1, NULL, first_id, &x->id);
+	hh_arena_clear(&a);
+	return rc;
+}
+
+/* The case (internal id) of a public id Open311 answered with; 0: none. */
+static int64_t case_of(const char *pub)
+{
+	struct by_pub x = { pub, 0 };
+	assert_int_equal(hh_store_run_tx(C->s.store, 0, by_pub_tx, &x), HH_OK);
+	return x.id;
+}
+
 /* ---- group setup ----------------------------------------------------- */
 
 static void write_ct(const char *dir, const char *code, const char *json)
@@ -557,11 +609,12 @@ static int setup(void **state)
 	write_ct(C->content, "enkel", enkel_json);
 	write_ct(C->content, "intern", intern_json);
 	write_ct(C->content, "regning", regning_json);
+	write_ct(C->content, "storskrald", storskrald_json);
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(C->s.store, C->content, 0, stderr, NULL,
 					   NULL, &stats),
 			 HH_OK);
-	assert_int_equal(stats.case_types, 5);
+	assert_int_equal(stats.case_types, 6);
 	/* the real case types too (their organisations first): their
 	 * services must match the schemas as well. A file another writer
 	 * has half done is reported and skipped, not fatal here. */
@@ -584,6 +637,12 @@ static int setup(void **state)
 			 HH_OK);
 	assert_int_equal(hh_auth_token_add(C->s.store, "udk", "open311 udk",
 					   HH_ROLE_AGENT, "test", C->keyudk),
+			 HH_OK);
+	assert_int_equal(hh_auth_token_add(C->s.store, "901", "sagssystem 901",
+					   HH_ROLE_CASEWORKER, "test", C->cw901),
+			 HH_OK);
+	assert_int_equal(hh_auth_token_add(C->s.store, "901", "cms 901",
+					   HH_ROLE_EDITOR, "test", C->ed901),
 			 HH_OK);
 
 	struct old_ctx old = { 0 };
@@ -886,6 +945,144 @@ static void making_a_request_needs_a_good_key(void **state)
 	(void)state;
 }
 
+/* The key's roles decide, by the access table, with the organisation the
+ * case goes to; the key itself comes in the body or a header, never in
+ * the address. */
+static void the_keys_roles_decide(void **state)
+{
+	/* an editor's key has no role that makes requests */
+	char *b = form("api_key", C->ed901, "service_code", "vejfejl",
+		       "attribute[kategori]", "hul", "attribute[sted]", "Vestergade 3, 9000 Aalborg",
+		       "attribute[beskrivelse]", "Hul ved kantstenen.", NULL);
+	struct tu_resp r = post_both(b, 403);
+	expect_error(&r, 403, "api_key må ikke oprette sager");
+	tu_resp_free(&r);
+	free(b);
+	/* a caseworker's key: its own municipality's service, yes ... */
+	b = form("api_key", C->cw901, "service_code", "vejfejl", "attribute[kategori]",
+		 "hul", "attribute[sted]", "Vestergade 3, 9000 Aalborg", "attribute[beskrivelse]",
+		 "Hul ved kantstenen.", NULL);
+	r = call("POST", "requests.json", b);
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	free(b);
+	/* ... an agency's service, no (a front desk's key may: agency_request_in_xml) */
+	b = form("api_key", C->cw901, "service_code", "pension", "attribute[start]",
+		 "2027-01-01", NULL);
+	r = post_both(b, 403);
+	expect_error(&r, 403, "ingen rolle");
+	assert_non_null(strstr(r.body, "pension"));
+	assert_non_null(strstr(r.body, "Udbetaling Danmark"));
+	tu_resp_free(&r);
+	free(b);
+
+	/* api_key in the query string is refused, whatever else is sent */
+	char url[200];
+	snprintf(url, sizeof(url), "requests.json?api_key=%s", C->key901);
+	b = form("service_code", "vejfejl", "attribute[kategori]", "hul", NULL);
+	r = call("POST", url, b);
+	expect_error(&r, 400, "POST-bodyen");
+	assert_non_null(strstr(r.body, "Authorization: Bearer"));
+	tu_resp_free(&r);
+	snprintf(url, sizeof(url), "requests.xml?api_key=%s", C->key901);
+	r = call("POST", url, b);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "<code>400</code>"));
+	tu_resp_free(&r);
+	free(b);
+	b = form("api_key", C->key901, "service_code", "vejfejl", NULL);
+	snprintf(url, sizeof(url), "requests.json?api_key=%s", C->key901);
+	r = call("POST", url, b);
+	expect_error(&r, 400, "api_key");
+	tu_resp_free(&r);
+	/* two different keys: refused */
+	char auth[200];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", C->key902);
+	const char *h[] = { auth, NULL };
+	r = call_h("POST", "requests.json", b, h);
+	expect_error(&r, 400, "forskellige");
+	tu_resp_free(&r);
+	free(b);
+	/* an editor's key in the header is still an editor's */
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", C->ed901);
+	b = form("service_code", "vejfejl", NULL);
+	r = call_h("POST", "requests.json", b, h);
+	expect_error(&r, 403, "api_key må ikke oprette sager");
+	tu_resp_free(&r);
+	free(b);
+	(void)state;
+}
+
+/* A request of a service about a person is made, but never listed, and
+ * by its public id shows its status without where it is. */
+static void personal_requests_are_not_public(void **state)
+{
+	char *b = form("api_key", C->key901, "service_code", "storskrald",
+		       "attribute[adresse]", "Rosenvænget 14, 9000 Aalborg", "lat",
+		       "57.0400", "long", "9.9100", "address_id", "adr-99", NULL);
+	struct tu_resp r = call("POST", "requests.json", b);
+	free(b);
+	assert_int_equal(r.status, 200);
+	char id[32];
+	snprintf(id, sizeof(id), "%s", s_of(json_array_get(r.json, 0), "service_request_id"));
+	assert_int_equal(strlen(id), 24);
+	tu_resp_free(&r);
+	/* not in any list: not by default, nor by its service or place */
+	const char *lists[] = { "requests.json", "requests.json?service_code=storskrald",
+				"requests.json?jurisdiction_id=901",
+				"requests.json?status=open" };
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		r = call("GET", lists[i], NULL);
+		assert_int_equal(r.status, 200);
+		assert_null(find_by(r.json, "service_request_id", id));
+		assert_null(find_by(r.json, "service_code", "storskrald"));
+		assert_null(strstr(r.body, "Rosenvænget"));
+		tu_resp_free(&r);
+	}
+	/* by its id: status and times, no location */
+	char path[128];
+	snprintf(path, sizeof(path), "requests/%s", id);
+	r = both(path, "service_requests", 200);
+	json_t *q = json_array_get(r.json, 0);
+	assert_string_equal(s_of(q, "service_request_id"), id);
+	assert_string_equal(s_of(q, "status"), "open");
+	assert_string_equal(s_of(q, "service_code"), "storskrald");
+	assert_null(json_object_get(q, "address"));
+	assert_null(json_object_get(q, "address_id"));
+	assert_null(json_object_get(q, "lat"));
+	assert_null(json_object_get(q, "long"));
+	assert_null(strstr(r.body, "Rosenvænget"));
+	assert_null(strstr(r.body, "adr-99"));
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "requests.json?service_request_id=%s", id);
+	r = call("GET", path, NULL);
+	assert_int_equal(json_array_size(r.json), 1);
+	assert_null(strstr(r.body, "Rosenvænget"));
+	tu_resp_free(&r);
+	/* the real content marks its services about persons, and only them */
+	struct hh_o311_catalogue *cat;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_o311_catalogue_load(C->s.store, &a, NULL, &cat), HH_OK);
+	const char *personal[] = { "flytning-anmeldelse", "storskrald-afhentning",
+				   "parkeringstilladelse", "skilsmisse", "folkepension" };
+	for (size_t i = 0; i < sizeof(personal) / sizeof(personal[0]); i++) {
+		int found = 0;
+		for (int k = 0; k < cat->n; k++)
+			if (!strcmp(cat->v[k].row.code, personal[i])) {
+				assert_true(cat->v[k].def.personal);
+				found = 1;
+			}
+		assert_true(found);
+	}
+	for (int k = 0; k < cat->n; k++)
+		if (!strcmp(cat->v[k].row.code, "fejl-paa-vej") ||
+		    !strcmp(cat->v[k].row.code, "vejfejl"))
+			assert_false(cat->v[k].def.personal);
+	hh_arena_clear(&a);
+	(void)state;
+}
+
 static void bad_requests_are_400_naming_the_problem(void **state)
 {
 	const char *k = C->key901;
@@ -1027,7 +1224,10 @@ static void open_request_made_and_read(void **state)
 			       "modtaget af Nordskov Kommune"));
 	char id[32];
 	snprintf(id, sizeof(id), "%s", s_of(made, "service_request_id"));
-	C->vej_case = atoll(id);
+	/* not the case's (counted) id: 24 random hex digits */
+	assert_int_equal(strlen(id), 24);
+	assert_int_equal(strspn(id, "0123456789abcdef"), 24);
+	C->vej_case = case_of(id);
 	assert_true(C->vej_case > 0);
 
 	/* the case: at 901, without a citizen, made by the key, with what
@@ -1060,7 +1260,7 @@ static void open_request_made_and_read(void **state)
 
 	/* read back by anyone, in both formats */
 	char path[64];
-	snprintf(path, sizeof(path), "requests/%lld", (long long)C->vej_case);
+	snprintf(path, sizeof(path), "requests/%s", id);
 	r = both(path, "service_requests", 200);
 	assert_int_equal(json_array_size(r.json), 1);
 	json_t *q = json_array_get(r.json, 0);
@@ -1093,7 +1293,7 @@ static void open_request_made_and_read(void **state)
 	tu_resp_free(&r);
 
 	/* its token is its id */
-	snprintf(path, sizeof(path), "tokens/%lld", (long long)C->vej_case);
+	snprintf(path, sizeof(path), "tokens/%s", id);
 	r = both(path, "service_requests", 200);
 	assert_string_equal(s_of(json_array_get(r.json, 0), "service_request_id"), id);
 	assert_string_equal(s_of(json_array_get(r.json, 0), "token"), id);
@@ -1110,12 +1310,14 @@ static void open_request_made_and_read(void **state)
 
 static void agency_request_in_xml(void **state)
 {
-	/* a municipality's key, a case type at an agency: the case goes there;
-	 * api_key may come in the query string, and a date with its time */
-	char url[200];
-	snprintf(url, sizeof(url), "requests.xml?api_key=%s", C->key902);
+	/* a municipality's front-desk key, a case type at an agency: the
+	 * case goes there; api_key may come in a header, and a date with its
+	 * time */
+	char auth[200];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", C->key902);
+	const char *h[] = { auth, NULL };
 	char *b = form("service_code", "pension", "attribute[start]", "2027-01-01", NULL);
-	struct tu_resp r = call("POST", url, b);
+	struct tu_resp r = call_h("POST", "requests.xml", b, h);
 	free(b);
 	assert_int_equal(r.status, 200);
 	json_t *x = xml_parse(r.body, "service_requests");
@@ -1146,18 +1348,18 @@ static void agency_request_in_xml(void **state)
 
 /* ---- reading requests ------------------------------------------------ */
 
+/* Is case id (internal) in the list, by its public id? */
 static int has_id(json_t *list, int64_t id)
 {
 	char s[32];
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	return find_by(list, "service_request_id", s) != NULL;
+	return find_by(list, "service_request_id", pub_of(id, s)) != NULL;
 }
 
 static void paused_requests_stay_open(void **state)
 {
 	assert_true(C->vej_case > 0);
-	char path[64];
-	snprintf(path, sizeof(path), "requests/%lld", (long long)C->vej_case);
+	char path[64], pub[32];
+	snprintf(path, sizeof(path), "requests/%s", pub_of(C->vej_case, pub));
 	struct tu_resp r = call("GET", "requests.json", NULL);
 	tu_resp_free(&r);
 	r = both(path, "service_requests", 200);
@@ -1196,7 +1398,8 @@ static void closed_requests_and_filters(void **state)
 	struct tu_resp r = call("POST", "requests.json", b);
 	free(b);
 	assert_int_equal(r.status, 200);
-	int64_t done = atoll(s_of(json_array_get(r.json, 0), "service_request_id"));
+	int64_t done = case_of(s_of(json_array_get(r.json, 0), "service_request_id"));
+	assert_true(done > 0);
 	tu_resp_free(&r);
 	struct hh_actor sys = { .label = "test", .system = 1, .roles = HH_ROLE_ADMIN };
 	struct hh_case c;
@@ -1209,8 +1412,8 @@ static void closed_requests_and_filters(void **state)
 					    NULL, &c, NULL),
 			 HH_OK);
 	hh_arena_clear(&a);
-	char path[64];
-	snprintf(path, sizeof(path), "requests/%lld", (long long)done);
+	char path[64], p1[32], p2[32], p3[32], p4[32];
+	snprintf(path, sizeof(path), "requests/%s", pub_of(done, p1));
 	r = both(path, "service_requests", 200);
 	json_t *q = json_array_get(r.json, 0);
 	assert_string_equal(s_of(q, "status"), "closed");
@@ -1232,8 +1435,8 @@ static void closed_requests_and_filters(void **state)
 	json_t *e;
 	json_array_foreach(r.json, i, e)
 	{
-		int64_t id = atoll(s_of(e, "service_request_id"));
-		assert_true(id < prev);
+		int64_t id = case_of(s_of(e, "service_request_id"));
+		assert_true(id > 0 && id < prev);
 		prev = id;
 	}
 	tu_resp_free(&r);
@@ -1333,16 +1536,20 @@ static void closed_requests_and_filters(void **state)
 	/* service_request_id overrides everything else; unknown and private
 	 * ids are simply not there */
 	snprintf(q1, sizeof(q1),
-		 "requests.json?service_request_id=%lld,%lld,%%20%lld,999999,%lld&status=open",
-		 (long long)done, (long long)C->vej_case, (long long)C->old_case,
-		 (long long)C->citizen_case);
+		 "requests.json?service_request_id=%s,%s,%%20%s,%s,%s&status=open",
+		 pub_of(done, p1), pub_of(C->vej_case, p2), pub_of(C->old_case, p3),
+		 "0123456789abcdef01234567", pub_of(C->citizen_case, p4));
 	r = call("GET", q1, NULL);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_array_size(r.json), 3);
 	assert_true(has_id(r.json, done));
 	assert_true(has_id(r.json, C->old_case));
 	tu_resp_free(&r);
-	const char *bad_ids[] = { "", "1,,2", "1,", "x", "-1", "0", "1;2" };
+	/* internal ids are not Open311's: malformed as its ids */
+	char internal[32];
+	snprintf(internal, sizeof(internal), "%lld", (long long)done);
+	const char *bad_ids[] = { "", "1,,2", "1,", "x", "-1", "0", "1;2", internal,
+				  "0123456789ABCDEF01234567", "0123456789abcdef0123456" };
 	for (size_t k = 0; k < sizeof(bad_ids) / sizeof(bad_ids[0]); k++) {
 		snprintf(q1, sizeof(q1), "requests.json?service_request_id=%s", bad_ids[k]);
 		r = call("GET", q1, NULL);
@@ -1355,19 +1562,23 @@ static void closed_requests_and_filters(void **state)
 static void unknown_and_private_requests_are_404(void **state)
 {
 	char path[64];
+	/* internal ids (the vej case's too) are not found: only public ids */
+	char vej[64], pub[32];
+	snprintf(vej, sizeof(vej), "requests/%lld", (long long)C->vej_case);
 	const char *missing[] = { "requests/999999", "requests/abc", "requests/0",
-				  "requests/-3", "requests/99999999999999999999" };
+				  "requests/-3", "requests/99999999999999999999", vej,
+				  "requests/0123456789abcdef01234567" };
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
 		struct tu_resp r = both(missing[i], "errors", 404);
 		expect_error(&r, 404, "service_request_id findes ikke");
 		tu_resp_free(&r);
 	}
 	/* a citizen's case is not a public service request */
-	snprintf(path, sizeof(path), "requests/%lld", (long long)C->citizen_case);
+	snprintf(path, sizeof(path), "requests/%s", pub_of(C->citizen_case, pub));
 	struct tu_resp r = both(path, "errors", 404);
 	expect_error(&r, 404, "service_request_id");
 	tu_resp_free(&r);
-	snprintf(path, sizeof(path), "tokens/%lld", (long long)C->citizen_case);
+	snprintf(path, sizeof(path), "tokens/%s", pub_of(C->citizen_case, pub));
 	r = both(path, "errors", 404);
 	expect_error(&r, 404, "token_id findes ikke");
 	tu_resp_free(&r);
@@ -1446,6 +1657,8 @@ int main(void)
 		cmocka_unit_test(service_definition_maps_the_form),
 		cmocka_unit_test(bad_formats_and_paths_are_404),
 		cmocka_unit_test(making_a_request_needs_a_good_key),
+		cmocka_unit_test(the_keys_roles_decide),
+		cmocka_unit_test(personal_requests_are_not_public),
 		cmocka_unit_test(bad_requests_are_400_naming_the_problem),
 		cmocka_unit_test(open_request_made_and_read),
 		cmocka_unit_test(agency_request_in_xml),

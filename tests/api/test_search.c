@@ -10,9 +10,10 @@
 
 #include "domain/articles.h"
 
-enum { E901, AGENT, N_USERS, ANON = -1 };
+enum { E901, AGENT, E902, EUDK, N_USERS, ANON = -1 };
 
-static const char *const emails[N_USERS] = { "editor@901", "agent@901" };
+static const char *const emails[N_USERS] = { "editor@901", "agent@901",
+					     "editor@902", "editor@udk" };
 
 struct ctx {
 	struct tu_server s;
@@ -265,6 +266,26 @@ static void staff_articles_only_for_staff(void **state)
 	r = search_as(c, E901, "q=snerydningskladde&municipality=901");
 	assert_int_equal(jint(r.json, "total"), 0);
 	tu_resp_free(&r);
+	/* The staff article's word is never offered to the public: not as
+	 * a completion, not as "Mente du" (API and page); staff get it. */
+	r = get(c, "/api/v1/suggest?q=snerydnings&municipality=901");
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = call(c, AGENT, "GET", "/api/v1/suggest?q=snerydnings&municipality=901", NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = search(c, "q=snerydningsplam&municipality=901");
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
+	r = search_as(c, AGENT, "q=snerydningsplam&municipality=901");
+	assert_string_equal(jstr(r.json, "did_you_mean"), "snerydningsplan");
+	tu_resp_free(&r);
+	r = get(c, "/soeg?q=snerydningsplam&municipality=901");
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "snerydningsplan"));
+	tu_resp_free(&r);
 }
 
 static void bad_parameters_are_problems(void **state)
@@ -450,6 +471,12 @@ static void search_log_feeds_the_report(void **state)
 	/* Personal data is masked before it is kept. */
 	r = search(c, "q=cpr%20010203-1234%20mistet");
 	tu_resp_free(&r);
+	r = search(c, "q=cpr%20010203%20%E2%80%93%201234%20glemt"); /* en dash */
+	tu_resp_free(&r);
+	r = search(c, "q=Jens%20Hansen%20sundhedskort");
+	tu_resp_free(&r);
+	r = search(c, "q=Udbetaling%20Danmark%20Vestergade%2012%2C%202.%20th");
+	tu_resp_free(&r);
 	/* The page logs too. */
 	r = get(c, "/soeg?q=glemt%20qwfpgj");
 	assert_int_equal(r.status, 200);
@@ -470,6 +497,11 @@ static void search_log_feeds_the_report(void **state)
 	assert_int_equal(jint(row, "chosen"), 0);
 	assert_null(report_row(qs, "bestil sundhedskort"));
 	assert_non_null(report_row(qs, "cpr # mistet"));
+	assert_non_null(report_row(qs, "cpr # glemt"));
+	assert_non_null(report_row(qs, "[navn] sundhedskort"));
+	assert_null(strstr(r.body, "1234"));
+	assert_null(strstr(r.body, "hansen"));
+	assert_null(strstr(r.body, "vestergade"));
 	assert_non_null(report_row(qs, "glemt qwfpgj"));
 	assert_null(strstr(r.body, "010203"));
 	tu_resp_free(&r);
@@ -491,6 +523,45 @@ static void search_log_feeds_the_report(void **state)
 	r = get(c, "/artikel/sundhedskort-bestil?s=abc");
 	assert_int_equal(r.status, 200);
 	tu_resp_free(&r);
+}
+
+/* Each organisation's editors read their own organisation's searches;
+ * a municipality's also those made without a municipality (the shared
+ * knowledge base); an agency's none of the municipalities'. Both doors. */
+static void search_report_per_organisation(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = search(c, "q=vrimlenord&municipality=901");
+	tu_resp_free(&r);
+	r = search(c, "q=vrimlesyd&municipality=902");
+	tu_resp_free(&r);
+	r = search(c, "q=vrimlefaelles");
+	tu_resp_free(&r);
+	static const struct {
+		int who;
+		int sees[3]; /* 901's, 902's, the shared one */
+	} readers[] = { { E901, { 1, 0, 1 } }, { E902, { 0, 1, 1 } },
+			{ EUDK, { 0, 0, 0 } } };
+	static const char *const words[3] = { "vrimlenord", "vrimlesyd", "vrimlefaelles" };
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		r = call(c, readers[i].who, "GET", "/api/v1/search-report", NULL);
+		assert_int_equal(r.status, 200);
+		json_t *qs = json_object_get(r.json, "queries");
+		struct tu_resp p = call(c, readers[i].who, "GET", "/personale/soegninger",
+					NULL);
+		assert_int_equal(p.status, 200);
+		for (int k = 0; k < 3; k++) {
+			if (readers[i].sees[k]) {
+				assert_non_null(report_row(qs, words[k]));
+				tu_expect_in(p.body, words[k]);
+			} else {
+				assert_null(report_row(qs, words[k]));
+				tu_expect_not_in(p.body, words[k]);
+			}
+		}
+		tu_resp_free(&p);
+		tu_resp_free(&r);
+	}
 }
 
 /* ---- changes through the API ------------------------------------------ */
@@ -748,6 +819,7 @@ int main(void)
 		cmocka_unit_test(paging_over_the_api),
 		cmocka_unit_test(suggest_completes_and_lists_titles),
 		cmocka_unit_test(search_log_feeds_the_report),
+		cmocka_unit_test(search_report_per_organisation),
 		cmocka_unit_test(api_changes_show_in_search_at_once),
 		cmocka_unit_test(search_page_shows_results),
 		cmocka_unit_test(search_page_did_you_mean_and_no_results),

@@ -1,12 +1,14 @@
 /* fuzz_search.c - the query parser, ranking, snippets and suggestions on
- * arbitrary query bytes against a small index, and the same bytes indexed
- * as an article and searched for. */
+ * arbitrary query bytes against a small index (as the public and as
+ * staff), the same bytes indexed as an article (for citizens or staff
+ * only) and searched for, and the search log's masking of them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/util.h"
+#include "domain/searchlog.h"
 #include "search/index.h"
 
 static struct hh_analyzer an;
@@ -36,6 +38,11 @@ static void setup(void)
 	}
 }
 
+static int knows(void *ix, const char *word, size_t len)
+{
+	return hh_index_knows(ix, word, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!idx)
@@ -47,20 +54,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hh_arena_init(&a);
 	struct hh_search_query sq = { .text = q, .limit = 5,
 				      .municipality_id = size % 3,
-				      .prefix_last = (int)(size & 1) };
+				      .prefix_last = (int)(size & 1),
+				      .staff = (int)((size >> 2) & 1) };
 	struct hh_search_result res;
 	hh_index_search(idx, &sq, &a, &res);
 	if (res.n_hits > 5 || res.total < res.n_hits)
 		abort();
 	struct hh_suggestion sg;
 	hh_index_suggest(idx, &sq, &a, &sg);
+	/* the search log's masking: within its bound, UTF-8 kept */
+	size_t qlen = strlen(q);
+	const char *kept = hh_searchlog_scrub_known(&a, q, knows, idx);
+	if (strlen(kept) > 2 * qlen + 15 ||
+	    (hh_utf8_valid(q, qlen) && !hh_utf8_valid(kept, strlen(kept))))
+		abort();
 	/* The input as an article too (valid UTF-8 only, as the store
 	 * guarantees): indexing, checkpoints and snippets on arbitrary text,
 	 * searched for with its own words; then it goes again. */
 	if (hh_utf8_valid(q, size) && !memchr(q, 0, size)) {
 		struct hh_article art = { .id = 99, .slug = "fuzz", .title = "Fuzz",
 					  .summary = q, .body_md = q, .keywords = "",
-					  .kle = "", .audience = HH_AUDIENCE_CITIZEN,
+					  .kle = "",
+					  .audience = size & 2 ? HH_AUDIENCE_STAFF
+							       : HH_AUDIENCE_CITIZEN,
 					  .status = HH_STATUS_PUBLISHED };
 		hh_index_put(idx, &art, 0);
 		sq.prefix_last = 0;

@@ -925,6 +925,72 @@ static void suggest_completes_the_last_word(void **state)
 	assert_string_equal(s.titles[0].slug, "sundhedshus");
 }
 
+/* Words that only staff articles have are the staff's vocabulary: the
+ * public is never offered them, as a completion or as "Mente du", and a
+ * staff-only word typed by the public is not known (so it is corrected
+ * to a public word, as an unknown word would be). Staff are offered
+ * them. The public's vocabulary follows the articles as they change. */
+static void staff_words_never_offered_to_the_public(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Kvartalsrapport for borgere",
+				  .body = "Kvartalsrapporten viser tallene." });
+	put(t->idx, (struct art){ .id = 2, .title = "Intern gennemgang",
+				  .body = "Kvartalsrevisionen gennemgår sagerne. "
+					  "Brug skabelonen Hemmelighedsklausul.",
+				  .audience = HH_AUDIENCE_STAFF });
+	struct hh_suggestion s;
+	struct hh_search_query pub = { .text = "kvartalsr" };
+	struct hh_search_query staff = { .text = "kvartalsr", .staff = 1 };
+	hh_index_suggest(t->idx, &pub, &t->arena, &s);
+	assert_true(has_completion(&s, "kvartalsrapport"));
+	assert_false(has_completion(&s, "kvartalsrevisionen"));
+	for (int i = 0; i < s.n_completions; i++)
+		assert_null(strstr(s.completions[i], "revision"));
+	hh_index_suggest(t->idx, &staff, &t->arena, &s);
+	assert_true(has_completion(&s, "kvartalsrevisionen"));
+	/* a word only staff articles have, as a prefix */
+	pub.text = "hemmelighed";
+	hh_index_suggest(t->idx, &pub, &t->arena, &s);
+	assert_int_equal(s.n_completions, 0);
+	assert_int_equal(s.n_titles, 0);
+	staff.text = "hemmelighed";
+	hh_index_suggest(t->idx, &staff, &t->arena, &s);
+	assert_true(has_completion(&s, "hemmelighedsklausul"));
+
+	/* "Mente du": a typo of the staff word is not corrected to it for
+	 * the public, but is for staff */
+	struct hh_search_result r =
+		find(t, (struct hh_search_query){ .text = "hemmelighedsklausol" });
+	assert_int_equal(r.total, 0);
+	assert_true(!r.did_you_mean || !strstr(r.did_you_mean, "klausul"));
+	r = find(t, (struct hh_search_query){ .text = "hemmelighedsklausol", .staff = 1 });
+	assert_non_null(r.did_you_mean);
+	assert_string_equal(r.did_you_mean, "hemmelighedsklausul");
+	/* the staff word typed exactly: unknown to the public, so it is not
+	 * kept as known (and offers nothing of the staff's) */
+	r = find(t, (struct hh_search_query){ .text = "kvartalsrevisionen" });
+	assert_int_equal(r.total, 0);
+	assert_true(!r.did_you_mean || !strstr(r.did_you_mean, "revision"));
+
+	/* the vocabulary follows the articles: published for citizens, the
+	 * word is the public's; gone again, it is not */
+	put(t->idx, (struct art){ .id = 3, .title = "Hemmelighedsklausul forklaret" });
+	pub.text = "hemmelighed";
+	hh_index_suggest(t->idx, &pub, &t->arena, &s);
+	assert_true(has_completion(&s, "hemmelighedsklausul"));
+	hh_index_remove(t->idx, 3);
+	hh_index_suggest(t->idx, &pub, &t->arena, &s);
+	assert_int_equal(s.n_completions, 0);
+	/* and a citizen article turned staff-only takes its words along */
+	put(t->idx, (struct art){ .id = 1, .title = "Kvartalsrapport for borgere",
+				  .body = "Kvartalsrapporten viser tallene.",
+				  .audience = HH_AUDIENCE_STAFF });
+	pub.text = "kvartalsr";
+	hh_index_suggest(t->idx, &pub, &t->arena, &s);
+	assert_int_equal(s.n_completions, 0);
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 static int setup(void **state)
@@ -1090,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(snippets_escape_and_mark),
 		cmocka_unit_test(long_empty_and_stop_word_queries),
 		cmocka_unit_test(suggest_completes_the_last_word),
+		cmocka_unit_test(staff_words_never_offered_to_the_public),
 		cmocka_unit_test(scratch_full),
 		cmocka_unit_test(searches_during_changes),
 	};

@@ -313,6 +313,14 @@ static void t_tokens(void **state)
 	assert_int_equal(g.created_at, t.created_at);
 	assert_int_equal(g.revoked, 0);
 	assert_int_equal(f->st->token_get(tx, &f->a, h2, &g), HH_ERR_NOT_FOUND);
+	/* by id too (the audit names the token behind "token:N") */
+	struct hh_api_token byid;
+	assert_int_equal(f->st->token_get_by_id(tx, &f->a, t.id, &byid), HH_OK);
+	assert_int_equal(byid.org_id, org);
+	assert_string_equal(byid.name, "integration");
+	assert_int_equal(byid.roles, HH_ROLE_EDITOR);
+	assert_int_equal(f->st->token_get_by_id(tx, &f->a, t.id + 1000, &byid),
+			 HH_ERR_NOT_FOUND);
 	x_commit(tx);
 }
 
