@@ -469,6 +469,10 @@ void hh_api_case_create(struct hh_req *r)
 					"unknown case type or plan");
 		return;
 	}
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_SUBMIT_ASSURANCE) {
+		hh_resp_problem(r, HH_E_ASSURANCE_TOO_LOW, NULL, NULL);
+		return;
+	}
 	if (rc != HH_OK) {
 		refuse(r, rc, 1);
 		return;

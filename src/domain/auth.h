@@ -15,6 +15,11 @@
 #include "store/store.h"
 
 #define HH_SESSION_TTL (8 * 3600) /* seconds: one working day */
+#define HH_SESSION_IDLE (30 * 60) /* seconds unused before a staff session
+				     ends */
+/* last_seen is written when it is older than this, so an active session
+ * costs one small write a minute, not one per request. */
+#define HH_SESSION_TOUCH_EVERY 60
 #define HH_TOKEN_CHARS 44         /* base64url of 32 bytes, no padding = 43 */
 
 /* Must be called once before anything else here (sodium_init). */
