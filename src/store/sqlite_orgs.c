@@ -49,7 +49,7 @@ static const char *const stmt_sql[S__COUNT] = {
 		"ON CONFLICT(oidc_subject) WHERE oidc_subject IS NOT NULL DO "
 		"UPDATE SET organisation_id = excluded.organisation_id, "
 		"name = excluded.name, roles = excluded.roles "
-		"RETURNING id, disabled",
+		"RETURNING id, disabled, created_at",
 	[S_SESSION_INSERT] =
 		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
 		"expires_at, last_seen, oidc_sid, oidc_subject) "
@@ -227,6 +227,7 @@ static enum hh_rc user_put_oidc(struct hh_tx *tx, struct hh_user *u)
 	if (rc == SQLITE_ROW) {
 		u->id = sqlite3_column_int64(st, 0);
 		u->disabled = sqlite3_column_int(st, 1);
+		u->created_at = sqlite3_column_int64(st, 2);
 	} else {
 		r = hh_sq_map_rc(db_of(tx), rc);
 	}

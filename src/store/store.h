@@ -132,7 +132,8 @@ struct hh_store {
 	/* A user signed in through OpenID Connect: inserts u (password
 	 * hash '') or, when a user with u->oidc_subject exists, updates its
 	 * organisation, name and roles (the provider's groups decide them
-	 * at every sign-in); sets ->id and ->disabled from the stored row.
+	 * at every sign-in); sets ->id, ->disabled and ->created_at from
+	 * the stored row (created_at unchanged: the user is new).
 	 * CONFLICT when u->email belongs to another user. */
 	enum hh_rc (*user_put_oidc)(struct hh_tx *tx, struct hh_user *u);
 
