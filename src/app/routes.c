@@ -61,6 +61,8 @@ const struct hh_route hh_routes[] = {
 	{ HH_GET, "/borger/log-ind", hh_page_citizen_login },
 	{ HH_POST, "/borger/log-ind", hh_page_citizen_login_post },
 	{ HH_POST, "/borger/log-ud", hh_page_citizen_logout },
+	{ HH_GET, "/borger/oidc/start", hh_page_oidc_citizen_start },
+	{ HH_GET, "/borger/oidc/callback", hh_page_oidc_citizen_callback },
 	{ HH_GET, "/blanket/{code}", hh_page_form },
 	{ HH_POST, "/blanket/{code}", hh_page_form_post },
 	{ HH_GET, "/mit-overblik", hh_page_overview },
@@ -73,6 +75,12 @@ const struct hh_route hh_routes[] = {
 	{ HH_GET, "/log-ind", hh_page_login },
 	{ HH_POST, "/log-ind", hh_page_login_post },
 	{ HH_POST, "/log-ud", hh_page_logout },
+	{ HH_GET, "/personale/oidc/start", hh_page_oidc_staff_start },
+	{ HH_GET, "/personale/oidc/callback", hh_page_oidc_staff_callback },
+
+	/* the identity provider's logout (OpenID Connect) */
+	{ HH_POST, "/oidc/backchannel-logout", hh_api_oidc_backchannel_logout },
+	{ HH_GET, "/oidc/frontchannel-logout", hh_page_oidc_frontchannel_logout },
 	{ HH_GET, "/personale", hh_page_staff },
 	{ HH_GET, "/personale/soegninger", hh_page_search_report },
 	{ HH_GET, "/sagsbehandling", hh_page_casework_queue },
