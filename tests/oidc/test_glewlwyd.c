@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/oidc.h"
 
@@ -229,12 +230,12 @@ static char *new_key(const char *kid)
 	return out;
 }
 
-/* The OIDC plugin with the keys given (JWK JSON texts), signing with
- * default_kid. */
+/* The OIDC plugin with the first n_keys keys (newest first), signing
+ * with default_kid. */
 static json_t *plugin(int n_keys, const char *default_kid)
 {
 	json_t *keys = json_array();
-	for (int i = 0; i < n_keys; i++)
+	for (int i = n_keys - 1; i >= 0; i--)
 		json_array_append_new(keys, json_loads(G.keys[i], 0, NULL));
 	json_t *jwks = json_pack("{s:o}", "keys", keys);
 	char *jwks_s = json_dumps(jwks, JSON_COMPACT);
@@ -651,6 +652,8 @@ static void key_rotation(void **state)
 	assert_int_equal(s.status, 200);
 	free(s.page);
 	expect(glw("PUT", "/api/mod/plugin/oidc", plugin(2, "k2"), G.admin), 200);
+	/* the plugin reads its keys when it is (re)started */
+	expect(glw("PUT", "/api/mod/plugin/oidc/reset", NULL, G.admin), 200);
 	struct tu_resp r = glw("GET", "/api/oidc/jwks", NULL, NULL);
 	assert_non_null(strstr(r.body, "\"k2\""));
 	tu_resp_free(&r);
@@ -674,10 +677,12 @@ static void sid_of(const struct signin *s, char *out, size_t size)
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db,
 					    "SELECT oidc_sid FROM citizen_sessions "
-					    "WHERE oidc_sid IS NOT NULL ORDER BY "
-					    "created_at DESC, rowid DESC LIMIT 1",
+					    "WHERE token_hash = ?1",
 					    -1, &st, NULL),
 			 SQLITE_OK);
+	unsigned char hash[32];
+	hh_auth_token_hash(strchr(s->session, '=') + 1, hash);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
