@@ -897,9 +897,18 @@ enum hh_rc hh_oidc_finish(struct hh_oidc *o, struct hh_store *st,
 	enum hh_rc rc = HH_OK;
 	json_t *login = unseal(o, a, cb->cookie), *claims = NULL;
 	const char *why = NULL;
-	if (cb->error)
-		REFUSE(HH_OIDC_DENIED, hh_arena_printf(a, "the provider answered %.64s",
-							cb->error));
+	if (cb->error) {
+		/* the error code as the provider sent it, minus anything that
+		 * is not an OAuth error code's (log lines stay lines) */
+		char code[65];
+		size_t n = 0;
+		for (const char *c = cb->error; *c && n < sizeof(code) - 1; c++)
+			if (isalnum((unsigned char)*c) || *c == '_' || *c == '-')
+				code[n++] = *c;
+		code[n] = 0;
+		REFUSE(HH_OIDC_DENIED,
+		       hh_arena_printf(a, "the provider answered %s", code));
+	}
 	if (!login)
 		REFUSE(HH_OIDC_STATE, "no login cookie, or it does not open");
 	json_t *jk = json_object_get(login, "k");
