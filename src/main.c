@@ -490,7 +490,7 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	struct hh_app app = { .store = st, .demo = demo, .index = eng.index,
-			      .oidc = oidc, .password_login = password_login };
+			      .oidc = oidc, .password_login_off = !password_login };
 	struct hh_server_config cfg = {
 		.listen = listen,
 		.threads = (int)threads,

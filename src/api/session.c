@@ -42,7 +42,7 @@ static const char *loggable(struct hh_arena *a, const char *s)
 
 void hh_api_session_create(struct hh_req *r)
 {
-	if (!r->app->password_login) {
+	if (r->app->password_login_off) {
 		hh_resp_problem(r, HH_E_PASSWORD_LOGIN_OFF, NULL, NULL);
 		return;
 	}

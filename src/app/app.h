@@ -25,7 +25,8 @@ struct hh_app {
 	atomic_int ready; /* set by the main thread, read by workers */
 	struct hh_index *index; /* the search index (derived from the store) */
 	struct hh_oidc *oidc;   /* OpenID Connect sign-in, or NULL */
-	int password_login;     /* staff may sign in with a password */
+	int password_login_off; /* staff may not sign in with a password
+				   (0, the default: they may) */
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */

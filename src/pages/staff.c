@@ -35,7 +35,7 @@ static void login_form(struct hh_req *r, int status, const char *error,
 	if (sso)
 		hh_buf_puts(b, "<p><a class=\"button\" href=\"/personale/oidc/start\">"
 			       "Log ind med organisationens login</a></p>\n");
-	if (!r->app->password_login) {
+	if (r->app->password_login_off) {
 		if (!sso)
 			hh_buf_puts(b, "<p class=\"notice\">Log ind er ikke sat op "
 				       "på denne server. Kontakt den, der "
@@ -92,7 +92,7 @@ void hh_page_login(struct hh_req *r)
 
 void hh_page_login_post(struct hh_req *r)
 {
-	if (!r->app->password_login) {
+	if (r->app->password_login_off) {
 		login_form(r, 403, NULL, NULL);
 		return;
 	}

@@ -344,7 +344,6 @@ static int setup(void **state)
 	G.dir = tu_tmpdir();
 	glw_start();
 	tu_server_start(&G.s, 1);
-	G.s.app.password_login = 1;
 	helhed_content();
 	glw_login(ADMIN, G.admin, sizeof(G.admin));
 	G.keys[0] = new_key("k1");
@@ -759,7 +758,7 @@ static void password_login_off(void **state)
 	assert_non_null(strstr(r.body, "Log ind med organisationens login"));
 	assert_non_null(strstr(r.body, "type=\"password\""));
 	tu_resp_free(&r);
-	G.s.app.password_login = 0;
+	G.s.app.password_login_off = 1;
 	r = tu_http("GET", url, NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "Log ind med organisationens login"));
@@ -772,7 +771,7 @@ static void password_login_off(void **state)
 	assert_int_equal(r.status, 403);
 	assert_string_equal(tu_code(&r), "password-login-off");
 	tu_resp_free(&r);
-	G.s.app.password_login = 1;
+	G.s.app.password_login_off = 0;
 	/* and the citizens' page offers MitID */
 	snprintf(url, sizeof(url), "%s/borger/log-ind", G.s.base);
 	r = tu_http("GET", url, NULL, NULL, NULL);
