@@ -689,7 +689,8 @@ static void sid_of(const struct signin *s, char *out, size_t size)
 }
 
 /* Signing out at the provider ends the helhed session: Glewlwyd posts a
- * logout token to helhed's back-channel endpoint. */
+ * logout token to helhed's back-channel endpoint. The front-channel
+ * request, for providers without a back channel, does the same. */
 static void backchannel_logout(void **state)
 {
 	struct signin s;
@@ -720,6 +721,33 @@ static void backchannel_logout(void **state)
 	r = tu_http("POST", url, "logout_token=eyJhbGciOiJub25lIn0.e30.", form,
 		    NULL);
 	assert_int_equal(r.status, 400);
+	tu_resp_free(&r);
+	/* front-channel: the provider's issuer and the session id end it;
+	 * another issuer ends nothing */
+	walk("anna", HH_OIDC_CITIZEN, &s, NULL);
+	assert_int_equal(s.status, 200);
+	free(s.page);
+	sid_of(&s, sid, sizeof(sid));
+	CURL *c = curl_easy_init();
+	char *iss = curl_easy_escape(c, G.issuer, 0);
+	snprintf(url, sizeof(url), "%s/oidc/frontchannel-logout?iss=%s&sid=%s",
+		 G.s.base, "https%3A%2F%2Fevil.test", sid);
+	r = tu_http("GET", url, NULL, NULL, NULL);
+	assert_int_equal(r.status, 400);
+	tu_resp_free(&r);
+	r = get_as(&s, "/mit-overblik");
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	snprintf(url, sizeof(url), "%s/oidc/frontchannel-logout?iss=%s&sid=%s",
+		 G.s.base, iss, sid);
+	curl_free(iss);
+	curl_easy_cleanup(c);
+	r = tu_http("GET", url, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strcasestr(r.headers, "Cache-Control: no-store"));
+	tu_resp_free(&r);
+	r = get_as(&s, "/mit-overblik");
+	assert_int_not_equal(r.status, 200);
 	tu_resp_free(&r);
 }
 
