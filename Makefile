@@ -13,7 +13,9 @@
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
-PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc
+# libcurl and rhonabwy: the OpenID Connect relying party (domain/oidc.c).
+PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc \
+	libcurl librhonabwy
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 OPT ?= -O2 -g
@@ -31,7 +33,7 @@ MAIN_OBJ = $(BUILD)/obj/main.o
 
 TEST_SRC = $(wildcard tests/*/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-TEST_LDLIBS = $(LDLIBS) -lcmocka -lcurl
+TEST_LDLIBS = $(LDLIBS) -lcmocka
 
 .PHONY: all deps run test unit e2e asan tsan bench bench-search eval clean
 all: $(BUILD)/helhed

@@ -312,6 +312,7 @@ static void helhed_submit(struct helhed_side *h)
 		.case_type = "testsag", .citizen_id = h->setup->citizen.id,
 		.municipality_id = h->setup->org.id, .values = h->values,
 		.idem_scope = h->scope, .idem_key = key, .actor = h->actor,
+		.loa = HH_LOA_SUBSTANTIAL,
 	};
 	struct hh_form_result res;
 	struct hh_case c;

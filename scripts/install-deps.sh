@@ -7,10 +7,13 @@
 set -eu
 
 # g++ and libxapian-dev build Xapian's side of make bench-search.
+# librhonabwy-dev verifies OpenID Connect tokens (JWS, JWKS); glewlwyd is
+# the real OpenID Connect provider the sign-in tests start on loopback.
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
+librhonabwy-dev glewlwyd
 clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev"

@@ -21,6 +21,7 @@
 #include "domain/orgs.h"
 #include "domain/content.h"
 #include "domain/health.h"
+#include "domain/oidc.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "domain/searchfeed.h"
@@ -93,7 +94,41 @@ static const char usage_serve[] =
 	"                      (HELHED_WRITE_LIMITS, default 600/120/6000)\n"
 	"  --body-memory MB    request bodies held at once, all requests\n"
 	"                      together (HELHED_BODY_MEMORY, default 64)\n"
-	"  --help              this text\n";
+	"  --no-password-login staff sign in only through the organisation's\n"
+	"                      OpenID Connect provider (HELHED_PASSWORD_LOGIN=0)\n"
+	"  --help              this text\n"
+	"\n"
+	"OpenID Connect (citizens through the MitID broker, staff through the\n"
+	"organisation's provider); without an issuer the sign-in button is not\n"
+	"shown. Give the secrets in the environment, not as flags:\n"
+	"  --oidc-citizen-issuer URL        HELHED_OIDC_CITIZEN_ISSUER\n"
+	"  --oidc-citizen-client-id ID      HELHED_OIDC_CITIZEN_CLIENT_ID\n"
+	"  --oidc-citizen-client-secret S   HELHED_OIDC_CITIZEN_CLIENT_SECRET\n"
+	"  --oidc-citizen-redirect-base URL HELHED_OIDC_CITIZEN_REDIRECT_BASE\n"
+	"                      helhed's public address for citizens; the\n"
+	"                      callback is URL/borger/oidc/callback\n"
+	"  --oidc-citizen-scope S           HELHED_OIDC_CITIZEN_SCOPE (openid)\n"
+	"  --oidc-staff-issuer URL          HELHED_OIDC_STAFF_ISSUER\n"
+	"  --oidc-staff-client-id ID        HELHED_OIDC_STAFF_CLIENT_ID\n"
+	"  --oidc-staff-client-secret S     HELHED_OIDC_STAFF_CLIENT_SECRET\n"
+	"  --oidc-staff-redirect-base URL   HELHED_OIDC_STAFF_REDIRECT_BASE\n"
+	"                      the callback is URL/personale/oidc/callback\n"
+	"  --oidc-staff-scope S             HELHED_OIDC_STAFF_SCOPE (openid)\n"
+	"  --oidc-staff-groups MAP          HELHED_OIDC_STAFF_GROUPS: groups to\n"
+	"                      organisation and roles, e.g.\n"
+	"                      \"soroe-sagsbehandlere=soroe:caseworker,\n"
+	"                      soroe-redaktion=soroe:editor+manager\"\n"
+	"  --oidc-groups-claim NAME         HELHED_OIDC_GROUPS_CLAIM (groups)\n"
+	"  --oidc-loa-claim NAME            HELHED_OIDC_LOA_CLAIM (NemLog-in's\n"
+	"                      https://data.gov.dk/concept/core/nsis/loa)\n"
+	"  --oidc-cpr-claim NAME            HELHED_OIDC_CPR_CLAIM (NemLog-in's\n"
+	"                      https://data.gov.dk/model/core/eid/cprNumber)\n"
+	"  --oidc-secret-post               send the client secret in the body\n"
+	"                      (client_secret_post; HELHED_OIDC_SECRET_POST=1)\n"
+	"  --oidc-cookie-key HEX            HELHED_OIDC_COOKIE_KEY: 64 hex\n"
+	"                      digits sealing sign-ins in progress; needed when\n"
+	"                      several instances serve one address (default: a\n"
+	"                      random key per process)\n";
 
 static const char usage_import[] =
 	"Usage: helhed import DIR [--db FILE] [--users]\n"
@@ -361,7 +396,52 @@ static int cmd_serve(int argc, char **argv)
 	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", "64");
 	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
 	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
+	int password_login = !getenv("HELHED_PASSWORD_LOGIN") ||
+			     env_flag("HELHED_PASSWORD_LOGIN");
+	/* OpenID Connect: each flag beside its environment variable */
+	struct hh_oidc_config oc = { 0 };
+	struct hh_oidc_client_config *cz = &oc.client[HH_OIDC_CITIZEN];
+	struct hh_oidc_client_config *sf = &oc.client[HH_OIDC_STAFF];
+	const struct { const char *env; const char **dest; } oidc_opt[] = {
+		{ "HELHED_OIDC_CITIZEN_ISSUER", &cz->issuer },
+		{ "HELHED_OIDC_CITIZEN_CLIENT_ID", &cz->client_id },
+		{ "HELHED_OIDC_CITIZEN_CLIENT_SECRET", &cz->client_secret },
+		{ "HELHED_OIDC_CITIZEN_REDIRECT_BASE", &cz->redirect_base },
+		{ "HELHED_OIDC_CITIZEN_SCOPE", &cz->scope },
+		{ "HELHED_OIDC_STAFF_ISSUER", &sf->issuer },
+		{ "HELHED_OIDC_STAFF_CLIENT_ID", &sf->client_id },
+		{ "HELHED_OIDC_STAFF_CLIENT_SECRET", &sf->client_secret },
+		{ "HELHED_OIDC_STAFF_REDIRECT_BASE", &sf->redirect_base },
+		{ "HELHED_OIDC_STAFF_SCOPE", &sf->scope },
+		{ "HELHED_OIDC_STAFF_GROUPS", &oc.staff_groups },
+		{ "HELHED_OIDC_GROUPS_CLAIM", &oc.groups_claim },
+		{ "HELHED_OIDC_LOA_CLAIM", &oc.loa_claim },
+		{ "HELHED_OIDC_CPR_CLAIM", &oc.cpr_claim },
+		{ "HELHED_OIDC_COOKIE_KEY", &oc.cookie_key },
+	};
+	enum { N_OIDC_OPT = sizeof(oidc_opt) / sizeof(oidc_opt[0]) };
+	for (int i = 0; i < N_OIDC_OPT; i++)
+		*oidc_opt[i].dest = env_or(oidc_opt[i].env, NULL);
+	cz->secret_post = sf->secret_post = env_flag("HELHED_OIDC_SECRET_POST");
 	static const struct option opts[] = {
+		/* long-only codes 1000 + i: oidc_opt[i] */
+		{ "oidc-citizen-issuer", required_argument, NULL, 1000 },
+		{ "oidc-citizen-client-id", required_argument, NULL, 1001 },
+		{ "oidc-citizen-client-secret", required_argument, NULL, 1002 },
+		{ "oidc-citizen-redirect-base", required_argument, NULL, 1003 },
+		{ "oidc-citizen-scope", required_argument, NULL, 1004 },
+		{ "oidc-staff-issuer", required_argument, NULL, 1005 },
+		{ "oidc-staff-client-id", required_argument, NULL, 1006 },
+		{ "oidc-staff-client-secret", required_argument, NULL, 1007 },
+		{ "oidc-staff-redirect-base", required_argument, NULL, 1008 },
+		{ "oidc-staff-scope", required_argument, NULL, 1009 },
+		{ "oidc-staff-groups", required_argument, NULL, 1010 },
+		{ "oidc-groups-claim", required_argument, NULL, 1011 },
+		{ "oidc-loa-claim", required_argument, NULL, 1012 },
+		{ "oidc-cpr-claim", required_argument, NULL, 1013 },
+		{ "oidc-cookie-key", required_argument, NULL, 1014 },
+		{ "oidc-secret-post", no_argument, NULL, 'O' },
+		{ "no-password-login", no_argument, NULL, 'L' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "no-secure-cookies", no_argument, NULL, 'N' },
@@ -402,11 +482,25 @@ static int cmd_serve(int argc, char **argv)
 		case 'W': write_limits = optarg; break;
 		case 'M': body_memory_s = optarg; break;
 		case 'h': fputs(usage_serve, stdout); return 0;
-		default: return opt_error("serve", argv);
+		case 'O': cz->secret_post = sf->secret_post = 1; break;
+		case 'L': password_login = 0; break;
+		default:
+			if (o >= 1000 && o < 1000 + N_OIDC_OPT) {
+				*oidc_opt[o - 1000].dest = optarg;
+				break;
+			}
+			return opt_error("serve", argv);
 		}
 	}
 	if (optind < argc)
 		return bad_usage("serve", "unexpected argument '%s'", argv[optind]);
+	char oidc_err[256];
+	struct hh_oidc *oidc = NULL;
+	if (hh_oidc_new(&oc, &oidc, oidc_err, sizeof(oidc_err)) != HH_OK)
+		return bad_usage("serve", "%s", oidc_err);
+	if (!password_login && !hh_oidc_enabled(oidc, HH_OIDC_STAFF))
+		hh_log(HH_LOG_WARN, "password sign-in is off and no staff OpenID "
+		       "Connect provider is set up: staff cannot sign in");
 	char *end;
 	long threads = strtol(threads_s, &end, 10);
 	if (*end || threads < 1 || threads > 256)
@@ -471,6 +565,8 @@ static int cmd_serve(int argc, char **argv)
 		.index = eng.index,
 		.secure_cookies = secure_s ? !strcmp(secure_s, "1") : !demo,
 		.too_many_page = hh_page_too_many,
+		.oidc = oidc,
+		.password_login_off = !password_login,
 	};
 	struct hh_limiter **lims[3] = { &app.writes_by_client,
 					&app.writes_by_account,
@@ -562,6 +658,7 @@ static int cmd_serve(int argc, char **argv)
 	hh_health_close(st);
 	for (int i = 0; i < 3; i++)
 		hh_limiter_free(*lims[i]);
+	hh_oidc_free(oidc);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;
 }

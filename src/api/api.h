@@ -24,6 +24,8 @@ void hh_api_article_history(struct hh_req *r);
 void hh_api_session_get(struct hh_req *r);
 void hh_api_session_create(struct hh_req *r);
 void hh_api_session_delete(struct hh_req *r);
+/* POST /oidc/backchannel-logout: the provider ends sessions. */
+void hh_api_oidc_backchannel_logout(struct hh_req *r);
 void hh_api_organisations(struct hh_req *r);
 void hh_api_healthz(struct hh_req *r);
 void hh_api_readyz(struct hh_req *r);

@@ -473,6 +473,10 @@ void hh_api_case_create(struct hh_req *r)
 		hh_resp_problem(r, HH_E_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", NULL);
 		return;
 	}
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_SUBMIT_ASSURANCE) {
+		hh_resp_problem(r, HH_E_ASSURANCE_TOO_LOW, NULL, NULL);
+		return;
+	}
 	if (rc != HH_OK) {
 		refuse(r, rc, 1);
 		return;

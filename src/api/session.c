@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/health.h"
+#include "domain/oidc.h"
 #include "domain/orgs.h"
 
 static json_t *principal_json(struct hh_req *r, const struct hh_principal *w)
@@ -30,6 +31,10 @@ void hh_api_session_get(struct hh_req *r)
 
 void hh_api_session_create(struct hh_req *r)
 {
+	if (r->app->password_login_off) {
+		hh_resp_problem(r, HH_E_PASSWORD_LOGIN_OFF, NULL, NULL);
+		return;
+	}
 	const char *email = NULL, *password = NULL;
 	struct hh_json_spec spec[] = {
 		HH_JSON_STR("email", &email, 1, 3, 254),
@@ -128,4 +133,28 @@ void hh_api_metrics(struct hh_req *r)
 	hh_buf_reset(&r->resp);
 	hh_server_metrics(r->app->server, &r->resp);
 	hh_resp_body(r, 200, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void hh_api_oidc_backchannel_logout(struct hh_req *r)
+{
+	/* OpenID Connect Back-Channel Logout 1.0 §2.8: 200 when the
+	 * sessions are ended, 400 with an OAuth error otherwise; never
+	 * cached */
+	hh_resp_header(r, "Cache-Control", "no-store");
+	int64_t ended = 0;
+	enum hh_rc rc = hh_oidc_backchannel_logout(r->app->oidc, r->app->store,
+						   hh_req_form(r, "logout_token"),
+						   &ended);
+	if (rc == HH_OK) {
+		hh_resp_json(r, 200, json_pack("{s:I}", "ended", (json_int_t)ended));
+		return;
+	}
+	if (rc == HH_ERR_INVALID || rc == HH_ERR_NOT_FOUND) {
+		hh_resp_json(r, 400, json_pack("{s:s, s:s}", "error",
+					       "invalid_request",
+					       "error_description",
+					       "the logout token was refused"));
+		return;
+	}
+	hh_resp_rc(r, rc, NULL);
 }

@@ -83,6 +83,8 @@ void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
 				       name, value, path ? path : "/",
 				       kind == HH_COOKIE_STRICT
 					       ? "HttpOnly; SameSite=Strict"
+				       : kind == HH_COOKIE_RETURN
+					       ? "HttpOnly; SameSite=Lax"
 					       : "SameSite=Lax",
 				       max_age,
 				       r->app->secure_cookies ||

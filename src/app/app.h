@@ -13,6 +13,7 @@
 #include "domain/actor.h"
 #include "http/http.h"
 #include "http/json.h"
+#include "domain/oidc.h"
 #include "search/index.h"
 #include "store/store.h"
 
@@ -38,6 +39,9 @@ struct hh_app {
 	hh_handler too_many_page;
 	atomic_int ready; /* set by the main thread, read by workers */
 	struct hh_index *index; /* the search index (derived from the store) */
+	struct hh_oidc *oidc;   /* OpenID Connect sign-in, or NULL */
+	int password_login_off; /* staff may not sign in with a password
+				   (0, the default: they may) */
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */
@@ -68,9 +72,12 @@ int64_t hh_if_match(struct hh_req *r);
 
 /* Cookies, written in one place. A strict cookie is HttpOnly and
  * SameSite=Strict (sessions, sign-in nonces); a preference cookie is
- * SameSite=Lax and readable by scripts (the chosen municipality). Both get
- * Secure behind TLS. path NULL means "/". */
-enum hh_cookie_kind { HH_COOKIE_STRICT = 0, HH_COOKIE_PREFERENCE = 1 };
+ * SameSite=Lax and readable by scripts (the chosen municipality); a
+ * return cookie is HttpOnly and SameSite=Lax, for what must come back
+ * with the identity provider's cross-site redirect (an OpenID Connect
+ * sign-in in progress). All get Secure behind TLS. path NULL means "/". */
+enum hh_cookie_kind { HH_COOKIE_STRICT = 0, HH_COOKIE_PREFERENCE = 1,
+		      HH_COOKIE_RETURN = 2 };
 void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
 		   const char *name, const char *value, const char *path,
 		   int max_age);

@@ -72,6 +72,11 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/borger/log-ind", hh_page_citizen_login),
 	ROUTE(HH_POST, "/borger/log-ind", hh_page_citizen_login_post),
 	ROUTE(HH_POST, "/borger/log-ud", hh_page_citizen_logout),
+	/* sign-in through OpenID Connect: the start may fetch the
+	 * provider's discovery document and the callback calls its token
+	 * endpoint, so both wait on the slow lane, not on a request thread */
+	ROUTE_SLOW(HH_GET, "/borger/oidc/start", hh_page_oidc_citizen_start),
+	ROUTE_SLOW(HH_GET, "/borger/oidc/callback", hh_page_oidc_citizen_callback),
 	ROUTE(HH_GET, "/blanket/{code}", hh_page_form),
 	ROUTE_BODY(HH_POST, "/blanket/{code}", hh_page_form_post, HH_UPLOAD_MAX),
 	ROUTE(HH_GET, "/mit-overblik", hh_page_overview),
@@ -84,6 +89,13 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/log-ind", hh_page_login),
 	ROUTE_SLOW(HH_POST, "/log-ind", hh_page_login_post),
 	ROUTE(HH_POST, "/log-ud", hh_page_logout),
+	ROUTE_SLOW(HH_GET, "/personale/oidc/start", hh_page_oidc_staff_start),
+	ROUTE_SLOW(HH_GET, "/personale/oidc/callback", hh_page_oidc_staff_callback),
+
+	/* the identity provider's logout (OpenID Connect); a logout token
+	 * may need the provider's keys fetched */
+	ROUTE_SLOW(HH_POST, "/oidc/backchannel-logout", hh_api_oidc_backchannel_logout),
+	ROUTE(HH_GET, "/oidc/frontchannel-logout", hh_page_oidc_frontchannel_logout),
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "domain/model.h"
+
 enum hh_principal_kind { HH_ANON = 0, HH_USER, HH_TOKEN, HH_CITIZEN };
 
 /* The caller of one request. Strings are borrowed from the request's
@@ -28,6 +30,9 @@ struct hh_principal {
 	const char *actor; /* "user:3" / "token:2" / "citizen:5" for events */
 	int64_t citizen_id; /* HH_CITIZEN */
 	int64_t municipality_id; /* HH_CITIZEN: the citizen's municipality */
+	enum hh_loa loa;    /* HH_CITIZEN: the sign-in's assurance level */
+	int oidc;           /* HH_USER, HH_CITIZEN: signed in through OpenID
+			       Connect (signing out goes to the provider) */
 };
 
 struct hh_actor {
@@ -37,6 +42,7 @@ struct hh_actor {
 	unsigned roles;         /* enum hh_role bits; 0: anonymous */
 	int64_t citizen_id;     /* a signed-in citizen; 0: none */
 	int64_t municipality_id; /* the citizen's municipality; 0: none */
+	enum hh_loa loa;        /* a citizen's assurance level */
 	int system;             /* command-line tools: every right */
 };
 

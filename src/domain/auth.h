@@ -15,6 +15,11 @@
 #include "store/store.h"
 
 #define HH_SESSION_TTL (8 * 3600) /* seconds: one working day */
+#define HH_SESSION_IDLE (30 * 60) /* seconds unused before a staff session
+				     ends */
+/* last_seen is written when it is older than this, so an active session
+ * costs one small write a minute, not one per request. */
+#define HH_SESSION_TOUCH_EVERY 60
 #define HH_TOKEN_CHARS 44         /* base64url of 32 bytes, no padding = 43 */
 
 /* Must be called once before anything else here (sodium_init). */
@@ -65,6 +70,27 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 #define HH_SIGNIN_ADDRESS_BURST 30
 #define HH_SIGNIN_ADDRESS_REFILL 10
 enum hh_rc hh_auth_logout(struct hh_store *st, const char *token);
+
+/* What the organisation's OpenID Connect provider verified about a staff
+ * member (domain/oidc.c). */
+struct hh_staff_signin {
+	const char *subject;  /* the provider's sub; required */
+	const char *email;    /* NULL: none given */
+	const char *name;     /* required */
+	const char *org_code; /* from the group mapping */
+	unsigned roles;       /* from the group mapping, not 0 */
+	const char *oidc_sid; /* the provider's session, or NULL */
+};
+
+/* Signs in a staff member verified by the provider: creates the user at
+ * the first sign-in (no password; the email is a placeholder when none
+ * is given or another user has it), sets organisation, name and roles
+ * from the provider at every sign-in, and creates a session. FORBIDDEN
+ * for a disabled user, INVALID for an unknown organisation or bad
+ * input. Strings in out live in a. */
+enum hh_rc hh_auth_login_oidc(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_staff_signin *in,
+			      struct hh_login *out);
 
 /* Adds a staff user (organisation by code). Returns CONFLICT if the email
  * exists, INVALID for bad input (unknown organisation included). */

@@ -183,6 +183,15 @@ static enum hh_rc resolve_org(struct hh_tx *tx, struct hh_arena *a,
 	return rc == HH_ERR_NOT_FOUND ? HH_ERR_INTERNAL : rc;
 }
 
+/* Does the form ask for CPR numbers (the citizen's or another's)? */
+static int asks_for_cpr(const struct hh_form *form)
+{
+	for (int i = 0; i < form->n_fields; i++)
+		if (form->fields[i].type == HH_FIELD_CPR)
+			return 1;
+	return 0;
+}
+
 static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 {
 	struct submit_ctx *c = p;
@@ -224,6 +233,15 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		c->why = "case_type";
 		c->fault = HH_SUBMIT_CASE_TYPE;
 		rc = HH_ERR_INVALID;
+		goto done;
+	}
+	if (sub->citizen_id && sub->loa < HH_LOA_SUBSTANTIAL &&
+	    asks_for_cpr(&def.form_def)) {
+		/* CPR numbers are given only by a citizen whose identity
+		 * was checked at level substantial or high (NSIS) */
+		c->why = "loa";
+		c->fault = HH_SUBMIT_ASSURANCE;
+		rc = HH_ERR_FORBIDDEN;
 		goto done;
 	}
 	if (!c->validated) {
@@ -697,6 +715,7 @@ enum hh_rc hh_case_submit_as(struct hh_store *st, struct hh_arena *a,
 		return rc;
 	sub->citizen_id = who->citizen_id;
 	sub->municipality_id = who->municipality_id;
+	sub->loa = who->loa;
 	sub->actor = who->label;
 	const char *why;
 	return submit(st, a, sub, res, out, replayed, &why, fault);

@@ -25,6 +25,9 @@ struct hh_submission {
 	const char *idem_key;
 	const char *actor;      /* for the event: "citizen:3", "token:1" */
 	int public_only;        /* refuse case types not open to the public */
+	enum hh_loa loa;        /* the citizen's assurance level: a form
+				   that asks for a CPR number needs
+				   substantial or high */
 	const char *extra_key;  /* with extra: kept in the case data under */
 	json_t *extra;          /* this key beside the form values (borrowed;
 				   Open311's location and reporter). The key
@@ -41,6 +44,9 @@ enum hh_submit_fault {
 				   municipality, which is not known */
 	HH_SUBMIT_KEY_REUSED,   /* (CONFLICT) the idempotency key made a
 				   case from a different request */
+	HH_SUBMIT_ASSURANCE,    /* FORBIDDEN: the form asks for CPR numbers
+				   and the citizen signed in below
+				   substantial (MitID) */
 };
 
 /* Validates and creates the case. On INVALID, res holds the field errors
@@ -59,7 +65,7 @@ enum hh_rc hh_case_submit(struct hh_store *st, struct hh_arena *a,
 /* What is wrong with a submission beyond its form values. */
 
 /* hh_case_submit on behalf of who, a signed-in citizen: sets the
- * submission's citizen, municipality and actor from who. FORBIDDEN for
+ * submission's citizen, municipality, assurance level and actor from who. FORBIDDEN for
  * anyone who may not submit (not a citizen; res->values is NULL then);
  * otherwise as hh_case_submit, with *fault saying what is wrong on an
  * INVALID without field errors. */

@@ -7,6 +7,7 @@
 
 struct login_ctx {
 	struct hh_arena *a;
+	const struct hh_citizen_signin *in;
 	const char *municipality_code;
 	struct hh_citizen_login *out;
 	unsigned char hash[32];
@@ -30,9 +31,14 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
 		return rc;
 	struct hh_citizen_session s = { .token_hash = c->hash, .citizen_id = z->id,
 					.csrf = c->out->csrf,
-					.created_at = hh_now_us() / 1000000 };
+					.created_at = hh_now_us() / 1000000,
+					.loa = c->in->loa,
+					.oidc_sid = c->in->oidc_sid,
+					.oidc_subject = c->in->oidc_subject };
 	s.expires_at = s.created_at + HH_CITIZEN_SESSION_TTL;
-	rc = tx->store->citizen_session_insert(tx, &s);
+	rc = tx->store->citizen_session_purge(tx, s.created_at);
+	if (rc == HH_OK)
+		rc = tx->store->citizen_session_insert(tx, &s);
 	if (rc == HH_OK) {
 		struct hh_event e = { .actor = hh_arena_printf(c->a, "citizen:%lld",
 							       (long long)z->id),
@@ -48,14 +54,26 @@ enum hh_rc hh_citizen_login(struct hh_store *st, struct hh_arena *a,
 			    const char *cpr, const char *municipality_code,
 			    struct hh_citizen_login *out)
 {
+	struct hh_citizen_signin in = { .subject = subject, .name = name,
+					.cpr = cpr,
+					.municipality_code = municipality_code,
+					.loa = HH_LOA_SUBSTANTIAL };
+	return hh_citizen_signin(st, a, &in, out);
+}
+
+enum hh_rc hh_citizen_signin(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_citizen_signin *in,
+			     struct hh_citizen_login *out)
+{
+	const char *subject = in->subject, *name = in->name;
 	if (!subject || !*subject || strlen(subject) > 200 || !name || !*name ||
-	    strlen(name) > 200)
+	    strlen(name) > 200 || !hh_utf8_valid(name, strlen(name)))
 		return HH_ERR_INVALID;
 	memset(out, 0, sizeof(*out));
 	out->citizen.subject = subject;
 	out->citizen.name = name;
-	out->citizen.cpr = cpr;
-	struct login_ctx c = { a, municipality_code, out, { 0 } };
+	out->citizen.cpr = in->cpr;
+	struct login_ctx c = { a, in, in->municipality_code, out, { 0 } };
 	unsigned char unused[32];
 	hh_auth_new_token(out->token, c.hash);
 	hh_auth_new_token(out->csrf, unused);
@@ -81,18 +99,17 @@ enum hh_rc hh_citizen_logout(struct hh_store *st, const char *token)
 
 enum hh_rc hh_citizen_session(struct hh_tx *tx, struct hh_arena *a,
 			      const char *token, struct hh_citizen *out,
-			      const char **csrf)
+			      struct hh_citizen_session *s)
 {
 	unsigned char hash[32];
 	hh_auth_token_hash(token, hash);
-	struct hh_citizen_session s;
-	enum hh_rc rc = tx->store->citizen_session_get(tx, a, hash, &s);
+	enum hh_rc rc = tx->store->citizen_session_get(tx, a, hash, s);
 	if (rc != HH_OK)
 		return rc;
-	if (s.expires_at < hh_now_us() / 1000000)
+	int64_t now = hh_now_us() / 1000000;
+	if (s->expires_at < now || s->last_seen + HH_CITIZEN_SESSION_IDLE < now)
 		return HH_ERR_NOT_FOUND;
-	*csrf = s.csrf;
-	return tx->store->citizen_get(tx, a, s.citizen_id, out);
+	return tx->store->citizen_get(tx, a, s->citizen_id, out);
 }
 
 struct demo_ctx {

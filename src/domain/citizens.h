@@ -12,7 +12,22 @@
 #include "domain/auth.h"
 #include "store/store.h"
 
-#define HH_CITIZEN_SESSION_TTL (30 * 60) /* seconds, as public portals do */
+/* Citizens' sessions end after 15 minutes unused and at the latest 30
+ * minutes after sign-in, as Danish public self-service portals do (a
+ * shared computer at a library must not stay signed in). */
+#define HH_CITIZEN_SESSION_TTL (30 * 60)  /* seconds, absolute */
+#define HH_CITIZEN_SESSION_IDLE (15 * 60) /* seconds unused */
+
+/* What an identity provider verified about a citizen. */
+struct hh_citizen_signin {
+	const char *subject;           /* required */
+	const char *name;              /* required */
+	const char *cpr;               /* NULL when not given */
+	const char *municipality_code; /* NULL when not known */
+	enum hh_loa loa;
+	const char *oidc_sid;          /* the provider's session, or NULL */
+	const char *oidc_subject;      /* the provider's subject, or NULL */
+};
 
 struct hh_citizen_login {
 	char token[HH_TOKEN_CHARS];
@@ -20,8 +35,14 @@ struct hh_citizen_login {
 	struct hh_citizen citizen;
 };
 
-/* Creates (or updates) the citizen with this subject and a session.
- * municipality_code may be NULL. */
+/* Creates (or updates) the citizen in and a session at in->loa.
+ * Strings in out live in a. */
+enum hh_rc hh_citizen_signin(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_citizen_signin *in,
+			     struct hh_citizen_login *out);
+/* hh_citizen_signin at level substantial without a provider session (the
+ * demo sign-in states that level, and so do tests). municipality_code
+ * may be NULL. */
 enum hh_rc hh_citizen_login(struct hh_store *st, struct hh_arena *a,
 			    const char *subject, const char *name,
 			    const char *cpr, const char *municipality_code,
@@ -40,9 +61,11 @@ enum hh_rc hh_demo_citizen_each(struct hh_store *st, struct hh_arena *a,
 						 const struct hh_citizen *z),
 				void *ctx);
 
-/* The citizen of a session token; NOT_FOUND when expired or unknown. */
+/* The citizen of a session token and the session (strings in a);
+ * NOT_FOUND when expired, unused for longer than HH_CITIZEN_SESSION_IDLE
+ * or unknown. */
 enum hh_rc hh_citizen_session(struct hh_tx *tx, struct hh_arena *a,
 			      const char *token, struct hh_citizen *out,
-			      const char **csrf);
+			      struct hh_citizen_session *session);
 
 #endif

@@ -43,6 +43,17 @@ struct hh_user {
 	unsigned roles;
 	int disabled;
 	int64_t created_at;
+	const char *oidc_subject; /* signed in through the organisation's
+				     OpenID Connect provider; NULL: none */
+};
+
+/* A citizen's assurance level as the identity provider states it (NSIS:
+ * low, substantial, high). 0: not stated, treated as low. */
+enum hh_loa {
+	HH_LOA_NONE = 0,
+	HH_LOA_LOW = 1,
+	HH_LOA_SUBSTANTIAL = 2,
+	HH_LOA_HIGH = 3,
 };
 
 struct hh_session {
@@ -50,6 +61,9 @@ struct hh_session {
 	int64_t user_id;
 	const char *csrf;
 	int64_t created_at, expires_at;
+	int64_t last_seen;       /* seconds; written at most once a minute */
+	const char *oidc_sid;    /* the provider's session id, or NULL */
+	const char *oidc_subject; /* the provider's subject, or NULL */
 };
 
 struct hh_api_token {
@@ -145,6 +159,10 @@ struct hh_citizen_session {
 	int64_t citizen_id;
 	const char *csrf;
 	int64_t created_at, expires_at;
+	int64_t last_seen;       /* seconds; written at most once a minute */
+	enum hh_loa loa;         /* the assurance level of the sign-in */
+	const char *oidc_sid;    /* the provider's session id, or NULL */
+	const char *oidc_subject; /* the provider's subject, or NULL */
 };
 
 struct hh_plan {

@@ -799,6 +799,7 @@ void hh_page_form_post(struct hh_req *r)
 		.idem_key = bl.skema,
 		.actor = bl.w->actor,
 		.public_only = 1,
+		.loa = bl.w->loa,
 	};
 	struct hh_form_result *res = hh_arena_calloc(a, sizeof(*res));
 	struct hh_case c;
@@ -820,6 +821,12 @@ void hh_page_form_post(struct hh_req *r)
 	} else if (rc == HH_ERR_INVALID && fault == HH_SUBMIT_MUNICIPALITY) {
 		bl.org_name = NULL; /* rendered as "we do not know your municipality" */
 		status = 409;
+	} else if (rc == HH_ERR_FORBIDDEN && fault == HH_SUBMIT_ASSURANCE) {
+		bl.notice = "Blanketten beder om CPR-numre. Derfor skal du være "
+			    "logget ind med MitID på betydeligt eller højt "
+			    "sikringsniveau. Log ud, og log ind igen med MitID "
+			    "for at sende den.";
+		status = 403;
 	} else if (rc == HH_ERR_INVALID) {
 		hh_page_not_found(r); /* the case type or plan went away */
 		return;

@@ -2,10 +2,9 @@
  * citizen's own pages share (see borger.h).
  *
  * helhed does not verify who a citizen is: in production an OpenID
- * Connect broker (MitID) does, and its callback ends in
- * hh_citizen_login() with the verified identity. Until one is set up, the
- * sign-in page says so. With --demo it lists the demo citizens instead,
- * clearly marked as not MitID. The demo form is protected against login
+ * Connect broker (MitID) does (pages/oidc.c, domain/oidc.c), and the
+ * sign-in page offers it. Until one is set up, the page says so. With
+ * --demo it also lists the demo citizens, clearly marked as not MitID. The demo form is protected against login
  * CSRF with a double-submit token, as the staff sign-in is. */
 #include "pages/borger.h"
 
@@ -18,6 +17,7 @@
 #include "domain/articles.h"
 #include "domain/auth.h"
 #include "domain/cases.h"
+#include "domain/oidc.h"
 #include "domain/citizens.h"
 #include "domain/orgs.h"
 #include "domain/plans.h"
@@ -238,12 +238,36 @@ static const char *next_of(const char *next)
 	return hh_borger_local_path(next) ? next : "/mit-overblik";
 }
 
+/* The way in through the MitID broker (OpenID Connect). */
+static void mitid_button(struct hh_req *r, const char *next)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<p><a class=\"button\" href=\"/borger/oidc/start?next=");
+	struct hh_buf enc;
+	hh_buf_init(&enc);
+	hh_buf_urlenc(&enc, next_of(next));
+	hh_page_text(r, hh_buf_str(&enc));
+	hh_buf_clear(&enc);
+	hh_buf_puts(b, "\">Log ind med MitID</a></p>\n");
+}
+
 static void login_page(struct hh_req *r, int status, const char *error,
 		       const char *next)
 {
 	struct hh_buf *b = &r->resp;
 	const struct hh_principal *w = hh_auth(r);
 	hh_resp_header(r, "Cache-Control", "no-store");
+	int mitid = hh_oidc_enabled(r->app->oidc, HH_OIDC_CITIZEN);
+	if (!r->app->demo && mitid) {
+		struct hh_page p = { .title = "Log ind" };
+		hh_page_begin(r, &p);
+		hh_buf_puts(b, "<h1>Log ind</h1>\n"
+			       "<p class=\"lead\">Log ind for at se dine sager og "
+			       "forløb og sende blanketter.</p>\n");
+		mitid_button(r, next);
+		hh_page_end(r, status);
+		return;
+	}
 	if (!r->app->demo) {
 		struct hh_page p = { .title = "Log ind" };
 		hh_page_begin(r, &p);
@@ -271,7 +295,10 @@ static void login_page(struct hh_req *r, int status, const char *error,
 		rc = hh_org_names_load(r, &orgs);
 	struct hh_page p = { .title = "Log ind (demo)" };
 	hh_page_begin(r, &p);
-	hh_buf_puts(b, "<h1>Log ind</h1>\n<div class=\"demo-banner\">\n"
+	hh_buf_puts(b, "<h1>Log ind</h1>\n");
+	if (mitid)
+		mitid_button(r, next);
+	hh_buf_puts(b, "<div class=\"demo-banner\">\n"
 		       "<p><strong>Demo: vælg en borger. Dette er ikke MitID."
 		       "</strong></p>\n<p>Siden kører i demotilstand. Borgerne "
 		       "herunder er opdigtede, og alt, hvad du gør som dem, er "

@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "domain/access.h"
+#include "domain/oidc.h"
 
 void hh_page_text(struct hh_req *r, const char *s)
 {
@@ -111,6 +112,7 @@ void hh_page_sign_out(struct hh_req *r, enum hh_principal_kind kind,
 		      const char *cookie,
 		      enum hh_rc (*end)(struct hh_store *st, const char *token))
 {
+	const char *provider = NULL;
 	if (hh_auth(r)->kind == kind) {
 		if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
 			hh_page_error(r, 403, "Du blev ikke logget ud",
@@ -120,7 +122,13 @@ void hh_page_sign_out(struct hh_req *r, enum hh_principal_kind kind,
 			return;
 		}
 		end(r->app->store, hh_req_cookie(r, cookie));
+		/* signed in through OpenID Connect: sign out there too
+		 * (RP-initiated logout) */
+		if (hh_auth(r)->oidc)
+			provider = hh_oidc_end_session_url(
+				r->app->oidc, &r->arena,
+				kind == HH_CITIZEN ? HH_OIDC_CITIZEN : HH_OIDC_STAFF);
 	}
 	hh_cookie_clear(r, HH_COOKIE_STRICT, cookie, NULL);
-	hh_resp_redirect(r, 303, "/");
+	hh_resp_redirect(r, 303, provider ? provider : "/");
 }

@@ -29,6 +29,12 @@ void hh_page_life_event_post(struct hh_req *r);
 void hh_page_citizen_login(struct hh_req *r);
 void hh_page_citizen_login_post(struct hh_req *r);
 void hh_page_citizen_logout(struct hh_req *r);
+/* OpenID Connect (pages/oidc.c) */
+void hh_page_oidc_citizen_start(struct hh_req *r);
+void hh_page_oidc_citizen_callback(struct hh_req *r);
+void hh_page_oidc_staff_start(struct hh_req *r);
+void hh_page_oidc_staff_callback(struct hh_req *r);
+void hh_page_oidc_frontchannel_logout(struct hh_req *r);
 void hh_page_form(struct hh_req *r);
 void hh_page_form_post(struct hh_req *r);
 void hh_page_overview(struct hh_req *r);

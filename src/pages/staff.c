@@ -11,6 +11,7 @@
 #include "domain/access.h"
 #include "domain/articles.h"
 #include "domain/auth.h"
+#include "domain/oidc.h"
 #include "domain/orgs.h"
 #include "pages/layout.h"
 
@@ -30,6 +31,20 @@ static void login_form(struct hh_req *r, int status, const char *error,
 		       "<p>Her logger medarbejdere i kommuner og styrelser "
 		       "ind. Er du borger, skal du ikke logge ind for at læse "
 		       "vejledningen.</p>\n");
+	int sso = hh_oidc_enabled(r->app->oidc, HH_OIDC_STAFF);
+	if (sso)
+		hh_buf_puts(b, "<p><a class=\"button\" href=\"/personale/oidc/start\">"
+			       "Log ind med organisationens login</a></p>\n");
+	if (r->app->password_login_off) {
+		if (!sso)
+			hh_buf_puts(b, "<p class=\"notice\">Log ind er ikke sat op "
+				       "på denne server. Kontakt den, der "
+				       "administrerer helhed hos jer.</p>\n");
+		hh_page_end(r, status);
+		return;
+	}
+	if (sso)
+		hh_buf_puts(b, "<h2>Eller log ind med e-mail og adgangskode</h2>\n");
 	if (error) {
 		hh_buf_puts(b, "<div class=\"error\" role=\"alert\" "
 			       "id=\"login-fejl\"><p>");
@@ -77,6 +92,10 @@ void hh_page_login(struct hh_req *r)
 
 void hh_page_login_post(struct hh_req *r)
 {
+	if (r->app->password_login_off) {
+		login_form(r, 403, NULL, NULL);
+		return;
+	}
 	const char *email = hh_req_form(r, "email");
 	const char *password = hh_req_form(r, "password");
 	const char *csrf = hh_req_form(r, "csrf");

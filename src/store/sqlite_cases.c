@@ -65,9 +65,14 @@ static const char *const stmt_sql[S__COUNT] = {
 		       "FROM citizens WHERE substr(subject, 1, length(?1)) = ?1 "
 		       "ORDER BY name",
 	[S_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
-			   "csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
+			   "oidc_subject) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7, ?8)",
 	[S_CSESS_GET] = "SELECT token_hash, citizen_id, csrf, created_at, "
-			"expires_at FROM citizen_sessions WHERE token_hash = ?1",
+			"expires_at, last_seen, loa, oidc_sid, oidc_subject "
+			"FROM citizen_sessions WHERE token_hash = ?1",
+	[S_CSESS_TOUCH] = "UPDATE citizen_sessions SET last_seen = ?2 "
+			  "WHERE token_hash = ?1",
+	[S_CSESS_PURGE] = "DELETE FROM citizen_sessions WHERE expires_at < ?1",
 	[S_CSESS_DELETE] = "DELETE FROM citizen_sessions WHERE token_hash = ?1",
 	[S_PLAN_INSERT] = "INSERT INTO plans(citizen_id, life_event_id, answers, "
 			  "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -258,6 +263,21 @@ static enum hh_rc citizen_list(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_citizen, cit_row, a, cb, ctx);
 }
 
+static const char *loa_name(enum hh_loa l)
+{
+	return l == HH_LOA_HIGH ? "high"
+	       : l == HH_LOA_SUBSTANTIAL ? "substantial" : "low";
+}
+
+static enum hh_loa loa_of(const unsigned char *t)
+{
+	if (t && !strcmp((const char *)t, "high"))
+		return HH_LOA_HIGH;
+	if (t && !strcmp((const char *)t, "substantial"))
+		return HH_LOA_SUBSTANTIAL;
+	return HH_LOA_LOW;
+}
+
 static enum hh_rc citizen_session_insert(struct hh_tx *tx,
 					 const struct hh_citizen_session *s)
 {
@@ -268,6 +288,27 @@ static enum hh_rc citizen_session_insert(struct hh_tx *tx,
 	bind_text(st, 3, s->csrf);
 	sqlite3_bind_int64(st, 4, s->created_at);
 	sqlite3_bind_int64(st, 5, s->expires_at);
+	bind_text(st, 6, loa_name(s->loa));
+	bind_text(st, 7, s->oidc_sid);
+	bind_text(st, 8, s->oidc_subject);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc citizen_session_touch(struct hh_tx *tx,
+					const unsigned char hash[32], int64_t now)
+{
+	FAULT(tx);
+	STMT(tx, S_CSESS_TOUCH);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc citizen_session_purge(struct hh_tx *tx, int64_t now)
+{
+	FAULT(tx);
+	STMT(tx, S_CSESS_PURGE);
+	sqlite3_bind_int64(st, 1, now);
 	return hh_sq_exec(tx, st);
 }
 
@@ -279,6 +320,10 @@ static void csess_row(struct hh_arena *a, sqlite3_stmt *st,
 	s->csrf = col_text(a, st, 2);
 	s->created_at = sqlite3_column_int64(st, 3);
 	s->expires_at = sqlite3_column_int64(st, 4);
+	s->last_seen = sqlite3_column_int64(st, 5);
+	s->loa = loa_of(sqlite3_column_text(st, 6));
+	s->oidc_sid = col_text(a, st, 7);
+	s->oidc_subject = col_text(a, st, 8);
 }
 
 static enum hh_rc citizen_session_get(struct hh_tx *tx, struct hh_arena *a,
@@ -668,6 +713,8 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->citizen_session_insert = citizen_session_insert;
 	st->citizen_session_get = citizen_session_get;
 	st->citizen_session_delete = citizen_session_delete;
+	st->citizen_session_touch = citizen_session_touch;
+	st->citizen_session_purge = citizen_session_purge;
 	st->plan_insert = plan_insert;
 	st->plan_update = plan_update;
 	st->plan_get = plan_get;

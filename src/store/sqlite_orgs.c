@@ -32,17 +32,38 @@ static const char *const stmt_sql[S__COUNT] = {
 		"INSERT INTO users(organisation_id, email, name, password_hash, "
 		"roles, disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_USER_GET] = "SELECT id, organisation_id, email, name, password_hash, "
-		       "roles, disabled, created_at FROM users WHERE id = ?1",
+		       "roles, disabled, created_at, oidc_subject FROM users "
+		       "WHERE id = ?1",
 	[S_USER_GET_EMAIL] =
 		"SELECT id, organisation_id, email, name, password_hash, roles, "
-		"disabled, created_at FROM users WHERE email = ?1",
+		"disabled, created_at, oidc_subject FROM users WHERE email = ?1",
 	[S_USER_LIST] = "SELECT id, organisation_id, email, name, password_hash, "
-			"roles, disabled, created_at FROM users ORDER BY id",
+			"roles, disabled, created_at, oidc_subject FROM users "
+			"ORDER BY id",
+	/* the email is kept from the first sign-in: it is the user's
+	 * handle in helhed, and another user's email must not be taken */
+	[S_USER_PUT_OIDC] =
+		"INSERT INTO users(organisation_id, email, name, password_hash, "
+		"roles, disabled, created_at, oidc_subject) VALUES "
+		"(?1, ?2, ?3, '', ?4, 0, ?5, ?6) "
+		"ON CONFLICT(oidc_subject) WHERE oidc_subject IS NOT NULL DO "
+		"UPDATE SET organisation_id = excluded.organisation_id, "
+		"name = excluded.name, roles = excluded.roles "
+		"RETURNING id, disabled, created_at",
 	[S_SESSION_INSERT] =
 		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
-		"expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		"expires_at, last_seen, oidc_sid, oidc_subject) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7)",
 	[S_SESSION_GET] = "SELECT token_hash, user_id, csrf, created_at, "
-			  "expires_at FROM sessions WHERE token_hash = ?1",
+			  "expires_at, last_seen, oidc_sid, oidc_subject "
+			  "FROM sessions WHERE token_hash = ?1",
+	[S_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 "
+			    "WHERE token_hash = ?1",
+	[S_SESSION_END_SID] = "DELETE FROM sessions WHERE oidc_sid = ?1",
+	[S_SESSION_END_SUB] = "DELETE FROM sessions WHERE oidc_subject = ?1",
+	[S_CSESS_END_SID] = "DELETE FROM citizen_sessions WHERE oidc_sid = ?1",
+	[S_CSESS_END_SUB] = "DELETE FROM citizen_sessions "
+			    "WHERE oidc_subject = ?1",
 	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
 	[S_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < ?1",
 	[S_TOKEN_INSERT] =
@@ -167,6 +188,7 @@ static void user_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_user *u)
 	u->roles = (unsigned)sqlite3_column_int(st, 5);
 	u->disabled = sqlite3_column_int(st, 6);
 	u->created_at = sqlite3_column_int64(st, 7);
+	u->oidc_subject = col_text(a, st, 8);
 }
 
 static enum hh_rc user_insert(struct hh_tx *tx, struct hh_user *u)
@@ -185,6 +207,33 @@ static enum hh_rc user_insert(struct hh_tx *tx, struct hh_user *u)
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK)
 		u->id = sqlite3_last_insert_rowid(db_of(tx));
+	return r;
+}
+
+static enum hh_rc user_put_oidc(struct hh_tx *tx, struct hh_user *u)
+{
+	FAULT(tx);
+	if (!u->oidc_subject)
+		return HH_ERR_INVALID;
+	STMT(tx, S_USER_PUT_OIDC);
+	sqlite3_bind_int64(st, 1, u->org_id);
+	bind_text(st, 2, u->email);
+	bind_text(st, 3, u->name);
+	sqlite3_bind_int(st, 4, (int)u->roles);
+	if (!u->created_at)
+		u->created_at = hh_now_us() / 1000000;
+	sqlite3_bind_int64(st, 5, u->created_at);
+	bind_text(st, 6, u->oidc_subject);
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(st, 0);
+		u->disabled = sqlite3_column_int(st, 1);
+		u->created_at = sqlite3_column_int64(st, 2);
+	} else {
+		r = hh_sq_map_rc(db_of(tx), rc);
+	}
+	done(st);
 	return r;
 }
 
@@ -231,6 +280,8 @@ static enum hh_rc session_insert(struct hh_tx *tx, const struct hh_session *s)
 	bind_text(st, 3, s->csrf);
 	sqlite3_bind_int64(st, 4, s->created_at);
 	sqlite3_bind_int64(st, 5, s->expires_at);
+	bind_text(st, 6, s->oidc_sid);
+	bind_text(st, 7, s->oidc_subject);
 	return hh_sq_exec(tx, st);
 }
 
@@ -249,6 +300,9 @@ static enum hh_rc session_get(struct hh_tx *tx, struct hh_arena *a,
 		out->csrf = col_text(a, st, 2);
 		out->created_at = sqlite3_column_int64(st, 3);
 		out->expires_at = sqlite3_column_int64(st, 4);
+		out->last_seen = sqlite3_column_int64(st, 5);
+		out->oidc_sid = col_text(a, st, 6);
+		out->oidc_subject = col_text(a, st, 7);
 		r = HH_OK;
 	} else {
 		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : hh_sq_map_rc(db_of(tx), rc);
@@ -271,6 +325,44 @@ static enum hh_rc session_purge(struct hh_tx *tx, int64_t now)
 	STMT(tx, S_SESSION_PURGE);
 	sqlite3_bind_int64(st, 1, now);
 	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc session_touch(struct hh_tx *tx, const unsigned char h[32],
+			    int64_t now)
+{
+	FAULT(tx);
+	STMT(tx, S_SESSION_TOUCH);
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc end_one(struct hh_tx *tx, enum stmt_id id, const char *v,
+			  int64_t *ended)
+{
+	STMT(tx, id);
+	bind_text(st, 1, v);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK)
+		*ended += sqlite3_changes(db_of(tx));
+	return r;
+}
+
+static enum hh_rc oidc_sessions_end(struct hh_tx *tx, const char *sid,
+				    const char *subject, int64_t *ended)
+{
+	FAULT(tx);
+	int64_t n = 0;
+	if (!sid && !subject)
+		return HH_ERR_INVALID;
+	enum hh_rc r = end_one(tx, sid ? S_SESSION_END_SID : S_SESSION_END_SUB,
+			       sid ? sid : subject, &n);
+	if (r == HH_OK)
+		r = end_one(tx, sid ? S_CSESS_END_SID : S_CSESS_END_SUB,
+			    sid ? sid : subject, &n);
+	if (ended)
+		*ended = n;
+	return r;
 }
 
 static enum hh_rc token_insert(struct hh_tx *tx, struct hh_api_token *t)
@@ -343,10 +435,13 @@ void hh_sq_fill_orgs(struct hh_store *st)
 	st->user_get = user_get;
 	st->user_get_by_email = user_get_by_email;
 	st->user_list = user_list;
+	st->user_put_oidc = user_put_oidc;
 	st->session_insert = session_insert;
 	st->session_get = session_get;
 	st->session_delete = session_delete;
 	st->session_purge = session_purge;
+	st->session_touch = session_touch;
+	st->oidc_sessions_end = oidc_sessions_end;
 	st->token_insert = token_insert;
 	st->token_get = token_get;
 	st->token_get_by_id = token_get_by_id;

@@ -132,6 +132,13 @@ struct hh_store {
 					const char *email, struct hh_user *out);
 	enum hh_rc (*user_list)(struct hh_tx *tx, struct hh_arena *a,
 				hh_user_cb cb, void *ctx);
+	/* A user signed in through OpenID Connect: inserts u (password
+	 * hash '') or, when a user with u->oidc_subject exists, updates its
+	 * organisation, name and roles (the provider's groups decide them
+	 * at every sign-in); sets ->id, ->disabled and ->created_at from
+	 * the stored row (created_at unchanged: the user is new).
+	 * CONFLICT when u->email belongs to another user. */
+	enum hh_rc (*user_put_oidc)(struct hh_tx *tx, struct hh_user *u);
 
 	/* Sessions, keyed by the hash of their token. */
 	enum hh_rc (*session_insert)(struct hh_tx *tx,
@@ -142,6 +149,14 @@ struct hh_store {
 	enum hh_rc (*session_delete)(struct hh_tx *tx,
 				     const unsigned char hash[32]);
 	enum hh_rc (*session_purge)(struct hh_tx *tx, int64_t now);
+	/* Sets the session's last_seen to now (the idle timeout). */
+	enum hh_rc (*session_touch)(struct hh_tx *tx,
+				    const unsigned char hash[32], int64_t now);
+	/* Ends every staff and citizen session signed in through OpenID
+	 * Connect with provider session sid, or (sid NULL) with subject;
+	 * *ended gets how many (may be NULL). */
+	enum hh_rc (*oidc_sessions_end)(struct hh_tx *tx, const char *sid,
+					const char *subject, int64_t *ended);
 
 	/* API bearer tokens, keyed by the hash of the token. */
 	enum hh_rc (*token_insert)(struct hh_tx *tx, struct hh_api_token *t);
@@ -252,6 +267,10 @@ struct hh_store {
 					  struct hh_citizen_session *out);
 	enum hh_rc (*citizen_session_delete)(struct hh_tx *tx,
 					     const unsigned char hash[32]);
+	enum hh_rc (*citizen_session_touch)(struct hh_tx *tx,
+					    const unsigned char hash[32],
+					    int64_t now);
+	enum hh_rc (*citizen_session_purge)(struct hh_tx *tx, int64_t now);
 
 	/* Plans: a citizen's instance of a life event. */
 	enum hh_rc (*plan_insert)(struct hh_tx *tx, struct hh_plan *p);

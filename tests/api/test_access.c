@@ -626,6 +626,11 @@ static const char *const no_resource[] = {
 	"GET /borger/log-ind", "POST /borger/log-ind", "POST /borger/log-ud",
 	"GET /blanket/{code}",
 	"GET /log-ind", "POST /log-ind", "POST /log-ud", "GET /personale",
+	/* OpenID Connect sign-in and the provider's logout
+	 * (tests/oidc/test_glewlwyd.c) */
+	"GET /borger/oidc/start", "GET /borger/oidc/callback",
+	"GET /personale/oidc/start", "GET /personale/oidc/callback",
+	"POST /oidc/backchannel-logout", "GET /oidc/frontchannel-logout",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

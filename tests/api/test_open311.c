@@ -658,7 +658,8 @@ static int setup(void **state)
 				   "Hul foran mit hus, meget privat.");
 	struct hh_submission sub = { .case_type = "vejfejl", .citizen_id = z.id,
 				     .municipality_id = z.municipality_id,
-				     .values = values, .actor = "citizen:1" };
+				     .values = values, .actor = "citizen:1",
+				     .loa = HH_LOA_SUBSTANTIAL };
 	struct hh_form_result res;
 	struct hh_case c;
 	int replayed;

@@ -19,10 +19,11 @@
 #include "domain/overview.h"
 #include "domain/queue.h"
 
-/* A signed-in citizen as an actor (answers take one). */
+/* A signed-in citizen as an actor (answers take one), signed in with
+ * MitID at level substantial (forms asking for CPR numbers need it). */
 #define CITIZEN(id)                                                          \
 	(&(struct hh_actor){ .label = "citizen", .roles = HH_ROLE_CITIZEN,  \
-			     .citizen_id = (id) })
+			     .citizen_id = (id), .loa = HH_LOA_SUBSTANTIAL })
 
 /* ---- the content folder ------------------------------------------------- */
 
@@ -376,6 +377,7 @@ static inline enum hh_rc submit_full(struct fx *f, const char *ct, int64_t citiz
 		.idem_scope = scope,
 		.idem_key = key,
 		.actor = hh_arena_printf(&f->a, "citizen:%lld", (long long)citizen),
+		.loa = HH_LOA_SUBSTANTIAL,
 	};
 	int rp = -1;
 	const char *w = "unset";

@@ -260,7 +260,8 @@ static void *submit_race(void *p)
 				     .citizen_id = s->f->anna,
 				     .municipality_id = s->f->m901, .values = v,
 				     .idem_scope = "citizen:1", .idem_key = "twice",
-				     .actor = "citizen:1" };
+				     .actor = "citizen:1",
+				     .loa = HH_LOA_SUBSTANTIAL };
 	struct hh_form_result res;
 	struct hh_case c;
 	const char *why;

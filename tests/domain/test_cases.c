@@ -314,7 +314,7 @@ static void submit_refusals_write_nothing(void **state)
 	json_t *v = json_loads("{\"navn\":\"A\",\"gift\":\"ja\",\"hack\":1}", 0, NULL);
 	struct hh_submission sub = { .case_type = "skilsmisse", .citizen_id = f->anna,
 				     .municipality_id = f->m901, .values = v,
-				     .actor = "citizen:1" };
+				     .actor = "citizen:1", .loa = HH_LOA_SUBSTANTIAL };
 	assert_int_equal(hh_case_submit(f->st, &f->a, &sub, &f->res, &c, &replayed, &why, NULL),
 			 HH_ERR_INVALID);
 	assert_int_equal(f->res.n_errors, 3);
@@ -335,7 +335,7 @@ static void submit_refusals_write_nothing(void **state)
 	json_t *empty = json_object();
 	struct hh_submission pub = { .case_type = "revurdering", .citizen_id = f->anna,
 				     .values = empty, .actor = "token:1",
-				     .public_only = 1 };
+				     .public_only = 1, .loa = HH_LOA_SUBSTANTIAL };
 	assert_int_equal(hh_case_submit(f->st, &f->a, &pub, &f->res, &c, &replayed, &why, NULL),
 			 HH_ERR_INVALID);
 	assert_string_equal(why, "case_type");
@@ -952,6 +952,62 @@ static void overdue_excludes_paused(void **state)
 	assert_int_equal(list_overdue(f), 0);
 }
 
+/* A form that asks for CPR numbers needs a citizen signed in at level
+ * substantial or high; below, nothing is written and the fault says why
+ * (the doors answer assurance-too-low). A form without CPR fields takes
+ * any level. */
+static void cpr_forms_need_substantial(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c;
+	int replayed;
+	enum hh_submit_fault fault;
+	struct hh_arena *a = &f->a;
+	static const enum hh_loa low_levels[] = { HH_LOA_NONE, HH_LOA_LOW };
+	for (int i = 0; i < 2; i++) {
+		struct hh_actor who = { .label = "citizen:1",
+					.roles = HH_ROLE_CITIZEN,
+					.citizen_id = f->anna,
+					.municipality_id = f->m901,
+					.loa = low_levels[i] };
+		json_t *v = json_loads(ok_values, 0, NULL);
+		struct hh_submission sub = { .case_type = "skilsmisse", .values = v };
+		int64_t before = n_cases(f);
+		assert_int_equal(hh_case_submit_as(f->st, a, &who, &sub, &f->res, &c,
+						   &replayed, &fault),
+				 HH_ERR_FORBIDDEN);
+		assert_int_equal(fault, HH_SUBMIT_ASSURANCE);
+		assert_int_equal(f->res.n_errors, 0);
+		assert_int_equal(n_cases(f), before);
+		json_decref(f->res.values);
+		f->res.values = NULL;
+		/* a form without CPR numbers: the low level will do */
+		json_t *kids = json_pack("{s:s}", "antal", "2");
+		struct hh_submission tilskud = { .case_type = "boernetilskud",
+						 .values = kids };
+		assert_int_equal(hh_case_submit_as(f->st, a, &who, &tilskud, &f->res,
+						   &c, &replayed, &fault),
+				 HH_OK);
+		assert_int_equal(n_cases(f), before + 1);
+		json_decref(f->res.values);
+		f->res.values = NULL;
+		json_decref(kids);
+		json_decref(v);
+	}
+	/* high is enough, as substantial is */
+	struct hh_actor high = { .label = "citizen:1", .roles = HH_ROLE_CITIZEN,
+				 .citizen_id = f->anna, .municipality_id = f->m901,
+				 .loa = HH_LOA_HIGH };
+	json_t *v = json_loads(ok_values, 0, NULL);
+	struct hh_submission sub = { .case_type = "skilsmisse", .values = v };
+	assert_int_equal(hh_case_submit_as(f->st, a, &high, &sub, &f->res, &c,
+					   &replayed, &fault),
+			 HH_OK);
+	json_decref(f->res.values);
+	f->res.values = NULL;
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -969,6 +1025,7 @@ int main(void)
 		T(resume_states),
 		T(answer_under_faults),
 		T(overdue_excludes_paused),
+		T(cpr_forms_need_substantial),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }

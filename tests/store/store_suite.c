@@ -238,15 +238,16 @@ static void t_sessions(void **state)
 	memset(h1, 1, 32);
 	memset(h2, 2, 32);
 	memset(h3, 3, 32);
-	struct hh_session s1 = { h1, uid, "csrf-1", 100, 1000 };
-	struct hh_session s2 = { h2, uid, "csrf-2", 100, 400 };
-	struct hh_session s3 = { h3, uid, "csrf-3", 100, 500 };
+	struct hh_session s1 = { h1, uid, "csrf-1", 100, 1000, 0, NULL, NULL };
+	struct hh_session s2 = { h2, uid, "csrf-2", 100, 400, 0, NULL, NULL };
+	struct hh_session s3 = { h3, uid, "csrf-3", 100, 500, 0, NULL, NULL };
 	struct hh_tx *tx = x_begin(f->st, 1);
 	assert_int_equal(f->st->session_insert(tx, &s1), HH_OK);
 	assert_int_equal(f->st->session_insert(tx, &s2), HH_OK);
 	assert_int_equal(f->st->session_insert(tx, &s3), HH_OK);
 	assert_int_equal(f->st->session_insert(tx, &s1), HH_ERR_CONFLICT);
-	struct hh_session bad = { (unsigned char[32]){ 9 }, 4242, "c", 1, 2 };
+	struct hh_session bad = { (unsigned char[32]){ 9 }, 4242, "c", 1, 2, 0,
+				  NULL, NULL };
 	assert_int_equal(f->st->session_insert(tx, &bad), HH_ERR_CONFLICT);
 	x_commit(tx);
 
