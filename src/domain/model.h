@@ -138,6 +138,13 @@ struct hh_citizen {
 	const char *name;
 	const char *cpr;     /* NULL when not known */
 	int64_t municipality_id;
+	/* At rest (domain/vault.h): the id of the key cpr is sealed under
+	 * (NULL: clear text from before sealing), and a keyed hash of its
+	 * digits (32 bytes, NULL: none) with the id of the hash key. The
+	 * domain fills these in; callers above it never see them set. */
+	const char *cpr_key;
+	const unsigned char *cpr_hash;
+	const char *cpr_hash_key;
 };
 
 struct hh_citizen_session {
@@ -177,6 +184,9 @@ struct hh_case {
 	int64_t created_at, updated_at, deadline_at;
 	int64_t paused_since;       /* 0: not paused */
 	int64_t closed_at;          /* 0: open */
+	/* The id of the key the CPR numbers in data are sealed under
+	 * (domain/vault.h); NULL: not sealed yet. Set by the domain. */
+	const char *seal_key;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
