@@ -380,10 +380,19 @@ static void migrate_prints_the_schema_version(void **state)
 			 2);
 	assert_true(cur >= 1);
 	assert_int_equal(cur, latest);
-	assert_string_equal(err, "");
-	/* Again: nothing to do, same answer. */
+	/* The first use makes the key file for CPR numbers beside the
+	 * database, readable by its owner only, and says where. */
+	char keys[4300];
+	snprintf(keys, sizeof(keys), "%s.keys", db);
+	assert_non_null(strstr(err, "created the key file"));
+	assert_non_null(strstr(err, keys));
+	struct stat ks;
+	assert_int_equal(stat(keys, &ks), 0);
+	assert_int_equal(ks.st_mode & 0777, 0600);
+	/* Again: nothing to do, same answer, nothing to say. */
 	assert_int_equal(run(c, &out2, &err2, NULL, ARGS("migrate", "--db", db)), 0);
 	assert_string_equal(out, out2);
+	assert_string_equal(err2, "");
 	free(out);
 	free(err);
 	free(out2);
