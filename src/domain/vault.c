@@ -2,6 +2,7 @@
  * keyed hash (see vault.h; the store side is in vaultstore.c). */
 #include "domain/vault.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -387,6 +388,36 @@ static int cpr_digits(const char *s, char digits[11])
 	return n == 10;
 }
 
+/* Does text s hold a CPR number among other words ("mit CPR er
+ * 010203-1234")? Six digits of a real date, a dash or a space or
+ * nothing, four digits, with no digit on either side. */
+static int holds_cpr(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p) ||
+		    (p > s && isdigit((unsigned char)p[-1])))
+			continue;
+		char cand[12];
+		int n = 0, k = 0;
+		while (n < 6 && isdigit((unsigned char)p[k]))
+			cand[n++] = p[k++];
+		if (n < 6)
+			continue;
+		if (p[k] == '-' || p[k] == ' ')
+			cand[n++] = p[k++];
+		int d = 0;
+		while (d < 4 && isdigit((unsigned char)p[k])) {
+			cand[n++] = p[k++];
+			d++;
+		}
+		cand[n] = 0;
+		char digits[11];
+		if (d == 4 && !isdigit((unsigned char)p[k]) && cpr_digits(cand, digits))
+			return 1;
+	}
+	return 0;
+}
+
 enum hh_rc hh_vault_cpr_hash(const struct hh_vault *v, int i, const char *cpr,
 			     unsigned char out[32])
 {
@@ -427,7 +458,8 @@ static enum hh_rc walk(const struct hh_vault *v, struct hh_arena *a, json_t *j,
 	if (json_is_string(j)) {
 		const char *s = json_string_value(j), *t;
 		char digits[11];
-		if (seal && (hh_vault_is_sealed(s) || cpr_digits(s, digits)))
+		if (seal && (hh_vault_is_sealed(s) || cpr_digits(s, digits) ||
+			     holds_cpr(s)))
 			rc = hh_vault_seal(v, a, s, &t);
 		else if (!seal && hh_vault_is_sealed(s))
 			rc = hh_vault_open(v, a, s, &t);

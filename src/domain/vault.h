@@ -12,8 +12,12 @@
  * form values (cases.data) every string that is a CPR number in any
  * written form hh_cpr_check() reads (DDMMYYSSSS, DDMMYY-SSSS, with
  * spaces), which covers every field of type cpr and the same number typed
- * into a text field. A string that already starts with "v1:" is sealed as
- * well, so that in the store only genuine sealed values have that form.
+ * into a text field, and every string that holds one among other words
+ * ("mit CPR er 010203-1234": the whole text is sealed). A string that
+ * already starts with "v1:" is sealed as well, so that in the store only
+ * genuine sealed values have that form. Opening gives back exactly the
+ * string that was sealed, so whoever reads through the domain sees no
+ * difference.
  * A citizen's CPR number also gets a keyed hash (crypto_generichash,
  * BLAKE2b under a second key) of its 10 digits, so that a citizen can be
  * found by CPR number without opening every row.

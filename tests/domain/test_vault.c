@@ -221,6 +221,8 @@ static void cpr_numbers_in_case_data_are_sealed_in_every_form(void **state)
 	const char *data =
 		"{\"a\":\"0707614285\",\"b\":\"070761-4285\",\"c\":\"070761 4285\","
 		"\"fake\":\"v1:x:AAAA\",\"n\":650050,\"tekst\":\"hej 070761\","
+		"\"besked\":\"Min datters CPR er 010190-1234.\","
+		"\"tal\":\"konto 12340101901234 og 0101901234567\","
 		"\"valg\":[\"150482-1001\",\"ja\"],\"fil\":{\"name\":\"311299-4009\"}}";
 	const char *sealed, *opened;
 	assert_int_equal(hh_vault_seal_data(v, &a, data, &sealed), HH_OK);
@@ -230,6 +232,9 @@ static void cpr_numbers_in_case_data_are_sealed_in_every_form(void **state)
 	assert_null(strstr(sealed, "150482"));
 	assert_null(strstr(sealed, "311299"));
 	assert_null(strstr(sealed, "v1:x:AAAA")); /* a look-alike is sealed too */
+	assert_null(strstr(sealed, "010190-1234")); /* a CPR among words */
+	/* longer digit runs are no CPR number: left as they are */
+	assert_non_null(strstr(sealed, "konto 12340101901234 og 0101901234567"));
 	assert_non_null(strstr(sealed, "\"n\":650050"));
 	assert_non_null(strstr(sealed, "\"tekst\":\"hej 070761\"")); /* no CPR */
 	assert_int_equal(hh_vault_open_data(v, &a, sealed, &opened), HH_OK);
