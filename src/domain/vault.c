@@ -214,7 +214,7 @@ enum hh_rc hh_vault_save(const struct hh_vault *v, int must_be_new, char *err,
 			 size_t errsz)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.new", v->path);
+	snprintf(tmp, sizeof(tmp), "%s.new.%ld", v->path, (long)getpid());
 	unlink(tmp);
 	if (must_be_new && access(v->path, F_OK) == 0) {
 		fail_msg(err, errsz, v->path, "exists already");
@@ -239,7 +239,16 @@ enum hh_rc hh_vault_save(const struct hh_vault *v, int must_be_new, char *err,
 	put_keys(f, "hash", v->hash, v->n_hash, v->cur_hash);
 	int bad = fflush(f) != 0 || fsync(fd) != 0;
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, v->path) != 0) {
+	/* a new file by link(), which fails when another process made one
+	 * meanwhile (two first starts at once must end with one key file,
+	 * not the second replacing the first) */
+	if (!bad && must_be_new && link(tmp, v->path) != 0) {
+		int e = errno;
+		fail_msg(err, errsz, v->path, strerror(e));
+		unlink(tmp);
+		return e == EEXIST ? HH_ERR_CONFLICT : HH_ERR_IO;
+	}
+	if (bad || (must_be_new ? unlink(tmp) : rename(tmp, v->path)) != 0) {
 		fail_msg(err, errsz, v->path, strerror(errno));
 		unlink(tmp);
 		return HH_ERR_IO;

@@ -470,7 +470,9 @@ enum hh_rc hh_vault_start(struct hh_store *st, const char *key_file,
 			rc = HH_ERR_NOT_FOUND;
 		} else if (rc == HH_OK) {
 			rc = hh_vault_create(key_file, &v, err, errsz);
-			if (rc == HH_OK)
+			if (rc == HH_ERR_CONFLICT) /* made by another process now */
+				rc = hh_vault_load(key_file, &v, err, errsz);
+			else if (rc == HH_OK)
 				hh_log(HH_LOG_INFO,
 				       "created the key file %s: CPR numbers in %s "
 				       "are sealed with it; keep it secret and back "
