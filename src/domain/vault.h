@@ -140,7 +140,10 @@ struct hh_vault_rotation {
  * re-seals and re-hashes every row under them (hh_vault_reseal, at most
  * max_batches, 0: all); when no row names an old key any more, drops the
  * old keys from the key file. Run it while no server writes to the
- * database: a server keeps sealing with the key it started with.
+ * database: a server keeps sealing with the key it started with, and
+ * once the rotation has finished it refuses such writes (the shim
+ * checks, in each sealing write transaction, that it holds the key the
+ * store notes as current) until it is restarted.
  * CONFLICT (err says which) when rows still name an old key after the
  * sweep. */
 enum hh_rc hh_vault_rotate(struct hh_store *st, int batch, int max_batches,

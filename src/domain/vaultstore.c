@@ -53,6 +53,31 @@ static enum hh_rc cannot_open(enum hh_rc rc, const char *what, int64_t id)
 	return HH_ERR_INTERNAL;
 }
 
+static int knows(const struct hh_vault *v, const char *id, int seal);
+
+/* Before sealing: is the key the store's rows were last all sealed under
+ * one this vault holds? Not when `helhed rotate-key` has finished while
+ * this process kept its old key file: a row it sealed now could not be
+ * opened after its restart, so it writes nothing (read in the write
+ * transaction, so a rotation's last step and this write are ordered). */
+static enum hh_rc keys_still_known(struct hh_tx *tx, const struct hh_vault *v,
+				   struct hh_arena *a)
+{
+	const char *marker = NULL;
+	enum hh_rc rc = tx->store->meta_get(tx, a, META_KEYS, &marker);
+	if (rc != HH_OK || !marker)
+		return rc;
+	char seal_id[40] = "";
+	sscanf(marker, "%39s", seal_id);
+	if (knows(v, seal_id, 1))
+		return HH_OK;
+	hh_log(HH_LOG_ERROR,
+	       "CPR numbers are sealed under key %s now, which this process's key "
+	       "file %s lacks ('helhed rotate-key' ran): restart it to write",
+	       seal_id, hh_vault_path(v));
+	return HH_ERR_INTERNAL;
+}
+
 /* ---- citizens -------------------------------------------------------- */
 
 /* c's CPR number sealed and hashed under the current keys (hash: room for
@@ -96,7 +121,9 @@ static enum hh_rc w_citizen_put(struct hh_tx *tx, struct hh_citizen *c)
 	hh_arena_init(&a);
 	unsigned char hash[32];
 	struct hh_citizen s = *c;
-	enum hh_rc rc = seal_citizen(b->v, &a, &s, c->cpr, hash);
+	enum hh_rc rc = keys_still_known(tx, b->v, &a);
+	if (rc == HH_OK)
+		rc = seal_citizen(b->v, &a, &s, c->cpr, hash);
 	if (rc == HH_OK)
 		rc = b->citizen_put(tx, &s);
 	c->id = s.id;
@@ -173,7 +200,12 @@ static enum hh_rc write_case(struct hh_tx *tx, struct hh_case *c, int update,
 	struct hh_arena a;
 	hh_arena_init(&a);
 	const char *clear = c->data, *sealed;
-	enum hh_rc rc = hh_vault_seal_data(b->v, &a, clear, &sealed);
+	enum hh_rc rc = keys_still_known(tx, b->v, &a);
+	if (rc != HH_OK) {
+		hh_arena_clear(&a);
+		return rc;
+	}
+	rc = hh_vault_seal_data(b->v, &a, clear, &sealed);
 	if (rc == HH_OK) {
 		c->data = sealed;
 		c->seal_key = hh_vault_seal_id(b->v);

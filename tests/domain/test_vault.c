@@ -597,6 +597,44 @@ static void an_interrupted_rotation_resumes_and_loses_nothing(void **state)
 	free(kf);
 }
 
+static void a_process_with_the_old_key_writes_nothing_after_a_rotation(void **state)
+{
+	struct fx *f = *state; /* f->st: a server started with the old key */
+	submit_with_cpr(f, f->anna, "150482-1001");
+	/* rotate-key, another process on the same database */
+	struct hh_store *other = tu_store(f->dir, 2);
+	char *kf = path_in(f->dir, "helhed.db.keys");
+	struct hh_vault *v;
+	char err[512];
+	assert_int_equal(hh_vault_load(kf, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(other, v), HH_OK);
+	struct hh_vault_rotation r;
+	assert_int_equal(hh_vault_rotate(other, 10, 0, &r, err, sizeof(err)), HH_OK);
+	assert_true(r.dropped);
+	/* the old process still reads what it can, but writes nothing a
+	 * restart could not read */
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	assert_int_equal(submit_full(f, "skilsmisse", f->bo, 0, NULL,
+				     "{\"navn\":\"Bo\",\"gift\":\"ja\","
+				     "\"partner_cpr\":\"150482-1001\"}",
+				     NULL, NULL, &c, &replayed, &why),
+			 HH_ERR_INTERNAL);
+	struct hh_citizen_login login;
+	assert_int_equal(hh_citizen_login(f->st, &f->a, "oidc:eva", "Eva", "010190-1234",
+					  NULL, &login),
+			 HH_ERR_INTERNAL);
+	struct hh_case *all;
+	assert_int_equal(tu_cases(other, &f->a, any_case(), &all), 1);
+	/* restarted with the key file as it is now, it writes again */
+	hh_store_close(other);
+	reopen(f, NULL);
+	submit_with_cpr(f, f->bo, "150482-1001");
+	assert_int_equal(all_cases(f, &all), 2);
+	free(kf);
+}
+
 static int count_in_tree(const char *dir, const char *needle)
 {
 	char cmd[4400];
@@ -661,6 +699,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			an_interrupted_rotation_resumes_and_loses_nothing, setup_sealed,
 			teardown_any),
+		cmocka_unit_test_setup_teardown(
+			a_process_with_the_old_key_writes_nothing_after_a_rotation,
+			setup_sealed, teardown_any),
 		cmocka_unit_test_setup_teardown(the_export_carries_no_cpr, setup_sealed,
 						teardown_any),
 	};
