@@ -66,12 +66,12 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/lib.a tests/testutil.h
 
 # The store test suite is #included by each backend's test binary.
 STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
-	tests/store/store_suite_faults.c
+	tests/store/store_suite_faults.c tests/store/store_suite_seal.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # The case tests share their fixture.
-$(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows: \
-	tests/domain/cases_fixture.h
+$(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
+	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var

@@ -42,6 +42,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/vault.h"
 #include "domain/cases.h"
 #include "store/store.h"
 
@@ -153,6 +154,10 @@ static struct hh_store *open_store(const char *path, int pool)
 		die("cannot open", path);
 	if (st->migrate(st->cls, NULL) != HH_OK)
 		die("cannot migrate", path);
+	/* CPR numbers sealed as the server seals them (domain/vault.h) */
+	char err[1024];
+	if (hh_vault_start(st, NULL, path, err, sizeof(err)) != HH_OK)
+		die("cannot seal CPR numbers", err);
 	return st;
 }
 

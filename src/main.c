@@ -25,12 +25,17 @@
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "domain/searchfeed.h"
+#include "domain/vault.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 
 #define VERSION "0.1.0"
 
 static const char *prog = "helhed";
+
+/* The key file CPR numbers are sealed with (HELHED_KEY_FILE or
+ * --key-file); NULL: the file beside the database (domain/vault.h). */
+static const char *key_file;
 
 static const char usage_main[] =
 	"Usage: helhed COMMAND [OPTIONS]\n"
@@ -47,9 +52,16 @@ static const char usage_main[] =
 	"  user add         add a staff user\n"
 	"  token add        add an API token for an organisation\n"
 	"  search QUERY     search the knowledge base from the command line\n"
+	"  rotate-key       new keys for the CPR numbers sealed in the database\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
-	"Options: --help, --version\n";
+	"Options: --help, --version\n"
+	"\n"
+	"CPR numbers are sealed in the database with the keys in a key file:\n"
+	"--key-file FILE on every command, or HELHED_KEY_FILE; by default\n"
+	"DB.keys beside the database DB, made (mode 0600) on first use. A key\n"
+	"file that group or others may read is refused. Back it up apart\n"
+	"from the database: without it the CPR numbers cannot be read.\n";
 
 static const char usage_serve[] =
 	"Usage: helhed serve [OPTIONS]\n"
@@ -96,6 +108,9 @@ static const char usage_serve[] =
 	"                      together (HELHED_BODY_MEMORY, default 64)\n"
 	"  --no-password-login staff sign in only through the organisation's\n"
 	"                      OpenID Connect provider (HELHED_PASSWORD_LOGIN=0)\n"
+	"  --key-file FILE     keys CPR numbers are sealed with (HELHED_KEY_FILE,\n"
+	"                      default FILE.keys beside --db, made on first\n"
+	"                      start, mode 0600)\n"
 	"  --help              this text\n"
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
@@ -139,25 +154,50 @@ static const char usage_import[] =
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
 	"  --users     also import users.json (demo staff users)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
 
 static const char usage_export[] =
 	"Usage: helhed export DIR [--db FILE]\n"
 	"\n"
-	"Writes organisations, life events and every article to DIR in the\n"
-	"canonical format, so that export, import, export gives the same files.\n"
-	"Users are not exported (their passwords stay in the database).\n"
+	"Writes organisations, life events, case types and every article to DIR\n"
+	"in the canonical format, so that export, import, export gives the same\n"
+	"files. Users, citizens and cases are not exported: no password hash\n"
+	"and no CPR number, in clear or sealed, leaves the database this way.\n"
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
 
 static const char usage_migrate[] =
 	"Usage: helhed migrate [--db FILE]\n"
 	"\n"
-	"Applies pending numbered migrations and prints the schema version.\n"
+	"Applies pending numbered migrations, seals CPR numbers stored before\n"
+	"they were sealed, and prints the schema version.\n"
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
+
+static const char usage_rotate[] =
+	"Usage: helhed rotate-key [--db FILE] [--key-file FILE] [--batch N]\n"
+	"\n"
+	"Makes a new key for sealing CPR numbers and a new key for their look-up\n"
+	"hash, saves them in the key file beside the old ones, re-seals and\n"
+	"re-hashes every CPR number in the database under them (N rows per\n"
+	"transaction), and then removes the old keys from the key file.\n"
+	"\n"
+	"Stop the server first and start it again after: a server still holding\n"
+	"the old key file refuses to write cases and citizens once the rotation\n"
+	"has finished. If rotate-key is stopped halfway, run it again: every row\n"
+	"names its key, the old keys stay until no row needs them, and the next\n"
+	"run goes on where this one stopped. Back up the new key file.\n"
+	"\n"
+	"  --db FILE        SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --key-file FILE  the key file (HELHED_KEY_FILE, default FILE.keys\n"
+	"                   beside the database)\n"
+	"  --batch N        rows per transaction, 1-100000 (default 500)\n"
+	"  --help           this text\n";
 
 static const char usage_user[] =
 	"Usage: helhed user add --email EMAIL --name NAME --organisation CODE\n"
@@ -208,7 +248,7 @@ static int open_store(const char *db, int pool, struct hh_store **st)
 	if (!strcmp(db, "var/helhed.db"))
 		mkdir("var", 0755);
 	const char *stage;
-	enum hh_rc rc = hh_health_open(db, pool, st, NULL, &stage);
+	enum hh_rc rc = hh_health_open(db, key_file, pool, st, NULL, &stage);
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s: cannot %s the database %s (%s)\n", prog,
 			stage, db, hh_rc_name(rc));
@@ -458,6 +498,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "content", required_argument, NULL, 'c' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -481,6 +522,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'C': per_client_s = optarg; break;
 		case 'W': write_limits = optarg; break;
 		case 'M': body_memory_s = optarg; break;
+		case 'K': key_file = optarg; break;
 		case 'h': fputs(usage_serve, stdout); return 0;
 		case 'O': cz->secret_post = sf->secret_post = 1; break;
 		case 'L': password_login = 0; break;
@@ -672,6 +714,7 @@ static int parse_db_only(const char *cmd, const char *usage, int argc,
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "users", no_argument, NULL, 'u' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -686,6 +729,7 @@ static int parse_db_only(const char *cmd, const char *usage, int argc,
 				return opt_error(cmd, argv);
 			*users = 1;
 			break;
+		case 'K': key_file = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: return opt_error(cmd, argv);
 		}
@@ -815,6 +859,7 @@ static int cmd_user_or_token(int argc, char **argv, int token)
 		{ "organisation", required_argument, NULL, 'o' },
 		{ "roles", required_argument, NULL, 'r' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -832,6 +877,7 @@ static int cmd_user_or_token(int argc, char **argv, int token)
 		case 'o': org = optarg; break;
 		case 'r': roles_s = optarg; break;
 		case 'd': db = optarg; break;
+		case 'K': key_file = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return opt_error(cmd, argv);
 		}
@@ -912,6 +958,7 @@ static int cmd_search(int argc, char **argv)
 		{ "staff", no_argument, NULL, 'S' },
 		{ "dict", required_argument, NULL, 'x' },
 		{ "synonyms", required_argument, NULL, 's' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -920,6 +967,7 @@ static int cmd_search(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'd': db = optarg; break;
+		case 'K': key_file = optarg; break;
 		case 'j': json_out = 1; break;
 		case 'm': muni = optarg; break;
 		case 'n': limit_s = optarg; break;
@@ -1016,6 +1064,66 @@ out:
 	return rcode;
 }
 
+/* ---- rotate-key ------------------------------------------------------ */
+
+static int cmd_rotate_key(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *batch_s = "500";
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'b': batch_s = optarg; break;
+		case 'h': fputs(usage_rotate, stdout); return 0;
+		default: return opt_error("rotate-key", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("rotate-key", "unexpected argument '%s'",
+				 argv[optind]);
+	char *end;
+	long batch = strtol(batch_s, &end, 10);
+	if (*end || batch < 1 || batch > 100000)
+		return bad_usage("rotate-key", "--batch must be 1 to 100000, not '%s'",
+				 batch_s);
+	/* opening seals what an earlier, interrupted run left behind */
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	struct hh_vault_rotation r;
+	char err[1024] = "";
+	enum hh_rc rc = hh_vault_rotate(st, (int)batch, 0, &r, err, sizeof(err));
+	const char *path = hh_vault_path(hh_vault_of(st));
+	if (rc == HH_OK || r.seal_id[0])
+		printf("%s keys %s (seal) and %s (hash) in %s\n",
+		       r.started ? "new" : "resumed rotation to", r.seal_id,
+		       r.hash_id, path);
+	if (r.p.batches)
+		printf("re-sealed %lld citizens and %lld cases in %d "
+		       "transactions\n", (long long)r.p.citizens,
+		       (long long)r.p.cases, r.p.batches);
+	if (rc == HH_OK)
+		printf("%s\n", r.dropped ? "old keys removed from the key file"
+					 : "no old keys to remove");
+	hh_health_close(st);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s rotate-key: %s (%s)\n", prog,
+			err[0] ? err : "failed", hh_rc_name(rc));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
@@ -1025,6 +1133,7 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		return bad_usage(NULL, "%s", "missing command");
+	key_file = env_or("HELHED_KEY_FILE", NULL);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, stdout);
@@ -1048,5 +1157,7 @@ int main(int argc, char **argv)
 		return cmd_user_or_token(argc - 1, argv + 1, 1);
 	if (!strcmp(cmd, "search"))
 		return cmd_search(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rotate-key"))
+		return cmd_rotate_key(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

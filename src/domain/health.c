@@ -1,7 +1,9 @@
 /* health.c - readiness, schema and the first-start marker. */
 #include "domain/health.h"
 
+#include "core/log.h"
 #include "core/util.h"
+#include "domain/vault.h"
 
 static enum hh_rc ready_tx(struct hh_tx *tx, void *p)
 {
@@ -62,8 +64,9 @@ enum hh_rc hh_health_mark_content_loaded(struct hh_store *st)
 	return hh_store_run_tx(st, 1, mark_loaded_tx, NULL);
 }
 
-enum hh_rc hh_health_open(const char *path, int pool, struct hh_store **st,
-			  int *applied, const char **stage)
+enum hh_rc hh_health_open(const char *path, const char *key_file, int pool,
+			  struct hh_store **st, int *applied,
+			  const char **stage)
 {
 	*stage = "open";
 	enum hh_rc rc = hh_store_open_sqlite(path, pool, st);
@@ -71,6 +74,15 @@ enum hh_rc hh_health_open(const char *path, int pool, struct hh_store **st,
 		return rc;
 	*stage = "migrate";
 	rc = hh_health_migrate(*st, applied);
+	if (rc == HH_OK) {
+		/* right after migrating: rows from before 0007 are sealed
+		 * before anything reads them */
+		char err[1024] = "";
+		*stage = "seal CPR numbers in";
+		rc = hh_vault_start(*st, key_file, path, err, sizeof(err));
+		if (rc != HH_OK)
+			hh_log(HH_LOG_ERROR, "%s", err);
+	}
 	if (rc != HH_OK) {
 		hh_store_close(*st);
 		*st = NULL;

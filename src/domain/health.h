@@ -11,11 +11,15 @@
 
 /* Opens the installation's data: the SQLite file at path (created when
  * missing) with a pool of pool connections, migrated to this build's
- * schema. *st is new (end with hh_health_close); *applied gets how many
- * migrations ran (may be NULL). On failure nothing is left open and
- * *stage says what failed: "open" or "migrate". */
-enum hh_rc hh_health_open(const char *path, int pool, struct hh_store **st,
-			  int *applied, const char **stage);
+ * schema, with CPR numbers sealed under the keys in key_file (NULL: the
+ * file beside the database, made on first use; see hh_vault_start).
+ * *st is new (end with hh_health_close); *applied gets how many
+ * migrations ran (may be NULL). On failure nothing is left open, the
+ * reason is logged and *stage says what failed: "open", "migrate" or
+ * "seal CPR numbers in". */
+enum hh_rc hh_health_open(const char *path, const char *key_file, int pool,
+			  struct hh_store **st, int *applied,
+			  const char **stage);
 /* Closes what hh_health_open opened (NULL: nothing). */
 void hh_health_close(struct hh_store *st);
 

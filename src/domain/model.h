@@ -152,6 +152,13 @@ struct hh_citizen {
 	const char *name;
 	const char *cpr;     /* NULL when not known */
 	int64_t municipality_id;
+	/* At rest (domain/vault.h): the id of the key cpr is sealed under
+	 * (NULL: clear text from before sealing), and a keyed hash of its
+	 * digits (32 bytes, NULL: none) with the id of the hash key. The
+	 * domain fills these in; callers above it never see them set. */
+	const char *cpr_key;
+	const unsigned char *cpr_hash;
+	const char *cpr_hash_key;
 };
 
 struct hh_citizen_session {
@@ -198,6 +205,9 @@ struct hh_case {
 	const char *public_id;      /* Open311's id: 24 hex digits, random
 				       (not guessable); NULL on insert: the
 				       store makes one */
+	/* The id of the key the CPR numbers in data are sealed under
+	 * (domain/vault.h); NULL: not sealed yet. Set by the domain. */
+	const char *seal_key;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };

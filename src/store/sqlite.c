@@ -124,11 +124,15 @@ static enum hh_rc conn_open(struct sq *s, struct conn *c)
 		return HH_ERR_IO;
 	}
 	/* Durability first: FULL syncs the WAL on every commit. BUSY is
-	 * waited for briefly here and retried by hh_store_run_tx. */
+	 * waited for briefly here and retried by hh_store_run_tx.
+	 * secure_delete zeroes what a delete or an update frees, so that a
+	 * value overwritten (a CPR number sealed after it was stored in
+	 * clear, domain/vault.h) does not stay behind in the file. */
 	const char *pragmas = "PRAGMA journal_mode=WAL;"
 			      "PRAGMA synchronous=FULL;"
 			      "PRAGMA foreign_keys=ON;"
 			      "PRAGMA busy_timeout=2000;"
+			      "PRAGMA secure_delete=ON;"
 			      "PRAGMA temp_store=MEMORY;";
 	char *err = NULL;
 	rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &err);

@@ -19,7 +19,10 @@
 	"ifnull(c.closed_at, 0), "                                             \
 	"(SELECT json_extract(s.value, '$.label') FROM "                      \
 	" json_each(t.definition, '$.states') s WHERE "                      \
-	" json_extract(s.value, '$.key') = c.state), c.public_id "
+	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key "
+#define CIT_COLS                                                             \
+	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
+	"cpr_hash, cpr_hash_key "
 #define CASE_FROM                                                            \
 	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "             \
 	"JOIN organisations o ON o.id = c.organisation_id "                    \
@@ -50,20 +53,35 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "definition FROM case_types WHERE code = ?1",
 	[S_CT_LIST] = "SELECT id, code, organisation, name, public, definition "
 		      "FROM case_types WHERE public OR NOT ?1 ORDER BY name",
+	/* a sign-in without a CPR keeps the one known (and its key and hash) */
 	[S_CIT_PUT] = "INSERT INTO citizens(subject, name, cpr, municipality_id, "
-		      "created_at) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5) "
+		      "created_at, cpr_key, cpr_hash, cpr_hash_key) VALUES "
+		      "(?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8) "
 		      "ON CONFLICT(subject) DO UPDATE SET name = excluded.name, "
-		      "cpr = ifnull(excluded.cpr, cpr), municipality_id = "
+		      "cpr = ifnull(excluded.cpr, cpr), "
+		      "cpr_key = iif(excluded.cpr IS NULL, cpr_key, excluded.cpr_key), "
+		      "cpr_hash = iif(excluded.cpr IS NULL, cpr_hash, excluded.cpr_hash), "
+		      "cpr_hash_key = iif(excluded.cpr IS NULL, cpr_hash_key, "
+		      "excluded.cpr_hash_key), municipality_id = "
 		      "ifnull(excluded.municipality_id, municipality_id) "
 		      "RETURNING id",
-	[S_CIT_GET] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
-		      "FROM citizens WHERE id = ?1",
-	[S_CIT_GET_SUBJECT] = "SELECT id, subject, name, cpr, "
-			      "ifnull(municipality_id, 0) FROM citizens "
-			      "WHERE subject = ?1",
-	[S_CIT_LIST] = "SELECT id, subject, name, cpr, ifnull(municipality_id, 0) "
-		       "FROM citizens WHERE substr(subject, 1, length(?1)) = ?1 "
-		       "ORDER BY name",
+	[S_CIT_GET] = "SELECT " CIT_COLS "FROM citizens WHERE id = ?1",
+	[S_CIT_GET_SUBJECT] = "SELECT " CIT_COLS "FROM citizens WHERE subject = ?1",
+	[S_CIT_LIST] = "SELECT " CIT_COLS "FROM citizens "
+		       "WHERE substr(subject, 1, length(?1)) = ?1 ORDER BY name",
+	[S_CIT_GET_HASH] = "SELECT " CIT_COLS "FROM citizens WHERE cpr_hash = ?1 "
+			   "ORDER BY id LIMIT 1",
+	[S_CIT_SEAL_SCAN] = "SELECT " CIT_COLS "FROM citizens WHERE id > ?1 AND "
+			    "cpr IS NOT NULL AND (cpr_key IS NOT ?2 OR "
+			    "cpr_hash_key IS NOT ?3) ORDER BY id LIMIT ?4",
+	[S_CIT_SEAL_SET] = "UPDATE citizens SET cpr = ?2, cpr_key = ?3, "
+			   "cpr_hash = ?4, cpr_hash_key = ?5 WHERE id = ?1",
+	[S_CASE_SEAL_SCAN] = "SELECT id, data, seal_key FROM cases WHERE id > ?1 "
+			     "AND seal_key IS NOT ?2 ORDER BY id LIMIT ?3",
+	[S_CASE_SEAL_SET] = "UPDATE cases SET data = ?2, seal_key = ?3 WHERE id = ?1",
+	[S_SEAL_KEYS] = "SELECT cpr_key FROM citizens WHERE cpr IS NOT NULL UNION "
+			"SELECT cpr_hash_key FROM citizens WHERE cpr IS NOT NULL "
+			"UNION SELECT seal_key FROM cases",
 	[S_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
 			   "oidc_subject) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7, ?8)",
@@ -89,14 +107,15 @@ static const char *const stmt_sql[S__COUNT] = {
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
 		"created_at, updated_at, deadline_at, paused_since, closed_at, "
-		"public_id) "
+		"public_id, seal_key) "
 		"VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, nullif(?6, 0), "
 		"?7, nullif(?8, 0), ?9, 1, ?10, ?10, ?11, nullif(?12, 0), "
-		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))))",
+		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))), ?15)",
 	[S_CASE_UPDATE] =
 		"UPDATE cases SET state = ?3, assigned_to = nullif(?4, 0), "
 		"data = ?5, deadline_at = ?6, paused_since = nullif(?7, 0), "
-		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1 "
+		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1, "
+		"seal_key = ?10 "
 		"WHERE id = ?1 AND version = ?2 RETURNING version",
 	[S_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = ?1",
 	[S_IDEM_GET] = "SELECT case_id, request_hash FROM idempotency "
@@ -219,6 +238,9 @@ static void cit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_citizen *c)
 	c->name = col_text(a, st, 2);
 	c->cpr = col_text(a, st, 3);
 	c->municipality_id = sqlite3_column_int64(st, 4);
+	c->cpr_key = col_text(a, st, 5);
+	c->cpr_hash = sqlite3_column_bytes(st, 6) == 32 ? col_blob(a, st, 6) : NULL;
+	c->cpr_hash_key = col_text(a, st, 7);
 }
 
 static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
@@ -230,6 +252,10 @@ static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
 	bind_text(st, 3, c->cpr);
 	sqlite3_bind_int64(st, 4, c->municipality_id);
 	sqlite3_bind_int64(st, 5, hh_now_us() / 1000000);
+	bind_text(st, 6, c->cpr_key);
+	if (c->cpr_hash)
+		sqlite3_bind_blob(st, 7, c->cpr_hash, 32, SQLITE_STATIC);
+	bind_text(st, 8, c->cpr_hash_key);
 	return hh_sq_step_int64(tx, st, &c->id);
 }
 
@@ -261,6 +287,91 @@ static enum hh_rc citizen_list(struct hh_tx *tx, struct hh_arena *a,
 	STMT(tx, S_CIT_LIST);
 	bind_text(st, 1, prefix);
 	MANY_ROWS(tx, st, struct hh_citizen, cit_row, a, cb, ctx);
+}
+
+static enum hh_rc citizen_get_by_cpr_hash(struct hh_tx *tx, struct hh_arena *a,
+					  const unsigned char hash[32],
+					  struct hh_citizen *out)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_GET_HASH);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	ONE_ROW(tx, st, cit_row, a, out);
+}
+
+static enum hh_rc citizen_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t after_id, const char *seal_key,
+				    const char *hash_key, int limit,
+				    hh_citizen_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_SEAL_SCAN);
+	sqlite3_bind_int64(st, 1, after_id);
+	bind_text(st, 2, seal_key);
+	bind_text(st, 3, hash_key);
+	sqlite3_bind_int(st, 4, limit);
+	MANY_ROWS(tx, st, struct hh_citizen, cit_row, a, cb, ctx);
+}
+
+static enum hh_rc citizen_seal_set(struct hh_tx *tx, const struct hh_citizen *c)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_SEAL_SET);
+	sqlite3_bind_int64(st, 1, c->id);
+	bind_text(st, 2, c->cpr);
+	bind_text(st, 3, c->cpr_key);
+	if (c->cpr_hash)
+		sqlite3_bind_blob(st, 4, c->cpr_hash, 32, SQLITE_STATIC);
+	bind_text(st, 5, c->cpr_hash_key);
+	return hh_sq_exec(tx, st);
+}
+
+static void case_seal_row(struct hh_arena *a, sqlite3_stmt *st,
+			  struct hh_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	c->data = col_text(a, st, 1);
+	c->seal_key = col_text(a, st, 2);
+}
+
+static enum hh_rc case_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t after_id, const char *seal_key,
+				 int limit, hh_case_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CASE_SEAL_SCAN);
+	sqlite3_bind_int64(st, 1, after_id);
+	bind_text(st, 2, seal_key);
+	sqlite3_bind_int(st, 3, limit);
+	MANY_ROWS(tx, st, struct hh_case, case_seal_row, a, cb, ctx);
+}
+
+static enum hh_rc case_seal_set(struct hh_tx *tx, int64_t id, const char *data,
+				const char *seal_key)
+{
+	FAULT(tx);
+	STMT(tx, S_CASE_SEAL_SET);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, data);
+	bind_text(st, 3, seal_key);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc seal_keys_in_use(struct hh_tx *tx, struct hh_arena *a,
+				   enum hh_rc (*cb)(void *ctx, const char *key_id),
+				   void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_SEAL_KEYS);
+	enum hh_rc r = HH_OK;
+	int rc;
+	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = cb(ctx, col_text(a, st, 0));
+	if (r == HH_OK && rc != SQLITE_DONE)
+		r = hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
 }
 
 static const char *loa_name(enum hh_loa l)
@@ -430,6 +541,7 @@ static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
 	if (!c->state_label)
 		c->state_label = c->state;
 	c->public_id = col_text(a, st, 23);
+	c->seal_key = col_text(a, st, 24);
 }
 
 static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
@@ -453,6 +565,7 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	sqlite3_bind_int64(st, 12, c->paused_since);
 	sqlite3_bind_int64(st, 13, c->closed_at);
 	bind_text(st, 14, c->public_id);
+	bind_text(st, 15, c->seal_key);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		c->id = sqlite3_last_insert_rowid(db_of(tx));
@@ -476,6 +589,7 @@ static enum hh_rc case_update(struct hh_tx *tx, struct hh_case *c,
 	sqlite3_bind_int64(st, 7, c->paused_since);
 	sqlite3_bind_int64(st, 8, c->closed_at);
 	sqlite3_bind_int64(st, 9, c->updated_at);
+	bind_text(st, 10, c->seal_key);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
 	if (rc == SQLITE_ROW) {
@@ -710,6 +824,12 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->citizen_get = citizen_get;
 	st->citizen_get_by_subject = citizen_get_by_subject;
 	st->citizen_list = citizen_list;
+	st->citizen_get_by_cpr_hash = citizen_get_by_cpr_hash;
+	st->citizen_seal_scan = citizen_seal_scan;
+	st->citizen_seal_set = citizen_seal_set;
+	st->case_seal_scan = case_seal_scan;
+	st->case_seal_set = case_seal_set;
+	st->seal_keys_in_use = seal_keys_in_use;
 	st->citizen_session_insert = citizen_session_insert;
 	st->citizen_session_get = citizen_session_get;
 	st->citizen_session_delete = citizen_session_delete;

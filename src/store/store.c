@@ -46,6 +46,8 @@ void hh_store_close(struct hh_store *s)
 		return;
 	org_cache_clear(&s->org_cache);
 	pthread_mutex_destroy(&s->subs_lock);
+	if (s->vault_free)
+		s->vault_free(s->vault);
 	s->close(s->cls);
 }
 

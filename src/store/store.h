@@ -47,6 +47,7 @@ typedef enum hh_rc (*hh_case_cb)(void *ctx, const struct hh_case *c);
 typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
+typedef enum hh_rc (*hh_citizen_cb)(void *ctx, const struct hh_citizen *c);
 
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
@@ -88,6 +89,11 @@ struct hh_store {
 	pthread_mutex_t subs_lock;
 	struct hh_store_subscriber subs[HH_STORE_SUBSCRIBERS_MAX];
 	int n_subs;
+	/* Set by the domain's CPR vault (domain/vault.h) when it wraps the
+	 * citizen and case functions below to seal CPR numbers; NULL when
+	 * none. hh_store_close calls vault_free(vault). */
+	void *vault;
+	void (*vault_free)(void *vault);
 
 	void (*close)(void *cls);
 	/* Applies pending migrations; *applied gets how many (may be NULL). */
@@ -260,6 +266,11 @@ struct hh_store {
 				   enum hh_rc (*cb)(void *ctx,
 						    const struct hh_citizen *c),
 				   void *ctx);
+	/* The citizen whose cpr_hash is hash (32 bytes); NOT_FOUND if none. */
+	enum hh_rc (*citizen_get_by_cpr_hash)(struct hh_tx *tx,
+					      struct hh_arena *a,
+					      const unsigned char hash[32],
+					      struct hh_citizen *out);
 	enum hh_rc (*citizen_session_insert)(struct hh_tx *tx,
 					     const struct hh_citizen_session *s);
 	enum hh_rc (*citizen_session_get)(struct hh_tx *tx, struct hh_arena *a,
@@ -323,6 +334,33 @@ struct hh_store {
 	enum hh_rc (*audit_list)(struct hh_tx *tx, struct hh_arena *a,
 				 int64_t citizen_id, int limit, hh_audit_cb cb,
 				 void *ctx);
+
+	/* CPR at rest (domain/vault.h): the rows not yet sealed under the
+	 * current keys, a batch at a time, and their sealed form written
+	 * back without touching anything else (no new version, no event).
+	 * citizen_seal_scan streams, by id from after_id on, at most limit
+	 * citizens with a CPR whose cpr_key is not seal_key or whose
+	 * cpr_hash_key is not hash_key; citizen_seal_set writes cpr,
+	 * cpr_key, cpr_hash and cpr_hash_key of c->id. case_seal_scan
+	 * streams cases (id, data and seal_key only) whose seal_key is not
+	 * seal_key; case_seal_set writes data and seal_key of case id. */
+	enum hh_rc (*citizen_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t after_id, const char *seal_key,
+					const char *hash_key, int limit,
+					hh_citizen_cb cb, void *ctx);
+	enum hh_rc (*citizen_seal_set)(struct hh_tx *tx,
+				       const struct hh_citizen *c);
+	enum hh_rc (*case_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t after_id, const char *seal_key,
+				     int limit, hh_case_cb cb, void *ctx);
+	enum hh_rc (*case_seal_set)(struct hh_tx *tx, int64_t id,
+				    const char *data, const char *seal_key);
+	/* Streams each key id rows are sealed or hashed under, once; NULL
+	 * stands for rows with a CPR that are not sealed yet. */
+	enum hh_rc (*seal_keys_in_use)(struct hh_tx *tx, struct hh_arena *a,
+				       enum hh_rc (*cb)(void *ctx,
+							const char *key_id),
+				       void *ctx);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */

@@ -288,6 +288,7 @@ static void help_exits_0(void **state)
 		{ { "user", "add", "--help" }, "Usage: helhed user add" },
 		{ { "token", "--help" }, "Usage: helhed token add" },
 		{ { "token", "add", "--help" }, "Usage: helhed token add" },
+		{ { "rotate-key", "--help" }, "Usage: helhed rotate-key" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out, *err;
@@ -303,8 +304,10 @@ static void help_exits_0(void **state)
 	/* The main help lists every command. */
 	char *out, *err;
 	assert_int_equal(run(c, &out, &err, NULL, ARGS("--help")), 0);
-	static const char *const cmds[] = { "serve", "import", "export",
-					    "migrate", "user add", "token add" };
+	static const char *const cmds[] = { "serve",	 "import",
+					    "export",	 "migrate",
+					    "user add",	 "token add",
+					    "rotate-key", "--key-file" };
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		assert_non_null(strstr(out, cmds[i]));
 	free(out);
@@ -352,6 +355,10 @@ static void usage_errors_exit_2(void **state)
 		{ "token" },
 		{ "token", "add", "--organisation", "901", "--name", "ci" },
 		{ "token", "add", "--email", "a@901" },
+		{ "rotate-key", "--bogus" },
+		{ "rotate-key", "--batch", "0" },
+		{ "rotate-key", "--batch", "x" },
+		{ "rotate-key", "extra" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_usage_error(c, env, cases[i]);
@@ -380,10 +387,19 @@ static void migrate_prints_the_schema_version(void **state)
 			 2);
 	assert_true(cur >= 1);
 	assert_int_equal(cur, latest);
-	assert_string_equal(err, "");
-	/* Again: nothing to do, same answer. */
+	/* The first use makes the key file for CPR numbers beside the
+	 * database, readable by its owner only, and says where. */
+	char keys[4300];
+	snprintf(keys, sizeof(keys), "%s.keys", db);
+	assert_non_null(strstr(err, "created the key file"));
+	assert_non_null(strstr(err, keys));
+	struct stat ks;
+	assert_int_equal(stat(keys, &ks), 0);
+	assert_int_equal(ks.st_mode & 0777, 0600);
+	/* Again: nothing to do, same answer, nothing to say. */
 	assert_int_equal(run(c, &out2, &err2, NULL, ARGS("migrate", "--db", db)), 0);
 	assert_string_equal(out, out2);
+	assert_string_equal(err2, "");
 	free(out);
 	free(err);
 	free(out2);
@@ -992,6 +1008,96 @@ static void find_binary(const char *argv0)
 	}
 }
 
+/* ---- CPR numbers at rest: the key file and rotate-key ------------------ */
+
+/* The seal key ids in key file path, comma-separated, in dst. */
+static void seal_ids(const char *path, char *dst, size_t n)
+{
+	char *t = tu_read(path);
+	assert_non_null(t);
+	dst[0] = 0;
+	for (char *l = strtok(t, "\n"); l; l = strtok(NULL, "\n")) {
+		char id[40];
+		if (sscanf(l, "seal %39s", id) == 1)
+			snprintf(dst + strlen(dst), n - strlen(dst), "%s,", id);
+	}
+	free(t);
+}
+
+static void rotate_key_and_the_key_file(void **state)
+{
+	struct ctx *c = *state;
+	char p[4300], before[256], after[256];
+	const char *src = path_in(c, "content");
+	const char *db = path_in(c, "k.db");
+	const char *keys = path_in(c, "k.db.keys");
+	write_orgs(src);
+	snprintf(p, sizeof(p), "%s/citizens.json", src);
+	tu_write(p, "[{\"id\":\"anna\",\"name\":\"Anna\",\"cpr\":\"070761-4285\","
+		    "\"municipality\":\"901\"}]");
+	char *out, *err;
+	assert_int_equal(run(c, &out, &err, NULL,
+			     ARGS("import", src, "--db", db, "--users")),
+			 0);
+	free(out);
+	free(err);
+	seal_ids(keys, before, sizeof(before));
+	assert_int_equal(run(c, &out, &err, NULL, ARGS("rotate-key", "--db", db)), 0);
+	assert_non_null(strstr(out, "new keys"));
+	assert_non_null(strstr(out, "re-sealed 1 citizens"));
+	assert_non_null(strstr(out, "old keys removed"));
+	free(out);
+	free(err);
+	/* one new seal key, the old one gone */
+	seal_ids(keys, after, sizeof(after));
+	assert_string_not_equal(before, after);
+	assert_int_equal(strchr(after, ',') - after + 1, (long)strlen(after));
+	struct stat ks;
+	assert_int_equal(stat(keys, &ks), 0);
+	assert_int_equal(ks.st_mode & 0777, 0600);
+	/* the database opens with it */
+	assert_int_equal(run(c, &out, &err, NULL, ARGS("migrate", "--db", db)), 0);
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+	/* a key file others may read is refused */
+	assert_int_equal(chmod(keys, 0644), 0);
+	assert_int_equal(run(c, &out, &err, NULL, ARGS("migrate", "--db", db)), 1);
+	assert_non_null(strstr(err, "chmod 600"));
+	free(out);
+	free(err);
+	assert_int_equal(chmod(keys, 0600), 0);
+	/* without it: refused, and no new key file made in its place */
+	const char *moved = path_in(c, "elsewhere.keys");
+	assert_int_equal(rename(keys, moved), 0);
+	assert_int_equal(run(c, &out, &err, NULL, ARGS("migrate", "--db", db)), 1);
+	assert_non_null(strstr(err, "no key file"));
+	assert_false(file_exists(keys));
+	free(out);
+	free(err);
+	/* given by --key-file or HELHED_KEY_FILE, it opens again */
+	assert_int_equal(run(c, &out, &err, NULL,
+			     ARGS("migrate", "--db", db, "--key-file", moved)),
+			 0);
+	free(out);
+	free(err);
+	snprintf(p, sizeof(p), "HELHED_KEY_FILE=%s", moved);
+	const char *const env[] = { p, NULL };
+	assert_int_equal(run(c, &out, &err, env, ARGS("rotate-key", "--db", db)), 0);
+	assert_non_null(strstr(out, "old keys removed"));
+	free(out);
+	free(err);
+	/* the database file holds no CPR number in clear */
+	char *bytes = tu_read(db);
+	size_t n;
+	struct stat ds;
+	assert_int_equal(stat(db, &ds), 0);
+	n = (size_t)ds.st_size;
+	assert_null(memmem(bytes, n, "070761-4285", 11));
+	assert_null(memmem(bytes, n, "0707614285", 10));
+	free(bytes);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -1005,6 +1111,8 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_ALL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(help_exits_0, setup, teardown),
+		cmocka_unit_test_setup_teardown(rotate_key_and_the_key_file, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_prints_the_schema_version,
 						setup, teardown),

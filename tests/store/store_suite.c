@@ -1063,6 +1063,7 @@ static void t_subscribers(void **state)
 }
 
 #include "store/store_suite_faults.c"
+#include "store/store_suite_seal.c"
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1093,6 +1094,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_id_blocks),
 		T(t_id_blocks_two_instances),
 		T(t_subscribers),
+		T(t_seal_columns),
 		T(t_fault_inject_hook),
 		T(t_fault_article_create),
 		T(t_fault_article_update),
