@@ -131,8 +131,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
-bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus
+bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
 	./bench/run.sh $(BUILD)
+	./bench/abuse.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
