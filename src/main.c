@@ -98,8 +98,8 @@ static const char usage_serve[] =
 	"                      (HELHED_TRUST_PROXY=1)\n"
 	"  --max-conn-per-client N\n"
 	"                      connections at once from one address, 0 for no\n"
-	"                      cap (HELHED_MAX_CONN_PER_CLIENT, default 64;\n"
-	"                      behind a proxy, limit there and use 0)\n"
+	"                      cap (HELHED_MAX_CONN_PER_CLIENT, default 64,\n"
+	"                      or 0 with --trust-proxy: the proxy limits)\n"
 	"  --write-limits C/A/T\n"
 	"                      writes per minute per client address, signed-in\n"
 	"                      account and API token, 0 for none\n"
@@ -433,7 +433,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *public_url = env_or("HELHED_PUBLIC_URL", NULL);
 	const char *secure_s = env_or("HELHED_SECURE_COOKIES", NULL);
 	int trust_proxy = env_flag("HELHED_TRUST_PROXY");
-	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", "64");
+	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", NULL);
 	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
 	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
 	int password_login = !getenv("HELHED_PASSWORD_LOGIN") ||
@@ -551,6 +551,10 @@ static int cmd_serve(int argc, char **argv)
 	if (!strchr(listen, ':'))
 		return bad_usage("serve", "--listen must be HOST:PORT, not '%s'",
 				 listen);
+	/* behind a trusted proxy every client has the proxy's address:
+	 * the proxy limits, unless told otherwise */
+	if (!per_client_s)
+		per_client_s = trust_proxy ? "0" : "64";
 	long per_client = strtol(per_client_s, &end, 10);
 	if (*end || !*per_client_s || per_client < 0 || per_client > 100000)
 		return bad_usage("serve",

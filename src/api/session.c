@@ -45,7 +45,7 @@ void hh_api_session_create(struct hh_req *r)
 		return;
 	struct hh_login login;
 	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
-				      hh_req_client(r), &login);
+				      hh_req_client_net(r), &login);
 	if (rc == HH_ERR_FORBIDDEN) {
 		hh_resp_problem(r, HH_E_BAD_CREDENTIALS, NULL, NULL);
 		return;

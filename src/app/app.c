@@ -122,7 +122,11 @@ static int spend(struct hh_req *r, struct hh_limiter *l, const char *key)
 
 int hh_app_gate(struct hh_req *r)
 {
-	if (r->method & (HH_GET | HH_HEAD | HH_OPTIONS))
+	/* Reads pass, except on the slow lane: a GET there (the start of
+	 * an OpenID Connect sign-in) may wait on another server, and a
+	 * flood of them must not fill the lane for everyone. */
+	if ((r->method & (HH_GET | HH_HEAD | HH_OPTIONS)) &&
+	    !(r->route && (r->route->flags & HH_ROUTE_SLOW)))
 		return 1;
 	const struct hh_principal *w = hh_auth(r);
 	if (w->kind == HH_TOKEN)
@@ -132,7 +136,7 @@ int hh_app_gate(struct hh_req *r)
 			     hh_arena_printf(&r->arena, "t%lld",
 					     (long long)w->token_id));
 	if (!spend(r, r->app->writes_by_client,
-		   hh_arena_printf(&r->arena, "a%s", hh_req_client(r))))
+		   hh_arena_printf(&r->arena, "a%s", hh_req_client_net(r))))
 		return 0;
 	if (w->kind == HH_ANON || !w->actor)
 		return 1;

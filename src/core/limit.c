@@ -135,3 +135,19 @@ void hh_limiter_reset(struct hh_limiter *l, const char *key)
 	}
 	pthread_mutex_unlock(m);
 }
+
+void hh_limiter_refund(struct hh_limiter *l, const char *key)
+{
+	uint64_t h = key_hash(l, key);
+	pthread_mutex_t *m = &l->lock[(h & l->mask) / PROBE % STRIPES];
+	pthread_mutex_lock(m);
+	for (size_t i = 0; i < PROBE; i++) {
+		struct bucket *b = &l->b[((size_t)h & l->mask & ~(size_t)(PROBE - 1)) + i];
+		if (b->key == h) {
+			b->tokens += l->refill_us;
+			if (b->tokens > l->full)
+				b->tokens = l->full;
+		}
+	}
+	pthread_mutex_unlock(m);
+}

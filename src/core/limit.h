@@ -34,6 +34,9 @@ int hh_limiter_take(struct hh_limiter *l, const char *key, int64_t now_us,
  * *retry_s as above. */
 int hh_limiter_peek(struct hh_limiter *l, const char *key, int64_t now_us,
 		    int *retry_s);
+/* Gives back one token taken from key's bucket (capped at burst): a
+ * sign-in that turned out right need not count against its address. */
+void hh_limiter_refund(struct hh_limiter *l, const char *key);
 /* Fills key's bucket again (a correct password ends an account's run of
  * failures). */
 void hh_limiter_reset(struct hh_limiter *l, const char *key);

@@ -207,8 +207,9 @@ static enum hh_rc throttle_event_tx(struct hh_tx *tx, void *p)
 	return rc;
 }
 
-/* Records a failed sign-in; when it empties a bucket, the throttling
- * starts now, which is logged and kept as an event. */
+/* Records a failed sign-in (its tokens were spent before the check); when
+ * it emptied a bucket, the throttling starts now, which is logged and kept
+ * as an event. */
 static void failed(struct hh_store *st, struct hh_arena *a, const char *key,
 		   const char *email, const char *client,
 		   const struct hh_user *user)
@@ -216,8 +217,6 @@ static void failed(struct hh_store *st, struct hh_arena *a, const char *key,
 	int64_t now = hh_mono_us();
 	hh_log_client("failed sign-in for %s from %s", loggable(a, email),
 		      client);
-	hh_limiter_take(fail_by_account, key, now, NULL);
-	hh_limiter_take(fail_by_address, client, now, NULL);
 	const char *why = !hh_limiter_peek(fail_by_account, key, now, NULL)
 				  ? "account"
 			  : !hh_limiter_peek(fail_by_address, client, now, NULL)
@@ -246,11 +245,16 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	char *key = hh_arena_strdup(a, email);
 	for (char *p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	/* A try is paid for before the password is checked, so that
+	 * several checks of one account at once (one per lane worker)
+	 * cannot get past the limit; a right password gets it back. */
 	int64_t now = hh_mono_us();
 	int wait_account = 0, wait_address = 0;
-	int ok_account = hh_limiter_peek(fail_by_account, key, now, &wait_account);
-	int ok_address = hh_limiter_peek(fail_by_address, client, now,
-					 &wait_address);
+	int ok_account = hh_limiter_take(fail_by_account, key, now, &wait_account);
+	int ok_address = ok_account &&
+			 hh_limiter_take(fail_by_address, client, now, &wait_address);
+	if (!ok_address && ok_account)
+		hh_limiter_refund(fail_by_account, key);
 	if (!ok_account || !ok_address) {
 		out->retry_after = wait_account > wait_address ? wait_account
 							       : wait_address;
@@ -268,14 +272,18 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 		failed(st, a, key, email, client, NULL);
 		return HH_ERR_FORBIDDEN;
 	}
-	if (rc != HH_OK)
+	if (rc != HH_OK) {
+		hh_limiter_refund(fail_by_account, key);
+		hh_limiter_refund(fail_by_address, client);
 		return rc;
+	}
 	if (!hh_auth_check_password(out->user.password_hash, password) ||
 	    out->user.disabled) {
 		failed(st, a, key, email, client, &out->user);
 		return HH_ERR_FORBIDDEN;
 	}
 	hh_limiter_reset(fail_by_account, key);
+	hh_limiter_refund(fail_by_address, client);
 	unsigned char csrf_hash[32];
 	struct login_ctx lc = { a, email, password, out, { 0 } };
 	hh_auth_new_token(out->token, lc.hash);

@@ -58,6 +58,7 @@ struct hh_req {
 	struct hh_buf body;
 	size_t body_max;
 	size_t reserved;
+	int64_t body_deadline_us; /* monotonic: the whole body by then */
 	int body_too_large;
 	int over_budget; /* the server's body budget was spent */
 
@@ -120,6 +121,10 @@ const char *hh_req_header(struct hh_req *r, const char *name);
 const char *hh_req_cookie(struct hh_req *r, const char *name);
 /* The client's address ("127.0.0.1", "::1"). Borrowed. */
 const char *hh_req_client(struct hh_req *r);
+/* The client's network for limits: the IPv4 address, or the /64 of an
+ * IPv6 address ("2001:db8:1:2::/64"), since one IPv6 client holds a
+ * whole /64. Into r's arena. */
+const char *hh_req_client_net(struct hh_req *r);
 /* 1 when a trusted proxy says the client came over TLS. */
 int hh_req_forwarded_tls(struct hh_req *r);
 /* Form field from an application/x-www-form-urlencoded body (decoded into
@@ -187,6 +192,9 @@ struct hh_server_config {
 	 * a 503 until others finish. */
 	size_t body_limit;
 	size_t body_budget;
+	/* A body must arrive within body_seconds plus a second per 32 KiB
+	 * (0: 10 s), or the connection is closed. */
+	int body_seconds;
 	/* Connections: at most per_client at once from one address (0: no
 	 * cap, for a server behind a load balancer that limits), closed
 	 * after idle_timeout_s without a byte (0: 15 s). */

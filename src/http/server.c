@@ -167,6 +167,18 @@ const char *hh_req_client(struct hh_req *r)
 	return r->client ? r->client : "";
 }
 
+const char *hh_req_client_net(struct hh_req *r)
+{
+	const char *c = hh_req_client(r);
+	struct in6_addr a;
+	if (!strchr(c, ':') || inet_pton(AF_INET6, c, &a) != 1)
+		return c;
+	memset(a.s6_addr + 8, 0, 8);
+	char buf[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	return hh_arena_printf(&r->arena, "%s/64", buf);
+}
+
 int hh_req_forwarded_tls(struct hh_req *r)
 {
 	return r->forwarded_tls;
@@ -593,10 +605,13 @@ static void *lane_main(void *p)
 		       strerror(errno));
 	pthread_mutex_lock(&s->lane_lock);
 	for (;;) {
-		while (!s->lane_len && !s->lane_stop)
+		/* a request counted in lane_pending but not queued yet is
+		 * being suspended by lane_push: wait for it even when
+		 * stopping, or it would stay suspended for good */
+		while (!s->lane_len && !(s->lane_stop && !s->lane_pending))
 			pthread_cond_wait(&s->lane_cond, &s->lane_lock);
 		if (!s->lane_len)
-			break; /* stopping, and nothing left */
+			break; /* stopping, and nothing left or coming */
 		struct hh_req *r = s->lane_q[s->lane_head];
 		s->lane_head = (s->lane_head + 1) % s->cfg.slow_queue;
 		s->lane_len--;
@@ -606,6 +621,8 @@ static void *lane_main(void *p)
 		struct MHD_Connection *conn = r->conn;
 		pthread_mutex_lock(&s->lane_lock);
 		s->lane_pending--;
+		if (s->lane_stop)
+			pthread_cond_broadcast(&s->lane_cond);
 		pthread_mutex_unlock(&s->lane_lock);
 		/* r belongs to MHD's thread again from here on */
 		MHD_resume_connection(conn);
@@ -653,10 +670,28 @@ static int admit(struct hh_server *s, struct hh_req *r)
 	if (has_body && r->route && r->route->body_max > r->body_max &&
 	    s->cfg.session_ok && s->cfg.session_ok(r))
 		r->body_max = r->route->body_max;
+	/* The whole body must arrive in time: 10 s (body_seconds), and a second for every
+	 * 32 KiB it may have (a 16 MiB upload at a slow mobile line still
+	 * fits). A client dribbling a byte now and then would otherwise
+	 * hold its share of the body budget for as long as it liked. */
+	unsigned long long span = want && want <= r->body_max ? want : r->body_max;
+	r->body_deadline_us = r->started_us_mono +
+			      (int64_t)((unsigned long long)s->cfg.body_seconds +
+					span / 32768) * 1000000;
 	if (want > r->body_max) {
 		r->body_too_large = 1;
-		answer_too_large(s, r);
-		return 0;
+		/* Answered at once when the client waits for 100 Continue
+		 * (it then sends nothing) or the body is absurd; else its
+		 * body is read and dropped, so that a browser, which does
+		 * not wait, sees the answer rather than a reset connection. */
+		const char *ex = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							     "Expect");
+		if ((ex && !strcasecmp(ex, "100-continue")) ||
+		    want > (unsigned long long)r->body_max * 4 + (1 << 20)) {
+			answer_too_large(s, r);
+			return 0;
+		}
+		return 1;
 	}
 	if (want && !reserve(s, r, (size_t)want)) {
 		answer_busy(s, r);
@@ -700,6 +735,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		if (hh_mono_us() > r->body_deadline_us) {
+			/* too slow: close, which gives back its budget */
+			hh_log_client("%s: body not sent in time, closing", r->client);
+			return MHD_NO;
+		}
 		if (r->body_too_large || r->over_budget || r->queued)
 			return MHD_YES; /* read and dropped */
 		if (r->body.len + n > r->body_max) {
@@ -805,6 +845,8 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		s->cfg.body_budget = (size_t)64 << 20;
 	if (s->cfg.idle_timeout_s <= 0)
 		s->cfg.idle_timeout_s = 15;
+	if (s->cfg.body_seconds <= 0)
+		s->cfg.body_seconds = 10;
 	if (s->cfg.slow_workers <= 0)
 		s->cfg.slow_workers = 1;
 	if (s->cfg.slow_queue <= 0)
@@ -827,6 +869,13 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		if (pthread_create(&s->lane_threads[i], NULL, lane_main, s))
 			break;
 		s->n_lane_threads++;
+	}
+	if (!s->n_lane_threads) {
+		/* no lane: slow routes run on the request threads, rather
+		 * than wait for a worker that will never come */
+		hh_log(HH_LOG_WARN, "slow lane: no worker thread could start");
+		free(s->lane_q);
+		s->lane_q = NULL;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;

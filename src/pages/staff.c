@@ -120,7 +120,7 @@ void hh_page_login_post(struct hh_req *r)
 	}
 	struct hh_login login;
 	enum hh_rc rc = hh_auth_login(r->app->store, &r->arena, email, password,
-				      hh_req_client(r), &login);
+				      hh_req_client_net(r), &login);
 	if (rc == HH_ERR_FORBIDDEN) {
 		login_form(r, 401, "E-mail eller adgangskode er forkert.", email);
 		return;

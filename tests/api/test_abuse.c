@@ -109,6 +109,11 @@ static void narrow_lane(struct hh_server_config *c)
 	c->trust_proxy = 1;
 }
 
+static void quick_bodies(struct hh_server_config *c)
+{
+	c->body_seconds = 1;
+}
+
 static void behind_proxy(struct hh_server_config *c)
 {
 	c->trust_proxy = 1;
@@ -259,6 +264,57 @@ static void the_body_budget_is_shared_and_given_back(void **state)
 	assert_true(ok);
 	free(body);
 	free(part);
+	tu_server_stop(&s);
+}
+
+static void slow_or_oversized_bodies_are_ended(void **state)
+{
+	(void)state;
+	struct tu_server s;
+	tu_server_start_cfg(&s, 1, quick_bodies);
+	int port = hh_server_port(s.app.server);
+	char buf[4096];
+	/* a body dribbled slower than its deadline (1 s here, and a second
+	 * per 32 KiB): the connection is closed and its budget given back */
+	int fd = raw_connect("127.0.0.1", port);
+	const char *head = "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\n"
+			   "Content-Type: application/json\r\n"
+			   "Content-Length: 1000\r\n\r\n{";
+	raw_send(fd, head, strlen(head));
+	int closed = 0;
+	for (int i = 0; i < 40 && !closed; i++) {
+		usleep(200 * 1000);
+		raw_send(fd, " ", 1);
+		const char *got = raw_wait(fd, 0, buf, sizeof(buf));
+		closed = got && !strstr(got, "HTTP/1.1 2");
+	}
+	assert_true(closed);
+	close(fd);
+	struct tu_resp r;
+	int idle = 0;
+	for (int i = 0; i < 40 && !idle; i++) {
+		r = tu_call(s.base, NULL, NULL, "GET", "/metrics", NULL, NULL);
+		idle = strstr(r.body, "helhed_http_body_bytes 0\n") != NULL;
+		tu_resp_free(&r);
+		if (!idle)
+			usleep(100 * 1000);
+	}
+	assert_true(idle);
+
+	/* a browser does not wait for 100 Continue: an oversized body sent
+	 * at once gets the 413 answer, not a reset connection */
+	fd = raw_connect("127.0.0.1", port);
+	char *body = filled(100 * 1024, 'a');
+	const char *head2 = "POST /log-ind HTTP/1.1\r\nHost: x\r\n"
+			    "Content-Type: application/x-www-form-urlencoded\r\n"
+			    "Content-Length: 102400\r\nConnection: close\r\n\r\n";
+	raw_send(fd, head2, strlen(head2));
+	raw_send(fd, body, 100 * 1024);
+	const char *got = raw_wait(fd, 5000, buf, sizeof(buf));
+	assert_non_null(got);
+	tu_expect_in(got, "HTTP/1.1 413");
+	close(fd);
+	free(body);
 	tu_server_stop(&s);
 }
 
@@ -619,6 +675,19 @@ static void writes_are_limited_per_account_and_address(void **state)
 		}
 		tu_resp_free(&r);
 	}
+	/* an IPv6 client holds a whole /64: its addresses share a bucket */
+	for (int i = 0; i < 7; i++) {
+		char v6[64];
+		snprintf(v6, sizeof(v6), "2001:db8:7:1::%x", i + 1);
+		struct tu_resp r6 = as_proxy(&s, v6, "POST", "/livssituation/ingen",
+					     "a=b", "application/x-www-form-urlencoded",
+					     NULL);
+		if (i < 6)
+			assert_int_not_equal(r6.status, 429);
+		else
+			assert_int_equal(r6.status, 429);
+		tu_resp_free(&r6);
+	}
 	/* reads are never limited */
 	struct tu_resp r = as_proxy(&s, "10.3.1.1", "GET", "/", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
@@ -729,6 +798,7 @@ int main(void)
 		cmocka_unit_test(limiter_counts_refills_and_forgets),
 		cmocka_unit_test(bodies_are_limited_per_route_and_before_sign_in),
 		cmocka_unit_test(the_body_budget_is_shared_and_given_back),
+		cmocka_unit_test(slow_or_oversized_bodies_are_ended),
 		cmocka_unit_test(memory_stays_bounded_under_hostile_bodies),
 		cmocka_unit_test(one_address_cannot_take_every_connection),
 		cmocka_unit_test(sign_in_is_throttled_per_account_and_address),
