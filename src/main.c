@@ -536,13 +536,6 @@ static int cmd_serve(int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad_usage("serve", "unexpected argument '%s'", argv[optind]);
-	char oidc_err[256];
-	struct hh_oidc *oidc = NULL;
-	if (hh_oidc_new(&oc, &oidc, oidc_err, sizeof(oidc_err)) != HH_OK)
-		return bad_usage("serve", "%s", oidc_err);
-	if (!password_login && !hh_oidc_enabled(oidc, HH_OIDC_STAFF))
-		hh_log(HH_LOG_WARN, "password sign-in is off and no staff OpenID "
-		       "Connect provider is set up: staff cannot sign in");
 	char *end;
 	long threads = strtol(threads_s, &end, 10);
 	if (*end || threads < 1 || threads > 256)
@@ -583,13 +576,25 @@ static int cmd_serve(int argc, char **argv)
 				 public_url);
 	if (!content && demo)
 		content = "content";
+	/* made after every other check, so that a usage error has nothing
+	 * to free */
+	char oidc_err[256];
+	struct hh_oidc *oidc = NULL;
+	if (hh_oidc_new(&oc, &oidc, oidc_err, sizeof(oidc_err)) != HH_OK)
+		return bad_usage("serve", "%s", oidc_err);
+	if (!password_login && !hh_oidc_enabled(oidc, HH_OIDC_STAFF))
+		hh_log(HH_LOG_WARN, "password sign-in is off and no staff OpenID "
+		       "Connect provider is set up: staff cannot sign in");
 
 	struct hh_store *st;
-	if (open_store(db, (int)threads + 2, &st))
+	if (open_store(db, (int)threads + 2, &st)) {
+		hh_oidc_free(oidc);
 		return 1;
+	}
 	int64_t t0 = hh_mono_us();
 	if (first_start(st, db, content, demo)) {
 		hh_health_close(st);
+		hh_oidc_free(oidc);
 		return 1;
 	}
 
@@ -603,6 +608,7 @@ static int cmd_serve(int argc, char **argv)
 	if (engine_start(&eng, st, dict, synonyms, 1) ||
 	    hh_searchlog_init(st) != HH_OK) {
 		hh_health_close(st);
+		hh_oidc_free(oidc);
 		return 1;
 	}
 	struct hh_app app = {
@@ -659,6 +665,9 @@ static int cmd_serve(int argc, char **argv)
 	if (rc != HH_OK) {
 		engine_stop(&eng);
 		hh_health_close(st);
+		hh_oidc_free(oidc);
+		for (int i = 0; i < 3; i++)
+			hh_limiter_free(*lims[i]);
 		return 1;
 	}
 	/* The URL shows the host we listen on (an empty host and
