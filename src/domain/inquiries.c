@@ -241,9 +241,7 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	struct hh_inquiry *q = c->out;
 	memset(q, 0, sizeof(*q));
 	q->org_id = c->who->org_id;
-	q->agent_id = 0;
-	if (c->who->label && !strncmp(c->who->label, "user:", 5))
-		q->agent_id = strtoll(c->who->label + 5, NULL, 10);
+	q->agent_id = c->who->user_id; /* 0 for a token: no agent */
 	if (!hh_inquiry_channel_ok(in->channel))
 		return refuse(c, HH_INQ_CHANNEL, "channel");
 	q->channel = in->channel;
