@@ -147,16 +147,36 @@ static enum hh_rc outcome_into(struct hh_tx *tx, struct ctx *c,
 			return refuse(c, HH_INQ_DETAIL, "transfer_team");
 		if (!in->transfer_reason || !code_ok(in->transfer_reason))
 			return refuse(c, HH_INQ_DETAIL, "transfer_reason");
+		enum hh_rc rc;
 		if (in->transfer_org) {
 			struct hh_org o;
-			enum hh_rc rc = tx->store->org_get_by_code(tx, c->a,
-								   in->transfer_org, &o);
+			rc = tx->store->org_get_by_code(tx, c->a, in->transfer_org, &o);
 			if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && o.id == q->org_id))
 				return refuse(c, HH_INQ_ORG, "transfer_org");
 			if (rc != HH_OK)
 				return rc;
 			q->transfer_org_id = o.id;
 		}
+		/* teams and reasons are content data (content/teams.json): a
+		 * team of the receiving organisation (the own one when no
+		 * other is named), a reason of the inquiry's organisation */
+		const char *label;
+		if (in->transfer_team) {
+			rc = tx->store->inquiry_code_get(tx, c->a,
+							 q->transfer_org_id ? q->transfer_org_id
+									    : q->org_id,
+							 "team", in->transfer_team, &label);
+			if (rc == HH_ERR_NOT_FOUND)
+				return refuse(c, HH_INQ_DETAIL, "transfer_team");
+			if (rc != HH_OK)
+				return rc;
+		}
+		rc = tx->store->inquiry_code_get(tx, c->a, q->org_id, "reason",
+						 in->transfer_reason, &label);
+		if (rc == HH_ERR_NOT_FOUND)
+			return refuse(c, HH_INQ_DETAIL, "transfer_reason");
+		if (rc != HH_OK)
+			return rc;
 		q->transfer_team = in->transfer_team;
 		q->transfer_reason = in->transfer_reason;
 	} else if (created) {
@@ -465,6 +485,125 @@ enum hh_rc hh_inquiry_list(struct hh_store *st, struct hh_arena *a,
 		return HH_ERR_FORBIDDEN;
 	}
 	return hh_store_run_tx(st, 0, list_tx, &l);
+}
+
+/* ---- teams and transfer reasons (content data) ------------------------- */
+
+struct codes_ctx {
+	json_t *root;
+	struct hh_arena a;
+	int n;
+};
+
+static enum hh_rc codes_tx(struct hh_tx *tx, void *p)
+{
+	struct codes_ctx *c = p;
+	c->n = 0;
+	const char *org_code;
+	json_t *v;
+	json_object_foreach(c->root, org_code, v)
+	{
+		struct hh_org o;
+		enum hh_rc rc = tx->store->org_get_by_code(tx, &c->a, org_code, &o);
+		if (rc != HH_OK)
+			return rc;
+		static const char *const lists[2][3] = {
+			{ "teams", "team", "name" },
+			{ "transfer_reasons", "reason", "label" } };
+		for (int k = 0; k < 2; k++) {
+			size_t i;
+			json_t *item;
+			json_array_foreach(json_object_get(v, lists[k][0]), i, item)
+			{
+				rc = tx->store->inquiry_code_put(
+					tx, o.id, lists[k][1],
+					json_string_value(json_object_get(item, "code")),
+					json_string_value(json_object_get(item, lists[k][2])));
+				if (rc != HH_OK)
+					return rc;
+				c->n++;
+			}
+		}
+	}
+	return HH_OK;
+}
+
+/* Is list (may be NULL) an array of {"code", key} with good values? */
+static int codes_ok(json_t *list, const char *key)
+{
+	if (!list)
+		return 1;
+	if (!json_is_array(list))
+		return 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+	{
+		const char *code = json_string_value(json_object_get(item, "code"));
+		const char *text = json_string_value(json_object_get(item, key));
+		if (!json_is_object(item) || json_object_size(item) != 2 || !code ||
+		    !code_ok(code) || !text || !*text ||
+		    !hh_utf8_valid(text, strlen(text)))
+			return 0;
+	}
+	return 1;
+}
+
+enum hh_rc hh_inquiry_codes_import(struct hh_store *st, const char *dir,
+				   FILE *errs, int *n)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/teams.json", dir);
+	*n = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return HH_OK; /* no teams: transfers only to organisations'
+				 reasons that exist */
+	json_error_t e;
+	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
+	fclose(f);
+	if (!root) {
+		fprintf(errs, "%s:%d: %s\n", path, e.line, e.text);
+		return HH_ERR_INVALID;
+	}
+	enum hh_rc rc = HH_OK;
+	const char *org_code;
+	json_t *v;
+	if (!json_is_object(root)) {
+		fprintf(errs, "%s:1: expected an object of organisation codes\n", path);
+		rc = HH_ERR_INVALID;
+		goto done;
+	}
+	json_object_foreach(root, org_code, v)
+	{
+		size_t known = !!json_object_get(v, "teams") +
+			       !!json_object_get(v, "transfer_reasons");
+		if (!json_is_object(v) || json_object_size(v) != known ||
+		    !codes_ok(json_object_get(v, "teams"), "name") ||
+		    !codes_ok(json_object_get(v, "transfer_reasons"), "label")) {
+			fprintf(errs,
+				"%s:1: %s needs teams [{code, name}] and/or "
+				"transfer_reasons [{code, label}]; codes are 1 to 40 "
+				"of a-z, 0-9, - and _\n",
+				path, org_code);
+			rc = HH_ERR_INVALID;
+			goto done;
+		}
+	}
+	struct codes_ctx c = { .root = root };
+	hh_arena_init(&c.a);
+	rc = hh_store_run_tx(st, 1, codes_tx, &c);
+	hh_arena_clear(&c.a);
+	if (rc == HH_ERR_NOT_FOUND) {
+		fprintf(errs, "%s:1: an organisation code is not in "
+			      "organisations.json\n", path);
+		rc = HH_ERR_INVALID;
+	}
+	if (rc == HH_OK)
+		*n = c.n;
+done:
+	json_decref(root);
+	return rc;
 }
 
 /* ---- JSON -------------------------------------------------------------- */

@@ -24,6 +24,7 @@
 #define HH_INQUIRIES_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "domain/actor.h"
 #include "store/store.h"
@@ -107,6 +108,18 @@ enum hh_rc hh_inquiry_list(struct hh_store *st, struct hh_arena *a,
 			   const struct hh_actor *who, int open_only,
 			   int64_t citizen_id, int64_t offset, int64_t limit,
 			   int64_t *total, hh_inquiry_cb cb, void *ctx);
+
+/* Imports dir/teams.json (missing: nothing to do), the teams and
+ * transfer reasons of each organisation, into the store in one
+ * transaction:
+ *   { "<organisation code>": { "teams": [{"code", "name"}, ...],
+ *                              "transfer_reasons": [{"code", "label"}, ...] },
+ *     ... }
+ * Codes are 1 to 40 of a-z, 0-9, - and _. A bad file is reported on errs
+ * as "FILE:1: message" and nothing of it is imported (INVALID); *n gets
+ * the number of codes imported. */
+enum hh_rc hh_inquiry_codes_import(struct hh_store *st, const char *dir,
+				   FILE *errs, int *n);
 
 /* The JSON form of an inquiry for the API (new reference). */
 json_t *hh_inquiry_json(const struct hh_inquiry *q);

@@ -35,6 +35,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_INQ_GET] = "SELECT " INQ_COLS "FROM inquiries WHERE id = ?1",
 	[S_INQ_GET_KEY] = "SELECT " INQ_COLS "FROM inquiries "
 			  "WHERE idem_scope = ?1 AND idem_key = ?2",
+	[S_INQ_CODE_PUT] =
+		"INSERT INTO inquiry_codes(organisation_id, kind, code, label) "
+		"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(organisation_id, kind, code) "
+		"DO UPDATE SET label = excluded.label",
+	[S_INQ_CODE_GET] = "SELECT label FROM inquiry_codes WHERE "
+			   "organisation_id = ?1 AND kind = ?2 AND code = ?3",
 };
 
 static void inq_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_inquiry *q)
@@ -211,8 +217,40 @@ static enum hh_rc inquiry_list(struct hh_tx *tx, struct hh_arena *a,
 	return r;
 }
 
+static enum hh_rc inquiry_code_put(struct hh_tx *tx, int64_t org_id,
+				   const char *kind, const char *code,
+				   const char *label)
+{
+	FAULT(tx);
+	STMT(tx, S_INQ_CODE_PUT);
+	sqlite3_bind_int64(st, 1, org_id);
+	bind_text(st, 2, kind);
+	bind_text(st, 3, code);
+	bind_text(st, 4, label);
+	return hh_sq_exec(tx, st);
+}
+
+static void label_row(struct hh_arena *a, sqlite3_stmt *st, const char **out)
+{
+	*out = col_text(a, st, 0);
+}
+
+static enum hh_rc inquiry_code_get(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t org_id, const char *kind,
+				   const char *code, const char **label)
+{
+	FAULT(tx);
+	STMT(tx, S_INQ_CODE_GET);
+	sqlite3_bind_int64(st, 1, org_id);
+	bind_text(st, 2, kind);
+	bind_text(st, 3, code);
+	ONE_ROW(tx, st, label_row, a, label);
+}
+
 void hh_sq_fill_inquiries(struct hh_store *st)
 {
+	st->inquiry_code_put = inquiry_code_put;
+	st->inquiry_code_get = inquiry_code_get;
 	st->inquiry_insert = inquiry_insert;
 	st->inquiry_update = inquiry_update;
 	st->inquiry_get = inquiry_get;

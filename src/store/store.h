@@ -388,6 +388,17 @@ struct hh_store {
 				   int64_t *total, hh_inquiry_cb cb,
 				   void *ctx);
 
+	/* Teams and transfer reasons per organisation (content data):
+	 * kind "team" or "reason". put inserts or updates the label;
+	 * get gives the label, NOT_FOUND if the organisation has no such
+	 * code. */
+	enum hh_rc (*inquiry_code_put)(struct hh_tx *tx, int64_t org_id,
+				       const char *kind, const char *code,
+				       const char *label);
+	enum hh_rc (*inquiry_code_get)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id, const char *kind,
+				       const char *code, const char **label);
+
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */
 	enum hh_rc (*life_event_put)(struct hh_tx *tx, struct hh_life_event *le);

@@ -70,10 +70,16 @@ static int setup(void **state)
 		 "  \"municipality\":\"901\"},"
 		 " {\"id\":\"bo\",\"name\":\"Bo Berg\",\"cpr\":\"010190-1234\","
 		 "  \"municipality\":\"902\"}]");
+	snprintf(path, sizeof(path), "%s/teams.json", dir);
+	tu_write(path,
+		 "{\"901\":{\"teams\":[{\"code\":\"ydelser\",\"name\":\"Ydelser\"}],"
+		 "\"transfer_reasons\":[{\"code\":\"anden-myndighed\","
+		 "\"label\":\"Hører under en anden myndighed\"}]}}");
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(c->s.store, dir, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
+	assert_int_equal(stats.inquiry_codes, 2);
 	tu_login(&c->s, "agent@901", c->agent_a, sizeof(c->agent_a), c->csrf_a,
 		 sizeof(c->csrf_a));
 	tu_login(&c->s, "agent@902", c->agent_b, sizeof(c->agent_b), c->csrf_b,
@@ -189,6 +195,13 @@ static void t_bad_input(void **state)
 		{ "{\"channel\":\"phone\",\"outcome\":\"transferred\","
 		  "\"transfer_team\":\"ydelse\"}", 400, "invalid-field",
 		  "transfer_reason" },
+		{ "{\"channel\":\"phone\",\"outcome\":\"transferred\","
+		  "\"transfer_team\":\"ydelser\",\"transfer_reason\":\"vejret\"}",
+		  400, "invalid-field", "transfer_reason" },
+		{ "{\"channel\":\"phone\",\"outcome\":\"transferred\","
+		  "\"transfer_team\":\"kantinen\","
+		  "\"transfer_reason\":\"anden-myndighed\"}",
+		  400, "invalid-field", "transfer_team" },
 		{ "{\"channel\":\"phone\",\"outcome\":\"transferred\","
 		  "\"transfer_org\":\"nej\",\"transfer_reason\":\"x\"}", 400,
 		  "unknown-organisation", "transfer_org" },

@@ -71,6 +71,15 @@ static int setup(void **state)
 		assert_int_equal(f->st->user_insert(tx, &u), HH_OK);
 		assert_int_equal(u.id, i);
 	}
+	/* content data: 901's teams and reasons, udk's teams */
+	assert_int_equal(f->st->inquiry_code_put(tx, f->m901, "team", "ydelse",
+						 "Ydelser"), HH_OK);
+	assert_int_equal(f->st->inquiry_code_put(tx, f->m901, "reason",
+						 "anden-myndighed",
+						 "Hører under en anden myndighed"),
+			 HH_OK);
+	assert_int_equal(f->st->inquiry_code_put(tx, f->udk, "team", "boligstoette",
+						 "Boligstøtte"), HH_OK);
 	struct hh_case_type ct = { .code = "pas", .organisation = "901",
 				   .name = "Pas", .definition = "{}" };
 	assert_int_equal(f->st->case_type_put(tx, &ct), HH_OK);
@@ -187,6 +196,17 @@ static void t_create_refusals_write_nothing(void **state)
 		  "transfer_org" },
 		{ { .channel = "phone", .outcome = "transferred",
 		    .transfer_team = "Ydelse Team", .transfer_reason = "x" },
+		  HH_INQ_DETAIL, "transfer_team" },
+		/* teams and reasons are content data */
+		{ { .channel = "phone", .outcome = "transferred",
+		    .transfer_team = "ukendt", .transfer_reason = "anden-myndighed" },
+		  HH_INQ_DETAIL, "transfer_team" },
+		{ { .channel = "phone", .outcome = "transferred",
+		    .transfer_team = "ydelse", .transfer_reason = "ukendt" },
+		  HH_INQ_DETAIL, "transfer_reason" },
+		/* a team of the receiving organisation, not the own one's */
+		{ { .channel = "phone", .outcome = "transferred", .transfer_org = "udk",
+		    .transfer_team = "ydelse", .transfer_reason = "anden-myndighed" },
 		  HH_INQ_DETAIL, "transfer_team" },
 		{ { .channel = "phone", .outcome = "case_created" }, HH_INQ_DETAIL,
 		  "case_id" },
@@ -342,6 +362,22 @@ static void t_outcome_rule_and_versions(void **state)
 			 HH_OK);
 	assert_int_equal(q.transfer_org_id, f->udk);
 	assert_string_equal(q.transfer_reason, "anden-myndighed");
+	/* to a team of the own organisation, and to one of the agency's */
+	struct hh_inquiry_input teams[] = {
+		{ .outcome = "transferred", .transfer_team = "ydelse",
+		  .transfer_reason = "anden-myndighed" },
+		{ .outcome = "transferred", .transfer_org = "udk",
+		  .transfer_team = "boligstoette", .transfer_reason = "anden-myndighed" },
+	};
+	for (int i = 0; i < 2; i++) {
+		t = create(f, AGENT(f->m901, 7),
+			   (struct hh_inquiry_input){ .channel = "counter" });
+		assert_int_equal(hh_inquiry_set_outcome(f->st, &f->a, AGENT(f->m901, 7),
+							t, 1, &teams[i], &q, &fault,
+							&field),
+				 HH_OK);
+		assert_string_equal(q.transfer_team, teams[i].transfer_team);
+	}
 }
 
 static enum hh_rc count_row(void *p, const struct hh_inquiry *q)
@@ -453,6 +489,60 @@ static void t_access(void **state)
 			 HH_ERR_FORBIDDEN);
 }
 
+/* content/teams.json: imported, checked, and refused whole when bad */
+static void t_codes_import(void **state)
+{
+	struct fx *f = *state;
+	char *dir = tu_tmpdir();
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/teams.json", dir);
+	int n = -1;
+	/* no file: nothing to do */
+	assert_int_equal(hh_inquiry_codes_import(f->st, dir, stderr, &n), HH_OK);
+	assert_int_equal(n, 0);
+	tu_write(path, "{\"902\":{\"teams\":[{\"code\":\"jobcenter\","
+		       "\"name\":\"Jobcenter\"}],\"transfer_reasons\":"
+		       "[{\"code\":\"klage\",\"label\":\"Vil klage\"}]}}");
+	assert_int_equal(hh_inquiry_codes_import(f->st, dir, stderr, &n), HH_OK);
+	assert_int_equal(n, 2);
+	struct hh_tx *tx = tu_read_begin(f->st);
+	const char *label;
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, f->m902, "team",
+						 "jobcenter", &label),
+			 HH_OK);
+	assert_string_equal(label, "Jobcenter");
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, f->m902, "reason",
+						 "klage", &label),
+			 HH_OK);
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, f->m901, "reason",
+						 "klage", &label),
+			 HH_ERR_NOT_FOUND);
+	tu_read_end(tx);
+	static const char *const bad[] = {
+		"[]",
+		"{\"902\":{\"teams\":[{\"code\":\"Job Center\",\"name\":\"J\"}]}}",
+		"{\"902\":{\"hold\":[]}}",
+		"{\"902\":{\"transfer_reasons\":[{\"code\":\"a\"}]}}",
+		/* an unknown organisation: nothing of the file, not even 902's */
+		"{\"902\":{\"teams\":[{\"code\":\"ny\",\"name\":\"Ny\"}]},"
+		" \"999\":{\"teams\":[{\"code\":\"a\",\"name\":\"A\"}]}}",
+		"{",
+	};
+	FILE *devnull = fopen("/dev/null", "w");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tu_write(path, bad[i]);
+		if (hh_inquiry_codes_import(f->st, dir, devnull, &n) != HH_ERR_INVALID)
+			fail_msg("bad teams.json %zu was imported", i);
+	}
+	fclose(devnull);
+	tx = tu_read_begin(f->st);
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, f->m902, "team", "ny",
+						 &label),
+			 HH_ERR_NOT_FOUND);
+	tu_read_end(tx);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	hh_log_set_level(HH_LOG_ERROR);
@@ -464,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_outcome_rule_and_versions, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_codes_import, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("domain/inquiries", tests, NULL, NULL);
 }

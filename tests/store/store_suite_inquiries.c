@@ -191,3 +191,34 @@ static void t_inquiry_lists(void **state)
 			 0, 0, &total, (want_, sizeof(want_), "%s", ""));
 	assert_int_equal(total, 0);
 }
+
+static void t_inquiry_codes(void **state)
+{
+	struct x_fx *f = *state;
+	int64_t m901 = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	int64_t m902 = x_put_org(f->st, "902", "Åstrup", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->inquiry_code_put(tx, m901, "team", "ydelser",
+						 "Ydelser"), HH_OK);
+	assert_int_equal(f->st->inquiry_code_put(tx, m901, "reason", "klage",
+						 "Vil klage"), HH_OK);
+	/* put again: the label changes in place */
+	assert_int_equal(f->st->inquiry_code_put(tx, m901, "team", "ydelser",
+						 "Ydelser og pension"), HH_OK);
+	x_commit(tx);
+	tx = x_begin(f->st, 0);
+	const char *label = NULL;
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, m901, "team", "ydelser",
+						 &label), HH_OK);
+	assert_string_equal(label, "Ydelser og pension");
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, m901, "reason", "klage",
+						 &label), HH_OK);
+	assert_string_equal(label, "Vil klage");
+	/* per organisation and per kind */
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, m902, "team", "ydelser",
+						 &label), HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->inquiry_code_get(tx, &f->a, m901, "reason",
+						 "ydelser", &label),
+			 HH_ERR_NOT_FOUND);
+	x_commit(tx);
+}

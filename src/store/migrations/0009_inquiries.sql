@@ -38,3 +38,14 @@ CREATE INDEX inquiries_citizen ON inquiries(citizen_id, started_at, id)
   WHERE citizen_id IS NOT NULL;
 CREATE UNIQUE INDEX inquiries_idem ON inquiries(idem_scope, idem_key)
   WHERE idem_key IS NOT NULL;
+
+-- Content data per organisation (content/teams.json): the teams an
+-- inquiry is transferred to (kind 'team') and the reason codes of a
+-- transfer (kind 'reason').
+CREATE TABLE inquiry_codes (
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('team', 'reason')),
+  code TEXT NOT NULL,
+  label TEXT NOT NULL,
+  PRIMARY KEY (organisation_id, kind, code)
+) WITHOUT ROWID;
