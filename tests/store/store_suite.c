@@ -1099,6 +1099,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_inquiry_insert_get_update),
 		T(t_inquiry_lists),
 		T(t_inquiry_codes),
+		T(t_fault_inquiry),
 		T(t_fault_inject_hook),
 		T(t_fault_article_create),
 		T(t_fault_article_update),

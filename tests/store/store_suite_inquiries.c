@@ -222,3 +222,100 @@ static void t_inquiry_codes(void **state)
 			 HH_ERR_NOT_FOUND);
 	x_commit(tx);
 }
+
+#include "domain/inquiries.h"
+
+static int64_t x_n_inquiries(struct hh_store *st, struct hh_arena *a)
+{
+	int64_t total = -1;
+	struct hh_inquiry_filter flt = { 0 };
+	struct hh_tx *tx = x_begin(st, 0);
+	assert_int_equal(st->inquiry_list(tx, a, &flt, 0, 1, &total,
+					  x_collect_inquiry,
+					  &(struct x_names){ { 0 }, 0, 0 }),
+			 HH_OK);
+	x_commit(tx);
+	return total;
+}
+
+/* The domain's inquiry writes under a fault at every store call: IO
+ * fails and leaves nothing (no inquiry, no event, no version), BUSY is
+ * retried to one write. */
+static void t_fault_inquiry(void **state)
+{
+	struct x_fx *f = *state;
+	int64_t m901 = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	x_put_org(f->st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
+	int64_t anna = x_citizen(f->st, "anna", m901);
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->inquiry_code_put(tx, m901, "reason", "klage",
+						 "Vil klage"), HH_OK);
+	x_commit(tx);
+	struct hh_actor agent = { .label = "user:1", .org_id = m901,
+				  .org_is_municipality = 1,
+				  .roles = HH_ROLE_AGENT };
+	struct hh_inquiry_input in = { .channel = "phone", .citizen_id = anna,
+				       .outcome = "transferred",
+				       .transfer_org = "udk",
+				       .transfer_reason = "klage",
+				       .idem_key = "k" };
+	struct hh_inquiry q;
+	int replayed, n, sites = 0;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_inquiry_create(f->st, &f->a, &agent, &in, &q,
+						  &replayed, NULL, NULL);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK)
+			break;
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		assert_int_equal(x_n_inquiries(f->st, &f->a), 0);
+		assert_int_equal(tu_event_count(f->st), 0);
+	}
+	/* begin, key, citizen, org, reason, insert, event, get, commit */
+	assert_true(sites >= 8);
+	assert_int_equal(replayed, 0);
+	assert_int_equal(x_n_inquiries(f->st, &f->a), 1);
+	assert_int_equal(tu_event_count(f->st), 1);
+	for (n = 1; n <= sites + 1; n++) {
+		char key[16];
+		snprintf(key, sizeof(key), "busy-%d", n);
+		in.idem_key = key;
+		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
+		enum hh_rc rc = hh_inquiry_create(f->st, &f->a, &agent, &in, &q,
+						  &replayed, NULL, NULL);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		assert_int_equal(rc, HH_OK);
+		assert_int_equal(replayed, 0);
+		assert_int_equal(x_n_inquiries(f->st, &f->a), 1 + n);
+	}
+	assert_int_equal(tu_event_count(f->st), 1 + sites + 1);
+
+	/* the outcome: IO leaves the version and the events as they were */
+	struct hh_inquiry_input open = { .channel = "counter" };
+	assert_int_equal(hh_inquiry_create(f->st, &f->a, &agent, &open, &q,
+					   &replayed, NULL, NULL),
+			 HH_OK);
+	int64_t id = q.id, events = tu_event_count(f->st);
+	struct hh_inquiry_input done = { .outcome = "resolved_first_contact" };
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_inquiry_set_outcome(f->st, &f->a, &agent, id, 1,
+						       &done, &q, NULL, NULL);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK)
+			break;
+		assert_int_equal(rc, HH_ERR_IO);
+		assert_int_equal(tu_event_count(f->st), events);
+		struct hh_inquiry g;
+		tx = x_begin(f->st, 0);
+		assert_int_equal(f->st->inquiry_get(tx, &f->a, id, &g), HH_OK);
+		x_commit(tx);
+		assert_int_equal(g.version, 1);
+		assert_string_equal(g.outcome, "open");
+	}
+	assert_true(n > 4);
+	assert_int_equal(q.version, 2);
+	assert_int_equal(tu_event_count(f->st), events + 1);
+}
