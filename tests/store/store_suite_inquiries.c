@@ -229,12 +229,14 @@ static int64_t x_n_inquiries(struct hh_store *st, struct hh_arena *a)
 {
 	int64_t total = -1;
 	struct hh_inquiry_filter flt = { 0 };
+	struct x_names c = { { 0 }, 0, 0 };
+	hh_buf_init(&c.b);
 	struct hh_tx *tx = x_begin(st, 0);
 	assert_int_equal(st->inquiry_list(tx, a, &flt, 0, 1, &total,
-					  x_collect_inquiry,
-					  &(struct x_names){ { 0 }, 0, 0 }),
+					  x_collect_inquiry, &c),
 			 HH_OK);
 	x_commit(tx);
+	hh_buf_clear(&c.b);
 	return total;
 }
 
