@@ -52,6 +52,11 @@ void hh_api_case_assign(struct hh_req *r);
 void hh_api_case_note(struct hh_req *r);
 void hh_api_case_request(struct hh_req *r);
 void hh_api_case_answer(struct hh_req *r);
+/* inquiries.c */
+void hh_api_inquiry_create(struct hh_req *r);
+void hh_api_inquiries(struct hh_req *r);
+void hh_api_inquiry_get(struct hh_req *r);
+void hh_api_inquiry_outcome(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
 
 /* Open311 GeoReport v2 (open311.c) */

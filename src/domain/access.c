@@ -45,6 +45,13 @@ static const struct hh_access_rule rules[] = {
 	{ CITIZEN, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	{ CASE_READERS, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 
+	/* inquiries: the front desk and caseworkers log and change their
+	 * organisation's, managers read them for the figures; a citizen
+	 * reads their own */
+	{ CASE_WORKERS, HH_RES_INQUIRY, HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
+	{ CASE_READERS, HH_RES_INQUIRY, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ CASE_WORKERS, HH_RES_INQUIRY, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ CITIZEN, HH_RES_INQUIRY, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	/* the citizen's own */
 	{ CITIZEN, HH_RES_PLAN, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
 	{ CITIZEN, HH_RES_PLAN, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
@@ -159,6 +166,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_OVERVIEW] = "overview",
 		[HH_RES_AUDIT] = "audit",
 		[HH_RES_OPEN311_REQUEST] = "open311-request",
+		[HH_RES_INQUIRY] = "inquiry",
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -35,6 +35,7 @@ enum hh_resource {
 	HH_RES_OVERVIEW,        /* Mit overblik: plans and cases */
 	HH_RES_AUDIT,           /* who has read the citizen's data */
 	HH_RES_OPEN311_REQUEST, /* a case as Open311 shows it: no personal data */
+	HH_RES_INQUIRY,         /* an inquiry (henvendelse) and its list */
 	HH_RES__COUNT
 };
 

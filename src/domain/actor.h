@@ -44,6 +44,8 @@ struct hh_actor {
 	int64_t municipality_id; /* the citizen's municipality; 0: none */
 	enum hh_loa loa;        /* a citizen's assurance level */
 	int system;             /* command-line tools: every right */
+	int64_t user_id;        /* a signed-in staff user; 0: none (a
+				   token, a citizen, a tool) */
 };
 
 /* The principal as an actor (anonymous: label NULL, no roles; a citizen

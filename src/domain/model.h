@@ -264,4 +264,34 @@ struct hh_search_report_row {
 	int64_t chosen;       /* searches where a result was chosen */
 };
 
+/* An inquiry (henvendelse): one contact with the front desk. channel and
+ * outcome are the names domain/inquiries.h checks. */
+struct hh_inquiry {
+	int64_t id;
+	int64_t org_id;
+	const char *channel;     /* "phone", "counter", "chat", ... */
+	int64_t article_id;      /* the topic: 0 none */
+	const char *kle;         /* the topic: NULL none */
+	int64_t citizen_id;      /* 0: anonymous */
+	int64_t agent_id;        /* 0: none */
+	int64_t started_at, ended_at; /* seconds; ended_at 0: open */
+	const char *outcome;     /* "open", "resolved_first_contact", ... */
+	const char *transfer_team;   /* transferred: a team code, or NULL */
+	int64_t transfer_org_id;     /* transferred: an organisation, or 0 */
+	const char *transfer_reason; /* transferred: a reason code */
+	int64_t case_id;         /* case_created: the case; 0 none */
+	int64_t callback_due_at; /* callback_promised: when; 0 none */
+	const char *note;
+	const char *idem_scope, *idem_key; /* set on insert only; NULL none */
+	const char *request_hash;          /* hex, with idem_key */
+	int64_t version;
+	int64_t created_at, updated_at;
+};
+
+struct hh_inquiry_filter {
+	int64_t org_id;     /* 0: any */
+	int64_t citizen_id; /* 0: any */
+	int open_only;      /* outcome 'open' only */
+};
+
 #endif

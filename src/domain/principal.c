@@ -144,6 +144,8 @@ void hh_actor_from(const struct hh_principal *p, struct hh_actor *out)
 	out->org_id = p->org_id;
 	out->org_is_municipality = p->org_is_municipality;
 	out->roles = p->roles;
+	if (p->kind == HH_USER)
+		out->user_id = p->user_id;
 	if (p->kind == HH_CITIZEN) {
 		out->org_id = 0; /* a citizen belongs to no organisation */
 		out->roles = HH_ROLE_CITIZEN;

@@ -95,6 +95,12 @@ enum stmt_id {
 	S_FILE_LIST,
 	S_AUDIT_APPEND,
 	S_AUDIT_LIST,
+	S_INQ_INSERT,
+	S_INQ_UPDATE,
+	S_INQ_GET,
+	S_INQ_GET_KEY,
+	S_INQ_CODE_PUT,
+	S_INQ_CODE_GET,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -192,6 +198,7 @@ enum hh_rc hh_sq_step_int64(struct hh_tx *tx, sqlite3_stmt *st,
 void hh_sq_fill_orgs(struct hh_store *st);
 void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
+void hh_sq_fill_inquiries(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -48,6 +48,7 @@ typedef enum hh_rc (*hh_audit_cb)(void *ctx, const struct hh_audit *a);
 typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 typedef enum hh_rc (*hh_citizen_cb)(void *ctx, const struct hh_citizen *c);
+typedef enum hh_rc (*hh_inquiry_cb)(void *ctx, const struct hh_inquiry *q);
 
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
@@ -361,6 +362,42 @@ struct hh_store {
 				       enum hh_rc (*cb)(void *ctx,
 							const char *key_id),
 				       void *ctx);
+
+	/* Inquiries (domain/inquiries.h). inquiry_insert sets ->id,
+	 * ->version = 1, ->created_at and ->updated_at (started_at 0: now);
+	 * CONFLICT if (idem_scope, idem_key) made one already.
+	 * inquiry_update writes everything but the organisation, the start
+	 * and the idempotency key as version expected + 1 if the stored
+	 * version is expected, else CONFLICT (NOT_FOUND too is CONFLICT:
+	 * the domain reads the row first). inquiry_get_by_key: the inquiry
+	 * an idempotency key made. inquiry_list streams the matches, open
+	 * ones (open_only) oldest start first (the queue), otherwise newest
+	 * start first (history), skipping offset, at most limit (0: all);
+	 * *total gets the count of all matches (may be NULL). */
+	enum hh_rc (*inquiry_insert)(struct hh_tx *tx, struct hh_inquiry *q);
+	enum hh_rc (*inquiry_update)(struct hh_tx *tx, struct hh_inquiry *q,
+				     int64_t expected_version);
+	enum hh_rc (*inquiry_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, struct hh_inquiry *out);
+	enum hh_rc (*inquiry_get_by_key)(struct hh_tx *tx, struct hh_arena *a,
+					 const char *scope, const char *key,
+					 struct hh_inquiry *out);
+	enum hh_rc (*inquiry_list)(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_inquiry_filter *f,
+				   int64_t offset, int64_t limit,
+				   int64_t *total, hh_inquiry_cb cb,
+				   void *ctx);
+
+	/* Teams and transfer reasons per organisation (content data):
+	 * kind "team" or "reason". put inserts or updates the label;
+	 * get gives the label, NOT_FOUND if the organisation has no such
+	 * code. */
+	enum hh_rc (*inquiry_code_put)(struct hh_tx *tx, int64_t org_id,
+				       const char *kind, const char *code,
+				       const char *label);
+	enum hh_rc (*inquiry_code_get)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id, const char *kind,
+				       const char *code, const char **label);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */

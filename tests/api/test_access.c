@@ -134,6 +134,8 @@ struct ctx {
 	int64_t cases[3]; /* by home: A (Anna at 901), B (Bo at 902), the
 			     agency (Anna at fam) */
 	int64_t plans[3]; /* A: Anna's, B: Bo's, none at the agency */
+	int64_t inquiries[3]; /* by home: Anna's at 901, Bo's at 902, Anna's
+				 at the agency */
 	char open311[32]; /* a request sent through Open311, no citizen: its
 			     public id */
 	int tried[2], failing[2], known[2];
@@ -262,6 +264,32 @@ static int setup(void **state)
 	bump(c, CW_A, c->cases[HOME_A]);
 	bump(c, CW_B, c->cases[HOME_B]);
 	bump(c, CW_AG, c->cases[HOME_AG]);
+	/* an inquiry of each home's citizen, logged by its caseworker */
+	static const struct {
+		int role;
+		enum home home;
+		const char *subject;
+	} inq[] = { { CW_A, HOME_A, "demo:anna" }, { CW_B, HOME_B, "demo:bo" },
+		    { CW_AG, HOME_AG, "demo:anna" } };
+	for (size_t i = 0; i < sizeof(inq) / sizeof(inq[0]); i++) {
+		struct hh_arena ar;
+		hh_arena_init(&ar);
+		struct hh_citizen z;
+		struct hh_tx *tx = tu_read_begin(c->s.store);
+		assert_int_equal(c->s.store->citizen_get_by_subject(tx, &ar,
+								    inq[i].subject, &z),
+				 HH_OK);
+		tu_read_end(tx);
+		hh_arena_clear(&ar);
+		char body[128];
+		snprintf(body, sizeof(body),
+			 "{\"channel\":\"phone\",\"citizen_id\":%lld}",
+			 (long long)z.id);
+		struct tu_resp ir = call(c, inq[i].role, "POST", "/api/v1/inquiries",
+					 body, NULL);
+		c->inquiries[inq[i].home] = created_id(&ir);
+		tu_resp_free(&ir);
+	}
 	const char *plan = "{\"life_event\":\"flytning\",\"answers\":{}}";
 	struct tu_resp r = call(c, CIT_A, "POST", "/api/v1/plans", plan, NULL);
 	c->plans[HOME_A] = created_id(&r);
@@ -309,7 +337,7 @@ static const char *const dec_names[] = { "skip", "allowed", "404", "sign-in",
 					 "403" };
 
 /* What a row's paths are about: {id} and {slug} are filled in from it. */
-enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT,
+enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     T_OPEN311 /* own: a public request; the other's: a citizen's
 			  case, which Open311 does not show */ };
 
@@ -473,6 +501,41 @@ static const struct row rows[] = {
 	  { [ANON] = ALL(IN), [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
 	    [CW_A] = { IN, SKIP }, [ED_A] = { IN, SKIP }, [CW_B] = { IN, SKIP },
 	    [ED_B] = { IN, SKIP }, [CW_AG] = { IN, SKIP }, [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+
+	/* ---- inquiries: the front desk's; a citizen reads their own ---- */
+	{ "inquiry: read", T_INQUIRY,
+	  { "GET", "/api/v1/inquiries/{id}", "/api/v1/inquiries/{id}", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "inquiry: set the outcome", T_INQUIRY,
+	  /* a stale version: allowed is 412, nothing changed */
+	  { "POST", "/api/v1/inquiries/{id}/outcome", "/api/v1/inquiries/{id}/outcome",
+	    "{\"outcome\":\"resolved_first_contact\",\"version\":999}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* a citizen may read their own, not change it: 403 */
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, NF }, [CIT_B] = { FB, NF },
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "inquiries: the list", T_NONE,
+	  { "GET", "/api/v1/inquiries", "/api/v1/inquiries", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "inquiry: log one", T_NONE,
+	  { "POST", "/api/v1/inquiries", "/api/v1/inquiries",
+	    "{\"channel\":\"counter\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* for the caller's own organisation, by those who work cases */
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
 	  0, NULL },
 
 	/* ---- articles ---- */
@@ -714,6 +777,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 			return NULL;
 		snprintf(buf, n, "%s-%s", row->thing == T_DRAFT ? "kladde" : "lokal",
 			 org_code(h));
+		return buf;
+	case T_INQUIRY:
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->inquiries[h]);
 		return buf;
 	case T_OPEN311:
 		/* the other's: a citizen's case, by its id and as Open311

@@ -1064,6 +1064,7 @@ static void t_subscribers(void **state)
 
 #include "store/store_suite_faults.c"
 #include "store/store_suite_seal.c"
+#include "store/store_suite_inquiries.c"
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1095,6 +1096,10 @@ int store_suite_run(const struct store_backend *b)
 		T(t_id_blocks_two_instances),
 		T(t_subscribers),
 		T(t_seal_columns),
+		T(t_inquiry_insert_get_update),
+		T(t_inquiry_lists),
+		T(t_inquiry_codes),
+		T(t_fault_inquiry),
 		T(t_fault_inject_hook),
 		T(t_fault_article_create),
 		T(t_fault_article_update),
