@@ -60,6 +60,18 @@ static uint64_t key_hash(const struct hh_limiter *l, const char *key)
 	return h ? h : 1;
 }
 
+/* The first of the PROBE buckets where h may live. */
+static struct bucket *group_of(const struct hh_limiter *l, uint64_t h)
+{
+	return &l->b[(size_t)h & l->mask & ~(size_t)(PROBE - 1)];
+}
+
+/* The lock of h's group: a group of PROBE buckets shares one stripe. */
+static pthread_mutex_t *lock_of(struct hh_limiter *l, uint64_t h)
+{
+	return &l->lock[(h & l->mask) / PROBE % STRIPES];
+}
+
 /* The tokens b holds at now (refilled, capped at full). */
 static int64_t level(const struct hh_limiter *l, const struct bucket *b,
 		     int64_t now_us)
@@ -72,11 +84,11 @@ static int64_t level(const struct hh_limiter *l, const struct bucket *b,
  * its own, else a free one, else the fullest, which is reset for h. */
 static struct bucket *find(struct hh_limiter *l, uint64_t h, int64_t now_us)
 {
-	size_t base = (size_t)h & l->mask & ~(size_t)(PROBE - 1);
+	struct bucket *g = group_of(l, h);
 	struct bucket *spare = NULL;
 	int64_t spare_level = -1;
 	for (size_t i = 0; i < PROBE; i++) {
-		struct bucket *b = &l->b[base + i];
+		struct bucket *b = &g[i];
 		if (b->key == h)
 			return b;
 		int64_t lv = b->key ? level(l, b, now_us) : l->full + 1;
@@ -95,8 +107,7 @@ static int use(struct hh_limiter *l, const char *key, int64_t now_us,
 	       int spend, int *retry_s)
 {
 	uint64_t h = key_hash(l, key);
-	/* a group of PROBE buckets shares one stripe */
-	pthread_mutex_t *m = &l->lock[(h & l->mask) / PROBE % STRIPES];
+	pthread_mutex_t *m = lock_of(l, h);
 	pthread_mutex_lock(m);
 	struct bucket *b = find(l, h, now_us);
 	int64_t t = level(l, b, now_us);
@@ -126,28 +137,27 @@ int hh_limiter_peek(struct hh_limiter *l, const char *key, int64_t now_us,
 void hh_limiter_reset(struct hh_limiter *l, const char *key)
 {
 	uint64_t h = key_hash(l, key);
-	pthread_mutex_t *m = &l->lock[(h & l->mask) / PROBE % STRIPES];
+	pthread_mutex_t *m = lock_of(l, h);
 	pthread_mutex_lock(m);
-	for (size_t i = 0; i < PROBE; i++) {
-		struct bucket *b = &l->b[((size_t)h & l->mask & ~(size_t)(PROBE - 1)) + i];
-		if (b->key == h)
-			b->key = 0;
-	}
+	struct bucket *g = group_of(l, h);
+	for (size_t i = 0; i < PROBE; i++)
+		if (g[i].key == h)
+			g[i].key = 0;
 	pthread_mutex_unlock(m);
 }
 
 void hh_limiter_refund(struct hh_limiter *l, const char *key)
 {
 	uint64_t h = key_hash(l, key);
-	pthread_mutex_t *m = &l->lock[(h & l->mask) / PROBE % STRIPES];
+	pthread_mutex_t *m = lock_of(l, h);
 	pthread_mutex_lock(m);
+	struct bucket *g = group_of(l, h);
 	for (size_t i = 0; i < PROBE; i++) {
-		struct bucket *b = &l->b[((size_t)h & l->mask & ~(size_t)(PROBE - 1)) + i];
-		if (b->key == h) {
-			b->tokens += l->refill_us;
-			if (b->tokens > l->full)
-				b->tokens = l->full;
-		}
+		if (g[i].key != h)
+			continue;
+		g[i].tokens += l->refill_us;
+		if (g[i].tokens > l->full)
+			g[i].tokens = l->full;
 	}
 	pthread_mutex_unlock(m);
 }
