@@ -334,15 +334,18 @@ int hh_hours_open(const struct hh_hours *h, int64_t t, int64_t *change_at)
 			/* a span to midnight runs on into one from midnight */
 			int64_t cday = day;
 			int close = d.span[i].close_min;
-			for (int k = 0; k < LOOKAHEAD_DAYS && close == 1440; k++) {
+			while (close == 1440) {
 				struct hh_hours_day next;
 				hh_hours_on(h, cday + 1, &next);
 				if (!next.n || next.span[0].open_min != 0)
 					break;
-				cday++;
+				if (++cday - day > LOOKAHEAD_DAYS) {
+					close = -1; /* no closing in sight */
+					break;
+				}
 				close = next.span[0].close_min;
 			}
-			change = hh_dk_instant(cday, close);
+			change = close < 0 ? 0 : hh_dk_instant(cday, close);
 			break;
 		}
 		if (sec < d.span[i].open_min * 60) {
