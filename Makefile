@@ -14,20 +14,22 @@
 
 CC ?= cc
 # libcurl and rhonabwy: the OpenID Connect relying party (domain/oidc.c).
+# pangocairo (with libhyphen): letters as PDF (render/).
 PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc \
-	libcurl librhonabwy
+	libcurl librhonabwy pangocairo
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 OPT ?= -O2 -g
 CFLAGS = $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lhyphen -lpthread -lm
 LDFLAGS = $(EXTRA_LDFLAGS)
 
 BUILD ?= build
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
-	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c)
+	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c \
+	src/render/*.c)
 OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 
