@@ -100,7 +100,9 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
 		EXTRA_LDFLAGS="-fsanitize=thread" build-tsan/helhed unit
-	HELHED_NO_E2E=1 TSAN_OPTIONS=halt_on_error=1 ./scripts/run-tests.sh build-tsan
+	HELHED_NO_E2E=1 \
+		TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		./scripts/run-tests.sh build-tsan
 
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
 FUZZ_TARGETS = search analyze json markdown article multipart form
