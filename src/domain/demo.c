@@ -358,6 +358,11 @@ static void plan_transfer(struct demo *d, struct rng *r,
 		return;
 	}
 	const struct org_info *o = to[rnd(r, (uint32_t)n)];
+	/* a known citizen is sent to their own municipality */
+	for (int i = 0; c->citizen_id && i < d->n_citizens; i++)
+		for (int k = 0; d->citizens[i].id == c->citizen_id && k < n; k++)
+			if (to[k]->org.id == d->citizens[i].municipality_id)
+				o = to[k];
 	c->to_org = o->org.code;
 	c->team = o->n_teams ? o->teams[rnd(r, (uint32_t)o->n_teams)] : NULL;
 	c->reason = reason_like(oi, r, "anden-myndighed");
