@@ -10,6 +10,8 @@
 #                      connections, beside the quiet server
 #   make bench-cases   durable submissions beside bare SQLite; the queue
 #                      and the overview with 100,000 cases
+#   make bench-inquiries  inquiries logged durably beside bare SQLite; the
+#                      agent's lists with 500,000 inquiries, beside /healthz
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -138,9 +140,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
-bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
+bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
+		$(BUILD)/bench/inquiries_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
+	./bench/inquiries.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -189,6 +193,17 @@ $(BUILD)/bench/abuse_bench: bench/abuse_bench.c
 
 bench-abuse: deps $(BUILD)/helhed $(BUILD)/bench/abuse_bench
 	./bench/abuse.sh $(BUILD)
+
+# The inquiry benchmark (volume): inquiries logged through hh_inquiry_create
+# beside bare SQLite inserts, then the agent's lists over HTTP with 500,000
+# inquiries beside /healthz. inquiries_bench speaks HTTP with libcurl.
+.PHONY: bench-inquiries
+$(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
+	./bench/inquiries.sh $(BUILD)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval

@@ -371,7 +371,8 @@ struct hh_store {
 	 * version is expected, else CONFLICT (NOT_FOUND too is CONFLICT:
 	 * the domain reads the row first). inquiry_get_by_key: the inquiry
 	 * an idempotency key made. inquiry_list streams the matches, open
-	 * ones (open_only) oldest start first (the queue), otherwise newest
+	 * ones (open_only) oldest start first (the queue), callbacks due
+	 * (callbacks_due_before) soonest due first, otherwise newest
 	 * start first (history), skipping offset, at most limit (0: all);
 	 * *total gets the count of all matches (may be NULL). */
 	enum hh_rc (*inquiry_insert)(struct hh_tx *tx, struct hh_inquiry *q);
