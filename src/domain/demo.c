@@ -10,6 +10,7 @@
 #include "core/dktime.h"
 #include "core/util.h"
 #include "domain/cases.h"
+#include "domain/hours.h"
 #include "domain/inquiries.h"
 
 #define META_KEY "demo_inquiries"
@@ -44,12 +45,10 @@ static uint32_t rnd(struct rng *r, uint32_t n)
 /* ---- Danish days ------------------------------------------------------- */
 
 /* The instant of Danish wall-clock time secs after midnight on local day
- * day (days since 1970-01-01). The offset is taken at midnight: exact on
- * working days, which never have a summer-time switch (Sundays). */
+ * day (days since 1970-01-01). */
 static int64_t dk_at(int64_t day, int64_t secs)
 {
-	int64_t midnight = day * 86400;
-	return midnight - hh_dk_offset(midnight - 3 * 3600) + secs;
+	return hh_dk_instant(day, (int)(secs / 60)) + secs % 60;
 }
 
 static int64_t dk_day(int64_t t)
@@ -58,9 +57,11 @@ static int64_t dk_day(int64_t t)
 	return l >= 0 ? l / 86400 : (l - 86399) / 86400;
 }
 
+/* A working day: Monday to Friday and no public holiday. */
 static int is_weekday(int64_t day)
 {
-	return (day + 3) % 7 < 5; /* 1970-01-01 was a Thursday */
+	return (day + 3) % 7 < 5 && /* 1970-01-01 was a Thursday */
+	       !hh_dk_holiday(day);
 }
 
 /* ---- what an organisation has ------------------------------------------ */

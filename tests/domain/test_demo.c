@@ -8,10 +8,14 @@
 #include "core/dktime.h"
 #include "domain/content.h"
 #include "domain/demo.h"
+#include "domain/hours.h"
 #include "domain/vault.h"
 
 /* Tuesday 3 March 2026, 11:00 Danish time (10:00 UTC) */
 #define NOW 1772532000
+/* Tuesday 7 April 2026, 11:00 Danish summer time: the week before had
+ * Maundy Thursday, Good Friday and Easter Monday */
+#define AFTER_EASTER 1775552400
 /* Saturday 7 March 2026, 12:00 Danish time: today is no working day */
 #define SATURDAY 1772881200
 
@@ -180,6 +184,8 @@ static void check_org(struct fx *f, const char *code, int64_t now,
 		assert_true(q->started_at <= now);
 		int64_t day = day_of(q->started_at);
 		assert_true((day + 3) % 7 < 5); /* Monday to Friday */
+		if (hh_dk_holiday(day))
+			fail_msg("%s: an inquiry on %s", code, hh_dk_holiday(day));
 		if (q->started_at < oldest)
 			oldest = q->started_at;
 		if (!strcmp(q->outcome, "open")) {
@@ -209,7 +215,7 @@ static void check_org(struct fx *f, const char *code, int64_t now,
 	/* five working days: back to the Tuesday, or Monday, a week before */
 	int64_t weekdays = 0;
 	for (int64_t d = day_of(oldest); d <= today; d++)
-		weekdays += (d + 3) % 7 < 5;
+		weekdays += (d + 3) % 7 < 5 && !hh_dk_holiday(d);
 	assert_true(weekdays <= 5);
 }
 
@@ -303,12 +309,27 @@ static void the_same_time_gives_the_same_inquiries(void **state)
 	tu_rmdir(dir);
 }
 
+/* Public holidays are no working days: the five days before Tuesday 7
+ * April 2026 go back to Friday 27 March. */
+static void holidays_are_no_working_days(void **state)
+{
+	struct fx *f = *state;
+	struct hh_demo_stats s;
+	assert_int_equal(hh_demo_inquiries(f->st, "content", AFTER_EASTER, stderr,
+					   &s),
+			 HH_OK);
+	check_org(f, "901", AFTER_EASTER, 1);
+	check_org(f, "udk", AFTER_EASTER, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(every_organisation_gets_a_realistic_week,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_same_time_gives_the_same_inquiries,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(holidays_are_no_working_days,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
