@@ -101,6 +101,18 @@ enum stmt_id {
 	S_INQ_GET_KEY,
 	S_INQ_CODE_PUT,
 	S_INQ_CODE_GET,
+	/* the agent's desk (sqlite_desk.c) */
+	S_DESK_CIT_SEARCH,
+	S_DESK_CIT_SEARCH_ALL,
+	S_DESK_ART_COUNT,
+	S_DESK_ART_TOP,
+	S_DESK_CODE_LIST,
+	S_DESK_CALLBACKS,
+	S_DESK_TR_INSERT,
+	S_DESK_TR_UPDATE,
+	S_DESK_TR_GET,
+	S_DESK_TR_BY_INQ,
+	S_DESK_TR_QUEUE,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -199,6 +211,7 @@ void hh_sq_fill_orgs(struct hh_store *st);
 void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
+void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
