@@ -56,6 +56,17 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/session", hh_api_session_get),
 	ROUTE_SLOW(HH_POST, "/api/v1/session", hh_api_session_create),
 	ROUTE(HH_DELETE, "/api/v1/session", hh_api_session_delete),
+	/* the agent's desk (api/desk.c) */
+	ROUTE(HH_POST, "/api/v1/desk/lookup", hh_api_desk_lookup),
+	ROUTE(HH_GET, "/api/v1/desk/citizens/{id}/history", hh_api_desk_history),
+	ROUTE(HH_GET, "/api/v1/desk/codes", hh_api_desk_codes),
+	ROUTE(HH_GET, "/api/v1/desk/callbacks", hh_api_desk_callbacks),
+	ROUTE(HH_GET, "/api/v1/desk/transfers", hh_api_desk_transfers),
+	ROUTE(HH_GET, "/api/v1/desk/transfers/{id}", hh_api_desk_transfer),
+	ROUTE(HH_POST, "/api/v1/desk/transfers/{id}/take", hh_api_desk_transfer_take),
+	ROUTE(HH_POST, "/api/v1/desk/transfers/{id}/close", hh_api_desk_transfer_close),
+	ROUTE(HH_POST, "/api/v1/inquiries/{id}/article", hh_api_desk_inquiry_article),
+	ROUTE(HH_GET, "/api/v1/desk/usefulness", hh_api_desk_usefulness),
 
 	/* Open311 GeoReport v2: "{name}.json" or "{name}.xml" */
 	ROUTE(HH_GET, "/open311/v2/discovery.{format}", hh_open311_discovery),
