@@ -119,6 +119,11 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/overgang", hh_page_casework_transition),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/anmodning", hh_page_casework_request),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/note", hh_page_casework_note),
+	/* the agent's desk (pages/desk.c) */
+	ROUTE(HH_GET, "/borgerservice", hh_page_desk),
+	ROUTE(HH_POST, "/borgerservice/opslag", hh_page_desk_lookup),
+	ROUTE(HH_POST, "/borgerservice/henvendelse", hh_page_desk_log),
+	ROUTE(HH_POST, "/borgerservice/viderestilling/{id}", hh_page_desk_transfer),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

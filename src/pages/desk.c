@@ -1,0 +1,960 @@
+/* desk.c - the agent's desk, /borgerservice: log a phone or counter
+ * contact in a few keystrokes, find the citizen and their history, the
+ * knowledge base beside it (staff articles too), "answered with this
+ * article", transfer with a reason, the receiving queue and the callbacks
+ * due today.
+ *
+ * Server-rendered and complete without JavaScript: plain forms, each
+ * write a POST with the session's CSRF token answered by a redirect
+ * (POST-redirect-GET). The CPR look-up is a POST too, so the number never
+ * stands in a URL; its result is shown at once (nothing was changed but
+ * the audit log). Keyboard: accesskeys Alt+1..4 choose the outcome
+ * (Alt+Shift in Firefox), and web/desk.js adds Alt+1..4 for every
+ * browser and "/" for the knowledge-base search. The pages call the same
+ * domain functions as the API (domain/desk.h, domain/inquiries.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dktime.h"
+#include "core/util.h"
+#include "domain/access.h"
+#include "domain/desk.h"
+#include "domain/inquiries.h"
+#include "domain/orgs.h"
+#include "domain/reading.h"
+#include "pages/layout.h"
+
+#define NOTE_MAX 2000
+#define HITS 8
+
+static const struct {
+	const char *code, *label, *key;
+} outcomes[] = {
+	{ "resolved_first_contact", "Løst med det samme", "1" },
+	{ "transferred", "Viderestillet", "2" },
+	{ "case_created", "Sag oprettet", "3" },
+	{ "callback_promised", "Ringes op", "4" },
+};
+
+static const struct {
+	const char *code, *label;
+} channels[] = {
+	{ "phone", "Telefon" }, { "counter", "Skranke" }, { "email", "E-mail" },
+	{ "letter_reply", "Svar på brev" },
+};
+
+static const char *outcome_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (code && !strcmp(code, outcomes[i].code))
+			return outcomes[i].label;
+	return code && !strcmp(code, "open") ? "Åben" : code ? code : "";
+}
+
+static const char *channel_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+		if (code && !strcmp(code, channels[i].code))
+			return channels[i].label;
+	return code && !strcmp(code, "chat") ? "Chat"
+	       : code && !strcmp(code, "web") ? "Webformular" : code ? code : "";
+}
+
+/* The signed-in desk user, or NULL when a redirect to sign in or a 403
+ * page is queued. */
+static const struct hh_principal *desk_gate(struct hh_req *r, struct hh_actor *who)
+{
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER) {
+		hh_resp_redirect(r, 303, "/log-ind");
+		return NULL;
+	}
+	hh_actor_of(r, who);
+	if (hh_access(who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) != HH_OK) {
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Borgerservice er for borgerservice-medarbejdere og "
+			      "administratorer. Din rolle giver ikke adgang.");
+		return NULL;
+	}
+	return w;
+}
+
+static int64_t num(const char *s)
+{
+	char *end;
+	long long v = s && *s >= '1' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+	return v > 0 && !*end ? v : 0;
+}
+
+/* What the page shows besides the fixed parts. */
+struct view {
+	const struct hh_principal *w;
+	struct hh_actor who;
+	int64_t citizen_id, article_id;
+	const char *q;                 /* the knowledge-base search */
+	const char *notice;
+	/* the look-up */
+	int looked_up;
+	const char *lookup_error;
+	const char *cpr_typed, *name_typed;
+	struct hh_citizen found[HH_DESK_LOOKUP_MAX];
+	int n_found, more;
+	/* the log form again after an error */
+	const char *log_error, *log_field;
+	const char *channel, *outcome, *target, *reason, *case_no, *due, *note;
+};
+
+static void csrf_field(struct hh_req *r, const struct view *v)
+{
+	hh_buf_puts(&r->resp, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	hh_page_text(r, v->w->csrf);
+	hh_buf_puts(&r->resp, "\">\n");
+}
+
+/* /borgerservice with the page's state (borger, artikel, q) in the query. */
+static const char *self_url(struct hh_req *r, const struct view *v,
+			    int64_t citizen_id, int64_t article_id, const char *q)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "/borgerservice");
+	char sep = '?';
+	if (citizen_id) {
+		hh_buf_printf(&b, "%cborger=%lld", sep, (long long)citizen_id);
+		sep = '&';
+	}
+	if (article_id) {
+		hh_buf_printf(&b, "%cartikel=%lld", sep, (long long)article_id);
+		sep = '&';
+	}
+	if (q && *q) {
+		hh_buf_printf(&b, "%cq=", sep);
+		hh_buf_urlenc(&b, q);
+	}
+	(void)v;
+	const char *s = hh_arena_strdup(&r->arena, b.data ? b.data : "/borgerservice");
+	hh_buf_clear(&b);
+	return s;
+}
+
+static void option(struct hh_req *r, const char *value, const char *label,
+		   const char *chosen)
+{
+	hh_buf_puts(&r->resp, "<option value=\"");
+	hh_page_text(r, value);
+	hh_buf_puts(&r->resp, "\"");
+	if (chosen && !strcmp(chosen, value))
+		hh_buf_puts(&r->resp, " selected");
+	hh_buf_puts(&r->resp, ">");
+	hh_page_text(r, label);
+	hh_buf_puts(&r->resp, "</option>\n");
+}
+
+/* ---- the transfer targets and reasons ------------------------------------------ */
+
+struct codes_ctx {
+	struct hh_req *r;
+	const struct view *v;
+	const char *prefix; /* "" for the own organisation, "ORG/" for another */
+	const char *org_name;
+	const char *kind;   /* which to show */
+};
+
+static enum hh_rc code_option(void *p, const struct hh_inquiry_code *c)
+{
+	struct codes_ctx *k = p;
+	if (strcmp(c->kind, k->kind))
+		return HH_OK;
+	if (!strcmp(k->kind, "reason")) {
+		option(k->r, c->code, c->label, k->v->reason);
+		return HH_OK;
+	}
+	const char *value = hh_arena_printf(&k->r->arena, "%steam:%s", k->prefix,
+					    c->code);
+	const char *label = k->org_name ? hh_arena_printf(&k->r->arena, "%s – %s",
+							  k->org_name, c->label)
+					: c->label;
+	option(k->r, value, label, k->v->target);
+	return HH_OK;
+}
+
+struct orgs_ctx {
+	struct hh_req *r;
+	const struct view *v;
+	struct hh_org list[200];
+	int n;
+};
+
+static enum hh_rc org_row(void *p, const struct hh_org *o)
+{
+	struct orgs_ctx *k = p;
+	if (k->n < 200)
+		k->list[k->n++] = *o;
+	return HH_OK;
+}
+
+static void target_select(struct hh_req *r, const struct view *v)
+{
+	struct hh_store *st = r->app->store;
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<div class=\"field\"><label for=\"til\">Viderestil til</label>\n"
+		       "<select id=\"til\" name=\"til\"><option value=\"\">Vælg "
+		       "modtager</option>\n<optgroup label=\"Egne teams\">\n");
+	struct codes_ctx k = { r, v, "", NULL, "team" };
+	hh_desk_codes(st, &r->arena, &v->who, NULL, code_option, &k);
+	hh_buf_puts(b, "</optgroup>\n<optgroup label=\"Andre myndigheder\">\n");
+	struct orgs_ctx *o = hh_arena_calloc(&r->arena, sizeof(*o));
+	o->r = r;
+	o->v = v;
+	hh_org_each(st, &r->arena, org_row, o);
+	for (int i = 0; i < o->n; i++) {
+		if (o->list[i].id == v->who.org_id)
+			continue;
+		option(r, hh_arena_printf(&r->arena, "org:%s", o->list[i].code),
+		       o->list[i].name, v->target);
+		/* an agency's teams: the front desk knows them by name */
+		if (o->list[i].kind == HH_ORG_AGENCY) {
+			struct codes_ctx t = {
+				r, v, hh_arena_printf(&r->arena, "org:%s/", o->list[i].code),
+				o->list[i].name, "team" };
+			hh_desk_codes(st, &r->arena, &v->who, o->list[i].code,
+				      code_option, &t);
+		}
+	}
+	hh_buf_puts(b, "</optgroup></select></div>\n");
+	hh_buf_puts(b, "<div class=\"field\"><label for=\"aarsag\">Årsag</label>\n"
+		       "<select id=\"aarsag\" name=\"aarsag\"><option value=\"\">"
+		       "Vælg årsag</option>\n");
+	struct codes_ctx rk = { r, v, "", NULL, "reason" };
+	hh_desk_codes(st, &r->arena, &v->who, NULL, code_option, &rk);
+	hh_buf_puts(b, "</select></div>\n");
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+static void log_form(struct hh_req *r, const struct view *v)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section aria-labelledby=\"registrer\" class=\"desk-log\">\n"
+		       "<h2 id=\"registrer\">Registrér henvendelse</h2>\n");
+	if (v->log_error) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\" id=\"log-fejl\" "
+			       "tabindex=\"-1\"><p>");
+		hh_page_text(r, v->log_error);
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	hh_buf_puts(b, "<form method=\"post\" action=\"/borgerservice/henvendelse\" "
+		       "class=\"form wide\" id=\"log-form\">\n");
+	csrf_field(r, v);
+	if (v->citizen_id)
+		hh_buf_printf(b, "<input type=\"hidden\" name=\"borger\" value=\"%lld\">\n",
+			      (long long)v->citizen_id);
+	if (v->article_id)
+		hh_buf_printf(b, "<input type=\"hidden\" name=\"artikel\" value=\"%lld\">\n",
+			      (long long)v->article_id);
+	hh_buf_puts(b, "<fieldset><legend>Udfald (påkrævet)</legend>\n");
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++) {
+		int on = v->outcome && !strcmp(v->outcome, outcomes[i].code);
+		hh_buf_printf(b, "<div class=\"choice\"><input type=\"radio\" "
+				 "name=\"udfald\" id=\"udfald-%s\" value=\"%s\" "
+				 "accesskey=\"%s\" required%s%s> <label for=\"udfald-%s\">"
+				 "%s <kbd>Alt+%s</kbd></label></div>\n",
+			      outcomes[i].key, outcomes[i].code, outcomes[i].key,
+			      on ? " checked" : "",
+			      v->log_field && !strcmp(v->log_field, "udfald")
+				      ? " aria-describedby=\"log-fejl\"" : "",
+			      outcomes[i].key, outcomes[i].label, outcomes[i].key);
+	}
+	hh_buf_puts(b, "</fieldset>\n<fieldset><legend>Kanal</legend>\n");
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+		int on = v->channel ? !strcmp(v->channel, channels[i].code) : i == 0;
+		hh_buf_printf(b, "<div class=\"choice\"><input type=\"radio\" "
+				 "name=\"kanal\" id=\"kanal-%s\" value=\"%s\"%s> "
+				 "<label for=\"kanal-%s\">%s</label></div>\n",
+			      channels[i].code, channels[i].code, on ? " checked" : "",
+			      channels[i].code, channels[i].label);
+	}
+	hh_buf_puts(b, "</fieldset>\n<details class=\"desk-more\"");
+	if (v->log_field && strcmp(v->log_field, "udfald"))
+		hh_buf_puts(b, " open");
+	hh_buf_puts(b, "><summary>Viderestilling, sag, opringning og notat"
+		       "</summary>\n");
+	target_select(r, v);
+	hh_buf_puts(b, "<div class=\"field\"><label for=\"sag\">Sagsnummer (ved "
+		       "sag oprettet)</label>\n<input id=\"sag\" name=\"sag\" "
+		       "inputmode=\"numeric\" value=\"");
+	hh_page_text(r, v->case_no ? v->case_no : "");
+	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"ring\">Ring op "
+		       "(dato og tid)</label>\n<input id=\"ring\" name=\"ring\" "
+		       "type=\"datetime-local\" value=\"");
+	hh_page_text(r, v->due ? v->due : "");
+	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"note\">Notat "
+		       "(valgfrit)</label>\n<textarea id=\"note\" name=\"note\" "
+		       "rows=\"3\" maxlength=\"2000\">");
+	hh_page_text(r, v->note ? v->note : "");
+	hh_buf_puts(b, "</textarea></div>\n</details>\n");
+	if (v->article_id)
+		hh_buf_puts(b, "<p class=\"desk-article\">Registreres som besvaret med "
+			       "den valgte artikel.</p>\n");
+	hh_buf_puts(b, "<button type=\"submit\">Registrér henvendelse</button>\n"
+		       "</form>\n</section>\n");
+}
+
+static void lookup_form(struct hh_req *r, const struct view *v)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section aria-labelledby=\"find-borger\">\n"
+		       "<h2 id=\"find-borger\">Find borger</h2>\n");
+	if (v->lookup_error) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\" id=\"opslag-fejl\">"
+			       "<p>");
+		hh_page_text(r, v->lookup_error);
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	hh_buf_puts(b, "<form method=\"post\" action=\"/borgerservice/opslag\" "
+		       "class=\"form\">\n");
+	csrf_field(r, v);
+	if (v->article_id)
+		hh_buf_printf(b, "<input type=\"hidden\" name=\"artikel\" value=\"%lld\">\n",
+			      (long long)v->article_id);
+	hh_buf_puts(b, "<div class=\"field\"><label for=\"cpr\">CPR-nummer</label>\n"
+		       "<input id=\"cpr\" name=\"cpr\" autocomplete=\"off\" "
+		       "inputmode=\"numeric\" maxlength=\"11\"");
+	if (v->lookup_error)
+		hh_buf_puts(b, " aria-describedby=\"opslag-fejl\"");
+	hh_buf_puts(b, " value=\"");
+	/* the number typed is shown again only after an error, to correct */
+	hh_page_text(r, v->lookup_error && v->cpr_typed ? v->cpr_typed : "");
+	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"navn\">eller "
+		       "navn</label>\n<input id=\"navn\" name=\"navn\" "
+		       "autocomplete=\"off\" maxlength=\"100\" value=\"");
+	hh_page_text(r, v->name_typed ? v->name_typed : "");
+	hh_buf_puts(b, "\"></div>\n<button type=\"submit\">Find</button>\n</form>\n");
+	if (v->looked_up && !v->lookup_error) {
+		if (!v->n_found) {
+			hh_buf_puts(b, "<p role=\"status\">Ingen borger fundet, som du "
+				       "har adgang til.</p>\n");
+		} else {
+			hh_buf_puts(b, "<ul class=\"desk-found\">\n");
+			for (int i = 0; i < v->n_found; i++) {
+				const struct hh_citizen *z = &v->found[i];
+				hh_buf_puts(b, "<li><a href=\"");
+				hh_page_text(r, self_url(r, v, z->id, v->article_id, NULL));
+				hh_buf_puts(b, "\">");
+				hh_page_text(r, z->name);
+				hh_buf_puts(b, "</a>");
+				if (z->cpr) {
+					/* the date part only: enough to tell
+					 * namesakes apart */
+					hh_buf_puts(b, " <span class=\"who\">født ");
+					hh_buf_printf(b, "%.6s", z->cpr);
+					hh_buf_puts(b, "</span>");
+				}
+				hh_buf_puts(b, "</li>\n");
+			}
+			hh_buf_puts(b, "</ul>\n");
+			if (v->more)
+				hh_buf_puts(b, "<p>Der er flere. Skriv mere af navnet "
+					       "eller brug CPR-nummeret.</p>\n");
+		}
+	}
+	hh_buf_puts(b, "</section>\n");
+}
+
+struct hist_ctx {
+	struct hh_req *r;
+	int n_inq, n_cases;
+};
+
+static enum hh_rc hist_inq(void *p, const struct hh_inquiry *q)
+{
+	struct hist_ctx *h = p;
+	struct hh_buf *b = &h->r->resp;
+	if (!h->n_inq++)
+		hh_buf_puts(b, "<h4>Henvendelser</h4>\n<ul class=\"desk-list\">\n");
+	hh_buf_puts(b, "<li>");
+	hh_page_text(h->r, hh_datetime_da(&h->r->arena, q->started_at));
+	hh_buf_puts(b, " · ");
+	hh_page_text(h->r, channel_label(q->channel));
+	hh_buf_puts(b, " · ");
+	hh_page_text(h->r, outcome_label(q->outcome));
+	if (q->note && *q->note) {
+		hh_buf_puts(b, " · ");
+		hh_page_text(h->r, q->note);
+	}
+	hh_buf_puts(b, "</li>\n");
+	return HH_OK;
+}
+
+static enum hh_rc hist_case(void *p, const struct hh_case *c)
+{
+	struct hist_ctx *h = p;
+	struct hh_buf *b = &h->r->resp;
+	if (!h->n_cases++)
+		hh_buf_puts(b, "<h4>Sager</h4>\n<ul class=\"desk-list\">\n");
+	hh_buf_printf(b, "<li><a href=\"/sagsbehandling/sag/%lld\">", (long long)c->id);
+	hh_page_text(h->r, c->case_type_name ? c->case_type_name : c->case_type_code);
+	hh_buf_puts(b, "</a> · ");
+	hh_page_text(h->r, c->state_label ? c->state_label : c->state);
+	if (c->org_name) {
+		hh_buf_puts(b, " · ");
+		hh_page_text(h->r, c->org_name);
+	}
+	hh_buf_puts(b, "</li>\n");
+	return HH_OK;
+}
+
+static enum hh_rc hist_inq_end(struct hist_ctx *h)
+{
+	if (h->n_inq)
+		hh_buf_puts(&h->r->resp, "</ul>\n");
+	return HH_OK;
+}
+
+/* The chosen citizen and their history; the lists are written as the
+ * domain streams them, so the inquiries' list is closed when the first
+ * case arrives. */
+static enum hh_rc hist_case_first(void *p, const struct hh_case *c)
+{
+	struct hist_ctx *h = p;
+	if (!h->n_cases)
+		hist_inq_end(h);
+	return hist_case(p, c);
+}
+
+static void citizen_section(struct hh_req *r, const struct view *v)
+{
+	struct hh_buf *b = &r->resp;
+	if (!v->citizen_id)
+		return;
+	size_t mark = b->len;
+	hh_buf_puts(b, "<section aria-labelledby=\"borgeren\" class=\"desk-citizen\">\n");
+	size_t head = b->len;
+	struct hist_ctx h = { r, 0, 0 };
+	struct hh_citizen z;
+	/* the heading needs the name, which comes with the history: the
+	 * lists are written first and the heading put before them */
+	enum hh_rc rc = hh_desk_history(r->app->store, &r->arena, &v->who,
+					v->citizen_id, &z, hist_inq, hist_case_first, &h);
+	if (rc != HH_OK) {
+		b->len = mark;
+		hh_buf_puts(b, "<p class=\"notice\">Borgeren findes ikke, eller du har "
+			       "ikke adgang til borgeren.</p>\n");
+		return;
+	}
+	if (h.n_cases)
+		hh_buf_puts(b, "</ul>\n");
+	else
+		hist_inq_end(&h);
+	if (!h.n_inq && !h.n_cases)
+		hh_buf_puts(b, "<p>Ingen tidligere henvendelser eller sager.</p>\n");
+	hh_buf_puts(b, "</section>\n");
+	/* insert the heading at head */
+	struct hh_buf hd;
+	hh_buf_init(&hd);
+	hh_buf_puts(&hd, "<h2 id=\"borgeren\">Borger: ");
+	hh_buf_html(&hd, z.name ? z.name : "");
+	hh_buf_puts(&hd, "</h2>\n");
+	if (z.cpr) {
+		hh_buf_puts(&hd, "<p>CPR-nummer: ");
+		hh_buf_html(&hd, z.cpr);
+		hh_buf_puts(&hd, "</p>\n");
+	}
+	hh_buf_puts(&hd, "<p><a href=\"");
+	hh_buf_html(&hd, self_url(r, v, 0, v->article_id, v->q));
+	hh_buf_puts(&hd, "\">Fjern borgeren</a> (henvendelsen logges uden "
+			 "borger)</p>\n<h3>Historik</h3>\n");
+	size_t tail = b->len - head;
+	char *rest = hh_arena_strndup(&r->arena, b->data + head, tail);
+	b->len = head;
+	hh_buf_puts(b, hd.data);
+	hh_buf_puts(b, rest);
+	hh_buf_clear(&hd);
+}
+
+static void kb_section(struct hh_req *r, const struct view *v)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section aria-labelledby=\"vidensbase\" class=\"desk-kb\">\n"
+		       "<h2 id=\"vidensbase\">Vidensbase</h2>\n"
+		       "<form method=\"get\" action=\"/borgerservice\" role=\"search\">\n");
+	if (v->citizen_id)
+		hh_buf_printf(b, "<input type=\"hidden\" name=\"borger\" value=\"%lld\">\n",
+			      (long long)v->citizen_id);
+	hh_buf_puts(b, "<label for=\"q\">Søg i vidensbasen, også interne artikler "
+		       "<kbd>/</kbd></label>\n<input id=\"q\" name=\"q\" "
+		       "type=\"search\" value=\"");
+	hh_page_text(r, v->q ? v->q : "");
+	hh_buf_puts(b, "\">\n<button type=\"submit\">Søg</button>\n</form>\n");
+	if (v->q && *v->q && r->app->index) {
+		struct hh_search_query sq = {
+			.text = v->q,
+			.municipality_id = v->who.org_is_municipality ? v->who.org_id : 0,
+			.limit = HITS,
+		};
+		struct hh_search_result res;
+		hh_reading_search(r->app->index, &v->who, &sq, &r->arena, &res);
+		if (!res.n_hits)
+			hh_buf_puts(b, "<p role=\"status\">Ingen artikler fundet.</p>\n");
+		else
+			hh_buf_puts(b, "<ol class=\"articles hits\">\n");
+		for (int i = 0; i < res.n_hits; i++) {
+			const struct hh_search_hit *h = &res.hits[i];
+			hh_buf_puts(b, "<li><a href=\"/artikel/");
+			hh_buf_urlenc(b, h->slug);
+			hh_buf_puts(b, "\" target=\"_blank\" rel=\"noopener\">");
+			hh_page_text(r, h->title);
+			hh_buf_puts(b, "</a>");
+			if (h->audience == HH_AUDIENCE_STAFF)
+				hh_buf_puts(b, " <span class=\"tag\">Intern</span>");
+			hh_buf_puts(b, "\n<p class=\"snippet\">");
+			hh_buf_puts(b, h->snippet_html);
+			hh_buf_puts(b, "</p>");
+			if (h->id == v->article_id) {
+				hh_buf_puts(b, "<p><strong>Valgt som svar</strong></p>");
+			} else {
+				hh_buf_puts(b, "<p><a class=\"button secondary\" href=\"");
+				hh_page_text(r, self_url(r, v, v->citizen_id, h->id, v->q));
+				hh_buf_puts(b, "\">Besvaret med denne<span class=\"visually-hidden\">: ");
+				hh_page_text(r, h->title);
+				hh_buf_puts(b, "</span></a></p>");
+			}
+			hh_buf_puts(b, "</li>\n");
+		}
+		if (res.n_hits)
+			hh_buf_puts(b, "</ol>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+}
+
+struct queue_ctx {
+	struct hh_req *r;
+	const struct view *v;
+	int n;
+};
+
+static enum hh_rc queue_row(void *p, const struct hh_inquiry_transfer *t,
+			    const struct hh_inquiry *q)
+{
+	struct queue_ctx *k = p;
+	struct hh_req *r = k->r;
+	struct hh_buf *b = &r->resp;
+	if (!k->n++)
+		hh_buf_puts(b, "<ul class=\"desk-list\" id=\"modtaget\">\n");
+	hh_buf_printf(b, "<li id=\"viderestilling-%lld\">", (long long)t->id);
+	hh_page_text(r, hh_datetime_da(&r->arena, t->at));
+	hh_buf_puts(b, " · ");
+	hh_page_text(r, channel_label(q->channel));
+	if (t->to_team) {
+		hh_buf_puts(b, " · team ");
+		hh_page_text(r, t->to_team);
+	}
+	hh_buf_puts(b, " · årsag ");
+	hh_page_text(r, t->reason);
+	if (q->note && *q->note) {
+		hh_buf_puts(b, " · ");
+		hh_page_text(r, q->note);
+	}
+	if (t->taken_by)
+		hh_buf_puts(b, " · <em>taget</em>");
+	hh_buf_printf(b, "\n<form method=\"post\" class=\"inline\" "
+			 "action=\"/borgerservice/viderestilling/%lld\">",
+		      (long long)t->id);
+	csrf_field(r, k->v);
+	if (!t->taken_by)
+		hh_buf_puts(b, "<button type=\"submit\" name=\"handling\" value=\"tag\" "
+			       "class=\"secondary\">Tag</button> ");
+	hh_buf_puts(b, "<button type=\"submit\" name=\"handling\" value=\"loest\">"
+		       "Afslut som løst</button></form></li>\n");
+	return HH_OK;
+}
+
+static enum hh_rc callback_row(void *p, const struct hh_inquiry *q)
+{
+	struct queue_ctx *k = p;
+	struct hh_buf *b = &k->r->resp;
+	if (!k->n++)
+		hh_buf_puts(b, "<ul class=\"desk-list\" id=\"opringninger\">\n");
+	hh_buf_puts(b, "<li>kl. ");
+	const char *dt = hh_datetime_da(&k->r->arena, q->callback_due_at);
+	const char *kl = strstr(dt, "kl. ");
+	hh_page_text(k->r, kl ? kl + 4 : dt);
+	hh_buf_puts(b, " · ");
+	hh_page_text(k->r, channel_label(q->channel));
+	if (q->citizen_id) {
+		hh_buf_puts(b, " · <a href=\"");
+		hh_page_text(k->r, self_url(k->r, k->v, q->citizen_id, 0, NULL));
+		hh_buf_puts(b, "\">borgeren</a>");
+	}
+	if (q->note && *q->note) {
+		hh_buf_puts(b, " · ");
+		hh_page_text(k->r, q->note);
+	}
+	hh_buf_puts(b, "</li>\n");
+	return HH_OK;
+}
+
+static void render(struct hh_req *r, struct view *v, int status)
+{
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page pg = { .title = "Borgerservice" };
+	hh_page_begin(r, &pg);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<script src=\"/static/desk.js\" defer></script>\n"
+		       "<h1>Borgerservice</h1>\n");
+	if (v->notice) {
+		hh_buf_puts(b, "<p class=\"notice\" role=\"status\" id=\"kvittering\">");
+		hh_page_text(r, v->notice);
+		hh_buf_puts(b, "</p>\n");
+	}
+	hh_buf_puts(b, "<div class=\"desk\">\n<div class=\"desk-main\">\n");
+	log_form(r, v);
+	lookup_form(r, v);
+	citizen_section(r, v);
+	hh_buf_puts(b, "</div>\n<div class=\"desk-side\">\n");
+	kb_section(r, v);
+	hh_buf_puts(b, "<section aria-labelledby=\"til-os\">\n<h2 id=\"til-os\">"
+		       "Viderestillet til os</h2>\n");
+	struct queue_ctx k = { r, v, 0 };
+	if (hh_desk_transfer_queue(r->app->store, &r->arena, &v->who, NULL, queue_row,
+				   &k) == HH_OK) {
+		if (k.n)
+			hh_buf_puts(b, "</ul>\n");
+		else
+			hh_buf_puts(b, "<p>Ingen henvendelser venter.</p>\n");
+	}
+	hh_buf_puts(b, "</section>\n<section aria-labelledby=\"ring-op\">\n"
+		       "<h2 id=\"ring-op\">Skal ringes op i dag</h2>\n");
+	struct queue_ctx c = { r, v, 0 };
+	if (hh_desk_callbacks_today(r->app->store, &r->arena, &v->who, 0,
+				    callback_row, &c) == HH_OK) {
+		if (c.n)
+			hh_buf_puts(b, "</ul>\n");
+		else
+			hh_buf_puts(b, "<p>Ingen opringninger i dag.</p>\n");
+	}
+	hh_buf_puts(b, "</section>\n<section aria-labelledby=\"genveje\">\n"
+		       "<h2 id=\"genveje\">Tastaturgenveje</h2>\n<dl class=\"keys\">\n"
+		       "<dt><kbd>Alt+1</kbd> … <kbd>Alt+4</kbd></dt><dd>Vælg udfald "
+		       "(i Firefox <kbd>Alt+Shift+1</kbd> … uden JavaScript)</dd>\n"
+		       "<dt><kbd>Enter</kbd></dt><dd>Registrér henvendelsen, når et "
+		       "udfald er valgt</dd>\n"
+		       "<dt><kbd>/</kbd></dt><dd>Gå til søgning i vidensbasen</dd>\n"
+		       "<dt><kbd>Alt+N</kbd></dt><dd>Gå til notatet</dd>\n"
+		       "</dl>\n</section>\n</div>\n</div>\n");
+	hh_page_end(r, status);
+}
+
+static void view_init(struct hh_req *r, struct view *v,
+		      const struct hh_principal *w, const struct hh_actor *who)
+{
+	memset(v, 0, sizeof(*v));
+	v->w = w;
+	v->who = *who;
+	v->citizen_id = num(hh_req_query(r, "borger"));
+	v->article_id = num(hh_req_query(r, "artikel"));
+	const char *q = hh_req_query(r, "q");
+	if (q && hh_utf8_valid(q, strlen(q)) && hh_utf8_len(q) <= 200)
+		v->q = q;
+	const char *logged = hh_req_query(r, "logget");
+	if (num(logged))
+		v->notice = hh_arena_printf(&r->arena, "Henvendelsen er registreret "
+						       "(nr. %lld).",
+					    (long long)num(logged));
+	const char *done = hh_req_query(r, "ok");
+	if (done && !strcmp(done, "tag"))
+		v->notice = "Du har taget henvendelsen.";
+	else if (done && !strcmp(done, "loest"))
+		v->notice = "Henvendelsen er afsluttet som løst.";
+}
+
+void hh_page_desk(struct hh_req *r)
+{
+	struct hh_actor who;
+	const struct hh_principal *w = desk_gate(r, &who);
+	if (!w)
+		return;
+	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
+	view_init(r, v, w, &who);
+	render(r, v, 200);
+}
+
+static int csrf_ok(struct hh_req *r, struct view *v, const char **error)
+{
+	if (hh_csrf_ok(r, hh_req_form(r, "csrf")))
+		return 1;
+	*error = "Formularen er udløbet eller blev sendt fra en anden side, så "
+		 "intet blev gemt. Prøv igen her.";
+	(void)v;
+	return 0;
+}
+
+static enum hh_rc found_row(void *p, const struct hh_citizen *z)
+{
+	struct view *v = p;
+	if (v->n_found < HH_DESK_LOOKUP_MAX)
+		v->found[v->n_found++] = *z;
+	return HH_OK;
+}
+
+/* POST /borgerservice/opslag: cpr or navn */
+void hh_page_desk_lookup(struct hh_req *r)
+{
+	struct hh_actor who;
+	const struct hh_principal *w = desk_gate(r, &who);
+	if (!w)
+		return;
+	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
+	view_init(r, v, w, &who);
+	v->article_id = num(hh_req_form(r, "artikel"));
+	v->looked_up = 1;
+	if (!csrf_ok(r, v, &v->lookup_error)) {
+		render(r, v, 403);
+		return;
+	}
+	const char *cpr = hh_req_form(r, "cpr"), *name = hh_req_form(r, "navn");
+	if (cpr && (!hh_utf8_valid(cpr, strlen(cpr)) || strlen(cpr) > 20))
+		cpr = "x"; /* refused below as not a CPR number */
+	if (name && (!hh_utf8_valid(name, strlen(name)) || hh_utf8_len(name) > 100))
+		name = "1"; /* refused below */
+	v->cpr_typed = cpr;
+	v->name_typed = name && strcmp(name, "1") ? name : NULL;
+	enum hh_desk_fault fault = HH_DESK_FINE;
+	enum hh_rc rc = hh_desk_lookup(r->app->store, &r->arena, &who, cpr, name,
+				       found_row, v, &v->more, &fault);
+	int status = 200;
+	if (rc == HH_ERR_INVALID) {
+		status = 400;
+		v->lookup_error =
+			fault == HH_DESK_CPR
+				? "CPR-nummeret er ikke gyldigt. Skriv 10 cifre, fx "
+				  "010203-1234, med en dato der findes."
+			: fault == HH_DESK_NAME
+				? "Skriv mindst 2 bogstaver af navnet og ingen tal. Et "
+				  "CPR-nummer skrives i feltet CPR-nummer."
+				: "Skriv enten et CPR-nummer eller et navn.";
+	} else if (rc != HH_OK) {
+		hh_page_error(r, rc == HH_ERR_BUSY ? 503 : 500, "Der skete en fejl",
+			      "Opslaget kunne ikke gennemføres. Prøv igen om lidt.");
+		return;
+	}
+	render(r, v, status);
+}
+
+/* Danish wall-clock "YYYY-MM-DDTHH:MM" as epoch seconds; 0 if malformed. */
+static int64_t dk_local_time(const char *s)
+{
+	int y, mo, d, h, mi;
+	char tail;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5 ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || h < 0 || mi < 0)
+		return 0;
+	int64_t local = hh_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+	int64_t t = local - hh_dk_offset(local - 3600);
+	return local - hh_dk_offset(t);
+}
+
+/* POST /borgerservice/henvendelse */
+void hh_page_desk_log(struct hh_req *r)
+{
+	struct hh_actor who;
+	const struct hh_principal *w = desk_gate(r, &who);
+	if (!w)
+		return;
+	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
+	view_init(r, v, w, &who);
+	v->citizen_id = num(hh_req_form(r, "borger"));
+	v->article_id = num(hh_req_form(r, "artikel"));
+	v->outcome = hh_req_form(r, "udfald");
+	v->channel = hh_req_form(r, "kanal");
+	v->target = hh_req_form(r, "til");
+	v->reason = hh_req_form(r, "aarsag");
+	v->case_no = hh_req_form(r, "sag");
+	v->due = hh_req_form(r, "ring");
+	v->note = hh_req_form(r, "note");
+	const char *texts[] = { v->outcome, v->channel, v->target, v->reason,
+				v->case_no, v->due, v->note };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i] && (!hh_utf8_valid(texts[i], strlen(texts[i])) ||
+				 hh_utf8_len(texts[i]) > NOTE_MAX)) {
+			v->log_error = "Et felt indeholder tegn eller en længde, vi ikke "
+				       "kan modtage.";
+			v->note = NULL;
+			render(r, v, 400);
+			return;
+		}
+	if (!csrf_ok(r, v, &v->log_error)) {
+		render(r, v, 403);
+		return;
+	}
+	struct hh_inquiry_input in = { .channel = v->channel && *v->channel
+							  ? v->channel : "phone",
+				       .citizen_id = v->citizen_id,
+				       .article_id = v->article_id,
+				       .outcome = v->outcome };
+	if (!v->outcome || !*v->outcome) {
+		v->log_error = "Vælg et udfald (Alt+1 til Alt+4).";
+		v->log_field = "udfald";
+		render(r, v, 400);
+		return;
+	}
+	if (v->note && *v->note)
+		in.note = v->note;
+	if (!strcmp(v->outcome, "transferred")) {
+		/* "team:CODE", "org:CODE" or "org:CODE/team:CODE" */
+		const char *t = v->target ? v->target : "";
+		if (!strncmp(t, "org:", 4)) {
+			const char *slash = strchr(t + 4, '/');
+			in.transfer_org = slash ? hh_arena_strndup(&r->arena, t + 4,
+								   (size_t)(slash - t - 4))
+						: t + 4;
+			if (slash && !strncmp(slash + 1, "team:", 5))
+				in.transfer_team = slash + 6;
+		} else if (!strncmp(t, "team:", 5)) {
+			in.transfer_team = t + 5;
+		}
+		if (v->reason && *v->reason)
+			in.transfer_reason = v->reason;
+		if (!in.transfer_org && !in.transfer_team) {
+			v->log_error = "Vælg hvem henvendelsen viderestilles til.";
+			v->log_field = "til";
+			render(r, v, 400);
+			return;
+		}
+		if (!in.transfer_reason) {
+			v->log_error = "Vælg en årsag til viderestillingen.";
+			v->log_field = "aarsag";
+			render(r, v, 400);
+			return;
+		}
+	} else if (!strcmp(v->outcome, "case_created")) {
+		in.case_id = num(v->case_no);
+		if (!in.case_id) {
+			v->log_error = "Skriv sagsnummeret på den oprettede sag.";
+			v->log_field = "sag";
+			render(r, v, 400);
+			return;
+		}
+	} else if (!strcmp(v->outcome, "callback_promised")) {
+		in.callback_due_at = dk_local_time(v->due);
+		if (!in.callback_due_at) {
+			v->log_error = "Skriv hvornår borgeren skal ringes op.";
+			v->log_field = "ring";
+			render(r, v, 400);
+			return;
+		}
+	}
+	struct hh_inquiry q;
+	int replayed;
+	enum hh_inquiry_fault fault = HH_INQ_FINE;
+	const char *field = NULL;
+	enum hh_rc rc = hh_inquiry_create(r->app->store, &r->arena, &who, &in, &q,
+					  &replayed, &fault, &field);
+	if (rc == HH_ERR_INVALID || rc == HH_ERR_CONFLICT) {
+		switch (fault) {
+		case HH_INQ_OUTCOME:
+			v->log_error = "Vælg et af de fire udfald.";
+			v->log_field = "udfald";
+			break;
+		case HH_INQ_CHANNEL:
+			v->log_error = "Vælg en kanal.";
+			v->log_field = "kanal";
+			break;
+		case HH_INQ_ORG:
+			v->log_error = "Myndigheden findes ikke.";
+			v->log_field = "til";
+			break;
+		case HH_INQ_CITIZEN:
+			v->log_error = "Borgeren findes ikke, eller du har ikke adgang.";
+			v->log_field = "borger";
+			break;
+		case HH_INQ_ARTICLE:
+			v->log_error = "Artiklen findes ikke for din organisation.";
+			v->log_field = "artikel";
+			break;
+		case HH_INQ_CASE:
+			v->log_error = "Sagen findes ikke, eller den er en anden borgers.";
+			v->log_field = "sag";
+			break;
+		default:
+			v->log_error =
+				field && !strcmp(field, "transfer_team")
+					? "Teamet findes ikke hos modtageren."
+				: field && !strcmp(field, "transfer_reason")
+					? "Årsagen findes ikke hos jer."
+				: field && !strcmp(field, "callback_due_at")
+					? "Tidspunktet for opringning skal ligge "
+					  "efter henvendelsen."
+					: "Henvendelsen kunne ikke registreres. Ret "
+					  "felterne og prøv igen.";
+			v->log_field = "til";
+			break;
+		}
+		render(r, v, 400);
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_page_error(r, rc == HH_ERR_FORBIDDEN ? 403 : 500,
+			      "Henvendelsen blev ikke registreret",
+			      "Prøv igen om lidt.");
+		return;
+	}
+	/* the next contact starts clean: no citizen, no article */
+	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
+						 "/borgerservice?logget=%lld#kvittering",
+						 (long long)q.id));
+}
+
+/* POST /borgerservice/viderestilling/{id}: handling=tag|loest */
+void hh_page_desk_transfer(struct hh_req *r)
+{
+	struct hh_actor who;
+	const struct hh_principal *w = desk_gate(r, &who);
+	if (!w)
+		return;
+	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
+	view_init(r, v, w, &who);
+	if (!csrf_ok(r, v, &v->log_error)) {
+		render(r, v, 403);
+		return;
+	}
+	int64_t id = num(hh_req_param(r, "id"));
+	const char *what = hh_req_form(r, "handling");
+	struct hh_inquiry_transfer t;
+	enum hh_desk_fault fault = HH_DESK_FINE;
+	enum hh_rc rc;
+	if (what && !strcmp(what, "tag")) {
+		rc = hh_desk_transfer_take(r->app->store, &r->arena, &who, id, &t, &fault);
+	} else if (what && !strcmp(what, "loest")) {
+		struct hh_desk_close c = { .result = "resolved" };
+		rc = hh_desk_transfer_close(r->app->store, &r->arena, &who, id, &c, &t,
+					    &fault, NULL);
+	} else {
+		v->log_error = "Vælg Tag eller Afslut som løst.";
+		render(r, v, 400);
+		return;
+	}
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_error(r, 404, "Findes ikke",
+			      "Viderestillingen findes ikke, eller den er ikke til "
+			      "jer.");
+		return;
+	}
+	if (rc == HH_ERR_FORBIDDEN) {
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun modtageren kan tage eller afslutte en "
+			      "viderestilling.");
+		return;
+	}
+	if (rc == HH_ERR_CONFLICT) {
+		v->notice = "Henvendelsen var allerede afsluttet af en anden.";
+		render(r, v, 409);
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_page_error(r, 500, "Der skete en fejl", "Prøv igen om lidt.");
+		return;
+	}
+	hh_resp_redirect(r, 303, what[0] == 't' ? "/borgerservice?ok=tag#til-os"
+						: "/borgerservice?ok=loest#til-os");
+}
