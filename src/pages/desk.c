@@ -905,17 +905,22 @@ void hh_page_desk_log(struct hh_req *r)
 						 (long long)q.id));
 }
 
-/* POST /borgerservice/viderestilling/{id}: handling=tag|loest */
+/* POST /borgerservice/viderestilling/{id}: handling=tag|loest. Whoever
+ * receives transfers may take and close them (the access table:
+ * caseworkers too), not only the desk, so the gate is the domain's. */
 void hh_page_desk_transfer(struct hh_req *r)
 {
-	struct hh_actor who;
-	const struct hh_principal *w = desk_gate(r, &who);
-	if (!w)
+	const struct hh_principal *w = hh_auth(r);
+	if (w->kind != HH_USER) {
+		hh_resp_redirect(r, 303, "/log-ind");
 		return;
-	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
-	view_init(r, v, w, &who);
-	if (!csrf_ok(r, v, &v->log_error)) {
-		render(r, v, 403);
+	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+		hh_page_error(r, 403, "Formularen er udløbet",
+			      "Formularen er udløbet eller blev sendt fra en anden "
+			      "side, så intet blev gemt. Gå tilbage og prøv igen.");
 		return;
 	}
 	int64_t id = num(hh_req_param(r, "id"));
@@ -930,8 +935,8 @@ void hh_page_desk_transfer(struct hh_req *r)
 		rc = hh_desk_transfer_close(r->app->store, &r->arena, &who, id, &c, &t,
 					    &fault, NULL);
 	} else {
-		v->log_error = "Vælg Tag eller Afslut som løst.";
-		render(r, v, 400);
+		hh_page_error(r, 400, "Vælg en handling",
+			      "Vælg Tag eller Afslut som løst.");
 		return;
 	}
 	if (rc == HH_ERR_NOT_FOUND) {
@@ -947,14 +952,17 @@ void hh_page_desk_transfer(struct hh_req *r)
 		return;
 	}
 	if (rc == HH_ERR_CONFLICT) {
-		v->notice = "Henvendelsen var allerede afsluttet af en anden.";
-		render(r, v, 409);
+		hh_page_error(r, 409, "Allerede afsluttet",
+			      "Henvendelsen var allerede afsluttet af en anden.");
 		return;
 	}
 	if (rc != HH_OK) {
 		hh_page_error(r, 500, "Der skete en fejl", "Prøv igen om lidt.");
 		return;
 	}
-	hh_resp_redirect(r, 303, what[0] == 't' ? "/borgerservice?ok=tag#til-os"
-						: "/borgerservice?ok=loest#til-os");
+	if (hh_access(&who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) != HH_OK)
+		hh_resp_redirect(r, 303, "/personale");
+	else
+		hh_resp_redirect(r, 303, what[0] == 't' ? "/borgerservice?ok=tag#til-os"
+							: "/borgerservice?ok=loest#til-os");
 }
