@@ -281,7 +281,7 @@ static void log_form(struct hh_req *r, const struct view *v)
 		       "</summary>\n");
 	target_select(r, v);
 	hh_buf_puts(b, "<div class=\"field\"><label for=\"sag\">Sagsnummer (ved "
-		       "sag oprettet)</label>\n<input id=\"sag\" name=\"sag\" "
+		       "sag oprettet)</label>\n<input id=\"sag\" name=\"sag\" type=\"text\" "
 		       "inputmode=\"numeric\" value=\"");
 	hh_page_text(r, v->case_no ? v->case_no : "");
 	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"ring\">Ring op "
@@ -318,7 +318,7 @@ static void lookup_form(struct hh_req *r, const struct view *v)
 		hh_buf_printf(b, "<input type=\"hidden\" name=\"artikel\" value=\"%lld\">\n",
 			      (long long)v->article_id);
 	hh_buf_puts(b, "<div class=\"field\"><label for=\"cpr\">CPR-nummer</label>\n"
-		       "<input id=\"cpr\" name=\"cpr\" autocomplete=\"off\" "
+		       "<input id=\"cpr\" name=\"cpr\" type=\"text\" autocomplete=\"off\" "
 		       "inputmode=\"numeric\" maxlength=\"11\"");
 	if (v->lookup_error)
 		hh_buf_puts(b, " aria-describedby=\"opslag-fejl\"");
@@ -326,7 +326,7 @@ static void lookup_form(struct hh_req *r, const struct view *v)
 	/* the number typed is shown again only after an error, to correct */
 	hh_page_text(r, v->lookup_error && v->cpr_typed ? v->cpr_typed : "");
 	hh_buf_puts(b, "\"></div>\n<div class=\"field\"><label for=\"navn\">eller "
-		       "navn</label>\n<input id=\"navn\" name=\"navn\" "
+		       "navn</label>\n<input id=\"navn\" name=\"navn\" type=\"text\" "
 		       "autocomplete=\"off\" maxlength=\"100\" value=\"");
 	hh_page_text(r, v->name_typed ? v->name_typed : "");
 	hh_buf_puts(b, "\"></div>\n<button type=\"submit\">Find</button>\n</form>\n");
