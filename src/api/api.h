@@ -68,6 +68,7 @@ void hh_api_desk_transfer_take(struct hh_req *r);
 void hh_api_desk_transfer_close(struct hh_req *r);
 void hh_api_desk_inquiry_article(struct hh_req *r);
 void hh_api_desk_usefulness(struct hh_req *r);
+void hh_api_desk_assisted_case(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
 
 /* Open311 GeoReport v2 (open311.c) */

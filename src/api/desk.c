@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/dktime.h"
 #include "core/util.h"
@@ -430,4 +431,128 @@ void hh_api_desk_usefulness(struct hh_req *r)
 		return;
 	}
 	send(r, 200, json_pack("{s:O}", "items", items));
+}
+
+static json_t *messages(const struct hh_form_msg *m, int n)
+{
+	json_t *out = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(out, json_pack("{s:s, s:s}", "field", m[i].field,
+						     "message", m[i].message));
+	return out;
+}
+
+/* POST /api/v1/desk/citizens/{id}/cases {"case_type", "values",
+ * "consent": true} with an optional Idempotency-Key: a self-service form
+ * filled in with the citizen at the desk. */
+void hh_api_desk_assisted_case(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!signed_in(r, &who) || !csrf(r))
+		return;
+	const char *ct = hh_req_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16)) {
+		hh_resp_problem(r, HH_E_UNSUPPORTED_MEDIA, NULL, NULL);
+		return;
+	}
+	if (!hh_utf8_valid(hh_buf_str(&r->body), r->body.len)) {
+		hh_resp_problem(r, HH_E_BAD_UTF8, NULL, NULL);
+		return;
+	}
+	json_error_t e;
+	json_t *root = json_loadb(hh_buf_str(&r->body), r->body.len,
+				  JSON_REJECT_DUPLICATES, &e);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		hh_resp_problem(r, HH_E_BAD_JSON, NULL, NULL);
+		return;
+	}
+	hh_arena_defer(&r->arena, hh_json_release, root);
+	const char *k;
+	json_t *v;
+	json_object_foreach(root, k, v)
+	{
+		if (strcmp(k, "case_type") && strcmp(k, "values") && strcmp(k, "consent")) {
+			hh_resp_problem(r, HH_E_UNKNOWN_FIELD, k, NULL);
+			return;
+		}
+	}
+	struct hh_desk_assist in = {
+		.case_type = json_string_value(json_object_get(root, "case_type")),
+		.values = json_object_get(root, "values"),
+		.consent = json_is_true(json_object_get(root, "consent")),
+	};
+	if (!in.case_type) {
+		hh_resp_problem(r, HH_E_MISSING_FIELD, "case_type", NULL);
+		return;
+	}
+	json_t *consent = json_object_get(root, "consent");
+	if (consent && !json_is_boolean(consent)) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "consent", "true or false");
+		return;
+	}
+	if (!in.values) {
+		in.values = json_object();
+		hh_arena_defer(&r->arena, hh_json_release, in.values);
+	}
+	if (!json_is_object(in.values)) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "values",
+				"values must be an object of field: value");
+		return;
+	}
+	const char *key = hh_req_header(r, "Idempotency-Key");
+	if (key) {
+		if (!*key || strlen(key) > 200 || !hh_utf8_valid(key, strlen(key))) {
+			hh_resp_problem(r, HH_E_INVALID_PARAM, "Idempotency-Key",
+					"1 to 200 characters");
+			return;
+		}
+		in.idem_key = key;
+	}
+	struct hh_form_result res;
+	struct hh_case c;
+	int replayed = 0;
+	enum hh_submit_fault fault = HH_SUBMIT_FINE;
+	enum hh_desk_fault dfault = HH_DESK_FINE;
+	enum hh_rc rc = hh_desk_assisted_submit(r->app->store, &r->arena, &who,
+						id_param(r), &in, &res, &c, &replayed,
+						&fault, &dfault);
+	if (res.values)
+		hh_arena_defer(&r->arena, hh_json_release, res.values);
+	if (rc == HH_ERR_INVALID && dfault == HH_DESK_CONSENT) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "consent",
+				"the citizen's consent is required: consent true");
+		return;
+	}
+	if (rc == HH_ERR_INVALID && res.n_errors) {
+		json_t *j = hh_problem_json(HH_E_FORM_INVALID, res.errors[0].field, NULL,
+					    r->path);
+		json_object_set_new(j, "errors", messages(res.errors, res.n_errors));
+		json_object_set_new(j, "warnings", messages(res.warnings, res.n_warnings));
+		hh_resp_json_as(r, 422, "application/problem+json", j);
+		return;
+	}
+	if (rc == HH_ERR_INVALID) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD,
+				fault == HH_SUBMIT_MUNICIPALITY ? "municipality"
+								: "case_type",
+				"unknown case type, or the citizen's municipality "
+				"is not known");
+		return;
+	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_SUBMIT_KEY_REUSED) {
+		hh_resp_problem(r, HH_E_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key", NULL);
+		return;
+	}
+	if (rc != HH_OK) {
+		refuse(r, rc);
+		return;
+	}
+	hh_resp_header(r, "Location",
+		       hh_arena_printf(&r->arena, "/api/v1/cases/%lld", (long long)c.id));
+	hh_resp_header(r, "ETag",
+		       hh_arena_printf(&r->arena, "\"%lld\"", (long long)c.version));
+	json_t *j = hh_case_json(&c, NULL, 1);
+	json_object_set_new(j, "replayed", json_boolean(replayed));
+	send(r, replayed ? 200 : 201, j);
 }

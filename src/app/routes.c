@@ -67,6 +67,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/desk/transfers/{id}/close", hh_api_desk_transfer_close),
 	ROUTE(HH_POST, "/api/v1/inquiries/{id}/article", hh_api_desk_inquiry_article),
 	ROUTE(HH_GET, "/api/v1/desk/usefulness", hh_api_desk_usefulness),
+	ROUTE_BODY(HH_POST, "/api/v1/desk/citizens/{id}/cases", hh_api_desk_assisted_case, HH_JSON_BODY_MAX),
 
 	/* Open311 GeoReport v2: "{name}.json" or "{name}.xml" */
 	ROUTE(HH_GET, "/open311/v2/discovery.{format}", hh_open311_discovery),
@@ -124,6 +125,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/borgerservice/opslag", hh_page_desk_lookup),
 	ROUTE(HH_POST, "/borgerservice/henvendelse", hh_page_desk_log),
 	ROUTE(HH_POST, "/borgerservice/viderestilling/{id}", hh_page_desk_transfer),
+	ROUTE(HH_GET, "/borgerservice/blanket", hh_page_desk_form),
+	ROUTE(HH_POST, "/borgerservice/blanket", hh_page_desk_form_post),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

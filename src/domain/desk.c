@@ -593,6 +593,148 @@ enum hh_rc hh_desk_callbacks_today(struct hh_store *st, struct hh_arena *a,
 	return rc;
 }
 
+/* ---- assisted self-service ------------------------------------------------------ */
+
+struct assist {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t citizen_id;
+	struct hh_citizen z;
+	const char *agent_name, *org_code, *org_name;
+};
+
+static enum hh_rc assist_tx(struct hh_tx *tx, void *p)
+{
+	struct assist *x = p;
+	enum hh_rc rc = tx->store->citizen_get(tx, x->a, x->citizen_id, &x->z);
+	if (rc == HH_OK && !may_find(x->who, &x->z))
+		rc = HH_ERR_NOT_FOUND;
+	if (rc != HH_OK)
+		return rc;
+	struct hh_org o;
+	rc = tx->store->org_get(tx, x->a, x->who->org_id, &o);
+	if (rc != HH_OK)
+		return rc;
+	x->org_code = o.code;
+	x->org_name = o.name;
+	x->agent_name = NULL;
+	if (x->who->user_id) {
+		struct hh_user u;
+		rc = tx->store->user_get(tx, x->a, x->who->user_id, &u);
+		if (rc == HH_OK)
+			x->agent_name = u.name;
+		else if (rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	return HH_OK;
+}
+
+enum hh_rc hh_desk_assisted_submit(struct hh_store *st, struct hh_arena *a,
+				   const struct hh_actor *who,
+				   int64_t citizen_id,
+				   const struct hh_desk_assist *in,
+				   struct hh_form_result *res,
+				   struct hh_case *out, int *replayed,
+				   enum hh_submit_fault *fault,
+				   enum hh_desk_fault *dfault)
+{
+	*dfault = HH_DESK_FINE;
+	*replayed = 0;
+	if (fault)
+		*fault = HH_SUBMIT_FINE;
+	res->values = NULL;
+	if (!who->org_id ||
+	    hh_access(who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) != HH_OK)
+		return HH_ERR_FORBIDDEN;
+	if (citizen_id <= 0)
+		return HH_ERR_NOT_FOUND;
+	struct assist x = { .who = who, .a = a, .citizen_id = citizen_id };
+	enum hh_rc rc = hh_store_run_tx(st, 0, assist_tx, &x);
+	if (rc != HH_OK)
+		return rc;
+	if (!in->consent) {
+		*dfault = HH_DESK_CONSENT;
+		return HH_ERR_INVALID;
+	}
+	char iso[21];
+	hh_time_iso(hh_now_us() / 1000000, iso);
+	json_t *extra = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "agent",
+				  who->label, "agent_name",
+				  x.agent_name ? x.agent_name : "", "organisation",
+				  x.org_code ? x.org_code : "", "organisation_name",
+				  x.org_name ? x.org_name : "", "consent", 1,
+				  "consent_text", HH_DESK_CONSENT_TEXT, "at", iso);
+	struct hh_submission sub = {
+		.case_type = in->case_type,
+		.citizen_id = citizen_id,
+		.municipality_id = x.z.municipality_id,
+		.values = in->values,
+		.idem_scope = in->idem_key ? who->label : NULL,
+		.idem_key = in->idem_key,
+		.actor = who->label,
+		.public_only = 1,
+		.loa = HH_LOA_SUBSTANTIAL,
+		.extra_key = HH_DESK_ASSISTED_KEY,
+		.extra = extra,
+	};
+	const char *why = NULL;
+	rc = hh_case_submit(st, a, &sub, res, out, replayed, &why, fault);
+	json_decref(extra);
+	return rc;
+}
+
+struct one {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id;
+	struct hh_citizen *out;
+};
+
+static enum hh_rc one_tx(struct hh_tx *tx, void *p)
+{
+	struct one *o = p;
+	enum hh_rc rc = tx->store->citizen_get(tx, o->a, o->id, o->out);
+	if (rc == HH_OK && !may_find(o->who, o->out))
+		rc = HH_ERR_NOT_FOUND;
+	if (rc == HH_OK)
+		rc = audit(tx, o->who, o->id, "åbnet ved borgerservice for at udfylde "
+					      "en blanket");
+	return rc;
+}
+
+enum hh_rc hh_desk_citizen(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t citizen_id,
+			   struct hh_citizen *out)
+{
+	if (!who->org_id ||
+	    hh_access(who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) != HH_OK)
+		return HH_ERR_FORBIDDEN;
+	if (citizen_id <= 0)
+		return HH_ERR_NOT_FOUND;
+	struct one o = { who, a, citizen_id, out };
+	return hh_store_run_tx(st, 1, one_tx, &o);
+}
+
+int hh_desk_assisted_by(struct hh_arena *a, const char *data, const char **agent,
+			const char **org)
+{
+	*agent = *org = NULL;
+	if (!data || !strstr(data, HH_DESK_ASSISTED_KEY))
+		return 0;
+	json_error_t e;
+	json_t *j = json_loads(data, 0, &e);
+	json_t *x = json_object_get(j, HH_DESK_ASSISTED_KEY);
+	int ok = json_is_object(x) && json_is_true(json_object_get(x, "consent"));
+	if (ok) {
+		const char *n = json_string_value(json_object_get(x, "agent_name"));
+		const char *o = json_string_value(json_object_get(x, "organisation_name"));
+		*agent = n && *n ? hh_arena_strdup(a, n) : NULL;
+		*org = o && *o ? hh_arena_strdup(a, o) : NULL;
+	}
+	json_decref(j);
+	return ok;
+}
+
 /* ---- transfers ---------------------------------------------------------------- */
 
 enum hh_rc hh_desk_transfer_record(struct hh_tx *tx, const char *actor,

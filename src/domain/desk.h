@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "domain/actor.h"
+#include "domain/cases.h"
 #include "store/store.h"
 
 #define HH_DESK_LOOKUP_MAX 20   /* citizens one name look-up shows */
@@ -47,6 +48,7 @@ enum hh_desk_fault {
 	HH_DESK_CODE,       /* an unknown team or reason code */
 	HH_DESK_ORG,        /* an unknown organisation */
 	HH_DESK_STATE,      /* (CONFLICT) the transfer is closed already */
+	HH_DESK_CONSENT,    /* an assisted form without the citizen's consent */
 };
 
 /* Finds citizens by CPR number (cpr: any written form hh_cpr_check reads)
@@ -118,6 +120,54 @@ void hh_desk_dk_day(int64_t now, int64_t *from, int64_t *to);
 enum hh_rc hh_desk_callbacks_today(struct hh_store *st, struct hh_arena *a,
 				   const struct hh_actor *who, int64_t now,
 				   hh_inquiry_cb cb, void *ctx);
+
+/* ---- assisted self-service ------------------------------------------------------ */
+
+/* Where an assisted case keeps who helped (beside the form values, in the
+ * case's data): {"agent", "agent_name", "organisation",
+ * "organisation_name", "consent": true, "consent_text", "at"}. */
+#define HH_DESK_ASSISTED_KEY "borgerservice-assisted"
+/* What the agent ticks, and what the case then shows. */
+#define HH_DESK_CONSENT_TEXT \
+	"Borgeren har givet samtykke til, at Borgerservice udfylder ansøgningen"
+
+struct hh_desk_assist {
+	const char *case_type; /* a public case type's code */
+	json_t *values;        /* borrowed: the form values */
+	int consent;           /* the agent ticked the citizen's consent */
+	const char *idem_key;  /* a repeat returns the same case */
+};
+
+/* Submits a self-service form for citizen_id on the citizen's behalf, as
+ * the desk (who) fills it in with them: the case is the citizen's, at the
+ * authority the case type names, and records who helped (agent and
+ * organisation) and that the citizen consented. The agent has identified
+ * the citizen, so forms asking for CPR numbers are allowed (assurance
+ * "substantial"). FORBIDDEN without the desk's right; NOT_FOUND for a
+ * citizen who may not find; INVALID with *dfault HH_DESK_CONSENT without
+ * consent (nothing written); otherwise as hh_case_submit (res, out,
+ * *replayed, *fault). */
+enum hh_rc hh_desk_assisted_submit(struct hh_store *st, struct hh_arena *a,
+				   const struct hh_actor *who,
+				   int64_t citizen_id,
+				   const struct hh_desk_assist *in,
+				   struct hh_form_result *res,
+				   struct hh_case *out, int *replayed,
+				   enum hh_submit_fault *fault,
+				   enum hh_desk_fault *dfault);
+
+/* The citizen citizen_id for the desk (to fill in a form with them):
+ * NOT_FOUND when who may not find them, FORBIDDEN without the right.
+ * Audited. Strings in a. */
+enum hh_rc hh_desk_citizen(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t citizen_id,
+			   struct hh_citizen *out);
+
+/* Who helped with case data (JSON text): the agent's and organisation's
+ * names, into *agent and *org (strings in a); 0 when the case was not
+ * filled in with Borgerservice. */
+int hh_desk_assisted_by(struct hh_arena *a, const char *data,
+			const char **agent, const char **org);
 
 /* ---- transfers ---------------------------------------------------------- */
 

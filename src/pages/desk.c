@@ -18,6 +18,9 @@
 #include "core/dktime.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/auth.h"
+#include "domain/casetype.h"
+#include "domain/catalogue.h"
 #include "domain/desk.h"
 #include "domain/inquiries.h"
 #include "domain/orgs.h"
@@ -422,6 +425,29 @@ static enum hh_rc hist_case_first(void *p, const struct hh_case *c)
 	return hist_case(p, c);
 }
 
+static enum hh_rc ct_option(void *p, const struct hh_case_type *ct)
+{
+	struct hh_req *r = p;
+	if (ct->public)
+		option(r, ct->code, ct->name, NULL);
+	return HH_OK;
+}
+
+/* Assisted self-service: start one of the public forms for the citizen. */
+static void start_form(struct hh_req *r, const struct view *v)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_printf(b, "<h3>Hjælp med en ansøgning</h3>\n<form method=\"get\" "
+			 "action=\"/borgerservice/blanket\">\n<input type=\"hidden\" "
+			 "name=\"borger\" value=\"%lld\">\n<div class=\"field\">"
+			 "<label for=\"blanket-type\">Blanket</label>\n<select "
+			 "id=\"blanket-type\" name=\"type\">\n",
+		      (long long)v->citizen_id);
+	hh_case_type_each(r->app->store, &r->arena, &v->who, ct_option, r);
+	hh_buf_puts(b, "</select></div>\n<button type=\"submit\" class=\"secondary\">"
+		       "Start blanket</button>\n</form>\n");
+}
+
 static void citizen_section(struct hh_req *r, const struct view *v)
 {
 	struct hh_buf *b = &r->resp;
@@ -448,6 +474,7 @@ static void citizen_section(struct hh_req *r, const struct view *v)
 		hist_inq_end(&h);
 	if (!h.n_inq && !h.n_cases)
 		hh_buf_puts(b, "<p>Ingen tidligere henvendelser eller sager.</p>\n");
+	start_form(r, v);
 	hh_buf_puts(b, "</section>\n");
 	/* insert the heading at head */
 	struct hh_buf hd;
@@ -661,6 +688,11 @@ static void view_init(struct hh_req *r, struct view *v,
 		v->notice = hh_arena_printf(&r->arena, "Henvendelsen er registreret "
 						       "(nr. %lld).",
 					    (long long)num(logged));
+	const char *sag = hh_req_query(r, "sag");
+	if (num(sag))
+		v->notice = hh_arena_printf(&r->arena, "Ansøgningen er sendt som sag "
+						       "nr. %lld.",
+					    (long long)num(sag));
 	const char *done = hh_req_query(r, "ok");
 	if (done && !strcmp(done, "tag"))
 		v->notice = "Du har taget henvendelsen.";
@@ -965,4 +997,290 @@ void hh_page_desk_transfer(struct hh_req *r)
 	else
 		hh_resp_redirect(r, 303, what[0] == 't' ? "/borgerservice?ok=tag#til-os"
 							: "/borgerservice?ok=loest#til-os");
+}
+
+/* ---- assisted self-service: a form filled in with the citizen --------------- */
+
+/* What the form page shows: the citizen, the case type, what was typed
+ * and what was wrong. */
+struct assisted {
+	const struct hh_principal *w;
+	struct hh_actor who;
+	struct hh_citizen z;
+	const char *code;
+	struct hh_case_type row;
+	struct hh_case_type_def *def;
+	const char *key;          /* the idempotency key of this form */
+	int consent;
+	const char *error;        /* a message above the form */
+	const struct hh_form_result *res;
+};
+
+static const char *typed(struct hh_req *r, const char *name)
+{
+	const char *s = hh_req_form(r, name);
+	return s && hh_utf8_valid(s, strlen(s)) ? s : NULL;
+}
+
+static const char *field_error(const struct assisted *x, const char *name)
+{
+	for (int i = 0; x->res && i < x->res->n_errors; i++)
+		if (!strcmp(x->res->errors[i].field, name))
+			return x->res->errors[i].message;
+	return NULL;
+}
+
+static void assisted_field(struct hh_req *r, const struct assisted *x,
+			   const struct hh_form_field *f)
+{
+	struct hh_buf *b = &r->resp;
+	const char *val = typed(r, f->name);
+	const char *err = field_error(x, f->name);
+	const char *id = hh_arena_printf(&r->arena, "felt-%s", f->name);
+	if (f->type == HH_FIELD_FILE) {
+		/* files are not taken at the desk (the form is a plain
+		 * urlencoded post): a form that requires one cannot be sent
+		 * from here, and says so */
+		hh_buf_puts(b, "<p class=\"hint\">");
+		hh_page_text(r, f->label);
+		hh_buf_puts(b, f->required ? ": kræver en fil, som borgeren selv skal "
+					     "sende med blanketten på helhed."
+					   : ": filer kan borgeren selv sende senere.");
+		hh_buf_puts(b, "</p>\n");
+		if (err) {
+			hh_buf_puts(b, "<p class=\"field-error\">");
+			hh_page_text(r, err);
+			hh_buf_puts(b, " Blanketten kan ikke sendes fra Borgerservice.</p>\n");
+		}
+		return;
+	}
+	hh_buf_puts(b, "<div class=\"field\">");
+	if (f->type == HH_FIELD_YESNO) {
+		hh_buf_puts(b, "<fieldset><legend>");
+		hh_page_text(r, f->label);
+		if (!f->required)
+			hh_buf_puts(b, " (valgfrit)");
+		hh_buf_puts(b, "</legend>\n");
+		static const char *const yn[2][2] = { { "ja", "Ja" }, { "nej", "Nej" } };
+		for (int i = 0; i < 2; i++) {
+			hh_buf_printf(b, "<div class=\"choice\"><input type=\"radio\" "
+					 "name=\"%s\" id=\"%s-%s\" value=\"%s\"%s> "
+					 "<label for=\"%s-%s\">%s</label></div>\n",
+				      f->name, id, yn[i][0], yn[i][0],
+				      val && !strcmp(val, yn[i][0]) ? " checked" : "",
+				      id, yn[i][0], yn[i][1]);
+		}
+		if (err) {
+			hh_buf_puts(b, "<p class=\"field-error\">");
+			hh_page_text(r, err);
+			hh_buf_puts(b, "</p>");
+		}
+		hh_buf_puts(b, "</fieldset></div>\n");
+		return;
+	}
+	hh_buf_printf(b, "<label for=\"%s\">", id);
+	hh_page_text(r, f->label);
+	if (!f->required)
+		hh_buf_puts(b, " (valgfrit)");
+	hh_buf_puts(b, "</label>\n");
+	if (f->help) {
+		hh_buf_printf(b, "<p class=\"hint\" id=\"%s-hjaelp\">", id);
+		hh_page_text(r, f->help);
+		hh_buf_puts(b, "</p>\n");
+	}
+	if (err) {
+		hh_buf_printf(b, "<p class=\"field-error\" id=\"%s-fejl\">", id);
+		hh_page_text(r, err);
+		hh_buf_puts(b, "</p>\n");
+	}
+	const char *described = err ? hh_arena_printf(&r->arena,
+						      " aria-invalid=\"true\" "
+						      "aria-describedby=\"%s-fejl\"", id)
+				    : f->help ? hh_arena_printf(&r->arena,
+								" aria-describedby=\"%s-hjaelp\"",
+								id)
+					      : "";
+	if (f->type == HH_FIELD_CHOICE) {
+		hh_buf_printf(b, "<select id=\"%s\" name=\"%s\"%s>\n<option value=\"\">"
+				 "Vælg</option>\n", id, f->name, described);
+		for (int i = 0; i < f->n_options; i++)
+			option(r, f->options[i].value, f->options[i].label, val);
+		hh_buf_puts(b, "</select></div>\n");
+		return;
+	}
+	if (f->type == HH_FIELD_TEXTAREA) {
+		hh_buf_printf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"4\"%s>", id,
+			      f->name, described);
+		hh_page_text(r, val ? val : "");
+		hh_buf_puts(b, "</textarea></div>\n");
+		return;
+	}
+	const char *type = f->type == HH_FIELD_DATE ? "date"
+			   : f->type == HH_FIELD_EMAIL ? "email"
+			   : f->type == HH_FIELD_PHONE ? "tel" : "text";
+	hh_buf_printf(b, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s value=\"", id,
+		      f->name, type,
+		      f->type == HH_FIELD_NUMBER || f->type == HH_FIELD_CPR ||
+				      f->type == HH_FIELD_AMOUNT
+			      ? " inputmode=\"numeric\"" : "",
+		      described);
+	hh_page_text(r, val ? val : "");
+	hh_buf_puts(b, "\"></div>\n");
+}
+
+static void assisted_render(struct hh_req *r, const struct assisted *x, int status)
+{
+	hh_resp_header(r, "Cache-Control", "no-store");
+	struct hh_page pg = { .title = hh_arena_printf(&r->arena, "%s – Borgerservice",
+						       x->row.name) };
+	hh_page_begin(r, &pg);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<p><a href=\"");
+	hh_page_text(r, hh_arena_printf(&r->arena, "/borgerservice?borger=%lld",
+					(long long)x->z.id));
+	hh_buf_puts(b, "\">Tilbage til Borgerservice</a></p>\n<h1>");
+	hh_page_text(r, x->row.name);
+	hh_buf_puts(b, "</h1>\n<p>Udfyldes sammen med <strong>");
+	hh_page_text(r, x->z.name);
+	hh_buf_puts(b, "</strong>. Sagen bliver borgerens og viser, at Borgerservice "
+		       "hjalp.</p>\n");
+	if (x->error || (x->res && x->res->n_errors)) {
+		hh_buf_puts(b, "<div class=\"error\" role=\"alert\" id=\"fejl\" "
+			       "tabindex=\"-1\"><p>");
+		hh_page_text(r, x->error ? x->error
+					 : "Blanketten har fejl. Ret de markerede felter.");
+		hh_buf_puts(b, "</p></div>\n");
+	}
+	hh_buf_puts(b, "<form method=\"post\" action=\"/borgerservice/blanket\" "
+		       "class=\"form wide\">\n");
+	csrf_field(r, &(struct view){ .w = x->w });
+	hh_buf_printf(b, "<input type=\"hidden\" name=\"borger\" value=\"%lld\">\n",
+		      (long long)x->z.id);
+	hh_buf_puts(b, "<input type=\"hidden\" name=\"type\" value=\"");
+	hh_page_text(r, x->code);
+	hh_buf_puts(b, "\">\n<input type=\"hidden\" name=\"noegle\" value=\"");
+	hh_page_text(r, x->key);
+	hh_buf_puts(b, "\">\n");
+	const struct hh_form *form = &x->def->form_def;
+	for (int i = 0; i < form->n_fields; i++)
+		assisted_field(r, x, &form->fields[i]);
+	hh_buf_puts(b, "<div class=\"field\"><div class=\"choice\"><input "
+		       "type=\"checkbox\" id=\"samtykke\" name=\"samtykke\" "
+		       "value=\"ja\" required");
+	if (x->consent)
+		hh_buf_puts(b, " checked");
+	hh_buf_puts(b, "> <label for=\"samtykke\">" HH_DESK_CONSENT_TEXT
+		       "</label></div></div>\n<button type=\"submit\">Send "
+		       "ansøgningen</button>\n</form>\n");
+	hh_page_end(r, status);
+}
+
+/* Loads what the form page needs; queues an error page and returns 0
+ * when it cannot. */
+static int assisted_load(struct hh_req *r, struct assisted *x, int64_t citizen_id,
+			 const char *code)
+{
+	enum hh_rc rc = hh_desk_citizen(r->app->store, &r->arena, &x->who, citizen_id,
+					&x->z);
+	if (rc == HH_OK && code)
+		rc = hh_case_type_form(r->app->store, &r->arena, code, &x->row, &x->def);
+	else if (rc == HH_OK)
+		rc = HH_ERR_NOT_FOUND;
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_error(r, 404, "Findes ikke",
+			      "Borgeren eller blanketten findes ikke, eller du har "
+			      "ikke adgang.");
+		return 0;
+	}
+	if (rc != HH_OK) {
+		hh_page_error(r, 500, "Der skete en fejl", "Prøv igen om lidt.");
+		return 0;
+	}
+	x->code = code;
+	return 1;
+}
+
+/* GET /borgerservice/blanket?borger=ID&type=CODE */
+void hh_page_desk_form(struct hh_req *r)
+{
+	struct assisted *x = hh_arena_calloc(&r->arena, sizeof(*x));
+	x->w = desk_gate(r, &x->who);
+	if (!x->w ||
+	    !assisted_load(r, x, num(hh_req_query(r, "borger")), hh_req_query(r, "type")))
+		return;
+	char token[HH_TOKEN_CHARS];
+	unsigned char unused[32];
+	hh_auth_new_token(token, unused);
+	x->key = hh_arena_strdup(&r->arena, token);
+	assisted_render(r, x, 200);
+}
+
+/* POST /borgerservice/blanket */
+void hh_page_desk_form_post(struct hh_req *r)
+{
+	struct assisted *x = hh_arena_calloc(&r->arena, sizeof(*x));
+	x->w = desk_gate(r, &x->who);
+	if (!x->w ||
+	    !assisted_load(r, x, num(hh_req_form(r, "borger")), typed(r, "type")))
+		return;
+	const char *key = typed(r, "noegle");
+	x->key = key && *key && strlen(key) <= 100 ? key : "";
+	x->consent = hh_req_form(r, "samtykke") != NULL;
+	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+		x->error = "Formularen er udløbet eller blev sendt fra en anden side, så "
+			   "intet blev sendt. Prøv igen her.";
+		assisted_render(r, x, 403);
+		return;
+	}
+	json_t *values = json_object();
+	hh_arena_defer(&r->arena, hh_json_release, values);
+	const struct hh_form *form = &x->def->form_def;
+	for (int i = 0; i < form->n_fields; i++) {
+		const char *v = hh_req_form(r, form->fields[i].name);
+		if (v && *v && form->fields[i].type != HH_FIELD_FILE)
+			json_object_set_new(values, form->fields[i].name,
+					    json_string_nocheck(v));
+	}
+	struct hh_desk_assist in = { .case_type = x->code, .values = values,
+				     .consent = x->consent,
+				     .idem_key = *x->key ? x->key : NULL };
+	struct hh_form_result res;
+	struct hh_case c;
+	int replayed;
+	enum hh_submit_fault fault;
+	enum hh_desk_fault dfault;
+	enum hh_rc rc = hh_desk_assisted_submit(r->app->store, &r->arena, &x->who,
+						x->z.id, &in, &res, &c, &replayed,
+						&fault, &dfault);
+	if (res.values)
+		hh_arena_defer(&r->arena, hh_json_release, res.values);
+	if (rc == HH_ERR_INVALID && dfault == HH_DESK_CONSENT) {
+		x->error = "Sæt flueben, når borgeren har givet samtykke til, at "
+			   "Borgerservice udfylder ansøgningen.";
+		assisted_render(r, x, 400);
+		return;
+	}
+	if (rc == HH_ERR_INVALID && res.n_errors) {
+		x->res = &res;
+		assisted_render(r, x, 422);
+		return;
+	}
+	if (rc == HH_ERR_INVALID || rc == HH_ERR_CONFLICT) {
+		x->error = fault == HH_SUBMIT_MUNICIPALITY
+				   ? "Borgerens kommune kendes ikke, så ansøgningen kan "
+				     "ikke sendes."
+				   : "Ansøgningen kunne ikke sendes. Start blanketten "
+				     "forfra.";
+		assisted_render(r, x, rc == HH_ERR_CONFLICT ? 409 : 400);
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_page_error(r, rc == HH_ERR_FORBIDDEN ? 403 : 500,
+			      "Ansøgningen blev ikke sendt", "Prøv igen om lidt.");
+		return;
+	}
+	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
+						 "/borgerservice?borger=%lld&sag=%lld"
+						 "#kvittering",
+						 (long long)x->z.id, (long long)c.id));
 }

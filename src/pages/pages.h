@@ -54,5 +54,7 @@ void hh_page_desk(struct hh_req *r);
 void hh_page_desk_lookup(struct hh_req *r);
 void hh_page_desk_log(struct hh_req *r);
 void hh_page_desk_transfer(struct hh_req *r);
+void hh_page_desk_form(struct hh_req *r);
+void hh_page_desk_form_post(struct hh_req *r);
 
 #endif
