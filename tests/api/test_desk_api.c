@@ -382,6 +382,64 @@ static void t_codes_and_callbacks(void **state)
 	}
 }
 
+static void t_assisted_case(void **state)
+{
+	struct ctx *c = *state;
+	struct hh_tx *tx;
+	assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
+	struct hh_case_type ct = {
+		.code = "hjaelp", .organisation = "municipality", .name = "Hjælp",
+		.public = 1,
+		.definition =
+			"{\"name\":\"Hjælp\",\"organisation\":\"municipality\","
+			"\"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","
+			"\"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"}],"
+			"\"transitions\":[],\"form\":{\"title\":\"Hjælp\",\"fields\":"
+			"[{\"name\":\"antal\",\"label\":\"Antal\",\"type\":\"number\","
+			"\"required\":true,\"min\":1,\"max\":20}]}}" };
+	assert_int_equal(c->s.store->case_type_put(tx, &ct), HH_OK);
+	assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/desk/citizens/%lld/cases",
+		 (long long)c->anna_id);
+	struct tu_resp r = as(c, A, "POST", path,
+			      "{\"case_type\":\"hjaelp\",\"values\":{\"antal\":2}}", NULL);
+	expect(&r, 400, "invalid-field");
+	assert_string_equal(json_string_value(json_object_get(r.json, "field")), "consent");
+	tu_resp_free(&r);
+	r = as(c, A, "POST", path,
+	       "{\"case_type\":\"hjaelp\",\"consent\":true,\"values\":{\"antal\":99}}",
+	       NULL);
+	expect(&r, 422, "form-invalid");
+	tu_resp_free(&r);
+	const char *key[] = { "Idempotency-Key: skranke-1", NULL };
+	const char *body = "{\"case_type\":\"hjaelp\",\"consent\":true,"
+			   "\"values\":{\"antal\":2}}";
+	r = as(c, A, "POST", path, body, key);
+	expect(&r, 201, NULL);
+	int64_t id = json_integer_value(json_object_get(r.json, "id"));
+	json_t *x = json_object_get(json_object_get(r.json, "data"),
+				    "borgerservice-assisted");
+	assert_true(json_is_true(json_object_get(x, "consent")));
+	assert_string_equal(json_string_value(json_object_get(x, "organisation")), "901");
+	tu_resp_free(&r);
+	/* the same again: the same case */
+	r = as(c, A, "POST", path, body, key);
+	expect(&r, 200, NULL);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "id")), id);
+	tu_resp_free(&r);
+	/* the key with another body */
+	r = as(c, A, "POST", path,
+	       "{\"case_type\":\"hjaelp\",\"consent\":true,\"values\":{\"antal\":3}}",
+	       key);
+	expect(&r, 422, "idempotency-key-reused");
+	tu_resp_free(&r);
+	/* another municipality's agent cannot file for Anna */
+	r = as(c, B, "POST", path, body, NULL);
+	expect(&r, 404, "not-found");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +448,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_article, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_transfers, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_codes_and_callbacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_assisted_case, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("api/desk", tests, NULL, NULL);
 }

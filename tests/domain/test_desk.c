@@ -681,6 +681,104 @@ static void t_usefulness(void **state)
 			 HH_ERR_FORBIDDEN);
 }
 
+/* ---- assisted self-service ------------------------------------------------------ */
+
+static enum hh_rc no_case(void *p, const struct hh_case *c)
+{
+	(void)p;
+	(void)c;
+	return HH_OK;
+}
+
+#define CT_HJAELP                                                             \
+	"{\"name\":\"Hjælp\",\"organisation\":\"municipality\","             \
+	"\"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","     \
+	"\"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"         \
+	"{\"key\":\"done\",\"label\":\"Afgjort\",\"final\":true}],"           \
+	"\"transitions\":[{\"from\":\"received\",\"to\":\"done\","            \
+	"\"role\":\"caseworker\"}],"                                           \
+	"\"form\":{\"title\":\"Hjælp\",\"fields\":[{\"name\":\"antal\","       \
+	"\"label\":\"Antal\",\"type\":\"number\",\"required\":true,"          \
+	"\"min\":1,\"max\":20}]}}"
+
+static void t_assisted_case_carries_consent(void **state)
+{
+	struct fx *f = *state;
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	struct hh_case_type ct = { .code = "hjaelp", .organisation = "municipality",
+				   .name = "Hjælp", .public = 1,
+				   .definition = CT_HJAELP };
+	assert_int_equal(f->st->case_type_put(tx, &ct), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	json_t *values = json_pack("{s:s}", "antal", "2");
+	struct hh_desk_assist in = { .case_type = "hjaelp", .values = values };
+	struct hh_form_result res;
+	struct hh_case c;
+	int replayed;
+	enum hh_submit_fault fault;
+	enum hh_desk_fault dfault;
+	/* without the citizen's consent: refused, no case */
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_ERR_INVALID);
+	assert_int_equal(dfault, HH_DESK_CONSENT);
+	struct hh_case_filter cf = { .citizen_id = f->anna };
+	int64_t total = 0;
+	tx = tu_read_begin(f->st);
+	assert_int_equal(f->st->case_list(tx, &f->a, &cf, 0, 1, &total, no_case, NULL),
+			 HH_OK);
+	tu_read_end(tx);
+	int64_t cases_before = total;
+	/* another municipality's citizen: not found; a role without the
+	 * desk: refused */
+	in.consent = 1;
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3), f->bo,
+						 &in, &res, &c, &replayed, &fault,
+						 &dfault),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a,
+						 ACTOR(f->m901, 1, HH_ROLE_CASEWORKER, 6),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_ERR_FORBIDDEN);
+	/* with consent: the citizen's case at their municipality, recording
+	 * the agent, the organisation and the consent */
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_OK);
+	json_decref(res.values);
+	assert_int_equal(c.citizen_id, f->anna);
+	assert_int_equal(c.org_id, f->m901);
+	const char *agent, *org;
+	assert_true(hh_desk_assisted_by(&f->a, c.data, &agent, &org));
+	assert_string_equal(agent, "u3@test");
+	assert_string_equal(org, "901");
+	json_error_t e;
+	json_t *data = json_loads(c.data, 0, &e);
+	json_t *x = json_object_get(data, HH_DESK_ASSISTED_KEY);
+	assert_true(json_is_true(json_object_get(x, "consent")));
+	assert_string_equal(json_string_value(json_object_get(x, "agent")), "user:3");
+	assert_string_equal(json_string_value(json_object_get(x, "consent_text")),
+			    HH_DESK_CONSENT_TEXT);
+	json_decref(data);
+	/* the case's first event names the agent */
+	struct hh_event *ev;
+	size_t n = tu_events(f->st, &f->a, "case", c.id, &ev);
+	assert_true(n >= 1);
+	assert_string_equal(ev[n - 1].actor, "user:3");
+	tx = tu_read_begin(f->st);
+	assert_int_equal(f->st->case_list(tx, &f->a, &cf, 0, 1, &total, no_case, NULL),
+			 HH_OK);
+	tu_read_end(tx);
+	assert_int_equal(total, cases_before + 1);
+	/* a case without help says nothing of it */
+	assert_false(hh_desk_assisted_by(&f->a, "{\"antal\":2}", &agent, &org));
+	json_decref(values);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -695,6 +793,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(t_callbacks_today, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_usefulness, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_assisted_case_carries_consent, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("domain/desk", tests, NULL, NULL);
 }
