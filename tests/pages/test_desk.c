@@ -263,12 +263,91 @@ static void t_find_the_citizen(void **state)
 	tu_resp_free(&r);
 }
 
+static void t_assisted_form(void **state)
+{
+	struct ctx *c = *state;
+	struct hh_tx *tx;
+	assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
+	struct hh_case_type ct = {
+		.code = "hjaelp", .organisation = "municipality", .name = "Hjælp",
+		.public = 1,
+		.definition =
+			"{\"name\":\"Ansøgning om hjælp\",\"organisation\":"
+			"\"municipality\",\"deadline\":\"P30D\",\"public\":true,"
+			"\"initial\":\"received\",\"states\":[{\"key\":\"received\","
+			"\"label\":\"Modtaget\"}],\"transitions\":[],\"form\":"
+			"{\"title\":\"Hjælp\",\"fields\":[{\"name\":\"antal\","
+			"\"label\":\"Hvor mange?\",\"type\":\"number\",\"required\":true,"
+			"\"min\":1,\"max\":20}]}}" };
+	assert_int_equal(c->s.store->case_type_put(tx, &ct), HH_OK);
+	assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
+	char path[160], body[300], loc[256];
+	/* offered with the citizen */
+	snprintf(path, sizeof(path), "/borgerservice?borger=%lld", (long long)c->anna_id);
+	struct tu_resp r = get(c, c->agent, path);
+	assert_non_null(strstr(r.body, "<option value=\"hjaelp\">"));
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/borgerservice/blanket?borger=%lld&type=hjaelp",
+		 (long long)c->anna_id);
+	r = get(c, c->agent, path);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<label for=\"felt-antal\">Hvor mange?</label>"));
+	assert_non_null(strstr(r.body, "<label for=\"samtykke\">Borgeren har givet "
+				       "samtykke til, at Borgerservice udfylder "
+				       "ansøgningen</label>"));
+	tu_resp_free(&r);
+	/* another municipality's citizen: not found */
+	snprintf(path, sizeof(path), "/borgerservice/blanket?borger=%lld&type=hjaelp",
+		 (long long)c->bo_id);
+	r = get(c, c->agent, path);
+	assert_int_equal(r.status, 404);
+	tu_resp_free(&r);
+	/* without the consent ticked: said so, nothing sent */
+	snprintf(body, sizeof(body), "csrf=%s&borger=%lld&type=hjaelp&noegle=n1&antal=2",
+		 c->csrf, (long long)c->anna_id);
+	r = post(c, "/borgerservice/blanket", body);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "Sæt flueben"));
+	assert_non_null(strstr(r.body, "value=\"2\""));
+	tu_resp_free(&r);
+	/* a wrong value: the field says why */
+	snprintf(body, sizeof(body),
+		 "csrf=%s&borger=%lld&type=hjaelp&noegle=n1&antal=99&samtykke=ja",
+		 c->csrf, (long long)c->anna_id);
+	r = post(c, "/borgerservice/blanket", body);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "id=\"felt-antal-fejl\""));
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body),
+		 "csrf=%s&borger=%lld&type=hjaelp&noegle=n1&antal=2&samtykke=ja",
+		 c->csrf, (long long)c->anna_id);
+	r = post(c, "/borgerservice/blanket", body);
+	assert_int_equal(r.status, 303);
+	location(&r, loc, sizeof(loc));
+	const char *sag = strstr(loc, "sag=");
+	assert_non_null(sag);
+	long long case_id = strtoll(sag + 4, NULL, 10);
+	tu_resp_free(&r);
+	r = get(c, c->agent, loc);
+	assert_non_null(strstr(r.body, "Ansøgningen er sendt som sag nr."));
+	tu_resp_free(&r);
+	/* the case page says Borgerservice helped, and the consent */
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", case_id);
+	r = get(c, c->agent, path);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Udfyldt sammen med Borgerservice"));
+	assert_non_null(strstr(r.body, "Borgeren har givet samtykke til, at "
+				       "Borgerservice udfylder ansøgningen."));
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_who_gets_the_desk, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_log_a_contact, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_find_the_citizen, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_assisted_form, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("pages/desk", tests, NULL, NULL);
 }
