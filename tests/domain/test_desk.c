@@ -514,6 +514,78 @@ static void t_transfer_by_outcome_change(void **state)
 	assert_int_equal(queue_of(f, ACTOR(f->udk, 0, HH_ROLE_AGENT, 5)).n, 0);
 }
 
+/* Every store call of a transfer's write path failing once with IO: the
+ * transfer, its chain and the events stay as they were; BUSY is retried
+ * to one write. */
+static void t_transfer_faults(void **state)
+{
+	struct fx *f = *state;
+	const struct hh_actor *udk_agent = ACTOR(f->udk, 0, HH_ROLE_AGENT, 5);
+	struct hh_inquiry_input in = { .channel = "phone", .outcome = "transferred",
+				       .transfer_org = "udk",
+				       .transfer_team = "boligstoette",
+				       .transfer_reason = "anden-myndighed" };
+	struct hh_inquiry q;
+	int replayed, n, sites = 0;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_inquiry_create(f->st, &f->a, AGENT(f->m901, 3), &in,
+						  &q, &replayed, NULL, NULL);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK)
+			break;
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		/* no inquiry without its transfer, no transfer without it */
+		assert_int_equal(queue_of(f, udk_agent).n, 0);
+		assert_int_equal(tu_event_count(f->st), 0);
+	}
+	assert_true(sites >= 8);
+	struct queue k = queue_of(f, udk_agent);
+	assert_int_equal(k.n, 1);
+	int64_t tid = k.transfer[0], id = q.id;
+	int64_t events = tu_event_count(f->st);
+	struct hh_desk_close on = { .result = "transferred", .to_team = "pension",
+				    .reason = "fagligt" };
+	struct hh_inquiry_transfer t;
+	enum hh_desk_fault fault;
+	const char *field;
+	sites = 0;
+	for (n = 1; n < 100; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_desk_transfer_close(f->st, &f->a, udk_agent, tid, &on,
+						       &t, &fault, &field);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK)
+			break;
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		k = queue_of(f, udk_agent);
+		assert_int_equal(k.n, 1);
+		assert_int_equal(k.transfer[0], tid);
+		assert_int_equal(tu_event_count(f->st), events);
+	}
+	assert_true(sites >= 6);
+	int chain = 0;
+	k = queue_of(f, udk_agent);
+	assert_int_equal(k.n, 1);
+	assert_int_equal(hh_desk_transfer_get(f->st, &f->a, udk_agent, k.transfer[0],
+					      &t, &q, count_row, &chain),
+			 HH_OK);
+	assert_int_equal(chain, 2);
+	assert_int_equal(q.id, id);
+	assert_int_equal(tu_event_count(f->st), events + 1);
+	/* BUSY at any call: retried, one close */
+	struct hh_desk_close done = { .result = "resolved" };
+	hh_store_fault_inject(f->st, 3, HH_ERR_BUSY);
+	assert_int_equal(hh_desk_transfer_close(f->st, &f->a, udk_agent, k.transfer[0],
+						&done, &t, &fault, &field),
+			 HH_OK);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(queue_of(f, udk_agent).n, 0);
+	assert_int_equal(tu_event_count(f->st), events + 2);
+}
+
 /* ---- callbacks on the Danish day ---------------------------------------------- */
 
 static int64_t at(const char *iso)
@@ -791,6 +863,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(t_transfer_by_outcome_change, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(t_transfer_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_callbacks_today, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_usefulness, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_assisted_case_carries_consent, setup,
