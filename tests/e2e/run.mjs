@@ -247,6 +247,10 @@ const pages = [
 		await signIn(p, AGENT.email, AGENT.password);
 		return go(p, '/borgerservice?q=pas');
 	  } },
+	{ name: 'agent desk: a form filled in with the citizen', open: async (p) => {
+		await signIn(p, AGENT.email, AGENT.password);
+		return go(p, '/borgerservice/blanket?borger=1&type=storskrald-afhentning');
+	  } },
 ];
 
 function describeAxe(violations) {
