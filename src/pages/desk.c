@@ -558,7 +558,55 @@ struct queue_ctx {
 	struct hh_req *r;
 	const struct view *v;
 	int n;
+	/* the receiver's choices for a transfer onwards, loaded once */
+	struct hh_buf *targets, *reasons;
 };
+
+static enum hh_rc own_code(void *p, const struct hh_inquiry_code *c)
+{
+	struct queue_ctx *k = p;
+	int team = !strcmp(c->kind, "team");
+	struct hh_buf *b = team ? k->targets : k->reasons;
+	hh_buf_puts(b, "<option value=\"");
+	if (team)
+		hh_buf_puts(b, "team:");
+	hh_buf_html(b, c->code);
+	hh_buf_puts(b, "\">");
+	hh_buf_html(b, c->label);
+	hh_buf_puts(b, "</option>\n");
+	return HH_OK;
+}
+
+static enum hh_rc other_org(void *p, const struct hh_org *o)
+{
+	struct queue_ctx *k = p;
+	if (o->id == k->v->who.org_id)
+		return HH_OK;
+	hh_buf_puts(k->targets, "<option value=\"org:");
+	hh_buf_html(k->targets, o->code);
+	hh_buf_puts(k->targets, "\">");
+	hh_buf_html(k->targets, o->name);
+	hh_buf_puts(k->targets, "</option>\n");
+	return HH_OK;
+}
+
+static void buf_release(void *p)
+{
+	hh_buf_clear(p);
+}
+
+static void queue_choices(struct queue_ctx *k)
+{
+	struct hh_req *r = k->r;
+	k->targets = hh_arena_calloc(&r->arena, sizeof(*k->targets));
+	k->reasons = hh_arena_calloc(&r->arena, sizeof(*k->reasons));
+	hh_buf_init(k->targets);
+	hh_buf_init(k->reasons);
+	hh_arena_defer(&r->arena, buf_release, k->targets);
+	hh_arena_defer(&r->arena, buf_release, k->reasons);
+	hh_desk_codes(r->app->store, &r->arena, &k->v->who, NULL, own_code, k);
+	hh_org_each(r->app->store, &r->arena, other_org, k);
+}
 
 static enum hh_rc queue_row(void *p, const struct hh_inquiry_transfer *t,
 			    const struct hh_inquiry *q)
@@ -592,7 +640,36 @@ static enum hh_rc queue_row(void *p, const struct hh_inquiry_transfer *t,
 		hh_buf_puts(b, "<button type=\"submit\" name=\"handling\" value=\"tag\" "
 			       "class=\"secondary\">Tag</button> ");
 	hh_buf_puts(b, "<button type=\"submit\" name=\"handling\" value=\"loest\">"
-		       "Afslut som løst</button></form></li>\n");
+		       "Afslut som løst</button></form>\n");
+	/* the other results: a case, a callback, onwards */
+	long long id = (long long)t->id;
+	hh_buf_printf(b, "<details><summary>Andet resultat</summary>\n<form "
+			 "method=\"post\" action=\"/borgerservice/viderestilling/%lld\">\n",
+		      id);
+	csrf_field(r, k->v);
+	hh_buf_printf(b, "<input type=\"hidden\" name=\"handling\" value=\"afslut\">\n"
+			 "<div class=\"field\"><label for=\"resultat-%lld\">Resultat"
+			 "</label>\n<select id=\"resultat-%lld\" name=\"resultat\">\n"
+			 "<option value=\"case_created\">Sag oprettet</option>\n"
+			 "<option value=\"callback_promised\">Ringes op</option>\n"
+			 "<option value=\"transferred\">Viderestillet igen</option>\n"
+			 "</select></div>\n<div class=\"field\"><label for=\"sag-%lld\">"
+			 "Sagsnummer</label>\n<input id=\"sag-%lld\" name=\"sag\" "
+			 "type=\"text\" inputmode=\"numeric\"></div>\n<div class=\"field\">"
+			 "<label for=\"ring-%lld\">Ring op (dato og tid)</label>\n<input "
+			 "id=\"ring-%lld\" name=\"ring\" type=\"datetime-local\"></div>\n"
+			 "<div class=\"field\"><label for=\"til-%lld\">Viderestil til"
+			 "</label>\n<select id=\"til-%lld\" name=\"til\"><option "
+			 "value=\"\">Vælg modtager</option>\n",
+		      id, id, id, id, id, id, id, id);
+	hh_buf_puts(b, hh_buf_str(k->targets));
+	hh_buf_printf(b, "</select></div>\n<div class=\"field\"><label "
+			 "for=\"aarsag-%lld\">Årsag</label>\n<select id=\"aarsag-%lld\" "
+			 "name=\"aarsag\"><option value=\"\">Vælg årsag</option>\n",
+		      id, id);
+	hh_buf_puts(b, hh_buf_str(k->reasons));
+	hh_buf_puts(b, "</select></div>\n<button type=\"submit\">Afslut</button>"
+		       "</form></details></li>\n");
 	return HH_OK;
 }
 
@@ -642,7 +719,8 @@ static void render(struct hh_req *r, struct view *v, int status)
 	kb_section(r, v);
 	hh_buf_puts(b, "<section aria-labelledby=\"til-os\">\n<h2 id=\"til-os\">"
 		       "Viderestillet til os</h2>\n");
-	struct queue_ctx k = { r, v, 0 };
+	struct queue_ctx k = { r, v, 0, NULL, NULL };
+	queue_choices(&k);
 	if (hh_desk_transfer_queue(r->app->store, &r->arena, &v->who, NULL, queue_row,
 				   &k) == HH_OK) {
 		if (k.n)
@@ -652,7 +730,7 @@ static void render(struct hh_req *r, struct view *v, int status)
 	}
 	hh_buf_puts(b, "</section>\n<section aria-labelledby=\"ring-op\">\n"
 		       "<h2 id=\"ring-op\">Skal ringes op i dag</h2>\n");
-	struct queue_ctx c = { r, v, 0 };
+	struct queue_ctx c = { r, v, 0, NULL, NULL };
 	if (hh_desk_callbacks_today(r->app->store, &r->arena, &v->who, 0,
 				    callback_row, &c) == HH_OK) {
 		if (c.n)
@@ -698,6 +776,8 @@ static void view_init(struct hh_req *r, struct view *v,
 		v->notice = "Du har taget henvendelsen.";
 	else if (done && !strcmp(done, "loest"))
 		v->notice = "Henvendelsen er afsluttet som løst.";
+	else if (done && !strcmp(done, "afslut"))
+		v->notice = "Viderestillingen er afsluttet.";
 }
 
 void hh_page_desk(struct hh_req *r)
@@ -966,6 +1046,40 @@ void hh_page_desk_transfer(struct hh_req *r)
 		struct hh_desk_close c = { .result = "resolved" };
 		rc = hh_desk_transfer_close(r->app->store, &r->arena, &who, id, &c, &t,
 					    &fault, NULL);
+	} else if (what && !strcmp(what, "afslut")) {
+		const char *result = hh_req_form(r, "resultat");
+		struct hh_desk_close c = { .result = result };
+		const char *target = hh_req_form(r, "til"), *reason = hh_req_form(r, "aarsag");
+		if (result && !strcmp(result, "case_created"))
+			c.case_id = num(hh_req_form(r, "sag"));
+		else if (result && !strcmp(result, "callback_promised"))
+			c.callback_due_at = dk_local_time(hh_req_form(r, "ring"));
+		else if (result && !strcmp(result, "transferred")) {
+			if (target && !strncmp(target, "team:", 5))
+				c.to_team = target + 5;
+			else if (target && !strncmp(target, "org:", 4))
+				c.to_org = target + 4;
+			c.reason = reason && *reason ? reason : NULL;
+		}
+		const char *field = NULL;
+		rc = hh_desk_transfer_close(r->app->store, &r->arena, &who, id, &c, &t,
+					    &fault, &field);
+		if (rc == HH_ERR_INVALID) {
+			hh_page_error(r, 400, "Viderestillingen blev ikke afsluttet",
+				      fault == HH_DESK_CODE || fault == HH_DESK_ORG
+					      ? "Modtageren eller årsagen findes ikke. Gå "
+						"tilbage og vælg igen."
+				      : field && !strcmp(field, "case_id")
+					      ? "Skriv sagsnummeret på den oprettede sag."
+				      : field && !strcmp(field, "callback_due_at")
+					      ? "Skriv hvornår borgeren skal ringes op; "
+						"tidspunktet skal ligge efter nu."
+				      : field && !strcmp(field, "reason")
+					      ? "Vælg en årsag til viderestillingen."
+					      : "Vælg modtager og årsag, sagsnummer eller "
+						"tidspunkt efter resultatet.");
+			return;
+		}
 	} else {
 		hh_page_error(r, 400, "Vælg en handling",
 			      "Vælg Tag eller Afslut som løst.");
@@ -996,7 +1110,8 @@ void hh_page_desk_transfer(struct hh_req *r)
 		hh_resp_redirect(r, 303, "/personale");
 	else
 		hh_resp_redirect(r, 303, what[0] == 't' ? "/borgerservice?ok=tag#til-os"
-							: "/borgerservice?ok=loest#til-os");
+				 : what[0] == 'l' ? "/borgerservice?ok=loest#til-os"
+						  : "/borgerservice?ok=afslut#til-os");
 }
 
 /* ---- assisted self-service: a form filled in with the citizen --------------- */

@@ -214,6 +214,51 @@ static void t_log_a_contact(void **state)
 	tu_resp_free(&r);
 }
 
+/* The receiver's other results from the page: a case number is needed
+ * for "case created"; onwards to another organisation leaves our queue. */
+static void t_close_a_transfer_onwards(void **state)
+{
+	struct ctx *c = *state;
+	char body[400];
+	snprintf(body, sizeof(body),
+		 "csrf=%s&udfald=transferred&til=team%%3Aydelser"
+		 "&aarsag=kraever-sagsbehandler", c->csrf);
+	struct tu_resp r = post(c, "/borgerservice/henvendelse", body);
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+	r = get(c, c->agent, "/borgerservice");
+	const char *item = strstr(r.body, "id=\"viderestilling-");
+	assert_non_null(item);
+	long long tid = strtoll(item + strlen("id=\"viderestilling-"), NULL, 10);
+	char want[64];
+	snprintf(want, sizeof(want), "<label for=\"resultat-%lld\">Resultat</label>", tid);
+	assert_non_null(strstr(r.body, want));
+	assert_non_null(strstr(r.body, "<option value=\"org:902\">Åstrup Kommune</option>"));
+	tu_resp_free(&r);
+	char path[128];
+	snprintf(path, sizeof(path), "/borgerservice/viderestilling/%lld", tid);
+	snprintf(body, sizeof(body), "csrf=%s&handling=afslut&resultat=case_created",
+		 c->csrf);
+	r = post(c, path, body);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "sagsnummeret"));
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=afslut&resultat=transferred"
+				     "&til=org%%3A902&aarsag=findes-ikke", c->csrf);
+	r = post(c, path, body);
+	assert_int_equal(r.status, 400);
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=afslut&resultat=transferred"
+				     "&til=org%%3A902&aarsag=kraever-sagsbehandler", c->csrf);
+	r = post(c, path, body);
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+	r = get(c, c->agent, "/borgerservice?ok=afslut");
+	assert_non_null(strstr(r.body, "Viderestillingen er afsluttet."));
+	assert_null(strstr(r.body, "id=\"viderestilling-"));
+	tu_resp_free(&r);
+}
+
 static void t_find_the_citizen(void **state)
 {
 	struct ctx *c = *state;
@@ -346,6 +391,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_who_gets_the_desk, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_log_a_contact, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_close_a_transfer_onwards, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_find_the_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_assisted_form, setup, teardown),
 	};
