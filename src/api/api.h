@@ -57,6 +57,18 @@ void hh_api_inquiry_create(struct hh_req *r);
 void hh_api_inquiries(struct hh_req *r);
 void hh_api_inquiry_get(struct hh_req *r);
 void hh_api_inquiry_outcome(struct hh_req *r);
+/* desk.c: the agent's desk */
+void hh_api_desk_lookup(struct hh_req *r);
+void hh_api_desk_history(struct hh_req *r);
+void hh_api_desk_codes(struct hh_req *r);
+void hh_api_desk_callbacks(struct hh_req *r);
+void hh_api_desk_transfers(struct hh_req *r);
+void hh_api_desk_transfer(struct hh_req *r);
+void hh_api_desk_transfer_take(struct hh_req *r);
+void hh_api_desk_transfer_close(struct hh_req *r);
+void hh_api_desk_inquiry_article(struct hh_req *r);
+void hh_api_desk_usefulness(struct hh_req *r);
+void hh_api_desk_assisted_case(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
 /* hours.c */
 void hh_api_org_hours(struct hh_req *r);

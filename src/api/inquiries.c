@@ -250,6 +250,8 @@ void hh_api_inquiry_outcome(struct hh_req *r)
 		HH_JSON_INT("case_id", &in.case_id, 0, 1, INT64_MAX),
 		HH_JSON_STR("callback_due_at", &due, 0, 10, 40),
 		HH_JSON_STR("note", &in.note, 0, 0, 2000),
+		/* the agent's desk: answered with this article */
+		HH_JSON_INT("article_id", &in.article_id, 0, 1, INT64_MAX),
 		HH_JSON_INT("version", &version, 0, 1, INT64_MAX),
 		HH_JSON_END
 	};

@@ -57,6 +57,18 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/session", hh_api_session_get),
 	ROUTE_SLOW(HH_POST, "/api/v1/session", hh_api_session_create),
 	ROUTE(HH_DELETE, "/api/v1/session", hh_api_session_delete),
+	/* the agent's desk (api/desk.c) */
+	ROUTE(HH_POST, "/api/v1/desk/lookup", hh_api_desk_lookup),
+	ROUTE(HH_GET, "/api/v1/desk/citizens/{id}/history", hh_api_desk_history),
+	ROUTE(HH_GET, "/api/v1/desk/codes", hh_api_desk_codes),
+	ROUTE(HH_GET, "/api/v1/desk/callbacks", hh_api_desk_callbacks),
+	ROUTE(HH_GET, "/api/v1/desk/transfers", hh_api_desk_transfers),
+	ROUTE(HH_GET, "/api/v1/desk/transfers/{id}", hh_api_desk_transfer),
+	ROUTE(HH_POST, "/api/v1/desk/transfers/{id}/take", hh_api_desk_transfer_take),
+	ROUTE(HH_POST, "/api/v1/desk/transfers/{id}/close", hh_api_desk_transfer_close),
+	ROUTE(HH_POST, "/api/v1/inquiries/{id}/article", hh_api_desk_inquiry_article),
+	ROUTE(HH_GET, "/api/v1/desk/usefulness", hh_api_desk_usefulness),
+	ROUTE_BODY(HH_POST, "/api/v1/desk/citizens/{id}/cases", hh_api_desk_assisted_case, HH_JSON_BODY_MAX),
 
 	/* Open311 GeoReport v2: "{name}.json" or "{name}.xml" */
 	ROUTE(HH_GET, "/open311/v2/discovery.{format}", hh_open311_discovery),
@@ -109,6 +121,13 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/overgang", hh_page_casework_transition),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/anmodning", hh_page_casework_request),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/note", hh_page_casework_note),
+	/* the agent's desk (pages/desk.c) */
+	ROUTE(HH_GET, "/borgerservice", hh_page_desk),
+	ROUTE(HH_POST, "/borgerservice/opslag", hh_page_desk_lookup),
+	ROUTE(HH_POST, "/borgerservice/henvendelse", hh_page_desk_log),
+	ROUTE(HH_POST, "/borgerservice/viderestilling/{id}", hh_page_desk_transfer),
+	ROUTE(HH_GET, "/borgerservice/blanket", hh_page_desk_form),
+	ROUTE(HH_POST, "/borgerservice/blanket", hh_page_desk_form_post),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -68,6 +68,20 @@ static const struct hh_access_rule rules[] = {
 	{ HH_ROLE_AGENT, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
 	{ HH_ROLE_CASEWORKER | HH_ROLE_ADMIN, HH_RES_OPEN311_REQUEST,
 	  HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
+
+	/* the agent's desk (domain/desk.h): the front desk and admins find
+	 * citizens and read their history (the owner is the citizen's
+	 * municipality for a municipality's desk, the desk's own
+	 * organisation for an agency's, which serves everyone); the
+	 * receiving side of a transfer takes and closes what was transferred
+	 * to its organisation; editors and managers read how often an
+	 * article answered an inquiry */
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
+	{ CASE_READERS, HH_RES_INQUIRY_TRANSFER, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ CASE_WORKERS, HH_RES_INQUIRY_TRANSFER, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ EDITORS | HH_ROLE_MANAGER, HH_RES_ARTICLE_USEFULNESS, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG_SHARED },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -167,6 +181,10 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_AUDIT] = "audit",
 		[HH_RES_OPEN311_REQUEST] = "open311-request",
 		[HH_RES_INQUIRY] = "inquiry",
+		/* the agent's desk */
+		[HH_RES_CITIZEN_LOOKUP] = "citizen-lookup",
+		[HH_RES_INQUIRY_TRANSFER] = "inquiry-transfer",
+		[HH_RES_ARTICLE_USEFULNESS] = "article-usefulness",
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

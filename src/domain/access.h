@@ -36,6 +36,10 @@ enum hh_resource {
 	HH_RES_AUDIT,           /* who has read the citizen's data */
 	HH_RES_OPEN311_REQUEST, /* a case as Open311 shows it: no personal data */
 	HH_RES_INQUIRY,         /* an inquiry (henvendelse) and its list */
+	/* the agent's desk (domain/desk.h) */
+	HH_RES_CITIZEN_LOOKUP,  /* finding a citizen, and their history */
+	HH_RES_INQUIRY_TRANSFER, /* inquiries transferred to the organisation */
+	HH_RES_ARTICLE_USEFULNESS, /* inquiries answered with an article */
 	HH_RES__COUNT
 };
 

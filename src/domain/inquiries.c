@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/desk.h"
 
 static const char *const channels[] = { "phone", "counter", "chat", "email",
 					"web", "letter_reply" };
@@ -314,6 +315,9 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	rc = st->inquiry_insert(tx, q);
 	if (rc == HH_OK)
 		rc = event(tx, c->who->label, q, "create", NULL, state_json(q));
+	/* the agent's desk: a transfer waits in the receiver's queue */
+	if (rc == HH_OK && !strcmp(q->outcome, "transferred"))
+		rc = hh_desk_transfer_record(tx, c->who->label, q, NULL, 0);
 	if (rc == HH_OK)
 		rc = st->inquiry_get(tx, c->a, q->id, c->out);
 	return rc;
@@ -433,6 +437,17 @@ static enum hh_rc outcome_tx(struct hh_tx *tx, void *p)
 	rc = outcome_into(tx, c, c->in->outcome, q);
 	if (rc == HH_OK && c->in->note)
 		q->note = c->in->note;
+	/* the agent's desk: "answered with this article" may come with the
+	 * outcome */
+	if (rc == HH_OK && c->in->article_id) {
+		struct hh_article art;
+		rc = tx->store->article_get_by_id(tx, c->a, c->in->article_id, &art);
+		if (rc == HH_ERR_NOT_FOUND ||
+		    (rc == HH_OK && art.org_id && art.org_id != q->org_id))
+			rc = refuse(c, HH_INQ_ARTICLE, "article_id");
+		else if (rc == HH_OK)
+			q->article_id = c->in->article_id;
+	}
 	if (rc == HH_OK)
 		rc = tx->store->inquiry_update(tx, q, c->expected);
 	if (rc != HH_OK) {
@@ -440,6 +455,8 @@ static enum hh_rc outcome_tx(struct hh_tx *tx, void *p)
 		return rc;
 	}
 	rc = event(tx, c->who->label, q, "outcome", before, state_json(q));
+	if (rc == HH_OK && !strcmp(q->outcome, "transferred"))
+		rc = hh_desk_transfer_record(tx, c->who->label, q, NULL, 0);
 	if (rc == HH_OK)
 		rc = tx->store->inquiry_get(tx, c->a, q->id, q);
 	return rc;

@@ -33,7 +33,9 @@
  * borrowed for the call. */
 struct hh_inquiry_input {
 	const char *channel;    /* create: required */
-	int64_t article_id;     /* create: the topic, 0 none */
+	int64_t article_id;     /* create: the topic, 0 none; a change of
+				   outcome: "answered with this article"
+				   (0: unchanged) */
 	const char *kle;        /* create: the topic, NULL none */
 	int64_t citizen_id;     /* create: 0 anonymous */
 	int64_t started_at;     /* create: 0 now */

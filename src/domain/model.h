@@ -297,4 +297,35 @@ struct hh_inquiry_filter {
 	int64_t callbacks_due_before;
 };
 
+/* ---- the agent's desk (domain/desk.h) ---- */
+
+/* One transfer of an inquiry to another team and/or organisation, and
+ * the receiver's handling of it (the inquiry's own outcome stays what the
+ * first agent logged). */
+struct hh_inquiry_transfer {
+	int64_t id;
+	int64_t inquiry_id;
+	int64_t from_org_id;
+	const char *from_team;    /* NULL: the organisation's front desk */
+	int64_t to_org_id;
+	const char *to_team;      /* NULL: the organisation as a whole */
+	const char *reason;       /* a reason code of from_org_id */
+	const char *by_actor;     /* who transferred ("user:3") */
+	int64_t at;
+	const char *taken_by;     /* NULL: waiting in the receiver's queue */
+	int64_t taken_at;
+	const char *result;       /* NULL: open; "resolved", "case_created",
+				     "callback_promised", "transferred" */
+	int64_t result_case_id;
+	int64_t result_callback_due_at;
+	int64_t closed_at;
+};
+
+/* A team or transfer reason of an organisation (content data). */
+struct hh_inquiry_code {
+	const char *kind;  /* "team" or "reason" */
+	const char *code;
+	const char *label;
+};
+
 #endif

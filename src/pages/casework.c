@@ -17,6 +17,7 @@
 #include "domain/caseread.h"
 #include "domain/cases.h"
 #include "domain/catalogue.h"
+#include "domain/desk.h"
 #include "domain/orgs.h"
 #include "domain/queue.h"
 #include "pages/layout.h"
@@ -752,6 +753,23 @@ static void data_html(struct hh_req *r, const struct case_view *v)
 		data = json_object();
 	hh_buf_puts(b, "<section class=\"case-data\" aria-labelledby=\"oplysninger\">"
 		       "\n<h2 id=\"oplysninger\">Borgerens oplysninger</h2>\n");
+	/* the agent's desk: who helped, and the citizen's consent */
+	const char *helper, *helper_org;
+	if (hh_desk_assisted_by(&r->arena, v->c.data, &helper, &helper_org)) {
+		hh_buf_puts(b, "<p class=\"notice\" id=\"borgerservice-hjalp\">"
+			       "Udfyldt sammen med Borgerservice");
+		if (helper || helper_org) {
+			hh_buf_puts(b, " (");
+			hh_page_text(r, helper ? helper : helper_org);
+			if (helper && helper_org) {
+				hh_buf_puts(b, ", ");
+				hh_page_text(r, helper_org);
+			}
+			hh_buf_puts(b, ")");
+		}
+		hh_buf_puts(b, ". " HH_DESK_CONSENT_TEXT ".</p>\n");
+		json_object_del(data, HH_DESK_ASSISTED_KEY);
+	}
 	if (!json_object_size(data)) {
 		hh_buf_puts(b, "<p>Sagen har ingen oplysninger fra en blanket.</p>\n");
 	} else {

@@ -48,6 +48,10 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	if (w->kind == HH_USER &&
 	    hh_access(&who, HH_RES_CASE_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sager</a></li>\n");
+	/* the agent's desk, for those the access table lets find citizens */
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/borgerservice\">Borgerservice</a></li>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"

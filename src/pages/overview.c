@@ -15,6 +15,7 @@
 #include "domain/cases.h"
 #include "domain/overview.h"
 #include "domain/plans.h"
+#include "domain/desk.h"
 #include "pages/borger.h"
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
@@ -734,6 +735,22 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 			       "</button>\n</form>\n</section>\n");
 	}
 
+	/* the agent's desk: a form filled in with Borgerservice says so */
+	const char *helper, *helper_org;
+	if (hh_desk_assisted_by(a, k->data, &helper, &helper_org)) {
+		hh_buf_puts(b, "<p class=\"notice\" id=\"borgerservice-hjalp\">"
+			       "Borgerservice udfyldte ansøgningen sammen med dig");
+		if (helper || helper_org) {
+			hh_buf_puts(b, " (");
+			hh_page_text(r, helper ? helper : helper_org);
+			if (helper && helper_org) {
+				hh_buf_puts(b, ", ");
+				hh_page_text(r, helper_org);
+			}
+			hh_buf_puts(b, ")");
+		}
+		hh_buf_puts(b, ". Du gav samtykke til det.</p>\n");
+	}
 	/* what the citizen sent */
 	json_t *data = arena_json(a, k->data);
 	json_t *fields = c->def ? c->def->fields : NULL;

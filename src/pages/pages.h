@@ -49,5 +49,12 @@ void hh_page_casework_assign(struct hh_req *r);
 void hh_page_casework_transition(struct hh_req *r);
 void hh_page_casework_request(struct hh_req *r);
 void hh_page_casework_note(struct hh_req *r);
+/* pages/desk.c: the agent's desk (Borgerservice) */
+void hh_page_desk(struct hh_req *r);
+void hh_page_desk_lookup(struct hh_req *r);
+void hh_page_desk_log(struct hh_req *r);
+void hh_page_desk_transfer(struct hh_req *r);
+void hh_page_desk_form(struct hh_req *r);
+void hh_page_desk_form_post(struct hh_req *r);
 
 #endif

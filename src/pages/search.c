@@ -8,6 +8,7 @@
 #include "domain/auth.h"
 #include "domain/reading.h"
 #include "domain/reports.h"
+#include "domain/desk.h"
 #include "pages/layout.h"
 
 #define PAGE_SIZE 10
@@ -214,6 +215,46 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 	return HH_OK;
 }
 
+/* the agent's desk: how many inquiries each article answered */
+static enum hh_rc useful_row(void *p, const struct hh_article *a,
+			     int64_t answered, int64_t linked)
+{
+	struct hh_buf *b = p;
+	hh_buf_puts(b, "<tr><td><a href=\"/artikel/");
+	hh_buf_urlenc(b, a->slug);
+	hh_buf_puts(b, "\">");
+	hh_buf_html(b, a->title);
+	hh_buf_printf(b, "</a></td><td>%lld</td><td>%lld</td></tr>\n",
+		      (long long)answered, (long long)linked);
+	return HH_OK;
+}
+
+static void useful_section(struct hh_req *r, const struct hh_actor *who)
+{
+	struct hh_buf rows;
+	hh_buf_init(&rows);
+	if (hh_desk_usefulness_top(r->app->store, &r->arena, who, 20, useful_row,
+				   &rows) == HH_OK) {
+		struct hh_buf *b = &r->resp;
+		hh_buf_puts(b, "<h2 id=\"nyttige\">Artikler brugt i Borgerservice"
+			       "</h2>\n");
+		if (!rows.len) {
+			hh_buf_puts(b, "<p>Ingen henvendelser er endnu besvaret med "
+				       "en artikel.</p>\n");
+		} else {
+			hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
+				       "Henvendelser besvaret med artiklen</caption>\n"
+				       "<thead><tr><th scope=\"col\">Artikel</th>"
+				       "<th scope=\"col\">Løst med det samme</th>"
+				       "<th scope=\"col\">Henvendelser i alt</th>"
+				       "</tr></thead>\n<tbody>\n");
+			hh_buf_puts(b, hh_buf_str(&rows));
+			hh_buf_puts(b, "</tbody></table></div>\n");
+		}
+	}
+	hh_buf_clear(&rows);
+}
+
 void hh_page_search_report(struct hh_req *r)
 {
 	struct hh_actor who;
@@ -256,6 +297,7 @@ void hh_page_search_report(struct hh_req *r)
 		hh_buf_puts(b, hh_buf_str(&rows));
 		hh_buf_puts(b, "</tbody></table></div>\n");
 	}
+	useful_section(r, &who);
 	hh_page_end(r, 200);
 	hh_buf_clear(&rows);
 }

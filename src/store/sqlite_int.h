@@ -104,6 +104,17 @@ enum stmt_id {
 	/* opening hours (sqlite_hours.c) */
 	S_HOURS_PUT,
 	S_HOURS_GET,
+	/* the agent's desk (sqlite_desk.c) */
+	S_DESK_CIT_SEARCH,
+	S_DESK_CIT_SEARCH_ALL,
+	S_DESK_ART_COUNT,
+	S_DESK_ART_TOP,
+	S_DESK_CODE_LIST,
+	S_DESK_TR_INSERT,
+	S_DESK_TR_UPDATE,
+	S_DESK_TR_GET,
+	S_DESK_TR_BY_INQ,
+	S_DESK_TR_QUEUE,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -203,6 +214,7 @@ void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
 void hh_sq_fill_hours(struct hh_store *st);
+void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -417,6 +417,51 @@ struct hh_store {
 	enum hh_rc (*life_event_get)(struct hh_tx *tx, struct hh_arena *a,
 				     const char *slug,
 				     struct hh_life_event *out);
+
+	/* ---- the agent's desk (domain/desk.h) ----
+	 * citizen_search streams the citizens of municipality_id (0: of
+	 * every municipality) by id, with id, name and municipality only
+	 * (no CPR: the domain matches the name and opens what it shows).
+	 * inquiry_article_count counts the inquiries linked to an article
+	 * (*linked) and those of them resolved at first contact
+	 * (*answered); inquiry_article_top streams articles by answered
+	 * count, most first, at most limit. inquiry_code_list streams an
+	 * organisation's codes of kind ("team", "reason"; NULL both) by
+	 * kind and code. (Callbacks due are inquiry_list's
+	 * callbacks_due_before.) */
+	enum hh_rc (*citizen_search)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t municipality_id, hh_citizen_cb cb,
+				     void *ctx);
+	enum hh_rc (*inquiry_article_count)(struct hh_tx *tx, int64_t article_id,
+					    int64_t *answered, int64_t *linked);
+	enum hh_rc (*inquiry_article_top)(struct hh_tx *tx, int64_t limit,
+					  enum hh_rc (*cb)(void *ctx,
+							   int64_t article_id,
+							   int64_t answered,
+							   int64_t linked),
+					  void *ctx);
+	enum hh_rc (*inquiry_code_list)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t org_id, const char *kind,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_inquiry_code *c),
+					void *ctx);
+	/* Transfers: insert sets ->id; update writes taken_by, taken_at,
+	 * result, result_case_id, result_callback_due_at and closed_at of
+	 * t->id; transfer_list streams the transfers of inquiry_id (> 0)
+	 * oldest first, or else the open ones to to_org_id (the receiving
+	 * queue, oldest first, to_team NULL: every team). */
+	enum hh_rc (*transfer_insert)(struct hh_tx *tx,
+				      struct hh_inquiry_transfer *t);
+	enum hh_rc (*transfer_update)(struct hh_tx *tx,
+				      const struct hh_inquiry_transfer *t);
+	enum hh_rc (*transfer_get)(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t id, struct hh_inquiry_transfer *out);
+	enum hh_rc (*transfer_list)(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t inquiry_id, int64_t to_org_id,
+				    const char *to_team,
+				    enum hh_rc (*cb)(void *ctx,
+						     const struct hh_inquiry_transfer *t),
+				    void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -74,6 +74,15 @@ static const char *const citizens_json =
 	" {\"id\":\"bo\",\"name\":\"Bo Berg\",\"cpr\":\"010190-1234\","
 	"  \"municipality\":\"902\"}]";
 
+/* the agent's desk: a team and a reason for each organisation */
+static const char *const teams_json =
+	"{\"901\":{\"teams\":[{\"code\":\"t\",\"name\":\"T\"}],"
+	"  \"transfer_reasons\":[{\"code\":\"r\",\"label\":\"R\"}]},"
+	" \"902\":{\"teams\":[{\"code\":\"t\",\"name\":\"T\"}],"
+	"  \"transfer_reasons\":[{\"code\":\"r\",\"label\":\"R\"}]},"
+	" \"fam\":{\"teams\":[{\"code\":\"t\",\"name\":\"T\"}],"
+	"  \"transfer_reasons\":[{\"code\":\"r\",\"label\":\"R\"}]}}";
+
 #define STATES                                                               \
 	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"        \
 	"  {\"key\":\"waiting\",\"label\":\"Afventer dig\",\"paused\":true}," \
@@ -136,6 +145,9 @@ struct ctx {
 	int64_t plans[3]; /* A: Anna's, B: Bo's, none at the agency */
 	int64_t inquiries[3]; /* by home: Anna's at 901, Bo's at 902, Anna's
 				 at the agency */
+	int64_t transfers[3]; /* the agent's desk: by home, an inquiry
+				 transferred to a team of the home's own
+				 organisation (received there) */
 	char open311[32]; /* a request sent through Open311, no citizen: its
 			     public id */
 	int tried[2], failing[2], known[2];
@@ -230,6 +242,7 @@ static int setup(void **state)
 	put(dir, "case-types/skilsmisse.json", ct_skilsmisse);
 	put(dir, "case-types/ydelse.json", ct_ydelse);
 	put(dir, "life-events/flytning.json", le_flytning);
+	put(dir, "teams.json", teams_json);
 	put(dir, "articles/901/lokal-901.md", article_md("901", "published", md, sizeof(md)));
 	put(dir, "articles/902/lokal-902.md", article_md("902", "published", md, sizeof(md)));
 	put(dir, "articles/901/kladde-901.md", article_md("901", "draft", md, sizeof(md)));
@@ -290,6 +303,23 @@ static int setup(void **state)
 		c->inquiries[inq[i].home] = created_id(&ir);
 		tu_resp_free(&ir);
 	}
+	/* the agent's desk: per home, a transfer to its own team, whose
+	 * id is read back from the receiving queue */
+	static const int senders[3] = { CW_A, CW_B, CW_AG };
+	for (int h = 0; h < 3; h++) {
+		struct tu_resp tr = call(c, senders[h], "POST", "/api/v1/inquiries",
+					 "{\"channel\":\"phone\",\"outcome\":"
+					 "\"transferred\",\"transfer_team\":\"t\","
+					 "\"transfer_reason\":\"r\"}", NULL);
+		created_id(&tr);
+		tu_resp_free(&tr);
+		tr = call(c, senders[h], "GET", "/api/v1/desk/transfers", NULL, NULL);
+		if (tr.status != 200 || json_array_size(json_object_get(tr.json, "items")) != 1)
+			fail_msg("transfers of home %d: %ld %s", h, tr.status, tr.body);
+		c->transfers[h] = json_integer_value(json_object_get(
+			json_array_get(json_object_get(tr.json, "items"), 0), "id"));
+		tu_resp_free(&tr);
+	}
 	const char *plan = "{\"life_event\":\"flytning\",\"answers\":{}}";
 	struct tu_resp r = call(c, CIT_A, "POST", "/api/v1/plans", plan, NULL);
 	c->plans[HOME_A] = created_id(&r);
@@ -338,6 +368,8 @@ static const char *const dec_names[] = { "skip", "allowed", "404", "sign-in",
 
 /* What a row's paths are about: {id} and {slug} are filled in from it. */
 enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
+	     T_TRANSFER, /* the agent's desk: a transfer received by the
+			    home's organisation */
 	     T_OPEN311 /* own: a public request; the other's: a citizen's
 			  case, which Open311 does not show */ };
 
@@ -669,6 +701,136 @@ static const struct row rows[] = {
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
 	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
+
+	/* ---- the agent's desk (Borgerservice): agents and admins find
+	 * citizens (no such role in this matrix: every caller here is
+	 * refused; tests/api/test_desk_api.c has the agents); the receiving
+	 * side of a transfer is its organisation's case workers ---- */
+	{ "desk: look up a citizen", T_NONE,
+	  { "POST", "/api/v1/desk/lookup", "/api/v1/desk/lookup",
+	    "{\"name\":\"Anna\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/opslag", "/borgerservice/opslag",
+	    "csrf={csrf}&navn=Anna" },
+	  B_FORM,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "desk: a citizen's history", T_NONE,
+	  { "GET", "/api/v1/desk/citizens/{id}/history", "/api/v1/desk/citizens/1/history",
+	    NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "desk: the page", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/borgerservice", "/borgerservice", NULL },
+	  B_NONE,
+	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
+	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
+	  0, NULL },
+	{ "desk: log a contact", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/henvendelse", "/borgerservice/henvendelse",
+	    "csrf={csrf}&udfald=resolved_first_contact" },
+	  B_FORM,
+	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
+	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
+	  0, NULL },
+	{ "desk: teams and reasons", T_NONE,
+	  { "GET", "/api/v1/desk/codes", "/api/v1/desk/codes", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "desk: callbacks due today", T_NONE,
+	  { "GET", "/api/v1/desk/callbacks", "/api/v1/desk/callbacks", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "desk: the receiving queue", T_NONE,
+	  { "GET", "/api/v1/desk/transfers", "/api/v1/desk/transfers", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "desk: a transfer", T_TRANSFER,
+	  { "GET", "/api/v1/desk/transfers/{id}", "/api/v1/desk/transfers/{id}", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "desk: take a transfer", T_TRANSFER,
+	  { "POST", "/api/v1/desk/transfers/{id}/take", "/api/v1/desk/transfers/{id}/take",
+	    NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/viderestilling/{id}",
+	    "/borgerservice/viderestilling/{id}", "csrf={csrf}&handling=tag" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "desk: close a transfer", T_TRANSFER,
+	  { "POST", "/api/v1/desk/transfers/{id}/close", "/api/v1/desk/transfers/{id}/close",
+	    "{\"result\":\"resolved\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/viderestilling/{id}",
+	    "/borgerservice/viderestilling/{id}", "csrf={csrf}&handling=loest" },
+	  B_FORM,
+	  /* closed once: a second close is 409, still "allowed" here */
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "desk: answered with an article", T_INQUIRY,
+	  /* a stale version: allowed is 412, nothing changed */
+	  { "POST", "/api/v1/inquiries/{id}/article", "/api/v1/inquiries/{id}/article",
+	    "{\"article_id\":1,\"version\":999}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, NF }, [CIT_B] = { FB, NF },
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "desk: an assisted form", T_NONE,
+	  { "POST", "/api/v1/desk/citizens/{id}/cases", "/api/v1/desk/citizens/1/cases",
+	    "{\"case_type\":\"tilskud\",\"consent\":true,\"values\":{\"antal\":1}}" },
+	  B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/blanket", "/borgerservice/blanket",
+	    "csrf={csrf}&borger=1&type=tilskud&samtykke=ja&antal=1" },
+	  B_FORM,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "desk: start an assisted form", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/borgerservice/blanket", "/borgerservice/blanket?borger=1&type=tilskud",
+	    NULL },
+	  B_NONE,
+	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
+	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
+	  0, NULL },
+	{ "desk: articles' usefulness", T_NONE,
+	  { "GET", "/api/v1/desk/usefulness", "/api/v1/desk/usefulness", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { OK, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { OK, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -782,6 +944,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		if (h == HOME_NONE)
 			return NULL;
 		snprintf(buf, n, "%lld", (long long)c->inquiries[h]);
+		return buf;
+	case T_TRANSFER:
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->transfers[h]);
 		return buf;
 	case T_OPEN311:
 		/* the other's: a citizen's case, by its id and as Open311

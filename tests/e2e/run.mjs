@@ -242,6 +242,15 @@ const pages = [
 							  await demoCase()) },
 	{ name: 'case page after a stale action', open: (p) => openStaleCase(p) },
 	...citizenPageStates(),
+	/* the agent's desk */
+	{ name: 'agent desk with a knowledge-base search', open: async (p) => {
+		await signIn(p, AGENT.email, AGENT.password);
+		return go(p, '/borgerservice?q=pas');
+	  } },
+	{ name: 'agent desk: a form filled in with the citizen', open: async (p) => {
+		await signIn(p, AGENT.email, AGENT.password);
+		return go(p, '/borgerservice/blanket?borger=1&type=storskrald-afhentning');
+	  } },
 ];
 
 function describeAxe(violations) {
@@ -2175,6 +2184,46 @@ async function screenshots() {
 		});
 	}
 }
+
+// ---- the agent's desk ---------------------------------------------------------
+
+test('desk: a phone contact logged with the keyboard only, another transferred ' +
+     'and waiting in the team\'s queue', () =>
+	withPage({}, async (page) => {
+		await signIn(page, AGENT.email, AGENT.password);
+		await go(page, '/borgerservice');
+		// keyboard only: Alt+1 chooses "Løst med det samme", Enter sends
+		await page.keyboard.press('Alt+1');
+		check(await page.isChecked('#udfald-1'), 'Alt+1 chose no outcome');
+		check(await page.evaluate(() => document.activeElement.id) === 'udfald-1',
+		      'the chosen outcome does not have the focus');
+		const landed = page.waitForURL((u) => u.searchParams.has('logget'));
+		await page.keyboard.press('Enter');
+		await landed;
+		const receipt = await text(page.locator('#kvittering'));
+		check(/Henvendelsen er registreret \(nr\. \d+\)\./.test(receipt),
+		      `receipt: ${receipt}`);
+		// "/" goes to the knowledge-base search
+		await page.keyboard.press('/');
+		check(await page.evaluate(() => document.activeElement.id) === 'q',
+		      '"/" did not focus the search');
+		// a transfer with a reason from the organisation's codes
+		await page.locator('body').click({ position: { x: 1, y: 1 } });
+		await page.keyboard.press('Alt+2');
+		check(await page.isChecked('#udfald-2'), 'Alt+2 chose no outcome');
+		check(await page.locator('details.desk-more').evaluate((d) => d.open),
+		      'the transfer fields did not open');
+		await page.selectOption('#til', 'team:ydelser');
+		await page.selectOption('#aarsag', 'kraever-sagsbehandler');
+		await page.getByLabel('Notat (valgfrit)').fill('Spørger om boligstøtte');
+		await submit(page, page.getByRole('button', { name: 'Registrér henvendelse' }),
+			     '/borgerservice');
+		const queue = await text(page.locator('#modtaget'));
+		check(queue.includes('Spørger om boligstøtte') && queue.includes('ydelser'),
+		      `the receiving queue: ${queue}`);
+		const res = await runAxe(page);
+		check(res.violations.length === 0, describeAxe(res.violations));
+	}));
 
 async function main() {
 	const started = Date.now();

@@ -1065,6 +1065,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_faults.c"
 #include "store/store_suite_seal.c"
 #include "store/store_suite_inquiries.c"
+#include "store/store_suite_desk.c" /* the agent's desk */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1101,6 +1102,9 @@ int store_suite_run(const struct store_backend *b)
 		T(t_inquiry_codes),
 		T(t_fault_inquiry),
 		T(t_fault_inject_hook),
+		/* the agent's desk */
+		T(t_desk_transfers),
+		T(t_desk_reads),
 		T(t_fault_article_create),
 		T(t_fault_article_update),
 		T(t_fault_content_import),
