@@ -68,6 +68,19 @@ static const struct hh_access_rule rules[] = {
 	{ HH_ROLE_AGENT, HH_RES_OPEN311_REQUEST, HH_ACT_CREATE, HH_SCOPE_ANY },
 	{ HH_ROLE_CASEWORKER | HH_ROLE_ADMIN, HH_RES_OPEN311_REQUEST,
 	  HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
+
+	/* appointments: anyone may book a time at the counter (with or
+	 * without signing in); whoever holds a booking's code sees, moves
+	 * and cancels it (the code is the key, checked in appointments.c,
+	 * not a role). A signed-in citizen reads their own bookings; the
+	 * front desk and admins read their organisation's day list and
+	 * mark who came. */
+	{ EVERYONE, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ CITIZEN, HH_RES_APPOINTMENT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_CHANGE,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -167,6 +180,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_AUDIT] = "audit",
 		[HH_RES_OPEN311_REQUEST] = "open311-request",
 		[HH_RES_INQUIRY] = "inquiry",
+		[HH_RES_APPOINTMENT] = "appointment", /* appointments */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

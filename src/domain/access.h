@@ -36,6 +36,9 @@ enum hh_resource {
 	HH_RES_AUDIT,           /* who has read the citizen's data */
 	HH_RES_OPEN311_REQUEST, /* a case as Open311 shows it: no personal data */
 	HH_RES_INQUIRY,         /* an inquiry (henvendelse) and its list */
+	/* appointments */
+	HH_RES_APPOINTMENT,     /* a booking at the counter; the counter's
+				   day list */
 	HH_RES__COUNT
 };
 

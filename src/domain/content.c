@@ -20,6 +20,8 @@
 #include "domain/cpr.h"
 #include "domain/forms.h"
 #include "domain/inquiries.h"
+#include "domain/appointments.h" /* appointments */
+#include "domain/contact.h"
 
 #define BATCH 256
 
@@ -460,7 +462,12 @@ static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
 			return rc;
 		c->stats->organisations++;
 	}
-	return HH_OK;
+	/* appointments: the organisations' contact details */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum hh_rc rc = hh_org_contacts_put(tx, &a, c->list);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 static json_t *load_json(const char *path, FILE *errs, int *missing)
@@ -503,14 +510,20 @@ static enum hh_rc import_orgs(struct hh_store *st, const char *dir, FILE *errs,
 		const char *code = json_string_value(json_object_get(o, "code"));
 		const char *name = json_string_value(json_object_get(o, "name"));
 		const char *kind = json_string_value(json_object_get(o, "kind"));
-		if (!json_is_object(o) || json_object_size(o) != 3 || !code ||
+		/* contact details are optional (domain/contact.h) */
+		json_t *contact = json_object_get(o, "contact");
+		if (!json_is_object(o) ||
+		    json_object_size(o) != 3u + (contact ? 1 : 0) ||
+		    (contact && !hh_org_contact_ok(contact)) || !code ||
 		    !org_code_valid(code) || !name || !*name ||
 		    !hh_utf8_valid(name, strlen(name)) || !kind ||
 		    (strcmp(kind, "municipality") && strcmp(kind, "agency"))) {
 			fprintf(errs,
 				"%s:1: organisation %zu needs exactly code "
 				"(a-z, 0-9, -), name and kind "
-				"(municipality or agency)\n",
+				"(municipality or agency), and may have a "
+				"contact {phone, email, address, postcode, "
+				"city, web?}\n",
 				path, i + 1);
 			rc = HH_ERR_INVALID;
 			goto done;
@@ -814,6 +827,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		return rc;
 	/* teams and transfer reasons of the organisations (inquiries.h) */
 	rc = hh_inquiry_codes_import(st, dir, errs, &stats->inquiry_codes);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
+	/* appointments: the counter services of the organisations */
+	rc = hh_counter_import(st, dir, errs, &stats->counter_services);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)

@@ -101,6 +101,13 @@ enum stmt_id {
 	S_INQ_GET_KEY,
 	S_INQ_CODE_PUT,
 	S_INQ_CODE_GET,
+	/* appointments (sqlite_appointments.c) */
+	S_APPT_INSERT,
+	S_APPT_UPDATE,
+	S_APPT_GET_CODE,
+	S_APPT_GET_KEY,
+	S_ORGDOC_PUT,
+	S_ORGDOC_GET,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -199,6 +206,8 @@ void hh_sq_fill_orgs(struct hh_store *st);
 void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
+/* appointments */
+void hh_sq_fill_appointments(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
