@@ -868,8 +868,8 @@ void hh_booking_overview_section(struct hh_req *r)
 {
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	hh_buf_puts(&r->resp, "<section class=\"bookings\">\n<h2>Dine tider i "
-			      "Borgerservice</h2>\n<ul>\n");
+	hh_buf_puts(&r->resp, "<section class=\"bookings\" aria-labelledby=\"tider\">\n"
+			      "<h2 id=\"tider\">Dine tider i Borgerservice</h2>\n<ul>\n");
 	size_t before = r->resp.len;
 	hh_appointment_mine(r->app->store, &r->arena, &who, 0, mine_row, r);
 	if (r->resp.len == before)
