@@ -514,8 +514,6 @@ static void booking_show(struct hh_req *r, int status, const char *code,
 	const char *org_code = of.org.code;
 	const char *token = form_token(r);
 	hh_resp_header(r, "Cache-Control", "no-store");
-	/* the code is in the address: keep it out of other sites' logs */
-	hh_resp_header(r, "Referrer-Policy", "no-referrer");
 	struct hh_page p = { .title = "Din tid i Borgerservice" };
 	hh_page_begin(r, &p);
 	const char *display = hh_booking_code_display(&r->arena, bk.code);
