@@ -236,7 +236,8 @@ static void contact_fields(struct hh_req *r, const struct sent *s)
 		hh_buf_puts(b, "<p>Du behøver ikke logge ind. Skriv dit navn og "
 			       "enten din e-mail eller dit telefonnummer.</p>\n"
 			       "<div class=\"field\"><label for=\"name\">Navn</label>\n"
-			       "<input id=\"name\" name=\"name\" autocomplete=\"name\" "
+			       "<input id=\"name\" name=\"name\" type=\"text\" "
+			       "autocomplete=\"name\" "
 			       "required value=\"");
 		hh_page_text(r, s ? s->name : NULL);
 		hh_buf_puts(b, "\"></div>\n");
@@ -768,14 +769,15 @@ static void day_page(struct hh_req *r, int status, int64_t day,
 			hh_page_text(r, bk->code);
 			hh_buf_puts(b, "\">");
 			token_field(r, w->csrf);
+			/* the button's name says which time it marks */
 			hh_buf_printf(b, "<input type=\"hidden\" name=\"dato\" "
 					 "value=\"%04lld-%02d-%02d\">"
 					 "<input type=\"hidden\" name=\"status\" "
-					 "value=\"%s\"><button type=\"submit\">%s"
-					 "<span class=\"visually-hidden\"> (",
+					 "value=\"%s\"><button type=\"submit\" "
+					 "aria-label=\"%s kl. ",
 				      (long long)y, m, d, marks[k][0], marks[k][1]);
 			hh_page_text(r, hh_booking_clock(&r->arena, bk->start_at));
-			hh_buf_puts(b, ")</span></button></form>\n");
+			hh_buf_printf(b, "\">%s</button></form>\n", marks[k][1]);
 		}
 		hh_buf_puts(b, "</td></tr>\n");
 	}

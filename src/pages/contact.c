@@ -196,7 +196,13 @@ void hh_page_contact(struct hh_req *r)
 			if (*s != ' ')
 				hh_buf_putc(b, *s);
 		hh_buf_puts(b, "\">");
-		hh_page_text(r, c.phone);
+		/* a number is not broken across lines */
+		for (const char *s = c.phone; *s; s++) {
+			if (*s == ' ')
+				hh_buf_puts(b, "&nbsp;");
+			else
+				hh_buf_html_n(b, s, 1);
+		}
 		hh_buf_puts(b, "</a></dd>\n<dt>E-mail</dt><dd><a href=\"mailto:");
 		hh_page_text(r, c.email);
 		hh_buf_puts(b, "\">");

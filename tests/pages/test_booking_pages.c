@@ -286,7 +286,7 @@ static void test_contact_pages(void **state)
 	r = get(f, "/kontakt/901", NULL);
 	assert_int_equal(r.status, 200);
 	tu_expect_in(r.body, "<h1>Kontakt Nordskov Kommune</h1>");
-	tu_expect_in(r.body, "href=\"tel:72100000\">72 10 00 00</a>");
+	tu_expect_in(r.body, "href=\"tel:72100000\">72&nbsp;10&nbsp;00&nbsp;00</a>");
 	tu_expect_in(r.body, "borgerservice@nordskov.demo");
 	tu_expect_in(r.body, "Rådhustorvet 1, 4100 Nordskov");
 	tu_expect_in(r.body, "href=\"/tidsbestilling?kommune=901\"");
