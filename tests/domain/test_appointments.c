@@ -574,6 +574,69 @@ static void test_race_for_the_last_slot(void **state)
 			    "Vælg en anden tid.");
 }
 
+/* ---- faults: nothing half-written ---- */
+
+static void test_faults_leave_nothing_half_written(void **state)
+{
+	struct fx *f = *state;
+	struct hh_appointment b;
+	enum hh_appt_fault fault;
+	int64_t t = utc(2026, 3, 2, 9, 0);
+	/* an I/O error at each store call in turn: the booking is made
+	 * whole, with its event, or not at all */
+	int n, made = 0;
+	for (n = 1; n < 60 && !made; n++) {
+		int64_t events = n_events(f), active = n_active(f, f->m901);
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = book(f, ANON, f->m901, "pas", t, NOW_MAR2, &b, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK) {
+			made = 1;
+			assert_int_equal(n_events(f), events + 1);
+			assert_int_equal(n_active(f, f->m901), active + 1);
+		} else {
+			assert_int_equal(rc, HH_ERR_IO);
+			assert_int_equal(n_events(f), events);
+			assert_int_equal(n_active(f, f->m901), active);
+		}
+	}
+	assert_true(made);
+	assert_true(n > 3); /* the fault did hit calls on the way */
+	/* the same for a move */
+	int moved = 0;
+	for (n = 1; n < 60 && !moved; n++) {
+		int64_t events = n_events(f);
+		struct hh_appointment m;
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_appointment_move(f->st, &f->a, ANON, b.code, 0,
+						    t + 3600, NOW_MAR2, &m, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct hh_appointment now_;
+		assert_int_equal(hh_appointment_get(f->st, &f->a, b.code, &now_), HH_OK);
+		if (rc == HH_OK) {
+			moved = 1;
+			assert_int_equal(now_.start_at, t + 3600);
+			assert_int_equal(n_events(f), events + 1);
+		} else {
+			assert_int_equal(now_.start_at, t);
+			assert_int_equal(now_.version, 1);
+			assert_int_equal(n_events(f), events);
+		}
+	}
+	assert_true(moved);
+	/* BUSY is retried: one booking, one event */
+	for (n = 1; n < 12; n++) {
+		int64_t events = n_events(f), active = n_active(f, f->m901);
+		hh_store_fault_inject(f->st, n, HH_ERR_BUSY);
+		assert_int_equal(book(f, ANON, f->m901, "pas", t + n * 900, NOW_MAR2, &b,
+				      &fault),
+				 HH_OK);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		assert_int_equal(n_events(f), events + 1);
+		assert_int_equal(n_active(f, f->m901), active + 1);
+	}
+}
+
 /* ---- the day list and access ---- */
 
 static enum hh_rc push_code(void *p, const struct hh_appointment *b)
@@ -763,6 +826,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race_for_the_last_slot, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_day_list_and_marks, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_citizen_sees_own, setup, teardown),

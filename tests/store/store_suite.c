@@ -1065,6 +1065,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_faults.c"
 #include "store/store_suite_seal.c"
 #include "store/store_suite_inquiries.c"
+#include "store/store_suite_appointments.c" /* appointments */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1105,6 +1106,9 @@ int store_suite_run(const struct store_backend *b)
 		T(t_fault_article_update),
 		T(t_fault_content_import),
 		T(t_fault_content_import_busy),
+		/* appointments */
+		T(t_appointments),
+		T(t_org_documents),
 	};
 	char group[64];
 	snprintf(group, sizeof(group), "store/%s", b->name);
