@@ -69,13 +69,18 @@ static const struct hh_access_rule rules[] = {
 	{ HH_ROLE_CASEWORKER | HH_ROLE_ADMIN, HH_RES_OPEN311_REQUEST,
 	  HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
 
-	/* appointments: anyone may book a time at the counter (with or
-	 * without signing in); whoever holds a booking's code sees, moves
+	/* appointments: a time at the counter is booked without signing
+	 * in, by a signed-in citizen as their own, or by the front desk
+	 * and admins at their organisation's counter; other staff sign out
+	 * to book as citizens. Whoever holds a booking's code sees, moves
 	 * and cancels it (the code is the key, checked in appointments.c,
 	 * not a role). A signed-in citizen reads their own bookings; the
 	 * front desk and admins read their organisation's day list and
 	 * mark who came. */
-	{ EVERYONE, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ HH_ROLE_ANONYMOUS, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ CITIZEN, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_CREATE,
+	  HH_SCOPE_OWN_ORG },
 	{ CITIZEN, HH_RES_APPOINTMENT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_READ,
 	  HH_SCOPE_OWN_ORG },

@@ -775,7 +775,9 @@ enum hh_rc hh_appointment_book(struct hh_store *st, struct hh_arena *a,
 	struct ctx c = { .who = who, .a = a, .in = &in, .out = out,
 			 .now = now_or(in_->now) };
 	*replayed = 0;
-	enum hh_rc rc = hh_access(who, HH_RES_APPOINTMENT, HH_ACT_CREATE, NULL);
+	/* the booking's owner: its organisation, and the citizen booking */
+	struct hh_owner own = { in.org_id, who->citizen_id };
+	enum hh_rc rc = hh_access(who, HH_RES_APPOINTMENT, HH_ACT_CREATE, &own);
 	if (rc != HH_OK) {
 		rc = HH_ERR_FORBIDDEN;
 		goto fail;

@@ -18,7 +18,9 @@
  * BEGIN IMMEDIATE), so two citizens racing for the last slot get one
  * booking and one HH_APPT_TAKEN, never two bookings.
  *
- * Access: anyone may book (HH_RES_APPOINTMENT create); the booking code
+ * Access: a time is booked without signing in, by a signed-in citizen
+ * (then it is theirs), or by the organisation's agents and admins
+ * (HH_RES_APPOINTMENT create; other staff get FORBIDDEN); the booking code
  * shown in the confirmation is the key with which its holder reads, moves
  * and cancels it, signed in or not. A signed-in citizen also lists their
  * own; the organisation's agents and admins read its day list and mark a

@@ -55,6 +55,25 @@ enum hh_rc hh_org_contacts_put(struct hh_tx *tx, struct hh_arena *a,
 	return HH_OK;
 }
 
+enum hh_rc hh_org_contact_export(struct hh_tx *tx, int64_t org_id, json_t *o)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	const char *body;
+	enum hh_rc rc = tx->store->org_document_get(tx, &a, org_id, "contact", &body);
+	if (rc == HH_OK) {
+		json_t *c = json_loads(body, 0, NULL);
+		if (c)
+			json_object_set_new(o, "contact", c);
+		else
+			rc = HH_ERR_INTERNAL;
+	} else if (rc == HH_ERR_NOT_FOUND) {
+		rc = HH_OK;
+	}
+	hh_arena_clear(&a);
+	return rc;
+}
+
 struct get_ctx {
 	struct hh_arena *a;
 	int64_t org_id;

@@ -30,6 +30,10 @@ int hh_org_contact_ok(json_t *contact);
 enum hh_rc hh_org_contacts_put(struct hh_tx *tx, struct hh_arena *a,
 			       json_t *list);
 
+/* For helhed export: adds org_id's "contact" object to its entry o of
+ * organisations.json, when it has one (read in tx). */
+enum hh_rc hh_org_contact_export(struct hh_tx *tx, int64_t org_id, json_t *o);
+
 /* The chat's state now, as a contact page shows it. */
 struct hh_chat_status {
 	int has_hours;     /* the organisation gives chat hours */

@@ -1011,12 +1011,12 @@ fail:
 static enum hh_rc export_org(void *p, const struct hh_org *o)
 {
 	struct export_ctx *c = p;
-	json_array_append_new(c->orgs,
-			      json_pack("{s:s, s:s, s:s}", "code", o->code,
-					"name", o->name, "kind",
-					o->kind == HH_ORG_AGENCY ? "agency"
-								 : "municipality"));
-	return HH_OK;
+	json_t *j = json_pack("{s:s, s:s, s:s}", "code", o->code, "name", o->name,
+			      "kind", o->kind == HH_ORG_AGENCY ? "agency"
+							       : "municipality");
+	json_array_append_new(c->orgs, j);
+	/* appointments: the contact details, when given */
+	return hh_org_contact_export(c->tx, o->id, j);
 }
 
 static enum hh_rc export_le(void *p, const struct hh_life_event *le)

@@ -398,6 +398,8 @@ static int fault_status(enum hh_rc rc, enum hh_appt_fault f)
 		return 400;
 	if (rc == HH_ERR_NOT_FOUND)
 		return 404;
+	if (rc == HH_ERR_FORBIDDEN)
+		return 403;
 	if (rc == HH_ERR_LIMITED)
 		return 429;
 	return 503;
@@ -410,6 +412,10 @@ static const char *fault_message(enum hh_rc rc, enum hh_appt_fault f)
 	if (rc == HH_ERR_CONFLICT)
 		return "Tidsbestillingen blev ændret imens. Se den igen, og prøv "
 		       "en gang til.";
+	if (rc == HH_ERR_FORBIDDEN)
+		return "Du er logget ind som medarbejder og kan kun bestille tid "
+		       "ved din egen organisations skranke. Log ud for at "
+		       "bestille tid som borger.";
 	return "Vi kunne ikke gemme din tid lige nu. Prøv igen om lidt.";
 }
 

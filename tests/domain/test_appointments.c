@@ -710,7 +710,7 @@ static void test_day_list_and_marks(void **state)
 	hh_buf_clear(&out);
 }
 
-static void test_citizen_sees_own(void **state)
+static void test_who_books_and_sees_own(void **state)
 {
 	struct fx *f = *state;
 	struct hh_appointment b;
@@ -732,6 +732,22 @@ static void test_citizen_sees_own(void **state)
 					     push_code, &out),
 			 HH_ERR_FORBIDDEN);
 	hh_buf_clear(&out);
+	/* the front desk books at its own counter (for someone who rang);
+	 * other staff, and at another organisation, may not */
+	assert_int_equal(book(f, AGENT(f->m901), f->m901, "pas",
+			      utc(2026, 3, 2, 9, 30), NOW_MAR2, &b, &fault), HH_OK);
+	assert_int_equal(b.citizen_id, 0);
+	int64_t events = n_events(f);
+	assert_int_equal(book(f, AGENT(f->m902), f->m901, "pas",
+			      utc(2026, 3, 2, 9, 45), NOW_MAR2, &b, &fault),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(book(f, ROLE(f->m901, HH_ROLE_EDITOR), f->m901, "pas",
+			      utc(2026, 3, 2, 9, 45), NOW_MAR2, &b, &fault),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(book(f, ROLE(f->m901, HH_ROLE_CASEWORKER), f->m901, "pas",
+			      utc(2026, 3, 2, 9, 45), NOW_MAR2, &b, &fault),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(n_events(f), events);
 }
 
 /* ---- content ---- */
@@ -830,7 +846,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_day_list_and_marks, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_citizen_sees_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_who_books_and_sees_own, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_import_refuses_bad_files, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_contact_details, setup, teardown),
