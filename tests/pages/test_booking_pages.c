@@ -6,6 +6,8 @@
  * footer's links on every page. */
 #include "api/appointments_fixture.h"
 
+#include "domain/citizens.h"
+
 static struct tu_resp get(struct afx *f, const char *path, const char *cookie)
 {
 	char url[512];
@@ -216,6 +218,72 @@ static void test_booking_flow_without_javascript(void **state)
 	tu_resp_free(&r);
 }
 
+/* A signed-in citizen books with the session's token, needs no name, and
+ * finds the time under Mit overblik. */
+static void test_citizen_books_signed_in(void **state)
+{
+	struct afx *f = *state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_tx *tx;
+	assert_int_equal(f->s.store->tx_begin(f->s.store->cls, 1, &tx), HH_OK);
+	struct hh_org o;
+	assert_int_equal(f->s.store->org_get_by_code(tx, &a, "901", &o), HH_OK);
+	struct hh_citizen z = { .subject = "demo:karen", .name = "Karen Kirk",
+				.municipality_id = o.id };
+	assert_int_equal(f->s.store->citizen_put(tx, &z), HH_OK);
+	assert_int_equal(f->s.store->tx_commit(tx), HH_OK);
+	struct hh_citizen_login login;
+	assert_int_equal(hh_demo_citizen_login(f->s.store, &a, "demo:karen", &login),
+			 HH_OK);
+	char cookie[200];
+	snprintf(cookie, sizeof(cookie), "hh_borger=%s", login.token);
+	struct tu_resp r = get(f, "/tidsbestilling?kommune=901&ydelse=pas", cookie);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "Du er logget ind");
+	tu_expect_not_in(r.body, "id=\"name\"");
+	char token[128], start[32];
+	assert_true(input_value(r.body, NULL, "csrf", token, sizeof(token)));
+	assert_string_equal(token, login.csrf); /* the session's own */
+	assert_true(input_value(r.body, NULL, "start", start, sizeof(start)));
+	tu_resp_free(&r);
+	char body[300];
+	snprintf(body, sizeof(body), "csrf=wrong&kommune=901&ydelse=pas&start=%s",
+		 start);
+	r = post(f, "/tidsbestilling", body, cookie);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&kommune=901&ydelse=pas&start=%s", token,
+		 start);
+	r = post(f, "/tidsbestilling", body, cookie);
+	assert_int_equal(r.status, 303);
+	char loc[128];
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	tu_resp_free(&r);
+	r = get(f, "/mit-overblik", cookie);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "Dine tider i Borgerservice");
+	char link[64];
+	snprintf(link, sizeof(link), "href=\"/tidsbestilling/%.12s\"", loc + 16);
+	tu_expect_in(r.body, link);
+	tu_resp_free(&r);
+	/* a staff member who is not the front desk is told to sign out */
+	char ec[200], et[80];
+	tu_login(&f->s, "editor@901", ec, sizeof(ec), et, sizeof(et));
+	r = get(f, "/tidsbestilling?kommune=901&ydelse=pas", ec);
+	char second[32]; /* the first still free */
+	assert_true(input_value(r.body, NULL, "start", second, sizeof(second)));
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body),
+		 "csrf=%s&kommune=901&ydelse=pas&start=%s&name=Eva&phone=12345678", et,
+		 second);
+	r = post(f, "/tidsbestilling", body, ec);
+	assert_int_equal(r.status, 403);
+	tu_expect_in(r.body, "Log ud for at bestille tid som borger");
+	tu_resp_free(&r);
+	hh_arena_clear(&a);
+}
+
 static void test_day_list_page(void **state)
 {
 	struct afx *f = *state;
@@ -381,6 +449,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_booking_flow_without_javascript,
 						afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_citizen_books_signed_in, afx_setup,
+						afx_teardown),
 		cmocka_unit_test_setup_teardown(test_day_list_page, afx_setup,
 						afx_teardown),
 		cmocka_unit_test_setup_teardown(test_contact_pages, afx_setup,
