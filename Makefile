@@ -10,24 +10,28 @@
 #                      connections, beside the quiet server
 #   make bench-cases   durable submissions beside bare SQLite; the queue
 #                      and the overview with 100,000 cases
+#   make bench-inquiries  inquiries logged durably beside bare SQLite; the
+#                      agent's lists with 500,000 inquiries, beside /healthz
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
 # libcurl and rhonabwy: the OpenID Connect relying party (domain/oidc.c).
+# pangocairo (with libhyphen): letters as PDF (render/).
 PKGS = libmicrohttpd jansson sqlite3 libcmark libsodium libutf8proc \
-	libcurl librhonabwy
+	libcurl librhonabwy pangocairo
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 OPT ?= -O2 -g
 CFLAGS = $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lhyphen -lpthread -lm
 LDFLAGS = $(EXTRA_LDFLAGS)
 
 BUILD ?= build
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
-	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c)
+	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c \
+	src/render/*.c)
 OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 
@@ -93,14 +97,18 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/helhed unit
-	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 ./scripts/run-tests.sh build-asan
+	HELHED_NO_E2E=1 ASAN_OPTIONS=detect_leaks=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		./scripts/run-tests.sh build-asan
 
 # The same suites under ThreadSanitizer: the server's worker threads, the
 # search index's readers and writers, the store's connection pool.
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
 		EXTRA_LDFLAGS="-fsanitize=thread" build-tsan/helhed unit
-	HELHED_NO_E2E=1 TSAN_OPTIONS=halt_on_error=1 ./scripts/run-tests.sh build-tsan
+	HELHED_NO_E2E=1 \
+		TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		./scripts/run-tests.sh build-tsan
 
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
 FUZZ_TARGETS = search analyze json markdown article multipart form
@@ -136,9 +144,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
-bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
+bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
+		$(BUILD)/bench/inquiries_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
+	./bench/inquiries.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -187,6 +197,17 @@ $(BUILD)/bench/abuse_bench: bench/abuse_bench.c
 
 bench-abuse: deps $(BUILD)/helhed $(BUILD)/bench/abuse_bench
 	./bench/abuse.sh $(BUILD)
+
+# The inquiry benchmark (volume): inquiries logged through hh_inquiry_create
+# beside bare SQLite inserts, then the agent's lists over HTTP with 500,000
+# inquiries beside /healthz. inquiries_bench speaks HTTP with libcurl.
+.PHONY: bench-inquiries
+$(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
+	./bench/inquiries.sh $(BUILD)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval

@@ -9,11 +9,17 @@ set -eu
 # g++ and libxapian-dev build Xapian's side of make bench-search.
 # librhonabwy-dev verifies OpenID Connect tokens (JWS, JWKS); glewlwyd is
 # the real OpenID Connect provider the sign-in tests start on loopback.
+# Pango and Cairo lay out letters as PDF, libhyphen with hyphen-da breaks
+# long Danish words, DejaVu is the letters' font; poppler-utils
+# (pdftotext, pdffonts) reads the PDFs back in the tests, and
+# libxml2-utils' xmllint validates the MeMo messages against the schema.
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
 librhonabwy-dev glewlwyd
+libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-da fonts-dejavu-core
+poppler-utils libxml2-utils
 clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev"

@@ -20,6 +20,7 @@
 #include "domain/auth.h"
 #include "domain/orgs.h"
 #include "domain/content.h"
+#include "domain/demo.h"
 #include "domain/health.h"
 #include "domain/oidc.h"
 #include "domain/views.h"
@@ -414,6 +415,18 @@ static int first_start(struct hh_store *st, const char *db,
 	if (rc != HH_OK && rc != HH_ERR_INVALID) {
 		fprintf(stderr, "%s: import failed (%s)\n", prog, hh_rc_name(rc));
 		return 1;
+	}
+	if (demo) { /* a few working days of inquiries (domain/demo.h) */
+		struct hh_demo_stats ds;
+		rc = hh_demo_inquiries(st, content, hh_now_us() / 1000000, stderr,
+				       &ds);
+		if (rc != HH_OK) /* the demo works without them */
+			fprintf(stderr, "%s: demo inquiries not made (%s)\n", prog,
+				hh_rc_name(rc));
+		else if (!ds.already)
+			printf("demo inquiries: %d in %d organisations, %d cases "
+			       "created at the desk\n",
+			       ds.inquiries, ds.organisations, ds.cases);
 	}
 	hh_health_mark_content_loaded(st);
 	return 0;

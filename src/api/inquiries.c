@@ -167,6 +167,14 @@ static enum hh_rc list_row(void *p, const struct hh_inquiry *q)
 	return HH_OK;
 }
 
+/* The first instant of the Danish day after the one t is in. */
+static int64_t dk_day_end(int64_t t)
+{
+	int64_t local = hh_dk_local(t);
+	int64_t next = (local / 86400 + 1) * 86400; /* local midnight */
+	return next - hh_dk_offset(next - 3 * 3600);
+}
+
 void hh_api_inquiries(struct hh_req *r)
 {
 	struct hh_actor who;
@@ -178,12 +186,24 @@ void hh_api_inquiries(struct hh_req *r)
 	    !hh_req_query_int(r, "citizen_id", 0, 1, INT64_MAX, &citizen) ||
 	    !hh_req_query_int(r, "open", 0, 0, 1, &open))
 		return;
+	/* ?callbacks=today: the callbacks promised that are due by the end
+	 * of the Danish today, overdue ones included (volume branch) */
+	const char *callbacks = hh_req_query(r, "callbacks");
+	if (callbacks && strcmp(callbacks, "today")) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "callbacks", "today");
+		return;
+	}
 	json_t *items = json_array();
 	hh_arena_defer(&r->arena, hh_json_release, items);
 	int64_t total = 0;
-	enum hh_rc rc = hh_inquiry_list(r->app->store, &r->arena, &who, (int)open,
-					citizen, offset, limit, &total, list_row,
-					items);
+	enum hh_rc rc =
+		callbacks ? hh_inquiry_callbacks_due(r->app->store, &r->arena, &who,
+						     dk_day_end(hh_now_us() / 1000000),
+						     offset, limit, &total, list_row,
+						     items)
+			  : hh_inquiry_list(r->app->store, &r->arena, &who, (int)open,
+					    citizen, offset, limit, &total, list_row,
+					    items);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;

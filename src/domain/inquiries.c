@@ -226,11 +226,11 @@ static void request_hash(const struct hh_inquiry_input *in,
 			crypto_generichash_update(&h, (const unsigned char *)strs[i],
 						  strlen(strs[i]) + 1);
 	}
-	char num[128];
-	snprintf(num, sizeof(num), "%lld %lld %lld %lld %lld",
+	char num[160];
+	snprintf(num, sizeof(num), "%lld %lld %lld %lld %lld %lld",
 		 (long long)in->article_id, (long long)in->citizen_id,
 		 (long long)in->started_at, (long long)in->case_id,
-		 (long long)in->callback_due_at);
+		 (long long)in->callback_due_at, (long long)in->ended_at);
 	crypto_generichash_update(&h, (const unsigned char *)num, strlen(num));
 	crypto_generichash_final(&h, bin, sizeof(bin));
 	sodium_bin2hex(out, HH_REQUEST_HASH_SIZE, bin, sizeof(bin));
@@ -298,6 +298,12 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	if (in->started_at > now + 60)
 		return refuse(c, HH_INQ_DETAIL, "started_at");
 	q->started_at = in->started_at ? in->started_at : now;
+	if (in->ended_at) { /* a contact logged after it ended */
+		if (!strcmp(outcome, "open") || in->ended_at < q->started_at ||
+		    in->ended_at > now + 60)
+			return refuse(c, HH_INQ_DETAIL, "ended_at");
+		q->ended_at = in->ended_at;
+	}
 	rc = outcome_into(tx, c, outcome, q);
 	if (rc != HH_OK)
 		return rc;
@@ -313,6 +319,19 @@ static enum hh_rc create_tx(struct hh_tx *tx, void *p)
 	return rc;
 }
 
+/* May c->who create inquiries? Hashes the request for its key. */
+static enum hh_rc create_check(struct ctx *c)
+{
+	if (!c->who->org_id) /* an inquiry belongs to an organisation */
+		return HH_ERR_FORBIDDEN;
+	struct hh_owner own = { .org_id = c->who->org_id };
+	if (hh_access(c->who, HH_RES_INQUIRY, HH_ACT_CREATE, &own) != HH_OK)
+		return HH_ERR_FORBIDDEN; /* creating: there is nothing to hide */
+	if (c->in->idem_key)
+		request_hash(c->in, c->hash);
+	return HH_OK;
+}
+
 enum hh_rc hh_inquiry_create(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who,
 			     const struct hh_inquiry_input *in,
@@ -321,25 +340,32 @@ enum hh_rc hh_inquiry_create(struct hh_store *st, struct hh_arena *a,
 {
 	struct ctx c = { .who = who, .a = a, .in = in, .out = out };
 	*replayed = 0;
-	enum hh_rc rc;
-	if (!who->org_id) { /* an inquiry belongs to an organisation */
-		rc = HH_ERR_FORBIDDEN;
-		goto fail;
-	}
-	struct hh_owner own = { .org_id = who->org_id };
-	rc = hh_access(who, HH_RES_INQUIRY, HH_ACT_CREATE, &own);
-	if (rc != HH_OK) {
-		rc = HH_ERR_FORBIDDEN; /* creating: there is nothing to hide */
-		goto fail;
-	}
-	if (in->idem_key)
-		request_hash(in, c.hash);
-	rc = hh_store_run_tx(st, 1, create_tx, &c);
+	enum hh_rc rc = create_check(&c);
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 1, create_tx, &c);
 	if (rc == HH_OK && !c.replayed)
 		hh_store_changed(st, &(struct hh_change){ "inquiry", out->id,
 							   out->org_id, "create" });
 	*replayed = c.replayed;
-fail:
+	if (fault)
+		*fault = c.fault;
+	if (field)
+		*field = c.field;
+	return rc;
+}
+
+enum hh_rc hh_inquiry_create_in(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_inquiry_input *in,
+				struct hh_inquiry *out, int *replayed,
+				enum hh_inquiry_fault *fault,
+				const char **field)
+{
+	struct ctx c = { .who = who, .a = a, .in = in, .out = out };
+	enum hh_rc rc = create_check(&c);
+	if (rc == HH_OK)
+		rc = create_tx(tx, &c);
+	*replayed = c.replayed;
 	if (fault)
 		*fault = c.fault;
 	if (field)
@@ -441,6 +467,24 @@ enum hh_rc hh_inquiry_set_outcome(struct hh_store *st, struct hh_arena *a,
 	return rc;
 }
 
+enum hh_rc hh_inquiry_set_outcome_in(struct hh_tx *tx, struct hh_arena *a,
+				     const struct hh_actor *who, int64_t id,
+				     int64_t expected_version,
+				     const struct hh_inquiry_input *in,
+				     struct hh_inquiry *out,
+				     enum hh_inquiry_fault *fault,
+				     const char **field)
+{
+	struct ctx c = { .who = who, .a = a, .in = in, .out = out, .id = id,
+			 .expected = expected_version };
+	enum hh_rc rc = id > 0 ? outcome_tx(tx, &c) : HH_ERR_NOT_FOUND;
+	if (fault)
+		*fault = c.fault;
+	if (field)
+		*field = c.field;
+	return rc;
+}
+
 /* ---- lists ------------------------------------------------------------- */
 
 struct list_ctx {
@@ -481,6 +525,31 @@ enum hh_rc hh_inquiry_list(struct hh_store *st, struct hh_arena *a,
 			return HH_ERR_FORBIDDEN;
 		l.f.citizen_id = who->citizen_id;
 		break;
+	case HH_SCOPE_NONE:
+		return HH_ERR_FORBIDDEN;
+	}
+	return hh_store_run_tx(st, 0, list_tx, &l);
+}
+
+enum hh_rc hh_inquiry_callbacks_due(struct hh_store *st, struct hh_arena *a,
+				    const struct hh_actor *who,
+				    int64_t due_before, int64_t offset,
+				    int64_t limit, int64_t *total,
+				    hh_inquiry_cb cb, void *ctx)
+{
+	struct list_ctx l = { .a = a, .offset = offset, .limit = limit,
+			      .total = total, .cb = cb, .cb_ctx = ctx };
+	l.f.callbacks_due_before = due_before > 0 ? due_before : 1;
+	switch (hh_access_scope(who, HH_RES_INQUIRY, HH_ACT_READ)) {
+	case HH_SCOPE_ANY:
+	case HH_SCOPE_OWN_ORG:
+	case HH_SCOPE_OWN_ORG_SHARED:
+		/* a callback is made by the organisation that promised it */
+		if (!who->org_id)
+			return HH_ERR_FORBIDDEN;
+		l.f.org_id = who->org_id;
+		break;
+	case HH_SCOPE_OWN_CITIZEN:
 	case HH_SCOPE_NONE:
 		return HH_ERR_FORBIDDEN;
 	}

@@ -37,6 +37,10 @@ struct hh_inquiry_input {
 	const char *kle;        /* create: the topic, NULL none */
 	int64_t citizen_id;     /* create: 0 anonymous */
 	int64_t started_at;     /* create: 0 now */
+	int64_t ended_at;       /* create with a closing outcome: when a
+				   contact logged afterwards ended (not
+				   before started_at, not in the future);
+				   0 now */
 	const char *outcome;    /* NULL: "open" on create (required on a
 				   change of outcome) */
 	const char *transfer_team;   /* transferred */
@@ -101,6 +105,25 @@ enum hh_rc hh_inquiry_set_outcome(struct hh_store *st, struct hh_arena *a,
 				  enum hh_inquiry_fault *fault,
 				  const char **field);
 
+/* hh_inquiry_create and hh_inquiry_set_outcome inside the caller's
+ * write transaction tx, for batches (the demo inquiries, domain/demo.h):
+ * the same checks, rows and events, but the store's subscribers are not
+ * told (the caller may, after its commit). After an error the caller
+ * rolls tx back. */
+enum hh_rc hh_inquiry_create_in(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_inquiry_input *in,
+				struct hh_inquiry *out, int *replayed,
+				enum hh_inquiry_fault *fault,
+				const char **field);
+enum hh_rc hh_inquiry_set_outcome_in(struct hh_tx *tx, struct hh_arena *a,
+				     const struct hh_actor *who, int64_t id,
+				     int64_t expected_version,
+				     const struct hh_inquiry_input *in,
+				     struct hh_inquiry *out,
+				     enum hh_inquiry_fault *fault,
+				     const char **field);
+
 /* Streams the inquiries who may read: staff their organisation's (all,
  * or open_only: the queue, oldest first; citizen_id > 0: that citizen's
  * only), a citizen their own. FORBIDDEN for anyone else. */
@@ -108,6 +131,17 @@ enum hh_rc hh_inquiry_list(struct hh_store *st, struct hh_arena *a,
 			   const struct hh_actor *who, int open_only,
 			   int64_t citizen_id, int64_t offset, int64_t limit,
 			   int64_t *total, hh_inquiry_cb cb, void *ctx);
+
+/* Streams the callbacks promised by who's organisation (staff who may
+ * read its inquiries) that are due before due_before (epoch seconds, e.g.
+ * the end of the Danish today), soonest due first; overdue ones are
+ * included until the callback's result is logged. FORBIDDEN for a
+ * citizen or anyone without an organisation. */
+enum hh_rc hh_inquiry_callbacks_due(struct hh_store *st, struct hh_arena *a,
+				    const struct hh_actor *who,
+				    int64_t due_before, int64_t offset,
+				    int64_t limit, int64_t *total,
+				    hh_inquiry_cb cb, void *ctx);
 
 /* Imports dir/teams.json (missing: nothing to do), the teams and
  * transfer reasons of each organisation, into the store in one

@@ -292,6 +292,9 @@ struct hh_inquiry_filter {
 	int64_t org_id;     /* 0: any */
 	int64_t citizen_id; /* 0: any */
 	int open_only;      /* outcome 'open' only */
+	/* >0: outcome 'callback_promised' due before this (seconds), soonest
+	 * due first (the callbacks due; volume branch) */
+	int64_t callbacks_due_before;
 };
 
 /* ---- appointments (domain/appointments.h) ---- */

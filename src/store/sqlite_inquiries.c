@@ -173,8 +173,12 @@ static enum hh_rc inquiry_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND citizen_id = :cit");
 	if (f->open_only)
 		strcat(where, " AND outcome = 'open'");
-	const char *order = f->open_only ? "started_at, id"
-					 : "started_at DESC, id DESC";
+	if (f->callbacks_due_before)
+		strcat(where, " AND outcome = 'callback_promised' "
+			      "AND callback_due_at < :due");
+	const char *order = f->callbacks_due_before ? "callback_due_at, id"
+			    : f->open_only	    ? "started_at, id"
+						    : "started_at DESC, id DESC";
 	char sql[1536];
 	sqlite3 *db = db_of(tx);
 	enum hh_rc r = HH_OK;
@@ -197,6 +201,8 @@ static enum hh_rc inquiry_list(struct hh_tx *tx, struct hh_arena *a,
 			sqlite3_bind_int64(st, i, f->org_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":cit")))
 			sqlite3_bind_int64(st, i, f->citizen_id);
+		if ((i = sqlite3_bind_parameter_index(st, ":due")))
+			sqlite3_bind_int64(st, i, f->callbacks_due_before);
 		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
 			sqlite3_bind_int64(st, i, limit > 0 ? limit : -1);
 		if ((i = sqlite3_bind_parameter_index(st, ":offset")))

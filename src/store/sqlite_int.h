@@ -101,6 +101,9 @@ enum stmt_id {
 	S_INQ_GET_KEY,
 	S_INQ_CODE_PUT,
 	S_INQ_CODE_GET,
+	/* opening hours (sqlite_hours.c) */
+	S_HOURS_PUT,
+	S_HOURS_GET,
 	/* appointments (sqlite_appointments.c) */
 	S_APPT_INSERT,
 	S_APPT_UPDATE,
@@ -206,6 +209,7 @@ void hh_sq_fill_orgs(struct hh_store *st);
 void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
+void hh_sq_fill_hours(struct hh_store *st);
 /* appointments */
 void hh_sq_fill_appointments(struct hh_store *st);
 

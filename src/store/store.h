@@ -374,7 +374,8 @@ struct hh_store {
 	 * version is expected, else CONFLICT (NOT_FOUND too is CONFLICT:
 	 * the domain reads the row first). inquiry_get_by_key: the inquiry
 	 * an idempotency key made. inquiry_list streams the matches, open
-	 * ones (open_only) oldest start first (the queue), otherwise newest
+	 * ones (open_only) oldest start first (the queue), callbacks due
+	 * (callbacks_due_before) soonest due first, otherwise newest
 	 * start first (history), skipping offset, at most limit (0: all);
 	 * *total gets the count of all matches (may be NULL). */
 	enum hh_rc (*inquiry_insert)(struct hh_tx *tx, struct hh_inquiry *q);
@@ -401,6 +402,15 @@ struct hh_store {
 	enum hh_rc (*inquiry_code_get)(struct hh_tx *tx, struct hh_arena *a,
 				       int64_t org_id, const char *kind,
 				       const char *code, const char **label);
+
+	/* Opening hours (domain/hours.h): the JSON spec of an organisation's
+	 * service. put inserts or replaces; get gives NOT_FOUND when the
+	 * organisation gives none for the service. */
+	enum hh_rc (*hours_put)(struct hh_tx *tx, int64_t org_id,
+				const char *service, const char *spec);
+	enum hh_rc (*hours_get)(struct hh_tx *tx, struct hh_arena *a,
+				int64_t org_id, const char *service,
+				const char **spec);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */
