@@ -300,7 +300,8 @@ static void booking_page(struct hh_req *r, int status, const char *org_code,
 			       "<form class=\"form\" method=\"get\" "
 			       "action=\"/tidsbestilling\">\n<div class=\"field\">"
 			       "<label for=\"kode\">Din bookingkode</label>\n"
-			       "<input id=\"kode\" name=\"kode\" autocomplete=\"off\" "
+			       "<input id=\"kode\" name=\"kode\" type=\"text\" "
+			       "autocomplete=\"off\" "
 			       "required></div>\n<button type=\"submit\">Find min tid"
 			       "</button>\n</form>\n");
 		hh_page_end(r, status);
