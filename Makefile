@@ -72,9 +72,13 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/lib.a tests/testutil.h
 STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_faults.c tests/store/store_suite_seal.c \
 	tests/store/store_suite_inquiries.c \
-	tests/store/store_suite_desk.c
+	tests/store/store_suite_desk.c \
+	tests/store/store_suite_appointments.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
+# appointments: the API and page tests share their fixture.
+$(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages: \
+	tests/api/appointments_fixture.h
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h

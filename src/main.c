@@ -640,6 +640,9 @@ static int cmd_serve(int argc, char **argv)
 		if (wl[i] > 0)
 			*lims[i] = hh_limiter_new(65536, (int)wl[i],
 						  60000000 / wl[i]);
+	/* appointments: bookings and moves without sign-in, 20 at once and
+	 * then one every 3 minutes per address */
+	app.anon_writes_by_client = hh_limiter_new(65536, 20, 180000000);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct hh_server_config cfg = {
 		.listen = listen,
@@ -681,6 +684,7 @@ static int cmd_serve(int argc, char **argv)
 		hh_oidc_free(oidc);
 		for (int i = 0; i < 3; i++)
 			hh_limiter_free(*lims[i]);
+		hh_limiter_free(app.anon_writes_by_client);
 		return 1;
 	}
 	/* The URL shows the host we listen on (an empty host and
@@ -726,6 +730,7 @@ static int cmd_serve(int argc, char **argv)
 	hh_health_close(st);
 	for (int i = 0; i < 3; i++)
 		hh_limiter_free(*lims[i]);
+	hh_limiter_free(app.anon_writes_by_client);
 	hh_oidc_free(oidc);
 	hh_log(HH_LOG_INFO, "stopped");
 	return 0;

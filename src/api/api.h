@@ -72,6 +72,16 @@ void hh_api_desk_assisted_case(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
 /* hours.c */
 void hh_api_org_hours(struct hh_req *r);
+/* appointments.c */
+void hh_api_counter_services(struct hh_req *r);
+void hh_api_slots(struct hh_req *r);
+void hh_api_appointment_create(struct hh_req *r);
+void hh_api_appointment_get(struct hh_req *r);
+void hh_api_appointment_move(struct hh_req *r);
+void hh_api_appointment_cancel(struct hh_req *r);
+void hh_api_appointment_attendance(struct hh_req *r);
+void hh_api_appointment_day(struct hh_req *r);
+void hh_api_appointments_mine(struct hh_req *r);
 
 /* Open311 GeoReport v2 (open311.c) */
 void hh_open311_discovery(struct hh_req *r);

@@ -138,6 +138,12 @@ int hh_app_gate(struct hh_req *r)
 	if (!spend(r, r->app->writes_by_client,
 		   hh_arena_printf(&r->arena, "a%s", hh_req_client_net(r))))
 		return 0;
+	/* appointments: bookings without sign-in, per address */
+	if (w->kind == HH_ANON && r->route &&
+	    (r->route->flags & HH_ROUTE_ANON_LIMITED) &&
+	    !spend(r, r->app->anon_writes_by_client,
+		   hh_arena_printf(&r->arena, "b%s", hh_req_client_net(r))))
+		return 0;
 	if (w->kind == HH_ANON || !w->actor)
 		return 1;
 	return spend(r, r->app->writes_by_account,

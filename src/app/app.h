@@ -35,6 +35,9 @@ struct hh_app {
 	struct hh_limiter *writes_by_client;
 	struct hh_limiter *writes_by_account;
 	struct hh_limiter *writes_by_token;
+	/* appointments: anonymous writes on HH_ROUTE_ANON_LIMITED routes
+	 * (bookings) per client address; NULL: no such limit. */
+	struct hh_limiter *anon_writes_by_client;
 	/* Renders a refused write for a page (429); NULL: problem+json. */
 	hh_handler too_many_page;
 	atomic_int ready; /* set by the main thread, read by workers */

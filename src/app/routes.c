@@ -9,6 +9,8 @@
 #define ROUTE_BODY(m, p, h, max) { m, p, h, 0, max }
 /* A route on the slow lane (password hashing). */
 #define ROUTE_SLOW(m, p, h) { m, p, h, HH_ROUTE_SLOW, 0 }
+/* appointments: a write whose anonymous use is limited per address. */
+#define ROUTE_ANON_LIMITED(m, p, h) { m, p, h, HH_ROUTE_ANON_LIMITED, 0 }
 
 /* Uploads: a citizen's form or answer with its files (5 MiB each by
  * default, a few per form) as multipart/form-data. */
@@ -69,6 +71,16 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/inquiries/{id}/article", hh_api_desk_inquiry_article),
 	ROUTE(HH_GET, "/api/v1/desk/usefulness", hh_api_desk_usefulness),
 	ROUTE_BODY(HH_POST, "/api/v1/desk/citizens/{id}/cases", hh_api_desk_assisted_case, HH_JSON_BODY_MAX),
+	/* appointments (tidsbestilling) */
+	ROUTE(HH_GET, "/api/v1/organisations/{code}/counter-services", hh_api_counter_services),
+	ROUTE(HH_GET, "/api/v1/organisations/{code}/slots", hh_api_slots),
+	ROUTE(HH_GET, "/api/v1/organisations/{code}/appointments", hh_api_appointment_day),
+	ROUTE(HH_GET, "/api/v1/appointments", hh_api_appointments_mine),
+	ROUTE_ANON_LIMITED(HH_POST, "/api/v1/appointments", hh_api_appointment_create),
+	ROUTE(HH_GET, "/api/v1/appointments/{code}", hh_api_appointment_get),
+	ROUTE_ANON_LIMITED(HH_PATCH, "/api/v1/appointments/{code}", hh_api_appointment_move),
+	ROUTE(HH_DELETE, "/api/v1/appointments/{code}", hh_api_appointment_cancel),
+	ROUTE(HH_POST, "/api/v1/appointments/{code}/attendance", hh_api_appointment_attendance),
 
 	/* Open311 GeoReport v2: "{name}.json" or "{name}.xml" */
 	ROUTE(HH_GET, "/open311/v2/discovery.{format}", hh_open311_discovery),
@@ -128,6 +140,19 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/borgerservice/viderestilling/{id}", hh_page_desk_transfer),
 	ROUTE(HH_GET, "/borgerservice/blanket", hh_page_desk_form),
 	ROUTE(HH_POST, "/borgerservice/blanket", hh_page_desk_form_post),
+
+	/* appointments (tidsbestilling) and contact pages */
+	ROUTE(HH_GET, "/tidsbestilling", hh_page_booking),
+	ROUTE_ANON_LIMITED(HH_POST, "/tidsbestilling", hh_page_booking_post),
+	ROUTE(HH_GET, "/tidsbestilling/{code}", hh_page_booking_show),
+	ROUTE_ANON_LIMITED(HH_POST, "/tidsbestilling/{code}/flyt", hh_page_booking_move),
+	ROUTE(HH_POST, "/tidsbestilling/{code}/aflys", hh_page_booking_cancel),
+	ROUTE(HH_GET, "/borgerservice/tidsbestillinger", hh_page_booking_day),
+	ROUTE(HH_POST, "/borgerservice/tidsbestillinger/{code}", hh_page_booking_mark),
+	ROUTE(HH_GET, "/kontakt", hh_page_contact_index),
+	ROUTE(HH_GET, "/kontakt/{code}", hh_page_contact),
+	ROUTE(HH_GET, "/tilgaengelighed", hh_page_accessibility),
+	ROUTE(HH_GET, "/privatliv", hh_page_privacy),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -82,6 +82,23 @@ static const struct hh_access_rule rules[] = {
 	{ CASE_WORKERS, HH_RES_INQUIRY_TRANSFER, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
 	{ EDITORS | HH_ROLE_MANAGER, HH_RES_ARTICLE_USEFULNESS, HH_ACT_READ,
 	  HH_SCOPE_OWN_ORG_SHARED },
+	/* appointments: a time at the counter is booked without signing
+	 * in, by a signed-in citizen as their own, or by the front desk
+	 * and admins at their organisation's counter; other staff sign out
+	 * to book as citizens. Whoever holds a booking's code sees, moves
+	 * and cancels it (the code is the key, checked in appointments.c,
+	 * not a role). A signed-in citizen reads their own bookings; the
+	 * front desk and admins read their organisation's day list and
+	 * mark who came. */
+	{ HH_ROLE_ANONYMOUS, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ CITIZEN, HH_RES_APPOINTMENT, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_CREATE,
+	  HH_SCOPE_OWN_ORG },
+	{ CITIZEN, HH_RES_APPOINTMENT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_CHANGE,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -185,6 +202,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_CITIZEN_LOOKUP] = "citizen-lookup",
 		[HH_RES_INQUIRY_TRANSFER] = "inquiry-transfer",
 		[HH_RES_ARTICLE_USEFULNESS] = "article-usefulness",
+		[HH_RES_APPOINTMENT] = "appointment", /* appointments */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

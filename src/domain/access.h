@@ -40,6 +40,9 @@ enum hh_resource {
 	HH_RES_CITIZEN_LOOKUP,  /* finding a citizen, and their history */
 	HH_RES_INQUIRY_TRANSFER, /* inquiries transferred to the organisation */
 	HH_RES_ARTICLE_USEFULNESS, /* inquiries answered with an article */
+	/* appointments */
+	HH_RES_APPOINTMENT,     /* a booking at the counter; the counter's
+				   day list */
 	HH_RES__COUNT
 };
 

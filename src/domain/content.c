@@ -21,6 +21,8 @@
 #include "domain/forms.h"
 #include "domain/hours.h"
 #include "domain/inquiries.h"
+#include "domain/appointments.h" /* appointments */
+#include "domain/contact.h"
 
 #define BATCH 256
 
@@ -461,7 +463,12 @@ static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
 			return rc;
 		c->stats->organisations++;
 	}
-	return HH_OK;
+	/* appointments: the organisations' contact details */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum hh_rc rc = hh_org_contacts_put(tx, &a, c->list);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 static json_t *load_json(const char *path, FILE *errs, int *missing)
@@ -504,14 +511,20 @@ static enum hh_rc import_orgs(struct hh_store *st, const char *dir, FILE *errs,
 		const char *code = json_string_value(json_object_get(o, "code"));
 		const char *name = json_string_value(json_object_get(o, "name"));
 		const char *kind = json_string_value(json_object_get(o, "kind"));
-		if (!json_is_object(o) || json_object_size(o) != 3 || !code ||
+		/* contact details are optional (domain/contact.h) */
+		json_t *contact = json_object_get(o, "contact");
+		if (!json_is_object(o) ||
+		    json_object_size(o) != 3u + (contact ? 1 : 0) ||
+		    (contact && !hh_org_contact_ok(contact)) || !code ||
 		    !org_code_valid(code) || !name || !*name ||
 		    !hh_utf8_valid(name, strlen(name)) || !kind ||
 		    (strcmp(kind, "municipality") && strcmp(kind, "agency"))) {
 			fprintf(errs,
 				"%s:1: organisation %zu needs exactly code "
 				"(a-z, 0-9, -), name and kind "
-				"(municipality or agency)\n",
+				"(municipality or agency), and may have a "
+				"contact {phone, email, address, postcode, "
+				"city, web?}\n",
 				path, i + 1);
 			rc = HH_ERR_INVALID;
 			goto done;
@@ -825,6 +838,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		result = rc;
 	else if (rc != HH_OK)
 		return rc;
+	/* appointments: the counter services of the organisations */
+	rc = hh_counter_import(st, dir, errs, &stats->counter_services);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
 	if (with_users) {
 		rc = import_users(st, dir, errs, stats);
 		if (rc == HH_ERR_INVALID)
@@ -999,12 +1018,12 @@ fail:
 static enum hh_rc export_org(void *p, const struct hh_org *o)
 {
 	struct export_ctx *c = p;
-	json_array_append_new(c->orgs,
-			      json_pack("{s:s, s:s, s:s}", "code", o->code,
-					"name", o->name, "kind",
-					o->kind == HH_ORG_AGENCY ? "agency"
-								 : "municipality"));
-	return HH_OK;
+	json_t *j = json_pack("{s:s, s:s, s:s}", "code", o->code, "name", o->name,
+			      "kind", o->kind == HH_ORG_AGENCY ? "agency"
+							       : "municipality");
+	json_array_append_new(c->orgs, j);
+	/* appointments: the contact details, when given */
+	return hh_org_contact_export(c->tx, o->id, j);
 }
 
 static enum hh_rc export_le(void *p, const struct hh_life_event *le)

@@ -328,4 +328,35 @@ struct hh_inquiry_code {
 	const char *label;
 };
 
+/* ---- appointments (domain/appointments.h) ---- */
+
+/* A booking of a counter service: one counter of the organisation from
+ * start_at to end_at. citizen_id 0: booked without sign-in (then name and
+ * an e-mail or phone say who). state: "booked", "cancelled", "attended",
+ * "no_show". */
+struct hh_appointment {
+	int64_t id;
+	const char *code;      /* the booking code, 12 of HH_BOOKING_ALPHABET */
+	int64_t org_id;
+	const char *service;   /* the counter service's code */
+	int counter;           /* 1 .. the day's counters */
+	int64_t start_at, end_at;
+	int64_t citizen_id;
+	const char *name, *email, *phone;
+	const char *state;
+	const char *idem_scope, *idem_key, *request_hash;
+	int64_t version;
+	int64_t created_at, updated_at;
+};
+
+/* Which appointments a list streams: of one organisation or one citizen
+ * (0: any), starting in [from, to) (0: unbounded), active ones only (not
+ * cancelled). By start, then id. */
+struct hh_appointment_filter {
+	int64_t org_id;
+	int64_t citizen_id;
+	int64_t from, to;
+	int active_only;
+};
+
 #endif

@@ -95,6 +95,10 @@ enum {
 	 * such requests waits in a bounded queue and cannot starve the
 	 * threads that serve everything else. A full queue is a 503. */
 	HH_ROUTE_SLOW = 1 << 0,
+	/* appointments: an anonymous write here also spends the client
+	 * address's allowance of such writes (the app's gate), so a script
+	 * cannot book up the counter without signing in. */
+	HH_ROUTE_ANON_LIMITED = 1 << 1,
 };
 
 struct hh_route {

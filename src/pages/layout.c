@@ -88,14 +88,32 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 
 void hh_page_end(struct hh_req *r, int status)
 {
-	hh_buf_puts(&r->resp,
+	hh_page_end_org(r, status, NULL);
+}
+
+void hh_page_end_org(struct hh_req *r, int status, const char *org_code)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b,
 		    "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n"
 		    "<p>helhed samler vejledning og selvbetjening fra "
 		    "kommuner og styrelser, så du ikke selv skal finde vej "
 		    "mellem dem.</p>\n"
 		    "<p>Har du brug for hjælp, kan du altid kontakte "
-		    "Borgerservice i din kommune.</p>\n"
-		    "</div>\n</footer>\n</body>\n</html>\n");
+		    "Borgerservice i din kommune.</p>\n");
+	/* contact, accessibility statement and privacy: on every page */
+	hh_buf_puts(b, "<nav aria-label=\"Om siden\"><ul class=\"footer-links\">\n"
+		       "<li><a href=\"/kontakt");
+	if (org_code) {
+		hh_buf_puts(b, "/");
+		hh_buf_urlenc(b, org_code);
+	}
+	hh_buf_puts(b, "\">Kontakt</a></li>\n"
+		       "<li><a href=\"/tilgaengelighed\">Tilgængelighedserklæring"
+		       "</a></li>\n"
+		       "<li><a href=\"/privatliv\">Privatliv og dine data</a></li>\n"
+		       "</ul></nav>\n"
+		       "</div>\n</footer>\n</body>\n</html>\n");
 	hh_resp_html(r, status);
 }
 

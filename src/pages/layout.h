@@ -17,6 +17,10 @@ struct hh_page {
 void hh_page_begin(struct hh_req *r, const struct hh_page *p);
 /* Closes <main>, appends the footer and sends the page with status. */
 void hh_page_end(struct hh_req *r, int status);
+/* The same for a page of one organisation: the footer's contact link
+ * goes to that organisation's contact page (org_code NULL: the index of
+ * contact pages, as hh_page_end). */
+void hh_page_end_org(struct hh_req *r, int status, const char *org_code);
 /* Appends s HTML-escaped. */
 void hh_page_text(struct hh_req *r, const char *s);
 /* The big search form of the front page. */

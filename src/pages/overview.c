@@ -17,6 +17,7 @@
 #include "domain/plans.h"
 #include "domain/desk.h"
 #include "pages/borger.h"
+#include "pages/booking.h" /* appointments */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -302,6 +303,7 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_puts(b, "</ul>\n");
 	}
 	hh_buf_puts(b, "</section>\n");
+	hh_booking_overview_section(r); /* appointments */
 	hh_page_end(r, 200);
 }
 

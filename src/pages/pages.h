@@ -56,5 +56,18 @@ void hh_page_desk_log(struct hh_req *r);
 void hh_page_desk_transfer(struct hh_req *r);
 void hh_page_desk_form(struct hh_req *r);
 void hh_page_desk_form_post(struct hh_req *r);
+/* pages/booking.c: appointments (tidsbestilling) and the counter's day
+ * list; pages/contact.c: contact pages, accessibility and privacy */
+void hh_page_booking(struct hh_req *r);
+void hh_page_booking_post(struct hh_req *r);
+void hh_page_booking_show(struct hh_req *r);
+void hh_page_booking_move(struct hh_req *r);
+void hh_page_booking_cancel(struct hh_req *r);
+void hh_page_booking_day(struct hh_req *r);
+void hh_page_booking_mark(struct hh_req *r);
+void hh_page_contact_index(struct hh_req *r);
+void hh_page_contact(struct hh_req *r);
+void hh_page_accessibility(struct hh_req *r);
+void hh_page_privacy(struct hh_req *r);
 
 #endif

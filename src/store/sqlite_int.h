@@ -115,6 +115,13 @@ enum stmt_id {
 	S_DESK_TR_GET,
 	S_DESK_TR_BY_INQ,
 	S_DESK_TR_QUEUE,
+	/* appointments (sqlite_appointments.c) */
+	S_APPT_INSERT,
+	S_APPT_UPDATE,
+	S_APPT_GET_CODE,
+	S_APPT_GET_KEY,
+	S_ORGDOC_PUT,
+	S_ORGDOC_GET,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -215,6 +222,8 @@ void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
 void hh_sq_fill_hours(struct hh_store *st);
 void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
+/* appointments */
+void hh_sq_fill_appointments(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -49,6 +49,9 @@ typedef enum hh_rc (*hh_life_event_cb)(void *ctx,
 				       const struct hh_life_event *le);
 typedef enum hh_rc (*hh_citizen_cb)(void *ctx, const struct hh_citizen *c);
 typedef enum hh_rc (*hh_inquiry_cb)(void *ctx, const struct hh_inquiry *q);
+/* appointments */
+typedef enum hh_rc (*hh_appointment_cb)(void *ctx,
+					const struct hh_appointment *b);
 
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
@@ -462,6 +465,38 @@ struct hh_store {
 				    enum hh_rc (*cb)(void *ctx,
 						     const struct hh_inquiry_transfer *t),
 				    void *ctx);
+	/* ---- appointments (domain/appointments.h) ----
+	 * appointment_insert sets ->id, ->version = 1, ->created_at and
+	 * ->updated_at; CONFLICT when the code, the idempotency key or an
+	 * active booking of the same counter and start exists.
+	 * appointment_update writes service, counter, start, end and state
+	 * as version expected + 1 if the stored version is expected, else
+	 * CONFLICT (also for a clash with another active booking). The
+	 * overlap rule itself is the domain's, checked in the same write
+	 * transaction. appointment_list streams what f selects by start. */
+	enum hh_rc (*appointment_insert)(struct hh_tx *tx,
+					 struct hh_appointment *b);
+	enum hh_rc (*appointment_update)(struct hh_tx *tx,
+					 struct hh_appointment *b,
+					 int64_t expected_version);
+	enum hh_rc (*appointment_get_by_code)(struct hh_tx *tx,
+					      struct hh_arena *a,
+					      const char *code,
+					      struct hh_appointment *out);
+	enum hh_rc (*appointment_get_by_key)(struct hh_tx *tx,
+					     struct hh_arena *a,
+					     const char *scope, const char *key,
+					     struct hh_appointment *out);
+	enum hh_rc (*appointment_list)(struct hh_tx *tx, struct hh_arena *a,
+				       const struct hh_appointment_filter *f,
+				       hh_appointment_cb cb, void *ctx);
+	/* Content data per organisation as one JSON document per kind
+	 * ("counter", "contact"); get: NOT_FOUND when there is none. */
+	enum hh_rc (*org_document_put)(struct hh_tx *tx, int64_t org_id,
+				       const char *kind, const char *body);
+	enum hh_rc (*org_document_get)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id, const char *kind,
+				       const char **body);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

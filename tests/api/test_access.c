@@ -17,6 +17,8 @@
 #include "testutil.h"
 
 #include "domain/auth.h"
+#include "core/dktime.h"
+#include "domain/hours.h" /* appointments */
 
 /* ---- the callers ------------------------------------------------------- */
 
@@ -122,6 +124,24 @@ static const char *const le_flytning =
 	" \"steps\":[{\"key\":\"tilskud\",\"title\":\"Søg tilskud\",\"text\":\"T\","
 	"   \"organisation\":\"municipality\",\"case_type\":\"tilskud\"}]}";
 
+/* appointments: both municipalities take bookings, every day of the
+ * week all day, so there is always a free slot ahead */
+static const char *const counter_json =
+	"{\"901\": {\"slot_minutes\": 15, \"book_ahead_days\": 30,"
+	"  \"counters\": {\"default\": 3}, \"services\": [{\"code\": \"pas\","
+	"  \"name\": \"Pas\", \"minutes\": 15, \"documents\": []}]},"
+	" \"902\": {\"slot_minutes\": 15, \"book_ahead_days\": 30,"
+	"  \"counters\": {\"default\": 3}, \"services\": [{\"code\": \"pas\","
+	"  \"name\": \"Pas\", \"minutes\": 15, \"documents\": []}]}}";
+#define ALL_WEEK                                                             \
+	"{\"counter\": {\"week\": {\"mon\": [\"00:00-24:00\"],"                 \
+	"\"tue\": [\"00:00-24:00\"], \"wed\": [\"00:00-24:00\"],"                \
+	"\"thu\": [\"00:00-24:00\"], \"fri\": [\"00:00-24:00\"],"                \
+	"\"sat\": [\"00:00-24:00\"], \"sun\": [\"00:00-24:00\"]},"               \
+	"\"holidays_closed\": false}}"
+static const char *const hours_json =
+	"{\"901\": " ALL_WEEK ", \"902\": " ALL_WEEK "}";
+
 static const char *article_md(const char *org, const char *status, char *buf,
 			      size_t n)
 {
@@ -150,6 +170,8 @@ struct ctx {
 				 organisation (received there) */
 	char open311[32]; /* a request sent through Open311, no citizen: its
 			     public id */
+	char bookings[2][16]; /* appointments: a booking code at 901 and at
+				 902, made without sign-in */
 	int tried[2], failing[2], known[2];
 };
 
@@ -247,10 +269,14 @@ static int setup(void **state)
 	put(dir, "articles/902/lokal-902.md", article_md("902", "published", md, sizeof(md)));
 	put(dir, "articles/901/kladde-901.md", article_md("901", "draft", md, sizeof(md)));
 	put(dir, "articles/902/kladde-902.md", article_md("902", "draft", md, sizeof(md)));
+	put(dir, "counter-services.json", counter_json); /* appointments */
+	put(dir, "hours.json", hours_json);
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(c->s.store, dir, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
+	int n_hours;
+	assert_int_equal(hh_hours_import(c->s.store, dir, stderr, &n_hours), HH_OK);
 	assert_int_equal(stats.users, 5);
 	assert_int_equal(stats.citizens, 2);
 	/* articles were imported after the index was built */
@@ -340,6 +366,35 @@ static int setup(void **state)
 	if (strlen(c->open311) != 24)
 		fail_msg("open311: no id in %s", r.body);
 	tu_resp_free(&r);
+	/* appointments: a booking at each municipality, the first free
+	 * slot from tomorrow */
+	for (int h = HOME_A; h <= HOME_B; h++) {
+		char slots[200], when[80], book[400];
+		int64_t now = hh_now_us() / 1000000 + 86400;
+		int64_t y;
+		int m, d;
+		hh_civil_from_days(hh_dk_local(now) / 86400, &y, &m, &d);
+		snprintf(slots, sizeof(slots),
+			 "/api/v1/organisations/%s/slots?service=pas&from="
+			 "%04lld-%02d-%02d", (h == HOME_A ? "901" : "902"), (long long)y, m, d);
+		r = call(c, ANON, "GET", slots, NULL, NULL);
+		const char *start = json_string_value(json_object_get(
+			json_array_get(json_object_get(r.json, "items"), 0), "start_at"));
+		if (r.status != 200 || !start)
+			fail_msg("slots: %ld %s", r.status, r.body);
+		snprintf(when, sizeof(when), "%s", start);
+		tu_resp_free(&r);
+		snprintf(book, sizeof(book),
+			 "{\"organisation\":\"%s\",\"service\":\"pas\","
+			 "\"start_at\":\"%s\",\"name\":\"Ida\",\"phone\":\"12345678\"}",
+			 (h == HOME_A ? "901" : "902"), when);
+		r = call(c, ANON, "POST", "/api/v1/appointments", book, NULL);
+		const char *code = json_string_value(json_object_get(r.json, "code"));
+		if (r.status != 201 || !code)
+			fail_msg("book: %ld %s", r.status, r.body);
+		snprintf(c->bookings[h], sizeof(c->bookings[h]), "%s", code);
+		tu_resp_free(&r);
+	}
 	*state = c;
 	return 0;
 }
@@ -370,8 +425,9 @@ static const char *const dec_names[] = { "skip", "allowed", "404", "sign-in",
 enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     T_TRANSFER, /* the agent's desk: a transfer received by the
 			    home's organisation */
-	     T_OPEN311 /* own: a public request; the other's: a citizen's
-			  case, which Open311 does not show */ };
+	     T_OPEN311, /* own: a public request; the other's: a citizen's
+			   case, which Open311 does not show */
+	     T_APPOINTMENT /* appointments: a booking code at 901 or 902 */ };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -831,6 +887,82 @@ static const struct row rows[] = {
 	    [CW_A] = { FB, SKIP }, [ED_A] = { OK, SKIP }, [CW_B] = { FB, SKIP },
 	    [ED_B] = { OK, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
+
+	/* ---- appointments: the booking code is the key; the day list
+	 * and the marks are the front desk's (agents and admins, none of
+	 * them a caller here: tests/api/test_appointments_api.c has the
+	 * agent) ---- */
+	{ "appointment: book", T_NONE,
+	  /* a time that has passed: allowed is 422, nothing booked */
+	  { "POST", "/api/v1/appointments", "/api/v1/appointments",
+	    "{\"organisation\":\"{org}\",\"service\":\"pas\","
+	    "\"start_at\":\"2020-01-06T10:00:00+01:00\",\"name\":\"X\","
+	    "\"phone\":\"12345678\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* without sign-in or as a citizen; staff who are not the front
+	   * desk sign out to book as citizens */
+	  { [ANON] = { OK, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "appointment: read by code", T_APPOINTMENT,
+	  { "GET", "/api/v1/appointments/{code}", "/api/v1/appointments/{id}", NULL },
+	  B_NONE,
+	  { "GET", "/tidsbestilling/{code}", "/tidsbestilling/{id}", NULL },
+	  { "GET", "/tidsbestilling/{code}", "/tidsbestilling/{id}", NULL }, B_NONE,
+	  { [ANON] = ALL(OK), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK), [CW_A] = ALL(OK),
+	    [ED_A] = ALL(OK), [CW_B] = ALL(OK), [ED_B] = ALL(OK),
+	    [CW_AG] = { SKIP, OK }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "appointment: move by code", T_APPOINTMENT,
+	  /* to a time that has passed: allowed is 422, nothing moved */
+	  { "PATCH", "/api/v1/appointments/{code}", "/api/v1/appointments/{id}",
+	    "{\"start_at\":\"2020-01-06T10:00:00+01:00\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(OK), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK), [CW_A] = ALL(OK),
+	    [ED_A] = ALL(OK), [CW_B] = ALL(OK), [ED_B] = ALL(OK),
+	    [CW_AG] = { SKIP, OK }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "appointment: cancel by code", T_APPOINTMENT,
+	  /* a stale If-Match: allowed is 412, nothing cancelled */
+	  { "DELETE", "/api/v1/appointments/{code}", "/api/v1/appointments/{id}", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(OK), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK), [CW_A] = ALL(OK),
+	    [ED_A] = ALL(OK), [CW_B] = ALL(OK), [ED_B] = ALL(OK),
+	    [CW_AG] = { SKIP, OK }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "appointment: mark attended", T_APPOINTMENT,
+	  { "POST", "/api/v1/appointments/{code}/attendance",
+	    "/api/v1/appointments/{id}/attendance", "{\"state\":\"attended\"}" },
+	  B_JSON,
+	  { "POST", "/borgerservice/tidsbestillinger/{code}",
+	    "/borgerservice/tidsbestillinger/{id}", "csrf={csrf}&status=attended" },
+	  { "POST", "/borgerservice/tidsbestillinger/{code}",
+	    "/borgerservice/tidsbestillinger/{id}", "csrf={csrf}&status=attended" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF), [CW_A] = ALL(NF),
+	    [ED_A] = ALL(NF), [CW_B] = ALL(NF), [ED_B] = ALL(NF),
+	    [CW_AG] = { SKIP, NF }, [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "appointments: the counter's day list", T_NONE,
+	  { "GET", "/api/v1/organisations/{code}/appointments",
+	    "/api/v1/organisations/{org}/appointments", NULL }, B_NONE,
+	  { "GET", "/borgerservice/tidsbestillinger", "/borgerservice/tidsbestillinger",
+	    NULL },
+	  { "GET", "/borgerservice/tidsbestillinger", "/borgerservice/tidsbestillinger",
+	    NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "appointments: a citizen's own", T_NONE,
+	  { "GET", "/api/v1/appointments", "/api/v1/appointments", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -856,6 +988,16 @@ static const char *const no_resource[] = {
 	"GET /borger/oidc/start", "GET /borger/oidc/callback",
 	"GET /personale/oidc/start", "GET /personale/oidc/callback",
 	"POST /oidc/backchannel-logout", "GET /oidc/frontchannel-logout",
+	/* appointments: what a counter offers and when, and the contact,
+	 * accessibility and privacy pages, are public; the booking pages'
+	 * forms carry a double-submit token without sign-in (their flow is
+	 * tests/pages/test_booking.c; the API rows below decide access) */
+	"GET /api/v1/organisations/{code}/counter-services",
+	"GET /api/v1/organisations/{code}/slots",
+	"GET /tidsbestilling", "POST /tidsbestilling",
+	"POST /tidsbestilling/{code}/flyt", "POST /tidsbestilling/{code}/aflys",
+	"GET /kontakt", "GET /kontakt/{code}", "GET /tilgaengelighed",
+	"GET /privatliv",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
@@ -867,6 +1009,7 @@ static const char *method_name(enum hh_method m)
 	case HH_POST: return "POST";
 	case HH_PUT: return "PUT";
 	case HH_DELETE: return "DELETE";
+	case HH_PATCH: return "PATCH"; /* appointments */
 	default: return "?";
 	}
 }
@@ -957,6 +1100,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 			snprintf(buf, n, "%lld", (long long)c->cases[HOME_A]);
 		else
 			snprintf(buf, n, "%s", c->open311);
+		return buf;
+	case T_APPOINTMENT:
+		if (h != HOME_A && h != HOME_B)
+			return NULL;
+		snprintf(buf, n, "%s", c->bookings[h]);
 		return buf;
 	case T_NONE:
 		break;

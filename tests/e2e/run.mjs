@@ -251,6 +251,7 @@ const pages = [
 		await signIn(p, AGENT.email, AGENT.password);
 		return go(p, '/borgerservice/blanket?borger=1&type=storskrald-afhentning');
 	  } },
+	...bookingPageStates(), /* appointments */
 ];
 
 function describeAxe(violations) {
@@ -2173,6 +2174,181 @@ test('front page: a fresh install orders »Det spørger andre om« by the demo\'
 	check(titles.join() !== [...titles].sort((a, b) => a.localeCompare(b, 'da')).join(),
 	      'popular articles in alphabetical order');
 }));
+
+// ---- appointments (tidsbestilling) and contact pages -----------------------
+
+const BOOKING_ORG = '901';
+
+// The free slots of a service at an organisation from tomorrow, over the
+// API: [{ start_at, free }] with start_at as epoch seconds.
+async function freeSlots(org, service) {
+	const d = new Date(Date.now() + 86400000);
+	const day = d.toISOString().slice(0, 10);
+	const r = await fetch(url(`/api/v1/organisations/${org}/slots?service=` +
+				  `${service}&from=${day}`));
+	check(r.status === 200, `slots: ${r.status}`);
+	const j = await r.json();
+	return j.items.map((s) => ({ start_at: Date.parse(s.start_at) / 1000,
+				     iso: s.start_at, free: s.free }));
+}
+
+// Books over the API without signing in; returns the booking.
+async function apiBook(org, service, iso, name) {
+	const r = await fetch(url('/api/v1/appointments'), {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ organisation: org, service, start_at: iso,
+				       name, phone: '12345678' }),
+	});
+	check(r.status === 201, `booking over the API: ${r.status}`);
+	return r.json();
+}
+
+// One booking for the page states (each state is opened many times).
+let stateBooking = null;
+async function stateBookingCode() {
+	if (!stateBooking) {
+		const slots = await freeSlots(BOOKING_ORG, 'koerekort');
+		stateBooking = await apiBook(BOOKING_ORG, 'koerekort',
+					     slots[slots.length - 1].iso, 'Else Eksempel');
+	}
+	return stateBooking.code;
+}
+
+function bookingPageStates() {
+	return [
+		{ name: 'booking: choose a municipality',
+		  open: (p) => go(p, '/tidsbestilling') },
+		{ name: 'booking: choose a time',
+		  open: (p) => go(p, `/tidsbestilling?kommune=${BOOKING_ORG}` +
+				  '&ydelse=pas') },
+		{ name: 'booking: the booking by its code',
+		  open: async (p) => go(p, `/tidsbestilling/${await stateBookingCode()}`) },
+		{ name: 'contact: one municipality',
+		  open: (p) => go(p, `/kontakt/${BOOKING_ORG}`) },
+		{ name: 'accessibility statement',
+		  open: (p) => go(p, '/tilgaengelighed') },
+		{ name: 'booking: the counter\'s day list', open: async (p) => {
+			await stateBookingCode();
+			await signIn(p, AGENT.email, AGENT.password);
+			return go(p, '/borgerservice/tidsbestillinger?dato=' +
+				  new Date(stateBooking.start_at).toISOString()
+					  .slice(0, 10));
+		  } },
+	];
+}
+
+// The booking flow as a citizen without JavaScript clicks through it:
+// municipality, service, the first free time, name and e-mail; the
+// confirmation shows the code; the booking is moved and then cancelled
+// by that code (a new browser, as from the link in an e-mail).
+test('JavaScript disabled: book a time without signing in, move it by its ' +
+     'code and cancel it', () => withPage({ javaScriptEnabled: false },
+					     async (page) => {
+	await go(page, '/tidsbestilling');
+	await page.getByLabel('Nordskov Kommune').check();
+	await submit(page, page.getByRole('button', { name: 'Videre' }),
+		     '/tidsbestilling');
+	await page.getByLabel('Pas', { exact: false }).first().check();
+	await submit(page, page.getByRole('button', { name: 'Videre' }),
+		     '/tidsbestilling');
+	check((await text(page.locator('main'))).includes('Husk at medbringe'),
+	      'the documents to bring are not shown');
+	const first = page.locator('input[name=start]').first();
+	const chosen = await first.getAttribute('value');
+	await first.check();
+	await page.getByLabel('Navn').fill('Ida Hansen');
+	await page.getByLabel('E-mail').fill('ida@example.dk');
+	const landed = page.waitForURL(/\/tidsbestilling\/[A-Z0-9]{12}\?ny=1$/);
+	await page.getByRole('button', { name: 'Bestil tiden' }).click();
+	await landed;
+	const code = /\/tidsbestilling\/([A-Z0-9]{12})/.exec(page.url())[1];
+	const main = await text(page.locator('main'));
+	check(main.includes('Din tid er bestilt'), `no confirmation: ${main}`);
+	const shown = await text(page.locator('.booking-code'));
+	check(shown === `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`,
+	      `code shown as ${shown}`);
+
+	/* later, in another browser, by the code alone */
+	await withPage({ javaScriptEnabled: false }, async (other) => {
+		await go(other, '/tidsbestilling');
+		await other.getByLabel('Din bookingkode').fill(shown.toLowerCase());
+		await submit(other, other.getByRole('button', { name: 'Find min tid' }),
+			     `/tidsbestilling/${shown.toLowerCase()}`);
+		const when = await text(other.locator('.booking-when'));
+		const to = other.locator('input[name=start]').nth(2);
+		const toValue = await to.getAttribute('value');
+		check(toValue !== chosen, 'its own time is offered to move to');
+		await to.check();
+		await submit(other, other.getByRole('button',
+				{ name: 'Flyt til den valgte tid' }),
+			     `/tidsbestilling/${code}`);
+		const after = await text(other.locator('main'));
+		check(after.includes('Din tid er flyttet'), `not moved: ${after}`);
+		check(await text(other.locator('.booking-when')) !== when,
+		      'the time shown did not change');
+		await submit(other, other.getByRole('button', { name: 'Aflys tiden' }),
+			     `/tidsbestilling/${code}`);
+		check((await text(other.locator('h1'))) === 'Tiden er aflyst',
+		      'not cancelled');
+		check(await other.getByRole('button', { name: 'Aflys tiden' })
+			.count() === 0, 'a cancelled time can be cancelled again');
+	});
+	/* the API agrees */
+	const r = await fetch(url(`/api/v1/appointments/${code}`));
+	check((await r.json()).state === 'cancelled', 'the API does not say cancelled');
+}));
+
+// Two citizens in two browsers choose the same last free counter at the
+// same time: one booking is made, the other is told in Danish that the
+// time was just taken, and is offered the times again.
+test('booking: two browsers race for the last free counter of a time; one ' +
+     'gets it, the other the Danish error', async () => {
+	const slots = await freeSlots(BOOKING_ORG, 'mitid');
+	const slot = slots[Math.floor(slots.length / 2)];
+	/* all counters but one taken */
+	for (let i = 1; i < slot.free; i++)
+		await apiBook(BOOKING_ORG, 'mitid', slot.iso, `Optaget ${i}`);
+	const a = await newPage();
+	const b = await newPage();
+	try {
+		const path = `/tidsbestilling?kommune=${BOOKING_ORG}&ydelse=mitid` +
+			`&fra=${Math.floor((slot.start_at + 3600) / 86400)}`;
+		for (const [p, name] of [[a, 'Anna Andersen'], [b, 'Bo Berg']]) {
+			await go(p, path);
+			await p.locator(`input[name=start][value="${slot.start_at}"]`).check();
+			await p.getByLabel('Navn').fill(name);
+			await p.getByLabel('Telefonnummer').fill('20304050');
+		}
+		const answers = await Promise.all([a, b].map(async (p) => {
+			const resp = p.waitForResponse((r) =>
+				r.request().isNavigationRequest() &&
+				new URL(r.url()).pathname.startsWith('/tidsbestilling') &&
+				(r.status() < 300 || r.status() >= 400));
+			await p.getByRole('button', { name: 'Bestil tiden' }).click();
+			return (await resp).status();
+		}));
+		answers.sort();
+		check(answers[0] === 200 && answers[1] === 409,
+		      `statuses ${answers.join(', ')}, want one 200 and one 409`);
+		const loser = answers.indexOf(409) >= 0 ? null : null;
+		void loser;
+		let lost = null;
+		for (const p of [a, b]) {
+			await p.waitForLoadState('load');
+			if (new URL(p.url()).pathname === '/tidsbestilling')
+				lost = p;
+		}
+		check(lost, 'neither browser stayed on the booking form');
+		const alert = await text(lost.getByRole('alert'));
+		check(alert.includes('tiden er netop blevet taget'),
+		      `the error says: ${alert}`);
+		check(await lost.locator(`input[name=start][value="${slot.start_at}"]`)
+			.count() === 0, 'the taken time is still offered');
+	} finally {
+		await a.context().close();
+		await b.context().close();
+	}
+});
 
 async function screenshots() {
 	mkdirSync(SHOTS, { recursive: true });

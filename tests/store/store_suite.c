@@ -1066,6 +1066,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_seal.c"
 #include "store/store_suite_inquiries.c"
 #include "store/store_suite_desk.c" /* the agent's desk */
+#include "store/store_suite_appointments.c" /* appointments */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1109,6 +1110,9 @@ int store_suite_run(const struct store_backend *b)
 		T(t_fault_article_update),
 		T(t_fault_content_import),
 		T(t_fault_content_import_busy),
+		/* appointments */
+		T(t_appointments),
+		T(t_org_documents),
 	};
 	char group[64];
 	snprintf(group, sizeof(group), "store/%s", b->name);

@@ -1,0 +1,57 @@
+/* contact.h - how to reach an organisation: its contact details (content
+ * data, the "contact" object of content/organisations.json) and whether
+ * its chat is open now. Public: contact pages show them to everyone. */
+#ifndef HH_CONTACT_H
+#define HH_CONTACT_H
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+
+struct hh_org_contact {
+	const char *phone;    /* "72 10 00 00" */
+	const char *email;
+	const char *address;  /* street and number */
+	const char *postcode; /* "4100" */
+	const char *city;     /* "Nordskov" */
+	const char *web;      /* NULL: none */
+};
+
+/* The contact details of organisation org_id (strings in a); NOT_FOUND
+ * when none are given. */
+enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
+			      int64_t org_id, struct hh_org_contact *out);
+/* Is contact a good "contact" object: phone, email, address, postcode,
+ * city (and optionally web), all non-empty UTF-8 strings? */
+int hh_org_contact_ok(json_t *contact);
+/* Stores each "contact" object of the organisations in list (the array
+ * of organisations.json, already checked) inside tx. */
+enum hh_rc hh_org_contacts_put(struct hh_tx *tx, struct hh_arena *a,
+			       json_t *list);
+
+/* For helhed export: adds org_id's "contact" object to its entry o of
+ * organisations.json, when it has one (read in tx). */
+enum hh_rc hh_org_contact_export(struct hh_tx *tx, int64_t org_id, json_t *o);
+
+/* The chat's state now, as a contact page shows it. */
+struct hh_chat_status {
+	int has_hours;     /* the organisation gives chat hours */
+	int open;          /* open by its hours and staffed */
+	int64_t change_at; /* when it closes (open) or next opens; 0: not
+			      within a month */
+};
+
+/* Whether organisation org_id's chat is open at now (0: the clock): its
+ * "chat" hours (domain/hours.h), and, when open by them, whether agents
+ * are there (hh_chat_presence_hook). */
+enum hh_rc hh_chat_status_get(struct hh_store *st, struct hh_arena *a,
+			      int64_t org_id, int64_t now,
+			      struct hh_chat_status *out);
+
+/* Agent presence, for the chat module (branch chat) to set: returns 1
+ * when at least one agent of org_id takes chats now. NULL (as here):
+ * the chat counts as staffed whenever its hours say it is open. */
+extern int (*hh_chat_presence_hook)(struct hh_store *st, int64_t org_id);
+
+#endif
