@@ -5,9 +5,10 @@
 -- article's usefulness for editors)
 CREATE INDEX inquiries_article ON inquiries(article_id, outcome)
   WHERE article_id IS NOT NULL;
--- callbacks due, per organisation, by due time
-CREATE INDEX inquiries_callback ON inquiries(organisation_id, callback_due_at)
-  WHERE callback_due_at IS NOT NULL;
+-- callbacks due: main's 0014_inquiry_callbacks.sql indexes the promised
+-- callbacks per organisation by due time (inquiries_callbacks), which the
+-- desk's query (outcome 'callback_promised', due in the Danish day) uses
+-- too; no second index here.
 -- the desk's look-up by name within a municipality
 CREATE INDEX citizens_municipality ON citizens(municipality_id, id);
 
