@@ -36,6 +36,9 @@ enum hh_resource {
 	HH_RES_AUDIT,           /* who has read the citizen's data */
 	HH_RES_OPEN311_REQUEST, /* a case as Open311 shows it: no personal data */
 	HH_RES_INQUIRY,         /* an inquiry (henvendelse) and its list */
+	/* chat */
+	HH_RES_CHAT,            /* a live chat, its messages and rating */
+	HH_RES_CHAT_QUEUE,      /* an organisation's chat queue, presence */
 	HH_RES__COUNT
 };
 
