@@ -58,6 +58,8 @@ void hh_api_inquiries(struct hh_req *r);
 void hh_api_inquiry_get(struct hh_req *r);
 void hh_api_inquiry_outcome(struct hh_req *r);
 void hh_api_audit(struct hh_req *r);
+/* hours.c */
+void hh_api_org_hours(struct hh_req *r);
 
 /* Open311 GeoReport v2 (open311.c) */
 void hh_open311_discovery(struct hh_req *r);

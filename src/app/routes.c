@@ -28,6 +28,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_DELETE, "/api/v1/articles/{slug}", hh_api_article_delete),
 	ROUTE(HH_GET, "/api/v1/articles/{slug}/history", hh_api_article_history),
 	ROUTE(HH_GET, "/api/v1/organisations", hh_api_organisations),
+	ROUTE(HH_GET, "/api/v1/organisations/{code}/hours", hh_api_org_hours),
 	ROUTE(HH_POST, "/api/v1/citizen/session", hh_api_citizen_session_create),
 	ROUTE(HH_DELETE, "/api/v1/citizen/session", hh_api_citizen_session_delete),
 	ROUTE(HH_GET, "/api/v1/life-events", hh_api_life_events),

@@ -19,6 +19,7 @@
 #include "domain/citizens.h"
 #include "domain/cpr.h"
 #include "domain/forms.h"
+#include "domain/hours.h"
 #include "domain/inquiries.h"
 
 #define BATCH 256
@@ -814,6 +815,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		return rc;
 	/* teams and transfer reasons of the organisations (inquiries.h) */
 	rc = hh_inquiry_codes_import(st, dir, errs, &stats->inquiry_codes);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
+	/* opening hours of counter, phone and chat (hours.h) */
+	rc = hh_hours_import(st, dir, errs, &stats->hours);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)

@@ -17,6 +17,7 @@ struct hh_import_stats {
 	int case_types;
 	int citizens; /* demo citizens (with users) */
 	int inquiry_codes; /* teams and transfer reasons (teams.json) */
+	int hours; /* services with opening hours (hours.json) */
 	int articles_created, articles_updated, articles_unchanged;
 	int files_failed; /* files reported and skipped */
 };

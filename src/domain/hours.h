@@ -54,8 +54,8 @@ void hh_hours_on(const struct hh_hours *h, int64_t day,
 		 struct hh_hours_day *out);
 
 /* Is it open at the instant t (epoch seconds)? *change_at (may be NULL)
- * gets the instant it closes (when open) or next opens (when closed; 0
- * when it does not open within the next 31 days). */
+ * gets the instant it closes (when open) or next opens (when closed); 0
+ * when that is not within the next 31 days. */
 int hh_hours_open(const struct hh_hours *h, int64_t t, int64_t *change_at);
 
 /* The instant (epoch seconds) of Danish wall-clock minute min (0..1440)

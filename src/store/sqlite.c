@@ -341,6 +341,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_articles(st);
 	hh_sq_fill_cases(st);
 	hh_sq_fill_inquiries(st);
+	hh_sq_fill_hours(st);
 	hh_sq_fill_chat(st); /* chat */
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);

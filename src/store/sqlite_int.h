@@ -101,6 +101,9 @@ enum stmt_id {
 	S_INQ_GET_KEY,
 	S_INQ_CODE_PUT,
 	S_INQ_CODE_GET,
+	/* opening hours (sqlite_hours.c) */
+	S_HOURS_PUT,
+	S_HOURS_GET,
 	/* chat (sqlite_chat.c) */
 	S_CHAT_INSERT,
 	S_CHAT_UPDATE,
@@ -213,6 +216,7 @@ void hh_sq_fill_orgs(struct hh_store *st);
 void hh_sq_fill_articles(struct hh_store *st);
 void hh_sq_fill_cases(struct hh_store *st);
 void hh_sq_fill_inquiries(struct hh_store *st);
+void hh_sq_fill_hours(struct hh_store *st);
 void hh_sq_fill_chat(struct hh_store *st); /* chat */
 
 #define FAULT(tx)                                                  \

@@ -403,6 +403,15 @@ struct hh_store {
 				       int64_t org_id, const char *kind,
 				       const char *code, const char **label);
 
+	/* Opening hours (domain/hours.h): the JSON spec of an organisation's
+	 * service. put inserts or replaces; get gives NOT_FOUND when the
+	 * organisation gives none for the service. */
+	enum hh_rc (*hours_put)(struct hh_tx *tx, int64_t org_id,
+				const char *service, const char *spec);
+	enum hh_rc (*hours_get)(struct hh_tx *tx, struct hh_arena *a,
+				int64_t org_id, const char *service,
+				const char **spec);
+
 	/* ---- chat (domain/chat.h) ----
 	 * chat_insert sets ->id and ->version = 1. chat_update writes
 	 * state, agent_id, team, queued_at, taken_at, closed_at, rating

@@ -677,7 +677,7 @@ static const struct row rows[] = {
  * facts, operations, sign-in, search (its own tests cover it). */
 static const char *const no_resource[] = {
 	"GET /healthz", "GET /readyz", "GET /metrics",
-	"GET /api/v1/organisations",
+	"GET /api/v1/organisations", "GET /api/v1/organisations/{code}/hours",
 	"POST /api/v1/citizen/session", "DELETE /api/v1/citizen/session",
 	"GET /api/v1/life-events", "GET /api/v1/life-events/{slug}",
 	"GET /api/v1/case-types", "GET /api/v1/case-types/{code}",
