@@ -989,8 +989,10 @@ json_t *hh_chat_message_json(const struct hh_chat_message *m)
 		json_object_set_new(art, "title", json_string(m->article_title
 								      ? m->article_title
 								      : ""));
-		json_object_set_new(art, "url",
-				    json_string(m->article_slug ? m->article_slug : ""));
+		char url[256];
+		snprintf(url, sizeof(url), "/artikel/%s",
+			 m->article_slug ? m->article_slug : "");
+		json_object_set_new(art, "url", json_string(url));
 		json_object_set_new(j, "article", art);
 	}
 	return j;

@@ -50,4 +50,11 @@ void hh_page_casework_transition(struct hh_req *r);
 void hh_page_casework_request(struct hh_req *r);
 void hh_page_casework_note(struct hh_req *r);
 
+/* pages/chat.c: the citizen's chat page (a written inquiry without
+ * JavaScript), its rating form and the agent's chat console */
+void hh_page_chat(struct hh_req *r);
+void hh_page_chat_written(struct hh_req *r);
+void hh_page_chat_rate(struct hh_req *r);
+void hh_page_chat_console(struct hh_req *r);
+
 #endif
