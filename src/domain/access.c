@@ -75,8 +75,8 @@ static const struct hh_access_rule rules[] = {
 	 * anonymous citizen's chat is reached by its chat token alone,
 	 * which domain/chat.c checks before this table (the token is the
 	 * capability; nobody else gets past the table) */
-	{ HH_ROLE_CITIZEN | HH_ROLE_ANONYMOUS, HH_RES_CHAT, HH_ACT_CREATE,
-	  HH_SCOPE_ANY },
+	{ CITIZEN, HH_RES_CHAT, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_ANONYMOUS, HH_RES_CHAT, HH_ACT_CREATE, HH_SCOPE_ANY },
 	{ CITIZEN, HH_RES_CHAT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	{ CITIZEN, HH_RES_CHAT, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
 	{ HH_ROLE_AGENT, HH_RES_CHAT, HH_ACT_READ, HH_SCOPE_OWN_ORG },

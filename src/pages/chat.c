@@ -255,6 +255,12 @@ void hh_page_chat_written(struct hh_req *r)
 			  f == HH_CHAT_CONTACT ? hh_chat_fault_da(f) : NULL);
 		return;
 	}
+	if (rc == HH_ERR_FORBIDDEN) {
+		hh_page_error(r, 403, "Henvendelsen blev ikke sendt",
+			      "Personale skriver ikke henvendelser her. Log "
+			      "henvendelsen i Borgerservice.");
+		return;
+	}
 	if (rc != HH_OK) {
 		hh_page_error(r, 503, "Henvendelsen blev ikke sendt",
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
