@@ -720,6 +720,7 @@ static int cmd_serve(int argc, char **argv)
 	atomic_store(&app.ready, 0);
 	hh_server_stop(app.server, 10000);
 	hh_store_unsubscribe(st, hh_app_chat_changed, &app);
+	hh_chat_limits_free(&app);
 	hh_views_flush(st);
 	hh_searchlog_flush(st);
 	engine_stop(&eng);

@@ -550,6 +550,7 @@ static inline void tu_server_stop(struct tu_server *s)
 {
 	hh_server_stop(s->app.server, 5000);
 	hh_store_unsubscribe(s->store, hh_app_chat_changed, &s->app);
+	hh_chat_limits_free(&s->app);
 	hh_searchlog_flush(s->store);
 	hh_index_unfollow(s->follow);
 	hh_index_free(s->app.index);

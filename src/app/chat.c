@@ -54,17 +54,21 @@ void hh_chat_cookie_set(struct hh_req *r, int64_t chat_id, const char *token)
 		      NULL, 12 * 3600);
 }
 
-static struct hh_limiter *limiters[HH_CHAT_LIMIT__COUNT];
-static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+struct hh_chat_limits {
+	struct hh_limiter *l[HH_CHAT_LIMIT__COUNT];
+};
 
-/* Made once, on first use; kept for the life of the process (a
- * limiter's table is a fixed few hundred KiB). */
-static void limits_init(void)
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Made on first use, per application (a server and its store, so chat
+ * ids mean one chat); a limiter's table is a fixed few hundred KiB. */
+static struct hh_chat_limits *limits_new(void)
 {
+	struct hh_chat_limits *k = hh_xcalloc(1, sizeof(*k));
 	long per_min[HH_CHAT_LIMIT__COUNT] = { 10, 120, 20, 5 };
 	const char *env = getenv("HELHED_CHAT_LIMITS");
 	if (env && !strcmp(env, "0"))
-		return;
+		return k;
 	if (env && sscanf(env, "%ld/%ld/%ld/%ld", &per_min[0], &per_min[1],
 			  &per_min[2], &per_min[3]) != 4) {
 		fprintf(stderr, "HELHED_CHAT_LIMITS: want OPEN/MESSAGES_ADDRESS/"
@@ -74,16 +78,20 @@ static void limits_init(void)
 	}
 	for (int i = 0; i < HH_CHAT_LIMIT__COUNT; i++)
 		if (per_min[i] > 0 && per_min[i] <= 1000000)
-			limiters[i] = hh_limiter_new(16384, (int)per_min[i],
-						     60000000 / per_min[i]);
+			k->l[i] = hh_limiter_new(16384, (int)per_min[i],
+						 60000000 / per_min[i]);
+	return k;
 }
 
 int hh_chat_limit_take(struct hh_req *r, enum hh_chat_limit kind,
 		       int64_t chat_id, int *retry_s)
 {
-	pthread_once(&limits_once, limits_init);
 	*retry_s = 0;
-	struct hh_limiter *l = limiters[kind];
+	pthread_mutex_lock(&limits_lock);
+	if (!r->app->chat_limits)
+		r->app->chat_limits = limits_new();
+	struct hh_limiter *l = r->app->chat_limits->l[kind];
+	pthread_mutex_unlock(&limits_lock);
 	if (!l)
 		return 1;
 	const char *key = kind == HH_CHAT_LIMIT_MESSAGE_CHAT
@@ -91,4 +99,14 @@ int hh_chat_limit_take(struct hh_req *r, enum hh_chat_limit kind,
 						    (long long)chat_id)
 				  : hh_req_client_net(r);
 	return hh_limiter_take(l, key, hh_mono_us(), retry_s);
+}
+
+void hh_chat_limits_free(struct hh_app *app)
+{
+	if (!app->chat_limits)
+		return;
+	for (int i = 0; i < HH_CHAT_LIMIT__COUNT; i++)
+		hh_limiter_free(app->chat_limits->l[i]);
+	free(app->chat_limits);
+	app->chat_limits = NULL;
 }

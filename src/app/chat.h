@@ -42,5 +42,7 @@ enum hh_chat_limit {
  * when allowed; 0 with *retry_s the seconds to wait. */
 int hh_chat_limit_take(struct hh_req *r, enum hh_chat_limit kind,
 		       int64_t chat_id, int *retry_s);
+/* Frees app's chat limits (after the server has stopped). */
+void hh_chat_limits_free(struct hh_app *app);
 
 #endif
