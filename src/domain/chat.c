@@ -56,7 +56,7 @@ static int agent_limit(struct hh_tx *tx, struct hh_arena *a)
 	const char *v = NULL;
 	if (tx->store->meta_get(tx, a, "chat.agent_limit", &v) == HH_OK && v) {
 		int n = atoi(v);
-		if (n >= 1 && n <= 100)
+		if (n >= 1 && n <= 1000000)
 			return n;
 	}
 	return HH_CHAT_AGENT_LIMIT;
