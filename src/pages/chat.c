@@ -108,7 +108,7 @@ static void written_form(struct hh_req *r, const struct hh_org *org,
 		hh_page_text(r, contact_err);
 		hh_buf_puts(b, "</p>\n");
 	}
-	hh_buf_puts(b, "<input id=\"kontakt\" name=\"contact\" "
+	hh_buf_puts(b, "<input id=\"kontakt\" name=\"contact\" type=\"text\" "
 		       "autocomplete=\"email\" maxlength=\"200\" required value=\"");
 	hh_page_text(r, contact);
 	hh_buf_puts(b, "\"");
@@ -187,8 +187,8 @@ static void chat_page(struct hh_req *r, int status, const char *org_code,
 	hh_buf_puts(b, " aria-labelledby=\"chat-h\">\n"
 		       "<h2 id=\"chat-h\">Chat</h2>\n"
 		       "<p id=\"chat-place\" role=\"status\"></p>\n"
-		       "<ol id=\"chat-log\" class=\"chat-log\" aria-live=\"polite\" "
-		       "aria-label=\"Beskeder\"></ol>\n"
+		       "<ol id=\"chat-log\" class=\"chat-log\" aria-live=\"polite\">"
+		       "</ol>\n"
 		       "<form id=\"chat-form\">\n<div class=\"field\"><label "
 		       "for=\"chat-input\">Din besked</label>\n"
 		       "<textarea id=\"chat-input\" rows=\"3\" maxlength=\"2000\">"

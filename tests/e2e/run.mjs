@@ -77,7 +77,12 @@ function startServer(dir) {
 		const args = ['serve', '--listen', '127.0.0.1:0',
 			      '--db', join(dir, 'helhed.db'), '--demo',
 			      '--content', 'content', '--quiet'];
-		const proc = spawn(BIN, args, { cwd: ROOT,
+		// chat: the page states send the written inquiry many times
+		// from one address, more than a citizen may in a minute
+		// (test_chat_api.c tests that limit)
+		const env = { ...process.env,
+			      HELHED_CHAT_LIMITS: '60/600/120/600' };
+		const proc = spawn(BIN, args, { cwd: ROOT, env,
 						stdio: ['ignore', 'pipe', 'pipe'] });
 		const srv = { proc, url: null, stderr: '', exited: null };
 		srv.exited = new Promise((res) => {
@@ -247,6 +252,19 @@ const pages = [
 							  await demoCase()) },
 	{ name: 'case page after a stale action', open: (p) => openStaleCase(p) },
 	...citizenPageStates(),
+	// chat
+	{ name: 'chat page', open: (p) => go(p, '/chat?organisation=901') },
+	{ name: 'chat page, choosing whom to write to', open: (p) => go(p, '/chat') },
+	{ name: 'chat page, a written inquiry refused',
+	  open: async (p) => {
+		await go(p, '/chat?organisation=901');
+		return submit(p, p.getByRole('button', { name: 'Send henvendelse' }),
+			      '/chat/skriv', 422);
+	  } },
+	{ name: 'agent chat console', open: async (p) => {
+		await signIn(p, AGENT.email, AGENT.password);
+		return go(p, '/borgerservice/chat');
+	  } },
 ];
 
 function describeAxe(violations) {
