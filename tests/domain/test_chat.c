@@ -671,6 +671,81 @@ static void test_status_summer_time_switches(void **state)
 	assert_int_equal(s.open, 0);
 }
 
+/* ---- faults: a failed write leaves nothing half-written ----------------- */
+
+static int64_t n_inquiries(struct fx *f)
+{
+	struct hh_tx *tx = tu_read_begin(f->st);
+	struct hh_inquiry_filter flt = { .org_id = f->m901 };
+	int64_t total = 0;
+	int n = 0;
+	assert_int_equal(f->st->inquiry_list(tx, &f->a, &flt, 0, 1, &total,
+					     (hh_inquiry_cb)count_row, &n),
+			 HH_OK);
+	tu_read_end(tx);
+	return total;
+}
+
+static void test_faults_write_nothing_half(void **state)
+{
+	struct fx *f = *state;
+	struct opened o = open_chat(f, ANON);
+	enum hh_chat_fault fault;
+	assert_int_equal(take(f, AGENT(f->m901, 1), o.id, &fault), HH_OK);
+	/* a message under an I/O error at each store call in turn: either
+	 * it is there (acknowledged) or nothing is */
+	int64_t seq = last_seq(f, o.id), events = tu_event_count(f->st);
+	int failed = 0;
+	for (int n = 1; n <= 8; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = say(f, ANON, o.token, o.id, "hej", 0, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK) {
+			seq++;
+		} else {
+			assert_int_equal(rc, HH_ERR_IO);
+			failed++;
+		}
+		assert_int_equal(last_seq(f, o.id), seq);
+		struct seqs k = { 0 };
+		assert_int_equal(hh_chat_messages(f->st, &f->a, ANON, o.token, o.id,
+						  0, 0, NULL, seq_row, &k),
+				 HH_OK);
+		assert_int_equal(k.n, seq);
+	}
+	assert_true(failed >= 3); /* get, sequence, insert each failed once */
+	/* BUSY is retried to one message */
+	hh_store_fault_inject(f->st, 3, HH_ERR_BUSY);
+	assert_int_equal(say(f, ANON, o.token, o.id, "igen", 0, &fault), HH_OK);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(last_seq(f, o.id), seq + 1);
+	assert_int_equal(tu_event_count(f->st), events); /* messages: no events */
+	/* opening: the chat and its inquiry (and its event) together, or
+	 * neither */
+	failed = 0;
+	for (int n = 1; n <= 8; n++) {
+		int64_t before = n_inquiries(f), ev = tu_event_count(f->st);
+		struct hh_chat_view v;
+		char token[HH_CHAT_TOKEN_SIZE];
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = hh_chat_open(f->st, &f->a, ANON, f->m901, NULL, &v,
+					     token, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		if (rc == HH_OK) {
+			assert_int_equal(n_inquiries(f), before + 1);
+			assert_int_equal(tu_event_count(f->st), ev + 1);
+			assert_int_equal(hh_chat_get(f->st, &f->a, ANON, token, v.chat.id,
+						     &v),
+					 HH_OK);
+		} else {
+			failed++;
+			assert_int_equal(n_inquiries(f), before);
+			assert_int_equal(tu_event_count(f->st), ev);
+		}
+	}
+	assert_true(failed >= 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +761,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_written_inquiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_summer_time_switches,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_faults_write_nothing_half, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
