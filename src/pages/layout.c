@@ -41,14 +41,21 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		    "<span class=\"tagline\">Borgerservice samlet ét sted"
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
 		    "<li><a href=\"/\">Forside</a></li>\n"
-		    "<li><a href=\"/soeg\">Søg</a></li>\n"
-		    "<li><a href=\"/chat\">Chat med os</a></li>\n");
+		    "<li><a href=\"/soeg\">Søg</a></li>\n");
+	/* chat: citizens chat (or write) with the front desk; staff have
+	 * the console */
+	if (w->kind != HH_USER)
+		hh_buf_puts(b, "<li><a href=\"/chat\">Chat med os</a></li>\n");
 	/* the case queue, for staff the access table lets read it */
 	struct hh_actor who;
 	hh_actor_from(w, &who);
 	if (w->kind == HH_USER &&
 	    hh_access(&who, HH_RES_CASE_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/sagsbehandling\">Sager</a></li>\n");
+	/* chat: the console, for agents */
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_CHAT_QUEUE, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/borgerservice/chat\">Chat</a></li>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"

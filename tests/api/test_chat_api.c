@@ -361,6 +361,9 @@ static void test_pages(void **state)
 	r = agent(f, "GET", "/borgerservice/chat", NULL);
 	assert_int_equal(r.status, 200);
 	tu_expect_in(r.body, "/static/chat-console.js");
+	/* staff find the console in the header, not the citizens' chat */
+	tu_expect_in(r.body, "<a href=\"/borgerservice/chat\">Chat</a>");
+	assert_null(strstr(r.body, "Chat med os"));
 	tu_resp_free(&r);
 	/* a bad written inquiry on the page: 422 with the error by the
 	 * field, nothing written */
