@@ -469,8 +469,10 @@ void hh_api_chat_console(struct hh_req *r)
 	hh_arena_defer(&r->arena, hh_json_release, k.queue);
 	hh_arena_defer(&r->arena, hh_json_release, k.mine);
 	crypto_generichash_init(&k.h, NULL, 0, 16);
+	/* a heartbeat once a request, not on every wake-up while it
+	 * waits (each wake would be a write) */
 	enum hh_rc rc = hh_chat_console(r->app->store, &r->arena, &who,
-					console_row, &k);
+					r->wait_deadline_us == 0, console_row, &k);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;

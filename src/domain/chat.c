@@ -821,10 +821,15 @@ static enum hh_rc console_tx(struct hh_tx *tx, void *p)
 }
 
 enum hh_rc hh_chat_console(struct hh_store *st, struct hh_arena *a,
-			   const struct hh_actor *who, hh_chat_cb cb,
-			   void *ctx)
+			   const struct hh_actor *who, int heartbeat,
+			   hh_chat_cb cb, void *ctx)
 {
-	enum hh_rc rc = hh_chat_presence(st, who);
+	struct hh_owner o = { .org_id = who->org_id };
+	enum hh_rc rc = heartbeat ? hh_chat_presence(st, who)
+		: !who->user_id || !who->org_id ||
+				  hh_access(who, HH_RES_CHAT_QUEUE, HH_ACT_READ, &o) != HH_OK
+			  ? HH_ERR_FORBIDDEN
+			  : HH_OK;
 	if (rc != HH_OK)
 		return rc;
 	struct console_ctx k = { who, a, cb, ctx };

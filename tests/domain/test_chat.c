@@ -184,9 +184,21 @@ static void test_queue_order_and_place(void **state)
 	struct opened a = open_chat(f, ANON), b = open_chat(f, CITIZEN(f->anna)),
 		      c = open_chat(f, ANON);
 	struct ids q = { 0 };
-	assert_int_equal(hh_chat_console(f->st, &f->a, AGENT(f->m901, 1), id_row,
+	struct hh_chat_status s;
+	int64_t now = hh_now_us() / 1000000;
+	/* the console without a heartbeat: nobody present yet */
+	assert_int_equal(hh_chat_console(f->st, &f->a, AGENT(f->m901, 2), 0, id_row,
 					 &q),
 			 HH_OK);
+	assert_int_equal(hh_chat_status(f->st, &f->a, f->m901, now, &s), HH_OK);
+	assert_int_equal(s.agents, 0);
+	assert_int_equal(s.queued, 3);
+	q.n = 0;
+	assert_int_equal(hh_chat_console(f->st, &f->a, AGENT(f->m901, 1), 1, id_row,
+					 &q),
+			 HH_OK);
+	assert_int_equal(hh_chat_status(f->st, &f->a, f->m901, now, &s), HH_OK);
+	assert_int_equal(s.agents, 1);
 	assert_int_equal(q.n, 3);
 	assert_true(q.id[0] == a.id && q.id[1] == b.id && q.id[2] == c.id);
 	struct hh_chat_view v;
@@ -292,10 +304,10 @@ static void test_access(void **state)
 				      NULL, &v, o.token, &fault),
 			 HH_ERR_FORBIDDEN);
 	int n = 0;
-	assert_int_equal(hh_chat_console(f->st, &f->a, CASEWORKER(f->m901),
+	assert_int_equal(hh_chat_console(f->st, &f->a, CASEWORKER(f->m901), 0,
 					 (hh_chat_cb)count_row, &n),
 			 HH_ERR_FORBIDDEN);
-	assert_int_equal(hh_chat_console(f->st, &f->a, CITIZEN(f->anna),
+	assert_int_equal(hh_chat_console(f->st, &f->a, CITIZEN(f->anna), 1,
 					 (hh_chat_cb)count_row, &n),
 			 HH_ERR_FORBIDDEN);
 }
