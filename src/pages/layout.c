@@ -42,10 +42,6 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
 		    "<li><a href=\"/\">Forside</a></li>\n"
 		    "<li><a href=\"/soeg\">Søg</a></li>\n");
-	/* chat: citizens chat (or write) with the front desk; staff have
-	 * the console */
-	if (w->kind != HH_USER)
-		hh_buf_puts(b, "<li><a href=\"/chat\">Chat med os</a></li>\n");
 	/* the case queue, for staff the access table lets read it */
 	struct hh_actor who;
 	hh_actor_from(w, &who);
@@ -92,6 +88,11 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 
 void hh_page_end(struct hh_req *r, int status)
 {
+	/* chat: an entry on every citizen page (at the end of the page: the
+	 * header's menu is full on a phone); staff have the console */
+	if (hh_auth(r)->kind != HH_USER)
+		hh_buf_puts(&r->resp, "<p class=\"chat-entry\">Har du et spørgsmål? "
+				      "<a href=\"/chat\">Chat med os</a></p>\n");
 	hh_buf_puts(&r->resp,
 		    "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n"
 		    "<p>helhed samler vejledning og selvbetjening fra "
