@@ -8,6 +8,8 @@
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
 #   make bench-abuse   search latency during a sign-in flood and slow
 #                      connections, beside the quiet server
+#   make bench-chat    2,000 waiting chat connections: delivery latency
+#                      beside /healthz
 #   make bench-cases   durable submissions beside bare SQLite; the queue
 #                      and the overview with 100,000 cases
 #   make bench-inquiries  inquiries logged durably beside bare SQLite; the
@@ -146,10 +148,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
-		$(BUILD)/bench/inquiries_bench
+		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
+	./bench/chat.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -188,6 +191,16 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
+
+# chat: 2,000 waiting chat connections against the real server, the
+# delivery latency of messages to them, and /healthz beside it.
+.PHONY: bench-chat
+$(BUILD)/bench/chat_bench: bench/chat_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ -lpthread $(LDFLAGS)
+
+bench-chat: deps $(BUILD)/helhed $(BUILD)/bench/chat_bench
+	./bench/chat.sh $(BUILD)
 
 # Search latency for an ordinary client during a sign-in flood and a
 # slow-connection attack, beside the same server when quiet.

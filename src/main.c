@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/chat.h"
 #include "api/api.h"
 #include "pages/pages.h"
 #include "core/limit.h"
@@ -677,6 +679,14 @@ static int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* chat: every waiting chat connection holds a file descriptor,
+	 * so take all the process may have (the soft limit is often 1024) */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	enum hh_rc rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
 	if (rc != HH_OK) {
 		engine_stop(&eng);
@@ -700,6 +710,8 @@ static int cmd_serve(int argc, char **argv)
 	snprintf(own_url, sizeof(own_url), "http://%.*s:%d", host_len, host,
 		 hh_server_port(app.server));
 	app.public_url = public_url ? public_url : own_url;
+	/* chat: a committed message wakes the requests waiting for it */
+	hh_store_subscribe(st, hh_app_chat_changed, &app);
 	atomic_store(&app.ready, 1);
 	printf("helhed %s serving http://%.*s:%d/ (database %s, started in %.1f ms)\n",
 	       VERSION, host_len, host, hh_server_port(app.server), db,
@@ -724,6 +736,8 @@ static int cmd_serve(int argc, char **argv)
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	atomic_store(&app.ready, 0);
 	hh_server_stop(app.server, 10000);
+	hh_store_unsubscribe(st, hh_app_chat_changed, &app);
+	hh_chat_limits_free(&app);
 	hh_views_flush(st);
 	hh_searchlog_flush(st);
 	engine_stop(&eng);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/chat.h"
 #include "pages/pages.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -541,11 +542,15 @@ static inline void tu_server_start_cfg(struct tu_server *s, int seed,
 			 HH_OK);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d",
 		 hh_server_port(s->app.server));
+	/* chat: a committed message wakes the requests waiting for it */
+	hh_store_subscribe(s->store, hh_app_chat_changed, &s->app);
 }
 
 static inline void tu_server_stop(struct tu_server *s)
 {
 	hh_server_stop(s->app.server, 5000);
+	hh_store_unsubscribe(s->store, hh_app_chat_changed, &s->app);
+	hh_chat_limits_free(&s->app);
 	hh_searchlog_flush(s->store);
 	hh_index_unfollow(s->follow);
 	hh_index_free(s->app.index);

@@ -93,4 +93,18 @@ void hh_open311_request_create(struct hh_req *r);
 void hh_open311_token(struct hh_req *r);
 void hh_open311_not_found(struct hh_req *r);
 
+/* chat.c */
+void hh_api_chat_status(struct hh_req *r);
+void hh_api_chat_open(struct hh_req *r);
+void hh_api_written_inquiry(struct hh_req *r);
+void hh_api_chat_get(struct hh_req *r);
+void hh_api_chat_messages(struct hh_req *r);
+void hh_api_chat_send(struct hh_req *r);
+void hh_api_chat_take(struct hh_req *r);
+void hh_api_chat_transfer(struct hh_req *r);
+void hh_api_chat_close(struct hh_req *r);
+void hh_api_chat_rate(struct hh_req *r);
+void hh_api_chat_console(struct hh_req *r);
+void hh_api_inquiry_transcript(struct hh_req *r);
+
 #endif

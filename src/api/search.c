@@ -111,7 +111,9 @@ void hh_api_search(struct hh_req *r)
 	hh_buf_puts(b, ",\"results\":[");
 	for (int i = 0; i < res.n_hits; i++) {
 		const struct hh_search_hit *h = &res.hits[i];
-		hh_buf_puts(b, i ? ",{\"slug\":" : "{\"slug\":");
+		hh_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+		hh_buf_int(b, h->id); /* chat: an article link carries it */
+		hh_buf_puts(b, ",\"slug\":");
 		hh_buf_json(b, h->slug);
 		hh_buf_puts(b, ",\"title\":");
 		hh_buf_json(b, h->title);

@@ -45,6 +45,9 @@ struct hh_app {
 	struct hh_oidc *oidc;   /* OpenID Connect sign-in, or NULL */
 	int password_login_off; /* staff may not sign in with a password
 				   (0, the default: they may) */
+	/* chat: its rate limits, made on first use (app/chat.h; freed by
+	 * hh_chat_limits_free) */
+	struct hh_chat_limits *chat_limits;
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */

@@ -154,5 +154,26 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/tilgaengelighed", hh_page_accessibility),
 	ROUTE(HH_GET, "/privatliv", hh_page_privacy),
 
+	/* chat: the API (a message is acknowledged once committed; GET
+	 * .../messages?after=N&wait=S parks until one comes), the citizen's
+	 * chat page (a written inquiry without JavaScript) and the agent's
+	 * console */
+	ROUTE(HH_GET, "/api/v1/organisations/{code}/chat", hh_api_chat_status),
+	ROUTE(HH_POST, "/api/v1/chats", hh_api_chat_open),
+	ROUTE(HH_GET, "/api/v1/chats/{id}", hh_api_chat_get),
+	ROUTE(HH_GET, "/api/v1/chats/{id}/messages", hh_api_chat_messages),
+	ROUTE(HH_POST, "/api/v1/chats/{id}/messages", hh_api_chat_send),
+	ROUTE(HH_POST, "/api/v1/chats/{id}/take", hh_api_chat_take),
+	ROUTE(HH_POST, "/api/v1/chats/{id}/transfer", hh_api_chat_transfer),
+	ROUTE(HH_POST, "/api/v1/chats/{id}/close", hh_api_chat_close),
+	ROUTE(HH_POST, "/api/v1/chats/{id}/rating", hh_api_chat_rate),
+	ROUTE(HH_GET, "/api/v1/chat-console", hh_api_chat_console),
+	ROUTE(HH_POST, "/api/v1/written-inquiries", hh_api_written_inquiry),
+	ROUTE(HH_GET, "/api/v1/inquiries/{id}/transcript", hh_api_inquiry_transcript),
+	ROUTE(HH_GET, "/chat", hh_page_chat),
+	ROUTE(HH_POST, "/chat/skriv", hh_page_chat_written),
+	ROUTE(HH_POST, "/chat/bedoem", hh_page_chat_rate),
+	ROUTE(HH_GET, "/borgerservice/chat", hh_page_chat_console),
+
 	{ 0, NULL, NULL, 0, 0 }
 };

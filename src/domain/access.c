@@ -99,6 +99,19 @@ static const struct hh_access_rule rules[] = {
 	  HH_SCOPE_OWN_ORG },
 	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_APPOINTMENT, HH_ACT_CHANGE,
 	  HH_SCOPE_OWN_ORG },
+	/* chat: anyone may open a chat with an organisation; a signed-in
+	 * citizen reads and writes their own, the agents of the
+	 * organisation read and answer its chats and work its queue. An
+	 * anonymous citizen's chat is reached by its chat token alone,
+	 * which domain/chat.c checks before this table (the token is the
+	 * capability; nobody else gets past the table) */
+	{ CITIZEN, HH_RES_CHAT, HH_ACT_CREATE, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_ANONYMOUS, HH_RES_CHAT, HH_ACT_CREATE, HH_SCOPE_ANY },
+	{ CITIZEN, HH_RES_CHAT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CHAT, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	{ HH_ROLE_AGENT, HH_RES_CHAT, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT, HH_RES_CHAT, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT, HH_RES_CHAT_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -203,6 +216,9 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_INQUIRY_TRANSFER] = "inquiry-transfer",
 		[HH_RES_ARTICLE_USEFULNESS] = "article-usefulness",
 		[HH_RES_APPOINTMENT] = "appointment", /* appointments */
+		/* chat */
+		[HH_RES_CHAT] = "chat",
+		[HH_RES_CHAT_QUEUE] = "chat-queue",
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

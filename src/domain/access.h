@@ -43,6 +43,9 @@ enum hh_resource {
 	/* appointments */
 	HH_RES_APPOINTMENT,     /* a booking at the counter; the counter's
 				   day list */
+	/* chat */
+	HH_RES_CHAT,            /* a live chat, its messages and rating */
+	HH_RES_CHAT_QUEUE,      /* an organisation's chat queue, presence */
 	HH_RES__COUNT
 };
 

@@ -359,4 +359,36 @@ struct hh_appointment_filter {
 	int active_only;
 };
 
+/* ---- chat (domain/chat.h) ---------------------------------------------- */
+
+/* A live chat; it is also inquiry inquiry_id (channel "chat"). */
+struct hh_chat {
+	int64_t id;
+	int64_t org_id;
+	int64_t inquiry_id;
+	int64_t citizen_id;      /* 0: anonymous */
+	const unsigned char *token_hash; /* 32 bytes */
+	const char *state;       /* "queued", "active", "closed" */
+	int64_t agent_id;        /* 0: none */
+	const char *team;        /* transferred to a team; NULL none */
+	const char *topic;
+	int64_t created_at, queued_at, taken_at, closed_at; /* seconds */
+	int64_t last_seq;        /* the newest message's seq, 0 none */
+	int rating;              /* 1-5, 0 not rated */
+	const char *rating_comment;
+	int64_t version;
+};
+
+/* One message of a chat; seq counts from 1 per chat. */
+struct hh_chat_message {
+	int64_t chat_id;
+	int64_t seq;
+	const char *sender;      /* "citizen", "agent", "system" */
+	int64_t user_id;         /* the agent; 0 none */
+	const char *body;
+	int64_t article_id;      /* an article link; 0 none */
+	const char *article_title, *article_slug;
+	int64_t created_at;      /* milliseconds */
+};
+
 #endif

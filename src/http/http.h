@@ -84,6 +84,15 @@ struct hh_req {
 	int queued; /* the response was handed to MHD */
 	int lane;   /* enum in server.c: on the slow lane, and done */
 	void *static_response; /* a prebuilt MHD response (static files) */
+
+	/* waiting for a notification (hh_req_wait): the server that holds
+	 * r, the key, the generation the handler saw, the deadline, and
+	 * the next waiter of the same bucket */
+	struct hh_server *server;
+	uint64_t wait_key, wait_gen;
+	int64_t wait_deadline_us;
+	int wait_state; /* enum in server.c */
+	struct hh_req *wait_next;
 };
 
 typedef void (*hh_handler)(struct hh_req *r);
@@ -172,6 +181,37 @@ const char *hh_error_hint_en(enum hh_error_code code);
 json_t *hh_problem_json(enum hh_error_code code, const char *field,
 			const char *detail, const char *instance);
 
+/* ---- waiting for something to happen (long polling) ------------------- */
+
+/* A handler that has nothing to answer yet (no message after N) parks
+ * its request instead of responding: the connection is suspended, no
+ * thread is held, and the handler runs again when the key is notified
+ * or the deadline passes. The pattern:
+ *
+ *	uint64_t gen = hh_req_wait_gen(r, key);   // before looking
+ *	... look in the store; something there: respond, return ...
+ *	if (!hh_req_wait_expired(r) &&
+ *	    hh_req_wait(r, key, gen, r->started_us_mono + 25000000))
+ *		return;                             // parked
+ *	... respond with nothing new ...
+ *
+ * A notification between hh_req_wait_gen and hh_req_wait is not lost:
+ * the handler then runs again at once. Keys share buckets, so a handler
+ * may be run again without anything new for it; it then parks again
+ * until its deadline. */
+uint64_t hh_req_wait_gen(struct hh_req *r, uint64_t key);
+/* Parks r until key is notified after gen or deadline_us (monotonic).
+ * Returns 1 when parked (the handler must not respond), 0 when the
+ * server holds its most waiting requests or is stopping (the handler
+ * answers now). */
+int hh_req_wait(struct hh_req *r, uint64_t key, uint64_t gen,
+		int64_t deadline_us);
+/* 1 when r's wait has run out (or the server is stopping): the handler
+ * answers with what it has. */
+int hh_req_wait_expired(struct hh_req *r);
+/* Wakes every request parked on key (any thread; cheap when none). */
+void hh_server_notify(struct hh_server *s, uint64_t key);
+
 /* ---- routing ---------------------------------------------------------- */
 
 /* Finds the route for method and path. Returns the route, or NULL with
@@ -204,6 +244,10 @@ struct hh_server_config {
 	 * after idle_timeout_s without a byte (0: 15 s). */
 	int per_client;
 	int idle_timeout_s;
+	/* Requests parked by hh_req_wait at most (0: 10,000), and all
+	 * connections at most (0: 16,384; each takes a file descriptor). */
+	int max_waiting;
+	int max_connections;
 	/* The slow lane: workers and queued requests (0: 1 and 64). */
 	int slow_workers;
 	int slow_queue;

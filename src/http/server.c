@@ -57,9 +57,34 @@ struct hh_server {
 	int lane_head, lane_len, lane_pending, lane_stop;
 	pthread_t *lane_threads;
 	int n_lane_threads;
+
+	/* parked requests (hh_req_wait): buckets of a key's hash, each
+	 * with a generation raised by every notification of a key in it;
+	 * one lock (notifications and parkings are short); a timer thread
+	 * wakes the requests whose deadline passed */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;
+	struct wait_bucket *wait_buckets;
+	long n_waiting;
+	int wait_stop;
+	pthread_t wait_timer;
+	int wait_timer_started;
+	atomic_long waits_total;
+};
+
+#define WAIT_BUCKETS 4096
+
+struct wait_bucket {
+	uint64_t gen;
+	struct hh_req *head;
 };
 
 enum { LANE_NONE, LANE_QUEUED, LANE_DONE };
+
+/* A request's wait (hh_req_wait): none; asked for by its handler, not
+ * parked yet; parked (suspended, in a bucket); woken by a notification;
+ * run out. */
+enum { WAIT_NONE, WAIT_ASKED, WAIT_PARKED, WAIT_FIRED, WAIT_EXPIRED };
 
 /* ---- static files ---------------------------------------------------- */
 
@@ -408,6 +433,8 @@ static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
 	hh_buf_clear(&b);
 }
 
+static void unlink_waiter(struct hh_server *s, struct hh_req *r);
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -417,6 +444,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct hh_req *r = *con_cls;
 	if (!r)
 		return;
+	if (r->wait_state == WAIT_PARKED) {
+		pthread_mutex_lock(&s->wait_lock);
+		unlink_waiter(s, r);
+		pthread_mutex_unlock(&s->wait_lock);
+	}
 	int64_t us = hh_mono_us() - r->started_us_mono;
 	if (r->status >= 100 && r->status < 600)
 		atomic_fetch_add(&s->by_class[r->status / 100], 1);
@@ -515,6 +547,175 @@ static const struct static_file *static_of(struct hh_server *s,
 	    (r->method != HH_GET && r->method != HH_HEAD))
 		return NULL;
 	return find_static(s, r->path);
+}
+
+/* ---- parked requests (long polling) ------------------------------------ */
+
+static struct wait_bucket *bucket_of(struct hh_server *s, uint64_t key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return &s->wait_buckets[key % WAIT_BUCKETS];
+}
+
+uint64_t hh_req_wait_gen(struct hh_req *r, uint64_t key)
+{
+	struct hh_server *s = r->server;
+	pthread_mutex_lock(&s->wait_lock);
+	uint64_t g = bucket_of(s, key)->gen;
+	pthread_mutex_unlock(&s->wait_lock);
+	return g;
+}
+
+int hh_req_wait(struct hh_req *r, uint64_t key, uint64_t gen,
+		int64_t deadline_us)
+{
+	struct hh_server *s = r->server;
+	if (r->responded || r->wait_state == WAIT_EXPIRED)
+		return 0;
+	pthread_mutex_lock(&s->wait_lock);
+	int room = !s->wait_stop && s->n_waiting < s->cfg.max_waiting;
+	pthread_mutex_unlock(&s->wait_lock);
+	if (!room)
+		return 0;
+	/* parked by the server once the handler has returned */
+	r->wait_state = WAIT_ASKED;
+	r->wait_key = key;
+	r->wait_gen = gen;
+	r->wait_deadline_us = deadline_us;
+	return 1;
+}
+
+int hh_req_wait_expired(struct hh_req *r)
+{
+	return r->wait_state == WAIT_EXPIRED ||
+	       (r->wait_deadline_us && hh_mono_us() >= r->wait_deadline_us);
+}
+
+/* Removes r from its bucket's list (wait_lock held). */
+static void unlink_waiter(struct hh_server *s, struct hh_req *r)
+{
+	struct hh_req **pp = &bucket_of(s, r->wait_key)->head;
+	while (*pp && *pp != r)
+		pp = &(*pp)->wait_next;
+	if (*pp) {
+		*pp = r->wait_next;
+		s->n_waiting--;
+	}
+	r->wait_next = NULL;
+}
+
+void hh_server_notify(struct hh_server *s, uint64_t key)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->wait_lock);
+	struct wait_bucket *b = bucket_of(s, key);
+	b->gen++;
+	struct hh_req **pp = &b->head;
+	while (*pp) {
+		struct hh_req *r = *pp;
+		if (r->wait_key != key) {
+			pp = &r->wait_next;
+			continue;
+		}
+		*pp = r->wait_next;
+		r->wait_next = NULL;
+		s->n_waiting--;
+		r->wait_state = WAIT_FIRED;
+		/* r belongs to MHD's thread again from here on */
+		MHD_resume_connection(r->conn);
+	}
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
+/* Wakes the parked requests whose deadline has passed (all of them when
+ * all is set); wait_lock held. */
+static void expire_waiters(struct hh_server *s, int64_t now, int all)
+{
+	for (int i = 0; i < WAIT_BUCKETS; i++) {
+		struct hh_req **pp = &s->wait_buckets[i].head;
+		while (*pp) {
+			struct hh_req *r = *pp;
+			if (!all && r->wait_deadline_us > now) {
+				pp = &r->wait_next;
+				continue;
+			}
+			*pp = r->wait_next;
+			r->wait_next = NULL;
+			s->n_waiting--;
+			r->wait_state = WAIT_EXPIRED;
+			MHD_resume_connection(r->conn);
+		}
+	}
+}
+
+static void *wait_timer_main(void *p)
+{
+	struct hh_server *s = p;
+	pthread_mutex_lock(&s->wait_lock);
+	while (!s->wait_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L; /* deadlines are met to 0.1 s */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->wait_cond, &s->wait_lock, &ts);
+		if (s->n_waiting)
+			expire_waiters(s, hh_mono_us(), 0);
+	}
+	pthread_mutex_unlock(&s->wait_lock);
+	return NULL;
+}
+
+/* After the handler ran: parks r if it asked to wait. Returns 1 when
+ * parked (nothing to send yet). A notification since the handler read
+ * the generation leaves it unparked: it runs again at once. */
+static int park(struct hh_server *s, struct hh_req *r)
+{
+	if (r->wait_state != WAIT_ASKED)
+		return 0;
+	pthread_mutex_lock(&s->wait_lock);
+	struct wait_bucket *b = bucket_of(s, r->wait_key);
+	if (s->wait_stop || b->gen != r->wait_gen) {
+		r->wait_state = s->wait_stop ? WAIT_EXPIRED : WAIT_FIRED;
+		pthread_mutex_unlock(&s->wait_lock);
+		return 0;
+	}
+	/* suspended before it can be found, so a notifier's resume always
+	 * finds it suspended */
+	MHD_suspend_connection(r->conn);
+	r->wait_state = WAIT_PARKED;
+	r->wait_next = b->head;
+	b->head = r;
+	s->n_waiting++;
+	atomic_fetch_add(&s->waits_total, 1);
+	pthread_mutex_unlock(&s->wait_lock);
+	return 1;
+}
+
+static void dispatch(struct hh_server *s, struct hh_req *r);
+
+/* Runs r's handler until it answers or is parked; returns what the
+ * access handler returns. */
+static enum MHD_Result send_response(struct hh_req *r);
+static enum MHD_Result run_handler(struct hh_server *s, struct hh_req *r)
+{
+	for (int round = 0;; round++) {
+		dispatch(s, r);
+		if (r->responded || r->wait_state != WAIT_ASKED)
+			break;
+		if (park(s, r))
+			return MHD_YES;
+		if (round >= 16) {
+			/* notified over and over: answer with what there is */
+			r->wait_state = WAIT_EXPIRED;
+		}
+	}
+	return send_response(r);
 }
 
 static void dispatch(struct hh_server *s, struct hh_req *r)
@@ -718,6 +919,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		hh_buf_init(&r->resp);
 		r->app = s->app;
 		r->conn = conn;
+		r->server = s;
 		r->method_name = hh_arena_strdup(&r->arena, method);
 		r->method = hh_method_parse(method);
 		r->path = hh_arena_strdup(&r->arena, url);
@@ -732,6 +934,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (r->lane == LANE_DONE && !r->queued)
 		return send_response(r); /* back from the slow lane */
+	if ((r->wait_state == WAIT_FIRED || r->wait_state == WAIT_EXPIRED) &&
+	    !r->queued) {
+		/* woken: the handler looks again */
+		if (r->wait_state == WAIT_FIRED)
+			r->wait_state = WAIT_NONE;
+		return run_handler(s, r);
+	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
@@ -773,7 +982,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		/* An unknown method (r->method 0) matches no route, so
 		 * dispatch answers 405 with the Allow header RFC 9110
 		 * requires, or 404 for a path that does not exist. */
-		dispatch(s, r);
+		return run_handler(s, r);
 	}
 	return send_response(r);
 }
@@ -812,6 +1021,20 @@ static void lane_stop(struct hh_server *s)
 	s->n_lane_threads = 0;
 }
 
+/* Wakes every parked request (they answer with what they have) and stops
+ * the timer; later waits are refused. */
+static void waits_stop(struct hh_server *s)
+{
+	pthread_mutex_lock(&s->wait_lock);
+	s->wait_stop = 1;
+	expire_waiters(s, 0, 1);
+	pthread_cond_broadcast(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+	if (s->wait_timer_started)
+		pthread_join(s->wait_timer, NULL);
+	s->wait_timer_started = 0;
+}
+
 static void free_server(struct hh_server *s)
 {
 	for (size_t i = 0; i < s->n_files; i++) {
@@ -823,6 +1046,9 @@ static void free_server(struct hh_server *s)
 	free(s->lane_threads);
 	pthread_mutex_destroy(&s->lane_lock);
 	pthread_cond_destroy(&s->lane_cond);
+	free(s->wait_buckets);
+	pthread_mutex_destroy(&s->wait_lock);
+	pthread_cond_destroy(&s->wait_cond);
 	free(s);
 }
 
@@ -862,6 +1088,17 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		load_dir(s, cfg->web_dir, "/static");
 	pthread_mutex_init(&s->lane_lock, NULL);
 	pthread_cond_init(&s->lane_cond, NULL);
+	pthread_mutex_init(&s->wait_lock, NULL);
+	pthread_cond_init(&s->wait_cond, NULL);
+	s->wait_buckets = hh_xcalloc(WAIT_BUCKETS, sizeof(*s->wait_buckets));
+	if (s->cfg.max_waiting <= 0)
+		s->cfg.max_waiting = 10000;
+	if (s->cfg.max_connections <= 0)
+		s->cfg.max_connections = 16384;
+	s->wait_timer_started =
+		pthread_create(&s->wait_timer, NULL, wait_timer_main, s) == 0;
+	if (!s->wait_timer_started)
+		s->cfg.max_waiting = 0; /* nobody would wake them: no waits */
 	s->lane_q = hh_xcalloc((size_t)s->cfg.slow_queue, sizeof(*s->lane_q));
 	s->lane_threads = hh_xcalloc((size_t)s->cfg.slow_workers,
 				     sizeof(*s->lane_threads));
@@ -888,7 +1125,7 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)(s->cfg.per_client > 0 ? s->cfg.per_client : 0),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
@@ -902,6 +1139,7 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		hh_log(HH_LOG_ERROR, "cannot listen on %s: %s", cfg->listen,
 		       strerror(errno));
 		lane_stop(s);
+		waits_stop(s);
 		free_server(s);
 		*out = NULL;
 		return HH_ERR_IO;
@@ -925,6 +1163,8 @@ void hh_server_stop(struct hh_server *s, int timeout_ms)
 	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	/* parked requests answer now with what they have */
+	waits_stop(s);
 	int64_t deadline = hh_mono_us() + (int64_t)timeout_ms * 1000;
 	while (atomic_load(&s->in_flight) > 0 && hh_mono_us() < deadline) {
 		struct timespec ts = { 0, 5 * 1000000L };
@@ -935,6 +1175,14 @@ void hh_server_stop(struct hh_server *s, int timeout_ms)
 	lane_stop(s);
 	MHD_stop_daemon(s->daemon);
 	free_server(s);
+}
+
+static long waiting_now(struct hh_server *s)
+{
+	pthread_mutex_lock(&s->wait_lock);
+	long n = s->n_waiting;
+	pthread_mutex_unlock(&s->wait_lock);
+	return n;
 }
 
 void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
@@ -959,6 +1207,10 @@ void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
 		      "serving requests.\n"
 		      "# TYPE helhed_http_request_seconds_total counter\n"
 		      "helhed_http_request_seconds_total %.6f\n"
+		      "# HELP helhed_http_waiting Requests parked waiting for "
+		      "news (long polling).\n"
+		      "# TYPE helhed_http_waiting gauge\n"
+		      "helhed_http_waiting %ld\n"
 		      "# HELP helhed_uptime_seconds Seconds since start.\n"
 		      "# TYPE helhed_uptime_seconds gauge\n"
 		      "helhed_uptime_seconds %.3f\n",
@@ -966,5 +1218,6 @@ void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
 		      atomic_load(&s->refused_busy),
 		      (long long)atomic_load(&s->buffered),
 		      (double)atomic_load(&s->duration_us) / 1e6,
+		      waiting_now(s),
 		      (double)(hh_now_us() - s->started_us) / 1e6);
 }

@@ -52,6 +52,10 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	if (w->kind == HH_USER &&
 	    hh_access(&who, HH_RES_CITIZEN_LOOKUP, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/borgerservice\">Borgerservice</a></li>\n");
+	/* chat: the console, for agents */
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_CHAT_QUEUE, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/borgerservice/chat\">Chat</a></li>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"
@@ -94,6 +98,18 @@ void hh_page_end(struct hh_req *r, int status)
 void hh_page_end_org(struct hh_req *r, int status, const char *org_code)
 {
 	struct hh_buf *b = &r->resp;
+	/* chat: an entry on every citizen page (at the end of the page: the
+	 * header's menu is full on a phone), to the page's organisation's
+	 * chat when it is one organisation's; staff have the console */
+	if (hh_auth(r)->kind != HH_USER) {
+		hh_buf_puts(b, "<p class=\"chat-entry\">Har du et spørgsmål? "
+			       "<a href=\"/chat");
+		if (org_code) {
+			hh_buf_puts(b, "?organisation=");
+			hh_buf_urlenc(b, org_code);
+		}
+		hh_buf_puts(b, "\">Chat med os</a></p>\n");
+	}
 	hh_buf_puts(b,
 		    "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n"
 		    "<p>helhed samler vejledning og selvbetjening fra "

@@ -70,4 +70,11 @@ void hh_page_contact(struct hh_req *r);
 void hh_page_accessibility(struct hh_req *r);
 void hh_page_privacy(struct hh_req *r);
 
+/* pages/chat.c: the citizen's chat page (a written inquiry without
+ * JavaScript), its rating form and the agent's chat console */
+void hh_page_chat(struct hh_req *r);
+void hh_page_chat_written(struct hh_req *r);
+void hh_page_chat_rate(struct hh_req *r);
+void hh_page_chat_console(struct hh_req *r);
+
 #endif

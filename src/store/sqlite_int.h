@@ -122,6 +122,20 @@ enum stmt_id {
 	S_APPT_GET_KEY,
 	S_ORGDOC_PUT,
 	S_ORGDOC_GET,
+	/* chat (sqlite_chat.c) */
+	S_CHAT_INSERT,
+	S_CHAT_UPDATE,
+	S_CHAT_GET,
+	S_CHAT_GET_INQ,
+	S_CHAT_QUEUE,
+	S_CHAT_ACTIVE,
+	S_CHAT_POSITION,
+	S_CHAT_WAIT,
+	S_CHAT_SEQ,
+	S_CHAT_MSG_INSERT,
+	S_CHAT_MSGS,
+	S_CHAT_PRESENCE_PUT,
+	S_CHAT_PRESENCE_COUNT,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -224,6 +238,7 @@ void hh_sq_fill_hours(struct hh_store *st);
 void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 /* appointments */
 void hh_sq_fill_appointments(struct hh_store *st);
+void hh_sq_fill_chat(struct hh_store *st); /* chat */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

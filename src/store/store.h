@@ -52,6 +52,10 @@ typedef enum hh_rc (*hh_inquiry_cb)(void *ctx, const struct hh_inquiry *q);
 /* appointments */
 typedef enum hh_rc (*hh_appointment_cb)(void *ctx,
 					const struct hh_appointment *b);
+/* chat */
+typedef enum hh_rc (*hh_chat_cb)(void *ctx, const struct hh_chat *c);
+typedef enum hh_rc (*hh_chat_message_cb)(void *ctx,
+					 const struct hh_chat_message *m);
 
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
@@ -411,6 +415,50 @@ struct hh_store {
 	enum hh_rc (*hours_get)(struct hh_tx *tx, struct hh_arena *a,
 				int64_t org_id, const char *service,
 				const char **spec);
+
+	/* ---- chat (domain/chat.h) ----
+	 * chat_insert sets ->id and ->version = 1. chat_update writes
+	 * state, agent_id, team, queued_at, taken_at, closed_at, rating
+	 * and rating_comment as version expected + 1 if the stored version
+	 * is expected, else CONFLICT. chat_message_append gives m the next
+	 * seq of its chat (and raises the chat's last_seq) and sets
+	 * m->created_at (ms) when 0. chat_messages streams the messages
+	 * with seq > after, oldest first, at most limit (0: all).
+	 * chat_list streams an organisation's queued chats (queue order:
+	 * queued_at, id) when agent_id is 0, else the active chats that
+	 * agent holds. chat_queue_position: how many queued chats of the
+	 * organisation are ahead of (queued_at, id). chat_recent_wait:
+	 * the mean of taken_at - created_at over the organisation's last n
+	 * chats taken since `since` (*mean_s -1 when none).
+	 * chat_presence_put records a heartbeat of user_id;
+	 * chat_presence_count counts the organisation's agents seen at or
+	 * after since. */
+	enum hh_rc (*chat_insert)(struct hh_tx *tx, struct hh_chat *c);
+	enum hh_rc (*chat_update)(struct hh_tx *tx, struct hh_chat *c,
+				  int64_t expected_version);
+	enum hh_rc (*chat_get)(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			       struct hh_chat *out);
+	enum hh_rc (*chat_get_by_inquiry)(struct hh_tx *tx, struct hh_arena *a,
+					  int64_t inquiry_id,
+					  struct hh_chat *out);
+	enum hh_rc (*chat_list)(struct hh_tx *tx, struct hh_arena *a,
+				int64_t org_id, int64_t agent_id,
+				hh_chat_cb cb, void *ctx);
+	enum hh_rc (*chat_queue_position)(struct hh_tx *tx, int64_t org_id,
+					  int64_t queued_at, int64_t id,
+					  int64_t *ahead);
+	enum hh_rc (*chat_recent_wait)(struct hh_tx *tx, int64_t org_id,
+				       int64_t since, int n, int64_t *mean_s);
+	enum hh_rc (*chat_message_append)(struct hh_tx *tx,
+					  struct hh_chat_message *m);
+	enum hh_rc (*chat_messages)(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t chat_id, int64_t after,
+				    int64_t limit, hh_chat_message_cb cb,
+				    void *ctx);
+	enum hh_rc (*chat_presence_put)(struct hh_tx *tx, int64_t user_id,
+					int64_t org_id, int64_t now);
+	enum hh_rc (*chat_presence_count)(struct hh_tx *tx, int64_t org_id,
+					  int64_t since, int64_t *n);
 
 	/* Life events shown on the front page. Put inserts or updates by
 	 * slug. */

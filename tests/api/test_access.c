@@ -170,6 +170,9 @@ struct ctx {
 				 organisation (received there) */
 	char open311[32]; /* a request sent through Open311, no citizen: its
 			     public id */
+	/* chat: by home, a chat its citizen opened (Anna with 901, Bo with
+	 * 902, Anna with the agency) and the chat's inquiry */
+	int64_t chats[3], chat_inquiries[3];
 	char bookings[2][16]; /* appointments: a booking code at 901 and at
 				 902, made without sign-in */
 	int tried[2], failing[2], known[2];
@@ -346,6 +349,24 @@ static int setup(void **state)
 			json_array_get(json_object_get(tr.json, "items"), 0), "id"));
 		tu_resp_free(&tr);
 	}
+	/* chat: each home's citizen opens one */
+	static const struct {
+		int role;
+		enum home home;
+		const char *org;
+	} chat[] = { { CIT_A, HOME_A, "901" }, { CIT_B, HOME_B, "902" },
+		     { CIT_A, HOME_AG, "fam" } };
+	for (size_t i = 0; i < sizeof(chat) / sizeof(chat[0]); i++) {
+		char body[64];
+		snprintf(body, sizeof(body), "{\"organisation\":\"%s\"}",
+			 chat[i].org);
+		struct tu_resp cr = call(c, chat[i].role, "POST", "/api/v1/chats",
+					 body, NULL);
+		c->chats[chat[i].home] = created_id(&cr);
+		c->chat_inquiries[chat[i].home] =
+			json_integer_value(json_object_get(cr.json, "inquiry_id"));
+		tu_resp_free(&cr);
+	}
 	const char *plan = "{\"life_event\":\"flytning\",\"answers\":{}}";
 	struct tu_resp r = call(c, CIT_A, "POST", "/api/v1/plans", plan, NULL);
 	c->plans[HOME_A] = created_id(&r);
@@ -427,7 +448,9 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 			    home's organisation */
 	     T_OPEN311, /* own: a public request; the other's: a citizen's
 			   case, which Open311 does not show */
-	     T_APPOINTMENT /* appointments: a booking code at 901 or 902 */ };
+	     T_APPOINTMENT, /* appointments: a booking code at 901 or 902 */
+	     /* chat */
+	     T_CHAT, T_CHAT_INQUIRY };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -727,6 +750,119 @@ static const struct row rows[] = {
 	    [CW_A] = { OK, SKIP }, [ED_A] = { OK, SKIP }, [CW_B] = { OK, SKIP },
 	    [ED_B] = { OK, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
 	  0, NULL },
+	/* ---- chat: the citizen's own (by session here; by token in
+	 * tests/api/test_chat_api.c), the agents' of the organisation
+	 * (no agent in this matrix: the domain tests cover them); a
+	 * caseworker has no chat, but reads a chat inquiry's transcript
+	 * as the inquiry ---- */
+	{ "chat: read", T_CHAT,
+	  { "GET", "/api/v1/chats/{id}", "/api/v1/chats/{id}", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(NF), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: messages", T_CHAT,
+	  { "GET", "/api/v1/chats/{id}/messages", "/api/v1/chats/{id}/messages?after=0",
+	    NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(NF), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: send a message", T_CHAT,
+	  { "POST", "/api/v1/chats/{id}/messages", "/api/v1/chats/{id}/messages",
+	    "{\"body\":\"Matrix\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(NF), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: take", T_CHAT,
+	  { "POST", "/api/v1/chats/{id}/take", "/api/v1/chats/{id}/take", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* the citizen sees their chat but is no agent: 403 */
+	  { [ANON] = ALL(NF), [CIT_A] = { FB, NF }, [CIT_B] = { FB, NF },
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: transfer", T_CHAT,
+	  { "POST", "/api/v1/chats/{id}/transfer", "/api/v1/chats/{id}/transfer",
+	    "{\"team\":\"ydelse\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(NF), [CIT_A] = { FB, NF }, [CIT_B] = { FB, NF },
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: close with an outcome", T_CHAT,
+	  { "POST", "/api/v1/chats/{id}/close", "/api/v1/chats/{id}/close",
+	    "{\"outcome\":\"resolved_first_contact\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* the outcome is the agent's to log: the citizen's own is 403 */
+	  { [ANON] = ALL(NF), [CIT_A] = { FB, NF }, [CIT_B] = { FB, NF },
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: rate", T_CHAT,
+	  /* the chat is open: allowed is 409, nothing rated */
+	  { "POST", "/api/v1/chats/{id}/rating", "/api/v1/chats/{id}/rating",
+	    "{\"rating\":5}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(NF), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(NF), [ED_A] = ALL(NF), [CW_B] = ALL(NF),
+	    [ED_B] = ALL(NF), [CW_AG] = ALL(NF), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "chat: open one", T_NONE,
+	  { "POST", "/api/v1/chats", "/api/v1/chats", "{\"organisation\":\"{org}\"}" },
+	  B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* citizens, signed in or not; staff have the console */
+	  { [ANON] = { OK, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "chat: a written inquiry", T_NONE,
+	  { "POST", "/api/v1/written-inquiries", "/api/v1/written-inquiries",
+	    "{\"organisation\":\"{org}\",\"text\":\"Hej\",\"contact\":\"a@b.dk\"}" },
+	  B_JSON,
+	  { "POST", "/chat/skriv", "/chat/skriv",
+	    "csrf={csrf}&organisation={org}&text=Hej&contact=a%40b.dk" },
+	  { "POST", "/chat/skriv", "/chat/skriv",
+	    "csrf={csrf}&organisation={org}&text=Hej&contact=a%40b.dk" },
+	  B_FORM,
+	  { [ANON] = { OK, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "chat: rate without the chat's cookie", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { "POST", "/chat/bedoem", "/chat/bedoem", "csrf={csrf}&rating=5" },
+	  { "POST", "/chat/bedoem", "/chat/bedoem", "csrf={csrf}&rating=5" },
+	  B_FORM,
+	  { [ANON] = { NF, SKIP }, [CIT_A] = { NF, SKIP }, [CIT_B] = { NF, SKIP },
+	    [CW_A] = { NF, SKIP }, [ED_A] = { NF, SKIP }, [CW_B] = { NF, SKIP },
+	    [ED_B] = { NF, SKIP }, [CW_AG] = { NF, SKIP }, [TOKEN] = { SKIP, SKIP } },
+	  0, NULL },
+	{ "chat: the agent's console", T_NONE,
+	  { "GET", "/api/v1/chat-console", "/api/v1/chat-console", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/borgerservice/chat", "/borgerservice/chat", NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "chat: a chat inquiry's transcript", T_CHAT_INQUIRY,
+	  { "GET", "/api/v1/inquiries/{id}/transcript",
+	    "/api/v1/inquiries/{id}/transcript", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  /* as the inquiry: the citizen's own, the organisation's staff
+	   * who read inquiries */
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+
 	{ "Open311: a request by its token", T_OPEN311,
 	  { "GET", "/open311/v2/tokens/{id}", "/open311/v2/tokens/{id}.json", NULL },
 	  B_NONE,
@@ -988,6 +1124,8 @@ static const char *const no_resource[] = {
 	"GET /borger/oidc/start", "GET /borger/oidc/callback",
 	"GET /personale/oidc/start", "GET /personale/oidc/callback",
 	"POST /oidc/backchannel-logout", "GET /oidc/frontchannel-logout",
+	/* chat: whether chat is open, and the chat page (public) */
+	"GET /api/v1/organisations/{code}/chat", "GET /chat",
 	/* appointments: what a counter offers and when, and the contact,
 	 * accessibility and privacy pages, are public; the booking pages'
 	 * forms carry a double-submit token without sign-in (their flow is
@@ -1105,6 +1243,14 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		if (h != HOME_A && h != HOME_B)
 			return NULL;
 		snprintf(buf, n, "%s", c->bookings[h]);
+		return buf;
+	case T_CHAT:
+	case T_CHAT_INQUIRY:
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)(row->thing == T_CHAT
+							     ? c->chats[h]
+							     : c->chat_inquiries[h]));
 		return buf;
 	case T_NONE:
 		break;
@@ -1322,6 +1468,9 @@ int main(void)
 		cmocka_unit_test(the_matrix),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* the chat's own rate limits would answer 429 before the access
+	 * decision this matrix is about (test_chat_api.c tests them) */
+	setenv("HELHED_CHAT_LIMITS", "0", 1);
 	int rc = cmocka_run_group_tests_name("api/access", tests, setup, teardown);
 	curl_global_cleanup();
 	return rc;

@@ -17,9 +17,9 @@
 // No test waits for a fixed time: every wait is on a page event, a URL,
 // an element or a condition, through playwright's own waiting.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync,
-	 readFileSync } from 'node:fs';
+	 readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,12 +67,22 @@ function check(cond, msg) {
 
 // ---- the server -------------------------------------------------------------
 
+// The server's database (chat: the test sets opening hours with
+// `helhed import` on it).
+let dbPath = null;
+
 function startServer(dir) {
+	dbPath = join(dir, 'helhed.db');
 	return new Promise((resolveStart, rejectStart) => {
 		const args = ['serve', '--listen', '127.0.0.1:0',
 			      '--db', join(dir, 'helhed.db'), '--demo',
 			      '--content', 'content', '--quiet'];
-		const proc = spawn(BIN, args, { cwd: ROOT,
+		// chat: the page states send the written inquiry many times
+		// from one address, more than a citizen may in a minute
+		// (test_chat_api.c tests that limit)
+		const env = { ...process.env,
+			      HELHED_CHAT_LIMITS: '60/600/120/600' };
+		const proc = spawn(BIN, args, { cwd: ROOT, env,
 						stdio: ['ignore', 'pipe', 'pipe'] });
 		const srv = { proc, url: null, stderr: '', exited: null };
 		srv.exited = new Promise((res) => {
@@ -252,6 +262,19 @@ const pages = [
 		return go(p, '/borgerservice/blanket?borger=1&type=storskrald-afhentning');
 	  } },
 	...bookingPageStates(), /* appointments */
+	// chat
+	{ name: 'chat page', open: (p) => go(p, '/chat?organisation=901') },
+	{ name: 'chat page, choosing whom to write to', open: (p) => go(p, '/chat') },
+	{ name: 'chat page, a written inquiry refused',
+	  open: async (p) => {
+		await go(p, '/chat?organisation=901');
+		return submit(p, p.getByRole('button', { name: 'Send henvendelse' }),
+			      '/chat/skriv', 422);
+	  } },
+	{ name: 'agent chat console', open: async (p) => {
+		await signIn(p, AGENT.email, AGENT.password);
+		return go(p, '/borgerservice/chat');
+	  } },
 ];
 
 function describeAxe(violations) {
@@ -2399,6 +2422,151 @@ test('desk: a phone contact logged with the keyboard only, another transferred '
 		      `the receiving queue: ${queue}`);
 		const res = await runAxe(page);
 		check(res.violations.length === 0, describeAxe(res.violations));
+	}));
+
+// ---- chat ---------------------------------------------------------------------
+
+const AGENT_902 = { email: 'borgerservice@aastrup.demo',
+		    password: 'demo-borgerservice' };
+
+// Åstrup's chat open round the clock for the test, so it does not depend
+// on the time of day it runs at (its other hours stay as they are).
+let chatHoursSet = false;
+function chatAlwaysOpen() {
+	if (chatHoursSet)
+		return;
+	const dir = mkdtempSync(join(tmpdir(), 'helhed-e2e-hours-'));
+	const day = ['00:00-24:00'];
+	writeFileSync(join(dir, 'hours.json'), JSON.stringify({
+		902: { chat: { week: { mon: day, tue: day, wed: day, thu: day,
+				       fri: day, sat: day, sun: day },
+			       holidays_closed: false } } }));
+	const r = spawnSync(BIN, ['import', dir, '--db', dbPath], { cwd: ROOT,
+								  encoding: 'utf8' });
+	rmSync(dir, { recursive: true, force: true });
+	check(r.status === 0, `helhed import of chat hours: ${r.stderr}`);
+	chatHoursSet = true;
+}
+
+test('chat: a citizen chats with an agent, gets an article link, the chat ' +
+     'is closed and rated (two browsers)', async () => {
+	chatAlwaysOpen();
+	const agent = await newPage();
+	const citizen = await newPage();
+	try {
+		// the agent opens the console: present, so chat is open
+		await signIn(agent, AGENT_902.email, AGENT_902.password);
+		await go(agent, '/borgerservice/chat');
+		await agent.locator('#console-status').filter({ hasText: 'køen' })
+			.waitFor();
+
+		await go(citizen, '/chat?organisation=902');
+		check((await text(citizen.locator('#chat-status'))).includes(
+		      'Chatten er åben'), 'the chat page does not say it is open');
+		await citizen.getByRole('button', { name: 'Start chat' }).click();
+		await citizen.locator('#chat-place').filter({ hasText: 'nummer 1 i køen' })
+			.waitFor();
+		check(await citizen.locator('#skriv').isHidden(),
+		      'the written form is still shown beside the live chat');
+
+		// the agent takes it from the queue (it arrives by itself)
+		const take = agent.getByRole('button', { name: /^Tag chat \d+$/ });
+		await take.waitFor();
+		await take.click();
+		await agent.locator('.chat-panel').waitFor();
+		await citizen.locator('#chat-place').filter({ hasText: 'Du chatter med' })
+			.waitFor();
+
+		// a message from the citizen reaches the agent
+		await citizen.getByLabel('Din besked').fill('Hvordan får jeg et nyt pas?');
+		await citizen.getByRole('button', { name: 'Send', exact: true }).click();
+		await agent.locator('.chat-panel .msg-citizen')
+			.filter({ hasText: 'Hvordan får jeg et nyt pas?' }).waitFor();
+
+		// the agent finds an article and sends its link with one click
+		await agent.getByLabel('Søg i vidensbasen').fill('pas');
+		await agent.locator('#kb-form').getByRole('button', { name: 'Søg' }).click();
+		const first = agent.locator('#kb-results li').first();
+		await first.getByRole('button', { name: /^Send link til / }).waitFor();
+		const title = await text(first.locator('a'));
+		await first.getByRole('button', { name: /^Send link til / }).click();
+		const link = citizen.locator('#chat-log .msg-agent a');
+		await link.waitFor();
+		check((await text(link)) === title,
+		      `the citizen got link »${await text(link)}«, want »${title}«`);
+		check(/^\/artikel\//.test(await link.getAttribute('href')),
+		      `the link goes to ${await link.getAttribute('href')}`);
+		// new messages are announced
+		check(await citizen.locator('#chat-log').getAttribute('aria-live') ===
+		      'polite', 'the message log is not a live region');
+
+		// the agent closes with the outcome; the citizen rates once
+		await agent.getByRole('button', { name: 'Afslut chat' }).click();
+		await citizen.locator('#chat-place')
+			.filter({ hasText: 'Chatten er afsluttet' }).waitFor();
+		await citizen.getByRole('group', { name: 'Hvordan var chatten?' })
+			.getByLabel('5').check();
+		await citizen.getByLabel('Kommentar (frivillig)').fill('Hurtig hjælp');
+		await citizen.getByRole('button', { name: 'Send bedømmelse' }).click();
+		await citizen.locator('#chat-place')
+			.filter({ hasText: 'Tak for din bedømmelse' }).waitFor();
+		const results = await runAxe(citizen);
+		check(results.violations.length === 0,
+		      `axe on the chat:\n${describeAxe(results.violations)}`);
+		const consoleAxe = await runAxe(agent);
+		check(consoleAxe.violations.length === 0,
+		      `axe on the console:\n${describeAxe(consoleAxe.violations)}`);
+
+		// stored: the chat closed and rated, its inquiry resolved
+		const chats = await agent.context().request.get(url('/api/v1/chat-console'));
+		check(chats.status() === 200, `console: ${chats.status()}`);
+		check((await chats.json()).mine.length === 0, 'the agent still holds it');
+		const id = await citizen.evaluate(() => JSON.parse(
+			sessionStorage.getItem('hh_chat_902') || 'null'));
+		check(id === null, 'the chat is still kept in the tab after rating');
+	} finally {
+		await agent.context().close();
+		await citizen.context().close();
+	}
+});
+
+test('chat: without JavaScript the chat page is a written inquiry', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await go(page, '/');
+		await page.getByRole('link', { name: 'Chat med os' }).click();
+		await page.waitForURL((u) => u.pathname === '/chat');
+		await go(page, '/chat?organisation=901');
+		check(await page.locator('#chat').isHidden(),
+		      'the live chat shows without JavaScript');
+		await page.getByLabel('Dit spørgsmål').fill('Hvornår kan jeg hente mit pas?');
+		await page.getByLabel('Din e-mail eller dit telefonnummer')
+			.fill('lars@example.dk');
+		await submit(page, page.getByRole('button', { name: 'Send henvendelse' }),
+			     '/chat/skriv', 201);
+		check((await text(page.locator('h1'))) === 'Tak for din henvendelse',
+		      `after sending: ${await text(page.locator('h1'))}`);
+		// an empty question is refused beside the field
+		await go(page, '/chat?organisation=901');
+		await page.getByLabel('Din e-mail eller dit telefonnummer')
+			.fill('lars@example.dk');
+		await submit(page, page.getByRole('button', { name: 'Send henvendelse' }),
+			     '/chat/skriv', 422);
+		check((await text(page.locator('#tekst-fejl'))).includes('Skriv din'),
+		      'no error beside the question');
+	}));
+
+test('chat: closed (nobody at the console), the page offers the written ' +
+     'inquiry, not a chat', () =>
+	withPage({}, async (page) => {
+		await go(page, '/chat?organisation=901');
+		check(!(await text(page.locator('#chat-status'))).includes('Chatten er åben'),
+		      'the chat says it is open with no agent present');
+		check(await page.getByRole('button', { name: 'Start chat' }).count() === 0,
+		      'a closed chat offers to start one');
+		check(await page.locator('#skriv').isVisible(), 'no written form');
+		const results = await runAxe(page);
+		check(results.violations.length === 0,
+		      `axe:\n${describeAxe(results.violations)}`);
 	}));
 
 async function main() {
