@@ -8,7 +8,6 @@
 #include "core/util.h"
 #include "domain/hours.h"
 
-int (*hh_chat_presence_hook)(struct hh_store *st, int64_t org_id);
 
 static const char *const keys[] = { "phone", "email", "address", "postcode",
 				     "city", "web" };
@@ -103,27 +102,5 @@ enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
 		*fields[i] = s ? hh_arena_strdup(a, s) : NULL;
 	}
 	json_decref(c);
-	return HH_OK;
-}
-
-enum hh_rc hh_chat_status_get(struct hh_store *st, struct hh_arena *a,
-			      int64_t org_id, int64_t now,
-			      struct hh_chat_status *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!now)
-		now = hh_now_us() / 1000000;
-	const struct hh_hours *h;
-	enum hh_rc rc = hh_hours_get(st, a, org_id, "chat", &h);
-	if (rc == HH_ERR_NOT_FOUND)
-		return HH_OK;
-	if (rc != HH_OK)
-		return rc;
-	out->has_hours = 1;
-	out->open = hh_hours_open(h, now, &out->change_at);
-	/* open by the hours, but is anyone there? the chat module knows */
-	if (out->open && hh_chat_presence_hook &&
-	    !hh_chat_presence_hook(st, org_id))
-		out->open = 0;
 	return HH_OK;
 }

@@ -34,24 +34,6 @@ enum hh_rc hh_org_contacts_put(struct hh_tx *tx, struct hh_arena *a,
  * organisations.json, when it has one (read in tx). */
 enum hh_rc hh_org_contact_export(struct hh_tx *tx, int64_t org_id, json_t *o);
 
-/* The chat's state now, as a contact page shows it. */
-struct hh_chat_status {
-	int has_hours;     /* the organisation gives chat hours */
-	int open;          /* open by its hours and staffed */
-	int64_t change_at; /* when it closes (open) or next opens; 0: not
-			      within a month */
-};
-
-/* Whether organisation org_id's chat is open at now (0: the clock): its
- * "chat" hours (domain/hours.h), and, when open by them, whether agents
- * are there (hh_chat_presence_hook). */
-enum hh_rc hh_chat_status_get(struct hh_store *st, struct hh_arena *a,
-			      int64_t org_id, int64_t now,
-			      struct hh_chat_status *out);
-
-/* Agent presence, for the chat module (branch chat) to set: returns 1
- * when at least one agent of org_id takes chats now. NULL (as here):
- * the chat counts as staffed whenever its hours say it is open. */
-extern int (*hh_chat_presence_hook)(struct hh_store *st, int64_t org_id);
+/* (Whether chat is open: hh_chat_status in domain/chat.h.) */
 
 #endif

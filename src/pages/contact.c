@@ -9,6 +9,7 @@
 #include "core/dktime.h"
 #include "core/util.h"
 #include "domain/appointments.h"
+#include "domain/chat.h"
 #include "domain/contact.h"
 #include "domain/hours.h"
 #include "domain/orgs.h"
@@ -128,11 +129,11 @@ static void week_table(struct hh_req *r, int64_t org_id, int64_t monday)
 	hh_buf_puts(b, "</tbody>\n</table></div>\n");
 }
 
-static void chat_state(struct hh_req *r, int64_t org_id, int64_t now)
+static void chat_state(struct hh_req *r, const struct hh_org *org, int64_t now)
 {
 	struct hh_buf *b = &r->resp;
 	struct hh_chat_status cs;
-	if (hh_chat_status_get(r->app->store, &r->arena, org_id, now, &cs) != HH_OK ||
+	if (hh_chat_status(r->app->store, &r->arena, org->id, now, &cs) != HH_OK ||
 	    !cs.has_hours)
 		return;
 	hh_buf_puts(b, "<h2>Chat</h2>\n<p class=\"chat-status\">");
@@ -143,6 +144,8 @@ static void chat_state(struct hh_req *r, int64_t org_id, int64_t now)
 			hh_page_text(r, hh_booking_clock(&r->arena, cs.change_at));
 		}
 		hh_buf_puts(b, ".");
+	} else if (cs.in_hours) {
+		hh_buf_puts(b, "<strong>Der er ingen ved chatten lige nu.</strong>");
 	} else {
 		hh_buf_puts(b, "<strong>Chatten er lukket nu.</strong>");
 		if (cs.change_at) {
@@ -153,9 +156,13 @@ static void chat_state(struct hh_req *r, int64_t org_id, int64_t now)
 			hh_page_text(r, hh_booking_clock(&r->arena, cs.change_at));
 			hh_buf_puts(b, ".");
 		}
+	}
+	if (!cs.open)
 		hh_buf_puts(b, " Du kan altid skrive til os, så svarer vi, når "
 			       "vi har åbent.");
-	}
+	hh_buf_puts(b, " <a href=\"/chat?organisation=");
+	hh_buf_urlenc(b, org->code);
+	hh_buf_puts(b, cs.open ? "\">Start en chat</a>" : "\">Skriv til os</a>");
 	hh_buf_puts(b, "</p>\n");
 }
 
@@ -236,7 +243,7 @@ void hh_page_contact(struct hh_req *r)
 		hh_buf_urlenc(b, org.code);
 		hh_buf_puts(b, "\">Bestil tid i Borgerservice</a></p>\n");
 	}
-	chat_state(r, org.id, now);
+	chat_state(r, &org, now);
 	week_table(r, org.id, monday);
 	hh_page_end_org(r, 200, org.code);
 }

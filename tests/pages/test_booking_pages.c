@@ -6,7 +6,9 @@
  * footer's links on every page. */
 #include "api/appointments_fixture.h"
 
+#include "domain/chat.h"
 #include "domain/citizens.h"
+#include "domain/orgs.h"
 
 static struct tu_resp get(struct afx *f, const char *path, const char *cookie)
 {
@@ -363,9 +365,26 @@ static void test_contact_pages(void **state)
 	tu_expect_in(r.body, "Lukket for afprøvning");
 	tu_expect_in(r.body, "00.00–24.00");
 	tu_expect_in(r.body, "08.00–16.00"); /* the phone on Monday */
-	/* the chat is open around the clock in the fixture */
-	tu_expect_in(r.body, "Chatten er åben nu");
+	/* the chat's hours are round the clock in the fixture, but nobody
+	 * is at the console: a written inquiry is offered */
+	tu_expect_in(r.body, "Der er ingen ved chatten lige nu.");
+	tu_expect_in(r.body, "href=\"/chat?organisation=901\">Skriv til os</a>");
+	tu_expect_not_in(r.body, "Chatten er åben nu");
 	tu_expect_in(r.body, "href=\"/kontakt/901\">Kontakt</a>");
+	tu_resp_free(&r);
+	/* an agent at the console opens it */
+	struct hh_org o;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_org_by_code(f->s.store, &a, "901", &o), HH_OK);
+	struct hh_actor agent = { .label = "user:2", .org_id = o.id,
+				  .org_is_municipality = 1,
+				  .roles = HH_ROLE_AGENT, .user_id = 2 };
+	assert_int_equal(hh_chat_presence(f->s.store, &agent), HH_OK);
+	hh_arena_clear(&a);
+	r = get(f, "/kontakt/901", NULL);
+	tu_expect_in(r.body, "Chatten er åben nu");
+	tu_expect_in(r.body, "href=\"/chat?organisation=901\">Start en chat</a>");
 	tu_resp_free(&r);
 	/* no contact details, hours or bookings given: said plainly */
 	r = get(f, "/kontakt/902", NULL);
