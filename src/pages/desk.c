@@ -705,7 +705,11 @@ static void render(struct hh_req *r, struct view *v, int status)
 	hh_page_begin(r, &pg);
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<script src=\"/static/desk.js\" defer></script>\n"
-		       "<h1>Borgerservice</h1>\n");
+		       "<h1>Borgerservice</h1>\n"
+		       "<nav aria-label=\"Borgerservice\" class=\"subnav\"><ul>"
+		       "<li><a href=\"/borgerservice/chat\">Chat</a></li>"
+		       "<li><a href=\"/borgerservice/tidsbestillinger\">Dagens "
+		       "tidsbestillinger</a></li></ul></nav>\n");
 	if (v->notice) {
 		hh_buf_puts(b, "<p class=\"notice\" role=\"status\" id=\"kvittering\">");
 		hh_page_text(r, v->notice);
