@@ -121,15 +121,54 @@
     var cs = el("select");
     cs.id = "outcome-" + chat.id;
     cl.htmlFor = cs.id;
-    var o = el("option", "Løst ved første kontakt");
-    o.value = "resolved_first_contact";
-    cs.appendChild(o);
+    [["resolved_first_contact", "Løst ved første kontakt"],
+     ["transferred", "Sendt videre til et team"],
+     ["callback_promised", "Borgeren ringes op"]].forEach(function (oc) {
+      var o = el("option", oc[1]);
+      o.value = oc[0];
+      cs.appendChild(o);
+    });
     cf.appendChild(cl);
     cf.appendChild(cs);
+    // what a transfer or a callback needs, shown for that outcome only
+    function field(label, input, id) {
+      var w = el("span", null, "close-detail");
+      var l = el("label", label);
+      input.id = id + "-" + chat.id;
+      l.htmlFor = input.id;
+      w.appendChild(l);
+      w.appendChild(input);
+      w.hidden = true;
+      cf.appendChild(w);
+      return w;
+    }
+    var team = el("select"), reason = el("select"), due = el("input");
+    due.type = "datetime-local";
+    var teamW = field("Team", team, "close-team");
+    var reasonW = field("Årsag", reason, "close-reason");
+    var dueW = field("Ring op", due, "close-due");
+    api("GET", "/api/v1/desk/codes").then(function (j) {
+      (j.items || []).forEach(function (c) {
+        var o = el("option", c.label);
+        o.value = c.code;
+        (c.kind === "team" ? team : reason).appendChild(o);
+      });
+    }).catch(function () {});
+    cs.addEventListener("change", function () {
+      teamW.hidden = reasonW.hidden = cs.value !== "transferred";
+      dueW.hidden = cs.value !== "callback_promised";
+    });
     cf.appendChild(el("button", "Afslut chat"));
     cf.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      api("POST", "/api/v1/chats/" + chat.id + "/close", { outcome: cs.value }).catch(fail);
+      var body = { outcome: cs.value };
+      if (cs.value === "transferred") {
+        body.transfer_team = team.value;
+        body.transfer_reason = reason.value;
+      } else if (cs.value === "callback_promised") {
+        body.callback_due_at = due.value; // Danish local time
+      }
+      api("POST", "/api/v1/chats/" + chat.id + "/close", body).catch(fail);
     });
     box.appendChild(cf);
     box.addEventListener("focusin", function () { choose(chat.id); });

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "app/chat.h"
+#include "core/dktime.h"
 #include "core/util.h"
 #include "domain/chat.h"
 #include "domain/orgs.h"
@@ -359,12 +360,14 @@ void hh_api_chat_close(struct hh_req *r)
 		return;
 	}
 	struct hh_inquiry_input in = { 0 };
+	const char *due = NULL;
 	struct hh_json_spec spec[] = {
 		HH_JSON_STR("outcome", &in.outcome, 0, 1, 40),
 		HH_JSON_STR("transfer_team", &in.transfer_team, 0, 1, 40),
 		HH_JSON_STR("transfer_org", &in.transfer_org, 0, 1, 40),
 		HH_JSON_STR("transfer_reason", &in.transfer_reason, 0, 1, 40),
 		HH_JSON_INT("case_id", &in.case_id, 0, 1, INT64_MAX),
+		HH_JSON_STR("callback_due_at", &due, 0, 10, 40),
 		HH_JSON_STR("note", &in.note, 0, 0, 2000),
 		HH_JSON_END
 	};
@@ -372,6 +375,11 @@ void hh_api_chat_close(struct hh_req *r)
 	int has_body = r->body.len > 0;
 	if (has_body && !hh_json_body(r, spec))
 		return;
+	if (due && !hh_iso8601_parse(due, &in.callback_due_at)) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "callback_due_at",
+				"an ISO 8601 time, e.g. 2026-03-02T10:00:00+01:00");
+		return;
+	}
 	int64_t id = id_param(r);
 	struct hh_actor who;
 	hh_actor_of(r, &who);

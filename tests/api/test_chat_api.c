@@ -8,6 +8,8 @@
 
 #include "testutil.h"
 
+#include "core/dktime.h"
+
 struct fx {
 	struct tu_server s;
 	char cookie[200], csrf[80]; /* agent@901 */
@@ -91,6 +93,57 @@ static void expect(struct tu_resp r, long status)
 		fprintf(stderr, "unexpected %ld: %s\n", r.status, r.body);
 	assert_int_equal(r.status, status);
 	tu_resp_free(&r);
+}
+
+/* ---- closing with an outcome other than resolved --------------------------- */
+
+/* The agent closes a chat as a promised callback (a Danish local time, as
+ * the console's field sends it) or as a transfer; the chat's inquiry
+ * carries the outcome, so first-contact resolution is not overstated. */
+static void test_close_as_callback(void **state)
+{
+	struct fx *f = *state;
+	struct chat c = open_chat(f);
+	expect(agent(f, "POST", path(&c, "/take"), NULL), 200);
+	struct tu_resp r = agent(f, "POST", path(&c, "/close"),
+				 "{\"outcome\":\"callback_promised\","
+				 "\"callback_due_at\":\"i morgen\"}");
+	tu_expect_problem(&r, 400, "invalid-field", "callback_due_at");
+	tu_resp_free(&r);
+	/* tomorrow at 10:00 Danish time, without an offset */
+	int64_t y;
+	int m, d;
+	hh_civil_from_days(hh_dk_local(hh_now_us() / 1000000) / 86400 + 1, &y, &m,
+			   &d);
+	char body[160];
+	snprintf(body, sizeof(body),
+		 "{\"outcome\":\"callback_promised\",\"callback_due_at\":"
+		 "\"%04d-%02d-%02dT10:00\"}", (int)y, m, d);
+	r = agent(f, "POST", path(&c, "/close"), body);
+	assert_int_equal(r.status, 200);
+	int64_t inquiry = json_integer_value(json_object_get(r.json, "inquiry_id"));
+	assert_true(inquiry > 0);
+	tu_resp_free(&r);
+	char ip[64];
+	snprintf(ip, sizeof(ip), "/api/v1/inquiries/%lld", (long long)inquiry);
+	r = agent(f, "GET", ip, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "outcome")),
+			    "callback_promised");
+	char want[32];
+	snprintf(want, sizeof(want), "%04d-%02d-%02dT", (int)y, m, d);
+	const char *due = json_string_value(json_object_get(r.json,
+							     "callback_due_at"));
+	assert_non_null(due);
+	/* the same instant as 10:00 Danish time */
+	int64_t t, expect_t;
+	if (!hh_iso8601_parse(due, &t))
+		fail_msg("callback_due_at: %s", due);
+	tu_resp_free(&r);
+	char local[32];
+	snprintf(local, sizeof(local), "%04d-%02d-%02dT10:00", (int)y, m, d);
+	assert_true(hh_iso8601_parse(local, &expect_t));
+	assert_int_equal(t, expect_t);
 }
 
 /* ---- refusals and resuming ---------------------------------------------- */
@@ -389,6 +442,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wait_runs_out_empty, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_as_callback, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_written_inquiry_and_limits, setup,
 						teardown),
 	};
