@@ -426,9 +426,9 @@ static int first_start(struct hh_store *st, const char *db,
 			fprintf(stderr, "%s: demo inquiries not made (%s)\n", prog,
 				hh_rc_name(rc));
 		else if (!ds.already)
-			printf("demo inquiries: %d in %d organisations, %d cases "
-			       "created at the desk\n",
-			       ds.inquiries, ds.organisations, ds.cases);
+			printf("demo inquiries: %d in %d organisations, %d chats, "
+			       "%d cases created at the desk\n",
+			       ds.inquiries, ds.organisations, ds.chats, ds.cases);
 	}
 	hh_health_mark_content_loaded(st);
 	return 0;

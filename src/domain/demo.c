@@ -631,6 +631,80 @@ static enum hh_rc refused(struct demo *d, const struct org_info *oi,
 	return rc;
 }
 
+/* ---- demo chats ---------------------------------------------------------- */
+
+static const char *const chat_questions[] = {
+	"Hej. Jeg har et spørgsmål, som jeg ikke kan finde svar på.",
+	"Hej, kan I hjælpe mig med noget, jeg ikke kan finde på jeres side?",
+	"Goddag. Jeg er i tvivl om, hvad jeg skal gøre, og håber, I kan hjælpe.",
+	"Hej, jeg har fået et brev fra jer, som jeg ikke helt forstår.",
+	"Hej. Kan I fortælle mig, hvordan jeg kommer videre?",
+};
+static const char *const chat_comments[] = {
+	"Hurtigt og venligt svar.", "Jeg fik lige det link, jeg manglede.",
+	NULL, "Det tog lidt tid, men jeg fik svar.", NULL,
+};
+
+/* A closed chat with a short transcript for a demo inquiry logged on the
+ * chat channel: the citizen's question, the agent's answer (with the
+ * inquiry's article as a link), the thanks, and often a rating. */
+static enum hh_rc demo_chat(struct hh_tx *tx, struct hh_arena *a,
+			    const struct hh_actor *agent,
+			    const struct contact *c, const struct hh_inquiry *q,
+			    int k)
+{
+	unsigned char hash[32];
+	for (int i = 0; i < 32; i++) /* no token hashes to this: nobody can
+				       open a demo chat as its citizen */
+		hash[i] = 0;
+	int64_t taken = c->started_at + 20 + k % 90;
+	int64_t closed = c->ended_at > taken ? c->ended_at : taken + 240;
+	struct hh_chat ch = { .org_id = q->org_id, .inquiry_id = q->id,
+			      .citizen_id = c->citizen_id, .token_hash = hash,
+			      .state = "queued", .created_at = c->started_at,
+			      .queued_at = c->started_at };
+	enum hh_rc rc = tx->store->chat_insert(tx, &ch);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_article art = { 0 };
+	if (c->article_id &&
+	    tx->store->article_get_by_id(tx, a, c->article_id, &art) != HH_OK)
+		art.id = 0;
+	struct hh_chat_message m[4] = {
+		{ .sender = "citizen",
+		  .body = chat_questions[k % (int)(sizeof(chat_questions) /
+						   sizeof(*chat_questions))],
+		  .created_at = c->started_at * 1000 + 500 },
+		{ .sender = "agent", .user_id = agent->user_id,
+		  .body = "Hej, det kan jeg godt hjælpe med. Et øjeblik.",
+		  .created_at = taken * 1000 + 2000 },
+		{ .sender = "agent", .user_id = agent->user_id,
+		  .body = art.id ? "Her er vejledningen, der beskriver det. "
+				   "Skriv endelig, hvis noget er uklart."
+				 : "Jeg har skrevet det ned, så du får svar.",
+		  .article_id = art.id, .article_title = art.id ? art.title : NULL,
+		  .article_slug = art.id ? art.slug : NULL,
+		  .created_at = (taken + (closed - taken) / 2) * 1000 },
+		{ .sender = "citizen", .body = "Tak for hjælpen!",
+		  .created_at = closed * 1000 - 5000 },
+	};
+	for (int i = 0; i < 4 && rc == HH_OK; i++) {
+		m[i].chat_id = ch.id;
+		rc = tx->store->chat_message_append(tx, &m[i]);
+	}
+	if (rc != HH_OK)
+		return rc;
+	ch.state = "closed";
+	ch.agent_id = agent->user_id;
+	ch.taken_at = taken;
+	ch.closed_at = closed;
+	if (k % 3 != 2) { /* two in three rate the chat */
+		ch.rating = k % 5 == 4 ? 3 : 4 + k % 2;
+		ch.rating_comment = chat_comments[k % 5];
+	}
+	return tx->store->chat_update(tx, &ch, 1);
+}
+
 static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 {
 	struct demo *d = p;
@@ -638,7 +712,7 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->meta_get(tx, &d->a, META_KEY, &done);
 	if (rc != HH_OK || (d->already = done != NULL))
 		return rc;
-	d->stats->inquiries = d->stats->outcomes = 0;
+	d->stats->inquiries = d->stats->outcomes = d->stats->chats = 0;
 	for (int o = 0; o < d->n_plans; o++) {
 		struct plan *pl = &d->plans[o];
 		const struct org_info *oi = pl->org;
@@ -673,6 +747,14 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 				return refused(d, oi, "an inquiry", rc, field);
 			}
 			d->stats->inquiries++;
+			if (c->channel == CHAT && c->outcome != OPEN) {
+				rc = demo_chat(tx, &a, agent, c, &q, i);
+				if (rc != HH_OK) {
+					hh_arena_clear(&a);
+					return refused(d, oi, "a chat", rc, NULL);
+				}
+				d->stats->chats++;
+			}
 			if (made) { /* the callback was made: the result */
 				struct hh_inquiry_input then = {
 					.outcome = "transferred", .transfer_team = c->team,

@@ -19,6 +19,8 @@ struct hh_demo_stats {
 	int inquiries;
 	int outcomes;      /* outcomes changed later (callbacks made) */
 	int cases;         /* cases created at the desk */
+	int chats;         /* closed chats with a transcript (the chat
+			      channel's inquiries that ended) */
 	int already;       /* 1: made before, nothing done now */
 };
 

@@ -152,6 +152,57 @@ static int count(const struct hh_inquiry_rows *r, const char *what, int outcome)
 	return n;
 }
 
+/* Counts a chat's messages, its article links and the citizen's. */
+struct msg_count {
+	int n, links, citizen;
+};
+
+static enum hh_rc count_msg(void *p, const struct hh_chat_message *m)
+{
+	struct msg_count *c = p;
+	c->n++;
+	c->links += m->article_id != 0;
+	c->citizen += !strcmp(m->sender, "citizen");
+	return HH_OK;
+}
+
+/* Every chat-channel inquiry that ended has a closed chat with its
+ * transcript (the citizen's question, the agent's answer, some with an
+ * article link), by the inquiry's agent; many are rated. */
+static void check_chats(struct fx *f, const char *code,
+			const struct hh_inquiry_rows *r)
+{
+	int chats = 0, links = 0, rated = 0;
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct hh_inquiry *q = &r->v[i];
+		if (strcmp(q->channel, "chat") || !strcmp(q->outcome, "open"))
+			continue;
+		struct hh_chat ch;
+		if (f->st->chat_get_by_inquiry(tx, &f->a, q->id, &ch) != HH_OK)
+			fail_msg("%s: chat inquiry %lld has no chat", code,
+				 (long long)q->id);
+		assert_string_equal(ch.state, "closed");
+		assert_int_equal(ch.agent_id, q->agent_id);
+		assert_int_equal(ch.citizen_id, q->citizen_id);
+		assert_true(ch.taken_at >= ch.created_at &&
+			    ch.closed_at >= ch.taken_at);
+		struct msg_count mc = { 0 };
+		assert_int_equal(f->st->chat_messages(tx, &f->a, ch.id, 0, 0,
+						      count_msg, &mc),
+				 HH_OK);
+		assert_true(mc.n >= 3 && mc.citizen >= 1);
+		chats++;
+		links += mc.links;
+		rated += ch.rating >= 1 && ch.rating <= 5;
+	}
+	f->st->tx_rollback(tx);
+	if (!chats || !links || !rated)
+		fail_msg("%s: %d chats, %d article links, %d rated", code, chats,
+			 links, rated);
+}
+
 /* What every organisation's demo inquiries must be, at time now. */
 static void check_org(struct fx *f, const char *code, int64_t now,
 		      int municipality)
@@ -159,6 +210,7 @@ static void check_org(struct fx *f, const char *code, int64_t now,
 	struct hh_org o = org(f, code);
 	struct hh_inquiry_rows *r = inquiries(f->st, &f->a, o.id);
 	assert_true(r->n >= 40);
+	check_chats(f, code, r);
 	for (size_t i = 0; i < sizeof(channels) / sizeof(*channels); i++) {
 		int n = count(r, channels[i], 0);
 		if (!municipality && !strcmp(channels[i], "counter"))
