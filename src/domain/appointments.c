@@ -11,6 +11,7 @@
 #include "core/dktime.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/orgfile.h"
 #include "domain/hours.h"
 
 static const char *const wdays[7] = { "mon", "tue", "wed", "thu",
@@ -228,81 +229,32 @@ hh_counter_service_find(const struct hh_counter_config *cfg, const char *code)
 	return NULL;
 }
 
-struct import_ctx {
-	json_t *root;
-	struct hh_arena a;
-	int n;
-};
-
-static enum hh_rc import_tx(struct hh_tx *tx, void *p)
+/* One organisation's counter configuration, stored whole. */
+static enum hh_rc counter_put(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t org_id, json_t *v, int *n)
 {
-	struct import_ctx *c = p;
-	c->n = 0;
-	const char *org_code;
-	json_t *v;
-	json_object_foreach(c->root, org_code, v)
-	{
-		struct hh_org o;
-		enum hh_rc rc = tx->store->org_get_by_code(tx, &c->a, org_code, &o);
-		if (rc != HH_OK)
-			return rc;
-		char *body = json_dumps(v, JSON_COMPACT);
-		rc = tx->store->org_document_put(tx, o.id, "counter", body);
-		free(body);
-		if (rc != HH_OK)
-			return rc;
-		c->n += (int)json_array_size(json_object_get(v, "services"));
-	}
-	return HH_OK;
+	char *body = json_dumps(v, JSON_COMPACT);
+	if (!body)
+		return HH_ERR_INTERNAL;
+	enum hh_rc rc = tx->store->org_document_put(tx, org_id, "counter", body);
+	free(body);
+	if (rc == HH_OK)
+		*n += (int)json_array_size(json_object_get(v, "services"));
+	return rc;
+}
+
+static const char *counter_check(struct hh_arena *a, json_t *v)
+{
+	return config_problem(v);
 }
 
 enum hh_rc hh_counter_import(struct hh_store *st, const char *dir, FILE *errs,
 			     int *n)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/counter-services.json", dir);
-	*n = 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return HH_OK; /* no bookings anywhere */
-	json_error_t e;
-	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
-	fclose(f);
-	if (!root) {
-		fprintf(errs, "%s:%d: %s\n", path, e.line, e.text);
-		return HH_ERR_INVALID;
-	}
-	enum hh_rc rc = HH_OK;
-	if (!json_is_object(root)) {
-		fprintf(errs, "%s:1: expected an object of organisation codes\n", path);
-		rc = HH_ERR_INVALID;
-		goto done;
-	}
-	const char *org_code;
-	json_t *v;
-	json_object_foreach(root, org_code, v)
-	{
-		const char *problem = config_problem(v);
-		if (problem) {
-			fprintf(errs, "%s:1: %s: %s\n", path, org_code, problem);
-			rc = HH_ERR_INVALID;
-			goto done;
-		}
-	}
-	struct import_ctx c = { .root = root };
-	hh_arena_init(&c.a);
-	rc = hh_store_run_tx(st, 1, import_tx, &c);
-	hh_arena_clear(&c.a);
-	if (rc == HH_ERR_NOT_FOUND) {
-		fprintf(errs, "%s:1: an organisation code is not in "
-			      "organisations.json\n", path);
-		rc = HH_ERR_INVALID;
-	}
-	if (rc == HH_OK)
-		*n = c.n;
-done:
-	json_decref(root);
-	return rc;
+	/* no file: no bookings anywhere */
+	static const struct hh_org_file file = { "counter-services.json",
+						 counter_check, counter_put };
+	return hh_org_file_import(st, dir, &file, errs, n);
 }
 
 /* ---- slots ------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 
 #include "core/dktime.h"
 #include "core/util.h"
+#include "domain/orgfile.h"
 
 static const char *const services[] = { "counter", "phone", "chat" };
 static const char *const weekdays[7] = { "mon", "tue", "wed", "thu",
@@ -365,35 +366,40 @@ int hh_hours_open(const struct hh_hours *h, int64_t t, int64_t *change_at)
 
 /* ---- import ------------------------------------------------------------- */
 
-struct import_ctx {
-	json_t *root;
-	struct hh_arena a;
-	int n;
-};
-
-static enum hh_rc import_tx(struct hh_tx *tx, void *p)
+/* One organisation's services: NULL when each reads, else why not. */
+static const char *check_org(struct hh_arena *a, json_t *v)
 {
-	struct import_ctx *c = p;
-	c->n = 0;
-	const char *org_code, *service;
-	json_t *v, *spec;
-	json_object_foreach(c->root, org_code, v)
+	if (!json_is_object(v))
+		return "expected an object of services";
+	const char *service;
+	json_t *spec;
+	json_object_foreach(v, service, spec)
 	{
-		struct hh_org o;
-		enum hh_rc rc = tx->store->org_get_by_code(tx, &c->a, org_code, &o);
+		struct hh_hours h;
+		const char *err = hh_hours_service_ok(service)
+					  ? read_spec(a, spec, &h)
+					  : "services are counter, phone and chat";
+		if (err)
+			return hh_arena_printf(a, "%s: %s", service, err);
+	}
+	return NULL;
+}
+
+static enum hh_rc put_org(struct hh_tx *tx, struct hh_arena *a,
+			  int64_t org_id, json_t *v, int *n)
+{
+	const char *service;
+	json_t *spec;
+	json_object_foreach(v, service, spec)
+	{
+		char *s = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!s)
+			return HH_ERR_INTERNAL;
+		enum hh_rc rc = tx->store->hours_put(tx, org_id, service, s);
+		free(s);
 		if (rc != HH_OK)
 			return rc;
-		json_object_foreach(v, service, spec)
-		{
-			char *s = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
-			if (!s)
-				return HH_ERR_INTERNAL;
-			rc = tx->store->hours_put(tx, o.id, service, s);
-			free(s);
-			if (rc != HH_OK)
-				return rc;
-			c->n++;
-		}
+		(*n)++;
 	}
 	return HH_OK;
 }
@@ -401,63 +407,7 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 enum hh_rc hh_hours_import(struct hh_store *st, const char *dir, FILE *errs,
 			   int *n)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/hours.json", dir);
-	*n = 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return HH_OK;
-	json_error_t e;
-	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
-	fclose(f);
-	if (!root) {
-		fprintf(errs, "%s:%d: %s\n", path, e.line, e.text);
-		return HH_ERR_INVALID;
-	}
-	struct import_ctx c = { .root = root };
-	hh_arena_init(&c.a);
-	enum hh_rc rc = HH_OK;
-	const char *org_code, *service;
-	json_t *v, *spec;
-	if (!json_is_object(root)) {
-		fprintf(errs, "%s:1: expected an object of organisation codes\n",
-			path);
-		rc = HH_ERR_INVALID;
-		goto done;
-	}
-	json_object_foreach(root, org_code, v)
-	{
-		if (!json_is_object(v)) {
-			fprintf(errs, "%s:1: %s: expected an object of services\n",
-				path, org_code);
-			rc = HH_ERR_INVALID;
-			goto done;
-		}
-		json_object_foreach(v, service, spec)
-		{
-			struct hh_hours h;
-			const char *err =
-				hh_hours_service_ok(service)
-					? read_spec(&c.a, spec, &h)
-					: "services are counter, phone and chat";
-			if (err) {
-				fprintf(errs, "%s:1: %s %s: %s\n", path, org_code,
-					service, err);
-				rc = HH_ERR_INVALID;
-				goto done;
-			}
-		}
-	}
-	rc = hh_store_run_tx(st, 1, import_tx, &c);
-	if (rc == HH_ERR_NOT_FOUND) {
-		fprintf(errs, "%s:1: an organisation code is not in "
-			      "organisations.json\n", path);
-		rc = HH_ERR_INVALID;
-	}
-	if (rc == HH_OK)
-		*n = c.n;
-done:
-	hh_arena_clear(&c.a);
-	json_decref(root);
-	return rc;
+	static const struct hh_org_file file = { "hours.json", check_org,
+						 put_org };
+	return hh_org_file_import(st, dir, &file, errs, n);
 }

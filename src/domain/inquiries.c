@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/orgfile.h"
 #include "domain/desk.h"
 
 static const char *const channels[] = { "phone", "counter", "chat", "email",
@@ -575,40 +576,25 @@ enum hh_rc hh_inquiry_callbacks_due(struct hh_store *st, struct hh_arena *a,
 
 /* ---- teams and transfer reasons (content data) ------------------------- */
 
-struct codes_ctx {
-	json_t *root;
-	struct hh_arena a;
-	int n;
-};
-
-static enum hh_rc codes_tx(struct hh_tx *tx, void *p)
+/* One organisation's teams and reasons, written. */
+static enum hh_rc codes_put(struct hh_tx *tx, struct hh_arena *a,
+			   int64_t org_id, json_t *v, int *n)
 {
-	struct codes_ctx *c = p;
-	c->n = 0;
-	const char *org_code;
-	json_t *v;
-	json_object_foreach(c->root, org_code, v)
-	{
-		struct hh_org o;
-		enum hh_rc rc = tx->store->org_get_by_code(tx, &c->a, org_code, &o);
-		if (rc != HH_OK)
-			return rc;
-		static const char *const lists[2][3] = {
-			{ "teams", "team", "name" },
-			{ "transfer_reasons", "reason", "label" } };
-		for (int k = 0; k < 2; k++) {
-			size_t i;
-			json_t *item;
-			json_array_foreach(json_object_get(v, lists[k][0]), i, item)
-			{
-				rc = tx->store->inquiry_code_put(
-					tx, o.id, lists[k][1],
-					json_string_value(json_object_get(item, "code")),
-					json_string_value(json_object_get(item, lists[k][2])));
-				if (rc != HH_OK)
-					return rc;
-				c->n++;
-			}
+	static const char *const lists[2][3] = {
+		{ "teams", "team", "name" },
+		{ "transfer_reasons", "reason", "label" } };
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(json_object_get(v, lists[k][0]), i, item)
+		{
+			enum hh_rc rc = tx->store->inquiry_code_put(
+				tx, org_id, lists[k][1],
+				json_string_value(json_object_get(item, "code")),
+				json_string_value(json_object_get(item, lists[k][2])));
+			if (rc != HH_OK)
+				return rc;
+			(*n)++;
 		}
 	}
 	return HH_OK;
@@ -635,61 +621,26 @@ static int codes_ok(json_t *list, const char *key)
 	return 1;
 }
 
+/* One organisation's entry: NULL when good, else what is wrong. */
+static const char *codes_check(struct hh_arena *a, json_t *v)
+{
+	size_t known = !!json_object_get(v, "teams") +
+		       !!json_object_get(v, "transfer_reasons");
+	if (!json_is_object(v) || json_object_size(v) != known ||
+	    !codes_ok(json_object_get(v, "teams"), "name") ||
+	    !codes_ok(json_object_get(v, "transfer_reasons"), "label"))
+		return "needs teams [{code, name}] and/or transfer_reasons "
+		       "[{code, label}]; codes are 1 to 40 of a-z, 0-9, - and _";
+	return NULL;
+}
+
 enum hh_rc hh_inquiry_codes_import(struct hh_store *st, const char *dir,
 				   FILE *errs, int *n)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/teams.json", dir);
-	*n = 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return HH_OK; /* no teams: transfers only to organisations'
-				 reasons that exist */
-	json_error_t e;
-	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
-	fclose(f);
-	if (!root) {
-		fprintf(errs, "%s:%d: %s\n", path, e.line, e.text);
-		return HH_ERR_INVALID;
-	}
-	enum hh_rc rc = HH_OK;
-	const char *org_code;
-	json_t *v;
-	if (!json_is_object(root)) {
-		fprintf(errs, "%s:1: expected an object of organisation codes\n", path);
-		rc = HH_ERR_INVALID;
-		goto done;
-	}
-	json_object_foreach(root, org_code, v)
-	{
-		size_t known = !!json_object_get(v, "teams") +
-			       !!json_object_get(v, "transfer_reasons");
-		if (!json_is_object(v) || json_object_size(v) != known ||
-		    !codes_ok(json_object_get(v, "teams"), "name") ||
-		    !codes_ok(json_object_get(v, "transfer_reasons"), "label")) {
-			fprintf(errs,
-				"%s:1: %s needs teams [{code, name}] and/or "
-				"transfer_reasons [{code, label}]; codes are 1 to 40 "
-				"of a-z, 0-9, - and _\n",
-				path, org_code);
-			rc = HH_ERR_INVALID;
-			goto done;
-		}
-	}
-	struct codes_ctx c = { .root = root };
-	hh_arena_init(&c.a);
-	rc = hh_store_run_tx(st, 1, codes_tx, &c);
-	hh_arena_clear(&c.a);
-	if (rc == HH_ERR_NOT_FOUND) {
-		fprintf(errs, "%s:1: an organisation code is not in "
-			      "organisations.json\n", path);
-		rc = HH_ERR_INVALID;
-	}
-	if (rc == HH_OK)
-		*n = c.n;
-done:
-	json_decref(root);
-	return rc;
+	/* no file: transfers only to organisations, no reasons */
+	static const struct hh_org_file file = { "teams.json", codes_check,
+						 codes_put };
+	return hh_org_file_import(st, dir, &file, errs, n);
 }
 
 /* ---- JSON -------------------------------------------------------------- */
