@@ -10,63 +10,7 @@
 
 #include "testutil.h"
 
-static char bin[4096] = "build/helhed";
-
-struct server {
-	pid_t pid;
-	int port;
-	char out[4200];
-};
-
-/* Starts `helhed serve --demo` on db; waits for its URL. */
-static void start(struct server *s, const char *dir, const char *db)
-{
-	snprintf(s->out, sizeof(s->out), "%s/out.txt", dir);
-	unlink(s->out);
-	s->pid = fork();
-	assert_true(s->pid >= 0);
-	if (s->pid == 0) {
-		FILE *o = freopen(s->out, "w", stdout);
-		(void)o;
-		char err[4300];
-		snprintf(err, sizeof(err), "%s/err.txt", dir);
-		FILE *e = freopen(err, "a", stderr);
-		(void)e;
-		execl(bin, bin, "serve", "--demo", "--db", db, "--content", "content",
-		      "--listen", "127.0.0.1:0", "--quiet", "--write-limits", "0/0/0",
-		      (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 1200; i++) {
-		char *t = tu_read(s->out);
-		const char *p = t ? strstr(t, "serving http://127.0.0.1:") : NULL;
-		if (p) {
-			s->port = atoi(p + strlen("serving http://127.0.0.1:"));
-			free(t);
-			return;
-		}
-		free(t);
-		int status;
-		assert_int_equal(waitpid(s->pid, &status, WNOHANG), 0);
-		usleep(100 * 1000);
-	}
-	fail_msg("the server did not start");
-}
-
-static void kill9(struct server *s)
-{
-	assert_int_equal(kill(s->pid, SIGKILL), 0);
-	int status;
-	assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
-	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-}
-
-static void stop(struct server *s)
-{
-	kill(s->pid, SIGTERM);
-	int status;
-	waitpid(s->pid, &status, 0);
-}
+#include "api/real_server.h"
 
 enum { MAX_ACKS = 100000 };
 
@@ -181,8 +125,8 @@ static void acknowledged_messages_survive_kill_9(void **state)
 	char *dir = tu_tmpdir();
 	char db[4200];
 	snprintf(db, sizeof(db), "%s/helhed.db", dir);
-	struct server s;
-	start(&s, dir, db);
+	struct rs_server s;
+	rs_start(&s, dir, db);
 	/* the citizen opens a chat; the demo agent of 901 takes it */
 	char url[160], token_hdr[128], cookie[200], csrf_hdr[120], setc[400];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/v1/chats", s.port);
@@ -216,7 +160,7 @@ static void acknowledged_messages_survive_kill_9(void **state)
 	char **bodies = hh_xcalloc(MAX_SEQ, sizeof(*bodies));
 	for (int round = 1; round <= rounds; round++) {
 		if (round > 1)
-			start(&s, dir, db);
+			rs_start(&s, dir, db);
 		struct sender snd[2] = {
 			{ s.port, round, "c", citizen_h, NULL, chat },
 			{ s.port, round, "a", agent_h, cookie, chat },
@@ -225,13 +169,13 @@ static void acknowledged_messages_survive_kill_9(void **state)
 		for (int i = 0; i < 2; i++)
 			pthread_create(&t[i], NULL, sending, &snd[i]);
 		usleep(1500 * 1000);
-		kill9(&s);
+		rs_kill9(&s);
 		for (int i = 0; i < 2; i++)
 			pthread_join(t[i], NULL);
 
 		/* after the restart every acknowledged message is there, at
 		 * the seq it was acknowledged with */
-		start(&s, dir, db);
+		rs_start(&s, dir, db);
 		for (int64_t i = 0; i < MAX_SEQ; i++) {
 			free(bodies[i]);
 			bodies[i] = NULL;
@@ -246,7 +190,7 @@ static void acknowledged_messages_survive_kill_9(void **state)
 				lost++;
 			}
 		}
-		stop(&s);
+		rs_stop(&s);
 	}
 	printf("# chat kill -9: %d rounds, %d acknowledged messages, %d lost\n",
 	       rounds, n_acks, lost);
@@ -261,16 +205,8 @@ static void acknowledged_messages_survive_kill_9(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	const char *env = getenv("HELHED_BIN");
-	const char *tail = strstr(argv[0], "tests/api/test_chat_crash");
-	if (env && *env)
-		snprintf(bin, sizeof(bin), "%s", env);
-	else if (tail)
-		snprintf(bin, sizeof(bin), "%.*shelhed", (int)(tail - argv[0]), argv[0]);
-	if (access(bin, X_OK) != 0) {
-		fprintf(stderr, "test_chat_crash: %s is not an executable\n", bin);
+	if (!rs_find_bin(argv[0], "test_chat_crash"))
 		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	/* the chat's rate limits off in the server: it is flooded on purpose */
 	setenv("HELHED_CHAT_LIMITS", "0", 1);
