@@ -653,10 +653,9 @@ static enum hh_rc demo_chat(struct hh_tx *tx, struct hh_arena *a,
 			    const struct contact *c, const struct hh_inquiry *q,
 			    int k)
 {
-	unsigned char hash[32];
-	for (int i = 0; i < 32; i++) /* no token hashes to this: nobody can
-				       open a demo chat as its citizen */
-		hash[i] = 0;
+	/* no token hashes to all zeros: nobody opens a demo chat as its
+	 * citizen */
+	static const unsigned char hash[32];
 	int64_t taken = c->started_at + 20 + k % 90;
 	int64_t closed = c->ended_at > taken ? c->ended_at : taken + 240;
 	struct hh_chat ch = { .org_id = q->org_id, .inquiry_id = q->id,
