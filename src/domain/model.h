@@ -159,6 +159,11 @@ struct hh_citizen {
 	const char *cpr_key;
 	const unsigned char *cpr_hash;
 	const char *cpr_hash_key;
+	/* Postal address (NULL: not known) and exemption from Digital Post
+	 * (0: not exempt), 0015_letters.sql. */
+	const char *address, *postcode, *city;
+	int64_t dp_exempt_since;
+	const char *dp_exempt_reason;
 };
 
 struct hh_citizen_session {
@@ -208,6 +213,10 @@ struct hh_case {
 	/* The id of the key the CPR numbers in data are sealed under
 	 * (domain/vault.h); NULL: not sealed yet. Set by the domain. */
 	const char *seal_key;
+	/* The journal number as Danish case systems write it (KLE subject
+	 * number, action facet, serial, year: "24.00.00-G01-17-26"); filled
+	 * on reads, NULL for a case from before journal numbers. */
+	const char *journal_no;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
@@ -236,6 +245,57 @@ struct hh_case_file {
 	const unsigned char *data;
 	size_t size;
 	int64_t created_at;
+};
+
+/* A letter on a case (store/migrations/0015_letters.sql): drafted from a
+ * template by its author, approved by a second caseworker where the case
+ * type asks for four eyes, then sent, after which it never changes. */
+struct hh_letter {
+	int64_t id;
+	int64_t org_id;
+	int64_t case_id;          /* 0: none */
+	int64_t citizen_id;       /* 0: none */
+	const char *kind;         /* granted, refused, partly_granted, request,
+				     hearing, closing */
+	const char *template_code;
+	const char *state;        /* draft, awaiting_approval, approved, sent,
+				     cancelled */
+	const char *decision;     /* the case state it records, or NULL */
+	const char *title;
+	const char *body;         /* merged text: paragraphs, "## ", "- " */
+	const char *fields;       /* JSON object: the free parts as written */
+	int reply_allowed;
+	int64_t reply_by;         /* 0: no deadline */
+	int64_t author_id;
+	int64_t approver_id;      /* 0: none (yet) */
+	int64_t version;
+	int64_t created_at, updated_at, approved_at, sent_at;
+	int64_t read_at;          /* 0: the citizen has not opened it */
+	const unsigned char *pdf; /* NULL until sent (and on list reads) */
+	size_t pdf_len;
+	const char *message_id;   /* the MeMo UUID, NULL until sent */
+	/* filled on reads */
+	const char *org_name, *author_name, *approver_name;
+	const char *case_type_name;
+	const char *case_journal_no;
+};
+
+/* A Digital Post message carrying one sent letter (0015_letters.sql). */
+struct hh_message {
+	int64_t id;
+	const char *message_id;   /* UUID: the idempotency key */
+	int64_t letter_id;
+	int64_t org_id;
+	int64_t citizen_id;       /* 0: none */
+	const char *channel;      /* digital_post, print, error; NULL: not
+				     routed yet */
+	const char *state;        /* queued, sent, delivered, failed, printed,
+				     error */
+	int64_t attempts;
+	int64_t next_attempt_at;
+	const char *last_error;
+	int64_t created_at, updated_at, sent_at, delivered_at;
+	const char *print_batch;
 };
 
 struct hh_audit {
