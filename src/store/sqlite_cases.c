@@ -22,7 +22,8 @@
 	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key "
 #define CIT_COLS                                                             \
 	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
-	"cpr_hash, cpr_hash_key "
+	"cpr_hash, cpr_hash_key, address, postcode, city, "                   \
+	"ifnull(dp_exempt_since, 0), dp_exempt_reason "
 #define CASE_FROM                                                            \
 	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "             \
 	"JOIN organisations o ON o.id = c.organisation_id "                    \
@@ -55,15 +56,26 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "FROM case_types WHERE public OR NOT ?1 ORDER BY name",
 	/* a sign-in without a CPR keeps the one known (and its key and hash) */
 	[S_CIT_PUT] = "INSERT INTO citizens(subject, name, cpr, municipality_id, "
-		      "created_at, cpr_key, cpr_hash, cpr_hash_key) VALUES "
-		      "(?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8) "
+		      "created_at, cpr_key, cpr_hash, cpr_hash_key, address, postcode, "
+		      "city, dp_exempt_since, dp_exempt_reason) VALUES "
+		      "(?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		      "nullif(?12, 0), ?13) "
 		      "ON CONFLICT(subject) DO UPDATE SET name = excluded.name, "
 		      "cpr = ifnull(excluded.cpr, cpr), "
 		      "cpr_key = iif(excluded.cpr IS NULL, cpr_key, excluded.cpr_key), "
 		      "cpr_hash = iif(excluded.cpr IS NULL, cpr_hash, excluded.cpr_hash), "
 		      "cpr_hash_key = iif(excluded.cpr IS NULL, cpr_hash_key, "
 		      "excluded.cpr_hash_key), municipality_id = "
-		      "ifnull(excluded.municipality_id, municipality_id) "
+		      "ifnull(excluded.municipality_id, municipality_id), "
+		      /* an address or exemption given replaces the one known;
+			 none given (a sign-in) keeps it */
+		      "address = iif(excluded.address IS NULL, address, excluded.address), "
+		      "postcode = iif(excluded.address IS NULL, postcode, excluded.postcode), "
+		      "city = iif(excluded.address IS NULL, city, excluded.city), "
+		      "dp_exempt_since = iif(excluded.dp_exempt_since IS NULL, "
+		      "dp_exempt_since, excluded.dp_exempt_since), "
+		      "dp_exempt_reason = iif(excluded.dp_exempt_since IS NULL, "
+		      "dp_exempt_reason, excluded.dp_exempt_reason) "
 		      "RETURNING id",
 	[S_CIT_GET] = "SELECT " CIT_COLS "FROM citizens WHERE id = ?1",
 	[S_CIT_GET_SUBJECT] = "SELECT " CIT_COLS "FROM citizens WHERE subject = ?1",
@@ -241,6 +253,11 @@ static void cit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_citizen *c)
 	c->cpr_key = col_text(a, st, 5);
 	c->cpr_hash = sqlite3_column_bytes(st, 6) == 32 ? col_blob(a, st, 6) : NULL;
 	c->cpr_hash_key = col_text(a, st, 7);
+	c->address = col_text(a, st, 8);
+	c->postcode = col_text(a, st, 9);
+	c->city = col_text(a, st, 10);
+	c->dp_exempt_since = sqlite3_column_int64(st, 11);
+	c->dp_exempt_reason = col_text(a, st, 12);
 }
 
 static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
@@ -256,6 +273,11 @@ static enum hh_rc citizen_put(struct hh_tx *tx, struct hh_citizen *c)
 	if (c->cpr_hash)
 		sqlite3_bind_blob(st, 7, c->cpr_hash, 32, SQLITE_STATIC);
 	bind_text(st, 8, c->cpr_hash_key);
+	bind_text(st, 9, c->address);
+	bind_text(st, 10, c->postcode);
+	bind_text(st, 11, c->city);
+	sqlite3_bind_int64(st, 12, c->dp_exempt_since);
+	bind_text(st, 13, c->dp_exempt_reason);
 	return hh_sq_step_int64(tx, st, &c->id);
 }
 
