@@ -73,26 +73,14 @@ enum hh_rc hh_org_contact_export(struct hh_tx *tx, int64_t org_id, json_t *o)
 	return rc;
 }
 
-struct get_ctx {
-	struct hh_arena *a;
-	int64_t org_id;
+enum hh_rc hh_org_contact_get_tx(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t org_id, struct hh_org_contact *out)
+{
 	const char *body;
-};
-
-static enum hh_rc get_tx(struct hh_tx *tx, void *p)
-{
-	struct get_ctx *g = p;
-	return tx->store->org_document_get(tx, g->a, g->org_id, "contact", &g->body);
-}
-
-enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
-			      int64_t org_id, struct hh_org_contact *out)
-{
-	struct get_ctx g = { a, org_id, NULL };
-	enum hh_rc rc = hh_store_run_tx(st, 0, get_tx, &g);
+	enum hh_rc rc = tx->store->org_document_get(tx, a, org_id, "contact", &body);
 	if (rc != HH_OK)
 		return rc;
-	json_t *c = json_loads(g.body, 0, NULL);
+	json_t *c = json_loads(body, 0, NULL);
 	if (!c)
 		return HH_ERR_INTERNAL;
 	const char **fields[N_KEYS] = { &out->phone, &out->email, &out->address,
@@ -103,4 +91,23 @@ enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
 	}
 	json_decref(c);
 	return HH_OK;
+}
+
+struct get_ctx {
+	struct hh_arena *a;
+	int64_t org_id;
+	struct hh_org_contact *out;
+};
+
+static enum hh_rc get_tx(struct hh_tx *tx, void *p)
+{
+	struct get_ctx *g = p;
+	return hh_org_contact_get_tx(tx, g->a, g->org_id, g->out);
+}
+
+enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
+			      int64_t org_id, struct hh_org_contact *out)
+{
+	struct get_ctx g = { a, org_id, out };
+	return hh_store_run_tx(st, 0, get_tx, &g);
 }

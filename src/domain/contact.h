@@ -22,6 +22,9 @@ struct hh_org_contact {
  * when none are given. */
 enum hh_rc hh_org_contact_get(struct hh_store *st, struct hh_arena *a,
 			      int64_t org_id, struct hh_org_contact *out);
+/* The same inside tx. */
+enum hh_rc hh_org_contact_get_tx(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t org_id, struct hh_org_contact *out);
 /* Is contact a good "contact" object: phone, email, address, postcode,
  * city (and optionally web), all non-empty UTF-8 strings? */
 int hh_org_contact_ok(json_t *contact);

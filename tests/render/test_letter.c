@@ -9,6 +9,7 @@
 
 #include "render/hyphen.h"
 #include "render/letter.h"
+#include "render/letter_html.h"
 
 #define SHY "\xc2\xad"
 
@@ -268,6 +269,53 @@ static void test_threads(void **state)
 	}
 }
 
+/* The HTML version has the same parts as the PDF, every text escaped,
+ * headings and lists as such, and line breaks kept. */
+static void test_html(void **state)
+{
+	(void)state;
+	struct hh_letter_doc d = {
+		.sender = "Nordskov <Kommune>",
+		.sender_lines = "Rådhustorvet 1\n4100 Nordskov",
+		.recipient = "Mette Jensen\nSkovvej 3\n4100 Nordskov",
+		.date = "4. december 2026",
+		.reference = "Sagsnr. 24.00.00-G01-17-26",
+		.title = "Afgørelse om enkeltydelse & lån",
+		.body = "Du får hjælp.\nLinje to.\n\n## Begrundelse\n\n"
+			"- første punkt\n  fortsat\n- andet \"punkt\"\n\n"
+			"<script>alert(1)</script>",
+		.closing = "Med venlig hilsen\n\nJonas Krogh",
+	};
+	struct hh_buf b;
+	hh_buf_init(&b);
+	assert_int_equal(hh_letter_html(&d, &b), HH_OK);
+	const char *h = hh_buf_str(&b);
+	assert_non_null(strstr(h, "<strong>Nordskov &lt;Kommune&gt;</strong><br>"
+				  "Rådhustorvet 1<br>4100 Nordskov"));
+	assert_non_null(strstr(h, "Mette Jensen<br>Skovvej 3<br>4100 Nordskov"));
+	assert_non_null(strstr(h, "Dato: 4. december 2026<br>Sagsnr. 24.00.00-G01-17-26"));
+	assert_non_null(strstr(h, "Afgørelse om enkeltydelse &amp; lån</h2>"));
+	assert_non_null(strstr(h, "<p>Du får hjælp.<br>Linje to.</p>"));
+	assert_non_null(strstr(h, "<h3>Begrundelse</h3>"));
+	assert_non_null(strstr(h, "<li>første punkt   fortsat</li>"));
+	assert_non_null(strstr(h, "<li>andet &quot;punkt&quot;</li>"));
+	assert_null(strstr(h, "<script>"));
+	assert_non_null(strstr(h, "&lt;script&gt;"));
+	assert_non_null(strstr(h, "Med venlig hilsen<br><br>Jonas Krogh"));
+	/* the parts in the order of the PDF */
+	assert_true(strstr(h, "letter-sender") < strstr(h, "letter-recipient"));
+	assert_true(strstr(h, "letter-recipient") < strstr(h, "Dato:"));
+	assert_true(strstr(h, "Dato:") < strstr(h, "letter-title"));
+	assert_true(strstr(h, "letter-body") < strstr(h, "letter-closing"));
+
+	/* a required part missing: refused, nothing written */
+	hh_buf_reset(&b);
+	d.title = NULL;
+	assert_int_equal(hh_letter_html(&d, &b), HH_ERR_INVALID);
+	assert_int_equal(b.len, 0);
+	hh_buf_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_many_pages_hyphenated),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_html),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
