@@ -84,6 +84,8 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
+# casework tools: the domain tests share the case fixture.
+$(BUILD)/tests/domain/test_casetools: tests/domain/cases_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
