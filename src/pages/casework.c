@@ -1181,13 +1181,19 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, "<div class=\"field\"><label for=\"tildel-til\">"
 				       "Tildel en kollega eller et team</label>\n"
 				       "<select id=\"tildel-til\" name=\"tildel\" required>\n"
-				       "<option value=\"\">Vælg</option>\n"
-				       "<optgroup label=\"Sagsbehandlere\">\n");
-			int teams = 0;
+				       "<option value=\"\">Vælg</option>\n");
+			/* people first, then teams (hh_case_assignees' order) */
+			int group = 0; /* 0 none open, 1 people, 2 teams */
 			for (int i = 0; i < v->n_who_to; i++) {
 				const struct hh_assignee *x = &v->who_to[i];
-				if (x->team && !teams++)
-					hh_buf_puts(b, "</optgroup>\n<optgroup label=\"Teams\">\n");
+				int want = x->team ? 2 : 1;
+				if (want != group) {
+					if (group)
+						hh_buf_puts(b, "</optgroup>\n");
+					hh_buf_puts(b, want == 1 ? "<optgroup label=\"Sagsbehandlere\">\n"
+								 : "<optgroup label=\"Teams\">\n");
+					group = want;
+				}
 				hh_buf_puts(b, "<option value=\"");
 				if (x->team) {
 					hh_buf_puts(b, "team:");
