@@ -912,6 +912,8 @@ static void data_html(struct hh_req *r, const struct case_view *v)
 		hh_buf_puts(b, ". " HH_DESK_CONSENT_TEXT ".</p>\n");
 		json_object_del(data, HH_DESK_ASSISTED_KEY);
 	}
+	/* a follow-up's origin has its own section (origin_html) */
+	json_object_del(data, HH_CASE_ORIGIN_KEY);
 	if (!json_object_size(data)) {
 		hh_buf_puts(b, "<p>Sagen har ingen oplysninger fra en blanket.</p>\n");
 	} else {
@@ -1290,7 +1292,7 @@ static void origin_html(struct hh_req *r, const struct case_view *v)
 		       "<h2 id=\"oprindelse\">Opfølgning på en anden sag</h2>\n"
 		       "<p class=\"hint\">Sagen blev oprettet, da sagen nedenfor blev "
 		       "afgjort. Her står det, den blev startet med.</p>\n"
-		       "<dl class=\"case-facts\">\n");
+		       "<dl class=\"origin-facts\">\n");
 	static const char *const rows[][2] = {
 		{ "journal_no", "Sag" }, { "case_type_name", "Sagstype" },
 		{ "organisation_name", "Myndighed" }, { "decision_label", "Afgørelse" },
@@ -1314,7 +1316,7 @@ static void origin_html(struct hh_req *r, const struct case_view *v)
 	json_t *vals = json_object_get(o, "values");
 	if (json_object_size(vals)) {
 		hh_buf_puts(b, "<h3>Oplysninger, sagen blev startet med</h3>\n"
-			       "<dl class=\"case-values\">\n");
+			       "<dl class=\"origin-values\">\n");
 		const char *k;
 		json_t *val;
 		json_object_foreach(vals, k, val)
@@ -1477,10 +1479,11 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 			      (long long)c->parent_case_id);
 	hh_buf_puts(b, "</dl>\n");
 	origin_html(r, v);
-	hh_buf_puts(b, "<div class=\"case-layout\">\n");
+	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
 	data_html(r, v);
 	files_html(r, v);
 	others_html(r, v);
+	hh_buf_puts(b, "</div>\n");
 	actions_html(r, v, o);
 	history_html(r, v, o->seen);
 	hh_buf_puts(b, "</div>\n</div>\n");
