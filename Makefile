@@ -194,6 +194,17 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
 
+# casework tools: the case page with 100,000 cases beside its main query
+# through SQLite alone (bench/casepage.sh).
+.PHONY: bench-casepage
+$(BUILD)/bench/casepage_bench: bench/casepage_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-casepage: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench \
+		$(BUILD)/bench/casepage_bench
+	./bench/casepage.sh $(BUILD)
+
 # chat: 2,000 waiting chat connections against the real server, the
 # delivery latency of messages to them, and /healthz beside it.
 .PHONY: bench-chat

@@ -661,8 +661,15 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 {
 	FAULT(tx);
 	char where[768] = "WHERE 1";
+	/* with a filter that finds few rows (a citizen, a journal number),
+	 * the organisation is a check on them, not an index to walk: "+"
+	 * keeps the planner off the organisation's indexes, which it would
+	 * otherwise take and read every case of the organisation */
+	int few = f->citizen_id || f->citizen_ids || f->journal_prefix ||
+		  f->public_id;
 	if (f->org_id)
-		strcat(where, " AND c.organisation_id = :org");
+		strcat(where, few ? " AND +c.organisation_id = :org"
+				  : " AND c.organisation_id = :org");
 	if (f->citizen_id)
 		strcat(where, " AND c.citizen_id = :cit");
 	if (f->plan_id)
