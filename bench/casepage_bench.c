@@ -10,7 +10,8 @@
  *       to warm up. Each request is a full staff read: the case, its type,
  *       its history, files, the citizen's other cases, the names in the
  *       history and whom it may be assigned to, and two audit rows written
- *       (one write transaction).
+ *       (one write transaction). Then the queue's filters of the casework
+ *       tools: a stage, a journal number prefix, a citizen's name.
  *   casepage_bench sql DB N
  *       the peer: the page's main query, the case with its names
  *       (S_CASE_GET in src/store/sqlite_cases.c, copied here), prepared
@@ -140,21 +141,35 @@ static int cmd_http(const char *url, const char *email, const char *password,
 	json_decref(list);
 	if (!n_ids)
 		die("the queue is empty", NULL);
-	static const char *const fmt[] = { "%s/sagsbehandling/sag/%lld",
-					   "%s/api/v1/cases/%lld" };
-	static const char *const label[] = {
-		"GET /sagsbehandling/sag/{id} (page)", "GET /api/v1/cases/{id} (JSON)"
+	/* the case page and the case, then the queue's new filters: a stage,
+	 * a journal number prefix, a citizen's name (every citizen's name is
+	 * folded and matched), the page with a stage */
+	static const char *const fmt[] = {
+		"%s/sagsbehandling/sag/%lld", "%s/api/v1/cases/%lld",
+		"%s/api/v1/cases?stage=afventer", "%s/api/v1/cases?q=00.01.00-G01-1",
+		"%s/api/v1/cases?q=Borger%%2000042", "%s/sagsbehandling?fase=ny",
 	};
+	static const char *const label[] = {
+		"GET /sagsbehandling/sag/{id} (page)", "GET /api/v1/cases/{id} (JSON)",
+		"GET /api/v1/cases?stage=afventer",
+		"GET /api/v1/cases?q=00.01.00-G01-1 (journal prefix)",
+		"GET /api/v1/cases?q=Borger 00042 (name)",
+		"GET /sagsbehandling?fase=ny (page)",
+	};
+	enum { N_TARGETS = sizeof(fmt) / sizeof(fmt[0]) };
 	printf("%d sequential requests after 20 to warm up, %d case ids in turn, "
 	       "one kept-alive connection\n", n, n_ids);
 	printf("%-54s %8s %8s %8s\n", "request", "p50 ms", "p99 ms", "max ms");
 	int64_t *lat = hh_xmalloc(sizeof(int64_t) * (size_t)n);
 	int bad = 0;
-	for (int t = 0; t < 2; t++) {
+	for (int t = 0; t < N_TARGETS; t++) {
 		size_t bytes = 0;
 		for (int i = -20; i < n; i++) {
-			snprintf(u, sizeof(u), fmt[t], url,
-				 (long long)ids[(i + 20) % n_ids]);
+			if (t < 2)
+				snprintf(u, sizeof(u), fmt[t], url,
+					 (long long)ids[(i + 20) % n_ids]);
+			else
+				snprintf(u, sizeof(u), fmt[t], url);
 			int64_t us;
 			long st = request(h, &b, u, NULL, NULL, &us);
 			if (st != 200 && bad++ == 0)
@@ -164,8 +179,15 @@ static int cmd_http(const char *url, const char *email, const char *password,
 				bytes += b.len;
 			}
 		}
-		char info[64];
-		snprintf(info, sizeof(info), "%zu bytes on average", bytes / (size_t)n);
+		char info[96];
+		json_t *r = t >= 2 && t < 5 ? json_loads(b.p, 0, NULL) : NULL;
+		if (r)
+			snprintf(info, sizeof(info), "%lld found",
+				 (long long)json_integer_value(json_object_get(r, "total")));
+		else
+			snprintf(info, sizeof(info), "%zu bytes on average",
+				 bytes / (size_t)n);
+		json_decref(r);
 		report(label[t], lat, n, info);
 	}
 	free(lat);

@@ -187,11 +187,20 @@ static enum hh_rc name_row(void *p, const struct hh_citizen *z)
 	struct name_ctx *x = p;
 	if (json_array_size(x->ids) >= NAME_HITS || !z->name)
 		return HH_OK;
-	char *f = fold(z->name);
+	/* a name in plain ASCII folds to its lower case: no need for
+	 * utf8proc (most names; a search reads every citizen's) */
+	char low[128];
+	size_t n = 0;
+	const unsigned char *c = (const unsigned char *)z->name;
+	for (; *c && *c < 0x80 && n < sizeof(low) - 1; c++)
+		low[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	low[n] = 0;
+	char *f = *c ? fold(z->name) : low;
 	int hit = f != NULL;
 	for (int i = 0; hit && i < x->n_words; i++)
 		hit = strstr(f, x->words[i]) != NULL;
-	free(f);
+	if (f != low)
+		free(f);
 	if (hit)
 		json_array_append_new(x->ids, json_integer(z->id));
 	return HH_OK;

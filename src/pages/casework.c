@@ -160,7 +160,7 @@ struct ctype {
 struct types {
 	struct hh_arena *a;
 	struct ctype *v;
-	int n;
+	int n, cap;
 };
 
 static enum hh_rc type_row(void *p, const struct hh_case_type *ct)
@@ -170,6 +170,17 @@ static enum hh_rc type_row(void *p, const struct hh_case_type *ct)
 		hh_log(HH_LOG_WARN, "casework: more than %d case types; the "
 				    "filters show the first", MAX_TYPES);
 		return HH_OK;
+	}
+	if (t->n == t->cap) {
+		/* a parsed case type is 33 kB: grow with the case types there
+		 * are rather than clear room for MAX_TYPES on every request */
+		int cap = t->cap ? 2 * t->cap : 16;
+		cap = cap < MAX_TYPES ? cap : MAX_TYPES;
+		struct ctype *v = hh_arena_alloc(t->a, (size_t)cap * sizeof(*v));
+		if (t->n)
+			memcpy(v, t->v, (size_t)t->n * sizeof(*v));
+		t->v = v;
+		t->cap = cap;
 	}
 	struct ctype *c = &t->v[t->n++];
 	memset(c, 0, sizeof(*c));
@@ -189,7 +200,8 @@ static void def_clear(void *p)
 static enum hh_rc load_types(struct hh_req *r, struct types *t)
 {
 	t->a = &r->arena;
-	t->v = hh_arena_calloc(&r->arena, MAX_TYPES * sizeof(*t->v));
+	t->v = NULL;
+	t->cap = 0;
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	t->n = 0;
