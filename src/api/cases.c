@@ -591,6 +591,17 @@ static json_t *history_json(const struct hh_case_read *v)
 			if (val)
 				json_object_set(j, keys[k], val);
 		}
+		/* casework tools: whom an assignment went to */
+		if (!strcmp(e->action, "assign") && !v->for_citizen) {
+			int64_t uid = json_integer_value(json_object_get(e->after_json,
+									 "assigned_to"));
+			const char *name = uid ? hh_case_read_person(v, uid) : NULL;
+			json_t *team = json_object_get(e->after_json, "team_name");
+			json_object_set_new(j, "assigned_to",
+					    name ? json_string(name) : json_null());
+			json_object_set(j, "assigned_team_name",
+					team ? team : json_null());
+		}
 		json_array_append_new(out, j);
 	}
 	return out;

@@ -334,6 +334,24 @@ static void assign_colleague_and_team(void **state)
 	assert_string_equal(jstr(r.json, "assigned_team"), "boern");
 	assert_string_equal(jstr(r.json, "assigned_team_name"), "Børn og familie");
 	tu_resp_free(&r);
+	/* the API's history names whom each assignment went to */
+	r = getf(c, CW_FAM, "/api/v1/cases/%lld", id, 0);
+	json_t *h = json_object_get(r.json, "history");
+	size_t hi, seen = 0;
+	json_t *he;
+	json_array_foreach(h, hi, he)
+	{
+		if (strcmp(jstr(he, "action"), "assign"))
+			continue;
+		seen++;
+		if (seen == 1)
+			assert_string_equal(jstr(he, "assigned_to"), "Jonas Krogh");
+		else
+			assert_string_equal(jstr(he, "assigned_team_name"),
+					    "Børn og familie");
+	}
+	assert_int_equal(seen, 2);
+	tu_resp_free(&r);
 	/* the team's queue has it; the history says who and which team */
 	r = get(c, CW_FAM, "/api/v1/cases?team=boern");
 	expect_status(&r, 200);
