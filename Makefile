@@ -84,6 +84,8 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
+# casework tools: the domain tests share the case fixture.
+$(BUILD)/tests/domain/test_casetools: tests/domain/cases_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
@@ -191,6 +193,17 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
+
+# casework tools: the case page with 100,000 cases beside its main query
+# through SQLite alone (bench/casepage.sh).
+.PHONY: bench-casepage
+$(BUILD)/bench/casepage_bench: bench/casepage_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-casepage: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench \
+		$(BUILD)/bench/casepage_bench
+	./bench/casepage.sh $(BUILD)
 
 # chat: 2,000 waiting chat connections against the real server, the
 # delivery latency of messages to them, and /healthz beside it.

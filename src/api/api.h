@@ -52,6 +52,9 @@ void hh_api_case_assign(struct hh_req *r);
 void hh_api_case_note(struct hh_req *r);
 void hh_api_case_request(struct hh_req *r);
 void hh_api_case_answer(struct hh_req *r);
+/* casework tools */
+void hh_api_case_file(struct hh_req *r);
+void hh_api_casework_assignees(struct hh_req *r);
 /* inquiries.c */
 void hh_api_inquiry_create(struct hh_req *r);
 void hh_api_inquiries(struct hh_req *r);

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "domain/caseread.h"
 #include "domain/cases.h"
+#include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/citizens.h"
 #include "domain/overview.h"
@@ -520,6 +521,22 @@ static int queue_query_of(struct hh_req *r, struct hh_queue_query *q)
 		q->assigned_to = hh_auth(r)->user_id;
 	}
 	q->case_type = hh_req_query(r, "case_type");
+	/* casework tools: find, stage, team */
+	q->find = hh_req_query(r, "q");
+	q->team = hh_req_query(r, "team");
+	q->stage = hh_req_query(r, "stage");
+	if (q->stage && *q->stage && hh_stage_parse(q->stage) == HH_STAGE_NONE) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "stage",
+				"stage must be ny, behandling, afventer, afgjort "
+				"or lukket");
+		return 0;
+	}
+	if (q->find && (strlen(q->find) > 100 ||
+			!hh_utf8_valid(q->find, strlen(q->find)))) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "q",
+				"q is at most 100 characters of UTF-8");
+		return 0;
+	}
 	const char *sort = hh_req_query(r, "sort");
 	q->newest = sort && !strcmp(sort, "newest");
 	if (sort && !q->newest && strcmp(sort, "deadline")) {
@@ -574,9 +591,49 @@ static json_t *history_json(const struct hh_case_read *v)
 			if (val)
 				json_object_set(j, keys[k], val);
 		}
+		/* casework tools: whom an assignment went to */
+		if (!strcmp(e->action, "assign") && !v->for_citizen) {
+			int64_t uid = json_integer_value(json_object_get(e->after_json,
+									 "assigned_to"));
+			const char *name = uid ? hh_case_read_person(v, uid) : NULL;
+			json_t *team = json_object_get(e->after_json, "team_name");
+			json_object_set_new(j, "assigned_to",
+					    name ? json_string(name) : json_null());
+			json_object_set(j, "assigned_team_name",
+					team ? team : json_null());
+		}
 		json_array_append_new(out, j);
 	}
 	return out;
+}
+
+/* The staff's part of a case (casework tools): its files, the citizen's
+ * other cases at the organisation, and where a follow-up came from. */
+static void staff_tools_json(json_t *j, const struct hh_case_read *v)
+{
+	json_t *files = json_array();
+	for (int i = 0; i < v->n_files; i++) {
+		const struct hh_case_file *f = &v->files[i];
+		char at[21];
+		hh_time_iso(f->created_at, at);
+		char href[80];
+		snprintf(href, sizeof(href), "/api/v1/cases/%lld/files/%lld",
+			 (long long)v->c.id, (long long)f->id);
+		json_array_append_new(
+			files,
+			json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+				  (json_int_t)f->id, "field", f->field, "name", f->name,
+				  "content_type", f->content_type, "size",
+				  (json_int_t)f->size, "created_at", at, "href", href));
+	}
+	json_object_set_new(j, "files", files);
+	json_t *others = json_array();
+	for (int i = 0; i < v->n_others; i++)
+		json_array_append_new(others, hh_case_json(&v->others[i], NULL, 0));
+	json_object_set_new(j, "other_cases", others);
+	json_object_set_new(j, "other_cases_total", json_integer(v->others_total));
+	json_object_set_new(j, "origin", v->origin ? json_incref(v->origin)
+						    : json_null());
 }
 
 void hh_api_case_get(struct hh_req *r)
@@ -592,6 +649,8 @@ void hh_api_case_get(struct hh_req *r)
 	}
 	json_t *j = hh_case_json(&v->c, NULL, 1);
 	json_object_set_new(j, "history", history_json(v));
+	if (!v->for_citizen)
+		staff_tools_json(j, v);
 	hh_resp_header(r, "ETag",
 		       hh_arena_printf(&r->arena, "\"%lld\"", (long long)v->c.version));
 	hh_resp_header(r, "Cache-Control", "no-store");
@@ -650,18 +709,28 @@ void hh_api_case_assign(struct hh_req *r)
 	struct hh_actor who;
 	if (!staff_write(r, &who))
 		return;
-	const char *assignee = NULL;
-	int64_t version = 0;
-	struct hh_json_spec spec[] = { HH_JSON_STR("assignee", &assignee, 1, 2, 6),
+	const char *assignee = NULL, *team = NULL;
+	int64_t version = 0, user_id = 0;
+	/* "assignee": "me" or "nobody"; or a colleague ("user_id") or a
+	 * team ("team"): exactly one of the three */
+	struct hh_json_spec spec[] = { HH_JSON_STR("assignee", &assignee, 0, 2, 6),
+				       HH_JSON_INT("user_id", &user_id, 0, 1, INT64_MAX),
+				       HH_JSON_STR("team", &team, 0, 1, 64),
 				       HH_JSON_INT("version", &version, 0, 1, INT64_MAX),
 				       HH_JSON_END };
 	if (!hh_json_body(r, spec))
 		return;
 	const struct hh_principal *w = hh_auth(r);
-	int64_t user = 0;
-	if (!strcmp(assignee, "me") && w->kind == HH_USER)
+	int64_t user = user_id;
+	if ((assignee != NULL) + (user_id != 0) + (team != NULL) != 1) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "assignee",
+				"give one of assignee (\"me\" or \"nobody\"), "
+				"user_id or team");
+		return;
+	}
+	if (assignee && !strcmp(assignee, "me") && w->kind == HH_USER)
 		user = w->user_id;
-	else if (strcmp(assignee, "nobody")) {
+	else if (assignee && strcmp(assignee, "nobody")) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "assignee",
 				"assignee must be \"me\" (a signed-in user) or \"nobody\"");
 		return;
@@ -670,8 +739,15 @@ void hh_api_case_assign(struct hh_req *r)
 	if (v < 0)
 		return;
 	struct hh_case c;
-	enum hh_rc rc = hh_case_assign(r->app->store, &r->arena, &who, id_param(r), user,
-				       v, &c);
+	enum hh_assign_fault fault = HH_ASSIGN_FINE;
+	enum hh_rc rc = hh_case_assign_to(r->app->store, &r->arena, &who, id_param(r),
+					  user, team, v, &c, &fault);
+	if (rc == HH_ERR_INVALID && fault != HH_ASSIGN_CLOSED) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD,
+				fault == HH_ASSIGN_TEAM ? "team" : "user_id",
+				hh_assign_fault_text(fault));
+		return;
+	}
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;
@@ -741,6 +817,65 @@ void hh_api_case_answer(struct hh_req *r)
 		return;
 	}
 	send_case(r, 200, &c);
+}
+
+/* ---- casework tools: files and assignees ------------------------------- */
+
+/* GET /api/v1/cases/{id}/files/{file}: the file as a download, for staff
+ * of the case's organisation (audited in the citizen's log). */
+void hh_api_case_file(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!hh_case_works(&who)) {
+		refuse(r, hh_auth(r)->kind == HH_CITIZEN ? HH_ERR_NOT_FOUND
+							 : HH_ERR_FORBIDDEN,
+		       0);
+		return;
+	}
+	const char *fs = hh_req_param(r, "file");
+	char *end = NULL;
+	long long fid = fs && *fs ? strtoll(fs, &end, 10) : 0;
+	struct hh_case_file f;
+	enum hh_rc rc = end && !*end && fid > 0
+				? hh_case_file_open(r->app->store, &r->arena, &who,
+						    id_param(r), fid, &f)
+				: HH_ERR_NOT_FOUND;
+	if (rc != HH_OK) {
+		refuse(r, rc, 0);
+		return;
+	}
+	hh_resp_attachment(r, f.name,
+			   hh_case_file_type_allowed(f.content_type)
+				   ? f.content_type
+				   : "application/octet-stream",
+			   f.data, f.size);
+}
+
+static enum hh_rc assignee_row(void *p, const struct hh_assignee *x)
+{
+	json_array_append_new(p, x->team ? json_pack("{s:s, s:s}", "team", x->team,
+						     "name", x->name)
+					 : json_pack("{s:I, s:s}", "user_id",
+						     (json_int_t)x->user_id, "name",
+						     x->name));
+	return HH_OK;
+}
+
+/* GET /api/v1/casework/assignees: whom the caller's organisation's cases
+ * may be assigned to. */
+void hh_api_casework_assignees(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = keep(r, json_array());
+	enum hh_rc rc = hh_case_assignees(r->app->store, &r->arena, &who,
+					  assignee_row, items);
+	if (rc != HH_OK) {
+		refuse(r, hh_auth(r)->kind == HH_CITIZEN ? HH_ERR_NOT_FOUND : rc, 0);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:O}", "items", items));
 }
 
 /* ---- who looked at my data ------------------------------------------- */

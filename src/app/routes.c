@@ -175,5 +175,11 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/chat/bedoem", hh_page_chat_rate),
 	ROUTE(HH_GET, "/borgerservice/chat", hh_page_chat_console),
 
+	/* the caseworker's tools (domain/casetools.h): uploaded files as
+	 * downloads, whom cases may be assigned to */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/files/{file}", hh_api_case_file),
+	ROUTE(HH_GET, "/api/v1/casework/assignees", hh_api_casework_assignees),
+	ROUTE(HH_GET, "/sagsbehandling/sag/{id}/fil/{file}", hh_page_casework_file),
+
 	{ 0, NULL, NULL, 0, 0 }
 };

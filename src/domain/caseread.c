@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/cases.h"
+#include "domain/casetools.h"
 #include "domain/catalogue.h"
 
 struct read_ctx {
@@ -129,6 +130,60 @@ static enum hh_rc surroundings(struct hh_tx *tx, struct read_ctx *x)
 	return HH_OK;
 }
 
+/* ---- staff: files, the citizen's other cases, the origin ---------------- */
+
+static enum hh_rc file_row(void *p, const struct hh_case_file *f)
+{
+	struct read_ctx *x = p;
+	struct hh_case_read *r = x->out;
+	if (r->n_files < HH_CASE_FILES) {
+		r->files[r->n_files] = *f;
+		r->files[r->n_files].data = NULL; /* the list needs no bytes */
+		r->n_files++;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc other_row(void *p, const struct hh_case *c)
+{
+	struct read_ctx *x = p;
+	struct hh_case_read *r = x->out;
+	if (r->n_others < HH_CASE_OTHERS)
+		r->others[r->n_others++] = *c;
+	return HH_OK;
+}
+
+static enum hh_rc staff_tools(struct hh_tx *tx, struct read_ctx *x)
+{
+	struct hh_case_read *r = x->out;
+	r->files = hh_arena_calloc(x->a, HH_CASE_FILES * sizeof(*r->files));
+	enum hh_rc rc = tx->store->case_file_list(tx, x->a, r->c.id, file_row, x);
+	if (rc != HH_OK)
+		return rc;
+	json_t *data = arena_json(x->a, r->c.data);
+	json_t *origin = json_object_get(data, HH_CASE_ORIGIN_KEY);
+	r->origin = json_is_object(origin) ? origin : NULL;
+	if (!r->c.citizen_id)
+		return HH_OK;
+	/* the same organisation's cases only: never another's */
+	struct hh_case_filter f = { .org_id = r->c.org_id,
+				    .citizen_id = r->c.citizen_id,
+				    .exclude_id = r->c.id,
+				    .sort = HH_SORT_NEWEST };
+	r->others = hh_arena_calloc(x->a, HH_CASE_OTHERS * sizeof(*r->others));
+	rc = tx->store->case_list(tx, x->a, &f, 0, HH_CASE_OTHERS,
+				  &r->others_total, other_row, x);
+	if (rc != HH_OK || !r->n_others)
+		return rc;
+	struct hh_audit e = {
+		.actor = x->who->label, .citizen_id = r->c.citizen_id,
+		.what = hh_arena_printf(x->a, "borgerens andre sager hos %s (%lld)",
+					r->c.org_name, (long long)r->others_total),
+		.why = x->why ? x->why : "sagsbehandling"
+	};
+	return tx->store->audit_append(tx, &e);
+}
+
 static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 {
 	struct read_ctx *x = p;
@@ -162,6 +217,8 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 				      .why = x->why ? x->why : "sagsbehandling" };
 		rc = tx->store->audit_append(tx, &e);
 	}
+	if (rc == HH_OK)
+		rc = staff_tools(tx, x);
 	return rc == HH_OK ? people(tx, x) : rc;
 }
 

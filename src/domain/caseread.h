@@ -58,7 +58,22 @@ struct hh_case_read {
 	struct hh_plan *plan;
 	const char *plan_title;
 	json_t *plan_definition; /* borrowed, or NULL */
+	/* staff (casework tools): the files uploaded with the case (without
+	 * their bytes), the citizen's other cases at the same organisation
+	 * (newest first, at most HH_CASE_OTHERS of others_total; their
+	 * listing is a second audited read of the citizen's data), and for
+	 * a follow-up the origin it carries in its own data (see
+	 * HH_CASE_ORIGIN_KEY in casetools.h; borrowed, or NULL) */
+	struct hh_case_file *files;
+	int n_files;
+	struct hh_case *others;
+	int n_others;
+	int64_t others_total;
+	json_t *origin;
 };
+
+#define HH_CASE_OTHERS 20
+#define HH_CASE_FILES 50
 
 /* Reads case id as who. why: the reason written to the audit log for a
  * staff read ("sagsbehandling" when NULL). Returns NOT_FOUND, FORBIDDEN

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/casetools.h"
 #include "domain/plans.h"
 
 int hh_case_overdue(const struct hh_case *c, int64_t now)
@@ -63,6 +64,15 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 	json_object_set_new(j, "assigned_to",
 			    c->assigned_name ? json_string(c->assigned_name)
 					     : json_null());
+	/* casework tools: the journal number and the team */
+	json_object_set_new(j, "journal_no",
+			    c->journal_no ? json_string(c->journal_no) : json_null());
+	json_object_set_new(j, "assigned_team",
+			    c->assigned_team ? json_string(c->assigned_team)
+					     : json_null());
+	json_object_set_new(j, "assigned_team_name",
+			    c->assigned_team_name ? json_string(c->assigned_team_name)
+						  : json_null());
 	if (with_data) {
 		json_error_t e;
 		json_t *data = json_loads(c->data ? c->data : "{}", 0, &e);
@@ -290,7 +300,9 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	k->created_at = hh_now_us() / 1000000;
 	k->deadline_at = k->created_at + def.deadline_s;
 	k->public_id = public_id_new(c->a);
-	rc = st->case_insert(tx, k);
+	rc = hh_case_journal_assign(tx, c->a, &def, k);
+	if (rc == HH_OK)
+		rc = st->case_insert(tx, k);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
@@ -397,6 +409,34 @@ struct change_ctx {
 	int followups;
 };
 
+/* The follow-up's data: where it came from and the values the rule
+ * handed over, which are the values of the fields its condition read
+ * (casetools.h). The parent may be another authority's case, so this
+ * copy is all the follow-up ever shows of it. */
+static enum hh_rc origin_data(struct hh_arena *a, const struct hh_case *parent,
+			      const struct hh_case_type_def *def,
+			      const struct hh_ct_followup *fu, json_t *data,
+			      struct hh_case *f)
+{
+	const char *fields[HH_FORM_MAX_TERMS + 1];
+	int n = 0;
+	for (int i = 0; i < fu->when.n_terms && n < HH_FORM_MAX_TERMS; i++)
+		fields[n++] = fu->when.terms[i].field;
+	fields[n] = NULL;
+	const struct hh_ct_state *s = hh_ct_state(def, parent->state);
+	json_t *origin = hh_case_origin_json(parent, s ? s->label : parent->state,
+					     hh_now_us() / 1000000, data, fields);
+	json_t *fd = json_object();
+	json_object_set_new(fd, HH_CASE_ORIGIN_KEY, origin);
+	char *text = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(fd);
+	if (!text)
+		return HH_ERR_INTERNAL;
+	f->data = hh_arena_strdup(a, text);
+	free(text);
+	return HH_OK;
+}
+
 /* Creates the follow-up cases the case type declares for case c reaching
  * state, where c's own data meets the rule's condition. The rule reads
  * the case, not the plan it may have come from, so a case sent through
@@ -453,6 +493,10 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 		f.created_at = hh_now_us() / 1000000;
 		f.deadline_at = f.created_at + d.deadline_s;
 		f.public_id = public_id_new(x->a);
+		if (rc == HH_OK)
+			rc = hh_case_journal_assign(tx, x->a, &d, &f);
+		if (rc == HH_OK)
+			rc = origin_data(x->a, c, def, fu, data, &f);
 		if (rc == HH_OK)
 			rc = st->case_insert(tx, &f);
 		if (rc == HH_OK)
@@ -662,9 +706,10 @@ enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
 			  int64_t user_id, int64_t expected_version,
 			  struct hh_case *out)
 {
-	struct change_ctx x = { .who = who, .a = a, .id = id, .user_id = user_id,
-				.expected = expected_version, .kind = 1, .out = out };
-	return change(st, &x);
+	/* the rules of assignment (who may be assigned, teams) are in
+	 * casetools.c */
+	return hh_case_assign_to(st, a, who, id, user_id, NULL, expected_version,
+				 out, NULL);
 }
 
 enum hh_rc hh_case_note(struct hh_store *st, struct hh_arena *a,

@@ -94,7 +94,8 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 			      const char *to, int64_t expected_version,
 			      const char *note, struct hh_case *out,
 			      int *followups);
-/* Assigns the case to user_id (0: nobody). */
+/* Assigns the case to user_id (0: nobody): hh_case_assign_to
+ * (domain/casetools.h) without a team. */
 enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_actor *who, int64_t id,
 			  int64_t user_id, int64_t expected_version,

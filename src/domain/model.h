@@ -217,6 +217,11 @@ struct hh_case {
 	 * number, action facet, serial, year: "24.00.00-G01-17-26"); filled
 	 * on reads, NULL for a case from before journal numbers. */
 	const char *journal_no;
+	/* Casework tools (0016_casework.sql): the team of the organisation
+	 * the case is assigned to (a team code; NULL: none), and its name
+	 * (filled on reads). */
+	const char *assigned_team;
+	const char *assigned_team_name;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
@@ -233,6 +238,14 @@ struct hh_case_filter {
 	int overdue_at;       /* non-zero: open, not paused, deadline before */
 	int64_t now;          /* for overdue_at */
 	enum hh_case_sort sort;
+	/* Casework tools (0016_casework.sql). */
+	const char *assigned_team;  /* a team code; NULL: any */
+	const char *journal_prefix; /* journal numbers starting so; NULL: any */
+	const char *citizen_ids;    /* JSON array of citizen ids: one of them;
+				       NULL: any */
+	const char *states;         /* JSON array of state keys: one of them
+				       (a stage); NULL: any */
+	int64_t exclude_id;         /* leave this case out; 0: none */
 };
 
 /* A file uploaded with a form, kept with its case. */

@@ -24,7 +24,29 @@ struct hh_queue_query {
 				  state has only closed cases) */
 	int newest;            /* newest first instead of by deadline */
 	int64_t offset, limit;
+	/* casework tools (staff only) */
+	const char *team;      /* a team code of the caller's organisation;
+				  NULL: any */
+	const char *stage;     /* a stage code (domain/casetools.h): the
+				  states of that stage; NULL: any; unknown:
+				  INVALID */
+	const char *find;      /* find a case: see below; NULL: all */
 };
+
+/* Finding a case (q->find), always within the caller's organisation:
+ *  - a CPR number (any form hh_cpr_check reads): the citizen found through
+ *    the vault's keyed hash, then that citizen's cases. The look-up is
+ *    written to the audit log of the citizen it found ("opslag på
+ *    CPR-nummer i sager"), whether or not they have cases here; a CPR
+ *    number that finds no citizen is not audited (there is no citizen
+ *    whose log it could go in, and the number itself is never logged);
+ *  - else text written as a journal number (starting with a digit; digits,
+ *    letters, dots and hyphens): cases whose journal number is it or
+ *    starts with it;
+ *  - else part of the citizen's name: every word of it, case and accents
+ *    folded (Æ = æ, é = e), occurs in the name. Its listing is audited as
+ *    every staff listing with names is (below).
+ * More than 100 characters or not UTF-8 is INVALID. */
 
 /* Streams the page of cases q asks for, as who may see them; *total (may
  * be NULL) gets the number of all matching cases. Strings in a.

@@ -161,6 +161,12 @@ void hh_resp_json_as(struct hh_req *r, int status, const char *ctype,
 /* Sends what the handler wrote into r->resp, as ctype (static), with
  * status. */
 void hh_resp_body(struct hh_req *r, int status, const char *ctype);
+/* Sends data as a download named name (any bytes: quotes, CR and LF
+ * cannot break the header) with ctype (static; the caller decides which
+ * types it trusts), sandboxed by Content-Security-Policy and
+ * "Cache-Control: private, no-store". (casework tools) */
+void hh_resp_attachment(struct hh_req *r, const char *name, const char *ctype,
+			const void *data, size_t len);
 /* Sends the HTML in r->resp with status. */
 void hh_resp_html(struct hh_req *r, int status);
 void hh_resp_text(struct hh_req *r, int status, const char *ctype,

@@ -373,6 +373,44 @@ void hh_resp_body(struct hh_req *r, int status, const char *ctype)
 	r->content_type = ctype;
 }
 
+/* casework tools: a file as a download (http.h) */
+void hh_resp_attachment(struct hh_req *r, const char *name, const char *ctype,
+			const void *data, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!name || !*name || !hh_utf8_valid(name, strlen(name)))
+		name = "fil";
+	struct hh_buf cd;
+	hh_buf_init(&cd);
+	/* the plain form: printable ASCII only, no quote or backslash */
+	hh_buf_puts(&cd, "attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		hh_buf_putc(&cd, *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\'
+					 ? (char)*p
+					 : '_');
+	/* RFC 8187: every byte but attr-char percent-encoded (so CR, LF
+	 * and quotes can never end the header) */
+	hh_buf_puts(&cd, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p)) {
+			hh_buf_putc(&cd, (char)*p);
+		} else {
+			hh_buf_putc(&cd, '%');
+			hh_buf_putc(&cd, hex[*p >> 4]);
+			hh_buf_putc(&cd, hex[*p & 15]);
+		}
+	}
+	hh_resp_header(r, "Content-Disposition", hh_arena_strdup(&r->arena,
+								 hh_buf_str(&cd)));
+	hh_buf_clear(&cd);
+	hh_resp_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+	hh_resp_header(r, "Cache-Control", "private, no-store");
+	hh_buf_reset(&r->resp);
+	hh_buf_append(&r->resp, data, len);
+	hh_resp_body(r, 200, ctype);
+}
+
 void hh_resp_html(struct hh_req *r, int status)
 {
 	hh_resp_body(r, status, "text/html; charset=utf-8");
@@ -521,18 +559,24 @@ static enum MHD_Result send_response(struct hh_req *r)
 	/* Nothing dynamic is kept by browsers or proxies, unless the
 	 * handler chose otherwise for an anonymous reader; whatever was
 	 * answered to a signed-in caller, or set a cookie, never is. */
-	int cache_set = 0, personal = r->log_actor != NULL;
+	int cache_set = 0, personal = r->log_actor != NULL, kept = 0;
 	for (int i = 0; i < r->n_hdrs; i++) {
 		if (!strcasecmp(r->hdr_names[i], "Cache-Control"))
 			cache_set = 1;
 		else if (!strcasecmp(r->hdr_names[i], "Set-Cookie"))
 			personal = 1;
 	}
-	for (int i = 0; i < r->n_hdrs; i++)
-		if (!personal || strcasecmp(r->hdr_names[i], "Cache-Control"))
+	for (int i = 0; i < r->n_hdrs; i++) {
+		/* a personal response may still say more than no-store
+		 * ("private, no-store" for a download), never less */
+		int cc = !strcasecmp(r->hdr_names[i], "Cache-Control");
+		int stays = cc && strstr(r->hdr_values[i], "no-store") != NULL;
+		if (!personal || !cc || stays)
 			MHD_add_response_header(resp, r->hdr_names[i],
 						r->hdr_values[i]);
-	if (personal || !cache_set)
+		kept |= stays;
+	}
+	if ((personal && !kept) || !cache_set)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "domain/caseread.h"
 #include "domain/cases.h"
+#include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/desk.h"
 #include "domain/orgs.h"
@@ -159,7 +160,7 @@ struct ctype {
 struct types {
 	struct hh_arena *a;
 	struct ctype *v;
-	int n;
+	int n, cap;
 };
 
 static enum hh_rc type_row(void *p, const struct hh_case_type *ct)
@@ -169,6 +170,17 @@ static enum hh_rc type_row(void *p, const struct hh_case_type *ct)
 		hh_log(HH_LOG_WARN, "casework: more than %d case types; the "
 				    "filters show the first", MAX_TYPES);
 		return HH_OK;
+	}
+	if (t->n == t->cap) {
+		/* a parsed case type is 33 kB: grow with the case types there
+		 * are rather than clear room for MAX_TYPES on every request */
+		int cap = t->cap ? 2 * t->cap : 16;
+		cap = cap < MAX_TYPES ? cap : MAX_TYPES;
+		struct ctype *v = hh_arena_alloc(t->a, (size_t)cap * sizeof(*v));
+		if (t->n)
+			memcpy(v, t->v, (size_t)t->n * sizeof(*v));
+		t->v = v;
+		t->cap = cap;
 	}
 	struct ctype *c = &t->v[t->n++];
 	memset(c, 0, sizeof(*c));
@@ -188,7 +200,8 @@ static void def_clear(void *p)
 static enum hh_rc load_types(struct hh_req *r, struct types *t)
 {
 	t->a = &r->arena;
-	t->v = hh_arena_calloc(&r->arena, MAX_TYPES * sizeof(*t->v));
+	t->v = NULL;
+	t->cap = 0;
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	t->n = 0;
@@ -236,6 +249,8 @@ struct filters {
 	const char *state, *type;
 	int overdue, mine, newest;
 	int64_t page;
+	/* casework tools: find, stage, team */
+	const char *find, *stage, *team;
 };
 
 static const char *queue_url(struct hh_req *r, const struct filters *f,
@@ -253,6 +268,15 @@ static const char *queue_url(struct hh_req *r, const struct filters *f,
 	if (f->type) {
 		hh_buf_printf(&b, "%csagstype=", sep);
 		hh_buf_urlenc(&b, f->type);
+		sep = '&';
+	}
+	const char *const more[][2] = { { "soeg", f->find }, { "fase", f->stage },
+					{ "team", f->team } };
+	for (int i = 0; i < 3; i++) {
+		if (!more[i][1])
+			continue;
+		hh_buf_printf(&b, "%c%s=", sep, more[i][0]);
+		hh_buf_urlenc(&b, more[i][1]);
 		sep = '&';
 	}
 	if (f->overdue) {
@@ -305,7 +329,32 @@ static void state_options(struct hh_req *r, const struct types *t,
 				keys[n++] = k;
 		}
 	}
+	/* grouped by stage (domain/casetools.h says how a state's flags
+	 * make its stage); a key is shown in the stage it first has */
+	enum hh_stage stage_of[MAX_TYPES];
 	for (int j = 0; j < n; j++) {
+		stage_of[j] = HH_STAGE_WORKING;
+		for (int i = 0; i < t->n; i++) {
+			const struct ctype *c = &t->v[i];
+			const struct hh_ct_state *s =
+				type_is_ours(w, c) ? hh_ct_state(&c->def, keys[j]) : NULL;
+			if (s) {
+				stage_of[j] = hh_case_stage(&c->def, s);
+				break;
+			}
+		}
+	}
+	for (int g = HH_STAGE_NEW; g < HH_STAGE__COUNT; g++) {
+	int opened = 0;
+	for (int j = 0; j < n; j++) {
+		if (stage_of[j] != (enum hh_stage)g)
+			continue;
+		if (!opened) {
+			hh_buf_puts(b, "<optgroup label=\"");
+			hh_page_text(r, hh_stage_label((enum hh_stage)g));
+			hh_buf_puts(b, "\">\n");
+			opened = 1;
+		}
 		/* the labels of this key, each once */
 		const char *labels[8];
 		int nl = 0;
@@ -335,6 +384,9 @@ static void state_options(struct hh_req *r, const struct types *t,
 		}
 		hh_buf_puts(b, "</option>\n");
 	}
+	if (opened)
+		hh_buf_puts(b, "</optgroup>\n");
+	}
 }
 
 static int state_known(const struct types *t, const struct hh_principal *w,
@@ -354,13 +406,61 @@ static const struct ctype *type_by_id(const struct types *t, int64_t id)
 	return NULL;
 }
 
+/* The teams of the caller's organisation, for the team filter. */
+struct teams {
+	const char *code[64], *name[64];
+	int n;
+};
+
+static enum hh_rc team_row(void *p, const struct hh_assignee *x)
+{
+	struct teams *t = p;
+	if (x->team && t->n < 64) {
+		t->code[t->n] = x->team;
+		t->name[t->n++] = x->name;
+	}
+	return HH_OK;
+}
+
 static void queue_form(struct hh_req *r, const struct types *t,
-		       const struct hh_principal *w, const struct filters *f)
+		       const struct hh_principal *w, const struct filters *f,
+		       const struct teams *tm)
 {
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<form class=\"queue-filters\" method=\"get\" "
 		       "action=\"/sagsbehandling\" aria-labelledby=\"filtre\">\n"
-		       "<h2 id=\"filtre\">Find sager</h2>\n<div class=\"filter-row\">\n"
+		       "<h2 id=\"filtre\">Find sager</h2>\n"
+		       "<div class=\"field\"><label for=\"f-soeg\">Søg efter "
+		       "journalnummer, CPR-nummer eller navn</label>\n"
+		       "<p class=\"hint\" id=\"f-soeg-hint\">Fx 24.00.00-G01, "
+		       "010203-1234 eller Anna Jensen. Søgningen finder både åbne og "
+		       "afsluttede sager. Opslag på CPR-nummer skrives i borgerens "
+		       "log.</p>\n<input type=\"search\" id=\"f-soeg\" name=\"soeg\" "
+		       "maxlength=\"100\" aria-describedby=\"f-soeg-hint\" value=\"");
+	hh_page_text(r, f->find ? f->find : "");
+	hh_buf_puts(b, "\"></div>\n<div class=\"filter-row\">\n"
+		       "<div class=\"field\"><label for=\"f-fase\">Fase</label>\n"
+		       "<select id=\"f-fase\" name=\"fase\">\n"
+		       "<option value=\"\">Alle faser</option>\n");
+	for (int g = HH_STAGE_NEW; g < HH_STAGE__COUNT; g++) {
+		const char *code = hh_stage_code((enum hh_stage)g);
+		hh_buf_printf(b, "<option value=\"%s\"%s>", code,
+			      f->stage && !strcmp(f->stage, code) ? " selected" : "");
+		hh_page_text(r, hh_stage_label((enum hh_stage)g));
+		hh_buf_puts(b, "</option>\n");
+	}
+	hh_buf_puts(b, "</select></div>\n<div class=\"field\"><label "
+		       "for=\"f-team\">Team</label>\n<select id=\"f-team\" "
+		       "name=\"team\">\n<option value=\"\">Alle teams</option>\n");
+	for (int i = 0; i < tm->n; i++) {
+		hh_buf_puts(b, "<option value=\"");
+		hh_page_text(r, tm->code[i]);
+		hh_buf_puts(b, f->team && !strcmp(f->team, tm->code[i]) ? "\" selected>"
+									 : "\">");
+		hh_page_text(r, tm->name[i]);
+		hh_buf_puts(b, "</option>\n");
+	}
+	hh_buf_puts(b, "</select></div>\n</div>\n<div class=\"filter-row\">\n"
 		       "<div class=\"field\"><label for=\"f-tilstand\">Tilstand</label>\n"
 		       "<select id=\"f-tilstand\" name=\"tilstand\">\n"
 		       "<option value=\"\">Alle åbne sager</option>\n");
@@ -409,12 +509,18 @@ static void queue_row_html(struct hh_req *r, const struct types *t,
 	struct hh_buf *b = &r->resp;
 	const struct ctype *ct = type_by_id(t, c->case_type_id);
 	int overdue = hh_case_overdue(c, now);
-	/* the number alone shows; links listed out of the table say
-	 * "Sag 12" */
+	/* the journal number alone shows; links listed out of the table
+	 * say "Sag 24.00.00-G01-17-26" (the id stays in the URL) */
+	const char *jnr = c->journal_no
+				  ? c->journal_no
+				  : hh_arena_printf(&r->arena, "%lld", (long long)c->id);
 	hh_buf_printf(b, "<tr%s><th scope=\"row\"><a href=\"/sagsbehandling/"
-			 "sag/%lld\" aria-label=\"Sag %lld\">%lld</a></th><td>",
-		      overdue ? " class=\"is-overdue\"" : "", (long long)c->id,
-		      (long long)c->id, (long long)c->id);
+			 "sag/%lld\" aria-label=\"Sag ",
+		      overdue ? " class=\"is-overdue\"" : "", (long long)c->id);
+	hh_page_text(r, jnr);
+	hh_buf_puts(b, "\">");
+	hh_page_text(r, jnr);
+	hh_buf_puts(b, "</a></th><td>");
 	hh_page_text(r, c->case_type_name);
 	hh_buf_puts(b, "</td><td>");
 	if (c->citizen_name)
@@ -431,8 +537,14 @@ static void queue_row_html(struct hh_req *r, const struct types *t,
 		hh_buf_puts(b, "Dig");
 	else if (c->assigned_name)
 		hh_page_text(r, c->assigned_name);
-	else
+	else if (!c->assigned_team_name)
 		hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
+	if (c->assigned_team_name) {
+		hh_buf_puts(b, c->assigned_to ? " <span class=\"team\">(team "
+					      : "<span class=\"team\">Team ");
+		hh_page_text(r, c->assigned_team_name);
+		hh_buf_puts(b, c->assigned_to ? ")</span>" : "</span>");
+	}
 	hh_buf_puts(b, "</td></tr>\n");
 }
 
@@ -473,6 +585,13 @@ void hh_page_casework_queue(struct hh_req *r)
 	f.mine = v && !strcmp(v, "1");
 	v = hh_req_query(r, "sortering");
 	f.newest = v && !strcmp(v, "nyeste");
+	f.find = query_value(r, "soeg");
+	f.stage = query_value(r, "fase");
+	if (!f.stage)
+		f.stage = query_value(r, "stage");
+	if (f.stage && hh_stage_parse(f.stage) == HH_STAGE_NONE)
+		f.stage = NULL;
+	f.team = query_value(r, "team");
 	v = hh_req_query(r, "side");
 	f.page = 1;
 	if (v) {
@@ -490,6 +609,16 @@ void hh_page_casework_queue(struct hh_req *r)
 			chosen = &t.v[i];
 	if (!chosen)
 		f.type = NULL;
+	struct teams tm = { .n = 0 };
+	struct hh_actor tw;
+	hh_actor_of(r, &tw);
+	if (rc == HH_OK)
+		rc = hh_case_assignees(r->app->store, &r->arena, &tw, team_row, &tm);
+	int team_known = 0;
+	for (int i = 0; f.team && i < tm.n; i++)
+		team_known |= !strcmp(tm.code[i], f.team);
+	if (!team_known)
+		f.team = NULL;
 
 	/* the domain scopes it to the caller's organisation; by default the
 	 * open cases (a chosen state may be a final one) */
@@ -502,6 +631,9 @@ void hh_page_casework_queue(struct hh_req *r)
 		.newest = f.newest,
 		.offset = (f.page - 1) * PAGE_SIZE,
 		.limit = PAGE_SIZE,
+		.find = f.find,
+		.stage = f.stage,
+		.team = f.team,
 	};
 	struct queue q = { 0 };
 	q.rows = hh_arena_alloc(&r->arena, PAGE_SIZE * sizeof(*q.rows));
@@ -533,7 +665,7 @@ void hh_page_casework_queue(struct hh_req *r)
 		hh_page_end(r, 503);
 		return;
 	}
-	queue_form(r, &t, w, &f);
+	queue_form(r, &t, w, &f, &tm);
 
 	int64_t pages = (q.total + PAGE_SIZE - 1) / PAGE_SIZE;
 	hh_buf_puts(b, "<section class=\"queue-list\" aria-labelledby=\"sager\">\n"
@@ -596,7 +728,26 @@ struct case_view {
 	const struct hh_case_event *ev; /* oldest first */
 	int n_ev;
 	struct hh_case_read rd;
+	/* casework tools: whom the case may be assigned to */
+	struct hh_assignee *who_to;
+	int n_who_to;
 };
+
+/* "Sag 24.00.00-G01-17-26", or "Sag 3" for a case without a journal
+ * number. */
+static const char *case_title(struct hh_arena *a, const struct hh_case *c)
+{
+	return c->journal_no ? hh_arena_printf(a, "Sag %s", c->journal_no)
+			     : hh_arena_printf(a, "Sag %lld", (long long)c->id);
+}
+
+static enum hh_rc assignee_row(void *p, const struct hh_assignee *x)
+{
+	struct case_view *v = p;
+	if (v->n_who_to < 200)
+		v->who_to[v->n_who_to++] = *x;
+	return HH_OK;
+}
 
 static const char *name_of(const struct case_view *v, int64_t id)
 {
@@ -624,7 +775,10 @@ static enum hh_rc load_case(struct hh_req *r, const struct hh_principal *w,
 		v->def = *v->rd.def;
 	v->ev = v->rd.events;
 	v->n_ev = v->rd.n_events;
-	return HH_OK;
+	v->who_to = hh_arena_calloc(&r->arena, 200 * sizeof(*v->who_to));
+	if (v->rd.may_change && !v->c.closed_at)
+		rc = hh_case_assignees(r->app->store, &r->arena, &who, assignee_row, v);
+	return rc;
 }
 
 /* What a rendering of the case page carries beyond the case: the outcome
@@ -770,6 +924,8 @@ static void data_html(struct hh_req *r, const struct case_view *v)
 		hh_buf_puts(b, ". " HH_DESK_CONSENT_TEXT ".</p>\n");
 		json_object_del(data, HH_DESK_ASSISTED_KEY);
 	}
+	/* a follow-up's origin has its own section (origin_html) */
+	json_object_del(data, HH_CASE_ORIGIN_KEY);
 	if (!json_object_size(data)) {
 		hh_buf_puts(b, "<p>Sagen har ingen oplysninger fra en blanket.</p>\n");
 	} else {
@@ -858,9 +1014,14 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 		if (!strcmp(h->action, "submit")) {
 			hh_buf_puts(b, "Sagen blev modtaget");
 		} else if (!strcmp(h->action, "followup")) {
+			const char *jnr = v->rd.origin
+						  ? json_string_value(json_object_get(
+							    v->rd.origin, "journal_no"))
+						  : NULL;
 			hh_buf_puts(b, "Sagen blev oprettet som opfølgning på sag ");
-			hh_page_text(r, json_string_value(json_object_get(after,
-									  "after_case")));
+			hh_page_text(r, jnr ? jnr
+					    : json_string_value(json_object_get(
+						      after, "after_case")));
 		} else if (!strcmp(h->action, "transition")) {
 			hh_buf_puts(b, "Tilstand ændret");
 			if (from && to) {
@@ -875,10 +1036,23 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 		} else if (!strcmp(h->action, "assign")) {
 			int64_t to_user = json_integer_value(json_object_get(after,
 									     "assigned_to"));
+			const char *team = json_string_value(json_object_get(after,
+									     "team_name"));
+			if (!team)
+				team = json_string_value(json_object_get(after,
+									 "assigned_team"));
 			if (to_user) {
 				const char *n = name_of(v, to_user);
 				hh_buf_puts(b, "Tildelt ");
 				hh_page_text(r, n ? n : "en medarbejder");
+				if (team) {
+					hh_buf_puts(b, " (team ");
+					hh_page_text(r, team);
+					hh_buf_puts(b, ")");
+				}
+			} else if (team) {
+				hh_buf_puts(b, "Tildelt team ");
+				hh_page_text(r, team);
 			} else {
 				hh_buf_puts(b, "Tildelingen blev fjernet");
 			}
@@ -997,13 +1171,57 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 			hh_page_text(r, c->assigned_name);
 			hh_buf_puts(b, ".");
 		} else
-			hh_buf_puts(b, "Sagen er ikke tildelt nogen.");
+			hh_buf_puts(b, c->assigned_team_name
+					       ? "Sagen er ikke tildelt en bestemt "
+						 "medarbejder."
+					       : "Sagen er ikke tildelt nogen.");
+		if (c->assigned_team_name) {
+			hh_buf_puts(b, " Teamet er ");
+			hh_page_text(r, c->assigned_team_name);
+			hh_buf_puts(b, ".");
+		}
 		hh_buf_puts(b, "</p>\n");
 		hidden_fields(r, v);
 		hh_buf_printf(b, "<input type=\"hidden\" name=\"tildel\" value=\"%s\">\n"
 				 "<button type=\"submit\">%s</button>\n</form>\n",
 			      mine ? "ingen" : "mig",
-			      mine ? "Fjern tildeling" : "Tildel mig");
+			      mine ? "Fjern tildeling" : "Tag sagen");
+		/* to a colleague or a team of the organisation */
+		if (v->n_who_to) {
+			hh_buf_printf(b, "<form class=\"case-action\" method=\"post\" "
+					 "action=\"/sagsbehandling/sag/%lld/tildeling\">\n",
+				      (long long)c->id);
+			hidden_fields(r, v);
+			hh_buf_puts(b, "<div class=\"field\"><label for=\"tildel-til\">"
+				       "Tildel en kollega eller et team</label>\n"
+				       "<select id=\"tildel-til\" name=\"tildel\" required>\n"
+				       "<option value=\"\">Vælg</option>\n");
+			/* people first, then teams (hh_case_assignees' order) */
+			int group = 0; /* 0 none open, 1 people, 2 teams */
+			for (int i = 0; i < v->n_who_to; i++) {
+				const struct hh_assignee *x = &v->who_to[i];
+				int want = x->team ? 2 : 1;
+				if (want != group) {
+					if (group)
+						hh_buf_puts(b, "</optgroup>\n");
+					hh_buf_puts(b, want == 1 ? "<optgroup label=\"Sagsbehandlere\">\n"
+								 : "<optgroup label=\"Teams\">\n");
+					group = want;
+				}
+				hh_buf_puts(b, "<option value=\"");
+				if (x->team) {
+					hh_buf_puts(b, "team:");
+					hh_page_text(r, x->team);
+				} else {
+					hh_buf_printf(b, "bruger:%lld", (long long)x->user_id);
+				}
+				hh_buf_puts(b, "\">");
+				hh_page_text(r, x->name);
+				hh_buf_puts(b, "</option>\n");
+			}
+			hh_buf_puts(b, "</optgroup>\n</select></div>\n<button "
+				       "type=\"submit\">Tildel</button>\n</form>\n");
+		}
 	}
 
 	/* the transitions from here that the caller's roles allow */
@@ -1072,6 +1290,135 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 		       "</section>\n");
 }
 
+/* ---- casework tools on the case page ----------------------------------- */
+
+/* Where a follow-up came from, as the follow-up carries it: the case at
+ * the other authority is never read from here. */
+static void origin_html(struct hh_req *r, const struct case_view *v)
+{
+	json_t *o = v->rd.origin;
+	if (!o)
+		return;
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section class=\"case-origin\" aria-labelledby=\"oprindelse\">\n"
+		       "<h2 id=\"oprindelse\">Opfølgning på en anden sag</h2>\n"
+		       "<p class=\"hint\">Sagen blev oprettet, da sagen nedenfor blev "
+		       "afgjort. Her står det, den blev startet med.</p>\n"
+		       "<dl class=\"origin-facts\">\n");
+	static const char *const rows[][2] = {
+		{ "journal_no", "Sag" }, { "case_type_name", "Sagstype" },
+		{ "organisation_name", "Myndighed" }, { "decision_label", "Afgørelse" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *val = json_string_value(json_object_get(o, rows[i][0]));
+		if (!val)
+			continue;
+		hh_buf_printf(b, "<dt>%s</dt><dd>", rows[i][1]);
+		hh_page_text(r, val);
+		hh_buf_puts(b, "</dd>\n");
+	}
+	const char *at = json_string_value(json_object_get(o, "decided_at"));
+	struct tm tm = { 0 };
+	if (at && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		hh_buf_puts(b, "<dt>Afgjort</dt><dd>");
+		hh_page_text(r, hh_date_da(&r->arena, (int64_t)timegm(&tm)));
+		hh_buf_puts(b, "</dd>\n");
+	}
+	hh_buf_puts(b, "</dl>\n");
+	json_t *vals = json_object_get(o, "values");
+	if (json_object_size(vals)) {
+		hh_buf_puts(b, "<h3>Oplysninger, sagen blev startet med</h3>\n"
+			       "<dl class=\"origin-values\">\n");
+		const char *k;
+		json_t *val;
+		json_object_foreach(vals, k, val)
+		{
+			hh_buf_puts(b, "<dt>");
+			hh_page_text(r, k);
+			hh_buf_puts(b, "</dt><dd>");
+			value_html(r, NULL, val);
+			hh_buf_puts(b, "</dd>\n");
+		}
+		hh_buf_puts(b, "</dl>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+}
+
+static void files_html(struct hh_req *r, const struct case_view *v)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section class=\"case-files\" aria-labelledby=\"filer\">\n"
+		       "<h2 id=\"filer\">Filer</h2>\n");
+	if (!v->rd.n_files) {
+		hh_buf_puts(b, "<p>Borgeren har ikke sendt filer med.</p>\n</section>\n");
+		return;
+	}
+	hh_buf_puts(b, "<p class=\"hint\">Filen hentes ned og åbnes ikke i "
+		       "browseren. Hvert opslag skrives i borgerens log.</p>\n"
+		       "<ul class=\"file-list\">\n");
+	for (int i = 0; i < v->rd.n_files; i++) {
+		const struct hh_case_file *f = &v->rd.files[i];
+		const char *kind = !strcmp(f->content_type, "application/pdf") ? "PDF"
+				   : !strcmp(f->content_type, "image/jpeg")   ? "JPEG-billede"
+				   : !strcmp(f->content_type, "image/png")    ? "PNG-billede"
+									      : "Fil";
+		hh_buf_printf(b, "<li><a href=\"/sagsbehandling/sag/%lld/fil/%lld\" "
+				 "download>",
+			      (long long)v->c.id, (long long)f->id);
+		hh_page_text(r, f->name);
+		hh_buf_puts(b, "</a> <span class=\"size\">(");
+		hh_page_text(r, kind);
+		hh_buf_puts(b, ", ");
+		size_da(b, (json_int_t)f->size);
+		hh_buf_puts(b, ")</span></li>\n");
+	}
+	hh_buf_puts(b, "</ul>\n</section>\n");
+}
+
+static void others_html(struct hh_req *r, const struct case_view *v)
+{
+	if (!v->c.citizen_id)
+		return;
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<section class=\"case-others\" aria-labelledby=\"andre\">\n"
+		       "<h2 id=\"andre\">Borgerens andre sager hos ");
+	hh_page_text(r, v->c.org_name);
+	hh_buf_puts(b, "</h2>\n");
+	if (!v->rd.n_others) {
+		hh_buf_puts(b, "<p>Borgeren har ingen andre sager her.</p>\n</section>\n");
+		return;
+	}
+	hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<thead><tr>"
+		       "<th scope=\"col\">Journalnummer</th><th scope=\"col\">"
+		       "Sagstype</th><th scope=\"col\">Tilstand</th><th "
+		       "scope=\"col\">Modtaget</th><th scope=\"col\">Afsluttet</th>"
+		       "</tr></thead>\n<tbody>\n");
+	for (int i = 0; i < v->rd.n_others; i++) {
+		const struct hh_case *k = &v->rd.others[i];
+		hh_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/sagsbehandling/"
+				 "sag/%lld\">",
+			      (long long)k->id);
+		hh_page_text(r, case_title(&r->arena, k) + 4);
+		hh_buf_puts(b, "</a></th><td>");
+		hh_page_text(r, k->case_type_name);
+		hh_buf_puts(b, "</td><td>");
+		hh_page_text(r, staff_label(k->state_label));
+		hh_buf_puts(b, "</td><td>");
+		hh_page_text(r, hh_date_da(&r->arena, k->created_at));
+		hh_buf_puts(b, "</td><td>");
+		if (k->closed_at)
+			hh_page_text(r, hh_date_da(&r->arena, k->closed_at));
+		else
+			hh_buf_puts(b, "<span class=\"none\">Åben</span>");
+		hh_buf_puts(b, "</td></tr>\n");
+	}
+	hh_buf_puts(b, "</tbody></table></div>\n");
+	if (v->rd.others_total > v->rd.n_others)
+		hh_buf_printf(b, "<p>Viser de %d nyeste af %lld sager.</p>\n",
+			      v->rd.n_others, (long long)v->rd.others_total);
+	hh_buf_puts(b, "</section>\n");
+}
+
 static void render_case(struct hh_req *r, const struct case_view *v,
 			const struct outcome *o, int status)
 {
@@ -1079,17 +1426,19 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	const struct hh_case_type_def *def = v->have_def ? &v->def : NULL;
 	int64_t now = hh_now_us() / 1000000;
 	hh_resp_header(r, "Cache-Control", "no-store");
-	struct hh_page p = { .title = hh_arena_printf(&r->arena, "Sag %lld: %s",
-						      (long long)c->id,
+	const char *title = case_title(&r->arena, c);
+	struct hh_page p = { .title = hh_arena_printf(&r->arena, "%s: %s", title,
 						      c->case_type_name) };
 	hh_page_begin(r, &p);
 	struct hh_buf *b = &r->resp;
-	hh_buf_printf(b, "<div class=\"casework\">\n"
-			 "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
-			 "<li><a href=\"/sagsbehandling\">Sager</a></li>"
-			 "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n"
-			 "<h1>Sag %lld: ",
-		      (long long)c->id, (long long)c->id);
+	hh_buf_puts(b, "<div class=\"casework\">\n"
+		       "<nav class=\"crumbs\" aria-label=\"Brødkrummer\"><ol>"
+		       "<li><a href=\"/sagsbehandling\">Sager</a></li>"
+		       "<li aria-current=\"page\">");
+	hh_page_text(r, title);
+	hh_buf_puts(b, "</li></ol></nav>\n<h1>");
+	hh_page_text(r, title);
+	hh_buf_puts(b, ": ");
 	hh_page_text(r, c->case_type_name);
 	hh_buf_puts(b, "</h1>\n");
 	if (o->error) {
@@ -1101,7 +1450,13 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 		hh_page_text(r, o->done);
 		hh_buf_puts(b, "</p></div>\n");
 	}
-	hh_buf_puts(b, "<dl class=\"case-facts\">\n<dt>Tilstand</dt><dd>");
+	hh_buf_puts(b, "<dl class=\"case-facts\">\n");
+	if (c->journal_no) {
+		hh_buf_puts(b, "<dt>Journalnummer</dt><dd class=\"journal-no\">");
+		hh_page_text(r, c->journal_no);
+		hh_buf_puts(b, "</dd>\n");
+	}
+	hh_buf_puts(b, "<dt>Tilstand</dt><dd>");
 	hh_page_text(r, state_label(def, c->state));
 	hh_buf_puts(b, "</dd>\n<dt>Frist</dt><dd>");
 	deadline_html(r, b, c, now, 1);
@@ -1118,18 +1473,29 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 		hh_buf_puts(b, "Dig");
 	else if (c->assigned_name)
 		hh_page_text(r, c->assigned_name);
-	else
+	else if (!c->assigned_team_name)
 		hh_buf_puts(b, "<span class=\"none\">Ingen</span>");
+	if (c->assigned_team_name) {
+		hh_buf_puts(b, c->assigned_to ? " (team " : "Team ");
+		hh_page_text(r, c->assigned_team_name);
+		if (c->assigned_to)
+			hh_buf_puts(b, ")");
+	}
 	hh_buf_puts(b, "</dd>\n<dt>Myndighed</dt><dd>");
 	hh_page_text(r, c->org_name);
 	hh_buf_puts(b, "</dd>\n");
 	/* Plain text: the case followed up on is often another authority's,
 	 * which this caseworker cannot open. */
-	if (c->parent_case_id)
+	if (c->parent_case_id && !v->rd.origin)
 		hh_buf_printf(b, "<dt>Opfølgning på</dt><dd>Sag %lld</dd>\n",
 			      (long long)c->parent_case_id);
-	hh_buf_puts(b, "</dl>\n<div class=\"case-layout\">\n");
+	hh_buf_puts(b, "</dl>\n");
+	origin_html(r, v);
+	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
 	data_html(r, v);
+	files_html(r, v);
+	others_html(r, v);
+	hh_buf_puts(b, "</div>\n");
 	actions_html(r, v, o);
 	history_html(r, v, o->seen);
 	hh_buf_puts(b, "</div>\n</div>\n");
@@ -1163,6 +1529,15 @@ void hh_page_casework_case(struct hh_req *r)
 	const char *done = hh_req_query(r, "udfoert");
 	if (done && !strcmp(done, "tildelt"))
 		o.done = "Sagen er tildelt dig.";
+	else if (done && !strcmp(done, "tildelt-andre"))
+		o.done = v->c.assigned_name
+				 ? hh_arena_printf(&r->arena, "Sagen er tildelt %s.",
+						   v->c.assigned_name)
+				 : v->c.assigned_team_name
+					   ? hh_arena_printf(&r->arena,
+							     "Sagen er tildelt team %s.",
+							     v->c.assigned_team_name)
+					   : "Sagen er tildelt.";
 	else if (done && !strcmp(done, "fjernet"))
 		o.done = "Tildelingen er fjernet.";
 	else if (done && !strcmp(done, "tilstand"))
@@ -1272,19 +1647,33 @@ static void act(struct hh_req *r, enum action kind)
 	struct hh_case c;
 	enum hh_rc rc;
 	const char *done;
+	enum hh_assign_fault fault = HH_ASSIGN_FINE;
 	switch (kind) {
-	case ACT_ASSIGN:
-		if (!assign || (strcmp(assign, "mig") && strcmp(assign, "ingen"))) {
-			o.error = "Vælg, om sagen skal tildeles dig, eller om "
+	case ACT_ASSIGN: {
+		/* "mig", "ingen", "bruger:ID" or "team:CODE" */
+		int64_t user = 0;
+		const char *team = NULL;
+		char *e = NULL;
+		if (assign && !strcmp(assign, "mig"))
+			user = w->user_id;
+		else if (assign && !strncmp(assign, "bruger:", 7))
+			user = strtoll(assign + 7, &e, 10);
+		else if (assign && !strncmp(assign, "team:", 5) && assign[5])
+			team = assign + 5;
+		if (!assign || (e && (*e || user <= 0)) ||
+		    (!user && !team && strcmp(assign, "ingen"))) {
+			o.error = "Vælg, hvem sagen skal tildeles, eller om "
 				  "tildelingen skal fjernes.";
 			show_again(r, w, id, &o, 400);
 			return;
 		}
-		rc = hh_case_assign(r->app->store, &r->arena, &who, id,
-				    !strcmp(assign, "mig") ? w->user_id : 0, version,
-				    &c);
-		done = !strcmp(assign, "mig") ? "tildelt" : "fjernet";
+		rc = hh_case_assign_to(r->app->store, &r->arena, &who, id, user,
+				       team, version, &c, &fault);
+		done = !strcmp(assign, "mig")	    ? "tildelt"
+		       : !strcmp(assign, "ingen") ? "fjernet"
+						  : "tildelt-andre";
 		break;
+	}
 	case ACT_TRANSITION:
 		if (!to || !*to) {
 			o.error = "Vælg den tilstand, sagen skal have.";
@@ -1332,7 +1721,7 @@ static void act(struct hh_req *r, enum action kind)
 		return;
 	case HH_ERR_INVALID:
 		o.error = kind == ACT_ASSIGN
-				  ? "Sagen er afsluttet, så den kan ikke tildeles."
+				  ? hh_assign_fault_text(fault)
 				  : "Handlingen er ikke mulig i sagens nuværende "
 				    "tilstand. Siden viser sagen, som den er nu.";
 		show_again(r, w, id, &o, 409);
@@ -1370,4 +1759,42 @@ void hh_page_casework_request(struct hh_req *r)
 void hh_page_casework_note(struct hh_req *r)
 {
 	act(r, ACT_NOTE);
+}
+
+/* ---- casework tools: an uploaded file ----------------------------------- */
+
+/* GET /sagsbehandling/sag/{id}/fil/{file}: the file as a download; the
+ * domain writes the access to the citizen's log. Another organisation's
+ * file is 404, as an unknown one. */
+void hh_page_casework_file(struct hh_req *r)
+{
+	const struct hh_principal *w = staff_gate(r);
+	if (!w)
+		return;
+	const char *fs = hh_req_param(r, "file");
+	char *end = NULL;
+	long long fid = fs && *fs >= '1' && *fs <= '9' ? strtoll(fs, &end, 10) : 0;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_case_file f;
+	int64_t id = id_of(r);
+	enum hh_rc rc = id && end && !*end && fid > 0
+				? hh_case_file_open(r->app->store, &r->arena, &who, id,
+						    fid, &f)
+				: HH_ERR_NOT_FOUND;
+	if (rc == HH_ERR_NOT_FOUND) {
+		hh_page_error(r, 404, "Filen findes ikke",
+			      "Vi kunne ikke finde filen på sagen hos din "
+			      "organisation. Gå tilbage til sagen.");
+		return;
+	}
+	if (rc != HH_OK) {
+		case_unavailable(r, rc);
+		return;
+	}
+	hh_resp_attachment(r, f.name,
+			   hh_case_file_type_allowed(f.content_type)
+				   ? f.content_type
+				   : "application/octet-stream",
+			   f.data, f.size);
 }

@@ -30,6 +30,14 @@ static json_t *arena_json(struct hh_arena *a, const char *text)
 	return j;
 }
 
+/* "Sag 24.00.00-G01-17-26" (the journal number; casework tools), or
+ * "Sag 3" for a case from before journal numbers. */
+static const char *case_no(struct hh_arena *a, const struct hh_case *c)
+{
+	return c->journal_no ? hh_arena_printf(a, "Sag %s", c->journal_no)
+			     : hh_arena_printf(a, "Sag %lld", (long long)c->id);
+}
+
 static const struct hh_overview_case *find_case(const struct hh_overview *ov,
 						int64_t id)
 {
@@ -183,8 +191,9 @@ static void case_item(struct hh_req *r, const struct hh_overview *ov,
 		      c->c.paused_since && !c->c.closed_at ? " waiting" : "",
 		      (long long)c->c.id);
 	hh_page_text(r, c->c.case_type_name);
-	hh_buf_printf(b, "</a> <span class=\"case-no\">Sag %lld</span></h3>\n",
-		      (long long)c->c.id);
+	hh_buf_puts(b, "</a> <span class=\"case-no\">");
+	hh_page_text(r, case_no(&r->arena, &c->c));
+	hh_buf_puts(b, "</span></h3>\n");
 	if (c->c.parent_case_id) {
 		int pi = find_plan(ov, c->c.plan_id);
 		followup_reason(r, c, find_case(ov, c->c.parent_case_id),
@@ -351,7 +360,9 @@ static void step_cases_html(struct hh_req *r, const struct hh_overview *m,
 		hh_buf_printf(b, "<li><a href=\"/mit-overblik/sag/%lld\">",
 			      (long long)c->c.id);
 		hh_page_text(r, c->c.case_type_name);
-		hh_buf_printf(b, " (sag %lld)</a>: ", (long long)c->c.id);
+		hh_buf_puts(b, " (s");
+		hh_page_text(r, case_no(&r->arena, &c->c) + 1);
+		hh_buf_puts(b, ")</a>: ");
 		hh_page_text(r, hh_borger_state_label(c->def, c->c.state));
 		hh_buf_puts(b, "</li>\n");
 	}
@@ -651,8 +662,9 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		hh_page_text(r, v->plan_title);
 		hh_buf_puts(b, "</a></li>");
 	}
-	hh_buf_printf(b, "<li aria-current=\"page\">Sag %lld</li></ol></nav>\n",
-		      (long long)k->id);
+	hh_buf_puts(b, "<li aria-current=\"page\">");
+	hh_page_text(r, case_no(a, k));
+	hh_buf_puts(b, "</li></ol></nav>\n");
 	if (sent) {
 		hh_buf_puts(b, "<div class=\"receipt\">\n<h1>");
 		hh_page_text(r, received);
@@ -660,8 +672,12 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		hh_page_text(r, k->case_type_name);
 		hh_buf_printf(b, " er sendt til ");
 		hh_page_text(r, k->org_name);
-		hh_buf_printf(b, ". Dit sagsnummer er <strong>%lld</strong>.</p>\n",
-			      (long long)k->id);
+		hh_buf_puts(b, ". Dit sagsnummer er <strong>");
+		if (k->journal_no)
+			hh_page_text(r, k->journal_no);
+		else
+			hh_buf_printf(b, "%lld", (long long)k->id);
+		hh_buf_puts(b, "</strong>.</p>\n");
 		if (!k->closed_at && !k->paused_since) {
 			hh_buf_puts(b, "<p>Du får svar senest <strong>");
 			hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
@@ -685,7 +701,9 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		hh_page_text(r, cp->notice);
 		hh_buf_puts(b, "</p></div>\n");
 	}
-	hh_buf_printf(b, "<p class=\"who\">Sag %lld, sendt ", (long long)k->id);
+	hh_buf_puts(b, "<p class=\"who\">");
+	hh_page_text(r, case_no(a, k));
+	hh_buf_puts(b, ", sendt ");
 	hh_buf_puts(b, hh_borger_date(a, k->created_at, 0));
 	hh_buf_puts(b, "</p>\n");
 	if (k->parent_case_id) {

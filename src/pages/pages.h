@@ -49,6 +49,8 @@ void hh_page_casework_assign(struct hh_req *r);
 void hh_page_casework_transition(struct hh_req *r);
 void hh_page_casework_request(struct hh_req *r);
 void hh_page_casework_note(struct hh_req *r);
+/* casework tools: an uploaded file as a download */
+void hh_page_casework_file(struct hh_req *r);
 /* pages/desk.c: the agent's desk (Borgerservice) */
 void hh_page_desk(struct hh_req *r);
 void hh_page_desk_lookup(struct hh_req *r);

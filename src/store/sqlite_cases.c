@@ -19,7 +19,10 @@
 	"ifnull(c.closed_at, 0), "                                             \
 	"(SELECT json_extract(s.value, '$.label') FROM "                      \
 	" json_each(t.definition, '$.states') s WHERE "                      \
-	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key "
+	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key, " \
+	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q " \
+	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' " \
+	" AND q.code = c.assigned_team) "
 #define CIT_COLS                                                             \
 	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                   \
@@ -119,15 +122,16 @@ static const char *const stmt_sql[S__COUNT] = {
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
 		"created_at, updated_at, deadline_at, paused_since, closed_at, "
-		"public_id, seal_key) "
+		"public_id, seal_key, journal_no, assigned_team) "
 		"VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, nullif(?6, 0), "
 		"?7, nullif(?8, 0), ?9, 1, ?10, ?10, ?11, nullif(?12, 0), "
-		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))), ?15)",
+		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))), ?15, ?16, "
+		"?17)",
 	[S_CASE_UPDATE] =
 		"UPDATE cases SET state = ?3, assigned_to = nullif(?4, 0), "
 		"data = ?5, deadline_at = ?6, paused_since = nullif(?7, 0), "
 		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1, "
-		"seal_key = ?10 "
+		"seal_key = ?10, assigned_team = ?11 "
 		"WHERE id = ?1 AND version = ?2 RETURNING version",
 	[S_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = ?1",
 	[S_IDEM_GET] = "SELECT case_id, request_hash FROM idempotency "
@@ -144,6 +148,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "why) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_AUDIT_LIST] = "SELECT id, at, actor, citizen_id, what, why FROM "
 			 "audit_log WHERE citizen_id = ?1 ORDER BY id DESC LIMIT ?2",
+	/* casework tools (0016_casework.sql) */
+	[S_FILE_GET] = "SELECT id, case_id, field, name, content_type, data, "
+		       "size, created_at FROM case_files WHERE id = ?1",
+	[S_JOURNAL_NEXT] = "INSERT INTO journal_serials(organisation_id, year, "
+			   "last) VALUES (?1, ?2, 1) ON CONFLICT DO UPDATE SET "
+			   "last = last + 1 RETURNING last",
 };
 
 /* ---- life events ----------------------------------------------------- */
@@ -564,6 +574,11 @@ static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
 		c->state_label = c->state;
 	c->public_id = col_text(a, st, 23);
 	c->seal_key = col_text(a, st, 24);
+	c->journal_no = col_text(a, st, 25);
+	c->assigned_team = col_text(a, st, 26);
+	c->assigned_team_name = col_text(a, st, 27);
+	if (c->assigned_team && !c->assigned_team_name)
+		c->assigned_team_name = c->assigned_team;
 }
 
 static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
@@ -588,6 +603,8 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	sqlite3_bind_int64(st, 13, c->closed_at);
 	bind_text(st, 14, c->public_id);
 	bind_text(st, 15, c->seal_key);
+	bind_text(st, 16, c->journal_no);
+	bind_text(st, 17, c->assigned_team);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		c->id = sqlite3_last_insert_rowid(db_of(tx));
@@ -612,6 +629,7 @@ static enum hh_rc case_update(struct hh_tx *tx, struct hh_case *c,
 	sqlite3_bind_int64(st, 8, c->closed_at);
 	sqlite3_bind_int64(st, 9, c->updated_at);
 	bind_text(st, 10, c->seal_key);
+	bind_text(st, 11, c->assigned_team);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
 	if (rc == SQLITE_ROW) {
@@ -643,8 +661,15 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 {
 	FAULT(tx);
 	char where[768] = "WHERE 1";
+	/* with a filter that finds few rows (a citizen, a journal number),
+	 * the organisation is a check on them, not an index to walk: "+"
+	 * keeps the planner off the organisation's indexes, which it would
+	 * otherwise take and read every case of the organisation */
+	int few = f->citizen_id || f->citizen_ids || f->journal_prefix ||
+		  f->public_id;
 	if (f->org_id)
-		strcat(where, " AND c.organisation_id = :org");
+		strcat(where, few ? " AND +c.organisation_id = :org"
+				  : " AND c.organisation_id = :org");
 	if (f->citizen_id)
 		strcat(where, " AND c.citizen_id = :cit");
 	if (f->plan_id)
@@ -661,7 +686,19 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND c.closed_at IS NULL");
 	if (f->overdue_at)
 		strcat(where, " AND c.paused_since IS NULL AND c.deadline_at < :now");
-	char sql[3072];
+	/* casework tools: a team, a journal number prefix (a range, so the
+	 * index serves it), one of some citizens, one of some states */
+	if (f->assigned_team)
+		strcat(where, " AND c.assigned_team = :team");
+	if (f->journal_prefix)
+		strcat(where, " AND c.journal_no >= :jfrom AND c.journal_no < :jto");
+	if (f->citizen_ids)
+		strcat(where, " AND c.citizen_id IN (SELECT value FROM json_each(:cits))");
+	if (f->states)
+		strcat(where, " AND c.state IN (SELECT value FROM json_each(:states))");
+	if (f->exclude_id)
+		strcat(where, " AND c.id <> :excl");
+	char sql[3584];
 	sqlite3 *db = db_of(tx);
 	enum hh_rc r = HH_OK;
 	const char *order = f->sort == HH_SORT_NEWEST ? "c.id DESC"
@@ -701,6 +738,23 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			bind_text(st, i, f->public_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":now")))
 			sqlite3_bind_int64(st, i, f->now);
+		if ((i = sqlite3_bind_parameter_index(st, ":team")))
+			bind_text(st, i, f->assigned_team);
+		if ((i = sqlite3_bind_parameter_index(st, ":jfrom")))
+			bind_text(st, i, f->journal_prefix);
+		if ((i = sqlite3_bind_parameter_index(st, ":jto")))
+			/* every text starting with the prefix sorts below the
+			 * prefix followed by the highest code point */
+			sqlite3_bind_text(st, i,
+					  hh_arena_printf(a, "%s\xf4\x8f\xbf\xbf",
+							  f->journal_prefix),
+					  -1, SQLITE_STATIC);
+		if ((i = sqlite3_bind_parameter_index(st, ":cits")))
+			bind_text(st, i, f->citizen_ids);
+		if ((i = sqlite3_bind_parameter_index(st, ":states")))
+			bind_text(st, i, f->states);
+		if ((i = sqlite3_bind_parameter_index(st, ":excl")))
+			sqlite3_bind_int64(st, i, f->exclude_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
 			sqlite3_bind_int64(st, i, limit > 0 ? limit : -1);
 		if ((i = sqlite3_bind_parameter_index(st, ":offset")))
@@ -803,6 +857,27 @@ static enum hh_rc case_file_list(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_case_file, file_row, a, cb, ctx);
 }
 
+/* ---- casework tools (0016_casework.sql) ---------------------------- */
+
+static enum hh_rc case_file_get(struct hh_tx *tx, struct hh_arena *a,
+				int64_t id, struct hh_case_file *out)
+{
+	FAULT(tx);
+	STMT(tx, S_FILE_GET);
+	sqlite3_bind_int64(st, 1, id);
+	ONE_ROW(tx, st, file_row, a, out);
+}
+
+static enum hh_rc journal_serial_next(struct hh_tx *tx, int64_t org_id,
+				      int year, int64_t *serial)
+{
+	FAULT(tx);
+	STMT(tx, S_JOURNAL_NEXT);
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int(st, 2, year);
+	return hh_sq_step_int64(tx, st, serial);
+}
+
 static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
 {
 	FAULT(tx);
@@ -874,4 +949,7 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->life_event_put = life_event_put;
 	st->life_event_list = life_event_list;
 	st->life_event_get = life_event_get;
+	/* casework tools */
+	st->case_file_get = case_file_get;
+	st->journal_serial_next = journal_serial_next;
 }

@@ -136,6 +136,9 @@ enum stmt_id {
 	S_CHAT_MSGS,
 	S_CHAT_PRESENCE_PUT,
 	S_CHAT_PRESENCE_COUNT,
+	/* casework tools (sqlite_cases.c) */
+	S_FILE_GET,
+	S_JOURNAL_NEXT,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,

@@ -545,6 +545,18 @@ struct hh_store {
 	enum hh_rc (*org_document_get)(struct hh_tx *tx, struct hh_arena *a,
 				       int64_t org_id, const char *kind,
 				       const char **body);
+	/* ---- casework tools (0016_casework.sql) ----
+	 * case_file_get reads one uploaded file with its bytes (NOT_FOUND
+	 * when there is none; the domain checks its case). Cases also carry
+	 * journal_no and assigned_team (case_insert writes both,
+	 * case_update assigned_team). journal_serial_next gives the next
+	 * serial of an organisation's journal numbers in a (Danish) year,
+	 * from 1, in the caller's write transaction: a rolled back case
+	 * gives its serial back. */
+	enum hh_rc (*case_file_get)(struct hh_tx *tx, struct hh_arena *a,
+				    int64_t id, struct hh_case_file *out);
+	enum hh_rc (*journal_serial_next)(struct hh_tx *tx, int64_t org_id,
+					  int year, int64_t *serial);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -1031,14 +1031,18 @@ static void read_one_case(void **state)
 	r = get_ok(c, CW_FAM, path);
 	assert_string_equal(jstr(r.json, "citizen_name"), "Anna Andersen");
 	assert_int_equal(etag(&r), 1);
+	/* beside the case, the staff read lists the citizen's other cases at
+	 * the agency (casework tools): a second read of her data */
+	int others = json_array_size(json_object_get(r.json, "other_cases")) > 0;
+	assert_true(others);
 	tu_resp_free(&r);
-	assert_int_equal(x_audits(c, NULL), audits + 1);
+	assert_int_equal(x_audits(c, NULL), audits + 1 + others);
 	refused(c, CW_UDK, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, CW_901, "GET", path, NULL, NULL, 404, "not-found", NULL);
 	refused(c, ED_FAM, "GET", path, NULL, NULL, 403, "forbidden", NULL);
 	refused(c, ANON, "GET", path, NULL, NULL, 401, "auth-required", NULL);
 	/* the refused reads left no trace in the audit log */
-	assert_int_equal(x_audits(c, NULL), audits + 1);
+	assert_int_equal(x_audits(c, NULL), audits + 1 + others);
 	refused(c, ANNA, "GET", "/api/v1/cases/0", NULL, NULL, 404, "not-found", NULL);
 	refused(c, ANNA, "GET", "/api/v1/cases/x1", NULL, NULL, 404, "not-found", NULL);
 	refused(c, CW_FAM, "GET", "/api/v1/cases/99999999", NULL, NULL, 404,

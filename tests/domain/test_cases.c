@@ -421,9 +421,9 @@ static void submit_under_faults(void **state)
 		assert_int_equal(k.events, base.events);
 	}
 	/* begin, idempotency_get, case_type_get_by_code, plan_get,
-	 * org_get_by_code, case_insert, case_file_insert, event_append,
-	 * idempotency_put, case_get, commit */
-	assert_int_equal(sites, 11);
+	 * org_get_by_code, journal_serial_next, case_insert,
+	 * case_file_insert, event_append, idempotency_put, case_get, commit */
+	assert_int_equal(sites, 12);
 	/* the key made it: a repeat is a replay */
 	struct hh_case again;
 	assert_int_equal(submit_full(f, "skilsmisse", f->anna, plan, "ansoeg", values,

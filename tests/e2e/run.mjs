@@ -795,6 +795,9 @@ const PDF = PDF_BYTES.toString('base64');
 
 // Submits an application for enkeltydelse as the demo citizen Mette Jensen
 // of Nordskov (901) and returns the new case's id.
+// The journal number of each case submitCase made, by id.
+const journals = new Map();
+
 async function submitCase() {
 	const context = await browser.newContext();
 	try {
@@ -814,7 +817,9 @@ async function submitCase() {
 		});
 		check(resp.status() === 201,
 		      `case not created: ${resp.status()} ${await resp.text()}`);
-		return (await resp.json()).id;
+		const made = await resp.json();
+		journals.set(made.id, made.journal_no);
+		return made.id;
 	} finally {
 		await context.close();
 	}
@@ -900,7 +905,7 @@ test('casework: the case page shows the form with its Danish labels', () =>
 		const id = await demoCase();
 		await openCase(page, CASEWORKER, id);
 		check(await text(page.locator('h1')) ===
-		      `Sag ${id}: Ansøgning om enkeltydelse`, 'heading');
+		      `Sag ${journals.get(id)}: Ansøgning om enkeltydelse`, 'heading');
 		const f = await facts(page);
 		check(f.Borger === 'Mette Jensen', `citizen: ${f.Borger}`);
 		check(/^\d+\. \w+ \d{4} \(om \d+ dage\)$/.test(f.Frist),
@@ -953,7 +958,7 @@ async function caseworkFlow(page) {
 	await page.waitForURL((u) => u.pathname === path);
 
 	// assign
-	await submit(page, page.getByRole('button', { name: 'Tildel mig' }), path);
+	await submit(page, page.getByRole('button', { name: 'Tag sagen' }), path);
 	check(await text(page.locator('.case-done')) === 'Sagen er tildelt dig.',
 	      'no confirmation of the assignment');
 	check((await facts(page)).Tildelt === 'Dig', 'not assigned to me');
@@ -1045,8 +1050,8 @@ test('JavaScript disabled: two staff on one case, the second gets the stale ' +
 			{ name: 'Bed borgeren om mere' }), path);
 		check((await facts(b)).Tilstand === 'Afventer borgeren',
 		      'retry did not go through');
-		// and the first one's stale "Tildel mig" is refused too
-		await submit(a, a.getByRole('button', { name: 'Tildel mig' }),
+		// and the first one's stale "Tag sagen" is refused too
+		await submit(a, a.getByRole('button', { name: 'Tag sagen' }),
 			     `${path}/tildeling`, 409);
 		check(await text(a.getByRole('alert')) === STALE, 'no stale message');
 	} finally {
@@ -1103,6 +1108,88 @@ test('casework: an empty question is refused and the form says why', () =>
 		check((await text(page.locator('.field-error'))).startsWith('Skriv'),
 		      'no message at the field');
 	}));
+
+// The caseworker's tools: find a case by its journal number, download
+// what the citizen sent, see the citizen's other cases, hand the case to a
+// team, and find it again by team and stage.
+test('casework tools: find by journal number, download a file, assign a ' +
+     'team, filter by team and stage', () => withPage({}, async (page) => {
+	const first = await submitCase();
+	const id = await submitCase();
+	const jnr = journals.get(id);
+	check(/^24\.00\.00-G01-\d+-\d\d$/.test(jnr), `journal number: ${jnr}`);
+	await signIn(page, CASEWORKER.email, CASEWORKER.password);
+	await go(page, '/sagsbehandling');
+	await page.getByLabel('Søg efter journalnummer, CPR-nummer eller navn')
+		.fill(jnr);
+	await submit(page, page.getByRole('button', { name: 'Vis sager' }),
+		     '/sagsbehandling');
+	const rows = page.locator('table.queue-table tbody tr');
+	check(await rows.count() === 1, `${await rows.count()} rows for ${jnr}`);
+	await rows.first().getByRole('link', { name: `Sag ${jnr}` }).click();
+	await page.waitForURL((u) => u.pathname === casePath(id));
+	check((await facts(page)).Journalnummer === jnr, 'no journal number fact');
+
+	// the file: listed with its size, downloaded as an attachment
+	const link = page.locator('section.case-files a', {
+		hasText: 'overslag-tandlaege.pdf' });
+	check((await text(page.locator('section.case-files li'))).includes(
+		`(PDF, ${PDF_BYTES.length} byte)`), 'no Danish size');
+	const fileHref = await link.getAttribute('href');
+	const [download] = await Promise.all([page.waitForEvent('download'),
+					      link.click()]);
+	check(download.suggestedFilename() === 'overslag-tandlaege.pdf',
+	      `file name: ${download.suggestedFilename()}`);
+	const saved = await download.path();
+	check(readFileSync(saved).equals(PDF_BYTES), 'the file changed on the way');
+
+	// the citizen's other cases at Nordskov
+	const others = await text(page.locator('section.case-others'));
+	check(others.includes(journals.get(first)), `other cases: ${others}`);
+
+	// to a team
+	await page.getByLabel('Tildel en kollega eller et team')
+		.selectOption({ label: 'Ydelser og pension' });
+	await submit(page, page.getByRole('button', { name: 'Tildel', exact: true }),
+		     casePath(id));
+	check(await text(page.locator('.case-done')) ===
+	      'Sagen er tildelt team Ydelser og pension.',
+	      `confirmation: ${await text(page.locator('.case-done'))}`);
+	check((await text(page.locator('ol.case-events'))).includes(
+		'Tildelt team Ydelser og pension'), 'history lacks the team');
+
+	// the team's cases, the stage "Ny"
+	await go(page, '/sagsbehandling');
+	await page.getByLabel('Team').selectOption('ydelser');
+	await page.getByLabel('Fase').selectOption({ label: 'Ny' });
+	await submit(page, page.getByRole('button', { name: 'Vis sager' }),
+		     '/sagsbehandling');
+	const q = new URL(page.url()).searchParams;
+	check(q.get('team') === 'ydelser' && q.get('fase') === 'ny',
+	      `filters: ${page.url()}`);
+	const teamRow = page.locator('table.queue-table tbody tr', {
+		has: page.locator(`a[href="${casePath(id)}"]`) });
+	check(await teamRow.count() === 1, 'the team\'s case is not listed');
+	check((await text(teamRow)).includes('Team Ydelser og pension'),
+	      `row: ${await text(teamRow)}`);
+	const states = await page.locator('#f-tilstand optgroup')
+		.evaluateAll((gs) => gs.map((g) => g.label));
+	check(states.join('|') === 'Ny|Under behandling|Afventer borgeren|' +
+	      'Afgjort|Lukket', `state groups: ${states.join('|')}`);
+	const res = await runAxe(page);
+	check(res.violations.length === 0, describeAxe(res.violations));
+
+	// another organisation gets neither the case nor its file
+	const other = await newPage();
+	try {
+		await signIn(other, OTHER_ORG.email, OTHER_ORG.password);
+		const r = await other.request.get(url(fileHref));
+		check(r.status() === 404, `another organisation's file: ${r.status()}`);
+		check(!(await r.body()).includes('%PDF'), 'the file leaked');
+	} finally {
+		await other.context().close();
+	}
+}));
 
 test('casework: the queue pages through the cases', () =>
 	withPage({}, async (page) => {
@@ -1715,11 +1802,17 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		const cells = await row.locator('td').allInnerTexts();
 		check(cells[0] === 'Ansøgning om skilsmisse' && cells[1] === who.name &&
 		      cells[2] === 'Modtaget', `row: ${cells.join(' | ')}`);
-		await row.getByRole('link', { name: `Sag ${divorceId}` }).click();
+		// the queue names a case by its journal number (KLE, facet,
+		// serial, year); the id stays in the URL
+		const divorceLink = row.getByRole('link', { name: /^Sag / });
+		const divorceJnr = (await divorceLink.getAttribute('aria-label')).slice(4);
+		check(/^16\.10\.00-G01-\d+-\d\d$/.test(divorceJnr),
+		      `journal number: ${divorceJnr}`);
+		await divorceLink.click();
 		const path = casePath(divorceId);
 		await family.waitForURL((u) => u.pathname === path);
 		check(await text(family.locator('h1')) ===
-		      `Sag ${divorceId}: Ansøgning om skilsmisse`, 'case heading');
+		      `Sag ${divorceJnr}: Ansøgning om skilsmisse`, 'case heading');
 		let f = await facts(family);
 		check(f.Borger === who.name && f.Myndighed === 'Familieretshuset' &&
 		      f.Tilstand === 'Modtaget', `facts: ${JSON.stringify(f)}`);
@@ -1750,7 +1843,7 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		check(await text(step.locator('.state')) === 'Færdig',
 		      `step state: ${await text(step.locator('.state'))}`);
 		const stepCases = await text(step.locator('ul.step-cases'));
-		check(stepCases === `Ansøgning om skilsmisse (sag ${divorceId}): ` +
+		check(stepCases === `Ansøgning om skilsmisse (sag ${divorceJnr}): ` +
 		      'Skilsmisse bevilget', `step's cases: ${stepCases}`);
 		check(await page.getByRole('heading',
 			{ name: 'Sager, der er startet automatisk' }).count() === 1,
@@ -1796,14 +1889,18 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		check(muniCells[0] === 'Gennemgang af børnetilskud og familieydelser' &&
 		      muniCells[1] === who.name && muniCells[2] === 'Oprettet',
 		      `row: ${muniCells.join(' | ')}`);
-		await muniRow.getByRole('link', { name: `Sag ${followupId}` }).click();
+		await muniRow.getByRole('link', { name: /^Sag / }).click();
 		await muni.waitForURL((u) => u.pathname === casePath(followupId));
 		f = await facts(muni);
-		check(f.Myndighed === who.municipality && f.Borger === who.name &&
-		      f['Opfølgning på'] === `Sag ${divorceId}`,
+		check(f.Myndighed === who.municipality && f.Borger === who.name,
 		      `facts: ${JSON.stringify(f)}`);
+		// what started it, as the follow-up carries it
+		const origin = await text(muni.locator('section.case-origin'));
+		for (const want of [`Sag ${divorceJnr}`, 'Myndighed Familieretshuset',
+				    'Afgørelse Skilsmisse bevilget'])
+			check(origin.includes(want), `origin lacks "${want}": ${origin}`);
 		check((await text(muni.locator('ol.case-events'))).includes(
-			`Sagen blev oprettet som opfølgning på sag ${divorceId}`),
+			`Sagen blev oprettet som opfølgning på sag ${divorceJnr}`),
 		      'history does not say why the case exists');
 		await go(muni, casePath(divorceId), 404);
 
