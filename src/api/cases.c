@@ -18,6 +18,7 @@
 #include "domain/cases.h"
 #include "domain/catalogue.h"
 #include "domain/citizens.h"
+#include "domain/letters.h"
 #include "domain/overview.h"
 #include "domain/plans.h"
 #include "domain/queue.h"
@@ -637,6 +638,16 @@ void hh_api_case_transition(struct hh_req *r)
 	int followups = 0;
 	enum hh_rc rc = hh_case_transition(r->app->store, &r->arena, &who, id_param(r),
 					   to, v, note, &c, &followups);
+	const char *letter = NULL;
+	if (rc == HH_ERR_INVALID &&
+	    hh_letter_required(r->app->store, &r->arena, &who, id_param(r), to,
+			       &letter) == HH_OK && letter) {
+		/* letters: the decision goes with its letter */
+		hh_resp_problem(r, HH_E_LETTER_REQUIRED, "to",
+				hh_arena_printf(&r->arena, "the move needs a '%s' letter",
+						letter));
+		return;
+	}
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;

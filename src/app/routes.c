@@ -175,5 +175,16 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/chat/bedoem", hh_page_chat_rate),
 	ROUTE(HH_GET, "/borgerservice/chat", hh_page_chat_console),
 
+	/* letters on cases (domain/letters.h): the API ("/api/v1/letters/
+	 * {id}.pdf" is the same route, the handler sees the suffix) and the
+	 * caseworker's compose and approval pages */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/letters", hh_api_case_letters),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/letters", hh_api_case_letter_create),
+	ROUTE(HH_GET, "/api/v1/letters/approval", hh_api_letters_approval),
+	ROUTE(HH_GET, "/api/v1/letters/{id}", hh_api_letter_get),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/send", hh_api_letter_send),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/approve", hh_api_letter_approve),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/return", hh_api_letter_return),
+
 	{ 0, NULL, NULL, 0, 0 }
 };
