@@ -84,6 +84,9 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
+# letters: the domain and API tests share their fixture.
+$(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters: \
+	tests/domain/letters_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
