@@ -85,7 +85,8 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
 # letters: the domain and API tests share their fixture.
-$(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters: \
+$(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters \
+	$(BUILD)/tests/pages/test_letter_pages: \
 	tests/domain/letters_fixture.h
 
 run: deps $(BUILD)/helhed

@@ -185,6 +185,13 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/letters/{id}/send", hh_api_letter_send),
 	ROUTE(HH_POST, "/api/v1/letters/{id}/approve", hh_api_letter_approve),
 	ROUTE(HH_POST, "/api/v1/letters/{id}/return", hh_api_letter_return),
+	ROUTE(HH_GET, "/sagsbehandling/sag/{id}/brev", hh_page_letter_compose),
+	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/brev", hh_page_letter_compose_post),
+	ROUTE(HH_GET, "/sagsbehandling/godkendelser", hh_page_letters_approval),
+	ROUTE(HH_GET, "/sagsbehandling/brev/{id}", hh_page_letter),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/send", hh_page_letter_send),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/godkend", hh_page_letter_approve),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/returner", hh_page_letter_return),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

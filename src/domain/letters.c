@@ -514,6 +514,7 @@ struct build_ctx {
 	int preview, save;
 	struct hh_letter *out;
 	struct hh_buf *html;
+	struct hh_letter_context *ctx;
 	const char *field;
 };
 
@@ -523,7 +524,7 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 	const struct hh_letter_input *in = x->in;
 	struct hh_store *st = tx->store;
 	struct hh_arena *a = x->a;
-	struct hh_case k;
+	struct hh_case k = { 0 }; /* journal_no: not every store fills it */
 	enum hh_rc rc = st->case_get(tx, a, in->case_id, &k);
 	if (rc != HH_OK)
 		return rc;
@@ -531,6 +532,8 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 		return rc;
 	if (!x->preview && !may(x->who, &k, HH_ACT_CHANGE, &rc))
 		return rc;
+	if (x->save && in->case_version && in->case_version != k.version)
+		return HH_ERR_CONFLICT; /* written against an older case */
 	if (x->save && !x->who->user_id)
 		return HH_ERR_FORBIDDEN; /* a letter is signed by a person */
 	struct hh_case_type row;
@@ -540,6 +543,12 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 		return rc;
 	json_t *display = NULL, *data = NULL;
 	const char *kind = in->kind;
+	if (x->ctx) {
+		const struct hh_ct_state *ds = hh_ct_state(&def, in->decision);
+		x->ctx->four_eyes = def.four_eyes;
+		x->ctx->case_version = k.version;
+		x->ctx->decision_label = ds ? hh_arena_strdup(a, ds->label) : NULL;
+	}
 	if (in->decision) {
 		const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, in->decision);
 		if (!t || !(t->roles & x->who->roles)) {
@@ -564,6 +573,8 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto fail;
 	}
+	if (x->ctx)
+		x->ctx->needs_justification = needs_justification(kind);
 	if (tmpl_read(a, kind, tj, &t, why, sizeof(why)) != HH_OK) {
 		hh_log_bug("case type %s: %s", row.code, why);
 		rc = HH_ERR_INTERNAL;
@@ -699,10 +710,12 @@ enum hh_rc hh_letter_preview(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who,
 			     const struct hh_letter_input *in,
 			     struct hh_letter *out, struct hh_buf *html,
-			     const char **field)
+			     struct hh_letter_context *ctx, const char **field)
 {
+	if (ctx)
+		memset(ctx, 0, sizeof(*ctx));
 	struct build_ctx x = { .who = who, .a = a, .in = in, .preview = 1,
-			       .out = out, .html = html };
+			       .out = out, .html = html, .ctx = ctx };
 	enum hh_rc rc = hh_store_run_tx(st, 0, build_tx, &x);
 	if (field)
 		*field = x.field;
@@ -734,7 +747,7 @@ struct required_ctx {
 static enum hh_rc required_tx(struct hh_tx *tx, void *p)
 {
 	struct required_ctx *x = p;
-	struct hh_case k;
+	struct hh_case k = { 0 }; /* journal_no: not every store fills it */
 	enum hh_rc rc = tx->store->case_get(tx, x->a, x->id, &k);
 	if (rc != HH_OK)
 		return rc;
@@ -745,8 +758,13 @@ static enum hh_rc required_tx(struct hh_tx *tx, void *p)
 	rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def);
 	if (rc != HH_OK)
 		return rc;
+	/* only a move the caller can make now needs its letter; another is
+	 * simply not allowed */
+	const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, x->to);
 	const char *kind = hh_ct_letter_kind(&def, x->to);
-	x->kind = kind && k.citizen_id ? hh_arena_strdup(x->a, kind) : NULL;
+	x->kind = kind && k.citizen_id && t && (t->roles & x->who->roles)
+			  ? hh_arena_strdup(x->a, kind)
+			  : NULL;
 	hh_case_type_def_clear(&def);
 	return HH_OK;
 }
@@ -1008,7 +1026,7 @@ static enum hh_rc get_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->letter_get(tx, x->a, x->id, x->out);
 	if (rc != HH_OK)
 		return rc;
-	struct hh_case k;
+	struct hh_case k = { 0 }; /* journal_no: not every store fills it */
 	if (x->out->case_id) {
 		rc = tx->store->case_get(tx, x->a, x->out->case_id, &k);
 		if (rc != HH_OK)
@@ -1072,7 +1090,7 @@ struct list_ctx {
 static enum hh_rc list_case_tx(struct hh_tx *tx, void *p)
 {
 	struct list_ctx *x = p;
-	struct hh_case k;
+	struct hh_case k = { 0 }; /* journal_no: not every store fills it */
 	enum hh_rc rc = tx->store->case_get(tx, x->a, x->case_id, &k);
 	if (rc != HH_OK)
 		return rc;

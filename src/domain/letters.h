@@ -59,24 +59,38 @@ struct hh_letter_input {
 				      refused and partly_granted */
 	const char *text;          /* {{free.text}}: optional */
 	int64_t reply_by;          /* 0: the template's reply_within from now */
+	int64_t case_version;      /* the case as the writer saw it (0: any);
+				      another is CONFLICT */
 };
 
-/* The state a move of case case_id to `to` needs a letter of: *kind
- * (NULL when none; strings in a). NOT_FOUND for a case who may not see. */
+/* The kind of letter the move of case case_id to `to` needs: *kind
+ * (NULL when none, or when who cannot make that move now; strings in a).
+ * NOT_FOUND for a case who may not see. */
 enum hh_rc hh_letter_required(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, int64_t case_id,
 			      const char *to, const char **kind);
 
 /* The merged letter for in without saving it (the compose page's
- * preview): *out is filled as a draft would be, and html (may be NULL)
- * gets the letter as HTML (render/letter_html.h). Free parts not written
+ * preview): *out is filled as a draft would be, html (may be NULL) gets
+ * the letter as HTML (render/letter_html.h) and ctx (may be NULL) what
+ * the page tells around it (filled as far as the case was read, also on
+ * INVALID). Free parts not written
  * yet show as a marker. INVALID with *field ("decision", "kind",
  * "justification", "text", "reply_by") when in cannot make a letter. */
+struct hh_letter_context {
+	int four_eyes;             /* the case type asks for a second
+				      caseworker's approval */
+	int needs_justification;   /* the kind must say why */
+	int64_t case_version;      /* the case as it was read */
+	const char *decision_label; /* the Danish label of the decision's
+				       state, NULL without one */
+};
+
 enum hh_rc hh_letter_preview(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who,
 			     const struct hh_letter_input *in,
 			     struct hh_letter *out, struct hh_buf *html,
-			     const char **field);
+			     struct hh_letter_context *ctx, const char **field);
 
 /* Saves in as a draft by who (a user). INVALID with *field as above;
  * FORBIDDEN for a caller who is not a user or may not change the case. */

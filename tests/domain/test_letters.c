@@ -255,7 +255,7 @@ static void preview_merges_case_citizen_form_and_free_parts(void **state)
 	struct hh_buf html;
 	hh_buf_init(&html);
 	const char *field = NULL;
-	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, &html, &field),
+	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, &html, NULL, &field),
 			 HH_OK);
 	assert_string_equal(l.kind, "refused");
 	assert_string_equal(l.title, "Afgørelse om hjælp: afslag");
@@ -272,18 +272,18 @@ static void preview_merges_case_citizen_form_and_free_parts(void **state)
 	/* the preview shows where the justification goes before it is written */
 	in.justification = NULL;
 	hh_buf_reset(&html);
-	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, &html, &field),
+	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, &html, NULL, &field),
 			 HH_OK);
 	tu_expect_in(l.body, "[Skriv begrundelsen her]");
 	/* an empty free text leaves no empty paragraph behind */
 	in.decision = "granted";
-	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, NULL, &field),
+	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, NULL, NULL, &field),
 			 HH_OK);
 	tu_expect_in(l.body, "til tandbehandling.\n\n## Regler");
 	/* a request has its reply date */
 	in.decision = "awaiting_citizen";
 	in.text = "Send os din seneste lønseddel.";
-	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, NULL, &field),
+	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw1, &in, &l, NULL, NULL, &field),
 			 HH_OK);
 	assert_true(l.reply_allowed);
 	assert_true(l.reply_by > hh_now_us() / 1000000 + 13 * 86400);
@@ -560,7 +560,7 @@ static void other_org_is_not_found(void **state)
 	assert_int_equal(hh_letter_create(f->st, &f->a, &f->cw902, &in, &l, &field),
 			 HH_ERR_NOT_FOUND);
 	assert_int_equal(hh_letter_preview(f->st, &f->a, &f->cw902, &in, &l, NULL,
-					   &field),
+					   NULL, &field),
 			 HH_ERR_NOT_FOUND);
 	l = draft(f, &f->cw1, k.id, "rejected");
 	struct hh_letter out;
