@@ -22,6 +22,7 @@
 #define HH_LETTERS_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "core/buf.h"
 #include "domain/actor.h"
@@ -157,5 +158,16 @@ json_t *hh_letter_json(const struct hh_letter *l);
 const char *hh_letter_state_da(const char *state);
 /* The Danish name of a letter kind ("Afslag"). */
 const char *hh_letter_kind_da(const char *kind);
+
+/* ---- the demo ------------------------------------------------------------ */
+
+/* On the demo's first start (after hh_demo_inquiries): decides a few open
+ * cases with a citizen per organisation (two at most, oldest first) as
+ * their caseworker would, each with its letter sent (approved by a second
+ * caseworker with four eyes), so that the demo has sent letters to show.
+ * Once per database (meta "demo_letters"); deterministic for the same
+ * cases. *n_sent gets the letters sent; a case that cannot be decided is
+ * reported on errs and skipped. */
+enum hh_rc hh_demo_letters(struct hh_store *st, FILE *errs, int *n_sent);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "domain/cases.h"
+#include "domain/demo.h"
 #include "domain/letters.h"
 
 struct fx {
@@ -653,6 +654,46 @@ static void sent_pdf_reads_back(void **state)
 	free(text);
 }
 
+
+/* ---- the demo content ---------------------------------------------------------- */
+
+static enum hh_rc count_ct(void *p, const struct hh_case_type *ct)
+{
+	(void)ct;
+	(*(int *)p)++;
+	return HH_OK;
+}
+
+/* The demo's templates import (every placeholder known to its case type),
+ * and the demo's first start sends letters, once. */
+static void demo_content_and_demo_letters(void **state)
+{
+	struct fx *f = *state;
+	char *dir = hh_arena_printf(&f->a, "%s/demo", f->dir);
+	char *cmd = hh_arena_printf(&f->a, "mkdir -p '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	struct hh_store *st = tu_store(dir, 4);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(st, "content", 1, stderr, NULL, NULL, &stats),
+			 HH_OK);
+	int n = 0;
+	struct hh_tx *tx = tu_read_begin(st);
+	assert_int_equal(st->case_type_list(tx, &f->a, 0, count_ct, &n), HH_OK);
+	tu_read_end(tx);
+	assert_int_equal(n, 11);
+	struct hh_demo_stats ds;
+	assert_int_equal(hh_demo_inquiries(st, "content", 1764928800 /* a Friday */,
+					   stderr, &ds),
+			 HH_OK);
+	int sent = 0;
+	assert_int_equal(hh_demo_letters(st, stderr, &sent), HH_OK);
+	assert_true(sent >= 3);
+	int again = -1;
+	assert_int_equal(hh_demo_letters(st, stderr, &again), HH_OK);
+	assert_int_equal(again, 0);
+	hh_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +716,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(other_org_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(get_staff_is_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(sent_pdf_reads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(demo_content_and_demo_letters, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
