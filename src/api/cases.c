@@ -724,8 +724,10 @@ void hh_api_case_request(struct hh_req *r)
 	if (v < 0)
 		return;
 	struct hh_case c;
-	enum hh_rc rc = hh_case_request(r->app->store, &r->arena, &who, id_param(r),
-					question, v, &c);
+	int by_letter = 0; /* letters: sent as a request letter where the
+			      case type has one */
+	enum hh_rc rc = hh_letter_request(r->app->store, &r->arena, &who, id_param(r),
+					  question, v, &c, &by_letter);
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;

@@ -682,6 +682,17 @@ enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+enum hh_rc hh_case_request_tx(struct hh_tx *tx, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *question, int64_t expected_version,
+			      struct hh_case *out)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .question = question,
+				.expected = expected_version, .kind = 3, .out = out,
+				.with_letter = 1 };
+	return change_tx(tx, &x);
+}
+
 enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_actor *who, int64_t id,
 			  int64_t user_id, int64_t expected_version,

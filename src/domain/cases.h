@@ -104,6 +104,12 @@ enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
 				 const char *to, int64_t expected_version,
 				 const char *note, struct hh_case *out,
 				 int *followups);
+/* hh_case_request inside tx, for domain/letters.c: the request sent as
+ * a letter in the same transaction. */
+enum hh_rc hh_case_request_tx(struct hh_tx *tx, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *question, int64_t expected_version,
+			      struct hh_case *out);
 /* Assigns the case to user_id (0: nobody). */
 enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_actor *who, int64_t id,

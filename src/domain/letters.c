@@ -494,6 +494,22 @@ static const char *tidy(struct hh_arena *a, const char *s)
 
 /* ---- building a letter ---------------------------------------------------------- */
 
+/* A request for information moves the case to its paused state from any
+ * state that is neither paused nor final, as hh_case_request does,
+ * whether or not the case type lists that move. */
+static int is_request_move(const struct hh_case_type_def *def, const char *from,
+			   const char *to, const char *kind)
+{
+	const struct hh_ct_state *cur = hh_ct_state(def, from);
+	const struct hh_ct_state *paused = hh_ct_paused(def);
+	return kind && !strcmp(kind, "request") && paused && to &&
+	       !strcmp(paused->key, to) && cur && !cur->final && !cur->paused;
+}
+
+static const struct hh_ct_transition any_move = {
+	.roles = HH_ROLE_CASEWORKER | HH_ROLE_AGENT | HH_ROLE_ADMIN
+};
+
 static int may(const struct hh_actor *who, const struct hh_case *k,
 	       enum hh_access_action act, enum hh_rc *rc)
 {
@@ -551,6 +567,8 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 	}
 	if (in->decision) {
 		const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, in->decision);
+		if (!t && is_request_move(&def, k.state, in->decision, kind))
+			t = &any_move; /* hh_case_request's own rule */
 		if (!t || !(t->roles & x->who->roles)) {
 			x->field = "decision";
 			rc = HH_ERR_INVALID;
@@ -794,6 +812,8 @@ struct flow_ctx {
 	/* what the first (read) transaction saw */
 	int64_t letter_version, case_version;
 	int deliver;  /* send now (else: to approval, or back to draft) */
+	int request;  /* the decision is a request for information: the
+			 case waits for the citizen (hh_case_request) */
 	int awaiting; /* four eyes: to approval */
 	int64_t now;
 	struct hh_letter_doc doc;
@@ -846,9 +866,13 @@ static enum hh_rc flow_read_tx(struct hh_tx *tx, void *p)
 	rc = hh_case_type_load(tx, x->a, NULL, x->kase.case_type_id, &row, &def);
 	if (rc != HH_OK)
 		return rc;
-	x->awaiting = x->op == OP_SEND && def.four_eyes;
+	/* four eyes are for decisions; a request for information or a
+	 * hearing goes out at once */
+	x->awaiting = x->op == OP_SEND && def.four_eyes && is_decision(l->kind);
 	x->deliver = !x->awaiting;
-	if (x->deliver && l->decision) {
+	x->request = l->decision &&
+		     is_request_move(&def, x->kase.state, l->decision, l->kind);
+	if (x->deliver && l->decision && !x->request) {
 		/* the decision must still be a move the case can make */
 		const struct hh_ct_transition *t =
 			hh_ct_transition(&def, x->kase.state, l->decision);
@@ -911,9 +935,21 @@ static enum hh_rc flow_write_tx(struct hh_tx *tx, void *p)
 					  "Brev til godkendelse", NULL);
 		return rc;
 	}
-	if (l->decision) {
-		/* a four-eyes letter waited: the case may have moved on, so
-		 * its version is checked only where the sender saw it */
+	if (l->decision && x->request) {
+		/* the question is the letter's own text (its title when the
+		 * caseworker wrote none), as the citizen's case page shows it */
+		json_error_t e;
+		json_t *fields = json_loads(l->fields ? l->fields : "{}", 0, &e);
+		const char *text = json_string_value(json_object_get(fields, "text"));
+		rc = hh_case_request_tx(tx, x->a, x->who, l->case_id,
+					hh_arena_strdup(x->a, text ? text : l->title),
+					x->case_version, &x->kase);
+		json_decref(fields);
+		if (rc != HH_OK)
+			return rc;
+	} else if (l->decision) {
+		/* the version is the one this send read: a case changed
+		 * since (or by a concurrent send) is CONFLICT */
 		rc = hh_case_transition_tx(tx, x->a, x->who, l->case_id, l->decision,
 					   x->case_version, NULL, &x->kase, NULL);
 		if (rc != HH_OK)
@@ -1008,6 +1044,80 @@ enum hh_rc hh_letter_return(struct hh_store *st, struct hh_arena *a,
 			      .expected = expected_version, .op = OP_RETURN,
 			      .comment = comment, .out = out };
 	return flow(st, &x);
+}
+
+/* ---- a request for information ------------------------------------------------ */
+
+struct req_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id;
+	const char *paused; /* the state requests wait in, NULL: none */
+	int has_template;
+	int64_t citizen_id;
+};
+
+static enum hh_rc req_tx(struct hh_tx *tx, void *p)
+{
+	struct req_ctx *x = p;
+	struct hh_case k = { 0 };
+	enum hh_rc rc = tx->store->case_get(tx, x->a, x->id, &k);
+	if (rc != HH_OK)
+		return rc;
+	if (!may(x->who, &k, HH_ACT_READ, &rc))
+		return rc;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def);
+	if (rc != HH_OK)
+		return rc;
+	const struct hh_ct_state *paused = hh_ct_paused(&def);
+	x->paused = paused ? hh_arena_strdup(x->a, paused->key) : NULL;
+	x->has_template = json_object_get(def.letter_templates, "request") != NULL;
+	x->citizen_id = k.citizen_id;
+	hh_case_type_def_clear(&def);
+	return HH_OK;
+}
+
+struct case_ctx {
+	struct hh_arena *a;
+	int64_t id;
+	struct hh_case *out;
+};
+
+static enum hh_rc case_tx(struct hh_tx *tx, void *p)
+{
+	struct case_ctx *x = p;
+	memset(x->out, 0, sizeof(*x->out));
+	return tx->store->case_get(tx, x->a, x->id, x->out);
+}
+
+enum hh_rc hh_letter_request(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who, int64_t case_id,
+			     const char *question, int64_t expected_version,
+			     struct hh_case *out, int *by_letter)
+{
+	struct req_ctx x = { .who = who, .a = a, .id = case_id };
+	*by_letter = 0;
+	enum hh_rc rc = hh_store_run_tx(st, 0, req_tx, &x);
+	if (rc != HH_OK)
+		return rc;
+	if (!x.paused || !x.has_template || !x.citizen_id || !who->user_id)
+		return hh_case_request(st, a, who, case_id, question, expected_version,
+				       out);
+	struct hh_letter_input in = { .case_id = case_id, .decision = x.paused,
+				      .kind = "request", .text = question,
+				      .case_version = expected_version };
+	struct hh_letter l;
+	const char *field = NULL;
+	rc = hh_letter_create(st, a, who, &in, &l, &field);
+	if (rc == HH_OK)
+		rc = hh_letter_send(st, a, who, l.id, l.version, &l, NULL);
+	if (rc != HH_OK)
+		return rc;
+	*by_letter = 1;
+	struct case_ctx c = { a, case_id, out };
+	return hh_store_run_tx(st, 0, case_tx, &c);
 }
 
 /* ---- reading ----------------------------------------------------------------- */

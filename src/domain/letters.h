@@ -100,9 +100,9 @@ enum hh_rc hh_letter_create(struct hh_store *st, struct hh_arena *a,
 			    const struct hh_letter_input *in,
 			    struct hh_letter *out, const char **field);
 
-/* Sends draft id (version expected_version; 0: any). With four eyes on
- * its case type it goes to awaiting_approval (*awaiting = 1) and nothing
- * else happens yet; otherwise it is sent with its decision (see the top
+/* Sends draft id (version expected_version; 0: any). A decision (granted,
+ * refused, partly_granted) with four eyes on its case type goes to
+ * awaiting_approval (*awaiting = 1) and nothing else happens yet; otherwise it is sent with its decision (see the top
  * of this file). CONFLICT when the letter or the case changed since, or
  * another send won; INVALID when the letter is not a draft or its
  * decision is no longer a move the case can make. */
@@ -124,6 +124,19 @@ enum hh_rc hh_letter_return(struct hh_store *st, struct hh_arena *a,
 			    const struct hh_actor *who, int64_t id,
 			    int64_t expected_version, const char *comment,
 			    struct hh_letter *out);
+
+/* Asks the citizen for more (hh_case_request) as a letter: where the
+ * case's type has a "request" template and the case a citizen, a request
+ * letter with question as its text is written and sent at once (no four
+ * eyes: it decides nothing), moving the case to its paused state in the
+ * same transaction, with the reply date and reply allowed; otherwise
+ * hh_case_request as before. *by_letter says which; out is the case
+ * after. Errors as hh_case_request (CONFLICT for a stale version). */
+struct hh_case;
+enum hh_rc hh_letter_request(struct hh_store *st, struct hh_arena *a,
+			     const struct hh_actor *who, int64_t case_id,
+			     const char *question, int64_t expected_version,
+			     struct hh_case *out, int *by_letter);
 
 /* ---- reading --------------------------------------------------------------- */
 

@@ -1326,8 +1326,11 @@ static void act(struct hh_req *r, enum action kind)
 			show_again(r, w, id, &o, 400);
 			return;
 		}
-		rc = hh_case_request(r->app->store, &r->arena, &who, id, o.question,
-				     version, &c);
+		{ /* letters: as a request letter where the case type has one */
+			int by_letter = 0;
+			rc = hh_letter_request(r->app->store, &r->arena, &who, id,
+					       o.question, version, &c, &by_letter);
+		}
 		done = "anmodet";
 		break;
 	default:

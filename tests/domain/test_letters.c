@@ -655,6 +655,57 @@ static void sent_pdf_reads_back(void **state)
 }
 
 
+/* ---- a request for information ------------------------------------------------ */
+
+static void request_for_information_is_a_letter(void **state)
+{
+	struct fx *f = *state;
+	/* four eyes are for decisions: the request goes out at once */
+	struct hh_case k = submit(f, "hjaelp4", f->anna);
+	struct hh_case out;
+	int by_letter = 0;
+	assert_int_equal(hh_letter_request(f->st, &f->a, &f->cw1, k.id,
+					   "Send os dit seneste kontoudtog.", 1, &out,
+					   &by_letter),
+			 HH_OK);
+	assert_int_equal(by_letter, 1);
+	assert_string_equal(out.state, "awaiting_citizen");
+	assert_true(out.paused_since > 0);
+	assert_int_equal(tu_case_events(f->st, &f->a, k.id, "request", NULL,
+					"after.question",
+					"Send os dit seneste kontoudtog.", NULL),
+			 1);
+	int64_t n = 0;
+	assert_int_equal(hh_letter_list_case(f->st, &f->a, &f->cw1, k.id, count, &n),
+			 HH_OK);
+	assert_int_equal(n, 1);
+	/* the letter: sent, reply allowed, a reply date two weeks ahead */
+	struct hh_tx *tx = tu_read_begin(f->st);
+	struct hh_letter l;
+	assert_int_equal(f->st->letter_get(tx, &f->a, 1, &l), HH_OK);
+	tu_read_end(tx);
+	assert_string_equal(l.kind, "request");
+	assert_string_equal(l.state, "sent");
+	assert_true(l.reply_allowed);
+	assert_true(l.reply_by > hh_now_us() / 1000000 + 13 * 86400);
+	assert_int_equal(n_messages(f, l.id), 1);
+	tu_expect_in(l.body, "Send os dit seneste kontoudtog.");
+	/* a stale version asks nothing */
+	struct hh_case k2 = submit(f, "hjaelp", f->anna);
+	assert_int_equal(hh_letter_request(f->st, &f->a, &f->cw1, k2.id, "Mere?", 9,
+					   &out, &by_letter),
+			 HH_ERR_CONFLICT);
+	assert_string_equal(get_case(f, k2.id).state, "in_progress");
+	/* the citizen answers: the case goes back to where it was */
+	assert_int_equal(hh_case_answer(f->st, &f->a,
+					&(struct hh_actor){ .label = "citizen",
+							    .roles = HH_ROLE_CITIZEN,
+							    .citizen_id = f->anna },
+					k.id, "Her er det.", &out),
+			 HH_OK);
+	assert_string_equal(out.state, "in_progress");
+}
+
 /* ---- the demo content ---------------------------------------------------------- */
 
 static enum hh_rc count_ct(void *p, const struct hh_case_type *ct)
@@ -717,6 +768,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(get_staff_is_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(sent_pdf_reads_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(demo_content_and_demo_letters, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(request_for_information_is_a_letter, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
