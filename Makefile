@@ -86,6 +86,10 @@ $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
 # casework tools: the domain tests share the case fixture.
 $(BUILD)/tests/domain/test_casetools: tests/domain/cases_fixture.h
+# letters: the domain and API tests share their fixture.
+$(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters \
+	$(BUILD)/tests/pages/test_letter_pages: \
+	tests/domain/letters_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
@@ -150,11 +154,13 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
-		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench
+		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
+		$(BUILD)/bench/letters_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
 	./bench/chat.sh $(BUILD)
+	taskset -c 0 $(BUILD)/bench/letters_bench # letters
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -239,3 +245,13 @@ bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval
 	$(BUILD)/bench/eval content tests/eval/queries.tsv tests/eval/danfever
+
+# letters: letters rendered per second on one core (PDF with Pango + MeMo
+# XML) beside the same words written by Cairo alone; sizes of a letter.
+.PHONY: bench-letters
+$(BUILD)/bench/letters_bench: bench/letters_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-letters: deps $(BUILD)/bench/letters_bench
+	taskset -c 0 $(BUILD)/bench/letters_bench

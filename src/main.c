@@ -23,6 +23,7 @@
 #include "domain/orgs.h"
 #include "domain/content.h"
 #include "domain/demo.h"
+#include "domain/letters.h"
 #include "domain/health.h"
 #include "domain/oidc.h"
 #include "domain/views.h"
@@ -429,6 +430,15 @@ static int first_start(struct hh_store *st, const char *db,
 			printf("demo inquiries: %d in %d organisations, %d chats, "
 			       "%d cases created at the desk\n",
 			       ds.inquiries, ds.organisations, ds.chats, ds.cases);
+		/* letters: some of those cases decided, their letters sent */
+		int n_letters = 0;
+		rc = hh_demo_letters(st, stderr, &n_letters);
+		if (rc != HH_OK)
+			fprintf(stderr, "%s: demo letters not made (%s)\n", prog,
+				hh_rc_name(rc));
+		else if (n_letters)
+			printf("demo letters: %d decided cases with their letters "
+			       "sent\n", n_letters);
 	}
 	hh_health_mark_content_loaded(st);
 	return 0;

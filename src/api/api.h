@@ -110,4 +110,13 @@ void hh_api_chat_rate(struct hh_req *r);
 void hh_api_chat_console(struct hh_req *r);
 void hh_api_inquiry_transcript(struct hh_req *r);
 
+/* letters.c: letters on cases */
+void hh_api_case_letters(struct hh_req *r);
+void hh_api_case_letter_create(struct hh_req *r);
+void hh_api_letter_get(struct hh_req *r);
+void hh_api_letter_send(struct hh_req *r);
+void hh_api_letter_approve(struct hh_req *r);
+void hh_api_letter_return(struct hh_req *r);
+void hh_api_letters_approval(struct hh_req *r);
+
 #endif

@@ -19,6 +19,7 @@
 #include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/citizens.h"
+#include "domain/letters.h"
 #include "domain/overview.h"
 #include "domain/plans.h"
 #include "domain/queue.h"
@@ -696,6 +697,16 @@ void hh_api_case_transition(struct hh_req *r)
 	int followups = 0;
 	enum hh_rc rc = hh_case_transition(r->app->store, &r->arena, &who, id_param(r),
 					   to, v, note, &c, &followups);
+	const char *letter = NULL;
+	if (rc == HH_ERR_INVALID &&
+	    hh_letter_required(r->app->store, &r->arena, &who, id_param(r), to,
+			       &letter) == HH_OK && letter) {
+		/* letters: the decision goes with its letter */
+		hh_resp_problem(r, HH_E_LETTER_REQUIRED, "to",
+				hh_arena_printf(&r->arena, "the move needs a '%s' letter",
+						letter));
+		return;
+	}
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;
@@ -789,8 +800,10 @@ void hh_api_case_request(struct hh_req *r)
 	if (v < 0)
 		return;
 	struct hh_case c;
-	enum hh_rc rc = hh_case_request(r->app->store, &r->arena, &who, id_param(r),
-					question, v, &c);
+	int by_letter = 0; /* letters: sent as a request letter where the
+			      case type has one */
+	enum hh_rc rc = hh_letter_request(r->app->store, &r->arena, &who, id_param(r),
+					  question, v, &c, &by_letter);
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;

@@ -180,6 +180,23 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/cases/{id}/files/{file}", hh_api_case_file),
 	ROUTE(HH_GET, "/api/v1/casework/assignees", hh_api_casework_assignees),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}/fil/{file}", hh_page_casework_file),
+	/* letters on cases (domain/letters.h): the API ("/api/v1/letters/
+	 * {id}.pdf" is the same route, the handler sees the suffix) and the
+	 * caseworker's compose and approval pages */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/letters", hh_api_case_letters),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/letters", hh_api_case_letter_create),
+	ROUTE(HH_GET, "/api/v1/letters/approval", hh_api_letters_approval),
+	ROUTE(HH_GET, "/api/v1/letters/{id}", hh_api_letter_get),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/send", hh_api_letter_send),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/approve", hh_api_letter_approve),
+	ROUTE(HH_POST, "/api/v1/letters/{id}/return", hh_api_letter_return),
+	ROUTE(HH_GET, "/sagsbehandling/sag/{id}/brev", hh_page_letter_compose),
+	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/brev", hh_page_letter_compose_post),
+	ROUTE(HH_GET, "/sagsbehandling/godkendelser", hh_page_letters_approval),
+	ROUTE(HH_GET, "/sagsbehandling/brev/{id}", hh_page_letter),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/send", hh_page_letter_send),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/godkend", hh_page_letter_approve),
+	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/returner", hh_page_letter_return),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -407,6 +407,8 @@ struct change_ctx {
 	const char *action; /* the event's action, for hh_store_changed */
 	struct hh_case *out;
 	int followups;
+	int with_letter; /* the caller sends the move's letter in this
+			    transaction (domain/letters.c) */
 };
 
 /* The follow-up's data: where it came from and the values the rule
@@ -611,6 +613,14 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 			rc = t ? HH_ERR_FORBIDDEN : HH_ERR_INVALID;
 			goto fail;
 		}
+		if (!x->with_letter && k->citizen_id &&
+		    hh_ct_letter_kind(&def, x->to)) {
+			/* a decision the citizen gets in writing: only with
+			 * its letter (hh_letter_send); hh_letter_required
+			 * tells the doors why */
+			rc = HH_ERR_INVALID;
+			goto fail;
+		}
 		move(k, &def, x->to, now);
 		action = "transition";
 		extra_key = "note";
@@ -699,6 +709,32 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 	if (n_followups)
 		*n_followups = x.followups;
 	return rc;
+}
+
+enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_actor *who, int64_t id,
+				 const char *to, int64_t expected_version,
+				 const char *note, struct hh_case *out,
+				 int *n_followups)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .to = to,
+				.expected = expected_version, .note = note,
+				.kind = 0, .out = out, .with_letter = 1 };
+	enum hh_rc rc = change_tx(tx, &x);
+	if (n_followups)
+		*n_followups = x.followups;
+	return rc;
+}
+
+enum hh_rc hh_case_request_tx(struct hh_tx *tx, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *question, int64_t expected_version,
+			      struct hh_case *out)
+{
+	struct change_ctx x = { .who = who, .a = a, .id = id, .question = question,
+				.expected = expected_version, .kind = 3, .out = out,
+				.with_letter = 1 };
+	return change_tx(tx, &x);
 }
 
 enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,

@@ -94,6 +94,22 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 			      const char *to, int64_t expected_version,
 			      const char *note, struct hh_case *out,
 			      int *followups);
+/* hh_case_transition inside tx (the caller commits, and tells the
+ * store's subscribers after), for domain/letters.c: a move whose letter
+ * (case type "letters") is sent in the same transaction. Without that
+ * letter hh_case_transition refuses such a move with INVALID when the
+ * case has a citizen (hh_letter_required says why). */
+enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_actor *who, int64_t id,
+				 const char *to, int64_t expected_version,
+				 const char *note, struct hh_case *out,
+				 int *followups);
+/* hh_case_request inside tx, for domain/letters.c: the request sent as
+ * a letter in the same transaction. */
+enum hh_rc hh_case_request_tx(struct hh_tx *tx, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      const char *question, int64_t expected_version,
+			      struct hh_case *out);
 /* Assigns the case to user_id (0: nobody): hh_case_assign_to
  * (domain/casetools.h) without a team. */
 enum hh_rc hh_case_assign(struct hh_store *st, struct hh_arena *a,

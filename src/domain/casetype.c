@@ -100,6 +100,69 @@ static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
 	return HH_OK;
 }
 
+int hh_letter_kind_known(const char *kind)
+{
+	static const char *const kinds[] = { "granted", "refused", "partly_granted",
+					     "request", "hearing", "closing" };
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i], kind))
+			return 1;
+	return 0;
+}
+
+/* letters: which moves need a letter, four_eyes, the templates (checked
+ * against the form at import, domain/letters.c). */
+static enum hh_rc parse_letters(struct hh_case_type_def *ct, json_t *root,
+				char *err, size_t errsz)
+{
+	json_t *map = json_object_get(root, "letters");
+	json_t *fe = json_object_get(root, "four_eyes");
+	if (fe && !json_is_boolean(fe)) {
+		snprintf(err, errsz, "four_eyes must be true or false");
+		return HH_ERR_INVALID;
+	}
+	ct->four_eyes = json_is_true(fe);
+	ct->letter_templates = json_object_get(root, "letter_templates");
+	if (ct->letter_templates && !json_is_object(ct->letter_templates)) {
+		snprintf(err, errsz, "letter_templates must be an object");
+		return HH_ERR_INVALID;
+	}
+	if (!map)
+		return HH_OK;
+	if (!json_is_object(map) || json_object_size(map) > HH_CT_STATES) {
+		snprintf(err, errsz, "letters must map states to letter kinds");
+		return HH_ERR_INVALID;
+	}
+	const char *state;
+	json_t *v;
+	json_object_foreach(map, state, v)
+	{
+		const char *kind = json_string_value(v);
+		if (!hh_ct_state(ct, state)) {
+			snprintf(err, errsz, "letters: '%s' is not a state", state);
+			return HH_ERR_INVALID;
+		}
+		if (!hh_letter_kind_known(kind)) {
+			snprintf(err, errsz, "letters: '%s' needs a letter kind (granted, "
+				 "refused, partly_granted, request, hearing, closing)",
+				 state);
+			return HH_ERR_INVALID;
+		}
+		ct->letters[ct->n_letters].state = state;
+		ct->letters[ct->n_letters++].kind = kind;
+	}
+	return HH_OK;
+}
+
+const char *hh_ct_letter_kind(const struct hh_case_type_def *ct,
+			      const char *state)
+{
+	for (int i = 0; state && i < ct->n_letters; i++)
+		if (!strcmp(ct->letters[i].state, state))
+			return ct->letters[i].kind;
+	return NULL;
+}
+
 enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 				 char *err, size_t errsz)
 {
@@ -209,6 +272,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		goto fail;
 	}
 	if (parse_followups(ct, json_object_get(root, "followups"), err, errsz) != HH_OK)
+		goto fail;
+	if (parse_letters(ct, root, err, errsz) != HH_OK)
 		goto fail;
 	return HH_OK;
 fail:

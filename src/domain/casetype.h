@@ -58,6 +58,17 @@ struct hh_case_type_def {
 	struct hh_form form_def; /* the form, typed (form_def.present: has one) */
 	struct hh_ct_followup followups[HH_CT_FOLLOWUPS];
 	int n_followups;
+	/* letters (domain/letters.h): the kind of letter a move to a state
+	 * must be sent with ("letters": {"rejected": "refused", ...}), the
+	 * templates by kind ("letter_templates", merged in at import from
+	 * content/letter-templates/CODE.json; borrowed, NULL: none), and
+	 * whether a second caseworker approves each letter ("four_eyes"). */
+	struct hh_ct_letter {
+		const char *state, *kind;
+	} letters[HH_CT_STATES];
+	int n_letters;
+	json_t *letter_templates;
+	int four_eyes;
 	/* The same form as raw JSON, for code not yet moved to form_def. */
 	json_t *form;   /* borrowed: {"title", "intro", "fields": [...]} or NULL */
 	json_t *fields; /* borrowed: the form's fields array (may be empty) */
@@ -77,6 +88,13 @@ const struct hh_ct_state *hh_ct_state(const struct hh_case_type_def *ct,
 /* The transition from → to, or NULL. */
 const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *ct,
 						const char *from, const char *to);
+/* The kind of letter a move to state must be sent with, or NULL when
+ * it needs none (letters). */
+const char *hh_ct_letter_kind(const struct hh_case_type_def *ct,
+			      const char *state);
+/* Is kind one of the letter kinds (granted, refused, partly_granted,
+ * request, hearing, closing)? */
+int hh_letter_kind_known(const char *kind);
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
 

@@ -1,6 +1,7 @@
 /* content.c - the content folder: parse, validate, import in batches,
  * export in canonical form. */
 #include "domain/content.h"
+#include "domain/letters.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -625,6 +626,21 @@ static enum hh_rc ct_tx(struct hh_tx *tx, void *p)
 	return tx->store->case_type_put(tx, &c->ct);
 }
 
+/* letters: the case type's templates from letter-templates/CODE.json,
+ * checked against its form and put into its definition (letters.h). */
+static enum hh_rc letters_attach(const char *dir, const char *code,
+				 const char *ct_path, json_t *root,
+				 const struct hh_case_type_def *def, FILE *errs)
+{
+	char tpath[8192], err[1024];
+	snprintf(tpath, sizeof(tpath), "%s/letter-templates/%s.json", dir, code);
+	enum hh_rc rc = hh_letter_templates_attach(tpath, ct_path, root, def, err,
+						   sizeof(err));
+	if (rc != HH_OK)
+		fprintf(errs, "%s\n", err);
+	return rc;
+}
+
 static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 				    FILE *errs, struct hh_import_stats *stats)
 {
@@ -657,6 +673,11 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 			result = HH_ERR_INVALID;
 		} else if (!hh_form_def_ok(def.fields, err, sizeof(err))) {
 			fprintf(errs, "%s:1: form: %s\n", path, err);
+			result = HH_ERR_INVALID;
+			hh_case_type_def_clear(&def);
+		} else if (letters_attach(dir, code, path, j, &def, errs) != HH_OK) {
+			/* letters: the case type comes with its templates or
+			 * not at all */
 			result = HH_ERR_INVALID;
 			hh_case_type_def_clear(&def);
 		} else {

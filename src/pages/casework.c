@@ -19,6 +19,7 @@
 #include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/desk.h"
+#include "domain/letters.h"
 #include "domain/orgs.h"
 #include "domain/queue.h"
 #include "pages/layout.h"
@@ -658,6 +659,9 @@ void hh_page_casework_queue(struct hh_req *r)
 	hh_buf_puts(b, ". Du er logget ind som ");
 	hh_page_text(r, w->name);
 	hh_buf_puts(b, ".</p>\n");
+	/* letters: a colleague's letters that wait for a second caseworker */
+	hh_buf_puts(b, "<p><a href=\"/sagsbehandling/godkendelser\">Breve til "
+		       "godkendelse</a></p>\n");
 	if (rc != HH_OK) {
 		hh_buf_puts(b, "<div class=\"error\" role=\"alert\"><p>Sagerne kan "
 			       "ikke vises lige nu. Prøv igen om lidt.</p></div>\n"
@@ -1063,6 +1067,16 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, "Borgeren blev bedt om mere");
 			text = json_string_value(json_object_get(after, "question"));
 			text_label = "Spørgsmål";
+		} else if (!strncmp(h->action, "letter_", 7)) {
+			/* letters: "Brev til godkendelse", "Brev godkendt af
+			 * ..." and the approver's comment */
+			hh_page_text(r, json_string_value(json_object_get(after,
+									  "summary")));
+			hh_buf_puts(b, ": <q>");
+			hh_page_text(r, json_string_value(json_object_get(after, "title")));
+			hh_buf_puts(b, "</q>");
+			text = json_string_value(json_object_get(after, "comment"));
+			text_label = "Kommentar";
 		} else if (!strcmp(h->action, "answer")) {
 			hh_buf_puts(b, "Borgeren svarede");
 			text = json_string_value(json_object_get(after, "answer"));
@@ -1497,6 +1511,7 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	others_html(r, v);
 	hh_buf_puts(b, "</div>\n");
 	actions_html(r, v, o);
+	hh_page_case_letters(r, c, def, v->rd.may_change); /* letters */
 	history_html(r, v, o->seen);
 	hh_buf_puts(b, "</div>\n</div>\n");
 	hh_page_end(r, status);
@@ -1549,6 +1564,14 @@ void hh_page_casework_case(struct hh_req *r)
 			 "borgeren svarer.";
 	else if (done && !strcmp(done, "note"))
 		o.done = "Noten er tilføjet.";
+	else if (done && !strcmp(done, "brev-sendt")) /* letters */
+		o.done = hh_arena_printf(&r->arena, "Brevet er sendt, og sagen har "
+					 "nu tilstanden »%s«.",
+					 state_label(v->have_def ? &v->def : NULL,
+						     v->c.state));
+	else if (done && !strcmp(done, "brev-godkendelse"))
+		o.done = "Brevet venter nu på, at en anden sagsbehandler godkender "
+			 "det. Afgørelsen registreres, når brevet er godkendt.";
 	render_case(r, v, &o, 200);
 }
 
@@ -1692,8 +1715,11 @@ static void act(struct hh_req *r, enum action kind)
 			show_again(r, w, id, &o, 400);
 			return;
 		}
-		rc = hh_case_request(r->app->store, &r->arena, &who, id, o.question,
-				     version, &c);
+		{ /* letters: as a request letter where the case type has one */
+			int by_letter = 0;
+			rc = hh_letter_request(r->app->store, &r->arena, &who, id,
+					       o.question, version, &c, &by_letter);
+		}
 		done = "anmodet";
 		break;
 	default:
@@ -1719,13 +1745,28 @@ static void act(struct hh_req *r, enum action kind)
 		o.seen = version;
 		show_again(r, w, id, &o, 409);
 		return;
-	case HH_ERR_INVALID:
+	case HH_ERR_INVALID: {
+		/* letters: a decision the citizen gets in writing is made
+		 * on the compose page, with its letter */
+		const char *letter = NULL;
+		if (kind == ACT_TRANSITION &&
+		    hh_letter_required(r->app->store, &r->arena, &who, id, to,
+				       &letter) == HH_OK && letter) {
+			struct hh_buf u;
+			hh_buf_init(&u);
+			hh_buf_printf(&u, "/sagsbehandling/sag/%lld/brev?til=", (long long)id);
+			hh_buf_urlenc(&u, to);
+			hh_resp_redirect(r, 303, hh_arena_strdup(&r->arena, hh_buf_str(&u)));
+			hh_buf_clear(&u);
+			return;
+		}
 		o.error = kind == ACT_ASSIGN
 				  ? hh_assign_fault_text(fault)
 				  : "Handlingen er ikke mulig i sagens nuværende "
 				    "tilstand. Siden viser sagen, som den er nu.";
 		show_again(r, w, id, &o, 409);
 		return;
+	}
 	case HH_ERR_FORBIDDEN:
 		o.error = "Din rolle giver ikke adgang til den handling.";
 		show_again(r, w, id, &o, 403);

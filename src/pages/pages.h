@@ -79,4 +79,19 @@ void hh_page_chat_written(struct hh_req *r);
 void hh_page_chat_rate(struct hh_req *r);
 void hh_page_chat_console(struct hh_req *r);
 
+/* pages/letters.c: letters on cases (compose, one letter, approval) */
+struct hh_case;
+struct hh_case_type_def;
+void hh_page_letter_compose(struct hh_req *r);
+void hh_page_letter_compose_post(struct hh_req *r);
+void hh_page_letter(struct hh_req *r);
+void hh_page_letter_send(struct hh_req *r);
+void hh_page_letter_approve(struct hh_req *r);
+void hh_page_letter_return(struct hh_req *r);
+void hh_page_letters_approval(struct hh_req *r);
+/* The case page's section of letters: the case's letters with state and
+ * links, and where the case type has one, a link to a hearing letter. */
+void hh_page_case_letters(struct hh_req *r, const struct hh_case *c,
+			  const struct hh_case_type_def *def, int may_change);
+
 #endif

@@ -139,6 +139,14 @@ enum stmt_id {
 	/* casework tools (sqlite_cases.c) */
 	S_FILE_GET,
 	S_JOURNAL_NEXT,
+	/* letters (sqlite_letters.c) */
+	S_LETTER_INSERT,
+	S_LETTER_UPDATE,
+	S_LETTER_GET,
+	S_LETTER_LIST_CASE,
+	S_LETTER_LIST_APPROVAL,
+	S_MESSAGE_INSERT,
+	S_MESSAGE_COUNT,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -242,6 +250,7 @@ void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 /* appointments */
 void hh_sq_fill_appointments(struct hh_store *st);
 void hh_sq_fill_chat(struct hh_store *st); /* chat */
+void hh_sq_fill_letters(struct hh_store *st); /* letters */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

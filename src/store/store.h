@@ -557,6 +557,36 @@ struct hh_store {
 				    int64_t id, struct hh_case_file *out);
 	enum hh_rc (*journal_serial_next)(struct hh_tx *tx, int64_t org_id,
 					  int year, int64_t *serial);
+
+	/* ---- letters (domain/letters.h) ----
+	 * letter_insert sets ->id, ->version = 1, ->created_at and
+	 * ->updated_at. letter_update writes state, decision, title, body,
+	 * fields, reply_allowed, reply_by, approver_id, approved_at,
+	 * sent_at, pdf and message_id as version expected + 1 if the stored
+	 * version is expected, else CONFLICT. letter_get reads one letter
+	 * with its PDF and the names (organisation, author, approver, case
+	 * type); the lists stream letters without the PDF, oldest first: a
+	 * case's, or an organisation's awaiting approval. message_insert
+	 * sets ->id (CONFLICT: the letter or message id has one already);
+	 * message_count_letter counts the messages of a letter. */
+	enum hh_rc (*letter_insert)(struct hh_tx *tx, struct hh_letter *l);
+	enum hh_rc (*letter_update)(struct hh_tx *tx, struct hh_letter *l,
+				    int64_t expected_version);
+	enum hh_rc (*letter_get)(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t id, struct hh_letter *out);
+	enum hh_rc (*letter_list_case)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t case_id,
+				       enum hh_rc (*cb)(void *ctx,
+							const struct hh_letter *l),
+				       void *ctx);
+	enum hh_rc (*letter_list_approval)(struct hh_tx *tx, struct hh_arena *a,
+					   int64_t org_id,
+					   enum hh_rc (*cb)(void *ctx,
+							    const struct hh_letter *l),
+					   void *ctx);
+	enum hh_rc (*message_insert)(struct hh_tx *tx, struct hh_message *m);
+	enum hh_rc (*message_count_letter)(struct hh_tx *tx, int64_t letter_id,
+					   int64_t *n);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

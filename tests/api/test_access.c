@@ -175,6 +175,8 @@ struct ctx {
 	int64_t chats[3], chat_inquiries[3];
 	char bookings[2][16]; /* appointments: a booking code at 901 and at
 				 902, made without sign-in */
+	int64_t letters[3]; /* letters: by home, a draft on the home's case
+			       by its caseworker */
 	int tried[2], failing[2], known[2];
 };
 
@@ -306,6 +308,29 @@ static int setup(void **state)
 	bump(c, CW_A, c->cases[HOME_A]);
 	bump(c, CW_B, c->cases[HOME_B]);
 	bump(c, CW_AG, c->cases[HOME_AG]);
+	/* letters: a draft on each home's case, written by its caseworker
+	 * (straight into the store: these case types have no templates) */
+	static const char *const authors[3] = { "cw@901", "cw@902", "cw@fam" };
+	for (int h = HOME_A; h <= HOME_AG; h++) {
+		struct hh_arena la;
+		hh_arena_init(&la);
+		struct hh_tx *tx;
+		assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
+		struct hh_case k = { 0 };
+		struct hh_user u;
+		assert_int_equal(c->s.store->case_get(tx, &la, c->cases[h], &k), HH_OK);
+		assert_int_equal(c->s.store->user_get_by_email(tx, &la, authors[h], &u),
+				 HH_OK);
+		struct hh_letter l = { .org_id = k.org_id, .case_id = k.id,
+				       .citizen_id = k.citizen_id, .kind = "hearing",
+				       .template_code = "matrix/hearing",
+				       .state = "draft", .title = "Partshøring",
+				       .body = "Matrix.", .author_id = u.id };
+		assert_int_equal(c->s.store->letter_insert(tx, &l), HH_OK);
+		assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
+		c->letters[h] = l.id;
+		hh_arena_clear(&la);
+	}
 	/* an inquiry of each home's citizen, logged by its caseworker */
 	static const struct {
 		int role;
@@ -450,7 +475,8 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 			   case, which Open311 does not show */
 	     T_APPOINTMENT, /* appointments: a booking code at 901 or 902 */
 	     /* chat */
-	     T_CHAT, T_CHAT_INQUIRY };
+	     T_CHAT, T_CHAT_INQUIRY,
+	     T_LETTER /* letters: a draft letter on the home's case */ };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -1099,6 +1125,86 @@ static const struct row rows[] = {
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
 	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
+	/* ---- letters on cases (domain/letters.h) ---- */
+	{ "letters: a case's letters, the compose page", T_CASE,
+	  { "GET", "/api/v1/cases/{id}/letters", "/api/v1/cases/{id}/letters", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/sag/{id}/brev",
+	    "/sagsbehandling/sag/{id}/brev?slags=hearing", NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	/* allowed: refused as stale (the case is past version 1), or 422
+	 * (no template here): nothing is written */
+	{ "letters: write one", T_CASE,
+	  { "POST", "/api/v1/cases/{id}/letters", "/api/v1/cases/{id}/letters",
+	    "{\"kind\":\"hearing\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/sag/{id}/brev", "/sagsbehandling/sag/{id}/brev",
+	    "csrf={csrf}&slags=hearing&version=1&handling=send" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "letter: read", T_LETTER,
+	  { "GET", "/api/v1/letters/{id}", "/api/v1/letters/{id}", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/brev/{id}", "/sagsbehandling/brev/{id}", NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	/* allowed: refused as stale (version 999), nothing sent */
+	{ "letter: send", T_LETTER,
+	  { "POST", "/api/v1/letters/{id}/send", "/api/v1/letters/{id}/send",
+	    "{\"version\":999}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/brev/{id}/send", "/sagsbehandling/brev/{id}/send",
+	    "csrf={csrf}&version=999" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "letter: approve", T_LETTER,
+	  { "POST", "/api/v1/letters/{id}/approve", "/api/v1/letters/{id}/approve",
+	    "{\"version\":999}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/brev/{id}/godkend",
+	    "/sagsbehandling/brev/{id}/godkend", "csrf={csrf}&version=999" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "letter: return", T_LETTER,
+	  { "POST", "/api/v1/letters/{id}/return", "/api/v1/letters/{id}/return",
+	    "{\"version\":999,\"comment\":\"Matrix\"}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/brev/{id}/returner",
+	    "/sagsbehandling/brev/{id}/returner",
+	    "csrf={csrf}&version=999&kommentar=Matrix" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "letters: to approve", T_NONE,
+	  { "GET", "/api/v1/letters/approval", "/api/v1/letters/approval", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/godkendelser", "/sagsbehandling/godkendelser",
+	    NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = ALL(OK), [ED_A] = ALL(FB), [CW_B] = ALL(OK), [ED_B] = ALL(FB),
+	    [CW_AG] = ALL(OK), [TOKEN] = ALL(SKIP) },
+	  0, NULL },
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -1257,6 +1363,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		snprintf(buf, n, "%lld", (long long)(row->thing == T_CHAT
 							     ? c->chats[h]
 							     : c->chat_inquiries[h]));
+		return buf;
+	case T_LETTER:
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->letters[h]);
 		return buf;
 	case T_NONE:
 		break;

@@ -1060,6 +1060,116 @@ test('JavaScript disabled: two staff on one case, the second gets the stale ' +
 	}
 });
 
+// ---- letters ------------------------------------------------------------------
+// A refusal of an enkeltydelse (four eyes): one caseworker writes it from
+// the decision button, a second approves it, and only then is the case
+// decided and the letter sent.
+
+const SECOND_CASEWORKER = { email: 'sagsbehandler2@nordskov.demo',
+			    password: 'demo-sagsbehandler', name: 'Birgitte Vang' };
+const REFUSAL_WHY = 'Du har en opsparing på 38.000 kr., som du først skal ' +
+	'bruge til udgiften.';
+
+// The page at path as served (not as the browser re-serialises it),
+// checked with html-validate; "" when valid.
+async function validHtml(page, path) {
+	const resp = await page.request.get(url(path));
+	const report = await htmlvalidate.validateString(await resp.text(),
+							 path + '.html');
+	const msgs = report.results.flatMap((r) => r.messages);
+	return msgs.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`)
+		.join('\n');
+}
+
+test('letters: a refusal with four eyes, written by one caseworker and ' +
+     'approved by another', () => withPage({}, async (page) => {
+	const id = await submitCase();
+	const path = casePath(id);
+	await openCase(page, CASEWORKER, id);
+	await submit(page, page.getByRole('button', { name: 'Start behandling' }),
+		     path);
+	// the decision button opens the compose page with the merged letter
+	const compose = `${path}/brev`;
+	await submit(page, page.getByRole('button', { name: 'Afslå' }), compose);
+	check(new URL(page.url()).searchParams.get('til') === 'rejected',
+	      `compose URL: ${page.url()}`);
+	let preview = await text(page.locator('section.letter-preview'));
+	check(preview.includes('Kære Mette Jensen') && preview.includes('4.200,00 kr.') &&
+	      preview.includes('Klagevejledning') && preview.includes('Ankestyrelsen'),
+	      `preview: ${preview}`);
+	check((await text(page.locator('p.lead'))).includes('godkender brevet'),
+	      'the page does not say a colleague must approve');
+	const composeHtml = await validHtml(page, `${compose}?til=rejected`);
+	check(composeHtml === '', composeHtml);
+	const axeCompose = await runAxe(page);
+	check(axeCompose.violations.length === 0, describeAxe(axeCompose.violations));
+	// the justification must be written (the server refuses it too:
+	// tests/pages/test_letter_pages.c)
+	check(await page.getByLabel('Begrundelse (skal udfyldes)')
+		.getAttribute('required') !== null, 'the justification is optional');
+	await page.getByLabel('Begrundelse (skal udfyldes)').fill(REFUSAL_WHY);
+	await submit(page, page.getByRole('button', { name: 'Opdater forhåndsvisningen' }),
+		     compose);
+	preview = await text(page.locator('section.letter-preview'));
+	check(preview.includes(REFUSAL_WHY), 'the preview lacks the justification');
+	await submit(page, page.getByRole('button', { name: 'Send til godkendelse' }),
+		     path);
+	check((await text(page.locator('.case-done'))).startsWith(
+		'Brevet venter nu på, at en anden sagsbehandler godkender det.'),
+	      `confirmation: ${await text(page.locator('.case-done'))}`);
+	check((await facts(page)).Tilstand === 'Under behandling',
+	      'decided before the approval');
+	check((await text(page.locator('section.case-letters'))).includes(
+		'Til godkendelse'), 'the letter is not listed as awaiting approval');
+
+	// the author cannot approve it
+	await go(page, '/sagsbehandling/godkendelser');
+	check((await text(page.locator('main'))).includes(
+		'Der er ingen breve, der venter på din godkendelse.'),
+	      'the author is offered their own letter');
+
+	// the colleague approves it
+	await withPage({}, async (other) => {
+		await go(other, '/log-ind');
+		await other.getByLabel('E-mail').fill(SECOND_CASEWORKER.email);
+		await other.getByLabel('Adgangskode').fill(SECOND_CASEWORKER.password);
+		await submit(other, other.getByRole('button', { name: 'Log ind' }),
+			     '/sagsbehandling');
+		await other.getByRole('link', { name: 'Breve til godkendelse' }).click();
+		await other.waitForURL((u) => u.pathname === '/sagsbehandling/godkendelser');
+		const row = other.locator('table.queue-table tbody tr').filter({
+			hasText: `Sag ${id}` });
+		check(await row.count() === 1, 'the letter is not in the list');
+		await row.getByRole('link', { name: 'Afgørelse om enkeltydelse: Afslag' })
+			.click();
+		await other.waitForURL((u) => u.pathname.startsWith('/sagsbehandling/brev/'));
+		const letterPath = new URL(other.url()).pathname;
+		check((await text(other.locator('section.letter-preview'))).includes(
+			REFUSAL_WHY), 'the approver does not see the letter');
+		const problems = await validHtml(other, letterPath);
+		check(problems === '', problems);
+		await submit(other, other.getByRole('button', { name: 'Godkend og send' }),
+			     letterPath);
+		const f = await facts(other);
+		check(f.Tilstand === 'Sendt' && f['Godkendt af'] === SECOND_CASEWORKER.name &&
+		      f['Skrevet af'] === CASEWORKER.name, `letter facts: ${JSON.stringify(f)}`);
+		const pdf = await other.request.get(url(`${letterPath}.pdf`));
+		check(pdf.status() === 200 &&
+		      pdf.headers()['content-type'] === 'application/pdf' &&
+		      (await pdf.body()).subarray(0, 4).toString() === '%PDF',
+		      `PDF: ${pdf.status()} ${pdf.headers()['content-type']}`);
+	});
+
+	// decided now, with the approval in the history
+	await go(page, path);
+	check((await facts(page)).Tilstand === 'Afslået',
+	      `state after approval: ${(await facts(page)).Tilstand}`);
+	const hist = await text(page.locator('ol.case-events'));
+	check(hist.includes(`Brev godkendt af ${SECOND_CASEWORKER.name}`) &&
+	      hist.includes('Brev til godkendelse') &&
+	      hist.includes('Brev sendt til borgeren'), `history: ${hist}`);
+}));
+
 test('casework: an action the state does not allow is refused in Danish', () =>
 	withPage({}, async (page) => {
 		const id = await submitCase();
