@@ -33,7 +33,7 @@ MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
 	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c \
-	src/render/*.c)
+	src/render/*.c src/post/*.c)
 OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 
