@@ -145,7 +145,9 @@ static enum hh_rc build_memo(struct hh_tx *tx, struct hh_arena *a,
 		.pdf_len = l->pdf_len,
 	};
 	if (l->case_id) {
-		struct hh_case c;
+		/* zeroed: a backend that does not read journal_no yet
+		   leaves it NULL */
+		struct hh_case c = { 0 };
 		rc = st->case_get(tx, a, l->case_id, &c);
 		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
 			return rc;
@@ -154,7 +156,7 @@ static enum hh_rc build_memo(struct hh_tx *tx, struct hh_arena *a,
 			mm.case_id = c.journal_no ? c.journal_no
 				   : hh_arena_printf(a, "%lld", (long long)c.id);
 			mm.case_system = "helhed";
-			struct hh_case_type ct;
+			struct hh_case_type ct = { 0 };
 			rc = st->case_type_get(tx, a, c.case_type_id, &ct);
 			if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
 				return rc;
