@@ -107,4 +107,10 @@ void hh_api_chat_rate(struct hh_req *r);
 void hh_api_chat_console(struct hh_req *r);
 void hh_api_inquiry_transcript(struct hh_req *r);
 
+/* messages.c (delivery: Digital Post messages, the error queue) */
+void hh_api_messages(struct hh_req *r);
+void hh_api_message_get(struct hh_req *r);
+void hh_api_message_retry(struct hh_req *r);
+void hh_api_message_print(struct hh_req *r);
+
 #endif
