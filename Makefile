@@ -81,6 +81,9 @@ $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
 $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages: \
 	tests/api/appointments_fixture.h
+# delivery: the Digital Post tests share their fixture.
+$(BUILD)/tests/domain/test_messages $(BUILD)/tests/api/test_delivery: \
+	tests/domain/messages_fixture.h tests/api/real_server.h
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h

@@ -245,7 +245,11 @@ static void spool_free(void *cls)
 
 enum hh_rc hh_spool_open(const char *dir, struct hh_transport **out)
 {
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+	/* made 0750 whatever the umask; a folder that exists keeps the
+	 * mode its operator gave it */
+	if (mkdir(dir, 0750) == 0)
+		chmod(dir, 0750);
+	else if (errno != EEXIST) {
 		hh_log(HH_LOG_ERROR, "cannot make the spool folder %s: %s", dir,
 		       strerror(errno));
 		return HH_ERR_IO;
@@ -254,6 +258,8 @@ enum hh_rc hh_spool_open(const char *dir, struct hh_transport **out)
 		char *p = join(dir, SUBDIRS[i]);
 		int r = mkdir(p, 0750);
 		int e = errno;
+		if (r == 0)
+			chmod(p, 0750);
 		if (r != 0 && e != EEXIST) {
 			hh_log(HH_LOG_ERROR, "cannot make the spool folder %s: %s",
 			       p, strerror(e));

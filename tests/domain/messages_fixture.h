@@ -31,7 +31,7 @@ struct dp_seed {
 	struct dp_fx *f;
 };
 
-static enum hh_rc dp_seed_tx(struct hh_tx *tx, void *p)
+static inline enum hh_rc dp_seed_tx(struct hh_tx *tx, void *p)
 {
 	struct dp_fx *f = p;
 	struct hh_store *st = tx->store;
@@ -87,7 +87,7 @@ static enum hh_rc dp_seed_tx(struct hh_tx *tx, void *p)
 }
 
 /* Builds the store in a new folder (f->st open). */
-static void dp_setup(struct dp_fx *f)
+static inline void dp_setup(struct dp_fx *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->dir = tu_tmpdir();
@@ -103,7 +103,7 @@ static void dp_setup(struct dp_fx *f)
 	assert_int_equal(hh_letter_pdf(&d, &f->pdf, NULL), HH_OK);
 }
 
-static void dp_teardown(struct dp_fx *f)
+static inline void dp_teardown(struct dp_fx *f)
 {
 	if (f->st)
 		hh_store_close(f->st);
@@ -115,7 +115,7 @@ static void dp_teardown(struct dp_fx *f)
  * its queued message due at `due`, as the letters code leaves them; the
  * message's UUID in uuid. Returns the message's id. Writes through its
  * own connection to f->db, so it works while a server has it open. */
-static int64_t dp_letter_at(struct dp_fx *f, int64_t org, int64_t citizen,
+static inline int64_t dp_letter_at(struct dp_fx *f, int64_t org, int64_t citizen,
 			    int64_t case_id, const char *title, int64_t due,
 			    char uuid[HH_UUID_SIZE])
 {
@@ -159,14 +159,14 @@ static int64_t dp_letter_at(struct dp_fx *f, int64_t org, int64_t citizen,
 	return id;
 }
 
-static int64_t dp_letter(struct dp_fx *f, int64_t citizen, const char *title,
+static inline int64_t dp_letter(struct dp_fx *f, int64_t citizen, const char *title,
 			 char uuid[HH_UUID_SIZE])
 {
 	return dp_letter_at(f, f->org, citizen, f->case_id, title, 1000, uuid);
 }
 
 /* The message with id, read through the store (strings in a). */
-static struct hh_message_row dp_get(struct dp_fx *f, struct hh_arena *a,
+static inline struct hh_message_row dp_get(struct dp_fx *f, struct hh_arena *a,
 				    int64_t id)
 {
 	struct hh_message_row r;
