@@ -14,6 +14,8 @@
 #                      and the overview with 100,000 cases
 #   make bench-inquiries  inquiries logged durably beside bare SQLite; the
 #                      agent's lists with 500,000 inquiries, beside /healthz
+#   make bench-spool  Digital Post delivered durably through the spool,
+#                      beside a plain C loop writing the same files
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -151,11 +153,13 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
-		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench
+		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
+		$(BUILD)/bench/spool_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
 	./bench/chat.sh $(BUILD)
+	$(BUILD)/bench/spool_bench
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -225,6 +229,16 @@ $(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
 
 bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 	./bench/inquiries.sh $(BUILD)
+
+# delivery: Digital Post messages delivered per second through the spool
+# transport, durable, beside a plain C loop writing the same files.
+.PHONY: bench-spool
+$(BUILD)/bench/spool_bench: bench/spool_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-spool: deps $(BUILD)/bench/spool_bench
+	$(BUILD)/bench/spool_bench $(HELHED_BENCH_SPOOL)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval
