@@ -14,8 +14,10 @@
 static const struct hh_principal *staff_gate(struct hh_req *r,
 					     struct hh_actor *who)
 {
+	/* anonymous: sign in; anyone else is asked the domain, whose rules
+	 * refuse a citizen as the API does */
 	const struct hh_principal *w = hh_auth(r);
-	if (w->kind != HH_USER) {
+	if (w->kind == HH_ANON) {
 		hh_resp_redirect(r, 303, "/log-ind");
 		return NULL;
 	}
@@ -117,7 +119,8 @@ static void queue_page(struct hh_req *r, const struct hh_principal *w,
 		hh_buf_puts(b, "<p>Ingen breve i fejlkøen. Alle breve er sendt "
 			       "eller på vej.</p>\n");
 	hh_buf_puts(b, "</div>\n");
-	hh_page_end(r, rc == HH_ERR_FORBIDDEN ? 403 : status);
+	/* an action's refusal keeps its own status */
+	hh_page_end(r, status == 200 && rc == HH_ERR_FORBIDDEN ? 403 : status);
 }
 
 void hh_page_post_queue(struct hh_req *r)
