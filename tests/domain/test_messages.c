@@ -499,6 +499,95 @@ static void metrics_count_by_state_and_channel(void **state)
 	hh_buf_clear(&b);
 }
 
+/* ---- faults and the content ---------------------------------------------- */
+
+/* The store fails at each of its calls in turn during a pass; the next
+ * pass without faults sends every message once, with one file each. */
+static void a_store_fault_anywhere_loses_and_duplicates_nothing(void **state)
+{
+	struct fx *f = *state;
+	char out[4400];
+	snprintf(out, sizeof(out), "%s/out", f->spool);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	for (int n = 1; n <= 40; n++) {
+		char u[HH_UUID_SIZE];
+		int64_t id = dp_letter(&f->d, f->d.anna, "Afgørelse", u);
+		hh_store_fault_inject(f->d.st, n, n % 2 ? HH_ERR_IO : HH_ERR_BUSY);
+		enum hh_rc rc = hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL);
+		hh_store_fault_inject(f->d.st, 0, HH_OK);
+		assert_true(rc == HH_OK || rc == HH_ERR_IO || rc == HH_ERR_BUSY);
+		assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL),
+				 HH_OK);
+		struct hh_message_row r = dp_get(&f->d, &a, id);
+		assert_string_equal(r.m.state, "sent");
+		assert_int_equal(files_in(out, ".xml"), n);
+		/* one event per change of state, never two */
+		assert_int_equal(tu_case_events(f->d.st, &a, f->d.case_id, "message",
+						"postman", "after.message_id", u,
+						NULL), 1);
+	}
+	hh_arena_clear(&a);
+}
+
+static void the_content_gives_cvr_numbers_and_addresses(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	struct hh_store *st = tu_store(dir, 1);
+	char p[4300];
+	snprintf(p, sizeof(p), "%s/organisations.json", dir);
+	tu_write(p, "[{\"code\":\"901\",\"name\":\"Nordskov Kommune\","
+		    "\"kind\":\"municipality\",\"cvr\":\"29180101\"}]");
+	snprintf(p, sizeof(p), "%s/citizens.json", dir);
+	tu_write(p, "[{\"id\":\"lars\",\"name\":\"Lars Lund\","
+		    "\"cpr\":\"020759-9113\",\"municipality\":\"901\","
+		    "\"address\":\"Møllevej 3\",\"postcode\":\"4100\","
+		    "\"city\":\"Nordskov\",\"dp_exempt_since\":\"2021-03-01\","
+		    "\"dp_exempt_reason\":\"Ophold i udlandet\"},"
+		    "{\"id\":\"bad\",\"name\":\"Bad\",\"cpr\":\"140386-1236\","
+		    "\"address\":\"Vej 1\"}]");
+	struct hh_import_stats stats;
+	FILE *errs = tmpfile();
+	assert_int_equal(hh_content_import(st, dir, 1, errs, NULL, NULL, &stats),
+			 HH_ERR_INVALID);
+	rewind(errs);
+	char line[512] = "";
+	assert_non_null(fgets(line, sizeof(line), errs));
+	fclose(errs);
+	assert_non_null(strstr(line, "citizens.json:1: citizen 2"));
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_tx *tx = tu_read_begin(st);
+	struct hh_org o;
+	assert_int_equal(st->org_get_by_code(tx, &a, "901", &o), HH_OK);
+	const char *cvr = NULL;
+	assert_int_equal(st->org_cvr_get(tx, &a, o.id, &cvr), HH_OK);
+	assert_string_equal(cvr, "29180101");
+	struct hh_citizen z;
+	assert_int_equal(st->citizen_get_by_subject(tx, &a, "demo:lars", &z), HH_OK);
+	assert_string_equal(z.address, "Møllevej 3");
+	assert_string_equal(z.postcode, "4100");
+	assert_string_equal(z.city, "Nordskov");
+	assert_true(z.dp_exempt_since > 0);
+	assert_string_equal(z.dp_exempt_reason, "Ophold i udlandet");
+	tu_read_end(tx);
+	/* a CVR number of the wrong form makes the file bad */
+	snprintf(p, sizeof(p), "%s/organisations.json", dir);
+	tu_write(p, "[{\"code\":\"901\",\"name\":\"Nordskov Kommune\","
+		    "\"kind\":\"municipality\",\"cvr\":\"2918\"}]");
+	errs = tmpfile();
+	assert_int_equal(hh_content_import(st, dir, 1, errs, NULL, NULL, &stats),
+			 HH_ERR_INVALID);
+	rewind(errs);
+	assert_non_null(fgets(line, sizeof(line), errs));
+	fclose(errs);
+	assert_non_null(strstr(line, "organisations.json:1:"));
+	hh_arena_clear(&a);
+	hh_store_close(st);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +600,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_print_batch_prints_each_letter_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_desk_registers_and_lifts_an_exemption, setup, teardown),
 		cmocka_unit_test_setup_teardown(metrics_count_by_state_and_channel, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_store_fault_anywhere_loses_and_duplicates_nothing, setup, teardown),
+		cmocka_unit_test(the_content_gives_cvr_numbers_and_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
