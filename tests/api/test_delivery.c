@@ -330,6 +330,58 @@ static void the_error_queue_over_the_api(void **state)
 	/* a pass may already have routed it to the error queue again */
 	assert_true(r.status == 409 || r.status == 200);
 	tu_resp_free(&r);
+
+	/* the desk registers an exemption on the citizen, as a form */
+	char ka[256], ta[64], kb[256], tb[64];
+	login(base, "borgerservice@nordskov.demo", "demo-borgerservice", ka,
+	      sizeof(ka), ta, sizeof(ta));
+	login(base, "borgerservice@aastrup.demo", "demo-borgerservice", kb,
+	      sizeof(kb), tb, sizeof(tb));
+	char page[128], body[256];
+	snprintf(page, sizeof(page), "/borgerservice?borger=%lld",
+		 (long long)f.anna);
+	r = tu_call(base, ka, NULL, "GET", page, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "Registrér fritagelse");
+	tu_expect_in(r.body, "Ophold i udlandet");
+	tu_resp_free(&r);
+	const char *form[] = { "Content-Type: application/x-www-form-urlencoded",
+			       NULL };
+	snprintf(path, sizeof(path), "/borgerservice/borger/%lld/digital-post",
+		 (long long)f.anna);
+	snprintf(body, sizeof(body), "csrf=%s&handling=fritag&fra=2026-12-01&"
+		 "grund=Ophold+i+udlandet", tb);
+	r = tu_call(base, kb, NULL, "POST", path, body, form);
+	assert_int_equal(r.status, 404); /* not Åstrup's resident */
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=fritag&fra=2026-12-01&"
+		 "grund=Ophold+i+udlandet", ta);
+	r = tu_call(base, ka, NULL, "POST", path, body, form);
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+	r = tu_call(base, ka, NULL, "GET", page, NULL, NULL);
+	tu_expect_in(r.body, "fritaget for Digital Post</strong> siden 1. december 2026");
+	tu_resp_free(&r);
+	/* her next letter goes to the print batch */
+	int64_t id2 = dp_letter_at(&f, f.org, f.anna, f.case_id, "Til Anna",
+				   time(NULL), u);
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE id = %lld "
+		 "AND channel = 'print'", (long long)id2);
+	int routed = 0;
+	for (int i = 0; i < 100 && !routed; i++) {
+		sqlite3 *d;
+		assert_int_equal(sqlite3_open(f.db, &d), SQLITE_OK);
+		sqlite3_stmt *q;
+		assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &q, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		routed = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(d);
+		if (!routed)
+			usleep(100 * 1000);
+	}
+	assert_int_equal(routed, 1);
 	rs_stop(&s);
 	dp_teardown(&f);
 }
