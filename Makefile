@@ -14,6 +14,8 @@
 #                      and the overview with 100,000 cases
 #   make bench-inquiries  inquiries logged durably beside bare SQLite; the
 #                      agent's lists with 500,000 inquiries, beside /healthz
+#   make bench-spool  Digital Post delivered durably through the spool,
+#                      beside a plain C loop writing the same files
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -33,7 +35,7 @@ MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
 	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c \
-	src/render/*.c)
+	src/render/*.c src/post/*.c)
 OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 
@@ -81,6 +83,9 @@ $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
 $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages: \
 	tests/api/appointments_fixture.h
+# delivery: the Digital Post tests share their fixture.
+$(BUILD)/tests/domain/test_messages $(BUILD)/tests/api/test_delivery: \
+	tests/domain/messages_fixture.h tests/api/real_server.h
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
@@ -155,12 +160,14 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
 		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
-		$(BUILD)/bench/letters_bench
+		$(BUILD)/bench/letters_bench \
+		$(BUILD)/bench/spool_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
 	./bench/chat.sh $(BUILD)
 	taskset -c 0 $(BUILD)/bench/letters_bench # letters
+	$(BUILD)/bench/spool_bench
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -241,6 +248,16 @@ $(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
 
 bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 	./bench/inquiries.sh $(BUILD)
+
+# delivery: Digital Post messages delivered per second through the spool
+# transport, durable, beside a plain C loop writing the same files.
+.PHONY: bench-spool
+$(BUILD)/bench/spool_bench: bench/spool_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-spool: deps $(BUILD)/bench/spool_bench
+	$(BUILD)/bench/spool_bench $(HELHED_BENCH_SPOOL)
 
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval

@@ -10,12 +10,15 @@
 #include <sys/stat.h>
 #include <termios.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
 #include "app/chat.h"
+#include "app/postman.h"
 #include "api/api.h"
 #include "pages/pages.h"
+#include "core/dktime.h"
 #include "core/limit.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -25,11 +28,13 @@
 #include "domain/demo.h"
 #include "domain/letters.h"
 #include "domain/health.h"
+#include "domain/messages.h"
 #include "domain/oidc.h"
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "domain/searchfeed.h"
 #include "domain/vault.h"
+#include "post/spool.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 
@@ -57,6 +62,7 @@ static const char usage_main[] =
 	"  token add        add an API token for an organisation\n"
 	"  search QUERY     search the knowledge base from the command line\n"
 	"  rotate-key       new keys for the CPR numbers sealed in the database\n"
+	"  print-batch      the print batch of letters for the mail room\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
 	"Options: --help, --version\n"
@@ -115,6 +121,11 @@ static const char usage_serve[] =
 	"  --key-file FILE     keys CPR numbers are sealed with (HELHED_KEY_FILE,\n"
 	"                      default FILE.keys beside --db, made on first\n"
 	"                      start, mode 0600)\n"
+	"  --spool DIR         Digital Post spool folder (HELHED_SPOOL, default\n"
+	"                      DB.spool beside --db; made with mode 0750); see\n"
+	"                      docs/digital-post.md\n"
+	"  --print-time HH:MM  Danish time of the daily print batch\n"
+	"                      (HELHED_PRINT_TIME, default 14:00; \"off\": none)\n"
 	"  --help              this text\n"
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
@@ -202,6 +213,21 @@ static const char usage_rotate[] =
 	"                   beside the database)\n"
 	"  --batch N        rows per transaction, 1-100000 (default 500)\n"
 	"  --help           this text\n";
+
+static const char usage_print[] =
+	"Usage: helhed print-batch [--day YYYY-MM-DD] [--db FILE] [--spool DIR]\n"
+	"\n"
+	"Makes the print batch: for each organisation, one PDF of every letter\n"
+	"to a citizen exempt from Digital Post that is not printed yet, in\n"
+	"SPOOL/print/DAY-ORGANISATION.pdf, and marks them printed. Running it\n"
+	"again prints only letters that came since. `helhed serve` makes it\n"
+	"every day at --print-time.\n"
+	"\n"
+	"  --day YYYY-MM-DD  the batch's date (default today, Danish time)\n"
+	"  --db FILE         SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --spool DIR       spool folder (HELHED_SPOOL, default DB.spool)\n"
+	"  --key-file FILE   keys for CPR numbers (HELHED_KEY_FILE)\n"
+	"  --help            this text\n";
 
 static const char usage_user[] =
 	"Usage: helhed user add --email EMAIL --name NAME --organisation CODE\n"
@@ -461,6 +487,9 @@ static int cmd_serve(int argc, char **argv)
 	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", NULL);
 	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
 	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
+	/* delivery: the spool folder and the time of the print batch */
+	const char *spool = env_or("HELHED_SPOOL", NULL);
+	const char *print_time = env_or("HELHED_PRINT_TIME", "14:00");
 	int password_login = !getenv("HELHED_PASSWORD_LOGIN") ||
 			     env_flag("HELHED_PASSWORD_LOGIN");
 	/* OpenID Connect: each flag beside its environment variable */
@@ -524,6 +553,8 @@ static int cmd_serve(int argc, char **argv)
 		{ "web", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "key-file", required_argument, NULL, 'K' },
+		{ "spool", required_argument, NULL, 2000 },
+		{ "print-time", required_argument, NULL, 2001 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -531,6 +562,8 @@ static int cmd_serve(int argc, char **argv)
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
+		case 2000: spool = optarg; break;
+		case 2001: print_time = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'd': db = optarg; break;
 		case 'D': demo = 1; break;
@@ -601,6 +634,15 @@ static int cmd_serve(int argc, char **argv)
 				 public_url);
 	if (!content && demo)
 		content = "content";
+	int print_minute = -1, ph, pm;
+	char pend;
+	if (strcmp(print_time, "off")) {
+		if (sscanf(print_time, "%d:%d%c", &ph, &pm, &pend) != 2 ||
+		    ph < 0 || ph > 23 || pm < 0 || pm > 59)
+			return bad_usage("serve", "--print-time must be HH:MM or off, "
+					 "not '%s'", print_time);
+		print_minute = ph * 60 + pm;
+	}
 	/* made after every other check, so that a usage error has nothing
 	 * to free */
 	char oidc_err[256];
@@ -616,8 +658,23 @@ static int cmd_serve(int argc, char **argv)
 		hh_oidc_free(oidc);
 		return 1;
 	}
+	/* delivery: the spool folder, made on start */
+	char *spool_dir = spool ? hh_xstrdup(spool) : hh_spool_default_dir(db);
+	struct hh_transport *transport = NULL;
+	if (hh_spool_open(spool_dir, &transport) != HH_OK) {
+		fprintf(stderr, "%s: cannot make the spool folder %s\n", prog,
+			spool_dir);
+		free(spool_dir);
+		hh_health_close(st);
+		hh_oidc_free(oidc);
+		return 1;
+	}
+	char print_dir[4200];
+	snprintf(print_dir, sizeof(print_dir), "%s/print", spool_dir);
 	int64_t t0 = hh_mono_us();
 	if (first_start(st, db, content, demo)) {
+		hh_transport_free(transport);
+		free(spool_dir);
 		hh_health_close(st);
 		hh_oidc_free(oidc);
 		return 1;
@@ -632,6 +689,8 @@ static int cmd_serve(int argc, char **argv)
 	struct engine eng;
 	if (engine_start(&eng, st, dict, synonyms, 1) ||
 	    hh_searchlog_init(st) != HH_OK) {
+		hh_transport_free(transport);
+		free(spool_dir);
 		hh_health_close(st);
 		hh_oidc_free(oidc);
 		return 1;
@@ -644,6 +703,7 @@ static int cmd_serve(int argc, char **argv)
 		.too_many_page = hh_page_too_many,
 		.oidc = oidc,
 		.password_login_off = !password_login,
+		.print_dir = print_dir,
 	};
 	struct hh_limiter **lims[3] = { &app.writes_by_client,
 					&app.writes_by_account,
@@ -698,8 +758,20 @@ static int cmd_serve(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
 	enum hh_rc rc = hh_server_start(&cfg, hh_routes, &app, &app.server);
+	/* delivery: the Digital Post worker */
+	if (rc == HH_OK) {
+		struct hh_postman_config pc = { .store = st,
+						.transport = transport,
+						.print_dir = print_dir,
+						.print_minute = print_minute };
+		rc = hh_postman_start(&pc, &app.postman);
+		if (rc != HH_OK)
+			hh_server_stop(app.server, 1000);
+	}
 	if (rc != HH_OK) {
 		engine_stop(&eng);
+		hh_transport_free(transport);
+		free(spool_dir);
 		hh_health_close(st);
 		hh_oidc_free(oidc);
 		for (int i = 0; i < 3; i++)
@@ -723,8 +795,9 @@ static int cmd_serve(int argc, char **argv)
 	/* chat: a committed message wakes the requests waiting for it */
 	hh_store_subscribe(st, hh_app_chat_changed, &app);
 	atomic_store(&app.ready, 1);
-	printf("helhed %s serving http://%.*s:%d/ (database %s, started in %.1f ms)\n",
-	       VERSION, host_len, host, hh_server_port(app.server), db,
+	printf("helhed %s serving http://%.*s:%d/ (database %s, spool %s, "
+	       "started in %.1f ms)\n",
+	       VERSION, host_len, host, hh_server_port(app.server), db, spool_dir,
 	       (double)(hh_mono_us() - t0) / 1000.0);
 	if (demo && content)
 		print_demo_users(content);
@@ -746,6 +819,10 @@ static int cmd_serve(int argc, char **argv)
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	atomic_store(&app.ready, 0);
 	hh_server_stop(app.server, 10000);
+	/* delivery: the pass in progress ends before the store closes */
+	hh_postman_stop(app.postman);
+	hh_transport_free(transport);
+	free(spool_dir);
 	hh_store_unsubscribe(st, hh_app_chat_changed, &app);
 	hh_chat_limits_free(&app);
 	hh_views_flush(st);
@@ -1179,6 +1256,79 @@ static int cmd_rotate_key(int argc, char **argv)
 	return 0;
 }
 
+/* ---- print-batch (delivery) ------------------------------------------ */
+
+static int cmd_print_batch(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *spool = env_or("HELHED_SPOOL", NULL);
+	const char *day = NULL;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "spool", required_argument, NULL, 's' },
+		{ "day", required_argument, NULL, 'y' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 's': spool = optarg; break;
+		case 'y': day = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'h': fputs(usage_print, stdout); return 0;
+		default: return opt_error("print-batch", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("print-batch", "unexpected argument '%s'",
+				 argv[optind]);
+	int64_t now = hh_now_us() / 1000000, t;
+	char today[11];
+	if (!day) {
+		time_t lt = (time_t)hh_dk_local(now);
+		struct tm tm;
+		gmtime_r(&lt, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		day = today;
+	} else if (strlen(day) != 10 || !hh_iso8601_parse(day, &t)) {
+		return bad_usage("print-batch", "--day must be YYYY-MM-DD, not '%s'",
+				 day);
+	}
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	char *dir = spool ? hh_xstrdup(spool) : hh_spool_default_dir(db);
+	struct hh_transport *tr = NULL;
+	int rcode = 0;
+	if (hh_spool_open(dir, &tr) != HH_OK) {
+		fprintf(stderr, "%s print-batch: cannot make the spool folder %s\n",
+			prog, dir);
+		rcode = 1;
+		goto out;
+	}
+	char print_dir[4200];
+	snprintf(print_dir, sizeof(print_dir), "%s/print", dir);
+	struct hh_print_stats ps;
+	enum hh_rc rc = hh_messages_print_batch(st, print_dir, day, now, &ps);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s print-batch: failed (%s)\n", prog,
+			hh_rc_name(rc));
+		rcode = 1;
+		goto out;
+	}
+	printf("print batch %s: %d letters, %d pages in %d files in %s\n", day,
+	       ps.letters, ps.pages, ps.batches, print_dir);
+out:
+	hh_transport_free(tr);
+	free(dir);
+	hh_health_close(st);
+	return rcode;
+}
+
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
@@ -1214,5 +1364,7 @@ int main(int argc, char **argv)
 		return cmd_search(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rotate-key"))
 		return cmd_rotate_key(argc - 1, argv + 1);
+	if (!strcmp(cmd, "print-batch"))
+		return cmd_print_batch(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -118,5 +118,10 @@ void hh_api_letter_send(struct hh_req *r);
 void hh_api_letter_approve(struct hh_req *r);
 void hh_api_letter_return(struct hh_req *r);
 void hh_api_letters_approval(struct hh_req *r);
+/* messages.c (delivery: Digital Post messages, the error queue) */
+void hh_api_messages(struct hh_req *r);
+void hh_api_message_get(struct hh_req *r);
+void hh_api_message_retry(struct hh_req *r);
+void hh_api_message_print(struct hh_req *r);
 
 #endif

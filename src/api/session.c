@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "app/postman.h"
+#include "core/util.h"
 #include "domain/auth.h"
+#include "domain/messages.h"
 #include "domain/health.h"
 #include "domain/oidc.h"
 #include "domain/orgs.h"
@@ -125,6 +128,17 @@ void hh_api_readyz(struct hh_req *r)
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
 		return;
 	}
+	/* delivery: a spool folder that cannot be written holds Digital
+	 * Post back (the messages wait, queued): not ready, and say where */
+	char why[HH_POST_REASON_SIZE];
+	if (!hh_postman_ready(r->app->postman, why)) {
+		json_t *p = hh_problem_json(HH_E_SPOOL_UNWRITABLE, NULL, why,
+					    r->path);
+		json_object_set_new(p, "spool", json_string(
+			hh_postman_spool_dir(r->app->postman)));
+		hh_resp_json_as(r, 503, "application/problem+json", p);
+		return;
+	}
 	hh_resp_text(r, 200, "text/plain; charset=utf-8", "ready\n");
 }
 
@@ -132,6 +146,13 @@ void hh_api_metrics(struct hh_req *r)
 {
 	hh_buf_reset(&r->resp);
 	hh_server_metrics(r->app->server, &r->resp);
+	/* delivery: messages by state and channel, the spool */
+	if (r->app->postman) {
+		char why[HH_POST_REASON_SIZE];
+		int ok = hh_postman_ready(r->app->postman, why);
+		hh_messages_metrics(r->app->store, hh_now_us() / 1000000, ok,
+				    &r->resp);
+	}
 	hh_resp_body(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 struct hh_limiter;
+struct hh_postman; /* delivery */
 
 struct hh_app {
 	struct hh_store *store;
@@ -48,6 +49,10 @@ struct hh_app {
 	/* chat: its rate limits, made on first use (app/chat.h; freed by
 	 * hh_chat_limits_free) */
 	struct hh_chat_limits *chat_limits;
+	/* delivery: the Digital Post worker (app/postman.h; NULL: none, as
+	 * in tests without one) and the folder of the print batches */
+	struct hh_postman *postman;
+	const char *print_dir;
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */

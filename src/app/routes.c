@@ -197,6 +197,19 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/send", hh_page_letter_send),
 	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/godkend", hh_page_letter_approve),
 	ROUTE(HH_POST, "/sagsbehandling/brev/{id}/returner", hh_page_letter_return),
+	/* delivery: Digital Post messages and the error queue (API), the
+	 * error queue and the print batches for staff, and the exemption
+	 * from Digital Post at the desk */
+	ROUTE(HH_GET, "/api/v1/messages", hh_api_messages),
+	ROUTE(HH_GET, "/api/v1/messages/{id}", hh_api_message_get),
+	ROUTE(HH_POST, "/api/v1/messages/{id}/retry", hh_api_message_retry),
+	ROUTE(HH_POST, "/api/v1/messages/{id}/print", hh_api_message_print),
+	ROUTE(HH_GET, "/sagsbehandling/post", hh_page_post_queue),
+	ROUTE(HH_POST, "/sagsbehandling/post/{id}", hh_page_post_action),
+	ROUTE(HH_GET, "/sagsbehandling/printbatch", hh_page_print_batches),
+	ROUTE(HH_GET, "/sagsbehandling/printbatch/{id}", hh_page_print_batch_get),
+	ROUTE(HH_POST, "/borgerservice/borger/{id}/digital-post",
+	      hh_page_desk_dp_exempt),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -112,6 +112,19 @@ static const struct hh_access_rule rules[] = {
 	{ HH_ROLE_AGENT, HH_RES_CHAT, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 	{ HH_ROLE_AGENT, HH_RES_CHAT, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
 	{ HH_ROLE_AGENT, HH_RES_CHAT_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	/* delivery (domain/messages.h): those who read the organisation's
+	 * cases see its messages and the error queue, those who work them
+	 * send a message again or to print, and fetch the print batches for
+	 * the mail room; the front desk (as for the desk's look-up: the
+	 * owner is the citizen's municipality) registers and lifts a
+	 * citizen's exemption from Digital Post */
+	{ CASE_READERS, HH_RES_MESSAGE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ CASE_WORKERS, HH_RES_MESSAGE, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ CASE_WORKERS, HH_RES_PRINT_BATCH, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_DP_EXEMPTION, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_DP_EXEMPTION, HH_ACT_CHANGE,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -219,6 +232,10 @@ const char *hh_resource_name(enum hh_resource r)
 		/* chat */
 		[HH_RES_CHAT] = "chat",
 		[HH_RES_CHAT_QUEUE] = "chat-queue",
+		/* delivery */
+		[HH_RES_MESSAGE] = "message",
+		[HH_RES_PRINT_BATCH] = "print-batch",
+		[HH_RES_DP_EXEMPTION] = "dp-exemption",
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -46,6 +46,10 @@ enum hh_resource {
 	/* chat */
 	HH_RES_CHAT,            /* a live chat, its messages and rating */
 	HH_RES_CHAT_QUEUE,      /* an organisation's chat queue, presence */
+	/* delivery (domain/messages.h) */
+	HH_RES_MESSAGE,         /* Digital Post messages, the error queue */
+	HH_RES_PRINT_BATCH,     /* the print batches for the mail room */
+	HH_RES_DP_EXEMPTION,    /* a citizen's exemption from Digital Post */
 	HH_RES__COUNT
 };
 

@@ -23,6 +23,7 @@
 #include "domain/hours.h"
 #include "domain/inquiries.h"
 #include "domain/appointments.h" /* appointments */
+#include "core/dktime.h"
 #include "domain/contact.h"
 
 #define BATCH 256
@@ -460,6 +461,10 @@ static enum hh_rc orgs_tx(struct hh_tx *tx, void *p)
 		org.kind = kind && !strcmp(kind, "agency") ? HH_ORG_AGENCY
 							   : HH_ORG_MUNICIPALITY;
 		enum hh_rc rc = tx->store->org_put(tx, &org);
+		/* delivery: the sender's CVR number of its Digital Post */
+		const char *cvr = json_string_value(json_object_get(o, "cvr"));
+		if (rc == HH_OK && cvr)
+			rc = tx->store->org_cvr_put(tx, org.id, cvr);
 		if (rc != HH_OK)
 			return rc;
 		c->stats->organisations++;
@@ -514,8 +519,13 @@ static enum hh_rc import_orgs(struct hh_store *st, const char *dir, FILE *errs,
 		const char *kind = json_string_value(json_object_get(o, "kind"));
 		/* contact details are optional (domain/contact.h) */
 		json_t *contact = json_object_get(o, "contact");
+		/* delivery: the CVR number (8 digits) is optional too */
+		json_t *cvr = json_object_get(o, "cvr");
+		const char *cvr_s = json_string_value(cvr);
 		if (!json_is_object(o) ||
-		    json_object_size(o) != 3u + (contact ? 1 : 0) ||
+		    json_object_size(o) != 3u + (contact ? 1 : 0) + (cvr ? 1 : 0) ||
+		    (cvr && (!cvr_s || strlen(cvr_s) != 8 ||
+			     strspn(cvr_s, "0123456789") != 8)) ||
 		    (contact && !hh_org_contact_ok(contact)) || !code ||
 		    !org_code_valid(code) || !name || !*name ||
 		    !hh_utf8_valid(name, strlen(name)) || !kind ||
@@ -525,7 +535,7 @@ static enum hh_rc import_orgs(struct hh_store *st, const char *dir, FILE *errs,
 				"(a-z, 0-9, -), name and kind "
 				"(municipality or agency), and may have a "
 				"contact {phone, email, address, postcode, "
-				"city, web?}\n",
+				"city, web?} and a cvr (8 digits)\n",
 				path, i + 1);
 			rc = HH_ERR_INVALID;
 			goto done;
@@ -708,6 +718,45 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 	return result;
 }
 
+/* delivery: a demo citizen's postal address and exemption. */
+struct post_ctx {
+	int given;
+	int64_t id;
+	const char *address, *postcode, *city, *reason;
+	int64_t since;
+};
+
+static int post_from_json(json_t *c, struct post_ctx *p)
+{
+	p->address = json_string_value(json_object_get(c, "address"));
+	p->postcode = json_string_value(json_object_get(c, "postcode"));
+	p->city = json_string_value(json_object_get(c, "city"));
+	const char *since = json_string_value(json_object_get(c, "dp_exempt_since"));
+	p->reason = json_string_value(json_object_get(c, "dp_exempt_reason"));
+	int addr = !!p->address + !!p->postcode + !!p->city;
+	if (addr != 0 && addr != 3)
+		return 0;
+	if (p->postcode && (strlen(p->postcode) != 4 ||
+			    strspn(p->postcode, "0123456789") != 4))
+		return 0;
+	if (!!since != !!p->reason)
+		return 0;
+	if (since && (strlen(since) != 10 || !hh_iso8601_parse(since, &p->since)))
+		return 0;
+	p->given = addr || since;
+	return 1;
+}
+
+static enum hh_rc post_tx(struct hh_tx *tx, void *arg)
+{
+	struct post_ctx *p = arg;
+	struct hh_citizen z = { .id = p->id, .address = p->address,
+				.postcode = p->postcode, .city = p->city,
+				.dp_exempt_since = p->since,
+				.dp_exempt_reason = p->reason };
+	return tx->store->citizen_post_set(tx, &z);
+}
+
 static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 				  FILE *errs, struct hh_import_stats *stats)
 {
@@ -740,11 +789,27 @@ static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 		struct hh_citizen_login login;
 		char subject[300];
 		snprintf(subject, sizeof(subject), "demo:%s", id);
+		/* delivery: the postal address and the exemption from Digital
+		 * Post ("dp_exempt_since": YYYY-MM-DD, "dp_exempt_reason") */
+		struct post_ctx pc = { 0 };
+		if (!post_from_json(c, &pc)) {
+			fprintf(errs, "%s:1: citizen %zu: address, postcode (4 "
+				      "digits) and city go together, and "
+				      "dp_exempt_since (YYYY-MM-DD) with "
+				      "dp_exempt_reason\n", path, i + 1);
+			result = HH_ERR_INVALID;
+			hh_arena_clear(&a);
+			continue;
+		}
 		enum hh_rc rc = hh_citizen_login(st, &a, subject, name, norm, muni,
 						 &login);
 		/* the session is not used: demo citizens sign in on the page */
 		if (rc == HH_OK)
 			rc = hh_citizen_logout(st, login.token);
+		if (rc == HH_OK && pc.given) {
+			pc.id = login.citizen.id;
+			rc = hh_store_run_tx(st, 1, post_tx, &pc);
+		}
 		hh_arena_clear(&a);
 		if (rc != HH_OK) {
 			json_decref(list);
@@ -1043,6 +1108,16 @@ static enum hh_rc export_org(void *p, const struct hh_org *o)
 			      "kind", o->kind == HH_ORG_AGENCY ? "agency"
 							       : "municipality");
 	json_array_append_new(c->orgs, j);
+	/* delivery: the CVR number, when given */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	const char *cvr = NULL;
+	enum hh_rc rc = c->tx->store->org_cvr_get(c->tx, &a, o->id, &cvr);
+	if (rc == HH_OK && cvr)
+		json_object_set_new(j, "cvr", json_string(cvr));
+	hh_arena_clear(&a);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
 	/* appointments: the contact details, when given */
 	return hh_org_contact_export(c->tx, o->id, j);
 }

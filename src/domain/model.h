@@ -464,4 +464,39 @@ struct hh_chat_message {
 	int64_t created_at;      /* milliseconds */
 };
 
+/* ---- delivery (domain/messages.h) ------------------------------------- */
+
+/* Which messages a list streams (newest first): of one organisation (0:
+ * any), in one state and/or channel (NULL: any), at most limit. */
+struct hh_message_filter {
+	int64_t org_id;
+	const char *state;
+	const char *channel;
+	int64_t letter_id;        /* 0: any */
+	const char *print_batch;  /* NULL: any */
+};
+
+/* A message as the error queue and the API list it: the message, and
+ * what a person needs to know which letter it is. */
+struct hh_message_row {
+	struct hh_message m;
+	const char *title;        /* the letter's */
+	int64_t case_id;          /* 0: none */
+	const char *citizen_name; /* NULL: no citizen */
+};
+
+/* One print batch: the PDF of one organisation's letters to citizens
+ * exempt from Digital Post, made on day (Danish date, "2026-12-05");
+ * seq counts the day's batches from 1 (a later run the same day prints
+ * only letters that came after the first). 0017_delivery.sql. */
+struct hh_print_batch {
+	int64_t id;
+	int64_t org_id;
+	const char *day;
+	int64_t seq;
+	const char *file;         /* the file's name under <spool>/print/ */
+	int64_t letters, pages;
+	int64_t created_at;
+};
+
 #endif

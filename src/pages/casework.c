@@ -1081,6 +1081,10 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, "Borgeren svarede");
 			text = json_string_value(json_object_get(after, "answer"));
 			text_label = "Svar";
+		} else if (!strcmp(h->action, "message")) {
+			/* delivery: the letter's way to the citizen */
+			const char *t = json_string_value(json_object_get(after, "text"));
+			hh_page_text(r, t ? t : "Brevets forsendelse");
 		} else {
 			hh_page_text(r, h->action);
 		}

@@ -22,6 +22,7 @@
 #include "domain/casetype.h"
 #include "domain/catalogue.h"
 #include "domain/desk.h"
+#include "domain/messages.h"
 #include "domain/inquiries.h"
 #include "domain/orgs.h"
 #include "domain/reading.h"
@@ -448,6 +449,45 @@ static void start_form(struct hh_req *r, const struct view *v)
 		       "Start blanket</button>\n</form>\n");
 }
 
+/* delivery: the citizen's exemption from Digital Post, and the small
+ * form that registers or lifts it (domain/messages.h). */
+static void dp_section(struct hh_req *r, const struct view *v,
+		       const struct hh_citizen *z)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h3>Digital Post</h3>\n");
+	hh_buf_printf(b, "<form method=\"post\" action=\"/borgerservice/borger/"
+			 "%lld/digital-post\">\n", (long long)v->citizen_id);
+	csrf_field(r, v);
+	if (z->dp_exempt_since) {
+		hh_buf_puts(b, "<p>Borgeren er <strong>fritaget for Digital "
+			       "Post</strong> siden ");
+		hh_page_text(r, hh_date_da(&r->arena, z->dp_exempt_since));
+		hh_buf_puts(b, " (");
+		hh_page_text(r, z->dp_exempt_reason ? z->dp_exempt_reason : "");
+		hh_buf_puts(b, "). Breve sendes med posten.</p>\n"
+			       "<input type=\"hidden\" name=\"handling\" "
+			       "value=\"ophaev\">\n<button type=\"submit\" "
+			       "class=\"secondary\">Ophæv fritagelsen</button>\n"
+			       "</form>\n");
+		return;
+	}
+	hh_buf_puts(b, "<p>Borgeren får breve i Digital Post.</p>\n"
+		       "<input type=\"hidden\" name=\"handling\" value=\"fritag\">\n"
+		       "<div class=\"field\"><label for=\"dp-fra\">Fritaget fra"
+		       "</label>\n<input id=\"dp-fra\" name=\"fra\" type=\"date\" "
+		       "required></div>\n<div class=\"field\"><label "
+		       "for=\"dp-grund\">Begrundelse</label>\n<select id=\"dp-grund\" "
+		       "name=\"grund\" required>\n");
+	for (int i = 0; hh_dp_exempt_reasons[i]; i++) {
+		hh_buf_puts(b, "<option>");
+		hh_page_text(r, hh_dp_exempt_reasons[i]);
+		hh_buf_puts(b, "</option>\n");
+	}
+	hh_buf_puts(b, "</select></div>\n<button type=\"submit\" class=\"secondary\">"
+		       "Registrér fritagelse</button>\n</form>\n");
+}
+
 static void citizen_section(struct hh_req *r, const struct view *v)
 {
 	struct hh_buf *b = &r->resp;
@@ -475,6 +515,7 @@ static void citizen_section(struct hh_req *r, const struct view *v)
 	if (!h.n_inq && !h.n_cases)
 		hh_buf_puts(b, "<p>Ingen tidligere henvendelser eller sager.</p>\n");
 	start_form(r, v);
+	dp_section(r, v, &z); /* delivery */
 	hh_buf_puts(b, "</section>\n");
 	/* insert the heading at head */
 	struct hh_buf hd;
@@ -782,6 +823,11 @@ static void view_init(struct hh_req *r, struct view *v,
 		v->notice = "Henvendelsen er afsluttet som løst.";
 	else if (done && !strcmp(done, "afslut"))
 		v->notice = "Viderestillingen er afsluttet.";
+	/* delivery */
+	else if (done && !strcmp(done, "fritaget"))
+		v->notice = "Fritagelsen for Digital Post er registreret.";
+	else if (done && !strcmp(done, "ophaevet"))
+		v->notice = "Fritagelsen for Digital Post er ophævet.";
 }
 
 void hh_page_desk(struct hh_req *r)
@@ -1402,4 +1448,52 @@ void hh_page_desk_form_post(struct hh_req *r)
 						 "/borgerservice?borger=%lld&sag=%lld"
 						 "#kvittering",
 						 (long long)x->z.id, (long long)c.id));
+}
+
+/* delivery: POST /borgerservice/borger/{id}/digital-post: handling
+ * "fritag" (fra: YYYY-MM-DD, grund: one of hh_dp_exempt_reasons) or
+ * "ophaev". */
+void hh_page_desk_dp_exempt(struct hh_req *r)
+{
+	struct hh_actor who;
+	const struct hh_principal *w = desk_gate(r, &who);
+	if (!w)
+		return;
+	struct view *v = hh_arena_alloc(&r->arena, sizeof(*v));
+	view_init(r, v, w, &who);
+	v->citizen_id = num(hh_req_param(r, "id"));
+	if (!csrf_ok(r, v, &v->notice)) {
+		render(r, v, 403);
+		return;
+	}
+	const char *what = hh_req_form(r, "handling");
+	const char *from = hh_req_form(r, "fra");
+	const char *reason = hh_req_form(r, "grund");
+	int lift = what && !strcmp(what, "ophaev");
+	int64_t since = 0;
+	if (!lift && (!from || strlen(from) != 10 ||
+		      !hh_iso8601_parse(from, &since) || since <= 0)) {
+		v->notice = "Skriv den dato, borgeren er fritaget fra.";
+		render(r, v, 400);
+		return;
+	}
+	enum hh_rc rc = hh_citizen_dp_exempt(r->app->store, &who, v->citizen_id,
+					     lift ? 0 : since, reason);
+	if (rc == HH_ERR_INVALID) {
+		v->notice = "Vælg en af begrundelserne på listen.";
+		render(r, v, 400);
+		return;
+	}
+	if (rc != HH_OK) {
+		v->notice = rc == HH_ERR_NOT_FOUND
+				    ? "Borgeren findes ikke, eller du har ikke "
+				      "adgang til borgeren."
+				    : "Fritagelsen kunne ikke gemmes. Prøv igen.";
+		render(r, v, rc == HH_ERR_NOT_FOUND ? 404 : 503);
+		return;
+	}
+	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
+						 "/borgerservice?borger=%lld&ok=%s",
+						 (long long)v->citizen_id,
+						 lift ? "ophaevet" : "fritaget"));
 }

@@ -600,6 +600,11 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 			if (!json_object_get(e->after_json, "assigned_to"))
 				continue;
 			text = "En sagsbehandler har fået sagen.";
+		} else if (!strcmp(e->action, "message")) {
+			/* delivery: how the letter reaches the citizen */
+			text = json_string_value(json_object_get(e->after_json, "text"));
+			if (!text)
+				continue;
 		} else {
 			continue;
 		}

@@ -78,6 +78,13 @@ void hh_page_chat(struct hh_req *r);
 void hh_page_chat_written(struct hh_req *r);
 void hh_page_chat_rate(struct hh_req *r);
 void hh_page_chat_console(struct hh_req *r);
+/* delivery: pages/post.c, the error queue of Digital Post and the print
+ * batches for staff; pages/desk.c, the exemption from Digital Post */
+void hh_page_post_queue(struct hh_req *r);
+void hh_page_post_action(struct hh_req *r);
+void hh_page_print_batches(struct hh_req *r);
+void hh_page_print_batch_get(struct hh_req *r);
+void hh_page_desk_dp_exempt(struct hh_req *r);
 
 /* pages/letters.c: letters on cases (compose, one letter, approval) */
 struct hh_case;

@@ -249,27 +249,21 @@ static cairo_status_t write_out(void *closure, const unsigned char *data,
 	return CAIRO_STATUS_SUCCESS;
 }
 
-enum hh_rc hh_letter_pdf(const struct hh_letter_doc *doc, struct hh_buf *out,
-			 int *pages)
+static int doc_ok(const struct hh_letter_doc *doc)
 {
-	if (!doc->sender || !*doc->sender || !doc->recipient ||
-	    !*doc->recipient || !doc->date || !doc->title || !*doc->title ||
-	    !doc->body)
-		return HH_ERR_INVALID;
-	enum hh_rc rc = HH_ERR_INTERNAL;
+	return doc->sender && *doc->sender && doc->recipient &&
+	       *doc->recipient && doc->date && doc->title && *doc->title &&
+	       doc->body;
+}
+
+/* Lays out doc on cr's surface from a new page on, its last page shown;
+ * *pages gets how many it took. */
+static enum hh_rc lay_out(cairo_t *cr, const struct hh_letter_doc *doc,
+			  int *pages)
+{
+	enum hh_rc rc = HH_OK;
 	struct hh_arena a;
 	hh_arena_init(&a);
-	size_t start = out->len;
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out,
-								 PAGE_W, PAGE_H);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc->sender);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "helhed");
-	char iso[HH_ISO8601_SIZE];
-	hh_iso8601_dk(doc->created_at ? doc->created_at : hh_now_us() / 1000000,
-		      iso);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, iso);
-	cairo_t *cr = cairo_create(s);
 	struct flow f = { .doc = doc, .cr = cr };
 	f.blocks = hh_arena_calloc(&a, MAX_BLOCKS * sizeof(*f.blocks));
 	if (!add(&f, &a, K_TITLE, doc->title, FONT " Bold 13", 0, 0) ||
@@ -285,20 +279,85 @@ enum hh_rc hh_letter_pdf(const struct hh_letter_doc *doc, struct hh_buf *out,
 	f.draw = 1;
 	run(&f, &a);
 	cairo_show_page(cr);
-	cairo_surface_finish(s);
-	if (cairo_status(cr) == CAIRO_STATUS_SUCCESS &&
-	    cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
-		rc = HH_OK;
-		if (pages)
-			*pages = f.pages;
-	}
+	*pages = f.pages;
 done:
 	for (int i = 0; i < f.n; i++)
 		g_object_unref(f.blocks[i].layout);
+	hh_arena_clear(&a);
+	return rc;
+}
+
+static cairo_surface_t *surface_new(struct hh_buf *out, const char *title,
+				    const char *author, int64_t created_at)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out,
+								 PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, author);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "helhed");
+	char iso[HH_ISO8601_SIZE];
+	hh_iso8601_dk(created_at ? created_at : hh_now_us() / 1000000, iso);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+	return s;
+}
+
+enum hh_rc hh_letter_pdf(const struct hh_letter_doc *doc, struct hh_buf *out,
+			 int *pages)
+{
+	if (!doc_ok(doc))
+		return HH_ERR_INVALID;
+	size_t start = out->len;
+	cairo_surface_t *s = surface_new(out, doc->title, doc->sender,
+					 doc->created_at);
+	cairo_t *cr = cairo_create(s);
+	int n = 0;
+	enum hh_rc rc = lay_out(cr, doc, &n);
+	cairo_surface_finish(s);
+	if (rc == HH_OK && (cairo_status(cr) != CAIRO_STATUS_SUCCESS ||
+			    cairo_surface_status(s) != CAIRO_STATUS_SUCCESS))
+		rc = HH_ERR_INTERNAL;
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	if (rc != HH_OK)
 		out->len = start; /* nothing half-written */
-	hh_arena_clear(&a);
+	else if (pages)
+		*pages = n;
+	return rc;
+}
+
+enum hh_rc hh_letter_pdf_batch(const struct hh_letter_doc *const *docs, int n,
+			       struct hh_buf *out, int *pages)
+{
+	if (n < 1)
+		return HH_ERR_INVALID;
+	for (int i = 0; i < n; i++)
+		if (!doc_ok(docs[i]))
+			return HH_ERR_INVALID;
+	size_t start = out->len;
+	cairo_surface_t *s = surface_new(out, "Printbatch", docs[0]->sender,
+					 docs[0]->created_at);
+	cairo_t *cr = cairo_create(s);
+	enum hh_rc rc = HH_OK;
+	int total = 0;
+	for (int i = 0; rc == HH_OK && i < n; i++) {
+		int k = 0;
+		rc = lay_out(cr, docs[i], &k);
+		total += k;
+		if (rc == HH_OK && (total % 2) && i + 1 < n) {
+			/* the back of the last sheet stays blank */
+			cairo_show_page(cr);
+			total++;
+		}
+	}
+	cairo_surface_finish(s);
+	if (rc == HH_OK && (cairo_status(cr) != CAIRO_STATUS_SUCCESS ||
+			    cairo_surface_status(s) != CAIRO_STATUS_SUCCESS))
+		rc = HH_ERR_INTERNAL;
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	if (rc != HH_OK)
+		out->len = start;
+	else if (pages)
+		*pages = total;
 	return rc;
 }

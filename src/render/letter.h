@@ -40,4 +40,14 @@ struct hh_letter_doc {
 enum hh_rc hh_letter_pdf(const struct hh_letter_doc *doc, struct hh_buf *out,
 			 int *pages);
 
+/* Lays out n documents into one PDF for the mail room (the print batch),
+ * appending the file to out: each letter starts on an odd page (a blank
+ * page is put in where one ends on an odd page), so that a duplex
+ * printer never puts two letters on one sheet; page numbers count per
+ * letter. *pages (may be NULL) gets the number of pages in the file.
+ * INVALID when n < 1 or a document lacks a required field (nothing
+ * appended), INTERNAL when Cairo or Pango fail. */
+enum hh_rc hh_letter_pdf_batch(const struct hh_letter_doc *const *docs, int n,
+			       struct hh_buf *out, int *pages);
+
 #endif

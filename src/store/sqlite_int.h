@@ -147,6 +147,23 @@ enum stmt_id {
 	S_LETTER_LIST_APPROVAL,
 	S_MESSAGE_INSERT,
 	S_MESSAGE_COUNT,
+	/* delivery (sqlite_messages.c) */
+	S_MSG_DUE,
+	S_MSG_LIST,
+	S_MSG_PRINT_WAIT,
+	S_MSG_GET,
+	S_MSG_GET_UUID,
+	S_MSG_UPDATE,
+	S_MSG_COUNT,
+	S_MSG_OLDEST,
+	S_MSG_LETTER,
+	S_ORG_CVR_PUT,
+	S_ORG_CVR_GET,
+	S_CIT_POST_SET,
+	S_PRINT_INSERT,
+	S_PRINT_NEXT_SEQ,
+	S_PRINT_GET,
+	S_PRINT_LIST,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -251,6 +268,7 @@ void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 void hh_sq_fill_appointments(struct hh_store *st);
 void hh_sq_fill_chat(struct hh_store *st); /* chat */
 void hh_sq_fill_letters(struct hh_store *st); /* letters */
+void hh_sq_fill_messages(struct hh_store *st); /* delivery */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -57,6 +57,11 @@ typedef enum hh_rc (*hh_chat_cb)(void *ctx, const struct hh_chat *c);
 typedef enum hh_rc (*hh_chat_message_cb)(void *ctx,
 					 const struct hh_chat_message *m);
 
+/* delivery (domain/messages.h) */
+typedef enum hh_rc (*hh_message_cb)(void *ctx, const struct hh_message_row *m);
+typedef enum hh_rc (*hh_print_batch_cb)(void *ctx,
+					const struct hh_print_batch *b);
+
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
 struct hh_change {
@@ -587,6 +592,72 @@ struct hh_store {
 	enum hh_rc (*message_insert)(struct hh_tx *tx, struct hh_message *m);
 	enum hh_rc (*message_count_letter)(struct hh_tx *tx, int64_t letter_id,
 					   int64_t *n);
+
+	/* ---- delivery (domain/messages.h) ----
+	 * message_due streams the queued messages not waiting for the print
+	 * batch whose next attempt is at or before now, soonest first, at
+	 * most limit. message_list streams what f selects, newest first, at
+	 * most limit (0: all); message_print_wait streams org_id's messages
+	 * queued for print (0: every organisation's), oldest first.
+	 * message_get and message_get_by_uuid read one (NOT_FOUND).
+	 * message_update writes channel, state, attempts, next_attempt_at,
+	 * last_error, updated_at, sent_at, delivered_at and print_batch of
+	 * m->id if its stored state is expected_state, else CONFLICT (also
+	 * when there is no such message). message_count streams the number
+	 * of messages per state and channel (channel NULL: not routed);
+	 * message_oldest_queued gives the creation time of the oldest queued
+	 * message (0: none). message_letter reads the letter a message
+	 * carries, with its PDF and its case's type (case_type_name; kind
+	 * and fields are not read). */
+	enum hh_rc (*message_due)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t now, int64_t limit,
+				  hh_message_cb cb, void *ctx);
+	enum hh_rc (*message_list)(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_message_filter *f,
+				   int64_t limit, hh_message_cb cb, void *ctx);
+	enum hh_rc (*message_print_wait)(struct hh_tx *tx, struct hh_arena *a,
+					 int64_t org_id, hh_message_cb cb,
+					 void *ctx);
+	enum hh_rc (*message_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, struct hh_message_row *out);
+	enum hh_rc (*message_get_by_uuid)(struct hh_tx *tx, struct hh_arena *a,
+					  const char *uuid,
+					  struct hh_message_row *out);
+	enum hh_rc (*message_update)(struct hh_tx *tx,
+				     const struct hh_message *m,
+				     const char *expected_state);
+	enum hh_rc (*message_count)(struct hh_tx *tx,
+				    enum hh_rc (*cb)(void *ctx,
+						     const char *state,
+						     const char *channel,
+						     int64_t n),
+				    void *ctx);
+	enum hh_rc (*message_oldest_queued)(struct hh_tx *tx,
+					    int64_t *created_at);
+	enum hh_rc (*message_letter)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t letter_id, struct hh_letter *out);
+	/* The organisation's CVR number (*cvr NULL: none). */
+	enum hh_rc (*org_cvr_put)(struct hh_tx *tx, int64_t org_id,
+				  const char *cvr);
+	enum hh_rc (*org_cvr_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t org_id, const char **cvr);
+	/* Writes the postal address and the Digital Post exemption of
+	 * citizen c->id as given (NULL and 0 clear them); NOT_FOUND when
+	 * there is no such citizen. */
+	enum hh_rc (*citizen_post_set)(struct hh_tx *tx,
+				       const struct hh_citizen *c);
+	/* Print batches: insert sets ->id (CONFLICT when the organisation's
+	 * day has that seq); next_seq gives the day's next seq (1 first);
+	 * list streams org_id's (0: all) newest first, at most limit. */
+	enum hh_rc (*print_batch_insert)(struct hh_tx *tx,
+					 struct hh_print_batch *b);
+	enum hh_rc (*print_batch_next_seq)(struct hh_tx *tx, int64_t org_id,
+					   const char *day, int64_t *seq);
+	enum hh_rc (*print_batch_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t id, struct hh_print_batch *out);
+	enum hh_rc (*print_batch_list)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id, int64_t limit,
+				       hh_print_batch_cb cb, void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -19,6 +19,7 @@
 #include "domain/auth.h"
 #include "core/dktime.h"
 #include "domain/hours.h" /* appointments */
+#include <sqlite3.h> /* delivery: messages made as the letters code does */
 
 /* ---- the callers ------------------------------------------------------- */
 
@@ -177,6 +178,10 @@ struct ctx {
 				 902, made without sign-in */
 	int64_t letters[3]; /* letters: by home, a draft on the home's case
 			       by its caseworker */
+	/* delivery: by home, a message in the error queue (Anna's letter
+	 * from 901, Bo's from 902, Anna's from the agency) and a print
+	 * batch */
+	int64_t messages[3], batches[3];
 	int tried[2], failing[2], known[2];
 };
 
@@ -249,6 +254,59 @@ static void bump(struct ctx *c, int role, int64_t id)
 	if (r.status != 200)
 		fail_msg("bump %lld: %ld %s", (long long)id, r.status, r.body);
 	tu_resp_free(&r);
+}
+
+static const char *org_code(enum home h);
+
+/* delivery: per home, a sent letter whose message is in the error queue
+ * and a print batch with its file, written into the database as the
+ * letters code and the print batch leave them. */
+static void delivery_things(struct ctx *c)
+{
+	char db[4200];
+	snprintf(db, sizeof(db), "%s/helhed.db", c->s.dir);
+	c->s.app.print_dir = c->s.dir;
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
+	sqlite3_busy_timeout(d, 10000);
+	static const char *const who[3] = { "demo:anna", "demo:bo", "demo:anna" };
+	for (int h = 0; h < 3; h++) {
+		char sql[1200];
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO letters(organisation_id, citizen_id, kind, "
+			 "template, state, title, body, author_id, version, "
+			 "created_at, updated_at, sent_at, message_id) SELECT o.id, "
+			 "z.id, 'granted', 't', 'sent', 'Brev', 'Tekst', u.id, 1, 1, "
+			 "1, 1, 'matrix-%d' FROM organisations o, citizens z, users u "
+			 "WHERE o.code = '%s' AND z.subject = '%s' AND "
+			 "u.email = 'cw@901';"
+			 "INSERT INTO messages(message_id, letter_id, organisation_id, "
+			 "citizen_id, channel, state, attempts, next_attempt_at, "
+			 "last_error, created_at, updated_at) SELECT 'matrix-%d', l.id, "
+			 "l.organisation_id, l.citizen_id, 'error', 'error', 0, 1, "
+			 "'Matrix', 1, 1 FROM letters l WHERE l.message_id = 'matrix-%d';"
+			 "INSERT INTO print_batches(organisation_id, day, seq, file, "
+			 "letters, pages, created_at) SELECT id, '2026-12-04', 1, "
+			 "'2026-12-04-%s.pdf', 1, 1, 1 FROM organisations WHERE code = "
+			 "'%s';",
+			 h, org_code((enum home)h), who[h], h, h, org_code((enum home)h),
+			 org_code((enum home)h));
+		assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_stmt *q;
+		snprintf(sql, sizeof(sql), "SELECT (SELECT id FROM messages WHERE "
+			 "message_id = 'matrix-%d'), (SELECT max(id) FROM "
+			 "print_batches)", h);
+		assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &q, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		c->messages[h] = sqlite3_column_int64(q, 0);
+		c->batches[h] = sqlite3_column_int64(q, 1);
+		sqlite3_finalize(q);
+		char pdf[4300];
+		snprintf(pdf, sizeof(pdf), "%s/2026-12-04-%s.pdf", c->s.dir,
+			 org_code((enum home)h));
+		tu_write(pdf, "%PDF-1.4\n");
+	}
+	sqlite3_close(d);
 }
 
 static int setup(void **state)
@@ -441,6 +499,7 @@ static int setup(void **state)
 		snprintf(c->bookings[h], sizeof(c->bookings[h]), "%s", code);
 		tu_resp_free(&r);
 	}
+	delivery_things(c);
 	*state = c;
 	return 0;
 }
@@ -476,7 +535,9 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     T_APPOINTMENT, /* appointments: a booking code at 901 or 902 */
 	     /* chat */
 	     T_CHAT, T_CHAT_INQUIRY,
-	     T_LETTER /* letters: a draft letter on the home's case */ };
+	     T_LETTER, /* letters: a draft letter on the home's case */
+	     /* delivery */
+	     T_MESSAGE, T_PRINT_BATCH };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -1204,6 +1265,73 @@ static const struct row rows[] = {
 	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
 	    [CW_A] = ALL(OK), [ED_A] = ALL(FB), [CW_B] = ALL(OK), [ED_B] = ALL(FB),
 	    [CW_AG] = ALL(OK), [TOKEN] = ALL(SKIP) },
+
+	/* ---- delivery: Digital Post messages, the error queue, print
+	 * batches (those who read the organisation's cases read its
+	 * messages, those who work them act and fetch print batches) ---- */
+	{ "messages: the list and the error queue", T_NONE,
+	  { "GET", "/api/v1/messages", "/api/v1/messages?state=error", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/post", "/sagsbehandling/post", NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP }, [TOKEN] = { SKIP, OK } },
+	  0, NULL },
+	{ "message: read", T_MESSAGE,
+	  { "GET", "/api/v1/messages/{id}", "/api/v1/messages/{id}", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "message: send again", T_MESSAGE,
+	  { "POST", "/api/v1/messages/{id}/retry", "/api/v1/messages/{id}/retry",
+	    "{}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/post/{id}", "/sagsbehandling/post/{id}",
+	    "csrf={csrf}&handling=igen" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "message: send to print", T_MESSAGE,
+	  { "POST", "/api/v1/messages/{id}/print", "/api/v1/messages/{id}/print",
+	    "{}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/sagsbehandling/post/{id}", "/sagsbehandling/post/{id}",
+	    "csrf={csrf}&handling=print" },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(NF), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(NF), [CW_AG] = OWN_ONLY(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "print batches: the list", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/printbatch", "/sagsbehandling/printbatch", NULL },
+	  B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { OK, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { OK, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { OK, SKIP } },
+	  0, NULL },
+	{ "print batch: download", T_PRINT_BATCH,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "GET", "/sagsbehandling/printbatch/{id}", "/sagsbehandling/printbatch/{id}",
+	    NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(FB), [CIT_B] = ALL(FB),
+	    [CW_A] = OWN_ONLY(OK), [ED_A] = ALL(FB), [CW_B] = OWN_ONLY(OK),
+	    [ED_B] = ALL(FB), [CW_AG] = OWN_ONLY(OK) },
+	  0, NULL },
+	{ "desk: exemption from Digital Post", T_NONE,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { "POST", "/borgerservice/borger/{id}/digital-post",
+	    "/borgerservice/borger/1/digital-post", "csrf={csrf}&handling=ophaev" },
+	  B_FORM,
+	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
+	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
 	  0, NULL },
 };
 
@@ -1368,6 +1496,13 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		if (h == HOME_NONE)
 			return NULL;
 		snprintf(buf, n, "%lld", (long long)c->letters[h]);
+	case T_MESSAGE: /* delivery */
+	case T_PRINT_BATCH:
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)(row->thing == T_MESSAGE
+							     ? c->messages[h]
+							     : c->batches[h]));
 		return buf;
 	case T_NONE:
 		break;
