@@ -46,6 +46,9 @@ enum hh_resource {
 	/* chat */
 	HH_RES_CHAT,            /* a live chat, its messages and rating */
 	HH_RES_CHAT_QUEUE,      /* an organisation's chat queue, presence */
+	/* the citizen's inbox */
+	HH_RES_INBOX,           /* a sent letter as its recipient reads it,
+				   and the reply to it */
 	HH_RES__COUNT
 };
 

@@ -136,6 +136,12 @@ enum stmt_id {
 	S_CHAT_MSGS,
 	S_CHAT_PRESENCE_PUT,
 	S_CHAT_PRESENCE_COUNT,
+	/* the citizen's inbox (sqlite_inbox.c) */
+	S_INBOX_LIST,
+	S_INBOX_COUNT,
+	S_INBOX_GET,
+	S_INBOX_MARK_READ,
+	S_INBOX_INSERT,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -239,6 +245,7 @@ void hh_sq_fill_desk(struct hh_store *st); /* the agent's desk */
 /* appointments */
 void hh_sq_fill_appointments(struct hh_store *st);
 void hh_sq_fill_chat(struct hh_store *st); /* chat */
+void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
