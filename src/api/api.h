@@ -107,4 +107,10 @@ void hh_api_chat_rate(struct hh_req *r);
 void hh_api_chat_console(struct hh_req *r);
 void hh_api_inquiry_transcript(struct hh_req *r);
 
+/* inbox.c: the citizen's inbox */
+void hh_api_my_letters(struct hh_req *r);
+void hh_api_my_letter(struct hh_req *r);
+void hh_api_my_letter_pdf(struct hh_req *r);
+void hh_api_my_letter_reply(struct hh_req *r);
+
 #endif

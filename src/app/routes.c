@@ -175,5 +175,18 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/chat/bedoem", hh_page_chat_rate),
 	ROUTE(HH_GET, "/borgerservice/chat", hh_page_chat_console),
 
+	/* the citizen's inbox: the API and the pages in Mit overblik (a
+	 * reply may carry files: the upload limit) */
+	ROUTE(HH_GET, "/api/v1/me/letters", hh_api_my_letters),
+	ROUTE(HH_GET, "/api/v1/me/letters/{id}", hh_api_my_letter),
+	ROUTE(HH_GET, "/api/v1/me/letters/{id}/pdf", hh_api_my_letter_pdf),
+	ROUTE_BODY(HH_POST, "/api/v1/me/letters/{id}/reply", hh_api_my_letter_reply,
+		   HH_UPLOAD_MAX),
+	ROUTE(HH_GET, "/mit-overblik/post", hh_page_inbox),
+	ROUTE(HH_GET, "/mit-overblik/post/{id}", hh_page_letter),
+	ROUTE(HH_GET, "/mit-overblik/post/{id}/pdf", hh_page_letter_pdf),
+	ROUTE_BODY(HH_POST, "/mit-overblik/post/{id}/svar", hh_page_letter_reply,
+		   HH_UPLOAD_MAX),
+
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -522,17 +522,23 @@ static enum MHD_Result send_response(struct hh_req *r)
 	 * handler chose otherwise for an anonymous reader; whatever was
 	 * answered to a signed-in caller, or set a cookie, never is. */
 	int cache_set = 0, personal = r->log_actor != NULL;
+	/* a handler's own no-store stands ("private, no-store": the
+	 * citizen's inbox), being no less strict */
+	int keep_own = 0;
 	for (int i = 0; i < r->n_hdrs; i++) {
-		if (!strcasecmp(r->hdr_names[i], "Cache-Control"))
+		if (!strcasecmp(r->hdr_names[i], "Cache-Control")) {
 			cache_set = 1;
-		else if (!strcasecmp(r->hdr_names[i], "Set-Cookie"))
+			keep_own = strstr(r->hdr_values[i], "no-store") != NULL;
+		} else if (!strcasecmp(r->hdr_names[i], "Set-Cookie")) {
 			personal = 1;
+		}
 	}
 	for (int i = 0; i < r->n_hdrs; i++)
-		if (!personal || strcasecmp(r->hdr_names[i], "Cache-Control"))
+		if (!personal || keep_own ||
+		    strcasecmp(r->hdr_names[i], "Cache-Control"))
 			MHD_add_response_header(resp, r->hdr_names[i],
 						r->hdr_values[i]);
-	if (personal || !cache_set)
+	if ((personal && !keep_own) || !cache_set)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);

@@ -77,4 +77,11 @@ void hh_page_chat_written(struct hh_req *r);
 void hh_page_chat_rate(struct hh_req *r);
 void hh_page_chat_console(struct hh_req *r);
 
+/* pages/inbox.c: the citizen's inbox in Mit overblik (Din post), one
+ * letter with its PDF, and the reply to it */
+void hh_page_inbox(struct hh_req *r);
+void hh_page_letter(struct hh_req *r);
+void hh_page_letter_pdf(struct hh_req *r);
+void hh_page_letter_reply(struct hh_req *r);
+
 #endif
