@@ -84,6 +84,9 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
+# the citizen's inbox: the domain and API tests share their fixture
+$(BUILD)/tests/domain/test_inbox $(BUILD)/tests/api/test_inbox: \
+	tests/domain/inbox_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var

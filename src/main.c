@@ -23,6 +23,7 @@
 #include "domain/orgs.h"
 #include "domain/content.h"
 #include "domain/demo.h"
+#include "domain/demoletters.h" /* the citizen's inbox */
 #include "domain/health.h"
 #include "domain/oidc.h"
 #include "domain/views.h"
@@ -429,6 +430,15 @@ static int first_start(struct hh_store *st, const char *db,
 			printf("demo inquiries: %d in %d organisations, %d chats, "
 			       "%d cases created at the desk\n",
 			       ds.inquiries, ds.organisations, ds.chats, ds.cases);
+		/* letters in the demo citizens' inboxes (domain/demoletters.h) */
+		int letters = 0;
+		rc = hh_demo_letters(st, hh_now_us() / 1000000, stderr, &letters);
+		if (rc != HH_OK) /* the demo works without them */
+			fprintf(stderr, "%s: demo letters not made (%s)\n", prog,
+				hh_rc_name(rc));
+		else if (letters)
+			printf("demo letters: %d in the demo citizens' inboxes\n",
+			       letters);
 	}
 	hh_health_mark_content_loaded(st);
 	return 0;
