@@ -309,9 +309,17 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 	return rc;
 }
 
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return 0;
+	return 1;
+}
+
 static int text_ok(const char *s)
 {
-	if (!s || !*s || !hh_utf8_valid(s, strlen(s)))
+	if (blank(s) || !hh_utf8_valid(s, strlen(s)))
 		return 0;
 	size_t n = hh_utf8_len(s);
 	return n >= 1 && n <= HH_INBOX_REPLY_MAX;
@@ -342,7 +350,7 @@ enum hh_rc hh_inbox_reply(struct hh_store *st, struct hh_arena *a,
 	}
 	if (!text_ok(text)) {
 		c.fault = HH_INBOX_TEXT;
-		msg = !text || !*text ? "Skriv dit svar."
+		msg = blank(text) ? "Skriv dit svar."
 		      : !hh_utf8_valid(text, strlen(text))
 			      ? "Svaret indeholder tegn, vi ikke kan læse. Skriv det igen."
 			      : hh_arena_printf(a, "Dit svar må højst være %d tegn. Du har "

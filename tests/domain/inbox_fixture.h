@@ -55,14 +55,14 @@ struct fx_inbox {
 	int64_t now;
 };
 
-static void fx_put(const char *dir, const char *rel, const char *text)
+static inline void fx_put(const char *dir, const char *rel, const char *text)
 {
 	char p[9000];
 	snprintf(p, sizeof(p), "%s/%s", dir, rel);
 	tu_write(p, text);
 }
 
-static int64_t fx_int(const char *dir, const char *sql)
+static inline int64_t fx_int(const char *dir, const char *sql)
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/helhed.db", dir);
@@ -78,9 +78,9 @@ static int64_t fx_int(const char *dir, const char *sql)
 	return v;
 }
 
-static int64_t fx_intf(const char *dir, const char *fmt, ...)
+static inline int64_t fx_intf(const char *dir, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static int64_t fx_intf(const char *dir, const char *fmt, ...)
+static inline int64_t fx_intf(const char *dir, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -202,7 +202,7 @@ static void fx_inbox_setup(struct hh_store *st, const char *dir,
 }
 
 /* A small valid PDF as a file field takes it (base64 of "%PDF-1.4 ..."). */
-static json_t *fx_pdf_file(const char *name)
+static inline json_t *fx_pdf_file(const char *name)
 {
 	static const char pdf[] = "%PDF-1.4\nbilag\n%%EOF\n";
 	char b64[128];
