@@ -205,8 +205,9 @@ void hh_page_inbox(struct hh_req *r)
 		hh_buf_puts(b, "<p>Du har ingen breve endnu. Når en myndighed sender "
 			       "dig et brev om en sag, kan du læse det her.</p>\n");
 	if (pg.n) {
-		hh_buf_printf(b, "<ul class=\"letters\" aria-label=\"Breve, nyeste "
-				 "først\">\n");
+		hh_buf_puts(b, "<p class=\"visually-hidden\" id=\"breve-h\">Dine breve, "
+			       "nyeste først</p>\n<ul class=\"letters\" "
+			       "aria-labelledby=\"breve-h\">\n");
 		for (int i = 0; i < pg.n; i++) {
 			const struct hh_letter *l = &pg.items[i];
 			hh_buf_printf(b, "<li class=\"letter-item%s\">\n<h2><a href=\""
