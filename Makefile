@@ -151,11 +151,13 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS)
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
-		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench
+		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
+		$(BUILD)/bench/inbox_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
 	./bench/chat.sh $(BUILD)
+	./bench/inbox.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -229,3 +231,15 @@ bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 # Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
 eval: deps $(BUILD)/bench/eval
 	$(BUILD)/bench/eval content tests/eval/queries.tsv tests/eval/danfever
+
+# The citizen's inbox: the inbox page, a letter page and their API over
+# HTTP with 100,000 cases and 300,000 sent letters, beside /healthz and
+# beside the same list query alone through sqlite3. inbox_bench seeds
+# through the store and speaks HTTP with libcurl.
+.PHONY: bench-inbox
+$(BUILD)/bench/inbox_bench: bench/inbox_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-inbox: deps $(BUILD)/helhed $(BUILD)/bench/inbox_bench
+	./bench/inbox.sh $(BUILD)
