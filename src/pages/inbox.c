@@ -159,13 +159,13 @@ static void crumbs(struct hh_req *r, const char *here, int64_t letter_id)
 	hh_buf_puts(b, "</li></ol></nav>\n");
 }
 
-/* "Sagsnr. 24.00.00-G01-17-26" or "Sag 12", or NULL without a case. */
+/* "Sagsnr. 24.00.00-G01-17-26", or NULL for a letter without a case or
+ * a case from before journal numbers (nothing is shown then: an internal
+ * id is no case number the citizen can quote). */
 static const char *case_ref(struct hh_req *r, const struct hh_letter *l)
 {
-	if (l->case_journal_no)
+	if (l->case_id && l->case_journal_no)
 		return hh_arena_printf(&r->arena, "Sagsnr. %s", l->case_journal_no);
-	if (l->case_id)
-		return hh_arena_printf(&r->arena, "Sag %lld", (long long)l->case_id);
 	return NULL;
 }
 
@@ -225,11 +225,10 @@ void hh_page_inbox(struct hh_req *r)
 			if (ref) {
 				hh_buf_puts(b, " · ");
 				hh_page_text(r, ref);
-				if (l->case_type_name) {
-					hh_buf_puts(b, " (");
-					hh_page_text(r, l->case_type_name);
-					hh_buf_puts(b, ")");
-				}
+			}
+			if (l->case_type_name) {
+				hh_buf_puts(b, " · ");
+				hh_page_text(r, l->case_type_name);
 			}
 			hh_buf_puts(b, "</p>\n");
 			if (l->reply_allowed && l->reply_by)
@@ -409,9 +408,12 @@ static void letter_page(struct hh_req *r, int64_t id, const struct reply_page *r
 	hh_buf_puts(b, "<p class=\"who\">Sendt ");
 	hh_page_text(r, hh_borger_date(&r->arena, l->sent_at, 0));
 	const char *ref = case_ref(r, l);
-	if (ref && l->case_id) {
+	if (l->case_id) {
 		hh_buf_printf(b, " · <a href=\"/mit-overblik/sag/%lld\">", (long long)l->case_id);
-		hh_page_text(r, ref);
+		hh_page_text(r, ref ? ref : l->case_type_name ? hh_arena_printf(
+							&r->arena, "Se sagen: %s",
+							l->case_type_name)
+						  : "Se sagen");
 		hh_buf_puts(b, "</a>");
 	}
 	hh_buf_printf(b, "</p>\n<p><a class=\"button secondary\" href=\"/mit-overblik/"
