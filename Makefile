@@ -77,7 +77,8 @@ STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_faults.c tests/store/store_suite_seal.c \
 	tests/store/store_suite_inquiries.c \
 	tests/store/store_suite_desk.c \
-	tests/store/store_suite_appointments.c
+	tests/store/store_suite_appointments.c \
+	tests/store/store_suite_inbox.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
@@ -95,6 +96,9 @@ $(BUILD)/tests/domain/test_casetools: tests/domain/cases_fixture.h
 $(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters \
 	$(BUILD)/tests/pages/test_letter_pages: \
 	tests/domain/letters_fixture.h
+# the citizen's inbox: the domain and API tests share their fixture
+$(BUILD)/tests/domain/test_inbox $(BUILD)/tests/api/test_inbox: \
+	tests/domain/inbox_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
@@ -162,12 +166,14 @@ bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
 		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
 		$(BUILD)/bench/letters_bench \
 		$(BUILD)/bench/spool_bench
+		$(BUILD)/bench/inbox_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
 	./bench/chat.sh $(BUILD)
 	taskset -c 0 $(BUILD)/bench/letters_bench # letters
 	$(BUILD)/bench/spool_bench
+	./bench/inbox.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -272,3 +278,14 @@ $(BUILD)/bench/letters_bench: bench/letters_bench.c $(BUILD)/lib.a
 
 bench-letters: deps $(BUILD)/bench/letters_bench
 	taskset -c 0 $(BUILD)/bench/letters_bench
+# The citizen's inbox: the inbox page, a letter page and their API over
+# HTTP with 100,000 cases and 300,000 sent letters, beside /healthz and
+# beside the same list query alone through sqlite3. inbox_bench seeds
+# through the store and speaks HTTP with libcurl.
+.PHONY: bench-inbox
+$(BUILD)/bench/inbox_bench: bench/inbox_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-inbox: deps $(BUILD)/helhed $(BUILD)/bench/inbox_bench
+	./bench/inbox.sh $(BUILD)

@@ -27,6 +27,7 @@
 #include "domain/content.h"
 #include "domain/demo.h"
 #include "domain/letters.h"
+#include "domain/demoletters.h" /* the citizen's inbox */
 #include "domain/health.h"
 #include "domain/messages.h"
 #include "domain/oidc.h"
@@ -465,6 +466,15 @@ static int first_start(struct hh_store *st, const char *db,
 		else if (n_letters)
 			printf("demo letters: %d decided cases with their letters "
 			       "sent\n", n_letters);
+		/* letters in the demo citizens' inboxes (domain/demoletters.h) */
+		int letters = 0;
+		rc = hh_demo_inbox_letters(st, hh_now_us() / 1000000, stderr, &letters);
+		if (rc != HH_OK) /* the demo works without them */
+			fprintf(stderr, "%s: demo letters not made (%s)\n", prog,
+				hh_rc_name(rc));
+		else if (letters)
+			printf("demo letters: %d in the demo citizens' inboxes\n",
+			       letters);
 	}
 	hh_health_mark_content_loaded(st);
 	return 0;

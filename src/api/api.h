@@ -123,5 +123,10 @@ void hh_api_messages(struct hh_req *r);
 void hh_api_message_get(struct hh_req *r);
 void hh_api_message_retry(struct hh_req *r);
 void hh_api_message_print(struct hh_req *r);
+/* inbox.c: the citizen's inbox */
+void hh_api_my_letters(struct hh_req *r);
+void hh_api_my_letter(struct hh_req *r);
+void hh_api_my_letter_pdf(struct hh_req *r);
+void hh_api_my_letter_reply(struct hh_req *r);
 
 #endif

@@ -210,6 +210,18 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/sagsbehandling/printbatch/{id}", hh_page_print_batch_get),
 	ROUTE(HH_POST, "/borgerservice/borger/{id}/digital-post",
 	      hh_page_desk_dp_exempt),
+	/* the citizen's inbox: the API and the pages in Mit overblik (a
+	 * reply may carry files: the upload limit) */
+	ROUTE(HH_GET, "/api/v1/me/letters", hh_api_my_letters),
+	ROUTE(HH_GET, "/api/v1/me/letters/{id}", hh_api_my_letter),
+	ROUTE(HH_GET, "/api/v1/me/letters/{id}/pdf", hh_api_my_letter_pdf),
+	ROUTE_BODY(HH_POST, "/api/v1/me/letters/{id}/reply", hh_api_my_letter_reply,
+		   HH_UPLOAD_MAX),
+	ROUTE(HH_GET, "/mit-overblik/post", hh_page_inbox),
+	ROUTE(HH_GET, "/mit-overblik/post/{id}", hh_page_inbox_letter),
+	ROUTE(HH_GET, "/mit-overblik/post/{id}/pdf", hh_page_inbox_letter_pdf),
+	ROUTE_BODY(HH_POST, "/mit-overblik/post/{id}/svar", hh_page_inbox_letter_reply,
+		   HH_UPLOAD_MAX),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -125,6 +125,11 @@ static const struct hh_access_rule rules[] = {
 	  HH_SCOPE_OWN_ORG },
 	{ HH_ROLE_AGENT | HH_ROLE_ADMIN, HH_RES_DP_EXEMPTION, HH_ACT_CHANGE,
 	  HH_SCOPE_OWN_ORG },
+	/* the citizen's inbox: a citizen reads and answers the letters sent
+	 * to them, and nobody else reads them there (staff read letters on
+	 * the case, through the letters module's own rules) */
+	{ CITIZEN, HH_RES_INBOX, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_INBOX, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -236,6 +241,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_MESSAGE] = "message",
 		[HH_RES_PRINT_BATCH] = "print-batch",
 		[HH_RES_DP_EXEMPTION] = "dp-exemption",
+		[HH_RES_INBOX] = "inbox", /* the citizen's inbox */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -50,6 +50,9 @@ enum hh_resource {
 	HH_RES_MESSAGE,         /* Digital Post messages, the error queue */
 	HH_RES_PRINT_BATCH,     /* the print batches for the mail room */
 	HH_RES_DP_EXEMPTION,    /* a citizen's exemption from Digital Post */
+	/* the citizen's inbox */
+	HH_RES_INBOX,           /* a sent letter as its recipient reads it,
+				   and the reply to it */
 	HH_RES__COUNT
 };
 

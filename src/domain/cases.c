@@ -403,6 +403,8 @@ struct change_ctx {
 	struct hh_arena *a;
 	int64_t id, expected, user_id;
 	const char *to, *note, *question, *answer;
+	const struct hh_form_file *files; /* answer: checked, n_files */
+	int n_files;
 	int kind; /* 0 transition, 1 assign, 2 note, 3 request, 4 answer */
 	const char *action; /* the event's action, for hh_store_changed */
 	struct hh_case *out;
@@ -571,6 +573,26 @@ static void move(struct hh_case *k, const struct hh_case_type_def *def,
 	k->state = dest->key;
 }
 
+/* after (a state as case_state_json makes it, taken over) with the
+ * names of an answer's files as "files": the history says they came. */
+static char *with_files(char *after, const struct hh_form_file *files, int n)
+{
+	if (!n || !after)
+		return after;
+	json_error_t e;
+	json_t *j = json_loads(after, 0, &e);
+	free(after);
+	if (!j)
+		return NULL;
+	json_t *names = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(names, json_string(files[i].name));
+	json_object_set_new(j, "files", names);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
 static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 {
 	struct change_ctx *x = p;
@@ -667,12 +689,18 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	}
 	x->action = action;
 	rc = st->case_update(tx, k, expected);
+	/* the answer's files: in its transaction, all or nothing */
+	for (int i = 0; rc == HH_OK && x->kind == 4 && i < x->n_files; i++)
+		rc = st->case_file_insert(tx, k->id, HH_ANSWER_FILE_FIELD,
+					  x->files[i].name, x->files[i].content_type,
+					  x->files[i].data, x->files[i].size, NULL);
 	if (rc == HH_OK)
 		rc = event(tx, x->kind == 4 ? hh_arena_printf(x->a, "citizen:%lld",
 							      (long long)x->who->citizen_id)
 					    : x->who->label,
 			   k->org_id, k->id, action, before,
-			   case_state_json(k, extra_key, extra));
+			   with_files(case_state_json(k, extra_key, extra),
+				      x->files, x->n_files));
 	else
 		free(before);
 	before = NULL;
@@ -776,6 +804,77 @@ enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
 		return HH_ERR_FORBIDDEN;
 	struct change_ctx x = { .who = who, .a = a, .id = id, .answer = answer,
 				.kind = 4, .out = out };
+	return change(st, &x);
+}
+
+const char *hh_case_answer_files_check(struct hh_arena *a, json_t *files,
+				       struct hh_form_file *out, int *n)
+{
+	*n = 0;
+	if (!files || !json_array_size(files))
+		return NULL;
+	if (!json_is_array(files))
+		return "Filerne kunne ikke læses. Prøv at vedhæfte dem igen.";
+	if (json_array_size(files) > HH_ANSWER_MAX_FILES)
+		return hh_arena_printf(a, "Du kan højst vedhæfte %d filer til et svar.",
+				       HH_ANSWER_MAX_FILES);
+	/* the field a form gets when it says nothing but "file": the same
+	 * defaults, the same checks (domain/forms.c, fields.c) */
+	static const char def[] = "{\"fields\": [{\"name\": \"" HH_ANSWER_FILE_FIELD
+				  "\", \"label\": \"Bilag\", \"type\": \"file\"}]}";
+	json_error_t e;
+	json_t *form_json = json_loads(def, 0, &e);
+	struct hh_form *form = hh_arena_calloc(a, sizeof(*form));
+	char err[200];
+	const char *fault = NULL;
+	if (!form_json || hh_form_parse(form_json, form, err, sizeof(err)) != HH_OK) {
+		hh_log_bug("answer files: the file field does not parse: %s", err);
+		fault = "Filerne kunne ikke modtages lige nu. Prøv igen om lidt.";
+		goto fail;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(files, i, v)
+	{
+		struct hh_field_check c = { .a = a, .field = &form->fields[0], .input = v };
+		hh_field_ops[HH_FIELD_FILE].validate(&c);
+		json_decref(c.value);
+		if (c.error) {
+			const char *name = json_string_value(json_object_get(v, "name"));
+			fault = name && *name && hh_utf8_valid(name, strlen(name)) &&
+						strlen(name) <= 200
+					? hh_arena_printf(a, "%s: %s", name, c.error)
+					: c.error;
+			*n = 0;
+			goto fail;
+		}
+		out[(*n)++] = c.file;
+	}
+fail:
+	json_decref(form_json);
+	return fault;
+}
+
+enum hh_rc hh_case_answer_files(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who, int64_t id,
+				const char *answer, json_t *files,
+				struct hh_case *out, const char **file_error)
+{
+	if (file_error)
+		*file_error = NULL;
+	if (hh_access_scope(who, HH_RES_CASE, HH_ACT_CHANGE) != HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	struct hh_form_file *checked =
+		hh_arena_calloc(a, HH_ANSWER_MAX_FILES * sizeof(*checked));
+	int n = 0;
+	const char *fault = hh_case_answer_files_check(a, files, checked, &n);
+	if (fault) {
+		if (file_error)
+			*file_error = fault;
+		return HH_ERR_INVALID;
+	}
+	struct change_ctx x = { .who = who, .a = a, .id = id, .answer = answer,
+				.files = checked, .n_files = n, .kind = 4, .out = out };
 	return change(st, &x);
 }
 

@@ -131,6 +131,36 @@ enum hh_rc hh_case_answer(struct hh_store *st, struct hh_arena *a,
 			  const struct hh_actor *who, int64_t id,
 			  const char *answer, struct hh_case *out);
 
+/* ---- answering a request with files (the citizen's inbox) ---- */
+
+/* The form field the files of an answer are kept under (case_files). */
+#define HH_ANSWER_FILE_FIELD "svar"
+/* How many files one answer may carry: as many as a form keeps. */
+#define HH_ANSWER_MAX_FILES HH_FORM_MAX_FILES
+
+/* Checks the files of an answer by the rules of a form's file field
+ * that sets none of its own (domain/forms.h: PDF, JPEG or PNG, checked
+ * by their first bytes, at most 5 MB each, a readable file name), and at
+ * most HH_ANSWER_MAX_FILES of them. files is a JSON array of what a file
+ * field takes ({"name", "content_type", "data": base64}; NULL or empty:
+ * none). Returns NULL and fills out[0..*n) (data in a) when they pass,
+ * otherwise the Danish message for the citizen (static or in a) naming
+ * the file. */
+const char *hh_case_answer_files_check(struct hh_arena *a, json_t *files,
+				       struct hh_form_file *out, int *n);
+
+/* hh_case_answer with files: checks them first (as above; INVALID with
+ * *file_error set, nothing written, when one fails) and keeps them in
+ * the case's files under HH_ANSWER_FILE_FIELD in the answer's own
+ * transaction, so that the answer is never recorded without its files
+ * or the files without the answer. The answer event names the files.
+ * *file_error (may be NULL) is NULL for every other outcome; the rc is
+ * then hh_case_answer's. */
+enum hh_rc hh_case_answer_files(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who, int64_t id,
+				const char *answer, json_t *files,
+				struct hh_case *out, const char **file_error);
+
 /* Loads the case type definition of a case type code (in a's lifetime: the
  * caller clears def). */
 enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,

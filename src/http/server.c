@@ -561,10 +561,11 @@ static enum MHD_Result send_response(struct hh_req *r)
 	 * answered to a signed-in caller, or set a cookie, never is. */
 	int cache_set = 0, personal = r->log_actor != NULL, kept = 0;
 	for (int i = 0; i < r->n_hdrs; i++) {
-		if (!strcasecmp(r->hdr_names[i], "Cache-Control"))
+		if (!strcasecmp(r->hdr_names[i], "Cache-Control")) {
 			cache_set = 1;
-		else if (!strcasecmp(r->hdr_names[i], "Set-Cookie"))
+		} else if (!strcasecmp(r->hdr_names[i], "Set-Cookie")) {
 			personal = 1;
+		}
 	}
 	for (int i = 0; i < r->n_hdrs; i++) {
 		/* a personal response may still say more than no-store

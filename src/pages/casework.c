@@ -1079,12 +1079,26 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			text_label = "Kommentar";
 		} else if (!strcmp(h->action, "answer")) {
 			hh_buf_puts(b, "Borgeren svarede");
+			json_t *files = json_object_get(after, "files"), *f;
+			size_t k;
+			json_array_foreach(files, k, f) /* the inbox: files with it */
+			{
+				hh_buf_puts(b, k ? ", " : " og vedhæftede ");
+				hh_page_text(r, json_string_value(f));
+			}
 			text = json_string_value(json_object_get(after, "answer"));
 			text_label = "Svar";
 		} else if (!strcmp(h->action, "message")) {
 			/* delivery: the letter's way to the citizen */
 			const char *t = json_string_value(json_object_get(after, "text"));
 			hh_page_text(r, t ? t : "Brevets forsendelse");
+		} else if (!strcmp(h->action, "letter_reply")) { /* the inbox */
+			hh_buf_puts(b, "Borgeren har svaret på brevet <q>");
+			hh_page_text(r, json_string_value(json_object_get(after,
+									  "letter_title")));
+			hh_buf_puts(b, "</q>");
+			text = json_string_value(json_object_get(after, "reply"));
+			text_label = "Svar";
 		} else {
 			hh_page_text(r, h->action);
 		}

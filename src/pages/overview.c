@@ -16,8 +16,10 @@
 #include "domain/overview.h"
 #include "domain/plans.h"
 #include "domain/desk.h"
+#include "domain/inbox.h" /* the citizen's inbox */
 #include "pages/borger.h"
 #include "pages/booking.h" /* appointments */
+#include "pages/upload.h" /* answers with files */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -249,6 +251,20 @@ void hh_page_overview(struct hh_req *r)
 	hh_page_text(r, w->name);
 	hh_buf_puts(b, "</strong>. <a href=\"/mit-overblik/indsigt\">Se, hvem der "
 		       "har set dine oplysninger</a></p>\n");
+
+	/* the citizen's inbox: letters not opened yet */
+	int64_t unread = 0;
+	if (hh_inbox_unread(r->app->store, &who, &unread) != HH_OK)
+		unread = 0; /* the overview stands without the count */
+	hh_buf_puts(b, "<section aria-labelledby=\"post\" class=\"inbox-summary\">\n"
+		       "<h2 id=\"post\">Din post</h2>\n<p>");
+	if (unread)
+		hh_buf_printf(b, "<strong>Du har %lld %s.</strong> ", (long long)unread,
+			      unread == 1 ? "ulæst brev" : "ulæste breve");
+	else
+		hh_buf_puts(b, "Du har ingen ulæste breve. ");
+	hh_buf_puts(b, "<a href=\"/mit-overblik/post\">Se alle dine breve</a></p>\n"
+		       "</section>\n");
 
 	/* open cases that wait for the citizen come first: they need action */
 	int waiting = 0;
@@ -565,6 +581,7 @@ static const char *value_text(struct hh_arena *a, json_t *field, json_t *v)
 struct case_page {
 	const char *answer;       /* the citizen's answer, kept on error */
 	const char *answer_error; /* Danish, or NULL */
+	const char *files_error;  /* Danish, about the files, or NULL */
 	const char *notice;       /* a general message above the form */
 	int status;
 };
@@ -593,8 +610,21 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 			quote = json_string_value(json_object_get(e->after_json, "question"));
 			quote_label = "Spørgsmål";
 		} else if (!strcmp(e->action, "answer")) {
-			text = "Du svarede, og sagen gik videre.";
+			json_t *files = json_object_get(e->after_json, "files");
+			text = json_array_size(files)
+				       ? hh_arena_printf(&r->arena, "Du svarede med %zu %s, og "
+								    "sagen gik videre.",
+							 json_array_size(files),
+							 json_array_size(files) == 1 ? "fil"
+										     : "filer")
+				       : "Du svarede, og sagen gik videre.";
 			quote = json_string_value(json_object_get(e->after_json, "answer"));
+			quote_label = "Dit svar";
+		} else if (!strcmp(e->action, "letter_reply")) { /* the inbox */
+			text = hh_arena_printf(&r->arena, "Du svarede på brevet »%s«.",
+					       json_string_value(json_object_get(
+						       e->after_json, "letter_title")) ?: "");
+			quote = json_string_value(json_object_get(e->after_json, "reply"));
 			quote_label = "Dit svar";
 		} else if (!strcmp(e->action, "assign")) {
 			if (!json_object_get(e->after_json, "assigned_to"))
@@ -729,16 +759,18 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 			hh_page_text(r, c->question);
 			hh_buf_puts(b, "</p>\n");
 		}
-		if (err) {
-			hh_buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
-				       "aria-labelledby=\"fejl-h\" tabindex=\"-1\">\n"
-				       "<h3 id=\"fejl-h\">Der er et problem</h3>\n<ul><li>"
-				       "<a href=\"#svar-tekst\">");
-			hh_page_text(r, cp->answer_error);
+		if (err || (cp && cp->files_error)) {
+			hh_buf_printf(b, "<div class=\"error-summary\" role=\"alert\" "
+					 "aria-labelledby=\"fejl-h\" tabindex=\"-1\">\n"
+					 "<h3 id=\"fejl-h\">Der er et problem</h3>\n<ul><li>"
+					 "<a href=\"#%s\">",
+				      err ? "svar-tekst" : "svar-filer");
+			hh_page_text(r, err ? cp->answer_error : cp->files_error);
 			hh_buf_puts(b, "</a></li></ul>\n</div>\n");
 		}
 		hh_buf_printf(b, "<form class=\"form wide\" method=\"post\" "
-				 "action=\"/mit-overblik/sag/%lld/svar\" novalidate>\n",
+				 "action=\"/mit-overblik/sag/%lld/svar\" "
+				 "enctype=\"multipart/form-data\" novalidate>\n",
 			      (long long)k->id);
 		hh_borger_csrf_field(r);
 		hh_buf_printf(b, "<div class=\"field%s\">\n<label for=\"svar-tekst\">"
@@ -756,8 +788,27 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 				 "required aria-describedby=\"svar-hjaelp%s\"%s>",
 			      err ? " svar-fejl" : "", err ? " aria-invalid=\"true\"" : "");
 		hh_page_text(r, cp && cp->answer ? cp->answer : "");
-		hh_buf_puts(b, "</textarea>\n</div>\n<button type=\"submit\">Send svar"
-			       "</button>\n</form>\n</section>\n");
+		hh_buf_puts(b, "</textarea>\n</div>\n");
+		/* files, under the forms' upload rules (hh_case_answer_files) */
+		int ferr = cp && cp->files_error;
+		hh_buf_printf(b, "<div class=\"field%s\">\n<label for=\"svar-filer\">"
+				 "Vedhæft filer (valgfrit)</label>\n<p class=\"hint\" "
+				 "id=\"filer-hjaelp\">PDF-, JPEG- eller PNG-filer, højst "
+				 "5 MB pr. fil og højst %d filer.</p>\n",
+			      ferr ? " has-error" : "", HH_ANSWER_MAX_FILES);
+		if (ferr) {
+			hh_buf_puts(b, "<p class=\"field-error\" id=\"filer-fejl\"><span "
+				       "class=\"visually-hidden\">Fejl: </span>");
+			hh_page_text(r, cp->files_error);
+			hh_buf_puts(b, "</p>\n<p class=\"hint\">Vælg filerne igen, før du "
+				       "sender. Intet af dit svar er gemt endnu.</p>\n");
+		}
+		hh_buf_printf(b, "<input type=\"file\" id=\"svar-filer\" name=\"filer\" "
+				 "multiple accept=\"application/pdf,image/jpeg,image/png,"
+				 ".pdf,.jpg,.jpeg,.png\" aria-describedby=\"filer-hjaelp%s\"%s>\n"
+				 "</div>\n<button type=\"submit\">Send svar</button>\n"
+				 "</form>\n</section>\n",
+			      ferr ? " filer-fejl" : "", ferr ? " aria-invalid=\"true\"" : "");
 	}
 
 	/* the agent's desk: a form filled in with Borgerservice says so */
@@ -827,13 +878,17 @@ void hh_page_my_case_answer(struct hh_req *r)
 		hh_page_not_found(r);
 		return;
 	}
-	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
+	struct hh_upload u; /* urlencoded, or multipart with files */
+	if (!hh_upload_read(r, &u))
+		return;
+	if (!hh_csrf_ok(r, hh_upload_value(r, &u, "csrf"))) {
 		hh_page_error(r, 403, "Dit svar blev ikke sendt",
 			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
 			      "tilbage, genindlæs siden og prøv igen.");
 		return;
 	}
-	const char *answer = hh_req_form(r, "svar");
+	const char *answer = hh_upload_value(r, &u, "svar");
+	json_t *files = hh_upload_files(r, &u, "filer");
 	struct case_page cp = { .answer = answer, .status = 422 };
 	if (answer && !hh_utf8_valid(answer, strlen(answer))) {
 		cp.answer = NULL;
@@ -861,9 +916,16 @@ void hh_page_my_case_answer(struct hh_req *r)
 	}
 	struct hh_actor who = actor_of(r);
 	struct hh_case c;
-	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, &who, id, answer, &c);
+	const char *file_error = NULL;
+	enum hh_rc rc = hh_case_answer_files(r->app->store, &r->arena, &who, id, answer,
+					     files, &c, &file_error);
 	if (rc == HH_ERR_NOT_FOUND) {
 		hh_page_not_found(r);
+		return;
+	}
+	if (rc == HH_ERR_INVALID && file_error) {
+		cp.files_error = file_error; /* nothing written: not the text either */
+		case_page(r, id, &cp);
 		return;
 	}
 	if (rc == HH_ERR_INVALID || rc == HH_ERR_CONFLICT) {

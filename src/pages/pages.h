@@ -101,4 +101,11 @@ void hh_page_letters_approval(struct hh_req *r);
 void hh_page_case_letters(struct hh_req *r, const struct hh_case *c,
 			  const struct hh_case_type_def *def, int may_change);
 
+/* pages/inbox.c: the citizen's inbox in Mit overblik (Din post), one
+ * letter with its PDF, and the reply to it */
+void hh_page_inbox(struct hh_req *r);
+void hh_page_inbox_letter(struct hh_req *r);
+void hh_page_inbox_letter_pdf(struct hh_req *r);
+void hh_page_inbox_letter_reply(struct hh_req *r);
+
 #endif

@@ -164,6 +164,12 @@ enum stmt_id {
 	S_PRINT_NEXT_SEQ,
 	S_PRINT_GET,
 	S_PRINT_LIST,
+	/* the citizen's inbox (sqlite_inbox.c) */
+	S_INBOX_LIST,
+	S_INBOX_COUNT,
+	S_INBOX_GET,
+	S_INBOX_MARK_READ,
+	S_INBOX_INSERT,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -269,6 +275,7 @@ void hh_sq_fill_appointments(struct hh_store *st);
 void hh_sq_fill_chat(struct hh_store *st); /* chat */
 void hh_sq_fill_letters(struct hh_store *st); /* letters */
 void hh_sq_fill_messages(struct hh_store *st); /* delivery */
+void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -56,6 +56,8 @@ typedef enum hh_rc (*hh_appointment_cb)(void *ctx,
 typedef enum hh_rc (*hh_chat_cb)(void *ctx, const struct hh_chat *c);
 typedef enum hh_rc (*hh_chat_message_cb)(void *ctx,
 					 const struct hh_chat_message *m);
+/* the citizen's inbox */
+typedef enum hh_rc (*hh_inbox_cb)(void *ctx, const struct hh_letter *l);
 
 /* delivery (domain/messages.h) */
 typedef enum hh_rc (*hh_message_cb)(void *ctx, const struct hh_message_row *m);
@@ -658,6 +660,35 @@ struct hh_store {
 	enum hh_rc (*print_batch_list)(struct hh_tx *tx, struct hh_arena *a,
 				       int64_t org_id, int64_t limit,
 				       hh_print_batch_cb cb, void *ctx);
+
+	/* ---- the citizen's inbox (domain/inbox.h) ----
+	 * Reads of letters as their recipient sees them: only sent ones
+	 * are listed and counted; inbox_get reads any letter (the domain
+	 * checks its state and recipient). Rows carry org_name,
+	 * case_type_name and author_name (case_journal_no when the store
+	 * knows journal numbers).
+	 * inbox_list streams citizen_id's sent letters newest sent first
+	 * (sent_at, then id, descending) without their PDF (pdf NULL,
+	 * pdf_len its size), skipping offset, at most limit (0: all).
+	 * inbox_count gives how many sent letters the citizen has (*total)
+	 * and how many of them are unread (*unread; either may be NULL).
+	 * inbox_get reads letter id with its PDF. inbox_mark_read sets
+	 * read_at to at if it is not set yet (*marked: 1 when it was set
+	 * now, 0 when it was read before or is no sent letter; may be
+	 * NULL). inbox_letter_insert writes l as it is (any state,
+	 * with its PDF) and sets ->id: the demo, tests and benchmarks make
+	 * sent letters with it; letters are otherwise written by the
+	 * letters module. */
+	enum hh_rc (*inbox_list)(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t citizen_id, int64_t offset,
+				 int64_t limit, hh_inbox_cb cb, void *ctx);
+	enum hh_rc (*inbox_count)(struct hh_tx *tx, int64_t citizen_id,
+				  int64_t *total, int64_t *unread);
+	enum hh_rc (*inbox_get)(struct hh_tx *tx, struct hh_arena *a,
+				int64_t id, struct hh_letter *out);
+	enum hh_rc (*inbox_mark_read)(struct hh_tx *tx, int64_t id, int64_t at,
+				      int *marked);
+	enum hh_rc (*inbox_letter_insert)(struct hh_tx *tx, struct hh_letter *l);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

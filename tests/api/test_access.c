@@ -182,6 +182,8 @@ struct ctx {
 	 * from 901, Bo's from 902, Anna's from the agency) and a print
 	 * batch */
 	int64_t messages[3], batches[3];
+	int64_t letters[2]; /* the citizen's inbox: a sent letter from 901 to
+			       Anna and from 902 to Bo */
 	int tried[2], failing[2], known[2];
 };
 
@@ -307,6 +309,50 @@ static void delivery_things(struct ctx *c)
 		tu_write(pdf, "%PDF-1.4\n");
 	}
 	sqlite3_close(d);
+/* the citizen's inbox: a sent letter to each home's citizen from its
+ * municipality, through the store's test door */
+struct letter_ins {
+	struct hh_letter l;
+};
+
+static enum hh_rc letter_ins_tx(struct hh_tx *tx, void *p)
+{
+	struct letter_ins *x = p;
+	return tx->store->inbox_letter_insert(tx, &x->l);
+}
+
+static void add_letters(struct ctx *c)
+{
+	static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+	static const struct {
+		const char *org, *subject, *author;
+	} to[2] = { { "901", "demo:anna", "cw@901" }, { "902", "demo:bo", "cw@902" } };
+	for (int h = HOME_A; h <= HOME_B; h++) {
+		struct hh_arena ar;
+		hh_arena_init(&ar);
+		struct hh_citizen z;
+		struct hh_org o;
+		struct hh_user u;
+		struct hh_tx *tx = tu_read_begin(c->s.store);
+		assert_int_equal(c->s.store->citizen_get_by_subject(tx, &ar, to[h].subject,
+								    &z), HH_OK);
+		assert_int_equal(c->s.store->org_get_by_code(tx, &ar, to[h].org, &o), HH_OK);
+		assert_int_equal(c->s.store->user_get_by_email(tx, &ar, to[h].author, &u),
+				 HH_OK);
+		tu_read_end(tx);
+		int64_t now = hh_now_us() / 1000000;
+		struct letter_ins x = { { .org_id = o.id, .citizen_id = z.id,
+					  .kind = "closing", .template_code = "matrix",
+					  .state = "sent", .title = "Matrix",
+					  .body = "Matrix.", .reply_allowed = 1,
+					  .author_id = u.id, .created_at = now,
+					  .sent_at = now,
+					  .pdf = (const unsigned char *)pdf,
+					  .pdf_len = sizeof(pdf) - 1 } };
+		assert_int_equal(hh_store_run_tx(c->s.store, 1, letter_ins_tx, &x), HH_OK);
+		c->letters[h] = x.l.id;
+		hh_arena_clear(&ar);
+	}
 }
 
 static int setup(void **state)
@@ -500,6 +546,7 @@ static int setup(void **state)
 		tu_resp_free(&r);
 	}
 	delivery_things(c);
+	add_letters(c); /* the citizen's inbox */
 	*state = c;
 	return 0;
 }
@@ -538,6 +585,8 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     T_LETTER, /* letters: a draft letter on the home's case */
 	     /* delivery */
 	     T_MESSAGE, T_PRINT_BATCH };
+	     T_LETTER /* the citizen's inbox: a sent letter to A's or B's
+			 citizen */ };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -1332,6 +1381,45 @@ static const struct row rows[] = {
 	  B_FORM,
 	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
 	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
+	/* ---- the citizen's inbox: a citizen's own letters only; staff
+	 * read letters on the case, never here (403) ---- */
+	{ "inbox: the letters", T_NONE,
+	  { "GET", "/api/v1/me/letters", "/api/v1/me/letters", NULL }, B_NONE,
+	  { "GET", "/mit-overblik/post", "/mit-overblik/post", NULL },
+	  { "GET", "/mit-overblik/post", "/mit-overblik/post", NULL }, B_NONE,
+	  { [ANON] = { IN, SKIP }, [CIT_A] = { OK, SKIP }, [CIT_B] = { OK, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "inbox: a letter", T_LETTER,
+	  { "GET", "/api/v1/me/letters/{id}", "/api/v1/me/letters/{id}", NULL }, B_NONE,
+	  { "GET", "/mit-overblik/post/{id}", "/mit-overblik/post/{id}", NULL },
+	  { "GET", "/mit-overblik/post/{id}", "/mit-overblik/post/{id}", NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
+	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "inbox: a letter's PDF", T_LETTER,
+	  { "GET", "/api/v1/me/letters/{id}/pdf", "/api/v1/me/letters/{id}/pdf", NULL },
+	  B_NONE,
+	  { "GET", "/mit-overblik/post/{id}/pdf", "/mit-overblik/post/{id}/pdf", NULL },
+	  { "GET", "/mit-overblik/post/{id}/pdf", "/mit-overblik/post/{id}/pdf", NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
+	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
+	{ "inbox: reply to a letter", T_LETTER,
+	  /* no case: allowed makes an inquiry to the sender */
+	  { "POST", "/api/v1/me/letters/{id}/reply", "/api/v1/me/letters/{id}/reply",
+	    "{\"text\":\"Matrix\"}" }, B_JSON,
+	  { "POST", "/mit-overblik/post/{id}/svar", "/mit-overblik/post/{id}/svar",
+	    "csrf={csrf}&svar=Matrix" },
+	  { "POST", "/mit-overblik/post/{id}/svar", "/mit-overblik/post/{id}/svar",
+	    "csrf={csrf}&svar=Matrix" }, B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
+	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
 };
 
@@ -1503,6 +1591,10 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		snprintf(buf, n, "%lld", (long long)(row->thing == T_MESSAGE
 							     ? c->messages[h]
 							     : c->batches[h]));
+	case T_LETTER: /* the citizen's inbox */
+		if (h != HOME_A && h != HOME_B)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->letters[h]);
 		return buf;
 	case T_NONE:
 		break;

@@ -275,6 +275,7 @@ const pages = [
 		await signIn(p, AGENT.email, AGENT.password);
 		return go(p, '/borgerservice/chat');
 	  } },
+	...inboxPageStates(), /* the citizen's inbox */
 ];
 
 function describeAxe(violations) {
@@ -2774,6 +2775,103 @@ test('chat: closed (nobody at the console), the page offers the written ' +
 		const results = await runAxe(page);
 		check(results.violations.length === 0,
 		      `axe:\n${describeAxe(results.violations)}`);
+	}));
+
+// ---- the citizen's inbox (Din post in Mit overblik) ------------------------
+// The demo's first start puts two letters in every demo citizen's inbox
+// (domain/demoletters.c): a decision, read, and a request for information,
+// unread, whose case waits for the citizen. The page states read Mette
+// Jensen's; the walk answers Fatima Ahmadi's request.
+
+const INBOX_CITIZEN = { subject: 'demo:demo-mette', name: 'Mette Jensen' };
+const REQUEST_TITLE = 'Vi mangler oplysninger til din sag om børnetilskud';
+
+async function openRequestLetter(page) {
+	await go(page, '/mit-overblik/post');
+	await page.getByRole('link', { name: REQUEST_TITLE }).click();
+	await page.waitForURL((u) => /^\/mit-overblik\/post\/\d+$/.test(u.pathname));
+	return Number(/(\d+)$/.exec(new URL(page.url()).pathname)[1]);
+}
+
+function inboxPageStates() {
+	return [
+		{ name: 'inbox (Din post)', open: async (p) => {
+			await citizenSignIn(p, null, INBOX_CITIZEN);
+			return go(p, '/mit-overblik/post');
+		  } },
+		{ name: 'a letter with its answer form', open: async (p) => {
+			await citizenSignIn(p, null, INBOX_CITIZEN);
+			const id = await openRequestLetter(p);
+			return go(p, `/mit-overblik/post/${id}`);
+		  } },
+	];
+}
+
+test('inbox: a citizen sees an unread letter, opens it, downloads the PDF and ' +
+     'answers the request with a file', () =>
+	withPage({}, async (page) => {
+		await citizenSignIn(page, null, OTHER_CITIZEN);
+		const summary = await text(page.locator('section.inbox-summary'));
+		check(/Du har \d+ ulæst(e)? brev/.test(summary), `summary: ${summary}`);
+		await page.locator('section.inbox-summary')
+			.getByRole('link', { name: 'Se alle dine breve' }).click();
+		await page.waitForURL((u) => u.pathname === '/mit-overblik/post');
+		const item = page.locator('li.letter-item', {
+			has: page.getByRole('link', { name: REQUEST_TITLE }) });
+		check((await text(item)).includes('Ulæst'), `item: ${await text(item)}`);
+		check(DANISH_DATE.test(await text(item)), 'no Danish date');
+		await item.getByRole('link', { name: REQUEST_TITLE }).click();
+		await page.waitForURL((u) => /^\/mit-overblik\/post\/\d+$/.test(u.pathname));
+		const id = Number(/(\d+)$/.exec(new URL(page.url()).pathname)[1]);
+		const letter = page.locator('article.letter');
+		check((await text(letter)).includes(REQUEST_TITLE), 'no letter');
+		check((await text(letter)).includes(OTHER_CITIZEN.name), 'no recipient');
+
+		// the PDF, as an attachment with a safe name
+		const download = page.waitForEvent('download');
+		await page.getByRole('link', { name: 'Hent brevet som PDF' }).click();
+		const d = await download;
+		check(/^brev-\d+-vi-mangler-oplysninger-til-din-sag-om-boernetilskud\.pdf$/
+		      .test(d.suggestedFilename()), `file name: ${d.suggestedFilename()}`);
+		const saved = join(mkdtempSync(join(tmpdir(), 'helhed-pdf-')), 'brev.pdf');
+		await d.saveAs(saved);
+		check(readFileSync(saved).subarray(0, 5).toString() === '%PDF-', 'not a PDF');
+
+		// a wrong kind of file: refused in Danish, nothing sent
+		const path = `/mit-overblik/post/${id}/svar`;
+		await page.getByLabel('Dit svar').fill('Her er min lejekontrakt.');
+		await page.getByLabel('Vedhæft filer (valgfrit)').setInputFiles({
+			name: 'noter.txt', mimeType: 'text/plain',
+			buffer: Buffer.from('ikke en pdf') });
+		await submit(page, page.getByRole('button', { name: 'Send svar' }), path, 422);
+		check((await text(page.locator('.error-summary')))
+		      .includes('noter.txt: Filtypen er ikke tilladt'), 'no file error');
+		check(await page.getByLabel('Dit svar').inputValue() ===
+		      'Her er min lejekontrakt.', 'text not kept');
+		// the right one
+		await page.getByLabel('Vedhæft filer (valgfrit)').setInputFiles({
+			name: 'lejekontrakt.pdf', mimeType: 'application/pdf',
+			buffer: PDF_BYTES });
+		await submit(page, page.getByRole('button', { name: 'Send svar' }),
+			     `/mit-overblik/post/${id}`);
+		check((await text(page.getByRole('status'))).includes('Tak for dit svar'),
+		      'no thanks');
+		check(await page.getByLabel('Vedhæft filer (valgfrit)').count() === 0,
+		      'still asks for files');
+		const res = await runAxe(page);
+		check(res.violations.length === 0, describeAxe(res.violations));
+
+		// read now, and the case has the answer with its file
+		await go(page, '/mit-overblik/post');
+		const after = page.locator('li.letter-item', {
+			has: page.getByRole('link', { name: REQUEST_TITLE }) });
+		check(!(await text(after)).includes('Ulæst'), 'still unread');
+		await go(page, `/mit-overblik/post/${id}`);
+		await page.locator('p.who a[href^="/mit-overblik/sag/"]').click();
+		await page.waitForURL((u) => u.pathname.startsWith('/mit-overblik/sag/'));
+		const hist = await text(page.locator('ol.history'));
+		check(hist.includes('Du svarede med 1 fil') &&
+		      hist.includes('Her er min lejekontrakt.'), `history: ${hist}`);
 	}));
 
 async function main() {

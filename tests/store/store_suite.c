@@ -1067,6 +1067,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_inquiries.c"
 #include "store/store_suite_desk.c" /* the agent's desk */
 #include "store/store_suite_appointments.c" /* appointments */
+#include "store/store_suite_inbox.c" /* the citizen's inbox */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1113,6 +1114,8 @@ int store_suite_run(const struct store_backend *b)
 		/* appointments */
 		T(t_appointments),
 		T(t_org_documents),
+		/* the citizen's inbox */
+		T(t_inbox),
 	};
 	char group[64];
 	snprintf(group, sizeof(group), "store/%s", b->name);

@@ -1,0 +1,32 @@
+build-dev/obj/api/inbox.o: src/api/inbox.c src/api/api.h src/app/app.h \
+ src/domain/actor.h src/domain/model.h src/http/http.h src/core/arena.h \
+ src/core/buf.h src/core/rc.h src/http/errors.def src/http/json.h \
+ src/core/util.h src/domain/oidc.h src/domain/auth.h src/store/store.h \
+ src/domain/citizens.h src/search/index.h src/text/analyze.h \
+ src/text/wordset.h src/search/synonyms.h src/core/log.h \
+ src/domain/inbox.h src/render/letter.h src/http/multipart.h \
+ src/render/letter_html.h
+src/api/api.h:
+src/app/app.h:
+src/domain/actor.h:
+src/domain/model.h:
+src/http/http.h:
+src/core/arena.h:
+src/core/buf.h:
+src/core/rc.h:
+src/http/errors.def:
+src/http/json.h:
+src/core/util.h:
+src/domain/oidc.h:
+src/domain/auth.h:
+src/store/store.h:
+src/domain/citizens.h:
+src/search/index.h:
+src/text/analyze.h:
+src/text/wordset.h:
+src/search/synonyms.h:
+src/core/log.h:
+src/domain/inbox.h:
+src/render/letter.h:
+src/http/multipart.h:
+src/render/letter_html.h:

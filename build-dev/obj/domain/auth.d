@@ -1,0 +1,12 @@
+build-dev/obj/domain/auth.o: src/domain/auth.c src/domain/auth.h \
+ src/core/arena.h src/core/rc.h src/domain/actor.h src/domain/model.h \
+ src/store/store.h src/core/limit.h src/core/log.h src/core/util.h
+src/domain/auth.h:
+src/core/arena.h:
+src/core/rc.h:
+src/domain/actor.h:
+src/domain/model.h:
+src/store/store.h:
+src/core/limit.h:
+src/core/log.h:
+src/core/util.h:

@@ -1,0 +1,10 @@
+build-dev/obj/store/sqlite_articles.o: src/store/sqlite_articles.c \
+ src/store/sqlite_int.h src/core/arena.h src/store/store.h src/core/rc.h \
+ src/domain/model.h src/core/log.h src/core/util.h
+src/store/sqlite_int.h:
+src/core/arena.h:
+src/store/store.h:
+src/core/rc.h:
+src/domain/model.h:
+src/core/log.h:
+src/core/util.h:
