@@ -182,8 +182,8 @@ struct ctx {
 	 * from 901, Bo's from 902, Anna's from the agency) and a print
 	 * batch */
 	int64_t messages[3], batches[3];
-	int64_t letters[2]; /* the citizen's inbox: a sent letter from 901 to
-			       Anna and from 902 to Bo */
+	int64_t inbox_letters[2]; /* the citizen's inbox: a sent letter from
+				     901 to Anna and from 902 to Bo */
 	int tried[2], failing[2], known[2];
 };
 
@@ -309,6 +309,8 @@ static void delivery_things(struct ctx *c)
 		tu_write(pdf, "%PDF-1.4\n");
 	}
 	sqlite3_close(d);
+}
+
 /* the citizen's inbox: a sent letter to each home's citizen from its
  * municipality, through the store's test door */
 struct letter_ins {
@@ -350,7 +352,7 @@ static void add_letters(struct ctx *c)
 					  .pdf = (const unsigned char *)pdf,
 					  .pdf_len = sizeof(pdf) - 1 } };
 		assert_int_equal(hh_store_run_tx(c->s.store, 1, letter_ins_tx, &x), HH_OK);
-		c->letters[h] = x.l.id;
+		c->inbox_letters[h] = x.l.id;
 		hh_arena_clear(&ar);
 	}
 }
@@ -584,9 +586,9 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     T_CHAT, T_CHAT_INQUIRY,
 	     T_LETTER, /* letters: a draft letter on the home's case */
 	     /* delivery */
-	     T_MESSAGE, T_PRINT_BATCH };
-	     T_LETTER /* the citizen's inbox: a sent letter to A's or B's
-			 citizen */ };
+	     T_MESSAGE, T_PRINT_BATCH,
+	     /* the citizen's inbox: a sent letter to A's or B's citizen */
+	     T_INBOX_LETTER };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -1314,6 +1316,7 @@ static const struct row rows[] = {
 	  { [ANON] = ALL(IN), [CIT_A] = ALL(NF), [CIT_B] = ALL(NF),
 	    [CW_A] = ALL(OK), [ED_A] = ALL(FB), [CW_B] = ALL(OK), [ED_B] = ALL(FB),
 	    [CW_AG] = ALL(OK), [TOKEN] = ALL(SKIP) },
+	  0, NULL },
 
 	/* ---- delivery: Digital Post messages, the error queue, print
 	 * batches (those who read the organisation's cases read its
@@ -1381,6 +1384,7 @@ static const struct row rows[] = {
 	  B_FORM,
 	  { [ANON] = { IN, SKIP }, [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP },
 	    [CW_B] = { FB, SKIP }, [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP } },
+	  0, NULL },
 	/* ---- the citizen's inbox: a citizen's own letters only; staff
 	 * read letters on the case, never here (403) ---- */
 	{ "inbox: the letters", T_NONE,
@@ -1391,7 +1395,7 @@ static const struct row rows[] = {
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
 	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
-	{ "inbox: a letter", T_LETTER,
+	{ "inbox: a letter", T_INBOX_LETTER,
 	  { "GET", "/api/v1/me/letters/{id}", "/api/v1/me/letters/{id}", NULL }, B_NONE,
 	  { "GET", "/mit-overblik/post/{id}", "/mit-overblik/post/{id}", NULL },
 	  { "GET", "/mit-overblik/post/{id}", "/mit-overblik/post/{id}", NULL }, B_NONE,
@@ -1399,7 +1403,7 @@ static const struct row rows[] = {
 	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
 	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
-	{ "inbox: a letter's PDF", T_LETTER,
+	{ "inbox: a letter's PDF", T_INBOX_LETTER,
 	  { "GET", "/api/v1/me/letters/{id}/pdf", "/api/v1/me/letters/{id}/pdf", NULL },
 	  B_NONE,
 	  { "GET", "/mit-overblik/post/{id}/pdf", "/mit-overblik/post/{id}/pdf", NULL },
@@ -1409,7 +1413,7 @@ static const struct row rows[] = {
 	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
 	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
-	{ "inbox: reply to a letter", T_LETTER,
+	{ "inbox: reply to a letter", T_INBOX_LETTER,
 	  /* no case: allowed makes an inquiry to the sender */
 	  { "POST", "/api/v1/me/letters/{id}/reply", "/api/v1/me/letters/{id}/reply",
 	    "{\"text\":\"Matrix\"}" }, B_JSON,
@@ -1584,6 +1588,7 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		if (h == HOME_NONE)
 			return NULL;
 		snprintf(buf, n, "%lld", (long long)c->letters[h]);
+		return buf;
 	case T_MESSAGE: /* delivery */
 	case T_PRINT_BATCH:
 		if (h == HOME_NONE)
@@ -1591,10 +1596,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		snprintf(buf, n, "%lld", (long long)(row->thing == T_MESSAGE
 							     ? c->messages[h]
 							     : c->batches[h]));
-	case T_LETTER: /* the citizen's inbox */
+		return buf;
+	case T_INBOX_LETTER: /* the citizen's inbox */
 		if (h != HOME_A && h != HOME_B)
 			return NULL;
-		snprintf(buf, n, "%lld", (long long)c->letters[h]);
+		snprintf(buf, n, "%lld", (long long)c->inbox_letters[h]);
 		return buf;
 	case T_NONE:
 		break;
