@@ -1,9 +1,0 @@
-build-dev/obj/store/sqlite_chat.o: src/store/sqlite_chat.c \
- src/store/sqlite_int.h src/core/arena.h src/store/store.h src/core/rc.h \
- src/domain/model.h src/core/util.h
-src/store/sqlite_int.h:
-src/core/arena.h:
-src/store/store.h:
-src/core/rc.h:
-src/domain/model.h:
-src/core/util.h:
