@@ -247,6 +247,41 @@ static char *reply_json(const struct hh_letter *l, const char *text)
 	return s;
 }
 
+/* A repeat of the same reply (a double click, a POST the browser sent
+ * again) is not written twice: the citizen's latest reply to the letter
+ * on the case, or an open inquiry of theirs with the same note, is the
+ * one the repeat would make. */
+struct repeat_ctx {
+	struct hh_arena *a;
+	int64_t letter_id;
+	const char *text;  /* the case event's reply, or the inquiry's note */
+	int64_t found;     /* the event's case or the inquiry; 0: none */
+	int last_same;     /* the latest reply to the letter is this text */
+};
+
+static enum hh_rc repeat_event(void *p, const struct hh_event *e)
+{
+	struct repeat_ctx *r = p;
+	if (strcmp(e->action, "letter_reply") || !e->after)
+		return HH_OK;
+	json_error_t err;
+	json_t *j = json_loads(e->after, 0, &err);
+	if (json_integer_value(json_object_get(j, "letter_id")) == r->letter_id) {
+		const char *was = json_string_value(json_object_get(j, "reply"));
+		r->last_same = was && !strcmp(was, r->text); /* oldest first */
+	}
+	json_decref(j);
+	return HH_OK;
+}
+
+static enum hh_rc repeat_inquiry(void *p, const struct hh_inquiry *q)
+{
+	struct repeat_ctx *r = p;
+	if (!r->found && q->note && !strcmp(q->note, r->text))
+		r->found = q->id;
+	return HH_OK;
+}
+
 /* A case event or an inquiry, after checking in this transaction that
  * the letter still calls for the kind decided. */
 static enum hh_rc write_tx(struct hh_tx *tx, void *p)
@@ -272,14 +307,18 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 		rc = st->case_get(tx, c->a, c->l.case_id, &k);
 		if (rc != HH_OK)
 			return rc;
+		c->out->case_id = k.id;
+		c->org_id = k.org_id;
+		struct repeat_ctx r = { c->a, c->l.id, c->text, 0, 0 };
+		rc = st->event_list(tx, c->a, "case", k.id, repeat_event, &r);
+		if (rc != HH_OK || r.last_same)
+			return rc; /* sent before: nothing more to write */
 		char *after = reply_json(&c->l, c->text);
 		struct hh_event e = { .actor = actor, .org_id = k.org_id,
 				      .entity = "case", .entity_id = k.id,
 				      .action = "letter_reply", .after = after };
 		rc = st->event_append(tx, &e);
 		free(after);
-		c->out->case_id = k.id;
-		c->org_id = k.org_id;
 		return rc;
 	}
 	/* an inquiry to the letter's organisation, naming the letter */
@@ -293,6 +332,17 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 					   (long long)c->l.case_id, c->text)
 			 : hh_arena_printf(c->a, "Svar på brevet »%s« (brev %lld).\n\n%s",
 					   c->l.title, (long long)c->l.id, c->text);
+	struct repeat_ctx r = { c->a, c->l.id, q.note, 0, 0 };
+	struct hh_inquiry_filter open = { .org_id = q.org_id, .citizen_id = q.citizen_id,
+					  .open_only = 1 };
+	rc = st->inquiry_list(tx, c->a, &open, 0, 0, NULL, repeat_inquiry, &r);
+	if (rc != HH_OK)
+		return rc;
+	c->org_id = q.org_id;
+	if (r.found) { /* sent before, and not answered yet */
+		c->out->inquiry_id = r.found;
+		return HH_OK;
+	}
 	rc = st->inquiry_insert(tx, &q);
 	if (rc != HH_OK)
 		return rc;
@@ -305,7 +355,6 @@ static enum hh_rc write_tx(struct hh_tx *tx, void *p)
 	rc = st->event_append(tx, &e);
 	free(after);
 	c->out->inquiry_id = q.id;
-	c->org_id = q.org_id;
 	return rc;
 }
 

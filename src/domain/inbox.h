@@ -25,6 +25,10 @@
  *     case any more, so the reply becomes a written inquiry (channel
  *     "web", open) to the letter's organisation, whose front desk answers
  *     it, with the letter named in its note.
+ * The same reply sent again (a double click, a repeated POST) is not
+ * written twice: when the citizen's latest reply to the letter on the
+ * case, or an open inquiry of theirs, already says it, that one is the
+ * result. (An answer cannot repeat: the case no longer waits.)
  * Files are taken only by an answer: a case event or an inquiry carries
  * text (an inquiry has nowhere to keep files), and the doors offer the
  * file input only where they are taken. */

@@ -267,6 +267,28 @@ static void replies_go_where_the_letter_says(void **state)
 				   "'inquiry' AND entity_id = %lld AND action = 'create'",
 		 (long long)res.inquiry_id);
 	assert_int_equal(count(c, sql), 1);
+
+	/* the same replies again (a double click): nothing new written,
+	 * the same results */
+	int64_t ev_now = events(c);
+	int64_t first_inquiry = res.inquiry_id;
+	assert_int_equal(hh_inbox_reply(c->st, &c->a, FX_CITIZEN(c->f.anna),
+					c->f.decision, "Jeg vil gerne klage.", NULL, &res,
+					&fault, &msg),
+			 HH_OK);
+	assert_int_equal(res.inquiry_id, first_inquiry);
+	assert_int_equal(hh_inbox_reply(c->st, &c->a, FX_CITIZEN(c->f.anna), c->f.hearing,
+					"Jeg er enig i oplysningerne.", NULL, &res, &fault,
+					&msg),
+			 HH_OK);
+	assert_int_equal(res.case_id, c->f.open_case);
+	assert_int_equal(events(c), ev_now);
+	assert_int_equal(count(c, "SELECT count(*) FROM inquiries"), inq + 1);
+	/* another text is another reply */
+	assert_int_equal(hh_inbox_reply(c->st, &c->a, FX_CITIZEN(c->f.anna), c->f.hearing,
+					"Og en ting mere.", NULL, &res, &fault, &msg),
+			 HH_OK);
+	assert_int_equal(events(c), ev_now + 1);
 }
 
 static int64_t files_of(struct ctx *c, int64_t case_id)
