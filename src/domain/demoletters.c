@@ -1,32 +1,56 @@
 /* demoletters.c - demo letters in the demo citizens' inboxes (demo.h,
- * hh_demo_letters), so that Din post in Mit overblik has something to
- * show, and a request for information to answer, on the first start of
- * `helhed serve --demo`.
+ * hh_demo_inbox_letters), so that Din post in Mit overblik has a request
+ * for information to answer and a decision to read on the first start
+ * of `helhed serve --demo`, beside the letters module's decided demo
+ * cases (hh_demo_letters).
  *
  * For each demo citizen whose municipality has a demo caseworker, two
  * cases of "boernetilskud-revurdering" (a case type every municipality
- * handles, with no form to fill in) are made through the domain as a
- * caseworker would move them: one now waits for the citizen after a
- * request, the other is closed. Each gets one sent letter with a real
- * PDF (render/letter.h) built from the same document as the browser's
- * HTML (letterdoc.h): a request for information that takes a reply with
- * files, and a decision that takes a reply (which, the case being
- * closed, becomes an inquiry).
- *
- * These letters carry no Digital Post message (no messages row): they
- * exist for the inbox, not for delivery. The letters module's own demo
- * letters, when it has them, should replace this seeding. */
+ * handles, with no form to fill in) are made and moved through the
+ * domain as a caseworker would: one is asked for more (hh_letter_request:
+ * the request letter is written from its template and sent, the case
+ * waits for the citizen), the other is closed with its letter
+ * (hh_letter_create + hh_letter_send). Both letters are real sent
+ * letters with their Digital Post message, so delivery carries them like
+ * any other; the decision is marked read, the request is left unread. */
 #include <string.h>
 
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/cases.h"
 #include "domain/demoletters.h"
-#include "domain/letterdoc.h"
-#include "render/letter.h"
+#include "domain/letters.h"
 
 #define DEMO_CASE_TYPE "boernetilskud-revurdering"
 #define MAX_CITIZENS 32
+
+/* The decision letter's free text: what the caseworker adds. */
+static const char DECISION_TEXT[] =
+	"Vi har sammenholdt dine oplysninger med folkeregisteret, og de "
+	"stemmer overens.";
+
+struct newest {
+	int64_t id;
+};
+
+static enum hh_rc newest_cb(void *p, const struct hh_letter *l)
+{
+	struct newest *n = p;
+	if (l->id > n->id)
+		n->id = l->id;
+	return HH_OK;
+}
+
+/* The newest letter on case_id (the request just sent). */
+static enum hh_rc newest_letter(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who, int64_t case_id,
+				int64_t *id)
+{
+	struct newest n = { 0 };
+	enum hh_rc rc = hh_letter_list_case(st, a, who, case_id, newest_cb, &n);
+	*id = n.id;
+	return rc == HH_OK && !n.id ? HH_ERR_INTERNAL : rc;
+}
 
 struct citizen_row {
 	int64_t id, municipality_id;
@@ -87,30 +111,15 @@ static enum hh_rc worker_tx(struct hh_tx *tx, void *p)
 	return tx->store->user_list(tx, w->a, user_cb, w);
 }
 
-struct letter_ctx {
-	struct hh_arena *a;
-	struct hh_letter l;
+struct read_ctx {
+	int64_t letter_id;
+	int64_t at;
 };
 
-/* Renders and inserts one sent letter (ctx: the letter to write). */
-static enum hh_rc letter_tx(struct hh_tx *tx, void *p)
+static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 {
-	struct letter_ctx *c = p;
-	struct hh_letter_doc doc;
-	enum hh_rc rc = hh_letter_doc_build(tx, c->a, &c->l, 0, &doc);
-	if (rc != HH_OK)
-		return rc;
-	struct hh_buf pdf;
-	hh_buf_init(&pdf);
-	rc = hh_letter_pdf(&doc, &pdf, NULL);
-	if (rc == HH_OK) {
-		c->l.pdf = (const unsigned char *)pdf.data;
-		c->l.pdf_len = pdf.len;
-		rc = tx->store->inbox_letter_insert(tx, &c->l);
-		c->l.pdf = NULL;
-	}
-	hh_buf_clear(&pdf);
-	return rc;
+	struct read_ctx *c = p;
+	return tx->store->inbox_mark_read(tx, c->letter_id, c->at, NULL);
 }
 
 static enum hh_rc mark_tx(struct hh_tx *tx, void *p)
@@ -119,12 +128,14 @@ static enum hh_rc mark_tx(struct hh_tx *tx, void *p)
 	return tx->store->meta_set(tx, "demo_inbox_letters", "1");
 }
 
-/* One case of the demo citizen moved by the caseworker to state `to`
- * (through in_progress), or, with question, to the request's pause. */
+/* One case of the demo citizen, taken into work by the caseworker: with
+ * question, asked for more by letter (the case then waits); otherwise
+ * moved to `to` with its letter sent. *letter gets the letter's id. */
 static enum hh_rc demo_case(struct hh_store *st, struct hh_arena *a,
 			    const struct citizen_row *c,
 			    const struct hh_actor *worker, const char *to,
-			    const char *question, struct hh_case *out)
+			    const char *question, struct hh_case *out,
+			    int64_t *letter)
 {
 	json_t *values = json_object();
 	struct hh_submission sub = { .case_type = DEMO_CASE_TYPE,
@@ -140,38 +151,37 @@ static enum hh_rc demo_case(struct hh_store *st, struct hh_arena *a,
 	enum hh_rc rc = hh_case_submit(st, a, &sub, &res, out, &replayed, &why, NULL);
 	json_decref(res.values);
 	json_decref(values);
+	*letter = 0;
 	if (rc == HH_OK)
 		rc = hh_case_transition(st, a, worker, out->id, "in_progress",
 					out->version, NULL, out, NULL);
-	if (rc == HH_OK && question)
-		rc = hh_case_request(st, a, worker, out->id, question, out->version, out);
-	else if (rc == HH_OK)
-		rc = hh_case_transition(st, a, worker, out->id, to, out->version, NULL,
-					out, NULL);
+	if (rc != HH_OK)
+		return rc;
+	if (question) {
+		int by_letter = 0;
+		rc = hh_letter_request(st, a, worker, out->id, question,
+				       out->version, out, &by_letter);
+		if (rc == HH_OK && !by_letter)
+			return HH_ERR_INTERNAL; /* the case type lost its template */
+		if (rc == HH_OK)
+			rc = newest_letter(st, a, worker, out->id, letter);
+		return rc;
+	}
+	struct hh_letter_input in = { .case_id = out->id, .decision = to,
+				      .text = DECISION_TEXT,
+				      .case_version = out->version };
+	struct hh_letter l;
+	const char *field = NULL;
+	int awaiting = 0;
+	rc = hh_letter_create(st, a, worker, &in, &l, &field);
+	if (rc == HH_OK)
+		rc = hh_letter_send(st, a, worker, l.id, l.version, &l, &awaiting);
+	if (rc == HH_OK && awaiting)
+		return HH_ERR_INTERNAL; /* four eyes: not for this demo */
+	if (rc == HH_OK)
+		*letter = l.id;
 	return rc;
 }
-
-static const char request_body[] =
-	"Vi er ved at se på, om dit børnetilskud skal ændres, fordi der er "
-	"sket ændringer i din husstand.\n\n"
-	"## Det har vi brug for\n\n"
-	"- en kopi af din lejekontrakt eller dit skøde\n"
-	"- en kort beskrivelse af, hvem der bor på adressen\n\n"
-	"Du kan svare og vedhæfte dokumenterne under Din post i Mit overblik. "
-	"Indtil vi har dit svar, står sagsbehandlingsfristen stille.\n\n"
-	"Hvis vi ikke hører fra dig inden fristen, træffer vi afgørelse på det "
-	"grundlag, vi har.";
-
-static const char decision_body[] =
-	"Vi har revurderet dit børnetilskud. Dit tilskud fortsætter med samme "
-	"beløb som hidtil.\n\n"
-	"## Begrundelse\n\n"
-	"Oplysningerne om din husstand er uændrede, og du opfylder fortsat "
-	"betingelserne for børnetilskud.\n\n"
-	"## Klagevejledning\n\n"
-	"Hvis du er uenig i afgørelsen, kan du klage til Ankestyrelsen. Klagen "
-	"sendes til kommunen inden fire uger efter, at du har modtaget brevet. "
-	"Kommunen ser sagen igennem igen, før den sendes videre.";
 
 enum hh_rc hh_demo_inbox_letters(struct hh_store *st, int64_t now, FILE *errs,
 			   int *made)
@@ -196,43 +206,23 @@ enum hh_rc hh_demo_inbox_letters(struct hh_store *st, int64_t now, FILE *errs,
 			.org_id = w.u.org_id, .org_is_municipality = 1,
 			.roles = w.u.roles, .user_id = w.u.id };
 		struct hh_case waiting, closed;
-		rc = demo_case(st, &a, c, &worker, NULL,
-			       "Send os en kopi af din lejekontrakt eller dit skøde, "
-			       "og skriv, hvem der bor på adressen.",
-			       &waiting);
+		int64_t request_id = 0, decision_id = 0;
+		rc = demo_case(st, &a, c, &worker, "unchanged", NULL, &closed,
+			       &decision_id);
 		if (rc == HH_OK)
-			rc = demo_case(st, &a, c, &worker, "unchanged", NULL, &closed);
+			rc = demo_case(st, &a, c, &worker, NULL,
+				       "- en kopi af din lejekontrakt eller dit skøde\n"
+				       "- hvem der bor på adressen",
+				       &waiting, &request_id);
 		if (rc != HH_OK) {
 			if (errs)
 				fprintf(errs, "demo letters: the cases of %s were refused (%s)\n",
 					c->name, hh_rc_name(rc));
 			goto fail;
 		}
-		/* the decision three days ago, read; the request yesterday,
-		 * unread, to answer within two weeks */
-		struct letter_ctx decision = {
-			&a, { .org_id = closed.org_id, .case_id = closed.id,
-			      .citizen_id = c->id, .kind = "granted",
-			      .template_code = "demo-afgoerelse", .state = "sent",
-			      .decision = "unchanged",
-			      .title = "Afgørelse om revurdering af børnetilskud",
-			      .body = decision_body, .reply_allowed = 1,
-			      .author_id = w.u.id, .author_name = w.u.name,
-			      .created_at = now - 3 * 86400, .sent_at = now - 3 * 86400,
-			      .read_at = now - 2 * 86400 } };
-		struct letter_ctx request = {
-			&a, { .org_id = waiting.org_id, .case_id = waiting.id,
-			      .citizen_id = c->id, .kind = "request",
-			      .template_code = "demo-anmodning", .state = "sent",
-			      .title = "Vi mangler oplysninger til din sag om "
-				       "børnetilskud",
-			      .body = request_body, .reply_allowed = 1,
-			      .reply_by = now + 14 * 86400, .author_id = w.u.id,
-			      .author_name = w.u.name, .created_at = now - 86400,
-			      .sent_at = now - 86400 } };
-		rc = hh_store_run_tx(st, 1, letter_tx, &decision);
-		if (rc == HH_OK)
-			rc = hh_store_run_tx(st, 1, letter_tx, &request);
+		/* the decision has been read; the request waits, unread */
+		struct read_ctx read = { decision_id, now };
+		rc = hh_store_run_tx(st, 1, read_tx, &read);
 		if (rc != HH_OK)
 			goto fail;
 		*made += 2;

@@ -1067,9 +1067,11 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, "Borgeren blev bedt om mere");
 			text = json_string_value(json_object_get(after, "question"));
 			text_label = "Spørgsmål";
-		} else if (!strncmp(h->action, "letter_", 7)) {
+		} else if (!strncmp(h->action, "letter_", 7) &&
+			   strcmp(h->action, "letter_reply")) {
 			/* letters: "Brev til godkendelse", "Brev godkendt af
-			 * ..." and the approver's comment */
+			 * ..." and the approver's comment (the citizen's reply
+			 * to a letter is below) */
 			hh_page_text(r, json_string_value(json_object_get(after,
 									  "summary")));
 			hh_buf_puts(b, ": <q>");

@@ -11,7 +11,7 @@
 	"l.reply_allowed, l.reply_by, l.author_id, l.approver_id, "       \
 	"l.version, l.created_at, l.updated_at, l.approved_at, "          \
 	"l.sent_at, l.read_at, l.message_id, o.name, u.name, ct.name, "   \
-	"length(l.pdf) "
+	"length(l.pdf), c.journal_no "
 #define LETTER_FROM                                                       \
 	"FROM letters l JOIN organisations o ON o.id = l.organisation_id " \
 	"LEFT JOIN users u ON u.id = l.author_id "                        \
@@ -74,14 +74,15 @@ static void letter_row(struct hh_arena *a, sqlite3_stmt *st,
 	l->author_name = col_text(a, st, 23);
 	l->case_type_name = col_text(a, st, 24);
 	l->pdf_len = (size_t)col_id(st, 25);
+	l->case_journal_no = col_text(a, st, 26);
 }
 
 static void letter_pdf_row(struct hh_arena *a, sqlite3_stmt *st,
 			   struct hh_letter *l)
 {
 	letter_row(a, st, l);
-	l->pdf = col_blob(a, st, 26);
-	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 26) : 0;
+	l->pdf = col_blob(a, st, 27);
+	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 27) : 0;
 }
 
 static enum hh_rc inbox_list(struct hh_tx *tx, struct hh_arena *a,

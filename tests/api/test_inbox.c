@@ -191,7 +191,7 @@ static void reading_sets_read_at_once(void **state)
 	const char *html = json_string_value(json_object_get(r.json, "html"));
 	assert_non_null(html);
 	tu_expect_in(html, "<article class=\"letter\">");
-	tu_expect_in(html, "Vi mangler oplysninger til din sag om børnetilskud");
+	tu_expect_in(html, "Vi mangler oplysninger om din familie");
 	tu_expect_in(html, "Anna Andersen");
 	assert_string_equal(json_string_value(json_object_get(r.json, "reply")), "answer");
 	char *read_at = hh_xstrdup(json_string_value(json_object_get(r.json, "read_at")));
@@ -234,8 +234,8 @@ static void pdf_is_an_attachment(void **state)
 		assert_true(tu_header(&r, "Content-Disposition", h, sizeof(h)));
 		char want[200];
 		snprintf(want, sizeof(want),
-			 "attachment; filename=\"brev-%lld-vi-mangler-oplysninger-til-"
-			 "din-sag-om-boernetilskud.pdf\"",
+			 "attachment; filename=\"brev-%lld-vi-mangler-oplysninger-om-"
+			 "din-familie.pdf\"",
 			 (long long)c->f.request);
 		assert_string_equal(h, want);
 		assert_true(tu_header(&r, "X-Content-Type-Options", h, sizeof(h)));
@@ -447,13 +447,14 @@ static void pages_show_the_inbox(void **state)
 	tu_expect_in(r.body, "<h1>Din post</h1>");
 	tu_expect_in(r.body, "Du har 3 ulæste breve.");
 	tu_expect_in(r.body, "Partshøring om din sag");
-	tu_expect_in(r.body, "Afgørelse om revurdering af børnetilskud");
+	tu_expect_in(r.body, "Dine familieydelser fortsætter uændret");
 	tu_expect_in(r.body, "<span class=\"badge\">Ulæst</span>");
 	tu_expect_in(r.body, "Fra Nordskov Kommune");
 	tu_expect_not_in(r.body, "Kladde");
 	tu_expect_not_in(r.body, "venter på godkendelse");
 	/* newest first */
-	assert_true(strstr(r.body, "Partshøring") < strstr(r.body, "Afgørelse om"));
+	assert_true(strstr(r.body, "Partshøring") <
+		    strstr(r.body, "Dine familieydelser fortsætter"));
 	tu_resp_free(&r);
 	r = call(c, ANNA, "GET", "/mit-overblik", NULL, NULL);
 	expect_status(&r, 200);

@@ -125,12 +125,14 @@ static void fx_inbox_setup(struct hh_store *st, const char *dir,
 			   struct fx_inbox *f)
 {
 	memset(f, 0, sizeof(*f));
-	char content[4200], cmd[9000];
+	char content[4200], cmd[20000];
 	snprintf(content, sizeof(content), "%s/content", dir);
 	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p '%s/case-types' && cp content/case-types/"
-		 "boernetilskud-revurdering.json '%s/case-types/'",
-		 content, content);
+		 "mkdir -p '%s/case-types' '%s/letter-templates' && "
+		 "cp content/case-types/boernetilskud-revurdering.json "
+		 "'%s/case-types/' && cp content/letter-templates/"
+		 "boernetilskud-revurdering.json '%s/letter-templates/'",
+		 content, content, content, content);
 	assert_int_equal(system(cmd), 0);
 	fx_put(content, "organisations.json", fx_orgs_json);
 	fx_put(content, "users.json", fx_users_json);
@@ -147,13 +149,32 @@ static void fx_inbox_setup(struct hh_store *st, const char *dir,
 	assert_int_equal(hh_demo_inbox_letters(st, f->now, stderr, &made), HH_OK);
 	assert_int_equal(made, 0);
 
+	/* the demo sends both letters now: age them as a real inbox would
+	 * have them, the decision three days ago (and read two days ago),
+	 * the request yesterday */
+	{
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/helhed.db", dir);
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+						 NULL), SQLITE_OK);
+		char sql[400];
+		snprintf(sql, sizeof(sql),
+			 "UPDATE letters SET sent_at = %lld, read_at = %lld "
+			 "WHERE kind = 'closing'; UPDATE letters SET sent_at = %lld "
+			 "WHERE kind = 'request';",
+			 (long long)(f->now - 3 * 86400), (long long)(f->now - 2 * 86400),
+			 (long long)(f->now - 86400));
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
 	f->anna = fx_int(dir, "SELECT id FROM citizens WHERE subject = 'demo:anna'");
 	f->bo = fx_int(dir, "SELECT id FROM citizens WHERE subject = 'demo:bo'");
 	f->org901 = fx_int(dir, "SELECT id FROM organisations WHERE code = '901'");
 	f->cw901 = fx_int(dir, "SELECT id FROM users WHERE email = "
 			       "'sagsbehandler@nordskov.test'");
 	f->decision = fx_intf(dir, "SELECT id FROM letters WHERE citizen_id = %lld "
-				   "AND kind = 'granted'", (long long)f->anna);
+				   "AND kind = 'closing'", (long long)f->anna);
 	f->request = fx_intf(dir, "SELECT id FROM letters WHERE citizen_id = %lld "
 				  "AND kind = 'request'", (long long)f->anna);
 	f->bo_request = fx_intf(dir, "SELECT id FROM letters WHERE citizen_id = %lld "

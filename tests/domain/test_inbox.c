@@ -259,7 +259,7 @@ static void replies_go_where_the_letter_says(void **state)
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM inquiries WHERE id = %lld AND "
 				   "citizen_id = %lld AND organisation_id = %lld AND "
 				   "channel = 'web' AND outcome = 'open' AND note LIKE "
-				   "'%%Afgørelse om revurdering af børnetilskud%%Jeg vil "
+				   "'%%Dine familieydelser fortsætter uændret%%Jeg vil "
 				   "gerne klage.%%'",
 		 (long long)res.inquiry_id, (long long)c->f.anna, (long long)c->f.org901);
 	assert_int_equal(count(c, sql), 1);

@@ -2784,7 +2784,7 @@ test('chat: closed (nobody at the console), the page offers the written ' +
 // Jensen's; the walk answers Fatima Ahmadi's request.
 
 const INBOX_CITIZEN = { subject: 'demo:demo-mette', name: 'Mette Jensen' };
-const REQUEST_TITLE = 'Vi mangler oplysninger til din sag om børnetilskud';
+const REQUEST_TITLE = 'Vi mangler oplysninger om din familie';
 
 async function openRequestLetter(page) {
 	await go(page, '/mit-overblik/post');
