@@ -87,6 +87,8 @@ $(BUILD)/tests/api/test_appointments_api $(BUILD)/tests/pages/test_booking_pages
 # delivery: the Digital Post tests share their fixture.
 $(BUILD)/tests/domain/test_messages $(BUILD)/tests/api/test_delivery: \
 	tests/domain/messages_fixture.h tests/api/real_server.h
+# the letter's whole way (letters, delivery, the spool) in a real server
+$(BUILD)/tests/api/test_letter_path: tests/api/real_server.h
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h

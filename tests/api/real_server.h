@@ -20,7 +20,7 @@ struct rs_server {
 
 /* Finds the binary from argv[0] (this test is tests/api/NAME); 0 and a
  * message when it is not there. */
-static int rs_find_bin(const char *argv0, const char *name)
+static inline int rs_find_bin(const char *argv0, const char *name)
 {
 	char me[256];
 	snprintf(me, sizeof(me), "tests/api/%s", name);
@@ -39,7 +39,7 @@ static int rs_find_bin(const char *argv0, const char *name)
 }
 
 /* Starts `helhed serve --demo` on db (output in dir); waits for its URL. */
-static void rs_start(struct rs_server *s, const char *dir, const char *db)
+static inline void rs_start(struct rs_server *s, const char *dir, const char *db)
 {
 	snprintf(s->out, sizeof(s->out), "%s/out.txt", dir);
 	unlink(s->out);
@@ -73,7 +73,7 @@ static void rs_start(struct rs_server *s, const char *dir, const char *db)
 	fail_msg("the server did not start");
 }
 
-static void rs_kill9(struct rs_server *s)
+static inline void rs_kill9(struct rs_server *s)
 {
 	assert_int_equal(kill(s->pid, SIGKILL), 0);
 	int status;
@@ -81,7 +81,7 @@ static void rs_kill9(struct rs_server *s)
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
-static void rs_stop(struct rs_server *s)
+static inline void rs_stop(struct rs_server *s)
 {
 	kill(s->pid, SIGTERM);
 	int status;
