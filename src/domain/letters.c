@@ -591,8 +591,10 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto fail;
 	}
-	if (x->ctx)
+	if (x->ctx) {
 		x->ctx->needs_justification = needs_justification(kind);
+		x->ctx->four_eyes = def.four_eyes && is_decision(kind);
+	}
 	if (tmpl_read(a, kind, tj, &t, why, sizeof(why)) != HH_OK) {
 		hh_log_bug("case type %s: %s", row.code, why);
 		rc = HH_ERR_INTERNAL;
