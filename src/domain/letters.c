@@ -567,8 +567,9 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 	}
 	if (in->decision) {
 		const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, in->decision);
-		if (!t && is_request_move(&def, k.state, in->decision, kind))
-			t = &any_move; /* hh_case_request's own rule */
+		if (is_request_move(&def, k.state, in->decision, kind))
+			t = &any_move; /* hh_case_request's own rule, whoever
+					  may make the listed move */
 		if (!t || !(t->roles & x->who->roles)) {
 			x->field = "decision";
 			rc = HH_ERR_INVALID;
@@ -591,8 +592,10 @@ static enum hh_rc build_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto fail;
 	}
-	if (x->ctx)
+	if (x->ctx) {
 		x->ctx->needs_justification = needs_justification(kind);
+		x->ctx->four_eyes = def.four_eyes && is_decision(kind);
+	}
 	if (tmpl_read(a, kind, tj, &t, why, sizeof(why)) != HH_OK) {
 		hh_log_bug("case type %s: %s", row.code, why);
 		rc = HH_ERR_INTERNAL;

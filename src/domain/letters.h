@@ -79,8 +79,9 @@ enum hh_rc hh_letter_required(struct hh_store *st, struct hh_arena *a,
  * yet show as a marker. INVALID with *field ("decision", "kind",
  * "justification", "text", "reply_by") when in cannot make a letter. */
 struct hh_letter_context {
-	int four_eyes;             /* the case type asks for a second
-				      caseworker's approval */
+	int four_eyes;             /* the letter waits for a second
+				      caseworker's approval (a decision on
+				      a case type with four eyes) */
 	int needs_justification;   /* the kind must say why */
 	int64_t case_version;      /* the case as it was read */
 	const char *decision_label; /* the Danish label of the decision's

@@ -621,8 +621,9 @@ static int setup(void **state)
 	char *real = tu_tmpdir();
 	snprintf(path, sizeof(path),
 		 "cp content/organisations.json '%s'/ && mkdir '%s'/case-types && "
-		 "cp content/case-types/*.json '%s'/case-types/",
-		 real, real, real);
+		 "cp content/case-types/*.json '%s'/case-types/ && "
+		 "cp -r content/letter-templates '%s'/", /* letters */
+		 real, real, real, real);
 	assert_int_equal(system(path), 0);
 	enum hh_rc rc = hh_content_import(C->s.store, real, 0, stderr, NULL, NULL,
 					  &stats);
