@@ -1,6 +1,7 @@
 /* letters.c - letters on cases: templates, merge, four eyes, sending (see
  * letters.h and docs/letters.md). */
 #include "domain/letters.h"
+#include "domain/messages.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,6 +816,7 @@ struct flow_ctx {
 	/* what the first (read) transaction saw */
 	int64_t letter_version, case_version;
 	int deliver;  /* send now (else: to approval, or back to draft) */
+	int64_t message; /* the message queued with the letter sent */
 	int request;  /* the decision is a request for information: the
 			 case waits for the citizen (hh_case_request) */
 	int awaiting; /* four eyes: to approval */
@@ -974,6 +976,7 @@ static enum hh_rc flow_write_tx(struct hh_tx *tx, void *p)
 				.org_id = l->org_id, .citizen_id = l->citizen_id,
 				.state = "queued", .next_attempt_at = x->now };
 	rc = st->message_insert(tx, &m);
+	x->message = m.id;
 	if (rc == HH_OK && x->op == OP_APPROVE)
 		rc = letter_event(tx, x, l, "letter_approved",
 				  hh_arena_printf(x->a, "Brev godkendt af %s", x->who_name),
@@ -1009,6 +1012,9 @@ static enum hh_rc flow(struct hh_store *st, struct flow_ctx *x)
 			hh_store_changed(st, &(struct hh_change){
 						     "case", x->out->case_id,
 						     x->out->org_id, "transition" });
+		/* the postman (app/postman.h) takes the message at once */
+		if (x->deliver)
+			hh_messages_queued(st, x->message);
 	}
 	return rc;
 }
