@@ -2831,7 +2831,7 @@ test('inbox: a citizen sees an unread letter, opens it, downloads the PDF and ' 
 		const download = page.waitForEvent('download');
 		await page.getByRole('link', { name: 'Hent brevet som PDF' }).click();
 		const d = await download;
-		check(/^brev-\d+-vi-mangler-oplysninger-til-din-sag-om-boernetilskud\.pdf$/
+		check(/^brev-\d+-vi-mangler-oplysninger-om-din-familie\.pdf$/
 		      .test(d.suggestedFilename()), `file name: ${d.suggestedFilename()}`);
 		const saved = join(mkdtempSync(join(tmpdir(), 'helhed-pdf-')), 'brev.pdf');
 		await d.saveAs(saved);
