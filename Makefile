@@ -166,9 +166,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 
 bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench \
 		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
-		$(BUILD)/bench/letters_bench \
-		$(BUILD)/bench/spool_bench
-		$(BUILD)/bench/inbox_bench
+		$(BUILD)/bench/letters_bench $(BUILD)/bench/spool_bench \
+		$(BUILD)/bench/inbox_bench $(BUILD)/bench/cases_bench \
+		$(BUILD)/bench/casepage_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
@@ -176,6 +176,7 @@ bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
 	taskset -c 0 $(BUILD)/bench/letters_bench # letters
 	$(BUILD)/bench/spool_bench
 	./bench/inbox.sh $(BUILD)
+	./bench/casepage.sh $(BUILD)
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
