@@ -2,7 +2,8 @@
 # inbox.sh - the citizen's inbox benchmark (make bench-inbox): with
 # 100,000 cases and 300,000 sent letters over 30,000 citizens in the store
 # (bulk-created through the store by bench/inbox_bench.c), the p50/p99
-# latency over HTTP of the inbox page, a letter page and their API
+# latency over HTTP of the inbox page, a letter page and their API, and of
+# the caseworker's case page with its letters
 # (target: p99 within 20 ms) beside the same server's /healthz, and the
 # peer: the same list query alone through sqlite3 in process, on the same
 # file in the same run.

@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/auth.h"
 #include "domain/letterdoc.h"
 #include "render/letter.h"
 #include "store/store.h"
@@ -95,7 +96,12 @@ struct seed {
 	int next;
 	int64_t now;
 	struct hh_buf real_pdf, stand_in;
+	char password_hash[256]; /* the caseworkers' (STAFF_PASSWORD) */
 };
+
+/* The benchmark's caseworkers sign in with this, to time the staff's
+ * case page beside the citizen's inbox. */
+#define STAFF_PASSWORD "bench-sagsbehandler"
 
 static enum hh_rc setup_tx(struct hh_tx *tx, void *p)
 {
@@ -112,7 +118,7 @@ static enum hh_rc setup_tx(struct hh_tx *tx, void *p)
 		struct hh_user u = { .org_id = o.id, .roles = HH_ROLE_CASEWORKER,
 				     .email = hh_arena_printf(&a, "cw%d@bench.test", m),
 				     .name = m ? "Åse Åstrup" : "Niels Nordskov",
-				     .password_hash = "!" };
+				     .password_hash = s->password_hash };
 		if (rc == HH_OK)
 			rc = st->user_insert(tx, &u);
 		s->author[m] = u.id;
@@ -225,6 +231,9 @@ static int cmd_seed(const char *db)
 	hh_buf_puts(&s.stand_in, "%PDF-1.4\n");
 	while (s.stand_in.len < 2048)
 		hh_buf_puts(&s.stand_in, "% a stand-in for a letter's PDF in the benchmark\n");
+	if (hh_auth_hash_password(STAFF_PASSWORD, s.password_hash,
+				  sizeof(s.password_hash)) != HH_OK)
+		die("cannot hash the caseworkers' password", NULL);
 	enum hh_rc rc = hh_store_run_tx(st, 1, setup_tx, &s);
 	if (rc != HH_OK)
 		die("set-up failed (organisations 901 and 902 imported?)", hh_rc_name(rc));
@@ -388,12 +397,14 @@ static int cmd_http(const char *url, const char *subject, int n)
 		die("GET /api/v1/me/letters failed", b.p);
 	json_error_t e;
 	json_t *list = json_loads(b.p, 0, &e), *it;
-	int64_t ids[PER_CITIZEN];
+	int64_t ids[PER_CITIZEN], cases[PER_CITIZEN];
 	int n_ids = 0;
 	size_t k;
 	json_array_foreach(json_object_get(list, "items"), k, it)
-		if (n_ids < PER_CITIZEN)
+		if (n_ids < PER_CITIZEN) {
+			cases[n_ids] = json_integer_value(json_object_get(it, "case_id"));
 			ids[n_ids++] = json_integer_value(json_object_get(it, "id"));
+		}
 	printf("the citizen has %lld letters, %lld unread\n",
 	       (long long)json_integer_value(json_object_get(list, "total")),
 	       (long long)json_integer_value(json_object_get(list, "unread")));
@@ -438,6 +449,47 @@ static int cmd_http(const char *url, const char *subject, int n)
 		       pct_ms(lat, n, 50), p99, (double)lat[n - 1] / 1000.0, bytes,
 		       p99 > 20.0 && t ? "  ** p99 over 20 ms" : "");
 	}
+
+	/* the staff's side: the case page (with the case's letters) of the
+	 * measured citizen's cases, signed in as their caseworker */
+	CURL *sh = curl_easy_init();
+	curl_easy_setopt(sh, CURLOPT_COOKIEFILE, "");
+	curl_easy_setopt(sh, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(sh, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(sh, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(sh, CURLOPT_HTTPHEADER, json);
+	snprintf(u, sizeof(u), "%s/api/v1/session", url);
+	if (request(sh, &b, u, "{\"email\": \"cw0@bench.test\", \"password\": \""
+			       STAFF_PASSWORD "\"}", NULL) != 201)
+		die("the caseworker's sign-in failed", b.p);
+	static const struct {
+		const char *label, *path; /* path with %lld: over the cases */
+	} staff[] = {
+		{ "GET /sagsbehandling/sag/{id} (the case page)", "/sagsbehandling/sag/%lld" },
+		{ "GET /api/v1/cases/{id}/letters", "/api/v1/cases/%lld/letters" },
+	};
+	for (size_t t = 0; t < sizeof(staff) / sizeof(*staff); t++) {
+		size_t bytes = 0;
+		for (int i = -20; i < n; i++) {
+			char path[128];
+			snprintf(path, sizeof(path), staff[t].path,
+				 (long long)cases[(i + 20) % n_ids]);
+			snprintf(u, sizeof(u), "%s%s", url, path);
+			int64_t us;
+			long st = request(sh, &b, u, NULL, &us);
+			if (st != 200 && bad++ < 3)
+				fprintf(stderr, "inbox_bench: %s: %ld\n", u, st);
+			bytes = b.len;
+			if (i >= 0)
+				lat[i] = us;
+		}
+		qsort(lat, (size_t)n, sizeof(*lat), cmp_i64);
+		double p99 = pct_ms(lat, n, 99);
+		printf("%-52s %8.2f %8.2f %8.2f  %zu bytes%s\n", staff[t].label,
+		       pct_ms(lat, n, 50), p99, (double)lat[n - 1] / 1000.0, bytes,
+		       p99 > 20.0 ? "  ** p99 over 20 ms" : "");
+	}
+	curl_easy_cleanup(sh);
 	free(lat);
 	free(b.p);
 	curl_slist_free_all(json);
