@@ -661,7 +661,8 @@ void hh_page_casework_queue(struct hh_req *r)
 	hh_buf_puts(b, ".</p>\n");
 	/* letters: a colleague's letters that wait for a second caseworker */
 	hh_buf_puts(b, "<p><a href=\"/sagsbehandling/godkendelser\">Breve til "
-		       "godkendelse</a></p>\n");
+		       "godkendelse</a> · <a href=\"/sagsbehandling/post\">Breve, "
+		       "der ikke kan sendes</a></p>\n");
 	if (rc != HH_OK) {
 		hh_buf_puts(b, "<div class=\"error\" role=\"alert\"><p>Sagerne kan "
 			       "ikke vises lige nu. Prøv igen om lidt.</p></div>\n"
