@@ -54,16 +54,6 @@ static int write_ok(struct hh_req *r)
 	return 1;
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 /* The version from If-Match or the body; queues 428/400 and returns -1. */
 static int64_t version_of(struct hh_req *r, int64_t body_version, int required)
 {
@@ -296,8 +286,8 @@ void hh_api_plan_get(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	json_t *view;
-	enum hh_rc rc = hh_plan_read(r->app->store, &r->arena, &who, id_param(r),
-				     &view);
+	enum hh_rc rc = hh_plan_read(r->app->store, &r->arena, &who,
+				     hh_req_id(r, "id", NULL), &view);
 	if (rc != HH_OK) {
 		refuse(r, rc, 1);
 		return;
@@ -642,8 +632,9 @@ void hh_api_case_get(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_case_read *v = hh_arena_calloc(&r->arena, sizeof(*v));
-	enum hh_rc rc = hh_case_read(r->app->store, &r->arena, &who, id_param(r),
-				     "sagsbehandling", v);
+	enum hh_rc rc =
+		hh_case_read(r->app->store, &r->arena, &who,
+			     hh_req_id(r, "id", NULL), "sagsbehandling", v);
 	if (rc != HH_OK) {
 		refuse(r, rc, 0);
 		return;
@@ -695,12 +686,15 @@ void hh_api_case_transition(struct hh_req *r)
 		return;
 	struct hh_case c;
 	int followups = 0;
-	enum hh_rc rc = hh_case_transition(r->app->store, &r->arena, &who, id_param(r),
-					   to, v, note, &c, &followups);
+	enum hh_rc rc = hh_case_transition(r->app->store, &r->arena, &who,
+					   hh_req_id(r, "id", NULL), to, v,
+					   note, &c, &followups);
 	const char *letter = NULL;
 	if (rc == HH_ERR_INVALID &&
-	    hh_letter_required(r->app->store, &r->arena, &who, id_param(r), to,
-			       &letter) == HH_OK && letter) {
+	    hh_letter_required(r->app->store, &r->arena, &who,
+			       hh_req_id(r, "id", NULL), to,
+			       &letter) == HH_OK &&
+	    letter) {
 		/* letters: the decision goes with its letter */
 		hh_resp_problem(r, HH_E_LETTER_REQUIRED, "to",
 				hh_arena_printf(&r->arena, "the move needs a '%s' letter",
@@ -751,8 +745,9 @@ void hh_api_case_assign(struct hh_req *r)
 		return;
 	struct hh_case c;
 	enum hh_assign_fault fault = HH_ASSIGN_FINE;
-	enum hh_rc rc = hh_case_assign_to(r->app->store, &r->arena, &who, id_param(r),
-					  user, team, v, &c, &fault);
+	enum hh_rc rc = hh_case_assign_to(r->app->store, &r->arena, &who,
+					  hh_req_id(r, "id", NULL), user, team,
+					  v, &c, &fault);
 	if (rc == HH_ERR_INVALID && fault != HH_ASSIGN_CLOSED) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD,
 				fault == HH_ASSIGN_TEAM ? "team" : "user_id",
@@ -776,7 +771,8 @@ void hh_api_case_note(struct hh_req *r)
 				       HH_JSON_END };
 	if (!hh_json_body(r, spec))
 		return;
-	enum hh_rc rc = hh_case_note(r->app->store, &r->arena, &who, id_param(r), text);
+	enum hh_rc rc = hh_case_note(r->app->store, &r->arena, &who,
+				     hh_req_id(r, "id", NULL), text);
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;
@@ -802,8 +798,9 @@ void hh_api_case_request(struct hh_req *r)
 	struct hh_case c;
 	int by_letter = 0; /* letters: sent as a request letter where the
 			      case type has one */
-	enum hh_rc rc = hh_letter_request(r->app->store, &r->arena, &who, id_param(r),
-					  question, v, &c, &by_letter);
+	enum hh_rc rc = hh_letter_request(r->app->store, &r->arena, &who,
+					  hh_req_id(r, "id", NULL), question, v,
+					  &c, &by_letter);
 	if (rc != HH_OK) {
 		case_failed(r, rc, 0);
 		return;
@@ -823,8 +820,8 @@ void hh_api_case_answer(struct hh_req *r)
 	if (!hh_json_body(r, spec))
 		return;
 	struct hh_case c;
-	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, &who, id_param(r),
-				       answer, &c);
+	enum hh_rc rc = hh_case_answer(r->app->store, &r->arena, &who,
+				       hh_req_id(r, "id", NULL), answer, &c);
 	if (rc != HH_OK) {
 		case_failed(r, rc, 1);
 		return;
@@ -850,10 +847,11 @@ void hh_api_case_file(struct hh_req *r)
 	char *end = NULL;
 	long long fid = fs && *fs ? strtoll(fs, &end, 10) : 0;
 	struct hh_case_file f;
-	enum hh_rc rc = end && !*end && fid > 0
-				? hh_case_file_open(r->app->store, &r->arena, &who,
-						    id_param(r), fid, &f)
-				: HH_ERR_NOT_FOUND;
+	enum hh_rc rc =
+		end && !*end && fid > 0
+			? hh_case_file_open(r->app->store, &r->arena, &who,
+					    hh_req_id(r, "id", NULL), fid, &f)
+			: HH_ERR_NOT_FOUND;
 	if (rc != HH_OK) {
 		refuse(r, rc, 0);
 		return;

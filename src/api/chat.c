@@ -23,16 +23,6 @@
 
 #define WAIT_MAX_S 25
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 static void refuse(struct hh_req *r, enum hh_rc rc)
 {
 	if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
@@ -214,7 +204,7 @@ void hh_api_written_inquiry(struct hh_req *r)
 
 void hh_api_chat_get(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_chat_view v;
@@ -235,7 +225,7 @@ static enum hh_rc msg_row(void *p, const struct hh_chat_message *m)
 
 void hh_api_chat_messages(struct hh_req *r)
 {
-	int64_t id = id_param(r), after, wait;
+	int64_t id = hh_req_id(r, "id", NULL), after, wait;
 	if (!hh_req_query_int(r, "after", 0, 0, INT64_MAX, &after) ||
 	    !hh_req_query_int(r, "wait", 0, 0, WAIT_MAX_S, &wait))
 		return;
@@ -273,7 +263,7 @@ void hh_api_chat_send(struct hh_req *r)
 		hh_resp_problem(r, HH_E_CSRF, NULL, NULL);
 		return;
 	}
-	int64_t id = id_param(r), article_id = 0;
+	int64_t id = hh_req_id(r, "id", NULL), article_id = 0;
 	const char *body = NULL;
 	struct hh_json_spec spec[] = {
 		/* the domain tells empty and too long in Danish */
@@ -311,8 +301,8 @@ void hh_api_chat_take(struct hh_req *r)
 	hh_actor_of(r, &who);
 	struct hh_chat_view v;
 	enum hh_chat_fault f = HH_CHAT_FINE;
-	enum hh_rc rc = hh_chat_take(r->app->store, &r->arena, &who, id_param(r),
-				     &v, &f);
+	enum hh_rc rc = hh_chat_take(r->app->store, &r->arena, &who,
+				     hh_req_id(r, "id", NULL), &v, &f);
 	if (rc != HH_OK) {
 		chat_refused(r, rc, f, NULL);
 		return;
@@ -344,8 +334,9 @@ void hh_api_chat_transfer(struct hh_req *r)
 	hh_actor_of(r, &who);
 	struct hh_chat_view v;
 	enum hh_chat_fault f = HH_CHAT_FINE;
-	enum hh_rc rc = hh_chat_transfer(r->app->store, &r->arena, &who,
-					 id_param(r), agent, team, &v, &f);
+	enum hh_rc rc =
+		hh_chat_transfer(r->app->store, &r->arena, &who,
+				 hh_req_id(r, "id", NULL), agent, team, &v, &f);
 	if (rc != HH_OK) {
 		chat_refused(r, rc, f, f == HH_CHAT_TEAM ? "team" : "agent_id");
 		return;
@@ -380,7 +371,7 @@ void hh_api_chat_close(struct hh_req *r)
 				"an ISO 8601 time, e.g. 2026-03-02T10:00:00+01:00");
 		return;
 	}
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_chat_view v;
@@ -413,7 +404,7 @@ void hh_api_chat_rate(struct hh_req *r)
 	};
 	if (!hh_json_body(r, spec))
 		return;
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_chat_view v;
@@ -514,8 +505,9 @@ void hh_api_inquiry_transcript(struct hh_req *r)
 	hh_actor_of(r, &who);
 	json_t *items = json_array();
 	hh_arena_defer(&r->arena, hh_json_release, items);
-	enum hh_rc rc = hh_chat_transcript(r->app->store, &r->arena, &who,
-					   id_param(r), msg_row, items);
+	enum hh_rc rc =
+		hh_chat_transcript(r->app->store, &r->arena, &who,
+				   hh_req_id(r, "id", NULL), msg_row, items);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;

@@ -45,16 +45,6 @@ static int csrf(struct hh_req *r)
 	return 0;
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 static void send(struct hh_req *r, int status, json_t *j)
 {
 	hh_resp_header(r, "Cache-Control", "no-store");
@@ -139,8 +129,9 @@ void hh_api_desk_history(struct hh_req *r)
 	json_t *j = json_pack("{s:[], s:[]}", "inquiries", "cases");
 	hh_arena_defer(&r->arena, hh_json_release, j);
 	struct hh_citizen z;
-	enum hh_rc rc = hh_desk_history(r->app->store, &r->arena, &who, id_param(r),
-					&z, inq_row, case_row, j);
+	enum hh_rc rc = hh_desk_history(r->app->store, &r->arena, &who,
+					hh_req_id(r, "id", NULL), &z, inq_row,
+					case_row, j);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;
@@ -261,7 +252,7 @@ void hh_api_desk_transfer(struct hh_req *r)
 	struct hh_actor who;
 	if (!signed_in(r, &who))
 		return;
-	send_transfer(r, &who, id_param(r));
+	send_transfer(r, &who, hh_req_id(r, "id", NULL));
 }
 
 static void desk_refused(struct hh_req *r, enum hh_rc rc,
@@ -300,8 +291,9 @@ void hh_api_desk_transfer_take(struct hh_req *r)
 		return;
 	struct hh_inquiry_transfer t;
 	enum hh_desk_fault fault = HH_DESK_FINE;
-	enum hh_rc rc = hh_desk_transfer_take(r->app->store, &r->arena, &who,
-					      id_param(r), &t, &fault);
+	enum hh_rc rc =
+		hh_desk_transfer_take(r->app->store, &r->arena, &who,
+				      hh_req_id(r, "id", NULL), &t, &fault);
 	if (rc != HH_OK) {
 		desk_refused(r, rc, fault, NULL);
 		return;
@@ -337,7 +329,8 @@ void hh_api_desk_transfer_close(struct hh_req *r)
 	enum hh_desk_fault fault = HH_DESK_FINE;
 	const char *field = NULL;
 	enum hh_rc rc = hh_desk_transfer_close(r->app->store, &r->arena, &who,
-					       id_param(r), &c, &t, &fault, &field);
+					       hh_req_id(r, "id", NULL), &c, &t,
+					       &fault, &field);
 	if (rc != HH_OK) {
 		desk_refused(r, rc, fault, field);
 		return;
@@ -377,9 +370,9 @@ void hh_api_desk_inquiry_article(struct hh_req *r)
 	}
 	struct hh_inquiry q;
 	enum hh_desk_fault fault = HH_DESK_FINE;
-	enum hh_rc rc = hh_desk_link_article(r->app->store, &r->arena, &who,
-					     id_param(r), hv ? hv : version, article,
-					     &q, &fault);
+	enum hh_rc rc = hh_desk_link_article(
+		r->app->store, &r->arena, &who, hh_req_id(r, "id", NULL),
+		hv ? hv : version, article, &q, &fault);
 	if (rc == HH_ERR_CONFLICT) {
 		hh_resp_problem(r, HH_E_STALE_VERSION, "version",
 				"the inquiry was changed by someone else; fetch it "
@@ -514,9 +507,9 @@ void hh_api_desk_assisted_case(struct hh_req *r)
 	int replayed = 0;
 	enum hh_submit_fault fault = HH_SUBMIT_FINE;
 	enum hh_desk_fault dfault = HH_DESK_FINE;
-	enum hh_rc rc = hh_desk_assisted_submit(r->app->store, &r->arena, &who,
-						id_param(r), &in, &res, &c, &replayed,
-						&fault, &dfault);
+	enum hh_rc rc = hh_desk_assisted_submit(
+		r->app->store, &r->arena, &who, hh_req_id(r, "id", NULL), &in,
+		&res, &c, &replayed, &fault, &dfault);
 	if (res.values)
 		hh_arena_defer(&r->arena, hh_json_release, res.values);
 	if (rc == HH_ERR_INVALID && dfault == HH_DESK_CONSENT) {

@@ -29,16 +29,6 @@ static void refuse(struct hh_req *r, enum hh_rc rc)
 		hh_resp_rc(r, rc, NULL);
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 /* GET /api/v1/me/letters?limit=&offset= */
 void hh_api_my_letters(struct hh_req *r)
 {
@@ -78,7 +68,7 @@ void hh_api_my_letter(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_inbox_letter *il = hh_arena_calloc(&r->arena, sizeof(*il));
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	enum hh_rc rc = id ? hh_inbox_open(r->app->store, &r->arena, &who, id, il)
 			   : HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND && hh_auth(r)->kind == HH_ANON)
@@ -116,7 +106,7 @@ void hh_api_my_letter_pdf(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_inbox_letter *il = hh_arena_calloc(&r->arena, sizeof(*il));
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	enum hh_rc rc = id ? hh_inbox_open(r->app->store, &r->arena, &who, id, il)
 			   : HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND && hh_auth(r)->kind == HH_ANON)
@@ -258,7 +248,7 @@ void hh_api_my_letter_reply(struct hh_req *r)
 	struct hh_inbox_reply_result res;
 	enum hh_inbox_fault fault = HH_INBOX_FINE;
 	const char *msg = NULL;
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	enum hh_rc rc = id ? hh_inbox_reply(r->app->store, &r->arena, &who, id, text,
 					    files, &res, &fault, &msg)
 			   : HH_ERR_NOT_FOUND;

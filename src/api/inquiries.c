@@ -37,16 +37,6 @@ static int signed_in(struct hh_req *r, struct hh_actor *who)
 	return 1;
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 static void send(struct hh_req *r, int status, const struct hh_inquiry *q,
 		 int replayed)
 {
@@ -221,8 +211,8 @@ void hh_api_inquiry_get(struct hh_req *r)
 	if (!signed_in(r, &who))
 		return;
 	struct hh_inquiry q;
-	enum hh_rc rc = hh_inquiry_get(r->app->store, &r->arena, &who, id_param(r),
-				       &q);
+	enum hh_rc rc = hh_inquiry_get(r->app->store, &r->arena, &who,
+				       hh_req_id(r, "id", NULL), &q);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;
@@ -276,9 +266,9 @@ void hh_api_inquiry_outcome(struct hh_req *r)
 	struct hh_inquiry q;
 	enum hh_inquiry_fault fault = HH_INQ_FINE;
 	const char *field = NULL;
-	enum hh_rc rc = hh_inquiry_set_outcome(r->app->store, &r->arena, &who,
-					       id_param(r), hv ? hv : version, &in,
-					       &q, &fault, &field);
+	enum hh_rc rc = hh_inquiry_set_outcome(
+		r->app->store, &r->arena, &who, hh_req_id(r, "id", NULL),
+		hv ? hv : version, &in, &q, &fault, &field);
 	if (rc != HH_OK) {
 		input_refused(r, rc, fault, field);
 		return;

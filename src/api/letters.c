@@ -17,16 +17,6 @@
 #include "domain/catalogue.h"
 #include "domain/letters.h"
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || (*end && strcmp(end, ".pdf")) || v <= 0)
-		return 0;
-	return v;
-}
-
 /* Staff who work cases; queues the refusal otherwise (and checks CSRF
  * for writes). */
 static int staff(struct hh_req *r, struct hh_actor *who, int write)
@@ -128,8 +118,9 @@ void hh_api_case_letters(struct hh_req *r)
 	if (!staff(r, &who, 0))
 		return;
 	json_t *list = json_array();
-	enum hh_rc rc = hh_letter_list_case(r->app->store, &r->arena, &who, id_param(r),
-					    push_row, list);
+	enum hh_rc rc =
+		hh_letter_list_case(r->app->store, &r->arena, &who,
+				    hh_req_id(r, "id", NULL), push_row, list);
 	if (rc != HH_OK) {
 		json_decref(list);
 		letter_failed(r, &who, rc, NULL);
@@ -160,8 +151,9 @@ void hh_api_case_letter_create(struct hh_req *r)
 				"give the decision the letter records, or its kind");
 		return;
 	}
-	struct hh_letter_input in = { .case_id = id_param(r), .decision = decision,
-				      .kind = kind, .justification = justification,
+	struct hh_letter_input in = { .case_id = hh_req_id(r, "id", NULL),
+				      .decision = decision, .kind = kind,
+				      .justification = justification,
 				      .text = text };
 	if (reply_by && !hh_iso8601_parse(reply_by, &in.reply_by)) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "reply_by",
@@ -191,8 +183,9 @@ void hh_api_letter_get(struct hh_req *r)
 	size_t n = raw ? strlen(raw) : 0;
 	int pdf = n > 4 && !strcmp(raw + n - 4, ".pdf");
 	struct hh_letter l;
-	enum hh_rc rc = hh_letter_get_staff(r->app->store, &r->arena, &who, id_param(r),
-					    pdf ? "brev hentet som PDF" : NULL, &l);
+	enum hh_rc rc = hh_letter_get_staff(
+		r->app->store, &r->arena, &who, hh_req_id(r, "id", ".pdf"),
+		pdf ? "brev hentet som PDF" : NULL, &l);
 	if (rc != HH_OK) {
 		letter_failed(r, &who, rc, NULL);
 		return;
@@ -239,12 +232,16 @@ static void act(struct hh_req *r, enum op op)
 	struct hh_letter l;
 	int awaiting = 0;
 	struct hh_store *st = r->app->store;
-	enum hh_rc rc = op == SEND	? hh_letter_send(st, &r->arena, &who, id_param(r),
-							 v, &l, &awaiting)
-			: op == APPROVE ? hh_letter_approve(st, &r->arena, &who,
-							    id_param(r), v, &l)
-					: hh_letter_return(st, &r->arena, &who, id_param(r),
-							   v, comment, &l);
+	enum hh_rc rc =
+		op == SEND ? hh_letter_send(st, &r->arena, &who,
+					    hh_req_id(r, "id", NULL), v, &l,
+					    &awaiting)
+		: op == APPROVE
+			? hh_letter_approve(st, &r->arena, &who,
+					    hh_req_id(r, "id", NULL), v, &l)
+			: hh_letter_return(st, &r->arena, &who,
+					   hh_req_id(r, "id", NULL), v, comment,
+					   &l);
 	if (rc == HH_ERR_FORBIDDEN && op != SEND &&
 	    hh_access_scope(&who, HH_RES_CASE, HH_ACT_CHANGE) != HH_SCOPE_NONE) {
 		/* one who may change cases and still not approve: the author */

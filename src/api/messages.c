@@ -27,16 +27,6 @@ static void refuse(struct hh_req *r, enum hh_rc rc)
 		hh_resp_rc(r, rc, NULL);
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 static json_t *time_json(int64_t t)
 {
 	if (!t)
@@ -133,7 +123,7 @@ void hh_api_message_get(struct hh_req *r)
 	hh_actor_of(r, &who);
 	struct hh_message_row m;
 	enum hh_rc rc = hh_message_get(r->app->store, &r->arena, &who,
-				       id_param(r), &m);
+				       hh_req_id(r, "id", NULL), &m);
 	if (rc != HH_OK) {
 		refuse(r, rc);
 		return;
@@ -154,7 +144,7 @@ static void act(struct hh_req *r, int to_print)
 	}
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	int64_t id = id_param(r), now = hh_now_us() / 1000000;
+	int64_t id = hh_req_id(r, "id", NULL), now = hh_now_us() / 1000000;
 	enum hh_rc rc = to_print ? hh_message_to_print(r->app->store, &who, id, now)
 				 : hh_message_retry(r->app->store, &who, id, now);
 	if (rc == HH_ERR_INVALID) {

@@ -126,6 +126,11 @@ struct hh_route {
 
 /* Route parameter by name, or NULL. Borrowed. */
 const char *hh_req_param(struct hh_req *r, const char *name);
+/* Route parameter name as a row id: decimal digits only, above 0 (a sign,
+ * a space or anything after the digits gives 0, as does a number too big
+ * for int64_t). With suffix (may be NULL) the digits may be followed by
+ * exactly it ("12.pdf"). */
+int64_t hh_req_id(struct hh_req *r, const char *name, const char *suffix);
 /* Query argument by name (URL-decoded), or NULL. Borrowed. */
 const char *hh_req_query(struct hh_req *r, const char *name);
 /* Request header by name (case-insensitive), or NULL. Borrowed. */

@@ -1,6 +1,7 @@
 /* router.c - matching a method and path against the static route table. */
 #include "http/http.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,4 +116,20 @@ const char *hh_req_param(struct hh_req *r, const char *name)
 		if (strcmp(r->param_names[i], name) == 0)
 			return r->param_values[i];
 	return NULL;
+}
+
+int64_t hh_req_id(struct hh_req *r, const char *name, const char *suffix)
+{
+	const char *s = hh_req_param(r, name);
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	int64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (INT64_MAX - (*s - '0')) / 10)
+			return 0; /* too big to be anybody's id */
+		v = v * 10 + (*s - '0');
+	}
+	if (*s && (!suffix || strcmp(s, suffix)))
+		return 0;
+	return v;
 }

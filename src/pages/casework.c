@@ -59,14 +59,6 @@ static const struct hh_principal *staff_gate(struct hh_req *r)
 	return w;
 }
 
-static int64_t id_of(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s && *s >= '1' && *s <= '9' ? strtoll(s, &end, 10) : 0;
-	return v > 0 && !*end ? v : 0;
-}
-
 /* The Danish calendar day of t, for counting days to a deadline. */
 static int64_t day_of(int64_t t)
 {
@@ -1554,7 +1546,7 @@ void hh_page_casework_case(struct hh_req *r)
 	const struct hh_principal *w = staff_gate(r);
 	if (!w)
 		return;
-	int64_t id = id_of(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	struct case_view *v;
 	enum hh_rc rc = id ? load_case(r, w, id, &v) : HH_ERR_NOT_FOUND;
 	if (rc != HH_OK) {
@@ -1640,7 +1632,7 @@ static void act(struct hh_req *r, enum action kind)
 	const struct hh_principal *w = staff_gate(r);
 	if (!w)
 		return;
-	int64_t id = id_of(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	if (!id) {
 		case_unavailable(r, HH_ERR_NOT_FOUND);
 		return;
@@ -1839,7 +1831,7 @@ void hh_page_casework_file(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_case_file f;
-	int64_t id = id_of(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	enum hh_rc rc = id && end && !*end && fid > 0
 				? hh_case_file_open(r->app->store, &r->arena, &who, id,
 						    fid, &f)

@@ -117,16 +117,6 @@ static struct hh_actor actor_of(struct hh_req *r)
 	return who;
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 /* The signed-in citizen; staff get 403, anyone else the sign-in. */
 static const struct hh_principal *citizen(struct hh_req *r, const char *back_to)
 {
@@ -430,7 +420,7 @@ static void letter_page(struct hh_req *r, int64_t id, const struct reply_page *r
 
 void hh_page_inbox_letter(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	if (!citizen(r, id ? hh_arena_printf(&r->arena, "/mit-overblik/post/%lld",
 					     (long long)id)
 			   : "/mit-overblik/post"))
@@ -446,7 +436,7 @@ void hh_page_inbox_letter(struct hh_req *r)
 
 void hh_page_inbox_letter_pdf(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	if (!citizen(r, id ? hh_arena_printf(&r->arena, "/mit-overblik/post/%lld",
 					     (long long)id)
 			   : "/mit-overblik/post"))
@@ -476,7 +466,7 @@ void hh_page_inbox_letter_pdf(struct hh_req *r)
 
 void hh_page_inbox_letter_reply(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/post/%lld",
 					   (long long)id);
 	if (!citizen(r, id ? self : "/mit-overblik/post"))

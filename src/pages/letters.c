@@ -34,16 +34,6 @@ static const struct hh_principal *gate(struct hh_req *r, struct hh_actor *who)
 	return w;
 }
 
-static int64_t id_of(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || (*end && strcmp(end, ".pdf")) || v <= 0)
-		return 0;
-	return v;
-}
-
 static void unavailable(struct hh_req *r, enum hh_rc rc, const char *what)
 {
 	if (rc == HH_ERR_NOT_FOUND)
@@ -274,7 +264,8 @@ void hh_page_letter_compose(struct hh_req *r)
 	const struct hh_principal *w = gate(r, &who);
 	if (!w)
 		return;
-	struct compose c = { .case_id = id_of(r), .to = hh_req_query(r, "til"),
+	struct compose c = { .case_id = hh_req_id(r, "id", NULL),
+			     .to = hh_req_query(r, "til"),
 			     .kind = hh_req_query(r, "slags") };
 	if (!c.case_id || (!c.to && !c.kind)) {
 		unavailable(r, HH_ERR_NOT_FOUND, "Brevet");
@@ -290,7 +281,8 @@ void hh_page_letter_compose_post(struct hh_req *r)
 	if (!w)
 		return;
 	int bad = 0;
-	struct compose c = { .case_id = id_of(r), .version = form_int(r, "version") };
+	struct compose c = { .case_id = hh_req_id(r, "id", NULL),
+			     .version = form_int(r, "version") };
 	c.to = form_text(r, "til", &bad);
 	c.kind = form_text(r, "slags", &bad);
 	c.justification = form_text(r, "justification", &bad);
@@ -493,7 +485,7 @@ void hh_page_letter(struct hh_req *r)
 	const struct hh_principal *w = gate(r, &who);
 	if (!w)
 		return;
-	int64_t id = id_of(r);
+	int64_t id = hh_req_id(r, "id", ".pdf");
 	const char *raw = hh_req_param(r, "id");
 	if (id && strstr(raw, ".pdf")) {
 		letter_pdf(r, id);
@@ -519,7 +511,7 @@ static void letter_act(struct hh_req *r, enum op op)
 	const struct hh_principal *w = gate(r, &who);
 	if (!w)
 		return;
-	int64_t id = id_of(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	if (!id) {
 		unavailable(r, HH_ERR_NOT_FOUND, "Brevet");
 		return;

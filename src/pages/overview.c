@@ -64,16 +64,6 @@ static struct hh_actor actor_of(struct hh_req *r)
 	return who;
 }
 
-static int64_t id_param(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return 0;
-	return v;
-}
-
 static void unavailable(struct hh_req *r)
 {
 	hh_page_error(r, 503, "Siden kan ikke vises lige nu",
@@ -397,7 +387,7 @@ static void step_cases_html(struct hh_req *r, const struct hh_overview *m,
 
 void hh_page_plan(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/forloeb/%lld",
 					   (long long)id);
 	const struct hh_principal *w = hh_borger_require(r, id ? self : "/mit-overblik");
@@ -854,7 +844,7 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 
 void hh_page_my_case(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/sag/%lld",
 					   (long long)id);
 	if (!hh_borger_require(r, id ? self : "/mit-overblik"))
@@ -868,7 +858,7 @@ void hh_page_my_case(struct hh_req *r)
 
 void hh_page_my_case_answer(struct hh_req *r)
 {
-	int64_t id = id_param(r);
+	int64_t id = hh_req_id(r, "id", NULL);
 	const char *self = hh_arena_printf(&r->arena, "/mit-overblik/sag/%lld",
 					   (long long)id);
 	const struct hh_principal *w = hh_borger_require(r, id ? self : "/mit-overblik");

@@ -25,14 +25,6 @@ static const struct hh_principal *staff_gate(struct hh_req *r,
 	return w;
 }
 
-static int64_t id_of(struct hh_req *r)
-{
-	const char *s = hh_req_param(r, "id");
-	char *end;
-	long long v = s && *s >= '1' && *s <= '9' ? strtoll(s, &end, 10) : 0;
-	return v > 0 && !*end ? v : 0;
-}
-
 struct queue_ctx {
 	struct hh_req *r;
 	const struct hh_principal *w;
@@ -150,9 +142,11 @@ void hh_page_post_action(struct hh_req *r)
 	const char *what = hh_req_form(r, "handling");
 	int to_print = what && !strcmp(what, "print");
 	int64_t now = hh_now_us() / 1000000;
-	enum hh_rc rc = to_print
-		? hh_message_to_print(r->app->store, &who, id_of(r), now)
-		: hh_message_retry(r->app->store, &who, id_of(r), now);
+	enum hh_rc rc =
+		to_print ? hh_message_to_print(r->app->store, &who,
+					       hh_req_id(r, "id", NULL), now)
+			 : hh_message_retry(r->app->store, &who,
+					    hh_req_id(r, "id", NULL), now);
 	if (rc == HH_OK) {
 		hh_resp_redirect(r, 303, to_print ? "/sagsbehandling/post?ok=print"
 						  : "/sagsbehandling/post?ok=igen");
@@ -238,9 +232,11 @@ void hh_page_print_batch_get(struct hh_req *r)
 	const void *pdf;
 	size_t len;
 	enum hh_rc rc = r->app->print_dir
-		? hh_print_batch_open(r->app->store, &r->arena, &who,
-				      r->app->print_dir, id_of(r), &bt, &pdf, &len)
-		: HH_ERR_NOT_FOUND;
+				? hh_print_batch_open(r->app->store, &r->arena,
+						      &who, r->app->print_dir,
+						      hh_req_id(r, "id", NULL),
+						      &bt, &pdf, &len)
+				: HH_ERR_NOT_FOUND;
 	if (rc != HH_OK) {
 		hh_page_error(r, rc == HH_ERR_FORBIDDEN ? 403 : 404,
 			      rc == HH_ERR_FORBIDDEN ? "Ingen adgang"

@@ -304,6 +304,40 @@ static void registry_is_consistent(void **state)
 	assert_int_equal(hh_error_status(HH_E_INTERNAL), 500);
 }
 
+/* An id parameter: decimal digits above 0 and nothing else, or exactly
+ * the suffix asked for after them. */
+static void id_params(void **state)
+{
+	struct fixture *f = *state;
+	unsigned allowed;
+	static const struct {
+		const char *slug, *suffix;
+		int64_t id;
+	} cases[] = {
+		{ "12", NULL, 12 },
+		{ "007", NULL, 7 },
+		{ "9223372036854775807", NULL, INT64_MAX },
+		{ "9223372036854775808", NULL, 0 },
+		{ "0", NULL, 0 },
+		{ "+5", NULL, 0 },
+		{ "-5", NULL, 0 },
+		{ "5x", NULL, 0 },
+		{ "12.pdf", NULL, 0 },
+		{ "12.pdf", ".pdf", 12 },
+		{ "12.pdfx", ".pdf", 0 },
+		{ "12", ".pdf", 12 },
+		{ ".pdf", ".pdf", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/api/v1/articles/%s", cases[i].slug);
+		assert_non_null(match(f, HH_GET, path, &allowed));
+		assert_int_equal(hh_req_id(&f->r, "slug", cases[i].suffix),
+				 cases[i].id);
+	}
+	assert_int_equal(hh_req_id(&f->r, "org", NULL), 0); /* no such parameter */
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -313,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(exact_paths),
 		T(param_capture),
+		T(id_params),
 		T(trailing_star),
 		T(head_matches_get),
 		T(method_not_allowed_fills_allowed),
