@@ -3,29 +3,15 @@
  * block). */
 #include "store/sqlite_int.h"
 
-/* Every column but the PDF, which only inbox_get reads; the list gives
- * its size. journal numbers: when cases get them, add the case's here. */
-#define LETTER_COLS                                                       \
-	"l.id, l.organisation_id, l.case_id, l.citizen_id, l.kind, "      \
-	"l.template, l.state, l.decision, l.title, l.body, l.fields, "    \
-	"l.reply_allowed, l.reply_by, l.author_id, l.approver_id, "       \
-	"l.version, l.created_at, l.updated_at, l.approved_at, "          \
-	"l.sent_at, l.read_at, l.message_id, o.name, u.name, ct.name, "   \
-	"length(l.pdf), c.journal_no "
-#define LETTER_FROM                                                       \
-	"FROM letters l JOIN organisations o ON o.id = l.organisation_id " \
-	"LEFT JOIN users u ON u.id = l.author_id "                        \
-	"LEFT JOIN cases c ON c.id = l.case_id "                          \
-	"LEFT JOIN case_types ct ON ct.id = c.case_type_id "
-
 static const char *const stmt_sql[S__COUNT] = {
 	/* the partial index letters_inbox (0019) gives this order */
-	[S_INBOX_LIST] = "SELECT " LETTER_COLS LETTER_FROM
+	[S_INBOX_LIST] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_FROM
 			 "WHERE l.citizen_id = ?1 AND l.state = 'sent' "
 			 "ORDER BY l.sent_at DESC, l.id DESC LIMIT ?2 OFFSET ?3",
 	[S_INBOX_COUNT] = "SELECT count(*), count(*) - count(read_at) FROM "
 			  "letters WHERE citizen_id = ?1 AND state = 'sent'",
-	[S_INBOX_GET] = "SELECT " LETTER_COLS ", l.pdf " LETTER_FROM
+	[S_INBOX_GET] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_PDF
+			HH_SQ_LETTER_FROM
 			"WHERE l.id = ?1",
 	[S_INBOX_MARK_READ] = "UPDATE letters SET read_at = ?2 WHERE id = ?1 "
 			      "AND state = 'sent' AND read_at IS NULL",
@@ -38,53 +24,6 @@ static const char *const stmt_sql[S__COUNT] = {
 		"?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 };
 
-static int64_t col_id(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0
-							 : sqlite3_column_int64(st, i);
-}
-
-static void letter_row(struct hh_arena *a, sqlite3_stmt *st,
-		       struct hh_letter *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->id = sqlite3_column_int64(st, 0);
-	l->org_id = sqlite3_column_int64(st, 1);
-	l->case_id = col_id(st, 2);
-	l->citizen_id = col_id(st, 3);
-	l->kind = col_text(a, st, 4);
-	l->template_code = col_text(a, st, 5);
-	l->state = col_text(a, st, 6);
-	l->decision = col_text(a, st, 7);
-	l->title = col_text(a, st, 8);
-	l->body = col_text(a, st, 9);
-	l->fields = col_text(a, st, 10);
-	l->reply_allowed = sqlite3_column_int(st, 11) != 0;
-	l->reply_by = col_id(st, 12);
-	l->author_id = col_id(st, 13);
-	l->approver_id = col_id(st, 14);
-	l->version = sqlite3_column_int64(st, 15);
-	l->created_at = sqlite3_column_int64(st, 16);
-	l->updated_at = sqlite3_column_int64(st, 17);
-	l->approved_at = col_id(st, 18);
-	l->sent_at = col_id(st, 19);
-	l->read_at = col_id(st, 20);
-	l->message_id = col_text(a, st, 21);
-	l->org_name = col_text(a, st, 22);
-	l->author_name = col_text(a, st, 23);
-	l->case_type_name = col_text(a, st, 24);
-	l->pdf_len = (size_t)col_id(st, 25);
-	l->case_journal_no = col_text(a, st, 26);
-}
-
-static void letter_pdf_row(struct hh_arena *a, sqlite3_stmt *st,
-			   struct hh_letter *l)
-{
-	letter_row(a, st, l);
-	l->pdf = col_blob(a, st, 27);
-	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 27) : 0;
-}
-
 static enum hh_rc inbox_list(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t citizen_id, int64_t offset, int64_t limit,
 			     hh_inbox_cb cb, void *ctx)
@@ -94,7 +33,7 @@ static enum hh_rc inbox_list(struct hh_tx *tx, struct hh_arena *a,
 	sqlite3_bind_int64(st, 1, citizen_id);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	sqlite3_bind_int64(st, 3, offset > 0 ? offset : 0);
-	MANY_ROWS(tx, st, struct hh_letter, letter_row, a, cb, ctx);
+	MANY_ROWS(tx, st, struct hh_letter, hh_sq_letter_row, a, cb, ctx);
 }
 
 static enum hh_rc inbox_count(struct hh_tx *tx, int64_t citizen_id,
@@ -123,7 +62,7 @@ static enum hh_rc inbox_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 	FAULT(tx);
 	STMT(tx, S_INBOX_GET);
 	sqlite3_bind_int64(st, 1, id);
-	ONE_ROW(tx, st, letter_pdf_row, a, out);
+	ONE_ROW(tx, st, hh_sq_letter_row_pdf, a, out);
 }
 
 static enum hh_rc inbox_mark_read(struct hh_tx *tx, int64_t id, int64_t at,

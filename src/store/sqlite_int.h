@@ -323,4 +323,30 @@ void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
 		return r_;                                                  \
 	} while (0)
 
+
+/* ---- a letter row (sqlite_letters.c), read alike by letters, the inbox
+ * and delivery: every column, the names around it (organisation, author,
+ * approver, case type), the PDF's size and the case's journal number;
+ * HH_SQ_LETTER_PDF after the columns adds the PDF itself. ---- */
+#define HH_SQ_LETTER_COLS                                                     \
+	"l.id, l.organisation_id, ifnull(l.case_id, 0), "                     \
+	"ifnull(l.citizen_id, 0), l.kind, l.template, l.state, l.decision, "  \
+	"l.title, l.body, l.fields, l.reply_allowed, ifnull(l.reply_by, 0), " \
+	"l.author_id, ifnull(l.approver_id, 0), l.version, l.created_at, "    \
+	"l.updated_at, ifnull(l.approved_at, 0), ifnull(l.sent_at, 0), "      \
+	"ifnull(l.read_at, 0), l.message_id, o.name, a.name, p.name, "        \
+	"t.name, ifnull(length(l.pdf), 0), c.journal_no "
+#define HH_SQ_LETTER_PDF ", l.pdf "
+#define HH_SQ_LETTER_FROM                                                     \
+	"FROM letters l JOIN organisations o ON o.id = l.organisation_id "    \
+	"LEFT JOIN users a ON a.id = l.author_id "                            \
+	"LEFT JOIN users p ON p.id = l.approver_id "                          \
+	"LEFT JOIN cases c ON c.id = l.case_id "                              \
+	"LEFT JOIN case_types t ON t.id = c.case_type_id "
+/* Reads a row of HH_SQ_LETTER_COLS (without the PDF: pdf NULL, pdf_len
+ * its size), or of HH_SQ_LETTER_COLS HH_SQ_LETTER_PDF (with it). */
+void hh_sq_letter_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_letter *l);
+void hh_sq_letter_row_pdf(struct hh_arena *a, sqlite3_stmt *st,
+			  struct hh_letter *l);
+
 #endif

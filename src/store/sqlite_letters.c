@@ -10,20 +10,6 @@
 
 typedef enum hh_rc (*hh_letter_cb)(void *ctx, const struct hh_letter *l);
 
-#define LETTER_COLS                                                           \
-	"l.id, l.organisation_id, ifnull(l.case_id, 0), "                     \
-	"ifnull(l.citizen_id, 0), l.kind, l.template, l.state, l.decision, "  \
-	"l.title, l.body, l.fields, l.reply_allowed, ifnull(l.reply_by, 0), " \
-	"l.author_id, ifnull(l.approver_id, 0), l.version, l.created_at, "    \
-	"l.updated_at, ifnull(l.approved_at, 0), ifnull(l.sent_at, 0), "      \
-	"ifnull(l.read_at, 0), l.message_id, o.name, a.name, p.name, t.name "
-#define LETTER_FROM                                                           \
-	"FROM letters l JOIN organisations o ON o.id = l.organisation_id "    \
-	"LEFT JOIN users a ON a.id = l.author_id "                            \
-	"LEFT JOIN users p ON p.id = l.approver_id "                          \
-	"LEFT JOIN cases c ON c.id = l.case_id "                              \
-	"LEFT JOIN case_types t ON t.id = c.case_type_id "
-
 static const char *const stmt_sql[S__COUNT] = {
 	[S_LETTER_INSERT] =
 		"INSERT INTO letters(organisation_id, case_id, citizen_id, kind, "
@@ -39,11 +25,12 @@ static const char *const stmt_sql[S__COUNT] = {
 		"pdf = ?13, message_id = ?14, updated_at = ?15, "
 		"version = version + 1 WHERE id = ?1 AND version = ?2 "
 		"RETURNING version",
-	[S_LETTER_GET] = "SELECT " LETTER_COLS ", l.pdf " LETTER_FROM
+	[S_LETTER_GET] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_PDF
+			 HH_SQ_LETTER_FROM
 			 "WHERE l.id = ?1",
-	[S_LETTER_LIST_CASE] = "SELECT " LETTER_COLS LETTER_FROM
+	[S_LETTER_LIST_CASE] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_FROM
 			       "WHERE l.case_id = ?1 ORDER BY l.id",
-	[S_LETTER_LIST_APPROVAL] = "SELECT " LETTER_COLS LETTER_FROM
+	[S_LETTER_LIST_APPROVAL] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_FROM
 				   "WHERE l.organisation_id = ?1 AND "
 				   "l.state = 'awaiting_approval' ORDER BY l.id",
 	[S_MESSAGE_INSERT] =
@@ -53,7 +40,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MESSAGE_COUNT] = "SELECT count(*) FROM messages WHERE letter_id = ?1",
 };
 
-static void letter_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_letter *l)
+void hh_sq_letter_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_letter *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->id = sqlite3_column_int64(st, 0);
@@ -67,7 +54,7 @@ static void letter_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_letter *l
 	l->title = col_text(a, st, 8);
 	l->body = col_text(a, st, 9);
 	l->fields = col_text(a, st, 10);
-	l->reply_allowed = sqlite3_column_int(st, 11);
+	l->reply_allowed = sqlite3_column_int(st, 11) != 0;
 	l->reply_by = sqlite3_column_int64(st, 12);
 	l->author_id = sqlite3_column_int64(st, 13);
 	l->approver_id = sqlite3_column_int64(st, 14);
@@ -82,15 +69,16 @@ static void letter_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_letter *l
 	l->author_name = col_text(a, st, 23);
 	l->approver_name = col_text(a, st, 24);
 	l->case_type_name = col_text(a, st, 25);
+	l->pdf_len = (size_t)sqlite3_column_int64(st, 26);
+	l->case_journal_no = col_text(a, st, 27);
 }
 
-/* The same with the PDF (one letter read on its own). */
-static void letter_row_pdf(struct hh_arena *a, sqlite3_stmt *st,
-			   struct hh_letter *l)
+void hh_sq_letter_row_pdf(struct hh_arena *a, sqlite3_stmt *st,
+			  struct hh_letter *l)
 {
-	letter_row(a, st, l);
-	l->pdf = col_blob(a, st, 26);
-	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 26) : 0;
+	hh_sq_letter_row(a, st, l);
+	l->pdf = col_blob(a, st, 28);
+	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 28) : 0;
 }
 
 static enum hh_rc letter_insert(struct hh_tx *tx, struct hh_letter *l)
@@ -162,7 +150,7 @@ static enum hh_rc letter_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 	FAULT(tx);
 	STMT(tx, S_LETTER_GET);
 	sqlite3_bind_int64(st, 1, id);
-	ONE_ROW(tx, st, letter_row_pdf, a, out);
+	ONE_ROW(tx, st, hh_sq_letter_row_pdf, a, out);
 }
 
 static enum hh_rc letter_list_case(struct hh_tx *tx, struct hh_arena *a,
@@ -171,7 +159,7 @@ static enum hh_rc letter_list_case(struct hh_tx *tx, struct hh_arena *a,
 	FAULT(tx);
 	STMT(tx, S_LETTER_LIST_CASE);
 	sqlite3_bind_int64(st, 1, case_id);
-	MANY_ROWS(tx, st, struct hh_letter, letter_row, a, cb, ctx);
+	MANY_ROWS(tx, st, struct hh_letter, hh_sq_letter_row, a, cb, ctx);
 }
 
 static enum hh_rc letter_list_approval(struct hh_tx *tx, struct hh_arena *a,
@@ -180,7 +168,7 @@ static enum hh_rc letter_list_approval(struct hh_tx *tx, struct hh_arena *a,
 	FAULT(tx);
 	STMT(tx, S_LETTER_LIST_APPROVAL);
 	sqlite3_bind_int64(st, 1, org_id);
-	MANY_ROWS(tx, st, struct hh_letter, letter_row, a, cb, ctx);
+	MANY_ROWS(tx, st, struct hh_letter, hh_sq_letter_row, a, cb, ctx);
 }
 
 static enum hh_rc message_insert(struct hh_tx *tx, struct hh_message *m)

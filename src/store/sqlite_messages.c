@@ -48,15 +48,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			"GROUP BY state, channel ORDER BY state, channel",
 	[S_MSG_OLDEST] = "SELECT ifnull(min(created_at), 0) FROM messages "
 			 "WHERE state = 'queued'",
-	[S_MSG_LETTER] =
-		"SELECT l.id, l.organisation_id, ifnull(l.case_id, 0), "
-		"ifnull(l.citizen_id, 0), l.state, l.title, l.body, "
-		"l.reply_allowed, ifnull(l.reply_by, 0), l.author_id, "
-		"l.created_at, ifnull(l.sent_at, 0), l.pdf, l.message_id, "
-		"ct.name, u.name "
-		"FROM letters l LEFT JOIN cases k ON k.id = l.case_id "
-		"LEFT JOIN case_types ct ON ct.id = k.case_type_id "
-		"LEFT JOIN users u ON u.id = l.author_id WHERE l.id = ?1",
+	[S_MSG_LETTER] = "SELECT " HH_SQ_LETTER_COLS HH_SQ_LETTER_PDF
+			 HH_SQ_LETTER_FROM "WHERE l.id = ?1",
 	[S_ORG_CVR_PUT] = "UPDATE organisations SET cvr = ?2 WHERE id = ?1",
 	[S_ORG_CVR_GET] = "SELECT cvr FROM organisations WHERE id = ?1",
 	[S_CIT_POST_SET] =
@@ -212,36 +205,13 @@ static enum hh_rc message_oldest_queued(struct hh_tx *tx, int64_t *created_at)
 	return hh_sq_step_int64(tx, st, created_at);
 }
 
-static void letter_row(struct hh_arena *a, sqlite3_stmt *st,
-		       struct hh_letter *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->id = sqlite3_column_int64(st, 0);
-	l->org_id = sqlite3_column_int64(st, 1);
-	l->case_id = sqlite3_column_int64(st, 2);
-	l->citizen_id = sqlite3_column_int64(st, 3);
-	l->state = col_text(a, st, 4);
-	l->title = col_text(a, st, 5);
-	l->body = col_text(a, st, 6);
-	l->reply_allowed = sqlite3_column_int(st, 7);
-	l->reply_by = sqlite3_column_int64(st, 8);
-	l->author_id = sqlite3_column_int64(st, 9);
-	l->created_at = sqlite3_column_int64(st, 10);
-	l->sent_at = sqlite3_column_int64(st, 11);
-	l->pdf = col_blob(a, st, 12);
-	l->pdf_len = l->pdf ? (size_t)sqlite3_column_bytes(st, 12) : 0;
-	l->message_id = col_text(a, st, 13);
-	l->case_type_name = col_text(a, st, 14);
-	l->author_name = col_text(a, st, 15);
-}
-
 static enum hh_rc message_letter(struct hh_tx *tx, struct hh_arena *a,
 				 int64_t letter_id, struct hh_letter *out)
 {
 	FAULT(tx);
 	STMT(tx, S_MSG_LETTER);
 	sqlite3_bind_int64(st, 1, letter_id);
-	ONE_ROW(tx, st, letter_row, a, out);
+	ONE_ROW(tx, st, hh_sq_letter_row_pdf, a, out);
 }
 
 static enum hh_rc org_cvr_put(struct hh_tx *tx, int64_t org_id,
