@@ -6,80 +6,23 @@
 
 #include "domain/cases.h"
 
-struct fx {
-	struct tu_server s;
-	struct hh_arena a;
-	int64_t anna, m901;
-	char c1[256], t1[96]; /* cw1@901 */
-	char c2[256], t2[96]; /* cw2@901 */
-	char c9[256], t9[96]; /* cw@902 */
-};
 
-static int setup(void **state)
+static int64_t submit(struct lf_http *f, const char *ct)
 {
-	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	tu_server_start(&f->s, 0);
-	hh_arena_init(&f->a);
-	char *content = hh_arena_printf(&f->a, "%s/content", f->s.dir);
-	lf_write_content(content);
-	struct hh_import_stats stats;
-	assert_int_equal(hh_content_import(f->s.store, content, 1, stderr, NULL, NULL,
-					   &stats),
-			 HH_OK);
-	struct hh_tx *tx = tu_read_begin(f->s.store);
-	struct hh_citizen c;
-	struct hh_org o;
-	assert_int_equal(f->s.store->citizen_get_by_subject(tx, &f->a, "demo:anna", &c),
-			 HH_OK);
-	assert_int_equal(f->s.store->org_get_by_code(tx, &f->a, "901", &o), HH_OK);
-	tu_read_end(tx);
-	f->anna = c.id;
-	f->m901 = o.id;
-	tu_login(&f->s, "cw1@901", f->c1, sizeof(f->c1), f->t1, sizeof(f->t1));
-	tu_login(&f->s, "cw2@901", f->c2, sizeof(f->c2), f->t2, sizeof(f->t2));
-	tu_login(&f->s, "cw@902", f->c9, sizeof(f->c9), f->t9, sizeof(f->t9));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	tu_server_stop(&f->s);
-	hh_arena_clear(&f->a);
-	free(f);
-	return 0;
-}
-
-static int64_t submit(struct fx *f, const char *ct)
-{
-	json_error_t e;
-	json_t *v = json_loads("{\"beloeb\":\"12.500\",\"formaal\":\"briller\"}", 0, &e);
-	struct hh_submission sub = { .case_type = ct, .citizen_id = f->anna,
-				     .municipality_id = f->m901, .values = v,
-				     .actor = "citizen:1", .loa = HH_LOA_SUBSTANTIAL };
-	struct hh_form_result res;
-	struct hh_case k;
-	int replayed;
-	const char *why;
-	assert_int_equal(hh_case_submit(f->s.store, &f->a, &sub, &res, &k, &replayed,
-					&why, NULL),
-			 HH_OK);
-	json_decref(res.values);
-	json_decref(v);
-	return k.id;
+	return lf_http_submit(f, ct,
+			      "{\"beloeb\":\"12.500\",\"formaal\":\"briller\"}");
 }
 
 #define AS1 f->s.base, f->c1, f->t1
 #define AS2 f->s.base, f->c2, f->t2
 #define AS9 f->s.base, f->c9, f->t9
 
-static const char *path(struct fx *f, const char *fmt, int64_t id)
+static const char *path(struct lf_http *f, const char *fmt, int64_t id)
 {
 	return hh_arena_printf(&f->a, fmt, (long long)id);
 }
 
-static int64_t new_letter(struct fx *f, int64_t case_id)
+static int64_t new_letter(struct lf_http *f, int64_t case_id)
 {
 	struct tu_resp r = tu_call(AS1, "POST", path(f, "/api/v1/cases/%lld/letters", case_id),
 				   "{\"decision\":\"rejected\",\"justification\":"
@@ -102,7 +45,7 @@ static int64_t new_letter(struct fx *f, int64_t case_id)
 	return id;
 }
 
-static const char *case_state(struct fx *f, int64_t id)
+static const char *case_state(struct lf_http *f, int64_t id)
 {
 	struct tu_resp r = tu_call(AS1, "GET", path(f, "/api/v1/cases/%lld", id), NULL,
 				   NULL);
@@ -115,7 +58,7 @@ static const char *case_state(struct fx *f, int64_t id)
 
 static void decision_without_letter_is_refused(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp");
 	struct tu_resp r = tu_call(AS1, "POST", path(f, "/api/v1/cases/%lld/transition", id),
 				   "{\"to\":\"rejected\",\"version\":1}", NULL);
@@ -130,7 +73,7 @@ static void decision_without_letter_is_refused(void **state)
 
 static void draft_refusals(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp");
 	const char *p = path(f, "/api/v1/cases/%lld/letters", id);
 	struct tu_resp r = tu_call(AS1, "POST", p, "{\"decision\":\"rejected\"}", NULL);
@@ -165,7 +108,7 @@ static void draft_refusals(void **state)
 
 static void send_with_versions_and_read_back(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp");
 	int64_t lid = new_letter(f, id);
 	const char *send = path(f, "/api/v1/letters/%lld/send", lid);
@@ -223,7 +166,7 @@ static void send_with_versions_and_read_back(void **state)
 
 static void four_eyes_over_http(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp4");
 	int64_t lid = new_letter(f, id);
 	struct tu_resp r = tu_call(AS1, "POST", path(f, "/api/v1/letters/%lld/send", lid),
@@ -268,15 +211,15 @@ static void four_eyes_over_http(void **state)
 	assert_string_equal(case_state(f, id), "rejected");
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, lf_http_setup, lf_http_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(decision_without_letter_is_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(draft_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(send_with_versions_and_read_back, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(four_eyes_over_http, setup, teardown),
+		T(decision_without_letter_is_refused),
+		T(draft_refusals),
+		T(send_with_versions_and_read_back),
+		T(four_eyes_over_http),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,9 @@
 
 #include "testutil.h"
 
+#include "domain/cases.h"
+#include "domain/content.h"
+
 static const char *const lf_orgs =
 	"[{\"code\":\"901\",\"name\":\"Nordskov Kommune\",\"kind\":\"municipality\","
 	"  \"contact\":{\"phone\":\"72 10 00 00\",\"email\":\"post@nordskov.demo\","
@@ -111,6 +114,76 @@ static inline void lf_write_content(const char *dir)
 	lf_put(dir, "case-types/hjaelp4.json", LF_CASE_TYPE("Hjælp med fire øjne", "true"));
 	lf_put(dir, "letter-templates/hjaelp.json", lf_templates);
 	lf_put(dir, "letter-templates/hjaelp4.json", lf_templates);
+}
+
+
+/* ---- over HTTP (tests/api/test_letters.c, tests/pages/test_letter_pages.c):
+ * a server with the content above, Anna and municipality 901, and the
+ * two caseworkers of 901 and the one of 902 signed in ---- */
+struct lf_http {
+	struct tu_server s;
+	struct hh_arena a;
+	int64_t anna, m901;
+	char c1[256], t1[96]; /* cw1@901: Jonas Krogh */
+	char c2[256], t2[96]; /* cw2@901: Camilla Bæk */
+	char c9[256], t9[96]; /* cw@902 */
+};
+
+static inline int lf_http_setup(void **state)
+{
+	struct lf_http *f = hh_xcalloc(1, sizeof(*f));
+	tu_server_start(&f->s, 0);
+	hh_arena_init(&f->a);
+	char *content = hh_arena_printf(&f->a, "%s/content", f->s.dir);
+	lf_write_content(content);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(f->s.store, content, 1, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+	struct hh_tx *tx = tu_read_begin(f->s.store);
+	struct hh_citizen c;
+	struct hh_org o;
+	assert_int_equal(f->s.store->citizen_get_by_subject(tx, &f->a, "demo:anna", &c),
+			 HH_OK);
+	assert_int_equal(f->s.store->org_get_by_code(tx, &f->a, "901", &o), HH_OK);
+	tu_read_end(tx);
+	f->anna = c.id;
+	f->m901 = o.id;
+	tu_login(&f->s, "cw1@901", f->c1, sizeof(f->c1), f->t1, sizeof(f->t1));
+	tu_login(&f->s, "cw2@901", f->c2, sizeof(f->c2), f->t2, sizeof(f->t2));
+	tu_login(&f->s, "cw@902", f->c9, sizeof(f->c9), f->t9, sizeof(f->t9));
+	*state = f;
+	return 0;
+}
+
+static inline int lf_http_teardown(void **state)
+{
+	struct lf_http *f = *state;
+	tu_server_stop(&f->s);
+	hh_arena_clear(&f->a);
+	free(f);
+	return 0;
+}
+
+/* A case of type ct for Anna at 901 with the form values in JSON. */
+static inline int64_t lf_http_submit(struct lf_http *f, const char *ct,
+				     const char *values)
+{
+	json_error_t e;
+	json_t *v = json_loads(values, 0, &e);
+	struct hh_submission sub = { .case_type = ct, .citizen_id = f->anna,
+				     .municipality_id = f->m901, .values = v,
+				     .actor = "citizen:1", .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_form_result res;
+	struct hh_case k;
+	int replayed;
+	const char *why;
+	assert_int_equal(hh_case_submit(f->s.store, &f->a, &sub, &res, &k, &replayed,
+					&why, NULL),
+			 HH_OK);
+	json_decref(res.values);
+	json_decref(v);
+	return k.id;
 }
 
 #endif

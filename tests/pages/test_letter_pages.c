@@ -8,69 +8,14 @@
 
 #include "domain/cases.h"
 
-struct fx {
-	struct tu_server s;
-	struct hh_arena a;
-	int64_t anna, m901;
-	char c1[256], t1[96]; /* cw1@901: Jonas Krogh */
-	char c2[256], t2[96]; /* cw2@901: Camilla Bæk */
-};
 
-static int setup(void **state)
+static int64_t submit(struct lf_http *f, const char *ct)
 {
-	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	tu_server_start(&f->s, 0);
-	hh_arena_init(&f->a);
-	char *content = hh_arena_printf(&f->a, "%s/content", f->s.dir);
-	lf_write_content(content);
-	struct hh_import_stats stats;
-	assert_int_equal(hh_content_import(f->s.store, content, 1, stderr, NULL, NULL,
-					   &stats),
-			 HH_OK);
-	struct hh_tx *tx = tu_read_begin(f->s.store);
-	struct hh_citizen c;
-	struct hh_org o;
-	assert_int_equal(f->s.store->citizen_get_by_subject(tx, &f->a, "demo:anna", &c),
-			 HH_OK);
-	assert_int_equal(f->s.store->org_get_by_code(tx, &f->a, "901", &o), HH_OK);
-	tu_read_end(tx);
-	f->anna = c.id;
-	f->m901 = o.id;
-	tu_login(&f->s, "cw1@901", f->c1, sizeof(f->c1), f->t1, sizeof(f->t1));
-	tu_login(&f->s, "cw2@901", f->c2, sizeof(f->c2), f->t2, sizeof(f->t2));
-	*state = f;
-	return 0;
+	return lf_http_submit(f, ct,
+			      "{\"beloeb\":\"3.200,50\",\"formaal\":\"briller\"}");
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	tu_server_stop(&f->s);
-	hh_arena_clear(&f->a);
-	free(f);
-	return 0;
-}
-
-static int64_t submit(struct fx *f, const char *ct)
-{
-	json_error_t e;
-	json_t *v = json_loads("{\"beloeb\":\"3.200,50\",\"formaal\":\"briller\"}", 0, &e);
-	struct hh_submission sub = { .case_type = ct, .citizen_id = f->anna,
-				     .municipality_id = f->m901, .values = v,
-				     .actor = "citizen:1", .loa = HH_LOA_SUBSTANTIAL };
-	struct hh_form_result res;
-	struct hh_case k;
-	int replayed;
-	const char *why;
-	assert_int_equal(hh_case_submit(f->s.store, &f->a, &sub, &res, &k, &replayed,
-					&why, NULL),
-			 HH_OK);
-	json_decref(res.values);
-	json_decref(v);
-	return k.id;
-}
-
-static const char *enc(struct fx *f, const char *s)
+static const char *enc(struct lf_http *f, const char *s)
 {
 	char *e = curl_easy_escape(NULL, s, 0);
 	const char *out = hh_arena_strdup(&f->a, e);
@@ -78,12 +23,12 @@ static const char *enc(struct fx *f, const char *s)
 	return out;
 }
 
-static struct tu_resp get(struct fx *f, const char *cookie, const char *path)
+static struct tu_resp get(struct lf_http *f, const char *cookie, const char *path)
 {
 	return tu_call(f->s.base, cookie, NULL, "GET", path, NULL, NULL);
 }
 
-static struct tu_resp post(struct fx *f, const char *cookie, const char *csrf,
+static struct tu_resp post(struct lf_http *f, const char *cookie, const char *csrf,
 			   const char *path, const char *fields)
 {
 	const char *h[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
@@ -103,7 +48,7 @@ static void expect_location(const struct tu_resp *r, const char *want)
 
 static void decision_goes_through_compose(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp");
 	const char *cp = hh_arena_printf(&f->a, "/sagsbehandling/sag/%lld", (long long)id);
 	/* the decision button leads to the compose page */
@@ -167,7 +112,7 @@ static void decision_goes_through_compose(void **state)
 
 static void four_eyes_pages(void **state)
 {
-	struct fx *f = *state;
+	struct lf_http *f = *state;
 	int64_t id = submit(f, "hjaelp4");
 	const char *cp = hh_arena_printf(&f->a, "/sagsbehandling/sag/%lld", (long long)id);
 	struct tu_resp r = get(f, f->c1, hh_arena_printf(&f->a, "%s/brev?til=rejected", cp));
@@ -228,9 +173,9 @@ static void four_eyes_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(decision_goes_through_compose, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(four_eyes_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(decision_goes_through_compose, lf_http_setup,
+						lf_http_teardown),
+		cmocka_unit_test_setup_teardown(four_eyes_pages, lf_http_setup, lf_http_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
