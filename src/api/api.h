@@ -128,5 +128,8 @@ void hh_api_my_letters(struct hh_req *r);
 void hh_api_my_letter(struct hh_req *r);
 void hh_api_my_letter_pdf(struct hh_req *r);
 void hh_api_my_letter_reply(struct hh_req *r);
+/* feedback.c: "Fandt du det, du søgte?" and the editors' report of it */
+void hh_api_feedback_create(struct hh_req *r);
+void hh_api_feedback_report(struct hh_req *r);
 
 #endif

@@ -149,8 +149,11 @@ void hh_api_chat_open(struct hh_req *r)
 	struct hh_chat_view v;
 	char token[HH_CHAT_TOKEN_SIZE];
 	enum hh_chat_fault f = HH_CHAT_FINE;
-	enum hh_rc rc = hh_chat_open(r->app->store, &r->arena, &who, org_id,
-				     topic && *topic ? topic : NULL, &v, token, &f);
+	/* the browser's anonymous visit (search success: a search followed
+	 * by a contact), when chat.js sends the cookie */
+	enum hh_rc rc = hh_chat_open_visit(r->app->store, &r->arena, &who,
+					   org_id, topic && *topic ? topic : NULL,
+					   hh_visit(r, 0), &v, token, &f);
 	if (rc != HH_OK) {
 		chat_refused(r, rc, f, "topic");
 		return;

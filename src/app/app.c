@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
+#include "domain/searchlog.h"
 
 const struct hh_principal *hh_auth(struct hh_req *r)
 {
@@ -97,6 +98,21 @@ void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
 		     const char *name, const char *path)
 {
 	hh_cookie_set(r, kind, name, "", path, 0);
+}
+
+const char *hh_visit(struct hh_req *r, int make)
+{
+	const char *v = hh_req_cookie(r, HH_VISIT_COOKIE);
+	if (hh_searchlog_visit_valid(v))
+		return hh_arena_strdup(&r->arena, v);
+	if (!make)
+		return NULL;
+	unsigned char raw[16];
+	char *hex = hh_arena_alloc(&r->arena, HH_VISIT_SIZE);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, HH_VISIT_SIZE, raw, sizeof(raw));
+	hh_cookie_set(r, HH_COOKIE_RETURN, HH_VISIT_COOKIE, hex, NULL, 86400);
+	return hex;
 }
 
 int hh_app_session_ok(struct hh_req *r)

@@ -95,4 +95,16 @@ void hh_cookie_set(struct hh_req *r, enum hh_cookie_kind kind,
 void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
 		     const char *name, const char *path);
 
+/* feedback and the service figures: the anonymous visit, cookie hh_visit
+ * (128 random bits as 32 hex digits; HttpOnly, SameSite=Lax, Secure as
+ * the other cookies, Max-Age one day and never renewed, so a browser gets
+ * a new one every day). It ties a search to what the same browser did
+ * next (search success) and keeps one answer per page and day; it names
+ * no person and is never logged (docs/security.md). Returns the cookie
+ * the request carries when it is a visit id; otherwise, with make, a new
+ * one set on the response (call at most once per request), else NULL.
+ * The string is borrowed from r's arena. */
+#define HH_VISIT_COOKIE "hh_visit"
+const char *hh_visit(struct hh_req *r, int make);
+
 #endif

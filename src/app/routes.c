@@ -222,6 +222,11 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/mit-overblik/post/{id}/pdf", hh_page_inbox_letter_pdf),
 	ROUTE_BODY(HH_POST, "/mit-overblik/post/{id}/svar", hh_page_inbox_letter_reply,
 		   HH_UPLOAD_MAX),
+	/* feedback: "Fandt du det, du søgte?" (the form's target, the API
+	 * for feedback.js, the editors' report) */
+	ROUTE(HH_POST, "/feedback", hh_page_feedback_post),
+	ROUTE(HH_POST, "/api/v1/feedback", hh_api_feedback_create),
+	ROUTE(HH_GET, "/api/v1/feedback-report", hh_api_feedback_report),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -223,6 +223,7 @@ struct ctx {
 	unsigned char hash[32];
 	enum hh_chat_fault fault;
 	enum side side;
+	const char *visit; /* the browser's hh_visit cookie, or NULL */
 };
 
 static enum hh_rc refuse(struct ctx *c, enum hh_chat_fault f)
@@ -269,6 +270,7 @@ static enum hh_rc open_tx(struct hh_tx *tx, void *p)
 	ch->token_hash = c->hash;
 	ch->state = "queued";
 	ch->topic = c->text;
+	ch->visit = c->visit;
 	rc = st->chat_insert(tx, ch);
 	if (rc == HH_OK)
 		rc = st->chat_get(tx, c->a, ch->id, ch);
@@ -283,8 +285,19 @@ enum hh_rc hh_chat_open(struct hh_store *st, struct hh_arena *a,
 			char token[HH_CHAT_TOKEN_SIZE],
 			enum hh_chat_fault *fault)
 {
+	return hh_chat_open_visit(st, a, who, org_id, topic, NULL, out, token,
+				  fault);
+}
+
+enum hh_rc hh_chat_open_visit(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t org_id,
+			      const char *topic, const char *visit,
+			      struct hh_chat_view *out,
+			      char token[HH_CHAT_TOKEN_SIZE],
+			      enum hh_chat_fault *fault)
+{
 	struct ctx c = { .who = who, .a = a, .org_id = org_id, .text = topic,
-			 .out = out };
+			 .out = out, .visit = visit };
 	enum hh_rc rc = hh_access(who, HH_RES_CHAT, HH_ACT_CREATE, NULL);
 	if (rc != HH_OK)
 		goto fail;

@@ -110,6 +110,15 @@ enum hh_rc hh_chat_open(struct hh_store *st, struct hh_arena *a,
 			const char *topic, struct hh_chat_view *out,
 			char token[HH_CHAT_TOKEN_SIZE],
 			enum hh_chat_fault *fault);
+/* The same, from a browser with the anonymous visit cookie (app/app.h
+ * hh_visit; NULL: none), kept on the chat for the service figures (search
+ * success: a search followed by no contact). */
+enum hh_rc hh_chat_open_visit(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t org_id,
+			      const char *topic, const char *visit,
+			      struct hh_chat_view *out,
+			      char token[HH_CHAT_TOKEN_SIZE],
+			      enum hh_chat_fault *fault);
 
 /* The chat id if who (or the holder of token; may be NULL) may see it,
  * with its queue place and agent; NOT_FOUND otherwise. */

@@ -327,6 +327,8 @@ struct hh_search_log {
 	int64_t municipality_id; /* 0: none */
 	int64_t results;
 	int64_t chosen_article_id; /* 0: none */
+	const char *visit; /* the anonymous hh_visit cookie (32 hex), or
+			      NULL (0020_figures.sql) */
 };
 
 /* One line of the report of searches that did not help. */
@@ -450,6 +452,8 @@ struct hh_chat {
 	int rating;              /* 1-5, 0 not rated */
 	const char *rating_comment;
 	int64_t version;
+	const char *visit; /* the anonymous hh_visit cookie of the browser
+			      that opened it, or NULL (written on insert) */
 };
 
 /* One message of a chat; seq counts from 1 per chat. */
@@ -497,6 +501,29 @@ struct hh_print_batch {
 	const char *file;         /* the file's name under <spool>/print/ */
 	int64_t letters, pages;
 	int64_t created_at;
+};
+
+/* ---- feedback: "Fandt du det, du søgte?" (domain/feedback.h,
+ * 0021_feedback.sql) ---- */
+struct hh_feedback_row {
+	int64_t id;
+	int64_t at;              /* seconds */
+	int day;                 /* Danish day, YYYYMMDD */
+	int found;               /* 1 yes, 0 no */
+	const char *page;        /* "article" or "search" */
+	int64_t article_id;      /* 0: none (a search page) */
+	const char *query;       /* NULL: none (an article page) */
+	const char *comment;     /* scrubbed; NULL: none */
+	int64_t municipality_id; /* 0: none */
+	const char *visit;       /* NULL: unknown */
+};
+
+/* The answers about one article (article_id 0: about search results),
+ * for the editors' report. */
+struct hh_feedback_stat {
+	int64_t article_id;
+	const char *slug, *title; /* NULL for search results */
+	int64_t yes, no;
 };
 
 #endif

@@ -15,10 +15,32 @@ int64_t hh_reading_search(struct hh_index *ix, const struct hh_actor *who,
 			  struct hh_search_query *q, struct hh_arena *a,
 			  struct hh_search_result *res)
 {
+	return hh_reading_search_visit(ix, who, q, NULL, a, res);
+}
+
+int64_t hh_reading_search_visit(struct hh_index *ix,
+				const struct hh_actor *who,
+				struct hh_search_query *q, const char *visit,
+				struct hh_arena *a,
+				struct hh_search_result *res)
+{
 	q->staff = hh_article_reads_staff(who);
 	hh_index_search(ix, q, a, res);
-	return hh_searchlog_add(q->text, q->municipality_id, res->total,
-				known_word, ix);
+	return hh_searchlog_add_visit(q->text, q->municipality_id, res->total,
+				      visit, known_word, ix);
+}
+
+void hh_reading_search_again(struct hh_index *ix, const struct hh_actor *who,
+			     struct hh_search_query *q, struct hh_arena *a,
+			     struct hh_search_result *res)
+{
+	q->staff = hh_article_reads_staff(who);
+	hh_index_search(ix, q, a, res);
+}
+
+int hh_reading_known(void *ix, const char *word, size_t len)
+{
+	return ix ? known_word(ix, word, len) : 0;
 }
 
 void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,

@@ -8,6 +8,7 @@
 #ifndef HH_DOMAIN_READING_H
 #define HH_DOMAIN_READING_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -21,6 +22,24 @@
 int64_t hh_reading_search(struct hh_index *ix, const struct hh_actor *who,
 			  struct hh_search_query *q, struct hh_arena *a,
 			  struct hh_search_result *res);
+
+/* The same, keeping the browser's anonymous visit (NULL: none) with the
+ * logged search. */
+int64_t hh_reading_search_visit(struct hh_index *ix,
+				const struct hh_actor *who,
+				struct hh_search_query *q, const char *visit,
+				struct hh_arena *a,
+				struct hh_search_result *res);
+/* The same search shown again (the results page after an answer to
+ * "Fandt du det, du søgte?"): not logged, so it counts once. */
+void hh_reading_search_again(struct hh_index *ix, const struct hh_actor *who,
+			     struct hh_search_query *q, struct hh_arena *a,
+			     struct hh_search_result *res);
+/* Whether the articles of index ix (may be NULL: no word is) use word:
+ * the vocabulary the search log masks names with (an
+ * hh_searchlog_known_fn, with ix as its context), so that another log
+ * of a search text (feedback) keeps the same text. */
+int hh_reading_known(void *ix, const char *word, size_t len);
 
 /* Search-as-you-type for who (not logged). */
 void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,

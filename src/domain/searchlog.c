@@ -13,6 +13,9 @@
 struct entry {
 	int kind; /* 0 search, 1 choice */
 	struct hh_search_log e;
+	/* the visit, kept here rather than behind e.visit: entries are
+	 * copied as the queue grows ("" none) */
+	char visit[HH_VISIT_SIZE];
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -421,6 +424,23 @@ const char *hh_searchlog_scrub_known(struct hh_arena *a, const char *q,
 int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results,
 			 hh_searchlog_known_fn known, void *kctx)
 {
+	return hh_searchlog_add_visit(query, muni, results, NULL, known, kctx);
+}
+
+int hh_searchlog_visit_valid(const char *v)
+{
+	if (!v || strlen(v) != HH_VISIT_SIZE - 1)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return 1;
+}
+
+int64_t hh_searchlog_add_visit(const char *query, int64_t muni,
+			       int64_t results, const char *visit,
+			       hh_searchlog_known_fn known, void *kctx)
+{
 	/* Every search passes here, so no arena: queries of usual length
 	 * are masked on the stack, and the one copy that the queue keeps
 	 * is as long as what is kept (QUERY_LOG_MAX at most). */
@@ -439,6 +459,8 @@ int64_t hh_searchlog_add(const char *query, int64_t muni, int64_t results,
 	e.e.query = kept;
 	e.e.municipality_id = muni;
 	e.e.results = results;
+	if (hh_searchlog_visit_valid(visit))
+		memcpy(e.visit, visit, HH_VISIT_SIZE);
 	if (tmp != local)
 		free(tmp);
 	push(&e);
@@ -468,8 +490,10 @@ static enum hh_rc flush_tx(struct hh_tx *tx, void *p)
 	struct flush_ctx *c = p;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct entry *e = &c->items[i];
+		struct hh_search_log row = e->e;
+		row.visit = e->visit[0] ? e->visit : NULL;
 		enum hh_rc rc = e->kind == 0
-				? tx->store->search_log_insert(tx, &e->e)
+				? tx->store->search_log_insert(tx, &row)
 				: tx->store->search_log_choose(tx, e->e.id,
 							       e->e.chosen_article_id,
 							       e->e.at);

@@ -40,6 +40,16 @@ typedef int (*hh_searchlog_known_fn)(void *ctx, const char *word, size_t len);
  * ctx; may be NULL: no word is known) is the articles' vocabulary. */
 int64_t hh_searchlog_add(const char *query, int64_t municipality_id,
 			 int64_t results, hh_searchlog_known_fn known, void *ctx);
+/* The anonymous visit (the hh_visit cookie, app/app.h): 32 lower-case
+ * hex digits and the NUL. */
+#define HH_VISIT_SIZE 33
+/* 1 when v is a visit id as hh_visit makes them. */
+int hh_searchlog_visit_valid(const char *v);
+/* The same as hh_searchlog_add, also keeping the browser's visit (NULL
+ * or not valid: none) for the service figures' search success. */
+int64_t hh_searchlog_add_visit(const char *query, int64_t municipality_id,
+			       int64_t results, const char *visit,
+			       hh_searchlog_known_fn known, void *ctx);
 /* Queues that the search id led to the article. */
 void hh_searchlog_choose(int64_t id, int64_t article_id);
 enum hh_rc hh_searchlog_flush(struct hh_store *st);

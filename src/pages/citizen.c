@@ -191,9 +191,19 @@ void hh_page_article(struct hh_req *r)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 		return;
 	}
-	/* a view, and the choice when it came from a search result */
+	/* a view, and the choice when it came from a search result; not
+	 * again when the page comes back after an answer to "Fandt du det,
+	 * du søgte?" (?tak=1) */
 	const char *sid = hh_req_query(r, "s");
-	hh_reading_opened(r->app->index, a.id, sid ? strtoll(sid, NULL, 10) : 0);
+	const char *tak = hh_req_query(r, "tak");
+	if (!tak || strcmp(tak, "1"))
+		hh_reading_opened(r->app->index, a.id,
+				  sid ? strtoll(sid, NULL, 10) : 0);
+	/* feedback: the anonymous visit, set on the first article page */
+	int ask = a.status == HH_STATUS_PUBLISHED &&
+		  a.audience == HH_AUDIENCE_CITIZEN;
+	if (ask)
+		hh_visit(r, 1);
 
 	struct hh_page p = { .title = a.title,
 			     .muni_name = has_muni ? muni.name : NULL,
@@ -238,6 +248,17 @@ void hh_page_article(struct hh_req *r)
 		hh_buf_puts(b, "</dd>\n");
 	}
 	hh_buf_puts(b, "</dl>\n</article>\n");
+	/* feedback: "Fandt du det, du søgte?" on published citizen articles */
+	if (ask) {
+		struct hh_buf back;
+		hh_buf_init(&back);
+		hh_buf_puts(&back, "/artikel/");
+		hh_buf_urlenc(&back, a.slug);
+		hh_page_feedback_form(r, "article", a.id, NULL,
+				      hh_arena_strdup(&r->arena, hh_buf_str(&back)),
+				      has_muni ? muni.code : NULL);
+		hh_buf_clear(&back);
+	}
 	hh_page_end(r, 200);
 }
 

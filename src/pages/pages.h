@@ -108,4 +108,14 @@ void hh_page_inbox_letter(struct hh_req *r);
 void hh_page_inbox_letter_pdf(struct hh_req *r);
 void hh_page_inbox_letter_reply(struct hh_req *r);
 
+/* pages/feedback.c: "Fandt du det, du søgte?". The form for page
+ * ("article" with article_id, or "search" with query), going back to back
+ * (the page's own URL) with muni_code (the chosen municipality, or NULL);
+ * "Tak for dit svar" instead when the page is shown with ?tak=1. Its
+ * target, POST /feedback. */
+void hh_page_feedback_form(struct hh_req *r, const char *page,
+			   int64_t article_id, const char *query,
+			   const char *back, const char *muni_code);
+void hh_page_feedback_post(struct hh_req *r);
+
 #endif

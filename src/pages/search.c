@@ -112,7 +112,15 @@ void hh_page_search(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_search_result res;
-	int64_t sid = hh_reading_search(r->app->index, &who, &sq, &r->arena, &res);
+	/* feedback: the page shown again after "Fandt du det, du søgte?"
+	 * (?tak=1) is the same search, not logged a second time */
+	const char *tak = hh_req_query(r, "tak");
+	int64_t sid = 0;
+	if (tak && !strcmp(tak, "1"))
+		hh_reading_search_again(r->app->index, &who, &sq, &r->arena, &res);
+	else
+		sid = hh_reading_search_visit(r->app->index, &who, &sq,
+					      hh_visit(r, 1), &r->arena, &res);
 
 	if (res.clipped)
 		hh_buf_puts(b, "<p class=\"notice\">Din søgning var meget lang, så "
@@ -198,6 +206,9 @@ void hh_page_search(struct hh_req *r)
 		hh_buf_puts(b, "</ul></nav>\n");
 	}
 	hh_buf_puts(b, "</div>\n");
+	/* feedback: on every results page, also with none */
+	hh_page_feedback_form(r, "search", 0, q, self_url(r, q, kle, page),
+			      has_muni ? muni.code : NULL);
 	hh_page_end(r, 200);
 }
 

@@ -77,8 +77,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM events",
 	[S_SEARCH_LOG_INSERT] =
-		"INSERT INTO search_log(id, at, query, municipality_id, results) "
-		"VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)",
+		"INSERT INTO search_log(id, at, query, municipality_id, results, "
+		"visit) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6)",
 	[S_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
 		"WHERE id = ?1 AND chosen_article_id IS NULL",
@@ -422,6 +422,7 @@ static enum hh_rc search_log_insert(struct hh_tx *tx,
 	bind_text(st, 3, e->query);
 	sqlite3_bind_int64(st, 4, e->municipality_id);
 	sqlite3_bind_int64(st, 5, e->results);
+	bind_text(st, 6, e->visit);
 	return hh_sq_exec(tx, st);
 }
 

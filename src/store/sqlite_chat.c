@@ -20,8 +20,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CHAT_INSERT] =
 		"INSERT INTO chats(organisation_id, inquiry_id, citizen_id, "
 		"token_hash, state, agent_id, team, topic, created_at, queued_at, "
-		"version) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, nullif(?6, 0), "
-		"?7, ?8, ?9, ?10, 1)",
+		"version, visit) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, "
+		"nullif(?6, 0), ?7, ?8, ?9, ?10, 1, ?11)",
 	[S_CHAT_UPDATE] =
 		"UPDATE chats SET state = ?3, agent_id = nullif(?4, 0), team = ?5, "
 		"queued_at = ?6, taken_at = nullif(?7, 0), "
@@ -113,6 +113,7 @@ static enum hh_rc chat_insert(struct hh_tx *tx, struct hh_chat *c)
 	bind_text(st, 8, c->topic);
 	sqlite3_bind_int64(st, 9, c->created_at);
 	sqlite3_bind_int64(st, 10, c->queued_at);
+	bind_text(st, 11, c->visit);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		c->id = sqlite3_last_insert_rowid(db_of(tx));

@@ -170,6 +170,11 @@ enum stmt_id {
 	S_INBOX_GET,
 	S_INBOX_MARK_READ,
 	S_INBOX_INSERT,
+	/* feedback: "Fandt du det, du søgte?" (sqlite_feedback.c) */
+	S_FEEDBACK_INSERT,
+	S_FEEDBACK_FIND,
+	S_FEEDBACK_STATS,
+	S_FEEDBACK_COMMENTS,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -276,6 +281,7 @@ void hh_sq_fill_chat(struct hh_store *st); /* chat */
 void hh_sq_fill_letters(struct hh_store *st); /* letters */
 void hh_sq_fill_messages(struct hh_store *st); /* delivery */
 void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
+void hh_sq_fill_feedback(struct hh_store *st); /* feedback */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -689,6 +689,37 @@ struct hh_store {
 	enum hh_rc (*inbox_mark_read)(struct hh_tx *tx, int64_t id, int64_t at,
 				      int *marked);
 	enum hh_rc (*inbox_letter_insert)(struct hh_tx *tx, struct hh_letter *l);
+
+	/* ---- feedback: "Fandt du det, du søgte?" (domain/feedback.h) ----
+	 * feedback_insert writes f as it is and sets ->id; CONFLICT when
+	 * the visit has answered about the same page (article or search
+	 * text) on the same day. feedback_find reads that earlier answer
+	 * (NOT_FOUND: none). feedback_stats streams, for the answers given
+	 * since `since` in municipality org_id (-1: everywhere) and with
+	 * unscoped also those given without a municipality, the yes and no
+	 * per article (with its slug and title), most answers first, at
+	 * most limit, and one row with article_id 0 for the search pages
+	 * (when there are any). feedback_comments streams the answers with
+	 * a comment in the same scope, newest first, at most limit. */
+	enum hh_rc (*feedback_insert)(struct hh_tx *tx,
+				      struct hh_feedback_row *f);
+	enum hh_rc (*feedback_find)(struct hh_tx *tx, struct hh_arena *a,
+				    const char *visit, int day,
+				    const char *page, int64_t article_id,
+				    const char *query,
+				    struct hh_feedback_row *out);
+	enum hh_rc (*feedback_stats)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t since, int64_t org_id,
+				     int unscoped, int limit,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_feedback_stat *s),
+				     void *ctx);
+	enum hh_rc (*feedback_comments)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t since, int64_t org_id,
+					int unscoped, int limit,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_feedback_row *f),
+					void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of
