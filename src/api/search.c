@@ -90,7 +90,7 @@ void hh_api_search(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_search_result res;
-	/* the browser's anonymous visit, when it sends one (search.js) */
+	/* the browser's anonymous visit, when it sends the cookie */
 	int64_t sid = hh_reading_search_visit(r->app->index, &who, &q,
 					      hh_visit(r, 0), &r->arena, &res);
 	/* Written directly, with no printf: this is the hot path, and

@@ -9,6 +9,7 @@
 #include "domain/reading.h"
 #include "domain/reports.h"
 #include "domain/desk.h"
+#include "domain/feedback.h"
 #include "pages/layout.h"
 
 #define PAGE_SIZE 10
@@ -266,6 +267,72 @@ static void useful_section(struct hh_req *r, const struct hh_actor *who)
 	hh_buf_clear(&rows);
 }
 
+/* feedback: one article's (or the search pages') answers to "Fandt du det,
+ * du søgte?" with its latest comments */
+static enum hh_rc feedback_row(void *p, const struct hh_feedback_report_row *row)
+{
+	struct hh_buf *b = p;
+	const struct hh_feedback_stat *s = &row->stat;
+	int64_t n = s->yes + s->no;
+	hh_buf_puts(b, "<tr><th scope=\"row\">");
+	if (s->article_id && s->slug) {
+		hh_buf_puts(b, "<a href=\"/artikel/");
+		hh_buf_urlenc(b, s->slug);
+		hh_buf_puts(b, "\">");
+		hh_buf_html(b, s->title ? s->title : s->slug);
+		hh_buf_puts(b, "</a>");
+	} else {
+		hh_buf_puts(b, "Søgeresultater");
+	}
+	hh_buf_printf(b, "</th><td>%lld</td><td>%lld</td><td>%lld %%</td><td>",
+		      (long long)s->yes, (long long)s->no,
+		      (long long)(n ? (s->yes * 100 + n / 2) / n : 0));
+	if (row->n_comments) {
+		hh_buf_puts(b, "<ul class=\"comments\">");
+		for (int i = 0; i < row->n_comments; i++) {
+			hh_buf_puts(b, "<li>");
+			hh_buf_puts(b, row->comments[i].found ? "(Ja) " : "(Nej) ");
+			hh_buf_html(b, row->comments[i].comment);
+			hh_buf_puts(b, "</li>");
+		}
+		hh_buf_puts(b, "</ul>");
+	} else {
+		hh_buf_puts(b, "Ingen");
+	}
+	hh_buf_puts(b, "</td></tr>\n");
+	return HH_OK;
+}
+
+static void feedback_section(struct hh_req *r, const struct hh_actor *who)
+{
+	struct hh_buf rows;
+	hh_buf_init(&rows);
+	enum hh_rc rc = hh_feedback_report(r->app->store, who, &r->arena, 30, 100,
+					   3, feedback_row, &rows);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h2 id=\"fandt\">Fandt du det, du søgte?</h2>\n<p>Svar "
+		       "fra borgerne de seneste 30 dage, pr. artikel, med de "
+		       "seneste kommentarer. Personoplysninger i kommentarerne "
+		       "er fjernet, før de blev gemt.</p>\n");
+	if (rc != HH_OK)
+		hh_buf_puts(b, "<p class=\"error\">Svarene kan ikke vises lige nu. "
+			       "Prøv igen om lidt.</p>\n");
+	else if (!rows.len)
+		hh_buf_puts(b, "<p>Ingen svar endnu.</p>\n");
+	else {
+		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
+			       "Svar pr. artikel</caption>\n<thead><tr>"
+			       "<th scope=\"col\">Artikel</th>"
+			       "<th scope=\"col\">Ja</th><th scope=\"col\">Nej</th>"
+			       "<th scope=\"col\">Andel ja</th>"
+			       "<th scope=\"col\">Seneste kommentarer</th>"
+			       "</tr></thead>\n<tbody>\n");
+		hh_buf_puts(b, hh_buf_str(&rows));
+		hh_buf_puts(b, "</tbody></table></div>\n");
+	}
+	hh_buf_clear(&rows);
+}
+
 void hh_page_search_report(struct hh_req *r)
 {
 	struct hh_actor who;
@@ -308,6 +375,7 @@ void hh_page_search_report(struct hh_req *r)
 		hh_buf_puts(b, hh_buf_str(&rows));
 		hh_buf_puts(b, "</tbody></table></div>\n");
 	}
+	feedback_section(r, &who);
 	useful_section(r, &who);
 	hh_page_end(r, 200);
 	hh_buf_clear(&rows);
