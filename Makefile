@@ -101,6 +101,10 @@ $(BUILD)/tests/domain/test_letters $(BUILD)/tests/api/test_letters \
 # the citizen's inbox: the domain and API tests share their fixture
 $(BUILD)/tests/domain/test_inbox $(BUILD)/tests/api/test_inbox: \
 	tests/domain/inbox_fixture.h
+# feedback: the API and page tests read the database through
+# sqlite_query.h
+$(BUILD)/tests/api/test_feedback_api $(BUILD)/tests/pages/test_feedback_pages: \
+	tests/store/sqlite_query.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
