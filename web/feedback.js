@@ -42,8 +42,9 @@
                                 credentials: "same-origin",
                                 body: JSON.stringify(body) })
       .then(function (r) {
-        if (r.ok) { thanks(); return; }
+        /* the body is read either way, so the request ends */
         return r.json().catch(function () { return {}; }).then(function (j) {
+          if (r.ok) { thanks(); return; }
           throw new Error(j.field === "comment"
             ? "Kommentaren må højst være på 500 tegn."
             : "Dit svar blev ikke gemt. Prøv igen om lidt.");

@@ -276,6 +276,14 @@ const pages = [
 		return go(p, '/borgerservice/chat');
 	  } },
 	...inboxPageStates(), /* the citizen's inbox */
+	/* feedback: "Fandt du det, du søgte?" answered (the thanks) and the
+	 * editors' report with its table of answers */
+	{ name: 'article after answering "Fandt du det, du søgte?"',
+	  open: (p) => go(p, '/artikel/skift-af-laege?tak=1') },
+	{ name: 'search report with the answers per article', open: async (p) => {
+		await signIn(p, STAFF.email, STAFF.password);
+		return go(p, '/personale/soegninger');
+	  } },
 ];
 
 function describeAxe(violations) {
@@ -2872,6 +2880,64 @@ test('inbox: a citizen sees an unread letter, opens it, downloads the PDF and ' 
 		const hist = await text(page.locator('ol.history'));
 		check(hist.includes('Du svarede med 1 fil') &&
 		      hist.includes('Her er min lejekontrakt.'), `history: ${hist}`);
+	}));
+
+// ---- feedback: "Fandt du det, du søgte?" (issue 12) ----------------------
+
+test('feedback: Nej opens the comment field, the answer is sent without a ' +
+     'reload and thanked in Danish; axe finds nothing', () =>
+	withPage({}, async (page) => {
+		await go(page, '/artikel/skift-af-laege');
+		const form = page.locator('form.feedback-form');
+		const comment = form.getByLabel('Hvad manglede du, eller hvad kan ' +
+						'vi gøre bedre?');
+		check(!(await comment.isVisible()),
+		      'the comment field shows before Nej');
+		await form.getByLabel('Nej').check();
+		await comment.waitFor({ state: 'visible' });
+		check(await comment.evaluate((el) => el === document.activeElement),
+		      'Nej did not move focus to the comment field');
+		await comment.fill('Jeg manglede prisen. Ring 12 34 56 78');
+		const sent = page.waitForResponse((r) =>
+			new URL(r.url()).pathname === '/api/v1/feedback');
+		await form.getByRole('button', { name: 'Send svar' }).click();
+		const resp = await sent;
+		check(resp.status() === 201, `POST /api/v1/feedback: ${resp.status()}`);
+		const j = await resp.json();
+		check(j.found === false && j.page === 'article',
+		      `answer stored as ${JSON.stringify(j)}`);
+		check(j.comment === 'Jeg manglede prisen. Ring [fjernet]',
+		      `comment stored as ${j.comment}`);
+		const thanks = page.getByRole('status').filter(
+			{ hasText: 'Tak for dit svar.' });
+		await thanks.waitFor();
+		check(new URL(page.url()).search === '',
+		      `the page was reloaded: ${page.url()}`);
+		check(await page.locator('form.feedback-form').count() === 0,
+		      'the form is still there');
+		const res = await runAxe(page);
+		check(res.violations.length === 0, describeAxe(res.violations));
+	}));
+
+test('JavaScript disabled: Nej with a comment on a search without results ' +
+     'is posted and thanked in Danish', () =>
+	withPage({ javaScriptEnabled: false }, async (page) => {
+		await go(page, '/soeg?q=zqxjvbnm');
+		const form = page.locator('form.feedback-form');
+		await form.getByLabel('Nej').check();
+		await form.locator('summary').click();
+		await form.getByLabel('Hvad manglede du, eller hvad kan vi gøre ' +
+				      'bedre?').fill('Intet om mit spørgsmål');
+		await submit(page, form.getByRole('button', { name: 'Send svar' }),
+			     '/soeg');
+		const u = new URL(page.url());
+		check(u.searchParams.get('q') === 'zqxjvbnm' &&
+		      u.searchParams.get('tak') === '1',
+		      `landed on ${page.url()}`);
+		check(await text(page.locator('.feedback-thanks')) ===
+		      'Tak for dit svar.', 'no thanks on the page');
+		check(await page.locator('form.feedback-form').count() === 0,
+		      'the form is still there');
 	}));
 
 async function main() {
