@@ -1425,6 +1425,17 @@ static const struct row rows[] = {
 	    [CW_A] = ALL(FB), [ED_A] = ALL(FB), [CW_B] = ALL(FB), [ED_B] = ALL(FB),
 	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
 	  0, NULL },
+
+	/* ---- feedback: the answers to "Fandt du det, du søgte?" are read
+	 * as the search report is (the page's table is on its row) ---- */
+	{ "feedback report", T_NONE,
+	  { "GET", "/api/v1/feedback-report", "/api/v1/feedback-report", NULL },
+	  B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { OK, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { OK, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -1468,6 +1479,10 @@ static const char *const no_resource[] = {
 	 * organisation and to citizens) is in tests/api/test_casetools_api.c */
 	"GET /api/v1/cases/{id}/files/{file}", "GET /api/v1/casework/assignees",
 	"GET /sagsbehandling/sag/{id}/fil/{file}",
+	/* feedback: anyone answers "Fandt du det, du søgte?", stored
+	 * anonymously (tests/api/test_feedback_api.c,
+	 * tests/pages/test_feedback_pages.c) */
+	"POST /feedback", "POST /api/v1/feedback",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
