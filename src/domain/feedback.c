@@ -100,8 +100,8 @@ static int personal_number(const int *g, int n)
 	       groups_are(g, n, tel3, 4);
 }
 
-/* A CPR or phone number starting at s[i] (not after a letter or digit),
- * with +45 or 0045 before a phone number. Returns its end, or 0. */
+/* A CPR or phone number starting at s[i] (not after a digit), with +45
+ * or 0045 before a phone number. Returns its end, or 0. */
 static size_t number_at(const char *s, size_t i, size_t n)
 {
 	size_t j = i;
@@ -127,7 +127,9 @@ static size_t number_at(const char *s, size_t i, size_t n)
 			break;
 		j += sep;
 	}
-	if (j < n && is_alnum((unsigned char)s[j]))
+	/* a letter may touch it ("cpr0102031234", "12345678kr"): only
+	 * more digits make it another number */
+	if (j < n && is_digit((unsigned char)s[j]))
 		return 0;
 	/* the country code: +45 12 34 56 78, +4512345678, 0045 12345678 */
 	int *rest = g, nr = ng;
@@ -157,7 +159,7 @@ const char *hh_feedback_scrub(struct hh_arena *a, const char *comment)
 		size_t end = 0;
 		if (!is_mail_char(prev) && prev != '@')
 			end = mail_at(comment, i, n);
-		if (!end && !is_alnum(prev) && prev != '+')
+		if (!end && !is_digit(prev) && prev != '+')
 			end = number_at(comment, i, n);
 		if (end) {
 			hh_buf_puts(&b, SCRUBBED);

@@ -97,6 +97,9 @@ static void cpr_numbers_are_removed(void **state)
 	scrub_is("mit cpr er 0102031234.", "mit cpr er [fjernet].");
 	scrub_is("cpr: 010203-1234, ikke godt", "cpr: [fjernet], ikke godt");
 	scrub_is("(010203-1234)", "([fjernet])");
+	/* letters touching it do not hide it */
+	scrub_is("cpr0102031234", "cpr[fjernet]");
+	scrub_is("cpr:010203-1234.", "cpr:[fjernet].");
 }
 
 static void email_addresses_are_removed(void **state)
@@ -121,6 +124,8 @@ static void phone_numbers_are_removed(void **state)
 	scrub_is("+4512345678", "[fjernet]");
 	scrub_is("0045 12345678", "[fjernet]");
 	scrub_is("12.34.56.78", "[fjernet]");
+	scrub_is("tlf12345678", "tlf[fjernet]");
+	scrub_is("ring 12345678kl. 9", "ring [fjernet]kl. 9");
 }
 
 static void other_numbers_are_kept(void **state)
@@ -131,7 +136,8 @@ static void other_numbers_are_kept(void **state)
 	scrub_is("12.000.000 kr", "12.000.000 kr");
 	scrub_is("kl. 16.30 på side 123456", "kl. 16.30 på side 123456");
 	scrub_is("skema 12345678901", "skema 12345678901");
-	scrub_is("blanket A12345678", "blanket A12345678");
+	scrub_is("1234567", "1234567");
+	scrub_is("123456789", "123456789");
 	scrub_is("", "");
 }
 
