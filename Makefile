@@ -135,7 +135,8 @@ tsan:
 		./scripts/run-tests.sh build-tsan
 
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
-FUZZ_TARGETS = search analyze json markdown article multipart form
+FUZZ_TARGETS = search analyze json markdown article multipart form \
+	feedback # feedback: the comment scrubber
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

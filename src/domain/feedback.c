@@ -100,8 +100,29 @@ static int personal_number(const int *g, int n)
 	       groups_are(g, n, tel3, 4);
 }
 
-/* A CPR or phone number starting at s[i] (not after a digit), with +45
- * or 0045 before a phone number. Returns its end, or 0. */
+/* Whether the first k digit groups g (the first starting at first,
+ * after a '+' when plus) are a CPR or phone number, with +45 or 0045
+ * before a phone number. */
+static int shape(const int *g, int k, const char *first, int plus)
+{
+	static const int tel1[] = { 8 }, tel2[] = { 4, 4 },
+			 tel3[] = { 2, 2, 2, 2 };
+	if (k > 1 && ((plus && g[0] == 2 && !strncmp(first, "45", 2)) ||
+		      (!plus && g[0] == 4 && !strncmp(first, "0045", 4))))
+		return groups_are(g + 1, k - 1, tel1, 1) ||
+		       groups_are(g + 1, k - 1, tel2, 2) ||
+		       groups_are(g + 1, k - 1, tel3, 4);
+	if (plus)
+		return k == 1 && g[0] == 10 && !strncmp(first, "45", 2);
+	return personal_number(g, k);
+}
+
+/* A CPR or phone number starting at s[i] (not after a digit). Digit
+ * groups joined by single separators are read, and the longest run of
+ * them from the start that has the shape of one is taken, so that two
+ * numbers written one after the other ("12345678 87654321") are both
+ * found. A letter may touch it ("cpr0102031234", "12345678kr"). Returns
+ * its end, or 0. */
 static size_t number_at(const char *s, size_t i, size_t n)
 {
 	size_t j = i;
@@ -113,40 +134,24 @@ static size_t number_at(const char *s, size_t i, size_t n)
 	if (j >= n || !is_digit((unsigned char)s[j]))
 		return 0;
 	int g[8], ng = 0;
+	size_t ends[8];
 	const char *first = s + j;
-	for (;;) {
+	while (ng < 8) {
 		size_t k = j;
 		while (k < n && is_digit((unsigned char)s[k]))
 			k++;
-		if (ng == 8)
-			return 0; /* a long list of numbers, no phone */
-		g[ng++] = (int)(k - j);
+		g[ng] = (int)(k - j);
+		ends[ng++] = k;
 		j = k;
 		size_t sep = j < n ? group_sep(s, j, n) : 0;
 		if (!sep || j + sep >= n || !is_digit((unsigned char)s[j + sep]))
 			break;
 		j += sep;
 	}
-	/* a letter may touch it ("cpr0102031234", "12345678kr"): only
-	 * more digits make it another number */
-	if (j < n && is_digit((unsigned char)s[j]))
-		return 0;
-	/* the country code: +45 12 34 56 78, +4512345678, 0045 12345678 */
-	int *rest = g, nr = ng;
-	if (ng > 1 && ((plus && g[0] == 2 && !strncmp(first, "45", 2)) ||
-		       (!plus && g[0] == 4 && !strncmp(first, "0045", 4)))) {
-		rest++;
-		nr--;
-		int phone = groups_are(rest, nr, (const int[]){ 8 }, 1) ||
-			    groups_are(rest, nr, (const int[]){ 4, 4 }, 2) ||
-			    groups_are(rest, nr, (const int[]){ 2, 2, 2, 2 }, 4);
-		return phone ? j : 0;
-	}
-	if (plus && ng == 1 && g[0] == 10 && !strncmp(first, "45", 2))
-		return j;
-	if (plus)
-		return 0;
-	return personal_number(g, ng) ? j : 0;
+	for (int k = ng; k >= 1; k--)
+		if (shape(g, k, first, plus))
+			return ends[k - 1];
+	return 0;
 }
 
 const char *hh_feedback_scrub(struct hh_arena *a, const char *comment)

@@ -125,6 +125,10 @@ static void phone_numbers_are_removed(void **state)
 	scrub_is("0045 12345678", "[fjernet]");
 	scrub_is("12.34.56.78", "[fjernet]");
 	scrub_is("tlf12345678", "tlf[fjernet]");
+	/* two numbers one after the other, each found */
+	scrub_is("12345678 87654321", "[fjernet] [fjernet]");
+	scrub_is("1234 5678 1234", "[fjernet] 1234");
+	scrub_is("010203-1234 12 34 56 78", "[fjernet] [fjernet]");
 	scrub_is("ring 12345678kl. 9", "ring [fjernet]kl. 9");
 }
 
