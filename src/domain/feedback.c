@@ -25,43 +25,47 @@ static int is_alnum(unsigned char c)
 	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* A character of an e-mail address's local part or domain. */
-static int is_mail_char(unsigned char c)
+static int is_space(unsigned char c)
 {
-	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-	       c == '-';
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* An e-mail address starting at s[i] (a word's start): local@domain.tld.
- * Returns its end, or 0. */
-static size_t mail_at(const char *s, size_t i, size_t n)
+/* Pass one: every word (between white space) holding an e-mail address
+ * becomes "[fjernet]", punctuation around it kept: a word with an @ that
+ * has a letter or digit before it and a dot and a letter or digit after
+ * it ("jens.hansen@example.dk", "(a+b@post.tele.dk)."). Done word by word
+ * so that nothing left can be read as an address again. */
+static void mask_mail(struct hh_buf *b, const char *s, size_t n)
 {
-	size_t j = i;
-	while (j < n && is_mail_char((unsigned char)s[j]) && s[j] != '@')
-		j++;
-	if (j == i || j >= n || s[j] != '@')
-		return 0;
-	size_t d = ++j, dots = 0, last_dot = 0;
-	while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '-' ||
-			 s[j] == '.')) {
-		if (s[j] == '.') {
-			dots++;
-			last_dot = j;
+	for (size_t i = 0; i < n;) {
+		if (is_space((unsigned char)s[i])) {
+			hh_buf_append(b, s + i++, 1);
+			continue;
 		}
-		j++;
+		size_t w = i, e = i;
+		while (e < n && !is_space((unsigned char)s[e]))
+			e++;
+		i = e;
+		size_t cs = w, ce = e; /* the word without punctuation around */
+		while (cs < ce && strchr("(\"'<[", s[cs]))
+			cs++;
+		while (ce > cs && strchr(".,;:!?)\"'>]", s[ce - 1]))
+			ce--;
+		const char *at = cs < ce ? memchr(s + cs, '@', ce - cs) : NULL;
+		int before = 0, after = 0;
+		for (const char *p = s + cs; at && p < at; p++)
+			before |= is_alnum((unsigned char)*p);
+		const char *dot = at ? memchr(at, '.', (size_t)(s + ce - at)) : NULL;
+		for (const char *p = dot; dot && p < s + ce; p++)
+			after |= is_alnum((unsigned char)*p);
+		if (!before || !after) {
+			hh_buf_append(b, s + w, e - w);
+			continue;
+		}
+		hh_buf_append(b, s + w, cs - w);
+		hh_buf_puts(b, SCRUBBED);
+		hh_buf_append(b, s + ce, e - ce);
 	}
-	/* a sentence's full stop after the address is not part of it */
-	while (j > d && s[j - 1] == '.') {
-		j--;
-		dots--;
-		last_dot = 0;
-		for (size_t k = d; k < j; k++)
-			if (s[k] == '.')
-				last_dot = k;
-	}
-	if (!dots || !last_dot || last_dot == d || j - last_dot < 3)
-		return 0;
-	return j;
 }
 
 /* A separator between the digit groups of a number: one space, hyphen,
@@ -156,35 +160,41 @@ static size_t number_at(const char *s, size_t i, size_t n)
 
 const char *hh_feedback_scrub(struct hh_arena *a, const char *comment)
 {
-	size_t n = strlen(comment);
-	struct hh_buf b;
+	struct hh_buf m, b;
+	hh_buf_init(&m);
 	hh_buf_init(&b);
+	mask_mail(&m, comment, strlen(comment));
+	const char *s = hh_buf_str(&m);
+	size_t n = m.len;
+	/* pass two: numbers. Whether a number may start here is asked of
+	 * what was written so far, not of the input, so that scrubbing
+	 * again finds nothing new after a "[fjernet]". */
 	for (size_t i = 0; i < n;) {
-		unsigned char prev = i ? (unsigned char)comment[i - 1] : ' ';
+		unsigned char prev = b.len ? (unsigned char)b.data[b.len - 1] : ' ';
 		size_t end = 0;
-		if (!is_mail_char(prev) && prev != '@')
-			end = mail_at(comment, i, n);
-		if (!end && !is_digit(prev) && prev != '+')
-			end = number_at(comment, i, n);
+		if (!is_digit(prev) && prev != '+')
+			end = number_at(s, i, n);
 		if (end) {
 			hh_buf_puts(&b, SCRUBBED);
 			i = end;
 			continue;
 		}
-		hh_buf_append(&b, comment + i, 1);
+		hh_buf_append(&b, s + i, 1);
 		i++;
 	}
-	const char *out = hh_arena_strdup(a, hh_buf_str(&b));
+	/* pass three: addresses again, for a number written across a space
+	 * that joined two words into one that now reads as an address */
+	struct hh_buf c;
+	hh_buf_init(&c);
+	mask_mail(&c, hh_buf_str(&b), b.len);
+	const char *out = hh_arena_strdup(a, hh_buf_str(&c));
+	hh_buf_clear(&m);
 	hh_buf_clear(&b);
+	hh_buf_clear(&c);
 	return out;
 }
 
 /* ---- the answer -------------------------------------------------------- */
-
-static int is_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
 
 /* s without white space around it, in the arena. */
 static const char *trim(struct hh_arena *a, const char *s)

@@ -69,11 +69,13 @@ enum hh_rc hh_feedback_add(struct hh_store *st, struct hh_arena *a,
 			   struct hh_feedback *out, const char **field);
 
 /* comment with personal data replaced by "[fjernet]", in the arena: a
- * CPR number (6 digits, an optional hyphen, 4 digits), an e-mail address
- * and a Danish phone number (8 digits, alone or as 4+4 or 2+2+2+2, with
+ * CPR number (6 digits, an optional hyphen, 4 digits), a word holding an
+ * e-mail address (an @ with a letter or digit before it and a dot after
+ * it; punctuation around the word is kept) and a Danish phone number (8 digits, alone or as 4+4 or 2+2+2+2, with
  * spaces, hyphens or dots between, or +45 / 0045 before), also when
  * letters touch it ("cpr0102031234"). Other runs of digits (amounts,
- * years, postcodes) stay. */
+ * years, postcodes) stay. Scrubbing the result again changes nothing
+ * (tests/fuzz/fuzz_feedback.c). */
 const char *hh_feedback_scrub(struct hh_arena *a, const char *comment);
 
 /* The answers of the last `days` days for the editors' report: the same

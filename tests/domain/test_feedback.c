@@ -111,6 +111,14 @@ static void email_addresses_are_removed(void **state)
 	scrub_is("JENS@EXAMPLE.COM", "[fjernet]");
 	/* an @ alone is no address */
 	scrub_is("svar @ kommunen", "svar @ kommunen");
+	scrub_is("(jens@example.dk),", "([fjernet]),");
+	/* two run together, and one after a number (found by the fuzzer):
+	 * scrubbing once leaves nothing to scrub again */
+	scrub_is("1 a@b.dtilb.@b.do", "1 [fjernet]");
+	scrub_is("a@b.dk.c@d.dk", "[fjernet]");
+	scrub_is("12345678+4512345678", "[fjernet][fjernet]");
+	scrub_is("hej@", "hej@");
+	scrub_is("a@b+45 12345678.dk", "[fjernet]");
 }
 
 static void phone_numbers_are_removed(void **state)
