@@ -265,6 +265,9 @@ struct cit {
 struct ctinfo {
 	int64_t id, deadline_s;
 	int known;
+	/* the states whose move needs a letter (hh_ct_letter_kind) */
+	const char *letter_states[16];
+	int n_letter_states;
 };
 
 /* A case being worked. */
@@ -935,7 +938,11 @@ static enum hh_rc case_types_tx(struct hh_tx *tx, void *p)
 		}
 		if (rc != HH_OK)
 			return rc;
-		g->ct[i] = (struct ctinfo){ row.id, def.deadline_s, 1 };
+		g->ct[i] = (struct ctinfo){ row.id, def.deadline_s, 1, { NULL }, 0 };
+		for (int k = 0; k < def.n_states && g->ct[i].n_letter_states < 16; k++)
+			if (hh_ct_letter_kind(&def, def.states[k].key))
+				g->ct[i].letter_states[g->ct[i].n_letter_states++] =
+					hh_arena_strdup(g->a, def.states[k].key);
 		hh_case_type_def_clear(&def);
 	}
 	return HH_OK;
@@ -1604,21 +1611,40 @@ static const char *const justifications[] = {
 	"der skal til.",
 };
 
+static int needs_letter(const struct gen *g, int ct, const char *state)
+{
+	for (int i = 0; i < g->ct[ct].n_letter_states; i++)
+		if (!strcmp(g->ct[ct].letter_states[i], state))
+			return 1;
+	return 0;
+}
+
 /* Moves case c to state `to` as caseworker who: by letter where the case
- * type asks for one (with four eyes a second caseworker approves it),
- * otherwise as a plain transition. */
+ * type asks for one (with four eyes a second caseworker approves it), in
+ * the letter's own transactions; otherwise as a plain transition, in the
+ * batch (hh_case_transition_tx: the same checks and event, and a move
+ * that needs no letter is refused or allowed alike). */
 static enum hh_rc move_case(struct gen *g, struct gcase *c,
 			    const struct hh_actor *who, const char *to, int *followups)
 {
-	const char *kind = NULL;
-	enum hh_rc rc = hh_letter_required(g->st, &g->tmp, who, c->id, to, &kind);
-	if (rc != HH_OK)
-		return rc;
 	*followups = 0;
 	struct hh_case out;
-	if (!kind)
-		return hh_case_transition(g->st, &g->tmp, who, c->id, to, 0, NULL, &out,
-					  followups);
+	enum hh_rc rc;
+	if (!needs_letter(g, c->ct, to)) {
+		struct hh_tx *tx;
+		if ((rc = batch(g, &tx)) != HH_OK)
+			return rc;
+		return hh_case_transition_tx(tx, &g->tmp, who, c->id, to, 0, NULL, &out,
+					     followups);
+	}
+	if ((rc = batch_end(g)) != HH_OK)
+		return rc;
+	const char *kind = NULL;
+	rc = hh_letter_required(g->st, &g->tmp, who, c->id, to, &kind);
+	if (rc != HH_OK)
+		return rc;
+	if (!kind) /* the case type changed under us: our bug */
+		return HH_ERR_INTERNAL;
 	struct hh_letter_input in = { .case_id = c->id, .decision = to };
 	if (!strcmp(kind, "refused") || !strcmp(kind, "partly_granted"))
 		in.justification = justifications[rnd(&g->r, N_OF(justifications))];
@@ -1674,7 +1700,8 @@ static enum hh_rc plan_followups(struct gen *g, int64_t k)
 {
 	struct gcase parent = g->cases[k];
 	struct fu_ctx x = { g, &parent, { 0 }, 0 };
-	enum hh_rc rc = hh_store_run_tx(g->st, 0, fu_tx, &x);
+	/* in the batch the decision may still be in */
+	enum hh_rc rc = g->tx ? fu_tx(g->tx, &x) : hh_store_run_tx(g->st, 0, fu_tx, &x);
 	struct org *home = &g->orgs[g->cits[parent.citizen].org];
 	for (int i = 0; rc == HH_OK && i < x.n; i++) {
 		case_add(g, x.ids[i], parent.citizen, (int)(home - g->orgs),
@@ -1702,9 +1729,7 @@ static enum hh_rc do_case(struct gen *g, const struct act *act)
 	struct gcase *c = &g->cases[act->a];
 	const struct ct_plan *p = &plans[c->ct];
 	struct org *x = &g->orgs[c->org];
-	enum hh_rc rc = batch_end(g);
-	if (rc != HH_OK)
-		return rc;
+	enum hh_rc rc;
 	hh_clock_set_us(act->at * 1000000);
 	const struct hh_actor *who = worker_of(g, x);
 	int n_work = 0;
@@ -1726,9 +1751,17 @@ static enum hh_rc do_case(struct gen *g, const struct act *act)
 	} else if (c->stage == n_work) {
 		c->stage++;
 		if (c->request) {
+			/* asked in the batch; without the request letter a
+			 * caseworker would send with it (hh_letter_request):
+			 * the case's events are the same, and the database
+			 * stays small (docs/demo-year.md) */
 			struct hh_case out;
-			rc = hh_case_request(g->st, &g->tmp, who, c->id,
-					     questions[rnd(&g->r, N_OF(questions))], 0, &out);
+			struct hh_tx *tx;
+			if ((rc = batch(g, &tx)) != HH_OK)
+				return rc;
+			rc = hh_case_request_tx(tx, &g->tmp, who, c->id,
+						questions[rnd(&g->r, N_OF(questions))], 0,
+						&out);
 			if (rc != HH_OK)
 				return refused(g, "a request", x, rc, p->code);
 			g->stats->requests++;
@@ -1757,6 +1790,8 @@ static enum hh_rc do_case(struct gen *g, const struct act *act)
 		if (c->request) { /* the citizen's answer */
 			struct hh_actor citizen = citizen_actor(g, c->citizen);
 			struct hh_case out;
+			if ((rc = batch_end(g)) != HH_OK)
+				return rc;
 			rc = hh_case_answer(g->st, &g->tmp, &citizen, c->id,
 					    answers[rnd(&g->r, N_OF(answers))], &out);
 			if (rc != HH_OK)
@@ -2063,6 +2098,9 @@ static enum hh_rc generate(struct gen *g)
 	int64_t t0 = hh_mono_us();
 	const struct hh_demo_year_opts *o = g->o;
 	enum hh_rc rc;
+	/* what is made before the first day (organisations, staff,
+	 * citizens) is there from its start */
+	hh_clock_set_us(dk_at(o->from_day, 0) * 1000000);
 	if ((rc = hh_store_run_tx(g->st, 1, make_orgs_tx, g)) != HH_OK ||
 	    (rc = hh_store_run_tx(g->st, 0, gather_tx, g)) != HH_OK ||
 	    (rc = hh_store_run_tx(g->st, 0, codes_tx, g)) != HH_OK ||
