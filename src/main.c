@@ -268,7 +268,8 @@ static const char usage_demo_year[] =
 	"  --seed N         the generator's seed (default 1)\n"
 	"  --from DATE      the first day (default: the first day of the month\n"
 	"                   12 months before this month)\n"
-	"  --days N         how many days, 1 to 1000 (default 365)\n"
+	"  --days N         how many days, 1 to 1000 (default 365); the\n"
+	"                   period must end by today\n"
 	"  --scale F        volumes times F, above 0 and at most 10 (default\n"
 	"                   1.0; 0.01 makes a small year)\n"
 	"  --content DIR    content to load into an empty database (default\n"
@@ -1441,6 +1442,11 @@ static int cmd_demo_year(int argc, char **argv)
 	} else {
 		yo.from_day = hh_demo_year_default_from(hh_now_us() / 1000000);
 	}
+	/* a year of the past: figures of days to come would be invented */
+	int64_t today = hh_dk_local(hh_now_us() / 1000000) / 86400;
+	if (yo.from_day + yo.days > today + 1)
+		return bad_usage("demo-year", "%s",
+				 "--from and --days must end by today");
 	struct hh_store *st;
 	if (open_store(db, 2, &st))
 		return 1;
