@@ -1999,8 +1999,11 @@ static void plan_day(struct gen *g, int64_t day, double sum_w, double sum_web)
 		for (int ch = 0; ch < N_CHANNELS; ch++) {
 			int64_t cnt = round_rnd(&g->r, n * share[ch]);
 			if (ch == PHONE || ch == COUNTER) { /* part of the desk's cases */
-				int64_t mine = (int64_t)((double)assisted * share[ch] /
-							 (share[PHONE] + share[COUNTER]) + 0.5);
+				int64_t mine = share[ch] > 0
+						       ? (int64_t)((double)assisted * share[ch] /
+								   (share[PHONE] + share[COUNTER]) +
+								   0.5)
+						       : 0; /* closed today */
 				for (int64_t k = 0; k < mine; k++) {
 					int64_t at = in_hours(&g->r, x->hours[ch], day, 20);
 					if (at)
