@@ -296,7 +296,7 @@ bench-inbox: deps $(BUILD)/helhed $(BUILD)/bench/inbox_bench
 # ---- fig-year: a generated year of service data (issue 12) ----------------
 # make demo-year: a year for 901 Nordskov (100,000 citizens, about 500,000
 # inquiries and 100,000 cases), the agencies and seven other municipalities
-# into demo-year.db (a few minutes; docs/demo-year.md), then serve it with
+# into demo-year.db (12 CPU minutes, 2.1 GB; docs/demo-year.md), then serve it with
 # ./build/helhed serve --db demo-year.db. DEMO_YEAR_ARGS passes options
 # (--seed N --scale F --from YYYY-MM-DD --days N).
 # make bench-demo-year: the generator's time, events per second and the
