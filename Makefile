@@ -297,3 +297,19 @@ $(BUILD)/bench/inbox_bench: bench/inbox_bench.c $(BUILD)/lib.a
 
 bench-inbox: deps $(BUILD)/helhed $(BUILD)/bench/inbox_bench
 	./bench/inbox.sh $(BUILD)
+
+# ---- fig-year: a generated year of service data (issue 12) ----------------
+# make demo-year: a year for 901 Nordskov (100,000 citizens, about 500,000
+# inquiries and 100,000 cases), the agencies and seven other municipalities
+# into demo-year.db (12 CPU minutes, 2.1 GB; docs/demo-year.md), then serve it with
+# ./build/helhed serve --db demo-year.db. DEMO_YEAR_ARGS passes options
+# (--seed N --scale F --from YYYY-MM-DD --days N).
+# make bench-demo-year: the generator's time, events per second and the
+# database's size beside bare SQLite writing as many rows.
+.PHONY: demo-year bench-demo-year
+demo-year: deps $(BUILD)/helhed
+	$(BUILD)/helhed demo-year --db demo-year.db $(DEMO_YEAR_ARGS)
+	@echo "Serve it: ./$(BUILD)/helhed serve --db demo-year.db"
+
+bench-demo-year: deps $(BUILD)/helhed
+	./bench/demo-year.sh $(BUILD) $(HELHED_BENCH_YEAR_SCALE)

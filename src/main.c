@@ -26,6 +26,7 @@
 #include "domain/orgs.h"
 #include "domain/content.h"
 #include "domain/demo.h"
+#include "domain/demoyear.h" /* fig-year */
 #include "domain/letters.h"
 #include "domain/demoletters.h" /* the citizen's inbox */
 #include "domain/health.h"
@@ -64,6 +65,7 @@ static const char usage_main[] =
 	"  search QUERY     search the knowledge base from the command line\n"
 	"  rotate-key       new keys for the CPR numbers sealed in the database\n"
 	"  print-batch      the print batch of letters for the mail room\n"
+	"  demo-year        generate a year of demo service data (figures)\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
 	"Options: --help, --version\n"
@@ -244,6 +246,38 @@ static const char usage_token[] =
 	"\n"
 	"Adds an API bearer token bound to the organisation and roles and\n"
 	"prints it once; only its hash is stored.\n";
+
+static const char usage_demo_year[] =
+	"Usage: helhed demo-year [--db FILE] [--seed N] [--from YYYY-MM-DD]\n"
+	"                        [--days N] [--scale F] [--content DIR]\n"
+	"\n"
+	"Generates a year of service data for the figures and the benchmark:\n"
+	"901 Nordskov Kommune with 100,000 citizens (about 500,000 inquiries\n"
+	"and 100,000 cases at scale 1), the agencies it works with, 902\n"
+	"Aastrup and six made-up municipalities (903-908) of other sizes and\n"
+	"service levels. Everything is written through the same functions as\n"
+	"the running system, backdated, so the event log is what production\n"
+	"would hold. The same options on an empty database give the same\n"
+	"year. An empty database gets the demo content first (as the first\n"
+	"start of 'helhed serve --demo'); a database that holds a generated\n"
+	"year already is refused. Durability is relaxed while it runs\n"
+	"(no fsync per commit): if it stops, delete the file and run again.\n"
+	"See docs/demo-year.md.\n"
+	"\n"
+	"  --db FILE        SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --seed N         the generator's seed (default 1)\n"
+	"  --from DATE      the first day (default: the first day of the month\n"
+	"                   12 months before this month)\n"
+	"  --days N         how many days, 1 to 1000 (default 365); the\n"
+	"                   period must end by today\n"
+	"  --scale F        volumes times F, above 0 and at most 10 (default\n"
+	"                   1.0; 0.01 makes a small year)\n"
+	"  --content DIR    content to load into an empty database (default\n"
+	"                   content)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
+	"  --help           this text\n"
+	"\n"
+	"Then: helhed serve --db FILE\n";
 
 static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 {
@@ -1339,6 +1373,143 @@ out:
 	return rcode;
 }
 
+/* ---- demo-year (fig-year) --------------------------------------------- */
+
+static int cmd_demo_year(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *content = "content", *seed_s = "1", *from_s = NULL;
+	const char *days_s = "365", *scale_s = "1.0";
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "days", required_argument, NULL, 'n' },
+		{ "scale", required_argument, NULL, 'x' },
+		{ "content", required_argument, NULL, 'c' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 's': seed_s = optarg; break;
+		case 'f': from_s = optarg; break;
+		case 'n': days_s = optarg; break;
+		case 'x': scale_s = optarg; break;
+		case 'c': content = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'h': fputs(usage_demo_year, stdout); return 0;
+		default: return opt_error("demo-year", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("demo-year", "unexpected argument '%s'", argv[optind]);
+	struct hh_demo_year_opts yo = { 0 };
+	char *end;
+	errno = 0;
+	yo.seed = strtoull(seed_s, &end, 10);
+	if (*end || !*seed_s || *seed_s == '-' || errno)
+		return bad_usage("demo-year", "--seed must be a whole number, not '%s'",
+				 seed_s);
+	long days = strtol(days_s, &end, 10);
+	if (*end || days < 1 || days > 1000)
+		return bad_usage("demo-year", "--days must be 1 to 1000, not '%s'",
+				 days_s);
+	yo.days = (int)days;
+	yo.scale = strtod(scale_s, &end);
+	if (*end || !(yo.scale > 0) || yo.scale > 10)
+		return bad_usage("demo-year",
+				 "--scale must be above 0 and at most 10, not '%s'",
+				 scale_s);
+	if (from_s) {
+		int y, m, d;
+		char tail;
+		if (strlen(from_s) != 10 ||
+		    sscanf(from_s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+		    m < 1 || m > 12 || d < 1 || d > 31)
+			return bad_usage("demo-year",
+					 "--from must be a date YYYY-MM-DD, not '%s'", from_s);
+		yo.from_day = hh_days_from_civil(y, m, d);
+		int64_t yy;
+		int mm, dd;
+		hh_civil_from_days(yo.from_day, &yy, &mm, &dd);
+		if (mm != m || dd != d)
+			return bad_usage("demo-year", "--from: no such date '%s'", from_s);
+	} else {
+		yo.from_day = hh_demo_year_default_from(hh_now_us() / 1000000);
+	}
+	/* a year of the past: figures of days to come would be invented */
+	int64_t today = hh_dk_local(hh_now_us() / 1000000) / 86400;
+	if (yo.from_day + yo.days > today + 1)
+		return bad_usage("demo-year", "%s",
+				 "--from and --days must end by today");
+	struct hh_store *st;
+	if (open_store(db, 2, &st))
+		return 1;
+	int rcode = 0;
+	if (hh_store_sqlite_bulk(st) != HH_OK ||
+	    first_start(st, db, content, 1)) {
+		rcode = 1;
+		goto out;
+	}
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_demo_year_stats s;
+	const char *made_by = NULL;
+	printf("Generating %d days from %s at scale %g with seed %llu into %s ...\n",
+	       yo.days, from_s ? from_s : "the default day", yo.scale,
+	       (unsigned long long)yo.seed, db);
+	fflush(stdout);
+	enum hh_rc rc = hh_demo_year(st, &a, &yo, stderr, stdout, &s, &made_by);
+	if (rc == HH_ERR_CONFLICT) {
+		fprintf(stderr,
+			"%s demo-year: %s holds a generated year already (%s); "
+			"use a new database file\n",
+			prog, db, made_by ? made_by : "?");
+		rcode = 1;
+	} else if (rc != HH_OK) {
+		fprintf(stderr, "%s demo-year: stopped (%s); delete %s and run "
+				"again\n", prog, hh_rc_name(rc), db);
+		rcode = 1;
+	} else {
+		double secs = (double)s.elapsed_us / 1e6;
+		printf("made: %lld organisations, %lld citizens, %lld staff\n"
+		       "inquiries: %lld (901: %lld), %lld chats (%lld rated), %lld "
+		       "written on the web, %lld callbacks (%lld late), %lld "
+		       "transfers closed (%lld sent on)\n"
+		       "cases: %lld (901's citizens: %lld; %lld self-service, %lld "
+		       "at the desk, %lld follow-ups), %lld moves, %lld requests, "
+		       "%lld answers, %lld decisions, %lld letters\n"
+		       "searches: %lld (%lld chosen, %lld without result), %lld "
+		       "article views\n"
+		       "events: %lld in %.1f s (%.0f events/s)\n"
+		       "Serve it: ./build/helhed serve --db %s\n",
+		       (long long)s.organisations, (long long)s.citizens,
+		       (long long)s.staff, (long long)s.inquiries,
+		       (long long)s.inquiries_901, (long long)s.chats,
+		       (long long)s.ratings, (long long)s.written,
+		       (long long)s.callbacks, (long long)s.callbacks_late,
+		       (long long)s.transfers_closed, (long long)s.onward,
+		       (long long)s.cases, (long long)s.cases_901,
+		       (long long)s.self_service, (long long)s.assisted,
+		       (long long)s.followups, (long long)s.transitions,
+		       (long long)s.requests, (long long)s.answers,
+		       (long long)s.decisions, (long long)s.letters,
+		       (long long)s.searches, (long long)s.chosen,
+		       (long long)s.no_result, (long long)s.views,
+		       (long long)s.events, secs,
+		       secs > 0 ? (double)s.events / secs : 0.0, db);
+	}
+	hh_arena_clear(&a);
+out:
+	hh_health_close(st);
+	return rcode;
+}
+
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
@@ -1376,5 +1547,7 @@ int main(int argc, char **argv)
 		return cmd_rotate_key(argc - 1, argv + 1);
 	if (!strcmp(cmd, "print-batch"))
 		return cmd_print_batch(argc - 1, argv + 1);
+	if (!strcmp(cmd, "demo-year")) /* fig-year */
+		return cmd_demo_year(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -20,9 +20,18 @@ void hh_json_alloc_init(void);
  * through a cast pointer of another type is undefined behaviour). */
 void hh_json_release(void *json);
 
-/* Microseconds since the epoch (wall clock) and from a monotonic clock. */
+/* Microseconds since the epoch (wall clock) and from a monotonic clock.
+ * hh_now_us is the one clock of the domain and the store: every
+ * timestamp they write comes from it. */
 int64_t hh_now_us(void);
 int64_t hh_mono_us(void);
+
+/* Sets the wall clock hh_now_us returns to us (microseconds since the
+ * epoch) until it is set again; 0 returns to the real clock. For
+ * single-threaded command-line tools only (`helhed demo-year` backdates
+ * a generated year with it): a server must never set it, since every
+ * thread would see the same frozen time. hh_mono_us is not affected. */
+void hh_clock_set_us(int64_t us);
 
 /* Formats the epoch time t (seconds) as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ"
  * into out (at least 21 bytes). */

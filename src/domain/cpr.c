@@ -3,7 +3,7 @@
 
 #include <ctype.h>
 #include <string.h>
-#include <time.h>
+#include "core/util.h"
 
 static int leap(int y)
 {
@@ -55,7 +55,7 @@ enum hh_cpr_check hh_cpr_check(const char *s, char out[12], int *year,
 	    day > mdays[month - 1] + (month == 2 && leap(y)))
 		return HH_CPR_BAD_DATE;
 	if (!today_days)
-		today_days = (long)(time(NULL) / 86400);
+		today_days = (long)(hh_now_us() / 1000000 / 86400);
 	if (days_from_civil(y, month, day) > today_days)
 		return century == 2000 && (d7 >= 5 && d7 <= 8) ? HH_CPR_BAD_CENTURY
 							       : HH_CPR_FUTURE;

@@ -770,6 +770,13 @@ typedef enum hh_rc (*hh_tx_fn)(struct hh_tx *tx, void *ctx);
 enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 			   void *ctx);
 
+/* fig-year (helhed demo-year): relaxes durability on every connection
+ * of a SQLite store for a bulk tool that writes a generated database
+ * (PRAGMA synchronous=OFF, a 64 MB page cache): commits no longer wait
+ * for the disk, so a crash may lose or corrupt what was written. Never
+ * for a store that serves. INVALID for another backend. */
+enum hh_rc hh_store_sqlite_bulk(struct hh_store *st);
+
 /* Test hook: when set, the backend fails the n-th call to any function
  * from now (counting from 1) with rc, once; 0 disables. Used by the fault
  * injection tests to check nothing half-writes. */
