@@ -379,7 +379,7 @@ static enum hh_rc cost_tx(struct hh_tx *tx, void *p)
 	struct hh_fig_filter base = c->f;
 	base.from_day = c->base_from;
 	base.to_day = c->base_to;
-	double now, then;
+	double now = 0, then = 0;
 	rc = per_day(tx, &c->f, "phone", &now);
 	if (rc == HH_OK)
 		rc = per_day(tx, &base, "phone", &then);
