@@ -51,18 +51,36 @@ struct fold {
 	int n_cts;
 };
 
+/* Adds n and sum to the aggregate rows of the event: its own channel,
+ * case type and topic, and "all" ('*', NULL here) for each of them, the
+ * topic both as its KLE main group and to its second level. */
 static enum hh_rc agg(struct fold *f, int64_t org, const char *metric,
 		      int day, const char *channel, const char *case_type,
 		      const char *topic, int64_t n, double sum)
 {
-	char t[6] = "";
-	if (topic) {
+	char t2[3] = "", t5[6] = "";
+	if (topic && strlen(topic) >= 2) {
+		memcpy(t2, topic, 2);
 		/* to the KLE's second level: "02.34.05" -> "02.34" */
-		strncpy(t, topic, 5);
-		t[5] = 0;
+		strncpy(t5, topic, 5);
+		t5[5] = 0;
 	}
-	return f->tx->store->fig_agg_add(f->tx, org, metric, day, channel,
-					 case_type, t, n, sum);
+	const char *chs[2] = { NULL, channel && *channel ? channel : NULL };
+	const char *cts[2] = { NULL, case_type && *case_type ? case_type : NULL };
+	const char *tps[3] = { NULL, *t2 ? t2 : NULL,
+			       strlen(t5) == 5 ? t5 : NULL };
+	enum hh_rc rc = HH_OK;
+	for (int c = 0; c < 2; c++)
+		for (int k = 0; k < 2; k++)
+			for (int t = 0; t < 3; t++) {
+				if ((c && !chs[c]) || (k && !cts[k]) || (t && !tps[t]))
+					continue;
+				if (rc == HH_OK)
+					rc = f->tx->store->fig_agg_add(
+						f->tx, org, metric, day, chs[c],
+						cts[k], tps[t], n, sum);
+			}
+	return rc;
 }
 
 static const struct ct_info *ct_get(struct fold *f, const char *code)

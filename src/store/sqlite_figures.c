@@ -8,12 +8,17 @@
 
 #include <stdio.h>
 
-/* the filter's five parameters after org and days, as ?4 .. ?6 */
-#define FILTER_AGG                                                          \
-	"org_id = ?1 AND metric = ?7 AND day BETWEEN ?2 AND ?3 "            \
-	"AND (?4 IS NULL OR channel = ?4) "                                 \
-	"AND (?5 IS NULL OR case_type = ?5) "                               \
-	"AND (?6 IS NULL OR topic = ?6 OR topic LIKE ?6 || '.%') "
+/* fig_agg: the filter names one row per day; a group names the rows of
+ * the keys fig_keys knows (?1 org, ?2 .. ?3 days, ?4 channel, ?5 case
+ * type, ?6 topic, ?7 metric; NULL: '*', all) */
+#define AGG_CH "channel = ifnull(?4, '*') "
+#define AGG_CT "case_type = ifnull(?5, '*') "
+#define AGG_TP "topic = ifnull(substr(?6, 1, 5), '*') "
+#define AGG_KEYS(dim)                                                       \
+	"IN (SELECT key FROM fig_keys WHERE org_id = ?1 AND metric = ?7 "    \
+	"AND dim = '" dim "') "
+#define AGG_WHERE "WHERE org_id = ?1 AND metric = ?7 AND "
+#define AGG_DAYS "AND day BETWEEN ?2 AND ?3 "
 #define FILTER_REST                                                         \
 	"AND (?4 IS NULL OR channel = ?4) "                                 \
 	"AND (?5 IS NULL OR case_type = ?5) "                               \
@@ -62,20 +67,29 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FIG_AGG_ADD] =
 		"INSERT INTO fig_agg(org_id, metric, day, channel, case_type, "
 		"topic, n, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-		"ON CONFLICT (org_id, metric, day, channel, case_type, topic) "
+		"ON CONFLICT (org_id, metric, channel, case_type, topic, day) "
 		"DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum",
+	[S_FIG_KEY_ADD] = "INSERT OR IGNORE INTO fig_keys(org_id, metric, dim, "
+			  "key) VALUES (?1, ?2, ?3, ?4)",
 	[S_FIG_AGG_TOTAL] = "SELECT '', ifnull(sum(n), 0), ifnull(sum(sum), 0) "
-			    "FROM fig_agg WHERE " FILTER_AGG,
+			    "FROM fig_agg " AGG_WHERE AGG_CH "AND " AGG_CT
+			    "AND " AGG_TP AGG_DAYS,
 	[S_FIG_AGG_CHANNEL] = "SELECT channel, sum(n), sum(sum) FROM fig_agg "
-			      "WHERE " FILTER_AGG "GROUP BY channel ORDER BY 1",
+			      AGG_WHERE "channel " AGG_KEYS("channel")
+			      "AND " AGG_CT "AND " AGG_TP AGG_DAYS
+			      "GROUP BY channel ORDER BY 1",
 	[S_FIG_AGG_CASE_TYPE] = "SELECT case_type, sum(n), sum(sum) FROM fig_agg "
-				"WHERE " FILTER_AGG
+				AGG_WHERE AGG_CH "AND case_type "
+				AGG_KEYS("case_type") "AND " AGG_TP AGG_DAYS
 				"GROUP BY case_type ORDER BY 1",
-	[S_FIG_AGG_TOPIC] = "SELECT substr(topic, 1, 2), sum(n), sum(sum) FROM "
-			    "fig_agg WHERE " FILTER_AGG
-			    "GROUP BY 1 ORDER BY 1",
-	[S_FIG_AGG_DAY] = "SELECT day, sum(n), sum(sum) FROM fig_agg WHERE "
-			  FILTER_AGG "GROUP BY day ORDER BY day",
+	[S_FIG_AGG_TOPIC] = "SELECT topic, sum(n), sum(sum) FROM fig_agg "
+			    AGG_WHERE AGG_CH "AND " AGG_CT "AND topic "
+			    AGG_KEYS("topic")
+			    "AND (?6 IS NULL OR topic = substr(?6, 1, 2)) "
+			    AGG_DAYS "GROUP BY topic ORDER BY 1",
+	[S_FIG_AGG_DAY] = "SELECT day, sum(n), sum(sum) FROM fig_agg "
+			  AGG_WHERE AGG_CH "AND " AGG_CT "AND " AGG_TP AGG_DAYS
+			  "GROUP BY day ORDER BY day",
 	[S_FIG_PROC] = "SELECT proc_days FROM fig_case WHERE org_id = ?1 AND "
 		       "decided = 1 AND decided_day BETWEEN ?2 AND ?3 "
 		       FILTER_REST "ORDER BY proc_days",
@@ -169,7 +183,7 @@ static enum hh_rc fig_reset(struct hh_tx *tx)
 	int rc = sqlite3_exec(db_of(tx),
 			      "DELETE FROM fig_inquiry; DELETE FROM fig_case; "
 			      "DELETE FROM fig_chat; DELETE FROM fig_feedback; "
-			      "DELETE FROM fig_agg;",
+			      "DELETE FROM fig_agg; DELETE FROM fig_keys;",
 			      NULL, NULL, &err);
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
@@ -325,15 +339,33 @@ static enum hh_rc fig_agg_add(struct hh_tx *tx, int64_t org_id,
 			      int64_t n, double sum)
 {
 	FAULT(tx);
-	STMT(tx, S_FIG_AGG_ADD);
+	channel = channel && *channel ? channel : "*";
+	case_type = case_type && *case_type ? case_type : "*";
+	topic = topic && *topic ? topic : "*";
+	enum hh_rc r;
+	{
+		STMT(tx, S_FIG_AGG_ADD);
+		sqlite3_bind_int64(st, 1, org_id);
+		bind_text(st, 2, metric);
+		sqlite3_bind_int(st, 3, day);
+		bind_text(st, 4, channel);
+		bind_text(st, 5, case_type);
+		bind_text(st, 6, topic);
+		sqlite3_bind_int64(st, 7, n);
+		sqlite3_bind_double(st, 8, sum);
+		r = hh_sq_exec(tx, st);
+	}
+	/* a row of one dimension alone is a key of that dimension */
+	int ch = strcmp(channel, "*") != 0, ct = strcmp(case_type, "*") != 0,
+	    tp = strcmp(topic, "*") != 0 && strlen(topic) == 2;
+	if (r != HH_OK || ch + ct + (strcmp(topic, "*") != 0) != 1 ||
+	    !(ch || ct || tp))
+		return r;
+	STMT(tx, S_FIG_KEY_ADD);
 	sqlite3_bind_int64(st, 1, org_id);
 	bind_text(st, 2, metric);
-	sqlite3_bind_int(st, 3, day);
-	bind_text(st, 4, channel ? channel : "");
-	bind_text(st, 5, case_type ? case_type : "");
-	bind_text(st, 6, topic ? topic : "");
-	sqlite3_bind_int64(st, 7, n);
-	sqlite3_bind_double(st, 8, sum);
+	bind_text(st, 3, ch ? "channel" : ct ? "case_type" : "topic");
+	bind_text(st, 4, ch ? channel : ct ? case_type : topic);
 	return hh_sq_exec(tx, st);
 }
 

@@ -753,10 +753,13 @@ struct hh_store {
 	 * fig_*_get: NOT_FOUND when there is no fact for id; fig_*_put
 	 * writes the fact as given (insert or replace). fig_chat_put and
 	 * fig_feedback_put insert once: *inserted 0 when the id was there.
-	 * fig_agg_add adds n and sum to one aggregate row (made at 0).
+	 * fig_agg_add adds n and sum to one aggregate row (made at 0);
+	 * a NULL or "" channel, case type or topic is the row of all of
+	 * them ('*'), and a row naming one of them alone makes that a key
+	 * of its dimension for the groupings.
 	 * fig_agg_sum streams the sums of metric over f, grouped by `group`
 	 * (enum hh_fig_group; key "" for HH_FIG_G_TOTAL, which always gives
-	 * one row). fig_proc_values streams the processing days of the
+	 * one row). A topic filter counts to the KLE's second level. fig_proc_values streams the processing days of the
 	 * decisions of f (decided_day in the period), smallest first.
 	 * fig_inquiry_list / fig_case_list stream the facts of f (by start /
 	 * submission day; case rows carry ref, the journal number, and

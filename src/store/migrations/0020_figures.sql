@@ -80,19 +80,33 @@ CREATE TABLE fig_feedback (
 );
 CREATE INDEX fig_feedback_org ON fig_feedback(org_id, day);
 
--- Daily aggregates: per organisation, metric, Danish day and the
--- dimensions a filter may name, a count n and a sum. A figure over a
--- period is a sum over these rows (see docs/figures.md for each metric).
+-- Daily aggregates: per organisation, metric, the dimensions a filter
+-- may name and Danish day, a count n and a sum. Each event adds to the
+-- row of its own channel, case type and topic and to the rows where any
+-- of them is '*' (all): the topic both as its KLE main group ('02') and
+-- to its second level ('02.34'). So a figure for any filter and period
+-- is a sum over at most one row per day (the primary key's prefix
+-- names the filter, the days are a range); see docs/figures.md.
 CREATE TABLE fig_agg (
   org_id INTEGER NOT NULL,
   metric TEXT NOT NULL,
+  channel TEXT NOT NULL,           -- '*': all
+  case_type TEXT NOT NULL,         -- '*': all
+  topic TEXT NOT NULL,             -- '*': all; '02' or '02.34'
   day INTEGER NOT NULL,
-  channel TEXT NOT NULL,
-  case_type TEXT NOT NULL,
-  topic TEXT NOT NULL,             -- KLE to its second level ('02.34')
   n INTEGER NOT NULL,
   sum REAL NOT NULL,
-  PRIMARY KEY (org_id, metric, day, channel, case_type, topic)
+  PRIMARY KEY (org_id, metric, channel, case_type, topic, day)
+) WITHOUT ROWID;
+-- The keys each metric has met per dimension ('channel', 'case_type',
+-- 'topic': main groups), for breakdowns: a breakdown reads one range of
+-- fig_agg per key instead of every row of the metric.
+CREATE TABLE fig_keys (
+  org_id INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  dim TEXT NOT NULL,
+  key TEXT NOT NULL,
+  PRIMARY KEY (org_id, metric, dim, key)
 ) WITHOUT ROWID;
 
 -- The anonymous visit id (no personal data) of a search and of a chat.
