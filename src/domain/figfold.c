@@ -42,6 +42,19 @@ struct ct_info {
 	} states[HH_CT_STATES];
 };
 
+/* An aggregate row's change, summed over the batch and written once at
+ * its end: a batch touches few rows many times (the same day, channel
+ * and topic), and one upsert per row is what makes the fold fast. */
+struct delta {
+	int64_t org;
+	const char *metric, *channel, *case_type, *topic; /* NULL: '*' */
+	int day;
+	int64_t n;
+	double sum;
+	uint64_t hash;
+	int used;
+};
+
 struct fold {
 	struct hh_tx *tx;
 	struct hh_arena a;
@@ -49,7 +62,80 @@ struct fold {
 	int n;
 	struct ct_info cts[32];
 	int n_cts;
+	struct delta *deltas; /* open addressing, cap a power of two */
+	size_t n_deltas, cap;
 };
+
+static uint64_t mix(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void delta_add(struct fold *f, int64_t org, const char *metric, int day,
+		      const char *ch, const char *ct, const char *tp, int64_t n,
+		      double sum)
+{
+	if (2 * (f->n_deltas + 1) > f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 1024;
+		struct delta *d = hh_xcalloc(cap, sizeof(*d));
+		for (size_t i = 0; i < f->cap; i++) {
+			if (!f->deltas[i].used)
+				continue;
+			size_t j = f->deltas[i].hash & (cap - 1);
+			while (d[j].used)
+				j = (j + 1) & (cap - 1);
+			d[j] = f->deltas[i];
+		}
+		free(f->deltas);
+		f->deltas = d;
+		f->cap = cap;
+	}
+	uint64_t h = 14695981039346656037ull ^ (uint64_t)org ^ ((uint64_t)day << 20);
+	h = mix(mix(mix(mix(h, metric), ch), ct), tp);
+	size_t j = h & (f->cap - 1);
+	for (;; j = (j + 1) & (f->cap - 1)) {
+		struct delta *d = &f->deltas[j];
+		if (!d->used) {
+			/* the strings outlive the batch: in the fold's arena */
+			*d = (struct delta){ org,
+					     metric,
+					     ch ? hh_arena_strdup(&f->a, ch) : NULL,
+					     ct ? hh_arena_strdup(&f->a, ct) : NULL,
+					     tp ? hh_arena_strdup(&f->a, tp) : NULL,
+					     day, n, sum, h, 1 };
+			f->n_deltas++;
+			return;
+		}
+		if (d->hash == h && d->org == org && d->day == day &&
+		    same(d->metric, metric) && same(d->channel, ch) &&
+		    same(d->case_type, ct) && same(d->topic, tp)) {
+			d->n += n;
+			d->sum += sum;
+			return;
+		}
+	}
+}
+
+static enum hh_rc deltas_write(struct fold *f)
+{
+	enum hh_rc rc = HH_OK;
+	for (size_t i = 0; rc == HH_OK && i < f->cap; i++) {
+		const struct delta *d = &f->deltas[i];
+		if (d->used && (d->n || d->sum))
+			rc = f->tx->store->fig_agg_add(f->tx, d->org, d->metric,
+						       d->day, d->channel,
+						       d->case_type, d->topic, d->n,
+						       d->sum);
+	}
+	return rc;
+}
 
 /* Adds n and sum to the aggregate rows of the event: its own channel,
  * case type and topic, and "all" ('*', NULL here) for each of them, the
@@ -69,18 +155,15 @@ static enum hh_rc agg(struct fold *f, int64_t org, const char *metric,
 	const char *cts[2] = { NULL, case_type && *case_type ? case_type : NULL };
 	const char *tps[3] = { NULL, *t2 ? t2 : NULL,
 			       strlen(t5) == 5 ? t5 : NULL };
-	enum hh_rc rc = HH_OK;
 	for (int c = 0; c < 2; c++)
 		for (int k = 0; k < 2; k++)
 			for (int t = 0; t < 3; t++) {
 				if ((c && !chs[c]) || (k && !cts[k]) || (t && !tps[t]))
 					continue;
-				if (rc == HH_OK)
-					rc = f->tx->store->fig_agg_add(
-						f->tx, org, metric, day, chs[c],
-						cts[k], tps[t], n, sum);
+				delta_add(f, org, metric, day, chs[c], cts[k], tps[t], n,
+					  sum);
 			}
-	return rc;
+	return HH_OK;
 }
 
 static const struct ct_info *ct_get(struct fold *f, const char *code)
@@ -408,6 +491,8 @@ enum hh_rc hh_fig_fold_tx(struct hh_tx *tx, int *folded)
 	if (rc == HH_OK)
 		rc = tx->store->fig_events(tx, &f->a, f->last, HH_FIG_BATCH,
 					   on_event, f);
+	if (rc == HH_OK)
+		rc = deltas_write(f);
 	if (rc == HH_OK && f->n) {
 		char v[24];
 		snprintf(v, sizeof(v), "%lld", (long long)f->last);
@@ -415,6 +500,7 @@ enum hh_rc hh_fig_fold_tx(struct hh_tx *tx, int *folded)
 	}
 	*folded = f->n;
 	hh_arena_clear(&f->a);
+	free(f->deltas);
 	free(f);
 	return rc;
 }

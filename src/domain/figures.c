@@ -374,8 +374,19 @@ enum hh_rc hh_fig_summary_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 			     struct hh_fig_value out[HH_FIG__COUNT])
 {
 	enum hh_rc rc = HH_OK;
-	for (int i = 0; rc == HH_OK && i < HH_FIG__COUNT; i++)
+	for (int i = 0; rc == HH_OK && i < HH_FIG__COUNT; i++) {
+		if (i == HH_FIG_PROC_MEDIAN) {
+			/* both quantiles from one read of the decisions */
+			struct vals vs = { 0 };
+			rc = tx->store->fig_proc_values(tx, f, val_row, &vs);
+			out[i] = hh_fig_quantile(vs.v, vs.n, 0.5);
+			out[HH_FIG_PROC_P90] = hh_fig_quantile(vs.v, vs.n, 0.9);
+			free(vs.v);
+			i = HH_FIG_PROC_P90;
+			continue;
+		}
 		rc = hh_fig_one_tx(tx, a, conf, f, (enum hh_fig_ind)i, &out[i]);
+	}
 	return rc;
 }
 
