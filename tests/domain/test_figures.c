@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <regex.h>
+#include <sqlite3.h>
 
 #include "core/dktime.h"
 #include "domain/access.h"
@@ -534,6 +535,265 @@ static void test_benchmark(void **state)
 	assert_int_equal(b.n_weights, 2);
 }
 
+/* ---- breakdowns, series, channel mix, cost, service levels ---------- */
+
+struct rows {
+	int n;
+	char key[16][24];
+	struct hh_fig_value v[16];
+};
+
+static enum hh_rc row_cb(void *ctx, const struct hh_fig_row *r)
+{
+	struct rows *x = ctx;
+	if (x->n < 16) {
+		snprintf(x->key[x->n], sizeof(x->key[0]), "%s", r->key);
+		x->v[x->n] = r->v;
+	}
+	x->n++;
+	return HH_OK;
+}
+
+static void test_breakdowns(void **state)
+{
+	struct fx *f = *state;
+	cases_march(f);
+	inquiries_march(f);
+	struct hh_fig_query q = { .from_day = 20260215, .to_day = 20260410 };
+	/* within the deadline by month: February and April have no
+	 * decision (has 0, still listed), March 2 of 3 */
+	struct rows r = { 0 };
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_WITHIN_DEADLINE, HH_FIG_BY_MONTH,
+					      row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.key[0], "2026-02");
+	assert_false(r.v[0].has);
+	assert_string_equal(r.key[1], "2026-03");
+	assert_int_equal(r.v[1].num, 2);
+	assert_int_equal(r.v[1].den, 3);
+	assert_string_equal(r.key[2], "2026-04");
+	assert_false(r.v[2].has);
+	/* FCR by channel: chat 0 of 1 (a callback), phone 1 of 3; the
+	 * counter's only inquiry has no outcome: no row */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_FCR, HH_FIG_BY_CHANNEL, row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.key[0], "chat");
+	assert_int_equal(r.v[0].num, 0);
+	assert_int_equal(r.v[0].den, 1);
+	assert_string_equal(r.key[1], "phone");
+	assert_int_equal(r.v[1].num, 1);
+	assert_int_equal(r.v[1].den, 3);
+	/* self-service by case type: parkering 3 of 4 */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_SELF_SERVICE, HH_FIG_BY_CASE_TYPE,
+					      row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.key[0], "parkering");
+	assert_int_equal(r.v[0].num, 3);
+	assert_int_equal(r.v[0].den, 4);
+	/* inquiries by KLE group: 11 is 05.13.00; the rest have none */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_INQUIRIES, HH_FIG_BY_TOPIC, row_cb,
+					      &r),
+			 HH_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.key[0], "05");
+	assert_int_equal(r.v[0].num, 1);
+	/* the same as a filter, to the second level */
+	struct hh_fig_value v[HH_FIG__COUNT];
+	q.topic = "05.13";
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, &q, v),
+			 HH_OK);
+	assert_int_equal(v[HH_FIG_INQUIRIES].num, 1);
+	assert_int_equal(v[HH_FIG_FCR].num, 1);
+	q.topic = "06";
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, &q, v),
+			 HH_OK);
+	assert_int_equal(v[HH_FIG_INQUIRIES].num, 0);
+	assert_false(v[HH_FIG_FCR].has);
+	q.topic = NULL;
+	/* the channel mix: March phone 3, counter 1, chat 1, self-service 3 */
+	memset(&r, 0, sizeof(r));
+	q.from_day = 20260301;
+	q.to_day = 20260331;
+	assert_int_equal(hh_figures_channel_mix(f->st, MANAGER(f->m901), &f->a, &q,
+						row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 7);
+	assert_string_equal(r.key[0], "2026-03/phone");
+	assert_int_equal(r.v[0].num, 3);
+	assert_string_equal(r.key[1], "2026-03/counter");
+	assert_int_equal(r.v[1].num, 1);
+	assert_string_equal(r.key[2], "2026-03/chat");
+	assert_int_equal(r.v[2].num, 1);
+	assert_string_equal(r.key[6], "2026-03/self_service");
+	assert_int_equal(r.v[6].num, 3);
+}
+
+struct levels {
+	int n;
+	struct hh_fig_level l;
+};
+
+static enum hh_rc level_one(void *ctx, const struct hh_fig_level *l)
+{
+	struct levels *x = ctx;
+	x->n++;
+	x->l = *l;
+	return HH_OK;
+}
+
+static void test_cost_and_levels(void **state)
+{
+	struct fx *f = *state;
+	cases_march(f);
+	inquiries_march(f);
+	/* a baseline in February: 4 phone calls in 28 days; March has 3 in
+	 * 31: per day 3/31 against 4/28 = -32.25 % */
+	for (int i = 0; i < 4; i++)
+		ev(f, "2026-02-10T09:00", "user:9", f->m901, "inquiry", 50 + i, "create",
+		   "{\"channel\":\"phone\",\"outcome\":\"resolved_first_contact\"}");
+	struct hh_fig_query q = { .from_day = 20260301, .to_day = 20260331 };
+	struct hh_fig_cost c;
+	assert_int_equal(hh_figures_cost(f->st, MANAGER(f->m901), &f->a, &q, 20260201,
+					 20260228, &c),
+			 HH_OK);
+	assert_true(c.rate == 600);
+	/* 4 cases x 30 minutes at 600 kr./hour = 300 kr. a case */
+	assert_true(c.per_case.has && c.per_case.value == 300);
+	assert_true(c.per_inquiry.value > 71.99 && c.per_inquiry.value < 72.01);
+	/* 5 x 72 + 4 x 300 */
+	assert_true(c.total > 1559.99 && c.total < 1560.01);
+	assert_int_equal(c.n_channels, 3); /* chat, counter, phone */
+	assert_string_equal(c.channels[2].key, "phone");
+	assert_int_equal(c.channels[2].v.num, 3);
+	assert_true(c.channels[2].v.value == 60); /* 6 minutes */
+	assert_true(c.calls_change.has);
+	double want = (3.0 / 31 - 4.0 / 28) / (4.0 / 28);
+	assert_true(c.calls_change.value > want - 1e-9 &&
+		    c.calls_change.value < want + 1e-9);
+	assert_false(c.visits_change.has); /* no counter visit in February */
+	/* public: 901's parking permits, no sign-in */
+	struct levels lv = { 0 };
+	const char *name = NULL;
+	assert_int_equal(hh_figures_service_levels(f->st, &f->a, "901", 20260301,
+						   20260331, &name, level_one, &lv),
+			 HH_OK);
+	assert_string_equal(name, "Nordskov Kommune");
+	assert_int_equal(lv.n, 1);
+	assert_string_equal(lv.l.case_type, "parkering");
+	assert_string_equal(lv.l.deadline, "P10D");
+	assert_int_equal(lv.l.deadline_days, 10);
+	assert_int_equal(lv.l.decided.num, 3);
+	assert_int_equal(lv.l.within.num, 2);
+	assert_int_equal(lv.l.within.den, 3);
+	assert_true(lv.l.median_days.value ==
+		    (dk("2026-03-30T23:30") - dk("2026-03-20T10:00")) / 86400.0);
+	/* an agency handles no municipal case type; an unknown code */
+	lv.n = 0;
+	assert_int_equal(hh_figures_service_levels(f->st, &f->a, "udk", 0, 0, NULL,
+						   level_one, &lv),
+			 HH_OK);
+	assert_int_equal(lv.n, 0);
+	assert_int_equal(hh_figures_service_levels(f->st, &f->a, "999", 0, 0, NULL,
+						   level_one, &lv),
+			 HH_ERR_NOT_FOUND);
+}
+
+/* ---- feedback and search ---------------------------------------------- */
+
+static void sql(struct fx *f, const char *stmt)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *err = NULL;
+	int rc = sqlite3_exec(db, stmt, NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("%s: %s", stmt, err);
+	sqlite3_close(db);
+}
+
+static void test_found_and_search(void **state)
+{
+	struct fx *f = *state;
+	/* "Fandt du det?": article 7 yes, yes, no; a search page no */
+	ev(f, "2026-03-09T09:00", "anonymous", f->m901, "feedback", 1, "create",
+	   "{\"found\":true,\"page\":\"article\",\"article_id\":7,\"kle\":\"05.13\"}");
+	ev(f, "2026-03-09T09:01", "anonymous", f->m901, "feedback", 2, "create",
+	   "{\"found\":true,\"page\":\"article\",\"article_id\":7}");
+	ev(f, "2026-03-09T09:02", "anonymous", f->m901, "feedback", 3, "create",
+	   "{\"found\":false,\"page\":\"article\",\"article_id\":7}");
+	ev(f, "2026-03-09T09:03", "anonymous", f->m901, "feedback", 4, "create",
+	   "{\"found\":false,\"page\":\"search\",\"visit\":\"ab12\"}");
+	struct hh_fig_value v[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_FOUND].num, 2);
+	assert_int_equal(v[HH_FIG_FOUND].den, 4);
+	struct rows r = { 0 };
+	struct hh_fig_query q = { .from_day = 20260301, .to_day = 20260331 };
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_FOUND, HH_FIG_BY_ARTICLE, row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.key[0], "7");
+	assert_int_equal(r.v[0].num, 2);
+	assert_int_equal(r.v[0].den, 3);
+	/* searches in 901, 9 March (Danish time 10:00 = 09:00 UTC):
+	 * 1 no result; 2 results, nothing chosen (weak); 3 chosen, no
+	 * visit (success); 4 chosen, visit v1, a chat from v1 two hours
+	 * later (not a success); 5 chosen, visit v2, a chat from v2 two
+	 * days later (success). Success 2 of 5, no result 1, weak 1. */
+	int64_t t = dk("2026-03-09T10:00");
+	char stmt[2048];
+	snprintf(stmt, sizeof(stmt),
+		 "INSERT INTO search_log(id, at, query, municipality_id, results,"
+		 " chosen_article_id, visit) VALUES"
+		 " (1, %lld, 'a', %lld, 0, NULL, NULL),"
+		 " (2, %lld, 'b', %lld, 4, NULL, 'v0'),"
+		 " (3, %lld, 'c', %lld, 4, 7, NULL),"
+		 " (4, %lld, 'd', %lld, 4, 7, 'v1'),"
+		 " (5, %lld, 'e', %lld, 4, 7, 'v2'),"
+		 " (6, %lld, 'f', %lld, 4, 7, NULL);"
+		 "INSERT INTO inquiries(id, organisation_id, channel, started_at,"
+		 " outcome, version, created_at, updated_at) VALUES"
+		 " (1, %lld, 'chat', %lld, 'open', 1, 0, 0),"
+		 " (2, %lld, 'chat', %lld, 'open', 1, 0, 0);"
+		 "INSERT INTO chats(id, organisation_id, inquiry_id, token_hash, state,"
+		 " created_at, queued_at, version, visit) VALUES"
+		 " (1, %lld, 1, x'00', 'queued', %lld, 0, 1, 'v1'),"
+		 " (2, %lld, 2, x'01', 'queued', %lld, 0, 1, 'v2');",
+		 (long long)t, (long long)f->m901, (long long)t, (long long)f->m901,
+		 (long long)t, (long long)f->m901, (long long)t, (long long)f->m901,
+		 (long long)t, (long long)f->m901,
+		 /* another municipality's search is not 901's */
+		 (long long)t, (long long)f->m902, (long long)f->m901, (long long)t,
+		 (long long)f->m901, (long long)t, (long long)f->m901,
+		 (long long)(t + 7200), (long long)f->m901,
+		 (long long)(t + 2 * 86400));
+	sql(f, stmt);
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].den, 5);
+	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].num, 2);
+	assert_int_equal(v[HH_FIG_SEARCH_NO_RESULT].num, 1);
+	assert_int_equal(v[HH_FIG_SEARCH_WEAK].num, 1);
+	/* the search log knows no channel: with one, no value */
+	q.channel = "phone";
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, &q, v),
+			 HH_OK);
+	assert_false(v[HH_FIG_SEARCH_SUCCESS].has);
+}
+
 /* ---- /metrics --------------------------------------------------------- */
 
 static void test_metrics(void **state)
@@ -619,6 +879,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_benchmark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_breakdowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cost_and_levels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_found_and_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
