@@ -422,6 +422,7 @@ static double inquiries_per_s(struct hh_store *st, int n, int catch_up)
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress as it comes */
 	int n_inq = env_int("HELHED_BENCH_INQUIRIES", 500000);
 	int n_cases = env_int("HELHED_BENCH_CASES", 100000);
 	int reps = env_int("HELHED_BENCH_REPS", 30);
