@@ -445,7 +445,7 @@ const char *hh_fig_channel_label(const char *channel)
 		{ "web", "Web" },
 		{ "letter_reply", "Svar på brev" },
 		{ "self_service", "Digital selvbetjening" },
-		{ "assisted", "Betjent selvbetjening" },
+		{ "assisted", "Med hjælp i Borgerservice" },
 		{ "follow_up", "Opfølgning" },
 		{ "article", "Artikel" },
 		{ "search", "Søgning" },
