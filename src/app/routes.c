@@ -222,6 +222,17 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/mit-overblik/post/{id}/pdf", hh_page_inbox_letter_pdf),
 	ROUTE_BODY(HH_POST, "/mit-overblik/post/{id}/svar", hh_page_inbox_letter_reply,
 		   HH_UPLOAD_MAX),
+	/* fig-pages (issue 12): the service figures over the API, the
+	 * managers' dashboard, drill-down and benchmark, and the public
+	 * service levels (every table also as CSV with ?format=csv) */
+	ROUTE(HH_GET, "/api/v1/figures", hh_api_figures),
+	ROUTE(HH_GET, "/api/v1/figures/drill", hh_api_figures_drill),
+	ROUTE(HH_GET, "/api/v1/figures/benchmark", hh_api_figures_benchmark),
+	ROUTE(HH_GET, "/api/v1/service-levels/{org}", hh_api_service_levels),
+	ROUTE(HH_GET, "/ledelse", hh_page_figures),
+	ROUTE(HH_GET, "/ledelse/benchmark", hh_page_figures_benchmark),
+	ROUTE(HH_GET, "/ledelse/bag/{indicator}", hh_page_figures_drill),
+	ROUTE(HH_GET, "/serviceniveau/{org}", hh_page_service_levels),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -108,4 +108,11 @@ void hh_page_inbox_letter(struct hh_req *r);
 void hh_page_inbox_letter_pdf(struct hh_req *r);
 void hh_page_inbox_letter_reply(struct hh_req *r);
 
+/* pages/figures.c (issue 12): the managers' dashboard, the drill-down
+ * behind an indicator, the benchmark, and the public service levels */
+void hh_page_figures(struct hh_req *r);
+void hh_page_figures_drill(struct hh_req *r);
+void hh_page_figures_benchmark(struct hh_req *r);
+void hh_page_service_levels(struct hh_req *r);
+
 #endif

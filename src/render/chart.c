@@ -571,7 +571,7 @@ void hh_chart_stacked(struct hh_buf *b, const struct hh_chart *c)
 	int any = c->n_labels > 0 && any_value(c, &vmax);
 	/* the legend goes under the axis, three entries a row */
 	int legend_rows = (c->n_series + 2) / 3;
-	double h = H + LEGEND_ROW * legend_rows;
+	double h = H + 12 + LEGEND_ROW * legend_rows;
 	svg_open(b, c->id, c->title, c->desc, W, any ? h : 80, !any);
 	if (!any) {
 		no_data(b, W, 80);
@@ -620,7 +620,7 @@ void hh_chart_stacked(struct hh_buf *b, const struct hh_chart *c)
 	hh_buf_puts(b, "<g class=\"legend\" fill=\"#333333\">");
 	for (int k = 0; k < c->n_series; k++) {
 		double lx = LEFT + (k % 3) * 210.0;
-		double ly = H - 6 + LEGEND_ROW * (k / 3);
+		double ly = H + 10 + LEGEND_ROW * (k / 3);
 		hh_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" "
 				 "height=\"14\"",
 			      lx, ly - 11);
