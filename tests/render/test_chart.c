@@ -388,7 +388,7 @@ static void test_weeks(void **state)
 {
 	const char *labels[53];
 	double v[53];
-	char names[53][16];
+	char names[53][24];
 	for (int i = 0; i < 53; i++) {
 		snprintf(names[i], sizeof(names[i]), "2026-W%02d", i + 1);
 		labels[i] = names[i];
