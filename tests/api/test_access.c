@@ -1468,6 +1468,15 @@ static const char *const no_resource[] = {
 	 * organisation and to citizens) is in tests/api/test_casetools_api.c */
 	"GET /api/v1/cases/{id}/files/{file}", "GET /api/v1/casework/assignees",
 	"GET /sagsbehandling/sag/{id}/fil/{file}",
+	/* fig-pages: the service figures read no thing of these rows (their
+	 * own resource, HH_RES_FIGURES, is the reader's organisation); every
+	 * role on them is in tests/api/test_figures_api.c and
+	 * tests/pages/test_figures_pages.c, and the service levels are
+	 * public */
+	"GET /api/v1/figures", "GET /api/v1/figures/drill",
+	"GET /api/v1/figures/benchmark", "GET /api/v1/service-levels/{org}",
+	"GET /ledelse", "GET /ledelse/benchmark", "GET /ledelse/bag/{indicator}",
+	"GET /serviceniveau/{org}",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
