@@ -405,7 +405,7 @@ static void filter_form(struct hh_req *r, const char *action,
 		hh_page_text(r, e->da);
 		hh_buf_puts(b, "</a></li></ul>\n</div>\n");
 	}
-	hh_buf_printf(b, "<form class=\"queue-filters\" method=\"get\" "
+	hh_buf_printf(b, "<form class=\"figure-filters\" method=\"get\" "
 			 "action=\"%s\" aria-labelledby=\"filtre\" novalidate>\n"
 			 "<h2 id=\"filtre\">Vælg periode og filtre</h2>\n"
 			 "<div class=\"filter-row\">\n",
