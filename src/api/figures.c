@@ -274,13 +274,12 @@ void hh_api_figures_drill(struct hh_req *r)
 	send(r, j);
 }
 
-static json_t *peer_json(enum hh_fig_ind i, const struct hh_fig_peer *p)
+static json_t *peer_json(const struct hh_fig_peer *p)
 {
 	json_t *o = value_json(&p->v);
 	json_object_set_new(o, "name", json_string(p->name ? p->name : ""));
 	json_object_set_new(o, "own", json_boolean(p->own));
 	json_object_set_new(o, "rank", p->rank ? json_integer(p->rank) : json_null());
-	(void)i;
 	return o;
 }
 
@@ -310,7 +309,7 @@ void hh_api_figures_benchmark(struct hh_req *r)
 		int have = row->n_peers > 0;
 		json_t *peers = json_array();
 		for (int p = 0; p < row->n_peers; p++)
-			json_array_append_new(peers, peer_json(row->ind, &row->peers[p]));
+			json_array_append_new(peers, peer_json(&row->peers[p]));
 		json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:i, s:o, s:o, s:o, "
 				      "s:o, s:o, s:o}",
 				      "indicator", hh_fig_key(row->ind), "label",
@@ -330,7 +329,7 @@ void hh_api_figures_benchmark(struct hh_req *r)
 		json_object_set_new(weights, bn.weight_keys[k], json_real(bn.weights[k]));
 	json_t *orgs = json_array();
 	for (int k = 0; k < bn.n_index; k++)
-		json_array_append_new(orgs, peer_json(0, &bn.index[k]));
+		json_array_append_new(orgs, peer_json(&bn.index[k]));
 	json_t *j = json_pack("{s:s, s:o, s:o, s:{s:o, s:s, s:o}}", "group",
 			      bn.group ? bn.group : "", "period", period_json(r, &f),
 			      "rows", rows, "index", "weights", weights, "method",

@@ -591,13 +591,12 @@ static enum hh_rc load_dash(struct hh_req *r, const struct hh_actor *who,
 
 /* The values of a month series on the months' keys (NAN where none). */
 static double *series_on(struct hh_arena *a, const struct rows *x,
-			 const char *const *keys, int n, int share)
+			 const char *const *keys, int n)
 {
 	double *v = hh_arena_alloc(a, (n ? n : 1) * sizeof(*v));
 	for (int i = 0; i < n; i++) {
 		const struct hh_fig_row *row = row_of(x, keys[i]);
 		v[i] = row && row->v.has ? row->v.value : NAN;
-		(void)share;
 	}
 	return v;
 }
@@ -1034,10 +1033,10 @@ void hh_page_figures(struct hh_req *r)
 		int n;
 		const char *const *keys = months(&r->arena, xs, 3, &n);
 		struct hh_chart_series s[] = {
-			{ hh_fig_label(HH_FIG_FCR), series_on(&r->arena, &d->m_fcr, keys, n, 1) },
+			{ hh_fig_label(HH_FIG_FCR), series_on(&r->arena, &d->m_fcr, keys, n) },
 			{ hh_fig_label(HH_FIG_SELF_SERVICE),
-			  series_on(&r->arena, &d->m_self, keys, n, 1) },
-			{ hh_fig_label(HH_FIG_FOUND), series_on(&r->arena, &d->m_found, keys, n, 1) },
+			  series_on(&r->arena, &d->m_self, keys, n) },
+			{ hh_fig_label(HH_FIG_FOUND), series_on(&r->arena, &d->m_found, keys, n) },
 		};
 		struct hh_chart c = { .id = "graf-tendens",
 				      .title = "Andele pr. måned",
@@ -1056,8 +1055,8 @@ void hh_page_figures(struct hh_req *r)
 		int n;
 		const char *const *keys = months(&r->arena, xs, 2, &n);
 		struct hh_chart_series s[] = {
-			{ "Henvendelser", series_on(&r->arena, &d->m_inq, keys, n, 0) },
-			{ "Sager", series_on(&r->arena, &d->m_cases, keys, n, 0) },
+			{ "Henvendelser", series_on(&r->arena, &d->m_inq, keys, n) },
+			{ "Sager", series_on(&r->arena, &d->m_cases, keys, n) },
 		};
 		struct hh_chart c = { .id = "graf-antal",
 				      .title = "Henvendelser og sager pr. måned",
