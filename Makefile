@@ -16,6 +16,9 @@
 #                      agent's lists with 500,000 inquiries, beside /healthz
 #   make bench-spool  Digital Post delivered durably through the spool,
 #                      beside a plain C loop writing the same files
+#   make bench-figures  the service figures on a generated year: the
+#                      fold, the write path with and without it, every
+#                      dashboard read beside one SQL query over the events
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -175,7 +178,7 @@ bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
 		$(BUILD)/bench/inquiries_bench $(BUILD)/bench/chat_bench \
 		$(BUILD)/bench/letters_bench $(BUILD)/bench/spool_bench \
 		$(BUILD)/bench/inbox_bench $(BUILD)/bench/cases_bench \
-		$(BUILD)/bench/casepage_bench
+		$(BUILD)/bench/casepage_bench $(BUILD)/bench/figures_bench
 	./bench/run.sh $(BUILD)
 	./bench/abuse.sh $(BUILD)
 	./bench/inquiries.sh $(BUILD)
@@ -184,6 +187,7 @@ bench: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus $(BUILD)/bench/abuse_bench
 	$(BUILD)/bench/spool_bench
 	./bench/inbox.sh $(BUILD)
 	./bench/casepage.sh $(BUILD)
+	$(BUILD)/bench/figures_bench # the service figures
 
 # The search benchmark: helhed's index beside SQLite FTS5 (in C, with
 # search_bench) and Xapian (C++, xapian_bench), then wrk on the search API.
@@ -299,3 +303,10 @@ $(BUILD)/bench/inbox_bench: bench/inbox_bench.c $(BUILD)/lib.a
 
 bench-inbox: deps $(BUILD)/helhed $(BUILD)/bench/inbox_bench
 	./bench/inbox.sh $(BUILD)
+
+# the service figures: a generated year folded, the write path with and
+# without keeping the aggregates current, the dashboard's reads beside one
+# SQL query over the raw events (bench/figures_bench.c)
+.PHONY: bench-figures
+bench-figures: deps $(BUILD)/bench/figures_bench
+	$(BUILD)/bench/figures_bench

@@ -28,6 +28,7 @@
 #include "domain/demo.h"
 #include "domain/letters.h"
 #include "domain/demoletters.h" /* the citizen's inbox */
+#include "domain/figures.h" /* the service figures */
 #include "domain/health.h"
 #include "domain/messages.h"
 #include "domain/oidc.h"
@@ -64,6 +65,7 @@ static const char usage_main[] =
 	"  search QUERY     search the knowledge base from the command line\n"
 	"  rotate-key       new keys for the CPR numbers sealed in the database\n"
 	"  print-batch      the print batch of letters for the mail room\n"
+	"  figures-rebuild  fold the whole event log into the service figures\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
 	"Options: --help, --version\n"
@@ -190,6 +192,18 @@ static const char usage_migrate[] =
 	"\n"
 	"Applies pending numbered migrations, seals CPR numbers stored before\n"
 	"they were sealed, and prints the schema version.\n"
+	"\n"
+	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
+	"  --help      this text\n";
+
+/* the service figures */
+static const char usage_figures_rebuild[] =
+	"Usage: helhed figures-rebuild [--db FILE]\n"
+	"\n"
+	"Forgets the service figures' facts and aggregates and folds the\n"
+	"whole event log again (docs/figures.md); the figures are the same\n"
+	"afterwards unless the event log or the fold's rules changed.\n"
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
 	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
@@ -953,6 +967,29 @@ static int cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
+/* the service figures: `helhed figures-rebuild` */
+static int cmd_figures_rebuild(int argc, char **argv)
+{
+	const char *db, *dir;
+	int r = parse_db_only("figures-rebuild", usage_figures_rebuild, argc, argv,
+			      &db, NULL, 0, &dir);
+	if (r)
+		return r < 0 ? 0 : r;
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	int64_t t0 = hh_now_us();
+	enum hh_rc rc = hh_figures_rebuild(st);
+	hh_health_close(st);
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s figures-rebuild: failed (%s)\n", prog,
+			hh_rc_name(rc));
+		return 1;
+	}
+	printf("figures rebuilt in %.1f s\n", (double)(hh_now_us() - t0) / 1e6);
+	return 0;
+}
+
 /* ---- user / token ---------------------------------------------------- */
 
 static char *read_password(void)
@@ -1376,5 +1413,7 @@ int main(int argc, char **argv)
 		return cmd_rotate_key(argc - 1, argv + 1);
 	if (!strcmp(cmd, "print-batch"))
 		return cmd_print_batch(argc - 1, argv + 1);
+	if (!strcmp(cmd, "figures-rebuild")) /* the service figures */
+		return cmd_figures_rebuild(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

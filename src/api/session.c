@@ -10,6 +10,7 @@
 #include "domain/auth.h"
 #include "domain/messages.h"
 #include "domain/health.h"
+#include "domain/figures.h" /* the service figures */
 #include "domain/oidc.h"
 #include "domain/orgs.h"
 
@@ -153,6 +154,10 @@ void hh_api_metrics(struct hh_req *r)
 		hh_messages_metrics(r->app->store, hh_now_us() / 1000000, ok,
 				    &r->resp);
 	}
+	/* the service figures: live indicators (a failure leaves them out;
+	 * the rest of the scrape still counts) */
+	if (hh_figures_metrics(r->app->store, &r->resp) != HH_OK)
+		hh_log(HH_LOG_WARN, "metrics: the service figures could not be read");
 	hh_resp_body(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -130,6 +130,11 @@ static const struct hh_access_rule rules[] = {
 	 * the case, through the letters module's own rules) */
 	{ CITIZEN, HH_RES_INBOX, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	{ CITIZEN, HH_RES_INBOX, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	/* the service figures (domain/figures.h): managers and admins read
+	 * their own organisation's; nobody writes them (the fold does, from
+	 * the events); the public service levels need no line */
+	{ HH_ROLE_MANAGER | HH_ROLE_ADMIN, HH_RES_FIGURES, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -242,6 +247,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_PRINT_BATCH] = "print-batch",
 		[HH_RES_DP_EXEMPTION] = "dp-exemption",
 		[HH_RES_INBOX] = "inbox", /* the citizen's inbox */
+		[HH_RES_FIGURES] = "figures", /* the service figures */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

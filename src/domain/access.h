@@ -53,6 +53,9 @@ enum hh_resource {
 	/* the citizen's inbox */
 	HH_RES_INBOX,           /* a sent letter as its recipient reads it,
 				   and the reply to it */
+	/* the service figures (domain/figures.h) */
+	HH_RES_FIGURES,         /* an organisation's figures, drill-downs
+				   and its benchmark */
 	HH_RES__COUNT
 };
 

@@ -22,6 +22,7 @@
 #include "domain/forms.h"
 #include "domain/hours.h"
 #include "domain/inquiries.h"
+#include "domain/figures.h" /* the service figures */
 #include "domain/appointments.h" /* appointments */
 #include "core/dktime.h"
 #include "domain/contact.h"
@@ -926,6 +927,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		return rc;
 	/* appointments: the counter services of the organisations */
 	rc = hh_counter_import(st, dir, errs, &stats->counter_services);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
+	/* the service figures: cost model, peer groups (figures.h) */
+	rc = hh_figures_config_import(st, dir, errs, &stats->figures);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)

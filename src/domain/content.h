@@ -19,6 +19,7 @@ struct hh_import_stats {
 	int inquiry_codes; /* teams and transfer reasons (teams.json) */
 	int hours; /* services with opening hours (hours.json) */
 	int counter_services; /* appointments (counter-services.json) */
+	int figures; /* the service figures' content (figures.json): 0/1 */
 	int articles_created, articles_updated, articles_unchanged;
 	int files_failed; /* files reported and skipped */
 };

@@ -28,6 +28,7 @@
 #define HH_DOMAIN_FIGURES_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -69,6 +70,9 @@ const char *hh_fig_label(enum hh_fig_ind i);
 const char *hh_fig_unit(enum hh_fig_ind i);
 /* The indicator with that key; -1: none. */
 int hh_fig_by_key(const char *key);
+/* The Danish name of a channel key (phone -> "Telefon"; self_service,
+ * assisted, follow_up for cases); the key itself when unknown. */
+const char *hh_fig_channel_label(const char *channel);
 /* 1 when a higher value is better (FCR), 0 when lower is (transfers,
  * processing time, cost, no-result rate). */
 int hh_fig_higher_better(enum hh_fig_ind i);
@@ -238,5 +242,13 @@ enum hh_rc hh_figures_metrics(struct hh_store *st, struct hh_buf *out);
 enum hh_rc hh_figures_catch_up(struct hh_store *st);
 /* Forgets every fact and folds the whole event log again. */
 enum hh_rc hh_figures_rebuild(struct hh_store *st);
+
+/* Reads dir/figures.json (the cost model, peer groups, who agreed to be
+ * named, the composite index; docs/figures.md) into the store, where
+ * the figures read it; called by hh_content_import. No file: OK, *n 0
+ * (no cost figures, one peer group per kind, nobody named). A file that
+ * is not a JSON object is reported on errs: INVALID. */
+enum hh_rc hh_figures_config_import(struct hh_store *st, const char *dir,
+				    FILE *errs, int *n);
 
 #endif

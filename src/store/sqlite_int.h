@@ -170,6 +170,30 @@ enum stmt_id {
 	S_INBOX_GET,
 	S_INBOX_MARK_READ,
 	S_INBOX_INSERT,
+	/* the service figures (sqlite_figures.c) */
+	S_FIG_EVENTS,
+	S_FIG_INQ_GET,
+	S_FIG_INQ_PUT,
+	S_FIG_CASE_GET,
+	S_FIG_CASE_PUT,
+	S_FIG_CHAT_PUT,
+	S_FIG_FEEDBACK_PUT,
+	S_FIG_AGG_ADD,
+	S_FIG_KEY_ADD,
+	S_FIG_AGG_TOTAL,
+	S_FIG_AGG_CHANNEL,
+	S_FIG_AGG_CASE_TYPE,
+	S_FIG_AGG_TOPIC,
+	S_FIG_AGG_DAY,
+	S_FIG_PROC,
+	S_FIG_INQ_LIST,
+	S_FIG_CASE_LIST,
+	S_FIG_CASE_LIST_DECIDED,
+	S_FIG_SEARCH,
+	S_FIG_LAG,
+	S_FIG_ART_FOUND,
+	S_FIG_ART_INQ,
+	S_FIG_ART_FCR,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -276,6 +300,7 @@ void hh_sq_fill_chat(struct hh_store *st); /* chat */
 void hh_sq_fill_letters(struct hh_store *st); /* letters */
 void hh_sq_fill_messages(struct hh_store *st); /* delivery */
 void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
+void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

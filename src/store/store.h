@@ -64,6 +64,61 @@ typedef enum hh_rc (*hh_message_cb)(void *ctx, const struct hh_message_row *m);
 typedef enum hh_rc (*hh_print_batch_cb)(void *ctx,
 					const struct hh_print_batch *b);
 
+/* ---- the service figures (domain/figures.h): the fold's rows ---- */
+/* What a figure is read for: organisation, Danish days YYYYMMDD
+ * inclusive, and NULL or a channel, a case type code, a KLE prefix. */
+struct hh_fig_filter {
+	int64_t org_id;
+	int from_day, to_day;
+	const char *channel, *case_type, *topic;
+};
+/* Groupings of fig_agg_sum. */
+enum hh_fig_group {
+	HH_FIG_G_TOTAL = 0,
+	HH_FIG_G_CHANNEL,
+	HH_FIG_G_CASE_TYPE,
+	HH_FIG_G_TOPIC, /* the KLE main group: two digits */
+	HH_FIG_G_DAY,   /* key "20260315" */
+};
+struct hh_fig_inquiry_fact {
+	int64_t id, org_id;
+	const char *channel;
+	int64_t started_at;
+	int day;
+	const char *topic;   /* "" none */
+	int64_t article_id;  /* 0 none */
+	const char *outcome;
+	const char *first_outcome; /* NULL while open */
+	int transfers;
+	int64_t callback_due_at; /* 0 none */
+	int callback_day;
+	int callback_kept;       /* -1 not (yet) made, 0 late, 1 kept */
+};
+struct hh_fig_case_fact {
+	int64_t id, org_id;
+	const char *case_type, *channel, *topic;
+	int64_t submitted_at;
+	int day;
+	const char *state;
+	int64_t paused_since, paused_s;
+	int deadline_days;
+	int64_t closed_at;
+	int decided, decided_day, deadline_day;
+	double proc_days;
+	int within;
+	const char *ref; /* lists only: the journal number, or NULL */
+};
+struct hh_fig_search_counts {
+	int64_t searches, no_result, weak, success;
+};
+typedef enum hh_rc (*hh_fig_agg_cb)(void *ctx, const char *key, int64_t n,
+				    double sum);
+typedef enum hh_rc (*hh_fig_value_cb)(void *ctx, double v);
+typedef enum hh_rc (*hh_fig_inquiry_cb)(void *ctx,
+					const struct hh_fig_inquiry_fact *f);
+typedef enum hh_rc (*hh_fig_case_cb)(void *ctx,
+				     const struct hh_fig_case_fact *f);
+
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
 struct hh_change {
@@ -689,6 +744,79 @@ struct hh_store {
 	enum hh_rc (*inbox_mark_read)(struct hh_tx *tx, int64_t id, int64_t at,
 				      int *marked);
 	enum hh_rc (*inbox_letter_insert)(struct hh_tx *tx, struct hh_letter *l);
+
+	/* ---- the service figures (domain/figures.h, sqlite_figures.c) ----
+	 * The fold's facts and daily aggregates (migration 0020). Only the
+	 * fold (domain/figfold.c) writes them; see docs/figures.md.
+	 * fig_events streams the events with id > after_id, oldest first,
+	 * at most limit. fig_reset empties every fact and aggregate.
+	 * fig_*_get: NOT_FOUND when there is no fact for id; fig_*_put
+	 * writes the fact as given (insert or replace). fig_chat_put and
+	 * fig_feedback_put insert once: *inserted 0 when the id was there.
+	 * fig_agg_add adds n and sum to one aggregate row (made at 0);
+	 * a NULL or "" channel, case type or topic is the row of all of
+	 * them ('*'), and a row naming one of them alone makes that a key
+	 * of its dimension for the groupings.
+	 * fig_agg_sum streams the sums of metric over f, grouped by `group`
+	 * (enum hh_fig_group; key "" for HH_FIG_G_TOTAL, which always gives
+	 * one row). A topic filter counts to the KLE's second level. fig_proc_values streams the processing days of the
+	 * decisions of f (decided_day in the period), smallest first.
+	 * fig_inquiry_list / fig_case_list stream the facts of f (by start /
+	 * submission day; case rows carry ref, the journal number, and
+	 * decided ones are those with decided_at in the period when
+	 * decided_only) newest first, with id < before (0: from the newest),
+	 * at most limit. fig_search counts the searches of f. fig_lag gives
+	 * how many events have id > after, and the newest id. */
+	enum hh_rc (*fig_events)(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t after_id, int limit, hh_event_cb cb,
+				 void *ctx);
+	enum hh_rc (*fig_reset)(struct hh_tx *tx);
+	enum hh_rc (*fig_inquiry_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t id,
+				      struct hh_fig_inquiry_fact *out);
+	enum hh_rc (*fig_inquiry_put)(struct hh_tx *tx,
+				      const struct hh_fig_inquiry_fact *f);
+	enum hh_rc (*fig_case_get)(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t id, struct hh_fig_case_fact *out);
+	enum hh_rc (*fig_case_put)(struct hh_tx *tx,
+				   const struct hh_fig_case_fact *f);
+	enum hh_rc (*fig_chat_put)(struct hh_tx *tx, int64_t id, int64_t org_id,
+				   int day, int rating, int *inserted);
+	enum hh_rc (*fig_feedback_put)(struct hh_tx *tx, int64_t id,
+				       int64_t org_id, int day, int found,
+				       const char *page, int64_t article_id,
+				       const char *topic, int *inserted);
+	enum hh_rc (*fig_agg_add)(struct hh_tx *tx, int64_t org_id,
+				  const char *metric, int day,
+				  const char *channel, const char *case_type,
+				  const char *topic, int64_t n, double sum);
+	enum hh_rc (*fig_agg_sum)(struct hh_tx *tx, struct hh_arena *a,
+				  const struct hh_fig_filter *f,
+				  const char *metric, int group,
+				  hh_fig_agg_cb cb, void *ctx);
+	enum hh_rc (*fig_proc_values)(struct hh_tx *tx,
+				      const struct hh_fig_filter *f,
+				      hh_fig_value_cb cb, void *ctx);
+	enum hh_rc (*fig_inquiry_list)(struct hh_tx *tx, struct hh_arena *a,
+				       const struct hh_fig_filter *f,
+				       int64_t before, int limit,
+				       hh_fig_inquiry_cb cb, void *ctx);
+	enum hh_rc (*fig_case_list)(struct hh_tx *tx, struct hh_arena *a,
+				    const struct hh_fig_filter *f,
+				    int decided_only, int64_t before,
+				    int limit, hh_fig_case_cb cb, void *ctx);
+	enum hh_rc (*fig_search)(struct hh_tx *tx, int64_t org_id,
+				 int64_t from, int64_t to,
+				 struct hh_fig_search_counts *out);
+	enum hh_rc (*fig_lag)(struct hh_tx *tx, int64_t after, int64_t *lag,
+			      int64_t *newest);
+	/* Per article (key: its id) for f's organisation and days: what 0,
+	 * the feedback (n answers, sum found); 1, the inquiries answered
+	 * with it (n, sum resolved at first contact); 2, those of them with
+	 * a first outcome (n, sum resolved). Ordered by article id. */
+	enum hh_rc (*fig_article_sum)(struct hh_tx *tx,
+				      const struct hh_fig_filter *f, int what,
+				      hh_fig_agg_cb cb, void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

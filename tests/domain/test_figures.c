@@ -1,0 +1,625 @@
+/* test_figures.c - the service figures (domain/figures.h): each formula
+ * on small hand-made event sets with the answer worked out by hand, the
+ * fold's figures equal to the formulas run on the same events, rebuild
+ * and catch-up, access, the benchmark's anonymity and /metrics' format.
+ *
+ * Events are written with event_append and explicit times, so that days
+ * and deadlines are the ones in the comments; test_figures_flow.c writes
+ * them through the domain's own functions. */
+#include "testutil.h"
+
+#include <regex.h>
+
+#include "core/dktime.h"
+#include "domain/access.h"
+#include "domain/figformula.h"
+#include "domain/figures.h"
+
+#define USER(org, role)                                                      \
+	(&(struct hh_actor){ .label = "user:9", .org_id = (org),            \
+			     .org_is_municipality = 1, .roles = (role),     \
+			     .user_id = 9 })
+#define MANAGER(org) USER(org, HH_ROLE_MANAGER)
+
+struct fx {
+	char *dir;
+	struct hh_store *st;
+	struct hh_arena a;
+	int64_t m901, m902, m903, m904, udk;
+};
+
+/* Danish local time "2026-03-20T10:00" as epoch seconds. */
+static int64_t dk(const char *s)
+{
+	int64_t t;
+	assert_true(hh_iso8601_parse(s, &t));
+	return t;
+}
+
+static int64_t put_org(struct hh_store *st, const char *code, const char *name,
+		       enum hh_org_kind k)
+{
+	struct hh_tx *tx;
+	assert_int_equal(st->tx_begin(st->cls, 1, &tx), HH_OK);
+	struct hh_org o = { .code = code, .name = name, .kind = k };
+	assert_int_equal(st->org_put(tx, &o), HH_OK);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	return o.id;
+}
+
+/* A ten-day case type: received -> in_progress -> granted / withdrawn,
+ * awaiting_citizen is the pause. */
+static const char *const ct_parking =
+	"{\"name\":\"Parkeringstilladelse\",\"organisation\":\"municipality\","
+	" \"kle\":\"05.13.00\",\"deadline\":\"P10D\",\"public\":true,"
+	" \"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"in_progress\",\"label\":\"Under behandling\"},"
+	"  {\"key\":\"awaiting_citizen\",\"label\":\"Afventer dig\",\"paused\":true},"
+	"  {\"key\":\"granted\",\"label\":\"Bevilget\",\"final\":true},"
+	"  {\"key\":\"withdrawn\",\"label\":\"Trukket tilbage\",\"final\":true}],"
+	" \"transitions\":["
+	"  {\"from\":\"received\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"awaiting_citizen\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"awaiting_citizen\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"in_progress\",\"to\":\"granted\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"received\",\"to\":\"withdrawn\",\"role\":\"caseworker\"}]}";
+
+static const char *const figures_json =
+	"{\"minutes_per_contact\":{\"default\":6,\"phone\":6,\"counter\":12},"
+	" \"minutes_per_case\":{\"default\":60,\"parkering\":30},"
+	" \"hourly_rate\":{\"default\":400,\"901\":600},"
+	" \"peer_groups\":[{\"key\":\"m\",\"name\":\"Kommuner\","
+	"   \"kind\":\"municipality\"},"
+	"  {\"key\":\"a\",\"name\":\"Myndigheder\",\"kind\":\"agency\"}],"
+	" \"organisations\":{\"901\":{\"named\":true},\"902\":{\"named\":false},"
+	"   \"903\":{\"named\":true}},"
+	" \"index\":{\"weights\":{\"fcr\":1,\"transfers\":1},"
+	"   \"method\":\"Vægtet gennemsnit.\"}}";
+
+static int setup(void **state)
+{
+	struct fx *f = hh_xcalloc(1, sizeof(*f));
+	f->dir = tu_tmpdir();
+	f->st = tu_store(f->dir, 2);
+	hh_arena_init(&f->a);
+	f->m901 = put_org(f->st, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY);
+	f->m902 = put_org(f->st, "902", "Åstrup Kommune", HH_ORG_MUNICIPALITY);
+	f->m903 = put_org(f->st, "903", "Vestby Kommune", HH_ORG_MUNICIPALITY);
+	f->m904 = put_org(f->st, "904", "Hemmelig Kommune", HH_ORG_MUNICIPALITY);
+	f->udk = put_org(f->st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	struct hh_case_type ct = { .code = "parkering", .organisation = "municipality",
+				   .name = "Parkeringstilladelse", .public = 1,
+				   .definition = ct_parking };
+	assert_int_equal(f->st->case_type_put(tx, &ct), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/figures.json", f->dir);
+	tu_write(path, figures_json);
+	int n = 0;
+	assert_int_equal(hh_figures_config_import(f->st, f->dir, stderr, &n), HH_OK);
+	assert_int_equal(n, 1);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	hh_arena_clear(&f->a);
+	hh_store_close(f->st);
+	tu_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* One event at Danish time `at`. */
+static void ev(struct fx *f, const char *at, const char *actor, int64_t org,
+	       const char *entity, int64_t id, const char *action,
+	       const char *after)
+{
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	struct hh_event e = { .at_us = dk(at) * 1000000, .actor = actor,
+			      .org_id = org, .entity = entity, .entity_id = id,
+			      .action = action, .after = after };
+	assert_int_equal(f->st->event_append(tx, &e), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+}
+
+static void submit(struct fx *f, int64_t id, const char *at, const char *actor,
+		   int64_t org)
+{
+	ev(f, at, actor, org, "case", id, "submit",
+	   "{\"state\":\"received\",\"case_type\":\"parkering\",\"version\":1}");
+}
+
+static void move(struct fx *f, int64_t id, const char *at, int64_t org,
+		 const char *state)
+{
+	char after[128];
+	snprintf(after, sizeof(after), "{\"state\":\"%s\"}", state);
+	ev(f, at, "user:9", org, "case", id, "transition", after);
+}
+
+static void summary(struct fx *f, int64_t org, int from, int to,
+		    struct hh_fig_value out[HH_FIG__COUNT])
+{
+	struct hh_fig_query q = { .org_id = org, .from_day = from, .to_day = to };
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(org), &f->a, &q, out),
+			 HH_OK);
+}
+
+/* ---- the formulas, pure ---------------------------------------------- */
+
+static void test_formulas(void **state)
+{
+	(void)state;
+	/* FCR: 2 resolved of 4 with an outcome; the open one and the one
+	 * without any outcome are not in the denominator */
+	const char *outcomes[] = { "resolved_first_contact", "transferred", NULL,
+				   "open", "resolved_first_contact",
+				   "callback_promised" };
+	struct hh_fig_value v = hh_fig_fcr(outcomes, 6);
+	assert_int_equal(v.num, 2);
+	assert_int_equal(v.den, 4);
+	assert_true(v.has);
+	/* transfers: 0 + 2 + 1 over 4 inquiries = 75 per 100 */
+	int tr[] = { 0, 2, 1, 0 };
+	v = hh_fig_transfers_per_100(tr, 4);
+	assert_true(v.value > 74.99 && v.value < 75.01);
+	/* callbacks: made on time, made late, never made: 1 of 3 */
+	int64_t due[] = { 100, 100, 100 }, made[] = { 100, 101, 0 };
+	v = hh_fig_callbacks_kept(due, made, 3);
+	assert_int_equal(v.num, 1);
+	assert_int_equal(v.den, 3);
+	/* nearest rank: 1 2 3 4 -> median (rank 2) 2, p90 (rank 4) 4;
+	 * 1 2 3 -> median 2 */
+	double s4[] = { 1, 2, 3, 4 }, s3[] = { 1, 2, 3 };
+	assert_true(hh_fig_quantile(s4, 4, 0.5).value == 2);
+	assert_true(hh_fig_quantile(s4, 4, 0.9).value == 4);
+	assert_true(hh_fig_quantile(s3, 3, 0.5).value == 2);
+	assert_false(hh_fig_quantile(s3, 0, 0.5).has);
+	/* ten days across the switch to summer time (29 March 2026):
+	 * submitted 20 March, the deadline is the end of 30 March */
+	int64_t sub = dk("2026-03-20T10:00");
+	assert_true(hh_fig_within(sub, 10, 0, dk("2026-03-30T23:30")));
+	assert_false(hh_fig_within(sub, 10, 0, dk("2026-03-31T00:10")));
+	/* a day and an hour paused moves it on by as much */
+	assert_true(hh_fig_within(sub, 10, 90000, dk("2026-04-01T00:10")));
+	assert_int_equal(hh_fig_day(dk("2026-03-30T23:30")), 20260330);
+	assert_int_equal(hh_fig_day(dk("2026-03-31T00:10")), 20260331);
+	/* channels */
+	assert_string_equal(hh_fig_case_channel("citizen:3", "submit"), "self_service");
+	assert_string_equal(hh_fig_case_channel("token:1", "submit"), "self_service");
+	assert_string_equal(hh_fig_case_channel("user:2", "submit"), "assisted");
+	assert_string_equal(hh_fig_case_channel("user:2", "followup"), "follow_up");
+	const char *chs[] = { "self_service", "assisted", "follow_up", "self_service" };
+	v = hh_fig_self_service(chs, 4);
+	assert_int_equal(v.num, 2);
+	assert_int_equal(v.den, 4);
+	assert_false(hh_fig_is_decision("withdrawn"));
+	assert_true(hh_fig_is_decision("granted"));
+	/* weeks: 2026-01-01 is a Thursday of week 1; 2027-01-01 (a Friday)
+	 * is in week 53 of 2026 */
+	char k[12];
+	hh_fig_week_key(20260101, k);
+	assert_string_equal(k, "2026-W01");
+	hh_fig_week_key(20270101, k);
+	assert_string_equal(k, "2026-W53");
+}
+
+/* ---- cases ------------------------------------------------------------ */
+
+/* Case 1: submitted 20 March 10:00, granted 30 March 23:30 (the deadline
+ * day, after the switch to summer time): within; 10 days 12.5 hours
+ * (the clock jumped an hour) = 10.5208 days.
+ * Case 2: submitted 20 March 10:00, granted 31 March 00:10: late;
+ * 10 days 13 h 10 min = 10.5486 days.
+ * Case 3: submitted 2 March 08:00, paused twice (3 March 08:00 - 5 March
+ * 08:00 = 2 days, 6 March 08:00 - 7 March 08:00 = 1 day), granted 15
+ * March 08:00: 13 days - 3 paused = 10 days; deadline 12 March + 3 days
+ * = end of 15 March: within.
+ * Case 4: withdrawn: closed without decision, in no processing time.
+ * Within: 2 of 3 decisions; median (rank 2 of 10, 10.5208, 10.5486):
+ * 10.5208; p90 (rank 3): 10.5486. */
+static void cases_march(struct fx *f)
+{
+	submit(f, 1, "2026-03-20T10:00", "citizen:1", f->m901);
+	move(f, 1, "2026-03-21T09:00", f->m901, "in_progress");
+	move(f, 1, "2026-03-30T23:30", f->m901, "granted");
+	submit(f, 2, "2026-03-20T10:00", "user:4", f->m901);
+	move(f, 2, "2026-03-21T09:00", f->m901, "in_progress");
+	move(f, 2, "2026-03-31T00:10", f->m901, "granted");
+	submit(f, 3, "2026-03-02T08:00", "token:2", f->m901);
+	move(f, 3, "2026-03-02T09:00", f->m901, "in_progress");
+	ev(f, "2026-03-03T08:00", "user:9", f->m901, "case", 3, "request",
+	   "{\"state\":\"awaiting_citizen\"}");
+	ev(f, "2026-03-05T08:00", "citizen:1", f->m901, "case", 3, "answer",
+	   "{\"state\":\"in_progress\"}");
+	move(f, 3, "2026-03-06T08:00", f->m901, "awaiting_citizen");
+	move(f, 3, "2026-03-07T08:00", f->m901, "in_progress");
+	ev(f, "2026-03-10T08:00", "user:9", f->m901, "case", 3, "note",
+	   "{\"state\":\"in_progress\",\"note\":\"x\"}");
+	move(f, 3, "2026-03-15T08:00", f->m901, "granted");
+	submit(f, 4, "2026-03-25T12:00", "citizen:2", f->m901);
+	move(f, 4, "2026-03-26T12:00", f->m901, "withdrawn");
+}
+
+static void test_cases(void **state)
+{
+	struct fx *f = *state;
+	cases_march(f);
+	struct hh_fig_value v[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_CASES].num, 4);
+	assert_int_equal(v[HH_FIG_WITHIN_DEADLINE].num, 2);
+	assert_int_equal(v[HH_FIG_WITHIN_DEADLINE].den, 3);
+	assert_true(v[HH_FIG_PROC_MEDIAN].has);
+	double d1 = (dk("2026-03-30T23:30") - dk("2026-03-20T10:00")) / 86400.0;
+	double d2 = (dk("2026-03-31T00:10") - dk("2026-03-20T10:00")) / 86400.0;
+	/* 10 days 13.5 hours on the clock, one of them lost to summer
+	 * time: 10 days 12.5 hours */
+	assert_true(d1 > 10.520 && d1 < 10.521);
+	assert_true(v[HH_FIG_PROC_MEDIAN].value == d1);
+	assert_true(v[HH_FIG_PROC_P90].value == d2);
+	/* self-service: the citizen's two and the app's one of four */
+	assert_int_equal(v[HH_FIG_SELF_SERVICE].num, 3);
+	assert_int_equal(v[HH_FIG_SELF_SERVICE].den, 4);
+	/* the same by the formulas on the same events */
+	double procs[] = { hh_fig_proc_days(dk("2026-03-02T08:00"), 3 * 86400,
+					    dk("2026-03-15T08:00")),
+			   d1, d2 };
+	assert_true(procs[0] == 10.0);
+	struct hh_fig_value m = hh_fig_quantile(procs, 3, 0.5);
+	assert_true(m.value == v[HH_FIG_PROC_MEDIAN].value);
+	assert_true(hh_fig_within(dk("2026-03-02T08:00"), 10, 3 * 86400,
+				  dk("2026-03-15T08:00")));
+	/* the decided-in-March filter: in April nothing is decided */
+	summary(f, f->m901, 20260401, 20260430, v);
+	assert_false(v[HH_FIG_PROC_MEDIAN].has);
+	assert_false(v[HH_FIG_WITHIN_DEADLINE].has);
+	assert_int_equal(v[HH_FIG_CASES].num, 0);
+}
+
+/* ---- inquiries -------------------------------------------------------- */
+
+/* 11: phone, resolved at first contact.
+ * 12: phone, transferred, the receiver transfers it on (2 transfers);
+ *     FCR stays "transferred".
+ * 13: counter, open and never ended: not in FCR's denominator.
+ * 14: phone, callback promised for 10 March 12:00, made 10 March 14:00
+ *     (late, case created).
+ * 15: chat, callback promised for 11 March 12:00, made at 11:00 (kept).
+ * FCR 1 of 4; transfers 2 per 5 = 40 per 100; callbacks 1 of 2. */
+static void inquiries_march(struct fx *f)
+{
+	ev(f, "2026-03-09T09:00", "user:9", f->m901, "inquiry", 11, "create",
+	   "{\"channel\":\"phone\",\"outcome\":\"resolved_first_contact\","
+	   "\"kle\":\"05.13.00\",\"article_id\":7}");
+	ev(f, "2026-03-09T09:10", "user:9", f->m901, "inquiry", 12, "create",
+	   "{\"channel\":\"phone\",\"outcome\":\"open\"}");
+	ev(f, "2026-03-09T09:15", "user:9", f->m901, "inquiry", 12, "outcome",
+	   "{\"channel\":\"phone\",\"outcome\":\"transferred\"}");
+	ev(f, "2026-03-09T10:00", "user:10", f->m901, "inquiry", 12,
+	   "transfer-take", "{\"id\":1,\"taken_by\":\"user:10\"}");
+	ev(f, "2026-03-09T10:05", "user:10", f->m901, "inquiry", 12,
+	   "transfer-close", "{\"id\":1,\"result\":\"transferred\"}");
+	ev(f, "2026-03-09T11:00", "user:9", f->m901, "inquiry", 13, "create",
+	   "{\"channel\":\"counter\",\"outcome\":\"open\"}");
+	ev(f, "2026-03-10T09:00", "user:9", f->m901, "inquiry", 14, "create",
+	   "{\"channel\":\"phone\",\"outcome\":\"callback_promised\","
+	   "\"callback_due_at\":\"2026-03-10T11:00:00Z\"}");
+	ev(f, "2026-03-10T14:00", "user:9", f->m901, "inquiry", 14, "outcome",
+	   "{\"channel\":\"phone\",\"outcome\":\"case_created\","
+	   "\"callback_due_at\":\"2026-03-10T11:00:00Z\"}");
+	ev(f, "2026-03-11T09:00", "user:9", f->m901, "inquiry", 15, "create",
+	   "{\"channel\":\"chat\",\"outcome\":\"callback_promised\","
+	   "\"callback_due_at\":\"2026-03-11T11:00:00Z\"}");
+	ev(f, "2026-03-11T11:00", "user:9", f->m901, "inquiry", 15, "outcome",
+	   "{\"channel\":\"chat\",\"outcome\":\"transferred\"}");
+}
+
+static void test_inquiries(void **state)
+{
+	struct fx *f = *state;
+	inquiries_march(f);
+	struct hh_fig_value v[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_INQUIRIES].num, 5);
+	assert_int_equal(v[HH_FIG_FCR].num, 1);
+	assert_int_equal(v[HH_FIG_FCR].den, 4);
+	/* 12 twice, and 15's callback ended in a transfer: 3 per 5 */
+	assert_int_equal(v[HH_FIG_TRANSFERS].num, 3);
+	assert_int_equal(v[HH_FIG_TRANSFERS].den, 5);
+	assert_true(v[HH_FIG_TRANSFERS].value > 59.99 &&
+		    v[HH_FIG_TRANSFERS].value < 60.01);
+	assert_int_equal(v[HH_FIG_CALLBACKS_KEPT].num, 1);
+	assert_int_equal(v[HH_FIG_CALLBACKS_KEPT].den, 2);
+	/* the formulas on the same inquiries agree */
+	const char *first[] = { "resolved_first_contact", "transferred", NULL,
+				"callback_promised", "callback_promised" };
+	int tr[] = { 0, 2, 0, 0, 1 };
+	struct hh_fig_value fcr = hh_fig_fcr(first, 5);
+	struct hh_fig_value t = hh_fig_transfers_per_100(tr, 5);
+	assert_true(fcr.value == v[HH_FIG_FCR].value);
+	assert_true(t.value == v[HH_FIG_TRANSFERS].value);
+	/* phone only: 11, 12, 14: FCR 1 of 3 */
+	struct hh_fig_query q = { .org_id = f->m901, .from_day = 20260301,
+				  .to_day = 20260331, .channel = "phone" };
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, &q, v),
+			 HH_OK);
+	assert_int_equal(v[HH_FIG_FCR].num, 1);
+	assert_int_equal(v[HH_FIG_FCR].den, 3);
+	/* cost: phone 6 minutes x3, counter 12, chat 6 (default) at 600
+	 * kr./hour: (18 + 12 + 6) / 5 = 7.2 minutes = 72 kr. */
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_true(v[HH_FIG_COST_INQUIRY].has);
+	assert_true(v[HH_FIG_COST_INQUIRY].value > 71.99 &&
+		    v[HH_FIG_COST_INQUIRY].value < 72.01);
+}
+
+/* ---- chats, rebuild, catch-up --------------------------------------- */
+
+/* A chat rated 2 and then (wrongly) 5: the first counts; another rated
+ * 4: mean 3. */
+static void test_chat_rating(void **state)
+{
+	struct fx *f = *state;
+	ev(f, "2026-03-09T09:00", "citizen:1", f->m901, "chat", 1, "rating",
+	   "{\"rating\":2}");
+	ev(f, "2026-03-09T09:01", "citizen:1", f->m901, "chat", 1, "rating",
+	   "{\"rating\":5}");
+	ev(f, "2026-03-09T10:00", "anonymous", f->m901, "chat", 2, "rating",
+	   "{\"rating\":4}");
+	struct hh_fig_value v[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_CHAT_RATING].den, 2);
+	assert_true(v[HH_FIG_CHAT_RATING].value == 3.0);
+	double r[] = { 2, 4 };
+	assert_true(hh_fig_mean(r, 2).value == v[HH_FIG_CHAT_RATING].value);
+}
+
+static void test_rebuild_and_catch_up(void **state)
+{
+	struct fx *f = *state;
+	cases_march(f);
+	inquiries_march(f);
+	struct hh_fig_value a[HH_FIG__COUNT], b[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260331, a);
+	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
+	summary(f, f->m901, 20260301, 20260331, b);
+	for (int i = 0; i < HH_FIG__COUNT; i++) {
+		assert_int_equal(a[i].has, b[i].has);
+		assert_int_equal(a[i].num, b[i].num);
+		assert_int_equal(a[i].den, b[i].den);
+		assert_true(a[i].value == b[i].value);
+	}
+	/* a new inquiry after the last read is in the next one */
+	ev(f, "2026-03-12T09:00", "user:9", f->m901, "inquiry", 16, "create",
+	   "{\"channel\":\"phone\",\"outcome\":\"resolved_first_contact\"}");
+	summary(f, f->m901, 20260301, 20260331, b);
+	assert_int_equal(b[HH_FIG_INQUIRIES].num, a[HH_FIG_INQUIRIES].num + 1);
+	assert_int_equal(b[HH_FIG_FCR].num, a[HH_FIG_FCR].num + 1);
+	/* catching up with nothing new changes nothing */
+	assert_int_equal(hh_figures_catch_up(f->st), HH_OK);
+	summary(f, f->m901, 20260301, 20260331, a);
+	assert_int_equal(a[HH_FIG_INQUIRIES].num, b[HH_FIG_INQUIRIES].num);
+}
+
+/* ---- access ------------------------------------------------------------ */
+
+static enum hh_rc count_item(void *ctx, const struct hh_fig_item *it)
+{
+	int *n = ctx;
+	(void)it;
+	(*n)++;
+	return HH_OK;
+}
+
+static void test_access(void **state)
+{
+	struct fx *f = *state;
+	inquiries_march(f);
+	struct hh_fig_value v[HH_FIG__COUNT];
+	struct hh_fig_query q = { .from_day = 20260301, .to_day = 20260331 };
+	const struct hh_actor *refused[] = {
+		USER(f->m901, HH_ROLE_CASEWORKER), USER(f->m901, HH_ROLE_AGENT),
+		USER(f->m901, HH_ROLE_EDITOR),
+		&(struct hh_actor){ .label = "citizen:1", .roles = HH_ROLE_CITIZEN,
+				    .citizen_id = 1 },
+		&(struct hh_actor){ 0 },
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(hh_figures_summary(f->st, refused[i], &f->a, &q, v),
+				 HH_ERR_FORBIDDEN);
+		int n = 0;
+		assert_int_equal(hh_figures_drill(f->st, refused[i], &f->a, &q,
+						  HH_FIG_FCR, 0, 10, count_item, &n),
+				 HH_ERR_FORBIDDEN);
+		assert_int_equal(n, 0);
+	}
+	/* 901's manager and admin see 901's four inquiries with an outcome */
+	int n = 0;
+	assert_int_equal(hh_figures_drill(f->st, MANAGER(f->m901), &f->a, &q,
+					  HH_FIG_FCR, 0, 10, count_item, &n),
+			 HH_OK);
+	assert_int_equal(n, 4);
+	n = 0;
+	assert_int_equal(hh_figures_drill(f->st, USER(f->m901, HH_ROLE_ADMIN), &f->a,
+					  &q, HH_FIG_INQUIRIES, 0, 10, count_item, &n),
+			 HH_OK);
+	assert_int_equal(n, 5);
+	/* 902's manager asking for 901's: refused, nothing sent */
+	q.org_id = f->m901;
+	n = 0;
+	assert_int_equal(hh_figures_drill(f->st, MANAGER(f->m902), &f->a, &q,
+					  HH_FIG_FCR, 0, 10, count_item, &n),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(n, 0);
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m902), &f->a, &q, v),
+			 HH_ERR_FORBIDDEN);
+	/* and their own has none of 901's */
+	q.org_id = 0;
+	assert_int_equal(hh_figures_drill(f->st, MANAGER(f->m902), &f->a, &q,
+					  HH_FIG_INQUIRIES, 0, 10, count_item, &n),
+			 HH_OK);
+	assert_int_equal(n, 0);
+}
+
+/* ---- the benchmark ---------------------------------------------------- */
+
+static void inquiries_fcr(struct fx *f, int64_t org, int64_t id0, int resolved,
+			  int n)
+{
+	for (int i = 0; i < n; i++)
+		ev(f, "2026-03-09T09:00", "user:9", org, "inquiry", id0 + i,
+		   "create",
+		   i < resolved ? "{\"channel\":\"phone\",\"outcome\":"
+				  "\"resolved_first_contact\"}"
+				: "{\"channel\":\"phone\",\"outcome\":\"transferred\"}");
+}
+
+static void test_benchmark(void **state)
+{
+	struct fx *f = *state;
+	/* FCR: 901 3/4, 902 1/4 (anonymous), 903 2/4 (named), 904 4/4 (not
+	 * in figures.json: anonymous) */
+	inquiries_fcr(f, f->m901, 100, 3, 4);
+	inquiries_fcr(f, f->m902, 200, 1, 4);
+	inquiries_fcr(f, f->m903, 300, 2, 4);
+	inquiries_fcr(f, f->m904, 400, 4, 4);
+	struct hh_fig_bench b;
+	struct hh_fig_query q = { .from_day = 20260301, .to_day = 20260331 };
+	assert_int_equal(hh_figures_benchmark(f->st, MANAGER(f->m902), &f->a, &q, &b),
+			 HH_OK);
+	assert_string_equal(b.group, "Kommuner");
+	const struct hh_fig_bench_row *fcr = NULL;
+	for (int i = 0; i < b.n_rows; i++)
+		if (b.rows[i].ind == HH_FIG_FCR)
+			fcr = &b.rows[i];
+	assert_non_null(fcr);
+	assert_int_equal(fcr->n_peers, 4); /* not the agency */
+	assert_int_equal(fcr->rank, 4);
+	assert_int_equal(fcr->ranked, 4);
+	assert_true(fcr->min == 0.25 && fcr->max == 1.0);
+	assert_true(fcr->median == 0.5); /* nearest rank 2 of 4 */
+	/* best first: 904 (anonymous), 901, 903, 902 (the reader) */
+	assert_string_equal(fcr->peers[0].name, "Organisation A");
+	assert_string_equal(fcr->peers[1].name, "Nordskov Kommune");
+	assert_string_equal(fcr->peers[2].name, "Vestby Kommune");
+	assert_string_equal(fcr->peers[3].name, "Åstrup Kommune");
+	assert_true(fcr->peers[3].own);
+	/* seen by 901, 902 did not agree and is never named */
+	assert_int_equal(hh_figures_benchmark(f->st, MANAGER(f->m901), &f->a, &q, &b),
+			 HH_OK);
+	for (int i = 0; i < b.n_rows; i++)
+		for (int k = 0; k < b.rows[i].n_peers; k++) {
+			assert_string_not_equal(b.rows[i].peers[k].name,
+						"Åstrup Kommune");
+			assert_string_not_equal(b.rows[i].peers[k].name,
+						"Hemmelig Kommune");
+		}
+	for (int k = 0; k < b.n_index; k++) {
+		assert_string_not_equal(b.index[k].name, "Åstrup Kommune");
+		assert_string_not_equal(b.index[k].name, "Hemmelig Kommune");
+	}
+	/* the index: FCR and transfers weigh 1 each; 904 is best at both */
+	assert_int_equal(b.n_index, 4);
+	assert_string_equal(b.index[0].name, "Organisation A");
+	assert_true(b.index[0].v.value == 100.0);
+	assert_string_equal(b.method, "Vægtet gennemsnit.");
+	assert_int_equal(b.n_weights, 2);
+}
+
+/* ---- /metrics --------------------------------------------------------- */
+
+static void test_metrics(void **state)
+{
+	struct fx *f = *state;
+	/* today's: in the gauges' 30 days */
+	int64_t now = hh_now_us() / 1000000;
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	struct hh_event e = { .at_us = now * 1000000, .actor = "user:9",
+			      .org_id = f->m901, .entity = "inquiry",
+			      .entity_id = 1, .action = "create",
+			      .after = "{\"channel\":\"phone\",\"outcome\":"
+				       "\"resolved_first_contact\"}" };
+	assert_int_equal(f->st->event_append(tx, &e), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	submit(f, 1, "2026-03-02T08:00", "citizen:1", f->m901);
+	struct hh_buf out;
+	hh_buf_init(&out);
+	assert_int_equal(hh_figures_metrics(f->st, &out), HH_OK);
+	assert_non_null(out.data);
+	assert_non_null(strstr(out.data, "helhed_fcr_ratio{organisation=\"901\","
+					 "channel=\"phone\"} 1\n"));
+	assert_non_null(strstr(out.data, "helhed_inquiries_total{organisation=\"901\","
+					 "channel=\"phone\"} 1\n"));
+	assert_non_null(strstr(out.data, "helhed_cases_total{organisation=\"901\","
+					 "case_type=\"parkering\",channel="
+					 "\"self_service\"} 1\n"));
+	assert_non_null(strstr(out.data, "helhed_fig_lag_events 0\n"));
+	/* every line is a comment (HELP/TYPE) or a sample in the text
+	 * format; every sample's family has its TYPE before it */
+	regex_t sample, help, type;
+	assert_int_equal(regcomp(&sample,
+				 "^([a-zA-Z_:][a-zA-Z0-9_:]*)"
+				 "(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\n]|\\\\[\\\\\"n])*\""
+				 "(,[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\n]|\\\\[\\\\\"n])*\")*)?\\})?"
+				 " -?[0-9.e+-]+$",
+				 REG_EXTENDED), 0);
+	assert_int_equal(regcomp(&help, "^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .+$",
+				 REG_EXTENDED), 0);
+	assert_int_equal(regcomp(&type, "^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) "
+				 "(counter|gauge)$", REG_EXTENDED), 0);
+	char *text = hh_xstrdup(out.data), *save = NULL;
+	char typed[32][64];
+	int n_typed = 0, n_samples = 0;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		regmatch_t m[2];
+		if (!regexec(&type, line, 2, m, 0)) {
+			snprintf(typed[n_typed++ % 32], 64, "%.*s",
+				 (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
+			continue;
+		}
+		if (!regexec(&help, line, 0, NULL, 0))
+			continue;
+		if (regexec(&sample, line, 2, m, 0))
+			fail_msg("not in the text format: %s", line);
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
+			 line + m[1].rm_so);
+		int found = 0;
+		for (int i = 0; i < n_typed && i < 32; i++)
+			found |= !strcmp(typed[i], name);
+		assert_true(found);
+		n_samples++;
+	}
+	assert_true(n_samples >= 5);
+	free(text);
+	regfree(&sample);
+	regfree(&help);
+	regfree(&type);
+	hh_buf_clear(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formulas),
+		cmocka_unit_test_setup_teardown(test_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inquiries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chat_rating, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_and_catch_up, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_benchmark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
