@@ -39,8 +39,9 @@ static int reader(struct hh_req *r, struct hh_actor *who)
 		return 0;
 	}
 	hh_actor_of(r, who);
-	/* FIGQ_ACCESS: until HH_RES_FIGURES is in the access table */
-	if (!(who->roles & (HH_ROLE_MANAGER | HH_ROLE_ADMIN))) {
+	/* asked here too, before the filters are checked: a refused
+	   caller learns nothing of them */
+	if (hh_access(who, HH_RES_FIGURES, HH_ACT_READ, NULL) != HH_OK) {
 		hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
 				"the figures are for managers and admins");
 		return 0;

@@ -142,8 +142,7 @@ static const char *qget(void *ctx, const char *name)
  * form. */
 static int reads_figures(const struct hh_actor *who)
 {
-	/* FIGQ_ACCESS: until HH_RES_FIGURES is in the access table */
-	return (who->roles & (HH_ROLE_MANAGER | HH_ROLE_ADMIN)) != 0;
+	return hh_access(who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK;
 }
 
 /* The signed-in manager, or NULL with the sign-in page or a Danish 403

@@ -57,7 +57,8 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	    hh_access(&who, HH_RES_CHAT_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/borgerservice/chat\">Chat</a></li>\n");
 	/* fig-pages: the service figures, for managers and admins */
-	if (w->kind == HH_USER && (who.roles & (HH_ROLE_MANAGER | HH_ROLE_ADMIN)))
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a></li>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */

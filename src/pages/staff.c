@@ -250,7 +250,7 @@ void hh_page_staff(struct hh_req *r)
 			       "uden svar</a>: det, borgerne ledte efter og "
 			       "ikke fandt</li>\n");
 	/* fig-pages: the service figures and the benchmark */
-	if (who.roles & (HH_ROLE_MANAGER | HH_ROLE_ADMIN))
+	if (hh_access(&who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a>: "
 			       "henvendelser, sager, behandlingstider og "
 			       "sammenligning med andre</li>\n");
