@@ -108,6 +108,13 @@ $(BUILD)/tests/domain/test_inbox $(BUILD)/tests/api/test_inbox: \
 # sqlite_query.h
 $(BUILD)/tests/api/test_feedback_api $(BUILD)/tests/pages/test_feedback_pages: \
 	tests/store/sqlite_query.h
+# fig-pages (issue 12): the chart tests read the SVG back with libxml2
+# (the program itself does not link it).
+$(BUILD)/tests/render/test_chart: private CFLAGS += $(shell pkg-config --cflags libxml-2.0)
+$(BUILD)/tests/render/test_chart: private TEST_LDLIBS += $(shell pkg-config --libs libxml-2.0)
+# the figures' API and page tests share their fixture
+$(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
+	tests/api/figures_fixture.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var

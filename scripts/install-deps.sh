@@ -13,13 +13,14 @@ set -eu
 # long Danish words, DejaVu is the letters' font; poppler-utils
 # (pdftotext, pdffonts) reads the PDFs back in the tests, and
 # libxml2-utils' xmllint validates the MeMo messages against the schema.
+# libxml2-dev: the chart tests parse the dashboard's SVG (fig-pages).
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev
 librhonabwy-dev glewlwyd
 libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-da fonts-dejavu-core
-poppler-utils libxml2-utils
+poppler-utils libxml2-utils libxml2-dev
 clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev"

@@ -227,6 +227,17 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/feedback", hh_page_feedback_post),
 	ROUTE(HH_POST, "/api/v1/feedback", hh_api_feedback_create),
 	ROUTE(HH_GET, "/api/v1/feedback-report", hh_api_feedback_report),
+	/* fig-pages (issue 12): the service figures over the API, the
+	 * managers' dashboard, drill-down and benchmark, and the public
+	 * service levels (every table also as CSV with ?format=csv) */
+	ROUTE(HH_GET, "/api/v1/figures", hh_api_figures),
+	ROUTE(HH_GET, "/api/v1/figures/drill", hh_api_figures_drill),
+	ROUTE(HH_GET, "/api/v1/figures/benchmark", hh_api_figures_benchmark),
+	ROUTE(HH_GET, "/api/v1/service-levels/{org}", hh_api_service_levels),
+	ROUTE(HH_GET, "/ledelse", hh_page_figures),
+	ROUTE(HH_GET, "/ledelse/benchmark", hh_page_figures_benchmark),
+	ROUTE(HH_GET, "/ledelse/bag/{indicator}", hh_page_figures_drill),
+	ROUTE(HH_GET, "/serviceniveau/{org}", hh_page_service_levels),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

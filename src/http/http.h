@@ -149,6 +149,11 @@ int hh_req_forwarded_tls(struct hh_req *r);
  * the arena), or NULL. */
 const char *hh_req_form(struct hh_req *r, const char *name);
 
+/* The first query argument whose name is not one of known (a NULL-
+ * terminated list), or NULL when all are known. Borrowed. (figures: the
+ * API refuses parameters it does not take) */
+const char *hh_req_query_unknown(struct hh_req *r, const char *const *known);
+
 /* Parses an integer query argument; on absence gives def; returns 0 and
  * queues a 400 problem naming the parameter when it is not an integer in
  * [min, max]. */

@@ -177,6 +177,29 @@ const char *hh_req_query(struct hh_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct unknown_ctx {
+	const char *const *known;
+	const char *found;
+};
+
+static enum MHD_Result unknown_arg(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	struct unknown_ctx *u = cls;
+	for (const char *const *k = u->known; *k; k++)
+		if (!strcmp(*k, key))
+			return MHD_YES;
+	u->found = key;
+	return MHD_NO;
+}
+
+const char *hh_req_query_unknown(struct hh_req *r, const char *const *known)
+{
+	struct unknown_ctx u = { known, NULL };
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_arg, &u);
+	return u.found;
+}
+
 const char *hh_req_header(struct hh_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

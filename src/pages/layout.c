@@ -56,6 +56,10 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	if (w->kind == HH_USER &&
 	    hh_access(&who, HH_RES_CHAT_QUEUE, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/borgerservice/chat\">Chat</a></li>\n");
+	/* fig-pages: the service figures, for managers and admins */
+	if (w->kind == HH_USER &&
+	    hh_access(&who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a></li>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"
@@ -127,8 +131,14 @@ void hh_page_end_org(struct hh_req *r, int status, const char *org_code)
 	hh_buf_puts(b, "\">Kontakt</a></li>\n"
 		       "<li><a href=\"/tilgaengelighed\">Tilgængelighedserklæring"
 		       "</a></li>\n"
-		       "<li><a href=\"/privatliv\">Privatliv og dine data</a></li>\n"
-		       "</ul></nav>\n"
+		       "<li><a href=\"/privatliv\">Privatliv og dine data</a></li>\n");
+	/* fig-pages: the organisation's published processing times */
+	if (org_code) {
+		hh_buf_puts(b, "<li><a href=\"/serviceniveau/");
+		hh_buf_urlenc(b, org_code);
+		hh_buf_puts(b, "\">Sagsbehandlingstider</a></li>\n");
+	}
+	hh_buf_puts(b, "</ul></nav>\n"
 		       "</div>\n</footer>\n</body>\n</html>\n");
 	hh_resp_html(r, status);
 }

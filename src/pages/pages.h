@@ -117,5 +117,11 @@ void hh_page_feedback_form(struct hh_req *r, const char *page,
 			   int64_t article_id, const char *query,
 			   const char *back, const char *muni_code);
 void hh_page_feedback_post(struct hh_req *r);
+/* pages/figures.c (issue 12): the managers' dashboard, the drill-down
+ * behind an indicator, the benchmark, and the public service levels */
+void hh_page_figures(struct hh_req *r);
+void hh_page_figures_drill(struct hh_req *r);
+void hh_page_figures_benchmark(struct hh_req *r);
+void hh_page_service_levels(struct hh_req *r);
 
 #endif

@@ -249,6 +249,11 @@ void hh_page_staff(struct hh_req *r)
 		hh_buf_puts(b, "<li><a href=\"/personale/soegninger\">Søgninger "
 			       "uden svar</a>: det, borgerne ledte efter og "
 			       "ikke fandt</li>\n");
+	/* fig-pages: the service figures and the benchmark */
+	if (hh_access(&who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK)
+		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a>: "
+			       "henvendelser, sager, behandlingstider og "
+			       "sammenligning med andre</li>\n");
 	hh_buf_puts(b, "</ul>\n</nav>\n"
 		       "<h2 id=\"artikler\">Din organisations artikler</h2>\n");
 	if (rc != HH_OK) {

@@ -1483,6 +1483,15 @@ static const char *const no_resource[] = {
 	 * anonymously (tests/api/test_feedback_api.c,
 	 * tests/pages/test_feedback_pages.c) */
 	"POST /feedback", "POST /api/v1/feedback",
+	/* fig-pages: the service figures read no thing of these rows (their
+	 * own resource, HH_RES_FIGURES, is the reader's organisation); every
+	 * role on them is in tests/api/test_figures_api.c and
+	 * tests/pages/test_figures_pages.c, and the service levels are
+	 * public */
+	"GET /api/v1/figures", "GET /api/v1/figures/drill",
+	"GET /api/v1/figures/benchmark", "GET /api/v1/service-levels/{org}",
+	"GET /ledelse", "GET /ledelse/benchmark", "GET /ledelse/bag/{indicator}",
+	"GET /serviceniveau/{org}",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

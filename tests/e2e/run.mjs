@@ -284,6 +284,7 @@ const pages = [
 		await signIn(p, STAFF.email, STAFF.password);
 		return go(p, '/personale/soegninger');
 	  } },
+	...figurePageStates(), /* fig-pages: the managers' pages (issue 12) */
 ];
 
 function describeAxe(violations) {
@@ -2939,6 +2940,92 @@ test('JavaScript disabled: Nej with a comment on a search without results ' +
 		check(await page.locator('form.feedback-form').count() === 0,
 		      'the form is still there');
 	}));
+// ---- fig-pages: the managers' pages and the public service levels ---------
+
+const MANAGER = { email: 'leder@nordskov.demo', password: 'demo-leder' };
+
+function figurePageStates() {
+	return [
+		{ name: 'managers: the dashboard', open: async (p) => {
+			await signIn(p, MANAGER.email, MANAGER.password);
+			return go(p, '/ledelse?periode=12m');
+		  } },
+		{ name: 'managers: the dashboard with a filter refused',
+		  open: async (p) => {
+			await signIn(p, MANAGER.email, MANAGER.password);
+			return go(p, '/ledelse?fra=2026-02-30', 400);
+		  } },
+		{ name: 'managers: the benchmark', open: async (p) => {
+			await signIn(p, MANAGER.email, MANAGER.password);
+			return go(p, '/ledelse/benchmark?periode=12m');
+		  } },
+		{ name: 'managers: behind an indicator', open: async (p) => {
+			await signIn(p, MANAGER.email, MANAGER.password);
+			return go(p, '/ledelse/bag/cases?periode=12m');
+		  } },
+		{ name: 'public service levels of 901',
+		  open: (p) => go(p, '/serviceniveau/901') },
+	];
+}
+
+test('managers: Servicetal in the menu, a drill-down followed, a CSV ' +
+     'downloaded', () => withPage({}, async (page) => {
+	await signIn(page, MANAGER.email, MANAGER.password);
+	await page.getByRole('navigation', { name: 'Hovedmenu' })
+		.getByRole('link', { name: 'Servicetal' }).click();
+	await page.waitForURL((u) => u.pathname === '/ledelse');
+	check(await text(page.locator('h1')) === 'Servicetal', 'no heading');
+	// every chart is an image named by its title, followed by its table
+	const charts = page.locator('svg[role="img"]');
+	check(await charts.count() >= 4, 'too few charts');
+	const named = await page.evaluate(() => [...document.querySelectorAll(
+		'svg[role="img"]')].every((svg) => {
+		const t = document.getElementById(svg.getAttribute(
+			'aria-labelledby'));
+		return t && t.textContent.trim().length > 0;
+	}));
+	check(named, 'a chart without a name');
+	// the quick choice
+	await page.getByRole('link', { name: 'Seneste 12 måneder' }).click();
+	await page.waitForURL((u) => u.searchParams.get('periode') === '12m');
+	// a drill-down from the cases' card keeps the filters
+	await page.locator('#tal-cases').getByRole('link').click();
+	await page.waitForURL((u) => u.pathname === '/ledelse/bag/cases' &&
+		u.searchParams.get('periode') === '12m');
+	check((await text(page.locator('h1'))).startsWith('Bag tallet'),
+	      'no drill-down heading');
+	// a CSV of the dashboard's channel table
+	await go(page, '/ledelse?periode=12m');
+	const link = page.locator('a[href*="tabel=kanaler"]');
+	const [download] = await Promise.all([page.waitForEvent('download'),
+					      link.click()]);
+	check(/^servicetal-kanaler-pr-maaned-.*\.csv$/.test(
+		download.suggestedFilename()),
+	      `file name: ${download.suggestedFilename()}`);
+	const csv = readFileSync(await download.path());
+	check(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf, 'no BOM');
+	check(csv.toString('utf8').slice(1).startsWith('Måned;'),
+	      `header: ${csv.toString('utf8').slice(0, 40)}`);
+}));
+
+test('managers: an editor gets a Danish 403 and no Servicetal link', () =>
+	withPage({}, async (page) => {
+	await signIn(page, STAFF.email, STAFF.password);
+	check(await page.getByRole('link', { name: 'Servicetal' }).count() === 0,
+	      'an editor sees Servicetal');
+	await go(page, '/ledelse', 403);
+	check(await text(page.locator('h1')) === 'Ingen adgang', 'no 403 page');
+}));
+
+test('public service levels: no sign-in, linked from the contact page', () =>
+	withPage({}, async (page) => {
+	await go(page, '/kontakt/901');
+	await page.getByRole('link', { name: 'Sagsbehandlingstider' }).click();
+	await page.waitForURL((u) => u.pathname === '/serviceniveau/901');
+	check((await text(page.locator('h1'))).includes('Nordskov'),
+	      'no organisation in the heading');
+	check(await page.locator('table caption').count() === 1, 'no table');
+}));
 
 async function main() {
 	const started = Date.now();
