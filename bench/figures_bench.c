@@ -609,6 +609,11 @@ int main(int argc, char **argv)
 			       (int64_t)ended == year[HH_FIG_FCR].den
 		       ? "equal"
 		       : "DIFFERENT");
+	if (med_ms == 0)
+		printf("  median: SQL left out (HELHED_BENCH_SQL_MEDIAN=0); helhed "
+		       "%.4f days (of %lld)\n", year[HH_FIG_PROC_MEDIAN].value,
+		       (long long)year[HH_FIG_PROC_MEDIAN].den);
+	else
 	printf("  median: SQL %.4f days (of %.0f) in %8.1f ms; helhed %.4f "
 	       "(of %lld) in %.1f ms: %.0fx faster, %s\n",
 	       median, decided, med_ms, year[HH_FIG_PROC_MEDIAN].value,
