@@ -7,6 +7,9 @@
 #include "store/sqlite_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "core/util.h"
 
 /* fig_agg: the filter names one row per day; a group names the rows of
  * the keys fig_keys knows (?1 org, ?2 .. ?3 days, ?4 channel, ?5 case
@@ -90,15 +93,26 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FIG_AGG_DAY] = "SELECT day, sum(n), sum(sum) FROM fig_agg "
 			  AGG_WHERE AGG_CH "AND " AGG_CT "AND " AGG_TP AGG_DAYS
 			  "GROUP BY day ORDER BY day",
-	[S_FIG_PROC] = "SELECT proc_days FROM fig_case WHERE org_id = ?1 AND "
-		       "decided = 1 AND decided_day BETWEEN ?2 AND ?3 "
-		       FILTER_REST "ORDER BY proc_days",
-	[S_FIG_INQ_LIST] = "SELECT " INQ_COLS "FROM fig_inquiry WHERE "
+	/* from the covering indexes fig_case_decided and
+	 * fig_case_type_decided: one per statement, so the planner need not
+	 * guess whether a case type is given */
+	[S_FIG_PROC] = "SELECT proc_days FROM fig_case INDEXED BY "
+		       "fig_case_decided WHERE org_id = ?1 AND decided = 1 AND "
+		       "decided_day BETWEEN ?2 AND ?3 AND ?5 IS NULL "
+		       "AND (?4 IS NULL OR channel = ?4) "
+		       "AND (?6 IS NULL OR topic = ?6 OR topic LIKE ?6 || '.%')",
+	[S_FIG_PROC_CT] = "SELECT proc_days FROM fig_case INDEXED BY "
+			  "fig_case_type_decided WHERE org_id = ?1 AND "
+			  "decided = 1 AND case_type = ?5 AND decided_day "
+			  "BETWEEN ?2 AND ?3 AND (?4 IS NULL OR channel = ?4) "
+			  "AND (?6 IS NULL OR topic = ?6 OR topic LIKE ?6 || '.%')",
+	[S_FIG_INQ_LIST] = "SELECT " INQ_COLS "FROM fig_inquiry INDEXED BY "
+			   "fig_inquiry_org_id WHERE "
 			   "org_id = ?1 AND day BETWEEN ?2 AND ?3 " FILTER_INQ
 			   "AND (?7 = 0 OR id < ?7) "
 			   "ORDER BY id DESC LIMIT ?8",
 	[S_FIG_CASE_LIST] = "SELECT " CASE_COLS ", c.journal_no FROM fig_case f "
-			    "LEFT JOIN cases c ON c.id = f.id WHERE "
+			    "INDEXED BY fig_case_org_id LEFT JOIN cases c ON c.id = f.id WHERE "
 			    "f.org_id = ?1 AND f.day BETWEEN ?2 AND ?3 "
 			    "AND (?4 IS NULL OR f.channel = ?4) "
 			    "AND (?5 IS NULL OR f.case_type = ?5) "
@@ -107,7 +121,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "ORDER BY f.id DESC LIMIT ?8",
 	[S_FIG_CASE_LIST_DECIDED] =
 		"SELECT " CASE_COLS ", c.journal_no FROM fig_case f "
-		"LEFT JOIN cases c ON c.id = f.id WHERE "
+		"INDEXED BY fig_case_org_id LEFT JOIN cases c ON c.id = f.id WHERE "
 		"f.org_id = ?1 AND f.decided = 1 AND f.decided_day BETWEEN ?2 AND ?3 "
 		"AND (?4 IS NULL OR f.channel = ?4) "
 		"AND (?5 IS NULL OR f.case_type = ?5) "
@@ -413,20 +427,41 @@ static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 	return r;
 }
 
+static int dbl_cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
 static enum hh_rc fig_proc_values(struct hh_tx *tx,
 				  const struct hh_fig_filter *f,
 				  hh_fig_value_cb cb, void *ctx)
 {
 	FAULT(tx);
-	STMT(tx, S_FIG_PROC);
+	enum stmt_id id = f->case_type ? S_FIG_PROC_CT : S_FIG_PROC;
+	sqlite3_stmt *st = hh_sq_stmt(tx, id, stmt_sql[id]);
+	if (!st)
+		return HH_ERR_INTERNAL;
 	bind_filter(st, f);
-	enum hh_rc r = HH_OK;
+	/* sorted here rather than by SQL: a sort of doubles in C is several
+	 * times faster than SQLite's sorter for 100,000 of them */
+	double *v = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
-	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = cb(ctx, sqlite3_column_double(st, 0));
-	if (r == HH_OK && rc != SQLITE_DONE)
-		r = hh_sq_map_rc(db_of(tx), rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = hh_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = sqlite3_column_double(st, 0);
+	}
+	enum hh_rc r = rc == SQLITE_DONE ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
 	done(st);
+	if (n)
+		qsort(v, n, sizeof(*v), dbl_cmp);
+	for (size_t i = 0; r == HH_OK && i < n; i++)
+		r = cb(ctx, v[i]);
+	free(v);
 	return r;
 }
 
