@@ -37,7 +37,7 @@ sqlite3 "$db" "SELECT 'rows: ' || (SELECT count(*) FROM events) || ' events, ' |
 	(SELECT count(*) FROM chat_messages) || ' chat messages, ' ||
 	(SELECT count(*) FROM search_log) || ' searches, ' ||
 	(SELECT count(*) FROM letters) || ' letters'"
-sqlite3 "$db" "SELECT name, sum(pgsize) / 1048576 || ' MB' FROM dbstat
+sqlite3 "$db" "SELECT name, printf('%.1f MB', sum(pgsize) / 1048576.0) FROM dbstat
 	GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 6" 2>/dev/null |
 	tr '|' ' ' | sed 's/^/  /'
 
