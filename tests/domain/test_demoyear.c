@@ -141,6 +141,16 @@ static void test_volumes(void **state)
 			 s->no_result);
 	assert_true(q1(f, "SELECT count(*) FROM search_log WHERE chosen_article_id "
 			  "IS NOT NULL") > 0);
+	/* every search carries an anonymous visit; about 1 reader in 8
+	 * answers "Fandt du det, du søgte?", each answer with its event,
+	 * and on article pages mostly yes (70-85 %) */
+	assert_int_equal(q1(f, "SELECT count(*) FROM search_log WHERE visit IS NULL"), 0);
+	int64_t fb = q1(f, "SELECT count(*) FROM feedback");
+	assert_true(fb > 0);
+	assert_int_equal(q1(f, "SELECT count(*) FROM events WHERE entity = 'feedback'"), fb);
+	int64_t yes_permille = q1(f, "SELECT 1000 * sum(found) / count(*) FROM feedback "
+				     "WHERE article_id IS NOT NULL");
+	assert_true(yes_permille >= 600 && yes_permille <= 900);
 	assert_true(q1(f, "SELECT count(*) FROM letters WHERE state = 'sent'") >= s->letters);
 	assert_int_equal(q1(f, "SELECT count(*) FROM events WHERE entity = 'case' AND "
 			       "action = 'answer'"),
