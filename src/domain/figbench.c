@@ -65,27 +65,6 @@ static int named(json_t *conf, const char *code)
 	return json_is_true(json_object_get(me, "named"));
 }
 
-struct orgs {
-	struct hh_arena *a;
-	struct hh_org *o;
-	int n, cap;
-};
-
-static enum hh_rc org_row(void *p, const struct hh_org *o)
-{
-	struct orgs *s = p;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 16;
-		struct hh_org *no = hh_arena_alloc(s->a, (size_t)cap * sizeof(*no));
-		if (s->n)
-			memcpy(no, s->o, (size_t)s->n * sizeof(*no));
-		s->o = no;
-		s->cap = cap;
-	}
-	s->o[s->n++] = *o;
-	return HH_OK;
-}
-
 /* ---- the benchmark ------------------------------------------------------ */
 
 struct bench {
@@ -155,8 +134,8 @@ static enum hh_rc bench_tx(struct hh_tx *tx, void *p)
 	struct bench *b = p;
 	struct hh_fig_bench *out = b->out;
 	json_t *conf = hh_fig_conf(tx, b->a);
-	struct orgs all = { .a = b->a };
-	enum hh_rc rc = tx->store->org_list(tx, b->a, org_row, &all);
+	struct hh_fig_orgs all = { .a = b->a };
+	enum hh_rc rc = tx->store->org_list(tx, b->a, hh_fig_org_row, &all);
 	if (rc != HH_OK)
 		return rc;
 	const struct hh_org *own = NULL;

@@ -188,31 +188,10 @@ static void family(struct hh_buf *out, const char *name, const char *type,
 	hh_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-struct orgs {
-	struct hh_arena *a;
-	struct hh_org *o;
-	int n, cap;
-};
-
-static enum hh_rc org_row(void *p, const struct hh_org *o)
-{
-	struct orgs *s = p;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 16;
-		struct hh_org *no = hh_arena_alloc(s->a, (size_t)cap * sizeof(*no));
-		if (s->n)
-			memcpy(no, s->o, (size_t)s->n * sizeof(*no));
-		s->o = no;
-		s->cap = cap;
-	}
-	s->o[s->n++] = *o;
-	return HH_OK;
-}
-
 struct metrics {
 	struct hh_arena a;
 	struct hh_buf *out;
-	struct orgs orgs;
+	struct hh_fig_orgs orgs;
 	int today;
 };
 
@@ -264,7 +243,7 @@ static enum hh_rc metrics_tx(struct hh_tx *tx, void *p)
 	hh_buf_reset(out); /* a retried transaction starts over */
 	m->orgs.a = &m->a;
 	m->orgs.n = 0;
-	enum hh_rc rc = tx->store->org_list(tx, &m->a, org_row, &m->orgs);
+	enum hh_rc rc = tx->store->org_list(tx, &m->a, hh_fig_org_row, &m->orgs);
 	/* gauges over the last 30 days up to today; counters since the
 	 * first event */
 	struct hh_fig_filter last30 = { .from_day = hh_fig_day_add(m->today, -29),

@@ -772,3 +772,18 @@ enum hh_rc hh_figures_channel_mix(struct hh_store *st, const struct hh_actor *wh
 		return rc;
 	return hh_store_run_tx(st, 0, mix_tx, &m);
 }
+
+enum hh_rc hh_fig_org_row(void *p, const struct hh_org *o)
+{
+	struct hh_fig_orgs *s = p;
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		struct hh_org *no = hh_arena_alloc(s->a, (size_t)cap * sizeof(*no));
+		if (s->n)
+			memcpy(no, s->o, (size_t)s->n * sizeof(*no));
+		s->o = no;
+		s->cap = cap;
+	}
+	s->o[s->n++] = *o;
+	return HH_OK;
+}

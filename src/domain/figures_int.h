@@ -44,6 +44,14 @@ enum hh_rc hh_fig_one_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 			 struct hh_fig_value *v);
 /* May who read org's figures: OK, else FORBIDDEN. */
 enum hh_rc hh_fig_may_read(const struct hh_actor *who, int64_t org_id);
+/* The organisations as store->org_list streams them, collected into o
+ * (grown in a): pass hh_fig_org_row as the callback. */
+struct hh_fig_orgs {
+	struct hh_arena *a;
+	struct hh_org *o;
+	int n, cap;
+};
+enum hh_rc hh_fig_org_row(void *p, const struct hh_org *o);
 /* Is f's period a real one (from <= to, both real days)? */
 int hh_fig_period_ok(const struct hh_fig_filter *f);
 
