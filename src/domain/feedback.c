@@ -10,6 +10,7 @@
 #include "core/dktime.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/reports.h"
 
 #define SCRUBBED "[fjernet]"
 
@@ -468,20 +469,9 @@ enum hh_rc hh_feedback_report(struct hh_store *st, const struct hh_actor *who,
 				.comments = comments,
 				.since = hh_now_us() / 1000000 -
 					 (int64_t)days * 86400 };
-	switch (hh_access_scope(who, HH_RES_SEARCH_REPORT, HH_ACT_READ)) {
-	case HH_SCOPE_ANY:
-		break;
-	case HH_SCOPE_OWN_ORG_SHARED:
-		c.unscoped = who->org_is_municipality;
-		/* fall through */
-	case HH_SCOPE_OWN_ORG:
-		c.org_id = who->org_id;
-		break;
-	case HH_SCOPE_OWN_CITIZEN:
-	case HH_SCOPE_NONE:
-		return HH_ERR_FORBIDDEN;
-	}
-	rc = hh_store_run_tx(st, 0, report_tx, &c);
+	rc = hh_report_scope(who, &c.org_id, &c.unscoped);
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 0, report_tx, &c);
 	for (size_t i = 0; rc == HH_OK && i < c.n; i++)
 		rc = cb(ctx, &c.rows[i]);
 	return rc;

@@ -41,6 +41,27 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 					c->unscoped, keep_row, c);
 }
 
+enum hh_rc hh_report_scope(const struct hh_actor *who, int64_t *org_id,
+			   int *unscoped)
+{
+	*org_id = -1;
+	*unscoped = 0;
+	switch (hh_access_scope(who, HH_RES_SEARCH_REPORT, HH_ACT_READ)) {
+	case HH_SCOPE_ANY:
+		return HH_OK;
+	case HH_SCOPE_OWN_ORG_SHARED:
+		*unscoped = who->org_is_municipality;
+		/* fall through */
+	case HH_SCOPE_OWN_ORG:
+		*org_id = who->org_id;
+		return HH_OK;
+	case HH_SCOPE_OWN_CITIZEN:
+	case HH_SCOPE_NONE:
+		break;
+	}
+	return HH_ERR_FORBIDDEN;
+}
+
 enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
 			    struct hh_arena *ar, int days, int limit,
 			    hh_report_cb cb, void *ctx)
@@ -59,20 +80,9 @@ enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
 	 * made without one (the shared knowledge base, which they edit). An
 	 * agency's editors see only searches scoped to the agency, which the
 	 * public search does not make: their report is empty. */
-	switch (hh_access_scope(who, HH_RES_SEARCH_REPORT, HH_ACT_READ)) {
-	case HH_SCOPE_ANY:
-		break;
-	case HH_SCOPE_OWN_ORG_SHARED:
-		c.unscoped = who->org_is_municipality;
-		/* fall through */
-	case HH_SCOPE_OWN_ORG:
-		c.org_id = who->org_id;
-		break;
-	case HH_SCOPE_OWN_CITIZEN:
-	case HH_SCOPE_NONE:
-		return HH_ERR_FORBIDDEN;
-	}
-	rc = hh_store_run_tx(st, 0, report_tx, &c);
+	rc = hh_report_scope(who, &c.org_id, &c.unscoped);
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 0, report_tx, &c);
 	for (size_t i = 0; rc == HH_OK && i < c.n; i++)
 		rc = cb(ctx, &c.rows[i]);
 	return rc;

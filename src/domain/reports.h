@@ -20,4 +20,12 @@ enum hh_rc hh_search_report(struct hh_store *st, const struct hh_actor *who,
 			    struct hh_arena *ar, int days, int limit,
 			    hh_report_cb cb, void *ctx);
 
+/* Whose searches (and feedback answers) who's reports cover, from the
+ * access table's scope of the search report: *org_id -1 for every
+ * organisation, else the reader's; *unscoped 1 when those made without an
+ * organisation (the shared knowledge base's) count too, as for a
+ * municipality's staff. FORBIDDEN when the scope gives none. */
+enum hh_rc hh_report_scope(const struct hh_actor *who, int64_t *org_id,
+			   int *unscoped);
+
 #endif
