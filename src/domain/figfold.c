@@ -20,6 +20,7 @@
  * Rows are keyed by the organisation the event names. */
 #include "domain/figures_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,10 @@ struct delta {
 	double sum;
 	uint64_t hash;
 	int used;
+	/* metric "proc" (fig_proc, not fig_agg): the processing times, in
+	   seconds, of the decisions added to the row */
+	int32_t *secs;
+	int n_secs, cap_secs;
 };
 
 struct fold {
@@ -78,9 +83,10 @@ static int same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static void delta_add(struct fold *f, int64_t org, const char *metric, int day,
-		      const char *ch, const char *ct, const char *tp, int64_t n,
-		      double sum)
+/* The delta of one aggregate row, made at 0 when new. */
+static struct delta *delta_of(struct fold *f, int64_t org, const char *metric,
+			      int day, const char *ch, const char *ct,
+			      const char *tp)
 {
 	if (2 * (f->n_deltas + 1) > f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 1024;
@@ -104,45 +110,84 @@ static void delta_add(struct fold *f, int64_t org, const char *metric, int day,
 		struct delta *d = &f->deltas[j];
 		if (!d->used) {
 			/* the strings outlive the batch: in the fold's arena */
-			*d = (struct delta){ org,
-					     metric,
-					     ch ? hh_arena_strdup(&f->a, ch) : NULL,
-					     ct ? hh_arena_strdup(&f->a, ct) : NULL,
-					     tp ? hh_arena_strdup(&f->a, tp) : NULL,
-					     day, n, sum, h, 1 };
+			*d = (struct delta){ .org = org,
+					     .metric = metric,
+					     .channel = ch ? hh_arena_strdup(&f->a, ch)
+							   : NULL,
+					     .case_type = ct ? hh_arena_strdup(&f->a, ct)
+							     : NULL,
+					     .topic = tp ? hh_arena_strdup(&f->a, tp)
+							 : NULL,
+					     .day = day, .hash = h, .used = 1 };
 			f->n_deltas++;
-			return;
+			return d;
 		}
 		if (d->hash == h && d->org == org && d->day == day &&
 		    same(d->metric, metric) && same(d->channel, ch) &&
-		    same(d->case_type, ct) && same(d->topic, tp)) {
-			d->n += n;
-			d->sum += sum;
-			return;
-		}
+		    same(d->case_type, ct) && same(d->topic, tp))
+			return d;
 	}
+}
+
+static void delta_add(struct fold *f, int64_t org, const char *metric, int day,
+		      const char *ch, const char *ct, const char *tp, int64_t n,
+		      double sum, int32_t sec)
+{
+	struct delta *d = delta_of(f, org, metric, day, ch, ct, tp);
+	d->n += n;
+	d->sum += sum;
+	if (sec < 0)
+		return;
+	if (d->n_secs == d->cap_secs) {
+		d->cap_secs = d->cap_secs ? d->cap_secs * 2 : 8;
+		d->secs = hh_xrealloc(d->secs, (size_t)d->cap_secs * sizeof(*d->secs));
+	}
+	d->secs[d->n_secs++] = sec;
+}
+
+static int secs_cmp(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return a < b ? -1 : a > b;
 }
 
 static enum hh_rc deltas_write(struct fold *f)
 {
 	enum hh_rc rc = HH_OK;
 	for (size_t i = 0; rc == HH_OK && i < f->cap; i++) {
-		const struct delta *d = &f->deltas[i];
-		if (d->used && (d->n || d->sum))
+		struct delta *d = &f->deltas[i];
+		if (!d->used)
+			continue;
+		if (d->n_secs) {
+			qsort(d->secs, (size_t)d->n_secs, sizeof(*d->secs), secs_cmp);
+			rc = f->tx->store->fig_proc_add(f->tx, d->org, d->day,
+							d->channel, d->case_type,
+							d->topic, d->secs, d->n_secs);
+		} else if (d->n || d->sum) {
 			rc = f->tx->store->fig_agg_add(f->tx, d->org, d->metric,
 						       d->day, d->channel,
 						       d->case_type, d->topic, d->n,
 						       d->sum);
+		}
 	}
 	return rc;
+}
+
+static void deltas_free(struct fold *f)
+{
+	for (size_t i = 0; i < f->cap; i++)
+		free(f->deltas[i].secs);
+	free(f->deltas);
+	f->deltas = NULL;
+	f->cap = f->n_deltas = 0;
 }
 
 /* Adds n and sum to the aggregate rows of the event: its own channel,
  * case type and topic, and "all" ('*', NULL here) for each of them, the
  * topic both as its KLE main group and to its second level. */
-static enum hh_rc agg(struct fold *f, int64_t org, const char *metric,
-		      int day, const char *channel, const char *case_type,
-		      const char *topic, int64_t n, double sum)
+static enum hh_rc agg_sec(struct fold *f, int64_t org, const char *metric,
+			  int day, const char *channel, const char *case_type,
+			  const char *topic, int64_t n, double sum, int32_t sec)
 {
 	char t2[3] = "", t5[6] = "";
 	if (topic && strlen(topic) >= 2) {
@@ -161,9 +206,36 @@ static enum hh_rc agg(struct fold *f, int64_t org, const char *metric,
 				if ((c && !chs[c]) || (k && !cts[k]) || (t && !tps[t]))
 					continue;
 				delta_add(f, org, metric, day, chs[c], cts[k], tps[t], n,
-					  sum);
+					  sum, sec);
 			}
 	return HH_OK;
+}
+
+static enum hh_rc agg(struct fold *f, int64_t org, const char *metric,
+		      int day, const char *channel, const char *case_type,
+		      const char *topic, int64_t n, double sum)
+{
+	return agg_sec(f, org, metric, day, channel, case_type, topic, n, sum, -1);
+}
+
+/* A decision's processing time into fig_proc ("proc"), on the rows
+ * fig_agg's "dec" has. */
+static enum hh_rc agg_proc(struct fold *f, const struct hh_fig_case_fact *k)
+{
+	int64_t secs = hh_fig_proc_seconds(k->submitted_at, k->paused_s,
+					   k->closed_at);
+	return agg_sec(f, k->org_id, "proc", k->decided_day, k->channel,
+		       k->case_type, k->topic, 1, 0,
+		       secs > INT32_MAX ? INT32_MAX : (int32_t)secs);
+}
+
+/* A decision: "dec" (n +1, sum + within) in fig_agg, and its processing
+ * time in fig_proc. */
+static enum hh_rc agg_decision(struct fold *f, const struct hh_fig_case_fact *k)
+{
+	enum hh_rc rc = agg(f, k->org_id, "dec", k->decided_day, k->channel,
+			    k->case_type, k->topic, 1, k->within);
+	return rc == HH_OK ? agg_proc(f, k) : rc;
 }
 
 static const struct ct_info *ct_get(struct fold *f, const char *code)
@@ -286,6 +358,8 @@ static enum hh_rc case_change(struct fold *f, const struct hh_event *e,
 			k.decided = 1;
 			k.decided_day = hh_fig_day(at);
 			k.proc_days = hh_fig_proc_days(k.submitted_at, k.paused_s, at);
+			/* closed_at is the decision's time: fig_proc's seconds
+			 * are computed from it (agg_decision) */
 			k.within = hh_fig_within(k.submitted_at, k.deadline_days,
 						 k.paused_s, at);
 			k.deadline_day = hh_fig_day(hh_fig_deadline_end(
@@ -294,8 +368,7 @@ static enum hh_rc case_change(struct fold *f, const struct hh_event *e,
 	}
 	rc = f->tx->store->fig_case_put(f->tx, &k);
 	if (rc == HH_OK && decided_now)
-		rc = agg(f, k.org_id, "dec", k.decided_day, k.channel, k.case_type,
-			 k.topic, 1, k.within);
+		rc = agg_decision(f, &k);
 	return rc;
 }
 
@@ -435,6 +508,25 @@ static enum hh_rc feedback_event(struct fold *f, const struct hh_event *e,
 		kle ? kle : "", &inserted);
 	if (rc == HH_OK && inserted)
 		rc = agg(f, e->org_id, "found", day, page ? page : "", "", kle, 1, yes);
+	json_int_t art = json_integer_value(json_object_get(after, "article_id"));
+	if (rc == HH_OK && inserted && art) {
+		/* per article: "art_found" with the article's id where the
+		 * case type would be, for every topic row as agg() makes them
+		 * (never the row of all articles: "found" is that) */
+		char key[24], t2[3] = "", t5[6] = "";
+		snprintf(key, sizeof(key), "%lld", (long long)art);
+		if (kle && strlen(kle) >= 2) {
+			memcpy(t2, kle, 2);
+			strncpy(t5, kle, 5);
+			t5[5] = 0;
+		}
+		const char *tps[3] = { NULL, *t2 ? t2 : NULL,
+				       strlen(t5) == 5 ? t5 : NULL };
+		for (int t = 0; t < 3; t++)
+			if (!t || tps[t])
+				delta_add(f, e->org_id, "art_found", day, NULL, key,
+					  tps[t], 1, yes, -1);
+	}
 	return rc;
 }
 
@@ -500,7 +592,117 @@ enum hh_rc hh_fig_fold_tx(struct hh_tx *tx, int *folded)
 	}
 	*folded = f->n;
 	hh_arena_clear(&f->a);
-	free(f->deltas);
+	deltas_free(f);
+	free(f);
+	return rc;
+}
+
+/* ---- fig-hist: the search log and fig_proc's first rows ----------------- */
+
+enum hh_rc hh_fig_meta_int(struct hh_tx *tx, const char *key, int64_t *out)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	const char *v = NULL;
+	enum hh_rc rc = tx->store->meta_get(tx, &a, key, &v);
+	if (rc == HH_ERR_NOT_FOUND) {
+		rc = HH_OK;
+		v = NULL;
+	}
+	*out = rc == HH_OK && v ? strtoll(v, NULL, 10) : -1;
+	hh_arena_clear(&a);
+	return rc;
+}
+
+static enum hh_rc meta_put_int(struct hh_tx *tx, const char *key, int64_t v)
+{
+	char s[24];
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	return tx->store->meta_set(tx, key, s);
+}
+
+struct search_fold {
+	struct fold *f;
+	int64_t last;
+	int n;
+};
+
+static enum hh_rc search_row(void *p, const struct hh_fig_search_row *r)
+{
+	struct search_fold *s = p;
+	s->last = r->id;
+	s->n++;
+	if (!r->org_id)
+		return HH_OK; /* made without a municipality: in no figure */
+	int day = hh_fig_day(r->at);
+	enum hh_rc rc = agg(s->f, r->org_id, "srch", day, NULL, NULL, NULL, 1,
+			    r->success);
+	if (rc == HH_OK)
+		rc = agg(s->f, r->org_id, "srch_none", day, NULL, NULL, NULL, 1,
+			 r->no_result);
+	if (rc == HH_OK)
+		rc = agg(s->f, r->org_id, "srch_weak", day, NULL, NULL, NULL, 1,
+			 r->weak);
+	return rc;
+}
+
+enum hh_rc hh_fig_search_fold_tx(struct hh_tx *tx, int64_t now, int *folded)
+{
+	struct fold *f = hh_xcalloc(1, sizeof(*f));
+	f->tx = tx;
+	hh_arena_init(&f->a);
+	struct search_fold s = { .f = f };
+	*folded = 0;
+	enum hh_rc rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &s.last);
+	if (s.last < 0)
+		s.last = 0;
+	if (rc == HH_OK)
+		rc = tx->store->fig_search_rows(tx, s.last,
+						now - HH_FIG_SEARCH_FINAL_S,
+						HH_FIG_SEARCH_BATCH, search_row, &s);
+	if (rc == HH_OK)
+		rc = deltas_write(f);
+	if (rc == HH_OK && s.n)
+		rc = meta_put_int(tx, HH_FIG_SEARCH_CURSOR_KEY, s.last);
+	*folded = s.n;
+	hh_arena_clear(&f->a);
+	deltas_free(f);
+	free(f);
+	return rc;
+}
+
+static enum hh_rc backfill_case(void *p, const struct hh_fig_case_fact *k)
+{
+	/* fig_agg has its "dec" already: only the processing time */
+	return agg_proc(p, k);
+}
+
+enum hh_rc hh_fig_proc_backfill_tx(struct hh_tx *tx)
+{
+	int64_t done_already, cursor;
+	enum hh_rc rc = hh_fig_meta_int(tx, HH_FIG_PROC_KEY, &done_already);
+	if (rc != HH_OK || done_already > 0)
+		return rc;
+	rc = hh_fig_cursor(tx, &cursor);
+	struct fold *f = hh_xcalloc(1, sizeof(*f));
+	f->tx = tx;
+	hh_arena_init(&f->a);
+	struct hh_fig_orgs orgs = { .a = &f->a };
+	if (rc == HH_OK && cursor > 0)
+		rc = tx->store->org_list(tx, &f->a, hh_fig_org_row, &orgs);
+	/* every decision folded so far, as the fold would have added it */
+	for (int i = 0; rc == HH_OK && i < orgs.n; i++) {
+		struct hh_fig_filter all = { .org_id = orgs.o[i].id,
+					     .from_day = 0, .to_day = 99991231 };
+		rc = tx->store->fig_case_list(tx, &f->a, &all, 1, 0, 0,
+					      backfill_case, f);
+	}
+	if (rc == HH_OK)
+		rc = deltas_write(f);
+	if (rc == HH_OK)
+		rc = meta_put_int(tx, HH_FIG_PROC_KEY, 1);
+	hh_arena_clear(&f->a);
+	deltas_free(f);
 	free(f);
 	return rc;
 }

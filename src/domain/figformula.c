@@ -138,11 +138,18 @@ int hh_fig_within(int64_t submitted_at, int deadline_days, int64_t paused_s,
 						paused_s);
 }
 
+int64_t hh_fig_proc_seconds(int64_t submitted_at, int64_t paused_s,
+			    int64_t decided_at)
+{
+	int64_t s = decided_at - submitted_at - paused_s;
+	return s < 0 ? 0 : s;
+}
+
 double hh_fig_proc_days(int64_t submitted_at, int64_t paused_s,
 			int64_t decided_at)
 {
-	double d = (double)(decided_at - submitted_at - paused_s) / 86400.0;
-	return d < 0 ? 0 : d;
+	return (double)hh_fig_proc_seconds(submitted_at, paused_s, decided_at) /
+	       86400.0;
 }
 
 struct hh_fig_value hh_fig_quantile(const double *sorted, int n, double p)

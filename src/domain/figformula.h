@@ -61,7 +61,11 @@ int64_t hh_fig_deadline_end(int64_t submitted_at, int deadline_days,
 /* 1 when decided_at is before hh_fig_deadline_end. */
 int hh_fig_within(int64_t submitted_at, int deadline_days, int64_t paused_s,
 		  int64_t decided_at);
-/* Processing days: (decided_at - submitted_at - paused_s) / 86400. */
+/* Processing time in whole seconds: decided_at - submitted_at -
+ * paused_s, 0 when that is negative (what fig_proc keeps). */
+int64_t hh_fig_proc_seconds(int64_t submitted_at, int64_t paused_s,
+			    int64_t decided_at);
+/* Processing days: hh_fig_proc_seconds / 86400. */
 double hh_fig_proc_days(int64_t submitted_at, int64_t paused_s,
 			int64_t decided_at);
 /* The p-quantile (0 < p <= 1) of n sorted values by nearest rank: the

@@ -81,12 +81,39 @@ int hh_fig_higher_better(enum hh_fig_ind i)
 
 /* ---- catching up ---------------------------------------------------- */
 
-static enum hh_rc lag_tx(struct hh_tx *tx, void *p)
+/* What a catch-up has to do, read first so that a read with nothing to
+ * fold takes no write transaction. */
+struct pending {
+	int64_t lag;      /* events after the cursor */
+	int searches;     /* a search after the search cursor is final */
+	int proc_missing; /* fig_proc not filled for the facts before 0023 */
+};
+
+static enum hh_rc first_search(void *p, const struct hh_fig_search_row *r)
 {
-	int64_t *lag = p, cursor, newest;
+	(void)r;
+	*(int *)p = 1;
+	return HH_OK;
+}
+
+static enum hh_rc pending_tx(struct hh_tx *tx, void *p)
+{
+	struct pending *w = p;
+	int64_t cursor, newest, search_cursor, proc;
 	enum hh_rc rc = hh_fig_cursor(tx, &cursor);
 	if (rc == HH_OK)
-		rc = tx->store->fig_lag(tx, cursor, lag, &newest);
+		rc = tx->store->fig_lag(tx, cursor, &w->lag, &newest);
+	if (rc == HH_OK)
+		rc = hh_fig_meta_int(tx, HH_FIG_PROC_KEY, &proc);
+	w->proc_missing = proc <= 0;
+	if (rc == HH_OK)
+		rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &search_cursor);
+	w->searches = 0;
+	if (rc == HH_OK)
+		rc = tx->store->fig_search_rows(
+			tx, search_cursor < 0 ? 0 : search_cursor,
+			hh_now_us() / 1000000 - HH_FIG_SEARCH_FINAL_S, 1, first_search,
+			&w->searches);
 	return rc;
 }
 
@@ -95,17 +122,45 @@ static enum hh_rc fold_tx(struct hh_tx *tx, void *p)
 	return hh_fig_fold_tx(tx, p);
 }
 
+static enum hh_rc search_fold_tx(struct hh_tx *tx, void *p)
+{
+	return hh_fig_search_fold_tx(tx, hh_now_us() / 1000000, p);
+}
+
+static enum hh_rc backfill_tx(struct hh_tx *tx, void *p)
+{
+	(void)p;
+	return hh_fig_proc_backfill_tx(tx);
+}
+
+/* Folds the final searches after the search cursor, a batch per
+ * transaction. */
+static enum hh_rc search_catch_up(struct hh_store *st)
+{
+	enum hh_rc rc;
+	int folded;
+	do {
+		folded = 0;
+		rc = hh_store_run_tx(st, 1, search_fold_tx, &folded);
+	} while (rc == HH_OK && folded == HH_FIG_SEARCH_BATCH);
+	return rc;
+}
+
 enum hh_rc hh_figures_catch_up(struct hh_store *st)
 {
-	/* a read first: with nothing new, no write transaction is taken */
-	int64_t lag = 0;
-	enum hh_rc rc = hh_store_run_tx(st, 0, lag_tx, &lag);
-	while (rc == HH_OK && lag > 0) {
+	struct pending w = { 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 0, pending_tx, &w);
+	/* before any new decision is folded: it would be counted twice */
+	if (rc == HH_OK && w.proc_missing)
+		rc = hh_store_run_tx(st, 1, backfill_tx, NULL);
+	while (rc == HH_OK && w.lag > 0) {
 		int folded = 0;
 		rc = hh_store_run_tx(st, 1, fold_tx, &folded);
 		if (folded < HH_FIG_BATCH)
 			break;
 	}
+	if (rc == HH_OK && w.searches)
+		rc = search_catch_up(st);
 	return rc;
 }
 
@@ -115,6 +170,10 @@ static enum hh_rc reset_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->fig_reset(tx);
 	if (rc == HH_OK)
 		rc = tx->store->meta_set(tx, HH_FIG_CURSOR_KEY, "0");
+	if (rc == HH_OK)
+		rc = tx->store->meta_set(tx, HH_FIG_SEARCH_CURSOR_KEY, "0");
+	if (rc == HH_OK)
+		rc = tx->store->meta_set(tx, HH_FIG_PROC_KEY, "1");
 	return rc;
 }
 
@@ -128,6 +187,8 @@ enum hh_rc hh_figures_rebuild(struct hh_store *st)
 		folded = 0;
 		rc = hh_store_run_tx(st, 1, fold_tx, &folded);
 	} while (rc == HH_OK && folded == HH_FIG_BATCH);
+	if (rc == HH_OK)
+		rc = search_catch_up(st);
 	return rc;
 }
 
@@ -335,9 +396,7 @@ enum hh_rc hh_fig_one_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 		if (f->channel || f->case_type || f->topic)
 			break;
 		struct hh_fig_search_counts c = { 0 };
-		rc = tx->store->fig_search(tx, f->org_id, hh_fig_day_start(f->from_day),
-					   hh_fig_day_start(hh_fig_day_add(f->to_day, 1)),
-					   &c);
+		rc = hh_fig_search_tx(tx, f, &c);
 		*v = hh_fig_share(i == HH_FIG_SEARCH_SUCCESS ? c.success
 				  : i == HH_FIG_SEARCH_NO_RESULT ? c.no_result
 								 : c.weak,
@@ -369,6 +428,35 @@ enum hh_rc hh_fig_one_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 	return rc;
 }
 
+enum hh_rc hh_fig_search_tx(struct hh_tx *tx, const struct hh_fig_filter *f,
+			    struct hh_fig_search_counts *out)
+{
+	/* the searches folded for good: per day in fig_agg */
+	struct sum s, none, weak;
+	struct hh_fig_filter g = { .org_id = f->org_id, .from_day = f->from_day,
+				   .to_day = f->to_day };
+	int64_t cursor;
+	enum hh_rc rc = total(tx, &g, "srch", &s);
+	if (rc == HH_OK)
+		rc = total(tx, &g, "srch_none", &none);
+	if (rc == HH_OK)
+		rc = total(tx, &g, "srch_weak", &weak);
+	if (rc == HH_OK)
+		rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &cursor);
+	/* and those after the cursor (the last day or so) from the log */
+	struct hh_fig_search_counts c = { 0 };
+	if (rc == HH_OK)
+		rc = tx->store->fig_search_since(
+			tx, f->org_id, hh_fig_day_start(f->from_day),
+			hh_fig_day_start(hh_fig_day_add(f->to_day, 1)),
+			cursor < 0 ? 0 : cursor, &c);
+	out->searches = s.n + c.searches;
+	out->success = (int64_t)s.sum + c.success;
+	out->no_result = (int64_t)none.sum + c.no_result;
+	out->weak = (int64_t)weak.sum + c.weak;
+	return rc;
+}
+
 enum hh_rc hh_fig_summary_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 			     const struct hh_fig_filter *f,
 			     struct hh_fig_value out[HH_FIG__COUNT])
@@ -383,6 +471,18 @@ enum hh_rc hh_fig_summary_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 			out[HH_FIG_PROC_P90] = hh_fig_quantile(vs.v, vs.n, 0.9);
 			free(vs.v);
 			i = HH_FIG_PROC_P90;
+			continue;
+		}
+		if (i == HH_FIG_SEARCH_SUCCESS && !f->channel && !f->case_type &&
+		    !f->topic) {
+			/* the three search figures from one count */
+			struct hh_fig_search_counts c = { 0 };
+			rc = hh_fig_search_tx(tx, f, &c);
+			out[i] = hh_fig_share(c.success, c.searches);
+			out[HH_FIG_SEARCH_NO_RESULT] = hh_fig_share(c.no_result,
+								     c.searches);
+			out[HH_FIG_SEARCH_WEAK] = hh_fig_share(c.weak, c.searches);
+			i = HH_FIG_SEARCH_WEAK;
 			continue;
 		}
 		rc = hh_fig_one_tx(tx, a, conf, f, (enum hh_fig_ind)i, &out[i]);
@@ -601,6 +701,14 @@ static enum hh_rc art_row(void *p, const char *key, int64_t n, double sum)
 	return HH_OK;
 }
 
+/* by article id, as a number */
+static int art_cmp(const void *x, const void *y)
+{
+	long long a = atoll(((const struct art_row *)x)->key),
+		  b = atoll(((const struct art_row *)y)->key);
+	return a < b ? -1 : a > b;
+}
+
 static enum hh_rc by_article_tx(struct hh_tx *tx, struct bd *b)
 {
 	int what = b->i == HH_FIG_FOUND ? 0 : b->i == HH_FIG_INQUIRIES ? 1
@@ -608,7 +716,20 @@ static enum hh_rc by_article_tx(struct hh_tx *tx, struct bd *b)
 	if (what < 0)
 		return HH_OK; /* no indicator per article but these */
 	struct art_rows s = { .a = b->a };
-	enum hh_rc rc = tx->store->fig_article_sum(tx, &b->f, what, art_row, &s);
+	enum hh_rc rc;
+	if (what == 0) {
+		/* the answers per article and day are aggregates ("art_found",
+		 * the article where the case type would be); answers know no
+		 * channel or case type */
+		struct hh_fig_filter g = b->f;
+		g.channel = g.case_type = NULL;
+		rc = tx->store->fig_agg_sum(tx, b->a, &g, "art_found",
+					    HH_FIG_G_CASE_TYPE, art_row, &s);
+		if (s.n > 1)
+			qsort(s.r, (size_t)s.n, sizeof(*s.r), art_cmp);
+	} else {
+		rc = tx->store->fig_article_sum(tx, &b->f, what, art_row, &s);
+	}
 	for (int k = 0; rc == HH_OK && k < s.n; k++) {
 		struct hh_fig_row r = { .key = s.r[k].key };
 		struct hh_article art;

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/util.h"
 
@@ -42,6 +43,17 @@
 	"f.day, f.state, f.paused_since, f.paused_s, f.deadline_days, "     \
 	"f.closed_at, f.decided, f.decided_day, f.deadline_day, "           \
 	"f.proc_days, f.within "
+
+/* a search that helped: an article chosen and no chat from the same
+ * visit within a day after it */
+#define SEARCH_SUCCESS                                                      \
+	"chosen_article_id IS NOT NULL AND (s.visit IS NULL OR NOT EXISTS "   \
+	"(SELECT 1 FROM chats c WHERE c.visit = s.visit AND "                \
+	"c.created_at >= s.at AND c.created_at < s.at + 86400))"
+#define SEARCH_COUNTS                                                       \
+	"count(*), ifnull(sum(results = 0), 0), "                           \
+	"ifnull(sum(results > 0 AND chosen_article_id IS NULL), 0), "       \
+	"ifnull(sum(" SEARCH_SUCCESS "), 0) "
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_FIG_EVENTS] = "SELECT id, at, actor, ifnull(organisation_id, 0), "
@@ -93,19 +105,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FIG_AGG_DAY] = "SELECT day, sum(n), sum(sum) FROM fig_agg "
 			  AGG_WHERE AGG_CH "AND " AGG_CT "AND " AGG_TP AGG_DAYS
 			  "GROUP BY day ORDER BY day",
-	/* from the covering indexes fig_case_decided and
-	 * fig_case_type_decided: one per statement, so the planner need not
-	 * guess whether a case type is given */
-	[S_FIG_PROC] = "SELECT proc_days FROM fig_case INDEXED BY "
-		       "fig_case_decided WHERE org_id = ?1 AND decided = 1 AND "
-		       "decided_day BETWEEN ?2 AND ?3 AND ?5 IS NULL "
-		       "AND (?4 IS NULL OR channel = ?4) "
-		       "AND (?6 IS NULL OR topic = ?6 OR topic LIKE ?6 || '.%')",
-	[S_FIG_PROC_CT] = "SELECT proc_days FROM fig_case INDEXED BY "
-			  "fig_case_type_decided WHERE org_id = ?1 AND "
-			  "decided = 1 AND case_type = ?5 AND decided_day "
-			  "BETWEEN ?2 AND ?3 AND (?4 IS NULL OR channel = ?4) "
-			  "AND (?6 IS NULL OR topic = ?6 OR topic LIKE ?6 || '.%')",
+	/* the processing times of a filter's days (fig_proc, 0023): one
+	 * row a day */
+	[S_FIG_PROC] = "SELECT n, secs FROM fig_proc WHERE org_id = ?1 AND "
+		       AGG_CH "AND " AGG_CT "AND " AGG_TP AGG_DAYS,
 	[S_FIG_INQ_LIST] = "SELECT " INQ_COLS "FROM fig_inquiry INDEXED BY "
 			   "fig_inquiry_org_id WHERE "
 			   "org_id = ?1 AND day BETWEEN ?2 AND ?3 " FILTER_INQ
@@ -131,14 +134,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* searches: no result; a weak result (results, nothing chosen);
 	 * success (an article chosen and no chat from the same visit
 	 * within a day after the search) */
-	[S_FIG_SEARCH] =
-		"SELECT count(*), ifnull(sum(results = 0), 0), "
-		"ifnull(sum(results > 0 AND chosen_article_id IS NULL), 0), "
-		"ifnull(sum(chosen_article_id IS NOT NULL AND (s.visit IS NULL OR "
-		"NOT EXISTS (SELECT 1 FROM chats c WHERE c.visit = s.visit AND "
-		"c.created_at >= s.at AND c.created_at < s.at + 86400))), 0) "
-		"FROM search_log s WHERE municipality_id = ?1 AND at >= ?2 AND "
-		"at < ?3",
+	[S_FIG_SEARCH] = "SELECT " SEARCH_COUNTS "FROM search_log s WHERE "
+			 "municipality_id = ?1 AND at >= ?2 AND at < ?3",
 	[S_FIG_LAG] = "SELECT count(*), ifnull(max(id), 0) FROM events "
 		      "WHERE id > ?1",
 	[S_FIG_ART_FOUND] = "SELECT article_id, count(*), sum(found) FROM "
@@ -155,6 +152,24 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "fig_inquiry WHERE org_id = ?1 AND day BETWEEN ?2 AND ?3 "
 			  "AND article_id <> 0 AND first_outcome IS NOT NULL "
 			  FILTER_INQ "GROUP BY article_id ORDER BY article_id",
+	/* fig-hist */
+	[S_FIG_PROC_GET] = "SELECT n, secs FROM fig_proc WHERE org_id = ?1 AND "
+			   "channel = ?2 AND case_type = ?3 AND topic = ?4 AND "
+			   "day = ?5",
+	[S_FIG_PROC_PUT] = "INSERT OR REPLACE INTO fig_proc(org_id, channel, "
+			   "case_type, topic, day, n, secs) VALUES (?1, ?2, ?3, "
+			   "?4, ?5, ?6, ?7)",
+	[S_FIG_SEARCH_ROWS] = "SELECT id, ifnull(municipality_id, 0), at, "
+			      "results = 0, results > 0 AND chosen_article_id "
+			      "IS NULL, " SEARCH_SUCCESS " FROM search_log s "
+			      "WHERE id > ?1 ORDER BY id LIMIT ?2",
+	/* the searches made since the fold's cursor: from the first of them
+	 * (a rowid range, a day's searches at most), so the index range is
+	 * short however long the period is */
+	[S_FIG_SEARCH_SINCE] = "SELECT " SEARCH_COUNTS "FROM search_log s "
+			       "WHERE municipality_id = ?1 AND at >= max(?2, "
+			       "(SELECT min(at) FROM search_log WHERE id > ?4)) "
+			       "AND at < ?3 AND id > ?4",
 };
 
 static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
@@ -197,7 +212,8 @@ static enum hh_rc fig_reset(struct hh_tx *tx)
 	int rc = sqlite3_exec(db_of(tx),
 			      "DELETE FROM fig_inquiry; DELETE FROM fig_case; "
 			      "DELETE FROM fig_chat; DELETE FROM fig_feedback; "
-			      "DELETE FROM fig_agg; DELETE FROM fig_keys;",
+			      "DELETE FROM fig_agg; DELETE FROM fig_keys; "
+			      "DELETE FROM fig_proc;",
 			      NULL, NULL, &err);
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
@@ -427,10 +443,39 @@ static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 	return r;
 }
 
-static int dbl_cmp(const void *x, const void *y)
+/* fig_proc's secs: 4-byte little-endian integers, whatever the host */
+static int32_t secs_at(const unsigned char *p, int i)
 {
-	double a = *(const double *)x, b = *(const double *)y;
-	return a < b ? -1 : a > b;
+	p += 4 * i;
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+static void secs_put(unsigned char *p, int i, int32_t v)
+{
+	uint32_t u = (uint32_t)v;
+	p += 4 * i;
+	p[0] = (unsigned char)u;
+	p[1] = (unsigned char)(u >> 8);
+	p[2] = (unsigned char)(u >> 16);
+	p[3] = (unsigned char)(u >> 24);
+}
+
+/* Sorts v (non-negative) ascending: a radix sort, 11 bits a pass, which
+ * for the 100,000 decisions of a year is several times faster than
+ * qsort. tmp holds n. */
+static void secs_sort(uint32_t *v, uint32_t *tmp, size_t n)
+{
+	for (int shift = 0; shift < 33; shift += 11) {
+		size_t count[2049] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> shift) & 2047) + 1]++;
+		for (int k = 1; k < 2049; k++)
+			count[k] += count[k - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 2047]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
 }
 
 static enum hh_rc fig_proc_values(struct hh_tx *tx,
@@ -438,31 +483,154 @@ static enum hh_rc fig_proc_values(struct hh_tx *tx,
 				  hh_fig_value_cb cb, void *ctx)
 {
 	FAULT(tx);
-	enum stmt_id id = f->case_type ? S_FIG_PROC_CT : S_FIG_PROC;
-	sqlite3_stmt *st = hh_sq_stmt(tx, id, stmt_sql[id]);
-	if (!st)
-		return HH_ERR_INTERNAL;
+	STMT(tx, S_FIG_PROC);
 	bind_filter(st, f);
-	/* sorted here rather than by SQL: a sort of doubles in C is several
-	 * times faster than SQLite's sorter for 100,000 of them */
-	double *v = NULL;
+	/* each day's row is sorted; the days together are sorted here */
+	uint32_t *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
+		int k = sqlite3_column_bytes(st, 1) / 4;
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		if (n + (size_t)k > cap) {
+			cap = (n + (size_t)k) * 2;
 			v = hh_xrealloc(v, cap * sizeof(*v));
 		}
-		v[n++] = sqlite3_column_double(st, 0);
+		for (int i = 0; i < k; i++)
+			v[n++] = (uint32_t)secs_at(p, i);
 	}
 	enum hh_rc r = rc == SQLITE_DONE ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
 	done(st);
-	if (n)
-		qsort(v, n, sizeof(*v), dbl_cmp);
+	if (n > 1) {
+		uint32_t *tmp = hh_xmalloc(n * sizeof(*tmp));
+		secs_sort(v, tmp, n);
+		free(tmp);
+	}
+	/* seconds to days as hh_fig_proc_days computes them */
 	for (size_t i = 0; r == HH_OK && i < n; i++)
-		r = cb(ctx, v[i]);
+		r = cb(ctx, (double)v[i] / 86400.0);
 	free(v);
 	return r;
+}
+
+static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
+			       const char *channel, const char *case_type,
+			       const char *topic, const int32_t *secs, int n)
+{
+	FAULT(tx);
+	channel = channel && *channel ? channel : "*";
+	case_type = case_type && *case_type ? case_type : "*";
+	topic = topic && *topic ? topic : "*";
+	unsigned char *old = NULL;
+	int n_old = 0;
+	enum hh_rc r;
+	{
+		STMT(tx, S_FIG_PROC_GET);
+		sqlite3_bind_int64(st, 1, org_id);
+		bind_text(st, 2, channel);
+		bind_text(st, 3, case_type);
+		bind_text(st, 4, topic);
+		sqlite3_bind_int(st, 5, day);
+		int rc = sqlite3_step(st);
+		r = HH_OK;
+		if (rc == SQLITE_ROW) {
+			n_old = sqlite3_column_bytes(st, 1) / 4;
+			old = hh_xmalloc((size_t)n_old * 4 + 1);
+			memcpy(old, sqlite3_column_blob(st, 1), (size_t)n_old * 4);
+		} else if (rc != SQLITE_DONE) {
+			r = hh_sq_map_rc(db_of(tx), rc);
+		}
+		done(st);
+	}
+	if (r != HH_OK) {
+		free(old);
+		return r;
+	}
+	/* merge the two ascending lists */
+	int total = n_old + n;
+	unsigned char *m = hh_xmalloc((size_t)total * 4 + 1);
+	int i = 0, j = 0, k = 0;
+	while (i < n_old || j < n) {
+		if (j == n || (i < n_old && secs_at(old, i) <= secs[j]))
+			secs_put(m, k++, secs_at(old, i++));
+		else
+			secs_put(m, k++, secs[j++]);
+	}
+	free(old);
+	{
+		STMT(tx, S_FIG_PROC_PUT);
+		sqlite3_bind_int64(st, 1, org_id);
+		bind_text(st, 2, channel);
+		bind_text(st, 3, case_type);
+		bind_text(st, 4, topic);
+		sqlite3_bind_int(st, 5, day);
+		sqlite3_bind_int(st, 6, total);
+		sqlite3_bind_blob(st, 7, m, total * 4, SQLITE_TRANSIENT);
+		r = hh_sq_exec(tx, st);
+	}
+	free(m);
+	return r;
+}
+
+static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t after_id,
+				  int64_t before, int limit,
+				  hh_fig_search_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_FIG_SEARCH_ROWS);
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	enum hh_rc r = HH_OK;
+	int rc;
+	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hh_fig_search_row s = {
+			.id = sqlite3_column_int64(st, 0),
+			.org_id = sqlite3_column_int64(st, 1),
+			.at = sqlite3_column_int64(st, 2),
+			.no_result = sqlite3_column_int(st, 3),
+			.weak = sqlite3_column_int(st, 4),
+			.success = sqlite3_column_int(st, 5),
+		};
+		if (s.at >= before) {
+			rc = SQLITE_DONE;
+			break;
+		}
+		r = cb(ctx, &s);
+	}
+	if (r == HH_OK && rc != SQLITE_DONE)
+		r = hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc search_counts(struct hh_tx *tx, sqlite3_stmt *st,
+				struct hh_fig_search_counts *out)
+{
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW) {
+		out->searches = sqlite3_column_int64(st, 0);
+		out->no_result = sqlite3_column_int64(st, 1);
+		out->weak = sqlite3_column_int64(st, 2);
+		out->success = sqlite3_column_int64(st, 3);
+	} else {
+		r = hh_sq_map_rc(db_of(tx), rc);
+	}
+	done(st);
+	return r;
+}
+
+static enum hh_rc fig_search_since(struct hh_tx *tx, int64_t org_id,
+				   int64_t from, int64_t to, int64_t after_id,
+				   struct hh_fig_search_counts *out)
+{
+	FAULT(tx);
+	STMT(tx, S_FIG_SEARCH_SINCE);
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, after_id);
+	return search_counts(tx, st, out);
 }
 
 static enum hh_rc fig_inquiry_list(struct hh_tx *tx, struct hh_arena *a,
@@ -502,18 +670,7 @@ static enum hh_rc fig_search(struct hh_tx *tx, int64_t org_id, int64_t from,
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW) {
-		out->searches = sqlite3_column_int64(st, 0);
-		out->no_result = sqlite3_column_int64(st, 1);
-		out->weak = sqlite3_column_int64(st, 2);
-		out->success = sqlite3_column_int64(st, 3);
-	} else {
-		r = hh_sq_map_rc(db_of(tx), rc);
-	}
-	done(st);
-	return r;
+	return search_counts(tx, st, out);
 }
 
 static enum hh_rc fig_lag(struct hh_tx *tx, int64_t after, int64_t *lag,
@@ -580,4 +737,7 @@ void hh_sq_fill_figures(struct hh_store *st)
 	st->fig_case_list = fig_case_list;
 	st->fig_search = fig_search;
 	st->fig_lag = fig_lag;
+	st->fig_proc_add = fig_proc_add;
+	st->fig_search_rows = fig_search_rows;
+	st->fig_search_since = fig_search_since;
 }

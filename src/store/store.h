@@ -118,6 +118,14 @@ typedef enum hh_rc (*hh_fig_inquiry_cb)(void *ctx,
 					const struct hh_fig_inquiry_fact *f);
 typedef enum hh_rc (*hh_fig_case_cb)(void *ctx,
 				     const struct hh_fig_case_fact *f);
+/* fig-hist: one search as the fold counts it (fig_search_rows) */
+struct hh_fig_search_row {
+	int64_t id, org_id; /* org_id 0: made without a municipality */
+	int64_t at;         /* epoch seconds */
+	int no_result, weak, success; /* 0 or 1, as fig_search counts */
+};
+typedef enum hh_rc (*hh_fig_search_cb)(void *ctx,
+				       const struct hh_fig_search_row *r);
 
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. */
@@ -789,8 +797,10 @@ struct hh_store {
 	 * of its dimension for the groupings.
 	 * fig_agg_sum streams the sums of metric over f, grouped by `group`
 	 * (enum hh_fig_group; key "" for HH_FIG_G_TOTAL, which always gives
-	 * one row). A topic filter counts to the KLE's second level. fig_proc_values streams the processing days of the
-	 * decisions of f (decided_day in the period), smallest first.
+	 * one row). A topic filter counts to the KLE's second level.
+	 * fig_proc_values streams the processing days of the decisions of f
+	 * (decided_day in the period; the rows of fig_proc_add, so a topic
+	 * counts to the second level here too), smallest first.
 	 * fig_inquiry_list / fig_case_list stream the facts of f (by start /
 	 * submission day; case rows carry ref, the journal number, and
 	 * decided ones are those with decided_at in the period when
@@ -847,6 +857,26 @@ struct hh_store {
 	enum hh_rc (*fig_article_sum)(struct hh_tx *tx,
 				      const struct hh_fig_filter *f, int what,
 				      hh_fig_agg_cb cb, void *ctx);
+	/* ---- fig-hist: the figures over long periods (migration 0023) ----
+	 * fig_proc_add merges n processing times (whole seconds, ascending)
+	 * into the row of org, day and the dimensions (NULL or "": '*', as
+	 * fig_agg_add); fig_proc_values reads these rows.
+	 * fig_search_rows streams the searches with id > after_id in id
+	 * order, at most limit, and stops before the first made at or after
+	 * before (epoch seconds): what the fold may count for good.
+	 * fig_search_since counts the searches of org_id made in [from, to)
+	 * with id > after_id (those the fold has not counted yet). */
+	enum hh_rc (*fig_proc_add)(struct hh_tx *tx, int64_t org_id, int day,
+				   const char *channel, const char *case_type,
+				   const char *topic, const int32_t *secs,
+				   int n);
+	enum hh_rc (*fig_search_rows)(struct hh_tx *tx, int64_t after_id,
+				      int64_t before, int limit,
+				      hh_fig_search_cb cb, void *ctx);
+	enum hh_rc (*fig_search_since)(struct hh_tx *tx, int64_t org_id,
+				       int64_t from, int64_t to,
+				       int64_t after_id,
+				       struct hh_fig_search_counts *out);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of
