@@ -27,6 +27,7 @@ struct fx {
 	struct hh_store *st;
 	struct hh_arena a;
 	int64_t m901, m902, m903, m904, udk;
+	int catch_up_each; /* fold after every event (ev) */
 };
 
 /* Danish local time "2026-03-20T10:00" as epoch seconds. */
@@ -128,6 +129,8 @@ static void ev(struct fx *f, const char *at, const char *actor, int64_t org,
 			      .action = action, .after = after };
 	assert_int_equal(f->st->event_append(tx, &e), HH_OK);
 	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	if (f->catch_up_each)
+		assert_int_equal(hh_figures_catch_up(f->st), HH_OK);
 }
 
 static void submit(struct fx *f, int64_t id, const char *at, const char *actor,
@@ -868,6 +871,398 @@ static void test_metrics(void **state)
 	hh_buf_clear(&out);
 }
 
+
+/* ---- fig-hist: long periods (fig_proc, the search log folded) -------- */
+
+/* The rows of a query as one text ("a|b|c;..."; blobs in hex), NULL
+ * when there are none; the caller frees it. */
+static char *query_text(struct fx *f, const char *q)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	struct hh_buf b;
+	hh_buf_init(&b);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rows++;
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			if (sqlite3_column_type(st, i) == SQLITE_BLOB) {
+				const unsigned char *p = sqlite3_column_blob(st, i);
+				for (int k = 0; k < sqlite3_column_bytes(st, i); k++)
+					hh_buf_printf(&b, "%02x", p[k]);
+			} else {
+				const unsigned char *t = sqlite3_column_text(st, i);
+				hh_buf_printf(&b, "%s", t ? (const char *)t : "NULL");
+			}
+			hh_buf_printf(&b, "|");
+		}
+		hh_buf_printf(&b, ";");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	hh_buf_putc(&b, 0);
+	char *out = rows ? hh_xstrdup(b.data) : NULL;
+	hh_buf_clear(&b);
+	return out;
+}
+
+/* Every row the fold writes, in a stable order. */
+static char *fold_tables(struct fx *f)
+{
+	return query_text(f,
+			  "SELECT 'agg', org_id, metric, channel, case_type, topic, "
+			  "day, n, sum FROM fig_agg UNION ALL "
+			  "SELECT 'keys', org_id, metric, dim, key, '', 0, 0, 0 "
+			  "FROM fig_keys UNION ALL "
+			  "SELECT 'proc', org_id, channel, case_type, topic, day, "
+			  "n, secs, '' FROM fig_proc ORDER BY 1, 2, 3, 4, 5, 6, 7");
+}
+
+static void proc_add(struct fx *f, int day, const char *channel,
+		     const int32_t *secs, int n)
+{
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	assert_int_equal(f->st->fig_proc_add(tx, f->m901, day, channel, NULL, NULL,
+					     secs, n),
+			 HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+}
+
+struct vals {
+	int n;
+	double v[16];
+};
+
+static enum hh_rc val_cb(void *ctx, double v)
+{
+	struct vals *x = ctx;
+	if (x->n < 16)
+		x->v[x->n] = v;
+	x->n++;
+	return HH_OK;
+}
+
+static struct vals proc_values(struct fx *f, int from, int to,
+			       const char *channel)
+{
+	struct vals x = { 0 };
+	struct hh_fig_filter flt = { .org_id = f->m901, .from_day = from,
+				     .to_day = to, .channel = channel };
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+	assert_int_equal(f->st->fig_proc_values(tx, &flt, val_cb, &x), HH_OK);
+	f->st->tx_rollback(tx);
+	return x;
+}
+
+/* The store's lists of processing times: rows merged in order (a tie
+ * across two writes), days of a period together in order, the radix
+ * sort's top bits (40,000,000 s > 2^22), a day range that starts and
+ * ends inside the rows, a channel's own row, nothing. */
+static void test_proc_lists(void **state)
+{
+	struct fx *f = *state;
+	int32_t a[] = { 5, 86400 }, b[] = { 3, 86400 }, c[] = { 40000000 },
+		d[] = { 7 }, e[] = { 100 };
+	proc_add(f, 20260310, NULL, a, 2);
+	proc_add(f, 20260310, NULL, b, 2);
+	proc_add(f, 20260331, NULL, c, 1);
+	proc_add(f, 20260401, NULL, d, 1);
+	proc_add(f, 20260310, "phone", e, 1);
+	char *row = query_text(f, "SELECT n, secs FROM fig_proc WHERE "
+				  "channel = '*' AND day = 20260310");
+	/* 3, 5, 86400, 86400 as 4-byte little-endian integers */
+	assert_string_equal(row, "4|03000000050000008051010080510100|;");
+	free(row);
+	struct vals x = proc_values(f, 20260310, 20260331, NULL);
+	assert_int_equal(x.n, 5);
+	double want[] = { 3, 5, 86400, 86400, 40000000 };
+	for (int i = 0; i < 5; i++)
+		assert_true(x.v[i] == want[i] / 86400.0);
+	/* nearest rank: median rank 3 = one day (a tie), p90 rank 5 */
+	assert_true(hh_fig_quantile(x.v, x.n, 0.5).value == 1.0);
+	assert_true(hh_fig_quantile(x.v, x.n, 0.9).value == 40000000 / 86400.0);
+	x = proc_values(f, 20260331, 20260415, NULL);
+	assert_int_equal(x.n, 2);
+	assert_true(x.v[0] == 7 / 86400.0 && x.v[1] == 40000000 / 86400.0);
+	x = proc_values(f, 20260311, 20260330, NULL);
+	assert_int_equal(x.n, 0);
+	x = proc_values(f, 20260301, 20260430, "phone");
+	assert_int_equal(x.n, 1);
+	assert_true(x.v[0] == 100 / 86400.0);
+	/* the formula the fold keeps them by */
+	assert_int_equal(hh_fig_proc_seconds(1000, 100, 1500), 400);
+	assert_int_equal(hh_fig_proc_seconds(1000, 600, 1500), 0);
+	assert_true(hh_fig_proc_days(1000, 100, 1500) == 400 / 86400.0);
+}
+
+/* April: two decisions of exactly 10 days, as case 3's in March (ties),
+ * both at the desk (assisted). */
+static void cases_april(struct fx *f)
+{
+	submit(f, 5, "2026-04-01T10:00", "user:4", f->m901);
+	move(f, 5, "2026-04-02T09:00", f->m901, "in_progress");
+	move(f, 5, "2026-04-11T10:00", f->m901, "granted");
+	submit(f, 6, "2026-04-02T10:00", "user:4", f->m901);
+	move(f, 6, "2026-04-03T09:00", f->m901, "in_progress");
+	move(f, 6, "2026-04-12T10:00", f->m901, "granted");
+}
+
+static void proc_pair(struct fx *f, struct hh_fig_query *q,
+		      struct hh_fig_value *median, struct hh_fig_value *p90)
+{
+	struct hh_fig_value v[HH_FIG__COUNT];
+	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, q, v),
+			 HH_OK);
+	*median = v[HH_FIG_PROC_MEDIAN];
+	*p90 = v[HH_FIG_PROC_P90];
+}
+
+/* Medians and 90th percentiles from fig_proc equal the formula on the
+ * decisions worked out by hand (cases_march: 10.0, d1 = 10.5208 on 30
+ * March, d2 = 10.5486 on 31 March; cases_april: 10.0 on 11 and 12
+ * April): periods that start and end mid-month, one decision, none,
+ * ties, a channel and a case-type filter, a monthly series. */
+static void test_proc_periods(void **state)
+{
+	struct fx *f = *state;
+	cases_march(f);
+	cases_april(f);
+	double d1 = hh_fig_proc_days(dk("2026-03-20T10:00"), 0, dk("2026-03-30T23:30"));
+	double d2 = hh_fig_proc_days(dk("2026-03-20T10:00"), 0, dk("2026-03-31T00:10"));
+	double ten = hh_fig_proc_days(dk("2026-03-02T08:00"), 3 * 86400,
+				      dk("2026-03-15T08:00"));
+	assert_true(ten == 10.0);
+	assert_true(hh_fig_proc_days(dk("2026-04-01T10:00"), 0,
+				     dk("2026-04-11T10:00")) == 10.0);
+	struct hh_fig_value m, p;
+	/* 16-30 March: case 1 alone (n = 1): both are d1 */
+	struct hh_fig_query q = { .from_day = 20260316, .to_day = 20260330 };
+	proc_pair(f, &q, &m, &p);
+	assert_int_equal(m.den, 1);
+	assert_true(m.value == d1 && p.value == d1);
+	/* 15 March - 30 April: 10, 10, 10, d1, d2: the median (rank 3) is
+	 * a tie of three, p90 rank 5 */
+	q = (struct hh_fig_query){ .from_day = 20260315, .to_day = 20260430 };
+	proc_pair(f, &q, &m, &p);
+	double all[] = { ten, 10.0, 10.0, d1, d2 };
+	assert_int_equal(m.den, 5);
+	assert_true(m.value == hh_fig_quantile(all, 5, 0.5).value);
+	assert_true(m.value == 10.0);
+	assert_true(p.value == hh_fig_quantile(all, 5, 0.9).value);
+	assert_true(p.value == d2);
+	/* 16 March - 11 April: d1, d2, 10 (case 5): sorted 10, d1, d2 */
+	q = (struct hh_fig_query){ .from_day = 20260316, .to_day = 20260411 };
+	proc_pair(f, &q, &m, &p);
+	assert_int_equal(m.den, 3);
+	assert_true(m.value == d1 && p.value == d2);
+	/* 1-10 April: nothing decided */
+	q = (struct hh_fig_query){ .from_day = 20260401, .to_day = 20260410 };
+	proc_pair(f, &q, &m, &p);
+	assert_false(m.has);
+	assert_false(p.has);
+	/* assisted (case 2, 5, 6): 10, 10, d2 */
+	q = (struct hh_fig_query){ .from_day = 20260301, .to_day = 20260430,
+				   .channel = "assisted" };
+	proc_pair(f, &q, &m, &p);
+	assert_int_equal(m.den, 3);
+	assert_true(m.value == 10.0 && p.value == d2);
+	/* the case type and its KLE to the second level: all five; another
+	 * topic: none */
+	q = (struct hh_fig_query){ .from_day = 20260301, .to_day = 20260430,
+				   .case_type = "parkering", .topic = "05.13" };
+	proc_pair(f, &q, &m, &p);
+	assert_int_equal(m.den, 5);
+	assert_true(m.value == 10.0 && p.value == d2);
+	q.topic = "06";
+	proc_pair(f, &q, &m, &p);
+	assert_false(m.has);
+	/* by month: March 10, d1, d2 -> d1; April 10, 10 -> 10 */
+	struct rows r = { 0 };
+	q = (struct hh_fig_query){ .from_day = 20260301, .to_day = 20260430 };
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_PROC_MEDIAN, HH_FIG_BY_MONTH,
+					      row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 2);
+	assert_true(r.v[0].value == d1 && r.v[0].den == 3);
+	assert_true(r.v[1].value == 10.0 && r.v[1].den == 2);
+}
+
+static void search_row_sql(struct fx *f, int64_t id, int64_t at, int64_t org,
+			   int results, int chosen)
+{
+	char stmt[512];
+	snprintf(stmt, sizeof(stmt),
+		 "INSERT INTO search_log(id, at, query, municipality_id, results,"
+		 " chosen_article_id) VALUES (%lld, %lld, 'q', %lld, %d, %s)",
+		 (long long)id, (long long)at, (long long)org, results,
+		 chosen ? "7" : "NULL");
+	sql(f, stmt);
+}
+
+static struct hh_fig_search_counts raw_search(struct fx *f, int from, int to)
+{
+	struct hh_fig_search_counts c = { 0 };
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+	assert_int_equal(f->st->fig_search(tx, f->m901, hh_fig_day_start(from),
+					   hh_fig_day_start(hh_fig_day_add(to, 1)),
+					   &c),
+			 HH_OK);
+	f->st->tx_rollback(tx);
+	return c;
+}
+
+static void search_summary(struct fx *f, int from, int to,
+			   struct hh_fig_search_counts *out)
+{
+	struct hh_fig_value v[HH_FIG__COUNT];
+	summary(f, f->m901, from, to, v);
+	out->searches = v[HH_FIG_SEARCH_SUCCESS].den;
+	out->success = v[HH_FIG_SEARCH_SUCCESS].num;
+	out->no_result = v[HH_FIG_SEARCH_NO_RESULT].num;
+	out->weak = v[HH_FIG_SEARCH_WEAK].num;
+	/* one indicator alone (a breakdown's way) agrees */
+	struct hh_fig_query q = { .from_day = from, .to_day = to };
+	struct rows r = { 0 };
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_SEARCH_WEAK, HH_FIG_BY_MONTH,
+					      row_cb, &r),
+			 HH_OK);
+	int64_t weak = 0;
+	for (int i = 0; i < r.n && i < 16; i++)
+		weak += r.v[i].num;
+	assert_int_equal(weak, out->weak);
+}
+
+/* Searches older than a day and an hour are folded into fig_agg, the
+ * rest is read from the log; together they equal one count over the
+ * log. 1-3 three days ago (no result, weak, success), 4-5 an hour ago
+ * (success, no result), 6 four days ago but logged after 4 and 5 (weak;
+ * the fold stops at the first that is not final, so the log counts it),
+ * 7 another municipality's. */
+static void test_search_fold(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = hh_now_us() / 1000000;
+	int today = hh_fig_day(now), from = hh_fig_day_add(today, -10);
+	search_row_sql(f, 1, now - 3 * 86400, f->m901, 0, 0);
+	search_row_sql(f, 2, now - 3 * 86400, f->m901, 3, 0);
+	search_row_sql(f, 3, now - 3 * 86400, f->m901, 3, 1);
+	search_row_sql(f, 4, now - 3600, f->m901, 3, 1);
+	search_row_sql(f, 5, now - 3600, f->m901, 0, 0);
+	search_row_sql(f, 6, now - 4 * 86400, f->m901, 2, 0);
+	search_row_sql(f, 7, now - 3 * 86400, f->m902, 0, 0);
+	struct hh_fig_search_counts c;
+	search_summary(f, from, today, &c);
+	assert_int_equal(c.searches, 6);
+	assert_int_equal(c.success, 2);
+	assert_int_equal(c.no_result, 2);
+	assert_int_equal(c.weak, 2);
+	struct hh_fig_search_counts raw = raw_search(f, from, today);
+	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
+	/* the fold has 1-3 and 7 (the cursor stops before 4) */
+	char *t = query_text(f, "SELECT value FROM meta WHERE key = "
+				"'figures_search_cursor'");
+	assert_string_equal(t, "3|;");
+	free(t);
+	t = query_text(f, "SELECT sum(n), sum(sum) FROM fig_agg WHERE metric = "
+			  "'srch' AND org_id = (SELECT id FROM organisations "
+			  "WHERE code = '901')");
+	assert_string_equal(t, "3|1.0|;");
+	free(t);
+	/* a period that ends before the last two days: 1-3 and 6 */
+	int to = hh_fig_day_add(today, -2);
+	search_summary(f, from, to, &c);
+	assert_int_equal(c.searches, 4);
+	raw = raw_search(f, from, to);
+	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
+	/* a rebuild folds the same and stops at the same search */
+	char *before = fold_tables(f);
+	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
+	char *after = fold_tables(f);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	search_summary(f, from, today, &c);
+	assert_int_equal(c.searches, 6);
+	assert_int_equal(c.weak, 2);
+}
+
+/* Folding after every event writes exactly the rows a rebuild writes
+ * (fig_agg with the per-article answers, fig_keys, fig_proc's lists
+ * merged across batches); and fig_proc made from the case facts (the
+ * first catch-up after migration 0023) is the same again. */
+static void test_incremental_equals_rebuild(void **state)
+{
+	struct fx *f = *state;
+	f->catch_up_each = 1;
+	cases_march(f);
+	cases_april(f);
+	inquiries_march(f);
+	ev(f, "2026-03-09T09:00", "anonymous", f->m901, "feedback", 1, "create",
+	   "{\"found\":true,\"page\":\"article\",\"article_id\":7,\"kle\":\"05.13\"}");
+	ev(f, "2026-03-10T09:00", "anonymous", f->m901, "feedback", 2, "create",
+	   "{\"found\":false,\"page\":\"article\",\"article_id\":7}");
+	ev(f, "2026-03-10T09:01", "anonymous", f->m901, "feedback", 3, "create",
+	   "{\"found\":true,\"page\":\"article\",\"article_id\":12}");
+	f->catch_up_each = 0;
+	struct hh_fig_value a[HH_FIG__COUNT], b[HH_FIG__COUNT];
+	summary(f, f->m901, 20260301, 20260430, a);
+	char *inc = fold_tables(f);
+	assert_non_null(strstr(inc, "proc|"));
+	assert_non_null(strstr(inc, "|art_found|*|7|05|20260309|1|1.0|"));
+	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
+	char *re = fold_tables(f);
+	assert_string_equal(inc, re);
+	summary(f, f->m901, 20260301, 20260430, b);
+	for (int i = 0; i < HH_FIG__COUNT; i++) {
+		assert_int_equal(a[i].num, b[i].num);
+		assert_int_equal(a[i].den, b[i].den);
+		assert_true(a[i].value == b[i].value);
+	}
+	/* a database folded before 0023: no fig_proc rows, no mark */
+	sql(f, "DELETE FROM fig_proc; DELETE FROM meta WHERE key = 'figures_proc'");
+	assert_int_equal(hh_figures_catch_up(f->st), HH_OK);
+	char *filled = fold_tables(f);
+	assert_string_equal(inc, filled);
+	/* and only once: a second catch-up changes nothing */
+	assert_int_equal(hh_figures_catch_up(f->st), HH_OK);
+	char *again = fold_tables(f);
+	assert_string_equal(inc, again);
+	/* per article: 7 yes and no, 12 yes; with topic 05: 7 only */
+	struct rows r = { 0 };
+	struct hh_fig_query q = { .from_day = 20260301, .to_day = 20260331 };
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_FOUND, HH_FIG_BY_ARTICLE, row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.key[0], "7");
+	assert_int_equal(r.v[0].num, 1);
+	assert_int_equal(r.v[0].den, 2);
+	assert_string_equal(r.key[1], "12");
+	assert_int_equal(r.v[1].num, 1);
+	memset(&r, 0, sizeof(r));
+	q.topic = "05";
+	assert_int_equal(hh_figures_breakdown(f->st, MANAGER(f->m901), &f->a, &q,
+					      HH_FIG_FOUND, HH_FIG_BY_ARTICLE, row_cb, &r),
+			 HH_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].den, 1);
+	free(inc);
+	free(re);
+	free(filled);
+	free(again);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -883,6 +1278,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cost_and_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_found_and_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		/* fig-hist */
+		cmocka_unit_test_setup_teardown(test_proc_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proc_periods, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_fold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incremental_equals_rebuild,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
