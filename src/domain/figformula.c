@@ -152,16 +152,20 @@ double hh_fig_proc_days(int64_t submitted_at, int64_t paused_s,
 	       86400.0;
 }
 
+int64_t hh_fig_quantile_rank(int64_t n, double p)
+{
+	if (n <= 0)
+		return 0;
+	int64_t rank = (int64_t)ceil(p * (double)n - 1e-9);
+	return rank < 1 ? 1 : rank > n ? n : rank;
+}
+
 struct hh_fig_value hh_fig_quantile(const double *sorted, int n, double p)
 {
 	struct hh_fig_value v = { .den = n };
 	if (n <= 0)
 		return v;
-	int rank = (int)ceil(p * n - 1e-9);
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
+	int rank = (int)hh_fig_quantile_rank(n, p);
 	v.value = sorted[rank - 1];
 	v.num = rank;
 	v.has = 1;

@@ -73,6 +73,8 @@ double hh_fig_proc_days(int64_t submitted_at, int64_t paused_s,
  * even count the lower of the two middle values (a value that
  * occurred). has = 0 when n is 0. */
 struct hh_fig_value hh_fig_quantile(const double *sorted, int n, double p);
+/* That rank: ceil(p * n), at least 1 and at most n (0 when n is 0). */
+int64_t hh_fig_quantile_rank(int64_t n, double p);
 /* Self-service share: of n cases' channels, those "self_service". */
 struct hh_fig_value hh_fig_self_service(const char *const *channels, int n);
 /* The mean of n values (den = n). */

@@ -295,19 +295,30 @@ static enum hh_rc total(struct hh_tx *tx, const struct hh_fig_filter *f,
 				      out);
 }
 
-struct vals {
-	double *v;
-	int n, cap;
-};
-
-static enum hh_rc val_row(void *p, double v)
+/* The median and the 90th percentile of f's processing times, by
+ * nearest rank (hh_fig_quantile's definition): the ranks from the
+ * count, then only the values at those ranks. */
+static enum hh_rc proc_quantiles(struct hh_tx *tx, const struct hh_fig_filter *f,
+				 struct hh_fig_value *median,
+				 struct hh_fig_value *p90)
 {
-	struct vals *s = p;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 256;
-		s->v = hh_xrealloc(s->v, (size_t)s->cap * sizeof(*s->v));
-	}
-	s->v[s->n++] = v;
+	int64_t n = 0;
+	memset(median, 0, sizeof(*median));
+	memset(p90, 0, sizeof(*p90));
+	enum hh_rc rc = tx->store->fig_proc_count(tx, f, &n);
+	median->den = p90->den = n;
+	if (rc != HH_OK || n == 0)
+		return rc;
+	int64_t rank[2] = { hh_fig_quantile_rank(n, 0.5),
+			    hh_fig_quantile_rank(n, 0.9) };
+	double days[2];
+	rc = tx->store->fig_proc_at(tx, f, rank, 2, days);
+	if (rc != HH_OK)
+		return rc;
+	*median = (struct hh_fig_value){ .value = days[0], .num = rank[0],
+					 .den = n, .has = 1 };
+	*p90 = (struct hh_fig_value){ .value = days[1], .num = rank[1], .den = n,
+				      .has = 1 };
 	return HH_OK;
 }
 
@@ -367,10 +378,9 @@ enum hh_rc hh_fig_one_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 		break;
 	case HH_FIG_PROC_MEDIAN:
 	case HH_FIG_PROC_P90: {
-		struct vals vs = { 0 };
-		rc = tx->store->fig_proc_values(tx, f, val_row, &vs);
-		*v = hh_fig_quantile(vs.v, vs.n, i == HH_FIG_PROC_MEDIAN ? 0.5 : 0.9);
-		free(vs.v);
+		struct hh_fig_value other;
+		rc = i == HH_FIG_PROC_MEDIAN ? proc_quantiles(tx, f, v, &other)
+					     : proc_quantiles(tx, f, &other, v);
 		break;
 	}
 	case HH_FIG_SELF_SERVICE: {
@@ -465,11 +475,7 @@ enum hh_rc hh_fig_summary_tx(struct hh_tx *tx, struct hh_arena *a, json_t *conf,
 	for (int i = 0; rc == HH_OK && i < HH_FIG__COUNT; i++) {
 		if (i == HH_FIG_PROC_MEDIAN) {
 			/* both quantiles from one read of the decisions */
-			struct vals vs = { 0 };
-			rc = tx->store->fig_proc_values(tx, f, val_row, &vs);
-			out[i] = hh_fig_quantile(vs.v, vs.n, 0.5);
-			out[HH_FIG_PROC_P90] = hh_fig_quantile(vs.v, vs.n, 0.9);
-			free(vs.v);
+			rc = proc_quantiles(tx, f, &out[i], &out[HH_FIG_PROC_P90]);
 			i = HH_FIG_PROC_P90;
 			continue;
 		}

@@ -171,6 +171,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "(SELECT min(at) FROM search_log NOT INDEXED "
 			       "WHERE id > ?4)) "
 			       "AND at < ?3 AND id > ?4",
+	[S_FIG_PROC_COUNT] = "SELECT ifnull(sum(n), 0) FROM fig_proc WHERE "
+			     "org_id = ?1 AND " AGG_CH "AND " AGG_CT "AND "
+			     AGG_TP AGG_DAYS,
 };
 
 static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
@@ -479,29 +482,43 @@ static void secs_sort(uint32_t *v, uint32_t *tmp, size_t n)
 	}
 }
 
+/* Every processing time of f's rows into *out (new: the caller frees
+ * it), unsorted across days; *n how many. */
+static enum hh_rc proc_read(struct hh_tx *tx, const struct hh_fig_filter *f,
+			    uint32_t **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	STMT(tx, S_FIG_PROC);
+	bind_filter(st, f);
+	uint32_t *v = NULL;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = sqlite3_column_bytes(st, 1) / 4;
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		if (*n + (size_t)k > cap) {
+			cap = (*n + (size_t)k) * 2;
+			v = hh_xrealloc(v, cap * sizeof(*v));
+		}
+		for (int i = 0; i < k; i++)
+			v[(*n)++] = (uint32_t)secs_at(p, i);
+	}
+	enum hh_rc r = rc == SQLITE_DONE ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	*out = v;
+	return r;
+}
+
 static enum hh_rc fig_proc_values(struct hh_tx *tx,
 				  const struct hh_fig_filter *f,
 				  hh_fig_value_cb cb, void *ctx)
 {
 	FAULT(tx);
-	STMT(tx, S_FIG_PROC);
-	bind_filter(st, f);
 	/* each day's row is sorted; the days together are sorted here */
-	uint32_t *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int k = sqlite3_column_bytes(st, 1) / 4;
-		const unsigned char *p = sqlite3_column_blob(st, 1);
-		if (n + (size_t)k > cap) {
-			cap = (n + (size_t)k) * 2;
-			v = hh_xrealloc(v, cap * sizeof(*v));
-		}
-		for (int i = 0; i < k; i++)
-			v[n++] = (uint32_t)secs_at(p, i);
-	}
-	enum hh_rc r = rc == SQLITE_DONE ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
-	done(st);
+	uint32_t *v;
+	size_t n;
+	enum hh_rc r = proc_read(tx, f, &v, &n);
 	if (n > 1) {
 		uint32_t *tmp = hh_xmalloc(n * sizeof(*tmp));
 		secs_sort(v, tmp, n);
@@ -510,6 +527,71 @@ static enum hh_rc fig_proc_values(struct hh_tx *tx,
 	/* seconds to days as hh_fig_proc_days computes them */
 	for (size_t i = 0; r == HH_OK && i < n; i++)
 		r = cb(ctx, (double)v[i] / 86400.0);
+	free(v);
+	return r;
+}
+
+/* The value of rank k (0-based) of v[0..n-1] in ascending order;
+ * reorders v (Hoare's selection). */
+static uint32_t select_rank(uint32_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint32_t pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint32_t t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+static enum hh_rc fig_proc_count(struct hh_tx *tx,
+				 const struct hh_fig_filter *f, int64_t *n)
+{
+	FAULT(tx);
+	STMT(tx, S_FIG_PROC_COUNT);
+	bind_filter(st, f);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	enum hh_rc r = rc == SQLITE_ROW ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc fig_proc_at(struct hh_tx *tx, const struct hh_fig_filter *f,
+			      const int64_t *rank, int k, double *days)
+{
+	FAULT(tx);
+	uint32_t *v;
+	size_t n;
+	enum hh_rc r = proc_read(tx, f, &v, &n);
+	for (int i = 0; r == HH_OK && i < k; i++) {
+		if (rank[i] < 1 || (size_t)rank[i] > n) {
+			r = HH_ERR_INVALID; /* the rows changed since the count? */
+			break;
+		}
+		/* seconds to days as hh_fig_proc_days computes them */
+		days[i] = (double)select_rank(v, n, (size_t)rank[i] - 1) / 86400.0;
+	}
 	free(v);
 	return r;
 }
@@ -741,4 +823,6 @@ void hh_sq_fill_figures(struct hh_store *st)
 	st->fig_proc_add = fig_proc_add;
 	st->fig_search_rows = fig_search_rows;
 	st->fig_search_since = fig_search_since;
+	st->fig_proc_count = fig_proc_count;
+	st->fig_proc_at = fig_proc_at;
 }

@@ -864,6 +864,10 @@ struct hh_store {
 	 * fig_search_rows streams the searches with id > after_id in id
 	 * order, at most limit, and stops before the first made at or after
 	 * before (epoch seconds): what the fold may count for good.
+	 * fig_proc_count gives how many decisions f has in fig_proc, and
+	 * fig_proc_at the processing days of those at the 1-based ranks
+	 * (in ascending order of time) rank[0..k-1] into days[], without
+	 * streaming them all: for medians and percentiles.
 	 * fig_search_since counts the searches of org_id made in [from, to)
 	 * with id > after_id (those the fold has not counted yet). */
 	enum hh_rc (*fig_proc_add)(struct hh_tx *tx, int64_t org_id, int day,
@@ -877,6 +881,11 @@ struct hh_store {
 				       int64_t from, int64_t to,
 				       int64_t after_id,
 				       struct hh_fig_search_counts *out);
+	enum hh_rc (*fig_proc_count)(struct hh_tx *tx,
+				     const struct hh_fig_filter *f, int64_t *n);
+	enum hh_rc (*fig_proc_at)(struct hh_tx *tx,
+				  const struct hh_fig_filter *f,
+				  const int64_t *rank, int k, double *days);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

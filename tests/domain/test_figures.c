@@ -962,6 +962,28 @@ static struct vals proc_values(struct fx *f, int from, int to,
 	return x;
 }
 
+static int i32_cmp(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+struct sorted {
+	int n, cap;
+	double *v;
+};
+
+static enum hh_rc all_cb(void *ctx, double v)
+{
+	struct sorted *x = ctx;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 256;
+		x->v = hh_xrealloc(x->v, (size_t)x->cap * sizeof(*x->v));
+	}
+	x->v[x->n++] = v;
+	return HH_OK;
+}
+
 /* The store's lists of processing times: rows merged in order (a tie
  * across two writes), days of a period together in order, the radix
  * sort's top bits (40,000,000 s > 2^22), a day range that starts and
@@ -997,6 +1019,57 @@ static void test_proc_lists(void **state)
 	x = proc_values(f, 20260301, 20260430, "phone");
 	assert_int_equal(x.n, 1);
 	assert_true(x.v[0] == 100 / 86400.0);
+	/* the values at ranks (medians and percentiles read these) equal
+	 * the sorted list's, n = 1 included */
+	struct hh_fig_filter one = { .org_id = f->m901, .from_day = 20260401,
+				     .to_day = 20260401 };
+	struct hh_tx *tx;
+	int64_t cnt, r1 = 1;
+	double at;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+	assert_int_equal(f->st->fig_proc_count(tx, &one, &cnt), HH_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(f->st->fig_proc_at(tx, &one, &r1, 1, &at), HH_OK);
+	assert_true(at == 7 / 86400.0);
+	f->st->tx_rollback(tx);
+	/* 3,000 values with many ties over 30 days, in random order: every
+	 * rank selected equals the sorted list's (sorted by radix here,
+	 * selected by partition there) */
+	uint64_t seed = 88172645463325252ull;
+	for (int day = 20260501; day <= 20260530; day++) {
+		int32_t vs[100];
+		for (int i = 0; i < 100; i++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			/* ties: a tenth of the values are 86400, the rest
+			 * spread up to 2^31 - 1 */
+			vs[i] = seed % 10 == 0 ? 86400 : (int32_t)(seed % 2147483647u);
+		}
+		qsort(vs, 100, sizeof(vs[0]), i32_cmp);
+		proc_add(f, day, NULL, vs, 100);
+	}
+	struct hh_fig_filter may = { .org_id = f->m901, .from_day = 20260501,
+				     .to_day = 20260531 };
+	struct sorted all = { 0 };
+	assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+	assert_int_equal(f->st->fig_proc_values(tx, &may, all_cb, &all), HH_OK);
+	assert_int_equal(all.n, 3000);
+	for (int i = 1; i < all.n; i++)
+		assert_true(all.v[i - 1] <= all.v[i]);
+	assert_int_equal(f->st->fig_proc_count(tx, &may, &cnt), HH_OK);
+	assert_int_equal(cnt, 3000);
+	for (int64_t r = 1; r <= 3000; r += 7) {
+		int64_t ranks[2] = { r, 3001 - r };
+		double got[2];
+		assert_int_equal(f->st->fig_proc_at(tx, &may, ranks, 2, got), HH_OK);
+		assert_true(got[0] == all.v[r - 1]);
+		assert_true(got[1] == all.v[3000 - r]);
+	}
+	int64_t bad = 3001;
+	assert_int_equal(f->st->fig_proc_at(tx, &may, &bad, 1, &at), HH_ERR_INVALID);
+	f->st->tx_rollback(tx);
+	free(all.v);
 	/* the formula the fold keeps them by */
 	assert_int_equal(hh_fig_proc_seconds(1000, 100, 1500), 400);
 	assert_int_equal(hh_fig_proc_seconds(1000, 600, 1500), 0);
