@@ -623,15 +623,18 @@ static enum hh_rc meta_put_int(struct hh_tx *tx, const char *key, int64_t v)
 
 struct search_fold {
 	struct fold *f;
-	int64_t last;
-	int n;
+	int64_t *ids; /* the searches counted, marked at the end */
+	int n, cap;
 };
 
 static enum hh_rc search_row(void *p, const struct hh_fig_search_row *r)
 {
 	struct search_fold *s = p;
-	s->last = r->id;
-	s->n++;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->ids = hh_xrealloc(s->ids, (size_t)s->cap * sizeof(*s->ids));
+	}
+	s->ids[s->n++] = r->id;
 	if (!r->org_id)
 		return HH_OK; /* made without a municipality: in no figure */
 	int day = hh_fig_day(r->at);
@@ -653,18 +656,17 @@ enum hh_rc hh_fig_search_fold_tx(struct hh_tx *tx, int64_t now, int *folded)
 	hh_arena_init(&f->a);
 	struct search_fold s = { .f = f };
 	*folded = 0;
-	enum hh_rc rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &s.last);
-	if (s.last < 0)
-		s.last = 0;
-	if (rc == HH_OK)
-		rc = tx->store->fig_search_rows(tx, s.last,
-						now - HH_FIG_SEARCH_FINAL_S,
-						HH_FIG_SEARCH_BATCH, search_row, &s);
+	/* read first, mark after: the rows are not changed under the
+	 * statement that reads them */
+	enum hh_rc rc = tx->store->fig_search_rows(tx, now - HH_FIG_SEARCH_FINAL_S,
+						   HH_FIG_SEARCH_BATCH, search_row,
+						   &s);
 	if (rc == HH_OK)
 		rc = deltas_write(f);
-	if (rc == HH_OK && s.n)
-		rc = meta_put_int(tx, HH_FIG_SEARCH_CURSOR_KEY, s.last);
+	if (rc == HH_OK)
+		rc = tx->store->fig_search_mark(tx, s.ids, s.n);
 	*folded = s.n;
+	free(s.ids);
 	hh_arena_clear(&f->a);
 	deltas_free(f);
 	free(f);

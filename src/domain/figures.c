@@ -99,21 +99,18 @@ static enum hh_rc first_search(void *p, const struct hh_fig_search_row *r)
 static enum hh_rc pending_tx(struct hh_tx *tx, void *p)
 {
 	struct pending *w = p;
-	int64_t cursor, newest, search_cursor, proc;
+	int64_t cursor, newest, proc;
 	enum hh_rc rc = hh_fig_cursor(tx, &cursor);
 	if (rc == HH_OK)
 		rc = tx->store->fig_lag(tx, cursor, &w->lag, &newest);
 	if (rc == HH_OK)
 		rc = hh_fig_meta_int(tx, HH_FIG_PROC_KEY, &proc);
 	w->proc_missing = proc <= 0;
-	if (rc == HH_OK)
-		rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &search_cursor);
 	w->searches = 0;
 	if (rc == HH_OK)
 		rc = tx->store->fig_search_rows(
-			tx, search_cursor < 0 ? 0 : search_cursor,
-			hh_now_us() / 1000000 - HH_FIG_SEARCH_FINAL_S, 1, first_search,
-			&w->searches);
+			tx, hh_now_us() / 1000000 - HH_FIG_SEARCH_FINAL_S, 1,
+			first_search, &w->searches);
 	return rc;
 }
 
@@ -133,8 +130,7 @@ static enum hh_rc backfill_tx(struct hh_tx *tx, void *p)
 	return hh_fig_proc_backfill_tx(tx);
 }
 
-/* Folds the final searches after the search cursor, a batch per
- * transaction. */
+/* Folds the final searches not folded yet, a batch per transaction. */
 static enum hh_rc search_catch_up(struct hh_store *st)
 {
 	enum hh_rc rc;
@@ -170,8 +166,6 @@ static enum hh_rc reset_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = tx->store->fig_reset(tx);
 	if (rc == HH_OK)
 		rc = tx->store->meta_set(tx, HH_FIG_CURSOR_KEY, "0");
-	if (rc == HH_OK)
-		rc = tx->store->meta_set(tx, HH_FIG_SEARCH_CURSOR_KEY, "0");
 	if (rc == HH_OK)
 		rc = tx->store->meta_set(tx, HH_FIG_PROC_KEY, "1");
 	return rc;
@@ -445,21 +439,17 @@ enum hh_rc hh_fig_search_tx(struct hh_tx *tx, const struct hh_fig_filter *f,
 	struct sum s, none, weak;
 	struct hh_fig_filter g = { .org_id = f->org_id, .from_day = f->from_day,
 				   .to_day = f->to_day };
-	int64_t cursor;
 	enum hh_rc rc = total(tx, &g, "srch", &s);
 	if (rc == HH_OK)
 		rc = total(tx, &g, "srch_none", &none);
 	if (rc == HH_OK)
 		rc = total(tx, &g, "srch_weak", &weak);
-	if (rc == HH_OK)
-		rc = hh_fig_meta_int(tx, HH_FIG_SEARCH_CURSOR_KEY, &cursor);
-	/* and those after the cursor (the last day or so) from the log */
+	/* and those not folded yet (the last day or so) from the log */
 	struct hh_fig_search_counts c = { 0 };
 	if (rc == HH_OK)
 		rc = tx->store->fig_search_since(
 			tx, f->org_id, hh_fig_day_start(f->from_day),
-			hh_fig_day_start(hh_fig_day_add(f->to_day, 1)),
-			cursor < 0 ? 0 : cursor, &c);
+			hh_fig_day_start(hh_fig_day_add(f->to_day, 1)), &c);
 	out->searches = s.n + c.searches;
 	out->success = (int64_t)s.sum + c.success;
 	out->no_result = (int64_t)none.sum + c.no_result;

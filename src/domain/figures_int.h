@@ -16,10 +16,8 @@
 /* events folded per transaction */
 #define HH_FIG_BATCH 5000
 
-/* fig-hist: the id of the last search folded into fig_agg ("srch",
- * "srch_none", "srch_weak"); fig_proc filled from the facts folded
- * before migration 0023 ("1") */
-#define HH_FIG_SEARCH_CURSOR_KEY "figures_search_cursor"
+/* fig-hist: fig_proc filled from the facts folded before migration 0023
+ * ("1") */
 #define HH_FIG_PROC_KEY "figures_proc"
 /* searches folded per transaction */
 #define HH_FIG_SEARCH_BATCH 20000
@@ -35,16 +33,17 @@ enum hh_rc hh_fig_fold_tx(struct hh_tx *tx, int *folded);
 enum hh_rc hh_fig_cursor(struct hh_tx *tx, int64_t *cursor);
 /* A meta value as an integer; -1 when there is none. */
 enum hh_rc hh_fig_meta_int(struct hh_tx *tx, const char *key, int64_t *out);
-/* Folds at most HH_FIG_SEARCH_BATCH searches after the search cursor,
- * made before now - HH_FIG_SEARCH_FINAL_S, into fig_agg in tx (a write
- * transaction) and moves the cursor; *folded gets how many. */
+/* Folds at most HH_FIG_SEARCH_BATCH searches not folded yet and made
+ * before now - HH_FIG_SEARCH_FINAL_S into fig_agg ("srch", "srch_none",
+ * "srch_weak") and marks them folded, in tx (a write transaction);
+ * *folded gets how many. */
 enum hh_rc hh_fig_search_fold_tx(struct hh_tx *tx, int64_t now, int *folded);
 /* Once (meta HH_FIG_PROC_KEY): fig_proc's rows of the decisions folded
  * before migration 0023, from the case facts, in tx (a write
  * transaction). */
 enum hh_rc hh_fig_proc_backfill_tx(struct hh_tx *tx);
-/* The search counts of f's organisation and days: the folded days from
- * fig_agg, the searches after the search cursor from the log. */
+/* The search counts of f's organisation and days: the folded searches
+ * from fig_agg, the others from the log. */
 enum hh_rc hh_fig_search_tx(struct hh_tx *tx, const struct hh_fig_filter *f,
 			    struct hh_fig_search_counts *out);
 

@@ -159,18 +159,18 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FIG_PROC_PUT] = "INSERT OR REPLACE INTO fig_proc(org_id, channel, "
 			   "case_type, topic, day, n, secs) VALUES (?1, ?2, ?3, "
 			   "?4, ?5, ?6, ?7)",
+	/* the searches not folded yet (partial index search_log_unfolded,
+	 * 0023: a day's searches or so) */
 	[S_FIG_SEARCH_ROWS] = "SELECT id, ifnull(municipality_id, 0), at, "
 			      "results = 0, results > 0 AND chosen_article_id "
 			      "IS NULL, " SEARCH_SUCCESS " FROM search_log s "
-			      "WHERE id > ?1 ORDER BY id LIMIT ?2",
-	/* the searches made since the fold's cursor: from the first of them
-	 * (a rowid range, a day's searches at most), so the index range is
-	 * short however long the period is */
+			      "INDEXED BY search_log_unfolded WHERE fig_folded "
+			      "IS NULL AND at < ?1 LIMIT ?2",
+	[S_FIG_SEARCH_MARK] = "UPDATE search_log SET fig_folded = 1 WHERE id = ?1",
 	[S_FIG_SEARCH_SINCE] = "SELECT " SEARCH_COUNTS "FROM search_log s "
-			       "WHERE municipality_id = ?1 AND at >= max(?2, "
-			       "(SELECT min(at) FROM search_log NOT INDEXED "
-			       "WHERE id > ?4)) "
-			       "AND at < ?3 AND id > ?4",
+			       "INDEXED BY search_log_unfolded WHERE "
+			       "municipality_id = ?1 AND fig_folded IS NULL AND "
+			       "at >= ?2 AND at < ?3",
 	[S_FIG_PROC_COUNT] = "SELECT ifnull(sum(n), 0) FROM fig_proc WHERE "
 			     "org_id = ?1 AND " AGG_CH "AND " AGG_CT "AND "
 			     AGG_TP AGG_DAYS,
@@ -217,7 +217,8 @@ static enum hh_rc fig_reset(struct hh_tx *tx)
 			      "DELETE FROM fig_inquiry; DELETE FROM fig_case; "
 			      "DELETE FROM fig_chat; DELETE FROM fig_feedback; "
 			      "DELETE FROM fig_agg; DELETE FROM fig_keys; "
-			      "DELETE FROM fig_proc;",
+			      "DELETE FROM fig_proc; UPDATE search_log SET "
+			      "fig_folded = NULL WHERE fig_folded IS NOT NULL;",
 			      NULL, NULL, &err);
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? HH_OK : hh_sq_map_rc(db_of(tx), rc);
@@ -655,13 +656,12 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 	return r;
 }
 
-static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t after_id,
-				  int64_t before, int limit,
-				  hh_fig_search_cb cb, void *ctx)
+static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t before,
+				  int limit, hh_fig_search_cb cb, void *ctx)
 {
 	FAULT(tx);
 	STMT(tx, S_FIG_SEARCH_ROWS);
-	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	enum hh_rc r = HH_OK;
 	int rc;
@@ -674,15 +674,23 @@ static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t after_id,
 			.weak = sqlite3_column_int(st, 4),
 			.success = sqlite3_column_int(st, 5),
 		};
-		if (s.at >= before) {
-			rc = SQLITE_DONE;
-			break;
-		}
 		r = cb(ctx, &s);
 	}
 	if (r == HH_OK && rc != SQLITE_DONE)
 		r = hh_sq_map_rc(db_of(tx), rc);
 	done(st);
+	return r;
+}
+
+static enum hh_rc fig_search_mark(struct hh_tx *tx, const int64_t *ids, int n)
+{
+	FAULT(tx);
+	STMT(tx, S_FIG_SEARCH_MARK);
+	enum hh_rc r = HH_OK;
+	for (int i = 0; r == HH_OK && i < n; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		r = hh_sq_exec(tx, st);
+	}
 	return r;
 }
 
@@ -704,7 +712,7 @@ static enum hh_rc search_counts(struct hh_tx *tx, sqlite3_stmt *st,
 }
 
 static enum hh_rc fig_search_since(struct hh_tx *tx, int64_t org_id,
-				   int64_t from, int64_t to, int64_t after_id,
+				   int64_t from, int64_t to,
 				   struct hh_fig_search_counts *out)
 {
 	FAULT(tx);
@@ -712,7 +720,6 @@ static enum hh_rc fig_search_since(struct hh_tx *tx, int64_t org_id,
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
-	sqlite3_bind_int64(st, 4, after_id);
 	return search_counts(tx, st, out);
 }
 
@@ -822,6 +829,7 @@ void hh_sq_fill_figures(struct hh_store *st)
 	st->fig_lag = fig_lag;
 	st->fig_proc_add = fig_proc_add;
 	st->fig_search_rows = fig_search_rows;
+	st->fig_search_mark = fig_search_mark;
 	st->fig_search_since = fig_search_since;
 	st->fig_proc_count = fig_proc_count;
 	st->fig_proc_at = fig_proc_at;

@@ -861,25 +861,26 @@ struct hh_store {
 	 * fig_proc_add merges n processing times (whole seconds, ascending)
 	 * into the row of org, day and the dimensions (NULL or "": '*', as
 	 * fig_agg_add); fig_proc_values reads these rows.
-	 * fig_search_rows streams the searches with id > after_id in id
-	 * order, at most limit, and stops before the first made at or after
-	 * before (epoch seconds): what the fold may count for good.
+	 * fig_search_rows streams at most limit searches that the fold has
+	 * not counted yet, made before `before` (epoch seconds): what it may
+	 * count for good; fig_search_mark marks n of them counted.
 	 * fig_proc_count gives how many decisions f has in fig_proc, and
 	 * fig_proc_at the processing days of those at the 1-based ranks
 	 * (in ascending order of time) rank[0..k-1] into days[], without
 	 * streaming them all: for medians and percentiles.
 	 * fig_search_since counts the searches of org_id made in [from, to)
-	 * with id > after_id (those the fold has not counted yet). */
+	 * that the fold has not counted yet. */
 	enum hh_rc (*fig_proc_add)(struct hh_tx *tx, int64_t org_id, int day,
 				   const char *channel, const char *case_type,
 				   const char *topic, const int32_t *secs,
 				   int n);
-	enum hh_rc (*fig_search_rows)(struct hh_tx *tx, int64_t after_id,
-				      int64_t before, int limit,
-				      hh_fig_search_cb cb, void *ctx);
+	enum hh_rc (*fig_search_rows)(struct hh_tx *tx, int64_t before,
+				      int limit, hh_fig_search_cb cb,
+				      void *ctx);
+	enum hh_rc (*fig_search_mark)(struct hh_tx *tx, const int64_t *ids,
+				      int n);
 	enum hh_rc (*fig_search_since)(struct hh_tx *tx, int64_t org_id,
 				       int64_t from, int64_t to,
-				       int64_t after_id,
 				       struct hh_fig_search_counts *out);
 	enum hh_rc (*fig_proc_count)(struct hh_tx *tx,
 				     const struct hh_fig_filter *f, int64_t *n);

@@ -921,7 +921,9 @@ static char *fold_tables(struct fx *f)
 			  "SELECT 'keys', org_id, metric, dim, key, '', 0, 0, 0 "
 			  "FROM fig_keys UNION ALL "
 			  "SELECT 'proc', org_id, channel, case_type, topic, day, "
-			  "n, secs, '' FROM fig_proc ORDER BY 1, 2, 3, 4, 5, 6, 7");
+			  "n, secs, '' FROM fig_proc UNION ALL "
+			  "SELECT 'search', id, fig_folded, '', '', '', 0, 0, 0 "
+			  "FROM search_log ORDER BY 1, 2, 3, 4, 5, 6, 7");
 }
 
 static void proc_add(struct fx *f, int day, const char *channel,
@@ -1220,8 +1222,9 @@ static void search_summary(struct fx *f, int from, int to,
  * rest is read from the log; together they equal one count over the
  * log. 1-3 three days ago (no result, weak, success), 4-5 an hour ago
  * (success, no result), 6 four days ago but logged after 4 and 5 (weak;
- * the fold stops at the first that is not final, so the log counts it),
- * 7 another municipality's. */
+ * ids are not in time order across instances), 7 another
+ * municipality's. Then a search three days old is logged after the
+ * fold with a lower id than one folded (another instance's block). */
 static void test_search_fold(void **state)
 {
 	struct fx *f = *state;
@@ -1242,15 +1245,15 @@ static void test_search_fold(void **state)
 	assert_int_equal(c.weak, 2);
 	struct hh_fig_search_counts raw = raw_search(f, from, today);
 	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
-	/* the fold has 1-3 and 7 (the cursor stops before 4) */
-	char *t = query_text(f, "SELECT value FROM meta WHERE key = "
-				"'figures_search_cursor'");
-	assert_string_equal(t, "3|;");
+	/* the fold has the final ones: all but 4 and 5 */
+	char *t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
+				"search_log WHERE fig_folded IS NULL ORDER BY id)");
+	assert_string_equal(t, "4,5|;");
 	free(t);
 	t = query_text(f, "SELECT sum(n), sum(sum) FROM fig_agg WHERE metric = "
 			  "'srch' AND org_id = (SELECT id FROM organisations "
 			  "WHERE code = '901')");
-	assert_string_equal(t, "3|1.0|;");
+	assert_string_equal(t, "4|1.0|;");
 	free(t);
 	/* a period that ends before the last two days: 1-3 and 6 */
 	int to = hh_fig_day_add(today, -2);
@@ -1258,6 +1261,19 @@ static void test_search_fold(void **state)
 	assert_int_equal(c.searches, 4);
 	raw = raw_search(f, from, to);
 	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
+	/* 8 comes after the fold with a lower id than 6: counted at once
+	 * from the log, and folded by the next catch-up */
+	sql(f, "UPDATE search_log SET id = 100 WHERE id = 6");
+	search_row_sql(f, 6, now - 3 * 86400, f->m901, 4, 1);
+	search_summary(f, from, today, &c);
+	assert_int_equal(c.searches, 7);
+	assert_int_equal(c.success, 3);
+	raw = raw_search(f, from, today);
+	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
+	t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
+			  "search_log WHERE fig_folded IS NULL ORDER BY id)");
+	assert_string_equal(t, "4,5|;");
+	free(t);
 	/* a rebuild folds the same and stops at the same search */
 	char *before = fold_tables(f);
 	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
@@ -1266,7 +1282,7 @@ static void test_search_fold(void **state)
 	free(before);
 	free(after);
 	search_summary(f, from, today, &c);
-	assert_int_equal(c.searches, 6);
+	assert_int_equal(c.searches, 7);
 	assert_int_equal(c.weak, 2);
 }
 

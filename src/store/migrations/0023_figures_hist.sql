@@ -53,3 +53,15 @@ INSERT INTO fig_agg(org_id, metric, channel, case_type, topic, day, n, sum)
 INSERT OR IGNORE INTO fig_keys(org_id, metric, dim, key)
   SELECT DISTINCT org_id, 'art_found', 'case_type', CAST(article_id AS TEXT)
   FROM fig_feedback WHERE article_id <> 0;
+
+-- The search log is folded into fig_agg ('srch', 'srch_none',
+-- 'srch_weak') once a search is final (25 hours after it was made: the
+-- chat-within-a-day rule). fig_folded marks the searches the fold has
+-- counted (NULL: not yet), so that a figure reads the aggregates for
+-- those and the log for the rest, whatever order searches are written in
+-- (search ids come in blocks per instance, so ids are not in time order
+-- across instances). The partial index holds the searches not folded
+-- yet: a day's or so.
+ALTER TABLE search_log ADD COLUMN fig_folded INTEGER;
+CREATE INDEX search_log_unfolded ON search_log(municipality_id, at)
+  WHERE fig_folded IS NULL;
