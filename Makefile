@@ -330,3 +330,12 @@ bench-demo-year: deps $(BUILD)/helhed
 .PHONY: bench-figures
 bench-figures: deps $(BUILD)/bench/figures_bench
 	$(BUILD)/bench/figures_bench
+# fig-hist: every figures view over HTTP on a generated year (make
+# demo-year first, or HELHED_BENCH_YEAR_DB=FILE), p50/p99 of
+# HELHED_BENCH_N requests each, beside one SQL query over the raw events
+# (bench/figures-http.sh)
+HELHED_BENCH_YEAR_DB ?= demo-year.db
+HELHED_BENCH_N ?= 30
+.PHONY: bench-figures-http
+bench-figures-http: deps $(BUILD)/helhed
+	./bench/figures-http.sh $(BUILD) $(HELHED_BENCH_YEAR_DB) $(HELHED_BENCH_N)

@@ -16,8 +16,15 @@
  *                            +1 there when made by its due time
  *   inquiry transfer-close   result "transferred": an onward transfer
  *   chat rating              the first rating of a chat: "rating"
- *   feedback create          "found" (n +1, sum + found)
- * Rows are keyed by the organisation the event names. */
+ *   feedback create          "found" (n +1, sum + found), and per
+ *                            article "art_found" (the id as case type)
+ * A decision's processing time (seconds) also goes to fig_proc, on the
+ * rows its "dec" has: the exact lists medians are read from.
+ * Rows are keyed by the organisation the event names.
+ *
+ * The search log is folded apart from the events (hh_fig_search_fold_tx):
+ * a search once it is final (HH_FIG_SEARCH_FINAL_S old), into "srch",
+ * "srch_none" and "srch_weak", marked in the log as folded. */
 #include "domain/figures_int.h"
 
 #include <stdio.h>

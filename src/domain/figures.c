@@ -3,8 +3,9 @@
  * the drill-down, /metrics, and the figures' content (figures.json).
  *
  * Every read catches up first (figfold.c) and then reads the daily
- * aggregates (counts, shares, means) and, for medians and percentiles,
- * the case facts. The indicators' definitions are in docs/figures.md;
+ * aggregates (counts, shares, means, the search log's final searches)
+ * and, for medians and percentiles, the daily lists of processing times
+ * (fig_proc). The indicators' definitions are in docs/figures.md;
  * each one is computed here by hh_fig_one_tx, and the summary, the
  * breakdowns, the series and the benchmark all call it, so they cannot
  * disagree. */

@@ -1,6 +1,7 @@
 /* sqlite_figures.c - the SQLite backend: the service figures' facts and
- * daily aggregates (store.h's figures block, migration 0020), the event
- * scan the fold reads, and the search log's counts.
+ * daily aggregates (store.h's figures block, migrations 0020 and 0023),
+ * the daily lists of processing times (fig_proc), the event scan the
+ * fold reads, and the search log's counts.
  *
  * A filter's NULL channel, case type or topic matches every row; a topic
  * matches itself and the KLE numbers below it ("02" matches "02.34"). */
