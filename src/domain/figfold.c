@@ -699,9 +699,10 @@ enum hh_rc hh_fig_proc_backfill_tx(struct hh_tx *tx)
 	struct hh_fig_orgs orgs = { .a = &f->a };
 	if (rc == HH_OK && cursor > 0)
 		rc = tx->store->org_list(tx, &f->a, hh_fig_org_row, &orgs);
-	/* every decision folded so far, as the fold would have added it */
-	for (int i = 0; rc == HH_OK && i < orgs.n; i++) {
-		struct hh_fig_filter all = { .org_id = orgs.o[i].id,
+	/* every decision folded so far, as the fold would have added it
+	 * (org 0 too: an event without an organisation is folded as one) */
+	for (int i = -1; rc == HH_OK && cursor > 0 && i < orgs.n; i++) {
+		struct hh_fig_filter all = { .org_id = i < 0 ? 0 : orgs.o[i].id,
 					     .from_day = 0, .to_day = 99991231 };
 		rc = tx->store->fig_case_list(tx, &f->a, &all, 1, 0, 0,
 					      backfill_case, f);

@@ -86,7 +86,7 @@ int hh_fig_higher_better(enum hh_fig_ind i)
  * fold takes no write transaction. */
 struct pending {
 	int64_t lag;      /* events after the cursor */
-	int searches;     /* a search after the search cursor is final */
+	int searches;     /* a search not folded yet is final */
 	int proc_missing; /* fig_proc not filled for the facts before 0023 */
 };
 
@@ -100,7 +100,7 @@ static enum hh_rc first_search(void *p, const struct hh_fig_search_row *r)
 static enum hh_rc pending_tx(struct hh_tx *tx, void *p)
 {
 	struct pending *w = p;
-	int64_t cursor, newest, proc;
+	int64_t cursor, newest, proc = 1;
 	enum hh_rc rc = hh_fig_cursor(tx, &cursor);
 	if (rc == HH_OK)
 		rc = tx->store->fig_lag(tx, cursor, &w->lag, &newest);
