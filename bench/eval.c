@@ -231,7 +231,11 @@ static int helhed_search(struct hh_index *idx, const char *text,
 			 struct hh_arena *a, const char *keys[TOP])
 {
 	struct hh_search_query q = { .text = text, .limit = TOP,
-				     .no_snippets = 1 };
+				     .no_snippets = 1,
+				     /* the judged documents and the peers'
+				      * are articles (s-self: the index also
+				      * holds guides and forms) */
+				     .kinds = HH_KIND_BIT(HH_DOC_ARTICLE) };
 	struct hh_search_result res;
 	hh_index_search(idx, &q, a, &res);
 	for (int i = 0; i < res.n_hits; i++)
