@@ -621,8 +621,10 @@ struct ct_ctx {
 	const char *bad_article; /* one of them that is no article */
 };
 
-/* s-self: every slug of "articles" names a shared or an agency's article
- * (imported before the case types). */
+/* s-self: does every slug of "articles" name a shared or an agency's
+ * article (imported before the case types)? The first that does not goes
+ * into bad_article; the case type is imported even so (a folder of case
+ * types alone is a valid import), and its button is shown on no page. */
 static enum hh_rc ct_articles_ok(struct hh_tx *tx, struct ct_ctx *c)
 {
 	size_t i;
@@ -640,8 +642,9 @@ static enum hh_rc ct_articles_ok(struct hh_tx *tx, struct ct_ctx *c)
 			rc = tx->store->article_get_agency(tx, &a, slug, &art);
 		hh_arena_clear(&a);
 		if (rc == HH_ERR_NOT_FOUND) {
-			c->bad_article = slug ? slug : "";
-			return HH_ERR_INVALID;
+			if (!c->bad_article)
+				c->bad_article = slug ? slug : "";
+			continue;
 		}
 		if (rc != HH_OK)
 			return rc;
@@ -652,6 +655,7 @@ static enum hh_rc ct_articles_ok(struct hh_tx *tx, struct ct_ctx *c)
 static enum hh_rc ct_tx(struct hh_tx *tx, void *p)
 {
 	struct ct_ctx *c = p;
+	c->bad_article = NULL; /* the transaction may run again */
 	enum hh_rc arc = ct_articles_ok(tx, c);
 	if (arc != HH_OK)
 		return arc;
@@ -743,9 +747,8 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 					c.org_code);
 				result = HH_ERR_INVALID;
 			} else if (rc == HH_ERR_INVALID) { /* s-self */
-				fprintf(errs, "%s:1: articles must list slugs of shared "
-					      "or agencies' articles ('%s' is none)\n",
-					path, c.bad_article ? c.bad_article : "");
+				fprintf(errs, "%s:1: articles must be a list of "
+					      "article slugs\n", path);
 				result = HH_ERR_INVALID;
 			} else if (rc != HH_OK) {
 				json_decref(j);
@@ -753,6 +756,11 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 				return rc;
 			} else {
 				stats->case_types++;
+				if (c.bad_article) /* s-self */
+					fprintf(errs, "%s:1: warning: articles: '%s' is "
+						      "no shared or agency's article; "
+						      "no article shows this form\n",
+						path, c.bad_article);
 			}
 		}
 		json_decref(j);

@@ -182,6 +182,27 @@ static void facets_have_danish_topic_names(void **state)
 	tu_resp_free(&r);
 }
 
+static void figures_topic_filter_has_names(void **state)
+{
+	struct ctx *c = *state;
+	char cookie[160], setc[256], url[256];
+	snprintf(url, sizeof(url), "%s/api/v1/session", c->s.base);
+	const char *h[] = { "Content-Type: application/json", NULL };
+	struct tu_resp r = tu_http("POST", url,
+				   "{\"email\":\"leder@nordskov.demo\","
+				   "\"password\":\"demo-leder\"}", h, NULL);
+	assert_int_equal(r.status, 201);
+	assert_true(tu_header(&r, "Set-Cookie", setc, sizeof(setc)));
+	snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(setc, ";"), setc);
+	tu_resp_free(&r);
+	r = get(c, "/ledelse", cookie);
+	assert_int_equal(r.status, 200);
+	/* staff see the number beside the name */
+	tu_expect_in(r.body, "<option value=\"15\">15 – Dødsfald og arv</option>");
+	tu_expect_in(r.body, "<option value=\"32\">32 – Pension</option>");
+	tu_resp_free(&r);
+}
+
 /* ---- staff-only forms; the index kept current --------------------------- */
 
 /* Imports one case type, a copy of fejl-paa-vej named for the test, public
@@ -411,7 +432,8 @@ static void plan_step_opens_the_form_when_signed_in(void **state)
 static void content_checks_and_topics_export(void **state)
 {
 	struct ctx *c = *state;
-	/* a form naming an article that does not exist is refused */
+	/* a form naming an article that does not exist: imported, with a
+	 * warning (a folder of case types alone is a valid import) */
 	char dir[4200], path[13000];
 	snprintf(dir, sizeof(dir), "%s/bad", c->s.dir);
 	snprintf(path, sizeof(path),
@@ -433,11 +455,25 @@ static void content_checks_and_topics_export(void **state)
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(c->s.store, dir, 0, errs, NULL, NULL,
 					   &stats),
+			 HH_OK);
+	fclose(errs);
+	assert_int_equal(stats.case_types, 1);
+	tu_expect_in(errs_text, "fejl-igen.json:1: warning: articles: "
+				"'findes-ikke' is no shared or agency's article");
+	free(errs_text);
+	/* not a list: refused */
+	j = json_load_file("content/case-types/fejl-paa-vej.json", 0, &e);
+	json_object_set_new(j, "articles", json_string("findes-ikke"));
+	assert_int_equal(json_dump_file(j, path, 0), 0);
+	json_decref(j);
+	errs_text = NULL;
+	errs = open_memstream(&errs_text, &errs_len);
+	assert_int_equal(hh_content_import(c->s.store, dir, 0, errs, NULL, NULL,
+					   &stats),
 			 HH_ERR_INVALID);
 	fclose(errs);
 	assert_int_equal(stats.case_types, 0);
-	tu_expect_in(errs_text, "fejl-igen.json:1: articles must list slugs");
-	tu_expect_in(errs_text, "'findes-ikke'");
+	tu_expect_in(errs_text, "fejl-igen.json:1: articles must be a list");
 	free(errs_text);
 
 	/* topics.json: two digits, one name each */
@@ -537,6 +573,7 @@ int main(void)
 		cmocka_unit_test(kind_filter_over_the_api),
 		cmocka_unit_test(search_page_marks_each_hit),
 		cmocka_unit_test(facets_have_danish_topic_names),
+		cmocka_unit_test(figures_topic_filter_has_names),
 		cmocka_unit_test(staff_only_forms_never_shown),
 		cmocka_unit_test(selvbetjening_lists_every_public_form),
 		cmocka_unit_test(bare_blanket_redirects),
