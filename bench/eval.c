@@ -225,17 +225,32 @@ static double avg(double sum, int n)
 
 /* ---- helhed ---------------------------------------------------------- */
 
+/* s-self: the query kind judged over every kind of document: forms and
+ * guides are keyed by their address without the leading slash
+ * ("blanket/skilsmisse", "livssituation/doedsfald"), articles by slug.
+ * The peer holds articles only, so there it can find only those. */
+#define KIND_SELF_SERVICE "selvbetjening"
+
 /* Runs text through the index as an anonymous citizen without a
- * municipality; keys get the slugs (borrowed from a), returns how many. */
+ * municipality; keys get the slugs (borrowed from a), returns how many.
+ * Articles only, as the peers hold (the index also holds guides and
+ * forms), unless all_kinds. */
 static int helhed_search(struct hh_index *idx, const char *text,
-			 struct hh_arena *a, const char *keys[TOP])
+			 int all_kinds, struct hh_arena *a,
+			 const char *keys[TOP])
 {
 	struct hh_search_query q = { .text = text, .limit = TOP,
-				     .no_snippets = 1 };
+				     .no_snippets = 1,
+				     .kinds = all_kinds ? 0
+							: HH_KIND_BIT(HH_DOC_ARTICLE) };
 	struct hh_search_result res;
 	hh_index_search(idx, &q, a, &res);
 	for (int i = 0; i < res.n_hits; i++)
-		keys[i] = res.hits[i].slug;
+		keys[i] = res.hits[i].kind == HH_DOC_ARTICLE
+				  ? res.hits[i].slug
+				  : hh_arena_printf(a, "%s%s",
+						    hh_doc_kind_path(res.hits[i].kind) + 1,
+						    res.hits[i].slug);
 	return res.n_hits;
 }
 
@@ -621,7 +636,8 @@ static int eval_own(const char *content, const char *queries_path,
 	qsort(slugs, (size_t)vis.n, sizeof(*slugs), cmp_key_index);
 	for (int i = 0; i < n_q; i++)
 		for (int k = 0; k < qs[i].n_j; k++)
-			if (key_find(slugs, vis.n, qs[i].j[k].key) < 0)
+			if (!strchr(qs[i].j[k].key, '/') && /* a form, a guide */
+			    key_find(slugs, vis.n, qs[i].j[k].key) < 0)
 				fprintf(stderr, "%s:%d: '%s' is not an article "
 						"an anonymous citizen can see\n",
 					queries_path, qs[i].line, qs[i].j[k].key);
@@ -655,7 +671,9 @@ static int eval_own(const char *content, const char *queries_path,
 	for (int i = 0; i < n_q; i++) {
 		struct own_query *q = &qs[i];
 		const char *hkeys[TOP], *fkeys[TOP];
-		int nh = helhed_search(idx, q->text, &qa, hkeys);
+		int nh = helhed_search(idx, q->text,
+				       !strcmp(q->kind, KIND_SELF_SERVICE), &qa,
+				       hkeys);
 		int nf = fts_search(&fts, q->text, fkeys);
 		if (nf < 0)
 			goto fail;
@@ -868,7 +886,7 @@ static int eval_danfever(const char *dir, const struct hh_analyzer *an,
 		if (!q->n_j)
 			continue;
 		const char *hkeys[TOP], *fkeys[TOP];
-		int nh = helhed_search(idx, q->text, &qa, hkeys);
+		int nh = helhed_search(idx, q->text, 0, &qa, hkeys);
 		int nf = fts_search(&fts, q->text, fkeys);
 		if (nf < 0)
 			goto fail;

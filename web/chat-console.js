@@ -222,7 +222,7 @@
 
   kbForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    api("GET", "/api/v1/search?limit=5&q=" + encodeURIComponent(kbQ.value))
+    api("GET", "/api/v1/search?kind=article&limit=5&q=" + encodeURIComponent(kbQ.value))
       .then(function (j) {
         kbResults.textContent = "";
         j.results.forEach(function (h) {

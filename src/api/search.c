@@ -69,6 +69,26 @@ static int read_query(struct hh_req *r, struct hh_search_query *q, int full)
 			q->organisation_id = o.id;
 		}
 	}
+	/* s-self: kind=article,guide,service (any of them; none: all) */
+	const char *kinds = hh_req_query(r, "kind");
+	for (const char *k = kinds; k && *k;) {
+		size_t n = strcspn(k, ",");
+		char name[16];
+		int kind = -1;
+		if (n < sizeof(name)) {
+			memcpy(name, k, n);
+			name[n] = 0;
+			kind = hh_doc_kind_parse(name);
+		}
+		if (kind < 0) {
+			hh_resp_problem(r, HH_E_INVALID_PARAM, "kind",
+					"kind must be article, guide or service, or "
+					"several of them separated by commas");
+			return 0;
+		}
+		q->kinds |= HH_KIND_BIT(kind);
+		k += n + (k[n] == ',');
+	}
 	int64_t limit, offset;
 	if (!hh_req_query_int(r, "limit", 10, 1, 50, &limit) ||
 	    !hh_req_query_int(r, "offset", 0, 0, 1000, &offset))
@@ -115,7 +135,9 @@ void hh_api_search(struct hh_req *r)
 		const struct hh_search_hit *h = &res.hits[i];
 		hh_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
 		hh_buf_int(b, h->id); /* chat: an article link carries it */
-		hh_buf_puts(b, ",\"slug\":");
+		hh_buf_puts(b, ",\"kind\":\""); /* s-self */
+		hh_buf_puts(b, hh_doc_kind_name(h->kind));
+		hh_buf_puts(b, "\",\"slug\":");
 		hh_buf_json(b, h->slug);
 		hh_buf_puts(b, ",\"title\":");
 		hh_buf_json(b, h->title);
@@ -133,9 +155,10 @@ void hh_api_search(struct hh_req *r)
 		hh_buf_json(b, h->kle);
 		hh_buf_puts(b, ",\"audience\":\"");
 		hh_buf_puts(b, hh_audience_name(h->audience));
-		hh_buf_puts(b, "\",\"url\":\"/artikel/");
+		hh_buf_puts(b, "\",\"url\":\"");
+		hh_buf_puts(b, hh_doc_kind_path(h->kind));
 		hh_buf_puts(b, h->slug); /* a slug needs no escaping */
-		hh_buf_puts(b, s_tail);
+		hh_buf_puts(b, h->kind == HH_DOC_ARTICLE ? s_tail : "\"");
 		if (h->snippet_html) {
 			hh_buf_puts(b, ",\"snippet_html\":");
 			hh_buf_json(b, h->snippet_html);
@@ -192,10 +215,12 @@ void hh_api_suggest(struct hh_req *r)
 		json_array_append_new(comp, json_string(s.completions[i]));
 	for (int i = 0; i < s.n_titles; i++)
 		json_array_append_new(titles,
-				      json_pack("{s:s, s:s, s:s}", "title",
+				      json_pack("{s:s, s:s, s:s, s:s}", "title",
 						s.titles[i].title, "slug",
-						s.titles[i].slug, "url",
-						hh_arena_printf(&r->arena, "/artikel/%s",
+						s.titles[i].slug, "kind",
+						hh_doc_kind_name(s.titles[i].kind), "url",
+						hh_arena_printf(&r->arena, "%s%s",
+								hh_doc_kind_path(s.titles[i].kind),
 								s.titles[i].slug)));
 	hh_resp_header(r, "Cache-Control", "private, max-age=60");
 	hh_resp_json(r, 200,

@@ -238,6 +238,10 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/ledelse/benchmark", hh_page_figures_benchmark),
 	ROUTE(HH_GET, "/ledelse/bag/{indicator}", hh_page_figures_drill),
 	ROUTE(HH_GET, "/serviceniveau/{org}", hh_page_service_levels),
+	/* s-self (issue 13): every self-service form by topic; /blanket
+	 * without a form sends the reader there */
+	ROUTE(HH_GET, "/selvbetjening", hh_page_selfservice),
+	ROUTE(HH_GET, "/blanket", hh_page_form_index),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -26,6 +26,7 @@
 #include "domain/appointments.h" /* appointments */
 #include "core/dktime.h"
 #include "domain/contact.h"
+#include "domain/topics.h" /* s-self */
 
 #define BATCH 256
 
@@ -616,11 +617,48 @@ struct ct_ctx {
 	struct hh_case_type ct;
 	const char *org_code;
 	int org_missing;
+	json_t *articles;        /* s-self: the articles the form belongs to */
+	const char *bad_article; /* one of them that is no article */
 };
+
+/* s-self: does every slug of "articles" name a shared or an agency's
+ * article (imported before the case types)? The first that does not goes
+ * into bad_article; the case type is imported even so (a folder of case
+ * types alone is a valid import), and its button is shown on no page. */
+static enum hh_rc ct_articles_ok(struct hh_tx *tx, struct ct_ctx *c)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach(c->articles, i, s)
+	{
+		const char *slug = json_string_value(s);
+		struct hh_arena a;
+		hh_arena_init(&a);
+		struct hh_article art;
+		enum hh_rc rc = slug && hh_slug_valid(slug)
+					? tx->store->article_get(tx, &a, 0, slug, &art)
+					: HH_ERR_NOT_FOUND;
+		if (rc == HH_ERR_NOT_FOUND)
+			rc = tx->store->article_get_agency(tx, &a, slug, &art);
+		hh_arena_clear(&a);
+		if (rc == HH_ERR_NOT_FOUND) {
+			if (!c->bad_article)
+				c->bad_article = slug ? slug : "";
+			continue;
+		}
+		if (rc != HH_OK)
+			return rc;
+	}
+	return HH_OK;
+}
 
 static enum hh_rc ct_tx(struct hh_tx *tx, void *p)
 {
 	struct ct_ctx *c = p;
+	c->bad_article = NULL; /* the transaction may run again */
+	enum hh_rc arc = ct_articles_ok(tx, c);
+	if (arc != HH_OK)
+		return arc;
 	if (strcmp(c->org_code, "municipality")) {
 		struct hh_arena a;
 		hh_arena_init(&a);
@@ -697,13 +735,20 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 						    .organisation = def.organisation,
 						    .public = def.public,
 						    .definition = def_s },
-					    .org_code = def.organisation };
-			enum hh_rc rc = hh_store_run_tx(st, 1, ct_tx, &c);
+					    .org_code = def.organisation,
+					    .articles = json_object_get(j, "articles") };
+			enum hh_rc rc = c.articles && !json_is_array(c.articles)
+						? HH_ERR_INVALID
+						: hh_store_run_tx(st, 1, ct_tx, &c);
 			free(def_s);
 			hh_case_type_def_clear(&def);
 			if (rc == HH_ERR_INVALID && c.org_missing) {
 				fprintf(errs, "%s:1: unknown organisation '%s'\n", path,
 					c.org_code);
+				result = HH_ERR_INVALID;
+			} else if (rc == HH_ERR_INVALID) { /* s-self */
+				fprintf(errs, "%s:1: articles must be a list of "
+					      "article slugs\n", path);
 				result = HH_ERR_INVALID;
 			} else if (rc != HH_OK) {
 				json_decref(j);
@@ -711,6 +756,11 @@ static enum hh_rc import_case_types(struct hh_store *st, const char *dir,
 				return rc;
 			} else {
 				stats->case_types++;
+				if (c.bad_article) /* s-self */
+					fprintf(errs, "%s:1: warning: articles: '%s' is "
+						      "no shared or agency's article; "
+						      "no article shows this form\n",
+						path, c.bad_article);
 			}
 		}
 		json_decref(j);
@@ -937,6 +987,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		result = rc;
 	else if (rc != HH_OK)
 		return rc;
+	/* s-self: topics with Danish names (topics.h) */
+	rc = hh_topics_import(st, dir, errs, &stats->topics);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		return rc;
 	if (with_users) {
 		rc = import_users(st, dir, errs, stats);
 		if (rc == HH_ERR_INVALID)
@@ -1009,6 +1065,12 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		result = rc;
 	else if (rc != HH_OK)
 		goto fail;
+	/* s-self: a running server's search index takes the forms and
+	 * guides in again (domain/searchfeed.h) */
+	hh_store_changed(st, &(struct hh_change){ .entity = "case_type",
+						  .action = "import" });
+	hh_store_changed(st, &(struct hh_change){ .entity = "life_event",
+						  .action = "import" });
 	if (with_users) {
 		rc = import_citizens(st, dir, errs, stats);
 		if (rc == HH_ERR_INVALID)
@@ -1071,6 +1133,7 @@ struct export_ctx {
 	json_t *les;
 	json_t *cts; /* case types: {code: definition} */
 	struct hh_tx *tx; /* for each article's views */
+	json_t *topics; /* s-self: the topics' list as stored, or NULL */
 };
 
 static enum hh_rc export_article(void *p, const struct hh_article *a)
@@ -1182,6 +1245,12 @@ static enum hh_rc export_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = tx->store->article_list(tx, &ar, &f, 0, 0, NULL,
 					     export_article, c);
+	/* s-self: the topics' names, as imported */
+	const char *topics = NULL;
+	if (rc == HH_OK)
+		rc = tx->store->meta_get(tx, &ar, HH_TOPICS_KEY, &topics);
+	json_decref(c->topics);
+	c->topics = topics ? json_loads(topics, 0, NULL) : NULL;
 	hh_arena_clear(&ar);
 	return rc;
 }
@@ -1209,7 +1278,7 @@ enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
 		return HH_ERR_IO;
 	}
 	struct export_ctx c = { dir, errs, 0, 0, json_array(), json_array(),
-				json_object(), NULL };
+				json_object(), NULL, NULL };
 	/* One read transaction: the export is a consistent snapshot. */
 	enum hh_rc rc = hh_store_run_tx(st, 0, export_tx, &c);
 	if (rc == HH_OK) {
@@ -1245,6 +1314,12 @@ enum hh_rc hh_content_export(struct hh_store *st, const char *dir, FILE *errs,
 				rc = HH_ERR_IO;
 		}
 	}
+	if (rc == HH_OK && c.topics) { /* s-self */
+		snprintf(path, sizeof(path), "%s/topics.json", dir);
+		if (dump_json(path, c.topics) != 0)
+			rc = HH_ERR_IO;
+	}
+	json_decref(c.topics);
 	json_decref(c.orgs);
 	json_decref(c.les);
 	json_decref(c.cts);

@@ -20,6 +20,7 @@ struct hh_import_stats {
 	int hours; /* services with opening hours (hours.json) */
 	int counter_services; /* appointments (counter-services.json) */
 	int figures; /* the service figures' content (figures.json): 0/1 */
+	int topics; /* s-self: topics named (topics.json) */
 	int articles_created, articles_updated, articles_unchanged;
 	int files_failed; /* files reported and skipped */
 };

@@ -13,6 +13,7 @@
 #include "domain/guide.h"
 #include "domain/reading.h"
 #include "pages/borger.h"
+#include "domain/services.h" /* s-self */
 
 /* The municipality the reader chose: ?kommune=CODE (remembered in a
  * cookie), else the cookie. Returns 1 and fills *org when there is one. */
@@ -170,6 +171,23 @@ done:
 
 /* ---- article --------------------------------------------------------- */
 
+/* s-self: "Start selvbetjening" for a form that belongs to the article */
+static enum hh_rc service_button(void *p, const struct hh_service *s)
+{
+	struct hh_req *r = p;
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<div class=\"service-start\"><p><strong>");
+	hh_page_text(r, s->name);
+	hh_buf_puts(b, "</strong>: du kan udfylde og sende blanketten digitalt "
+		       "her. Du logger ind først.</p>\n<p><a class=\"button\" "
+		       "href=\"/blanket/");
+	hh_buf_urlenc(b, s->code);
+	hh_buf_puts(b, "\">Start selvbetjening<span class=\"visually-hidden\">: ");
+	hh_page_text(r, s->name);
+	hh_buf_puts(b, "</span></a></p></div>\n");
+	return HH_OK;
+}
+
 void hh_page_article(struct hh_req *r)
 {
 	const char *slug = hh_req_param(r, "slug");
@@ -226,7 +244,12 @@ void hh_page_article(struct hh_req *r)
 			       "medarbejdere.</p>\n");
 	hh_buf_puts(b, "<p class=\"lead\">");
 	hh_page_text(r, a.summary);
-	hh_buf_puts(b, "</p>\n<div class=\"body\">\n");
+	hh_buf_puts(b, "</p>\n");
+	/* s-self: the forms that belong to the article */
+	if (a.status == HH_STATUS_PUBLISHED && a.audience == HH_AUDIENCE_CITIZEN)
+		hh_services_for_article(r->app->store, &r->arena, a.slug,
+					service_button, r);
+	hh_buf_puts(b, "<div class=\"body\">\n");
 	hh_buf_puts(b, a.body_html); /* rendered by cmark, raw HTML escaped */
 	hh_buf_puts(b, "</div>\n<dl class=\"meta\">\n<dt>Ansvarlig</dt><dd>");
 	if (a.org_name)
@@ -459,14 +482,38 @@ static void guide_plan(struct hh_req *r, const char *slug, json_t *def,
 		json_array_foreach(steps, i, s)
 		{
 			hh_borger_step_begin(r, s, arts, &orgs, muni_name, NULL, NULL);
-			if (json_object_get(s, "case_type"))
-				hh_buf_puts(b, citizen
-						       ? "<p class=\"step-action\">Blanketten kan "
-							 "du udfylde, når du har gemt dit "
-							 "forløb.</p>\n"
-						       : "<p class=\"step-action\">Blanketten kan "
-							 "du udfylde, når du er logget ind og "
-							 "har gemt dit forløb.</p>\n");
+			const char *skey = json_string_value(json_object_get(s, "key"));
+			if (json_object_get(s, "case_type") && citizen && skey) {
+				/* s-self: the form straight from the step; the
+				 * plan is saved on the way, so the case is
+				 * followed in it */
+				hh_buf_puts(b, "<form class=\"step-action\" method=\"post\" "
+					       "action=\"/livssituation/");
+				hh_buf_urlenc(b, slug);
+				hh_buf_puts(b, "\">\n");
+				hh_borger_csrf_field(r);
+				json_object_foreach(answers, key, val)
+				{
+					hh_buf_puts(b, "<input type=\"hidden\" name=\"q_");
+					hh_page_text(r, key);
+					hh_buf_puts(b, "\" value=\"");
+					hh_page_text(r, json_string_value(val));
+					hh_buf_puts(b, "\">\n");
+				}
+				hh_buf_puts(b, "<input type=\"hidden\" name=\"blanket\" "
+					       "value=\"");
+				hh_page_text(r, skey);
+				hh_buf_puts(b, "\">\n<button type=\"submit\">Udfyld "
+					       "blanket<span class=\"visually-hidden\">: ");
+				hh_page_text(r, json_string_value(json_object_get(s, "title")));
+				hh_buf_puts(b, "</span></button>\n<p class=\"hint\">Dit "
+					       "forløb bliver gemt, så du kan følge "
+					       "sagen i Mit overblik.</p>\n</form>\n");
+			} else if (json_object_get(s, "case_type")) {
+				hh_buf_puts(b, "<p class=\"step-action\">Blanketten kan "
+					       "du udfylde her, når du er logget "
+					       "ind.</p>\n");
+			}
 			hh_buf_puts(b, "</li>\n");
 		}
 		hh_buf_puts(b, "</ol>\n");
@@ -579,6 +626,35 @@ void hh_page_life_event(struct hh_req *r)
 }
 
 /* "Gem mit forløb": the answers become the citizen's plan. */
+/* s-self: where saving the plan leads. A step's "Udfyld blanket" sends
+ * the step's key as "blanket": its form, for the plan; otherwise (or for
+ * a key of no step with a form) the plan. */
+static const char *step_form_or_plan(struct hh_req *r, json_t *def,
+				     int64_t plan_id)
+{
+	const char *want = hh_req_form(r, "blanket");
+	size_t i;
+	json_t *s;
+	json_array_foreach(want ? json_object_get(def, "steps") : NULL, i, s)
+	{
+		const char *key = json_string_value(json_object_get(s, "key"));
+		const char *ct = json_string_value(json_object_get(s, "case_type"));
+		if (!key || !ct || strcmp(key, want) || !hh_slug_valid(ct))
+			continue;
+		struct hh_buf u;
+		hh_buf_init(&u);
+		hh_buf_puts(&u, "/blanket/");
+		hh_buf_urlenc(&u, ct);
+		hh_buf_printf(&u, "?forloeb=%lld&trin=", (long long)plan_id);
+		hh_buf_urlenc(&u, key);
+		const char *url = hh_arena_strdup(&r->arena, hh_buf_str(&u));
+		hh_buf_clear(&u);
+		return url;
+	}
+	return hh_arena_printf(&r->arena, "/mit-overblik/forloeb/%lld",
+			       (long long)plan_id);
+}
+
 void hh_page_life_event_post(struct hh_req *r)
 {
 	const char *slug = hh_req_param(r, "slug");
@@ -621,9 +697,7 @@ void hh_page_life_event_post(struct hh_req *r)
 		int64_t same;
 		if (hh_guide_same_plan(r->app->store, &who, &r->arena, slug,
 				       answers, &same) == HH_OK && same) {
-			hh_resp_redirect(r, 303, hh_arena_printf(&r->arena,
-								 "/mit-overblik/forloeb/%lld",
-								 (long long)same));
+			hh_resp_redirect(r, 303, step_form_or_plan(r, def, same));
 			return;
 		}
 		rc = hh_plan_create(r->app->store, &r->arena, w->citizen_id, slug,
@@ -640,8 +714,7 @@ void hh_page_life_event_post(struct hh_req *r)
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 		return;
 	}
-	hh_resp_redirect(r, 303, hh_arena_printf(&r->arena, "/mit-overblik/forloeb/%lld",
-						 (long long)plan.id));
+	hh_resp_redirect(r, 303, step_form_or_plan(r, def, plan.id));
 }
 
 void hh_page_too_large(struct hh_req *r)

@@ -559,6 +559,8 @@ static void kb_section(struct hh_req *r, const struct view *v)
 			.text = v->q,
 			.municipality_id = v->who.org_is_municipality ? v->who.org_id : 0,
 			.limit = HITS,
+			/* an inquiry is answered with an article */
+			.kinds = HH_KIND_BIT(HH_DOC_ARTICLE),
 		};
 		struct hh_search_result res;
 		hh_reading_search(r->app->index, &v->who, &sq, &r->arena, &res);

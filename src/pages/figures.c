@@ -17,6 +17,7 @@
 #include "domain/catalogue.h"
 #include "domain/figquery.h"
 #include "domain/figures.h"
+#include "domain/topics.h" /* s-self */
 #include "pages/layout.h"
 #include "render/chart.h"
 #include "render/csv.h"
@@ -455,12 +456,17 @@ static void filter_form(struct hh_req *r, const char *action,
 	field_error(r, e, "emne");
 	hh_buf_puts(b, "><option value=\"\">Alle emner</option>\n");
 	int listed = 0;
+	/* s-self: a group's Danish topic name (topics.h) where it has one */
+	struct hh_topics topics;
+	if (hh_topics_load(r->app->store, &r->arena, &topics) != HH_OK)
+		memset(&topics, 0, sizeof(topics));
 	for (int g = 0; g < c->n_groups; g++) {
 		int sel = cur && !strcmp(cur, c->groups[g].code);
+		const char *topic = hh_topic_name(&topics, c->groups[g].code);
 		listed |= sel;
 		hh_buf_printf(b, "<option value=\"%s\"%s>%s – ", c->groups[g].code,
 			      sel ? " selected" : "", c->groups[g].code);
-		hh_page_text(r, c->groups[g].names);
+		hh_page_text(r, topic ? topic : c->groups[g].names);
 		hh_buf_puts(b, "</option>\n");
 	}
 	/* a finer KLE number from a link stays chosen */

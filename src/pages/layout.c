@@ -41,7 +41,9 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		    "<span class=\"tagline\">Borgerservice samlet ét sted"
 		    "</span></a>\n<nav aria-label=\"Hovedmenu\"><ul>\n"
 		    "<li><a href=\"/\">Forside</a></li>\n"
-		    "<li><a href=\"/soeg\">Søg</a></li>\n");
+		    "<li><a href=\"/soeg\">Søg</a></li>\n"
+		    /* s-self: every form a citizen may send */
+		    "<li><a href=\"/selvbetjening\">Selvbetjening</a></li>\n");
 	/* the case queue, for staff the access table lets read it */
 	struct hh_actor who;
 	hh_actor_from(w, &who);

@@ -37,6 +37,10 @@ void hh_page_oidc_staff_callback(struct hh_req *r);
 void hh_page_oidc_frontchannel_logout(struct hh_req *r);
 void hh_page_form(struct hh_req *r);
 void hh_page_form_post(struct hh_req *r);
+/* s-self: /selvbetjening, every form by topic, and /blanket sending the
+ * reader there (pages/selfservice.c) */
+void hh_page_selfservice(struct hh_req *r);
+void hh_page_form_index(struct hh_req *r);
 void hh_page_overview(struct hh_req *r);
 void hh_page_plan(struct hh_req *r);
 void hh_page_my_case(struct hh_req *r);

@@ -10,6 +10,7 @@
 #include "domain/reports.h"
 #include "domain/desk.h"
 #include "domain/feedback.h"
+#include "domain/topics.h"
 #include "pages/layout.h"
 
 #define PAGE_SIZE 10
@@ -152,9 +153,18 @@ void hh_page_search(struct hh_req *r)
 		hh_buf_puts(b, "<ol class=\"articles hits\">\n");
 		for (int i = 0; i < res.n_hits; i++) {
 			const struct hh_search_hit *h = &res.hits[i];
-			hh_buf_puts(b, "<li><a href=\"/artikel/");
+			/* s-self: each hit says what it is and leads to its
+			 * own page (an article's carries the search for the
+			 * choice) */
+			hh_buf_printf(b, "<li class=\"hit hit-%s\"><p class=\"kind\">"
+					 "%s</p><a href=\"%s",
+				      hh_doc_kind_name(h->kind),
+				      hh_doc_kind_label(h->kind),
+				      hh_doc_kind_path(h->kind));
 			hh_buf_urlenc(b, h->slug);
-			hh_buf_printf(b, "?s=%lld\">", (long long)sid);
+			if (h->kind == HH_DOC_ARTICLE)
+				hh_buf_printf(b, "?s=%lld", (long long)sid);
+			hh_buf_puts(b, "\">");
 			hh_page_text(r, h->title);
 			hh_buf_puts(b, "</a>\n<p class=\"snippet\">");
 			hh_buf_puts(b, h->snippet_html); /* escaped, with <mark> */
@@ -194,15 +204,24 @@ void hh_page_search(struct hh_req *r)
 			hh_page_text(r, self_url(r, q, NULL, 1));
 			hh_buf_puts(b, "\">Alle emner</a></li>\n");
 		}
+		/* s-self: topics by their Danish names (topics.h); a
+		 * group without one keeps its number */
+		struct hh_topics topics;
+		if (hh_topics_load(r->app->store, &r->arena, &topics) != HH_OK)
+			memset(&topics, 0, sizeof(topics));
 		for (int i = 0; i < res.n_kle_groups; i++) {
 			const struct hh_facet *f = &res.kle_groups[i];
 			int current = kle && !strncmp(kle, f->value, 2);
+			const char *name = hh_topic_name(&topics, f->value);
 			hh_buf_puts(b, "<li><a href=\"");
 			hh_page_text(r, self_url(r, q, f->value, 1));
-			hh_buf_printf(b, "\"%s>KLE-gruppe %s <span class=\"count\">"
-					 "(%d)</span></a></li>\n",
-				      current ? " aria-current=\"true\"" : "",
-				      f->value, f->count);
+			hh_buf_printf(b, "\"%s>", current ? " aria-current=\"true\"" : "");
+			if (name)
+				hh_page_text(r, name);
+			else
+				hh_buf_printf(b, "Emne %s", f->value);
+			hh_buf_printf(b, " <span class=\"count\">(%d)</span></a></li>\n",
+				      f->count);
 		}
 		hh_buf_puts(b, "</ul></nav>\n");
 	}

@@ -91,7 +91,8 @@ static int64_t idmap_get(const struct hh_index *idx, int64_t id)
 	return -1;
 }
 
-/* Article ids are > 0, so 0 marks an empty slot. Updating in place keeps
+/* Keys are never 0 (article ids are > 0, doc_key makes the others < 0),
+ * so 0 marks an empty slot. Updating in place keeps
  * the map small: a replaced document reuses its id's slot. */
 static void idmap_set(struct hh_index *idx, int64_t id, uint32_t doc)
 {
@@ -154,6 +155,12 @@ static void slug_add(struct hh_index *idx, uint32_t doc)
 		free(ov);
 	}
 	struct doc *d = &idx->docs[doc];
+	/* s-self: a guide or a form never overrides an article with its
+	 * slug, nor is overridden: the slug chains are the articles' */
+	if (d->kind != HH_DOC_ARTICLE) {
+		d->next_same_slug = -1;
+		return;
+	}
 	size_t j = slug_slot(idx, d->slug);
 	if (idx->slug_keys[j]) {
 		d->next_same_slug = idx->slug_vals[j];
@@ -310,17 +317,61 @@ static float chosen_boost(double chosen)
 	return chosen > 0 ? (float)(1.0 + 0.1 * log1p(chosen)) : 1.0f;
 }
 
-void hh_index_put(struct hh_index *idx, const struct hh_article *a,
-		  int org_is_agency)
+/* s-self: the id map's key of a document. Articles keep their id (so
+ * hh_index_chosen and hh_index_remove need no kind); guides and forms
+ * have their own ids in the store, kept apart below zero. */
+static int64_t doc_key(enum hh_doc_kind kind, int64_t id)
+{
+	return kind == HH_DOC_ARTICLE
+		       ? id
+		       : -(int64_t)(((uint64_t)kind << 48) | (uint64_t)id);
+}
+
+static const char *const kind_names[HH_DOC_KINDS] = { "article", "guide",
+						       "service" };
+static const char *const kind_labels[HH_DOC_KINDS] = { "Vejledning", "Guide",
+							"Selvbetjening" };
+static const char *const kind_paths[HH_DOC_KINDS] = {
+	"/artikel/", "/livssituation/", "/blanket/"
+};
+
+const char *hh_doc_kind_name(enum hh_doc_kind k)
+{
+	return (unsigned)k < HH_DOC_KINDS ? kind_names[k] : NULL;
+}
+
+const char *hh_doc_kind_label(enum hh_doc_kind k)
+{
+	return (unsigned)k < HH_DOC_KINDS ? kind_labels[k] : "";
+}
+
+const char *hh_doc_kind_path(enum hh_doc_kind k)
+{
+	return (unsigned)k < HH_DOC_KINDS ? kind_paths[k] : "/artikel/";
+}
+
+int hh_doc_kind_parse(const char *name)
+{
+	for (int k = 0; name && k < HH_DOC_KINDS; k++)
+		if (!strcmp(name, kind_names[k]))
+			return k;
+	return -1;
+}
+
+/* Adds document x (published) or, with !published, only removes the
+ * document it replaces. */
+static void put_doc(struct hh_index *idx, const struct hh_index_doc *x,
+		    int published)
 {
 	pthread_rwlock_wrlock(&idx->lock);
-	int64_t old = idmap_get(idx, a->id);
+	int64_t key = doc_key(x->kind, x->id);
+	int64_t old = idmap_get(idx, key);
 	if (old >= 0)
 		remove_locked(idx, (uint32_t)old);
 	/* Only published articles: drafts are never searched, and their
 	 * words must not reach completions, typo corrections or "Mente du"
 	 * either (those read every live term). */
-	if (a->status != HH_STATUS_PUBLISHED) {
+	if (!published) {
 		pthread_rwlock_unlock(&idx->lock);
 		return;
 	}
@@ -333,30 +384,34 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	uint32_t di = idx->n_docs++;
 	struct doc *d = &idx->docs[di];
 	memset(d, 0, sizeof(*d));
-	d->id = a->id;
-	d->org_id = a->org_id;
-	d->slug = hh_xstrdup(a->slug);
-	d->title = hh_xstrdup(a->title);
-	d->summary = hh_xstrdup(a->summary);
-	d->text = hh_ix_plain_text(a->body_md ? a->body_md : "");
+	d->id = x->id;
+	d->org_id = x->org_id;
+	d->kind = (uint8_t)x->kind;
+	d->slug = hh_xstrdup(x->slug);
+	d->title = hh_xstrdup(x->title);
+	d->summary = hh_xstrdup(x->summary);
+	d->text = hh_ix_plain_text(x->body_md ? x->body_md : "");
 	d->text_len = (uint32_t)strlen(d->text);
 	d->summary_len = (uint32_t)strlen(d->summary);
-	d->kle = hh_xstrdup(a->kle ? a->kle : "");
+	d->kle = hh_xstrdup(x->kle ? x->kle : "");
 	d->kle_group = d->kle[0] >= '0' && d->kle[0] <= '9' && d->kle[1] >= '0' &&
 				       d->kle[1] <= '9'
 			       ? (int8_t)((d->kle[0] - '0') * 10 + d->kle[1] - '0')
 			       : -1;
-	d->org_code = a->org_code ? hh_xstrdup(a->org_code) : NULL;
-	d->org_name = a->org_name ? hh_xstrdup(a->org_name) : NULL;
-	d->agency = (uint8_t)(org_is_agency != 0);
-	d->status = (uint8_t)a->status;
-	d->audience = (uint8_t)a->audience;
+	d->org_code = x->org_code ? hh_xstrdup(x->org_code) : NULL;
+	d->org_name = x->org_name ? hh_xstrdup(x->org_name) : NULL;
+	d->agency = (uint8_t)(x->org_is_agency != 0);
+	d->status = (uint8_t)HH_STATUS_PUBLISHED;
+	d->audience = (uint8_t)x->audience;
 	if (old >= 0)
 		d->chosen = idx->docs[old].chosen;
-	idmap_set(idx, a->id, di);
+	idmap_set(idx, key, di);
 	slug_add(idx, di);
 	struct dmeta *m = &idx->dm[di];
 	m->flags = d->audience == HH_AUDIENCE_STAFF ? DM_STAFF : 0;
+	m->flags |= x->kind == HH_DOC_GUIDE     ? DM_GUIDE
+		    : x->kind == HH_DOC_SERVICE ? DM_SERVICE
+						: 0;
 	m->audience = d->audience;
 	d->org_slot = org_slot(idx, d->org_id, d->org_code);
 	m->fclass = fclass_get(idx, d->kle_group, d->audience, d->org_slot);
@@ -368,14 +423,14 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 	/* a local article shadows the shared ones with its slug, for its
 	 * municipality; the flag only says "look" (visible() decides) */
 	for (int32_t o = d->next_same_slug; o >= 0; o = idx->docs[o].next_same_slug) {
-		struct doc *x = &idx->docs[o];
-		if ((m->flags & DM_LOCAL) && !x->org_id)
+		struct doc *y = &idx->docs[o];
+		if ((m->flags & DM_LOCAL) && !y->org_id)
 			idx->dm[o].flags |= DM_MAY_BE_OVERRIDDEN;
-		if ((m->flags & DM_SHARED) && x->org_id && !x->agency)
+		if ((m->flags & DM_SHARED) && y->org_id && !y->agency)
 			m->flags |= DM_MAY_BE_OVERRIDDEN;
 	}
 
-	const char *fields[N_FIELDS] = { a->title, a->keywords, a->summary,
+	const char *fields[N_FIELDS] = { x->title, x->keywords, x->summary,
 					 d->text };
 	hh_ix_postings_add(idx, di, fields);
 	idx->live++;
@@ -392,6 +447,42 @@ void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		hh_ix_norm_new_doc(idx, di);
 	if (idx->dead > 1000 && idx->dead > idx->live)
 		hh_ix_compact_locked(idx);
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+void hh_index_put(struct hh_index *idx, const struct hh_article *a,
+		  int org_is_agency)
+{
+	struct hh_index_doc x = {
+		.kind = HH_DOC_ARTICLE,
+		.id = a->id,
+		.org_id = a->org_id,
+		.org_code = a->org_code,
+		.org_name = a->org_name,
+		.org_is_agency = org_is_agency,
+		.slug = a->slug,
+		.title = a->title,
+		.summary = a->summary,
+		.keywords = a->keywords,
+		.body_md = a->body_md,
+		.kle = a->kle,
+		.audience = a->audience,
+	};
+	put_doc(idx, &x, a->status == HH_STATUS_PUBLISHED);
+}
+
+void hh_index_put_doc(struct hh_index *idx, const struct hh_index_doc *x)
+{
+	put_doc(idx, x, 1);
+}
+
+void hh_index_remove_doc(struct hh_index *idx, enum hh_doc_kind kind,
+			 int64_t id)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	int64_t di = idmap_get(idx, doc_key(kind, id));
+	if (di >= 0)
+		remove_locked(idx, (uint32_t)di);
 	pthread_rwlock_unlock(&idx->lock);
 }
 

@@ -1,4 +1,5 @@
-/* index.h - helhed's in-memory search index over knowledge articles.
+/* index.h - helhed's in-memory search index over what a citizen can use:
+ * knowledge articles, life-event guides and self-service forms.
  *
  * An inverted index with four fields (title, keywords, summary, body) and
  * word positions, ranked with BM25F plus boosts for phrase and proximity
@@ -27,6 +28,42 @@
 
 struct hh_index;
 
+/* s-self: what a document is. Documents of the three kinds are indexed,
+ * ranked and filtered alike; a kind tells the results where a hit leads
+ * (hh_doc_kind_url) and how it is labelled (hh_doc_kind_label). */
+enum hh_doc_kind {
+	HH_DOC_ARTICLE = 0, /* a knowledge article: /artikel/{slug} */
+	HH_DOC_GUIDE = 1,   /* a life-event guide: /livssituation/{slug} */
+	HH_DOC_SERVICE = 2, /* a self-service form: /blanket/{slug} */
+};
+#define HH_DOC_KINDS 3
+#define HH_KIND_BIT(k) (1u << (k)) /* for hh_search_query.kinds */
+
+/* "article", "guide", "service" (the API's words); NULL when unknown. */
+const char *hh_doc_kind_name(enum hh_doc_kind k);
+/* What citizens read: "Vejledning", "Guide", "Selvbetjening". */
+const char *hh_doc_kind_label(enum hh_doc_kind k);
+/* Where a hit leads: "/artikel/", "/livssituation/", "/blanket/" (the
+ * slug follows). */
+const char *hh_doc_kind_path(enum hh_doc_kind k);
+/* The kind named name ("article", "guide", "service"); -1: none. */
+int hh_doc_kind_parse(const char *name);
+
+/* A guide or a form as the domain feeds it (domain/searchfeed.c). Strings
+ * are borrowed for the call. */
+struct hh_index_doc {
+	enum hh_doc_kind kind;   /* HH_DOC_GUIDE or HH_DOC_SERVICE */
+	int64_t id;              /* its id in the store, > 0 */
+	int64_t org_id;          /* 0: offered by every municipality / shared */
+	const char *org_code, *org_name; /* NULL when org_id is 0 */
+	int org_is_agency;
+	const char *slug;        /* the life event's slug, the case type's code */
+	const char *title, *summary, *keywords;
+	const char *body_md;     /* steps or the form's fields, as Markdown */
+	const char *kle;         /* "" when none */
+	enum hh_audience audience;
+};
+
 /* Creates an empty index using an (borrowed, must outlive the index) and
  * syn (borrowed, may be NULL). Returns new. */
 struct hh_index *hh_index_new(const struct hh_analyzer *an,
@@ -39,6 +76,11 @@ void hh_index_free(struct hh_index *idx);
 void hh_index_put(struct hh_index *idx, const struct hh_article *a,
 		  int org_is_agency);
 void hh_index_remove(struct hh_index *idx, int64_t article_id);
+/* s-self: adds or replaces a guide or a form (by kind and id), and
+ * removes one. Articles go through hh_index_put. */
+void hh_index_put_doc(struct hh_index *idx, const struct hh_index_doc *d);
+void hh_index_remove_doc(struct hh_index *idx, enum hh_doc_kind kind,
+			 int64_t id);
 /* After a change that moved the average field lengths far (a bulk load),
  * every document's length norm and every posting's impact are recomputed
  * once, by the next search or by this call. */
@@ -60,10 +102,12 @@ struct hh_search_query {
 	int prefix_last;         /* treat the last word as a prefix */
 	int no_fuzzy;            /* no typo tolerance (for the evaluation) */
 	int no_snippets;
+	unsigned kinds;          /* HH_KIND_BIT()s of the kinds wanted; 0: all */
 };
 
 struct hh_search_hit {
-	int64_t id;
+	int64_t id; /* in the store: article, life event or case type */
+	enum hh_doc_kind kind;
 	const char *slug, *title, *summary, *org_code, *org_name, *kle;
 	enum hh_audience audience;
 	double score;

@@ -54,6 +54,7 @@ struct doc {
 	int64_t id, org_id;
 	char *slug, *title, *summary, *text, *kle, *org_code, *org_name;
 	uint8_t agency, status, audience; /* live: DM_LIVE in its dmeta */
+	uint8_t kind; /* enum hh_doc_kind (s-self) */
 	int8_t kle_group; /* the first two digits of the KLE number; -1: none */
 	uint16_t flen[N_FIELDS];
 	double chosen;
@@ -74,7 +75,20 @@ enum {
 	DM_LOCAL = 4,      /* a municipality's own article */
 	DM_MAY_BE_OVERRIDDEN = 8, /* shared, and a local article has its slug */
 	DM_STAFF = 16,     /* for staff only */
+	/* s-self: the document's kind (none of the two: an article), for
+	 * the kinds filter and for any weight ranking gives a kind */
+	DM_GUIDE = 32,
+	DM_SERVICE = 64,
 };
+#define DM_KINDS (DM_GUIDE | DM_SERVICE)
+
+/* The kind of a document from its dmeta flags (s-self). */
+static inline enum hh_doc_kind hh_ix_kind_of(uint8_t flags)
+{
+	return (flags & DM_SERVICE) ? HH_DOC_SERVICE
+	       : (flags & DM_GUIDE) ? HH_DOC_GUIDE
+				     : HH_DOC_ARTICLE;
+}
 #define ORG_SLOTS 255 /* organisations with a facet slot; 255: look it up */
 
 struct dmeta {

@@ -211,6 +211,8 @@ static int visible_slow(const struct hh_index *idx, const struct doc *d,
 		return 0;
 	if (sq->audience && d->audience != sq->audience)
 		return 0;
+	if (sq->kinds && !(sq->kinds & HH_KIND_BIT(d->kind))) /* s-self */
+		return 0;
 	if (sq->organisation_id > 0 && d->org_id != sq->organisation_id)
 		return 0;
 	if (sq->organisation_id < 0 && d->org_id != 0)
@@ -223,7 +225,7 @@ static int visible_slow(const struct hh_index *idx, const struct doc *d,
 	}
 	if (d->org_id && !d->agency)
 		return d->org_id == sq->municipality_id; /* a local article */
-	if (!d->org_id && sq->municipality_id) {
+	if (!d->org_id && sq->municipality_id && d->kind == HH_DOC_ARTICLE) {
 		/* replaced by the municipality's own version? */
 		for (int32_t o = hh_ix_slug_first(idx, d->slug); o >= 0;
 		     o = idx->docs[o].next_same_slug) {
@@ -253,7 +255,7 @@ static inline int visible(const struct hh_index *idx, uint32_t di,
 		return 0;
 	if ((m->flags & DM_LOCAL) && !sq->municipality_id)
 		return 0;
-	if (sq->organisation_id || (sq->kle && *sq->kle) ||
+	if (sq->organisation_id || (sq->kle && *sq->kle) || sq->kinds ||
 	    (m->flags & DM_LOCAL) ||
 	    (sq->municipality_id && (m->flags & DM_MAY_BE_OVERRIDDEN)))
 		return visible_slow(idx, &idx->docs[di], sq);
@@ -357,6 +359,7 @@ static void fill_hits(const struct hh_index *idx,
 		const struct doc *d = &idx->docs[heap[offset + i].doc];
 		struct hh_search_hit *hit = &res->hits[i];
 		hit->id = d->id;
+		hit->kind = (enum hh_doc_kind)d->kind;
 		hit->slug = hh_arena_strdup(a, d->slug);
 		hit->title = hh_arena_strdup(a, d->title);
 		hit->summary = hh_arena_strdup(a, d->summary);
@@ -461,7 +464,8 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	 * municipality is named); no filter on KLE, audience or owner. */
 	uint8_t quick = DM_LIVE | DM_LOCAL | (sq->staff ? 0 : DM_STAFF) |
 			(sq->municipality_id ? DM_MAY_BE_OVERRIDDEN : 0);
-	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle);
+	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle) ||
+		      sq->kinds;
 	const struct dmeta *dm = idx->dm;
 	int total = 0, n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
 	/* class counts, kept twice for alternate documents: most documents

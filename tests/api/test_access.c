@@ -1492,6 +1492,10 @@ static const char *const no_resource[] = {
 	"GET /api/v1/figures/benchmark", "GET /api/v1/service-levels/{org}",
 	"GET /ledelse", "GET /ledelse/benchmark", "GET /ledelse/bag/{indicator}",
 	"GET /serviceniveau/{org}",
+	/* s-self: the public list of the forms citizens may use, and
+	 * /blanket sending there; both read only public case types
+	 * (tests/api/test_selfservice.c) */
+	"GET /selvbetjening", "GET /blanket",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

@@ -733,14 +733,17 @@ static void search_page_pages(void **state)
 	struct ctx *c = *state;
 	struct tu_resp r = page(c, "/soeg?q=vinterbadning", 200, NULL);
 	assert_non_null(strstr(r.body, "12 resultater for"));
-	assert_int_equal(count(r.body, "<li><a href=\"/artikel/"), 10);
+	/* s-self: each hit is marked with its kind before its link */
+	assert_int_equal(count(r.body, "<li class=\"hit hit-article\"><p class=\"kind\">"
+				       "Vejledning</p><a href=\"/artikel/"), 10);
 	assert_non_null(strstr(r.body, "Side 1 af 2"));
 	assert_non_null(strstr(r.body, "<a rel=\"next\" href=\"/soeg?q=vinterbadning"
 				       "&amp;side=2\">Næste side</a>"));
 	assert_null(strstr(r.body, "Forrige side"));
 	tu_resp_free(&r);
 	r = page(c, "/soeg?q=vinterbadning&side=2", 200, NULL);
-	assert_int_equal(count(r.body, "<li><a href=\"/artikel/"), 2);
+	assert_int_equal(count(r.body, "<li class=\"hit hit-article\"><p class=\"kind\">"
+				       "Vejledning</p><a href=\"/artikel/"), 2);
 	assert_non_null(strstr(r.body, "Side 2 af 2"));
 	assert_non_null(strstr(r.body, "<a rel=\"prev\" href=\"/soeg?q=vinterbadning\">"
 				       "Forrige side</a>"));
@@ -751,7 +754,7 @@ static void search_page_pages(void **state)
 	assert_non_null(strstr(r.body, "Side 1 af 2"));
 	tu_resp_free(&r);
 	r = page(c, "/soeg?q=vinterbadning&side=3", 200, NULL);
-	assert_int_equal(count(r.body, "<li><a href=\"/artikel/"), 0);
+	assert_int_equal(count(r.body, "<p class=\"kind\">"), 0);
 	tu_resp_free(&r);
 	/* The KLE facet narrows and is kept when paging. */
 	r = page(c, "/soeg?q=vinterbadning&kle=31", 200, NULL);

@@ -285,6 +285,17 @@ const pages = [
 		return go(p, '/personale/soegninger');
 	  } },
 	...figurePageStates(), /* fig-pages: the managers' pages (issue 12) */
+	/* s-self (issue 13): self-service in the search and on its own page */
+	{ name: 'self-service forms by topic', open: (p) => go(p, '/selvbetjening') },
+	{ name: 'search results with forms and guides',
+	  open: (p) => go(p, '/soeg?q=skilsmisse') },
+	{ name: 'article with Start selvbetjening',
+	  open: (p) => go(p, '/artikel/skilsmisse-saadan-soeger-du') },
+	{ name: 'life event with a step\'s form, signed in', open: async (p) => {
+		await citizenSignIn(p, null, OTHER_CITIZEN);
+		return go(p, '/livssituation/doedsfald?q_relation=aegtefaelle' +
+			  '&q_boern=nej&q_betaler=ja&q_oekonomi=nej');
+	  } },
 ];
 
 function describeAxe(violations) {
@@ -3025,6 +3036,38 @@ test('public service levels: no sign-in, linked from the contact page', () =>
 	check((await text(page.locator('h1'))).includes('Nordskov'),
 	      'no organisation in the heading');
 	check(await page.locator('table caption').count() === 1, 'no table');
+}));
+
+// s-self (issue 13): a form found by the search, marked as what it is,
+// opened after signing in; the menu leads to every form.
+test('self-service: a search result marked Selvbetjening leads to its form',
+     () => withPage({}, async (page) => {
+	await go(page, '/soeg?q=beboerlicens');
+	const hit = page.locator('ol.hits > li', {
+		has: page.locator('a[href="/blanket/parkeringstilladelse"]') });
+	check(await text(hit.locator('.kind')) === 'Selvbetjening',
+	      `marked "${await text(hit.locator('.kind'))}"`);
+	const article = page.locator('ol.hits > li', {
+		has: page.locator('a[href^="/artikel/beboerlicens-parkering"]') });
+	check(await text(article.locator('.kind')) === 'Vejledning',
+	      'the article is not marked Vejledning');
+	await hit.getByRole('link', { name: 'Beboerlicens til parkering' }).click();
+	await page.waitForURL((u) => u.pathname === '/borger/log-ind' &&
+		u.searchParams.get('next') === '/blanket/parkeringstilladelse');
+	await submit(page, page.getByRole('button',
+		{ name: `Log ind som ${OTHER_CITIZEN.name}` }),
+		     '/blanket/parkeringstilladelse');
+	check(await text(page.locator('h1')) === 'Søg beboerlicens',
+	      `form heading: ${await text(page.locator('h1'))}`);
+	await page.getByRole('navigation', { name: 'Hovedmenu' })
+		.getByRole('link', { name: 'Selvbetjening' }).click();
+	await page.waitForURL((u) => u.pathname === '/selvbetjening');
+	check(await page.getByRole('heading',
+		{ name: 'Veje, parkering og kørekort' }).count() === 1,
+	      'no topic heading with a Danish name');
+	check(await page.getByRole('link', { name: 'Beboerlicens til parkering',
+					       exact: true }).count() === 1,
+	      'the form is not listed');
 }));
 
 async function main() {
