@@ -200,6 +200,11 @@ enum stmt_id {
 	S_FIG_ART_FOUND,
 	S_FIG_ART_INQ,
 	S_FIG_ART_FCR,
+	/* s-edit (issue 13): proposals to the shared knowledge base */
+	S_PROPOSAL_INSERT,
+	S_PROPOSAL_GET,
+	S_PROPOSAL_DECIDE,
+	S_PROPOSAL_LIST,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -308,6 +313,7 @@ void hh_sq_fill_messages(struct hh_store *st); /* delivery */
 void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
 void hh_sq_fill_feedback(struct hh_store *st); /* feedback */
 void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
+void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -847,6 +847,24 @@ struct hh_store {
 	enum hh_rc (*fig_article_sum)(struct hh_tx *tx,
 				      const struct hh_fig_filter *f, int what,
 				      hh_fig_agg_cb cb, void *ctx);
+	/* ---- s-edit (issue 13): proposals to the shared knowledge base
+	 * (domain/proposals.h). proposal_insert sets ->id (state open).
+	 * proposal_decide writes p's state, decided_at, decided_by,
+	 * decider_name, reason and accepted_version if the proposal is
+	 * still open (else CONFLICT). proposal_list streams newest first
+	 * those with state (0: any) of organisation org_id (0: any);
+	 * article_id > 0 narrows it to one article. Strings in a. ---- */
+	enum hh_rc (*proposal_insert)(struct hh_tx *tx, struct hh_proposal *p);
+	enum hh_rc (*proposal_get)(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t id, struct hh_proposal *out);
+	enum hh_rc (*proposal_decide)(struct hh_tx *tx,
+				      const struct hh_proposal *p);
+	enum hh_rc (*proposal_list)(struct hh_tx *tx, struct hh_arena *a,
+				    enum hh_proposal_state state,
+				    int64_t org_id, int64_t article_id,
+				    enum hh_rc (*cb)(void *ctx,
+						     const struct hh_proposal *p),
+				    void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of
