@@ -1492,6 +1492,21 @@ static const char *const no_resource[] = {
 	"GET /api/v1/figures/benchmark", "GET /api/v1/service-levels/{org}",
 	"GET /ledelse", "GET /ledelse/benchmark", "GET /ledelse/bag/{indicator}",
 	"GET /serviceniveau/{org}",
+	/* s-edit (issue 13): the editors' pages are a second door to the
+	 * articles' domain functions (the same access table decides); who
+	 * gets in (editors; 403 for citizens and front-desk agents, the
+	 * sign-in for the anonymous), another municipality's editor on a
+	 * local article, an agency's editor on the shared base and the
+	 * proposals' four eyes are tested in tests/pages/test_editor_pages.c */
+	"GET /redaktion", "GET /redaktion/ny", "POST /redaktion/ny",
+	"POST /redaktion/forhaandsvisning", "GET /redaktion/forslag",
+	"GET /redaktion/forslag/{id}", "POST /redaktion/forslag/{id}/accepter",
+	"POST /redaktion/forslag/{id}/afvis", "GET /redaktion/{org}/{slug}",
+	"POST /redaktion/{org}/{slug}", "GET /redaktion/{org}/{slug}/versioner",
+	"GET /redaktion/{org}/{slug}/versioner/{version}",
+	"POST /redaktion/{org}/{slug}/gendan", "POST /redaktion/{org}/{slug}/lokal",
+	"GET /redaktion/{org}/{slug}/forslag",
+	"POST /redaktion/{org}/{slug}/forslag",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
