@@ -554,4 +554,16 @@ struct hh_proposal {
 	int64_t accepted_version; /* 0: not accepted */
 };
 
+/* ---- s-edit (issue 13): a query pinned to an article
+ * (domain/searchtune.h, 0025_synonyms_pins.sql) ---- */
+struct hh_search_pin {
+	int64_t id;
+	int64_t org_id;          /* whose municipality's searches */
+	const char *org_code;    /* filled on reads */
+	const char *query;       /* normalised */
+	int64_t article_id;
+	int64_t created_at;      /* seconds */
+	const char *created_by;
+};
+
 #endif

@@ -23,6 +23,8 @@
 #include "domain/markdown.h"
 #include "domain/orgs.h"
 #include "domain/proposals.h"
+#include "domain/reading.h"
+#include "domain/searchtune.h"
 #include "domain/versions.h"
 #include "pages/layout.h"
 
@@ -127,6 +129,10 @@ static void notice(struct hh_req *r)
 				"af den fælles artikel." },
 		{ "afvist", "Forslaget er afvist. Forslagsstilleren kan se "
 			    "begrundelsen." },
+		{ "synonym", "Synonymet er tilføjet og virker nu i søgningen." },
+		{ "synonym-findes", "Synonymet findes allerede." },
+		{ "fastgjort", "Artiklen er fastgjort og vises nu øverst for "
+			       "denne søgning i din kommune." },
 	};
 	const char *code = hh_req_query(r, "besked");
 	for (size_t i = 0; code && i < sizeof(notes) / sizeof(notes[0]); i++)
@@ -1622,4 +1628,273 @@ void hh_page_editor_accept(struct hh_req *r)
 void hh_page_editor_decline(struct hh_req *r)
 {
 	decide(r, 0);
+}
+
+/* ---- synonyms and pins, from the report of searches without answers ---- */
+
+/* GET /redaktion/soegning?q=...: for one search from the report, in one
+ * step each: a synonym for its words, or an article pinned to it (the
+ * results citizens get now are offered, or any article's address). */
+static void tuning_page(struct hh_req *r, const struct hh_actor *who,
+			const char *q, const char *field, const char *msg,
+			const char *alternatives, int status)
+{
+	struct hh_page p = { .title = "Forbedr en søgning" };
+	hh_page_begin(r, &p);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Forbedr søgningen efter <q>");
+	hh_page_text(r, q);
+	hh_buf_puts(b, "</q></h1>\n");
+	subnav(r, who);
+	notice(r);
+	if (field) {
+		hh_buf_printf(b, "<div class=\"error-summary\" role=\"alert\">"
+				 "<h2>Ret fejlen i formularen</h2>\n<ul><li>"
+				 "<a href=\"#f-%s\">", field);
+		hh_page_text(r, msg);
+		hh_buf_puts(b, "</a></li></ul></div>\n");
+	}
+	hh_buf_puts(b, "<p><a href=\"/soeg?q=");
+	hh_buf_urlenc(b, q);
+	hh_buf_puts(b, "\">Se, hvad borgerne finder nu</a> · <a href=\""
+		       "/personale/soegninger\">Tilbage til søgninger uden svar"
+		       "</a></p>\n");
+	/* a synonym: shared by every organisation's search */
+	hh_buf_puts(b, "<section aria-labelledby=\"synonym-h\">\n<h2 "
+		       "id=\"synonym-h\">Tilføj et synonym</h2>\n");
+	if (!hh_article_can_edit(who, 0)) {
+		hh_buf_puts(b, "<p>Synonymer gælder søgningen i alle kommuner, "
+			       "så kun redaktører af den fælles vidensbase kan "
+			       "tilføje dem.</p>\n");
+	} else {
+		hh_buf_puts(b, "<p>Synonymet virker med det samme i søgningen "
+			       "for alle kommuner.</p>\n<form class=\"form wide\" "
+			       "method=\"post\" action=\"/redaktion/synonym\">\n");
+		csrf_field(r);
+		int bad = field && !strcmp(field, "words");
+		hh_buf_printf(b, "<div class=\"field%s\"><label for=\"f-words\">"
+				 "Søgeord</label>\n", bad ? " has-error" : "");
+		if (bad) {
+			hh_buf_puts(b, "<p class=\"field-error\" id=\"f-words-fejl\">");
+			hh_page_text(r, msg);
+			hh_buf_puts(b, "</p>\n");
+		}
+		hh_buf_printf(b, "<input id=\"f-words\" name=\"ord\" type=\"text\" "
+				 "required%s value=\"",
+			      bad ? " aria-invalid=\"true\" aria-describedby="
+				    "\"f-words-fejl\""
+				  : "");
+		hh_page_text(r, q);
+		hh_buf_puts(b, "\"></div>\n");
+		bad = field && !strcmp(field, "alternatives");
+		hh_buf_printf(b, "<div class=\"field%s\"><label "
+				 "for=\"f-alternatives\">Betyder det samme som"
+				 "</label>\n<p class=\"hint\" id=\"f-alternatives-"
+				 "hjaelp\">Et eller flere ord, adskilt med komma, "
+				 "fx grovaffald, storskrald.</p>\n",
+			      bad ? " has-error" : "");
+		if (bad) {
+			hh_buf_puts(b, "<p class=\"field-error\" "
+				       "id=\"f-alternatives-fejl\">");
+			hh_page_text(r, msg);
+			hh_buf_puts(b, "</p>\n");
+		}
+		hh_buf_printf(b, "<input id=\"f-alternatives\" name=\"betyder\" "
+				 "type=\"text\" required aria-describedby=\""
+				 "f-alternatives-hjaelp%s\"%s value=\"",
+			      bad ? " f-alternatives-fejl" : "",
+			      bad ? " aria-invalid=\"true\"" : "");
+		hh_page_text(r, alternatives ? alternatives : "");
+		hh_buf_puts(b, "\"></div>\n<fieldset class=\"field radios\">"
+			       "<legend>Retning</legend>\n"
+			       "<div class=\"radio\"><input type=\"radio\" "
+			       "id=\"f-way-both\" name=\"retning\" value=\"begge\" "
+			       "checked><label for=\"f-way-both\">Begge veje: "
+			       "hvert ord finder de andre</label></div>\n"
+			       "<div class=\"radio\"><input type=\"radio\" "
+			       "id=\"f-way-one\" name=\"retning\" value=\"en\">"
+			       "<label for=\"f-way-one\">Kun søgeordet finder de "
+			       "andre ord</label></div>\n</fieldset>\n"
+			       "<button type=\"submit\">Tilføj synonym</button>\n"
+			       "</form>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+	/* a pin: the editor's own municipality's searches */
+	hh_buf_puts(b, "<section aria-labelledby=\"pin-h\">\n<h2 id=\"pin-h\">"
+		       "Fastgør en artikel</h2>\n");
+	if (!who->org_is_municipality) {
+		hh_buf_puts(b, "<p>Kun en kommunes redaktører kan fastgøre "
+			       "artikler til kommunens søgninger.</p>\n");
+	} else {
+		hh_buf_puts(b, "<p>Den valgte artikel vises øverst, når nogen i "
+			       "din kommune søger på præcis disse ord (store og "
+			       "små bogstaver er ligegyldige).</p>\n<form class=\""
+			       "form wide\" method=\"post\" action=\"/redaktion/"
+			       "fastgoer\">\n");
+		csrf_field(r);
+		hh_buf_puts(b, "<input type=\"hidden\" name=\"q\" value=\"");
+		hh_page_text(r, q);
+		hh_buf_puts(b, "\">\n");
+		/* what the municipality's citizens find now */
+		struct hh_search_query sq = { .text = q,
+					      .municipality_id = who->org_id,
+					      .limit = 8 };
+		struct hh_search_result res;
+		struct hh_actor citizen = { 0 }; /* as the public searches */
+		hh_reading_search_again(r->app->index, &citizen, &sq, &r->arena,
+					&res);
+		int bad = field && !strcmp(field, "article");
+		hh_buf_printf(b, "<fieldset class=\"field radios%s\" id=\"f-article\">"
+				 "<legend>Artikel</legend>\n",
+			      bad ? " has-error" : "");
+		if (bad) {
+			hh_buf_puts(b, "<p class=\"field-error\">");
+			hh_page_text(r, msg);
+			hh_buf_puts(b, "</p>\n");
+		}
+		for (int i = 0; i < res.n_hits; i++) {
+			hh_buf_printf(b, "<div class=\"radio\"><input type=\"radio\" "
+					 "id=\"f-hit-%d\" name=\"artikel\" value=\"",
+				      i);
+			hh_page_text(r, res.hits[i].slug);
+			hh_buf_printf(b, "\"><label for=\"f-hit-%d\">", i);
+			hh_page_text(r, res.hits[i].title);
+			hh_buf_printf(b, " <span class=\"hint\">(nr. %d nu)</span>"
+					 "</label></div>\n", i + 1);
+		}
+		if (!res.n_hits)
+			hh_buf_puts(b, "<p>Søgningen giver ingen resultater nu. "
+				       "Skriv adressen på den artikel, der skal "
+				       "vises.</p>\n");
+		hh_buf_puts(b, "</fieldset>\n<div class=\"field\"><label "
+			       "for=\"f-slug-pin\">Eller en anden artikels "
+			       "adresse</label>\n<p class=\"hint\" id=\"f-slug-"
+			       "pin-hjaelp\">Det sidste i artiklens link, fx "
+			       "flytning for /artikel/flytning.</p>\n<input "
+			       "id=\"f-slug-pin\" name=\"adresse\" type=\"text\" "
+			       "aria-describedby=\"f-slug-pin-hjaelp\"></div>\n"
+			       "<button type=\"submit\">Fastgør artikel</button>\n"
+			       "</form>\n");
+	}
+	hh_buf_puts(b, "</section>\n");
+	hh_page_end(r, status);
+}
+
+/* A query from the report, or an error page when there is none. */
+static const char *tuning_query(struct hh_req *r, const char *q)
+{
+	if (!q || !*q || strlen(q) > HH_PIN_QUERY_MAX ||
+	    !hh_utf8_valid(q, strlen(q))) {
+		hh_page_error(r, 400, "Ingen søgning",
+			      "Vælg en søgning i rapporten over søgninger uden "
+			      "svar.");
+		return NULL;
+	}
+	return q;
+}
+
+void hh_page_editor_tuning(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	const char *q = tuning_query(r, hh_req_query(r, "q"));
+	if (q)
+		tuning_page(r, &who, q, NULL, NULL, NULL, 200);
+}
+
+static const char *back_to(struct hh_req *r, const char *q, const char *note)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	hh_buf_puts(&b, "/redaktion/soegning?q=");
+	hh_buf_urlenc(&b, q);
+	hh_buf_printf(&b, "&besked=%s", note);
+	const char *s = hh_arena_strdup(&r->arena, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
+}
+
+void hh_page_editor_synonym(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	const char *words = hh_req_form(r, "ord");
+	const char *alternatives = hh_req_form(r, "betyder");
+	const char *q = tuning_query(r, words);
+	if (!q)
+		return;
+	if (!csrf_ok(r)) {
+		tuning_page(r, &who, q, "words",
+			    "Formularen er udløbet eller blev sendt fra en anden "
+			    "side. Send den igen.", alternatives, 403);
+		return;
+	}
+	const char *way = hh_req_form(r, "retning");
+	const char *field;
+	enum hh_rc rc = hh_synonym_add(r->app->store, &who,
+				       hh_index_analyzer(r->app->index),
+				       &r->arena, words, alternatives,
+				       !way || strcmp(way, "en"), NULL, &field);
+	if (rc == HH_OK || rc == HH_ERR_CONFLICT) {
+		hh_resp_redirect(r, 303, back_to(r, q, rc == HH_OK ? "synonym"
+								   : "synonym-findes"));
+		return;
+	}
+	if (rc == HH_ERR_INVALID)
+		tuning_page(r, &who, q, field,
+			    !strcmp(field, "words")
+				    ? "Skriv et søgeord (højst seks ord, ingen "
+				      "kommaer)."
+				    : "Skriv et eller flere ord, adskilt med "
+				      "komma (højst seks ord hver).",
+			    alternatives, 400);
+	else if (rc == HH_ERR_FORBIDDEN)
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun redaktører af den fælles vidensbase kan "
+			      "tilføje synonymer.");
+	else
+		hh_page_error(r, 503, "Prøv igen om lidt",
+			      "Synonymet kunne ikke gemmes lige nu.");
+}
+
+void hh_page_editor_pin(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	const char *q = tuning_query(r, hh_req_form(r, "q"));
+	if (!q)
+		return;
+	if (!csrf_ok(r)) {
+		tuning_page(r, &who, q, "article",
+			    "Formularen er udløbet eller blev sendt fra en anden "
+			    "side. Send den igen.", NULL, 403);
+		return;
+	}
+	const char *slug = hh_req_form(r, "adresse");
+	if (!slug || !*slug)
+		slug = hh_req_form(r, "artikel");
+	const char *field;
+	enum hh_rc rc = hh_pin_add(r->app->store, &who, &r->arena, q, slug, NULL,
+				   &field);
+	if (rc == HH_OK) {
+		hh_resp_redirect(r, 303, back_to(r, q, "fastgjort"));
+		return;
+	}
+	if (rc == HH_ERR_INVALID)
+		tuning_page(r, &who, q, "article",
+			    !strcmp(field, "query")
+				    ? "Søgningen har ingen ord at fastgøre til."
+				    : "Vælg en udgivet artikel, eller skriv "
+				      "adressen på en.",
+			    NULL, 400);
+	else if (rc == HH_ERR_FORBIDDEN)
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun en kommunes redaktører kan fastgøre "
+			      "artikler til kommunens søgninger.");
+	else
+		hh_page_error(r, 503, "Prøv igen om lidt",
+			      "Artiklen kunne ikke fastgøres lige nu.");
 }

@@ -144,5 +144,10 @@ void hh_page_editor_proposals(struct hh_req *r);
 void hh_page_editor_proposal(struct hh_req *r);
 void hh_page_editor_accept(struct hh_req *r);
 void hh_page_editor_decline(struct hh_req *r);
+/* ... and, from the report of searches without answers, a synonym or a
+ * pinned article for one search */
+void hh_page_editor_tuning(struct hh_req *r);
+void hh_page_editor_synonym(struct hh_req *r);
+void hh_page_editor_pin(struct hh_req *r);
 
 #endif

@@ -1,5 +1,6 @@
 /* sqlite_proposals.c - the SQLite backend: proposals to the shared
- * knowledge base (store.h's s-edit block, 0024_article_proposals.sql). */
+ * knowledge base, synonyms and pinned queries (store.h's s-edit blocks,
+ * 0024_article_proposals.sql, 0025_synonyms_pins.sql). */
 #include "store/sqlite_int.h"
 
 #define PROPOSAL_COLS                                                         \
@@ -151,4 +152,119 @@ void hh_sq_fill_proposals(struct hh_store *st)
 	st->proposal_get = proposal_get;
 	st->proposal_decide = proposal_decide;
 	st->proposal_list = proposal_list;
+}
+
+/* ---- synonyms and pins (s-edit, 0025_synonyms_pins.sql) ----------------- */
+
+static const char *const tune_sql[S__COUNT] = {
+	[S_SYNONYM_INSERT] =
+		"INSERT INTO synonyms(rule, created_at, created_by) "
+		"VALUES (?1, ?2, ?3)",
+	[S_SYNONYM_LIST] = "SELECT id, rule FROM synonyms ORDER BY id",
+	[S_PIN_PUT] =
+		"INSERT INTO search_pins(organisation_id, query, article_id, "
+		"created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT(organisation_id, query) DO UPDATE SET "
+		"article_id = ?3, created_at = ?4, created_by = ?5",
+	[S_PIN_DELETE] =
+		"DELETE FROM search_pins WHERE organisation_id = ?1 AND query = ?2",
+	[S_PIN_LIST] =
+		"SELECT p.id, p.organisation_id, o.code, p.query, p.article_id, "
+		"p.created_at, p.created_by FROM search_pins p JOIN organisations "
+		"o ON o.id = p.organisation_id ORDER BY p.id",
+};
+
+#define TUNE_STMT(tx, id) \
+	sqlite3_stmt *st = hh_sq_stmt(tx, id, tune_sql[id]); \
+	if (!st) \
+		return HH_ERR_INTERNAL
+
+static enum hh_rc synonym_insert(struct hh_tx *tx, const char *rule,
+				 int64_t at, const char *by, int64_t *id)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_SYNONYM_INSERT);
+	bind_text(st, 1, rule);
+	sqlite3_bind_int64(st, 2, at);
+	bind_text(st, 3, by);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && id)
+		*id = sqlite3_last_insert_rowid(db_of(tx));
+	return r;
+}
+
+static enum hh_rc synonym_list(struct hh_tx *tx, struct hh_arena *a,
+			       enum hh_rc (*cb)(void *ctx, int64_t id,
+						const char *rule),
+			       void *ctx)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_SYNONYM_LIST);
+	enum hh_rc r = HH_OK;
+	int rc;
+	while (r == HH_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = cb(ctx, sqlite3_column_int64(st, 0), col_text(a, st, 1));
+	if (r == HH_OK && rc != SQLITE_DONE)
+		r = hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc pin_put(struct hh_tx *tx, struct hh_search_pin *p)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_PIN_PUT);
+	sqlite3_bind_int64(st, 1, p->org_id);
+	bind_text(st, 2, p->query);
+	sqlite3_bind_int64(st, 3, p->article_id);
+	sqlite3_bind_int64(st, 4, p->created_at);
+	bind_text(st, 5, p->created_by);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK)
+		p->id = sqlite3_last_insert_rowid(db_of(tx));
+	return r;
+}
+
+static enum hh_rc pin_delete(struct hh_tx *tx, int64_t org_id,
+			     const char *query)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_PIN_DELETE);
+	sqlite3_bind_int64(st, 1, org_id);
+	bind_text(st, 2, query);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && sqlite3_changes(db_of(tx)) == 0)
+		r = HH_ERR_NOT_FOUND;
+	return r;
+}
+
+static void pin_row(struct hh_arena *a, sqlite3_stmt *st,
+		    struct hh_search_pin *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	p->org_id = sqlite3_column_int64(st, 1);
+	p->org_code = col_text(a, st, 2);
+	p->query = col_text(a, st, 3);
+	p->article_id = sqlite3_column_int64(st, 4);
+	p->created_at = sqlite3_column_int64(st, 5);
+	p->created_by = col_text(a, st, 6);
+}
+
+static enum hh_rc pin_list(struct hh_tx *tx, struct hh_arena *a,
+			   enum hh_rc (*cb)(void *ctx,
+					    const struct hh_search_pin *p),
+			   void *ctx)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_PIN_LIST);
+	MANY_ROWS(tx, st, struct hh_search_pin, pin_row, a, cb, ctx);
+}
+
+void hh_sq_fill_search_tuning(struct hh_store *st)
+{
+	st->synonym_insert = synonym_insert;
+	st->synonym_list = synonym_list;
+	st->pin_put = pin_put;
+	st->pin_delete = pin_delete;
+	st->pin_list = pin_list;
 }

@@ -865,6 +865,25 @@ struct hh_store {
 				    enum hh_rc (*cb)(void *ctx,
 						     const struct hh_proposal *p),
 				    void *ctx);
+	/* ---- s-edit (issue 13): synonyms and pins (domain/searchtune.h).
+	 * synonym_insert sets *id; CONFLICT when the rule is there.
+	 * synonym_list streams every rule, oldest first. pin_put writes
+	 * the pin of (org_id, query), replacing one there, and sets ->id;
+	 * pin_delete removes it (NOT_FOUND: none); pin_list streams every
+	 * pin. ---- */
+	enum hh_rc (*synonym_insert)(struct hh_tx *tx, const char *rule,
+				     int64_t at, const char *by, int64_t *id);
+	enum hh_rc (*synonym_list)(struct hh_tx *tx, struct hh_arena *a,
+				   enum hh_rc (*cb)(void *ctx, int64_t id,
+						    const char *rule),
+				   void *ctx);
+	enum hh_rc (*pin_put)(struct hh_tx *tx, struct hh_search_pin *p);
+	enum hh_rc (*pin_delete)(struct hh_tx *tx, int64_t org_id,
+				 const char *query);
+	enum hh_rc (*pin_list)(struct hh_tx *tx, struct hh_arena *a,
+			       enum hh_rc (*cb)(void *ctx,
+						const struct hh_search_pin *p),
+			       void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -1506,7 +1506,8 @@ static const char *const no_resource[] = {
 	"GET /redaktion/{org}/{slug}/versioner/{version}",
 	"POST /redaktion/{org}/{slug}/gendan", "POST /redaktion/{org}/{slug}/lokal",
 	"GET /redaktion/{org}/{slug}/forslag",
-	"POST /redaktion/{org}/{slug}/forslag",
+	"POST /redaktion/{org}/{slug}/forslag", "GET /redaktion/soegning",
+	"POST /redaktion/synonym", "POST /redaktion/fastgoer",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include "domain/citizens.h"
+#include "domain/searchtune.h"
 #include "store/sqlite_query.h"
 
 struct ctx {
@@ -21,6 +22,7 @@ struct ctx {
 	char edu[200], edu_csrf[80];   /* editor@udk (an agency) */
 	char agent[200], agent_csrf[80]; /* agent@901 */
 	int64_t shared;                /* a shared, published article */
+	struct hh_search_tuning *tuning; /* synonyms and pins, as serve runs */
 };
 
 static int64_t shared_article(struct ctx *c, const char *slug,
@@ -36,6 +38,9 @@ static int64_t shared_article(struct ctx *c, const char *slug,
 	assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
 	assert_int_equal(c->s.store->article_insert(tx, &art), HH_OK);
 	assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
+	/* as the domain's write path does: the index hears of it */
+	struct hh_change ch = { "article", art.id, 0, "create" };
+	hh_store_changed(c->s.store, &ch);
 	return art.id;
 }
 
@@ -62,6 +67,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct ctx *c = *state;
+	hh_search_tuning_stop(c->tuning);
 	tu_server_stop(&c->s);
 	free(c);
 	return 0;
@@ -609,6 +615,143 @@ static void proposals_accepted_and_declined(void **state)
 	tu_resp_free(&r);
 }
 
+/* ---- synonyms and pins from the report ----------------------------------- */
+
+static void start_tuning(struct ctx *c)
+{
+	assert_int_equal(hh_search_tuning_start(c->s.app.index, c->s.store,
+						&c->s.an, &c->tuning),
+			 HH_OK);
+}
+
+static void a_synonym_takes_effect_at_once(void **state)
+{
+	struct ctx *c = *state;
+	start_tuning(c);
+	struct tu_resp r = get(c, "hh_kommune=901", "/soeg?q=qwertyflyt");
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "Ingen resultater");
+	tu_resp_free(&r);
+	/* the report links to the one step */
+	r = get(c, c->ed1, "/personale/soegninger");
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "<a href=\"/redaktion/soegning?q=qwertyflyt\">"
+			     "Tilføj synonym eller fastgør artikel</a>");
+	tu_resp_free(&r);
+	r = get(c, c->ed1, "/redaktion/soegning?q=qwertyflyt");
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "Tilføj synonym</button>");
+	tu_expect_in(r.body, "Fastgør artikel</button>");
+	tu_resp_free(&r);
+	/* a side without a word: the message beside the field */
+	char *body = form(c->ed1_csrf, "ord", "qwertyflyt", "betyder", " , ",
+			  "retning", "begge", NULL);
+	r = post(c, c->ed1, "/redaktion/synonym", body);
+	assert_int_equal(r.status, 400);
+	tu_expect_in(r.body, "id=\"f-alternatives-fejl\"");
+	tu_resp_free(&r);
+	free(body);
+	/* an agency's editor may not change the shared search */
+	body = form(c->edu_csrf, "ord", "qwertyflyt", "betyder", "flytning",
+		    "retning", "begge", NULL);
+	r = post(c, c->edu, "/redaktion/synonym", body);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	free(body);
+	assert_int_equal(count(c, "SELECT count(*) FROM synonyms"), 0);
+	body = form(c->ed1_csrf, "ord", "qwertyflyt", "betyder", "flytning",
+		    "retning", "begge", NULL);
+	r = post(c, c->ed1, "/redaktion/synonym", body);
+	expect_redirect(&r, "/redaktion/soegning?q=qwertyflyt&besked=synonym");
+	tu_resp_free(&r);
+	free(body);
+	assert_int_equal(count(c, "SELECT count(*) FROM synonyms WHERE rule = "
+				  "'qwertyflyt, flytning'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+				  "'synonym' AND action = 'create'"), 1);
+	/* the next search finds the article */
+	r = get(c, "hh_kommune=901", "/soeg?q=qwertyflyt");
+	assert_int_equal(r.status, 200);
+	tu_expect_not_in(r.body, "Ingen resultater");
+	tu_expect_in(r.body, "href=\"/artikel/flytning");
+	tu_resp_free(&r);
+	/* export writes it, as a line of synonyms.txt */
+	char *dir = tu_tmpdir();
+	int n_syn = 0, n_pins = 0;
+	assert_int_equal(hh_search_tuning_export(c->s.store, dir, &n_syn,
+						 &n_pins), HH_OK);
+	assert_int_equal(n_syn, 1);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/synonyms.txt", dir);
+	char *txt = tu_read(path);
+	tu_expect_in(txt, "\nqwertyflyt, flytning\n");
+	free(txt);
+	tu_rmdir(dir);
+}
+
+static void a_pinned_article_ranks_first(void **state)
+{
+	struct ctx *c = *state;
+	start_tuning(c);
+	shared_article(c, "skolestart", "Skolestart",
+		       "Når barnet starter i skole.");
+	/* without a pin, the article about moving comes first */
+	struct tu_resp r = get(c, "hh_kommune=901", "/soeg?q=flytning");
+	assert_int_equal(r.status, 200);
+	tu_expect_not_in(r.body, "Skolestart");
+	tu_resp_free(&r);
+	/* a draft cannot be pinned; an agency's editor cannot pin */
+	char *body = form(c->edu_csrf, "q", "Flytning ", "artikel", "skolestart",
+			  NULL);
+	r = post(c, c->edu, "/redaktion/fastgoer", body);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	free(body);
+	body = form(c->ed1_csrf, "q", "Flytning ", "adresse", "findes-ikke",
+		    NULL);
+	r = post(c, c->ed1, "/redaktion/fastgoer", body);
+	assert_int_equal(r.status, 400);
+	tu_expect_in(r.body, "Vælg en udgivet artikel");
+	tu_resp_free(&r);
+	free(body);
+	body = form(c->ed1_csrf, "q", "Flytning ", "artikel", "skolestart",
+		    NULL);
+	r = post(c, c->ed1, "/redaktion/fastgoer", body);
+	expect_redirect(&r, "/redaktion/soegning?q=Flytning");
+	tu_resp_free(&r);
+	free(body);
+	assert_int_equal(count(c, "SELECT count(*) FROM search_pins WHERE "
+				  "query = 'flytning'"), 1);
+	/* the exact query, any case, in Nordskov: the pinned one first */
+	r = get(c, "hh_kommune=901", "/soeg?q=FLYTNING");
+	assert_int_equal(r.status, 200);
+	const char *pinned = strstr(r.body, "href=\"/artikel/skolestart");
+	const char *other = strstr(r.body, "href=\"/artikel/flytning");
+	assert_non_null(pinned);
+	assert_non_null(other);
+	assert_true(pinned < other);
+	tu_resp_free(&r);
+	/* not in another municipality, nor for another query */
+	r = get(c, "hh_kommune=902", "/soeg?q=flytning");
+	tu_expect_not_in(r.body, "href=\"/artikel/skolestart");
+	tu_resp_free(&r);
+	r = get(c, "hh_kommune=901", "/soeg?q=flytning+nu");
+	tu_expect_not_in(r.body, "href=\"/artikel/skolestart");
+	tu_resp_free(&r);
+	/* export writes it; import reads it back (replacing the same pin) */
+	char *dir = tu_tmpdir();
+	int n_syn = 0, n_pins = 0;
+	assert_int_equal(hh_search_tuning_export(c->s.store, dir, &n_syn,
+						 &n_pins), HH_OK);
+	assert_int_equal(n_pins, 1);
+	int imported = 0;
+	assert_int_equal(hh_pins_import(c->s.store, dir, stderr, &imported),
+			 HH_OK);
+	assert_int_equal(imported, 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM search_pins"), 1);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +767,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_local_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(proposals_accepted_and_declined,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_synonym_takes_effect_at_once,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_pinned_article_ranks_first,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
