@@ -994,21 +994,20 @@ static void diff_html(struct hh_req *r, const char *old_md, const char *new_md,
 	size_t n, added, removed;
 	hh_text_diff(&r->arena, old_md, new_md, &lines, &n, &added, &removed);
 	struct hh_buf *b = &r->resp;
-	hh_buf_printf(b, "<p class=\"diff-summary\">%zu %s tilføjet, %zu %s "
-			 "fjernet. Fjernede linjer er markeret med − og "
-			 "overstregning, tilføjede med + og understregning.</p>\n",
+	hh_buf_puts(b, "<p class=\"diff-summary\">Fra ");
+	hh_page_text(r, old_label);
+	hh_buf_puts(b, " til ");
+	hh_page_text(r, new_label);
+	hh_buf_printf(b, ": %zu %s tilføjet, %zu %s fjernet. Fjernede linjer er "
+			 "markeret med − og overstregning, tilføjede med + og "
+			 "understregning.</p>\n",
 		      added, added == 1 ? "linje" : "linjer", removed,
 		      removed == 1 ? "linje" : "linjer");
 	if (!added && !removed) {
 		hh_buf_puts(b, "<p>Brødteksten er den samme.</p>\n");
 		return;
 	}
-	hh_buf_puts(b, "<ol class=\"diff\" aria-label=\"Ændringer i brødteksten "
-		       "fra ");
-	hh_page_text(r, old_label);
-	hh_buf_puts(b, " til ");
-	hh_page_text(r, new_label);
-	hh_buf_puts(b, "\">\n");
+	hh_buf_puts(b, "<ol class=\"diff\">\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct hh_diff_line *l = &lines[i];
 		switch (l->op) {
