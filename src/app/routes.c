@@ -241,6 +241,11 @@ const struct hh_route hh_routes[] = {
 	/* s-edit (issue 13): the editors' pages (pages/editor.c); the
 	 * literal paths before /redaktion/{org}/{slug}. An article's form
 	 * may carry its body (256 KB, URL-encoded) once signed in. */
+	ROUTE(HH_GET, "/api/v1/proposals", hh_api_proposals),
+	ROUTE(HH_GET, "/api/v1/proposals/{id}", hh_api_proposal_get),
+	ROUTE(HH_POST, "/api/v1/proposals/{id}/accept", hh_api_proposal_accept),
+	ROUTE(HH_POST, "/api/v1/proposals/{id}/decline", hh_api_proposal_decline),
+	ROUTE_BODY(HH_POST, "/api/v1/articles/{slug}/proposals", hh_api_proposal_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/redaktion", hh_page_editor_list),
 	ROUTE(HH_GET, "/redaktion/ny", hh_page_editor_new),
 	ROUTE_BODY(HH_POST, "/redaktion/ny", hh_page_editor_create, HH_JSON_BODY_MAX),

@@ -1497,7 +1497,8 @@ static const char *const no_resource[] = {
 	 * gets in (editors; 403 for citizens and front-desk agents, the
 	 * sign-in for the anonymous), another municipality's editor on a
 	 * local article, an agency's editor on the shared base and the
-	 * proposals' four eyes are tested in tests/pages/test_editor_pages.c */
+	 * proposals' four eyes are tested in tests/pages/test_editor_pages.c
+	 * and, for the proposals' JSON door, tests/api/test_proposals_api.c */
 	"GET /redaktion", "GET /redaktion/ny", "POST /redaktion/ny",
 	"POST /redaktion/forhaandsvisning", "GET /redaktion/forslag",
 	"GET /redaktion/forslag/{id}", "POST /redaktion/forslag/{id}/accepter",
@@ -1508,6 +1509,10 @@ static const char *const no_resource[] = {
 	"GET /redaktion/{org}/{slug}/forslag",
 	"POST /redaktion/{org}/{slug}/forslag", "GET /redaktion/soegning",
 	"POST /redaktion/synonym", "POST /redaktion/fastgoer",
+	"GET /api/v1/proposals", "GET /api/v1/proposals/{id}",
+	"POST /api/v1/proposals/{id}/accept",
+	"POST /api/v1/proposals/{id}/decline",
+	"POST /api/v1/articles/{slug}/proposals",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
