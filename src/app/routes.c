@@ -257,6 +257,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/redaktion/soegning", hh_page_editor_tuning),
 	ROUTE(HH_POST, "/redaktion/synonym", hh_page_editor_synonym),
 	ROUTE(HH_POST, "/redaktion/fastgoer", hh_page_editor_pin),
+	ROUTE(HH_POST, "/redaktion/fastgoer/fjern", hh_page_editor_unpin),
 	ROUTE(HH_GET, "/redaktion/{org}/{slug}", hh_page_editor_edit),
 	ROUTE_BODY(HH_POST, "/redaktion/{org}/{slug}", hh_page_editor_save, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/redaktion/{org}/{slug}/versioner", hh_page_editor_versions),

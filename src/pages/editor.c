@@ -133,6 +133,7 @@ static void notice(struct hh_req *r)
 		{ "synonym-findes", "Synonymet findes allerede." },
 		{ "fastgjort", "Artiklen er fastgjort og vises nu øverst for "
 			       "denne søgning i din kommune." },
+		{ "fjernet", "Fastgørelsen er fjernet." },
 	};
 	const char *code = hh_req_query(r, "besked");
 	for (size_t i = 0; code && i < sizeof(notes) / sizeof(notes[0]); i++)
@@ -507,8 +508,17 @@ static void form_page(struct hh_req *r, const struct hh_actor *who,
 		}
 		hh_buf_puts(b, "</ul>\n");
 	}
+	struct hh_article local;
 	if (!f->is_new && f->cur && !f->cur->org_id && who->org_is_municipality &&
-	    !f->proposal) {
+	    !f->proposal &&
+	    hh_article_read(r->app->store, who, &r->arena, who->org_id,
+			    f->cur->slug, &local) == HH_OK) {
+		hh_buf_puts(b, "<p>Din kommune har en lokal version af artiklen: "
+			       "<a href=\"");
+		hh_buf_html(b, edit_url(r, &local, NULL));
+		hh_buf_puts(b, "\">Gå til den lokale version</a>.</p>\n");
+	} else if (!f->is_new && f->cur && !f->cur->org_id &&
+		   who->org_is_municipality && !f->proposal) {
 		hh_buf_puts(b, "<form method=\"post\" class=\"inline-form\" "
 			       "action=\"");
 		hh_buf_html(b, edit_url(r, f->cur, "/lokal"));
@@ -1631,6 +1641,23 @@ void hh_page_editor_decline(struct hh_req *r)
 
 /* ---- synonyms and pins, from the report of searches without answers ---- */
 
+/* The pin of one normalised query among the editor's organisation's. */
+struct pin_find {
+	const char *query;
+	const char *slug, *title;
+};
+
+static enum hh_rc find_pin(void *p, const struct hh_search_pin *pin,
+			   const struct hh_article *a)
+{
+	struct pin_find *f = p;
+	if (!strcmp(pin->query, f->query)) {
+		f->slug = a->slug;
+		f->title = a->title;
+	}
+	return HH_OK;
+}
+
 /* GET /redaktion/soegning?q=...: for one search from the report, in one
  * step each: a synonym for its words, or an article pinned to it (the
  * results citizens get now are offered, or any article's address). */
@@ -1774,6 +1801,26 @@ static void tuning_page(struct hh_req *r, const struct hh_actor *who,
 			       "aria-describedby=\"f-slug-pin-hjaelp\"></div>\n"
 			       "<button type=\"submit\">Fastgør artikel</button>\n"
 			       "</form>\n");
+		/* the pin this query has now, with a way to remove it */
+		struct pin_find pf = { .query = hh_pin_query_normalise(&r->arena,
+								       q) };
+		if (pf.query &&
+		    hh_pin_list(r->app->store, who, &r->arena, find_pin, &pf) ==
+			    HH_OK &&
+		    pf.title) {
+			hh_buf_puts(b, "<p>Fastgjort nu: <a href=\"/artikel/");
+			hh_buf_urlenc(b, pf.slug);
+			hh_buf_puts(b, "\">");
+			hh_page_text(r, pf.title);
+			hh_buf_puts(b, "</a>.</p>\n<form method=\"post\" "
+				       "action=\"/redaktion/fastgoer/fjern\">\n");
+			csrf_field(r);
+			hh_buf_puts(b, "<input type=\"hidden\" name=\"q\" value=\"");
+			hh_page_text(r, q);
+			hh_buf_puts(b, "\">\n<button type=\"submit\" "
+				       "class=\"secondary\">Fjern fastgørelsen"
+				       "</button>\n</form>\n");
+		}
 	}
 	hh_buf_puts(b, "</section>\n");
 	hh_page_end(r, status);
@@ -1896,4 +1943,30 @@ void hh_page_editor_pin(struct hh_req *r)
 	else
 		hh_page_error(r, 503, "Prøv igen om lidt",
 			      "Artiklen kunne ikke fastgøres lige nu.");
+}
+
+void hh_page_editor_unpin(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	const char *q = tuning_query(r, hh_req_form(r, "q"));
+	if (!q)
+		return;
+	if (!csrf_ok(r)) {
+		tuning_page(r, &who, q, "article",
+			    "Formularen er udløbet eller blev sendt fra en anden "
+			    "side. Send den igen.", NULL, 403);
+		return;
+	}
+	enum hh_rc rc = hh_pin_remove(r->app->store, &who, &r->arena, q);
+	if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
+		hh_resp_redirect(r, 303, back_to(r, q, "fjernet"));
+	else if (rc == HH_ERR_FORBIDDEN)
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun en kommunes redaktører kan fastgøre "
+			      "artikler til kommunens søgninger.");
+	else
+		hh_page_error(r, 503, "Prøv igen om lidt",
+			      "Fastgørelsen kunne ikke fjernes lige nu.");
 }

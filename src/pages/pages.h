@@ -149,5 +149,6 @@ void hh_page_editor_decline(struct hh_req *r);
 void hh_page_editor_tuning(struct hh_req *r);
 void hh_page_editor_synonym(struct hh_req *r);
 void hh_page_editor_pin(struct hh_req *r);
+void hh_page_editor_unpin(struct hh_req *r);
 
 #endif

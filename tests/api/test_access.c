@@ -1509,6 +1509,7 @@ static const char *const no_resource[] = {
 	"GET /redaktion/{org}/{slug}/forslag",
 	"POST /redaktion/{org}/{slug}/forslag", "GET /redaktion/soegning",
 	"POST /redaktion/synonym", "POST /redaktion/fastgoer",
+	"POST /redaktion/fastgoer/fjern",
 	"GET /api/v1/proposals", "GET /api/v1/proposals/{id}",
 	"POST /api/v1/proposals/{id}/accept",
 	"POST /api/v1/proposals/{id}/decline",

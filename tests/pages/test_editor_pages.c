@@ -434,6 +434,12 @@ static void a_local_version(void **state)
 	r = post(c, c->ed1, "/redaktion/faelles/flytning/lokal", body);
 	expect_redirect(&r, "/redaktion/901/flytning?besked=lokal");
 	tu_resp_free(&r);
+	/* the shared article now links to it */
+	r = get(c, c->ed1, "/redaktion/faelles/flytning");
+	tu_expect_in(r.body, "<a href=\"/redaktion/901/flytning\">Gå til den "
+			     "lokale version</a>");
+	tu_expect_not_in(r.body, "Lav lokal version");
+	tu_resp_free(&r);
 	/* twice: the one there is shown */
 	r = post(c, c->ed1, "/redaktion/faelles/flytning/lokal", body);
 	expect_redirect(&r, "/redaktion/901/flytning?besked=findes");
@@ -738,6 +744,27 @@ static void a_pinned_article_ranks_first(void **state)
 	r = get(c, "hh_kommune=901", "/soeg?q=flytning+nu");
 	tu_expect_not_in(r.body, "href=\"/artikel/skolestart");
 	tu_resp_free(&r);
+	/* the page shows the pin, and removes it */
+	r = get(c, c->ed1, "/redaktion/soegning?q=flytning");
+	tu_expect_in(r.body, "Fastgjort nu: <a href=\"/artikel/skolestart\">"
+			     "Skolestart</a>");
+	tu_resp_free(&r);
+	body = form(c->ed1_csrf, "q", "flytning", NULL);
+	r = post(c, c->ed1, "/redaktion/fastgoer/fjern", body);
+	expect_redirect(&r, "/redaktion/soegning?q=flytning&besked=fjernet");
+	tu_resp_free(&r);
+	free(body);
+	r = get(c, "hh_kommune=901", "/soeg?q=flytning");
+	tu_expect_not_in(r.body, "href=\"/artikel/skolestart");
+	tu_resp_free(&r);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+				  "'pin' AND action = 'delete'"), 1);
+	/* pinned again, for the export */
+	body = form(c->ed1_csrf, "q", "flytning", "artikel", "skolestart", NULL);
+	r = post(c, c->ed1, "/redaktion/fastgoer", body);
+	expect_redirect(&r, "/redaktion/soegning?q=flytning");
+	tu_resp_free(&r);
+	free(body);
 	/* export writes it; import reads it back (replacing the same pin) */
 	char *dir = tu_tmpdir();
 	int n_syn = 0, n_pins = 0;
