@@ -150,6 +150,8 @@ tsan:
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
 FUZZ_TARGETS = search analyze json markdown article multipart form \
 	feedback # feedback: the comment scrubber
+# s-edit (issue 13): synonym rules, pin queries and the editors' diff
+FUZZ_TARGETS += editor
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
