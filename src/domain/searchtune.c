@@ -823,6 +823,12 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 	if (!t || !q->municipality_id || q->offset || q->organisation_id ||
 	    (q->kle && *q->kle) || q->audience || !q->text || q->limit <= 0)
 		return;
+	/* most searches: no pin at all, so not even the query's folding */
+	pthread_rwlock_rdlock(&t->lock);
+	int any = t->pins && t->pins->n;
+	pthread_rwlock_unlock(&t->lock);
+	if (!any)
+		return;
 	const char *nq = hh_pin_query_normalise(a, q->text);
 	if (!nq)
 		return;

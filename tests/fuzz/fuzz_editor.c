@@ -18,14 +18,15 @@
 static struct hh_analyzer an;
 static int ready;
 
-/* Rebuilds one side of the diff and compares it with text (CR before LF
- * and a final line break are not lines). */
+/* Rebuilds one side of the diff (side 1: the old text, its kept and
+ * removed lines; 0: the new text, its kept and added lines) and compares
+ * it with text, whose final line break is not a line of its own. */
 static void same_side(const struct hh_diff_line *v, size_t n, int side,
 		      const char *text)
 {
 	size_t at = 0, len = strlen(text);
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].op == (side ? HH_DIFF_DEL : HH_DIFF_ADD))
+		if (v[i].op == (side ? HH_DIFF_ADD : HH_DIFF_DEL))
 			continue;
 		if (at > len || memcmp(text + at, v[i].text, v[i].len))
 			abort();
