@@ -92,15 +92,17 @@ void hh_text_diff(struct hh_arena *ar, const char *old_text,
 		/* t[i][j]: the longest common subsequence of ma[i..] and
 		 * mb[j..]; walked from the start, it gives the edits in
 		 * reading order, removals before additions */
-		uint32_t *t = hh_xcalloc(cells, sizeof(*t));
+		/* 16 bits hold any length: it is at most the shorter side,
+		 * and the cap keeps that under 2,049 */
+		uint16_t *t = hh_xcalloc(cells, sizeof(*t));
 #define T(i, j) t[(size_t)(i) * (k + 1) + (j)]
 		for (size_t i = m; i-- > 0;)
 			for (size_t j = k; j-- > 0;)
-				T(i, j) = same_line(&ma[i], &mb[j])
+				T(i, j) = (uint16_t)(same_line(&ma[i], &mb[j])
 						  ? T(i + 1, j + 1) + 1
 						  : T(i + 1, j) >= T(i, j + 1)
 							    ? T(i + 1, j)
-							    : T(i, j + 1);
+							    : T(i, j + 1));
 		size_t i = 0, j = 0;
 		while (i < m && j < k) {
 			if (same_line(&ma[i], &mb[j])) {

@@ -29,8 +29,11 @@ struct hh_diff_line {
  * the new one, after the common beginning and end are set aside) the
  * diff does not look for lines kept in the middle: it shows the middle
  * as removed, then added. Still correct, only less tidy, and bounded in
- * memory (4 bytes a cell, freed before returning). */
-#define HH_DIFF_MAX_CELLS (1u << 20)
+ * memory: 2 bytes a cell (a common subsequence is never longer than the
+ * shorter side, at most 2,048 lines here), 8 MB at most, freed before
+ * returning. Two versions of a 2,000-line article with changes spread
+ * through it still get a line-by-line diff. */
+#define HH_DIFF_MAX_CELLS (1u << 22)
 
 /* The lines of old_text to remove and of new_text to add to turn one into
  * the other (a longest common subsequence of whole lines; "\r\n" counts

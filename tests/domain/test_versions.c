@@ -78,13 +78,13 @@ static void kept_lines_in_the_middle_are_found(void **state)
 static void a_huge_middle_falls_back_to_remove_and_add(void **state)
 {
 	(void)state;
-	/* 1100 x 1100 changed lines is above HH_DIFF_MAX_CELLS */
+	/* 2100 x 2100 changed lines is above HH_DIFF_MAX_CELLS */
 	struct hh_buf a, b;
 	hh_buf_init(&a);
 	hh_buf_init(&b);
 	hh_buf_puts(&a, "start\n");
 	hh_buf_puts(&b, "start\n");
-	for (int i = 0; i < 1100; i++) {
+	for (int i = 0; i < 2100; i++) {
 		hh_buf_printf(&a, "gammel %d\n", i);
 		hh_buf_printf(&b, "ny %d\n", i);
 	}
@@ -92,12 +92,37 @@ static void a_huge_middle_falls_back_to_remove_and_add(void **state)
 	hh_buf_puts(&b, "slut");
 	size_t add, rem;
 	char *d = diff_string(hh_buf_str(&a), hh_buf_str(&b), &add, &rem);
-	assert_int_equal(add, 1100);
-	assert_int_equal(rem, 1100);
+	assert_int_equal(add, 2100);
+	assert_int_equal(rem, 2100);
 	assert_int_equal(strncmp(d, " start\n-gammel 0\n", 17), 0);
-	tu_expect_in(d, "-gammel 1099\n+ny 0\n");
+	tu_expect_in(d, "-gammel 2099\n+ny 0\n");
 	size_t n = strlen(d);
 	assert_true(n > 6 && !strcmp(d + n - 6, " slut\n"));
+	free(d);
+	hh_buf_clear(&a);
+	hh_buf_clear(&b);
+}
+
+/* A long article with changes spread through it is still diffed line by
+ * line (under the cap): only the changed lines are marked. */
+static void a_long_article_keeps_its_unchanged_lines(void **state)
+{
+	(void)state;
+	struct hh_buf a, b;
+	hh_buf_init(&a);
+	hh_buf_init(&b);
+	for (int i = 0; i < 2000; i++) {
+		hh_buf_printf(&a, "Linje %d\n", i);
+		if (i % 50 == 25)
+			hh_buf_printf(&b, "Ændret %d\n", i);
+		else
+			hh_buf_printf(&b, "Linje %d\n", i);
+	}
+	size_t add, rem;
+	char *d = diff_string(hh_buf_str(&a), hh_buf_str(&b), &add, &rem);
+	assert_int_equal(add, 40);
+	assert_int_equal(rem, 40);
+	tu_expect_in(d, " Linje 24\n-Linje 25\n+Ændret 25\n Linje 26\n");
 	free(d);
 	hh_buf_clear(&a);
 	hh_buf_clear(&b);
@@ -110,6 +135,7 @@ int main(void)
 		cmocka_unit_test(a_changed_line_is_removed_then_added),
 		cmocka_unit_test(kept_lines_in_the_middle_are_found),
 		cmocka_unit_test(a_huge_middle_falls_back_to_remove_and_add),
+		cmocka_unit_test(a_long_article_keeps_its_unchanged_lines),
 	};
 	return cmocka_run_group_tests_name("domain/versions", tests, NULL, NULL);
 }
