@@ -115,6 +115,9 @@ $(BUILD)/tests/render/test_chart: private TEST_LDLIBS += $(shell pkg-config --li
 # the figures' API and page tests share their fixture
 $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 	tests/api/figures_fixture.h
+# s-edit (issue 13): the editors' page tests read the database through
+# sqlite_query.h
+$(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
@@ -147,6 +150,8 @@ tsan:
 # ---- fuzzing (libFuzzer): every parser that takes outside input ---------
 FUZZ_TARGETS = search analyze json markdown article multipart form \
 	feedback # feedback: the comment scrubber
+# s-edit (issue 13): synonym rules, pin queries and the editors' diff
+FUZZ_TARGETS += editor
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

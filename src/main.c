@@ -36,6 +36,7 @@
 #include "domain/views.h"
 #include "domain/searchlog.h"
 #include "domain/searchfeed.h"
+#include "domain/searchtune.h" /* s-edit: synonyms in the store, pins */
 #include "domain/vault.h"
 #include "post/spool.h"
 #include "search/index.h"
@@ -415,6 +416,7 @@ struct engine {
 	struct hh_synonyms syn;
 	struct hh_index *index;
 	struct hh_index_follower *follow; /* keeps index current */
+	struct hh_search_tuning *tuning; /* s-edit: synonyms, pins */
 };
 
 static int engine_start(struct engine *e, struct hh_store *st,
@@ -443,6 +445,16 @@ static int engine_start(struct engine *e, struct hh_store *st,
 		fprintf(stderr, "%s: cannot follow the store's changes\n", prog);
 		return 1;
 	}
+	/* s-edit: the synonyms live in the store (the file seeds it on the
+	 * first start) and take effect at once when an editor adds one;
+	 * editors' pinned queries come first */
+	int seeded = 0;
+	if (hh_synonyms_seed(st, &e->an, synonyms, 1, NULL, &seeded) != HH_OK ||
+	    hh_search_tuning_start(e->index, st, &e->an, &e->tuning) != HH_OK) {
+		fprintf(stderr, "%s: cannot load the synonyms and pinned queries "
+				"from the store\n", prog);
+		return 1;
+	}
 	if (verbose) {
 		struct hh_index_stats is;
 		hh_index_stats(e->index, &is);
@@ -457,6 +469,7 @@ static int engine_start(struct engine *e, struct hh_store *st,
 
 static void engine_stop(struct engine *e)
 {
+	hh_search_tuning_stop(e->tuning); /* s-edit */
 	hh_index_unfollow(e->follow);
 	hh_index_free(e->index);
 	hh_synonyms_clear(&e->syn);
@@ -950,6 +963,18 @@ static int cmd_import(int argc, char **argv)
 					  isatty(2) ? progress_bar : NULL, NULL,
 					  &stats);
 	print_stats(&stats);
+	/* s-edit: the folder's synonyms.txt (rules not in the store yet) and
+	 * pins.json, as export writes them */
+	if (rc == HH_OK) {
+		char path[4200];
+		int syn = 0, pins = 0;
+		snprintf(path, sizeof(path), "%s/synonyms.txt", dir);
+		rc = hh_synonyms_seed(st, NULL, path, 0, stderr, &syn);
+		if (rc == HH_OK)
+			rc = hh_pins_import(st, dir, stderr, &pins);
+		if (rc == HH_OK && (syn || pins))
+			printf("synonyms: %d new; pinned queries: %d\n", syn, pins);
+	}
 	hh_health_close(st);
 	if (rc == HH_OK)
 		return 0;
@@ -970,12 +995,18 @@ static int cmd_export(int argc, char **argv)
 		return 1;
 	int n = 0;
 	enum hh_rc rc = hh_content_export(st, dir, stderr, &n);
+	int n_syn = 0, n_pins = 0; /* s-edit: synonyms and pins too */
+	if (rc == HH_OK)
+		rc = hh_search_tuning_export(st, dir, &n_syn, &n_pins);
 	hh_health_close(st);
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s export: failed (%s)\n", prog, hh_rc_name(rc));
 		return 1;
 	}
 	printf("exported %d articles to %s\n", n, dir);
+	if (n_syn || n_pins)
+		printf("exported %d synonym rules and %d pinned queries\n",
+		       n_syn, n_pins);
 	return 0;
 }
 

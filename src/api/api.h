@@ -138,4 +138,12 @@ void hh_api_figures_drill(struct hh_req *r);
 void hh_api_figures_benchmark(struct hh_req *r);
 void hh_api_service_levels(struct hh_req *r);
 
+/* s-edit (issue 13): proposals to the shared knowledge base
+ * (api/proposals.c) */
+void hh_api_proposals(struct hh_req *r);
+void hh_api_proposal_create(struct hh_req *r);
+void hh_api_proposal_get(struct hh_req *r);
+void hh_api_proposal_accept(struct hh_req *r);
+void hh_api_proposal_decline(struct hh_req *r);
+
 #endif

@@ -242,6 +242,34 @@ const struct hh_route hh_routes[] = {
 	 * without a form sends the reader there */
 	ROUTE(HH_GET, "/selvbetjening", hh_page_selfservice),
 	ROUTE(HH_GET, "/blanket", hh_page_form_index),
+	/* s-edit (issue 13): the editors' pages (pages/editor.c); the
+	 * literal paths before /redaktion/{org}/{slug}. An article's form
+	 * may carry its body (256 KB, URL-encoded) once signed in. */
+	ROUTE(HH_GET, "/api/v1/proposals", hh_api_proposals),
+	ROUTE(HH_GET, "/api/v1/proposals/{id}", hh_api_proposal_get),
+	ROUTE(HH_POST, "/api/v1/proposals/{id}/accept", hh_api_proposal_accept),
+	ROUTE(HH_POST, "/api/v1/proposals/{id}/decline", hh_api_proposal_decline),
+	ROUTE_BODY(HH_POST, "/api/v1/articles/{slug}/proposals", hh_api_proposal_create, HH_JSON_BODY_MAX),
+	ROUTE(HH_GET, "/redaktion", hh_page_editor_list),
+	ROUTE(HH_GET, "/redaktion/ny", hh_page_editor_new),
+	ROUTE_BODY(HH_POST, "/redaktion/ny", hh_page_editor_create, HH_JSON_BODY_MAX),
+	ROUTE_BODY(HH_POST, "/redaktion/forhaandsvisning", hh_page_editor_preview, HH_JSON_BODY_MAX),
+	ROUTE(HH_GET, "/redaktion/forslag", hh_page_editor_proposals),
+	ROUTE(HH_GET, "/redaktion/forslag/{id}", hh_page_editor_proposal),
+	ROUTE(HH_POST, "/redaktion/forslag/{id}/accepter", hh_page_editor_accept),
+	ROUTE(HH_POST, "/redaktion/forslag/{id}/afvis", hh_page_editor_decline),
+	ROUTE(HH_GET, "/redaktion/soegning", hh_page_editor_tuning),
+	ROUTE(HH_POST, "/redaktion/synonym", hh_page_editor_synonym),
+	ROUTE(HH_POST, "/redaktion/fastgoer", hh_page_editor_pin),
+	ROUTE(HH_POST, "/redaktion/fastgoer/fjern", hh_page_editor_unpin),
+	ROUTE(HH_GET, "/redaktion/{org}/{slug}", hh_page_editor_edit),
+	ROUTE_BODY(HH_POST, "/redaktion/{org}/{slug}", hh_page_editor_save, HH_JSON_BODY_MAX),
+	ROUTE(HH_GET, "/redaktion/{org}/{slug}/versioner", hh_page_editor_versions),
+	ROUTE(HH_GET, "/redaktion/{org}/{slug}/versioner/{version}", hh_page_editor_version),
+	ROUTE(HH_POST, "/redaktion/{org}/{slug}/gendan", hh_page_editor_restore),
+	ROUTE(HH_POST, "/redaktion/{org}/{slug}/lokal", hh_page_editor_local),
+	ROUTE(HH_GET, "/redaktion/{org}/{slug}/forslag", hh_page_editor_propose_form),
+	ROUTE_BODY(HH_POST, "/redaktion/{org}/{slug}/forslag", hh_page_editor_propose, HH_JSON_BODY_MAX),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -135,6 +135,13 @@ static const struct hh_access_rule rules[] = {
 	 * the events); the public service levels need no line */
 	{ HH_ROLE_MANAGER | HH_ROLE_ADMIN, HH_RES_FIGURES, HH_ACT_READ,
 	  HH_SCOPE_OWN_ORG },
+	/* s-edit (issue 13): the editors of any organisation (agencies'
+	 * too, who may not change the shared base themselves) propose a
+	 * change to a shared article and follow their organisation's
+	 * proposals; the shared base's editors (those who may change a
+	 * shared article: municipalities' editors and admins) decide them */
+	{ EDITORS, HH_RES_ARTICLE_PROPOSAL, HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
+	{ EDITORS, HH_RES_ARTICLE_PROPOSAL, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -248,6 +255,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_DP_EXEMPTION] = "dp-exemption",
 		[HH_RES_INBOX] = "inbox", /* the citizen's inbox */
 		[HH_RES_FIGURES] = "figures", /* the service figures */
+		[HH_RES_ARTICLE_PROPOSAL] = "article-proposal", /* s-edit */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -56,6 +56,11 @@ enum hh_resource {
 	/* the service figures (domain/figures.h) */
 	HH_RES_FIGURES,         /* an organisation's figures, drill-downs
 				   and its benchmark */
+	/* s-edit (issue 13): proposals to the shared knowledge base
+	 * (domain/proposals.h); the owner is the proposer's organisation.
+	 * Deciding one is changing the shared article (HH_RES_ARTICLE
+	 * CHANGE with owner 0), so it has no line of its own. */
+	HH_RES_ARTICLE_PROPOSAL,
 	HH_RES__COUNT
 };
 

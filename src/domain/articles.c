@@ -260,7 +260,7 @@ struct write_ctx {
 	int64_t expected;
 	int archive;
 	int changed;
-	const char *action;
+	const char *action; /* the event's, when not "update"/"archive" */
 };
 
 static void render(struct hh_arena *ar, struct hh_article *a)
@@ -370,8 +370,10 @@ static enum hh_rc update_tx(struct hh_tx *tx, void *p)
 	rc = tx->store->article_update(tx, &next, cur.version);
 	if (rc != HH_OK)
 		return rc;
-	rc = append_event(tx, c->who, c->archive ? "archive" : "update", &cur,
-			  &next);
+	rc = append_event(tx, c->who,
+			  c->action ? c->action
+				    : c->archive ? "archive" : "update",
+			  &cur, &next);
 	if (rc == HH_OK)
 		*c->a = next;
 	return rc;
@@ -382,6 +384,15 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 			     int64_t expected_version, int *changed,
 			     const char **field)
 {
+	return hh_article_update_as(st, who, ar, a, expected_version, "update",
+				    changed, field);
+}
+
+enum hh_rc hh_article_update_as(struct hh_store *st, const struct hh_actor *who,
+				struct hh_arena *ar, struct hh_article *a,
+				int64_t expected_version, const char *action,
+				int *changed, const char **field)
+{
 	*field = NULL;
 	canonicalise(ar, a);
 	enum hh_rc rc = hh_article_validate(a, field);
@@ -390,7 +401,7 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 	a->keywords = hh_keywords_normalise(ar, a->keywords);
 	render(ar, a);
 	struct write_ctx c = { .who = who, .ar = ar, .a = a,
-			       .expected = expected_version };
+			       .expected = expected_version, .action = action };
 	rc = hh_store_run_tx(st, 1, update_tx, &c);
 	if (rc == HH_OK && c.changed)
 		hh_article_changed(st, a, "update");

@@ -54,6 +54,13 @@ enum hh_rc hh_article_update(struct hh_store *st, const struct hh_actor *who,
 			     int64_t expected_version, int *changed,
 			     const char **field);
 
+/* s-edit: hh_article_update with the event's action named ("restore",
+ * "accept-proposal"); hh_article_update is this with "update". */
+enum hh_rc hh_article_update_as(struct hh_store *st, const struct hh_actor *who,
+				struct hh_arena *ar, struct hh_article *a,
+				int64_t expected_version, const char *action,
+				int *changed, const char **field);
+
 /* Tells the store's subscribers (the search index) that article a was
  * changed by action ("create", "update", "archive"); call after the
  * transaction committed. hh_article_create, _update and _archive do;

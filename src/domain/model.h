@@ -526,4 +526,44 @@ struct hh_feedback_stat {
 	int64_t yes, no;
 };
 
+/* ---- s-edit (issue 13): a proposed change to a shared article
+ * (domain/proposals.h, 0024_article_proposals.sql) ---- */
+enum hh_proposal_state {
+	HH_PROPOSAL_OPEN = 1,
+	HH_PROPOSAL_ACCEPTED,
+	HH_PROPOSAL_DECLINED,
+};
+
+struct hh_proposal {
+	int64_t id;
+	int64_t article_id;     /* the shared article */
+	int64_t base_version;   /* the version the proposer changed */
+	int64_t org_id;         /* the proposer's organisation */
+	const char *org_name;   /* filled on reads */
+	const char *slug;       /* the article's, filled on reads */
+	const char *proposed_by; /* actor, "user:3" */
+	const char *proposer_name;
+	const char *title, *summary, *body_md, *keywords, *kle;
+	enum hh_audience audience;
+	const char *note;       /* why, in the proposer's words */
+	enum hh_proposal_state state;
+	int64_t created_at;     /* seconds */
+	int64_t decided_at;     /* 0: open */
+	const char *decided_by, *decider_name; /* NULL: open */
+	const char *reason;     /* a decline's reason; NULL: none */
+	int64_t accepted_version; /* 0: not accepted */
+};
+
+/* ---- s-edit (issue 13): a query pinned to an article
+ * (domain/searchtune.h, 0025_synonyms_pins.sql) ---- */
+struct hh_search_pin {
+	int64_t id;
+	int64_t org_id;          /* whose municipality's searches */
+	const char *org_code;    /* filled on reads */
+	const char *query;       /* normalised */
+	int64_t article_id;
+	int64_t created_at;      /* seconds */
+	const char *created_by;
+};
+
 #endif

@@ -2,6 +2,7 @@
 #include "domain/reading.h"
 
 #include "domain/articles.h"
+#include "domain/searchtune.h" /* s-edit: pinned queries */
 #include "domain/searchlog.h"
 #include "domain/views.h"
 
@@ -26,6 +27,7 @@ int64_t hh_reading_search_visit(struct hh_index *ix,
 {
 	q->staff = hh_article_reads_staff(who);
 	hh_index_search(ix, q, a, res);
+	hh_search_tuning_apply(q, a, res); /* s-edit: an editor's pin first */
 	return hh_searchlog_add_visit(q->text, q->municipality_id, res->total,
 				      visit, known_word, ix);
 }
@@ -36,6 +38,7 @@ void hh_reading_search_again(struct hh_index *ix, const struct hh_actor *who,
 {
 	q->staff = hh_article_reads_staff(who);
 	hh_index_search(ix, q, a, res);
+	hh_search_tuning_apply(q, a, res); /* s-edit: an editor's pin first */
 }
 
 int hh_reading_known(void *ix, const char *word, size_t len)

@@ -128,4 +128,31 @@ void hh_page_figures_drill(struct hh_req *r);
 void hh_page_figures_benchmark(struct hh_req *r);
 void hh_page_service_levels(struct hh_req *r);
 
+/* pages/editor.c (s-edit, issue 13): the editors' pages under
+ * /redaktion: the article list, create and edit with a preview, versions
+ * with a diff and restore, a local version of a shared article, and the
+ * proposals to the shared knowledge base */
+void hh_page_editor_list(struct hh_req *r);
+void hh_page_editor_new(struct hh_req *r);
+void hh_page_editor_create(struct hh_req *r);
+void hh_page_editor_preview(struct hh_req *r);
+void hh_page_editor_edit(struct hh_req *r);
+void hh_page_editor_save(struct hh_req *r);
+void hh_page_editor_versions(struct hh_req *r);
+void hh_page_editor_version(struct hh_req *r);
+void hh_page_editor_restore(struct hh_req *r);
+void hh_page_editor_local(struct hh_req *r);
+void hh_page_editor_propose_form(struct hh_req *r);
+void hh_page_editor_propose(struct hh_req *r);
+void hh_page_editor_proposals(struct hh_req *r);
+void hh_page_editor_proposal(struct hh_req *r);
+void hh_page_editor_accept(struct hh_req *r);
+void hh_page_editor_decline(struct hh_req *r);
+/* ... and, from the report of searches without answers, a synonym or a
+ * pinned article for one search */
+void hh_page_editor_tuning(struct hh_req *r);
+void hh_page_editor_synonym(struct hh_req *r);
+void hh_page_editor_pin(struct hh_req *r);
+void hh_page_editor_unpin(struct hh_req *r);
+
 #endif

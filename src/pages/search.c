@@ -239,10 +239,14 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 	hh_buf_urlenc(b, row->query);
 	hh_buf_puts(b, "\">");
 	hh_buf_html(b, row->query);
-	hh_buf_printf(b, "</a></td><td>%lld</td><td>%s</td><td>%lld</td></tr>\n",
+	hh_buf_printf(b, "</a></td><td>%lld</td><td>%s</td><td>%lld</td>",
 		      (long long)row->searches,
 		      row->with_results ? "Ja" : "<strong>Nej</strong>",
 		      (long long)row->chosen);
+	/* s-edit: a synonym or a pinned article for it, in one step */
+	hh_buf_puts(b, "<td><a href=\"/redaktion/soegning?q=");
+	hh_buf_urlenc(b, row->query);
+	hh_buf_puts(b, "\">Tilføj synonym eller fastgør artikel</a></td></tr>\n");
 	return HH_OK;
 }
 
@@ -390,6 +394,7 @@ void hh_page_search_report(struct hh_req *r)
 			       "<thead><tr><th scope=\"col\">Søgning</th>"
 			       "<th scope=\"col\">Antal</th><th scope=\"col\">"
 			       "Gav resultater</th><th scope=\"col\">Valgt</th>"
+			       "<th scope=\"col\">Forbedr</th>" /* s-edit */
 			       "</tr></thead>\n<tbody>\n");
 		hh_buf_puts(b, hh_buf_str(&rows));
 		hh_buf_puts(b, "</tbody></table></div>\n");

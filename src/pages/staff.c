@@ -245,6 +245,12 @@ void hh_page_staff(struct hh_req *r)
 			       "organisationens sager og deres frister</li>\n");
 	hh_buf_puts(b, "<li><a href=\"#artikler\">Artiklerne</a>: din "
 		       "organisations egne og lokale artikler</li>\n");
+	/* s-edit: the editors' pages */
+	if (hh_access_scope(&who, HH_RES_ARTICLE_DRAFT, HH_ACT_READ) !=
+	    HH_SCOPE_NONE)
+		hh_buf_puts(b, "<li><a href=\"/redaktion\">Redaktionen</a>: "
+			       "skriv og ret artikler, se versioner og "
+			       "forslag til fælles artikler</li>\n");
 	if (hh_access(&who, HH_RES_SEARCH_REPORT, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/personale/soegninger\">Søgninger "
 			       "uden svar</a>: det, borgerne ledte efter og "

@@ -206,6 +206,16 @@ enum stmt_id {
 	S_FIG_SEARCH_MARK,
 	S_FIG_SEARCH_SINCE,
 	S_FIG_PROC_COUNT,
+	/* s-edit (issue 13): proposals to the shared knowledge base */
+	S_PROPOSAL_INSERT,
+	S_PROPOSAL_GET,
+	S_PROPOSAL_DECIDE,
+	S_PROPOSAL_LIST,
+	S_SYNONYM_INSERT,
+	S_SYNONYM_LIST,
+	S_PIN_PUT,
+	S_PIN_DELETE,
+	S_PIN_LIST,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -314,6 +324,8 @@ void hh_sq_fill_messages(struct hh_store *st); /* delivery */
 void hh_sq_fill_inbox(struct hh_store *st); /* the citizen's inbox */
 void hh_sq_fill_feedback(struct hh_store *st); /* feedback */
 void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
+void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
+void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

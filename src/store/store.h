@@ -887,6 +887,43 @@ struct hh_store {
 	enum hh_rc (*fig_proc_at)(struct hh_tx *tx,
 				  const struct hh_fig_filter *f,
 				  const int64_t *rank, int k, double *days);
+	/* ---- s-edit (issue 13): proposals to the shared knowledge base
+	 * (domain/proposals.h). proposal_insert sets ->id (state open).
+	 * proposal_decide writes p's state, decided_at, decided_by,
+	 * decider_name, reason and accepted_version if the proposal is
+	 * still open (else CONFLICT). proposal_list streams newest first
+	 * those with state (0: any) of organisation org_id (0: any);
+	 * article_id > 0 narrows it to one article. Strings in a. ---- */
+	enum hh_rc (*proposal_insert)(struct hh_tx *tx, struct hh_proposal *p);
+	enum hh_rc (*proposal_get)(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t id, struct hh_proposal *out);
+	enum hh_rc (*proposal_decide)(struct hh_tx *tx,
+				      const struct hh_proposal *p);
+	enum hh_rc (*proposal_list)(struct hh_tx *tx, struct hh_arena *a,
+				    enum hh_proposal_state state,
+				    int64_t org_id, int64_t article_id,
+				    enum hh_rc (*cb)(void *ctx,
+						     const struct hh_proposal *p),
+				    void *ctx);
+	/* ---- s-edit (issue 13): synonyms and pins (domain/searchtune.h).
+	 * synonym_insert sets *id; CONFLICT when the rule is there.
+	 * synonym_list streams every rule, oldest first. pin_put writes
+	 * the pin of (org_id, query), replacing one there, and sets ->id;
+	 * pin_delete removes it (NOT_FOUND: none); pin_list streams every
+	 * pin. ---- */
+	enum hh_rc (*synonym_insert)(struct hh_tx *tx, const char *rule,
+				     int64_t at, const char *by, int64_t *id);
+	enum hh_rc (*synonym_list)(struct hh_tx *tx, struct hh_arena *a,
+				   enum hh_rc (*cb)(void *ctx, int64_t id,
+						    const char *rule),
+				   void *ctx);
+	enum hh_rc (*pin_put)(struct hh_tx *tx, struct hh_search_pin *p);
+	enum hh_rc (*pin_delete)(struct hh_tx *tx, int64_t org_id,
+				 const char *query);
+	enum hh_rc (*pin_list)(struct hh_tx *tx, struct hh_arena *a,
+			       enum hh_rc (*cb)(void *ctx,
+						const struct hh_search_pin *p),
+			       void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -1496,6 +1496,28 @@ static const char *const no_resource[] = {
 	 * /blanket sending there; both read only public case types
 	 * (tests/api/test_selfservice.c) */
 	"GET /selvbetjening", "GET /blanket",
+	/* s-edit (issue 13): the editors' pages are a second door to the
+	 * articles' domain functions (the same access table decides); who
+	 * gets in (editors; 403 for citizens and front-desk agents, the
+	 * sign-in for the anonymous), another municipality's editor on a
+	 * local article, an agency's editor on the shared base and the
+	 * proposals' four eyes are tested in tests/pages/test_editor_pages.c
+	 * and, for the proposals' JSON door, tests/api/test_proposals_api.c */
+	"GET /redaktion", "GET /redaktion/ny", "POST /redaktion/ny",
+	"POST /redaktion/forhaandsvisning", "GET /redaktion/forslag",
+	"GET /redaktion/forslag/{id}", "POST /redaktion/forslag/{id}/accepter",
+	"POST /redaktion/forslag/{id}/afvis", "GET /redaktion/{org}/{slug}",
+	"POST /redaktion/{org}/{slug}", "GET /redaktion/{org}/{slug}/versioner",
+	"GET /redaktion/{org}/{slug}/versioner/{version}",
+	"POST /redaktion/{org}/{slug}/gendan", "POST /redaktion/{org}/{slug}/lokal",
+	"GET /redaktion/{org}/{slug}/forslag",
+	"POST /redaktion/{org}/{slug}/forslag", "GET /redaktion/soegning",
+	"POST /redaktion/synonym", "POST /redaktion/fastgoer",
+	"POST /redaktion/fastgoer/fjern",
+	"GET /api/v1/proposals", "GET /api/v1/proposals/{id}",
+	"POST /api/v1/proposals/{id}/accept",
+	"POST /api/v1/proposals/{id}/decline",
+	"POST /api/v1/articles/{slug}/proposals",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

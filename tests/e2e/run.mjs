@@ -3069,6 +3069,103 @@ test('self-service: a search result marked Selvbetjening leads to its form',
 					       exact: true }).count() === 1,
 	      'the form is not listed');
 }));
+// ---- s-edit: the editors' pages (issue 13) ---------------------------------
+
+// Axe and html-validate on the page shown now; the state's name in the
+// message.
+async function accessible(page, name) {
+	const v = await runAxe(page);
+	check(v.length === 0, `${name}: axe:\n${describeAxe(v)}`);
+	const problems = await validHtml(page, new URL(page.url()).pathname +
+					 new URL(page.url()).search);
+	check(problems === '', `${name}: html-validate:\n${problems}`);
+}
+
+async function editorWalk(page, js) {
+	const slug = `e2e-redaktion-${js ? 'js' : 'nojs'}-${Date.now()}`;
+	const word = js ? 'kvistfornyelse' : 'kvistafbrydelse';
+	await signIn(page, STAFF.email, STAFF.password);
+	await go(page, '/redaktion');
+	await accessible(page, 'the article list');
+	await submit(page, page.getByRole('link', { name: 'Ny artikel' }).first(),
+		     '/redaktion/ny');
+	await accessible(page, 'a new article');
+	await page.getByLabel('Adresse').fill(slug);
+	await page.getByLabel('Titel').fill(`Haveaffald og ${word}`);
+	await page.getByLabel('Resumé').fill('Sådan kommer du af med haveaffald.');
+	await page.getByLabel('Brødtekst (Markdown)').fill(
+		`## Hvornår\n\nVi henter **haveaffald** hver anden uge (${word}).`);
+	if (js) {
+		// the live preview follows the text without a reload
+		await page.locator('#preview strong').filter({ hasText: 'haveaffald' })
+			.waitFor();
+	} else {
+		await submit(page, page.getByRole('button',
+				{ name: 'Vis forhåndsvisning' }), '/redaktion/ny');
+		check(await page.locator('#preview h2').innerText() === 'Hvornår',
+		      'the preview has no heading');
+		check(await page.getByLabel('Brødtekst (Markdown)').inputValue() !== '',
+		      'the text was lost by the preview');
+	}
+	await accessible(page, 'the form with its preview');
+	await page.getByLabel('Udgivet').check();
+	await submit(page, page.getByRole('button', { name: 'Opret artikel' }),
+		     `/redaktion/901/${slug}`);
+	check((await text(page.locator('[role=status]'))).includes(
+		'Artiklen er oprettet'), 'no notice after creating');
+	await accessible(page, 'the edit form');
+	// edit once more, then the versions and the diff
+	await page.getByLabel('Resumé').fill('Sådan kommer du af med haveaffald nu.');
+	await page.getByLabel('Brødtekst (Markdown)').fill(
+		`## Hvornår\n\nVi henter haveaffald hver uge (${word}).`);
+	await submit(page, page.getByRole('button', { name: 'Gem', exact: true }),
+		     `/redaktion/901/${slug}`);
+	await submit(page, page.getByRole('link', { name: 'Versioner og ændringer' }),
+		     `/redaktion/901/${slug}/versioner`);
+	await accessible(page, 'the versions');
+	await submit(page, page.getByRole('link',
+			{ name: 'Sammenlign version 1 med den nuværende' }),
+		     `/redaktion/901/${slug}/versioner/1`);
+	check(await page.locator('ol.diff del').count() === 1 &&
+	      await page.locator('ol.diff ins').count() === 1,
+	      'the diff does not mark one line removed and one added');
+	await accessible(page, 'the diff');
+	// citizens of the municipality find it with the search
+	await withPage({ javaScriptEnabled: js }, async (citizen) => {
+		await chooseMunicipality(citizen, '901');
+		await go(citizen, `/soeg?q=${word}`);
+		check(await citizen.locator(`a[href^="/artikel/${slug}"]`).count() > 0,
+		      `the search for ${word} does not find the new article`);
+	});
+}
+
+test('editors: sign in, create a draft, preview, publish, find it via /soeg; ' +
+     'axe on the editor pages', () => withPage({}, (p) => editorWalk(p, true)));
+
+test('JavaScript disabled: editors create, preview with the button, publish ' +
+     'and find the article', () =>
+	withPage({ javaScriptEnabled: false }, (p) => editorWalk(p, false)));
+
+test('editors: the report offers a synonym that works on the next search', () =>
+	withPage({}, async (page) => {
+		const odd = `snurreplask${Date.now() % 100000}`;
+		await chooseMunicipality(page, '901');
+		await go(page, `/soeg?q=${odd}`);
+		check((await text(page.locator('#resultater'))).includes(
+			'Ingen resultater'), 'the odd word found something');
+		await signIn(page, STAFF.email, STAFF.password);
+		await go(page, '/personale/soegninger');
+		await submit(page, page.locator(
+			`a[href="/redaktion/soegning?q=${odd}"]`).first(),
+			     '/redaktion/soegning');
+		await accessible(page, 'a search to improve');
+		await page.getByLabel('Betyder det samme som').fill('sundhedskort');
+		await submit(page, page.getByRole('button', { name: 'Tilføj synonym' }),
+			     '/redaktion/soegning');
+		await go(page, `/soeg?q=${odd}`);
+		check(!(await text(page.locator('#resultater'))).includes(
+			'Ingen resultater'), 'the synonym did not take effect');
+	}));
 
 async function main() {
 	const started = Date.now();
