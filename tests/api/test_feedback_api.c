@@ -397,6 +397,8 @@ static void the_report_is_for_editors(void **state)
 	r = tu_call(c->s.base, c->agent, NULL, "GET", "/api/v1/feedback-report",
 		    NULL, NULL);
 	tu_expect_problem(&r, 403, "forbidden", NULL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "detail")),
+			    "the feedback report is for editors and managers");
 	tu_resp_free(&r);
 	r = tu_call(c->s.base, c->editor, NULL, "GET",
 		    "/api/v1/feedback-report?days=0", NULL, NULL);
