@@ -575,6 +575,11 @@ static size_t tu_collect(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* How long one request may take before the test fails: a guard against
+ * a server that hangs. A test may lengthen it around a request that is
+ * slow by design (a password sign-in on a loaded machine). */
+static long tu_http_timeout_s = 20;
+
 /* Sends method url with body (may be NULL) and extra headers (NULL-
  * terminated list, may be NULL). cookie: a "name=value" string or NULL. */
 static inline struct tu_resp tu_http(const char *method, const char *url,
@@ -603,7 +608,7 @@ static inline struct tu_resp tu_http(const char *method, const char *url,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, tu_collect);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, tu_http_timeout_s);
 	CURLcode cc = curl_easy_perform(c);
 	assert_int_equal(cc, CURLE_OK);
 	struct tu_resp r = { 0 };
