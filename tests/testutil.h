@@ -575,6 +575,15 @@ static size_t tu_collect(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* How long one request may take before the test fails: a guard against
+ * a server that hangs. A test may lengthen it around a request that is
+ * slow by design (a password sign-in on a loaded machine). */
+static long tu_http_timeout_s = 20;
+
+/* The guard for a password sign-in, slow by design (argon2id, 64 MiB):
+ * 8 to 17 s were seen at a load of 17 on two cores. */
+#define TU_SIGN_IN_TIMEOUT_S 60L
+
 /* Sends method url with body (may be NULL) and extra headers (NULL-
  * terminated list, may be NULL). cookie: a "name=value" string or NULL. */
 static inline struct tu_resp tu_http(const char *method, const char *url,
@@ -603,7 +612,7 @@ static inline struct tu_resp tu_http(const char *method, const char *url,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, tu_collect);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, tu_http_timeout_s);
 	CURLcode cc = curl_easy_perform(c);
 	assert_int_equal(cc, CURLE_OK);
 	struct tu_resp r = { 0 };
@@ -741,7 +750,10 @@ static inline void tu_login(struct tu_server *s, const char *email,
 	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"password-1\"}",
 		 email);
 	const char *h[] = { "Content-Type: application/json", NULL };
+	long guard = tu_http_timeout_s;
+	tu_http_timeout_s = TU_SIGN_IN_TIMEOUT_S;
 	struct tu_resp r = tu_http("POST", url, body, h, NULL);
+	tu_http_timeout_s = guard;
 	assert_int_equal(r.status, 201);
 	assert_true(tu_header(&r, "Set-Cookie", setc, sizeof(setc)));
 	snprintf(cookie, csize, "%.*s", (int)strcspn(setc, ";"), setc);

@@ -14,6 +14,14 @@
  * the problem and returns 0. */
 int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
 
+/* Queues the problem for a staff report the domain refused with rc (not
+ * HH_OK): 401 auth-required when the caller is anonymous and rc is
+ * HH_ERR_FORBIDDEN, 403 forbidden with forbidden_detail (borrowed; NULL:
+ * the registry's hint) when a signed-in caller lacks the role, otherwise
+ * the problem of rc. (refusal.c) */
+void hh_api_report_refusal(struct hh_req *r, enum hh_rc rc,
+			   const char *forbidden_detail);
+
 /* Handlers */
 void hh_api_articles_list(struct hh_req *r);
 void hh_api_article_get(struct hh_req *r);

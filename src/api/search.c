@@ -250,14 +250,8 @@ void hh_api_search_report(struct hh_req *r)
 					 (int)days, 200, report_row, rows);
 	if (rc != HH_OK) {
 		json_decref(rows);
-		if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
-			hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		else if (rc == HH_ERR_FORBIDDEN)
-			hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
-					"the search report is for editors and "
-					"managers");
-		else
-			hh_resp_rc(r, rc, NULL);
+		hh_api_report_refusal(r, rc, "the search report is for editors "
+					     "and managers");
 		return;
 	}
 	hh_resp_json(r, 200, json_pack("{s:I, s:o}", "days", (json_int_t)days,

@@ -652,6 +652,93 @@ static void cards(struct hh_req *r, const struct dash *d, const int *ids, int n)
 	hh_buf_puts(&r->resp, "</ul>\n");
 }
 
+/* ---- tables -------------------------------------------------------- */
+
+/* Every HTML table on these pages has one shape: in a wrapper that
+ * scrolls, a caption, one header row of column heads, then rows of a
+ * row header (what the row is about) and data cells (numbers aligned by
+ * class "num"), and one row that says so when there are none. A table is
+ * described by its columns; its cell function writes what stands in each
+ * cell. Rows come from arrays (table_rows) or one at a time from the
+ * domain's callbacks (table_row between table_begin and table_end). */
+enum cell_kind {
+	CELL_LABEL, /* <th scope="row"> */
+	CELL_NUM,   /* <td class="num"> */
+	CELL_TEXT,  /* <td> */
+};
+
+struct column {
+	const char *head; /* text */
+	enum cell_kind kind;
+};
+
+struct table {
+	const char *id;      /* the table's id */
+	const char *caption; /* text */
+	const struct column *cols;
+	int n_cols;
+	const char *none; /* the one row's text when there are no rows (NULL:
+			     no such row) */
+	/* writes the content of column c of row (what the caller passes to
+	   table_row); ctx is the table's */
+	void (*cell)(struct hh_req *r, const void *ctx, const void *row, int c);
+	const void *ctx;
+	/* 1 for the reader's own row (class "own"); NULL: none is */
+	int (*own)(const void *row);
+};
+
+static void table_begin(struct hh_req *r, const struct table *t)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_printf(b, "<div class=\"table-wrap\"><table id=\"%s\">\n<caption>",
+		      t->id);
+	hh_page_text(r, t->caption);
+	hh_buf_puts(b, "</caption>\n<thead><tr>");
+	for (int c = 0; c < t->n_cols; c++) {
+		hh_buf_puts(b, "<th scope=\"col\">");
+		hh_page_text(r, t->cols[c].head);
+		hh_buf_puts(b, "</th>");
+	}
+	hh_buf_puts(b, "</tr></thead>\n<tbody>\n");
+}
+
+static void table_row(struct hh_req *r, const struct table *t, const void *row)
+{
+	static const char *const open[] = { [CELL_LABEL] = "<th scope=\"row\">",
+					    [CELL_NUM] = "<td class=\"num\">",
+					    [CELL_TEXT] = "<td>" };
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, t->own && t->own(row) ? "<tr class=\"own\">" : "<tr>");
+	for (int c = 0; c < t->n_cols; c++) {
+		hh_buf_puts(b, open[t->cols[c].kind]);
+		t->cell(r, t->ctx, row, c);
+		hh_buf_puts(b, t->cols[c].kind == CELL_LABEL ? "</th>" : "</td>");
+	}
+	hh_buf_puts(b, "</tr>\n");
+}
+
+/* Closes t, after n_rows rows. */
+static void table_end(struct hh_req *r, const struct table *t, int n_rows)
+{
+	struct hh_buf *b = &r->resp;
+	if (!n_rows && t->none) {
+		hh_buf_printf(b, "<tr><td colspan=\"%d\">", t->n_cols);
+		hh_page_text(r, t->none);
+		hh_buf_puts(b, "</td></tr>\n");
+	}
+	hh_buf_puts(b, "</tbody></table></div>\n");
+}
+
+/* The whole of t with the n rows of an array (each size bytes). */
+static void table_rows(struct hh_req *r, const struct table *t,
+		       const void *rows, int n, size_t size)
+{
+	table_begin(r, t);
+	for (int k = 0; k < n; k++)
+		table_row(r, t, (const char *)rows + (size_t)k * size);
+	table_end(r, t, n);
+}
+
 /* A table of rows by key with one column per indicator (case types,
  * articles), in HTML. */
 struct col {
@@ -660,44 +747,37 @@ struct col {
 	const char *head; /* NULL: the indicator's label */
 };
 
+/* Column 0: the row's label; column c: the value of cols[c - 1] (ctx)
+ * on the row's key ("no data" where it has none). */
+static void by_key_cell(struct hh_req *r, const void *ctx, const void *row,
+			int c)
+{
+	const struct hh_fig_row *kr = row;
+	if (!c) {
+		hh_page_text(r, kr->label);
+		return;
+	}
+	const struct col *col = (const struct col *)ctx + (c - 1);
+	const struct hh_fig_row *v = row_of(col->x, kr->key);
+	put_value(&r->resp, col->i, v ? &v->v : &(struct hh_fig_value){ 0 });
+}
+
 static void rows_table(struct hh_req *r, const char *id, const char *caption,
 		       const char *label_head, const struct rows *keys,
 		       const struct col *cols, int n_cols)
 {
-	struct hh_buf *b = &r->resp;
-	hh_buf_printf(b, "<div class=\"table-wrap\"><table id=\"%s\">\n<caption>",
-		      id);
-	hh_page_text(r, caption);
-	hh_buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">");
-	hh_page_text(r, label_head);
-	hh_buf_puts(b, "</th>");
-	for (int c = 0; c < n_cols; c++) {
-		hh_buf_puts(b, "<th scope=\"col\">");
-		hh_page_text(r, cols[c].head ? cols[c].head : hh_fig_label(cols[c].i));
-		hh_buf_puts(b, "</th>");
-	}
-	hh_buf_puts(b, "</tr></thead>\n<tbody>\n");
-	if (!keys->n)
-		hh_buf_printf(b, "<tr><td colspan=\"%d\">Ingen data i perioden"
-				 "</td></tr>\n",
-			      n_cols + 1);
-	for (int k = 0; k < keys->n; k++) {
-		const struct hh_fig_row *kr = &keys->v[k];
-		hh_buf_puts(b, "<tr><th scope=\"row\">");
-		hh_page_text(r, kr->label);
-		hh_buf_puts(b, "</th>");
-		for (int c = 0; c < n_cols; c++) {
-			const struct hh_fig_row *v = row_of(cols[c].x, kr->key);
-			hh_buf_puts(b, "<td class=\"num\">");
-			if (v)
-				put_value(b, cols[c].i, &v->v);
-			else
-				put_value(b, cols[c].i, &(struct hh_fig_value){ 0 });
-			hh_buf_puts(b, "</td>");
-		}
-		hh_buf_puts(b, "</tr>\n");
-	}
-	hh_buf_puts(b, "</tbody></table></div>\n");
+	struct column *head = hh_arena_alloc(&r->arena,
+					     (size_t)(n_cols + 1) * sizeof(*head));
+	head[0] = (struct column){ label_head, CELL_LABEL };
+	for (int c = 0; c < n_cols; c++)
+		head[c + 1] = (struct column){
+			cols[c].head ? cols[c].head : hh_fig_label(cols[c].i),
+			CELL_NUM
+		};
+	struct table t = { .id = id, .caption = caption, .cols = head,
+			   .n_cols = n_cols + 1, .none = "Ingen data i perioden",
+			   .cell = by_key_cell, .ctx = cols };
+	table_rows(r, &t, keys->v, keys->n, sizeof(*keys->v));
 }
 
 static void rows_csv(struct hh_csv *c, const char *label_head,
@@ -1217,6 +1297,55 @@ void hh_page_figures(struct hh_req *r)
 
 /* ---- the drill-down ------------------------------------------------ */
 
+static void drill_cell(struct hh_req *r, const void *ctx, const void *row,
+		       int c)
+{
+	(void)ctx;
+	const struct hh_fig_item *it = row;
+	struct hh_buf *b = &r->resp;
+	switch (c) {
+	case 0:
+		if (it->kind && !strcmp(it->kind, "case")) {
+			hh_buf_printf(b, "<a href=\"/sagsbehandling/sag/%lld\">",
+				      (long long)it->id);
+			hh_page_text(r, it->ref ? it->ref
+						: hh_arena_printf(&r->arena, "Sag %lld",
+								  (long long)it->id));
+			hh_buf_puts(b, "</a>");
+		} else {
+			hh_buf_printf(b, "Henvendelse %lld", (long long)it->id);
+		}
+		break;
+	case 1:
+		hh_page_text(r, hh_figq_channel_label(it->what));
+		break;
+	case 2:
+		hh_page_text(r, hh_datetime_da(&r->arena, it->at));
+		break;
+	case 3:
+		hh_page_text(r, it->outcome);
+		break;
+	case 4:
+		hh_num_da(b, it->value, it->value == floor(it->value) ? 0 : 1);
+		break;
+	default:
+		hh_buf_puts(b, it->counted ? "Ja" : "Nej");
+	}
+}
+
+static const struct column DRILL_COLS[] = {
+	{ "Henvendelse eller sag", CELL_LABEL }, { "Kanal eller sagstype", CELL_TEXT },
+	{ "Start", CELL_TEXT }, { "Udfald eller tilstand", CELL_TEXT },
+	{ "Værdi", CELL_NUM }, { "Tæller med", CELL_TEXT },
+};
+
+/* The items behind an indicator (the caption: the page's title). */
+static const struct table DRILL_TABLE = {
+	.id = "tabel-bag", .cols = DRILL_COLS,
+	.n_cols = sizeof(DRILL_COLS) / sizeof(DRILL_COLS[0]),
+	.none = "Ingen i perioden", .cell = drill_cell,
+};
+
 struct drill {
 	struct hh_req *r;
 	struct hh_csv *csv; /* or HTML */
@@ -1250,29 +1379,7 @@ static enum hh_rc drill_row(void *ctx, const struct hh_fig_item *it)
 		hh_csv_end_row(x->csv);
 		return HH_OK;
 	}
-	struct hh_buf *b = &r->resp;
-	hh_buf_puts(b, "<tr><th scope=\"row\">");
-	if (is_case) {
-		hh_buf_printf(b, "<a href=\"/sagsbehandling/sag/%lld\">",
-			      (long long)it->id);
-		hh_page_text(r, it->ref ? it->ref
-					: hh_arena_printf(&r->arena, "Sag %lld",
-							  (long long)it->id));
-		hh_buf_puts(b, "</a>");
-	} else {
-		hh_buf_printf(b, "Henvendelse %lld", (long long)it->id);
-	}
-	hh_buf_puts(b, "</th><td>");
-	hh_page_text(r, hh_figq_channel_label(it->what));
-	hh_buf_puts(b, "</td><td>");
-	hh_page_text(r, hh_datetime_da(&r->arena, it->at));
-	hh_buf_puts(b, "</td><td>");
-	hh_page_text(r, it->outcome);
-	hh_buf_puts(b, "</td><td class=\"num\">");
-	hh_num_da(b, it->value, it->value == floor(it->value) ? 0 : 1);
-	hh_buf_puts(b, "</td><td>");
-	hh_buf_puts(b, it->counted ? "Ja" : "Nej");
-	hh_buf_puts(b, "</td></tr>\n");
+	table_row(r, &DRILL_TABLE, it);
 	return HH_OK;
 }
 
@@ -1353,19 +1460,12 @@ void hh_page_figures_drill(struct hh_req *r)
 		       "gælder. Kolonnen »Tæller med« siger, om rækken tæller "
 		       "med i tallets tæller (fx løst ved første kontakt).</p>\n");
 	filter_form(r, action, &who, &f, NULL, 0);
-	hh_buf_puts(b, "<div class=\"table-wrap\"><table id=\"tabel-bag\">\n"
-		       "<caption>");
-	hh_page_text(r, title);
-	hh_buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Henvendelse "
-		       "eller sag</th><th scope=\"col\">Kanal eller sagstype</th>"
-		       "<th scope=\"col\">Start</th><th scope=\"col\">Udfald "
-		       "eller tilstand</th><th scope=\"col\">Værdi</th>"
-		       "<th scope=\"col\">Tæller med</th></tr></thead>\n<tbody>\n");
-	if (!x.n)
-		hh_buf_puts(b, "<tr><td colspan=\"6\">Ingen i perioden</td></tr>\n");
+	struct table t = DRILL_TABLE;
+	t.caption = title;
+	table_begin(r, &t);
 	hh_buf_puts(b, hh_buf_str(&rows));
 	hh_buf_clear(&rows);
-	hh_buf_puts(b, "</tbody></table></div>\n");
+	table_end(r, &t, x.n);
 	if (x.n > DRILL_PAGE) {
 		hh_buf_puts(b, "<p class=\"pager\"><a rel=\"next\" href=\"");
 		href(r, action, hh_arena_printf(&r->arena, "efter=%lld",
@@ -1377,6 +1477,64 @@ void hh_page_figures_drill(struct hh_req *r)
 }
 
 /* ---- the benchmark ------------------------------------------------- */
+
+/* A ranking of organisations (the index, or one indicator's peers): the
+ * rank, the name (the reader's own marked), the value. ctx: the
+ * indicator, or NULL for the index (0-100, one decimal). */
+static void peer_cell(struct hh_req *r, const void *ctx, const void *row,
+		      int c)
+{
+	const enum hh_fig_ind *i = ctx;
+	const struct hh_fig_peer *pe = row;
+	struct hh_buf *b = &r->resp;
+	if (c == 0) {
+		if (pe->rank)
+			hh_buf_printf(b, "%d", pe->rank);
+	} else if (c == 1) {
+		hh_page_text(r, pe->name);
+		if (pe->own)
+			hh_buf_puts(b, " <strong>(jer)</strong>");
+	} else if (i) {
+		put_value(b, *i, &pe->v);
+	} else if (pe->v.has) {
+		hh_num_da(b, pe->v.value, 1);
+	} else {
+		hh_buf_puts(b, "<span aria-hidden=\"true\">\xe2\x80\x93</span>"
+			       "<span class=\"visually-hidden\">ingen data</span>");
+	}
+}
+
+static int peer_own(const void *row)
+{
+	return ((const struct hh_fig_peer *)row)->own;
+}
+
+static const struct column PEER_COLS[] = {
+	{ "Placering", CELL_NUM }, { "Organisation", CELL_LABEL }, { "Værdi", CELL_NUM },
+};
+static const struct column INDEX_COLS[] = {
+	{ "Placering", CELL_NUM }, { "Organisation", CELL_LABEL }, { "Indeks", CELL_NUM },
+};
+
+/* The index's weights: the indicator, its weight (row: an element of
+ * bn->weight_keys, whose weight is at the same place in bn->weights). */
+static void weight_cell(struct hh_req *r, const void *ctx, const void *row,
+			int c)
+{
+	const struct hh_fig_bench *bn = ctx;
+	const char *const *key = row;
+	if (c == 0) {
+		int i = hh_fig_by_key(*key);
+		hh_page_text(r, i >= 0 ? hh_fig_label(i) : *key);
+	} else {
+		hh_value_da(&r->resp, bn->weights[key - bn->weight_keys],
+			    HH_CHART_SHARE, 0, NULL);
+	}
+}
+
+static const struct column WEIGHT_COLS[] = {
+	{ "Indikator", CELL_LABEL }, { "Vægt", CELL_NUM },
+};
 
 static void bench_csv(struct hh_req *r, const struct hh_figq *f,
 		      const struct hh_fig_bench *bn, const char *table)
@@ -1471,48 +1629,21 @@ void hh_page_figures_benchmark(struct hh_req *r)
 
 	/* the composite index first: the headline */
 	section_head(r, "indeks", "Samlet serviceindeks", NULL);
-	hh_buf_puts(b, "<div class=\"table-wrap\"><table id=\"tabel-indeks\">\n"
-		       "<caption>Serviceindeks 0–100, bedste først</caption>\n"
-		       "<thead><tr><th scope=\"col\">Placering</th><th "
-		       "scope=\"col\">Organisation</th><th scope=\"col\">Indeks"
-		       "</th></tr></thead>\n<tbody>\n");
-	if (!bn.n_index)
-		hh_buf_puts(b, "<tr><td colspan=\"3\">Ingen data i perioden</td></tr>\n");
-	for (int k = 0; k < bn.n_index; k++) {
-		const struct hh_fig_peer *pe = &bn.index[k];
-		hh_buf_printf(b, "<tr%s><td class=\"num\">", pe->own ? " class=\"own\"" : "");
-		if (pe->rank)
-			hh_buf_printf(b, "%d", pe->rank);
-		hh_buf_puts(b, "</td><th scope=\"row\">");
-		hh_page_text(r, pe->name);
-		if (pe->own)
-			hh_buf_puts(b, " <strong>(jer)</strong>");
-		hh_buf_puts(b, "</th><td class=\"num\">");
-		if (pe->v.has)
-			hh_num_da(b, pe->v.value, 1);
-		else
-			hh_buf_puts(b, "<span aria-hidden=\"true\">\xe2\x80\x93</span>"
-				       "<span class=\"visually-hidden\">ingen data"
-				       "</span>");
-		hh_buf_puts(b, "</td></tr>\n");
-	}
-	hh_buf_puts(b, "</tbody></table></div>\n");
+	struct table ti = { .id = "tabel-indeks",
+			    .caption = "Serviceindeks 0–100, bedste først",
+			    .cols = INDEX_COLS, .n_cols = 3,
+			    .none = "Ingen data i perioden", .cell = peer_cell,
+			    .own = peer_own };
+	table_rows(r, &ti, bn.index, bn.n_index, sizeof(*bn.index));
 	csv_link(r, "/ledelse/benchmark", "indeks", "indekset");
 	hh_buf_puts(b, "<h3>Sådan er indekset regnet</h3>\n<p>");
 	hh_page_text(r, bn.method);
-	hh_buf_puts(b, "</p>\n<div class=\"table-wrap\"><table id=\"tabel-vaegte\">\n"
-		       "<caption>Vægte i indekset</caption>\n<thead><tr><th "
-		       "scope=\"col\">Indikator</th><th scope=\"col\">Vægt</th>"
-		       "</tr></thead>\n<tbody>\n");
-	for (int k = 0; k < bn.n_weights; k++) {
-		int i = hh_fig_by_key(bn.weight_keys[k]);
-		hh_buf_puts(b, "<tr><th scope=\"row\">");
-		hh_page_text(r, i >= 0 ? hh_fig_label(i) : bn.weight_keys[k]);
-		hh_buf_puts(b, "</th><td class=\"num\">");
-		hh_value_da(b, bn.weights[k], HH_CHART_SHARE, 0, NULL);
-		hh_buf_puts(b, "</td></tr>\n");
-	}
-	hh_buf_puts(b, "</tbody></table></div>\n</section>\n");
+	hh_buf_puts(b, "</p>\n");
+	struct table tw = { .id = "tabel-vaegte", .caption = "Vægte i indekset",
+			    .cols = WEIGHT_COLS, .n_cols = 2, .cell = weight_cell,
+			    .ctx = &bn };
+	table_rows(r, &tw, bn.weight_keys, bn.n_weights, sizeof(*bn.weight_keys));
+	hh_buf_puts(b, "</section>\n");
 
 	/* each indicator */
 	section_head(r, "indikatorer", "Indikator for indikator", NULL);
@@ -1555,31 +1686,17 @@ void hh_page_figures_benchmark(struct hh_req *r)
 			.higher_better = hh_fig_higher_better(i),
 		};
 		hh_chart_spread(b, &s);
-		hh_buf_printf(b, "<div class=\"table-wrap\"><table id=\"%s-tabel\">"
-				 "\n<caption>",
-			      id);
-		hh_page_text(r, hh_fig_label(i));
-		hh_buf_puts(b, ": alle i gruppen, bedste først</caption>\n<thead>"
-			       "<tr><th scope=\"col\">Placering</th><th "
-			       "scope=\"col\">Organisation</th><th scope=\"col\">"
-			       "Værdi</th></tr></thead>\n<tbody>\n");
-		for (int q = 0; q < row->n_peers; q++) {
-			const struct hh_fig_peer *pe = &row->peers[q];
-			hh_buf_printf(b, "<tr%s><td class=\"num\">",
-				      pe->own ? " class=\"own\"" : "");
-			if (pe->rank)
-				hh_buf_printf(b, "%d", pe->rank);
-			hh_buf_puts(b, "</td><th scope=\"row\">");
-			hh_page_text(r, pe->name);
-			if (pe->own)
-				hh_buf_puts(b, " <strong>(jer)</strong>");
-			hh_buf_puts(b, "</th><td class=\"num\">");
-			put_value(b, i, &pe->v);
-			hh_buf_puts(b, "</td></tr>\n");
-		}
+		struct table tp = {
+			.id = hh_arena_printf(&r->arena, "%s-tabel", id),
+			.caption = hh_arena_printf(&r->arena, "%s: alle i gruppen, "
+							      "bedste først",
+						   hh_fig_label(i)),
+			.cols = PEER_COLS, .n_cols = 3, .cell = peer_cell, .ctx = &i,
+			.own = peer_own
+		};
+		table_rows(r, &tp, row->peers, row->n_peers, sizeof(*row->peers));
 		/* the spread in words too: the table is what is read */
-		hh_buf_puts(b, "</tbody></table></div>\n<p class=\"spread-words\">"
-			       "Median ");
+		hh_buf_puts(b, "<p class=\"spread-words\">Median ");
 		hh_value_da(b, peers ? row->median : NAN, FMT[i].fmt,
 			    FMT[i].decimals, FMT[i].unit);
 		hh_buf_puts(b, ", kvartiler ");
@@ -1609,6 +1726,56 @@ struct levels {
 	int n;
 };
 
+static void level_cell(struct hh_req *r, const void *ctx, const void *row,
+		       int c)
+{
+	(void)ctx;
+	const struct hh_fig_level *l = row;
+	struct hh_buf *b = &r->resp;
+	switch (c) {
+	case 0:
+		hh_page_text(r, l->name);
+		break;
+	case 1:
+		if (l->deadline_days > 0)
+			hh_buf_printf(b, "%d\xc2\xa0%s", l->deadline_days,
+				      l->deadline_days == 1 ? "dag" : "dage");
+		else
+			hh_buf_puts(b, "Ingen frist");
+		break;
+	case 2:
+		hh_num_da(b, (double)l->decided.num, 0);
+		break;
+	case 3:
+		if (l->within.has)
+			hh_value_da(b, l->within.value, HH_CHART_SHARE, 0, NULL);
+		else
+			hh_buf_puts(b, "Ingen afgørelser");
+		break;
+	default:
+		if (l->median_days.has)
+			hh_value_da(b, l->median_days.value, HH_CHART_NUMBER, 0,
+				    "dage");
+		else
+			hh_buf_puts(b, "<span aria-hidden=\"true\">\xe2\x80\x93"
+				       "</span><span class=\"visually-hidden\">"
+				       "ingen data</span>");
+	}
+}
+
+static const struct column LEVEL_COLS[] = {
+	{ "Sagstype", CELL_LABEL }, { "Frist", CELL_NUM },
+	{ "Afgjorte sager", CELL_NUM }, { "Afgjort inden for fristen", CELL_NUM },
+	{ "Typisk behandlingstid (median)", CELL_NUM },
+};
+
+static const struct table LEVEL_TABLE = {
+	.id = "tabel-frister",
+	.caption = "Frister og overholdelse de seneste 12 måneder",
+	.cols = LEVEL_COLS, .n_cols = sizeof(LEVEL_COLS) / sizeof(LEVEL_COLS[0]),
+	.none = "Ingen sagstyper med frister", .cell = level_cell,
+};
+
 static enum hh_rc level_row(void *ctx, const struct hh_fig_level *l)
 {
 	struct levels *x = ctx;
@@ -1624,29 +1791,7 @@ static enum hh_rc level_row(void *ctx, const struct hh_fig_level *l)
 		hh_csv_end_row(x->csv);
 		return HH_OK;
 	}
-	struct hh_buf *b = &r->resp;
-	hh_buf_puts(b, "<tr><th scope=\"row\">");
-	hh_page_text(r, l->name);
-	hh_buf_puts(b, "</th><td class=\"num\">");
-	if (l->deadline_days > 0)
-		hh_buf_printf(b, "%d\xc2\xa0%s", l->deadline_days,
-			      l->deadline_days == 1 ? "dag" : "dage");
-	else
-		hh_buf_puts(b, "Ingen frist");
-	hh_buf_puts(b, "</td><td class=\"num\">");
-	hh_num_da(b, (double)l->decided.num, 0);
-	hh_buf_puts(b, "</td><td class=\"num\">");
-	if (l->within.has)
-		hh_value_da(b, l->within.value, HH_CHART_SHARE, 0, NULL);
-	else
-		hh_buf_puts(b, "Ingen afgørelser");
-	hh_buf_puts(b, "</td><td class=\"num\">");
-	if (l->median_days.has)
-		hh_value_da(b, l->median_days.value, HH_CHART_NUMBER, 0, "dage");
-	else
-		hh_buf_puts(b, "<span aria-hidden=\"true\">\xe2\x80\x93</span>"
-			       "<span class=\"visually-hidden\">ingen data</span>");
-	hh_buf_puts(b, "</td></tr>\n");
+	table_row(r, &LEVEL_TABLE, l);
 	return HH_OK;
 }
 
@@ -1726,20 +1871,11 @@ void hh_page_service_levels(struct hh_req *r)
 			 "%s. Tiden, hvor en sag venter på svar fra dig, tæller "
 			 "ikke med. Siden opdateres løbende.</p>\n",
 		      hh_figq_day_da(&r->arena, from), hh_figq_day_da(&r->arena, to));
-	hh_buf_puts(b, "<div class=\"table-wrap\"><table id=\"tabel-frister\">\n"
-		       "<caption>Frister og overholdelse de seneste 12 måneder"
-		       "</caption>\n<thead><tr><th scope=\"col\">Sagstype</th>"
-		       "<th scope=\"col\">Frist</th><th scope=\"col\">Afgjorte "
-		       "sager</th><th scope=\"col\">Afgjort inden for fristen"
-		       "</th><th scope=\"col\">Typisk behandlingstid (median)"
-		       "</th></tr></thead>\n<tbody>\n");
-	if (!x.n)
-		hh_buf_puts(b, "<tr><td colspan=\"5\">Ingen sagstyper med frister"
-			       "</td></tr>\n");
+	table_begin(r, &LEVEL_TABLE);
 	hh_buf_puts(b, hh_buf_str(&rows));
 	hh_buf_clear(&rows);
-	hh_buf_puts(b, "</tbody></table></div>\n<p class=\"csv\"><a href=\"/"
-		       "serviceniveau/");
+	table_end(r, &LEVEL_TABLE, x.n);
+	hh_buf_puts(b, "<p class=\"csv\"><a href=\"/serviceniveau/");
 	hh_buf_urlenc(b, code);
 	hh_buf_puts(b, "?format=csv\" download>Hent tabellen som CSV</a></p>\n");
 	hh_page_end_org(r, 200, code);

@@ -10,33 +10,11 @@
 
 #include <fcntl.h>
 
+#include "api/feedback_fixture.h"
 #include "domain/feedback.h"
-#include "store/sqlite_query.h"
 
 #define VISIT "00112233445566778899aabbccddeeff"
 
-struct ctx {
-	struct tu_server s;
-	char editor[200], csrf[80]; /* editor@901 */
-	char agent[200], acsrf[80]; /* agent@901 */
-	int64_t art, draft;
-	char db[4200];
-};
-
-static int64_t article(struct ctx *c, const char *slug, const char *kle,
-		       enum hh_status status)
-{
-	struct hh_article art = { .slug = slug, .title = slug, .summary = "S",
-				  .body_md = "B", .body_html = "<p>B</p>",
-				  .keywords = "", .kle = kle,
-				  .audience = HH_AUDIENCE_CITIZEN,
-				  .status = status, .updated_by = "t" };
-	struct hh_tx *tx;
-	assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
-	assert_int_equal(c->s.store->article_insert(tx, &art), HH_OK);
-	assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
-	return art.id;
-}
 
 /* the request log on, as `helhed serve` without --quiet */
 static void log_on(struct hh_server_config *cfg)
@@ -46,15 +24,12 @@ static void log_on(struct hh_server_config *cfg)
 
 static int setup_cfg(void **state, void (*tweak)(struct hh_server_config *))
 {
-	struct ctx *c = hh_xcalloc(1, sizeof(*c));
-	tu_server_start_cfg(&c->s, 1, tweak);
-	tu_login(&c->s, "editor@901", c->editor, sizeof(c->editor), c->csrf,
-		 sizeof(c->csrf));
+	struct fb_ctx *c = fb_start(tweak);
 	tu_login(&c->s, "agent@901", c->agent, sizeof(c->agent), c->acsrf,
 		 sizeof(c->acsrf));
-	c->art = article(c, "sundhedskort", "29.09.02", HH_STATUS_PUBLISHED);
-	c->draft = article(c, "kladde", "", HH_STATUS_DRAFT);
-	snprintf(c->db, sizeof(c->db), "%s/helhed.db", c->s.dir);
+	c->art = fb_article(c, "sundhedskort", "sundhedskort", "29.09.02",
+			    HH_STATUS_PUBLISHED);
+	c->draft = fb_article(c, "kladde", "kladde", "", HH_STATUS_DRAFT);
 	*state = c;
 	return 0;
 }
@@ -70,28 +45,16 @@ static int setup_log(void **state)
 	return setup_cfg(state, log_on);
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-	tu_server_stop(&c->s);
-	free(c);
-	return 0;
-}
-
-static struct tu_resp post(struct ctx *c, const char *cookie, const char *body)
+static struct tu_resp post(struct fb_ctx *c, const char *cookie, const char *body)
 {
 	return tu_call(c->s.base, cookie, NULL, "POST", "/api/v1/feedback", body,
 		       NULL);
 }
 
-static int64_t count(struct ctx *c, const char *sql)
-{
-	return sq_query_int(c->db, sql);
-}
 
 static void good_answers_are_stored_and_a_replay_is_not(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	char body[512];
 	snprintf(body, sizeof(body),
 		 "{\"found\":false,\"page\":\"article\",\"article_id\":%lld,"
@@ -118,11 +81,11 @@ static void good_answers_are_stored_and_a_replay_is_not(void **state)
 	assert_true(json_is_false(json_object_get(r.json, "found")));
 	assert_true(json_is_true(json_object_get(r.json, "already_recorded")));
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback"), 1);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback"), 1);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM events WHERE entity = "
 				  "'feedback'"),
 			 1);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback WHERE visit = '"
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback WHERE visit = '"
 				  VISIT "' AND municipality_id IS NOT NULL"),
 			 1);
 	/* a search page, anonymous without a visit: stored, no visit */
@@ -132,7 +95,7 @@ static void good_answers_are_stored_and_a_replay_is_not(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "query")),
 			    "pas");
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback WHERE page = "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback WHERE page = "
 				  "'search' AND visit IS NULL"),
 			 1);
 	/* a signed-in staff member with the CSRF token: stored as anonymous */
@@ -141,14 +104,14 @@ static void good_answers_are_stored_and_a_replay_is_not(void **state)
 		    NULL);
 	assert_int_equal(r.status, 201);
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM events WHERE entity = "
 				  "'feedback' AND actor = 'anonymous'"),
 			 3);
 }
 
 static void bad_answers_get_problem_json(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	struct tu_resp r = post(c, NULL, "{\"found\":true,");
 	tu_expect_problem(&r, 400, "bad-json", NULL);
 	tu_resp_free(&r);
@@ -216,15 +179,15 @@ static void bad_answers_get_problem_json(void **state)
 		    "{\"found\":true,\"page\":\"search\",\"query\":\"pas\"}", bad);
 	tu_expect_problem(&r, 403, "csrf-token-invalid", NULL);
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback"), 0);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback"), 0);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM events WHERE entity = "
 				  "'feedback'"),
 			 0);
 }
 
 /* Runs GET path with stderr (where the request log goes) into a file;
  * returns the response and the log written meanwhile (new). */
-static struct tu_resp logged_get(struct ctx *c, const char *path,
+static struct tu_resp logged_get(struct fb_ctx *c, const char *path,
 				 const char *cookie, char **log)
 {
 	char file[4300];
@@ -260,7 +223,7 @@ static struct tu_resp logged_get(struct ctx *c, const char *path,
 
 static void the_visit_is_set_logged_with_searches_and_never_in_the_log(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	char *log = NULL;
 	struct tu_resp r = logged_get(c, "/soeg?q=sundhedskort", NULL, &log);
 	assert_int_equal(r.status, 200);
@@ -290,7 +253,7 @@ static void the_visit_is_set_logged_with_searches_and_never_in_the_log(void **st
 		 "SELECT count(*) FROM search_log WHERE visit = '%s' AND "
 		 "query = 'sundhedskort'",
 		 visit);
-	assert_int_equal(count(c, sql), 1);
+	assert_int_equal(fb_count(c, sql), 1);
 
 	/* a browser that has one keeps it: no new cookie, and its searches
 	 * (page and API) and its article pages log it */
@@ -312,7 +275,7 @@ static void the_visit_is_set_logged_with_searches_and_never_in_the_log(void **st
 	assert_int_equal(hh_searchlog_flush(c->s.store), HH_OK);
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM search_log WHERE visit = '%s'", visit);
-	assert_int_equal(count(c, sql), 2);
+	assert_int_equal(fb_count(c, sql), 2);
 	/* a forged cookie is not a visit: a new one is set, the forged
 	 * value is kept nowhere */
 	char url[256];
@@ -322,7 +285,7 @@ static void the_visit_is_set_logged_with_searches_and_never_in_the_log(void **st
 	assert_int_equal(strncmp(setc, "hh_visit=", 9), 0);
 	tu_resp_free(&r);
 	assert_int_equal(hh_searchlog_flush(c->s.store), HH_OK);
-	assert_int_equal(count(c, "SELECT count(*) FROM search_log WHERE visit "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM search_log WHERE visit "
 				  "LIKE '%OR%'"),
 			 0);
 	/* behind TLS the cookie is Secure, as the other cookies */
@@ -336,27 +299,27 @@ static void the_visit_is_set_logged_with_searches_and_never_in_the_log(void **st
 
 static void a_chat_started_from_a_browser_keeps_its_visit(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	struct tu_resp r = tu_call(c->s.base, "hh_visit=" VISIT, NULL, "POST",
 				   "/api/v1/chats",
 				   "{\"organisation\":\"901\",\"topic\":\"pas\"}",
 				   NULL);
 	assert_int_equal(r.status, 201);
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM chats WHERE visit = '"
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM chats WHERE visit = '"
 				  VISIT "'"),
 			 1);
 	r = tu_call(c->s.base, NULL, NULL, "POST", "/api/v1/chats",
 		    "{\"organisation\":\"901\"}", NULL);
 	assert_int_equal(r.status, 201);
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM chats WHERE visit IS NULL"),
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM chats WHERE visit IS NULL"),
 			 1);
 }
 
 static void the_report_is_for_editors(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	char body[256];
 	snprintf(body, sizeof(body),
 		 "{\"found\":false,\"page\":\"article\",\"article_id\":%lld,"
@@ -397,6 +360,8 @@ static void the_report_is_for_editors(void **state)
 	r = tu_call(c->s.base, c->agent, NULL, "GET", "/api/v1/feedback-report",
 		    NULL, NULL);
 	tu_expect_problem(&r, 403, "forbidden", NULL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "detail")),
+			    "the feedback report is for editors and managers");
 	tu_resp_free(&r);
 	r = tu_call(c->s.base, c->editor, NULL, "GET",
 		    "/api/v1/feedback-report?days=0", NULL, NULL);
@@ -410,17 +375,17 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			good_answers_are_stored_and_a_replay_is_not, setup, teardown),
+			good_answers_are_stored_and_a_replay_is_not, setup, fb_stop),
 		cmocka_unit_test_setup_teardown(bad_answers_get_problem_json, setup,
-						teardown),
+						fb_stop),
 		cmocka_unit_test_setup_teardown(
 			the_visit_is_set_logged_with_searches_and_never_in_the_log,
-			setup_log, teardown),
+			setup_log, fb_stop),
 		cmocka_unit_test_setup_teardown(
 			a_chat_started_from_a_browser_keeps_its_visit, setup,
-			teardown),
+			fb_stop),
 		cmocka_unit_test_setup_teardown(the_report_is_for_editors, setup,
-						teardown),
+						fb_stop),
 	};
 	int rc = cmocka_run_group_tests_name("api/feedback", tests, NULL, NULL);
 	curl_global_cleanup();

@@ -512,6 +512,8 @@ static void search_log_feeds_the_report(void **state)
 	tu_resp_free(&r);
 	r = call(c, AGENT, "GET", "/api/v1/search-report", NULL);
 	expect_problem(&r, 403, "forbidden", NULL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "detail")),
+			    "the search report is for editors and managers");
 	tu_resp_free(&r);
 	r = call(c, E901, "GET", "/api/v1/search-report?days=0", NULL);
 	expect_problem(&r, 400, "invalid-parameter", "days");

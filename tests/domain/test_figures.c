@@ -15,6 +15,7 @@
 #include "domain/access.h"
 #include "domain/figformula.h"
 #include "domain/figures.h"
+#include "domain/org_fixture.h"
 
 #define USER(org, role)                                                      \
 	(&(struct hh_actor){ .label = "user:9", .org_id = (org),            \
@@ -36,17 +37,6 @@ static int64_t dk(const char *s)
 	int64_t t;
 	assert_true(hh_iso8601_parse(s, &t));
 	return t;
-}
-
-static int64_t put_org(struct hh_store *st, const char *code, const char *name,
-		       enum hh_org_kind k)
-{
-	struct hh_tx *tx;
-	assert_int_equal(st->tx_begin(st->cls, 1, &tx), HH_OK);
-	struct hh_org o = { .code = code, .name = name, .kind = k };
-	assert_int_equal(st->org_put(tx, &o), HH_OK);
-	assert_int_equal(st->tx_commit(tx), HH_OK);
-	return o.id;
 }
 
 /* A ten-day case type: received -> in_progress -> granted / withdrawn,
@@ -82,14 +72,12 @@ static const char *const figures_json =
 static int setup(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 2);
-	hh_arena_init(&f->a);
-	f->m901 = put_org(f->st, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY);
-	f->m902 = put_org(f->st, "902", "Åstrup Kommune", HH_ORG_MUNICIPALITY);
-	f->m903 = put_org(f->st, "903", "Vestby Kommune", HH_ORG_MUNICIPALITY);
-	f->m904 = put_org(f->st, "904", "Hemmelig Kommune", HH_ORG_MUNICIPALITY);
-	f->udk = put_org(f->st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
+	OFX_OPEN(f);
+	f->m901 = ofx_org(f->st, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY);
+	f->m902 = ofx_org(f->st, "902", "Åstrup Kommune", HH_ORG_MUNICIPALITY);
+	f->m903 = ofx_org(f->st, "903", "Vestby Kommune", HH_ORG_MUNICIPALITY);
+	f->m904 = ofx_org(f->st, "904", "Hemmelig Kommune", HH_ORG_MUNICIPALITY);
+	f->udk = ofx_org(f->st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
 	struct hh_tx *tx;
 	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
 	struct hh_case_type ct = { .code = "parkering", .organisation = "municipality",
@@ -107,15 +95,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	hh_arena_clear(&f->a);
-	hh_store_close(f->st);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+OFX_TEARDOWN(fx)
 
 /* One event at Danish time `at`. */
 static void ev(struct fx *f, const char *at, const char *actor, int64_t org,

@@ -7,6 +7,7 @@
  * before it. */
 #include "testutil.h"
 
+#include "domain/org_fixture.h"
 #include "domain/desk.h"
 #include "domain/figures.h"
 #include "domain/inquiries.h"
@@ -28,22 +29,17 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 2);
-	hh_arena_init(&f->a);
+	OFX_OPEN(f);
 	struct hh_tx *tx;
 	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
-	struct hh_org o = { .code = "901", .name = "Nordskov Kommune",
-			    .kind = HH_ORG_MUNICIPALITY };
-	assert_int_equal(f->st->org_put(tx, &o), HH_OK);
-	f->m901 = o.id;
+	f->m901 = ofx_org_in(tx, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY);
 	for (int i = 1; i <= 3; i++) {
 		char email[32];
 		snprintf(email, sizeof(email), "u%d@test", i);
-		struct hh_user u = { .org_id = f->m901, .email = email, .name = email,
-				     .password_hash = "x",
-				     .roles = HH_ROLE_AGENT | HH_ROLE_MANAGER };
-		assert_int_equal(f->st->user_insert(tx, &u), HH_OK);
+		/* users 1..3: the ACTOR macros' user ids */
+		assert_int_equal(ofx_user_in(tx, f->m901, email,
+					     HH_ROLE_AGENT | HH_ROLE_MANAGER),
+				 i);
 	}
 	assert_int_equal(f->st->inquiry_code_put(tx, f->m901, "team", "ydelse",
 						 "Ydelser"), HH_OK);
@@ -56,15 +52,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	hh_arena_clear(&f->a);
-	hh_store_close(f->st);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+OFX_TEARDOWN(fx)
 
 static int64_t create(struct fx *f, struct hh_inquiry_input in)
 {

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "domain/inquiries.h"
+#include "domain/org_fixture.h"
 
 #define AGENT(org)                                                          \
 	(&(struct hh_actor){ .label = "user:1", .org_id = (org),            \
@@ -21,37 +22,21 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 2);
-	hh_arena_init(&f->a);
+	OFX_OPEN(f);
 	struct hh_tx *tx;
 	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
-	struct hh_org o = { .code = "901", .name = "Nordskov Kommune",
-			    .kind = HH_ORG_MUNICIPALITY };
-	assert_int_equal(f->st->org_put(tx, &o), HH_OK);
-	f->org = o.id;
-	struct hh_user u = { .org_id = o.id, .email = "agent@901", .name = "Agent",
-			     .password_hash = "x", .roles = HH_ROLE_AGENT };
-	assert_int_equal(f->st->user_insert(tx, &u), HH_OK);
-	assert_int_equal(u.id, 1);
-	assert_int_equal(f->st->inquiry_code_put(tx, o.id, "team", "ydelser",
+	f->org = ofx_org_in(tx, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY);
+	assert_int_equal(ofx_user_in(tx, f->org, "agent@901", HH_ROLE_AGENT), 1);
+	assert_int_equal(f->st->inquiry_code_put(tx, f->org, "team", "ydelser",
 						 "Ydelser"), HH_OK);
-	assert_int_equal(f->st->inquiry_code_put(tx, o.id, "reason", "klage",
+	assert_int_equal(f->st->inquiry_code_put(tx, f->org, "reason", "klage",
 						 "Borgeren vil klage"), HH_OK);
 	assert_int_equal(f->st->tx_commit(tx), HH_OK);
 	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	hh_arena_clear(&f->a);
-	hh_store_close(f->st);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+OFX_TEARDOWN(fx)
 
 static enum hh_rc ignore_row(void *ctx, const struct hh_inquiry *q)
 {

@@ -8,67 +8,31 @@
  * never leaves the site; and the editors' report shows the answers. */
 #include "testutil.h"
 
-#include "store/sqlite_query.h"
+#include "api/feedback_fixture.h"
 
-struct ctx {
-	struct tu_server s;
-	char editor[200], csrf[80]; /* editor@901 */
-	int64_t art, draft;
-	char db[4200];
-};
-
-static int64_t article(struct ctx *c, const char *slug, const char *title,
-		       enum hh_status status)
-{
-	struct hh_article art = { .slug = slug, .title = title, .summary = "S",
-				  .body_md = "B", .body_html = "<p>B</p>",
-				  .keywords = "", .kle = "",
-				  .audience = HH_AUDIENCE_CITIZEN,
-				  .status = status, .updated_by = "t" };
-	struct hh_tx *tx;
-	assert_int_equal(c->s.store->tx_begin(c->s.store->cls, 1, &tx), HH_OK);
-	assert_int_equal(c->s.store->article_insert(tx, &art), HH_OK);
-	assert_int_equal(c->s.store->tx_commit(tx), HH_OK);
-	return art.id;
-}
 
 static int setup(void **state)
 {
-	struct ctx *c = hh_xcalloc(1, sizeof(*c));
-	tu_server_start(&c->s, 1);
-	tu_login(&c->s, "editor@901", c->editor, sizeof(c->editor), c->csrf,
-		 sizeof(c->csrf));
-	c->art = article(c, "sundhedskort", "Sundhedskort", HH_STATUS_PUBLISHED);
-	c->draft = article(c, "kladde", "Kladde", HH_STATUS_DRAFT);
-	snprintf(c->db, sizeof(c->db), "%s/helhed.db", c->s.dir);
+	struct fb_ctx *c = fb_start(NULL);
+	c->art = fb_article(c, "sundhedskort", "Sundhedskort", "",
+			    HH_STATUS_PUBLISHED);
+	c->draft = fb_article(c, "kladde", "Kladde", "", HH_STATUS_DRAFT);
 	*state = c;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-	tu_server_stop(&c->s);
-	free(c);
-	return 0;
-}
-
-static struct tu_resp get(struct ctx *c, const char *cookie, const char *path)
+static struct tu_resp get(struct fb_ctx *c, const char *cookie, const char *path)
 {
 	return tu_call(c->s.base, cookie, NULL, "GET", path, NULL, NULL);
 }
 
-static struct tu_resp post(struct ctx *c, const char *cookie, const char *body)
+static struct tu_resp post(struct fb_ctx *c, const char *cookie, const char *body)
 {
 	const char *form[] = { "Content-Type: application/x-www-form-urlencoded",
 			       NULL };
 	return tu_call(c->s.base, cookie, NULL, "POST", "/feedback", body, form);
 }
 
-static int64_t count(struct ctx *c, const char *sql)
-{
-	return sq_query_int(c->db, sql);
-}
 
 /* The hh_visit cookie the page set, as "hh_visit=..." in out. */
 static void visit_cookie(struct tu_resp *r, char *out, size_t n)
@@ -77,6 +41,30 @@ static void visit_cookie(struct tu_resp *r, char *out, size_t n)
 	assert_true(tu_header(r, "Set-Cookie", setc, sizeof(setc)));
 	assert_int_equal(strncmp(setc, "hh_visit=", 9), 0);
 	snprintf(out, n, "%.*s", (int)strcspn(setc, ";"), setc);
+}
+
+/* A new visitor's first look at path: the hh_visit cookie it set, as
+ * "hh_visit=..." in out. */
+static void first_visit(struct fb_ctx *c, const char *path, char *out,
+			size_t n)
+{
+	struct tu_resp r = get(c, NULL, path);
+	visit_cookie(&r, out, n);
+	tu_resp_free(&r);
+}
+
+/* Posts body with cookie: 303 to location (NULL: wherever). */
+static void post_goes_back(struct fb_ctx *c, const char *cookie,
+			   const char *body, const char *location)
+{
+	struct tu_resp r = post(c, cookie, body);
+	assert_int_equal(r.status, 303);
+	if (location) {
+		char loc[256];
+		assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+		assert_string_equal(loc, location);
+	}
+	tu_resp_free(&r);
 }
 
 /* The form's accessible parts, which every page with it has. */
@@ -98,7 +86,7 @@ static void has_form(const char *body)
 
 static void the_form_is_on_articles_and_search_pages(void **state)
 {
-	struct ctx *c = *state;
+	struct fb_ctx *c = *state;
 	struct tu_resp r = get(c, NULL, "/artikel/sundhedskort");
 	assert_int_equal(r.status, 200);
 	has_form(r.body);
@@ -140,23 +128,17 @@ static void the_form_is_on_articles_and_search_pages(void **state)
 
 static void a_plain_post_is_thanked_in_danish(void **state)
 {
-	struct ctx *c = *state;
-	struct tu_resp r = get(c, NULL, "/artikel/sundhedskort");
+	struct fb_ctx *c = *state;
 	char cookie[128];
-	visit_cookie(&r, cookie, sizeof(cookie));
-	tu_resp_free(&r);
+	first_visit(c, "/artikel/sundhedskort", cookie, sizeof(cookie));
+	struct tu_resp r;
 	char body[512];
 	snprintf(body, sizeof(body),
 		 "page=article&article_id=%lld&back=%%2Fartikel%%2Fsundhedskort"
 		 "&found=nej&comment=Mangler+pris%%2C+skriv+til+a%%40b.dk",
 		 (long long)c->art);
-	r = post(c, cookie, body);
-	assert_int_equal(r.status, 303);
-	char loc[256];
-	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
-	assert_string_equal(loc, "/artikel/sundhedskort?tak=1#feedback");
-	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback WHERE found = 0 "
+	post_goes_back(c, cookie, body, "/artikel/sundhedskort?tak=1#feedback");
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback WHERE found = 0 "
 				  "AND comment = 'Mangler pris, skriv til "
 				  "[fjernet]'"),
 			 1);
@@ -168,29 +150,24 @@ static void a_plain_post_is_thanked_in_danish(void **state)
 	tu_expect_not_in(r.body, "feedback-form");
 	tu_resp_free(&r);
 	/* the same answer again (a reload of the post): thanked, not stored */
-	r = post(c, cookie, body);
-	assert_int_equal(r.status, 303);
-	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback"), 1);
+	post_goes_back(c, cookie, body, NULL);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback"), 1);
 
 	/* a search page: back to the same search, not logged again */
 	r = get(c, cookie, "/soeg?q=xyzzyqq");
 	tu_resp_free(&r);
 	assert_int_equal(hh_searchlog_flush(c->s.store), HH_OK);
-	int64_t searches = count(c, "SELECT count(*) FROM search_log");
-	r = post(c, cookie, "page=search&q=xyzzyqq&back=%2Fsoeg%3Fq%3Dxyzzyqq"
-			    "&found=ja&comment=");
-	assert_int_equal(r.status, 303);
-	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
-	assert_string_equal(loc, "/soeg?q=xyzzyqq&tak=1#feedback");
-	tu_resp_free(&r);
+	int64_t searches = fb_count(c, "SELECT count(*) FROM search_log");
+	post_goes_back(c, cookie, "page=search&q=xyzzyqq&back=%2Fsoeg%3Fq%3Dxyzzyqq"
+				  "&found=ja&comment=",
+		       "/soeg?q=xyzzyqq&tak=1#feedback");
 	r = get(c, cookie, "/soeg?q=xyzzyqq&tak=1");
 	tu_expect_in(r.body, "Tak for dit svar.");
 	tu_expect_in(r.body, "Ingen resultater");
 	tu_resp_free(&r);
 	assert_int_equal(hh_searchlog_flush(c->s.store), HH_OK);
-	assert_int_equal(count(c, "SELECT count(*) FROM search_log"), searches);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback WHERE page = "
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM search_log"), searches);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback WHERE page = "
 				  "'search' AND query = 'xyzzyqq' AND found = 1 "
 				  "AND comment IS NULL"),
 			 1);
@@ -198,11 +175,10 @@ static void a_plain_post_is_thanked_in_danish(void **state)
 
 static void refused_posts_store_nothing(void **state)
 {
-	struct ctx *c = *state;
-	struct tu_resp r = get(c, NULL, "/artikel/sundhedskort");
+	struct fb_ctx *c = *state;
 	char cookie[128];
-	visit_cookie(&r, cookie, sizeof(cookie));
-	tu_resp_free(&r);
+	first_visit(c, "/artikel/sundhedskort", cookie, sizeof(cookie));
+	struct tu_resp r;
 	char body[256];
 	snprintf(body, sizeof(body),
 		 "page=article&article_id=%lld&back=%%2Fartikel%%2Fsundhedskort"
@@ -239,14 +215,12 @@ static void refused_posts_store_nothing(void **state)
 	assert_int_equal(r.status, 403);
 	tu_expect_in(r.body, "Sikkerhedsnøglen");
 	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM feedback"), 0);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM feedback"), 0);
 	/* with it: stored, as anonymous as anyone's */
 	char with[400];
 	snprintf(with, sizeof(with), "%s&csrf=%s", body, c->csrf);
-	r = post(c, both, with);
-	assert_int_equal(r.status, 303);
-	tu_resp_free(&r);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE entity = "
+	post_goes_back(c, both, with, NULL);
+	assert_int_equal(fb_count(c, "SELECT count(*) FROM events WHERE entity = "
 				  "'feedback' AND actor = 'anonymous'"),
 			 1);
 	/* the way back never leaves the site */
@@ -257,31 +231,22 @@ static void refused_posts_store_nothing(void **state)
 		char q[300];
 		snprintf(q, sizeof(q), "page=search&q=flyt%zu&found=ja&back=%s", i,
 			 away[i]);
-		r = post(c, cookie, q);
-		assert_int_equal(r.status, 303);
-		char loc[256];
-		assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
-		assert_string_equal(loc, "/?tak=1#feedback");
-		tu_resp_free(&r);
+		post_goes_back(c, cookie, q, "/?tak=1#feedback");
 	}
 }
 
 static void the_editors_report_shows_the_answers(void **state)
 {
-	struct ctx *c = *state;
-	struct tu_resp r = get(c, NULL, "/artikel/sundhedskort");
+	struct fb_ctx *c = *state;
 	char cookie[128];
-	visit_cookie(&r, cookie, sizeof(cookie));
-	tu_resp_free(&r);
+	first_visit(c, "/artikel/sundhedskort", cookie, sizeof(cookie));
 	char body[256];
 	snprintf(body, sizeof(body),
 		 "page=article&article_id=%lld&found=nej&municipality=901"
 		 "&comment=Hvor+s%%C3%%B8ger+jeg%%3F",
 		 (long long)c->art);
-	r = post(c, cookie, body);
-	assert_int_equal(r.status, 303);
-	tu_resp_free(&r);
-	r = get(c, c->editor, "/personale/soegninger");
+	post_goes_back(c, cookie, body, NULL);
+	struct tu_resp r = get(c, c->editor, "/personale/soegninger");
 	assert_int_equal(r.status, 200);
 	tu_expect_in(r.body, "<h2 id=\"fandt\">Fandt du det, du søgte?</h2>");
 	tu_expect_in(r.body, "<caption>Svar pr. artikel</caption>");
@@ -297,13 +262,13 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			the_form_is_on_articles_and_search_pages, setup, teardown),
+			the_form_is_on_articles_and_search_pages, setup, fb_stop),
 		cmocka_unit_test_setup_teardown(a_plain_post_is_thanked_in_danish,
-						setup, teardown),
+						setup, fb_stop),
 		cmocka_unit_test_setup_teardown(refused_posts_store_nothing, setup,
-						teardown),
+						fb_stop),
 		cmocka_unit_test_setup_teardown(the_editors_report_shows_the_answers,
-						setup, teardown),
+						setup, fb_stop),
 	};
 	int rc = cmocka_run_group_tests_name("pages/feedback", tests, NULL, NULL);
 	curl_global_cleanup();
