@@ -75,8 +75,21 @@ struct hh_facet {
 	int count;
 };
 
+/* How sure a search is of its best hit: none (no hits), weak (only weak
+ * evidence: one part of a compound word, or a few light words of a long
+ * question), strong. See docs/search.md. */
+enum hh_search_strength {
+	HH_STRENGTH_NONE = 0,
+	HH_STRENGTH_WEAK = 1,
+	HH_STRENGTH_STRONG = 2,
+};
+
+/* "none", "weak", "strong" (static). */
+const char *hh_search_strength_name(enum hh_search_strength s);
+
 struct hh_search_result {
 	int total;
+	enum hh_search_strength strength;
 	struct hh_search_hit *hits;
 	int n_hits;
 	struct hh_facet *kle_groups, *audiences, *organisations;

@@ -67,13 +67,25 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 	}
 }
 
-/* Bits 0-30 of a document's mask: the query words it matched; bit 31: it
- * matched some term other than a typo correction. */
+/* Bits 0-30 of a document's mask: the query words it matched whole; bit
+ * 31: it matched some term other than a typo correction; bits 32-63: the
+ * part slots it filled (struct qword). */
 #define EXACT_BIT (1u << 31)
+
+/* What a query word earns from a document, by the evidence (see
+ * docs/search.md, "Ranking rules"): the word itself (stemmed, a typo
+ * correction, a synonym, the joined compound) is full credit; the word
+ * found only as a part of the document's compound, or all of the query
+ * word's own parts together, is a part match; one of the query word's
+ * parts alone (hunde|lort, "hunde" in "røde hunde") is weak evidence. */
+#define CREDIT_WHOLE 1.0
+#define CREDIT_PART 0.5
+#define CREDIT_WEAK 0.15
 
 struct scratch {
 	float *acc;
-	uint32_t *mask, *touched;
+	uint64_t *mask;
+	uint32_t *touched;
 	uint32_t cap;
 };
 
@@ -109,7 +121,7 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		free(s->mask);
 		free(s->touched);
 		s->acc = hh_xcalloc(cap, sizeof(float));
-		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
+		s->mask = hh_xcalloc(cap, sizeof(uint64_t));
 		/* one more: the scoring loop writes a candidate at the end
 		 * before it knows whether it is new */
 		s->touched = hh_xmalloc((cap + 1) * sizeof(uint32_t));
@@ -129,6 +141,8 @@ static inline int popcount32(uint32_t x)
 struct cand {
 	uint32_t doc;
 	double score;
+	uint64_t mask; /* its words and part slots */
+	int tier;      /* after rerank: how its title answers the query */
 };
 
 /* min-heap on score (ties: higher doc first out, so lower doc ids win) */
@@ -172,6 +186,8 @@ static void heap_push(struct cand *h, int *n, int cap, struct cand c)
 static int cmp_cand_desc(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
+	if (a->tier != b->tier)
+		return a->tier < b->tier ? 1 : -1;
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
@@ -298,10 +314,105 @@ static const char kle_group_name[100][3] = {
 #undef D
 };
 
+/* What query word w (bit) earns from a document with mask mk. */
+static double word_credit(const struct qword *w, uint32_t bit, uint64_t mk)
+{
+	uint32_t slots = (uint32_t)(mk >> 32);
+	if ((uint32_t)mk & bit)
+		return CREDIT_WHOLE;
+	if ((slots & w->inside_slot) ||
+	    (w->part_need && (slots & w->part_need) == w->part_need))
+		return CREDIT_PART;
+	if (slots & w->part_slots)
+		return CREDIT_WEAK;
+	return 0;
+}
+
+/* The credits of the words in all for a document with mask mk, summed,
+ * each times its weight when weight is not NULL. */
+static double coverage(const struct query *q, uint32_t all, uint64_t mk,
+		       const float *weight)
+{
+	double sum = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		uint32_t bit = 1u << i;
+		if (all & bit)
+			sum += word_credit(&q->words[i], bit, mk) *
+			       (weight ? weight[i] : 1.0);
+	}
+	return sum;
+}
+
+/* Whether the terms ta and tb stand next to each other in the title
+ * of doc, want words apart as in the query. */
+static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
+		     uint32_t want, uint32_t doc)
+{
+	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+	const struct posting *pa = find_posting(A, doc);
+	const struct posting *pb = find_posting(B, doc);
+	if (!pa || !pb || !pa->tf2[F_TITLE] || !pb->tf2[F_TITLE])
+		return 0;
+	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
+	/* title positions come first (field 0 in the top byte) */
+	for (uint32_t i = 0; i < pa->npos && (a[i] >> 24) == F_TITLE; i++)
+		for (uint32_t j = 0; j < pb->npos && (b[j] >> 24) == F_TITLE; j++)
+			if (b[j] == a[i] + want)
+				return 1;
+	return 0;
+}
+
+/* How the title of doc answers the query (the words in all): 0, it does
+ * not hold them all; 1, it holds every word (whole, stemmed, any order,
+ * or a word's parts together); 2, in the order typed; 3, and nothing
+ * else: the query is the title. */
+static int title_tier(const struct hh_index *idx, const struct query *q,
+		      uint32_t all, uint32_t doc)
+{
+	uint64_t tm = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct qterm *qt = &q->terms[i];
+		const struct posting *p = find_posting(&idx->terms[qt->term], doc);
+		if (p && p->tf2[F_TITLE])
+			tm |= qt->mask | (uint64_t)qt->slots << 32;
+	}
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i, slots = (uint32_t)(tm >> 32);
+		if (!(all & bit) || ((uint32_t)tm & bit))
+			continue;
+		if (!w->part_need || (slots & w->part_need) != w->part_need)
+			return 0; /* a word the title lacks (or has only inside
+				     a compound of its own) */
+	}
+	/* the order as typed: each pair of consecutive words with terms of
+	 * their own */
+	int prev = -1, ordered = 1;
+	for (int j = 0; j < q->n_words && ordered; j++) {
+		if (q->words[j].stop || !(all & (1u << j)))
+			continue;
+		int i = prev;
+		prev = j;
+		if (i < 0)
+			continue;
+		int32_t ta = q->words[i].tid, tb = q->words[j].tid;
+		if (ta < 0 || tb < 0 ||
+		    !title_gap(idx, ta, tb, q->words[j].pos - q->words[i].pos, doc))
+			ordered = 0;
+	}
+	if (!ordered)
+		return 1;
+	uint32_t qlen = q->n_words ? q->words[q->n_words - 1].pos -
+					    q->words[0].pos + 1
+				   : 0;
+	return idx->docs[doc].flen[F_TITLE] == qlen ? 3 : 2;
+}
+
 /* The proximity boost for the candidates (consecutive query words next
- * to each other), then the candidates in order, best first. */
+ * to each other) and their title tiers, then the candidates in order,
+ * best first: by title tier, then by score. */
 static void rerank(const struct hh_index *idx, const struct query *q,
-		   struct cand *heap, int n_heap)
+		   uint32_t all, struct cand *heap, int n_heap)
 {
 	for (int h = 0; h < n_heap; h++) {
 		double boost = 1.0;
@@ -329,6 +440,7 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 				boost *= 1.1;
 		}
 		heap[h].score *= boost;
+		heap[h].tier = title_tier(idx, q, all, heap[h].doc);
 	}
 	/* at most RERANK (or offset + limit) candidates: insertion sort */
 	for (int i = 1; i < n_heap; i++) {
@@ -340,6 +452,36 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 		}
 		heap[j] = c;
 	}
+}
+
+/* How sure the best candidate is (hh_search_result.strength): weak when
+ * it has only one part of a compound word for every word it matched, or
+ * when the words it matched weigh less than half the query's (a word of
+ * a long question that half the articles use). A query word nobody wrote
+ * weighs as much as its weightiest word that someone did. */
+static enum hh_search_strength strength_of(const struct query *q,
+					   uint32_t all, const float *widf,
+					   const struct cand *best)
+{
+	double best_credit = 0, total = 0, max_w = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		uint32_t bit = 1u << i;
+		if (!(all & bit))
+			continue;
+		double c = word_credit(&q->words[i], bit, best->mask);
+		if (c > best_credit)
+			best_credit = c;
+		if (widf[i] > max_w)
+			max_w = widf[i];
+	}
+	if (best_credit < CREDIT_PART)
+		return HH_STRENGTH_WEAK;
+	for (int i = 0; i < q->n_words; i++)
+		if (!q->words[i].stop)
+			total += (all >> i) & 1 ? widf[i] : max_w;
+	double got = coverage(q, all, best->mask, widf);
+	return total > 0 && got < 0.5 * total ? HH_STRENGTH_WEAK
+					      : HH_STRENGTH_STRONG;
 }
 
 /* The hits: the candidates from offset on, at most limit, with their
@@ -427,13 +569,23 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* Every posting of every query term: the documents' impacts summed
 	 * (removed documents too; visible() drops them below). */
 	float *acc = s->acc;
-	uint32_t *mask = s->mask, *touched = s->touched, n_touched = 0;
+	uint64_t *mask = s->mask;
+	uint32_t *touched = s->touched, n_touched = 0;
+	float widf[HH_QUERY_WORDS] = { 0 }; /* each word's weight */
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
 		const struct term *tm = &idx->terms[qt->term];
 		double df = tm->df;
-		float wq = (float)(qt->w * log(1.0 + (n_live - df + 0.5) / (df + 0.5)));
-		uint32_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT);
+		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
+		float wq = (float)(qt->w * idf);
+		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
+				(uint64_t)qt->slots << 32;
+		for (int k = 0; k < q->n_words; k++)
+			if (((qt->mask >> k) & 1 ||
+			     (qt->slots & (q->words[k].inside_slot |
+					   q->words[k].part_slots))) &&
+			    widf[k] < idf)
+				widf[k] = (float)idf;
 		const struct hot *h = tm->h;
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
@@ -444,14 +596,15 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		}
 	}
 
+	/* the words with any evidence in the index: coverage counts them */
 	uint32_t all = 0;
 	for (int i = 0; i < q->n_terms; i++)
 		all |= q->terms[i].mask;
+	for (int i = 0; i < q->n_words; i++)
+		if (q->words[i].inside_slot | q->words[i].part_slots)
+			all |= 1u << i;
 	all &= ~EXACT_BIT;
 	int n_words = popcount32(all);
-	double cover2[33]; /* (words matched / words)² */
-	for (int k = 0; k <= n_words; k++)
-		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
 	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
 	int n_heap = 0, exact_total = 0;
@@ -470,7 +623,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	int *cls = hh_xcalloc(2 * (size_t)n_cls, sizeof(int));
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
-		uint32_t mk = mask[di];
+		uint64_t mk = mask[di];
 		float sc = acc[di];
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
@@ -488,8 +641,12 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		double score = (double)sc * m->boost;
 		if (n_heap == heap_cap && score < heap[0].score)
 			continue;
-		score *= cover2[popcount32(mk & all)];
-		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
+		if (((uint32_t)mk & all) != all) {
+			double c = coverage(q, all, mk, NULL) / n_words;
+			score *= c * c;
+		}
+		heap_push(heap, &n_heap, heap_cap,
+			  (struct cand){ di, score, mk, 0 });
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
@@ -503,7 +660,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	free(cls);
 
-	rerank(idx, q, heap, n_heap);
+	rerank(idx, q, all, heap, n_heap);
+	if (n_heap)
+		res->strength = strength_of(q, all, widf, &heap[0]);
 	fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
 	fill_facets(idx, fa, a, res);
 	/* "Mente du ...?" when the corrected words find clearly more */
@@ -561,4 +720,13 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 	hh_index_search(idx, &t, a, &r);
 	for (int i = 0; i < r.n_hits && i < 8; i++)
 		out->titles[out->n_titles++] = r.hits[i];
+}
+
+const char *hh_search_strength_name(enum hh_search_strength s)
+{
+	switch (s) {
+	case HH_STRENGTH_STRONG: return "strong";
+	case HH_STRENGTH_WEAK: return "weak";
+	default: return "none";
+	}
 }
