@@ -12,6 +12,7 @@
 #define W_SYNONYM 0.8
 #define W_FUZZY 0.35  /* below any exact or stemmed match */
 #define W_PREFIX 0.7
+#define W_VARIANT 0.9 /* the word read another way (hh_term_variants) */
 
 static int collect_qword(void *p, const struct hh_token *t)
 {
@@ -89,6 +90,19 @@ static void known_words(const struct hh_index *idx,
 		w->tid = hh_ix_term_find(idx, w->term);
 		if (w->tid >= 0 && hh_ix_df(idx, (uint32_t)w->tid, sq->staff)) {
 			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0, 0);
+			w->has_match = w->whole_known = 1;
+		}
+		/* the same word read otherwise: an ending the stemmer or the
+		 * digraphs hid (hh_term_variants) */
+		char var[2][HH_TERM_MAX];
+		int n_var = hh_term_variants(w->word, strlen(w->word), w->term, var);
+		for (int k = 0; k < n_var; k++) {
+			int32_t t = hh_ix_term_find(idx, var[k]);
+			if (t < 0 || !hh_ix_df(idx, (uint32_t)t, sq->staff))
+				continue;
+			add_qterm(q, (uint32_t)t, W_VARIANT, bit, 0, 0);
+			if (!w->whole_known)
+				w->tid = t; /* for phrases and titles */
 			w->has_match = w->whole_known = 1;
 		}
 		char as_part[HH_TERM_MAX + 1] = "~";
