@@ -408,13 +408,80 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 	return idx->docs[doc].flen[F_TITLE] == qlen ? 3 : 2;
 }
 
+/* Whether two positions of ta and tb in doc stand at most 3 words apart
+ * in the same field. */
+static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
+		uint32_t doc)
+{
+	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+	const struct posting *pa = find_posting(A, doc);
+	const struct posting *pb = find_posting(B, doc);
+	if (!pa || !pb)
+		return 0;
+	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
+	uint32_t i = 0, j = 0;
+	while (i < pa->npos && j < pb->npos) {
+		uint32_t d = a[i] > b[j] ? a[i] - b[j] : b[j] - a[i];
+		if (d <= 3) /* a field apart is 2^24 */
+			return 1;
+		if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return 0;
+}
+
+/* A word's parts count together only where they stand together (lægevagt
+ * is not "læge" in one paragraph and "vagt" in another): for each word
+ * the candidate has by its parts alone, the parts' terms must stand near
+ * one another; if not, the word keeps weak evidence only. Returns the
+ * candidate's mask so corrected. */
+static uint64_t parts_together(const struct hh_index *idx,
+			       const struct query *q, uint32_t all,
+			       uint64_t mk, uint32_t doc)
+{
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i, slots = (uint32_t)(mk >> 32);
+		if (!(all & bit) || ((uint32_t)mk & bit) || (slots & w->inside_slot) ||
+		    !w->part_need || (slots & w->part_need) != w->part_need)
+			continue;
+		int32_t first = -1, ok = 1;
+		for (int k = 0; k < q->n_terms && ok; k++) {
+			if (!(q->terms[k].slots & w->part_need))
+				continue;
+			if (first < 0)
+				first = (int32_t)q->terms[k].term;
+			else
+				ok = near(idx, (uint32_t)first, q->terms[k].term, doc);
+		}
+		if (!ok) /* keep one part: weak */
+			mk &= ~((uint64_t)(w->part_need & (w->part_need - 1)) << 32);
+	}
+	return mk;
+}
+
 /* The proximity boost for the candidates (consecutive query words next
- * to each other) and their title tiers, then the candidates in order,
- * best first: by title tier, then by score. */
+ * to each other), their parts checked (parts_together) and their title
+ * tiers, then the candidates in order, best first: by title tier, then
+ * by score. */
 static void rerank(const struct hh_index *idx, const struct query *q,
 		   uint32_t all, struct cand *heap, int n_heap)
 {
 	for (int h = 0; h < n_heap; h++) {
+		if (((uint32_t)heap[h].mask & all) != all) {
+			uint64_t mk = parts_together(idx, q, all, heap[h].mask,
+						     heap[h].doc);
+			if (mk != heap[h].mask) {
+				double before = coverage(q, all, heap[h].mask, NULL);
+				double after = coverage(q, all, mk, NULL);
+				heap[h].score *= before > 0 ? after * after /
+								      (before * before)
+							    : 0;
+				heap[h].mask = mk;
+			}
+		}
 		double boost = 1.0;
 		int prev = -1;
 		for (int j = 0; j < q->n_words; j++) {
@@ -456,32 +523,30 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 
 /* How sure the best candidate is (hh_search_result.strength): weak when
  * it has only one part of a compound word for every word it matched, or
- * when the words it matched weigh less than half the query's (a word of
- * a long question that half the articles use). A query word nobody wrote
- * weighs as much as its weightiest word that someone did. */
+ * when the words it matched weigh less than 40% of the query's (a common
+ * word of a longer question). A word weighs its idf; a word the index
+ * does not know as written (found only by its parts or as a typo, or not
+ * at all) weighs as much as a word of one article: it is what the query
+ * is most likely about. */
 static enum hh_search_strength strength_of(const struct query *q,
 					   uint32_t all, const float *widf,
-					   const struct cand *best)
+					   double rare, const struct cand *best)
 {
-	double best_credit = 0, total = 0, max_w = 0;
+	double best_credit = 0, total = 0, got = 0;
 	for (int i = 0; i < q->n_words; i++) {
 		uint32_t bit = 1u << i;
-		if (!(all & bit))
+		if (q->words[i].stop)
 			continue;
-		double c = word_credit(&q->words[i], bit, best->mask);
+		double w = widf[i] > 0 ? widf[i] : rare;
+		double c = all & bit ? word_credit(&q->words[i], bit, best->mask) : 0;
 		if (c > best_credit)
 			best_credit = c;
-		if (widf[i] > max_w)
-			max_w = widf[i];
+		total += w;
+		got += c * w;
 	}
 	if (best_credit < CREDIT_PART)
 		return HH_STRENGTH_WEAK;
-	for (int i = 0; i < q->n_words; i++)
-		if (!q->words[i].stop)
-			total += (all >> i) & 1 ? widf[i] : max_w;
-	double got = coverage(q, all, best->mask, widf);
-	return total > 0 && got < 0.5 * total ? HH_STRENGTH_WEAK
-					      : HH_STRENGTH_STRONG;
+	return got < 0.4 * total ? HH_STRENGTH_WEAK : HH_STRENGTH_STRONG;
 }
 
 /* The hits: the candidates from offset on, at most limit, with their
@@ -580,12 +645,13 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		float wq = (float)(qt->w * idf);
 		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
 				(uint64_t)qt->slots << 32;
+		/* a word's weight: its best term that is the word itself */
 		for (int k = 0; k < q->n_words; k++)
-			if (((qt->mask >> k) & 1 ||
-			     (qt->slots & (q->words[k].inside_slot |
-					   q->words[k].part_slots))) &&
-			    widf[k] < idf)
-				widf[k] = (float)idf;
+			if ((((qt->mask >> k) & 1) && !qt->fuzzy) ||
+			    (qt->slots & q->words[k].inside_slot)) {
+				if (widf[k] < idf)
+					widf[k] = (float)idf;
+			}
 		const struct hot *h = tm->h;
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
@@ -662,7 +728,8 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 
 	rerank(idx, q, all, heap, n_heap);
 	if (n_heap)
-		res->strength = strength_of(q, all, widf, &heap[0]);
+		res->strength = strength_of(
+			q, all, widf, log(1.0 + (n_live - 0.5) / 1.5), &heap[0]);
 	fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
 	fill_facets(idx, fa, a, res);
 	/* "Mente du ...?" when the corrected words find clearly more */
