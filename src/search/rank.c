@@ -363,28 +363,25 @@ static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
 }
 
 /* How the title of doc answers the query (the words in all): 0, it does
- * not hold them all; 1, it holds every word (whole, stemmed, any order,
- * or a word's parts together); 2, in the order typed; 3, and nothing
- * else: the query is the title. */
+ * not hold them all; 1, it holds every word whole (stemmed, inflected,
+ * a synonym or a typo's correction; in any order); 2, in the order
+ * typed; 3, and nothing else: the query is the title. A word's parts or
+ * a part of the title's compound are not the word here: whole words
+ * beat parts (docs/search.md). */
 static int title_tier(const struct hh_index *idx, const struct query *q,
 		      uint32_t all, uint32_t doc)
 {
-	uint64_t tm = 0;
+	uint32_t tm = 0;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
+		if (!qt->mask || (qt->mask & tm) == qt->mask)
+			continue;
 		const struct posting *p = find_posting(&idx->terms[qt->term], doc);
 		if (p && p->tf2[F_TITLE])
-			tm |= qt->mask | (uint64_t)qt->slots << 32;
+			tm |= qt->mask;
 	}
-	for (int i = 0; i < q->n_words; i++) {
-		const struct qword *w = &q->words[i];
-		uint32_t bit = 1u << i, slots = (uint32_t)(tm >> 32);
-		if (!(all & bit) || ((uint32_t)tm & bit))
-			continue;
-		if (!w->part_need || (slots & w->part_need) != w->part_need)
-			return 0; /* a word the title lacks (or has only inside
-				     a compound of its own) */
-	}
+	if ((tm & all) != all)
+		return 0;
 	/* the order as typed: each pair of consecutive words with terms of
 	 * their own */
 	int prev = -1, ordered = 1;
@@ -519,6 +516,12 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 		}
 		heap[j] = c;
 	}
+	/* a higher tier above a better score: its score (and those above it)
+	 * raised just above, so that scores read in the order of the hits */
+	for (int i = n_heap - 2; i >= 0; i--)
+		if (heap[i].score < heap[i + 1].score ||
+		    (heap[i].score == heap[i + 1].score && heap[i].tier > heap[i + 1].tier))
+			heap[i].score = heap[i + 1].score * 1.0001 + 1e-9;
 }
 
 /* How sure the best candidate is (hh_search_result.strength): weak when
