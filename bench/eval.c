@@ -443,6 +443,7 @@ struct own_query {
 	/* helhed's result, for the list of the worst */
 	struct metrics hh;
 	int hh_rank; /* rank of the grade-2 slug, 0: not in the top 10 */
+	int hh_weak; /* helhed's strength was not strong */
 	char *hh_first;
 };
 
@@ -692,9 +693,10 @@ static int eval_own(const char *content, const char *queries_path,
 	 * relevant slug; helhed's weak or empty answers; traps first */
 	struct metrics hk[64] = { 0 }, fk[64] = { 0 }, xk[64] = { 0 },
 		       hall = { 0 }, fall = { 0 }, xall = { 0 };
-	int weak[64] = { 0 }, weak_all = 0, n_kind[64] = { 0 };
-	int trap_q[64] = { 0 }, trap_h[64] = { 0 }, trap_f[64] = { 0 },
-	    trap_x[64] = { 0 };
+	int weak[64] = { 0 }, weak_judged[64] = { 0 }, weak_all = 0,
+	    n_kind[64] = { 0 };
+	int trap_q[64] = { 0 }, trap_h[64] = { 0 }, trap_hs[64] = { 0 },
+	    trap_f[64] = { 0 }, trap_x[64] = { 0 };
 	for (int i = 0; i < n_q; i++) {
 		struct own_query *q = &qs[i];
 		const char *hkeys[TOP], *fkeys[TOP], *xkeys[TOP];
@@ -711,13 +713,16 @@ static int eval_own(const char *content, const char *queries_path,
 		if (k == n_kinds)
 			k = 63; /* more than 63 kinds: counted in all only */
 		int is_weak = strength != HH_STRENGTH_STRONG;
+		q->hh_weak = is_weak;
 		n_kind[k]++;
 		weak[k] += is_weak;
 		q->hh_first = hh_xstrdup(nh ? hkeys[0] : "(nothing)");
 		if (q->n_traps) {
 			trap_q[k]++;
 			for (int t = 0; t < q->n_traps; t++) {
-				trap_h[k] += nh && !strcmp(hkeys[0], q->traps[t]);
+				int first = nh && !strcmp(hkeys[0], q->traps[t]);
+				trap_h[k] += first;
+				trap_hs[k] += first && !is_weak;
 				trap_f[k] += nf && !strcmp(fkeys[0], q->traps[t]);
 				trap_x[k] += nx && !strcmp(xkeys[0], q->traps[t]);
 			}
@@ -740,6 +745,7 @@ static int eval_own(const char *content, const char *queries_path,
 			metrics_add(&hall, &hm);
 			metrics_add(&fall, &fm);
 			metrics_add(&xall, &xm);
+			weak_judged[k] += is_weak;
 			weak_all += is_weak;
 		} else {
 			q->hh.ndcg = 2; /* not among the worst */
@@ -748,7 +754,7 @@ static int eval_own(const char *content, const char *queries_path,
 	}
 	print_header();
 	for (int k = 0; k < n_kinds; k++)
-		print_row(kinds[k], &hk[k], &fk[k], &xk[k], weak[k]);
+		print_row(kinds[k], &hk[k], &fk[k], &xk[k], weak_judged[k]);
 	print_row("all", &hall, &fall, &xall, weak_all);
 	printf("-- weak: the share of the queries that helhed answered weak "
 	       "or not at all\n   (kind \"weak\": queries with no sure "
@@ -759,14 +765,23 @@ static int eval_own(const char *content, const char *queries_path,
 			printf("%-10s %4d  weak or none: helhed %.3f (the peers "
 			       "do not say)\n",
 			       kinds[k], n_kind[k], avg(weak[k], n_kind[k]));
+	printf("-- judged queries helhed called weak (the wanted article's "
+	       "rank in brackets; 1: a needless doubt)\n");
+	for (int i = 0; i < n_q; i++)
+		if (qs[i].n_j && qs[i].hh_weak)
+			printf("   %-9s \"%s\" [%d]\n", qs[i].kind, qs[i].text,
+			       qs[i].hh_rank);
 	printf("-- traps: queries whose words also stand in an unrelated "
 	       "article (a compound's part, a neighbour topic);\n   the "
-	       "share where that article came first (lower is better)\n");
+	       "share where that article came first (lower is better); "
+	       "helhed also as a sure (strong) answer,\n   the peers "
+	       "always answer as if sure\n");
 	for (int k = 0; k < n_kinds; k++)
 		if (trap_q[k])
-			printf("%-10s %4d  trap first: helhed %.3f  fts5 %.3f  "
-			       "xapian %.3f\n",
+			printf("%-10s %4d  trap first: helhed %.3f (as a sure "
+			       "answer %.3f)  fts5 %.3f  xapian %.3f\n",
 			       kinds[k], trap_q[k], avg(trap_h[k], trap_q[k]),
+			       avg(trap_hs[k], trap_q[k]),
 			       avg(trap_f[k], trap_q[k]),
 			       avg(trap_x[k], trap_q[k]));
 

@@ -362,10 +362,58 @@ static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
 	return 0;
 }
 
+/* The word at text[start, end) lower-cased into out (ASCII and the
+ * Latin-1 capitals, æ ø å among them: what titles use); returns its
+ * length, 0 when it does not fit. */
+static size_t lower_title_word(const char *text, size_t start, size_t end,
+			       char *out, size_t cap)
+{
+	size_t n = end - start;
+	if (n >= cap)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[start + i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		else if (i && (unsigned char)text[start + i - 1] == 0xc3 &&
+			 c >= 0x80 && c <= 0x9e && c != 0x97)
+			c += 0x20;
+		out[i] = (char)c;
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* Where the query's words, as typed and in order, stand in a row in the
+ * title: 0, they are the whole title; 1, they stand in it among other
+ * words; -1, they do not. */
+static int title_has_query(const char *title, const struct query *q)
+{
+	if (!title || !q->n_words)
+		return -1;
+	size_t len = strlen(title), at = 0, s, e;
+	char words[24][HH_WORD_MAX];
+	int n = 0;
+	while (n < 24 && hh_word_next(title, len, &at, &s, &e))
+		if (!lower_title_word(title, s, e, words[n++], HH_WORD_MAX))
+			return -1;
+	if (hh_word_next(title, len, &at, &s, &e))
+		return -1; /* a title of more than 24 words */
+	for (int start = 0; start + q->n_words <= n; start++) {
+		int k = 0;
+		while (k < q->n_words && !strcmp(words[start + k], q->words[k].word))
+			k++;
+		if (k == q->n_words)
+			return n == q->n_words ? 0 : 1;
+	}
+	return -1;
+}
+
 /* How the title of doc answers the query (the words in all): 0, it does
  * not hold them all; 1, it holds every word whole (stemmed, inflected,
  * a synonym or a typo's correction; in any order); 2, in the order
- * typed; 3, and nothing else: the query is the title. A word's parts or
+ * typed; 3, the query's words as typed stand in a row in the title; 4,
+ * the query is the title. A word's parts or
  * a part of the title's compound are not the word here: whole words
  * beat parts (docs/search.md). */
 static int title_tier(const struct hh_index *idx, const struct query *q,
@@ -399,13 +447,13 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 	}
 	if (!ordered)
 		return 1;
-	uint32_t qlen = q->n_words ? q->words[q->n_words - 1].pos -
-					    q->words[0].pos + 1
-				   : 0;
-	return idx->docs[doc].flen[F_TITLE] == qlen ? 3 : 2;
+	/* the query's words as typed, stop words too, in the title: "flytning
+	 * til udlandet" is not "flytning fra udlandet" */
+	int at = title_has_query(idx->docs[doc].title, q);
+	return at < 0 ? 2 : at == 0 ? 4 : 3;
 }
 
-/* Whether two positions of ta and tb in doc stand at most 3 words apart
+/* Whether two positions of ta and tb in doc stand at most 5 words apart
  * in the same field. */
 static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
 		uint32_t doc)
@@ -419,7 +467,7 @@ static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
 	uint32_t i = 0, j = 0;
 	while (i < pa->npos && j < pb->npos) {
 		uint32_t d = a[i] > b[j] ? a[i] - b[j] : b[j] - a[i];
-		if (d <= 3) /* a field apart is 2^24 */
+		if (d <= 5) /* a field apart is 2^24 */
 			return 1;
 		if (a[i] < b[j])
 			i++;
@@ -540,7 +588,11 @@ static enum hh_search_strength strength_of(const struct query *q,
 		uint32_t bit = 1u << i;
 		if (q->words[i].stop)
 			continue;
-		double w = widf[i] > 0 ? widf[i] : rare;
+		/* a long word unknown as written: a compound the articles
+		 * do not use, most likely what the query is about */
+		double w = widf[i] > 0 ? widf[i]
+			   : hh_utf8_len(q->words[i].word) >= 8 ? 2 * rare
+								 : rare;
 		double c = all & bit ? word_credit(&q->words[i], bit, best->mask) : 0;
 		if (c > best_credit)
 			best_credit = c;
@@ -640,6 +692,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	uint64_t *mask = s->mask;
 	uint32_t *touched = s->touched, n_touched = 0;
 	float widf[HH_QUERY_WORDS] = { 0 }; /* each word's weight */
+	float own[HH_QUERY_WORDS] = { 0 };
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
 		const struct term *tm = &idx->terms[qt->term];
@@ -648,13 +701,18 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		float wq = (float)(qt->w * idf);
 		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
 				(uint64_t)qt->slots << 32;
-		/* a word's weight: its best term that is the word itself */
-		for (int k = 0; k < q->n_words; k++)
-			if ((((qt->mask >> k) & 1) && !qt->fuzzy) ||
-			    (qt->slots & q->words[k].inside_slot)) {
-				if (widf[k] < idf)
-					widf[k] = (float)idf;
-			}
+		/* a word's weight: the idf of its own term, or else of its
+		 * best other reading that is the word itself (a variant, a
+		 * synonym, the word inside a compound); not of its parts or
+		 * of a typo's correction */
+		for (int k = 0; k < q->n_words; k++) {
+			if (q->words[k].tid == (int32_t)qt->term && !qt->fuzzy)
+				own[k] = (float)idf;
+			else if (((((qt->mask >> k) & 1) && !qt->fuzzy) ||
+				  (qt->slots & q->words[k].inside_slot)) &&
+				 widf[k] < idf)
+				widf[k] = (float)idf;
+		}
 		const struct hot *h = tm->h;
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
@@ -665,13 +723,19 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		}
 	}
 
+	for (int k = 0; k < q->n_words; k++)
+		if (own[k] > 0)
+			widf[k] = own[k];
 	/* the words with any evidence in the index: coverage counts them */
 	uint32_t all = 0;
 	for (int i = 0; i < q->n_terms; i++)
 		all |= q->terms[i].mask;
-	for (int i = 0; i < q->n_words; i++)
+	for (int i = 0; i < q->n_words; i++) {
 		if (q->words[i].inside_slot | q->words[i].part_slots)
 			all |= 1u << i;
+		if (q->words[i].stop) /* joined into a compound ("koster en") */
+			all &= ~(1u << i);
+	}
 	all &= ~EXACT_BIT;
 	int n_words = popcount32(all);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
