@@ -128,15 +128,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		"AND (?6 IS NULL OR f.topic = ?6 OR f.topic LIKE ?6 || '.%') "
 		"AND (?7 = 0 OR f.id < ?7) "
 		"ORDER BY f.id DESC LIMIT ?8",
-	/* searches: no result; a weak result (results, nothing chosen);
-	 * success (an article chosen and no chat from the same visit
-	 * within a day after the search) */
+	/* searches: no result; a weak result (results, nothing chosen, or
+	 * the engine was not sure of them: strength 1, 0027); success (an
+	 * article chosen from a result that was not weak, and no chat from
+	 * the same visit within a day after the search) */
 	[S_FIG_SEARCH] =
 		"SELECT count(*), ifnull(sum(results = 0), 0), "
-		"ifnull(sum(results > 0 AND chosen_article_id IS NULL), 0), "
-		"ifnull(sum(chosen_article_id IS NOT NULL AND (s.visit IS NULL OR "
-		"NOT EXISTS (SELECT 1 FROM chats c WHERE c.visit = s.visit AND "
-		"c.created_at >= s.at AND c.created_at < s.at + 86400))), 0) "
+		"ifnull(sum(results > 0 AND (chosen_article_id IS NULL OR "
+		"strength IS 1)), 0), "
+		"ifnull(sum(chosen_article_id IS NOT NULL AND strength IS NOT 1 "
+		"AND (s.visit IS NULL OR NOT EXISTS (SELECT 1 FROM chats c "
+		"WHERE c.visit = s.visit AND c.created_at >= s.at AND c.created_at < s.at + 86400))), 0) "
 		"FROM search_log s WHERE municipality_id = ?1 AND at >= ?2 AND "
 		"at < ?3",
 	[S_FIG_LAG] = "SELECT count(*), ifnull(max(id), 0) FROM events "
