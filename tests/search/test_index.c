@@ -873,6 +873,21 @@ static void snippets_escape_and_mark(void **state)
 		assert_true(!strncmp(p, "<mark>", 6) || !strncmp(p, "</mark>", 7));
 	/* The title is the article's, for the caller to escape. */
 	assert_string_equal(r.hits[0].title, "Hundeskat <b>fed</b>");
+	/* A heading is kept apart from the text after it (" – "), one that
+	 * ends a sentence already by a space; none after a last heading. */
+	put(t->idx, (struct art){ .id = 9, .title = "Kattelem",
+				  .body = "Intro.\n\n## Sådan søger du om kattelem\n\n"
+					  "Du søger på borger.dk.\n\n"
+					  "### Hvad koster kattelem?\nDet er gratis.\n\n"
+					  "## Sidste overskrift kattelem\n" });
+	r = q(t, "kattelem");
+	s = r.hits[0].snippet_html;
+	assert_non_null(strstr(s, "Sådan søger du om <mark>kattelem</mark> – Du søger "
+				  "på borger.dk."));
+	assert_non_null(strstr(s, "Hvad koster <mark>kattelem</mark>? Det er gratis."));
+	assert_non_null(strstr(s, "Sidste overskrift <mark>kattelem</mark>"));
+	assert_null(strstr(s, "overskrift <mark>kattelem</mark> –"));
+	assert_null(strstr(s, "##"));
 
 	/* Stems, compounds and folded spellings are marked as written. */
 	put(t->idx, (struct art){ .id = 2, .title = "Sygedagpenge",
