@@ -7,6 +7,14 @@
  * matched with one edit (5+ letters) or two (9+ letters), Damerau-style,
  * below exact and stemmed matches. Synonyms expand the query.
  *
+ * The ranking rules (docs/search.md): a query word earns full credit for
+ * itself (stemmed, inflected), half for a part match (the word inside a
+ * document's compound, or all of its own parts standing together) and
+ * little for one of its parts alone; coverage of the query's words counts
+ * before frequency; a title that holds every query word ranks first, the
+ * title equal to the query before its neighbours. Each result says how
+ * sure it is (enum hh_search_strength).
+ *
  * The index is derived state, and knows nothing of the store: the domain
  * feeds it (domain/searchfeed.h) at start-up and after every article
  * change through hh_index_put()/hh_index_remove().

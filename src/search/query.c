@@ -92,10 +92,15 @@ static void known_words(const struct hh_index *idx,
 			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0, 0);
 			w->has_match = w->whole_known = 1;
 		}
-		/* the same word read otherwise: an ending the stemmer or the
-		 * digraphs hid (hh_term_variants) */
+		/* the same word read otherwise, when the index does not know
+		 * it as it is: an ending the stemmer or the digraphs hid
+		 * (hh_term_variants; a stem or two, so not for every word) */
 		char var[2][HH_TERM_MAX];
-		int n_var = hh_term_variants(w->word, strlen(w->word), w->term, var);
+		int typing = sq->prefix_last && i == q->n_words - 1 && w->prefix_ok;
+		int n_var = w->whole_known || typing
+				    ? 0 /* a word being typed: its completions */
+				    : hh_term_variants(w->word, strlen(w->word),
+						       w->term, var);
 		for (int k = 0; k < n_var; k++) {
 			int32_t t = hh_ix_term_find(idx, var[k]);
 			if (t < 0 || !hh_ix_df(idx, (uint32_t)t, sq->staff))

@@ -14,6 +14,7 @@ static const double field_weight[N_FIELDS] = { 4.0, 3.0, 1.5, 1.0 };
 static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
 #define K1 1.2
 #define RERANK 50     /* candidates given the proximity boost */
+#define TITLE_CHECK 10 /* the best of them whose titles are compared */
 
 /* Document di's field weight / BM25 length norm, per field, with the
  * current average lengths. */
@@ -419,17 +420,25 @@ static int title_has_query(const char *title, const struct query *q)
 static int title_tier(const struct hh_index *idx, const struct query *q,
 		      uint32_t all, uint32_t doc)
 {
+	/* word by word, so that most candidates are out at the first word
+	 * their title lacks */
 	uint32_t tm = 0;
-	for (int i = 0; i < q->n_terms; i++) {
-		const struct qterm *qt = &q->terms[i];
-		if (!qt->mask || (qt->mask & tm) == qt->mask)
+	for (int w = 0; w < q->n_words; w++) {
+		uint32_t bit = 1u << w;
+		if (!(all & bit) || (tm & bit))
 			continue;
-		const struct posting *p = find_posting(&idx->terms[qt->term], doc);
-		if (p && p->tf2[F_TITLE])
-			tm |= qt->mask;
+		for (int i = 0; i < q->n_terms && !(tm & bit); i++) {
+			const struct qterm *qt = &q->terms[i];
+			if (!(qt->mask & bit))
+				continue;
+			const struct posting *p =
+				find_posting(&idx->terms[qt->term], doc);
+			if (p && p->tf2[F_TITLE])
+				tm |= qt->mask;
+		}
+		if (!(tm & bit))
+			return 0;
 	}
-	if ((tm & all) != all)
-		return 0;
 	/* the order as typed: each pair of consecutive words with terms of
 	 * their own */
 	int prev = -1, ordered = 1;
@@ -447,8 +456,17 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 	}
 	if (!ordered)
 		return 1;
-	/* the query's words as typed, stop words too, in the title: "flytning
-	 * til udlandet" is not "flytning fra udlandet" */
+	/* Without stop words the words in order are the query in a row (as
+	 * stems), and the whole title when it is as long. With them, the
+	 * title's own words tell: "flytning til udlandet" is not "flytning
+	 * fra udlandet" (stop words have no terms to compare). */
+	int has_stop = 0;
+	for (int j = 0; j < q->n_words; j++)
+		has_stop |= q->words[j].stop;
+	if (!has_stop) {
+		uint32_t qlen = q->words[q->n_words - 1].pos - q->words[0].pos + 1;
+		return idx->docs[doc].flen[F_TITLE] == qlen ? 4 : 3;
+	}
 	int at = title_has_query(idx->docs[doc].title, q);
 	return at < 0 ? 2 : at == 0 ? 4 : 3;
 }
@@ -507,12 +525,27 @@ static uint64_t parts_together(const struct hh_index *idx,
 	return mk;
 }
 
+/* Candidates best first (cmp_cand_desc): at most RERANK (or offset +
+ * limit) of them, so an insertion sort. */
+static void sort_cands(struct cand *heap, int n_heap)
+{
+	for (int i = 1; i < n_heap; i++) {
+		struct cand c = heap[i];
+		int j = i;
+		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
+			heap[j] = heap[j - 1];
+			j--;
+		}
+		heap[j] = c;
+	}
+}
+
 /* The proximity boost for the candidates (consecutive query words next
  * to each other), their parts checked (parts_together) and their title
- * tiers, then the candidates in order, best first: by title tier, then
- * by score. */
+ * tiers (titles: 0, none), then the candidates in order, best first: by
+ * title tier, then by score. */
 static void rerank(const struct hh_index *idx, const struct query *q,
-		   uint32_t all, struct cand *heap, int n_heap)
+		   uint32_t all, int titles, struct cand *heap, int n_heap)
 {
 	for (int h = 0; h < n_heap; h++) {
 		if (((uint32_t)heap[h].mask & all) != all) {
@@ -552,18 +585,21 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 				boost *= 1.1;
 		}
 		heap[h].score *= boost;
-		heap[h].tier = title_tier(idx, q, all, heap[h].doc);
+		heap[h].tier = 0;
 	}
-	/* at most RERANK (or offset + limit) candidates: insertion sort */
-	for (int i = 1; i < n_heap; i++) {
-		struct cand c = heap[i];
-		int j = i;
-		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
-			heap[j] = heap[j - 1];
-			j--;
-		}
-		heap[j] = c;
-	}
+	/* at most RERANK (or offset + limit) candidates: insertion sort by
+	 * score, then the title tiers of the best TITLE_CHECK (a title that
+	 * holds every query word gives a score among them: title weight 4;
+	 * each check reads cold postings), then by tier and score. A title
+	 * can hold every word whole only where the document does. */
+	sort_cands(heap, n_heap);
+	int changed = 0;
+	for (int h = 0; titles && h < n_heap && h < TITLE_CHECK; h++)
+		if (((uint32_t)heap[h].mask & all) == all &&
+		    (heap[h].tier = title_tier(idx, q, all, heap[h].doc)))
+			changed = 1;
+	if (changed)
+		sort_cands(heap, n_heap);
 	/* a higher tier above a better score: its score (and those above it)
 	 * raised just above, so that scores read in the order of the hits */
 	for (int i = n_heap - 2; i >= 0; i--)
@@ -738,6 +774,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	all &= ~EXACT_BIT;
 	int n_words = popcount32(all);
+	double cover2[33]; /* (words matched whole / words)² */
+	for (int k = 0; k <= n_words; k++)
+		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
 	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
 	int n_heap = 0, exact_total = 0;
@@ -775,8 +814,14 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		if (n_heap == heap_cap && score < heap[0].score)
 			continue;
 		if (((uint32_t)mk & all) != all) {
-			double c = coverage(q, all, mk, NULL) / n_words;
-			score *= c * c;
+			/* without part evidence the credit is the count of
+			 * whole words (most documents): no walk over the words */
+			if (mk >> 32) {
+				double c = coverage(q, all, mk, NULL) / n_words;
+				score *= c * c;
+			} else {
+				score *= cover2[popcount32((uint32_t)mk & all)];
+			}
 		}
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ di, score, mk, 0 });
@@ -793,7 +838,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	free(cls);
 
-	rerank(idx, q, all, heap, n_heap);
+	/* search-as-you-type (the last word a prefix, up to 8 completions
+	 * of it) ranks by score alone: title tiers would read the postings
+	 * of every completion, at every key */
+	rerank(idx, q, all, !sq->prefix_last, heap, n_heap);
 	if (n_heap)
 		res->strength = strength_of(
 			q, all, widf, log(1.0 + (n_live - 0.5) / 1.5), &heap[0]);

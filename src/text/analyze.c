@@ -271,7 +271,7 @@ void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX])
 int hh_term_variants(const char *word, size_t len, const char *term,
 		     char out[2][HH_TERM_MAX])
 {
-	char tr[HH_WORD_MAX * 2], t[HH_WORD_MAX * 2], stem[HH_WORD_MAX * 2];
+	char t[HH_WORD_MAX * 2];
 	struct sb_stemmer *s = stemmer();
 	int n = 0;
 	if (len >= HH_WORD_MAX)
@@ -288,21 +288,17 @@ int hh_term_variants(const char *word, size_t len, const char *term,
 				n++;
 		}
 	}
-	/* the stem stemmed again: an ending that hid another from the
-	 * stemmer (beboerlicens|en gives beboerlicens, whose stem is that of
-	 * beboerlicens) */
-	size_t tl = translit(word, len, tr, sizeof(tr));
-	tl = strip_accents(tr, tl, t);
-	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)t, (int)tl);
-	if (!st)
-		return n;
-	size_t sl = (size_t)sb_stemmer_length(s);
-	memcpy(stem, st, sl);
-	stem[sl] = 0;
-	st = sb_stemmer_stem(s, (const sb_symbol *)stem, (int)sl);
-	if (st && (size_t)sb_stemmer_length(s) != sl) {
-		fold((const char *)st, (size_t)sb_stemmer_length(s), out[n]);
-		if (strcmp(out[n], term) && (!n || strcmp(out[n], out[0])))
+	/* the term stemmed again: an ending that hid another from the
+	 * stemmer (beboerlicens|en gives beboerlicens, whose own stem is that
+	 * of beboerlicens). The term is folded (ø as o ...): the stemmer
+	 * reads the same vowels in it, and this is one stem a query word. */
+	size_t tl = strlen(term);
+	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)term, (int)tl);
+	if (st && (size_t)sb_stemmer_length(s) < tl) {
+		size_t sl = (size_t)sb_stemmer_length(s);
+		memcpy(out[n], st, sl);
+		out[n][sl] = 0;
+		if (!n || strcmp(out[n], out[0]))
 			n++;
 	}
 	return n;
