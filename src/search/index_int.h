@@ -196,6 +196,7 @@ struct qterm {
 	uint32_t mask;  /* words matched whole by this term */
 	uint32_t slots; /* part slots (struct qword) this term fills */
 	int fuzzy;
+	int syn; /* only a synonym's: not the word itself (title tiers) */
 };
 
 struct query {

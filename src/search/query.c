@@ -52,12 +52,13 @@ static void add_qterm(struct query *q, uint32_t term, double w, uint32_t mask,
 			}
 			t->mask |= mask;
 			t->slots |= slots;
+			t->syn = 0; /* the word itself too */
 			return;
 		}
 	}
 	if (q->n_terms == (int)(sizeof(q->terms) / sizeof(q->terms[0])))
 		return;
-	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, slots, fuzzy };
+	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, slots, fuzzy, 0 };
 }
 
 /* A new part slot (struct qword), or 0 when all 32 are given out: the
@@ -166,7 +167,10 @@ static void synonyms(const struct hh_index *idx, int staff, struct query *q)
 					int32_t t = hh_ix_term_find(idx, rule->to.terms[k]);
 					if (t < 0 || !hh_ix_df(idx, (uint32_t)t, staff))
 						continue;
+					int before = q->n_terms;
 					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0, 0);
+					if (q->n_terms > before) /* the synonym's alone */
+						q->terms[before].syn = 1;
 					for (int m = 0; m < rule->from.n; m++) {
 						struct qword *cw = &q->words[content[i + m]];
 						cw->has_match = cw->syn_covered = 1;

@@ -139,11 +139,11 @@ static inline int popcount32(uint32_t x)
 	return (int)((((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24);
 }
 
-struct cand {
-	uint32_t doc;
+struct cand { /* 24 bytes: the heap and the sorts move them */
 	double score;
 	uint64_t mask; /* its words and part slots */
-	int tier;      /* after rerank: how its title answers the query */
+	uint32_t doc;
+	int32_t tier;  /* after rerank: how its title answers the query */
 };
 
 /* min-heap on score (ties: higher doc first out, so lower doc ids win) */
@@ -412,7 +412,7 @@ static int title_has_query(const char *title, const struct query *q)
 
 /* How the title of doc answers the query (the words in all): 0, it does
  * not hold them all; 1, it holds every word whole (stemmed, inflected,
- * a synonym or a typo's correction; in any order); 2, in the order
+ * or a typo's correction, not a synonym; in any order); 2, in the order
  * typed; 3, the query's words as typed stand in a row in the title; 4,
  * the query is the title. A word's parts or
  * a part of the title's compound are not the word here: whole words
@@ -429,8 +429,8 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 			continue;
 		for (int i = 0; i < q->n_terms && !(tm & bit); i++) {
 			const struct qterm *qt = &q->terms[i];
-			if (!(qt->mask & bit))
-				continue;
+			if (!(qt->mask & bit) || qt->syn)
+				continue; /* a synonym in the title is not the word */
 			const struct posting *p =
 				find_posting(&idx->terms[qt->term], doc);
 			if (p && p->tf2[F_TITLE])
@@ -525,27 +525,37 @@ static uint64_t parts_together(const struct hh_index *idx,
 	return mk;
 }
 
-/* Candidates best first (cmp_cand_desc): at most RERANK (or offset +
- * limit) of them, so an insertion sort. */
-static void sort_cands(struct cand *heap, int n_heap)
+/* The best k of the n candidates first, in order (cmp_cand_desc); the
+ * rest after them in no order. An insertion sort of the first k, then
+ * each other one put in only when it beats the k-th: the page needs k of
+ * RERANK. Returns k (at most n). */
+static int sort_cands(struct cand *heap, int n, int k)
 {
-	for (int i = 1; i < n_heap; i++) {
+	if (k > n)
+		k = n;
+	for (int i = 1; i < n; i++) {
+		if (i >= k && cmp_cand_desc(&heap[k - 1], &heap[i]) <= 0)
+			continue;
 		struct cand c = heap[i];
-		int j = i;
+		int j = i < k ? i : k - 1;
+		if (i >= k)
+			heap[i] = heap[k - 1]; /* the k-th leaves for the rest */
 		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
 			heap[j] = heap[j - 1];
 			j--;
 		}
 		heap[j] = c;
 	}
+	return k;
 }
 
 /* The proximity boost for the candidates (consecutive query words next
  * to each other), their parts checked (parts_together) and their title
  * tiers (titles: 0, none), then the candidates in order, best first: by
  * title tier, then by score. */
-static void rerank(const struct hh_index *idx, const struct query *q,
-		   uint32_t all, int titles, struct cand *heap, int n_heap)
+static int rerank(const struct hh_index *idx, const struct query *q,
+		  uint32_t all, int titles, struct cand *heap, int n_heap,
+		  int need)
 {
 	for (int h = 0; h < n_heap; h++) {
 		if (((uint32_t)heap[h].mask & all) != all) {
@@ -592,20 +602,25 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 	 * holds every query word gives a score among them: title weight 4;
 	 * each check reads cold postings), then by tier and score. A title
 	 * can hold every word whole only where the document does. */
-	sort_cands(heap, n_heap);
+	int sorted = sort_cands(heap, n_heap,
+				need > TITLE_CHECK ? need : TITLE_CHECK);
 	int changed = 0;
-	for (int h = 0; titles && h < n_heap && h < TITLE_CHECK; h++)
+	for (int h = 0; titles && h < sorted && h < TITLE_CHECK; h++)
 		if (((uint32_t)heap[h].mask & all) == all &&
 		    (heap[h].tier = title_tier(idx, q, all, heap[h].doc)))
 			changed = 1;
+	/* only the checked ones can move, and only among themselves: the
+	 * others have tier 0 and lower scores */
 	if (changed)
-		sort_cands(heap, n_heap);
+		sort_cands(heap, sorted < TITLE_CHECK ? sorted : TITLE_CHECK,
+			   TITLE_CHECK);
 	/* a higher tier above a better score: its score (and those above it)
 	 * raised just above, so that scores read in the order of the hits */
-	for (int i = n_heap - 2; i >= 0; i--)
+	for (int i = sorted - 2; i >= 0; i--)
 		if (heap[i].score < heap[i + 1].score ||
 		    (heap[i].score == heap[i + 1].score && heap[i].tier > heap[i + 1].tier))
 			heap[i].score = heap[i + 1].score * 1.0001 + 1e-9;
+	return sorted;
 }
 
 /* How sure the best candidate is (hh_search_result.strength): weak when
@@ -824,7 +839,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			}
 		}
 		heap_push(heap, &n_heap, heap_cap,
-			  (struct cand){ di, score, mk, 0 });
+			  (struct cand){ score, mk, di, 0 });
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
@@ -841,7 +856,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* search-as-you-type (the last word a prefix, up to 8 completions
 	 * of it) ranks by score alone: title tiers would read the postings
 	 * of every completion, at every key */
-	rerank(idx, q, all, !sq->prefix_last, heap, n_heap);
+	/* the hits in order; candidates past them need none */
+	n_heap = rerank(idx, q, all, !sq->prefix_last, heap, n_heap,
+			offset + limit);
 	if (n_heap)
 		res->strength = strength_of(
 			q, all, widf, log(1.0 + (n_live - 0.5) / 1.5), &heap[0]);
