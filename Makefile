@@ -289,7 +289,19 @@ $(BUILD)/bench/spool_bench: bench/spool_bench.c $(BUILD)/lib.a
 bench-spool: deps $(BUILD)/bench/spool_bench
 	$(BUILD)/bench/spool_bench $(HELHED_BENCH_SPOOL)
 
-# Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5.
+# Retrieval quality on helhed's own queries and on DanFEVER, beside FTS5
+# and Xapian (s-rank: eval links the Xapian peer, bench/xapian_eval.cc).
+$(BUILD)/bench/xapian_eval.o: bench/xapian_eval.cc bench/xapian_eval.h \
+		bench/search_common.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/bench/eval: bench/eval.c bench/xapian_eval.h \
+		$(BUILD)/bench/xapian_eval.o $(BENCH_COMMON) $(BUILD)/lib.a
+	$(CC) $(CFLAGS) -Ibench -c $< -o $(BUILD)/bench/eval.o
+	$(CXX) $(BUILD)/bench/eval.o -o $@ $(BUILD)/bench/xapian_eval.o \
+		$(BENCH_COMMON) $(BUILD)/lib.a $(XAPIAN_LIBS) $(LDLIBS) $(LDFLAGS)
+
 eval: deps $(BUILD)/bench/eval
 	$(BUILD)/bench/eval content tests/eval/queries.tsv tests/eval/danfever
 

@@ -52,6 +52,7 @@
 #include "search/synonyms.h"
 #include "store/store.h"
 #include "text/analyze.h"
+#include "xapian_eval.h"
 
 #define TOP 10
 #define WORST 15
@@ -237,7 +238,8 @@ static double avg(double sum, int n)
  * forms), unless all_kinds. */
 static int helhed_search(struct hh_index *idx, const char *text,
 			 int all_kinds, struct hh_arena *a,
-			 const char *keys[TOP])
+			 const char *keys[TOP],
+			 enum hh_search_strength *strength)
 {
 	struct hh_search_query q = { .text = text, .limit = TOP,
 				     .no_snippets = 1,
@@ -251,6 +253,8 @@ static int helhed_search(struct hh_index *idx, const char *text,
 				  : hh_arena_printf(a, "%s%s",
 						    hh_doc_kind_path(res.hits[i].kind) + 1,
 						    res.hits[i].slug);
+	if (strength)
+		*strength = res.strength;
 	return res.n_hits;
 }
 
@@ -448,10 +452,13 @@ struct own_query {
 	const char *kind, *text;
 	struct judgement *j;
 	int n_j;
+	const char **traps; /* "!slug": must not come first */
+	int n_traps;
 	int line;
 	/* helhed's result, for the list of the worst */
 	struct metrics hh;
 	int hh_rank; /* rank of the grade-2 slug, 0: not in the top 10 */
+	int hh_weak; /* helhed's strength was not strong */
 	char *hh_first;
 };
 
@@ -515,11 +522,17 @@ static int read_own_queries(const char *path, char *text,
 		for (const char *c = f[cr]; *c; c++)
 			max += *c == ',';
 		q->j = hh_xcalloc((size_t)max, sizeof(*q->j));
+		q->traps = hh_xcalloc((size_t)max, sizeof(*q->traps));
 		char *save = NULL;
 		for (char *s = strtok_r(f[cr], ",", &save); s;
 		     s = strtok_r(NULL, ",", &save)) {
 			s = trim(s);
-			int dup = !*s;
+			if (*s == '!') { /* a trap */
+				if (s[1])
+					q->traps[q->n_traps++] = s + 1;
+				continue;
+			}
+			int dup = !*s || !strcmp(s, "-");
 			for (int k = 0; k < q->n_j && !dup; k++)
 				dup = !strcmp(q->j[k].key, s);
 			if (!dup) {
@@ -528,11 +541,12 @@ static int read_own_queries(const char *path, char *text,
 				q->n_j++;
 			}
 		}
-		if (!q->n_j) {
+		if (!q->n_j && !q->n_traps && strcmp(q->kind, "weak")) {
 			/* nothing to measure against */
 			fprintf(stderr, "%s:%d: no relevant slug; skipped\n",
 				path, lineno);
 			free(q->j);
+			free(q->traps);
 			(*skipped)++;
 			continue;
 		}
@@ -542,15 +556,30 @@ static int read_own_queries(const char *path, char *text,
 	return n;
 }
 
+/* One row of the table: each figure as helhed / FTS5 / Xapian; weak is
+ * the share of the queries helhed called weak or found nothing for. */
 static void print_row(const char *label, const struct metrics *h,
-		      const struct metrics *f)
+		      const struct metrics *f, const struct metrics *x,
+		      int weak)
 {
 	int n = h->n;
-	printf("%-10s n=%-4d nDCG@10 %.3f (fts5 %.3f)  S@1 %.3f (%.3f)  "
-	       "S@3 %.3f (%.3f)  MRR@10 %.3f (%.3f)\n",
-	       label, n, avg(h->ndcg, n), avg(f->ndcg, n), avg(h->s1, n),
-	       avg(f->s1, n), avg(h->s3, n), avg(f->s3, n), avg(h->mrr, n),
-	       avg(f->mrr, n));
+	if (!n)
+		return;
+	printf("%-10s %4d  %.3f %.3f %.3f   %.3f %.3f %.3f   %.3f %.3f %.3f"
+	       "   %.3f %.3f %.3f   %.3f\n",
+	       label, n, avg(h->ndcg, n), avg(f->ndcg, n), avg(x->ndcg, n),
+	       avg(h->s1, n), avg(f->s1, n), avg(x->s1, n), avg(h->mrr, n),
+	       avg(f->mrr, n), avg(x->mrr, n), avg(h->recall, n),
+	       avg(f->recall, n), avg(x->recall, n), avg(weak, n));
+}
+
+static void print_header(void)
+{
+	printf("%-10s %4s  %-17s   %-17s   %-17s   %-17s   %s\n", "", "",
+	       "nDCG@10", "rank-1 (S@1)", "MRR@10", "recall@10", "weak");
+	printf("%-10s %4s  %-17s   %-17s   %-17s   %-17s   %s\n", "kind", "n",
+	       "helhed fts5  xap", "helhed fts5  xap", "helhed fts5  xap",
+	       "helhed fts5  xap", "helhed");
 }
 
 static int eval_own(const char *content, const char *queries_path,
@@ -564,6 +593,7 @@ static int eval_own(const char *content, const char *queries_path,
 	struct hh_synonyms syn = { 0 };
 	struct hh_index *idx = NULL;
 	struct fts fts;
+	struct xeval *xap = NULL;
 	struct hh_arena a, qa;
 	struct visible vis = { .a = &a };
 	struct own_query *qs = NULL;
@@ -621,28 +651,37 @@ static int eval_own(const char *content, const char *queries_path,
 		goto fail;
 	}
 
-	if (fts_open(&fts))
+	if (fts_open(&fts) || !(xap = xeval_new()))
 		goto fail;
 	struct key_index *slugs = hh_xmalloc((size_t)(vis.n + 1) * sizeof(*slugs));
 	for (int i = 0; i < vis.n; i++) {
 		const struct hh_article *art = vis.arts[i];
 		slugs[i] = (struct key_index){ art->slug, i };
 		if (fts_add(&fts, art->slug, art->title, art->keywords,
-			    art->summary, art->body_md)) {
+			    art->summary, art->body_md) ||
+		    xeval_add(xap, art->slug, art->title, art->keywords,
+			      art->summary, art->body_md)) {
 			free(slugs);
 			goto fail;
 		}
 	}
 	qsort(slugs, (size_t)vis.n, sizeof(*slugs), cmp_key_index);
-	for (int i = 0; i < n_q; i++)
+	for (int i = 0; i < n_q; i++) {
 		for (int k = 0; k < qs[i].n_j; k++)
 			if (!strchr(qs[i].j[k].key, '/') && /* a form, a guide */
 			    key_find(slugs, vis.n, qs[i].j[k].key) < 0)
 				fprintf(stderr, "%s:%d: '%s' is not an article "
 						"an anonymous citizen can see\n",
 					queries_path, qs[i].line, qs[i].j[k].key);
+		for (int k = 0; k < qs[i].n_traps; k++)
+			if (key_find(slugs, vis.n, qs[i].traps[k]) < 0)
+				fprintf(stderr, "%s:%d: trap '%s' is not an "
+						"article an anonymous citizen "
+						"can see\n",
+					queries_path, qs[i].line, qs[i].traps[k]);
+	}
 	free(slugs);
-	if (fts_ready(&fts))
+	if (fts_ready(&fts) || xeval_ready(xap))
 		goto fail;
 
 	printf("== own queries: %s, %d queries over %d articles visible to "
@@ -666,50 +705,113 @@ static int eval_own(const char *content, const char *queries_path,
 		if (k == n_kinds && n_kinds < 64)
 			kinds[n_kinds++] = qs[i].kind;
 	}
-	struct metrics hk[64] = { 0 }, fk[64] = { 0 }, hall = { 0 },
-		       fall = { 0 };
+	/* per kind: the metrics of each engine over the queries with a
+	 * relevant slug; helhed's weak or empty answers; traps first */
+	struct metrics hk[64] = { 0 }, fk[64] = { 0 }, xk[64] = { 0 },
+		       hall = { 0 }, fall = { 0 }, xall = { 0 };
+	int weak[64] = { 0 }, weak_judged[64] = { 0 }, weak_all = 0,
+	    n_kind[64] = { 0 };
+	int trap_q[64] = { 0 }, trap_h[64] = { 0 }, trap_hs[64] = { 0 },
+	    trap_f[64] = { 0 }, trap_x[64] = { 0 };
 	for (int i = 0; i < n_q; i++) {
 		struct own_query *q = &qs[i];
-		const char *hkeys[TOP], *fkeys[TOP];
+		const char *hkeys[TOP], *fkeys[TOP], *xkeys[TOP];
+		enum hh_search_strength strength;
 		int nh = helhed_search(idx, q->text,
 				       !strcmp(q->kind, KIND_SELF_SERVICE), &qa,
-				       hkeys);
+				       hkeys, &strength);
 		int nf = fts_search(&fts, q->text, fkeys);
-		if (nf < 0)
+		int nx = xeval_search(xap, q->text, xkeys, TOP);
+		if (nf < 0 || nx < 0)
 			goto fail;
-		struct metrics hm, fm;
-		int hr, fr;
-		judge(hkeys, nh, q->j, q->n_j, &hm, &hr);
-		judge(fkeys, nf, q->j, q->n_j, &fm, &fr);
-		q->hh = hm;
-		for (int r = 0; r < nh; r++)
-			if (!strcmp(hkeys[r], q->j[0].key)) {
-				q->hh_rank = r + 1;
-				break;
-			}
-		q->hh_first = hh_xstrdup(nh ? hkeys[0] : "(nothing)");
 		int k;
 		for (k = 0; k < n_kinds; k++)
 			if (!strcmp(kinds[k], q->kind))
 				break;
-		if (k < n_kinds) {
+		if (k == n_kinds)
+			k = 63; /* more than 63 kinds: counted in all only */
+		int is_weak = strength != HH_STRENGTH_STRONG;
+		q->hh_weak = is_weak;
+		n_kind[k]++;
+		weak[k] += is_weak;
+		q->hh_first = hh_xstrdup(nh ? hkeys[0] : "(nothing)");
+		if (q->n_traps) {
+			trap_q[k]++;
+			for (int t = 0; t < q->n_traps; t++) {
+				int first = nh && !strcmp(hkeys[0], q->traps[t]);
+				trap_h[k] += first;
+				trap_hs[k] += first && !is_weak;
+				trap_f[k] += nf && !strcmp(fkeys[0], q->traps[t]);
+				trap_x[k] += nx && !strcmp(xkeys[0], q->traps[t]);
+			}
+		}
+		if (q->n_j) {
+			struct metrics hm, fm, xm;
+			int hr, fr, xr;
+			judge(hkeys, nh, q->j, q->n_j, &hm, &hr);
+			judge(fkeys, nf, q->j, q->n_j, &fm, &fr);
+			judge(xkeys, nx, q->j, q->n_j, &xm, &xr);
+			q->hh = hm;
+			for (int r = 0; r < nh; r++)
+				if (!strcmp(hkeys[r], q->j[0].key)) {
+					q->hh_rank = r + 1;
+					break;
+				}
 			metrics_add(&hk[k], &hm);
 			metrics_add(&fk[k], &fm);
+			metrics_add(&xk[k], &xm);
+			metrics_add(&hall, &hm);
+			metrics_add(&fall, &fm);
+			metrics_add(&xall, &xm);
+			weak_judged[k] += is_weak;
+			weak_all += is_weak;
+		} else {
+			q->hh.ndcg = 2; /* not among the worst */
 		}
-		metrics_add(&hall, &hm);
-		metrics_add(&fall, &fm);
 		hh_arena_clear(&qa); /* leaves it empty and usable */
 	}
+	print_header();
 	for (int k = 0; k < n_kinds; k++)
-		print_row(kinds[k], &hk[k], &fk[k]);
-	print_row("all", &hall, &fall);
+		print_row(kinds[k], &hk[k], &fk[k], &xk[k], weak_judged[k]);
+	print_row("all", &hall, &fall, &xall, weak_all);
+	printf("-- weak: the share of the queries that helhed answered weak "
+	       "or not at all\n   (kind \"weak\": queries with no sure "
+	       "answer in the articles; the higher the better there, the "
+	       "lower elsewhere)\n");
+	for (int k = 0; k < n_kinds; k++)
+		if (!hk[k].n && n_kind[k])
+			printf("%-10s %4d  weak or none: helhed %.3f (the peers "
+			       "do not say)\n",
+			       kinds[k], n_kind[k], avg(weak[k], n_kind[k]));
+	printf("-- judged queries helhed called weak (the wanted article's "
+	       "rank in brackets; 1: a needless doubt)\n");
+	for (int i = 0; i < n_q; i++)
+		if (qs[i].n_j && qs[i].hh_weak)
+			printf("   %-9s \"%s\" [%d]\n", qs[i].kind, qs[i].text,
+			       qs[i].hh_rank);
+	printf("-- traps: queries whose words also stand in an unrelated "
+	       "article (a compound's part, a neighbour topic);\n   the "
+	       "share where that article came first (lower is better); "
+	       "helhed also as a sure (strong) answer,\n   the peers "
+	       "always answer as if sure\n");
+	for (int k = 0; k < n_kinds; k++)
+		if (trap_q[k])
+			printf("%-10s %4d  trap first: helhed %.3f (as a sure "
+			       "answer %.3f)  fts5 %.3f  xapian %.3f\n",
+			       kinds[k], trap_q[k], avg(trap_h[k], trap_q[k]),
+			       avg(trap_hs[k], trap_q[k]),
+			       avg(trap_f[k], trap_q[k]),
+			       avg(trap_x[k], trap_q[k]));
 
 	/* the worst for helhed, to work on */
 	struct own_query **order = hh_xmalloc((size_t)(n_q + 1) * sizeof(*order));
 	for (int i = 0; i < n_q; i++)
 		order[i] = &qs[i];
 	qsort(order, (size_t)n_q, sizeof(*order), cmp_worst);
-	int n_worst = n_q < WORST ? n_q : WORST;
+	int n_judged = 0;
+	for (int i = 0; i < n_q; i++)
+		n_judged += qs[i].n_j > 0;
+	int n_worst = n_judged < WORST ? n_judged : WORST;
 	printf("-- the %d worst for helhed (nDCG@10, kind, query, wanted at "
 	       "rank, what came first)\n", n_worst);
 	for (int i = 0; i < n_worst; i++) {
@@ -727,6 +829,7 @@ static int eval_own(const char *content, const char *queries_path,
 fail:
 	for (int i = 0; i < n_q; i++) {
 		free(qs[i].j);
+		free(qs[i].traps);
 		free(qs[i].hh_first);
 	}
 	free(qs);
@@ -734,6 +837,7 @@ fail:
 	free(vis.arts);
 	if (fts.db)
 		fts_close(&fts);
+	xeval_free(xap);
 	hh_index_free(idx);
 	hh_synonyms_clear(&syn);
 	hh_arena_clear(&qa);
@@ -769,6 +873,7 @@ static int eval_danfever(const char *dir, const struct hh_analyzer *an,
 	char *corpus = NULL, *qtext = NULL, *rtext = NULL;
 	struct hh_index *idx = NULL;
 	struct fts fts;
+	struct xeval *xap = NULL;
 	struct hh_arena qa;
 	char **doc_ids = NULL, **doc_texts = NULL;
 	int n_docs = 0, cap_docs = 0;
@@ -860,7 +965,7 @@ static int eval_danfever(const char *dir, const struct hh_analyzer *an,
 	/* helhed: the word list, no synonyms; passages as articles with an
 	 * empty title and summary (hh_index_put does not validate) */
 	idx = hh_index_new(an, NULL);
-	if (fts_open(&fts))
+	if (fts_open(&fts) || !(xap = xeval_new()))
 		goto fail;
 	for (int i = 0; i < n_docs; i++) {
 		struct hh_article art = {
@@ -870,52 +975,50 @@ static int eval_danfever(const char *dir, const struct hh_analyzer *an,
 			.status = HH_STATUS_PUBLISHED, .version = 1,
 		};
 		hh_index_put(idx, &art, 0);
-		if (fts_add(&fts, doc_ids[i], "", "", "", doc_texts[i]))
+		if (fts_add(&fts, doc_ids[i], "", "", "", doc_texts[i]) ||
+		    xeval_add(xap, doc_ids[i], "", "", "", doc_texts[i]))
 			goto fail;
 	}
-	if (fts_ready(&fts))
+	if (fts_ready(&fts) || xeval_ready(xap))
 		goto fail;
 
 	printf("== DanFEVER: %s, %d passages, %d queries, %d judgements "
 	       "(helhed: word list, %ld words; no synonyms)\n",
 	       dir, n_docs, n_q, n_qrels, words < 0 ? 0 : words);
-	struct metrics h_all = { 0 }, f_all = { 0 }, h_test = { 0 },
-		       f_test = { 0 };
+	struct metrics h_all = { 0 }, f_all = { 0 }, x_all = { 0 },
+		       h_test = { 0 }, f_test = { 0 }, x_test = { 0 };
+	int weak_all = 0, weak_test = 0;
 	for (int i = 0; i < n_q; i++) {
 		struct df_query *q = &qs[i];
 		if (!q->n_j)
 			continue;
-		const char *hkeys[TOP], *fkeys[TOP];
-		int nh = helhed_search(idx, q->text, 0, &qa, hkeys);
+		const char *hkeys[TOP], *fkeys[TOP], *xkeys[TOP];
+		enum hh_search_strength strength;
+		int nh = helhed_search(idx, q->text, 0, &qa, hkeys, &strength);
 		int nf = fts_search(&fts, q->text, fkeys);
-		if (nf < 0)
+		int nx = xeval_search(xap, q->text, xkeys, TOP);
+		if (nf < 0 || nx < 0)
 			goto fail;
-		struct metrics hm, fm;
+		struct metrics hm, fm, xm;
 		int r;
 		judge(hkeys, nh, q->j, q->n_j, &hm, &r);
 		judge(fkeys, nf, q->j, q->n_j, &fm, &r);
+		judge(xkeys, nx, q->j, q->n_j, &xm, &r);
 		metrics_add(&h_all, &hm);
 		metrics_add(&f_all, &fm);
+		metrics_add(&x_all, &xm);
+		weak_all += strength != HH_STRENGTH_STRONG;
 		if (!strcmp(q->split, "test")) {
 			metrics_add(&h_test, &hm);
 			metrics_add(&f_test, &fm);
+			metrics_add(&x_test, &xm);
+			weak_test += strength != HH_STRENGTH_STRONG;
 		}
 		hh_arena_clear(&qa); /* leaves it empty and usable */
 	}
-	const struct metrics *rows[2][2] = { { &h_all, &f_all },
-					     { &h_test, &f_test } };
-	const char *labels[2] = { "all", "test" };
-	for (int k = 0; k < 2; k++) {
-		const struct metrics *h = rows[k][0], *f = rows[k][1];
-		int n = h->n;
-		if (!n)
-			continue;
-		printf("%-10s n=%-4d nDCG@10 %.3f (fts5 %.3f)  R@10 %.3f "
-		       "(%.3f)  MRR@10 %.3f (%.3f)\n",
-		       labels[k], n, avg(h->ndcg, n), avg(f->ndcg, n),
-		       avg(h->recall, n), avg(f->recall, n), avg(h->mrr, n),
-		       avg(f->mrr, n));
-	}
+	print_header();
+	print_row("all", &h_all, &f_all, &x_all, weak_all);
+	print_row("test", &h_test, &f_test, &x_test, weak_test);
 	ret = 0;
 	goto fail;
 unreadable:
@@ -937,6 +1040,7 @@ fail:
 	free(rtext);
 	if (fts.db)
 		fts_close(&fts);
+	xeval_free(xap);
 	hh_index_free(idx);
 	hh_arena_clear(&qa);
 	return ret;
@@ -961,9 +1065,11 @@ int main(int argc, char **argv)
 				"words are not split (install wdanish)\n", dict);
 	printf("helhed beside SQLite %s FTS5 (unicode61 remove_diacritics 2, "
 	       "bm25 with helhed's field weights title 4, keywords 3, "
-	       "summary 1.5, body 1;\nquery tokens quoted and joined with OR). "
+	       "summary 1.5, body 1;\nquery tokens quoted and joined with OR) "
+	       "and Xapian %s (glass, Danish Snowball stemmer, STEM_SOME,\n"
+	       "wdf 8/6/3/2 for title/keywords/summary/body, BM25, OR). "
 	       "Top 10; nDCG gain = grade; a document counts once.\n",
-	       sqlite3_libversion());
+	       sqlite3_libversion(), xeval_version());
 	int rc = eval_own(argv[1], argv[2], &an, dict, words);
 	rc |= eval_danfever(argv[3], &an, words);
 	hh_analyzer_clear(&an);

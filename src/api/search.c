@@ -126,6 +126,9 @@ void hh_api_search(struct hh_req *r)
 	hh_buf_json(b, q.text);
 	hh_buf_puts(b, ",\"total\":");
 	hh_buf_int(b, res.total);
+	hh_buf_puts(b, ",\"strength\":\"");
+	hh_buf_puts(b, hh_search_strength_name(res.strength));
+	hh_buf_puts(b, "\"");
 	hh_buf_puts(b, ",\"limit\":");
 	hh_buf_int(b, q.limit);
 	hh_buf_puts(b, ",\"offset\":");
@@ -231,10 +234,12 @@ void hh_api_suggest(struct hh_req *r)
 static enum hh_rc report_row(void *rows, const struct hh_search_report_row *row)
 {
 	json_array_append_new(rows,
-			      json_pack("{s:s, s:I, s:I, s:I}", "query", row->query,
-					"searches", (json_int_t)row->searches,
-					"with_results", (json_int_t)row->with_results,
-					"chosen", (json_int_t)row->chosen));
+			      json_pack("{s:s, s:I, s:I, s:I, s:I}", "query",
+					row->query, "searches",
+					(json_int_t)row->searches, "with_results",
+					(json_int_t)row->with_results, "weak",
+					(json_int_t)row->weak, "chosen",
+					(json_int_t)row->chosen));
 	return HH_OK;
 }
 

@@ -28,8 +28,9 @@ int64_t hh_reading_search_visit(struct hh_index *ix,
 	q->staff = hh_article_reads_staff(who);
 	hh_index_search(ix, q, a, res);
 	hh_search_tuning_apply(q, a, res); /* s-edit: an editor's pin first */
-	return hh_searchlog_add_visit(q->text, q->municipality_id, res->total,
-				      visit, known_word, ix);
+	return hh_searchlog_add_strength(q->text, q->municipality_id,
+					 res->total, (int)res->strength, visit,
+					 known_word, ix);
 }
 
 void hh_reading_search_again(struct hh_index *ix, const struct hh_actor *who,

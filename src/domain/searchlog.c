@@ -441,6 +441,15 @@ int64_t hh_searchlog_add_visit(const char *query, int64_t muni,
 			       int64_t results, const char *visit,
 			       hh_searchlog_known_fn known, void *kctx)
 {
+	return hh_searchlog_add_strength(query, muni, results, -1, visit, known,
+					 kctx);
+}
+
+int64_t hh_searchlog_add_strength(const char *query, int64_t muni,
+				  int64_t results, int strength,
+				  const char *visit,
+				  hh_searchlog_known_fn known, void *kctx)
+{
 	/* Every search passes here, so no arena: queries of usual length
 	 * are masked on the stack, and the one copy that the queue keeps
 	 * is as long as what is kept (QUERY_LOG_MAX at most). */
@@ -459,6 +468,7 @@ int64_t hh_searchlog_add_visit(const char *query, int64_t muni,
 	e.e.query = kept;
 	e.e.municipality_id = muni;
 	e.e.results = results;
+	e.e.strength = strength >= 0 && strength <= 2 ? strength : -1;
 	if (hh_searchlog_visit_valid(visit))
 		memcpy(e.visit, visit, HH_VISIT_SIZE);
 	if (tmp != local)

@@ -50,6 +50,14 @@ int hh_searchlog_visit_valid(const char *v);
 int64_t hh_searchlog_add_visit(const char *query, int64_t municipality_id,
 			       int64_t results, const char *visit,
 			       hh_searchlog_known_fn known, void *ctx);
+/* The same as hh_searchlog_add_visit, also keeping how sure the search
+ * was of its best hit (enum hh_search_strength: 0 none, 1 weak, 2 strong;
+ * -1 not known, as the calls above log it): the report and the figures
+ * count weak searches as weak, not as answered. */
+int64_t hh_searchlog_add_strength(const char *query, int64_t municipality_id,
+				  int64_t results, int strength,
+				  const char *visit,
+				  hh_searchlog_known_fn known, void *ctx);
 /* Queues that the search id led to the article. */
 void hh_searchlog_choose(int64_t id, int64_t article_id);
 enum hh_rc hh_searchlog_flush(struct hh_store *st);

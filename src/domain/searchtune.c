@@ -821,7 +821,8 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 {
 	struct hh_search_tuning *t = atomic_load(&running);
 	if (!t || !q->municipality_id || q->offset || q->organisation_id ||
-	    (q->kle && *q->kle) || q->audience || !q->text || q->limit <= 0)
+	    (q->kle && *q->kle) || q->audience || !q->text || q->limit <= 0 ||
+	    (q->kinds && !(q->kinds & HH_KIND_BIT(HH_DOC_ARTICLE))))
 		return;
 	/* most searches: no pin at all, so not even the query's folding */
 	pthread_rwlock_rdlock(&t->lock);
@@ -845,7 +846,8 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 	/* the hit, in the result's arena, first; the others after it */
 	int n = res->n_hits, at = -1;
 	for (int i = 0; i < n && at < 0; i++)
-		if (res->hits[i].id == e->hit.id)
+		if (res->hits[i].kind == HH_DOC_ARTICLE &&
+		    res->hits[i].id == e->hit.id)
 			at = i;
 	struct hh_search_hit *hits = hh_arena_alloc(a, (size_t)(n + 1) *
 							       sizeof(*hits));
@@ -872,4 +874,6 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 		k = q->limit;
 	res->hits = hits;
 	res->n_hits = k;
+	/* an editor chose this answer for this query: a sure one */
+	res->strength = HH_STRENGTH_STRONG;
 }

@@ -55,6 +55,52 @@ static const char *self_url(struct hh_req *r, const char *q, const char *kle,
 	return s;
 }
 
+/* How to reach a person when the search did not answer: the contact
+ * page of the chosen municipality (or the list of all), where the phone,
+ * the chat and the opening hours are. */
+static void contact_options(struct hh_req *r, const char *muni_code)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<p class=\"contact-options\">Du kan også <a href=\"/kontakt");
+	if (muni_code) {
+		hh_buf_puts(b, "/");
+		hh_buf_urlenc(b, muni_code);
+	}
+	hh_buf_puts(b, "\">kontakte Borgerservice</a> på telefon, i chatten "
+		       "eller ved skranken.</p>\n");
+}
+
+/* A weak result (issue 13): the engine found only weak evidence, so the
+ * page says so before the hits, offers the best titles as what the
+ * citizen may mean, and the contact options. */
+static void weak_notice(struct hh_req *r, const struct hh_search_result *res,
+			int64_t sid, const char *muni_code)
+{
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<div class=\"notice weak\" role=\"status\"><p>Vi fandt "
+		       "ikke et sikkert svar");
+	int n = res->n_hits < 3 ? res->n_hits : 3;
+	if (n) {
+		hh_buf_puts(b, " – måske mener du ");
+		for (int i = 0; i < n; i++) {
+			const struct hh_search_hit *h = &res->hits[i];
+			if (i)
+				hh_buf_puts(b, i == n - 1 ? " eller " : ", ");
+			hh_buf_puts(b, "<a href=\"/artikel/");
+			hh_buf_urlenc(b, h->slug);
+			hh_buf_printf(b, "?s=%lld\">", (long long)sid);
+			hh_page_text(r, h->title);
+			hh_buf_puts(b, "</a>");
+		}
+		hh_buf_puts(b, "?");
+	} else {
+		hh_buf_puts(b, ".");
+	}
+	hh_buf_puts(b, "</p>\n");
+	contact_options(r, muni_code);
+	hh_buf_puts(b, "</div>\n");
+}
+
 void hh_page_search(struct hh_req *r)
 {
 	const char *q = hh_req_query(r, "q");
@@ -134,6 +180,8 @@ void hh_page_search(struct hh_req *r)
 		hh_page_text(r, res.did_you_mean);
 		hh_buf_puts(b, "</a>?</p>\n");
 	}
+	if (res.strength == HH_STRENGTH_WEAK && page == 1)
+		weak_notice(r, &res, sid, has_muni ? muni.code : NULL);
 	hh_buf_puts(b, "<div class=\"results-layout\">\n<section "
 		       "aria-labelledby=\"resultater\" class=\"results\">\n"
 		       "<h2 id=\"resultater\" aria-live=\"polite\">");
@@ -149,6 +197,7 @@ void hh_page_search(struct hh_req *r)
 	if (res.total == 0) {
 		hh_buf_puts(b, "<p>Prøv med andre eller færre ord, eller kontakt "
 			       "Borgerservice, hvis du ikke finder svar.</p>\n");
+		contact_options(r, has_muni ? muni.code : NULL);
 	} else {
 		hh_buf_puts(b, "<ol class=\"articles hits\">\n");
 		for (int i = 0; i < res.n_hits; i++) {
@@ -239,10 +288,11 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 	hh_buf_urlenc(b, row->query);
 	hh_buf_puts(b, "\">");
 	hh_buf_html(b, row->query);
-	hh_buf_printf(b, "</a></td><td>%lld</td><td>%s</td><td>%lld</td>",
+	hh_buf_printf(b, "</a></td><td>%lld</td><td>%s</td><td>%lld</td>"
+			 "<td>%lld</td>",
 		      (long long)row->searches,
 		      row->with_results ? "Ja" : "<strong>Nej</strong>",
-		      (long long)row->chosen);
+		      (long long)row->weak, (long long)row->chosen);
 	/* s-edit: a synonym or a pinned article for it, in one step */
 	hh_buf_puts(b, "<td><a href=\"/redaktion/soegning?q=");
 	hh_buf_urlenc(b, row->query);
@@ -380,9 +430,10 @@ void hh_page_search_report(struct hh_req *r)
 	hh_page_begin(r, &p);
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<h1>Søgninger uden svar</h1>\n<p>De hyppigste søgninger "
-		       "de seneste 30 dage, som enten ikke gav noget resultat, "
-		       "eller hvor borgeren ikke valgte et af resultaterne. Her "
-		       "mangler vidensbasen måske en artikel.</p>\n");
+		       "de seneste 30 dage, som ikke gav et sikkert svar (intet "
+		       "resultat, eller kun svage resultater), eller hvor "
+		       "borgeren ikke valgte et af resultaterne. Her mangler "
+		       "vidensbasen måske en artikel.</p>\n");
 	if (rc != HH_OK)
 		hh_buf_puts(b, "<p class=\"error\">Rapporten kan ikke vises lige nu. "
 			       "Prøv igen om lidt.</p>\n");
@@ -393,7 +444,8 @@ void hh_page_search_report(struct hh_req *r)
 			       "Søgninger uden resultat eller uden valg</caption>\n"
 			       "<thead><tr><th scope=\"col\">Søgning</th>"
 			       "<th scope=\"col\">Antal</th><th scope=\"col\">"
-			       "Gav resultater</th><th scope=\"col\">Valgt</th>"
+			       "Gav sikkert svar</th><th scope=\"col\">Svage"
+			       "</th><th scope=\"col\">Valgt</th>"
 			       "<th scope=\"col\">Forbedr</th>" /* s-edit */
 			       "</tr></thead>\n<tbody>\n");
 		hh_buf_puts(b, hh_buf_str(&rows));

@@ -8,6 +8,14 @@
  * matched with one edit (5+ letters) or two (9+ letters), Damerau-style,
  * below exact and stemmed matches. Synonyms expand the query.
  *
+ * The ranking rules (docs/search.md): a query word earns full credit for
+ * itself (stemmed, inflected), half for a part match (the word inside a
+ * document's compound, or all of its own parts standing together) and
+ * little for one of its parts alone; coverage of the query's words counts
+ * before frequency; a title that holds every query word ranks first, the
+ * title equal to the query before its neighbours. Each result says how
+ * sure it is (enum hh_search_strength).
+ *
  * The index is derived state, and knows nothing of the store: the domain
  * feeds it (domain/searchfeed.h) at start-up and after every article
  * change through hh_index_put()/hh_index_remove().
@@ -119,8 +127,21 @@ struct hh_facet {
 	int count;
 };
 
+/* How sure a search is of its best hit: none (no hits), weak (only weak
+ * evidence: one part of a compound word, or a few light words of a long
+ * question), strong. See docs/search.md. */
+enum hh_search_strength {
+	HH_STRENGTH_NONE = 0,
+	HH_STRENGTH_WEAK = 1,
+	HH_STRENGTH_STRONG = 2,
+};
+
+/* "none", "weak", "strong" (static). */
+const char *hh_search_strength_name(enum hh_search_strength s);
+
 struct hh_search_result {
 	int total;
+	enum hh_search_strength strength;
 	struct hh_search_hit *hits;
 	int n_hits;
 	struct hh_facet *kle_groups, *audiences, *organisations;

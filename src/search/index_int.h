@@ -193,13 +193,24 @@ struct qword {
 	uint32_t pos;       /* word position in the query */
 	char parts[3][HH_TERM_MAX];
 	int n_parts;
+	/* Evidence below the whole word (rank.c reads it per candidate):
+	 * the slot bit of the word found inside a document's compound
+	 * ("~term"), and the slot bits of the word's own compound parts,
+	 * which count only all together (hunde|lort: "hunde" alone in
+	 * "røde hunde" is at most weak evidence). 0: none. */
+	uint32_t inside_slot, part_slots;
+	uint32_t part_need; /* the part slots that stand in for the word
+			       together; 0: its parts never do */
+	float idf;        /* the word's weight for strength (rank.c) */
 };
 
 struct qterm {
 	uint32_t term;
 	double w;
-	uint32_t mask;
+	uint32_t mask;  /* words matched whole by this term */
+	uint32_t slots; /* part slots (struct qword) this term fills */
 	int fuzzy;
+	int syn; /* only a synonym's: not the word itself (title tiers) */
 };
 
 struct query {
@@ -207,6 +218,7 @@ struct query {
 	int n_words;
 	struct qterm terms[96];
 	int n_terms;
+	int n_slots; /* part slots given out, at most 32 */
 	int clipped;
 	const char *text;
 	size_t text_len;

@@ -12,6 +12,7 @@
 #define W_SYNONYM 0.8
 #define W_FUZZY 0.35  /* below any exact or stemmed match */
 #define W_PREFIX 0.7
+#define W_VARIANT 0.9 /* the word read another way (hh_term_variants) */
 
 static int collect_qword(void *p, const struct hh_token *t)
 {
@@ -40,7 +41,7 @@ static int collect_qword(void *p, const struct hh_token *t)
 }
 
 static void add_qterm(struct query *q, uint32_t term, double w, uint32_t mask,
-		      int fuzzy)
+		      uint32_t slots, int fuzzy)
 {
 	for (int i = 0; i < q->n_terms; i++) {
 		struct qterm *t = &q->terms[i];
@@ -50,12 +51,21 @@ static void add_qterm(struct query *q, uint32_t term, double w, uint32_t mask,
 				t->fuzzy = fuzzy;
 			}
 			t->mask |= mask;
+			t->slots |= slots;
+			t->syn = 0; /* the word itself too */
 			return;
 		}
 	}
 	if (q->n_terms == (int)(sizeof(q->terms) / sizeof(q->terms[0])))
 		return;
-	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, fuzzy };
+	q->terms[q->n_terms++] = (struct qterm){ term, w, mask, slots, fuzzy, 0 };
+}
+
+/* A new part slot (struct qword), or 0 when all 32 are given out: the
+ * evidence then still scores, but earns no credit of its own. */
+static uint32_t new_slot(struct query *q)
+{
+	return q->n_slots < 32 ? 1u << q->n_slots++ : 0;
 }
 
 static size_t utf8_clip(const char *s, size_t len, size_t max)
@@ -80,7 +90,25 @@ static void known_words(const struct hh_index *idx,
 			goto prefix;
 		w->tid = hh_ix_term_find(idx, w->term);
 		if (w->tid >= 0 && hh_ix_df(idx, (uint32_t)w->tid, sq->staff)) {
-			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0);
+			add_qterm(q, (uint32_t)w->tid, W_EXACT, bit, 0, 0);
+			w->has_match = w->whole_known = 1;
+		}
+		/* the same word read otherwise, when the index does not know
+		 * it as it is: an ending the stemmer or the digraphs hid
+		 * (hh_term_variants; a stem or two, so not for every word) */
+		char var[2][HH_TERM_MAX];
+		int typing = sq->prefix_last && i == q->n_words - 1 && w->prefix_ok;
+		int n_var = w->whole_known || typing
+				    ? 0 /* a word being typed: its completions */
+				    : hh_term_variants(w->word, strlen(w->word),
+						       w->term, var);
+		for (int k = 0; k < n_var; k++) {
+			int32_t t = hh_ix_term_find(idx, var[k]);
+			if (t < 0 || !hh_ix_df(idx, (uint32_t)t, sq->staff))
+				continue;
+			add_qterm(q, (uint32_t)t, W_VARIANT, bit, 0, 0);
+			if (!w->whole_known)
+				w->tid = t; /* for phrases and titles */
 			w->has_match = w->whole_known = 1;
 		}
 		char as_part[HH_TERM_MAX + 1] = "~";
@@ -88,7 +116,9 @@ static void known_words(const struct hh_index *idx,
 		as_part[HH_TERM_MAX] = 0;
 		int32_t inside = hh_ix_term_find(idx, as_part); /* in compounds */
 		if (inside >= 0 && hh_ix_df(idx, (uint32_t)inside, sq->staff)) {
-			add_qterm(q, (uint32_t)inside, W_PART, bit, 0);
+			/* only a part of a document's compound: not the word */
+			w->inside_slot = new_slot(q);
+			add_qterm(q, (uint32_t)inside, W_PART, 0, w->inside_slot, 0);
 			w->has_match = w->whole_known = 1;
 		}
 prefix:;
@@ -100,7 +130,7 @@ prefix:;
 			uint32_t pw[8];
 			int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
 			for (int k = 0; k < n; k++)
-				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0);
+				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0, 0);
 			if (n)
 				w->has_match = w->whole_known = 1;
 		}
@@ -137,7 +167,10 @@ static void synonyms(const struct hh_index *idx, int staff, struct query *q)
 					int32_t t = hh_ix_term_find(idx, rule->to.terms[k]);
 					if (t < 0 || !hh_ix_df(idx, (uint32_t)t, staff))
 						continue;
-					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0);
+					int before = q->n_terms;
+					add_qterm(q, (uint32_t)t, W_SYNONYM, mask, 0, 0);
+					if (q->n_terms > before) /* the synonym's alone */
+						q->terms[before].syn = 1;
 					for (int m = 0; m < rule->from.n; m++) {
 						struct qword *cw = &q->words[content[i + m]];
 						cw->has_match = cw->syn_covered = 1;
@@ -168,7 +201,7 @@ static void joined_compounds(const struct hh_index *idx, int staff,
 			int32_t t = hh_ix_term_find(idx, term);
 			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, staff)) {
 				add_qterm(q, (uint32_t)t, W_EXACT,
-					  (1u << i) | (1u << (i + 1)), 0);
+					  (1u << i) | (1u << (i + 1)), 0, 0);
 				q->words[i].has_match = q->words[i + 1].has_match = 1;
 				break;
 			}
@@ -201,27 +234,41 @@ static void unknown_words(const struct hh_index *idx,
 				n = hh_ix_fuzzy_terms(idx, folded, 2, sq->staff, fw, 3);
 			for (int k = 0; k < n; k++)
 				add_qterm(q, idx->words[fw[k]].term,
-					  W_FUZZY / (1 + k), bit, 1);
+					  W_FUZZY / (1 + k), bit, 0, 1);
 			if (n) {
 				w->fuzzy_best = (int32_t)fw[0];
 				w->has_match = 1;
 				continue;
 			}
 		}
-parts:
+parts:;
+		/* the word's parts: each its own slot, and credit only when a
+		 * document has them all (rank.c) */
+		int all_parts = w->n_parts > 0, n_slots = 0;
 		for (int k = 0; k < w->n_parts; k++) {
 			int32_t t = hh_ix_term_find(idx, w->parts[k]);
-			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, sq->staff)) {
-				add_qterm(q, (uint32_t)t, W_PART, bit, 0);
+			uint32_t slot = 0;
+			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, sq->staff) &&
+			    (slot = new_slot(q))) {
+				add_qterm(q, (uint32_t)t, W_PART, 0, slot, 0);
+				w->part_slots |= slot;
+				n_slots++;
 				w->has_match = 1;
+			} else {
+				all_parts = 0; /* a part nobody wrote: never together */
 			}
 		}
+		if (all_parts && n_slots >= 2)
+			w->part_need = w->part_slots;
 		if (!w->has_match && hh_utf8_len(w->word) >= 8) {
 			/* an unknown compound whose head is unknown too
-			 * ("sundhedskortapp"): its longest known beginning */
+			 * ("sundhedskortapp"): its longest known beginning, all
+			 * there is of it */
 			int32_t word = hh_ix_longest_prefix_word(idx, w->word, sq->staff);
-			if (word >= 0) {
-				add_qterm(q, idx->words[word].term, W_PART, bit, 0);
+			uint32_t slot;
+			if (word >= 0 && (slot = new_slot(q))) {
+				add_qterm(q, idx->words[word].term, W_PART, 0, slot, 0);
+				w->part_slots = w->part_need = slot;
 				w->has_match = 1;
 			}
 		}
@@ -232,7 +279,7 @@ void hh_ix_parse_query(const struct hh_index *idx,
 		       const struct hh_search_query *sq, struct query *q)
 {
 	/* not all of *q: the words are ~13 KB, filled as they come */
-	q->n_words = q->n_terms = 0;
+	q->n_words = q->n_terms = q->n_slots = 0;
 	q->text = sq->text ? sq->text : "";
 	size_t len = strlen(q->text);
 	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);

@@ -14,6 +14,7 @@ static const double field_weight[N_FIELDS] = { 4.0, 3.0, 1.5, 1.0 };
 static const double field_b[N_FIELDS] = { 0.5, 0.4, 0.6, 0.75 };
 #define K1 1.2
 #define RERANK 50     /* candidates given the proximity boost */
+#define TITLE_CHECK 10 /* the best of them whose titles are compared */
 
 /* Document di's field weight / BM25 length norm, per field, with the
  * current average lengths. */
@@ -67,13 +68,25 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 	}
 }
 
-/* Bits 0-30 of a document's mask: the query words it matched; bit 31: it
- * matched some term other than a typo correction. */
+/* Bits 0-30 of a document's mask: the query words it matched whole; bit
+ * 31: it matched some term other than a typo correction; bits 32-63: the
+ * part slots it filled (struct qword). */
 #define EXACT_BIT (1u << 31)
+
+/* What a query word earns from a document, by the evidence (see
+ * docs/search.md, "Ranking rules"): the word itself (stemmed, a typo
+ * correction, a synonym, the joined compound) is full credit; the word
+ * found only as a part of the document's compound, or all of the query
+ * word's own parts together, is a part match; one of the query word's
+ * parts alone (hunde|lort, "hunde" in "røde hunde") is weak evidence. */
+#define CREDIT_WHOLE 1.0
+#define CREDIT_PART 0.5
+#define CREDIT_WEAK 0.15
 
 struct scratch {
 	float *acc;
-	uint32_t *mask, *touched;
+	uint64_t *mask;
+	uint32_t *touched;
 	uint32_t cap;
 };
 
@@ -109,7 +122,7 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		free(s->mask);
 		free(s->touched);
 		s->acc = hh_xcalloc(cap, sizeof(float));
-		s->mask = hh_xcalloc(cap, sizeof(uint32_t));
+		s->mask = hh_xcalloc(cap, sizeof(uint64_t));
 		/* one more: the scoring loop writes a candidate at the end
 		 * before it knows whether it is new */
 		s->touched = hh_xmalloc((cap + 1) * sizeof(uint32_t));
@@ -126,9 +139,11 @@ static inline int popcount32(uint32_t x)
 	return (int)((((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24);
 }
 
-struct cand {
-	uint32_t doc;
+struct cand { /* 24 bytes: the heap and the sorts move them */
 	double score;
+	uint64_t mask; /* its words and part slots */
+	uint32_t doc;
+	int32_t tier;  /* after rerank: how its title answers the query */
 };
 
 /* min-heap on score (ties: higher doc first out, so lower doc ids win) */
@@ -172,6 +187,8 @@ static void heap_push(struct cand *h, int *n, int cap, struct cand c)
 static int cmp_cand_desc(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
+	if (a->tier != b->tier)
+		return a->tier < b->tier ? 1 : -1;
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
@@ -300,12 +317,261 @@ static const char kle_group_name[100][3] = {
 #undef D
 };
 
+/* What query word w (bit) earns from a document with mask mk. */
+static double word_credit(const struct qword *w, uint32_t bit, uint64_t mk)
+{
+	uint32_t slots = (uint32_t)(mk >> 32);
+	if ((uint32_t)mk & bit)
+		return CREDIT_WHOLE;
+	if ((slots & w->inside_slot) ||
+	    (w->part_need && (slots & w->part_need) == w->part_need))
+		return CREDIT_PART;
+	if (slots & w->part_slots)
+		return CREDIT_WEAK;
+	return 0;
+}
+
+/* The credits of the words in all for a document with mask mk, summed,
+ * each times its weight when weight is not NULL. */
+static double coverage(const struct query *q, uint32_t all, uint64_t mk,
+		       const float *weight)
+{
+	double sum = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		uint32_t bit = 1u << i;
+		if (all & bit)
+			sum += word_credit(&q->words[i], bit, mk) *
+			       (weight ? weight[i] : 1.0);
+	}
+	return sum;
+}
+
+/* Whether the terms ta and tb stand next to each other in the title
+ * of doc, want words apart as in the query. */
+static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
+		     uint32_t want, uint32_t doc)
+{
+	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+	const struct posting *pa = find_posting(A, doc);
+	const struct posting *pb = find_posting(B, doc);
+	if (!pa || !pb || !pa->tf2[F_TITLE] || !pb->tf2[F_TITLE])
+		return 0;
+	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
+	/* title positions come first (field 0 in the top byte) */
+	for (uint32_t i = 0; i < pa->npos && (a[i] >> 24) == F_TITLE; i++)
+		for (uint32_t j = 0; j < pb->npos && (b[j] >> 24) == F_TITLE; j++)
+			if (b[j] == a[i] + want)
+				return 1;
+	return 0;
+}
+
+/* The word at text[start, end) lower-cased into out (ASCII and the
+ * Latin-1 capitals, æ ø å among them: what titles use); returns its
+ * length, 0 when it does not fit. */
+static size_t lower_title_word(const char *text, size_t start, size_t end,
+			       char *out, size_t cap)
+{
+	size_t n = end - start;
+	if (n >= cap)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[start + i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		else if (i && (unsigned char)text[start + i - 1] == 0xc3 &&
+			 c >= 0x80 && c <= 0x9e && c != 0x97)
+			c += 0x20;
+		out[i] = (char)c;
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* Where the query's words, as typed and in order, stand in a row in the
+ * title: 0, they are the whole title; 1, they stand in it among other
+ * words; -1, they do not. */
+static int title_has_query(const char *title, const struct query *q)
+{
+	if (!title || !q->n_words)
+		return -1;
+	size_t len = strlen(title), at = 0, s, e;
+	char words[24][HH_WORD_MAX];
+	int n = 0;
+	while (n < 24 && hh_word_next(title, len, &at, &s, &e))
+		if (!lower_title_word(title, s, e, words[n++], HH_WORD_MAX))
+			return -1;
+	if (hh_word_next(title, len, &at, &s, &e))
+		return -1; /* a title of more than 24 words */
+	for (int start = 0; start + q->n_words <= n; start++) {
+		int k = 0;
+		while (k < q->n_words && !strcmp(words[start + k], q->words[k].word))
+			k++;
+		if (k == q->n_words)
+			return n == q->n_words ? 0 : 1;
+	}
+	return -1;
+}
+
+/* How the title of doc answers the query (the words in all): 0, it does
+ * not hold them all; 1, it holds every word whole (stemmed, inflected,
+ * or a typo's correction, not a synonym; in any order); 2, in the order
+ * typed; 3, the query's words as typed stand in a row in the title; 4,
+ * the query is the title. A word's parts or
+ * a part of the title's compound are not the word here: whole words
+ * beat parts (docs/search.md). */
+static int title_tier(const struct hh_index *idx, const struct query *q,
+		      uint32_t all, uint32_t doc)
+{
+	/* word by word, so that most candidates are out at the first word
+	 * their title lacks */
+	uint32_t tm = 0;
+	for (int w = 0; w < q->n_words; w++) {
+		uint32_t bit = 1u << w;
+		if (!(all & bit) || (tm & bit))
+			continue;
+		for (int i = 0; i < q->n_terms && !(tm & bit); i++) {
+			const struct qterm *qt = &q->terms[i];
+			if (!(qt->mask & bit) || qt->syn)
+				continue; /* a synonym in the title is not the word */
+			const struct posting *p =
+				find_posting(&idx->terms[qt->term], doc);
+			if (p && p->tf2[F_TITLE])
+				tm |= qt->mask;
+		}
+		if (!(tm & bit))
+			return 0;
+	}
+	/* the order as typed: each pair of consecutive words with terms of
+	 * their own */
+	int prev = -1, ordered = 1;
+	for (int j = 0; j < q->n_words && ordered; j++) {
+		if (q->words[j].stop || !(all & (1u << j)))
+			continue;
+		int i = prev;
+		prev = j;
+		if (i < 0)
+			continue;
+		int32_t ta = q->words[i].tid, tb = q->words[j].tid;
+		if (ta < 0 || tb < 0 ||
+		    !title_gap(idx, ta, tb, q->words[j].pos - q->words[i].pos, doc))
+			ordered = 0;
+	}
+	if (!ordered)
+		return 1;
+	/* Without stop words the words in order are the query in a row (as
+	 * stems), and the whole title when it is as long. With them, the
+	 * title's own words tell: "flytning til udlandet" is not "flytning
+	 * fra udlandet" (stop words have no terms to compare). */
+	int has_stop = 0;
+	for (int j = 0; j < q->n_words; j++)
+		has_stop |= q->words[j].stop;
+	if (!has_stop) {
+		uint32_t qlen = q->words[q->n_words - 1].pos - q->words[0].pos + 1;
+		return idx->docs[doc].flen[F_TITLE] == qlen ? 4 : 3;
+	}
+	int at = title_has_query(idx->docs[doc].title, q);
+	return at < 0 ? 2 : at == 0 ? 4 : 3;
+}
+
+/* Whether two positions of ta and tb in doc stand at most 5 words apart
+ * in the same field. */
+static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
+		uint32_t doc)
+{
+	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
+	const struct posting *pa = find_posting(A, doc);
+	const struct posting *pb = find_posting(B, doc);
+	if (!pa || !pb)
+		return 0;
+	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
+	uint32_t i = 0, j = 0;
+	while (i < pa->npos && j < pb->npos) {
+		uint32_t d = a[i] > b[j] ? a[i] - b[j] : b[j] - a[i];
+		if (d <= 5) /* a field apart is 2^24 */
+			return 1;
+		if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return 0;
+}
+
+/* A word's parts count together only where they stand together (lægevagt
+ * is not "læge" in one paragraph and "vagt" in another): for each word
+ * the candidate has by its parts alone, the parts' terms must stand near
+ * one another; if not, the word keeps weak evidence only. Returns the
+ * candidate's mask so corrected. */
+static uint64_t parts_together(const struct hh_index *idx,
+			       const struct query *q, uint32_t all,
+			       uint64_t mk, uint32_t doc)
+{
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		uint32_t bit = 1u << i, slots = (uint32_t)(mk >> 32);
+		if (!(all & bit) || ((uint32_t)mk & bit) || (slots & w->inside_slot) ||
+		    !w->part_need || (slots & w->part_need) != w->part_need)
+			continue;
+		int32_t first = -1, ok = 1;
+		for (int k = 0; k < q->n_terms && ok; k++) {
+			if (!(q->terms[k].slots & w->part_need))
+				continue;
+			if (first < 0)
+				first = (int32_t)q->terms[k].term;
+			else
+				ok = near(idx, (uint32_t)first, q->terms[k].term, doc);
+		}
+		if (!ok) /* keep one part: weak */
+			mk &= ~((uint64_t)(w->part_need & (w->part_need - 1)) << 32);
+	}
+	return mk;
+}
+
+/* The best k of the n candidates first, in order (cmp_cand_desc); the
+ * rest after them in no order. An insertion sort of the first k, then
+ * each other one put in only when it beats the k-th: the page needs k of
+ * RERANK. Returns k (at most n). */
+static int sort_cands(struct cand *heap, int n, int k)
+{
+	if (k > n)
+		k = n;
+	for (int i = 1; i < n; i++) {
+		if (i >= k && cmp_cand_desc(&heap[k - 1], &heap[i]) <= 0)
+			continue;
+		struct cand c = heap[i];
+		int j = i < k ? i : k - 1;
+		if (i >= k)
+			heap[i] = heap[k - 1]; /* the k-th leaves for the rest */
+		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
+			heap[j] = heap[j - 1];
+			j--;
+		}
+		heap[j] = c;
+	}
+	return k;
+}
+
 /* The proximity boost for the candidates (consecutive query words next
- * to each other), then the candidates in order, best first. */
-static void rerank(const struct hh_index *idx, const struct query *q,
-		   struct cand *heap, int n_heap)
+ * to each other), their parts checked (parts_together) and their title
+ * tiers (titles: 0, none), then the candidates in order, best first: by
+ * title tier, then by score. */
+static int rerank(const struct hh_index *idx, const struct query *q,
+		  uint32_t all, int titles, struct cand *heap, int n_heap,
+		  int need)
 {
 	for (int h = 0; h < n_heap; h++) {
+		if (((uint32_t)heap[h].mask & all) != all) {
+			uint64_t mk = parts_together(idx, q, all, heap[h].mask,
+						     heap[h].doc);
+			if (mk != heap[h].mask) {
+				double before = coverage(q, all, heap[h].mask, NULL);
+				double after = coverage(q, all, mk, NULL);
+				heap[h].score *= before > 0 ? after * after /
+								      (before * before)
+							    : 0;
+				heap[h].mask = mk;
+			}
+		}
 		double boost = 1.0;
 		int prev = -1;
 		for (int j = 0; j < q->n_words; j++) {
@@ -331,17 +597,64 @@ static void rerank(const struct hh_index *idx, const struct query *q,
 				boost *= 1.1;
 		}
 		heap[h].score *= boost;
+		heap[h].tier = 0;
 	}
-	/* at most RERANK (or offset + limit) candidates: insertion sort */
-	for (int i = 1; i < n_heap; i++) {
-		struct cand c = heap[i];
-		int j = i;
-		while (j > 0 && cmp_cand_desc(&heap[j - 1], &c) > 0) {
-			heap[j] = heap[j - 1];
-			j--;
-		}
-		heap[j] = c;
+	/* at most RERANK (or offset + limit) candidates: insertion sort by
+	 * score, then the title tiers of the best TITLE_CHECK (a title that
+	 * holds every query word gives a score among them: title weight 4;
+	 * each check reads cold postings), then by tier and score. A title
+	 * can hold every word whole only where the document does. */
+	int sorted = sort_cands(heap, n_heap,
+				need > TITLE_CHECK ? need : TITLE_CHECK);
+	int changed = 0;
+	for (int h = 0; titles && h < sorted && h < TITLE_CHECK; h++)
+		if (((uint32_t)heap[h].mask & all) == all &&
+		    (heap[h].tier = title_tier(idx, q, all, heap[h].doc)))
+			changed = 1;
+	/* only the checked ones can move, and only among themselves: the
+	 * others have tier 0 and lower scores */
+	if (changed)
+		sort_cands(heap, sorted < TITLE_CHECK ? sorted : TITLE_CHECK,
+			   TITLE_CHECK);
+	/* a higher tier above a better score: its score (and those above it)
+	 * raised just above, so that scores read in the order of the hits */
+	for (int i = sorted - 2; i >= 0; i--)
+		if (heap[i].score < heap[i + 1].score ||
+		    (heap[i].score == heap[i + 1].score && heap[i].tier > heap[i + 1].tier))
+			heap[i].score = heap[i + 1].score * 1.0001 + 1e-9;
+	return sorted;
+}
+
+/* How sure the best candidate is (hh_search_result.strength): weak when
+ * it has only one part of a compound word for every word it matched, or
+ * when the words it matched weigh less than 40% of the query's (a common
+ * word of a longer question). A word weighs its idf; a word the index
+ * does not know as written (found only by its parts or as a typo, or not
+ * at all) weighs as much as a word of one article: it is what the query
+ * is most likely about. */
+static enum hh_search_strength strength_of(const struct query *q,
+					   uint32_t all, const float *widf,
+					   double rare, const struct cand *best)
+{
+	double best_credit = 0, total = 0, got = 0;
+	for (int i = 0; i < q->n_words; i++) {
+		uint32_t bit = 1u << i;
+		if (q->words[i].stop)
+			continue;
+		/* a long word unknown as written: a compound the articles
+		 * do not use, most likely what the query is about */
+		double w = widf[i] > 0 ? widf[i]
+			   : hh_utf8_len(q->words[i].word) >= 8 ? 2 * rare
+								 : rare;
+		double c = all & bit ? word_credit(&q->words[i], bit, best->mask) : 0;
+		if (c > best_credit)
+			best_credit = c;
+		total += w;
+		got += c * w;
 	}
+	if (best_credit < CREDIT_PART)
+		return HH_STRENGTH_WEAK;
+	return got < 0.4 * total ? HH_STRENGTH_WEAK : HH_STRENGTH_STRONG;
 }
 
 /* The hits: the candidates from offset on, at most limit, with their
@@ -430,13 +743,30 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* Every posting of every query term: the documents' impacts summed
 	 * (removed documents too; visible() drops them below). */
 	float *acc = s->acc;
-	uint32_t *mask = s->mask, *touched = s->touched, n_touched = 0;
+	uint64_t *mask = s->mask;
+	uint32_t *touched = s->touched, n_touched = 0;
+	float widf[HH_QUERY_WORDS] = { 0 }; /* each word's weight */
+	float own[HH_QUERY_WORDS] = { 0 };
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
 		const struct term *tm = &idx->terms[qt->term];
 		double df = tm->df;
-		float wq = (float)(qt->w * log(1.0 + (n_live - df + 0.5) / (df + 0.5)));
-		uint32_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT);
+		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
+		float wq = (float)(qt->w * idf);
+		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
+				(uint64_t)qt->slots << 32;
+		/* a word's weight: the idf of its own term, or else of its
+		 * best other reading that is the word itself (a variant, a
+		 * synonym, the word inside a compound); not of its parts or
+		 * of a typo's correction */
+		for (int k = 0; k < q->n_words; k++) {
+			if (q->words[k].tid == (int32_t)qt->term && !qt->fuzzy)
+				own[k] = (float)idf;
+			else if (((((qt->mask >> k) & 1) && !qt->fuzzy) ||
+				  (qt->slots & q->words[k].inside_slot)) &&
+				 widf[k] < idf)
+				widf[k] = (float)idf;
+		}
 		const struct hot *h = tm->h;
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
@@ -447,12 +777,22 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		}
 	}
 
+	for (int k = 0; k < q->n_words; k++)
+		if (own[k] > 0)
+			widf[k] = own[k];
+	/* the words with any evidence in the index: coverage counts them */
 	uint32_t all = 0;
 	for (int i = 0; i < q->n_terms; i++)
 		all |= q->terms[i].mask;
+	for (int i = 0; i < q->n_words; i++) {
+		if (q->words[i].inside_slot | q->words[i].part_slots)
+			all |= 1u << i;
+		if (q->words[i].stop) /* joined into a compound ("koster en") */
+			all &= ~(1u << i);
+	}
 	all &= ~EXACT_BIT;
 	int n_words = popcount32(all);
-	double cover2[33]; /* (words matched / words)² */
+	double cover2[33]; /* (words matched whole / words)² */
 	for (int k = 0; k <= n_words; k++)
 		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
@@ -474,7 +814,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	int *cls = hh_xcalloc(2 * (size_t)n_cls, sizeof(int));
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
-		uint32_t mk = mask[di];
+		uint64_t mk = mask[di];
 		float sc = acc[di];
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
@@ -492,8 +832,18 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		double score = (double)sc * m->boost;
 		if (n_heap == heap_cap && score < heap[0].score)
 			continue;
-		score *= cover2[popcount32(mk & all)];
-		heap_push(heap, &n_heap, heap_cap, (struct cand){ di, score });
+		if (((uint32_t)mk & all) != all) {
+			/* without part evidence the credit is the count of
+			 * whole words (most documents): no walk over the words */
+			if (mk >> 32) {
+				double c = coverage(q, all, mk, NULL) / n_words;
+				score *= c * c;
+			} else {
+				score *= cover2[popcount32((uint32_t)mk & all)];
+			}
+		}
+		heap_push(heap, &n_heap, heap_cap,
+			  (struct cand){ score, mk, di, 0 });
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
@@ -507,7 +857,15 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	free(cls);
 
-	rerank(idx, q, heap, n_heap);
+	/* search-as-you-type (the last word a prefix, up to 8 completions
+	 * of it) ranks by score alone: title tiers would read the postings
+	 * of every completion, at every key */
+	/* the hits in order; candidates past them need none */
+	n_heap = rerank(idx, q, all, !sq->prefix_last, heap, n_heap,
+			offset + limit);
+	if (n_heap)
+		res->strength = strength_of(
+			q, all, widf, log(1.0 + (n_live - 0.5) / 1.5), &heap[0]);
 	fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
 	fill_facets(idx, fa, a, res);
 	/* "Mente du ...?" when the corrected words find clearly more */
@@ -565,4 +923,13 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 	hh_index_search(idx, &t, a, &r);
 	for (int i = 0; i < r.n_hits && i < 8; i++)
 		out->titles[out->n_titles++] = r.hits[i];
+}
+
+const char *hh_search_strength_name(enum hh_search_strength s)
+{
+	switch (s) {
+	case HH_STRENGTH_STRONG: return "strong";
+	case HH_STRENGTH_WEAK: return "weak";
+	default: return "none";
+	}
 }

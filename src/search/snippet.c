@@ -12,18 +12,29 @@ static const unsigned char md_special[256] = {
 	['['] = 1, [']'] = 1, ['!'] = 1,
 };
 
+/* What ends a heading in the plain text: " – " (an en dash), so that a
+ * snippet does not run the heading into the sentence after it ("Sådan
+ * søger du – Du søger på borger.dk"); a heading that ends in . : ? or !
+ * is ended already, and gets a space. The dash is no word: positions stay
+ * as the words'. */
+#define HEADING_END " \xe2\x80\x93 "
+
 /* Markdown to plain text for snippets: markers, emphasis and link targets
- * go, the words stay. */
+ * go, the words stay, and a heading is kept apart from the text after it
+ * (HEADING_END). */
 char *hh_ix_plain_text(const char *md)
 {
 	size_t n = strlen(md);
-	char *out = hh_xmalloc(n + 1), *o = out;
+	/* a heading's line end ("#x\n", 3 bytes) becomes 4 ("x – "): room
+	 * for twice the text, shrunk at the end */
+	char *out = hh_xmalloc(2 * n + 8), *o = out;
 	const char *p = md;
-	int line_start = 1;
+	int line_start = 1, heading = 0;
 	while (*p) {
 		if (line_start) {
 			while (*p == ' ' || *p == '\t')
 				p++;
+			heading = *p == '#';
 			while (*p == '#' || *p == '>' ||
 			       ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' '))
 				p++;
@@ -41,8 +52,15 @@ char *hh_ix_plain_text(const char *md)
 		char ch = *p;
 		if (ch == '\n') {
 			line_start = 1;
-			if (o > out && o[-1] != ' ')
+			while (heading && o > out && o[-1] == ' ')
+				o--;
+			if (heading && o > out && !strchr(".:?!", o[-1])) {
+				memcpy(o, HEADING_END, sizeof(HEADING_END) - 1);
+				o += sizeof(HEADING_END) - 1;
+			} else if (o > out && o[-1] != ' ') {
 				*o++ = ' ';
+			}
+			heading = 0;
 			p++;
 		} else if (ch == '*' || ch == '_' || ch == '`') {
 			p++;
@@ -61,8 +79,12 @@ char *hh_ix_plain_text(const char *md)
 			p = r;
 		}
 	}
+	/* a heading last: no dash after it */
+	size_t tail = sizeof(HEADING_END) - 1;
+	if ((size_t)(o - out) >= tail && !memcmp(o - tail, HEADING_END, tail))
+		o -= tail;
 	*o = 0;
-	return out;
+	return hh_xrealloc(out, (size_t)(o - out) + 1);
 }
 
 /* The positions in field f of document di where a query term matched,

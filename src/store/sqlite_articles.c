@@ -78,18 +78,25 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_COUNT] = "SELECT count(*) FROM events",
 	[S_SEARCH_LOG_INSERT] =
 		"INSERT INTO search_log(id, at, query, municipality_id, results, "
-		"visit) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6)",
+		"visit, strength) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, "
+		"nullif(?7, -1))",
 	[S_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
 		"WHERE id = ?1 AND chosen_article_id IS NULL",
+	/* answered: results that were not weak (strength 1, 0027); weak
+	 * searches are counted apart and are not answered */
 	[S_SEARCH_REPORT] =
-		"SELECT lower(query), count(*), sum(results > 0), "
-		"count(chosen_article_id) FROM search_log WHERE at >= ?1 "
+		"SELECT lower(query), count(*), "
+		"sum(results > 0 AND strength IS NOT 1), "
+		"count(chosen_article_id), sum(results > 0 AND strength IS 1) "
+		"FROM search_log WHERE at >= ?1 "
 		"AND (?3 < 0 OR municipality_id = ?3 OR "
 		"(?4 AND municipality_id IS NULL)) "
-		"GROUP BY lower(query) HAVING sum(results > 0) = 0 "
+		"GROUP BY lower(query) "
+		"HAVING sum(results > 0 AND strength IS NOT 1) = 0 "
 		"OR count(chosen_article_id) = 0 "
-		"ORDER BY sum(results > 0) = 0 DESC, count(*) DESC, 1 LIMIT ?2",
+		"ORDER BY sum(results > 0 AND strength IS NOT 1) = 0 DESC, "
+		"count(*) DESC, 1 LIMIT ?2",
 	[S_SEARCH_CHOSEN] =
 		"SELECT chosen_article_id, count(*) FROM search_log "
 		"WHERE chosen_article_id IS NOT NULL GROUP BY 1",
@@ -423,6 +430,7 @@ static enum hh_rc search_log_insert(struct hh_tx *tx,
 	sqlite3_bind_int64(st, 4, e->municipality_id);
 	sqlite3_bind_int64(st, 5, e->results);
 	bind_text(st, 6, e->visit);
+	sqlite3_bind_int(st, 7, e->strength);
 	return hh_sq_exec(tx, st);
 }
 
@@ -455,6 +463,7 @@ static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
 			.searches = sqlite3_column_int64(st, 1),
 			.with_results = sqlite3_column_int64(st, 2),
 			.chosen = sqlite3_column_int64(st, 3),
+			.weak = sqlite3_column_int64(st, 4),
 		};
 		r = cb(ctx, &row);
 	}

@@ -45,15 +45,20 @@
 	"f.closed_at, f.decided, f.decided_day, f.deadline_day, "           \
 	"f.proc_days, f.within "
 
-/* a search that helped: an article chosen and no chat from the same
- * visit within a day after it */
+/* a weak result: results but nothing chosen, or the engine was not
+ * sure of them (strength 1, migration 0027) */
+#define SEARCH_WEAK                                                         \
+	"results > 0 AND (chosen_article_id IS NULL OR strength IS 1)"
+/* a search that helped: an article chosen from a result that was not
+ * weak, and no chat from the same visit within a day after it */
 #define SEARCH_SUCCESS                                                      \
-	"chosen_article_id IS NOT NULL AND (s.visit IS NULL OR NOT EXISTS "   \
+	"chosen_article_id IS NOT NULL AND strength IS NOT 1 AND "           \
+	"(s.visit IS NULL OR NOT EXISTS "                                    \
 	"(SELECT 1 FROM chats c WHERE c.visit = s.visit AND "                \
 	"c.created_at >= s.at AND c.created_at < s.at + 86400))"
 #define SEARCH_COUNTS                                                       \
 	"count(*), ifnull(sum(results = 0), 0), "                           \
-	"ifnull(sum(results > 0 AND chosen_article_id IS NULL), 0), "       \
+	"ifnull(sum(" SEARCH_WEAK "), 0), "                                  \
 	"ifnull(sum(" SEARCH_SUCCESS "), 0) "
 
 static const char *const stmt_sql[S__COUNT] = {
@@ -132,9 +137,8 @@ static const char *const stmt_sql[S__COUNT] = {
 		"AND (?6 IS NULL OR f.topic = ?6 OR f.topic LIKE ?6 || '.%') "
 		"AND (?7 = 0 OR f.id < ?7) "
 		"ORDER BY f.id DESC LIMIT ?8",
-	/* searches: no result; a weak result (results, nothing chosen);
-	 * success (an article chosen and no chat from the same visit
-	 * within a day after the search) */
+	/* searches: no result; a weak result; success (SEARCH_WEAK,
+	 * SEARCH_SUCCESS) */
 	[S_FIG_SEARCH] = "SELECT " SEARCH_COUNTS "FROM search_log s WHERE "
 			 "municipality_id = ?1 AND at >= ?2 AND at < ?3",
 	[S_FIG_LAG] = "SELECT count(*), ifnull(max(id), 0) FROM events "
@@ -163,8 +167,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* the searches not folded yet (partial index search_log_unfolded,
 	 * 0023: a day's searches or so) */
 	[S_FIG_SEARCH_ROWS] = "SELECT id, ifnull(municipality_id, 0), at, "
-			      "results = 0, results > 0 AND chosen_article_id "
-			      "IS NULL, " SEARCH_SUCCESS " FROM search_log s "
+			      "results = 0, " SEARCH_WEAK ", " SEARCH_SUCCESS
+			      " FROM search_log s "
 			      "INDEXED BY search_log_unfolded WHERE fig_folded "
 			      "IS NULL AND at < ?1 LIMIT ?2",
 	[S_FIG_SEARCH_MARK] = "UPDATE search_log SET fig_folded = 1 WHERE id = ?1",

@@ -92,10 +92,31 @@ static size_t put_cp(char *out, size_t o, size_t cap, int32_t cp)
 	return o + (size_t)n;
 }
 
-/* aa → å, ae → æ, oe → ø (ASCII spellings of the Danish letters). */
+/* Whether w has æ, ø or å (lower case: words are lower-cased first). */
+static int has_danish_letter(const char *w, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)w[i] == 0xc3 &&
+		    ((unsigned char)w[i + 1] == 0xa6 || (unsigned char)w[i + 1] == 0xb8 ||
+		     (unsigned char)w[i + 1] == 0xa5))
+			return 1;
+	return 0;
+}
+
+/* aa → å, ae → æ, oe → ø (ASCII spellings of the Danish letters), in a
+ * word written without æ, ø and å: one that has them spells them so,
+ * and its "oe" is a vowel and an ending (dødsbo|et, bro|en), which read
+ * as ø would hide the ending from the stemmer. */
 static size_t translit(const char *w, size_t len, char *out, size_t cap)
 {
 	size_t o = 0;
+	if (has_danish_letter(w, len)) {
+		if (len >= cap)
+			len = cap - 1;
+		memcpy(out, w, len);
+		out[len] = 0;
+		return len;
+	}
 	for (size_t i = 0; i < len && o + 3 < cap; i++) {
 		if (i + 1 < len) {
 			const char *rep = NULL;
@@ -211,6 +232,29 @@ static size_t strip_accents(const char *w, size_t len, char *out)
 	return o;
 }
 
+/* hh_term_of, reading the digraphs or not (a compound's part reads them
+ * as its whole word does: bo|ets of dødsboets is not bøts). */
+static void term_of(const char *word, size_t len, int digraphs,
+		    char out[HH_TERM_MAX])
+{
+	char tr[HH_WORD_MAX * 2], t[HH_WORD_MAX * 2];
+	size_t tl;
+	if (digraphs) {
+		tl = translit(word, len, tr, sizeof(tr));
+	} else {
+		tl = len < sizeof(tr) ? len : sizeof(tr) - 1;
+		memcpy(tr, word, tl);
+		tr[tl] = 0;
+	}
+	tl = strip_accents(tr, tl, t);
+	struct sb_stemmer *s = stemmer();
+	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)t, (int)tl);
+	if (st)
+		fold((const char *)st, (size_t)sb_stemmer_length(s), out);
+	else
+		fold(t, tl, out);
+}
+
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX])
 {
 	char tr[HH_WORD_MAX * 2], t[HH_WORD_MAX * 2];
@@ -224,6 +268,42 @@ void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX])
 		fold(t, tl, out);
 }
 
+int hh_term_variants(const char *word, size_t len, const char *term,
+		     char out[2][HH_TERM_MAX])
+{
+	char t[HH_WORD_MAX * 2];
+	struct sb_stemmer *s = stemmer();
+	int n = 0;
+	if (len >= HH_WORD_MAX)
+		return 0;
+	/* the ASCII word read without digraphs: dodsboet as dodsbo|et */
+	if (!has_danish_letter(word, len) &&
+	    (memmem(word, len, "oe", 2) || memmem(word, len, "ae", 2) ||
+	     memmem(word, len, "aa", 2))) {
+		size_t tl = strip_accents(word, len, t);
+		const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)t, (int)tl);
+		if (st) {
+			fold((const char *)st, (size_t)sb_stemmer_length(s), out[n]);
+			if (strcmp(out[n], term))
+				n++;
+		}
+	}
+	/* the term stemmed again: an ending that hid another from the
+	 * stemmer (beboerlicens|en gives beboerlicens, whose own stem is that
+	 * of beboerlicens). The term is folded (ø as o ...): the stemmer
+	 * reads the same vowels in it, and this is one stem a query word. */
+	size_t tl = strlen(term);
+	const sb_symbol *st = sb_stemmer_stem(s, (const sb_symbol *)term, (int)tl);
+	if (st && (size_t)sb_stemmer_length(s) < tl) {
+		size_t sl = (size_t)sb_stemmer_length(s);
+		memcpy(out[n], st, sl);
+		out[n][sl] = 0;
+		if (!n || strcmp(out[n], out[0]))
+			n++;
+	}
+	return n;
+}
+
 /* ---- compounds ------------------------------------------------------- */
 
 #define PART_MIN 3 /* bytes; Danish letters are 2 bytes, so "øl" passes */
@@ -233,6 +313,32 @@ static int part_ok(const struct hh_analyzer *an, const char *p, size_t n)
 {
 	return n >= PART_MIN && hh_wordset_has(&an->dict, p, n) &&
 	       !hh_wordset_has(&an->stop, p, n);
+}
+
+/* Inflectional endings that the word list also has as words of their
+ * own ("ens": alike): as the last part of a split they are the ending,
+ * not a word (grundskyld|ens is grundskyldens, not a compound). */
+static int is_ending(const char *p, size_t n)
+{
+	static const char *const endings[] = { "ens", "ene", "enes", "ende",
+					       "endes", "heden", "hedens" };
+	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++)
+		if (strlen(endings[i]) == n && !memcmp(endings[i], p, n))
+			return 1;
+	return 0;
+}
+
+/* The last part of a split: a word of the list that is not an ending, or
+ * one with a genitive s (dag|plejens: "plejens" is not in the list,
+ * "plejen" is). */
+static int last_part_ok(const struct hh_analyzer *an, const char *p, size_t n)
+{
+	if (is_ending(p, n))
+		return 0;
+	if (part_ok(an, p, n))
+		return 1;
+	return n > PART_MIN && p[n - 1] == 's' && !is_ending(p, n - 1) &&
+	       part_ok(an, p, n - 1);
 }
 
 /* Finds the best split of w into at most max parts. Splits are scored by
@@ -263,7 +369,7 @@ static int split(const struct hh_analyzer *an, const char *w, size_t len,
 				continue;
 			size_t s2[MAX_PARTS], l2[MAX_PARTS], sc = 0;
 			int n = 0;
-			if (part_ok(an, w + b, len - b)) {
+			if (last_part_ok(an, w + b, len - b)) {
 				n = 1;
 				s2[0] = b;
 				l2[0] = len - b;
@@ -583,8 +689,10 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
 				int np = an->dict.n && long_word
 						 ? split(an, t.word, wl, MAX_PARTS, st, ln, &sc)
 						 : 0;
+				int digraphs = !has_danish_letter(t.word, wl);
 				for (int k = 0; k < np; k++) {
-					hh_term_of(t.word + st[k], ln[k], parts[n_parts]);
+					term_of(t.word + st[k], ln[k], digraphs,
+						parts[n_parts]);
 					if (strcmp(parts[n_parts], t.term) != 0)
 						n_parts++;
 				}

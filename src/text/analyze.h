@@ -84,6 +84,13 @@ int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 
 /* The term of one lower-cased word (translit, stem, fold) into out. */
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);
+/* Other terms the word may stand for, beside its term (from hh_term_of):
+ * an ASCII word read without the digraphs aa, ae, oe ("dodsboet":
+ * dødsbo|et, not dødsbøt), and the stem stemmed again ("licensen" gives
+ * "licens", whose own stem is that of "licens"). Writes up to two, none
+ * equal to term; returns how many. For queries only (s-rank). */
+int hh_term_variants(const char *word, size_t len, const char *term,
+		     char out[2][HH_TERM_MAX]);
 /* Folds without stemming (for prefix completion of a partial word). */
 void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX]);
 int hh_is_stop(const struct hh_analyzer *an, const char *word, size_t len);

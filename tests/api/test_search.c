@@ -452,11 +452,19 @@ static void search_log_feeds_the_report(void **state)
 	/* Nothing found, twice (one in other case). */
 	struct tu_resp r = search(c, "q=zqxjvbnm%20kvalp");
 	assert_int_equal(jint(r.json, "total"), 0);
+	assert_string_equal(jstr(r.json, "strength"), "none");
+	tu_resp_free(&r);
+	/* Only weak evidence: "kort" of kort|læser alone, in "Spær kort".
+	 * Shown, but weak, and in the report as weak, not as answered. */
+	r = search(c, "q=kortl%C3%A6ser");
+	assert_true(jint(r.json, "total") >= 1);
+	assert_string_equal(jstr(r.json, "strength"), "weak");
 	tu_resp_free(&r);
 	r = search(c, "q=ZQXJVBNM%20kvalp");
 	tu_resp_free(&r);
 	/* Found and chosen: a search that helped. */
 	r = search(c, "q=bestil%20sundhedskort");
+	assert_string_equal(jstr(r.json, "strength"), "strong");
 	json_t *first = json_array_get(json_object_get(r.json, "results"), 0);
 	char path[256];
 	snprintf(path, sizeof(path), "%s", jstr(first, "url"));
@@ -491,6 +499,13 @@ static void search_log_feeds_the_report(void **state)
 	assert_int_equal(jint(row, "searches"), 2);
 	assert_int_equal(jint(row, "with_results"), 0);
 	assert_int_equal(jint(row, "chosen"), 0);
+	row = report_row(qs, "kortlæser");
+	assert_non_null(row);
+	assert_int_equal(jint(row, "searches"), 1);
+	assert_int_equal(jint(row, "with_results"), 0); /* weak: not answered */
+	assert_int_equal(jint(row, "weak"), 1);
+	row = report_row(qs, "zqxjvbnm kvalp");
+	assert_int_equal(jint(row, "weak"), 0);
 	row = report_row(qs, "sygesikringskontor adresse");
 	assert_non_null(row);
 	assert_int_equal(jint(row, "with_results"), 1);
@@ -703,8 +718,25 @@ static void search_page_did_you_mean_and_no_results(void **state)
 	r = page(c, "/soeg?q=zqxjvbnm", 200, NULL);
 	assert_non_null(strstr(r.body, "Ingen resultater for <q>zqxjvbnm</q>"));
 	assert_non_null(strstr(r.body, "Prøv med andre eller færre ord"));
+	assert_non_null(strstr(r.body, "<a href=\"/kontakt\">kontakte Borgerservice"
+				       "</a>"));
+	assert_null(strstr(r.body, "sikkert svar"));
 	assert_null(strstr(r.body, "Mente du"));
 	assert_null(strstr(r.body, "class=\"articles hits\""));
+	tu_resp_free(&r);
+	/* Weak evidence only: said so, with what the citizen may mean (the
+	 * best titles, linked) and the contact options; the hits follow. */
+	r = page(c, "/soeg?q=kortl%C3%A6ser", 200, NULL);
+	assert_non_null(strstr(r.body, "Vi fandt ikke et sikkert svar – måske "
+				       "mener du <a href=\"/artikel/"));
+	assert_non_null(strstr(r.body, "<a href=\"/kontakt\">kontakte Borgerservice"
+				       "</a>"));
+	assert_non_null(strstr(r.body, "class=\"articles hits\""));
+	tu_resp_free(&r);
+	/* A sure answer says nothing of the kind. */
+	r = page(c, "/soeg?q=bestil%20sundhedskort", 200, NULL);
+	assert_null(strstr(r.body, "sikkert svar"));
+	assert_non_null(strstr(r.body, "class=\"articles hits\""));
 	tu_resp_free(&r);
 	/* Empty and unreadable queries: 400 with a Danish message, and the
 	 * form to try again. */

@@ -770,6 +770,18 @@ static void test_found_and_search(void **state)
 	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].num, 2);
 	assert_int_equal(v[HH_FIG_SEARCH_NO_RESULT].num, 1);
 	assert_int_equal(v[HH_FIG_SEARCH_WEAK].num, 1);
+	/* s-rank (0027): a search the engine answered weakly is weak, not a
+	 * success, even when an article was chosen */
+	snprintf(stmt, sizeof(stmt),
+		 "INSERT INTO search_log(id, at, query, municipality_id, results,"
+		 " chosen_article_id, visit, strength) VALUES"
+		 " (7, %lld, 'g', %lld, 2, 7, NULL, 1)",
+		 (long long)t, (long long)f->m901);
+	sql(f, stmt);
+	summary(f, f->m901, 20260301, 20260331, v);
+	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].den, 6);
+	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].num, 2);
+	assert_int_equal(v[HH_FIG_SEARCH_WEAK].num, 2);
 	/* the search log knows no channel: with one, no value */
 	q.channel = "phone";
 	assert_int_equal(hh_figures_summary(f->st, MANAGER(f->m901), &f->a, &q, v),

@@ -263,6 +263,152 @@ static void more_query_words_matched_rank_higher(void **state)
 	expect(t, "boligstøtte pensionister", "2,1");
 }
 
+/* ---- ranking rules of issue 13 (docs/search.md, "Ranking rules") ------ */
+
+/* A whole-word match, after stemming and with definite and genitive
+ * endings on compounds, beats a match of only a compound's part, however
+ * often the parts occur. */
+static void whole_word_beats_compound_parts(void **state)
+{
+	struct t *t = fresh(state);
+	/* id 1 has the parts "dag" and "pleje" many times and near each
+	 * other, in its title too; id 2 has the word once, in its body. */
+	put(t->idx, (struct art){ .id = 1, .title = "Pleje hver dag",
+				  .body = "Pleje hver dag. Dag og pleje, pleje om "
+					  "dagen, dag efter dag med pleje." });
+	put(t->idx, (struct art){ .id = 2, .title = "Pasning af små børn",
+				  .body = "Mange vælger en dagpleje til de mindste, "
+					  "og her står om priser og regler for "
+					  "hele kommunen og dens institutioner." });
+	struct hh_search_result r = q(t, "dagplejens");
+	assert_true(r.n_hits >= 1);
+	assert_int_equal(r.hits[0].id, 2);
+	r = q(t, "dagplejen");
+	assert_int_equal(r.hits[0].id, 2);
+	/* genitive and definite endings on other compounds */
+	put(t->idx, (struct art){ .id = 3, .title = "Ejendomsskat",
+				  .body = "Grundskyld betales af grundejere." });
+	put(t->idx, (struct art){ .id = 4, .title = "Grund og skyld",
+				  .body = "Grund, grund og skyld. Skyld og grund." });
+	r = q(t, "grundskyldens beregning");
+	assert_int_equal(r.hits[0].id, 3);
+	put(t->idx, (struct art){ .id = 5, .title = "Beboerlicens",
+				  .body = "Parkering for beboere." });
+	put(t->idx, (struct art){ .id = 6, .title = "Licens til beboere",
+				  .body = "Licens og beboer, beboer og licens." });
+	r = q(t, "beboerlicensen");
+	assert_int_equal(r.hits[0].id, 5);
+	/* a word with ø whose ending meets an o: dødsbo|et, not dødsbøt */
+	put(t->idx, (struct art){ .id = 7, .title = "Skifteretten",
+				  .body = "Et dødsbo skal gøres op." });
+	put(t->idx, (struct art){ .id = 8, .title = "Død og bo",
+				  .body = "Død og bo, bo og død." });
+	r = q(t, "dødsboet");
+	assert_int_equal(r.hits[0].id, 7);
+	r = q(t, "dodsboets"); /* the same without ø */
+	assert_int_equal(r.hits[0].id, 7);
+}
+
+/* A compound query's parts count only when they match together; one
+ * part alone in an unrelated phrase is weak evidence, and says so. */
+static void parts_count_only_together(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Børnevaccinationer",
+				  .body = "Vaccinen mod mæslinger, fåresyge og "
+					  "røde hunde gives to gange." });
+	struct hh_search_result r = q(t, "hundelort");
+	assert_int_equal(r.total, 1); /* still shown ... */
+	assert_int_equal(r.strength, HH_STRENGTH_WEAK); /* ... as weak */
+	/* the parts far apart are no better */
+	put(t->idx, (struct art){ .id = 2, .title = "Hunde i byen",
+				  .body = "Hunde skal holdes i snor. Lorem ipsum "
+					  "dolor sit amet, mange ord imellem, "
+					  "og til sidst om lort." });
+	r = q(t, "hundelort");
+	assert_int_equal(r.strength, HH_STRENGTH_WEAK);
+	/* the parts together (the compound written apart) are a match */
+	put(t->idx, (struct art){ .id = 3, .title = "Renhold af fortove",
+				  .body = "Saml hunde lort op efter din hund." });
+	r = q(t, "hundelort");
+	assert_int_equal(r.hits[0].id, 3);
+	assert_int_equal(r.strength, HH_STRENGTH_STRONG);
+	/* and the word itself is best */
+	put(t->idx, (struct art){ .id = 4, .title = "Hundelort på fortovet",
+				  .body = "Sådan klager du." });
+	r = q(t, "hundelort");
+	assert_int_equal(r.hits[0].id, 4);
+}
+
+/* An article whose title holds every query word (any order, inflected)
+ * ranks first; a query equal to a title puts that article first, before
+ * a neighbour with the same words in another order. */
+static void title_match_ranks_first(void **state)
+{
+	struct t *t = fresh(state);
+	/* the body-only article says the words far more often and has the
+	 * lowest id */
+	put(t->idx, (struct art){ .id = 1, .title = "Vejledning",
+				  .body = "Pas mistet. Pas stjålet. Mistet pas, "
+					  "stjålet pas, pas pas pas mistet." });
+	put(t->idx, (struct art){ .id = 2, .title = "Stjålet eller mistet pas",
+				  .body = "Meld det til politiet." });
+	put(t->idx, (struct art){ .id = 3, .title = "Pas mistet eller stjålet",
+				  .body = "Meld det til politiet." });
+	struct hh_search_result r = q(t, "Pas mistet eller stjålet");
+	EXPECT_IDS(r, "3,2,1");
+	r = q(t, "stjålet eller mistet pas");
+	EXPECT_IDS(r, "2,3,1");
+	/* inflected and in another order: both titles, before the body */
+	r = q(t, "passet stjålet");
+	assert_int_equal(r.hits[2].id, 1);
+}
+
+/* Coverage of the query's distinct words counts before the frequency of
+ * one word. */
+static void coverage_before_frequency(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Boligstøtte boligstøtte",
+				  .keywords = "boligstøtte",
+				  .summary = "Boligstøtte, boligstøtte.",
+				  .body = "Boligstøtte boligstøtte boligstøtte." });
+	put(t->idx, (struct art){ .id = 2, .title = "Regler",
+				  .body = "Om boligstøtte og husleje i en lang "
+					  "tekst med mange andre ord om regler "
+					  "for ansøgning, frister og betaling." });
+	expect(t, "boligstøtte husleje", "2,1");
+}
+
+/* The strength of a search: none without hits, weak when only one low-
+ * weight word of a longer question matches, strong otherwise. */
+static void strength_of_results(void **state)
+{
+	struct t *t = fresh(state);
+	for (int i = 1; i <= 12; i++) {
+		char body[96];
+		snprintf(body, sizeof(body), "Kommunen hjælper. Tekst %d om kommunen.", i);
+		put(t->idx, (struct art){ .id = i, .title = "Om kommunen", .body = body });
+	}
+	put(t->idx, (struct art){ .id = 20, .title = "Sundhedskort",
+				  .body = "Bestil et nyt sundhedskort." });
+	struct hh_search_result r = q(t, "sundhedskort");
+	assert_int_equal(r.strength, HH_STRENGTH_STRONG);
+	r = q(t, "xyzzyq");
+	assert_int_equal(r.total, 0);
+	assert_int_equal(r.strength, HH_STRENGTH_NONE);
+	/* only "kommunen" (in every article) of a question about something
+	 * no article names */
+	r = q(t, "kan kommunen hjælpe med rottebekæmpelse i haven");
+	assert_true(r.total > 0);
+	assert_int_equal(r.strength, HH_STRENGTH_WEAK);
+	assert_string_equal(hh_search_strength_name(r.strength), "weak");
+	/* the same words with the one that matters known: strong */
+	r = q(t, "kan kommunen hjælpe med et sundhedskort");
+	assert_int_equal(r.hits[0].id, 20);
+	assert_int_equal(r.strength, HH_STRENGTH_STRONG);
+}
+
 /* ---- typos ------------------------------------------------------------ */
 
 static void typos_by_word_length(void **state)
@@ -727,6 +873,21 @@ static void snippets_escape_and_mark(void **state)
 		assert_true(!strncmp(p, "<mark>", 6) || !strncmp(p, "</mark>", 7));
 	/* The title is the article's, for the caller to escape. */
 	assert_string_equal(r.hits[0].title, "Hundeskat <b>fed</b>");
+	/* A heading is kept apart from the text after it (" – "), one that
+	 * ends a sentence already by a space; none after a last heading. */
+	put(t->idx, (struct art){ .id = 9, .title = "Kattelem",
+				  .body = "Intro.\n\n## Sådan søger du om kattelem\n\n"
+					  "Du søger på borger.dk.\n\n"
+					  "### Hvad koster kattelem?\nDet er gratis.\n\n"
+					  "## Sidste overskrift kattelem\n" });
+	r = q(t, "kattelem");
+	s = r.hits[0].snippet_html;
+	assert_non_null(strstr(s, "Sådan søger du om <mark>kattelem</mark> – Du søger "
+				  "på borger.dk."));
+	assert_non_null(strstr(s, "Hvad koster <mark>kattelem</mark>? Det er gratis."));
+	assert_non_null(strstr(s, "Sidste overskrift <mark>kattelem</mark>"));
+	assert_null(strstr(s, "overskrift <mark>kattelem</mark> –"));
+	assert_null(strstr(s, "##"));
 
 	/* Stems, compounds and folded spellings are marked as written. */
 	put(t->idx, (struct art){ .id = 2, .title = "Sygedagpenge",
@@ -1142,6 +1303,11 @@ int main(void)
 		cmocka_unit_test(a_part_never_matches_a_part),
 		cmocka_unit_test(phrase_as_typed_wins_a_tie),
 		cmocka_unit_test(more_query_words_matched_rank_higher),
+		cmocka_unit_test(whole_word_beats_compound_parts),
+		cmocka_unit_test(parts_count_only_together),
+		cmocka_unit_test(title_match_ranks_first),
+		cmocka_unit_test(coverage_before_frequency),
+		cmocka_unit_test(strength_of_results),
 		cmocka_unit_test(typos_by_word_length),
 		cmocka_unit_test(did_you_mean_for_typos_only),
 		cmocka_unit_test(synonyms_expand_the_query),
