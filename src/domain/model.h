@@ -330,7 +330,7 @@ struct hh_search_log {
 	const char *visit; /* the anonymous hh_visit cookie (32 hex), or
 			      NULL (0020_figures.sql) */
 	int strength; /* of the best hit: 0 none, 1 weak, 2 strong (enum
-			 hh_search_strength); -1 not known (0027) */
+			 hh_search_strength); -1 not known (0026) */
 };
 
 /* One line of the report of searches that did not help. */
@@ -338,7 +338,7 @@ struct hh_search_report_row {
 	const char *query;
 	int64_t searches;
 	int64_t with_results; /* searches that found a sure answer (results,
-				 and not weak: 0027) */
+				 and not weak: 0026) */
 	int64_t weak;         /* searches that found only weak results */
 	int64_t chosen;       /* searches where a result was chosen */
 };

@@ -371,9 +371,14 @@ enum hh_rc hh_pin_add(struct hh_store *st, const struct hh_actor *who,
 	const char *q = hh_pin_query_normalise(ar, query);
 	if (!q)
 		return *field = "query", HH_ERR_INVALID;
+	/* the article the municipality's citizens read under that slug (its
+	 * published local version before the shared one), not the editor's
+	 * view, which would find a local draft first */
 	struct hh_article a;
+	const struct hh_actor citizen = { 0 };
 	enum hh_rc rc = slug && hh_slug_valid(slug)
-				? hh_article_find(st, who, ar, who->org_id, slug, &a)
+				? hh_article_find(st, &citizen, ar, who->org_id,
+						  slug, &a)
 				: HH_ERR_NOT_FOUND;
 	if (rc == HH_ERR_NOT_FOUND ||
 	    (rc == HH_OK && a.status != HH_STATUS_PUBLISHED))

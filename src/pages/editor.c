@@ -1764,7 +1764,9 @@ static void tuning_page(struct hh_req *r, const struct hh_actor *who,
 		/* what the municipality's citizens find now */
 		struct hh_search_query sq = { .text = q,
 					      .municipality_id = who->org_id,
-					      .limit = 8 };
+					      .limit = 8,
+					      /* a pin is an article */
+					      .kinds = HH_KIND_BIT(HH_DOC_ARTICLE) };
 		struct hh_search_result res;
 		struct hh_actor citizen = { 0 }; /* as the public searches */
 		hh_reading_search_again(r->app->index, &citizen, &sq, &r->arena,
@@ -1890,7 +1892,7 @@ void hh_page_editor_synonym(struct hh_req *r)
 	}
 	if (rc == HH_ERR_INVALID)
 		tuning_page(r, &who, q, field,
-			    !strcmp(field, "words")
+			    field && !strcmp(field, "words")
 				    ? "Skriv et søgeord (højst seks ord, ingen "
 				      "kommaer)."
 				    : "Skriv et eller flere ord, adskilt med "
@@ -1931,7 +1933,7 @@ void hh_page_editor_pin(struct hh_req *r)
 	}
 	if (rc == HH_ERR_INVALID)
 		tuning_page(r, &who, q, "article",
-			    !strcmp(field, "query")
+			    field && !strcmp(field, "query")
 				    ? "Søgningen har ingen ord at fastgøre til."
 				    : "Vælg en udgivet artikel, eller skriv "
 				      "adressen på en.",

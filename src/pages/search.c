@@ -86,9 +86,12 @@ static void weak_notice(struct hh_req *r, const struct hh_search_result *res,
 			const struct hh_search_hit *h = &res->hits[i];
 			if (i)
 				hh_buf_puts(b, i == n - 1 ? " eller " : ", ");
-			hh_buf_puts(b, "<a href=\"/artikel/");
+			/* each kind to its own page, as the hit list */
+			hh_buf_printf(b, "<a href=\"%s", hh_doc_kind_path(h->kind));
 			hh_buf_urlenc(b, h->slug);
-			hh_buf_printf(b, "?s=%lld\">", (long long)sid);
+			if (h->kind == HH_DOC_ARTICLE)
+				hh_buf_printf(b, "?s=%lld", (long long)sid);
+			hh_buf_puts(b, "\">");
 			hh_page_text(r, h->title);
 			hh_buf_puts(b, "</a>");
 		}

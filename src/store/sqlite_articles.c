@@ -83,7 +83,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
 		"WHERE id = ?1 AND chosen_article_id IS NULL",
-	/* answered: results that were not weak (strength 1, 0027); weak
+	/* answered: results that were not weak (strength 1, 0026); weak
 	 * searches are counted apart and are not answered */
 	[S_SEARCH_REPORT] =
 		"SELECT lower(query), count(*), "

@@ -46,7 +46,7 @@
 	"f.proc_days, f.within "
 
 /* a weak result: results but nothing chosen, or the engine was not
- * sure of them (strength 1, migration 0027) */
+ * sure of them (strength 1, migration 0026) */
 #define SEARCH_WEAK                                                         \
 	"results > 0 AND (chosen_article_id IS NULL OR strength IS 1)"
 /* a search that helped: an article chosen from a result that was not

@@ -770,7 +770,7 @@ static void test_found_and_search(void **state)
 	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].num, 2);
 	assert_int_equal(v[HH_FIG_SEARCH_NO_RESULT].num, 1);
 	assert_int_equal(v[HH_FIG_SEARCH_WEAK].num, 1);
-	/* s-rank (0027): a search the engine answered weakly is weak, not a
+	/* s-rank (0026): a search the engine answered weakly is weak, not a
 	 * success, even when an article was chosen */
 	snprintf(stmt, sizeof(stmt),
 		 "INSERT INTO search_log(id, at, query, municipality_id, results,"

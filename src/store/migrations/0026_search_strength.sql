@@ -1,4 +1,4 @@
--- 0027_search_strength.sql - how sure each logged search was of its best
+-- 0026_search_strength.sql - how sure each logged search was of its best
 -- hit (issue 13, s-rank): 0 none (no hits), 1 weak (only weak evidence:
 -- one part of a compound word, a common word of a longer question), 2
 -- strong; NULL for searches logged before, or by a caller that does not
