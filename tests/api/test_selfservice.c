@@ -166,6 +166,20 @@ static void search_page_marks_each_hit(void **state)
 	tu_expect_in(r.body, "<p class=\"kind\">Guide</p><a href=\"/livssituation/"
 			     "doedsfald\">");
 	tu_resp_free(&r);
+	/* A weak result's suggestions lead to each kind's own page too: the
+	 * guide to /livssituation/, never as an article of the same slug. */
+	r = get(c, "/soeg?q=d%C3%B8dsfaldsguide", NULL);
+	assert_int_equal(r.status, 200);
+	const char *notice = strstr(r.body, "Vi fandt ikke et sikkert svar");
+	assert_non_null(notice);
+	const char *end = strstr(notice, "</p>");
+	assert_non_null(end);
+	char *own = strndup(notice, (size_t)(end - notice));
+	assert_non_null(own);
+	tu_expect_in(own, "<a href=\"/livssituation/doedsfald\">");
+	assert_null(strstr(own, "/artikel/doedsfald?"));
+	free(own);
+	tu_resp_free(&r);
 }
 
 static void facets_have_danish_topic_names(void **state)
