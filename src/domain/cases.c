@@ -134,7 +134,9 @@ static const char *public_id_new(struct hh_arena *a)
 
 /* What identifies a submission for its idempotency key: a hash of the
  * case type, plan, step, the values as sent (keys sorted, so their order
- * does not matter) and what came beside them, as hex into out. */
+ * does not matter) and what came beside them but for the time it was
+ * made (extra's "at": a retry a second later is the same request), as
+ * hex into out. */
 static void request_hash(const struct hh_submission *sub,
 			 char out[HH_REQUEST_HASH_SIZE])
 {
@@ -149,7 +151,13 @@ static void request_hash(const struct hh_submission *sub,
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)sub->plan_id);
 	crypto_generichash_update(&h, (const unsigned char *)num, strlen(num) + 1);
-	json_t *const docs[] = { sub->values, sub->extra };
+	json_t *beside = NULL;
+	if (json_is_object(sub->extra) && json_object_get(sub->extra, "at")) {
+		beside = json_copy(sub->extra); /* shallow: drop one key */
+		if (beside)
+			json_object_del(beside, "at");
+	}
+	json_t *const docs[] = { sub->values, beside ? beside : sub->extra };
 	for (size_t i = 0; i < 2; i++) {
 		char *j = docs[i] ? json_dumps(docs[i], JSON_COMPACT | JSON_SORT_KEYS |
 							 JSON_ENCODE_ANY)
@@ -158,6 +166,7 @@ static void request_hash(const struct hh_submission *sub,
 					  (j ? strlen(j) : 0) + 1);
 		free(j);
 	}
+	json_decref(beside);
 	crypto_generichash_final(&h, bin, sizeof(bin));
 	sodium_bin2hex(out, HH_REQUEST_HASH_SIZE, bin, sizeof(bin));
 }

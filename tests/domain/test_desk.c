@@ -852,6 +852,35 @@ static void t_assisted_case_carries_consent(void **state)
 	assert_int_equal(total, cases_before + 1);
 	/* a case without help says nothing of it */
 	assert_false(hh_desk_assisted_by(&f->a, "{\"antal\":2}", &agent, &org));
+	/* with an Idempotency-Key: the same request retried two minutes
+	 * later (the time the help is recorded at differs) is the same
+	 * case, not a reused key; other values with the key are refused */
+	in.idem_key = "skranke-retry";
+	int64_t now = hh_now_us();
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_OK);
+	json_decref(res.values);
+	assert_false(replayed);
+	int64_t first = c.id;
+	hh_clock_set_us(now + 120 * 1000000LL);
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_OK);
+	json_decref(res.values);
+	assert_true(replayed);
+	assert_int_equal(c.id, first);
+	json_t *other = json_pack("{s:s}", "antal", "3");
+	in.values = other;
+	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
+						 f->anna, &in, &res, &c, &replayed,
+						 &fault, &dfault),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(fault, HH_SUBMIT_KEY_REUSED);
+	hh_clock_set_us(0);
+	json_decref(other);
 	json_decref(values);
 }
 
