@@ -3074,8 +3074,9 @@ test('self-service: a search result marked Selvbetjening leads to its form',
 // Axe and html-validate on the page shown now; the state's name in the
 // message.
 async function accessible(page, name) {
-	const v = await runAxe(page);
-	check(v.length === 0, `${name}: axe:\n${describeAxe(v)}`);
+	const res = await runAxe(page);
+	check(res.violations.length === 0,
+	      `${name}: axe:\n${describeAxe(res.violations)}`);
 	const problems = await validHtml(page, new URL(page.url()).pathname +
 					 new URL(page.url()).search);
 	check(problems === '', `${name}: html-validate:\n${problems}`);
