@@ -1907,20 +1907,39 @@ void hh_page_editor_synonym(struct hh_req *r)
 			      "Synonymet kunne ikke gemmes lige nu.");
 }
 
+/* What the pin and unpin posts share: the editor, the query (field q)
+ * and the form's CSRF token. NULL when a page was sent instead. */
+static const char *pin_post_begin(struct hh_req *r, struct hh_actor *who)
+{
+	if (!editor_gate(r, who))
+		return NULL;
+	const char *q = tuning_query(r, hh_req_form(r, "q"));
+	if (q && !csrf_ok(r)) {
+		tuning_page(r, who, q, "article",
+			    "Formularen er udløbet eller blev sendt fra en anden "
+			    "side. Send den igen.", NULL, 403);
+		return NULL;
+	}
+	return q;
+}
+
+/* A pin refused for a reason other than the form's content. */
+static void pin_refused(struct hh_req *r, enum hh_rc rc, const char *unavailable)
+{
+	if (rc == HH_ERR_FORBIDDEN)
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun en kommunes redaktører kan fastgøre "
+			      "artikler til kommunens søgninger.");
+	else
+		hh_page_error(r, 503, "Prøv igen om lidt", unavailable);
+}
+
 void hh_page_editor_pin(struct hh_req *r)
 {
 	struct hh_actor who;
-	if (!editor_gate(r, &who))
-		return;
-	const char *q = tuning_query(r, hh_req_form(r, "q"));
+	const char *q = pin_post_begin(r, &who);
 	if (!q)
 		return;
-	if (!csrf_ok(r)) {
-		tuning_page(r, &who, q, "article",
-			    "Formularen er udløbet eller blev sendt fra en anden "
-			    "side. Send den igen.", NULL, 403);
-		return;
-	}
 	const char *slug = hh_req_form(r, "adresse");
 	if (!slug || !*slug)
 		slug = hh_req_form(r, "artikel");
@@ -1938,37 +1957,19 @@ void hh_page_editor_pin(struct hh_req *r)
 				    : "Vælg en udgivet artikel, eller skriv "
 				      "adressen på en.",
 			    NULL, 400);
-	else if (rc == HH_ERR_FORBIDDEN)
-		hh_page_error(r, 403, "Ingen adgang",
-			      "Kun en kommunes redaktører kan fastgøre "
-			      "artikler til kommunens søgninger.");
 	else
-		hh_page_error(r, 503, "Prøv igen om lidt",
-			      "Artiklen kunne ikke fastgøres lige nu.");
+		pin_refused(r, rc, "Artiklen kunne ikke fastgøres lige nu.");
 }
 
 void hh_page_editor_unpin(struct hh_req *r)
 {
 	struct hh_actor who;
-	if (!editor_gate(r, &who))
-		return;
-	const char *q = tuning_query(r, hh_req_form(r, "q"));
+	const char *q = pin_post_begin(r, &who);
 	if (!q)
 		return;
-	if (!csrf_ok(r)) {
-		tuning_page(r, &who, q, "article",
-			    "Formularen er udløbet eller blev sendt fra en anden "
-			    "side. Send den igen.", NULL, 403);
-		return;
-	}
 	enum hh_rc rc = hh_pin_remove(r->app->store, &who, &r->arena, q);
 	if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
 		hh_resp_redirect(r, 303, back_to(r, q, "fjernet"));
-	else if (rc == HH_ERR_FORBIDDEN)
-		hh_page_error(r, 403, "Ingen adgang",
-			      "Kun en kommunes redaktører kan fastgøre "
-			      "artikler til kommunens søgninger.");
 	else
-		hh_page_error(r, 503, "Prøv igen om lidt",
-			      "Fastgørelsen kunne ikke fjernes lige nu.");
+		pin_refused(r, rc, "Fastgørelsen kunne ikke fjernes lige nu.");
 }
