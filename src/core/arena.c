@@ -66,6 +66,19 @@ void *hh_arena_alloc(struct hh_arena *a, size_t n)
 	return p;
 }
 
+void *hh_arena_grow(struct hh_arena *a, void *items, size_t n, size_t *cap,
+		    size_t size, size_t first)
+{
+	if (n < *cap)
+		return items;
+	size_t more = *cap ? *cap * 2 : first;
+	void *v = hh_arena_alloc(a, more * size);
+	if (n)
+		memcpy(v, items, n * size);
+	*cap = more;
+	return v;
+}
+
 void *hh_arena_calloc(struct hh_arena *a, size_t n)
 {
 	void *p = hh_arena_alloc(a, n);

@@ -29,6 +29,13 @@ char *hh_arena_strndup(struct hh_arena *a, const char *s, size_t n);
 char *hh_arena_printf(struct hh_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Room for one more item in the arena array items holding n items of
+ * size bytes, *cap of them allocated (0 at first: first are made): returns
+ * items itself while there is room, else a copy twice as long (the old
+ * one stays in the arena until it is cleared). Never NULL. */
+void *hh_arena_grow(struct hh_arena *a, void *items, size_t n, size_t *cap,
+		    size_t size, size_t first);
+
 /* Runs fn(ptr) when the arena is cleared. */
 void hh_arena_defer(struct hh_arena *a, void (*fn)(void *), void *ptr);
 

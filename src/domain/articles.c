@@ -646,14 +646,8 @@ enum hh_rc hh_article_find(struct hh_store *st, const struct hh_actor *who,
 static enum hh_rc keep_event(void *p, const struct hh_event *e)
 {
 	struct read_ctx *c = p;
-	if (c->n_events == c->cap_events) {
-		size_t cap = c->cap_events ? c->cap_events * 2 : 16;
-		struct hh_event *items = hh_arena_alloc(c->ar, cap * sizeof(*items));
-		if (c->n_events)
-			memcpy(items, c->events, c->n_events * sizeof(*items));
-		c->events = items;
-		c->cap_events = cap;
-	}
+	c->events = hh_arena_grow(c->ar, c->events, c->n_events, &c->cap_events,
+				  sizeof(*c->events), 16);
 	c->events[c->n_events++] = *e;
 	return HH_OK;
 }

@@ -247,14 +247,8 @@ struct list_ctx {
 static enum hh_rc keep(void *arg, const struct hh_proposal *p)
 {
 	struct list_ctx *c = arg;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct hh_proposal *v = hh_arena_alloc(c->ar, cap * sizeof(*v));
-		if (c->n)
-			memcpy(v, c->items, c->n * sizeof(*v));
-		c->items = v;
-		c->cap = cap;
-	}
+	c->items = hh_arena_grow(c->ar, c->items, c->n, &c->cap,
+				 sizeof(*c->items), 16);
 	c->items[c->n++] = *p;
 	return HH_OK;
 }

@@ -181,14 +181,7 @@ static enum hh_rc keep_rule(void *p, int64_t id, const char *rule)
 {
 	(void)id;
 	struct rules *r = p;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		const char **v = hh_arena_alloc(r->ar, cap * sizeof(*v));
-		if (r->n)
-			memcpy(v, r->v, r->n * sizeof(*v));
-		r->v = v;
-		r->cap = cap;
-	}
+	r->v = hh_arena_grow(r->ar, r->v, r->n, &r->cap, sizeof(*r->v), 64);
 	r->v[r->n++] = rule;
 	return HH_OK;
 }
@@ -436,14 +429,7 @@ static enum hh_rc keep_pin(void *p, const struct hh_search_pin *pin)
 	struct pin_rows *r = p;
 	if (r->org_id >= 0 && pin->org_id != r->org_id)
 		return HH_OK;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct pin_row *v = hh_arena_alloc(r->ar, cap * sizeof(*v));
-		if (r->n)
-			memcpy(v, r->v, r->n * sizeof(*v));
-		r->v = v;
-		r->cap = cap;
-	}
+	r->v = hh_arena_grow(r->ar, r->v, r->n, &r->cap, sizeof(*r->v), 16);
 	memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
 	r->v[r->n++].pin = *pin;
 	return HH_OK;

@@ -154,15 +154,8 @@ static enum hh_rc keep_version(void *p, const struct hh_article *a)
 	struct versions_ctx *c = p;
 	if (c->want && a->version != c->want)
 		return HH_OK;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct hh_article *items = hh_arena_alloc(c->ar,
-							  cap * sizeof(*items));
-		if (c->n)
-			memcpy(items, c->items, c->n * sizeof(*items));
-		c->items = items;
-		c->cap = cap;
-	}
+	c->items = hh_arena_grow(c->ar, c->items, c->n, &c->cap,
+				 sizeof(*c->items), 16);
 	c->items[c->n++] = *a;
 	return HH_OK;
 }

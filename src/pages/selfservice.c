@@ -22,20 +22,14 @@ struct collect {
 	struct hh_arena *a;
 	const struct hh_topics *topics;
 	struct listed *items;
-	int n, cap;
+	size_t n, cap;
 };
 
 static enum hh_rc collect_one(void *p, const struct hh_service *s)
 {
 	struct collect *c = p;
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 32;
-		struct listed *m = hh_arena_calloc(c->a, (size_t)cap * sizeof(*m));
-		if (c->n)
-			memcpy(m, c->items, (size_t)c->n * sizeof(*m));
-		c->items = m;
-		c->cap = cap;
-	}
+	c->items = hh_arena_grow(c->a, c->items, c->n, &c->cap,
+				 sizeof(*c->items), 32);
 	struct listed *x = &c->items[c->n++];
 	x->s = *s;
 	x->group = hh_topic_name(c->topics, s->kle) ? hh_topic_group(s->kle) : 100;
@@ -118,7 +112,7 @@ void hh_page_selfservice(struct hh_req *r)
 	/* the topics first, as a table of contents */
 	hh_buf_puts(b, "<nav aria-labelledby=\"emner\"><h2 id=\"emner\">Emner"
 		       "</h2><ul>\n");
-	for (int i = 0; i < c.n; i++) {
+	for (size_t i = 0; i < c.n; i++) {
 		if (i && c.items[i].group == c.items[i - 1].group)
 			continue;
 		int g = c.items[i].group;
@@ -130,7 +124,7 @@ void hh_page_selfservice(struct hh_req *r)
 		hh_buf_puts(b, "</a></li>\n");
 	}
 	hh_buf_puts(b, "</ul></nav>\n<div class=\"services\">\n");
-	for (int i = 0; i < c.n; i++) {
+	for (size_t i = 0; i < c.n; i++) {
 		int g = c.items[i].group;
 		if (!i || g != c.items[i - 1].group) {
 			if (i)

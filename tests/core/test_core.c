@@ -10,6 +10,33 @@
 /* Thousands of small allocations of varying size: each is aligned, none
  * overlaps another (every block keeps the pattern written into it) and
  * calloc'd blocks start zeroed. */
+/* An array grown one item at a time: its first room as asked, doubled
+ * only when full, every item kept through each move. */
+static void arena_grow_keeps_items(void **state)
+{
+	(void)state;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		int *before = v;
+		size_t cap_before = cap;
+		v = hh_arena_grow(&a, v, n, &cap, sizeof(*v), 4);
+		if (n < cap_before) {
+			assert_ptr_equal(v, before);
+			assert_int_equal(cap, cap_before);
+		} else {
+			assert_int_equal(cap, cap_before ? 2 * cap_before : 4);
+		}
+		v[n++] = i * 7;
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i * 7);
+	hh_arena_clear(&a);
+}
+
 static void arena_many_small(void **state)
 {
 	(void)state;
@@ -465,6 +492,7 @@ int main(void)
 	hh_log_set_level(HH_LOG_ERROR);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arena_many_small),
+		cmocka_unit_test(arena_grow_keeps_items),
 		cmocka_unit_test(arena_big_allocations),
 		cmocka_unit_test(arena_strings),
 		cmocka_unit_test(arena_defer_last_first),
