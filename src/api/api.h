@@ -22,6 +22,11 @@ int hh_json_body(struct hh_req *r, struct hh_json_spec *spec);
 void hh_api_report_refusal(struct hh_req *r, enum hh_rc rc,
 			   const char *forbidden_detail);
 
+/* 1 when the caller may write: signed in (else 401 auth-required) and
+ * the request carries its CSRF token (else 403 csrf); the problem is
+ * queued when 0. (refusal.c) */
+int hh_api_may_write(struct hh_req *r);
+
 /* Handlers */
 void hh_api_articles_list(struct hh_req *r);
 void hh_api_article_get(struct hh_req *r);

@@ -158,19 +158,6 @@ void hh_api_article_get(struct hh_req *r)
 /* ---- write ----------------------------------------------------------- */
 
 /* Common checks for writes: signed in, CSRF. */
-static int may_write(struct hh_req *r)
-{
-	const struct hh_principal *w = hh_auth(r);
-	if (w->kind == HH_ANON) {
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		return 0;
-	}
-	if (!hh_csrf_ok(r, NULL)) {
-		hh_resp_problem(r, HH_E_CSRF, NULL, NULL);
-		return 0;
-	}
-	return 1;
-}
 
 static void write_failed(struct hh_req *r, enum hh_rc rc, const char *field)
 {
@@ -199,7 +186,7 @@ static const char *location(struct hh_req *r, const struct hh_article *a)
 
 void hh_api_article_create(struct hh_req *r)
 {
-	if (!may_write(r))
+	if (!hh_api_may_write(r))
 		return;
 	struct hh_article a = { 0 };
 	const char *org = NULL, *audience = "citizen", *status = "draft";
@@ -257,7 +244,7 @@ void hh_api_article_create(struct hh_req *r)
 
 void hh_api_article_put(struct hh_req *r)
 {
-	if (!may_write(r))
+	if (!hh_api_may_write(r))
 		return;
 	struct hh_article a = { .slug = hh_req_param(r, "slug") };
 	int64_t version = 0;
@@ -323,7 +310,7 @@ void hh_api_article_put(struct hh_req *r)
 
 void hh_api_article_delete(struct hh_req *r)
 {
-	if (!may_write(r))
+	if (!hh_api_may_write(r))
 		return;
 	const char *slug = hh_req_param(r, "slug");
 	int64_t org_id;

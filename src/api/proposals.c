@@ -68,18 +68,6 @@ static void refused(struct hh_req *r, enum hh_rc rc, const char *field)
 		hh_resp_rc(r, rc, field);
 }
 
-static int may_write(struct hh_req *r)
-{
-	if (hh_auth(r)->kind == HH_ANON) {
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-		return 0;
-	}
-	if (!hh_csrf_ok(r, NULL)) {
-		hh_resp_problem(r, HH_E_CSRF, NULL, NULL);
-		return 0;
-	}
-	return 1;
-}
 
 static enum hh_rc list_row(void *items, const struct hh_proposal *p)
 {
@@ -117,7 +105,7 @@ void hh_api_proposals(struct hh_req *r)
 
 void hh_api_proposal_create(struct hh_req *r)
 {
-	if (!may_write(r))
+	if (!hh_api_may_write(r))
 		return;
 	const char *slug = hh_req_param(r, "slug");
 	if (!hh_slug_valid(slug)) {
@@ -184,7 +172,7 @@ void hh_api_proposal_get(struct hh_req *r)
 
 static void decide(struct hh_req *r, int accept)
 {
-	if (!may_write(r))
+	if (!hh_api_may_write(r))
 		return;
 	int64_t id = hh_req_id(r, "id", NULL), version = 0;
 	const char *reason = NULL;

@@ -1,6 +1,6 @@
-/* refusal.c - how the staff reports' handlers answer a refusal of the
- * domain (see hh_api_report_refusal in api.h): one mapping for the search
- * report and the feedback report instead of the same lines in each. */
+/* refusal.c - how the API handlers answer a refusal (see api.h): one
+ * mapping of a staff report's refusal for the search and feedback reports,
+ * and one check that a caller may write (articles, proposals). */
 #include "api/api.h"
 
 void hh_api_report_refusal(struct hh_req *r, enum hh_rc rc,
@@ -14,4 +14,17 @@ void hh_api_report_refusal(struct hh_req *r, enum hh_rc rc,
 		hh_resp_problem(r, HH_E_FORBIDDEN, NULL, forbidden_detail);
 	else
 		hh_resp_rc(r, rc, NULL);
+}
+
+int hh_api_may_write(struct hh_req *r)
+{
+	if (hh_auth(r)->kind == HH_ANON) {
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		return 0;
+	}
+	if (!hh_csrf_ok(r, NULL)) {
+		hh_resp_problem(r, HH_E_CSRF, NULL, NULL);
+		return 0;
+	}
+	return 1;
 }
