@@ -321,12 +321,7 @@ static enum hh_rc decide_tx(struct hh_tx *tx, void *arg)
 		if (c->expected && c->expected != cur.version)
 			return HH_ERR_CONFLICT;
 		struct hh_article a = cur;
-		a.title = p.title;
-		a.summary = p.summary;
-		a.body_md = p.body_md;
-		a.keywords = p.keywords;
-		a.kle = p.kle;
-		a.audience = p.audience;
+		hh_proposal_onto(&a, &p);
 		int outcome;
 		const char *field;
 		rc = hh_article_put_in_tx(tx, c->who, c->ar, &a, &outcome,
@@ -376,4 +371,14 @@ enum hh_rc hh_proposal_decline(struct hh_store *st, const struct hh_actor *who,
 	struct decide_ctx c = { .who = who, .ar = ar, .id = id,
 				.reason = reason };
 	return hh_store_run_tx(st, 1, decide_tx, &c);
+}
+
+void hh_proposal_onto(struct hh_article *a, const struct hh_proposal *p)
+{
+	a->title = p->title;
+	a->summary = p->summary;
+	a->body_md = p->body_md;
+	a->keywords = p->keywords;
+	a->kle = p->kle;
+	a->audience = p->audience;
 }

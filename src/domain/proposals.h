@@ -72,4 +72,8 @@ enum hh_rc hh_proposal_decline(struct hh_store *st, const struct hh_actor *who,
 			       struct hh_arena *ar, int64_t id,
 			       const char *reason, const char **field);
 
+/* Puts what p proposes (title, summary, body, keywords, KLE, audience)
+ * onto a, which keeps its other fields; strings borrowed from p. */
+void hh_proposal_onto(struct hh_article *a, const struct hh_proposal *p);
+
 #endif

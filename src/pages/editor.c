@@ -1496,12 +1496,7 @@ static void proposal_page(struct hh_req *r, const struct hh_actor *who,
 		hh_buf_puts(b, "</p></blockquote>\n");
 	}
 	struct hh_article prop = cur;
-	prop.title = pr.title;
-	prop.summary = pr.summary;
-	prop.body_md = pr.body_md;
-	prop.keywords = pr.keywords;
-	prop.kle = pr.kle;
-	prop.audience = pr.audience;
+	hh_proposal_onto(&prop, &pr);
 	const char *cur_label = hh_arena_printf(&r->arena, "nuværende version "
 							   "(%lld)",
 						(long long)cur.version);
