@@ -7,6 +7,7 @@
  * and accepting one is all or nothing: a store fault at every call of the
  * accept leaves the proposal open and the article as it was. */
 #include "testutil.h"
+#include "org_fixture.h"
 
 #include "domain/articles.h"
 #include "domain/proposals.h"
@@ -29,17 +30,6 @@ struct fx {
 	struct hh_arena a;
 };
 
-static void put_org(struct hh_store *st, const char *code, const char *name,
-		    enum hh_org_kind kind, int64_t want_id)
-{
-	struct hh_tx *tx;
-	assert_int_equal(st->tx_begin(st->cls, 1, &tx), HH_OK);
-	struct hh_org o = { .code = code, .name = name, .kind = kind };
-	assert_int_equal(st->org_put(tx, &o), HH_OK);
-	assert_int_equal(tx->store->tx_commit(tx), HH_OK);
-	assert_int_equal(o.id, want_id);
-}
-
 static struct hh_article shared(void)
 {
 	struct hh_article a = {
@@ -54,12 +44,13 @@ static struct hh_article shared(void)
 static int setup(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 2);
-	hh_arena_init(&f->a);
-	put_org(f->st, "901", "Nordskov Kommune", HH_ORG_MUNICIPALITY, M901);
-	put_org(f->st, "902", "Åstrup Kommune", HH_ORG_MUNICIPALITY, M902);
-	put_org(f->st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY, UDK);
+	OFX_OPEN(f);
+	assert_int_equal(ofx_org(f->st, "901", "Nordskov Kommune",
+				 HH_ORG_MUNICIPALITY), M901);
+	assert_int_equal(ofx_org(f->st, "902", "Åstrup Kommune",
+				 HH_ORG_MUNICIPALITY), M902);
+	assert_int_equal(ofx_org(f->st, "udk", "Udbetaling Danmark",
+				 HH_ORG_AGENCY), UDK);
 	struct hh_article a = shared();
 	const char *field;
 	assert_int_equal(hh_article_create(f->st, &editor901, &f->a, &a, &field),
@@ -68,15 +59,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	hh_store_close(f->st);
-	hh_arena_clear(&f->a);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+OFX_TEARDOWN(fx)
 
 static struct hh_article now(struct fx *f, int64_t org_id)
 {
