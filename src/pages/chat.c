@@ -161,9 +161,11 @@ static void chat_page(struct hh_req *r, int status, const char *org_code,
 		}
 		hh_buf_puts(b, "</p>");
 	} else if (s.in_hours) {
-		hh_buf_puts(b, "<p class=\"closed\">Chatten er åben, men alle "
-			       "medarbejdere er optaget lige nu. Skriv til os, så "
-			       "svarer vi senere.</p>");
+		/* in opening hours but nobody at the console: no chat to
+		 * start, so the page does not call it open (as the contact
+		 * page says it) */
+		hh_buf_puts(b, "<p class=\"closed\">Der er ingen ved chatten "
+			       "lige nu. Skriv til os, så svarer vi senere.</p>");
 	} else {
 		hh_buf_puts(b, "<p class=\"closed\">Chatten er lukket lige nu.");
 		if (s.change_at) {

@@ -62,6 +62,11 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 	if (w->kind == HH_USER &&
 	    hh_access(&who, HH_RES_FIGURES, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a></li>\n");
+	/* the account's links (sign in, one's own page, sign out) sit apart
+	 * from the menu: on a phone the menu shares the brand's line and
+	 * these take the second, so the header keeps to two lines however
+	 * long the menu's words are (style.css, "header.site .account") */
+	hh_buf_puts(b, "</ul></nav>\n<div class=\"account\"><ul>\n");
 	if (w->kind == HH_USER) {
 		/* signing out is on every staff page, as for citizens */
 		hh_buf_puts(b, "<li><a href=\"/personale\">Personale</a></li>\n"
@@ -86,7 +91,7 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 			       "<li><a href=\"/log-ind\">Log ind for "
 			       "personale</a></li>\n");
 	}
-	hh_buf_puts(b, "</ul></nav>\n</div>\n");
+	hh_buf_puts(b, "</ul></div>\n</div>\n");
 	if (p->muni_name) {
 		hh_buf_puts(b, "<p class=\"muni wrap\">Du ser indhold for <strong>");
 		hh_page_text(r, p->muni_name);
