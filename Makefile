@@ -119,7 +119,12 @@ $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 # sqlite_query.h
 $(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
 
-run: deps $(BUILD)/helhed
+# The build runs as many jobs as the machine has cores, once deps has
+# installed what is missing (so nothing compiles before its headers exist).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+run: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/helhed
 	@mkdir -p var
 	$(BUILD)/helhed serve --demo --db var/helhed.db --content content
 
@@ -127,7 +132,8 @@ run: deps $(BUILD)/helhed
 # them up into the closing "N passed, N failed" line.
 unit: $(BUILD)/helhed $(TEST_BIN)
 
-test: deps $(BUILD)/helhed $(TEST_BIN) fuzz-build
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/helhed $(TEST_BIN) fuzz-build
 	@./scripts/run-tests.sh $(BUILD)
 
 asan:

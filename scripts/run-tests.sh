@@ -3,7 +3,8 @@
 # browser tests, add up the results and end with "N passed, N failed".
 #
 # The browser tests spend most of their time waiting for a browser, so
-# they run beside the C test binaries and the fuzz targets; the C test
+# they run beside the C test binaries and the fuzz targets, in two groups
+# side by side (the page checks and the flows); the C test
 # binaries run two at a time (HELHED_TEST_JOBS). Each part's output is
 # printed whole when it ends, so logs do not interleave.
 #
@@ -49,21 +50,27 @@ run_fuzz() {
 	done
 }
 
+# One group of browser tests (tests/e2e/run.mjs: "pages" or "flows"),
+# each with its own server and browser.
 run_e2e() {
-	HELHED_BIN="$build/helhed" node tests/e2e/run.mjs >"$work/e2e.log" 2>&1
+	g=$1
+	HELHED_E2E_GROUP=$g HELHED_BIN="$build/helhed" node tests/e2e/run.mjs \
+		>"$work/e2e-$g.log" 2>&1
 	rc=$?
-	p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/e2e.log" | tail -1)
-	f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/e2e.log" | tail -1)
+	p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/e2e-$g.log" | tail -1)
+	f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/e2e-$g.log" | tail -1)
 	[ -n "$p" ] || p=0
 	[ -n "$f" ] || f=1
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	echo "$p $f" >"$work/e2e.count"
+	echo "$p $f" >"$work/e2e-$g.count"
 }
 
-e2e_pid=
+e2e_pids=
 if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
-	run_e2e &
-	e2e_pid=$!
+	for g in pages flows; do
+		run_e2e "$g" &
+		e2e_pids="$e2e_pids $!"
+	done
 fi
 
 # xargs runs a fresh shell per binary, so the function goes as text.
@@ -81,10 +88,14 @@ done
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
 
-if [ -n "$e2e_pid" ]; then
-	wait "$e2e_pid"
-	echo "== browser tests"
-	cat "$work/e2e.log"
+if [ -n "$e2e_pids" ]; then
+	for pid in $e2e_pids; do
+		wait "$pid"
+	done
+	for g in pages flows; do
+		echo "== browser tests ($g)"
+		cat "$work/e2e-$g.log"
+	done
 fi
 
 passed=0

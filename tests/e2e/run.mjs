@@ -13,6 +13,7 @@
 //   HELHED_BIN           server binary (default build/helhed)
 //   CHROMIUM             browser (default /usr/bin/chromium)
 //   HELHED_E2E_SHOTS     folder for screenshots of the front page
+//   HELHED_E2E_GROUP     pages or flows: only that group (below)
 //
 // No test waits for a fixed time: every wait is on a page event, a URL,
 // an element or a condition, through playwright's own waiting.
@@ -54,9 +55,17 @@ const htmlvalidate = new HtmlValidate({
 
 // ---- a tiny runner --------------------------------------------------------
 
+// The tests fall in two groups, each runnable alone with its own server
+// and browser (HELHED_E2E_GROUP=pages or flows), so scripts/run-tests.sh
+// runs them side by side: "pages", the checks every page gets (axe,
+// html-validate, landmarks, focus), which read the demo as imported; and
+// "flows", what the pages do, whose tests may build on one another's
+// state and so keep their order.
+const GROUP = process.env.HELHED_E2E_GROUP || '';
 const tests = [];
+let group = 'pages';
 function test(name, fn) {
-	tests.push({ name, fn });
+	tests.push({ name, fn, group });
 }
 
 class Failure extends Error {}
@@ -470,6 +479,8 @@ for (const pg of pages) {
 }
 
 // ---- what the pages do ------------------------------------------------------
+
+group = 'flows';
 
 test('not found page says so in Danish with status 404', () =>
 	withPage({}, async (page) => {
@@ -3228,6 +3239,7 @@ async function main() {
 	const started = Date.now();
 	let passed = 0;
 	let failed = 0;
+	const took = []; /* [ms, name] of each test run, for the slowest */
 	const dir = mkdtempSync(join(tmpdir(), 'helhed-e2e-'));
 	let srv = null;
 	try {
@@ -3249,7 +3261,10 @@ async function main() {
 		for (const t of tests) {
 			if (FILTER && !FILTER.split('|').some((f) => t.name.includes(f)))
 				continue;
+			if (GROUP && t.group !== GROUP)
+				continue;
 			let timer;
+			const t0 = Date.now();
 			try {
 				/* a hung test fails instead of hanging the suite (an
 				 * evaluate() on a page without JavaScript never returns) */
@@ -3269,7 +3284,11 @@ async function main() {
 				for (const line of why.split('\n'))
 					console.log(`    ${line}`);
 			}
+			took.push([Date.now() - t0, t.name]);
 		}
+		took.sort((a, b) => b[0] - a[0]);
+		for (const [ms, name] of took.slice(0, 10))
+			console.log(`# slow: ${(ms / 1000).toFixed(1)} s ${name}`);
 		if (SHOTS)
 			await screenshots();
 	} catch (e) {
