@@ -1,0 +1,314 @@
+/* test_store_pg.c - the store test suite (store_suite.h) on the
+ * PostgreSQL backend (pg-base, issue 14), and what only that backend
+ * has: its migrations beside SQLite's, two instances migrating at once,
+ * serialization failures as BUSY, and the functions not ported yet.
+ *
+ * It runs on HELHED_TEST_PG when set, else on a throwaway cluster it
+ * starts (tests/pg/cluster.sh) and removes at exit; it is skipped, saying
+ * why, only when the PostgreSQL 15 binaries are not installed. */
+#include "store/store_suite.c"
+
+#include <dirent.h>
+
+#include "store/pg_fixture.h"
+#include "store/postgres_int.h"
+#include "store/sqlite_query.h"
+
+extern const char *const hh_pg_migrations[];
+extern const char *const hh_sqlite_migrations[];
+
+static struct hh_store *pg_open(const char *dir, int pool)
+{
+	char name[64];
+	pgt_name_for(dir, name, sizeof(name));
+	char *url = pgt_db(name);
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_postgres(url, pool, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	free(url);
+	return st;
+}
+
+static int64_t pg_sql_int(struct hh_store *st, const char *sql)
+{
+	const struct pg *s = st->cls;
+	return pgt_int(s->url, sql);
+}
+
+/* What the suite cannot run on PostgreSQL yet: cases that need store
+ * functions not ported (docs/postgres.md lists them). Shrinks as they
+ * are ported. */
+static const char *const pg_skip[] = {
+	"t_orgs",
+	"t_users",
+	"t_life_events",
+	"t_run_tx_retries_busy",
+	"t_run_tx_gives_up",
+	"t_run_tx_rolls_back_on_error",
+	"t_seal_columns",
+	"t_inquiry_insert_get_update",
+	"t_inquiry_lists",
+	"t_inquiry_codes",
+	"t_fault_inquiry",
+	"t_desk_transfers",
+	"t_desk_reads",
+	"t_fault_content_import",
+	"t_fault_content_import_busy",
+	"t_appointments",
+	"t_org_documents",
+	"t_inbox",
+	NULL
+};
+
+/* ---- migrations ---------------------------------------------------------- */
+
+/* The file names of a migrations folder, sorted, one a line (new). */
+static char *x_names_in(const char *dir)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort);
+	assert_true(n > 0);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < n; i++) {
+		const char *f = list[i]->d_name;
+		size_t len = strlen(f);
+		if (len > 4 && !strcmp(f + len - 4, ".sql"))
+			hh_buf_printf(&b, "%s\n", f);
+		free(list[i]);
+	}
+	free(list);
+	return hh_buf_steal(&b);
+}
+
+/* Both folders hold the same migrations by number and name, and both
+ * builds embed as many. */
+static void t_pg_same_migration_files(void **state)
+{
+	char *sq = x_names_in("src/store/migrations");
+	char *pg = x_names_in("src/store/migrations-pg");
+	assert_string_equal(pg, sq);
+	free(sq);
+	free(pg);
+	int n_sq = 0, n_pg = 0;
+	while (hh_sqlite_migrations[n_sq])
+		n_sq++;
+	while (hh_pg_migrations[n_pg])
+		n_pg++;
+	assert_true(n_pg > 20);
+	assert_int_equal(n_pg, n_sq);
+}
+
+/* After migrating, both have the same tables with the same columns. */
+static void t_pg_same_tables_and_columns(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct hh_store *sq = tu_store(dir, 1);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/helhed.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT m.name || '.' || p.name FROM sqlite_master m, "
+		"pragma_table_info(m.name) p WHERE m.type = 'table' "
+		"AND m.name NOT LIKE 'sqlite_%' ORDER BY 1", -1, &q, NULL),
+		SQLITE_OK);
+	struct hh_buf want;
+	hh_buf_init(&want);
+	int n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		hh_buf_printf(&want, "%s\n", sqlite3_column_text(q, 0));
+		n++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	hh_store_close(sq);
+	tu_rmdir(dir);
+	assert_true(n > 100);
+
+	char *url = pgt_db("columns"); /* a copy: the template stays free */
+	PGconn *c = PQconnectdb(url);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c,
+		"SELECT table_name || '.' || column_name FROM "
+		"information_schema.columns WHERE table_schema = 'public' "
+		"AND table_name <> 'helhed_schema' "
+		"ORDER BY (table_name || '.' || column_name) COLLATE \"C\"");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	struct hh_buf got;
+	hh_buf_init(&got);
+	for (int i = 0; i < PQntuples(r); i++)
+		hh_buf_printf(&got, "%s\n", PQgetvalue(r, i, 0));
+	PQclear(r);
+	PQfinish(c);
+	free(url);
+	assert_string_equal(hh_buf_str(&got), hh_buf_str(&want));
+	hh_buf_clear(&got);
+	hh_buf_clear(&want);
+}
+
+struct x_mig {
+	const char *url;
+	enum hh_rc rc;
+	int applied;
+	pthread_barrier_t *go;
+};
+
+static void *x_migrate_thread(void *p)
+{
+	struct x_mig *m = p;
+	struct hh_store *st;
+	m->rc = hh_store_open_postgres(m->url, 1, &st);
+	pthread_barrier_wait(m->go);
+	if (m->rc == HH_OK) {
+		m->rc = st->migrate(st->cls, &m->applied);
+		hh_store_close(st);
+	}
+	return NULL;
+}
+
+/* Two instances starting together on an empty database: one applies
+ * every migration, the other waits on the advisory lock and finds
+ * nothing left; each migration is recorded once. */
+static void t_pg_two_instances_migrate_once(void **state)
+{
+	char *url = pgt_empty_db("two");
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, 2);
+	struct x_mig m[2] = { { url, HH_OK, 0, &go }, { url, HH_OK, 0, &go } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, x_migrate_thread,
+						&m[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	int latest = 0;
+	while (hh_pg_migrations[latest])
+		latest++;
+	assert_int_equal(m[0].rc, HH_OK);
+	assert_int_equal(m[1].rc, HH_OK);
+	assert_int_equal(m[0].applied + m[1].applied, latest);
+	assert_true(m[0].applied == 0 || m[1].applied == 0);
+	assert_int_equal(pgt_int(url, "SELECT count(*) FROM helhed_schema"),
+			 latest);
+	assert_int_equal(pgt_int(url, "SELECT count(DISTINCT version) "
+				      "FROM helhed_schema"),
+			 latest);
+	/* and a third start later applies nothing */
+	struct hh_store *st;
+	int applied = -1, current = 0, want = 0;
+	assert_int_equal(hh_store_open_postgres(url, 1, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, &applied), HH_OK);
+	assert_int_equal(applied, 0);
+	assert_int_equal(st->schema_version(st->cls, &current, &want), HH_OK);
+	assert_int_equal(current, latest);
+	assert_int_equal(want, latest);
+	hh_store_close(st);
+	free(url);
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+/* Write skew between two serializable transactions: each reads what the
+ * other writes. PostgreSQL lets one commit and fails the other with
+ * 40001, which the store gives as BUSY (as SQLite's BUSY), and the
+ * transaction runner's retry then succeeds. */
+static void t_pg_serialization_failure_is_busy(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	struct hh_tx *a = x_begin(st, 1), *b = x_begin(st, 1);
+	const char *v;
+	assert_int_equal(st->meta_get(a, &f->a, "x", &v), HH_OK);
+	assert_int_equal(st->meta_get(b, &f->a, "y", &v), HH_OK);
+	assert_int_equal(st->meta_set(a, "y", "from a"), HH_OK);
+	enum hh_rc rb = st->meta_set(b, "x", "from b");
+	x_commit(a);
+	if (rb == HH_OK)
+		rb = st->tx_commit(b);
+	else
+		st->tx_rollback(b);
+	assert_int_equal(rb, HH_ERR_BUSY);
+	/* the pool's connection is usable again */
+	struct hh_tx *c = x_begin(st, 0);
+	assert_int_equal(st->meta_get(c, &f->a, "y", &v), HH_OK);
+	assert_string_equal(v, "from a");
+	assert_int_equal(st->meta_get(c, &f->a, "x", &v), HH_OK);
+	assert_null(v);
+	x_commit(c);
+}
+
+/* A constraint (a taken email) is CONFLICT and the transaction goes on,
+ * as in SQLite. */
+static void t_pg_conflict_keeps_tx(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t org = x_put_org(st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_user u = { .org_id = org, .email = "a@901", .name = "A",
+			     .password_hash = "x", .roles = 1 };
+	assert_int_equal(st->user_insert(tx, &u), HH_OK);
+	struct hh_user dup = u;
+	dup.email = "A@901"; /* NOCASE, as SQLite */
+	assert_int_equal(st->user_insert(tx, &dup), HH_ERR_CONFLICT);
+	assert_int_equal(st->meta_set(tx, "after", "1"), HH_OK);
+	x_commit(tx);
+	tx = x_begin(st, 0);
+	struct hh_user got;
+	assert_int_equal(st->user_get_by_email(tx, &f->a, "A@901", &got),
+			 HH_OK);
+	assert_int_equal(got.id, u.id);
+	x_commit(tx);
+}
+
+/* The functions not ported yet say so with INTERNAL, never a fake
+ * success; the list is what docs/postgres.md names. */
+static void t_pg_not_ported_is_an_error(void **state)
+{
+	struct x_fx *f = *state;
+	const char *names[256];
+	int n = hh_pg_unported(f->st, names, 256);
+	assert_true(n >= 0 && n <= hh_pg_functions);
+	printf("postgres: %d of %d store functions ported; not yet:",
+	       hh_pg_functions - n, hh_pg_functions);
+	for (int i = 0; i < n && i < 256; i++)
+		printf(" %s", names[i]);
+	printf("\n");
+	/* one of them called: fig_reset while it is not ported */
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], "fig_reset"))
+			continue;
+		struct hh_tx *tx = x_begin(f->st, 1);
+		assert_int_equal(f->st->fig_reset(tx), HH_ERR_INTERNAL);
+		f->st->tx_rollback(tx);
+	}
+}
+
+int main(void)
+{
+	if (!pgt_url()) {
+		printf("test_store_pg: SKIPPED: the PostgreSQL 15 binaries "
+		       "are not installed (/usr/lib/postgresql/15/bin; "
+		       "scripts/install-deps.sh installs postgresql-15)\n");
+		return 0;
+	}
+	static const struct store_backend pg = { "postgres", pg_open,
+						 pg_sql_int, pg_skip };
+	backend = &pg;
+	hh_log_set_level(HH_LOG_ERROR);
+	const struct CMUnitTest own[] = {
+		cmocka_unit_test(t_pg_same_migration_files),
+		cmocka_unit_test(t_pg_same_tables_and_columns),
+		cmocka_unit_test(t_pg_two_instances_migrate_once),
+		T(t_pg_serialization_failure_is_busy),
+		T(t_pg_conflict_keeps_tx),
+		T(t_pg_not_ported_is_an_error),
+	};
+	int failed = cmocka_run_group_tests_name("store/postgres-only", own,
+						 NULL, NULL);
+	failed += store_suite_run(&pg);
+	return failed ? 1 : 0;
+}
