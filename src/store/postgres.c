@@ -533,6 +533,7 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 	hh_pg_fill_not_ported(st);
 	hh_pg_fill_orgs(st);
 	hh_pg_fill_articles(st);
+	hh_pg_fill_cases(st);
 	for (int i = 0; i < pool_size; i++)
 		s->conns[i].tx.store = st;
 	/* one connection now, so that a wrong address fails at start */

@@ -61,13 +61,48 @@ enum pg_stmt_id {
 	P_EVENT_APPEND,
 	P_EVENT_LIST,
 	P_EVENT_COUNT,
-	P_LIFE_EVENT_UPSERT,
-	P_LIFE_EVENT_LIST,
-	P_LIFE_EVENT_GET,
 	P_SEARCH_LOG_INSERT,
 	P_SEARCH_LOG_CHOOSE,
 	P_SEARCH_REPORT,
 	P_SEARCH_CHOSEN,
+	/* postgres_cases.c */
+	P_LIFE_EVENT_UPSERT,
+	P_LIFE_EVENT_LIST,
+	P_LIFE_EVENT_GET,
+	P_CT_PUT,
+	P_CT_GET,
+	P_CT_GET_CODE,
+	P_CT_LIST,
+	P_CIT_PUT,
+	P_CIT_GET,
+	P_CIT_GET_SUBJECT,
+	P_CIT_LIST,
+	P_CIT_GET_HASH,
+	P_CIT_SEAL_SCAN,
+	P_CIT_SEAL_SET,
+	P_CASE_SEAL_SCAN,
+	P_CASE_SEAL_SET,
+	P_SEAL_KEYS,
+	P_CSESS_INSERT,
+	P_CSESS_GET,
+	P_CSESS_DELETE,
+	P_CSESS_TOUCH,
+	P_CSESS_PURGE,
+	P_PLAN_INSERT,
+	P_PLAN_UPDATE,
+	P_PLAN_GET,
+	P_PLAN_LIST,
+	P_CASE_INSERT,
+	P_CASE_UPDATE,
+	P_CASE_GET,
+	P_IDEM_GET,
+	P_IDEM_PUT,
+	P_FILE_INSERT,
+	P_FILE_LIST,
+	P_FILE_GET,
+	P_JOURNAL_NEXT,
+	P_AUDIT_APPEND,
+	P_AUDIT_LIST,
 	P__COUNT
 };
 
@@ -237,6 +272,7 @@ void hh_pg_fill_not_ported(struct hh_store *st);
  * over the stubs. */
 void hh_pg_fill_orgs(struct hh_store *st);
 void hh_pg_fill_articles(struct hh_store *st);
+void hh_pg_fill_cases(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

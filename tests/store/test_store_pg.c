@@ -39,21 +39,12 @@ static int64_t pg_sql_int(struct hh_store *st, const char *sql)
  * functions not ported (docs/postgres.md lists them). Shrinks as they
  * are ported. */
 static const char *const pg_skip[] = {
-	"t_orgs",
-	"t_users",
-	"t_life_events",
-	"t_run_tx_retries_busy",
-	"t_run_tx_gives_up",
-	"t_run_tx_rolls_back_on_error",
-	"t_seal_columns",
 	"t_inquiry_insert_get_update",
 	"t_inquiry_lists",
 	"t_inquiry_codes",
 	"t_fault_inquiry",
 	"t_desk_transfers",
 	"t_desk_reads",
-	"t_fault_content_import",
-	"t_fault_content_import_busy",
 	"t_appointments",
 	"t_org_documents",
 	"t_inbox",
