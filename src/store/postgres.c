@@ -266,7 +266,8 @@ static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 	/* the client side of what the migrations and the SQL assume */
 	PGresult *r = PQexec(c->db, "SET client_encoding = 'UTF8'; "
 				    "SET standard_conforming_strings = on; "
-				    "SET TIME ZONE 'UTC'");
+				    "SET TIME ZONE 'UTC'; "
+				    "SET client_min_messages = warning");
 	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
 				? HH_OK
 				: map_error(c->db, r, "set up");
