@@ -103,6 +103,32 @@ enum pg_stmt_id {
 	P_JOURNAL_NEXT,
 	P_AUDIT_APPEND,
 	P_AUDIT_LIST,
+	/* postgres_inquiries.c: inquiries, opening hours, the desk */
+	P_INQ_INSERT,
+	P_INQ_UPDATE,
+	P_INQ_GET,
+	P_INQ_GET_KEY,
+	P_INQ_CODE_PUT,
+	P_INQ_CODE_GET,
+	P_HOURS_PUT,
+	P_HOURS_GET,
+	P_DESK_CIT_SEARCH,
+	P_DESK_CIT_SEARCH_ALL,
+	P_DESK_ART_COUNT,
+	P_DESK_ART_TOP,
+	P_DESK_CODE_LIST,
+	P_DESK_TR_INSERT,
+	P_DESK_TR_UPDATE,
+	P_DESK_TR_GET,
+	P_DESK_TR_BY_INQ,
+	P_DESK_TR_QUEUE,
+	/* postgres_appointments.c */
+	P_APPT_INSERT,
+	P_APPT_UPDATE,
+	P_APPT_GET_CODE,
+	P_APPT_GET_KEY,
+	P_ORGDOC_PUT,
+	P_ORGDOC_GET,
 	P__COUNT
 };
 
@@ -273,6 +299,8 @@ void hh_pg_fill_not_ported(struct hh_store *st);
 void hh_pg_fill_orgs(struct hh_store *st);
 void hh_pg_fill_articles(struct hh_store *st);
 void hh_pg_fill_cases(struct hh_store *st);
+void hh_pg_fill_inquiries(struct hh_store *st);
+void hh_pg_fill_appointments(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

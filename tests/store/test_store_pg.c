@@ -39,14 +39,6 @@ static int64_t pg_sql_int(struct hh_store *st, const char *sql)
  * functions not ported (docs/postgres.md lists them). Shrinks as they
  * are ported. */
 static const char *const pg_skip[] = {
-	"t_inquiry_insert_get_update",
-	"t_inquiry_lists",
-	"t_inquiry_codes",
-	"t_fault_inquiry",
-	"t_desk_transfers",
-	"t_desk_reads",
-	"t_appointments",
-	"t_org_documents",
 	"t_inbox",
 	NULL
 };
