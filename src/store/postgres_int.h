@@ -129,6 +129,19 @@ enum pg_stmt_id {
 	P_APPT_GET_KEY,
 	P_ORGDOC_PUT,
 	P_ORGDOC_GET,
+	/* postgres_letters.c: letters, their messages, the inbox */
+	P_LETTER_INSERT,
+	P_LETTER_UPDATE,
+	P_LETTER_GET,
+	P_LETTER_LIST_CASE,
+	P_LETTER_LIST_APPROVAL,
+	P_MESSAGE_INSERT,
+	P_MESSAGE_COUNT,
+	P_INBOX_LIST,
+	P_INBOX_COUNT,
+	P_INBOX_GET,
+	P_INBOX_MARK_READ,
+	P_INBOX_INSERT,
 	P__COUNT
 };
 
@@ -301,6 +314,7 @@ void hh_pg_fill_articles(struct hh_store *st);
 void hh_pg_fill_cases(struct hh_store *st);
 void hh_pg_fill_inquiries(struct hh_store *st);
 void hh_pg_fill_appointments(struct hh_store *st);
+void hh_pg_fill_letters(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
