@@ -1,6 +1,7 @@
 /* postgres_letters.c - the PostgreSQL backend: letters on cases, the
- * Digital Post messages that carry them, and the citizen's inbox (the port
- * of sqlite_letters.c and sqlite_inbox.c). */
+ * Digital Post messages that carry them and their delivery (CVR numbers,
+ * postal addresses, print batches), and the citizen's inbox (the port of
+ * sqlite_letters.c, sqlite_messages.c and sqlite_inbox.c). */
 #include "store/postgres_int.h"
 
 #include "core/util.h"
@@ -26,7 +27,69 @@ typedef enum hh_rc (*hh_letter_cb)(void *ctx, const struct hh_letter *l);
 	"LEFT JOIN cases c ON c.id = l.case_id "                               \
 	"LEFT JOIN case_types t ON t.id = c.case_type_id "
 
+#define MSG_COLS                                                               \
+	"m.id, m.message_id, m.letter_id, m.organisation_id, "                 \
+	"coalesce(m.citizen_id, 0), m.channel, m.state, m.attempts, "          \
+	"m.next_attempt_at, m.last_error, m.created_at, m.updated_at, "        \
+	"coalesce(m.sent_at, 0), coalesce(m.delivered_at, 0), m.print_batch, " \
+	"l.title, coalesce(l.case_id, 0), c.name "
+#define MSG_FROM                                                               \
+	"FROM messages m JOIN letters l ON l.id = m.letter_id "                \
+	"LEFT JOIN citizens c ON c.id = m.citizen_id "
+#define BATCH_COLS "id, organisation_id, day, seq, file, letters, pages, " \
+		   "created_at "
+
 static const char *const stmt_sql[P__COUNT] = {
+	[P_MSG_DUE] = "SELECT " MSG_COLS MSG_FROM
+		      "WHERE m.state = 'queued' "
+		      "AND m.channel IS DISTINCT FROM 'print' "
+		      "AND m.next_attempt_at <= $1 "
+		      "ORDER BY m.next_attempt_at, m.id LIMIT $2",
+	[P_MSG_LIST] = "SELECT " MSG_COLS MSG_FROM
+		       "WHERE ($1::bigint = 0 OR m.organisation_id = $1) "
+		       "AND ($2::text IS NULL OR m.state = $2) "
+		       "AND ($3::text IS NULL OR m.channel = $3) "
+		       "AND ($4::bigint = 0 OR m.letter_id = $4) "
+		       "AND ($6::text IS NULL OR m.print_batch = $6) "
+		       "ORDER BY m.id DESC LIMIT $5",
+	[P_MSG_PRINT_WAIT] = "SELECT " MSG_COLS MSG_FROM
+			     "WHERE m.state = 'queued' AND m.channel = 'print' "
+			     "AND ($1::bigint = 0 OR m.organisation_id = $1) "
+			     "ORDER BY m.organisation_id, m.id",
+	[P_MSG_GET] = "SELECT " MSG_COLS MSG_FROM "WHERE m.id = $1",
+	[P_MSG_GET_UUID] = "SELECT " MSG_COLS MSG_FROM
+			   "WHERE m.message_id = $1",
+	[P_MSG_UPDATE] =
+		"UPDATE messages SET channel = $3, state = $4, attempts = $5, "
+		"next_attempt_at = $6, last_error = $7, updated_at = $8, "
+		"sent_at = nullif($9::bigint, 0), "
+		"delivered_at = nullif($10::bigint, 0), print_batch = $11 "
+		"WHERE id = $1 AND state = $2 RETURNING id",
+	[P_MSG_COUNT] = "SELECT state, channel, count(*) FROM messages "
+			"GROUP BY state, channel ORDER BY state, channel "
+			"NULLS FIRST",
+	[P_MSG_OLDEST] = "SELECT coalesce(min(created_at), 0) FROM messages "
+			 "WHERE state = 'queued'",
+	[P_MSG_LETTER] = "SELECT " LETTER_COLS LETTER_PDF LETTER_FROM
+			 "WHERE l.id = $1",
+	[P_ORG_CVR_PUT] = "UPDATE organisations SET cvr = $2 WHERE id = $1",
+	[P_ORG_CVR_GET] = "SELECT cvr FROM organisations WHERE id = $1",
+	[P_CIT_POST_SET] =
+		"UPDATE citizens SET address = $2, postcode = $3, city = $4, "
+		"dp_exempt_since = nullif($5::bigint, 0), dp_exempt_reason = $6 "
+		"WHERE id = $1 RETURNING id",
+	/* DO NOTHING: the organisation's day has the seq: CONFLICT */
+	[P_PRINT_INSERT] =
+		"INSERT INTO print_batches(organisation_id, day, seq, file, "
+		"letters, pages, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+		"ON CONFLICT DO NOTHING RETURNING id",
+	[P_PRINT_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM "
+			     "print_batches WHERE organisation_id = $1 "
+			     "AND day = $2",
+	[P_PRINT_GET] = "SELECT " BATCH_COLS "FROM print_batches WHERE id = $1",
+	[P_PRINT_LIST] = "SELECT " BATCH_COLS "FROM print_batches WHERE "
+			 "($1::bigint = 0 OR organisation_id = $1) "
+			 "ORDER BY day DESC, seq DESC, id DESC LIMIT $2",
 	[P_LETTER_INSERT] =
 		"INSERT INTO letters(organisation_id, case_id, citizen_id, kind, "
 		"template, state, decision, title, body, fields, reply_allowed, "
@@ -317,6 +380,256 @@ static enum hh_rc inbox_letter_insert(struct hh_tx *tx, struct hh_letter *l)
 	return RUN_INT(tx, P_INBOX_INSERT, &p, &l->id);
 }
 
+/* ---- delivery ---------------------------------------------------------- */
+
+static void msg_row(struct hh_arena *a, const PGresult *r, int i,
+		    struct hh_message_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct hh_message *m = &out->m;
+	m->id = g_int(r, i, 0);
+	m->message_id = g_text(a, r, i, 1);
+	m->letter_id = g_int(r, i, 2);
+	m->org_id = g_int(r, i, 3);
+	m->citizen_id = g_int(r, i, 4);
+	m->channel = g_text(a, r, i, 5);
+	m->state = g_text(a, r, i, 6);
+	m->attempts = g_int(r, i, 7);
+	m->next_attempt_at = g_int(r, i, 8);
+	m->last_error = g_text(a, r, i, 9);
+	m->created_at = g_int(r, i, 10);
+	m->updated_at = g_int(r, i, 11);
+	m->sent_at = g_int(r, i, 12);
+	m->delivered_at = g_int(r, i, 13);
+	m->print_batch = g_text(a, r, i, 14);
+	out->title = g_text(a, r, i, 15);
+	out->case_id = g_int(r, i, 16);
+	out->citizen_name = g_text(a, r, i, 17);
+}
+
+/* limit, or NULL (no limit) when limit is not above 0 */
+static void p_limit(struct pg_params *p, int64_t limit)
+{
+	if (limit > 0)
+		p_int(p, limit);
+	else
+		p_text(p, NULL);
+}
+
+static enum hh_rc message_due(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t now, int64_t limit, hh_message_cb cb,
+			      void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, now);
+	p_limit(&p, limit);
+	PG_MANY_ROWS(tx, P_MSG_DUE, &p, struct hh_message_row, msg_row, a, cb,
+		     ctx);
+}
+
+static enum hh_rc message_list(struct hh_tx *tx, struct hh_arena *a,
+			       const struct hh_message_filter *f,
+			       int64_t limit, hh_message_cb cb, void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, f->org_id);
+	p_text(&p, f->state);
+	p_text(&p, f->channel);
+	p_int(&p, f->letter_id);
+	p_limit(&p, limit);
+	p_text(&p, f->print_batch);
+	PG_MANY_ROWS(tx, P_MSG_LIST, &p, struct hh_message_row, msg_row, a, cb,
+		     ctx);
+}
+
+static enum hh_rc message_print_wait(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t org_id, hh_message_cb cb,
+				     void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	PG_MANY_ROWS(tx, P_MSG_PRINT_WAIT, &p, struct hh_message_row, msg_row,
+		     a, cb, ctx);
+}
+
+static enum hh_rc message_get(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t id, struct hh_message_row *out)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, id);
+	PG_ONE_ROW(tx, P_MSG_GET, &p, msg_row, a, out);
+}
+
+static enum hh_rc message_get_by_uuid(struct hh_tx *tx, struct hh_arena *a,
+				      const char *uuid,
+				      struct hh_message_row *out)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_text(&p, uuid);
+	PG_ONE_ROW(tx, P_MSG_GET_UUID, &p, msg_row, a, out);
+}
+
+static enum hh_rc message_update(struct hh_tx *tx, const struct hh_message *m,
+				 const char *expected_state)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, m->id);
+	p_text(&p, expected_state);
+	p_text(&p, m->channel);
+	p_text(&p, m->state);
+	p_int(&p, m->attempts);
+	p_int(&p, m->next_attempt_at);
+	p_text(&p, m->last_error);
+	p_int(&p, m->updated_at);
+	p_int(&p, m->sent_at);
+	p_int(&p, m->delivered_at);
+	p_text(&p, m->print_batch);
+	int64_t id;
+	enum hh_rc rc = RUN_INT(tx, P_MSG_UPDATE, &p, &id);
+	return rc == HH_ERR_NOT_FOUND ? HH_ERR_CONFLICT : rc;
+}
+
+static enum hh_rc message_count(struct hh_tx *tx,
+				enum hh_rc (*cb)(void *ctx, const char *state,
+						 const char *channel,
+						 int64_t n),
+				void *ctx)
+{
+	FAULT(tx);
+	PGresult *r;
+	enum hh_rc rc = RUN(tx, P_MSG_COUNT, NULL, &r);
+	if (rc != HH_OK)
+		return rc;
+	int n = PQntuples(r);
+	for (int i = 0; i < n && rc == HH_OK; i++)
+		rc = cb(ctx, PQgetvalue(r, i, 0),
+			PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1),
+			g_int(r, i, 2));
+	PQclear(r);
+	return rc;
+}
+
+static enum hh_rc message_oldest_queued(struct hh_tx *tx, int64_t *created_at)
+{
+	FAULT(tx);
+	return RUN_INT(tx, P_MSG_OLDEST, NULL, created_at);
+}
+
+static enum hh_rc message_letter(struct hh_tx *tx, struct hh_arena *a,
+				 int64_t letter_id, struct hh_letter *out)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, letter_id);
+	PG_ONE_ROW(tx, P_MSG_LETTER, &p, letter_row_pdf, a, out);
+}
+
+static enum hh_rc org_cvr_put(struct hh_tx *tx, int64_t org_id,
+			      const char *cvr)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	p_text(&p, cvr);
+	return RUN(tx, P_ORG_CVR_PUT, &p, NULL);
+}
+
+static void text_row(struct hh_arena *a, const PGresult *r, int i,
+		     const char **out)
+{
+	*out = g_text(a, r, i, 0);
+}
+
+static enum hh_rc org_cvr_get(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t org_id, const char **cvr)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	PG_ONE_ROW(tx, P_ORG_CVR_GET, &p, text_row, a, cvr);
+}
+
+static enum hh_rc citizen_post_set(struct hh_tx *tx,
+				   const struct hh_citizen *c)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, c->id);
+	p_text(&p, c->address);
+	p_text(&p, c->postcode);
+	p_text(&p, c->city);
+	p_int(&p, c->dp_exempt_since);
+	p_text(&p, c->dp_exempt_since ? c->dp_exempt_reason : NULL);
+	int64_t id;
+	return RUN_INT(tx, P_CIT_POST_SET, &p, &id);
+}
+
+static void batch_row(struct hh_arena *a, const PGresult *r, int i,
+		      struct hh_print_batch *b)
+{
+	b->id = g_int(r, i, 0);
+	b->org_id = g_int(r, i, 1);
+	b->day = g_text(a, r, i, 2);
+	b->seq = g_int(r, i, 3);
+	b->file = g_text(a, r, i, 4);
+	b->letters = g_int(r, i, 5);
+	b->pages = g_int(r, i, 6);
+	b->created_at = g_int(r, i, 7);
+}
+
+static enum hh_rc print_batch_insert(struct hh_tx *tx,
+				     struct hh_print_batch *b)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, b->org_id);
+	p_text(&p, b->day);
+	p_int(&p, b->seq);
+	p_text(&p, b->file);
+	p_int(&p, b->letters);
+	p_int(&p, b->pages);
+	p_int(&p, b->created_at);
+	enum hh_rc rc = RUN_INT(tx, P_PRINT_INSERT, &p, &b->id);
+	return rc == HH_ERR_NOT_FOUND ? HH_ERR_CONFLICT : rc;
+}
+
+static enum hh_rc print_batch_next_seq(struct hh_tx *tx, int64_t org_id,
+				       const char *day, int64_t *seq)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	p_text(&p, day);
+	return RUN_INT(tx, P_PRINT_NEXT_SEQ, &p, seq);
+}
+
+static enum hh_rc print_batch_get(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, struct hh_print_batch *out)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, id);
+	PG_ONE_ROW(tx, P_PRINT_GET, &p, batch_row, a, out);
+}
+
+static enum hh_rc print_batch_list(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t org_id, int64_t limit,
+				   hh_print_batch_cb cb, void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	p_limit(&p, limit);
+	PG_MANY_ROWS(tx, P_PRINT_LIST, &p, struct hh_print_batch, batch_row, a,
+		     cb, ctx);
+}
+
 void hh_pg_fill_letters(struct hh_store *s)
 {
 	s->letter_insert = letter_insert;
@@ -331,4 +644,20 @@ void hh_pg_fill_letters(struct hh_store *s)
 	s->inbox_get = inbox_get;
 	s->inbox_mark_read = inbox_mark_read;
 	s->inbox_letter_insert = inbox_letter_insert;
+	s->message_due = message_due;
+	s->message_list = message_list;
+	s->message_print_wait = message_print_wait;
+	s->message_get = message_get;
+	s->message_get_by_uuid = message_get_by_uuid;
+	s->message_update = message_update;
+	s->message_count = message_count;
+	s->message_oldest_queued = message_oldest_queued;
+	s->message_letter = message_letter;
+	s->org_cvr_put = org_cvr_put;
+	s->org_cvr_get = org_cvr_get;
+	s->citizen_post_set = citizen_post_set;
+	s->print_batch_insert = print_batch_insert;
+	s->print_batch_next_seq = print_batch_next_seq;
+	s->print_batch_get = print_batch_get;
+	s->print_batch_list = print_batch_list;
 }
