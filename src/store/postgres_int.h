@@ -159,6 +159,20 @@ enum pg_stmt_id {
 	P_PRINT_NEXT_SEQ,
 	P_PRINT_GET,
 	P_PRINT_LIST,
+	/* postgres_chat.c */
+	P_CHAT_INSERT,
+	P_CHAT_UPDATE,
+	P_CHAT_GET,
+	P_CHAT_GET_INQ,
+	P_CHAT_QUEUE,
+	P_CHAT_ACTIVE,
+	P_CHAT_POSITION,
+	P_CHAT_WAIT,
+	P_CHAT_SEQ,
+	P_CHAT_MSG_INSERT,
+	P_CHAT_MSGS,
+	P_CHAT_PRESENCE_PUT,
+	P_CHAT_PRESENCE_COUNT,
 	P__COUNT
 };
 
@@ -332,6 +346,7 @@ void hh_pg_fill_cases(struct hh_store *st);
 void hh_pg_fill_inquiries(struct hh_store *st);
 void hh_pg_fill_appointments(struct hh_store *st);
 void hh_pg_fill_letters(struct hh_store *st);
+void hh_pg_fill_chat(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
