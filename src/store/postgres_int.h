@@ -173,6 +173,11 @@ enum pg_stmt_id {
 	P_CHAT_MSGS,
 	P_CHAT_PRESENCE_PUT,
 	P_CHAT_PRESENCE_COUNT,
+	/* postgres_feedback.c */
+	P_FEEDBACK_INSERT,
+	P_FEEDBACK_FIND,
+	P_FEEDBACK_STATS,
+	P_FEEDBACK_COMMENTS,
 	P__COUNT
 };
 
@@ -347,6 +352,7 @@ void hh_pg_fill_inquiries(struct hh_store *st);
 void hh_pg_fill_appointments(struct hh_store *st);
 void hh_pg_fill_letters(struct hh_store *st);
 void hh_pg_fill_chat(struct hh_store *st);
+void hh_pg_fill_feedback(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
