@@ -118,6 +118,9 @@ $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 # s-edit (issue 13): the editors' page tests read the database through
 # sqlite_query.h
 $(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
+# s-http (issue 13): the search log after a clean stop of a real server
+$(BUILD)/tests/api/test_searchlog_stop: tests/api/real_server.h \
+	tests/store/sqlite_query.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
