@@ -259,7 +259,7 @@ void hh_page_search(struct hh_req *r)
 		/* s-self: topics by their Danish names (topics.h); a
 		 * group without one keeps its number */
 		struct hh_topics topics;
-		if (hh_topics_load(r->app->store, &r->arena, &topics) != HH_OK)
+		if (hh_app_topics(r->app, &r->arena, &topics) != HH_OK) /* s-http */
 			memset(&topics, 0, sizeof(topics));
 		for (int i = 0; i < res.n_kle_groups; i++) {
 			const struct hh_facet *f = &res.kle_groups[i];
