@@ -118,6 +118,9 @@ $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 # s-edit (issue 13): the editors' page tests read the database through
 # sqlite_query.h
 $(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
+# s-http (issue 13): the search log after a clean stop of a real server
+$(BUILD)/tests/api/test_searchlog_stop: tests/api/real_server.h \
+	tests/store/sqlite_query.h
 
 # The build runs as many jobs as the machine has cores, once deps has
 # installed what is missing (so nothing compiles before its headers exist).
@@ -362,3 +365,32 @@ HELHED_BENCH_N ?= 30
 .PHONY: bench-figures-http
 bench-figures-http: deps $(BUILD)/helhed
 	./bench/figures-http.sh $(BUILD) $(HELHED_BENCH_YEAR_DB) $(HELHED_BENCH_N)
+
+# ---- pg-base (issue 14): the PostgreSQL backend -------------------------
+# libpq; PostgreSQL's dialect of the migrations (src/store/migrations-pg/,
+# same numbers as SQLite's); the stubs of the store functions not ported
+# yet, generated from store.h (scripts/pg-stubs.sh); the store suite on a
+# throwaway cluster (tests/pg/cluster.sh) in test_store_pg.
+PKGS += libpq
+MIGRATIONS_PG = $(sort $(wildcard src/store/migrations-pg/*.sql))
+PG_GEN_OBJ = $(BUILD)/obj/gen/migrations_pg.o $(BUILD)/obj/gen/pg_stubs.o
+$(BUILD)/lib.a: $(PG_GEN_OBJ)
+
+$(BUILD)/gen/migrations_pg.c: $(MIGRATIONS_PG) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed-sql.sh hh_pg_migrations $(MIGRATIONS_PG) > $@
+
+$(BUILD)/gen/pg_stubs.c: src/store/store.h scripts/pg-stubs.sh
+	@mkdir -p $(dir $@)
+	./scripts/pg-stubs.sh src/store/store.h > $@
+
+$(BUILD)/obj/gen/migrations_pg.o: $(BUILD)/gen/migrations_pg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/gen/pg_stubs.o: $(BUILD)/gen/pg_stubs.c src/store/postgres_int.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
+	tests/store/pg_fixture.h tests/pg/cluster.sh

@@ -6,7 +6,9 @@
 #   and query latency p50/p99 (top 10, one query at a time, after a
 #   warm-up), each engine in its own process (search_bench, xapian_bench);
 #   then wrk on GET /api/v1/search?q=... cycling through the query set,
-#   beside wrk on a static file served by the same server (the ceiling).
+#   with 10,000 articles in the store and with the demo content, beside
+#   wrk on a static file served by the same server (the ceiling):
+#   bench/search_http.sh (s-http).
 # Usage: bench/search.sh BUILD_DIR
 # HELHED_BENCH_SIZES="1000 10000" picks other corpus sizes (default
 # 1000 10000 100000); HELHED_DICT another word list.
@@ -124,43 +126,6 @@ corpus: a query at 100,000 articles scores far more postings than it would
 on as many real articles.
 EOF
 
-# ---- the HTTP API under load ---------------------------------------------
-echo
-echo "== wrk, 2 threads, 64 connections, 10 s, against one server with 2" \
-	"worker threads (demo content)"
-"$bin" serve --db "$tmp/demo.db" --content content --listen 127.0.0.1:0 \
-	--quiet --threads 2 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-i=0
-while ! grep -q 'serving http' "$tmp/out" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 600 ] || { cat "$tmp/err"; exit 1; }
-	sleep 0.1
-done
-url=$(sed -n 's/.*serving \(http:[^ ]*\)\/ .*/\1/p' "$tmp/out" | head -1)
-for p in "/api/v1/search?q=sundhedskort" /static/style.css; do
-	curl -fsS -o /dev/null "$url$p"
-done
-# run_wrk LABEL PATH [LUA_SCRIPT]: sets $rps
-run_wrk() {
-	if [ $# -gt 2 ]; then
-		wrk -t2 -c64 -d10s --latency -s "$3" "$url$2" -- "$queries" \
-			>"$tmp/wrk" 2>&1
-	else
-		wrk -t2 -c64 -d10s --latency "$url$2" >"$tmp/wrk" 2>&1
-	fi
-	rps=$(awk '/Requests\/sec/ { print $2 }' "$tmp/wrk")
-	p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk")
-	errs=$(awk '/Non-2xx/ { print $5 }' "$tmp/wrk")
-	echo "$1: ${rps} req/s, p99 ${p99}${errs:+, non-2xx $errs}"
-}
-run_wrk "GET /api/v1/search?q=... ($(grep -cv '^#' "$queries") queries in turn)" \
-	/ bench/search_wrk.lua
-search_rps=$rps
-run_wrk "GET /static/style.css" /static/style.css
-static_rps=$rps
-awk -v a="$search_rps" -v s="$static_rps" \
-	'BEGIN { printf "ratio search/static: %.2f\n", a / s }'
-kill -TERM "$pid"
-wait "$pid" || true
-pid=
+# ---- the HTTP API under load (s-http) -------------------------------------
+# 10,000 articles in the store and the demo content: bench/search_http.sh
+"$(dirname "$0")/search_http.sh" "$build"

@@ -1,8 +1,9 @@
 -- search_wrk.lua - wrk script for make bench-search: GET /api/v1/search?q=
 -- cycling through the query set, URL-encoded. Each wrk thread starts at a
--- different place in the set.
+-- different place in the set. A second argument replaces the path before
+-- the query (s-http: "/soeg?q=" for the citizens' results page).
 --
--- Usage: wrk ... -s bench/search_wrk.lua URL -- bench/queries.txt
+-- Usage: wrk ... -s bench/search_wrk.lua URL -- bench/queries.txt [PREFIX]
 
 local threads = 0
 
@@ -22,9 +23,10 @@ local next_path = 0
 
 function init(args)
 	local file = args[1] or "bench/queries.txt"
+	local prefix = args[2] or "/api/v1/search?q="
 	for line in io.lines(file) do
 		if line ~= "" and line:sub(1, 1) ~= "#" then
-			paths[#paths + 1] = "/api/v1/search?q=" .. urlencode(line)
+			paths[#paths + 1] = prefix .. urlencode(line)
 		end
 	end
 	if #paths == 0 then

@@ -14,6 +14,9 @@ set -eu
 # (pdftotext, pdffonts) reads the PDFs back in the tests, and
 # libxml2-utils' xmllint validates the MeMo messages against the schema.
 # libxml2-dev: the chart tests parse the dashboard's SVG (fig-pages).
+# pg-base (issue 14): libpq-dev builds the PostgreSQL backend; postgresql-15
+# gives the tests a throwaway cluster (tests/pg/cluster.sh; its package
+# starts no cluster of its own when none is configured).
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
@@ -23,7 +26,8 @@ libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-da fonts-dejavu-core
 poppler-utils libxml2-utils libxml2-dev
 clang libclang-rt-14-dev
 wrk
-g++ libxapian-dev"
+g++ libxapian-dev
+postgresql-15 libpq-dev"
 
 # Browser tests: Debian's Chromium, driven from Node.
 [ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"

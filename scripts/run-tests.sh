@@ -13,7 +13,22 @@ set -u
 build=${1:-build}
 jobs=${HELHED_TEST_JOBS:-2}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# pg-base (issue 14): one throwaway PostgreSQL cluster for the run, for the
+# tests on PostgreSQL (HELHED_TEST_PG; tests/store/pg_fixture.h), stopped
+# and removed at the end; a test started alone makes its own.
+pg_dir=
+trap '[ -z "$pg_dir" ] || tests/pg/cluster.sh stop "$pg_dir"; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+if [ -z "${HELHED_TEST_PG:-}" ] && tests/pg/cluster.sh check 2>/dev/null; then
+	pg_dir="$work/pg"
+	if HELHED_TEST_PG=$(tests/pg/cluster.sh start "$pg_dir"); then
+		export HELHED_TEST_PG
+	else
+		echo "run-tests: no PostgreSQL cluster; the tests on it make their own" >&2
+		tests/pg/cluster.sh stop "$pg_dir"
+		pg_dir=
+	fi
+fi
 
 # One C test binary: its log and a "passed failed" line in $work.
 run_unit() {

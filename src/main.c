@@ -39,6 +39,7 @@
 #include "domain/searchtune.h" /* s-edit: synonyms in the store, pins */
 #include "domain/vault.h"
 #include "post/spool.h"
+#include "store/postgres.h" /* pg-base: the backend by address */
 #include "search/index.h"
 #include "search/synonyms.h"
 
@@ -87,7 +88,10 @@ static const char usage_serve[] =
 	"\n"
 	"  --listen HOST:PORT  address to listen on (HELHED_LISTEN,\n"
 	"                      default 127.0.0.1:8080; port 0 picks one)\n"
-	"  --db FILE           SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --db FILE           SQLite database (HELHED_DB, default var/helhed.db),\n"
+	"                      or a PostgreSQL address postgresql://... (its\n"
+	"                      pool: 2 connections a thread, HELHED_DB_POOL;\n"
+	"                      docs/postgres.md)\n"
 	"  --demo              demo mode: demo users and demo sign-in\n"
 	"                      (HELHED_DEMO=1)\n"
 	"  --threads N         worker threads, 1-256 (HELHED_THREADS, default 4)\n"
@@ -324,6 +328,13 @@ static int opt_error(const char *cmd, char **argv)
 
 static int open_store(const char *db, int pool, struct hh_store **st)
 {
+	/* pg-base: the key file's default lies beside a database file; a
+	 * PostgreSQL address has no "beside" */
+	if (hh_store_is_postgres(db) && !key_file) {
+		fprintf(stderr, "%s: with a PostgreSQL database, give the key "
+			"file: --key-file FILE (HELHED_KEY_FILE)\n", prog);
+		return 1;
+	}
 	/* Create the folder of the default location; others must exist. */
 	if (!strcmp(db, "var/helhed.db"))
 		mkdir("var", 0755);
@@ -725,11 +736,20 @@ static int cmd_serve(int argc, char **argv)
 		       "Connect provider is set up: staff cannot sign in");
 
 	struct hh_store *st;
-	if (open_store(db, (int)threads + 2, &st)) {
+	/* pg-base: PostgreSQL's pool is 2x the threads (a request may wait
+	 * on the network, not on a file lock) */
+	if (open_store(db, hh_store_is_postgres(db) ? 2 * (int)threads
+						  : (int)threads + 2, &st)) {
 		hh_oidc_free(oidc);
 		return 1;
 	}
 	/* delivery: the spool folder, made on start */
+	if (!spool && hh_store_is_postgres(db)) { /* pg-base: as the key file */
+		hh_health_close(st);
+		hh_oidc_free(oidc);
+		return bad_usage("serve", "with a PostgreSQL database, give "
+				 "--spool DIR (%s)", "HELHED_SPOOL");
+	}
 	char *spool_dir = spool ? hh_xstrdup(spool) : hh_spool_default_dir(db);
 	struct hh_transport *transport = NULL;
 	if (hh_spool_open(spool_dir, &transport) != HH_OK) {

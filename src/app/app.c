@@ -2,6 +2,7 @@
  * doors share. */
 #include "app/app.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/searchlog.h"
+#include "domain/topics.h" /* s-http: hh_app_topics */
 
 const struct hh_principal *hh_auth(struct hh_req *r)
 {
@@ -164,4 +166,49 @@ int hh_app_gate(struct hh_req *r)
 		return 1;
 	return spend(r, r->app->writes_by_account,
 		     hh_arena_printf(&r->arena, "s%s", w->actor));
+}
+
+/* ---- s-http (issue 13): the topics, read at most once a second -------- */
+
+/* One lock for every application's cache: held only to copy at most a
+ * few KB (tests run several applications in one process). */
+static pthread_mutex_t topics_lock = PTHREAD_MUTEX_INITIALIZER;
+
+enum hh_rc hh_app_topics(struct hh_app *app, struct hh_arena *a,
+			 struct hh_topics *out)
+{
+	struct hh_app_topics *c = &app->topics_cache;
+	int64_t now = hh_mono_us();
+	pthread_mutex_lock(&topics_lock);
+	if (c->read_at && now - c->read_at < HH_APP_TOPICS_TTL_US) {
+		memset(out, 0, sizeof(*out));
+		for (int g = 0; g < 100; g++)
+			if (c->at[g])
+				out->name[g] = hh_arena_strdup(a, c->text + c->at[g] - 1);
+		out->n = c->n;
+		pthread_mutex_unlock(&topics_lock);
+		return HH_OK;
+	}
+	pthread_mutex_unlock(&topics_lock);
+	/* read outside the lock: a slow store must not hold up the
+	 * other requests, which at worst read it too */
+	enum hh_rc rc = hh_topics_load(app->store, a, out);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_app_topics fresh = { .read_at = now, .n = out->n };
+	size_t used = 0;
+	for (int g = 0; g < 100; g++) {
+		if (!out->name[g])
+			continue;
+		size_t len = strlen(out->name[g]) + 1;
+		if (used + len > sizeof(fresh.text))
+			return HH_OK; /* too long to keep: read every time */
+		memcpy(fresh.text + used, out->name[g], len);
+		fresh.at[g] = (uint16_t)(used + 1);
+		used += len;
+	}
+	pthread_mutex_lock(&topics_lock);
+	*c = fresh;
+	pthread_mutex_unlock(&topics_lock);
+	return HH_OK;
 }

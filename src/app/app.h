@@ -19,6 +19,19 @@
 
 struct hh_limiter;
 struct hh_postman; /* delivery */
+struct hh_topics;  /* domain/topics.h */
+
+/* s-http (issue 13): the topics' names as last read from the store, for
+ * the pages that name topics on every request (hh_app_topics). Held in
+ * the application itself (no allocation): names that do not fit are not
+ * kept, and then every request reads the store as before. */
+#define HH_APP_TOPICS_TEXT 4096
+struct hh_app_topics {
+	int64_t read_at;   /* hh_mono_us when read; 0: never */
+	int n;             /* groups named */
+	uint16_t at[100];  /* by KLE main group: offset + 1 in text; 0: none */
+	char text[HH_APP_TOPICS_TEXT];
+};
 
 struct hh_app {
 	struct hh_store *store;
@@ -53,6 +66,8 @@ struct hh_app {
 	 * in tests without one) and the folder of the print batches */
 	struct hh_postman *postman;
 	const char *print_dir;
+	/* s-http: the topics for hh_app_topics (zero: none read yet) */
+	struct hh_app_topics topics_cache;
 };
 
 /* The route table (api and pages), ending with a NULL pattern. */
@@ -106,5 +121,17 @@ void hh_cookie_clear(struct hh_req *r, enum hh_cookie_kind kind,
  * The string is borrowed from r's arena. */
 #define HH_VISIT_COOKIE "hh_visit"
 const char *hh_visit(struct hh_req *r, int make);
+
+/* s-http (issue 13): the topics' names (domain/topics.h hh_topics_load)
+ * into *out, names in a. They change only with an import of the content,
+ * so they are read from the store at most once every
+ * HH_APP_TOPICS_TTL_US and copied from app's cache in between: a page
+ * that names topics on every request (the search results' facets) does
+ * not read the store and parse the list each time. Another process's
+ * import (or an import in this one) shows within that time. Returns the
+ * store's error when it has to read and cannot (*out then empty). */
+#define HH_APP_TOPICS_TTL_US 1000000
+enum hh_rc hh_app_topics(struct hh_app *app, struct hh_arena *a,
+			 struct hh_topics *out);
 
 #endif

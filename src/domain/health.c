@@ -69,7 +69,7 @@ enum hh_rc hh_health_open(const char *path, const char *key_file, int pool,
 			  const char **stage)
 {
 	*stage = "open";
-	enum hh_rc rc = hh_store_open_sqlite(path, pool, st);
+	enum hh_rc rc = hh_store_open(path, pool, st); /* pg-base: by address */
 	if (rc != HH_OK)
 		return rc;
 	*stage = "migrate";

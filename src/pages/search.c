@@ -18,13 +18,15 @@
 static void search_form(struct hh_req *r, const char *q, int big)
 {
 	struct hh_buf *b = &r->resp;
-	hh_buf_printf(b, "<form class=\"search%s\" method=\"get\" action=\"/soeg\" "
-			 "role=\"search\">\n<label for=\"q\">Søg i vejledningerne"
-			 "</label>\n<div class=\"search-row\"><div class=\"combo\">"
-			 "<input id=\"q\" name=\"q\" type=\"search\" "
-			 "autocomplete=\"off\" spellcheck=\"false\" maxlength=\"512\" "
-			 "aria-describedby=\"q-hint\" value=\"",
-		      big ? " big" : "");
+	/* s-http: puts, not printf, on every results page (printf was a
+	 * tenth of the page's instructions) */
+	hh_buf_puts(b, big ? "<form class=\"search big\"" : "<form class=\"search\"");
+	hh_buf_puts(b, " method=\"get\" action=\"/soeg\" "
+		       "role=\"search\">\n<label for=\"q\">Søg i vejledningerne"
+		       "</label>\n<div class=\"search-row\"><div class=\"combo\">"
+		       "<input id=\"q\" name=\"q\" type=\"search\" "
+		       "autocomplete=\"off\" spellcheck=\"false\" maxlength=\"512\" "
+		       "aria-describedby=\"q-hint\" value=\"");
 	hh_buf_html(b, q ? q : "");
 	hh_buf_puts(b, "\"></div><button type=\"submit\">Søg</button></div>\n"
 		       "<p id=\"q-hint\" class=\"hint\">For eksempel "
@@ -48,8 +50,10 @@ static const char *self_url(struct hh_req *r, const char *q, const char *kle,
 		hh_buf_puts(&b, "&kle=");
 		hh_buf_urlenc(&b, kle);
 	}
-	if (page > 1)
-		hh_buf_printf(&b, "&side=%d", page);
+	if (page > 1) {
+		hh_buf_puts(&b, "&side=");
+		hh_buf_int(&b, page);
+	}
 	const char *s = hh_arena_strdup(&r->arena, hh_buf_str(&b));
 	hh_buf_clear(&b);
 	return s;
@@ -192,8 +196,10 @@ void hh_page_search(struct hh_req *r)
 		hh_buf_puts(b, "Ingen resultater");
 	else if (res.total == 1)
 		hh_buf_puts(b, "1 resultat");
-	else
-		hh_buf_printf(b, "%d resultater", res.total);
+	else {
+		hh_buf_int(b, res.total);
+		hh_buf_puts(b, " resultater");
+	}
 	hh_buf_puts(b, " for <q>");
 	hh_page_text(r, q);
 	hh_buf_puts(b, "</q></h2>\n");
@@ -208,14 +214,17 @@ void hh_page_search(struct hh_req *r)
 			/* s-self: each hit says what it is and leads to its
 			 * own page (an article's carries the search for the
 			 * choice) */
-			hh_buf_printf(b, "<li class=\"hit hit-%s\"><p class=\"kind\">"
-					 "%s</p><a href=\"%s",
-				      hh_doc_kind_name(h->kind),
-				      hh_doc_kind_label(h->kind),
-				      hh_doc_kind_path(h->kind));
+			hh_buf_puts(b, "<li class=\"hit hit-");
+			hh_buf_puts(b, hh_doc_kind_name(h->kind));
+			hh_buf_puts(b, "\"><p class=\"kind\">");
+			hh_buf_puts(b, hh_doc_kind_label(h->kind));
+			hh_buf_puts(b, "</p><a href=\"");
+			hh_buf_puts(b, hh_doc_kind_path(h->kind));
 			hh_buf_urlenc(b, h->slug);
-			if (h->kind == HH_DOC_ARTICLE)
-				hh_buf_printf(b, "?s=%lld", (long long)sid);
+			if (h->kind == HH_DOC_ARTICLE) {
+				hh_buf_puts(b, "?s=");
+				hh_buf_int(b, (long long)sid);
+			}
 			hh_buf_puts(b, "\">");
 			hh_page_text(r, h->title);
 			hh_buf_puts(b, "</a>\n<p class=\"snippet\">");
@@ -259,7 +268,7 @@ void hh_page_search(struct hh_req *r)
 		/* s-self: topics by their Danish names (topics.h); a
 		 * group without one keeps its number */
 		struct hh_topics topics;
-		if (hh_topics_load(r->app->store, &r->arena, &topics) != HH_OK)
+		if (hh_app_topics(r->app, &r->arena, &topics) != HH_OK) /* s-http */
 			memset(&topics, 0, sizeof(topics));
 		for (int i = 0; i < res.n_kle_groups; i++) {
 			const struct hh_facet *f = &res.kle_groups[i];
@@ -267,13 +276,14 @@ void hh_page_search(struct hh_req *r)
 			const char *name = hh_topic_name(&topics, f->value);
 			hh_buf_puts(b, "<li><a href=\"");
 			hh_page_text(r, self_url(r, q, f->value, 1));
-			hh_buf_printf(b, "\"%s>", current ? " aria-current=\"true\"" : "");
+			hh_buf_puts(b, current ? "\" aria-current=\"true\">" : "\">");
 			if (name)
 				hh_page_text(r, name);
 			else
 				hh_buf_printf(b, "Emne %s", f->value);
-			hh_buf_printf(b, " <span class=\"count\">(%d)</span></a></li>\n",
-				      f->count);
+			hh_buf_puts(b, " <span class=\"count\">(");
+			hh_buf_int(b, f->count);
+			hh_buf_puts(b, ")</span></a></li>\n");
 		}
 		hh_buf_puts(b, "</ul></nav>\n");
 	}

@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "store/postgres.h" /* pg-base: fault injection */
 
 extern const char *const hh_sqlite_migrations[];
 
@@ -62,6 +63,10 @@ enum hh_rc hh_sq_fault(struct sq *s)
 
 void hh_store_fault_inject(struct hh_store *st, int n, enum hh_rc rc)
 {
+	if (strcmp(st->name, "sqlite")) { /* pg-base: PostgreSQL's own */
+		hh_store_fault_inject_pg(st, n, rc);
+		return;
+	}
 	struct sq *s = st->cls;
 	s->fault_countdown = n;
 	s->fault_rc = rc;

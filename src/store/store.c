@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/util.h"
+#include "store/postgres.h"
 
 struct hh_org_cached {
 	char *code, *name;
@@ -38,6 +39,21 @@ static void org_cache_clear(struct hh_org_cache *c)
 	}
 	free(c->entries);
 	pthread_mutex_destroy(&c->lock);
+}
+
+/* pg-base (issue 14): the backend chosen by the address */
+enum hh_rc hh_store_open(const char *address, int pool_size,
+			 struct hh_store **out)
+{
+	const char *env = getenv("HELHED_DB_POOL");
+	if (env && *env) {
+		long n = strtol(env, NULL, 10);
+		if (n >= 1 && n <= 1024)
+			pool_size = (int)n;
+	}
+	if (hh_store_is_postgres(address))
+		return hh_store_open_postgres(address, pool_size, out);
+	return hh_store_open_sqlite(address, pool_size, out);
 }
 
 void hh_store_close(struct hh_store *s)

@@ -930,6 +930,13 @@ struct hh_store {
  * pool_size connections. Returns new (free with hh_store_close). */
 enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 				struct hh_store **out);
+/* pg-base (issue 14): opens the store at address, PostgreSQL for a
+ * postgresql:// (or postgres://) address (store/postgres.h), else the
+ * SQLite file at that path, with a pool of pool_size connections
+ * (HELHED_DB_POOL, when set, gives the size instead). Does not migrate.
+ * Returns new (free with hh_store_close). */
+enum hh_rc hh_store_open(const char *address, int pool_size,
+			 struct hh_store **out);
 void hh_store_close(struct hh_store *s);
 /* For backends: sets up the shared part of a new struct hh_store (the
  * organisation cache, the subscribers); hh_store_close clears it. */

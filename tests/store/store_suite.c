@@ -1117,7 +1117,20 @@ int store_suite_run(const struct store_backend *b)
 		/* the citizen's inbox */
 		T(t_inbox),
 	};
+	/* pg-base: leave out what the backend names in skip */
+	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
+	size_t n_run = 0;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int skipped = 0;
+		for (const char *const *s = b->skip; s && *s && !skipped; s++)
+			skipped = strcmp(*s, tests[i].name) == 0;
+		if (skipped)
+			printf("[  SKIP    ] %s: not on %s yet\n", tests[i].name,
+			       b->name);
+		else
+			run[n_run++] = tests[i];
+	}
 	char group[64];
 	snprintf(group, sizeof(group), "store/%s", b->name);
-	return cmocka_run_group_tests_name(group, tests, NULL, NULL);
+	return _cmocka_run_group_tests(group, run, n_run, NULL, NULL);
 }

@@ -21,6 +21,6 @@ static int64_t sq_sql_int(struct hh_store *st, const char *sql)
 int main(void)
 {
 	static const struct store_backend sqlite = { "sqlite", sq_open,
-						     sq_sql_int };
+						     sq_sql_int, NULL };
 	return store_suite_run(&sqlite);
 }

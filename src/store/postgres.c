@@ -1,0 +1,553 @@
+/* postgres.c - the PostgreSQL backend of the store interface (issue 14).
+ *
+ * Many helhed instances serve one PostgreSQL cluster. Each instance keeps
+ * a pool of libpq connections (opened on first use); a transaction takes
+ * one for its duration. Every transaction is SERIALIZABLE: the domain's
+ * check-then-write paths (a booking against the counter's other
+ * bookings, a version check before an update) stay correct without
+ * locks written for PostgreSQL alone, and what PostgreSQL cannot
+ * serialise fails with SQLSTATE 40001 (or 40P01, a deadlock), which is
+ * HH_ERR_BUSY here, as SQLite's BUSY is, and hh_store_run_tx retries it a
+ * bounded number of times. Statements are prepared by name once per
+ * connection, on their first use there.
+ *
+ * Migrations are PostgreSQL's own files with the same numbers as
+ * SQLite's (src/store/migrations-pg/), applied at open under an advisory
+ * lock so that instances starting together migrate once; the version is
+ * the number of migrations applied, kept in helhed_schema.
+ *
+ * This file holds what is not about one entity: the pool, transactions,
+ * migrations, statements and faults; the entities' functions are in
+ * postgres_<entity>.c (postgres_int.h). Functions not ported yet are
+ * stubs that say so (scripts/pg-stubs.sh). See docs/postgres.md. */
+#include "store/postgres_int.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "store/postgres.h"
+
+extern const char *const hh_pg_migrations[];
+
+/* The advisory lock key of migrations: "helh" in ASCII. */
+#define MIGRATE_LOCK_KEY 0x68656c68
+
+enum hh_rc hh_pg_not_ported(const char *name)
+{
+	hh_log(HH_LOG_ERROR,
+	       "postgres: the store function %s is not ported to PostgreSQL "
+	       "yet (docs/postgres.md)",
+	       name);
+	return HH_ERR_INTERNAL;
+}
+
+enum hh_rc hh_pg_fault(struct pg *s)
+{
+	if (s->fault_countdown <= 0)
+		return HH_OK;
+	if (--s->fault_countdown == 0)
+		return s->fault_rc;
+	return HH_OK;
+}
+
+void hh_store_fault_inject_pg(struct hh_store *st, int n, enum hh_rc rc)
+{
+	struct pg *s = st->cls;
+	s->fault_countdown = n;
+	s->fault_rc = rc;
+}
+
+const unsigned char *hh_pg_blob(struct hh_arena *a, const PGresult *r,
+				int i, int c, size_t *len)
+{
+	if (len)
+		*len = 0;
+	if (PQgetisnull(r, i, c))
+		return NULL;
+	size_t n = 0;
+	unsigned char *raw = PQunescapeBytea(
+		(const unsigned char *)PQgetvalue(r, i, c), &n);
+	if (!raw)
+		abort(); /* out of memory, as hh_xmalloc */
+	unsigned char *p = hh_arena_alloc(a, n ? n : 1);
+	memcpy(p, raw, n);
+	PQfreemem(raw);
+	if (len)
+		*len = n;
+	return p;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* What a failed result means to the caller; logs what is not ours to
+ * handle. */
+static enum hh_rc map_error(PGconn *db, const PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+				: NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db);
+	if (!state || PQstatus(db) != CONNECTION_OK) {
+		hh_log(HH_LOG_ERROR, "postgres: %s: %s", what, msg);
+		return HH_ERR_IO;
+	}
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
+	    !strcmp(state, "55P03"))
+		return HH_ERR_BUSY;
+	if (!strncmp(state, "23", 2))
+		return HH_ERR_CONFLICT;
+	/* connection, resources, the server shutting down or in recovery */
+	if (!strncmp(state, "08", 2) || !strncmp(state, "53", 2) ||
+	    !strncmp(state, "57P", 3) || !strncmp(state, "58", 2)) {
+		hh_log(HH_LOG_ERROR, "postgres: %s: %s (%s)", what, msg, state);
+		return HH_ERR_IO;
+	}
+	hh_log_bug("postgres: %s: %s (%s)", what, msg, state);
+	return HH_ERR_INTERNAL;
+}
+
+/* A simple statement of our own (BEGIN, SAVEPOINT, ...). */
+static enum hh_rc simple(struct pg_conn *c, const char *sql)
+{
+	PGresult *r = PQexec(c->db, sql);
+	enum hh_rc rc = HH_OK;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = map_error(c->db, r, sql);
+	PQclear(r);
+	return rc;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+		      const struct pg_params *p, PGresult **res)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	char name[16];
+	if (res)
+		*res = NULL;
+	if (c->failed)
+		return c->failed;
+	snprintf(name, sizeof(name), "h%d", (int)id);
+	if (!c->prepared[id]) {
+		if (!sql) {
+			hh_log_bug("postgres: statement %d has no SQL", (int)id);
+			return HH_ERR_INTERNAL;
+		}
+		PGresult *pr = PQprepare(c->db, name, sql, 0, NULL);
+		enum hh_rc rc = PQresultStatus(pr) == PGRES_COMMAND_OK
+					? HH_OK
+					: map_error(c->db, pr, sql);
+		PQclear(pr);
+		if (rc != HH_OK) {
+			c->failed = rc;
+			return rc;
+		}
+		c->prepared[id] = 1;
+	}
+	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
+				     p ? p->v : NULL, p ? p->len : NULL,
+				     p ? p->fmt : NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		enum hh_rc rc = map_error(c->db, r, sql);
+		PQclear(r);
+		c->failed = rc;
+		return rc;
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return HH_OK;
+}
+
+enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
+			  const struct pg_params *p, PGresult **res)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	if (res)
+		*res = NULL;
+	if (c->failed)
+		return c->failed;
+	PGresult *r = PQexecParams(c->db, sql, p ? p->n : 0, NULL,
+				   p ? p->v : NULL, p ? p->len : NULL,
+				   p ? p->fmt : NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		enum hh_rc rc = map_error(c->db, r, sql);
+		PQclear(r);
+		c->failed = rc;
+		return rc;
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return HH_OK;
+}
+
+enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
+			      const char *sql, const struct pg_params *p,
+			      PGresult **res)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	if (c->failed)
+		return c->failed;
+	enum hh_rc rc = simple(c, "SAVEPOINT hh_guard");
+	if (rc != HH_OK)
+		return c->failed = rc;
+	rc = hh_pg_exec(tx, id, sql, p, res);
+	if (rc != HH_OK) {
+		/* only a constraint leaves the transaction to go on */
+		if (rc != HH_ERR_CONFLICT)
+			return rc;
+		c->failed = HH_OK;
+		enum hh_rc rb = simple(c, "ROLLBACK TO SAVEPOINT hh_guard");
+		if (rb != HH_OK)
+			return c->failed = rb;
+	}
+	enum hh_rc rel = simple(c, "RELEASE SAVEPOINT hh_guard");
+	if (rel != HH_OK) {
+		if (res && *res) {
+			PQclear(*res);
+			*res = NULL;
+		}
+		return c->failed = rel;
+	}
+	return rc;
+}
+
+enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+		       const struct pg_params *p, int64_t *out)
+{
+	PGresult *r;
+	enum hh_rc rc = hh_pg_exec(tx, id, sql, p, &r);
+	if (rc != HH_OK)
+		return rc;
+	if (PQntuples(r) > 0)
+		*out = g_int(r, 0, 0);
+	else
+		rc = HH_ERR_NOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+/* ---- pool and transactions ------------------------------------------------ */
+
+static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
+{
+	if (c->db && PQstatus(c->db) == CONNECTION_OK)
+		return HH_OK;
+	if (c->db) {
+		/* lost (a restart of the server): prepared statements went
+		 * with the old session */
+		PQreset(c->db);
+		memset(c->prepared, 0, sizeof(c->prepared));
+		if (PQstatus(c->db) == CONNECTION_OK)
+			return HH_OK;
+		hh_log(HH_LOG_ERROR, "postgres: cannot reconnect: %s",
+		       PQerrorMessage(c->db));
+		return HH_ERR_IO;
+	}
+	c->db = PQconnectdb(s->url);
+	memset(c->prepared, 0, sizeof(c->prepared));
+	if (PQstatus(c->db) != CONNECTION_OK) {
+		hh_log(HH_LOG_ERROR, "postgres: cannot connect: %s",
+		       PQerrorMessage(c->db));
+		PQfinish(c->db);
+		c->db = NULL;
+		return HH_ERR_IO;
+	}
+	/* the client side of what the migrations and the SQL assume */
+	PGresult *r = PQexec(c->db, "SET client_encoding = 'UTF8'; "
+				    "SET standard_conforming_strings = on; "
+				    "SET TIME ZONE 'UTC'; "
+				    "SET client_min_messages = warning");
+	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
+				? HH_OK
+				: map_error(c->db, r, "set up");
+	PQclear(r);
+	c->tx.store = &s->store;
+	return rc;
+}
+
+static void give_back(struct pg *s, struct pg_conn *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->in_use = 0;
+	pthread_cond_signal(&s->freed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
+{
+	struct pg *s = cls;
+	struct pg_conn *c = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		/* one already connected first, so a small load uses few */
+		for (int i = 0; i < s->n_conns && !c; i++)
+			if (!s->conns[i].in_use && s->conns[i].db)
+				c = &s->conns[i];
+		for (int i = 0; i < s->n_conns && !c; i++)
+			if (!s->conns[i].in_use)
+				c = &s->conns[i];
+		if (c)
+			break;
+		pthread_cond_wait(&s->freed, &s->lock);
+	}
+	c->in_use = 1;
+	pthread_mutex_unlock(&s->lock);
+
+	c->tx.write = write;
+	c->orgs_written = 0;
+	c->failed = HH_OK;
+	enum hh_rc rc = hh_pg_fault(s);
+	if (rc == HH_OK)
+		rc = conn_open(s, c);
+	if (rc == HH_OK)
+		rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+	if (rc != HH_OK) {
+		give_back(s, c);
+		return rc;
+	}
+	*out = &c->tx;
+	return HH_OK;
+}
+
+static void release(struct hh_tx *tx)
+{
+	struct pg *s = pg_of(tx);
+	struct pg_conn *c = (struct pg_conn *)tx;
+	/* after COMMIT or ROLLBACK: what hh_store_org_by_code kept before
+	 * is no longer used */
+	if (c->orgs_written)
+		atomic_fetch_add(&s->store.orgs_version, 1);
+	c->orgs_written = 0;
+	c->failed = HH_OK;
+	give_back(s, c);
+}
+
+static void tx_rollback(struct hh_tx *tx)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	if (c->db && PQtransactionStatus(c->db) != PQTRANS_IDLE)
+		simple(c, "ROLLBACK");
+	release(tx);
+}
+
+static enum hh_rc tx_commit(struct hh_tx *tx)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	enum hh_rc rc = hh_pg_fault(pg_of(tx));
+	if (rc == HH_OK && c->failed)
+		rc = c->failed; /* PostgreSQL would roll it back anyway */
+	if (rc == HH_OK) {
+		PGresult *r = PQexec(c->db, "COMMIT");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = map_error(c->db, r, "COMMIT");
+		else if (strcmp(PQcmdStatus(r), "COMMIT"))
+			rc = HH_ERR_INTERNAL; /* it was rolled back */
+		PQclear(r);
+	}
+	if (rc != HH_OK) {
+		tx_rollback(tx);
+		return rc;
+	}
+	release(tx);
+	return HH_OK;
+}
+
+/* ---- migrations ---------------------------------------------------------- */
+
+static int latest_version(void)
+{
+	int n = 0;
+	while (hh_pg_migrations[n])
+		n++;
+	return n;
+}
+
+/* The schema version on connection db (0: none applied). */
+static enum hh_rc read_version(PGconn *db, int *current)
+{
+	PGresult *r = PQexec(db, "SELECT CASE WHEN to_regclass('helhed_schema') "
+				 "IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) "
+				 "FROM helhed_schema) END");
+	enum hh_rc rc = HH_OK;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		rc = map_error(db, r, "schema version");
+	else
+		*current = (int)g_int(r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+/* A connection of the pool outside any transaction, taken for a while. */
+static enum hh_rc take_conn(struct pg *s, struct pg_conn **out)
+{
+	struct hh_tx *tx;
+	enum hh_rc rc = tx_begin(s, 0, &tx);
+	if (rc != HH_OK)
+		return rc;
+	struct pg_conn *c = (struct pg_conn *)tx;
+	simple(c, "ROLLBACK");
+	*out = c;
+	return HH_OK;
+}
+
+static enum hh_rc schema_version(void *cls, int *current, int *latest)
+{
+	struct pg *s = cls;
+	struct pg_conn *c;
+	enum hh_rc rc = take_conn(s, &c);
+	if (rc != HH_OK)
+		return rc;
+	rc = read_version(c->db, current);
+	*latest = latest_version();
+	give_back(s, c);
+	return rc;
+}
+
+static enum hh_rc migrate_locked(struct pg_conn *c, int *applied)
+{
+	int current = 0, latest = latest_version();
+	enum hh_rc rc = simple(c, "CREATE TABLE IF NOT EXISTS helhed_schema ("
+				  "version integer PRIMARY KEY, "
+				  "applied_at timestamptz NOT NULL DEFAULT now())");
+	if (rc == HH_OK)
+		rc = read_version(c->db, &current);
+	if (rc != HH_OK)
+		return rc;
+	if (current > latest) {
+		hh_log(HH_LOG_ERROR,
+		       "database schema %d is newer than this helhed (%d)",
+		       current, latest);
+		return HH_ERR_INVALID;
+	}
+	/* Each migration in its own transaction with its version row, so
+	 * a crash leaves a consistent version; the advisory lock keeps a
+	 * second instance waiting until this one has finished, and it then
+	 * finds nothing left to do. */
+	for (int v = current; v < latest; v++) {
+		rc = simple(c, "BEGIN");
+		if (rc != HH_OK)
+			return rc;
+		PGresult *r = PQexec(c->db, hh_pg_migrations[v]);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+		    PQresultStatus(r) != PGRES_TUPLES_OK) {
+			hh_log(HH_LOG_ERROR, "migration %d failed: %s", v + 1,
+			       PQresultErrorMessage(r));
+			PQclear(r);
+			simple(c, "ROLLBACK");
+			return HH_ERR_INTERNAL;
+		}
+		PQclear(r);
+		char sql[96];
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO helhed_schema(version) VALUES (%d)", v + 1);
+		rc = simple(c, sql);
+		if (rc == HH_OK)
+			rc = simple(c, "COMMIT");
+		if (rc != HH_OK) {
+			simple(c, "ROLLBACK");
+			return rc;
+		}
+		(*applied)++;
+	}
+	return HH_OK;
+}
+
+static enum hh_rc migrate(void *cls, int *applied)
+{
+	struct pg *s = cls;
+	struct pg_conn *c;
+	int n = 0;
+	enum hh_rc rc = take_conn(s, &c);
+	if (rc != HH_OK)
+		return rc;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%d)",
+		 MIGRATE_LOCK_KEY);
+	rc = simple(c, sql);
+	if (rc == HH_OK) {
+		rc = migrate_locked(c, &n);
+		snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%d)",
+			 MIGRATE_LOCK_KEY);
+		simple(c, sql);
+	}
+	/* the schema changed under statements prepared before */
+	memset(c->prepared, 0, sizeof(c->prepared));
+	give_back(s, c);
+	if (applied)
+		*applied = n;
+	return rc;
+}
+
+/* ---- open/close ---------------------------------------------------------- */
+
+static void pg_close(void *cls)
+{
+	struct pg *s = cls;
+	for (int i = 0; i < s->n_conns; i++)
+		if (s->conns[i].db)
+			PQfinish(s->conns[i].db);
+	free(s->conns);
+	free(s->url);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->freed);
+	free(s);
+}
+
+int hh_store_is_postgres(const char *address)
+{
+	return address && (!strncmp(address, "postgresql://", 13) ||
+			   !strncmp(address, "postgres://", 11));
+}
+
+enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
+				  struct hh_store **out)
+{
+	struct pg *s = hh_xcalloc(1, sizeof(*s));
+	if (pool_size < 1)
+		pool_size = 1;
+	s->url = hh_xstrdup(url);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
+	s->n_conns = pool_size;
+	struct hh_store *st = &s->store;
+	hh_store_init_common(st);
+	st->cls = s;
+	st->name = "postgres";
+	st->close = pg_close;
+	st->migrate = migrate;
+	st->schema_version = schema_version;
+	st->tx_begin = tx_begin;
+	st->tx_commit = tx_commit;
+	st->tx_rollback = tx_rollback;
+	hh_pg_fill_not_ported(st);
+	hh_pg_fill_orgs(st);
+	hh_pg_fill_articles(st);
+	hh_pg_fill_cases(st);
+	hh_pg_fill_inquiries(st);
+	hh_pg_fill_appointments(st);
+	hh_pg_fill_letters(st);
+	hh_pg_fill_chat(st);
+	hh_pg_fill_feedback(st);
+	for (int i = 0; i < pool_size; i++)
+		s->conns[i].tx.store = st;
+	/* one connection now, so that a wrong address fails at start */
+	enum hh_rc rc = conn_open(s, &s->conns[0]);
+	if (rc != HH_OK) {
+		pg_close(s);
+		return rc;
+	}
+	*out = st;
+	return HH_OK;
+}

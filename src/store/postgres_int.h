@@ -1,0 +1,405 @@
+/* postgres_int.h - private to the PostgreSQL backend (postgres*.c): the
+ * pool's connection, the statement ids, parameters and the helpers every
+ * entity file uses to run a statement and read its rows.
+ *
+ * The shape follows the SQLite backend (sqlite_int.h) so that porting an
+ * entity file is mechanical: each postgres_<entity>.c keeps its SQL in a
+ * file-local table indexed by the ids below, RUN() prepares a statement
+ * by name once per connection (lazily, on its first use there) and
+ * executes it; rows are read by index from the PGresult. Parameters go
+ * as text (numbers printed, strings as they are) and bytes as binary;
+ * results come as text. See docs/postgres.md. */
+#ifndef HH_POSTGRES_INT_H
+#define HH_POSTGRES_INT_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+
+enum pg_stmt_id {
+	/* postgres_orgs.c */
+	P_META_GET,
+	P_META_SET,
+	P_ID_BLOCK,
+	P_ORG_UPSERT,
+	P_ORG_GET,
+	P_ORG_GET_CODE,
+	P_ORG_LIST,
+	P_USER_INSERT,
+	P_USER_GET,
+	P_USER_GET_EMAIL,
+	P_USER_LIST,
+	P_USER_PUT_OIDC,
+	P_SESSION_INSERT,
+	P_SESSION_GET,
+	P_SESSION_DELETE,
+	P_SESSION_PURGE,
+	P_SESSION_TOUCH,
+	P_SESSION_END_SID,
+	P_SESSION_END_SUB,
+	P_CSESS_END_SID,
+	P_CSESS_END_SUB,
+	P_TOKEN_INSERT,
+	P_TOKEN_GET,
+	P_TOKEN_GET_ID,
+	/* postgres_articles.c */
+	P_ARTICLE_INSERT,
+	P_ARTICLE_UPDATE,
+	P_ARTICLE_VERSION_INSERT,
+	P_ARTICLE_GET,
+	P_ARTICLE_GET_ID,
+	P_ARTICLE_GET_AGENCY,
+	P_ARTICLE_VERSIONS,
+	P_ARTICLE_VIEWS_ADD,
+	P_ARTICLE_VIEWS_GET,
+	P_ARTICLE_POPULAR,
+	P_EVENT_APPEND,
+	P_EVENT_LIST,
+	P_EVENT_COUNT,
+	P_SEARCH_LOG_INSERT,
+	P_SEARCH_LOG_CHOOSE,
+	P_SEARCH_REPORT,
+	P_SEARCH_CHOSEN,
+	/* postgres_cases.c */
+	P_LIFE_EVENT_UPSERT,
+	P_LIFE_EVENT_LIST,
+	P_LIFE_EVENT_GET,
+	P_CT_PUT,
+	P_CT_GET,
+	P_CT_GET_CODE,
+	P_CT_LIST,
+	P_CIT_PUT,
+	P_CIT_GET,
+	P_CIT_GET_SUBJECT,
+	P_CIT_LIST,
+	P_CIT_GET_HASH,
+	P_CIT_SEAL_SCAN,
+	P_CIT_SEAL_SET,
+	P_CASE_SEAL_SCAN,
+	P_CASE_SEAL_SET,
+	P_SEAL_KEYS,
+	P_CSESS_INSERT,
+	P_CSESS_GET,
+	P_CSESS_DELETE,
+	P_CSESS_TOUCH,
+	P_CSESS_PURGE,
+	P_PLAN_INSERT,
+	P_PLAN_UPDATE,
+	P_PLAN_GET,
+	P_PLAN_LIST,
+	P_CASE_INSERT,
+	P_CASE_UPDATE,
+	P_CASE_GET,
+	P_IDEM_GET,
+	P_IDEM_PUT,
+	P_FILE_INSERT,
+	P_FILE_LIST,
+	P_FILE_GET,
+	P_JOURNAL_NEXT,
+	P_AUDIT_APPEND,
+	P_AUDIT_LIST,
+	/* postgres_inquiries.c: inquiries, opening hours, the desk */
+	P_INQ_INSERT,
+	P_INQ_UPDATE,
+	P_INQ_GET,
+	P_INQ_GET_KEY,
+	P_INQ_CODE_PUT,
+	P_INQ_CODE_GET,
+	P_HOURS_PUT,
+	P_HOURS_GET,
+	P_DESK_CIT_SEARCH,
+	P_DESK_CIT_SEARCH_ALL,
+	P_DESK_ART_COUNT,
+	P_DESK_ART_TOP,
+	P_DESK_CODE_LIST,
+	P_DESK_TR_INSERT,
+	P_DESK_TR_UPDATE,
+	P_DESK_TR_GET,
+	P_DESK_TR_BY_INQ,
+	P_DESK_TR_QUEUE,
+	/* postgres_appointments.c */
+	P_APPT_INSERT,
+	P_APPT_UPDATE,
+	P_APPT_GET_CODE,
+	P_APPT_GET_KEY,
+	P_ORGDOC_PUT,
+	P_ORGDOC_GET,
+	/* postgres_letters.c: letters, their messages, the inbox */
+	P_LETTER_INSERT,
+	P_LETTER_UPDATE,
+	P_LETTER_GET,
+	P_LETTER_LIST_CASE,
+	P_LETTER_LIST_APPROVAL,
+	P_MESSAGE_INSERT,
+	P_MESSAGE_COUNT,
+	P_INBOX_LIST,
+	P_INBOX_COUNT,
+	P_INBOX_GET,
+	P_INBOX_MARK_READ,
+	P_INBOX_INSERT,
+	/* postgres_letters.c: delivery */
+	P_MSG_DUE,
+	P_MSG_LIST,
+	P_MSG_PRINT_WAIT,
+	P_MSG_GET,
+	P_MSG_GET_UUID,
+	P_MSG_UPDATE,
+	P_MSG_COUNT,
+	P_MSG_OLDEST,
+	P_MSG_LETTER,
+	P_ORG_CVR_PUT,
+	P_ORG_CVR_GET,
+	P_CIT_POST_SET,
+	P_PRINT_INSERT,
+	P_PRINT_NEXT_SEQ,
+	P_PRINT_GET,
+	P_PRINT_LIST,
+	/* postgres_chat.c */
+	P_CHAT_INSERT,
+	P_CHAT_UPDATE,
+	P_CHAT_GET,
+	P_CHAT_GET_INQ,
+	P_CHAT_QUEUE,
+	P_CHAT_ACTIVE,
+	P_CHAT_POSITION,
+	P_CHAT_WAIT,
+	P_CHAT_SEQ,
+	P_CHAT_MSG_INSERT,
+	P_CHAT_MSGS,
+	P_CHAT_PRESENCE_PUT,
+	P_CHAT_PRESENCE_COUNT,
+	/* postgres_feedback.c */
+	P_FEEDBACK_INSERT,
+	P_FEEDBACK_FIND,
+	P_FEEDBACK_STATS,
+	P_FEEDBACK_COMMENTS,
+	P__COUNT
+};
+
+/* Parameters of one statement. */
+#define PG_PARAMS_MAX 40
+struct pg_params {
+	int n;
+	const char *v[PG_PARAMS_MAX];
+	int len[PG_PARAMS_MAX];
+	int fmt[PG_PARAMS_MAX];
+	char num[PG_PARAMS_MAX][32];
+};
+
+struct pg_conn {
+	struct hh_tx tx; /* first: a struct hh_tx * is a struct pg_conn * */
+	PGconn *db;      /* NULL until first used */
+	unsigned char prepared[P__COUNT];
+	int in_use;
+	int orgs_written; /* this transaction called org_put */
+	/* The first error of this transaction: PostgreSQL refuses every
+	 * statement after one, so the commit gives this instead. */
+	enum hh_rc failed;
+};
+
+struct pg {
+	struct hh_store store;
+	char *url;
+	struct pg_conn *conns;
+	int n_conns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	/* fault injection (tests) */
+	int fault_countdown;
+	enum hh_rc fault_rc;
+};
+
+static inline struct pg *pg_of(struct hh_tx *tx)
+{
+	return tx->store->cls;
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+static inline void p_int(struct pg_params *p, int64_t v)
+{
+	int i = p->n++;
+	snprintf(p->num[i], sizeof(p->num[i]), "%lld", (long long)v);
+	p->v[i] = p->num[i];
+	p->len[i] = 0;
+	p->fmt[i] = 0;
+}
+
+/* v, or SQL NULL when v is 0. */
+static inline void p_int_or_null(struct pg_params *p, int64_t v)
+{
+	if (v) {
+		p_int(p, v);
+	} else {
+		int i = p->n++;
+		p->v[i] = NULL;
+		p->len[i] = p->fmt[i] = 0;
+	}
+}
+
+static inline void p_double(struct pg_params *p, double v)
+{
+	int i = p->n++;
+	snprintf(p->num[i], sizeof(p->num[i]), "%.17g", v);
+	p->v[i] = p->num[i];
+	p->len[i] = 0;
+	p->fmt[i] = 0;
+}
+
+/* s (borrowed until the statement ran), or SQL NULL when s is NULL. */
+static inline void p_text(struct pg_params *p, const char *s)
+{
+	int i = p->n++;
+	p->v[i] = s;
+	p->len[i] = 0;
+	p->fmt[i] = 0;
+}
+
+/* n bytes (borrowed), as bytea; SQL NULL when b is NULL. */
+static inline void p_blob(struct pg_params *p, const void *b, size_t n)
+{
+	int i = p->n++;
+	p->v[i] = b;
+	p->len[i] = (int)n;
+	p->fmt[i] = 1;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+/* Column c of row i as an integer (0 for NULL). */
+static inline int64_t g_int(const PGresult *r, int i, int c)
+{
+	if (PQgetisnull(r, i, c))
+		return 0;
+	const char *v = PQgetvalue(r, i, c);
+	/* booleans come as t/f */
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static inline double g_double(const PGresult *r, int i, int c)
+{
+	return PQgetisnull(r, i, c) ? 0.0 : strtod(PQgetvalue(r, i, c), NULL);
+}
+
+/* Column c of row i as a string in the arena (NULL for SQL NULL). */
+static inline const char *g_text(struct hh_arena *a, const PGresult *r,
+				 int i, int c)
+{
+	if (PQgetisnull(r, i, c))
+		return NULL;
+	return hh_arena_strndup(a, PQgetvalue(r, i, c),
+				(size_t)PQgetlength(r, i, c));
+}
+
+/* Column c of row i, a bytea, as bytes in the arena (NULL for SQL NULL);
+ * *len gets their number (len may be NULL). */
+const unsigned char *hh_pg_blob(struct hh_arena *a, const PGresult *r,
+				int i, int c, size_t *len);
+
+/* ---- statements ---------------------------------------------------------- */
+
+/* Counts down to an injected fault (hh_store_fault_inject); returns the
+ * rc to fail with, or OK. */
+enum hh_rc hh_pg_fault(struct pg *s);
+/* Runs statement id (prepared from sql on this connection's first use of
+ * it) with p (NULL: none). On OK, *res (if res is not NULL) gets the
+ * result: new, the caller PQclears it. Errors are mapped: serialization
+ * failure and deadlock (40001, 40P01) BUSY, a constraint (class 23)
+ * CONFLICT, a lost connection IO, anything else INTERNAL (logged). */
+enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+		      const struct pg_params *p, PGresult **res);
+/* As hh_pg_exec for a statement built at run time (not prepared). */
+enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
+			  const struct pg_params *p, PGresult **res);
+/* As hh_pg_exec, inside a savepoint: an error (a constraint the caller
+ * reports as CONFLICT) leaves the transaction usable, as a failed
+ * statement does in SQLite. Costs two more round trips. */
+enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
+			      const char *sql, const struct pg_params *p,
+			      PGresult **res);
+/* Runs a statement that returns one integer in its first column of its
+ * first row into *out; NOT_FOUND when it returns no row. */
+enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+		       const struct pg_params *p, int64_t *out);
+/* The number of rows a statement changed. */
+static inline int64_t pg_changes(const PGresult *r)
+{
+	return strtoll(PQcmdTuples((PGresult *)r), NULL, 10);
+}
+
+/* Not ported yet: logs that name is not on PostgreSQL and returns
+ * HH_ERR_INTERNAL (postgres.c). The stubs (build/gen/pg_stubs.c, from
+ * scripts/pg-stubs.sh) call it. */
+enum hh_rc hh_pg_not_ported(const char *name);
+/* Fills every function of st with its stub (generated). */
+void hh_pg_fill_not_ported(struct hh_store *st);
+
+/* Each entity file fills its ported functions into a new struct hh_store
+ * over the stubs. */
+void hh_pg_fill_orgs(struct hh_store *st);
+void hh_pg_fill_articles(struct hh_store *st);
+void hh_pg_fill_cases(struct hh_store *st);
+void hh_pg_fill_inquiries(struct hh_store *st);
+void hh_pg_fill_appointments(struct hh_store *st);
+void hh_pg_fill_letters(struct hh_store *st);
+void hh_pg_fill_chat(struct hh_store *st);
+void hh_pg_fill_feedback(struct hh_store *st);
+
+#define FAULT(tx)                                                  \
+	do {                                                       \
+		enum hh_rc frc_ = hh_pg_fault(pg_of(tx));          \
+		if (frc_ != HH_OK)                                 \
+			return frc_;                               \
+	} while (0)
+
+/* Runs this file's statement id (its SQL from stmt_sql). */
+#define RUN(tx, id, p, res) hh_pg_exec(tx, id, stmt_sql[id], p, res)
+#define RUN_GUARDED(tx, id, p, res) \
+	hh_pg_exec_guarded(tx, id, stmt_sql[id], p, res)
+#define RUN_INT(tx, id, p, out) hh_pg_int64(tx, id, stmt_sql[id], p, out)
+
+/* Runs id, expected to give one row read by rowfn(a, res, 0, out);
+ * returns NOT_FOUND if none. */
+#define PG_ONE_ROW(tx, id, p, rowfn, a, out)                      \
+	do {                                                      \
+		PGresult *res_;                                   \
+		enum hh_rc r_ = RUN(tx, id, p, &res_);            \
+		if (r_ != HH_OK)                                  \
+			return r_;                                \
+		if (PQntuples(res_) > 0)                          \
+			rowfn(a, res_, 0, out);                   \
+		else                                              \
+			r_ = HH_ERR_NOT_FOUND;                    \
+		PQclear(res_);                                    \
+		return r_;                                        \
+	} while (0)
+
+/* Runs id and streams its rows, each read by rowfn, to cb; a callback's
+ * error stops the stream and is returned. */
+#define PG_MANY_ROWS(tx, id, p, type, rowfn, a, cb, ctx)          \
+	do {                                                      \
+		PGresult *res_;                                   \
+		enum hh_rc r_ = RUN(tx, id, p, &res_);            \
+		if (r_ != HH_OK)                                  \
+			return r_;                                \
+		int n_ = PQntuples(res_);                         \
+		for (int i_ = 0; i_ < n_ && r_ == HH_OK; i_++) {  \
+			type row_;                                \
+			memset(&row_, 0, sizeof(row_));           \
+			rowfn(a, res_, i_, &row_);                \
+			r_ = cb(ctx, &row_);                      \
+		}                                                 \
+		PQclear(res_);                                    \
+		return r_;                                        \
+	} while (0)
+
+#endif

@@ -1,0 +1,455 @@
+/* test_store_pg.c - the store test suite (store_suite.h) on the
+ * PostgreSQL backend (pg-base, issue 14), and what only that backend
+ * has: its migrations beside SQLite's, two instances migrating at once,
+ * serialization failures as BUSY, and the functions not ported yet.
+ *
+ * It runs on HELHED_TEST_PG when set, else on a throwaway cluster it
+ * starts (tests/pg/cluster.sh) and removes at exit; it is skipped, saying
+ * why, only when the PostgreSQL 15 binaries are not installed. */
+#include "store/store_suite.c"
+
+#include <dirent.h>
+
+#include "store/pg_fixture.h"
+#include "store/postgres_int.h"
+#include "store/sqlite_query.h"
+
+extern const char *const hh_pg_migrations[];
+extern const char *const hh_sqlite_migrations[];
+
+static struct hh_store *pg_open(const char *dir, int pool)
+{
+	char name[64];
+	pgt_name_for(dir, name, sizeof(name));
+	char *url = pgt_db(name);
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_postgres(url, pool, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	free(url);
+	return st;
+}
+
+static int64_t pg_sql_int(struct hh_store *st, const char *sql)
+{
+	const struct pg *s = st->cls;
+	return pgt_int(s->url, sql);
+}
+
+/* What the suite cannot run on PostgreSQL yet: cases that need store
+ * functions not ported (docs/postgres.md lists them). Shrinks as they
+ * are ported. */
+static const char *const pg_skip[] = {
+	NULL
+};
+
+/* ---- migrations ---------------------------------------------------------- */
+
+/* The file names of a migrations folder, sorted, one a line (new). */
+static char *x_names_in(const char *dir)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort);
+	assert_true(n > 0);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < n; i++) {
+		const char *f = list[i]->d_name;
+		size_t len = strlen(f);
+		if (len > 4 && !strcmp(f + len - 4, ".sql"))
+			hh_buf_printf(&b, "%s\n", f);
+		free(list[i]);
+	}
+	free(list);
+	return hh_buf_steal(&b);
+}
+
+/* Both folders hold the same migrations by number and name, and both
+ * builds embed as many. */
+static void t_pg_same_migration_files(void **state)
+{
+	char *sq = x_names_in("src/store/migrations");
+	char *pg = x_names_in("src/store/migrations-pg");
+	assert_string_equal(pg, sq);
+	free(sq);
+	free(pg);
+	int n_sq = 0, n_pg = 0;
+	while (hh_sqlite_migrations[n_sq])
+		n_sq++;
+	while (hh_pg_migrations[n_pg])
+		n_pg++;
+	assert_true(n_pg > 20);
+	assert_int_equal(n_pg, n_sq);
+}
+
+/* After migrating, both have the same tables with the same columns. */
+static void t_pg_same_tables_and_columns(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct hh_store *sq = tu_store(dir, 1);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/helhed.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT m.name || '.' || p.name FROM sqlite_master m, "
+		"pragma_table_info(m.name) p WHERE m.type = 'table' "
+		"AND m.name NOT LIKE 'sqlite_%' ORDER BY 1", -1, &q, NULL),
+		SQLITE_OK);
+	struct hh_buf want;
+	hh_buf_init(&want);
+	int n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		hh_buf_printf(&want, "%s\n", sqlite3_column_text(q, 0));
+		n++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	hh_store_close(sq);
+	tu_rmdir(dir);
+	assert_true(n > 100);
+
+	char *url = pgt_db("columns"); /* a copy: the template stays free */
+	PGconn *c = PQconnectdb(url);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c,
+		"SELECT table_name || '.' || column_name FROM "
+		"information_schema.columns WHERE table_schema = 'public' "
+		"AND table_name <> 'helhed_schema' "
+		"ORDER BY (table_name || '.' || column_name) COLLATE \"C\"");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	struct hh_buf got;
+	hh_buf_init(&got);
+	for (int i = 0; i < PQntuples(r); i++)
+		hh_buf_printf(&got, "%s\n", PQgetvalue(r, i, 0));
+	PQclear(r);
+	PQfinish(c);
+	free(url);
+	assert_string_equal(hh_buf_str(&got), hh_buf_str(&want));
+	hh_buf_clear(&got);
+	hh_buf_clear(&want);
+}
+
+struct x_mig {
+	const char *url;
+	enum hh_rc rc;
+	int applied;
+	pthread_barrier_t *go;
+};
+
+static void *x_migrate_thread(void *p)
+{
+	struct x_mig *m = p;
+	struct hh_store *st;
+	m->rc = hh_store_open_postgres(m->url, 1, &st);
+	pthread_barrier_wait(m->go);
+	if (m->rc == HH_OK) {
+		m->rc = st->migrate(st->cls, &m->applied);
+		hh_store_close(st);
+	}
+	return NULL;
+}
+
+/* Two instances starting together on an empty database: one applies
+ * every migration, the other waits on the advisory lock and finds
+ * nothing left; each migration is recorded once. */
+static void t_pg_two_instances_migrate_once(void **state)
+{
+	char *url = pgt_empty_db("two");
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, 2);
+	struct x_mig m[2] = { { url, HH_OK, 0, &go }, { url, HH_OK, 0, &go } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, x_migrate_thread,
+						&m[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	int latest = 0;
+	while (hh_pg_migrations[latest])
+		latest++;
+	assert_int_equal(m[0].rc, HH_OK);
+	assert_int_equal(m[1].rc, HH_OK);
+	assert_int_equal(m[0].applied + m[1].applied, latest);
+	assert_true(m[0].applied == 0 || m[1].applied == 0);
+	assert_int_equal(pgt_int(url, "SELECT count(*) FROM helhed_schema"),
+			 latest);
+	assert_int_equal(pgt_int(url, "SELECT count(DISTINCT version) "
+				      "FROM helhed_schema"),
+			 latest);
+	/* and a third start later applies nothing */
+	struct hh_store *st;
+	int applied = -1, current = 0, want = 0;
+	assert_int_equal(hh_store_open_postgres(url, 1, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, &applied), HH_OK);
+	assert_int_equal(applied, 0);
+	assert_int_equal(st->schema_version(st->cls, &current, &want), HH_OK);
+	assert_int_equal(current, latest);
+	assert_int_equal(want, latest);
+	hh_store_close(st);
+	free(url);
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+/* Write skew between two serializable transactions: each reads what the
+ * other writes. PostgreSQL lets one commit and fails the other with
+ * 40001, which the store gives as BUSY (as SQLite's BUSY), and the
+ * transaction runner's retry then succeeds. */
+static void t_pg_serialization_failure_is_busy(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	struct hh_tx *a = x_begin(st, 1), *b = x_begin(st, 1);
+	const char *v;
+	assert_int_equal(st->meta_get(a, &f->a, "x", &v), HH_OK);
+	assert_int_equal(st->meta_get(b, &f->a, "y", &v), HH_OK);
+	assert_int_equal(st->meta_set(a, "y", "from a"), HH_OK);
+	enum hh_rc rb = st->meta_set(b, "x", "from b");
+	x_commit(a);
+	if (rb == HH_OK)
+		rb = st->tx_commit(b);
+	else
+		st->tx_rollback(b);
+	assert_int_equal(rb, HH_ERR_BUSY);
+	/* the pool's connection is usable again */
+	struct hh_tx *c = x_begin(st, 0);
+	assert_int_equal(st->meta_get(c, &f->a, "y", &v), HH_OK);
+	assert_string_equal(v, "from a");
+	assert_int_equal(st->meta_get(c, &f->a, "x", &v), HH_OK);
+	assert_null(v);
+	x_commit(c);
+}
+
+/* A constraint (a taken email) is CONFLICT and the transaction goes on,
+ * as in SQLite. */
+static void t_pg_conflict_keeps_tx(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t org = x_put_org(st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_user u = { .org_id = org, .email = "a@901", .name = "A",
+			     .password_hash = "x", .roles = 1 };
+	assert_int_equal(st->user_insert(tx, &u), HH_OK);
+	struct hh_user dup = u;
+	dup.email = "A@901"; /* NOCASE, as SQLite */
+	assert_int_equal(st->user_insert(tx, &dup), HH_ERR_CONFLICT);
+	assert_int_equal(st->meta_set(tx, "after", "1"), HH_OK);
+	x_commit(tx);
+	tx = x_begin(st, 0);
+	struct hh_user got;
+	assert_int_equal(st->user_get_by_email(tx, &f->a, "A@901", &got),
+			 HH_OK);
+	assert_int_equal(got.id, u.id);
+	x_commit(tx);
+}
+
+static enum hh_rc x_count_msg(void *p, const struct hh_chat_message *m)
+{
+	int *n = p;
+	(*n)++;
+	assert_int_equal(m->seq, *n + 1); /* after 1: seq 2 first */
+	return HH_OK;
+}
+
+/* Chats are not in the shared suite yet: a round trip of what the chat
+ * reads and writes, as the SQLite backend answers it. */
+static void t_pg_chat_round_trip(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t org = x_put_org(st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_inquiry q = { .org_id = org, .channel = "chat",
+				.outcome = "open", .started_at = 1000 };
+	assert_int_equal(st->inquiry_insert(tx, &q), HH_OK);
+	unsigned char token[32] = { 1, 2, 3 };
+	struct hh_chat c = { .org_id = org, .inquiry_id = q.id,
+			     .token_hash = token, .state = "queued",
+			     .topic = "pas", .created_at = 1000,
+			     .visit = "v1" };
+	assert_int_equal(st->chat_insert(tx, &c), HH_OK);
+	assert_int_equal(c.version, 1);
+	struct hh_chat c2 = c;
+	c2.inquiry_id = 0;
+	c2.created_at = c2.queued_at = 1001;
+	assert_int_equal(st->inquiry_insert(tx, &q), HH_OK);
+	c2.inquiry_id = q.id;
+	assert_int_equal(st->chat_insert(tx, &c2), HH_OK);
+	for (int i = 0; i < 3; i++) {
+		struct hh_chat_message m = { .chat_id = c.id,
+					     .sender = "citizen",
+					     .body = "Hej" };
+		assert_int_equal(st->chat_message_append(tx, &m), HH_OK);
+		assert_int_equal(m.seq, i + 1);
+		assert_true(m.created_at > 0);
+	}
+	struct hh_user agent = { .org_id = org, .email = "agent@901",
+				 .name = "Agent", .password_hash = "x",
+				 .roles = 1 };
+	assert_int_equal(st->user_insert(tx, &agent), HH_OK);
+	assert_int_equal(st->chat_presence_put(tx, agent.id, org, 2000), HH_OK);
+	x_commit(tx);
+
+	tx = x_begin(st, 1);
+	int n = 0;
+	assert_int_equal(st->chat_messages(tx, &f->a, c.id, 1, 0, x_count_msg,
+					   &n),
+			 HH_OK);
+	assert_int_equal(n, 2);
+	int64_t ahead = -1;
+	assert_int_equal(st->chat_queue_position(tx, org, c2.queued_at, c2.id,
+						 &ahead),
+			 HH_OK);
+	assert_int_equal(ahead, 1);
+	int64_t mean = 0;
+	assert_int_equal(st->chat_recent_wait(tx, org, 0, 10, &mean), HH_OK);
+	assert_int_equal(mean, -1); /* none taken yet */
+	struct hh_chat got;
+	assert_int_equal(st->chat_get(tx, &f->a, c.id, &got), HH_OK);
+	assert_int_equal(got.last_seq, 3);
+	assert_memory_equal(got.token_hash, token, 32);
+	got.state = "active";
+	got.taken_at = 1030;
+	assert_int_equal(st->chat_update(tx, &got, 1), HH_OK);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(st->chat_update(tx, &got, 1), HH_ERR_CONFLICT);
+	assert_int_equal(st->chat_recent_wait(tx, org, 0, 10, &mean), HH_OK);
+	assert_int_equal(mean, 30);
+	int64_t seen = 0;
+	assert_int_equal(st->chat_presence_count(tx, org, 1500, &seen), HH_OK);
+	assert_int_equal(seen, 1);
+	assert_int_equal(st->chat_get_by_inquiry(tx, &f->a, q.id, &got),
+			 HH_OK);
+	assert_int_equal(got.id, c2.id);
+	x_commit(tx);
+}
+
+static enum hh_rc x_stat(void *p, const struct hh_feedback_stat *s)
+{
+	struct x_names *c = p;
+	if (c->b.len)
+		hh_buf_putc(&c->b, ' ');
+	hh_buf_printf(&c->b, "%s:%lld/%lld", s->slug ? s->slug : "-",
+		      (long long)s->yes, (long long)s->no);
+	c->n++;
+	return HH_OK;
+}
+
+static enum hh_rc x_comment(void *p, const struct hh_feedback_row *f)
+{
+	struct x_names *c = p;
+	if (c->b.len)
+		hh_buf_putc(&c->b, ' ');
+	hh_buf_puts(&c->b, f->comment);
+	c->n++;
+	return HH_OK;
+}
+
+/* Feedback is not in the shared suite yet: one answer per visit, page
+ * and day (CONFLICT without aborting), found again, and the editors'
+ * figures, as the SQLite backend answers them. */
+static void t_pg_feedback_round_trip(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t org = x_put_org(st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	int64_t art = x_insert(st, x_article("pas", 0, "01", HH_AUDIENCE_CITIZEN,
+					       HH_STATUS_PUBLISHED));
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_feedback_row yes = { .at = 1000, .day = 20260101, .found = 1,
+				       .page = "article", .article_id = art,
+				       .municipality_id = org, .visit = "v1" };
+	assert_int_equal(st->feedback_insert(tx, &yes), HH_OK);
+	assert_true(yes.id > 0);
+	struct hh_feedback_row again = yes;
+	again.found = 0;
+	assert_int_equal(st->feedback_insert(tx, &again), HH_ERR_CONFLICT);
+	struct hh_feedback_row search = { .at = 1001, .day = 20260101,
+					  .found = 0, .page = "search",
+					  .query = "pas", .comment = "Svært",
+					  .municipality_id = org,
+					  .visit = "v1" };
+	assert_int_equal(st->feedback_insert(tx, &search), HH_OK);
+	x_commit(tx);
+
+	tx = x_begin(st, 0);
+	struct hh_feedback_row got;
+	assert_int_equal(st->feedback_find(tx, &f->a, "v1", 20260101,
+					   "article", art, NULL, &got),
+			 HH_OK);
+	assert_int_equal(got.id, yes.id);
+	assert_int_equal(got.found, 1);
+	assert_int_equal(st->feedback_find(tx, &f->a, "v2", 20260101,
+					   "article", art, NULL, &got),
+			 HH_ERR_NOT_FOUND);
+	struct x_names c = { { 0 }, 0, 0 };
+	hh_buf_init(&c.b);
+	assert_int_equal(st->feedback_stats(tx, &f->a, 0, -1, 1, 10, x_stat,
+					    &c),
+			 HH_OK);
+	assert_int_equal(c.n, 2);
+	assert_non_null(strstr(hh_buf_str(&c.b), "pas:1/0"));
+	assert_non_null(strstr(hh_buf_str(&c.b), "-:0/1"));
+	hh_buf_reset(&c.b);
+	c.n = 0;
+	assert_int_equal(st->feedback_comments(tx, &f->a, 0, org, 0, 10,
+					       x_comment, &c),
+			 HH_OK);
+	assert_string_equal(hh_buf_str(&c.b), "Svært");
+	hh_buf_clear(&c.b);
+	x_commit(tx);
+}
+
+/* The functions not ported yet say so with INTERNAL, never a fake
+ * success; the list is what docs/postgres.md names. */
+static void t_pg_not_ported_is_an_error(void **state)
+{
+	struct x_fx *f = *state;
+	const char *names[256];
+	int n = hh_pg_unported(f->st, names, 256);
+	assert_true(n >= 0 && n <= hh_pg_functions);
+	printf("postgres: %d of %d store functions ported; not yet:",
+	       hh_pg_functions - n, hh_pg_functions);
+	for (int i = 0; i < n && i < 256; i++)
+		printf(" %s", names[i]);
+	printf("\n");
+	/* one of them called: fig_reset while it is not ported */
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], "fig_reset"))
+			continue;
+		struct hh_tx *tx = x_begin(f->st, 1);
+		assert_int_equal(f->st->fig_reset(tx), HH_ERR_INTERNAL);
+		f->st->tx_rollback(tx);
+	}
+}
+
+int main(void)
+{
+	if (!pgt_url()) {
+		printf("test_store_pg: SKIPPED: the PostgreSQL 15 binaries "
+		       "are not installed (/usr/lib/postgresql/15/bin; "
+		       "scripts/install-deps.sh installs postgresql-15)\n");
+		return 0;
+	}
+	static const struct store_backend pg = { "postgres", pg_open,
+						 pg_sql_int, pg_skip };
+	backend = &pg;
+	hh_log_set_level(HH_LOG_ERROR);
+	const struct CMUnitTest own[] = {
+		cmocka_unit_test(t_pg_same_migration_files),
+		cmocka_unit_test(t_pg_same_tables_and_columns),
+		cmocka_unit_test(t_pg_two_instances_migrate_once),
+		T(t_pg_serialization_failure_is_busy),
+		T(t_pg_conflict_keeps_tx),
+		T(t_pg_chat_round_trip),
+		T(t_pg_feedback_round_trip),
+		T(t_pg_not_ported_is_an_error),
+	};
+	int failed = cmocka_run_group_tests_name("store/postgres-only", own,
+						 NULL, NULL);
+	failed += store_suite_run(&pg);
+	return failed ? 1 : 0;
+}
