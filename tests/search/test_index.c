@@ -230,9 +230,14 @@ static void a_part_never_matches_a_part(void **state)
 	/* A whole query word may match a document's part... */
 	r = q(t, "port");
 	assert_int_equal(r.total, 2);
-	/* ...and a query part may match a whole document word. */
+	/* ...and a query word's head may match a whole document word
+	 * (weak: a pasport is a kind of port); its other part alone is no
+	 * evidence (s-trap: a pasport is no kind of pas). */
 	put(t->idx, (struct art){ .id = 3, .title = "Pas", .body = "Nyt pas." });
-	expect(t, "pasport", "3");
+	expect(t, "pasport", "");
+	put(t->idx, (struct art){ .id = 4, .title = "Port", .body = "En port." });
+	expect(t, "pasport", "4");
+	assert_int_equal(q(t, "pasport").strength, HH_STRENGTH_WEAK);
 }
 
 static void phrase_as_typed_wins_a_tie(void **state)
@@ -309,8 +314,9 @@ static void whole_word_beats_compound_parts(void **state)
 	assert_int_equal(r.hits[0].id, 7);
 }
 
-/* A compound query's parts count only when they match together; one
- * part alone in an unrelated phrase is weak evidence, and says so. */
+/* A compound query's parts count only when they match together; a part
+ * that is not the word's head, alone in an unrelated phrase, is no hit at
+ * all (s-trap), and the parts far apart are weak evidence. */
 static void parts_count_only_together(void **state)
 {
 	struct t *t = fresh(state);
@@ -318,9 +324,15 @@ static void parts_count_only_together(void **state)
 				  .body = "Vaccinen mod mæslinger, fåresyge og "
 					  "røde hunde gives to gange." });
 	struct hh_search_result r = q(t, "hundelort");
-	assert_int_equal(r.total, 1); /* still shown ... */
-	assert_int_equal(r.strength, HH_STRENGTH_WEAK); /* ... as weak */
-	/* the parts far apart are no better */
+	assert_int_equal(r.total, 0); /* no hit: the no-result page */
+	assert_int_equal(r.n_hits, 0);
+	assert_int_equal(r.strength, HH_STRENGTH_NONE);
+	/* nor beside a word that does match: "hunde" adds nothing */
+	put(t->idx, (struct art){ .id = 5, .title = "Klage over naboen",
+				  .body = "Sådan klager du over din nabo." });
+	r = q(t, "klage over hundelort");
+	EXPECT_IDS(r, "5");
+	/* the parts far apart are no better than the head alone: weak */
 	put(t->idx, (struct art){ .id = 2, .title = "Hunde i byen",
 				  .body = "Hunde skal holdes i snor. Lorem ipsum "
 					  "dolor sit amet, mange ord imellem, "
