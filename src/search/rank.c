@@ -881,11 +881,13 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	free(cls);
 
+	/* s-trap: the best candidates' parts apart; those left with no
+	 * evidence are no hits */
+	total -= parts_evidence(idx, q, all, heap, &n_heap);
+	res->total = total;
 	/* search-as-you-type (the last word a prefix, up to 8 completions
 	 * of it) ranks by score alone: title tiers would read the postings
 	 * of every completion, at every key */
-	total -= parts_evidence(idx, q, all, heap, &n_heap);
-	res->total = total;
 	/* the hits in order; candidates past them need none */
 	n_heap = rerank(idx, q, all, !sq->prefix_last, heap, n_heap,
 			offset + limit);
