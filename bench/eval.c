@@ -713,6 +713,7 @@ static int eval_own(const char *content, const char *queries_path,
 	    n_kind[64] = { 0 };
 	int trap_q[64] = { 0 }, trap_h[64] = { 0 }, trap_hs[64] = { 0 },
 	    trap_f[64] = { 0 }, trap_x[64] = { 0 };
+	const char *trace = getenv("HELHED_EVAL_TRACE");
 	for (int i = 0; i < n_q; i++) {
 		struct own_query *q = &qs[i];
 		const char *hkeys[TOP], *fkeys[TOP], *xkeys[TOP];
@@ -735,6 +736,14 @@ static int eval_own(const char *content, const char *queries_path,
 		n_kind[k]++;
 		weak[k] += is_weak;
 		q->hh_first = hh_xstrdup(nh ? hkeys[0] : "(nothing)");
+		if (trace && (!*trace || strstr(trace, q->kind))) {
+			/* HELHED_EVAL_TRACE=kind,kind (or empty: all) */
+			fprintf(stderr, "%-9s %-6s \"%s\":", q->kind,
+				hh_search_strength_name(strength), q->text);
+			for (int r = 0; r < nh && r < 3; r++)
+				fprintf(stderr, " %s", hkeys[r]);
+			fputc('\n', stderr);
+		}
 		if (q->n_traps) {
 			trap_q[k]++;
 			for (int t = 0; t < q->n_traps; t++) {

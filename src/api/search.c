@@ -161,7 +161,7 @@ void hh_api_search(struct hh_req *r)
 		hh_buf_puts(b, "\",\"url\":\"");
 		hh_buf_puts(b, hh_doc_kind_path(h->kind));
 		hh_buf_puts(b, h->slug); /* a slug needs no escaping */
-		hh_buf_puts(b, h->kind == HH_DOC_ARTICLE ? s_tail : "\"");
+		hh_buf_puts(b, s_tail); /* s-trap: guides and forms too */
 		if (h->snippet_html) {
 			hh_buf_puts(b, ",\"snippet_html\":");
 			hh_buf_json(b, h->snippet_html);

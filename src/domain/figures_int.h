@@ -21,7 +21,7 @@
 #define HH_FIG_PROC_KEY "figures_proc"
 /* searches folded per transaction */
 #define HH_FIG_SEARCH_BATCH 20000
-/* A search counts for good (no article chosen later, no chat from its
+/* A search counts for good (no result chosen later, no chat from its
  * visit within a day after it) this long after it was made; the fold
  * counts it then, and until then every read counts it from the log. */
 #define HH_FIG_SEARCH_FINAL_S (25 * 3600)

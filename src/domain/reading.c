@@ -55,6 +55,14 @@ void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,
 	hh_index_suggest(ix, q, a, out);
 }
 
+void hh_reading_opened_doc(enum hh_doc_kind kind, int64_t doc_id,
+			   int64_t search_id)
+{
+	if (search_id <= 0 || kind == HH_DOC_ARTICLE)
+		return; /* an article: hh_reading_opened (views, ranking) */
+	hh_searchlog_choose_doc(search_id, (int)kind, doc_id);
+}
+
 void hh_reading_opened(struct hh_index *ix, int64_t article_id,
 		       int64_t search_id)
 {

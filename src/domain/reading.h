@@ -51,5 +51,12 @@ void hh_reading_suggest(struct hh_index *ix, const struct hh_actor *who,
  * the article higher. ix may be NULL (no search index). */
 void hh_reading_opened(struct hh_index *ix, int64_t article_id,
 		       int64_t search_id);
+/* s-trap: a reader opened a guide or a form (kind HH_DOC_GUIDE or
+ * HH_DOC_SERVICE, id the life event's or the case type's) from the
+ * results of search_id (> 0; else nothing happens): that search's
+ * choice, so that it counts as answered in the editors' report and the
+ * service figures. An article goes through hh_reading_opened. */
+void hh_reading_opened_doc(enum hh_doc_kind kind, int64_t doc_id,
+			   int64_t search_id);
 
 #endif

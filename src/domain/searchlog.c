@@ -11,7 +11,9 @@
 #define QUERY_LOG_MAX 200 /* bytes of a query kept */
 
 struct entry {
-	int kind; /* 0 search, 1 choice */
+	int kind; /* 0 search, 1 choice of an article, 2 of a guide or a
+		     form (s-trap: doc_kind, its id in e.chosen_article_id) */
+	int doc_kind; /* enum hh_doc_kind, for kind 2 */
 	struct hh_search_log e;
 	/* the visit, kept here rather than behind e.visit: entries are
 	 * copied as the queue grows ("" none) */
@@ -490,6 +492,21 @@ void hh_searchlog_choose(int64_t id, int64_t article_id)
 	push(&e);
 }
 
+void hh_searchlog_choose_doc(int64_t id, int doc_kind, int64_t doc_id)
+{
+	if (doc_kind == 0) { /* an article: its own column */
+		hh_searchlog_choose(id, doc_id);
+		return;
+	}
+	if (id <= 0 || doc_kind < 0 || doc_id <= 0)
+		return;
+	struct entry e = { .kind = 2, .doc_kind = doc_kind };
+	e.e.id = id;
+	e.e.chosen_article_id = doc_id;
+	e.e.at = hh_now_us() / 1000000;
+	push(&e);
+}
+
 struct flush_ctx {
 	struct entry *items;
 	size_t n;
@@ -502,11 +519,15 @@ static enum hh_rc flush_tx(struct hh_tx *tx, void *p)
 		const struct entry *e = &c->items[i];
 		struct hh_search_log row = e->e;
 		row.visit = e->visit[0] ? e->visit : NULL;
-		enum hh_rc rc = e->kind == 0
-				? tx->store->search_log_insert(tx, &row)
-				: tx->store->search_log_choose(tx, e->e.id,
+		enum hh_rc rc =
+			e->kind == 0 ? tx->store->search_log_insert(tx, &row)
+			: e->kind == 1
+				? tx->store->search_log_choose(tx, e->e.id,
 							       e->e.chosen_article_id,
-							       e->e.at);
+							       e->e.at)
+				: tx->store->search_log_choose_doc(
+					  tx, e->e.id, e->doc_kind,
+					  e->e.chosen_article_id, e->e.at);
 		if (rc == HH_ERR_CONFLICT)
 			continue; /* already written (a retried flush) */
 		if (rc != HH_OK)

@@ -60,6 +60,12 @@ int64_t hh_searchlog_add_strength(const char *query, int64_t municipality_id,
 				  hh_searchlog_known_fn known, void *ctx);
 /* Queues that the search id led to the article. */
 void hh_searchlog_choose(int64_t id, int64_t article_id);
+/* s-trap: queues that the search id led to the document of doc_kind
+ * (enum hh_doc_kind: 0 an article, as hh_searchlog_choose; 1 a
+ * life-event guide, 2 a self-service form) with id doc_id (the life
+ * event's, the case type's). The first choice of a search counts; the
+ * report and the figures count a search with any choice as answered. */
+void hh_searchlog_choose_doc(int64_t id, int doc_kind, int64_t doc_id);
 enum hh_rc hh_searchlog_flush(struct hh_store *st);
 /* The query with personal data masked (see the top of this file), in the
  * arena; with no vocabulary: every run of capitalised words is a name. */

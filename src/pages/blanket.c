@@ -25,6 +25,7 @@
 #include "domain/auth.h"
 #include "domain/cases.h"
 #include "domain/plans.h"
+#include "domain/reading.h" /* s-trap: the choice of a search */
 #include "http/multipart.h"
 #include "pages/borger.h"
 
@@ -628,11 +629,28 @@ static void prefill(struct blanket *bl)
 	bl->values = values;
 }
 
+/* s-trap: a form opened from a search's results (?s=) answered that
+ * search, also when the citizen must sign in before filling it in (the
+ * search found what was sought); a code that is no form records
+ * nothing. */
+static void record_choice(struct hh_req *r, const char *code)
+{
+	const char *sid = hh_req_query(r, "s");
+	int64_t search_id = sid ? strtoll(sid, NULL, 10) : 0;
+	if (search_id <= 0 || !code || strlen(code) > 80 || !hh_slug_valid(code))
+		return;
+	struct hh_case_type row;
+	struct hh_case_type_def *def;
+	if (hh_case_type_form(r->app->store, &r->arena, code, &row, &def) == HH_OK)
+		hh_reading_opened_doc(HH_DOC_SERVICE, row.id, search_id);
+}
+
 void hh_page_form(struct hh_req *r)
 {
 	struct blanket bl = { .r = r, .code = hh_req_param(r, "code") };
 	const char *forloeb = hh_req_query(r, "forloeb");
 	const char *trin = hh_req_query(r, "trin");
+	record_choice(r, bl.code);
 	bl.w = hh_borger_require(r, back_to(r, bl.code, forloeb, trin));
 	if (!bl.w)
 		return;

@@ -580,6 +580,12 @@ void hh_page_life_event(struct hh_req *r)
 		hh_page_error(r, 503, "Siden kan ikke vises lige nu",
 			      "Der opstod en fejl hos os. Prøv igen om lidt.");
 	} else {
+		/* s-trap: opened from a search's results (?s=): the guide
+		 * answered that search */
+		const char *sid = hh_req_query(r, "s");
+		if (sid)
+			hh_reading_opened_doc(HH_DOC_GUIDE, le.id,
+					      strtoll(sid, NULL, 10));
 		json_error_t e;
 		json_t *def = json_loads(le.definition ? le.definition : "{}", 0, &e);
 		if (!def)

@@ -93,8 +93,8 @@ static void weak_notice(struct hh_req *r, const struct hh_search_result *res,
 			/* each kind to its own page, as the hit list */
 			hh_buf_printf(b, "<a href=\"%s", hh_doc_kind_path(h->kind));
 			hh_buf_urlenc(b, h->slug);
-			if (h->kind == HH_DOC_ARTICLE)
-				hh_buf_printf(b, "?s=%lld", (long long)sid);
+			/* s-trap: every kind records the choice */
+			hh_buf_printf(b, "?s=%lld", (long long)sid);
 			hh_buf_puts(b, "\">");
 			hh_page_text(r, h->title);
 			hh_buf_puts(b, "</a>");
@@ -212,8 +212,9 @@ void hh_page_search(struct hh_req *r)
 		for (int i = 0; i < res.n_hits; i++) {
 			const struct hh_search_hit *h = &res.hits[i];
 			/* s-self: each hit says what it is and leads to its
-			 * own page (an article's carries the search for the
-			 * choice) */
+			 * own page, carrying the search for the choice (s-trap:
+			 * a guide or a form answers a search as an article
+			 * does) */
 			hh_buf_puts(b, "<li class=\"hit hit-");
 			hh_buf_puts(b, hh_doc_kind_name(h->kind));
 			hh_buf_puts(b, "\"><p class=\"kind\">");
@@ -221,10 +222,8 @@ void hh_page_search(struct hh_req *r)
 			hh_buf_puts(b, "</p><a href=\"");
 			hh_buf_puts(b, hh_doc_kind_path(h->kind));
 			hh_buf_urlenc(b, h->slug);
-			if (h->kind == HH_DOC_ARTICLE) {
-				hh_buf_puts(b, "?s=");
-				hh_buf_int(b, (long long)sid);
-			}
+			hh_buf_puts(b, "?s=");
+			hh_buf_int(b, (long long)sid);
 			hh_buf_puts(b, "\">");
 			hh_page_text(r, h->title);
 			hh_buf_puts(b, "</a>\n<p class=\"snippet\">");

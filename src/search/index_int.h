@@ -201,6 +201,9 @@ struct qword {
 	uint32_t inside_slot, part_slots;
 	uint32_t part_need; /* the part slots that stand in for the word
 			       together; 0: its parts never do */
+	uint32_t head_slot; /* s-trap: the slot of its head (last part),
+			       the one part that alone is weak evidence;
+			       0: none (the head unknown) */
 	float idf;        /* the word's weight for strength (rank.c) */
 };
 

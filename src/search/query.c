@@ -252,6 +252,8 @@ parts:;
 			    (slot = new_slot(q))) {
 				add_qterm(q, (uint32_t)t, W_PART, 0, slot, 0);
 				w->part_slots |= slot;
+				if (k == w->n_parts - 1) /* the head (s-trap) */
+					w->head_slot = slot;
 				n_slots++;
 				w->has_match = 1;
 			} else {

@@ -77,8 +77,12 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
  * docs/search.md, "Ranking rules"): the word itself (stemmed, a typo
  * correction, a synonym, the joined compound) is full credit; the word
  * found only as a part of the document's compound, or all of the query
- * word's own parts together, is a part match; one of the query word's
- * parts alone (hunde|lort, "hunde" in "røde hunde") is weak evidence. */
+ * word's own parts together, is a part match; the head of the query
+ * word (its last part) without the rest, or all its parts far apart, is
+ * weak evidence (a sygedagpenge is a kind of dagpenge). Any other part
+ * alone is no evidence for the word (s-trap: a hundelort is no kind of
+ * dog, so "hunde" in "røde hunde" is nothing), and a document with no
+ * evidence for any query word is not a hit. */
 #define CREDIT_WHOLE 1.0
 #define CREDIT_PART 0.5
 #define CREDIT_WEAK 0.15
@@ -326,9 +330,9 @@ static double word_credit(const struct qword *w, uint32_t bit, uint64_t mk)
 	if ((slots & w->inside_slot) ||
 	    (w->part_need && (slots & w->part_need) == w->part_need))
 		return CREDIT_PART;
-	if (slots & w->part_slots)
+	if (slots & w->head_slot)
 		return CREDIT_WEAK;
-	return 0;
+	return 0; /* a part that is not its head, or none (s-trap) */
 }
 
 /* The credits of the words in all for a document with mask mk, summed,
@@ -500,8 +504,8 @@ static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
 /* A word's parts count together only where they stand together (lægevagt
  * is not "læge" in one paragraph and "vagt" in another): for each word
  * the candidate has by its parts alone, the parts' terms must stand near
- * one another; if not, the word keeps weak evidence only. Returns the
- * candidate's mask so corrected. */
+ * one another; if not, the word keeps its head only, weak evidence (the
+ * other part slots cleared). Returns the candidate's mask so corrected. */
 static uint64_t parts_together(const struct hh_index *idx,
 			       const struct query *q, uint32_t all,
 			       uint64_t mk, uint32_t doc)
@@ -521,10 +525,38 @@ static uint64_t parts_together(const struct hh_index *idx,
 			else
 				ok = near(idx, (uint32_t)first, q->terms[k].term, doc);
 		}
-		if (!ok) /* keep one part: weak */
-			mk &= ~((uint64_t)(w->part_need & (w->part_need - 1)) << 32);
+		if (!ok) /* apart: the head alone, weak */
+			mk &= ~((uint64_t)(w->part_need & ~w->head_slot) << 32);
 	}
 	return mk;
+}
+
+/* The candidates' parts checked (parts_together): a candidate whose
+ * parts stand apart keeps the head's weak credit only, and is dropped
+ * when that leaves it no evidence for any query word (s-trap). Returns
+ * how many were dropped; *n_heap is the number left, in no order. */
+static int parts_evidence(const struct hh_index *idx, const struct query *q,
+			  uint32_t all, struct cand *heap, int *n_heap)
+{
+	int dropped = 0;
+	for (int h = 0; h < *n_heap; h++) {
+		if (((uint32_t)heap[h].mask & all) == all)
+			continue;
+		uint64_t mk = parts_together(idx, q, all, heap[h].mask,
+					     heap[h].doc);
+		if (mk == heap[h].mask)
+			continue;
+		double before = coverage(q, all, heap[h].mask, NULL);
+		double after = coverage(q, all, mk, NULL);
+		if (after <= 0) {
+			heap[h--] = heap[--*n_heap];
+			dropped++;
+			continue;
+		}
+		heap[h].score *= before > 0 ? after * after / (before * before) : 0;
+		heap[h].mask = mk;
+	}
+	return dropped;
 }
 
 /* The best k of the n candidates first, in order (cmp_cand_desc); the
@@ -552,26 +584,13 @@ static int sort_cands(struct cand *heap, int n, int k)
 }
 
 /* The proximity boost for the candidates (consecutive query words next
- * to each other), their parts checked (parts_together) and their title
- * tiers (titles: 0, none), then the candidates in order, best first: by
- * title tier, then by score. */
+ * to each other) and their title tiers (titles: 0, none), then the
+ * candidates in order, best first: by title tier, then by score. */
 static int rerank(const struct hh_index *idx, const struct query *q,
 		  uint32_t all, int titles, struct cand *heap, int n_heap,
 		  int need)
 {
 	for (int h = 0; h < n_heap; h++) {
-		if (((uint32_t)heap[h].mask & all) != all) {
-			uint64_t mk = parts_together(idx, q, all, heap[h].mask,
-						     heap[h].doc);
-			if (mk != heap[h].mask) {
-				double before = coverage(q, all, heap[h].mask, NULL);
-				double after = coverage(q, all, mk, NULL);
-				heap[h].score *= before > 0 ? after * after /
-								      (before * before)
-							    : 0;
-				heap[h].mask = mk;
-			}
-		}
 		double boost = 1.0;
 		int prev = -1;
 		for (int j = 0; j < q->n_words; j++) {
@@ -626,12 +645,12 @@ static int rerank(const struct hh_index *idx, const struct query *q,
 }
 
 /* How sure the best candidate is (hh_search_result.strength): weak when
- * it has only one part of a compound word for every word it matched, or
- * when the words it matched weigh less than 40% of the query's (a common
- * word of a longer question). A word weighs its idf; a word the index
- * does not know as written (found only by its parts or as a typo, or not
- * at all) weighs as much as a word of one article: it is what the query
- * is most likely about. */
+ * it has nothing better than weak evidence (a compound word's head
+ * alone) for every word it matched, or when the words it matched weigh
+ * less than 40% of the query's (a common word of a longer question). A
+ * word weighs its idf; a word the index does not know as written (found
+ * only by its parts or as a typo, or not at all) weighs as much as a word
+ * of one article: it is what the query is most likely about. */
 static enum hh_search_strength strength_of(const struct query *q,
 					   uint32_t all, const float *widf,
 					   double rare, const struct cand *best)
@@ -821,6 +840,11 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		const struct dmeta *m = &dm[di];
 		if (((m->flags & quick) != DM_LIVE || filters) && !visible(idx, di, sq))
 			continue;
+		/* no evidence for any word (only some parts of a compound, or
+		 * a term that earns no credit): not a hit (s-trap) */
+		if (!((uint32_t)mk & all) &&
+		    (!(mk >> 32) || coverage(q, all, mk, NULL) <= 0))
+			continue;
 		total++;
 		exact_total += (mk & EXACT_BIT) != 0;
 		if (m->fclass)
@@ -857,6 +881,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	}
 	free(cls);
 
+	/* s-trap: the best candidates' parts apart; those left with no
+	 * evidence are no hits */
+	total -= parts_evidence(idx, q, all, heap, &n_heap);
+	res->total = total;
 	/* search-as-you-type (the last word a prefix, up to 8 completions
 	 * of it) ranks by score alone: title tiers would read the postings
 	 * of every completion, at every key */

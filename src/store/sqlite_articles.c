@@ -16,6 +16,11 @@
 #define ARTICLE_FROM \
 	"FROM articles a LEFT JOIN organisations o ON o.id = a.organisation_id "
 
+/* s-trap: the searches of a report row where a result was chosen: an
+ * article (chosen_article_id) or a guide or a form (chosen_kind, 0027) */
+#define SEARCH_REPORT_CHOSEN                                                  \
+	"sum(chosen_article_id IS NOT NULL OR chosen_kind IS NOT NULL)"
+
 static const char *const stmt_sql[S__COUNT] = {
 	[S_ARTICLE_INSERT] =
 		"INSERT INTO articles(organisation_id, slug, title, summary, "
@@ -82,19 +87,26 @@ static const char *const stmt_sql[S__COUNT] = {
 		"nullif(?7, -1))",
 	[S_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = ?2, chosen_at = ?3 "
-		"WHERE id = ?1 AND chosen_article_id IS NULL",
+		"WHERE id = ?1 AND chosen_article_id IS NULL "
+		"AND chosen_kind IS NULL",
+	/* s-trap: a guide or a form (0027); the first choice counts */
+	[S_SEARCH_LOG_CHOOSE_DOC] =
+		"UPDATE search_log SET chosen_kind = ?2, chosen_doc_id = ?3, "
+		"chosen_at = ?4 WHERE id = ?1 AND chosen_article_id IS NULL "
+		"AND chosen_kind IS NULL",
 	/* answered: results that were not weak (strength 1, 0026); weak
-	 * searches are counted apart and are not answered */
+	 * searches are counted apart and are not answered; chosen: an
+	 * article, a guide or a form (s-trap, 0027) */
 	[S_SEARCH_REPORT] =
 		"SELECT lower(query), count(*), "
 		"sum(results > 0 AND strength IS NOT 1), "
-		"count(chosen_article_id), sum(results > 0 AND strength IS 1) "
+		SEARCH_REPORT_CHOSEN ", sum(results > 0 AND strength IS 1) "
 		"FROM search_log WHERE at >= ?1 "
 		"AND (?3 < 0 OR municipality_id = ?3 OR "
 		"(?4 AND municipality_id IS NULL)) "
 		"GROUP BY lower(query) "
 		"HAVING sum(results > 0 AND strength IS NOT 1) = 0 "
-		"OR count(chosen_article_id) = 0 "
+		"OR " SEARCH_REPORT_CHOSEN " = 0 "
 		"ORDER BY sum(results > 0 AND strength IS NOT 1) = 0 DESC, "
 		"count(*) DESC, 1 LIMIT ?2",
 	[S_SEARCH_CHOSEN] =
@@ -445,6 +457,19 @@ static enum hh_rc search_log_choose(struct hh_tx *tx, int64_t id,
 	return hh_sq_exec(tx, st);
 }
 
+/* s-trap: a guide or a form chosen from a search's results (0027) */
+static enum hh_rc search_log_choose_doc(struct hh_tx *tx, int64_t id,
+					int kind, int64_t doc_id, int64_t at)
+{
+	FAULT(tx);
+	STMT(tx, S_SEARCH_LOG_CHOOSE_DOC);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, doc_id);
+	sqlite3_bind_int64(st, 4, at);
+	return hh_sq_exec(tx, st);
+}
+
 static enum hh_rc search_report(struct hh_tx *tx, struct hh_arena *a,
 				int64_t since, int limit, int64_t org_id,
 				int unscoped, hh_report_cb cb, void *ctx)
@@ -508,4 +533,5 @@ void hh_sq_fill_articles(struct hh_store *st)
 	st->search_log_choose = search_log_choose;
 	st->search_report = search_report;
 	st->search_chosen_counts = search_chosen_counts;
+	st->search_log_choose_doc = search_log_choose_doc; /* s-trap */
 }

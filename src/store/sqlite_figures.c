@@ -45,14 +45,19 @@
 	"f.closed_at, f.decided, f.decided_day, f.deadline_day, "           \
 	"f.proc_days, f.within "
 
+/* s-trap: a result was chosen: an article, or a guide or a form
+ * (chosen_kind, migration 0027) */
+#define SEARCH_CHOSEN                                                       \
+	"(chosen_article_id IS NOT NULL OR chosen_kind IS NOT NULL)"
 /* a weak result: results but nothing chosen, or the engine was not
  * sure of them (strength 1, migration 0026) */
 #define SEARCH_WEAK                                                         \
-	"results > 0 AND (chosen_article_id IS NULL OR strength IS 1)"
-/* a search that helped: an article chosen from a result that was not
- * weak, and no chat from the same visit within a day after it */
+	"results > 0 AND (NOT " SEARCH_CHOSEN " OR strength IS 1)"
+/* a search that helped: an article, a guide or a form chosen from a
+ * result that was not weak, and no chat from the same visit within a
+ * day after it */
 #define SEARCH_SUCCESS                                                      \
-	"chosen_article_id IS NOT NULL AND strength IS NOT 1 AND "           \
+	SEARCH_CHOSEN " AND strength IS NOT 1 AND "                          \
 	"(s.visit IS NULL OR NOT EXISTS "                                    \
 	"(SELECT 1 FROM chats c WHERE c.visit = s.visit AND "                \
 	"c.created_at >= s.at AND c.created_at < s.at + 86400))"

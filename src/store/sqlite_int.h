@@ -216,6 +216,8 @@ enum stmt_id {
 	S_PIN_PUT,
 	S_PIN_DELETE,
 	S_PIN_LIST,
+	/* s-trap (issue 13): a search answered by a guide or a form */
+	S_SEARCH_LOG_CHOOSE_DOC,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,

@@ -924,6 +924,15 @@ struct hh_store {
 			       enum hh_rc (*cb)(void *ctx,
 						const struct hh_search_pin *p),
 			       void *ctx);
+	/* ---- s-trap (issue 13): a search answered by a guide or a form.
+	 * search_log_choose_doc records that search id led to the document
+	 * of kind (enum hh_doc_kind: 1 a guide, 2 a form; an article goes
+	 * through search_log_choose) with id doc_id, at `at` (seconds),
+	 * unless a choice of the search is there already (the first one
+	 * counts, as for articles; migration 0027). ---- */
+	enum hh_rc (*search_log_choose_doc)(struct hh_tx *tx, int64_t id,
+					    int kind, int64_t doc_id,
+					    int64_t at);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -454,9 +454,15 @@ static void search_log_feeds_the_report(void **state)
 	assert_int_equal(jint(r.json, "total"), 0);
 	assert_string_equal(jstr(r.json, "strength"), "none");
 	tu_resp_free(&r);
-	/* Only weak evidence: "kort" of kort|læser alone, in "Spær kort".
-	 * Shown, but weak, and in the report as weak, not as answered. */
+	/* "kort" of kort|læser alone, in "Spær kort", is no evidence (s-trap:
+	 * a kortlæser is no kind of card): nothing found. */
 	r = search(c, "q=kortl%C3%A6ser");
+	assert_int_equal(jint(r.json, "total"), 0);
+	assert_string_equal(jstr(r.json, "strength"), "none");
+	tu_resp_free(&r);
+	/* Only weak evidence: the head "kort" of betaling|kort alone.
+	 * Shown, but weak, and in the report as weak, not as answered. */
+	r = search(c, "q=betalingskort");
 	assert_true(jint(r.json, "total") >= 1);
 	assert_string_equal(jstr(r.json, "strength"), "weak");
 	tu_resp_free(&r);
@@ -500,6 +506,11 @@ static void search_log_feeds_the_report(void **state)
 	assert_int_equal(jint(row, "with_results"), 0);
 	assert_int_equal(jint(row, "chosen"), 0);
 	row = report_row(qs, "kortlæser");
+	assert_non_null(row);
+	assert_int_equal(jint(row, "searches"), 1);
+	assert_int_equal(jint(row, "with_results"), 0);
+	assert_int_equal(jint(row, "weak"), 0); /* no result at all (s-trap) */
+	row = report_row(qs, "betalingskort");
 	assert_non_null(row);
 	assert_int_equal(jint(row, "searches"), 1);
 	assert_int_equal(jint(row, "with_results"), 0); /* weak: not answered */
@@ -726,7 +737,16 @@ static void search_page_did_you_mean_and_no_results(void **state)
 	tu_resp_free(&r);
 	/* Weak evidence only: said so, with what the citizen may mean (the
 	 * best titles, linked) and the contact options; the hits follow. */
+	/* s-trap: a compound whose only match is a part that is not its
+	 * head ("kort" of kort|læser in "Spær kort") is no result at all: the
+	 * page without results, with the contact options */
 	r = page(c, "/soeg?q=kortl%C3%A6ser", 200, NULL);
+	assert_non_null(strstr(r.body, "Ingen resultater for <q>kortlæser</q>"));
+	assert_non_null(strstr(r.body, "<a href=\"/kontakt\">kontakte Borgerservice"
+				       "</a>"));
+	assert_null(strstr(r.body, "class=\"articles hits\""));
+	tu_resp_free(&r);
+	r = page(c, "/soeg?q=betalingskort", 200, NULL);
 	assert_non_null(strstr(r.body, "Vi fandt ikke et sikkert svar – måske "
 				       "mener du <a href=\"/artikel/"));
 	assert_non_null(strstr(r.body, "<a href=\"/kontakt\">kontakte Borgerservice"

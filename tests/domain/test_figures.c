@@ -1278,6 +1278,64 @@ static void test_search_fold(void **state)
 	assert_int_equal(c.weak, 2);
 }
 
+/* s-trap (issue 13): a search answered by a guide or a form (chosen_kind,
+ * migration 0027) is a search that helped, not a weak one, in the fold
+ * into fig_agg and in the count over the log alike. 1 three days ago,
+ * a guide chosen (folded); 2 an hour ago, a form chosen (read from the
+ * log); 3 three days ago, nothing chosen (weak); 4 an hour ago, a form
+ * chosen from a weak result (weak, as an article would be). */
+static void test_search_guide_or_form(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = hh_now_us() / 1000000;
+	int today = hh_fig_day(now), from = hh_fig_day_add(today, -10);
+	search_row_sql(f, 1, now - 3 * 86400, f->m901, 3, 0);
+	search_row_sql(f, 2, now - 3600, f->m901, 3, 0);
+	search_row_sql(f, 3, now - 3 * 86400, f->m901, 3, 0);
+	search_row_sql(f, 4, now - 3600, f->m901, 3, 0);
+	sql(f, "UPDATE search_log SET strength = 1 WHERE id = 4");
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	assert_int_equal(f->st->search_log_choose_doc(tx, 1, 1 /* a guide */, 5,
+						      now - 3 * 86400 + 9),
+			 HH_OK);
+	assert_int_equal(f->st->search_log_choose_doc(tx, 2, 2 /* a form */, 9,
+						      now - 3500),
+			 HH_OK);
+	assert_int_equal(f->st->search_log_choose_doc(tx, 4, 2, 9, now - 3500),
+			 HH_OK);
+	/* the first choice counts: an article opened later changes nothing */
+	assert_int_equal(f->st->search_log_choose(tx, 1, 7, now - 60), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	char *t = query_text(f, "SELECT id, chosen_article_id, chosen_kind, "
+				"chosen_doc_id FROM search_log ORDER BY id");
+	assert_string_equal(t, "1|NULL|1|5|;2|NULL|2|9|;3|NULL|NULL|NULL|;"
+			       "4|NULL|2|9|;");
+	free(t);
+	struct hh_fig_search_counts c;
+	search_summary(f, from, today, &c);
+	assert_int_equal(c.searches, 4);
+	assert_int_equal(c.success, 2);
+	assert_int_equal(c.weak, 2);
+	assert_int_equal(c.no_result, 0);
+	struct hh_fig_search_counts raw = raw_search(f, from, today);
+	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
+	/* 1 and 3 are in the fold, as a rebuild folds them */
+	t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
+			  "search_log WHERE fig_folded IS NULL ORDER BY id)");
+	assert_string_equal(t, "2,4|;");
+	free(t);
+	char *before = fold_tables(f);
+	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
+	char *after = fold_tables(f);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	search_summary(f, from, today, &c);
+	assert_int_equal(c.success, 2);
+	assert_int_equal(c.weak, 2);
+}
+
 /* Folding after every event writes exactly the rows a rebuild writes
  * (fig_agg with the per-article answers, fig_keys, fig_proc's lists
  * merged across batches); and fig_proc made from the case facts (the
@@ -1363,6 +1421,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proc_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proc_periods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_fold, setup, teardown),
+		/* s-trap */
+		cmocka_unit_test_setup_teardown(test_search_guide_or_form, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_incremental_equals_rebuild,
 						setup, teardown),
 	};

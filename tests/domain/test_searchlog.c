@@ -338,6 +338,44 @@ static void entries_reach_the_report_masked(void **state)
 	tu_rmdir(dir);
 }
 
+/* s-trap (issue 13): a search answered by a guide or a form is a search
+ * that helped: the report does not list it among those that did not,
+ * and counts its choice as it counts an article's. */
+static void guides_and_forms_answer_searches(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	struct hh_store *st = tu_store(dir, 1);
+	assert_int_equal(hh_searchlog_init(st), HH_OK);
+	int64_t g = hh_searchlog_add_strength("skilsmisse", 0, 4, 2, NULL, NULL, NULL);
+	int64_t f = hh_searchlog_add_strength("parkeringstilladelse", 0, 3, 2,
+					      NULL, NULL, NULL);
+	int64_t n = hh_searchlog_add_strength("storskrald", 0, 2, 2, NULL, NULL, NULL);
+	int64_t w = hh_searchlog_add_strength("hundeskov", 0, 1, 1, NULL, NULL, NULL);
+	int64_t w2 = hh_searchlog_add_strength("hundeskov", 0, 1, 1, NULL, NULL, NULL);
+	assert_true(g > 0 && f > 0 && n > 0 && w > 0 && w2 > 0);
+	hh_searchlog_choose_doc(g, 1 /* a guide */, 3);
+	hh_searchlog_choose_doc(f, 2 /* a form */, 11);
+	hh_searchlog_choose_doc(g, 2, 12); /* a second choice: the first counts */
+	hh_searchlog_choose_doc(w, 2, 11);  /* a form from a weak result */
+	hh_searchlog_choose_doc(n, 1, 0);   /* no document: nothing */
+	assert_int_equal(hh_searchlog_flush(st), HH_OK);
+	struct hh_buf out;
+	hh_buf_init(&out);
+	assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out), HH_OK);
+	const char *rep = hh_buf_str(&out);
+	/* answered by the guide and by the form: not in the report */
+	assert_null(strstr(rep, "skilsmisse"));
+	assert_null(strstr(rep, "parkeringstilladelse"));
+	/* results, nothing chosen: listed, as before */
+	assert_non_null(strstr(rep, "storskrald|1|1|0\n"));
+	/* weak both times: listed (no sure answer), its one choice counted */
+	assert_non_null(strstr(rep, "hundeskov|2|0|1\n"));
+	hh_buf_clear(&out);
+	hh_store_close(st);
+	tu_rmdir(dir);
+}
+
 /* Flushes reuse the queue's memory; nothing queued between or across
  * them is lost or written twice. */
 static void repeated_flushes_lose_nothing(void **state)
@@ -378,6 +416,7 @@ int main(void)
 		cmocka_unit_test(long_words_are_masked_in_one_pass),
 		cmocka_unit_test(entries_reach_the_report_masked),
 		cmocka_unit_test(repeated_flushes_lose_nothing),
+		cmocka_unit_test(guides_and_forms_answer_searches), /* s-trap */
 	};
 	return cmocka_run_group_tests_name("domain/searchlog", tests, NULL, NULL);
 }
