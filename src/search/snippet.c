@@ -96,14 +96,18 @@ static int match_positions(const struct hh_index *idx, uint32_t di,
 	int n = 0;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct term *tm = &idx->terms[q->terms[i].term];
-		const struct posting *p = find_posting(tm, di);
-		if (!p || !p->tf2[f])
+		struct posting p;
+		if (!find_posting(tm, di, &p) || !p.tf2[f])
 			continue;
-		const uint32_t *pos = tm->pos + p->pos_off;
-		for (uint32_t k = 0; k < p->npos; k++) {
-			if ((pos[k] >> 24) != (uint32_t)f)
+		struct pos_iter it;
+		hh_ix_pos_init(&it, &p);
+		while (hh_ix_pos_next(&it)) {
+			uint32_t pf = it.cur >> HH_IX_FIELD_SHIFT;
+			if (pf < (uint32_t)f)
 				continue;
-			uint32_t v = pos[k] & 0xffffff;
+			if (pf > (uint32_t)f)
+				break; /* fields come in order */
+			uint32_t v = it.cur & 0xffffff;
 			/* insert in order; on overflow keep the smallest */
 			int j = n < max ? n++ : max;
 			if (j == max && v >= out[max - 1])
