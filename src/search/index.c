@@ -271,6 +271,50 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	d->n_terms = d->n_ckpt = d->terms_len = 0;
 }
 
+/* Gives back the room the arrays grew into during a bulk load (s-speed):
+ * they grow by half or double as documents come, and a put after this
+ * grows them again. The term slots of hh_ix_postings_add are scratch
+ * (all zero between puts): freed, allocated again by the next put. */
+static void trim_locked(struct hh_index *idx)
+{
+	hh_ix_postings_trim(idx);
+	if (idx->cap_docs > idx->n_docs && idx->n_docs) {
+		idx->cap_docs = idx->n_docs;
+		idx->docs = hh_xrealloc(idx->docs,
+					idx->cap_docs * sizeof(*idx->docs));
+		idx->dw = hh_xrealloc(idx->dw,
+				      idx->cap_docs * N_FIELDS * sizeof(float));
+		idx->dm = hh_xrealloc(idx->dm, idx->cap_docs * sizeof(*idx->dm));
+	}
+	if (idx->cap_terms > idx->n_terms && idx->n_terms) {
+		idx->cap_terms = idx->n_terms;
+		idx->terms = hh_xrealloc(idx->terms,
+					 idx->cap_terms * sizeof(*idx->terms));
+	}
+	if (idx->cap_trie > idx->n_trie && idx->n_trie) {
+		idx->cap_trie = idx->n_trie;
+		idx->trie = hh_xrealloc(idx->trie,
+					idx->cap_trie * sizeof(*idx->trie));
+	}
+	if (idx->cap_words > idx->n_words && idx->n_words) {
+		idx->cap_words = idx->n_words;
+		idx->words = hh_xrealloc(idx->words,
+					 idx->cap_words * sizeof(*idx->words));
+	}
+	free(idx->tslot);
+	idx->tslot = NULL;
+	idx->cap_tslot = 0;
+	/* The word map only spares indexing the analysis of words it has
+	 * met (postings.c): after a bulk load it is a few MB that the next
+	 * puts, one article at a time, do not need; they fill it again. */
+	free(idx->wmap);
+	free(idx->wpool);
+	idx->wmap = NULL;
+	idx->wpool = NULL;
+	idx->n_wmap = idx->used_wmap = 0;
+	idx->wpool_len = idx->wpool_cap = 0;
+}
+
 /* After many changes (a bulk load), the recompute that put deferred. */
 void hh_index_settle(struct hh_index *idx)
 {
@@ -279,17 +323,7 @@ void hh_index_settle(struct hh_index *idx)
 	pthread_rwlock_wrlock(&idx->lock);
 	if (idx->stale) {
 		hh_ix_norms_locked(idx);
-		/* a bulk load's growth room back */
-		hh_ix_postings_trim(idx);
-		if (idx->cap_docs > idx->n_docs && idx->n_docs) {
-			idx->cap_docs = idx->n_docs;
-			idx->docs = hh_xrealloc(idx->docs, idx->cap_docs *
-								   sizeof(*idx->docs));
-			idx->dw = hh_xrealloc(idx->dw, idx->cap_docs * N_FIELDS *
-							       sizeof(float));
-			idx->dm = hh_xrealloc(idx->dm,
-					      idx->cap_docs * sizeof(*idx->dm));
-		}
+		trim_locked(idx);
 	}
 	pthread_rwlock_unlock(&idx->lock);
 }

@@ -24,14 +24,15 @@ enum { F_TITLE, F_KEYWORDS, F_SUMMARY, F_BODY, N_FIELDS };
  * positions), packed into the term's byte stream (s-speed):
  *
  *   a byte of field bits (bit f: tf2[f] > 0), then tf2[f] of each field
- *   with its bit set, the number of positions, and the positions, each
- *   the difference to the one before (the first: to 0); all as varints
- *   (7 bits a byte, low bits first, the top bit: more follow).
+ *   with its bit set, then the positions up to the next record (or the
+ *   stream's end); all as varints (7 bits a byte, low bits first, the
+ *   top bit: more follow).
  *
- * Positions are POS(field, word) (postings.c) and ascend, so the
- * differences are small: most a byte. Decoded by hh_ix_posting_at for
- * the few postings a search reads whole (title tiers, proximity,
- * snippets) and by the norms' recompute. */
+ * Positions ascend, by field, then word. The first of a field is
+ * word << 3 | field << 1 | 1; the next ones in the same field are the
+ * difference to the word before, << 1: most take a byte. Decoded by
+ * hh_ix_posting_at for the few postings a search reads whole (title
+ * tiers, proximity, snippets) and by the norms' recompute. */
 struct hot {
 	uint32_t doc;
 	float imp; /* tfw / (K1 + tfw), tfw the length-normalised field sum */
@@ -41,8 +42,7 @@ struct hot {
  * while the caller holds the index's lock. */
 struct posting {
 	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
-	uint32_t npos;
-	const uint8_t *pos; /* the first position's varint */
+	const uint8_t *pos, *end; /* the positions' varints */
 };
 
 #define HH_IX_FIELD_SHIFT 24 /* a position's field: its top byte */
@@ -293,30 +293,34 @@ static inline void hh_ix_posting_at(const struct term *tm, uint32_t k,
 	unsigned fm = *s++;
 	for (int f = 0; f < N_FIELDS; f++)
 		out->tf2[f] = (fm >> f) & 1 ? (uint16_t)hh_ix_varint(&s) : 0;
-	out->npos = hh_ix_varint(&s);
 	out->pos = s;
+	out->end = tm->cold + (k + 1 < tm->n ? tm->cold_off[k + 1] : tm->cold_len);
 }
 
 /* The positions of a decoded posting, in order: hh_ix_pos_next gives the
- * next in it->cur and returns 1, or returns 0 at the end. */
+ * next in it->cur (field << HH_IX_FIELD_SHIFT | word) and returns 1, or
+ * returns 0 at the end. */
 struct pos_iter {
-	const uint8_t *p;
-	uint32_t left, cur;
+	const uint8_t *p, *end;
+	uint32_t cur;
 };
 
 static inline void hh_ix_pos_init(struct pos_iter *it, const struct posting *p)
 {
 	it->p = p->pos;
-	it->left = p->npos;
+	it->end = p->end;
 	it->cur = 0;
 }
 
 static inline int hh_ix_pos_next(struct pos_iter *it)
 {
-	if (!it->left)
+	if (it->p >= it->end)
 		return 0;
-	it->left--;
-	it->cur += hh_ix_varint(&it->p);
+	uint32_t c = hh_ix_varint(&it->p);
+	if (c & 1)
+		it->cur = ((c >> 1) & 3) << HH_IX_FIELD_SHIFT | c >> 3;
+	else
+		it->cur += c >> 1;
 	return 1;
 }
 
@@ -387,8 +391,8 @@ void hh_ix_compact_locked(struct hh_index *idx);
  * bulk load, from hh_index_settle). */
 void hh_ix_postings_trim(struct hh_index *idx);
 /* Writes one posting record (struct hot) for tf2 and the npos ascending
- * positions pos at out, which has room for HH_IX_RECORD_MAX(npos) bytes;
- * returns its length. */
+ * positions pos (field << HH_IX_FIELD_SHIFT | word) at out, which has
+ * room for HH_IX_RECORD_MAX(npos) bytes; returns its length. */
 #define HH_IX_RECORD_MAX(npos) (1 + 3 * N_FIELDS + 5 + 5 * (size_t)(npos))
 size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
 			const uint32_t *pos, uint32_t npos);

@@ -314,11 +314,15 @@ size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
 			o = varint_put(o, tf2[f]);
 		}
 	out[0] = (uint8_t)fm;
-	o = varint_put(o, npos);
-	uint32_t prev = 0;
+	uint32_t prev_field = N_FIELDS, prev_word = 0;
 	for (uint32_t k = 0; k < npos; k++) {
-		o = varint_put(o, pos[k] - prev);
-		prev = pos[k];
+		uint32_t field = pos[k] >> HH_IX_FIELD_SHIFT, word = pos[k] & 0xffffff;
+		if (field == prev_field)
+			o = varint_put(o, (word - prev_word) << 1);
+		else
+			o = varint_put(o, word << 3 | field << 1 | 1);
+		prev_field = field;
+		prev_word = word;
 	}
 	return (size_t)(o - out);
 }
@@ -342,8 +346,11 @@ void hh_ix_compact_locked(struct hh_index *idx)
 				continue;
 			uint32_t off = tm->cold_off[i], len = record_len(tm, i);
 			struct posting p;
+			struct pos_iter it;
 			hh_ix_posting_at(tm, i, &p);
-			n_pos += p.npos;
+			hh_ix_pos_init(&it, &p);
+			while (hh_ix_pos_next(&it))
+				n_pos++;
 			memmove(tm->cold + wc, tm->cold + off, len);
 			tm->h[w] = tm->h[i];
 			tm->cold_off[w++] = wc;
