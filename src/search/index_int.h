@@ -297,6 +297,13 @@ static inline void hh_ix_posting_at(const struct term *tm, uint32_t k,
 	out->end = tm->cold + (k + 1 < tm->n ? tm->cold_off[k + 1] : tm->cold_len);
 }
 
+/* The field bits of term tm's k-th posting (bit f: tf2[f] > 0), without
+ * decoding the rest. */
+static inline unsigned hh_ix_posting_fields(const struct term *tm, uint32_t k)
+{
+	return tm->cold[tm->cold_off[k]];
+}
+
 /* The positions of a decoded posting, in order: hh_ix_pos_next gives the
  * next in it->cur (field << HH_IX_FIELD_SHIFT | word) and returns 1, or
  * returns 0 at the end. */

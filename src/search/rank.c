@@ -361,10 +361,14 @@ static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
 		     uint32_t want, uint32_t doc)
 {
 	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
-	struct posting pa, pb;
-	if (!find_posting(A, doc, &pa) || !find_posting(B, doc, &pb) ||
-	    !pa.tf2[F_TITLE] || !pb.tf2[F_TITLE])
+	int64_t ka = find_posting_k(A, doc), kb = find_posting_k(B, doc);
+	if (ka < 0 || kb < 0 ||
+	    !(hh_ix_posting_fields(A, (uint32_t)ka) >> F_TITLE & 1) ||
+	    !(hh_ix_posting_fields(B, (uint32_t)kb) >> F_TITLE & 1))
 		return 0;
+	struct posting pa, pb;
+	hh_ix_posting_at(A, (uint32_t)ka, &pa);
+	hh_ix_posting_at(B, (uint32_t)kb, &pb);
 	/* title positions come first (field 0 in the top byte) */
 	struct pos_iter a, b;
 	hh_ix_pos_init(&a, &pa);
@@ -445,9 +449,10 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 			const struct qterm *qt = &q->terms[i];
 			if (!(qt->mask & bit) || qt->syn)
 				continue; /* a synonym in the title is not the word */
-			struct posting p;
-			if (find_posting(&idx->terms[qt->term], doc, &p) &&
-			    p.tf2[F_TITLE])
+			const struct term *t = &idx->terms[qt->term];
+			int64_t k = find_posting_k(t, doc);
+			if (k >= 0 &&
+			    (hh_ix_posting_fields(t, (uint32_t)k) >> F_TITLE & 1))
 				tm |= qt->mask;
 		}
 		if (!(tm & bit))

@@ -96,9 +96,11 @@ static int match_positions(const struct hh_index *idx, uint32_t di,
 	int n = 0;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct term *tm = &idx->terms[q->terms[i].term];
-		struct posting p;
-		if (!find_posting(tm, di, &p) || !p.tf2[f])
+		int64_t k = find_posting_k(tm, di);
+		if (k < 0 || !(hh_ix_posting_fields(tm, (uint32_t)k) >> f & 1))
 			continue;
+		struct posting p;
+		hh_ix_posting_at(tm, (uint32_t)k, &p);
 		struct pos_iter it;
 		hh_ix_pos_init(&it, &p);
 		while (hh_ix_pos_next(&it)) {
