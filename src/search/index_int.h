@@ -141,6 +141,10 @@ struct trie_node {
 	uint32_t child, sibling; /* 0: none (node 0 is the root) */
 	int32_t term;            /* the word id; -1: none */
 	unsigned char c;
+	/* s-speed: the bytes of the longest word below this node beyond it
+	 * (at most 255): the typo walk leaves a subtree whose words are all
+	 * too short to be within its edits of the query word */
+	uint8_t rest;
 };
 
 /* An entry of the word map (postings.c): a word as written and its terms. */

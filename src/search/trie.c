@@ -17,6 +17,7 @@ uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
 	n->child = n->sibling = 0;
 	n->term = -1;
 	n->c = c;
+	n->rest = 0;
 	return idx->n_trie++;
 }
 
@@ -26,7 +27,11 @@ uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
 			   const char *surface)
 {
 	uint32_t node = 0;
+	size_t len = strlen(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t left = len - (size_t)(p - (const unsigned char *)s);
+		if (idx->trie[node].rest < left)
+			idx->trie[node].rest = (uint8_t)(left > 255 ? 255 : left);
 		uint32_t ch = idx->trie[node].child, prev = 0;
 		while (ch && idx->trie[ch].c != *p) {
 			prev = ch;
@@ -108,6 +113,10 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 {
 	const struct trie_node *tn = &f->idx->trie[node];
+	/* every word below is shorter than the query word by more than
+	 * maxd: none is within maxd edits */
+	if (depth + tn->rest + f->maxd < f->qlen)
+		return;
 	unsigned char c = tn->c;
 	int *row = f->rows[depth], *up = f->rows[depth - 1];
 	const int big = f->maxd + 1;
