@@ -23,10 +23,13 @@ enum { F_TITLE, F_KEYWORDS, F_SUMMARY, F_BODY, N_FIELDS };
  * own, and what only the top candidates need (frequencies per field,
  * positions), packed into the term's byte stream (s-speed):
  *
- *   a byte of field bits (bit f: tf2[f] > 0), then tf2[f] of each field
- *   with its bit set, then the positions up to the next record (or the
- *   stream's end); all as varints (7 bits a byte, low bits first, the
- *   top bit: more follow).
+ *   a byte: bits 0-3 the fields (bit f: tf2[f] > 0); bit 4 (TF_COUNTED)
+ *   set: tf2[f] is the count of positions in field f times 2 (every hit
+ *   a whole word) or, with bit 5 (TF_PARTS) also set, times 1 (every
+ *   hit a compound part), as for most postings; bit 4 clear: tf2[f] of
+ *   each field with its bit set follows; then the positions up to the
+ *   next record (or the stream's end); all as varints (7 bits a byte,
+ *   low bits first, the top bit: more follow).
  *
  * Positions ascend, by field, then word. The first of a field is
  * word << 3 | field << 1 | 1; the next ones in the same field are the
@@ -39,11 +42,13 @@ struct hot {
 };
 
 /* A posting's cold part, decoded: borrowed from its term's stream, valid
- * while the caller holds the index's lock. */
+ * while the caller holds the index's lock. Its frequencies per field
+ * (tf2: 2 per whole word, 1 per compound part) are hh_ix_posting_tf2's. */
 struct posting {
-	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
 	const uint8_t *pos, *end; /* the positions' varints */
 };
+#define TF_COUNTED 0x10
+#define TF_PARTS 0x20
 
 #define HH_IX_FIELD_SHIFT 24 /* a position's field: its top byte */
 
@@ -295,8 +300,10 @@ static inline void hh_ix_posting_at(const struct term *tm, uint32_t k,
 {
 	const uint8_t *s = tm->cold + tm->cold_off[k];
 	unsigned fm = *s++;
-	for (int f = 0; f < N_FIELDS; f++)
-		out->tf2[f] = (fm >> f) & 1 ? (uint16_t)hh_ix_varint(&s) : 0;
+	if (!(fm & TF_COUNTED))
+		for (int f = 0; f < N_FIELDS; f++)
+			if ((fm >> f) & 1)
+				hh_ix_varint(&s);
 	out->pos = s;
 	out->end = tm->cold + (k + 1 < tm->n ? tm->cold_off[k + 1] : tm->cold_len);
 }
@@ -305,7 +312,7 @@ static inline void hh_ix_posting_at(const struct term *tm, uint32_t k,
  * decoding the rest. */
 static inline unsigned hh_ix_posting_fields(const struct term *tm, uint32_t k)
 {
-	return tm->cold[tm->cold_off[k]];
+	return tm->cold[tm->cold_off[k]] & 0xf;
 }
 
 /* The positions of a decoded posting, in order: hh_ix_pos_next gives the
@@ -333,6 +340,30 @@ static inline int hh_ix_pos_next(struct pos_iter *it)
 	else
 		it->cur += c >> 1;
 	return 1;
+}
+
+/* The frequencies per field of term tm's k-th posting (struct hot). */
+static inline void hh_ix_posting_tf2(const struct term *tm, uint32_t k,
+				     uint16_t tf2[N_FIELDS])
+{
+	const uint8_t *s = tm->cold + tm->cold_off[k];
+	unsigned fm = *s;
+	if (!(fm & TF_COUNTED)) {
+		s++;
+		for (int f = 0; f < N_FIELDS; f++)
+			tf2[f] = (fm >> f) & 1 ? (uint16_t)hh_ix_varint(&s) : 0;
+		return;
+	}
+	uint32_t n[N_FIELDS] = { 0 };
+	struct posting p;
+	struct pos_iter it;
+	hh_ix_posting_at(tm, k, &p);
+	hh_ix_pos_init(&it, &p);
+	while (hh_ix_pos_next(&it))
+		n[it.cur >> HH_IX_FIELD_SHIFT]++;
+	uint32_t unit = fm & TF_PARTS ? 1 : 2;
+	for (int f = 0; f < N_FIELDS; f++)
+		tf2[f] = (uint16_t)(n[f] * unit);
 }
 
 /* The index of term tm's posting for document doc, or -1 (binary search:

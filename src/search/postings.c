@@ -308,11 +308,24 @@ size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
 {
 	uint8_t *o = out + 1;
 	unsigned fm = 0;
-	for (int f = 0; f < N_FIELDS; f++)
-		if (tf2[f]) {
+	/* the frequencies the positions give, as most are (struct hot) */
+	uint32_t n[N_FIELDS] = { 0 };
+	for (uint32_t k = 0; k < npos; k++)
+		n[pos[k] >> HH_IX_FIELD_SHIFT]++;
+	int whole = 1, parts = 1;
+	for (int f = 0; f < N_FIELDS; f++) {
+		whole &= tf2[f] == 2 * n[f];
+		parts &= tf2[f] == n[f];
+		if (tf2[f])
 			fm |= 1u << f;
-			o = varint_put(o, tf2[f]);
-		}
+	}
+	if (whole || parts) {
+		fm |= TF_COUNTED | (whole ? 0 : TF_PARTS);
+	} else {
+		for (int f = 0; f < N_FIELDS; f++)
+			if (tf2[f])
+				o = varint_put(o, tf2[f]);
+	}
 	out[0] = (uint8_t)fm;
 	uint32_t prev_field = N_FIELDS, prev_word = 0;
 	for (uint32_t k = 0; k < npos; k++) {

@@ -31,11 +31,11 @@ static void norm_doc(struct hh_index *idx, uint32_t di)
 /* A posting's BM25F impact: its normalised, weighted frequency, saturated
  * by K1. */
 static float impact(const struct hh_index *idx, uint32_t doc,
-		    const struct posting *p)
+		    const uint16_t tf2[N_FIELDS])
 {
 	const float *w = idx->dw + (size_t)doc * N_FIELDS;
-	float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] + w[2] * p->tf2[2] +
-		    w[3] * p->tf2[3];
+	float tfw = w[0] * tf2[0] + w[1] * tf2[1] + w[2] * tf2[2] +
+		    w[3] * tf2[3];
 	return tfw / ((float)K1 + tfw);
 }
 
@@ -50,9 +50,9 @@ void hh_ix_norms_locked(struct hh_index *idx)
 		struct term *tm = &idx->terms[t];
 		for (uint32_t k = 0; k < tm->n; k++)
 			if (idx->dm[tm->h[k].doc].flags & DM_LIVE) {
-				struct posting p;
-				hh_ix_posting_at(tm, k, &p);
-				tm->h[k].imp = impact(idx, tm->h[k].doc, &p);
+				uint16_t tf2[N_FIELDS];
+				hh_ix_posting_tf2(tm, k, tf2);
+				tm->h[k].imp = impact(idx, tm->h[k].doc, tf2);
 			}
 	}
 	idx->norms_live = idx->live;
@@ -69,9 +69,9 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 	for (uint32_t i = 0, t = 0; i < d->n_terms; i++) {
 		t += hh_ix_varint(&tp);
 		struct term *tm = &idx->terms[t];
-		struct posting p;
-		hh_ix_posting_at(tm, tm->n - 1, &p);
-		tm->h[tm->n - 1].imp = impact(idx, di, &p);
+		uint16_t tf2[N_FIELDS];
+		hh_ix_posting_tf2(tm, tm->n - 1, tf2);
+		tm->h[tm->n - 1].imp = impact(idx, di, tf2);
 	}
 }
 
