@@ -113,6 +113,11 @@ static int run_helhed(const struct bench_corpus *corpus,
 	       "list and synonyms loaded in %.0f ms before the build (not "
 	       "counted)\n",
 	       st.terms, st.postings, st.positions, setup_s * 1000);
+	printf("NOTE\thelhed index MB: scoring arrays %.1f, posting records "
+	       "%.1f, stored text %.1f, documents %.1f, vocabulary %.1f\n",
+	       st.bytes_hot / 1048576.0, st.bytes_cold / 1048576.0,
+	       st.bytes_text / 1048576.0, st.bytes_docs / 1048576.0,
+	       st.bytes_vocab / 1048576.0);
 
 	hh_index_free(idx);
 	hh_synonyms_clear(&syn);

@@ -213,8 +213,8 @@ void hh_index_free(struct hh_index *idx)
 		free(idx->terms[i].str);
 		free(idx->terms[i].surface);
 		free(idx->terms[i].h);
-		free(idx->terms[i].p);
-		free(idx->terms[i].pos);
+		free(idx->terms[i].cold_off);
+		free(idx->terms[i].cold);
 	}
 	for (size_t i = 0; i < idx->n_slugmap; i++)
 		free(idx->slug_keys[i]);
@@ -253,9 +253,11 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	for (int f = 0; f < N_FIELDS; f++)
 		idx->sum_len[f] -= d->flen[f];
 	int pub = !(idx->dm[di].flags & DM_STAFF);
-	for (uint32_t i = 0; i < d->n_terms; i++) {
-		idx->terms[d->terms[i]].df--;
-		idx->terms[d->terms[i]].pdf -= pub;
+	const uint8_t *tp = d->terms;
+	for (uint32_t i = 0, t = 0; i < d->n_terms; i++) {
+		t += hh_ix_varint(&tp);
+		idx->terms[t].df--;
+		idx->terms[t].pdf -= pub;
 	}
 	/* keep slug and owner for the slug chain; free the rest */
 	free(d->title);
@@ -266,7 +268,51 @@ static void remove_locked(struct hh_index *idx, uint32_t di)
 	d->title = d->summary = d->text = NULL;
 	d->terms = NULL;
 	d->ckpt = NULL;
-	d->n_terms = d->n_ckpt = 0;
+	d->n_terms = d->n_ckpt = d->terms_len = 0;
+}
+
+/* Gives back the room the arrays grew into during a bulk load (s-speed):
+ * they grow by half or double as documents come, and a put after this
+ * grows them again. The term slots of hh_ix_postings_add are scratch
+ * (all zero between puts): freed, allocated again by the next put. */
+static void trim_locked(struct hh_index *idx)
+{
+	hh_ix_postings_trim(idx);
+	if (idx->cap_docs > idx->n_docs && idx->n_docs) {
+		idx->cap_docs = idx->n_docs;
+		idx->docs = hh_xrealloc(idx->docs,
+					idx->cap_docs * sizeof(*idx->docs));
+		idx->dw = hh_xrealloc(idx->dw,
+				      idx->cap_docs * N_FIELDS * sizeof(float));
+		idx->dm = hh_xrealloc(idx->dm, idx->cap_docs * sizeof(*idx->dm));
+	}
+	if (idx->cap_terms > idx->n_terms && idx->n_terms) {
+		idx->cap_terms = idx->n_terms;
+		idx->terms = hh_xrealloc(idx->terms,
+					 idx->cap_terms * sizeof(*idx->terms));
+	}
+	if (idx->cap_trie > idx->n_trie && idx->n_trie) {
+		idx->cap_trie = idx->n_trie;
+		idx->trie = hh_xrealloc(idx->trie,
+					idx->cap_trie * sizeof(*idx->trie));
+	}
+	if (idx->cap_words > idx->n_words && idx->n_words) {
+		idx->cap_words = idx->n_words;
+		idx->words = hh_xrealloc(idx->words,
+					 idx->cap_words * sizeof(*idx->words));
+	}
+	free(idx->tslot);
+	idx->tslot = NULL;
+	idx->cap_tslot = 0;
+	/* The word map only spares indexing the analysis of words it has
+	 * met (postings.c): after a bulk load it is a few MB that the next
+	 * puts, one article at a time, do not need; they fill it again. */
+	free(idx->wmap);
+	free(idx->wpool);
+	idx->wmap = NULL;
+	idx->wpool = NULL;
+	idx->n_wmap = idx->used_wmap = 0;
+	idx->wpool_len = idx->wpool_cap = 0;
 }
 
 /* After many changes (a bulk load), the recompute that put deferred. */
@@ -275,8 +321,10 @@ void hh_index_settle(struct hh_index *idx)
 	if (!__atomic_load_n(&idx->stale, __ATOMIC_ACQUIRE))
 		return;
 	pthread_rwlock_wrlock(&idx->lock);
-	if (idx->stale)
+	if (idx->stale) {
 		hh_ix_norms_locked(idx);
+		trim_locked(idx);
+	}
 	pthread_rwlock_unlock(&idx->lock);
 }
 
@@ -506,6 +554,11 @@ void hh_index_chosen(struct hh_index *idx, int64_t id, int64_t n)
 	pthread_rwlock_unlock(&idx->lock);
 }
 
+static size_t str_bytes(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
 void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 {
 	pthread_rwlock_rdlock(&idx->lock);
@@ -513,33 +566,44 @@ void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s)
 	s->docs = idx->n_docs;
 	s->live_docs = idx->live;
 	s->terms = idx->n_terms;
-	s->bytes = idx->cap_docs * sizeof(struct doc) +
-		   idx->cap_terms * sizeof(struct term) +
-		   idx->n_thash * sizeof(uint32_t) +
-		   idx->n_idmap * (sizeof(int64_t) + sizeof(uint32_t)) +
-		   idx->cap_trie * sizeof(struct trie_node) +
-		   idx->cap_docs * (N_FIELDS * sizeof(float) + sizeof(struct dmeta)) +
-		   idx->n_wmap * sizeof(struct wentry) + idx->wpool_cap +
-		   idx->cap_tslot * sizeof(uint32_t) +
-		   idx->cache.n_slots * sizeof(uint32_t) + idx->cache.pool_cap +
-		   (idx->fclass_of ? 101 * 4 * ORG_SLOTS * sizeof(uint16_t) : 0);
+	s->bytes_docs = idx->cap_docs * sizeof(struct doc) +
+			idx->n_idmap * (sizeof(int64_t) + sizeof(uint32_t)) +
+			idx->n_slugmap * (sizeof(char *) + sizeof(int32_t)) +
+			idx->cap_docs * (N_FIELDS * sizeof(float) +
+					 sizeof(struct dmeta)) +
+			(idx->fclass_of ? 101 * 4 * ORG_SLOTS * sizeof(uint16_t)
+					: 0);
+	s->bytes_vocab = idx->cap_terms * sizeof(struct term) +
+			 idx->n_thash * sizeof(uint32_t) +
+			 idx->cap_trie * sizeof(struct trie_node) +
+			 idx->cap_words * sizeof(struct word) +
+			 idx->n_wmap * sizeof(struct wentry) + idx->wpool_cap +
+			 idx->cap_tslot * sizeof(uint32_t) +
+			 idx->cache.n_slots * sizeof(uint32_t) + idx->cache.pool_cap;
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
-		s->postings += idx->terms[t].n;
-		s->positions += idx->terms[t].n_pos;
-		s->bytes += idx->terms[t].cap * (sizeof(struct posting) +
-						 sizeof(struct hot)) +
-			    idx->terms[t].cap_pos * sizeof(uint32_t) +
-			    strlen(idx->terms[t].str) * 2 + 2;
+		const struct term *tm = &idx->terms[t];
+		s->postings += tm->n;
+		s->positions += tm->n_pos;
+		s->bytes_hot += tm->cap * (sizeof(struct hot) + sizeof(uint32_t));
+		s->bytes_cold += tm->cold_cap;
+		s->bytes_vocab += str_bytes(tm->str) + str_bytes(tm->surface);
 	}
+	for (uint32_t w = 0; w < idx->n_words; w++)
+		s->bytes_vocab += str_bytes(idx->words[w].surface);
+	for (size_t i = 0; i < idx->n_slugmap; i++)
+		s->bytes_docs += str_bytes(idx->slug_keys[i]);
 	for (uint32_t i = 0; i < idx->n_docs; i++) {
 		const struct doc *d = &idx->docs[i];
-		if (!(idx->dm[i].flags & DM_LIVE))
-			continue;
-		s->bytes += strlen(d->slug) + strlen(d->title) +
-			    strlen(d->summary) + strlen(d->text) + 4 +
-			    d->n_terms * sizeof(uint32_t) +
-			    d->n_ckpt * sizeof(struct ckpt);
+		/* a removed document keeps its slug and owner (slug chains) */
+		s->bytes_text += str_bytes(d->slug) + str_bytes(d->title) +
+				 str_bytes(d->summary) + str_bytes(d->text) +
+				 str_bytes(d->kle) + str_bytes(d->org_code) +
+				 str_bytes(d->org_name);
+		s->bytes_docs += d->terms_len +
+				 d->n_ckpt * sizeof(struct ckpt);
 	}
+	s->bytes = s->bytes_hot + s->bytes_cold + s->bytes_text +
+		   s->bytes_docs + s->bytes_vocab;
 	pthread_rwlock_unlock(&idx->lock);
 }
 

@@ -169,6 +169,13 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *q,
 
 struct hh_index_stats {
 	size_t docs, live_docs, terms, postings, positions, bytes;
+	/* s-speed: where the bytes are (they add up to bytes): the scoring
+	 * arrays (document, impact, record offset per posting), the posting
+	 * records (frequencies, positions), the stored text (slug, title,
+	 * summary, plain text, KLE, owner), the documents' other data (their
+	 * structs, term lists, checkpoints, norms, id and slug maps) and the
+	 * vocabulary (terms, words, trie, word map, analysis cache) */
+	size_t bytes_hot, bytes_cold, bytes_text, bytes_docs, bytes_vocab;
 };
 void hh_index_stats(struct hh_index *idx, struct hh_index_stats *s);
 

@@ -19,18 +19,38 @@
 enum { F_TITLE, F_KEYWORDS, F_SUMMARY, F_BODY, N_FIELDS };
 
 /* A posting in two parts: what scoring reads for every posting (the
- * document and its precomputed BM25F impact), and what only the top
- * candidates need (frequencies per field, positions). */
+ * document and its precomputed BM25F impact), 8 bytes in an array of its
+ * own, and what only the top candidates need (frequencies per field,
+ * positions), packed into the term's byte stream (s-speed):
+ *
+ *   a byte: bits 0-3 the fields (bit f: tf2[f] > 0); bit 4 (TF_COUNTED)
+ *   set: tf2[f] is the count of positions in field f times 2 (every hit
+ *   a whole word) or, with bit 5 (TF_PARTS) also set, times 1 (every
+ *   hit a compound part), as for most postings; bit 4 clear: tf2[f] of
+ *   each field with its bit set follows; then the positions up to the
+ *   next record (or the stream's end); all as varints (7 bits a byte,
+ *   low bits first, the top bit: more follow).
+ *
+ * Positions ascend, by field, then word. The first of a field is
+ * word << 3 | field << 1 | 1; the next ones in the same field are the
+ * difference to the word before, << 1: most take a byte. Decoded by
+ * hh_ix_posting_at for the few postings a search reads whole (title
+ * tiers, proximity, snippets) and by the norms' recompute. */
 struct hot {
 	uint32_t doc;
 	float imp; /* tfw / (K1 + tfw), tfw the length-normalised field sum */
 };
 
+/* A posting's cold part, decoded: borrowed from its term's stream, valid
+ * while the caller holds the index's lock. Its frequencies per field
+ * (tf2: 2 per whole word, 1 per compound part) are hh_ix_posting_tf2's. */
 struct posting {
-	uint16_t tf2[N_FIELDS]; /* 2 per whole word, 1 per compound part */
-	uint32_t pos_off;
-	uint32_t npos;
+	const uint8_t *pos, *end; /* the positions' varints */
 };
+#define TF_COUNTED 0x10
+#define TF_PARTS 0x20
+
+#define HH_IX_FIELD_SHIFT 24 /* a position's field: its top byte */
 
 struct term {
 	char *str;
@@ -39,10 +59,11 @@ struct term {
 	uint32_t pdf;  /* live documents the public may read (not staff
 			  articles): the public's vocabulary */
 	struct hot *h;  /* n of each, in document order */
-	struct posting *p;
+	uint32_t *cold_off; /* where each posting's record starts in cold */
+	uint8_t *cold;      /* the postings' records, in document order */
 	uint32_t n, cap;
-	uint32_t *pos;
-	uint32_t n_pos, cap_pos;
+	uint32_t cold_len, cold_cap;
+	uint32_t n_pos; /* positions in the records (hh_index_stats) */
 };
 
 struct ckpt {
@@ -58,8 +79,10 @@ struct doc {
 	int8_t kle_group; /* the first two digits of the KLE number; -1: none */
 	uint16_t flen[N_FIELDS];
 	double chosen;
-	uint32_t *terms; /* term ids, for removal */
-	uint32_t n_terms;
+	/* its term ids ascending, each the difference to the one before as
+	 * a varint (struct hot); for removal and its impacts (s-speed) */
+	uint8_t *terms;
+	uint32_t n_terms, terms_len;
 	int32_t next_same_slug; /* -1: none */
 	uint8_t org_slot;
 	struct ckpt *ckpt; /* where word k*CKPT_EVERY of the text starts */
@@ -123,6 +146,10 @@ struct trie_node {
 	uint32_t child, sibling; /* 0: none (node 0 is the root) */
 	int32_t term;            /* the word id; -1: none */
 	unsigned char c;
+	/* s-speed: the bytes of the longest word below this node beyond it
+	 * (at most 255): the typo walk leaves a subtree whose words are all
+	 * too short to be within its edits of the query word */
+	uint8_t rest;
 };
 
 /* An entry of the word map (postings.c): a word as written and its terms. */
@@ -248,11 +275,104 @@ static inline int hh_ix_word_ok(const struct hh_index *idx, uint32_t w,
 	return hh_ix_df(idx, wd->term, staff) && (staff || wd->pub);
 }
 
-/* The posting of term tm for document doc, or NULL (binary search: the
- * postings are in document order). Per candidate and query term in
+/* A varint of a posting record (struct hot), *p moved past it. */
+static inline uint32_t hh_ix_varint(const uint8_t **p)
+{
+	const uint8_t *s = *p;
+	uint32_t v = s[0];
+	if (v < 0x80) {
+		*p = s + 1;
+		return v;
+	}
+	v &= 0x7f;
+	int shift = 7;
+	uint8_t b;
+	s++;
+	do {
+		b = *s++;
+		v |= (uint32_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	*p = s;
+	return v;
+}
+
+/* The cold part of term tm's k-th posting, decoded into *out. */
+static inline void hh_ix_posting_at(const struct term *tm, uint32_t k,
+				    struct posting *out)
+{
+	const uint8_t *s = tm->cold + tm->cold_off[k];
+	unsigned fm = *s++;
+	if (!(fm & TF_COUNTED))
+		for (int f = 0; f < N_FIELDS; f++)
+			if ((fm >> f) & 1)
+				hh_ix_varint(&s);
+	out->pos = s;
+	out->end = tm->cold + (k + 1 < tm->n ? tm->cold_off[k + 1] : tm->cold_len);
+}
+
+/* The field bits of term tm's k-th posting (bit f: tf2[f] > 0), without
+ * decoding the rest. */
+static inline unsigned hh_ix_posting_fields(const struct term *tm, uint32_t k)
+{
+	return tm->cold[tm->cold_off[k]] & 0xf;
+}
+
+/* The positions of a decoded posting, in order: hh_ix_pos_next gives the
+ * next in it->cur (field << HH_IX_FIELD_SHIFT | word) and returns 1, or
+ * returns 0 at the end. */
+struct pos_iter {
+	const uint8_t *p, *end;
+	uint32_t cur;
+};
+
+static inline void hh_ix_pos_init(struct pos_iter *it, const struct posting *p)
+{
+	it->p = p->pos;
+	it->end = p->end;
+	it->cur = 0;
+}
+
+static inline int hh_ix_pos_next(struct pos_iter *it)
+{
+	if (it->p >= it->end)
+		return 0;
+	uint32_t c = hh_ix_varint(&it->p);
+	if (c & 1)
+		it->cur = ((c >> 1) & 3) << HH_IX_FIELD_SHIFT | c >> 3;
+	else
+		it->cur += c >> 1;
+	return 1;
+}
+
+/* The frequencies per field of term tm's k-th posting (struct hot). */
+static inline void hh_ix_posting_tf2(const struct term *tm, uint32_t k,
+				     uint16_t tf2[N_FIELDS])
+{
+	const uint8_t *s = tm->cold + tm->cold_off[k];
+	unsigned fm = *s;
+	if (!(fm & TF_COUNTED)) {
+		s++;
+		for (int f = 0; f < N_FIELDS; f++)
+			tf2[f] = (fm >> f) & 1 ? (uint16_t)hh_ix_varint(&s) : 0;
+		return;
+	}
+	uint32_t n[N_FIELDS] = { 0 };
+	struct posting p;
+	struct pos_iter it;
+	hh_ix_posting_at(tm, k, &p);
+	hh_ix_pos_init(&it, &p);
+	while (hh_ix_pos_next(&it))
+		n[it.cur >> HH_IX_FIELD_SHIFT]++;
+	uint32_t unit = fm & TF_PARTS ? 1 : 2;
+	for (int f = 0; f < N_FIELDS; f++)
+		tf2[f] = (uint16_t)(n[f] * unit);
+}
+
+/* The index of term tm's posting for document doc, or -1 (binary search:
+ * the postings are in document order). Per candidate and query term in
  * ranking and snippets, so here to stay inlined. */
-static inline const struct posting *find_posting(const struct term *tm,
-						   uint32_t doc)
+static inline int64_t find_posting_k(const struct term *tm, uint32_t doc)
 {
 	uint32_t lo = 0, hi = tm->n;
 	while (lo < hi) {
@@ -262,7 +382,19 @@ static inline const struct posting *find_posting(const struct term *tm,
 		else
 			hi = mid;
 	}
-	return lo < tm->n && tm->h[lo].doc == doc ? &tm->p[lo] : NULL;
+	return lo < tm->n && tm->h[lo].doc == doc ? (int64_t)lo : -1;
+}
+
+/* Term tm's posting for document doc decoded into *out; returns 0 when
+ * the document has none. */
+static inline int find_posting(const struct term *tm, uint32_t doc,
+			       struct posting *out)
+{
+	int64_t k = find_posting_k(tm, doc);
+	if (k < 0)
+		return 0;
+	hh_ix_posting_at(tm, (uint32_t)k, out);
+	return 1;
 }
 
 /* index.c: the term table and the slug map. */
@@ -300,6 +432,15 @@ void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
 			const char *const fields[N_FIELDS]);
 /* Drops the postings of removed documents. */
 void hh_ix_compact_locked(struct hh_index *idx);
+/* Gives back what the postings' arrays hold beyond their use (after a
+ * bulk load, from hh_index_settle). */
+void hh_ix_postings_trim(struct hh_index *idx);
+/* Writes one posting record (struct hot) for tf2 and the npos ascending
+ * positions pos (field << HH_IX_FIELD_SHIFT | word) at out, which has
+ * room for HH_IX_RECORD_MAX(npos) bytes; returns its length. */
+#define HH_IX_RECORD_MAX(npos) (1 + 3 * N_FIELDS + 5 + 5 * (size_t)(npos))
+size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
+			const uint32_t *pos, uint32_t npos);
 
 /* rank.c: every live document's norms and every posting's impact with
  * the current average lengths; clears idx->stale. */

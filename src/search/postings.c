@@ -201,6 +201,33 @@ static uint32_t index_field(struct put_ctx *c, const char *s, size_t len)
 	return pos;
 }
 
+static uint8_t *varint_put(uint8_t *o, uint32_t v);
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Document d's term list (struct doc): the n terms of dt ascending, as
+ * varint differences. */
+static void terms_put(struct doc *d, const struct doc_term *dt, size_t n)
+{
+	uint32_t *ids = hh_xmalloc((n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = dt[i].term;
+	qsort(ids, n, sizeof(uint32_t), cmp_u32);
+	uint8_t *buf = hh_xmalloc(5 * n + 1), *o = buf;
+	uint32_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		o = varint_put(o, ids[i] - prev);
+		prev = ids[i];
+	}
+	d->terms_len = (uint32_t)(o - buf);
+	d->terms = hh_xrealloc(buf, d->terms_len + 1);
+	free(ids);
+}
+
 /* Indexes document di's fields (title, keywords, summary, body text):
  * its field lengths, term list and body checkpoints, and one posting per
  * term, appended to the term's list (di is the newest document). Impacts
@@ -227,28 +254,29 @@ void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
 		uint32_t t = c.pos_term[i];
 		grouped[start[t] + fill[t]++] = c.pos[i];
 	}
-	d->terms = hh_xmalloc((c.n_dt + 1) * sizeof(uint32_t));
 	d->n_terms = (uint32_t)c.n_dt;
+	terms_put(d, c.dt, c.n_dt);
 	for (size_t i = 0; i < c.n_dt; i++) {
 		struct term *tm = &idx->terms[c.dt[i].term];
-		d->terms[i] = c.dt[i].term;
 		if (tm->n == tm->cap) {
-			tm->cap = tm->cap ? tm->cap * 2 : 4;
-			tm->p = hh_xrealloc(tm->p, tm->cap * sizeof(*tm->p));
+			tm->cap = tm->cap ? tm->cap + tm->cap / 2 + 2 : 2;
 			tm->h = hh_xrealloc(tm->h, tm->cap * sizeof(*tm->h));
+			tm->cold_off = hh_xrealloc(tm->cold_off,
+						   tm->cap * sizeof(uint32_t));
 		}
 		uint32_t np = c.dt[i].n_pos;
-		if (tm->n_pos + np > tm->cap_pos) {
-			while (tm->n_pos + np > tm->cap_pos)
-				tm->cap_pos = tm->cap_pos ? tm->cap_pos * 2 : 8;
-			tm->pos = hh_xrealloc(tm->pos, tm->cap_pos * sizeof(uint32_t));
+		size_t room = HH_IX_RECORD_MAX(np);
+		if (tm->cold_len + room > tm->cold_cap) {
+			size_t cap = tm->cold_cap ? tm->cold_cap : 16;
+			while (tm->cold_len + room > cap)
+				cap += cap / 2;
+			tm->cold_cap = (uint32_t)cap;
+			tm->cold = hh_xrealloc(tm->cold, cap);
 		}
 		tm->h[tm->n] = (struct hot){ di, 0 };
-		struct posting *p = &tm->p[tm->n++];
-		memcpy(p->tf2, c.dt[i].tf2, sizeof(p->tf2));
-		p->pos_off = tm->n_pos;
-		p->npos = np;
-		memcpy(tm->pos + tm->n_pos, grouped + start[i], np * sizeof(uint32_t));
+		tm->cold_off[tm->n++] = tm->cold_len;
+		tm->cold_len += (uint32_t)hh_ix_record_put(
+			tm->cold + tm->cold_len, c.dt[i].tf2, grouped + start[i], np);
 		tm->n_pos += np;
 		tm->df++;
 		tm->pdf += c.pub;
@@ -265,26 +293,102 @@ void hh_ix_postings_add(struct hh_index *idx, uint32_t di,
 	free(c.pos_term);
 }
 
+static uint8_t *varint_put(uint8_t *o, uint32_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (uint8_t)v;
+	return o;
+}
+
+size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
+			const uint32_t *pos, uint32_t npos)
+{
+	uint8_t *o = out + 1;
+	unsigned fm = 0;
+	/* the frequencies the positions give, as most are (struct hot) */
+	uint32_t n[N_FIELDS] = { 0 };
+	for (uint32_t k = 0; k < npos; k++)
+		n[pos[k] >> HH_IX_FIELD_SHIFT]++;
+	int whole = 1, parts = 1;
+	for (int f = 0; f < N_FIELDS; f++) {
+		whole &= tf2[f] == 2 * n[f];
+		parts &= tf2[f] == n[f];
+		if (tf2[f])
+			fm |= 1u << f;
+	}
+	if (whole || parts) {
+		fm |= TF_COUNTED | (whole ? 0 : TF_PARTS);
+	} else {
+		for (int f = 0; f < N_FIELDS; f++)
+			if (tf2[f])
+				o = varint_put(o, tf2[f]);
+	}
+	out[0] = (uint8_t)fm;
+	uint32_t prev_field = N_FIELDS, prev_word = 0;
+	for (uint32_t k = 0; k < npos; k++) {
+		uint32_t field = pos[k] >> HH_IX_FIELD_SHIFT, word = pos[k] & 0xffffff;
+		if (field == prev_field)
+			o = varint_put(o, (word - prev_word) << 1);
+		else
+			o = varint_put(o, word << 3 | field << 1 | 1);
+		prev_field = field;
+		prev_word = word;
+	}
+	return (size_t)(o - out);
+}
+
+/* The length of term tm's k-th record. */
+static uint32_t record_len(const struct term *tm, uint32_t k)
+{
+	return (k + 1 < tm->n ? tm->cold_off[k + 1] : tm->cold_len) -
+	       tm->cold_off[k];
+}
+
 /* Drops postings of removed documents. Document slots stay, so ids in
  * other structures remain valid. */
 void hh_ix_compact_locked(struct hh_index *idx)
 {
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		struct term *tm = &idx->terms[t];
-		uint32_t w = 0, wp = 0;
+		uint32_t w = 0, wc = 0, n_pos = 0;
 		for (uint32_t i = 0; i < tm->n; i++) {
-			struct posting p = tm->p[i];
 			if (!(idx->dm[tm->h[i].doc].flags & DM_LIVE))
 				continue;
-			memmove(tm->pos + wp, tm->pos + p.pos_off,
-				p.npos * sizeof(uint32_t));
-			p.pos_off = wp;
-			wp += p.npos;
+			uint32_t off = tm->cold_off[i], len = record_len(tm, i);
+			struct posting p;
+			struct pos_iter it;
+			hh_ix_posting_at(tm, i, &p);
+			hh_ix_pos_init(&it, &p);
+			while (hh_ix_pos_next(&it))
+				n_pos++;
+			memmove(tm->cold + wc, tm->cold + off, len);
 			tm->h[w] = tm->h[i];
-			tm->p[w++] = p;
+			tm->cold_off[w++] = wc;
+			wc += len;
 		}
 		tm->n = w;
-		tm->n_pos = wp;
+		tm->cold_len = wc;
+		tm->n_pos = n_pos;
 	}
 	idx->dead = 0;
+}
+
+void hh_ix_postings_trim(struct hh_index *idx)
+{
+	for (uint32_t t = 0; t < idx->n_terms; t++) {
+		struct term *tm = &idx->terms[t];
+		if (tm->cap > tm->n && tm->n) {
+			tm->cap = tm->n;
+			tm->h = hh_xrealloc(tm->h, tm->cap * sizeof(*tm->h));
+			tm->cold_off = hh_xrealloc(tm->cold_off,
+						   tm->cap * sizeof(uint32_t));
+		}
+		if (tm->cold_cap > tm->cold_len && tm->cold_len) {
+			tm->cold_cap = tm->cold_len;
+			tm->cold = hh_xrealloc(tm->cold, tm->cold_cap);
+		}
+	}
 }

@@ -31,11 +31,11 @@ static void norm_doc(struct hh_index *idx, uint32_t di)
 /* A posting's BM25F impact: its normalised, weighted frequency, saturated
  * by K1. */
 static float impact(const struct hh_index *idx, uint32_t doc,
-		    const struct posting *p)
+		    const uint16_t tf2[N_FIELDS])
 {
 	const float *w = idx->dw + (size_t)doc * N_FIELDS;
-	float tfw = w[0] * p->tf2[0] + w[1] * p->tf2[1] + w[2] * p->tf2[2] +
-		    w[3] * p->tf2[3];
+	float tfw = w[0] * tf2[0] + w[1] * tf2[1] + w[2] * tf2[2] +
+		    w[3] * tf2[3];
 	return tfw / ((float)K1 + tfw);
 }
 
@@ -49,8 +49,11 @@ void hh_ix_norms_locked(struct hh_index *idx)
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		struct term *tm = &idx->terms[t];
 		for (uint32_t k = 0; k < tm->n; k++)
-			if (idx->dm[tm->h[k].doc].flags & DM_LIVE)
-				tm->h[k].imp = impact(idx, tm->h[k].doc, &tm->p[k]);
+			if (idx->dm[tm->h[k].doc].flags & DM_LIVE) {
+				uint16_t tf2[N_FIELDS];
+				hh_ix_posting_tf2(tm, k, tf2);
+				tm->h[k].imp = impact(idx, tm->h[k].doc, tf2);
+			}
 	}
 	idx->norms_live = idx->live;
 	__atomic_store_n(&idx->stale, 0, __ATOMIC_RELEASE);
@@ -62,9 +65,13 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 {
 	const struct doc *d = &idx->docs[di];
 	norm_doc(idx, di);
-	for (uint32_t i = 0; i < d->n_terms; i++) {
-		struct term *tm = &idx->terms[d->terms[i]];
-		tm->h[tm->n - 1].imp = impact(idx, di, &tm->p[tm->n - 1]);
+	const uint8_t *tp = d->terms;
+	for (uint32_t i = 0, t = 0; i < d->n_terms; i++) {
+		t += hh_ix_varint(&tp);
+		struct term *tm = &idx->terms[t];
+		uint16_t tf2[N_FIELDS];
+		hh_ix_posting_tf2(tm, tm->n - 1, tf2);
+		tm->h[tm->n - 1].imp = impact(idx, di, tf2);
 	}
 }
 
@@ -200,19 +207,21 @@ static int cmp_cand_desc(const void *x, const void *y)
 
 /* The smallest forward distance from a position of a to one of b in the
  * same field, or a large number. */
-static uint32_t min_gap(const struct term *ta, const struct posting *pa,
-			const struct term *tb, const struct posting *pb)
+static uint32_t min_gap(const struct posting *pa, const struct posting *pb)
 {
 	uint32_t best = 1u << 30;
-	const uint32_t *a = ta->pos + pa->pos_off, *b = tb->pos + pb->pos_off;
-	uint32_t i = 0, j = 0;
-	while (i < pa->npos && j < pb->npos) {
-		if (b[j] > a[i]) {
-			if ((a[i] >> 24) == (b[j] >> 24) && b[j] - a[i] < best)
-				best = b[j] - a[i];
-			i++;
+	struct pos_iter a, b;
+	hh_ix_pos_init(&a, pa);
+	hh_ix_pos_init(&b, pb);
+	int more = hh_ix_pos_next(&a) && hh_ix_pos_next(&b);
+	while (more) {
+		if (b.cur > a.cur) {
+			if ((a.cur >> HH_IX_FIELD_SHIFT) == (b.cur >> HH_IX_FIELD_SHIFT) &&
+			    b.cur - a.cur < best)
+				best = b.cur - a.cur;
+			more = hh_ix_pos_next(&a);
 		} else {
-			j++;
+			more = hh_ix_pos_next(&b);
 		}
 	}
 	return best;
@@ -356,16 +365,23 @@ static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
 		     uint32_t want, uint32_t doc)
 {
 	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
-	const struct posting *pa = find_posting(A, doc);
-	const struct posting *pb = find_posting(B, doc);
-	if (!pa || !pb || !pa->tf2[F_TITLE] || !pb->tf2[F_TITLE])
+	int64_t ka = find_posting_k(A, doc), kb = find_posting_k(B, doc);
+	if (ka < 0 || kb < 0 ||
+	    !(hh_ix_posting_fields(A, (uint32_t)ka) >> F_TITLE & 1) ||
+	    !(hh_ix_posting_fields(B, (uint32_t)kb) >> F_TITLE & 1))
 		return 0;
-	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
+	struct posting pa, pb;
+	hh_ix_posting_at(A, (uint32_t)ka, &pa);
+	hh_ix_posting_at(B, (uint32_t)kb, &pb);
 	/* title positions come first (field 0 in the top byte) */
-	for (uint32_t i = 0; i < pa->npos && (a[i] >> 24) == F_TITLE; i++)
-		for (uint32_t j = 0; j < pb->npos && (b[j] >> 24) == F_TITLE; j++)
-			if (b[j] == a[i] + want)
+	struct pos_iter a, b;
+	hh_ix_pos_init(&a, &pa);
+	while (hh_ix_pos_next(&a) && (a.cur >> HH_IX_FIELD_SHIFT) == F_TITLE) {
+		hh_ix_pos_init(&b, &pb);
+		while (hh_ix_pos_next(&b) && (b.cur >> HH_IX_FIELD_SHIFT) == F_TITLE)
+			if (b.cur == a.cur + want)
 				return 1;
+	}
 	return 0;
 }
 
@@ -437,9 +453,10 @@ static int title_tier(const struct hh_index *idx, const struct query *q,
 			const struct qterm *qt = &q->terms[i];
 			if (!(qt->mask & bit) || qt->syn)
 				continue; /* a synonym in the title is not the word */
-			const struct posting *p =
-				find_posting(&idx->terms[qt->term], doc);
-			if (p && p->tf2[F_TITLE])
+			const struct term *t = &idx->terms[qt->term];
+			int64_t k = find_posting_k(t, doc);
+			if (k >= 0 &&
+			    (hh_ix_posting_fields(t, (uint32_t)k) >> F_TITLE & 1))
 				tm |= qt->mask;
 		}
 		if (!(tm & bit))
@@ -483,20 +500,18 @@ static int near(const struct hh_index *idx, uint32_t ta, uint32_t tb,
 		uint32_t doc)
 {
 	const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
-	const struct posting *pa = find_posting(A, doc);
-	const struct posting *pb = find_posting(B, doc);
-	if (!pa || !pb)
+	struct posting pa, pb;
+	if (!find_posting(A, doc, &pa) || !find_posting(B, doc, &pb))
 		return 0;
-	const uint32_t *a = A->pos + pa->pos_off, *b = B->pos + pb->pos_off;
-	uint32_t i = 0, j = 0;
-	while (i < pa->npos && j < pb->npos) {
-		uint32_t d = a[i] > b[j] ? a[i] - b[j] : b[j] - a[i];
+	struct pos_iter a, b;
+	hh_ix_pos_init(&a, &pa);
+	hh_ix_pos_init(&b, &pb);
+	int more = hh_ix_pos_next(&a) && hh_ix_pos_next(&b);
+	while (more) {
+		uint32_t d = a.cur > b.cur ? a.cur - b.cur : b.cur - a.cur;
 		if (d <= 5) /* a field apart is 2^24 */
 			return 1;
-		if (a[i] < b[j])
-			i++;
-		else
-			j++;
+		more = a.cur < b.cur ? hh_ix_pos_next(&a) : hh_ix_pos_next(&b);
 	}
 	return 0;
 }
@@ -605,11 +620,11 @@ static int rerank(const struct hh_index *idx, const struct query *q,
 			if (ta < 0 || tb < 0)
 				continue;
 			const struct term *A = &idx->terms[ta], *B = &idx->terms[tb];
-			const struct posting *pa = find_posting(A, heap[h].doc);
-			const struct posting *pb = find_posting(B, heap[h].doc);
-			if (!pa || !pb)
+			struct posting pa, pb;
+			if (!find_posting(A, heap[h].doc, &pa) ||
+			    !find_posting(B, heap[h].doc, &pb))
 				continue;
-			uint32_t gap = min_gap(A, pa, B, pb);
+			uint32_t gap = min_gap(&pa, &pb);
 			if (gap == want)
 				boost *= 1.3; /* the phrase as typed */
 			else if (gap <= want + 2)

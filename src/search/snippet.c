@@ -96,14 +96,20 @@ static int match_positions(const struct hh_index *idx, uint32_t di,
 	int n = 0;
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct term *tm = &idx->terms[q->terms[i].term];
-		const struct posting *p = find_posting(tm, di);
-		if (!p || !p->tf2[f])
+		int64_t k = find_posting_k(tm, di);
+		if (k < 0 || !(hh_ix_posting_fields(tm, (uint32_t)k) >> f & 1))
 			continue;
-		const uint32_t *pos = tm->pos + p->pos_off;
-		for (uint32_t k = 0; k < p->npos; k++) {
-			if ((pos[k] >> 24) != (uint32_t)f)
+		struct posting p;
+		hh_ix_posting_at(tm, (uint32_t)k, &p);
+		struct pos_iter it;
+		hh_ix_pos_init(&it, &p);
+		while (hh_ix_pos_next(&it)) {
+			uint32_t pf = it.cur >> HH_IX_FIELD_SHIFT;
+			if (pf < (uint32_t)f)
 				continue;
-			uint32_t v = pos[k] & 0xffffff;
+			if (pf > (uint32_t)f)
+				break; /* fields come in order */
+			uint32_t v = it.cur & 0xffffff;
 			/* insert in order; on overflow keep the smallest */
 			int j = n < max ? n++ : max;
 			if (j == max && v >= out[max - 1])
@@ -129,15 +135,49 @@ static int is_match(const uint32_t *mp, int n_mp, int *m, uint32_t p)
 	return *m < n_mp && mp[*m] == p;
 }
 
+/* The snippet being written: at most SNIPPET_LEN + 30 bytes of text, 6
+ * bytes each when escaped, and SNIPPET_MARKS marks of 13 bytes, fit. */
+struct out {
+	char *o;
+	char buf[4096];
+};
+
+/* n bytes of s, HTML-escaped. */
+static void html_n(struct out *w, const char *s, size_t n)
+{
+	char *o = w->o;
+	for (size_t i = 0; i < n; i++) {
+		const char *e;
+		size_t el;
+		switch (s[i]) {
+		case '&': e = "&amp;"; el = 5; break;
+		case '<': e = "&lt;"; el = 4; break;
+		case '>': e = "&gt;"; el = 4; break;
+		case '"': e = "&quot;"; el = 6; break;
+		case '\'': e = "&#39;"; el = 5; break;
+		default: *o++ = s[i]; continue;
+		}
+		memcpy(o, e, el);
+		o += el;
+	}
+	w->o = o;
+}
+
+static void put(struct out *w, const char *s, size_t n)
+{
+	memcpy(w->o, s, n);
+	w->o += n;
+}
+
 /* The text from *done to the word [start, end) escaped, the word in
  * <mark>. */
-static void mark(struct hh_buf *out, const char *src, size_t *done,
+static void mark(struct out *w, const char *src, size_t *done,
 		 size_t start, size_t end)
 {
-	hh_buf_html_n(out, src + *done, start - *done);
-	hh_buf_puts(out, "<mark>");
-	hh_buf_html_n(out, src + start, end - start);
-	hh_buf_puts(out, "</mark>");
+	html_n(w, src + *done, start - *done);
+	put(w, "<mark>", 6);
+	html_n(w, src + start, end - start);
+	put(w, "</mark>", 7);
 	*done = end;
 }
 
@@ -161,12 +201,20 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 	uint32_t pos = 0;
 	size_t at = 0;
 	if (n_mp) {
-		/* the last checkpoint at least 31 words before the first match:
-		 * 31 words are more than SNIPPET_BEFORE bytes */
-		uint32_t want = mp[0] > 31 ? mp[0] - 31 : 0;
-		for (uint32_t k = 0; k < d->n_ckpt && d->ckpt[k].pos <= want; k++) {
-			pos = d->ckpt[k].pos;
-			at = d->ckpt[k].off;
+		/* the last checkpoint at or before the first match (binary
+		 * search; checkpoint 0 is word 0): only the words from it to
+		 * the match are cut, to find where the match starts */
+		uint32_t lo = 0, hi = d->n_ckpt;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			if (d->ckpt[mid].pos <= mp[0])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo) {
+			pos = d->ckpt[lo - 1].pos;
+			at = d->ckpt[lo - 1].off;
 		}
 	} else {
 		src = d->summary; /* no match in the body: the summary */
@@ -174,19 +222,16 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
 	}
 	/* the words from the checkpoint to the first match */
-	size_t ws[64], we[64];
-	uint32_t wp[64];
-	int nw = 0;
-	size_t first = 0, s0, e0;
+	int nw = 0, found = 0;
+	size_t first = 0, first_end = 0, s0, e0;
 	if (n_mp) {
 		first = len;
 		while (hh_word_next(src, len, &at, &s0, &e0)) {
-			ws[nw % 64] = s0;
-			we[nw % 64] = e0;
-			wp[nw % 64] = pos;
 			nw++;
 			if (pos++ == mp[0]) {
 				first = s0;
+				first_end = e0;
+				found = 1;
 				break;
 			}
 		}
@@ -200,31 +245,27 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 	while (end > start && end < len && ((unsigned char)src[end] & 0xc0) == 0x80)
 		end--;
 
-	struct hh_buf out;
-	hh_buf_init(&out);
+	struct out w;
+	w.o = w.buf;
 	if (start > 0)
-		hh_buf_puts(&out, "… ");
+		put(&w, "… ", sizeof("… ") - 1);
 	size_t done = start;
 	int m = 0;
-	/* the remembered words from start on, then the rest of the window */
-	int from = nw > 64 ? nw - 64 : 0;
-	for (int k = from; k < nw; k++) {
-		int r = k % 64;
-		if (ws[r] < start)
-			continue;
-		if (we[r] <= end && is_match(mp, n_mp, &m, wp[r]))
-			mark(&out, src, &done, ws[r], we[r]);
-	}
+	/* the first match (the words before it are none) */
+	if (found && first_end <= end && is_match(mp, n_mp, &m, mp[0]))
+		mark(&w, src, &done, first, first_end);
 	if (!nw)
 		at = start; /* the summary: from its beginning */
 	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
 		if (is_match(mp, n_mp, &m, pos++))
-			mark(&out, src, &done, s0, e0);
+			mark(&w, src, &done, s0, e0);
 	}
-	hh_buf_html_n(&out, src + done, end - done);
+	html_n(&w, src + done, end - done);
 	if (end < len)
-		hh_buf_puts(&out, " …");
-	const char *s = hh_arena_strdup(a, hh_buf_str(&out));
-	hh_buf_clear(&out);
-	return s;
+		put(&w, " …", sizeof(" …") - 1);
+	size_t n = (size_t)(w.o - w.buf);
+	char *out = hh_arena_alloc(a, n + 1);
+	memcpy(out, w.buf, n);
+	out[n] = 0;
+	return out;
 }

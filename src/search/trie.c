@@ -17,6 +17,7 @@ uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
 	n->child = n->sibling = 0;
 	n->term = -1;
 	n->c = c;
+	n->rest = 0;
 	return idx->n_trie++;
 }
 
@@ -26,7 +27,11 @@ uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
 			   const char *surface)
 {
 	uint32_t node = 0;
+	size_t len = strlen(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t left = len - (size_t)(p - (const unsigned char *)s);
+		if (idx->trie[node].rest < left)
+			idx->trie[node].rest = (uint8_t)(left > 255 ? 255 : left);
 		uint32_t ch = idx->trie[node].child, prev = 0;
 		while (ch && idx->trie[ch].c != *p) {
 			prev = ch;
@@ -108,6 +113,10 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 {
 	const struct trie_node *tn = &f->idx->trie[node];
+	/* every word below is shorter than the query word by more than
+	 * maxd: none is within maxd edits */
+	if (depth + tn->rest + f->maxd < f->qlen)
+		return;
 	unsigned char c = tn->c;
 	int *row = f->rows[depth], *up = f->rows[depth - 1];
 	const int big = f->maxd + 1;
@@ -151,17 +160,19 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		      int staff, uint32_t *out, int max_out)
 {
-	struct fuzzy *f = hh_xmalloc(sizeof(*f));
+	/* 17 kB of rows: a thread's own, not a malloc per call (a request
+	 * that size made malloc sort its free lists each time: a third of
+	 * a long unknown word's search, s-speed) */
+	static _Thread_local struct fuzzy scratch;
+	struct fuzzy *f = &scratch;
 	f->idx = idx;
 	f->staff = staff;
 	f->q = (const unsigned char *)q;
 	f->qlen = (int)strlen(q);
 	f->maxd = maxd;
 	f->n_found = 0;
-	if (f->qlen >= HH_TERM_MAX - 1 || !idx->n_trie) {
-		free(f);
+	if (f->qlen >= HH_TERM_MAX - 1 || !idx->n_trie)
 		return 0;
-	}
 	for (int j = 0; j <= f->qlen; j++)
 		f->rows[0][j] = j;
 	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
@@ -183,7 +194,6 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 	int n = f->n_found < max_out ? f->n_found : max_out;
 	for (int i = 0; i < n; i++)
 		out[i] = f->found[i].term;
-	free(f);
 	return n;
 }
 
