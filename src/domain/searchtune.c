@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/access.h"
@@ -607,13 +606,16 @@ enum hh_rc hh_pins_import(struct hh_store *st, const char *dir, FILE *errs,
 
 /* ---- at run time -------------------------------------------------------- */
 
+/* A pin as searches read it: by the pinned article's slug, so that the
+ * index gives each reader the version they see at that slug now (the
+ * municipality's published local version, else the shared or the
+ * agency's one; none when none is published), with no reload when a
+ * version is published or archived. */
 struct pin_entry {
 	int64_t muni_id;
 	const char *query;
-	struct hh_search_hit hit;
-	int64_t owner;   /* the article's organisation; 0: shared */
-	int agency;
-	int published;
+	const char *slug;
+	int64_t article_id; /* the article pinned (a reload when it changes) */
 };
 
 /* One generation of pins; replaced whole, never changed. */
@@ -656,27 +658,11 @@ static struct pin_table *load_pins(struct hh_store *st)
 	}
 	t->v = hh_arena_alloc(&t->ar, (r.n + 1) * sizeof(*t->v));
 	for (size_t i = 0; i < r.n; i++) {
-		const struct hh_article *a = &r.v[i].article;
 		struct pin_entry *e = &t->v[t->n++];
-		memset(e, 0, sizeof(*e));
 		e->muni_id = r.v[i].pin.org_id;
 		e->query = keep(&t->ar, r.v[i].pin.query);
-		e->owner = a->org_id;
-		e->agency = r.v[i].agency;
-		e->published = a->status == HH_STATUS_PUBLISHED;
-		e->hit.id = a->id;
-		e->hit.slug = keep(&t->ar, a->slug);
-		e->hit.title = keep(&t->ar, a->title);
-		e->hit.summary = keep(&t->ar, a->summary);
-		e->hit.org_code = keep(&t->ar, a->org_code);
-		e->hit.org_name = keep(&t->ar, a->org_name);
-		e->hit.kle = keep(&t->ar, a->kle);
-		e->hit.audience = a->audience;
-		struct hh_buf b;
-		hh_buf_init(&b);
-		hh_buf_html(&b, a->summary ? a->summary : "");
-		e->hit.snippet_html = keep(&t->ar, hh_buf_str(&b));
-		hh_buf_clear(&b);
+		e->slug = keep(&t->ar, r.v[i].article.slug);
+		e->article_id = r.v[i].article.id;
 	}
 	hh_arena_clear(&tmp);
 	return t;
@@ -727,7 +713,7 @@ static int pinned(struct hh_search_tuning *t, int64_t article_id)
 	int hit = 0;
 	pthread_rwlock_rdlock(&t->lock);
 	for (size_t i = 0; t->pins && i < t->pins->n && !hit; i++)
-		hit = t->pins->v[i].hit.id == article_id;
+		hit = t->pins->v[i].article_id == article_id;
 	pthread_rwlock_unlock(&t->lock);
 	return hit;
 }
@@ -797,23 +783,11 @@ void hh_search_tuning_stop(struct hh_search_tuning *t)
 	free(t);
 }
 
-/* May the reader of q read the pinned article e? */
-static int visible(const struct pin_entry *e, const struct hh_search_query *q)
-{
-	if (!e->published)
-		return 0;
-	if (e->hit.audience == HH_AUDIENCE_STAFF && !q->staff)
-		return 0;
-	return e->owner == 0 || e->owner == q->municipality_id || e->agency;
-}
-
-void hh_search_tuning_apply(const struct hh_search_query *q,
-			    struct hh_arena *a, struct hh_search_result *res)
+void hh_search_tuning_prepare(struct hh_search_query *q, struct hh_arena *a)
 {
 	struct hh_search_tuning *t = atomic_load(&running);
-	if (!t || !q->municipality_id || q->offset || q->organisation_id ||
-	    (q->kle && *q->kle) || q->audience || !q->text || q->limit <= 0 ||
-	    (q->kinds && !(q->kinds & HH_KIND_BIT(HH_DOC_ARTICLE))))
+	q->pin_slug = NULL;
+	if (!t || !q->municipality_id || !q->text || q->prefix_last)
 		return;
 	/* most searches: no pin at all, so not even the query's folding */
 	pthread_rwlock_rdlock(&t->lock);
@@ -825,46 +799,18 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 	if (!nq)
 		return;
 	pthread_rwlock_rdlock(&t->lock);
-	const struct pin_entry *e = NULL;
-	for (size_t i = 0; t->pins && i < t->pins->n && !e; i++)
+	for (size_t i = 0; t->pins && i < t->pins->n && !q->pin_slug; i++)
 		if (t->pins->v[i].muni_id == q->municipality_id &&
 		    !strcmp(t->pins->v[i].query, nq))
-			e = &t->pins->v[i];
-	if (!e || !visible(e, q)) {
-		pthread_rwlock_unlock(&t->lock);
-		return;
-	}
-	/* the hit, in the result's arena, first; the others after it */
-	int n = res->n_hits, at = -1;
-	for (int i = 0; i < n && at < 0; i++)
-		if (res->hits[i].kind == HH_DOC_ARTICLE &&
-		    res->hits[i].id == e->hit.id)
-			at = i;
-	struct hh_search_hit *hits = hh_arena_alloc(a, (size_t)(n + 1) *
-							       sizeof(*hits));
-	if (at >= 0) {
-		hits[0] = res->hits[at];
-	} else {
-		hits[0] = e->hit;
-		hits[0].slug = hh_arena_strdup(a, e->hit.slug);
-		hits[0].title = hh_arena_strdup(a, e->hit.title);
-		hits[0].summary = keep(a, e->hit.summary);
-		hits[0].org_code = keep(a, e->hit.org_code);
-		hits[0].org_name = keep(a, e->hit.org_name);
-		hits[0].kle = keep(a, e->hit.kle);
-		hits[0].snippet_html = keep(a, e->hit.snippet_html);
-		res->total++;
-	}
+			q->pin_slug = hh_arena_strdup(a, t->pins->v[i].slug);
 	pthread_rwlock_unlock(&t->lock);
-	hits[0].score = n ? res->hits[0].score : 1.0;
-	int k = 1;
-	for (int i = 0; i < n; i++)
-		if (i != at)
-			hits[k++] = res->hits[i];
-	if (k > q->limit)
-		k = q->limit;
-	res->hits = hits;
-	res->n_hits = k;
+}
+
+void hh_search_tuning_apply(const struct hh_search_query *q,
+			    struct hh_search_result *res)
+{
+	(void)q;
 	/* an editor chose this answer for this query: a sure one */
-	res->strength = HH_STRENGTH_STRONG;
+	if (res->pinned)
+		res->strength = HH_STRENGTH_STRONG;
 }

@@ -9,10 +9,15 @@
  *
  * A pin puts one article first for one exact query (normalised: case
  * folded, NFC, blanks collapsed) in one municipality's searches, without
- * touching the ranking: the search through domain/reading.h moves or
- * adds the pinned article at the top of the first page when the reader
- * may read it and no facet filter is chosen. Pins are held in memory,
- * reloaded when a pin or a pinned article changes.
+ * touching the others' ranking: the search through domain/reading.h
+ * names the pinned article's slug to the index, which puts the article
+ * the reader sees at that slug (the municipality's published local
+ * version before the shared one) first and the other hits after it, on
+ * every page, counted once in the total and the facets, when the
+ * reader may read it and the chosen filters let it through. Pins are
+ * held in memory, reloaded when a pin or a pinned article changes; a
+ * version published or archived takes effect at once, since the index
+ * resolves the slug at each search.
  *
  * Adding a synonym changes the search for everyone (synonyms are shared,
  * as the file was), so it takes the right to change the shared knowledge
@@ -117,10 +122,14 @@ enum hh_rc hh_search_tuning_start(struct hh_index *idx, struct hh_store *st,
  * frees t (NULL: nothing). Call when no search or write runs. */
 void hh_search_tuning_stop(struct hh_search_tuning *t);
 
-/* Puts the article pinned to q's text in q's municipality first in *res
- * (strings in a), when it is the first page, no facet filter is chosen
- * and the reader may read it. No-op when nothing is started. */
+/* Before the search: sets q->pin_slug (in a) to the slug of the article
+ * pinned to q's text in q's municipality, or NULL; the index puts the
+ * article the reader sees at that slug first, on every page (index.h).
+ * No-op (NULL) when nothing is started. */
+void hh_search_tuning_prepare(struct hh_search_query *q, struct hh_arena *a);
+
+/* After the search: a result led by a pin is a sure one. */
 void hh_search_tuning_apply(const struct hh_search_query *q,
-			    struct hh_arena *a, struct hh_search_result *res);
+			    struct hh_search_result *res);
 
 #endif
