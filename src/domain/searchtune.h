@@ -66,6 +66,38 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 			  const char *words, const char *alternatives,
 			  int both_ways, const char **rule, const char **field);
 
+/* s-tune: removes rule id (the index hears of it after the commit; the
+ * rule is kept marked removed, so the seed and `helhed import` do not
+ * bring it back, and adding it again revives it). *rule (may be NULL)
+ * gets the removed text (in ar). FORBIDDEN as hh_synonym_add, NOT_FOUND
+ * when there is no such rule or it is removed already. An event
+ * "synonym"/"delete" with the rule before. */
+enum hh_rc hh_synonym_remove(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *ar, int64_t id, const char **rule);
+
+/* s-tune: replaces rule id by "words => alternatives" (as hh_synonym_add)
+ * in one transaction: the old one is removed, the new one added (or
+ * revived); *new_id and *rule (may be NULL) get the new rule's id and
+ * text. The same text: nothing changes (*new_id = id). NOT_FOUND, INVALID
+ * with *field, CONFLICT (the new text is another rule), FORBIDDEN. An
+ * event "synonym"/"update" with both texts. */
+enum hh_rc hh_synonym_change(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     int64_t id, const char *words,
+			     const char *alternatives, int both_ways,
+			     int64_t *new_id, const char **rule,
+			     const char **field);
+
+/* s-tune: for the editors' list: the rules whose text holds filter (any
+ * case; NULL or "": all), oldest first, from offset, at most limit (<= 0:
+ * all) to cb with their ids; *total gets how many hold filter. FORBIDDEN
+ * for one who may not change the shared knowledge base. */
+enum hh_rc hh_synonym_page(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, const char *filter, int offset,
+			   int limit, enum hh_rc (*cb)(void *ctx, int64_t id,
+						       const char *rule),
+			   void *ctx, int *total);
+
 /* Streams every stored rule, oldest first (strings in ar). */
 enum hh_rc hh_synonym_list(struct hh_store *st, struct hh_arena *ar,
 			   enum hh_rc (*cb)(void *ctx, const char *rule),

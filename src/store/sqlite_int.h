@@ -216,6 +216,10 @@ enum stmt_id {
 	S_PIN_PUT,
 	S_PIN_DELETE,
 	S_PIN_LIST,
+	/* s-tune (issue 13): removing and reviving synonym rules */
+	S_SYNONYM_GET,
+	S_SYNONYM_REMOVE,
+	S_SYNONYM_REVIVE,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
