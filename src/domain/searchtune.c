@@ -323,6 +323,16 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 			  const char *words, const char *alternatives,
 			  int both_ways, const char **rule, const char **field)
 {
+	return hh_synonym_add_id(st, who, an, ar, words, alternatives,
+				 both_ways, NULL, rule, field);
+}
+
+enum hh_rc hh_synonym_add_id(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     const char *words, const char *alternatives,
+			     int both_ways, int64_t *id, const char **rule,
+			     const char **field)
+{
 	*field = NULL;
 	if (!hh_article_can_edit(who, 0))
 		return HH_ERR_FORBIDDEN;
@@ -336,6 +346,8 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 		hh_store_changed(st, &ch);
 		if (rule)
 			*rule = c.rule;
+		if (id)
+			*id = c.id;
 	}
 	return rc;
 }

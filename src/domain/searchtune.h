@@ -66,6 +66,13 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 			  const char *words, const char *alternatives,
 			  int both_ways, const char **rule, const char **field);
 
+/* s-tune: the same, *id (may be NULL) getting the rule's id. */
+enum hh_rc hh_synonym_add_id(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     const char *words, const char *alternatives,
+			     int both_ways, int64_t *id, const char **rule,
+			     const char **field);
+
 /* s-tune: removes rule id (the index hears of it after the commit; the
  * rule is kept marked removed, so the seed and `helhed import` do not
  * bring it back, and adding it again revives it). *rule (may be NULL)
