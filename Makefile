@@ -118,6 +118,8 @@ $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 # s-edit (issue 13): the editors' page tests read the database through
 # sqlite_query.h
 $(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
+# s-tune (issue 13)
+$(BUILD)/tests/api/test_search_tune: tests/store/sqlite_query.h
 
 run: deps $(BUILD)/helhed
 	@mkdir -p var
