@@ -2093,8 +2093,8 @@ void hh_page_editor_synonyms(struct hh_req *r)
 			       "synonymerne</label>\n<input id=\"f-syn-q\" "
 			       "name=\"q\" type=\"search\" value=\"");
 		hh_page_text(r, q ? q : "");
-		hh_buf_puts(b, "\"></div>\n<button type=\"submit\">Søg</button>\n"
-			       "</form>\n");
+		hh_buf_puts(b, "\"></div>\n<button type=\"submit\">Find synonymer"
+			       "</button>\n</form>\n");
 		/* the rows are written straight into the page, inside the
 		 * table opened here */
 		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
