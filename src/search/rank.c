@@ -779,7 +779,8 @@ static void pin_fill(const struct hh_index *idx,
 	struct cand *all = hh_xmalloc((size_t)(n_heap + 1) * sizeof(*all));
 	all[0] = (struct cand){ n_heap ? heap[0].score * 1.0001 + 1e-9 : 1.0,
 				0, (uint32_t)pin, 0 };
-	memcpy(all + 1, heap, (size_t)n_heap * sizeof(*all));
+	if (n_heap) /* heap is NULL for a pin alone */
+		memcpy(all + 1, heap, (size_t)n_heap * sizeof(*all));
 	fill_hits(idx, sq, q, all, n_heap + 1, offset, limit, a, res);
 	free(all);
 }
