@@ -81,7 +81,8 @@ STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_inquiries.c \
 	tests/store/store_suite_desk.c \
 	tests/store/store_suite_appointments.c \
-	tests/store/store_suite_inbox.c
+	tests/store/store_suite_inbox.c \
+	tests/store/store_suite_tune.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
@@ -121,6 +122,8 @@ $(BUILD)/tests/pages/test_editor_pages: tests/store/sqlite_query.h
 # s-http (issue 13): the search log after a clean stop of a real server
 $(BUILD)/tests/api/test_searchlog_stop: tests/api/real_server.h \
 	tests/store/sqlite_query.h
+# s-tune (issue 13)
+$(BUILD)/tests/api/test_search_tune: tests/store/sqlite_query.h
 
 # The build runs as many jobs as the machine has cores, once deps has
 # installed what is missing (so nothing compiles before its headers exist).

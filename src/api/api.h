@@ -159,4 +159,14 @@ void hh_api_proposal_get(struct hh_req *r);
 void hh_api_proposal_accept(struct hh_req *r);
 void hh_api_proposal_decline(struct hh_req *r);
 
+/* s-tune (issue 13): an article's versions and restoring one
+ * (api/articles.c); the synonyms (api/synonyms.c) */
+void hh_api_article_versions(struct hh_req *r);
+void hh_api_article_version(struct hh_req *r);
+void hh_api_article_restore(struct hh_req *r);
+void hh_api_synonyms(struct hh_req *r);
+void hh_api_synonym_create(struct hh_req *r);
+void hh_api_synonym_put(struct hh_req *r);
+void hh_api_synonym_delete(struct hh_req *r);
+
 #endif

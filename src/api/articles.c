@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "domain/orgs.h"
 #include "domain/articles.h"
+#include "domain/versions.h" /* s-tune */
 
 #define PAGE_MAX 100
 
@@ -380,4 +381,164 @@ void hh_api_article_history(struct hh_req *r)
 		return;
 	}
 	hh_resp_json(r, 200, json_pack("{s:o}", "events", items));
+}
+
+/* ---- s-tune (issue 13): versions and restoring one ----------------------
+ * The same domain functions as the editors' pages (domain/versions.h):
+ * who may see an article's versions and restore one is decided there. */
+
+struct version_list {
+	struct hh_arena *ar;
+	json_t *items;
+	struct hh_article prev;
+	int have_prev;
+};
+
+static enum hh_rc version_item(void *p, const struct hh_article *v)
+{
+	struct version_list *c = p;
+	struct hh_version_change ch;
+	hh_version_change_of(c->ar, c->have_prev ? &c->prev : NULL, v, &ch);
+	json_t *fields = json_array();
+	for (unsigned bit = 1; bit <= HH_VCH_STATUS; bit <<= 1)
+		if (ch.fields & bit)
+			json_array_append_new(fields,
+					      json_string(hh_version_field_name(bit)));
+	char at[21];
+	hh_time_iso(v->updated_at, at);
+	json_array_append_new(
+		c->items,
+		json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:o, s:I, s:I}}",
+			  "version", (json_int_t)v->version, "status",
+			  hh_status_name(v->status), "author",
+			  v->updated_by ? v->updated_by : "", "at", at, "title",
+			  v->title ? v->title : "", "change", "fields", fields,
+			  "lines_added", (json_int_t)ch.added, "lines_removed",
+			  (json_int_t)ch.removed));
+	c->prev = *v;
+	c->have_prev = 1;
+	return HH_OK;
+}
+
+/* The slug and the owner (?organisation=) of a versions route; 0 after
+ * queueing a problem. */
+static int versions_target(struct hh_req *r, const char **slug, int64_t *org_id)
+{
+	int given;
+	*slug = hh_req_param(r, "slug");
+	if (!hh_slug_valid(*slug)) {
+		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
+		return 0;
+	}
+	return owner_param(r, org_id, &given);
+}
+
+static int version_param(struct hh_req *r, int64_t *n)
+{
+	const char *s = hh_req_param(r, "version");
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v <= 0) {
+		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
+		return 0;
+	}
+	*n = v;
+	return 1;
+}
+
+void hh_api_article_versions(struct hh_req *r)
+{
+	const char *slug;
+	int64_t org_id;
+	if (!versions_target(r, &slug, &org_id))
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_article cur;
+	struct version_list c = { .ar = &r->arena, .items = json_array() };
+	enum hh_rc rc = hh_article_versions(r->app->store, &who, &r->arena,
+					    org_id, slug, &cur, version_item, &c);
+	if (rc != HH_OK) {
+		json_decref(c.items);
+		refused(r, rc, NULL, NULL, "an article's versions are for its editors");
+		return;
+	}
+	set_etag(r, cur.version);
+	hh_resp_json(r, 200, json_pack("{s:s, s:s?, s:I, s:o}", "slug", cur.slug,
+				       "organisation", cur.org_code,
+				       "current_version", (json_int_t)cur.version,
+				       "versions", c.items));
+}
+
+void hh_api_article_version(struct hh_req *r)
+{
+	const char *slug;
+	int64_t org_id, n;
+	if (!versions_target(r, &slug, &org_id) || !version_param(r, &n))
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_article cur, v;
+	enum hh_rc rc = hh_article_version(r->app->store, &who, &r->arena, org_id,
+					   slug, n, &cur, &v);
+	if (rc != HH_OK) {
+		refused(r, rc, NULL, NULL, "an article's versions are for its editors");
+		return;
+	}
+	json_t *j = hh_article_json(&v, 1);
+	json_object_set_new(j, "current_version", json_integer(cur.version));
+	hh_resp_json(r, 200, j);
+}
+
+void hh_api_article_restore(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	const char *slug;
+	int64_t org_id, n, version = 0;
+	if (!versions_target(r, &slug, &org_id) || !version_param(r, &n))
+		return;
+	struct hh_json_spec spec[] = {
+		HH_JSON_INT("version", &version, 0, 1, INT64_MAX),
+		HH_JSON_END
+	};
+	/* the body is optional: If-Match alone will do */
+	if (r->body.len && !hh_json_body(r, spec))
+		return;
+	int64_t hv = hh_if_match(r);
+	if (hv < 0) {
+		hh_resp_problem(r, HH_E_INVALID_PARAM, "If-Match",
+				"If-Match must be the ETag of the article, e.g. \"3\"");
+		return;
+	}
+	if (hv && version && hv != version) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "version",
+				"If-Match and version disagree");
+		return;
+	}
+	if (!hv)
+		hv = version;
+	if (!hv) {
+		hh_resp_problem(r, HH_E_VERSION_REQUIRED, "version", NULL);
+		return;
+	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_article a;
+	int changed = 0;
+	enum hh_rc rc = hh_article_restore(r->app->store, &who, &r->arena, org_id,
+					   slug, n, hv, &a, &changed);
+	if (rc == HH_ERR_CONFLICT) {
+		hh_resp_problem(r, HH_E_ARTICLE_CHANGED, "version", NULL);
+		return;
+	}
+	if (rc != HH_OK) {
+		refused(r, rc, NULL, NULL, "restoring a version is for the "
+					   "article's editors");
+		return;
+	}
+	set_etag(r, a.version);
+	json_t *j = hh_article_json(&a, 1);
+	json_object_set_new(j, "restored", json_boolean(changed));
+	hh_resp_json(r, 200, j);
 }

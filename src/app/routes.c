@@ -270,6 +270,17 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/redaktion/{org}/{slug}/lokal", hh_page_editor_local),
 	ROUTE(HH_GET, "/redaktion/{org}/{slug}/forslag", hh_page_editor_propose_form),
 	ROUTE_BODY(HH_POST, "/redaktion/{org}/{slug}/forslag", hh_page_editor_propose, HH_JSON_BODY_MAX),
+	/* s-tune (issue 13): an article's versions and restoring one over
+	 * the API; the synonyms over the API and their list for editors */
+	ROUTE(HH_GET, "/api/v1/articles/{slug}/versions", hh_api_article_versions),
+	ROUTE(HH_GET, "/api/v1/articles/{slug}/versions/{version}", hh_api_article_version),
+	ROUTE(HH_POST, "/api/v1/articles/{slug}/versions/{version}/restore", hh_api_article_restore),
+	ROUTE(HH_GET, "/api/v1/synonyms", hh_api_synonyms),
+	ROUTE(HH_POST, "/api/v1/synonyms", hh_api_synonym_create),
+	ROUTE(HH_PUT, "/api/v1/synonyms/{id}", hh_api_synonym_put),
+	ROUTE(HH_DELETE, "/api/v1/synonyms/{id}", hh_api_synonym_delete),
+	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
+	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 
 	{ 0, NULL, NULL, 0, 0 }
 };

@@ -26,8 +26,9 @@ int64_t hh_reading_search_visit(struct hh_index *ix,
 				struct hh_search_result *res)
 {
 	q->staff = hh_article_reads_staff(who);
+	hh_search_tuning_prepare(q, a); /* s-tune: an editor's pin first */
 	hh_index_search(ix, q, a, res);
-	hh_search_tuning_apply(q, a, res); /* s-edit: an editor's pin first */
+	hh_search_tuning_apply(q, res);
 	return hh_searchlog_add_strength(q->text, q->municipality_id,
 					 res->total, (int)res->strength, visit,
 					 known_word, ix);
@@ -38,8 +39,9 @@ void hh_reading_search_again(struct hh_index *ix, const struct hh_actor *who,
 			     struct hh_search_result *res)
 {
 	q->staff = hh_article_reads_staff(who);
+	hh_search_tuning_prepare(q, a); /* s-tune: an editor's pin first */
 	hh_index_search(ix, q, a, res);
-	hh_search_tuning_apply(q, a, res); /* s-edit: an editor's pin first */
+	hh_search_tuning_apply(q, res);
 }
 
 int hh_reading_known(void *ix, const char *word, size_t len)

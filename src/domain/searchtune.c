@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/access.h"
@@ -265,18 +264,54 @@ static const char *phrases(struct hh_arena *ar, const struct hh_analyzer *an,
 	return parts ? out : NULL;
 }
 
+/* The stored line of the rule "words => alternatives" (both_ways:
+ * "words, alternatives"), in ar; NULL with *field set when a side is no
+ * phrase list. */
+static const char *make_rule(struct hh_arena *ar, const struct hh_analyzer *an,
+			     const char *words, const char *alternatives,
+			     int both_ways, const char **field)
+{
+	const char *from = phrases(ar, an, words);
+	if (!from || strchr(from, ','))
+		return *field = "words", NULL;
+	const char *to = phrases(ar, an, alternatives);
+	if (!to)
+		return *field = "alternatives", NULL;
+	const char *rule = hh_arena_printf(ar, both_ways ? "%s, %s" : "%s => %s",
+					   from, to);
+	struct hh_synonyms probe = { 0 };
+	int ok = hh_synonyms_parse_line(&probe, an, rule) > 0;
+	hh_synonyms_clear(&probe);
+	if (!ok)
+		return *field = "alternatives", NULL;
+	return rule;
+}
+
 struct add_ctx {
 	const struct hh_actor *who;
 	const char *rule;
 	int64_t id;
 };
 
+/* The rule inserted, or a removed one with its text revived (s-tune);
+ * CONFLICT when it is there and not removed. */
+static enum hh_rc put_rule(struct hh_tx *tx, const struct hh_actor *who,
+			   const char *rule, int64_t *id)
+{
+	int64_t now = hh_now_us() / 1000000;
+	enum hh_rc rc = tx->store->synonym_insert(tx, rule, now, who->label, id);
+	if (rc == HH_ERR_CONFLICT) {
+		rc = tx->store->synonym_revive(tx, rule, now, who->label, id);
+		if (rc == HH_ERR_NOT_FOUND)
+			rc = HH_ERR_CONFLICT;
+	}
+	return rc;
+}
+
 static enum hh_rc add_tx(struct hh_tx *tx, void *p)
 {
 	struct add_ctx *c = p;
-	enum hh_rc rc = tx->store->synonym_insert(tx, c->rule,
-						  hh_now_us() / 1000000,
-						  c->who->label, &c->id);
+	enum hh_rc rc = put_rule(tx, c->who, c->rule, &c->id);
 	if (rc != HH_OK)
 		return rc;
 	return event(tx, c->who, "synonym", c->id, c->who->org_id, "create",
@@ -288,29 +323,171 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 			  const char *words, const char *alternatives,
 			  int both_ways, const char **rule, const char **field)
 {
+	return hh_synonym_add_id(st, who, an, ar, words, alternatives,
+				 both_ways, NULL, rule, field);
+}
+
+enum hh_rc hh_synonym_add_id(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     const char *words, const char *alternatives,
+			     int both_ways, int64_t *id, const char **rule,
+			     const char **field)
+{
 	*field = NULL;
 	if (!hh_article_can_edit(who, 0))
 		return HH_ERR_FORBIDDEN;
-	const char *from = phrases(ar, an, words);
-	if (!from || strchr(from, ','))
-		return *field = "words", HH_ERR_INVALID;
-	const char *to = phrases(ar, an, alternatives);
-	if (!to)
-		return *field = "alternatives", HH_ERR_INVALID;
 	struct add_ctx c = { .who = who };
-	c.rule = hh_arena_printf(ar, both_ways ? "%s, %s" : "%s => %s", from, to);
-	struct hh_synonyms probe = { 0 };
-	int ok = hh_synonyms_parse_line(&probe, an, c.rule) > 0;
-	hh_synonyms_clear(&probe);
-	if (!ok)
-		return *field = "alternatives", HH_ERR_INVALID;
+	c.rule = make_rule(ar, an, words, alternatives, both_ways, field);
+	if (!c.rule)
+		return HH_ERR_INVALID;
 	enum hh_rc rc = hh_store_run_tx(st, 1, add_tx, &c);
 	if (rc == HH_OK) {
 		struct hh_change ch = { "synonym", c.id, 0, "create" };
 		hh_store_changed(st, &ch);
 		if (rule)
 			*rule = c.rule;
+		if (id)
+			*id = c.id;
 	}
+	return rc;
+}
+
+/* ---- s-tune: removing, changing and listing rules ----------------------- */
+
+struct change_ctx {
+	const struct hh_actor *who;
+	int64_t id;         /* the rule changed or removed */
+	const char *rule;   /* the new text; NULL: remove */
+	const char *before; /* filled: the old text */
+	int64_t new_id;
+	struct hh_arena *ar;
+};
+
+static enum hh_rc change_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	int64_t now = hh_now_us() / 1000000;
+	enum hh_rc rc = tx->store->synonym_get(tx, c->ar, c->id, &c->before);
+	if (rc != HH_OK)
+		return rc;
+	if (c->rule && !strcmp(c->rule, c->before)) {
+		c->new_id = c->id; /* the same text: nothing to do */
+		return HH_OK;
+	}
+	rc = tx->store->synonym_remove(tx, c->id, now, c->who->label);
+	if (rc != HH_OK)
+		return rc;
+	if (!c->rule)
+		return event(tx, c->who, "synonym", c->id, c->who->org_id,
+			     "delete", json_pack("{s:s}", "rule", c->before),
+			     NULL);
+	rc = put_rule(tx, c->who, c->rule, &c->new_id);
+	if (rc != HH_OK)
+		return rc;
+	return event(tx, c->who, "synonym", c->new_id, c->who->org_id, "update",
+		     json_pack("{s:s, s:I}", "rule", c->before, "id",
+			       (json_int_t)c->id),
+		     json_pack("{s:s}", "rule", c->rule));
+}
+
+static enum hh_rc run_change(struct hh_store *st, struct change_ctx *c)
+{
+	enum hh_rc rc = hh_store_run_tx(st, 1, change_tx, c);
+	if (rc == HH_OK && c->new_id != c->id) {
+		struct hh_change ch = { "synonym", c->rule ? c->new_id : c->id, 0,
+					c->rule ? "update" : "delete" };
+		hh_store_changed(st, &ch);
+	}
+	return rc;
+}
+
+enum hh_rc hh_synonym_remove(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *ar, int64_t id, const char **rule)
+{
+	if (!hh_article_can_edit(who, 0))
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx c = { .who = who, .id = id, .ar = ar };
+	enum hh_rc rc = run_change(st, &c);
+	if (rc == HH_OK && rule)
+		*rule = c.before;
+	return rc;
+}
+
+enum hh_rc hh_synonym_change(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     int64_t id, const char *words,
+			     const char *alternatives, int both_ways,
+			     int64_t *new_id, const char **rule,
+			     const char **field)
+{
+	*field = NULL;
+	if (!hh_article_can_edit(who, 0))
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx c = { .who = who, .id = id, .ar = ar };
+	c.rule = make_rule(ar, an, words, alternatives, both_ways, field);
+	if (!c.rule)
+		return HH_ERR_INVALID;
+	enum hh_rc rc = run_change(st, &c);
+	if (rc == HH_OK) {
+		if (new_id)
+			*new_id = c.new_id;
+		if (rule)
+			*rule = c.rule;
+	}
+	return rc;
+}
+
+struct id_rules {
+	struct hh_arena *ar;
+	const char *filter; /* folded; NULL: all */
+	int64_t *ids;
+	const char **v;
+	size_t n, cap, cap_ids;
+};
+
+static enum hh_rc keep_id_rule(void *p, int64_t id, const char *rule)
+{
+	struct id_rules *r = p;
+	if (r->filter) {
+		const char *f = hh_pin_query_normalise(r->ar, rule);
+		if (!f || !strstr(f, r->filter))
+			return HH_OK;
+	}
+	r->v = hh_arena_grow(r->ar, r->v, r->n, &r->cap, sizeof(*r->v), 64);
+	r->ids = hh_arena_grow(r->ar, r->ids, r->n, &r->cap_ids,
+			       sizeof(*r->ids), 64);
+	r->ids[r->n] = id;
+	r->v[r->n++] = rule;
+	return HH_OK;
+}
+
+static enum hh_rc id_rules_tx(struct hh_tx *tx, void *p)
+{
+	struct id_rules *r = p;
+	r->n = 0;
+	return tx->store->synonym_list(tx, r->ar, keep_id_rule, r);
+}
+
+enum hh_rc hh_synonym_page(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, const char *filter, int offset,
+			   int limit, enum hh_rc (*cb)(void *ctx, int64_t id,
+						       const char *rule),
+			   void *ctx, int *total)
+{
+	*total = 0;
+	if (!hh_article_can_edit(who, 0))
+		return HH_ERR_FORBIDDEN;
+	struct id_rules r = { .ar = ar };
+	if (filter && *filter)
+		r.filter = hh_pin_query_normalise(ar, filter);
+	enum hh_rc rc = hh_store_run_tx(st, 0, id_rules_tx, &r);
+	if (rc != HH_OK)
+		return rc;
+	*total = (int)r.n;
+	for (size_t i = offset > 0 ? (size_t)offset : 0;
+	     rc == HH_OK && i < r.n && (limit <= 0 || i < (size_t)offset + (size_t)limit);
+	     i++)
+		rc = cb(ctx, r.ids[i], r.v[i]);
 	return rc;
 }
 
@@ -607,13 +784,16 @@ enum hh_rc hh_pins_import(struct hh_store *st, const char *dir, FILE *errs,
 
 /* ---- at run time -------------------------------------------------------- */
 
+/* A pin as searches read it: by the pinned article's slug, so that the
+ * index gives each reader the version they see at that slug now (the
+ * municipality's published local version, else the shared or the
+ * agency's one; none when none is published), with no reload when a
+ * version is published or archived. */
 struct pin_entry {
 	int64_t muni_id;
 	const char *query;
-	struct hh_search_hit hit;
-	int64_t owner;   /* the article's organisation; 0: shared */
-	int agency;
-	int published;
+	const char *slug;
+	int64_t article_id; /* the article pinned (a reload when it changes) */
 };
 
 /* One generation of pins; replaced whole, never changed. */
@@ -656,27 +836,11 @@ static struct pin_table *load_pins(struct hh_store *st)
 	}
 	t->v = hh_arena_alloc(&t->ar, (r.n + 1) * sizeof(*t->v));
 	for (size_t i = 0; i < r.n; i++) {
-		const struct hh_article *a = &r.v[i].article;
 		struct pin_entry *e = &t->v[t->n++];
-		memset(e, 0, sizeof(*e));
 		e->muni_id = r.v[i].pin.org_id;
 		e->query = keep(&t->ar, r.v[i].pin.query);
-		e->owner = a->org_id;
-		e->agency = r.v[i].agency;
-		e->published = a->status == HH_STATUS_PUBLISHED;
-		e->hit.id = a->id;
-		e->hit.slug = keep(&t->ar, a->slug);
-		e->hit.title = keep(&t->ar, a->title);
-		e->hit.summary = keep(&t->ar, a->summary);
-		e->hit.org_code = keep(&t->ar, a->org_code);
-		e->hit.org_name = keep(&t->ar, a->org_name);
-		e->hit.kle = keep(&t->ar, a->kle);
-		e->hit.audience = a->audience;
-		struct hh_buf b;
-		hh_buf_init(&b);
-		hh_buf_html(&b, a->summary ? a->summary : "");
-		e->hit.snippet_html = keep(&t->ar, hh_buf_str(&b));
-		hh_buf_clear(&b);
+		e->slug = keep(&t->ar, r.v[i].article.slug);
+		e->article_id = r.v[i].article.id;
 	}
 	hh_arena_clear(&tmp);
 	return t;
@@ -702,11 +866,12 @@ static void swap_pins(struct hh_search_tuning *t)
 
 /* Builds the table from the store and gives it to the index; with an
  * empty store the index keeps what it had (the file read at start). */
-static void swap_synonyms(struct hh_search_tuning *t)
+static void swap_synonyms(struct hh_search_tuning *t, int at_start)
 {
 	struct hh_synonyms *fresh = hh_xcalloc(1, sizeof(*fresh));
 	enum hh_rc rc = hh_synonyms_read(t->st, t->an, fresh);
-	if (rc != HH_OK || !fresh->n) {
+	/* s-tune: after the start an empty store is every rule removed */
+	if (rc != HH_OK || (at_start && !fresh->n)) {
 		if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "synonyms not reloaded: %s",
 			       hh_rc_name(rc));
@@ -727,7 +892,7 @@ static int pinned(struct hh_search_tuning *t, int64_t article_id)
 	int hit = 0;
 	pthread_rwlock_rdlock(&t->lock);
 	for (size_t i = 0; t->pins && i < t->pins->n && !hit; i++)
-		hit = t->pins->v[i].hit.id == article_id;
+		hit = t->pins->v[i].article_id == article_id;
 	pthread_rwlock_unlock(&t->lock);
 	return hit;
 }
@@ -742,7 +907,7 @@ static void on_change(void *cls, const struct hh_change *c)
 		return;
 	pthread_mutex_lock(&t->rebuild);
 	if (syn)
-		swap_synonyms(t);
+		swap_synonyms(t, 0);
 	if (pin)
 		swap_pins(t);
 	pthread_mutex_unlock(&t->rebuild);
@@ -761,7 +926,7 @@ enum hh_rc hh_search_tuning_start(struct hh_index *idx, struct hh_store *st,
 	/* what the index had, to give back at the end */
 	t->before = hh_index_set_synonyms(idx, NULL);
 	hh_index_set_synonyms(idx, t->before);
-	swap_synonyms(t);
+	swap_synonyms(t, 1);
 	t->pins = load_pins(st);
 	enum hh_rc rc = hh_store_subscribe(st, on_change, t);
 	if (rc != HH_OK) {
@@ -797,23 +962,11 @@ void hh_search_tuning_stop(struct hh_search_tuning *t)
 	free(t);
 }
 
-/* May the reader of q read the pinned article e? */
-static int visible(const struct pin_entry *e, const struct hh_search_query *q)
-{
-	if (!e->published)
-		return 0;
-	if (e->hit.audience == HH_AUDIENCE_STAFF && !q->staff)
-		return 0;
-	return e->owner == 0 || e->owner == q->municipality_id || e->agency;
-}
-
-void hh_search_tuning_apply(const struct hh_search_query *q,
-			    struct hh_arena *a, struct hh_search_result *res)
+void hh_search_tuning_prepare(struct hh_search_query *q, struct hh_arena *a)
 {
 	struct hh_search_tuning *t = atomic_load(&running);
-	if (!t || !q->municipality_id || q->offset || q->organisation_id ||
-	    (q->kle && *q->kle) || q->audience || !q->text || q->limit <= 0 ||
-	    (q->kinds && !(q->kinds & HH_KIND_BIT(HH_DOC_ARTICLE))))
+	q->pin_slug = NULL;
+	if (!t || !q->municipality_id || !q->text || q->prefix_last)
 		return;
 	/* most searches: no pin at all, so not even the query's folding */
 	pthread_rwlock_rdlock(&t->lock);
@@ -825,46 +978,18 @@ void hh_search_tuning_apply(const struct hh_search_query *q,
 	if (!nq)
 		return;
 	pthread_rwlock_rdlock(&t->lock);
-	const struct pin_entry *e = NULL;
-	for (size_t i = 0; t->pins && i < t->pins->n && !e; i++)
+	for (size_t i = 0; t->pins && i < t->pins->n && !q->pin_slug; i++)
 		if (t->pins->v[i].muni_id == q->municipality_id &&
 		    !strcmp(t->pins->v[i].query, nq))
-			e = &t->pins->v[i];
-	if (!e || !visible(e, q)) {
-		pthread_rwlock_unlock(&t->lock);
-		return;
-	}
-	/* the hit, in the result's arena, first; the others after it */
-	int n = res->n_hits, at = -1;
-	for (int i = 0; i < n && at < 0; i++)
-		if (res->hits[i].kind == HH_DOC_ARTICLE &&
-		    res->hits[i].id == e->hit.id)
-			at = i;
-	struct hh_search_hit *hits = hh_arena_alloc(a, (size_t)(n + 1) *
-							       sizeof(*hits));
-	if (at >= 0) {
-		hits[0] = res->hits[at];
-	} else {
-		hits[0] = e->hit;
-		hits[0].slug = hh_arena_strdup(a, e->hit.slug);
-		hits[0].title = hh_arena_strdup(a, e->hit.title);
-		hits[0].summary = keep(a, e->hit.summary);
-		hits[0].org_code = keep(a, e->hit.org_code);
-		hits[0].org_name = keep(a, e->hit.org_name);
-		hits[0].kle = keep(a, e->hit.kle);
-		hits[0].snippet_html = keep(a, e->hit.snippet_html);
-		res->total++;
-	}
+			q->pin_slug = hh_arena_strdup(a, t->pins->v[i].slug);
 	pthread_rwlock_unlock(&t->lock);
-	hits[0].score = n ? res->hits[0].score : 1.0;
-	int k = 1;
-	for (int i = 0; i < n; i++)
-		if (i != at)
-			hits[k++] = res->hits[i];
-	if (k > q->limit)
-		k = q->limit;
-	res->hits = hits;
-	res->n_hits = k;
+}
+
+void hh_search_tuning_apply(const struct hh_search_query *q,
+			    struct hh_search_result *res)
+{
+	(void)q;
 	/* an editor chose this answer for this query: a sure one */
-	res->strength = HH_STRENGTH_STRONG;
+	if (res->pinned)
+		res->strength = HH_STRENGTH_STRONG;
 }

@@ -9,10 +9,15 @@
  *
  * A pin puts one article first for one exact query (normalised: case
  * folded, NFC, blanks collapsed) in one municipality's searches, without
- * touching the ranking: the search through domain/reading.h moves or
- * adds the pinned article at the top of the first page when the reader
- * may read it and no facet filter is chosen. Pins are held in memory,
- * reloaded when a pin or a pinned article changes.
+ * touching the others' ranking: the search through domain/reading.h
+ * names the pinned article's slug to the index, which puts the article
+ * the reader sees at that slug (the municipality's published local
+ * version before the shared one) first and the other hits after it, on
+ * every page, counted once in the total and the facets, when the
+ * reader may read it and the chosen filters let it through. Pins are
+ * held in memory, reloaded when a pin or a pinned article changes; a
+ * version published or archived takes effect at once, since the index
+ * resolves the slug at each search.
  *
  * Adding a synonym changes the search for everyone (synonyms are shared,
  * as the file was), so it takes the right to change the shared knowledge
@@ -60,6 +65,45 @@ enum hh_rc hh_synonym_add(struct hh_store *st, const struct hh_actor *who,
 			  const struct hh_analyzer *an, struct hh_arena *ar,
 			  const char *words, const char *alternatives,
 			  int both_ways, const char **rule, const char **field);
+
+/* s-tune: the same, *id (may be NULL) getting the rule's id. */
+enum hh_rc hh_synonym_add_id(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     const char *words, const char *alternatives,
+			     int both_ways, int64_t *id, const char **rule,
+			     const char **field);
+
+/* s-tune: removes rule id (the index hears of it after the commit; the
+ * rule is kept marked removed, so the seed and `helhed import` do not
+ * bring it back, and adding it again revives it). *rule (may be NULL)
+ * gets the removed text (in ar). FORBIDDEN as hh_synonym_add, NOT_FOUND
+ * when there is no such rule or it is removed already. An event
+ * "synonym"/"delete" with the rule before. */
+enum hh_rc hh_synonym_remove(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *ar, int64_t id, const char **rule);
+
+/* s-tune: replaces rule id by "words => alternatives" (as hh_synonym_add)
+ * in one transaction: the old one is removed, the new one added (or
+ * revived); *new_id and *rule (may be NULL) get the new rule's id and
+ * text. The same text: nothing changes (*new_id = id). NOT_FOUND, INVALID
+ * with *field, CONFLICT (the new text is another rule), FORBIDDEN. An
+ * event "synonym"/"update" with both texts. */
+enum hh_rc hh_synonym_change(struct hh_store *st, const struct hh_actor *who,
+			     const struct hh_analyzer *an, struct hh_arena *ar,
+			     int64_t id, const char *words,
+			     const char *alternatives, int both_ways,
+			     int64_t *new_id, const char **rule,
+			     const char **field);
+
+/* s-tune: for the editors' list: the rules whose text holds filter (any
+ * case; NULL or "": all), oldest first, from offset, at most limit (<= 0:
+ * all) to cb with their ids; *total gets how many hold filter. FORBIDDEN
+ * for one who may not change the shared knowledge base. */
+enum hh_rc hh_synonym_page(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *ar, const char *filter, int offset,
+			   int limit, enum hh_rc (*cb)(void *ctx, int64_t id,
+						       const char *rule),
+			   void *ctx, int *total);
 
 /* Streams every stored rule, oldest first (strings in ar). */
 enum hh_rc hh_synonym_list(struct hh_store *st, struct hh_arena *ar,
@@ -117,10 +161,14 @@ enum hh_rc hh_search_tuning_start(struct hh_index *idx, struct hh_store *st,
  * frees t (NULL: nothing). Call when no search or write runs. */
 void hh_search_tuning_stop(struct hh_search_tuning *t);
 
-/* Puts the article pinned to q's text in q's municipality first in *res
- * (strings in a), when it is the first page, no facet filter is chosen
- * and the reader may read it. No-op when nothing is started. */
+/* Before the search: sets q->pin_slug (in a) to the slug of the article
+ * pinned to q's text in q's municipality, or NULL; the index puts the
+ * article the reader sees at that slug first, on every page (index.h).
+ * No-op (NULL) when nothing is started. */
+void hh_search_tuning_prepare(struct hh_search_query *q, struct hh_arena *a);
+
+/* After the search: a result led by a pin is a sure one. */
 void hh_search_tuning_apply(const struct hh_search_query *q,
-			    struct hh_arena *a, struct hh_search_result *res);
+			    struct hh_search_result *res);
 
 #endif

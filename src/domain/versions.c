@@ -233,6 +233,18 @@ enum hh_rc hh_article_restore(struct hh_store *st, const struct hh_actor *who,
 					   &cur, &old);
 	if (rc != HH_OK)
 		return rc;
+	/* s-tune: asked again once done (a retry of the same restore), or
+	 * the text is already that version's: nothing to write, whatever
+	 * the version sent, as the same PUT finds nothing to change */
+	struct hh_version_change same;
+	hh_version_change_of(ar, &cur, &old, &same);
+	if (!(same.fields & ~HH_VCH_STATUS)) {
+		if (out)
+			*out = cur;
+		if (changed)
+			*changed = 0;
+		return HH_OK;
+	}
 	struct hh_article next = cur;
 	next.title = old.title;
 	next.summary = old.summary;
@@ -246,6 +258,50 @@ enum hh_rc hh_article_restore(struct hh_store *st, const struct hh_actor *who,
 	if (rc == HH_OK && out)
 		*out = next;
 	return rc;
+}
+
+/* ---- s-tune: what a version changed ------------------------------------- */
+
+static int differ(const char *x, const char *y)
+{
+	return strcmp(x ? x : "", y ? y : "") != 0;
+}
+
+void hh_version_change_of(struct hh_arena *ar, const struct hh_article *prev,
+			  const struct hh_article *v, struct hh_version_change *out)
+{
+	static const struct hh_article none = { 0 };
+	if (!prev)
+		prev = &none;
+	out->fields = (differ(prev->title, v->title) ? HH_VCH_TITLE : 0) |
+		      (differ(prev->summary, v->summary) ? HH_VCH_SUMMARY : 0) |
+		      (differ(prev->body_md, v->body_md) ? HH_VCH_BODY : 0) |
+		      (differ(prev->keywords, v->keywords) ? HH_VCH_KEYWORDS : 0) |
+		      (differ(prev->kle, v->kle) ? HH_VCH_KLE : 0) |
+		      (prev->audience != v->audience ? HH_VCH_AUDIENCE : 0) |
+		      (prev->status != v->status ? HH_VCH_STATUS : 0);
+	out->added = out->removed = 0;
+	if (out->fields & HH_VCH_BODY) {
+		struct hh_diff_line *lines;
+		size_t n;
+		hh_text_diff(ar, prev->body_md ? prev->body_md : "",
+			     v->body_md ? v->body_md : "", &lines, &n,
+			     &out->added, &out->removed);
+	}
+}
+
+const char *hh_version_field_name(unsigned bit)
+{
+	switch (bit) {
+	case HH_VCH_TITLE: return "title";
+	case HH_VCH_SUMMARY: return "summary";
+	case HH_VCH_BODY: return "body";
+	case HH_VCH_KEYWORDS: return "keywords";
+	case HH_VCH_KLE: return "kle";
+	case HH_VCH_AUDIENCE: return "audience";
+	case HH_VCH_STATUS: return "status";
+	default: return NULL;
+	}
 }
 
 /* ---- local versions ----------------------------------------------------- */

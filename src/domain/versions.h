@@ -70,13 +70,36 @@ enum hh_rc hh_article_version(struct hh_store *st, const struct hh_actor *who,
  * draft). expected_version is the version the editor saw (CONFLICT when
  * the article has changed since; 0: whatever is current). The event's
  * action is "restore". *out (may be NULL) gets the article after it;
- * *changed (may be NULL) 0 when the version equals the current one and
- * nothing was written. Rights as hh_article_update. */
+ * *changed (may be NULL) 0 when the version's text equals the current
+ * one and nothing was written: then OK whatever expected_version is, so
+ * that a restore sent again after it succeeded is no conflict (s-tune).
+ * Rights as hh_article_update. */
 enum hh_rc hh_article_restore(struct hh_store *st, const struct hh_actor *who,
 			      struct hh_arena *ar, int64_t org_id,
 			      const char *slug, int64_t version,
 			      int64_t expected_version, struct hh_article *out,
 			      int *changed);
+
+/* ---- s-tune: what a version changed ------------------------------------ */
+
+enum {
+	HH_VCH_TITLE = 1, HH_VCH_SUMMARY = 2, HH_VCH_BODY = 4,
+	HH_VCH_KEYWORDS = 8, HH_VCH_KLE = 16, HH_VCH_AUDIENCE = 32,
+	HH_VCH_STATUS = 64,
+};
+
+struct hh_version_change {
+	unsigned fields;       /* HH_VCH_ bits of the fields that differ */
+	size_t added, removed; /* lines of the body (hh_text_diff) */
+};
+
+/* What v changed from prev (NULL: the first version, from nothing);
+ * scratch in ar. */
+void hh_version_change_of(struct hh_arena *ar, const struct hh_article *prev,
+			  const struct hh_article *v, struct hh_version_change *out);
+/* "title", "summary", "body", "keywords", "kle", "audience", "status"
+ * for one HH_VCH_ bit (static); NULL for another value. */
+const char *hh_version_field_name(unsigned bit);
 
 /* ---- a municipality's local version of a shared article --------------- */
 

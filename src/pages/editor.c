@@ -134,6 +134,10 @@ static void notice(struct hh_req *r)
 		{ "fastgjort", "Artiklen er fastgjort og vises nu øverst for "
 			       "denne søgning i din kommune." },
 		{ "fjernet", "Fastgørelsen er fjernet." },
+		/* s-tune */
+		{ "synonym-fjernet", "Synonymet er fjernet og virker ikke "
+				     "længere i søgningen." },
+		{ "synonym-var-fjernet", "Synonymet var allerede fjernet." },
 	};
 	const char *code = hh_req_query(r, "besked");
 	for (size_t i = 0; code && i < sizeof(notes) / sizeof(notes[0]); i++)
@@ -157,6 +161,10 @@ static void subnav(struct hh_req *r, const struct hh_actor *who)
 	if (hh_access(who, HH_RES_SEARCH_REPORT, HH_ACT_READ, NULL) == HH_OK)
 		hh_buf_puts(b, "<li><a href=\"/personale/soegninger\">Søgninger "
 			       "uden svar</a></li>");
+	/* s-tune: the synonyms and the municipality's pins */
+	if (hh_article_can_edit(who, 0) || who->org_is_municipality)
+		hh_buf_puts(b, "<li><a href=\"/redaktion/synonymer\">Synonymer "
+			       "og fastgørelser</a></li>");
 	hh_buf_puts(b, "</ul></nav>\n");
 }
 
@@ -1968,3 +1976,230 @@ void hh_page_editor_unpin(struct hh_req *r)
 	else
 		pin_refused(r, rc, "Fastgørelsen kunne ikke fjernes lige nu.");
 }
+
+/* ---- s-tune (issue 13): the synonyms' list and the pins' list ------------ */
+
+#define SYN_PAGE 50
+
+struct syn_rows {
+	struct hh_req *r;
+	const char *q;
+	int side;
+};
+
+static enum hh_rc syn_row(void *p, int64_t id, const char *rule)
+{
+	struct syn_rows *c = p;
+	struct hh_req *r = c->r;
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<tr><td>");
+	hh_page_text(r, rule);
+	hh_buf_puts(b, "</td><td><form method=\"post\" action=\"/redaktion/"
+		       "fjern-synonym\">\n");
+	csrf_field(r);
+	hh_buf_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">\n"
+			 "<input type=\"hidden\" name=\"side\" value=\"%d\">\n"
+			 "<input type=\"hidden\" name=\"q\" value=\"",
+		      (long long)id, c->side);
+	hh_page_text(r, c->q ? c->q : "");
+	hh_buf_puts(b, "\">\n<button type=\"submit\" class=\"secondary\">Fjern "
+		       "<span class=\"visually-hidden\">synonymet ");
+	hh_page_text(r, rule);
+	hh_buf_puts(b, "</span></button>\n</form></td></tr>\n");
+	return HH_OK;
+}
+
+static enum hh_rc pin_row_html(void *p, const struct hh_search_pin *pin,
+			       const struct hh_article *a)
+{
+	struct hh_req *r = p;
+	struct hh_buf *b = &r->resp;
+	/* what the municipality's citizens get at the slug now: the index
+	 * resolves the pin per search (searchtune.h) */
+	struct hh_article now;
+	const struct hh_actor citizen = { 0 };
+	enum hh_rc rc = hh_article_find(r->app->store, &citizen, &r->arena,
+					pin->org_id, a->slug, &now);
+	int shown = rc == HH_OK && now.status == HH_STATUS_PUBLISHED;
+	hh_buf_puts(b, "<tr><td>");
+	hh_page_text(r, pin->query);
+	hh_buf_puts(b, "</td><td>");
+	if (shown) {
+		hh_buf_puts(b, "<a href=\"/artikel/");
+		hh_buf_urlenc(b, now.slug);
+		hh_buf_puts(b, "\">");
+		hh_page_text(r, now.title);
+		hh_buf_puts(b, "</a>");
+		if (now.org_id)
+			hh_buf_puts(b, " <span class=\"hint\">(kommunens lokale "
+				       "version)</span>");
+	} else {
+		hh_page_text(r, a->title);
+		hh_buf_puts(b, " <strong>(vises ikke: artiklen er ikke "
+			       "udgivet)</strong>");
+	}
+	hh_buf_puts(b, "</td><td><form method=\"post\" action=\"/redaktion/"
+		       "fastgoer/fjern\">\n");
+	csrf_field(r);
+	hh_buf_puts(b, "<input type=\"hidden\" name=\"q\" value=\"");
+	hh_page_text(r, pin->query);
+	hh_buf_puts(b, "\">\n<button type=\"submit\" class=\"secondary\">Fjern "
+		       "<span class=\"visually-hidden\">fastgørelsen af ");
+	hh_page_text(r, pin->query);
+	hh_buf_puts(b, "</span></button>\n</form></td></tr>\n");
+	return HH_OK;
+}
+
+/* GET /redaktion/synonymer?q=&side=: the store's synonym rules (search
+ * in them, 50 a page, each with "Fjern") for the editors of the shared
+ * knowledge base, and the municipality's pinned searches (each with
+ * "Fjern") for its editors. */
+void hh_page_editor_synonyms(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	int may_syn = hh_article_can_edit(&who, 0);
+	int may_pin = who.org_is_municipality;
+	if (!may_syn && !may_pin) {
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Synonymer er for redaktørerne af den fælles "
+			      "vidensbase, fastgørelser for en kommunes "
+			      "redaktører.");
+		return;
+	}
+	const char *q = hh_req_query(r, "q");
+	if (q && (strlen(q) > 200 || !hh_utf8_valid(q, strlen(q))))
+		q = NULL;
+	const char *side_s = hh_req_query(r, "side");
+	int side = side_s ? atoi(side_s) : 1;
+	if (side < 1 || side > 100000)
+		side = 1;
+	struct hh_page pg = { .title = "Synonymer og fastgørelser" };
+	hh_page_begin(r, &pg);
+	struct hh_buf *b = &r->resp;
+	hh_buf_puts(b, "<h1>Synonymer og fastgørelser</h1>\n");
+	subnav(r, &who);
+	notice(r);
+	if (may_syn) {
+		hh_buf_puts(b, "<section aria-labelledby=\"syn-h\">\n<h2 "
+			       "id=\"syn-h\">Synonymer</h2>\n<p>Synonymerne "
+			       "gælder alle søgninger. Et fjernet synonym virker "
+			       "ikke længere, og det kommer ikke tilbage fra "
+			       "indholdsfilen ved næste start eller import.</p>\n"
+			       "<form class=\"form\" method=\"get\" action=\""
+			       "/redaktion/synonymer\" role=\"search\">\n<div "
+			       "class=\"field\"><label for=\"f-syn-q\">Søg i "
+			       "synonymerne</label>\n<input id=\"f-syn-q\" "
+			       "name=\"q\" type=\"search\" value=\"");
+		hh_page_text(r, q ? q : "");
+		hh_buf_puts(b, "\"></div>\n<button type=\"submit\">Find synonymer"
+			       "</button>\n</form>\n");
+		/* the rows are written straight into the page, inside the
+		 * table opened here */
+		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
+			       "Synonymer, ældste først</caption>\n<thead><tr>"
+			       "<th scope=\"col\">Regel</th><th scope=\"col\">"
+			       "Fjern</th></tr></thead>\n<tbody>\n");
+		struct syn_rows c = { .r = r, .q = q, .side = side };
+		int total = 0;
+		enum hh_rc rc = hh_synonym_page(r->app->store, &who, &r->arena, q,
+						(side - 1) * SYN_PAGE, SYN_PAGE,
+						syn_row, &c, &total);
+		hh_buf_puts(b, "</tbody></table></div>\n");
+		if (rc != HH_OK)
+			hh_buf_puts(b, "<p class=\"error\" role=\"alert\">"
+				       "Synonymerne kan ikke vises lige nu.</p>\n");
+		int pages = (total + SYN_PAGE - 1) / SYN_PAGE;
+		hh_buf_printf(b, "<p>%d synonymer%s.</p>\n", total,
+			      q && *q ? " passer til søgningen" : " i alt");
+		if (pages > 1) {
+			hh_buf_puts(b, "<nav aria-label=\"Sider med synonymer\">"
+				       "<ul class=\"pager\">");
+			for (int k = side - 1; k <= side + 1; k += 2) {
+				if (k < 1 || k > pages)
+					continue;
+				hh_buf_printf(b, "<li><a href=\"/redaktion/synonymer"
+						 "?side=%d", k);
+				if (q && *q) {
+					hh_buf_puts(b, "&amp;q=");
+					hh_buf_urlenc(b, q);
+				}
+				hh_buf_printf(b, "\">%s</a></li>",
+					      k < side ? "Forrige side"
+						       : "Næste side");
+			}
+			hh_buf_puts(b, "</ul></nav>\n");
+		}
+		hh_buf_puts(b, "</section>\n");
+	}
+	if (may_pin) {
+		hh_buf_puts(b, "<section aria-labelledby=\"pins-h\">\n<h2 "
+			       "id=\"pins-h\">Fastgjorte artikler i din kommune"
+			       "</h2>\n<p>Artiklen vises øverst, når nogen i "
+			       "kommunen søger på præcis søgeordet. Har kommunen "
+			       "en udgivet lokal version af artiklen, vises den."
+			       "</p>\n<div class=\"table-wrap\"><table>\n"
+			       "<caption>Fastgjorte søgninger</caption>\n<thead>"
+			       "<tr><th scope=\"col\">Søgeord</th><th scope=\""
+			       "col\">Vises øverst</th><th scope=\"col\">Fjern"
+			       "</th></tr></thead>\n<tbody>\n");
+		enum hh_rc rc = hh_pin_list(r->app->store, &who, &r->arena,
+					    pin_row_html, r);
+		hh_buf_puts(b, "</tbody></table></div>\n");
+		if (rc != HH_OK)
+			hh_buf_puts(b, "<p class=\"error\" role=\"alert\">"
+				       "Fastgørelserne kan ikke vises lige nu."
+				       "</p>\n");
+		hh_buf_puts(b, "</section>\n");
+	}
+	hh_page_end(r, 200);
+}
+
+/* POST /redaktion/fjern-synonym (id, csrf, and the list's q and side to
+ * go back to). */
+void hh_page_editor_unsynonym(struct hh_req *r)
+{
+	struct hh_actor who;
+	if (!editor_gate(r, &who))
+		return;
+	if (!csrf_ok(r)) {
+		hh_page_error(r, 403, "Formularen er udløbet",
+			      "Formularen er udløbet eller blev sendt fra en "
+			      "anden side, så intet blev fjernet. Gå tilbage, "
+			      "genindlæs siden og prøv igen.");
+		return;
+	}
+	const char *id_s = hh_req_form(r, "id");
+	long long id = id_s ? atoll(id_s) : 0;
+	const char *rule = NULL;
+	enum hh_rc rc = id > 0 ? hh_synonym_remove(r->app->store, &who,
+						   &r->arena, id, &rule)
+			       : HH_ERR_NOT_FOUND;
+	if (rc == HH_OK || rc == HH_ERR_NOT_FOUND) {
+		struct hh_buf b;
+		hh_buf_init(&b);
+		hh_buf_printf(&b, "/redaktion/synonymer?besked=%s",
+			      rc == HH_OK ? "synonym-fjernet"
+					  : "synonym-var-fjernet");
+		const char *q = hh_req_form(r, "q");
+		const char *side = hh_req_form(r, "side");
+		if (q && *q) {
+			hh_buf_puts(&b, "&q=");
+			hh_buf_urlenc(&b, q);
+		}
+		if (side && atoi(side) > 1)
+			hh_buf_printf(&b, "&side=%d", atoi(side));
+		hh_resp_redirect(r, 303, hh_arena_strdup(&r->arena,
+							 hh_buf_str(&b)));
+		hh_buf_clear(&b);
+	} else if (rc == HH_ERR_FORBIDDEN) {
+		hh_page_error(r, 403, "Ingen adgang",
+			      "Kun redaktører af den fælles vidensbase kan "
+			      "fjerne synonymer.");
+	} else {
+		hh_page_error(r, 503, "Prøv igen om lidt",
+			      "Synonymet kunne ikke fjernes lige nu.");
+	}
+}
+

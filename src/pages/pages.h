@@ -154,5 +154,8 @@ void hh_page_editor_tuning(struct hh_req *r);
 void hh_page_editor_synonym(struct hh_req *r);
 void hh_page_editor_pin(struct hh_req *r);
 void hh_page_editor_unpin(struct hh_req *r);
+/* s-tune (issue 13): the synonyms' and pins' list, removing a synonym */
+void hh_page_editor_synonyms(struct hh_req *r);
+void hh_page_editor_unsynonym(struct hh_req *r);
 
 #endif

@@ -111,6 +111,13 @@ struct hh_search_query {
 	int no_fuzzy;            /* no typo tolerance (for the evaluation) */
 	int no_snippets;
 	unsigned kinds;          /* HH_KIND_BIT()s of the kinds wanted; 0: all */
+	/* s-tune: an editor's pin (domain/searchtune.h): the article with
+	 * this slug that the reader sees (a municipality's published local
+	 * version before the shared one) ranks first, whether it matches
+	 * the words or not, when the filters let it through; the others
+	 * follow in their order, so that pages neither lose nor repeat a
+	 * hit, and total and facets count it once. NULL: no pin. */
+	const char *pin_slug;
 };
 
 struct hh_search_hit {
@@ -149,6 +156,7 @@ struct hh_search_result {
 	const char *did_you_mean; /* a corrected query, or NULL */
 	int clipped;              /* the query was longer than HH_QUERY_MAX */
 	int n_terms;              /* query terms after analysis */
+	int pinned;               /* s-tune: pin_slug's article ranks first */
 };
 
 /* Runs q; every string in *res lives in a. Thread-safe. */

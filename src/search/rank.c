@@ -757,6 +757,82 @@ static void fill_facets(const struct hh_index *idx, const struct facet_acc *fa,
 	}
 }
 
+/* ---- s-tune: an editor's pin ranks first on every page ------------------
+ * The pinned article is taken out of the candidates and put before them,
+ * so that page n shows the same hits as the pinned list cut at n: every
+ * hit once over all pages. It is counted (total, facets) as the scoring
+ * loop counts a match; a pin that matches none of the words is added. */
+
+/* The article with sq->pin_slug that sq's reader sees, or -1. */
+static int32_t pin_doc(const struct hh_index *idx,
+		       const struct hh_search_query *sq)
+{
+	if (!sq->pin_slug || !idx->live)
+		return -1;
+	for (int32_t o = hh_ix_slug_first(idx, sq->pin_slug); o >= 0;
+	     o = idx->docs[o].next_same_slug)
+		if (idx->docs[o].kind == HH_DOC_ARTICLE &&
+		    visible(idx, (uint32_t)o, sq))
+			return o;
+	return -1;
+}
+
+/* After the scoring loop: pin out of the candidates; counted when it
+ * matched no word (the loop counted it when it did). Returns whether
+ * there is a pin. */
+static int pin_take(const struct hh_index *idx, const struct query *q,
+		    int32_t pin, struct cand *heap, int *n_heap,
+		    struct facet_acc *fa, struct hh_search_result *res)
+{
+	if (pin < 0)
+		return 0;
+	int matched = 0;
+	for (int i = 0; i < q->n_terms && !matched; i++)
+		matched = find_posting(&idx->terms[q->terms[i].term],
+				       (uint32_t)pin) != NULL;
+	for (int h = 0; h < *n_heap; h++)
+		if (heap[h].doc == (uint32_t)pin) {
+			heap[h] = heap[--*n_heap];
+			break;
+		}
+	if (!matched) {
+		res->total++;
+		facet_add_doc(fa, &idx->docs[pin]);
+	}
+	res->pinned = 1;
+	return 1;
+}
+
+/* The page of the pinned list: the pin, then the candidates. */
+static void pin_fill(const struct hh_index *idx,
+		     const struct hh_search_query *sq, const struct query *q,
+		     int32_t pin, const struct cand *heap, int n_heap,
+		     int offset, int limit, struct hh_arena *a,
+		     struct hh_search_result *res)
+{
+	struct cand *all = hh_xmalloc((size_t)(n_heap + 1) * sizeof(*all));
+	all[0] = (struct cand){ n_heap ? heap[0].score * 1.0001 + 1e-9 : 1.0,
+				0, (uint32_t)pin, 0 };
+	if (n_heap) /* heap is NULL for a pin alone */
+		memcpy(all + 1, heap, (size_t)n_heap * sizeof(*all));
+	fill_hits(idx, sq, q, all, n_heap + 1, offset, limit, a, res);
+	free(all);
+}
+
+/* A pin when no word of the query is known: the only hit. */
+static void pin_only(const struct hh_index *idx,
+		     const struct hh_search_query *sq, const struct query *q,
+		     int32_t pin, int offset, int limit, struct hh_arena *a,
+		     struct hh_search_result *res)
+{
+	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	pin_take(idx, q, pin, NULL, &(int){ 0 }, fa, res);
+	pin_fill(idx, sq, q, pin, NULL, 0, offset, limit, a, res);
+	fill_facets(idx, fa, a, res);
+	free(fa);
+}
+/* ---- end s-tune ---------------------------------------------------------- */
+
 void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		     struct hh_arena *a, struct hh_search_result *res)
 {
@@ -769,8 +845,12 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	res->n_terms = q->n_terms;
 	int limit = sq->limit > 0 ? sq->limit : 10;
 	int offset = sq->offset > 0 ? sq->offset : 0;
-	if (!q->n_terms || !idx->live)
+	int32_t pin = pin_doc(idx, sq); /* s-tune */
+	if (!q->n_terms || !idx->live) {
+		if (pin >= 0) /* s-tune */
+			pin_only(idx, sq, q, pin, offset, limit, a, res);
 		goto done;
+	}
 
 	struct scratch *s = scratch_get(idx->n_docs);
 	double n_live = idx->live;
@@ -895,6 +975,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		fa->slot[fc->org_slot] += n;
 	}
 	free(cls);
+	int pinned = pin_take(idx, q, pin, heap, &n_heap, fa, res); /* s-tune */
 
 	/* s-trap: the best candidates' parts apart; those left with no
 	 * evidence are no hits */
@@ -909,7 +990,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	if (n_heap)
 		res->strength = strength_of(
 			q, all, widf, log(1.0 + (n_live - 0.5) / 1.5), &heap[0]);
-	fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
+	if (pinned) /* s-tune */
+		pin_fill(idx, sq, q, pin, heap, n_heap, offset, limit, a, res);
+	else
+		fill_hits(idx, sq, q, heap, n_heap, offset, limit, a, res);
 	fill_facets(idx, fa, a, res);
 	/* "Mente du ...?" when the corrected words find clearly more */
 	if (res->total > 2 * exact_total)

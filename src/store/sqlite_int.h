@@ -218,6 +218,10 @@ enum stmt_id {
 	S_PIN_LIST,
 	/* s-trap (issue 13): a search answered by a guide or a form */
 	S_SEARCH_LOG_CHOOSE_DOC,
+	/* s-tune (issue 13): removing and reviving synonym rules */
+	S_SYNONYM_GET,
+	S_SYNONYM_REMOVE,
+	S_SYNONYM_REVIVE,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,

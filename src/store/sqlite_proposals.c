@@ -160,7 +160,16 @@ static const char *const tune_sql[S__COUNT] = {
 	[S_SYNONYM_INSERT] =
 		"INSERT INTO synonyms(rule, created_at, created_by) "
 		"VALUES (?1, ?2, ?3)",
-	[S_SYNONYM_LIST] = "SELECT id, rule FROM synonyms ORDER BY id",
+	[S_SYNONYM_LIST] = "SELECT id, rule FROM synonyms WHERE removed_at IS "
+			   "NULL ORDER BY id",
+	/* s-tune: 0028_synonym_removal.sql */
+	[S_SYNONYM_GET] = "SELECT rule FROM synonyms WHERE id = ?1 AND "
+			  "removed_at IS NULL",
+	[S_SYNONYM_REMOVE] = "UPDATE synonyms SET removed_at = ?2, removed_by = ?3 "
+			     "WHERE id = ?1 AND removed_at IS NULL",
+	[S_SYNONYM_REVIVE] = "UPDATE synonyms SET removed_at = NULL, removed_by = "
+			     "NULL, created_at = ?2, created_by = ?3 WHERE rule "
+			     "= ?1 AND removed_at IS NOT NULL RETURNING id",
 	[S_PIN_PUT] =
 		"INSERT INTO search_pins(organisation_id, query, article_id, "
 		"created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -260,8 +269,62 @@ static enum hh_rc pin_list(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_search_pin, pin_row, a, cb, ctx);
 }
 
+/* s-tune (issue 13): removing and reviving synonym rules. */
+static enum hh_rc synonym_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
+			      const char **rule)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_SYNONYM_GET);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW)
+		*rule = col_text(a, st, 0);
+	else
+		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND
+				      : hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc synonym_remove(struct hh_tx *tx, int64_t id, int64_t at,
+				 const char *by)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_SYNONYM_REMOVE);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	bind_text(st, 3, by);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && sqlite3_changes(db_of(tx)) == 0)
+		r = HH_ERR_NOT_FOUND;
+	return r;
+}
+
+static enum hh_rc synonym_revive(struct hh_tx *tx, const char *rule,
+				 int64_t at, const char *by, int64_t *id)
+{
+	FAULT(tx);
+	TUNE_STMT(tx, S_SYNONYM_REVIVE);
+	bind_text(st, 1, rule);
+	sqlite3_bind_int64(st, 2, at);
+	bind_text(st, 3, by);
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else
+		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND
+				      : hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
 void hh_sq_fill_search_tuning(struct hh_store *st)
 {
+	st->synonym_get = synonym_get; /* s-tune */
+	st->synonym_remove = synonym_remove;
+	st->synonym_revive = synonym_revive;
 	st->synonym_insert = synonym_insert;
 	st->synonym_list = synonym_list;
 	st->pin_put = pin_put;

@@ -933,6 +933,20 @@ struct hh_store {
 	enum hh_rc (*search_log_choose_doc)(struct hh_tx *tx, int64_t id,
 					    int kind, int64_t doc_id,
 					    int64_t at);
+	/* ---- s-tune (issue 13): removing synonym rules
+	 * (0028_synonym_removal.sql). A removed rule is kept, marked, so
+	 * that synonym_insert (the seed, import) still gets CONFLICT for
+	 * its text; synonym_list streams only the rules not removed.
+	 * synonym_get reads rule id (NOT_FOUND: none, or removed);
+	 * synonym_remove marks it removed (NOT_FOUND: none, or removed
+	 * already); synonym_revive clears the mark of the removed rule with
+	 * the text rule and sets *id (NOT_FOUND: no removed rule has it). */
+	enum hh_rc (*synonym_get)(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t id, const char **rule);
+	enum hh_rc (*synonym_remove)(struct hh_tx *tx, int64_t id, int64_t at,
+				     const char *by);
+	enum hh_rc (*synonym_revive)(struct hh_tx *tx, const char *rule,
+				     int64_t at, const char *by, int64_t *id);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -851,6 +851,15 @@ static const struct row rows[] = {
 	   * owner only, so a role that reads no history at all gets 404,
 	   * where the other doors answer 403 (nothing leaks either way) */
 	  "a role without history gets 404, not 403 (api/articles.c)" },
+	/* s-tune (issue 13): the versions as the editors' page lists them */
+	{ "article: its versions", T_ARTICLE,
+	  { "GET", "/api/v1/articles/{slug}/versions",
+	    "/api/v1/articles/{slug}/versions?organisation={org}", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(FB), [CIT_B] = ALL(FB), [CW_A] = ALL(FB),
+	    [ED_A] = OWN_ONLY(OK), [CW_B] = ALL(FB), [ED_B] = OWN_ONLY(OK),
+	    [CW_AG] = { SKIP, FB }, [TOKEN] = { SKIP, FB } },
+	  0, NULL },
 	{ "article: list", T_NONE,
 	  { "GET", "/api/v1/articles", "/api/v1/articles", NULL }, B_NONE,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
@@ -1518,6 +1527,17 @@ static const char *const no_resource[] = {
 	"POST /api/v1/proposals/{id}/accept",
 	"POST /api/v1/proposals/{id}/decline",
 	"POST /api/v1/articles/{slug}/proposals",
+	/* s-tune (issue 13): one version and restoring one go through the
+	 * same domain functions as the versions' list (a row above) and the
+	 * pages; the synonyms are the shared search's, not a resource of
+	 * the matrix. Who may do each (editors of the shared base or of the
+	 * article, CSRF, 401 for the anonymous) is tested in
+	 * tests/api/test_search_tune.c */
+	"GET /api/v1/articles/{slug}/versions/{version}",
+	"POST /api/v1/articles/{slug}/versions/{version}/restore",
+	"GET /api/v1/synonyms", "POST /api/v1/synonyms",
+	"PUT /api/v1/synonyms/{id}", "DELETE /api/v1/synonyms/{id}",
+	"GET /redaktion/synonymer", "POST /redaktion/fjern-synonym",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

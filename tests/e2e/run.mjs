@@ -3214,7 +3214,8 @@ test('JavaScript disabled: editors create, preview with the button, publish ' +
      'and find the article', () =>
 	withPage({ javaScriptEnabled: false }, (p) => editorWalk(p, false)));
 
-test('editors: the report offers a synonym that works on the next search', () =>
+test('editors: the report offers a synonym that works on the next search, ' +
+     'and removing it from the synonyms\' list undoes it', () =>
 	withPage({}, async (page) => {
 		const odd = `snurreplask${Date.now() % 100000}`;
 		await chooseMunicipality(page, '901');
@@ -3233,6 +3234,27 @@ test('editors: the report offers a synonym that works on the next search', () =>
 		await go(page, `/soeg?q=${odd}`);
 		check(!(await text(page.locator('#resultater'))).includes(
 			'Ingen resultater'), 'the synonym did not take effect');
+		// s-tune: found in the synonyms' list and removed from it; the
+		// next search finds nothing again
+		await go(page, '/redaktion/synonymer');
+		await accessible(page, 'the synonyms and pins');
+		await page.getByLabel('Søg i synonymerne').fill(odd);
+		await submit(page, page.getByRole('button', { name: 'Find synonymer' }),
+			     '/redaktion/synonymer');
+		check(await page.locator('tbody tr', { hasText: odd }).count() === 1,
+		      'the search in the synonyms does not show the new one');
+		await accessible(page, 'the synonyms searched');
+		await submit(page, page.getByRole('button',
+				{ name: `Fjern synonymet ${odd}, sundhedskort` }),
+			     '/redaktion/synonymer');
+		check((await text(page.locator('[role=status]'))).includes(
+			'Synonymet er fjernet'), 'no notice after removing');
+		check(await page.locator('tbody tr', { hasText: odd }).count() === 0,
+		      'the removed synonym is still listed');
+		await accessible(page, 'the synonyms after a removal');
+		await go(page, `/soeg?q=${odd}`);
+		check((await text(page.locator('#resultater'))).includes(
+			'Ingen resultater'), 'the removed synonym still works');
 	}));
 
 async function main() {

@@ -1068,6 +1068,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_desk.c" /* the agent's desk */
 #include "store/store_suite_appointments.c" /* appointments */
 #include "store/store_suite_inbox.c" /* the citizen's inbox */
+#include "store/store_suite_tune.c" /* s-tune: synonyms removed */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1116,6 +1117,8 @@ int store_suite_run(const struct store_backend *b)
 		T(t_org_documents),
 		/* the citizen's inbox */
 		T(t_inbox),
+		/* s-tune: synonyms removed and revived */
+		T(t_synonym_removal),
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
