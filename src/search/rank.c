@@ -788,8 +788,8 @@ static int pin_take(const struct hh_index *idx, const struct query *q,
 		return 0;
 	int matched = 0;
 	for (int i = 0; i < q->n_terms && !matched; i++)
-		matched = find_posting(&idx->terms[q->terms[i].term],
-				       (uint32_t)pin) != NULL;
+		matched = find_posting_k(&idx->terms[q->terms[i].term],
+					 (uint32_t)pin) >= 0;
 	for (int h = 0; h < *n_heap; h++)
 		if (heap[h].doc == (uint32_t)pin) {
 			heap[h] = heap[--*n_heap];
