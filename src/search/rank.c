@@ -777,26 +777,23 @@ static int32_t pin_doc(const struct hh_index *idx,
 	return -1;
 }
 
-/* After the scoring loop: pin out of the candidates; counted when it
- * matched no word (the loop counted it when it did). Returns whether
- * there is a pin. */
-static int pin_take(const struct hh_index *idx, const struct query *q,
-		    int32_t pin, struct cand *heap, int *n_heap,
-		    struct facet_acc *fa, struct hh_search_result *res)
+/* After the scoring loop: pin out of the candidates, so that no later
+ * step (s-trap's parts check) drops it; counted in *total and the facets
+ * when the loop did not count it (counted: it matched a word with
+ * evidence). Returns whether there is a pin. */
+static int pin_take(const struct hh_index *idx, int32_t pin, int counted,
+		    struct cand *heap, int *n_heap, struct facet_acc *fa,
+		    int *total, struct hh_search_result *res)
 {
 	if (pin < 0)
 		return 0;
-	int matched = 0;
-	for (int i = 0; i < q->n_terms && !matched; i++)
-		matched = find_posting_k(&idx->terms[q->terms[i].term],
-					 (uint32_t)pin) >= 0;
 	for (int h = 0; h < *n_heap; h++)
 		if (heap[h].doc == (uint32_t)pin) {
 			heap[h] = heap[--*n_heap];
 			break;
 		}
-	if (!matched) {
-		res->total++;
+	if (!counted) {
+		(*total)++;
 		facet_add_doc(fa, &idx->docs[pin]);
 	}
 	res->pinned = 1;
@@ -826,7 +823,7 @@ static void pin_only(const struct hh_index *idx,
 		     struct hh_search_result *res)
 {
 	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
-	pin_take(idx, q, pin, NULL, &(int){ 0 }, fa, res);
+	pin_take(idx, pin, 0, NULL, &(int){ 0 }, fa, &res->total, res);
 	pin_fill(idx, sq, q, pin, NULL, 0, offset, limit, a, res);
 	fill_facets(idx, fa, a, res);
 	free(fa);
@@ -922,6 +919,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		      sq->kinds;
 	const struct dmeta *dm = idx->dm;
 	int total = 0, n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
+	int pin_counted = 0; /* s-tune: the loop counted the pin */
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
 	 * wait for the one before */
@@ -941,6 +939,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		    (!(mk >> 32) || coverage(q, all, mk, NULL) <= 0))
 			continue;
 		total++;
+		pin_counted |= di == (uint32_t)pin; /* s-tune */
 		exact_total += (mk & EXACT_BIT) != 0;
 		if (m->fclass)
 			cls[(total & 1) * n_cls + m->fclass]++;
@@ -975,7 +974,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		fa->slot[fc->org_slot] += n;
 	}
 	free(cls);
-	int pinned = pin_take(idx, q, pin, heap, &n_heap, fa, res); /* s-tune */
+	/* s-tune: the pin out of the candidates (counted once, shown
+	 * whatever the parts check says) */
+	int pinned = pin_take(idx, pin, pin_counted, heap, &n_heap, fa, &total,
+			      res);
 
 	/* s-trap: the best candidates' parts apart; those left with no
 	 * evidence are no hits */
