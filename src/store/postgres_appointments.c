@@ -185,15 +185,7 @@ static enum hh_rc appointment_list(struct hh_tx *tx, struct hh_arena *a,
 	enum hh_rc rc = hh_pg_exec_sql(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
-	int rows = PQntuples(r);
-	for (int i = 0; i < rows && rc == HH_OK; i++) {
-		struct hh_appointment b;
-		memset(&b, 0, sizeof(b));
-		appt_row(a, r, i, &b);
-		rc = cb(ctx, &b);
-	}
-	PQclear(r);
-	return rc;
+	PG_STREAM_ROWS(r, struct hh_appointment, appt_row, a, cb, ctx);
 }
 
 static enum hh_rc org_document_put(struct hh_tx *tx, int64_t org_id,

@@ -331,14 +331,7 @@ static enum hh_rc article_list(struct hh_tx *tx, struct hh_arena *a,
 	rc = hh_pg_exec_sql(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
-	int rows = PQntuples(r);
-	for (int i = 0; i < rows && rc == HH_OK; i++) {
-		struct hh_article art;
-		article_row(a, r, i, &art);
-		rc = cb(ctx, &art);
-	}
-	PQclear(r);
-	return rc;
+	PG_STREAM_ROWS(r, struct hh_article, article_row, a, cb, ctx);
 }
 
 static enum hh_rc article_versions(struct hh_tx *tx, struct hh_arena *a,

@@ -802,15 +802,7 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	rc = hh_pg_exec_sql(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
-	int rows = PQntuples(r);
-	for (int i = 0; i < rows && rc == HH_OK; i++) {
-		struct hh_case c;
-		memset(&c, 0, sizeof(c));
-		case_row(a, r, i, &c);
-		rc = cb(ctx, &c);
-	}
-	PQclear(r);
-	return rc;
+	PG_STREAM_ROWS(r, struct hh_case, case_row, a, cb, ctx);
 }
 
 /* ---- idempotency, files, journal numbers, audit ---------------------- */

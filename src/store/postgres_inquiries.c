@@ -269,15 +269,7 @@ static enum hh_rc inquiry_list(struct hh_tx *tx, struct hh_arena *a,
 	rc = hh_pg_exec_sql(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
-	int rows = PQntuples(r);
-	for (int i = 0; i < rows && rc == HH_OK; i++) {
-		struct hh_inquiry q;
-		memset(&q, 0, sizeof(q));
-		inq_row(a, r, i, &q);
-		rc = cb(ctx, &q);
-	}
-	PQclear(r);
-	return rc;
+	PG_STREAM_ROWS(r, struct hh_inquiry, inq_row, a, cb, ctx);
 }
 
 static enum hh_rc inquiry_code_put(struct hh_tx *tx, int64_t org_id,

@@ -383,23 +383,32 @@ void hh_pg_fill_feedback(struct hh_store *st);
 		return r_;                                        \
 	} while (0)
 
-/* Runs id and streams its rows, each read by rowfn, to cb; a callback's
- * error stops the stream and is returned. */
+/* Streams the rows of res (a successful result), each read by rowfn
+ * into a zeroed type, to cb; clears res and returns from the caller: a
+ * callback's error stops the stream and is returned. For the lists whose
+ * SQL is built per call (hh_pg_exec_sql) as for the prepared ones. */
+#define PG_STREAM_ROWS(res, type, rowfn, a, cb, ctx)             \
+	do {                                                      \
+		enum hh_rc s_ = HH_OK;                            \
+		int n_ = PQntuples(res);                          \
+		for (int i_ = 0; i_ < n_ && s_ == HH_OK; i_++) {  \
+			type row_;                                \
+			memset(&row_, 0, sizeof(row_));           \
+			rowfn(a, res, i_, &row_);                 \
+			s_ = cb(ctx, &row_);                      \
+		}                                                 \
+		PQclear(res);                                     \
+		return s_;                                        \
+	} while (0)
+
+/* Runs id and streams its rows (PG_STREAM_ROWS). */
 #define PG_MANY_ROWS(tx, id, p, type, rowfn, a, cb, ctx)          \
 	do {                                                      \
 		PGresult *res_;                                   \
 		enum hh_rc r_ = RUN(tx, id, p, &res_);            \
 		if (r_ != HH_OK)                                  \
 			return r_;                                \
-		int n_ = PQntuples(res_);                         \
-		for (int i_ = 0; i_ < n_ && r_ == HH_OK; i_++) {  \
-			type row_;                                \
-			memset(&row_, 0, sizeof(row_));           \
-			rowfn(a, res_, i_, &row_);                \
-			r_ = cb(ctx, &row_);                      \
-		}                                                 \
-		PQclear(res_);                                    \
-		return r_;                                        \
+		PG_STREAM_ROWS(res_, type, rowfn, a, cb, ctx);    \
 	} while (0)
 
 #endif
