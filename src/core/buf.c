@@ -101,24 +101,34 @@ void hh_buf_int(struct hh_buf *b, long long n)
 	hh_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n)
+char *hh_html_escape_n(char *o, const char *s, size_t n)
 {
-	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *e;
+		size_t el;
 		switch (s[i]) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		case '"': e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default: continue;
+		case '&': e = "&amp;"; el = 5; break;
+		case '<': e = "&lt;"; el = 4; break;
+		case '>': e = "&gt;"; el = 4; break;
+		case '"': e = "&quot;"; el = 6; break;
+		case '\'': e = "&#39;"; el = 5; break;
+		default: *o++ = s[i]; continue;
 		}
-		hh_buf_append(b, s + done, i - done);
-		hh_buf_puts(b, e);
-		done = i + 1;
+		memcpy(o, e, el);
+		o += el;
 	}
-	hh_buf_append(b, s + done, n - done);
+	return o;
+}
+
+void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n)
+{
+	char tmp[6 * 512];
+	while (n) {
+		size_t k = n < 512 ? n : 512;
+		hh_buf_append(b, tmp, (size_t)(hh_html_escape_n(tmp, s, k) - tmp));
+		s += k;
+		n -= k;
+	}
 }
 
 void hh_buf_html(struct hh_buf *b, const char *s)

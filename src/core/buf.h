@@ -27,6 +27,9 @@ void hh_buf_int(struct hh_buf *b, long long n);
 void hh_buf_html(struct hh_buf *b, const char *s);
 /* The same for the n bytes at s (no NUL needed). */
 void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n);
+/* Writes the n bytes at s, escaped as hh_buf_html does, to o, which has
+ * room for 6 * n bytes (no NUL); returns the end of what it wrote. */
+char *hh_html_escape_n(char *o, const char *s, size_t n);
 /* Appends s as a JSON string literal (quotes included; UTF-8 kept). */
 void hh_buf_json(struct hh_buf *b, const char *s);
 /* Appends s percent-encoded for a URL query component. */

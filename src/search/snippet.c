@@ -145,22 +145,7 @@ struct out {
 /* n bytes of s, HTML-escaped. */
 static void html_n(struct out *w, const char *s, size_t n)
 {
-	char *o = w->o;
-	for (size_t i = 0; i < n; i++) {
-		const char *e;
-		size_t el;
-		switch (s[i]) {
-		case '&': e = "&amp;"; el = 5; break;
-		case '<': e = "&lt;"; el = 4; break;
-		case '>': e = "&gt;"; el = 4; break;
-		case '"': e = "&quot;"; el = 6; break;
-		case '\'': e = "&#39;"; el = 5; break;
-		default: *o++ = s[i]; continue;
-		}
-		memcpy(o, e, el);
-		o += el;
-	}
-	w->o = o;
+	w->o = hh_html_escape_n(w->o, s, n);
 }
 
 static void put(struct out *w, const char *s, size_t n)
