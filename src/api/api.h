@@ -169,4 +169,9 @@ void hh_api_synonym_create(struct hh_req *r);
 void hh_api_synonym_put(struct hh_req *r);
 void hh_api_synonym_delete(struct hh_req *r);
 
+/* issue 13: a municipality's pinned queries (api/pins.c) */
+void hh_api_pins(struct hh_req *r);
+void hh_api_pin_create(struct hh_req *r);
+void hh_api_pin_delete(struct hh_req *r);
+
 #endif

@@ -279,6 +279,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/synonyms", hh_api_synonym_create),
 	ROUTE(HH_PUT, "/api/v1/synonyms/{id}", hh_api_synonym_put),
 	ROUTE(HH_DELETE, "/api/v1/synonyms/{id}", hh_api_synonym_delete),
+	ROUTE(HH_GET, "/api/v1/pins", hh_api_pins),
+	ROUTE(HH_POST, "/api/v1/pins", hh_api_pin_create),
+	ROUTE(HH_DELETE, "/api/v1/pins", hh_api_pin_delete),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 

@@ -41,7 +41,20 @@ const char *hh_pin_query_normalise(struct hh_arena *ar, const char *q)
 	}
 	out[n] = 0;
 	free(f);
-	return n ? out : NULL;
+	/* words: at least one letter or digit ("?!" has none) */
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)out;
+	for (utf8proc_ssize_t i = 0; (size_t)i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(u + i, (utf8proc_ssize_t)n - i,
+							&cp);
+		if (len <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO)
+			return out;
+		i += len;
+	}
+	return NULL;
 }
 
 /* ---- synonyms in the store ---------------------------------------------- */

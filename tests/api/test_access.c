@@ -1538,6 +1538,11 @@ static const char *const no_resource[] = {
 	"GET /api/v1/synonyms", "POST /api/v1/synonyms",
 	"PUT /api/v1/synonyms/{id}", "DELETE /api/v1/synonyms/{id}",
 	"GET /redaktion/synonymer", "POST /redaktion/fjern-synonym",
+	/* issue 13: the pins over the API go through the same domain
+	 * functions as /redaktion/fastgoer; who may (a municipality's
+	 * editors, their own municipality's pins only, CSRF, 401) is tested
+	 * in tests/api/test_search_tune.c (pins_over_the_api) */
+	"GET /api/v1/pins", "POST /api/v1/pins", "DELETE /api/v1/pins",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

@@ -360,6 +360,107 @@ static void pins_are_removed_from_their_list(void **state)
 	assert_string_equal(got, "flyt-1@shared");
 }
 
+/* issue 13: the pins over the API, with the same rules as the pages */
+static void pins_over_the_api(void **state)
+{
+	struct ctx *c = *state;
+	const char *body = "{\"query\":\"  Flytning \",\"article\":"
+			   "\"skolestart\"}";
+	/* anonymous, an agency's editor, no CSRF token, unknown fields */
+	struct tu_resp r = tu_call(c->s.base, NULL, NULL, "POST",
+				   "/api/v1/pins", body, NULL);
+	tu_expect_problem(&r, 401, "auth-required", NULL);
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->edu, c->edu_csrf, "POST", "/api/v1/pins",
+		    body, NULL);
+	tu_expect_problem(&r, 403, "forbidden", NULL);
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->ed1, NULL, "POST", "/api/v1/pins", body,
+		    NULL);
+	tu_expect_problem(&r, 403, "csrf-token-invalid", NULL);
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/pins",
+		    "{\"query\":\"flytning\",\"article\":\"skolestart\","
+		    "\"rank\":1}", NULL);
+	assert_int_equal(r.status, 400);
+	tu_resp_free(&r);
+	/* no such article, no words */
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/pins",
+		    "{\"query\":\"flytning\",\"article\":\"findes-ikke\"}",
+		    NULL);
+	tu_expect_problem(&r, 400, "invalid-field", "article");
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/pins",
+		    "{\"query\":\" ?! \",\"article\":\"skolestart\"}", NULL);
+	tu_expect_problem(&r, 400, "invalid-field", "query");
+	tu_resp_free(&r);
+	assert_int_equal(count(c, "SELECT count(*) FROM search_pins"), 0);
+	/* pinned: at once first in 901, not in 902 */
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/pins",
+		    body, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "query")),
+			    "flytning");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "article"), "slug")),
+			    "skolestart");
+	assert_string_equal(json_string_value(json_object_get(
+				    r.json, "organisation")), "901");
+	tu_resp_free(&r);
+	char got[128];
+	int total;
+	first_hit(c, "901", got, sizeof(got), &total);
+	assert_string_equal(got, "skolestart@shared");
+	first_hit(c, "902", got, sizeof(got), &total);
+	assert_string_equal(got, "flyt-1@shared");
+	/* listed for 901's editor only */
+	r = get(c, c->ed1, "/api/v1/pins");
+	assert_int_equal(r.status, 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	json_t *it = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(it, "query")),
+			    "flytning");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(it, "article"), "title")),
+			    "Skolestart");
+	tu_resp_free(&r);
+	r = get(c, c->ed2, "/api/v1/pins");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	tu_resp_free(&r);
+	r = get(c, NULL, "/api/v1/pins");
+	tu_expect_problem(&r, 401, "auth-required", NULL);
+	tu_resp_free(&r);
+	/* pinned again to another article: replaced, still one pin */
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/pins",
+		    "{\"query\":\"flytning\",\"article\":\"flyt-9\"}", NULL);
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	assert_int_equal(count(c, "SELECT count(*) FROM search_pins"), 1);
+	first_hit(c, "901", got, sizeof(got), &total);
+	assert_string_equal(got, "flyt-9@shared");
+	/* removed: at once; again: 404; 902's editor cannot remove 901's */
+	r = tu_call(c->s.base, c->ed2, c->ed2_csrf, "DELETE",
+		    "/api/v1/pins?query=flytning", NULL, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "DELETE",
+		    "/api/v1/pins?query=Flytning", NULL, NULL);
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	first_hit(c, "901", got, sizeof(got), &total);
+	assert_string_equal(got, "flyt-1@shared");
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "DELETE",
+		    "/api/v1/pins?query=flytning", NULL, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "DELETE", "/api/v1/pins",
+		    NULL, NULL);
+	tu_expect_problem(&r, 400, "invalid-field", "query");
+	tu_resp_free(&r);
+}
+
 /* ---- synonyms ------------------------------------------------------------ */
 
 /* The total of a search for q in 901. */
@@ -651,6 +752,8 @@ int main(void)
 			a_local_version_takes_the_pin_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(pins_are_removed_from_their_list,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(pins_over_the_api, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(synonyms_over_the_api, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(synonyms_removed_from_their_page,
