@@ -1971,7 +1971,11 @@ void hh_page_editor_unpin(struct hh_req *r)
 	if (!q)
 		return;
 	enum hh_rc rc = hh_pin_remove(r->app->store, &who, &r->arena, q);
-	if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
+	const char *from = hh_req_form(r, "fra");
+	if ((rc == HH_OK || rc == HH_ERR_NOT_FOUND) && from &&
+	    !strcmp(from, "synonymer"))
+		hh_resp_redirect(r, 303, "/redaktion/synonymer?besked=fjernet");
+	else if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
 		hh_resp_redirect(r, 303, back_to(r, q, "fjernet"));
 	else
 		pin_refused(r, rc, "Fastgørelsen kunne ikke fjernes lige nu.");
@@ -2043,7 +2047,10 @@ static enum hh_rc pin_row_html(void *p, const struct hh_search_pin *pin,
 	csrf_field(r);
 	hh_buf_puts(b, "<input type=\"hidden\" name=\"q\" value=\"");
 	hh_page_text(r, pin->query);
-	hh_buf_puts(b, "\">\n<button type=\"submit\" class=\"secondary\">Fjern "
+	/* removed from this list: back to this list, not to the search */
+	hh_buf_puts(b, "\">\n<input type=\"hidden\" name=\"fra\" "
+		       "value=\"synonymer\">\n");
+	hh_buf_puts(b, "<button type=\"submit\" class=\"secondary\">Fjern "
 		       "<span class=\"visually-hidden\">fastgørelsen af ");
 	hh_page_text(r, pin->query);
 	hh_buf_puts(b, "</span></button>\n</form></td></tr>\n");

@@ -343,17 +343,35 @@ static void pins_are_removed_from_their_list(void **state)
 	tu_expect_in(r.body, "<h2 id=\"pins-h\">Fastgjorte artikler i din "
 			     "kommune</h2>");
 	tu_expect_in(r.body, "action=\"/redaktion/fastgoer/fjern\"");
+	tu_expect_in(r.body, "name=\"fra\" value=\"synonymer\"");
 	tu_resp_free(&r);
 	/* an agency's editor has neither list's rights to pins */
 	r = get(c, c->edu, "/redaktion/synonymer");
 	tu_expect_not_in(r.body, "pins-h");
 	tu_resp_free(&r);
-	char *body = form(c->ed1_csrf, "q", "flytning", NULL);
+	/* removed from the list: back to the list, with the notice */
+	char *body = form(c->ed1_csrf, "q", "flytning", "fra", "synonymer",
+			  NULL);
 	r = post_form(c, c->ed1, "/redaktion/fastgoer/fjern", body);
 	assert_int_equal(r.status, 303);
+	char loc[200];
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	assert_string_equal(loc, "/redaktion/synonymer?besked=fjernet");
 	tu_resp_free(&r);
 	free(body);
 	assert_int_equal(count(c, "SELECT count(*) FROM search_pins"), 0);
+	r = get(c, c->ed1, "/redaktion/synonymer?besked=fjernet");
+	tu_expect_in(r.body, "Fastgørelsen er fjernet.");
+	tu_resp_free(&r);
+	/* removed from the search's page: back to that search */
+	pin(c, c->ed1, c->ed1_csrf, "flytning", "skolestart");
+	body = form(c->ed1_csrf, "q", "flytning", NULL);
+	r = post_form(c, c->ed1, "/redaktion/fastgoer/fjern", body);
+	assert_int_equal(r.status, 303);
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	assert_string_equal(loc, "/redaktion/soegning?q=flytning&besked=fjernet");
+	tu_resp_free(&r);
+	free(body);
 	char got[128];
 	int total;
 	first_hit(c, "901", got, sizeof(got), &total);
