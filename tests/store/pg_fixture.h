@@ -4,9 +4,16 @@
  * runner started one (scripts/run-tests.sh), else a throwaway cluster
  * this process starts with tests/pg/cluster.sh and stops at exit. NULL
  * when the PostgreSQL 15 binaries are not installed (the caller skips,
- * saying so). Each test gets a database of its own made from a migrated
- * template (pgt_db), so a case costs a CREATE DATABASE, not 25
- * migrations. */
+ * saying so).
+ *
+ * Each test gets a database of its own by name (pgt_db): the same name,
+ * the same database (two instances of one test). pg-port: a database
+ * given back (pgt_release) is reused for the next name, emptied back to
+ * the state right after the migrations (every row deleted, the rows the
+ * migrations wrote put back, every sequence where it was), which takes a
+ * few milliseconds where a CREATE DATABASE from the migrated template
+ * with fsync on takes a second or more. So a process makes about as many
+ * databases as it has open at once, not one per test. */
 #ifndef HH_PG_FIXTURE_H
 #define HH_PG_FIXTURE_H
 
@@ -115,6 +122,49 @@ static const char *pgt_url(void)
 	return pgt_base;
 }
 
+/* What pgt_reset puts back, saved in the template right after the
+ * migrations: the rows they wrote (a copy of each table that has any, in
+ * schema pgt_seed) and where each sequence stood. The schema is not
+ * public, so the tables and columns compared with SQLite are the same. */
+static const char pgt_seed_sql[] =
+	"CREATE SCHEMA pgt_seed; "
+	"CREATE TABLE pgt_seed.pgt_sequences AS SELECT sequencename, "
+	"last_value FROM pg_sequences WHERE schemaname = 'public'; "
+	"DO $$ DECLARE r record; n bigint; BEGIN "
+	"FOR r IN SELECT relname FROM pg_class WHERE relnamespace = "
+	"'public'::regnamespace AND relkind = 'r' AND relname <> "
+	"'helhed_schema' LOOP "
+	"EXECUTE format('SELECT count(*) FROM public.%I', r.relname) INTO n; "
+	"IF n > 0 THEN EXECUTE format('CREATE TABLE pgt_seed.%I AS "
+	"SELECT * FROM public.%I', r.relname, r.relname); END IF; "
+	"END LOOP; END $$";
+
+/* Empties a database made from the template back to the template's
+ * state: one transaction, one round trip. DELETE, not TRUNCATE: on these
+ * small tables it is a hundred times cheaper (TRUNCATE makes new files
+ * for every table and index). session_replication_role = replica lets it
+ * past the append-only triggers and the foreign keys, as TRUNCATE would
+ * (the test cluster's user is a superuser). */
+static const char pgt_reset_sql[] =
+	"BEGIN; SET LOCAL session_replication_role = replica; "
+	"DO $$ DECLARE r record; BEGIN "
+	"FOR r IN SELECT relname FROM pg_class WHERE relnamespace = "
+	"'public'::regnamespace AND relkind = 'r' AND relname <> "
+	"'helhed_schema' LOOP "
+	"EXECUTE format('DELETE FROM public.%I', r.relname); END LOOP; "
+	"FOR r IN SELECT relname FROM pg_class WHERE relnamespace = "
+	"'pgt_seed'::regnamespace AND relkind = 'r' AND relname <> "
+	"'pgt_sequences' LOOP "
+	"EXECUTE format('INSERT INTO public.%I SELECT * FROM pgt_seed.%I', "
+	"r.relname, r.relname); END LOOP; "
+	"FOR r IN SELECT s.sequencename, s.start_value, t.last_value FROM "
+	"pg_sequences s JOIN pgt_seed.pgt_sequences t USING (sequencename) "
+	"WHERE s.schemaname = 'public' AND s.last_value IS DISTINCT FROM "
+	"t.last_value LOOP "
+	"PERFORM setval(format('public.%I', r.sequencename), "
+	"coalesce(r.last_value, r.start_value), r.last_value IS NOT NULL); "
+	"END LOOP; END $$; COMMIT";
+
 /* The name of this process's migrated template database (made once). */
 static const char *pgt_template_db(void)
 {
@@ -130,24 +180,106 @@ static const char *pgt_template_db(void)
 	assert_int_equal(hh_store_open_postgres(url, 1, &st), HH_OK);
 	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
 	hh_store_close(st);
+	PGconn *c = PQconnectdb(url);
+	PGresult *r = PQexec(c, pgt_seed_sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("pg_fixture: seed: %s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
 	free(url);
 	return pgt_template;
 }
 
-/* The address of database db (made from the template when it is not
- * there yet). Returns new. */
+/* The databases this process made from the template: each has the name
+ * of the test database it holds now (pgt_db's db) and how many users
+ * took it and have not given it back; one nobody holds is reused. */
+struct pgt_work {
+	char db[64];   /* the database's own name */
+	char name[64]; /* the test's name for it */
+	int held;
+	PGconn *admin; /* kept for resets, NULL until the first */
+};
+static struct pgt_work *pgt_works;
+static int pgt_n_works;
+/* Names whose database went to another name since: asked for again,
+ * they would find it emptied, so that fails the test instead. */
+static char (*pgt_gone)[64];
+static int pgt_n_gone;
+
+/* Empties w back to the template's state. */
+static void pgt_reset(struct pgt_work *w)
+{
+	if (!w->admin) {
+		char *url = pgt_url_db(pgt_base, w->db);
+		w->admin = PQconnectdb(url);
+		free(url);
+		if (PQstatus(w->admin) != CONNECTION_OK)
+			fail_msg("pg_fixture: %s", PQerrorMessage(w->admin));
+	}
+	PGresult *r = PQexec(w->admin, pgt_reset_sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("pg_fixture: reset %s: %s", w->db,
+			 PQresultErrorMessage(r));
+	PQclear(r);
+}
+
+/* The address of test database db, taken (give it back with
+ * pgt_release when every store on it is closed): the same database
+ * while db is held, or the last one given back if nothing took it
+ * since; else one given back by another test, emptied; else a new copy
+ * of the template. Returns new. */
 static char *pgt_db(const char *db)
 {
 	const char *tmpl = pgt_template_db();
-	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM pg_database WHERE datname = '%s'", db);
-	if (pgt_int(pgt_base, sql) == 0) {
+	struct pgt_work *w = NULL;
+	for (int i = 0; i < pgt_n_works && !w; i++)
+		if (!strcmp(pgt_works[i].name, db))
+			w = &pgt_works[i];
+	for (int i = 0; i < pgt_n_gone && !w; i++)
+		if (!strcmp(pgt_gone[i], db))
+			fail_msg("pg_fixture: the database of %s was given "
+				 "back and reused; hold it (pgt_db) while "
+				 "the test needs it",
+				 db);
+	for (int i = 0; i < pgt_n_works && !w; i++) {
+		if (pgt_works[i].held)
+			continue;
+		w = &pgt_works[i];
+		pgt_gone = hh_xrealloc(pgt_gone, (size_t)(pgt_n_gone + 1) *
+							 sizeof(*pgt_gone));
+		snprintf(pgt_gone[pgt_n_gone++], sizeof(*pgt_gone), "%s",
+			 w->name);
+		pgt_reset(w);
+		snprintf(w->name, sizeof(w->name), "%s", db);
+	}
+	if (!w) {
+		pgt_works = hh_xrealloc(pgt_works, (size_t)(pgt_n_works + 1) *
+							   sizeof(*pgt_works));
+		w = &pgt_works[pgt_n_works++];
+		memset(w, 0, sizeof(*w));
+		snprintf(w->db, sizeof(w->db), "w_%ld_%d", (long)getpid(),
+			 pgt_n_works);
+		snprintf(w->name, sizeof(w->name), "%s", db);
+		char sql[512];
 		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE %s",
-			 db, tmpl);
+			 w->db, tmpl);
 		pgt_admin(sql);
 	}
-	return pgt_url_db(pgt_base, db);
+	w->held++;
+	return pgt_url_db(pgt_base, w->db);
+}
+
+/* Gives back test database db taken with pgt_db (once per pgt_db). */
+static void pgt_release(const char *db)
+{
+	for (int i = 0; i < pgt_n_works; i++) {
+		if (strcmp(pgt_works[i].name, db))
+			continue;
+		assert_true(pgt_works[i].held > 0);
+		pgt_works[i].held--;
+		return;
+	}
+	fail_msg("pg_fixture: %s was not taken", db);
 }
 
 /* An empty database (no migration applied); returns its address (new). */
