@@ -402,4 +402,4 @@ $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 # testutil.h opens the tests' store through tests/store/pg_fixture.h
 # (HELHED_TEST_BACKEND=postgres; scripts/run-tests.sh runs the domain and
 # API binaries once more that way), so every test binary depends on it.
-$(TEST_BIN): tests/store/pg_fixture.h
+$(TEST_BIN): tests/store/pg_fixture.h tests/store/pg_suite_fixture.h

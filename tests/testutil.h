@@ -46,7 +46,7 @@ static inline char *tu_tmpdir(void)
 }
 
 /* pg-suites (issue 14): the PostgreSQL fixture behind tu_store. */
-#include "store/pg_fixture.h"
+#include "store/pg_suite_fixture.h"
 
 static inline void tu_rmdir(char *dir)
 {
