@@ -963,10 +963,6 @@ static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "domain/test_messages", "the_print_batch_prints_each_letter_once", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_access", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_delivery", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_feedback_api", "a_chat_started_from_a_browser_keeps_its_visit", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_feedback_api", "bad_answers_get_problem_json", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_feedback_api", "good_answers_are_stored_and_a_replay_is_not", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_feedback_api", "the_visit_is_set_logged_with_searches_and_never_in_the_log", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_letter_path", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_searchlog_stop", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ NULL, NULL, NULL }
