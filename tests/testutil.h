@@ -961,7 +961,6 @@ static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "domain/test_messages", "the_desk_registers_and_lifts_an_exemption", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "domain/test_messages", "the_error_queue_sends_again_or_to_print", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "domain/test_messages", "the_print_batch_prints_each_letter_once", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_access", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_delivery", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_letter_path", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_searchlog_stop", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
