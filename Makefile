@@ -397,3 +397,9 @@ $(BUILD)/obj/gen/pg_stubs.o: $(BUILD)/gen/pg_stubs.c src/store/postgres_int.h
 
 $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 	tests/store/pg_fixture.h tests/pg/cluster.sh
+
+# ---- pg-suites (issue 14): the domain and API suites on PostgreSQL too --
+# testutil.h opens the tests' store through tests/store/pg_fixture.h
+# (HELHED_TEST_BACKEND=postgres; scripts/run-tests.sh runs the domain and
+# API binaries once more that way), so every test binary depends on it.
+$(TEST_BIN): tests/store/pg_fixture.h tests/store/pg_suite_fixture.h

@@ -481,8 +481,11 @@ static enum hh_rc migrate(void *cls, int *applied)
 			 MIGRATE_LOCK_KEY);
 		simple(c, sql);
 	}
-	/* the schema changed under statements prepared before */
-	memset(c->prepared, 0, sizeof(c->prepared));
+	/* the schema changed under statements prepared before: forget them
+	 * on the server as well, or preparing one again on this connection
+	 * fails with 42P05 (pg-suites: hh_health_migrate on a store in use) */
+	if (simple(c, "DEALLOCATE ALL") == HH_OK)
+		memset(c->prepared, 0, sizeof(c->prepared));
 	give_back(s, c);
 	if (applied)
 		*applied = n;

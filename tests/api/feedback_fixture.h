@@ -54,10 +54,11 @@ static inline int fb_stop(void **state)
 	return 0;
 }
 
-/* The one integer sql reads from the server's database. */
+/* The one integer sql reads from the server's database (either
+ * backend: tu_sql). */
 static inline int64_t fb_count(struct fb_ctx *c, const char *sql)
 {
-	return sq_query_int(c->db, sql);
+	return tu_sql_int(c->s.dir, sql, 0, NULL);
 }
 
 #endif

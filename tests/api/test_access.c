@@ -19,7 +19,6 @@
 #include "domain/auth.h"
 #include "core/dktime.h"
 #include "domain/hours.h" /* appointments */
-#include <sqlite3.h> /* delivery: messages made as the letters code does */
 
 /* ---- the callers ------------------------------------------------------- */
 
@@ -265,12 +264,7 @@ static const char *org_code(enum home h);
  * letters code and the print batch leave them. */
 static void delivery_things(struct ctx *c)
 {
-	char db[4200];
-	snprintf(db, sizeof(db), "%s/helhed.db", c->s.dir);
 	c->s.app.print_dir = c->s.dir;
-	sqlite3 *d;
-	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
-	sqlite3_busy_timeout(d, 10000);
 	static const char *const who[3] = { "demo:anna", "demo:bo", "demo:anna" };
 	for (int h = 0; h < 3; h++) {
 		char sql[1200];
@@ -293,22 +287,17 @@ static void delivery_things(struct ctx *c)
 			 "'%s';",
 			 h, org_code((enum home)h), who[h], h, h, org_code((enum home)h),
 			 org_code((enum home)h));
-		assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_stmt *q;
-		snprintf(sql, sizeof(sql), "SELECT (SELECT id FROM messages WHERE "
-			 "message_id = 'matrix-%d'), (SELECT max(id) FROM "
-			 "print_batches)", h);
-		assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &q, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-		c->messages[h] = sqlite3_column_int64(q, 0);
-		c->batches[h] = sqlite3_column_int64(q, 1);
-		sqlite3_finalize(q);
+		free(tu_sql(c->s.dir, sql, 0, NULL)); /* either backend */
+		snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE "
+			 "message_id = 'matrix-%d'", h);
+		c->messages[h] = tu_sql_int(c->s.dir, sql, 0, NULL);
+		c->batches[h] = tu_sql_int(c->s.dir, "SELECT max(id) FROM "
+						     "print_batches", 0, NULL);
 		char pdf[4300];
 		snprintf(pdf, sizeof(pdf), "%s/2026-12-04-%s.pdf", c->s.dir,
 			 org_code((enum home)h));
 		tu_write(pdf, "%PDF-1.4\n");
 	}
-	sqlite3_close(d);
 }
 
 /* the citizen's inbox: a sent letter to each home's citizen from its

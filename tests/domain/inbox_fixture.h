@@ -64,18 +64,7 @@ static inline void fx_put(const char *dir, const char *rel, const char *text)
 
 static inline int64_t fx_int(const char *dir, const char *sql)
 {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/helhed.db", dir);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return v;
+	return tu_sql_int(dir, sql, 0, NULL); /* either backend */
 }
 
 static inline int64_t fx_intf(const char *dir, const char *fmt, ...)
@@ -153,11 +142,6 @@ static void fx_inbox_setup(struct hh_store *st, const char *dir,
 	 * have them, the decision three days ago (and read two days ago),
 	 * the request yesterday */
 	{
-		char path[4300];
-		snprintf(path, sizeof(path), "%s/helhed.db", dir);
-		sqlite3 *db;
-		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-						 NULL), SQLITE_OK);
 		char sql[400];
 		snprintf(sql, sizeof(sql),
 			 "UPDATE letters SET sent_at = %lld, read_at = %lld "
@@ -165,8 +149,7 @@ static void fx_inbox_setup(struct hh_store *st, const char *dir,
 			 "WHERE kind = 'request';",
 			 (long long)(f->now - 3 * 86400), (long long)(f->now - 2 * 86400),
 			 (long long)(f->now - 86400));
-		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(db);
+		free(tu_sql(dir, sql, 0, NULL));
 	}
 	f->anna = fx_int(dir, "SELECT id FROM citizens WHERE subject = 'demo:anna'");
 	f->bo = fx_int(dir, "SELECT id FROM citizens WHERE subject = 'demo:bo'");

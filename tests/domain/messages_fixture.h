@@ -114,48 +114,43 @@ static inline void dp_teardown(struct dp_fx *f)
 /* A sent letter to citizen (0: none) on case_id (0: none) of org, with
  * its queued message due at `due`, as the letters code leaves them; the
  * message's UUID in uuid. Returns the message's id. Writes through its
- * own connection to f->db, so it works while a server has it open. */
+ * own connection (tu_sql, either backend), so it works while a server
+ * has the store open. */
 static inline int64_t dp_letter_at(struct dp_fx *f, int64_t org, int64_t citizen,
 			    int64_t case_id, const char *title, int64_t due,
 			    char uuid[HH_UUID_SIZE])
 {
 	hh_uuid4(uuid);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 10000);
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(db,
+	char n_org[24], n_case[24], n_citizen[24], n_user[24], n_due[24];
+	snprintf(n_org, sizeof(n_org), "%lld", (long long)org);
+	snprintf(n_case, sizeof(n_case), "%lld", (long long)case_id);
+	snprintf(n_citizen, sizeof(n_citizen), "%lld", (long long)citizen);
+	snprintf(n_user, sizeof(n_user), "%lld", (long long)f->user);
+	snprintf(n_due, sizeof(n_due), "%lld", (long long)due);
+	const struct tu_sql_arg l[] = {
+		TU_TEXT(n_org), TU_TEXT(n_case), TU_TEXT(n_citizen),
+		TU_TEXT(title), TU_TEXT(n_user), TU_TEXT(n_due),
+		TU_BLOB(f->pdf.data, f->pdf.len), TU_TEXT(uuid),
+	};
+	char *letter = tu_sql(f->dir,
 		"INSERT INTO letters(organisation_id, case_id, citizen_id, kind, "
 		"template, state, title, body, reply_allowed, author_id, version, "
 		"created_at, updated_at, sent_at, pdf, message_id) VALUES "
 		"(?1, nullif(?2, 0), nullif(?3, 0), 'granted', 't', 'sent', ?4, "
-		"'Du får bevilget en rollator.', 1, ?5, 1, ?6, ?6, ?6, ?7, ?8)",
-		-1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_int64(s, 1, org);
-	sqlite3_bind_int64(s, 2, case_id);
-	sqlite3_bind_int64(s, 3, citizen);
-	sqlite3_bind_text(s, 4, title, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, f->user);
-	sqlite3_bind_int64(s, 6, due);
-	sqlite3_bind_blob(s, 7, f->pdf.data, (int)f->pdf.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, uuid, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	int64_t letter = sqlite3_last_insert_rowid(db);
-	assert_int_equal(sqlite3_prepare_v2(db,
+		"'Du får bevilget en rollator.', 1, ?5, 1, ?6, ?6, ?6, ?7, ?8) "
+		"RETURNING id", 8, l);
+	assert_non_null(letter);
+	const struct tu_sql_arg m[] = {
+		TU_TEXT(uuid), TU_TEXT(letter), TU_TEXT(n_org),
+		TU_TEXT(n_citizen), TU_TEXT(n_due),
+	};
+	int64_t id = tu_sql_int(f->dir,
 		"INSERT INTO messages(message_id, letter_id, organisation_id, "
 		"citizen_id, state, next_attempt_at, created_at, updated_at) "
-		"VALUES (?1, ?2, ?3, nullif(?4, 0), 'queued', ?5, ?5, ?5)",
-		-1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, letter);
-	sqlite3_bind_int64(s, 3, org);
-	sqlite3_bind_int64(s, 4, citizen);
-	sqlite3_bind_int64(s, 5, due);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	int64_t id = sqlite3_last_insert_rowid(db);
-	sqlite3_close(db);
+		"VALUES (?1, ?2, ?3, nullif(?4, 0), 'queued', ?5, ?5, ?5) "
+		"RETURNING id", 5, m);
+	free(letter);
+	assert_true(id > 0);
 	return id;
 }
 

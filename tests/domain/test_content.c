@@ -847,15 +847,14 @@ static int assert_same_tree(const char *a, const char *b)
 	return n;
 }
 
-/* A new migrated store in dir/name.db. */
+/* A new migrated store of its own in folder dir/name, on the tests'
+ * backend (tu_store). */
 static struct hh_store *new_store(const char *dir, const char *name)
 {
 	char path[4400];
-	snprintf(path, sizeof(path), "%s/%s.db", dir, name);
-	struct hh_store *st;
-	assert_int_equal(hh_store_open_sqlite(path, 2, &st), HH_OK);
-	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
-	return st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	return tu_store(path, 2);
 }
 
 static void export_to(struct fx *f, struct hh_store *st, const char *name,

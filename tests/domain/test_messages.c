@@ -189,13 +189,10 @@ static void a_resend_after_a_crash_writes_no_second_file(void **state)
 	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL), HH_OK);
 	/* as if the process died after the spool write and before the row:
 	 * the row says queued again */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->d.db, &db), SQLITE_OK);
 	char sql[200];
 	snprintf(sql, sizeof(sql), "UPDATE messages SET state = 'queued', "
 		 "channel = NULL, attempts = 0 WHERE id = %lld", (long long)id);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	free(tu_sql(f->d.dir, sql, 0, NULL));
 	char out[4400], sent[4400];
 	snprintf(out, sizeof(out), "%s/out", f->spool);
 	snprintf(sent, sizeof(sent), "%s/sent", f->spool);
@@ -208,9 +205,7 @@ static void a_resend_after_a_crash_writes_no_second_file(void **state)
 	snprintf(from, sizeof(from), "%s/%s.xml", out, u);
 	snprintf(to, sizeof(to), "%s/%s.xml", sent, u);
 	assert_int_equal(rename(from, to), 0);
-	assert_int_equal(sqlite3_open(f->d.db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	free(tu_sql(f->d.dir, sql, 0, NULL));
 	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW + 9, 10, &s), HH_OK);
 	assert_int_equal(s.sent, 1);
 	assert_int_equal(files_in(out, ".xml"), 0);

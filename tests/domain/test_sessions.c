@@ -5,8 +5,6 @@
  * Connect are created once and kept in step with their groups. */
 #include "testutil.h"
 
-#include <sqlite3.h>
-
 #include "domain/auth.h"
 #include "domain/citizens.h"
 
@@ -42,47 +40,26 @@ static int64_t now(void)
 	return hh_now_us() / 1000000;
 }
 
-/* Runs sql (with ?1 = the token's hash) on the database file. */
+/* Runs sql (with ?1 = the token's hash) on the store past it (tu_sql:
+ * either backend). */
 static void sql(struct fx *f, const char *text, const char *token)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 2000);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, text, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", text, sqlite3_errmsg(db));
 	unsigned char hash[32];
-	if (token) {
+	if (token)
 		hh_auth_token_hash(token, hash);
-		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	}
-	int rc = sqlite3_step(st);
-	assert_true(rc == SQLITE_DONE || rc == SQLITE_ROW);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	struct tu_sql_arg arg = TU_BLOB(hash, sizeof(hash));
+	free(tu_sql(f->dir, text, token ? 1 : 0, &arg));
 }
 
 static int64_t last_seen(struct fx *f, const char *table, const char *token)
 {
-	char path[512], q[128];
-	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
+	char q[128];
 	snprintf(q, sizeof(q), "SELECT last_seen FROM %s WHERE token_hash = ?1",
 		 table);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
 	unsigned char hash[32];
 	hh_auth_token_hash(token, hash);
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	int64_t v = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	struct tu_sql_arg arg = TU_BLOB(hash, sizeof(hash));
+	return tu_sql_int(f->dir, q, 1, &arg);
 }
 
 static enum hh_rc resolve(struct fx *f, enum hh_credential kind,

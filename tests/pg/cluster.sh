@@ -4,6 +4,14 @@
 #   cluster.sh start DIR   makes a cluster in DIR (which must not exist),
 #                          starts it and prints its address on stdout:
 #                          postgresql://helhed@127.0.0.1:PORT/postgres
+#   cluster.sh start --no-sync DIR
+#                          the same without durability (fsync,
+#                          synchronous_commit and full_page_writes off), for
+#                          the functional suites only (pg-suites): the
+#                          domain and API tests make and reset many small
+#                          databases, and the commits' fsyncs would cost
+#                          most of their time; what they check does not
+#                          depend on a commit reaching the disk
 #   cluster.sh stop DIR    stops it and removes DIR
 #   cluster.sh check       exit 0 when the PostgreSQL 15 binaries are here
 #
@@ -19,7 +27,7 @@ set -eu
 bin=${HELHED_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: cluster.sh start DIR | stop DIR | check" >&2
+	echo "usage: cluster.sh start [--no-sync] DIR | stop DIR | check" >&2
 	exit 2
 }
 
@@ -46,6 +54,11 @@ check)
 	[ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] && [ -x "$bin/postgres" ]
 	;;
 start)
+	sync="-c fsync=on -c synchronous_commit=on"
+	if [ "${2:-}" = --no-sync ]; then
+		sync="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		shift
+	fi
 	[ $# -eq 2 ] || usage
 	dir=$2
 	[ -x "$bin/initdb" ] || { echo "cluster.sh: no $bin/initdb (apt-get install postgresql-15)" >&2; exit 1; }
@@ -65,7 +78,7 @@ start)
 		port=$(free_port)
 		if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 			-o "-c listen_addresses=127.0.0.1 -c port=$port \
--c unix_socket_directories=$dir -c fsync=on -c synchronous_commit=on \
+-c unix_socket_directories=$dir $sync \
 -c max_connections=200 -c shared_buffers=32MB" start >/dev/null 2>&1; then
 			break
 		fi

@@ -28,10 +28,12 @@
 static char *pgt_base;    /* the server's address (postgres database) */
 static char *pgt_cluster; /* the folder of the cluster we started */
 static char pgt_template[64];
+static pid_t pgt_cluster_pid; /* pg-suites: the process that started it */
 
 static void pgt_stop(void)
 {
-	if (!pgt_cluster)
+	/* pg-suites: not from a child that forked and exits */
+	if (!pgt_cluster || getpid() != pgt_cluster_pid)
 		return;
 	char cmd[4400];
 	snprintf(cmd, sizeof(cmd), "tests/pg/cluster.sh stop '%s/pg'",
@@ -101,8 +103,12 @@ static const char *pgt_url(void)
 		return NULL;
 	pgt_cluster = tu_tmpdir();
 	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "tests/pg/cluster.sh start '%s/pg'",
-		 pgt_cluster);
+	/* pg-suites: a domain or API suite alone on PostgreSQL
+	 * (HELHED_TEST_BACKEND=postgres) starts its cluster without
+	 * durability, as scripts/run-tests.sh does for those suites */
+	const char *be = getenv("HELHED_TEST_BACKEND");
+	snprintf(cmd, sizeof(cmd), "tests/pg/cluster.sh start %s'%s/pg'",
+		 be && !strcmp(be, "postgres") ? "--no-sync " : "", pgt_cluster);
 	FILE *p = popen(cmd, "r");
 	char line[512] = "";
 	if (!p || !fgets(line, sizeof(line), p)) {
@@ -114,6 +120,7 @@ static const char *pgt_url(void)
 		fail_msg("pg_fixture: %s failed", cmd);
 	line[strcspn(line, "\n")] = 0;
 	pgt_base = hh_xstrdup(line);
+	pgt_cluster_pid = getpid();
 	atexit(pgt_stop);
 	signal(SIGINT, pgt_on_signal);
 	signal(SIGTERM, pgt_on_signal);
