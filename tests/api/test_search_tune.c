@@ -10,7 +10,6 @@
 #include <stdarg.h>
 
 #include "domain/searchtune.h"
-#include "store/sqlite_query.h"
 
 struct ctx {
 	struct tu_server s;
@@ -119,7 +118,7 @@ static char *form(const char *csrf, ...)
 
 static int64_t count(struct ctx *c, const char *sql)
 {
-	return sq_query_int(c->db, sql);
+	return tu_sql_int(c->s.dir, sql, 0, NULL);
 }
 
 static void pin(struct ctx *c, const char *cookie, const char *csrf,
