@@ -397,3 +397,8 @@ $(BUILD)/obj/gen/pg_stubs.o: $(BUILD)/gen/pg_stubs.c src/store/postgres_int.h
 
 $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 	tests/store/pg_fixture.h tests/pg/cluster.sh
+
+# ---- pg-multi (issue 14): several instances on one PostgreSQL ----------
+# test_pg_notify: LISTEN/NOTIFY between two stores on one database, and
+# the catch-up from the event log (on the cluster of tests/pg/cluster.sh).
+$(BUILD)/tests/store/test_pg_notify: tests/store/pg_fixture.h tests/pg/cluster.sh

@@ -109,10 +109,20 @@ static enum hh_rc read_mark(struct pg_follow *f, int64_t *mark)
 	return rc;
 }
 
+/* The server's notices (its FATAL on a shutdown) go nowhere: losing the
+ * connection is logged once, by lose(). */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* Connects, LISTENs and reads the newest event id into *mark. */
 static enum hh_rc listen_open(struct pg_follow *f, int64_t *mark)
 {
 	f->db = hh_pg_connect(f->s, "helhed-listen", 1);
+	if (f->db)
+		PQsetNoticeProcessor(f->db, quiet, NULL);
 	if (PQstatus(f->db) != CONNECTION_OK) {
 		/* said once when lost, not at every attempt */
 		PQfinish(f->db);
@@ -135,11 +145,20 @@ static enum hh_rc listen_open(struct pg_follow *f, int64_t *mark)
 
 static void lose(struct pg_follow *f, const char *why)
 {
+	/* libpq's messages end in a newline, some span lines */
+	char line[256];
+	snprintf(line, sizeof(line), "%s", why);
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	size_t n = strlen(line);
+	while (n && line[n - 1] == ' ')
+		line[--n] = 0;
 	if (atomic_load(&f->ok))
 		hh_log(HH_LOG_WARN,
 		       "postgres listener: lost its connection (%s); other "
 		       "instances' changes are caught up when it is back",
-		       why);
+		       line);
 	atomic_store(&f->ok, 0);
 	f->lost_us = hh_mono_us();
 	PQfinish(f->db);
