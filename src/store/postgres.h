@@ -40,10 +40,11 @@ extern const int hh_pg_functions;
  * are read (the index built), so that no change is missed in between:
  * the notices wait until hh_pg_follow_start starts telling them, on a
  * thread of its own, once the subscribers are there (start prepares
- * first when that was not done). hh_pg_follow_stop stops it; call it
- * before the subscribers go (hh_store_close also stops it).
- * hh_pg_follow_ok: 1 when listening and caught up, 0 while the
- * connection is lost (this instance may then show stale results). */
+ * first when that was not done). hh_pg_follow_stop stops it for good;
+ * call it before the subscribers go (hh_store_close also stops it, and
+ * frees what is left). hh_pg_follow_ok: 1 when listening and caught up
+ * (or no listener was prepared), 0 while the connection is lost (this
+ * instance may then show stale results) and after the stop. */
 enum hh_rc hh_pg_follow_prepare(struct hh_store *st);
 enum hh_rc hh_pg_follow_start(struct hh_store *st);
 void hh_pg_follow_stop(struct hh_store *st);

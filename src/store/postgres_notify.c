@@ -416,7 +416,7 @@ enum hh_rc hh_pg_follow_start(struct hh_store *st)
 			return rc;
 	}
 	struct pg_follow *f = s->follow;
-	if (f->started)
+	if (f->started || atomic_load(&f->stopping))
 		return HH_OK;
 	if (pthread_create(&f->thread, NULL, run, f) != 0)
 		return HH_ERR_INTERNAL;
@@ -424,19 +424,29 @@ enum hh_rc hh_pg_follow_start(struct hh_store *st)
 	return HH_OK;
 }
 
-void hh_pg_follow_free(struct pg *s)
+/* Ends the thread and the connection; f stays (requests may still ask
+ * hh_pg_follow_ok until the server has stopped), freed with the store. */
+static void follow_end(struct pg_follow *f)
 {
-	struct pg_follow *f = s->follow;
-	if (!f)
-		return;
 	atomic_store(&f->stopping, 1);
 	if (f->started) {
 		ssize_t w = write(f->wake[1], "x", 1);
 		(void)w; /* the flag stops it within a second anyway */
 		pthread_join(f->thread, NULL);
+		f->started = 0;
 	}
 	if (f->db)
 		PQfinish(f->db);
+	f->db = NULL;
+	atomic_store(&f->ok, 0);
+}
+
+void hh_pg_follow_free(struct pg *s)
+{
+	struct pg_follow *f = s->follow;
+	if (!f)
+		return;
+	follow_end(f);
 	close(f->wake[0]);
 	close(f->wake[1]);
 	free(f);
@@ -446,8 +456,8 @@ void hh_pg_follow_free(struct pg *s)
 void hh_pg_follow_stop(struct hh_store *st)
 {
 	struct pg *s = pg_store(st);
-	if (s)
-		hh_pg_follow_free(s);
+	if (s && s->follow)
+		follow_end(s->follow);
 }
 
 int hh_pg_follow_ok(struct hh_store *st)

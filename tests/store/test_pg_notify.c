@@ -323,10 +323,17 @@ static void t_sqlite_and_stop(void **state)
 	hh_pg_follow_stop(sq);
 	hh_store_close(sq);
 	tu_rmdir(dir);
-	/* prepared, never started, stopped */
-	assert_int_equal(hh_pg_follow_prepare(f->b), HH_OK);
-	hh_pg_follow_stop(f->b);
+	/* no listener: nothing to be behind on */
 	assert_int_equal(hh_pg_follow_ok(f->b), 1);
+	/* prepared, never started, stopped: not listening, and a start
+	 * after the stop starts nothing */
+	assert_int_equal(hh_pg_follow_prepare(f->b), HH_OK);
+	assert_int_equal(hh_pg_follow_ok(f->b), 1);
+	hh_pg_follow_stop(f->b);
+	assert_int_equal(hh_pg_follow_ok(f->b), 0);
+	assert_int_equal(hh_pg_follow_start(f->b), HH_OK);
+	assert_int_equal(hh_pg_follow_ok(f->b), 0);
+	hh_pg_follow_stop(f->b); /* twice is fine */
 }
 
 int main(void)
