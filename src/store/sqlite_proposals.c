@@ -174,7 +174,8 @@ static const char *const tune_sql[S__COUNT] = {
 		"INSERT INTO search_pins(organisation_id, query, article_id, "
 		"created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5) "
 		"ON CONFLICT(organisation_id, query) DO UPDATE SET "
-		"article_id = ?3, created_at = ?4, created_by = ?5",
+		"article_id = ?3, created_at = ?4, created_by = ?5 "
+		"RETURNING id", /* pg-port: the id of a pin replaced too */
 	[S_PIN_DELETE] =
 		"DELETE FROM search_pins WHERE organisation_id = ?1 AND query = ?2",
 	[S_PIN_LIST] =
@@ -228,9 +229,15 @@ static enum hh_rc pin_put(struct hh_tx *tx, struct hh_search_pin *p)
 	sqlite3_bind_int64(st, 3, p->article_id);
 	sqlite3_bind_int64(st, 4, p->created_at);
 	bind_text(st, 5, p->created_by);
-	enum hh_rc r = hh_sq_exec(tx, st);
-	if (r == HH_OK)
-		p->id = sqlite3_last_insert_rowid(db_of(tx));
+	/* pg-port: RETURNING, not last_insert_rowid, which an upsert that
+	 * replaced a pin leaves at whatever was inserted last */
+	int rc = sqlite3_step(st);
+	enum hh_rc r = HH_OK;
+	if (rc == SQLITE_ROW)
+		p->id = sqlite3_column_int64(st, 0);
+	else
+		r = hh_sq_map_rc(db_of(tx), rc);
+	done(st);
 	return r;
 }
 

@@ -1069,6 +1069,9 @@ static void t_subscribers(void **state)
 #include "store/store_suite_appointments.c" /* appointments */
 #include "store/store_suite_inbox.c" /* the citizen's inbox */
 #include "store/store_suite_tune.c" /* s-tune: synonyms removed */
+/* pg-port: the service figures, proposals and pins */
+#include "store/store_suite_figures.c"
+#include "store/store_suite_proposals.c"
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1119,6 +1122,14 @@ int store_suite_run(const struct store_backend *b)
 		T(t_inbox),
 		/* s-tune: synonyms removed and revived */
 		T(t_synonym_removal),
+		/* pg-port: the service figures, proposals and pins */
+		T(t_fig_facts),
+		T(t_fig_aggregates),
+		T(t_fig_proc),
+		T(t_fig_search),
+		T(t_fig_events),
+		T(t_proposals),
+		T(t_pins),
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
