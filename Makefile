@@ -403,3 +403,13 @@ $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 # (HELHED_TEST_BACKEND=postgres; scripts/run-tests.sh runs the domain and
 # API binaries once more that way), so every test binary depends on it.
 $(TEST_BIN): tests/store/pg_fixture.h tests/store/pg_suite_fixture.h
+
+# ---- pg-multi (issue 14): several instances on one PostgreSQL ----------
+# test_pg_notify: LISTEN/NOTIFY between two stores on one database, and
+# the catch-up from the event log (on the cluster of tests/pg/cluster.sh).
+$(BUILD)/tests/store/test_pg_notify: tests/store/pg_fixture.h tests/pg/cluster.sh
+# the time from a write on one instance to the search on another (p50,
+# p99 over HELHED_BENCH_N articles; bench/pg_multi.mjs)
+.PHONY: bench-pg-multi
+bench-pg-multi: deps $(BUILD)/helhed
+	HELHED_BIN=$(BUILD)/helhed node bench/pg_multi.mjs

@@ -17,6 +17,8 @@ set -eu
 # pg-base (issue 14): libpq-dev builds the PostgreSQL backend; postgresql-15
 # gives the tests a throwaway cluster (tests/pg/cluster.sh; its package
 # starts no cluster of its own when none is configured).
+# pg-multi (issue 14): haproxy is the load balancer tests/pg/multi.sh puts
+# in front of several instances (its package's own service is not used).
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
@@ -27,7 +29,8 @@ poppler-utils libxml2-utils libxml2-dev
 clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev
-postgresql-15 libpq-dev"
+postgresql-15 libpq-dev
+haproxy"
 
 # Browser tests: Debian's Chromium, driven from Node.
 [ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"

@@ -135,6 +135,27 @@ for log in $(ls "$work"/unit.*.log 2>/dev/null | sort); do
 	cat "$log"
 done
 
+# pg-multi (issue 14): three instances on one PostgreSQL behind HAProxy,
+# then PostgreSQL halted under load and an instance killed
+# (tests/pg/multi.mjs). It starts a cluster of its own (it stops and
+# starts it), after the C tests so that their load does not time its
+# checks; counted from its "multi: N passed, N failed" line.
+if tests/pg/cluster.sh check 2>/dev/null && command -v haproxy >/dev/null &&
+   command -v node >/dev/null; then
+	HELHED_BIN="$build/helhed" node tests/pg/multi.mjs >"$work/multi.log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^multi: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/multi.log" | tail -1)
+	f=$(sed -n 's/^multi: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/multi.log" | tail -1)
+	[ -n "$p" ] || p=0
+	[ -n "$f" ] || f=1
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "$p $f" >"$work/multi.count"
+	echo "== several instances behind HAProxy (tests/pg/multi.mjs)"
+	cat "$work/multi.log"
+else
+	echo "== tests/pg/multi.mjs skipped: needs PostgreSQL 15, haproxy and node (scripts/install-deps.sh)"
+fi
+
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
 

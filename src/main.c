@@ -777,6 +777,9 @@ static int cmd_serve(int argc, char **argv)
 			 content ? content : "content");
 		synonyms = syn_default;
 	}
+	/* pg-multi: LISTEN for other instances' changes before the index
+	 * is built, so that none is missed (told once subscribed, below) */
+	hh_pg_follow_prepare(st);
 	struct engine eng;
 	if (engine_start(&eng, st, dict, synonyms, 1) ||
 	    hh_searchlog_init(st) != HH_OK) {
@@ -885,6 +888,9 @@ static int cmd_serve(int argc, char **argv)
 	app.public_url = public_url ? public_url : own_url;
 	/* chat: a committed message wakes the requests waiting for it */
 	hh_store_subscribe(st, hh_app_chat_changed, &app);
+	/* pg-multi: other instances' changes reach the same subscribers */
+	if (hh_pg_follow_start(st) != HH_OK)
+		hh_log(HH_LOG_ERROR, "cannot follow other instances' changes");
 	atomic_store(&app.ready, 1);
 	printf("helhed %s serving http://%.*s:%d/ (database %s, spool %s, "
 	       "started in %.1f ms)\n",
@@ -909,6 +915,7 @@ static int cmd_serve(int argc, char **argv)
 	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	atomic_store(&app.ready, 0);
+	hh_pg_follow_stop(st); /* pg-multi: before its subscribers go */
 	hh_server_stop(app.server, 10000);
 	/* delivery: the pass in progress ends before the store closes */
 	hh_postman_stop(app.postman);

@@ -124,9 +124,24 @@ void hh_api_healthz(struct hh_req *r)
 
 void hh_api_readyz(struct hh_req *r)
 {
-	if (!atomic_load(&r->app->ready) ||
-	    hh_health_ready(r->app->store) != HH_OK) {
+	/* pg-multi: a load balancer takes an instance out while this says
+	 * 503, so say why: starting or stopping, the database, or (several
+	 * instances) not yet hearing of the others' changes again */
+	if (!atomic_load(&r->app->ready)) {
 		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	if (hh_health_ready(r->app->store) != HH_OK) {
+		hh_resp_problem(r, HH_E_STORE_UNAVAILABLE, NULL, NULL);
+		hh_resp_header(r, "Retry-After", "1");
+		return;
+	}
+	if (!hh_health_following(r->app->store)) {
+		hh_resp_problem(r, HH_E_UNAVAILABLE, NULL,
+				"Not listening for other instances' changes "
+				"yet; catching up when the database connection "
+				"is back.");
+		hh_resp_header(r, "Retry-After", "1");
 		return;
 	}
 	/* delivery: a spool folder that cannot be written holds Digital

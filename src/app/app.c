@@ -14,6 +14,7 @@
 #include "domain/auth.h"
 #include "domain/searchlog.h"
 #include "domain/topics.h" /* s-http: hh_app_topics */
+#include "pages/pages.h" /* pg-multi: hh_page_busy */
 
 const struct hh_principal *hh_auth(struct hh_req *r)
 {
@@ -41,6 +42,8 @@ const struct hh_principal *hh_auth(struct hh_req *r)
 					     token, w);
 	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
 		hh_log(HH_LOG_WARN, "auth lookup failed: %s", hh_rc_name(rc));
+	if (rc == HH_ERR_IO || rc == HH_ERR_BUSY) /* pg-multi */
+		w->unresolved = 1;
 	r->log_actor = w->actor;
 	return w;
 }
@@ -140,6 +143,20 @@ static int spend(struct hh_req *r, struct hh_limiter *l, const char *key)
 
 int hh_app_gate(struct hh_req *r)
 {
+	/* pg-multi (issue 14): a session that could not be looked up (the
+	 * database is away) is answered 503, for reads too, instead of
+	 * going on as anonymous (a 401, a sign-in page); the operational
+	 * endpoints answer for themselves */
+	if (r->route && strcmp(r->path, "/healthz") &&
+	    strcmp(r->path, "/readyz") && strcmp(r->path, "/metrics") &&
+	    hh_auth(r)->unresolved) {
+		if (strncmp(r->path, "/api/", 5) && strncmp(r->path, "/open311/", 9))
+			hh_page_busy(r);
+		else
+			hh_resp_problem(r, HH_E_STORE_UNAVAILABLE, NULL, NULL);
+		hh_resp_header(r, "Retry-After", "1");
+		return 0;
+	}
 	/* Reads pass, except on the slow lane: a GET there (the start of
 	 * an OpenID Connect sign-in) may wait on another server, and a
 	 * flood of them must not fill the lane for everyone. */

@@ -33,6 +33,11 @@ struct hh_principal {
 	enum hh_loa loa;    /* HH_CITIZEN: the sign-in's assurance level */
 	int oidc;           /* HH_USER, HH_CITIZEN: signed in through OpenID
 			       Connect (signing out goes to the provider) */
+	/* pg-multi (issue 14): the request carried a session or token
+	 * but the store could not be asked about it (IO, BUSY: the
+	 * database is away). The caller is unknown, not anonymous; the
+	 * app answers 503 rather than "sign in". */
+	int unresolved;
 };
 
 struct hh_actor {

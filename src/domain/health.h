@@ -23,8 +23,12 @@ enum hh_rc hh_health_open(const char *path, const char *key_file, int pool,
 /* Closes what hh_health_open opened (NULL: nothing). */
 void hh_health_close(struct hh_store *st);
 
-/* OK when the store answers a read (the count of events). */
+/* OK when the store answers a read (a setting, by key). */
 enum hh_rc hh_health_ready(struct hh_store *st);
+/* pg-multi (issue 14): 1 when this instance hears of other instances'
+ * changes (always on SQLite); 0 while its PostgreSQL listener is
+ * disconnected or catching up, when it may show stale search results. */
+int hh_health_following(struct hh_store *st);
 
 /* Applies pending migrations; *applied gets how many (may be NULL). */
 enum hh_rc hh_health_migrate(struct hh_store *st, int *applied);

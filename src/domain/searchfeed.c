@@ -329,6 +329,47 @@ enum hh_rc hh_index_refresh_kind(struct hh_index *idx, struct hh_store *st,
 	return rc;
 }
 
+/* pg-multi (issue 14): every article put again (archived and draft ones
+ * taken out), then the guides and forms; the chosen counts are left as
+ * they are (hh_index_chosen adds). */
+static enum hh_rc resync_article(void *p, const struct hh_article *a)
+{
+	struct build_ctx *c = p;
+	hh_index_put(c->idx, a, a->org_id && is_agency(c, a->org_id));
+	return HH_OK;
+}
+
+static enum hh_rc resync_tx(struct hh_tx *tx, void *p)
+{
+	struct build_ctx *c = p;
+	struct hh_article_filter f = { 0 };
+	c->n_agencies = 0;
+	c->n_orgs = 0;
+	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
+	if (rc == HH_OK)
+		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
+					     resync_article, c);
+	if (rc == HH_OK)
+		rc = tx->store->life_event_list(tx, c->a, build_guide, c);
+	if (rc == HH_OK)
+		rc = tx->store->case_type_list(tx, c->a, 0, build_service, c);
+	return rc;
+}
+
+enum hh_rc hh_index_resync(struct hh_index *idx, struct hh_store *st)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct build_ctx *c = hh_xcalloc(1, sizeof(*c));
+	c->idx = idx;
+	c->a = &a;
+	enum hh_rc rc = hh_store_run_tx(st, 0, resync_tx, c);
+	free(c);
+	hh_arena_clear(&a);
+	hh_index_settle(idx);
+	return rc;
+}
+
 struct hh_index_follower {
 	struct hh_index *idx;
 	struct hh_store *st;
@@ -338,6 +379,15 @@ static void on_change(void *cls, const struct hh_change *c)
 {
 	struct hh_index_follower *f = cls;
 	enum hh_rc rc;
+	/* pg-multi: another instance's changes were missed (the listener
+	 * was away long): everything read again */
+	if (!strcmp(c->entity, "*")) {
+		rc = hh_index_resync(f->idx, f->st);
+		if (rc != HH_OK)
+			hh_log(HH_LOG_WARN, "search index not read again: %s",
+			       hh_rc_name(rc));
+		return;
+	}
 	if (!strcmp(c->entity, "life_event") || !strcmp(c->entity, "case_type")) {
 		rc = hh_index_refresh_kind(f->idx, f->st,
 					   c->entity[0] == 'l' ? HH_DOC_GUIDE

@@ -19,12 +19,18 @@ enum hh_rc hh_index_refresh(struct hh_index *idx, struct hh_store *st,
 enum hh_rc hh_index_refresh_kind(struct hh_index *idx, struct hh_store *st,
 				 enum hh_doc_kind kind);
 
+/* pg-multi (issue 14): reads every article, guide and form again into a
+ * live idx: published ones put, the others taken out (the store's change
+ * "*" after changes were missed). */
+enum hh_rc hh_index_resync(struct hh_index *idx, struct hh_store *st);
+
 struct hh_index_follower;
 
 /* Subscribes idx to st's changes: each committed change of an article
  * reloads that article into idx (hh_index_refresh); a change of a life
  * event ("life_event") or case type ("case_type") reloads all of that
- * kind (hh_index_refresh_kind). Both are borrowed and
+ * kind (hh_index_refresh_kind); "*" reads everything again
+ * (hh_index_resync). Both are borrowed and
  * must outlive the follower. *out is new: end it with hh_index_unfollow
  * before idx is freed. Returns CONFLICT when st has no room for another
  * subscriber. */

@@ -913,8 +913,9 @@ static int pinned(struct hh_search_tuning *t, int64_t article_id)
 static void on_change(void *cls, const struct hh_change *c)
 {
 	struct hh_search_tuning *t = cls;
-	int syn = !strcmp(c->entity, "synonym");
-	int pin = !strcmp(c->entity, "pin") ||
+	int all = !strcmp(c->entity, "*"); /* pg-multi: read everything */
+	int syn = all || !strcmp(c->entity, "synonym");
+	int pin = all || !strcmp(c->entity, "pin") ||
 		  (!strcmp(c->entity, "article") && pinned(t, c->id));
 	if (!syn && !pin)
 		return;

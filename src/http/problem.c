@@ -87,6 +87,11 @@ void hh_resp_rc(struct hh_req *r, enum hh_rc rc, const char *field)
 		hh_resp_header(r, "Retry-After", "60");
 		break;
 	case HH_ERR_IO:
+		/* pg-multi (issue 14): the database is away (a restart, a
+		 * failover): unavailable for now, not our bug */
+		hh_resp_problem(r, HH_E_STORE_UNAVAILABLE, NULL, NULL);
+		hh_resp_header(r, "Retry-After", "1");
+		break;
 	case HH_ERR_INTERNAL:
 		hh_resp_problem(r, HH_E_INTERNAL, NULL, NULL);
 		break;

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -239,22 +240,41 @@ enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 
 /* ---- pool and transactions ------------------------------------------------ */
 
+PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
+		      int keepalives)
+{
+	/* Ours first: the address's own settings (expanded from dbname)
+	 * override them. A server that does not answer fails the connect
+	 * after connect_timeout instead of holding a request for the
+	 * system's TCP timeout (minutes). The listener waits on its
+	 * connection for hours, so it has keepalives that notice a server
+	 * gone silent (pg-multi). */
+	const char *keys[] = { "connect_timeout", "application_name",
+			       "keepalives_idle", "keepalives_interval",
+			       "keepalives_count", "tcp_user_timeout",
+			       "dbname", NULL };
+	const char *vals[] = { "5", application_name, "10", "5", "3", "20000",
+			       s->url, NULL };
+	if (!keepalives) {
+		keys[2] = "dbname";
+		vals[2] = s->url;
+		keys[3] = vals[3] = NULL;
+	}
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 {
 	if (c->db && PQstatus(c->db) == CONNECTION_OK)
 		return HH_OK;
 	if (c->db) {
-		/* lost (a restart of the server): prepared statements went
-		 * with the old session */
-		PQreset(c->db);
-		memset(c->prepared, 0, sizeof(c->prepared));
-		if (PQstatus(c->db) == CONNECTION_OK)
-			return HH_OK;
-		hh_log(HH_LOG_ERROR, "postgres: cannot reconnect: %s",
-		       PQerrorMessage(c->db));
-		return HH_ERR_IO;
+		/* lost (a restart of the server): a new session, set up
+		 * again below; prepared statements went with the old one
+		 * (PQreset would keep none of the session's settings) */
+		PQfinish(c->db);
+		c->db = NULL;
 	}
-	c->db = PQconnectdb(s->url);
+	c->db = hh_pg_connect(s, "helhed", 0);
 	memset(c->prepared, 0, sizeof(c->prepared));
 	if (PQstatus(c->db) != CONNECTION_OK) {
 		hh_log(HH_LOG_ERROR, "postgres: cannot connect: %s",
@@ -263,11 +283,18 @@ static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 		c->db = NULL;
 		return HH_ERR_IO;
 	}
-	/* the client side of what the migrations and the SQL assume */
-	PGresult *r = PQexec(c->db, "SET client_encoding = 'UTF8'; "
-				    "SET standard_conforming_strings = on; "
-				    "SET TIME ZONE 'UTC'; "
-				    "SET client_min_messages = warning");
+	/* the client side of what the migrations and the SQL assume;
+	 * pg-multi: helhed.instance names this instance in the change
+	 * notices its writes send (migrations-pg/0029_change_notify.sql) */
+	char setup[320];
+	snprintf(setup, sizeof(setup),
+		 "SET client_encoding = 'UTF8'; "
+		 "SET standard_conforming_strings = on; "
+		 "SET TIME ZONE 'UTC'; "
+		 "SET client_min_messages = warning; "
+		 "SET helhed.instance = '%s'",
+		 s->instance);
+	PGresult *r = PQexec(c->db, setup);
 	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
 				? HH_OK
 				: map_error(c->db, r, "set up");
@@ -312,6 +339,15 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 		rc = conn_open(s, c);
 	if (rc == HH_OK)
 		rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+	/* pg-multi: a connection the server dropped (a restart) still
+	 * looks open until it is used; BEGIN found out, and nothing was
+	 * done in the transaction yet, so connect again once here instead
+	 * of failing one request for each connection of the pool */
+	if (rc == HH_ERR_IO && c->db && PQstatus(c->db) != CONNECTION_OK) {
+		rc = conn_open(s, c);
+		if (rc == HH_OK)
+			rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+	}
 	if (rc != HH_OK) {
 		give_back(s, c);
 		return rc;
@@ -497,6 +533,7 @@ static enum hh_rc migrate(void *cls, int *applied)
 static void pg_close(void *cls)
 {
 	struct pg *s = cls;
+	hh_pg_follow_free(s); /* pg-multi: it uses the pool */
 	for (int i = 0; i < s->n_conns; i++)
 		if (s->conns[i].db)
 			PQfinish(s->conns[i].db);
@@ -520,6 +557,12 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 	if (pool_size < 1)
 		pool_size = 1;
 	s->url = hh_xstrdup(url);
+	/* pg-multi: a name no other instance has */
+	unsigned char rnd[16];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		abort(); /* the kernel has no randomness: nothing else works */
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(s->instance + 2 * i, 3, "%02x", rnd[i]);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));

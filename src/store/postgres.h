@@ -26,4 +26,39 @@ void hh_store_fault_inject_pg(struct hh_store *st, int n, enum hh_rc rc);
 int hh_pg_unported(const struct hh_store *st, const char **names, int max);
 extern const int hh_pg_functions;
 
+/* ---- pg-multi (issue 14): following other instances' changes ----------
+ * Several instances on one database: each keeps one connection of its
+ * own that LISTENs for the change notices of migration 0029 and tells
+ * this store's subscribers (hh_store_subscribe) of the changes other
+ * instances commit, as hh_store_changed tells them of this instance's
+ * own; after a lost connection it connects again and catches up from the
+ * event log (postgres_notify.c, docs/postgres.md). A change told to
+ * everything kept may be entity "*", action "resync": read everything
+ * again. On a store of another backend these do nothing (OK, 1).
+ *
+ * hh_pg_follow_prepare connects and LISTENs; call it before the caches
+ * are read (the index built), so that no change is missed in between:
+ * the notices wait until hh_pg_follow_start starts telling them, on a
+ * thread of its own, once the subscribers are there (start prepares
+ * first when that was not done). hh_pg_follow_stop stops it for good;
+ * call it before the subscribers go (hh_store_close also stops it, and
+ * frees what is left). hh_pg_follow_ok: 1 when listening and caught up
+ * (or no listener was prepared), 0 while the connection is lost (this
+ * instance may then show stale results) and after the stop. */
+enum hh_rc hh_pg_follow_prepare(struct hh_store *st);
+enum hh_rc hh_pg_follow_start(struct hh_store *st);
+void hh_pg_follow_stop(struct hh_store *st);
+int hh_pg_follow_ok(struct hh_store *st);
+
+/* Counters of the listener since it was prepared (all 0 without one). */
+struct hh_pg_follow_stats {
+	int listening;       /* as hh_pg_follow_ok */
+	long long told;      /* changes told to the subscribers */
+	long long own;       /* notices of this instance's own, skipped */
+	long long replayed;  /* articles told from the event log */
+	long long resyncs;   /* times everything was read again */
+	long long reconnects; /* connections made again after a loss */
+};
+void hh_pg_follow_stats(struct hh_store *st, struct hh_pg_follow_stats *out);
+
 #endif

@@ -258,6 +258,13 @@ struct pg {
 	/* fault injection (tests) */
 	int fault_countdown;
 	enum hh_rc fault_rc;
+	/* pg-multi (issue 14): this instance's name among those on the
+	 * database (random, hex), set on each connection as
+	 * helhed.instance so that the change notices it caused are told
+	 * apart; and the listener that follows the other instances' changes
+	 * (postgres_notify.c; NULL until hh_pg_follow_start). */
+	char instance[33];
+	struct pg_follow *follow;
 };
 
 static inline struct pg *pg_of(struct hh_tx *tx)
@@ -403,6 +410,15 @@ void hh_pg_fill_feedback(struct hh_store *st);
 void hh_pg_fill_proposals(struct hh_store *st);
 void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
+
+/* pg-multi (issue 14): connection options every connection of the store
+ * is opened with (a bounded connect time, so that an unreachable server
+ * fails a request instead of hanging it), then s->url's own; the
+ * listener adds keepalives (postgres_notify.c). Returns new (PQfinish). */
+PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
+		      int keepalives);
+/* Stops and frees s's listener, if one was started (pg_close). */
+void hh_pg_follow_free(struct pg *s);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

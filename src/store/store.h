@@ -128,7 +128,10 @@ typedef enum hh_rc (*hh_fig_search_cb)(void *ctx,
 				       const struct hh_fig_search_row *r);
 
 /* A committed change, told to the store's subscribers. Strings are
- * borrowed for the call. */
+ * borrowed for the call. pg-multi (issue 14): changes of other instances
+ * on the same PostgreSQL database are told too (store/postgres.h), and
+ * entity "*" (action "resync") means some were missed: read again
+ * everything kept. */
 struct hh_change {
 	const char *entity; /* "article", "case", ... */
 	int64_t id;
@@ -989,7 +992,8 @@ enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
  * committed, outside it, and never after a rollback; a subscriber may
  * therefore read the store (its own transaction) but must not expect to
  * see the change's transaction. Changes made by other processes are not
- * told here. */
+ * told here; on PostgreSQL the listener (hh_pg_follow_start) tells
+ * them, from its own thread (pg-multi). */
 enum hh_rc hh_store_subscribe(struct hh_store *s, hh_change_fn fn, void *cls);
 void hh_store_unsubscribe(struct hh_store *s, hh_change_fn fn, void *cls);
 void hh_store_changed(struct hh_store *s, const struct hh_change *c);

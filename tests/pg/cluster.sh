@@ -14,6 +14,9 @@
 #                          depend on a commit reaching the disk
 #   cluster.sh stop DIR    stops it and removes DIR
 #   cluster.sh check       exit 0 when the PostgreSQL 15 binaries are here
+#   cluster.sh halt DIR    stops the server (fast), keeping DIR (pg-multi:
+#                          the fault tests take the database away)
+#   cluster.sh resume DIR  starts it again on the same port
 #
 # The cluster listens on 127.0.0.1 on a free port and on a socket in DIR
 # only (never in /var/run/postgresql), trusts local connections (it lives
@@ -27,7 +30,7 @@ set -eu
 bin=${HELHED_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: cluster.sh start [--no-sync] DIR | stop DIR | check" >&2
+	echo "usage: cluster.sh start [--no-sync] DIR | stop DIR | check | halt DIR | resume DIR" >&2
 	exit 2
 }
 
@@ -46,6 +49,16 @@ as_owner() {
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
 		echo $((20000 + $$ % 20000))
+}
+
+# Starts the server of DIR on port (pg_ctl's status).
+# pg_start DIR PORT: starts DIR's cluster with the durability settings
+# it was made with (DIR/sync, written by start).
+pg_start() {
+	as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -c port=$2 \
+-c unix_socket_directories=$1 $(cat "$1/sync") \
+-c max_connections=200 -c shared_buffers=32MB" start >/dev/null 2>&1
 }
 
 cmd=${1:-}
@@ -70,16 +83,14 @@ start)
 		chmod o+x "$(dirname "$dir")"
 	fi
 	chmod 0700 "$dir"
+	echo "$sync" >"$dir/sync"
 	as_owner "$bin/initdb" -D "$dir/data" -U helhed -A trust -E UTF8 \
 		--locale=C.UTF-8 --no-instructions --no-sync >"$dir/initdb.log" 2>&1 || {
 		cat "$dir/initdb.log" >&2; exit 1; }
 	tries=0
 	while :; do
 		port=$(free_port)
-		if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-			-o "-c listen_addresses=127.0.0.1 -c port=$port \
--c unix_socket_directories=$dir $sync \
--c max_connections=200 -c shared_buffers=32MB" start >/dev/null 2>&1; then
+		if pg_start "$dir" "$port"; then
 			break
 		fi
 		tries=$((tries + 1))
@@ -90,6 +101,14 @@ start)
 	done
 	echo "$port" >"$dir/port"
 	echo "postgresql://helhed@127.0.0.1:$port/postgres"
+	;;
+halt)
+	[ $# -eq 2 ] || usage
+	as_owner "$bin/pg_ctl" -D "$2/data" -m fast -w -t 60 stop >/dev/null
+	;;
+resume)
+	[ $# -eq 2 ] || usage
+	pg_start "$2" "$(cat "$2/port")" || { tail -20 "$2/server.log" >&2; exit 1; }
 	;;
 stop)
 	[ $# -eq 2 ] || usage
