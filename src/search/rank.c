@@ -359,6 +359,55 @@ static double coverage(const struct query *q, uint32_t all, uint64_t mk,
 	return sum;
 }
 
+/* s-p99: which part slots give a document evidence for some word in all
+ * without a whole word, precomputed once a query so that the scoring loop
+ * does not walk the words (coverage) for every document that has only
+ * parts. A document with slots s and no whole word of all has evidence
+ * exactly when word_credit gives some word a credit: s meets a word's
+ * inside or head slot, or holds all of a word's part_need. */
+struct evidence {
+	uint32_t any;     /* one of these slots is enough */
+	uint32_t need[8]; /* or all of one of these (part_need without */
+	int n_need;       /* its head), rare */
+	int walk;         /* more such words than need holds: coverage */
+};
+
+static void evidence_init(const struct query *q, uint32_t all,
+			  struct evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		if (!(all & (1u << i)))
+			continue;
+		ev->any |= w->inside_slot | w->head_slot;
+		uint32_t pn = w->part_need;
+		if (!pn || (pn & (w->inside_slot | w->head_slot)))
+			continue; /* pn held means its head (or inside) held */
+		if (!(pn & (pn - 1)))
+			ev->any |= pn;
+		else if (ev->n_need < 8)
+			ev->need[ev->n_need++] = pn;
+		else
+			ev->walk = 1;
+	}
+}
+
+/* Whether a document with mask mk and no whole word of all has evidence
+ * for some word: the same as coverage(q, all, mk, NULL) > 0. */
+static inline int has_evidence(const struct evidence *ev,
+			       const struct query *q, uint32_t all,
+			       uint64_t mk)
+{
+	uint32_t slots = (uint32_t)(mk >> 32);
+	if (slots & ev->any)
+		return 1;
+	for (int k = 0; k < ev->n_need; k++)
+		if ((slots & ev->need[k]) == ev->need[k])
+			return 1;
+	return ev->walk && slots && coverage(q, all, mk, NULL) > 0;
+}
+
 /* Whether the terms ta and tb stand next to each other in the title
  * of doc, want words apart as in the query. */
 static int title_gap(const struct hh_index *idx, int32_t ta, int32_t tb,
@@ -879,6 +928,18 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 				widf[k] = (float)idf;
 		}
 		const struct hot *h = tm->h;
+		if (!n_touched) {
+			/* s-p99: the first list with postings finds every
+			 * document new (the scratch is clean): no mask to read */
+			for (uint32_t k = 0, n = tm->n; k < n; k++) {
+				uint32_t d = h[k].doc;
+				touched[k] = d;
+				acc[d] = wq * h[k].imp; /* 0 + x: the same sum */
+				mask[d] = bits;
+			}
+			n_touched = tm->n;
+			continue;
+		}
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
 			touched[n_touched] = d; /* kept only if new: no branch */
@@ -906,6 +967,8 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	double cover2[33]; /* (words matched whole / words)² */
 	for (int k = 0; k <= n_words; k++)
 		cover2[k] = (double)k * k / ((double)n_words * n_words);
+	struct evidence ev; /* s-p99: the no-evidence check without a walk */
+	evidence_init(q, all, &ev);
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
 	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
 	int n_heap = 0, exact_total = 0;
@@ -935,8 +998,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			continue;
 		/* no evidence for any word (only some parts of a compound, or
 		 * a term that earns no credit): not a hit (s-trap) */
-		if (!((uint32_t)mk & all) &&
-		    (!(mk >> 32) || coverage(q, all, mk, NULL) <= 0))
+		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
 			continue;
 		total++;
 		pin_counted |= di == (uint32_t)pin; /* s-tune */
