@@ -451,7 +451,7 @@ static inline double cover_factor(const struct query *q, uint32_t all,
  * documents counted, and the most that any one long list adds alone). */
 #define PRUNE_LIST 2048     /* the shortest list that may be pruned */
 #define PRUNE_HEAP_MAX 1000 /* deeper pages count every document */
-#define PRUNE_SAMPLE 8192   /* documents whose scores set the bar */
+#define PRUNE_SAMPLE 1024   /* documents whose scores set the bar */
 
 struct prune {
 	int on;
@@ -1166,7 +1166,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 				(uint64_t)qt->slots << 32;
 		const struct hot *h = tm->h;
 		float w = wq[i];
-		if (may_prune && !pr.on && tm->n >= long_list && checks < 4 &&
+		if (may_prune && !pr.on && tm->n >= long_list && checks < 3 &&
 		    n_touched >= (uint32_t)heap_cap) {
 			/* a check reads the scores of up to PRUNE_SAMPLE
 			 * documents: again only once the bound has halved */
