@@ -126,6 +126,9 @@ void hh_api_search(struct hh_req *r)
 	hh_buf_json(b, q.text);
 	hh_buf_puts(b, ",\"total\":");
 	hh_buf_int(b, res.total);
+	/* s-p99: total and the facets' counts are at least that many */
+	hh_buf_puts(b, res.total_estimated ? ",\"total_estimated\":true"
+					   : ",\"total_estimated\":false");
 	hh_buf_puts(b, ",\"strength\":\"");
 	hh_buf_puts(b, hh_search_strength_name(res.strength));
 	hh_buf_puts(b, "\"");

@@ -197,6 +197,8 @@ void hh_page_search(struct hh_req *r)
 	else if (res.total == 1)
 		hh_buf_puts(b, "1 resultat");
 	else {
+		if (res.total_estimated) /* s-p99: counted in part */
+			hh_buf_puts(b, "Mindst ");
 		hh_buf_int(b, res.total);
 		hh_buf_puts(b, " resultater");
 	}
@@ -280,7 +282,9 @@ void hh_page_search(struct hh_req *r)
 				hh_page_text(r, name);
 			else
 				hh_buf_printf(b, "Emne %s", f->value);
-			hh_buf_puts(b, " <span class=\"count\">(");
+			hh_buf_puts(b, res.total_estimated
+					       ? " <span class=\"count\">(mindst "
+					       : " <span class=\"count\">(");
 			hh_buf_int(b, f->count);
 			hh_buf_puts(b, ")</span></a></li>\n");
 		}

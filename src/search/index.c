@@ -464,6 +464,8 @@ static void put_doc(struct hh_index *idx, const struct hh_index_doc *x,
 	d->org_slot = org_slot(idx, d->org_id, d->org_code);
 	m->fclass = fclass_get(idx, d->kle_group, d->audience, d->org_slot);
 	m->boost = chosen_boost(d->chosen);
+	if (m->boost > idx->max_boost) /* s-p99 */
+		idx->max_boost = m->boost;
 	if (!d->org_id)
 		m->flags |= DM_SHARED;
 	else if (!d->agency)
@@ -550,6 +552,8 @@ void hh_index_chosen(struct hh_index *idx, int64_t id, int64_t n)
 	if (di >= 0) {
 		idx->docs[di].chosen += (double)n;
 		idx->dm[di].boost = chosen_boost(idx->docs[di].chosen);
+		if (idx->dm[di].boost > idx->max_boost) /* s-p99 */
+			idx->max_boost = idx->dm[di].boost;
 	}
 	pthread_rwlock_unlock(&idx->lock);
 }

@@ -118,6 +118,9 @@ struct hh_search_query {
 	 * follow in their order, so that pages neither lose nor repeat a
 	 * hit, and total and facets count it once. NULL: no pin. */
 	const char *pin_slug;
+	/* s-p99: count every match even where the total would be an
+	 * estimate (hh_search_result.total_estimated) */
+	int exact_total;
 };
 
 struct hh_search_hit {
@@ -157,6 +160,12 @@ struct hh_search_result {
 	int clipped;              /* the query was longer than HH_QUERY_MAX */
 	int n_terms;              /* query terms after analysis */
 	int pinned;               /* s-tune: pin_slug's article ranks first */
+	/* s-p99: total and the facets' counts are estimates, at least as
+	 * many as there are: long posting lists were read only into the
+	 * documents the query's rarer words found (the hits are exact).
+	 * Only with a word that a sixteenth of the documents (and 2,048)
+	 * hold; never with exact_total or a pin. */
+	int total_estimated;
 };
 
 /* Runs q; every string in *res lives in a. Thread-safe. */

@@ -64,6 +64,9 @@ struct term {
 	uint32_t n, cap;
 	uint32_t cold_len, cold_cap;
 	uint32_t n_pos; /* positions in the records (hh_index_stats) */
+	/* s-p99: no live posting's impact is above this (for pruning; it
+	 * may be above all of them after a removal) */
+	float max_imp;
 };
 
 struct ckpt {
@@ -202,6 +205,7 @@ struct hh_index {
 	struct fclass fclasses[FCLASSES]; /* [0] unused */
 	uint16_t *fclass_of; /* (kle_group + 1, audience, slot) → class */
 	int n_fclasses;
+	float max_boost; /* s-p99: no document's boost is above this */
 };
 
 /* ---- the parsed query (query.c), read by rank.c and snippet.c ---------- */

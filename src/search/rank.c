@@ -48,11 +48,14 @@ void hh_ix_norms_locked(struct hh_index *idx)
 			norm_doc(idx, i);
 	for (uint32_t t = 0; t < idx->n_terms; t++) {
 		struct term *tm = &idx->terms[t];
+		tm->max_imp = 0;
 		for (uint32_t k = 0; k < tm->n; k++)
 			if (idx->dm[tm->h[k].doc].flags & DM_LIVE) {
 				uint16_t tf2[N_FIELDS];
 				hh_ix_posting_tf2(tm, k, tf2);
 				tm->h[k].imp = impact(idx, tm->h[k].doc, tf2);
+				if (tm->h[k].imp > tm->max_imp)
+					tm->max_imp = tm->h[k].imp;
 			}
 	}
 	idx->norms_live = idx->live;
@@ -72,6 +75,8 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 		uint16_t tf2[N_FIELDS];
 		hh_ix_posting_tf2(tm, tm->n - 1, tf2);
 		tm->h[tm->n - 1].imp = impact(idx, di, tf2);
+		if (tm->h[tm->n - 1].imp > tm->max_imp)
+			tm->max_imp = tm->h[tm->n - 1].imp;
 	}
 }
 
@@ -358,6 +363,218 @@ static double coverage(const struct query *q, uint32_t all, uint64_t mk,
 	}
 	return sum;
 }
+
+/* s-p99: which part slots give a document evidence for some word in all
+ * without a whole word, precomputed once a query so that the scoring loop
+ * does not walk the words (coverage) for every document that has only
+ * parts. A document with slots s and no whole word of all has evidence
+ * exactly when word_credit gives some word a credit: s meets a word's
+ * inside or head slot, or holds all of a word's part_need. */
+struct evidence {
+	uint32_t any;     /* one of these slots is enough */
+	uint32_t need[8]; /* or all of one of these (part_need without */
+	int n_need;       /* its head), rare */
+	int walk;         /* more such words than need holds: coverage */
+};
+
+static void evidence_init(const struct query *q, uint32_t all,
+			  struct evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		if (!(all & (1u << i)))
+			continue;
+		ev->any |= w->inside_slot | w->head_slot;
+		uint32_t pn = w->part_need;
+		if (!pn || (pn & (w->inside_slot | w->head_slot)))
+			continue; /* pn held means its head (or inside) held */
+		if (!(pn & (pn - 1)))
+			ev->any |= pn;
+		else if (ev->n_need < 8)
+			ev->need[ev->n_need++] = pn;
+		else
+			ev->walk = 1;
+	}
+}
+
+/* Whether a document with mask mk and no whole word of all has evidence
+ * for some word: the same as coverage(q, all, mk, NULL) > 0. */
+static inline int has_evidence(const struct evidence *ev,
+			       const struct query *q, uint32_t all,
+			       uint64_t mk)
+{
+	uint32_t slots = (uint32_t)(mk >> 32);
+	if (slots & ev->any)
+		return 1;
+	for (int k = 0; k < ev->n_need; k++)
+		if ((slots & ev->need[k]) == ev->need[k])
+			return 1;
+	return ev->walk && slots && coverage(q, all, mk, NULL) > 0;
+}
+
+/* s-p99: the coverage factor of a document with mask mk that lacks some
+ * word of all whole, as the scoring loop has always computed it: with
+ * no part slot, (words whole / words)²; with part slots, (coverage /
+ * words)², where coverage walks the words. The walk is needed only when
+ * a word the document lacks whole gets credit from its slots (wslots[i]:
+ * the slots that can give word i credit); otherwise coverage is the
+ * count of whole words, exactly. */
+static inline double cover_factor(const struct query *q, uint32_t all,
+				  uint64_t mk, const uint32_t *wslots,
+				  const double *cover2, int n_words)
+{
+	uint32_t slots = (uint32_t)(mk >> 32);
+	if (!slots)
+		return cover2[popcount32((uint32_t)mk & all)];
+	double c;
+	for (uint32_t rest = all & ~(uint32_t)mk; rest; rest &= rest - 1)
+		if (slots & wslots[__builtin_ctz(rest)]) {
+			c = coverage(q, all, mk, NULL) / n_words;
+			return c * c;
+		}
+	c = (double)popcount32((uint32_t)mk & all) / n_words;
+	return c * c;
+}
+
+/* ---- s-p99: long posting lists pruned, the total estimated ----------------
+ * A query word that a sixteenth of the documents hold ("få", "tid" at
+ * 100,000 articles) has a long list, and most of its documents hold
+ * nothing else of the query: with the coverage factor they score far
+ * below the best. When the most a document found only in the long lists
+ * can score (each list's highest impact, the highest boost, the
+ * coverage of the words those lists can give) is below the least of the
+ * RERANK best found by the short lists (their partial scores, which only
+ * grow), the long lists are read only into the documents found already:
+ * the candidates, their scores and so the hits are those of the full
+ * count, and the total and the facets are estimates (at least: the
+ * documents counted, and the most that any one long list adds alone). */
+#define PRUNE_LIST 2048     /* the shortest list that may be pruned */
+#define PRUNE_HEAP_MAX 1000 /* deeper pages count every document */
+#define PRUNE_SAMPLE 1024   /* documents whose scores set the bar */
+
+struct prune {
+	int on;
+	int best, best_exact; /* the most new hits one long list holds (one
+				 that is no typo's correction) */
+	int *best_cls;        /* its hits' facet classes */
+	int *cur;             /* prune_counter's */
+};
+
+/* A clean counter of facet classes for one long list's new hits. */
+static int *prune_counter(struct prune *pr, int n_cls)
+{
+	if (!pr->cur)
+		pr->cur = hh_xcalloc((size_t)n_cls, sizeof(int));
+	else
+		memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
+	return pr->cur;
+}
+
+/* One long list read: n_new hits that no other list found for the loop. */
+static void prune_counted(struct prune *pr, int n_new, int exact)
+{
+	if (exact && n_new > pr->best_exact)
+		pr->best_exact = n_new;
+	if (n_new > pr->best) {
+		int *t = pr->best_cls;
+		pr->best = n_new;
+		pr->best_cls = pr->cur;
+		pr->cur = t;
+	}
+}
+
+static void dheap_push(double *h, int *n, int cap, double v)
+{
+	if (*n < cap) {
+		int i = (*n)++;
+		h[i] = v;
+		while (i > 0 && h[i] < h[(i - 1) / 2]) {
+			double t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+		return;
+	}
+	if (v <= h[0])
+		return;
+	h[0] = v;
+	for (int i = 0;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < *n && h[l] < h[m])
+			m = l;
+		if (r < *n && h[r] < h[m])
+			m = r;
+		if (m == i)
+			break;
+		double t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* The most a document found only by the terms order[from..] can score:
+ * each list's highest impact, the coverage of the words those terms can
+ * give evidence for, the highest boost. */
+static double prune_bound(const struct hh_index *idx, const struct query *q,
+			  uint32_t all, const double *cover2, const float *wq,
+			  const int *order, int from)
+{
+	double ub = 0;
+	uint32_t words = 0, slots = 0;
+	for (int o = from; o < q->n_terms; o++) {
+		const struct qterm *qt = &q->terms[order[o]];
+		ub += (double)wq[order[o]] * idx->terms[qt->term].max_imp;
+		words |= qt->mask;
+		slots |= qt->slots;
+	}
+	for (int i = 0; i < q->n_words; i++) {
+		const struct qword *w = &q->words[i];
+		if (slots & (w->inside_slot | w->part_slots | w->head_slot |
+			     w->part_need))
+			words |= 1u << i;
+	}
+	return ub * cover2[popcount32(words & all)] *
+	       (idx->max_boost > 1 ? idx->max_boost : 1);
+}
+
+/* The least of the best heap_cap scores of the touched documents so far
+ * (of the first PRUNE_SAMPLE: no higher than of all), each as the scoring
+ * loop computes it; 0 when there are fewer. The scores only grow with
+ * the terms still to come, so the final heap_cap best score no less. */
+static double prune_theta(const struct hh_index *idx, const struct query *q,
+			  uint32_t all, const struct evidence *ev,
+			  const double *cover2, const uint32_t *wslots,
+			  int n_words, const float *acc,
+			  const uint64_t *mask, const uint32_t *touched,
+			  uint32_t n_touched, int heap_cap,
+			  const struct hh_search_query *sq, uint8_t quick,
+			  int filters)
+{
+	double *h = hh_xmalloc((size_t)heap_cap * sizeof(double));
+	int n_h = 0;
+	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t di = touched[i];
+		uint64_t mk = mask[di];
+		const struct dmeta *m = &idx->dm[di];
+		if (((m->flags & quick) != DM_LIVE || filters) &&
+		    !visible(idx, di, sq))
+			continue;
+		if (!((uint32_t)mk & all) && !has_evidence(ev, q, all, mk))
+			continue;
+		double score = (double)acc[di] * m->boost;
+		if (((uint32_t)mk & all) != all)
+			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
+		dheap_push(h, &n_h, heap_cap, score);
+	}
+	double theta = n_h == heap_cap ? h[0] : 0;
+	free(h);
+	return theta;
+}
+/* ---- end s-p99 ------------------------------------------------------------ */
 
 /* Whether the terms ta and tb stand next to each other in the title
  * of doc, want words apart as in the query. */
@@ -851,21 +1068,17 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 
 	struct scratch *s = scratch_get(idx->n_docs);
 	double n_live = idx->live;
-	/* Every posting of every query term: the documents' impacts summed
-	 * (removed documents too; visible() drops them below). */
 	float *acc = s->acc;
 	uint64_t *mask = s->mask;
 	uint32_t *touched = s->touched, n_touched = 0;
 	float widf[HH_QUERY_WORDS] = { 0 }; /* each word's weight */
 	float own[HH_QUERY_WORDS] = { 0 };
+	float wq[sizeof(q->terms) / sizeof(q->terms[0])];
 	for (int i = 0; i < q->n_terms; i++) {
 		const struct qterm *qt = &q->terms[i];
-		const struct term *tm = &idx->terms[qt->term];
-		double df = tm->df;
+		double df = idx->terms[qt->term].df;
 		double idf = log(1.0 + (n_live - df + 0.5) / (df + 0.5));
-		float wq = (float)(qt->w * idf);
-		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
-				(uint64_t)qt->slots << 32;
+		wq[i] = (float)(qt->w * idf);
 		/* a word's weight: the idf of its own term, or else of its
 		 * best other reading that is the word itself (a variant, a
 		 * synonym, the word inside a compound); not of its parts or
@@ -878,16 +1091,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 				 widf[k] < idf)
 				widf[k] = (float)idf;
 		}
-		const struct hot *h = tm->h;
-		for (uint32_t k = 0, n = tm->n; k < n; k++) {
-			uint32_t d = h[k].doc;
-			touched[n_touched] = d; /* kept only if new: no branch */
-			n_touched += !mask[d];
-			acc[d] += wq * h[k].imp;
-			mask[d] |= bits;
-		}
 	}
-
 	for (int k = 0; k < q->n_words; k++)
 		if (own[k] > 0)
 			widf[k] = own[k];
@@ -906,10 +1110,13 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	double cover2[33]; /* (words matched whole / words)² */
 	for (int k = 0; k <= n_words; k++)
 		cover2[k] = (double)k * k / ((double)n_words * n_words);
+	struct evidence ev; /* s-p99: the no-evidence check without a walk */
+	evidence_init(q, all, &ev);
+	uint32_t wslots[HH_QUERY_WORDS]; /* s-p99: cover_factor */
+	for (int i = 0; i < q->n_words; i++)
+		wslots[i] = q->words[i].inside_slot | q->words[i].part_slots |
+			    q->words[i].head_slot | q->words[i].part_need;
 	int heap_cap = offset + limit > RERANK ? offset + limit : RERANK;
-	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
-	int n_heap = 0, exact_total = 0;
-	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
 	/* Most documents are decided by their flags alone: live, and none
 	 * of staff-only (for a citizen), local, or possibly replaced (when a
 	 * municipality is named); no filter on KLE, audience or owner. */
@@ -918,7 +1125,109 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	int filters = sq->audience || sq->organisation_id || (sq->kle && *sq->kle) ||
 		      sq->kinds;
 	const struct dmeta *dm = idx->dm;
-	int total = 0, n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
+	int n_cls = idx->n_fclasses > 0 ? idx->n_fclasses : 1;
+
+	/* s-p99: with a long list (a sixteenth of the documents, and
+	 * PRUNE_LIST), the terms in the order of their lists' lengths,
+	 * shortest first (ties in the query's order), so that the long lists
+	 * come last, where they may be pruned; every document's impacts are
+	 * summed in this order whether they are pruned or not. Without a long
+	 * list, the query's order. */
+	int order[sizeof(q->terms) / sizeof(q->terms[0])];
+	uint32_t long_list = idx->live / 16 > PRUNE_LIST ? idx->live / 16 : PRUNE_LIST;
+	int any_long = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		uint32_t n = idx->terms[q->terms[i].term].n;
+		int j = i;
+		any_long |= n >= long_list;
+		while (j > 0 && idx->terms[q->terms[order[j - 1]].term].n > n) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	if (!any_long)
+		for (int i = 0; i < q->n_terms; i++)
+			order[i] = i;
+	int may_prune = any_long && n_words && pin < 0 && !sq->exact_total &&
+			heap_cap <= PRUNE_HEAP_MAX;
+	int checks = 0;
+	double theta = 0, next_check = 0;
+	struct prune pr;
+	memset(&pr, 0, sizeof(pr));
+	/* Every posting of every query term: the documents' impacts summed
+	 * (removed documents too; visible() drops them below); the long
+	 * lists only into documents found already, when pruned. */
+	for (int o = 0; o < q->n_terms; o++) {
+		int i = order[o];
+		const struct qterm *qt = &q->terms[i];
+		const struct term *tm = &idx->terms[qt->term];
+		uint64_t bits = qt->mask | (qt->fuzzy ? 0 : EXACT_BIT) |
+				(uint64_t)qt->slots << 32;
+		const struct hot *h = tm->h;
+		float w = wq[i];
+		if (may_prune && !pr.on && tm->n >= long_list && checks < 3 &&
+		    n_touched >= (uint32_t)heap_cap) {
+			/* a check reads the scores of up to PRUNE_SAMPLE
+			 * documents: again only once the bound has halved */
+			double ub = prune_bound(idx, q, all, cover2, wq, order, o);
+			if (!checks || ub < next_check) {
+				next_check = ub / 2;
+				checks++;
+				theta = prune_theta(idx, q, all, &ev, cover2,
+						    wslots, n_words, acc, mask,
+						    touched,
+						    n_touched, heap_cap, sq,
+						    quick, filters);
+				/* a margin for the rounding of float sums */
+				pr.on = ub * 1.001 < theta;
+			}
+		}
+		if (pr.on) {
+			int counts = (qt->mask & all) ||
+				     has_evidence(&ev, q, all, (uint64_t)qt->slots << 32);
+			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
+			int n_new = 0;
+			for (uint32_t k = 0, n = tm->n; k < n; k++) {
+				uint32_t d = h[k].doc;
+				if (mask[d]) {
+					acc[d] += w * h[k].imp;
+					mask[d] |= bits;
+				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
+					   !filters && dm[d].fclass) {
+					/* a hit the loop below does not see */
+					n_new++;
+					cn[dm[d].fclass]++;
+				}
+			}
+			prune_counted(&pr, n_new, !qt->fuzzy);
+			continue;
+		}
+		if (!n_touched) {
+			/* s-p99: the first list with postings finds every
+			 * document new (the scratch is clean): no mask to read */
+			for (uint32_t k = 0, n = tm->n; k < n; k++) {
+				uint32_t d = h[k].doc;
+				touched[k] = d;
+				acc[d] = w * h[k].imp; /* 0 + x: the same sum */
+				mask[d] = bits;
+			}
+			n_touched = tm->n;
+			continue;
+		}
+		for (uint32_t k = 0, n = tm->n; k < n; k++) {
+			uint32_t d = h[k].doc;
+			touched[n_touched] = d; /* kept only if new: no branch */
+			n_touched += !mask[d];
+			acc[d] += w * h[k].imp;
+			mask[d] |= bits;
+		}
+	}
+
+	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
+	int n_heap = 0, exact_total = 0;
+	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	int total = 0;
 	int pin_counted = 0; /* s-tune: the loop counted the pin */
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
@@ -935,8 +1244,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			continue;
 		/* no evidence for any word (only some parts of a compound, or
 		 * a term that earns no credit): not a hit (s-trap) */
-		if (!((uint32_t)mk & all) &&
-		    (!(mk >> 32) || coverage(q, all, mk, NULL) <= 0))
+		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
 			continue;
 		total++;
 		pin_counted |= di == (uint32_t)pin; /* s-tune */
@@ -950,18 +1258,22 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		double score = (double)sc * m->boost;
 		if (n_heap == heap_cap && score < heap[0].score)
 			continue;
-		if (((uint32_t)mk & all) != all) {
-			/* without part evidence the credit is the count of
-			 * whole words (most documents): no walk over the words */
-			if (mk >> 32) {
-				double c = coverage(q, all, mk, NULL) / n_words;
-				score *= c * c;
-			} else {
-				score *= cover2[popcount32((uint32_t)mk & all)];
-			}
-		}
+		/* without part evidence the credit is the count of whole
+		 * words (most documents): no walk over the words */
+		if (((uint32_t)mk & all) != all)
+			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
+	}
+	if (pr.on) {
+		/* s-p99: the hits only long lists hold, estimated (below) */
+		total += pr.best;
+		exact_total += pr.best_exact;
+		for (int c = 1; pr.best_cls && c < n_cls; c++)
+			cls[c] += pr.best_cls[c];
+		res->total_estimated = 1;
+		free(pr.best_cls);
+		free(pr.cur);
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {

@@ -1309,6 +1309,137 @@ static void *search_every_document(void *p)
 	return NULL;
 }
 
+/* s-p99: with words that many articles hold (a sixteenth, and 2,048
+ * postings), the long lists are read only into the articles the rarer
+ * words found, when no article found only by them could rank among the
+ * best: the hits, their order and their scores are those of the full
+ * count (exact_total), and the total and facets are estimates no higher
+ * than the full count's. */
+static void long_lists_pruned_hits_exact(void **state)
+{
+	struct t *t = fresh(state);
+	char title[96], body[2048], kle[16];
+	for (int i = 1; i <= 6000; i++) {
+		/* every article: "tid" and "regler" (long lists), some
+		 * times over; every 3rd "pas", every 41st "sundhedskort",
+		 * every 97th "vielse"; other words to vary the lengths */
+		int o = 0;
+		o += snprintf(body + o, sizeof(body) - (size_t)o,
+			      "Her står noget om regler nummer %d. ", i);
+		for (int k = 0; i % 2 == 0 && k <= i % 5; k++)
+			o += snprintf(body + o, sizeof(body) - (size_t)o,
+				      "Mere tid giver flere regler. ");
+		if (i % 3 == 0)
+			o += snprintf(body + o, sizeof(body) - (size_t)o,
+				      "Om dit pas og rejser. ");
+		if (i % 41 == 0)
+			o += snprintf(body + o, sizeof(body) - (size_t)o,
+				      "Bestil sundhedskort i tide. ");
+		if (i % 97 == 0)
+			o += snprintf(body + o, sizeof(body) - (size_t)o,
+				      "En vielse kræver regler og tid. ");
+		for (int k = 0; k < i % 7; k++)
+			o += snprintf(body + o, sizeof(body) - (size_t)o,
+				      "Fyldord uden betydning for søgningen. ");
+		snprintf(title, sizeof(title), "%s %d",
+			 i % 41 == 0 ? "Sundhedskort" : i % 3 ? "Regler" : "Pas", i);
+		snprintf(kle, sizeof(kle), "%02d.00.00", i % 6);
+		put(t->idx, (struct art){
+				    .id = i, .title = title, .body = body, .kle = kle,
+				    .org = i % 11 == 0 ? M901 : SHARED,
+				    .audience = i % 13 == 0 ? HH_AUDIENCE_STAFF
+							    : HH_AUDIENCE_CITIZEN });
+		if (i % 50 == 0)
+			hh_index_chosen(t->idx, i, i % 7);
+	}
+	/* where the long list must be read whole: 100 short articles with
+	 * "tid" in the title (high impacts) outrank the 400 that hold the
+	 * rarer "gravsted" once, deep in a long text */
+	for (int i = 6001; i <= 6500; i++) {
+		int o = 0;
+		body[0] = 0;
+		if (i > 6100) {
+			for (int k = 0; k < 70; k++)
+				o += snprintf(body + o, sizeof(body) - (size_t)o,
+					      "Fyldord uden betydning. ");
+			snprintf(body + o, sizeof(body) - (size_t)o, "Et gravsted.");
+		}
+		put(t->idx, (struct art){ .id = i,
+					  .title = i > 6100 ? "Kirkegården" : "Tid, tid og tid",
+					  .keywords = i > 6100 ? "" : "tid",
+					  .body = body });
+	}
+	static const char *const texts[] = {
+		"gravsted tid",
+		"sundhedskort tid",
+		"vielse regler tid",
+		"pas tid regler",
+		"hvor lang tid tager et nyt pas",
+		"sundhedskort vielse tid regler pas",
+		"vielse",
+		"tid",
+		"regler og tid",
+		"sundhedskort regler",
+		"pas rejser",
+	};
+	int estimated = 0, compared = 0;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (int variant = 0; variant < 5; variant++) {
+			struct hh_search_query sq = { .text = texts[i], .limit = 10 };
+			if (variant == 1)
+				sq.offset = 40; /* the last page within RERANK */
+			if (variant == 2)
+				sq.municipality_id = M901; /* local articles */
+			if (variant == 3)
+				sq.staff = 1;
+			if (variant == 4)
+				sq.prefix_last = 1;
+			struct hh_search_result r = find(t, sq);
+			sq.exact_total = 1;
+			struct hh_search_result x = find(t, sq);
+			assert_false(x.total_estimated);
+			assert_int_equal(r.n_hits, x.n_hits);
+			assert_int_equal(r.strength, x.strength);
+			for (int k = 0; k < r.n_hits; k++) {
+				assert_int_equal(r.hits[k].id, x.hits[k].id);
+				/* bit for bit: the same sums in the same order */
+				assert_true(r.hits[k].score == x.hits[k].score);
+			}
+			compared++;
+			if (!r.total_estimated) {
+				assert_int_equal(r.total, x.total);
+				assert_int_equal(r.n_kle_groups, x.n_kle_groups);
+				continue;
+			}
+			estimated++;
+			assert_true(r.total <= x.total);
+			assert_true(r.total >= sq.offset + r.n_hits);
+			/* every facet value counted at most as often */
+			for (int k = 0; k < r.n_kle_groups; k++) {
+				int found = 0;
+				for (int m = 0; m < x.n_kle_groups; m++)
+					if (!strcmp(r.kle_groups[k].value,
+						    x.kle_groups[m].value)) {
+						assert_true(r.kle_groups[k].count <=
+							    x.kle_groups[m].count);
+						found = 1;
+					}
+				assert_true(found);
+			}
+		}
+	assert_int_equal(compared, 55);
+	/* the queries with a rare word and the long ones are pruned */
+	assert_true(estimated >= 10);
+	/* a word the long lists alone hold is counted whole */
+	struct hh_search_result r = q(t, "tid");
+	assert_false(r.total_estimated);
+	/* and so is everything with a pin (s-tune counts it once) */
+	r = find(t, (struct hh_search_query){ .text = "sundhedskort tid",
+					      .pin_slug = "artikel-7" });
+	assert_false(r.total_estimated);
+	assert_true(r.pinned);
+}
+
 /* A search that touches every document when there are exactly as many as
  * a thread's scratch holds (make asan sees a write past it if not). */
 static void scratch_full(void **state)
@@ -1395,6 +1526,7 @@ int main(void)
 		cmocka_unit_test(long_empty_and_stop_word_queries),
 		cmocka_unit_test(suggest_completes_the_last_word),
 		cmocka_unit_test(staff_words_never_offered_to_the_public),
+		cmocka_unit_test(long_lists_pruned_hits_exact), /* s-p99 */
 		cmocka_unit_test(scratch_full),
 		cmocka_unit_test(searches_during_changes),
 	};
