@@ -64,8 +64,56 @@ const htmlvalidate = new HtmlValidate({
 const GROUP = process.env.HELHED_E2E_GROUP || '';
 const tests = [];
 let group = 'pages';
-function test(name, fn) {
-	tests.push({ name, fn, group });
+// view: what the test shares with its neighbours (a StateView), closed
+// when the run moves on to a test that does not share it.
+function test(name, fn, view = null) {
+	tests.push({ name, fn, group, view });
+}
+
+// Where the time goes (HELHED_E2E_PROFILE=1): each step's total wall time
+// and count, printed at the end with the CPU time of node, the server and
+// the browser.
+const PROFILE = process.env.HELHED_E2E_PROFILE === '1';
+const steps = new Map(); /* step -> [ms, count] */
+async function timed(step, fn) {
+	if (!PROFILE)
+		return fn();
+	const t0 = performance.now();
+	try {
+		return await fn();
+	} finally {
+		const e = steps.get(step) || [0, 0];
+		e[0] += performance.now() - t0;
+		e[1]++;
+		steps.set(step, e);
+	}
+}
+
+// CPU seconds of a process and of its children it has waited for (Linux).
+function cpuOf(pid) {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+			.split(') ')[1].split(' ');
+		return (Number(f[11]) + Number(f[12]) + Number(f[13]) +
+			Number(f[14])) / 100;
+	} catch {
+		return 0;
+	}
+}
+
+// ... and of every process below it that is still running.
+function cpuOfTree(pid) {
+	let sum = cpuOf(pid);
+	try {
+		for (const task of readdirSync(`/proc/${pid}/task`))
+			for (const k of readFileSync(`/proc/${pid}/task/${task}/children`,
+						     'utf8').trim().split(/\s+/))
+				if (k)
+					sum += cpuOfTree(Number(k));
+	} catch {
+		/* gone meanwhile */
+	}
+	return sum;
 }
 
 class Failure extends Error {}
@@ -151,7 +199,7 @@ async function newPage(options = {}) {
 }
 
 async function withPage(options, fn) {
-	const page = await newPage(options);
+	const page = await timed('new context', () => newPage(options));
 	try {
 		return await fn(page);
 	} finally {
@@ -319,7 +367,11 @@ function describeAxe(violations) {
 				.replace(/\s+/g, ' ')}`).join('\n')).join('\n');
 }
 
-async function runAxe(page) {
+function runAxe(page) {
+	return timed('axe', () => runAxeOn(page));
+}
+
+async function runAxeOn(page) {
 	if (scriptless.has(page))
 		return runAxeScriptless(page);
 	// Injected through the DevTools protocol, so the page's
@@ -357,7 +409,7 @@ async function runAxeScriptless(page) {
 			return route.continue();
 		});
 		await mirror.goto(at.href);
-		return await runAxe(mirror);
+		return await runAxeOn(mirror);
 	} finally {
 		await context.close();
 	}
@@ -383,57 +435,144 @@ async function focusStyle(page) {
 	});
 }
 
-for (const pg of pages) {
-	test(`${pg.name}: axe finds no WCAG 2.1 A/AA violations`, () =>
-		withPage({}, async (page) => {
-			await pg.open(page);
-			const res = await runAxe(page);
-			check(res.passes.length > 0, 'axe checked no rule');
-			check(res.violations.length === 0,
-			      describeAxe(res.violations));
-		}));
-
-	test(`${pg.name}: served HTML is valid (html-validate)`, () =>
-		withPage({}, async (page) => {
-			const resp = await pg.open(page);
-			const html = await resp.text();
-			const report = await htmlvalidate.validateString(html,
-				new URL(resp.url()).pathname + '.html');
-			check(html.includes('</html>'), 'no whole page served');
-			const msgs = report.results.flatMap((r) => r.messages);
-			check(report.valid && msgs.length === 0, msgs.map((m) =>
-				`${m.line}:${m.column} ${m.ruleId}: ${m.message}`)
-				.join('\n'));
-		}));
-
-	test(`${pg.name}: lang="da", one h1, a main landmark`, () =>
-		withPage({}, async (page) => {
-			await pg.open(page);
-			check(await page.getAttribute('html', 'lang') === 'da',
-			      'html lang is not "da"');
-			const h1 = await page.locator('h1').count();
-			check(h1 === 1, `${h1} h1 elements`);
-			const mains = await page.getByRole('main').count();
-			check(mains === 1, `${mains} main landmarks`);
-		}));
-
-	for (const [vname, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
-		test(`${pg.name}: no horizontal scrolling at ${vname} ` +
-		     `${viewport.width}x${viewport.height}`, () =>
-			withPage({ viewport }, async (page) => {
-				await pg.open(page);
-				const m = await page.evaluate(() => ({
-					scroll: document.scrollingElement.scrollWidth,
-					inner: window.innerWidth,
-				}));
-				check(m.scroll <= m.inner,
-				      `scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
-			}));
+// One browser view of a page state, shared by that state's checks: the
+// state is opened once (its sign-in, its POST, the data it makes) in a
+// context of its own, and the response is kept as served. A check that
+// needs the page as just loaded (the focus order from the top, another
+// viewport) gets it by loading the kept response again in the same page:
+// the same bytes, status and headers (so the Content-Security-Policy
+// holds), the same cookies, the styles and scripts from the server, but
+// no second round of sign-in and set-up (which cost more than the checks:
+// each state was opened eight times, in eight new browser contexts).
+class StateView {
+	constructor(pg) {
+		this.pg = pg;
+		this.opened = null; /* promise of { page, resp, served } */
+		this.touched = false; /* a check has moved the focus */
 	}
 
-	test(`${pg.name}: Tab first focuses the skip link, which moves focus to main`,
-	     () => withPage({}, async (page) => {
-		await pg.open(page);
+	// The page as the state left it, and the response it was served.
+	open() {
+		if (!this.opened)
+			this.opened = timed('open', async () => {
+				const page = await timed('new context', () => newPage());
+				const resp = await this.pg.open(page);
+				check(resp, `${this.pg.name}: no response`);
+				const headers = { ...(await resp.allHeaders()) };
+				for (const h of ['content-length', 'content-encoding',
+						 'transfer-encoding', 'set-cookie'])
+					delete headers[h];
+				const served = { url: resp.url(), status: resp.status(),
+						 headers, body: await resp.body() };
+				return { page, resp, served };
+			});
+		return this.opened;
+	}
+
+	// The same page, loaded again from the served response at viewport.
+	async reloaded(viewport) {
+		const { page, served } = await this.open();
+		await timed('load again', async () => {
+			await page.setViewportSize(viewport);
+			const at = new URL(served.url);
+			const replay = (route) => route.fulfill({ status: served.status,
+				headers: served.headers, body: served.body });
+			const same = (u) => u.href === at.href;
+			await page.route(same, replay);
+			try {
+				const again = await page.goto(at.href);
+				check(again && again.status() === served.status,
+				      `${this.pg.name}: the served page did not load again`);
+			} finally {
+				await page.unroute(same, replay);
+			}
+		});
+		this.touched = false;
+		return page;
+	}
+
+	// The page showing the state at viewport.
+	async at(viewport) {
+		const { page } = await this.open();
+		const now = page.viewportSize();
+		if (now.width !== viewport.width || now.height !== viewport.height)
+			return this.reloaded(viewport);
+		return page;
+	}
+
+	// The page at desktop size with the focus where loading left it, for
+	// a check that moves the focus.
+	async untouched() {
+		const page = this.touched ? await this.reloaded(DESKTOP)
+			: await this.at(DESKTOP);
+		this.touched = true;
+		return page;
+	}
+
+	async close() {
+		if (!this.opened)
+			return;
+		const opened = this.opened;
+		this.opened = null;
+		this.touched = false;
+		const { page } = await opened.catch(() => ({}));
+		if (page)
+			await page.context().close();
+	}
+}
+
+for (const pg of pages) {
+	const view = new StateView(pg);
+	const stateTest = (name, fn) => test(name, fn, view);
+
+	stateTest(`${pg.name}: axe finds no WCAG 2.1 A/AA violations`, async () => {
+		const page = await view.at(DESKTOP);
+		const res = await runAxe(page);
+		check(res.passes.length > 0, 'axe checked no rule');
+		check(res.violations.length === 0, describeAxe(res.violations));
+	});
+
+	stateTest(`${pg.name}: served HTML is valid (html-validate)`, async () => {
+		const { resp, served } = await view.open();
+		const html = served.body.toString('utf8');
+		const report = await timed('html-validate', () =>
+			htmlvalidate.validateString(html,
+				new URL(resp.url()).pathname + '.html'));
+		check(html.includes('</html>'), 'no whole page served');
+		const msgs = report.results.flatMap((r) => r.messages);
+		check(report.valid && msgs.length === 0, msgs.map((m) =>
+			`${m.line}:${m.column} ${m.ruleId}: ${m.message}`)
+			.join('\n'));
+	});
+
+	stateTest(`${pg.name}: lang="da", one h1, a main landmark`, async () => {
+		const page = await view.at(DESKTOP);
+		check(await page.getAttribute('html', 'lang') === 'da',
+		      'html lang is not "da"');
+		const h1 = await page.locator('h1').count();
+		check(h1 === 1, `${h1} h1 elements`);
+		const mains = await page.getByRole('main').count();
+		check(mains === 1, `${mains} main landmarks`);
+	});
+
+	for (const [vname, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+		stateTest(`${pg.name}: no horizontal scrolling at ${vname} ` +
+			  `${viewport.width}x${viewport.height}`, async () => {
+			const page = await view.at(viewport);
+			const m = await page.evaluate(() => ({
+				scroll: document.scrollingElement.scrollWidth,
+				inner: window.innerWidth,
+			}));
+			check(m.inner === viewport.width,
+			      `innerWidth ${m.inner}, want ${viewport.width}`);
+			check(m.scroll <= m.inner,
+			      `scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+		});
+	}
+
+	stateTest(`${pg.name}: Tab first focuses the skip link, which moves focus ` +
+		  'to main', async () => {
+		const page = await view.untouched();
 		await page.keyboard.press('Tab');
 		const skip = page.locator('a.skip');
 		check(await skip.evaluate((el) => el === document.activeElement),
@@ -449,33 +588,35 @@ for (const pg of pages) {
 			document.activeElement.tagName === 'MAIN');
 		check(new URL(page.url()).hash === '#indhold',
 		      `URL after skip link: ${page.url()}`);
-	}));
+	});
 
-	test(`${pg.name}: every element reached by Tab shows a visible focus`,
-	     () => withPage({}, async (page) => {
-		await pg.open(page);
+	stateTest(`${pg.name}: every element reached by Tab shows a visible focus`,
+		  async () => {
+		const page = await view.untouched();
 		const seen = [];
 		const bad = [];
-		for (let i = 0; i < 300; i++) {
-			await page.keyboard.press('Tab');
-			const f = await focusStyle(page);
-			if (!f)
-				break; /* tabbed out of the document */
-			const first = await page.evaluate(() => {
-				const el = document.activeElement;
-				const again = el.dataset.e2eSeen === '1';
-				el.dataset.e2eSeen = '1';
-				return again;
-			});
-			if (first)
-				break; /* wrapped around */
-			seen.push(f.label);
-			if (!f.visible)
-				bad.push(f.label);
-		}
+		await timed('focus walk', async () => {
+			for (let i = 0; i < 300; i++) {
+				await page.keyboard.press('Tab');
+				const f = await focusStyle(page);
+				if (!f)
+					break; /* tabbed out of the document */
+				const first = await page.evaluate(() => {
+					const el = document.activeElement;
+					const again = el.dataset.e2eSeen === '1';
+					el.dataset.e2eSeen = '1';
+					return again;
+				});
+				if (first)
+					break; /* wrapped around */
+				seen.push(f.label);
+				if (!f.visible)
+					bad.push(f.label);
+			}
+		});
 		check(seen.length > 1, `only ${seen.length} focusable elements`);
 		check(bad.length === 0, 'no visible focus on: ' + bad.join(', '));
-	}));
+	});
 }
 
 // ---- what the pages do ------------------------------------------------------
@@ -3280,11 +3421,10 @@ async function main() {
 			       '--disable-background-networking',
 			       '--disable-component-update', '--disable-sync'],
 		});
-		for (const t of tests) {
-			if (FILTER && !FILTER.split('|').some((f) => t.name.includes(f)))
-				continue;
-			if (GROUP && t.group !== GROUP)
-				continue;
+		const chosen = tests.filter((t) =>
+			(!FILTER || FILTER.split('|').some((f) => t.name.includes(f))) &&
+			(!GROUP || t.group === GROUP));
+		for (const [i, t] of chosen.entries()) {
 			let timer;
 			const t0 = Date.now();
 			try {
@@ -3306,6 +3446,9 @@ async function main() {
 				for (const line of why.split('\n'))
 					console.log(`    ${line}`);
 			}
+			if (t.view && chosen[i + 1]?.view !== t.view)
+				await t.view.close().catch((e) =>
+					console.log(`# closing ${t.name}'s page: ${e}`));
 			took.push([Date.now() - t0, t.name]);
 		}
 		took.sort((a, b) => b[0] - a[0]);
@@ -3313,6 +3456,18 @@ async function main() {
 			console.log(`# slow: ${(ms / 1000).toFixed(1)} s ${name}`);
 		if (SHOTS)
 			await screenshots();
+		if (PROFILE) {
+			const cpu = process.cpuUsage();
+			const node = (cpu.user + cpu.system) / 1e6;
+			const server = cpuOf(srv.proc.pid);
+			const all = cpuOfTree(process.pid) - cpuOf(process.pid);
+			console.log(`# cpu: node ${node.toFixed(1)} s, server ` +
+				    `${server.toFixed(1)} s, browser ` +
+				    `${(all - server).toFixed(1)} s`);
+			for (const [step, [ms, n]] of steps)
+				console.log(`# step: ${step} ${(ms / 1000).toFixed(1)} s ` +
+					    `in ${n}`);
+		}
 	} catch (e) {
 		failed++;
 		console.log(`not ok - set-up: ${(e && e.stack) || e}`);
