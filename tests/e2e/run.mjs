@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
-import axe from 'axe-core';
+import { chromium, request as httpClient } from 'playwright-core';
+import { createRequire } from 'node:module';
 import { HtmlValidate } from 'html-validate';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,6 +40,11 @@ const DESKTOP = { width: 1280, height: 900 };
 const STAFF = { email: 'redaktoer@nordskov.demo', password: 'demo-redaktoer',
 		name: 'Sara Holm' };
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// axe-core's own minified build: the same code as its axe.source, which
+// is the unminified one (1.5 MB), in less than half the bytes for the page
+// to parse, once per page state and per check that runs it.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url)
+	.resolve('axe-core/axe.min.js'), 'utf8');
 // A hang guard, not a timing assumption: no step of a healthy run gets
 // anywhere near it.
 const GUARD_MS = 60000;
@@ -71,23 +76,11 @@ function test(name, fn, view = null) {
 }
 
 // Where the time goes (HELHED_E2E_PROFILE=1): each step's total wall time
-// and count, printed at the end with the CPU time of node, the server and
-// the browser.
+// and the CPU time node, the server and the browser spent in it, printed
+// at the end.
 const PROFILE = process.env.HELHED_E2E_PROFILE === '1';
-const steps = new Map(); /* step -> [ms, count] */
-async function timed(step, fn) {
-	if (!PROFILE)
-		return fn();
-	const t0 = performance.now();
-	try {
-		return await fn();
-	} finally {
-		const e = steps.get(step) || [0, 0];
-		e[0] += performance.now() - t0;
-		e[1]++;
-		steps.set(step, e);
-	}
-}
+const steps = new Map(); /* step -> { n, wall, node, server, browser } */
+let serverPid = 0;
 
 // CPU seconds of a process and of its children it has waited for (Linux).
 function cpuOf(pid) {
@@ -114,6 +107,45 @@ function cpuOfTree(pid) {
 		/* gone meanwhile */
 	}
 	return sum;
+}
+
+// CPU seconds so far of node, the server and the browser (everything else
+// node started).
+function cpuNow() {
+	const c = process.cpuUsage();
+	const node = (c.user + c.system) / 1e6;
+	const server = serverPid ? cpuOf(serverPid) : 0;
+	const browser = cpuOfTree(process.pid) - cpuOf(process.pid) - server;
+	return { node, server, browser };
+}
+
+async function timed(step, fn) {
+	if (!PROFILE)
+		return fn();
+	const t0 = performance.now();
+	const c0 = cpuNow();
+	try {
+		return await fn();
+	} finally {
+		const c1 = cpuNow();
+		const e = steps.get(step) ||
+			{ n: 0, wall: 0, node: 0, server: 0, browser: 0 };
+		e.n++;
+		e.wall += (performance.now() - t0) / 1000;
+		for (const k of ['node', 'server', 'browser'])
+			e[k] += c1[k] - c0[k];
+		steps.set(step, e);
+	}
+}
+
+function printProfile() {
+	const c = cpuNow();
+	console.log(`# cpu: node ${c.node.toFixed(1)} s, server ` +
+		    `${c.server.toFixed(1)} s, browser ${c.browser.toFixed(1)} s`);
+	for (const [step, e] of steps)
+		console.log(`# step: ${step}: ${e.n} times, ${e.wall.toFixed(1)} s ` +
+			    `wall, cpu node ${e.node.toFixed(1)} s, server ` +
+			    `${e.server.toFixed(1)} s, browser ${e.browser.toFixed(1)} s`);
 }
 
 class Failure extends Error {}
@@ -198,8 +230,14 @@ async function newPage(options = {}) {
 	return page;
 }
 
+// A client for the API alone, with its own cookies, in node: no browser
+// context (a browser context costs the browser a second of CPU).
+function apiClient() {
+	return httpClient.newContext({ baseURL: base });
+}
+
 async function withPage(options, fn) {
-	const page = await timed('new context', () => newPage(options));
+	const page = await newPage(options);
 	try {
 		return await fn(page);
 	} finally {
@@ -377,7 +415,7 @@ async function runAxeOn(page) {
 	// Injected through the DevTools protocol, so the page's
 	// Content-Security-Policy stays in force and is tested too.
 	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(axe.source);
+		await timed('axe: inject', () => page.evaluate(AXE_SOURCE));
 	return page.evaluate((tags) => window.axe.run(document, {
 		runOnly: { type: 'tag', values: tags },
 		resultTypes: ['violations'],
@@ -436,14 +474,54 @@ async function focusStyle(page) {
 }
 
 // One browser view of a page state, shared by that state's checks: the
-// state is opened once (its sign-in, its POST, the data it makes) in a
-// context of its own, and the response is kept as served. A check that
-// needs the page as just loaded (the focus order from the top, another
-// viewport) gets it by loading the kept response again in the same page:
-// the same bytes, status and headers (so the Content-Security-Policy
-// holds), the same cookies, the styles and scripts from the server, but
-// no second round of sign-in and set-up (which cost more than the checks:
-// each state was opened eight times, in eight new browser contexts).
+// state is opened once (its sign-in, its POST, the data it makes) and the
+// response is kept as served. A check that needs the page as just loaded
+// (the focus order from the top, another viewport) gets it by loading the
+// kept response again in the same page: the same bytes, status and
+// headers (so the Content-Security-Policy holds), the same cookies, the
+// styles and scripts from the server, but no second round of sign-in and
+// set-up. (Each state was opened eight times, in eight new browser
+// contexts, which cost more than the checks.)
+//
+// The states are opened one after another in one browser page, emptied
+// between them as a new context would be: no cookies, no local or session
+// storage (the chat keeps its chat there), at desktop size. A new context
+// costs the browser a new renderer process, about a second of CPU, and
+// there are 54 states. After a failed check the page is thrown away and
+// the next state gets a new context.
+let statePage = null;
+
+async function emptyStatePage() {
+	if (statePage) {
+		const page = statePage;
+		statePage = null;
+		try {
+			if (new URL(page.url()).origin === new URL(base).origin)
+				await page.evaluate(() => {
+					sessionStorage.clear();
+					localStorage.clear();
+				});
+			await page.goto('about:blank');
+			await page.context().clearCookies();
+			await page.setViewportSize(DESKTOP);
+			statePage = page;
+			return page;
+		} catch {
+			await page.context().close().catch(() => {});
+		}
+	}
+	statePage = await newPage();
+	return statePage;
+}
+
+async function closeStatePage() {
+	if (statePage) {
+		const page = statePage;
+		statePage = null;
+		await page.context().close().catch(() => {});
+	}
+}
+
 class StateView {
 	constructor(pg) {
 		this.pg = pg;
@@ -455,7 +533,7 @@ class StateView {
 	open() {
 		if (!this.opened)
 			this.opened = timed('open', async () => {
-				const page = await timed('new context', () => newPage());
+				const page = await emptyStatePage();
 				const resp = await this.pg.open(page);
 				check(resp, `${this.pg.name}: no response`);
 				const headers = { ...(await resp.allHeaders()) };
@@ -509,15 +587,13 @@ class StateView {
 		return page;
 	}
 
-	async close() {
-		if (!this.opened)
-			return;
-		const opened = this.opened;
+	// Done with the state; failed: a check failed, so the page is not
+	// used again.
+	async close(failed) {
 		this.opened = null;
 		this.touched = false;
-		const { page } = await opened.catch(() => ({}));
-		if (page)
-			await page.context().close();
+		if (failed)
+			await closeStatePage();
 	}
 }
 
@@ -555,7 +631,7 @@ for (const pg of pages) {
 		check(mains === 1, `${mains} main landmarks`);
 	});
 
-	for (const [vname, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+	const noScrolling = (vname, viewport) =>
 		stateTest(`${pg.name}: no horizontal scrolling at ${vname} ` +
 			  `${viewport.width}x${viewport.height}`, async () => {
 			const page = await view.at(viewport);
@@ -568,7 +644,10 @@ for (const pg of pages) {
 			check(m.scroll <= m.inner,
 			      `scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
 		});
-	}
+
+	// In this order the page as opened serves every check up to the skip
+	// link; the phone size and the focus walk each load it again.
+	noScrolling('desktop', DESKTOP);
 
 	stateTest(`${pg.name}: Tab first focuses the skip link, which moves focus ` +
 		  'to main', async () => {
@@ -589,6 +668,8 @@ for (const pg of pages) {
 		check(new URL(page.url()).hash === '#indhold',
 		      `URL after skip link: ${page.url()}`);
 	});
+
+	noScrolling('phone', PHONE);
 
 	stateTest(`${pg.name}: every element reached by Tab shows a visible focus`,
 		  async () => {
@@ -1009,13 +1090,13 @@ const PDF = PDF_BYTES.toString('base64');
 const journals = new Map();
 
 async function submitCase() {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/citizen/session'),
+		const s = await context.post(url('/api/v1/citizen/session'),
 			{ data: { subject: 'demo:demo-mette' } });
 		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const resp = await context.request.post(url('/api/v1/cases'), {
+		const resp = await context.post(url('/api/v1/cases'), {
 			headers: { 'X-CSRF-Token': csrf },
 			data: { case_type: 'enkeltydelse', values: {
 				udgiftstype: 'tandbehandling',
@@ -1031,7 +1112,7 @@ async function submitCase() {
 		journals.set(made.id, made.journal_no);
 		return made.id;
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -1595,21 +1676,21 @@ async function apiMoveCase(page, planId = null) {
 
 // A caseworker of Nordskov asks the citizen a question on case id.
 async function askCitizen(id, question) {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/session'),
+		const s = await context.post(url('/api/v1/session'),
 			{ data: { email: CASEWORKER.email, password: CASEWORKER.password } });
 		check(s.status() === 201 || s.status() === 200,
 		      `staff sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const c = await context.request.get(url(`/api/v1/cases/${id}`));
+		const c = await context.get(url(`/api/v1/cases/${id}`));
 		const { version } = await c.json();
-		const r = await context.request.post(url(`/api/v1/cases/${id}/requests`), {
+		const r = await context.post(url(`/api/v1/cases/${id}/requests`), {
 			headers: { 'X-CSRF-Token': csrf, 'If-Match': `"${version}"` },
 			data: { question } });
 		check(r.status() === 200, `request: ${r.status()} ${await r.text()}`);
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -2255,19 +2336,19 @@ const PHONE_390 = { width: 390, height: 844 };
 // Sends a fault report through the API as a demo citizen of Nordskov;
 // returns the new case's id.
 async function submitFaultReport() {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/citizen/session'),
+		const s = await context.post(url('/api/v1/citizen/session'),
 			{ data: { subject: 'demo:demo-mette' } });
 		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const r = await context.request.post(url('/api/v1/cases'), {
+		const r = await context.post(url('/api/v1/cases'), {
 			headers: { 'X-CSRF-Token': csrf },
 			data: { case_type: 'fejl-paa-vej', values: FAULT_VALUES } });
 		check(r.status() === 201, `case not created: ${r.status()} ${await r.text()}`);
 		return (await r.json()).id;
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -3412,6 +3493,7 @@ async function main() {
 			throw new Error(`no browser at ${BROWSER} ` +
 					'(apt-get install chromium)');
 		srv = await startServer(dir);
+		serverPid = srv.proc.pid;
 		base = srv.url;
 		browser = await chromium.launch({
 			executablePath: BROWSER,
@@ -3424,6 +3506,11 @@ async function main() {
 		const chosen = tests.filter((t) =>
 			(!FILTER || FILTER.split('|').some((f) => t.name.includes(f))) &&
 			(!GROUP || t.group === GROUP));
+		if (PROFILE) {
+			const plain = browser.newContext.bind(browser);
+			browser.newContext = (o) => timed('new context', () => plain(o));
+		}
+		let viewFailed = false; /* a test of the current StateView failed */
 		for (const [i, t] of chosen.entries()) {
 			let timer;
 			const t0 = Date.now();
@@ -3440,15 +3527,18 @@ async function main() {
 			} catch (e) {
 				clearTimeout(timer);
 				failed++;
+				viewFailed = true;
 				console.log(`not ok - ${t.name}`);
 				const why = e instanceof Failure ? e.message
 					: (e && e.stack) || String(e);
 				for (const line of why.split('\n'))
 					console.log(`    ${line}`);
 			}
-			if (t.view && chosen[i + 1]?.view !== t.view)
-				await t.view.close().catch((e) =>
-					console.log(`# closing ${t.name}'s page: ${e}`));
+			if (!t.view || chosen[i + 1]?.view !== t.view) {
+				if (t.view)
+					await t.view.close(viewFailed);
+				viewFailed = false;
+			}
 			took.push([Date.now() - t0, t.name]);
 		}
 		took.sort((a, b) => b[0] - a[0]);
@@ -3456,18 +3546,9 @@ async function main() {
 			console.log(`# slow: ${(ms / 1000).toFixed(1)} s ${name}`);
 		if (SHOTS)
 			await screenshots();
-		if (PROFILE) {
-			const cpu = process.cpuUsage();
-			const node = (cpu.user + cpu.system) / 1e6;
-			const server = cpuOf(srv.proc.pid);
-			const all = cpuOfTree(process.pid) - cpuOf(process.pid);
-			console.log(`# cpu: node ${node.toFixed(1)} s, server ` +
-				    `${server.toFixed(1)} s, browser ` +
-				    `${(all - server).toFixed(1)} s`);
-			for (const [step, [ms, n]] of steps)
-				console.log(`# step: ${step} ${(ms / 1000).toFixed(1)} s ` +
-					    `in ${n}`);
-		}
+		await closeStatePage();
+		if (PROFILE)
+			printProfile();
 	} catch (e) {
 		failed++;
 		console.log(`not ok - set-up: ${(e && e.stack) || e}`);
