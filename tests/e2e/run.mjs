@@ -428,28 +428,56 @@ async function runAxeOn(page) {
 // would not give), in a page that may run scripts but gets none of the
 // site's own: what a reader without JavaScript sees, with axe on it. The
 // styles load from the server, so the contrast is checked as well.
-async function runAxeScriptless(page) {
+//
+// The mirror is one page for the whole run (a new browser context per
+// check cost the browser a renderer process each); it keeps no cookies, as
+// before, and each check routes only its own page to it, one at a time.
+let mirrorPage = null;
+let mirrorTurn = Promise.resolve();
+
+function runAxeScriptless(page) {
+	const turn = mirrorTurn.then(() => axeInMirror(page));
+	mirrorTurn = turn.catch(() => {});
+	return turn;
+}
+
+async function axeInMirror(page) {
 	const html = await page.content();
 	const at = new URL(page.url());
 	at.hash = '';
-	const context = await browser.newContext({ viewport: page.viewportSize(),
-						   locale: 'da-DK' });
+	if (!mirrorPage) {
+		const context = await browser.newContext({ viewport: DESKTOP,
+							   locale: 'da-DK' });
+		mirrorPage = await context.newPage();
+		mirrorPage.setDefaultTimeout(GUARD_MS);
+		mirrorPage.setDefaultNavigationTimeout(GUARD_MS);
+	}
+	const mirror = mirrorPage;
+	const served = (route) => {
+		const r = route.request();
+		if (r.isNavigationRequest() && r.url() === at.href)
+			return route.fulfill({ status: 200, body: html,
+				contentType: 'text/html; charset=utf-8' });
+		if (r.resourceType() === 'script')
+			return route.abort();
+		return route.continue();
+	};
+	let ok = false;
 	try {
-		const mirror = await context.newPage();
-		mirror.setDefaultTimeout(GUARD_MS);
-		await mirror.route('**/*', (route) => {
-			const r = route.request();
-			if (r.isNavigationRequest() && r.url() === at.href)
-				return route.fulfill({ status: 200, body: html,
-					contentType: 'text/html; charset=utf-8' });
-			if (r.resourceType() === 'script')
-				return route.abort();
-			return route.continue();
-		});
+		await mirror.setViewportSize(page.viewportSize());
+		await mirror.route('**/*', served);
 		await mirror.goto(at.href);
-		return await runAxeOn(mirror);
+		const res = await runAxeOn(mirror);
+		ok = true;
+		return res;
 	} finally {
-		await context.close();
+		if (ok) {
+			await mirror.unroute('**/*', served);
+			await mirror.goto('about:blank');
+		} else {
+			mirrorPage = null;
+			await mirror.context().close().catch(() => {});
+		}
 	}
 }
 
