@@ -80,9 +80,11 @@ run_e2e() {
 	echo "$p $f" >"$work/e2e-$g.count"
 }
 
+# t-speed: the flows first, the longest part of the run since each page
+# state is opened once for all its checks (the page checks were).
 e2e_pids=
 if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
-	for g in pages flows; do
+	for g in flows pages; do
 		run_e2e "$g" &
 		e2e_pids="$e2e_pids $!"
 	done
