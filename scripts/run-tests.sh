@@ -93,8 +93,18 @@ fi
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
-find "$build/tests" -type f -perm -u+x -name 'test_*' | sort |
-	xargs -P "$jobs" -I{} sh -c "$unit_fn
+# t-speed: the longest binaries first, so the two lanes end together:
+# test_store_pg waits on PostgreSQL (a database per case, fsync on) more
+# than it computes, test_abuse and test_delivery take the most CPU.
+slow_first="store/test_store_pg api/test_abuse api/test_delivery api/test_cli
+api/test_desk_api"
+{
+	for t in $slow_first; do
+		[ -x "$build/tests/$t" ] && echo "$build/tests/$t"
+	done
+	find "$build/tests" -type f -perm -u+x -name 'test_*' | sort |
+		grep -v -x -F "$(for t in $slow_first; do echo "$build/tests/$t"; done)"
+} | xargs -P "$jobs" -I{} sh -c "$unit_fn
 run_unit \"\$1\"" sh {}
 for log in $(ls "$work"/unit.*.log 2>/dev/null | sort); do
 	name=$(basename "$log" .log)
