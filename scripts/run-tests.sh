@@ -110,9 +110,11 @@ run_e2e() {
 	echo "$p $f" >"$work/e2e-$g.count"
 }
 
+# t-speed: the flows first, the longest part of the run since each page
+# state is opened once for all its checks (the page checks were).
 e2e_pids=
 if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
-	for g in pages flows; do
+	for g in flows pages; do
 		run_e2e "$g" &
 		e2e_pids="$e2e_pids $!"
 	done
@@ -121,9 +123,18 @@ fi
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
+# t-speed: the longest binaries first, so the two lanes end together:
+# test_store_pg waits on PostgreSQL more than it computes, test_abuse and
+# test_delivery take the most CPU. pg-suites: then the domain and API
+# binaries once more, on PostgreSQL ("path postgres": run_unit's $1 $2).
+slow_first="store/test_store_pg api/test_abuse api/test_delivery api/test_cli
+api/test_desk_api"
 {
-	find "$build/tests" -type f -perm -u+x -name 'test_*' | sort
-	# pg-suites: the domain and API binaries once more, on PostgreSQL
+	for t in $slow_first; do
+		[ -x "$build/tests/$t" ] && echo "$build/tests/$t"
+	done
+	find "$build/tests" -type f -perm -u+x -name 'test_*' | sort |
+		grep -v -x -F "$(for t in $slow_first; do echo "$build/tests/$t"; done)"
 	[ -z "$pg_suites" ] ||
 		find "$build/tests/domain" "$build/tests/api" -type f -perm -u+x \
 			-name 'test_*' | sort | sed 's/$/ postgres/'

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
-import axe from 'axe-core';
+import { chromium, request as httpClient } from 'playwright-core';
+import { createRequire } from 'node:module';
 import { HtmlValidate } from 'html-validate';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,9 +40,17 @@ const DESKTOP = { width: 1280, height: 900 };
 const STAFF = { email: 'redaktoer@nordskov.demo', password: 'demo-redaktoer',
 		name: 'Sara Holm' };
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// axe-core's own minified build: the same code as its axe.source, which
+// is the unminified one (1.5 MB), in less than half the bytes for the page
+// to parse, once per page state and per check that runs it.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url)
+	.resolve('axe-core/axe.min.js'), 'utf8');
 // A hang guard, not a timing assumption: no step of a healthy run gets
 // anywhere near it.
 const GUARD_MS = 60000;
+// The server's start imports the demo (5.6 s of CPU): 110 s on this 2-core
+// machine shared with five other runs (load 30), so its guard is longer.
+const START_MS = 240000;
 const TEST_MS = 180000; /* one test, whole */
 
 // Every recommended rule, as errors. The one setting: the pages spell the
@@ -64,8 +72,83 @@ const htmlvalidate = new HtmlValidate({
 const GROUP = process.env.HELHED_E2E_GROUP || '';
 const tests = [];
 let group = 'pages';
-function test(name, fn) {
-	tests.push({ name, fn, group });
+// view: what the test shares with its neighbours (a StateView), closed
+// when the run moves on to a test that does not share it.
+function test(name, fn, view = null) {
+	tests.push({ name, fn, group, view });
+}
+
+// Where the time goes (HELHED_E2E_PROFILE=1): each step's total wall time
+// and the CPU time node, the server and the browser spent in it, printed
+// at the end.
+const PROFILE = process.env.HELHED_E2E_PROFILE === '1';
+const steps = new Map(); /* step -> { n, wall, node, server, browser } */
+let serverPid = 0;
+
+// CPU seconds of a process and of its children it has waited for (Linux).
+function cpuOf(pid) {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+			.split(') ')[1].split(' ');
+		return (Number(f[11]) + Number(f[12]) + Number(f[13]) +
+			Number(f[14])) / 100;
+	} catch {
+		return 0;
+	}
+}
+
+// ... and of every process below it that is still running.
+function cpuOfTree(pid) {
+	let sum = cpuOf(pid);
+	try {
+		for (const task of readdirSync(`/proc/${pid}/task`))
+			for (const k of readFileSync(`/proc/${pid}/task/${task}/children`,
+						     'utf8').trim().split(/\s+/))
+				if (k)
+					sum += cpuOfTree(Number(k));
+	} catch {
+		/* gone meanwhile */
+	}
+	return sum;
+}
+
+// CPU seconds so far of node, the server and the browser (everything else
+// node started).
+function cpuNow() {
+	const c = process.cpuUsage();
+	const node = (c.user + c.system) / 1e6;
+	const server = serverPid ? cpuOf(serverPid) : 0;
+	const browser = cpuOfTree(process.pid) - cpuOf(process.pid) - server;
+	return { node, server, browser };
+}
+
+async function timed(step, fn) {
+	if (!PROFILE)
+		return fn();
+	const t0 = performance.now();
+	const c0 = cpuNow();
+	try {
+		return await fn();
+	} finally {
+		const c1 = cpuNow();
+		const e = steps.get(step) ||
+			{ n: 0, wall: 0, node: 0, server: 0, browser: 0 };
+		e.n++;
+		e.wall += (performance.now() - t0) / 1000;
+		for (const k of ['node', 'server', 'browser'])
+			e[k] += c1[k] - c0[k];
+		steps.set(step, e);
+	}
+}
+
+function printProfile() {
+	const c = cpuNow();
+	console.log(`# cpu: node ${c.node.toFixed(1)} s, server ` +
+		    `${c.server.toFixed(1)} s, browser ${c.browser.toFixed(1)} s`);
+	for (const [step, e] of steps)
+		console.log(`# step: ${step}: ${e.n} times, ${e.wall.toFixed(1)} s ` +
+			    `wall, cpu node ${e.node.toFixed(1)} s, server ` +
+			    `${e.server.toFixed(1)} s, browser ${e.browser.toFixed(1)} s`);
 }
 
 class Failure extends Error {}
@@ -120,7 +203,7 @@ function startServer(dir) {
 				proc.kill('SIGKILL');
 				rejectStart(new Error('server printed no URL'));
 			}
-		}, GUARD_MS).unref();
+		}, START_MS).unref();
 	});
 }
 
@@ -148,6 +231,12 @@ async function newPage(options = {}) {
 	page.setDefaultTimeout(GUARD_MS);
 	page.setDefaultNavigationTimeout(GUARD_MS);
 	return page;
+}
+
+// A client for the API alone, with its own cookies, in node: no browser
+// context (a browser context costs the browser a second of CPU).
+function apiClient() {
+	return httpClient.newContext({ baseURL: base });
 }
 
 async function withPage(options, fn) {
@@ -319,13 +408,17 @@ function describeAxe(violations) {
 				.replace(/\s+/g, ' ')}`).join('\n')).join('\n');
 }
 
-async function runAxe(page) {
+function runAxe(page) {
+	return timed('axe', () => runAxeOn(page));
+}
+
+async function runAxeOn(page) {
 	if (scriptless.has(page))
 		return runAxeScriptless(page);
 	// Injected through the DevTools protocol, so the page's
 	// Content-Security-Policy stays in force and is tested too.
 	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(axe.source);
+		await timed('axe: inject', () => page.evaluate(AXE_SOURCE));
 	return page.evaluate((tags) => window.axe.run(document, {
 		runOnly: { type: 'tag', values: tags },
 		resultTypes: ['violations'],
@@ -338,28 +431,56 @@ async function runAxe(page) {
 // would not give), in a page that may run scripts but gets none of the
 // site's own: what a reader without JavaScript sees, with axe on it. The
 // styles load from the server, so the contrast is checked as well.
-async function runAxeScriptless(page) {
+//
+// The mirror is one page for the whole run (a new browser context per
+// check cost the browser a renderer process each); it keeps no cookies, as
+// before, and each check routes only its own page to it, one at a time.
+let mirrorPage = null;
+let mirrorTurn = Promise.resolve();
+
+function runAxeScriptless(page) {
+	const turn = mirrorTurn.then(() => axeInMirror(page));
+	mirrorTurn = turn.catch(() => {});
+	return turn;
+}
+
+async function axeInMirror(page) {
 	const html = await page.content();
 	const at = new URL(page.url());
 	at.hash = '';
-	const context = await browser.newContext({ viewport: page.viewportSize(),
-						   locale: 'da-DK' });
+	if (!mirrorPage) {
+		const context = await browser.newContext({ viewport: DESKTOP,
+							   locale: 'da-DK' });
+		mirrorPage = await context.newPage();
+		mirrorPage.setDefaultTimeout(GUARD_MS);
+		mirrorPage.setDefaultNavigationTimeout(GUARD_MS);
+	}
+	const mirror = mirrorPage;
+	const served = (route) => {
+		const r = route.request();
+		if (r.isNavigationRequest() && r.url() === at.href)
+			return route.fulfill({ status: 200, body: html,
+				contentType: 'text/html; charset=utf-8' });
+		if (r.resourceType() === 'script')
+			return route.abort();
+		return route.continue();
+	};
+	let ok = false;
 	try {
-		const mirror = await context.newPage();
-		mirror.setDefaultTimeout(GUARD_MS);
-		await mirror.route('**/*', (route) => {
-			const r = route.request();
-			if (r.isNavigationRequest() && r.url() === at.href)
-				return route.fulfill({ status: 200, body: html,
-					contentType: 'text/html; charset=utf-8' });
-			if (r.resourceType() === 'script')
-				return route.abort();
-			return route.continue();
-		});
+		await mirror.setViewportSize(page.viewportSize());
+		await mirror.route('**/*', served);
 		await mirror.goto(at.href);
-		return await runAxe(mirror);
+		const res = await runAxeOn(mirror);
+		ok = true;
+		return res;
 	} finally {
-		await context.close();
+		if (ok) {
+			await mirror.unroute('**/*', served);
+			await mirror.goto('about:blank');
+		} else {
+			mirrorPage = null;
+			await mirror.context().close().catch(() => {});
+		}
 	}
 }
 
@@ -383,57 +504,185 @@ async function focusStyle(page) {
 	});
 }
 
-for (const pg of pages) {
-	test(`${pg.name}: axe finds no WCAG 2.1 A/AA violations`, () =>
-		withPage({}, async (page) => {
-			await pg.open(page);
-			const res = await runAxe(page);
-			check(res.passes.length > 0, 'axe checked no rule');
-			check(res.violations.length === 0,
-			      describeAxe(res.violations));
-		}));
+// One browser view of a page state, shared by that state's checks: the
+// state is opened once (its sign-in, its POST, the data it makes) and the
+// response is kept as served. A check that needs the page as just loaded
+// (the focus order from the top, another viewport) gets it by loading the
+// kept response again in the same page: the same bytes, status and
+// headers (so the Content-Security-Policy holds), the same cookies, the
+// styles and scripts from the server, but no second round of sign-in and
+// set-up. (Each state was opened eight times, in eight new browser
+// contexts, which cost more than the checks.)
+//
+// The states are opened one after another in one browser page, emptied
+// between them as a new context would be: no cookies, no local or session
+// storage (the chat keeps its chat there), at desktop size. A new context
+// costs the browser a new renderer process, about a second of CPU, and
+// there are 54 states. After a failed check the page is thrown away and
+// the next state gets a new context.
+let statePage = null;
 
-	test(`${pg.name}: served HTML is valid (html-validate)`, () =>
-		withPage({}, async (page) => {
-			const resp = await pg.open(page);
-			const html = await resp.text();
-			const report = await htmlvalidate.validateString(html,
-				new URL(resp.url()).pathname + '.html');
-			check(html.includes('</html>'), 'no whole page served');
-			const msgs = report.results.flatMap((r) => r.messages);
-			check(report.valid && msgs.length === 0, msgs.map((m) =>
-				`${m.line}:${m.column} ${m.ruleId}: ${m.message}`)
-				.join('\n'));
-		}));
+async function emptyStatePage() {
+	if (statePage) {
+		const page = statePage;
+		statePage = null;
+		try {
+			if (new URL(page.url()).origin === new URL(base).origin)
+				await page.evaluate(() => {
+					sessionStorage.clear();
+					localStorage.clear();
+				});
+			await page.goto('about:blank');
+			await page.context().clearCookies();
+			await page.setViewportSize(DESKTOP);
+			statePage = page;
+			return page;
+		} catch {
+			await page.context().close().catch(() => {});
+		}
+	}
+	statePage = await newPage();
+	return statePage;
+}
 
-	test(`${pg.name}: lang="da", one h1, a main landmark`, () =>
-		withPage({}, async (page) => {
-			await pg.open(page);
-			check(await page.getAttribute('html', 'lang') === 'da',
-			      'html lang is not "da"');
-			const h1 = await page.locator('h1').count();
-			check(h1 === 1, `${h1} h1 elements`);
-			const mains = await page.getByRole('main').count();
-			check(mains === 1, `${mains} main landmarks`);
-		}));
+async function closeStatePage() {
+	if (statePage) {
+		const page = statePage;
+		statePage = null;
+		await page.context().close().catch(() => {});
+	}
+}
 
-	for (const [vname, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
-		test(`${pg.name}: no horizontal scrolling at ${vname} ` +
-		     `${viewport.width}x${viewport.height}`, () =>
-			withPage({ viewport }, async (page) => {
-				await pg.open(page);
-				const m = await page.evaluate(() => ({
-					scroll: document.scrollingElement.scrollWidth,
-					inner: window.innerWidth,
-				}));
-				check(m.scroll <= m.inner,
-				      `scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
-			}));
+class StateView {
+	constructor(pg) {
+		this.pg = pg;
+		this.opened = null; /* promise of { page, resp, served } */
+		this.touched = false; /* a check has moved the focus */
 	}
 
-	test(`${pg.name}: Tab first focuses the skip link, which moves focus to main`,
-	     () => withPage({}, async (page) => {
-		await pg.open(page);
+	// The page as the state left it, and the response it was served.
+	open() {
+		if (!this.opened)
+			this.opened = timed('open', async () => {
+				const page = await emptyStatePage();
+				const resp = await this.pg.open(page);
+				check(resp, `${this.pg.name}: no response`);
+				const headers = { ...(await resp.allHeaders()) };
+				for (const h of ['content-length', 'content-encoding',
+						 'transfer-encoding', 'set-cookie'])
+					delete headers[h];
+				const served = { url: resp.url(), status: resp.status(),
+						 headers, body: await resp.body() };
+				return { page, resp, served };
+			});
+		return this.opened;
+	}
+
+	// The same page, loaded again from the served response at viewport.
+	async reloaded(viewport) {
+		const { page, served } = await this.open();
+		await timed('load again', async () => {
+			await page.setViewportSize(viewport);
+			const at = new URL(served.url);
+			const replay = (route) => route.fulfill({ status: served.status,
+				headers: served.headers, body: served.body });
+			const same = (u) => u.href === at.href;
+			await page.route(same, replay);
+			try {
+				const again = await page.goto(at.href);
+				check(again && again.status() === served.status,
+				      `${this.pg.name}: the served page did not load again`);
+			} finally {
+				await page.unroute(same, replay);
+			}
+		});
+		this.touched = false;
+		return page;
+	}
+
+	// The page showing the state at viewport.
+	async at(viewport) {
+		const { page } = await this.open();
+		const now = page.viewportSize();
+		if (now.width !== viewport.width || now.height !== viewport.height)
+			return this.reloaded(viewport);
+		return page;
+	}
+
+	// The page at desktop size with the focus where loading left it, for
+	// a check that moves the focus.
+	async untouched() {
+		const page = this.touched ? await this.reloaded(DESKTOP)
+			: await this.at(DESKTOP);
+		this.touched = true;
+		return page;
+	}
+
+	// Done with the state; failed: a check failed, so the page is not
+	// used again.
+	async close(failed) {
+		this.opened = null;
+		this.touched = false;
+		if (failed)
+			await closeStatePage();
+	}
+}
+
+for (const pg of pages) {
+	const view = new StateView(pg);
+	const stateTest = (name, fn) => test(name, fn, view);
+
+	stateTest(`${pg.name}: axe finds no WCAG 2.1 A/AA violations`, async () => {
+		const page = await view.at(DESKTOP);
+		const res = await runAxe(page);
+		check(res.passes.length > 0, 'axe checked no rule');
+		check(res.violations.length === 0, describeAxe(res.violations));
+	});
+
+	stateTest(`${pg.name}: served HTML is valid (html-validate)`, async () => {
+		const { resp, served } = await view.open();
+		const html = served.body.toString('utf8');
+		const report = await timed('html-validate', () =>
+			htmlvalidate.validateString(html,
+				new URL(resp.url()).pathname + '.html'));
+		check(html.includes('</html>'), 'no whole page served');
+		const msgs = report.results.flatMap((r) => r.messages);
+		check(report.valid && msgs.length === 0, msgs.map((m) =>
+			`${m.line}:${m.column} ${m.ruleId}: ${m.message}`)
+			.join('\n'));
+	});
+
+	stateTest(`${pg.name}: lang="da", one h1, a main landmark`, async () => {
+		const page = await view.at(DESKTOP);
+		check(await page.getAttribute('html', 'lang') === 'da',
+		      'html lang is not "da"');
+		const h1 = await page.locator('h1').count();
+		check(h1 === 1, `${h1} h1 elements`);
+		const mains = await page.getByRole('main').count();
+		check(mains === 1, `${mains} main landmarks`);
+	});
+
+	const noScrolling = (vname, viewport) =>
+		stateTest(`${pg.name}: no horizontal scrolling at ${vname} ` +
+			  `${viewport.width}x${viewport.height}`, async () => {
+			const page = await view.at(viewport);
+			const m = await page.evaluate(() => ({
+				scroll: document.scrollingElement.scrollWidth,
+				inner: window.innerWidth,
+			}));
+			check(m.inner === viewport.width,
+			      `innerWidth ${m.inner}, want ${viewport.width}`);
+			check(m.scroll <= m.inner,
+			      `scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+		});
+
+	// In this order the page as opened serves every check up to the skip
+	// link; the phone size and the focus walk each load it again.
+	noScrolling('desktop', DESKTOP);
+
+	stateTest(`${pg.name}: Tab first focuses the skip link, which moves focus ` +
+		  'to main', async () => {
+		const page = await view.untouched();
 		await page.keyboard.press('Tab');
 		const skip = page.locator('a.skip');
 		check(await skip.evaluate((el) => el === document.activeElement),
@@ -449,33 +698,37 @@ for (const pg of pages) {
 			document.activeElement.tagName === 'MAIN');
 		check(new URL(page.url()).hash === '#indhold',
 		      `URL after skip link: ${page.url()}`);
-	}));
+	});
 
-	test(`${pg.name}: every element reached by Tab shows a visible focus`,
-	     () => withPage({}, async (page) => {
-		await pg.open(page);
+	noScrolling('phone', PHONE);
+
+	stateTest(`${pg.name}: every element reached by Tab shows a visible focus`,
+		  async () => {
+		const page = await view.untouched();
 		const seen = [];
 		const bad = [];
-		for (let i = 0; i < 300; i++) {
-			await page.keyboard.press('Tab');
-			const f = await focusStyle(page);
-			if (!f)
-				break; /* tabbed out of the document */
-			const first = await page.evaluate(() => {
-				const el = document.activeElement;
-				const again = el.dataset.e2eSeen === '1';
-				el.dataset.e2eSeen = '1';
-				return again;
-			});
-			if (first)
-				break; /* wrapped around */
-			seen.push(f.label);
-			if (!f.visible)
-				bad.push(f.label);
-		}
+		await timed('focus walk', async () => {
+			for (let i = 0; i < 300; i++) {
+				await page.keyboard.press('Tab');
+				const f = await focusStyle(page);
+				if (!f)
+					break; /* tabbed out of the document */
+				const first = await page.evaluate(() => {
+					const el = document.activeElement;
+					const again = el.dataset.e2eSeen === '1';
+					el.dataset.e2eSeen = '1';
+					return again;
+				});
+				if (first)
+					break; /* wrapped around */
+				seen.push(f.label);
+				if (!f.visible)
+					bad.push(f.label);
+			}
+		});
 		check(seen.length > 1, `only ${seen.length} focusable elements`);
 		check(bad.length === 0, 'no visible focus on: ' + bad.join(', '));
-	}));
+	});
 }
 
 // ---- what the pages do ------------------------------------------------------
@@ -868,13 +1121,13 @@ const PDF = PDF_BYTES.toString('base64');
 const journals = new Map();
 
 async function submitCase() {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/citizen/session'),
+		const s = await context.post(url('/api/v1/citizen/session'),
 			{ data: { subject: 'demo:demo-mette' } });
 		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const resp = await context.request.post(url('/api/v1/cases'), {
+		const resp = await context.post(url('/api/v1/cases'), {
 			headers: { 'X-CSRF-Token': csrf },
 			data: { case_type: 'enkeltydelse', values: {
 				udgiftstype: 'tandbehandling',
@@ -890,7 +1143,7 @@ async function submitCase() {
 		journals.set(made.id, made.journal_no);
 		return made.id;
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -1454,21 +1707,21 @@ async function apiMoveCase(page, planId = null) {
 
 // A caseworker of Nordskov asks the citizen a question on case id.
 async function askCitizen(id, question) {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/session'),
+		const s = await context.post(url('/api/v1/session'),
 			{ data: { email: CASEWORKER.email, password: CASEWORKER.password } });
 		check(s.status() === 201 || s.status() === 200,
 		      `staff sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const c = await context.request.get(url(`/api/v1/cases/${id}`));
+		const c = await context.get(url(`/api/v1/cases/${id}`));
 		const { version } = await c.json();
-		const r = await context.request.post(url(`/api/v1/cases/${id}/requests`), {
+		const r = await context.post(url(`/api/v1/cases/${id}/requests`), {
 			headers: { 'X-CSRF-Token': csrf, 'If-Match': `"${version}"` },
 			data: { question } });
 		check(r.status() === 200, `request: ${r.status()} ${await r.text()}`);
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -2114,19 +2367,19 @@ const PHONE_390 = { width: 390, height: 844 };
 // Sends a fault report through the API as a demo citizen of Nordskov;
 // returns the new case's id.
 async function submitFaultReport() {
-	const context = await browser.newContext();
+	const context = await apiClient();
 	try {
-		const s = await context.request.post(url('/api/v1/citizen/session'),
+		const s = await context.post(url('/api/v1/citizen/session'),
 			{ data: { subject: 'demo:demo-mette' } });
 		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
 		const { csrf_token: csrf } = await s.json();
-		const r = await context.request.post(url('/api/v1/cases'), {
+		const r = await context.post(url('/api/v1/cases'), {
 			headers: { 'X-CSRF-Token': csrf },
 			data: { case_type: 'fejl-paa-vej', values: FAULT_VALUES } });
 		check(r.status() === 201, `case not created: ${r.status()} ${await r.text()}`);
 		return (await r.json()).id;
 	} finally {
-		await context.close();
+		await context.dispose();
 	}
 }
 
@@ -3271,6 +3524,7 @@ async function main() {
 			throw new Error(`no browser at ${BROWSER} ` +
 					'(apt-get install chromium)');
 		srv = await startServer(dir);
+		serverPid = srv.proc.pid;
 		base = srv.url;
 		browser = await chromium.launch({
 			executablePath: BROWSER,
@@ -3280,11 +3534,15 @@ async function main() {
 			       '--disable-background-networking',
 			       '--disable-component-update', '--disable-sync'],
 		});
-		for (const t of tests) {
-			if (FILTER && !FILTER.split('|').some((f) => t.name.includes(f)))
-				continue;
-			if (GROUP && t.group !== GROUP)
-				continue;
+		const chosen = tests.filter((t) =>
+			(!FILTER || FILTER.split('|').some((f) => t.name.includes(f))) &&
+			(!GROUP || t.group === GROUP));
+		if (PROFILE) {
+			const plain = browser.newContext.bind(browser);
+			browser.newContext = (o) => timed('new context', () => plain(o));
+		}
+		let viewFailed = false; /* a test of the current StateView failed */
+		for (const [i, t] of chosen.entries()) {
 			let timer;
 			const t0 = Date.now();
 			try {
@@ -3300,11 +3558,17 @@ async function main() {
 			} catch (e) {
 				clearTimeout(timer);
 				failed++;
+				viewFailed = true;
 				console.log(`not ok - ${t.name}`);
 				const why = e instanceof Failure ? e.message
 					: (e && e.stack) || String(e);
 				for (const line of why.split('\n'))
 					console.log(`    ${line}`);
+			}
+			if (!t.view || chosen[i + 1]?.view !== t.view) {
+				if (t.view)
+					await t.view.close(viewFailed);
+				viewFailed = false;
 			}
 			took.push([Date.now() - t0, t.name]);
 		}
@@ -3313,6 +3577,9 @@ async function main() {
 			console.log(`# slow: ${(ms / 1000).toFixed(1)} s ${name}`);
 		if (SHOTS)
 			await screenshots();
+		await closeStatePage();
+		if (PROFILE)
+			printProfile();
 	} catch (e) {
 		failed++;
 		console.log(`not ok - set-up: ${(e && e.stack) || e}`);
