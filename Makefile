@@ -397,3 +397,8 @@ $(BUILD)/obj/gen/pg_stubs.o: $(BUILD)/gen/pg_stubs.c src/store/postgres_int.h
 
 $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 	tests/store/pg_fixture.h tests/pg/cluster.sh
+
+# ---- pg-ops (issue 14): helhed copy, /metrics of the store, bench-pg -----
+# test_copy copies the demo database into a throwaway PostgreSQL
+# (tests/store/pg_fixture.h).
+$(BUILD)/tests/store/test_copy: tests/store/pg_fixture.h tests/pg/cluster.sh

@@ -133,13 +133,21 @@ static enum hh_rc schema_versions(struct copy *c, int *version)
 		return say(c, HH_ERR_INVALID,
 			   "the SQLite file has no helhed schema (version 0)");
 	PGresult *r;
-	enum hh_rc rc = pg_run(c, "SELECT CASE WHEN to_regclass('helhed_schema') "
-				  "IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) "
-				  "FROM helhed_schema) END", &r);
+	enum hh_rc rc = pg_run(c, "SELECT to_regclass('helhed_schema') IS NULL",
+			       &r);
 	if (rc != HH_OK)
 		return rc;
-	int pv = atoi(PQgetvalue(r, 0, 0));
+	int none = PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
+	int pv = 0;
+	if (!none) {
+		rc = pg_run(c, "SELECT coalesce(max(version), 0) FROM "
+			       "helhed_schema", &r);
+		if (rc != HH_OK)
+			return rc;
+		pv = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
 	if (pv != sv)
 		return say(c, HH_ERR_INVALID,
 			   "schema versions differ: the SQLite file is at %d, "
