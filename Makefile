@@ -402,3 +402,5 @@ $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 # test_copy copies the demo database into a throwaway PostgreSQL
 # (tests/store/pg_fixture.h).
 $(BUILD)/tests/store/test_copy: tests/store/pg_fixture.h tests/pg/cluster.sh
+$(BUILD)/tests/api/test_db_metrics: tests/store/pg_fixture.h tests/pg/cluster.sh
+$(BUILD)/tests/api/test_db_metrics: private CFLAGS += -Itests/store
