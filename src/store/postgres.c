@@ -556,6 +556,9 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 	hh_pg_fill_letters(st);
 	hh_pg_fill_chat(st);
 	hh_pg_fill_feedback(st);
+	/* pg-port */
+	hh_pg_fill_proposals(st);
+	hh_pg_fill_search_tuning(st);
 	for (int i = 0; i < pool_size; i++)
 		s->conns[i].tx.store = st;
 	/* one connection now, so that a wrong address fails at start */

@@ -12,6 +12,12 @@
 #define ARTICLE_FROM \
 	"FROM articles a LEFT JOIN organisations o ON o.id = a.organisation_id "
 
+/* pg-port: a search counts as chosen when an article, a guide or a form
+ * was chosen from it (s-trap, 0027) */
+#define SEARCH_REPORT_CHOSEN                                                 \
+	"count(*) FILTER (WHERE chosen_article_id IS NOT NULL OR "           \
+	"chosen_kind IS NOT NULL)"
+
 static const char *const stmt_sql[P__COUNT] = {
 	/* DO NOTHING: a slug taken by the owner is CONFLICT (no row) and
 	 * the transaction goes on, as in SQLite */
@@ -81,14 +87,16 @@ static const char *const stmt_sql[P__COUNT] = {
 		"$6, nullif($7::bigint, -1))",
 	[P_SEARCH_LOG_CHOOSE] =
 		"UPDATE search_log SET chosen_article_id = $2, chosen_at = $3 "
-		"WHERE id = $1 AND chosen_article_id IS NULL",
+		"WHERE id = $1 AND chosen_article_id IS NULL "
+		"AND chosen_kind IS NULL",
 	/* answered: results that were not weak (strength 1, 0026); weak
-	 * searches are counted apart and are not answered */
+	 * searches are counted apart and are not answered; chosen: an
+	 * article, a guide or a form (s-trap, 0027) */
 	[P_SEARCH_REPORT] =
 		"SELECT lower(query), count(*), "
 		"count(*) FILTER (WHERE results > 0 AND "
 		"strength IS DISTINCT FROM 1), "
-		"count(chosen_article_id), "
+		SEARCH_REPORT_CHOSEN ", "
 		"count(*) FILTER (WHERE results > 0 AND strength = 1) "
 		"FROM search_log WHERE at >= $1 "
 		"AND ($3::bigint < 0 OR municipality_id = $3 OR "
@@ -96,13 +104,18 @@ static const char *const stmt_sql[P__COUNT] = {
 		"GROUP BY lower(query) "
 		"HAVING count(*) FILTER (WHERE results > 0 AND "
 		"strength IS DISTINCT FROM 1) = 0 "
-		"OR count(chosen_article_id) = 0 "
+		"OR " SEARCH_REPORT_CHOSEN " = 0 "
 		"ORDER BY count(*) FILTER (WHERE results > 0 AND "
 		"strength IS DISTINCT FROM 1) = 0 DESC, "
 		"count(*) DESC, 1 LIMIT $2",
 	[P_SEARCH_CHOSEN] =
 		"SELECT chosen_article_id, count(*) FROM search_log "
 		"WHERE chosen_article_id IS NOT NULL GROUP BY 1",
+	/* pg-port: s-trap's guide or form (0027); the first choice counts */
+	[P_SEARCH_LOG_CHOOSE_DOC] =
+		"UPDATE search_log SET chosen_kind = $2, chosen_doc_id = $3, "
+		"chosen_at = $4 WHERE id = $1 AND chosen_article_id IS NULL "
+		"AND chosen_kind IS NULL",
 };
 
 /* ---- articles -------------------------------------------------------- */
@@ -483,6 +496,19 @@ static enum hh_rc search_chosen_counts(struct hh_tx *tx, hh_chosen_cb cb,
 	return rc;
 }
 
+/* pg-port: a guide or a form chosen from a search's results (s-trap) */
+static enum hh_rc search_log_choose_doc(struct hh_tx *tx, int64_t id,
+					int kind, int64_t doc_id, int64_t at)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, id);
+	p_int(&p, kind);
+	p_int(&p, doc_id);
+	p_int(&p, at);
+	return RUN(tx, P_SEARCH_LOG_CHOOSE_DOC, &p, NULL);
+}
+
 void hh_pg_fill_articles(struct hh_store *st)
 {
 	st->article_insert = article_insert;
@@ -502,4 +528,5 @@ void hh_pg_fill_articles(struct hh_store *st)
 	st->search_log_choose = search_log_choose;
 	st->search_report = search_report;
 	st->search_chosen_counts = search_chosen_counts;
+	st->search_log_choose_doc = search_log_choose_doc; /* pg-port */
 }

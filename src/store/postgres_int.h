@@ -178,6 +178,52 @@ enum pg_stmt_id {
 	P_FEEDBACK_FIND,
 	P_FEEDBACK_STATS,
 	P_FEEDBACK_COMMENTS,
+	/* pg-port: postgres_proposals.c (proposals, synonyms, pins) */
+	P_PROPOSAL_INSERT,
+	P_PROPOSAL_GET,
+	P_PROPOSAL_DECIDE,
+	P_PROPOSAL_LIST,
+	P_SYNONYM_INSERT,
+	P_SYNONYM_LIST,
+	P_SYNONYM_GET,
+	P_SYNONYM_REMOVE,
+	P_SYNONYM_REVIVE,
+	P_PIN_PUT,
+	P_PIN_DELETE,
+	P_PIN_LIST,
+	/* pg-port: postgres_articles.c (s-trap's choice of a guide or form) */
+	P_SEARCH_LOG_CHOOSE_DOC,
+	/* pg-port: postgres_figures.c (the service figures) */
+	P_FIG_EVENTS,
+	P_FIG_RESET,
+	P_FIG_INQ_GET,
+	P_FIG_INQ_PUT,
+	P_FIG_CASE_GET,
+	P_FIG_CASE_PUT,
+	P_FIG_CHAT_PUT,
+	P_FIG_FEEDBACK_PUT,
+	P_FIG_AGG_ADD,
+	P_FIG_KEY_ADD,
+	P_FIG_AGG_TOTAL,
+	P_FIG_AGG_CHANNEL,
+	P_FIG_AGG_CASE_TYPE,
+	P_FIG_AGG_TOPIC,
+	P_FIG_AGG_DAY,
+	P_FIG_PROC,
+	P_FIG_INQ_LIST,
+	P_FIG_CASE_LIST,
+	P_FIG_CASE_LIST_DECIDED,
+	P_FIG_SEARCH,
+	P_FIG_LAG,
+	P_FIG_ART_FOUND,
+	P_FIG_ART_INQ,
+	P_FIG_ART_FCR,
+	P_FIG_PROC_GET,
+	P_FIG_PROC_PUT,
+	P_FIG_SEARCH_ROWS,
+	P_FIG_SEARCH_MARK,
+	P_FIG_SEARCH_SINCE,
+	P_FIG_PROC_COUNT,
 	P__COUNT
 };
 
@@ -353,6 +399,10 @@ void hh_pg_fill_appointments(struct hh_store *st);
 void hh_pg_fill_letters(struct hh_store *st);
 void hh_pg_fill_chat(struct hh_store *st);
 void hh_pg_fill_feedback(struct hh_store *st);
+/* pg-port */
+void hh_pg_fill_proposals(struct hh_store *st);
+void hh_pg_fill_search_tuning(struct hh_store *st);
+void hh_pg_fill_figures(struct hh_store *st);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

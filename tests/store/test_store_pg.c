@@ -39,8 +39,6 @@ static int64_t pg_sql_int(struct hh_store *st, const char *sql)
  * functions not ported (docs/postgres.md lists them). Shrinks as they
  * are ported. */
 static const char *const pg_skip[] = {
-	"t_synonym_removal", /* synonyms are not ported yet (s-tune's
-				removal came after pg-base) */
 	NULL
 };
 
