@@ -404,3 +404,13 @@ $(BUILD)/tests/store/test_store_pg: $(STORE_SUITE) tests/store/sqlite_query.h \
 $(BUILD)/tests/store/test_copy: tests/store/pg_fixture.h tests/pg/cluster.sh
 $(BUILD)/tests/api/test_db_metrics: tests/store/pg_fixture.h tests/pg/cluster.sh
 $(BUILD)/tests/api/test_db_metrics: private CFLAGS += -Itests/store
+# make bench-pg: durable form submissions on PostgreSQL with 1, 2 and 3
+# instances beside bare libpq and SQLite; search and case-queue latency
+# with 100,000 cases on PostgreSQL beside SQLite (bench/pg.sh).
+.PHONY: bench-pg
+$(BUILD)/bench/pg_bench: bench/pg_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_bench
+	./bench/pg.sh $(BUILD)
