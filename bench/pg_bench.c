@@ -249,7 +249,8 @@ static void *bare_thread(void *p)
 	PQclear(exec_ok(c, PQprepare(c, "ins_case",
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"state, data, version, created_at, updated_at, deadline_at) "
-		"VALUES ($1, $2, $3, 'received', $4, 1, $5, $5, $5 + $6) "
+		"VALUES ($1, $2, $3, 'received', $4, 1, $5, $5, "
+		"$5::bigint + $6::bigint) "
 		"RETURNING id", 0, NULL), "prepare"));
 	PQclear(exec_ok(c, PQprepare(c, "ins_event",
 		"INSERT INTO events(at, actor, organisation_id, entity, "

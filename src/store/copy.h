@@ -30,7 +30,8 @@ struct hh_copy_stats {
  * as bytea, then each identity column's sequence set past its largest
  * copied id, then every table's row count compared with the file's. The
  * file is read in one read transaction (a consistent snapshot) and is
- * never written. Progress lines go to progress (NULL: none).
+ * never written. After the commit the tables are ANALYZEd. Progress
+ * lines go to progress (NULL: none).
  *
  * Returns OK and fills *stats (may be NULL); HH_ERR_INVALID when refused
  * or when PostgreSQL rejects a row (nothing written), HH_ERR_IO when a
