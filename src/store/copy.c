@@ -646,9 +646,9 @@ enum hh_rc hh_store_copy(const char *file, const char *url, FILE *progress,
 		in_pg_tx = 0;
 	}
 	/* The planner has no statistics of tables filled in one go until
-	 * autovacuum comes by: without them the caseworker's queue over
-	 * 100,000 copied cases took 30 times as long for the first minutes.
-	 * A failure here loses nothing (autovacuum will do it). */
+	 * autovacuum comes by, and would plan the first requests on the
+	 * copy blind. A failure here loses nothing (autovacuum does it
+	 * later). */
 	if (rc == HH_OK && pg_run(&c, "ANALYZE", NULL) != HH_OK && progress)
 		fprintf(progress, "  (ANALYZE failed; autovacuum will do it)\n");
 	if (rc == HH_OK && stats)
