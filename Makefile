@@ -413,3 +413,20 @@ $(BUILD)/tests/store/test_pg_notify: tests/store/pg_fixture.h tests/pg/cluster.s
 .PHONY: bench-pg-multi
 bench-pg-multi: deps $(BUILD)/helhed
 	HELHED_BIN=$(BUILD)/helhed node bench/pg_multi.mjs
+
+# ---- pg-ops (issue 14): helhed copy, /metrics of the store, bench-pg -----
+# test_copy copies the demo database into a throwaway PostgreSQL
+# (tests/store/pg_fixture.h).
+$(BUILD)/tests/store/test_copy: tests/store/pg_fixture.h tests/pg/cluster.sh
+$(BUILD)/tests/api/test_db_metrics: tests/store/pg_fixture.h tests/pg/cluster.sh
+$(BUILD)/tests/api/test_db_metrics: private CFLAGS += -Itests/store
+# make bench-pg: durable form submissions on PostgreSQL with 1, 2 and 3
+# instances beside bare libpq and SQLite; search and case-queue latency
+# with 100,000 cases on PostgreSQL beside SQLite (bench/pg.sh).
+.PHONY: bench-pg
+$(BUILD)/bench/pg_bench: bench/pg_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_bench
+	./bench/pg.sh $(BUILD)

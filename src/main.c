@@ -40,6 +40,7 @@
 #include "domain/vault.h"
 #include "post/spool.h"
 #include "store/postgres.h" /* pg-base: the backend by address */
+#include "store/copy.h" /* pg-ops: helhed copy */
 #include "search/index.h"
 #include "search/synonyms.h"
 
@@ -70,6 +71,7 @@ static const char usage_main[] =
 	"  print-batch      the print batch of letters for the mail room\n"
 	"  demo-year        generate a year of demo service data (figures)\n"
 	"  figures-rebuild  fold the whole event log into the service figures\n"
+	"  copy             copy a SQLite database into PostgreSQL, ids kept\n"
 	"\n"
 	"Run 'helhed COMMAND --help' for a command's options.\n"
 	"Options: --help, --version\n"
@@ -1605,6 +1607,79 @@ out:
 	return rcode;
 }
 
+/* ---- pg-ops (issue 14): helhed copy --------------------------------------- */
+
+static const char usage_copy[] =
+	"Usage: helhed copy --from FILE --to URL [--quiet]\n"
+	"\n"
+	"Copies the SQLite database FILE into the empty PostgreSQL database at\n"
+	"URL (postgresql://...), keeping every row, every id and the event\n"
+	"log, in one transaction: all or nothing. Both must be at the same\n"
+	"schema version: run 'helhed migrate --db FILE' and 'helhed migrate\n"
+	"--db URL --key-file KEYS' with this helhed first. Stop the server on\n"
+	"FILE first (what it writes during the copy is not copied). The CPR\n"
+	"numbers are copied sealed: keep using the same key file (FILE.keys\n"
+	"unless you gave --key-file) with --key-file on PostgreSQL.\n"
+	"\n"
+	"  --from FILE  the SQLite database (read only)\n"
+	"  --to URL     the PostgreSQL database, migrated and empty\n"
+	"  --quiet      no line per table\n"
+	"  --help       this text\n";
+
+static int cmd_copy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *from = NULL, *to = NULL;
+	int quiet = 0, o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage_copy, stdout); return 0;
+		default: return opt_error("copy", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("copy", "unexpected argument '%s'", argv[optind]);
+	if (!from)
+		return bad_usage("copy", "%s", "missing --from FILE");
+	if (!to || !hh_store_is_postgres(to))
+		return bad_usage("copy", "%s",
+				 "--to needs a PostgreSQL address postgresql://...");
+	if (hh_store_is_postgres(from))
+		return bad_usage("copy", "%s", "--from needs a SQLite file");
+	struct stat fs;
+	if (stat(from, &fs) != 0) {
+		fprintf(stderr, "%s copy: no SQLite file %s\n", prog, from);
+		return 1;
+	}
+	char why[1024];
+	struct hh_copy_stats st;
+	if (!quiet)
+		printf("copying %s into PostgreSQL ...\n", from);
+	int64_t t0 = hh_mono_us();
+	enum hh_rc rc = hh_store_copy(from, to, quiet ? NULL : stdout, &st, why,
+				      sizeof(why));
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s copy: %s\n%s copy: nothing was copied (%s)\n",
+			prog, why, prog, hh_rc_name(rc));
+		return 1;
+	}
+	printf("copied %lld rows in %d tables (schema %d) in %.1f s; %d "
+	       "identities moved past the largest id; row counts checked\n",
+	       (long long)st.rows, st.tables, st.schema,
+	       (double)(hh_mono_us() - t0) / 1e6, st.identities);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
@@ -1646,5 +1721,7 @@ int main(int argc, char **argv)
 		return cmd_demo_year(argc - 1, argv + 1);
 	if (!strcmp(cmd, "figures-rebuild")) /* the service figures */
 		return cmd_figures_rebuild(argc - 1, argv + 1);
+	if (!strcmp(cmd, "copy")) /* pg-ops */
+		return cmd_copy(argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -162,6 +162,7 @@ void hh_api_metrics(struct hh_req *r)
 {
 	hh_buf_reset(&r->resp);
 	hh_server_metrics(r->app->server, &r->resp);
+	hh_health_metrics(r->app->store, &r->resp); /* pg-ops: pool, queries */
 	/* delivery: messages by state and channel, the spool */
 	if (r->app->postman) {
 		char why[HH_POST_REASON_SIZE];

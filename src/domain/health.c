@@ -1,6 +1,7 @@
 /* health.c - readiness, schema and the first-start marker. */
 #include "domain/health.h"
 
+#include "core/buf.h" /* pg-ops */
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/vault.h"
@@ -107,4 +108,55 @@ void hh_health_close(struct hh_store *st)
 {
 	if (st)
 		hh_store_close(st);
+}
+
+/* ---- pg-ops (issue 14): the store in /metrics ---------------------------- */
+
+void hh_health_metrics(struct hh_store *st, struct hh_buf *b)
+{
+	struct hh_store_stats s;
+	hh_store_stats(st, &s);
+	hh_buf_printf(b,
+		"# HELP helhed_db_pool_connections Connections in this "
+		"instance's pool to the database.\n"
+		"# TYPE helhed_db_pool_connections gauge\n"
+		"helhed_db_pool_connections{backend=\"%s\"} %d\n"
+		"# HELP helhed_db_pool_in_use Connections taken by a "
+		"transaction now.\n"
+		"# TYPE helhed_db_pool_in_use gauge\n"
+		"helhed_db_pool_in_use %d\n"
+		"# HELP helhed_db_pool_waits_total Transactions that waited "
+		"for a free connection.\n"
+		"# TYPE helhed_db_pool_waits_total counter\n"
+		"helhed_db_pool_waits_total %lld\n"
+		"# HELP helhed_db_pool_wait_seconds_total Time transactions "
+		"waited for a free connection.\n"
+		"# TYPE helhed_db_pool_wait_seconds_total counter\n"
+		"helhed_db_pool_wait_seconds_total %.6f\n"
+		"# HELP helhed_db_tx_retries_total Transactions run again "
+		"after a serialization failure, deadlock or busy database.\n"
+		"# TYPE helhed_db_tx_retries_total counter\n"
+		"helhed_db_tx_retries_total %lld\n"
+		"# HELP helhed_db_query_seconds Time of each statement sent "
+		"to the database (BEGIN and COMMIT too), as the instance "
+		"sees it.\n"
+		"# TYPE helhed_db_query_seconds histogram\n",
+		s.backend, s.pool_size, s.in_use, (long long)s.waits,
+		(double)s.wait_us / 1e6, (long long)s.retries);
+	long long n = 0;
+	for (int i = 0; i < HH_STORE_QUERY_BUCKETS; i++) {
+		n += s.query_by_time[i];
+		hh_buf_printf(b, "helhed_db_query_seconds_bucket{le=\"%g\"} %lld\n",
+			      (double)hh_store_query_bounds_us[i] / 1e6, n);
+	}
+	n += s.query_by_time[HH_STORE_QUERY_BUCKETS];
+	hh_buf_printf(b,
+		"helhed_db_query_seconds_bucket{le=\"+Inf\"} %lld\n"
+		"helhed_db_query_seconds_sum %.6f\n"
+		"helhed_db_query_seconds_count %lld\n"
+		"# HELP helhed_db_query_seconds_max The longest statement "
+		"since start.\n"
+		"# TYPE helhed_db_query_seconds_max gauge\n"
+		"helhed_db_query_seconds_max %.6f\n",
+		n, (double)s.query_us / 1e6, n, (double)s.query_max_us / 1e6);
 }

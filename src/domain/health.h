@@ -43,4 +43,11 @@ enum hh_rc hh_health_content_loaded(struct hh_store *st, int *loaded);
 /* Notes that the content folder has been loaded (now). */
 enum hh_rc hh_health_mark_content_loaded(struct hh_store *st);
 
+/* pg-ops (issue 14): the store's pool use and query times since start
+ * (hh_store_stats) for /metrics, in Prometheus' text format, appended to
+ * out. Reads counters only: no transaction, so it works while the
+ * database is away. */
+struct hh_buf;
+void hh_health_metrics(struct hh_store *st, struct hh_buf *out);
+
 #endif

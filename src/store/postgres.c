@@ -113,7 +113,10 @@ static enum hh_rc map_error(PGconn *db, const PGresult *res, const char *what)
 /* A simple statement of our own (BEGIN, SAVEPOINT, ...). */
 static enum hh_rc simple(struct pg_conn *c, const char *sql)
 {
+	int64_t t0 = hh_mono_us();
 	PGresult *r = PQexec(c->db, sql);
+	if (c->tx.store) /* pg-ops: for /metrics */
+		hh_store_count_query(c->tx.store, hh_mono_us() - t0);
 	enum hh_rc rc = HH_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK)
@@ -134,6 +137,7 @@ enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 	if (c->failed)
 		return c->failed;
 	snprintf(name, sizeof(name), "h%d", (int)id);
+	int64_t t0 = hh_mono_us(); /* pg-ops: for /metrics */
 	if (!c->prepared[id]) {
 		if (!sql) {
 			hh_log_bug("postgres: statement %d has no SQL", (int)id);
@@ -153,6 +157,7 @@ enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
 				     p ? p->v : NULL, p ? p->len : NULL,
 				     p ? p->fmt : NULL, 0);
+	hh_store_count_query(tx->store, hh_mono_us() - t0);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		enum hh_rc rc = map_error(c->db, r, sql);
@@ -175,9 +180,11 @@ enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
 		*res = NULL;
 	if (c->failed)
 		return c->failed;
+	int64_t t0 = hh_mono_us(); /* pg-ops: for /metrics */
 	PGresult *r = PQexecParams(c->db, sql, p ? p->n : 0, NULL,
 				   p ? p->v : NULL, p ? p->len : NULL,
 				   p ? p->fmt : NULL, 0);
+	hh_store_count_query(tx->store, hh_mono_us() - t0);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		enum hh_rc rc = map_error(c->db, r, sql);
@@ -309,12 +316,14 @@ static void give_back(struct pg *s, struct pg_conn *c)
 	c->in_use = 0;
 	pthread_cond_signal(&s->freed);
 	pthread_mutex_unlock(&s->lock);
+	hh_store_count_give(&s->store); /* pg-ops */
 }
 
 static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 {
 	struct pg *s = cls;
 	struct pg_conn *c = NULL;
+	int64_t wait_from = 0; /* pg-ops: waits for /metrics */
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		/* one already connected first, so a small load uses few */
@@ -326,10 +335,14 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 				c = &s->conns[i];
 		if (c)
 			break;
+		if (!wait_from)
+			wait_from = hh_mono_us();
 		pthread_cond_wait(&s->freed, &s->lock);
 	}
 	c->in_use = 1;
 	pthread_mutex_unlock(&s->lock);
+	int64_t waited = wait_from ? hh_mono_us() - wait_from : 0;
+	hh_store_count_take(&s->store, wait_from && waited < 1 ? 1 : waited);
 
 	c->tx.write = write;
 	c->orgs_written = 0;
@@ -384,7 +397,9 @@ static enum hh_rc tx_commit(struct hh_tx *tx)
 	if (rc == HH_OK && c->failed)
 		rc = c->failed; /* PostgreSQL would roll it back anyway */
 	if (rc == HH_OK) {
+		int64_t t0 = hh_mono_us(); /* pg-ops: for /metrics */
 		PGresult *r = PQexec(c->db, "COMMIT");
+		hh_store_count_query(tx->store, hh_mono_us() - t0);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = map_error(c->db, r, "COMMIT");
 		else if (strcmp(PQcmdStatus(r), "COMMIT"))
@@ -569,6 +584,7 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 	s->n_conns = pool_size;
 	struct hh_store *st = &s->store;
 	hh_store_init_common(st);
+	st->counters.pool_size = pool_size; /* pg-ops */
 	st->cls = s;
 	st->name = "postgres";
 	st->close = pg_close;

@@ -117,6 +117,45 @@ static sqlite3_stmt *own_stmt(struct hh_tx *tx, enum stmt_id id)
 	return hh_sq_stmt(tx, id, stmt_sql[id]);
 }
 
+/* pg-ops: each statement's time, for /metrics. SQLite's own profile
+ * time has millisecond steps (the VFS clock), so the statement's start
+ * (SQLITE_TRACE_STMT) and end (SQLITE_TRACE_PROFILE) are timed here.
+ * A transaction runs on one thread, and a statement may run while
+ * another is still open (a list read row by row), so the starts are
+ * kept per thread, a few at once. */
+#define RUNNING_MAX 8
+static _Thread_local struct {
+	void *stmt;
+	int64_t from_us;
+} running[RUNNING_MAX];
+
+static int on_trace(unsigned type, void *store, void *stmt, void *x)
+{
+	if (type == SQLITE_TRACE_STMT) {
+		int free_slot = -1;
+		for (int i = 0; i < RUNNING_MAX; i++) {
+			if (running[i].stmt == stmt)
+				return 0; /* a trigger of a statement running */
+			if (!running[i].stmt && free_slot < 0)
+				free_slot = i;
+		}
+		if (free_slot >= 0) {
+			running[free_slot].stmt = stmt;
+			running[free_slot].from_us = hh_mono_us();
+		}
+		return 0;
+	}
+	for (int i = 0; i < RUNNING_MAX; i++) {
+		if (running[i].stmt == stmt) {
+			hh_store_count_query(store,
+					     hh_mono_us() - running[i].from_us);
+			running[i].stmt = NULL;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 static enum hh_rc conn_open(struct sq *s, struct conn *c)
 {
 	int rc = sqlite3_open_v2(s->path, &c->db,
@@ -148,6 +187,8 @@ static enum hh_rc conn_open(struct sq *s, struct conn *c)
 		return rc == SQLITE_BUSY ? HH_ERR_BUSY : HH_ERR_IO;
 	}
 	c->tx.store = &s->store;
+	sqlite3_trace_v2(c->db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, on_trace,
+			 &s->store);
 	return HH_OK;
 }
 
@@ -162,6 +203,7 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 {
 	struct sq *s = cls;
 	struct conn *c = NULL;
+	int64_t wait_from = 0; /* pg-ops: waits for /metrics */
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		for (int i = 0; i < s->n_conns; i++) {
@@ -172,10 +214,14 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 		}
 		if (c)
 			break;
+		if (!wait_from)
+			wait_from = hh_mono_us();
 		pthread_cond_wait(&s->freed, &s->lock);
 	}
 	c->in_use = 1;
 	pthread_mutex_unlock(&s->lock);
+	int64_t waited = wait_from ? hh_mono_us() - wait_from : 0;
+	hh_store_count_take(&s->store, wait_from && waited < 1 ? 1 : waited);
 
 	c->tx.write = write;
 	c->orgs_written = 0;
@@ -188,6 +234,7 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 		c->in_use = 0;
 		pthread_cond_signal(&s->freed);
 		pthread_mutex_unlock(&s->lock);
+		hh_store_count_give(&s->store); /* pg-ops */
 		return rc;
 	}
 	*out = &c->tx;
@@ -207,6 +254,7 @@ static void release(struct hh_tx *tx)
 	c->in_use = 0;
 	pthread_cond_signal(&s->freed);
 	pthread_mutex_unlock(&s->lock);
+	hh_store_count_give(&s->store); /* pg-ops */
 }
 
 static void tx_rollback(struct hh_tx *tx)
@@ -334,6 +382,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
 	struct hh_store *st = &s->store;
 	hh_store_init_common(st);
+	st->counters.pool_size = pool_size; /* pg-ops */
 	st->cls = s;
 	st->name = "sqlite";
 	st->close = sq_close;

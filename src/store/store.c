@@ -29,6 +29,7 @@ void hh_store_init_common(struct hh_store *s)
 	s->org_cache.n = s->org_cache.cap = 0;
 	pthread_mutex_init(&s->subs_lock, NULL);
 	s->n_subs = 0;
+	memset(&s->counters, 0, sizeof(s->counters)); /* pg-ops */
 }
 
 static void org_cache_clear(struct hh_org_cache *c)
@@ -119,6 +120,8 @@ enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 			nanosleep(&ts, NULL);
 		}
 		struct hh_tx *tx;
+		if (attempt > 0) /* pg-ops: for /metrics */
+			atomic_fetch_add(&s->counters.retries, 1);
 		rc = s->tx_begin(s->cls, write, &tx);
 		if (rc == HH_ERR_BUSY)
 			continue;
@@ -210,4 +213,65 @@ enum hh_rc hh_store_org_by_code(struct hh_store *s, struct hh_arena *a,
 	}
 	pthread_mutex_unlock(&c->lock);
 	return HH_OK;
+}
+
+/* ---- pg-ops (issue 14): pool use and query times, for /metrics -------- */
+
+/* 100 µs to 1 s: a statement on a local SQLite file takes tens of
+ * microseconds, a round trip to PostgreSQL a few hundred, a durable
+ * COMMIT a few milliseconds. */
+const int64_t hh_store_query_bounds_us[HH_STORE_QUERY_BUCKETS] = {
+	100, 250, 500, 1000, 2500, 5000, 10000, 100000, 1000000
+};
+
+void hh_store_count_query(struct hh_store *s, int64_t us)
+{
+	struct hh_store_counters *c = &s->counters;
+	if (us < 0)
+		us = 0;
+	atomic_fetch_add_explicit(&c->queries, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->query_us, us, memory_order_relaxed);
+	long long max = atomic_load_explicit(&c->query_max_us,
+					     memory_order_relaxed);
+	while (us > max &&
+	       !atomic_compare_exchange_weak(&c->query_max_us, &max, us))
+		;
+	int i = 0;
+	while (i < HH_STORE_QUERY_BUCKETS && us > hh_store_query_bounds_us[i])
+		i++;
+	atomic_fetch_add_explicit(&c->query_by_time[i], 1,
+				  memory_order_relaxed);
+}
+
+void hh_store_count_take(struct hh_store *s, int64_t waited_us)
+{
+	atomic_fetch_add(&s->counters.in_use, 1);
+	if (waited_us > 0) {
+		atomic_fetch_add(&s->counters.waits, 1);
+		atomic_fetch_add(&s->counters.wait_us, waited_us);
+	}
+}
+
+void hh_store_count_give(struct hh_store *s)
+{
+	atomic_fetch_sub(&s->counters.in_use, 1);
+}
+
+void hh_store_stats(struct hh_store *s, struct hh_store_stats *out)
+{
+	struct hh_store_counters *c = &s->counters;
+	memset(out, 0, sizeof(*out));
+	out->backend = s->name;
+	out->pool_size = c->pool_size;
+	out->in_use = atomic_load(&c->in_use);
+	out->waits = atomic_load(&c->waits);
+	out->wait_us = atomic_load(&c->wait_us);
+	out->retries = atomic_load(&c->retries);
+	/* the buckets first: the count read after them is never smaller
+	 * than their sum, so the histogram stays consistent under load */
+	for (int i = 0; i <= HH_STORE_QUERY_BUCKETS; i++)
+		out->query_by_time[i] = atomic_load(&c->query_by_time[i]);
+	out->query_us = atomic_load(&c->query_us);
+	out->query_max_us = atomic_load(&c->query_max_us);
+	out->queries = atomic_load(&c->queries);
 }

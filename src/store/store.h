@@ -156,6 +156,23 @@ struct hh_org_cache {
 	size_t n, cap;
 };
 
+/* pg-ops (issue 14): what /metrics shows of the store, counted by the
+ * backends (hh_store_count_*) in the struct hh_store they share. */
+#define HH_STORE_QUERY_BUCKETS 9
+struct hh_store_counters {
+	int pool_size;            /* set at open */
+	atomic_int in_use;        /* connections taken by a transaction */
+	atomic_llong waits;       /* transactions that waited for one */
+	atomic_llong wait_us;     /* and how long, in total */
+	atomic_llong retries;     /* transactions run again after BUSY */
+	atomic_llong queries;     /* statements sent, BEGIN/COMMIT too */
+	atomic_llong query_us;    /* their total time */
+	atomic_llong query_max_us;
+	/* statements by time: [i] up to hh_store_query_bounds_us[i] (and
+	 * above the bound before), the last one above every bound */
+	atomic_llong query_by_time[HH_STORE_QUERY_BUCKETS + 1];
+};
+
 struct hh_store {
 	void *cls;
 	const char *name; /* "sqlite" */
@@ -175,6 +192,8 @@ struct hh_store {
 	 * none. hh_store_close calls vault_free(vault). */
 	void *vault;
 	void (*vault_free)(void *vault);
+	/* pg-ops: pool use and query times (hh_store_stats) */
+	struct hh_store_counters counters;
 
 	void (*close)(void *cls);
 	/* Applies pending migrations; *applied gets how many (may be NULL). */
@@ -1019,5 +1038,27 @@ enum hh_rc hh_store_sqlite_bulk(struct hh_store *st);
  * from now (counting from 1) with rc, once; 0 disables. Used by the fault
  * injection tests to check nothing half-writes. */
 void hh_store_fault_inject(struct hh_store *s, int n, enum hh_rc rc);
+
+/* ---- pg-ops (issue 14): pool use and query times, for /metrics -------- */
+
+/* The upper bounds, in microseconds, of the query time buckets. */
+extern const int64_t hh_store_query_bounds_us[HH_STORE_QUERY_BUCKETS];
+
+/* A copy of the counters at one moment (each read atomically). */
+struct hh_store_stats {
+	const char *backend; /* the store's name: "sqlite", "postgres" */
+	int pool_size, in_use;
+	int64_t waits, wait_us, retries;
+	int64_t queries, query_us, query_max_us;
+	int64_t query_by_time[HH_STORE_QUERY_BUCKETS + 1];
+};
+void hh_store_stats(struct hh_store *s, struct hh_store_stats *out);
+
+/* For backends: a statement that took us microseconds; a connection
+ * taken after waiting waited_us for it (0: free at once); a connection
+ * given back. */
+void hh_store_count_query(struct hh_store *s, int64_t us);
+void hh_store_count_take(struct hh_store *s, int64_t waited_us);
+void hh_store_count_give(struct hh_store *s);
 
 #endif
