@@ -14,6 +14,11 @@
  * few milliseconds where a CREATE DATABASE from the migrated template
  * with fsync on takes a second or more. So a process makes about as many
  * databases as it has open at once, not one per test. */
+/* testutil.h first: it includes this file itself (through
+ * pg_suite_fixture.h), which must then be read whole, not stopped
+ * half-way by the guard below. */
+#include "testutil.h"
+
 #ifndef HH_PG_FIXTURE_H
 #define HH_PG_FIXTURE_H
 
@@ -23,7 +28,6 @@
 #include <unistd.h>
 
 #include "store/postgres.h"
-#include "testutil.h"
 
 static char *pgt_base;    /* the server's address (postgres database) */
 static char *pgt_cluster; /* the folder of the cluster we started */
