@@ -2,6 +2,7 @@
  * runner that retries BUSY. */
 #include "store/store.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -114,9 +115,17 @@ enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 	enum hh_rc rc = HH_ERR_BUSY;
 	for (int attempt = 0; attempt < 8; attempt++) {
 		if (attempt > 0) {
-			/* 1, 2, 4 ... 64 ms: enough for a checkpoint or a
-			 * competing writer to finish. */
-			struct timespec ts = { 0, (1L << (attempt - 1)) * 1000000L };
+			/* about 1, 2, 4 ... 64 ms: enough for a checkpoint or
+			 * a competing writer to finish; each wait drawn
+			 * between half and one and a half of that, so that
+			 * writers refused together (PostgreSQL's serialization
+			 * failures on one hot row) do not come back together
+			 * and collide again in lock step */
+			long base_us = (1L << (attempt - 1)) * 1000L;
+			long us = base_us / 2 +
+				  (long)randombytes_uniform((uint32_t)base_us);
+			struct timespec ts = { us / 1000000L,
+					       (us % 1000000L) * 1000L };
 			nanosleep(&ts, NULL);
 		}
 		struct hh_tx *tx;
