@@ -941,6 +941,8 @@ static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "api/test_delivery", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_letter_path", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_searchlog_stop", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
+	{ "api/test_db_metrics", "t_metrics_after_requests", "checks SQLite's pool lines; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
+	{ "api/test_db_metrics", "t_metrics_wait_sqlite", "SQLite's pool; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
 	{ "domain/test_figures", "test_found_and_search", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
 	{ "domain/test_figures", "test_proc_lists", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
 	{ "domain/test_figures", "test_search_fold", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
