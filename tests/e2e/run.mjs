@@ -173,7 +173,14 @@ function startServer(dir) {
 		// from one address, more than a citizen may in a minute
 		// (test_chat_api.c tests that limit)
 		const env = { ...process.env,
-			      HELHED_CHAT_LIMITS: '60/600/120/600' };
+			      HELHED_CHAT_LIMITS: '60/600/120/600',
+			      // every browser context and API client of the
+			      // run comes from 127.0.0.1, each keeping its
+			      // connections alive: more than one citizen's 64
+			      // at once (over it the server closes a new
+			      // connection at once: ECONNRESET in a test);
+			      // test_abuse tests that limit
+			      HELHED_MAX_CONN_PER_CLIENT: '512' };
 		const proc = spawn(BIN, args, { cwd: ROOT, env,
 						stdio: ['ignore', 'pipe', 'pipe'] });
 		const srv = { proc, url: null, stderr: '', exited: null };
