@@ -17,7 +17,7 @@ set -eu
 # pg-base (issue 14): libpq-dev builds the PostgreSQL backend; postgresql-15
 # gives the tests a throwaway cluster (tests/pg/cluster.sh; its package
 # starts no cluster of its own when none is configured).
-# pg-multi (issue 14): haproxy is the load balancer tests/pg/multi.sh puts
+# pg-multi (issue 14): haproxy is the load balancer tests/pg/multi.mjs puts
 # in front of several instances (its package's own service is not used).
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
