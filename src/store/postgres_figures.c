@@ -262,6 +262,22 @@ static const char *g_borrow(const PGresult *r, int i, int c)
 	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
 }
 
+/* the strings are the result's: the fold reads them at once, so nothing
+ * is copied (a is not used) */
+static void event_row(struct hh_arena *a, const PGresult *r, int i,
+		      struct hh_event *e)
+{
+	e->id = g_int(r, i, 0);
+	e->at_us = g_int(r, i, 1);
+	e->actor = g_borrow(r, i, 2);
+	e->org_id = g_int(r, i, 3);
+	e->entity = g_borrow(r, i, 4);
+	e->entity_id = g_int(r, i, 5);
+	e->action = g_borrow(r, i, 6);
+	e->before = g_borrow(r, i, 7);
+	e->after = g_borrow(r, i, 8);
+}
+
 static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t after_id, int limit, hh_event_cb cb,
 			     void *ctx)
@@ -270,30 +286,8 @@ static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
 	struct pg_params p = { 0 };
 	p_int(&p, after_id);
 	p_limit(&p, limit);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_FIG_EVENTS, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		/* the strings are the result's: the fold reads them at
-		 * once, so nothing is copied */
-		struct hh_event e = {
-			.id = g_int(r, i, 0),
-			.at_us = g_int(r, i, 1),
-			.actor = g_borrow(r, i, 2),
-			.org_id = g_int(r, i, 3),
-			.entity = g_borrow(r, i, 4),
-			.entity_id = g_int(r, i, 5),
-			.action = g_borrow(r, i, 6),
-			.before = g_borrow(r, i, 7),
-			.after = g_borrow(r, i, 8),
-		};
-		rc = cb(ctx, &e);
-	}
-	PQclear(r);
-	(void)a;
-	return rc;
+	PG_MANY_ROWS(tx, P_FIG_EVENTS, &p, struct hh_event, event_row, a, cb,
+		     ctx);
 }
 
 static enum hh_rc fig_reset(struct hh_tx *tx)
@@ -483,6 +477,24 @@ static enum hh_rc fig_agg_add(struct hh_tx *tx, int64_t org_id,
 	return RUN(tx, P_FIG_KEY_ADD, &k, NULL);
 }
 
+/* Runs id and gives each row's key (column 0, as text), count and sum to
+ * cb; a callback's error stops it and is returned. */
+static enum hh_rc agg_rows(struct hh_tx *tx, enum pg_stmt_id id,
+			   const struct pg_params *p, hh_fig_agg_cb cb,
+			   void *ctx)
+{
+	PGresult *r;
+	enum hh_rc rc = RUN(tx, id, p, &r);
+	if (rc != HH_OK)
+		return rc;
+	int n = PQntuples(r);
+	for (int i = 0; i < n && rc == HH_OK; i++)
+		rc = cb(ctx, PQgetvalue(r, i, 0), g_int(r, i, 1),
+			g_double(r, i, 2));
+	PQclear(r);
+	return rc;
+}
+
 static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 			      const struct hh_fig_filter *f, const char *metric,
 			      int group, hh_fig_agg_cb cb, void *ctx)
@@ -500,17 +512,7 @@ static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 	struct pg_params p = { 0 };
 	p_filter(&p, f);
 	p_text(&p, metric);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, ids[group], &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++)
-		rc = cb(ctx, PQgetvalue(r, i, 0), g_int(r, i, 1),
-			g_double(r, i, 2));
-	PQclear(r);
-	(void)a;
-	return rc;
+	return agg_rows(tx, ids[group], &p, cb, ctx);
 }
 
 /* Column c of row i, a bytea, decoded (new: the caller PQfreemems it);
@@ -633,6 +635,17 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 	return rc;
 }
 
+static void search_row(struct hh_arena *a, const PGresult *r, int i,
+		       struct hh_fig_search_row *s)
+{
+	s->id = g_int(r, i, 0);
+	s->org_id = g_int(r, i, 1);
+	s->at = g_int(r, i, 2);
+	s->no_result = (int)g_int(r, i, 3);
+	s->weak = (int)g_int(r, i, 4);
+	s->success = (int)g_int(r, i, 5);
+}
+
 static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t before,
 				  int limit, hh_fig_search_cb cb, void *ctx)
 {
@@ -640,24 +653,8 @@ static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t before,
 	struct pg_params p = { 0 };
 	p_int(&p, before);
 	p_limit(&p, limit);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_FIG_SEARCH_ROWS, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		struct hh_fig_search_row s = {
-			.id = g_int(r, i, 0),
-			.org_id = g_int(r, i, 1),
-			.at = g_int(r, i, 2),
-			.no_result = (int)g_int(r, i, 3),
-			.weak = (int)g_int(r, i, 4),
-			.success = (int)g_int(r, i, 5),
-		};
-		rc = cb(ctx, &s);
-	}
-	PQclear(r);
-	return rc;
+	PG_MANY_ROWS(tx, P_FIG_SEARCH_ROWS, &p, struct hh_fig_search_row,
+		     search_row, NULL, cb, ctx);
 }
 
 static enum hh_rc fig_search_mark(struct hh_tx *tx, const int64_t *ids, int n)
@@ -776,19 +773,9 @@ static enum hh_rc fig_article_sum(struct hh_tx *tx,
 			     : what == 1 ? P_FIG_ART_INQ : P_FIG_ART_FCR;
 	struct pg_params p = { 0 };
 	p_filter(&p, f);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, id, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		/* the article's id as printed, as SQLite's key */
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", (long long)g_int(r, i, 0));
-		rc = cb(ctx, key, g_int(r, i, 1), g_double(r, i, 2));
-	}
-	PQclear(r);
-	return rc;
+	/* the key: the article's id as PostgreSQL prints a bigint, as
+	 * SQLite's key (article_id <> 0: never NULL) */
+	return agg_rows(tx, id, &p, cb, ctx);
 }
 
 void hh_pg_fill_figures(struct hh_store *st)
