@@ -245,6 +245,19 @@ enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 	return rc;
 }
 
+enum hh_rc hh_pg_changed(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+			 const struct pg_params *p, int64_t *changed)
+{
+	PGresult *r;
+	*changed = 0;
+	enum hh_rc rc = hh_pg_exec(tx, id, sql, p, &r);
+	if (rc != HH_OK)
+		return rc;
+	*changed = pg_changes(r);
+	PQclear(r);
+	return HH_OK;
+}
+
 /* ---- pool and transactions ------------------------------------------------ */
 
 PGconn *hh_pg_connect(const struct pg *s, const char *application_name,

@@ -405,14 +405,10 @@ static enum hh_rc fig_case_put(struct hh_tx *tx,
 static enum hh_rc insert_once(struct hh_tx *tx, enum pg_stmt_id id,
 			      const struct pg_params *p, int *inserted)
 {
-	PGresult *r;
-	*inserted = 0;
-	enum hh_rc rc = RUN(tx, id, p, &r);
-	if (rc != HH_OK)
-		return rc;
-	*inserted = pg_changes(r) > 0;
-	PQclear(r);
-	return HH_OK;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, id, p, &changed);
+	*inserted = changed > 0;
+	return rc;
 }
 
 static enum hh_rc fig_chat_put(struct hh_tx *tx, int64_t id, int64_t org_id,

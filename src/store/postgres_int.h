@@ -383,6 +383,10 @@ enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
  * first row into *out; NOT_FOUND when it returns no row. */
 enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 		       const struct pg_params *p, int64_t *out);
+/* Runs a statement for the number of rows it changed, into *changed (0
+ * on an error). */
+enum hh_rc hh_pg_changed(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+			 const struct pg_params *p, int64_t *changed);
 /* The number of rows a statement changed. */
 static inline int64_t pg_changes(const PGresult *r)
 {
@@ -432,6 +436,8 @@ void hh_pg_follow_free(struct pg *s);
 #define RUN_GUARDED(tx, id, p, res) \
 	hh_pg_exec_guarded(tx, id, stmt_sql[id], p, res)
 #define RUN_INT(tx, id, p, out) hh_pg_int64(tx, id, stmt_sql[id], p, out)
+#define RUN_CHANGED(tx, id, p, changed) \
+	hh_pg_changed(tx, id, stmt_sql[id], p, changed)
 
 /* Runs id, expected to give one row read by rowfn(a, res, 0, out);
  * returns NOT_FOUND if none. */

@@ -156,14 +156,10 @@ static enum hh_rc proposal_decide(struct hh_tx *tx, const struct hh_proposal *p)
 	p_text(&q, p->decider_name);
 	p_text(&q, p->reason);
 	p_int(&q, p->accepted_version);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_PROPOSAL_DECIDE, &q, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) != 1)
-		rc = HH_ERR_CONFLICT; /* decided already */
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PROPOSAL_DECIDE, &q, &changed);
+	/* none: decided already */
+	return rc == HH_OK && changed != 1 ? HH_ERR_CONFLICT : rc;
 }
 
 static enum hh_rc proposal_list(struct hh_tx *tx, struct hh_arena *a,
@@ -252,14 +248,10 @@ static enum hh_rc synonym_remove(struct hh_tx *tx, int64_t id, int64_t at,
 	p_int(&p, id);
 	p_int(&p, at);
 	p_text(&p, by);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_SYNONYM_REMOVE, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) == 0)
-		rc = HH_ERR_NOT_FOUND; /* no such rule, or removed already */
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_SYNONYM_REMOVE, &p, &changed);
+	/* none: no such rule, or removed already */
+	return rc == HH_OK && changed == 0 ? HH_ERR_NOT_FOUND : rc;
 }
 
 static enum hh_rc synonym_revive(struct hh_tx *tx, const char *rule,
@@ -292,14 +284,9 @@ static enum hh_rc pin_delete(struct hh_tx *tx, int64_t org_id,
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, query);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_PIN_DELETE, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) == 0)
-		rc = HH_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PIN_DELETE, &p, &changed);
+	return rc == HH_OK && changed == 0 ? HH_ERR_NOT_FOUND : rc;
 }
 
 static void pin_row(struct hh_arena *a, const PGresult *r, int i,
