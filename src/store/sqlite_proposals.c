@@ -214,14 +214,7 @@ static enum hh_rc pin_put(struct hh_tx *tx, struct hh_search_pin *p)
 	bind_text(st, 5, p->created_by);
 	/* pg-port: RETURNING, not last_insert_rowid, which an upsert that
 	 * replaced a pin leaves at whatever was inserted last */
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		p->id = sqlite3_column_int64(st, 0);
-	else
-		r = hh_sq_map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return hh_sq_step_int64(tx, st, &p->id);
 }
 
 static enum hh_rc pin_delete(struct hh_tx *tx, int64_t org_id,
