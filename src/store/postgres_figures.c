@@ -511,20 +511,6 @@ static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 	return agg_rows(tx, ids[group], &p, cb, ctx);
 }
 
-/* Column c of row i, a bytea, decoded (new: the caller PQfreemems it);
- * *len its bytes. NULL for SQL NULL. */
-static unsigned char *g_bytea(const PGresult *r, int i, int c, size_t *len)
-{
-	*len = 0;
-	if (PQgetisnull(r, i, c))
-		return NULL;
-	unsigned char *b = PQunescapeBytea(
-		(const unsigned char *)PQgetvalue(r, i, c), len);
-	if (!b)
-		abort(); /* out of memory, as hh_xmalloc */
-	return b;
-}
-
 /* Every processing time of f's rows into *out (new: the caller frees
  * it), unsorted across days; *n how many. */
 static enum hh_rc proc_read(struct hh_tx *tx, const struct hh_fig_filter *f,
@@ -543,7 +529,7 @@ static enum hh_rc proc_read(struct hh_tx *tx, const struct hh_fig_filter *f,
 	int rows = PQntuples(r);
 	for (int row = 0; row < rows; row++) {
 		size_t len;
-		unsigned char *b = g_bytea(r, row, 1, &len);
+		unsigned char *b = hh_pg_bytea(r, row, 1, &len);
 		hh_fig_secs_append(&v, n, &cap, b, len);
 		if (b)
 			PQfreemem(b);
@@ -611,7 +597,7 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 	unsigned char *old = NULL;
 	size_t old_len = 0;
 	if (PQntuples(r) > 0)
-		old = g_bytea(r, 0, 1, &old_len);
+		old = hh_pg_bytea(r, 0, 1, &old_len);
 	PQclear(r);
 	int n_old = (int)(old_len / 4);
 	int total = n_old + n;

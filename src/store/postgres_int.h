@@ -353,6 +353,10 @@ static inline const char *g_text(struct hh_arena *a, const PGresult *r,
 				(size_t)PQgetlength(r, i, c));
 }
 
+/* Column c of row i, a bytea, decoded (new: the caller PQfreemems it;
+ * for a large one read once, not copied into an arena); *len its bytes.
+ * NULL for SQL NULL. */
+unsigned char *hh_pg_bytea(const PGresult *r, int i, int c, size_t *len);
 /* Column c of row i, a bytea, as bytes in the arena (NULL for SQL NULL);
  * *len gets their number (len may be NULL). */
 const unsigned char *hh_pg_blob(struct hh_arena *a, const PGresult *r,
