@@ -440,15 +440,21 @@ static enum hh_rc fig_feedback_put(struct hh_tx *tx, int64_t id,
 	return insert_once(tx, P_FIG_FEEDBACK_PUT, &p, inserted);
 }
 
+/* A dimension of a fig_agg or fig_proc row: '*' (all) for none. */
+static const char *or_all(const char *s)
+{
+	return s && *s ? s : "*";
+}
+
 static enum hh_rc fig_agg_add(struct hh_tx *tx, int64_t org_id,
 			      const char *metric, int day, const char *channel,
 			      const char *case_type, const char *topic,
 			      int64_t n, double sum)
 {
 	FAULT(tx);
-	channel = channel && *channel ? channel : "*";
-	case_type = case_type && *case_type ? case_type : "*";
-	topic = topic && *topic ? topic : "*";
+	channel = or_all(channel);
+	case_type = or_all(case_type);
+	topic = or_all(topic);
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, metric);
@@ -581,9 +587,9 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 			       const char *topic, const int32_t *secs, int n)
 {
 	FAULT(tx);
-	channel = channel && *channel ? channel : "*";
-	case_type = case_type && *case_type ? case_type : "*";
-	topic = topic && *topic ? topic : "*";
+	channel = or_all(channel);
+	case_type = or_all(case_type);
+	topic = or_all(topic);
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, channel);
