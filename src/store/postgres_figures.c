@@ -232,12 +232,6 @@ static const char *const stmt_sql[P__COUNT] = {
 			     AGG_CT "AND " AGG_TP AGG_DAYS,
 };
 
-/* A limit as the statements take it: NULL (all) for none. */
-static void p_limit(struct pg_params *p, int limit)
-{
-	p_int_or_null(p, limit > 0 ? limit : 0);
-}
-
 static void p_filter(struct pg_params *p, const struct hh_fig_filter *f)
 {
 	p_int(p, f->org_id);

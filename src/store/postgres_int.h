@@ -295,6 +295,13 @@ static inline void p_int_or_null(struct pg_params *p, int64_t v)
 	}
 }
 
+/* A limit as the statements take it (LIMIT $n): NULL, no limit, when
+ * limit is not above 0. */
+static inline void p_limit(struct pg_params *p, int64_t limit)
+{
+	p_int_or_null(p, limit > 0 ? limit : 0);
+}
+
 static inline void p_double(struct pg_params *p, double v)
 {
 	int i = p->n++;
