@@ -204,22 +204,19 @@ static enum hh_rc synonym_list(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+static void rule_row(struct hh_arena *a, const PGresult *r, int i,
+		     const char **rule)
+{
+	*rule = g_text(a, r, i, 0);
+}
+
 static enum hh_rc synonym_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 			      const char **rule)
 {
 	FAULT(tx);
 	struct pg_params p = { 0 };
 	p_int(&p, id);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_SYNONYM_GET, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (PQntuples(r) > 0)
-		*rule = g_text(a, r, 0, 0);
-	else
-		rc = HH_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	PG_ONE_ROW(tx, P_SYNONYM_GET, &p, rule_row, a, rule);
 }
 
 static enum hh_rc synonym_remove(struct hh_tx *tx, int64_t id, int64_t at,
