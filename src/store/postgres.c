@@ -62,18 +62,27 @@ void hh_store_fault_inject_pg(struct hh_store *st, int n, enum hh_rc rc)
 	s->fault_rc = rc;
 }
 
+unsigned char *hh_pg_bytea(const PGresult *r, int i, int c, size_t *len)
+{
+	*len = 0;
+	if (PQgetisnull(r, i, c))
+		return NULL;
+	unsigned char *b = PQunescapeBytea(
+		(const unsigned char *)PQgetvalue(r, i, c), len);
+	if (!b)
+		abort(); /* out of memory, as hh_xmalloc */
+	return b;
+}
+
 const unsigned char *hh_pg_blob(struct hh_arena *a, const PGresult *r,
 				int i, int c, size_t *len)
 {
 	if (len)
 		*len = 0;
-	if (PQgetisnull(r, i, c))
-		return NULL;
-	size_t n = 0;
-	unsigned char *raw = PQunescapeBytea(
-		(const unsigned char *)PQgetvalue(r, i, c), &n);
+	size_t n;
+	unsigned char *raw = hh_pg_bytea(r, i, c, &n);
 	if (!raw)
-		abort(); /* out of memory, as hh_xmalloc */
+		return NULL;
 	unsigned char *p = hh_arena_alloc(a, n ? n : 1);
 	memcpy(p, raw, n);
 	PQfreemem(raw);
@@ -243,6 +252,19 @@ enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 		rc = HH_ERR_NOT_FOUND;
 	PQclear(r);
 	return rc;
+}
+
+enum hh_rc hh_pg_changed(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+			 const struct pg_params *p, int64_t *changed)
+{
+	PGresult *r;
+	*changed = 0;
+	enum hh_rc rc = hh_pg_exec(tx, id, sql, p, &r);
+	if (rc != HH_OK)
+		return rc;
+	*changed = pg_changes(r);
+	PQclear(r);
+	return HH_OK;
 }
 
 /* ---- pool and transactions ------------------------------------------------ */

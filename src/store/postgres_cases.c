@@ -553,14 +553,9 @@ static enum hh_rc plan_update(struct hh_tx *tx, const struct hh_plan *pl)
 	p_int(&p, pl->id);
 	p_text(&p, pl->answers);
 	p_int(&p, hh_now_us() / 1000000);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_PLAN_UPDATE, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) == 0)
-		rc = HH_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PLAN_UPDATE, &p, &changed);
+	return rc == HH_OK && changed == 0 ? HH_ERR_NOT_FOUND : rc;
 }
 
 static enum hh_rc plan_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,

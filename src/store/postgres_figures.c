@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
+#include "store/fig_secs.h"
 
 /* fig_agg: the filter names one row per day; a group names the rows of
  * the keys fig_keys knows ($1 org, $2 .. $3 days, $4 channel, $5 case
@@ -231,12 +232,6 @@ static const char *const stmt_sql[P__COUNT] = {
 			     AGG_CT "AND " AGG_TP AGG_DAYS,
 };
 
-/* A limit as the statements take it: NULL (all) for none. */
-static void p_limit(struct pg_params *p, int limit)
-{
-	p_int_or_null(p, limit > 0 ? limit : 0);
-}
-
 static void p_filter(struct pg_params *p, const struct hh_fig_filter *f)
 {
 	p_int(p, f->org_id);
@@ -261,6 +256,22 @@ static const char *g_borrow(const PGresult *r, int i, int c)
 	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
 }
 
+/* the strings are the result's: the fold reads them at once, so nothing
+ * is copied (a is not used) */
+static void event_row(struct hh_arena *a, const PGresult *r, int i,
+		      struct hh_event *e)
+{
+	e->id = g_int(r, i, 0);
+	e->at_us = g_int(r, i, 1);
+	e->actor = g_borrow(r, i, 2);
+	e->org_id = g_int(r, i, 3);
+	e->entity = g_borrow(r, i, 4);
+	e->entity_id = g_int(r, i, 5);
+	e->action = g_borrow(r, i, 6);
+	e->before = g_borrow(r, i, 7);
+	e->after = g_borrow(r, i, 8);
+}
+
 static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t after_id, int limit, hh_event_cb cb,
 			     void *ctx)
@@ -269,30 +280,8 @@ static enum hh_rc fig_events(struct hh_tx *tx, struct hh_arena *a,
 	struct pg_params p = { 0 };
 	p_int(&p, after_id);
 	p_limit(&p, limit);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_FIG_EVENTS, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		/* the strings are the result's: the fold reads them at
-		 * once, so nothing is copied */
-		struct hh_event e = {
-			.id = g_int(r, i, 0),
-			.at_us = g_int(r, i, 1),
-			.actor = g_borrow(r, i, 2),
-			.org_id = g_int(r, i, 3),
-			.entity = g_borrow(r, i, 4),
-			.entity_id = g_int(r, i, 5),
-			.action = g_borrow(r, i, 6),
-			.before = g_borrow(r, i, 7),
-			.after = g_borrow(r, i, 8),
-		};
-		rc = cb(ctx, &e);
-	}
-	PQclear(r);
-	(void)a;
-	return rc;
+	PG_MANY_ROWS(tx, P_FIG_EVENTS, &p, struct hh_event, event_row, a, cb,
+		     ctx);
 }
 
 static enum hh_rc fig_reset(struct hh_tx *tx)
@@ -410,14 +399,10 @@ static enum hh_rc fig_case_put(struct hh_tx *tx,
 static enum hh_rc insert_once(struct hh_tx *tx, enum pg_stmt_id id,
 			      const struct pg_params *p, int *inserted)
 {
-	PGresult *r;
-	*inserted = 0;
-	enum hh_rc rc = RUN(tx, id, p, &r);
-	if (rc != HH_OK)
-		return rc;
-	*inserted = pg_changes(r) > 0;
-	PQclear(r);
-	return HH_OK;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, id, p, &changed);
+	*inserted = changed > 0;
+	return rc;
 }
 
 static enum hh_rc fig_chat_put(struct hh_tx *tx, int64_t id, int64_t org_id,
@@ -449,15 +434,21 @@ static enum hh_rc fig_feedback_put(struct hh_tx *tx, int64_t id,
 	return insert_once(tx, P_FIG_FEEDBACK_PUT, &p, inserted);
 }
 
+/* A dimension of a fig_agg or fig_proc row: '*' (all) for none. */
+static const char *or_all(const char *s)
+{
+	return s && *s ? s : "*";
+}
+
 static enum hh_rc fig_agg_add(struct hh_tx *tx, int64_t org_id,
 			      const char *metric, int day, const char *channel,
 			      const char *case_type, const char *topic,
 			      int64_t n, double sum)
 {
 	FAULT(tx);
-	channel = channel && *channel ? channel : "*";
-	case_type = case_type && *case_type ? case_type : "*";
-	topic = topic && *topic ? topic : "*";
+	channel = or_all(channel);
+	case_type = or_all(case_type);
+	topic = or_all(topic);
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, metric);
@@ -482,6 +473,24 @@ static enum hh_rc fig_agg_add(struct hh_tx *tx, int64_t org_id,
 	return RUN(tx, P_FIG_KEY_ADD, &k, NULL);
 }
 
+/* Runs id and gives each row's key (column 0, as text), count and sum to
+ * cb; a callback's error stops it and is returned. */
+static enum hh_rc agg_rows(struct hh_tx *tx, enum pg_stmt_id id,
+			   const struct pg_params *p, hh_fig_agg_cb cb,
+			   void *ctx)
+{
+	PGresult *r;
+	enum hh_rc rc = RUN(tx, id, p, &r);
+	if (rc != HH_OK)
+		return rc;
+	int n = PQntuples(r);
+	for (int i = 0; i < n && rc == HH_OK; i++)
+		rc = cb(ctx, PQgetvalue(r, i, 0), g_int(r, i, 1),
+			g_double(r, i, 2));
+	PQclear(r);
+	return rc;
+}
+
 static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 			      const struct hh_fig_filter *f, const char *metric,
 			      int group, hh_fig_agg_cb cb, void *ctx)
@@ -499,66 +508,7 @@ static enum hh_rc fig_agg_sum(struct hh_tx *tx, struct hh_arena *a,
 	struct pg_params p = { 0 };
 	p_filter(&p, f);
 	p_text(&p, metric);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, ids[group], &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++)
-		rc = cb(ctx, PQgetvalue(r, i, 0), g_int(r, i, 1),
-			g_double(r, i, 2));
-	PQclear(r);
-	(void)a;
-	return rc;
-}
-
-/* fig_proc's secs: 4-byte little-endian integers, whatever the host */
-static int32_t secs_at(const unsigned char *p, int i)
-{
-	p += 4 * i;
-	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-}
-
-static void secs_put(unsigned char *p, int i, int32_t v)
-{
-	uint32_t u = (uint32_t)v;
-	p += 4 * i;
-	p[0] = (unsigned char)u;
-	p[1] = (unsigned char)(u >> 8);
-	p[2] = (unsigned char)(u >> 16);
-	p[3] = (unsigned char)(u >> 24);
-}
-
-/* Column c of row i, a bytea, decoded (new: the caller PQfreemems it);
- * *len its bytes. NULL for SQL NULL. */
-static unsigned char *g_bytea(const PGresult *r, int i, int c, size_t *len)
-{
-	*len = 0;
-	if (PQgetisnull(r, i, c))
-		return NULL;
-	unsigned char *b = PQunescapeBytea(
-		(const unsigned char *)PQgetvalue(r, i, c), len);
-	if (!b)
-		abort(); /* out of memory, as hh_xmalloc */
-	return b;
-}
-
-/* Sorts v (non-negative) ascending: a radix sort, 11 bits a pass, which
- * for the 100,000 decisions of a year is several times faster than
- * qsort. tmp holds n. */
-static void secs_sort(uint32_t *v, uint32_t *tmp, size_t n)
-{
-	for (int shift = 0; shift < 33; shift += 11) {
-		size_t count[2049] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			count[((v[i] >> shift) & 2047) + 1]++;
-		for (int k = 1; k < 2049; k++)
-			count[k] += count[k - 1];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(v[i] >> shift) & 2047]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
-	}
+	return agg_rows(tx, ids[group], &p, cb, ctx);
 }
 
 /* Every processing time of f's rows into *out (new: the caller frees
@@ -579,14 +529,8 @@ static enum hh_rc proc_read(struct hh_tx *tx, const struct hh_fig_filter *f,
 	int rows = PQntuples(r);
 	for (int row = 0; row < rows; row++) {
 		size_t len;
-		unsigned char *b = g_bytea(r, row, 1, &len);
-		int k = (int)(len / 4);
-		if (*n + (size_t)k > cap) {
-			cap = (*n + (size_t)k) * 2;
-			v = hh_xrealloc(v, cap * sizeof(*v));
-		}
-		for (int i = 0; i < k; i++)
-			v[(*n)++] = (uint32_t)secs_at(b, i);
+		unsigned char *b = hh_pg_bytea(r, row, 1, &len);
+		hh_fig_secs_append(&v, n, &cap, b, len);
 		if (b)
 			PQfreemem(b);
 	}
@@ -600,53 +544,13 @@ static enum hh_rc fig_proc_values(struct hh_tx *tx,
 				  hh_fig_value_cb cb, void *ctx)
 {
 	FAULT(tx);
-	/* each day's row is sorted; the days together are sorted here */
 	uint32_t *v;
 	size_t n;
 	enum hh_rc r = proc_read(tx, f, &v, &n);
-	if (n > 1) {
-		uint32_t *tmp = hh_xmalloc(n * sizeof(*tmp));
-		secs_sort(v, tmp, n);
-		free(tmp);
-	}
-	/* seconds to days as hh_fig_proc_days computes them */
-	for (size_t i = 0; r == HH_OK && i < n; i++)
-		r = cb(ctx, (double)v[i] / 86400.0);
+	if (r == HH_OK)
+		r = hh_fig_secs_each(v, n, cb, ctx);
 	free(v);
 	return r;
-}
-
-/* The value of rank k (0-based) of v[0..n-1] in ascending order;
- * reorders v (Hoare's selection). */
-static uint32_t select_rank(uint32_t *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		uint32_t pivot = v[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				uint32_t t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return v[k];
-	}
-	return v[k];
 }
 
 static enum hh_rc fig_proc_count(struct hh_tx *tx,
@@ -666,14 +570,8 @@ static enum hh_rc fig_proc_at(struct hh_tx *tx, const struct hh_fig_filter *f,
 	uint32_t *v;
 	size_t n;
 	enum hh_rc r = proc_read(tx, f, &v, &n);
-	for (int i = 0; r == HH_OK && i < k; i++) {
-		if (rank[i] < 1 || (size_t)rank[i] > n) {
-			r = HH_ERR_INVALID; /* the rows changed since the count? */
-			break;
-		}
-		/* seconds to days as hh_fig_proc_days computes them */
-		days[i] = (double)select_rank(v, n, (size_t)rank[i] - 1) / 86400.0;
-	}
+	if (r == HH_OK)
+		r = hh_fig_secs_at_ranks(v, n, rank, k, days);
 	free(v);
 	return r;
 }
@@ -683,9 +581,9 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 			       const char *topic, const int32_t *secs, int n)
 {
 	FAULT(tx);
-	channel = channel && *channel ? channel : "*";
-	case_type = case_type && *case_type ? case_type : "*";
-	topic = topic && *topic ? topic : "*";
+	channel = or_all(channel);
+	case_type = or_all(case_type);
+	topic = or_all(topic);
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, channel);
@@ -699,19 +597,11 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 	unsigned char *old = NULL;
 	size_t old_len = 0;
 	if (PQntuples(r) > 0)
-		old = g_bytea(r, 0, 1, &old_len);
+		old = hh_pg_bytea(r, 0, 1, &old_len);
 	PQclear(r);
 	int n_old = (int)(old_len / 4);
-	/* merge the two ascending lists */
 	int total = n_old + n;
-	unsigned char *m = hh_xmalloc((size_t)total * 4 + 1);
-	int i = 0, j = 0, k = 0;
-	while (i < n_old || j < n) {
-		if (j == n || (i < n_old && secs_at(old, i) <= secs[j]))
-			secs_put(m, k++, secs_at(old, i++));
-		else
-			secs_put(m, k++, secs[j++]);
-	}
+	unsigned char *m = hh_fig_secs_merge(old, n_old, secs, n);
 	if (old)
 		PQfreemem(old);
 	struct pg_params q = { 0 };
@@ -727,6 +617,17 @@ static enum hh_rc fig_proc_add(struct hh_tx *tx, int64_t org_id, int day,
 	return rc;
 }
 
+static void search_row(struct hh_arena *a, const PGresult *r, int i,
+		       struct hh_fig_search_row *s)
+{
+	s->id = g_int(r, i, 0);
+	s->org_id = g_int(r, i, 1);
+	s->at = g_int(r, i, 2);
+	s->no_result = (int)g_int(r, i, 3);
+	s->weak = (int)g_int(r, i, 4);
+	s->success = (int)g_int(r, i, 5);
+}
+
 static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t before,
 				  int limit, hh_fig_search_cb cb, void *ctx)
 {
@@ -734,24 +635,8 @@ static enum hh_rc fig_search_rows(struct hh_tx *tx, int64_t before,
 	struct pg_params p = { 0 };
 	p_int(&p, before);
 	p_limit(&p, limit);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_FIG_SEARCH_ROWS, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		struct hh_fig_search_row s = {
-			.id = g_int(r, i, 0),
-			.org_id = g_int(r, i, 1),
-			.at = g_int(r, i, 2),
-			.no_result = (int)g_int(r, i, 3),
-			.weak = (int)g_int(r, i, 4),
-			.success = (int)g_int(r, i, 5),
-		};
-		rc = cb(ctx, &s);
-	}
-	PQclear(r);
-	return rc;
+	PG_MANY_ROWS(tx, P_FIG_SEARCH_ROWS, &p, struct hh_fig_search_row,
+		     search_row, NULL, cb, ctx);
 }
 
 static enum hh_rc fig_search_mark(struct hh_tx *tx, const int64_t *ids, int n)
@@ -870,19 +755,9 @@ static enum hh_rc fig_article_sum(struct hh_tx *tx,
 			     : what == 1 ? P_FIG_ART_INQ : P_FIG_ART_FCR;
 	struct pg_params p = { 0 };
 	p_filter(&p, f);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, id, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	int n = PQntuples(r);
-	for (int i = 0; i < n && rc == HH_OK; i++) {
-		/* the article's id as printed, as SQLite's key */
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", (long long)g_int(r, i, 0));
-		rc = cb(ctx, key, g_int(r, i, 1), g_double(r, i, 2));
-	}
-	PQclear(r);
-	return rc;
+	/* the key: the article's id as PostgreSQL prints a bigint, as
+	 * SQLite's key (article_id <> 0: never NULL) */
+	return agg_rows(tx, id, &p, cb, ctx);
 }
 
 void hh_pg_fill_figures(struct hh_store *st)

@@ -295,6 +295,13 @@ static inline void p_int_or_null(struct pg_params *p, int64_t v)
 	}
 }
 
+/* A limit as the statements take it (LIMIT $n): NULL, no limit, when
+ * limit is not above 0. */
+static inline void p_limit(struct pg_params *p, int64_t limit)
+{
+	p_int_or_null(p, limit > 0 ? limit : 0);
+}
+
 static inline void p_double(struct pg_params *p, double v)
 {
 	int i = p->n++;
@@ -353,6 +360,10 @@ static inline const char *g_text(struct hh_arena *a, const PGresult *r,
 				(size_t)PQgetlength(r, i, c));
 }
 
+/* Column c of row i, a bytea, decoded (new: the caller PQfreemems it;
+ * for a large one read once, not copied into an arena); *len its bytes.
+ * NULL for SQL NULL. */
+unsigned char *hh_pg_bytea(const PGresult *r, int i, int c, size_t *len);
 /* Column c of row i, a bytea, as bytes in the arena (NULL for SQL NULL);
  * *len gets their number (len may be NULL). */
 const unsigned char *hh_pg_blob(struct hh_arena *a, const PGresult *r,
@@ -383,6 +394,10 @@ enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
  * first row into *out; NOT_FOUND when it returns no row. */
 enum hh_rc hh_pg_int64(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 		       const struct pg_params *p, int64_t *out);
+/* Runs a statement for the number of rows it changed, into *changed (0
+ * on an error). */
+enum hh_rc hh_pg_changed(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
+			 const struct pg_params *p, int64_t *changed);
 /* The number of rows a statement changed. */
 static inline int64_t pg_changes(const PGresult *r)
 {
@@ -432,6 +447,8 @@ void hh_pg_follow_free(struct pg *s);
 #define RUN_GUARDED(tx, id, p, res) \
 	hh_pg_exec_guarded(tx, id, stmt_sql[id], p, res)
 #define RUN_INT(tx, id, p, out) hh_pg_int64(tx, id, stmt_sql[id], p, out)
+#define RUN_CHANGED(tx, id, p, changed) \
+	hh_pg_changed(tx, id, stmt_sql[id], p, changed)
 
 /* Runs id, expected to give one row read by rowfn(a, res, 0, out);
  * returns NOT_FOUND if none. */

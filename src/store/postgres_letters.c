@@ -407,15 +407,6 @@ static void msg_row(struct hh_arena *a, const PGresult *r, int i,
 	out->citizen_name = g_text(a, r, i, 17);
 }
 
-/* limit, or NULL (no limit) when limit is not above 0 */
-static void p_limit(struct pg_params *p, int64_t limit)
-{
-	if (limit > 0)
-		p_int(p, limit);
-	else
-		p_text(p, NULL);
-}
-
 static enum hh_rc message_due(struct hh_tx *tx, struct hh_arena *a,
 			      int64_t now, int64_t limit, hh_message_cb cb,
 			      void *ctx)

@@ -3,6 +3,7 @@
  * sqlite_proposals.c; 0024_article_proposals.sql, 0025_synonyms_pins.sql,
  * 0028_synonym_removal.sql). */
 #include "store/postgres_int.h"
+#include "store/proposal_state.h"
 
 #define PROPOSAL_COLS                                                         \
 	"p.id, p.article_id, p.base_version, p.organisation_id, o.name, "     \
@@ -65,25 +66,6 @@ static const char *const stmt_sql[P__COUNT] = {
 
 /* ---- proposals ----------------------------------------------------------- */
 
-static const char *state_name(enum hh_proposal_state s)
-{
-	switch (s) {
-	case HH_PROPOSAL_OPEN: return "open";
-	case HH_PROPOSAL_ACCEPTED: return "accepted";
-	case HH_PROPOSAL_DECLINED: return "declined";
-	}
-	return "";
-}
-
-static enum hh_proposal_state state_parse(const char *s)
-{
-	if (s && !strcmp(s, "accepted"))
-		return HH_PROPOSAL_ACCEPTED;
-	if (s && !strcmp(s, "declined"))
-		return HH_PROPOSAL_DECLINED;
-	return HH_PROPOSAL_OPEN;
-}
-
 static void proposal_row(struct hh_arena *a, const PGresult *r, int i,
 			 struct hh_proposal *p)
 {
@@ -104,7 +86,7 @@ static void proposal_row(struct hh_arena *a, const PGresult *r, int i,
 			      ? HH_AUDIENCE_STAFF
 			      : HH_AUDIENCE_CITIZEN;
 	p->note = g_text(a, r, i, 14);
-	p->state = state_parse(PQgetvalue(r, i, 15));
+	p->state = proposal_state_parse(PQgetvalue(r, i, 15));
 	p->created_at = g_int(r, i, 16);
 	p->decided_at = g_int(r, i, 17);
 	p->decided_by = g_text(a, r, i, 18);
@@ -150,20 +132,16 @@ static enum hh_rc proposal_decide(struct hh_tx *tx, const struct hh_proposal *p)
 	FAULT(tx);
 	struct pg_params q = { 0 };
 	p_int(&q, p->id);
-	p_text(&q, state_name(p->state));
+	p_text(&q, proposal_state_name(p->state));
 	p_int(&q, p->decided_at);
 	p_text(&q, p->decided_by);
 	p_text(&q, p->decider_name);
 	p_text(&q, p->reason);
 	p_int(&q, p->accepted_version);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_PROPOSAL_DECIDE, &q, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) != 1)
-		rc = HH_ERR_CONFLICT; /* decided already */
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PROPOSAL_DECIDE, &q, &changed);
+	/* none: decided already */
+	return rc == HH_OK && changed != 1 ? HH_ERR_CONFLICT : rc;
 }
 
 static enum hh_rc proposal_list(struct hh_tx *tx, struct hh_arena *a,
@@ -175,7 +153,7 @@ static enum hh_rc proposal_list(struct hh_tx *tx, struct hh_arena *a,
 {
 	FAULT(tx);
 	struct pg_params p = { 0 };
-	p_text(&p, state ? state_name(state) : "");
+	p_text(&p, state ? proposal_state_name(state) : "");
 	p_int(&p, org_id);
 	p_int(&p, article_id);
 	PG_MANY_ROWS(tx, P_PROPOSAL_LIST, &p, struct hh_proposal, proposal_row,
@@ -226,22 +204,19 @@ static enum hh_rc synonym_list(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+static void rule_row(struct hh_arena *a, const PGresult *r, int i,
+		     const char **rule)
+{
+	*rule = g_text(a, r, i, 0);
+}
+
 static enum hh_rc synonym_get(struct hh_tx *tx, struct hh_arena *a, int64_t id,
 			      const char **rule)
 {
 	FAULT(tx);
 	struct pg_params p = { 0 };
 	p_int(&p, id);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_SYNONYM_GET, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (PQntuples(r) > 0)
-		*rule = g_text(a, r, 0, 0);
-	else
-		rc = HH_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	PG_ONE_ROW(tx, P_SYNONYM_GET, &p, rule_row, a, rule);
 }
 
 static enum hh_rc synonym_remove(struct hh_tx *tx, int64_t id, int64_t at,
@@ -252,14 +227,10 @@ static enum hh_rc synonym_remove(struct hh_tx *tx, int64_t id, int64_t at,
 	p_int(&p, id);
 	p_int(&p, at);
 	p_text(&p, by);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_SYNONYM_REMOVE, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) == 0)
-		rc = HH_ERR_NOT_FOUND; /* no such rule, or removed already */
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_SYNONYM_REMOVE, &p, &changed);
+	/* none: no such rule, or removed already */
+	return rc == HH_OK && changed == 0 ? HH_ERR_NOT_FOUND : rc;
 }
 
 static enum hh_rc synonym_revive(struct hh_tx *tx, const char *rule,
@@ -292,14 +263,9 @@ static enum hh_rc pin_delete(struct hh_tx *tx, int64_t org_id,
 	struct pg_params p = { 0 };
 	p_int(&p, org_id);
 	p_text(&p, query);
-	PGresult *r;
-	enum hh_rc rc = RUN(tx, P_PIN_DELETE, &p, &r);
-	if (rc != HH_OK)
-		return rc;
-	if (pg_changes(r) == 0)
-		rc = HH_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	int64_t changed;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PIN_DELETE, &p, &changed);
+	return rc == HH_OK && changed == 0 ? HH_ERR_NOT_FOUND : rc;
 }
 
 static void pin_row(struct hh_arena *a, const PGresult *r, int i,

@@ -2,6 +2,7 @@
  * knowledge base, synonyms and pinned queries (store.h's s-edit blocks,
  * 0024_article_proposals.sql, 0025_synonyms_pins.sql). */
 #include "store/sqlite_int.h"
+#include "store/proposal_state.h"
 
 #define PROPOSAL_COLS                                                         \
 	"p.id, p.article_id, p.base_version, p.organisation_id, o.name, "     \
@@ -32,25 +33,6 @@ static const char *const stmt_sql[S__COUNT] = {
 		"ORDER BY p.id DESC LIMIT 500",
 };
 
-static const char *state_name(enum hh_proposal_state s)
-{
-	switch (s) {
-	case HH_PROPOSAL_OPEN: return "open";
-	case HH_PROPOSAL_ACCEPTED: return "accepted";
-	case HH_PROPOSAL_DECLINED: return "declined";
-	}
-	return "";
-}
-
-static enum hh_proposal_state state_parse(const char *s)
-{
-	if (s && !strcmp(s, "accepted"))
-		return HH_PROPOSAL_ACCEPTED;
-	if (s && !strcmp(s, "declined"))
-		return HH_PROPOSAL_DECLINED;
-	return HH_PROPOSAL_OPEN;
-}
-
 static void proposal_row(struct hh_arena *a, sqlite3_stmt *st,
 			 struct hh_proposal *p)
 {
@@ -71,7 +53,8 @@ static void proposal_row(struct hh_arena *a, sqlite3_stmt *st,
 	p->audience = aud && !strcmp(aud, "staff") ? HH_AUDIENCE_STAFF
 						   : HH_AUDIENCE_CITIZEN;
 	p->note = col_text(a, st, 14);
-	p->state = state_parse((const char *)sqlite3_column_text(st, 15));
+	p->state = proposal_state_parse(
+		(const char *)sqlite3_column_text(st, 15));
 	p->created_at = sqlite3_column_int64(st, 16);
 	p->decided_at = sqlite3_column_int64(st, 17);
 	p->decided_by = col_text(a, st, 18);
@@ -119,7 +102,7 @@ static enum hh_rc proposal_decide(struct hh_tx *tx, const struct hh_proposal *p)
 	FAULT(tx);
 	STMT(tx, S_PROPOSAL_DECIDE);
 	sqlite3_bind_int64(st, 1, p->id);
-	bind_text(st, 2, state_name(p->state));
+	bind_text(st, 2, proposal_state_name(p->state));
 	sqlite3_bind_int64(st, 3, p->decided_at);
 	bind_text(st, 4, p->decided_by);
 	bind_text(st, 5, p->decider_name);
@@ -140,7 +123,7 @@ static enum hh_rc proposal_list(struct hh_tx *tx, struct hh_arena *a,
 {
 	FAULT(tx);
 	STMT(tx, S_PROPOSAL_LIST);
-	bind_text(st, 1, state ? state_name(state) : "");
+	bind_text(st, 1, state ? proposal_state_name(state) : "");
 	sqlite3_bind_int64(st, 2, org_id);
 	sqlite3_bind_int64(st, 3, article_id);
 	MANY_ROWS(tx, st, struct hh_proposal, proposal_row, a, cb, ctx);
@@ -231,14 +214,7 @@ static enum hh_rc pin_put(struct hh_tx *tx, struct hh_search_pin *p)
 	bind_text(st, 5, p->created_by);
 	/* pg-port: RETURNING, not last_insert_rowid, which an upsert that
 	 * replaced a pin leaves at whatever was inserted last */
-	int rc = sqlite3_step(st);
-	enum hh_rc r = HH_OK;
-	if (rc == SQLITE_ROW)
-		p->id = sqlite3_column_int64(st, 0);
-	else
-		r = hh_sq_map_rc(db_of(tx), rc);
-	done(st);
-	return r;
+	return hh_sq_step_int64(tx, st, &p->id);
 }
 
 static enum hh_rc pin_delete(struct hh_tx *tx, int64_t org_id,
