@@ -149,7 +149,6 @@ void hh_health_metrics(struct hh_store *st, struct hh_buf *b)
 		hh_buf_printf(b, "helhed_db_query_seconds_bucket{le=\"%g\"} %lld\n",
 			      (double)hh_store_query_bounds_us[i] / 1e6, n);
 	}
-	n += s.query_by_time[HH_STORE_QUERY_BUCKETS];
 	hh_buf_printf(b,
 		"helhed_db_query_seconds_bucket{le=\"+Inf\"} %lld\n"
 		"helhed_db_query_seconds_sum %.6f\n"
@@ -158,5 +157,6 @@ void hh_health_metrics(struct hh_store *st, struct hh_buf *b)
 		"since start.\n"
 		"# TYPE helhed_db_query_seconds_max gauge\n"
 		"helhed_db_query_seconds_max %.6f\n",
-		n, (double)s.query_us / 1e6, n, (double)s.query_max_us / 1e6);
+		(long long)s.queries, (double)s.query_us / 1e6,
+		(long long)s.queries, (double)s.query_max_us / 1e6);
 }

@@ -47,11 +47,18 @@ struct table {
 	int64_t rows;
 };
 
+/* A foreign key from child to parent (NULL: a table not copied). */
+struct fkey {
+	struct table *child, *parent;
+};
+
 struct copy {
 	sqlite3 *sq;
 	PGconn *pg;
 	struct table *t;
 	int n;
+	struct fkey *keys;
+	int n_keys;
 	char *why;
 	size_t why_size;
 	FILE *progress;
@@ -313,7 +320,8 @@ static enum hh_rc check_empty(struct copy *c)
 	return rc;
 }
 
-/* Counts each table's foreign keys to other tables (parents first). */
+/* Reads the foreign keys between tables once: each table's count of
+ * parents (copied first), and which table each key points to. */
 static enum hh_rc read_parents(struct copy *c)
 {
 	PGresult *r;
@@ -326,10 +334,14 @@ static enum hh_rc read_parents(struct copy *c)
 		"AND f.conrelid <> f.confrelid", &r);
 	if (rc != HH_OK)
 		return rc;
+	c->keys = hh_xcalloc((size_t)PQntuples(r) + 1, sizeof(*c->keys));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct table *t = find_table(c, PQgetvalue(r, i, 0));
-		if (t)
-			t->n_parents++;
+		if (!t)
+			continue;
+		t->n_parents++;
+		c->keys[c->n_keys].child = t;
+		c->keys[c->n_keys++].parent = find_table(c, PQgetvalue(r, i, 1));
 	}
 	PQclear(r);
 	return HH_OK;
@@ -337,29 +349,11 @@ static enum hh_rc read_parents(struct copy *c)
 
 /* After table t is copied, its children have one parent fewer to wait
  * for. */
-static enum hh_rc parent_done(struct copy *c, const struct table *t)
+static void parent_done(struct copy *c, const struct table *t)
 {
-	const char *v[1] = { t->name };
-	PGresult *r = PQexecParams(c->pg,
-		"SELECT DISTINCT k.relname FROM pg_constraint f "
-		"JOIN pg_class k ON k.oid = f.conrelid "
-		"JOIN pg_class p ON p.oid = f.confrelid "
-		"JOIN pg_namespace n ON n.oid = k.relnamespace "
-		"WHERE f.contype = 'f' AND n.nspname = current_schema() "
-		"AND f.conrelid <> f.confrelid AND p.relname = $1",
-		1, NULL, v, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		say(c, HH_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(r));
-		PQclear(r);
-		return HH_ERR_IO;
-	}
-	for (int i = 0; i < PQntuples(r); i++) {
-		struct table *k = find_table(c, PQgetvalue(r, i, 0));
-		if (k)
-			k->n_parents--;
-	}
-	PQclear(r);
-	return HH_OK;
+	for (int i = 0; i < c->n_keys; i++)
+		if (c->keys[i].parent == t)
+			c->keys[i].child->n_parents--;
 }
 
 /* ---- one table ------------------------------------------------------------ */
@@ -586,7 +580,7 @@ static enum hh_rc copy_all(struct copy *c, struct hh_copy_stats *st)
 		if (c->progress)
 			fprintf(c->progress, "  %-28s %10lld rows\n", t->name,
 				(long long)t->rows);
-		rc = parent_done(c, t);
+		parent_done(c, t);
 	}
 	if (rc == HH_OK)
 		rc = move_identities(c, &st->identities);
@@ -667,6 +661,7 @@ fail:
 		free(c.t[i].name);
 	}
 	free(c.t);
+	free(c.keys);
 	if (c.pg)
 		PQfinish(c.pg);
 	sqlite3_close(c.sq);

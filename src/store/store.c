@@ -238,7 +238,6 @@ void hh_store_count_query(struct hh_store *s, int64_t us)
 	struct hh_store_counters *c = &s->counters;
 	if (us < 0)
 		us = 0;
-	atomic_fetch_add_explicit(&c->queries, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->query_us, us, memory_order_relaxed);
 	long long max = atomic_load_explicit(&c->query_max_us,
 					     memory_order_relaxed);
@@ -276,11 +275,10 @@ void hh_store_stats(struct hh_store *s, struct hh_store_stats *out)
 	out->waits = atomic_load(&c->waits);
 	out->wait_us = atomic_load(&c->wait_us);
 	out->retries = atomic_load(&c->retries);
-	/* the buckets first: the count read after them is never smaller
-	 * than their sum, so the histogram stays consistent under load */
-	for (int i = 0; i <= HH_STORE_QUERY_BUCKETS; i++)
+	for (int i = 0; i <= HH_STORE_QUERY_BUCKETS; i++) {
 		out->query_by_time[i] = atomic_load(&c->query_by_time[i]);
+		out->queries += out->query_by_time[i];
+	}
 	out->query_us = atomic_load(&c->query_us);
 	out->query_max_us = atomic_load(&c->query_max_us);
-	out->queries = atomic_load(&c->queries);
 }

@@ -165,8 +165,8 @@ struct hh_store_counters {
 	atomic_llong waits;       /* transactions that waited for one */
 	atomic_llong wait_us;     /* and how long, in total */
 	atomic_llong retries;     /* transactions run again after BUSY */
-	atomic_llong queries;     /* statements sent, BEGIN/COMMIT too */
-	atomic_llong query_us;    /* their total time */
+	atomic_llong query_us;    /* statements' total time (BEGIN and
+				     COMMIT too; how many: the buckets' sum) */
 	atomic_llong query_max_us;
 	/* statements by time: [i] up to hh_store_query_bounds_us[i] (and
 	 * above the bound before), the last one above every bound */
@@ -1049,7 +1049,8 @@ struct hh_store_stats {
 	const char *backend; /* the store's name: "sqlite", "postgres" */
 	int pool_size, in_use;
 	int64_t waits, wait_us, retries;
-	int64_t queries, query_us, query_max_us;
+	int64_t queries; /* query_by_time's sum */
+	int64_t query_us, query_max_us;
 	int64_t query_by_time[HH_STORE_QUERY_BUCKETS + 1];
 };
 void hh_store_stats(struct hh_store *s, struct hh_store_stats *out);
