@@ -222,21 +222,31 @@ static enum hh_rc build_chosen(void *p, int64_t article_id, int64_t n)
 	return HH_OK;
 }
 
-static enum hh_rc build_tx(struct hh_tx *tx, void *p)
+/* The organisations, then every article through put_article, then
+ * (s-self) the guides and the forms citizens may use: what a build and a
+ * resync (hh_index_resync) both read. */
+static enum hh_rc read_docs(struct hh_tx *tx, struct build_ctx *c,
+			    enum hh_rc (*put_article)(void *,
+						      const struct hh_article *))
 {
-	struct build_ctx *c = p;
 	struct hh_article_filter f = { 0 };
 	c->n_agencies = 0;
 	c->n_orgs = 0;
 	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
 	if (rc == HH_OK)
 		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
-					     build_article, c);
-	/* s-self: the guides and the forms citizens may use */
+					     put_article, c);
 	if (rc == HH_OK)
 		rc = tx->store->life_event_list(tx, c->a, build_guide, c);
 	if (rc == HH_OK)
 		rc = tx->store->case_type_list(tx, c->a, 0, build_service, c);
+	return rc;
+}
+
+static enum hh_rc build_tx(struct hh_tx *tx, void *p)
+{
+	struct build_ctx *c = p;
+	enum hh_rc rc = read_docs(tx, c, build_article);
 	/* how often each article was chosen from results, for ranking */
 	if (rc == HH_OK)
 		rc = tx->store->search_chosen_counts(tx, build_chosen, c);
@@ -341,19 +351,7 @@ static enum hh_rc resync_article(void *p, const struct hh_article *a)
 
 static enum hh_rc resync_tx(struct hh_tx *tx, void *p)
 {
-	struct build_ctx *c = p;
-	struct hh_article_filter f = { 0 };
-	c->n_agencies = 0;
-	c->n_orgs = 0;
-	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
-	if (rc == HH_OK)
-		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
-					     resync_article, c);
-	if (rc == HH_OK)
-		rc = tx->store->life_event_list(tx, c->a, build_guide, c);
-	if (rc == HH_OK)
-		rc = tx->store->case_type_list(tx, c->a, 0, build_service, c);
-	return rc;
+	return read_docs(tx, p, resync_article);
 }
 
 enum hh_rc hh_index_resync(struct hh_index *idx, struct hh_store *st)
