@@ -484,42 +484,12 @@ static void prune_counted(struct prune *pr, int n_new, int exact)
 	}
 }
 
-static void dheap_push(double *h, int *n, int cap, double v)
-{
-	if (*n < cap) {
-		int i = (*n)++;
-		h[i] = v;
-		while (i > 0 && h[i] < h[(i - 1) / 2]) {
-			double t = h[i];
-			h[i] = h[(i - 1) / 2];
-			h[(i - 1) / 2] = t;
-			i = (i - 1) / 2;
-		}
-		return;
-	}
-	if (v <= h[0])
-		return;
-	h[0] = v;
-	for (int i = 0;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < *n && h[l] < h[m])
-			m = l;
-		if (r < *n && h[r] < h[m])
-			m = r;
-		if (m == i)
-			break;
-		double t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
 /* The most a document found only by the terms order[from..] can score:
  * each list's highest impact, the coverage of the words those terms can
  * give evidence for, the highest boost. */
 static double prune_bound(const struct hh_index *idx, const struct query *q,
-			  uint32_t all, const double *cover2, const float *wq,
+			  uint32_t all, const double *cover2,
+			  const uint32_t *wslots, const float *wq,
 			  const int *order, int from)
 {
 	double ub = 0;
@@ -530,12 +500,9 @@ static double prune_bound(const struct hh_index *idx, const struct query *q,
 		words |= qt->mask;
 		slots |= qt->slots;
 	}
-	for (int i = 0; i < q->n_words; i++) {
-		const struct qword *w = &q->words[i];
-		if (slots & (w->inside_slot | w->part_slots | w->head_slot |
-			     w->part_need))
+	for (int i = 0; i < q->n_words; i++)
+		if (slots & wslots[i])
 			words |= 1u << i;
-	}
 	return ub * cover2[popcount32(words & all)] *
 	       (idx->max_boost > 1 ? idx->max_boost : 1);
 }
@@ -553,7 +520,7 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  const struct hh_search_query *sq, uint8_t quick,
 			  int filters)
 {
-	double *h = hh_xmalloc((size_t)heap_cap * sizeof(double));
+	struct cand *h = hh_xmalloc((size_t)heap_cap * sizeof(*h));
 	int n_h = 0;
 	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
 	for (uint32_t i = 0; i < n; i++) {
@@ -568,9 +535,9 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 		double score = (double)acc[di] * m->boost;
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
-		dheap_push(h, &n_h, heap_cap, score);
+		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
 	}
-	double theta = n_h == heap_cap ? h[0] : 0;
+	double theta = n_h == heap_cap ? h[0].score : 0;
 	free(h);
 	return theta;
 }
@@ -1112,7 +1079,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	struct evidence ev; /* s-p99: the no-evidence check without a walk */
 	evidence_init(q, all, &ev);
-	uint32_t wslots[HH_QUERY_WORDS]; /* s-p99: cover_factor */
+	/* s-p99: the slots that can give each word credit (cover_factor,
+	 * prune_bound) */
+	uint32_t wslots[HH_QUERY_WORDS];
 	for (int i = 0; i < q->n_words; i++)
 		wslots[i] = q->words[i].inside_slot | q->words[i].part_slots |
 			    q->words[i].head_slot | q->words[i].part_need;
@@ -1170,7 +1139,8 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		    n_touched >= (uint32_t)heap_cap) {
 			/* a check reads the scores of up to PRUNE_SAMPLE
 			 * documents: again only once the bound has halved */
-			double ub = prune_bound(idx, q, all, cover2, wq, order, o);
+			double ub = prune_bound(idx, q, all, cover2, wslots, wq,
+					        order, o);
 			if (!checks || ub < next_check) {
 				next_check = ub / 2;
 				checks++;
