@@ -39,6 +39,17 @@ static float impact(const struct hh_index *idx, uint32_t doc,
 	return tfw / ((float)K1 + tfw);
 }
 
+/* Posting k of tm (of doc) gets its impact; tm's max_imp (s-p99) follows. */
+static void set_impact(const struct hh_index *idx, struct term *tm,
+		       uint32_t k, uint32_t doc)
+{
+	uint16_t tf2[N_FIELDS];
+	hh_ix_posting_tf2(tm, k, tf2);
+	tm->h[k].imp = impact(idx, doc, tf2);
+	if (tm->h[k].imp > tm->max_imp)
+		tm->max_imp = tm->h[k].imp;
+}
+
 /* Every live document's norms with the current average lengths, and the
  * impacts of all postings with them. */
 void hh_ix_norms_locked(struct hh_index *idx)
@@ -50,13 +61,8 @@ void hh_ix_norms_locked(struct hh_index *idx)
 		struct term *tm = &idx->terms[t];
 		tm->max_imp = 0;
 		for (uint32_t k = 0; k < tm->n; k++)
-			if (idx->dm[tm->h[k].doc].flags & DM_LIVE) {
-				uint16_t tf2[N_FIELDS];
-				hh_ix_posting_tf2(tm, k, tf2);
-				tm->h[k].imp = impact(idx, tm->h[k].doc, tf2);
-				if (tm->h[k].imp > tm->max_imp)
-					tm->max_imp = tm->h[k].imp;
-			}
+			if (idx->dm[tm->h[k].doc].flags & DM_LIVE)
+				set_impact(idx, tm, k, tm->h[k].doc);
 	}
 	idx->norms_live = idx->live;
 	__atomic_store_n(&idx->stale, 0, __ATOMIC_RELEASE);
@@ -71,12 +77,7 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 	const uint8_t *tp = d->terms;
 	for (uint32_t i = 0, t = 0; i < d->n_terms; i++) {
 		t += hh_ix_varint(&tp);
-		struct term *tm = &idx->terms[t];
-		uint16_t tf2[N_FIELDS];
-		hh_ix_posting_tf2(tm, tm->n - 1, tf2);
-		tm->h[tm->n - 1].imp = impact(idx, di, tf2);
-		if (tm->h[tm->n - 1].imp > tm->max_imp)
-			tm->max_imp = tm->h[tm->n - 1].imp;
+		set_impact(idx, &idx->terms[t], idx->terms[t].n - 1, di);
 	}
 }
 
