@@ -414,6 +414,21 @@ static inline int has_evidence(const struct evidence *ev,
 	return ev->walk && slots && coverage(q, all, mk, NULL) > 0;
 }
 
+/* Whether document di, with mask mk, is a hit: visible to the searcher
+ * (visible() only where its flags (quick) or the filters need it), and
+ * with evidence for some word, not only some parts of a compound or a
+ * term that earns no credit (s-trap). */
+static inline int is_hit(const struct hh_index *idx, uint32_t di,
+			 uint64_t mk, const struct hh_search_query *sq,
+			 uint8_t quick, int filters, const struct evidence *ev,
+			 const struct query *q, uint32_t all)
+{
+	if (((idx->dm[di].flags & quick) != DM_LIVE || filters) &&
+	    !visible(idx, di, sq))
+		return 0;
+	return ((uint32_t)mk & all) || has_evidence(ev, q, all, mk);
+}
+
 /* s-p99: the coverage factor of a document with mask mk that lacks some
  * word of all whole, as the scoring loop has always computed it: with
  * no part slot, (words whole / words)²; with part slots, (coverage /
@@ -527,13 +542,9 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
-		const struct dmeta *m = &idx->dm[di];
-		if (((m->flags & quick) != DM_LIVE || filters) &&
-		    !visible(idx, di, sq))
+		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
-		if (!((uint32_t)mk & all) && !has_evidence(ev, q, all, mk))
-			continue;
-		double score = (double)acc[di] * m->boost;
+		double score = (double)acc[di] * idx->dm[di].boost;
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
@@ -1122,7 +1133,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	int may_prune = any_long && n_words && pin < 0 && !sq->exact_total &&
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
-	double theta = 0, next_check = 0;
+	double next_check = 0;
 	struct prune pr;
 	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
@@ -1145,11 +1156,10 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			if (!checks || ub < next_check) {
 				next_check = ub / 2;
 				checks++;
-				theta = prune_theta(idx, q, all, &ev, cover2,
-						    wslots, n_words, acc, mask,
-						    touched,
-						    n_touched, heap_cap, sq,
-						    quick, filters);
+				double theta = prune_theta(
+					idx, q, all, &ev, cover2, wslots,
+					n_words, acc, mask, touched, n_touched,
+					heap_cap, sq, quick, filters);
 				/* a margin for the rounding of float sums */
 				pr.on = ub * 1.001 < theta;
 			}
@@ -1211,11 +1221,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
 		const struct dmeta *m = &dm[di];
-		if (((m->flags & quick) != DM_LIVE || filters) && !visible(idx, di, sq))
-			continue;
-		/* no evidence for any word (only some parts of a compound, or
-		 * a term that earns no credit): not a hit (s-trap) */
-		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
+		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
 			continue;
 		total++;
 		pin_counted |= di == (uint32_t)pin; /* s-tune */
