@@ -1165,8 +1165,12 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			}
 		}
 		if (pr.on) {
-			int counts = (qt->mask & all) ||
-				     has_evidence(&ev, q, all, (uint64_t)qt->slots << 32);
+			/* with a filter, visible() would be needed: no
+			 * new hit is counted */
+			int counts = !filters &&
+				     ((qt->mask & all) ||
+				      has_evidence(&ev, q, all,
+						   (uint64_t)qt->slots << 32));
 			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
 			int n_new = 0;
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
@@ -1175,7 +1179,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 					acc[d] += w * h[k].imp;
 					mask[d] |= bits;
 				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
-					   !filters && dm[d].fclass) {
+					   dm[d].fclass) {
 					/* a hit the loop below does not see */
 					n_new++;
 					cn[dm[d].fclass]++;
