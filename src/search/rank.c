@@ -1133,7 +1133,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	int may_prune = any_long && n_words && pin < 0 && !sq->exact_total &&
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
-	double next_check = 0;
+	double next_check = HUGE_VAL; /* the first check is always made */
 	struct prune pr;
 	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
@@ -1153,7 +1153,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 			 * documents: again only once the bound has halved */
 			double ub = prune_bound(idx, q, all, cover2, wslots, wq,
 					        order, o);
-			if (!checks || ub < next_check) {
+			if (ub < next_check) {
 				next_check = ub / 2;
 				checks++;
 				double theta = prune_theta(
