@@ -1118,18 +1118,18 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	uint32_t long_list = idx->live / 16 > PRUNE_LIST ? idx->live / 16 : PRUNE_LIST;
 	int any_long = 0;
 	for (int i = 0; i < q->n_terms; i++) {
+		order[i] = i;
+		any_long |= idx->terms[q->terms[i].term].n >= long_list;
+	}
+	for (int i = 1; any_long && i < q->n_terms; i++) {
 		uint32_t n = idx->terms[q->terms[i].term].n;
 		int j = i;
-		any_long |= n >= long_list;
 		while (j > 0 && idx->terms[q->terms[order[j - 1]].term].n > n) {
 			order[j] = order[j - 1];
 			j--;
 		}
 		order[j] = i;
 	}
-	if (!any_long)
-		for (int i = 0; i < q->n_terms; i++)
-			order[i] = i;
 	int may_prune = any_long && n_words && pin < 0 && !sq->exact_total &&
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
