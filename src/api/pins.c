@@ -14,11 +14,10 @@
 
 static void refused(struct hh_req *r, enum hh_rc rc, const char *field)
 {
-	if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-	else if (rc == HH_ERR_FORBIDDEN)
-		hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
-				"pins are for the editors of a municipality");
+	if (rc == HH_ERR_FORBIDDEN)
+		hh_api_report_refusal(r, rc,
+				      "pins are for the editors of a "
+				      "municipality");
 	else if (rc == HH_ERR_INVALID && field && !strcmp(field, "query"))
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "query",
 				"the query has no words to pin");

@@ -21,12 +21,10 @@ static enum hh_rc item(void *items, int64_t id, const char *rule)
 
 static void refused(struct hh_req *r, enum hh_rc rc, const char *field)
 {
-	if (rc == HH_ERR_FORBIDDEN && hh_auth(r)->kind == HH_ANON)
-		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
-	else if (rc == HH_ERR_FORBIDDEN)
-		hh_resp_problem(r, HH_E_FORBIDDEN, NULL,
-				"synonyms are for the editors of the shared "
-				"knowledge base");
+	if (rc == HH_ERR_FORBIDDEN)
+		hh_api_report_refusal(r, rc,
+				      "synonyms are for the editors of the "
+				      "shared knowledge base");
 	else if (rc == HH_ERR_CONFLICT)
 		hh_resp_problem(r, HH_E_SYNONYM_EXISTS, field, NULL);
 	else if (rc == HH_ERR_INVALID)

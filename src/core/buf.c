@@ -122,10 +122,14 @@ char *hh_html_escape_n(char *o, const char *s, size_t n)
 
 void hh_buf_html_n(struct hh_buf *b, const char *s, size_t n)
 {
-	char tmp[6 * 512];
+	/* escaped straight into the buffer, in pieces so that the room for
+	 * the worst case (6 bytes a byte) is never far above the need */
 	while (n) {
 		size_t k = n < 512 ? n : 512;
-		hh_buf_append(b, tmp, (size_t)(hh_html_escape_n(tmp, s, k) - tmp));
+		grow(b, 6 * k);
+		char *end = hh_html_escape_n(b->data + b->len, s, k);
+		b->len = (size_t)(end - b->data);
+		*end = 0;
 		s += k;
 		n -= k;
 	}

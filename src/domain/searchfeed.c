@@ -207,12 +207,17 @@ static enum hh_rc build_org(void *p, const struct hh_org *o)
 	return HH_OK;
 }
 
-static enum hh_rc build_article(void *p, const struct hh_article *a)
+/* An article put (a draft or archived one taken out, if it was in). */
+static enum hh_rc put_article(void *p, const struct hh_article *a)
 {
 	struct build_ctx *c = p;
-	if (a->status != HH_STATUS_ARCHIVED)
-		hh_index_put(c->idx, a, a->org_id && is_agency(c, a->org_id));
+	hh_index_put(c->idx, a, a->org_id && is_agency(c, a->org_id));
 	return HH_OK;
+}
+
+static enum hh_rc build_article(void *p, const struct hh_article *a)
+{
+	return a->status != HH_STATUS_ARCHIVED ? put_article(p, a) : HH_OK;
 }
 
 static enum hh_rc build_chosen(void *p, int64_t article_id, int64_t n)
@@ -222,21 +227,31 @@ static enum hh_rc build_chosen(void *p, int64_t article_id, int64_t n)
 	return HH_OK;
 }
 
-static enum hh_rc build_tx(struct hh_tx *tx, void *p)
+/* The organisations, then every article through each_article, then
+ * (s-self) the guides and the forms citizens may use: what a build and a
+ * resync (hh_index_resync) both read. */
+static enum hh_rc read_docs(struct hh_tx *tx, struct build_ctx *c,
+			    enum hh_rc (*each_article)(void *,
+						       const struct hh_article *))
 {
-	struct build_ctx *c = p;
 	struct hh_article_filter f = { 0 };
 	c->n_agencies = 0;
 	c->n_orgs = 0;
 	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
 	if (rc == HH_OK)
 		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
-					     build_article, c);
-	/* s-self: the guides and the forms citizens may use */
+					     each_article, c);
 	if (rc == HH_OK)
 		rc = tx->store->life_event_list(tx, c->a, build_guide, c);
 	if (rc == HH_OK)
 		rc = tx->store->case_type_list(tx, c->a, 0, build_service, c);
+	return rc;
+}
+
+static enum hh_rc build_tx(struct hh_tx *tx, void *p)
+{
+	struct build_ctx *c = p;
+	enum hh_rc rc = read_docs(tx, c, build_article);
 	/* how often each article was chosen from results, for ranking */
 	if (rc == HH_OK)
 		rc = tx->store->search_chosen_counts(tx, build_chosen, c);
@@ -332,28 +347,9 @@ enum hh_rc hh_index_refresh_kind(struct hh_index *idx, struct hh_store *st,
 /* pg-multi (issue 14): every article put again (archived and draft ones
  * taken out), then the guides and forms; the chosen counts are left as
  * they are (hh_index_chosen adds). */
-static enum hh_rc resync_article(void *p, const struct hh_article *a)
-{
-	struct build_ctx *c = p;
-	hh_index_put(c->idx, a, a->org_id && is_agency(c, a->org_id));
-	return HH_OK;
-}
-
 static enum hh_rc resync_tx(struct hh_tx *tx, void *p)
 {
-	struct build_ctx *c = p;
-	struct hh_article_filter f = { 0 };
-	c->n_agencies = 0;
-	c->n_orgs = 0;
-	enum hh_rc rc = tx->store->org_list(tx, c->a, build_org, c);
-	if (rc == HH_OK)
-		rc = tx->store->article_list(tx, c->a, &f, 0, 0, NULL,
-					     resync_article, c);
-	if (rc == HH_OK)
-		rc = tx->store->life_event_list(tx, c->a, build_guide, c);
-	if (rc == HH_OK)
-		rc = tx->store->case_type_list(tx, c->a, 0, build_service, c);
-	return rc;
+	return read_docs(tx, p, put_article);
 }
 
 enum hh_rc hh_index_resync(struct hh_index *idx, struct hh_store *st)

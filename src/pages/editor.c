@@ -1971,12 +1971,13 @@ void hh_page_editor_unpin(struct hh_req *r)
 	if (!q)
 		return;
 	enum hh_rc rc = hh_pin_remove(r->app->store, &who, &r->arena, q);
+	/* removed from the list on /redaktion/synonymer: back to it */
 	const char *from = hh_req_form(r, "fra");
-	if ((rc == HH_OK || rc == HH_ERR_NOT_FOUND) && from &&
-	    !strcmp(from, "synonymer"))
-		hh_resp_redirect(r, 303, "/redaktion/synonymer?besked=fjernet");
-	else if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
-		hh_resp_redirect(r, 303, back_to(r, q, "fjernet"));
+	if (rc == HH_OK || rc == HH_ERR_NOT_FOUND)
+		hh_resp_redirect(r, 303,
+				 from && !strcmp(from, "synonymer")
+					 ? "/redaktion/synonymer?besked=fjernet"
+					 : back_to(r, q, "fjernet"));
 	else
 		pin_refused(r, rc, "Fastgørelsen kunne ikke fjernes lige nu.");
 }

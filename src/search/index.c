@@ -360,9 +360,15 @@ static uint16_t fclass_get(struct hh_index *idx, int8_t kle_group,
 	return idx->fclass_of[key];
 }
 
-static float chosen_boost(double chosen)
+/* Document di's boost from how often it was chosen from results; the
+ * index's max_boost (s-p99) follows. */
+static void set_boost(struct hh_index *idx, uint32_t di)
 {
-	return chosen > 0 ? (float)(1.0 + 0.1 * log1p(chosen)) : 1.0f;
+	double chosen = idx->docs[di].chosen;
+	float boost = chosen > 0 ? (float)(1.0 + 0.1 * log1p(chosen)) : 1.0f;
+	idx->dm[di].boost = boost;
+	if (boost > idx->max_boost)
+		idx->max_boost = boost;
 }
 
 /* s-self: the id map's key of a document. Articles keep their id (so
@@ -463,9 +469,7 @@ static void put_doc(struct hh_index *idx, const struct hh_index_doc *x,
 	m->audience = d->audience;
 	d->org_slot = org_slot(idx, d->org_id, d->org_code);
 	m->fclass = fclass_get(idx, d->kle_group, d->audience, d->org_slot);
-	m->boost = chosen_boost(d->chosen);
-	if (m->boost > idx->max_boost) /* s-p99 */
-		idx->max_boost = m->boost;
+	set_boost(idx, di);
 	if (!d->org_id)
 		m->flags |= DM_SHARED;
 	else if (!d->agency)
@@ -551,9 +555,7 @@ void hh_index_chosen(struct hh_index *idx, int64_t id, int64_t n)
 	int64_t di = idmap_get(idx, id);
 	if (di >= 0) {
 		idx->docs[di].chosen += (double)n;
-		idx->dm[di].boost = chosen_boost(idx->docs[di].chosen);
-		if (idx->dm[di].boost > idx->max_boost) /* s-p99 */
-			idx->max_boost = idx->dm[di].boost;
+		set_boost(idx, (uint32_t)di);
 	}
 	pthread_rwlock_unlock(&idx->lock);
 }

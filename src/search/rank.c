@@ -39,6 +39,17 @@ static float impact(const struct hh_index *idx, uint32_t doc,
 	return tfw / ((float)K1 + tfw);
 }
 
+/* Posting k of tm (of doc) gets its impact; tm's max_imp (s-p99) follows. */
+static void set_impact(const struct hh_index *idx, struct term *tm,
+		       uint32_t k, uint32_t doc)
+{
+	uint16_t tf2[N_FIELDS];
+	hh_ix_posting_tf2(tm, k, tf2);
+	tm->h[k].imp = impact(idx, doc, tf2);
+	if (tm->h[k].imp > tm->max_imp)
+		tm->max_imp = tm->h[k].imp;
+}
+
 /* Every live document's norms with the current average lengths, and the
  * impacts of all postings with them. */
 void hh_ix_norms_locked(struct hh_index *idx)
@@ -50,13 +61,8 @@ void hh_ix_norms_locked(struct hh_index *idx)
 		struct term *tm = &idx->terms[t];
 		tm->max_imp = 0;
 		for (uint32_t k = 0; k < tm->n; k++)
-			if (idx->dm[tm->h[k].doc].flags & DM_LIVE) {
-				uint16_t tf2[N_FIELDS];
-				hh_ix_posting_tf2(tm, k, tf2);
-				tm->h[k].imp = impact(idx, tm->h[k].doc, tf2);
-				if (tm->h[k].imp > tm->max_imp)
-					tm->max_imp = tm->h[k].imp;
-			}
+			if (idx->dm[tm->h[k].doc].flags & DM_LIVE)
+				set_impact(idx, tm, k, tm->h[k].doc);
 	}
 	idx->norms_live = idx->live;
 	__atomic_store_n(&idx->stale, 0, __ATOMIC_RELEASE);
@@ -71,12 +77,7 @@ void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di)
 	const uint8_t *tp = d->terms;
 	for (uint32_t i = 0, t = 0; i < d->n_terms; i++) {
 		t += hh_ix_varint(&tp);
-		struct term *tm = &idx->terms[t];
-		uint16_t tf2[N_FIELDS];
-		hh_ix_posting_tf2(tm, tm->n - 1, tf2);
-		tm->h[tm->n - 1].imp = impact(idx, di, tf2);
-		if (tm->h[tm->n - 1].imp > tm->max_imp)
-			tm->max_imp = tm->h[tm->n - 1].imp;
+		set_impact(idx, &idx->terms[t], idx->terms[t].n - 1, di);
 	}
 }
 
@@ -413,6 +414,21 @@ static inline int has_evidence(const struct evidence *ev,
 	return ev->walk && slots && coverage(q, all, mk, NULL) > 0;
 }
 
+/* Whether document di, with mask mk, is a hit: visible to the searcher
+ * (visible() only where its flags (quick) or the filters need it), and
+ * with evidence for some word, not only some parts of a compound or a
+ * term that earns no credit (s-trap). */
+static inline int is_hit(const struct hh_index *idx, uint32_t di,
+			 uint64_t mk, const struct hh_search_query *sq,
+			 uint8_t quick, int filters, const struct evidence *ev,
+			 const struct query *q, uint32_t all)
+{
+	if (((idx->dm[di].flags & quick) != DM_LIVE || filters) &&
+	    !visible(idx, di, sq))
+		return 0;
+	return ((uint32_t)mk & all) || has_evidence(ev, q, all, mk);
+}
+
 /* s-p99: the coverage factor of a document with mask mk that lacks some
  * word of all whole, as the scoring loop has always computed it: with
  * no part slot, (words whole / words)²; with part slots, (coverage /
@@ -484,42 +500,12 @@ static void prune_counted(struct prune *pr, int n_new, int exact)
 	}
 }
 
-static void dheap_push(double *h, int *n, int cap, double v)
-{
-	if (*n < cap) {
-		int i = (*n)++;
-		h[i] = v;
-		while (i > 0 && h[i] < h[(i - 1) / 2]) {
-			double t = h[i];
-			h[i] = h[(i - 1) / 2];
-			h[(i - 1) / 2] = t;
-			i = (i - 1) / 2;
-		}
-		return;
-	}
-	if (v <= h[0])
-		return;
-	h[0] = v;
-	for (int i = 0;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < *n && h[l] < h[m])
-			m = l;
-		if (r < *n && h[r] < h[m])
-			m = r;
-		if (m == i)
-			break;
-		double t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
 /* The most a document found only by the terms order[from..] can score:
  * each list's highest impact, the coverage of the words those terms can
  * give evidence for, the highest boost. */
 static double prune_bound(const struct hh_index *idx, const struct query *q,
-			  uint32_t all, const double *cover2, const float *wq,
+			  uint32_t all, const double *cover2,
+			  const uint32_t *wslots, const float *wq,
 			  const int *order, int from)
 {
 	double ub = 0;
@@ -530,12 +516,9 @@ static double prune_bound(const struct hh_index *idx, const struct query *q,
 		words |= qt->mask;
 		slots |= qt->slots;
 	}
-	for (int i = 0; i < q->n_words; i++) {
-		const struct qword *w = &q->words[i];
-		if (slots & (w->inside_slot | w->part_slots | w->head_slot |
-			     w->part_need))
+	for (int i = 0; i < q->n_words; i++)
+		if (slots & wslots[i])
 			words |= 1u << i;
-	}
 	return ub * cover2[popcount32(words & all)] *
 	       (idx->max_boost > 1 ? idx->max_boost : 1);
 }
@@ -553,24 +536,20 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  const struct hh_search_query *sq, uint8_t quick,
 			  int filters)
 {
-	double *h = hh_xmalloc((size_t)heap_cap * sizeof(double));
+	struct cand *h = hh_xmalloc((size_t)heap_cap * sizeof(*h));
 	int n_h = 0;
 	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
-		const struct dmeta *m = &idx->dm[di];
-		if (((m->flags & quick) != DM_LIVE || filters) &&
-		    !visible(idx, di, sq))
+		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
-		if (!((uint32_t)mk & all) && !has_evidence(ev, q, all, mk))
-			continue;
-		double score = (double)acc[di] * m->boost;
+		double score = (double)acc[di] * idx->dm[di].boost;
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
-		dheap_push(h, &n_h, heap_cap, score);
+		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
 	}
-	double theta = n_h == heap_cap ? h[0] : 0;
+	double theta = n_h == heap_cap ? h[0].score : 0;
 	free(h);
 	return theta;
 }
@@ -1112,7 +1091,9 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		cover2[k] = (double)k * k / ((double)n_words * n_words);
 	struct evidence ev; /* s-p99: the no-evidence check without a walk */
 	evidence_init(q, all, &ev);
-	uint32_t wslots[HH_QUERY_WORDS]; /* s-p99: cover_factor */
+	/* s-p99: the slots that can give each word credit (cover_factor,
+	 * prune_bound) */
+	uint32_t wslots[HH_QUERY_WORDS];
 	for (int i = 0; i < q->n_words; i++)
 		wslots[i] = q->words[i].inside_slot | q->words[i].part_slots |
 			    q->words[i].head_slot | q->words[i].part_need;
@@ -1137,22 +1118,22 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	uint32_t long_list = idx->live / 16 > PRUNE_LIST ? idx->live / 16 : PRUNE_LIST;
 	int any_long = 0;
 	for (int i = 0; i < q->n_terms; i++) {
+		order[i] = i;
+		any_long |= idx->terms[q->terms[i].term].n >= long_list;
+	}
+	for (int i = 1; any_long && i < q->n_terms; i++) {
 		uint32_t n = idx->terms[q->terms[i].term].n;
 		int j = i;
-		any_long |= n >= long_list;
 		while (j > 0 && idx->terms[q->terms[order[j - 1]].term].n > n) {
 			order[j] = order[j - 1];
 			j--;
 		}
 		order[j] = i;
 	}
-	if (!any_long)
-		for (int i = 0; i < q->n_terms; i++)
-			order[i] = i;
 	int may_prune = any_long && n_words && pin < 0 && !sq->exact_total &&
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
-	double theta = 0, next_check = 0;
+	double next_check = HUGE_VAL; /* the first check is always made */
 	struct prune pr;
 	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
@@ -1170,22 +1151,26 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		    n_touched >= (uint32_t)heap_cap) {
 			/* a check reads the scores of up to PRUNE_SAMPLE
 			 * documents: again only once the bound has halved */
-			double ub = prune_bound(idx, q, all, cover2, wq, order, o);
-			if (!checks || ub < next_check) {
+			double ub = prune_bound(idx, q, all, cover2, wslots, wq,
+					        order, o);
+			if (ub < next_check) {
 				next_check = ub / 2;
 				checks++;
-				theta = prune_theta(idx, q, all, &ev, cover2,
-						    wslots, n_words, acc, mask,
-						    touched,
-						    n_touched, heap_cap, sq,
-						    quick, filters);
+				double theta = prune_theta(
+					idx, q, all, &ev, cover2, wslots,
+					n_words, acc, mask, touched, n_touched,
+					heap_cap, sq, quick, filters);
 				/* a margin for the rounding of float sums */
 				pr.on = ub * 1.001 < theta;
 			}
 		}
 		if (pr.on) {
-			int counts = (qt->mask & all) ||
-				     has_evidence(&ev, q, all, (uint64_t)qt->slots << 32);
+			/* with a filter, visible() would be needed: no
+			 * new hit is counted */
+			int counts = !filters &&
+				     ((qt->mask & all) ||
+				      has_evidence(&ev, q, all,
+						   (uint64_t)qt->slots << 32));
 			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
 			int n_new = 0;
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
@@ -1194,7 +1179,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 					acc[d] += w * h[k].imp;
 					mask[d] |= bits;
 				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
-					   !filters && dm[d].fclass) {
+					   dm[d].fclass) {
 					/* a hit the loop below does not see */
 					n_new++;
 					cn[dm[d].fclass]++;
@@ -1240,11 +1225,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
 		const struct dmeta *m = &dm[di];
-		if (((m->flags & quick) != DM_LIVE || filters) && !visible(idx, di, sq))
-			continue;
-		/* no evidence for any word (only some parts of a compound, or
-		 * a term that earns no credit): not a hit (s-trap) */
-		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
+		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
 			continue;
 		total++;
 		pin_counted |= di == (uint32_t)pin; /* s-tune */
