@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 
 static void die(const char *what, const char *why)
@@ -52,26 +53,14 @@ static double pct_ms(const int64_t *v, int n, int p)
 
 /* ---- HTTP clients ------------------------------------------------------ */
 
-struct body {
-	char *p;
-	size_t len, cap;
-};
-
+/* curl's write callback: the answer's body, NUL-terminated, in a buffer */
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
-	struct body *b = ud;
-	size_t k = size * n;
-	if (b->len + k + 1 > b->cap) {
-		b->cap = (b->len + k + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, p, k);
-	b->len += k;
-	b->p[b->len] = 0;
-	return k;
+	hh_buf_append(ud, p, size * n);
+	return size * n;
 }
 
-static CURL *client_new(struct body *b)
+static CURL *client_new(struct hh_buf *b)
 {
 	CURL *h = curl_easy_init();
 	curl_easy_setopt(h, CURLOPT_COOKIEFILE, ""); /* cookie engine on */
@@ -82,12 +71,10 @@ static CURL *client_new(struct body *b)
 	return h;
 }
 
-static long request(CURL *h, struct body *b, const char *url, const char *post,
+static long request(CURL *h, struct hh_buf *b, const char *url, const char *post,
 		    struct curl_slist *hdrs, int64_t *us)
 {
-	b->len = 0;
-	if (b->p)
-		b->p[0] = 0;
+	hh_buf_reset(b);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (post) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
@@ -119,7 +106,8 @@ struct submitter {
 static void *submit_thread(void *p)
 {
 	struct submitter *s = p;
-	struct body b = { 0 };
+	struct hh_buf b;
+	hh_buf_init(&b);
 	CURL *h = client_new(&b);
 	char u[1024], body[2048], key[96];
 	struct curl_slist *json = curl_slist_append(NULL,
@@ -127,16 +115,17 @@ static void *submit_thread(void *p)
 	snprintf(u, sizeof(u), "%s/api/v1/citizen/session", s->url);
 	snprintf(body, sizeof(body), "{\"subject\": \"%s\"}", s->subject);
 	if (request(h, &b, u, body, json, NULL) != 201)
-		die("citizen sign-in failed (is the server in --demo mode?)", b.p);
+		die("citizen sign-in failed (is the server in --demo mode?)",
+		    hh_buf_str(&b));
 	/* the session's CSRF token goes with every write */
 	char csrf[200] = "X-CSRF-Token: ";
-	const char *tok = strstr(b.p, "\"csrf_token\"");
+	const char *tok = strstr(hh_buf_str(&b), "\"csrf_token\"");
 	tok = tok ? strchr(tok + 12, '"') : NULL;
 	if (!tok)
-		die("no csrf_token in the sign-in answer", b.p);
+		die("no csrf_token in the sign-in answer", hh_buf_str(&b));
 	size_t tl = strcspn(tok + 1, "\"");
 	if (tl > 150)
-		die("csrf_token too long", b.p);
+		die("csrf_token too long", hh_buf_str(&b));
 	strncat(csrf, tok + 1, tl);
 	snprintf(u, sizeof(u), "%s/api/v1/cases", s->url);
 	snprintf(body, sizeof(body), "{\"case_type\": \"%s\", \"values\": %s}",
@@ -154,7 +143,7 @@ static void *submit_thread(void *p)
 		if (st != 201) {
 			if (s->bad++ == 0)
 				fprintf(stderr, "pg_bench: %s: %ld %.300s\n", u, st,
-					b.p ? b.p : "");
+					hh_buf_str(&b));
 			continue;
 		}
 		if (s->n == s->cap) {
@@ -165,7 +154,7 @@ static void *submit_thread(void *p)
 	}
 	curl_slist_free_all(json);
 	curl_easy_cleanup(h);
-	free(b.p);
+	hh_buf_clear(&b);
 	return NULL;
 }
 
@@ -332,7 +321,8 @@ static int cmd_search(int n, const char *url)
 	};
 	size_t n_q = sizeof(q) / sizeof(q[0]);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	struct body b = { 0 };
+	struct hh_buf b;
+	hh_buf_init(&b);
 	CURL *h = client_new(&b);
 	int64_t *lat = hh_xmalloc(sizeof(int64_t) * (size_t)n);
 	int bad = 0;
@@ -343,7 +333,7 @@ static int cmd_search(int n, const char *url)
 		curl_free(esc);
 		int64_t us;
 		if (request(h, &b, u, NULL, NULL, &us) != 200 && bad++ == 0)
-			fprintf(stderr, "pg_bench: %s: %.300s\n", u, b.p ? b.p : "");
+			fprintf(stderr, "pg_bench: %s: %.300s\n", u, hh_buf_str(&b));
 		if (i >= 0)
 			lat[i] = us;
 	}
@@ -353,7 +343,7 @@ static int cmd_search(int n, const char *url)
 	       n, bad ? "  ** some were not 200" : "");
 	free(lat);
 	curl_easy_cleanup(h);
-	free(b.p);
+	hh_buf_clear(&b);
 	curl_global_cleanup();
 	return bad ? 1 : 0;
 }
