@@ -51,6 +51,37 @@ static double pct_ms(const int64_t *v, int n, int p)
 	return (double)v[i] / 1000.0;
 }
 
+/* Latencies in µs, as a thread collects them. */
+struct lats {
+	int64_t *v;
+	int n, cap;
+};
+
+static void lats_add(struct lats *l, int64_t us)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->v = hh_xrealloc(l->v, (size_t)l->cap * sizeof(int64_t));
+	}
+	l->v[l->n++] = us;
+}
+
+/* Moves part's latencies into all (part is left empty), so that the
+ * threads' figures are sorted together. */
+static void lats_take(struct lats *all, struct lats *part)
+{
+	for (int i = 0; i < part->n; i++)
+		lats_add(all, part->v[i]);
+	free(part->v);
+	*part = (struct lats){ 0 };
+}
+
+static void lats_sort(struct lats *l)
+{
+	if (l->n)
+		qsort(l->v, (size_t)l->n, sizeof(*l->v), cmp_i64);
+}
+
 /* ---- HTTP clients ------------------------------------------------------ */
 
 /* curl's write callback: the answer's body, NUL-terminated, in a buffer */
@@ -99,8 +130,8 @@ struct submitter {
 	const char *url, *case_type, *values, *subject;
 	int64_t until_us;
 	int index;
-	int64_t *lat;
-	int n, cap, bad;
+	struct lats lat;
+	int bad;
 };
 
 static void *submit_thread(void *p)
@@ -146,11 +177,7 @@ static void *submit_thread(void *p)
 					hh_buf_str(&b));
 			continue;
 		}
-		if (s->n == s->cap) {
-			s->cap = s->cap ? s->cap * 2 : 1024;
-			s->lat = hh_xrealloc(s->lat, (size_t)s->cap * sizeof(int64_t));
-		}
-		s->lat[s->n++] = us;
+		lats_add(&s->lat, us);
 	}
 	curl_slist_free_all(json);
 	curl_easy_cleanup(h);
@@ -173,29 +200,24 @@ static int cmd_submit(int seconds, int clients, const char *case_type,
 					   .until_us = until, .index = i };
 		pthread_create(&t[i], NULL, submit_thread, &s[i]);
 	}
-	int n = 0, bad = 0;
+	struct lats all = { 0 };
+	int bad = 0;
 	for (int i = 0; i < clients; i++) {
 		pthread_join(t[i], NULL);
-		n += s[i].n;
+		lats_take(&all, &s[i].lat);
 		bad += s[i].bad;
 	}
 	double wall = (double)(hh_mono_us() - t0) / 1e6;
-	int64_t *all = hh_xmalloc(sizeof(int64_t) * (size_t)(n ? n : 1));
-	int k = 0;
-	for (int i = 0; i < clients; i++) {
-		memcpy(all + k, s[i].lat, sizeof(int64_t) * (size_t)s[i].n);
-		k += s[i].n;
-		free(s[i].lat);
-	}
-	qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+	lats_sort(&all);
+	int n = all.n;
 	printf("%.0f/s  %d in %.1f s, %d clients on %d instance%s; p50 %.1f ms, "
 	       "p99 %.1f ms%s\n",
 	       n / wall, n, wall, clients, n_urls, n_urls > 1 ? "s" : "",
-	       pct_ms(all, n, 50), pct_ms(all, n, 99),
+	       pct_ms(all.v, n, 50), pct_ms(all.v, n, 99),
 	       bad ? "  ** not 201:" : "");
 	if (bad)
 		printf("    %d submissions were refused (not 201; see stderr)\n", bad);
-	free(all);
+	free(all.v);
 	free(s);
 	free(t);
 	curl_global_cleanup();
@@ -207,9 +229,7 @@ static int cmd_submit(int seconds, int clients, const char *case_type,
 struct bare {
 	const char *url;
 	int64_t until_us;
-	int n;
-	int64_t *lat;
-	int cap;
+	struct lats lat;
 };
 
 static PGresult *exec_ok(PGconn *c, PGresult *r, const char *what)
@@ -267,11 +287,7 @@ static void *bare_thread(void *p)
 						  0), "insert event"));
 		PQclear(r);
 		PQclear(exec_ok(c, PQexec(c, "COMMIT"), "COMMIT"));
-		if (b->n == b->cap) {
-			b->cap = b->cap ? b->cap * 2 : 1024;
-			b->lat = hh_xrealloc(b->lat, (size_t)b->cap * sizeof(int64_t));
-		}
-		b->lat[b->n++] = hh_mono_us() - t0;
+		lats_add(&b->lat, hh_mono_us() - t0);
 	}
 	PQclear(row);
 	PQfinish(c);
@@ -287,23 +303,18 @@ static int cmd_bare(int seconds, int clients, const char *url)
 		b[i] = (struct bare){ .url = url, .until_us = until };
 		pthread_create(&t[i], NULL, bare_thread, &b[i]);
 	}
-	int n = 0;
+	struct lats all = { 0 };
 	for (int i = 0; i < clients; i++) {
 		pthread_join(t[i], NULL);
-		n += b[i].n;
+		lats_take(&all, &b[i].lat);
 	}
 	double wall = (double)(hh_mono_us() - t0) / 1e6;
-	int64_t *all = hh_xmalloc(sizeof(int64_t) * (size_t)(n ? n : 1));
-	int k = 0;
-	for (int i = 0; i < clients; i++) {
-		memcpy(all + k, b[i].lat, sizeof(int64_t) * (size_t)b[i].n);
-		k += b[i].n;
-		free(b[i].lat);
-	}
-	qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+	lats_sort(&all);
+	int n = all.n;
 	printf("%.0f/s  %d in %.1f s, %d connections; p50 %.1f ms, p99 %.1f ms\n",
-	       n / wall, n, wall, clients, pct_ms(all, n, 50), pct_ms(all, n, 99));
-	free(all);
+	       n / wall, n, wall, clients, pct_ms(all.v, n, 50),
+	       pct_ms(all.v, n, 99));
+	free(all.v);
 	free(b);
 	free(t);
 	return 0;
