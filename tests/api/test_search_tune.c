@@ -507,8 +507,10 @@ static void synonyms_over_the_api(void **state)
 	const char *rule = "{\"words\":\"qwertyskole\",\"alternatives\":"
 			   "\"skolestart\"}";
 	expect_write_refused(c, "/api/v1/synonyms", rule);
-	struct tu_resp r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST", "/api/v1/synonyms",
-		    "{\"words\":\"qwertyskole\",\"alternatives\":\" , \"}", NULL);
+	struct tu_resp r = tu_call(c->s.base, c->ed1, c->ed1_csrf, "POST",
+				   "/api/v1/synonyms",
+				   "{\"words\":\"qwertyskole\","
+				   "\"alternatives\":\" , \"}", NULL);
 	tu_expect_problem(&r, 400, "invalid-field", "alternatives");
 	tu_resp_free(&r);
 	/* added: at once in the search */
