@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 
 static void die(const char *what, const char *why)
@@ -50,28 +51,47 @@ static double pct_ms(const int64_t *v, int n, int p)
 	return (double)v[i] / 1000.0;
 }
 
-/* ---- HTTP clients ------------------------------------------------------ */
-
-struct body {
-	char *p;
-	size_t len, cap;
+/* Latencies in µs, as a thread collects them. */
+struct lats {
+	int64_t *v;
+	int n, cap;
 };
 
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
+static void lats_add(struct lats *l, int64_t us)
 {
-	struct body *b = ud;
-	size_t k = size * n;
-	if (b->len + k + 1 > b->cap) {
-		b->cap = (b->len + k + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->v = hh_xrealloc(l->v, (size_t)l->cap * sizeof(int64_t));
 	}
-	memcpy(b->p + b->len, p, k);
-	b->len += k;
-	b->p[b->len] = 0;
-	return k;
+	l->v[l->n++] = us;
 }
 
-static CURL *client_new(struct body *b)
+/* Moves part's latencies into all (part is left empty), so that the
+ * threads' figures are sorted together. */
+static void lats_take(struct lats *all, struct lats *part)
+{
+	for (int i = 0; i < part->n; i++)
+		lats_add(all, part->v[i]);
+	free(part->v);
+	*part = (struct lats){ 0 };
+}
+
+static void lats_sort(struct lats *l)
+{
+	if (l->n)
+		qsort(l->v, (size_t)l->n, sizeof(*l->v), cmp_i64);
+}
+
+/* ---- HTTP clients ------------------------------------------------------ */
+
+/* curl's write callback: the answer's body, NUL-terminated, in a buffer */
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	hh_buf_append(ud, p, size * n);
+	return size * n;
+}
+
+static CURL *client_new(struct hh_buf *b)
 {
 	CURL *h = curl_easy_init();
 	curl_easy_setopt(h, CURLOPT_COOKIEFILE, ""); /* cookie engine on */
@@ -82,12 +102,10 @@ static CURL *client_new(struct body *b)
 	return h;
 }
 
-static long request(CURL *h, struct body *b, const char *url, const char *post,
+static long request(CURL *h, struct hh_buf *b, const char *url, const char *post,
 		    struct curl_slist *hdrs, int64_t *us)
 {
-	b->len = 0;
-	if (b->p)
-		b->p[0] = 0;
+	hh_buf_reset(b);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (post) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
@@ -112,14 +130,15 @@ struct submitter {
 	const char *url, *case_type, *values, *subject;
 	int64_t until_us;
 	int index;
-	int64_t *lat;
-	int n, cap, bad;
+	struct lats lat;
+	int bad;
 };
 
 static void *submit_thread(void *p)
 {
 	struct submitter *s = p;
-	struct body b = { 0 };
+	struct hh_buf b;
+	hh_buf_init(&b);
 	CURL *h = client_new(&b);
 	char u[1024], body[2048], key[96];
 	struct curl_slist *json = curl_slist_append(NULL,
@@ -127,16 +146,17 @@ static void *submit_thread(void *p)
 	snprintf(u, sizeof(u), "%s/api/v1/citizen/session", s->url);
 	snprintf(body, sizeof(body), "{\"subject\": \"%s\"}", s->subject);
 	if (request(h, &b, u, body, json, NULL) != 201)
-		die("citizen sign-in failed (is the server in --demo mode?)", b.p);
+		die("citizen sign-in failed (is the server in --demo mode?)",
+		    hh_buf_str(&b));
 	/* the session's CSRF token goes with every write */
 	char csrf[200] = "X-CSRF-Token: ";
-	const char *tok = strstr(b.p, "\"csrf_token\"");
+	const char *tok = strstr(hh_buf_str(&b), "\"csrf_token\"");
 	tok = tok ? strchr(tok + 12, '"') : NULL;
 	if (!tok)
-		die("no csrf_token in the sign-in answer", b.p);
+		die("no csrf_token in the sign-in answer", hh_buf_str(&b));
 	size_t tl = strcspn(tok + 1, "\"");
 	if (tl > 150)
-		die("csrf_token too long", b.p);
+		die("csrf_token too long", hh_buf_str(&b));
 	strncat(csrf, tok + 1, tl);
 	snprintf(u, sizeof(u), "%s/api/v1/cases", s->url);
 	snprintf(body, sizeof(body), "{\"case_type\": \"%s\", \"values\": %s}",
@@ -154,18 +174,14 @@ static void *submit_thread(void *p)
 		if (st != 201) {
 			if (s->bad++ == 0)
 				fprintf(stderr, "pg_bench: %s: %ld %.300s\n", u, st,
-					b.p ? b.p : "");
+					hh_buf_str(&b));
 			continue;
 		}
-		if (s->n == s->cap) {
-			s->cap = s->cap ? s->cap * 2 : 1024;
-			s->lat = hh_xrealloc(s->lat, (size_t)s->cap * sizeof(int64_t));
-		}
-		s->lat[s->n++] = us;
+		lats_add(&s->lat, us);
 	}
 	curl_slist_free_all(json);
 	curl_easy_cleanup(h);
-	free(b.p);
+	hh_buf_clear(&b);
 	return NULL;
 }
 
@@ -184,29 +200,24 @@ static int cmd_submit(int seconds, int clients, const char *case_type,
 					   .until_us = until, .index = i };
 		pthread_create(&t[i], NULL, submit_thread, &s[i]);
 	}
-	int n = 0, bad = 0;
+	struct lats all = { 0 };
+	int bad = 0;
 	for (int i = 0; i < clients; i++) {
 		pthread_join(t[i], NULL);
-		n += s[i].n;
+		lats_take(&all, &s[i].lat);
 		bad += s[i].bad;
 	}
 	double wall = (double)(hh_mono_us() - t0) / 1e6;
-	int64_t *all = hh_xmalloc(sizeof(int64_t) * (size_t)(n ? n : 1));
-	int k = 0;
-	for (int i = 0; i < clients; i++) {
-		memcpy(all + k, s[i].lat, sizeof(int64_t) * (size_t)s[i].n);
-		k += s[i].n;
-		free(s[i].lat);
-	}
-	qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+	lats_sort(&all);
+	int n = all.n;
 	printf("%.0f/s  %d in %.1f s, %d clients on %d instance%s; p50 %.1f ms, "
 	       "p99 %.1f ms%s\n",
 	       n / wall, n, wall, clients, n_urls, n_urls > 1 ? "s" : "",
-	       pct_ms(all, n, 50), pct_ms(all, n, 99),
+	       pct_ms(all.v, n, 50), pct_ms(all.v, n, 99),
 	       bad ? "  ** not 201:" : "");
 	if (bad)
 		printf("    %d submissions were refused (not 201; see stderr)\n", bad);
-	free(all);
+	free(all.v);
 	free(s);
 	free(t);
 	curl_global_cleanup();
@@ -218,9 +229,7 @@ static int cmd_submit(int seconds, int clients, const char *case_type,
 struct bare {
 	const char *url;
 	int64_t until_us;
-	int n;
-	int64_t *lat;
-	int cap;
+	struct lats lat;
 };
 
 static PGresult *exec_ok(PGconn *c, PGresult *r, const char *what)
@@ -278,11 +287,7 @@ static void *bare_thread(void *p)
 						  0), "insert event"));
 		PQclear(r);
 		PQclear(exec_ok(c, PQexec(c, "COMMIT"), "COMMIT"));
-		if (b->n == b->cap) {
-			b->cap = b->cap ? b->cap * 2 : 1024;
-			b->lat = hh_xrealloc(b->lat, (size_t)b->cap * sizeof(int64_t));
-		}
-		b->lat[b->n++] = hh_mono_us() - t0;
+		lats_add(&b->lat, hh_mono_us() - t0);
 	}
 	PQclear(row);
 	PQfinish(c);
@@ -298,23 +303,18 @@ static int cmd_bare(int seconds, int clients, const char *url)
 		b[i] = (struct bare){ .url = url, .until_us = until };
 		pthread_create(&t[i], NULL, bare_thread, &b[i]);
 	}
-	int n = 0;
+	struct lats all = { 0 };
 	for (int i = 0; i < clients; i++) {
 		pthread_join(t[i], NULL);
-		n += b[i].n;
+		lats_take(&all, &b[i].lat);
 	}
 	double wall = (double)(hh_mono_us() - t0) / 1e6;
-	int64_t *all = hh_xmalloc(sizeof(int64_t) * (size_t)(n ? n : 1));
-	int k = 0;
-	for (int i = 0; i < clients; i++) {
-		memcpy(all + k, b[i].lat, sizeof(int64_t) * (size_t)b[i].n);
-		k += b[i].n;
-		free(b[i].lat);
-	}
-	qsort(all, (size_t)n, sizeof(*all), cmp_i64);
+	lats_sort(&all);
+	int n = all.n;
 	printf("%.0f/s  %d in %.1f s, %d connections; p50 %.1f ms, p99 %.1f ms\n",
-	       n / wall, n, wall, clients, pct_ms(all, n, 50), pct_ms(all, n, 99));
-	free(all);
+	       n / wall, n, wall, clients, pct_ms(all.v, n, 50),
+	       pct_ms(all.v, n, 99));
+	free(all.v);
 	free(b);
 	free(t);
 	return 0;
@@ -332,7 +332,8 @@ static int cmd_search(int n, const char *url)
 	};
 	size_t n_q = sizeof(q) / sizeof(q[0]);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	struct body b = { 0 };
+	struct hh_buf b;
+	hh_buf_init(&b);
 	CURL *h = client_new(&b);
 	int64_t *lat = hh_xmalloc(sizeof(int64_t) * (size_t)n);
 	int bad = 0;
@@ -343,7 +344,7 @@ static int cmd_search(int n, const char *url)
 		curl_free(esc);
 		int64_t us;
 		if (request(h, &b, u, NULL, NULL, &us) != 200 && bad++ == 0)
-			fprintf(stderr, "pg_bench: %s: %.300s\n", u, b.p ? b.p : "");
+			fprintf(stderr, "pg_bench: %s: %.300s\n", u, hh_buf_str(&b));
 		if (i >= 0)
 			lat[i] = us;
 	}
@@ -353,7 +354,7 @@ static int cmd_search(int n, const char *url)
 	       n, bad ? "  ** some were not 200" : "");
 	free(lat);
 	curl_easy_cleanup(h);
-	free(b.p);
+	hh_buf_clear(&b);
 	curl_global_cleanup();
 	return bad ? 1 : 0;
 }

@@ -1128,6 +1128,20 @@ const PDF = PDF_BYTES.toString('base64');
 const journals = new Map();
 
 async function submitCase() {
+	const made = await citizenSubmits('enkeltydelse', {
+		udgiftstype: 'tandbehandling',
+		beskrivelse: 'En tand knækkede, og tandlægen skal lave en krone.',
+		beloeb: '4200', betalt: 'nej', forsikring: 'nej',
+		tilbud: { name: 'overslag-tandlaege.pdf',
+			  content_type: 'application/pdf', data: PDF },
+	});
+	journals.set(made.id, made.journal_no);
+	return made.id;
+}
+
+// Submits a case of caseType with values through the API as the demo
+// citizen Mette Jensen of Nordskov (901); returns the new case (JSON).
+async function citizenSubmits(caseType, values) {
 	const context = await apiClient();
 	try {
 		const s = await context.post(url('/api/v1/citizen/session'),
@@ -1136,19 +1150,11 @@ async function submitCase() {
 		const { csrf_token: csrf } = await s.json();
 		const resp = await context.post(url('/api/v1/cases'), {
 			headers: { 'X-CSRF-Token': csrf },
-			data: { case_type: 'enkeltydelse', values: {
-				udgiftstype: 'tandbehandling',
-				beskrivelse: 'En tand knækkede, og tandlægen skal lave en krone.',
-				beloeb: '4200', betalt: 'nej', forsikring: 'nej',
-				tilbud: { name: 'overslag-tandlaege.pdf',
-					  content_type: 'application/pdf', data: PDF },
-			} },
+			data: { case_type: caseType, values },
 		});
 		check(resp.status() === 201,
 		      `case not created: ${resp.status()} ${await resp.text()}`);
-		const made = await resp.json();
-		journals.set(made.id, made.journal_no);
-		return made.id;
+		return await resp.json();
 	} finally {
 		await context.dispose();
 	}
@@ -2374,20 +2380,7 @@ const PHONE_390 = { width: 390, height: 844 };
 // Sends a fault report through the API as a demo citizen of Nordskov;
 // returns the new case's id.
 async function submitFaultReport() {
-	const context = await apiClient();
-	try {
-		const s = await context.post(url('/api/v1/citizen/session'),
-			{ data: { subject: 'demo:demo-mette' } });
-		check(s.status() === 201, `citizen sign-in: ${s.status()}`);
-		const { csrf_token: csrf } = await s.json();
-		const r = await context.post(url('/api/v1/cases'), {
-			headers: { 'X-CSRF-Token': csrf },
-			data: { case_type: 'fejl-paa-vej', values: FAULT_VALUES } });
-		check(r.status() === 201, `case not created: ${r.status()} ${await r.text()}`);
-		return (await r.json()).id;
-	} finally {
-		await context.dispose();
-	}
+	return (await citizenSubmits('fejl-paa-vej', FAULT_VALUES)).id;
 }
 
 // The header's Log ud: one button, in the header, that signs out.

@@ -51,9 +51,8 @@ free_port() {
 		echo $((20000 + $$ % 20000))
 }
 
-# Starts the server of DIR on port (pg_ctl's status).
 # pg_start DIR PORT: starts DIR's cluster with the durability settings
-# it was made with (DIR/sync, written by start).
+# it was made with (DIR/sync, written by start); pg_ctl's status.
 pg_start() {
 	as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
 		-o "-c listen_addresses=127.0.0.1 -c port=$2 \

@@ -29,7 +29,8 @@ static inline int pgt_suites_on(void)
  * these suites). The same dir gives the same database while the folder
  * lives (a test that closes and reopens its store finds its rows);
  * tu_rmdir(dir) gives the database back, and the next new folder of this
- * process gets it emptied (pgt_suite_reset_of) rather than a new copy: on
+ * process gets it emptied (pg_fixture.h's pgt_reset_sql, from the rows
+ * pgt_seed_sql saved in the template) rather than a new copy: on
  * PostgreSQL 15 a CREATE DATABASE costs ~50 ms of server CPU, a DROP a
  * checkpoint, emptying the tables ~11 ms. The first database of a process
  * is a copy of one migrated template per server (helhed_suites), made
@@ -43,7 +44,6 @@ struct pgt_suite_db {
 };
 static struct pgt_suite_db *pgt_suite_dbs;
 static size_t pgt_suite_n;
-static char *pgt_suite_reset_sql;
 static pid_t pgt_suite_pid;
 
 /* One connection to address; fails the test when there is none. */
@@ -86,77 +86,16 @@ static inline const char *pgt_suite_template(void)
 		assert_int_equal(hh_store_open_postgres(url, 1, &st), HH_OK);
 		assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
 		hh_store_close(st);
+		/* what pgt_reset_sql puts back (pg_fixture.h) */
+		PGconn *t = pgt_connect(url);
+		pgt_exec(t, pgt_seed_sql);
+		PQfinish(t);
 		free(url);
 	}
 	pgt_exec(c, "SELECT pg_advisory_unlock(1751675765)");
 	PQfinish(c);
 	made = 1;
 	return name;
-}
-
-/* One text from sql on c (new); fails the test on error. */
-static inline char *pgt_text(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-		fail_msg("pg_fixture: %.200s: %s", sql, PQresultErrorMessage(r));
-	char *v = hh_xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return v;
-}
-
-/* The statements that bring database url back to what a fresh copy of
- * the template holds: every table but the migrations' own emptied
- * (triggers off, so the append-only tables and the foreign keys let it),
- * the rows the migrations left (id_counters' first row) put back, and
- * every sequence where the template has it. Built once per process, from
- * url while it is a fresh copy. */
-static inline const char *pgt_suite_reset_of(const char *url)
-{
-	if (pgt_suite_reset_sql)
-		return pgt_suite_reset_sql;
-	PGconn *c = pgt_connect(url);
-	struct hh_buf b;
-	hh_buf_init(&b);
-	char *deletes = pgt_text(c,
-		"SELECT string_agg('DELETE FROM ' || quote_ident(tablename), "
-		"'; ') FROM pg_tables WHERE schemaname = 'public' "
-		"AND tablename <> 'helhed_schema'");
-	hh_buf_printf(&b, "BEGIN; SET LOCAL session_replication_role = "
-			  "replica; %s; ", deletes);
-	free(deletes);
-	PGresult *r = PQexec(c,
-		"SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-		"AND tablename <> 'helhed_schema' AND (xpath('/row/n/text()', "
-		"query_to_xml(format('SELECT count(*) AS n FROM %I', tablename), "
-		"false, true, '')))[1]::text::bigint > 0");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("pg_fixture: %s", PQresultErrorMessage(r));
-	for (int i = 0; i < PQntuples(r); i++) {
-		char *t = PQescapeIdentifier(c, PQgetvalue(r, i, 0),
-					     strlen(PQgetvalue(r, i, 0)));
-		char sql[512];
-		snprintf(sql, sizeof(sql),
-			 "SELECT format('INSERT INTO %%s SELECT * FROM "
-			 "json_populate_recordset(NULL::%%s, %%L)', '%s', '%s', "
-			 "json_agg(x)::text) FROM %s x", t, t, t);
-		char *ins = pgt_text(c, sql);
-		hh_buf_printf(&b, "%s; ", ins);
-		free(ins);
-		PQfreemem(t);
-	}
-	PQclear(r);
-	char *seqs = pgt_text(c,
-		"SELECT coalesce(string_agg(format('setval(%L, %s, %s)', "
-		"quote_ident(schemaname) || '.' || quote_ident(sequencename), "
-		"coalesce(last_value, start_value), "
-		"CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END), "
-		"', '), '1') FROM pg_sequences WHERE schemaname = 'public'");
-	hh_buf_printf(&b, "SELECT %s; COMMIT", seqs);
-	free(seqs);
-	PQfinish(c);
-	pgt_suite_reset_sql = hh_buf_steal(&b);
-	return pgt_suite_reset_sql;
 }
 
 /* At exit: drops this process's databases (not in a child that forked
@@ -194,7 +133,7 @@ static inline const char *pgt_suite_db(const char *dir)
 	}
 	if (free_db) {
 		PGconn *c = pgt_connect(free_db->url);
-		pgt_exec(c, pgt_suite_reset_sql); /* built when it was new */
+		pgt_exec(c, pgt_reset_sql);
 		PQfinish(c);
 		free_db->dir = hh_xstrdup(dir);
 		return free_db->url;
@@ -209,7 +148,6 @@ static inline const char *pgt_suite_db(const char *dir)
 		 pgt_suite_template());
 	pgt_admin(sql);
 	d.url = pgt_url_db(pgt_base, d.name);
-	pgt_suite_reset_of(d.url); /* while it is a fresh copy */
 	d.dir = hh_xstrdup(dir);
 	if (!pgt_suite_n) {
 		pgt_suite_pid = getpid();
