@@ -25,10 +25,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
-
-/* The advisory lock key of migrations (postgres.c): held for the whole
- * copy, so no instance migrates, and no second copy starts, meanwhile. */
-#define MIGRATE_LOCK_KEY 0x68656c68
+#include "store/postgres.h"
 
 /* COPY data is sent in pieces of about this many bytes. */
 #define COPY_CHUNK (256 * 1024)
@@ -139,22 +136,9 @@ static enum hh_rc schema_versions(struct copy *c, int *version)
 	if (sv == 0)
 		return say(c, HH_ERR_INVALID,
 			   "the SQLite file has no helhed schema (version 0)");
-	PGresult *r;
-	enum hh_rc rc = pg_run(c, "SELECT to_regclass('helhed_schema') IS NULL",
-			       &r);
-	if (rc != HH_OK)
-		return rc;
-	int none = PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
 	int pv = 0;
-	if (!none) {
-		rc = pg_run(c, "SELECT coalesce(max(version), 0) FROM "
-			       "helhed_schema", &r);
-		if (rc != HH_OK)
-			return rc;
-		pv = atoi(PQgetvalue(r, 0, 0));
-		PQclear(r);
-	}
+	if (hh_pg_schema_version(c->pg, &pv) != HH_OK)
+		return say(c, HH_ERR_IO, "PostgreSQL: %s", PQerrorMessage(c->pg));
 	if (pv != sv)
 		return say(c, HH_ERR_INVALID,
 			   "schema versions differ: the SQLite file is at %d, "
@@ -631,7 +615,8 @@ enum hh_rc hh_store_copy(const char *file, const char *url, FILE *progress,
 	in_pg_tx = 1;
 	char lock[64];
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_xact_lock(%d)",
-		 MIGRATE_LOCK_KEY);
+		 HH_PG_MIGRATE_LOCK_KEY); /* no instance migrates, and no
+					     second copy starts, meanwhile */
 	rc = pg_run(&c, lock, NULL);
 	if (rc == HH_OK)
 		rc = copy_all(&c, &st);

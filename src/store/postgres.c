@@ -34,9 +34,6 @@
 
 extern const char *const hh_pg_migrations[];
 
-/* The advisory lock key of migrations: "helh" in ASCII. */
-#define MIGRATE_LOCK_KEY 0x68656c68
-
 enum hh_rc hh_pg_not_ported(const char *name)
 {
 	hh_log(HH_LOG_ERROR,
@@ -446,17 +443,23 @@ static int latest_version(void)
 	return n;
 }
 
-/* The schema version on connection db (0: none applied). */
-static enum hh_rc read_version(PGconn *db, int *current)
+/* Two statements: a single one naming helhed_schema inside a CASE fails
+ * at planning when the table is not there yet. */
+enum hh_rc hh_pg_schema_version(PGconn *db, int *version)
 {
-	PGresult *r = PQexec(db, "SELECT CASE WHEN to_regclass('helhed_schema') "
-				 "IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) "
-				 "FROM helhed_schema) END");
+	PGresult *r = PQexec(db, "SELECT to_regclass('helhed_schema') IS NULL");
 	enum hh_rc rc = HH_OK;
+	*version = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
 		rc = map_error(db, r, "schema version");
-	else
-		*current = (int)g_int(r, 0, 0);
+	else if (PQgetvalue(r, 0, 0)[0] == 'f') {
+		PQclear(r);
+		r = PQexec(db, "SELECT coalesce(max(version), 0) FROM helhed_schema");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+			rc = map_error(db, r, "schema version");
+		else
+			*version = (int)g_int(r, 0, 0);
+	}
 	PQclear(r);
 	return rc;
 }
@@ -481,7 +484,7 @@ static enum hh_rc schema_version(void *cls, int *current, int *latest)
 	enum hh_rc rc = take_conn(s, &c);
 	if (rc != HH_OK)
 		return rc;
-	rc = read_version(c->db, current);
+	rc = hh_pg_schema_version(c->db, current);
 	*latest = latest_version();
 	give_back(s, c);
 	return rc;
@@ -494,7 +497,7 @@ static enum hh_rc migrate_locked(struct pg_conn *c, int *applied)
 				  "version integer PRIMARY KEY, "
 				  "applied_at timestamptz NOT NULL DEFAULT now())");
 	if (rc == HH_OK)
-		rc = read_version(c->db, &current);
+		rc = hh_pg_schema_version(c->db, &current);
 	if (rc != HH_OK)
 		return rc;
 	if (current > latest) {
@@ -546,12 +549,12 @@ static enum hh_rc migrate(void *cls, int *applied)
 		return rc;
 	char sql[96];
 	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%d)",
-		 MIGRATE_LOCK_KEY);
+		 HH_PG_MIGRATE_LOCK_KEY);
 	rc = simple(c, sql);
 	if (rc == HH_OK) {
 		rc = migrate_locked(c, &n);
 		snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%d)",
-			 MIGRATE_LOCK_KEY);
+			 HH_PG_MIGRATE_LOCK_KEY);
 		simple(c, sql);
 	}
 	/* the schema changed under statements prepared before: forget them

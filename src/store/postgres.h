@@ -3,7 +3,18 @@
 #ifndef HH_POSTGRES_H
 #define HH_POSTGRES_H
 
+#include <libpq-fe.h>
+
 #include "store/store.h"
+
+/* The advisory lock key of migrating ("helh" in ASCII); `helhed copy`
+ * holds it too, so that no instance migrates meanwhile. */
+#define HH_PG_MIGRATE_LOCK_KEY 0x68656c68
+
+/* The schema version of the database on connection db (the number of
+ * migrations applied; 0 when none are, helhed_schema not there yet), for
+ * migrating and for `helhed copy`. HH_ERR_IO when it cannot be read. */
+enum hh_rc hh_pg_schema_version(PGconn *db, int *version);
 
 /* 1 when address is a PostgreSQL address (postgresql://... or
  * postgres://...), else 0 (a SQLite file). */
