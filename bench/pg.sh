@@ -15,7 +15,9 @@
 # shared_buffers 32MB); files under TMPDIR (default /tmp), on disk.
 # Usage: bench/pg.sh BUILD_DIR
 # HELHED_BENCH_SECONDS (10) per submission run, HELHED_BENCH_CLIENTS (8),
-# HELHED_BENCH_ROUNDS (2), HELHED_BENCH_REQUESTS (500) per latency target.
+# HELHED_BENCH_ROUNDS (2), HELHED_BENCH_REQUESTS (500) per latency target,
+# HELHED_BENCH_PG_PARTS ("1 2"): which of the two parts to run (pg-serial:
+# "1" measures the submissions alone, a few minutes instead of many).
 set -eu
 build=${1:-build}
 bin=$build/helhed
@@ -25,6 +27,8 @@ secs=${HELHED_BENCH_SECONDS:-10}
 clients=${HELHED_BENCH_CLIENTS:-8}
 rounds=${HELHED_BENCH_ROUNDS:-2}
 n_req=${HELHED_BENCH_REQUESTS:-500}
+parts=${HELHED_BENCH_PG_PARTS:-1 2}
+has_part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 email=sagsbehandler@bench.test
 password=bench-sagsbehandler
 subject=demo:bench-00042
@@ -80,7 +84,20 @@ stop_all() {
 results=$tmp/results
 : >"$results"
 note() { printf '%s\n' "$*" | tee -a "$results"; }
+# pg-serial: log_lines, then ser_failures N: the serialization failures
+# PostgreSQL logged after line N of its log, by what their statement wrote
+log_lines() { wc -l <"$tmp/pg/server.log"; }
+ser_failures() {
+	tail -n +"$(($1 + 1))" "$tmp/pg/server.log" | awk '
+		/could not serialize access/ { n++; want = 1; next }
+		want && /STATEMENT:/ { want = 0
+			if ($0 ~ /journal_serials/) j++
+			else if ($0 ~ /INTO citizens/) c++
+			else o++ }
+		END { printf "    serialization failures: %d (journal_serials %d, citizens %d, other %d)\n", n, j, c, o }'
+}
 
+if has_part 1; then
 echo
 echo "== 1. durable submissions: $clients clients, $secs s a run, $rounds rounds"
 sub=$tmp/sub.db
@@ -104,15 +121,19 @@ for r in $(seq "$rounds"); do
 		done
 		printf 'round %s  PostgreSQL, %s instance%s: ' "$r" "$n" \
 			"$([ "$n" = 1 ] && echo ' ' || echo s)" | tee -a "$results"
+		from=$(log_lines)
 		# shellcheck disable=SC2086
 		"$pb" submit "$secs" "$clients" "$case_type" "$values" "$dsub" $urls |
 			tee -a "$results"
 		stop_all
+		ser_failures "$from" | tee -a "$results"
 	done
 	printf 'round %s  bare libpq (case+event):  ' "$r" | tee -a "$results"
 	"$pb" bare "$secs" "$clients" "$(db_url sub)" | tee -a "$results"
 done
+fi
 
+if has_part 2; then
 echo
 echo "== 2. 100,000 cases: the case reads and the search, SQLite beside PostgreSQL"
 cdb=$tmp/cases.db
@@ -141,6 +162,7 @@ for r in $(seq "$rounds"); do
 		stop_all
 	done
 done
+fi
 
 echo
 echo "== summary"

@@ -116,6 +116,11 @@ static enum hh_rc map_error(PGconn *db, const PGresult *res, const char *what)
 	return HH_ERR_INTERNAL;
 }
 
+enum hh_rc hh_pg_map_error(PGconn *db, const PGresult *res, const char *what)
+{
+	return map_error(db, res, what);
+}
+
 /* A simple statement of our own (BEGIN, SAVEPOINT, ...). */
 static enum hh_rc simple(struct pg_conn *c, const char *sql)
 {
@@ -574,6 +579,7 @@ static void pg_close(void *cls)
 {
 	struct pg *s = cls;
 	hh_pg_follow_free(s); /* pg-multi: it uses the pool */
+	hh_pg_serial_free(s); /* pg-serial */
 	for (int i = 0; i < s->n_conns; i++)
 		if (s->conns[i].db)
 			PQfinish(s->conns[i].db);
@@ -605,6 +611,7 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 		snprintf(s->instance + 2 * i, 3, "%02x", rnd[i]);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
+	hh_pg_serial_init(s); /* pg-serial */
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
 	s->n_conns = pool_size;
 	struct hh_store *st = &s->store;

@@ -162,10 +162,6 @@ static const char *const stmt_sql[P__COUNT] = {
 			  "($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 	[P_FILE_GET] = "SELECT id, case_id, field, name, content_type, data, "
 		       "size, created_at FROM case_files WHERE id = $1",
-	[P_JOURNAL_NEXT] = "INSERT INTO journal_serials(organisation_id, year, "
-			   "last) VALUES ($1, $2, 1) "
-			   "ON CONFLICT(organisation_id, year) DO UPDATE SET "
-			   "last = journal_serials.last + 1 RETURNING last",
 	[P_AUDIT_APPEND] = "INSERT INTO audit_log(at, actor, citizen_id, what, "
 			   "why) VALUES ($1, $2, $3, $4, $5)",
 	[P_AUDIT_LIST] = "SELECT id, at, actor, citizen_id, what, why FROM "
@@ -896,14 +892,14 @@ static enum hh_rc case_file_get(struct hh_tx *tx, struct hh_arena *a,
 	PG_ONE_ROW(tx, P_FILE_GET, &p, file_row, a, out);
 }
 
+/* pg-serial: not in tx but on a connection of its own, committed at
+ * once, so that concurrent submissions do not fail on the serial's row
+ * (postgres_serial.c); a rolled back case leaves a gap. */
 static enum hh_rc journal_serial_next(struct hh_tx *tx, int64_t org_id,
 				      int year, int64_t *serial)
 {
 	FAULT(tx);
-	struct pg_params p = { 0 };
-	p_int(&p, org_id);
-	p_int(&p, year);
-	return RUN_INT(tx, P_JOURNAL_NEXT, &p, serial);
+	return hh_pg_serial_next(tx, org_id, year, serial);
 }
 
 static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)

@@ -100,7 +100,6 @@ enum pg_stmt_id {
 	P_FILE_INSERT,
 	P_FILE_LIST,
 	P_FILE_GET,
-	P_JOURNAL_NEXT,
 	P_AUDIT_APPEND,
 	P_AUDIT_LIST,
 	/* postgres_inquiries.c: inquiries, opening hours, the desk */
@@ -265,6 +264,11 @@ struct pg {
 	 * (postgres_notify.c; NULL until hh_pg_follow_start). */
 	char instance[33];
 	struct pg_follow *follow;
+	/* pg-serial (issue 14): the journal serials' own connection,
+	 * outside the pool (postgres_serial.c); one statement at a time */
+	pthread_mutex_t serial_lock;
+	PGconn *serial_db; /* NULL until first used */
+	int serial_prepared;
 };
 
 static inline struct pg *pg_of(struct hh_tx *tx)
@@ -434,6 +438,24 @@ PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
 		      int keepalives);
 /* Stops and frees s's listener, if one was started (pg_close). */
 void hh_pg_follow_free(struct pg *s);
+
+/* pg-serial (issue 14): the next journal serial of org_id in year into
+ * *serial, taken on the store's serial connection in a transaction of
+ * its own (READ COMMITTED, committed at once), not in tx: concurrent
+ * submissions then wait their turn on the serial's row for the length
+ * of one statement instead of failing with 40001 in their SERIALIZABLE
+ * transactions. A serial taken by a transaction that then rolls back is
+ * not given back (a gap). Never waits for a connection of the pool.
+ * postgres_serial.c. */
+enum hh_rc hh_pg_serial_next(struct hh_tx *tx, int64_t org_id, int year,
+			     int64_t *serial);
+/* Sets up and frees what hh_pg_serial_next keeps in s (its connection). */
+void hh_pg_serial_init(struct pg *s);
+void hh_pg_serial_free(struct pg *s);
+/* The hh_rc of a failed statement on db (res NULL: the connection's
+ * error), as hh_pg_exec maps it; logs what is not the caller's to
+ * handle. */
+enum hh_rc hh_pg_map_error(PGconn *db, const PGresult *res, const char *what);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \
