@@ -89,12 +89,21 @@ note() { printf '%s\n' "$*" | tee -a "$results"; }
 log_lines() { wc -l <"$tmp/pg/server.log"; }
 ser_failures() {
 	tail -n +"$(($1 + 1))" "$tmp/pg/server.log" | awk '
-		/could not serialize access/ { n++; want = 1; next }
+		/could not serialize access/ { n++; want = 1
+			if ($0 ~ /concurrent update/) row++; else rw++
+			next }
 		want && /STATEMENT:/ { want = 0
 			if ($0 ~ /journal_serials/) j++
 			else if ($0 ~ /INTO citizens/) c++
-			else o++ }
-		END { printf "    serialization failures: %d (journal_serials %d, citizens %d, other %d)\n", n, j, c, o }'
+			st = $0; sub(/.*STATEMENT: +/, "", st)
+			if (st ~ /^SELECT/ && match(st, /FROM [a-z_]+/))
+				st = "SELECT " substr(st, RSTART, RLENGTH)
+			else { split(st, w, /[ (]+/); st = w[1] " " w[2] " " w[3]; sub(/ +$/, "", st) }
+			by[st]++ }
+		END { printf "    serialization failures: %d: a row updated concurrently %d, read/write dependencies %d; on journal_serials %d, on citizens %d\n", n, row, rw, j, c
+			line = ""
+			for (k in by) line = line sprintf("%s%s %d", line == "" ? "" : ", ", k, by[k])
+			if (line != "") printf "    by statement: %s\n", line }'
 }
 
 if has_part 1; then

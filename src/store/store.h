@@ -643,8 +643,12 @@ struct hh_store {
 	 * journal_no and assigned_team (case_insert writes both,
 	 * case_update assigned_team). journal_serial_next gives the next
 	 * serial of an organisation's journal numbers in a (Danish) year,
-	 * from 1, in the caller's write transaction: a rolled back case
-	 * gives its serial back. */
+	 * from 1, unique and increasing across instances. SQLite takes it in
+	 * the caller's write transaction: a rolled back case gives its
+	 * serial back. PostgreSQL takes it in a transaction of its own,
+	 * committed at once, so that concurrent submissions do not fail on
+	 * its row: a rolled back (or retried) case leaves a gap
+	 * (docs/postgres.md, pg-serial). */
 	enum hh_rc (*case_file_get)(struct hh_tx *tx, struct hh_arena *a,
 				    int64_t id, struct hh_case_file *out);
 	enum hh_rc (*journal_serial_next)(struct hh_tx *tx, int64_t org_id,
