@@ -96,9 +96,14 @@ ser_failures() {
 			if ($0 ~ /journal_serials/) j++
 			else if ($0 ~ /INTO citizens/) c++
 			st = $0; sub(/.*STATEMENT: +/, "", st)
-			if (st ~ /^SELECT/ && match(st, /FROM [a-z_]+/))
-				st = "SELECT " substr(st, RSTART, RLENGTH)
-			else { split(st, w, /[ (]+/); st = w[1] " " w[2] " " w[3]; sub(/ +$/, "", st) }
+			if (st ~ /^SELECT/) { # the first table, not a function
+				rest = st; st = "SELECT"
+				while (match(rest, /FROM [a-z_]+[ (]?/)) {
+					f = substr(rest, RSTART, RLENGTH)
+					rest = substr(rest, RSTART + RLENGTH)
+					if (f !~ /\($/) { sub(/ $/, "", f); st = "SELECT " f; break }
+				}
+			} else { split(st, w, /[ (]+/); st = w[1] " " w[2] " " w[3]; sub(/ +$/, "", st) }
 			by[st]++ }
 		END { printf "    serialization failures: %d: a row updated concurrently %d, read/write dependencies %d; on journal_serials %d, on citizens %d\n", n, row, rw, j, c
 			line = ""
