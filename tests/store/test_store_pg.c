@@ -576,15 +576,11 @@ static void t_pg_serial_reconnects(void **state)
 	struct hh_tx *tx = x_begin(st, 1);
 	assert_int_equal(x_serial(tx, org, 2026), 1);
 	x_commit(tx);
-	assert_int_equal(x_int(st, "SELECT count(*) FROM pg_stat_activity "
-				   "WHERE application_name = 'helhed-serial' "
-				   "AND datname = current_database()"),
-			 1);
-	assert_int_equal(x_int(st, "SELECT count(pg_terminate_backend(pid, "
-				   "5000)) FROM pg_stat_activity WHERE "
-				   "application_name = 'helhed-serial' AND "
-				   "datname = current_database()"),
-			 1);
+	/* ours, and perhaps one of an earlier test's store on this
+	 * database still on its way out */
+	assert_true(x_int(st, "SELECT count(pg_terminate_backend(pid, 5000)) "
+			      "FROM pg_stat_activity WHERE application_name = "
+			      "'helhed-serial' AND datname = current_database()") >= 1);
 	tx = x_begin(st, 1);
 	assert_int_equal(x_serial(tx, org, 2026), 2);
 	x_commit(tx);
