@@ -96,12 +96,12 @@ ser_failures() {
 			if ($0 ~ /journal_serials/) j++
 			else if ($0 ~ /INTO citizens/) c++
 			st = $0; sub(/.*STATEMENT: +/, "", st)
-			if (st ~ /^SELECT/) { # the first table, not a function
+			if (st ~ /^SELECT/) { # the last table: the outer query
 				rest = st; st = "SELECT"
 				while (match(rest, /FROM [a-z_]+[ (]?/)) {
 					f = substr(rest, RSTART, RLENGTH)
 					rest = substr(rest, RSTART + RLENGTH)
-					if (f !~ /\($/) { sub(/ $/, "", f); st = "SELECT " f; break }
+					if (f !~ /\($/) { sub(/ $/, "", f); st = "SELECT " f }
 				}
 			} else { split(st, w, /[ (]+/); st = w[1] " " w[2] " " w[3]; sub(/ +$/, "", st) }
 			by[st]++ }
