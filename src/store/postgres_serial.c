@@ -22,8 +22,8 @@
  * in the submission's transaction, without gaps.
  *
  * One connection per instance, one statement at a time under a mutex:
- * the statement takes well under a millisecond when nobody else holds
- * the row, so more would not help a pool of a few connections. It is
+ * a short statement committed without waiting for a flush (below), so
+ * more would not help a pool of a few connections. It is
  * opened on first use, outside the pool, so that a transaction holding a
  * pooled connection never waits for a second one (the pool could be
  * empty, all its holders waiting here). It commits asynchronously
