@@ -42,7 +42,8 @@ void hh_postman_kick(struct hh_postman *p)
 
 /* The day's print batch, once a day at the set time (also on the first
  * pass after a start past that time: a second run of a day prints only
- * what came since). */
+ * what came since). Every instance runs it; the letters are claimed, so
+ * each is printed by one of them (domain/messages.h). */
 static void maybe_print(struct hh_postman *p, int64_t now)
 {
 	if (p->cfg.print_minute < 0 || !p->cfg.print_dir)
@@ -64,6 +65,12 @@ static void maybe_print(struct hh_postman *p, int64_t now)
 		       "next pass", day, hh_rc_name(rc));
 		return;
 	}
+	/* another instance's run holds some organisation's letters: try
+	 * again next pass, so that a run that died is taken over as soon
+	 * as its claim runs out (a run that finishes leaves nothing, or
+	 * only what came since) */
+	if (s.busy)
+		return;
 	memcpy(p->printed_day, day, sizeof(day));
 }
 
