@@ -452,6 +452,8 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
 	struct due_read d = { &x, now, now + HH_MSG_LEASE };
 	enum hh_rc rc = hh_store_run_tx(st, 1, claim_tx, &d);
+	if (rc != HH_OK)
+		x.n = 0; /* rolled back: nothing of it is ours */
 	int i = 0;
 	while (rc == HH_OK && i < x.n) {
 		struct hh_arena one;
@@ -845,7 +847,10 @@ static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 				     .now = now, .lease = now + HH_PRINT_LEASE };
 	enum hh_rc rc = hh_store_run_tx(st, 1, print_claim_tx, &c);
 	if (rc != HH_OK || c.busy || !c.w.n) {
-		s->busy += c.busy;
+		if (rc != HH_OK)
+			c.w.n = 0; /* rolled back: nothing of it is ours */
+		else
+			s->busy += c.busy;
 		goto done;
 	}
 	const struct hh_message_row *rows = c.w.rows;
