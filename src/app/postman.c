@@ -22,6 +22,8 @@ struct hh_postman {
 	int kicked;
 	atomic_int stopping;
 	char printed_day[11]; /* the last day the print batch ran */
+	char held_day[11];    /* the day whose run skipped organisations
+				 another run held: tried again each pass */
 };
 
 static void on_change(void *cls, const struct hh_change *c)
@@ -58,19 +60,26 @@ static void maybe_print(struct hh_postman *p, int64_t now)
 	if (minute < p->cfg.print_minute || !strcmp(day, p->printed_day))
 		return;
 	struct hh_print_stats s;
-	enum hh_rc rc = hh_messages_print_batch(p->cfg.store, p->cfg.print_dir,
-						day, now, &s);
+	int held = !strcmp(day, p->held_day);
+	enum hh_rc rc = held ? hh_messages_print_batch_held(p->cfg.store,
+							    p->cfg.print_dir,
+							    day, now, &s)
+			     : hh_messages_print_batch(p->cfg.store,
+						       p->cfg.print_dir, day,
+						       now, &s);
 	if (rc != HH_OK) {
 		hh_log(HH_LOG_ERROR, "print batch %s failed (%s); trying again "
 		       "next pass", day, hh_rc_name(rc));
 		return;
 	}
-	/* another instance's run holds some organisation's letters: try
-	 * again next pass, so that a run that died is taken over as soon
-	 * as its claim runs out (a run that finishes leaves nothing, or
-	 * only what came since) */
-	if (s.busy)
+	/* another run (another instance's, or one that died) holds some
+	 * organisation's letters: try those again each pass until they
+	 * have a batch of the day, so that a run that died is taken over
+	 * as soon as its claim runs out */
+	if (s.busy) {
+		memcpy(p->held_day, day, sizeof(day));
 		return;
+	}
 	memcpy(p->printed_day, day, sizeof(day));
 }
 

@@ -741,6 +741,7 @@ static enum hh_rc wait_tx(struct hh_tx *tx, void *arg)
 struct print_claim_ctx {
 	struct wait_ctx w;
 	int64_t org_id, now, lease;
+	const char *day; /* only_new: none when org_id has a batch of day */
 	int busy;
 };
 
@@ -749,8 +750,15 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 	struct print_claim_ctx *x = arg;
 	x->w.n = 0;
 	x->busy = 0;
-	enum hh_rc rc = tx->store->message_print_wait(tx, x->w.a, x->org_id,
-						      wait_row, &x->w);
+	enum hh_rc rc;
+	if (x->day) {
+		int64_t seq;
+		rc = tx->store->print_batch_next_seq(tx, x->org_id, x->day, &seq);
+		if (rc != HH_OK || seq > 1)
+			return rc;
+	}
+	rc = tx->store->message_print_wait(tx, x->w.a, x->org_id, wait_row,
+					   &x->w);
 	if (rc != HH_OK)
 		return rc;
 	/* a letter waiting for print is due since it was routed; a next
@@ -837,14 +845,15 @@ static enum hh_rc batch_write_tx(struct hh_tx *tx, void *arg)
 
 static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 			    int64_t org_id, const char *day, int64_t now,
-			    struct hh_print_stats *s)
+			    int only_new, struct hh_print_stats *s)
 {
 	struct hh_arena a;
 	hh_arena_init(&a);
 	struct hh_buf pdf;
 	hh_buf_init(&pdf);
 	struct print_claim_ctx c = { .w = { .a = &a }, .org_id = org_id,
-				     .now = now, .lease = now + HH_PRINT_LEASE };
+				     .now = now, .lease = now + HH_PRINT_LEASE,
+				     .day = only_new ? day : NULL };
 	enum hh_rc rc = hh_store_run_tx(st, 1, print_claim_tx, &c);
 	if (rc != HH_OK || c.busy || !c.w.n) {
 		if (rc != HH_OK)
@@ -910,9 +919,9 @@ static int day_ok(const char *d)
 	return 1;
 }
 
-enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
-				   const char *day, int64_t now,
-				   struct hh_print_stats *stats)
+static enum hh_rc print_batch(struct hh_store *st, const char *print_dir,
+			      const char *day, int64_t now, int only_new,
+			      struct hh_print_stats *stats)
 {
 	struct hh_print_stats local;
 	struct hh_print_stats *s = stats ? stats : &local;
@@ -929,11 +938,26 @@ enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
 		int j = i;
 		while (j < w.n && w.rows[j].m.org_id == w.rows[i].m.org_id)
 			j++;
-		rc = batch_one(st, print_dir, w.rows[i].m.org_id, day, now, s);
+		rc = batch_one(st, print_dir, w.rows[i].m.org_id, day, now,
+			       only_new, s);
 		i = j;
 	}
 	hh_arena_clear(&a);
 	return rc;
+}
+
+enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
+				   const char *day, int64_t now,
+				   struct hh_print_stats *stats)
+{
+	return print_batch(st, print_dir, day, now, 0, stats);
+}
+
+enum hh_rc hh_messages_print_batch_held(struct hh_store *st,
+					const char *print_dir, const char *day,
+					int64_t now, struct hh_print_stats *stats)
+{
+	return print_batch(st, print_dir, day, now, 1, stats);
 }
 
 struct batches_ctx {

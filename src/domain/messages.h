@@ -164,6 +164,14 @@ struct hh_print_stats {
 enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
 				   const char *day, int64_t now,
 				   struct hh_print_stats *stats);
+/* The retry of a run of day that skipped organisations (stats->busy):
+ * as hh_messages_print_batch, but only for the organisations that have
+ * no batch of day yet. The others were printed today (by this run or
+ * another instance's); what came since waits for the next day's run
+ * rather than making a small batch each time this is tried. */
+enum hh_rc hh_messages_print_batch_held(struct hh_store *st,
+					const char *print_dir, const char *day,
+					int64_t now, struct hh_print_stats *stats);
 
 /* Streams the print batches who may see, newest first (at most 200). */
 enum hh_rc hh_print_batches_list(struct hh_store *st, struct hh_arena *a,

@@ -898,8 +898,9 @@ static void a_message_whose_postman_died_is_sent_after_the_lease(void **state)
 }
 
 /* A print run that died after claiming its letters (the rows as it
- * leaves them): another run skips them while the claim lasts and prints
- * them once it has run out; none is lost. */
+ * leaves them): another run skips them while the claim lasts, and the
+ * postman's retry (hh_messages_print_batch_held) prints them once it
+ * has run out; none is lost. */
 static void letters_of_a_print_run_that_died_are_printed_after_the_lease(void **state)
 {
 	struct fx *f = *state;
@@ -921,12 +922,35 @@ static void letters_of_a_print_run_that_died_are_printed_after_the_lease(void **
 	struct hh_arena a;
 	hh_arena_init(&a);
 	assert_string_equal(dp_get(&f->d, &a, ml).m.state, "queued");
-	assert_int_equal(hh_messages_print_batch(f->d.st, print, "2026-12-04",
-						 NOW + 50 + HH_PRINT_LEASE, &ps),
-			 HH_OK);
+	/* the postman tries the held organisations again each pass */
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 49 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
+	assert_int_equal(ps.letters, 0);
+	assert_int_equal(ps.busy, 1);
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 50 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
 	assert_int_equal(ps.letters, 1);
 	assert_int_equal(ps.busy, 0);
-	assert_string_equal(dp_get(&f->d, &a, ml).m.state, "printed");
+	struct hh_message_row r = dp_get(&f->d, &a, ml);
+	assert_string_equal(r.m.state, "printed");
+	assert_string_equal(r.m.print_batch, "2026-12-04");
+	assert_int_equal(files_in(print, ".pdf"), 1);
+	/* that retry leaves an organisation printed today alone: a letter
+	 * that came since waits for a whole run */
+	int64_t mn = dp_letter(&f->d, f->d.nina, "Afgørelse om friplads", u);
+	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL), HH_OK);
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 60 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
+	assert_int_equal(ps.letters + ps.busy, 0);
+	assert_string_equal(dp_get(&f->d, &a, mn).m.state, "queued");
+	assert_int_equal(hh_messages_print_batch(f->d.st, print, "2026-12-04",
+						 NOW + 60 + HH_PRINT_LEASE, &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 1);
+	assert_string_equal(dp_get(&f->d, &a, mn).m.print_batch, "2026-12-04-2");
 	hh_arena_clear(&a);
 }
 
