@@ -672,6 +672,7 @@ struct postman_run {
 	pthread_barrier_t *start;
 	int64_t now;
 	int passes, sent, errors;
+	int busy; /* passes whose claim ran out of retries (BUSY) */
 	/* the print batch instead */
 	const char *print_dir;
 	struct hh_print_stats ps;
@@ -686,8 +687,10 @@ static void *postman_thread(void *p)
 		struct hh_deliver_stats s;
 		enum hh_rc rc = hh_messages_deliver(r->st, &r->t, r->now, 10, &s);
 		r->passes++;
-		if (rc == HH_ERR_BUSY)
+		if (rc == HH_ERR_BUSY) {
+			r->busy++;
 			continue; /* the postman tries again at its next pass */
+		}
 		if (rc != HH_OK) {
 			r->errors++;
 			break;
@@ -728,8 +731,9 @@ static void two_instances_send_each_message_once(void **state)
 		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&start);
 	hh_store_close(st2);
-	print_message("postmen: %d and %d sent, %d and %d passes\n", r[0].sent,
-		      r[1].sent, r[0].passes, r[1].passes);
+	print_message("postmen: %d and %d sent, %d and %d passes, %d and %d "
+		      "of them busy\n", r[0].sent, r[1].sent, r[0].passes,
+		      r[1].passes, r[0].busy, r[1].busy);
 	assert_int_equal(r[0].errors + r[1].errors, 0);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(counted_times(&c, uuids[i]), 1);
