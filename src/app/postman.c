@@ -98,7 +98,12 @@ static void *run(void *arg)
 			 s.sent + s.to_print + s.errors + s.retried + s.failed +
 					 s.stale >= p->cfg.batch &&
 			 !atomic_load(&p->stopping));
-		if (rc != HH_OK)
+		/* busy: most often two instances' passes claimed the same
+		 * messages at once and this one ran out of retries; the
+		 * next pass goes on */
+		if (rc == HH_ERR_BUSY)
+			hh_log(HH_LOG_INFO, "delivery pass: busy, again next pass");
+		else if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "delivery pass: %s", hh_rc_name(rc));
 		rc = hh_messages_receipts(p->cfg.store, p->cfg.transport, now, NULL);
 		if (rc != HH_OK)
