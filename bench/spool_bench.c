@@ -15,8 +15,17 @@
  * Every file has the same bytes' size: a real MeMo message with a typical
  * two-page letter PDF. Prints figures; asserts nothing.
  * Usage: spool_bench [N] [DIR]   (N messages, default 500; DIR default
- * $TMPDIR or /tmp: use a disk, not tmpfs, for fsync to cost what it does) */
+ * $TMPDIR or /tmp: use a disk, not tmpfs, for fsync to cost what it does)
+ *
+ * With HELHED_BENCH_PG=postgresql://.../DB (pg-claim, issue 14), also the
+ * delivery pass on PostgreSQL, in a database of its own made beside DB
+ * and dropped after: N messages delivered by one instance, then N by two
+ * instances at once (two stores on the database, each postman with its
+ * spool, passes of 50 that claim their messages), alternately, twice;
+ * beside the SQLite figure above. */
 #include <fcntl.h>
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +39,7 @@
 #include "post/spool.h"
 #include "render/letter.h"
 #include "render/memo.h"
+#include "store/postgres.h"
 #include "store/store.h"
 
 static const char BODY[] =
@@ -120,6 +130,162 @@ static enum hh_rc seed_tx(struct hh_tx *tx, void *p)
 	ids[2] = z.id;
 	ids[3] = c.id;
 	return rc;
+}
+
+
+/* ---- the delivery pass on PostgreSQL (HELHED_BENCH_PG) ---- */
+
+struct pg_postman {
+	struct hh_store *st;
+	struct hh_transport *t;
+	pthread_barrier_t *start;
+	int sent, passes, busy;
+};
+
+static void *pg_postman_run(void *p)
+{
+	struct pg_postman *m = p;
+	pthread_barrier_wait(m->start);
+	for (;;) {
+		struct hh_deliver_stats s;
+		enum hh_rc rc = hh_messages_deliver(m->st, m->t, 2, 50, &s);
+		m->passes++;
+		if (rc == HH_ERR_BUSY) {
+			m->busy++;
+			continue;
+		}
+		if (rc != HH_OK)
+			die("a delivery pass on PostgreSQL failed");
+		m->sent += s.sent;
+		if (s.sent + s.stale + s.retried + s.failed + s.errors +
+			    s.to_print == 0)
+			return NULL;
+	}
+}
+
+/* n queued messages (letters with pdf) through raw, in one transaction. */
+static void pg_seed(PGconn *raw, int n, const int64_t *ids,
+		    const char *title, const struct hh_buf *pdf)
+{
+	PQclear(PQexec(raw, "BEGIN"));
+	for (int i = 0; i < n; i++) {
+		char u[HH_UUID_SIZE], org[24], cas[24], cit[24], usr[24];
+		hh_uuid4(u);
+		snprintf(org, sizeof(org), "%lld", (long long)ids[0]);
+		snprintf(usr, sizeof(usr), "%lld", (long long)ids[1]);
+		snprintf(cit, sizeof(cit), "%lld", (long long)ids[2]);
+		snprintf(cas, sizeof(cas), "%lld", (long long)ids[3]);
+		const char *v[8] = { org, cas, cit, title, BODY, usr,
+				     (const char *)pdf->data, u };
+		int len[8] = { 0, 0, 0, 0, 0, 0, (int)pdf->len, 0 };
+		int fmt[8] = { 0, 0, 0, 0, 0, 0, 1, 0 };
+		PGresult *r = PQexecParams(raw,
+			"INSERT INTO letters(organisation_id, case_id, citizen_id, "
+			"kind, template, state, title, body, reply_allowed, "
+			"author_id, version, created_at, updated_at, sent_at, pdf, "
+			"message_id) VALUES ($1, $2, $3, 'granted', 't', 'sent', "
+			"$4, $5, 1, $6, 1, 1, 1, 1, $7, $8) RETURNING id",
+			8, NULL, v, len, fmt, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			die(PQerrorMessage(raw));
+		const char *w[4] = { u, PQgetvalue(r, 0, 0), org, cit };
+		PGresult *q = PQexecParams(raw,
+			"INSERT INTO messages(message_id, letter_id, "
+			"organisation_id, citizen_id, state, next_attempt_at, "
+			"created_at, updated_at) VALUES ($1, $2, $3, $4, 'queued', "
+			"1, 1, 1)", 4, NULL, w, NULL, NULL, 0);
+		if (PQresultStatus(q) != PGRES_COMMAND_OK)
+			die(PQerrorMessage(raw));
+		PQclear(q);
+		PQclear(r);
+	}
+	PQclear(PQexec(raw, "COMMIT"));
+}
+
+/* The delivery of n seeded messages by k instances at once; seconds. */
+static double pg_round(struct hh_store **sts, struct hh_transport **ts,
+		       int k, int *busy)
+{
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, (unsigned)k + 1);
+	struct pg_postman m[2];
+	pthread_t th[2];
+	for (int i = 0; i < k; i++) {
+		m[i] = (struct pg_postman){ .st = sts[i], .t = ts[i],
+					    .start = &start };
+		pthread_create(&th[i], NULL, pg_postman_run, &m[i]);
+	}
+	pthread_barrier_wait(&start);
+	int64_t t0 = hh_mono_us();
+	for (int i = 0; i < k; i++)
+		pthread_join(th[i], NULL);
+	double s = secs(hh_mono_us() - t0);
+	pthread_barrier_destroy(&start);
+	for (int i = 0; i < k; i++)
+		*busy += m[i].busy;
+	return s;
+}
+
+static void pg_bench(const char *url, const char *dir, int n,
+		     const struct hh_letter_doc *doc, const struct hh_buf *pdf,
+		     double sqlite_rate)
+{
+	/* a database of its own beside the one named */
+	const char *slash = strrchr(url, '/');
+	if (!slash || slash < url + 14)
+		die("HELHED_BENCH_PG must be postgresql://.../DB");
+	char name[64], addr[4096];
+	snprintf(name, sizeof(name), "helhed_spool_bench_%d", (int)getpid());
+	snprintf(addr, sizeof(addr), "%.*s/%s", (int)(slash - url), url, name);
+	PGconn *admin = PQconnectdb(url);
+	if (PQstatus(admin) != CONNECTION_OK)
+		die(PQerrorMessage(admin));
+	char sql[200];
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0 "
+		 "ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", name);
+	PGresult *r = PQexec(admin, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		die(PQerrorMessage(admin));
+	PQclear(r);
+
+	struct hh_store *sts[2];
+	struct hh_transport *ts[2];
+	for (int i = 0; i < 2; i++) {
+		if (hh_store_open_postgres(addr, 2, &sts[i]) != HH_OK ||
+		    sts[i]->migrate(sts[i]->cls, NULL) != HH_OK)
+			die("cannot open the PostgreSQL store");
+		char sp[4300];
+		snprintf(sp, sizeof(sp), "%s/pg-spool%d", dir, i + 1);
+		if (hh_spool_open(sp, &ts[i]) != HH_OK)
+			die("cannot open the spool");
+	}
+	int64_t ids[4];
+	if (hh_store_run_tx(sts[0], 1, seed_tx, ids) != HH_OK)
+		die("cannot seed the PostgreSQL store");
+	PGconn *raw = PQconnectdb(addr);
+	if (PQstatus(raw) != CONNECTION_OK)
+		die(PQerrorMessage(raw));
+	printf("PostgreSQL (%s): the delivery pass, %d messages a round, passes "
+	       "of 50\n", addr, n);
+	for (int round = 1; round <= 2; round++)
+		for (int k = 1; k <= 2; k++) {
+			pg_seed(raw, n, ids, doc->title, pdf);
+			int busy = 0;
+			double s = pg_round(sts, ts, k, &busy);
+			printf("  round %d, %d instance%s  %8.0f messages/s  "
+			       "(%.2f ms each; claims out of retries: %d)  "
+			       "%.2fx the time of SQLite's pass\n",
+			       round, k, k == 1 ? ": " : "s:", n / s,
+			       s * 1000 / n, busy, sqlite_rate * s / n);
+		}
+	PQfinish(raw);
+	for (int i = 0; i < 2; i++) {
+		hh_transport_free(ts[i]);
+		hh_store_close(sts[i]);
+	}
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s", name);
+	PQclear(PQexec(admin, sql));
+	PQfinish(admin);
 }
 
 int main(int argc, char **argv)
@@ -291,6 +457,9 @@ int main(int argc, char **argv)
 	printf("  %-44s %8.0f messages/s  (%.2f ms each)  %.2fx the time of plain C\n",
 	       "helhed delivery pass (MeMo + spool + row)", n / pass_s,
 	       pass_s * 1000 / n, pass_s / plain_s);
+	const char *pg = getenv("HELHED_BENCH_PG");
+	if (pg && *pg)
+		pg_bench(pg, dir, n, &doc, &pdf, n / pass_s);
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -1463,6 +1463,9 @@ static int cmd_print_batch(int argc, char **argv)
 	}
 	printf("print batch %s: %d letters, %d pages in %d files in %s\n", day,
 	       ps.letters, ps.pages, ps.batches, print_dir);
+	if (ps.busy)
+		printf("%d organisations skipped: another run holds their "
+		       "letters (for at most %d s)\n", ps.busy, HH_PRINT_LEASE);
 out:
 	hh_transport_free(tr);
 	free(dir);

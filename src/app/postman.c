@@ -22,6 +22,8 @@ struct hh_postman {
 	int kicked;
 	atomic_int stopping;
 	char printed_day[11]; /* the last day the print batch ran */
+	char held_day[11];    /* the day whose run skipped organisations
+				 another run held: tried again each pass */
 };
 
 static void on_change(void *cls, const struct hh_change *c)
@@ -42,7 +44,8 @@ void hh_postman_kick(struct hh_postman *p)
 
 /* The day's print batch, once a day at the set time (also on the first
  * pass after a start past that time: a second run of a day prints only
- * what came since). */
+ * what came since). Every instance runs it; the letters are claimed, so
+ * each is printed by one of them (domain/messages.h). */
 static void maybe_print(struct hh_postman *p, int64_t now)
 {
 	if (p->cfg.print_minute < 0 || !p->cfg.print_dir)
@@ -57,11 +60,24 @@ static void maybe_print(struct hh_postman *p, int64_t now)
 	if (minute < p->cfg.print_minute || !strcmp(day, p->printed_day))
 		return;
 	struct hh_print_stats s;
-	enum hh_rc rc = hh_messages_print_batch(p->cfg.store, p->cfg.print_dir,
-						day, now, &s);
+	int held = !strcmp(day, p->held_day);
+	enum hh_rc rc = held ? hh_messages_print_batch_held(p->cfg.store,
+							    p->cfg.print_dir,
+							    day, now, &s)
+			     : hh_messages_print_batch(p->cfg.store,
+						       p->cfg.print_dir, day,
+						       now, &s);
 	if (rc != HH_OK) {
 		hh_log(HH_LOG_ERROR, "print batch %s failed (%s); trying again "
 		       "next pass", day, hh_rc_name(rc));
+		return;
+	}
+	/* another run (another instance's, or one that died) holds some
+	 * organisation's letters: try those again each pass until they
+	 * have a batch of the day, so that a run that died is taken over
+	 * as soon as its claim runs out */
+	if (s.busy) {
+		memcpy(p->held_day, day, sizeof(day));
 		return;
 	}
 	memcpy(p->printed_day, day, sizeof(day));
@@ -82,7 +98,12 @@ static void *run(void *arg)
 			 s.sent + s.to_print + s.errors + s.retried + s.failed +
 					 s.stale >= p->cfg.batch &&
 			 !atomic_load(&p->stopping));
-		if (rc != HH_OK)
+		/* busy: most often two instances' passes claimed the same
+		 * messages at once and this one ran out of retries; the
+		 * next pass goes on */
+		if (rc == HH_ERR_BUSY)
+			hh_log(HH_LOG_INFO, "delivery pass: busy, again next pass");
+		else if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "delivery pass: %s", hh_rc_name(rc));
 		rc = hh_messages_receipts(p->cfg.store, p->cfg.transport, now, NULL);
 		if (rc != HH_OK)

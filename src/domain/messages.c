@@ -367,15 +367,74 @@ static enum hh_rc due_row(void *arg, const struct hh_message_row *r)
 
 struct due_read {
 	struct due_ctx *x;
-	int64_t now;
+	int64_t now, lease;
 };
 
-static enum hh_rc due_tx(struct hh_tx *tx, void *arg)
+/* Claims the due messages: reads them and moves each one's next
+ * attempt to lease, in one write transaction. The rows keep the values
+ * read (what a record or a give-back writes back). Two passes never
+ * claim one message: write transactions are serializable on both
+ * backends, so the second claim of a row is retried (BUSY) and then no
+ * longer finds it due. */
+static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
 {
 	struct due_read *d = arg;
 	d->x->n = 0;
-	return tx->store->message_due(tx, d->x->a, d->now, d->x->cap, due_row,
-				      d->x);
+	enum hh_rc rc = tx->store->message_due(tx, d->x->a, d->now, d->x->cap,
+					       due_row, d->x);
+	for (int i = 0; rc == HH_OK && i < d->x->n; i++) {
+		struct hh_message m = d->x->rows[i].m;
+		m.next_attempt_at = d->lease;
+		rc = tx->store->message_update(tx, &m, "queued");
+	}
+	return rc;
+}
+
+/* Claimed messages to give back: rows[0..n), claimed until lease. */
+struct unclaim_ctx {
+	const struct hh_message_row *rows;
+	int n;
+	int64_t lease;
+};
+
+/* Gives back the claims of rows that are still queued and still ours
+ * (next attempt at our lease): their next attempt is what it was. */
+static enum hh_rc unclaim_tx(struct hh_tx *tx, void *arg)
+{
+	struct unclaim_ctx *x = arg;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; rc == HH_OK && i < x->n; i++) {
+		struct hh_message_row cur;
+		rc = tx->store->message_get(tx, &a, x->rows[i].m.id, &cur);
+		if (rc == HH_ERR_NOT_FOUND) {
+			rc = HH_OK;
+			continue;
+		}
+		if (rc != HH_OK || strcmp(cur.m.state, "queued") ||
+		    cur.m.next_attempt_at != x->lease)
+			continue;
+		cur.m.next_attempt_at = x->rows[i].m.next_attempt_at;
+		rc = tx->store->message_update(tx, &cur.m, "queued");
+	}
+	hh_arena_clear(&a);
+	return rc;
+}
+
+/* After a failure of the store: the claims not used are given back, so
+ * that the next pass (or print run) takes them at once rather than
+ * after the lease. If that fails too, the lease runs out by itself. */
+static void unclaim(struct hh_store *st, const struct hh_message_row *rows,
+		    int n, int64_t lease)
+{
+	if (n <= 0)
+		return;
+	struct unclaim_ctx x = { rows, n, lease };
+	enum hh_rc rc = hh_store_run_tx(st, 1, unclaim_tx, &x);
+	if (rc != HH_OK)
+		hh_log(HH_LOG_WARN, "%d claimed messages not given back (%s): "
+		       "taken again after their lease", n, hh_rc_name(rc));
 }
 
 enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
@@ -391,14 +450,23 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	hh_arena_init(&a);
 	struct due_ctx x = { .a = &a, .cap = limit };
 	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
-	struct due_read d = { &x, now };
-	enum hh_rc rc = hh_store_run_tx(st, 0, due_tx, &d);
-	for (int i = 0; rc == HH_OK && i < x.n; i++) {
+	struct due_read d = { &x, now, now + HH_MSG_LEASE };
+	enum hh_rc rc = hh_store_run_tx(st, 1, claim_tx, &d);
+	if (rc != HH_OK)
+		x.n = 0; /* rolled back: nothing of it is ours */
+	int i = 0;
+	while (rc == HH_OK && i < x.n) {
 		struct hh_arena one;
 		hh_arena_init(&one);
 		rc = deliver_one(st, t, &one, &x.rows[i], now, s);
 		hh_arena_clear(&one);
+		if (rc == HH_OK)
+			i++;
 	}
+	/* the claims from the failed one on (it may have been recorded:
+	 * then it is no longer ours and stays as it is) */
+	if (rc != HH_OK && i < x.n)
+		unclaim(st, &x.rows[i], x.n - i, d.lease);
 	hh_arena_clear(&a);
 	return rc;
 }
@@ -667,6 +735,48 @@ static enum hh_rc wait_tx(struct hh_tx *tx, void *arg)
 	return tx->store->message_print_wait(tx, x->a, 0, wait_row, x);
 }
 
+/* Claims org_id's letters waiting for print for this run (until lease),
+ * in one write transaction; none (*busy) while another run holds any of
+ * them. The rows keep the values read. */
+struct print_claim_ctx {
+	struct wait_ctx w;
+	int64_t org_id, now, lease;
+	const char *day; /* only_new: none when org_id has a batch of day */
+	int busy;
+};
+
+static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
+{
+	struct print_claim_ctx *x = arg;
+	x->w.n = 0;
+	x->busy = 0;
+	enum hh_rc rc;
+	if (x->day) {
+		int64_t seq;
+		rc = tx->store->print_batch_next_seq(tx, x->org_id, x->day, &seq);
+		if (rc != HH_OK || seq > 1)
+			return rc;
+	}
+	rc = tx->store->message_print_wait(tx, x->w.a, x->org_id, wait_row,
+					   &x->w);
+	if (rc != HH_OK)
+		return rc;
+	/* a letter waiting for print is due since it was routed; a next
+	 * attempt ahead of now is another run's claim */
+	for (int i = 0; i < x->w.n; i++)
+		if (x->w.rows[i].m.next_attempt_at > x->now) {
+			x->busy = 1;
+			x->w.n = 0;
+			return HH_OK;
+		}
+	for (int i = 0; rc == HH_OK && i < x->w.n; i++) {
+		struct hh_message m = x->w.rows[i].m;
+		m.next_attempt_at = x->lease;
+		rc = tx->store->message_update(tx, &m, "queued");
+	}
+	return rc;
+}
+
 /* One organisation's letters: rows[0..n) (all of org_id). */
 struct batch_ctx {
 	struct hh_arena *a;
@@ -734,17 +844,29 @@ static enum hh_rc batch_write_tx(struct hh_tx *tx, void *arg)
 }
 
 static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
-			    const struct hh_message_row *rows, int n,
-			    const char *day, int64_t now,
-			    struct hh_print_stats *s)
+			    int64_t org_id, const char *day, int64_t now,
+			    int only_new, struct hh_print_stats *s)
 {
 	struct hh_arena a;
 	hh_arena_init(&a);
 	struct hh_buf pdf;
 	hh_buf_init(&pdf);
+	struct print_claim_ctx c = { .w = { .a = &a }, .org_id = org_id,
+				     .now = now, .lease = now + HH_PRINT_LEASE,
+				     .day = only_new ? day : NULL };
+	enum hh_rc rc = hh_store_run_tx(st, 1, print_claim_tx, &c);
+	if (rc != HH_OK || c.busy || !c.w.n) {
+		if (rc != HH_OK)
+			c.w.n = 0; /* rolled back: nothing of it is ours */
+		else
+			s->busy += c.busy;
+		goto done;
+	}
+	const struct hh_message_row *rows = c.w.rows;
+	int n = c.w.n;
 	struct batch_ctx x = { .a = &a, .rows = rows, .n = n, .day = day,
 			       .now = now };
-	enum hh_rc rc = hh_store_run_tx(st, 0, batch_read_tx, &x);
+	rc = hh_store_run_tx(st, 0, batch_read_tx, &x);
 	if (rc != HH_OK)
 		goto done;
 	int pages = 0;
@@ -756,8 +878,9 @@ static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 		: hh_arena_printf(&a, "%s-%s-%lld.pdf", day, x.org_code,
 				  (long long)x.seq);
 	/* the file first, durably; the rows after. A crash in between
-	 * leaves the letters queued for print, and the next run writes
-	 * the same file again with them (and any that came since). */
+	 * leaves the letters queued for print and claimed; once the claim
+	 * has run out, a run writes the same file again with them (and
+	 * any that came since). */
 	rc = hh_spool_write_file(print_dir, file, pdf.data, pdf.len);
 	if (rc != HH_OK) {
 		hh_log(HH_LOG_ERROR, "print batch %s/%s: %s", print_dir, file,
@@ -777,6 +900,10 @@ static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 		       n, pages);
 	}
 done:
+	/* failed after the claim: the letters are given back for the next
+	 * run (a file written already is written again, the same name) */
+	if (rc != HH_OK && c.w.n)
+		unclaim(st, c.w.rows, c.w.n, c.lease);
 	hh_buf_clear(&pdf);
 	hh_arena_clear(&a);
 	return rc;
@@ -792,9 +919,9 @@ static int day_ok(const char *d)
 	return 1;
 }
 
-enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
-				   const char *day, int64_t now,
-				   struct hh_print_stats *stats)
+static enum hh_rc print_batch(struct hh_store *st, const char *print_dir,
+			      const char *day, int64_t now, int only_new,
+			      struct hh_print_stats *stats)
 {
 	struct hh_print_stats local;
 	struct hh_print_stats *s = stats ? stats : &local;
@@ -805,16 +932,32 @@ enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
 	hh_arena_init(&a);
 	struct wait_ctx w = { .a = &a };
 	enum hh_rc rc = hh_store_run_tx(st, 0, wait_tx, &w);
-	/* rows come by organisation: one batch per run of them */
+	/* rows come by organisation: one batch per organisation, which
+	 * claims and reads its letters again */
 	for (int i = 0; rc == HH_OK && i < w.n;) {
 		int j = i;
 		while (j < w.n && w.rows[j].m.org_id == w.rows[i].m.org_id)
 			j++;
-		rc = batch_one(st, print_dir, &w.rows[i], j - i, day, now, s);
+		rc = batch_one(st, print_dir, w.rows[i].m.org_id, day, now,
+			       only_new, s);
 		i = j;
 	}
 	hh_arena_clear(&a);
 	return rc;
+}
+
+enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
+				   const char *day, int64_t now,
+				   struct hh_print_stats *stats)
+{
+	return print_batch(st, print_dir, day, now, 0, stats);
+}
+
+enum hh_rc hh_messages_print_batch_held(struct hh_store *st,
+					const char *print_dir, const char *day,
+					int64_t now, struct hh_print_stats *stats)
+{
+	return print_batch(st, print_dir, day, now, 1, stats);
 }
 
 struct batches_ctx {

@@ -27,8 +27,24 @@
  *
  * Crash safety: the transport is called outside any transaction and the
  * row is updated after it accepted the message. A crash between the two
- * leaves the message queued; the next pass sends the same UUID again,
+ * leaves the message queued; a later pass sends the same UUID again,
  * which the transport recognises (its idempotency key).
+ *
+ * Several instances on one database (issue 14): every instance runs a
+ * postman, so a pass first claims the due messages it will send, in one
+ * write transaction: their next attempt moves HH_MSG_LEASE s ahead, and
+ * no other pass sees them as due until the lease runs out. The store's
+ * write transactions are serializable on both backends (SQLite: one
+ * writer; PostgreSQL: SERIALIZABLE, a concurrent claim of the same row
+ * fails and is retried), so two passes never claim one message. Each
+ * claimed message is then sent once and recorded, which ends the claim.
+ * A pass that fails on the store gives back the claims it has not used;
+ * a postman that dies between its claim and its record leaves the lease
+ * to run out, and the message is sent again (the same UUID) after it:
+ * exactly once while the instances live, at least once across a crash.
+ * The print batch claims an organisation's letters the same way, for
+ * HH_PRINT_LEASE s (see hh_messages_print_batch). The lease counts on
+ * the instances' clocks agreeing within seconds (NTP).
  *
  * Waking the postman: whoever queues a message (the letters code, when a
  * letter is sent) calls hh_messages_queued(st, id) after its transaction
@@ -49,6 +65,12 @@
 #define HH_MSG_RETRY_FIRST 30     /* seconds */
 #define HH_MSG_RETRY_MAX 3600     /* seconds */
 #define HH_MSG_MAX_ATTEMPTS 12
+/* How long a pass holds the messages it claimed (seconds): its sends
+ * must be done by then, or another instance sends them again. */
+#define HH_MSG_LEASE 300
+/* How long a print run holds the letters it claimed (seconds): a run
+ * that died is taken over by a later run after this. */
+#define HH_PRINT_LEASE 3600
 
 /* What a pass did. */
 struct hh_deliver_stats {
@@ -119,6 +141,9 @@ struct hh_print_stats {
 	int batches; /* PDF files written */
 	int letters; /* letters in them */
 	int pages;
+	int busy;    /* organisations skipped: another run (another instance,
+			or one that died less than HH_PRINT_LEASE s ago)
+			holds their letters */
 };
 
 /* Makes the print batch of day ("YYYY-MM-DD"): for each organisation
@@ -127,10 +152,26 @@ struct hh_print_stats {
  * "<day>-<organisation code>.pdf" ("-<seq>" before ".pdf" for a second
  * run the same day), then the messages marked 'printed' with
  * print_batch = day, in one transaction per organisation. A letter is
- * never in two batches; a day without letters writes nothing. */
+ * never in two batches; a day without letters writes nothing.
+ * Each organisation's letters are first claimed for HH_PRINT_LEASE s
+ * (next_attempt_at moved ahead, in one write transaction), so that the
+ * runs of several instances never print one letter twice. While any of
+ * an organisation's waiting letters is claimed by another run, the
+ * organisation is skipped (stats->busy): one run per organisation at a
+ * time, so two never take the same seq. A run that fails gives its
+ * claims back; one that died leaves them to run out, and a later run
+ * prints the letters then (at least once across a crash, never lost). */
 enum hh_rc hh_messages_print_batch(struct hh_store *st, const char *print_dir,
 				   const char *day, int64_t now,
 				   struct hh_print_stats *stats);
+/* The retry of a run of day that skipped organisations (stats->busy):
+ * as hh_messages_print_batch, but only for the organisations that have
+ * no batch of day yet. The others were printed today (by this run or
+ * another instance's); what came since waits for the next day's run
+ * rather than making a small batch each time this is tried. */
+enum hh_rc hh_messages_print_batch_held(struct hh_store *st,
+					const char *print_dir, const char *day,
+					int64_t now, struct hh_print_stats *stats);
 
 /* Streams the print batches who may see, newest first (at most 200). */
 enum hh_rc hh_print_batches_list(struct hh_store *st, struct hh_arena *a,

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -583,6 +584,380 @@ static void the_content_gives_cvr_numbers_and_addresses(void **state)
 	tu_rmdir(dir);
 }
 
+/* ---- several instances on one database ---------------------------------- */
+
+/* A transport that counts what it is given, shared by the postmen of
+ * several instances (each has its own struct hh_transport, as each
+ * instance has its own transport). */
+#define CT_MAX 256
+struct counted {
+	pthread_mutex_t lock;
+	int n;                       /* sends, all told */
+	int kinds;                   /* distinct UUIDs */
+	char uuid[CT_MAX][HH_UUID_SIZE];
+	int times[CT_MAX];
+};
+
+static int counted_times(struct counted *c, const char *uuid)
+{
+	for (int i = 0; i < c->kinds; i++)
+		if (!strcmp(c->uuid[i], uuid))
+			return c->times[i];
+	return 0;
+}
+
+static enum hh_post_result counted_send(void *cls, const char *uuid,
+					const void *memo, size_t len,
+					char *reason)
+{
+	struct counted *c = cls;
+	(void)memo;
+	(void)len;
+	(void)reason;
+	pthread_mutex_lock(&c->lock);
+	int i = 0;
+	while (i < c->kinds && strcmp(c->uuid[i], uuid))
+		i++;
+	if (i == c->kinds && c->kinds < CT_MAX) {
+		snprintf(c->uuid[i], HH_UUID_SIZE, "%s", uuid);
+		c->times[c->kinds++] = 0;
+	}
+	if (i < CT_MAX)
+		c->times[i]++;
+	c->n++;
+	pthread_mutex_unlock(&c->lock);
+	/* as a real transport, it takes a moment (no timing is asserted:
+	 * this only lets the postmen's passes overlap) */
+	usleep(200);
+	return HH_POST_OK;
+}
+
+static enum hh_rc counted_receipts(void *cls, hh_post_receipt_cb cb, void *ctx)
+{
+	(void)cls, (void)cb, (void)ctx;
+	return HH_OK;
+}
+
+static enum hh_rc counted_receipt_done(void *cls, const char *uuid)
+{
+	(void)cls, (void)uuid;
+	return HH_OK;
+}
+
+static int counted_ready(void *cls, char *reason)
+{
+	(void)cls, (void)reason;
+	return 1;
+}
+
+static void counted_free(void *cls)
+{
+	(void)cls;
+}
+
+static struct hh_transport counted_transport(struct counted *c)
+{
+	return (struct hh_transport){ .cls = c, .name = "counted",
+				      .send = counted_send,
+				      .receipts = counted_receipts,
+				      .receipt_done = counted_receipt_done,
+				      .ready = counted_ready,
+				      .free = counted_free };
+}
+
+/* One instance's postman: passes at now until one finds nothing to do. */
+struct postman_run {
+	struct hh_store *st;
+	struct hh_transport t;
+	pthread_barrier_t *start;
+	int64_t now;
+	int passes, sent, errors;
+	int busy; /* passes whose claim ran out of retries (BUSY) */
+	/* the print batch instead */
+	const char *print_dir;
+	struct hh_print_stats ps;
+	enum hh_rc print_rc;
+};
+
+static void *postman_thread(void *p)
+{
+	struct postman_run *r = p;
+	pthread_barrier_wait(r->start);
+	for (;;) {
+		struct hh_deliver_stats s;
+		enum hh_rc rc = hh_messages_deliver(r->st, &r->t, r->now, 10, &s);
+		r->passes++;
+		if (rc == HH_ERR_BUSY) {
+			r->busy++;
+			continue; /* the postman tries again at its next pass */
+		}
+		if (rc != HH_OK) {
+			r->errors++;
+			break;
+		}
+		r->sent += s.sent;
+		if (s.sent + s.to_print + s.errors + s.retried + s.failed +
+			    s.stale == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Two instances (two stores on one database), each with its postman,
+ * run at once over 200 due messages: each message is handed to the
+ * transport once, and all of them end sent. */
+static void two_instances_send_each_message_once(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 200 };
+	char uuids[N][HH_UUID_SIZE];
+	for (int i = 0; i < N; i++)
+		dp_letter(&f->d, f->d.anna, "Afgørelse", uuids[i]);
+	struct hh_store *st2 = tu_store(f->d.dir, 2);
+	struct counted c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 2);
+	struct postman_run r[2] = {
+		{ .st = f->d.st, .t = counted_transport(&c), .start = &start,
+		  .now = NOW },
+		{ .st = st2, .t = counted_transport(&c), .start = &start,
+		  .now = NOW },
+	};
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, postman_thread,
+						&r[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&start);
+	hh_store_close(st2);
+	print_message("postmen: %d and %d sent, %d and %d passes, %d and %d "
+		      "of them busy\n", r[0].sent, r[1].sent, r[0].passes,
+		      r[1].passes, r[0].busy, r[1].busy);
+	assert_int_equal(r[0].errors + r[1].errors, 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(counted_times(&c, uuids[i]), 1);
+	assert_int_equal(c.n, N);
+	assert_int_equal(r[0].sent + r[1].sent, N);
+	assert_int_equal(tu_sql_int(f->d.dir, "SELECT count(*) FROM messages "
+				    "WHERE state = 'sent'", 0, NULL), N);
+}
+
+static void *print_thread(void *p)
+{
+	struct postman_run *r = p;
+	pthread_barrier_wait(r->start);
+	r->print_rc = hh_messages_print_batch(r->st, r->print_dir, "2026-12-04",
+					      r->now, &r->ps);
+	return NULL;
+}
+
+/* How many times each of the n letters "Brev nr. NNN" is in the PDFs of
+ * dir (added to times[]). */
+static void count_printed(const char *dir, int n, int *times)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return; /* nothing printed here */
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] == '.' || l < 5 || strcmp(e->d_name + l - 4, ".pdf"))
+			continue;
+		char cmd[5000];
+		snprintf(cmd, sizeof(cmd), "pdftotext '%s/%s' -", dir, e->d_name);
+		char *text = run_cmd(cmd);
+		for (int i = 0; i < n; i++) {
+			char title[32];
+			snprintf(title, sizeof(title), "Brev nr. %03d", i);
+			for (const char *p = text; (p = strstr(p, title)); p++)
+				times[i]++;
+		}
+		free(text);
+	}
+	closedir(d);
+}
+
+/* Two instances run the day's print batch at once, each into its own
+ * print folder: each letter is in exactly one PDF, and all are printed. */
+static void two_print_batches_print_each_letter_once(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 40 };
+	for (int i = 0; i < N; i++) {
+		char u[HH_UUID_SIZE], title[32];
+		snprintf(title, sizeof(title), "Brev nr. %03d", i);
+		dp_letter(&f->d, f->d.lars, title, u);
+	}
+	struct hh_deliver_stats s;
+	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 100, &s), HH_OK);
+	assert_int_equal(s.to_print, N);
+	struct hh_store *st2 = tu_store(f->d.dir, 2);
+	char p1[4400], p2[4400];
+	snprintf(p1, sizeof(p1), "%s/print", f->spool);
+	snprintf(p2, sizeof(p2), "%s/print2", f->d.dir);
+	assert_int_equal(mkdir(p2, 0750), 0);
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 2);
+	struct postman_run r[2] = {
+		{ .st = f->d.st, .start = &start, .now = NOW + 100,
+		  .print_dir = p1 },
+		{ .st = st2, .start = &start, .now = NOW + 100, .print_dir = p2 },
+	};
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, print_thread,
+						&r[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&start);
+	hh_store_close(st2);
+	print_message("print batches: %d and %d letters\n", r[0].ps.letters,
+		      r[1].ps.letters);
+	assert_int_equal(r[0].print_rc, HH_OK);
+	assert_int_equal(r[1].print_rc, HH_OK);
+	int times[N] = { 0 };
+	count_printed(p1, N, times);
+	count_printed(p2, N, times);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(times[i], 1);
+	assert_int_equal(r[0].ps.letters + r[1].ps.letters, N);
+	assert_int_equal(tu_sql_int(f->d.dir, "SELECT count(*) FROM messages "
+				    "WHERE state = 'printed'", 0, NULL), N);
+	assert_int_equal(tu_sql_int(f->d.dir, "SELECT sum(letters) FROM "
+				    "print_batches", 0, NULL), N);
+}
+
+/* The transport of a postman that dies: it takes the message (notes its
+ * UUID in the file cls) and the process ends before anything is
+ * recorded. */
+static enum hh_post_result dying_send(void *cls, const char *uuid,
+				      const void *memo, size_t len,
+				      char *reason)
+{
+	(void)memo, (void)len, (void)reason;
+	tu_write(cls, uuid);
+	_exit(0);
+}
+
+/* A postman claims a message, hands it to the transport and dies before
+ * recording it: no other postman sends it while the claim lasts; after
+ * HH_MSG_LEASE it is sent again, with the same UUID. */
+static void a_message_whose_postman_died_is_sent_after_the_lease(void **state)
+{
+	struct fx *f = *state;
+	char u[HH_UUID_SIZE];
+	int64_t id = dp_letter(&f->d, f->d.anna, "Afgørelse", u);
+	char died[4400];
+	snprintf(died, sizeof(died), "%s/died", f->d.dir);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the other instance: its own store, its own connections */
+		struct hh_store *st;
+		char addr[4200];
+		tu_store_address(f->d.dir, addr, sizeof(addr));
+		if (hh_store_open(addr, 1, &st) != HH_OK)
+			_exit(2);
+		struct counted c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+		struct hh_transport t = counted_transport(&c);
+		t.cls = died;
+		t.send = dying_send;
+		hh_messages_deliver(st, &t, NOW, 10, NULL);
+		_exit(3); /* not reached: the send ends the process */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *sent = tu_read(died);
+	assert_non_null(sent);
+	assert_string_equal(sent, u);
+	free(sent);
+
+	struct counted c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct hh_transport t = counted_transport(&c);
+	struct hh_deliver_stats s;
+	/* claimed by the dead postman: not sent again while it lasts */
+	assert_int_equal(hh_messages_deliver(f->d.st, &t, NOW + 1, 10, &s), HH_OK);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(hh_messages_deliver(f->d.st, &t,
+					     NOW + HH_MSG_LEASE - 1, 10, &s),
+			 HH_OK);
+	assert_int_equal(c.n, 0);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_string_equal(dp_get(&f->d, &a, id).m.state, "queued");
+	/* the claim has run out: sent again, the same UUID */
+	assert_int_equal(hh_messages_deliver(f->d.st, &t, NOW + HH_MSG_LEASE,
+					     10, &s), HH_OK);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(counted_times(&c, u), 1);
+	struct hh_message_row r = dp_get(&f->d, &a, id);
+	assert_string_equal(r.m.state, "sent");
+	assert_int_equal(r.m.sent_at, NOW + HH_MSG_LEASE);
+	hh_arena_clear(&a);
+}
+
+/* A print run that died after claiming its letters (the rows as it
+ * leaves them): another run skips them while the claim lasts, and the
+ * postman's retry (hh_messages_print_batch_held) prints them once it
+ * has run out; none is lost. */
+static void letters_of_a_print_run_that_died_are_printed_after_the_lease(void **state)
+{
+	struct fx *f = *state;
+	char u[HH_UUID_SIZE];
+	int64_t ml = dp_letter(&f->d, f->d.lars, "Afgørelse om boligstøtte", u);
+	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL), HH_OK);
+	char sql[200];
+	snprintf(sql, sizeof(sql), "UPDATE messages SET next_attempt_at = %lld "
+		 "WHERE id = %lld", (long long)(NOW + 50 + HH_PRINT_LEASE),
+		 (long long)ml);
+	free(tu_sql(f->d.dir, sql, 0, NULL));
+	char print[4400];
+	snprintf(print, sizeof(print), "%s/print", f->spool);
+	struct hh_print_stats ps;
+	assert_int_equal(hh_messages_print_batch(f->d.st, print, "2026-12-04",
+						 NOW + 100, &ps), HH_OK);
+	assert_int_equal(ps.letters, 0);
+	assert_int_equal(ps.busy, 1);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_string_equal(dp_get(&f->d, &a, ml).m.state, "queued");
+	/* the postman tries the held organisations again each pass */
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 49 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
+	assert_int_equal(ps.letters, 0);
+	assert_int_equal(ps.busy, 1);
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 50 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
+	assert_int_equal(ps.letters, 1);
+	assert_int_equal(ps.busy, 0);
+	struct hh_message_row r = dp_get(&f->d, &a, ml);
+	assert_string_equal(r.m.state, "printed");
+	assert_string_equal(r.m.print_batch, "2026-12-04");
+	assert_int_equal(files_in(print, ".pdf"), 1);
+	/* that retry leaves an organisation printed today alone: a letter
+	 * that came since waits for a whole run */
+	int64_t mn = dp_letter(&f->d, f->d.nina, "Afgørelse om friplads", u);
+	assert_int_equal(hh_messages_deliver(f->d.st, f->t, NOW, 10, NULL), HH_OK);
+	assert_int_equal(hh_messages_print_batch_held(f->d.st, print, "2026-12-04",
+						      NOW + 60 + HH_PRINT_LEASE,
+						      &ps), HH_OK);
+	assert_int_equal(ps.letters + ps.busy, 0);
+	assert_string_equal(dp_get(&f->d, &a, mn).m.state, "queued");
+	assert_int_equal(hh_messages_print_batch(f->d.st, print, "2026-12-04",
+						 NOW + 60 + HH_PRINT_LEASE, &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 1);
+	assert_string_equal(dp_get(&f->d, &a, mn).m.print_batch, "2026-12-04-2");
+	hh_arena_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +972,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(metrics_count_by_state_and_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_store_fault_anywhere_loses_and_duplicates_nothing, setup, teardown),
 		cmocka_unit_test(the_content_gives_cvr_numbers_and_addresses),
+		cmocka_unit_test_setup_teardown(two_instances_send_each_message_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_print_batches_print_each_letter_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_message_whose_postman_died_is_sent_after_the_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(letters_of_a_print_run_that_died_are_printed_after_the_lease, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
