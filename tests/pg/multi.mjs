@@ -96,6 +96,30 @@ async function main() {
     const viaLb = await Promise.all([1, 2, 3].map(() => http(hp.base, 'GET', '/api/v1/session', { cookie: editor.cookie })));
     check(viaLb.every((r) => r.status === 200), 'and through HAProxy, whichever instance answers');
 
+    // the sign-in throttle per account is the database's (pg-throttle):
+    // wrong passwords spread over A, B and C lock the account at the same
+    // count as on one instance, and then the right one is refused
+    // everywhere, through HAProxy too
+    {
+      const failuresUntilLocked = async (bases, email) => {
+        for (let fails = 0; fails < 20; fails++) {
+          const base = bases[fails % bases.length];
+          const r = await http(base, 'POST', '/api/v1/session', { body: { email, password: 'forkert' }, deadline: 30000 });
+          if (r.status === 429) return fails;
+          if (r.status !== 401) return `${r.status} ${r.json?.code || ''}`;
+        }
+        return 'never';
+      };
+      const one = await failuresUntilLocked([A.base], 'leder@nordskov.demo');
+      const spread = await failuresUntilLocked([A.base, B.base, C.base], 'leder@aastrup.demo');
+      check(one === 5 && spread === one, 'wrong passwords spread over A, B and C lock an account at the same count as on one instance',
+        `one instance: ${one}, spread: ${spread}`);
+      const right = await Promise.all([A, B, C, { base: hp.base }].map((x) =>
+        http(x.base, 'POST', '/api/v1/session', { body: { email: 'leder@aastrup.demo', password: 'demo-leder' }, deadline: 30000 })));
+      check(right.every((r) => r.status === 429 && r.json?.code === 'sign-in-throttled' && Number(r.headers.get('retry-after')) > 0),
+        'then the right password is refused on A, B, C and through HAProxy, with Retry-After', right.map((r) => r.status).join(','));
+    }
+
     // an article written on A is found by a search on B within a second,
     // and one written on C by a search on A
     for (const [from, to] of [[A, B], [C, A], [B, C]]) {
