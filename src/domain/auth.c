@@ -366,9 +366,12 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	 * tries is refused without a write. */
 	int paid = 0;
 	int64_t free_at = 0;
-	if (uc.have_row) {
-		struct fail_ctx tc = { .key = key, .now = hh_now_us(),
-				       .strict = 1 };
+	int64_t now = hh_now_us();
+	/* a row whose free_at has come says nothing (the next failure
+	 * written anywhere deletes it) */
+	int recent = uc.have_row && uc.free_at > now;
+	if (recent) {
+		struct fail_ctx tc = { .key = key, .now = now, .strict = 1 };
 		wait = account_wait_s(uc.free_at, tc.now);
 		rc = wait ? HH_ERR_LIMITED
 			  : hh_store_run_tx(st, 1, take_tx, &tc);
@@ -399,7 +402,7 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	hh_limiter_refund(fail_by_address, client);
 	unsigned char csrf_hash[32];
 	struct login_ctx lc = { a, email, password, out, { 0 },
-				uc.have_row ? key : NULL };
+				recent ? key : NULL };
 	hh_auth_new_token(out->token, lc.hash);
 	hh_auth_new_token(out->csrf, csrf_hash);
 	return hh_store_run_tx(st, 1, login_tx, &lc);
