@@ -6,7 +6,8 @@
  * instances throttle the account at the same count as on one; a correct
  * password on one ends the run on the other; unknown emails are counted
  * the same way, under a hash, in a table that does not grow with what an
- * attacker invents; concurrent tries cannot get past the limit.
+ * attacker invents; concurrent tries cannot get past the limit; a store
+ * failing at any call half-makes nothing.
  *
  * Runs on both backends (HELHED_TEST_BACKEND=postgres: two stores on one
  * PostgreSQL database). */
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "domain/auth.h"
+#include "domain/vault.h"
 
 struct fx {
 	char *dir;
@@ -298,6 +300,72 @@ static void concurrent_tries_get_no_more_than_the_limit(void **state)
 			 HH_ERR_LIMITED);
 }
 
+/* Puts the account's row of failures as one failure a moment ago leaves
+ * it (one try spent), past the store. */
+static void one_recent_failure(struct fx *f, const char *account)
+{
+	unsigned char key[32];
+	hh_vault_account_hash(NULL, account, key);
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO signin_failures(account_key, free_at) "
+		 "VALUES (?1, %lld)",
+		 (long long)(hh_now_us() + (int64_t)HH_SIGNIN_ACCOUNT_REFILL *
+						   1000000));
+	struct tu_sql_arg arg = TU_BLOB(key, 32);
+	free(tu_sql(f->dir, "DELETE FROM signin_failures", 0, NULL));
+	free(tu_sql(f->dir, sql, 1, &arg));
+}
+
+static int64_t count(struct fx *f, const char *sql)
+{
+	return tu_sql_int(f->dir, sql, 0, NULL);
+}
+
+/* The store fails at each of its calls in turn during the longest path,
+ * a right password after a recent failure (the try paid before the
+ * check, the row deleted with the session), and during a wrong one: the
+ * answer is the store's error (or, for a wrong password, still
+ * FORBIDDEN), no session is half made, and the account keeps one row. */
+static void a_store_fault_half_makes_nothing(void **state)
+{
+	struct fx *f = *state;
+	int n, sites = 0;
+	for (n = 1; n < 50; n++) {
+		one_recent_failure(f, "editor@901");
+		hh_store_fault_inject(f->a, n, HH_ERR_IO);
+		enum hh_rc rc = sign_in(f, f->a, "editor@901", "password-1", NULL);
+		hh_store_fault_inject(f->a, 0, HH_OK);
+		if (rc == HH_OK)
+			break;
+		assert_int_equal(rc, HH_ERR_IO);
+		sites++;
+		assert_int_equal(count(f, "SELECT count(*) FROM sessions"), 0);
+		assert_int_equal(count(f, "SELECT count(*) FROM events "
+					  "WHERE action = 'login'"),
+				 0);
+		assert_int_equal(count(f, "SELECT count(*) FROM signin_failures"), 1);
+	}
+	/* the read, the try paid first, the session's transaction */
+	assert_true(sites >= 8);
+	assert_int_equal(count(f, "SELECT count(*) FROM sessions"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM signin_failures"), 0);
+
+	/* a wrong password: an error before the check, FORBIDDEN after
+	 * (a failure that cannot be written is logged) */
+	int errors = 0;
+	for (n = 1; n <= 16; n++) {
+		one_recent_failure(f, "editor@901");
+		hh_store_fault_inject(f->a, n, HH_ERR_IO);
+		enum hh_rc rc = sign_in(f, f->a, "editor@901", "wrong", NULL);
+		hh_store_fault_inject(f->a, 0, HH_OK);
+		assert_true(rc == HH_ERR_IO || rc == HH_ERR_FORBIDDEN);
+		errors += rc == HH_ERR_IO;
+		assert_int_equal(count(f, "SELECT count(*) FROM signin_failures"), 1);
+	}
+	assert_true(errors >= 5 && errors < 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +378,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			concurrent_tries_get_no_more_than_the_limit, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(a_store_fault_half_makes_nothing,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests_name("domain/signin", tests, NULL, NULL);
 }
