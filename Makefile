@@ -414,6 +414,12 @@ $(BUILD)/tests/store/test_pg_notify: tests/store/pg_fixture.h tests/pg/cluster.s
 bench-pg-multi: deps $(BUILD)/helhed
 	HELHED_BIN=$(BUILD)/helhed node bench/pg_multi.mjs
 
+# pg-throttle: statements and time of a sign-in with the throttle in the
+# database, beside HELHED_PEER_BIN (a build from before) when given
+.PHONY: bench-pg-signin
+bench-pg-signin: deps $(BUILD)/helhed
+	HELHED_BIN=$(BUILD)/helhed node bench/pg_signin.mjs
+
 # ---- pg-ops (issue 14): helhed copy, /metrics of the store, bench-pg -----
 # test_copy copies the demo database into a throwaway PostgreSQL
 # (tests/store/pg_fixture.h).

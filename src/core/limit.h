@@ -10,7 +10,14 @@
  * Each bucket holds up to `burst` tokens and regains one every
  * `refill_us`; a take spends one. Thread-safe (striped locks). Counts are
  * per process: several instances behind a load balancer each count their
- * own, and the balancer is the place for a shared limit. */
+ * own, so behind N instances a client gets up to N times each limit.
+ * That is right for the limits that are about load (writes per client,
+ * account and token in app.c, anonymous bookings, chat), for which the
+ * balancer keeps the shared count (docs/postgres-ops.md, "Limits behind
+ * the load balancer"). A limit that guards a secret must not be one of
+ * these: failed sign-ins per account are counted in the store instead,
+ * shared by every instance (domain/auth.c); only their per-address
+ * limit is a limiter here. */
 #ifndef HH_LIMIT_H
 #define HH_LIMIT_H
 

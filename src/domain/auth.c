@@ -12,6 +12,7 @@
 #include "core/limit.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/vault.h"
 
 static const struct {
 	const char *name;
@@ -22,15 +23,16 @@ static const struct {
 	{ "manager", HH_ROLE_MANAGER },	      { "admin", HH_ROLE_ADMIN },
 };
 
-/* Failed sign-ins by account (the lower-cased email) and by address,
- * per process, made once. */
-static struct hh_limiter *fail_by_account, *fail_by_address;
+/* Failed sign-ins by address, per process, made once. The balancer in
+ * front of several instances limits addresses across them
+ * (docs/postgres-ops.md). An account's failures are counted in the
+ * store instead, so that every instance on one database shares them
+ * (issue 14; see "failed sign-ins per account" below). */
+static struct hh_limiter *fail_by_address;
 static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
 
 static void limits_init(void)
 {
-	fail_by_account = hh_limiter_new(16384, HH_SIGNIN_ACCOUNT_BURST,
-					 (int64_t)HH_SIGNIN_ACCOUNT_REFILL * 1000000);
 	fail_by_address = hh_limiter_new(16384, HH_SIGNIN_ADDRESS_BURST,
 					 (int64_t)HH_SIGNIN_ADDRESS_REFILL * 1000000);
 }
@@ -118,6 +120,8 @@ struct login_ctx {
 	const char *email, *password;
 	struct hh_login *out;
 	unsigned char hash[32];
+	/* the account's key, when it has failures to end; else NULL */
+	const unsigned char *clear_key;
 };
 
 static enum hh_rc login_tx(struct hh_tx *tx, void *p)
@@ -132,6 +136,8 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
 	};
 	s.expires_at = s.created_at + HH_SESSION_TTL;
 	enum hh_rc rc = st->session_purge(tx, s.created_at);
+	if (rc == HH_OK && c->clear_key)
+		rc = st->signin_fail_clear(tx, c->clear_key);
 	if (rc == HH_OK)
 		rc = st->session_insert(tx, &s);
 	if (rc == HH_OK) {
@@ -148,17 +154,68 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
 	return rc;
 }
 
+/* ---- failed sign-ins per account ---------------------------------------
+ *
+ * Counted in the store (signin_failures), so that N instances on one
+ * database give an account the same allowance as one: the Nth failure
+ * through any of them throttles it. The bucket is kept as a time, free_at:
+ * when the account's allowance of HH_SIGNIN_ACCOUNT_BURST failures is
+ * whole again (a token bucket written as GCRA, the same arithmetic as
+ * core/limit.c's). A failure moves it to max(free_at, now) + one refill;
+ * a try is allowed while that lands at most the whole allowance ahead of
+ * now. free_at is wall-clock time, read by every instance, so their
+ * clocks must agree to well within a refill (NTP does).
+ *
+ * Writes: a successful sign-in of an account with no recent failures
+ * reads its row (in the read transaction that finds the user) and writes
+ * nothing more than before. A try of an account that has failed lately is
+ * paid for in the store before the password is checked, so that
+ * concurrent checks on several instances cannot get past the limit, and
+ * a correct password deletes the row in the transaction that makes the
+ * session. A first failure of an account without a row is recorded after
+ * the check: tries that start at the same moment on a clean account
+ * (at most one per slow-lane worker of each instance) are all checked,
+ * and all counted, so the account then waits for every one of them; the
+ * rate over time stays one try per refill. */
+
+#define ACCOUNT_STEP_US ((int64_t)HH_SIGNIN_ACCOUNT_REFILL * 1000000)
+#define ACCOUNT_FULL_US ((int64_t)HH_SIGNIN_ACCOUNT_BURST * ACCOUNT_STEP_US)
+
+/* free_at after one more failure at now */
+static int64_t after_failure(int64_t free_at, int64_t now)
+{
+	return (free_at > now ? free_at : now) + ACCOUNT_STEP_US;
+}
+
+/* Seconds until the account may try again: 0 when it may now. */
+static int account_wait_s(int64_t free_at, int64_t now)
+{
+	int64_t over = after_failure(free_at, now) - now - ACCOUNT_FULL_US;
+	return over > 0 ? (int)((over + 999999) / 1000000) : 0;
+}
+
 struct user_ctx {
 	struct hh_arena *a;
 	const char *email;
+	const unsigned char *key;
 	struct hh_user *user;
 	struct hh_org *org;
+	int have_row;    /* the account has a row of failures */
+	int64_t free_at; /* its free_at, when it has */
 };
 
+/* Reads the account's failures, then the user (NOT_FOUND: no such
+ * email); one read transaction, as before the count moved to the store. */
 static enum hh_rc find_user_tx(struct hh_tx *tx, void *p)
 {
 	struct user_ctx *c = p;
-	enum hh_rc rc = tx->store->user_get_by_email(tx, c->a, c->email, c->user);
+	c->have_row = 0;
+	enum hh_rc rc = tx->store->signin_fail_get(tx, c->key, &c->free_at);
+	if (rc == HH_OK)
+		c->have_row = 1;
+	else if (rc != HH_ERR_NOT_FOUND)
+		return rc;
+	rc = tx->store->user_get_by_email(tx, c->a, c->email, c->user);
 	if (rc == HH_OK)
 		rc = tx->store->org_get(tx, c->a, c->user->org_id, c->org);
 	return rc;
@@ -185,53 +242,98 @@ static const char *loggable(struct hh_arena *a, const char *s)
 	return out;
 }
 
-struct throttle_ctx {
-	const char *why; /* "account", "address" */
+struct fail_ctx {
+	const unsigned char *key;
+	int64_t now;
+	int strict;      /* take: LIMITED (nothing written) when none is left */
+	int record;      /* fail_tx: count the failure (else it was paid) */
+	int64_t free_at; /* the account's, after this failure */
+	int wait_s;      /* take refused: seconds to wait */
+	const char *why; /* fail_tx: "account", "address" or NULL */
 	const char *client;
-	int64_t user_id;
-	int64_t org_id;
+	const struct hh_user *user;
 };
 
-static enum hh_rc throttle_event_tx(struct hh_tx *tx, void *p)
+/* Counts one failure of the account; strict: only when it has one left
+ * (else LIMITED with ->wait_s, and nothing written). */
+static enum hh_rc take_tx(struct hh_tx *tx, void *p)
 {
-	struct throttle_ctx *c = p;
+	struct fail_ctx *c = p;
+	int64_t free_at = 0;
+	enum hh_rc rc = tx->store->signin_fail_get(tx, c->key, &free_at);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
+	if (c->strict) {
+		c->wait_s = account_wait_s(free_at, c->now);
+		if (c->wait_s)
+			return HH_ERR_LIMITED;
+	}
+	c->free_at = after_failure(free_at, c->now);
+	return tx->store->signin_fail_put(tx, c->key, c->free_at, c->now);
+}
+
+/* Which limit this failure used up: the account's when it has no try
+ * left, else the address's when it has none; NULL while both have. */
+static const char *used_up(int64_t free_at, int64_t now, const char *client)
+{
+	if (account_wait_s(free_at, now))
+		return "account";
+	if (!hh_limiter_peek(fail_by_address, client, hh_mono_us(), NULL))
+		return "address";
+	return NULL;
+}
+
+/* A failed sign-in: counted for the account (unless its try was paid
+ * before the check), and when it used up a limit, the throttling starts
+ * now and is kept as an event, in the same transaction. */
+static enum hh_rc fail_tx(struct hh_tx *tx, void *p)
+{
+	struct fail_ctx *c = p;
+	enum hh_rc rc = HH_OK;
+	if (c->record)
+		rc = take_tx(tx, c);
+	if (rc != HH_OK)
+		return rc;
+	c->why = used_up(c->free_at, c->now, c->client);
+	if (!c->why)
+		return HH_OK;
 	json_t *j = json_pack("{s:s, s:s}", "limit", c->why, "address",
 			      c->client);
 	char *after = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	struct hh_event e = { .actor = "sign-in", .org_id = c->org_id,
-			      .entity = "user", .entity_id = c->user_id,
+	struct hh_event e = { .actor = "sign-in",
+			      .org_id = c->user ? c->user->org_id : 0,
+			      .entity = "user",
+			      .entity_id = c->user ? c->user->id : 0,
 			      .action = "sign-in-throttled", .after = after };
-	enum hh_rc rc = tx->store->event_append(tx, &e);
+	rc = tx->store->event_append(tx, &e);
 	free(after);
 	return rc;
 }
 
-/* Records a failed sign-in (its tokens were spent before the check); when
- * it emptied a bucket, the throttling starts now, which is logged and kept
- * as an event. */
-static void failed(struct hh_store *st, struct hh_arena *a, const char *key,
-		   const char *email, const char *client,
-		   const struct hh_user *user)
+/* Records a failed sign-in. paid: its try was already counted in the
+ * store, leaving the account at free_at. */
+static void failed(struct hh_store *st, struct hh_arena *a,
+		   const unsigned char key[32], const char *email,
+		   const char *client, const struct hh_user *user, int paid,
+		   int64_t free_at)
 {
-	int64_t now = hh_mono_us();
 	hh_log_client("failed sign-in for %s from %s", loggable(a, email),
 		      client);
-	const char *why = !hh_limiter_peek(fail_by_account, key, now, NULL)
-				  ? "account"
-			  : !hh_limiter_peek(fail_by_address, client, now, NULL)
-				  ? "address"
-				  : NULL;
-	if (!why)
-		return;
-	hh_log(HH_LOG_WARN, "sign-in throttled (%s) for %s from %s", why,
-	       loggable(a, email), client);
-	struct throttle_ctx c = { why, client, user ? user->id : 0,
-				  user ? user->org_id : 0 };
-	enum hh_rc rc = hh_store_run_tx(st, 1, throttle_event_tx, &c);
-	if (rc != HH_OK)
-		hh_log(HH_LOG_WARN, "throttling event not kept: %s",
+	struct fail_ctx c = { .key = key, .now = hh_now_us(), .record = !paid,
+			      .free_at = free_at, .client = client,
+			      .user = user };
+	if (paid && !used_up(free_at, c.now, client))
+		return; /* nothing to write */
+	enum hh_rc rc = hh_store_run_tx(st, 1, fail_tx, &c);
+	if (rc != HH_OK) {
+		hh_log(HH_LOG_WARN, "failed sign-in not kept: %s",
 		       hh_rc_name(rc));
+		return;
+	}
+	if (c.why)
+		hh_log(HH_LOG_WARN, "sign-in throttled (%s) for %s from %s",
+		       c.why, loggable(a, email), client);
 }
 
 enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
@@ -242,53 +344,74 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	if (!client)
 		client = "";
 	/* the account, however its email is capitalised */
-	char *key = hh_arena_strdup(a, email);
-	for (char *p = key; *p; p++)
+	char *account = hh_arena_strdup(a, email);
+	for (char *p = account; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	/* A try is paid for before the password is checked, so that
-	 * several checks of one account at once (one per lane worker)
-	 * cannot get past the limit; a right password gets it back. */
-	int64_t now = hh_mono_us();
-	int wait_account = 0, wait_address = 0;
-	int ok_account = hh_limiter_take(fail_by_account, key, now, &wait_account);
-	int ok_address = ok_account &&
-			 hh_limiter_take(fail_by_address, client, now, &wait_address);
-	if (!ok_address && ok_account)
-		hh_limiter_refund(fail_by_account, key);
-	if (!ok_account || !ok_address) {
-		out->retry_after = wait_account > wait_address ? wait_account
-							       : wait_address;
-		hh_log_client("sign-in refused (throttled) for %s from %s",
-			      loggable(a, email), client);
-		return HH_ERR_LIMITED;
-	}
-	struct user_ctx uc = { a, email, &out->user, &out->org };
+	unsigned char key[32];
+	hh_vault_account_hash(hh_vault_of(st), account, key);
+	/* The address pays for its try before anything else, so that a
+	 * flood from one address costs neither the store nor hashing. */
+	int wait = 0;
+	if (!hh_limiter_take(fail_by_address, client, hh_mono_us(), &wait))
+		goto limited;
+	struct user_ctx uc = { a, email, key, &out->user, &out->org, 0, 0 };
 	enum hh_rc rc = hh_store_run_tx(st, 0, find_user_tx, &uc);
-	if (rc == HH_ERR_NOT_FOUND) {
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND) {
+		hh_limiter_refund(fail_by_address, client);
+		return rc;
+	}
+	enum hh_rc found = rc;
+	/* An account that failed lately pays for its try in the store
+	 * before the password is checked (see above); one that is out of
+	 * tries is refused without a write. */
+	int paid = 0;
+	int64_t free_at = 0;
+	int64_t now = hh_now_us();
+	/* a row whose free_at has come says nothing (the next failure
+	 * written anywhere deletes it) */
+	int recent = uc.have_row && uc.free_at > now;
+	if (recent) {
+		struct fail_ctx tc = { .key = key, .now = now, .strict = 1 };
+		wait = account_wait_s(uc.free_at, tc.now);
+		rc = wait ? HH_ERR_LIMITED
+			  : hh_store_run_tx(st, 1, take_tx, &tc);
+		if (rc == HH_ERR_LIMITED && !wait)
+			wait = tc.wait_s;
+		if (rc != HH_OK) {
+			hh_limiter_refund(fail_by_address, client);
+			if (rc == HH_ERR_LIMITED)
+				goto limited;
+			return rc;
+		}
+		paid = 1;
+		free_at = tc.free_at;
+	}
+	if (found == HH_ERR_NOT_FOUND) {
 		/* Spend the same time as a real check so timing does not
 		 * tell which emails exist. */
 		pthread_once(&dummy_once, dummy_init);
 		hh_auth_check_password(dummy_hash, password);
-		failed(st, a, key, email, client, NULL);
+		failed(st, a, key, email, client, NULL, paid, free_at);
 		return HH_ERR_FORBIDDEN;
-	}
-	if (rc != HH_OK) {
-		hh_limiter_refund(fail_by_account, key);
-		hh_limiter_refund(fail_by_address, client);
-		return rc;
 	}
 	if (!hh_auth_check_password(out->user.password_hash, password) ||
 	    out->user.disabled) {
-		failed(st, a, key, email, client, &out->user);
+		failed(st, a, key, email, client, &out->user, paid, free_at);
 		return HH_ERR_FORBIDDEN;
 	}
-	hh_limiter_reset(fail_by_account, key);
 	hh_limiter_refund(fail_by_address, client);
 	unsigned char csrf_hash[32];
-	struct login_ctx lc = { a, email, password, out, { 0 } };
+	struct login_ctx lc = { a, email, password, out, { 0 },
+				recent ? key : NULL };
 	hh_auth_new_token(out->token, lc.hash);
 	hh_auth_new_token(out->csrf, csrf_hash);
 	return hh_store_run_tx(st, 1, login_tx, &lc);
+
+limited:
+	out->retry_after = wait;
+	hh_log_client("sign-in refused (throttled) for %s from %s",
+		      loggable(a, email), client);
+	return HH_ERR_LIMITED;
 }
 
 struct logout_ctx {

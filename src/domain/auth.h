@@ -64,7 +64,11 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
  * in a row, then once per HH_SIGNIN_ACCOUNT_REFILL seconds; an address
  * HH_SIGNIN_ADDRESS_BURST times, then once per ..._REFILL seconds (an
  * address is shared by a whole town hall behind NAT, hence more). A
- * correct password ends the account's run. */
+ * correct password ends the account's run. The account's count is kept
+ * in the store, so every instance on one database shares it (an unknown
+ * email is counted as an account, under a keyed hash); the address's is
+ * per process, and the load balancer limits addresses across instances
+ * (docs/postgres-ops.md). */
 #define HH_SIGNIN_ACCOUNT_BURST 5
 #define HH_SIGNIN_ACCOUNT_REFILL 60
 #define HH_SIGNIN_ADDRESS_BURST 30

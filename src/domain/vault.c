@@ -440,6 +440,22 @@ enum hh_rc hh_vault_cpr_hash(const struct hh_vault *v, int i, const char *cpr,
 	return HH_OK;
 }
 
+void hh_vault_account_hash(const struct hh_vault *v, const char *account,
+			   unsigned char out[32])
+{
+	/* A CPR hash is of exactly 10 digits; the label (with its NUL)
+	 * keeps an account's hash from ever being one. */
+	static const char label[] = "helhed sign-in account";
+	const struct hh_vault_key *k = v ? &v->hash[v->cur_hash] : NULL;
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, k ? k->key : NULL, k ? sizeof(k->key) : 0,
+				32);
+	crypto_generichash_update(&h, (const unsigned char *)label, sizeof(label));
+	crypto_generichash_update(&h, (const unsigned char *)account,
+				  strlen(account));
+	crypto_generichash_final(&h, out, 32);
+}
+
 /* ---- a case's form values -------------------------------------------- */
 
 /* Cheap first look: could data hold a CPR number or a sealed value? (a

@@ -86,6 +86,14 @@ int hh_vault_is_sealed(const char *s);
 enum hh_rc hh_vault_cpr_hash(const struct hh_vault *v, int i, const char *cpr,
 			     unsigned char out[32]);
 
+/* The keyed hash of a sign-in's account name (already lower-cased)
+ * under the current hash key, apart from CPR hashes by a label: the key
+ * of its row of failed sign-ins (domain/auth.c), the same on every
+ * instance that has the same key file. v NULL (a store without a key
+ * file: tests and tools; `serve` always has one) hashes without a key. */
+void hh_vault_account_hash(const struct hh_vault *v, const char *account,
+			   unsigned char out[32]);
+
 /* A case's form values (JSON text) with every CPR number sealed, or
  * opened; *out is data itself when nothing changes, else in a. */
 enum hh_rc hh_vault_seal_data(const struct hh_vault *v, struct hh_arena *a,

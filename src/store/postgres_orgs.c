@@ -67,6 +67,17 @@ static const char *const stmt_sql[P__COUNT] = {
 	[P_CSESS_END_SID] = "DELETE FROM citizen_sessions WHERE oidc_sid = $1",
 	[P_CSESS_END_SUB] = "DELETE FROM citizen_sessions "
 			    "WHERE oidc_subject = $1",
+	[P_SIGNIN_FAIL_GET] = "SELECT free_at FROM signin_failures "
+			      "WHERE account_key = $1",
+	[P_SIGNIN_FAIL_PRUNE] = "DELETE FROM signin_failures WHERE free_at <= $1",
+	/* ON CONFLICT: two instances recording a first failure of one
+	 * account at once; the second waits for the first's row and then
+	 * fails to serialise (BUSY, retried), rather than CONFLICT */
+	[P_SIGNIN_FAIL_PUT] =
+		"INSERT INTO signin_failures(account_key, free_at) VALUES ($1, $2) "
+		"ON CONFLICT(account_key) DO UPDATE SET free_at = excluded.free_at",
+	[P_SIGNIN_FAIL_CLEAR] = "DELETE FROM signin_failures "
+				"WHERE account_key = $1",
 	[P_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
 	[P_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < $1",
 	[P_TOKEN_INSERT] =
@@ -330,6 +341,41 @@ static enum hh_rc session_touch(struct hh_tx *tx, const unsigned char h[32],
 	return RUN(tx, P_SESSION_TOUCH, &p, NULL);
 }
 
+/* ---- failed sign-ins ------------------------------------------------- */
+
+static enum hh_rc signin_fail_get(struct hh_tx *tx, const unsigned char key[32],
+				  int64_t *free_at)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_blob(&p, key, 32);
+	return RUN_INT(tx, P_SIGNIN_FAIL_GET, &p, free_at);
+}
+
+static enum hh_rc signin_fail_put(struct hh_tx *tx, const unsigned char key[32],
+				  int64_t free_at, int64_t now)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, now);
+	enum hh_rc rc = RUN(tx, P_SIGNIN_FAIL_PRUNE, &p, NULL);
+	if (rc != HH_OK)
+		return rc;
+	struct pg_params q = { 0 };
+	p_blob(&q, key, 32);
+	p_int(&q, free_at);
+	return RUN(tx, P_SIGNIN_FAIL_PUT, &q, NULL);
+}
+
+static enum hh_rc signin_fail_clear(struct hh_tx *tx,
+				    const unsigned char key[32])
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_blob(&p, key, 32);
+	return RUN(tx, P_SIGNIN_FAIL_CLEAR, &p, NULL);
+}
+
 static enum hh_rc end_one(struct hh_tx *tx, enum pg_stmt_id id, const char *v,
 			  int64_t *ended)
 {
@@ -431,6 +477,9 @@ void hh_pg_fill_orgs(struct hh_store *st)
 	st->session_delete = session_delete;
 	st->session_purge = session_purge;
 	st->session_touch = session_touch;
+	st->signin_fail_get = signin_fail_get;
+	st->signin_fail_put = signin_fail_put;
+	st->signin_fail_clear = signin_fail_clear;
 	st->oidc_sessions_end = oidc_sessions_end;
 	st->token_insert = token_insert;
 	st->token_get = token_get;

@@ -64,6 +64,14 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CSESS_END_SID] = "DELETE FROM citizen_sessions WHERE oidc_sid = ?1",
 	[S_CSESS_END_SUB] = "DELETE FROM citizen_sessions "
 			    "WHERE oidc_subject = ?1",
+	[S_SIGNIN_FAIL_GET] = "SELECT free_at FROM signin_failures "
+			      "WHERE account_key = ?1",
+	[S_SIGNIN_FAIL_PRUNE] = "DELETE FROM signin_failures WHERE free_at <= ?1",
+	[S_SIGNIN_FAIL_PUT] =
+		"INSERT INTO signin_failures(account_key, free_at) VALUES (?1, ?2) "
+		"ON CONFLICT(account_key) DO UPDATE SET free_at = excluded.free_at",
+	[S_SIGNIN_FAIL_CLEAR] = "DELETE FROM signin_failures "
+				"WHERE account_key = ?1",
 	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
 	[S_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < ?1",
 	[S_TOKEN_INSERT] =
@@ -337,6 +345,53 @@ static enum hh_rc session_touch(struct hh_tx *tx, const unsigned char h[32],
 	return hh_sq_exec(tx, st);
 }
 
+/* ---- failed sign-ins ------------------------------------------------- */
+
+static enum hh_rc signin_fail_get(struct hh_tx *tx, const unsigned char key[32],
+				  int64_t *free_at)
+{
+	FAULT(tx);
+	STMT(tx, S_SIGNIN_FAIL_GET);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	enum hh_rc r;
+	if (rc == SQLITE_ROW) {
+		*free_at = sqlite3_column_int64(st, 0);
+		r = HH_OK;
+	} else {
+		r = rc == SQLITE_DONE ? HH_ERR_NOT_FOUND : hh_sq_map_rc(db_of(tx), rc);
+	}
+	done(st);
+	return r;
+}
+
+static enum hh_rc signin_fail_put(struct hh_tx *tx, const unsigned char key[32],
+				  int64_t free_at, int64_t now)
+{
+	FAULT(tx);
+	enum hh_rc r;
+	{
+		STMT(tx, S_SIGNIN_FAIL_PRUNE);
+		sqlite3_bind_int64(st, 1, now);
+		r = hh_sq_exec(tx, st);
+	}
+	if (r != HH_OK)
+		return r;
+	STMT(tx, S_SIGNIN_FAIL_PUT);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, free_at);
+	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc signin_fail_clear(struct hh_tx *tx,
+				    const unsigned char key[32])
+{
+	FAULT(tx);
+	STMT(tx, S_SIGNIN_FAIL_CLEAR);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	return hh_sq_exec(tx, st);
+}
+
 static enum hh_rc end_one(struct hh_tx *tx, enum stmt_id id, const char *v,
 			  int64_t *ended)
 {
@@ -441,6 +496,9 @@ void hh_sq_fill_orgs(struct hh_store *st)
 	st->session_delete = session_delete;
 	st->session_purge = session_purge;
 	st->session_touch = session_touch;
+	st->signin_fail_get = signin_fail_get;
+	st->signin_fail_put = signin_fail_put;
+	st->signin_fail_clear = signin_fail_clear;
 	st->oidc_sessions_end = oidc_sessions_end;
 	st->token_insert = token_insert;
 	st->token_get = token_get;

@@ -264,6 +264,23 @@ struct hh_store {
 	enum hh_rc (*oidc_sessions_end)(struct hh_tx *tx, const char *sid,
 					const char *subject, int64_t *ended);
 
+	/* Failed password sign-ins per account, shared by every instance
+	 * on the database (issue 14), keyed by a 32-byte keyed hash of the
+	 * account (domain/auth.c). free_at is when the account's
+	 * allowance is whole again, in microseconds; the domain does the
+	 * arithmetic. get: *free_at, NOT_FOUND when the key has no row.
+	 * put: sets key's free_at (one row per key) and deletes every row
+	 * whose free_at is at or before now. clear: deletes key's row (a
+	 * correct password). */
+	enum hh_rc (*signin_fail_get)(struct hh_tx *tx,
+				      const unsigned char key[32],
+				      int64_t *free_at);
+	enum hh_rc (*signin_fail_put)(struct hh_tx *tx,
+				      const unsigned char key[32],
+				      int64_t free_at, int64_t now);
+	enum hh_rc (*signin_fail_clear)(struct hh_tx *tx,
+					const unsigned char key[32]);
+
 	/* API bearer tokens, keyed by the hash of the token. */
 	enum hh_rc (*token_insert)(struct hh_tx *tx, struct hh_api_token *t);
 	enum hh_rc (*token_get)(struct hh_tx *tx, struct hh_arena *a,

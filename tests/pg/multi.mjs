@@ -96,6 +96,49 @@ async function main() {
     const viaLb = await Promise.all([1, 2, 3].map(() => http(hp.base, 'GET', '/api/v1/session', { cookie: editor.cookie })));
     check(viaLb.every((r) => r.status === 200), 'and through HAProxy, whichever instance answers');
 
+    // the sign-in throttle per account is the database's (pg-throttle):
+    // wrong passwords spread over A, B and C lock the account at the same
+    // count as on one instance, and then the right one is refused
+    // everywhere, through HAProxy too
+    {
+      const failuresUntilLocked = async (bases, email) => {
+        for (let fails = 0; fails < 20; fails++) {
+          const base = bases[fails % bases.length];
+          const r = await http(base, 'POST', '/api/v1/session', { body: { email, password: 'forkert' }, deadline: 30000 });
+          if (r.status === 429) return fails;
+          if (r.status !== 401) return `${r.status} ${r.json?.code || ''}`;
+        }
+        return 'never';
+      };
+      const one = await failuresUntilLocked([A.base], 'leder@nordskov.demo');
+      const spread = await failuresUntilLocked([A.base, B.base, C.base], 'leder@aastrup.demo');
+      check(one === 5 && spread === one, 'wrong passwords spread over A, B and C lock an account at the same count as on one instance',
+        `one instance: ${one}, spread: ${spread}`);
+      const right = await Promise.all([A, B, C, { base: hp.base }].map((x) =>
+        http(x.base, 'POST', '/api/v1/session', { body: { email: 'leder@aastrup.demo', password: 'demo-leder' }, deadline: 30000 })));
+      check(right.every((r) => r.status === 429 && r.json?.code === 'sign-in-throttled' && Number(r.headers.get('retry-after')) > 0),
+        'then the right password is refused on A, B, C and through HAProxy, with Retry-After', right.map((r) => r.status).join(','));
+    }
+
+    // the balancer's limits per client address: HAProxy with the stick
+    // table of docs/postgres-ops.md (read from the page, thresholds
+    // lowered) refuses failed sign-ins from one address, spread over A, B
+    // and C by roundrobin, once past its limit, and requests past its rate
+    {
+      const lim = await s.startLimitingHaproxy({ requests: 40, writes: 1000, signins: 3 });
+      const got = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await http(lim.base, 'POST', '/api/v1/session', { body: { email: `ukendt-${i}@nordskov.demo`, password: 'forkert' }, deadline: 30000 });
+        got.push(`${r.status}${r.json?.code ? ` ${r.json.code}` : ''}`);
+      }
+      check(got.slice(0, 4).every((x) => x === '401 bad-credentials') && got.slice(4).every((x) => x === '429 sign-in-throttled'),
+        'HAProxy as in postgres-ops.md: failed sign-ins from one address over A, B and C refused past its limit (lowered to 3)', got.join(', '));
+      let n = 0;
+      let last = 0;
+      for (; n < 100 && last !== 429; n++) last = (await http(lim.base, 'GET', '/readyz')).status;
+      check(last === 429 && n <= 40, 'and requests past its rate (lowered to 40 in 10 s) get 429', `the ${n}th read of this run`);
+    }
+
     // an article written on A is found by a search on B within a second,
     // and one written on C by a search on A
     for (const [from, to] of [[A, B], [C, A], [B, C]]) {

@@ -8,7 +8,7 @@
 // signal. Every HTTP request has a deadline (a hang fails, it never waits
 // forever).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -161,6 +161,50 @@ ${servers}
       await sleep(50);
     }
     return this.haproxy;
+  }
+
+  // pg-throttle: HAProxy with the limits per client address of
+  // docs/postgres-ops.md ("Limits behind the load balancer"), the
+  // configuration read from that page as printed there, then put on
+  // loopback without TLS and peers, and with the thresholds given (so
+  // that a test reaches them): {requests, writes, signins}. Throws when
+  // the page's configuration no longer has a line this changes.
+  async startLimitingHaproxy({ requests, writes, signins }) {
+    const port = await freePort();
+    const doc = readFileSync('docs/postgres-ops.md', 'utf8');
+    const m = /```\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Limits behind the load balancer')));
+    if (!m) throw new Error('docs/postgres-ops.md: no configuration under "Limits behind the load balancer"');
+    let cfg = m[1];
+    const sub = (re, to) => {
+      if (!re.test(cfg)) throw new Error(`docs/postgres-ops.md's HAProxy configuration has no ${re}`);
+      cfg = cfg.replace(re, to);
+    };
+    sub(/^peers lb\n(?: {4}.*\n)+/m, '');
+    sub(/ peers lb/, '');
+    sub(/^ {4}bind :443 .*\n/m, '');
+    sub(/^ {4}http-request redirect scheme https.*\n/m, '');
+    sub(/^ {4}bind :80$/m, `    bind 127.0.0.1:${port}`);
+    sub(/maxconn \d+/, 'maxconn 512');
+    sub(/sc0_http_req_rate gt \d+/, `sc0_http_req_rate gt ${requests}`);
+    sub(/sc0_gpc0_rate gt \d+/, `sc0_gpc0_rate gt ${writes}`);
+    sub(/sc0_gpc1_rate gt \d+/, `sc0_gpc1_rate gt ${signins}`);
+    sub(/^ {4}server .*\n?/gm, '');
+    cfg += this.instances.filter((x) => x && !x.killed).map((x) => `    server ${x.name} 127.0.0.1:${x.port} check\n`).join('');
+    const file = join(this.dir, 'haproxy-limits.cfg');
+    writeFileSync(file, cfg);
+    const proc = spawn('haproxy', ['-f', file, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.procs.push(proc);
+    const hp = { base: `http://127.0.0.1:${port}`, proc, out: '' };
+    proc.stdout.on('data', (d) => { hp.out += d; });
+    proc.stderr.on('data', (d) => { hp.out += d; });
+    const until = now() + 20000;
+    for (;;) {
+      const r = await http(hp.base, 'GET', '/readyz', { deadline: 2000 });
+      if (r.status === 200) break;
+      if (proc.exitCode !== null || now() > until) throw new Error(`HAProxy (limits) did not start:\n${hp.out}`);
+      await sleep(50);
+    }
+    return hp;
   }
 
   stop() {

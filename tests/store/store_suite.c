@@ -283,6 +283,71 @@ static void t_sessions(void **state)
 	x_commit(tx);
 }
 
+/* pg-throttle (issue 14): failed sign-ins per account key, shared by
+ * the instances on one database: one row per key, put replaces it and
+ * drops every row whose free_at has come (at or before now), clear ends
+ * it; a rolled back put leaves nothing. */
+static void t_signin_failures(void **state)
+{
+	struct x_fx *f = *state;
+	unsigned char k1[32], k2[32], k3[32];
+	memset(k1, 0xa1, 32);
+	memset(k2, 0xa2, 32);
+	memset(k3, 0xa3, 32);
+	int64_t at = -1;
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->signin_fail_get(tx, k1, &at), HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->signin_fail_put(tx, k1, 1000, 0), HH_OK);
+	assert_int_equal(f->st->signin_fail_get(tx, k1, &at), HH_OK);
+	assert_int_equal(at, 1000);
+	/* one row per key: a put replaces its free_at */
+	assert_int_equal(f->st->signin_fail_put(tx, k1, 2000, 0), HH_OK);
+	assert_int_equal(f->st->signin_fail_put(tx, k2, 500, 0), HH_OK);
+	assert_int_equal(f->st->signin_fail_put(tx, k3, 1500, 0), HH_OK);
+	assert_int_equal(f->st->signin_fail_get(tx, k1, &at), HH_OK);
+	assert_int_equal(at, 2000);
+	x_commit(tx);
+	assert_int_equal(x_int(f->st, "SELECT count(*) FROM signin_failures"), 3);
+
+	/* another instance on the database reads what was committed */
+	struct hh_store *other = backend->open(f->dir, 2);
+	tx = x_begin(other, 1);
+	assert_int_equal(other->signin_fail_get(tx, k3, &at), HH_OK);
+	assert_int_equal(at, 1500);
+	/* a put at 1500 drops k2 (500) and k3 (1500: whole again), keeps
+	 * k1 (2000) */
+	assert_int_equal(other->signin_fail_put(tx, k1, 2600, 1500), HH_OK);
+	assert_int_equal(other->signin_fail_get(tx, k2, &at), HH_ERR_NOT_FOUND);
+	assert_int_equal(other->signin_fail_get(tx, k3, &at), HH_ERR_NOT_FOUND);
+	x_commit(tx);
+	hh_store_close(other);
+	assert_int_equal(x_int(f->st, "SELECT count(*) FROM signin_failures"), 1);
+	assert_int_equal(x_int(f->st, "SELECT free_at FROM signin_failures"), 2600);
+
+	/* a put whose own row has come is a new row */
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->signin_fail_put(tx, k1, 4000, 3000), HH_OK);
+	assert_int_equal(f->st->signin_fail_get(tx, k1, &at), HH_OK);
+	assert_int_equal(at, 4000);
+	x_commit(tx);
+
+	/* rolled back: nothing */
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->signin_fail_put(tx, k2, 9000, 0), HH_OK);
+	f->st->tx_rollback(tx);
+	tx = x_begin(f->st, 0);
+	assert_int_equal(f->st->signin_fail_get(tx, k2, &at), HH_ERR_NOT_FOUND);
+	x_commit(tx);
+
+	/* clear ends the key's row, and clearing none is fine */
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->signin_fail_clear(tx, k1), HH_OK);
+	assert_int_equal(f->st->signin_fail_get(tx, k1, &at), HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->signin_fail_clear(tx, k1), HH_OK);
+	x_commit(tx);
+	assert_int_equal(x_int(f->st, "SELECT count(*) FROM signin_failures"), 0);
+}
+
 static void t_tokens(void **state)
 {
 	struct x_fx *f = *state;
@@ -1136,6 +1201,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_org_by_code_cache),
 		T(t_users),
 		T(t_sessions),
+		T(t_signin_failures),
 		T(t_tokens),
 		T(t_article_insert_get_update),
 		T(t_article_versions_rows),
