@@ -30,49 +30,109 @@ static struct entry *spare;
 static size_t cap_spare;
 #define SPARE_MAX 65536 /* entries (4 MB); a bigger array is given back */
 
-/* Ids come from the database in blocks of ID_BLOCK (the store's id_block),
- * so that instances sharing a database never hand out the same id and a
- * search writes nothing itself: one write transaction per block. */
+/* Ids come from the database in blocks (the store's id_block), so that
+ * instances sharing a database never hand out the same id and a search
+ * writes nothing itself. A block is a write transaction, so searches must
+ * not wait for one: the flusher, which writes every second anyway, takes
+ * a spare block ahead, sized to twice the ids handed out since its last
+ * one. A search takes a block itself (ID_BLOCK ids) only when both are
+ * used up: the first searches after a start, or a burst of more than
+ * twice the last second's rate. Measured (issue 13, HTTP at 10,000
+ * articles): with a block of 1,000 taken by the searching thread, that
+ * thread waited for the flusher's transaction of the last second's
+ * searches, and the other worker waited for it; p99 36 ms against 17 ms
+ * with the block taken ahead. Ids left in a block at a stop are never
+ * used: gaps, not repeats. */
 #define ID_BLOCK 1000
+#define ID_SPARE_MAX (1 << 22)
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hh_store *id_store; /* borrowed, set by hh_searchlog_init */
 static int64_t id_next, id_end;  /* the block in hand: [id_next, id_end) */
+static int64_t spare_next, spare_end; /* the next block, taken ahead */
+static int64_t id_handed; /* ids handed out since the last spare */
 
 enum hh_rc hh_searchlog_init(struct hh_store *st)
 {
 	pthread_mutex_lock(&id_lock);
 	id_store = st;
 	id_next = id_end = 0; /* the first search takes a block */
+	spare_next = spare_end = 0;
+	id_handed = 0;
 	pthread_mutex_unlock(&id_lock);
 	return HH_OK;
 }
 
+struct block_ctx {
+	int64_t n;
+	int64_t first;
+};
+
 static enum hh_rc block_tx(struct hh_tx *tx, void *p)
 {
-	return tx->store->id_block(tx, "search_log", ID_BLOCK, p);
+	struct block_ctx *b = p;
+	return tx->store->id_block(tx, "search_log", b->n, &b->first);
 }
 
-/* The next id of the block in hand, taking a new block when it is used
- * up; 0 when none can be had (no store, or the store failed). */
+/* The next id of the block in hand, moving to the spare or, when there is
+ * none, taking a block when it is used up; 0 when none can be had (no
+ * store, or the store failed). */
 static int64_t take_id(void)
 {
 	int64_t id = 0;
 	pthread_mutex_lock(&id_lock);
+	if (id_next == id_end && spare_next < spare_end) {
+		id_next = spare_next;
+		id_end = spare_end;
+		spare_next = spare_end = 0;
+	}
 	if (id_next == id_end && id_store) {
-		int64_t first = 0;
-		enum hh_rc rc = hh_store_run_tx(id_store, 1, block_tx, &first);
+		struct block_ctx b = { ID_BLOCK, 0 };
+		enum hh_rc rc = hh_store_run_tx(id_store, 1, block_tx, &b);
 		if (rc == HH_OK) {
-			id_next = first;
-			id_end = first + ID_BLOCK;
+			id_next = b.first;
+			id_end = b.first + ID_BLOCK;
 		} else {
 			hh_log(HH_LOG_WARN, "search log: no ids (%s)",
 			       hh_rc_name(rc));
 		}
 	}
-	if (id_next < id_end)
+	if (id_next < id_end) {
 		id = id_next++;
+		id_handed++;
+	}
 	pthread_mutex_unlock(&id_lock);
 	return id;
+}
+
+/* The flusher's part: a spare block when there is none, outside the lock
+ * that searches take ids under. */
+static void take_spare(void)
+{
+	pthread_mutex_lock(&id_lock);
+	struct hh_store *st = id_store;
+	int need = st && spare_next == spare_end;
+	int64_t n = 2 * id_handed;
+	pthread_mutex_unlock(&id_lock);
+	if (!need)
+		return;
+	if (n < ID_BLOCK)
+		n = ID_BLOCK;
+	if (n > ID_SPARE_MAX)
+		n = ID_SPARE_MAX;
+	struct block_ctx b = { n, 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 1, block_tx, &b);
+	if (rc != HH_OK) {
+		hh_log(HH_LOG_WARN, "search log: no spare ids (%s)",
+		       hh_rc_name(rc));
+		return;
+	}
+	pthread_mutex_lock(&id_lock);
+	if (id_store == st && spare_next == spare_end) {
+		spare_next = b.first;
+		spare_end = b.first + n;
+		id_handed = 0;
+	} /* else another flush took one meanwhile: this one is a gap */
+	pthread_mutex_unlock(&id_lock);
 }
 
 static void push(const struct entry *e)
@@ -538,6 +598,7 @@ static enum hh_rc flush_tx(struct hh_tx *tx, void *p)
 
 enum hh_rc hh_searchlog_flush(struct hh_store *st)
 {
+	take_spare();
 	pthread_mutex_lock(&lock);
 	if (!n_queue) {
 		pthread_mutex_unlock(&lock);

@@ -327,11 +327,12 @@ static void entries_reach_the_report_masked(void **state)
 	assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out), HH_OK);
 	assert_non_null(strstr(hh_buf_str(&out), "cpr #|2|0|0\n"));
 	/* A new process takes a new block: its ids come after every id
-	 * handed out before, used or not (never one of them again). */
+	 * reserved before, used or not (never one of them again): the
+	 * first block of 1,000 and the spare the flush took ahead. */
 	assert_int_equal(hh_searchlog_init(st), HH_OK);
 	int64_t e = hh_searchlog_add("igen", 0, 0, NULL, NULL);
 	assert_true(e > d);
-	assert_int_equal(e, a + 1000);
+	assert_int_equal(e, a + 2000);
 	assert_int_equal(hh_searchlog_flush(st), HH_OK);
 	hh_buf_clear(&out);
 	hh_store_close(st);
@@ -400,6 +401,59 @@ static void repeated_flushes_lose_nothing(void **state)
 	tu_rmdir(dir);
 }
 
+/* A search writes nothing: after a flush has taken a spare block ahead,
+ * searches take ids from the block in hand and then the spare, with no
+ * store call (a fault set for the next store call is still there after
+ * them); the spare is twice the ids handed out since the last one. */
+static void searches_take_ids_without_writing(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	struct hh_store *st = tu_store(dir, 1);
+	assert_int_equal(hh_searchlog_init(st), HH_OK);
+	int64_t prev = hh_searchlog_add("først", 0, 1, NULL, NULL);
+	assert_true(prev > 0); /* the first search takes a block itself */
+	int64_t n_ids = 0; /* of "igen" */
+	/* each round: a flush takes the spare, then that many searches
+	 * (the rest of the block in hand and the spare) write nothing */
+	int64_t rounds[] = { 1999, 2 * 1999 };
+	for (int r = 0; r < 2; r++) {
+		assert_int_equal(hh_searchlog_flush(st), HH_OK);
+		hh_store_fault_inject(st, 1, HH_ERR_IO);
+		for (int64_t i = 0; i < rounds[r]; i++) {
+			int64_t id = hh_searchlog_add("igen", 0, 1, NULL, NULL);
+			assert_true(id > prev);
+			prev = id;
+		}
+		n_ids += rounds[r];
+		/* the fault is still set: no search called the store */
+		struct hh_buf out;
+		hh_buf_init(&out);
+		assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out),
+				 HH_ERR_IO);
+		hh_buf_clear(&out);
+	}
+	/* past the spare, a search takes a block itself, as the first did */
+	hh_store_fault_inject(st, 1, HH_ERR_IO);
+	assert_int_equal(hh_searchlog_add("igen", 0, 1, NULL, NULL), 0);
+	int64_t id = hh_searchlog_add("igen", 0, 1, NULL, NULL);
+	assert_true(id > prev);
+	n_ids += 2;
+	/* and every search was kept */
+	assert_int_equal(hh_searchlog_flush(st), HH_OK);
+	struct hh_buf out;
+	hh_buf_init(&out);
+	assert_int_equal(hh_store_run_tx(st, 0, report_tx, &out), HH_OK);
+	char want[64];
+	/* (the search that had no id is not in the log: it has no row) */
+	snprintf(want, sizeof(want), "igen|%lld|", (long long)(n_ids - 1));
+	assert_non_null(strstr(hh_buf_str(&out), want));
+	assert_non_null(strstr(hh_buf_str(&out), "først|1|"));
+	hh_buf_clear(&out);
+	hh_store_close(st);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	hh_log_set_level(HH_LOG_ERROR);
@@ -416,6 +470,7 @@ int main(void)
 		cmocka_unit_test(long_words_are_masked_in_one_pass),
 		cmocka_unit_test(entries_reach_the_report_masked),
 		cmocka_unit_test(repeated_flushes_lose_nothing),
+		cmocka_unit_test(searches_take_ids_without_writing),
 		cmocka_unit_test(guides_and_forms_answer_searches), /* s-trap */
 	};
 	return cmocka_run_group_tests_name("domain/searchlog", tests, NULL, NULL);
