@@ -169,7 +169,18 @@ static int cand_less(const struct cand *a, const struct cand *b)
 	return a->score < b->score || (a->score == b->score && a->doc > b->doc);
 }
 
-static void heap_push(struct cand *h, int *n, int cap, struct cand c)
+/* s-fast: whether a document of score (before its coverage factor, which
+ * is at most 1 and so can only lower it) and doc can no longer enter the
+ * full heap h: below its least, or equal to it with a higher doc (the
+ * tie that cand_less keeps out). The same answer heap_push would give
+ * after the factor, without computing it: the demo corpus has thousands
+ * of documents with the least score exactly. */
+static inline int out_of_heap(const struct cand *h, double score, uint32_t doc)
+{
+	return score < h[0].score || (score == h[0].score && doc > h[0].doc);
+}
+
+static inline void heap_push(struct cand *h, int *n, int cap, struct cand c)
 {
 	if (*n < cap) {
 		int i = (*n)++;
@@ -545,6 +556,8 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
 		double score = (double)acc[di] * idx->dm[di].boost;
+		if (n_h == heap_cap && out_of_heap(h, score, di))
+			continue; /* s-fast: as in the scoring loop */
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
@@ -1237,7 +1250,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (n_heap == heap_cap && score < heap[0].score)
+		if (n_heap == heap_cap && out_of_heap(heap, score, di))
 			continue;
 		/* without part evidence the credit is the count of whole
 		 * words (most documents): no walk over the words */
