@@ -256,6 +256,11 @@ struct query {
 	int clipped;
 	const char *text;
 	size_t text_len;
+	/* s-fast: the completions of the last word (hh_ix_prefix_terms, word
+	 * ids), when the query reads it as a prefix: search-as-you-type
+	 * offers them without walking the trie again */
+	uint32_t prefix_words[8];
+	int n_prefix_words;
 };
 
 /* ---- shared helpers --------------------------------------------------- */

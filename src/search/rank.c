@@ -1039,14 +1039,13 @@ static void pin_only(const struct hh_index *idx,
 }
 /* ---- end s-tune ---------------------------------------------------------- */
 
-void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
-		     struct hh_arena *a, struct hh_search_result *res)
+/* The search of sq, parsed into q, under the read lock (hh_index_search,
+ * hh_index_suggest). */
+static void search_locked(struct hh_index *idx,
+			  const struct hh_search_query *sq, const struct query *q,
+			  struct hh_arena *a, struct hh_search_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	hh_index_settle(idx);
-	struct query *q = hh_xmalloc(sizeof(*q));
-	pthread_rwlock_rdlock(&idx->lock);
-	hh_ix_parse_query(idx, sq, q);
 	res->clipped = q->clipped;
 	res->n_terms = q->n_terms;
 	int limit = sq->limit > 0 ? sq->limit : 10;
@@ -1308,7 +1307,17 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		res->did_you_mean = hh_ix_corrected(idx, q, a);
 	free(fa);
 	free(heap);
-done:
+done:;
+}
+
+void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
+		     struct hh_arena *a, struct hh_search_result *res)
+{
+	hh_index_settle(idx);
+	struct query *q = hh_xmalloc(sizeof(*q));
+	pthread_rwlock_rdlock(&idx->lock);
+	hh_ix_parse_query(idx, sq, q);
+	search_locked(idx, sq, q, a, res);
 	pthread_rwlock_unlock(&idx->lock);
 	free(q);
 }
@@ -1317,25 +1326,35 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 		      struct hh_arena *a, struct hh_suggestion *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* s-fast: one lock, one parse and one walk of the trie for the
+	 * completions and the titles: the titles' search reads the last
+	 * word as a prefix, and its completions (query.prefix_words) are
+	 * the ones offered */
+	struct hh_search_query t = *sq;
+	t.prefix_last = 1;
+	t.no_snippets = 1;
+	t.limit = 8;
+	t.offset = 0;
+	hh_index_settle(idx);
 	struct query *q = hh_xmalloc(sizeof(*q));
 	pthread_rwlock_rdlock(&idx->lock);
-	hh_ix_parse_query(idx,
-			  &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1,
-						     .staff = sq->staff },
-			  q);
+	hh_ix_parse_query(idx, &t, q);
 	if (q->n_words && q->words[q->n_words - 1].prefix_ok) {
 		const struct qword *w = &q->words[q->n_words - 1];
 		char folded[HH_TERM_MAX];
 		hh_fold_of(w->word, strlen(w->word), folded);
-		uint32_t pw[8];
-		/* the public is offered only the public's words */
-		int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
+		size_t fl = strlen(folded);
+		/* the public is offered only the public's words (the parse
+		 * asked for the caller's) */
+		const uint32_t *pw = q->prefix_words;
+		int n = q->n_prefix_words;
 		for (int k = 0; k < n && out->n_completions < 8; k++) {
 			const char *surf = idx->words[pw[k]].surface;
+			size_t sl = strlen(surf);
 			/* the surface must still start like the typed word */
 			char sf[HH_TERM_MAX];
-			hh_fold_of(surf, strlen(surf), sf);
-			if (strncmp(sf, folded, strlen(folded)) != 0)
+			hh_fold_of(surf, sl, sf);
+			if (strncmp(sf, folded, fl) != 0)
 				continue;
 			int dup = 0;
 			for (int m = 0; m < out->n_completions; m++)
@@ -1343,19 +1362,17 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 					dup = 1;
 			if (dup)
 				continue;
-			out->completions[out->n_completions++] = hh_arena_printf(
-				a, "%.*s%s", (int)w->start, q->text, surf);
+			/* the text before the word, then the word */
+			char *c = hh_arena_alloc(a, w->start + sl + 1);
+			memcpy(c, q->text, w->start);
+			memcpy(c + w->start, surf, sl + 1);
+			out->completions[out->n_completions++] = c;
 		}
 	}
+	struct hh_search_result r;
+	search_locked(idx, &t, q, a, &r);
 	pthread_rwlock_unlock(&idx->lock);
 	free(q);
-	struct hh_search_query t = *sq;
-	t.prefix_last = 1;
-	t.no_snippets = 1;
-	t.limit = 8;
-	t.offset = 0;
-	struct hh_search_result r;
-	hh_index_search(idx, &t, a, &r);
 	for (int i = 0; i < r.n_hits && i < 8; i++)
 		out->titles[out->n_titles++] = r.hits[i];
 }
