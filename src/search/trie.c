@@ -115,44 +115,55 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 	const struct trie_node *tn = &f->idx->trie[node];
 	/* every word below is shorter than the query word by more than
 	 * maxd: none is within maxd edits */
-	if (depth + tn->rest + f->maxd < f->qlen)
+	const int qlen = f->qlen, maxd = f->maxd;
+	if (depth + tn->rest + maxd < qlen)
 		return;
 	unsigned char c = tn->c;
-	int *row = f->rows[depth], *up = f->rows[depth - 1];
-	const int big = f->maxd + 1;
+	int *row = f->rows[depth];
+	const int *up = f->rows[depth - 1];
+	const unsigned char *q = f->q;
+	const int big = maxd + 1;
 	f->path[depth - 1] = c;
 	/* Only cells within maxd of the diagonal can be within maxd edits
 	 * (Ukkonen's band); the cells just outside it read as maxd + 1, a
 	 * lower bound of their true value. */
-	int lo = depth - f->maxd > 1 ? depth - f->maxd : 1;
-	int hi = depth + f->maxd < f->qlen ? depth + f->maxd : f->qlen;
+	int lo = depth - maxd > 1 ? depth - maxd : 1;
+	int hi = depth + maxd < qlen ? depth + maxd : qlen;
 	row[0] = depth;
 	if (lo > 1)
 		row[lo - 1] = big;
-	if (hi < f->qlen)
+	if (hi < qlen)
 		row[hi + 1] = big;
 	int mn = lo == 1 ? row[0] : big;
+	/* a swap (the two letters before and this one, in the other order)
+	 * reads the row two up; the letter before, loaded once */
+	const int *up2 = depth > 1 ? f->rows[depth - 2] : NULL;
+	int prev = depth > 1 ? f->path[depth - 2] : -1;
 	for (int j = lo; j <= hi; j++) {
-		int cost = f->q[j - 1] == c ? 0 : 1;
+		int cost = q[j - 1] == c ? 0 : 1;
 		int v = up[j] + 1;
 		if (row[j - 1] + 1 < v)
 			v = row[j - 1] + 1;
 		if (up[j - 1] + cost < v)
 			v = up[j - 1] + cost;
-		if (depth > 1 && j > 1 && f->q[j - 1] == f->path[depth - 2] &&
-		    f->q[j - 2] == c && f->rows[depth - 2][j - 2] + 1 < v)
-			v = f->rows[depth - 2][j - 2] + 1; /* a swap */
+		if (j > 1 && q[j - 1] == prev && q[j - 2] == c &&
+		    up2[j - 2] + 1 < v)
+			v = up2[j - 2] + 1; /* a swap */
 		row[j] = v;
 		if (v < mn)
 			mn = v;
 	}
-	if (tn->term >= 0 && hi == f->qlen && lo <= hi &&
-	    row[f->qlen] <= f->maxd && row[f->qlen] > 0)
-		fuzzy_keep(f, (uint32_t)tn->term, row[f->qlen]);
-	if (mn > f->maxd || depth >= HH_TERM_MAX - 1)
+	if (tn->term >= 0 && hi == qlen && lo <= hi &&
+	    row[qlen] <= maxd && row[qlen] > 0)
+		fuzzy_keep(f, (uint32_t)tn->term, row[qlen]);
+	if (mn > maxd || depth >= HH_TERM_MAX - 1)
 		return;
-	for (uint32_t ch = tn->child; ch; ch = f->idx->trie[ch].sibling)
-		fuzzy_walk(f, ch, depth + 1);
+	/* s-fast: a child whose words are all too short is left here, not
+	 * after a call (the check at the top, for each child) */
+	const struct trie_node *trie = f->idx->trie;
+	for (uint32_t ch = tn->child; ch; ch = trie[ch].sibling)
+		if (depth + 1 + trie[ch].rest + maxd >= qlen)
+			fuzzy_walk(f, ch, depth + 1);
 }
 
 /* Words within maxd edits of the folded word q, closest and most frequent
@@ -212,33 +223,37 @@ int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
 	}
 	/* bounded depth-first walk, keeping the max_out most frequent */
 	uint32_t stack[4096];
+	uint32_t out_df[64]; /* s-fast: out's frequencies, read once each */
+	if (max_out > 64)
+		max_out = 64;
+	const struct trie_node *trie = idx->trie;
 	int sp = 0, n = 0, visited = 0;
 	stack[sp++] = node;
 	while (sp && visited < 20000) {
 		uint32_t nd = stack[--sp];
 		visited++;
-		int32_t t = idx->trie[nd].term;
-#define DF(w) hh_ix_df(idx, idx->words[w].term, staff)
+		const struct trie_node *tn = &trie[nd];
+		int32_t t = tn->term;
 		if (t >= 0 && hh_ix_word_ok(idx, (uint32_t)t, staff)) {
-			uint32_t df = DF(t);
+			uint32_t df = hh_ix_df(idx, idx->words[t].term, staff);
 			int k;
 			if (n < max_out)
 				k = n++;
-			else if (DF(out[n - 1]) < df)
+			else if (out_df[n - 1] < df)
 				k = n - 1;
 			else
 				k = -1;
 			if (k >= 0) {
-				while (k > 0 && DF(out[k - 1]) < df) {
+				while (k > 0 && out_df[k - 1] < df) {
 					out[k] = out[k - 1];
+					out_df[k] = out_df[k - 1];
 					k--;
 				}
 				out[k] = (uint32_t)t;
+				out_df[k] = df;
 			}
 		}
-#undef DF
-		for (uint32_t ch = idx->trie[nd].child; ch && sp < 4096;
-		     ch = idx->trie[ch].sibling)
+		for (uint32_t ch = tn->child; ch && sp < 4096; ch = trie[ch].sibling)
 			stack[sp++] = ch;
 	}
 	return n;
