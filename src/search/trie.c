@@ -68,9 +68,6 @@ struct fuzzy {
 	int staff; /* the caller reads staff articles */
 	unsigned char path[HH_TERM_MAX];
 	int rows[HH_TERM_MAX + 1][HH_TERM_MAX + 1];
-	/* s-fast: each row's first and last cell at most maxd (of cells 1
-	 * and up; none: act_lo > act_hi) */
-	int act_lo[HH_TERM_MAX + 1], act_hi[HH_TERM_MAX + 1];
 	struct { uint32_t term; int dist; } found[16];
 	int n_found;
 };
@@ -142,27 +139,7 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 	 * reads the row two up; the letter before, loaded once */
 	const int *up2 = depth > 1 ? f->rows[depth - 2] : NULL;
 	int prev = depth > 1 ? f->path[depth - 2] : -1;
-	/* s-fast: only the cells that can be at most maxd are computed
-	 * (Ukkonen's cut-off): from above, a cell needs the one above at
-	 * most maxd - 1 or the one above-left at most maxd (a swap's cell
-	 * two up makes the one above-left so too), so the cells from the
-	 * row above's first to one past its last, and to the right of them
-	 * while the cell on the left is below maxd. The others in the band
-	 * read as maxd + 1, as the cells outside it do: every cell at most
-	 * maxd has the value the whole band gives it, and the others stay
-	 * above maxd, so the same nodes are walked and the same words kept
-	 * at the same distances. */
-	int from = lo, to = hi;
-	if (lo > 1) {
-		if (f->act_lo[depth - 1] > from)
-			from = f->act_lo[depth - 1];
-		for (int j = lo; j < from && j <= hi; j++)
-			row[j] = big;
-	}
-	if (f->act_hi[depth - 1] + 1 < to)
-		to = f->act_hi[depth - 1] + 1;
-	int alo = HH_TERM_MAX + 1, ahi = 0, j = from;
-	for (; j <= hi && (j <= to || row[j - 1] < maxd); j++) {
+	for (int j = lo; j <= hi; j++) {
 		int cost = q[j - 1] == c ? 0 : 1;
 		int v = up[j] + 1;
 		if (row[j - 1] + 1 < v)
@@ -173,18 +150,9 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 		    up2[j - 2] + 1 < v)
 			v = up2[j - 2] + 1; /* a swap */
 		row[j] = v;
-		if (v <= maxd) {
-			if (alo > j)
-				alo = j;
-			ahi = j;
-		}
 		if (v < mn)
 			mn = v;
 	}
-	for (; j <= hi; j++)
-		row[j] = big;
-	f->act_lo[depth] = alo;
-	f->act_hi[depth] = ahi;
 	if (tn->term >= 0 && hi == qlen && lo <= hi &&
 	    row[qlen] <= maxd && row[qlen] > 0)
 		fuzzy_keep(f, (uint32_t)tn->term, row[qlen]);
@@ -218,8 +186,6 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		return 0;
 	for (int j = 0; j <= f->qlen; j++)
 		f->rows[0][j] = j;
-	f->act_lo[0] = 1;
-	f->act_hi[0] = maxd < f->qlen ? maxd : f->qlen;
 	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
 		fuzzy_walk(f, ch, 1);
 	/* sort by distance, then df */

@@ -1,11 +1,11 @@
 /* test_fast.c - s-fast's shortcuts in the search engine against the slow
  * ways they replace, on inputs where they could part:
  *
- *   - the typo walk (hh_ix_fuzzy_terms) computes only the cells of each
- *     trie row that can be within its edits: against the walk over the
- *     whole band (the code before s-fast, kept here), for words of the
- *     word list with one to three edits (swaps, æ ø å among them), one
- *     edit and two, public and staff;
+ *   - the typo walk (hh_ix_fuzzy_terms) leaves a child whose words are
+ *     all too short before it calls itself, and reads its rows through
+ *     pointers loaded once: against the walk before s-fast (kept here),
+ *     for words of the word list with one to three edits (swaps, æ ø å
+ *     among them), one edit and two, public and staff;
  *   - search-as-you-type (hh_index_suggest) parses once and offers the
  *     completions its search read: against the suggestion made the old
  *     way (a parse and a walk of its own for the completions, then a
