@@ -144,12 +144,23 @@ prefix:;
 static void synonyms(const struct hh_index *idx, int staff, struct query *q)
 {
 	int content[HH_QUERY_WORDS], n_content = 0;
+	/* s-fast: the first bytes of the query's terms; a rule whose left
+	 * side (never empty: synonyms.c) starts otherwise matches nowhere,
+	 * and is passed over without trying each place (hundreds of rules,
+	 * a few words) */
+	uint64_t first[4] = { 0 };
 	for (int i = 0; i < q->n_words; i++)
-		if (!q->words[i].stop)
+		if (!q->words[i].stop) {
+			unsigned char b = (unsigned char)q->words[i].term[0];
+			first[b >> 6] |= 1ull << (b & 63);
 			content[n_content++] = i;
+		}
 	if (idx->syn) {
 		for (size_t r = 0; r < idx->syn->n; r++) {
 			const struct hh_syn_rule *rule = &idx->syn->rules[r];
+			unsigned char b = (unsigned char)rule->from.terms[0][0];
+			if (!(first[b >> 6] >> (b & 63) & 1))
+				continue;
 			for (int i = 0; i + rule->from.n <= n_content; i++) {
 				int k;
 				for (k = 0; k < rule->from.n; k++) {

@@ -546,7 +546,10 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  const struct hh_search_query *sq, uint8_t quick,
 			  int filters)
 {
-	struct cand *h = hh_xmalloc((size_t)heap_cap * sizeof(*h));
+	/* s-fast: the thread's, not a malloc per check (heap_cap is at most
+	 * PRUNE_HEAP_MAX where pruning is tried) */
+	static _Thread_local struct cand thread_h[PRUNE_HEAP_MAX];
+	struct cand *h = thread_h;
 	int n_h = 0;
 	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
 	for (uint32_t i = 0; i < n; i++) {
@@ -561,9 +564,7 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
 	}
-	double theta = n_h == heap_cap ? h[0].score : 0;
-	free(h);
-	return theta;
+	return n_h == heap_cap ? h[0].score : 0;
 }
 /* ---- end s-p99 ------------------------------------------------------------ */
 
