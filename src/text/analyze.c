@@ -610,8 +610,9 @@ static inline int latin1_word(unsigned char b2)
  * the call; *has_mark tells whether it holds combining marks (then it needs
  * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
  * for hh_word_next, so their word positions agree. */
-static int next_word(const char *text, size_t len, size_t *i, size_t *start,
-		     int *has_mark)
+static inline __attribute__((always_inline)) int
+next_word(const char *text, size_t len, size_t *i, size_t *start,
+	  int *has_mark)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	utf8proc_int32_t cp;
@@ -771,3 +772,11 @@ int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 	return 1;
 }
 
+size_t hh_word_skip(const char *text, size_t len, size_t *at, size_t n)
+{
+	size_t k = 0, start;
+	int has_mark;
+	while (k < n && next_word(text, len, at, &start, &has_mark))
+		k++;
+	return k;
+}

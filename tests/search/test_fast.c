@@ -364,6 +364,313 @@ static void suggest_equals_the_old_way(void **state)
 	hh_index_free(idx);
 }
 
+/* ---- snippets: the words between matches skipped (before s-fast) ----------
+ * hh_ix_snippet before s-fast, which read every word from the checkpoint
+ * on, one hh_word_next at a time; the code as it was. */
+
+/* The positions in field f of document di where a query term matched,
+ * sorted, at most max (the first ones). Compound parts share their word's
+ * position, so a word is marked whole. */
+static int ref_match_positions(const struct hh_index *idx, uint32_t di,
+			   const struct query *q, int f, uint32_t *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < q->n_terms; i++) {
+		const struct term *tm = &idx->terms[q->terms[i].term];
+		int64_t k = find_posting_k(tm, di);
+		if (k < 0 || !(hh_ix_posting_fields(tm, (uint32_t)k) >> f & 1))
+			continue;
+		struct posting p;
+		hh_ix_posting_at(tm, (uint32_t)k, &p);
+		struct pos_iter it;
+		hh_ix_pos_init(&it, &p);
+		while (hh_ix_pos_next(&it)) {
+			uint32_t pf = it.cur >> HH_IX_FIELD_SHIFT;
+			if (pf < (uint32_t)f)
+				continue;
+			if (pf > (uint32_t)f)
+				break; /* fields come in order */
+			uint32_t v = it.cur & 0xffffff;
+			/* insert in order; on overflow keep the smallest */
+			int j = n < max ? n++ : max;
+			if (j == max && v >= out[max - 1])
+				break; /* positions come sorted within a field */
+			if (j == max)
+				j = max - 1;
+			while (j > 0 && out[j - 1] > v) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = v;
+		}
+	}
+	return n;
+}
+
+/* Whether word position p is among the sorted matches mp, advancing *m
+ * past the smaller ones (words come in order). */
+static int ref_is_match(const uint32_t *mp, int n_mp, int *m, uint32_t p)
+{
+	while (*m < n_mp && mp[*m] < p)
+		(*m)++;
+	return *m < n_mp && mp[*m] == p;
+}
+
+/* The snippet being written: at most SNIPPET_LEN + 30 bytes of text, 6
+ * bytes each when escaped, and SNIPPET_MARKS marks of 13 bytes, fit. */
+struct ref_out {
+	char *o;
+	char buf[4096];
+};
+
+/* n bytes of s, HTML-escaped. */
+static void ref_html_n(struct ref_out *w, const char *s, size_t n)
+{
+	w->o = hh_html_escape_n(w->o, s, n);
+}
+
+static void ref_put(struct ref_out *w, const char *s, size_t n)
+{
+	memcpy(w->o, s, n);
+	w->o += n;
+}
+
+/* The text from *done to the word [start, end) escaped, the word in
+ * <mark>. */
+static void ref_mark(struct ref_out *w, const char *src, size_t *done,
+		 size_t start, size_t end)
+{
+	ref_html_n(w, src + *done, start - *done);
+	ref_put(w, "<mark>", 6);
+	ref_html_n(w, src + start, end - start);
+	ref_put(w, "</mark>", 7);
+	*done = end;
+}
+
+#define SNIPPET_BEFORE 60
+#define SNIPPET_LEN 220
+#define SNIPPET_MARKS 64
+
+/* A piece of the body around the first match (or the summary when the
+ * body has none), HTML-escaped, the matched words in <mark>. Matches come
+ * from the postings' positions; the text is only cut into words, from the
+ * checkpoint before the first match, never analysed again. */
+static const char *ref_snippet(const struct hh_index *idx, uint32_t di,
+			  const struct query *q, struct hh_arena *a)
+{
+	const struct doc *d = &idx->docs[di];
+	uint32_t mp[SNIPPET_MARKS];
+	const char *src = d->text;
+	size_t len = d->text_len;
+	int n_mp = ref_match_positions(idx, di, q, F_BODY, mp, SNIPPET_MARKS);
+	/* where to start cutting words: position, byte */
+	uint32_t pos = 0;
+	size_t at = 0;
+	if (n_mp) {
+		/* the last checkpoint at or before the first match (binary
+		 * search; checkpoint 0 is word 0): only the words from it to
+		 * the match are cut, to find where the match starts */
+		uint32_t lo = 0, hi = d->n_ckpt;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			if (d->ckpt[mid].pos <= mp[0])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo) {
+			pos = d->ckpt[lo - 1].pos;
+			at = d->ckpt[lo - 1].off;
+		}
+	} else {
+		src = d->summary; /* no match in the body: the summary */
+		len = d->summary_len;
+		n_mp = ref_match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
+	}
+	/* the words from the checkpoint to the first match */
+	int nw = 0, found = 0;
+	size_t first = 0, first_end = 0, s0, e0;
+	if (n_mp) {
+		first = len;
+		while (hh_word_next(src, len, &at, &s0, &e0)) {
+			nw++;
+			if (pos++ == mp[0]) {
+				first = s0;
+				first_end = e0;
+				found = 1;
+				break;
+			}
+		}
+	}
+	size_t start = first > SNIPPET_BEFORE ? first - SNIPPET_BEFORE : 0;
+	while (start > 0 && src[start - 1] != ' ')
+		start--; /* whole words */
+	size_t end = start + SNIPPET_LEN < len ? start + SNIPPET_LEN : len;
+	while (end < len && src[end] != ' ' && end - start < SNIPPET_LEN + 30)
+		end++;
+	while (end > start && end < len && ((unsigned char)src[end] & 0xc0) == 0x80)
+		end--;
+
+	struct ref_out w;
+	w.o = w.buf;
+	if (start > 0)
+		ref_put(&w, "… ", sizeof("… ") - 1);
+	size_t done = start;
+	int m = 0;
+	/* the first match (the words before it are none) */
+	if (found && first_end <= end && ref_is_match(mp, n_mp, &m, mp[0]))
+		ref_mark(&w, src, &done, first, first_end);
+	if (!nw)
+		at = start; /* the summary: from its beginning */
+	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
+		if (ref_is_match(mp, n_mp, &m, pos++))
+			ref_mark(&w, src, &done, s0, e0);
+	}
+	ref_html_n(&w, src + done, end - done);
+	if (end < len)
+		ref_put(&w, " …", sizeof(" …") - 1);
+	size_t n = (size_t)(w.o - w.buf);
+	char *out = hh_arena_alloc(a, n + 1);
+	memcpy(out, w.buf, n);
+	out[n] = 0;
+	return out;
+}
+
+/* Words for the bodies: Danish letters at the start, in the middle and
+ * at the end of words, compounds and their parts (which share their
+ * word's position: a match twice), stop words, digits. */
+static const char *const body_words[] = {
+	"sundhedskort", "kort", "sundhed", "ægtefælle", "øre", "år", "blå",
+	"flytning", "udlandet", "til", "og", "i", "boligstøtte", "støtte",
+	"dagpenge", "sygedagpenge", "ansøgning", "pas", "børnebidrag",
+	"Ærø", "Åbenrå", "café", "2024", "frist", "københavn", "skat",
+	"hjemmepleje", "pleje", "læge", "lægevagt", "vagt", "også",
+	/* longer than the 30 bytes a piece may run on to end at a space:
+	 * it can stand across the piece's end */
+	"sundhedskortansøgningsblanketudfyldningsvejledning",
+};
+
+/* A body of n words with Markdown around some of them: headings (ended
+ * with a dash in the plain text), list items, emphasis, links. */
+static void random_body(struct hh_buf *b, int n, uint32_t *x)
+{
+	hh_buf_reset(b);
+	for (int k = 0; k < n; k++) {
+		*x = *x * 1103515245u + 12345u;
+		const char *w = body_words[(*x >> 16) %
+					   (sizeof(body_words) / sizeof(body_words[0]))];
+		switch ((*x >> 8) % 23) {
+		case 0: hh_buf_puts(b, "\n## "); break;
+		case 1: hh_buf_puts(b, "\n\n- "); break;
+		case 2: hh_buf_printf(b, "*%s* ", w); continue;
+		case 3: hh_buf_printf(b, "[%s](/x/%d) ", w, k); continue;
+		case 4: hh_buf_puts(b, ".\n"); break;
+		default: break;
+		}
+		hh_buf_puts(b, w);
+		hh_buf_putc(b, ' ');
+	}
+}
+
+static void snippets_equal_reading_every_word(void **state)
+{
+	(void)state;
+	struct hh_index *idx = hh_index_new(&an, &syn);
+	struct hh_buf body;
+	hh_buf_init(&body);
+	uint32_t x = 4242;
+	/* bodies of 0 to 600 words (checkpoints every 32), a match as the
+	 * first and the last word, matches far beyond the piece shown,
+	 * more than SNIPPET_MARKS matches */
+	static const char *const fixed[] = {
+		"sundhedskort", "pas og kort", "kort", "år",
+		"## Ægtefælle\nflytning til udlandet med sundhedskort",
+		"støtte og boligstøtte og støtte",
+		/* a long word across the end of the piece shown, matched,
+		 * after a first match far into the body */
+		"pas i år er kort og blå og øre og til og i og også og frist "
+		"og skat og café og læge og vagt og pleje og sundhed og år og "
+		"pas i år er kort og blå og øre og til og i og også og frist "
+		"og skat og café og læge og vagt og pleje og sundhed og år og "
+		"sundhedskort sundhedskortansøgningsblanketudfyldningsvejledning "
+		"kort",
+		"sundhedskort og kort og år og blå og pas og skat og læge og "
+		"café og pleje og vagt og også og frist og ansøgning og pas og "
+		"blå og år og kort og sundhed og øre og til og flytning og "
+		"udlandet og kort og år og pas og blå og øre og skat og læge "
+		"kortsundhedskortansøgningsblanketudfyldningsvejledningsudgaven "
+		"kort",
+		/* "kort" first (the piece starts at 0), then the long word
+		 * from byte 203 to 255: across the piece's end (220, run on
+		 * to at most 250 to end at a space) */
+		"kort og og og og og og og og og og og og og og og og og og og "
+		"og og og og og og og og og og og og og og og og og og og og "
+		"og og og og og og og og og og og og og og og og og og og og "
+		"og og og og og og sundhedskortansøgningsblanketudfyldningsvejledning "
+		"kort",
+	};
+	int n_docs = 0;
+	for (int d = 0; d < 260; d++) {
+		char slug[32], title[64];
+		snprintf(slug, sizeof(slug), "tekst-%d", d);
+		snprintf(title, sizeof(title), "Tekst %d om år", d);
+		if (d < (int)(sizeof(fixed) / sizeof(fixed[0]))) {
+			hh_buf_reset(&body);
+			hh_buf_puts(&body, fixed[d]);
+		} else {
+			random_body(&body, (d * 37) % 601, &x);
+		}
+		struct hh_article a = {
+			.id = d + 1, .slug = slug, .title = title,
+			.summary = d % 3 ? "Kort om støtte til ægtefælle i år"
+					 : "Ingen",
+			.body_md = hh_buf_str(&body), .keywords = "", .kle = "",
+			.audience = HH_AUDIENCE_CITIZEN,
+			.status = HH_STATUS_PUBLISHED,
+		};
+		hh_index_put(idx, &a, 0);
+		n_docs++;
+	}
+	hh_index_settle(idx);
+	static const char *const queries[] = {
+		"sundhedskort", "kort", "år", "ægtefælle", "blå øre",
+		"sundhed kort", "lægevagt", "pleje", "støtte", "dagpenge frist",
+		"københavn skat 2024", "café", "Ærø Åbenrå", "også og til",
+		"flytning til udlandet", "boligstøtte ansøgning pas",
+		"ingen", "hjemmepleje læge vagt",
+		"sundhedskortansøgningsblanketudfyldningsvejledning",
+		"blanket kort",
+		"kort sundhedskortansøgningsblanketudfyldningsvejledning",
+	};
+	struct query *q = hh_xmalloc(sizeof(*q));
+	int compared = 0, marked = 0, cut = 0;
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		hh_ix_parse_query(idx, &(struct hh_search_query){ .text = queries[i] },
+				  q);
+		for (uint32_t di = 0; di < idx->n_docs; di++) {
+			struct hh_arena a;
+			hh_arena_init(&a);
+			const char *fast = hh_ix_snippet(idx, di, q, &a);
+			const char *slow = ref_snippet(idx, di, q, &a);
+			if (strcmp(fast, slow)) {
+				fprintf(stderr, "\"%s\", document %u:\n  %s\n  %s\n",
+					queries[i], di, fast, slow);
+				fail();
+			}
+			compared++;
+			marked += strstr(fast, "<mark>") != NULL;
+			cut += strncmp(fast, "…", 3) == 0;
+			hh_arena_clear(&a);
+		}
+	}
+	/* snippets with marks, and pieces cut from inside long bodies */
+	assert_true(marked > compared / 3);
+	assert_true(cut > compared / 10);
+	free(q);
+	hh_buf_clear(&body);
+	hh_index_free(idx);
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 static int setup(void **state)
@@ -394,6 +701,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(typo_walk_equals_whole_band),
 		cmocka_unit_test(suggest_equals_the_old_way),
+		cmocka_unit_test(snippets_equal_reading_every_word),
 	};
 	return cmocka_run_group_tests_name("search/fast", tests, setup,
 					   teardown);
