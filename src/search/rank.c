@@ -1231,7 +1231,11 @@ static void search_locked(struct hh_index *idx,
 	struct facet_acc *fa = &thread_fa;
 	memset(fa, 0, sizeof(*fa));
 	int total = 0;
-	int pin_counted = 0; /* s-tune: the loop counted the pin */
+	/* s-tune: the loop counts the pin when it is a touched hit; asked
+	 * once here, not of every document (s-fast) */
+	int pin_counted = pin >= 0 && mask[pin] &&
+			  is_hit(idx, (uint32_t)pin, mask[pin], sq, quick,
+				 filters, &ev, q, all);
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
 	 * wait for the one before */
@@ -1247,7 +1251,6 @@ static void search_locked(struct hh_index *idx,
 		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
 			continue;
 		total++;
-		pin_counted |= di == (uint32_t)pin; /* s-tune */
 		exact_total += (mk & EXACT_BIT) != 0;
 		if (m->fclass)
 			cls[(total & 1) * n_cls + m->fclass]++;
