@@ -216,7 +216,7 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 		/* the checkpoint is at or before the match (a match before
 		 * it would never be reached: every word is read) */
 		size_t want = mp[0] >= pos ? mp[0] - pos : (size_t)-1;
-		size_t skipped = hh_word_skip(src, len, &at, want);
+		size_t skipped = hh_word_skip(src, len, &at, want, len);
 		nw += skipped;
 		pos += (uint32_t)skipped;
 		if (skipped == want && hh_word_next(src, len, &at, &s0, &e0)) {
@@ -248,15 +248,15 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 	if (!nw)
 		at = start; /* the summary: from its beginning */
 	/* s-fast: from match to match, the words between skipped in one
-	 * call; words end in order, so a match that ends within the piece
-	 * has every word before it within too */
+	 * call, up to the first that ends after the piece (the end, as
+	 * reading word by word ended there) */
 	while (m < n_mp) {
 		while (m < n_mp && mp[m] < pos)
 			m++; /* matches passed (a word and its parts: twice) */
 		if (m == n_mp)
 			break;
 		size_t want = mp[m] - pos;
-		size_t skipped = hh_word_skip(src, len, &at, want);
+		size_t skipped = hh_word_skip(src, len, &at, want, end);
 		pos += (uint32_t)skipped;
 		if (skipped < want || !hh_word_next(src, len, &at, &s0, &e0) ||
 		    e0 > end)

@@ -772,11 +772,13 @@ int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 	return 1;
 }
 
-size_t hh_word_skip(const char *text, size_t len, size_t *at, size_t n)
+size_t hh_word_skip(const char *text, size_t len, size_t *at, size_t n,
+		    size_t stop)
 {
-	size_t k = 0, start;
+	size_t k = 0, start, i = *at;
 	int has_mark;
-	while (k < n && next_word(text, len, at, &start, &has_mark))
+	while (k < n && next_word(text, len, &i, &start, &has_mark) && i <= stop)
 		k++;
+	*at = i;
 	return k;
 }
