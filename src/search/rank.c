@@ -105,6 +105,10 @@ struct scratch {
 	uint64_t *mask;
 	uint32_t *touched;
 	uint32_t cap;
+	/* s-fast: the candidates' heap (struct cand), kept between
+	 * searches: a malloc a search went through malloc's free lists */
+	void *heap;
+	size_t heap_bytes;
 };
 
 static pthread_key_t scratch_key;
@@ -116,6 +120,7 @@ static void scratch_free(void *p)
 	free(s->acc);
 	free(s->mask);
 	free(s->touched);
+	free(s->heap);
 	free(s);
 }
 
@@ -487,13 +492,15 @@ struct prune {
 	int *cur;             /* prune_counter's */
 };
 
-/* A clean counter of facet classes for one long list's new hits. */
+/* A clean counter of facet classes for one long list's new hits: one of
+ * the thread's two (s-fast: not a calloc per long list), the one that
+ * does not hold the best list's. */
 static int *prune_counter(struct prune *pr, int n_cls)
 {
+	static _Thread_local int counters[2][FCLASSES];
 	if (!pr->cur)
-		pr->cur = hh_xcalloc((size_t)n_cls, sizeof(int));
-	else
-		memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
+		pr->cur = pr->best_cls == counters[0] ? counters[1] : counters[0];
+	memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
 	return pr->cur;
 }
 
@@ -1221,7 +1228,13 @@ static void search_locked(struct hh_index *idx,
 		}
 	}
 
-	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
+	size_t heap_bytes = (size_t)heap_cap * sizeof(struct cand);
+	if (s->heap_bytes < heap_bytes) {
+		free(s->heap);
+		s->heap = hh_xmalloc(heap_bytes);
+		s->heap_bytes = heap_bytes;
+	}
+	struct cand *heap = s->heap;
 	int n_heap = 0, exact_total = 0;
 	/* s-fast: the facet counters (3 kB) and the class counts are the
 	 * thread's, cleared here: a calloc each per search cost more than
@@ -1275,8 +1288,6 @@ static void search_locked(struct hh_index *idx,
 		for (int c = 1; pr.best_cls && c < n_cls; c++)
 			cls[c] += pr.best_cls[c];
 		res->total_estimated = 1;
-		free(pr.best_cls);
-		free(pr.cur);
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
@@ -1314,7 +1325,6 @@ static void search_locked(struct hh_index *idx,
 	/* "Mente du ...?" when the corrected words find clearly more */
 	if (res->total > 2 * exact_total)
 		res->did_you_mean = hh_ix_corrected(idx, q, a);
-	free(heap);
 done:;
 }
 
