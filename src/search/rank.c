@@ -562,11 +562,14 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
-		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
-			continue;
+		/* s-fast: a document that cannot enter the heap is passed
+		 * over before the (costlier) check that it is a hit: it is
+		 * pushed only when it passes both, in either order */
 		double score = (double)acc[di] * idx->dm[di].boost;
 		if (n_h == heap_cap && out_of_heap(h, score, di))
-			continue; /* s-fast: as in the scoring loop */
+			continue;
+		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
+			continue;
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
