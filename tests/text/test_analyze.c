@@ -658,6 +658,33 @@ static void tokeniser_fast_paths_cut_as_unicode_does(void **state)
 		}
 		same_words(t, len);
 	}
+	/* longer strings, mostly ASCII letters and digits, words ended by
+	 * every kind of byte at every place */
+	static const unsigned char letters[] = {
+		'a', 'k', 'z', 'A', 'Q', 'Z', '0', '9', 'e', 'r', 's', 't',
+		'@', '[', '`', '{', '/', ':', 0x7f, ' ', 0xc3, 0xa5, 0x97,
+		0xcc, 0x8a, 0xe2, 0x80, 0x93, 0xff,
+	};
+	for (int r = 0; r < 100000; r++) {
+		char t[48];
+		size_t len = 1 + (size_t)r % 47;
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			unsigned v = (x >> 16) % 64;
+			t[k] = (char)(v < 40 ? letters[v % 12]
+					     : letters[v % sizeof(letters)]);
+		}
+		same_words(t, len);
+	}
+	/* every ASCII byte after 0 to 15 letters, and before them */
+	for (int b = 1; b < 128; b++)
+		for (int n = 0; n < 16; n++) {
+			char t[40];
+			memset(t, 'x', (size_t)n);
+			t[n] = (char)b;
+			memset(t + n + 1, 'y', 9);
+			same_words(t, (size_t)n + 10);
+		}
 	/* a Danish text, words and offsets (the snippets cut these) */
 	const char *da = "Ægtefællen søger om førtidspension – ÅBEN "
 			 "rådgivning × 2; fødsel, død, Øresund, café, "
