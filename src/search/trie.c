@@ -110,14 +110,17 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 #undef WDF
 }
 
-static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
+/* One node of the typo walk at depth (its row of the table, and its word
+ * kept when close enough); returns whether the walk goes on below it. */
+static inline __attribute__((always_inline)) int
+fuzzy_visit(struct fuzzy *f, uint32_t node, int depth, const int maxd)
 {
 	const struct trie_node *tn = &f->idx->trie[node];
 	/* every word below is shorter than the query word by more than
 	 * maxd: none is within maxd edits */
-	const int qlen = f->qlen, maxd = f->maxd;
+	const int qlen = f->qlen;
 	if (depth + tn->rest + maxd < qlen)
-		return;
+		return 0;
 	unsigned char c = tn->c;
 	int *row = f->rows[depth];
 	const int *up = f->rows[depth - 1];
@@ -139,31 +142,66 @@ static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
 	 * reads the row two up; the letter before, loaded once */
 	const int *up2 = depth > 1 ? f->rows[depth - 2] : NULL;
 	int prev = depth > 1 ? f->path[depth - 2] : -1;
+	/* the cell to the left and the one above it carried in registers
+	 * from the cell before (s-fast) */
+	int left = row[lo - 1], above_left = up[lo - 1];
 	for (int j = lo; j <= hi; j++) {
+		int above = up[j];
 		int cost = q[j - 1] == c ? 0 : 1;
-		int v = up[j] + 1;
-		if (row[j - 1] + 1 < v)
-			v = row[j - 1] + 1;
-		if (up[j - 1] + cost < v)
-			v = up[j - 1] + cost;
+		int v = above + 1;
+		if (left + 1 < v)
+			v = left + 1;
+		if (above_left + cost < v)
+			v = above_left + cost;
 		if (j > 1 && q[j - 1] == prev && q[j - 2] == c &&
 		    up2[j - 2] + 1 < v)
 			v = up2[j - 2] + 1; /* a swap */
 		row[j] = v;
+		left = v;
+		above_left = above;
 		if (v < mn)
 			mn = v;
 	}
 	if (tn->term >= 0 && hi == qlen && lo <= hi &&
 	    row[qlen] <= maxd && row[qlen] > 0)
 		fuzzy_keep(f, (uint32_t)tn->term, row[qlen]);
-	if (mn > maxd || depth >= HH_TERM_MAX - 1)
-		return;
-	/* s-fast: a child whose words are all too short is left here, not
-	 * after a call (the check at the top, for each child) */
+	return mn <= maxd && depth < HH_TERM_MAX - 1;
+}
+
+/* s-fast: the walk depth first, children in their order, each subtree
+ * before the next sibling, as the recursion did, on a stack of each
+ * depth's next child: no call per node. maxd is a constant where it is
+ * inlined (fuzzy_walk), so the band's loop is compiled for its width. */
+static inline __attribute__((always_inline)) void
+fuzzy_walk_n(struct fuzzy *f, const int maxd)
+{
 	const struct trie_node *trie = f->idx->trie;
-	for (uint32_t ch = tn->child; ch; ch = trie[ch].sibling)
-		if (depth + 1 + trie[ch].rest + maxd >= qlen)
-			fuzzy_walk(f, ch, depth + 1);
+	uint32_t next[HH_TERM_MAX + 1]; /* per depth: its next child, 0: none */
+	int depth = 0;
+	next[0] = trie[0].child;
+	while (depth >= 0) {
+		uint32_t ch = next[depth];
+		if (!ch) {
+			depth--;
+			continue;
+		}
+		next[depth] = trie[ch].sibling;
+		if (fuzzy_visit(f, ch, depth + 1, maxd)) {
+			depth++;
+			next[depth] = trie[ch].child;
+		}
+	}
+}
+
+/* One or two edits (all the query asks for), else any. */
+static void fuzzy_walk(struct fuzzy *f)
+{
+	if (f->maxd == 1)
+		fuzzy_walk_n(f, 1);
+	else if (f->maxd == 2)
+		fuzzy_walk_n(f, 2);
+	else
+		fuzzy_walk_n(f, f->maxd);
 }
 
 /* Words within maxd edits of the folded word q, closest and most frequent
@@ -186,8 +224,7 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		return 0;
 	for (int j = 0; j <= f->qlen; j++)
 		f->rows[0][j] = j;
-	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
-		fuzzy_walk(f, ch, 1);
+	fuzzy_walk(f);
 	/* sort by distance, then df */
 	for (int i = 1; i < f->n_found; i++)
 		for (int k = i; k > 0; k--) {
