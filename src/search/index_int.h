@@ -256,6 +256,11 @@ struct query {
 	int clipped;
 	const char *text;
 	size_t text_len;
+	/* s-fast: the completions of the last word (hh_ix_prefix_terms, word
+	 * ids), when the query reads it as a prefix: search-as-you-type
+	 * offers them without walking the trie again */
+	uint32_t prefix_words[8];
+	int n_prefix_words;
 };
 
 /* ---- shared helpers --------------------------------------------------- */
@@ -422,8 +427,8 @@ uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,
  * the caller may be offered (staff: all; hh_ix_word_ok). */
 int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		      int staff, uint32_t *out, int max_out);
-/* Up to max_out word ids starting with the folded prefix, most frequent
- * first, that the caller may be offered; returns how many. */
+/* Up to max_out (at most 64) word ids starting with the folded prefix,
+ * most frequent first, that the caller may be offered; returns how many. */
 int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
 		       int staff, uint32_t *out, int max_out);
 /* The longest known word (5+ letters) that word begins with, or -1. */

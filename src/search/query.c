@@ -127,8 +127,9 @@ prefix:;
 		if (is_last_prefix) {
 			char folded[HH_TERM_MAX];
 			hh_fold_of(w->word, strlen(w->word), folded);
-			uint32_t pw[8];
+			uint32_t *pw = q->prefix_words;
 			int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
+			q->n_prefix_words = n;
 			for (int k = 0; k < n; k++)
 				add_qterm(q, idx->words[pw[k]].term, W_PREFIX, bit, 0, 0);
 			if (n)
@@ -143,12 +144,23 @@ prefix:;
 static void synonyms(const struct hh_index *idx, int staff, struct query *q)
 {
 	int content[HH_QUERY_WORDS], n_content = 0;
+	/* s-fast: the first bytes of the query's terms; a rule whose left
+	 * side (never empty: synonyms.c) starts otherwise matches nowhere,
+	 * and is passed over without trying each place (hundreds of rules,
+	 * a few words) */
+	uint64_t first[4] = { 0 };
 	for (int i = 0; i < q->n_words; i++)
-		if (!q->words[i].stop)
+		if (!q->words[i].stop) {
+			unsigned char b = (unsigned char)q->words[i].term[0];
+			first[b >> 6] |= 1ull << (b & 63);
 			content[n_content++] = i;
+		}
 	if (idx->syn) {
 		for (size_t r = 0; r < idx->syn->n; r++) {
 			const struct hh_syn_rule *rule = &idx->syn->rules[r];
+			unsigned char b = (unsigned char)rule->from.terms[0][0];
+			if (!(first[b >> 6] >> (b & 63) & 1))
+				continue;
 			for (int i = 0; i + rule->from.n <= n_content; i++) {
 				int k;
 				for (k = 0; k < rule->from.n; k++) {
@@ -190,14 +202,22 @@ static void joined_compounds(const struct hh_index *idx, int staff,
 		const struct qword *a = &q->words[i], *b = &q->words[i + 1];
 		if (a->stop && b->stop)
 			continue;
-		static const char *const links[] = { "", "s", "e" };
+		static const char links[] = { 0, 's', 'e' };
+		/* s-fast: the words copied once, not printed three times */
+		size_t la = strlen(a->word), lb = strlen(b->word);
+		char joined[2 * HH_WORD_MAX + 2], term[HH_TERM_MAX];
+		if (la + 1 + lb >= sizeof(joined))
+			continue;
+		memcpy(joined, a->word, la);
 		for (int l = 0; l < 3; l++) {
-			char joined[2 * HH_WORD_MAX + 2], term[HH_TERM_MAX];
-			int n = snprintf(joined, sizeof(joined), "%s%s%s", a->word,
-					 links[l], b->word);
-			if (n <= 0 || (size_t)n >= sizeof(joined))
+			size_t n = la;
+			if (links[l])
+				joined[n++] = links[l];
+			memcpy(joined + n, b->word, lb + 1);
+			n += lb;
+			if (!n)
 				continue;
-			hh_term_of(joined, (size_t)n, term);
+			hh_term_of(joined, n, term);
 			int32_t t = hh_ix_term_find(idx, term);
 			if (t >= 0 && hh_ix_df(idx, (uint32_t)t, staff)) {
 				add_qterm(q, (uint32_t)t, W_EXACT,
@@ -281,7 +301,7 @@ void hh_ix_parse_query(const struct hh_index *idx,
 		       const struct hh_search_query *sq, struct query *q)
 {
 	/* not all of *q: the words are ~13 KB, filled as they come */
-	q->n_words = q->n_terms = q->n_slots = 0;
+	q->n_words = q->n_terms = q->n_slots = q->n_prefix_words = 0;
 	q->text = sq->text ? sq->text : "";
 	size_t len = strlen(q->text);
 	q->text_len = utf8_clip(q->text, len, HH_QUERY_MAX);

@@ -105,6 +105,10 @@ struct scratch {
 	uint64_t *mask;
 	uint32_t *touched;
 	uint32_t cap;
+	/* s-fast: the candidates' heap (struct cand), kept between
+	 * searches: a malloc a search went through malloc's free lists */
+	void *heap;
+	size_t heap_bytes;
 };
 
 static pthread_key_t scratch_key;
@@ -116,6 +120,7 @@ static void scratch_free(void *p)
 	free(s->acc);
 	free(s->mask);
 	free(s->touched);
+	free(s->heap);
 	free(s);
 }
 
@@ -169,36 +174,46 @@ static int cand_less(const struct cand *a, const struct cand *b)
 	return a->score < b->score || (a->score == b->score && a->doc > b->doc);
 }
 
-static void heap_push(struct cand *h, int *n, int cap, struct cand c)
+/* s-fast: whether a document of score (before its coverage factor, which
+ * is at most 1 and so can only lower it) and doc can no longer enter the
+ * full heap h: below its least, or equal to it with a higher doc (the
+ * tie that cand_less keeps out). The same answer heap_push would give
+ * after the factor, without computing it: the demo corpus has thousands
+ * of documents with the least score exactly. */
+static inline int out_of_heap(const struct cand *h, double score, uint32_t doc)
+{
+	return score < h[0].score || (score == h[0].score && doc > h[0].doc);
+}
+
+static inline void heap_push(struct cand *h, int *n, int cap, struct cand c)
 {
 	if (*n < cap) {
 		int i = (*n)++;
-		h[i] = c;
-		while (i > 0 && cand_less(&h[i], &h[(i - 1) / 2])) {
-			struct cand t = h[i];
+		while (i > 0 && cand_less(&c, &h[(i - 1) / 2])) {
 			h[i] = h[(i - 1) / 2];
-			h[(i - 1) / 2] = t;
 			i = (i - 1) / 2;
 		}
+		h[i] = c;
 		return;
 	}
 	if (!cand_less(&h[0], &c))
 		return;
-	h[0] = c;
-	int i = 0;
+	/* s-fast: the new candidate sinks from the root as a hole, each
+	 * level one move and two compares, not a swap of 24 bytes: the same
+	 * candidates stay (the order is total), perhaps in other places */
+	int i = 0, n_ = *n;
 	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < *n && cand_less(&h[l], &h[m]))
-			m = l;
-		if (r < *n && cand_less(&h[r], &h[m]))
-			m = r;
-		if (m == i)
+		int m = 2 * i + 1;
+		if (m >= n_)
 			break;
-		struct cand t = h[i];
+		if (m + 1 < n_ && cand_less(&h[m + 1], &h[m]))
+			m++;
+		if (!cand_less(&h[m], &c))
+			break;
 		h[i] = h[m];
-		h[m] = t;
 		i = m;
 	}
+	h[i] = c;
 }
 
 static int cmp_cand_desc(const void *x, const void *y)
@@ -477,13 +492,15 @@ struct prune {
 	int *cur;             /* prune_counter's */
 };
 
-/* A clean counter of facet classes for one long list's new hits. */
+/* A clean counter of facet classes for one long list's new hits: one of
+ * the thread's two (s-fast: not a calloc per long list), the one that
+ * does not hold the best list's. */
 static int *prune_counter(struct prune *pr, int n_cls)
 {
+	static _Thread_local int counters[2][FCLASSES];
 	if (!pr->cur)
-		pr->cur = hh_xcalloc((size_t)n_cls, sizeof(int));
-	else
-		memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
+		pr->cur = pr->best_cls == counters[0] ? counters[1] : counters[0];
+	memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
 	return pr->cur;
 }
 
@@ -536,22 +553,28 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  const struct hh_search_query *sq, uint8_t quick,
 			  int filters)
 {
-	struct cand *h = hh_xmalloc((size_t)heap_cap * sizeof(*h));
+	/* s-fast: the thread's, not a malloc per check (heap_cap is at most
+	 * PRUNE_HEAP_MAX where pruning is tried) */
+	static _Thread_local struct cand thread_h[PRUNE_HEAP_MAX];
+	struct cand *h = thread_h;
 	int n_h = 0;
 	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
+		/* s-fast: a document that cannot enter the heap is passed
+		 * over before the (costlier) check that it is a hit: it is
+		 * pushed only when it passes both, in either order */
+		double score = (double)acc[di] * idx->dm[di].boost;
+		if (n_h == heap_cap && out_of_heap(h, score, di))
+			continue;
 		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
-		double score = (double)acc[di] * idx->dm[di].boost;
 		if (((uint32_t)mk & all) != all)
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words);
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
 	}
-	double theta = n_h == heap_cap ? h[0].score : 0;
-	free(h);
-	return theta;
+	return n_h == heap_cap ? h[0].score : 0;
 }
 /* ---- end s-p99 ------------------------------------------------------------ */
 
@@ -1026,14 +1049,13 @@ static void pin_only(const struct hh_index *idx,
 }
 /* ---- end s-tune ---------------------------------------------------------- */
 
-void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
-		     struct hh_arena *a, struct hh_search_result *res)
+/* The search of sq, parsed into q, under the read lock (hh_index_search,
+ * hh_index_suggest). */
+static void search_locked(struct hh_index *idx,
+			  const struct hh_search_query *sq, const struct query *q,
+			  struct hh_arena *a, struct hh_search_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	hh_index_settle(idx);
-	struct query *q = hh_xmalloc(sizeof(*q));
-	pthread_rwlock_rdlock(&idx->lock);
-	hh_ix_parse_query(idx, sq, q);
 	res->clipped = q->clipped;
 	res->n_terms = q->n_terms;
 	int limit = sq->limit > 0 ? sq->limit : 10;
@@ -1209,15 +1231,32 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		}
 	}
 
-	struct cand *heap = hh_xmalloc((size_t)heap_cap * sizeof(*heap));
+	size_t heap_bytes = (size_t)heap_cap * sizeof(struct cand);
+	if (s->heap_bytes < heap_bytes) {
+		free(s->heap);
+		s->heap = hh_xmalloc(heap_bytes);
+		s->heap_bytes = heap_bytes;
+	}
+	struct cand *heap = s->heap;
 	int n_heap = 0, exact_total = 0;
-	struct facet_acc *fa = hh_xcalloc(1, sizeof(*fa));
+	/* s-fast: the facet counters (3 kB) and the class counts are the
+	 * thread's, cleared here: a calloc each per search cost more than
+	 * the clearing */
+	static _Thread_local struct facet_acc thread_fa;
+	static _Thread_local int thread_cls[2 * FCLASSES];
+	struct facet_acc *fa = &thread_fa;
+	memset(fa, 0, sizeof(*fa));
 	int total = 0;
-	int pin_counted = 0; /* s-tune: the loop counted the pin */
+	/* s-tune: the loop counts the pin when it is a touched hit; asked
+	 * once here, not of every document (s-fast) */
+	int pin_counted = pin >= 0 && mask[pin] &&
+			  is_hit(idx, (uint32_t)pin, mask[pin], sq, quick,
+				 filters, &ev, q, all);
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
 	 * wait for the one before */
-	int *cls = hh_xcalloc(2 * (size_t)n_cls, sizeof(int));
+	int *cls = thread_cls;
+	memset(cls, 0, 2 * (size_t)n_cls * sizeof(int));
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
@@ -1228,7 +1267,6 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
 			continue;
 		total++;
-		pin_counted |= di == (uint32_t)pin; /* s-tune */
 		exact_total += (mk & EXACT_BIT) != 0;
 		if (m->fclass)
 			cls[(total & 1) * n_cls + m->fclass]++;
@@ -1237,7 +1275,7 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (n_heap == heap_cap && score < heap[0].score)
+		if (n_heap == heap_cap && out_of_heap(heap, score, di))
 			continue;
 		/* without part evidence the credit is the count of whole
 		 * words (most documents): no walk over the words */
@@ -1253,8 +1291,6 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		for (int c = 1; pr.best_cls && c < n_cls; c++)
 			cls[c] += pr.best_cls[c];
 		res->total_estimated = 1;
-		free(pr.best_cls);
-		free(pr.cur);
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
@@ -1266,7 +1302,6 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 		fa->aud[fc->audience] += n;
 		fa->slot[fc->org_slot] += n;
 	}
-	free(cls);
 	/* s-tune: the pin out of the candidates (counted once, shown
 	 * whatever the parts check says) */
 	int pinned = pin_take(idx, pin, pin_counted, heap, &n_heap, fa, &total,
@@ -1293,36 +1328,58 @@ void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
 	/* "Mente du ...?" when the corrected words find clearly more */
 	if (res->total > 2 * exact_total)
 		res->did_you_mean = hh_ix_corrected(idx, q, a);
-	free(fa);
-	free(heap);
-done:
+done:;
+}
+
+/* s-fast: the parsed query, 17 kB, the thread's own: a malloc that size
+ * per search went through malloc's free lists each time (a search, or a
+ * suggestion, uses one at a time) */
+static _Thread_local struct query thread_query;
+
+void hh_index_search(struct hh_index *idx, const struct hh_search_query *sq,
+		     struct hh_arena *a, struct hh_search_result *res)
+{
+	hh_index_settle(idx);
+	struct query *q = &thread_query;
+	pthread_rwlock_rdlock(&idx->lock);
+	hh_ix_parse_query(idx, sq, q);
+	search_locked(idx, sq, q, a, res);
 	pthread_rwlock_unlock(&idx->lock);
-	free(q);
 }
 
 void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 		      struct hh_arena *a, struct hh_suggestion *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct query *q = hh_xmalloc(sizeof(*q));
+	/* s-fast: one lock, one parse and one walk of the trie for the
+	 * completions and the titles: the titles' search reads the last
+	 * word as a prefix, and its completions (query.prefix_words) are
+	 * the ones offered */
+	struct hh_search_query t = *sq;
+	t.prefix_last = 1;
+	t.no_snippets = 1;
+	t.limit = 8;
+	t.offset = 0;
+	hh_index_settle(idx);
+	struct query *q = &thread_query;
 	pthread_rwlock_rdlock(&idx->lock);
-	hh_ix_parse_query(idx,
-			  &(struct hh_search_query){ .text = sq->text, .no_fuzzy = 1,
-						     .staff = sq->staff },
-			  q);
+	hh_ix_parse_query(idx, &t, q);
 	if (q->n_words && q->words[q->n_words - 1].prefix_ok) {
 		const struct qword *w = &q->words[q->n_words - 1];
 		char folded[HH_TERM_MAX];
 		hh_fold_of(w->word, strlen(w->word), folded);
-		uint32_t pw[8];
-		/* the public is offered only the public's words */
-		int n = hh_ix_prefix_terms(idx, folded, sq->staff, pw, 8);
+		size_t fl = strlen(folded);
+		/* the public is offered only the public's words (the parse
+		 * asked for the caller's) */
+		const uint32_t *pw = q->prefix_words;
+		int n = q->n_prefix_words;
 		for (int k = 0; k < n && out->n_completions < 8; k++) {
 			const char *surf = idx->words[pw[k]].surface;
+			size_t sl = strlen(surf);
 			/* the surface must still start like the typed word */
 			char sf[HH_TERM_MAX];
-			hh_fold_of(surf, strlen(surf), sf);
-			if (strncmp(sf, folded, strlen(folded)) != 0)
+			hh_fold_of(surf, sl, sf);
+			if (strncmp(sf, folded, fl) != 0)
 				continue;
 			int dup = 0;
 			for (int m = 0; m < out->n_completions; m++)
@@ -1330,19 +1387,16 @@ void hh_index_suggest(struct hh_index *idx, const struct hh_search_query *sq,
 					dup = 1;
 			if (dup)
 				continue;
-			out->completions[out->n_completions++] = hh_arena_printf(
-				a, "%.*s%s", (int)w->start, q->text, surf);
+			/* the text before the word, then the word */
+			char *c = hh_arena_alloc(a, w->start + sl + 1);
+			memcpy(c, q->text, w->start);
+			memcpy(c + w->start, surf, sl + 1);
+			out->completions[out->n_completions++] = c;
 		}
 	}
-	pthread_rwlock_unlock(&idx->lock);
-	free(q);
-	struct hh_search_query t = *sq;
-	t.prefix_last = 1;
-	t.no_snippets = 1;
-	t.limit = 8;
-	t.offset = 0;
 	struct hh_search_result r;
-	hh_index_search(idx, &t, a, &r);
+	search_locked(idx, &t, q, a, &r);
+	pthread_rwlock_unlock(&idx->lock);
 	for (int i = 0; i < r.n_hits && i < 8; i++)
 		out->titles[out->n_titles++] = r.hits[i];
 }

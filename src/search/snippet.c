@@ -206,19 +206,25 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 		len = d->summary_len;
 		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
 	}
-	/* the words from the checkpoint to the first match */
-	int nw = 0, found = 0;
+	/* the words from the checkpoint to the first match: skipped in one
+	 * call (s-fast), then the match's own bytes */
+	size_t nw = 0;
+	int found = 0;
 	size_t first = 0, first_end = 0, s0, e0;
 	if (n_mp) {
 		first = len;
-		while (hh_word_next(src, len, &at, &s0, &e0)) {
+		/* the checkpoint is at or before the match (a match before
+		 * it would never be reached: every word is read) */
+		size_t want = mp[0] >= pos ? mp[0] - pos : (size_t)-1;
+		size_t skipped = hh_word_skip(src, len, &at, want, len);
+		nw += skipped;
+		pos += (uint32_t)skipped;
+		if (skipped == want && hh_word_next(src, len, &at, &s0, &e0)) {
 			nw++;
-			if (pos++ == mp[0]) {
-				first = s0;
-				first_end = e0;
-				found = 1;
-				break;
-			}
+			pos++;
+			first = s0;
+			first_end = e0;
+			found = 1;
 		}
 	}
 	size_t start = first > SNIPPET_BEFORE ? first - SNIPPET_BEFORE : 0;
@@ -241,9 +247,22 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 		mark(&w, src, &done, first, first_end);
 	if (!nw)
 		at = start; /* the summary: from its beginning */
-	while (m < n_mp && hh_word_next(src, len, &at, &s0, &e0) && e0 <= end) {
-		if (is_match(mp, n_mp, &m, pos++))
-			mark(&w, src, &done, s0, e0);
+	/* s-fast: from match to match, the words between skipped in one
+	 * call, up to the first that ends after the piece (the end, as
+	 * reading word by word ended there) */
+	while (m < n_mp) {
+		while (m < n_mp && mp[m] < pos)
+			m++; /* matches passed (a word and its parts: twice) */
+		if (m == n_mp)
+			break;
+		size_t want = mp[m] - pos;
+		size_t skipped = hh_word_skip(src, len, &at, want, end);
+		pos += (uint32_t)skipped;
+		if (skipped < want || !hh_word_next(src, len, &at, &s0, &e0) ||
+		    e0 > end)
+			break;
+		pos++;
+		mark(&w, src, &done, s0, e0);
 	}
 	html_n(&w, src + done, end - done);
 	if (end < len)

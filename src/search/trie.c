@@ -110,49 +110,98 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 #undef WDF
 }
 
-static void fuzzy_walk(struct fuzzy *f, uint32_t node, int depth)
+/* One node of the typo walk at depth (its row of the table, and its word
+ * kept when close enough); returns whether the walk goes on below it. */
+static inline __attribute__((always_inline)) int
+fuzzy_visit(struct fuzzy *f, uint32_t node, int depth, const int maxd)
 {
 	const struct trie_node *tn = &f->idx->trie[node];
 	/* every word below is shorter than the query word by more than
 	 * maxd: none is within maxd edits */
-	if (depth + tn->rest + f->maxd < f->qlen)
-		return;
+	const int qlen = f->qlen;
+	if (depth + tn->rest + maxd < qlen)
+		return 0;
 	unsigned char c = tn->c;
-	int *row = f->rows[depth], *up = f->rows[depth - 1];
-	const int big = f->maxd + 1;
+	int *row = f->rows[depth];
+	const int *up = f->rows[depth - 1];
+	const unsigned char *q = f->q;
+	const int big = maxd + 1;
 	f->path[depth - 1] = c;
 	/* Only cells within maxd of the diagonal can be within maxd edits
 	 * (Ukkonen's band); the cells just outside it read as maxd + 1, a
 	 * lower bound of their true value. */
-	int lo = depth - f->maxd > 1 ? depth - f->maxd : 1;
-	int hi = depth + f->maxd < f->qlen ? depth + f->maxd : f->qlen;
+	int lo = depth - maxd > 1 ? depth - maxd : 1;
+	int hi = depth + maxd < qlen ? depth + maxd : qlen;
 	row[0] = depth;
 	if (lo > 1)
 		row[lo - 1] = big;
-	if (hi < f->qlen)
+	if (hi < qlen)
 		row[hi + 1] = big;
 	int mn = lo == 1 ? row[0] : big;
+	/* a swap (the two letters before and this one, in the other order)
+	 * reads the row two up; the letter before, loaded once */
+	const int *up2 = depth > 1 ? f->rows[depth - 2] : NULL;
+	int prev = depth > 1 ? f->path[depth - 2] : -1;
+	/* the cell to the left and the one above it carried in registers
+	 * from the cell before (s-fast) */
+	int left = row[lo - 1], above_left = up[lo - 1];
 	for (int j = lo; j <= hi; j++) {
-		int cost = f->q[j - 1] == c ? 0 : 1;
-		int v = up[j] + 1;
-		if (row[j - 1] + 1 < v)
-			v = row[j - 1] + 1;
-		if (up[j - 1] + cost < v)
-			v = up[j - 1] + cost;
-		if (depth > 1 && j > 1 && f->q[j - 1] == f->path[depth - 2] &&
-		    f->q[j - 2] == c && f->rows[depth - 2][j - 2] + 1 < v)
-			v = f->rows[depth - 2][j - 2] + 1; /* a swap */
+		int above = up[j];
+		int cost = q[j - 1] == c ? 0 : 1;
+		int v = above + 1;
+		if (left + 1 < v)
+			v = left + 1;
+		if (above_left + cost < v)
+			v = above_left + cost;
+		if (j > 1 && q[j - 1] == prev && q[j - 2] == c &&
+		    up2[j - 2] + 1 < v)
+			v = up2[j - 2] + 1; /* a swap */
 		row[j] = v;
+		left = v;
+		above_left = above;
 		if (v < mn)
 			mn = v;
 	}
-	if (tn->term >= 0 && hi == f->qlen && lo <= hi &&
-	    row[f->qlen] <= f->maxd && row[f->qlen] > 0)
-		fuzzy_keep(f, (uint32_t)tn->term, row[f->qlen]);
-	if (mn > f->maxd || depth >= HH_TERM_MAX - 1)
-		return;
-	for (uint32_t ch = tn->child; ch; ch = f->idx->trie[ch].sibling)
-		fuzzy_walk(f, ch, depth + 1);
+	if (tn->term >= 0 && hi == qlen && lo <= hi &&
+	    row[qlen] <= maxd && row[qlen] > 0)
+		fuzzy_keep(f, (uint32_t)tn->term, row[qlen]);
+	return mn <= maxd && depth < HH_TERM_MAX - 1;
+}
+
+/* s-fast: the walk depth first, children in their order, each subtree
+ * before the next sibling, as the recursion did, on a stack of each
+ * depth's next child: no call per node. maxd is a constant where it is
+ * inlined (fuzzy_walk), so the band's loop is compiled for its width. */
+static inline __attribute__((always_inline)) void
+fuzzy_walk_n(struct fuzzy *f, const int maxd)
+{
+	const struct trie_node *trie = f->idx->trie;
+	uint32_t next[HH_TERM_MAX + 1]; /* per depth: its next child, 0: none */
+	int depth = 0;
+	next[0] = trie[0].child;
+	while (depth >= 0) {
+		uint32_t ch = next[depth];
+		if (!ch) {
+			depth--;
+			continue;
+		}
+		next[depth] = trie[ch].sibling;
+		if (fuzzy_visit(f, ch, depth + 1, maxd)) {
+			depth++;
+			next[depth] = trie[ch].child;
+		}
+	}
+}
+
+/* One or two edits (all the query asks for), else any. */
+static void fuzzy_walk(struct fuzzy *f)
+{
+	if (f->maxd == 1)
+		fuzzy_walk_n(f, 1);
+	else if (f->maxd == 2)
+		fuzzy_walk_n(f, 2);
+	else
+		fuzzy_walk_n(f, f->maxd);
 }
 
 /* Words within maxd edits of the folded word q, closest and most frequent
@@ -175,8 +224,7 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		return 0;
 	for (int j = 0; j <= f->qlen; j++)
 		f->rows[0][j] = j;
-	for (uint32_t ch = idx->trie[0].child; ch; ch = idx->trie[ch].sibling)
-		fuzzy_walk(f, ch, 1);
+	fuzzy_walk(f);
 	/* sort by distance, then df */
 	for (int i = 1; i < f->n_found; i++)
 		for (int k = i; k > 0; k--) {
@@ -212,33 +260,37 @@ int hh_ix_prefix_terms(const struct hh_index *idx, const char *prefix,
 	}
 	/* bounded depth-first walk, keeping the max_out most frequent */
 	uint32_t stack[4096];
+	uint32_t out_df[64]; /* s-fast: out's frequencies, read once each */
+	if (max_out > 64)
+		max_out = 64;
+	const struct trie_node *trie = idx->trie;
 	int sp = 0, n = 0, visited = 0;
 	stack[sp++] = node;
 	while (sp && visited < 20000) {
 		uint32_t nd = stack[--sp];
 		visited++;
-		int32_t t = idx->trie[nd].term;
-#define DF(w) hh_ix_df(idx, idx->words[w].term, staff)
+		const struct trie_node *tn = &trie[nd];
+		int32_t t = tn->term;
 		if (t >= 0 && hh_ix_word_ok(idx, (uint32_t)t, staff)) {
-			uint32_t df = DF(t);
+			uint32_t df = hh_ix_df(idx, idx->words[t].term, staff);
 			int k;
 			if (n < max_out)
 				k = n++;
-			else if (DF(out[n - 1]) < df)
+			else if (out_df[n - 1] < df)
 				k = n - 1;
 			else
 				k = -1;
 			if (k >= 0) {
-				while (k > 0 && DF(out[k - 1]) < df) {
+				while (k > 0 && out_df[k - 1] < df) {
 					out[k] = out[k - 1];
+					out_df[k] = out_df[k - 1];
 					k--;
 				}
 				out[k] = (uint32_t)t;
+				out_df[k] = df;
 			}
 		}
-#undef DF
-		for (uint32_t ch = idx->trie[nd].child; ch && sp < 4096;
-		     ch = idx->trie[ch].sibling)
+		for (uint32_t ch = tn->child; ch && sp < 4096; ch = trie[ch].sibling)
 			stack[sp++] = ch;
 	}
 	return n;

@@ -575,60 +575,104 @@ static utf8proc_ssize_t cp_at(const char *text, size_t len, size_t i,
 				(utf8proc_ssize_t)(len - i), cp);
 }
 
-/* A letter or digit of ASCII (word_char's answer for bytes below 0x80). */
-static inline int ascii_word_byte(unsigned char b)
+/* s-fast: what next_word needs to know of a byte without decoding: 1, an
+ * ASCII letter or digit (word_char's answer below 0x80); 0, other ASCII; 2, the start
+ * of U+00C0-U+00FF (0xC3: the Latin-1 letters, æ ø å é ü among them);
+ * 3, any other byte of 0x80 and up (decoded by utf8proc). */
+#define B_ASCII_OTHER 0
+#define B_ASCII_WORD 1
+#define B_LATIN1 2
+#define B_DECODE 3
+#define R10(v) v, v, v, v, v, v, v, v, v, v
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const unsigned char byte_class[256] = {
+	R16(0), R16(0), R16(0),      /* 0x00-0x2f */
+	R10(1), 0, 0, 0, 0, 0, 0,    /* 0-9, 0x3a-0x3f */
+	0, R16(1), R10(1), 0, 0, 0, 0, 0, /* @, A-Z, [-_ */
+	0, R16(1), R10(1), 0, 0, 0, 0, 0, /* `, a-z, {-DEL */
+	R16(3), R16(3), R16(3), R16(3), /* 0x80-0xbf */
+	3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0xc0-0xcf */
+	R16(3), R16(3), R16(3),      /* 0xd0-0xff */
+};
+#undef R10
+#undef R16
+
+/* s-fast: a character of 0xC3 and a continuation byte (b2), U+00C0 to
+ * U+00FF, is a letter (Lu or Ll: word_char, never a mark) but for
+ * U+00D7 (×) and U+00F7 (÷), both Sm: what utf8proc says, without the
+ * decoding and the table look-up (tests/text: latin1_fast_path). */
+static inline int latin1_word(unsigned char b2)
 {
-	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
-	       (b >= '0' && b <= '9');
+	return b2 != 0x97 && b2 != 0xb7;
 }
 
 /* Finds the next word at or after *i: its bytes are [*start, *i) after
  * the call; *has_mark tells whether it holds combining marks (then it needs
  * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
  * for hh_word_next, so their word positions agree. */
-static int next_word(const char *text, size_t len, size_t *i, size_t *start,
-		     int *has_mark)
+static inline __attribute__((always_inline)) int
+next_word(const char *text, size_t len, size_t *i, size_t *start,
+	  int *has_mark)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t n;
-	while (*i < len) {
-		if (u[*i] < 0x80) { /* most text: no decoding */
-			if (!ascii_word_byte(u[*i])) {
-				(*i)++;
-				continue;
-			}
-		} else {
-			n = cp_at(text, len, *i, &cp);
-			if (n <= 0) {
-				(*i)++;
-				continue;
-			}
-			if (!word_char(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
-				*i += (size_t)n;
-				continue;
-			}
+	size_t k = *i;
+	while (k < len) {
+		unsigned cls = byte_class[u[k]];
+		if (cls == B_ASCII_WORD)
+			break;
+		if (cls == B_ASCII_OTHER) { /* most text: no decoding */
+			k++;
+			continue;
 		}
-		*start = *i;
-		*has_mark = 0;
-		while (*i < len) {
-			if (u[*i] < 0x80) {
-				if (!ascii_word_byte(u[*i]))
-					break;
-				(*i)++;
-				continue;
-			}
-			n = cp_at(text, len, *i, &cp);
-			if (n <= 0 || !word_char(cp))
+		if (cls == B_LATIN1 && k + 1 < len && (u[k + 1] & 0xc0) == 0x80) {
+			if (latin1_word(u[k + 1]))
 				break;
-			if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
-			    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ME)
-				*has_mark = 1;
-			*i += (size_t)n;
+			k += 2;
+			continue;
 		}
-		return 1;
+		n = cp_at(text, len, k, &cp);
+		if (n <= 0) {
+			k++;
+			continue;
+		}
+		if (!word_char(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
+			k += (size_t)n;
+			continue;
+		}
+		break;
 	}
-	return 0;
+	if (k >= len) {
+		*i = k;
+		return 0;
+	}
+	*start = k;
+	*has_mark = 0;
+	while (k < len) {
+		unsigned cls = byte_class[u[k]];
+		if (cls == B_ASCII_WORD) {
+			k++;
+			continue;
+		}
+		if (cls == B_ASCII_OTHER)
+			break;
+		if (cls == B_LATIN1 && k + 1 < len && (u[k + 1] & 0xc0) == 0x80) {
+			if (!latin1_word(u[k + 1]))
+				break;
+			k += 2;
+			continue;
+		}
+		n = cp_at(text, len, k, &cp);
+		if (n <= 0 || !word_char(cp))
+			break;
+		if (cp >= 0x300 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_MN &&
+		    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ME)
+			*has_mark = 1;
+		k += (size_t)n;
+	}
+	*i = k;
+	return 1;
 }
 
 uint32_t hh_analyze(const struct hh_analyzer *an, const char *text, size_t len,
@@ -728,3 +772,13 @@ int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 	return 1;
 }
 
+size_t hh_word_skip(const char *text, size_t len, size_t *at, size_t n,
+		    size_t stop)
+{
+	size_t k = 0, start, i = *at;
+	int has_mark;
+	while (k < n && next_word(text, len, &i, &start, &has_mark) && i <= stop)
+		k++;
+	*at = i;
+	return k;
+}

@@ -81,6 +81,13 @@ uint32_t hh_analyze_cached(const struct hh_analyzer *an,
  * cut as hh_analyze cuts them, one position each. */
 int hh_word_next(const char *text, size_t len, size_t *at, size_t *start,
 		 size_t *end);
+/* s-fast: skips up to n words from byte *at as hh_word_next would read
+ * them one by one, *at moved past the last read; stops early at the end
+ * of the text or at a word that ends after byte stop (read, not
+ * counted). Returns how many were skipped. For snippets, which need the
+ * bytes of the matched words only, within the piece shown. */
+size_t hh_word_skip(const char *text, size_t len, size_t *at, size_t n,
+		    size_t stop);
 
 /* The term of one lower-cased word (translit, stem, fold) into out. */
 void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);

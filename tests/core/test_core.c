@@ -242,6 +242,40 @@ static void buf_html_escaping(void **state)
 	hh_buf_clear(&b);
 }
 
+/* s-fast: hh_html_escape_n (runs of plain bytes copied at once, as the
+ * snippets use it) escapes the first n bytes as hh_buf_html escapes the
+ * string: every byte value, specials at the start, the end, in a row. */
+static void html_escape_n_agrees(void **state)
+{
+	(void)state;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	static const char pool[] = "&<>\"'ab \xc3\xa6\xc3\xb8-";
+	uint32_t x = 7;
+	for (int r = 0; r < 20000; r++) {
+		char in[40], out[40 * 6 + 1];
+		size_t len = (size_t)(r % 39);
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			/* now and then any byte but NUL */
+			in[k] = (x >> 28) == 0 ? (char)(1 + (x >> 16) % 255)
+					       : pool[(x >> 16) % (sizeof(pool) - 1)];
+		}
+		in[len] = 0;
+		/* the first n bytes only: what follows is not read */
+		size_t n = len - (len ? (size_t)(r % 3) % len : 0);
+		char *end = hh_html_escape_n(out, in, n);
+		*end = 0;
+		char cut[40];
+		memcpy(cut, in, n);
+		cut[n] = 0;
+		hh_buf_reset(&b);
+		hh_buf_html(&b, cut);
+		assert_string_equal(out, hh_buf_str(&b));
+	}
+	hh_buf_clear(&b);
+}
+
 static void buf_urlenc(void **state)
 {
 	(void)state;
@@ -500,6 +534,7 @@ int main(void)
 		cmocka_unit_test(buf_basics),
 		cmocka_unit_test(buf_printf_growth),
 		cmocka_unit_test(buf_html_escaping),
+		cmocka_unit_test(html_escape_n_agrees),
 		cmocka_unit_test(buf_urlenc),
 		cmocka_unit_test(buf_json_escaping),
 		cmocka_unit_test(buf_int_and_reserve),

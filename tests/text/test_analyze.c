@@ -7,6 +7,8 @@
  * folding is ours ("korekort"). */
 #include "testutil.h"
 
+#include <utf8proc.h>
+
 #include "search/synonyms.h"
 #include "text/analyze.h"
 
@@ -539,6 +541,157 @@ static void synonyms_file_is_parsed(void **state)
 	hh_synonyms_clear(&s);
 }
 
+/* ---- s-fast: the tokeniser's fast paths against the slow one ---------- */
+
+/* The tokeniser as it was before its byte table and Latin-1 fast path:
+ * every byte of 0x80 and up decoded by utf8proc and asked for its
+ * category. hh_word_next must cut every text exactly as this does. */
+static int ref_word_char(utf8proc_int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		       (cp >= '0' && cp <= '9');
+	utf8proc_category_t c = utf8proc_category(cp);
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	       c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+static int ref_next_word(const char *text, size_t len, size_t *i,
+			 size_t *start, size_t *end)
+{
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)text;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	while (*i < len) {
+		n = utf8proc_iterate(u + *i, (utf8proc_ssize_t)(len - *i), &cp);
+		if (n <= 0) {
+			(*i)++;
+			continue;
+		}
+		if (!ref_word_char(cp) ||
+		    utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) {
+			*i += (size_t)n;
+			continue;
+		}
+		*start = *i;
+		while (*i < len) {
+			n = utf8proc_iterate(u + *i, (utf8proc_ssize_t)(len - *i),
+					     &cp);
+			if (n <= 0 || !ref_word_char(cp))
+				break;
+			*i += (size_t)n;
+		}
+		*end = *i;
+		return 1;
+	}
+	return 0;
+}
+
+/* Both tokenisers over text[0, len): the same words at the same bytes. */
+static void same_words(const char *text, size_t len)
+{
+	size_t a = 0, b = 0, sa = 0, ea = 0, sb = 0, eb = 0;
+	for (;;) {
+		int ga = hh_word_next(text, len, &a, &sa, &ea);
+		int gb = ref_next_word(text, len, &b, &sb, &eb);
+		if (ga != gb || (ga && (sa != sb || ea != eb))) {
+			fprintf(stderr, "tokenisers differ on %zu bytes:", len);
+			for (size_t k = 0; k < len; k++)
+				fprintf(stderr, " %02x", (unsigned char)text[k]);
+			fprintf(stderr, "\n  fast %d [%zu, %zu) slow %d [%zu, %zu)\n",
+				ga, sa, ea, gb, sb, eb);
+			fail();
+		}
+		if (!ga)
+			return;
+	}
+}
+
+static void tokeniser_fast_paths_cut_as_unicode_does(void **state)
+{
+	(void)state;
+	/* every code point, alone, between letters, after a space, at the
+	 * end: æ ø å é ü and the rest of Latin-1 take the fast path, × and
+	 * ÷ (U+00D7, U+00F7) are not letters, marks join their word */
+	for (utf8proc_int32_t cp = 1; cp <= 0x10ffff; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
+		char t[16];
+		memcpy(t, enc, (size_t)n);
+		same_words(t, (size_t)n);
+		memcpy(t, "a", 1);
+		memcpy(t + 1, enc, (size_t)n);
+		memcpy(t + 1 + n, "b", 1);
+		same_words(t, (size_t)n + 2);
+		memcpy(t, "ord ", 4);
+		memcpy(t + 4, enc, (size_t)n);
+		same_words(t, (size_t)n + 4);
+		same_words(t + 1, (size_t)n + 3);
+	}
+	/* broken UTF-8 where the fast path looks: a lead byte 0xC3 at the
+	 * very end, before ASCII, before another lead byte; stray
+	 * continuation bytes */
+	static const char *const broken[] = {
+		"\xc3", "a\xc3", "\xc3" "a", "\xc3\xc3\xa6", "\xa6\xc3",
+		"b\xc3\xa5\xc3", "\xc3\xb7\xc3\xa6", "\xc3\x97x\xc3\xb8",
+		"\xc2\xa0\xc3\xa5", "\xe2\x80\x93\xc3\x98l",
+	};
+	for (size_t k = 0; k < sizeof(broken) / sizeof(broken[0]); k++)
+		same_words(broken[k], strlen(broken[k]));
+	/* random bytes, drawn mostly from where the paths part: 0xC3, the
+	 * continuation bytes, ASCII letters and punctuation, other leads */
+	static const unsigned char pool[] = {
+		0xc3, 0xc3, 0xc3, 0xa5, 0xa6, 0xb8, 0x97, 0xb7, 0x80, 0xbf,
+		0x98, 0x86, 'a', 'Z', '0', ' ', '-', '.', 0xc2, 0xe2, 0x80,
+		0xcc, 0x8a, 0xf0, 0x9f, 0xff, 0x00, 'o',
+	};
+	uint32_t x = 12345;
+	for (int r = 0; r < 200000; r++) {
+		char t[12];
+		size_t len = 1 + r % 11;
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			t[k] = (char)pool[(x >> 16) % sizeof(pool)];
+		}
+		same_words(t, len);
+	}
+	/* longer strings, mostly ASCII letters and digits, words ended by
+	 * every kind of byte at every place */
+	static const unsigned char letters[] = {
+		'a', 'k', 'z', 'A', 'Q', 'Z', '0', '9', 'e', 'r', 's', 't',
+		'@', '[', '`', '{', '/', ':', 0x7f, ' ', 0xc3, 0xa5, 0x97,
+		0xcc, 0x8a, 0xe2, 0x80, 0x93, 0xff,
+	};
+	for (int r = 0; r < 100000; r++) {
+		char t[48];
+		size_t len = 1 + (size_t)r % 47;
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			unsigned v = (x >> 16) % 64;
+			t[k] = (char)(v < 40 ? letters[v % 12]
+					     : letters[v % sizeof(letters)]);
+		}
+		same_words(t, len);
+	}
+	/* every ASCII byte after 0 to 15 letters, and before them */
+	for (int b = 1; b < 128; b++)
+		for (int n = 0; n < 16; n++) {
+			char t[40];
+			memset(t, 'x', (size_t)n);
+			t[n] = (char)b;
+			memset(t + n + 1, 'y', 9);
+			same_words(t, (size_t)n + 10);
+		}
+	/* a Danish text, words and offsets (the snippets cut these) */
+	const char *da = "Ægtefællen søger om førtidspension – ÅBEN "
+			 "rådgivning × 2; fødsel, død, Øresund, café, "
+			 "naïve, 3½ år";
+	same_words(da, strlen(da));
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 static int setup(void **state)
@@ -573,6 +726,7 @@ int main(void)
 		cmocka_unit_test(offsets_cover_the_word_in_the_text),
 		cmocka_unit_test(invalid_utf8_separates_words),
 		cmocka_unit_test(synonyms_file_is_parsed),
+		cmocka_unit_test(tokeniser_fast_paths_cut_as_unicode_does),
 	};
 	return cmocka_run_group_tests_name("text/analyze", tests, setup,
 					   teardown);
