@@ -15,7 +15,9 @@
 # shared_buffers 32MB); files under TMPDIR (default /tmp), on disk.
 # Usage: bench/pg.sh BUILD_DIR
 # HELHED_BENCH_SECONDS (10) per submission run, HELHED_BENCH_CLIENTS (8),
-# HELHED_BENCH_ROUNDS (2), HELHED_BENCH_REQUESTS (500) per latency target.
+# HELHED_BENCH_ROUNDS (2), HELHED_BENCH_REQUESTS (500) per latency target;
+# HELHED_BENCH_PARTS ("1 2") which of the two parts to run (pg-caselist:
+# "2" measures the reads alone, in a few minutes).
 set -eu
 build=${1:-build}
 bin=$build/helhed
@@ -25,6 +27,7 @@ secs=${HELHED_BENCH_SECONDS:-10}
 clients=${HELHED_BENCH_CLIENTS:-8}
 rounds=${HELHED_BENCH_ROUNDS:-2}
 n_req=${HELHED_BENCH_REQUESTS:-500}
+parts=${HELHED_BENCH_PARTS:-1 2}
 email=sagsbehandler@bench.test
 password=bench-sagsbehandler
 subject=demo:bench-00042
@@ -81,6 +84,10 @@ results=$tmp/results
 : >"$results"
 note() { printf '%s\n' "$*" | tee -a "$results"; }
 
+# part N: is it to run?
+part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
+
+if part 1; then
 echo
 echo "== 1. durable submissions: $clients clients, $secs s a run, $rounds rounds"
 sub=$tmp/sub.db
@@ -112,7 +119,9 @@ for r in $(seq "$rounds"); do
 	printf 'round %s  bare libpq (case+event):  ' "$r" | tee -a "$results"
 	"$pb" bare "$secs" "$clients" "$(db_url sub)" | tee -a "$results"
 done
+fi
 
+if part 2; then
 echo
 echo "== 2. 100,000 cases: the case reads and the search, SQLite beside PostgreSQL"
 cdb=$tmp/cases.db
@@ -141,6 +150,7 @@ for r in $(seq "$rounds"); do
 		stop_all
 	done
 done
+fi
 
 echo
 echo "== summary"

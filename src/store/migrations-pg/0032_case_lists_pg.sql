@@ -26,6 +26,15 @@
 -- table. Measured on the 100,000-case copy: the first page's ids 0.05 ms
 -- (21,517 rows walked before), the page 2-6 ms instead of 44.
 --
+-- The queue's total (count(*) of the open cases) is read from a third,
+-- narrow one: with a single key column B-tree deduplication keeps one
+-- entry per run of equal keys, and an index-only scan returns each run's
+-- rows without handling an index tuple for each. Under SERIALIZABLE each
+-- row of an index-only scan also checks a predicate lock. Counting 24,996
+-- open cases of one organisation took 3.1 ms (2.0 under REPEATABLE READ)
+-- over 264 pages of cases_open_deadline, 1.6 ms (1.0) over this one,
+-- which has 44 pages for both organisations.
+--
 -- cases_open_queue and cases_assigned stay: the first serves ranges of
 -- closed_at, the second a caseworker's cases open or closed.
 CREATE INDEX cases_open_deadline ON cases(organisation_id, deadline_at, id)
@@ -33,3 +42,4 @@ CREATE INDEX cases_open_deadline ON cases(organisation_id, deadline_at, id)
   WHERE closed_at IS NULL;
 CREATE INDEX cases_open_assigned ON cases(assigned_to, organisation_id,
   deadline_at, id) WHERE closed_at IS NULL;
+CREATE INDEX cases_open_org ON cases(organisation_id) WHERE closed_at IS NULL;
