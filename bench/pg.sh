@@ -16,8 +16,9 @@
 # Usage: bench/pg.sh BUILD_DIR
 # HELHED_BENCH_SECONDS (10) per submission run, HELHED_BENCH_CLIENTS (8),
 # HELHED_BENCH_ROUNDS (2), HELHED_BENCH_REQUESTS (500) per latency target,
-# HELHED_BENCH_PG_PARTS ("1 2"): which of the two parts to run (pg-serial:
-# "1" measures the submissions alone, a few minutes instead of many).
+# HELHED_BENCH_PARTS ("1 2"; HELHED_BENCH_PG_PARTS is the same): which of
+# the two parts to run ("1" measures the submissions alone, pg-serial; "2"
+# the reads alone, pg-caselist; a few minutes each instead of many).
 set -eu
 build=${1:-build}
 bin=$build/helhed
@@ -27,7 +28,7 @@ secs=${HELHED_BENCH_SECONDS:-10}
 clients=${HELHED_BENCH_CLIENTS:-8}
 rounds=${HELHED_BENCH_ROUNDS:-2}
 n_req=${HELHED_BENCH_REQUESTS:-500}
-parts=${HELHED_BENCH_PG_PARTS:-1 2}
+parts=${HELHED_BENCH_PARTS:-${HELHED_BENCH_PG_PARTS:-1 2}}
 has_part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 email=sagsbehandler@bench.test
 password=bench-sagsbehandler

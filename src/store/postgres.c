@@ -210,6 +210,75 @@ enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
 	return HH_OK;
 }
 
+/* FNV-1a: tells shapes apart before their texts are compared. */
+static uint64_t shape_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *c = (const unsigned char *)sql; *c; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	return h;
+}
+
+/* Forgets the shapes prepared on c (its session is gone, or closing). */
+static void shapes_clear(struct pg_conn *c)
+{
+	for (int i = 0; i < c->n_shapes; i++)
+		free(c->shapes[i]);
+	c->n_shapes = 0;
+}
+
+enum hh_rc hh_pg_exec_shape(struct hh_tx *tx, const char *sql,
+			    const struct pg_params *p, PGresult **res)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	if (res)
+		*res = NULL;
+	if (c->failed)
+		return c->failed;
+	uint64_t h = shape_hash(sql);
+	int i = 0;
+	while (i < c->n_shapes &&
+	       (c->shape_hash[i] != h || strcmp(c->shapes[i], sql)))
+		i++;
+	if (i == c->n_shapes) {
+		if (i == PG_SHAPES)
+			return hh_pg_exec_sql(tx, sql, p, res);
+		char name[16];
+		snprintf(name, sizeof(name), "s%d", i);
+		int64_t t0 = hh_mono_us();
+		PGresult *pr = PQprepare(c->db, name, sql, p ? p->n : 0, NULL);
+		hh_store_count_query(tx->store, hh_mono_us() - t0);
+		enum hh_rc rc = PQresultStatus(pr) == PGRES_COMMAND_OK
+					? HH_OK
+					: map_error(c->db, pr, sql);
+		PQclear(pr);
+		if (rc != HH_OK)
+			return c->failed = rc;
+		c->shapes[i] = hh_xstrdup(sql);
+		c->shape_hash[i] = h;
+		c->n_shapes++;
+	}
+	char name[16];
+	snprintf(name, sizeof(name), "s%d", i);
+	int64_t t0 = hh_mono_us(); /* pg-ops: for /metrics */
+	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
+				     p ? p->v : NULL, p ? p->len : NULL,
+				     p ? p->fmt : NULL, 0);
+	hh_store_count_query(tx->store, hh_mono_us() - t0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		enum hh_rc rc = map_error(c->db, r, sql);
+		PQclear(r);
+		c->failed = rc;
+		return rc;
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return HH_OK;
+}
+
 enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
 			      const char *sql, const struct pg_params *p,
 			      PGresult **res)
@@ -307,6 +376,7 @@ static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 	}
 	c->db = hh_pg_connect(s, "helhed", 0);
 	memset(c->prepared, 0, sizeof(c->prepared));
+	shapes_clear(c);
 	if (PQstatus(c->db) != CONNECTION_OK) {
 		hh_log(HH_LOG_ERROR, "postgres: cannot connect: %s",
 		       PQerrorMessage(c->db));
@@ -580,9 +650,11 @@ static void pg_close(void *cls)
 	struct pg *s = cls;
 	hh_pg_follow_free(s); /* pg-multi: it uses the pool */
 	hh_pg_serial_free(s); /* pg-serial */
-	for (int i = 0; i < s->n_conns; i++)
+	for (int i = 0; i < s->n_conns; i++) {
 		if (s->conns[i].db)
 			PQfinish(s->conns[i].db);
+		shapes_clear(&s->conns[i]);
+	}
 	free(s->conns);
 	free(s->url);
 	pthread_mutex_destroy(&s->lock);

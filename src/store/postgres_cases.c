@@ -9,7 +9,13 @@
 #include "core/util.h"
 
 /* A case type's definition is JSON kept as text (as in SQLite); the
- * state's label is read from it with jsonb. */
+ * state's label is read from it with jsonb. The definition (several kB,
+ * kept compressed) is turned into jsonb in CASE_FROM's lateral subquery
+ * t, once for each case type of the rows: OFFSET 0 keeps the subquery
+ * whole, so the planner puts a Memoize keyed on c.case_type_id above it.
+ * Read in the label's subquery for each row instead, it was unpacked and
+ * parsed twice a row: with 50 rows of 10 case types, 8 of a page's 12 ms
+ * (pg-caselist, docs/postgres.md). */
 #define CASE_COLS                                                              \
 	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "       \
 	"o.name, coalesce(c.citizen_id, 0), z.name, coalesce(c.plan_id, 0), "     \
@@ -17,9 +23,7 @@
 	"coalesce(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
 	"c.updated_at, c.deadline_at, coalesce(c.paused_since, 0), "             \
 	"coalesce(c.closed_at, 0), "                                             \
-	"(SELECT s ->> 'label' FROM jsonb_array_elements(CASE WHEN "            \
-	" jsonb_typeof(t.definition::jsonb -> 'states') = 'array' THEN "       \
-	" t.definition::jsonb -> 'states' ELSE '[]'::jsonb END) s "            \
+	"(SELECT s ->> 'label' FROM jsonb_array_elements(t.states) s "         \
 	" WHERE s ->> 'key' = c.state LIMIT 1), c.public_id, c.seal_key, "     \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q "  \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' "   \
@@ -29,7 +33,10 @@
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                     \
 	"coalesce(dp_exempt_since, 0), dp_exempt_reason "
 #define CASE_FROM                                                              \
-	"FROM cases c JOIN case_types t ON t.id = c.case_type_id "               \
+	"FROM cases c JOIN LATERAL (SELECT t.code, t.name, CASE WHEN "          \
+	" jsonb_typeof(t.definition::jsonb -> 'states') = 'array' THEN "       \
+	" t.definition::jsonb -> 'states' ELSE '[]'::jsonb END AS states "     \
+	" FROM case_types t WHERE t.id = c.case_type_id OFFSET 0) t ON true "   \
 	"JOIN organisations o ON o.id = c.organisation_id "                      \
 	"LEFT JOIN citizens z ON z.id = c.citizen_id "                          \
 	"LEFT JOIN users u ON u.id = c.assigned_to "
@@ -691,7 +698,12 @@ static void where_add(char *where, size_t size, const struct pg_params *p,
 }
 
 /* The queue and the overview: the filter varies, so the query is built
- * here and not prepared. */
+ * here. Its text depends only on which filters are given (their values
+ * are parameters) and on the limit, so each shape is prepared once per
+ * connection (hh_pg_exec_shape): planning the page's joins cost 1-3 ms a
+ * call. The limit is in the text: with LIMIT as a parameter a generic
+ * plan assumes a tenth of the rows and joins the whole cases table by
+ * hash (47 ms for a page of 50, measured; docs/postgres.md). */
 static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			    const struct hh_case_filter *f, int64_t offset,
 			    int64_t limit, int64_t *total, hh_case_cb cb,
@@ -756,10 +768,13 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			  "jsonb_array_elements_text($%d::jsonb) x)");
 	}
 	if (f->states) {
+		/* = ANY of an array, not IN a subquery: an index condition
+		 * on cases_open_state (migrations-pg/0031), where IN made a
+		 * hash join of every open case (a stage's total 7-10 ms) */
 		p_text(&p, f->states);
 		where_add(where, sizeof(where), &p,
-			  "c.state IN (SELECT jsonb_array_elements_text("
-			  "$%d::jsonb))");
+			  "c.state = ANY(ARRAY(SELECT "
+			  "jsonb_array_elements_text($%d::jsonb)))");
 	}
 	if (f->exclude_id) {
 		p_int(&p, f->exclude_id);
@@ -771,7 +786,7 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	if (total) {
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM cases c %s",
 			 where);
-		rc = hh_pg_exec_sql(tx, sql, &p, &r);
+		rc = hh_pg_exec_shape(tx, sql, &p, &r);
 		if (rc != HH_OK)
 			return rc;
 		*total = g_int(r, 0, 0);
@@ -779,18 +794,23 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	}
 	const char *order = f->sort == HH_SORT_NEWEST ? "c.id DESC"
 						      : "c.deadline_at, c.id";
-	int n = p.n;
+	/* the first page has no OFFSET: its generic plan then costs what
+	 * a custom one does, so PostgreSQL keeps it and stops planning (an
+	 * OFFSET parameter is costed as a tenth of the rows skipped) */
+	char lim[64] = "ALL";
 	if (limit > 0)
-		p_int(&p, limit);
-	else
-		p_text(&p, NULL); /* LIMIT NULL: all */
-	p_int(&p, offset);
+		snprintf(lim, sizeof(lim), "%lld", (long long)limit);
+	if (offset > 0) {
+		p_int(&p, offset);
+		size_t n = strlen(lim);
+		snprintf(lim + n, sizeof(lim) - n, " OFFSET $%d", p.n);
+	}
 	snprintf(sql, sizeof(sql),
 		 "SELECT " CASE_COLS CASE_FROM
 		 "WHERE c.id IN (SELECT c.id FROM cases c %s "
-		 "ORDER BY %s LIMIT $%d OFFSET $%d) ORDER BY %s",
-		 where, order, n + 1, n + 2, order);
-	rc = hh_pg_exec_sql(tx, sql, &p, &r);
+		 "ORDER BY %s LIMIT %s) ORDER BY %s",
+		 where, order, lim, order);
+	rc = hh_pg_exec_shape(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
 	PG_STREAM_ROWS(r, struct hh_case, case_row, a, cb, ctx);

@@ -240,10 +240,19 @@ struct pg_params {
 	char num[PG_PARAMS_MAX][32];
 };
 
+/* How many built statements (hh_pg_exec_shape) a connection keeps
+ * prepared; past that they run unprepared. */
+#define PG_SHAPES 64
+
 struct pg_conn {
 	struct hh_tx tx; /* first: a struct hh_tx * is a struct pg_conn * */
 	PGconn *db;      /* NULL until first used */
 	unsigned char prepared[P__COUNT];
+	/* pg-caselist: the texts of built statements prepared on this
+	 * connection as "s<index>" (hh_pg_exec_shape), malloc'd */
+	char *shapes[PG_SHAPES];
+	uint64_t shape_hash[PG_SHAPES];
+	int n_shapes;
 	int in_use;
 	int orgs_written; /* this transaction called org_put */
 	/* The first error of this transaction: PostgreSQL refuses every
@@ -392,6 +401,15 @@ enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 /* As hh_pg_exec for a statement built at run time (not prepared). */
 enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
 			  const struct pg_params *p, PGresult **res);
+/* As hh_pg_exec_sql for a statement built at run time that takes few
+ * shapes (its text varies with which filters are given, not with their
+ * values): prepared by name on this connection the first time its text is
+ * seen, so later runs skip parsing and, once PostgreSQL keeps a generic
+ * plan for it, planning. Values that change the best plan (a LIMIT) must
+ * be in the text, not parameters. Past PG_SHAPES texts a connection runs
+ * the others unprepared. */
+enum hh_rc hh_pg_exec_shape(struct hh_tx *tx, const char *sql,
+			    const struct pg_params *p, PGresult **res);
 /* As hh_pg_exec, inside a savepoint: an error (a constraint the caller
  * reports as CONFLICT) leaves the transaction usable, as a failed
  * statement does in SQLite. Costs two more round trips. */

@@ -1186,6 +1186,8 @@ static void t_subscribers(void **state)
 /* pg-port: the service figures, proposals and pins */
 #include "store/store_suite_figures.c"
 #include "store/store_suite_proposals.c"
+/* pg-caselist: the case lists' filters */
+#include "store/store_suite_cases.c"
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1246,6 +1248,8 @@ int store_suite_run(const struct store_backend *b)
 		T(t_fig_events),
 		T(t_proposals),
 		T(t_pins),
+		/* pg-caselist: the case lists' filters */
+		T(t_case_list_filters),
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
