@@ -1021,7 +1021,6 @@ static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "domain/test_vault", "rows_stored_in_clear_are_sealed_at_start", "about the SQLite file itself" },
 	{ "domain/test_vault", "rotation_reseals_everything_and_drops_the_old_key", "about the SQLite file itself" },
 	{ "domain/test_demoyear", "*", "SQLite's bulk mode (hh_store_sqlite_bulk)" },
-	{ "api/test_delivery", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_db_metrics", "t_metrics_after_requests", "checks SQLite's pool lines; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
 	{ "api/test_db_metrics", "t_metrics_wait_sqlite", "SQLite's pool; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
 	{ NULL, NULL, NULL }
