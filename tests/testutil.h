@@ -1006,12 +1006,14 @@ static const struct tu_pg_skip tu_pg_waiting[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* SQLite-only. Some are about the SQLite file itself: its bytes on disk,
- * a process killed and the file opened again, the CLI's file options.
- * The others still read or write the SQLite file past the store (their
- * own sqlite3 connection, or a `helhed serve --db FILE` child) and wait
- * to be moved onto the store's address (tu_store_address); until then
- * they would pass on SQLite in the PostgreSQL run and prove nothing. */
+/* SQLite-only: the tests about the SQLite file itself (its bytes on
+ * disk, a process killed and the file opened again, the CLI's file
+ * options, the bulk mode) and SQLite's pool lines. A test that reads or
+ * writes past the store does it on the store's address (tu_sql,
+ * tu_sql_rows; a `helhed serve` child on tu_store_address, as
+ * rs_start_store does) and runs on both; one that opened the SQLite
+ * file itself would pass on SQLite in the PostgreSQL run and prove
+ * nothing. */
 static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "api/test_cli", "*", "about the SQLite file itself" },
 	{ "api/test_crash", "*", "about the SQLite file itself" },
