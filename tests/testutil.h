@@ -227,6 +227,89 @@ static inline int64_t tu_sql_int(const char *dir, const char *sql, int n,
 	return v;
 }
 
+/* A REAL as SQLite writes it ("%!.15g": 1.0, 0.5, 0.333333333333333),
+ * so that a row reads the same on both backends (PostgreSQL writes 1). */
+static inline void tu_real_text(struct hh_buf *b, double v)
+{
+	char t[64];
+	snprintf(t, sizeof(t), "%.15g", v);
+	hh_buf_printf(b, "%s%s", t, strpbrk(t, ".eEn") ? "" : ".0");
+}
+
+/* Every row sql gives on dir's store (one statement, no parameters), as
+ * one text: each column followed by "|", each row by ";"; SQL NULL as
+ * "NULL", bytes in hex, REALs as tu_real_text. NULL when there is no
+ * row. Returns new. For a test that compares whole tables, or reads
+ * several rows where SQLite's group_concat and PostgreSQL's string_agg
+ * differ. */
+static inline char *tu_sql_rows(const char *dir, const char *sql)
+{
+	char addr[4200];
+	tu_store_address(dir, addr, sizeof(addr));
+	struct hh_buf b;
+	hh_buf_init(&b);
+	int rows = 0;
+	if (tu_on_pg()) {
+		PGconn *c = pgt_connect(addr);
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+		rows = PQntuples(r);
+		for (int i = 0; i < rows; i++) {
+			for (int k = 0; k < PQnfields(r); k++) {
+				const char *t = PQgetvalue(r, i, k);
+				Oid type = PQftype(r, k);
+				if (PQgetisnull(r, i, k))
+					hh_buf_printf(&b, "NULL");
+				else if (type == 700 || type == 701) /* float4/8 */
+					tu_real_text(&b, strtod(t, NULL));
+				else /* bytea in hex, as \x and hex */
+					hh_buf_printf(&b, "%s", type == 17 &&
+						      !strncmp(t, "\\x", 2) ? t + 2 : t);
+				hh_buf_printf(&b, "|");
+			}
+			hh_buf_printf(&b, ";");
+		}
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(addr, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			rows++;
+			for (int k = 0; k < sqlite3_column_count(st); k++) {
+				int type = sqlite3_column_type(st, k);
+				if (type == SQLITE_NULL) {
+					hh_buf_printf(&b, "NULL");
+				} else if (type == SQLITE_FLOAT) {
+					tu_real_text(&b, sqlite3_column_double(st, k));
+				} else if (type == SQLITE_BLOB) {
+					const unsigned char *p = sqlite3_column_blob(st, k);
+					for (int j = 0; j < sqlite3_column_bytes(st, k); j++)
+						hh_buf_printf(&b, "%02x", p[j]);
+				} else {
+					hh_buf_printf(&b, "%s", (const char *)
+						      sqlite3_column_text(st, k));
+				}
+				hh_buf_printf(&b, "|");
+			}
+			hh_buf_printf(&b, ";");
+		}
+		if (rc != SQLITE_DONE)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	char *out = rows ? hh_xstrdup(hh_buf_str(&b)) : NULL;
+	hh_buf_clear(&b);
+	return out;
+}
+
 /* Two organisations (901 municipality, udk agency) and users:
  * editor@901 (editor), agent@901 (agent), editor@902 (editor of 902),
  * editor@udk (editor of the agency); password "password-1" for all. */
@@ -923,12 +1006,14 @@ static const struct tu_pg_skip tu_pg_waiting[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* SQLite-only. Some are about the SQLite file itself: its bytes on disk,
- * a process killed and the file opened again, the CLI's file options.
- * The others still read or write the SQLite file past the store (their
- * own sqlite3 connection, or a `helhed serve --db FILE` child) and wait
- * to be moved onto the store's address (tu_store_address); until then
- * they would pass on SQLite in the PostgreSQL run and prove nothing. */
+/* SQLite-only: the tests about the SQLite file itself (its bytes on
+ * disk, a process killed and the file opened again, the CLI's file
+ * options, the bulk mode) and SQLite's pool lines. A test that reads or
+ * writes past the store does it on the store's address (tu_sql,
+ * tu_sql_rows; a `helhed serve` child on tu_store_address, as
+ * rs_start_store does) and runs on both; one that opened the SQLite
+ * file itself would pass on SQLite in the PostgreSQL run and prove
+ * nothing. */
 static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "api/test_cli", "*", "about the SQLite file itself" },
 	{ "api/test_crash", "*", "about the SQLite file itself" },
@@ -938,16 +1023,8 @@ static const struct tu_pg_skip tu_pg_sqlite_only[] = {
 	{ "domain/test_vault", "rows_stored_in_clear_are_sealed_at_start", "about the SQLite file itself" },
 	{ "domain/test_vault", "rotation_reseals_everything_and_drops_the_old_key", "about the SQLite file itself" },
 	{ "domain/test_demoyear", "*", "SQLite's bulk mode (hh_store_sqlite_bulk)" },
-	{ "api/test_delivery", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_letter_path", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
-	{ "api/test_searchlog_stop", "*", "reads or writes the SQLite file directly (to move to tu_store_address)" },
 	{ "api/test_db_metrics", "t_metrics_after_requests", "checks SQLite's pool lines; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
 	{ "api/test_db_metrics", "t_metrics_wait_sqlite", "SQLite's pool; the binary runs its PostgreSQL case itself (t_metrics_wait_postgres)" },
-	{ "domain/test_figures", "test_found_and_search", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
-	{ "domain/test_figures", "test_proc_lists", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
-	{ "domain/test_figures", "test_search_fold", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
-	{ "domain/test_figures", "test_search_guide_or_form", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
-	{ "domain/test_figures", "test_incremental_equals_rebuild", "writes and reads rows in SQLite's SQL (group_concat, several columns) past the store (to move to tu_sql)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,7 +1,7 @@
 /* real_server.h - the real `helhed serve` binary as a child process, for
- * the tests that kill it (test_crash.c, test_chat_crash.c): started on a
- * database with the demo content, killed with SIGKILL or stopped with
- * SIGTERM. Include after testutil.h. */
+ * the tests that kill it or stop it (test_crash.c, test_chat_crash.c,
+ * test_delivery.c, ...): started on a database with the demo content,
+ * killed with SIGKILL or stopped with SIGTERM. Include after testutil.h. */
 #ifndef HH_TESTS_REAL_SERVER_H
 #define HH_TESTS_REAL_SERVER_H
 
@@ -38,9 +38,17 @@ static inline int rs_find_bin(const char *argv0, const char *name)
 	return 1;
 }
 
-/* Starts `helhed serve --demo` on db (output in dir); waits for its URL. */
+/* Starts `helhed serve --demo` on db, a file or a PostgreSQL address
+ * (output in dir); waits for its URL. A PostgreSQL address has no
+ * "beside": the key file and the spool are then given where SQLite's
+ * defaults would put them for dir/helhed.db (dir/helhed.db.keys and
+ * dir/helhed.db.spool), so a test finds them in one place on both. */
 static inline void rs_start(struct rs_server *s, const char *dir, const char *db)
 {
+	char keys[4300], spool[4300];
+	int pg = hh_store_is_postgres(db);
+	snprintf(keys, sizeof(keys), "%s/helhed.db.keys", dir);
+	snprintf(spool, sizeof(spool), "%s/helhed.db.spool", dir);
 	snprintf(s->out, sizeof(s->out), "%s/out.txt", dir);
 	unlink(s->out);
 	s->pid = fork();
@@ -54,7 +62,9 @@ static inline void rs_start(struct rs_server *s, const char *dir, const char *db
 		(void)e;
 		execl(rs_bin, rs_bin, "serve", "--demo", "--db", db, "--content",
 		      "content", "--listen", "127.0.0.1:0", "--quiet",
-		      "--write-limits", "0/0/0", (char *)NULL);
+		      "--write-limits", "0/0/0",
+		      pg ? "--key-file" : (char *)NULL, keys, "--spool", spool,
+		      (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 1200; i++) {
@@ -71,6 +81,15 @@ static inline void rs_start(struct rs_server *s, const char *dir, const char *db
 		usleep(100 * 1000);
 	}
 	fail_msg("the server did not start");
+}
+
+/* Starts it on the store of test folder dir (tu_store_address): the
+ * SQLite file dir/helhed.db, or dir's PostgreSQL database on the
+ * PostgreSQL pass. */
+static inline void rs_start_store(struct rs_server *s, const char *dir)
+{
+	char addr[4200];
+	rs_start(s, dir, tu_store_address(dir, addr, sizeof(addr)));
 }
 
 static inline void rs_kill9(struct rs_server *s)

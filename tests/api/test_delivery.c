@@ -22,40 +22,34 @@ enum { N_MESSAGES = 600 };
 
 static char (*uuids)[HH_UUID_SIZE];
 
-/* The one integer sql reads from db through its own connection, with ?1
- * bound to text where text is not NULL. */
-static int64_t db_int(const char *db, const char *sql, const char *text)
+/* The one integer sql reads from the store of test folder dir (SQLite
+ * or PostgreSQL: tu_sql) through its own connection, with ?1 bound to
+ * text where text is not NULL. */
+static int64_t db_int(const char *dir, const char *sql, const char *text)
 {
-	sqlite3 *d;
-	assert_int_equal(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(d, 10000);
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &s, NULL), SQLITE_OK);
-	if (text)
-		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(d);
+	const struct tu_sql_arg arg = TU_TEXT(text);
+	char *t = tu_sql(dir, sql, text ? 1 : 0, &arg);
+	assert_non_null(t);
+	int64_t n = strtoll(t, NULL, 10);
+	free(t);
 	return n;
 }
 
 /* How many of the test's messages are in state. */
-static int64_t count_state(const char *db, const char *state)
+static int64_t count_state(const char *dir, const char *state)
 {
 	/* this test's letters only (template 't'): the demo's first start
 	 * sends letters of its own, some of them waiting for print */
-	return db_int(db, "SELECT count(*) FROM messages WHERE state = ?1 AND "
+	return db_int(dir, "SELECT count(*) FROM messages WHERE state = ?1 AND "
 			  "letter_id IN (SELECT id FROM letters WHERE "
 			  "template = 't')",
 		      state);
 }
 
 /* The demo's own letters that went to Digital Post (not this test's). */
-static int64_t demo_spooled(const char *db)
+static int64_t demo_spooled(const char *dir)
 {
-	return db_int(db, "SELECT count(*) FROM messages m JOIN letters l ON "
+	return db_int(dir, "SELECT count(*) FROM messages m JOIN letters l ON "
 			  "l.id = m.letter_id WHERE l.template != 't' AND "
 			  "m.channel = 'digital_post' AND m.state IN ('sent', "
 			  "'delivered', 'failed')",
@@ -64,20 +58,16 @@ static int64_t demo_spooled(const char *db)
 
 /* How many messages of any letter, the demo's too, the postman still has
  * to hand to Digital Post: queued and not waiting for the print batch. */
-static int64_t count_due(const char *db)
+static int64_t count_due(const char *dir)
 {
-	return db_int(db, "SELECT count(*) FROM messages WHERE state = 'queued' "
-			  "AND channel IS NOT 'print'",
+	return db_int(dir, "SELECT count(*) FROM messages WHERE state = 'queued' "
+			  "AND (channel IS NULL OR channel <> 'print')",
 		      NULL);
 }
 
-static void exec_sql(const char *db, const char *sql)
+static void exec_sql(const char *dir, const char *sql)
 {
-	sqlite3 *d;
-	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
-	sqlite3_busy_timeout(d, 10000);
-	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(d);
+	free(tu_sql(dir, sql, 0, NULL));
 }
 
 /* The visible files in dir ending .xml. */
@@ -154,6 +144,7 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 		dp_letter_at(&f, f.org, f.anna, f.case_id, "Afgørelse om hjælpemidler",
 			     now, uuids[i]);
 	char out[4400], sent[4400];
+	/* the spool beside dir/helhed.db on both backends (rs_start) */
 	snprintf(out, sizeof(out), "%s.spool/out", f.db);
 	snprintf(sent, sizeof(sent), "%s.spool/sent", f.db);
 	struct integration g = { .moved = 0 };
@@ -162,7 +153,7 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	pthread_t mover;
 	int mover_on = 0;
 	struct rs_server s;
-	rs_start(&s, f.dir, f.db);
+	rs_start_store(&s, f.dir); /* SQLite, or PostgreSQL on its pass */
 	/* the integration starts picking up once the spool exists */
 	assert_int_equal(pthread_create(&mover, NULL, picking_up, &g), 0);
 	mover_on = 1;
@@ -174,7 +165,7 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	rs_kill9(&s);
 	fprintf(stderr, "killed with %d of %d messages in out/ and sent/, %lld "
 		"recorded as sent\n", xml_files(out) + xml_files(sent), N_MESSAGES,
-		(long long)count_state(f.db, "sent"));
+		(long long)count_state(f.dir, "sent"));
 	assert_true(seen >= 60);
 	/* the dead instance's pass had claimed its batch (next attempt
 	 * HH_MSG_LEASE ahead): those wait for the lease to run out, since
@@ -187,13 +178,13 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 		 "state = 'queued' AND next_attempt_at > %lld AND letter_id IN "
 		 "(SELECT id FROM letters WHERE template = 't')",
 		 (long long)(later + HH_MSG_LEASE));
-	assert_int_equal(db_int(f.db, claims, NULL), 0);
-	assert_int_equal(count_state(f.db, "queued") + count_state(f.db, "sent"),
+	assert_int_equal(db_int(f.dir, claims, NULL), 0);
+	assert_int_equal(count_state(f.dir, "queued") + count_state(f.dir, "sent"),
 			 N_MESSAGES);
 	snprintf(claims, sizeof(claims), "UPDATE messages SET next_attempt_at = %lld "
 		 "WHERE state = 'queued' AND next_attempt_at > %lld",
 		 (long long)now, (long long)now);
-	exec_sql(f.db, claims);
+	exec_sql(f.dir, claims);
 	/* start again: the rest goes, the ones sent are not sent twice.
 	 * Wait until the postman has nothing left to send, the demo's own
 	 * letters included: the first start queued them after this test's
@@ -202,12 +193,12 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	 * test's are all sent. Counting the files then finds one written
 	 * but not yet recorded as sent (608 files for 607), and locking the
 	 * spool below then keeps a demo letter queued beside the test's. */
-	rs_start(&s, f.dir, f.db);
-	for (int i = 0; i < 1200 && count_due(f.db) > 0; i++)
+	rs_start_store(&s, f.dir); /* SQLite, or PostgreSQL on its pass */
+	for (int i = 0; i < 1200 && count_due(f.dir) > 0; i++)
 		usleep(100 * 1000);
-	assert_int_equal(count_due(f.db), 0);
-	assert_int_equal(count_state(f.db, "queued"), 0);
-	assert_int_equal(count_state(f.db, "sent"), N_MESSAGES);
+	assert_int_equal(count_due(f.dir), 0);
+	assert_int_equal(count_state(f.dir, "queued"), 0);
+	assert_int_equal(count_state(f.dir, "sent"), N_MESSAGES);
 	atomic_store(&g.stop, 1);
 	pthread_join(mover, NULL);
 	mover_on = 0;
@@ -234,7 +225,7 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	/* the whole count last, so that a UUID in both folders fails above
 	 * with its name; a file of another message is named here */
 	int files = xml_files(out) + xml_files(sent);
-	int64_t expected = N_MESSAGES + demo_spooled(f.db);
+	int64_t expected = N_MESSAGES + demo_spooled(f.dir);
 	if (files != expected) {
 		fprintf(stderr, "%d files for %lld messages:\n", files,
 			(long long)expected);
@@ -271,22 +262,18 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	/* the message waits, queued, with the reason */
 	char sql[300];
 	for (int i = 0; i < 100; i++) {
-		sqlite3 *d;
-		assert_int_equal(sqlite3_open(f.db, &d), SQLITE_OK);
-		sqlite3_stmt *q;
+		/* "state|attempts|last_error|;" in one read */
 		snprintf(sql, sizeof(sql), "SELECT state, attempts, last_error FROM "
 			 "messages WHERE id = %lld", (long long)id);
-		assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &q, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-		int tried = sqlite3_column_int(q, 1) > 0;
+		char *row = tu_sql_rows(f.dir, sql);
+		assert_non_null(row);
+		const char *attempts = strchr(row, '|') + 1;
+		int tried = atoi(attempts) > 0;
 		if (tried) {
-			assert_string_equal((const char *)sqlite3_column_text(q, 0),
-					    "queued");
-			assert_non_null(strstr((const char *)sqlite3_column_text(q, 2),
-					       "spoolmappen"));
+			assert_true(!strncmp(row, "queued|", 7));
+			assert_non_null(strstr(strchr(attempts, '|'), "spoolmappen"));
 		}
-		sqlite3_finalize(q);
-		sqlite3_close(d);
+		free(row);
 		if (tried)
 			break;
 		assert_true(i < 99);
@@ -300,10 +287,10 @@ static void kill9_during_delivery_loses_and_duplicates_nothing(void **state)
 	assert_int_equal(chmod(out, 0750), 0);
 	snprintf(sql, sizeof(sql), "UPDATE messages SET next_attempt_at = 0 "
 		 "WHERE id = %lld", (long long)id);
-	exec_sql(f.db, sql);
-	for (int i = 0; i < 100 && count_state(f.db, "queued") > 0; i++)
+	exec_sql(f.dir, sql);
+	for (int i = 0; i < 100 && count_state(f.dir, "queued") > 0; i++)
 		usleep(100 * 1000);
-	assert_int_equal(count_state(f.db, "queued"), 0);
+	assert_int_equal(count_state(f.dir, "queued"), 0);
 	char p[4500];
 	snprintf(p, sizeof(p), "%s/%s.xml", out, u);
 	struct stat sb;
@@ -354,10 +341,10 @@ static void the_error_queue_over_the_api(void **state)
 	int64_t id = dp_letter_at(&f, f.org, f.olga, f.case_id, "Til Olga",
 				  time(NULL), u);
 	struct rs_server s;
-	rs_start(&s, f.dir, f.db);
+	rs_start_store(&s, f.dir); /* SQLite, or PostgreSQL on its pass */
 	char base[64];
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", s.port);
-	for (int i = 0; i < 100 && count_state(f.db, "error") < 1; i++)
+	for (int i = 0; i < 100 && count_state(f.dir, "error") < 1; i++)
 		usleep(100 * 1000);
 	struct tu_resp r = tu_call(base, NULL, NULL, "GET", "/api/v1/messages",
 				   NULL, NULL);
@@ -456,14 +443,7 @@ static void the_error_queue_over_the_api(void **state)
 		 "AND channel = 'print'", (long long)id2);
 	int routed = 0;
 	for (int i = 0; i < 100 && !routed; i++) {
-		sqlite3 *d;
-		assert_int_equal(sqlite3_open(f.db, &d), SQLITE_OK);
-		sqlite3_stmt *q;
-		assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &q, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-		routed = sqlite3_column_int(q, 0);
-		sqlite3_finalize(q);
-		sqlite3_close(d);
+		routed = (int)db_int(f.dir, sql, NULL);
 		if (!routed)
 			usleep(100 * 1000);
 	}

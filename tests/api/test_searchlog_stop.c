@@ -10,7 +10,6 @@
 #include "testutil.h"
 
 #include "api/real_server.h"
-#include "store/sqlite_query.h"
 
 enum { PER_ROUND = 60, ROUNDS = 10 };
 
@@ -41,23 +40,21 @@ static void search(int port, int i, struct logged *l)
 	tu_resp_free(&r);
 }
 
-static int64_t rows_of(const char *db, int64_t first, int64_t last)
+static int64_t rows_of(const char *dir, int64_t first, int64_t last)
 {
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM search_log WHERE id BETWEEN %lld AND %lld",
 		 (long long)first, (long long)last);
-	return sq_query_int(db, sql);
+	return tu_sql_int(dir, sql, 0, NULL);
 }
 
 static void queued_searches_are_written_on_a_clean_stop(void **state)
 {
 	(void)state;
 	char *dir = tu_tmpdir();
-	char db[4200];
-	snprintf(db, sizeof(db), "%s/helhed.db", dir);
 	struct rs_server s;
-	rs_start(&s, dir, db);
+	rs_start_store(&s, dir); /* SQLite, or PostgreSQL on its pass */
 	/* search until some searches are still queued (not yet in the
 	 * database) right before the stop: the once-a-second flush may
 	 * have written a whole round */
@@ -66,7 +63,7 @@ static void queued_searches_are_written_on_a_clean_stop(void **state)
 	for (int round = 0; round < ROUNDS && !queued; round++) {
 		for (int k = 0; k < PER_ROUND; k++, n++)
 			search(s.port, n, &logged[n]);
-		queued = n - rows_of(db, logged[0].id, logged[n - 1].id);
+		queued = n - rows_of(dir, logged[0].id, logged[n - 1].id);
 	}
 	assert_true(queued > 0);
 	assert_int_equal(kill(s.pid, SIGTERM), 0);
@@ -75,7 +72,7 @@ static void queued_searches_are_written_on_a_clean_stop(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	/* every search once, with its query and count of results */
-	assert_int_equal(rows_of(db, logged[0].id, logged[n - 1].id), n);
+	assert_int_equal(rows_of(dir, logged[0].id, logged[n - 1].id), n);
 	for (int i = 0; i < n; i++) {
 		char sql[200];
 		snprintf(sql, sizeof(sql),
@@ -83,7 +80,7 @@ static void queued_searches_are_written_on_a_clean_stop(void **state)
 			 "query = '%s' AND results = %lld",
 			 (long long)logged[i].id, logged[i].query,
 			 (long long)logged[i].total);
-		if (sq_query_int(db, sql) != 1)
+		if (tu_sql_int(dir, sql, 0, NULL) != 1)
 			fail_msg("search %d (\"%s\", id %lld) is not in search_log",
 				 i, logged[i].query, (long long)logged[i].id);
 	}

@@ -9,7 +9,6 @@
 #include "testutil.h"
 
 #include <regex.h>
-#include <sqlite3.h>
 
 #include "core/dktime.h"
 #include "domain/access.h"
@@ -693,18 +692,11 @@ static void test_cost_and_levels(void **state)
 
 /* ---- feedback and search ---------------------------------------------- */
 
+/* Writes past the store, on either backend (tu_sql: the SQL both
+ * dialects share; stmt may hold several statements). */
 static void sql(struct fx *f, const char *stmt)
 {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char *err = NULL;
-	int rc = sqlite3_exec(db, stmt, NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", stmt, err);
-	sqlite3_close(db);
+	free(tu_sql(f->dir, stmt, 0, NULL));
 }
 
 static void test_found_and_search(void **state)
@@ -751,20 +743,25 @@ static void test_found_and_search(void **state)
 		 "INSERT INTO inquiries(id, organisation_id, channel, started_at,"
 		 " outcome, version, created_at, updated_at) VALUES"
 		 " (1, %lld, 'chat', %lld, 'open', 1, 0, 0),"
-		 " (2, %lld, 'chat', %lld, 'open', 1, 0, 0);"
-		 "INSERT INTO chats(id, organisation_id, inquiry_id, token_hash, state,"
-		 " created_at, queued_at, version, visit) VALUES"
-		 " (1, %lld, 1, x'00', 'queued', %lld, 0, 1, 'v1'),"
-		 " (2, %lld, 2, x'01', 'queued', %lld, 0, 1, 'v2');",
+		 " (2, %lld, 'chat', %lld, 'open', 1, 0, 0);",
 		 (long long)t, (long long)f->m901, (long long)t, (long long)f->m901,
 		 (long long)t, (long long)f->m901, (long long)t, (long long)f->m901,
 		 (long long)t, (long long)f->m901,
 		 /* another municipality's search is not 901's */
 		 (long long)t, (long long)f->m902, (long long)f->m901, (long long)t,
-		 (long long)f->m901, (long long)t, (long long)f->m901,
-		 (long long)(t + 7200), (long long)f->m901,
-		 (long long)(t + 2 * 86400));
+		 (long long)f->m901, (long long)t);
 	sql(f, stmt);
+	/* the token hashes as parameters: x'00' is bytes in SQLite and bits
+	 * in PostgreSQL */
+	snprintf(stmt, sizeof(stmt),
+		 "INSERT INTO chats(id, organisation_id, inquiry_id, token_hash, state,"
+		 " created_at, queued_at, version, visit) VALUES"
+		 " (1, %lld, 1, ?1, 'queued', %lld, 0, 1, 'v1'),"
+		 " (2, %lld, 2, ?2, 'queued', %lld, 0, 1, 'v2')",
+		 (long long)f->m901, (long long)(t + 7200), (long long)f->m901,
+		 (long long)(t + 2 * 86400));
+	free(tu_sql(f->dir, stmt, 2,
+		    (struct tu_sql_arg[]){ TU_BLOB("\x00", 1), TU_BLOB("\x01", 1) }));
 	summary(f, f->m901, 20260301, 20260331, v);
 	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].den, 5);
 	assert_int_equal(v[HH_FIG_SEARCH_SUCCESS].num, 2);
@@ -867,55 +864,38 @@ static void test_metrics(void **state)
 /* ---- fig-hist: long periods (fig_proc, the search log folded) -------- */
 
 /* The rows of a query as one text ("a|b|c;..."; blobs in hex), NULL
- * when there are none; the caller frees it. */
+ * when there are none; the caller frees it. On either backend. */
 static char *query_text(struct fx *f, const char *q)
 {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/helhed.db", f->dir);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", q, sqlite3_errmsg(db));
-	struct hh_buf b;
-	hh_buf_init(&b);
-	int rows = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		rows++;
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			if (sqlite3_column_type(st, i) == SQLITE_BLOB) {
-				const unsigned char *p = sqlite3_column_blob(st, i);
-				for (int k = 0; k < sqlite3_column_bytes(st, i); k++)
-					hh_buf_printf(&b, "%02x", p[k]);
-			} else {
-				const unsigned char *t = sqlite3_column_text(st, i);
-				hh_buf_printf(&b, "%s", t ? (const char *)t : "NULL");
-			}
-			hh_buf_printf(&b, "|");
-		}
-		hh_buf_printf(&b, ";");
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	hh_buf_putc(&b, 0);
-	char *out = rows ? hh_xstrdup(b.data) : NULL;
-	hh_buf_clear(&b);
-	return out;
+	return tu_sql_rows(f->dir, q);
 }
 
-/* Every row the fold writes, in a stable order. */
+/* Every row the fold writes, in a stable order: each table by its key,
+ * one after the other (one UNION of them mixes a text and an integer in
+ * a column, which PostgreSQL refuses). */
 static char *fold_tables(struct fx *f)
 {
-	return query_text(f,
-			  "SELECT 'agg', org_id, metric, channel, case_type, topic, "
-			  "day, n, sum FROM fig_agg UNION ALL "
-			  "SELECT 'keys', org_id, metric, dim, key, '', 0, 0, 0 "
-			  "FROM fig_keys UNION ALL "
-			  "SELECT 'proc', org_id, channel, case_type, topic, day, "
-			  "n, secs, '' FROM fig_proc UNION ALL "
-			  "SELECT 'search', id, fig_folded, '', '', '', 0, 0, 0 "
-			  "FROM search_log ORDER BY 1, 2, 3, 4, 5, 6, 7");
+	static const char *const q[] = {
+		"SELECT 'agg', org_id, metric, channel, case_type, topic, day, n, "
+		"sum FROM fig_agg ORDER BY 2, 3, 4, 5, 6, 7",
+		"SELECT 'keys', org_id, metric, dim, key, '', 0, 0, 0 FROM fig_keys "
+		"ORDER BY 2, 3, 4, 5",
+		"SELECT 'proc', org_id, channel, case_type, topic, day, n, secs, '' "
+		"FROM fig_proc ORDER BY 2, 3, 4, 5, 6",
+		"SELECT 'search', id, fig_folded, '', '', '', 0, 0, 0 FROM "
+		"search_log ORDER BY 2",
+	};
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		char *t = query_text(f, q[i]);
+		if (t)
+			hh_buf_printf(&b, "%s", t);
+		free(t);
+	}
+	char *out = b.len ? hh_xstrdup(hh_buf_str(&b)) : NULL;
+	hh_buf_clear(&b);
+	return out;
 }
 
 static void proc_add(struct fx *f, int day, const char *channel,
@@ -1238,9 +1218,9 @@ static void test_search_fold(void **state)
 	struct hh_fig_search_counts raw = raw_search(f, from, today);
 	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
 	/* the fold has the final ones: all but 4 and 5 */
-	char *t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
-				"search_log WHERE fig_folded IS NULL ORDER BY id)");
-	assert_string_equal(t, "4,5|;");
+	char *t = query_text(f, "SELECT id FROM search_log WHERE fig_folded "
+				"IS NULL ORDER BY id");
+	assert_string_equal(t, "4|;5|;");
 	free(t);
 	t = query_text(f, "SELECT sum(n), sum(sum) FROM fig_agg WHERE metric = "
 			  "'srch' AND org_id = (SELECT id FROM organisations "
@@ -1262,9 +1242,9 @@ static void test_search_fold(void **state)
 	assert_int_equal(c.success, 3);
 	raw = raw_search(f, from, today);
 	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
-	t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
-			  "search_log WHERE fig_folded IS NULL ORDER BY id)");
-	assert_string_equal(t, "4,5|;");
+	t = query_text(f, "SELECT id FROM search_log WHERE fig_folded "
+			  "IS NULL ORDER BY id");
+	assert_string_equal(t, "4|;5|;");
 	free(t);
 	/* a rebuild folds the same and stops at the same search */
 	char *before = fold_tables(f);
@@ -1321,9 +1301,9 @@ static void test_search_guide_or_form(void **state)
 	struct hh_fig_search_counts raw = raw_search(f, from, today);
 	assert_true(memcmp(&raw, &c, sizeof(c)) == 0);
 	/* 1 and 3 are in the fold, as a rebuild folds them */
-	t = query_text(f, "SELECT group_concat(id) FROM (SELECT id FROM "
-			  "search_log WHERE fig_folded IS NULL ORDER BY id)");
-	assert_string_equal(t, "2,4|;");
+	t = query_text(f, "SELECT id FROM search_log WHERE fig_folded "
+			  "IS NULL ORDER BY id");
+	assert_string_equal(t, "2|;4|;");
 	free(t);
 	char *before = fold_tables(f);
 	assert_int_equal(hh_figures_rebuild(f->st), HH_OK);
