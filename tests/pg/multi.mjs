@@ -100,12 +100,12 @@ async function draftLetters(bases, c, w, markers) {
   for (let i = 0; i < markers.length; i += 10) {
     out.push(...await Promise.all(markers.slice(i, i + 10).map(async (m, j) => {
       const base = bases[(i + j) % bases.length];
-      const sub = await submit(base, c, null, m);
+      const sub = await unlessBusy(() => submit(base, c, `${m}-${process.pid}`, m));
       if (sub.status !== 201) throw new Error(`case ${m}: ${sub.status} ${sub.text}`);
-      const d = await http(base, 'POST', `/api/v1/cases/${sub.json.id}/letters`, {
+      const d = await unlessBusy(() => http(base, 'POST', `/api/v1/cases/${sub.json.id}/letters`, {
         cookie: w.cookie, csrf: w.csrf,
         body: { decision: 'rejected', justification: 'Det, du har bestilt afhentning af, er ikke storskrald.' },
-      });
+      }));
       if (d.status !== 201) throw new Error(`letter on case ${sub.json.id}: ${d.status} ${d.text}`);
       return { caseId: sub.json.id, letterId: d.json.id, marker: m };
     })));
@@ -113,20 +113,24 @@ async function draftLetters(bases, c, w, markers) {
   return out;
 }
 
-// Sends draft l (version 1) through base: it queues its message. A 503
-// `busy` (the store's serialization retries ran out: the sends and the
-// postmen's claims contend for the same rows) is sent again after its
-// Retry-After, as a caseworker's client does, up to 5 times; busy.n
-// counts them.
-async function sendLetter(base, w, l, busy = { n: 0 }) {
+// The answer of request(), made again after its Retry-After while it is
+// 503 `busy` (the store's serialization retries ran out: sends, drafts
+// and the postmen's claims contend for the same rows), as a client does,
+// up to 5 times; busy.n counts them.
+async function unlessBusy(request, busy = { n: 0 }) {
   for (let i = 0; ; i++) {
-    const r = await http(base, 'POST', `/api/v1/letters/${l.letterId}/send`, {
-      cookie: w.cookie, csrf: w.csrf, headers: { 'If-Match': '"1"' }, body: {}, deadline: 30000,
-    });
+    const r = await request();
     if (r.status !== 503 || r.json?.code !== 'busy' || i === 5) return r;
     busy.n++;
     await sleep(1000 * Number(r.headers.get('retry-after') || 1));
   }
+}
+
+// Sends draft l (version 1) through base: it queues its message.
+function sendLetter(base, w, l, busy = { n: 0 }) {
+  return unlessBusy(() => http(base, 'POST', `/api/v1/letters/${l.letterId}/send`, {
+    cookie: w.cookie, csrf: w.csrf, headers: { 'If-Match': '"1"' }, body: {}, deadline: 30000,
+  }), busy);
 }
 
 // The messages of letters (by letter id): [{uuid, state, channel, next}].
