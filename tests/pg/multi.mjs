@@ -1,7 +1,10 @@
 // multi.mjs - pg-multi (issue 14, points 3 and 4): three helhed instances
 // on one PostgreSQL database behind HAProxy, checked through HAProxy and
-// directly, then with faults: PostgreSQL taken away and back under load,
-// and an instance killed with kill -9 under load.
+// directly; Digital Post sent by their three postmen (each message in one
+// spool), a print batch made by three runs at once (each letter in one
+// PDF), an instance killed with kill -9 while it holds claims; then with
+// faults: PostgreSQL taken away and back under load, and an instance
+// killed with kill -9 under load.
 //
 // It starts everything itself (tests/pg/multi_lib.mjs: a throwaway
 // cluster of its own, since it stops it; the instances; HAProxy on
@@ -11,7 +14,11 @@
 //
 // Usage: node tests/pg/multi.mjs   (HELHED_BIN: the program, default
 // build/helhed; HELHED_MULTI_KEEP=1 keeps the folder with the logs)
-import { Setup, http, psql, now, staffLogin, citizenLogin, uniqueWord, writeArticle, finds, pollFinds, sleep } from './multi_lib.mjs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Setup, http, psql, now, staffLogin, citizenLogin, uniqueWord, writeArticle, finds, pollFinds, sleep, PG_BIN } from './multi_lib.mjs';
 
 // The budget of issue 14: a write on one instance found on another.
 const VISIBLE_MS = Number(process.env.HELHED_MULTI_VISIBLE_MS || 1000);
@@ -73,13 +80,110 @@ function casesThere(url, ids) {
   return Number(psql(url, `SELECT count(*) FROM cases WHERE id IN (${ids.join(',')})`)[0][0]);
 }
 
+// ---- Digital Post on several instances (docs/digital-post.md, "Several
+// instances: claiming") ----
+
+const run = promisify(execFile);
+
+// psql without blocking the event loop (requests go on meanwhile).
+async function psqlAsync(url, sql) {
+  const { stdout } = await run(join(PG_BIN, 'psql'), [url, '-XAtq', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { timeout: 30000 });
+  return stdout.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
+}
+
+// Refusal letters ready to send, one per marker: a storskrald case of
+// citizen c (its "genstande" ends with the marker, which the letter
+// quotes) submitted through bases in turn, and a draft refusing it by
+// caseworker w. [{caseId, letterId, marker}].
+async function draftLetters(bases, c, w, markers) {
+  const out = [];
+  for (let i = 0; i < markers.length; i += 10) {
+    out.push(...await Promise.all(markers.slice(i, i + 10).map(async (m, j) => {
+      const base = bases[(i + j) % bases.length];
+      const sub = await unlessBusy(() => submit(base, c, `${m}-${process.pid}`, m));
+      if (sub.status !== 201) throw new Error(`case ${m}: ${sub.status} ${sub.text}`);
+      const d = await unlessBusy(() => http(base, 'POST', `/api/v1/cases/${sub.json.id}/letters`, {
+        cookie: w.cookie, csrf: w.csrf,
+        body: { decision: 'rejected', justification: 'Det, du har bestilt afhentning af, er ikke storskrald.' },
+      }));
+      if (d.status !== 201) throw new Error(`letter on case ${sub.json.id}: ${d.status} ${d.text}`);
+      return { caseId: sub.json.id, letterId: d.json.id, marker: m };
+    })));
+  }
+  return out;
+}
+
+// The answer of request(), made again after its Retry-After while it is
+// 503 `busy` (the store's serialization retries ran out: sends, drafts
+// and the postmen's claims contend for the same rows), as a client does,
+// up to 5 times; busy.n counts them.
+async function unlessBusy(request, busy = { n: 0 }) {
+  for (let i = 0; ; i++) {
+    const r = await request();
+    if (r.status !== 503 || r.json?.code !== 'busy' || i === 5) return r;
+    busy.n++;
+    await sleep(1000 * Number(r.headers.get('retry-after') || 1));
+  }
+}
+
+// Sends draft l (version 1) through base: it queues its message.
+function sendLetter(base, w, l, busy = { n: 0 }) {
+  return unlessBusy(() => http(base, 'POST', `/api/v1/letters/${l.letterId}/send`, {
+    cookie: w.cookie, csrf: w.csrf, headers: { 'If-Match': '"1"' }, body: {}, deadline: 30000,
+  }), busy);
+}
+
+// The messages of letters (by letter id): [{uuid, state, channel, next}].
+function messagesOf(url, letters) {
+  if (!letters.length) return [];
+  return psql(url, `SELECT message_id, state, coalesce(channel, ''), next_attempt_at FROM messages
+    WHERE letter_id IN (${letters.map((l) => Number(l.letterId)).join(',')})`)
+    .map(([uuid, state, channel, next]) => ({ uuid, state, channel, next: Number(next) }));
+}
+
+// Polls until want(messages of letters) or budget ms; the last messages.
+async function waitMessages(url, letters, want, budget) {
+  const t0 = now();
+  for (;;) {
+    const ms = messagesOf(url, letters);
+    if (want(ms) || now() - t0 > budget) return ms;
+    await sleep(100);
+  }
+}
+
+const isSent = (m) => m.state === 'sent' || m.state === 'delivered';
+
+// Where each MeMo file is: uuid -> the names of the instances whose spool
+// (out/, or sent/ had an integration picked it up) has it.
+function spooled(s) {
+  const where = new Map();
+  for (const x of s.instances) {
+    for (const sub of ['out', 'sent']) {
+      const dir = join(x.spool, sub);
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) {
+        if (f.startsWith('.') || !f.endsWith('.xml')) continue;
+        const u = f.slice(0, -4);
+        if (!where.has(u)) where.set(u, []);
+        where.get(u).push(x.name);
+      }
+    }
+  }
+  return where;
+}
+
+// "A 20, B 25, C 15": how many of uuids each instance's spool has.
+function spoolShare(s, where, uuids) {
+  return s.instances.map((x) => `${x.name} ${uuids.filter((u) => (where.get(u) || []).includes(x.name)).length}`).join(', ');
+}
+
 async function main() {
   const s = new Setup();
   try {
     s.startCluster();
     // A first (it migrates and imports the demo), then B and C together
     const A = await s.startInstance(0);
-    const [B, C] = await Promise.all([s.startInstance(1), s.startInstance(2)]);
+    let [B, C] = await Promise.all([s.startInstance(1), s.startInstance(2)]); // C is started again after its kill -9 in the Digital Post checks
     const hp = await s.startHaproxy();
     const url = s.url;
 
@@ -210,6 +314,154 @@ async function main() {
     const reply = await http(hp.base, 'POST', `/api/v1/chats/${chat}/messages`, { headers: tok, body: { body: 'Tak!' } });
     const agentSees = await http(C.base, 'GET', `/api/v1/chats/${chat}/messages?after=0`, { cookie: agent.cookie });
     check(reply.status === 201 && (agentSees.json?.messages || []).some((m) => m.body === 'Tak!'), 'the citizen\'s answer through HAProxy is read on C');
+
+    // ---- Digital Post on several instances: each message sent once ----
+    // Every instance runs a postman (a delivery pass each second, and at
+    // once when any instance queues a message: the change is NOTIFYed)
+    // into its own spool (SETUP/spool-A, -B, -C). Letters sent at once
+    // through A, B and C wake the three postmen together, so their passes
+    // race for the same due messages; the claims let each message go to
+    // exactly one spool.
+    const postT0 = now();
+    const worker = await staffLogin(A.base, 'sagsbehandler@nordskov.demo', 'demo-sagsbehandler');
+    const tag = `mp${process.pid.toString(36)}`;
+    const bases = [A.base, B.base, C.base];
+    {
+      const N = Number(process.env.HELHED_MULTI_POST || 60);
+      const drafts = await draftLetters(bases, mette, worker, Array.from({ length: N }, (_, i) => `${tag}d${i}q`));
+      const busy = { n: 0 };
+      const sends = await Promise.all(drafts.map((l, i) => sendLetter(bases[i % 3], worker, l, busy)));
+      const codes = {};
+      for (const r of sends) codes[`${r.status}${r.json?.code ? ` ${r.json.code}` : ''}`] = (codes[`${r.status}${r.json?.code ? ` ${r.json.code}` : ''}`] || 0) + 1;
+      check(sends.every((r) => r.status === 200 && r.json?.state === 'sent' && r.json?.message_id),
+        `${N} refusal letters to a citizen with Digital Post sent at once through A, B and C`,
+        `${JSON.stringify(codes)}, ${busy.n} sent again after 503 busy`);
+      const ms = await waitMessages(url, drafts, (m) => m.length === N && m.every(isSent), 60000);
+      const uuids = ms.map((m) => m.uuid);
+      check(ms.length === N && ms.every(isSent), 'the postmen send every one of their messages', `${ms.filter(isSent).length} of ${N} sent`);
+      const where = spooled(s);
+      const once = uuids.filter((u) => (where.get(u) || []).length === 1).length;
+      const more = uuids.filter((u) => (where.get(u) || []).length > 1).length;
+      const missing = uuids.filter((u) => !where.has(u)).length;
+      const dupAll = [...where.values()].filter((v) => v.length > 1).length;
+      check(once === N && dupAll === 0, 'each message\'s MeMo file is in exactly one of the three spools, none missing',
+        `${once} once, ${more} more than once, ${missing} missing; spools ${spoolShare(s, where, uuids)}`);
+    }
+
+    // ---- a print batch across instances ----
+    // Letters to a citizen exempt from Digital Post wait for the print
+    // batch; three `helhed print-batch` runs at once on the one database,
+    // each into its own spool's print/ as an instance's daily run would:
+    // one claims the organisation's letters, the others skip it.
+    {
+      const N = 12;
+      const lars = await citizenLogin(hp.base, 'demo:demo-lars');
+      const drafts = await draftLetters(bases, lars, worker, Array.from({ length: N }, (_, i) => `${tag}p${i}q`));
+      const busy = { n: 0 };
+      const sends = await Promise.all(drafts.map((l, i) => sendLetter(bases[i % 3], worker, l, busy)));
+      const waiting = await waitMessages(url, drafts, (m) => m.length === N && m.every((x) => x.channel === 'print' && x.state === 'queued'), 30000);
+      check(sends.every((r) => r.status === 200) && waiting.length === N && waiting.every((x) => x.channel === 'print' && x.state === 'queued'),
+        `${N} letters to a citizen exempt from Digital Post wait for the print batch`,
+        `${waiting.filter((x) => x.channel === 'print').length} routed to print, ${busy.n} sent again after 503 busy`);
+      const bin = process.env.HELHED_BIN || 'build/helhed';
+      const runs = await Promise.all(s.instances.map((x) => run(bin, ['print-batch', '--db', url, '--spool', x.spool,
+        '--key-file', join(s.dir, 'keys')], { timeout: 120000 }).then((r) => ({ ok: true, out: r.stdout + r.stderr }),
+        (e) => ({ ok: false, out: `${e.stdout || ''}${e.stderr || ''}${e.message}` }))));
+      const printed = messagesOf(url, drafts).filter((m) => m.state === 'printed').length;
+      const texts = [];
+      for (const x of s.instances) {
+        const dir = join(x.spool, 'print');
+        if (!existsSync(dir)) continue;
+        for (const f of readdirSync(dir).filter((f) => f.endsWith('.pdf'))) {
+          texts.push((await run('pdftotext', [join(dir, f), '-'], { timeout: 60000, maxBuffer: 64 << 20 })).stdout);
+        }
+      }
+      const times = drafts.map((l) => texts.reduce((n, t) => n + t.split(l.marker).length - 1, 0));
+      check(runs.every((r) => r.ok) && printed === N && times.every((t) => t === 1),
+        'three print runs at once: every letter printed, each in exactly one PDF',
+        `${runs.filter((r) => r.ok).length} runs ok, ${printed} of ${N} printed, ${texts.length} PDF(s), ` +
+        `letters found ${[...new Set(times)].sort().join('/')} time(s)${runs.some((r) => !r.ok) ? `; ${runs.find((r) => !r.ok).out.slice(0, 300)}` : ''}`);
+    }
+
+    // ---- an instance killed with kill -9 while it holds claims ----
+    // A and B are stopped (SIGSTOP) so that C's postman claims the letters
+    // sent through C; once the database shows claimed messages (queued,
+    // next attempt a lease ahead) C is stopped too, and killed with kill -9
+    // if it still holds some. A and B go on and send everything else, also
+    // what is queued after the kill; C's claimed messages wait for their
+    // lease (HH_MSG_LEASE, 300 s: not waited for here), then any instance
+    // sends them, with the same UUID (docs/digital-post.md, "Crash safety").
+    {
+      const parts = [];
+      for (let p = 0; p < 3; p++) {
+        parts.push(await draftLetters(bases, mette, worker, Array.from({ length: 40 }, (_, i) => `${tag}k${p}x${i}q`)));
+      }
+      const later = await draftLetters(bases, mette, worker, Array.from({ length: 30 }, (_, i) => `${tag}l${i}q`));
+      const used = [];
+      let held = [];
+      let killedAt = 0;
+      process.kill(A.proc.pid, 'SIGSTOP');
+      process.kill(B.proc.pid, 'SIGSTOP');
+      try {
+        for (const part of parts) {
+          used.push(...part);
+          const claimed = `SELECT message_id FROM messages WHERE letter_id IN (${part.map((l) => l.letterId).join(',')})
+            AND state = 'queued' AND next_attempt_at > extract(epoch FROM now())::bigint + 60`;
+          let done = false;
+          const sending = Promise.all(part.map((l) => sendLetter(C.base, worker, l))).finally(() => { done = true; });
+          for (;;) {
+            const last = done;
+            const n = (await psqlAsync(url, claimed)).length;
+            if (n >= 5 || (n && last)) { // a few claims, or what C holds once the part is sent
+              process.kill(C.proc.pid, 'SIGSTOP');
+              if ((await psqlAsync(url, claimed)).length) {
+                process.kill(C.proc.pid, 'SIGKILL');
+                C.killed = true;
+                killedAt = Math.floor(Date.now() / 1000);
+                break;
+              }
+              process.kill(C.proc.pid, 'SIGCONT');
+            }
+            if (last) break; // the part went through before a claim was seen: the next part
+          }
+          await sending;
+          if (C.killed) {
+            await sleep(200); // a commit C sent before it died is not a claim it holds
+            held = (await psqlAsync(url, claimed)).map((r) => r[0]);
+            break;
+          }
+        }
+      } finally {
+        process.kill(A.proc.pid, 'SIGCONT');
+        process.kill(B.proc.pid, 'SIGCONT');
+      }
+      check(C.killed && held.length > 0, 'C killed with kill -9 while it held claims', `${held.length} messages claimed`);
+      const busy = { n: 0 };
+      const sends = await Promise.all(later.map((l, i) => sendLetter(bases[i % 2], worker, l, busy)));
+      const all = [...used, ...later];
+      const heldSet = new Set(held);
+      const ms = await waitMessages(url, all, (m) => m.filter((x) => !heldSet.has(x.uuid)).every(isSent), 60000);
+      const others = ms.filter((x) => !heldSet.has(x.uuid));
+      check(sends.every((r) => r.status === 200) && others.length >= later.length && others.every(isSent),
+        'A and B send every other message, those queued after the kill too',
+        `${others.filter(isSent).length} of ${others.length} sent, ${others.length - later.length} of them queued before the kill; ` +
+        `${busy.n} sent again after 503 busy`);
+      const where = spooled(s);
+      const uuids = others.map((x) => x.uuid);
+      const once = uuids.filter((u) => (where.get(u) || []).length === 1).length;
+      check(once === uuids.length && [...where.values()].every((v) => v.length === 1),
+        'each of them in exactly one spool', `${once} of ${uuids.length}; spools ${spoolShare(s, where, uuids)}`);
+      const mine = ms.filter((x) => heldSet.has(x.uuid));
+      const nowS = Math.floor(Date.now() / 1000);
+      check(mine.length === held.length && mine.every((x) => x.state === 'queued' && x.next > nowS && x.next <= killedAt + 300)
+        && held.every((u) => !(where.get(u) || []).some((n) => n !== 'C')),
+        'C\'s claimed messages wait for their lease, sent by nobody else meanwhile',
+        `${mine.length} queued, next attempt in ${Math.min(...mine.map((x) => x.next - nowS))}-${Math.max(...mine.map((x) => x.next - nowS))} s`);
+      // C again, where HAProxy expects it, for the fault checks
+      if (C.killed) C = await s.startInstance(2, { port: C.port });
+      check((await allReady(s, 20000)) >= 0, 'C started again, every instance is ready');
+    }
+    console.log(`# the Digital Post checks took ${((now() - postT0) / 1000).toFixed(1)} s`);
 
     // ---- faults (point 4) ----
     // PostgreSQL taken away under load: a clear 503, /readyz not ready, no

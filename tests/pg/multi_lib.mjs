@@ -95,13 +95,15 @@ export class Setup {
     execFileSync('tests/pg/cluster.sh', [what, this.cluster], { encoding: 'utf8', timeout: 120000 });
   }
 
-  // Starts `helhed serve` number i (0, 1, 2 ...) on a free port; resolves
-  // to {name, base, proc, log} once it prints that it serves.
-  async startInstance(i, { bin = process.env.HELHED_BIN || 'build/helhed', extra = [] } = {}) {
+  // Starts `helhed serve` number i (0, 1, 2 ...) on a free port (or on
+  // port: an instance started again where HAProxy expects it), with its
+  // own spool folder SETUP/spool-NAME; resolves to {name, base, proc,
+  // spool} once it prints that it serves.
+  async startInstance(i, { bin = process.env.HELHED_BIN || 'build/helhed', extra = [], port = 0 } = {}) {
     const name = 'ABCDEFGH'[i];
     const spool = join(this.dir, `spool-${name}`);
     mkdirSync(spool, { recursive: true });
-    const port = await freePort();
+    port = port || await freePort();
     const log = join(this.dir, `helhed-${name}.log`);
     const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', this.url, '--demo',
       '--key-file', join(this.dir, 'keys'), '--spool', spool, '--threads', '4',
@@ -109,7 +111,7 @@ export class Setup {
     const env = { ...process.env, HELHED_CHAT_LIMITS: '0' };
     const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.procs.push(proc);
-    const inst = { name, base: `http://127.0.0.1:${port}`, proc, port, out: '' };
+    const inst = { name, base: `http://127.0.0.1:${port}`, proc, port, spool, out: '' };
     proc.stdout.on('data', (d) => { inst.out += d; });
     proc.stderr.on('data', (d) => { inst.out += d; });
     const until = now() + 120000; // the first start imports the demo
