@@ -407,12 +407,19 @@ async function main() {
           used.push(...part);
           const claimed = `SELECT message_id FROM messages WHERE letter_id IN (${part.map((l) => l.letterId).join(',')})
             AND state = 'queued' AND next_attempt_at > extract(epoch FROM now())::bigint + 60`;
+          const unsent = `SELECT message_id FROM messages WHERE letter_id IN (${part.map((l) => l.letterId).join(',')})
+            AND state = 'queued'`;
           let done = false;
           const sending = Promise.all(part.map((l) => sendLetter(C.base, worker, l))).finally(() => { done = true; });
+          // C's postman claims while the part is being sent and after it
+          // (it is kicked by each queued message, and runs every second):
+          // watch until every message of the part has left C's hands, on
+          // a loaded machine too, where a claim may be held only briefly
+          const until = Date.now() + 30000;
           for (;;) {
             const last = done;
             const n = (await psqlAsync(url, claimed)).length;
-            if (n >= 5 || (n && last)) { // a few claims, or what C holds once the part is sent
+            if (n) { // C holds claims: stop it, and kill it if it still does
               process.kill(C.proc.pid, 'SIGSTOP');
               if ((await psqlAsync(url, claimed)).length) {
                 process.kill(C.proc.pid, 'SIGKILL');
@@ -422,7 +429,8 @@ async function main() {
               }
               process.kill(C.proc.pid, 'SIGCONT');
             }
-            if (last) break; // the part went through before a claim was seen: the next part
+            // the whole part went through before a claim was seen: the next part
+            if (last && (!(await psqlAsync(url, unsent)).length || Date.now() > until)) break;
           }
           await sending;
           if (C.killed) {
