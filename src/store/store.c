@@ -113,15 +113,17 @@ enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 			   void *ctx)
 {
 	enum hh_rc rc = HH_ERR_BUSY;
-	for (int attempt = 0; attempt < 8; attempt++) {
+	int attempts = s->busy_attempts > 0 ? s->busy_attempts : 8;
+	for (int attempt = 0; attempt < attempts; attempt++) {
 		if (attempt > 0) {
-			/* about 1, 2, 4 ... 64 ms: enough for a checkpoint or
-			 * a competing writer to finish; each wait drawn
-			 * between half and one and a half of that, so that
-			 * writers refused together (PostgreSQL's serialization
-			 * failures on one hot row) do not come back together
+			/* about 1, 2, 4 ... 64 ms, then 64 ms each: enough for
+			 * a checkpoint or a competing writer to finish; each
+			 * wait drawn between half and one and a half of that,
+			 * so that writers refused together (PostgreSQL's
+			 * serialization failures) do not come back together
 			 * and collide again in lock step */
-			long base_us = (1L << (attempt - 1)) * 1000L;
+			int shift = attempt - 1 < 6 ? attempt - 1 : 6;
+			long base_us = (1L << shift) * 1000L;
 			long us = base_us / 2 +
 				  (long)randombytes_uniform((uint32_t)base_us);
 			struct timespec ts = { us / 1000000L,

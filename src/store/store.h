@@ -176,6 +176,11 @@ struct hh_store_counters {
 struct hh_store {
 	void *cls;
 	const char *name; /* "sqlite" */
+	/* How many times hh_store_run_tx tries a transaction that ends BUSY
+	 * (0: 8). SQLite waits inside each attempt (busy_timeout), so 8 is
+	 * plenty there; PostgreSQL's serialization failures come at once and
+	 * in bursts when many instances write, so it tries longer. */
+	int busy_attempts;
 
 	/* What every backend shares (set up by hh_store_init_common):
 	 * orgs_version goes up by one each time a transaction that wrote
