@@ -166,17 +166,21 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
  * now. free_at is wall-clock time, read by every instance, so their
  * clocks must agree to well within a refill (NTP does).
  *
- * Writes: a successful sign-in of an account with no recent failures
- * reads its row (in the read transaction that finds the user) and writes
- * nothing more than before. A try of an account that has failed lately is
- * paid for in the store before the password is checked, so that
- * concurrent checks on several instances cannot get past the limit, and
- * a correct password deletes the row in the transaction that makes the
- * session. A first failure of an account without a row is recorded after
- * the check: tries that start at the same moment on a clean account
- * (at most one per slow-lane worker of each instance) are all checked,
- * and all counted, so the account then waits for every one of them; the
- * rate over time stays one try per refill. */
+ * Every try is paid for in the store before the password is checked, in
+ * a write transaction of its own: concurrent tries on several instances
+ * are serialised there, so no more than the allowance is ever checked,
+ * and a try whose payment cannot be written is not checked at all (a
+ * failure counted only after the check was a free guess whenever that
+ * write failed; review of pg-throttle). A correct password deletes the
+ * row in the transaction that makes the session. So a sign-in costs one
+ * write more than before the count moved to the store, beside the
+ * password hash's 50 to 150 ms.
+ *
+ * The row is keyed by the account: the user's id when the email names
+ * one, else the email folded to lower case (ASCII, as SQLite's NOCASE).
+ * PostgreSQL's lower() folds more than ASCII ("edİtor" finds "editor"),
+ * so a key made from the typed email would give one account one
+ * allowance per spelling. */
 
 #define ACCOUNT_STEP_US ((int64_t)HH_SIGNIN_ACCOUNT_REFILL * 1000000)
 #define ACCOUNT_FULL_US ((int64_t)HH_SIGNIN_ACCOUNT_BURST * ACCOUNT_STEP_US)
@@ -197,28 +201,43 @@ static int account_wait_s(int64_t free_at, int64_t now)
 struct user_ctx {
 	struct hh_arena *a;
 	const char *email;
-	const unsigned char *key;
+	const struct hh_vault *vault;
+	unsigned char key[32]; /* the account's (above), set here */
 	struct hh_user *user;
 	struct hh_org *org;
 	int have_row;    /* the account has a row of failures */
 	int64_t free_at; /* its free_at, when it has */
 };
 
-/* Reads the account's failures, then the user (NOT_FOUND: no such
- * email); one read transaction, as before the count moved to the store. */
+/* Reads the user (NOT_FOUND: no such email), then the account's
+ * failures under its key; one read transaction. */
 static enum hh_rc find_user_tx(struct hh_tx *tx, void *p)
 {
 	struct user_ctx *c = p;
 	c->have_row = 0;
+	enum hh_rc found = tx->store->user_get_by_email(tx, c->a, c->email,
+							c->user);
+	if (found != HH_OK && found != HH_ERR_NOT_FOUND)
+		return found;
+	const char *account;
+	if (found == HH_OK) {
+		account = hh_arena_printf(c->a, "user:%lld",
+					  (long long)c->user->id);
+	} else {
+		char *folded = hh_arena_strdup(c->a, c->email);
+		for (char *q = folded; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		account = folded;
+	}
+	hh_vault_account_hash(c->vault, account, c->key);
 	enum hh_rc rc = tx->store->signin_fail_get(tx, c->key, &c->free_at);
 	if (rc == HH_OK)
 		c->have_row = 1;
 	else if (rc != HH_ERR_NOT_FOUND)
 		return rc;
-	rc = tx->store->user_get_by_email(tx, c->a, c->email, c->user);
-	if (rc == HH_OK)
-		rc = tx->store->org_get(tx, c->a, c->user->org_id, c->org);
-	return rc;
+	if (found == HH_OK)
+		found = tx->store->org_get(tx, c->a, c->user->org_id, c->org);
+	return found;
 }
 
 /* A hash to check unknown emails' passwords against, made once: threads
@@ -343,36 +362,29 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	pthread_once(&limits_once, limits_init);
 	if (!client)
 		client = "";
-	/* the account, however its email is capitalised */
-	char *account = hh_arena_strdup(a, email);
-	for (char *p = account; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	unsigned char key[32];
-	hh_vault_account_hash(hh_vault_of(st), account, key);
 	/* The address pays for its try before anything else, so that a
 	 * flood from one address costs neither the store nor hashing. */
 	int wait = 0;
 	if (!hh_limiter_take(fail_by_address, client, hh_mono_us(), &wait))
 		goto limited;
-	struct user_ctx uc = { a, email, key, &out->user, &out->org, 0, 0 };
+	struct user_ctx uc = { .a = a, .email = email,
+			       .vault = hh_vault_of(st), .user = &out->user,
+			       .org = &out->org };
 	enum hh_rc rc = hh_store_run_tx(st, 0, find_user_tx, &uc);
+	const unsigned char *key = uc.key;
 	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND) {
 		hh_limiter_refund(fail_by_address, client);
 		return rc;
 	}
 	enum hh_rc found = rc;
-	/* An account that failed lately pays for its try in the store
-	 * before the password is checked (see above); one that is out of
-	 * tries is refused without a write. */
-	int paid = 0;
+	/* Every try pays for itself in the store before the password is
+	 * checked (see above); an account out of tries is refused without
+	 * a write, and a try that cannot be paid is not checked. */
 	int64_t free_at = 0;
 	int64_t now = hh_now_us();
-	/* a row whose free_at has come says nothing (the next failure
-	 * written anywhere deletes it) */
-	int recent = uc.have_row && uc.free_at > now;
-	if (recent) {
+	{
 		struct fail_ctx tc = { .key = key, .now = now, .strict = 1 };
-		wait = account_wait_s(uc.free_at, tc.now);
+		wait = uc.have_row ? account_wait_s(uc.free_at, tc.now) : 0;
 		rc = wait ? HH_ERR_LIMITED
 			  : hh_store_run_tx(st, 1, take_tx, &tc);
 		if (rc == HH_ERR_LIMITED && !wait)
@@ -383,9 +395,9 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 				goto limited;
 			return rc;
 		}
-		paid = 1;
 		free_at = tc.free_at;
 	}
+	const int paid = 1;
 	if (found == HH_ERR_NOT_FOUND) {
 		/* Spend the same time as a real check so timing does not
 		 * tell which emails exist. */
@@ -401,8 +413,7 @@ enum hh_rc hh_auth_login(struct hh_store *st, struct hh_arena *a,
 	}
 	hh_limiter_refund(fail_by_address, client);
 	unsigned char csrf_hash[32];
-	struct login_ctx lc = { a, email, password, out, { 0 },
-				recent ? key : NULL };
+	struct login_ctx lc = { a, email, password, out, { 0 }, key };
 	hh_auth_new_token(out->token, lc.hash);
 	hh_auth_new_token(out->csrf, csrf_hash);
 	return hh_store_run_tx(st, 1, login_tx, &lc);

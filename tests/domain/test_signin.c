@@ -300,12 +300,24 @@ static void concurrent_tries_get_no_more_than_the_limit(void **state)
 			 HH_ERR_LIMITED);
 }
 
+/* The account's key as auth.c makes it: the user's id when the email
+ * names one. */
+static void account_key(struct fx *f, const char *email, unsigned char key[32])
+{
+	char sql[200], account[64];
+	snprintf(sql, sizeof(sql),
+		 "SELECT id FROM users WHERE email = '%s'", email);
+	snprintf(account, sizeof(account), "user:%lld",
+		 (long long)tu_sql_int(f->dir, sql, 0, NULL));
+	hh_vault_account_hash(NULL, account, key);
+}
+
 /* Puts the account's row of failures as one failure a moment ago leaves
  * it (one try spent), past the store. */
-static void one_recent_failure(struct fx *f, const char *account)
+static void one_recent_failure(struct fx *f, const char *email)
 {
 	unsigned char key[32];
-	hh_vault_account_hash(NULL, account, key);
+	account_key(f, email, key);
 	char sql[200];
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO signin_failures(account_key, free_at) "
@@ -366,6 +378,54 @@ static void a_store_fault_half_makes_nothing(void **state)
 	assert_true(errors >= 5 && errors < 16);
 }
 
+/* Review of pg-throttle: a try is checked only once it is paid for.
+ * The store fails at one of its calls in each try (each call in turn),
+ * on an account with no failures yet: a try that is not counted is not
+ * checked either, so no more than the allowance of wrong passwords is
+ * ever answered "wrong" (FORBIDDEN); the rest are errors or LIMITED.
+ * Before, a failure was written only after the check, and when that
+ * write failed the guess had been checked for free. */
+static void a_try_that_cannot_be_counted_is_not_checked(void **state)
+{
+	struct fx *f = *state;
+	int checked = 0, limited = 0;
+	for (int i = 0; i < 48; i++) {
+		/* past a try's last call now and then: it goes through */
+		hh_store_fault_inject(f->a, 1 + i % 16, HH_ERR_IO);
+		enum hh_rc rc = sign_in(f, f->a, "editor@901", "wrong", NULL);
+		hh_store_fault_inject(f->a, 0, HH_OK);
+		assert_true(rc == HH_ERR_FORBIDDEN || rc == HH_ERR_IO ||
+			    rc == HH_ERR_LIMITED);
+		checked += rc == HH_ERR_FORBIDDEN;
+		limited += rc == HH_ERR_LIMITED;
+	}
+	assert_true(checked <= HH_SIGNIN_ACCOUNT_BURST);
+	assert_true(limited > 0);
+	/* and the right password waits too */
+	assert_int_equal(sign_in(f, f->a, "editor@901", "password-1", NULL),
+			 HH_ERR_LIMITED);
+}
+
+/* Review of pg-throttle: PostgreSQL finds a user however its email's
+ * letters are folded by lower() ("edİtor" is "editor" there; SQLite's
+ * NOCASE folds ASCII only and finds no one). The count is the account's,
+ * not the spelling's: five failures as "editor" leave no try to a
+ * spelling that reaches the same account, right password or not. */
+static void every_spelling_of_an_account_shares_its_count(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < HH_SIGNIN_ACCOUNT_BURST; i++)
+		assert_int_equal(sign_in(f, f->a, "editor@901", "wrong", NULL),
+				 HH_ERR_FORBIDDEN);
+	const char *spellings[] = { "ed\xc4\xb0tor@901", "EDITOR@901" };
+	for (size_t i = 0; i < 2; i++) {
+		enum hh_rc rc = sign_in(f, f->a, spellings[i], "password-1", NULL);
+		assert_int_not_equal(rc, HH_OK);
+	}
+	assert_int_equal(sign_in(f, f->a, "EDITOR@901", "password-1", NULL),
+			 HH_ERR_LIMITED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +437,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			concurrent_tries_get_no_more_than_the_limit, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_try_that_cannot_be_counted_is_not_checked, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			every_spelling_of_an_account_shares_its_count, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(a_store_fault_half_makes_nothing,
 						setup, teardown),
