@@ -23,7 +23,8 @@ struct hh_postman {
 	atomic_int stopping;
 	char printed_day[11]; /* the last day the print batch ran */
 	char held_day[11];    /* the day whose run skipped organisations
-				 another run held: tried again each pass */
+				 another run held: tried again each minute */
+	int64_t held_at;      /* when that run was */
 };
 
 static void on_change(void *cls, const struct hh_change *c)
@@ -61,6 +62,11 @@ static void maybe_print(struct hh_postman *p, int64_t now)
 		return;
 	struct hh_print_stats s;
 	int held = !strcmp(day, p->held_day);
+	/* held: once a minute, not every pass (review of pg-claim: a run
+	 * that died holds its letters for the print lease, an hour, and
+	 * every instance asking each second only adds write transactions) */
+	if (held && now - p->held_at < 60)
+		return;
 	enum hh_rc rc = held ? hh_messages_print_batch_held(p->cfg.store,
 							    p->cfg.print_dir,
 							    day, now, &s)
@@ -78,6 +84,7 @@ static void maybe_print(struct hh_postman *p, int64_t now)
 	 * as soon as its claim runs out */
 	if (s.busy) {
 		memcpy(p->held_day, day, sizeof(day));
+		p->held_at = now;
 		return;
 	}
 	memcpy(p->printed_day, day, sizeof(day));
@@ -87,11 +94,15 @@ static void *run(void *arg)
 {
 	struct hh_postman *p = arg;
 	for (;;) {
-		int64_t now = hh_now_us() / 1000000;
+		int64_t now;
 		struct hh_deliver_stats s;
 		enum hh_rc rc;
-		/* a full batch may mean more are due: go on at once */
+		/* a full batch may mean more are due: go on at once. The time
+		 * is read again for each pass: its claims' lease runs from it,
+		 * and a long catch-up must not claim with a lease that began
+		 * minutes ago (review of pg-claim) */
 		do {
+			now = hh_now_us() / 1000000;
 			rc = hh_messages_deliver(p->cfg.store, p->cfg.transport,
 						 now, p->cfg.batch, &s);
 		} while (rc == HH_OK &&
@@ -105,6 +116,7 @@ static void *run(void *arg)
 			hh_log(HH_LOG_INFO, "delivery pass: busy, again next pass");
 		else if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "delivery pass: %s", hh_rc_name(rc));
+		now = hh_now_us() / 1000000;
 		rc = hh_messages_receipts(p->cfg.store, p->cfg.transport, now, NULL);
 		if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "receipts: %s", hh_rc_name(rc));

@@ -239,26 +239,51 @@ struct record_ctx {
 	const struct hh_message_row *row;
 	struct hh_message m;
 	const char *text;
+	int64_t lease; /* the pass's claim: the message must still hold it */
 };
+
+/* CONFLICT unless the message is still queued under this pass's claim:
+ * a pass whose lease ran out (a pause, a long catch-up) and whose
+ * message another pass claimed since must not write over that claim
+ * (review of pg-claim). */
+static enum hh_rc still_ours(struct hh_tx *tx, const struct record_ctx *x)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_message_row cur;
+	enum hh_rc rc = tx->store->message_get(tx, &a, x->m.id, &cur);
+	if (rc == HH_ERR_NOT_FOUND ||
+	    (rc == HH_OK && (strcmp(cur.m.state, "queued") ||
+			     cur.m.next_attempt_at != x->lease)))
+		rc = HH_ERR_CONFLICT;
+	hh_arena_clear(&a);
+	return rc;
+}
 
 static enum hh_rc record_tx(struct hh_tx *tx, void *arg)
 {
 	struct record_ctx *x = arg;
+	enum hh_rc rc = still_ours(tx, x);
+	if (rc != HH_OK)
+		return rc;
 	return change(tx, "postman", x->row, &x->m, "queued", x->text);
 }
 
 static enum hh_rc retry_later_tx(struct hh_tx *tx, void *arg)
 {
 	struct record_ctx *x = arg;
+	enum hh_rc rc = still_ours(tx, x);
+	if (rc != HH_OK)
+		return rc;
 	return tx->store->message_update(tx, &x->m, "queued");
 }
 
 /* Records m (from queued); CONFLICT counts as stale. */
 static enum hh_rc record(struct hh_store *st, const struct hh_message_row *row,
-			 struct hh_message *m, const char *text,
+			 struct hh_message *m, const char *text, int64_t lease,
 			 struct hh_deliver_stats *s)
 {
-	struct record_ctx x = { row, *m, text };
+	struct record_ctx x = { row, *m, text, lease };
 	enum hh_rc rc = hh_store_run_tx(st, 1, record_tx, &x);
 	if (rc == HH_ERR_CONFLICT) {
 		s->stale++;
@@ -276,7 +301,7 @@ static enum hh_rc record(struct hh_store *st, const struct hh_message_row *row,
 static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 			      struct hh_arena *a,
 			      const struct hh_message_row *row, int64_t now,
-			      struct hh_deliver_stats *s)
+			      int64_t lease, struct hh_deliver_stats *s)
 {
 	struct plan p = { 0 };
 	hh_buf_init(&p.memo);
@@ -293,7 +318,7 @@ static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 		rc = record(st, row, &m,
 			    hh_arena_printf(a, "Brevet sendes som papirbrev med "
 					    "posten (%s)", p.reason),
-			    s);
+			    lease, s);
 		s->to_print++;
 		goto fail;
 	}
@@ -303,7 +328,7 @@ static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 		rc = record(st, row, &m,
 			    hh_arena_printf(a, "Brevet kunne ikke sendes: %s",
 					    p.reason),
-			    s);
+			    lease, s);
 		s->errors++;
 		goto fail;
 	}
@@ -318,7 +343,8 @@ static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 		m.state = "sent";
 		m.sent_at = now;
 		m.last_error = NULL;
-		rc = record(st, row, &m, "Brevet er sendt til Digital Post", s);
+		rc = record(st, row, &m, "Brevet er sendt til Digital Post",
+			    lease, s);
 		s->sent++;
 		goto fail;
 	}
@@ -329,7 +355,7 @@ static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 		rc = record(st, row, &m,
 			    hh_arena_printf(a, "Brevet kunne ikke sendes til "
 					    "Digital Post: %s", m.last_error),
-			    s);
+			    lease, s);
 		s->failed++;
 		goto fail;
 	}
@@ -338,7 +364,7 @@ static enum hh_rc deliver_one(struct hh_store *st, struct hh_transport *t,
 	hh_log(HH_LOG_WARN, "message %s: attempt %lld failed, next in %lld s: %s",
 	       m.message_id, (long long)m.attempts,
 	       (long long)(m.next_attempt_at - now), m.last_error);
-	struct record_ctx later = { row, m, NULL };
+	struct record_ctx later = { row, m, NULL, lease };
 	rc = hh_store_run_tx(st, 1, retry_later_tx, &later);
 	if (rc == HH_ERR_CONFLICT) {
 		s->stale++;
@@ -455,10 +481,19 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	if (rc != HH_OK)
 		x.n = 0; /* rolled back: nothing of it is ours */
 	int i = 0;
+	int64_t claimed_at = hh_mono_us();
 	while (rc == HH_OK && i < x.n) {
+		/* a pass that has taken nearly its lease stops and gives the
+		 * rest back: past the lease another pass may claim them while
+		 * this one sends (review of pg-claim) */
+		if (hh_mono_us() - claimed_at >
+		    (int64_t)(HH_MSG_LEASE - HH_MSG_LEASE_MARGIN) * 1000000) {
+			unclaim(st, &x.rows[i], x.n - i, d.lease);
+			break;
+		}
 		struct hh_arena one;
 		hh_arena_init(&one);
-		rc = deliver_one(st, t, &one, &x.rows[i], now, s);
+		rc = deliver_one(st, t, &one, &x.rows[i], now, d.lease, s);
 		hh_arena_clear(&one);
 		if (rc == HH_OK)
 			i++;

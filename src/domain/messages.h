@@ -68,6 +68,9 @@
 /* How long a pass holds the messages it claimed (seconds): its sends
  * must be done by then, or another instance sends them again. */
 #define HH_MSG_LEASE 300
+/* A pass stops sending this many seconds before its lease ends and gives
+ * the rest back (hh_messages_deliver). */
+#define HH_MSG_LEASE_MARGIN 60
 /* How long a print run holds the letters it claimed (seconds): a run
  * that died is taken over by a later run after this. */
 #define HH_PRINT_LEASE 3600

@@ -112,6 +112,8 @@ static void take_spare(void)
 	struct hh_store *st = id_store;
 	int need = st && spare_next == spare_end;
 	int64_t n = 2 * id_handed;
+	id_handed = 0; /* the rate since the last flush, not since the last
+			  spare (else each spare doubles the one before) */
 	pthread_mutex_unlock(&id_lock);
 	if (!need)
 		return;
@@ -130,7 +132,6 @@ static void take_spare(void)
 	if (id_store == st && spare_next == spare_end) {
 		spare_next = b.first;
 		spare_end = b.first + n;
-		id_handed = 0;
 	} /* else another flush took one meanwhile: this one is a gap */
 	pthread_mutex_unlock(&id_lock);
 }

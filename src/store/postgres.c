@@ -348,7 +348,11 @@ PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
 	 * after connect_timeout instead of holding a request for the
 	 * system's TCP timeout (minutes). The listener waits on its
 	 * connection for hours, so it has keepalives that notice a server
-	 * gone silent (pg-multi). */
+	 * gone silent (pg-multi); the pool's and the journal serial's
+	 * connections have them too (review of pg-serial): a server gone
+	 * silent in the middle of a statement (a failover without a reset)
+	 * fails the statement after tcp_user_timeout, 20 s, instead of
+	 * holding the request, and the serial's lock, for minutes. */
 	const char *keys[] = { "connect_timeout", "application_name",
 			       "keepalives_idle", "keepalives_interval",
 			       "keepalives_count", "tcp_user_timeout",
@@ -374,7 +378,7 @@ static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 		PQfinish(c->db);
 		c->db = NULL;
 	}
-	c->db = hh_pg_connect(s, "helhed", 0);
+	c->db = hh_pg_connect(s, "helhed", 1);
 	memset(c->prepared, 0, sizeof(c->prepared));
 	shapes_clear(c);
 	if (PQstatus(c->db) != CONNECTION_OK) {

@@ -67,7 +67,7 @@ static enum hh_rc serial_open(struct pg *s)
 	if (s->serial_db)
 		PQfinish(s->serial_db);
 	s->serial_prepared = 0;
-	s->serial_db = hh_pg_connect(s, "helhed-serial", 0);
+	s->serial_db = hh_pg_connect(s, "helhed-serial", 1);
 	if (PQstatus(s->serial_db) != CONNECTION_OK) {
 		hh_log(HH_LOG_ERROR, "postgres: cannot connect: %s",
 		       PQerrorMessage(s->serial_db));
@@ -79,7 +79,10 @@ static enum hh_rc serial_open(struct pg *s)
 	 * waits its turn there instead of failing. lock_timeout: a session
 	 * holding the row for long (someone in psql, or a helhed from before
 	 * this change taking it in a submission) makes a submission BUSY
-	 * after a while instead of holding it for good. */
+	 * after a while instead of holding it for good; short, since every
+	 * submission of the instance waits behind this one connection, and
+	 * hh_store_run_tx retries a BUSY within its time budget only.
+	 * statement_timeout: the upsert of one row takes milliseconds. */
 	char setup[384];
 	snprintf(setup, sizeof(setup),
 		 "SET client_encoding = 'UTF8'; "
@@ -89,7 +92,8 @@ static enum hh_rc serial_open(struct pg *s)
 		 "SET helhed.instance = '%s'; "
 		 "SET default_transaction_isolation = 'read committed'; "
 		 "SET synchronous_commit = off; "
-		 "SET lock_timeout = '5s'",
+		 "SET lock_timeout = '2s'; "
+		 "SET statement_timeout = '10s'",
 		 s->instance);
 	PGresult *r = PQexec(s->serial_db, setup);
 	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK

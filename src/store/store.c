@@ -114,7 +114,14 @@ enum hh_rc hh_store_run_tx(struct hh_store *s, int write, hh_tx_fn fn,
 {
 	enum hh_rc rc = HH_ERR_BUSY;
 	int attempts = s->busy_attempts > 0 ? s->busy_attempts : 8;
+	/* Attempts are bounded in time too where there are many (review of
+	 * 5f9db54): an attempt may itself wait (a lock, up to lock_timeout),
+	 * and a request must not go on retrying for long past that. */
+	int64_t started = s->busy_attempts > 0 ? hh_mono_us() : 0;
 	for (int attempt = 0; attempt < attempts; attempt++) {
+		if (attempt > 0 && started &&
+		    hh_mono_us() - started > HH_STORE_BUSY_BUDGET_US)
+			break;
 		if (attempt > 0) {
 			/* about 1, 2, 4 ... 64 ms, then 64 ms each: enough for
 			 * a checkpoint or a competing writer to finish; each

@@ -141,6 +141,10 @@ struct hh_change {
 
 typedef void (*hh_change_fn)(void *cls, const struct hh_change *c);
 
+/* How long hh_store_run_tx goes on retrying BUSY on a backend with
+ * busy_attempts set (PostgreSQL): past it, no further attempt starts. */
+#define HH_STORE_BUSY_BUDGET_US 2000000
+
 #define HH_STORE_SUBSCRIBERS_MAX 8
 struct hh_store_subscriber {
 	hh_change_fn fn;
@@ -179,7 +183,8 @@ struct hh_store {
 	/* How many times hh_store_run_tx tries a transaction that ends BUSY
 	 * (0: 8). SQLite waits inside each attempt (busy_timeout), so 8 is
 	 * plenty there; PostgreSQL's serialization failures come at once and
-	 * in bursts when many instances write, so it tries longer. */
+	 * in bursts when many instances write, so it tries longer, within
+	 * HH_STORE_BUSY_BUDGET_US from the first attempt's start. */
 	int busy_attempts;
 
 	/* What every backend shares (set up by hh_store_init_common):

@@ -703,6 +703,54 @@ static void *postman_thread(void *p)
 	return NULL;
 }
 
+/* A transport whose send stands for a pass that lost its claim while
+ * sending (a pause past its lease): another pass claims the message
+ * meanwhile, moving its next attempt to that pass's own lease. */
+struct takeover {
+	const char *dir;
+	int64_t other_lease;
+};
+
+static enum hh_post_result takeover_send(void *cls, const char *uuid,
+					 const void *memo, size_t len,
+					 char *reason)
+{
+	struct takeover *k = cls;
+	(void)memo, (void)len, (void)reason;
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE messages SET next_attempt_at = %lld "
+		 "WHERE message_id = '%s'",
+		 (long long)k->other_lease, uuid);
+	free(tu_sql(k->dir, sql, 0, NULL));
+	return HH_POST_OK;
+}
+
+/* Review of pg-claim: a pass records what it sent only while the message
+ * is still its claim; one taken over by another pass is left to that
+ * pass (counted stale), not written over as sent. */
+static void a_pass_that_lost_its_claim_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	char uuid[HH_UUID_SIZE];
+	dp_letter(&f->d, f->d.anna, "Afgørelse", uuid);
+	struct takeover k = { f->d.dir, NOW + 10 * HH_MSG_LEASE };
+	struct counted c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct hh_transport t = counted_transport(&c);
+	t.cls = &k;
+	t.send = takeover_send;
+	struct hh_deliver_stats s;
+	assert_int_equal(hh_messages_deliver(f->d.st, &t, NOW, 10, &s), HH_OK);
+	assert_int_equal(s.sent, 1); /* handed over, as far as it knows */
+	assert_int_equal(s.stale, 1);
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM messages WHERE message_id = '%s' "
+		 "AND state = 'queued' AND next_attempt_at = %lld",
+		 uuid, (long long)k.other_lease);
+	assert_int_equal(tu_sql_int(f->d.dir, sql, 0, NULL), 1);
+}
+
 /* Two instances (two stores on one database), each with its postman,
  * run at once over 200 due messages: each message is handed to the
  * transport once, and all of them end sent. */
@@ -972,6 +1020,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(metrics_count_by_state_and_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_store_fault_anywhere_loses_and_duplicates_nothing, setup, teardown),
 		cmocka_unit_test(the_content_gives_cvr_numbers_and_addresses),
+		cmocka_unit_test_setup_teardown(a_pass_that_lost_its_claim_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_instances_send_each_message_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_print_batches_print_each_letter_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_message_whose_postman_died_is_sent_after_the_lease, setup, teardown),

@@ -295,6 +295,32 @@ static void t_pg_retries_a_burst_of_failures(void **state)
 	x_commit(tx);
 }
 
+/* ... and within a time budget: attempts that each wait (a lock, up to
+ * its lock_timeout) stop being retried once HH_STORE_BUSY_BUDGET_US has
+ * passed, instead of 14 times their wait. */
+static enum hh_rc slow_busy_tx(struct hh_tx *tx, void *p)
+{
+	(void)tx;
+	int *calls = p;
+	(*calls)++;
+	struct timespec ts = { 0, 400 * 1000000L };
+	nanosleep(&ts, NULL);
+	return HH_ERR_BUSY;
+}
+
+static void t_pg_retries_within_a_time_budget(void **state)
+{
+	struct x_fx *f = *state;
+	int calls = 0;
+	int64_t t0 = hh_mono_us();
+	assert_int_equal(hh_store_run_tx(f->st, 1, slow_busy_tx, &calls),
+			 HH_ERR_BUSY);
+	int64_t took = hh_mono_us() - t0;
+	/* 400 ms an attempt: the budget of 2 s lets about five start */
+	assert_true(calls >= 2 && calls < 14);
+	assert_true(took < HH_STORE_BUSY_BUDGET_US + 1000000);
+}
+
 /* A constraint (a taken email) is CONFLICT and the transaction goes on,
  * as in SQLite. */
 static void t_pg_conflict_keeps_tx(void **state)
@@ -707,6 +733,7 @@ int main(void)
 		cmocka_unit_test(t_pg_two_instances_migrate_once),
 		T(t_pg_serialization_failure_is_busy),
 		T(t_pg_retries_a_burst_of_failures),
+		T(t_pg_retries_within_a_time_budget),
 		T(t_pg_conflict_keeps_tx),
 		T(t_pg_chat_round_trip),
 		T(t_pg_feedback_round_trip),
