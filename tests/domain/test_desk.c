@@ -874,10 +874,12 @@ static void t_assisted_case_carries_consent(void **state)
 	assert_int_equal(c.id, first);
 	json_t *other = json_pack("{s:s}", "antal", "3");
 	in.values = other;
+	res.values = NULL;
 	assert_int_equal(hh_desk_assisted_submit(f->st, &f->a, AGENT(f->m901, 3),
 						 f->anna, &in, &res, &c, &replayed,
 						 &fault, &dfault),
 			 HH_ERR_CONFLICT);
+	json_decref(res.values); /* the caller's on every answer, as the API's */
 	assert_int_equal(fault, HH_SUBMIT_KEY_REUSED);
 	hh_clock_set_us(0);
 	json_decref(other);

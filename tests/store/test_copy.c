@@ -99,7 +99,8 @@ static int cmp_str(const void *a, const void *b)
  * prints them, text as it is, bytes as \x and hex digits. */
 static char *sorted_lines(char **rows, int n)
 {
-	qsort(rows, (size_t)n, sizeof(*rows), cmp_str);
+	if (n > 0) /* an empty table: rows may be NULL, which qsort must not get */
+		qsort(rows, (size_t)n, sizeof(*rows), cmp_str);
 	struct hh_buf b;
 	hh_buf_init(&b);
 	for (int i = 0; i < n; i++) {
