@@ -138,6 +138,31 @@ static enum hh_rc simple(struct pg_conn *c, const char *sql)
 
 /* ---- statements ---------------------------------------------------------- */
 
+/* Runs the statement prepared as name on tx's connection; the time from
+ * t0 counts as one query (/metrics). An error fails the transaction. */
+static enum hh_rc exec_prepared(struct hh_tx *tx, const char *name,
+				const char *sql, const struct pg_params *p,
+				int64_t t0, PGresult **res)
+{
+	struct pg_conn *c = (struct pg_conn *)tx;
+	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
+				     p ? p->v : NULL, p ? p->len : NULL,
+				     p ? p->fmt : NULL, 0);
+	hh_store_count_query(tx->store, hh_mono_us() - t0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		enum hh_rc rc = map_error(c->db, r, sql);
+		PQclear(r);
+		c->failed = rc;
+		return rc;
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return HH_OK;
+}
+
 enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 		      const struct pg_params *p, PGresult **res)
 {
@@ -165,22 +190,7 @@ enum hh_rc hh_pg_exec(struct hh_tx *tx, enum pg_stmt_id id, const char *sql,
 		}
 		c->prepared[id] = 1;
 	}
-	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
-				     p ? p->v : NULL, p ? p->len : NULL,
-				     p ? p->fmt : NULL, 0);
-	hh_store_count_query(tx->store, hh_mono_us() - t0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		enum hh_rc rc = map_error(c->db, r, sql);
-		PQclear(r);
-		c->failed = rc;
-		return rc;
-	}
-	if (res)
-		*res = r;
-	else
-		PQclear(r);
-	return HH_OK;
+	return exec_prepared(tx, name, sql, p, t0, res);
 }
 
 enum hh_rc hh_pg_exec_sql(struct hh_tx *tx, const char *sql,
@@ -260,23 +270,7 @@ enum hh_rc hh_pg_exec_shape(struct hh_tx *tx, const char *sql,
 	}
 	char name[16];
 	snprintf(name, sizeof(name), "s%d", i);
-	int64_t t0 = hh_mono_us(); /* pg-ops: for /metrics */
-	PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0,
-				     p ? p->v : NULL, p ? p->len : NULL,
-				     p ? p->fmt : NULL, 0);
-	hh_store_count_query(tx->store, hh_mono_us() - t0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		enum hh_rc rc = map_error(c->db, r, sql);
-		PQclear(r);
-		c->failed = rc;
-		return rc;
-	}
-	if (res)
-		*res = r;
-	else
-		PQclear(r);
-	return HH_OK;
+	return exec_prepared(tx, name, sql, p, hh_mono_us(), res);
 }
 
 enum hh_rc hh_pg_exec_guarded(struct hh_tx *tx, enum pg_stmt_id id,
@@ -367,6 +361,29 @@ PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
 	return PQconnectdbParams(keys, vals, 1);
 }
 
+/* The client side of what the migrations and the SQL assume, then extra
+ * (more SET statements, each ending in "; ", or ""); pg-multi:
+ * helhed.instance names this instance in the change notices its writes
+ * send (migrations-pg/0029_change_notify.sql). */
+enum hh_rc hh_pg_session_setup(const struct pg *s, PGconn *db,
+			       const char *extra)
+{
+	char setup[512];
+	snprintf(setup, sizeof(setup),
+		 "%sSET client_encoding = 'UTF8'; "
+		 "SET standard_conforming_strings = on; "
+		 "SET TIME ZONE 'UTC'; "
+		 "SET client_min_messages = warning; "
+		 "SET helhed.instance = '%s'",
+		 extra, s->instance);
+	PGresult *r = PQexec(db, setup);
+	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
+				? HH_OK
+				: map_error(db, r, "set up");
+	PQclear(r);
+	return rc;
+}
+
 static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 {
 	if (c->db && PQstatus(c->db) == CONNECTION_OK)
@@ -388,22 +405,7 @@ static enum hh_rc conn_open(struct pg *s, struct pg_conn *c)
 		c->db = NULL;
 		return HH_ERR_IO;
 	}
-	/* the client side of what the migrations and the SQL assume;
-	 * pg-multi: helhed.instance names this instance in the change
-	 * notices its writes send (migrations-pg/0029_change_notify.sql) */
-	char setup[320];
-	snprintf(setup, sizeof(setup),
-		 "SET client_encoding = 'UTF8'; "
-		 "SET standard_conforming_strings = on; "
-		 "SET TIME ZONE 'UTC'; "
-		 "SET client_min_messages = warning; "
-		 "SET helhed.instance = '%s'",
-		 s->instance);
-	PGresult *r = PQexec(c->db, setup);
-	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
-				? HH_OK
-				: map_error(c->db, r, "set up");
-	PQclear(r);
+	enum hh_rc rc = hh_pg_session_setup(s, c->db, "");
 	c->tx.store = &s->store;
 	return rc;
 }

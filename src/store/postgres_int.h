@@ -456,6 +456,10 @@ void hh_pg_fill_figures(struct hh_store *st);
  * is opened with (a bounded connect time, so that an unreachable server
  * fails a request instead of hanging it), then s->url's own; the
  * listener adds keepalives (postgres_notify.c). Returns new (PQfinish). */
+/* Sets up a new session on db as every connection of s needs it, with
+ * extra SET statements first (each ending in "; ", or ""). */
+enum hh_rc hh_pg_session_setup(const struct pg *s, PGconn *db,
+			       const char *extra);
 PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
 		      int keepalives);
 /* Stops and frees s's listener, if one was started (pg_close). */

@@ -83,23 +83,12 @@ static enum hh_rc serial_open(struct pg *s)
 	 * submission of the instance waits behind this one connection, and
 	 * hh_store_run_tx retries a BUSY within its time budget only.
 	 * statement_timeout: the upsert of one row takes milliseconds. */
-	char setup[384];
-	snprintf(setup, sizeof(setup),
-		 "SET client_encoding = 'UTF8'; "
-		 "SET standard_conforming_strings = on; "
-		 "SET TIME ZONE 'UTC'; "
-		 "SET client_min_messages = warning; "
-		 "SET helhed.instance = '%s'; "
-		 "SET default_transaction_isolation = 'read committed'; "
-		 "SET synchronous_commit = off; "
-		 "SET lock_timeout = '2s'; "
-		 "SET statement_timeout = '10s'",
-		 s->instance);
-	PGresult *r = PQexec(s->serial_db, setup);
-	enum hh_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK
-				? HH_OK
-				: hh_pg_map_error(s->serial_db, r, "set up");
-	PQclear(r);
+	enum hh_rc rc = hh_pg_session_setup(
+		s, s->serial_db,
+		"SET default_transaction_isolation = 'read committed'; "
+		"SET synchronous_commit = off; "
+		"SET lock_timeout = '2s'; "
+		"SET statement_timeout = '10s'; ");
 	if (rc != HH_OK) { /* not used half set up */
 		PQfinish(s->serial_db);
 		s->serial_db = NULL;
