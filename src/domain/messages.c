@@ -235,6 +235,12 @@ static enum hh_rc plan_tx(struct hh_tx *tx, void *arg)
 	return rc;
 }
 
+/* Is m still queued under the claim that set its next attempt to lease? */
+static int held(const struct hh_message *m, int64_t lease)
+{
+	return !strcmp(m->state, "queued") && m->next_attempt_at == lease;
+}
+
 struct record_ctx {
 	const struct hh_message_row *row;
 	struct hh_message m;
@@ -252,9 +258,7 @@ static enum hh_rc still_ours(struct hh_tx *tx, const struct record_ctx *x)
 	hh_arena_init(&a);
 	struct hh_message_row cur;
 	enum hh_rc rc = tx->store->message_get(tx, &a, x->m.id, &cur);
-	if (rc == HH_ERR_NOT_FOUND ||
-	    (rc == HH_OK && (strcmp(cur.m.state, "queued") ||
-			     cur.m.next_attempt_at != x->lease)))
+	if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK && !held(&cur.m, x->lease)))
 		rc = HH_ERR_CONFLICT;
 	hh_arena_clear(&a);
 	return rc;
@@ -438,8 +442,7 @@ static enum hh_rc unclaim_tx(struct hh_tx *tx, void *arg)
 			rc = HH_OK;
 			continue;
 		}
-		if (rc != HH_OK || strcmp(cur.m.state, "queued") ||
-		    cur.m.next_attempt_at != x->lease)
+		if (rc != HH_OK || !held(&cur.m, x->lease))
 			continue;
 		cur.m.next_attempt_at = x->rows[i].m.next_attempt_at;
 		rc = tx->store->message_update(tx, &cur.m, "queued");
