@@ -229,6 +229,63 @@ static void joined_compounds(const struct hh_index *idx, int staff,
 	}
 }
 
+/* How many of the n terms in parts the index does not know (for the
+ * caller: staff in all documents, the public in theirs). */
+static int unknown_parts(const struct hh_index *idx, int staff,
+			 const char parts[][HH_TERM_MAX], int n)
+{
+	int unknown = 0;
+	for (int k = 0; k < n; k++) {
+		int32_t t = hh_ix_term_find(idx, parts[k]);
+		unknown += t < 0 || !hh_ix_df(idx, (uint32_t)t, staff);
+	}
+	return unknown;
+}
+
+/* s-compound: the split of a compound query word that the index has
+ * evidence for. The analysis splits by the word list alone, which can
+ * tie or misjudge: "sundhedskortets" is sundhed|skortets as well as
+ * sundheds|kortets (the same score), and the first is its choice. When a
+ * part of that split is a word no article uses, the splits with no more
+ * parts are weighed by how many of their parts the articles use as
+ * words, then by the word list's score; so the parts that stand in for
+ * the word are words the articles use, where there is such a split. The
+ * splits are those the analysis weighs, where a rest that is a word of
+ * the list is not split further (børne|fødselsdag never becomes
+ * børne|fødsels|dag, which would find any "dag"), and none with more
+ * parts than the analysis's is taken. Only for a word whose parts are its only evidence (the index
+ * knows neither the word nor a synonym of it): where the articles have
+ * the word, its parts only add to the scores of those that have it, and
+ * a better split there moved a part's frequency into the order
+ * ("handicapskilt": handicap|skilt lifted an article for "skilt" above
+ * the one that says "handicapskilt" as often; make eval). And only when
+ * the analysis's split has a part no article uses, so that most queries
+ * split nothing again. */
+static void evidenced_split(const struct hh_index *idx, int staff,
+			    struct qword *w)
+{
+	int unknown = unknown_parts(idx, staff, w->parts, w->n_parts);
+	if (!unknown)
+		return;
+	struct hh_split sp[8];
+	int n = hh_compound_splits(idx->an, w->word, strlen(w->word), w->term,
+				   sp, 8);
+	int best = -1;
+	for (int j = 0; j < n && unknown; j++) {
+		if (sp[j].n_parts > w->n_parts)
+			continue;
+		int u = unknown_parts(idx, staff, sp[j].parts, sp[j].n_parts);
+		if (u < unknown) { /* splits come best score first */
+			best = j;
+			unknown = u;
+		}
+	}
+	if (best < 0)
+		return;
+	w->n_parts = sp[best].n_parts;
+	memcpy(w->parts, sp[best].parts, sizeof(w->parts));
+}
+
 /* A word the index does not know: a typo of a known word (børnebidarg)
  * or a compound written differently (adresseændring). A close known
  * word wins; otherwise its compound parts stand in for it. */
@@ -262,6 +319,8 @@ static void unknown_words(const struct hh_index *idx,
 			}
 		}
 parts:;
+		if (!w->whole_known && !w->syn_covered)
+			evidenced_split(idx, sq->staff, w);
 		/* the word's parts: each its own slot, and credit only when a
 		 * document has them all (rank.c) */
 		int all_parts = w->n_parts > 0, n_slots = 0;

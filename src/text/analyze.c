@@ -398,6 +398,97 @@ static int split(const struct hh_analyzer *an, const char *w, size_t len,
 	return best;
 }
 
+/* s-compound: every split that split() weighs, not only its best. The
+ * same parts (part_ok, last_part_ok, a linking s or e), the same rule
+ * that a rest which is a word of its own is not split further, the same
+ * score. */
+struct split_walk {
+	const struct hh_analyzer *an;
+	const char *w;
+	size_t len;
+	int digraphs;
+	const char *whole; /* the word's term: a part equal to it is dropped */
+	struct hh_split *out;
+	int n, max;
+	size_t starts[MAX_PARTS], lens[MAX_PARTS];
+};
+
+static void split_emit(struct split_walk *sw, int n_parts, size_t score)
+{
+	struct hh_split sp;
+	sp.n_parts = 0;
+	sp.score = score;
+	for (int k = 0; k < n_parts; k++) {
+		term_of(sw->w + sw->starts[k], sw->lens[k], sw->digraphs,
+			sp.parts[sp.n_parts]);
+		if (strcmp(sp.parts[sp.n_parts], sw->whole) != 0)
+			sp.n_parts++;
+	}
+	if (!sp.n_parts)
+		return;
+	/* best score first; among equals, in the order split() meets them
+	 * (it keeps the first) */
+	int at = sw->n < sw->max ? sw->n : sw->max - 1;
+	if (sw->n == sw->max && sw->out[at].score >= score)
+		return; /* full, and no better than the last */
+	while (at > 0 && sw->out[at - 1].score < score) {
+		sw->out[at] = sw->out[at - 1];
+		at--;
+	}
+	sw->out[at] = sp;
+	if (sw->n < sw->max)
+		sw->n++;
+}
+
+/* The splits of w[from, len) into at most max parts, parts before it in
+ * sw->starts/lens[0, depth), their score so far acc. */
+static void split_all(struct split_walk *sw, size_t from, int max, int depth,
+		      size_t acc)
+{
+	const char *w = sw->w + from;
+	size_t len = sw->len - from;
+	for (size_t i = PART_MIN; i + PART_MIN <= len; i++) {
+		if ((w[i] & 0xc0) == 0x80)
+			continue;
+		if (!part_ok(sw->an, w, i))
+			continue;
+		for (int link = 0; link < 2; link++) {
+			size_t b = i;
+			if (link) {
+				if (w[i] != 's' && w[i] != 'e')
+					continue;
+				b = i + 1;
+			}
+			if (len - b < PART_MIN)
+				continue;
+			sw->starts[depth] = from;
+			sw->lens[depth] = i;
+			if (last_part_ok(sw->an, w + b, len - b)) {
+				sw->starts[depth + 1] = from + b;
+				sw->lens[depth + 1] = len - b;
+				split_emit(sw, depth + 2,
+					   acc + b * b + (len - b) * (len - b));
+			} else if (max > 2) {
+				split_all(sw, from + b, max - 1, depth + 1,
+					  acc + b * b);
+			}
+		}
+	}
+}
+
+int hh_compound_splits(const struct hh_analyzer *an, const char *word,
+		       size_t len, const char *term, struct hh_split *out,
+		       int max)
+{
+	if (!an->dict.n || max <= 0 || len < 7 || hh_utf8_len(word) < 7)
+		return 0;
+	struct split_walk sw = { .an = an, .w = word, .len = len,
+				 .digraphs = !has_danish_letter(word, len),
+				 .whole = term, .out = out, .max = max };
+	split_all(&sw, 0, MAX_PARTS, 0, 0);
+	return sw.n;
+}
+
 /* ---- tokeniser ------------------------------------------------------- */
 
 static int word_char(utf8proc_int32_t cp)

@@ -98,6 +98,22 @@ void hh_term_of(const char *word, size_t len, char out[HH_TERM_MAX]);
  * equal to term; returns how many. For queries only (s-rank). */
 int hh_term_variants(const char *word, size_t len, const char *term,
 		     char out[2][HH_TERM_MAX]);
+/* s-compound: the ways a lower-cased word (len bytes) splits into two or
+ * three words of the word list, as the analysis weighs them (its best is
+ * the one hh_analyze gives): each split's parts as terms (a part equal to
+ * the word's own term, from hh_term_of, left out), and the split's score
+ * (the sum of the squared part lengths, a linking s or e with the part
+ * before it). Writes up to max splits into out, best score first (ties:
+ * the analysis's choice first); returns how many. For queries, which may
+ * prefer another split on the index's evidence (search/query.c). */
+struct hh_split {
+	int n_parts;
+	size_t score;
+	char parts[3][HH_TERM_MAX];
+};
+int hh_compound_splits(const struct hh_analyzer *an, const char *word,
+		       size_t len, const char *term, struct hh_split *out,
+		       int max);
 /* Folds without stemming (for prefix completion of a partial word). */
 void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX]);
 int hh_is_stop(const struct hh_analyzer *an, const char *word, size_t len);

@@ -314,6 +314,40 @@ static void whole_word_beats_compound_parts(void **state)
 	assert_int_equal(r.hits[0].id, 7);
 }
 
+/* s-compound: a compound query word that the articles do not use is
+ * split the way they have words for. The word list splits
+ * "sundhedskortets" as sundhed|skortets as readily as sundheds|kortets,
+ * and "handicapskilt" as handicaps|kilt before handicap|skilt; no
+ * article says "skort" or "kilt", so those splits found nothing at all
+ * (the non-head part alone is no evidence, s-trap). The split whose
+ * parts the articles use finds the article with them together; the
+ * modifier alone is still no hit. */
+static void split_the_articles_have_words_for(void **state)
+{
+	struct t *t = fresh(state);
+	put(t->idx, (struct art){ .id = 1, .title = "Dit kort til sundhed",
+				  .body = "Vis dit kort til sundhed hos lægen." });
+	put(t->idx, (struct art){ .id = 2, .title = "Sundhed i kommunen",
+				  .body = "Om sundhed og motion." });
+	put(t->idx, (struct art){ .id = 3, .title = "Skilt for handicap",
+				  .body = "Et skilt ved din bolig, når du har et "
+					  "handicap." });
+	put(t->idx, (struct art){ .id = 4, .title = "Handicap og hjælp",
+				  .body = "Hjælp til et handicap." });
+	struct hh_search_result r = q(t, "sundhedskortets");
+	EXPECT_IDS(r, "1");
+	assert_int_equal(r.strength, HH_STRENGTH_STRONG);
+	r = q(t, "handicapskilt");
+	EXPECT_IDS(r, "3");
+	/* a part nobody wrote is not split further: "fødselsdag" is a word
+	 * of the list, so børnefødselsdag stays børne|fødselsdag, and the
+	 * article with "børn", "fødsel" and "dag" is no answer */
+	put(t->idx, (struct art){ .id = 5, .title = "Fødsel",
+				  .body = "Børn født samme dag: fødsel og navn." });
+	r = q(t, "børnefødselsdag");
+	assert_int_equal(r.total, 0);
+}
+
 /* A compound query's parts count only when they match together; a part
  * that is not the word's head, alone in an unrelated phrase, is no hit at
  * all (s-trap), and the parts far apart are weak evidence. */
@@ -1506,6 +1540,7 @@ int main(void)
 		cmocka_unit_test(phrase_as_typed_wins_a_tie),
 		cmocka_unit_test(more_query_words_matched_rank_higher),
 		cmocka_unit_test(whole_word_beats_compound_parts),
+		cmocka_unit_test(split_the_articles_have_words_for), /* s-compound */
 		cmocka_unit_test(parts_count_only_together),
 		cmocka_unit_test(relatives_death_finds_the_death_article), /* s-trap */
 		cmocka_unit_test(title_match_ranks_first),

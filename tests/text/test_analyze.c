@@ -329,6 +329,69 @@ static void compound_parts_follow_the_word_list_rules(void **state)
 	split_is(&an, "hustag", NULL, NULL);
 }
 
+/* s-compound: hh_compound_splits lists every split the analysis weighs,
+ * best score first, its first the analysis's own; a query may take
+ * another on the index's evidence (search/query.c). */
+static void every_split_listed_best_first(void **state)
+{
+	(void)state;
+	char t1[HH_TERM_MAX], t2[HH_TERM_MAX], whole[HH_TERM_MAX];
+	struct hh_split sp[8];
+	/* the real list ties sundhed|skortets with sundheds|kortets (the
+	 * linking s counts with the part before it: 7² + 8² = 8² + 7²); the
+	 * analysis keeps the first it meets */
+	const char *w = "sundhedskortets";
+	int n = hh_compound_splits(&an, w, strlen(w), term_of(w, whole), sp, 8);
+	assert_true(n >= 2);
+	assert_int_equal(sp[0].n_parts, 2);
+	assert_string_equal(sp[0].parts[0], term_of("sundhed", t1));
+	assert_string_equal(sp[0].parts[1], term_of("skortet", t2));
+	int other = -1;
+	for (int i = 1; i < n; i++)
+		if (!strcmp(sp[i].parts[1], term_of("kortet", t2)))
+			other = i;
+	assert_true(other > 0);
+	assert_int_equal(sp[other].score, sp[0].score);
+	for (int i = 1; i < n; i++)
+		assert_true(sp[i - 1].score >= sp[i].score);
+	/* max cuts the list, keeping the best */
+	assert_int_equal(hh_compound_splits(&an, w, strlen(w), whole, sp, 1), 1);
+	assert_string_equal(sp[0].parts[1], term_of("skortet", t2));
+	/* nothing for short words or words not made of listed words */
+	assert_int_equal(hh_compound_splits(&an, "hustag", 6, "hustag", sp, 8), 0);
+	assert_int_equal(hh_compound_splits(&an, "kattelemx", 9, "kattelemx", sp, 8), 0);
+	/* the first split is the analysis's, over a sample of the list */
+	FILE *f = fopen(DICT, "r");
+	assert_non_null(f);
+	char line[256], got[256], want[256];
+	int k = 0, checked = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		size_t len = strlen(line);
+		if (k++ % 41 || len < 7 || strchr(line, '-') || strchr(line, '\'') ||
+		    strchr(line, ' '))
+			continue;
+		char low[HH_WORD_MAX];
+		struct toks tk;
+		if (run(&an, line, HH_AN_COMPOUNDS, &tk) != 1 || !tk.n)
+			continue;
+		snprintf(low, sizeof(low), "%s", tk.t[0].word);
+		parts_of(&an, line, want, sizeof(want));
+		n = hh_compound_splits(&an, low, strlen(low), tk.t[0].term, sp, 8);
+		size_t o = 0;
+		got[0] = 0;
+		for (int p = 0; n && p < sp[0].n_parts; p++)
+			o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s",
+					      o ? "|" : "", sp[0].parts[p]);
+		if (strcmp(got, want) != 0)
+			fail_msg("\"%s\": first split \"%s\", the analysis's \"%s\"",
+				 line, got, want);
+		checked++;
+	}
+	fclose(f);
+	assert_true(checked > 5000);
+}
+
 /* ---- offsets and bad input -------------------------------------------- */
 
 static void offsets_cover_the_word_in_the_text(void **state)
@@ -723,6 +786,7 @@ int main(void)
 		cmocka_unit_test(ascii_spellings_and_accents_fold),
 		cmocka_unit_test(compounds_split_with_the_word_list),
 		cmocka_unit_test(compound_parts_follow_the_word_list_rules),
+		cmocka_unit_test(every_split_listed_best_first),
 		cmocka_unit_test(offsets_cover_the_word_in_the_text),
 		cmocka_unit_test(invalid_utf8_separates_words),
 		cmocka_unit_test(synonyms_file_is_parsed),
