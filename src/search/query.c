@@ -253,7 +253,8 @@ static int unknown_parts(const struct hh_index *idx, int staff,
  * splits are those the analysis weighs, where a rest that is a word of
  * the list is not split further (børne|fødselsdag never becomes
  * børne|fødsels|dag, which would find any "dag"), and none with more
- * parts than the analysis's is taken. Only for a word whose parts are its only evidence (the index
+ * parts than the analysis's is weighed (nor looked for: a split into
+ * two parts needs no search of the rest). Only for a word whose parts are its only evidence (the index
  * knows neither the word nor a synonym of it): where the articles have
  * the word, its parts only add to the scores of those that have it, and
  * a better split there moved a part's frequency into the order
@@ -269,11 +270,9 @@ static void evidenced_split(const struct hh_index *idx, int staff,
 		return;
 	struct hh_split sp[8];
 	int n = hh_compound_splits(idx->an, w->word, strlen(w->word), w->term,
-				   sp, 8);
+				   w->n_parts, sp, 8);
 	int best = -1;
 	for (int j = 0; j < n && unknown; j++) {
-		if (sp[j].n_parts > w->n_parts)
-			continue;
 		int u = unknown_parts(idx, staff, sp[j].parts, sp[j].n_parts);
 		if (u < unknown) { /* splits come best score first */
 			best = j;

@@ -477,15 +477,18 @@ static void split_all(struct split_walk *sw, size_t from, int max, int depth,
 }
 
 int hh_compound_splits(const struct hh_analyzer *an, const char *word,
-		       size_t len, const char *term, struct hh_split *out,
-		       int max)
+		       size_t len, const char *term, int max_parts,
+		       struct hh_split *out, int max)
 {
-	if (!an->dict.n || max <= 0 || len < 7 || hh_utf8_len(word) < 7)
+	if (!an->dict.n || max <= 0 || max_parts < 2 || len < 7 ||
+	    hh_utf8_len(word) < 7)
 		return 0;
 	struct split_walk sw = { .an = an, .w = word, .len = len,
 				 .digraphs = !has_danish_letter(word, len),
 				 .whole = term, .out = out, .max = max };
-	split_all(&sw, 0, MAX_PARTS, 0, 0);
+	/* two parts: no recursion, the most of the cost (a word list
+	 * look-up per prefix of each rest) */
+	split_all(&sw, 0, max_parts < MAX_PARTS ? max_parts : MAX_PARTS, 0, 0);
 	return sw.n;
 }
 

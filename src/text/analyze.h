@@ -103,17 +103,19 @@ int hh_term_variants(const char *word, size_t len, const char *term,
  * the one hh_analyze gives): each split's parts as terms (a part equal to
  * the word's own term, from hh_term_of, left out), and the split's score
  * (the sum of the squared part lengths, a linking s or e with the part
- * before it). Writes up to max splits into out, best score first (ties:
- * the analysis's choice first); returns how many. For queries, which may
- * prefer another split on the index's evidence (search/query.c). */
+ * before it). Splits of at most max_parts (2 or 3) parts; with 3, the
+ * analysis's best is among them. Writes up to max splits into out, best
+ * score first (ties: the analysis's choice first); returns how many. For
+ * queries, which may prefer another split on the index's evidence
+ * (search/query.c). */
 struct hh_split {
 	int n_parts;
 	size_t score;
 	char parts[3][HH_TERM_MAX];
 };
 int hh_compound_splits(const struct hh_analyzer *an, const char *word,
-		       size_t len, const char *term, struct hh_split *out,
-		       int max);
+		       size_t len, const char *term, int max_parts,
+		       struct hh_split *out, int max);
 /* Folds without stemming (for prefix completion of a partial word). */
 void hh_fold_of(const char *word, size_t len, char out[HH_TERM_MAX]);
 int hh_is_stop(const struct hh_analyzer *an, const char *word, size_t len);

@@ -341,7 +341,7 @@ static void every_split_listed_best_first(void **state)
 	 * linking s counts with the part before it: 7² + 8² = 8² + 7²); the
 	 * analysis keeps the first it meets */
 	const char *w = "sundhedskortets";
-	int n = hh_compound_splits(&an, w, strlen(w), term_of(w, whole), sp, 8);
+	int n = hh_compound_splits(&an, w, strlen(w), term_of(w, whole), 3, sp, 8);
 	assert_true(n >= 2);
 	assert_int_equal(sp[0].n_parts, 2);
 	assert_string_equal(sp[0].parts[0], term_of("sundhed", t1));
@@ -355,11 +355,26 @@ static void every_split_listed_best_first(void **state)
 	for (int i = 1; i < n; i++)
 		assert_true(sp[i - 1].score >= sp[i].score);
 	/* max cuts the list, keeping the best */
-	assert_int_equal(hh_compound_splits(&an, w, strlen(w), whole, sp, 1), 1);
+	assert_int_equal(hh_compound_splits(&an, w, strlen(w), whole, 3, sp, 1), 1);
 	assert_string_equal(sp[0].parts[1], term_of("skortet", t2));
+	/* two parts at most: the best is the same */
+	const char *w3 = "storskraldsordningens";
+	term_of(w3, whole);
+	n = hh_compound_splits(&an, w3, strlen(w3), whole, 3, sp, 8);
+	int three = 0;
+	for (int i = 0; i < n; i++)
+		three += sp[i].n_parts == 3;
+	assert_true(three > 0); /* stor|skralds|ordningens, weighed */
+	assert_int_equal(sp[0].n_parts, 2);
+	assert_string_equal(sp[0].parts[0], term_of("storskrald", t1));
+	n = hh_compound_splits(&an, w3, strlen(w3), whole, 2, sp, 8);
+	assert_true(n >= 1);
+	assert_string_equal(sp[0].parts[0], t1);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(sp[i].n_parts, 2);
 	/* nothing for short words or words not made of listed words */
-	assert_int_equal(hh_compound_splits(&an, "hustag", 6, "hustag", sp, 8), 0);
-	assert_int_equal(hh_compound_splits(&an, "kattelemx", 9, "kattelemx", sp, 8), 0);
+	assert_int_equal(hh_compound_splits(&an, "hustag", 6, "hustag", 3, sp, 8), 0);
+	assert_int_equal(hh_compound_splits(&an, "kattelemx", 9, "kattelemx", 3, sp, 8), 0);
 	/* the first split is the analysis's, over a sample of the list */
 	FILE *f = fopen(DICT, "r");
 	assert_non_null(f);
@@ -377,7 +392,7 @@ static void every_split_listed_best_first(void **state)
 			continue;
 		snprintf(low, sizeof(low), "%s", tk.t[0].word);
 		parts_of(&an, line, want, sizeof(want));
-		n = hh_compound_splits(&an, low, strlen(low), tk.t[0].term, sp, 8);
+		n = hh_compound_splits(&an, low, strlen(low), tk.t[0].term, 3, sp, 8);
 		size_t o = 0;
 		got[0] = 0;
 		for (int p = 0; n && p < sp[0].n_parts; p++)
