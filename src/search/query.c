@@ -256,7 +256,7 @@ static int unknown_parts(const struct hh_index *idx, int staff,
  * parts than the analysis's is weighed (nor looked for: a split into
  * two parts needs no search of the rest). Only for a word whose parts are its only evidence (the index
  * knows neither the word nor a synonym of it): where the articles have
- * the word, its parts only add to the scores of those that have it, and
+ * the word, its parts mostly add to the scores of those that have it, and
  * a better split there moved a part's frequency into the order
  * ("handicapskilt": handicap|skilt lifted an article for "skilt" above
  * the one that says "handicapskilt" as often; make eval). And only when
