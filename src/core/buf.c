@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void hh_buf_init(struct hh_buf *b)
 {
@@ -49,16 +52,6 @@ void hh_buf_append(struct hh_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = 0;
-}
-
-void hh_buf_puts(struct hh_buf *b, const char *s)
-{
-	hh_buf_append(b, s, strlen(s));
-}
-
-void hh_buf_putc(struct hh_buf *b, char c)
-{
-	hh_buf_append(b, &c, 1);
 }
 
 void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
@@ -114,6 +107,26 @@ char *hh_html_escape_n(char *o, const char *s, size_t n)
 		/* s-fast: a run of plain bytes copied at once (snippets
 		 * escape every search's text) */
 		size_t r = i;
+#ifdef __SSE2__
+		/* s-http: sixteen bytes a step (snippets, the pages) */
+		while (r + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + r));
+			__m128i m = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+				_mm_or_si128(
+					_mm_or_si128(
+						_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+						_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+					_mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+			unsigned bits = (unsigned)_mm_movemask_epi8(m);
+			if (bits) {
+				r += (size_t)__builtin_ctz(bits);
+				break;
+			}
+			r += 16;
+		}
+#endif
 		while (r < n && !html_special[u[r]])
 			r++;
 		memcpy(o, s + i, r - i);
@@ -202,6 +215,28 @@ void hh_buf_json(struct hh_buf *b, const char *s)
 	*o++ = '"';
 	for (;;) {
 		size_t run = i;
+#ifdef __SSE2__
+		/* s-http: sixteen bytes a step where SSE2 is there (every
+		 * x86-64); a byte is special when it is '"', '\\' or its
+		 * unsigned minimum with 0x1f is itself (below 0x20). The
+		 * loops after it stop at once at the byte found. */
+		const __m128i quote = _mm_set1_epi8('"');
+		const __m128i bslash = _mm_set1_epi8('\\');
+		const __m128i ctl = _mm_set1_epi8(0x1f);
+		while (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i m = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+					     _mm_cmpeq_epi8(v, bslash)),
+				_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+			unsigned bits = (unsigned)_mm_movemask_epi8(m);
+			if (bits) {
+				i += (size_t)__builtin_ctz(bits);
+				break;
+			}
+			i += 16;
+		}
+#endif
 		while (i + 8 <= n && !json_special8(s + i))
 			i += 8;
 		while (i < n && !json_special((unsigned char)s[i]))
