@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "core/util.h"
 
@@ -609,38 +606,6 @@ static inline int latin1_word(unsigned char b2)
 	return b2 != 0x97 && b2 != 0xb7;
 }
 
-/* s-http: from k, past the ASCII letters and digits (B_ASCII_WORD) that
- * follow, sixteen bytes a step with SSE2; returns the first byte that is
- * not one (or len). Only whole blocks inside the text are read; the
- * bytewise loop in next_word takes the rest. Letters are the bytes whose
- * value with 0x20 set lies in 'a'..'z' (a signed compare: bytes of 0x80
- * and up are negative and so none), digits '0'..'9'. */
-static inline size_t ascii_word_run(const unsigned char *u, size_t k,
-				    size_t len)
-{
-#ifdef __SSE2__
-	while (k + 16 <= len) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(u + k));
-		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i letter =
-			_mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
-		__m128i digit =
-			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-		unsigned word = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(letter, digit));
-		if (word != 0xffff)
-			return k + (size_t)__builtin_ctz(~word);
-		k += 16;
-	}
-#else
-	(void)u;
-	(void)len;
-#endif
-	return k;
-}
-
 /* Finds the next word at or after *i: its bytes are [*start, *i) after
  * the call; *has_mark tells whether it holds combining marks (then it needs
  * NFC). Returns 0 at the end of the text. One tokeniser for analysis and
@@ -687,7 +652,7 @@ next_word(const char *text, size_t len, size_t *i, size_t *start,
 	while (k < len) {
 		unsigned cls = byte_class[u[k]];
 		if (cls == B_ASCII_WORD) {
-			k = ascii_word_run(u, k + 1, len);
+			k++;
 			continue;
 		}
 		if (cls == B_ASCII_OTHER)
