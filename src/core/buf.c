@@ -270,19 +270,31 @@ void hh_buf_json(struct hh_buf *b, const char *s)
 	b->len = (size_t)(o - b->data);
 }
 
+/* The bytes a URL query component keeps as they are (RFC 3986's
+ * unreserved characters). */
+static inline int url_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	       c == '~';
+}
+
 void hh_buf_urlenc(struct hh_buf *b, const char *s)
 {
+	/* s-http: runs of plain bytes appended at once, not byte by byte
+	 * (the results page encodes its query for every facet's link) */
 	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~') {
-			hh_buf_putc(b, (char)c);
-		} else {
-			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-			hh_buf_append(b, e, 3);
-		}
+	for (;;) {
+		const char *run = s;
+		while (url_plain((unsigned char)*s))
+			s++;
+		if (s > run)
+			hh_buf_add(b, run, (size_t)(s - run));
+		if (!*s)
+			return;
+		unsigned char c = (unsigned char)*s++;
+		char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+		hh_buf_add(b, e, 3);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* test_core.c - arena, growable buffer and the small validators in util.c. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -292,6 +293,37 @@ static void buf_urlenc(void **state)
 	hh_buf_reset(&b);
 	hh_buf_urlenc(&b, "bøger");
 	assert_string_equal(hh_buf_str(&b), "b%C3%B8ger");
+	hh_buf_clear(&b);
+	/* s-http: the encoder that appends runs against byte by byte, on
+	 * random strings of every byte but NUL, after text of varying
+	 * length so that the buffer grows at odd places */
+	uint32_t x = 99;
+	for (int r = 0; r < 20000; r++) {
+		char in[64], want[3 * 64 + 8], *w = want;
+		size_t len = (size_t)(r % 63);
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			unsigned v = (x >> 16) % 512;
+			in[k] = v < 256 ? (char)(1 + v % 255)
+					: "az09AZ-_.~ %&+"[v % 14];
+		}
+		in[len] = 0;
+		for (size_t k = 0; k < len; k++) {
+			unsigned char c = (unsigned char)in[k];
+			if (isalnum(c) || strchr("-_.~", c))
+				*w++ = (char)c;
+			else
+				w += sprintf(w, "%%%02X", c);
+		}
+		*w = 0;
+		hh_buf_clear(&b);
+		for (int k = 0; k < r % 5; k++)
+			hh_buf_putc(&b, 'p');
+		hh_buf_urlenc(&b, in);
+		assert_int_equal(b.len, (size_t)(r % 5) + strlen(want));
+		if (b.len)
+			assert_string_equal(b.data + r % 5, want);
+	}
 	hh_buf_clear(&b);
 }
 
