@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct hh_buf {
 	char *data; /* NUL-terminated; NULL until the first append */
@@ -17,8 +18,31 @@ void hh_buf_reset(struct hh_buf *b); /* len = 0, keeps the memory */
  * reallocate (a response whose usual size is known). */
 void hh_buf_reserve(struct hh_buf *b, size_t n);
 void hh_buf_append(struct hh_buf *b, const void *p, size_t n);
-void hh_buf_puts(struct hh_buf *b, const char *s);
-void hh_buf_putc(struct hh_buf *b, char c);
+
+/* s-http: hh_buf_append's common case (the room is there) inline, and
+ * puts and putc through it: a response is a few hundred of them, mostly
+ * of literals, whose strlen the compiler folds. The same bytes as
+ * hh_buf_append. */
+static inline void hh_buf_add(struct hh_buf *b, const void *p, size_t n)
+{
+	if (b->len + n < b->cap) { /* also false while data is NULL */
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = 0;
+		return;
+	}
+	hh_buf_append(b, p, n);
+}
+
+static inline void hh_buf_puts(struct hh_buf *b, const char *s)
+{
+	hh_buf_add(b, s, strlen(s));
+}
+
+static inline void hh_buf_putc(struct hh_buf *b, char c)
+{
+	hh_buf_add(b, &c, 1);
+}
 void hh_buf_printf(struct hh_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends n in decimal (no printf on hot paths). */

@@ -243,19 +243,31 @@ static size_t mask_numbers(char *out, const char *q, size_t n)
 /* ---- pass two: addresses and names, word by word ---------------------- */
 
 /* Endings of Danish street names, with their ASCII spellings; not those
- * that end common words too ("-ring": ændring, "-ager": klager). */
-static const char *const street_endings[] = {
-	"vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "straede",
-	"strædet", "straedet", "vænget", "vaenget", "vænge", "vaenge", "plads",
-	"pladsen", "torv", "torvet", "boulevard", "parken", "park",
-	"haven", "bakke", "bakken", "høj", "hoej", "højen", "hoejen", "toft",
-	"toften", "vang", "vangen", "lund", "lunden", "sti", "stien", "løkke",
-	"loekke", "løkken", "loekken", "kær", "kaer", "kæret", "kaeret", "engen",
-	"holm", "holmen", "kaj", "kajen", "passage", "promenade", "hegnet",
-	"svinget", "krogen", "gården", "gaarden", "marken",
-	"dalen", "bro", "broen", "tofte", "skov", "skoven", "dige", "diget",
-	"kvarter", "kvarteret", "trappen",
+ * that end common words too ("-ring": ændring, "-ager": klager). s-http:
+ * with their lengths, and compared only when the word's last byte is the
+ * ending's (every search's log entry tried every ending on every word
+ * with strlen and strcmp). */
+struct ending {
+	const char *s;
+	size_t len;
 };
+#define E(lit) { lit, sizeof(lit) - 1 }
+static const struct ending street_endings[] = {
+	E("vej"), E("vejen"), E("gade"), E("gaden"), E("allé"), E("alle"),
+	E("stræde"), E("straede"), E("strædet"), E("straedet"), E("vænget"),
+	E("vaenget"), E("vænge"), E("vaenge"), E("plads"), E("pladsen"),
+	E("torv"), E("torvet"), E("boulevard"), E("parken"), E("park"),
+	E("haven"), E("bakke"), E("bakken"), E("høj"), E("hoej"), E("højen"),
+	E("hoejen"), E("toft"), E("toften"), E("vang"), E("vangen"),
+	E("lund"), E("lunden"), E("sti"), E("stien"), E("løkke"),
+	E("loekke"), E("løkken"), E("loekken"), E("kær"), E("kaer"),
+	E("kæret"), E("kaeret"), E("engen"), E("holm"), E("holmen"),
+	E("kaj"), E("kajen"), E("passage"), E("promenade"), E("hegnet"),
+	E("svinget"), E("krogen"), E("gården"), E("gaarden"), E("marken"),
+	E("dalen"), E("bro"), E("broen"), E("tofte"), E("skov"), E("skoven"),
+	E("dige"), E("diget"), E("kvarter"), E("kvarteret"), E("trappen")
+};
+#undef E
 
 /* Upper case at the start of s: A-Z, or a capital of Latin-1 in UTF-8
  * (Æ, Ø, Å, É, ...). */
@@ -353,8 +365,9 @@ static void classify(const char *q, struct sword *w)
 			   (len <= 3 && d >= 1 && d <= 2 && (d == len || c[d] == '.'));
 		for (size_t k = 0; w->alpha && k < sizeof(street_endings) / sizeof(street_endings[0]);
 		     k++) {
-			size_t el = strlen(street_endings[k]);
-			if (len >= el && !strcmp(low + len - el, street_endings[k]))
+			const struct ending *en = &street_endings[k];
+			if (len >= en->len && low[len - 1] == en->s[en->len - 1] &&
+			    !memcmp(low + len - en->len, en->s, en->len))
 				w->street = 1;
 		}
 	}

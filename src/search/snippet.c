@@ -181,6 +181,7 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 	uint32_t mp[SNIPPET_MARKS];
 	const char *src = d->text;
 	size_t len = d->text_len;
+	uint32_t n_ckpt = d->n_ckpt;
 	int n_mp = match_positions(idx, di, q, F_BODY, mp, SNIPPET_MARKS);
 	/* where to start cutting words: position, byte */
 	uint32_t pos = 0;
@@ -202,6 +203,7 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 			at = d->ckpt[lo - 1].off;
 		}
 	} else {
+		n_ckpt = 0; /* s-http: the body's checkpoints are not the summary's */
 		src = d->summary; /* no match in the body: the summary */
 		len = d->summary_len;
 		n_mp = match_positions(idx, di, q, F_SUMMARY, mp, SNIPPET_MARKS);
@@ -250,12 +252,30 @@ const char *hh_ix_snippet(const struct hh_index *idx, uint32_t di,
 	/* s-fast: from match to match, the words between skipped in one
 	 * call, up to the first that ends after the piece (the end, as
 	 * reading word by word ended there) */
+	uint32_t ck = 0;
 	while (m < n_mp) {
 		while (m < n_mp && mp[m] < pos)
 			m++; /* matches passed (a word and its parts: twice) */
 		if (m == n_mp)
 			break;
+		/* s-http: the words up to a match are read only when it may
+		 * start before the piece's end. From the last checkpoint at
+		 * or before the match when it is ahead of the words read (its
+		 * word starts there); and none at all when the match cannot
+		 * start before the end: each word before it takes a byte and
+		 * the space after it another, so it starts at least 2 bytes a
+		 * word after at. Reading on, as before, would stop at the
+		 * first word that ends after the piece, with nothing marked:
+		 * the same snippet. */
+		while (ck < n_ckpt && d->ckpt[ck].pos <= mp[m])
+			ck++;
+		if (ck && d->ckpt[ck - 1].pos > pos) {
+			pos = d->ckpt[ck - 1].pos;
+			at = d->ckpt[ck - 1].off;
+		}
 		size_t want = mp[m] - pos;
+		if (at + 2 * want >= end)
+			break;
 		size_t skipped = hh_word_skip(src, len, &at, want, end);
 		pos += (uint32_t)skipped;
 		if (skipped < want || !hh_word_next(src, len, &at, &s0, &e0) ||

@@ -1,6 +1,7 @@
 /* test_core.c - arena, growable buffer and the small validators in util.c. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -252,9 +253,11 @@ static void html_escape_n_agrees(void **state)
 	hh_buf_init(&b);
 	static const char pool[] = "&<>\"'ab \xc3\xa6\xc3\xb8-";
 	uint32_t x = 7;
-	for (int r = 0; r < 20000; r++) {
-		char in[40], out[40 * 6 + 1];
-		size_t len = (size_t)(r % 39);
+	/* s-http: up to 79 bytes, so that the sixteen-byte steps of the
+	 * SSE2 scan meet specials at every place in a block and after it */
+	for (int r = 0; r < 40000; r++) {
+		char in[80], out[80 * 6 + 1];
+		size_t len = (size_t)(r % 79);
 		for (size_t k = 0; k < len; k++) {
 			x = x * 1103515245u + 12345u;
 			/* now and then any byte but NUL */
@@ -266,7 +269,7 @@ static void html_escape_n_agrees(void **state)
 		size_t n = len - (len ? (size_t)(r % 3) % len : 0);
 		char *end = hh_html_escape_n(out, in, n);
 		*end = 0;
-		char cut[40];
+		char cut[80];
 		memcpy(cut, in, n);
 		cut[n] = 0;
 		hh_buf_reset(&b);
@@ -290,6 +293,37 @@ static void buf_urlenc(void **state)
 	hh_buf_reset(&b);
 	hh_buf_urlenc(&b, "bøger");
 	assert_string_equal(hh_buf_str(&b), "b%C3%B8ger");
+	hh_buf_clear(&b);
+	/* s-http: the encoder that appends runs against byte by byte, on
+	 * random strings of every byte but NUL, after text of varying
+	 * length so that the buffer grows at odd places */
+	uint32_t x = 99;
+	for (int r = 0; r < 20000; r++) {
+		char in[64], want[3 * 64 + 8], *w = want;
+		size_t len = (size_t)(r % 63);
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			unsigned v = (x >> 16) % 512;
+			in[k] = v < 256 ? (char)(1 + v % 255)
+					: "az09AZ-_.~ %&+"[v % 14];
+		}
+		in[len] = 0;
+		for (size_t k = 0; k < len; k++) {
+			unsigned char c = (unsigned char)in[k];
+			if (isalnum(c) || strchr("-_.~", c))
+				*w++ = (char)c;
+			else
+				w += sprintf(w, "%%%02X", c);
+		}
+		*w = 0;
+		hh_buf_clear(&b);
+		for (int k = 0; k < r % 5; k++)
+			hh_buf_putc(&b, 'p');
+		hh_buf_urlenc(&b, in);
+		assert_int_equal(b.len, (size_t)(r % 5) + strlen(want));
+		if (b.len)
+			assert_string_equal(b.data + r % 5, want);
+	}
 	hh_buf_clear(&b);
 }
 
@@ -339,6 +373,58 @@ static void buf_json_escaping(void **state)
 	assert_int_equal(b.len, 2 + 6 * 3000);
 	assert_memory_equal(b.data + 1 + 6 * 2999, "\\u0001\"", 8);
 	assert_int_equal(b.data[b.len], 0);
+	hh_buf_clear(&b);
+}
+
+/* s-http: hh_buf_json (sixteen bytes a step with SSE2, then eight, then
+ * one) against the byte-by-byte escape, on random strings of up to 99
+ * bytes: quotes, backslashes, control bytes, 0x1f and 0x20 (the edge of
+ * the control range), DEL, UTF-8 and bytes of 0x80 and up (which the
+ * unsigned compare must not take for control bytes), appended after
+ * text of varying length so that the buffer grows at odd places. */
+static void json_escape_agrees(void **state)
+{
+	(void)state;
+	static const char pool[] = "\"\\\x01\x1f \x7f\x80\xff\xc3\xa6" "ab\n\t";
+	struct hh_buf b;
+	hh_buf_init(&b);
+	uint32_t x = 11;
+	for (int r = 0; r < 40000; r++) {
+		char in[100], want[2 + 6 * 100 + 8], *w = want;
+		size_t len = (size_t)(r % 99);
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			in[k] = (x >> 28) == 0 ? (char)(1 + (x >> 16) % 255)
+					       : pool[(x >> 16) % (sizeof(pool) - 1)];
+		}
+		in[len] = 0;
+		*w++ = '"';
+		for (size_t k = 0; k < len; k++) {
+			unsigned char c = (unsigned char)in[k];
+			if (c == '"' || c == '\\') {
+				*w++ = '\\';
+				*w++ = (char)c;
+			} else if (c == '\n') {
+				w += sprintf(w, "\\n");
+			} else if (c == '\r') {
+				w += sprintf(w, "\\r");
+			} else if (c == '\t') {
+				w += sprintf(w, "\\t");
+			} else if (c < 0x20) {
+				w += sprintf(w, "\\u%04x", c);
+			} else {
+				*w++ = (char)c;
+			}
+		}
+		*w++ = '"';
+		*w = 0;
+		hh_buf_clear(&b);
+		for (int k = 0; k < r % 7; k++)
+			hh_buf_putc(&b, 'p');
+		hh_buf_json(&b, in);
+		assert_int_equal(b.len, (size_t)(r % 7) + strlen(want));
+		assert_string_equal(b.data + r % 7, want);
+	}
 	hh_buf_clear(&b);
 }
 
@@ -537,6 +623,7 @@ int main(void)
 		cmocka_unit_test(html_escape_n_agrees),
 		cmocka_unit_test(buf_urlenc),
 		cmocka_unit_test(buf_json_escaping),
+		cmocka_unit_test(json_escape_agrees),
 		cmocka_unit_test(buf_int_and_reserve),
 		cmocka_unit_test(utf8_valid_accepts),
 		cmocka_unit_test(utf8_valid_rejects),

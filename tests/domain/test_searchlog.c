@@ -105,6 +105,36 @@ static void addresses_are_dropped(void **state)
 	scrub_is("regler 2026", "regler 2026");
 	scrub_is("paragraf 85 serviceloven", "paragraf 85 serviceloven");
 	scrub_is("vejledning 3", "vejledning 3");
+	/* s-http: every street ending, as a word's end and whole, lower
+	 * and capitalised, before a number: an address; with its last
+	 * letter changed, or with a letter after it, none */
+	static const char *const endings[] = {
+		"vej", "vejen", "gade", "gaden", "allé", "alle", "stræde",
+		"straede", "strædet", "straedet", "vænget", "vaenget", "vænge",
+		"vaenge", "plads", "pladsen", "torv", "torvet", "boulevard",
+		"parken", "park", "haven", "bakke", "bakken", "høj", "hoej",
+		"højen", "hoejen", "toft", "toften", "vang", "vangen", "lund",
+		"lunden", "sti", "stien", "løkke", "loekke", "løkken",
+		"loekken", "kær", "kaer", "kæret", "kaeret", "engen", "holm",
+		"holmen", "kaj", "kajen", "passage", "promenade", "hegnet",
+		"svinget", "krogen", "gården", "gaarden", "marken", "dalen",
+		"bro", "broen", "tofte", "skov", "skoven", "dige", "diget",
+		"kvarter", "kvarteret", "trappen",
+	};
+	for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+		char q[64];
+		const char *e = endings[k];
+		snprintf(q, sizeof(q), "bor på Elme%s 12", e);
+		scrub_is(q, "bor på [adresse]");
+		snprintf(q, sizeof(q), "%s 4", e);
+		scrub_is(q, "[adresse]");
+		snprintf(q, sizeof(q), "Elme%sq 12", e);
+		scrub_is(q, q);
+		size_t n = strlen(e);
+		snprintf(q, sizeof(q), "elme%.*s%c 12", (int)(n - 1), e,
+			 e[n - 1] == 'x' ? 'y' : 'x');
+		scrub_is(q, q);
+	}
 }
 
 /* Names: capitalised words in a row that the articles do not use; with

@@ -763,6 +763,37 @@ static void tokeniser_fast_paths_cut_as_unicode_does(void **state)
 			memset(t + n + 1, 'y', 9);
 			same_words(t, (size_t)n + 10);
 		}
+	/* s-http: the SSE2 run over ASCII letters and digits (sixteen bytes
+	 * a step, only where a whole block is in the text): every byte
+	 * after 0 to 47 word bytes of every kind (the edges of the ranges:
+	 * 0, 9, A, Z, a, z), and before 0 to 20 more, so that the byte
+	 * falls at every place of a block and the text ends at every place
+	 * after it */
+	static const char edge[] = "09AZaz5mQk";
+	for (int b = 1; b < 256; b++)
+		for (int n = 0; n < 48; n++)
+			for (int tail = 0; tail <= 20; tail += 4) {
+				char t[80];
+				for (int k = 0; k < n; k++)
+					t[k] = edge[(k + b) % 10];
+				t[n] = (char)b;
+				for (int k = 0; k < tail; k++)
+					t[n + 1 + k] = edge[(k * 3 + n) % 10];
+				same_words(t, (size_t)(n + 1 + tail));
+				same_words(t + (n > 0), (size_t)(n + tail));
+			}
+	/* long random texts of long words: mostly word bytes */
+	for (int r = 0; r < 50000; r++) {
+		char t[128];
+		size_t len = 1 + (size_t)r % 127;
+		for (size_t k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			unsigned v = (x >> 16) % 128;
+			t[k] = (char)(v < 120 ? letters[v % 12]
+					      : letters[v % sizeof(letters)]);
+		}
+		same_words(t, len);
+	}
 	/* a Danish text, words and offsets (the snippets cut these) */
 	const char *da = "Ægtefællen søger om førtidspension – ÅBEN "
 			 "rådgivning × 2; fødsel, død, Øresund, café, "
