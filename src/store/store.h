@@ -730,8 +730,8 @@ struct hh_store {
 	 * claim is what tells a stale writer apart: a record or give-back
 	 * checks that next_attempt_at is still its own pass's lease.
 	 * SQLite: a write transaction (one writer at a time). PostgreSQL:
-	 * one statement (UPDATE ... WHERE id IN (SELECT ... FOR NO KEY
-	 * UPDATE SKIP LOCKED) RETURNING) in a READ COMMITTED transaction,
+	 * one statement (UPDATE ... FROM (SELECT ... FOR NO KEY UPDATE
+	 * SKIP LOCKED) RETURNING) in a READ COMMITTED transaction,
 	 * which takes no predicate locks and so fails no concurrent
 	 * SERIALIZABLE transaction (a letter send inserting its message),
 	 * as a SERIALIZABLE read-then-update claim did (pg-skip).
