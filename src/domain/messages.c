@@ -395,31 +395,6 @@ static enum hh_rc due_row(void *arg, const struct hh_message_row *r)
 	return HH_OK;
 }
 
-struct due_read {
-	struct due_ctx *x;
-	int64_t now, lease;
-};
-
-/* Claims the due messages: reads them and moves each one's next
- * attempt to lease, in one write transaction. The rows keep the values
- * read (what a record or a give-back writes back). Two passes never
- * claim one message: write transactions are serializable on both
- * backends, so the second claim of a row is retried (BUSY) and then no
- * longer finds it due. */
-static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
-{
-	struct due_read *d = arg;
-	d->x->n = 0;
-	enum hh_rc rc = tx->store->message_due(tx, d->x->a, d->now, d->x->cap,
-					       due_row, d->x);
-	for (int i = 0; rc == HH_OK && i < d->x->n; i++) {
-		struct hh_message m = d->x->rows[i].m;
-		m.next_attempt_at = d->lease;
-		rc = tx->store->message_update(tx, &m, "queued");
-	}
-	return rc;
-}
-
 /* Claimed messages to give back: rows[0..n), claimed until lease. */
 struct unclaim_ctx {
 	const struct hh_message_row *rows;
@@ -479,10 +454,19 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	hh_arena_init(&a);
 	struct due_ctx x = { .a = &a, .cap = limit };
 	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
-	struct due_read d = { &x, now, now + HH_MSG_LEASE };
-	enum hh_rc rc = hh_store_run_tx(st, 1, claim_tx, &d);
+	/* The claim (store.h, message_claim): what is due, the lease and
+	 * the limit are the pass's; the store moves the due messages' next
+	 * attempt to the lease in one operation of its own that commits
+	 * before anything is sent, so that no other pass finds them due.
+	 * (pg-skip: it was a read-then-update write transaction here,
+	 * which on PostgreSQL failed concurrent letter sends.) The rows
+	 * keep the values read: what a record or a give-back writes
+	 * back. */
+	int64_t lease = now + HH_MSG_LEASE;
+	enum hh_rc rc = st->message_claim(st->cls, &a, now, lease, limit,
+					  due_row, &x);
 	if (rc != HH_OK)
-		x.n = 0; /* rolled back: nothing of it is ours */
+		x.n = 0; /* nothing claimed (due_row never fails) */
 	int i = 0;
 	int64_t claimed_at = hh_mono_us();
 	while (rc == HH_OK && i < x.n) {
@@ -491,12 +475,12 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 		 * this one sends (review of pg-claim) */
 		if (hh_mono_us() - claimed_at >
 		    (int64_t)(HH_MSG_LEASE - HH_MSG_LEASE_MARGIN) * 1000000) {
-			unclaim(st, &x.rows[i], x.n - i, d.lease);
+			unclaim(st, &x.rows[i], x.n - i, lease);
 			break;
 		}
 		struct hh_arena one;
 		hh_arena_init(&one);
-		rc = deliver_one(st, t, &one, &x.rows[i], now, d.lease, s);
+		rc = deliver_one(st, t, &one, &x.rows[i], now, lease, s);
 		hh_arena_clear(&one);
 		if (rc == HH_OK)
 			i++;
@@ -504,7 +488,7 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	/* the claims from the failed one on (it may have been recorded:
 	 * then it is no longer ours and stays as it is) */
 	if (rc != HH_OK && i < x.n)
-		unclaim(st, &x.rows[i], x.n - i, d.lease);
+		unclaim(st, &x.rows[i], x.n - i, lease);
 	hh_arena_clear(&a);
 	return rc;
 }

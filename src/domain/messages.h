@@ -31,12 +31,14 @@
  * which the transport recognises (its idempotency key).
  *
  * Several instances on one database (issue 14): every instance runs a
- * postman, so a pass first claims the due messages it will send, in one
- * write transaction: their next attempt moves HH_MSG_LEASE s ahead, and
- * no other pass sees them as due until the lease runs out. The store's
- * write transactions are serializable on both backends (SQLite: one
- * writer; PostgreSQL: SERIALIZABLE, a concurrent claim of the same row
- * fails and is retried), so two passes never claim one message. Each
+ * postman, so a pass first claims the due messages it will send, with
+ * the store's message_claim (one operation that commits at once): their
+ * next attempt moves HH_MSG_LEASE s ahead, and no other pass sees them
+ * as due until the lease runs out. Two claims never take one message
+ * (SQLite: one writer; PostgreSQL: row locks, SKIP LOCKED, at READ
+ * COMMITTED, so that a claim fails no concurrent letter send: pg-skip).
+ * What is due, the lease and the limit are the domain's, passed to the
+ * store. Each
  * claimed message is then sent once and recorded, which ends the claim.
  * A pass that fails on the store gives back the claims it has not used;
  * a postman that dies between its claim and its record leaves the lease

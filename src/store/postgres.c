@@ -448,10 +448,14 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 	c->orgs_written = 0;
 	c->failed = HH_OK;
 	enum hh_rc rc = hh_pg_fault(s);
+	/* pg-skip: PG_TX_READ_COMMITTED for the claims (postgres_int.h) */
+	const char *begin = write == PG_TX_READ_COMMITTED
+				    ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+				    : "BEGIN ISOLATION LEVEL SERIALIZABLE";
 	if (rc == HH_OK)
 		rc = conn_open(s, c);
 	if (rc == HH_OK)
-		rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+		rc = simple(c, begin);
 	/* pg-multi: a connection the server dropped (a restart) still
 	 * looks open until it is used; BEGIN found out, and nothing was
 	 * done in the transaction yet, so connect again once here instead
@@ -459,7 +463,7 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 	if (rc == HH_ERR_IO && c->db && PQstatus(c->db) != CONNECTION_OK) {
 		rc = conn_open(s, c);
 		if (rc == HH_OK)
-			rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+			rc = simple(c, begin);
 	}
 	if (rc != HH_OK) {
 		give_back(s, c);

@@ -146,7 +146,7 @@ enum pg_stmt_id {
 	P_INBOX_MARK_READ,
 	P_INBOX_INSERT,
 	/* postgres_letters.c: delivery */
-	P_MSG_DUE,
+	P_MSG_CLAIM,
 	P_MSG_LIST,
 	P_MSG_PRINT_WAIT,
 	P_MSG_GET,
@@ -283,6 +283,13 @@ struct pg {
 	PGconn *serial_db; /* NULL until first used */
 	int serial_prepared;
 };
+
+/* pg-skip: tx_begin's write for a write transaction at READ COMMITTED
+ * rather than SERIALIZABLE, for a store function that runs one
+ * statement in a transaction of its own and is correct at that level by
+ * its row locks (message_claim in postgres_letters.c). Run it through
+ * hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED, ...). */
+#define PG_TX_READ_COMMITTED 2
 
 static inline struct pg *pg_of(struct hh_tx *tx)
 {

@@ -40,11 +40,39 @@ typedef enum hh_rc (*hh_letter_cb)(void *ctx, const struct hh_letter *l);
 		   "created_at "
 
 static const char *const stmt_sql[P__COUNT] = {
-	[P_MSG_DUE] = "SELECT " MSG_COLS MSG_FROM
-		      "WHERE m.state = 'queued' "
-		      "AND m.channel IS DISTINCT FROM 'print' "
-		      "AND m.next_attempt_at <= $1 "
-		      "ORDER BY m.next_attempt_at, m.id LIMIT $2",
+	/* pg-skip: the claim (store.h) in one statement, run at READ
+	 * COMMITTED (message_claim). The due rows are locked as they are
+	 * found; one that another transaction has locked (another claim,
+	 * a record, a give-back) is skipped, and one changed since the
+	 * statement's snapshot is checked again in its newest version
+	 * before it is locked, so a row is claimed only while it is due
+	 * and by one claim (the UPDATE says so again, for its own reading
+	 * of the rows). MATERIALIZED: the locked rows are read once.
+	 * The old next attempt comes from the locked row ("was"), the
+	 * rest from the updated one. */
+	[P_MSG_CLAIM] =
+		"WITH due AS MATERIALIZED ("
+		"SELECT id, next_attempt_at FROM messages "
+		"WHERE state = 'queued' AND channel IS DISTINCT FROM 'print' "
+		"AND next_attempt_at <= $1 "
+		"ORDER BY next_attempt_at, id LIMIT $3 "
+		"FOR NO KEY UPDATE SKIP LOCKED), "
+		"claimed AS (UPDATE messages m SET next_attempt_at = $2 "
+		"FROM due WHERE m.id = due.id AND m.state = 'queued' "
+		"AND m.channel IS DISTINCT FROM 'print' "
+		"AND m.next_attempt_at <= $1 "
+		"RETURNING m.id, m.message_id, m.letter_id, m.organisation_id, "
+		"m.citizen_id, m.channel, m.state, m.attempts, "
+		"due.next_attempt_at AS was, m.last_error, m.created_at, "
+		"m.updated_at, m.sent_at, m.delivered_at, m.print_batch) "
+		"SELECT m.id, m.message_id, m.letter_id, m.organisation_id, "
+		"coalesce(m.citizen_id, 0), m.channel, m.state, m.attempts, "
+		"m.was, m.last_error, m.created_at, m.updated_at, "
+		"coalesce(m.sent_at, 0), coalesce(m.delivered_at, 0), "
+		"m.print_batch, l.title, coalesce(l.case_id, 0), c.name "
+		"FROM claimed m JOIN letters l ON l.id = m.letter_id "
+		"LEFT JOIN citizens c ON c.id = m.citizen_id "
+		"ORDER BY m.was, m.id",
 	[P_MSG_LIST] = "SELECT " MSG_COLS MSG_FROM
 		       "WHERE ($1::bigint = 0 OR m.organisation_id = $1) "
 		       "AND ($2::text IS NULL OR m.state = $2) "
@@ -407,16 +435,47 @@ static void msg_row(struct hh_arena *a, const PGresult *r, int i,
 	out->citizen_name = g_text(a, r, i, 17);
 }
 
-static enum hh_rc message_due(struct hh_tx *tx, struct hh_arena *a,
-			      int64_t now, int64_t limit, hh_message_cb cb,
-			      void *ctx)
+struct claim_ctx {
+	int64_t now, lease, limit;
+	PGresult *res; /* the claimed rows, once the statement ran */
+};
+
+static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
 {
+	struct claim_ctx *x = arg;
+	if (x->res) { /* an attempt before this one */
+		PQclear(x->res);
+		x->res = NULL;
+	}
 	FAULT(tx);
 	struct pg_params p = { 0 };
-	p_int(&p, now);
-	p_limit(&p, limit);
-	PG_MANY_ROWS(tx, P_MSG_DUE, &p, struct hh_message_row, msg_row, a, cb,
-		     ctx);
+	p_int(&p, x->now);
+	p_int(&p, x->lease);
+	p_int(&p, x->limit);
+	return RUN(tx, P_MSG_CLAIM, &p, &x->res);
+}
+
+/* pg-skip: the claim in a READ COMMITTED transaction of its own, on a
+ * connection of the pool (the caller holds none), retried on BUSY as
+ * any transaction; at that level a deadlock (40P01) is the only BUSY
+ * PostgreSQL could give, and the statement locks no row it must wait
+ * for. The rows are streamed once the claim has committed. */
+static enum hh_rc message_claim(void *cls, struct hh_arena *a, int64_t now,
+				int64_t lease, int64_t limit, hh_message_cb cb,
+				void *ctx)
+{
+	struct pg *s = cls;
+	if (limit < 1)
+		return HH_ERR_INVALID;
+	struct claim_ctx x = { now, lease, limit, NULL };
+	enum hh_rc rc = hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED,
+					claim_tx, &x);
+	if (rc != HH_OK) {
+		if (x.res)
+			PQclear(x.res);
+		return rc;
+	}
+	PG_STREAM_ROWS(x.res, struct hh_message_row, msg_row, a, cb, ctx);
 }
 
 static enum hh_rc message_list(struct hh_tx *tx, struct hh_arena *a,
@@ -635,7 +694,7 @@ void hh_pg_fill_letters(struct hh_store *s)
 	s->inbox_get = inbox_get;
 	s->inbox_mark_read = inbox_mark_read;
 	s->inbox_letter_insert = inbox_letter_insert;
-	s->message_due = message_due;
+	s->message_claim = message_claim;
 	s->message_list = message_list;
 	s->message_print_wait = message_print_wait;
 	s->message_get = message_get;

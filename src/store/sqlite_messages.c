@@ -115,6 +115,53 @@ static enum hh_rc message_due(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_message_row, msg_row, a, cb, ctx);
 }
 
+struct claim_ctx {
+	struct hh_arena *a;
+	int64_t now, lease, limit;
+	struct hh_message_row *rows;
+	int n;
+};
+
+static enum hh_rc claim_row(void *p, const struct hh_message_row *r)
+{
+	struct claim_ctx *x = p;
+	if (x->n < x->limit)
+		x->rows[x->n++] = *r;
+	return HH_OK;
+}
+
+/* The claim as the domain made it before pg-skip: SQLite lets one
+ * writer in at a time (BEGIN IMMEDIATE), so reading the due messages and
+ * moving each one's next attempt in one write transaction is atomic. */
+static enum hh_rc claim_tx(struct hh_tx *tx, void *p)
+{
+	struct claim_ctx *x = p;
+	x->n = 0;
+	enum hh_rc rc = message_due(tx, x->a, x->now, x->limit, claim_row, x);
+	for (int i = 0; rc == HH_OK && i < x->n; i++) {
+		struct hh_message m = x->rows[i].m;
+		m.next_attempt_at = x->lease;
+		rc = tx->store->message_update(tx, &m, "queued");
+	}
+	return rc;
+}
+
+static enum hh_rc message_claim(void *cls, struct hh_arena *a, int64_t now,
+				int64_t lease, int64_t limit, hh_message_cb cb,
+				void *ctx)
+{
+	struct sq *s = cls;
+	if (limit < 1)
+		return HH_ERR_INVALID;
+	struct claim_ctx x = { .a = a, .now = now, .lease = lease,
+			       .limit = limit };
+	x.rows = hh_arena_calloc(a, (size_t)limit * sizeof(*x.rows));
+	enum hh_rc rc = hh_store_run_tx(&s->store, 1, claim_tx, &x);
+	for (int i = 0; rc == HH_OK && i < x.n; i++)
+		rc = cb(ctx, &x.rows[i]);
+	return rc;
+}
+
 static enum hh_rc message_list(struct hh_tx *tx, struct hh_arena *a,
 			       const struct hh_message_filter *f,
 			       int64_t limit, hh_message_cb cb, void *ctx)
@@ -313,7 +360,7 @@ static enum hh_rc print_batch_list(struct hh_tx *tx, struct hh_arena *a,
 
 void hh_sq_fill_messages(struct hh_store *st)
 {
-	st->message_due = message_due;
+	st->message_claim = message_claim;
 	st->message_list = message_list;
 	st->message_print_wait = message_print_wait;
 	st->message_get = message_get;

@@ -712,9 +712,30 @@ struct hh_store {
 					   int64_t *n);
 
 	/* ---- delivery (domain/messages.h) ----
-	 * message_due streams the queued messages not waiting for the print
-	 * batch whose next attempt is at or before now, soonest first, at
-	 * most limit. message_list streams what f selects, newest first, at
+	 * message_claim is a delivery pass's claim, one operation in a
+	 * write transaction of its own (call it with no transaction of
+	 * this store open in the thread: it takes a connection of the
+	 * pool). Of the queued messages not waiting for the print batch
+	 * whose next attempt is at or before now, the soonest (by
+	 * next_attempt_at, then id), at most limit (>= 1, else INVALID),
+	 * get next_attempt_at = lease, so that no later claim finds them
+	 * due before lease. Two claims never take one message, and a
+	 * message that another transaction is changing at that moment
+	 * (a record, a give-back, another claim) is left out, not waited
+	 * for. After the claim committed, each claimed message is streamed
+	 * to cb as it was before the claim (its next_attempt_at the old
+	 * one, which a give-back writes back), soonest first; the claims
+	 * stand whatever cb returns, and cb's error is returned. On an
+	 * error nothing is claimed (BUSY after the usual retries). The
+	 * claim is what tells a stale writer apart: a record or give-back
+	 * checks that next_attempt_at is still its own pass's lease.
+	 * SQLite: a write transaction (one writer at a time). PostgreSQL:
+	 * one statement (UPDATE ... FROM (SELECT ... FOR NO KEY UPDATE
+	 * SKIP LOCKED) RETURNING) in a READ COMMITTED transaction,
+	 * which takes no predicate locks and so fails no concurrent
+	 * SERIALIZABLE transaction (a letter send inserting its message),
+	 * as a SERIALIZABLE read-then-update claim did (pg-skip).
+	 * message_list streams what f selects, newest first, at
 	 * most limit (0: all); message_print_wait streams org_id's messages
 	 * queued for print (0: every organisation's), oldest first.
 	 * message_get and message_get_by_uuid read one (NOT_FOUND).
@@ -727,9 +748,9 @@ struct hh_store {
 	 * message (0: none). message_letter reads the letter a message
 	 * carries, with its PDF and its case's type (case_type_name; kind
 	 * and fields are not read). */
-	enum hh_rc (*message_due)(struct hh_tx *tx, struct hh_arena *a,
-				  int64_t now, int64_t limit,
-				  hh_message_cb cb, void *ctx);
+	enum hh_rc (*message_claim)(void *cls, struct hh_arena *a, int64_t now,
+				    int64_t lease, int64_t limit,
+				    hh_message_cb cb, void *ctx);
 	enum hh_rc (*message_list)(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_message_filter *f,
 				   int64_t limit, hh_message_cb cb, void *ctx);

@@ -1182,6 +1182,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_desk.c" /* the agent's desk */
 #include "store/store_suite_appointments.c" /* appointments */
 #include "store/store_suite_inbox.c" /* the citizen's inbox */
+#include "store/store_suite_messages.c" /* pg-skip: the delivery claim */
 #include "store/store_suite_tune.c" /* s-tune: synonyms removed */
 /* pg-port: the service figures, proposals and pins */
 #include "store/store_suite_figures.c"
@@ -1238,6 +1239,9 @@ int store_suite_run(const struct store_backend *b)
 		T(t_org_documents),
 		/* the citizen's inbox */
 		T(t_inbox),
+		/* pg-skip: the delivery claim */
+		T(t_message_claim),
+		T(t_message_claim_fault),
 		/* s-tune: synonyms removed and revived */
 		T(t_synonym_removal),
 		/* pg-port: the service figures, proposals and pins */
