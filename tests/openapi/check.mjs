@@ -290,6 +290,20 @@ async function call(op, { as = null, params = {}, query = null, body,
 	const entry = exercised.get(op) || { calls: 0, problems: [] };
 	exercised.set(op, entry);
 	entry.calls++;
+	// a request the server takes is one the description allows
+	const operation = (doc.paths[template] || {})[method.toLowerCase()];
+	const reqSchema = operation && operation.requestBody &&
+		operation.requestBody.content['application/json'] &&
+		operation.requestBody.content['application/json'].schema;
+	if (body !== undefined && raw === null && expect < 300 && reqSchema) {
+		const v = validatorOf(reqSchema);
+		if (!v(body))
+			for (const e of v.errors)
+				entry.problems.push(`${op}: the request the server took breaks ` +
+					`its described body: ${e.instancePath} ${e.message}`);
+	}
+	if (body !== undefined && raw === null && operation && !reqSchema)
+		entry.problems.push(`${op}: sent a JSON body, the description has none`);
 	checkAnswer(op, resp.status, ctype, text, entry.problems);
 	if (expect !== undefined && resp.status !== expect)
 		entry.problems.push(`${method} ${path}: expected ${expect}, got ` +
