@@ -161,8 +161,12 @@ export async function exercise({ call, staff, citizen, token }) {
 		expect: 400 });
 	await call('DELETE /api/v1/pins', { as: editor, query: { query: 'prøve' },
 		expect: 204 });
-	await call('POST /api/v1/feedback', { body: { found: true, page: 'search',
-		query: 'pas', municipality: '901' }, expect: 201 });
+	// one answer per page, visit (the pages' hh_visit cookie) and day
+	const visit = { Cookie: 'hh_visit=0123456789abcdef0123456789abcdef' };
+	await call('POST /api/v1/feedback', { headers: visit, body: { found: true,
+		page: 'search', query: 'pas', municipality: '901' }, expect: 201 });
+	await call('POST /api/v1/feedback', { headers: visit, body: { found: false,
+		page: 'search', query: 'pas', municipality: '901' }, expect: 200 });
 	await call('POST /api/v1/feedback', { body: { found: 'ja' }, expect: 400 });
 	await call('POST /api/v1/feedback', { body: { found: false, page: 'article',
 		article_id: 1, municipality: '901' }, expect: 201 });
@@ -197,6 +201,9 @@ export async function exercise({ call, staff, citizen, token }) {
 	const kase = await call('POST /api/v1/cases', { as: mette,
 		headers: { 'Idempotency-Key': 'openapi-case-1' },
 		body: { case_type: 'fejl-paa-vej', values: FAULT }, expect: 201 });
+	await call('POST /api/v1/cases', { as: mette,
+		headers: { 'Idempotency-Key': 'openapi-case-1' },
+		body: { case_type: 'fejl-paa-vej', values: FAULT }, expect: 200 });
 	await call('POST /api/v1/cases', { as: mette,
 		body: { case_type: 'fejl-paa-vej', values: { kategori: 'hul' } },
 		expect: 422 });
@@ -360,6 +367,10 @@ export async function exercise({ call, staff, citizen, token }) {
 		body: { channel: 'phone', kle: '16.00.00',
 			outcome: 'resolved_first_contact' },
 		expect: 201 });
+	await call('POST /api/v1/inquiries', { as: agent,
+		headers: { 'Idempotency-Key': 'openapi-inquiry-1' },
+		body: { channel: 'phone', kle: '16.00.00',
+			outcome: 'resolved_first_contact' }, expect: 200 });
 	await call('POST /api/v1/inquiries', { as: agent, body: { channel: 'brevdue' },
 		expect: 400 });
 	await call('GET /api/v1/inquiries', { as: agent, expect: 200 });
@@ -409,10 +420,14 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: { id: 999999 }, body: { result: 'resolved' }, expect: 404 });
 	await call('GET /api/v1/desk/usefulness', { as: manager, expect: 200 });
 	await call('GET /api/v1/desk/usefulness', { as: agent, expect: 403 });
+	for (const expect of [201, 200])
+		await call('POST /api/v1/desk/citizens/{id}/cases', { as: agent,
+			headers: { 'Idempotency-Key': 'openapi-desk-case-1' },
+			params: { id: 1 }, body: { case_type: 'fejl-paa-vej', values: FAULT,
+			consent: true }, expect });
 	await call('POST /api/v1/desk/citizens/{id}/cases', { as: agent,
-		params: { id: 1 }, body: { case_type: 'fejl-paa-vej', values: FAULT,
-		consent: true },
-		expect: 201 });
+		params: { id: 1 }, body: { case_type: 'fejl-paa-vej', values: FAULT },
+		expect: 400 });
 
 	// ---- appointments -------------------------------------------------------
 	await call('GET /api/v1/organisations/{code}/counter-services', {
@@ -427,6 +442,11 @@ export async function exercise({ call, staff, citizen, token }) {
 			start_at: slots.body.items[0].start_at, name: 'Prøve Person',
 			email: 'prove@example.org' },
 		expect: 201 });
+	await call('POST /api/v1/appointments', {
+		headers: { 'Idempotency-Key': 'openapi-booking-1' },
+		body: { organisation: '901', service: 'pas',
+			start_at: slots.body.items[0].start_at, name: 'Prøve Person',
+			email: 'prove@example.org' }, expect: 200 });
 	await call('POST /api/v1/appointments', { body: { organisation: '901' },
 		expect: 400 });
 	const code = booking.body.code;
