@@ -71,6 +71,12 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('POST /api/v1/articles', { body: art, expect: 401 });
 	await call('POST /api/v1/articles', { as: editor, body: { ...art, x: 1 },
 		expect: 400 });
+	await call('POST /api/v1/articles', { as: editor, raw: 'title=x',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		expect: 415 });
+	await call('POST /api/v1/articles', { as: editor,
+		raw: JSON.stringify({ ...art, body: 'x'.repeat(2 << 20) }),
+		headers: { 'Content-Type': 'application/json' }, expect: 413 });
 	const made = await call('POST /api/v1/articles', { as: editor, body: art,
 		expect: 201 });
 	await call('POST /api/v1/articles', { as: editor, body: art, expect: 409 });
