@@ -238,7 +238,13 @@ function checkAnswer(op, status, ctype, text, problems) {
 		problems.push(`${op} ${status}: not JSON: ${text.slice(0, 200)}`);
 		return;
 	}
-	const validate = validatorOf(media.schema);
+	let validate;
+	try {
+		validate = validatorOf(media.schema);
+	} catch (e) {
+		problems.push(`${op} ${status}: the schema does not compile: ${e.message}`);
+		return;
+	}
 	if (!validate(body))
 		for (const e of validate.errors)
 			problems.push(`${op} ${status}: body${e.instancePath} ` +
@@ -296,7 +302,13 @@ async function call(op, { as = null, params = {}, query = null, body,
 		operation.requestBody.content['application/json'] &&
 		operation.requestBody.content['application/json'].schema;
 	if (body !== undefined && raw === null && expect < 300 && reqSchema) {
-		const v = validatorOf(reqSchema);
+		let v;
+		try {
+			v = validatorOf(reqSchema);
+		} catch (e) {
+			v = () => false;
+			v.errors = [{ instancePath: '', message: `does not compile: ${e.message}` }];
+		}
 		if (!v(body))
 			for (const e of v.errors)
 				entry.problems.push(`${op}: the request the server took breaks ` +
