@@ -220,6 +220,8 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/overview', { expect: 401 });
 	await call('GET /api/v1/cases', { as: caseworker, expect: 200 });
 	await call('GET /api/v1/cases', { as: mette, expect: 200 });
+	await call('GET /api/v1/cases', { as: bearer, expect: 200 });
+	await call('GET /api/v1/cases', { expect: 401 });
 	await call('GET /api/v1/cases', { as: caseworker, query: { sort: 'nej' },
 		expect: 400 });
 	await call('GET /api/v1/cases/{id}', { as: caseworker, params: { id: caseId },
@@ -508,6 +510,10 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: { id: chatId }, query: { after: 1 }, expect: 200 });
 	await call('POST /api/v1/chats/{id}/transfer', { as: agent,
 		params: { id: chatId }, body: { team: 'nej-intet-team' }, expect: 400 });
+	await call('POST /api/v1/chats/{id}/transfer', { as: agent,
+		params: { id: chatId }, body: { team: 'borgerservice' }, expect: 200 });
+	await call('POST /api/v1/chats/{id}/take', { as: agent, params: { id: chatId },
+		expect: 200 });
 	await call('POST /api/v1/chats/{id}/close', { as: agent,
 		params: { id: chatId }, body: { outcome: 'resolved_first_contact' },
 		expect: 200 });
