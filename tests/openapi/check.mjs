@@ -10,7 +10,9 @@
 // Usage: HELHED_BIN=build/helhed node tests/openapi/check.mjs
 // Prints "ok - name" / "not ok - name" and ends with
 // "openapi: N passed, N failed" (scripts/run-tests.sh counts that line).
-// HELHED_OPENAPI_DUMP=DIR also writes each answer's body there.
+// HELHED_OPENAPI_DUMP=DIR also writes each answer's body there;
+// HELHED_OPENAPI_DB=postgresql://... runs the server on that (empty)
+// PostgreSQL database instead of a temporary SQLite file.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync }
 	from 'node:fs';
@@ -161,10 +163,15 @@ const routes = new Set();
 
 // ---- 3. the server answers as described ------------------------------------
 
+// The database: a fresh SQLite file, or HELHED_OPENAPI_DB (an empty
+// PostgreSQL database, postgresql://...: the same answers on the other
+// backend).
+const dbOf = (dir) => process.env.HELHED_OPENAPI_DB || join(dir, 'helhed.db');
+
 function startServer(dir) {
 	return new Promise((resolveStart, rejectStart) => {
 		const args = ['serve', '--listen', '127.0.0.1:0',
-			      '--db', join(dir, 'helhed.db'), '--demo',
+			      '--db', dbOf(dir), '--demo',
 			      '--content', 'content', '--quiet'];
 		const proc = spawn(BIN, args, { cwd: ROOT,
 			env: { ...process.env, HELHED_CHAT_LIMITS: '60/600/120/600' },
@@ -365,6 +372,13 @@ function token(dbPath, org, roles) {
 
 
 const dir = mkdtempSync(join(tmpdir(), 'helhed-openapi-'));
+// PostgreSQL: the key CPR numbers are sealed with (the server and `helhed
+// token add` share it), beside a SQLite file by itself;
+// and Digital Post's spool, beside a SQLite file too
+if (process.env.HELHED_OPENAPI_DB) {
+	process.env.HELHED_KEY_FILE ||= join(dir, 'helhed.keys');
+	process.env.HELHED_SPOOL ||= join(dir, 'spool');
+}
 if (DUMP)
 	mkdirSync(DUMP, { recursive: true });
 let srv = null;
@@ -379,7 +393,7 @@ try {
 	       JSON.stringify(served) === JSON.stringify(doc) ? [] :
 	       ['the served description differs from docs/openapi.json: rebuild build/helhed']);
 	await exercise({ call, staff, citizen,
-			 token: (org, roles) => token(join(dir, 'helhed.db'), org, roles) });
+			 token: (org, roles) => token(dbOf(dir), org, roles) });
 } catch (e) {
 	result('the calls ran to the end', [String(e && e.stack || e)]);
 } finally {
