@@ -139,6 +139,9 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/search', { query: { q: 'pas' }, expect: 200 });
 	await call('GET /api/v1/search', { query: { q: 'flytning', municipality: '901' },
 		expect: 200 });
+	await call('GET /api/v1/search', { query: { q: 'åbningstider borgerservice',
+		municipality: '901' }, expect: 200 });
+	await call('GET /api/v1/search', { query: { q: 'sundhedskrot' }, expect: 200 });
 	await call('GET /api/v1/search', { query: { q: 'pas', municipality: 'nope' },
 		expect: 400 });
 	await call('GET /api/v1/suggest', { query: { q: 'flyt' }, expect: 200 });
