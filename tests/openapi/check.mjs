@@ -414,6 +414,10 @@ for (const op of [...exercised.keys()].sort())
 		result(`${op} answers as described`, ['called but not described',
 						      ...exercised.get(op).problems]);
 {
+	let calls = 0;
+	for (const e of exercised.values())
+		calls += e.calls;
+	console.log(`# ${exercised.size} operations exercised with ${calls} calls`);
 	const missed = [...documented].filter((op) => !exercised.has(op));
 	result(`every described operation was called (${documented.size - missed.length} of ${documented.size})`,
 	       missed.map((op) => `not called: ${op}`));
