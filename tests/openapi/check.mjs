@@ -161,6 +161,33 @@ const routes = new Set();
 	       problems);
 }
 
+// The error registry: every code of src/http/errors.def is a Problem code,
+// listed under the response of its status, and no other.
+{
+	const def = readFileSync(join(ROOT, 'src', 'http', 'errors.def'), 'utf8');
+	const registry = [...def.matchAll(/^HH_ERROR\(\w+, "([a-z-]+)", (\d+),/gm)]
+		.map((m) => [m[1], m[2]]);
+	const problems = [];
+	const schemas = (doc.components || {}).schemas || {};
+	const codes = ((schemas.Problem || {}).properties || {}).code || {};
+	const listed = new Set(codes.enum || []);
+	for (const [code, status] of registry) {
+		if (!listed.has(code))
+			problems.push(`Problem.code lacks ${code}`);
+		const resp = ((doc.components.responses || {})[`E${status}`] || {});
+		const schema = resp.content && resp.content['application/problem+json'].schema;
+		const own = schema && schema.allOf && schema.allOf[1].properties.code.enum;
+		if (!own || !own.includes(code))
+			problems.push(`E${status} does not list ${code}`);
+	}
+	for (const c of listed)
+		if (!registry.some(([code]) => code === c))
+			problems.push(`Problem.code ${c} is not in errors.def`);
+	if (registry.length < 20)
+		problems.push(`only ${registry.length} codes read from errors.def`);
+	result(`the problem codes are errors.def's (${registry.length})`, problems);
+}
+
 // ---- 3. the server answers as described ------------------------------------
 
 // The database: a fresh SQLite file, or HELHED_OPENAPI_DB (an empty
