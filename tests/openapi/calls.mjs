@@ -23,7 +23,9 @@ export async function exercise({ call, staff, citizen, token }) {
 	const bearer = token('901', 'editor,caseworker');
 
 	// ---- the description itself, sessions, organisations ----------------
-	await call('GET /api/v1/openapi.json', { expect: 200 });
+	const described = await call('GET /api/v1/openapi.json', { expect: 200 });
+	await call('GET /api/v1/openapi.json', { expect: 304,
+		headers: { 'If-None-Match': described.headers.get('etag') } });
 	await call('GET /api/v1/session', { as: manager, expect: 200 });
 	await call('GET /api/v1/session', { as: bearer, expect: 200 });
 	await call('GET /api/v1/session', { expect: 401 });
