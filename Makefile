@@ -39,7 +39,8 @@ MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 SRC = $(wildcard src/core/*.c src/store/*.c src/text/*.c src/search/*.c \
 	src/domain/*.c src/http/*.c src/app/*.c src/api/*.c src/pages/*.c \
 	src/render/*.c src/post/*.c)
-OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
+OBJ = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o \
+	$(BUILD)/obj/gen/openapi.o
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 TEST_SRC = $(wildcard tests/*/test_*.c)
@@ -61,6 +62,16 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
 	./scripts/embed-sql.sh hh_sqlite_migrations $(MIGRATIONS) > $@
 
 $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# x-openapi (issue 15): the API's OpenAPI description, served at
+# /api/v1/openapi.json (docs/api.md)
+$(BUILD)/gen/openapi.c: docs/openapi.json scripts/embed-text.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed-text.sh hh_openapi_json docs/openapi.json > $@
+
+$(BUILD)/obj/gen/openapi.o: $(BUILD)/gen/openapi.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

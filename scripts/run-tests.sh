@@ -167,6 +167,25 @@ else
 	echo "== tests/pg/multi.mjs skipped: needs PostgreSQL 15, haproxy and node (scripts/install-deps.sh)"
 fi
 
+# x-openapi (issue 15): the OpenAPI description (docs/openapi.json) against
+# a real server: valid OpenAPI 3.1, every /api/v1 route in it, every
+# answer as described (tests/openapi/check.mjs); counted from its
+# "openapi: N passed, N failed" line.
+if command -v node >/dev/null; then
+	HELHED_BIN="$build/helhed" node tests/openapi/check.mjs >"$work/openapi.log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^openapi: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/openapi.log" | tail -1)
+	f=$(sed -n 's/^openapi: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/openapi.log" | tail -1)
+	[ -n "$p" ] || p=0
+	[ -n "$f" ] || f=1
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "$p $f" >"$work/openapi.count"
+	echo "== the OpenAPI description against the server (tests/openapi/check.mjs)"
+	cat "$work/openapi.log"
+else
+	echo "== tests/openapi/check.mjs skipped: needs node (scripts/install-deps.sh)"
+fi
+
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
 

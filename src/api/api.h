@@ -43,6 +43,9 @@ void hh_api_organisations(struct hh_req *r);
 void hh_api_healthz(struct hh_req *r);
 void hh_api_readyz(struct hh_req *r);
 void hh_api_metrics(struct hh_req *r);
+/* x-openapi (issue 15): GET /api/v1/openapi.json, the API's description
+ * (docs/openapi.json, embedded at build time; docs/api.md). */
+void hh_api_openapi(struct hh_req *r);
 
 void hh_api_search(struct hh_req *r);
 void hh_api_suggest(struct hh_req *r);

@@ -22,7 +22,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/readyz", hh_api_readyz),
 	ROUTE(HH_GET, "/metrics", hh_api_metrics),
 
-	/* REST API */
+	/* REST API; its OpenAPI description (docs/api.md) */
+	ROUTE(HH_GET, "/api/v1/openapi.json", hh_api_openapi),
 	ROUTE(HH_GET, "/api/v1/articles", hh_api_articles_list),
 	ROUTE_BODY(HH_POST, "/api/v1/articles", hh_api_article_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/api/v1/articles/{slug}", hh_api_article_get),

@@ -1443,6 +1443,7 @@ static const struct row rows[] = {
 static const char *const no_resource[] = {
 	"GET /healthz", "GET /readyz", "GET /metrics",
 	"GET /api/v1/organisations", "GET /api/v1/organisations/{code}/hours",
+	"GET /api/v1/openapi.json", /* x-openapi: the API's description */
 	"POST /api/v1/citizen/session", "DELETE /api/v1/citizen/session",
 	"GET /api/v1/life-events", "GET /api/v1/life-events/{slug}",
 	"GET /api/v1/case-types", "GET /api/v1/case-types/{code}",
