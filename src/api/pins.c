@@ -80,14 +80,14 @@ void hh_api_pin_create(struct hh_req *r)
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_search_pin p;
+	struct hh_article a;
 	const char *field = NULL;
 	enum hh_rc rc = hh_pin_add(r->app->store, &who, &r->arena, query, slug,
-				   &p, &field);
+				   &p, &a, &field);
 	if (rc != HH_OK) {
 		refused(r, rc, field);
 		return;
 	}
-	struct hh_article a = { .slug = slug };
 	p.org_code = hh_auth(r)->org_code;
 	hh_resp_json(r, 200, pin_json(&p, &a));
 }

@@ -546,7 +546,8 @@ static enum hh_rc pin_tx(struct hh_tx *tx, void *arg)
 
 enum hh_rc hh_pin_add(struct hh_store *st, const struct hh_actor *who,
 		      struct hh_arena *ar, const char *query, const char *slug,
-		      struct hh_search_pin *out, const char **field)
+		      struct hh_search_pin *out, struct hh_article *article,
+		      const char **field)
 {
 	*field = NULL;
 	if (!may_pin(who))
@@ -579,6 +580,8 @@ enum hh_rc hh_pin_add(struct hh_store *st, const struct hh_actor *who,
 		hh_store_changed(st, &ch);
 		if (out)
 			*out = p;
+		if (article)
+			*article = a;
 	}
 	return rc;
 }

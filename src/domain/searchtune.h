@@ -115,10 +115,12 @@ enum hh_rc hh_synonym_list(struct hh_store *st, struct hh_arena *ar,
  * it ranks first for that exact query there. Replaces the query's pin.
  * FORBIDDEN when who is no editor of a municipality, INVALID with
  * *field "query" (no words) or "article" (no published article at slug
- * that who may read). *out (may be NULL) gets the pin. */
+ * that who may read). *out (may be NULL) gets the pin, *article (may be
+ * NULL) the article pinned (strings in ar). */
 enum hh_rc hh_pin_add(struct hh_store *st, const struct hh_actor *who,
 		      struct hh_arena *ar, const char *query, const char *slug,
-		      struct hh_search_pin *out, const char **field);
+		      struct hh_search_pin *out, struct hh_article *article,
+		      const char **field);
 
 /* Removes who's municipality's pin of query (NOT_FOUND: none). */
 enum hh_rc hh_pin_remove(struct hh_store *st, const struct hh_actor *who,

@@ -1947,8 +1947,8 @@ void hh_page_editor_pin(struct hh_req *r)
 	if (!slug || !*slug)
 		slug = hh_req_form(r, "artikel");
 	const char *field;
-	enum hh_rc rc = hh_pin_add(r->app->store, &who, &r->arena, q, slug, NULL,
-				   &field);
+	enum hh_rc rc = hh_pin_add(r->app->store, &who, &r->arena, q, slug,
+				   NULL, NULL, &field);
 	if (rc == HH_OK) {
 		hh_resp_redirect(r, 303, back_to(r, q, "fastgjort"));
 		return;

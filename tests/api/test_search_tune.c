@@ -428,6 +428,10 @@ static void pins_over_the_api(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				    json_object_get(r.json, "article"), "slug")),
 			    "skolestart");
+	/* the answer names the article as the list does (it was "") */
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "article"), "title")),
+			    "Skolestart");
 	assert_string_equal(json_string_value(json_object_get(
 				    r.json, "organisation")), "901");
 	tu_resp_free(&r);
