@@ -431,11 +431,11 @@ struct console {
 	crypto_generichash_state h; /* what the answer shows, for ?known= */
 };
 
-static enum hh_rc console_row(void *p, const struct hh_chat *c)
+static enum hh_rc console_row(void *p, const struct hh_chat_view *v)
 {
 	struct console *k = p;
-	struct hh_chat_view v = { .chat = *c };
-	json_t *j = hh_chat_json(&v);
+	const struct hh_chat *c = &v->chat;
+	json_t *j = hh_chat_json(v);
 	json_array_append_new(strcmp(c->state, "queued") ? k->mine : k->queue, j);
 	char line[160];
 	int n = snprintf(line, sizeof(line), "%lld %s %lld %lld;",

@@ -134,6 +134,14 @@ static void changed(struct hh_store *st, const struct hh_chat *c,
 						   action });
 }
 
+/* The documented estimate (hh_chat_status): the place in the queue times
+ * the mean wait (mean_s, -1: none known, then 2 minutes) over the agents
+ * present (at least 1). */
+static int64_t expected_wait(int64_t position, int64_t mean_s, int64_t agents)
+{
+	return position * (mean_s >= 0 ? mean_s : 120) / (agents > 0 ? agents : 1);
+}
+
 /* Fills the view's queue place, expected wait and agent name. */
 static enum hh_rc view_of(struct hh_tx *tx, struct hh_arena *a,
 			  struct hh_chat_view *v)
@@ -156,8 +164,7 @@ static enum hh_rc view_of(struct hh_tx *tx, struct hh_arena *a,
 				tx, v->chat.org_id, now - HH_CHAT_PRESENCE_SECONDS,
 				&agents);
 		v->position = ahead + 1;
-		v->expected_wait_s = v->position * (mean >= 0 ? mean : 120) /
-				     (agents > 0 ? agents : 1);
+		v->expected_wait_s = expected_wait(v->position, mean, agents);
 	} else if (v->chat.agent_id) {
 		struct hh_user u;
 		rc = tx->store->user_get(tx, a, v->chat.agent_id, &u);
@@ -818,24 +825,59 @@ enum hh_rc hh_chat_presence(struct hh_store *st, const struct hh_actor *who)
 struct console_ctx {
 	const struct hh_actor *who;
 	struct hh_arena *a;
-	hh_chat_cb cb;
+	hh_chat_view_cb cb;
 	void *ctx;
+	/* the views: the queue's places counted as it streams (queue
+	 * order), the estimate's figures read once, who's name */
+	int64_t place, mean_s, agents;
+	const char *agent_name;
 };
+
+static enum hh_rc console_row(void *p, const struct hh_chat *c)
+{
+	struct console_ctx *k = p;
+	struct hh_chat_view v = { .chat = *c };
+	if (!strcmp(c->state, "queued")) {
+		v.position = ++k->place;
+		v.expected_wait_s = expected_wait(v.position, k->mean_s,
+						  k->agents);
+	} else if (c->agent_id) {
+		v.agent_name = k->agent_name;
+	}
+	return k->cb(k->ctx, &v);
+}
 
 static enum hh_rc console_tx(struct hh_tx *tx, void *p)
 {
 	struct console_ctx *k = p;
-	enum hh_rc rc = tx->store->chat_list(tx, k->a, k->who->org_id, 0, k->cb,
-					     k->ctx);
+	struct hh_store *st = tx->store;
+	int64_t now = now_s();
+	k->place = 0;
+	k->agent_name = NULL;
+	enum hh_rc rc = st->chat_recent_wait(tx, k->who->org_id,
+					     now - 7 * 86400, 20, &k->mean_s);
 	if (rc == HH_OK)
-		rc = tx->store->chat_list(tx, k->a, 0, k->who->user_id, k->cb,
-					  k->ctx);
+		rc = st->chat_presence_count(tx, k->who->org_id,
+					     now - HH_CHAT_PRESENCE_SECONDS,
+					     &k->agents);
+	struct hh_user u;
+	if (rc == HH_OK) {
+		rc = st->user_get(tx, k->a, k->who->user_id, &u);
+		if (rc == HH_OK)
+			k->agent_name = u.name;
+		else if (rc == HH_ERR_NOT_FOUND)
+			rc = HH_OK;
+	}
+	if (rc == HH_OK)
+		rc = st->chat_list(tx, k->a, k->who->org_id, 0, console_row, k);
+	if (rc == HH_OK)
+		rc = st->chat_list(tx, k->a, 0, k->who->user_id, console_row, k);
 	return rc;
 }
 
 enum hh_rc hh_chat_console(struct hh_store *st, struct hh_arena *a,
 			   const struct hh_actor *who, int heartbeat,
-			   hh_chat_cb cb, void *ctx)
+			   hh_chat_view_cb cb, void *ctx)
 {
 	struct hh_owner o = { .org_id = who->org_id };
 	enum hh_rc rc = heartbeat ? hh_chat_presence(st, who)
@@ -845,7 +887,7 @@ enum hh_rc hh_chat_console(struct hh_store *st, struct hh_arena *a,
 			  : HH_OK;
 	if (rc != HH_OK)
 		return rc;
-	struct console_ctx k = { who, a, cb, ctx };
+	struct console_ctx k = { .who = who, .a = a, .cb = cb, .ctx = ctx };
 	return hh_store_run_tx(st, 0, console_tx, &k);
 }
 

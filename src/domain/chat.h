@@ -193,13 +193,17 @@ enum hh_rc hh_chat_rate(struct hh_store *st, struct hh_arena *a,
  * chat for HH_CHAT_PRESENCE_SECONDS. FORBIDDEN for anyone but an agent. */
 enum hh_rc hh_chat_presence(struct hh_store *st, const struct hh_actor *who);
 
+typedef enum hh_rc (*hh_chat_view_cb)(void *ctx,
+				      const struct hh_chat_view *v);
+
 /* The agent's console: the organisation's queue (queued chats, oldest
- * first) and then the chats who holds (state "active"), streamed to cb.
- * With heartbeat set it is also who's heartbeat (a write). FORBIDDEN for
- * anyone but an agent. */
+ * first, each with its place and expected wait as its citizen sees them)
+ * and then the chats who holds (state "active", with who's name),
+ * streamed to cb. With heartbeat set it is also who's heartbeat (a
+ * write). FORBIDDEN for anyone but an agent. */
 enum hh_rc hh_chat_console(struct hh_store *st, struct hh_arena *a,
 			   const struct hh_actor *who, int heartbeat,
-			   hh_chat_cb cb, void *ctx);
+			   hh_chat_view_cb cb, void *ctx);
 
 /* The transcript of inquiry inquiry_id, if it is a chat: the messages
  * streamed to cb, for whoever may read the inquiry (hh_inquiry_get's

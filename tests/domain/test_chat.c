@@ -164,15 +164,25 @@ static enum hh_rc count_row(void *p, const void *row)
 }
 
 struct ids {
-	int64_t id[16];
+	int64_t id[16], position[16], wait[16];
 	int n;
+	/* the active chats listed and their agent's name */
+	int64_t mine[16];
+	const char *mine_name[16];
+	int n_mine;
 };
 
-static enum hh_rc id_row(void *p, const struct hh_chat *c)
+static enum hh_rc id_row(void *p, const struct hh_chat_view *v)
 {
 	struct ids *k = p;
-	if (!strcmp(c->state, "queued") && k->n < 16)
-		k->id[k->n++] = c->id;
+	if (!strcmp(v->chat.state, "queued") && k->n < 16) {
+		k->position[k->n] = v->position;
+		k->wait[k->n] = v->expected_wait_s;
+		k->id[k->n++] = v->chat.id;
+	} else if (k->n_mine < 16) {
+		k->mine_name[k->n_mine] = v->agent_name;
+		k->mine[k->n_mine++] = v->chat.id;
+	}
 	return HH_OK;
 }
 
@@ -205,10 +215,29 @@ static void test_queue_order_and_place(void **state)
 	assert_int_equal(hh_chat_get(f->st, &f->a, ANON, c.token, c.id, &v), HH_OK);
 	assert_int_equal(v.position, 3);
 	assert_true(v.expected_wait_s > 0);
+	/* the console shows each queued chat's place and wait as its
+	 * citizen sees them (they were 0) */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(q.position[i], i + 1);
+	assert_int_equal(q.wait[2], v.expected_wait_s);
 	enum hh_chat_fault fault;
 	assert_int_equal(take(f, AGENT(f->m901, 1), a.id, &fault), HH_OK);
 	assert_int_equal(hh_chat_get(f->st, &f->a, ANON, c.token, c.id, &v), HH_OK);
 	assert_int_equal(v.position, 2);
+	/* the taker's console: the queue moved up, and the chat it holds
+	 * carries its name (it was NULL) */
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(hh_chat_console(f->st, &f->a, AGENT(f->m901, 1), 0,
+					 id_row, &q),
+			 HH_OK);
+	assert_int_equal(q.n, 2);
+	assert_true(q.id[0] == b.id && q.position[0] == 1);
+	assert_true(q.id[1] == c.id && q.position[1] == 2);
+	assert_int_equal(q.wait[1], v.expected_wait_s);
+	assert_int_equal(q.n_mine, 1);
+	assert_true(q.mine[0] == a.id);
+	assert_non_null(q.mine_name[0]);
+	assert_string_equal(q.mine_name[0], "u1@test");
 	/* taken twice: the second agent is too late */
 	assert_int_equal(take(f, AGENT(f->m901, 2), a.id, &fault), HH_ERR_CONFLICT);
 	assert_int_equal(fault, HH_CHAT_STATE);
@@ -305,10 +334,10 @@ static void test_access(void **state)
 			 HH_ERR_FORBIDDEN);
 	int n = 0;
 	assert_int_equal(hh_chat_console(f->st, &f->a, CASEWORKER(f->m901), 0,
-					 (hh_chat_cb)count_row, &n),
+					 (hh_chat_view_cb)count_row, &n),
 			 HH_ERR_FORBIDDEN);
 	assert_int_equal(hh_chat_console(f->st, &f->a, CITIZEN(f->anna), 1,
-					 (hh_chat_cb)count_row, &n),
+					 (hh_chat_view_cb)count_row, &n),
 			 HH_ERR_FORBIDDEN);
 }
 
