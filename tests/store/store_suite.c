@@ -1312,6 +1312,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_pins),
 		/* pg-caselist: the case lists' filters */
 		T(t_case_list_filters),
+		T(t_case_get_in_its_tx), /* pg-ssi */
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];

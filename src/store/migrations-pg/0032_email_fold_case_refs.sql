@@ -22,3 +22,23 @@ CREATE FUNCTION helhed_fold_ascii(t text) RETURNS text
                          'abcdefghijklmnopqrstuvwxyz') $$;
 DROP INDEX users_email;
 CREATE UNIQUE INDEX users_email ON users(helhed_fold_ascii(email));
+
+-- 2. idempotency.case_id and case_files.case_id no longer REFERENCES
+-- cases(id) on PostgreSQL. Under SERIALIZABLE a foreign key's check is a
+-- read of cases_pkey, and it takes a predicate lock on the leaf page that
+-- holds the new case's id: the newest leaf, where every concurrent
+-- submission inserts its own case. Each such check made a read/write
+-- dependency with every submission that inserted after it, and
+-- PostgreSQL failed submissions as pivots of those (40001, mostly at
+-- COMMIT): with the case's read-back also off that leaf
+-- (postgres_cases.c, case_get), 430 to 880 failures in 10 s of three
+-- instances with the references, none after the first seconds without
+-- them (docs/postgres.md, "Serialization failures on a young database").
+-- A deferred check only moves the read to COMMIT and failed as often.
+-- What the references guarded still holds: cases are never deleted, and
+-- the only writers of these rows are the domain's submission (with the
+-- case it inserted in the same transaction) and a case's answer (with a
+-- case it has just read, in the same transaction). SQLite keeps them: it
+-- lets one writer in at a time and has no such failures.
+ALTER TABLE idempotency DROP CONSTRAINT idempotency_case_id_fkey;
+ALTER TABLE case_files DROP CONSTRAINT case_files_case_id_fkey;
