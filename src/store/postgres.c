@@ -375,11 +375,13 @@ PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
  * even for a look-up by primary key, and a connection's cached generic
  * plan kept that choice after the table had grown: concurrent
  * submissions on a young database failed each other (docs/postgres.md,
- * "Serialization failures on a young database"). 1.1 and 0.03 make the
- * index the cheaper path from 2 pages on (30 rows of cases) while the
- * scans of whole large tables stay sequential; pages of a database
- * of helhed's size are in memory or on SSD, where a random read costs
- * about what a sequential one does. */
+ * "Read/write dependencies between submissions"). 1.1 and 0.03 make the
+ * index the cheaper path from 2 pages on (30 rows of cases), and the
+ * read-back of a case just inserted by its row's address (case_get) a
+ * TID scan on a table of any size, while scans of whole large tables
+ * stay sequential; the pages of a database of helhed's size are in
+ * memory or on SSD, where a random read costs about what a sequential
+ * one does. Set here, so they hold whatever postgresql.conf says. */
 enum hh_rc hh_pg_session_setup(const struct pg *s, PGconn *db,
 			       const char *extra)
 {

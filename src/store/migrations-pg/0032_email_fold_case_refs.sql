@@ -33,7 +33,7 @@ CREATE UNIQUE INDEX users_email ON users(helhed_fold_ascii(email));
 -- COMMIT): with the case's read-back also off that leaf
 -- (postgres_cases.c, case_get), 430 to 880 failures in 10 s of three
 -- instances with the references, none after the first seconds without
--- them (docs/postgres.md, "Serialization failures on a young database").
+-- them (docs/postgres.md, "Read/write dependencies between submissions").
 -- A deferred check only moves the read to COMMIT and failed as often.
 -- What the references guarded still holds: cases are never deleted, and
 -- the only writers of these rows are the domain's submission (with the
