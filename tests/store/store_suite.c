@@ -1307,6 +1307,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_fig_aggregates),
 		T(t_fig_proc),
 		T(t_fig_search),
+		T(t_search_report_folds_letters), /* pg-ssi */
 		T(t_fig_events),
 		T(t_proposals),
 		T(t_pins),

@@ -7,7 +7,7 @@
 -- a-z, and nothing else is folded. 0001 put lower(email) in its place, on
 -- the belief that lower() folds only ASCII; in a C.UTF-8 database (the
 -- one helhed asks for) it folds every letter libc knows: "İ" (U+0130) to
--- "i̇", the Kelvin sign "K" (U+212A) to "k", "Æ" to "æ". So on PostgreSQL
+-- "i", the Kelvin sign "K" (U+212A) to "k", "Æ" to "æ". So on PostgreSQL
 -- "edİtor@kommune.dk" found the user "editor@kommune.dk", and two
 -- users "ærø@…" and "ÆRØ@…", distinct on SQLite, conflicted. The one
 -- fold both backends now share is helhed_fold_ascii(): A-Z to a-z. It is
