@@ -536,6 +536,31 @@ static enum hh_rc check_counts(struct copy *c)
 
 /* ---- the whole copy ------------------------------------------------------- */
 
+/* VACUUM (ANALYZE) of the tables that got rows (after the commit: VACUUM
+ * runs outside a transaction); HH_OK when there were none. */
+static enum hh_rc analyse_filled(struct copy *c)
+{
+	struct hh_buf sql;
+	hh_buf_init(&sql);
+	hh_buf_puts(&sql, "VACUUM (ANALYZE) ");
+	int n = 0;
+	for (int i = 0; i < c->n; i++) {
+		if (!c->t[i].rows)
+			continue;
+		char *id = PQescapeIdentifier(c->pg, c->t[i].name,
+					      strlen(c->t[i].name));
+		if (!id)
+			continue; /* not analysed now: autovacuum will */
+		if (n++)
+			hh_buf_puts(&sql, ", ");
+		hh_buf_puts(&sql, id);
+		PQfreemem(id);
+	}
+	enum hh_rc rc = n ? pg_run(c, hh_buf_str(&sql), NULL) : HH_OK;
+	hh_buf_clear(&sql);
+	return rc;
+}
+
 static enum hh_rc copy_all(struct copy *c, struct hh_copy_stats *st)
 {
 	enum hh_rc rc = schema_versions(c, &st->schema);
@@ -632,9 +657,16 @@ enum hh_rc hh_store_copy(const char *file, const char *url, FILE *progress,
 	 * until then, and the first reader of each page sets its hint bits
 	 * and writes it (pg-caselist: the queue's overdue list 21 ms at p50
 	 * in the minute after a copy, 5 ms after). A failure here loses
-	 * nothing (autovacuum does it later). */
-	if (rc == HH_OK && pg_run(&c, "VACUUM (ANALYZE)", NULL) != HH_OK &&
-	    progress)
+	 * nothing (autovacuum does it later).
+	 *
+	 * Only the tables that got rows (pg-ssi): an empty table that was
+	 * analysed is planned as empty, a sequential scan costing nothing,
+	 * for every look-up, and under SERIALIZABLE that scan locks the
+	 * whole table, so the first submissions after a copy (cases and
+	 * idempotency empty) failed each other, and kept failing while
+	 * the pool's connections kept those plans. A table never analysed
+	 * is planned as at least 10 pages: by its indexes. */
+	if (rc == HH_OK && analyse_filled(&c) != HH_OK && progress)
 		fprintf(progress, "  (VACUUM failed; autovacuum will do it)\n");
 	if (rc == HH_OK && stats)
 		*stats = st;

@@ -364,16 +364,35 @@ PGconn *hh_pg_connect(const struct pg *s, const char *application_name,
 /* The client side of what the migrations and the SQL assume, then extra
  * (more SET statements, each ending in "; ", or ""); pg-multi:
  * helhed.instance names this instance in the change notices its writes
- * send (migrations-pg/0029_change_notify.sql). */
+ * send (migrations-pg/0029_change_notify.sql).
+ *
+ * pg-ssi: the planner's page costs. Every transaction is SERIALIZABLE,
+ * and a sequential scan takes a predicate lock on the whole table, so
+ * every concurrent writer to that table is a read/write dependency; an
+ * index scan locks only the leaf pages and rows it read. With the
+ * default costs (random_page_cost 4, cpu_tuple_cost 0.01) the planner
+ * read a table of up to about 4 pages (100 cases) by sequential scan
+ * even for a look-up by primary key, and a connection's cached generic
+ * plan kept that choice after the table had grown: concurrent
+ * submissions on a young database failed each other (docs/postgres.md,
+ * "Read/write dependencies between submissions"). 1.1 and 0.03 make the
+ * index the cheaper path from 2 pages on (30 rows of cases), and the
+ * read-back of a case just inserted by its row's address (case_get) a
+ * TID scan on a table of any size, while scans of whole large tables
+ * stay sequential; the pages of a database of helhed's size are in
+ * memory or on SSD, where a random read costs about what a sequential
+ * one does. Set here, so they hold whatever postgresql.conf says. */
 enum hh_rc hh_pg_session_setup(const struct pg *s, PGconn *db,
 			       const char *extra)
 {
-	char setup[512];
+	char setup[1024];
 	snprintf(setup, sizeof(setup),
 		 "%sSET client_encoding = 'UTF8'; "
 		 "SET standard_conforming_strings = on; "
 		 "SET TIME ZONE 'UTC'; "
 		 "SET client_min_messages = warning; "
+		 "SET random_page_cost = 1.1; "
+		 "SET cpu_tuple_cost = 0.03; "
 		 "SET helhed.instance = '%s'",
 		 extra, s->instance);
 	PGresult *r = PQexec(db, setup);
@@ -446,6 +465,7 @@ static enum hh_rc tx_begin(void *cls, int write, struct hh_tx **out)
 
 	c->tx.write = write;
 	c->orgs_written = 0;
+	c->new_case_id = 0;
 	c->failed = HH_OK;
 	enum hh_rc rc = hh_pg_fault(s);
 	/* pg-skip: PG_TX_READ_COMMITTED for the claims (postgres_int.h) */

@@ -99,6 +99,7 @@ enum pg_stmt_id {
 	P_CASE_INSERT,
 	P_CASE_UPDATE,
 	P_CASE_GET,
+	P_CASE_GET_NEW,
 	P_IDEM_GET,
 	P_IDEM_PUT,
 	P_FILE_INSERT,
@@ -255,6 +256,11 @@ struct pg_conn {
 	int n_shapes;
 	int in_use;
 	int orgs_written; /* this transaction called org_put */
+	/* pg-ssi: the case this transaction inserted last and where its
+	 * row is (ctid, as text), so that reading it back does not read
+	 * cases_pkey (case_get); 0 when none */
+	int64_t new_case_id;
+	char new_case_tid[32];
 	/* The first error of this transaction: PostgreSQL refuses every
 	 * statement after one, so the commit gives this instead. */
 	enum hh_rc failed;

@@ -35,11 +35,12 @@ static const char *const stmt_sql[P__COUNT] = {
 	[P_USER_GET] = "SELECT id, organisation_id, email, name, password_hash, "
 		       "roles, disabled, created_at, oidc_subject FROM users "
 		       "WHERE id = $1",
-	/* SQLite's COLLATE NOCASE: lower() over the index users_email */
+	/* SQLite's COLLATE NOCASE, A-Z only (lower() folded every letter:
+	 * migrations-pg/0032), over the index users_email */
 	[P_USER_GET_EMAIL] =
 		"SELECT id, organisation_id, email, name, password_hash, roles, "
 		"disabled, created_at, oidc_subject FROM users "
-		"WHERE lower(email) = lower($1)",
+		"WHERE helhed_fold_ascii(email) = helhed_fold_ascii($1)",
 	[P_USER_LIST] = "SELECT id, organisation_id, email, name, password_hash, "
 			"roles, disabled, created_at, oidc_subject FROM users "
 			"ORDER BY id",

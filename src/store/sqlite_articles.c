@@ -96,15 +96,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		"AND chosen_kind IS NULL",
 	/* answered: results that were not weak (strength 1, 0026); weak
 	 * searches are counted apart and are not answered; chosen: an
-	 * article, a guide or a form (s-trap, 0027) */
+	 * article, a guide or a form (s-trap, 0027); queries grouped by
+	 * hh_lower(), every letter lowered as PostgreSQL's lower() does
+	 * (sqlite.c; pg-ssi) */
 	[S_SEARCH_REPORT] =
-		"SELECT lower(query), count(*), "
+		"SELECT hh_lower(query), count(*), "
 		"sum(results > 0 AND strength IS NOT 1), "
 		SEARCH_REPORT_CHOSEN ", sum(results > 0 AND strength IS 1) "
 		"FROM search_log WHERE at >= ?1 "
 		"AND (?3 < 0 OR municipality_id = ?3 OR "
 		"(?4 AND municipality_id IS NULL)) "
-		"GROUP BY lower(query) "
+		"GROUP BY hh_lower(query) "
 		"HAVING sum(results > 0 AND strength IS NOT 1) = 0 "
 		"OR " SEARCH_REPORT_CHOSEN " = 0 "
 		"ORDER BY sum(results > 0 AND strength IS NOT 1) = 0 DESC, "

@@ -219,6 +219,67 @@ static void t_users(void **state)
 	assert_int_equal(n_users, 2);
 }
 
+/* pg-ssi: an email is matched as SQLite's COLLATE NOCASE matches it, on
+ * both backends: A-Z and a-z are the same letters, and no other letter is
+ * folded. PostgreSQL's lower() (migrations-pg/0001 to 0031) folded every
+ * letter, so there "edİtor@" (U+0130) and "Kim@" with the Kelvin sign
+ * (U+212A) found "editor@" and "kim@", and "ÆRØ@" found "ærø@" and could
+ * not be another user's. */
+static void t_users_email_fold_ascii(void **state)
+{
+	struct x_fx *f = *state;
+	int64_t org = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(f->st, 1);
+	const char *emails[] = { "editor@nordskov.dk", "kim@nordskov.dk",
+				 "ærø@nordskov.dk" };
+	int64_t ids[3];
+	for (int i = 0; i < 3; i++) {
+		struct hh_user u = { .org_id = org, .email = emails[i],
+				     .name = "U", .password_hash = "h",
+				     .roles = HH_ROLE_AGENT };
+		assert_int_equal(f->st->user_insert(tx, &u), HH_OK);
+		ids[i] = u.id;
+	}
+	/* differs from one only by the case of a letter beyond ASCII: a
+	 * user of its own */
+	struct hh_user upper = { .org_id = org, .email = "ÆRØ@nordskov.dk",
+				 .name = "Æ", .password_hash = "h",
+				 .roles = HH_ROLE_AGENT };
+	assert_int_equal(f->st->user_insert(tx, &upper), HH_OK);
+	/* differs from one by ASCII case only, beside letters beyond it:
+	 * taken */
+	struct hh_user dup = { .org_id = org, .email = "ÆRØ@NORDSKOV.DK",
+			       .name = "D", .password_hash = "h",
+			       .roles = HH_ROLE_AGENT };
+	assert_int_equal(f->st->user_insert(tx, &dup), HH_ERR_CONFLICT);
+	x_commit(tx);
+
+	tx = x_begin(f->st, 0);
+	struct hh_user g;
+	/* ASCII case: found */
+	const char *found[] = { "EDITOR@Nordskov.DK", "KIM@nordskov.dk",
+				"ærø@NORDSKOV.dk" };
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(f->st->user_get_by_email(tx, &f->a, found[i],
+							  &g),
+				 HH_OK);
+		assert_int_equal(g.id, ids[i]);
+	}
+	assert_int_equal(f->st->user_get_by_email(tx, &f->a, "ÆRØ@NordSkov.dk",
+						  &g),
+			 HH_OK);
+	assert_int_equal(g.id, upper.id);
+	/* a fold beyond ASCII: not found */
+	const char *other[] = { "ed\u0130tor@nordskov.dk", /* İ */
+				"\u212Aim@nordskov.dk",    /* Kelvin sign */
+				"Ærø@nordskov.dk" };
+	for (int i = 0; i < 3; i++)
+		if (f->st->user_get_by_email(tx, &f->a, other[i], &g) !=
+		    HH_ERR_NOT_FOUND)
+			fail_msg("%s found %s", other[i], g.email);
+	x_commit(tx);
+}
+
 static int64_t x_user(struct x_fx *f)
 {
 	int64_t org = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
@@ -1203,6 +1264,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_orgs),
 		T(t_org_by_code_cache),
 		T(t_users),
+		T(t_users_email_fold_ascii), /* pg-ssi */
 		T(t_sessions),
 		T(t_signin_failures),
 		T(t_tokens),
@@ -1249,11 +1311,13 @@ int store_suite_run(const struct store_backend *b)
 		T(t_fig_aggregates),
 		T(t_fig_proc),
 		T(t_fig_search),
+		T(t_search_report_folds_letters), /* pg-ssi */
 		T(t_fig_events),
 		T(t_proposals),
 		T(t_pins),
 		/* pg-caselist: the case lists' filters */
 		T(t_case_list_filters),
+		T(t_case_get_in_its_tx), /* pg-ssi */
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];

@@ -59,6 +59,63 @@ static void x_case_labels(struct x_fx *f, const struct hh_case_filter *q,
 	hh_buf_clear(&x.b);
 }
 
+/* pg-ssi: a case read back in the transaction that inserted it, with its
+ * names, and again after that transaction changed it: the change is
+ * read, not the row as inserted (PostgreSQL reads the case it has just
+ * inserted by the row's address; after an update the row has moved). */
+static void t_case_get_in_its_tx(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t org = x_put_org(st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_case_type t = {
+		.code = "t1", .organisation = "901", .name = "T1", .public = 1,
+		.definition = "{\"states\": [{\"key\": \"received\", \"label\": "
+			      "\"Modtaget\"}, {\"key\": \"done\", "
+			      "\"label\": \"Afsluttet\"}]}"
+	};
+	assert_int_equal(st->case_type_put(tx, &t), HH_OK);
+	struct hh_case k = { .case_type_id = t.id, .org_id = org,
+			     .state = "received", .data = "{\"a\":1}",
+			     .deadline_at = 100 };
+	assert_int_equal(st->case_insert(tx, &k), HH_OK);
+	struct hh_case a, b;
+	assert_int_equal(st->case_get(tx, &f->a, k.id, &a), HH_OK);
+	assert_int_equal(a.id, k.id);
+	assert_string_equal(a.case_type_name, "T1");
+	assert_string_equal(a.org_name, "Nordskov");
+	assert_string_equal(a.state, "received");
+	assert_string_equal(a.state_label, "Modtaget");
+	assert_int_equal(a.version, 1);
+	k.state = "done";
+	k.data = "{\"a\":2}";
+	assert_int_equal(st->case_update(tx, &k, 1), HH_OK);
+	assert_int_equal(st->case_get(tx, &f->a, k.id, &b), HH_OK);
+	assert_string_equal(b.state, "done");
+	assert_string_equal(b.state_label, "Afsluttet");
+	assert_string_equal(b.data, "{\"a\":2}");
+	assert_int_equal(b.version, 2);
+	/* another case inserted after it is read as well */
+	struct hh_case k2 = k;
+	k2.id = 0;
+	k2.public_id = NULL;
+	k2.state = "received";
+	assert_int_equal(st->case_insert(tx, &k2), HH_OK);
+	assert_int_equal(st->case_get(tx, &f->a, k.id, &b), HH_OK);
+	assert_string_equal(b.state, "done");
+	assert_int_equal(st->case_get(tx, &f->a, k2.id, &b), HH_OK);
+	assert_int_equal(b.id, k2.id);
+	assert_int_equal(st->case_get(tx, &f->a, k2.id + 1, &b),
+			 HH_ERR_NOT_FOUND);
+	x_commit(tx);
+	tx = x_begin(st, 0);
+	assert_int_equal(st->case_get(tx, &f->a, k.id, &b), HH_OK);
+	assert_string_equal(b.state, "done");
+	assert_int_equal(b.version, 2);
+	x_commit(tx);
+}
+
 static void t_case_list_filters(void **state)
 {
 	struct x_fx *f = *state;
