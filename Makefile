@@ -369,6 +369,10 @@ HELHED_BENCH_N ?= 30
 bench-figures-http: deps $(BUILD)/helhed
 	./bench/figures-http.sh $(BUILD) $(HELHED_BENCH_YEAR_DB) $(HELHED_BENCH_N)
 
+# ---- kle (issue 15): KL's emneplan XML, read with libxml2's streaming
+# reader (domain/kle.c, `helhed import-kle`), so the program links it now
+PKGS += libxml-2.0
+
 # ---- pg-base (issue 14): the PostgreSQL backend -------------------------
 # libpq; PostgreSQL's dialect of the migrations (src/store/migrations-pg/,
 # same numbers as SQLite's); the stubs of the store functions not ported
