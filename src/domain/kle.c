@@ -90,14 +90,19 @@ static void xml_error(void *arg, xmlErrorPtr e)
 	p->xml_line = e->line;
 	snprintf(p->xml_err, sizeof(p->xml_err), "%s",
 		 e->message ? e->message : "not well-formed XML");
+	/* its first line says it; the rest shows bytes */
+	p->xml_err[strcspn(p->xml_err, "\n")] = 0;
 	size_t len = strlen(p->xml_err);
 	while (len && (p->xml_err[len - 1] == '\n' || p->xml_err[len - 1] == ' '))
 		p->xml_err[--len] = 0;
 }
 
+/* The line of the reader's node: the parser reads ahead of it. */
 static int line_of(struct parse *p)
 {
-	return xmlTextReaderGetParserLineNumber(p->r);
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+	long line = n ? xmlGetLineNo(n) : -1;
+	return line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(p->r);
 }
 
 /* The element's text with white space runs made one space and trimmed,
@@ -316,9 +321,11 @@ static int parse_file(struct parse *p)
 		else
 			fail(p, line_of(p), "not well-formed XML");
 	}
-	/* an error of libxml2's (broken UTF-8, a tag not closed) names where
-	 * it saw it, which is where the reader stopped; ours may come first */
-	if (p->failed && p->xml_failed && p->xml_line && p->err_line > p->xml_line) {
+	/* the parser reads ahead of the reader: when it found the file not
+	 * well-formed (broken UTF-8, a tag not closed, the file cut short),
+	 * that is the fault to name, even if a check of ours on what the
+	 * broken part left (an empty title) failed first */
+	if (p->failed && p->xml_failed && p->xml_line) {
 		p->err_line = p->xml_line;
 		snprintf(p->err, sizeof(p->err), "not well-formed XML: %s",
 			 p->xml_err);
