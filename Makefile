@@ -164,6 +164,8 @@ FUZZ_TARGETS = search analyze json markdown article multipart form \
 	feedback # feedback: the comment scrubber
 # s-edit (issue 13): synonym rules, pin queries and the editors' diff
 FUZZ_TARGETS += editor
+# kle (issue 15): KL's emneplan XML (domain/kle.c)
+FUZZ_TARGETS += kle
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

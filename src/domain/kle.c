@@ -5,6 +5,7 @@
 #include "domain/kle.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ static const char *const kinds[4] = { NULL, "Hovedgruppe", "Gruppe", "Emne" };
 
 struct parse {
 	const char *path;
+	const char *data; /* or the file's text (hh_kle_check) */
+	size_t len;
 	struct hh_arena *a;
 	xmlTextReaderPtr r;
 	struct entry *e; /* done, in file order */
@@ -297,7 +300,11 @@ static int by_number(const void *x, const void *y)
  * (or IO when it cannot be opened: -2). */
 static int parse_file(struct parse *p)
 {
-	p->r = xmlReaderForFile(p->path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	/* no network, no entities loaded from outside: the file is data */
+	int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+	p->r = p->data ? xmlReaderForMemory(p->data, (int)p->len, p->path, NULL,
+					    opts)
+		       : xmlReaderForFile(p->path, NULL, opts);
 	if (!p->r)
 		return -2;
 	xmlTextReaderSetStructuredErrorHandler(p->r, xml_error, p);
@@ -353,6 +360,27 @@ static int parse_file(struct parse *p)
 			return -1;
 		}
 	return 0;
+}
+
+int hh_kle_check(const char *data, size_t len, FILE *errs, int *n)
+{
+	*n = 0;
+	if (len > INT_MAX)
+		return -1;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct parse *p = hh_arena_calloc(&a, sizeof(*p));
+	p->path = "(text)";
+	p->data = data;
+	p->len = len;
+	p->a = &a;
+	int r = parse_file(p);
+	if (r && errs)
+		fprintf(errs, "%s:%d: %s\n", p->path, p->err_line, p->err);
+	if (!r)
+		*n = (int)p->n;
+	hh_arena_clear(&a);
+	return r ? -1 : 0;
 }
 
 /* ---- writing it ---------------------------------------------------------- */

@@ -66,6 +66,12 @@ struct hh_kle_import_stats {
 enum hh_rc hh_kle_import(struct hh_store *st, const char *path, FILE *errs,
 			 struct hh_kle_import_stats *out);
 
+/* Reads and checks the text of an emneplan file (len bytes) as
+ * hh_kle_import does, writing nothing: 0 and *n the numbers it holds,
+ * or -1 after reporting "(text):LINE: message" on errs (may be NULL).
+ * For the fuzz target (tests/fuzz/fuzz_kle.c). */
+int hh_kle_check(const char *data, size_t len, FILE *errs, int *n);
+
 /* The level of a KLE number written "NN" (1), "NN.NN" (2) or "NN.NN.NN"
  * (3); 0 for anything else. */
 int hh_kle_level(const char *number);
