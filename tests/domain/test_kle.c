@@ -564,6 +564,11 @@ static void api_and_search_page_show_titles(void **state)
 	tu_expect_in(r.body, "Emne 16");
 	tu_expect_not_in(r.body, "Eksempelgruppe om flyt og navne");
 	tu_resp_free(&r);
+	r = tu_call(s.base, NULL, NULL, "GET", "/artikel/flyttekasser", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "<dt>KLE-nummer</dt><dd>16.10.00</dd>");
+	tu_expect_not_in(r.body, "<dt>Emne</dt>");
+	tu_resp_free(&r);
 
 	struct hh_kle_import_stats ks;
 	assert_int_equal(hh_kle_import(s.store, SAMPLE, stderr, &ks), HH_OK);
@@ -601,6 +606,12 @@ static void api_and_search_page_show_titles(void **state)
 	tu_expect_in(r.body, "Eksempelgruppe om flyt og navne");
 	tu_expect_in(r.body, "Opdigtede ydelser");
 	tu_expect_not_in(r.body, "Emne 16");
+	tu_resp_free(&r);
+	/* the article's page names its topic beside the number */
+	r = tu_call(s.base, NULL, NULL, "GET", "/artikel/flyttekasser", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "<dt>Emne</dt><dd>Eksempelgruppe om flyt og navne"
+			     "</dd>\n<dt>KLE-nummer</dt><dd>16.10.00</dd>");
 	tu_resp_free(&r);
 	tu_server_stop(&s);
 }
