@@ -523,7 +523,7 @@ static void api_and_search_page_show_titles(void **state)
 {
 	(void)state;
 	struct tu_server s;
-	tu_server_start(&s, 0);
+	tu_server_start(&s, 1); /* with editor@901 */
 	char dir[4200], cmd[9000];
 	snprintf(dir, sizeof(dir), "%s/content", s.dir);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/case-types' '%s/articles'", dir,
@@ -606,6 +606,14 @@ static void api_and_search_page_show_titles(void **state)
 	tu_expect_in(r.body, "Eksempelgruppe om flyt og navne");
 	tu_expect_in(r.body, "Opdigtede ydelser");
 	tu_expect_not_in(r.body, "Emne 16");
+	tu_resp_free(&r);
+	/* staff: the article editor's KLE field has the title beside it */
+	char cookie[256], csrf[96];
+	tu_login(&s, "editor@901", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	r = tu_call(s.base, cookie, csrf, "GET", "/redaktion/faelles/flyttekasser",
+		    NULL, NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "KLE-emne: 16.10.00 Adresser i almindelighed (prøve)");
 	tu_resp_free(&r);
 	/* the article's page names its topic beside the number */
 	r = tu_call(s.base, NULL, NULL, "GET", "/artikel/flyttekasser", NULL, NULL);
