@@ -442,3 +442,9 @@ $(BUILD)/bench/pg_bench: bench/pg_bench.c $(BUILD)/lib.a
 
 bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_bench
 	./bench/pg.sh $(BUILD)
+
+# kle (issue 15): helhed import-kle on a generated emneplan of the real
+# one's size (about 5 MB), beside xmllint --stream reading it (bench/kle.sh)
+.PHONY: bench-kle
+bench-kle: deps $(BUILD)/helhed
+	./bench/kle.sh $(BUILD)
