@@ -175,6 +175,8 @@ FUZZ_TARGETS = search analyze json markdown article multipart form \
 	feedback # feedback: the comment scrubber
 # s-edit (issue 13): synonym rules, pin queries and the editors' diff
 FUZZ_TARGETS += editor
+# kle (issue 15): KL's emneplan XML (domain/kle.c)
+FUZZ_TARGETS += kle
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -382,6 +384,10 @@ HELHED_BENCH_N ?= 30
 bench-figures-http: deps $(BUILD)/helhed
 	./bench/figures-http.sh $(BUILD) $(HELHED_BENCH_YEAR_DB) $(HELHED_BENCH_N)
 
+# ---- kle (issue 15): KL's emneplan XML, read with libxml2's streaming
+# reader (domain/kle.c, `helhed import-kle`), so the program links it now
+PKGS += libxml-2.0
+
 # ---- pg-base (issue 14): the PostgreSQL backend -------------------------
 # libpq; PostgreSQL's dialect of the migrations (src/store/migrations-pg/,
 # same numbers as SQLite's); the stubs of the store functions not ported
@@ -449,3 +455,9 @@ $(BUILD)/bench/pg_bench: bench/pg_bench.c $(BUILD)/lib.a
 
 bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_bench
 	./bench/pg.sh $(BUILD)
+
+# kle (issue 15): helhed import-kle on a generated emneplan of the real
+# one's size (about 5 MB), beside xmllint --stream reading it (bench/kle.sh)
+.PHONY: bench-kle
+bench-kle: deps $(BUILD)/helhed
+	./bench/kle.sh $(BUILD)

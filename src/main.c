@@ -31,6 +31,7 @@
 #include "domain/demoletters.h" /* the citizen's inbox */
 #include "domain/figures.h" /* the service figures */
 #include "domain/health.h"
+#include "domain/kle.h" /* kle (issue 15): helhed import-kle */
 #include "domain/messages.h"
 #include "domain/oidc.h"
 #include "domain/views.h"
@@ -63,6 +64,7 @@ static const char usage_main[] =
 	"  serve            serve the web site and the API\n"
 	"  import DIR       import organisations, articles and life events\n"
 	"  export DIR       export them in the same format\n"
+	"  import-kle FILE  import KL's KLE emneplan (XML) for KLE titles\n"
 	"  migrate          bring the database schema up to date\n"
 	"  user add         add a staff user\n"
 	"  token add        add an API token for an organisation\n"
@@ -181,6 +183,23 @@ static const char usage_import[] =
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
 	"  --users     also import users.json (demo staff users)\n"
+	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
+	"  --help      this text\n";
+
+static const char usage_import_kle[] =
+	"Usage: helhed import-kle FILE [--db FILE]\n"
+	"\n"
+	"Imports KL's KLE emneplan, the XML file a subscribing municipality\n"
+	"downloads from KL (KLE-XML 2.0, root element KLE-Emneplan; see\n"
+	"docs/content-format.md), so that the KLE numbers of articles, case\n"
+	"types and cases are shown with their titles. In one transaction:\n"
+	"new numbers are added, changed titles and days written, numbers the\n"
+	"file no longer has marked out of use (never deleted). The same file\n"
+	"again changes nothing. A bad file is reported as FILE:LINE and\n"
+	"nothing is written (exit status 1).\n"
+	"\n"
+	"  --db FILE   SQLite database or postgresql:// address (HELHED_DB,\n"
+	"              default var/helhed.db)\n"
 	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
 
@@ -968,7 +987,9 @@ static int parse_db_only(const char *cmd, const char *usage, int argc,
 	}
 	if (want_dir) {
 		if (optind >= argc)
-			return bad_usage(cmd, "%s", "missing DIR");
+			return bad_usage(cmd, "%s", strcmp(cmd, "import-kle")
+							 ? "missing DIR"
+							 : "missing FILE");
 		*dir = argv[optind++];
 	}
 	if (optind < argc)
@@ -1010,6 +1031,36 @@ static int cmd_import(int argc, char **argv)
 	if (rc != HH_ERR_INVALID)
 		fprintf(stderr, "%s import: failed (%s)\n", prog, hh_rc_name(rc));
 	return 1;
+}
+
+/* kle (issue 15): `helhed import-kle FILE` */
+static int cmd_import_kle(int argc, char **argv)
+{
+	const char *db, *file;
+	int r = parse_db_only("import-kle", usage_import_kle, argc, argv, &db,
+			      NULL, 1, &file);
+	if (r)
+		return r < 0 ? 0 : r;
+	struct hh_store *st;
+	if (open_store(db, 1, &st))
+		return 1;
+	struct hh_kle_import_stats s;
+	enum hh_rc rc = hh_kle_import(st, file, stderr, &s);
+	hh_health_close(st);
+	if (rc != HH_OK) {
+		if (rc != HH_ERR_INVALID && rc != HH_ERR_IO)
+			fprintf(stderr, "%s import-kle: failed (%s)\n", prog,
+				hh_rc_name(rc));
+		else
+			fprintf(stderr, "%s import-kle: nothing imported\n", prog);
+		return 1;
+	}
+	printf("KLE emneplan published %s: %d main groups, %d groups, "
+	       "%d subjects\n",
+	       s.published, s.main_groups, s.groups, s.subjects);
+	printf("added %d, changed %d, retired %d, unchanged %d\n", s.added,
+	       s.changed, s.retired, s.unchanged);
+	return 0;
 }
 
 static int cmd_export(int argc, char **argv)
@@ -1706,6 +1757,8 @@ int main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "import"))
 		return cmd_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import-kle")) /* kle (issue 15) */
+		return cmd_import_kle(argc - 1, argv + 1);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(cmd, "migrate"))

@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "domain/orgs.h"
 #include "domain/articles.h"
+#include "domain/kle.h" /* kle (issue 15) */
 #include "domain/versions.h" /* s-tune */
 
 #define PAGE_MAX 100
@@ -153,7 +154,11 @@ void hh_api_article_get(struct hh_req *r)
 		return;
 	}
 	set_etag(r, a.version);
-	hh_resp_json(r, 200, hh_article_json(&a, 1));
+	json_t *j = hh_article_json(&a, 1);
+	/* kle (issue 15): the imported title of its KLE number (null: none) */
+	const char *title = hh_kle_title(r->app->store, &r->arena, a.kle);
+	json_object_set_new(j, "kle_title", title ? json_string(title) : json_null());
+	hh_resp_json(r, 200, j);
 }
 
 /* ---- write ----------------------------------------------------------- */

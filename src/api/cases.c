@@ -19,6 +19,7 @@
 #include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/citizens.h"
+#include "domain/kle.h" /* kle (issue 15) */
 #include "domain/letters.h"
 #include "domain/overview.h"
 #include "domain/plans.h"
@@ -339,6 +340,24 @@ static json_t *case_type_json(const struct hh_case_type *ct, int full)
 	return j;
 }
 
+/* kle (issue 15): each case type of items gets "kle_title", the imported
+ * title of its KLE number (null: none, or none imported; domain/kle.h) */
+static void add_kle_titles(struct hh_req *r, json_t *items)
+{
+	size_t n = json_array_size(items);
+	if (!n)
+		return;
+	const char **kle = hh_arena_calloc(&r->arena, n * sizeof(*kle));
+	const char **title = hh_arena_calloc(&r->arena, n * sizeof(*title));
+	for (size_t i = 0; i < n; i++)
+		kle[i] = json_string_value(
+			json_object_get(json_array_get(items, i), "kle"));
+	hh_kle_titles(r->app->store, &r->arena, (int)n, kle, title);
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(json_array_get(items, i), "kle_title",
+				    title[i] ? json_string(title[i]) : json_null());
+}
+
 static enum hh_rc ct_row(void *p, const struct hh_case_type *ct)
 {
 	json_array_append_new(p, case_type_json(ct, 0));
@@ -355,6 +374,7 @@ void hh_api_case_types(struct hh_req *r)
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
+	add_kle_titles(r, items); /* kle (issue 15) */
 	hh_resp_json(r, 200, json_pack("{s:O}", "items", items));
 }
 
@@ -369,7 +389,10 @@ void hh_api_case_type(struct hh_req *r)
 		hh_resp_rc(r, rc, NULL);
 		return;
 	}
-	hh_resp_json(r, 200, case_type_json(&ct, 1));
+	json_t *j = case_type_json(&ct, 1);
+	json_t *one = keep(r, json_pack("[O]", j)); /* kle (issue 15) */
+	add_kle_titles(r, one);
+	hh_resp_json(r, 200, j);
 }
 
 /* ---- submitting ------------------------------------------------------ */

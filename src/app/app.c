@@ -215,12 +215,15 @@ enum hh_rc hh_app_topics(struct hh_app *app, struct hh_arena *a,
 	struct hh_app_topics fresh = { .read_at = now, .n = out->n };
 	size_t used = 0;
 	for (int g = 0; g < 100; g++) {
-		if (!out->name[g])
+		/* kle (issue 15): a group's imported KLE title is kept where
+		 * it has no name of helhed's, as hh_topic_name reads them */
+		const char *name = out->name[g] ? out->name[g] : out->kle_title[g];
+		if (!name)
 			continue;
-		size_t len = strlen(out->name[g]) + 1;
+		size_t len = strlen(name) + 1;
 		if (used + len > sizeof(fresh.text))
 			return HH_OK; /* too long to keep: read every time */
-		memcpy(fresh.text + used, out->name[g], len);
+		memcpy(fresh.text + used, name, len);
 		fresh.at[g] = (uint16_t)(used + 1);
 		used += len;
 	}

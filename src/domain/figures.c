@@ -20,6 +20,7 @@
 #include "core/util.h"
 #include "domain/access.h"
 #include "domain/figformula.h"
+#include "domain/kle.h" /* kle (issue 15): topics' titles */
 
 /* ---- the indicators' names ------------------------------------------- */
 
@@ -745,8 +746,13 @@ static const char *key_label(struct hh_tx *tx, struct bd *b, const char *key)
 {
 	if (b->dim == HH_FIG_BY_CHANNEL)
 		return hh_fig_channel_label(key);
-	if (b->dim == HH_FIG_BY_TOPIC)
+	if (b->dim == HH_FIG_BY_TOPIC) {
+		/* kle (issue 15): the imported title beside the number */
+		const char *title = NULL;
+		if (hh_kle_titles_tx(tx, b->a, 1, &key, &title) == HH_OK && title)
+			return hh_arena_printf(b->a, "KLE %s – %s", key, title);
 		return hh_arena_printf(b->a, "KLE %s", key);
+	}
 	struct hh_case_type ct;
 	if (tx->store->case_type_get_by_code(tx, b->a, key, &ct) == HH_OK)
 		return ct.name;

@@ -570,4 +570,15 @@ struct hh_search_pin {
 	const char *created_by;
 };
 
+/* ---- kle (issue 15): one number of the KLE classification, as imported
+ * from KL's emneplan (domain/kle.h, 0033_kle.sql) ---- */
+struct hh_kle {
+	const char *number;      /* "16", "16.10" or "16.10.00" */
+	int level;               /* 1 main group, 2 group, 3 subject */
+	const char *title;       /* KL's title, as imported */
+	const char *in_use_from; /* "YYYY-MM-DD", or NULL: not given */
+	const char *in_use_to;   /* "YYYY-MM-DD", or NULL: in use */
+	int64_t updated_at;      /* seconds: when the row was last written */
+};
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/kle.h" /* kle (issue 15) */
 
 int hh_topic_group(const char *kle)
 {
@@ -20,7 +21,9 @@ int hh_topic_group(const char *kle)
 const char *hh_topic_name(const struct hh_topics *t, const char *kle)
 {
 	int g = hh_topic_group(kle);
-	return t && g >= 0 ? t->name[g] : NULL;
+	if (!t || g < 0)
+		return NULL;
+	return t->name[g] ? t->name[g] : t->kle_title[g]; /* kle (issue 15) */
 }
 
 json_t *hh_topics_check(json_t *j, char *err, size_t errsz)
@@ -115,8 +118,18 @@ enum hh_rc hh_topics_load_tx(struct hh_tx *tx, struct hh_arena *a,
 	memset(out, 0, sizeof(*out));
 	const char *text = NULL;
 	enum hh_rc rc = tx->store->meta_get(tx, a, HH_TOPICS_KEY, &text);
-	if (rc != HH_OK || !text)
+	if (rc != HH_OK)
 		return rc;
+	/* kle (issue 15): a main group helhed names no topic for is named
+	 * by its imported KLE title (domain/kle.h), when there is one */
+	const char *kle_title[100];
+	rc = hh_kle_main_titles_tx(tx, a, kle_title);
+	if (rc != HH_OK)
+		return rc;
+	for (int g = 0; g < 100; g++)
+		out->kle_title[g] = kle_title[g];
+	if (!text)
+		return HH_OK;
 	json_error_t e;
 	json_t *j = json_loads(text, 0, &e);
 	size_t i;

@@ -22,6 +22,10 @@
 struct hh_topics {
 	const char *name[100]; /* by KLE main group 00..99; NULL: unnamed */
 	int n;                 /* groups named */
+	/* kle (issue 15): the imported KLE main groups' titles (domain/kle.h)
+	 * by group, NULL: none; hh_topic_name gives one where name[] has
+	 * none. Not part of what the content export writes. */
+	const char *kle_title[100];
 };
 
 /* Reads dir/topics.json (a list of {"kle": "NN", "name": "..."}) into the
@@ -43,7 +47,9 @@ enum hh_rc hh_topics_load_tx(struct hh_tx *tx, struct hh_arena *a,
 			     struct hh_topics *out);
 
 /* The name of the topic of kle ("16", "16.10.00"; only its main group
- * counts), or NULL when kle has none or t names it not. Borrowed from t. */
+ * counts): helhed's own (topics.json), else the main group's imported
+ * KLE title (kle (issue 15)); NULL when kle has none or neither names it.
+ * Borrowed from t. */
 const char *hh_topic_name(const struct hh_topics *t, const char *kle);
 
 /* The main group of kle as 0..99, or -1. */

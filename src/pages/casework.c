@@ -19,6 +19,7 @@
 #include "domain/casetools.h"
 #include "domain/catalogue.h"
 #include "domain/desk.h"
+#include "domain/kle.h" /* kle (issue 15) */
 #include "domain/letters.h"
 #include "domain/orgs.h"
 #include "domain/queue.h"
@@ -1481,6 +1482,19 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	if (c->journal_no) {
 		hh_buf_puts(b, "<dt>Journalnummer</dt><dd class=\"journal-no\">");
 		hh_page_text(r, c->journal_no);
+		hh_buf_puts(b, "</dd>\n");
+	}
+	/* kle (issue 15): the case type's KLE subject, with its imported
+	 * title when there is one */
+	const char *kle = def && def->kle && *def->kle ? def->kle : NULL;
+	if (kle) {
+		const char *kle_title = hh_kle_title(r->app->store, &r->arena, kle);
+		hh_buf_puts(b, "<dt>KLE-emne</dt><dd class=\"kle\">");
+		hh_page_text(r, kle);
+		if (kle_title) {
+			hh_buf_puts(b, " ");
+			hh_page_text(r, kle_title);
+		}
 		hh_buf_puts(b, "</dd>\n");
 	}
 	hh_buf_puts(b, "<dt>Tilstand</dt><dd>");

@@ -14,6 +14,7 @@
 #include "domain/reading.h"
 #include "pages/borger.h"
 #include "domain/services.h" /* s-self */
+#include "domain/topics.h" /* kle (issue 15) */
 
 /* The municipality the reader chose: ?kommune=CODE (remembered in a
  * cookie), else the cookie. Returns 1 and fills *org when there is one. */
@@ -266,6 +267,17 @@ void hh_page_article(struct hh_req *r)
 	hh_buf_puts(b, hh_date_da(&r->arena, a.updated_at));
 	hh_buf_puts(b, "</time></dd>\n");
 	if (a.kle && *a.kle) {
+		/* kle (issue 15): the topic's name beside the number, helhed's
+		 * own or else the imported KLE main group's title */
+		struct hh_topics topics;
+		const char *topic = hh_app_topics(r->app, &r->arena, &topics) == HH_OK
+					    ? hh_topic_name(&topics, a.kle)
+					    : NULL;
+		if (topic) {
+			hh_buf_puts(b, "<dt>Emne</dt><dd>");
+			hh_page_text(r, topic);
+			hh_buf_puts(b, "</dd>\n");
+		}
 		hh_buf_puts(b, "<dt>KLE-nummer</dt><dd>");
 		hh_page_text(r, a.kle);
 		hh_buf_puts(b, "</dd>\n");

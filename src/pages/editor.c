@@ -20,6 +20,7 @@
 #include "core/util.h"
 #include "domain/access.h"
 #include "domain/articles.h"
+#include "domain/kle.h" /* kle (issue 15) */
 #include "domain/markdown.h"
 #include "domain/orgs.h"
 #include "domain/proposals.h"
@@ -594,6 +595,16 @@ static void form_page(struct hh_req *r, const struct hh_actor *who,
 		   a->keywords, 0);
 	text_input(r, f, "kle", "kle", "KLE-nummer (emne)",
 		   "Fx 23.05 eller 23.05.01. Kan stå tomt.", a->kle, 0);
+	/* kle (issue 15): the number's title from the imported KLE */
+	const char *kle_title = hh_kle_title(r->app->store, &r->arena, a->kle);
+	if (kle_title) {
+		hh_buf_puts(b, "<p class=\"hint kle-title\" id=\"f-kle-titel\">"
+			       "KLE-emne: ");
+		hh_page_text(r, a->kle);
+		hh_buf_puts(b, " ");
+		hh_page_text(r, kle_title);
+		hh_buf_puts(b, "</p>\n");
+	}
 	radios(r, f, "audience", "Målgruppe");
 	radio(r, f, "audience", "audience", "citizen", "Borgere",
 	      a->audience != HH_AUDIENCE_STAFF);

@@ -228,6 +228,10 @@ enum pg_stmt_id {
 	P_FIG_SEARCH_MARK,
 	P_FIG_SEARCH_SINCE,
 	P_FIG_PROC_COUNT,
+	/* kle (issue 15): the KLE classification (postgres_kle.c) */
+	P_KLE_PUT,
+	P_KLE_GET,
+	P_KLE_LIST,
 	P__COUNT
 };
 
@@ -464,6 +468,7 @@ void hh_pg_fill_feedback(struct hh_store *st);
 void hh_pg_fill_proposals(struct hh_store *st);
 void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
+void hh_pg_fill_kle(struct hh_store *st); /* kle (issue 15) */
 
 /* pg-multi (issue 14): connection options every connection of the store
  * is opened with (a bounded connect time, so that an unreachable server

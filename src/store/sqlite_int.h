@@ -226,6 +226,10 @@ enum stmt_id {
 	S_SYNONYM_GET,
 	S_SYNONYM_REMOVE,
 	S_SYNONYM_REVIVE,
+	/* kle (issue 15): the KLE classification (sqlite_kle.c) */
+	S_KLE_PUT,
+	S_KLE_GET,
+	S_KLE_LIST,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -336,6 +340,7 @@ void hh_sq_fill_feedback(struct hh_store *st); /* feedback */
 void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
 void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
 void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
+void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -1021,6 +1021,18 @@ struct hh_store {
 				     const char *by);
 	enum hh_rc (*synonym_revive)(struct hh_tx *tx, const char *rule,
 				     int64_t at, const char *by, int64_t *id);
+	/* ---- kle (issue 15): the KLE classification (0033_kle.sql,
+	 * domain/kle.h). kle_put writes the row of k->number, inserting or
+	 * replacing it (updated_at as given). kle_get reads the row of
+	 * number (NOT_FOUND: none). kle_list streams the rows of level
+	 * (1..3; 0: every level) in no particular order. ---- */
+	enum hh_rc (*kle_put)(struct hh_tx *tx, const struct hh_kle *k);
+	enum hh_rc (*kle_get)(struct hh_tx *tx, struct hh_arena *a,
+			      const char *number, struct hh_kle *out);
+	enum hh_rc (*kle_list)(struct hh_tx *tx, struct hh_arena *a, int level,
+			       enum hh_rc (*cb)(void *ctx,
+						const struct hh_kle *k),
+			       void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of
