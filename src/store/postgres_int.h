@@ -227,6 +227,11 @@ enum pg_stmt_id {
 	P_FIG_SEARCH_MARK,
 	P_FIG_SEARCH_SINCE,
 	P_FIG_PROC_COUNT,
+	/* x-ext (issue 15): other authorities' cases (postgres_external.c) */
+	P_EXT_GET,
+	P_EXT_INSERT,
+	P_EXT_UPDATE,
+	P_EXT_LIST,
 	P__COUNT
 };
 
@@ -451,6 +456,7 @@ void hh_pg_fill_feedback(struct hh_store *st);
 void hh_pg_fill_proposals(struct hh_store *st);
 void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
+void hh_pg_fill_external(struct hh_store *st); /* x-ext: external cases */
 
 /* pg-multi (issue 14): connection options every connection of the store
  * is opened with (a bounded connect time, so that an unreachable server

@@ -226,6 +226,11 @@ enum stmt_id {
 	S_SYNONYM_GET,
 	S_SYNONYM_REMOVE,
 	S_SYNONYM_REVIVE,
+	/* x-ext (issue 15): other authorities' cases (sqlite_external.c) */
+	S_EXT_GET,
+	S_EXT_INSERT,
+	S_EXT_UPDATE,
+	S_EXT_LIST,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -336,6 +341,7 @@ void hh_sq_fill_feedback(struct hh_store *st); /* feedback */
 void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
 void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
 void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
+void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -1000,6 +1000,28 @@ struct hh_store {
 				     const char *by);
 	enum hh_rc (*synonym_revive)(struct hh_tx *tx, const char *rule,
 				     int64_t at, const char *by, int64_t *id);
+	/* ---- x-ext (issue 15): other authorities' cases
+	 * (domain/external.h, 0034_external_cases.sql).
+	 * external_case_get reads the case (org_id, system, external_id)
+	 * with its organisation's code and name (NOT_FOUND: none).
+	 * external_case_put inserts c when c->id is 0 and sets ->id
+	 * (CONFLICT when the key is there), else writes every field but the
+	 * key of c->id if the stored version is below c->version (CONFLICT
+	 * otherwise, or when there is no such row). external_case_list
+	 * streams the cases whose cpr_hash is hash (32 bytes), newest
+	 * sent_updated_at first, at most limit. ---- */
+	enum hh_rc (*external_case_get)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t org_id, const char *system,
+					const char *external_id,
+					struct hh_external_case *out);
+	enum hh_rc (*external_case_put)(struct hh_tx *tx,
+					struct hh_external_case *c);
+	enum hh_rc (*external_case_list)(struct hh_tx *tx, struct hh_arena *a,
+					 const unsigned char hash[32],
+					 int limit,
+					 enum hh_rc (*cb)(void *ctx,
+							  const struct hh_external_case *c),
+					 void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of
