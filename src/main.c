@@ -1382,9 +1382,10 @@ static int cmd_rotate_key(int argc, char **argv)
 		       r.started ? "new" : "resumed rotation to", r.seal_id,
 		       r.hash_id, path);
 	if (r.p.batches)
-		printf("re-sealed %lld citizens and %lld cases in %d "
-		       "transactions\n", (long long)r.p.citizens,
-		       (long long)r.p.cases, r.p.batches);
+		printf("re-sealed %lld citizens, %lld cases and %lld external "
+		       "cases in %d transactions\n", (long long)r.p.citizens,
+		       (long long)r.p.cases, (long long)r.p.external,
+		       r.p.batches);
 	if (rc == HH_OK)
 		printf("%s\n", r.dropped ? "old keys removed from the key file"
 					 : "no old keys to remove");

@@ -176,6 +176,11 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 			return HH_OK;
 		}
 	}
+	/* sealed with a key a finished rotation has retired? (see
+	 * hh_vault_rotate): then write nothing */
+	rc = hh_vault_keys_current(tx, c->a);
+	if (rc != HH_OK)
+		return rc;
 	struct hh_external_case k = c->in;
 	k.id = exists ? old.id : 0;
 	k.received_at = hh_now_us() / 1000000;

@@ -32,6 +32,12 @@ static const char *const stmt_sql[P__COUNT] = {
 		"received_at = $14 WHERE id = $1 AND version < $11",
 	[P_EXT_LIST] = "SELECT " EXT_COLS EXT_FROM "WHERE e.cpr_hash = $1 "
 		       "ORDER BY e.sent_updated_at DESC, e.id DESC LIMIT $2",
+	[P_EXT_SEAL_SCAN] = "SELECT " EXT_COLS EXT_FROM "WHERE e.id > $1 AND "
+			    "(e.cpr_key IS DISTINCT FROM $2 OR "
+			    "e.cpr_hash_key IS DISTINCT FROM $3) "
+			    "ORDER BY e.id LIMIT $4",
+	[P_EXT_SEAL_SET] = "UPDATE external_cases SET cpr = $2, cpr_key = $3, "
+			   "cpr_hash = $4, cpr_hash_key = $5 WHERE id = $1",
 };
 
 static void ext_row(struct hh_arena *a, const PGresult *r, int i,
@@ -123,8 +129,40 @@ static enum hh_rc external_case_list(struct hh_tx *tx, struct hh_arena *a,
 		     cb, ctx);
 }
 
+static enum hh_rc external_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t after_id, const char *seal_key,
+				     const char *hash_key, int limit,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_external_case *c),
+				     void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, after_id);
+	p_text(&p, seal_key);
+	p_text(&p, hash_key);
+	p_int(&p, limit);
+	PG_MANY_ROWS(tx, P_EXT_SEAL_SCAN, &p, struct hh_external_case, ext_row,
+		     a, cb, ctx);
+}
+
+static enum hh_rc external_seal_set(struct hh_tx *tx,
+				    const struct hh_external_case *c)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, c->id);
+	p_text(&p, c->cpr);
+	p_text(&p, c->cpr_key);
+	p_blob(&p, c->cpr_hash, 32);
+	p_text(&p, c->cpr_hash_key);
+	return RUN(tx, P_EXT_SEAL_SET, &p, NULL);
+}
+
 void hh_pg_fill_external(struct hh_store *st)
 {
+	st->external_seal_scan = external_seal_scan;
+	st->external_seal_set = external_seal_set;
 	st->external_case_get = external_case_get;
 	st->external_case_put = external_case_put;
 	st->external_case_list = external_case_list;

@@ -232,6 +232,8 @@ enum pg_stmt_id {
 	P_EXT_INSERT,
 	P_EXT_UPDATE,
 	P_EXT_LIST,
+	P_EXT_SEAL_SCAN,
+	P_EXT_SEAL_SET,
 	P__COUNT
 };
 

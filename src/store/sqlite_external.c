@@ -29,6 +29,11 @@ static const char *const stmt_sql[S__COUNT] = {
 		"received_at = ?16 WHERE id = ?1 AND version < ?13",
 	[S_EXT_LIST] = "SELECT " EXT_COLS EXT_FROM "WHERE e.cpr_hash = ?1 "
 		       "ORDER BY e.sent_updated_at DESC, e.id DESC LIMIT ?2",
+	[S_EXT_SEAL_SCAN] = "SELECT " EXT_COLS EXT_FROM "WHERE e.id > ?1 AND "
+			    "(e.cpr_key IS NOT ?2 OR e.cpr_hash_key IS NOT ?3) "
+			    "ORDER BY e.id LIMIT ?4",
+	[S_EXT_SEAL_SET] = "UPDATE external_cases SET cpr = ?2, cpr_key = ?3, "
+			   "cpr_hash = ?4, cpr_hash_key = ?5 WHERE id = ?1",
 };
 
 static void ext_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -126,8 +131,39 @@ static enum hh_rc external_case_list(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_external_case, ext_row, a, cb, ctx);
 }
 
+static enum hh_rc external_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t after_id, const char *seal_key,
+				     const char *hash_key, int limit,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_external_case *c),
+				     void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_EXT_SEAL_SCAN);
+	sqlite3_bind_int64(st, 1, after_id);
+	bind_text(st, 2, seal_key);
+	bind_text(st, 3, hash_key);
+	sqlite3_bind_int(st, 4, limit);
+	MANY_ROWS(tx, st, struct hh_external_case, ext_row, a, cb, ctx);
+}
+
+static enum hh_rc external_seal_set(struct hh_tx *tx,
+				    const struct hh_external_case *c)
+{
+	FAULT(tx);
+	STMT(tx, S_EXT_SEAL_SET);
+	sqlite3_bind_int64(st, 1, c->id);
+	bind_text(st, 2, c->cpr);
+	bind_text(st, 3, c->cpr_key);
+	sqlite3_bind_blob(st, 4, c->cpr_hash, 32, SQLITE_STATIC);
+	bind_text(st, 5, c->cpr_hash_key);
+	return hh_sq_exec(tx, st);
+}
+
 void hh_sq_fill_external(struct hh_store *st)
 {
+	st->external_seal_scan = external_seal_scan;
+	st->external_seal_set = external_seal_set;
 	st->external_case_get = external_case_get;
 	st->external_case_put = external_case_put;
 	st->external_case_list = external_case_list;

@@ -1022,6 +1022,20 @@ struct hh_store {
 					 enum hh_rc (*cb)(void *ctx,
 							  const struct hh_external_case *c),
 					 void *ctx);
+	/* CPR at rest for external cases, as citizen_seal_scan and
+	 * citizen_seal_set for citizens: scan streams, by id from after_id
+	 * on, at most limit cases whose cpr_key is not seal_key or whose
+	 * cpr_hash_key is not hash_key; set writes cpr, cpr_key, cpr_hash
+	 * and cpr_hash_key of c->id (no new version, no event). The keys
+	 * they name are in seal_keys_in_use. */
+	enum hh_rc (*external_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					 int64_t after_id, const char *seal_key,
+					 const char *hash_key, int limit,
+					 enum hh_rc (*cb)(void *ctx,
+							  const struct hh_external_case *c),
+					 void *ctx);
+	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
+					const struct hh_external_case *c);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -13,6 +13,7 @@
 
 #include "domain/auth.h"
 #include "domain/citizens.h"
+#include "domain/vault.h"
 
 /* Udbetaling Danmark's and Åstrup Kommune's case systems, a caseworker
  * token of Udbetaling Danmark (not a case system) */
@@ -460,6 +461,53 @@ static void test_overview(void **state)
 	tu_resp_free(&r);
 }
 
+/* ---- a key rotation re-seals external cases too ----------------------- */
+
+static void test_key_rotation(void **state)
+{
+	struct tu_resp r = call(UDK, "PUT", "ydelser/ROT-1",
+				body(1, "Modtaget", ANNA_CPR, NULL));
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	char *before = tu_sql(C->s.dir,
+			      "SELECT cpr_key || ' ' || cpr_hash_key FROM "
+			      "external_cases WHERE external_id = 'ROT-1'",
+			      0, NULL);
+
+	struct hh_vault_rotation rot;
+	char err[256] = "";
+	enum hh_rc rc = hh_vault_rotate(C->s.store, 2, 0, &rot, err, sizeof(err));
+	if (rc != HH_OK)
+		fprintf(stderr, "rotate: %s\n", err);
+	assert_int_equal(rc, HH_OK);
+	assert_true(rot.dropped); /* no row names an old key any more */
+	assert_true(rot.p.external >= 1);
+	char *after = tu_sql(C->s.dir,
+			     "SELECT cpr_key || ' ' || cpr_hash_key FROM "
+			     "external_cases WHERE external_id = 'ROT-1'",
+			     0, NULL);
+	char want[64];
+	snprintf(want, sizeof(want), "%s %s", rot.seal_id, rot.hash_id);
+	assert_string_equal(after, want);
+	assert_string_not_equal(after, before);
+	free(before);
+	free(after);
+
+	/* opened and found under the new keys alone */
+	r = call(UDK, "GET", "ydelser/ROT-1", NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(jstr(r.json, "cpr"), ANNA_CPR);
+	tu_resp_free(&r);
+	r = as_citizen(C->anna, "/mit-overblik");
+	tu_expect_in(r.body, "ROT-1");
+	tu_resp_free(&r);
+	/* and a report of the same version is still the same content */
+	r = call(UDK, "PUT", "ydelser/ROT-1", body(1, "Modtaget", ANNA_CPR, NULL));
+	assert_int_equal(r.status, 200);
+	assert_string_equal(jstr(r.json, "outcome"), "unchanged");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_other_organisation),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_overview),
+		cmocka_unit_test(test_key_rotation), /* last: new keys */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
