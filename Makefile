@@ -294,6 +294,16 @@ $(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
 bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 	./bench/inquiries.sh $(BUILD)
 
+# x-ext (issue 15): external-case reports durable beside a bare SQLite
+# upsert, and Mit overblik with many external cases (bench/external.sh).
+.PHONY: bench-external
+$(BUILD)/bench/external_bench: bench/external_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-external: deps $(BUILD)/bench/external_bench
+	./bench/external.sh $(BUILD)
+
 # delivery: Digital Post messages delivered per second through the spool
 # transport, durable, beside a plain C loop writing the same files.
 .PHONY: bench-spool
