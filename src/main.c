@@ -266,7 +266,9 @@ static const char usage_token[] =
 	"                        --roles ROLE[,ROLE...] [--db FILE]\n"
 	"\n"
 	"Adds an API bearer token bound to the organisation and roles and\n"
-	"prints it once; only its hash is stored.\n";
+	"prints it once; only its hash is stored. Roles: agent, caseworker,\n"
+	"editor, manager, admin, and case-system for an authority's own case\n"
+	"system reporting its cases (docs/external-cases.md).\n";
 
 static const char usage_demo_year[] =
 	"Usage: helhed demo-year [--db FILE] [--seed N] [--from YYYY-MM-DD]\n"
