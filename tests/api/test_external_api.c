@@ -13,6 +13,7 @@
 
 #include "domain/auth.h"
 #include "domain/citizens.h"
+#include "domain/external.h"
 #include "domain/vault.h"
 
 /* Udbetaling Danmark's and Åstrup Kommune's case systems, a caseworker
@@ -461,6 +462,68 @@ static void test_overview(void **state)
 	tu_resp_free(&r);
 }
 
+/* ---- faults: a failing store call at any point writes nothing half ---- */
+
+static int64_t count_sql(const char *sql, const char *arg)
+{
+	struct tu_sql_arg args[] = { TU_TEXT(arg) };
+	char *n = tu_sql(C->s.dir, sql, 1, args);
+	int64_t v = n ? atoll(n) : -1;
+	free(n);
+	return v;
+}
+
+static void test_store_faults(void **state)
+{
+	struct hh_actor sys = { .label = "token:1", .roles = HH_ROLE_CASE_SYSTEM };
+	/* the organisation of the udk token, as the domain sees it */
+	char *org = tu_sql(C->s.dir, "SELECT id FROM organisations WHERE code = 'udk'",
+			   0, NULL);
+	sys.org_id = atoll(org);
+	free(org);
+	struct hh_external_report in = { .cpr = ANNA_CPR, .title = "T",
+					 .state = "Modtaget", .text = "",
+					 .version = 1 };
+	int failed = 0, passed = 0;
+	for (int n = 1; n <= 12; n++) {
+		for (int busy = 0; busy < 2; busy++) {
+			char id[32], like[48];
+			snprintf(id, sizeof(id), "F-%d-%d", n, busy);
+			snprintf(like, sizeof(like), "%%\"id\":\"%s\"%%", id);
+			struct hh_arena a;
+			hh_arena_init(&a);
+			struct hh_external_result res;
+			hh_store_fault_inject(C->s.store, n,
+					      busy ? HH_ERR_BUSY : HH_ERR_IO);
+			enum hh_rc rc = hh_external_report(C->s.store, &a, &sys,
+							   "fejl", id, &in, NULL,
+							   &res);
+			hh_store_fault_inject(C->s.store, 0, HH_OK);
+			hh_arena_clear(&a);
+			int64_t rows = count_sql(
+				"SELECT count(*) FROM external_cases WHERE "
+				"external_id = ?1", id);
+			int64_t evs = count_sql(
+				"SELECT count(*) FROM events WHERE entity = "
+				"'external_case' AND after LIKE ?1", like);
+			if (rc == HH_OK) {
+				passed++;
+				assert_int_equal(rows, 1);
+				assert_int_equal(evs, 1);
+			} else {
+				failed++;
+				assert_int_equal(rows, 0);
+				assert_int_equal(evs, 0);
+			}
+			/* BUSY is retried: it never fails the report */
+			if (busy)
+				assert_int_equal(rc, HH_OK);
+		}
+	}
+	assert_true(failed > 0); /* the faults were hit */
+	assert_true(passed > 0);
+}
+
 /* ---- a key rotation re-seals external cases too ----------------------- */
 
 static void test_key_rotation(void **state)
@@ -517,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_other_organisation),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_overview),
+		cmocka_unit_test(test_store_faults),
 		cmocka_unit_test(test_key_rotation), /* last: new keys */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
