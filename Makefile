@@ -93,7 +93,8 @@ STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_desk.c \
 	tests/store/store_suite_appointments.c \
 	tests/store/store_suite_inbox.c tests/store/store_suite_messages.c \
-	tests/store/store_suite_tune.c tests/store/store_suite_cases.c
+	tests/store/store_suite_tune.c tests/store/store_suite_cases.c \
+	tests/store/store_suite_external.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
@@ -305,6 +306,16 @@ $(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
 
 bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 	./bench/inquiries.sh $(BUILD)
+
+# x-ext (issue 15): external-case reports durable beside a bare SQLite
+# upsert, and Mit overblik with many external cases (bench/external.sh).
+.PHONY: bench-external
+$(BUILD)/bench/external_bench: bench/external_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-external: deps $(BUILD)/bench/external_bench
+	./bench/external.sh $(BUILD)
 
 # delivery: Digital Post messages delivered per second through the spool
 # transport, durable, beside a plain C loop writing the same files.

@@ -285,7 +285,9 @@ static const char usage_token[] =
 	"                        --roles ROLE[,ROLE...] [--db FILE]\n"
 	"\n"
 	"Adds an API bearer token bound to the organisation and roles and\n"
-	"prints it once; only its hash is stored.\n";
+	"prints it once; only its hash is stored. Roles: agent, caseworker,\n"
+	"editor, manager, admin, and case-system for an authority's own case\n"
+	"system reporting its cases (docs/external-cases.md).\n";
 
 static const char usage_demo_year[] =
 	"Usage: helhed demo-year [--db FILE] [--seed N] [--from YYYY-MM-DD]\n"
@@ -1433,9 +1435,10 @@ static int cmd_rotate_key(int argc, char **argv)
 		       r.started ? "new" : "resumed rotation to", r.seal_id,
 		       r.hash_id, path);
 	if (r.p.batches)
-		printf("re-sealed %lld citizens and %lld cases in %d "
-		       "transactions\n", (long long)r.p.citizens,
-		       (long long)r.p.cases, r.p.batches);
+		printf("re-sealed %lld citizens, %lld cases and %lld external "
+		       "cases in %d transactions\n", (long long)r.p.citizens,
+		       (long long)r.p.cases, (long long)r.p.external,
+		       r.p.batches);
 	if (rc == HH_OK)
 		printf("%s\n", r.dropped ? "old keys removed from the key file"
 					 : "no old keys to remove");

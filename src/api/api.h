@@ -147,6 +147,9 @@ void hh_api_my_letter_reply(struct hh_req *r);
 /* feedback.c: "Fandt du det, du søgte?" and the editors' report of it */
 void hh_api_feedback_create(struct hh_req *r);
 void hh_api_feedback_report(struct hh_req *r);
+/* external.c (issue 15): cases reported by other authorities' systems */
+void hh_api_external_case_put(struct hh_req *r);
+void hh_api_external_case_get(struct hh_req *r);
 /* figures.c (issue 12): the service figures, the drill-down, the
  * benchmark and the public service levels */
 void hh_api_figures(struct hh_req *r);

@@ -20,6 +20,7 @@
 #include "domain/catalogue.h"
 #include "domain/citizens.h"
 #include "domain/kle.h" /* kle (issue 15) */
+#include "domain/external.h"
 #include "domain/letters.h"
 #include "domain/overview.h"
 #include "domain/plans.h"
@@ -313,9 +314,14 @@ void hh_api_overview(struct hh_req *r)
 		json_array_append(plans, ov.plans[i].view);
 	for (int i = 0; i < ov.n_cases; i++)
 		json_array_append_new(cases, hh_case_json(&ov.cases[i].c, NULL, 0));
+	/* x-ext: other authorities' cases, as their systems reported them */
+	json_t *external = json_array();
+	for (int i = 0; i < ov.n_external; i++)
+		json_array_append_new(external, hh_external_json(&ov.external[i], 0));
 	hh_resp_header(r, "Cache-Control", "no-store");
-	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o}", "name", hh_auth(r)->name,
-				       "plans", plans, "cases", cases));
+	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o, s:o}", "name", hh_auth(r)->name,
+				       "plans", plans, "cases", cases,
+				       "external_cases", external));
 }
 
 /* ---- case types ------------------------------------------------------ */

@@ -40,6 +40,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/plans/{id}", hh_api_plan_get),
 	ROUTE(HH_GET, "/api/v1/overview", hh_api_overview),
 	ROUTE(HH_GET, "/api/v1/audit", hh_api_audit),
+	/* x-ext (issue 15): other authorities' case systems report cases */
+	ROUTE(HH_PUT, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_put),
+	ROUTE(HH_GET, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_get),
 	ROUTE(HH_GET, "/api/v1/case-types", hh_api_case_types),
 	ROUTE(HH_GET, "/api/v1/case-types/{code}", hh_api_case_type),
 	ROUTE(HH_GET, "/api/v1/cases", hh_api_cases),

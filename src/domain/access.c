@@ -142,6 +142,14 @@ static const struct hh_access_rule rules[] = {
 	 * shared article: municipalities' editors and admins) decide them */
 	{ EDITORS, HH_RES_ARTICLE_PROPOSAL, HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
 	{ EDITORS, HH_RES_ARTICLE_PROPOSAL, HH_ACT_READ, HH_SCOPE_OWN_ORG },
+	/* x-ext (issue 15): an authority's case system reports and reads
+	 * back its own organisation's cases, and nobody else's */
+	{ HH_ROLE_CASE_SYSTEM, HH_RES_EXTERNAL_CASE, HH_ACT_CREATE,
+	  HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_CASE_SYSTEM, HH_RES_EXTERNAL_CASE, HH_ACT_CHANGE,
+	  HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_CASE_SYSTEM, HH_RES_EXTERNAL_CASE, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -256,6 +264,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_INBOX] = "inbox", /* the citizen's inbox */
 		[HH_RES_FIGURES] = "figures", /* the service figures */
 		[HH_RES_ARTICLE_PROPOSAL] = "article-proposal", /* s-edit */
+		[HH_RES_EXTERNAL_CASE] = "external-case", /* x-ext */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -61,6 +61,10 @@ enum hh_resource {
 	 * Deciding one is changing the shared article (HH_RES_ARTICLE
 	 * CHANGE with owner 0), so it has no line of its own. */
 	HH_RES_ARTICLE_PROPOSAL,
+	/* x-ext (issue 15): a case another authority's own case system
+	 * reports (domain/external.h); the owner is the reporting
+	 * organisation. The citizen reads theirs through HH_RES_OVERVIEW. */
+	HH_RES_EXTERNAL_CASE,
 	HH_RES__COUNT
 };
 

@@ -21,6 +21,7 @@ static const struct {
 	{ "citizen", HH_ROLE_CITIZEN },	      { "agent", HH_ROLE_AGENT },
 	{ "caseworker", HH_ROLE_CASEWORKER }, { "editor", HH_ROLE_EDITOR },
 	{ "manager", HH_ROLE_MANAGER },	      { "admin", HH_ROLE_ADMIN },
+	{ "case-system", HH_ROLE_CASE_SYSTEM }, /* x-ext: external cases */
 };
 
 /* Failed sign-ins by address, per process, made once. The balancer in

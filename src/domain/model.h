@@ -32,6 +32,9 @@ enum hh_role {
 	HH_ROLE_EDITOR = 1 << 3,
 	HH_ROLE_MANAGER = 1 << 4,
 	HH_ROLE_ADMIN = 1 << 5,
+	/* x-ext (issue 15): an authority's own case system, for API tokens:
+	 * it reports its organisation's cases (domain/external.h) */
+	HH_ROLE_CASE_SYSTEM = 1 << 6,
 };
 
 struct hh_user {
@@ -579,6 +582,30 @@ struct hh_kle {
 	const char *in_use_from; /* "YYYY-MM-DD", or NULL: not given */
 	const char *in_use_to;   /* "YYYY-MM-DD", or NULL: in use */
 	int64_t updated_at;      /* seconds: when the row was last written */
+};
+
+/* ---- x-ext (issue 15): a case in another authority's own case system,
+ * as that system reports it (domain/external.h, 0034_external_cases.sql).
+ * cpr is sealed at rest and cpr_hash (32 bytes) is its keyed hash, as a
+ * citizen's (domain/vault.h); the store keeps both as given. ---- */
+struct hh_external_case {
+	int64_t id;
+	int64_t org_id;             /* the reporting organisation */
+	const char *org_code, *org_name; /* filled on reads */
+	const char *system;         /* the sending system's name */
+	const char *external_id;    /* the case's id in that system */
+	const char *cpr;            /* sealed by the domain */
+	const char *cpr_key;
+	const unsigned char *cpr_hash;
+	const char *cpr_hash_key;
+	const char *title;
+	const char *state;          /* as the authority names it */
+	const char *citizen_text;   /* what the citizen is told */
+	int64_t deadline_at;        /* epoch seconds; 0: none */
+	const char *self_service_url; /* https; NULL: none */
+	int64_t version;            /* the sender's */
+	int64_t sent_created_at, sent_updated_at; /* the sender's; 0: none */
+	int64_t received_at;        /* when helhed stored this version */
 };
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "domain/access.h"
 #include "domain/catalogue.h"
+#include "domain/external.h"
 #include "domain/plans.h"
 
 static json_t *arena_json(struct hh_arena *a, const char *text)
@@ -77,6 +78,9 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 				    .sort = HH_SORT_NEWEST };
 	if (rc == HH_OK)
 		rc = st->case_list(tx, x->a, &f, 0, HH_OVERVIEW_CASES, NULL, case_row, x);
+	if (rc == HH_OK)
+		rc = hh_external_of_citizen(tx, x->a, x->citizen_id, &o->external,
+					    &o->n_external);
 	for (int i = 0; rc == HH_OK && i < o->n_cases; i++) {
 		struct hh_overview_case *c = &o->cases[i];
 		c->def = hh_ct_cache_get(tx, x->a, &x->cts, c->c.case_type_id);
@@ -158,7 +162,8 @@ static const char *roles_da(struct hh_arena *a, unsigned roles)
 		      { HH_ROLE_CASEWORKER, "sagsbehandler" },
 		      { HH_ROLE_EDITOR, "redaktør" },
 		      { HH_ROLE_MANAGER, "leder" },
-		      { HH_ROLE_ADMIN, "administrator" } };
+		      { HH_ROLE_ADMIN, "administrator" },
+		      { HH_ROLE_CASE_SYSTEM, "sagssystem" } };
 	const char *out = "";
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (roles & names[i].bit)

@@ -35,6 +35,10 @@ struct hh_overview {
 	int n_plans;
 	struct hh_overview_case *cases; /* newest first */
 	int n_cases;
+	/* x-ext (issue 15): the citizen's cases in other authorities' own
+	 * systems (domain/external.h), newest first, without CPR number */
+	struct hh_external_case *external;
+	int n_external;
 };
 
 /* The citizen's plans and cases; with_views also each plan's steps and

@@ -107,6 +107,11 @@ enum hh_rc hh_vault_open_data(const struct hh_vault *v, struct hh_arena *a,
  * on every write and opened on every read. st takes v over (freed by
  * hh_store_close). CONFLICT when st already has a vault. */
 enum hh_rc hh_vault_attach(struct hh_store *st, struct hh_vault *v);
+/* For a domain write that seals outside the shim (x-ext: external cases,
+ * domain/external.c), in its write transaction: OK when the vault
+ * attached to tx's store holds the key the store notes as current (see
+ * hh_vault_rotate), INTERNAL (logged) when not or when there is none. */
+enum hh_rc hh_vault_keys_current(struct hh_tx *tx, struct hh_arena *a);
 /* The vault attached to st (borrowed), or NULL. */
 struct hh_vault *hh_vault_of(struct hh_store *st);
 
@@ -123,6 +128,7 @@ enum hh_rc hh_vault_start(struct hh_store *st, const char *key_file,
 
 struct hh_vault_progress {
 	int64_t citizens, cases; /* rows sealed anew */
+	int64_t external;        /* x-ext: external cases sealed anew */
 	int batches;
 	int done;                /* 1: no row is left under another key */
 };

@@ -54,6 +54,14 @@ static enum hh_rc cannot_open(enum hh_rc rc, const char *what, int64_t id)
 }
 
 static int knows(const struct hh_vault *v, const char *id, int seal);
+static enum hh_rc keys_still_known(struct hh_tx *tx, const struct hh_vault *v,
+				   struct hh_arena *a);
+
+enum hh_rc hh_vault_keys_current(struct hh_tx *tx, struct hh_arena *a)
+{
+	struct binding *b = b_of(tx);
+	return b ? keys_still_known(tx, b->v, a) : HH_ERR_INTERNAL;
+}
 
 /* Before sealing: is the key the store's rows were last all sealed under
  * one this vault holds? Not when `helhed rotate-key` has finished while
@@ -319,6 +327,7 @@ struct batch {
 	int64_t after, last;
 	struct hh_citizen *cits;
 	struct hh_case *cases;
+	struct hh_external_case *ext; /* x-ext: external cases */
 };
 
 static enum hh_rc collect_citizen(void *p, const struct hh_citizen *c)
@@ -333,6 +342,44 @@ static enum hh_rc collect_case(void *p, const struct hh_case *c)
 	struct batch *b = p;
 	b->cases[b->n++] = *c;
 	return HH_OK;
+}
+
+static enum hh_rc collect_external(void *p, const struct hh_external_case *c)
+{
+	struct batch *b = p;
+	b->ext[b->n++] = *c;
+	return HH_OK;
+}
+
+/* x-ext (issue 15): an external case's CPR number, as a citizen's. */
+static enum hh_rc external_tx(struct hh_tx *tx, void *p)
+{
+	struct batch *b = p;
+	struct hh_store *st = tx->store;
+	b->n = 0;
+	b->last = b->after;
+	enum hh_rc rc = st->external_seal_scan(tx, &b->a, b->after,
+					       hh_vault_seal_id(b->v),
+					       hh_vault_hash_id(b->v), b->limit,
+					       collect_external, b);
+	for (int i = 0; rc == HH_OK && i < b->n; i++) {
+		struct hh_external_case *c = &b->ext[i];
+		const char *clear = NULL;
+		rc = hh_vault_open(b->v, &b->a, c->cpr, &clear);
+		if (rc != HH_OK)
+			return cannot_open(rc, "external case", c->id);
+		unsigned char *hash = hh_arena_alloc(&b->a, 32);
+		rc = hh_vault_seal(b->v, &b->a, clear, &c->cpr);
+		if (rc == HH_OK)
+			rc = hh_vault_cpr_hash(b->v, 0, clear, hash);
+		c->cpr_key = hh_vault_seal_id(b->v);
+		c->cpr_hash = hash;
+		c->cpr_hash_key = hh_vault_hash_id(b->v);
+		if (rc == HH_OK)
+			rc = st->external_seal_set(tx, c);
+		b->last = c->id;
+	}
+	return rc;
 }
 
 static enum hh_rc citizens_tx(struct hh_tx *tx, void *p)
@@ -401,7 +448,8 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 		batch = HH_VAULT_BATCH;
 	struct batch b = { .v = v, .limit = batch };
 	enum hh_rc rc = HH_OK;
-	for (int table = 0; table < 2 && rc == HH_OK; table++) {
+	static hh_tx_fn const tables[] = { citizens_tx, cases_tx, external_tx };
+	for (int table = 0; table < 3 && rc == HH_OK; table++) {
 		b.after = 0;
 		for (;;) {
 			if (max_batches && p->batches == max_batches)
@@ -409,14 +457,16 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 			hh_arena_init(&b.a);
 			b.cits = hh_arena_alloc(&b.a, sizeof(*b.cits) * (size_t)batch);
 			b.cases = hh_arena_alloc(&b.a, sizeof(*b.cases) * (size_t)batch);
-			rc = hh_store_run_tx(st, 1, table ? cases_tx : citizens_tx, &b);
+			b.ext = hh_arena_alloc(&b.a, sizeof(*b.ext) * (size_t)batch);
+			rc = hh_store_run_tx(st, 1, tables[table], &b);
 			hh_arena_clear(&b.a);
 			if (rc != HH_OK)
 				return rc;
 			if (!b.n)
 				break;
 			p->batches++;
-			*(table ? &p->cases : &p->citizens) += b.n;
+			*(table == 2 ? &p->external
+				     : table ? &p->cases : &p->citizens) += b.n;
 			b.after = b.last;
 			if (b.n < batch)
 				break;

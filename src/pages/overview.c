@@ -16,6 +16,7 @@
 #include "domain/overview.h"
 #include "domain/plans.h"
 #include "domain/desk.h"
+#include "domain/external.h"
 #include "domain/inbox.h" /* the citizen's inbox */
 #include "pages/borger.h"
 #include "pages/booking.h" /* appointments */
@@ -195,6 +196,61 @@ static void case_item(struct hh_req *r, const struct hh_overview *ov,
 	hh_buf_puts(b, "</li>\n");
 }
 
+/* x-ext (issue 15): "Udbetaling Danmarks", "Aarhus'": a name in the
+ * Danish genitive (an apostrophe after s, x and z), in a. */
+static const char *genitive_da(struct hh_arena *a, const char *name)
+{
+	size_t n = strlen(name);
+	char last = n ? name[n - 1] : 0;
+	int apostrophe = last == 's' || last == 'x' || last == 'z' ||
+			 last == 'S' || last == 'X' || last == 'Z';
+	return hh_arena_printf(a, "%s%s", name, apostrophe ? "'" : "s");
+}
+
+/* A case another authority's own system reported (domain/external.h):
+ * marked with the authority, its state as the authority names it, what
+ * it tells the citizen, the deadline and the way to its self-service.
+ * Every field is the sender's text: all of it escaped. */
+static void external_item(struct hh_req *r, const struct hh_external_case *k)
+{
+	struct hh_buf *b = &r->resp;
+	struct hh_arena *a = &r->arena;
+	const char *org = k->org_name ? k->org_name : "";
+	hh_buf_puts(b, "<li class=\"case external\">\n<h3>");
+	hh_page_text(r, k->title);
+	hh_buf_puts(b, " <span class=\"case-no\">");
+	hh_page_text(r, k->external_id);
+	hh_buf_puts(b, "</span></h3>\n<dl class=\"facts\">\n<dt>Myndighed</dt><dd>");
+	hh_page_text(r, org);
+	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd><span class=\"state\">");
+	hh_page_text(r, k->state);
+	hh_buf_puts(b, "</span></dd>\n");
+	if (k->deadline_at) {
+		hh_buf_puts(b, "<dt>Frist</dt><dd>");
+		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
+		hh_buf_puts(b, "</dd>\n");
+	}
+	hh_buf_puts(b, "</dl>\n");
+	if (k->citizen_text && *k->citizen_text) {
+		hh_buf_puts(b, "<p>");
+		hh_page_text(r, k->citizen_text);
+		hh_buf_puts(b, "</p>\n");
+	}
+	if (k->self_service_url) {
+		hh_buf_puts(b, "<p><a class=\"external\" rel=\"noopener noreferrer\" href=\"");
+		hh_page_text(r, k->self_service_url);
+		hh_buf_puts(b, "\">Gå til ");
+		hh_page_text(r, genitive_da(a, org));
+		hh_buf_puts(b, " selvbetjening</a></p>\n");
+	}
+	hh_buf_puts(b, "<p class=\"who\">Oplyst af ");
+	hh_page_text(r, org);
+	hh_buf_puts(b, " ");
+	hh_buf_puts(b, hh_borger_date(a, k->sent_updated_at ? k->sent_updated_at
+							 : k->received_at, 0));
+	hh_buf_puts(b, "</p>\n</li>\n");
+}
+
 static const char *step_class(const char *state)
 {
 	if (!state)
@@ -303,7 +359,7 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_puts(b, "</ul>\n");
 	hh_buf_puts(b, "</section>\n<section aria-labelledby=\"sager\">\n"
 		       "<h2 id=\"sager\">Dine sager</h2>\n");
-	if (!m.n_cases) {
+	if (!m.n_cases && !m.n_external) {
 		hh_buf_puts(b, "<p>Du har ingen sager. Når du sender en blanket, "
 			       "kan du følge sagen her.</p>\n");
 	} else {
@@ -315,6 +371,9 @@ void hh_page_overview(struct hh_req *r)
 				if (pass == 0 ? w8 : !w8)
 					case_item(r, &m, c);
 			}
+		/* x-ext: the cases other authorities' systems reported */
+		for (int i = 0; i < m.n_external; i++)
+			external_item(r, &m.external[i]);
 		hh_buf_puts(b, "</ul>\n");
 	}
 	hh_buf_puts(b, "</section>\n");

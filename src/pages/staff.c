@@ -195,7 +195,8 @@ static const char *roles_da(struct hh_arena *a, unsigned roles)
 		      { HH_ROLE_CASEWORKER, "sagsbehandler" },
 		      { HH_ROLE_EDITOR, "redaktør" },
 		      { HH_ROLE_MANAGER, "leder" },
-		      { HH_ROLE_ADMIN, "administrator" } };
+		      { HH_ROLE_ADMIN, "administrator" },
+		      { HH_ROLE_CASE_SYSTEM, "sagssystem" } };
 	const char *out = "";
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (roles & names[i].bit)

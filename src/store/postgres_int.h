@@ -232,6 +232,13 @@ enum pg_stmt_id {
 	P_KLE_PUT,
 	P_KLE_GET,
 	P_KLE_LIST,
+	/* x-ext (issue 15): other authorities' cases (postgres_external.c) */
+	P_EXT_GET,
+	P_EXT_INSERT,
+	P_EXT_UPDATE,
+	P_EXT_LIST,
+	P_EXT_SEAL_SCAN,
+	P_EXT_SEAL_SET,
 	P__COUNT
 };
 
@@ -469,6 +476,7 @@ void hh_pg_fill_proposals(struct hh_store *st);
 void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
 void hh_pg_fill_kle(struct hh_store *st); /* kle (issue 15) */
+void hh_pg_fill_external(struct hh_store *st); /* x-ext: external cases */
 
 /* pg-multi (issue 14): connection options every connection of the store
  * is opened with (a bounded connect time, so that an unreachable server

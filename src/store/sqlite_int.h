@@ -230,6 +230,13 @@ enum stmt_id {
 	S_KLE_PUT,
 	S_KLE_GET,
 	S_KLE_LIST,
+	/* x-ext (issue 15): other authorities' cases (sqlite_external.c) */
+	S_EXT_GET,
+	S_EXT_INSERT,
+	S_EXT_UPDATE,
+	S_EXT_LIST,
+	S_EXT_SEAL_SCAN,
+	S_EXT_SEAL_SET,
 	S_BEGIN,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
@@ -341,6 +348,7 @@ void hh_sq_fill_figures(struct hh_store *st); /* the service figures */
 void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
 void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
+void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

@@ -1033,6 +1033,42 @@ struct hh_store {
 			       enum hh_rc (*cb)(void *ctx,
 						const struct hh_kle *k),
 			       void *ctx);
+	/* ---- x-ext (issue 15): other authorities' cases
+	 * (domain/external.h, 0034_external_cases.sql).
+	 * external_case_get reads the case (org_id, system, external_id)
+	 * with its organisation's code and name (NOT_FOUND: none).
+	 * external_case_put inserts c when c->id is 0 and sets ->id
+	 * (CONFLICT when the key is there), else writes every field but the
+	 * key of c->id if the stored version is below c->version (CONFLICT
+	 * otherwise, or when there is no such row). external_case_list
+	 * streams the cases whose cpr_hash is hash (32 bytes), newest
+	 * sent_updated_at first, at most limit. ---- */
+	enum hh_rc (*external_case_get)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t org_id, const char *system,
+					const char *external_id,
+					struct hh_external_case *out);
+	enum hh_rc (*external_case_put)(struct hh_tx *tx,
+					struct hh_external_case *c);
+	enum hh_rc (*external_case_list)(struct hh_tx *tx, struct hh_arena *a,
+					 const unsigned char hash[32],
+					 int limit,
+					 enum hh_rc (*cb)(void *ctx,
+							  const struct hh_external_case *c),
+					 void *ctx);
+	/* CPR at rest for external cases, as citizen_seal_scan and
+	 * citizen_seal_set for citizens: scan streams, by id from after_id
+	 * on, at most limit cases whose cpr_key is not seal_key or whose
+	 * cpr_hash_key is not hash_key; set writes cpr, cpr_key, cpr_hash
+	 * and cpr_hash_key of c->id (no new version, no event). The keys
+	 * they name are in seal_keys_in_use. */
+	enum hh_rc (*external_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					 int64_t after_id, const char *seal_key,
+					 const char *hash_key, int limit,
+					 enum hh_rc (*cb)(void *ctx,
+							  const struct hh_external_case *c),
+					 void *ctx);
+	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
+					const struct hh_external_case *c);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

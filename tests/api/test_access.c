@@ -731,6 +731,27 @@ static const struct row rows[] = {
 	    [CW_A] = { IN, SKIP }, [ED_A] = { IN, SKIP }, [CW_B] = { IN, SKIP },
 	    [ED_B] = { IN, SKIP }, [CW_AG] = { IN, SKIP }, [TOKEN] = { SKIP, IN } },
 	  0, NULL },
+	/* x-ext (issue 15): only an authority's case system (an API token
+	 * with the role case-system, tests/api/test_external_api.c) reports
+	 * and reads external cases; none of the callers here has it */
+	{ "external case: report", T_NONE,
+	  { "PUT", "/api/v1/external-cases/{system}/{id}",
+	    "/api/v1/external-cases/esdh/X-1",
+	    "{\"cpr\":\"070761-4285\",\"title\":\"T\",\"state\":\"S\","
+	    "\"text\":\"\",\"version\":1}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	{ "external case: read", T_NONE,
+	  { "GET", "/api/v1/external-cases/{system}/{id}",
+	    "/api/v1/external-cases/esdh/X-1", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
 	{ "who read my data", T_NONE,
 	  { "GET", "/api/v1/audit", "/api/v1/audit", NULL }, B_NONE,
 	  { "GET", "/mit-overblik/indsigt", "/mit-overblik/indsigt", NULL },

@@ -1250,6 +1250,8 @@ static void t_subscribers(void **state)
 #include "store/store_suite_proposals.c"
 /* pg-caselist: the case lists' filters */
 #include "store/store_suite_cases.c"
+/* x-ext (issue 15): external cases */
+#include "store/store_suite_external.c"
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
@@ -1318,6 +1320,8 @@ int store_suite_run(const struct store_backend *b)
 		/* pg-caselist: the case lists' filters */
 		T(t_case_list_filters),
 		T(t_case_get_in_its_tx), /* pg-ssi */
+		/* x-ext (issue 15): external cases */
+		T(t_external_cases),
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];

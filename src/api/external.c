@@ -1,0 +1,112 @@
+/* external.c - PUT and GET /api/v1/external-cases/{system}/{id}: another
+ * authority's own case system reports a citizen's case and reads back
+ * what helhed keeps (domain/external.h, docs/external-cases.md).
+ *
+ * A door: the handler parses the body against its spec, calls the
+ * domain with the caller (an API token with the role case-system) and
+ * renders JSON or the problem. */
+#include "api/api.h"
+
+#include "domain/external.h"
+
+/* The 409 of a refused version: the problem with the stored version as an
+ * extension member, so that the sender knows where it stands. */
+static void version_conflict(struct hh_req *r, enum hh_error_code code,
+			     int64_t stored, int64_t sent)
+{
+	const char *detail = hh_arena_printf(
+		&r->arena,
+		code == HH_E_EXTERNAL_VERSION_STALE
+			? "version %lld is stored; version %lld is older and was not written"
+			: "version %lld is stored with other content; version %lld was not written",
+		(long long)stored, (long long)sent);
+	json_t *j = hh_problem_json(code, "version", detail, r->path);
+	json_object_set_new(j, "stored_version", json_integer(stored));
+	hh_resp_json_as(r, 409, "application/problem+json", j);
+}
+
+static const char *const outcome_names[] = {
+	[HH_EXTERNAL_CREATED] = "created",
+	[HH_EXTERNAL_UPDATED] = "updated",
+	[HH_EXTERNAL_UNCHANGED] = "unchanged",
+};
+
+void hh_api_external_case_put(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (hh_auth(r)->kind == HH_ANON) {
+		hh_resp_problem(r, HH_E_AUTH_REQUIRED, NULL, NULL);
+		return;
+	}
+	struct hh_external_report in = { 0 };
+	struct hh_json_spec spec[] = {
+		HH_JSON_STR("cpr", &in.cpr, 1, 1, 20),
+		HH_JSON_STR("title", &in.title, 1, 1, 200),
+		HH_JSON_STR("state", &in.state, 1, 1, 100),
+		HH_JSON_STR("text", &in.text, 1, 0, 2000),
+		HH_JSON_STR_NULL("deadline", &in.deadline, 0, 1, 40),
+		HH_JSON_STR_NULL("self_service_url", &in.self_service_url, 0, 1,
+				 HH_EXTERNAL_URL_MAX),
+		HH_JSON_INT("version", &in.version, 1, 1, INT64_MAX),
+		HH_JSON_STR_NULL("created_at", &in.created_at, 0, 1, 40),
+		HH_JSON_STR_NULL("updated_at", &in.updated_at, 0, 1, 40),
+		HH_JSON_END
+	};
+	if (!hh_json_body(r, spec))
+		return;
+	struct hh_external_case k;
+	struct hh_external_result res;
+	enum hh_rc rc = hh_external_report(r->app->store, &r->arena, &who,
+					   hh_req_param(r, "system"),
+					   hh_req_param(r, "id"), &in, &k, &res);
+	if (rc == HH_ERR_INVALID && res.fault == HH_EXTERNAL_BAD_CPR) {
+		hh_resp_problem(r, HH_E_INVALID_CPR, "cpr", NULL);
+		return;
+	}
+	if (rc == HH_ERR_INVALID && res.fault == HH_EXTERNAL_BAD_FIELD) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, res.field, res.detail);
+		return;
+	}
+	if (rc == HH_ERR_CONFLICT && res.fault == HH_EXTERNAL_STALE) {
+		version_conflict(r, HH_E_EXTERNAL_VERSION_STALE,
+				 res.stored_version, in.version);
+		return;
+	}
+	if (rc == HH_ERR_CONFLICT && res.fault == HH_EXTERNAL_DIFFERENT) {
+		version_conflict(r, HH_E_EXTERNAL_VERSION_REUSED,
+				 res.stored_version, in.version);
+		return;
+	}
+	if (rc != HH_OK) {
+		hh_api_report_refusal(r, rc,
+				      "Only an API token with the role case-system reports cases.");
+		return;
+	}
+	json_t *j = hh_external_json(&k, 1);
+	json_object_set_new(j, "outcome", json_string(outcome_names[res.outcome]));
+	hh_resp_header(r, "Cache-Control", "no-store");
+	if (res.outcome == HH_EXTERNAL_CREATED) {
+		hh_resp_header(r, "Location", r->path);
+		hh_resp_json(r, 201, j);
+	} else {
+		hh_resp_json(r, 200, j);
+	}
+}
+
+void hh_api_external_case_get(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_external_case k;
+	enum hh_rc rc = hh_external_get(r->app->store, &r->arena, &who,
+					hh_req_param(r, "system"),
+					hh_req_param(r, "id"), &k);
+	if (rc != HH_OK) {
+		hh_api_report_refusal(r, rc,
+				      "Only an API token with the role case-system reads reported cases.");
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	hh_resp_json(r, 200, hh_external_json(&k, 1));
+}
