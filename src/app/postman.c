@@ -109,9 +109,10 @@ static void *run(void *arg)
 			 s.sent + s.to_print + s.errors + s.retried + s.failed +
 					 s.stale >= p->cfg.batch &&
 			 !atomic_load(&p->stopping));
-		/* busy: most often two instances' passes claimed the same
-		 * messages at once and this one ran out of retries; the
-		 * next pass goes on */
+		/* busy: the pass's claim or a record ran out of retries
+		 * (on SQLite, another instance's write; on PostgreSQL
+		 * claims skip each other, so a deadlock or a record's
+		 * serialization failure); the next pass goes on */
 		if (rc == HH_ERR_BUSY)
 			hh_log(HH_LOG_INFO, "delivery pass: busy, again next pass");
 		else if (rc != HH_OK)

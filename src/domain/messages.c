@@ -463,12 +463,16 @@ enum hh_rc hh_messages_deliver(struct hh_store *st, struct hh_transport *t,
 	 * keep the values read: what a record or a give-back writes
 	 * back. */
 	int64_t lease = now + HH_MSG_LEASE;
+	/* the margin counts from before the claim: a wait for a pool
+	 * connection or the claim's retries come out of the lease too
+	 * (review of pg-skip) */
+	int64_t claimed_at = hh_mono_us();
 	enum hh_rc rc = st->message_claim(st->cls, &a, now, lease, limit,
 					  due_row, &x);
 	if (rc != HH_OK)
-		x.n = 0; /* nothing claimed (due_row never fails) */
+		x.n = 0; /* none streamed (due_row never fails): any claims
+			  * a lost COMMIT answer left run out with the lease */
 	int i = 0;
-	int64_t claimed_at = hh_mono_us();
 	while (rc == HH_OK && i < x.n) {
 		/* a pass that has taken nearly its lease stops and gives the
 		 * rest back: past the lease another pass may claim them while

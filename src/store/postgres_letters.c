@@ -457,9 +457,12 @@ static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
 
 /* pg-skip: the claim in a READ COMMITTED transaction of its own, on a
  * connection of the pool (the caller holds none), retried on BUSY as
- * any transaction; at that level a deadlock (40P01) is the only BUSY
- * PostgreSQL could give, and the statement locks no row it must wait
- * for. The rows are streamed once the claim has committed. */
+ * any transaction; at that level a deadlock (40P01) or a lock_timeout
+ * set for the role or database (55P03) are the BUSY answers PostgreSQL
+ * could give, and the statement locks no row it must wait for. The
+ * rows are streamed once the claim has committed; an IO error after
+ * the server took the COMMIT may leave them claimed until the lease
+ * (store.h). */
 static enum hh_rc message_claim(void *cls, struct hh_arena *a, int64_t now,
 				int64_t lease, int64_t limit, hh_message_cb cb,
 				void *ctx)

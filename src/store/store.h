@@ -726,7 +726,11 @@ struct hh_store {
 	 * to cb as it was before the claim (its next_attempt_at the old
 	 * one, which a give-back writes back), soonest first; the claims
 	 * stand whatever cb returns, and cb's error is returned. On an
-	 * error nothing is claimed (BUSY after the usual retries). The
+	 * error nothing is streamed and, as a rule, nothing is claimed
+	 * (BUSY after the usual retries); but when the connection breaks
+	 * after the server took the COMMIT (IO), the messages may stay
+	 * claimed, unknown to the caller, until the lease runs out (review
+	 * of pg-skip: a delay, never a loss or a second send). The
 	 * claim is what tells a stale writer apart: a record or give-back
 	 * checks that next_attempt_at is still its own pass's lease.
 	 * SQLite: a write transaction (one writer at a time). PostgreSQL:
