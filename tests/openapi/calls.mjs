@@ -538,6 +538,66 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/inquiries/{id}/transcript', { as: agent,
 		params: { id: chatInq.body.inquiry_id }, expect: 200 });
 
+	// ---- external cases (issue 15): another authority's case system --------
+	// reports a case of Mette (her CPR number: content/citizens.json); the
+	// version orders the reports (docs/external-cases.md)
+	const udk = token('udk', 'case-system');
+	const sktst = token('sktst', 'case-system');
+	const EXT = { system: 'boligstoette', id: 'BS-OPENAPI-1' };
+	const report = { cpr: '140386-1236', title: 'Boligstøtte',
+			 state: 'Modtaget', text: 'Vi behandler din ansøgning.',
+			 deadline: '2027-02-01', version: 2,
+			 self_service_url: 'https://www.borger.dk/boligstoette',
+			 updated_at: '2026-12-02T10:00:00Z' };
+	const ext = await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: report, expect: 201 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: report, expect: 200 });      /* a repeat */
+	const stale = await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: { ...report, version: 1 }, expect: 409 });
+	const reused = await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: { ...report, state: 'Afgjort' },
+		expect: 409 });
+	if (stale.body.code !== 'external-version-stale' ||
+	    reused.body.code !== 'external-version-reused' ||
+	    stale.body.stored_version !== 2 || reused.body.stored_version !== 2)
+		throw new Error(`the 409s of an older and a reused version: ${
+			JSON.stringify([stale.body, reused.body])}`);
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: { ...report, state: 'Afventer dokumentation',
+		deadline: null, self_service_url: null, updated_at: null,
+		created_at: '2026-11-01T11:00:00+01:00', version: 3 }, expect: 200 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: { ...report, cpr: '123' }, expect: 400 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, body: { ...report, extra: 1 }, expect: 400 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: { ...EXT, system: 'Bolig Støtte' }, body: report,
+		expect: 400 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: bearer, params: EXT, body: report, expect: 403 });  /* wrong role */
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: caseworker, params: EXT, body: report, expect: 403 });
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		params: EXT, body: report, expect: 401 });
+	await call('GET /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: EXT, expect: 200 });
+	await call('GET /api/v1/external-cases/{system}/{id}', {
+		as: sktst, params: EXT, expect: 404 });      /* another organisation's */
+	await call('GET /api/v1/external-cases/{system}/{id}', {
+		as: bearer, params: EXT, expect: 403 });
+	await call('GET /api/v1/external-cases/{system}/{id}', {
+		params: EXT, expect: 401 });
+	await call('GET /api/v1/external-cases/{system}/{id}', {
+		as: udk, params: { ...EXT, id: 'findes-ikke' }, expect: 404 });
+	const ov = await call('GET /api/v1/overview', { as: mette, expect: 200 });
+	const shown = ((ov.body && ov.body.external_cases) || [])
+		.find((k) => k.system === EXT.system && k.id === EXT.id);
+	if (!ext.body || ext.body.outcome !== 'created' || !shown ||
+	    shown.version !== 3 || shown.organisation !== 'udk')
+		throw new Error('the overview does not show the reported case ' +
+				`at version 3: ${JSON.stringify(ov.body && ov.body.external_cases)}`);
+
 	// ---- figures --------------------------------------------------------------
 	await call('GET /api/v1/figures', { as: manager, expect: 200 });
 	await call('GET /api/v1/figures', { expect: 401 });
