@@ -227,6 +227,15 @@ enum pg_stmt_id {
 	P_FIG_SEARCH_MARK,
 	P_FIG_SEARCH_SINCE,
 	P_FIG_PROC_COUNT,
+	/* x-hooks: postgres_webhooks.c */
+	P_WH_OUTBOX,
+	P_WH_SUB_INSERT,
+	P_WH_TOPIC_INSERT,
+	P_WH_SUB_LIST,
+	P_WH_SUB_DELETE,
+	P_WH_CLAIM,
+	P_WH_RECORD,
+	P_WH_LIST,
 	P__COUNT
 };
 
@@ -458,6 +467,9 @@ void hh_pg_fill_feedback(struct hh_store *st);
 void hh_pg_fill_proposals(struct hh_store *st);
 void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
+void hh_pg_fill_webhooks(struct hh_store *st); /* x-hooks */
+/* x-hooks: the outbox of event e, just appended (postgres_webhooks.c) */
+enum hh_rc hh_pg_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 
 /* pg-multi (issue 14): connection options every connection of the store
  * is opened with (a bounded connect time, so that an unreachable server

@@ -406,6 +406,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_figures(st); /* the service figures */
 	hh_sq_fill_proposals(st); /* s-edit: proposals */
 	hh_sq_fill_search_tuning(st); /* s-edit: synonyms, pins */
+	hh_sq_fill_webhooks(st); /* x-hooks */
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);
 		s->n_conns = i + 1;
