@@ -113,6 +113,8 @@ $(BUILD)/tests/api/test_feedback_api $(BUILD)/tests/pages/test_feedback_pages: \
 # (the program itself does not link it).
 $(BUILD)/tests/render/test_chart: private CFLAGS += $(shell pkg-config --cflags libxml-2.0)
 $(BUILD)/tests/render/test_chart: private TEST_LDLIBS += $(shell pkg-config --libs libxml-2.0)
+# x-hooks: the receiver in test_webhooks checks signatures with OpenSSL, not helhed's libsodium
+$(BUILD)/tests/domain/test_webhooks: private TEST_LDLIBS += -lcrypto
 # the figures' API and page tests share their fixture
 $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 	tests/api/figures_fixture.h
