@@ -409,10 +409,8 @@ int64_t hh_webhook_next_attempt(int64_t now, int64_t attempt)
 	if (wait > HH_WH_BACKOFF_MAX)
 		wait = HH_WH_BACKOFF_MAX;
 	/* 0.75 .. 1.25 of it */
-	int64_t spread = wait / 2;
-	int64_t jitter = spread ? (int64_t)randombytes_uniform(
-					  (uint32_t)spread + 1) : 0;
-	return now + wait - wait / 4 + jitter;
+	int64_t lo = wait * 3 / 4, hi = wait * 5 / 4;
+	return now + lo + (int64_t)randombytes_uniform((uint32_t)(hi - lo + 1));
 }
 
 struct pass {

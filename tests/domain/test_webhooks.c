@@ -363,6 +363,33 @@ static void t_signature_matches_the_specification(void **state)
 			 HH_ERR_INVALID);
 }
 
+/* The schedule: 30 s doubled each attempt, at most six hours, each with
+ * a jitter of a quarter either way; about a day holds 12 attempts. */
+static void t_backoff_doubles_with_jitter(void **state)
+{
+	(void)state;
+	int64_t total = 0;
+	for (int64_t n = 1; n <= 20; n++) {
+		int64_t w = HH_WH_BACKOFF_FIRST;
+		for (int64_t i = 1; i < n && w < HH_WH_BACKOFF_MAX; i++)
+			w *= 2;
+		if (w > HH_WH_BACKOFF_MAX)
+			w = HH_WH_BACKOFF_MAX;
+		int64_t lo = 1000 + w * 3 / 4, hi = 1000 + w * 5 / 4;
+		int64_t min = INT64_MAX, max = 0;
+		for (int k = 0; k < 200; k++) {
+			int64_t t = hh_webhook_next_attempt(1000, n);
+			assert_true(t >= lo && t <= hi);
+			min = t < min ? t : min;
+			max = t > max ? t : max;
+		}
+		assert_true(max > min); /* jitter there is */
+		if (total < HH_WH_GIVE_UP)
+			total += w;
+	}
+	assert_true(total >= HH_WH_GIVE_UP);
+}
+
 static void t_bad_subscriptions_are_refused(void **state)
 {
 	struct fx *f = *state;
@@ -723,6 +750,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_signature_matches_the_specification),
+		cmocka_unit_test(t_backoff_doubles_with_jitter),
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
 		T(t_bad_subscriptions_are_refused),
 		T(t_each_event_once_signed),
