@@ -282,6 +282,11 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/pins", hh_api_pins),
 	ROUTE(HH_POST, "/api/v1/pins", hh_api_pin_create),
 	ROUTE(HH_DELETE, "/api/v1/pins", hh_api_pin_delete),
+	/* x-hooks (issue 15): an organisation's webhooks */
+	ROUTE(HH_GET, "/api/v1/webhooks", hh_api_webhooks),
+	ROUTE(HH_POST, "/api/v1/webhooks", hh_api_webhook_create),
+	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
+	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 
