@@ -253,6 +253,12 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
 
+# x-hooks (issue 15): webhook deliveries per second to a local receiver
+# beside bare libcurl POSTs, and the time from an event to its delivery.
+$(BUILD)/bench/webhooks_bench: bench/webhooks_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
 # casework tools: the case page with 100,000 cases beside its main query
 # through SQLite alone (bench/casepage.sh).
 .PHONY: bench-casepage

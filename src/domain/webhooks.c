@@ -419,105 +419,112 @@ struct pass {
 	struct hh_arena *a;
 	int64_t now, lease;
 	struct hh_webhook_stats *stats;
-	enum hh_rc last;
+	struct hh_webhook_delivery *rows; /* claimed, then their outcomes */
+	int n, cap;
 };
-
-struct record_ctx {
-	const struct hh_webhook_delivery *d;
-	int64_t lease, now;
-	int changed;
-};
-
-static enum hh_rc record_tx(struct hh_tx *tx, void *p)
-{
-	struct record_ctx *r = p;
-	return tx->store->webhook_record(tx, r->d, r->lease, r->now,
-					 &r->changed);
-}
 
 static int retryable(long status)
 {
 	return status == 0 || status == 408 || status == 429 || status >= 500;
 }
 
-static enum hh_rc one(void *p, const struct hh_webhook_delivery *claimed)
+/* The claim's rows, kept for after it (they are borrowed for the call;
+ * their strings are in the pass's arena). */
+static enum hh_rc keep(void *p, const struct hh_webhook_delivery *claimed)
 {
 	struct pass *x = p;
-	struct hh_webhook_delivery d = *claimed;
+	if (x->n < x->cap)
+		x->rows[x->n++] = *claimed;
+	return HH_OK;
+}
+
+/* Posts delivery d and writes its outcome into d. Returns 0 when it is
+ * to be left alone (its secret does not open: retried after the lease,
+ * when the key file may be right again). */
+static int post_one(struct pass *x, struct hh_webhook_delivery *d)
+{
 	const char *body = NULL;
-	enum hh_rc rc = hh_webhook_body(&d, x->a, &body);
+	enum hh_rc rc = hh_webhook_body(d, x->a, &body);
+	if (rc != HH_OK) { /* NOT_FOUND: not of its type */
+		d->state = "skipped";
+		x->stats->skipped++;
+		return 1;
+	}
+	const char *secret = d->secret;
+	if (hh_vault_is_sealed(secret)) {
+		struct hh_vault *v = hh_vault_of(x->st);
+		rc = v ? hh_vault_open(v, x->a, d->secret, &secret)
+		       : HH_ERR_NOT_FOUND;
+		if (rc != HH_OK) {
+			hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret "
+			       "does not open (%s)", (long long)d->id,
+			       hh_rc_name(rc));
+			return 0;
+		}
+	}
+	char id[32], sig[HH_WH_SIGNATURE_SIZE];
+	snprintf(id, sizeof(id), "msg_%lld", (long long)d->id);
+	int64_t ts = x->now;
+	if (hh_webhook_sign(secret, id, ts, body, strlen(body), sig) != HH_OK) {
+		hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret is not "
+		       "a whsec_ secret", (long long)d->id);
+		return 0;
+	}
+	const char *headers[] = {
+		"Content-Type: application/json",
+		hh_arena_printf(x->a, "webhook-id: %s", id),
+		hh_arena_printf(x->a, "webhook-timestamp: %lld", (long long)ts),
+		hh_arena_printf(x->a, "webhook-signature: %s", sig),
+		"User-Agent: helhed-webhooks/1",
+	};
 	char err[256] = "";
 	long status = 0;
-	if (rc == HH_ERR_NOT_FOUND) {
-		d.state = "skipped";
-		x->stats->skipped++;
-	} else if (rc != HH_OK) {
-		return rc;
+	x->poster->post(x->poster->cls, d->url, headers, 5, body, strlen(body),
+			x->poster->timeout_s > 0 ? x->poster->timeout_s : 10,
+			&status, err, sizeof(err));
+	d->attempts++;
+	d->last_code = status;
+	d->last_error = NULL;
+	if (status >= 200 && status < 300) {
+		d->state = "delivered";
+		x->stats->delivered++;
 	} else {
-		const char *secret = d.secret;
-		if (hh_vault_is_sealed(secret)) {
-			struct hh_vault *v = hh_vault_of(x->st);
-			rc = v ? hh_vault_open(v, x->a, d.secret, &secret)
-			       : HH_ERR_NOT_FOUND;
-			if (rc != HH_OK) {
-				hh_log(HH_LOG_ERROR, "webhook delivery %lld: "
-				       "its secret does not open (%s)",
-				       (long long)d.id, hh_rc_name(rc));
-				return HH_OK; /* left to its lease: retried */
-			}
+		d->last_error = status ? hh_arena_printf(x->a, "HTTP %ld", status)
+				       : hh_arena_strdup(x->a, err);
+		if (retryable(status) && x->now - d->created_at < HH_WH_GIVE_UP) {
+			d->next_attempt_at = hh_webhook_next_attempt(x->now,
+								     d->attempts);
+			x->stats->retried++;
+		} else {
+			d->state = "failed";
+			x->stats->failed++;
 		}
-		char id[32], sig[HH_WH_SIGNATURE_SIZE];
-		snprintf(id, sizeof(id), "msg_%lld", (long long)d.id);
-		int64_t ts = x->now;
-		rc = hh_webhook_sign(secret, id, ts, body, strlen(body), sig);
+	}
+	if (strcmp(d->state, "pending"))
+		d->next_attempt_at = x->now;
+	return 1;
+}
+
+/* The pass's outcomes in one write transaction (one commit, one fsync,
+ * for the whole batch). A row another pass took after our lease ran out
+ * is left as that pass has it. */
+static enum hh_rc record_tx(struct hh_tx *tx, void *p)
+{
+	struct pass *x = p;
+	x->stats->stale = 0;
+	for (int i = 0; i < x->n; i++) {
+		if (!x->rows[i].state) /* left alone */
+			continue;
+		int changed = 0;
+		enum hh_rc rc = tx->store->webhook_record(tx, &x->rows[i],
+							  x->lease, x->now,
+							  &changed);
 		if (rc != HH_OK)
 			return rc;
-		const char *headers[] = {
-			"Content-Type: application/json",
-			hh_arena_printf(x->a, "webhook-id: %s", id),
-			hh_arena_printf(x->a, "webhook-timestamp: %lld",
-					(long long)ts),
-			hh_arena_printf(x->a, "webhook-signature: %s", sig),
-			"User-Agent: helhed-webhooks/1",
-		};
-		x->poster->post(x->poster->cls, d.url, headers, 5, body,
-				strlen(body),
-				x->poster->timeout_s > 0 ? x->poster->timeout_s
-							 : 10,
-				&status, err, sizeof(err));
-		d.attempts++;
-		d.last_code = status;
-		d.last_error = NULL;
-		if (status >= 200 && status < 300) {
-			d.state = "delivered";
-			x->stats->delivered++;
-		} else {
-			d.last_error = status ? hh_arena_printf(x->a, "HTTP %ld",
-								status)
-					      : hh_arena_strdup(x->a, err);
-			if (retryable(status) &&
-			    x->now - d.created_at < HH_WH_GIVE_UP) {
-				d.next_attempt_at =
-					hh_webhook_next_attempt(x->now,
-								d.attempts);
-				x->stats->retried++;
-			} else {
-				d.state = "failed";
-				x->stats->failed++;
-			}
-		}
+		if (!changed)
+			x->stats->stale++;
 	}
-	if (strcmp(d.state, "pending"))
-		d.next_attempt_at = x->now;
-	struct record_ctx r = { &d, x->lease, x->now, 0 };
-	rc = hh_store_run_tx(x->st, 1, record_tx, &r);
-	if (rc == HH_OK && !r.changed) {
-		/* another pass took it after our lease ran out */
-		x->stats->stale++;
-		hh_log(HH_LOG_WARN, "webhook delivery %lld: its claim ran out "
-		       "before its outcome was recorded", (long long)d.id);
-	}
-	return rc;
+	return HH_OK;
 }
 
 enum hh_rc hh_webhooks_deliver(struct hh_store *st,
@@ -537,9 +544,21 @@ enum hh_rc hh_webhooks_deliver(struct hh_store *st,
 	/* the lease outlasts a pass in which every post times out */
 	struct pass x = { st, poster, &a, now,
 			  now + (int64_t)limit * (timeout + 1) + 60, stats,
-			  HH_OK };
+			  NULL, 0, limit };
+	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
 	enum hh_rc rc = st->webhook_claim(st->cls, &a, now, x.lease, limit,
-					  one, &x);
+					  keep, &x);
+	/* posted one after the other, then recorded together: a crash
+	 * between the two posts them again after the lease, with the same
+	 * webhook-id (at least once; receivers dedupe on it) */
+	for (int i = 0; rc == HH_OK && i < x.n; i++)
+		if (!post_one(&x, &x.rows[i]))
+			x.rows[i].state = NULL;
+	if (rc == HH_OK && x.n)
+		rc = hh_store_run_tx(st, 1, record_tx, &x);
+	if (rc == HH_OK && stats->stale)
+		hh_log(HH_LOG_WARN, "webhook pass: %d deliveries' claims ran "
+		       "out before their outcomes were recorded", stats->stale);
 	hh_arena_clear(&a);
 	return rc;
 }
