@@ -195,6 +195,35 @@ static void t_create_list_deliveries_delete(void **state)
 	tu_resp_free(&r);
 }
 
+/* The domain's own events match: an article an editor writes through
+ * the API gives the admin's subscription an article.changed delivery. */
+static void t_a_real_article_change_is_queued(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/a\","
+				"\"events\":[\"article.changed\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "POST", "/api/v1/articles",
+		 "{\"slug\":\"hook-artikel\",\"title\":\"Hook\","
+		 "\"summary\":\"Et kort resumé af artiklen.\","
+		 "\"body\":\"Brødtekst.\",\"keywords\":[\"a\",\"b\"],"
+		 "\"kle\":\"23.05.00\",\"audience\":\"citizen\","
+		 "\"status\":\"published\",\"organisation\":\"901\"}");
+	if (r.status != 201)
+		fprintf(stderr, "article: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks/deliveries", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "type")),
+			    "article.changed");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	hh_auth_init();
@@ -203,6 +232,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_bad_input_is_a_problem, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_create_list_deliveries_delete,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(t_a_real_article_change_is_queued,
 						setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
