@@ -127,6 +127,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/oidc/frontchannel-logout", hh_page_oidc_frontchannel_logout),
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
+	ROUTE(HH_GET, "/personale/webhooks", hh_page_webhooks), /* x-hooks */
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign),

@@ -224,6 +224,47 @@ static void t_a_real_article_change_is_queued(void **state)
 	tu_resp_free(&r);
 }
 
+/* The staff page: the admin's subscriptions and deliveries in Danish;
+ * others are refused, the anonymous sent to sign in. */
+static void t_the_staff_page(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/<side>\","
+				"\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	struct hh_org org;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_store_org_by_code(c->s.store, &a, "901", &org),
+			 HH_OK);
+	struct hh_event e = { .actor = "test", .org_id = org.id,
+			      .entity = "case", .entity_id = 5,
+			      .action = "submit",
+			      .after = "{\"state\":\"received\"}" };
+	assert_int_equal(hh_store_run_tx(c->s.store, 1, append_tx, &e), HH_OK);
+	hh_arena_clear(&a);
+	r = call(c, c->h_admin_a, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "https://hooks.example.org/&lt;side&gt;"));
+	assert_null(strstr(r.body, "<side>"));
+	assert_non_null(strstr(r.body, "<td>Venter</td>"));
+	assert_non_null(strstr(r.body, "case.submitted"));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_b, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "hooks.example.org"));
+	assert_non_null(strstr(r.body, "ingen abonnementer"));
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	r = call(c, NULL, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	hh_auth_init();
@@ -235,6 +276,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(t_a_real_article_change_is_queued,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(t_the_staff_page, setup,
+						teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
