@@ -117,17 +117,51 @@ void hh_api_webhook_create(struct hh_req *r)
 	hh_resp_json(r, 201, sub_json(&s));
 }
 
-void hh_api_webhook_delete(struct hh_req *r)
+/* The {id} of the path; 0 (and a 404 queued) when it is not one. */
+static int64_t path_id(struct hh_req *r)
 {
-	if (!hh_api_may_write(r))
-		return;
 	const char *ids = hh_req_param(r, "id");
 	char *end = NULL;
 	long long id = ids ? strtoll(ids, &end, 10) : 0;
 	if (!ids || !*ids || *end || id <= 0) {
 		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
+		return 0;
+	}
+	return id;
+}
+
+/* PATCH {"active": false}: pauses (true: resumes) the subscription; 204. */
+void hh_api_webhook_patch(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
+		return;
+	int active = 1;
+	struct hh_json_spec spec[] = {
+		HH_JSON_BOOL("active", &active, 1),
+		HH_JSON_END
+	};
+	if (!hh_json_body(r, spec))
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	enum hh_rc rc = hh_webhook_set_active(r->app->store, &who, id, active);
+	if (rc != HH_OK) {
+		refused(r, rc, NULL);
 		return;
 	}
+	hh_resp_text(r, 204, NULL, "");
+}
+
+void hh_api_webhook_delete(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
+		return;
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	enum hh_rc rc = hh_webhook_unsubscribe(r->app->store, &who, id);

@@ -287,6 +287,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/webhooks", hh_api_webhooks),
 	ROUTE(HH_POST, "/api/v1/webhooks", hh_api_webhook_create),
 	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
+	ROUTE(HH_PATCH, "/api/v1/webhooks/{id}", hh_api_webhook_patch),
 	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),

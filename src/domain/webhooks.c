@@ -235,6 +235,28 @@ enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
 	return hh_store_run_tx(st, 1, unsub_tx, &c);
 }
 
+struct active_ctx {
+	int64_t org_id, id;
+	int active;
+};
+
+static enum hh_rc active_tx(struct hh_tx *tx, void *p)
+{
+	struct active_ctx *c = p;
+	return tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
+						 c->active);
+}
+
+enum hh_rc hh_webhook_set_active(struct hh_store *st,
+				 const struct hh_actor *who, int64_t id,
+				 int active)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct active_ctx c = { who->org_id, id, active != 0 };
+	return hh_store_run_tx(st, 1, active_tx, &c);
+}
+
 static enum hh_rc deliveries_tx(struct hh_tx *tx, void *p)
 {
 	struct list_ctx *c = p;

@@ -73,6 +73,12 @@ enum hh_rc hh_webhook_list(struct hh_store *st, const struct hh_actor *who,
  * NOT_FOUND when it has none of that id. */
 enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
 				  const struct hh_actor *who, int64_t id);
+/* Pauses (active 0) or resumes (1) subscription id of who's
+ * organisation: while paused, events get no delivery to it and those it
+ * has wait. NOT_FOUND when it has none of that id. */
+enum hh_rc hh_webhook_set_active(struct hh_store *st,
+				 const struct hh_actor *who, int64_t id,
+				 int active);
 /* Streams the deliveries of who's organisation (of sub_id when not 0),
  * newest first, at most limit. */
 enum hh_rc hh_webhook_deliveries(struct hh_store *st,

@@ -40,14 +40,19 @@ static const char *const stmt_sql[P__COUNT] = {
 		"t AS (DELETE FROM webhook_topics WHERE subscription_id IN "
 		"(SELECT id FROM s)) "
 		"SELECT count(*) FROM s",
+	[P_WH_SET_ACTIVE] =
+		"UPDATE webhook_subscriptions SET active = $3 WHERE id = $1 "
+		"AND organisation_id = $2",
 	/* as P_MSG_CLAIM (postgres_letters.c), at READ COMMITTED: the due
 	 * rows are locked as found, those another transaction holds are
 	 * skipped, and the UPDATE checks again that they are due */
 	[P_WH_CLAIM] =
 		"WITH due AS MATERIALIZED ("
-		"SELECT id FROM webhook_deliveries WHERE state = 'pending' "
-		"AND next_attempt_at <= $1 ORDER BY next_attempt_at, id "
-		"LIMIT $3 FOR NO KEY UPDATE SKIP LOCKED), "
+		"SELECT d.id FROM webhook_deliveries d "
+		"JOIN webhook_subscriptions s ON s.id = d.subscription_id "
+		"WHERE d.state = 'pending' AND d.next_attempt_at <= $1 "
+		"AND s.active = 1 ORDER BY d.next_attempt_at, d.id "
+		"LIMIT $3 FOR NO KEY UPDATE OF d SKIP LOCKED), "
 		"claimed AS (UPDATE webhook_deliveries d SET next_attempt_at = $2 "
 		"FROM due WHERE d.id = due.id AND d.state = 'pending' "
 		"AND d.next_attempt_at <= $1 RETURNING d.*) "
@@ -147,6 +152,21 @@ static enum hh_rc sub_delete(struct hh_tx *tx, int64_t org_id, int64_t id)
 	p_int(&q, id);
 	return hh_pg_exec_sql(tx, "DELETE FROM webhook_subscriptions "
 			      "WHERE id = $1", &q, NULL);
+}
+
+static enum hh_rc set_active(struct hh_tx *tx, int64_t org_id, int64_t id,
+			     int active)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, id);
+	p_int(&p, org_id);
+	p_int(&p, active ? 1 : 0);
+	int64_t n = 0;
+	enum hh_rc rc = RUN_CHANGED(tx, P_WH_SET_ACTIVE, &p, &n);
+	if (rc == HH_OK && !n)
+		rc = HH_ERR_NOT_FOUND;
+	return rc;
 }
 
 static void delivery_row(struct hh_arena *a, const PGresult *r, int i,
@@ -263,6 +283,7 @@ void hh_pg_fill_webhooks(struct hh_store *st)
 	st->webhook_sub_insert = sub_insert;
 	st->webhook_sub_list = sub_list;
 	st->webhook_sub_delete = sub_delete;
+	st->webhook_sub_set_active = set_active;
 	st->webhook_claim = claim;
 	st->webhook_record = record;
 	st->webhook_delivery_list = delivery_list;

@@ -40,10 +40,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_WH_DEL_SUB] =
 		"DELETE FROM webhook_subscriptions WHERE id = ?1 "
 		"AND organisation_id = ?2",
+	[S_WH_SET_ACTIVE] =
+		"UPDATE webhook_subscriptions SET active = ?3 WHERE id = ?1 "
+		"AND organisation_id = ?2",
 	[S_WH_CLAIM] =
 		"UPDATE webhook_deliveries SET next_attempt_at = ?2 WHERE id IN ("
-		"SELECT id FROM webhook_deliveries WHERE state = 'pending' "
-		"AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id "
+		"SELECT d.id FROM webhook_deliveries d "
+		"JOIN webhook_subscriptions s ON s.id = d.subscription_id "
+		"WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 "
+		"AND s.active = 1 ORDER BY d.next_attempt_at, d.id "
 		"LIMIT ?3) RETURNING id",
 	[S_WH_CLAIMED_ROW] =
 		"SELECT " DELIVERY_COLS ", s.organisation_id, s.url, s.secret, "
@@ -161,6 +166,20 @@ static enum hh_rc sub_delete(struct hh_tx *tx, int64_t org_id, int64_t id)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, org_id);
 	return hh_sq_exec(tx, st);
+}
+
+static enum hh_rc set_active(struct hh_tx *tx, int64_t org_id, int64_t id,
+			     int active)
+{
+	FAULT(tx);
+	STMT(tx, S_WH_SET_ACTIVE);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_int(st, 3, active ? 1 : 0);
+	enum hh_rc rc = hh_sq_exec(tx, st);
+	if (rc == HH_OK && sqlite3_changes(db_of(tx)) == 0)
+		rc = HH_ERR_NOT_FOUND;
+	return rc;
 }
 
 static void delivery_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -294,6 +313,7 @@ void hh_sq_fill_webhooks(struct hh_store *st)
 	st->webhook_sub_insert = sub_insert;
 	st->webhook_sub_list = sub_list;
 	st->webhook_sub_delete = sub_delete;
+	st->webhook_sub_set_active = set_active;
 	st->webhook_claim = claim;
 	st->webhook_record = record;
 	st->webhook_delivery_list = delivery_list;

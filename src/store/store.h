@@ -1065,10 +1065,13 @@ struct hh_store {
 	 * webhook_sub_list streams org_id's subscriptions, oldest first.
 	 * webhook_sub_delete removes subscription id of org_id with its
 	 * topics and deliveries (NOT_FOUND: none of org_id).
+	 * webhook_sub_set_active pauses (0) or resumes (1) subscription id
+	 * of org_id (NOT_FOUND: none of org_id): a paused one gets no new
+	 * deliveries, and those it has wait, unclaimed, until it resumes.
 	 * webhook_claim is a delivery pass's claim, as message_claim: its
 	 * own write transaction (no transaction of this store open in the
 	 * thread); of the pending deliveries due at now, the soonest, at
-	 * most limit, get next_attempt_at = lease; on PostgreSQL rows
+	 * most limit, of active subscriptions, get next_attempt_at = lease; on PostgreSQL rows
 	 * another transaction holds are skipped (SKIP LOCKED), so two
 	 * instances never claim one delivery. The claimed rows (with the
 	 * subscription's url, secret, organisation and the event) are
@@ -1088,6 +1091,8 @@ struct hh_store {
 				       void *ctx);
 	enum hh_rc (*webhook_sub_delete)(struct hh_tx *tx, int64_t org_id,
 					 int64_t id);
+	enum hh_rc (*webhook_sub_set_active)(struct hh_tx *tx, int64_t org_id,
+					     int64_t id, int active);
 	enum hh_rc (*webhook_claim)(void *cls, struct hh_arena *a, int64_t now,
 				    int64_t lease, int64_t limit,
 				    hh_webhook_delivery_cb cb, void *ctx);

@@ -1537,6 +1537,7 @@ static const char *const no_resource[] = {
 	 * in tests/api/test_webhooks_api.c */
 	"GET /api/v1/webhooks", "POST /api/v1/webhooks",
 	"GET /api/v1/webhooks/deliveries", "DELETE /api/v1/webhooks/{id}",
+	"PATCH /api/v1/webhooks/{id}",
 	"GET /personale/webhooks",
 };
 

@@ -178,6 +178,23 @@ static void t_create_list_deliveries_delete(void **state)
 	tu_expect_problem(&r, 403, "forbidden", NULL);
 	tu_resp_free(&r);
 
+	/* paused and resumed by its own organisation only */
+	char ppath[64];
+	snprintf(ppath, sizeof(ppath), "/api/v1/webhooks/%lld", (long long)id);
+	r = call(c, c->h_admin_b, "PATCH", ppath, "{\"active\":false}");
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "PATCH", ppath, "{\"active\":\"nej\"}");
+	tu_expect_problem(&r, 400, "invalid-field", "active");
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "PATCH", ppath, "{\"active\":false}");
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	assert_true(json_is_false(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "active")));
+	tu_resp_free(&r);
+
 	/* deleted by its own organisation only */
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/webhooks/%lld", (long long)id);

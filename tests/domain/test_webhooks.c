@@ -730,6 +730,32 @@ static void t_two_instances_post_each_once(void **state)
 	assert_int_equal(r[0].s.delivered + r[1].s.delivered + s.delivered, 30);
 }
 
+/* A paused subscription gets no new deliveries and its waiting ones
+ * are not posted; resumed, they are. */
+static void t_paused_then_resumed(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_b, id, 0),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, id, 0),
+			 HH_OK);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 0);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, id, 1),
+			 HH_OK);
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 1); /* the one queued before */
+	assert_non_null(strstr(f->rx.got[0].body, "\"case_id\":1"));
+}
+
 /* Unsubscribing removes the subscription and its deliveries; another
  * organisation's cannot be removed. */
 static void t_unsubscribe(void **state)
@@ -768,6 +794,7 @@ int main(void)
 		T(t_restart_loses_nothing),
 		T(t_other_org_gets_no_personal_data),
 		T(t_two_instances_post_each_once),
+		T(t_paused_then_resumed),
 		T(t_unsubscribe),
 #undef T
 	};
