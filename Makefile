@@ -125,6 +125,8 @@ $(BUILD)/tests/api/test_feedback_api $(BUILD)/tests/pages/test_feedback_pages: \
 # (the program itself does not link it).
 $(BUILD)/tests/render/test_chart: private CFLAGS += $(shell pkg-config --cflags libxml-2.0)
 $(BUILD)/tests/render/test_chart: private TEST_LDLIBS += $(shell pkg-config --libs libxml-2.0)
+# x-hooks: the receiver in test_webhooks checks signatures with OpenSSL, not helhed's libsodium
+$(BUILD)/tests/domain/test_webhooks: private TEST_LDLIBS += -lcrypto
 # the figures' API and page tests share their fixture
 $(BUILD)/tests/api/test_figures_api $(BUILD)/tests/pages/test_figures_pages: \
 	tests/api/figures_fixture.h
@@ -264,6 +266,12 @@ $(BUILD)/bench/cases_bench: bench/cases_bench.c $(BUILD)/lib.a
 
 bench-cases: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench
 	./bench/cases.sh $(BUILD)
+
+# x-hooks (issue 15): webhook deliveries per second to a local receiver
+# beside bare libcurl POSTs, and the time from an event to its delivery.
+$(BUILD)/bench/webhooks_bench: bench/webhooks_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
 
 # casework tools: the case page with 100,000 cases beside its main query
 # through SQLite alone (bench/casepage.sh).

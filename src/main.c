@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/chat.h"
+#include "app/hooks.h"
 #include "app/postman.h"
 #include "api/api.h"
 #include "pages/pages.h"
@@ -140,6 +141,10 @@ static const char usage_serve[] =
 	"                      docs/digital-post.md\n"
 	"  --print-time HH:MM  Danish time of the daily print batch\n"
 	"                      (HELHED_PRINT_TIME, default 14:00; \"off\": none)\n"
+	"  --webhooks-allow-http-loopback\n"
+	"                      webhook subscriptions may post over http:// to\n"
+	"                      this machine (127.0.0.1, ::1, localhost): for\n"
+	"                      tests only; else https:// only (docs/webhooks.md)\n"
 	"  --help              this text\n"
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
@@ -583,6 +588,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *web = env_or("HELHED_WEB", "web");
 	const char *threads_s = env_or("HELHED_THREADS", "4");
 	int demo = env_flag("HELHED_DEMO");
+	int webhooks_http = 0; /* x-hooks: --webhooks-allow-http-loopback */
 	int quiet = env_flag("HELHED_QUIET");
 	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
 	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
@@ -660,6 +666,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "spool", required_argument, NULL, 2000 },
 		{ "print-time", required_argument, NULL, 2001 },
+		{ "webhooks-allow-http-loopback", no_argument, NULL, 2100 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -669,6 +676,7 @@ static int cmd_serve(int argc, char **argv)
 		switch (o) {
 		case 2000: spool = optarg; break;
 		case 2001: print_time = optarg; break;
+		case 2100: webhooks_http = 1; break;
 		case 'l': listen = optarg; break;
 		case 'd': db = optarg; break;
 		case 'D': demo = 1; break;
@@ -815,6 +823,7 @@ static int cmd_serve(int argc, char **argv)
 	struct hh_app app = {
 		.store = st,
 		.demo = demo,
+		.webhooks_allow_http = webhooks_http,
 		.index = eng.index,
 		.secure_cookies = secure_s ? !strcmp(secure_s, "1") : !demo,
 		.too_many_page = hh_page_too_many,
@@ -885,6 +894,15 @@ static int cmd_serve(int argc, char **argv)
 		if (rc != HH_OK)
 			hh_server_stop(app.server, 1000);
 	}
+	/* x-hooks: the webhook worker */
+	if (rc == HH_OK) {
+		struct hh_hooks_config hc = { .store = st };
+		rc = hh_hooks_start(&hc, &app.hooks);
+		if (rc != HH_OK) {
+			hh_postman_stop(app.postman);
+			hh_server_stop(app.server, 1000);
+		}
+	}
 	if (rc != HH_OK) {
 		engine_stop(&eng);
 		hh_transport_free(transport);
@@ -942,6 +960,7 @@ static int cmd_serve(int argc, char **argv)
 	hh_server_stop(app.server, 10000);
 	/* delivery: the pass in progress ends before the store closes */
 	hh_postman_stop(app.postman);
+	hh_hooks_stop(app.hooks); /* x-hooks: likewise */
 	hh_transport_free(transport);
 	free(spool_dir);
 	hh_store_unsubscribe(st, hh_app_chat_changed, &app);

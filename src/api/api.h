@@ -180,4 +180,11 @@ void hh_api_pins(struct hh_req *r);
 void hh_api_pin_create(struct hh_req *r);
 void hh_api_pin_delete(struct hh_req *r);
 
+/* x-hooks (issue 15): an organisation's webhooks (api/webhooks.c) */
+void hh_api_webhooks(struct hh_req *r);
+void hh_api_webhook_create(struct hh_req *r);
+void hh_api_webhook_patch(struct hh_req *r);
+void hh_api_webhook_delete(struct hh_req *r);
+void hh_api_webhook_deliveries(struct hh_req *r);
+
 #endif

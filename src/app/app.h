@@ -19,6 +19,7 @@
 
 struct hh_limiter;
 struct hh_postman; /* delivery */
+struct hh_hooks; /* x-hooks */
 struct hh_topics;  /* domain/topics.h */
 
 /* s-http (issue 13): the topics' names as last read from the store, for
@@ -66,6 +67,12 @@ struct hh_app {
 	 * in tests without one) and the folder of the print batches */
 	struct hh_postman *postman;
 	const char *print_dir;
+	/* x-hooks: the webhook worker (app/hooks.h; NULL: none, as in
+	 * tests without one), and whether subscriptions may post over
+	 * http:// to a loopback address (--webhooks-allow-http-loopback,
+	 * for tests only; else https:// only) */
+	struct hh_hooks *hooks;
+	int webhooks_allow_http;
 	/* s-http: the topics for hh_app_topics (zero: none read yet) */
 	struct hh_app_topics topics_cache;
 };

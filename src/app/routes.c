@@ -131,6 +131,7 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/oidc/frontchannel-logout", hh_page_oidc_frontchannel_logout),
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
+	ROUTE(HH_GET, "/personale/webhooks", hh_page_webhooks), /* x-hooks */
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign),
@@ -286,6 +287,12 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/pins", hh_api_pins),
 	ROUTE(HH_POST, "/api/v1/pins", hh_api_pin_create),
 	ROUTE(HH_DELETE, "/api/v1/pins", hh_api_pin_delete),
+	/* x-hooks (issue 15): an organisation's webhooks */
+	ROUTE(HH_GET, "/api/v1/webhooks", hh_api_webhooks),
+	ROUTE(HH_POST, "/api/v1/webhooks", hh_api_webhook_create),
+	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
+	ROUTE(HH_PATCH, "/api/v1/webhooks/{id}", hh_api_webhook_patch),
+	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 

@@ -394,7 +394,10 @@ static enum hh_rc event_append(struct hh_tx *tx, struct hh_event *e)
 	p_text(&p, e->action);
 	p_text(&p, e->before);
 	p_text(&p, e->after);
-	return RUN_INT(tx, P_EVENT_APPEND, &p, &e->id);
+	enum hh_rc rc = RUN_INT(tx, P_EVENT_APPEND, &p, &e->id);
+	if (rc == HH_OK) /* x-hooks: its deliveries, in its transaction */
+		rc = hh_pg_webhook_outbox(tx, e);
+	return rc;
 }
 
 static void event_row(struct hh_arena *a, const PGresult *r, int i,

@@ -239,6 +239,16 @@ enum pg_stmt_id {
 	P_EXT_LIST,
 	P_EXT_SEAL_SCAN,
 	P_EXT_SEAL_SET,
+	/* x-hooks: postgres_webhooks.c */
+	P_WH_OUTBOX,
+	P_WH_SUB_INSERT,
+	P_WH_TOPIC_INSERT,
+	P_WH_SUB_LIST,
+	P_WH_SUB_DELETE,
+	P_WH_SET_ACTIVE,
+	P_WH_CLAIM,
+	P_WH_RECORD,
+	P_WH_LIST,
 	P__COUNT
 };
 
@@ -477,6 +487,9 @@ void hh_pg_fill_search_tuning(struct hh_store *st);
 void hh_pg_fill_figures(struct hh_store *st);
 void hh_pg_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_pg_fill_external(struct hh_store *st); /* x-ext: external cases */
+void hh_pg_fill_webhooks(struct hh_store *st); /* x-hooks */
+/* x-hooks: the outbox of event e, just appended (postgres_webhooks.c) */
+enum hh_rc hh_pg_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 
 /* pg-multi (issue 14): connection options every connection of the store
  * is opened with (a bounded connect time, so that an unreachable server

@@ -454,6 +454,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_search_tuning(st); /* s-edit: synonyms, pins */
 	hh_sq_fill_kle(st); /* kle (issue 15) */
 	hh_sq_fill_external(st); /* x-ext: external cases */
+	hh_sq_fill_webhooks(st); /* x-hooks */
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);
 		s->n_conns = i + 1;

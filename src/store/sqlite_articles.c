@@ -392,6 +392,8 @@ static enum hh_rc event_append(struct hh_tx *tx, struct hh_event *e)
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK)
 		e->id = sqlite3_last_insert_rowid(db_of(tx));
+	if (r == HH_OK) /* x-hooks: its deliveries, in its transaction */
+		r = hh_sq_webhook_outbox(tx, e);
 	return r;
 }
 

@@ -238,6 +238,19 @@ enum stmt_id {
 	S_EXT_SEAL_SCAN,
 	S_EXT_SEAL_SET,
 	S_BEGIN,
+	/* x-hooks: sqlite_webhooks.c */
+	S_WH_OUTBOX,
+	S_WH_SUB_INSERT,
+	S_WH_TOPIC_INSERT,
+	S_WH_SUB_LIST,
+	S_WH_DEL_DELIVERIES,
+	S_WH_DEL_TOPICS,
+	S_WH_DEL_SUB,
+	S_WH_SET_ACTIVE,
+	S_WH_CLAIM,
+	S_WH_CLAIMED_ROW,
+	S_WH_RECORD,
+	S_WH_LIST,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -349,6 +362,9 @@ void hh_sq_fill_proposals(struct hh_store *st); /* s-edit: proposals */
 void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
+void hh_sq_fill_webhooks(struct hh_store *st); /* x-hooks: webhooks */
+/* x-hooks: the outbox of event e, just appended (sqlite_webhooks.c) */
+enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 
 #define FAULT(tx)                                                  \
 	do {                                                       \

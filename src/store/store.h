@@ -127,6 +127,40 @@ struct hh_fig_search_row {
 typedef enum hh_rc (*hh_fig_search_cb)(void *ctx,
 				       const struct hh_fig_search_row *r);
 
+/* x-hooks (issue 15): webhooks (domain/webhooks.h, migration 0035). */
+struct hh_webhook_sub {
+	int64_t id, org_id;
+	const char *url;
+	const char *secret; /* as stored: sealed by the domain's vault */
+	const char *events; /* the event types, comma-separated */
+	int active;
+	int64_t created_at;
+	const char *created_by;
+};
+/* An event (entity, action) of event type `type` that a subscription
+ * wants; action "*": any; any_org: from any organisation, else only from
+ * the subscription's own. */
+struct hh_webhook_topic {
+	const char *type, *entity, *action;
+	int any_org;
+};
+struct hh_webhook_delivery {
+	int64_t id, sub_id, event_id;
+	const char *type;
+	const char *state; /* pending, delivered, failed, skipped */
+	int64_t attempts, next_attempt_at, last_code;
+	const char *last_error; /* NULL: none */
+	int64_t created_at, updated_at;
+	/* webhook_claim only: the subscription and the event */
+	int64_t org_id;
+	const char *url, *secret;
+	struct hh_event event;
+};
+typedef enum hh_rc (*hh_webhook_sub_cb)(void *ctx,
+					const struct hh_webhook_sub *s);
+typedef enum hh_rc (*hh_webhook_delivery_cb)(
+	void *ctx, const struct hh_webhook_delivery *d);
+
 /* A committed change, told to the store's subscribers. Strings are
  * borrowed for the call. pg-multi (issue 14): changes of other instances
  * on the same PostgreSQL database are told too (store/postgres.h), and
@@ -1073,6 +1107,56 @@ struct hh_store {
 					 void *ctx);
 	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
 					const struct hh_external_case *c);
+	/* ---- x-hooks (issue 15): webhooks (migration 0035) ----
+	 * The outbox: event_append also writes, in the event's own
+	 * transaction, one pending delivery (due at once) for each active
+	 * subscription with a topic matching the event (entity, action or
+	 * "*"; the subscription's organisation unless any_org), so that no
+	 * committed event lacks its deliveries.
+	 * webhook_sub_insert writes s (sets s->id) with its n topics.
+	 * webhook_sub_list streams org_id's subscriptions, oldest first.
+	 * webhook_sub_delete removes subscription id of org_id with its
+	 * topics and deliveries (NOT_FOUND: none of org_id).
+	 * webhook_sub_set_active pauses (0) or resumes (1) subscription id
+	 * of org_id (NOT_FOUND: none of org_id): a paused one gets no new
+	 * deliveries, and those it has wait, unclaimed, until it resumes.
+	 * webhook_claim is a delivery pass's claim, as message_claim: its
+	 * own write transaction (no transaction of this store open in the
+	 * thread); of the pending deliveries due at now, the soonest, at
+	 * most limit, of active subscriptions, get next_attempt_at = lease; on PostgreSQL rows
+	 * another transaction holds are skipped (SKIP LOCKED), so two
+	 * instances never claim one delivery. The claimed rows (with the
+	 * subscription's url, secret, organisation and the event) are
+	 * streamed to cb after the commit.
+	 * webhook_record writes a delivery's outcome (state, attempts,
+	 * next attempt, last code and error) only if it is still pending
+	 * with next_attempt_at = lease, i.e. still this pass's claim;
+	 * *changed 0 when it was not (a stale pass: nothing written).
+	 * webhook_delivery_list streams org_id's deliveries (of sub_id
+	 * when not 0), newest first, at most limit, skipped ones left out. */
+	enum hh_rc (*webhook_sub_insert)(struct hh_tx *tx,
+					 struct hh_webhook_sub *s,
+					 const struct hh_webhook_topic *t,
+					 int n);
+	enum hh_rc (*webhook_sub_list)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id, hh_webhook_sub_cb cb,
+				       void *ctx);
+	enum hh_rc (*webhook_sub_delete)(struct hh_tx *tx, int64_t org_id,
+					 int64_t id);
+	enum hh_rc (*webhook_sub_set_active)(struct hh_tx *tx, int64_t org_id,
+					     int64_t id, int active);
+	enum hh_rc (*webhook_claim)(void *cls, struct hh_arena *a, int64_t now,
+				    int64_t lease, int64_t limit,
+				    hh_webhook_delivery_cb cb, void *ctx);
+	enum hh_rc (*webhook_record)(struct hh_tx *tx,
+				     const struct hh_webhook_delivery *d,
+				     int64_t lease, int64_t now,
+				     int *changed);
+	enum hh_rc (*webhook_delivery_list)(struct hh_tx *tx,
+					    struct hh_arena *a, int64_t org_id,
+					    int64_t sub_id, int64_t limit,
+					    hh_webhook_delivery_cb cb,
+					    void *ctx);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -1554,6 +1554,13 @@ static const char *const no_resource[] = {
 	 * editors, their own municipality's pins only, CSRF, 401) is tested
 	 * in tests/api/test_search_tune.c (pins_over_the_api) */
 	"GET /api/v1/pins", "POST /api/v1/pins", "DELETE /api/v1/pins",
+	/* x-hooks (issue 15): an organisation's webhooks, its admin's only;
+	 * who may (admins of their own organisation, CSRF, 401) is tested
+	 * in tests/api/test_webhooks_api.c */
+	"GET /api/v1/webhooks", "POST /api/v1/webhooks",
+	"GET /api/v1/webhooks/deliveries", "DELETE /api/v1/webhooks/{id}",
+	"PATCH /api/v1/webhooks/{id}",
+	"GET /personale/webhooks",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

@@ -1,0 +1,240 @@
+/* webhooks.c - x-hooks (issue 15): /api/v1/webhooks, an organisation's
+ * admin's webhook subscriptions and their deliveries (docs/webhooks.md).
+ * Every rule (who may, which URLs, which event types) is the domain's
+ * (domain/webhooks.h). */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/webhooks.h"
+
+static void refused(struct hh_req *r, enum hh_rc rc, const char *field)
+{
+	if (rc == HH_ERR_FORBIDDEN)
+		hh_api_report_refusal(r, rc, "webhooks are for an "
+				      "organisation's admin");
+	else if (rc == HH_ERR_INVALID && field && !strcmp(field, "url"))
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "url",
+				"an https:// URL with a host, no user name or "
+				"password in it");
+	else if (rc == HH_ERR_INVALID && field && !strcmp(field, "events"))
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "events",
+				"one or more of, each once: case.submitted, "
+				"case.state_changed, letter.sent, "
+				"inquiry.transferred, article.changed");
+	else
+		hh_resp_rc(r, rc, field);
+}
+
+static json_t *events_json(const char *list)
+{
+	json_t *a = json_array();
+	const char *p = list ? list : "";
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(a, json_stringn(p, n));
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return a;
+}
+
+static json_t *sub_json(const struct hh_webhook_sub *s)
+{
+	char at[21];
+	hh_time_iso(s->created_at, at);
+	json_t *j = json_pack("{s:I, s:s, s:o, s:b, s:s, s:s}", "id",
+			      (json_int_t)s->id, "url", s->url, "events",
+			      events_json(s->events), "active", s->active,
+			      "created_at", at, "created_by", s->created_by);
+	if (s->secret) /* only as it is made: shown once */
+		json_object_set_new(j, "secret", json_string(s->secret));
+	return j;
+}
+
+static enum hh_rc sub_item(void *items, const struct hh_webhook_sub *s)
+{
+	json_array_append_new(items, sub_json(s));
+	return HH_OK;
+}
+
+void hh_api_webhooks(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = json_array();
+	enum hh_rc rc = hh_webhook_list(r->app->store, &who, &r->arena,
+					sub_item, items);
+	if (rc != HH_OK) {
+		json_decref(items);
+		refused(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* POST {"url": "https://...", "events": ["case.submitted", ...]}: 201
+ * with the subscription and its secret, shown this once. */
+void hh_api_webhook_create(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	const char *url = NULL, *events = NULL;
+	struct hh_json_spec spec[] = {
+		HH_JSON_STR("url", &url, 1, 1, 2000),
+		HH_JSON_STR_LIST("events", &events, 1, 1, 40),
+		HH_JSON_END
+	};
+	if (!hh_json_body(r, spec))
+		return;
+	/* the list as the spec joined it, ", " between items */
+	const char *names[16];
+	int n = 0;
+	char *copy = hh_arena_strdup(&r->arena, events ? events : "");
+	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
+	     t = strtok_r(NULL, ", ", &save)) {
+		if (n == 16) {
+			refused(r, HH_ERR_INVALID, "events");
+			return;
+		}
+		names[n++] = t;
+	}
+	struct hh_webhook_input in = { url, names, n, -1 };
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_webhook_sub s;
+	const char *field = NULL;
+	enum hh_rc rc = hh_webhook_subscribe(r->app->store, &who, &r->arena,
+					     &in, r->app->webhooks_allow_http,
+					     &s, &field);
+	if (rc != HH_OK) {
+		refused(r, rc, field);
+		return;
+	}
+	hh_resp_json(r, 201, sub_json(&s));
+}
+
+/* The {id} of the path; 0 (and a 404 queued) when it is not one. */
+static int64_t path_id(struct hh_req *r)
+{
+	const char *ids = hh_req_param(r, "id");
+	char *end = NULL;
+	long long id = ids ? strtoll(ids, &end, 10) : 0;
+	if (!ids || !*ids || *end || id <= 0) {
+		hh_resp_problem(r, HH_E_NOT_FOUND, NULL, NULL);
+		return 0;
+	}
+	return id;
+}
+
+/* PATCH {"active": false}: pauses (true: resumes) the subscription; 204. */
+void hh_api_webhook_patch(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
+		return;
+	int active = 1;
+	struct hh_json_spec spec[] = {
+		HH_JSON_BOOL("active", &active, 1),
+		HH_JSON_END
+	};
+	if (!hh_json_body(r, spec))
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	enum hh_rc rc = hh_webhook_set_active(r->app->store, &who, id, active);
+	if (rc != HH_OK) {
+		refused(r, rc, NULL);
+		return;
+	}
+	hh_resp_text(r, 204, NULL, "");
+}
+
+void hh_api_webhook_delete(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	enum hh_rc rc = hh_webhook_unsubscribe(r->app->store, &who, id);
+	if (rc != HH_OK) {
+		refused(r, rc, NULL);
+		return;
+	}
+	hh_resp_text(r, 204, NULL, "");
+}
+
+static enum hh_rc delivery_item(void *items,
+				const struct hh_webhook_delivery *d)
+{
+	char created[21], updated[21], next[21];
+	hh_time_iso(d->created_at, created);
+	hh_time_iso(d->updated_at, updated);
+	json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:s, s:s}",
+			      "id", (json_int_t)d->id, "subscription_id",
+			      (json_int_t)d->sub_id, "event_id",
+			      (json_int_t)d->event_id, "type", d->type,
+			      "state", d->state, "attempts",
+			      (json_int_t)d->attempts, "created_at", created,
+			      "updated_at", updated);
+	json_object_set_new(j, "last_response_code",
+			    d->last_code ? json_integer(d->last_code)
+					 : json_null());
+	json_object_set_new(j, "last_error", d->last_error
+						     ? json_string(d->last_error)
+						     : json_null());
+	if (!strcmp(d->state, "pending")) {
+		hh_time_iso(d->next_attempt_at, next);
+		json_object_set_new(j, "next_attempt_at", json_string(next));
+	} else {
+		json_object_set_new(j, "next_attempt_at", json_null());
+	}
+	json_array_append_new(items, j);
+	return HH_OK;
+}
+
+/* GET ?subscription=ID&limit=N: the newest deliveries first (at most
+ * 100 by default, 1000 at most). */
+void hh_api_webhook_deliveries(struct hh_req *r)
+{
+	const char *sub = hh_req_query(r, "subscription");
+	const char *lim = hh_req_query(r, "limit");
+	char *end = NULL;
+	long long sub_id = 0, limit = 100;
+	if (sub && *sub) {
+		sub_id = strtoll(sub, &end, 10);
+		if (*end || sub_id <= 0) {
+			hh_resp_problem(r, HH_E_INVALID_FIELD, "subscription",
+					"a subscription's id");
+			return;
+		}
+	}
+	if (lim && *lim) {
+		limit = strtoll(lim, &end, 10);
+		if (*end || limit < 1 || limit > 1000) {
+			hh_resp_problem(r, HH_E_INVALID_FIELD, "limit",
+					"1 to 1000");
+			return;
+		}
+	}
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items = json_array();
+	enum hh_rc rc = hh_webhook_deliveries(r->app->store, &who, &r->arena,
+					      sub_id, limit, delivery_item,
+					      items);
+	if (rc != HH_OK) {
+		json_decref(items);
+		refused(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
+}

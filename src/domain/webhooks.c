@@ -1,0 +1,586 @@
+/* webhooks.c - x-hooks (issue 15): subscriptions, the rule of what a
+ * subscriber sees, signing and the delivery pass (see webhooks.h). */
+#include "domain/webhooks.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/vault.h"
+
+/* ---- event types ------------------------------------------------------ */
+
+/* Which events of the log each type is, as topics (store.h). An event
+ * type whose events may be another organisation's has any_org 1; what
+ * such a subscriber then sees is hh_webhook_body's rule. */
+static const struct hh_webhook_topic topics[] = {
+	{ HH_WH_CASE_SUBMITTED, "case", "submit", 1 },
+	{ HH_WH_CASE_SUBMITTED, "case", "followup", 1 }, /* made by a rule */
+	{ HH_WH_CASE_STATE, "case", "transition", 1 },
+	{ HH_WH_CASE_STATE, "case", "request", 1 },
+	{ HH_WH_CASE_STATE, "case", "answer", 1 },
+	{ HH_WH_LETTER_SENT, "case", "letter_sent", 0 },
+	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "create", 0 },
+	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "outcome", 0 },
+	{ HH_WH_ARTICLE_CHANGED, "article", "*", 1 },
+};
+#define N_TOPICS (sizeof(topics) / sizeof(topics[0]))
+
+static int known_type(const char *t)
+{
+	for (size_t i = 0; i < N_TOPICS; i++)
+		if (!strcmp(topics[i].type, t))
+			return 1;
+	return 0;
+}
+
+/* ---- subscriptions ---------------------------------------------------- */
+
+static int is_admin(const struct hh_actor *who)
+{
+	return who && who->org_id &&
+	       (who->system || (who->roles & HH_ROLE_ADMIN));
+}
+
+/* 1 when host (len bytes) names this machine's loopback interface. */
+static int loopback_host(const char *h, size_t n)
+{
+	if (n == 9 && !strncasecmp(h, "localhost", 9))
+		return 1;
+	if (n == 5 && !memcmp(h, "[::1]", 5))
+		return 1;
+	if (n < 9 || n > 15 || strncmp(h, "127.", 4))
+		return 0;
+	int dots = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i] == '.')
+			dots++;
+		else if (h[i] < '0' || h[i] > '9')
+			return 0;
+	}
+	return dots == 3;
+}
+
+/* An https URL with a host (or http to loopback when allow_http). No
+ * user name or password in it, no spaces or control characters. */
+static int url_ok(const char *u, int allow_http)
+{
+	size_t len = strlen(u);
+	if (len > 2000)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f)
+			return 0;
+	const char *host;
+	int http = 0;
+	if (!strncasecmp(u, "https://", 8)) {
+		host = u + 8;
+	} else if (!strncasecmp(u, "http://", 7)) {
+		host = u + 7;
+		http = 1;
+	} else {
+		return 0;
+	}
+	size_t n = strcspn(host, "/?#");
+	if (memchr(host, '@', n))
+		return 0;
+	/* the port off, except inside an IPv6 address's brackets */
+	size_t hn = n;
+	const char *close = host[0] == '[' ? memchr(host, ']', n) : NULL;
+	if (host[0] == '[') {
+		if (!close)
+			return 0;
+		hn = (size_t)(close - host) + 1;
+	} else {
+		const char *colon = memchr(host, ':', n);
+		if (colon)
+			hn = (size_t)(colon - host);
+	}
+	if (hn == 0)
+		return 0;
+	if (http && !(allow_http && loopback_host(host, hn)))
+		return 0;
+	return 1;
+}
+
+struct sub_ctx {
+	struct hh_webhook_sub *s;
+	struct hh_webhook_topic *t;
+	int n;
+};
+
+static enum hh_rc sub_tx(struct hh_tx *tx, void *p)
+{
+	struct sub_ctx *c = p;
+	return tx->store->webhook_sub_insert(tx, c->s, c->t, c->n);
+}
+
+enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
+				struct hh_arena *a,
+				const struct hh_webhook_input *in,
+				int allow_http, struct hh_webhook_sub *out,
+				const char **field)
+{
+	*field = NULL;
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	if (!in->url || !url_ok(in->url, allow_http)) {
+		*field = "url";
+		return HH_ERR_INVALID;
+	}
+	if (in->n_events < 1 || in->n_events > (int)N_TOPICS) {
+		*field = "events";
+		return HH_ERR_INVALID;
+	}
+	struct hh_buf names;
+	hh_buf_init(&names);
+	struct hh_webhook_topic *t =
+		hh_arena_calloc(a, N_TOPICS * sizeof(*t));
+	int nt = 0;
+	for (int i = 0; i < in->n_events; i++) {
+		const char *e = in->events[i];
+		int dup = 0;
+		for (int j = 0; e && j < i; j++)
+			dup |= !strcmp(in->events[j], e);
+		if (!e || !known_type(e) || dup) {
+			hh_buf_clear(&names);
+			*field = "events";
+			return HH_ERR_INVALID;
+		}
+		if (i)
+			hh_buf_append(&names, ",", 1);
+		hh_buf_append(&names, e, strlen(e));
+		for (size_t k = 0; k < N_TOPICS; k++)
+			if (!strcmp(topics[k].type, e))
+				t[nt++] = topics[k];
+	}
+	char secret[HH_WH_SECRET_SIZE];
+	hh_webhook_secret_new(secret);
+	const char *kept = hh_arena_strdup(a, secret);
+	struct hh_vault *v = hh_vault_of(st);
+	enum hh_rc rc = v ? hh_vault_seal(v, a, secret, &kept) : HH_OK;
+	if (rc != HH_OK) {
+		hh_buf_clear(&names);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->org_id = who->org_id;
+	out->url = hh_arena_strdup(a, in->url);
+	out->secret = kept;
+	out->events = hh_arena_strndup(a, names.data ? names.data : "",
+				       names.len);
+	hh_buf_clear(&names);
+	out->active = in->active != 0;
+	out->created_at = hh_now_us() / 1000000;
+	out->created_by = who->label ? who->label : "system";
+	struct sub_ctx c = { out, t, nt };
+	rc = hh_store_run_tx(st, 1, sub_tx, &c);
+	if (rc == HH_OK)
+		out->secret = hh_arena_strdup(a, secret);
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+struct list_ctx {
+	struct hh_arena *a;
+	int64_t org_id, sub_id, limit;
+	hh_webhook_sub_cb sub_cb;
+	hh_webhook_delivery_cb del_cb;
+	void *ctx;
+};
+
+static enum hh_rc hide_secret(void *p, const struct hh_webhook_sub *s)
+{
+	struct list_ctx *c = p;
+	struct hh_webhook_sub copy = *s;
+	copy.secret = NULL;
+	return c->sub_cb(c->ctx, &copy);
+}
+
+static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *c = p;
+	return tx->store->webhook_sub_list(tx, c->a, c->org_id, hide_secret, c);
+}
+
+enum hh_rc hh_webhook_list(struct hh_store *st, const struct hh_actor *who,
+			   struct hh_arena *a, hh_webhook_sub_cb cb, void *ctx)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct list_ctx c = { .a = a, .org_id = who->org_id, .sub_cb = cb,
+			      .ctx = ctx };
+	return hh_store_run_tx(st, 0, list_tx, &c);
+}
+
+static enum hh_rc unsub_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *c = p;
+	return tx->store->webhook_sub_delete(tx, c->org_id, c->sub_id);
+}
+
+enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
+				  const struct hh_actor *who, int64_t id)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct list_ctx c = { .org_id = who->org_id, .sub_id = id };
+	return hh_store_run_tx(st, 1, unsub_tx, &c);
+}
+
+struct active_ctx {
+	int64_t org_id, id;
+	int active;
+};
+
+static enum hh_rc active_tx(struct hh_tx *tx, void *p)
+{
+	struct active_ctx *c = p;
+	return tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
+						 c->active);
+}
+
+enum hh_rc hh_webhook_set_active(struct hh_store *st,
+				 const struct hh_actor *who, int64_t id,
+				 int active)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct active_ctx c = { who->org_id, id, active != 0 };
+	return hh_store_run_tx(st, 1, active_tx, &c);
+}
+
+static enum hh_rc deliveries_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *c = p;
+	return tx->store->webhook_delivery_list(tx, c->a, c->org_id, c->sub_id,
+						c->limit, c->del_cb, c->ctx);
+}
+
+enum hh_rc hh_webhook_deliveries(struct hh_store *st,
+				 const struct hh_actor *who, struct hh_arena *a,
+				 int64_t sub_id, int64_t limit,
+				 hh_webhook_delivery_cb cb, void *ctx)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct list_ctx c = { .a = a, .org_id = who->org_id, .sub_id = sub_id,
+			      .limit = limit, .del_cb = cb, .ctx = ctx };
+	return hh_store_run_tx(st, 0, deliveries_tx, &c);
+}
+
+/* ---- the rule --------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = o ? json_object_get(o, k) : NULL;
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void copy_key(json_t *to, json_t *from, const char *k)
+{
+	json_t *v = from ? json_object_get(from, k) : NULL;
+	if (v)
+		json_object_set(to, k, v);
+}
+
+enum hh_rc hh_webhook_body(const struct hh_webhook_delivery *d,
+			   struct hh_arena *a, const char **out)
+{
+	const struct hh_event *e = &d->event;
+	int own = e->org_id == d->org_id;
+	json_t *after = e->after ? json_loads(e->after, 0, NULL) : NULL;
+	json_t *before = e->before ? json_loads(e->before, 0, NULL) : NULL;
+	json_t *data = json_object();
+	enum hh_rc rc = HH_OK;
+	int is_case_sub = !strcmp(d->type, HH_WH_CASE_SUBMITTED);
+	if (is_case_sub || !strcmp(d->type, HH_WH_CASE_STATE)) {
+		const char *state = jstr(after, "state");
+		const char *prev = jstr(before, "state");
+		if (!state || (!is_case_sub && prev && !strcmp(prev, state))) {
+			rc = HH_ERR_NOT_FOUND; /* no state changed */
+			goto done;
+		}
+		json_object_set_new(data, "case_id", json_integer(e->entity_id));
+		json_object_set_new(data, "organisation_id",
+				    json_integer(e->org_id));
+		json_object_set_new(data, "state", json_string(state));
+		if (own) {
+			json_object_set_new(data, "action", json_string(e->action));
+			if (prev)
+				json_object_set_new(data, "previous_state",
+						    json_string(prev));
+			/* the event's details: its own case */
+			json_t *details = json_deep_copy(after);
+			json_object_del(details, "state");
+			json_object_set_new(data, "details", details);
+		}
+	} else if (!strcmp(d->type, HH_WH_LETTER_SENT)) {
+		if (!own) { /* the topic is own-only; say so again */
+			rc = HH_ERR_NOT_FOUND;
+			goto done;
+		}
+		json_object_set_new(data, "case_id", json_integer(e->entity_id));
+		json_t *l = json_object_get(after, "letter");
+		if (l)
+			json_object_set(data, "letter_id", l);
+		copy_key(data, after, "kind");
+		copy_key(data, after, "title");
+	} else if (!strcmp(d->type, HH_WH_INQUIRY_TRANSFERRED)) {
+		const char *now_out = jstr(after, "outcome");
+		const char *was = jstr(before, "outcome");
+		if (!own || !now_out || strcmp(now_out, "transferred") ||
+		    (was && !strcmp(was, "transferred"))) {
+			rc = HH_ERR_NOT_FOUND;
+			goto done;
+		}
+		json_object_set_new(data, "inquiry_id",
+				    json_integer(e->entity_id));
+		copy_key(data, after, "channel");
+		copy_key(data, after, "transfer_org_id");
+		copy_key(data, after, "transfer_team");
+	} else if (!strcmp(d->type, HH_WH_ARTICLE_CHANGED)) {
+		json_t *src = after ? after : before;
+		json_object_set_new(data, "article_id",
+				    json_integer(e->entity_id));
+		json_object_set_new(data, "action", json_string(e->action));
+		json_object_set_new(data, "organisation_id",
+				    json_integer(e->org_id));
+		copy_key(data, src, "slug");
+		copy_key(data, src, "title");
+	} else {
+		rc = HH_ERR_NOT_FOUND;
+		goto done;
+	}
+	{
+		char ts[32];
+		time_t t = (time_t)(e->at_us / 1000000);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_t *body = json_pack("{s:s, s:s, s:O}", "type", d->type,
+					 "timestamp", ts, "data", data);
+		char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(body);
+		*out = hh_arena_strdup(a, s);
+		free(s);
+	}
+done:
+	json_decref(data);
+	json_decref(after);
+	json_decref(before);
+	return rc;
+}
+
+/* ---- signing ---------------------------------------------------------- */
+
+void hh_webhook_secret_new(char out[HH_WH_SECRET_SIZE])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, "whsec_", 6);
+	sodium_bin2base64(out + 6, HH_WH_SECRET_SIZE - 6, raw, sizeof(raw),
+			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+enum hh_rc hh_webhook_sign(const char *secret, const char *id,
+			   int64_t timestamp, const char *body, size_t len,
+			   char out[HH_WH_SIGNATURE_SIZE])
+{
+	unsigned char key[64];
+	size_t klen = 0;
+	if (strncmp(secret, "whsec_", 6) ||
+	    sodium_base642bin(key, sizeof(key), secret + 6, strlen(secret + 6),
+			      NULL, &klen, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    klen < 24)
+		return HH_ERR_INVALID;
+	char ts[24];
+	snprintf(ts, sizeof(ts), "%lld", (long long)timestamp);
+	crypto_auth_hmacsha256_state h;
+	crypto_auth_hmacsha256_init(&h, key, klen);
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)id, strlen(id));
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)ts, strlen(ts));
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, len);
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_final(&h, mac);
+	memcpy(out, "v1,", 3);
+	sodium_bin2base64(out + 3, HH_WH_SIGNATURE_SIZE - 3, mac, sizeof(mac),
+			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(key, sizeof(key));
+	return HH_OK;
+}
+
+/* ---- delivery --------------------------------------------------------- */
+
+int64_t hh_webhook_next_attempt(int64_t now, int64_t attempt)
+{
+	int64_t wait = HH_WH_BACKOFF_FIRST;
+	for (int64_t i = 1; i < attempt && wait < HH_WH_BACKOFF_MAX; i++)
+		wait *= 2;
+	if (wait > HH_WH_BACKOFF_MAX)
+		wait = HH_WH_BACKOFF_MAX;
+	/* 0.75 .. 1.25 of it */
+	int64_t lo = wait * 3 / 4, hi = wait * 5 / 4;
+	return now + lo + (int64_t)randombytes_uniform((uint32_t)(hi - lo + 1));
+}
+
+struct pass {
+	struct hh_store *st;
+	const struct hh_webhook_poster *poster;
+	struct hh_arena *a;
+	int64_t now, lease;
+	struct hh_webhook_stats *stats;
+	struct hh_webhook_delivery *rows; /* claimed, then their outcomes */
+	int n, cap;
+};
+
+static int retryable(long status)
+{
+	return status == 0 || status == 408 || status == 429 || status >= 500;
+}
+
+/* The claim's rows, kept for after it (they are borrowed for the call;
+ * their strings are in the pass's arena). */
+static enum hh_rc keep(void *p, const struct hh_webhook_delivery *claimed)
+{
+	struct pass *x = p;
+	if (x->n < x->cap)
+		x->rows[x->n++] = *claimed;
+	return HH_OK;
+}
+
+/* Posts delivery d and writes its outcome into d. Returns 0 when it is
+ * to be left alone (its secret does not open: retried after the lease,
+ * when the key file may be right again). */
+static int post_one(struct pass *x, struct hh_webhook_delivery *d)
+{
+	const char *body = NULL;
+	enum hh_rc rc = hh_webhook_body(d, x->a, &body);
+	if (rc != HH_OK) { /* NOT_FOUND: not of its type */
+		d->state = "skipped";
+		x->stats->skipped++;
+		return 1;
+	}
+	const char *secret = d->secret;
+	if (hh_vault_is_sealed(secret)) {
+		struct hh_vault *v = hh_vault_of(x->st);
+		rc = v ? hh_vault_open(v, x->a, d->secret, &secret)
+		       : HH_ERR_NOT_FOUND;
+		if (rc != HH_OK) {
+			hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret "
+			       "does not open (%s)", (long long)d->id,
+			       hh_rc_name(rc));
+			return 0;
+		}
+	}
+	char id[32], sig[HH_WH_SIGNATURE_SIZE];
+	snprintf(id, sizeof(id), "msg_%lld", (long long)d->id);
+	int64_t ts = x->now;
+	if (hh_webhook_sign(secret, id, ts, body, strlen(body), sig) != HH_OK) {
+		hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret is not "
+		       "a whsec_ secret", (long long)d->id);
+		return 0;
+	}
+	const char *headers[] = {
+		"Content-Type: application/json",
+		hh_arena_printf(x->a, "webhook-id: %s", id),
+		hh_arena_printf(x->a, "webhook-timestamp: %lld", (long long)ts),
+		hh_arena_printf(x->a, "webhook-signature: %s", sig),
+		"User-Agent: helhed-webhooks/1",
+	};
+	char err[256] = "";
+	long status = 0;
+	x->poster->post(x->poster->cls, d->url, headers, 5, body, strlen(body),
+			x->poster->timeout_s > 0 ? x->poster->timeout_s : 10,
+			&status, err, sizeof(err));
+	d->attempts++;
+	d->last_code = status;
+	d->last_error = NULL;
+	if (status >= 200 && status < 300) {
+		d->state = "delivered";
+		x->stats->delivered++;
+	} else {
+		d->last_error = status ? hh_arena_printf(x->a, "HTTP %ld", status)
+				       : hh_arena_strdup(x->a, err);
+		if (retryable(status) && x->now - d->created_at < HH_WH_GIVE_UP) {
+			d->next_attempt_at = hh_webhook_next_attempt(x->now,
+								     d->attempts);
+			x->stats->retried++;
+		} else {
+			d->state = "failed";
+			x->stats->failed++;
+		}
+	}
+	if (strcmp(d->state, "pending"))
+		d->next_attempt_at = x->now;
+	return 1;
+}
+
+/* The pass's outcomes in one write transaction (one commit, one fsync,
+ * for the whole batch). A row another pass took after our lease ran out
+ * is left as that pass has it. */
+static enum hh_rc record_tx(struct hh_tx *tx, void *p)
+{
+	struct pass *x = p;
+	x->stats->stale = 0;
+	for (int i = 0; i < x->n; i++) {
+		if (!x->rows[i].state) /* left alone */
+			continue;
+		int changed = 0;
+		enum hh_rc rc = tx->store->webhook_record(tx, &x->rows[i],
+							  x->lease, x->now,
+							  &changed);
+		if (rc != HH_OK)
+			return rc;
+		if (!changed)
+			x->stats->stale++;
+	}
+	return HH_OK;
+}
+
+enum hh_rc hh_webhooks_deliver(struct hh_store *st,
+			       const struct hh_webhook_poster *poster,
+			       int64_t now, int limit,
+			       struct hh_webhook_stats *stats)
+{
+	struct hh_webhook_stats local;
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (limit < 1)
+		limit = 50;
+	int timeout = poster->timeout_s > 0 ? poster->timeout_s : 10;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	/* the lease outlasts a pass in which every post times out */
+	struct pass x = { st, poster, &a, now,
+			  now + (int64_t)limit * (timeout + 1) + 60, stats,
+			  NULL, 0, limit };
+	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
+	enum hh_rc rc = st->webhook_claim(st->cls, &a, now, x.lease, limit,
+					  keep, &x);
+	/* posted one after the other, then recorded together: a crash
+	 * between the two posts them again after the lease, with the same
+	 * webhook-id (at least once; receivers dedupe on it) */
+	for (int i = 0; rc == HH_OK && i < x.n; i++)
+		if (!post_one(&x, &x.rows[i]))
+			x.rows[i].state = NULL;
+	if (rc == HH_OK && x.n)
+		rc = hh_store_run_tx(st, 1, record_tx, &x);
+	if (rc == HH_OK && stats->stale)
+		hh_log(HH_LOG_WARN, "webhook pass: %d deliveries' claims ran "
+		       "out before their outcomes were recorded", stats->stale);
+	hh_arena_clear(&a);
+	return rc;
+}

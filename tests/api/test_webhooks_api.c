@@ -1,0 +1,302 @@
+/* test_webhooks_api.c - x-hooks (issue 15): /api/v1/webhooks over real
+ * HTTP: an organisation's admin creates, lists and deletes webhook
+ * subscriptions and reads their deliveries; bad input gets a
+ * problem+json naming the field; nobody else sees or touches them. The
+ * deliveries themselves (signatures, retries, restarts, what a
+ * subscriber sees) are tested in tests/domain/test_webhooks.c. */
+#include "testutil.h"
+
+#include "domain/auth.h"
+#include "domain/webhooks.h"
+
+struct ctx {
+	struct tu_server s;
+	char admin_a[HH_TOKEN_CHARS], admin_b[HH_TOKEN_CHARS],
+		editor_a[HH_TOKEN_CHARS];
+	char h_admin_a[128], h_admin_b[128], h_editor_a[128];
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = hh_xcalloc(1, sizeof(*c));
+	tu_server_start(&c->s, 1);
+	assert_int_equal(hh_auth_token_add(c->s.store, "901", "hooks",
+					   HH_ROLE_ADMIN, "test", c->admin_a),
+			 HH_OK);
+	assert_int_equal(hh_auth_token_add(c->s.store, "902", "hooks",
+					   HH_ROLE_ADMIN, "test", c->admin_b),
+			 HH_OK);
+	assert_int_equal(hh_auth_token_add(c->s.store, "901", "ed",
+					   HH_ROLE_EDITOR, "test", c->editor_a),
+			 HH_OK);
+	snprintf(c->h_admin_a, sizeof(c->h_admin_a), "Authorization: Bearer %s",
+		 c->admin_a);
+	snprintf(c->h_admin_b, sizeof(c->h_admin_b), "Authorization: Bearer %s",
+		 c->admin_b);
+	snprintf(c->h_editor_a, sizeof(c->h_editor_a),
+		 "Authorization: Bearer %s", c->editor_a);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+	tu_server_stop(&c->s);
+	free(c);
+	return 0;
+}
+
+static struct tu_resp call(struct ctx *c, const char *auth, const char *method,
+			   const char *path, const char *body)
+{
+	const char *h[] = { auth, NULL };
+	return tu_call(c->s.base, NULL, NULL, method, path, body,
+		       auth ? h : NULL);
+}
+
+static void problem(struct ctx *c, const char *auth, const char *body,
+		    long status, const char *code, const char *field)
+{
+	struct tu_resp r = call(c, auth, "POST", "/api/v1/webhooks", body);
+	tu_expect_problem(&r, status, code, field);
+	tu_resp_free(&r);
+}
+
+static void t_bad_input_is_a_problem(void **state)
+{
+	struct ctx *c = *state;
+	problem(c, c->h_admin_a,
+		"{\"url\":\"http://example.org/h\",\"events\":[\"case.submitted\"]}",
+		400, "invalid-field", "url");
+	/* loopback over http only with the server's option */
+	problem(c, c->h_admin_a,
+		"{\"url\":\"http://127.0.0.1:9/h\",\"events\":[\"case.submitted\"]}",
+		400, "invalid-field", "url");
+	problem(c, c->h_admin_a,
+		"{\"url\":\"https://example.org/h\",\"events\":[\"case.gone\"]}",
+		400, "invalid-field", "events");
+	problem(c, c->h_admin_a,
+		"{\"url\":\"https://example.org/h\",\"events\":[]}",
+		400, "invalid-field", "events");
+	problem(c, c->h_admin_a,
+		"{\"url\":\"https://example.org/h\",\"events\":[\"case.submitted\"],"
+		"\"secret\":\"mine\"}",
+		400, "unknown-field", "secret");
+	problem(c, c->h_admin_a, "{\"events\":[\"case.submitted\"]}", 400,
+		"missing-field", "url");
+	problem(c, c->h_editor_a,
+		"{\"url\":\"https://example.org/h\",\"events\":[\"case.submitted\"]}",
+		403, "forbidden", NULL);
+	problem(c, NULL,
+		"{\"url\":\"https://example.org/h\",\"events\":[\"case.submitted\"]}",
+		401, "auth-required", NULL);
+	/* nothing was written */
+	struct tu_resp r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	tu_resp_free(&r);
+	c->s.app.webhooks_allow_http = 1;
+	r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+		 "{\"url\":\"http://127.0.0.1:9/h\",\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+}
+
+static enum hh_rc append_tx(struct hh_tx *tx, void *p)
+{
+	struct hh_event *e = p;
+	return tx->store->event_append(tx, e);
+}
+
+static void t_create_list_deliveries_delete(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/helhed\","
+				"\"events\":[\"case.submitted\",\"article.changed\"]}");
+	assert_int_equal(r.status, 201);
+	const char *secret = json_string_value(json_object_get(r.json, "secret"));
+	assert_non_null(secret);
+	assert_true(!strncmp(secret, "whsec_", 6));
+	int64_t id = json_integer_value(json_object_get(r.json, "id"));
+	json_t *ev = json_object_get(r.json, "events");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_string_equal(json_string_value(json_array_get(ev, 1)),
+			    "article.changed");
+	tu_resp_free(&r);
+
+	/* listed to its organisation, without the secret; not to another */
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	json_t *it = json_array_get(items, 0);
+	assert_null(json_object_get(it, "secret"));
+	assert_string_equal(json_string_value(json_object_get(it, "url")),
+			    "https://hooks.example.org/helhed");
+	assert_true(json_is_true(json_object_get(it, "active")));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_b, "GET", "/api/v1/webhooks", NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	tu_resp_free(&r);
+
+	/* an event: its delivery, pending, listed with its status */
+	struct hh_org org;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_store_org_by_code(c->s.store, &a, "901", &org),
+			 HH_OK);
+	struct hh_event e = { .actor = "test", .org_id = org.id,
+			      .entity = "case", .entity_id = 77,
+			      .action = "submit",
+			      .after = "{\"state\":\"received\"}" };
+	assert_int_equal(hh_store_run_tx(c->s.store, 1, append_tx, &e), HH_OK);
+	hh_arena_clear(&a);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks/deliveries", NULL);
+	assert_int_equal(r.status, 200);
+	items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	it = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(it, "state")),
+			    "pending");
+	assert_string_equal(json_string_value(json_object_get(it, "type")),
+			    "case.submitted");
+	assert_int_equal(json_integer_value(json_object_get(it, "attempts")), 0);
+	assert_int_equal(json_integer_value(json_object_get(it, "subscription_id")),
+			 id);
+	assert_true(json_is_null(json_object_get(it, "last_response_code")));
+	assert_true(json_is_string(json_object_get(it, "next_attempt_at")));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_b, "GET", "/api/v1/webhooks/deliveries", NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET",
+		 "/api/v1/webhooks/deliveries?subscription=x", NULL);
+	tu_expect_problem(&r, 400, "invalid-field", "subscription");
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "GET", "/api/v1/webhooks/deliveries", NULL);
+	tu_expect_problem(&r, 403, "forbidden", NULL);
+	tu_resp_free(&r);
+
+	/* paused and resumed by its own organisation only */
+	char ppath[64];
+	snprintf(ppath, sizeof(ppath), "/api/v1/webhooks/%lld", (long long)id);
+	r = call(c, c->h_admin_b, "PATCH", ppath, "{\"active\":false}");
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "PATCH", ppath, "{\"active\":\"nej\"}");
+	tu_expect_problem(&r, 400, "invalid-field", "active");
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "PATCH", ppath, "{\"active\":false}");
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	assert_true(json_is_false(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "active")));
+	tu_resp_free(&r);
+
+	/* deleted by its own organisation only */
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/webhooks/%lld", (long long)id);
+	r = call(c, c->h_admin_b, "DELETE", path, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "DELETE", path, NULL);
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "DELETE", path, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks/deliveries", NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	tu_resp_free(&r);
+}
+
+/* The domain's own events match: an article an editor writes through
+ * the API gives the admin's subscription an article.changed delivery. */
+static void t_a_real_article_change_is_queued(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/a\","
+				"\"events\":[\"article.changed\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "POST", "/api/v1/articles",
+		 "{\"slug\":\"hook-artikel\",\"title\":\"Hook\","
+		 "\"summary\":\"Et kort resumé af artiklen.\","
+		 "\"body\":\"Brødtekst.\",\"keywords\":[\"a\",\"b\"],"
+		 "\"kle\":\"23.05.00\",\"audience\":\"citizen\","
+		 "\"status\":\"published\",\"organisation\":\"901\"}");
+	if (r.status != 201)
+		fprintf(stderr, "article: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks/deliveries", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "type")),
+			    "article.changed");
+	tu_resp_free(&r);
+}
+
+/* The staff page: the admin's subscriptions and deliveries in Danish;
+ * others are refused, the anonymous sent to sign in. */
+static void t_the_staff_page(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/<side>\","
+				"\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	struct hh_org org;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_store_org_by_code(c->s.store, &a, "901", &org),
+			 HH_OK);
+	struct hh_event e = { .actor = "test", .org_id = org.id,
+			      .entity = "case", .entity_id = 5,
+			      .action = "submit",
+			      .after = "{\"state\":\"received\"}" };
+	assert_int_equal(hh_store_run_tx(c->s.store, 1, append_tx, &e), HH_OK);
+	hh_arena_clear(&a);
+	r = call(c, c->h_admin_a, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "https://hooks.example.org/&lt;side&gt;"));
+	assert_null(strstr(r.body, "<side>"));
+	assert_non_null(strstr(r.body, "<td>Venter</td>"));
+	assert_non_null(strstr(r.body, "case.submitted"));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_b, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "hooks.example.org"));
+	assert_non_null(strstr(r.body, "ingen abonnementer"));
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	r = call(c, NULL, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+}
+
+int main(void)
+{
+	hh_auth_init();
+	curl_global_init(CURL_GLOBAL_ALL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_bad_input_is_a_problem, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(t_create_list_deliveries_delete,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(t_a_real_article_change_is_queued,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(t_the_staff_page, setup,
+						teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,802 @@
+/* test_webhooks.c - x-hooks (issue 15, point 3): helhed's events out by
+ * signed webhooks (domain/webhooks.h), on either backend (tu_store).
+ *
+ * The receiver is real: a small HTTP server in this file on a loopback
+ * port, which checks each delivery's Standard Webhooks signature with
+ * its own code over OpenSSL's HMAC and base64 (not helhed's libsodium),
+ * and answers the statuses a test gives it. helhed posts to it with the
+ * worker's own libcurl poster (app/hooks.c). The events are appended
+ * through the store's event_append, the one door every domain write
+ * path goes through, so the outbox is what the whole program gets. */
+#include "testutil.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "app/hooks.h"
+#include "domain/vault.h"
+#include "domain/webhooks.h"
+#include "org_fixture.h"
+
+/* ---- the receiver ------------------------------------------------------ */
+
+#define GOT_MAX 64
+
+struct got {
+	char id[64];
+	long long ts;
+	int valid; /* the signature checked out */
+	char body[4096];
+};
+
+struct receiver {
+	int fd, port;
+	pthread_t thread;
+	atomic_int stop;
+	char secret[128];
+	pthread_mutex_t lock;
+	int codes[16], n_codes, next_code; /* answers in turn; then 200 */
+	struct got got[GOT_MAX];
+	int n_got;
+};
+
+/* base64 (standard alphabet, padded) to bytes; their number or -1. */
+static int b64_decode(const char *in, unsigned char *out, size_t outsz)
+{
+	size_t n = strlen(in);
+	if (n % 4 || (n / 4) * 3 > outsz)
+		return -1;
+	int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+	if (len < 0)
+		return -1;
+	while (n && in[n - 1] == '=') { /* DecodeBlock counts the padding */
+		len--;
+		n--;
+	}
+	return len;
+}
+
+/* The receiver's check: for each space-separated "v1,SIG" of header
+ * sig, SIG == base64(HMAC-SHA256(key, id.ts.body)), key the base64
+ * after "whsec_"; and the timestamp within five minutes of the
+ * delivery's own clock (the tests' passes run at real time or later). */
+static int verify(const char *secret, const char *id, const char *ts,
+		  const char *sig, const char *body, size_t len)
+{
+	if (strncmp(secret, "whsec_", 6))
+		return 0;
+	unsigned char key[128];
+	int klen = b64_decode(secret + 6, key, sizeof(key));
+	if (klen < 24)
+		return 0;
+	size_t cn = strlen(id) + strlen(ts) + len + 2;
+	char *content = malloc(cn + 1);
+	snprintf(content, cn + 1, "%s.%s.", id, ts);
+	memcpy(content + strlen(id) + strlen(ts) + 2, body, len);
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	HMAC(EVP_sha256(), key, klen, (unsigned char *)content, cn, mac,
+	     &maclen);
+	free(content);
+	char expect[128];
+	EVP_EncodeBlock((unsigned char *)expect, mac, (int)maclen);
+	int ok = 0;
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", sig);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (!strncmp(t, "v1,", 3) && !strcmp(t + 3, expect))
+			ok = 1;
+	return ok;
+}
+
+/* The value of header name in the header block h (NUL-terminated), into
+ * out; "" when absent. */
+static void header(const char *h, const char *name, char *out, size_t sz)
+{
+	out[0] = 0;
+	size_t n = strlen(name);
+	for (const char *l = strstr(h, "\r\n"); l; l = strstr(l + 2, "\r\n")) {
+		const char *s = l + 2;
+		if (!strncasecmp(s, name, n) && s[n] == ':') {
+			s += n + 1;
+			while (*s == ' ')
+				s++;
+			size_t m = strcspn(s, "\r\n");
+			snprintf(out, sz, "%.*s", (int)m, s);
+			return;
+		}
+	}
+}
+
+static void serve_one(struct receiver *r, int c)
+{
+	char buf[16384];
+	size_t n = 0;
+	char *end = NULL;
+	while (n < sizeof(buf) - 1) {
+		ssize_t k = read(c, buf + n, sizeof(buf) - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = 0;
+		end = strstr(buf, "\r\n\r\n");
+		if (end) {
+			*end = 0;
+			char cl[32];
+			header(buf, "Content-Length", cl, sizeof(cl));
+			size_t want = (size_t)atol(cl);
+			size_t have = n - (size_t)(end + 4 - buf);
+			while (have < want && n < sizeof(buf) - 1) {
+				k = read(c, buf + n, sizeof(buf) - 1 - n);
+				if (k <= 0)
+					break;
+				n += (size_t)k;
+				have += (size_t)k;
+			}
+			buf[n] = 0;
+			break;
+		}
+	}
+	if (!end)
+		return;
+	const char *body = end + 4;
+	size_t blen = n - (size_t)(body - buf);
+	char id[64], ts[32], sig[256];
+	header(buf, "webhook-id", id, sizeof(id));
+	header(buf, "webhook-timestamp", ts, sizeof(ts));
+	header(buf, "webhook-signature", sig, sizeof(sig));
+	pthread_mutex_lock(&r->lock);
+	int code = r->next_code < r->n_codes ? r->codes[r->next_code++] : 200;
+	if (r->n_got < GOT_MAX) {
+		struct got *g = &r->got[r->n_got++];
+		snprintf(g->id, sizeof(g->id), "%s", id);
+		g->ts = atoll(ts);
+		g->valid = verify(r->secret, id, ts, sig, body, blen) &&
+			   !strncmp(buf, "POST ", 5);
+		snprintf(g->body, sizeof(g->body), "%.*s", (int)blen, body);
+	}
+	pthread_mutex_unlock(&r->lock);
+	char resp[128];
+	int m = snprintf(resp, sizeof(resp),
+			 "HTTP/1.1 %d X\r\nContent-Length: 0\r\n"
+			 "Connection: close\r\n\r\n", code);
+	if (write(c, resp, (size_t)m) < 0)
+		return;
+}
+
+static void *receive(void *arg)
+{
+	struct receiver *r = arg;
+	while (!atomic_load(&r->stop)) {
+		struct pollfd p = { r->fd, POLLIN, 0 };
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		int c = accept(r->fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		serve_one(r, c);
+		close(c);
+	}
+	return NULL;
+}
+
+/* Starts r listening on 127.0.0.1:port (0: any free port). */
+static void receiver_start(struct receiver *r, int port)
+{
+	r->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(r->fd >= 0);
+	int one = 1;
+	setsockopt(r->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(r->fd, 16), 0);
+	socklen_t len = sizeof(a);
+	getsockname(r->fd, (struct sockaddr *)&a, &len);
+	r->port = ntohs(a.sin_port);
+	atomic_store(&r->stop, 0);
+	pthread_mutex_init(&r->lock, NULL);
+	assert_int_equal(pthread_create(&r->thread, NULL, receive, r), 0);
+}
+
+static void receiver_stop(struct receiver *r)
+{
+	if (r->fd < 0)
+		return;
+	atomic_store(&r->stop, 1);
+	pthread_join(r->thread, NULL);
+	close(r->fd);
+	r->fd = -1;
+	pthread_mutex_destroy(&r->lock);
+}
+
+static int received(struct receiver *r)
+{
+	pthread_mutex_lock(&r->lock);
+	int n = r->n_got;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+/* ---- the fixture ----------------------------------------------------- */
+
+struct fx {
+	char *dir;
+	struct hh_store *st;
+	struct hh_arena a;
+	int64_t org_a, org_b;
+	struct hh_actor admin_a, admin_b;
+	struct receiver rx, rx2;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = hh_xcalloc(1, sizeof(*f));
+	OFX_OPEN(f);
+	/* a vault as `serve` has one: the secrets are sealed at rest */
+	char keys[4200], err[200];
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_create(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(f->st, v), HH_OK);
+	f->org_a = ofx_org(f->st, "901", "Nordskov Kommune",
+			   HH_ORG_MUNICIPALITY);
+	f->org_b = ofx_org(f->st, "902", "Åstrup Kommune", HH_ORG_MUNICIPALITY);
+	f->admin_a = (struct hh_actor){ .label = "user:1", .org_id = f->org_a,
+					.roles = HH_ROLE_ADMIN };
+	f->admin_b = (struct hh_actor){ .label = "user:2", .org_id = f->org_b,
+					.roles = HH_ROLE_ADMIN };
+	f->rx.fd = f->rx2.fd = -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	receiver_stop(&f->rx);
+	receiver_stop(&f->rx2);
+	OFX_CLOSE(f);
+	free(f);
+	return 0;
+}
+
+static const char *const all_types[] = {
+	HH_WH_CASE_SUBMITTED, HH_WH_CASE_STATE, HH_WH_LETTER_SENT,
+	HH_WH_INQUIRY_TRANSFERRED, HH_WH_ARTICLE_CHANGED,
+};
+
+/* Subscribes who to types at r's port; the secret into r. */
+static int64_t subscribe(struct fx *f, const struct hh_actor *who,
+			 struct receiver *r, int port,
+			 const char *const *types, int n)
+{
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", port);
+	struct hh_webhook_input in = { url, types, n, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, who, &f->a, &in, 1, &s,
+					      &field), HH_OK);
+	assert_true(!strncmp(s.secret, "whsec_", 6));
+	snprintf(r->secret, sizeof(r->secret), "%s", s.secret);
+	return s.id;
+}
+
+struct ev {
+	int64_t org;
+	const char *entity;
+	int64_t id;
+	const char *action, *before, *after;
+};
+
+static enum hh_rc append_tx(struct hh_tx *tx, void *p)
+{
+	const struct ev *e = p;
+	struct hh_event x = { .actor = "user:9", .org_id = e->org,
+			      .entity = e->entity, .entity_id = e->id,
+			      .action = e->action, .before = e->before,
+			      .after = e->after };
+	return tx->store->event_append(tx, &x);
+}
+
+static void append(struct fx *f, struct ev e)
+{
+	assert_int_equal(hh_store_run_tx(f->st, 1, append_tx, &e), HH_OK);
+}
+
+static int64_t now_s(void)
+{
+	return hh_now_us() / 1000000;
+}
+
+static void pass(struct fx *f, int64_t at, struct hh_webhook_stats *s)
+{
+	assert_int_equal(hh_webhooks_deliver(f->st, &hh_hooks_curl_poster, at,
+					     50, s), HH_OK);
+}
+
+struct dl {
+	struct hh_webhook_delivery d[32];
+	int n;
+};
+
+static enum hh_rc keep_delivery(void *p, const struct hh_webhook_delivery *d)
+{
+	struct dl *l = p;
+	if (l->n < 32)
+		l->d[l->n++] = *d;
+	return HH_OK;
+}
+
+static void deliveries(struct fx *f, const struct hh_actor *who, struct dl *l)
+{
+	l->n = 0;
+	assert_int_equal(hh_webhook_deliveries(f->st, who, &f->a, 0, 100,
+					       keep_delivery, l), HH_OK);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* The Standard Webhooks example (its specification's test vector). */
+static void t_signature_matches_the_specification(void **state)
+{
+	(void)state;
+	char sig[HH_WH_SIGNATURE_SIZE];
+	const char *body = "{\"test\": 2432232314}";
+	assert_int_equal(hh_webhook_sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+					 "msg_p5jXN8AQM9LWM0D4loKWxJek",
+					 1614265330, body, strlen(body), sig),
+			 HH_OK);
+	assert_string_equal(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+	assert_int_equal(hh_webhook_sign("nosecret", "m", 1, body, 3, sig),
+			 HH_ERR_INVALID);
+}
+
+/* The schedule: 30 s doubled each attempt, at most six hours, each with
+ * a jitter of a quarter either way; about a day holds 12 attempts. */
+static void t_backoff_doubles_with_jitter(void **state)
+{
+	(void)state;
+	int64_t total = 0;
+	for (int64_t n = 1; n <= 20; n++) {
+		int64_t w = HH_WH_BACKOFF_FIRST;
+		for (int64_t i = 1; i < n && w < HH_WH_BACKOFF_MAX; i++)
+			w *= 2;
+		if (w > HH_WH_BACKOFF_MAX)
+			w = HH_WH_BACKOFF_MAX;
+		int64_t lo = 1000 + w * 3 / 4, hi = 1000 + w * 5 / 4;
+		int64_t min = INT64_MAX, max = 0;
+		for (int k = 0; k < 200; k++) {
+			int64_t t = hh_webhook_next_attempt(1000, n);
+			assert_true(t >= lo && t <= hi);
+			min = t < min ? t : min;
+			max = t > max ? t : max;
+		}
+		assert_true(max > min); /* jitter there is */
+		if (total < HH_WH_GIVE_UP)
+			total += w;
+	}
+	assert_true(total >= HH_WH_GIVE_UP);
+}
+
+static void t_bad_subscriptions_are_refused(void **state)
+{
+	struct fx *f = *state;
+	struct hh_webhook_sub s;
+	const char *field;
+	const char *ok[] = { HH_WH_CASE_SUBMITTED };
+	const char *bad[] = { "case.deleted" };
+	const char *dup[] = { HH_WH_CASE_SUBMITTED, HH_WH_CASE_SUBMITTED };
+	struct {
+		const char *url;
+		const char *const *ev;
+		int n, allow_http;
+		const char *field;
+	} cases[] = {
+		{ "http://127.0.0.1:9/x", ok, 1, 0, "url" }, /* no option */
+		{ "http://example.org/x", ok, 1, 1, "url" }, /* not loopback */
+		{ "ftp://example.org/x", ok, 1, 1, "url" },
+		{ "https://user:pw@example.org/x", ok, 1, 0, "url" },
+		{ "https:///x", ok, 1, 0, "url" },
+		{ "https://example.org/a b", ok, 1, 0, "url" },
+		{ "https://example.org/x", bad, 1, 0, "events" },
+		{ "https://example.org/x", dup, 2, 0, "events" },
+		{ "https://example.org/x", ok, 0, 0, "events" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hh_webhook_input in = { cases[i].url, cases[i].ev,
+					       cases[i].n, -1 };
+		assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a,
+						      &in, cases[i].allow_http,
+						      &s, &field),
+				 HH_ERR_INVALID);
+		assert_string_equal(field, cases[i].field);
+	}
+	/* not an admin */
+	struct hh_actor cw = { .label = "user:3", .org_id = f->org_a,
+			       .roles = HH_ROLE_CASEWORKER };
+	struct hh_webhook_input in = { "https://example.org/x", ok, 1, -1 };
+	assert_int_equal(hh_webhook_subscribe(f->st, &cw, &f->a, &in, 0, &s,
+					      &field), HH_ERR_FORBIDDEN);
+	/* https anywhere, and the secret kept sealed, not in clear */
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+	char secret[HH_WH_SECRET_SIZE];
+	snprintf(secret, sizeof(secret), "%s", s.secret);
+	char *rows = tu_sql(f->dir, "SELECT secret FROM webhook_subscriptions",
+			    0, NULL);
+	assert_non_null(rows);
+	assert_null(strstr(rows, secret + 6));
+	assert_true(hh_vault_is_sealed(rows));
+	free(rows);
+	/* listed without it */
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 0);
+}
+
+/* Every event type once, each with a valid signature; an event no
+ * subscription wants, and one of a wanted entity that is not of the
+ * type (an inquiry resolved, a case note), give nothing; a second pass
+ * posts nothing again. */
+static void t_each_event_once_signed(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, all_types, 5);
+	int64_t A = f->org_a;
+	append(f, (struct ev){ A, "case", 11, "submit", NULL,
+			       "{\"state\":\"received\",\"case_type\":\"x\"}" });
+	append(f, (struct ev){ A, "case", 11, "transition",
+			       "{\"state\":\"received\"}",
+			       "{\"state\":\"in_progress\"}" });
+	append(f, (struct ev){ A, "case", 11, "note", NULL, "{\"note\":\"n\"}" });
+	append(f, (struct ev){ A, "case", 11, "letter_sent", NULL,
+			       "{\"letter\":5,\"kind\":\"decision\","
+			       "\"title\":\"Afgørelse\",\"summary\":\"s\"}" });
+	append(f, (struct ev){ A, "inquiry", 7, "create", NULL,
+			       "{\"outcome\":\"resolved\",\"channel\":\"phone\"}" });
+	append(f, (struct ev){ A, "inquiry", 8, "create", NULL,
+			       "{\"outcome\":\"transferred\",\"channel\":\"phone\","
+			       "\"transfer_org_id\":3,\"note\":\"hemmelig\"}" });
+	append(f, (struct ev){ A, "article", 4, "update", NULL,
+			       "{\"slug\":\"pas\",\"title\":\"Pas\"}" });
+	append(f, (struct ev){ A, "user", 1, "create", NULL, "{}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(s.delivered, 5);
+	assert_int_equal(received(&f->rx), 5);
+	const char *types[] = { "case.submitted", "case.state_changed",
+				"letter.sent", "inquiry.transferred",
+				"article.changed" };
+	int seen[5] = { 0 };
+	for (int i = 0; i < 5; i++) {
+		struct got *g = &f->rx.got[i];
+		assert_true(g->valid);
+		for (int k = 0; k < 5; k++) {
+			char want[64];
+			snprintf(want, sizeof(want), "\"type\":\"%s\"", types[k]);
+			if (strstr(g->body, want))
+				seen[k]++;
+		}
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(g->id, f->rx.got[j].id);
+		assert_null(strstr(g->body, "hemmelig")); /* the note */
+	}
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(seen[k], 1);
+	pass(f, now_s() + 3600, &s);
+	assert_int_equal(received(&f->rx), 5);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 5);
+	for (int i = 0; i < l.n; i++) {
+		assert_string_equal(l.d[i].state, "delivered");
+		assert_int_equal(l.d[i].attempts, 1);
+		assert_int_equal(l.d[i].last_code, 200);
+	}
+}
+
+/* 500, then 200: the retry carries the same webhook-id, after the
+ * backoff, not before; 404 is final; 429 is tried again. */
+static void t_retry_keeps_the_id(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	f->rx.codes[0] = 500;
+	f->rx.n_codes = 1;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	pass(f, now, &s);
+	assert_int_equal(s.retried, 1);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.d[0].state, "pending");
+	assert_int_equal(l.d[0].attempts, 1);
+	assert_int_equal(l.d[0].last_code, 500);
+	assert_true(l.d[0].next_attempt_at >= now + HH_WH_BACKOFF_FIRST * 3 / 4);
+	assert_true(l.d[0].next_attempt_at <= now + HH_WH_BACKOFF_FIRST * 5 / 4);
+	pass(f, now + 5, &s); /* not due yet */
+	assert_int_equal(received(&f->rx), 1);
+	pass(f, now + 60, &s);
+	assert_int_equal(received(&f->rx), 2);
+	assert_true(f->rx.got[0].valid && f->rx.got[1].valid);
+	assert_string_equal(f->rx.got[0].id, f->rx.got[1].id);
+	assert_string_equal(f->rx.got[0].body, f->rx.got[1].body);
+	deliveries(f, &f->admin_a, &l);
+	assert_string_equal(l.d[0].state, "delivered");
+	assert_int_equal(l.d[0].attempts, 2);
+
+	/* a final 4xx, and a 429 that is not */
+	f->rx.codes[1] = 404;
+	f->rx.codes[2] = 429;
+	f->rx.n_codes = 3;
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now + 60, &s);
+	assert_int_equal(s.failed, 1);
+	append(f, (struct ev){ f->org_a, "case", 3, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now + 60, &s);
+	assert_int_equal(s.retried, 1);
+	deliveries(f, &f->admin_a, &l); /* newest first */
+	assert_string_equal(l.d[0].state, "pending");
+	assert_int_equal(l.d[0].last_code, 429);
+	assert_string_equal(l.d[1].state, "failed");
+	assert_int_equal(l.d[1].last_code, 404);
+}
+
+/* A receiver that is down: the delivery waits, retried, and gets there
+ * once the receiver is up; one down for more than a day is given up. */
+static void t_down_then_up(void **state)
+{
+	struct fx *f = *state;
+	/* a free port, with nothing listening on it */
+	receiver_start(&f->rx2, 0);
+	int port = f->rx2.port;
+	receiver_stop(&f->rx2);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	pass(f, now, &s);
+	pass(f, now + 40, &s);
+	pass(f, now + 200, &s);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_string_equal(l.d[0].state, "pending");
+	assert_int_equal(l.d[0].attempts, 3);
+	assert_int_equal(l.d[0].last_code, 0);
+	assert_non_null(l.d[0].last_error);
+	/* up again, on the same port */
+	receiver_start(&f->rx, port);
+	pass(f, now + 3600, &s);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(received(&f->rx), 1);
+	assert_true(f->rx.got[0].valid);
+	receiver_stop(&f->rx);
+	/* down past a day: failed */
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now + 3600, &s);
+	assert_int_equal(s.retried, 1);
+	pass(f, now + 3600 + HH_WH_GIVE_UP + 60, &s);
+	assert_int_equal(s.failed, 1);
+	deliveries(f, &f->admin_a, &l);
+	assert_string_equal(l.d[0].state, "failed");
+}
+
+/* An event committed before helhed stops is delivered after it starts
+ * again; one whose transaction rolled back never is. */
+static void t_restart_loses_nothing(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_tx *tx;
+	assert_int_equal(f->st->tx_begin(f->st->cls, 1, &tx), HH_OK);
+	struct ev gone = { f->org_a, "case", 2, "submit", NULL,
+			   "{\"state\":\"received\"}" };
+	assert_int_equal(append_tx(tx, &gone), HH_OK);
+	f->st->tx_rollback(tx);
+	/* the restart: the store closed and opened again, its key file
+	 * read again, as `serve` does */
+	hh_store_close(f->st);
+	f->st = tu_store(f->dir, 2);
+	char keys[4200], err[200];
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_load(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(f->st, v), HH_OK);
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 1);
+	assert_true(f->rx.got[0].valid);
+	assert_non_null(strstr(f->rx.got[0].body, "\"case_id\":1"));
+}
+
+/* Another organisation's subscriber gets a case's id and state, never
+ * what the event says besides (a request's text with a CPR number),
+ * and no letter of a case not its own; the own organisation gets it. */
+static void t_other_org_gets_no_personal_data(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	const char *t[] = { HH_WH_CASE_STATE, HH_WH_LETTER_SENT };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 2);
+	subscribe(f, &f->admin_b, &f->rx2, f->rx2.port, t, 2);
+	append(f, (struct ev){ f->org_a, "case", 11, "request",
+			       "{\"state\":\"in_progress\"}",
+			       "{\"state\":\"awaiting_citizen\",\"request\":"
+			       "\"Send kopi af dåbsattest for 070761-4285\"}" });
+	append(f, (struct ev){ f->org_a, "case", 11, "letter_sent", NULL,
+			       "{\"letter\":5,\"kind\":\"decision\","
+			       "\"title\":\"Afgørelse til Anna Andersen\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 2);
+	assert_int_equal(received(&f->rx2), 1);
+	int k = strstr(f->rx.got[0].body, "case.state_changed") ? 0 : 1;
+	const char *own = f->rx.got[k].body, *other = f->rx2.got[0].body;
+	assert_non_null(strstr(own, "case.state_changed"));
+	assert_non_null(strstr(f->rx.got[1 - k].body, "Anna Andersen"));
+	assert_true(f->rx2.got[0].valid);
+	assert_non_null(strstr(own, "070761-4285"));
+	assert_non_null(strstr(own, "\"previous_state\":\"in_progress\""));
+	assert_null(strstr(other, "070761"));
+	assert_null(strstr(other, "dåbsattest"));
+	assert_null(strstr(other, "previous_state"));
+	assert_non_null(strstr(other, "\"case_id\":11"));
+	assert_non_null(strstr(other, "\"state\":\"awaiting_citizen\""));
+	assert_null(strstr(other, "Anna"));
+	struct dl l;
+	deliveries(f, &f->admin_b, &l);
+	assert_int_equal(l.n, 1);
+	/* each organisation sees only its own deliveries */
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 2);
+}
+
+/* Two instances' passes at once never post one delivery twice. */
+struct racer {
+	struct hh_store *st;
+	int64_t now;
+	struct hh_webhook_stats s;
+	enum hh_rc rc;
+};
+
+static void *race(void *p)
+{
+	struct racer *r = p;
+	r->rc = hh_webhooks_deliver(r->st, &hh_hooks_curl_poster, r->now, 50,
+				    &r->s);
+	return NULL;
+}
+
+static void t_two_instances_post_each_once(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_ARTICLE_CHANGED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	for (int i = 0; i < 30; i++)
+		append(f, (struct ev){ f->org_a, "article", i + 1, "update",
+				       NULL, "{\"slug\":\"a\"}" });
+	struct hh_store *other = tu_store(f->dir, 2);
+	char keys[4200], err[200];
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_load(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(other, v), HH_OK);
+	struct racer r[2] = { { f->st, now_s(), { 0 }, HH_OK },
+			      { other, now_s(), { 0 }, HH_OK } };
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, race, &r[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	hh_store_close(other);
+	/* BUSY is a pass that lost its claim: it posted nothing */
+	for (int i = 0; i < 2; i++)
+		assert_true(r[i].rc == HH_OK || r[i].rc == HH_ERR_BUSY);
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s); /* whatever a BUSY pass left */
+	assert_int_equal(received(&f->rx), 30);
+	for (int i = 0; i < 30; i++)
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(f->rx.got[i].id, f->rx.got[j].id);
+	assert_int_equal(r[0].s.delivered + r[1].s.delivered + s.delivered, 30);
+}
+
+/* A paused subscription gets no new deliveries and its waiting ones
+ * are not posted; resumed, they are. */
+static void t_paused_then_resumed(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_b, id, 0),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, id, 0),
+			 HH_OK);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 0);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, id, 1),
+			 HH_OK);
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 1); /* the one queued before */
+	assert_non_null(strstr(f->rx.got[0].body, "\"case_id\":1"));
+}
+
+/* Unsubscribing removes the subscription and its deliveries; another
+ * organisation's cannot be removed. */
+static void t_unsubscribe(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	assert_int_equal(hh_webhook_unsubscribe(f->st, &f->admin_b, id),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_unsubscribe(f->st, &f->admin_a, id), HH_OK);
+	assert_int_equal(hh_webhook_unsubscribe(f->st, &f->admin_a, id),
+			 HH_ERR_NOT_FOUND);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 0);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_signature_matches_the_specification),
+		cmocka_unit_test(t_backoff_doubles_with_jitter),
+#define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
+		T(t_bad_subscriptions_are_refused),
+		T(t_each_event_once_signed),
+		T(t_retry_keeps_the_id),
+		T(t_down_then_up),
+		T(t_restart_loses_nothing),
+		T(t_other_org_gets_no_personal_data),
+		T(t_two_instances_post_each_once),
+		T(t_paused_then_resumed),
+		T(t_unsubscribe),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

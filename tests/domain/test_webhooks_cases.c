@@ -1,0 +1,109 @@
+/* test_webhooks_cases.c - x-hooks (issue 15): the webhook rule over the
+ * events real case work writes (domain/cases.c through the store's
+ * event_append), on either backend: a citizen's divorce application at
+ * Familieretshuset, with her partner's CPR number in the form, and a
+ * caseworker who starts work on it. Familieretshuset's subscription sees
+ * its own case in full; Nordskov Kommune's sees the case id and state,
+ * never the citizen, a CPR number or the form. The receiver here keeps
+ * what it was sent (the signing and the HTTP are test_webhooks.c's). */
+#include "cases_fixture.h"
+
+#include "domain/webhooks.h"
+
+struct sent {
+	char url[128];
+	char body[2048];
+};
+static struct sent sent[16];
+static int n_sent;
+
+static void keep_post(void *cls, const char *url, const char *const *headers,
+		      int n, const char *body, size_t len, int timeout_s,
+		      long *status, char *err, size_t errsz)
+{
+	(void)cls, (void)headers, (void)n, (void)timeout_s, (void)err,
+		(void)errsz;
+	if (n_sent < 16) {
+		snprintf(sent[n_sent].url, sizeof(sent[0].url), "%s", url);
+		snprintf(sent[n_sent].body, sizeof(sent[0].body), "%.*s",
+			 (int)len, body);
+		n_sent++;
+	}
+	*status = 200;
+}
+
+static void subscribe(struct fx *f, int64_t org, const char *url)
+{
+	struct hh_actor admin = { .label = "user:9", .org_id = org,
+				  .roles = HH_ROLE_ADMIN };
+	const char *types[] = { HH_WH_CASE_SUBMITTED, HH_WH_CASE_STATE };
+	struct hh_webhook_input in = { url, types, 2, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &admin, &f->a, &in, 0, &s,
+					      &field), HH_OK);
+}
+
+static void real_case_events_keep_to_the_rule(void **state)
+{
+	struct fx *f = *state;
+	subscribe(f, f->fam, "https://fam.example.org/hook");
+	subscribe(f, f->m901, "https://nordskov.example.org/hook");
+	struct hh_case c;
+	int replayed;
+	const char *why;
+	assert_int_equal(submit_full(f, "skilsmisse", f->anna, 0, NULL,
+				     "{\"navn\":\"Anna Andersen\",\"gift\":\"ja\","
+				     "\"partner_cpr\":\"010190-1234\","
+				     "\"begrundelse\":\"Vi er enige\"}",
+				     NULL, NULL, &c, &replayed, &why),
+			 HH_OK);
+	struct hh_case out;
+	int followups = 0;
+	assert_int_equal(hh_case_transition(f->st, &f->a, &f->cw_fam, c.id,
+					    "in_progress", c.version, NULL, &out,
+					    &followups),
+			 HH_OK);
+	struct hh_webhook_poster p = { NULL, keep_post, 10 };
+	struct hh_webhook_stats s;
+	n_sent = 0;
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, hh_now_us() / 1000000,
+					     50, &s), HH_OK);
+	assert_int_equal(s.delivered, 4);
+	assert_int_equal(n_sent, 4);
+	char case_id[48];
+	snprintf(case_id, sizeof(case_id), "\"case_id\":%lld", (long long)c.id);
+	int own = 0, other = 0;
+	for (int i = 0; i < n_sent; i++) {
+		const char *b = sent[i].body;
+		assert_non_null(strstr(b, case_id));
+		/* nobody is sent the form or a CPR number */
+		assert_null(strstr(b, "010190"));
+		assert_null(strstr(b, "070761"));
+		assert_null(strstr(b, "Anna"));
+		assert_null(strstr(b, "enige"));
+		if (strstr(sent[i].url, "fam.")) {
+			own++;
+			assert_non_null(strstr(b, "\"details\""));
+			if (strstr(b, "case.state_changed"))
+				assert_non_null(strstr(
+					b, "\"previous_state\":\"received\""));
+		} else {
+			other++;
+			assert_null(strstr(b, "\"details\""));
+			assert_null(strstr(b, "previous_state"));
+			assert_null(strstr(b, "deadline"));
+		}
+	}
+	assert_int_equal(own, 2);
+	assert_int_equal(other, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(real_case_events_keep_to_the_rule,
+						setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
