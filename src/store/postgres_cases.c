@@ -120,7 +120,10 @@ static const char *const stmt_sql[P__COUNT] = {
 			"UNION SELECT seal_key FROM cases "
 			/* x-ext: external cases (0034) */
 			"UNION SELECT cpr_key FROM external_cases "
-			"UNION SELECT cpr_hash_key FROM external_cases",
+			"UNION SELECT cpr_hash_key FROM external_cases "
+			/* x-hooks: a signing secret sealed as v1:KEYID:... */
+			"UNION SELECT split_part(secret, ':', 2) "
+			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%'",
 	[P_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
 			   "oidc_subject) VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8)",

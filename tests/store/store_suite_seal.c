@@ -118,6 +118,27 @@ static void t_seal_columns(void **state)
 	assert_string_equal(got.seal_key, "ka");
 	x_commit(tx);
 	x_same_keys(x_keys_in_use(f), "NULL ha ka ");
+	/* a webhook's signing secret sealed under kw keeps kw in use (a
+	 * rotation retired it: the secret no longer opened); one in clear
+	 * (a store without a key file) names no key */
+	tx = x_begin(f->st, 1);
+	struct hh_webhook_sub ws = { .org_id = org, .url = "https://x.test/h",
+				     .secret = "v1:kw:EEE", .events = "case.submitted",
+				     .active = 1, .created_at = 1,
+				     .created_by = "user:1" };
+	struct hh_webhook_sub wc = ws;
+	wc.secret = "whsec_AAAA";
+	struct hh_webhook_topic wt = { .type = "case.submitted",
+				       .entity = "case", .action = "submit" };
+	assert_int_equal(f->st->webhook_sub_insert(tx, &ws, &wt, 1), HH_OK);
+	assert_int_equal(f->st->webhook_sub_insert(tx, &wc, &wt, 1), HH_OK);
+	x_commit(tx);
+	x_same_keys(x_keys_in_use(f), "NULL ha ka kw ");
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->webhook_sub_delete(tx, org, ws.id), HH_OK);
+	assert_int_equal(f->st->webhook_sub_delete(tx, org, wc.id), HH_OK);
+	x_commit(tx);
+	x_same_keys(x_keys_in_use(f), "NULL ha ka ");
 
 	/* the scans: rows not under the keys asked for, by id, a batch */
 	assert_string_equal(x_scan(f, 0, 0, "ka", "ha", 10), "s:bo/- ");
