@@ -42,9 +42,13 @@ int hh_external_id_ok(const char *s)
 	return 1;
 }
 
-/* https://host[...] with no space, control character or quote: the link
- * goes on a citizen's page, so only the authority's own TLS site (never
- * http:, javascript: or data:). */
+/* https://host[...] with no space, control character, quote or '@': the
+ * link goes on a citizen's page, so only the authority's own TLS site
+ * (never http:, javascript: or data:). '@' is refused anywhere: in the
+ * authority it starts userinfo, so "https://www.borger.dk@evil.example/"
+ * (or ":443@", "%2F@") reads as borger.dk and opens evil.example; a
+ * self-service page needs no '@' in its path or query, and refusing it
+ * everywhere is simpler than parsing where the authority ends. */
 int hh_external_url_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -56,7 +60,7 @@ int hh_external_url_ok(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' ||
-		    c == '<' || c == '>' || c == '\\' || c == '`')
+		    c == '<' || c == '>' || c == '\\' || c == '`' || c == '@')
 			return 0;
 	}
 	return 1;
@@ -285,7 +289,7 @@ static enum hh_rc check(struct ext_ctx *c, const struct hh_external_report *in)
 	if (in->self_service_url && !hh_external_url_ok(in->self_service_url))
 		return bad(res, "self_service_url",
 			   "an https:// address of at most 500 characters, "
-			   "without spaces or quotes");
+			   "without spaces, quotes or '@'");
 	n->org_id = c->who->org_id;
 	n->system = c->system;
 	n->external_id = c->external_id;
