@@ -404,17 +404,17 @@ enum hh_rc hh_external_get(struct hh_store *st, struct hh_arena *a,
 struct list_ctx {
 	struct hh_arena *a;
 	struct hh_external_case *rows;
-	int n;
+	size_t n, cap;
 };
 
+/* Every row of every key's list: cut only after all keys were read and
+ * sorted, since while a rotation re-hashes, the newest rows may be under
+ * the key read last. */
 static enum hh_rc list_row(void *p, const struct hh_external_case *k)
 {
 	struct list_ctx *c = p;
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].id == k->id)
-			return HH_OK; /* hashed under two keys: seen */
-	if (c->n >= HH_OVERVIEW_EXTERNAL)
-		return HH_OK;
+	c->rows = hh_arena_grow(c->a, c->rows, c->n, &c->cap, sizeof(*c->rows),
+				HH_OVERVIEW_EXTERNAL);
 	struct hh_external_case *r = &c->rows[c->n++];
 	*r = *k;
 	r->cpr = NULL;
@@ -422,11 +422,19 @@ static enum hh_rc list_row(void *p, const struct hh_external_case *k)
 	return HH_OK;
 }
 
+/* The sender's updated_at, else when helhed received the case: the
+ * store's order (store.h external_case_list). */
+static int64_t newest_at(const struct hh_external_case *k)
+{
+	return k->sent_updated_at ? k->sent_updated_at : k->received_at;
+}
+
 static int newest_first(const void *x, const void *y)
 {
 	const struct hh_external_case *p = x, *q = y;
-	if (p->sent_updated_at != q->sent_updated_at)
-		return p->sent_updated_at > q->sent_updated_at ? -1 : 1;
+	int64_t tp = newest_at(p), tq = newest_at(q);
+	if (tp != tq)
+		return tp > tq ? -1 : 1;
 	return p->id > q->id ? -1 : p->id < q->id;
 }
 
@@ -443,8 +451,7 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 		return HH_OK;
 	if (rc != HH_OK)
 		return rc;
-	struct list_ctx c = { a, hh_arena_alloc(a, HH_OVERVIEW_EXTERNAL *
-						       sizeof(*c.rows)), 0 };
+	struct list_ctx c = { a, NULL, 0, 0 };
 	/* under every hash key the vault knows: while a rotation re-hashes,
 	 * a row may still carry the old one */
 	unsigned char hash[32];
@@ -456,8 +463,15 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 						   list_row, &c);
 	if (rc != HH_OK)
 		return rc;
-	qsort(c.rows, (size_t)c.n, sizeof(*c.rows), newest_first);
+	if (c.n > 1)
+		qsort(c.rows, c.n, sizeof(*c.rows), newest_first);
+	/* a row read under two keys (hashed under both) is one case: the
+	 * same id, the same time, so next to itself after the sort */
+	size_t k = 0;
+	for (size_t i = 0; i < c.n && k < HH_OVERVIEW_EXTERNAL; i++)
+		if (!k || c.rows[i].id != c.rows[k - 1].id)
+			c.rows[k++] = c.rows[i];
 	*out = c.rows;
-	*n = c.n;
+	*n = (int)k;
 	return HH_OK;
 }

@@ -1046,7 +1046,8 @@ struct hh_store {
 	 * key of c->id if the stored version is below c->version (CONFLICT
 	 * otherwise, or when there is no such row). external_case_list
 	 * streams the cases whose cpr_hash is hash (32 bytes), newest
-	 * sent_updated_at first, at most limit. ---- */
+	 * first by sent_updated_at, or received_at where that is 0 (not
+	 * sent), then by id, at most limit. ---- */
 	enum hh_rc (*external_case_get)(struct hh_tx *tx, struct hh_arena *a,
 					int64_t org_id, const char *system,
 					const char *external_id,
