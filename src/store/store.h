@@ -434,7 +434,11 @@ struct hh_store {
 
 	/* Idempotency keys: the case a (scope, key) created, and the hash
 	 * of the request that created it (hex; "" for a key stored before
-	 * hashes were kept; hash may be NULL). */
+	 * hashes were kept; hash may be NULL). idempotency_put: case
+	 * case_id must exist, inserted or read in this transaction; the
+	 * store does not check it on PostgreSQL (migration 0032 dropped
+	 * the reference: its check made concurrent submissions fail), and
+	 * SQLite refuses it (not HH_OK). */
 	enum hh_rc (*idempotency_get)(struct hh_tx *tx, const char *scope,
 				      const char *key, int64_t *case_id,
 				      char hash[HH_REQUEST_HASH_SIZE]);
@@ -442,7 +446,10 @@ struct hh_store {
 				      const char *key, int64_t case_id,
 				      const char *hash);
 
-	/* Files uploaded with a form. */
+	/* Files uploaded with a form. case_file_insert: the case must
+	 * exist, inserted or read in this transaction; the store does not
+	 * check it on PostgreSQL (0032, as idempotency_put), and SQLite
+	 * refuses it (not HH_OK). */
 	enum hh_rc (*case_file_insert)(struct hh_tx *tx, int64_t case_id,
 				       const char *field, const char *name,
 				       const char *content_type,
