@@ -438,6 +438,22 @@ static int newest_first(const void *x, const void *y)
 	return p->id > q->id ? -1 : p->id < q->id;
 }
 
+/* Sorts the n rows newest first, keeps each case once and at most limit
+ * of them at the front; returns how many. */
+static size_t newest_cut(struct hh_external_case *rows, size_t n,
+			 size_t limit)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), newest_first);
+	/* a row read under two keys (hashed under both) is one case: the
+	 * same id, the same time, so next to itself after the sort */
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < limit; i++)
+		if (!k || rows[i].id != rows[k - 1].id)
+			rows[k++] = rows[i];
+	return k;
+}
+
 enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 				  int64_t citizen_id,
 				  struct hh_external_case **out, int *n)
@@ -463,15 +479,7 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 						   list_row, &c);
 	if (rc != HH_OK)
 		return rc;
-	if (c.n > 1)
-		qsort(c.rows, c.n, sizeof(*c.rows), newest_first);
-	/* a row read under two keys (hashed under both) is one case: the
-	 * same id, the same time, so next to itself after the sort */
-	size_t k = 0;
-	for (size_t i = 0; i < c.n && k < HH_OVERVIEW_EXTERNAL; i++)
-		if (!k || c.rows[i].id != c.rows[k - 1].id)
-			c.rows[k++] = c.rows[i];
 	*out = c.rows;
-	*n = (int)k;
+	*n = (int)newest_cut(c.rows, c.n, HH_OVERVIEW_EXTERNAL);
 	return HH_OK;
 }
