@@ -42,9 +42,13 @@ int hh_external_id_ok(const char *s)
 	return 1;
 }
 
-/* https://host[...] with no space, control character or quote: the link
- * goes on a citizen's page, so only the authority's own TLS site (never
- * http:, javascript: or data:). */
+/* https://host[...] with no space, control character, quote or '@': the
+ * link goes on a citizen's page, so only the authority's own TLS site
+ * (never http:, javascript: or data:). '@' is refused anywhere: in the
+ * authority it starts userinfo, so "https://www.borger.dk@evil.example/"
+ * (or ":443@", "%2F@") reads as borger.dk and opens evil.example; a
+ * self-service page needs no '@' in its path or query, and refusing it
+ * everywhere is simpler than parsing where the authority ends. */
 int hh_external_url_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -56,7 +60,7 @@ int hh_external_url_ok(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' ||
-		    c == '<' || c == '>' || c == '\\' || c == '`')
+		    c == '<' || c == '>' || c == '\\' || c == '`' || c == '@')
 			return 0;
 	}
 	return 1;
@@ -285,7 +289,7 @@ static enum hh_rc check(struct ext_ctx *c, const struct hh_external_report *in)
 	if (in->self_service_url && !hh_external_url_ok(in->self_service_url))
 		return bad(res, "self_service_url",
 			   "an https:// address of at most 500 characters, "
-			   "without spaces or quotes");
+			   "without spaces, quotes or '@'");
 	n->org_id = c->who->org_id;
 	n->system = c->system;
 	n->external_id = c->external_id;
@@ -400,17 +404,17 @@ enum hh_rc hh_external_get(struct hh_store *st, struct hh_arena *a,
 struct list_ctx {
 	struct hh_arena *a;
 	struct hh_external_case *rows;
-	int n;
+	size_t n, cap;
 };
 
+/* Every row of every key's list: cut only after all keys were read and
+ * sorted, since while a rotation re-hashes, the newest rows may be under
+ * the key read last. */
 static enum hh_rc list_row(void *p, const struct hh_external_case *k)
 {
 	struct list_ctx *c = p;
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].id == k->id)
-			return HH_OK; /* hashed under two keys: seen */
-	if (c->n >= HH_OVERVIEW_EXTERNAL)
-		return HH_OK;
+	c->rows = hh_arena_grow(c->a, c->rows, c->n, &c->cap, sizeof(*c->rows),
+				HH_OVERVIEW_EXTERNAL);
 	struct hh_external_case *r = &c->rows[c->n++];
 	*r = *k;
 	r->cpr = NULL;
@@ -418,12 +422,36 @@ static enum hh_rc list_row(void *p, const struct hh_external_case *k)
 	return HH_OK;
 }
 
+/* The sender's updated_at, else when helhed received the case: the
+ * store's order (store.h external_case_list). */
+static int64_t newest_at(const struct hh_external_case *k)
+{
+	return k->sent_updated_at ? k->sent_updated_at : k->received_at;
+}
+
 static int newest_first(const void *x, const void *y)
 {
 	const struct hh_external_case *p = x, *q = y;
-	if (p->sent_updated_at != q->sent_updated_at)
-		return p->sent_updated_at > q->sent_updated_at ? -1 : 1;
+	int64_t tp = newest_at(p), tq = newest_at(q);
+	if (tp != tq)
+		return tp > tq ? -1 : 1;
 	return p->id > q->id ? -1 : p->id < q->id;
+}
+
+/* Sorts the n rows newest first, keeps each case once and at most limit
+ * of them at the front; returns how many. */
+static size_t newest_cut(struct hh_external_case *rows, size_t n,
+			 size_t limit)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), newest_first);
+	/* a row read under two keys (hashed under both) is one case: the
+	 * same id, the same time, so next to itself after the sort */
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < limit; i++)
+		if (!k || rows[i].id != rows[k - 1].id)
+			rows[k++] = rows[i];
+	return k;
 }
 
 enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
@@ -439,8 +467,7 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 		return HH_OK;
 	if (rc != HH_OK)
 		return rc;
-	struct list_ctx c = { a, hh_arena_alloc(a, HH_OVERVIEW_EXTERNAL *
-						       sizeof(*c.rows)), 0 };
+	struct list_ctx c = { a, NULL, 0, 0 };
 	/* under every hash key the vault knows: while a rotation re-hashes,
 	 * a row may still carry the old one */
 	unsigned char hash[32];
@@ -452,8 +479,7 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
 						   list_row, &c);
 	if (rc != HH_OK)
 		return rc;
-	qsort(c.rows, (size_t)c.n, sizeof(*c.rows), newest_first);
 	*out = c.rows;
-	*n = c.n;
+	*n = (int)newest_cut(c.rows, c.n, HH_OVERVIEW_EXTERNAL);
 	return HH_OK;
 }

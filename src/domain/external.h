@@ -104,7 +104,8 @@ enum hh_rc hh_external_get(struct hh_store *st, struct hh_arena *a,
 			   struct hh_external_case *out);
 
 /* The external cases of citizen citizen_id (found by the citizen's CPR
- * number; none when helhed does not know it), newest first, at most
+ * number; none when helhed does not know it), newest first (the
+ * sender's updated_at, else received_at; then id), at most
  * HH_OVERVIEW_EXTERNAL, without their CPR number (cpr, cpr_hash NULL).
  * For the overview (domain/overview.c), inside its transaction: no
  * access rule here. *out and its strings in a. */

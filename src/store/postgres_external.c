@@ -30,8 +30,11 @@ static const char *const stmt_sql[P__COUNT] = {
 		"citizen_text = $8, deadline_at = $9, self_service_url = $10, "
 		"version = $11, sent_created_at = $12, sent_updated_at = $13, "
 		"received_at = $14 WHERE id = $1 AND version < $11",
+	/* newest first: the sender's updated_at, else when helhed received
+	 * it; the expression is the index's (0036), word for word */
 	[P_EXT_LIST] = "SELECT " EXT_COLS EXT_FROM "WHERE e.cpr_hash = $1 "
-		       "ORDER BY e.sent_updated_at DESC, e.id DESC LIMIT $2",
+		       "ORDER BY COALESCE(NULLIF(e.sent_updated_at, 0), "
+		       "e.received_at) DESC, e.id DESC LIMIT $2",
 	[P_EXT_SEAL_SCAN] = "SELECT " EXT_COLS EXT_FROM "WHERE e.id > $1 AND "
 			    "(e.cpr_key IS DISTINCT FROM $2 OR "
 			    "e.cpr_hash_key IS DISTINCT FROM $3) "

@@ -27,8 +27,11 @@ static const char *const stmt_sql[S__COUNT] = {
 		"citizen_text = ?10, deadline_at = ?11, self_service_url = ?12, "
 		"version = ?13, sent_created_at = ?14, sent_updated_at = ?15, "
 		"received_at = ?16 WHERE id = ?1 AND version < ?13",
+	/* newest first: the sender's updated_at, else when helhed received
+	 * it; the expression is the index's (0036), word for word */
 	[S_EXT_LIST] = "SELECT " EXT_COLS EXT_FROM "WHERE e.cpr_hash = ?1 "
-		       "ORDER BY e.sent_updated_at DESC, e.id DESC LIMIT ?2",
+		       "ORDER BY COALESCE(NULLIF(e.sent_updated_at, 0), "
+		       "e.received_at) DESC, e.id DESC LIMIT ?2",
 	[S_EXT_SEAL_SCAN] = "SELECT " EXT_COLS EXT_FROM "WHERE e.id > ?1 AND "
 			    "(e.cpr_key IS NOT ?2 OR e.cpr_hash_key IS NOT ?3) "
 			    "ORDER BY e.id LIMIT ?4",

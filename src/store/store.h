@@ -468,7 +468,11 @@ struct hh_store {
 
 	/* Idempotency keys: the case a (scope, key) created, and the hash
 	 * of the request that created it (hex; "" for a key stored before
-	 * hashes were kept; hash may be NULL). */
+	 * hashes were kept; hash may be NULL). idempotency_put: case
+	 * case_id must exist, inserted or read in this transaction; the
+	 * store does not check it on PostgreSQL (migration 0032 dropped
+	 * the reference: its check made concurrent submissions fail), and
+	 * SQLite refuses it (not HH_OK). */
 	enum hh_rc (*idempotency_get)(struct hh_tx *tx, const char *scope,
 				      const char *key, int64_t *case_id,
 				      char hash[HH_REQUEST_HASH_SIZE]);
@@ -476,7 +480,10 @@ struct hh_store {
 				      const char *key, int64_t case_id,
 				      const char *hash);
 
-	/* Files uploaded with a form. */
+	/* Files uploaded with a form. case_file_insert: the case must
+	 * exist, inserted or read in this transaction; the store does not
+	 * check it on PostgreSQL (0032, as idempotency_put), and SQLite
+	 * refuses it (not HH_OK). */
 	enum hh_rc (*case_file_insert)(struct hh_tx *tx, int64_t case_id,
 				       const char *field, const char *name,
 				       const char *content_type,
@@ -1080,7 +1087,8 @@ struct hh_store {
 	 * key of c->id if the stored version is below c->version (CONFLICT
 	 * otherwise, or when there is no such row). external_case_list
 	 * streams the cases whose cpr_hash is hash (32 bytes), newest
-	 * sent_updated_at first, at most limit. ---- */
+	 * first by sent_updated_at, or received_at where that is 0 (not
+	 * sent), then by id, at most limit. ---- */
 	enum hh_rc (*external_case_get)(struct hh_tx *tx, struct hh_arena *a,
 					int64_t org_id, const char *system,
 					const char *external_id,

@@ -571,6 +571,51 @@ static void test_key_rotation(void **state)
 	tu_resp_free(&r);
 }
 
+
+/* ---- review2: findings ------------------------------------------------- */
+
+/* review2: a link with userinfo shows www.borger.dk to the eye and goes
+ * to the host after '@' (evil.example): refused like any other link
+ * that is not the authority's own site. */
+static void test_review_link_userinfo(void **state)
+{
+	refused("boligstoette/RV-1",
+		body(1, "Modtaget", ANNA_CPR, "https://www.borger.dk@evil.example/"),
+		400, "invalid-field", "self_service_url");
+	refused("boligstoette/RV-1",
+		body(1, "Modtaget", ANNA_CPR,
+		     "https://www.borger.dk:443@evil.example/selvbetjening"),
+		400, "invalid-field", "self_service_url");
+	assert_int_equal(get(UDK, "boligstoette/RV-1", NULL, NULL, 0), 404);
+}
+
+/* review2: docs/external-cases.md says Mit overblik lists external
+ * cases "newest first (updated_at, else received_at)". A case reported
+ * today without updated_at is newer than one last updated in 2020. */
+static void test_review_order_received_at(void **state)
+{
+	char cookie[256];
+	citizen("test:cecilie", "Cecilie Ceder", "020202-1234", cookie,
+		sizeof(cookie));
+	struct tu_resp r = call(UDK, "PUT", "ydelser/RV-OLD",
+				"{\"cpr\":\"020202-1234\",\"title\":\"Gammel\","
+				"\"state\":\"Afsluttet\",\"text\":\"\",\"version\":1,"
+				"\"updated_at\":\"2020-01-01T10:00:00Z\"}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = call(UDK, "PUT", "ydelser/RV-NEW",
+		 "{\"cpr\":\"020202-1234\",\"title\":\"Ny\","
+		 "\"state\":\"Modtaget\",\"text\":\"\",\"version\":1}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	r = as_citizen(cookie, "/api/v1/overview");
+	assert_int_equal(r.status, 200);
+	json_t *ext = json_object_get(r.json, "external_cases");
+	assert_int_equal(json_array_size(ext), 2);
+	assert_string_equal(jstr(json_array_get(ext, 0), "id"), "RV-NEW");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +625,8 @@ int main(void)
 		cmocka_unit_test(test_other_organisation),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_overview),
+		cmocka_unit_test(test_review_link_userinfo),
+		cmocka_unit_test(test_review_order_received_at),
 		cmocka_unit_test(test_store_faults),
 		cmocka_unit_test(test_key_rotation), /* last: new keys */
 	};

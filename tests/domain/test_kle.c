@@ -624,6 +624,40 @@ static void api_and_search_page_show_titles(void **state)
 	tu_server_stop(&s);
 }
 
+
+/* review2: a title with an entity reference. The reader is opened
+ * without XML_PARSE_NOENT (right: no XXE), but then xmlTextReaderReadString
+ * skips the entity reference node, so "A &x; B" is stored as "A B" and the
+ * import says it succeeded. A DOCTYPE with entities has no place in KL's
+ * file: refuse it (or any entity reference) with a line number. */
+static void review_entity_in_title_is_refused(void **state)
+{
+	static const char *const doctypes[] = {
+		"<!DOCTYPE k [<!ENTITY x \"INTERNAL\">]>",
+		"<!DOCTYPE k [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct hh_buf b;
+		hh_buf_init(&b);
+		hh_buf_printf(&b,
+			      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
+			      "<KLE-Emneplan>\n"
+			      "<UdgivelsesDato>2026-03-01</UdgivelsesDato>\n"
+			      "<Hovedgruppe><HovedgruppeNr>00</HovedgruppeNr>\n"
+			      "<HovedgruppeTitel>A &x; B</HovedgruppeTitel>\n"
+			      "</Hovedgruppe>\n</KLE-Emneplan>\n",
+			      doctypes[i]);
+		int n = 0;
+		int r = hh_kle_check(hh_buf_str(&b), strlen(hh_buf_str(&b)),
+				     stderr, &n);
+		if (r == 0)
+			fprintf(stderr, "accepted (%d entries) with %s: the title "
+					"is stored as \"A B\"\n", n, doctypes[i]);
+		assert_int_equal(r, -1);
+		hh_buf_clear(&b);
+	}
+}
+
 static void find_binary(const char *argv0)
 {
 	const char *env = getenv("HELHED_BIN");
@@ -643,6 +677,7 @@ int main(int argc, char **argv)
 	find_binary(argv[0]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(levels),
+		cmocka_unit_test(review_entity_in_title_is_refused),
 		cmocka_unit_test_setup_teardown(sample_counts_and_twice_changes_nothing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_file_updates_and_retires_never_deletes,

@@ -1267,6 +1267,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_org_by_code_cache),
 		T(t_users),
 		T(t_users_email_fold_ascii), /* pg-ssi */
+		T(t_review_orphan_refs), /* review2 */
 		T(t_sessions),
 		T(t_signin_failures),
 		T(t_tokens),

@@ -276,3 +276,34 @@ static void t_case_list_filters(void **state)
 	assert_string_equal(got.state_label, "received");
 	x_commit(tx);
 }
+
+/* review2 (pg-ssi, 0032): a file or an idempotency key for a case that
+ * does not exist. store.h makes it the caller's duty (the case must
+ * exist, inserted or read in the same transaction: the domain's
+ * submission and a case's answer are the only writers), since 0032
+ * dropped PostgreSQL's references (their checks made concurrent
+ * submissions fail) while SQLite keeps them. This case pins what each
+ * backend does, so that a change to either (PostgreSQL's references
+ * back, SQLite's dropped) is seen and store.h's words revisited. */
+static void t_review_orphan_refs(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int checks = strcmp(backend->name, "postgres") != 0;
+	struct hh_tx *tx = x_begin(st, 1);
+	int64_t id = 0;
+	enum hh_rc rc = st->case_file_insert(tx, 987654, "bilag", "x.pdf",
+					     "application/pdf", "x", 1, &id);
+	st->tx_rollback(tx);
+	if (checks)
+		assert_int_not_equal(rc, HH_OK);
+	else
+		assert_int_equal(rc, HH_OK); /* not checked: store.h */
+	tx = x_begin(st, 1);
+	rc = st->idempotency_put(tx, "citizen:1", "k-orphan", 987654, "h");
+	st->tx_rollback(tx);
+	if (checks)
+		assert_int_not_equal(rc, HH_OK);
+	else
+		assert_int_equal(rc, HH_OK); /* not checked: store.h */
+}
