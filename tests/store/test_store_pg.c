@@ -958,6 +958,96 @@ static void t_pg_claim_skips_a_locked_message(void **state)
 	hh_store_close(other);
 }
 
+/* pg-figures: a figure's days are read from the primary keys of fig_agg
+ * and fig_proc alone (0035), as SQLite reads its WITHOUT ROWID tables:
+ * a year of daily rows written day by day, as the fold writes them,
+ * lies one row a heap page apart, and reading them from the heap cost a
+ * page per day (docs/postgres.md, "The service figures"). The plans of
+ * the total (P_FIG_AGG_TOTAL) and of the count of decisions
+ * (P_FIG_PROC_COUNT), with helhed's session costs, after a vacuum. */
+static void x_pg_plan_has(PGconn *c, const char *sql, const char *want)
+{
+	PGresult *r = PQexec(c, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < PQntuples(r); i++) {
+		hh_buf_puts(&b, PQgetvalue(r, i, 0));
+		hh_buf_putc(&b, '\n');
+	}
+	PQclear(r);
+	if (!strstr(hh_buf_str(&b), want))
+		fail_msg("no \"%s\" in the plan of %s:\n%s", want, sql,
+			 hh_buf_str(&b));
+	hh_buf_clear(&b);
+}
+
+static void t_pg_figures_read_the_key_alone(void **state)
+{
+	(void)state;
+	char *url = pgt_empty_db("figcover");
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_postgres(url, 2, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	PGconn *c = PQconnectdb(url);
+	x_pg_exec_ok(c, "SET random_page_cost = 1.1");
+	x_pg_exec_ok(c, "SET cpu_tuple_cost = 0.03");
+	/* 400 days, each day's rows together: 6 metrics x 4 channels x 5
+	 * topics for each of 3 organisations */
+	x_pg_exec_ok(c,
+		"INSERT INTO fig_agg(org_id, metric, day, channel, case_type, "
+		"topic, n, sum) SELECT o, m, to_char(date '2025-01-01' + d, "
+		"'YYYYMMDD')::bigint, ch, '*', tp, 1 + d % 7, d % 3 "
+		"FROM generate_series(0, 399) d, generate_series(1, 3) o, "
+		"unnest(array['inq', 'fcr', 'trf', 'case', 'dec', 'found']) m, "
+		"unnest(array['*', 'phone', 'chat', 'web']) ch, "
+		"unnest(array['*', '01', '02', '01.02', '02.03']) tp "
+		"ORDER BY d, o, m, ch, tp");
+	x_pg_exec_ok(c,
+		"INSERT INTO fig_proc(org_id, channel, case_type, topic, day, "
+		"n, secs) SELECT o, ch, '*', tp, to_char(date '2025-01-01' + "
+		"d, 'YYYYMMDD')::bigint, 3, '\\x010000000200000003000000' "
+		"FROM generate_series(0, 399) d, generate_series(1, 3) o, "
+		"unnest(array['*', 'phone', 'chat', 'web']) ch, "
+		"unnest(array['*', '01', '02', '01.02', '02.03']) tp "
+		"ORDER BY d, o, ch, tp");
+	x_pg_exec_ok(c, "VACUUM ANALYZE fig_agg, fig_proc");
+	x_pg_plan_has(c,
+		"EXPLAIN (ANALYZE, COSTS OFF) SELECT '', "
+		"coalesce(sum(n), 0)::bigint, coalesce(sum(sum), 0) FROM fig_agg "
+		"WHERE org_id = 2 AND metric = 'fcr' AND channel = "
+		"coalesce(NULL::text, '*') AND case_type = coalesce(NULL::text, "
+		"'*') AND topic = coalesce(substr(NULL::text, 1, 5), '*') AND "
+		"day BETWEEN 20250301 AND 20260228",
+		"Index Only Scan using fig_agg_pkey on fig_agg");
+	x_pg_plan_has(c,
+		"EXPLAIN (ANALYZE, COSTS OFF) SELECT coalesce(sum(n), 0)::bigint "
+		"FROM fig_proc WHERE org_id = 2 AND channel = 'phone' AND "
+		"case_type = coalesce(NULL::text, '*') AND topic = "
+		"coalesce(substr(NULL::text, 1, 5), '*') AND day BETWEEN "
+		"20250301 AND 20260228",
+		"Index Only Scan using fig_proc_pkey on fig_proc");
+	/* and the fold's upsert still finds its row by the key */
+	struct hh_tx *tx = x_begin(st, 1);
+	assert_int_equal(st->fig_agg_add(tx, 2, "fcr", 20250301, NULL, NULL,
+					 NULL, 2, 1),
+			 HH_OK);
+	x_commit(tx);
+	PGresult *r = PQexec(c, "SELECT n, sum FROM fig_agg WHERE org_id = 2 "
+				"AND metric = 'fcr' AND channel = '*' AND "
+				"case_type = '*' AND topic = '*' AND "
+				"day = 20250301");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(r), 1);
+	/* day 59 of the series: n 1 + 59 % 7 = 4, sum 59 % 3 = 2 */
+	assert_string_equal(PQgetvalue(r, 0, 0), "6");
+	assert_string_equal(PQgetvalue(r, 0, 1), "3");
+	PQclear(r);
+	PQfinish(c);
+	hh_store_close(st);
+	free(url);
+}
+
 static void t_pg_every_function_ported(void **state)
 {
 	struct x_fx *f = *state;
@@ -1012,6 +1102,7 @@ int main(void)
 		T(t_pg_claims_at_once), /* pg-skip */
 		T(t_pg_claim_skips_a_locked_message),
 		T(t_pg_submission_locks_no_table), /* pg-ssi */
+		T(t_pg_figures_read_the_key_alone), /* pg-figures */
 	};
 	int failed = cmocka_run_group_tests_name("store/postgres-only", own,
 						 NULL, NULL);
