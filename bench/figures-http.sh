@@ -11,6 +11,10 @@
 # Usage: bench/figures-http.sh BUILD_DIR DB [N]
 #   DB: a database made by `helhed demo-year` (docs/demo-year.md), with
 #   its key file beside it (DB.keys); N requests per view (default 30).
+#   DB may be a PostgreSQL address (postgresql://...) holding such a year
+#   copied by `helhed copy`: then HELHED_KEY_FILE names its key file, and
+#   the views are timed without the raw SQL comparison below (it reads
+#   the SQLite file with sqlite3).
 # The server folds whatever the database has not folded yet before the
 # first figure (timed on its own: "first read").
 set -eu
@@ -28,9 +32,20 @@ trap cleanup EXIT INT TERM
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+pgopts=
+backend="SQLite $(sqlite3 --version | cut -d' ' -f1)"
+case $db in
+postgres://* | postgresql://*)
+	mkdir "$tmp/spool"
+	pgopts="--key-file ${HELHED_KEY_FILE:?HELHED_KEY_FILE: the key file of the copied year} --spool $tmp/spool"
+	backend="PostgreSQL $(psql "$db" -Atc 'SHOW server_version' | cut -d' ' -f1)"
+	;;
+esac
+
 # port 0: the server picks a free one and says which in its log
+# shellcheck disable=SC2086 # pgopts: words
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --quiet \
-	--no-secure-cookies > "$tmp/serve.log" 2>&1 &
+	--no-secure-cookies $pgopts > "$tmp/serve.log" 2>&1 &
 pid=$!
 base=
 i=0
@@ -52,7 +67,7 @@ if [ "$code" != 200 ] && [ "$code" != 201 ]; then
 fi
 
 echo "figures over HTTP: $db, $n requests per view, $(nproc) cores," \
-	"SQLite $(sqlite3 --version | cut -d' ' -f1)"
+	"$backend"
 echo "load average before: $(load)"
 t=$(curl -s -b "$tmp/cookies" -o /dev/null -w '%{time_total}' "$base/api/v1/figures")
 printf 'first read (folds what is not folded yet): %.1f ms\n' \
@@ -93,6 +108,7 @@ view "drill-down, processing time, 12 months" "/ledelse/bag/proc_median?periode=
 view "/metrics" "/metrics"
 view "/healthz" "/healthz"
 echo "load average after the views: $(load)"
+[ -z "$pgopts" ] || exit 0
 
 # ---- the same figures by one SQL query each over the raw data --------------
 api=$(curl -s -b "$tmp/cookies" "$base/api/v1/figures?period=12m")

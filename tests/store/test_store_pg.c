@@ -958,6 +958,96 @@ static void t_pg_claim_skips_a_locked_message(void **state)
 	hh_store_close(other);
 }
 
+/* pg-figures: a figure's days are read from the primary keys of fig_agg
+ * and fig_proc alone (0035), as SQLite reads its WITHOUT ROWID tables:
+ * a year of daily rows written day by day, as the fold writes them,
+ * lies one row a heap page apart, and reading them from the heap cost a
+ * page per day (docs/postgres.md, "The service figures"). The plans of
+ * the total (P_FIG_AGG_TOTAL) and of the count of decisions
+ * (P_FIG_PROC_COUNT), with helhed's session costs, after a vacuum. */
+static void x_pg_plan_has(PGconn *c, const char *sql, const char *want)
+{
+	PGresult *r = PQexec(c, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	for (int i = 0; i < PQntuples(r); i++) {
+		hh_buf_puts(&b, PQgetvalue(r, i, 0));
+		hh_buf_putc(&b, '\n');
+	}
+	PQclear(r);
+	if (!strstr(hh_buf_str(&b), want))
+		fail_msg("no \"%s\" in the plan of %s:\n%s", want, sql,
+			 hh_buf_str(&b));
+	hh_buf_clear(&b);
+}
+
+static void t_pg_figures_read_the_key_alone(void **state)
+{
+	(void)state;
+	char *url = pgt_empty_db("figcover");
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_postgres(url, 2, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	PGconn *c = PQconnectdb(url);
+	x_pg_exec_ok(c, "SET random_page_cost = 1.1");
+	x_pg_exec_ok(c, "SET cpu_tuple_cost = 0.03");
+	/* 400 days, each day's rows together: 6 metrics x 4 channels x 5
+	 * topics for each of 3 organisations */
+	x_pg_exec_ok(c,
+		"INSERT INTO fig_agg(org_id, metric, day, channel, case_type, "
+		"topic, n, sum) SELECT o, m, to_char(date '2025-01-01' + d, "
+		"'YYYYMMDD')::bigint, ch, '*', tp, 1 + d % 7, d % 3 "
+		"FROM generate_series(0, 399) d, generate_series(1, 3) o, "
+		"unnest(array['inq', 'fcr', 'trf', 'case', 'dec', 'found']) m, "
+		"unnest(array['*', 'phone', 'chat', 'web']) ch, "
+		"unnest(array['*', '01', '02', '01.02', '02.03']) tp "
+		"ORDER BY d, o, m, ch, tp");
+	x_pg_exec_ok(c,
+		"INSERT INTO fig_proc(org_id, channel, case_type, topic, day, "
+		"n, secs) SELECT o, ch, '*', tp, to_char(date '2025-01-01' + "
+		"d, 'YYYYMMDD')::bigint, 3, '\\x010000000200000003000000' "
+		"FROM generate_series(0, 399) d, generate_series(1, 3) o, "
+		"unnest(array['*', 'phone', 'chat', 'web']) ch, "
+		"unnest(array['*', '01', '02', '01.02', '02.03']) tp "
+		"ORDER BY d, o, ch, tp");
+	x_pg_exec_ok(c, "VACUUM ANALYZE fig_agg, fig_proc");
+	x_pg_plan_has(c,
+		"EXPLAIN (ANALYZE, COSTS OFF) SELECT '', "
+		"coalesce(sum(n), 0)::bigint, coalesce(sum(sum), 0) FROM fig_agg "
+		"WHERE org_id = 2 AND metric = 'fcr' AND channel = "
+		"coalesce(NULL::text, '*') AND case_type = coalesce(NULL::text, "
+		"'*') AND topic = coalesce(substr(NULL::text, 1, 5), '*') AND "
+		"day BETWEEN 20250301 AND 20260228",
+		"Index Only Scan using fig_agg_pkey on fig_agg");
+	x_pg_plan_has(c,
+		"EXPLAIN (ANALYZE, COSTS OFF) SELECT coalesce(sum(n), 0)::bigint "
+		"FROM fig_proc WHERE org_id = 2 AND channel = 'phone' AND "
+		"case_type = coalesce(NULL::text, '*') AND topic = "
+		"coalesce(substr(NULL::text, 1, 5), '*') AND day BETWEEN "
+		"20250301 AND 20260228",
+		"Index Only Scan using fig_proc_pkey on fig_proc");
+	/* and the fold's upsert still finds its row by the key */
+	struct hh_tx *tx = x_begin(st, 1);
+	assert_int_equal(st->fig_agg_add(tx, 2, "fcr", 20250301, NULL, NULL,
+					 NULL, 2, 1),
+			 HH_OK);
+	x_commit(tx);
+	PGresult *r = PQexec(c, "SELECT n, sum FROM fig_agg WHERE org_id = 2 "
+				"AND metric = 'fcr' AND channel = '*' AND "
+				"case_type = '*' AND topic = '*' AND "
+				"day = 20250301");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(r), 1);
+	/* day 59 of the series: n 1 + 59 % 7 = 4, sum 59 % 3 = 2 */
+	assert_string_equal(PQgetvalue(r, 0, 0), "6");
+	assert_string_equal(PQgetvalue(r, 0, 1), "3");
+	PQclear(r);
+	PQfinish(c);
+	hh_store_close(st);
+	free(url);
+}
+
 static void t_pg_every_function_ported(void **state)
 {
 	struct x_fx *f = *state;
@@ -980,6 +1070,83 @@ static void t_pg_every_function_ported(void **state)
 	struct hh_tx *tx = x_begin(f->st, 1);
 	assert_int_equal(stubs.fig_reset(tx), HH_ERR_INTERNAL);
 	f->st->tx_rollback(tx);
+}
+
+/* pg-figures: every read's catch-up asks whether a final search is left
+ * unfolded (fig_search_rows, LIMIT 1). With statistics taken before a
+ * bulk fold (a copied year, analysed while nothing was folded) the
+ * planner took every row of the log to be unfolded and read the whole
+ * log to find none; the statement's order makes it read
+ * search_log_unfolded whatever the statistics say. The plan is seen in
+ * the transaction's own counters. */
+static enum hh_rc x_search_seen(void *p, const struct hh_fig_search_row *r)
+{
+	(void)r;
+	(*(int *)p)++;
+	return HH_OK;
+}
+
+/* The backend's reads of search_log so far (those not yet reported to
+ * the statistics): sequential scans, rows read from the table (by
+ * sequential or index scans), scans of search_log_unfolded. (Scans of
+ * search_log_at are no measure: the planner looks up the column's
+ * largest value there for "at < $1".) */
+static void x_search_scans(struct hh_tx *tx, int64_t out[3])
+{
+	PGresult *r;
+	assert_int_equal(
+		hh_pg_exec_sql(tx,
+			"SELECT seq_scan, seq_tup_read + idx_tup_fetch, "
+			"pg_stat_get_xact_numscans("
+			"'search_log_unfolded'::regclass) "
+			"FROM pg_stat_xact_user_tables WHERE relname = "
+			"'search_log'",
+			NULL, &r),
+		HH_OK);
+	for (int i = 0; i < 3; i++)
+		out[i] = g_int(r, 0, i);
+	PQclear(r);
+}
+
+static void t_pg_figures_unfolded_searches_by_index(void **state)
+{
+	(void)state;
+	char *url = pgt_empty_db("figsearch");
+	struct hh_store *st;
+	assert_int_equal(hh_store_open_postgres(url, 2, &st), HH_OK);
+	assert_int_equal(st->migrate(st->cls, NULL), HH_OK);
+	PGconn *c = PQconnectdb(url);
+	x_pg_exec_ok(c, "ALTER TABLE search_log SET (autovacuum_enabled = off)");
+	x_pg_exec_ok(c, "INSERT INTO search_log(at, query, municipality_id, "
+			"results) SELECT 1700000000 + i * 60, 'q', 1 + i % 3, "
+			"i % 4 FROM generate_series(1, 5000) i");
+	x_pg_exec_ok(c, "ANALYZE search_log"); /* nothing folded yet */
+	x_pg_exec_ok(c, "UPDATE search_log SET fig_folded = 1 WHERE id > 10");
+	struct hh_tx *tx = x_begin(st, 0);
+	int64_t before[3], after[3];
+	x_search_scans(tx, before);
+	int seen = 0;
+	assert_int_equal(st->fig_search_rows(tx, 1800000000, 1, x_search_seen,
+					     &seen),
+			 HH_OK);
+	assert_int_equal(seen, 1);
+	seen = 0;
+	assert_int_equal(st->fig_search_rows(tx, 1800000000, 1000,
+					     x_search_seen, &seen),
+			 HH_OK);
+	assert_int_equal(seen, 10);
+	x_search_scans(tx, after);
+	/* no sequential scan, the 10 unfolded rows read (twice), not the
+	 * 5,000 of the log, by two scans of search_log_unfolded */
+	assert_int_equal(after[0] - before[0], 0);
+	if (after[1] - before[1] > 100)
+		fail_msg("%lld rows of search_log read",
+			 (long long)(after[1] - before[1]));
+	assert_int_equal(after[2] - before[2], 2);
+	st->tx_rollback(tx);
+	PQfinish(c);
+	hh_store_close(st);
+	free(url);
 }
 
 int main(void)
@@ -1012,6 +1179,8 @@ int main(void)
 		T(t_pg_claims_at_once), /* pg-skip */
 		T(t_pg_claim_skips_a_locked_message),
 		T(t_pg_submission_locks_no_table), /* pg-ssi */
+		T(t_pg_figures_read_the_key_alone), /* pg-figures */
+		T(t_pg_figures_unfolded_searches_by_index),
 	};
 	int failed = cmocka_run_group_tests_name("store/postgres-only", own,
 						 NULL, NULL);
