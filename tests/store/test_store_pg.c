@@ -959,7 +959,7 @@ static void t_pg_claim_skips_a_locked_message(void **state)
 }
 
 /* pg-figures: a figure's days are read from the primary keys of fig_agg
- * and fig_proc alone (0035), as SQLite reads its WITHOUT ROWID tables:
+ * and fig_proc alone (0037), as SQLite reads its WITHOUT ROWID tables:
  * a year of daily rows written day by day, as the fold writes them,
  * lies one row a heap page apart, and reading them from the heap cost a
  * page per day (docs/postgres.md, "The service figures"). The plans of

@@ -1,6 +1,6 @@
--- 0035_figures_cover_pg.sql - pg-figures (issue 14): the service figures'
+-- 0037_figures_cover_pg.sql - pg-figures (issue 14): the service figures'
 -- daily aggregates read from their primary keys alone on PostgreSQL.
--- PostgreSQL's dialect has no counterpart in migrations/0035_figures_cover_pg.sql
+-- PostgreSQL's dialect has no counterpart in migrations/0037_figures_cover_pg.sql
 -- (a no-op there); see docs/postgres.md, "The service figures".
 --
 -- A figure for a filter and a period sums one range of fig_agg's primary
