@@ -611,5 +611,84 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/service-levels/{org}', { params: { org: 'nej' },
 		expect: 404 });
 
-	void admin;
+	// ---- webhooks (issue 15): the organisation's admin subscribes -------
+	// (docs/webhooks.md); the receiver's host does not resolve, so the
+	// delivery an article's change makes stays pending or fails: listed
+	const HOOK = { url: 'https://modtager.invalid/helhed-hook',
+		       events: ['article.changed', 'case.submitted'] };
+	const hook = await call('POST /api/v1/webhooks', { as: admin, body: HOOK,
+		expect: 201 });
+	if (!hook.body || !/^whsec_/.test(hook.body.secret || '') ||
+	    hook.body.active !== true)
+		throw new Error(`the new subscription and its secret: ${
+			JSON.stringify(hook.body)}`);
+	const hookId = hook.body.id;
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		url: 'http://modtager.invalid/helhed-hook' }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		url: 'https://bruger:kode@modtager.invalid/' }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		events: ['case.deleted'] }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		events: ['case.submitted', 'case.submitted'] }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		secret: 'whsec_x' }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { url: HOOK.url },
+		expect: 400 });
+	await call('POST /api/v1/webhooks', { as: manager, body: HOOK, expect: 403 });
+	await call('POST /api/v1/webhooks', { body: HOOK, expect: 401 });
+	const hooks = await call('GET /api/v1/webhooks', { as: admin, expect: 200 });
+	if (!(hooks.body.items || []).some((h) => h.id === hookId && !h.secret))
+		throw new Error(`the list lacks the subscription or shows its secret: ${
+			JSON.stringify(hooks.body)}`);
+	await call('GET /api/v1/webhooks', { as: token('901', 'admin'), expect: 200 });
+	await call('GET /api/v1/webhooks', { as: manager, expect: 403 });
+	await call('GET /api/v1/webhooks', { expect: 401 });
+	// an article's change makes a delivery to the subscription
+	const hookArt = { ...art, slug: 'openapi-webhook' };
+	await call('POST /api/v1/articles', { as: editor, body: hookArt, expect: 201 });
+	await call('DELETE /api/v1/articles/{slug}', { as: editor,
+		params: { slug: hookArt.slug }, expect: 200 });
+	const sent = await call('GET /api/v1/webhooks/deliveries', { as: admin,
+		query: { subscription: hookId, limit: 10 }, expect: 200 });
+	if (!(sent.body.items || []).some((d) => d.subscription_id === hookId &&
+					   d.type === 'article.changed'))
+		throw new Error(`no delivery of article.changed listed: ${
+			JSON.stringify(sent.body)}`);
+	await call('GET /api/v1/webhooks/deliveries', { as: admin, expect: 200 });
+	await call('GET /api/v1/webhooks/deliveries', { as: admin,
+		query: { limit: 0 }, expect: 400 });
+	await call('GET /api/v1/webhooks/deliveries', { as: admin,
+		query: { subscription: 'nej' }, expect: 400 });
+	await call('GET /api/v1/webhooks/deliveries', { as: manager, expect: 403 });
+	await call('GET /api/v1/webhooks/deliveries', { expect: 401 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { active: false }, expect: 204 });
+	const paused = await call('GET /api/v1/webhooks', { as: admin, expect: 200 });
+	if (!(paused.body.items || []).some((h) => h.id === hookId && !h.active))
+		throw new Error('the subscription is not paused');
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { active: true }, expect: 204 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { active: 'nej' }, expect: 400 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { active: true, url: HOOK.url }, expect: 400 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: 999999 },
+		body: { active: false }, expect: 404 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: manager, params: { id: hookId },
+		body: { active: false }, expect: 403 });
+	await call('PATCH /api/v1/webhooks/{id}', { params: { id: hookId },
+		body: { active: false }, expect: 401 });
+	await call('DELETE /api/v1/webhooks/{id}', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('DELETE /api/v1/webhooks/{id}', { params: { id: hookId },
+		expect: 401 });
+	await call('DELETE /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		expect: 204 });
+	await call('DELETE /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		expect: 404 });
+	const gone = await call('GET /api/v1/webhooks/deliveries', { as: admin,
+		query: { subscription: hookId }, expect: 200 });
+	if ((gone.body.items || []).length)
+		throw new Error('a deleted subscription\'s deliveries are still listed');
 }
