@@ -890,6 +890,36 @@ static void t_rotation_reseals_the_secret(void **state)
 	assert_false(key_in_use(f, now));
 }
 
+/* A server still on the key file it started with, after a rotation by
+ * another process has finished, writes no subscription whose secret it
+ * would seal under the retired key (its restart could not open it). */
+static void t_stale_server_seals_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct hh_store *stale = tu_store(f->dir, 2);
+	char keys[4200], err[300] = "";
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_load(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(stale, v), HH_OK);
+	struct hh_vault_rotation r;
+	assert_int_equal(hh_vault_rotate(f->st, 0, 0, &r, err, sizeof(err)),
+			 HH_OK);
+	assert_true(r.dropped);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://example.org/x", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(stale, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_ERR_INTERNAL);
+	hh_store_close(stale);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_subscriptions", 0, NULL), 0);
+	/* the current one writes it */
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+}
+
 /* A subscription made while the store had no key file keeps its secret
  * in clear; attaching a key file (hh_vault_start, as `serve` starts)
  * seals it, as citizens' CPR numbers, and deliveries still verify. */
@@ -936,6 +966,7 @@ int main(void)
 		T(t_unsubscribe),
 		T(t_rotation_reseals_the_secret),
 		T(t_clear_secret_sealed_at_start),
+		T(t_stale_server_seals_nothing),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
