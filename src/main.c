@@ -1454,9 +1454,10 @@ static int cmd_rotate_key(int argc, char **argv)
 		       r.started ? "new" : "resumed rotation to", r.seal_id,
 		       r.hash_id, path);
 	if (r.p.batches)
-		printf("re-sealed %lld citizens, %lld cases and %lld external "
-		       "cases in %d transactions\n", (long long)r.p.citizens,
-		       (long long)r.p.cases, (long long)r.p.external,
+		printf("re-sealed %lld citizens, %lld cases, %lld external "
+		       "cases and %lld webhook secrets in %d transactions\n",
+		       (long long)r.p.citizens, (long long)r.p.cases,
+		       (long long)r.p.external, (long long)r.p.webhooks,
 		       r.p.batches);
 	if (rc == HH_OK)
 		printf("%s\n", r.dropped ? "old keys removed from the key file"

@@ -129,6 +129,7 @@ enum hh_rc hh_vault_start(struct hh_store *st, const char *key_file,
 struct hh_vault_progress {
 	int64_t citizens, cases; /* rows sealed anew */
 	int64_t external;        /* x-ext: external cases sealed anew */
+	int64_t webhooks;        /* hooks-rotate: webhook secrets sealed anew */
 	int batches;
 	int done;                /* 1: no row is left under another key */
 };

@@ -328,6 +328,7 @@ struct batch {
 	struct hh_citizen *cits;
 	struct hh_case *cases;
 	struct hh_external_case *ext; /* x-ext: external cases */
+	struct hh_webhook_sub *hooks; /* hooks-rotate: webhook secrets */
 };
 
 static enum hh_rc collect_citizen(void *p, const struct hh_citizen *c)
@@ -349,6 +350,47 @@ static enum hh_rc collect_external(void *p, const struct hh_external_case *c)
 	struct batch *b = p;
 	b->ext[b->n++] = *c;
 	return HH_OK;
+}
+
+static enum hh_rc collect_webhook(void *p, const struct hh_webhook_sub *s)
+{
+	struct batch *b = p;
+	b->hooks[b->n++] = *s;
+	return HH_OK;
+}
+
+/* hooks-rotate (issue 15): a webhook subscription's signing secret,
+ * sealed as a case's data: opened with the key it names (or taken as it
+ * is when in clear, made while the store had no key file) and sealed
+ * under the current seal key. */
+static enum hh_rc webhooks_tx(struct hh_tx *tx, void *p)
+{
+	struct batch *b = p;
+	struct hh_store *st = tx->store;
+	b->n = 0;
+	b->last = b->after;
+	enum hh_rc rc = st->webhook_seal_scan(tx, &b->a, b->after,
+					      hh_vault_seal_id(b->v), b->limit,
+					      collect_webhook, b);
+	for (int i = 0; rc == HH_OK && i < b->n; i++) {
+		const struct hh_webhook_sub *s = &b->hooks[i];
+		const char *clear = s->secret, *sealed;
+		if (hh_vault_is_sealed(s->secret))
+			rc = hh_vault_open(b->v, &b->a, s->secret, &clear);
+		if (rc != HH_OK) {
+			hh_log(HH_LOG_ERROR, "cannot open the signing secret of "
+			       "webhook subscription %lld: %s", (long long)s->id,
+			       rc == HH_ERR_NOT_FOUND
+				       ? "its key is not in the key file"
+				       : "the key file's key does not open it");
+			return HH_ERR_INTERNAL;
+		}
+		rc = hh_vault_seal(b->v, &b->a, clear, &sealed);
+		if (rc == HH_OK)
+			rc = st->webhook_seal_set(tx, s->id, sealed);
+		b->last = s->id;
+	}
+	return rc;
 }
 
 /* x-ext (issue 15): an external case's CPR number, as a citizen's. */
@@ -448,8 +490,11 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 		batch = HH_VAULT_BATCH;
 	struct batch b = { .v = v, .limit = batch };
 	enum hh_rc rc = HH_OK;
-	static hh_tx_fn const tables[] = { citizens_tx, cases_tx, external_tx };
-	for (int table = 0; table < 3 && rc == HH_OK; table++) {
+	static hh_tx_fn const tables[] = { citizens_tx, cases_tx, external_tx,
+					   webhooks_tx };
+	int64_t *const counts[] = { &p->citizens, &p->cases, &p->external,
+				    &p->webhooks };
+	for (int table = 0; table < 4 && rc == HH_OK; table++) {
 		b.after = 0;
 		for (;;) {
 			if (max_batches && p->batches == max_batches)
@@ -458,6 +503,8 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 			b.cits = hh_arena_alloc(&b.a, sizeof(*b.cits) * (size_t)batch);
 			b.cases = hh_arena_alloc(&b.a, sizeof(*b.cases) * (size_t)batch);
 			b.ext = hh_arena_alloc(&b.a, sizeof(*b.ext) * (size_t)batch);
+			b.hooks = hh_arena_alloc(&b.a,
+						 sizeof(*b.hooks) * (size_t)batch);
 			rc = hh_store_run_tx(st, 1, tables[table], &b);
 			hh_arena_clear(&b.a);
 			if (rc != HH_OK)
@@ -465,8 +512,7 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 			if (!b.n)
 				break;
 			p->batches++;
-			*(table == 2 ? &p->external
-				     : table ? &p->cases : &p->citizens) += b.n;
+			*counts[table] += b.n;
 			b.after = b.last;
 			if (b.n < batch)
 				break;
@@ -590,11 +636,13 @@ enum hh_rc hh_vault_start(struct hh_store *st, const char *key_file,
 		return rc;
 	struct hh_vault_progress p;
 	rc = hh_vault_reseal(st, HH_VAULT_BATCH, 0, &p);
-	if (rc == HH_OK && (p.citizens || p.cases))
+	if (rc == HH_OK && (p.citizens || p.cases || p.external || p.webhooks))
 		hh_log(HH_LOG_INFO,
-		       "sealed the CPR numbers of %lld citizens and %lld cases "
-		       "under key %s",
-		       (long long)p.citizens, (long long)p.cases, now);
+		       "sealed the CPR numbers of %lld citizens, %lld cases and "
+		       "%lld external cases and the signing secrets of %lld "
+		       "webhook subscriptions under key %s",
+		       (long long)p.citizens, (long long)p.cases,
+		       (long long)p.external, (long long)p.webhooks, now);
 	if (rc != HH_OK)
 		snprintf(err, errsz, "cannot seal the CPR numbers in %s (%s)",
 			 db_path, hh_rc_name(rc));

@@ -114,12 +114,19 @@ struct sub_ctx {
 	struct hh_webhook_sub *s;
 	struct hh_webhook_topic *t;
 	int n;
+	struct hh_arena *a;
+	int sealed; /* the secret is sealed with the vault */
 };
 
 static enum hh_rc sub_tx(struct hh_tx *tx, void *p)
 {
 	struct sub_ctx *c = p;
-	return tx->store->webhook_sub_insert(tx, c->s, c->t, c->n);
+	/* hooks-rotate: not under a key a finished `helhed rotate-key` has
+	 * retired (a server still on its old key file), as external cases */
+	enum hh_rc rc = c->sealed ? hh_vault_keys_current(tx, c->a) : HH_OK;
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_insert(tx, c->s, c->t, c->n);
+	return rc;
 }
 
 enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
@@ -180,7 +187,7 @@ enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
 	out->active = in->active != 0;
 	out->created_at = hh_now_us() / 1000000;
 	out->created_by = who->label ? who->label : "system";
-	struct sub_ctx c = { out, t, nt };
+	struct sub_ctx c = { out, t, nt, a, v != NULL };
 	rc = hh_store_run_tx(st, 1, sub_tx, &c);
 	if (rc == HH_OK)
 		out->secret = hh_arena_strdup(a, secret);

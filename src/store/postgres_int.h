@@ -249,6 +249,8 @@ enum pg_stmt_id {
 	P_WH_CLAIM,
 	P_WH_RECORD,
 	P_WH_LIST,
+	P_WH_SEAL_SCAN, /* hooks-rotate */
+	P_WH_SEAL_SET,
 	P__COUNT
 };
 

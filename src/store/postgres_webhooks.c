@@ -72,6 +72,15 @@ static const char *const stmt_sql[P__COUNT] = {
 		"JOIN webhook_subscriptions s ON s.id = d.subscription_id "
 		"WHERE s.organisation_id = $1 AND ($2 = 0 OR s.id = $2) "
 		"AND d.state <> 'skipped' ORDER BY d.id DESC LIMIT $3",
+	/* hooks-rotate: secrets not sealed under key $2 (in clear, or
+	 * "v1:OTHER:..."); compared by prefix, as a key id is no pattern */
+	[P_WH_SEAL_SCAN] =
+		"SELECT id, organisation_id, url, secret, events, active, "
+		"created_at, created_by FROM webhook_subscriptions "
+		"WHERE id > $1 AND left(secret, length($2) + 4) "
+		"<> 'v1:' || $2 || ':' ORDER BY id LIMIT $3",
+	[P_WH_SEAL_SET] =
+		"UPDATE webhook_subscriptions SET secret = $2 WHERE id = $1",
 };
 
 enum hh_rc hh_pg_webhook_outbox(struct hh_tx *tx, const struct hh_event *e)
@@ -278,8 +287,32 @@ static enum hh_rc delivery_list(struct hh_tx *tx, struct hh_arena *a,
 		     delivery_row, a, cb, ctx);
 }
 
+static enum hh_rc seal_scan(struct hh_tx *tx, struct hh_arena *a,
+			    int64_t after_id, const char *seal_key, int limit,
+			    hh_webhook_sub_cb cb, void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, after_id);
+	p_text(&p, seal_key);
+	p_limit(&p, limit);
+	PG_MANY_ROWS(tx, P_WH_SEAL_SCAN, &p, struct hh_webhook_sub, sub_row, a,
+		     cb, ctx);
+}
+
+static enum hh_rc seal_set(struct hh_tx *tx, int64_t id, const char *secret)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, id);
+	p_text(&p, secret);
+	return RUN(tx, P_WH_SEAL_SET, &p, NULL);
+}
+
 void hh_pg_fill_webhooks(struct hh_store *st)
 {
+	st->webhook_seal_scan = seal_scan;
+	st->webhook_seal_set = seal_set;
 	st->webhook_sub_insert = sub_insert;
 	st->webhook_sub_list = sub_list;
 	st->webhook_sub_delete = sub_delete;

@@ -251,6 +251,8 @@ enum stmt_id {
 	S_WH_CLAIMED_ROW,
 	S_WH_RECORD,
 	S_WH_LIST,
+	S_WH_SEAL_SCAN, /* hooks-rotate */
+	S_WH_SEAL_SET,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,

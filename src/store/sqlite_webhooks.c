@@ -67,6 +67,15 @@ static const char *const stmt_sql[S__COUNT] = {
 		"JOIN webhook_subscriptions s ON s.id = d.subscription_id "
 		"WHERE s.organisation_id = ?1 AND (?2 = 0 OR s.id = ?2) "
 		"AND d.state <> 'skipped' ORDER BY d.id DESC LIMIT ?3",
+	/* hooks-rotate: secrets not sealed under key ?2 (in clear, or
+	 * "v1:OTHER:..."); compared by prefix, as a key id is no pattern */
+	[S_WH_SEAL_SCAN] =
+		"SELECT id, organisation_id, url, secret, events, active, "
+		"created_at, created_by FROM webhook_subscriptions "
+		"WHERE id > ?1 AND substr(secret, 1, length(?2) + 4) "
+		"<> 'v1:' || ?2 || ':' ORDER BY id LIMIT ?3",
+	[S_WH_SEAL_SET] =
+		"UPDATE webhook_subscriptions SET secret = ?2 WHERE id = ?1",
 };
 
 enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e)
@@ -308,8 +317,31 @@ static enum hh_rc delivery_list(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_webhook_delivery, delivery_row, a, cb, ctx);
 }
 
+static enum hh_rc seal_scan(struct hh_tx *tx, struct hh_arena *a,
+			    int64_t after_id, const char *seal_key, int limit,
+			    hh_webhook_sub_cb cb, void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_WH_SEAL_SCAN);
+	sqlite3_bind_int64(st, 1, after_id);
+	bind_text(st, 2, seal_key);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+	MANY_ROWS(tx, st, struct hh_webhook_sub, sub_row, a, cb, ctx);
+}
+
+static enum hh_rc seal_set(struct hh_tx *tx, int64_t id, const char *secret)
+{
+	FAULT(tx);
+	STMT(tx, S_WH_SEAL_SET);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, secret);
+	return hh_sq_exec(tx, st);
+}
+
 void hh_sq_fill_webhooks(struct hh_store *st)
 {
+	st->webhook_seal_scan = seal_scan;
+	st->webhook_seal_set = seal_set;
 	st->webhook_sub_insert = sub_insert;
 	st->webhook_sub_list = sub_list;
 	st->webhook_sub_delete = sub_delete;

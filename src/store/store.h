@@ -1165,6 +1165,17 @@ struct hh_store {
 					    int64_t sub_id, int64_t limit,
 					    hh_webhook_delivery_cb cb,
 					    void *ctx);
+	/* hooks-rotate: signing secrets at rest, as external_seal_scan and
+	 * external_seal_set: scan streams, by id from after_id on, at most
+	 * limit subscriptions whose secret is not sealed under seal_key
+	 * ("v1:SEAL_KEY:..."; secrets in clear too); set writes the secret
+	 * of subscription id (no event). */
+	enum hh_rc (*webhook_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					int64_t after_id, const char *seal_key,
+					int limit, hh_webhook_sub_cb cb,
+					void *ctx);
+	enum hh_rc (*webhook_seal_set)(struct hh_tx *tx, int64_t id,
+				       const char *secret);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -781,6 +781,174 @@ static void t_unsubscribe(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* ---- hooks-rotate: the secrets through a key rotation ------------------ */
+
+struct keys_seen {
+	char ids[8][40];
+	int n;
+};
+
+static enum hh_rc keep_key(void *p, const char *id)
+{
+	struct keys_seen *k = p;
+	if (id && k->n < 8)
+		snprintf(k->ids[k->n++], sizeof(k->ids[0]), "%s", id);
+	return HH_OK;
+}
+
+static enum hh_rc keys_tx(struct hh_tx *tx, void *p)
+{
+	struct hh_arena a;
+	hh_arena_init(&a);
+	enum hh_rc rc = tx->store->seal_keys_in_use(tx, &a, keep_key, p);
+	hh_arena_clear(&a);
+	return rc;
+}
+
+static int key_in_use(struct fx *f, const char *id)
+{
+	struct keys_seen k = { .n = 0 };
+	assert_int_equal(hh_store_run_tx(f->st, 0, keys_tx, &k), HH_OK);
+	for (int i = 0; i < k.n; i++)
+		if (!strcmp(k.ids[i], id))
+			return 1;
+	return 0;
+}
+
+/* The key id a stored secret "v1:KEYID:..." names, into out ("" when
+ * the secret is in clear). */
+static void stored_key(struct fx *f, int64_t id, char *out, size_t sz)
+{
+	char n[32];
+	snprintf(n, sizeof(n), "%lld", (long long)id);
+	struct tu_sql_arg arg = TU_TEXT(n);
+	char *s = tu_sql(f->dir, "SELECT secret FROM webhook_subscriptions "
+				 "WHERE id = ?1", 1, &arg);
+	assert_non_null(s);
+	out[0] = 0;
+	if (hh_vault_is_sealed(s)) {
+		const char *k = s + 3, *e = strchr(k, ':');
+		assert_non_null(e);
+		snprintf(out, sz, "%.*s", (int)(e - k), k);
+	} else {
+		assert_true(!strncmp(s, "whsec_", 6));
+	}
+	free(s);
+}
+
+/* The store closed and opened again with its key file read again, as
+ * `serve` does after a restart. */
+static void restart(struct fx *f)
+{
+	hh_store_close(f->st);
+	f->st = tu_store(f->dir, 2);
+	char keys[4200], err[200];
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_load(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(f->st, v), HH_OK);
+}
+
+/* `helhed rotate-key` re-seals a subscription's secret under the new
+ * key: the old key is no longer in use and leaves the key file, and
+ * after a restart with that key file a delivery is still signed with
+ * the same secret, which the receiver verifies. */
+static void t_rotation_reseals_the_secret(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	char old[40], now[40];
+	stored_key(f, id, old, sizeof(old));
+	assert_true(old[0]);
+	assert_true(key_in_use(f, old));
+	struct hh_vault_rotation r;
+	char err[300] = "";
+	assert_int_equal(hh_vault_rotate(f->st, 0, 0, &r, err, sizeof(err)),
+			 HH_OK);
+	assert_true(r.started);
+	assert_int_equal(r.p.webhooks, 1);
+	assert_true(r.dropped);
+	stored_key(f, id, now, sizeof(now));
+	assert_string_equal(now, r.seal_id);
+	assert_string_not_equal(now, old);
+	assert_false(key_in_use(f, old));
+	assert_true(key_in_use(f, now));
+	restart(f);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(received(&f->rx), 1);
+	assert_true(f->rx.got[0].valid);
+	/* a second rotation has nothing left over and moves it again */
+	assert_int_equal(hh_vault_rotate(f->st, 0, 0, &r, err, sizeof(err)),
+			 HH_OK);
+	assert_int_equal(r.p.webhooks, 1);
+	assert_false(key_in_use(f, now));
+}
+
+/* A server still on the key file it started with, after a rotation by
+ * another process has finished, writes no subscription whose secret it
+ * would seal under the retired key (its restart could not open it). */
+static void t_stale_server_seals_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct hh_store *stale = tu_store(f->dir, 2);
+	char keys[4200], err[300] = "";
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	struct hh_vault *v;
+	assert_int_equal(hh_vault_load(keys, &v, err, sizeof(err)), HH_OK);
+	assert_int_equal(hh_vault_attach(stale, v), HH_OK);
+	struct hh_vault_rotation r;
+	assert_int_equal(hh_vault_rotate(f->st, 0, 0, &r, err, sizeof(err)),
+			 HH_OK);
+	assert_true(r.dropped);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://example.org/x", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(stale, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_ERR_INTERNAL);
+	hh_store_close(stale);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_subscriptions", 0, NULL), 0);
+	/* the current one writes it */
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+}
+
+/* A subscription made while the store had no key file keeps its secret
+ * in clear; attaching a key file (hh_vault_start, as `serve` starts)
+ * seals it, as citizens' CPR numbers, and deliveries still verify. */
+static void t_clear_secret_sealed_at_start(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	hh_store_close(f->st);
+	f->st = tu_store(f->dir, 2); /* no vault */
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	char key[40];
+	stored_key(f, id, key, sizeof(key));
+	assert_string_equal(key, "");
+	char keys[4200], err[300] = "";
+	snprintf(keys, sizeof(keys), "%s/helhed.keys", f->dir);
+	assert_int_equal(hh_vault_start(f->st, keys, f->dir, err, sizeof(err)),
+			 HH_OK);
+	stored_key(f, id, key, sizeof(key));
+	assert_string_equal(key, hh_vault_seal_id(hh_vault_of(f->st)));
+	assert_true(key_in_use(f, key));
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 1);
+	assert_true(f->rx.got[0].valid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +964,9 @@ int main(void)
 		T(t_two_instances_post_each_once),
 		T(t_paused_then_resumed),
 		T(t_unsubscribe),
+		T(t_rotation_reseals_the_secret),
+		T(t_clear_secret_sealed_at_start),
+		T(t_stale_server_seals_nothing),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

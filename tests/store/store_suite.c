@@ -1287,6 +1287,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_id_blocks_two_instances),
 		T(t_subscribers),
 		T(t_seal_columns),
+		T(t_webhook_seal_scan), /* hooks-rotate */
 		T(t_inquiry_insert_get_update),
 		T(t_inquiry_lists),
 		T(t_inquiry_codes),

@@ -172,3 +172,76 @@ static void t_seal_columns(void **state)
 	assert_string_equal(got.state, "s");
 	x_commit(tx);
 }
+
+/* hooks-rotate: webhook_seal_scan streams, by id, the subscriptions
+ * whose secret is not sealed under the key asked for (in clear, or
+ * under another key; a key id that only begins like another's is
+ * another key), and webhook_seal_set writes one's secret back. */
+static enum hh_rc x_collect_hook(void *p, const struct hh_webhook_sub *s)
+{
+	struct hh_buf *b = p;
+	hh_buf_printf(b, "%s ", s->secret);
+	return HH_OK;
+}
+
+static const char *x_hook_scan(struct x_fx *f, int64_t after,
+			       const char *seal, int limit)
+{
+	struct hh_buf b;
+	hh_buf_init(&b);
+	struct hh_tx *tx = x_begin(f->st, 0);
+	assert_int_equal(f->st->webhook_seal_scan(tx, &f->a, after, seal, limit,
+						  x_collect_hook, &b), HH_OK);
+	x_commit(tx);
+	const char *s = hh_arena_strdup(&f->a, hh_buf_str(&b));
+	hh_buf_clear(&b);
+	return s;
+}
+
+static void t_webhook_seal_scan(void **state)
+{
+	struct x_fx *f = *state;
+	int64_t org = x_put_org(f->st, "901", "Nordskov", HH_ORG_MUNICIPALITY);
+	struct hh_webhook_topic wt = { .type = "case.submitted",
+				       .entity = "case", .action = "submit" };
+	const char *secrets[] = { "v1:ka:AAA", "whsec_BBB", "v1:kb:CCC",
+				  "v1:kab:DDD" };
+	struct hh_webhook_sub w[4];
+	struct hh_tx *tx = x_begin(f->st, 1);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct hh_webhook_sub){ .org_id = org,
+						.url = "https://x.test/h",
+						.secret = secrets[i],
+						.events = "case.submitted",
+						.active = 1, .created_at = 1,
+						.created_by = "user:1" };
+		assert_int_equal(f->st->webhook_sub_insert(tx, &w[i], &wt, 1),
+				 HH_OK);
+	}
+	x_commit(tx);
+	assert_string_equal(x_hook_scan(f, 0, "ka", 10),
+			    "whsec_BBB v1:kb:CCC v1:kab:DDD ");
+	assert_string_equal(x_hook_scan(f, 0, "kb", 10),
+			    "v1:ka:AAA whsec_BBB v1:kab:DDD ");
+	assert_string_equal(x_hook_scan(f, 0, "ka", 1), "whsec_BBB ");
+	assert_string_equal(x_hook_scan(f, w[1].id, "ka", 10),
+			    "v1:kb:CCC v1:kab:DDD ");
+	x_same_keys(x_keys_in_use(f), "ka kb kab ");
+	tx = x_begin(f->st, 1);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(f->st->webhook_seal_set(tx, w[i].id, "v1:ka:NEW"),
+				 HH_OK);
+	x_commit(tx);
+	assert_string_equal(x_hook_scan(f, 0, "ka", 10), "");
+	x_same_keys(x_keys_in_use(f), "ka ");
+	/* nothing else of the subscription changes */
+	struct hh_buf b;
+	hh_buf_init(&b);
+	tx = x_begin(f->st, 0);
+	assert_int_equal(f->st->webhook_sub_list(tx, &f->a, org, x_collect_hook,
+						 &b), HH_OK);
+	x_commit(tx);
+	assert_string_equal(hh_buf_str(&b),
+			    "v1:ka:AAA v1:ka:NEW v1:ka:NEW v1:ka:NEW ");
+	hh_buf_clear(&b);
+}
