@@ -308,7 +308,7 @@ static int parse_file(struct parse *p)
 	if (!p->r)
 		return -2;
 	xmlTextReaderSetStructuredErrorHandler(p->r, xml_error, p);
-	int rc, doctype = 0, root_line = 0;
+	int rc = 0, doctype = 0, root_line = 0;
 	while (!p->failed && (rc = xmlTextReaderRead(p->r)) == 1) {
 		int type = xmlTextReaderNodeType(p->r);
 		int d = xmlTextReaderDepth(p->r);
