@@ -5,7 +5,7 @@
 // src/app/routes.c, and every documented operation is called on a real
 // server (a fresh demo database on a loopback port) whose every answer,
 // status and body, must be one the description documents for it. ajv
-// validates the bodies; nothing here reads the network or ../shared.
+// validates the bodies; nothing here reads the network or any file outside the repository.
 //
 // Usage: HELHED_BIN=build/helhed node tests/openapi/check.mjs
 // Prints "ok - name" / "not ok - name" and ends with
