@@ -320,6 +320,17 @@ struct pg {
  * hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED, ...). */
 #define PG_TX_READ_COMMITTED 2
 
+/* A claim of work due (message_claim, webhook_claim): runs statement id
+ * (its text sql) with (now, lease, limit) in a READ COMMITTED
+ * transaction of its own, retried as any transaction; *res gets the
+ * claimed rows (the caller streams and clears them), NULL on an error.
+ * CLAIM(s, id, ...) passes the calling file's text of id. */
+enum hh_rc hh_pg_claim(struct pg *s, enum pg_stmt_id id, const char *sql,
+		       int64_t now, int64_t lease, int64_t limit,
+		       PGresult **res);
+#define CLAIM(s, id, now, lease, limit, res) \
+	hh_pg_claim(s, id, stmt_sql[id], now, lease, limit, res)
+
 static inline struct pg *pg_of(struct hh_tx *tx)
 {
 	return tx->store->cls;

@@ -436,6 +436,8 @@ static void msg_row(struct hh_arena *a, const PGresult *r, int i,
 }
 
 struct claim_ctx {
+	enum pg_stmt_id id;
+	const char *sql;
 	int64_t now, lease, limit;
 	PGresult *res; /* the claimed rows, once the statement ran */
 };
@@ -452,7 +454,22 @@ static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
 	p_int(&p, x->now);
 	p_int(&p, x->lease);
 	p_int(&p, x->limit);
-	return RUN(tx, P_MSG_CLAIM, &p, &x->res);
+	return hh_pg_exec(tx, x->id, x->sql, &p, &x->res);
+}
+
+enum hh_rc hh_pg_claim(struct pg *s, enum pg_stmt_id id, const char *sql,
+		       int64_t now, int64_t lease, int64_t limit,
+		       PGresult **res)
+{
+	struct claim_ctx x = { id, sql, now, lease, limit, NULL };
+	enum hh_rc rc = hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED,
+					claim_tx, &x);
+	if (rc != HH_OK && x.res) {
+		PQclear(x.res);
+		x.res = NULL;
+	}
+	*res = x.res;
+	return rc;
 }
 
 /* pg-skip: the claim in a READ COMMITTED transaction of its own, on a
@@ -470,15 +487,11 @@ static enum hh_rc message_claim(void *cls, struct hh_arena *a, int64_t now,
 	struct pg *s = cls;
 	if (limit < 1)
 		return HH_ERR_INVALID;
-	struct claim_ctx x = { now, lease, limit, NULL };
-	enum hh_rc rc = hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED,
-					claim_tx, &x);
-	if (rc != HH_OK) {
-		if (x.res)
-			PQclear(x.res);
+	PGresult *res;
+	enum hh_rc rc = CLAIM(s, P_MSG_CLAIM, now, lease, limit, &res);
+	if (rc != HH_OK)
 		return rc;
-	}
-	PG_STREAM_ROWS(x.res, struct hh_message_row, msg_row, a, cb, ctx);
+	PG_STREAM_ROWS(res, struct hh_message_row, msg_row, a, cb, ctx);
 }
 
 static enum hh_rc message_list(struct hh_tx *tx, struct hh_arena *a,

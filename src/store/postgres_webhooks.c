@@ -213,26 +213,6 @@ static void claimed_row(struct hh_arena *a, const PGresult *r, int i,
 	e->after = g_text(a, r, i, 22);
 }
 
-struct claim_ctx {
-	int64_t now, lease, limit;
-	PGresult *res;
-};
-
-static enum hh_rc claim_tx(struct hh_tx *tx, void *arg)
-{
-	struct claim_ctx *x = arg;
-	if (x->res) { /* an attempt before this one */
-		PQclear(x->res);
-		x->res = NULL;
-	}
-	FAULT(tx);
-	struct pg_params p = { 0 };
-	p_int(&p, x->now);
-	p_int(&p, x->lease);
-	p_int(&p, x->limit);
-	return RUN(tx, P_WH_CLAIM, &p, &x->res);
-}
-
 /* The claim in a READ COMMITTED transaction of its own (as
  * message_claim), the rows streamed once it has committed. */
 static enum hh_rc claim(void *cls, struct hh_arena *a, int64_t now,
@@ -242,15 +222,11 @@ static enum hh_rc claim(void *cls, struct hh_arena *a, int64_t now,
 	struct pg *s = cls;
 	if (limit < 1)
 		return HH_ERR_INVALID;
-	struct claim_ctx x = { now, lease, limit, NULL };
-	enum hh_rc rc = hh_store_run_tx(&s->store, PG_TX_READ_COMMITTED,
-					claim_tx, &x);
-	if (rc != HH_OK) {
-		if (x.res)
-			PQclear(x.res);
+	PGresult *res;
+	enum hh_rc rc = CLAIM(s, P_WH_CLAIM, now, lease, limit, &res);
+	if (rc != HH_OK)
 		return rc;
-	}
-	PG_STREAM_ROWS(x.res, struct hh_webhook_delivery, claimed_row, a, cb,
+	PG_STREAM_ROWS(res, struct hh_webhook_delivery, claimed_row, a, cb,
 		       ctx);
 }
 
