@@ -14,9 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/tcp.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -31,21 +29,8 @@ struct static_file {
 	char etag[24];
 };
 
-/* Workers counted apart in /metrics; more share the last slot. */
-#define HH_MAX_WORKERS 64
-
-/* The worker thread's slot in its server's by_worker (-1: not yet). A
- * worker thread serves one server all its life. */
-static _Thread_local int worker_slot = -1;
-
 struct hh_server {
 	struct MHD_Daemon *daemon;
-	/* the listening socket and the thread that accepts on it and hands
-	 * each connection to MHD's workers in turn (see accept_main) */
-	int listen_fd;
-	pthread_t acceptor;
-	int acceptor_started;
-	atomic_int accept_stop;
 	const struct hh_route *routes;
 	struct hh_app *app;
 	struct hh_server_config cfg;
@@ -55,10 +40,6 @@ struct hh_server {
 	atomic_long in_flight;
 	atomic_long requests;
 	atomic_long by_class[6]; /* 1xx..5xx */
-	/* requests begun per MHD worker, in the order the workers first
-	 * served one (/metrics: how evenly the acceptor spreads them) */
-	atomic_long by_worker[HH_MAX_WORKERS];
-	atomic_int n_workers;
 	atomic_llong duration_us;
 	int64_t started_us;
 
@@ -1000,11 +981,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct hh_server *s = cls;
 	struct hh_req *r = *con_cls;
 	if (!r) {
-		if (worker_slot < 0) {
-			int n = atomic_fetch_add(&s->n_workers, 1);
-			worker_slot = n < HH_MAX_WORKERS ? n : HH_MAX_WORKERS - 1;
-		}
-		atomic_fetch_add(&s->by_worker[worker_slot], 1);
 		r = hh_xcalloc(1, sizeof(*r));
 		hh_arena_init(&r->arena);
 		hh_buf_init(&r->body);
@@ -1101,91 +1077,6 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
 }
 
-/* The acceptor: MHD's own accept lets whichever worker wakes first take
- * up to ten new connections in a row, so a client (or a load balancer)
- * opening its connections together often landed them all on one worker
- * while the other idled: with wrk -c64, one of two workers served 0 %,
- * 55 % or 65 % of the requests in three runs. Each connection stays
- * with its worker while kept alive, so that imbalance lasted, and it
- * set the tail of the latency. This thread accepts instead and hands
- * each connection to MHD_add_connection, which gives it to worker (fd
- * mod workers) when that one has room: kept-alive connections, whose
- * descriptors are taken in turn, spread evenly. MHD still applies its
- * connection limits (per client too) and closes what it refuses. */
-static void *accept_main(void *arg)
-{
-	struct hh_server *s = arg;
-	for (;;) {
-		struct sockaddr_storage addr;
-		socklen_t len = sizeof(addr);
-		int fd = accept4(s->listen_fd, (struct sockaddr *)&addr, &len,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (atomic_load(&s->accept_stop)) {
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EAGAIN || errno == EPROTO)
-				continue;
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				/* out of descriptors or memory: let
-				 * connections close, then go on */
-				struct timespec ts = { 0, 10 * 1000000L };
-				nanosleep(&ts, NULL);
-				continue;
-			}
-			hh_log(HH_LOG_ERROR, "accept: %s", strerror(errno));
-			struct timespec ts = { 0, 100 * 1000000L };
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		int one = 1;
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				 sizeof(one));
-		/* MHD closes the socket when it refuses it */
-		(void)MHD_add_connection(s->daemon, fd, (struct sockaddr *)&addr,
-					 len);
-	}
-	return NULL;
-}
-
-/* Opens the listening socket of sa (backlog 1024) into s->listen_fd. */
-static int open_listen(struct hh_server *s, const struct sockaddr_in *sa)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	int one = 1;
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) ||
-	    listen(fd, 1024)) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return 0;
-	}
-	s->listen_fd = fd;
-	return 1;
-}
-
-/* Stops accepting: wakes the acceptor (shutdown makes a blocked accept
- * return on Linux), joins it and closes the socket. */
-static void accept_stop(struct hh_server *s)
-{
-	if (s->listen_fd < 0)
-		return;
-	atomic_store(&s->accept_stop, 1);
-	(void)shutdown(s->listen_fd, SHUT_RDWR);
-	if (s->acceptor_started)
-		pthread_join(s->acceptor, NULL);
-	s->acceptor_started = 0;
-	close(s->listen_fd);
-	s->listen_fd = -1;
-}
-
 /* Lets the lane workers finish what is queued, then joins them. */
 static void lane_stop(struct hh_server *s)
 {
@@ -1240,7 +1131,6 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		return HH_ERR_INVALID;
 	}
 	struct hh_server *s = hh_xcalloc(1, sizeof(*s));
-	s->listen_fd = -1;
 	s->routes = routes;
 	s->app = app;
 	s->cfg = *cfg;
@@ -1292,7 +1182,28 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		free(s->lane_q);
 		s->lane_q = NULL;
 	}
-	if (!open_listen(s, &sa)) {
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	/* Handlers may read the server (GET /metrics) as soon as the first
+	 * request arrives, which can be before MHD_start_daemon returns. */
+	*out = s;
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+		MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(s->cfg.per_client > 0 ? s->cfg.per_client : 0),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* MHD's default: room for 16 KB and more of request
+		 * headers. MHD zeroes the whole pool before each request on
+		 * a kept-alive connection, so 64 KB cost a 64 KB memset per
+		 * request (4% of a search's CPU) and bought nothing. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		MHD_OPTION_END);
+	if (!s->daemon) {
 		hh_log(HH_LOG_ERROR, "cannot listen on %s: %s", cfg->listen,
 		       strerror(errno));
 		lane_stop(s);
@@ -1301,53 +1212,9 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		*out = NULL;
 		return HH_ERR_IO;
 	}
-	/* MHD_USE_NO_LISTEN_SOCKET: the acceptor hands MHD the connections
-	 * (accept_main); ALLOW_SUSPEND_RESUME brings the inter-thread
-	 * signal that wakes a worker for a connection added to it */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-			 MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
-	/* Handlers may read the server (GET /metrics) as soon as the first
-	 * request arrives, which can be before MHD_start_daemon returns. */
-	*out = s;
-	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
-		MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)(s->cfg.per_client > 0 ? s->cfg.per_client : 0),
-		/* MHD's default: room for 16 KB and more of request
-		 * headers. MHD zeroes the whole pool before each request on
-		 * a kept-alive connection, so 64 KB cost a 64 KB memset per
-		 * request (4% of a search's CPU) and bought nothing. */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-		MHD_OPTION_END);
-	if (s->daemon) {
-		s->acceptor_started = pthread_create(&s->acceptor, NULL,
-						     accept_main, s) == 0;
-		if (!s->acceptor_started) {
-			MHD_stop_daemon(s->daemon);
-			s->daemon = NULL;
-		}
-	}
-	if (!s->daemon) {
-		hh_log(HH_LOG_ERROR, "cannot serve on %s: %s", cfg->listen,
-		       strerror(errno));
-		accept_stop(s);
-		lane_stop(s);
-		waits_stop(s);
-		free_server(s);
-		*out = NULL;
-		return HH_ERR_IO;
-	}
-	struct sockaddr_in bound;
-	socklen_t blen = sizeof(bound);
-	s->port = getsockname(s->listen_fd, (struct sockaddr *)&bound, &blen)
-			  ? ntohs(sa.sin_port)
-			  : ntohs(bound.sin_port);
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : ntohs(sa.sin_port);
 	return HH_OK;
 }
 
@@ -1361,7 +1228,9 @@ void hh_server_stop(struct hh_server *s, int timeout_ms)
 	if (!s)
 		return;
 	/* Stop accepting, then let requests in progress finish. */
-	accept_stop(s);
+	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	/* parked requests answer now with what they have */
 	waits_stop(s);
 	int64_t deadline = hh_mono_us() + (int64_t)timeout_ms * 1000;
@@ -1391,14 +1260,6 @@ void hh_server_metrics(struct hh_server *s, struct hh_buf *b)
 	for (int c = 1; c <= 5; c++)
 		hh_buf_printf(b, "helhed_http_requests_total{class=\"%dxx\"} %ld\n",
 			      c, atomic_load(&s->by_class[c]));
-	hh_buf_puts(b, "# HELP helhed_http_worker_requests_total Requests begun "
-		       "by each worker thread, numbered in the order they first "
-		       "served one.\n# TYPE helhed_http_worker_requests_total "
-		       "counter\n");
-	int workers = atomic_load(&s->n_workers);
-	for (int w = 0; w < workers && w < HH_MAX_WORKERS; w++)
-		hh_buf_printf(b, "helhed_http_worker_requests_total{worker=\"%d\"} "
-			      "%ld\n", w, atomic_load(&s->by_worker[w]));
 	hh_buf_printf(b,
 		      "# HELP helhed_http_in_flight Requests being served.\n"
 		      "# TYPE helhed_http_in_flight gauge\n"
