@@ -38,6 +38,9 @@ struct hh_server {
 	struct static_file *files;
 	size_t n_files;
 	atomic_long in_flight;
+	/* set when the server stops: new connections are closed as they
+	 * are accepted (see hh_server_stop) */
+	atomic_int stopping;
 	atomic_long requests;
 	atomic_long by_class[6]; /* 1xx..5xx */
 	atomic_llong duration_us;
@@ -1120,6 +1123,18 @@ static void free_server(struct hh_server *s)
 	free(s);
 }
 
+/* MHD's accept policy: a stopping server closes new connections
+ * at once (the client sees the connection closed, not a request left
+ * waiting until the drain ends). */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr,
+				     socklen_t addrlen)
+{
+	(void)addr;
+	(void)addrlen;
+	struct hh_server *s = cls;
+	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+}
+
 enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 			   const struct hh_route *routes, struct hh_app *app,
 			   struct hh_server **out)
@@ -1188,7 +1203,7 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 	 * request arrives, which can be before MHD_start_daemon returns. */
 	*out = s;
 	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+		flags, 0, accept_policy, s, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(cfg->threads > 0 ? cfg->threads : 2),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -1227,10 +1242,15 @@ void hh_server_stop(struct hh_server *s, int timeout_ms)
 {
 	if (!s)
 		return;
-	/* Stop accepting, then let requests in progress finish. */
-	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* Refuse new connections, then let requests in progress finish.
+	 * Not MHD_quiesce_daemon: with a thread pool on epoll it takes the
+	 * listening socket out of each worker's epoll set while a worker
+	 * may be doing the same (it does so when quiesced or at the
+	 * connection limit), and the loser aborts the process ("Failed to
+	 * remove listen FD from epoll set", libmicrohttpd 0.9.75). The
+	 * accept policy closes what arrives until MHD_stop_daemon closes
+	 * the listening socket itself. */
+	atomic_store(&s->stopping, 1);
 	/* parked requests answer now with what they have */
 	waits_stop(s);
 	int64_t deadline = hh_mono_us() + (int64_t)timeout_ms * 1000;

@@ -492,6 +492,126 @@ static int has_event(struct hh_store *st, int64_t uid, const char *action)
 	return found;
 }
 
+/* ---- stopping ------------------------------------------------------------ */
+
+/* Clients that connect, ask /healthz and close, over and over, from 50
+ * addresses, until told to stop. */
+struct hammer {
+	int port;
+	int id;
+	atomic_int *stop;
+};
+
+static void *hammer_run(void *p)
+{
+	struct hammer *h = p;
+	char src[32], buf[512];
+	const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+			  "Connection: close\r\n\r\n";
+	for (int i = 0; !atomic_load(h->stop); i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			continue;
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		sprintf(src, "127.0.11.%d", 1 + (h->id * 7 + i) % 50);
+		inet_pton(AF_INET, src, &a.sin_addr);
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_port = htons((uint16_t)h->port) };
+		inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0) {
+			raw_send(fd, req, strlen(req));
+			(void)raw_wait(fd, 200, buf, sizeof(buf));
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+static void few_connections(struct hh_server_config *c)
+{
+	/* MHD's workers take the listening socket out of their epoll sets
+	 * at this limit and put it back below it */
+	c->max_connections = 8;
+	c->threads = 4;
+}
+
+static void *stop_in_background(void *p)
+{
+	tu_server_stop(p);
+	return NULL;
+}
+
+/* A stopping server answers the request it is reading, closes new
+ * connections at once rather than leave them waiting, and stops without
+ * aborting while clients keep connecting at its connection limit (MHD's
+ * quiesce raced its own workers for the listening socket there and
+ * aborted the process now and then). */
+static void a_stopping_server_finishes_its_requests_and_takes_no_new_ones(void **state)
+{
+	(void)state;
+	char buf[4096];
+	for (int round = 0; round < 8; round++) {
+		struct tu_server s;
+		tu_server_start_cfg(&s, 1, few_connections);
+		int port = hh_server_port(s.app.server);
+
+		/* a request in progress: headers and part of its body */
+		int fd = raw_connect("127.0.0.1", port);
+		assert_true(fd >= 0);
+		const char *head = "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\n"
+				   "Content-Type: application/json\r\n"
+				   "Content-Length: 20\r\nConnection: close\r\n\r\n"
+				   "{\"form\":";
+		raw_send(fd, head, strlen(head));
+		/* wait until the server counts it (bounded) */
+		int counted = 0;
+		for (int i = 0; i < 200 && !counted; i++) {
+			struct tu_resp r = tu_call(s.base, NULL, NULL, "GET",
+						   "/metrics", NULL, NULL);
+			counted = r.body &&
+				  strstr(r.body, "helhed_http_in_flight 2\n");
+			tu_resp_free(&r);
+			if (!counted)
+				usleep(10 * 1000);
+		}
+		assert_true(counted);
+
+		atomic_int stop = 0;
+		struct hammer h[4];
+		pthread_t ht[4];
+		for (int i = 0; i < 4; i++) {
+			h[i] = (struct hammer){ port, i, &stop };
+			assert_int_equal(pthread_create(&ht[i], NULL, hammer_run,
+							&h[i]), 0);
+		}
+		usleep(20 * 1000);
+		pthread_t st;
+		assert_int_equal(pthread_create(&st, NULL, stop_in_background, &s),
+				 0);
+		usleep(50 * 1000);
+		atomic_store(&stop, 1);
+		for (int i = 0; i < 4; i++)
+			pthread_join(ht[i], NULL);
+		/* the server is draining (the request above holds it): a new
+		 * connection is taken and closed without an answer */
+		int n = raw_connect("127.0.0.1", port);
+		assert_true(n >= 0);
+		raw_send(n, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 34);
+		const char *said = raw_wait(n, 3000, buf, sizeof(buf));
+		assert_non_null(said);
+		assert_string_equal(said, "");
+		close(n);
+		/* the rest of the body: the request is still answered */
+		raw_send(fd, "\"x\"}              ", 20 - 8);
+		const char *got = raw_wait(fd, 5000, buf, sizeof(buf));
+		assert_non_null(got);
+		tu_expect_in(got, "HTTP/1.1 ");
+		close(fd);
+		assert_int_equal(pthread_join(st, NULL), 0);
+	}
+}
+
 static void sign_in_is_throttled_per_account_and_address(void **state)
 {
 	(void)state;
@@ -820,6 +940,7 @@ int main(void)
 		cmocka_unit_test(a_sign_in_flood_waits_in_its_own_lane),
 		cmocka_unit_test(writes_are_limited_per_account_and_address),
 		cmocka_unit_test(sessions_are_secure_and_never_cached),
+		cmocka_unit_test(a_stopping_server_finishes_its_requests_and_takes_no_new_ones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
