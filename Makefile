@@ -320,9 +320,9 @@ bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 .PHONY: bench-external
 $(BUILD)/bench/external_bench: bench/external_bench.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
 
-bench-external: deps $(BUILD)/bench/external_bench
+bench-external: deps $(BUILD)/helhed $(BUILD)/bench/external_bench
 	./bench/external.sh $(BUILD)
 
 # delivery: Digital Post messages delivered per second through the spool
