@@ -1,7 +1,7 @@
 /* external_bench.c - the external-case benchmark (bench/external.sh,
  * issue 15's "Measured"): status reports accepted durably beside a bare
- * SQLite upsert of the same rows, and Mit overblik's read with many
- * external cases in the store.
+ * upsert of the same rows (SQLite and PostgreSQL), and Mit overblik with
+ * many external cases in the store, in process and over HTTP.
  *
  *   external_bench report DIR N
  *       N reports through hh_external_report (a case system's token of
@@ -15,15 +15,34 @@
  *       synchronous=FULL) and the same tables and indexes (copied from
  *       the store's schema). The two alternate in blocks of 10 so that
  *       the disk's ups and downs hit both alike. Wall-clock time.
- *   external_bench overview DIR N M
- *       a store in DIR with N external cases (bulk SQL, synchronous=OFF,
- *       not measured: random CPR hashes, 20 of them the hash of one
- *       signed-in citizen's CPR number), then M reads of that citizen's
- *       Mit overblik (hh_overview_read, in process, with the plans'
- *       views: what /mit-overblik and /api/v1/overview read), beside M
- *       bare SELECTs of the same 20 rows by cpr_hash. p50 and p99.
+ *   external_bench report-pg URL KEY_FILE N
+ *       the same on PostgreSQL (a database `helhed migrate` made): N
+ *       reports through hh_external_report beside a bare libpq upsert of
+ *       the same rows in the same SQL shape (INSERT ... ON CONFLICT DO
+ *       UPDATE ... WHERE version < excluded.version RETURNING id, then the
+ *       event), one transaction each, in the same database under another
+ *       system name, alternating in blocks of 10.
+ *   external_bench seed DB N
+ *       a store made by `helhed import content --users` gets the bench
+ *       citizen (demo:bench-borger) with a saved plan, 5 own cases in five
+ *       states and 20 external cases reported through the domain, and N -
+ *       20 external cases of other citizens bulk loaded through the
+ *       store's external_case_put (see cmd_seed). Not measured.
+ *   external_bench reads DB|URL KEY_FILE M
+ *       M reads of that citizen's Mit overblik in process
+ *       (hh_overview_read with the plans' views: what /mit-overblik and
+ *       /api/v1/overview read), each beside the bare SELECTs of its 25
+ *       rows on a connection of their own. p50 and p99.
+ *   external_bench http URL M COOKIE_FILE
+ *       signs the citizen in as the demo sign-in does, checks the
+ *       overview holds what the seed made, then M requests each of GET
+ *       /healthz (the floor), GET /api/v1/overview and GET /mit-overblik
+ *       in turn on one keep-alive connection. p50 and p99. The session
+ *       cookie goes to COOKIE_FILE for wrk (bench/external.sh).
  *
- * Benchmarks print figures; nothing here asserts. */
+ * Benchmarks print figures; no time is asserted. The set-up is checked
+ * (the overview must hold the plan, the 5 cases and the 20 external
+ * cases the seed made) so that no figure is of an emptier page. */
 #include <curl/curl.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
