@@ -132,7 +132,7 @@ if has_part 3; then
 	echo "helhed copy into PostgreSQL (COPY, then VACUUM ANALYZE):" \
 		"$(( ($(date +%s%N) - t0) / 1000000 )) ms"
 	# the copy's dirty pages are written now, not by the checkpointer
-	# while the reads are measured (it halved the page's wrk figure)
+	# while the reads are measured
 	psql_admin CHECKPOINT
 	status=0
 	for side in SQLite PostgreSQL; do
