@@ -59,7 +59,13 @@ echo "The machine may be shared: client, server and PostgreSQL run on these"
 echo "cores, so figures are for comparison within this run only."
 case $fs in tmpfs*) echo "WARNING: $tmp is on tmpfs; fsync costs nothing there." ;; esac
 
-if has_part 2 || has_part 3; then
+have_pg=0
+if ! has_part 2 && ! has_part 3; then
+	:
+elif ! tests/pg/cluster.sh check 2>/dev/null; then
+	echo "WARNING: no PostgreSQL 15 binaries (tests/pg/cluster.sh check): SQLite only."
+else
+	have_pg=1
 	pgurl=$(tests/pg/cluster.sh start "$tmp/pg")
 	psql_admin() { psql -qAt "$pgurl" -c "$1"; }
 	echo "PostgreSQL $(psql_admin 'SHOW server_version') (tests/pg/cluster.sh, loopback):" \
@@ -110,7 +116,7 @@ if has_part 1; then
 	"$eb" report "$tmp" "$n_rep"
 fi
 
-if has_part 2; then
+if has_part 2 && [ $have_pg = 1 ]; then
 	echo
 	echo "== 2. status reports, durable, PostgreSQL"
 	psql_admin "CREATE DATABASE reports"
@@ -125,17 +131,21 @@ if has_part 3; then
 	"$bin" import content --db "$db" --users >/dev/null 2>"$tmp/import.err" ||
 		{ cat "$tmp/import.err" >&2; exit 1; }
 	"$eb" seed "$db" "$n_ext"
-	psql_admin "CREATE DATABASE overview"
-	"$bin" migrate --db "$(db_url overview)" --key-file "$db.keys" >/dev/null
-	t0=$(date +%s%N)
-	"$bin" copy --from "$db" --to "$(db_url overview)" --quiet >/dev/null
-	echo "helhed copy into PostgreSQL (COPY, then VACUUM ANALYZE):" \
-		"$(( ($(date +%s%N) - t0) / 1000000 )) ms"
-	# the copy's dirty pages are written now, not by the checkpointer
-	# while the reads are measured
-	psql_admin CHECKPOINT
+	sides=SQLite
+	if [ $have_pg = 1 ]; then
+		sides="SQLite PostgreSQL"
+		psql_admin "CREATE DATABASE overview"
+		"$bin" migrate --db "$(db_url overview)" --key-file "$db.keys" >/dev/null
+		t0=$(date +%s%N)
+		"$bin" copy --from "$db" --to "$(db_url overview)" --quiet >/dev/null
+		echo "helhed copy into PostgreSQL (COPY, then VACUUM ANALYZE):" \
+			"$(( ($(date +%s%N) - t0) / 1000000 )) ms"
+		# the copy's dirty pages are written now, not by the
+		# checkpointer while the reads are measured
+		psql_admin CHECKPOINT
+	fi
 	status=0
-	for side in SQLite PostgreSQL; do
+	for side in $sides; do
 		if [ $side = SQLite ]; then
 			address=$db
 		else
@@ -164,13 +174,15 @@ if has_part 3; then
 		sed 's/^/  external_case_list: /'
 	sqlite3 "$db" "EXPLAIN QUERY PLAN SELECT c.id, c.state, c.data FROM cases c WHERE c.citizen_id = $cid ORDER BY c.id DESC LIMIT 50;" |
 		sed 's/^/  cases of a citizen:  /'
-	echo "-- PostgreSQL (EXPLAIN ANALYZE, after the copy's VACUUM ANALYZE)"
-	psql -qAt "$(db_url overview)" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT e.id, e.title, o.name FROM external_cases e JOIN organisations o ON o.id = e.organisation_id WHERE e.cpr_hash = '\\x$hash'::bytea ORDER BY COALESCE(NULLIF(e.sent_updated_at, 0), e.received_at) DESC, e.id DESC LIMIT 200" |
-		sed 's/^/  external_case_list: /'
-	psql -qAt "$(db_url overview)" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT c.id, c.state, c.data FROM cases c WHERE c.citizen_id = $cid ORDER BY c.id DESC LIMIT 50" |
-		sed 's/^/  cases of a citizen:  /'
+	if [ $have_pg = 1 ]; then
+		echo "-- PostgreSQL (EXPLAIN ANALYZE, after the copy's VACUUM ANALYZE)"
+		psql -qAt "$(db_url overview)" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT e.id, e.title, o.name FROM external_cases e JOIN organisations o ON o.id = e.organisation_id WHERE e.cpr_hash = '\\x$hash'::bytea ORDER BY COALESCE(NULLIF(e.sent_updated_at, 0), e.received_at) DESC, e.id DESC LIMIT 200" |
+			sed 's/^/  external_case_list: /'
+		psql -qAt "$(db_url overview)" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT c.id, c.state, c.data FROM cases c WHERE c.citizen_id = $cid ORDER BY c.id DESC LIMIT 50" |
+			sed 's/^/  cases of a citizen:  /'
+	fi
 fi
 
 echo
 echo "whole benchmark: $(( $(date +%s) - t_start )) s"
-exit ${status:-0}
+exit "${status:-0}"
