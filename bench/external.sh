@@ -120,7 +120,8 @@ if has_part 2 && [ $have_pg = 1 ]; then
 	echo
 	echo "== 2. status reports, durable, PostgreSQL"
 	psql_admin "CREATE DATABASE reports"
-	"$bin" migrate --db "$(db_url reports)" --key-file "$tmp/reports.keys" >/dev/null
+	"$bin" migrate --db "$(db_url reports)" --key-file "$tmp/reports.keys" \
+		>/dev/null 2>"$tmp/migrate.err" || { cat "$tmp/migrate.err" >&2; exit 1; }
 	"$eb" report-pg "$(db_url reports)" "$tmp/reports.keys" "$n_rep"
 fi
 
