@@ -321,7 +321,7 @@ bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 # x-ext (issue 15): external-case reports durable beside a bare upsert
 # (SQLite, then PostgreSQL on a throwaway cluster), and Mit overblik with
 # 1,000,000 external cases over HTTP and in process, on both backends
-# (bench/external.sh; about 2-3 minutes, HELHED_BENCH_* shrink it).
+# (bench/external.sh; 2 to 4 minutes, HELHED_BENCH_* shrink it).
 .PHONY: bench-external
 $(BUILD)/bench/external_bench: bench/external_bench.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
