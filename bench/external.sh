@@ -79,6 +79,9 @@ db_url() { echo "$pgurl" | sed "s|/postgres\$|/$1|"; }
 serve() {
 	at=$1; shift
 	out=$tmp/serve.out
+	# never the address of the instance before (the new one truncates
+	# the file only once it has started)
+	rm -f "$out" "$out.err"
 	mkdir -p "$tmp/spool"
 	"$bin" serve --db "$at" --listen 127.0.0.1:0 --quiet --threads 2 --demo \
 		--write-limits 0/0/0 --max-conn-per-client 0 --spool "$tmp/spool" "$@" \
