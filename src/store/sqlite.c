@@ -89,6 +89,54 @@ sqlite3_stmt *hh_sq_stmt(struct hh_tx *tx, enum stmt_id id, const char *sql)
 	return c->stmts[id];
 }
 
+int hh_sq_dyn_get(struct hh_tx *tx, const char *sql, sqlite3_stmt **out)
+{
+	struct conn *c = (struct conn *)tx;
+	*out = NULL;
+	for (int i = 0; i < SQ_DYN; i++) {
+		struct sq_dyn *d = &c->dyn[i];
+		if (d->sql && !d->busy && !strcmp(d->sql, sql)) {
+			d->busy = 1;
+			*out = d->st;
+			return SQLITE_OK;
+		}
+	}
+	/* not cached, or in use by an outer call: a slot that is free */
+	struct sq_dyn *d = NULL;
+	for (int k = 0; k < SQ_DYN && !d; k++) {
+		struct sq_dyn *x = &c->dyn[(c->dyn_next + k) % SQ_DYN];
+		if (!x->busy)
+			d = x;
+	}
+	if (!d) /* all in use: nested that deep, prepare one not kept */
+		return sqlite3_prepare_v2(c->db, sql, -1, out, NULL);
+	c->dyn_next = (int)(d - c->dyn + 1) % SQ_DYN;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_finalize(d->st);
+	free(d->sql);
+	d->sql = hh_xstrdup(sql);
+	d->st = st;
+	d->busy = 1;
+	*out = st;
+	return SQLITE_OK;
+}
+
+void hh_sq_dyn_put(struct hh_tx *tx, sqlite3_stmt *st)
+{
+	struct conn *c = (struct conn *)tx;
+	for (int i = 0; i < SQ_DYN; i++)
+		if (c->dyn[i].st == st && c->dyn[i].busy) {
+			done(st);
+			c->dyn[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 enum hh_rc hh_sq_exec(struct hh_tx *tx, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -242,6 +290,11 @@ static void conn_close(struct conn *c)
 {
 	for (int i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(c->stmts[i]);
+	for (int i = 0; i < SQ_DYN; i++) {
+		sqlite3_finalize(c->dyn[i].st);
+		free(c->dyn[i].sql);
+		c->dyn[i] = (struct sq_dyn){ 0 };
+	}
 	sqlite3_close_v2(c->db);
 }
 
