@@ -423,13 +423,17 @@ static int opt_error(const char *cmd, char **argv)
 static void schema_too_new(const char *cmd, const char *db, int current,
 			   int latest)
 {
+	int restore = cmd && !strcmp(cmd, "restore");
 	fprintf(stderr,
 		"%s%s%s: %s is at schema version %d, newer than this helhed "
 		"(%s) knows (%d): a newer helhed has used it. helhed does not "
-		"downgrade a store: run the newer helhed again, or restore a "
-		"backup taken before the upgrade (docs/backup.md).\n",
+		"downgrade a store: %s (docs/backup.md).\n",
 		prog, cmd ? " " : "", cmd ? cmd : "", db, current, VERSION,
-		latest);
+		latest,
+		restore ? "restore it with that newer helhed, or restore a "
+			  "backup taken before the upgrade"
+			: "run the newer helhed again, or restore a backup "
+			  "taken before the upgrade");
 }
 
 /* o-backup: after a failed open, whether the store is newer than this
@@ -1225,15 +1229,21 @@ static int migrate_dry_run(const char *db)
 		       "all %d migrations\n", db, latest);
 		return 0;
 	}
-	struct hh_store *st;
-	if (hh_store_open(db, 1, &st) != HH_OK) {
-		fprintf(stderr, "%s migrate: cannot open the database %s\n", prog,
-			db);
-		return 1;
+	/* SQLite: read only, so that not even the journal mode changes;
+	 * PostgreSQL: the store's open writes nothing */
+	struct hh_store *st = NULL;
+	int current = 0;
+	enum hh_rc rc;
+	const char *backend = "sqlite";
+	if (!hh_store_is_postgres(db)) {
+		rc = hh_store_sqlite_schema(db, &current);
+	} else {
+		rc = hh_store_open(db, 1, &st);
+		if (rc == HH_OK) {
+			rc = hh_health_schema(st, &current, &latest);
+			backend = st->name;
+		}
 	}
-	int current;
-	enum hh_rc rc = hh_health_schema(st, &current, &latest);
-	const char *backend = st->name;
 	int r = 0;
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s migrate: cannot read the schema version of "
@@ -1254,7 +1264,8 @@ static int migrate_dry_run(const char *db)
 			printf("  %3d  %s\n", v, name);
 		}
 	}
-	hh_store_close(st);
+	if (st)
+		hh_store_close(st);
 	return r;
 }
 

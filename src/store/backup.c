@@ -528,3 +528,21 @@ int hh_store_migration_name(const char *backend, int level, char *out,
 		snprintf(out, out_size, "migration %d", level);
 	return 1;
 }
+
+enum hh_rc hh_store_sqlite_schema(const char *path, int *version)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	enum hh_rc rc = open_db(path, SQLITE_OPEN_READONLY, &db, NULL, 0);
+	if (rc != HH_OK)
+		return rc;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	else
+		rc = HH_ERR_IO;
+	sqlite3_finalize(st);
+	sqlite3_close_v2(db);
+	return rc;
+}

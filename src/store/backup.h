@@ -103,6 +103,11 @@ int hh_store_same_file_content(const char *a, const char *b);
  * out; "migration N" when it has none. The schema version counts the
  * migrations applied, so level and the file's number differ where a
  * number was never used (0018). 0 when there is no such level. */
+/* The schema version (user_version) of the SQLite file at path, read
+ * on a read-only connection that changes nothing (the store's own open
+ * would put the file in WAL mode). IO when it cannot be read. */
+enum hh_rc hh_store_sqlite_schema(const char *path, int *version);
+
 int hh_store_migration_name(const char *backend, int level, char *out,
 			    size_t out_size);
 
