@@ -105,6 +105,7 @@ $(BUILD)/tests/domain/test_messages $(BUILD)/tests/api/test_delivery: \
 	tests/domain/messages_fixture.h tests/api/real_server.h
 # the letter's whole way (letters, delivery, the spool) in a real server
 $(BUILD)/tests/api/test_letter_path: tests/api/real_server.h
+$(BUILD)/tests/api/test_backup: tests/api/real_server.h # o-backup
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h

@@ -242,6 +242,7 @@ static const char usage_migrate[] =
 /* o-backup (issue 17) */
 static const char usage_backup[] =
 	"Usage: helhed backup FILE [--db DB] [--with-keys] [--key-file KEYS]\n"
+	"                          [--step-pages N] [--pause-ms MS]\n"
 	"\n"
 	"Writes a consistent copy of the SQLite store DB to FILE, also while\n"
 	"helhed serves it: SQLite's online backup API under one read\n"
@@ -263,6 +264,10 @@ static const char usage_backup[] =
 	"  --db DB          SQLite database (HELHED_DB, default var/helhed.db)\n"
 	"  --with-keys      also copy the key file to FILE.keys\n"
 	"  --key-file KEYS  the key file (HELHED_KEY_FILE, default DB.keys)\n"
+	"  --step-pages N   pages copied a step, 1-1000000 (default 1024: 4 MB\n"
+	"                   with helhed's 4 KiB pages)\n"
+	"  --pause-ms MS    a pause between steps, 0-1000 (default 0), to\n"
+	"                   spread the copy's disk reads on a busy machine\n"
 	"  --help           this text\n";
 
 static const char usage_restore[] =
@@ -1316,9 +1321,12 @@ static int cmd_backup(int argc, char **argv)
 {
 	const char *db = env_or("HELHED_DB", "var/helhed.db");
 	int with_keys = 0, o;
+	const char *step_s = "1024", *pause_s = "0";
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "with-keys", no_argument, NULL, 'w' },
+		{ "step-pages", required_argument, NULL, 's' },
+		{ "pause-ms", required_argument, NULL, 'p' },
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -1328,6 +1336,8 @@ static int cmd_backup(int argc, char **argv)
 		switch (o) {
 		case 'd': db = optarg; break;
 		case 'w': with_keys = 1; break;
+		case 's': step_s = optarg; break;
+		case 'p': pause_s = optarg; break;
 		case 'K': key_file = optarg; break;
 		case 'h': fputs(usage_backup, stdout); return 0;
 		default: return opt_error("backup", argv);
@@ -1339,6 +1349,15 @@ static int cmd_backup(int argc, char **argv)
 	if (optind < argc)
 		return bad_usage("backup", "unexpected argument '%s'",
 				 argv[optind]);
+	char *end;
+	long step = strtol(step_s, &end, 10);
+	if (*end || step < 1 || step > 1000000)
+		return bad_usage("backup", "--step-pages must be 1 to 1000000, "
+					   "not '%s'", step_s);
+	long pause_ms = strtol(pause_s, &end, 10);
+	if (*end || pause_ms < 0 || pause_ms > 1000)
+		return bad_usage("backup", "--pause-ms must be 0 to 1000, not "
+					   "'%s'", pause_s);
 	if (hh_store_is_postgres(db)) {
 		fprintf(stderr,
 			"%s backup: %s is a PostgreSQL database; helhed backup "
@@ -1364,8 +1383,8 @@ static int cmd_backup(int argc, char **argv)
 	}
 	char why[1024] = "";
 	struct hh_backup_stats bs;
-	enum hh_rc rc = hh_store_backup(db, file, HH_BACKUP_STEP_PAGES, 0, &bs,
-					why, sizeof(why));
+	enum hh_rc rc = hh_store_backup(db, file, (int)step, (int)pause_ms * 1000,
+					&bs, why, sizeof(why));
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s backup: %s\n%s backup: no backup written "
 				"(%s)\n", prog, why, prog, hh_rc_name(rc));
