@@ -6,7 +6,8 @@
  * and the restored store passes integrity_check. Then what restore
  * refuses, each with its message and nothing changed: a backup of a
  * store newer than the binary, a backup whose keys are missing, and a
- * store a running server holds.
+ * store a running server holds. And `helhed migrate --dry-run` (issue
+ * 17, point 6): what it lists, and that it changes nothing.
  *
  * The binary is $HELHED_BIN, else the helhed beside this test's build
  * folder; SQLite only (tests/testutil.h: tu_pg_sqlite_only). */
@@ -514,6 +515,95 @@ static void restore_refuses_newer_and_keyless(void **state)
 	tu_rmdir(dir);
 }
 
+/* ---- upgrades ---------------------------------------------------------------- */
+
+extern const char *const hh_sqlite_migrations[];
+
+static char *file_bytes(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hh_buf_append(&b, chunk, k);
+	fclose(f);
+	*n = b.len;
+	return b.data;
+}
+
+/* migrate --dry-run lists what would run, by level and file, and
+ * changes not a byte of the database (nor makes a key file); migrate
+ * then runs exactly that. */
+static void migrate_dry_run_lists_and_changes_nothing(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char db[4200], keys[4300];
+	snprintf(db, sizeof(db), "%s/old.db", dir);
+	snprintf(keys, sizeof(keys), "%s.keys", db);
+	int latest = 0;
+	while (hh_sqlite_migrations[latest])
+		latest++;
+	enum { LEVEL = 20 };
+	sqlite3 *sq;
+	assert_int_equal(sqlite3_open(db, &sq), SQLITE_OK);
+	for (int k = 1; k <= LEVEL; k++) {
+		char v[64];
+		snprintf(v, sizeof(v), "PRAGMA user_version=%d", k);
+		assert_int_equal(sqlite3_exec(sq, hh_sqlite_migrations[k - 1], NULL,
+					      NULL, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_exec(sq, v, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(sq);
+	size_t n0, n1;
+	char *before = file_bytes(db, &n0);
+
+	char *out, *err;
+	int rc = run(dir, &out, &err,
+		     (const char *const[]){ "migrate", "--dry-run", "--db", db,
+					    NULL });
+	assert_int_equal(rc, 0);
+	char want[128];
+	snprintf(want, sizeof(want), "schema version %d (latest %d); these %d "
+				     "migrations would run",
+		 LEVEL, latest, latest - LEVEL);
+	assert_non_null(strstr(out, want));
+	/* each by level and file name; the names come from the SQL */
+	int lines = 0;
+	for (const char *p = strchr(out, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+		lines++;
+	assert_int_equal(lines, latest - LEVEL);
+	assert_non_null(strstr(out, " 21  0022_figures_cover.sql\n"));
+	assert_null(strstr(out, "0020_figures.sql"));
+	free(out);
+	free(err);
+	char *after = file_bytes(db, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	free(after);
+	assert_false(exists(keys));
+
+	rc = run(dir, &out, &err, (const char *const[]){ "migrate", "--db", db,
+							NULL });
+	assert_int_equal(rc, 0);
+	free(out);
+	free(err);
+	assert_int_equal(user_version(db, 0), latest);
+	rc = run(dir, &out, &err,
+		 (const char *const[]){ "migrate", "--dry-run", "--db", db,
+					NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "no migration would run"));
+	free(out);
+	free(err);
+	free(before);
+	tu_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -524,6 +614,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(backup_under_writes_restores, teardown),
 		cmocka_unit_test_teardown(restore_refuses_newer_and_keyless,
+					  teardown),
+		cmocka_unit_test_teardown(migrate_dry_run_lists_and_changes_nothing,
 					  teardown),
 	};
 	int rc = tu_run_group("api/test_backup", tests,
