@@ -93,12 +93,17 @@ t=$(now)
 for k in 1 2 3; do
 	"$bin" backup "$tmp/live$k.bak" --db "$db" >"$tmp/backup$k.out"
 done
+took=$(since "$t")
 touch "$tmp/stop"
 wait "$probe" || true
 cat "$tmp/during"
 # shellcheck disable=SC2086
 "$bb" probe "quiet, after" "$secs" $urls
-echo "(3 backups in $(since "$t") s while the reader ran; the last:$(cut -d: -f2- "$tmp/backup3.out" | head -1))"
+echo "(3 backups in $took s while the reader ran; each:"
+for k in 1 2 3; do
+	echo "  $(cut -d: -f2- "$tmp/backup$k.out" | head -1)"
+done
+echo ")"
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
