@@ -283,6 +283,8 @@ enum hh_rc hh_store_backup(const char *db, const char *file, int step_pages,
 	 * able to make the -shm a WAL store needs when no server runs; the
 	 * copy writes nothing to it */
 	rc = open_db(db, SQLITE_OPEN_READWRITE, &src, why, why_size);
+	if (rc != HH_OK) /* a user who may only read the store */
+		rc = open_db(db, SQLITE_OPEN_READONLY, &src, why, why_size);
 	if (rc != HH_OK)
 		goto fail;
 	int64_t t0 = mono_us();
@@ -436,6 +438,10 @@ enum hh_rc hh_store_sqlite_replace(const char *tmp, const char *path,
 	int old_fd = -1, new_fd = -1;
 	char p[4200];
 	struct stat ws;
+	/* the lock makes path when it is missing; a failed restore must
+	 * not leave that empty file behind (a server would take it for a
+	 * new store) */
+	int existed = stat(path, &ws) == 0;
 	enum hh_rc rc = hh_store_sqlite_lock(path, 1, &old_fd);
 	if (rc == HH_ERR_BUSY) {
 		say(why, why_size,
@@ -494,6 +500,9 @@ enum hh_rc hh_store_sqlite_replace(const char *tmp, const char *path,
 	unlink(p);
 	rc = HH_OK;
 out:
+	if (rc != HH_OK && !existed && old_fd >= 0 &&
+	    fstat(old_fd, &ws) == 0 && ws.st_size == 0)
+		unlink(path);
 	if (new_fd >= 0)
 		close(new_fd);
 	if (old_fd >= 0)
