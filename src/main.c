@@ -1472,7 +1472,18 @@ static int cmd_restore(int argc, char **argv)
 		 key_file ? "" : ".keys");
 
 	/* 1. a copy beside the store, checked */
-	char tmp[4200], why[1024] = "";
+	char tmp[4200], why[1024] = "", folder[4200];
+	snprintf(folder, sizeof(folder), "%s", db);
+	char *slash = strrchr(folder, '/');
+	if (slash && slash != folder)
+		*slash = 0;
+	else
+		snprintf(folder, sizeof(folder), "%s", slash ? "/" : ".");
+	if (stat(folder, &ks) != 0 || !S_ISDIR(ks.st_mode)) {
+		fprintf(stderr, "%s restore: no folder %s for %s; nothing "
+				"changed\n", prog, folder, db);
+		return 1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.restore-%ld", db, (long)getpid());
 	int schema = 0, latest = 0;
 	char name[256];

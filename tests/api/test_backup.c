@@ -479,6 +479,14 @@ static void restore_refuses_newer_and_keyless(void **state)
 	assert_non_null(strstr(err, want));
 	free(out);
 	free(err);
+	rc = run(dir, &out, &err,
+		 (const char *const[]){ "serve", "--db", newer, "--listen",
+					"127.0.0.1:0", "--quiet", NULL });
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, want));
+	assert_null(strstr(out, "serving"));
+	free(out);
+	free(err);
 	assert_int_equal(user_version(newer, 0), latest + 3);
 
 	/* the keys missing: refused, saying so */
