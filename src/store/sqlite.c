@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "core/log.h"
 #include "core/util.h"
 #include "store/postgres.h" /* pg-base: fault injection */
+#include "store/backup.h" /* o-backup: the store's lock */
 
 extern const char *const hh_sqlite_migrations[];
 
@@ -462,6 +464,8 @@ static void sq_close(void *cls)
 	for (int i = 0; i < s->n_conns; i++)
 		conn_close(&s->conns[i]);
 	free(s->conns);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
@@ -479,6 +483,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
+	s->lock_fd = -1;
 	struct hh_store *st = &s->store;
 	hh_store_init_common(st);
 	st->counters.pool_size = pool_size; /* pg-ops */
@@ -508,6 +513,18 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_kle(st); /* kle (issue 15) */
 	hh_sq_fill_external(st); /* x-ext: external cases */
 	hh_sq_fill_webhooks(st); /* x-hooks */
+	/* o-backup: held while the store is open, so that `helhed restore`
+	 * never replaces it under us (store/backup.h) */
+	if (strcmp(path, ":memory:") && strncmp(path, "file:", 5)) {
+		rc = hh_store_sqlite_lock(path, 0, &s->lock_fd);
+		if (rc == HH_ERR_BUSY)
+			hh_log(HH_LOG_ERROR, "a restore is replacing %s: start "
+			       "again when it has finished", path);
+		else if (rc != HH_OK)
+			hh_log(HH_LOG_ERROR, "cannot open %s", path);
+		if (rc != HH_OK)
+			goto fail;
+	}
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);
 		s->n_conns = i + 1;

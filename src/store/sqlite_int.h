@@ -286,6 +286,7 @@ struct sq {
 	int n_conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	int lock_fd; /* o-backup: the store's shared lock (store/backup.h) */
 	/* fault injection (tests) */
 	int fault_countdown;
 	enum hh_rc fault_rc;
