@@ -1,6 +1,7 @@
 /* content.c - the content folder: parse, validate, import in batches,
  * export in canonical form. */
 #include "domain/content.h"
+#include "domain/casesystems.h"
 #include "domain/letters.h"
 
 #include <ctype.h>
@@ -1056,6 +1057,13 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 	if (progress)
 		progress(progress_ctx, (int)n_refs, (int)n_refs);
 	rc = import_case_types(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		goto fail;
+	/* x-decl: the case systems organisations declare; their follow-ups
+	 * name case types, so after those (casesystems.h) */
+	rc = hh_case_systems_import(st, dir, errs, &stats->case_systems);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)
