@@ -466,6 +466,33 @@ int hh_cs_facts_ok(struct hh_arena *a, const struct hh_cs_case_type *t,
 	return 1;
 }
 
+const char *hh_cs_step_problem(json_t *x)
+{
+	static const char *const keys[] = { "organisation", "case_type",
+					    "done_in", "done_stages", NULL };
+	const char *bad = NULL;
+	if (!json_is_object(x) || !keys_ok(x, keys, &bad))
+		return "external is {organisation, case_type, done_in, "
+		       "done_stages}";
+	if (!json_string_value(json_object_get(x, "organisation")) ||
+	    !hh_external_system_ok(json_string_value(json_object_get(x, "case_type"))))
+		return "external needs an organisation and a case_type key";
+	json_t *in = json_object_get(x, "done_in");
+	json_t *stages = json_object_get(x, "done_stages");
+	if ((in && !json_is_array(in)) || (stages && !json_is_array(stages)) ||
+	    json_array_size(in) + json_array_size(stages) == 0)
+		return "external needs done_in (states) or done_stages (stages), "
+		       "lists of at least one";
+	size_t i;
+	json_t *v;
+	json_array_foreach(in, i, v) if (!json_is_string(v))
+		return "done_in lists the states' names";
+	json_array_foreach(stages, i, v) if (!hh_cs_stage_parse(json_string_value(v)))
+		return "done_stages lists stages: received, in_progress, "
+		       "awaiting_citizen, decided, closed";
+	return NULL;
+}
+
 /* ---- declaring and reading ---------------------------------------------- */
 
 struct declare_ctx {

@@ -157,6 +157,13 @@ enum hh_rc hh_case_system_get(struct hh_store *st, struct hh_arena *a,
  * organisation and updated_at beside it. */
 json_t *hh_case_system_json(const struct hh_case_system *c);
 
+/* A life event step's "external" ({"organisation": code, "case_type":
+ * key, "done_in": [state names], "done_stages": [stage codes]}, at least
+ * one of the two lists; domain/plans.c): NULL when its shape is right,
+ * else why (static). Whether the organisation declares such a case type
+ * is not checked: it may declare it after the life event is imported. */
+const char *hh_cs_step_problem(json_t *external);
+
 /* Imports content_dir/case-systems.json: {"<organisation code>":
  * {"<system>": declaration, ...}, ...}, all or nothing, after the case
  * types (follow-ups name them). *n gets how many systems. A missing

@@ -929,6 +929,17 @@ static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
 			json_decref(j);
 			continue;
 		}
+		/* x-decl: a step done by another authority's own case */
+		const char *xproblem = NULL;
+		json_array_foreach(steps, i, s) if (json_object_get(s, "external") &&
+						    !xproblem)
+			xproblem = hh_cs_step_problem(json_object_get(s, "external"));
+		if (xproblem) {
+			fprintf(errs, "%s:1: %s\n", path, xproblem);
+			result = HH_ERR_INVALID;
+			json_decref(j);
+			continue;
+		}
 		char *arts_s = json_dumps(arts, JSON_COMPACT);
 		char *def_s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		c.le.articles = arts_s;
