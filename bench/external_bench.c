@@ -15,6 +15,10 @@
  *       synchronous=FULL) and the same tables and indexes (copied from
  *       the store's schema). The two alternate in blocks of 10 so that
  *       the disk's ups and downs hit both alike. Wall-clock time.
+ *       x-decl: the system is declared first (domain/casesystems.h), so
+ *       helhed's side also reads and parses the declaration and checks
+ *       the case type, state and a fact in the report's transaction; the
+ *       bare side writes the same case_type, stage and facts columns.
  *   external_bench overview DIR N M
  *       a store in DIR with N external cases (bulk SQL, synchronous=OFF,
  *       not measured: random CPR hashes, 20 of them the hash of one
@@ -34,6 +38,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
+#include "domain/casesystems.h"
 #include "domain/citizens.h"
 #include "domain/external.h"
 #include "domain/overview.h"
@@ -135,8 +140,46 @@ static void report_of(int r, char id[32], struct hh_external_report *in)
 		.text = "Vi har modtaget din ansøgning og behandler den nu.",
 		.deadline = "2027-02-01", .version = r % 2 + 1,
 		.self_service_url = "https://www.borger.dk/boligstoette",
-		.updated_at = "2026-12-05T10:00:00Z",
+		.updated_at = "2026-12-05T10:00:00Z", .case_type = "boligstoette",
 	};
+}
+
+/* The report's facts (one, as a typical report carries) and the system's
+ * declaration: Udbetaling Danmark's boligstøtte, with more states and
+ * case types than the report uses, as a real system declares. */
+static json_t *bench_facts;
+static const char *const declaration =
+	"{\"label\":\"Boligstøttesystemet\",\"states\":["
+	"{\"name\":\"Modtaget\",\"stage\":\"received\"},"
+	"{\"name\":\"Under behandling\",\"stage\":\"in_progress\"},"
+	"{\"name\":\"Afventer dokumentation\",\"stage\":\"awaiting_citizen\"},"
+	"{\"name\":\"Bevilget\",\"stage\":\"decided\"},"
+	"{\"name\":\"Afslået\",\"stage\":\"decided\"},"
+	"{\"name\":\"Lukket\",\"stage\":\"closed\"}],\"case_types\":["
+	"{\"key\":\"boligsikring\",\"name\":\"Boligsikring\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\",\"boern\":\"boolean\"}},"
+	"{\"key\":\"boligydelse\",\"name\":\"Boligydelse\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\"}},"
+	"{\"key\":\"boligstoette\",\"name\":\"Boligstøtte\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\",\"boern\":\"boolean\"}}]}";
+
+static void declare(struct hh_store *st, int64_t org_id)
+{
+	struct hh_actor admin = { .label = "admin", .org_id = org_id,
+				  .roles = HH_ROLE_ADMIN };
+	json_error_t e;
+	json_t *body = json_loads(declaration, 0, &e);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case_system c;
+	struct hh_cs_error err;
+	int created;
+	if (!body || hh_case_system_declare(st, &a, &admin, "boligstoette", body,
+					    &c, &created, &err) != HH_OK)
+		die("cannot declare the system", err.detail);
+	hh_arena_clear(&a);
+	json_decref(body);
+	bench_facts = json_pack("{s:i}", "husstand", 3);
 }
 
 struct helhed_side {
@@ -152,6 +195,7 @@ static void helhed_report(struct helhed_side *h)
 	char id[32];
 	struct hh_external_report in;
 	report_of(h->n++, id, &in);
+	in.facts = bench_facts;
 	struct hh_external_result res;
 	enum hh_rc rc = hh_external_report(h->st, &a, &h->system, "boligstoette",
 					   id, &in, NULL, &res);
@@ -197,15 +241,17 @@ static void bare_open(struct bare *b, const char *path, const char *schema_from)
 		"INSERT INTO external_cases(organisation_id, system, external_id, "
 		"cpr, cpr_key, cpr_hash, cpr_hash_key, title, state, citizen_text, "
 		"deadline_at, self_service_url, version, sent_created_at, "
-		"sent_updated_at, received_at) VALUES (?1, ?2, ?3, ?4, 'k', ?5, 'h', "
-		"?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13) ON CONFLICT(organisation_id, "
+		"sent_updated_at, received_at, case_type, stage, facts) VALUES (?1, "
+		"?2, ?3, ?4, 'k', ?5, 'h', ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, "
+		"'boligstoette', ?14, '{\"husstand\":3}') ON CONFLICT(organisation_id, "
 		"system, external_id) DO UPDATE SET cpr = excluded.cpr, cpr_hash = "
 		"excluded.cpr_hash, title = excluded.title, state = excluded.state, "
 		"citizen_text = excluded.citizen_text, deadline_at = "
 		"excluded.deadline_at, self_service_url = excluded.self_service_url, "
 		"version = excluded.version, sent_updated_at = "
-		"excluded.sent_updated_at, received_at = excluded.received_at "
-		"WHERE version < excluded.version");
+		"excluded.sent_updated_at, received_at = excluded.received_at, "
+		"case_type = excluded.case_type, stage = excluded.stage, facts = "
+		"excluded.facts WHERE version < excluded.version");
 	b->ev = prepare(b->db, "INSERT INTO events(at, actor, organisation_id, entity, "
 			       "entity_id, action, before, after) VALUES (?1, ?2, "
 			       "?3, 'external_case', last_insert_rowid(), ?4, NULL, ?5)");
@@ -232,6 +278,8 @@ static void bare_report(struct bare *b)
 	sqlite3_bind_int64(s, 11, in.version);
 	sqlite3_bind_int64(s, 12, 1796464800);
 	sqlite3_bind_int64(s, 13, hh_now_us() / 1000000);
+	sqlite3_bind_text(s, 14, in.version == 1 ? "received" : "in_progress", -1,
+			  SQLITE_STATIC);
 	step_done(b->db, s);
 	s = b->ev;
 	sqlite3_bind_int64(s, 1, hh_now_us());
@@ -260,6 +308,7 @@ static int cmd_report(const char *dir, int n)
 	struct hh_org org;
 	if (hh_store_run_tx(st, 1, org_tx, &org) != HH_OK)
 		die("set-up failed", NULL);
+	declare(st, org.id);
 	struct helhed_side h = { .st = st };
 	h.system = (struct hh_actor){ .label = "token:1", .org_id = org.id,
 				      .roles = HH_ROLE_CASE_SYSTEM };
