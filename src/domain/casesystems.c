@@ -112,12 +112,18 @@ static const char *path_ik(struct hh_arena *a, const char *fmt, size_t i,
 
 /* The facts of case type t as a form of one field each, so that a
  * follow-up's when is parsed (and later evaluated) exactly as a helhed
- * case type's is. */
-static struct hh_form *facts_form(const struct hh_cs_case_type *t)
+ * case type's is. One form (a large struct) serves every case type of a
+ * parse: *form is made on first use and refilled. */
+static struct hh_form *facts_form(const struct hh_cs_case_type *t,
+				  struct hh_form **form)
 {
-	struct hh_form *f = hh_xcalloc(1, sizeof(*f));
+	if (!*form)
+		*form = hh_xcalloc(1, sizeof(**form));
+	struct hh_form *f = *form;
+	f->n_fields = 0;
 	for (int i = 0; i < t->n_facts; i++) {
 		struct hh_form_field *x = &f->fields[f->n_fields++];
+		memset(x, 0, sizeof(*x));
 		x->name = t->facts[i].name;
 		x->label = t->facts[i].name;
 		x->type = t->facts[i].type == HH_CS_FACT_BOOLEAN   ? HH_FIELD_YESNO
@@ -131,7 +137,7 @@ static struct hh_form *facts_form(const struct hh_cs_case_type *t)
 static enum hh_rc parse_followups(json_t *list, struct hh_arena *a,
 				  const struct hh_cs_def *d, size_t ti,
 				  struct hh_cs_case_type *t,
-				  struct hh_cs_error *err)
+				  struct hh_form **scratch, struct hh_cs_error *err)
 {
 	static const char *const keys[] = { "state", "case_type", "organisation",
 					    "when", "title", NULL };
@@ -140,7 +146,7 @@ static enum hh_rc parse_followups(json_t *list, struct hh_arena *a,
 	if (!json_is_array(list) || json_array_size(list) > HH_CT_FOLLOWUPS)
 		return fail(err, path_i(a, "case_types[%zu].followups%s", ti, NULL),
 			    "a list of at most 8 follow-up rules");
-	struct hh_form *form = facts_form(t);
+	struct hh_form *form = facts_form(t, scratch);
 	enum hh_rc rc = HH_OK;
 	size_t k;
 	json_t *v;
@@ -195,14 +201,13 @@ static enum hh_rc parse_followups(json_t *list, struct hh_arena *a,
 			break;
 		}
 	}
-	free(form);
 	return rc;
 }
 
 static enum hh_rc parse_case_type(json_t *v, size_t i, struct hh_arena *a,
 				  const struct hh_cs_def *d,
 				  struct hh_cs_case_type *t,
-				  struct hh_cs_error *err)
+				  struct hh_form **scratch, struct hh_cs_error *err)
 {
 	static const char *const keys[] = { "key", "name", "kle", "facts",
 					    "followups", NULL };
@@ -255,7 +260,8 @@ static enum hh_rc parse_case_type(json_t *v, size_t i, struct hh_arena *a,
 		t->facts[t->n_facts].name = name;
 		t->facts[t->n_facts++].type = ft;
 	}
-	return parse_followups(json_object_get(v, "followups"), a, d, i, t, err);
+	return parse_followups(json_object_get(v, "followups"), a, d, i, t,
+			       scratch, err);
 }
 
 enum hh_rc hh_cs_parse(json_t *root, struct hh_arena *a, struct hh_cs_def *out,
@@ -312,16 +318,19 @@ enum hh_rc hh_cs_parse(json_t *root, struct hh_arena *a, struct hh_cs_def *out,
 		return fail(err, "case_types", "a list of 1 to 40 case types");
 	out->case_types = hh_arena_calloc(a, json_array_size(types) *
 						     sizeof(*out->case_types));
+	struct hh_form *scratch = NULL;
+	enum hh_rc rc = HH_OK;
 	json_array_foreach(types, i, v)
 	{
-		enum hh_rc rc = parse_case_type(v, i, a, out,
-						&out->case_types[out->n_case_types],
-						err);
+		rc = parse_case_type(v, i, a, out,
+				     &out->case_types[out->n_case_types], &scratch,
+				     err);
 		if (rc != HH_OK)
-			return rc;
+			break;
 		out->n_case_types++;
 	}
-	return HH_OK;
+	free(scratch);
+	return rc;
 }
 
 enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
