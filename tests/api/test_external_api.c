@@ -610,6 +610,10 @@ static void test_declare(void **state)
 				    "integer");
 		tu_resp_free(&r);
 	}
+	/* a report fits it */
+	r = call(UDK, "PUT", "esdh/E-1", body(1, "Modtaget", ANNA_CPR, NULL));
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
 	/* again: 200, replaced, one event each */
 	char *ev = tu_sql(C->s.dir,
 			  "SELECT count(*) FROM events WHERE entity = 'case_system'",
@@ -634,6 +638,24 @@ static void test_declare(void **state)
 		    0, NULL);
 	assert_int_equal(atoll(ev), evs + 1);
 	free(ev);
+
+	/* the next report is checked against the new declaration (parsed
+	 * declarations are shared by their text: a new text is a new
+	 * parse) */
+	r = call(UDK, "PUT", "esdh/E-1", body(2, "Modtaget", ANNA_CPR, NULL));
+	tu_expect_problem(&r, 422, "unknown-case-type", "case_type");
+	tu_resp_free(&r);
+	r = call(UDK, "PUT", "esdh/E-1",
+		 "{\"cpr\":\"" ANNA_CPR "\",\"title\":\"T\",\"state\":"
+		 "\"Modtaget\",\"text\":\"\",\"version\":2,\"case_type\":\"x\"}");
+	tu_expect_problem(&r, 422, "undeclared-state", "state");
+	tu_resp_free(&r);
+	r = call(UDK, "PUT", "esdh/E-1",
+		 "{\"cpr\":\"" ANNA_CPR "\",\"title\":\"T\",\"state\":\"Ny\","
+		 "\"text\":\"\",\"version\":2,\"case_type\":\"x\"}");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(jstr(r.json, "stage"), "received");
+	tu_resp_free(&r);
 
 	/* who may: not the case system, a caseworker or another
 	 * organisation's admin (to whom it does not exist) */
