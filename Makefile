@@ -184,6 +184,8 @@ FUZZ_TARGETS = search analyze json markdown article multipart form \
 FUZZ_TARGETS += editor
 # kle (issue 15): KL's emneplan XML (domain/kle.c)
 FUZZ_TARGETS += kle
+# x-decl (issue 15): a case system's declaration (domain/casesystems.c)
+FUZZ_TARGETS += casesystem
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

@@ -15,6 +15,10 @@
  *       synchronous=FULL) and the same tables and indexes (copied from
  *       the store's schema). The two alternate in blocks of 10 so that
  *       the disk's ups and downs hit both alike. Wall-clock time.
+ *       x-decl: the system is declared first (domain/casesystems.h), so
+ *       helhed's side also reads the declaration and checks the case
+ *       type, state and a fact in the report's transaction; the bare side
+ *       writes the same case_type, stage and facts columns.
  *   external_bench report-pg URL KEY_FILE N
  *       the same on PostgreSQL (a database `helhed migrate` made): N
  *       reports through hh_external_report beside a bare libpq upsert of
@@ -56,6 +60,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/cases.h"
+#include "domain/casesystems.h"
 #include "domain/citizens.h"
 #include "domain/cpr.h"
 #include "domain/external.h"
@@ -162,8 +167,54 @@ static void report_of(int r, char id[32], struct hh_external_report *in)
 		.text = "Vi har modtaget din ansøgning og behandler den nu.",
 		.deadline = "2027-02-01", .version = r % 2 + 1,
 		.self_service_url = "https://www.borger.dk/boligstoette",
-		.updated_at = "2026-12-05T10:00:00Z",
+		.updated_at = "2026-12-05T10:00:00Z", .case_type = "boligstoette",
 	};
+}
+
+/* The report's facts (one, as a typical report carries) and the system's
+ * declaration: Udbetaling Danmark's boligstøtte, with more states and
+ * case types than the report uses, as a real system declares. */
+static json_t *bench_facts;
+static const char *const declaration =
+	"{\"label\":\"Boligstøttesystemet\",\"states\":["
+	"{\"name\":\"Modtaget\",\"stage\":\"received\"},"
+	"{\"name\":\"Under behandling\",\"stage\":\"in_progress\"},"
+	"{\"name\":\"Afventer dokumentation\",\"stage\":\"awaiting_citizen\"},"
+	"{\"name\":\"Bevilget\",\"stage\":\"decided\"},"
+	"{\"name\":\"Afslået\",\"stage\":\"decided\"},"
+	"{\"name\":\"Lukket\",\"stage\":\"closed\"}],\"case_types\":["
+	"{\"key\":\"boligsikring\",\"name\":\"Boligsikring\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\",\"boern\":\"boolean\"}},"
+	"{\"key\":\"boligydelse\",\"name\":\"Boligydelse\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\"}},"
+	"{\"key\":\"boligstoette\",\"name\":\"Boligstøtte\",\"kle\":\"27.24.00\","
+	"\"facts\":{\"husstand\":\"integer\",\"boern\":\"boolean\"}}]}";
+
+/* Declares system (as organisation org_id's admin) with the JSON text. */
+static void declare_as(struct hh_store *st, int64_t org_id, const char *system,
+		       const char *text)
+{
+	struct hh_actor admin = { .label = "admin", .org_id = org_id,
+				  .roles = HH_ROLE_ADMIN };
+	json_error_t e;
+	json_t *body = json_loads(text, 0, &e);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_case_system c;
+	struct hh_cs_error err;
+	int created;
+	if (!body || hh_case_system_declare(st, &a, &admin, system, body, &c,
+					    &created, &err) != HH_OK)
+		die("cannot declare the system", err.detail);
+	hh_arena_clear(&a);
+	json_decref(body);
+}
+
+static void declare(struct hh_store *st, int64_t org_id)
+{
+	declare_as(st, org_id, "boligstoette", declaration);
+	if (!bench_facts)
+		bench_facts = json_pack("{s:i}", "husstand", 3);
 }
 
 struct helhed_side {
@@ -179,6 +230,7 @@ static void helhed_report(struct helhed_side *h)
 	char id[32];
 	struct hh_external_report in;
 	report_of(h->n++, id, &in);
+	in.facts = bench_facts;
 	struct hh_external_result res;
 	enum hh_rc rc = hh_external_report(h->st, &a, &h->system, "boligstoette",
 					   id, &in, NULL, &res);
@@ -224,15 +276,17 @@ static void bare_open(struct bare *b, const char *path, const char *schema_from)
 		"INSERT INTO external_cases(organisation_id, system, external_id, "
 		"cpr, cpr_key, cpr_hash, cpr_hash_key, title, state, citizen_text, "
 		"deadline_at, self_service_url, version, sent_created_at, "
-		"sent_updated_at, received_at) VALUES (?1, ?2, ?3, ?4, 'k', ?5, 'h', "
-		"?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13) ON CONFLICT(organisation_id, "
+		"sent_updated_at, received_at, case_type, stage, facts) VALUES (?1, "
+		"?2, ?3, ?4, 'k', ?5, 'h', ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, "
+		"'boligstoette', ?14, '{\"husstand\":3}') ON CONFLICT(organisation_id, "
 		"system, external_id) DO UPDATE SET cpr = excluded.cpr, cpr_hash = "
 		"excluded.cpr_hash, title = excluded.title, state = excluded.state, "
 		"citizen_text = excluded.citizen_text, deadline_at = "
 		"excluded.deadline_at, self_service_url = excluded.self_service_url, "
 		"version = excluded.version, sent_updated_at = "
-		"excluded.sent_updated_at, received_at = excluded.received_at "
-		"WHERE version < excluded.version");
+		"excluded.sent_updated_at, received_at = excluded.received_at, "
+		"case_type = excluded.case_type, stage = excluded.stage, facts = "
+		"excluded.facts WHERE version < excluded.version");
 	b->ev = prepare(b->db, "INSERT INTO events(at, actor, organisation_id, entity, "
 			       "entity_id, action, before, after) VALUES (?1, ?2, "
 			       "?3, 'external_case', last_insert_rowid(), ?4, NULL, ?5)");
@@ -259,6 +313,8 @@ static void bare_report(struct bare *b)
 	sqlite3_bind_int64(s, 11, in.version);
 	sqlite3_bind_int64(s, 12, 1796464800);
 	sqlite3_bind_int64(s, 13, hh_now_us() / 1000000);
+	sqlite3_bind_text(s, 14, in.version == 1 ? "received" : "in_progress", -1,
+			  SQLITE_STATIC);
 	step_done(b->db, s);
 	s = b->ev;
 	sqlite3_bind_int64(s, 1, hh_now_us());
@@ -287,6 +343,7 @@ static int cmd_report(const char *dir, int n)
 	struct hh_org org;
 	if (hh_store_run_tx(st, 1, org_tx, &org) != HH_OK)
 		die("set-up failed", NULL);
+	declare(st, org.id);
 	struct helhed_side h = { .st = st };
 	h.system = (struct hh_actor){ .label = "token:1", .org_id = org.id,
 				      .roles = HH_ROLE_CASE_SYSTEM };
@@ -378,17 +435,19 @@ static void bare_pg_open(struct bare_pg *b, const char *url, int64_t org_id)
 			"INSERT INTO external_cases(organisation_id, system, "
 			"external_id, cpr, cpr_key, cpr_hash, cpr_hash_key, title, "
 			"state, citizen_text, deadline_at, self_service_url, version, "
-			"sent_created_at, sent_updated_at, received_at) VALUES ($1, "
-			"'bare-peer', $2, $3, 'k', $4, 'h', $5, $6, $7, $8, $9, $10, "
-			"0, $11, $12) ON CONFLICT (organisation_id, system, "
+			"sent_created_at, sent_updated_at, received_at, case_type, "
+			"stage, facts) VALUES ($1, 'bare-peer', $2, $3, 'k', $4, 'h', "
+			"$5, $6, $7, $8, $9, $10, 0, $11, $12, 'boligstoette', $13, "
+			"'{\"husstand\":3}') ON CONFLICT (organisation_id, system, "
 			"external_id) DO UPDATE SET cpr = excluded.cpr, cpr_hash = "
 			"excluded.cpr_hash, title = excluded.title, state = "
 			"excluded.state, citizen_text = excluded.citizen_text, "
 			"deadline_at = excluded.deadline_at, self_service_url = "
 			"excluded.self_service_url, version = excluded.version, "
 			"sent_updated_at = excluded.sent_updated_at, received_at = "
-			"excluded.received_at WHERE external_cases.version < "
-			"excluded.version RETURNING id",
+			"excluded.received_at, case_type = excluded.case_type, stage = "
+			"excluded.stage, facts = excluded.facts WHERE "
+			"external_cases.version < excluded.version RETURNING id",
 			0, NULL),
 	      PGRES_COMMAND_OK, "prepare upsert");
 	pg_ok(b->pg,
@@ -410,12 +469,13 @@ static void bare_pg_report(struct bare_pg *b)
 	snprintf(now_s, sizeof(now_s), "%lld", (long long)(hh_now_us() / 1000000));
 	snprintf(now_us, sizeof(now_us), "%lld", (long long)hh_now_us());
 	pg_ok(b->pg, PQexec(b->pg, "BEGIN"), PGRES_COMMAND_OK, "BEGIN");
-	const char *v[12] = { b->org_id, id, b->cpr, (const char *)hash,
+	const char *v[13] = { b->org_id, id, b->cpr, (const char *)hash,
 			      in.title, in.state, in.text, "1801436400",
-			      in.self_service_url, version, "1796464800", now_s };
-	int len[12] = { 0, 0, 0, 32 };
-	int fmt[12] = { 0, 0, 0, 1 };
-	PGresult *r = PQexecPrepared(b->pg, "upsert", 12, v, len, fmt, 0);
+			      in.self_service_url, version, "1796464800", now_s,
+			      in.version == 1 ? "received" : "in_progress" };
+	int len[13] = { 0, 0, 0, 32 };
+	int fmt[13] = { 0, 0, 0, 1 };
+	PGresult *r = PQexecPrepared(b->pg, "upsert", 13, v, len, fmt, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
 		die("bare upsert", PQerrorMessage(b->pg));
 	char row_id[24];
@@ -447,6 +507,7 @@ static int cmd_report_pg(const char *url, const char *key_file, int n)
 	if (hh_store_run_tx(st, 0, org_find_tx, &org) == HH_ERR_NOT_FOUND &&
 	    hh_store_run_tx(st, 1, org_tx, &org) != HH_OK)
 		die("set-up failed", NULL);
+	declare(st, org.id);
 	struct helhed_side h = { .st = st };
 	h.system = (struct hh_actor){ .label = "token:1", .org_id = org.id,
 				      .roles = HH_ROLE_CASE_SYSTEM };
@@ -697,6 +758,18 @@ static int cmd_seed(const char *db, int n)
 						NULL, &c, &fu), "done");
 	}
 	json_decref(values);
+	/* the three systems, declared as their organisations' admins do
+	 * (x-decl): the states below, one case type */
+	for (int k = 0; k < 3; k++)
+		declare_as(st, ids.org[k], ext_systems[k],
+			   "{\"label\":\"Sagssystem\",\"states\":["
+			   "{\"name\":\"Modtaget\",\"stage\":\"received\"},"
+			   "{\"name\":\"Under behandling\",\"stage\":\"in_progress\"},"
+			   "{\"name\":\"Afventer dokumentation\","
+			   "\"stage\":\"awaiting_citizen\"},"
+			   "{\"name\":\"Afgjort\",\"stage\":\"decided\"},"
+			   "{\"name\":\"Lukket\",\"stage\":\"closed\"}],"
+			   "\"case_types\":[{\"key\":\"sag\",\"name\":\"Sag\"}]}");
 	/* twenty external cases of the citizen, reported as the API does */
 	for (int k = 0; k < 20; k++) {
 		char id[32], upd[32], label_t[32];
@@ -715,7 +788,7 @@ static int cmd_seed(const char *db, int n)
 				.deadline = k % 2 ? "2027-02-01" : NULL,
 				.self_service_url = "https://www.borger.dk/",
 				.version = version, .created_at = "2026-10-01",
-				.updated_at = upd,
+				.updated_at = upd, .case_type = "sag",
 			};
 			struct hh_external_result res;
 			must(hh_external_report(st, &a, &sys, ext_systems[k % 3], id,

@@ -150,6 +150,10 @@ void hh_api_feedback_report(struct hh_req *r);
 /* external.c (issue 15): cases reported by other authorities' systems */
 void hh_api_external_case_put(struct hh_req *r);
 void hh_api_external_case_get(struct hh_req *r);
+/* casesystems.c (issue 15, x-decl): the case systems an organisation
+ * declares */
+void hh_api_case_system_put(struct hh_req *r);
+void hh_api_case_system_get(struct hh_req *r);
 /* figures.c (issue 12): the service figures, the drill-down, the
  * benchmark and the public service levels */
 void hh_api_figures(struct hh_req *r);

@@ -65,6 +65,9 @@ enum hh_resource {
 	 * reports (domain/external.h); the owner is the reporting
 	 * organisation. The citizen reads theirs through HH_RES_OVERVIEW. */
 	HH_RES_EXTERNAL_CASE,
+	/* x-decl (issue 15): a case system an organisation declares
+	 * (domain/casesystems.h); the owner is that organisation */
+	HH_RES_CASE_SYSTEM,
 	HH_RES__COUNT
 };
 

@@ -422,14 +422,13 @@ struct change_ctx {
 			    transaction (domain/letters.c) */
 };
 
-/* The follow-up's data: where it came from and the values the rule
- * handed over, which are the values of the fields its condition read
- * (casetools.h). The parent may be another authority's case, so this
- * copy is all the follow-up ever shows of it. */
-static enum hh_rc origin_data(struct hh_arena *a, const struct hh_case *parent,
-			      const struct hh_case_type_def *def,
-			      const struct hh_ct_followup *fu, json_t *data,
-			      struct hh_case *f)
+/* The follow-up's origin, for origin_json: the values the rule handed
+ * over are the values of the fields its condition read (casetools.h).
+ * The parent may be another authority's case, so this copy is all the
+ * follow-up ever shows of it. */
+static json_t *origin_json(const struct hh_case *parent,
+			   const struct hh_case_type_def *def,
+			   const struct hh_ct_followup *fu, json_t *data)
 {
 	const char *fields[HH_FORM_MAX_TERMS + 1];
 	int n = 0;
@@ -437,17 +436,59 @@ static enum hh_rc origin_data(struct hh_arena *a, const struct hh_case *parent,
 		fields[n++] = fu->when.terms[i].field;
 	fields[n] = NULL;
 	const struct hh_ct_state *s = hh_ct_state(def, parent->state);
-	json_t *origin = hh_case_origin_json(parent, s ? s->label : parent->state,
-					     hh_now_us() / 1000000, data, fields);
+	return hh_case_origin_json(parent, s ? s->label : parent->state,
+				   hh_now_us() / 1000000, data, fields);
+}
+
+enum hh_rc hh_case_followup_start(struct hh_tx *tx, struct hh_arena *a,
+				  const char *actor, int64_t citizen_id,
+				  int64_t plan_id, int64_t parent_case_id,
+				  const char *case_type, const char *org,
+				  json_t *origin, const char *after_key,
+				  const char *after_value, struct hh_case *out)
+{
+	struct hh_store *st = tx->store;
+	struct hh_case_type row;
+	struct hh_case_type_def d;
+	enum hh_rc rc = hh_case_type_load(tx, a, case_type, 0, &row, &d);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_citizen cit = { 0 };
+	if (citizen_id)
+		rc = st->citizen_get(tx, a, citizen_id, &cit);
+	struct hh_case f = { .case_type_id = row.id, .citizen_id = citizen_id,
+			     .plan_id = plan_id, .parent_case_id = parent_case_id,
+			     .state = d.initial, .data = "{}" };
+	if (rc == HH_OK)
+		rc = resolve_org(tx, a, org ? org : d.organisation,
+				 cit.municipality_id, &f.org_id);
+	if (rc != HH_OK) /* INVALID: no municipality known */
+		goto done;
+	f.created_at = hh_now_us() / 1000000;
+	f.deadline_at = f.created_at + d.deadline_s;
+	f.public_id = public_id_new(a);
+	rc = hh_case_journal_assign(tx, a, &d, &f);
+	if (rc != HH_OK)
+		goto done;
 	json_t *fd = json_object();
-	json_object_set_new(fd, HH_CASE_ORIGIN_KEY, origin);
+	json_object_set(fd, HH_CASE_ORIGIN_KEY, origin);
 	char *text = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(fd);
-	if (!text)
-		return HH_ERR_INTERNAL;
-	f->data = hh_arena_strdup(a, text);
+	if (!text) {
+		rc = HH_ERR_INTERNAL;
+		goto done;
+	}
+	f.data = hh_arena_strdup(a, text);
 	free(text);
-	return HH_OK;
+	rc = st->case_insert(tx, &f);
+	if (rc == HH_OK)
+		rc = event(tx, actor, f.org_id, f.id, "followup", NULL,
+			   case_state_json(&f, after_key, after_value));
+	if (rc == HH_OK && out)
+		*out = f;
+done:
+	hh_case_type_def_clear(&d);
+	return rc;
 }
 
 /* Creates the follow-up cases the case type declares for case c reaching
@@ -459,7 +500,6 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 			    const struct hh_case *c,
 			    const struct hh_case_type_def *def, const char *state)
 {
-	struct hh_store *st = tx->store;
 	json_t *data = NULL;
 	enum hh_rc rc = HH_OK;
 	for (int i = 0; i < def->n_followups; i++) {
@@ -474,9 +514,12 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 		}
 		if (!hh_form_cond_holds(&fu->when, data))
 			continue;
-		struct hh_case_type row;
-		struct hh_case_type_def d;
-		rc = hh_case_type_load(tx, x->a, fu->case_type, 0, &row, &d);
+		json_t *origin = origin_json(c, def, fu, data);
+		rc = hh_case_followup_start(
+			tx, x->a, x->who->label, c->citizen_id, c->plan_id, c->id,
+			fu->case_type, fu->organisation, origin, "after_case",
+			hh_arena_printf(x->a, "%lld", (long long)c->id), NULL);
+		json_decref(origin);
 		if (rc == HH_ERR_NOT_FOUND) {
 			/* content names a case type it did not import: the
 			 * decision stands, the follow-up is our bug */
@@ -485,39 +528,11 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 			rc = HH_OK;
 			continue;
 		}
-		if (rc != HH_OK)
-			break;
-		struct hh_citizen cit = { 0 };
-		if (c->citizen_id)
-			rc = st->citizen_get(tx, x->a, c->citizen_id, &cit);
-		struct hh_case f = { .case_type_id = row.id, .citizen_id = c->citizen_id,
-				     .plan_id = c->plan_id, .parent_case_id = c->id,
-				     .state = d.initial, .data = "{}" };
-		if (rc == HH_OK)
-			rc = resolve_org(tx, x->a,
-					 fu->organisation ? fu->organisation : d.organisation,
-					 cit.municipality_id, &f.org_id);
 		if (rc == HH_ERR_INVALID) {
 			/* no municipality known: nothing to follow up there */
 			rc = HH_OK;
-			hh_case_type_def_clear(&d);
 			continue;
 		}
-		f.created_at = hh_now_us() / 1000000;
-		f.deadline_at = f.created_at + d.deadline_s;
-		f.public_id = public_id_new(x->a);
-		if (rc == HH_OK)
-			rc = hh_case_journal_assign(tx, x->a, &d, &f);
-		if (rc == HH_OK)
-			rc = origin_data(x->a, c, def, fu, data, &f);
-		if (rc == HH_OK)
-			rc = st->case_insert(tx, &f);
-		if (rc == HH_OK)
-			rc = event(tx, x->who->label, f.org_id, f.id, "followup", NULL,
-				   case_state_json(&f, "after_case",
-						   hh_arena_printf(x->a, "%lld",
-								   (long long)c->id)));
-		hh_case_type_def_clear(&d);
 		if (rc != HH_OK)
 			break;
 		x->followups++;

@@ -163,6 +163,23 @@ enum hh_rc hh_case_answer_files(struct hh_store *st, struct hh_arena *a,
 
 /* Loads the case type definition of a case type code (in a's lifetime: the
  * caller clears def). */
+/* Starts a follow-up case inside tx: case type case_type (its code) for
+ * citizen_id at org (an organisation's code; "municipality": the
+ * citizen's; NULL: the case type's own), in its initial state, under
+ * plan_id and parent_case_id (0: none), its data {HH_CASE_ORIGIN_KEY:
+ * origin} (origin borrowed; casetools.h), with one event "followup"
+ * whose after carries after_key: after_value. NOT_FOUND when helhed has
+ * no such case type; INVALID when org is "municipality" and no
+ * municipality is known for the citizen (nothing written then). *out
+ * (may be NULL) gets the case; strings in a. Used by a helhed case's
+ * decision (cases.c) and by an external case's report (external.c). */
+enum hh_rc hh_case_followup_start(struct hh_tx *tx, struct hh_arena *a,
+				  const char *actor, int64_t citizen_id,
+				  int64_t plan_id, int64_t parent_case_id,
+				  const char *case_type, const char *org,
+				  json_t *origin, const char *after_key,
+				  const char *after_value, struct hh_case *out);
+
 enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
 			     const char *code, int64_t id,
 			     struct hh_case_type *row,

@@ -1,6 +1,7 @@
 /* content.c - the content folder: parse, validate, import in batches,
  * export in canonical form. */
 #include "domain/content.h"
+#include "domain/casesystems.h"
 #include "domain/letters.h"
 
 #include <ctype.h>
@@ -928,6 +929,17 @@ static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
 			json_decref(j);
 			continue;
 		}
+		/* x-decl: a step done by another authority's own case */
+		const char *xproblem = NULL;
+		json_array_foreach(steps, i, s) if (json_object_get(s, "external") &&
+						    !xproblem)
+			xproblem = hh_cs_step_problem(json_object_get(s, "external"));
+		if (xproblem) {
+			fprintf(errs, "%s:1: %s\n", path, xproblem);
+			result = HH_ERR_INVALID;
+			json_decref(j);
+			continue;
+		}
 		char *arts_s = json_dumps(arts, JSON_COMPACT);
 		char *def_s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		c.le.articles = arts_s;
@@ -1056,6 +1068,13 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 	if (progress)
 		progress(progress_ctx, (int)n_refs, (int)n_refs);
 	rc = import_case_types(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		goto fail;
+	/* x-decl: the case systems organisations declare; their follow-ups
+	 * name case types, so after those (casesystems.h) */
+	rc = hh_case_systems_import(st, dir, errs, &stats->case_systems);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)

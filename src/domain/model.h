@@ -606,6 +606,23 @@ struct hh_external_case {
 	int64_t version;            /* the sender's */
 	int64_t sent_created_at, sent_updated_at; /* the sender's; 0: none */
 	int64_t received_at;        /* when helhed stored this version */
+	/* x-decl (0038): NULL on rows stored before systems were declared */
+	const char *case_type;      /* a key of the system's declaration */
+	const char *stage;          /* the state's stage when stored
+				       (domain/casesystems.h) */
+	const char *facts;          /* JSON object; NULL: none sent */
+};
+
+/* A case system an organisation declared (x-decl, 0038_case_systems.sql,
+ * domain/casesystems.h): definition is the declaration's JSON. */
+struct hh_case_system {
+	int64_t id;
+	int64_t org_id;
+	const char *org_code;       /* filled on reads */
+	const char *system;
+	const char *label;          /* Danish */
+	const char *definition;     /* JSON: states, case_types */
+	int64_t updated_at;         /* epoch seconds */
 };
 
 #endif

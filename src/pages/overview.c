@@ -224,7 +224,13 @@ static void external_item(struct hh_req *r, const struct hh_external_case *k)
 	hh_page_text(r, org);
 	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd><span class=\"state\">");
 	hh_page_text(r, k->state);
-	hh_buf_puts(b, "</span></dd>\n");
+	hh_buf_puts(b, "</span>");
+	/* x-decl: what the state means, as the system declared it (none on
+	 * a case stored before its system was declared) */
+	const char *stage = hh_external_stage_label(k);
+	if (stage && strcmp(stage, k->state))
+		hh_buf_printf(b, " <span class=\"stage\">(%s)</span>", stage);
+	hh_buf_puts(b, "</dd>\n");
 	if (k->deadline_at) {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>");
 		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));

@@ -1115,6 +1115,17 @@ struct hh_store {
 					 void *ctx);
 	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
 					const struct hh_external_case *c);
+	/* ---- x-decl (issue 15): declared case systems
+	 * (domain/casesystems.h, 0038_case_systems.sql). case_system_get
+	 * reads (org_id, system) with the organisation's code (NOT_FOUND:
+	 * none); case_system_put inserts c, or replaces label, definition
+	 * and updated_at of the row with its key, and sets c->id;
+	 * *created (may be NULL) says which. ---- */
+	enum hh_rc (*case_system_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t org_id, const char *system,
+				      struct hh_case_system *out);
+	enum hh_rc (*case_system_put)(struct hh_tx *tx,
+				      struct hh_case_system *c, int *created);
 	/* ---- x-hooks (issue 15): webhooks (migration 0035) ----
 	 * The outbox: event_append also writes, in the event's own
 	 * transaction, one pending delivery (due at once) for each active

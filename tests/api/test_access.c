@@ -738,7 +738,7 @@ static const struct row rows[] = {
 	  { "PUT", "/api/v1/external-cases/{system}/{id}",
 	    "/api/v1/external-cases/esdh/X-1",
 	    "{\"cpr\":\"070761-4285\",\"title\":\"T\",\"state\":\"S\","
-	    "\"text\":\"\",\"version\":1}" }, B_JSON,
+	    "\"text\":\"\",\"version\":1,\"case_type\":\"x\"}" }, B_JSON,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
 	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
@@ -747,6 +747,29 @@ static const struct row rows[] = {
 	{ "external case: read", T_NONE,
 	  { "GET", "/api/v1/external-cases/{system}/{id}",
 	    "/api/v1/external-cases/esdh/X-1", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	/* x-decl (issue 15): an organisation's admin declares its case
+	 * systems, which the admin and its case-system tokens read
+	 * (tests/api/test_external_api.c); none of the callers here is
+	 * either */
+	{ "case system: declare", T_NONE,
+	  { "PUT", "/api/v1/case-systems/{system}",
+	    "/api/v1/case-systems/esdh",
+	    "{\"label\":\"ESDH\",\"states\":[{\"name\":\"Ny\","
+	    "\"stage\":\"received\"}],\"case_types\":[{\"key\":\"x\","
+	    "\"name\":\"X\"}]}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	{ "case system: read", T_NONE,
+	  { "GET", "/api/v1/case-systems/{system}",
+	    "/api/v1/case-systems/esdh", NULL }, B_NONE,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
 	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },

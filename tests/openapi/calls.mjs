@@ -544,11 +544,52 @@ export async function exercise({ call, staff, citizen, token }) {
 	const udk = token('udk', 'case-system');
 	const sktst = token('sktst', 'case-system');
 	const EXT = { system: 'boligstoette', id: 'BS-OPENAPI-1' };
+	// x-decl: Udbetaling Danmark's admin declares the system first
+	const udkAdmin = token('udk', 'admin');
+	const declaration = { label: 'Boligstøttesystemet',
+		states: [{ name: 'Modtaget', stage: 'received' },
+			 { name: 'Afventer dokumentation', stage: 'awaiting_citizen' },
+			 { name: 'Afgjort', stage: 'decided' }],
+		case_types: [{ key: 'boligstoette', name: 'Boligstøtte',
+			       kle: '27.24.00', facts: { husstand: 'integer' } }] };
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, body: declaration, expect: 201 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, body: declaration, expect: 200 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' },
+		body: { ...declaration, states: [{ name: 'Modtaget', stage: 'ny' }] },
+		expect: 400 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udk,
+		params: { system: 'boligstoette' }, body: declaration, expect: 403 });
+	await call('PUT /api/v1/case-systems/{system}', {
+		params: { system: 'boligstoette' }, body: declaration, expect: 401 });
+	await call('GET /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, expect: 200 });
+	await call('GET /api/v1/case-systems/{system}', { as: udk,
+		params: { system: 'boligstoette' }, expect: 200 });
+	await call('GET /api/v1/case-systems/{system}', { as: sktst,
+		params: { system: 'boligstoette' }, expect: 404 });
+	await call('GET /api/v1/case-systems/{system}', { as: bearer,
+		params: { system: 'boligstoette' }, expect: 403 });
+	await call('GET /api/v1/case-systems/{system}', {
+		params: { system: 'boligstoette' }, expect: 401 });
 	const report = { cpr: '140386-1236', title: 'Boligstøtte',
 			 state: 'Modtaget', text: 'Vi behandler din ansøgning.',
 			 deadline: '2027-02-01', version: 2,
 			 self_service_url: 'https://www.borger.dk/boligstoette',
-			 updated_at: '2026-12-02T10:00:00Z' };
+			 updated_at: '2026-12-02T10:00:00Z', case_type: 'boligstoette',
+			 facts: { husstand: 2 } };
+	for (const [bad, code] of [[{ state: 'Bevilget' }, 'undeclared-state'],
+				   [{ case_type: 'pension' }, 'unknown-case-type'],
+				   [{ facts: { boern: true } }, 'unknown-fact']]) {
+		const r = await call('PUT /api/v1/external-cases/{system}/{id}', {
+			as: udk, params: EXT, body: { ...report, ...bad }, expect: 422 });
+		if (r.body.code !== code)
+			throw new Error(`want ${code}: ${JSON.stringify(r.body)}`);
+	}
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: sktst, params: EXT, body: report, expect: 422 }); /* unknown-system */
 	const ext = await call('PUT /api/v1/external-cases/{system}/{id}', {
 		as: udk, params: EXT, body: report, expect: 201 });
 	await call('PUT /api/v1/external-cases/{system}/{id}', {
@@ -590,6 +631,23 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: EXT, expect: 401 });
 	await call('GET /api/v1/external-cases/{system}/{id}', {
 		as: udk, params: { ...EXT, id: 'findes-ikke' }, expect: 404 });
+	// x-decl: Familieretshuset's system (declared in the demo content)
+	// reports Mette's granted divorce with children: the municipality's
+	// review starts, and the answer says so
+	const frh = token('familieretshuset', 'case-system');
+	const divorce = { cpr: '140386-1236', title: 'Skilsmisse', state: 'Modtaget',
+			  text: '', version: 1, case_type: 'skilsmisse',
+			  facts: { children: true } };
+	await call('PUT /api/v1/external-cases/{system}/{id}', { as: frh,
+		params: { system: 'familiesag', id: 'FH-OPENAPI-1' }, body: divorce,
+		expect: 201 });
+	const granted = await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: frh, params: { system: 'familiesag', id: 'FH-OPENAPI-1' },
+		body: { ...divorce, state: 'Bevilget', version: 2 }, expect: 200 });
+	if (!granted.body.followups || granted.body.followups.length !== 1 ||
+	    !granted.body.followups[0].started)
+		throw new Error('a granted divorce with children starts the ' +
+				`review: ${JSON.stringify(granted.body)}`);
 	const ov = await call('GET /api/v1/overview', { as: mette, expect: 200 });
 	const shown = ((ov.body && ov.body.external_cases) || [])
 		.find((k) => k.system === EXT.system && k.id === EXT.id);

@@ -1324,6 +1324,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_case_get_in_its_tx), /* pg-ssi */
 		/* x-ext (issue 15): external cases */
 		T(t_external_cases),
+		T(t_case_systems), /* x-decl */
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
