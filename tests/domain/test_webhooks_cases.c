@@ -17,9 +17,10 @@ struct sent {
 static struct sent sent[16];
 static int n_sent;
 
-static void keep_post(void *cls, const char *url, const char *const *headers,
-		      int n, const char *body, size_t len, int timeout_s,
-		      long *status, char *err, size_t errsz)
+static void keep_post(const struct hh_webhook_poster *cls, const char *url,
+		      const char *const *headers, int n, const char *body,
+		      size_t len, int timeout_s, long *status, char *err,
+		      size_t errsz)
 {
 	(void)cls, (void)headers, (void)n, (void)timeout_s, (void)err,
 		(void)errsz;
@@ -64,7 +65,7 @@ static void real_case_events_keep_to_the_rule(void **state)
 					    "in_progress", c.version, NULL, &out,
 					    &followups),
 			 HH_OK);
-	struct hh_webhook_poster p = { NULL, keep_post, 10 };
+	struct hh_webhook_poster p = { .post = keep_post, .timeout_s = 10 };
 	struct hh_webhook_stats s;
 	n_sent = 0;
 	assert_int_equal(hh_webhooks_deliver(f->st, &p, hh_now_us() / 1000000,
