@@ -45,6 +45,8 @@ struct receiver {
 	char secret[128];
 	pthread_mutex_t lock;
 	int codes[16], n_codes, next_code; /* answers in turn; then 200 */
+	int slow_first_ms; /* x-hooks2: the first answer comes this late */
+	int n_served;
 	struct got got[GOT_MAX];
 	int n_got;
 };
@@ -156,6 +158,7 @@ static void serve_one(struct receiver *r, int c)
 	header(buf, "webhook-timestamp", ts, sizeof(ts));
 	header(buf, "webhook-signature", sig, sizeof(sig));
 	pthread_mutex_lock(&r->lock);
+	int slow = r->n_served++ == 0 ? r->slow_first_ms : 0;
 	int code = r->next_code < r->n_codes ? r->codes[r->next_code++] : 200;
 	if (r->n_got < GOT_MAX) {
 		struct got *g = &r->got[r->n_got++];
@@ -167,6 +170,8 @@ static void serve_one(struct receiver *r, int c)
 		snprintf(g->sig, sizeof(g->sig), "%s", sig);
 	}
 	pthread_mutex_unlock(&r->lock);
+	if (slow) /* a receiver that answers after the delivery timeout */
+		usleep((useconds_t)slow * 1000);
 	char resp[128];
 	int m = snprintf(resp, sizeof(resp),
 			 "HTTP/1.1 %d X\r\nContent-Length: 0\r\n"
@@ -315,6 +320,37 @@ static enum hh_rc append_tx(struct hh_tx *tx, void *p)
 static void append(struct fx *f, struct ev e)
 {
 	assert_int_equal(hh_store_run_tx(f->st, 1, append_tx, &e), HH_OK);
+}
+
+/* x-hooks2: an event that also concerns organisation also (a transfer) */
+struct ev_also {
+	struct ev e;
+	int64_t also;
+};
+
+static enum hh_rc append_also_tx(struct hh_tx *tx, void *p)
+{
+	const struct ev_also *x = p;
+	struct hh_event e = { .actor = "user:9", .org_id = x->e.org,
+			      .entity = x->e.entity, .entity_id = x->e.id,
+			      .action = x->e.action, .before = x->e.before,
+			      .after = x->e.after, .also_org_id = x->also };
+	return tx->store->event_append(tx, &e);
+}
+
+/* The number of different webhook-ids r has been posted. */
+static int distinct_ids(struct receiver *r)
+{
+	pthread_mutex_lock(&r->lock);
+	int n = 0;
+	for (int i = 0; i < r->n_got; i++) {
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(r->got[i].id, r->got[j].id);
+		n += !seen;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return n;
 }
 
 static int64_t now_s(void)
@@ -1226,6 +1262,310 @@ static void t_rotated_secret_signs_for_a_day(void **state)
 				    "previous_secret IS NOT NULL", 0, NULL), 0);
 }
 
+/* ---- x-hooks2: changing, test events, pruning, faults, transfers --------- */
+
+/* PATCH's rules: URL, event types and active changed, each checked as at
+ * subscribe; another organisation's is not found; new types apply to
+ * the events after. */
+static void t_change_subscription(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/other", f->rx2.port);
+	snprintf(f->rx2.secret, sizeof(f->rx2.secret), "%s", f->rx.secret);
+	const char *art[] = { HH_WH_ARTICLE_CHANGED };
+	const char *bad[] = { "case.deleted" };
+	struct hh_webhook_sub s;
+	const char *field;
+	struct hh_webhook_input in = { url, art, 1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_b, &f->a, id, &in,
+					   1, &s, &field), HH_ERR_NOT_FOUND);
+	struct hh_webhook_input bad_url = { "https://10.0.0.1/h", NULL, -1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &bad_url, 1, &s, &field),
+			 HH_ERR_INVALID);
+	assert_string_equal(field, "url");
+	struct hh_webhook_input no_http = { url, NULL, -1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &no_http, 0, &s, &field),
+			 HH_ERR_INVALID);
+	struct hh_webhook_input bad_ev = { NULL, bad, 1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &bad_ev, 1, &s, &field),
+			 HH_ERR_INVALID);
+	assert_string_equal(field, "events");
+	struct hh_webhook_input none = { NULL, NULL, 0, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &none, 1, &s, &field),
+			 HH_ERR_INVALID);
+	/* nothing of those was written: a case still goes to the old URL */
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats st;
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx), 1);
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id, &in,
+					   1, &s, &field), HH_OK);
+	assert_string_equal(s.url, url);
+	assert_string_equal(s.events, HH_WH_ARTICLE_CHANGED);
+	assert_int_equal(s.active, 1);
+	assert_null(s.secret);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	append(f, (struct ev){ f->org_a, "article", 3, "update", NULL,
+			       "{\"slug\":\"pas\",\"title\":\"Pas\"}" });
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx), 1);
+	assert_int_equal(received(&f->rx2), 1);
+	assert_true(f->rx2.got[0].valid); /* the secret is the same */
+	assert_non_null(strstr(f->rx2.got[0].body, "article.changed"));
+	/* active alone: paused; the URL and types stay */
+	struct hh_webhook_input pause = { NULL, NULL, -1, 0 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &pause, 0, &s, &field), HH_OK);
+	assert_int_equal(s.active, 0);
+	assert_string_equal(s.url, url);
+	append(f, (struct ev){ f->org_a, "article", 3, "update", NULL,
+			       "{\"slug\":\"pas\",\"title\":\"Pas\"}" });
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx2), 1);
+}
+
+/* A test event goes through the outbox: queued, signed, listed, and
+ * retried as any other delivery; only to the subscription asked for. */
+static void t_test_event(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	f->rx.codes[0] = 503;
+	f->rx.n_codes = 1;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	subscribe(f, &f->admin_a, &f->rx2, f->rx2.port, t, 1);
+	int64_t did = 0;
+	assert_int_equal(hh_webhook_send_test(f->st, &f->admin_b, id, &did),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_send_test(f->st, &f->admin_a, id, &did),
+			 HH_OK);
+	assert_true(did > 0);
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	pass(f, now, &s);
+	assert_int_equal(s.retried, 1);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.d[0].id, did);
+	assert_string_equal(l.d[0].type, HH_WH_TEST);
+	assert_string_equal(l.d[0].state, "pending");
+	assert_int_equal(l.d[0].last_code, 503);
+	pass(f, now + 60, &s);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(received(&f->rx), 2);
+	assert_int_equal(received(&f->rx2), 0);
+	assert_true(f->rx.got[1].valid);
+	assert_string_equal(f->rx.got[0].id, f->rx.got[1].id);
+	char want[64];
+	snprintf(want, sizeof(want), "\"subscription_id\":%lld", (long long)id);
+	assert_non_null(strstr(f->rx.got[1].body, want));
+	assert_non_null(strstr(f->rx.got[1].body, "\"type\":\"webhook.test\""));
+	/* the event log has it: who sent a test, when */
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM events WHERE "
+				    "entity = 'webhook' AND action = 'test'",
+				    0, NULL), 1);
+}
+
+/* Done deliveries older than the keep go, in batches; pending ones never,
+ * however old. */
+static void t_prune(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	f->rx.codes[0] = 200;
+	f->rx.codes[1] = 404;
+	f->rx.codes[2] = 500;
+	f->rx.n_codes = 3;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	for (int i = 1; i <= 3; i++) { /* delivered, failed, pending */
+		append(f, (struct ev){ f->org_a, "case", i, "submit", NULL,
+				       "{\"state\":\"received\"}" });
+		pass(f, now, &s);
+	}
+	const char *count = "SELECT count(*) FROM webhook_deliveries";
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 3);
+	int64_t n = -1;
+	assert_int_equal(hh_webhooks_prune(f->st, now + 29 * 86400, 30, 1, &n),
+			 HH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 3);
+	assert_int_equal(hh_webhooks_prune(f->st, now + 31 * 86400, 30, 1, &n),
+			 HH_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 1);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_deliveries WHERE state = 'pending'",
+				    0, NULL), 1);
+	/* a shorter keep */
+	append(f, (struct ev){ f->org_a, "case", 4, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now, &s);
+	assert_int_equal(hh_webhooks_prune(f->st, now + 2 * 86400, 1, 0, &n),
+			 HH_OK);
+	assert_true(n >= 1);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_deliveries WHERE state <> 'pending'",
+				    0, NULL), 0);
+}
+
+/* Point 6's faults, each visible while it lasts and each delivery at its
+ * receiver exactly once by id once it recovers: a receiver that answers
+ * after the timeout, one that answers 500, one that is down for an hour
+ * (simulated time). */
+static void t_faults_visible_then_once(void **state)
+{
+	struct fx *f = *state;
+	struct receiver slow = { .fd = -1 }, down = { .fd = -1 };
+	receiver_start(&slow, 0);
+	slow.slow_first_ms = 2500;
+	receiver_start(&f->rx, 0); /* answers 500 twice */
+	f->rx.codes[0] = f->rx.codes[1] = 500;
+	f->rx.n_codes = 2;
+	receiver_start(&down, 0);
+	int down_port = down.port;
+	receiver_stop(&down);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t s_slow = subscribe(f, &f->admin_a, &slow, slow.port, t, 1);
+	int64_t s_500 = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	int64_t s_down = subscribe(f, &f->admin_a, &down, down_port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_poster p = loopback_poster();
+	p.timeout_s = 1;
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now, 50, &s), HH_OK);
+	assert_int_equal(s.retried, 3);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 3);
+	for (int i = 0; i < 3; i++) {
+		const struct hh_webhook_delivery *d = &l.d[i];
+		assert_string_equal(d->state, "pending");
+		assert_int_equal(d->attempts, 1);
+		assert_true(d->next_attempt_at >= now + HH_WH_BACKOFF_FIRST * 3 / 4 &&
+			    d->next_attempt_at <= now + HH_WH_BACKOFF_FIRST * 5 / 4);
+		if (d->sub_id == s_500) {
+			assert_int_equal(d->last_code, 500);
+		} else {
+			assert_int_equal(d->last_code, 0);
+			assert_non_null(d->last_error);
+			if (d->sub_id == s_slow)
+				assert_non_null(strcasestr(d->last_error,
+							   "timed out"));
+			else
+				assert_int_equal(d->sub_id, s_down);
+		}
+	}
+	/* the slow one and the 500 one recover; the down one stays down */
+	for (int64_t at = now + 60; at < now + 3600; at += 600) {
+		assert_int_equal(hh_webhooks_deliver(f->st, &p, at, 50, &s),
+				 HH_OK);
+	}
+	deliveries(f, &f->admin_a, &l);
+	for (int i = 0; i < l.n; i++) {
+		if (l.d[i].sub_id == s_down) {
+			assert_string_equal(l.d[i].state, "pending");
+			assert_true(l.d[i].attempts >= 3);
+		} else {
+			assert_string_equal(l.d[i].state, "delivered");
+		}
+	}
+	receiver_start(&down, down_port);
+	/* due within the backoff's six hours at most */
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now + 3600 + 6 * 3600,
+					     50, &s), HH_OK);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now + 2 * 86400, 50,
+					     &s), HH_OK);
+	assert_int_equal(s.delivered + s.retried + s.failed, 0);
+	/* the slow receiver was posted again (its first answer was too
+	 * late; the next pass may find it still busy with it), the 500 one
+	 * three times, each with the one id */
+	assert_true(received(&slow) >= 2);
+	assert_int_equal(received(&f->rx), 3);
+	assert_int_equal(received(&down), 1);
+	assert_int_equal(distinct_ids(&slow), 1);
+	assert_int_equal(distinct_ids(&f->rx), 1);
+	assert_int_equal(distinct_ids(&down), 1);
+	assert_true(slow.got[received(&slow) - 1].valid && f->rx.got[2].valid &&
+		    down.got[0].valid);
+	receiver_stop(&slow);
+	receiver_stop(&down);
+}
+
+/* An inquiry transferred to another organisation is told to that
+ * organisation's subscribers too, with what it may see (no citizen, no
+ * note); a third organisation hears nothing. */
+static void t_transfer_told_to_receiver(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	int64_t org_c = ofx_org(f->st, "903", "Vestby Kommune",
+				HH_ORG_MUNICIPALITY);
+	struct hh_actor admin_c = { .label = "user:3", .org_id = org_c,
+				    .roles = HH_ROLE_ADMIN };
+	struct receiver third = { .fd = -1 };
+	receiver_start(&third, 0);
+	const char *t[] = { HH_WH_INQUIRY_TRANSFERRED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	subscribe(f, &f->admin_b, &f->rx2, f->rx2.port, t, 1);
+	subscribe(f, &admin_c, &third, third.port, t, 1);
+	char after[256];
+	snprintf(after, sizeof(after),
+		 "{\"outcome\":\"transferred\",\"channel\":\"phone\","
+		 "\"transfer_org_id\":%lld,\"transfer_team\":\"Ydelser\","
+		 "\"citizen_id\":77,\"note\":\"hemmelig\"}",
+		 (long long)f->org_b);
+	struct ev_also x = { { f->org_a, "inquiry", 8, "create", NULL, after },
+			     f->org_b };
+	assert_int_equal(hh_store_run_tx(f->st, 1, append_also_tx, &x), HH_OK);
+	/* an event naming org_c as its also-organisation but transferring
+	 * to org_b gives org_c's subscriber nothing to see */
+	struct ev_also y = { { f->org_a, "inquiry", 9, "create", NULL, after },
+			     org_c };
+	assert_int_equal(hh_store_run_tx(f->st, 1, append_also_tx, &y), HH_OK);
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 2);
+	assert_int_equal(received(&f->rx2), 1);
+	assert_int_equal(received(&third), 0);
+	const char *b = f->rx2.got[0].body;
+	assert_true(f->rx2.got[0].valid);
+	assert_non_null(strstr(b, "\"inquiry_id\":8"));
+	char from[64];
+	snprintf(from, sizeof(from), "\"organisation_id\":%lld",
+		 (long long)f->org_a);
+	assert_non_null(strstr(b, from));
+	assert_non_null(strstr(b, "\"transfer_team\":\"Ydelser\""));
+	assert_null(strstr(b, "hemmelig"));
+	assert_null(strstr(b, "citizen"));
+	struct dl l;
+	deliveries(f, &f->admin_b, &l);
+	assert_int_equal(l.n, 1);
+	deliveries(f, &admin_c, &l);
+	assert_int_equal(l.n, 0); /* skipped ones are not listed */
+	receiver_stop(&third);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1249,6 +1589,11 @@ int main(void)
 		T(t_loopback_refused_at_delivery),
 		T(t_redirect_not_followed),
 		T(t_rotated_secret_signs_for_a_day),
+		T(t_change_subscription),
+		T(t_test_event),
+		T(t_prune),
+		T(t_faults_visible_then_once),
+		T(t_transfer_told_to_receiver),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
