@@ -293,6 +293,10 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
 	ROUTE(HH_PATCH, "/api/v1/webhooks/{id}", hh_api_webhook_patch),
 	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
+	ROUTE(HH_GET, "/api/v1/webhooks/{id}/deliveries",
+	      hh_api_webhook_sub_deliveries), /* x-hooks2 */
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/secret", hh_api_webhook_rotate),
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/test", hh_api_webhook_test),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 

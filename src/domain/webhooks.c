@@ -413,6 +413,26 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 					     c->nt);
 }
 
+static enum hh_rc get_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	return tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id, c->s);
+}
+
+enum hh_rc hh_webhook_get(struct hh_store *st, const struct hh_actor *who,
+			  struct hh_arena *a, int64_t id,
+			  struct hh_webhook_sub *out)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
+				.s = out };
+	memset(out, 0, sizeof(*out));
+	enum hh_rc rc = hh_store_run_tx(st, 0, get_tx, &c);
+	out->secret = out->previous_secret = NULL;
+	return rc;
+}
+
 enum hh_rc hh_webhook_change(struct hh_store *st, const struct hh_actor *who,
 			     struct hh_arena *a, int64_t id,
 			     const struct hh_webhook_input *in, int allow_http,

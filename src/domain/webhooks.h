@@ -79,6 +79,11 @@ enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
 enum hh_rc hh_webhook_set_active(struct hh_store *st,
 				 const struct hh_actor *who, int64_t id,
 				 int active);
+/* x-hooks2: subscription id of who's organisation into *out (strings
+ * in a; no secret). NOT_FOUND when it has none of that id. */
+enum hh_rc hh_webhook_get(struct hh_store *st, const struct hh_actor *who,
+			  struct hh_arena *a, int64_t id,
+			  struct hh_webhook_sub *out);
 /* x-hooks2: changes subscription id of who's organisation: in's url
  * (NULL: kept), events (n_events < 0: kept) and active (-1: kept), each
  * checked as hh_webhook_subscribe checks it (INVALID, *field). New

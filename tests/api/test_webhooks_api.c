@@ -282,6 +282,124 @@ static void t_the_staff_page(void **state)
 	tu_resp_free(&r);
 }
 
+/* x-hooks2: PATCH of URL, events and active (checked as at subscribe),
+ * a new secret shown once, a test event queued and listed under the
+ * subscription's own deliveries; another organisation's is a 404. */
+static void t_change_rotate_test(void **state)
+{
+	struct ctx *c = *state;
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://hooks.example.org/a\","
+				"\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	int64_t id = json_integer_value(json_object_get(r.json, "id"));
+	char first[128];
+	snprintf(first, sizeof(first), "%s",
+		 json_string_value(json_object_get(r.json, "secret")));
+	assert_true(json_is_null(json_object_get(r.json,
+						 "previous_secret_until")));
+	tu_resp_free(&r);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/webhooks/%lld", (long long)id);
+	/* a literal address inside the network, at subscribe and at PATCH */
+	problem(c, c->h_admin_a,
+		"{\"url\":\"https://169.254.169.254/latest\","
+		"\"events\":[\"case.submitted\"]}", 400, "invalid-field", "url");
+	const char *bad[][3] = {
+		{ "{\"url\":\"https://10.0.0.7/h\"}", "invalid-field", "url" },
+		{ "{\"url\":\"https://[::1]/h\"}", "invalid-field", "url" },
+		{ "{\"events\":[\"case.gone\"]}", "invalid-field", "events" },
+		{ "{\"events\":[]}", "invalid-field", "events" },
+		{ "{\"secret\":\"x\"}", "unknown-field", "secret" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		r = call(c, c->h_admin_a, "PATCH", path, bad[i][0]);
+		tu_expect_problem(&r, 400, bad[i][1], bad[i][2]);
+		tu_resp_free(&r);
+	}
+	r = call(c, c->h_admin_a, "PATCH", path,
+		 "{\"url\":\"https://hooks.example.org/b\","
+		 "\"events\":[\"letter.sent\",\"article.changed\"]}");
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	json_t *it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "url")),
+			    "https://hooks.example.org/b");
+	json_t *ev = json_object_get(it, "events");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_string_equal(json_string_value(json_array_get(ev, 0)),
+			    "letter.sent");
+	assert_true(json_is_true(json_object_get(it, "active")));
+	tu_resp_free(&r);
+
+	/* a new secret */
+	char spath[112];
+	snprintf(spath, sizeof(spath), "%s/secret", path);
+	r = call(c, c->h_admin_b, "POST", spath, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_editor_a, "POST", spath, NULL);
+	tu_expect_problem(&r, 403, "forbidden", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "POST", spath, NULL);
+	assert_int_equal(r.status, 200);
+	const char *second = json_string_value(json_object_get(r.json, "secret"));
+	assert_non_null(second);
+	assert_true(!strncmp(second, "whsec_", 6));
+	assert_string_not_equal(second, first);
+	assert_true(json_is_string(json_object_get(r.json,
+						   "previous_secret_until")));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_null(json_object_get(it, "secret"));
+	assert_true(json_is_string(json_object_get(it, "previous_secret_until")));
+	tu_resp_free(&r);
+
+	/* a test event */
+	char tpath[112], dpath[112];
+	snprintf(tpath, sizeof(tpath), "%s/test", path);
+	snprintf(dpath, sizeof(dpath), "%s/deliveries", path);
+	r = call(c, c->h_admin_b, "POST", tpath, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "POST", tpath, NULL);
+	assert_int_equal(r.status, 202);
+	int64_t did = json_integer_value(json_object_get(r.json, "delivery_id"));
+	assert_true(did > 0);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", dpath, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	it = json_array_get(items, 0);
+	assert_int_equal(json_integer_value(json_object_get(it, "id")), did);
+	assert_string_equal(json_string_value(json_object_get(it, "type")),
+			    "webhook.test");
+	assert_string_equal(json_string_value(json_object_get(it, "state")),
+			    "pending");
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_b, "GET", dpath, NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks/999999/deliveries",
+		 NULL);
+	tu_expect_problem(&r, 404, "not-found", NULL);
+	tu_resp_free(&r);
+
+	/* active alone */
+	r = call(c, c->h_admin_a, "PATCH", path, "{\"active\":false}");
+	assert_int_equal(r.status, 204);
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_true(json_is_false(json_object_get(it, "active")));
+	assert_string_equal(json_string_value(json_object_get(it, "url")),
+			    "https://hooks.example.org/b");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	hh_auth_init();
@@ -294,6 +412,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_a_real_article_change_is_queued,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(t_the_staff_page, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(t_change_rotate_test, setup,
 						teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
