@@ -132,6 +132,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
 	ROUTE(HH_GET, "/personale/webhooks", hh_page_webhooks), /* x-hooks */
+	ROUTE(HH_POST, "/personale/webhooks", hh_page_webhook_create),
+	ROUTE(HH_POST, "/personale/webhooks/{id}", hh_page_webhook_action),
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign),

@@ -54,6 +54,10 @@ struct hh_webhook_input {
 	int active; /* -1: not given (active) */
 };
 
+/* x-hooks2: 1 when who may manage its organisation's webhooks (an
+ * organisation's admin): the staff menu's link. */
+int hh_webhook_may_manage(const struct hh_actor *who);
+
 /* Subscribes who's organisation (admin role) to in. allow_http: http://
  * to a loopback address (127.0.0.0/8, [::1], localhost) is allowed, else
  * only https:// (the server's --webhooks-allow-http-loopback, for tests).

@@ -1565,6 +1565,7 @@ static const char *const no_resource[] = {
 	 * (t_change_rotate_test, t_the_staff_page_changes) */
 	"GET /api/v1/webhooks/{id}/deliveries",
 	"POST /api/v1/webhooks/{id}/secret", "POST /api/v1/webhooks/{id}/test",
+	"POST /personale/webhooks", "POST /personale/webhooks/{id}",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include "domain/auth.h"
+#include "domain/content.h"
 #include "domain/webhooks.h"
 
 struct ctx {
@@ -400,6 +401,181 @@ static void t_change_rotate_test(void **state)
 	tu_resp_free(&r);
 }
 
+/* A form's body, urlencoded by curl. */
+static char *form_escape(const char *s)
+{
+	return curl_easy_escape(NULL, s, 0);
+}
+
+static struct tu_resp form(struct ctx *c, const char *cookie, const char *path,
+			   const char *body)
+{
+	const char *h[] = { "Content-Type: application/x-www-form-urlencoded",
+			    NULL };
+	return tu_call(c->s.base, cookie, NULL, "POST", path, body, h);
+}
+
+static int64_t only_hook(struct ctx *c, int *active)
+{
+	struct tu_resp r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int64_t id = 0;
+	if (json_array_size(items) == 1) {
+		json_t *it = json_array_get(items, 0);
+		id = json_integer_value(json_object_get(it, "id"));
+		if (active)
+			*active = json_is_true(json_object_get(it, "active"));
+	}
+	tu_resp_free(&r);
+	return id;
+}
+
+/* x-hooks2: the staff page's forms for a signed-in admin: subscribe
+ * (the secret shown in that answer only), refused input in Danish,
+ * pause and resume, a test event, a new secret, delete; CSRF as other
+ * staff forms; others refused. The link on /personale is the admin's. */
+static void t_the_staff_page_changes(void **state)
+{
+	struct ctx *c = *state;
+	char *tmp = tu_tmpdir(), path[4200];
+	snprintf(path, sizeof(path), "%s/users.json", tmp);
+	tu_write(path, "[{\"email\":\"admin@901\",\"name\":\"Ada Admin\","
+		       "\"organisation\":\"901\",\"roles\":[\"admin\"],"
+		       "\"password\":\"password-1\"}]");
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(c->s.store, tmp, 1, stderr, NULL,
+					   NULL, &stats), HH_OK);
+	tu_rmdir(tmp);
+	char cookie[256], csrf[128], ecookie[256], ecsrf[128];
+	tu_login(&c->s, "admin@901", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	tu_login(&c->s, "editor@901", ecookie, sizeof(ecookie), ecsrf,
+		 sizeof(ecsrf));
+	char *tok = form_escape(csrf), *etok = form_escape(ecsrf);
+	struct tu_resp r = tu_call(c->s.base, cookie, NULL, "GET", "/personale",
+				   NULL, NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "href=\"/personale/webhooks\"");
+	tu_resp_free(&r);
+	r = tu_call(c->s.base, ecookie, NULL, "GET", "/personale", NULL, NULL);
+	tu_expect_not_in(r.body, "href=\"/personale/webhooks\"");
+	tu_resp_free(&r);
+
+	/* subscribe: no CSRF token, a private address, no event: nothing */
+	char body[512];
+	r = form(c, cookie, "/personale/webhooks",
+		 "url=https%3A%2F%2Fhooks.example.org%2Fp&case.submitted=1");
+	assert_int_equal(r.status, 403);
+	tu_expect_in(r.body, "Formularen er udløbet");
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&url=https%%3A%%2F%%2F192.168.1.10"
+		 "%%2Fp&case.submitted=1", tok);
+	r = form(c, cookie, "/personale/webhooks", body);
+	assert_int_equal(r.status, 400);
+	tu_expect_in(r.body, "lokalt netværk");
+	tu_expect_in(r.body, "value=\"https://192.168.1.10/p\"");
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&url=https%%3A%%2F%%2Fhooks."
+		 "example.org%%2Fp", tok);
+	r = form(c, cookie, "/personale/webhooks", body);
+	assert_int_equal(r.status, 400);
+	tu_expect_in(r.body, "Vælg mindst én hændelse");
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, NULL), 0);
+	snprintf(body, sizeof(body), "csrf=%s&url=https%%3A%%2F%%2Fhooks."
+		 "example.org%%2Fp&case.submitted=1&letter.sent=1", tok);
+	r = form(c, ecookie, "/personale/webhooks", body); /* wrong token too */
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	r = form(c, cookie, "/personale/webhooks", body);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "er oprettet");
+	tu_expect_in(r.body, "vises kun denne ene gang");
+	const char *w = strstr(r.body, "whsec_");
+	assert_non_null(w);
+	char first[80];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(w, "<"), w);
+	tu_expect_in(r.body, "Et brev er sendt");
+	tu_resp_free(&r);
+	int active = -1;
+	int64_t id = only_hook(c, &active);
+	assert_true(id > 0);
+	assert_int_equal(active, 1);
+	r = tu_call(c->s.base, cookie, NULL, "GET", "/personale/webhooks", NULL,
+		    NULL);
+	tu_expect_not_in(r.body, first); /* shown once */
+	tu_expect_in(r.body, "Sæt på pause");
+	tu_resp_free(&r);
+
+	/* the buttons */
+	char apath[64];
+	snprintf(apath, sizeof(apath), "/personale/webhooks/%lld", (long long)id);
+	snprintf(body, sizeof(body), "csrf=%s&handling=pause", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "sat på pause");
+	tu_expect_in(r.body, "Genoptag");
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, &active), id);
+	assert_int_equal(active, 0);
+	snprintf(body, sizeof(body), "handling=genoptag");
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, &active), id);
+	assert_int_equal(active, 0);
+	snprintf(body, sizeof(body), "csrf=%s&handling=genoptag", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, &active), id);
+	assert_int_equal(active, 1);
+	snprintf(body, sizeof(body), "csrf=%s&handling=test", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "testbesked");
+	tu_expect_in(r.body, "<td>Testbesked</td>");
+	tu_expect_in(r.body, "<td>Venter</td>");
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=hemmelighed", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 200);
+	w = strstr(r.body, "whsec_");
+	assert_non_null(w);
+	assert_true(strncmp(w, first, strlen(first)) != 0);
+	tu_expect_in(r.body, "den gamle signerer også til");
+	tu_resp_free(&r);
+	/* another organisation's admin, an editor, an unknown action */
+	const char *hb[] = { c->h_admin_b,
+			     "Content-Type: application/x-www-form-urlencoded",
+			     NULL };
+	r = tu_call(c->s.base, NULL, NULL, "POST", apath, "handling=slet", hb);
+	assert_int_equal(r.status, 404);
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=slet", etok);
+	r = form(c, ecookie, apath, body);
+	assert_int_equal(r.status, 403);
+	tu_resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&handling=sprut", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 400);
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, NULL), id);
+	snprintf(body, sizeof(body), "csrf=%s&handling=slet", tok);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "er slettet");
+	tu_resp_free(&r);
+	assert_int_equal(only_hook(c, NULL), 0);
+	r = form(c, cookie, apath, body);
+	assert_int_equal(r.status, 404);
+	tu_resp_free(&r);
+	r = form(c, NULL, apath, "handling=slet");
+	assert_int_equal(r.status, 303);
+	tu_resp_free(&r);
+	curl_free(tok);
+	curl_free(etok);
+}
+
 int main(void)
 {
 	hh_auth_init();
@@ -414,6 +590,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_the_staff_page, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_change_rotate_test, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(t_the_staff_page_changes, setup,
 						teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
