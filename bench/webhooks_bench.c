@@ -6,7 +6,12 @@
  * POSTs of the same size to the same receiver with helhed's poster, no
  * store, no signing: the ceiling of one connection per delivery.
  *
- *   build/bench/webhooks_bench [N] [--pg URL]
+ *   build/bench/webhooks_bench [N] [--pg URL] [--rotated]
+ *
+ * x-hooks2: every connection goes through the SSRF check (the address
+ * curl connects to); --rotated rotates the subscription's secret first,
+ * so that each delivery opens two sealed secrets and carries two
+ * signatures (a rotation's first day).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -115,9 +120,12 @@ int main(int argc, char **argv)
 {
 	int n = 1000;
 	const char *pg = NULL;
+	int rotated = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--pg") && i + 1 < argc)
 			pg = argv[++i];
+		else if (!strcmp(argv[i], "--rotated"))
+			rotated = 1;
 		else
 			n = atoi(argv[i]);
 	}
@@ -169,6 +177,12 @@ int main(int argc, char **argv)
 	hh_arena_init(&ar);
 	if (hh_webhook_subscribe(st, &admin, &ar, &in, 1, &sub, &field) != HH_OK) {
 		fprintf(stderr, "subscribe failed\n");
+		return 1;
+	}
+	const char *fresh;
+	if (rotated && hh_webhook_rotate(st, &admin, &ar, sub.id,
+					 hh_now_us() / 1000000, &fresh) != HH_OK) {
+		fprintf(stderr, "rotate failed\n");
 		return 1;
 	}
 
@@ -228,8 +242,9 @@ int main(int argc, char **argv)
 		if (rx_at[i])
 			lat[m++] = rx_at[i] - sent[i];
 	qsort(lat, (size_t)m, sizeof(*lat), cmp);
-	printf("webhooks (%s, %d deliveries, one connection each):\n",
-	       pg ? "PostgreSQL" : "SQLite, durable", n);
+	printf("webhooks (%s, %d deliveries, one connection each, %s):\n",
+	       pg ? "PostgreSQL" : "SQLite, durable", n,
+	       rotated ? "two signatures (a rotated secret)" : "one signature");
 	printf("  delivered per second:  %8.0f   (peer: bare libcurl POSTs, no "
 	       "store, no signing: %.0f)\n", ours, peer);
 	if (m)
