@@ -137,6 +137,11 @@ static enum hh_rc delivery_row(void *p, const struct hh_webhook_delivery *d)
 		cell(v, b, "Adressen er ikke tilladt (et lokalt netværk)");
 	else if (d->last_error && strcasestr(d->last_error, "timed out"))
 		cell(v, b, "Intet svar inden for tidsfristen");
+	else if (d->last_error && strcasestr(d->last_error, "resolve host"))
+		cell(v, b, "Værtsnavnet kan ikke slås op");
+	else if (d->last_error && (strcasestr(d->last_error, "connect to") ||
+				   strcasestr(d->last_error, "connection refused")))
+		cell(v, b, "Ingen forbindelse til modtageren");
 	else if (d->last_error)
 		cell(v, b, d->last_error);
 	else
