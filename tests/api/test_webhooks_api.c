@@ -6,6 +6,7 @@
  * subscriber sees) are tested in tests/domain/test_webhooks.c. */
 #include "testutil.h"
 
+#include "app/hooks.h"
 #include "domain/auth.h"
 #include "domain/content.h"
 #include "domain/webhooks.h"
@@ -576,6 +577,76 @@ static void t_the_staff_page_changes(void **state)
 	curl_free(etok);
 }
 
+/* x-hooks2, point 6 over HTTP: a delivery that failed its attempt shows
+ * its retry state in GET .../{id}/deliveries (attempts, the error, the
+ * next try) and on the staff page in Danish; one refused by the SSRF
+ * rule shows why and is failed, not retried. The worker's own poster
+ * as production has it (no loopback allowance). */
+static void t_retry_state_is_visible(void **state)
+{
+	struct ctx *c = *state;
+	c->s.app.webhooks_allow_http = 1; /* to subscribe to loopback */
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://modtager.invalid/h\","
+				"\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	int64_t gone = json_integer_value(json_object_get(r.json, "id"));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+		 "{\"url\":\"http://localhost:9/h\",\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	int64_t inside = json_integer_value(json_object_get(r.json, "id"));
+	tu_resp_free(&r);
+	struct hh_org org;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	assert_int_equal(hh_store_org_by_code(c->s.store, &a, "901", &org),
+			 HH_OK);
+	struct hh_event e = { .actor = "test", .org_id = org.id,
+			      .entity = "case", .entity_id = 5,
+			      .action = "submit",
+			      .after = "{\"state\":\"received\"}" };
+	assert_int_equal(hh_store_run_tx(c->s.store, 1, append_tx, &e), HH_OK);
+	hh_arena_clear(&a);
+	struct hh_webhook_stats st;
+	int64_t now = hh_now_us() / 1000000;
+	assert_int_equal(hh_webhooks_deliver(c->s.store, &hh_hooks_curl_poster,
+					     now, 50, &st), HH_OK);
+	assert_int_equal(st.retried, 1);
+	assert_int_equal(st.failed, 1);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries",
+		 (long long)gone);
+	r = call(c, c->h_admin_a, "GET", path, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "state")),
+			    "pending");
+	assert_int_equal(json_integer_value(json_object_get(it, "attempts")), 1);
+	assert_true(json_is_null(json_object_get(it, "last_response_code")));
+	assert_true(json_is_string(json_object_get(it, "last_error")));
+	assert_true(json_is_string(json_object_get(it, "next_attempt_at")));
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/webhooks/%lld/deliveries",
+		 (long long)inside);
+	r = call(c, c->h_admin_a, "GET", path, NULL);
+	it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "state")),
+			    "failed");
+	assert_int_equal(json_integer_value(json_object_get(it, "attempts")), 1);
+	const char *why = json_string_value(json_object_get(it, "last_error"));
+	assert_non_null(why);
+	assert_true(!strncmp(why, "address not allowed (", 21));
+	assert_true(json_is_null(json_object_get(it, "next_attempt_at")));
+	tu_resp_free(&r);
+	r = call(c, c->h_admin_a, "GET", "/personale/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	tu_expect_in(r.body, "<td>Venter</td><td>1</td>");
+	tu_expect_in(r.body, "<td>Opgivet</td><td>1</td><td>Adressen er ikke "
+			     "tilladt");
+	tu_resp_free(&r);
+}
+
 int main(void)
 {
 	hh_auth_init();
@@ -592,6 +663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_change_rotate_test, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(t_the_staff_page_changes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(t_retry_state_is_visible, setup,
 						teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
