@@ -6,11 +6,11 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -84,8 +84,9 @@ static int v4_allowed(const uint8_t *a, int allow_loopback)
 {
 	if (a[0] == 127)
 		return allow_loopback;
-	if (a[0] == 0 || a[0] == 10 || a[0] >= 224) /* this network, private,
-						     * multicast, reserved */
+	/* 0/8 this network, 10/8 private, 224/4 multicast, 240/4 reserved
+	 * and the broadcast address */
+	if (a[0] == 0 || a[0] == 10 || a[0] >= 224)
 		return 0;
 	if (a[0] == 100 && (a[1] & 0xc0) == 64) /* 100.64/10, shared */
 		return 0;
