@@ -148,7 +148,12 @@ static const char usage_serve[] =
 	"  --webhooks-allow-http-loopback\n"
 	"                      webhook subscriptions may post over http:// to\n"
 	"                      this machine (127.0.0.1, ::1, localhost): for\n"
-	"                      tests only; else https:// only (docs/webhooks.md)\n"
+	"                      tests only; else https:// only, and deliveries\n"
+	"                      never to loopback (docs/webhooks.md)\n"
+	"  --webhooks-keep-days N\n"
+	"                      delivered and failed webhook deliveries are\n"
+	"                      deleted N days after (HELHED_WEBHOOKS_KEEP_DAYS,\n"
+	"                      default 30)\n"
 	"  --help              this text\n"
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
@@ -696,6 +701,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *threads_s = env_or("HELHED_THREADS", "4");
 	int demo = env_flag("HELHED_DEMO");
 	int webhooks_http = 0; /* x-hooks: --webhooks-allow-http-loopback */
+	const char *webhooks_keep_s = env_or("HELHED_WEBHOOKS_KEEP_DAYS", "30");
 	int quiet = env_flag("HELHED_QUIET");
 	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
 	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
@@ -774,6 +780,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "spool", required_argument, NULL, 2000 },
 		{ "print-time", required_argument, NULL, 2001 },
 		{ "webhooks-allow-http-loopback", no_argument, NULL, 2100 },
+		{ "webhooks-keep-days", required_argument, NULL, 2101 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -784,6 +791,7 @@ static int cmd_serve(int argc, char **argv)
 		case 2000: spool = optarg; break;
 		case 2001: print_time = optarg; break;
 		case 2100: webhooks_http = 1; break;
+		case 2101: webhooks_keep_s = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'd': db = optarg; break;
 		case 'D': demo = 1; break;
@@ -863,6 +871,12 @@ static int cmd_serve(int argc, char **argv)
 					 "not '%s'", print_time);
 		print_minute = ph * 60 + pm;
 	}
+	char *keep_end = NULL;
+	long webhooks_keep = strtol(webhooks_keep_s, &keep_end, 10);
+	if (!*webhooks_keep_s || *keep_end || webhooks_keep < 1 ||
+	    webhooks_keep > 3650)
+		return bad_usage("serve", "--webhooks-keep-days must be 1 to "
+				 "3650, not '%s'", webhooks_keep_s);
 	/* made after every other check, so that a usage error has nothing
 	 * to free */
 	char oidc_err[256];
@@ -1003,7 +1017,9 @@ static int cmd_serve(int argc, char **argv)
 	}
 	/* x-hooks: the webhook worker */
 	if (rc == HH_OK) {
-		struct hh_hooks_config hc = { .store = st };
+		struct hh_hooks_config hc = {
+			.store = st, .allow_loopback = webhooks_http,
+			.keep_days = (int)webhooks_keep };
 		rc = hh_hooks_start(&hc, &app.hooks);
 		if (rc != HH_OK) {
 			hh_postman_stop(app.postman);

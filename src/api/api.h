@@ -190,5 +190,8 @@ void hh_api_webhook_create(struct hh_req *r);
 void hh_api_webhook_patch(struct hh_req *r);
 void hh_api_webhook_delete(struct hh_req *r);
 void hh_api_webhook_deliveries(struct hh_req *r);
+void hh_api_webhook_sub_deliveries(struct hh_req *r); /* x-hooks2 */
+void hh_api_webhook_rotate(struct hh_req *r);
+void hh_api_webhook_test(struct hh_req *r);
 
 #endif

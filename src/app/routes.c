@@ -134,6 +134,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
 	ROUTE(HH_GET, "/personale/webhooks", hh_page_webhooks), /* x-hooks */
+	ROUTE(HH_POST, "/personale/webhooks", hh_page_webhook_create),
+	ROUTE(HH_POST, "/personale/webhooks/{id}", hh_page_webhook_action),
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign),
@@ -295,6 +297,10 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
 	ROUTE(HH_PATCH, "/api/v1/webhooks/{id}", hh_api_webhook_patch),
 	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
+	ROUTE(HH_GET, "/api/v1/webhooks/{id}/deliveries",
+	      hh_api_webhook_sub_deliveries), /* x-hooks2 */
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/secret", hh_api_webhook_rotate),
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/test", hh_api_webhook_test),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 

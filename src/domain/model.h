@@ -128,6 +128,9 @@ struct hh_event {
 	const char *action; /* "create", "update", "archive", ... */
 	const char *before; /* JSON or NULL */
 	const char *after;  /* JSON or NULL */
+	/* x-hooks2: an organisation the event also concerns (an inquiry
+	 * transferred to it), for the webhook outbox only; not stored */
+	int64_t also_org_id;
 };
 
 struct hh_life_event {

@@ -386,8 +386,14 @@ static enum hh_rc webhooks_tx(struct hh_tx *tx, void *p)
 			return HH_ERR_INTERNAL;
 		}
 		rc = hh_vault_seal(b->v, &b->a, clear, &sealed);
+		/* x-hooks2: the secret a rotation replaced, while it signs */
+		const char *prev = s->previous_secret, *prev_sealed = NULL;
+		if (rc == HH_OK && prev && hh_vault_is_sealed(prev))
+			rc = hh_vault_open(b->v, &b->a, prev, &prev);
+		if (rc == HH_OK && prev)
+			rc = hh_vault_seal(b->v, &b->a, prev, &prev_sealed);
 		if (rc == HH_OK)
-			rc = st->webhook_seal_set(tx, s->id, sealed);
+			rc = st->webhook_seal_set(tx, s->id, sealed, prev_sealed);
 		b->last = s->id;
 	}
 	return rc;

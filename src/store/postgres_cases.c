@@ -123,7 +123,11 @@ static const char *const stmt_sql[P__COUNT] = {
 			"UNION SELECT cpr_hash_key FROM external_cases "
 			/* x-hooks: a signing secret sealed as v1:KEYID:... */
 			"UNION SELECT split_part(secret, ':', 2) "
-			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%'",
+			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%' "
+			/* x-hooks2: the secret a rotation replaced */
+			"UNION SELECT split_part(previous_secret, ':', 2) "
+			"FROM webhook_subscriptions "
+			"WHERE previous_secret LIKE 'v1:%:%'",
 	[P_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
 			   "oidc_subject) VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8)",

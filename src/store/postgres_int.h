@@ -253,6 +253,13 @@ enum pg_stmt_id {
 	P_WH_LIST,
 	P_WH_SEAL_SCAN, /* hooks-rotate */
 	P_WH_SEAL_SET,
+	P_WH_SUB_GET, /* x-hooks2 */
+	P_WH_SUB_UPDATE,
+	P_WH_DEL_TOPICS,
+	P_WH_SECRET_SET,
+	P_WH_DELIVERY_ADD,
+	P_WH_PRUNE,
+	P_WH_PRUNE_PREVIOUS,
 	P__COUNT
 };
 

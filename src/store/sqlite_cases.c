@@ -103,7 +103,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			/* x-hooks: a signing secret sealed as v1:KEYID:... */
 			"UNION SELECT substr(secret, 4, instr(substr(secret, 4), "
 			"':') - 1) FROM webhook_subscriptions "
-			"WHERE secret LIKE 'v1:%:%'",
+			"WHERE secret LIKE 'v1:%:%' "
+			/* x-hooks2: the secret a rotation replaced */
+			"UNION SELECT substr(previous_secret, 4, instr(substr("
+			"previous_secret, 4), ':') - 1) FROM webhook_subscriptions "
+			"WHERE previous_secret LIKE 'v1:%:%'",
 	[S_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
 			   "oidc_subject) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7, ?8)",

@@ -136,10 +136,15 @@ struct hh_webhook_sub {
 	int active;
 	int64_t created_at;
 	const char *created_by;
+	/* x-hooks2: the secret a rotation replaced (sealed as secret; NULL:
+	 * none) and until when deliveries are signed with it too */
+	const char *previous_secret;
+	int64_t previous_until;
 };
 /* An event (entity, action) of event type `type` that a subscription
- * wants; action "*": any; any_org: from any organisation, else only from
- * the subscription's own. */
+ * wants; action "*": any; any_org: 1 from any organisation, 0 only from
+ * the subscription's own, 2 (x-hooks2) from its own or from an event
+ * whose also_org_id is the subscription's organisation (a transfer). */
 struct hh_webhook_topic {
 	const char *type, *entity, *action;
 	int any_org;
@@ -154,6 +159,8 @@ struct hh_webhook_delivery {
 	/* webhook_claim only: the subscription and the event */
 	int64_t org_id;
 	const char *url, *secret;
+	const char *previous_secret; /* x-hooks2: NULL: none */
+	int64_t previous_until;
 	struct hh_event event;
 };
 typedef enum hh_rc (*hh_webhook_sub_cb)(void *ctx,
@@ -1186,7 +1193,40 @@ struct hh_store {
 					int limit, hh_webhook_sub_cb cb,
 					void *ctx);
 	enum hh_rc (*webhook_seal_set)(struct hh_tx *tx, int64_t id,
-				       const char *secret);
+				       const char *secret,
+				       const char *previous_secret);
+	/* ---- x-hooks2 (issue 15): changing a subscription, test events,
+	 * pruning (migration 0040) ----
+	 * webhook_sub_get reads subscription id of org_id (NOT_FOUND).
+	 * webhook_sub_update writes s's url, events and active (subscription
+	 * s->id of s->org_id; NOT_FOUND: none) and, when t is not NULL,
+	 * replaces its topics with the n of t; deliveries already queued
+	 * stay as they are.
+	 * webhook_secret_set makes secret the subscription's secret and
+	 * previous (NULL: none) the one also signing until previous_until
+	 * (NOT_FOUND: none of org_id).
+	 * webhook_delivery_add queues one pending delivery of type for
+	 * subscription sub_id and event event_id, due at now; *id its id.
+	 * webhook_prune deletes at most limit deliveries that are not
+	 * pending and were last written before `before`, oldest first
+	 * (*deleted how many), and forgets previous secrets whose time ran
+	 * out by `now`. */
+	enum hh_rc (*webhook_sub_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t org_id, int64_t id,
+				      struct hh_webhook_sub *out);
+	enum hh_rc (*webhook_sub_update)(struct hh_tx *tx,
+					 const struct hh_webhook_sub *s,
+					 const struct hh_webhook_topic *t,
+					 int n);
+	enum hh_rc (*webhook_secret_set)(struct hh_tx *tx, int64_t org_id,
+					 int64_t id, const char *secret,
+					 const char *previous,
+					 int64_t previous_until);
+	enum hh_rc (*webhook_delivery_add)(struct hh_tx *tx, int64_t sub_id,
+					   int64_t event_id, const char *type,
+					   int64_t now, int64_t *id);
+	enum hh_rc (*webhook_prune)(struct hh_tx *tx, int64_t before,
+				    int64_t now, int limit, int64_t *deleted);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

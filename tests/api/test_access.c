@@ -1584,6 +1584,11 @@ static const char *const no_resource[] = {
 	"GET /api/v1/webhooks/deliveries", "DELETE /api/v1/webhooks/{id}",
 	"PATCH /api/v1/webhooks/{id}",
 	"GET /personale/webhooks",
+	/* x-hooks2: the same rules, tested in the same file
+	 * (t_change_rotate_test, t_the_staff_page_changes) */
+	"GET /api/v1/webhooks/{id}/deliveries",
+	"POST /api/v1/webhooks/{id}/secret", "POST /api/v1/webhooks/{id}/test",
+	"POST /personale/webhooks", "POST /personale/webhooks/{id}",
 };
 
 /* ---- running one cell ------------------------------------------------------- */

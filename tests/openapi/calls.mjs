@@ -730,7 +730,52 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
 		body: { active: 'nej' }, expect: 400 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
-		body: { active: true, url: HOOK.url }, expect: 400 });
+		body: { active: true, secret: 'whsec_x' }, expect: 400 });
+	// x-hooks2: URL and event types changed, checked as at subscribe
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { url: 'https://modtager.invalid/ny', events: HOOK.events },
+		expect: 204 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { url: 'https://10.0.0.1/helhed-hook' }, expect: 400 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { events: ['case.gone'] }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		url: 'https://169.254.169.254/latest/meta-data' }, expect: 400 });
+	// a new secret, shown once
+	const rotated = await call('POST /api/v1/webhooks/{id}/secret', { as: admin,
+		params: { id: hookId }, expect: 200 });
+	if (!/^whsec_/.test(rotated.body.secret || '') ||
+	    rotated.body.secret === hook.body.secret)
+		throw new Error(`no new secret: ${JSON.stringify(rotated.body)}`);
+	await call('POST /api/v1/webhooks/{id}/secret', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('POST /api/v1/webhooks/{id}/secret', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('POST /api/v1/webhooks/{id}/secret', { params: { id: hookId },
+		expect: 401 });
+	// a test event, listed under the subscription's own deliveries
+	const tested = await call('POST /api/v1/webhooks/{id}/test', { as: admin,
+		params: { id: hookId }, expect: 202 });
+	const own = await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: hookId }, query: { limit: 5 }, expect: 200 });
+	if (!(own.body.items || []).some((d) => d.id === tested.body.delivery_id &&
+					  d.type === 'webhook.test'))
+		throw new Error(`the test delivery is not listed: ${
+			JSON.stringify(own.body)}`);
+	await call('POST /api/v1/webhooks/{id}/test', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('POST /api/v1/webhooks/{id}/test', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('POST /api/v1/webhooks/{id}/test', { params: { id: hookId },
+		expect: 401 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: hookId }, query: { limit: 0 }, expect: 400 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { params: { id: hookId },
+		expect: 401 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: 999999 },
 		body: { active: false }, expect: 404 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: manager, params: { id: hookId },
