@@ -1196,7 +1196,7 @@ struct hh_store {
 				       const char *secret,
 				       const char *previous_secret);
 	/* ---- x-hooks2 (issue 15): changing a subscription, test events,
-	 * pruning (migration 0040) ----
+	 * pruning (migration 0039) ----
 	 * webhook_sub_get reads subscription id of org_id (NOT_FOUND).
 	 * webhook_sub_update writes s's url, events and active (subscription
 	 * s->id of s->org_id; NOT_FOUND: none) and, when t is not NULL,

@@ -1,4 +1,4 @@
--- 0040_webhooks_rotation_prune.sql - PostgreSQL dialect of migrations/0040. x-hooks2 (issue 15, points 3 and 6):
+-- 0039_webhooks_rotation_prune.sql - PostgreSQL dialect of migrations/0039. x-hooks2 (issue 15, points 3 and 6):
 -- a subscription's secret rotated with the old one still signing for a
 -- while, deliveries pruned by age, and transfers told to the receiving
 -- organisation (docs/webhooks.md).
