@@ -154,6 +154,7 @@ void hh_api_external_case_get(struct hh_req *r);
  * declares */
 void hh_api_case_system_put(struct hh_req *r);
 void hh_api_case_system_get(struct hh_req *r);
+void hh_api_case_system_list(struct hh_req *r);
 /* figures.c (issue 12): the service figures, the drill-down, the
  * benchmark and the public service levels */
 void hh_api_figures(struct hh_req *r);

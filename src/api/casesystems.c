@@ -58,6 +58,21 @@ void hh_api_case_system_put(struct hh_req *r)
 	}
 }
 
+void hh_api_case_system_list(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	json_t *items;
+	enum hh_rc rc = hh_case_system_list(r->app->store, &r->arena, &who, &items);
+	if (rc != HH_OK) {
+		hh_api_report_refusal(r, rc,
+				      "Only the organisation's admin and its case systems read its declarations.");
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 void hh_api_case_system_get(struct hh_req *r)
 {
 	struct hh_actor who;

@@ -43,6 +43,7 @@ const struct hh_route hh_routes[] = {
 	/* x-ext (issue 15): other authorities' case systems report cases */
 	ROUTE(HH_PUT, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_put),
 	ROUTE(HH_GET, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_get),
+	ROUTE(HH_GET, "/api/v1/case-systems", hh_api_case_system_list),
 	ROUTE(HH_PUT, "/api/v1/case-systems/{system}", hh_api_case_system_put),
 	ROUTE(HH_GET, "/api/v1/case-systems/{system}", hh_api_case_system_get),
 	ROUTE(HH_GET, "/api/v1/case-types", hh_api_case_types),

@@ -707,6 +707,48 @@ enum hh_rc hh_case_system_get(struct hh_store *st, struct hh_arena *a,
 	return hh_store_run_tx(st, 0, get_tx, &c);
 }
 
+struct list_ctx {
+	struct hh_arena *a;
+	int64_t org_id;
+	json_t *items;
+};
+
+static enum hh_rc list_row(void *p, const struct hh_case_system *c)
+{
+	struct list_ctx *x = p;
+	json_array_append_new(x->items, hh_case_system_json(c));
+	return HH_OK;
+}
+
+static enum hh_rc list_tx(struct hh_tx *tx, void *p)
+{
+	struct list_ctx *x = p;
+	json_array_clear(x->items); /* a retried transaction starts again */
+	return tx->store->case_system_list(tx, x->a, x->org_id, list_row, x);
+}
+
+enum hh_rc hh_case_system_list(struct hh_store *st, struct hh_arena *a,
+			       const struct hh_actor *who, json_t **out)
+{
+	*out = NULL;
+	struct hh_owner own = { who->org_id, 0 };
+	enum hh_rc rc = hh_access(who, HH_RES_CASE_SYSTEM, HH_ACT_READ, NULL);
+	if (rc == HH_OK && !who->org_id)
+		rc = HH_ERR_FORBIDDEN;
+	if (rc == HH_OK)
+		rc = hh_access(who, HH_RES_CASE_SYSTEM, HH_ACT_READ, &own);
+	if (rc != HH_OK)
+		return rc;
+	struct list_ctx x = { a, who->org_id, json_array() };
+	rc = hh_store_run_tx(st, 0, list_tx, &x);
+	if (rc != HH_OK) {
+		json_decref(x.items);
+		return rc;
+	}
+	*out = x.items;
+	return HH_OK;
+}
+
 json_t *hh_case_system_json(const struct hh_case_system *c)
 {
 	json_error_t e;

@@ -153,6 +153,12 @@ enum hh_rc hh_case_system_get(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, const char *system,
 			      struct hh_case_system *out);
 
+/* The systems who's organisation declared, by name, as
+ * hh_case_system_json shows each (a new array in *out). The same access
+ * as hh_case_system_get. */
+enum hh_rc hh_case_system_list(struct hh_store *st, struct hh_arena *a,
+			       const struct hh_actor *who, json_t **out);
+
 /* c as the API shows it (new reference): the declaration with system,
  * organisation and updated_at beside it. */
 json_t *hh_case_system_json(const struct hh_case_system *c);

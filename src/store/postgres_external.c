@@ -48,6 +48,10 @@ static const char *const stmt_sql[P__COUNT] = {
 		     "c.label, c.definition, c.updated_at FROM case_systems c "
 		     "JOIN organisations o ON o.id = c.organisation_id "
 		     "WHERE c.organisation_id = $1 AND c.system = $2",
+	[P_CS_LIST] = "SELECT c.id, c.organisation_id, o.code, c.system, "
+		      "c.label, c.definition, c.updated_at FROM case_systems c "
+		      "JOIN organisations o ON o.id = c.organisation_id "
+		      "WHERE c.organisation_id = $1 ORDER BY c.system COLLATE \"C\"",
 	/* xmax = 0: the row is this statement's insert, not an update */
 	[P_CS_PUT] = "INSERT INTO case_systems(organisation_id, system, label, "
 		     "definition, updated_at) VALUES ($1, $2, $3, $4, $5) "
@@ -207,6 +211,18 @@ static enum hh_rc case_system_get(struct hh_tx *tx, struct hh_arena *a,
 	PG_ONE_ROW(tx, P_CS_GET, &p, cs_row, a, out);
 }
 
+static enum hh_rc case_system_list(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t org_id,
+				   enum hh_rc (*cb)(void *ctx,
+						    const struct hh_case_system *c),
+				   void *ctx)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, org_id);
+	PG_MANY_ROWS(tx, P_CS_LIST, &p, struct hh_case_system, cs_row, a, cb, ctx);
+}
+
 static enum hh_rc case_system_put(struct hh_tx *tx, struct hh_case_system *c,
 				  int *created)
 {
@@ -236,6 +252,7 @@ void hh_pg_fill_external(struct hh_store *st)
 {
 	st->case_system_get = case_system_get;
 	st->case_system_put = case_system_put;
+	st->case_system_list = case_system_list;
 	st->external_seal_scan = external_seal_scan;
 	st->external_seal_set = external_seal_set;
 	st->external_case_get = external_case_get;

@@ -240,6 +240,7 @@ enum pg_stmt_id {
 	P_EXT_SEAL_SCAN,
 	P_EXT_SEAL_SET,
 	P_CS_GET, /* x-decl: declared case systems */
+	P_CS_LIST,
 	P_CS_PUT,
 	/* x-hooks: postgres_webhooks.c */
 	P_WH_OUTBOX,

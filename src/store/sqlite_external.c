@@ -44,6 +44,10 @@ static const char *const stmt_sql[S__COUNT] = {
 		     "c.label, c.definition, c.updated_at FROM case_systems c "
 		     "JOIN organisations o ON o.id = c.organisation_id "
 		     "WHERE c.organisation_id = ?1 AND c.system = ?2",
+	[S_CS_LIST] = "SELECT c.id, c.organisation_id, o.code, c.system, "
+		      "c.label, c.definition, c.updated_at FROM case_systems c "
+		      "JOIN organisations o ON o.id = c.organisation_id "
+		      "WHERE c.organisation_id = ?1 ORDER BY c.system",
 	[S_CS_INSERT] = "INSERT INTO case_systems(organisation_id, system, "
 			"label, definition, updated_at) VALUES (?1, ?2, ?3, ?4, "
 			"?5) ON CONFLICT (organisation_id, system) DO NOTHING",
@@ -207,6 +211,18 @@ static enum hh_rc case_system_get(struct hh_tx *tx, struct hh_arena *a,
 	ONE_ROW(tx, st, cs_row, a, out);
 }
 
+static enum hh_rc case_system_list(struct hh_tx *tx, struct hh_arena *a,
+				   int64_t org_id,
+				   enum hh_rc (*cb)(void *ctx,
+						    const struct hh_case_system *c),
+				   void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_CS_LIST);
+	sqlite3_bind_int64(st, 1, org_id);
+	MANY_ROWS(tx, st, struct hh_case_system, cs_row, a, cb, ctx);
+}
+
 static void bind_cs(sqlite3_stmt *st, const struct hh_case_system *c)
 {
 	sqlite3_bind_int64(st, 1, c->org_id);
@@ -251,6 +267,7 @@ void hh_sq_fill_external(struct hh_store *st)
 {
 	st->case_system_get = case_system_get;
 	st->case_system_put = case_system_put;
+	st->case_system_list = case_system_list;
 	st->external_seal_scan = external_seal_scan;
 	st->external_seal_set = external_seal_set;
 	st->external_case_get = external_case_get;

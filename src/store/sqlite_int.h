@@ -238,6 +238,7 @@ enum stmt_id {
 	S_EXT_SEAL_SCAN,
 	S_EXT_SEAL_SET,
 	S_CS_GET, /* x-decl: declared case systems */
+	S_CS_LIST,
 	S_CS_INSERT,
 	S_CS_UPDATE,
 	S_BEGIN,

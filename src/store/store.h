@@ -1133,6 +1133,12 @@ struct hh_store {
 				      struct hh_case_system *out);
 	enum hh_rc (*case_system_put)(struct hh_tx *tx,
 				      struct hh_case_system *c, int *created);
+	/* Streams the systems org_id declared, by name. */
+	enum hh_rc (*case_system_list)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id,
+				       enum hh_rc (*cb)(void *ctx,
+							const struct hh_case_system *c),
+				       void *ctx);
 	/* ---- x-hooks (issue 15): webhooks (migration 0035) ----
 	 * The outbox: event_append also writes, in the event's own
 	 * transaction, one pending delivery (due at once) for each active

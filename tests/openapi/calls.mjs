@@ -574,6 +574,16 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: { system: 'boligstoette' }, expect: 403 });
 	await call('GET /api/v1/case-systems/{system}', {
 		params: { system: 'boligstoette' }, expect: 401 });
+	{
+		const r = await call('GET /api/v1/case-systems', { as: udkAdmin, expect: 200 });
+		if (!r.body.items.some(s => s.system === 'boligstoette'))
+			throw new Error(`the list lacks boligstoette: ${JSON.stringify(r.body)}`);
+		const o = await call('GET /api/v1/case-systems', { as: sktst, expect: 200 });
+		if (o.body.items.some(s => s.system === 'boligstoette'))
+			throw new Error('another organisation lists udk\'s system');
+	}
+	await call('GET /api/v1/case-systems', { as: bearer, expect: 403 });
+	await call('GET /api/v1/case-systems', { expect: 401 });
 	const report = { cpr: '140386-1236', title: 'Boligstøtte',
 			 state: 'Modtaget', text: 'Vi behandler din ansøgning.',
 			 deadline: '2027-02-01', version: 2,
