@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/dktime.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/caseread.h"
@@ -313,7 +314,8 @@ void hh_api_overview(struct hh_req *r)
 	for (int i = 0; i < ov.n_plans; i++)
 		json_array_append(plans, ov.plans[i].view);
 	for (int i = 0; i < ov.n_cases; i++)
-		json_array_append_new(cases, hh_case_json(&ov.cases[i].c, NULL, 0));
+		json_array_append_new(cases, hh_case_json(&ov.cases[i].c,
+							  ov.cases[i].def, 0));
 	/* x-ext: other authorities' cases, as their systems reported them */
 	json_t *external = json_array();
 	for (int i = 0; i < ov.n_external; i++)
@@ -728,6 +730,27 @@ void hh_api_case_transition(struct hh_req *r)
 		hh_resp_problem(r, HH_E_LETTER_REQUIRED, "to",
 				hh_arena_printf(&r->arena, "the move needs a '%s' letter",
 						letter));
+		return;
+	}
+	int64_t opens = 0, closed = 0;
+	const char *wait = NULL;
+	if (rc == HH_ERR_INVALID &&
+	    hh_case_wait(r->app->store, &r->arena, &who, hh_req_id(r, "id", NULL),
+			 to, &opens, &closed, &wait) == HH_OK &&
+	    (opens || closed)) {
+		/* a timed wait: when the move may happen, or could */
+		char at[HH_ISO8601_SIZE];
+		hh_iso8601_dk(opens ? opens : closed, at);
+		json_t *j = hh_problem_json(
+			opens ? HH_E_TRANSITION_NOT_YET : HH_E_TRANSITION_TOO_LATE,
+			"to",
+			hh_arena_printf(&r->arena,
+					opens ? "the move may happen from %s"
+					      : "the move could happen until %s",
+					at),
+			r->path);
+		json_object_set_new(j, opens ? "opens_at" : "closed_at", json_string(at));
+		hh_resp_json_as(r, 409, "application/problem+json", j);
 		return;
 	}
 	if (rc != HH_OK) {

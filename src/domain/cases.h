@@ -94,6 +94,14 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 			      const char *to, int64_t expected_version,
 			      const char *note, struct hh_case *out,
 			      int *followups);
+/* Why hh_case_transition refused to move case id to `to` when a timed
+ * wait (case type "after"/"before") is the reason: OK with *opens the
+ * instant the move may happen from, or *closed the last instant it
+ * could have happened, and *label the wait's name (NULL: none given);
+ * both 0 when no wait stands in the way now. NOT_FOUND as a read. */
+enum hh_rc hh_case_wait(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *to,
+			int64_t *opens, int64_t *closed, const char **label);
 /* hh_case_transition inside tx (the caller commits, and tells the
  * store's subscribers after), for domain/letters.c: a move whose letter
  * (case type "letters") is sent in the same transaction. Without that

@@ -5,9 +5,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/dktime.h"
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/model.h"
 #include "store/store.h"
+
+int64_t hh_ct_wait_ends(const struct hh_case_type_def *ct,
+			const struct hh_case *k, int64_t now, const char **label)
+{
+	int64_t best = 0;
+	if (label)
+		*label = NULL;
+	if (!ct || !k || !k->state || k->closed_at)
+		return 0;
+	for (int i = 0; i < ct->n_transitions; i++) {
+		const struct hh_ct_transition *t = &ct->transitions[i];
+		if (!t->after || strcmp(t->from, k->state))
+			continue;
+		int64_t opens, closes;
+		hh_ct_window(t, k->created_at, k->state_since, &opens, &closes);
+		if (opens > now && (!best || opens < best)) {
+			best = opens;
+			if (label)
+				*label = t->wait_label;
+		}
+	}
+	return best;
+}
 
 int hh_iso_duration(const char *s, int64_t *seconds)
 {
@@ -61,6 +86,64 @@ int hh_iso_duration(const char *s, int64_t *seconds)
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+/* A transition's timed wait: "after", "before" (periods), "since"
+ * ("state", the default, or "received"), "wait_label". */
+static enum hh_rc parse_wait(struct hh_ct_transition *t, json_t *v, size_t n,
+			     char *err, size_t errsz)
+{
+	t->after = str(v, "after");
+	t->before = str(v, "before");
+	t->wait_label = str(v, "wait_label");
+	const char *since = str(v, "since");
+	/* "before" must end after "after" whatever the month: checked from
+	 * dates where months differ most (a 31st, a short February, a leap
+	 * day, the first of a 31-day month) */
+	static const int refs[][3] = { { 2027, 1, 31 }, { 2027, 2, 28 },
+				       { 2027, 7, 1 }, { 2028, 2, 29 } };
+	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+		int64_t ref = hh_days_from_civil(refs[k][0], refs[k][1], refs[k][2]) * 86400;
+		int64_t open = ref, close = 0;
+		if ((json_object_get(v, "after") &&
+		     (!t->after || !hh_dk_add_period(ref, t->after, &open))) ||
+		    (json_object_get(v, "before") &&
+		     (!t->before || !hh_dk_add_period(ref, t->before, &close)))) {
+			snprintf(err, errsz,
+				 "transition %zu: after and before must be ISO "
+				 "8601 periods such as P3M or P14D", n);
+			return HH_ERR_INVALID;
+		}
+		if (t->before && close <= open) {
+			snprintf(err, errsz,
+				 "transition %zu: before must end after after, "
+				 "in every month", n);
+			return HH_ERR_INVALID;
+		}
+	}
+	if (json_object_get(v, "since") &&
+	    (!since || (strcmp(since, "state") && strcmp(since, "received")))) {
+		snprintf(err, errsz, "transition %zu: since must be state or received", n);
+		return HH_ERR_INVALID;
+	}
+	if (json_object_get(v, "wait_label") &&
+	    (!t->wait_label || !*t->wait_label || strlen(t->wait_label) > 100)) {
+		snprintf(err, errsz, "transition %zu: wait_label must be 1 to 100 characters", n);
+		return HH_ERR_INVALID;
+	}
+	t->since_received = since && !strcmp(since, "received");
+	return HH_OK;
+}
+
+void hh_ct_window(const struct hh_ct_transition *t, int64_t created_at,
+		  int64_t state_since, int64_t *opens, int64_t *closes)
+{
+	int64_t from = t->since_received ? created_at : state_since;
+	*opens = *closes = 0;
+	if (t->after && hh_dk_add_period(from, t->after, opens) && *opens == 0)
+		*opens = 1;
+	if (t->before && hh_dk_add_period(from, t->before, closes) && *closes == 0)
+		*closes = 1;
 }
 
 static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
@@ -259,6 +342,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		}
 		if (!t->label)
 			t->label = hh_ct_state(ct, t->to)->label;
+		if (parse_wait(t, v, i + 1, err, errsz) != HH_OK)
+			goto fail;
 	}
 	ct->form = json_object_get(root, "form");
 	ct->fields = json_object_get(ct->form, "fields");

@@ -25,6 +25,15 @@ struct hh_ct_state {
 struct hh_ct_transition {
 	const char *from, *to, *label;
 	unsigned roles; /* enum hh_role bits allowed */
+	/* A timed wait (issue 16, point 3), as data: the move may happen
+	 * only from `after` and only until `before` (ISO 8601 periods,
+	 * NULL: no such bound), counted as a Danish calendar counts
+	 * (hh_dk_add_period) from when the case entered `from`, or with
+	 * since_received from when the case came in. wait_label names the
+	 * wait for the citizen and the caseworker ("Refleksionsperioden
+	 * slutter"; NULL: a plain "Tidligst"). */
+	const char *after, *before, *wait_label;
+	int since_received;
 };
 
 /* When a case of this type reaches `state` and its own data meets `when`,
@@ -95,6 +104,17 @@ const char *hh_ct_letter_kind(const struct hh_case_type_def *ct,
 /* Is kind one of the letter kinds (granted, refused, partly_granted,
  * request, hearing, closing)? */
 int hh_letter_kind_known(const char *kind);
+/* The window in which transition t may move case (created, state_since):
+ * *opens is 0 or the first instant it may, *closes 0 or the last. */
+void hh_ct_window(const struct hh_ct_transition *t, int64_t created_at,
+		  int64_t state_since, int64_t *opens, int64_t *closes);
+struct hh_case;
+/* When the timed wait case k stands in at now ends: the first instant
+ * after now at which one of the transitions out of its state opens (an
+ * "after"), 0 when none is still to come; *label (may be NULL) gets that
+ * transition's wait_label (NULL: none given). */
+int64_t hh_ct_wait_ends(const struct hh_case_type_def *ct,
+			const struct hh_case *k, int64_t now, const char **label);
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
 

@@ -210,6 +210,9 @@ struct hh_case {
 	int64_t created_at, updated_at, deadline_at;
 	int64_t paused_since;       /* 0: not paused */
 	int64_t closed_at;          /* 0: open */
+	/* when the case entered its state (its timed waits count from it,
+	 * domain/casetype.h); on insert 0 means created_at */
+	int64_t state_since;
 	const char *public_id;      /* Open311's id: 24 hex digits, random
 				       (not guessable); NULL on insert: the
 				       store makes one */

@@ -79,6 +79,17 @@ static const char *state_class(const struct hh_case *c)
 							     : "state-open";
 }
 
+/* Does the case wait for the citizen's answer? Paused in the state
+ * requests wait in; another paused state (a reflection period) waits
+ * for time, not for the citizen. */
+static int awaits_citizen(const struct hh_overview_case *c)
+{
+	if (!c->c.paused_since || c->c.closed_at)
+		return 0;
+	const struct hh_ct_state *p = c->def ? hh_ct_paused(c->def) : NULL;
+	return !c->def || (p && !strcmp(p->key, c->c.state));
+}
+
 /* Why a follow-up case was started: the life event's follow-up rule that
  * the parent case's state set off (plan_def: the life event's definition,
  * or NULL; parent NULL when it is not the citizen's to see). */
@@ -138,9 +149,12 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 		hh_buf_puts(b, "<dt>Afsluttet</dt><dd>");
 		hh_buf_puts(b, hh_borger_date(a, k->closed_at, 0));
 		hh_buf_puts(b, "</dd>\n");
-	} else if (k->paused_since) {
+	} else if (awaits_citizen(c)) {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>Fristen er sat i bero, mens vi "
 			       "venter på dig</dd>\n");
+	} else if (k->paused_since) {
+		hh_buf_puts(b, "<dt>Frist</dt><dd>Fristen er sat i bero, mens sagen "
+			       "venter</dd>\n");
 	} else {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>Du får svar senest ");
 		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
@@ -148,9 +162,23 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 			hh_buf_puts(b, " (fristen er overskredet – vi beklager)");
 		hh_buf_puts(b, "</dd>\n");
 	}
+	/* a timed wait: when it ends */
+	const char *wait = NULL;
+	int64_t ends = hh_ct_wait_ends(c->def, k, hh_now_us() / 1000000, &wait);
+	if (ends) {
+		hh_buf_puts(b, "<dt>Venteperiode</dt><dd>");
+		hh_page_text(r, wait ? wait : "Venteperioden slutter");
+		hh_buf_printf(b, " %s</dd>\n", hh_borger_date(a, ends, 0));
+	}
 	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
 	if (k->closed_at) {
 		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (!awaits_citizen(c) && (ends || k->paused_since)) {
+		hh_buf_puts(b, ends ? "Sagen venter, til venteperioden er slut. "
+				      "Derefter går "
+				    : "Sagen venter. Når det er tid, går ");
+		hh_page_text(r, k->org_name);
+		hh_buf_puts(b, " videre med den. Du skal ikke gøre noget nu.");
 	} else if (k->paused_since) {
 		hh_buf_puts(b, "Vi mangler oplysninger fra dig");
 		if (!link_answer) {
@@ -181,7 +209,7 @@ static void case_item(struct hh_req *r, const struct hh_overview *ov,
 	struct hh_buf *b = &r->resp;
 	hh_buf_printf(b, "<li class=\"case%s%s\">\n<h3><a href=\"/mit-overblik/sag/%lld\">",
 		      c->c.parent_case_id ? " followup" : "",
-		      c->c.paused_since && !c->c.closed_at ? " waiting" : "",
+		      awaits_citizen(c) ? " waiting" : "",
 		      (long long)c->c.id);
 	hh_page_text(r, c->c.case_type_name);
 	hh_buf_puts(b, "</a> <span class=\"case-no\">");
@@ -315,7 +343,7 @@ void hh_page_overview(struct hh_req *r)
 	/* open cases that wait for the citizen come first: they need action */
 	int waiting = 0;
 	for (int i = 0; i < m.n_cases; i++)
-		if (m.cases[i].c.paused_since && !m.cases[i].c.closed_at)
+		if (awaits_citizen(&m.cases[i]))
 			waiting++;
 	if (waiting)
 		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på svar "
@@ -367,7 +395,7 @@ void hh_page_overview(struct hh_req *r)
 		for (int pass = 0; pass < 2; pass++)
 			for (int i = 0; i < m.n_cases; i++) {
 				const struct hh_overview_case *c = &m.cases[i];
-				int w8 = c->c.paused_since && !c->c.closed_at;
+				int w8 = awaits_citizen(c);
 				if (pass == 0 ? w8 : !w8)
 					case_item(r, &m, c);
 			}
@@ -798,7 +826,7 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	}
 	case_facts(r, c, 0);
 
-	if (k->paused_since && !k->closed_at) {
+	if (awaits_citizen(c)) {
 		int err = cp && cp->answer_error;
 		hh_buf_puts(b, "<section id=\"svar\" class=\"answer\" aria-labelledby=\"svar-h\">\n"
 			       "<h2 id=\"svar-h\">Vi mangler oplysninger fra dig</h2>\n");
