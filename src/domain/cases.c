@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/casetools.h"
+#include "domain/parties.h"
 #include "domain/plans.h"
 
 int hh_case_overdue(const struct hh_case *c, int64_t now)
@@ -286,6 +287,18 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto done;
 	}
+	/* parties (issue 16): the other parties the form names must be
+	 * other people in the register, each once; their rows are written
+	 * below, in this transaction */
+	struct hh_party_plan parties = { 0 };
+	if (def.n_parties) {
+		rc = hh_parties_check_tx(tx, c->a, &def, sub->citizen_id,
+					 c->res->values, c->res, &parties);
+		if (rc == HH_OK && c->res->n_errors)
+			rc = HH_ERR_INVALID;
+		if (rc != HH_OK)
+			goto done;
+	}
 	if (sub->plan_id) {
 		struct hh_plan plan;
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
@@ -323,10 +336,17 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	free(data);
 	k->created_at = hh_now_us() / 1000000;
 	k->deadline_at = k->created_at + def.deadline_s;
+	if (parties.confirming) {
+		/* waits for the parties, its deadline standing still */
+		k->state = def.confirm_state;
+		k->paused_since = k->created_at;
+	}
 	k->public_id = public_id_new(c->a);
 	rc = hh_case_journal_assign(tx, c->a, &def, k);
 	if (rc == HH_OK)
 		rc = st->case_insert(tx, k);
+	if (rc == HH_OK && parties.n)
+		rc = hh_parties_invite_tx(tx, c->a, &parties, k);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
@@ -597,6 +617,12 @@ static void move(struct hh_case *k, const struct hh_case_type_def *def,
 	if (strcmp(k->state, dest->key))
 		k->state_since = now;
 	k->state = dest->key;
+}
+
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now)
+{
+	move(k, def, to, now);
 }
 
 /* after (a state as case_state_json makes it, taken over) with the

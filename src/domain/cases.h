@@ -176,6 +176,13 @@ enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
 			     struct hh_case_type *row,
 			     struct hh_case_type_def *def);
 
+/* Applies a move of k to state `to` of def at now, in memory: the
+ * deadline stands still while paused, a final state closes, state_since
+ * is set when the state changes. For domain/parties.c; the caller
+ * writes k. */
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now);
+
 /* Open, not paused and past its deadline? */
 int hh_case_overdue(const struct hh_case *c, int64_t now);
 

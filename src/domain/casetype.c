@@ -146,6 +146,168 @@ void hh_ct_window(const struct hh_ct_transition *t, int64_t created_at,
 		*closes = 1;
 }
 
+/* ---- parties (issue 16) ------------------------------------------------ */
+
+static int party_role_known(const char *role)
+{
+	static const char *const roles[] = { "spouse", "parent", "child",
+					     "representative" };
+	for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strcmp(roles[i], role))
+			return 1;
+	return 0;
+}
+
+/* "parties", "confirm_state", "declined_state": after the form and the
+ * states, which they name. */
+static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
+				char *err, size_t errsz)
+{
+	json_t *list = json_object_get(root, "parties");
+	json_t *cs = json_object_get(root, "confirm_state");
+	json_t *ds = json_object_get(root, "declined_state");
+	ct->confirm_state = json_string_value(cs);
+	ct->declined_state = json_string_value(ds);
+	if (list && (!json_is_array(list) || json_array_size(list) > HH_CT_PARTIES)) {
+		snprintf(err, errsz, "parties must be a list of at most %d", HH_CT_PARTIES);
+		return HH_ERR_INVALID;
+	}
+	static const char *const keys[] = { "role", "label", "cpr_field", "confirm",
+					     "within", "shared" };
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		struct hh_ct_party *p = &ct->parties[ct->n_parties++];
+		if (!json_is_object(v)) {
+			snprintf(err, errsz, "party %zu must be an object", i + 1);
+			return HH_ERR_INVALID;
+		}
+		const char *key;
+		json_t *x;
+		json_object_foreach(v, key, x)
+		{
+			size_t k = 0;
+			while (k < sizeof(keys) / sizeof(keys[0]) && strcmp(keys[k], key))
+				k++;
+			if (k == sizeof(keys) / sizeof(keys[0])) {
+				snprintf(err, errsz, "party %zu: unknown field '%s'", i + 1, key);
+				return HH_ERR_INVALID;
+			}
+		}
+		p->role = str(v, "role");
+		p->label = str(v, "label");
+		p->cpr_field = str(v, "cpr_field");
+		p->within = str(v, "within");
+		json_t *confirm = json_object_get(v, "confirm");
+		if (!party_role_known(p->role)) {
+			snprintf(err, errsz, "party %zu: role must be spouse, parent, "
+				 "child or representative", i + 1);
+			return HH_ERR_INVALID;
+		}
+		for (int k = 0; k < ct->n_parties - 1; k++)
+			if (!strcmp(ct->parties[k].role, p->role) ||
+			    (p->cpr_field && !strcmp(ct->parties[k].cpr_field, p->cpr_field))) {
+				snprintf(err, errsz, "party %zu: role and cpr_field "
+					 "must differ from party %d's", i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
+		if (!p->label || !*p->label || strlen(p->label) > 100) {
+			snprintf(err, errsz, "party %zu: label must be 1 to 100 characters",
+				 i + 1);
+			return HH_ERR_INVALID;
+		}
+		const struct hh_form_field *f =
+			p->cpr_field ? hh_form_field(&ct->form_def, p->cpr_field) : NULL;
+		if (!f || f->type != HH_FIELD_CPR) {
+			snprintf(err, errsz, "party %zu: cpr_field must name a cpr "
+				 "field of the form", i + 1);
+			return HH_ERR_INVALID;
+		}
+		if (confirm && !json_is_boolean(confirm)) {
+			snprintf(err, errsz, "party %zu: confirm must be true or false", i + 1);
+			return HH_ERR_INVALID;
+		}
+		p->confirm = json_is_true(confirm);
+		if (p->confirm && !strcmp(p->role, "child")) {
+			snprintf(err, errsz, "party %zu: a child never confirms", i + 1);
+			return HH_ERR_INVALID;
+		}
+		int64_t end;
+		if (p->confirm != !!json_object_get(v, "within") ||
+		    (p->within && !hh_dk_add_period(86400 * 20000, p->within, &end))) {
+			snprintf(err, errsz, "party %zu: a party that confirms needs "
+				 "within, an ISO 8601 period such as P30D (and one "
+				 "that does not, none)", i + 1);
+			return HH_ERR_INVALID;
+		}
+		json_t *shared = json_object_get(v, "shared");
+		if (shared && !json_is_array(shared)) {
+			snprintf(err, errsz, "party %zu: shared must list form fields", i + 1);
+			return HH_ERR_INVALID;
+		}
+		size_t k;
+		json_t *name;
+		json_array_foreach(shared, k, name)
+		{
+			const char *n = json_string_value(name);
+			if (!n || !hh_form_field(&ct->form_def, n) ||
+			    p->n_shared >= HH_FORM_MAX_FIELDS) {
+				snprintf(err, errsz, "party %zu: shared field %zu is not a "
+					 "field of the form", i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
+			p->shared[p->n_shared++] = n;
+		}
+	}
+	if (!hh_ct_needs_confirm(ct)) {
+		if (cs || ds) {
+			snprintf(err, errsz, "confirm_state and declined_state need a "
+				 "party that confirms");
+			return HH_ERR_INVALID;
+		}
+		return HH_OK;
+	}
+	const struct hh_ct_state *c = hh_ct_state(ct, ct->confirm_state);
+	const struct hh_ct_state *d = hh_ct_state(ct, ct->declined_state);
+	if (!c || !c->paused || c->final || !strcmp(c->key, ct->initial)) {
+		snprintf(err, errsz, "confirm_state must be a paused state other "
+			 "than initial (a party confirms)");
+		return HH_ERR_INVALID;
+	}
+	if (!d || !d->final) {
+		snprintf(err, errsz, "declined_state must be a final state (a party "
+			 "confirms)");
+		return HH_ERR_INVALID;
+	}
+	return HH_OK;
+}
+
+const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
+				      const char *role)
+{
+	for (int i = 0; role && i < ct->n_parties; i++)
+		if (!strcmp(ct->parties[i].role, role))
+			return &ct->parties[i];
+	return NULL;
+}
+
+int hh_ct_needs_confirm(const struct hh_case_type_def *ct)
+{
+	for (int i = 0; i < ct->n_parties; i++)
+		if (ct->parties[i].confirm)
+			return 1;
+	return 0;
+}
+
+int hh_ct_party_sees(const struct hh_ct_party *p, const char *field)
+{
+	for (int i = 0; p && field && i < p->n_shared; i++)
+		if (!strcmp(p->shared[i], field))
+			return 1;
+	return 0;
+}
+
 static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
 				  char *err, size_t errsz)
 {
@@ -359,6 +521,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 	if (parse_followups(ct, json_object_get(root, "followups"), err, errsz) != HH_OK)
 		goto fail;
 	if (parse_letters(ct, root, err, errsz) != HH_OK)
+		goto fail;
+	if (parse_parties(ct, root, err, errsz) != HH_OK)
 		goto fail;
 	return HH_OK;
 fail:

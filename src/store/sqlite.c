@@ -455,6 +455,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_kle(st); /* kle (issue 15) */
 	hh_sq_fill_external(st); /* x-ext: external cases */
 	hh_sq_fill_webhooks(st); /* x-hooks */
+	hh_sq_fill_parties(st); /* p-parties (issue 16) */
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);
 		s->n_conns = i + 1;

@@ -253,6 +253,12 @@ enum stmt_id {
 	S_WH_LIST,
 	S_WH_SEAL_SCAN, /* hooks-rotate */
 	S_WH_SEAL_SET,
+	/* p-parties (issue 16): the parties to a case (sqlite_parties.c) */
+	S_PARTY_INSERT,
+	S_PARTY_LIST,
+	S_PARTY_UPDATE,
+	S_PARTY_OF_CITIZEN,
+	S_PARTY_DUE,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -365,6 +371,7 @@ void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_sq_fill_webhooks(struct hh_store *st); /* x-hooks: webhooks */
+void hh_sq_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
 /* x-hooks: the outbox of event e, just appended (sqlite_webhooks.c) */
 enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 
