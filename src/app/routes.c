@@ -53,6 +53,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/cases/{id}/notes", hh_api_case_note),
 	ROUTE(HH_POST, "/api/v1/cases/{id}/requests", hh_api_case_request),
 	ROUTE_BODY(HH_POST, "/api/v1/cases/{id}/answers", hh_api_case_answer, HH_JSON_BODY_MAX),
+	/* p-parties (issue 16): the other party's invitation and answer */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/parties/me", hh_api_case_party_get),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/parties/me", hh_api_case_party_answer),
 	ROUTE(HH_GET, "/api/v1/inquiries", hh_api_inquiries),
 	ROUTE_BODY(HH_POST, "/api/v1/inquiries", hh_api_inquiry_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/api/v1/inquiries/{id}", hh_api_inquiry_get),

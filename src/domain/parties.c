@@ -460,9 +460,27 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 	return out;
 }
 
-struct inv_ctx {
-	struct party_list l;
-};
+/* Fills w from its party row (w->party): OK with *shown 0 when the case
+ * type no longer declares that party. */
+static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
+				  struct hh_ct_cache *cts, int64_t now,
+				  struct hh_invitation *w, int *shown)
+{
+	*shown = 0;
+	w->status = hh_party_status(&w->party, now);
+	enum hh_rc rc = tx->store->case_get(tx, a, w->party.case_id, &w->c);
+	if (rc != HH_OK)
+		return rc;
+	w->def = hh_ct_cache_get(tx, a, cts, w->c.case_type_id);
+	if (!w->def || w->party.position >= w->def->n_parties)
+		return HH_OK; /* the case type changed under it */
+	w->decl = &w->def->parties[w->party.position];
+	w->applicant = w->c.citizen_name;
+	w->shared = shared_json(w->def, w->decl, w->c.data);
+	hh_arena_defer(a, hh_json_release, w->shared);
+	*shown = 1;
+	return HH_OK;
+}
 
 enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t citizen_id, int64_t now,
@@ -481,23 +499,56 @@ enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
 	memset(&cts, 0, sizeof(cts));
 	int k = 0;
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
-		struct hh_invitation *w = &v[k];
-		w->party = l.rows[i];
-		w->status = hh_party_status(&w->party, now);
-		rc = tx->store->case_get(tx, a, w->party.case_id, &w->c);
-		if (rc != HH_OK)
-			break;
-		w->def = hh_ct_cache_get(tx, a, &cts, w->c.case_type_id);
-		if (!w->def || w->party.position >= w->def->n_parties)
-			continue; /* the case type changed under it: not shown */
-		w->decl = &w->def->parties[w->party.position];
-		w->applicant = w->c.citizen_name;
-		w->shared = shared_json(w->def, w->decl, w->c.data);
-		hh_arena_defer(a, hh_json_release, w->shared);
-		k++;
+		int shown;
+		v[k].party = l.rows[i];
+		rc = invitation_fill(tx, a, &cts, now, &v[k], &shown);
+		k += shown;
 	}
 	*out = v;
 	*n = k;
+	return rc;
+}
+
+struct read_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	int64_t id;
+	struct hh_invitation *out;
+};
+
+static enum hh_rc read_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *x = p;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, x->a, x->id, &l);
+	if (rc != HH_OK)
+		return rc;
+	const struct hh_case_party *me = NULL;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.rows[i].citizen_id && l.rows[i].citizen_id == x->who->citizen_id)
+			me = &l.rows[i];
+	struct hh_owner o = { 0, me ? me->citizen_id : 0 };
+	if (!me || hh_access(x->who, HH_RES_CASE_PARTY, HH_ACT_READ, &o) != HH_OK)
+		return HH_ERR_NOT_FOUND;
+	struct hh_ct_cache cts;
+	memset(&cts, 0, sizeof(cts));
+	int shown;
+	x->out->party = *me;
+	rc = invitation_fill(tx, x->a, &cts, hh_now_us() / 1000000, x->out, &shown);
+	return rc == HH_OK && !shown ? HH_ERR_NOT_FOUND : rc;
+}
+
+enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      struct hh_invitation *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_READ) != HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	struct read_ctx x = { a, who, id, out };
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 0, read_tx, &x);
 	return rc;
 }
 

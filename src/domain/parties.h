@@ -122,6 +122,13 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case_type_def *def,
 				   int64_t now, json_t **out);
 
+/* The invitation of who to case id as that party sees it (GET
+ * /api/v1/cases/{id}/parties/me): FORBIDDEN for anyone but a citizen,
+ * NOT_FOUND when who is no party to it. Applies due expiries first. */
+enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      struct hh_invitation *out);
+
 /* The JSON of one invitation for the API (new). */
 json_t *hh_invitation_json(const struct hh_invitation *v);
 
