@@ -16,11 +16,12 @@
 
 /* ---- naming the parties ------------------------------------------------ */
 
-static void field_error(struct hh_form_result *res, const char *field,
-			const char *message)
+/* field is the case type's, which goes before res does: copied to a */
+static void field_error(struct hh_arena *a, struct hh_form_result *res,
+			const char *field, const char *message)
 {
 	if (res->n_errors < HH_FORM_MAX_MSGS) {
-		res->errors[res->n_errors].field = field;
+		res->errors[res->n_errors].field = hh_arena_strdup(a, field);
 		res->errors[res->n_errors++].message = message;
 	}
 }
@@ -59,7 +60,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		if (hh_cpr_check(given, norm, NULL, 0) > HH_CPR_OK_NO_MOD11)
 			continue; /* the form's own check said so already */
 		if (!applicant_id) {
-			field_error(res, d->cpr_field,
+			field_error(a, res, d->cpr_field,
 				    "Du skal være logget ind for at nævne en anden part i sagen.");
 			continue;
 		}
@@ -79,7 +80,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			have_own = 1;
 		}
 		if (*own && !strcmp(own, norm)) {
-			field_error(res, d->cpr_field,
+			field_error(a, res, d->cpr_field,
 				    hh_arena_printf(a, "Du kan ikke selv være %s. Skriv "
 						    "den anden parts CPR-nummer.",
 						    hh_arena_strdup(a, d->label)));
@@ -89,7 +90,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		for (int k = 0; k < plan->n; k++)
 			twice |= !strcmp(plan->named[k].cpr, norm);
 		if (twice) {
-			field_error(res, d->cpr_field,
+			field_error(a, res, d->cpr_field,
 				    "Den samme person kan kun være part i sagen én gang. "
 				    "Tjek CPR-numrene.");
 			continue;
@@ -97,7 +98,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		struct hh_citizen z;
 		enum hh_rc rc = by_cpr(tx, a, v, norm, &z);
 		if (rc == HH_ERR_NOT_FOUND) {
-			field_error(res, d->cpr_field,
+			field_error(a, res, d->cpr_field,
 				    "Vi kan ikke finde CPR-nummeret i CPR-registret. "
 				    "Tjek, at det er skrevet rigtigt.");
 			continue;
@@ -105,7 +106,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		if (rc != HH_OK)
 			return rc;
 		if (z.id == applicant_id) {
-			field_error(res, d->cpr_field,
+			field_error(a, res, d->cpr_field,
 				    hh_arena_printf(a, "Du kan ikke selv være %s. Skriv "
 						    "den anden parts CPR-nummer.",
 						    hh_arena_strdup(a, d->label)));
