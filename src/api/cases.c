@@ -679,6 +679,9 @@ void hh_api_case_get(struct hh_req *r)
 	}
 	json_t *j = hh_case_json(&v->c, NULL, 1);
 	json_object_set_new(j, "history", history_json(v));
+	/* p-parties: the other parties and where they stand */
+	json_object_set_new(j, "parties", v->parties ? json_incref(v->parties)
+						     : json_array());
 	if (!v->for_citizen)
 		staff_tools_json(j, v);
 	hh_resp_header(r, "ETag",

@@ -120,6 +120,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/mit-overblik/forloeb/{id}", hh_page_plan),
 	ROUTE(HH_GET, "/mit-overblik/sag/{id}", hh_page_my_case),
 	ROUTE_BODY(HH_POST, "/mit-overblik/sag/{id}/svar", hh_page_my_case_answer, HH_UPLOAD_MAX),
+	/* p-parties (issue 16): the other party's view and answer */
+	ROUTE(HH_GET, "/mit-overblik/part/{id}", hh_page_party),
+	ROUTE(HH_POST, "/mit-overblik/part/{id}", hh_page_party_answer),
 
 	/* staff pages */
 	ROUTE(HH_GET, "/log-ind", hh_page_login),

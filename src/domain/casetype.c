@@ -572,8 +572,11 @@ const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *c
 
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct)
 {
+	/* the state a case waits for its parties in is not one a request
+	 * to the citizen waits in (issue 16) */
 	for (int i = 0; i < ct->n_states; i++)
-		if (ct->states[i].paused)
+		if (ct->states[i].paused &&
+		    (!ct->confirm_state || strcmp(ct->states[i].key, ct->confirm_state)))
 			return &ct->states[i];
 	return NULL;
 }

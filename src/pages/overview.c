@@ -21,6 +21,7 @@
 #include "pages/borger.h"
 #include "pages/booking.h" /* appointments */
 #include "pages/upload.h" /* answers with files */
+#include "pages/parties.h" /* p-parties */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -349,6 +350,16 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på svar "
 				 "fra dig.</strong> Se under Dine sager.</p>\n",
 			      waiting, waiting == 1 ? "sag" : "sager");
+	/* p-parties: someone else's case waits for this citizen's answer */
+	int invited = 0;
+	for (int i = 0; i < m.n_invitations; i++)
+		invited += !strcmp(m.invitations[i].status, "invited") &&
+			   !m.invitations[i].c.closed_at;
+	if (invited)
+		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på, at "
+				 "du bekræfter.</strong> Se under <a href=\"#parter\">"
+				 "Sager, hvor du er part</a>.</p>\n",
+			      invited, invited == 1 ? "sag" : "sager");
 
 	hh_buf_puts(b, "<section aria-labelledby=\"forloeb\">\n"
 		       "<h2 id=\"forloeb\">Dine forløb</h2>\n");
@@ -405,6 +416,7 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_puts(b, "</ul>\n");
 	}
 	hh_buf_puts(b, "</section>\n");
+	hh_page_overview_invitations(r, &m); /* p-parties */
 	hh_booking_overview_section(r); /* appointments */
 	hh_page_end(r, 200);
 }
@@ -825,6 +837,7 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		followup_reason(r, c, v->parent ? &parent : NULL, v->plan_definition);
 	}
 	case_facts(r, c, 0);
+	hh_page_case_parties(r, c->def, k, v->parties); /* p-parties */
 
 	if (awaits_citizen(c)) {
 		int err = cp && cp->answer_error;
