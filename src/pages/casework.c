@@ -1084,6 +1084,21 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			}
 			text = json_string_value(json_object_get(after, "answer"));
 			text_label = "Svar";
+		} else if (!strncmp(h->action, "party_", 6)) {
+			/* p-parties: the other party's answer, or its expiry */
+			const char *role = json_string_value(json_object_get(after, "party"));
+			const struct hh_ct_party *pd = def ? hh_ct_party(def, role) : NULL;
+			hh_page_text(r, pd ? pd->label : "Den anden part");
+			hh_buf_puts(b, !strcmp(h->action, "party_confirm")
+					       ? " bekræftede sagen"
+				       : !strcmp(h->action, "party_decline")
+					       ? " afviste sagen"
+					       : " svarede ikke inden fristen");
+			if (from && to && strcmp(from, to)) {
+				hh_buf_puts(b, ", og tilstanden blev <q>");
+				hh_page_text(r, state_label(def, to));
+				hh_buf_puts(b, "</q>");
+			}
 		} else if (!strcmp(h->action, "message")) {
 			/* delivery: the letter's way to the citizen */
 			const char *t = json_string_value(json_object_get(after, "text"));

@@ -715,6 +715,18 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 						       e->after_json, "letter_title")) ?: "");
 			quote = json_string_value(json_object_get(e->after_json, "reply"));
 			quote_label = "Dit svar";
+		} else if (!strncmp(e->action, "party_", 6)) {
+			/* p-parties: the other party's answer, or its expiry */
+			const char *role = json_string_value(json_object_get(e->after_json,
+									     "party"));
+			const struct hh_ct_party *pd = c->def ? hh_ct_party(c->def, role) : NULL;
+			const char *who = pd ? pd->label : "Den anden part";
+			text = hh_arena_printf(
+				&r->arena, "%s %s. Status ændret til »%s«.", who,
+				!strcmp(e->action, "party_confirm")   ? "bekræftede sagen"
+				: !strcmp(e->action, "party_decline") ? "afviste sagen"
+								      : "svarede ikke inden fristen",
+				hh_borger_state_label(c->def, state ? state : ""));
 		} else if (!strcmp(e->action, "assign")) {
 			if (!json_object_get(e->after_json, "assigned_to"))
 				continue;
