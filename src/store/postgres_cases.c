@@ -121,6 +121,10 @@ static const char *const stmt_sql[P__COUNT] = {
 			/* x-ext: external cases (0034) */
 			"UNION SELECT cpr_key FROM external_cases "
 			"UNION SELECT cpr_hash_key FROM external_cases "
+			/* p-parties: the parties' CPR numbers (0044) */
+			"UNION SELECT cpr_key FROM case_parties WHERE cpr IS NOT NULL "
+			"UNION SELECT cpr_hash_key FROM case_parties "
+			"WHERE cpr IS NOT NULL "
 			/* x-hooks: a signing secret sealed as v1:KEYID:... */
 			"UNION SELECT split_part(secret, ':', 2) "
 			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%'",

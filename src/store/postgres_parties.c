@@ -24,6 +24,13 @@ static const char *const stmt_sql[P__COUNT] = {
 	[P_PARTY_DUE] = "SELECT " PARTY_COLS "FROM case_parties "
 			"WHERE status = 'invited' AND expires_at < $1 "
 			"ORDER BY expires_at, id LIMIT $2",
+	[P_PARTY_SEAL_SCAN] = "SELECT " PARTY_COLS "FROM case_parties "
+			      "WHERE id > $1 AND cpr IS NOT NULL AND "
+			      "(cpr_key IS DISTINCT FROM $2 OR "
+			      "cpr_hash_key IS DISTINCT FROM $3) "
+			      "ORDER BY id LIMIT $4",
+	[P_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = $2, cpr_key = $3, "
+			     "cpr_hash = $4, cpr_hash_key = $5 WHERE id = $1",
 };
 
 static void party_row(struct hh_arena *a, const PGresult *r, int i,
@@ -125,8 +132,41 @@ static enum hh_rc case_party_due(struct hh_tx *tx, struct hh_arena *a,
 		     ctx);
 }
 
+static enum hh_rc case_party_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+					int64_t after_id, const char *seal_key,
+					const char *hash_key, int limit,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_case_party *p),
+					void *ctx)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_int(&q, after_id);
+	p_text(&q, seal_key);
+	p_text(&q, hash_key);
+	p_limit(&q, limit);
+	PG_MANY_ROWS(tx, P_PARTY_SEAL_SCAN, &q, struct hh_case_party, party_row,
+		     a, cb, ctx);
+}
+
+static enum hh_rc case_party_seal_set(struct hh_tx *tx,
+				      const struct hh_case_party *p)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_int(&q, p->id);
+	p_text(&q, p->cpr);
+	p_text(&q, p->cpr_key);
+	p_blob(&q, p->cpr_hash, 32);
+	p_text(&q, p->cpr_hash_key);
+	int64_t changed = 0;
+	return RUN_CHANGED(tx, P_PARTY_SEAL_SET, &q, &changed);
+}
+
 void hh_pg_fill_parties(struct hh_store *st)
 {
+	st->case_party_seal_scan = case_party_seal_scan;
+	st->case_party_seal_set = case_party_seal_set;
 	st->case_party_insert = case_party_insert;
 	st->case_party_list = case_party_list;
 	st->case_party_update = case_party_update;

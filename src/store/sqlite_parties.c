@@ -24,6 +24,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PARTY_DUE] = "SELECT " PARTY_COLS "FROM case_parties "
 			"WHERE status = 'invited' AND expires_at < ?1 "
 			"ORDER BY expires_at, id LIMIT ?2",
+	[S_PARTY_SEAL_SCAN] = "SELECT " PARTY_COLS "FROM case_parties "
+			      "WHERE id > ?1 AND cpr IS NOT NULL AND "
+			      "(cpr_key IS NOT ?2 OR cpr_hash_key IS NOT ?3) "
+			      "ORDER BY id LIMIT ?4",
+	[S_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = ?2, cpr_key = ?3, "
+			     "cpr_hash = ?4, cpr_hash_key = ?5 WHERE id = ?1",
 };
 
 static void party_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -128,8 +134,42 @@ static enum hh_rc case_party_due(struct hh_tx *tx, struct hh_arena *a,
 	MANY_ROWS(tx, st, struct hh_case_party, party_row, a, cb, ctx);
 }
 
+static enum hh_rc case_party_seal_scan(struct hh_tx *tx, struct hh_arena *a,
+					int64_t after_id, const char *seal_key,
+					const char *hash_key, int limit,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_case_party *p),
+					void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_PARTY_SEAL_SCAN);
+	sqlite3_bind_int64(st, 1, after_id);
+	bind_text(st, 2, seal_key);
+	bind_text(st, 3, hash_key);
+	sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
+	MANY_ROWS(tx, st, struct hh_case_party, party_row, a, cb, ctx);
+}
+
+static enum hh_rc case_party_seal_set(struct hh_tx *tx,
+				      const struct hh_case_party *p)
+{
+	FAULT(tx);
+	STMT(tx, S_PARTY_SEAL_SET);
+	sqlite3_bind_int64(st, 1, p->id);
+	bind_text(st, 2, p->cpr);
+	bind_text(st, 3, p->cpr_key);
+	if (p->cpr_hash)
+		sqlite3_bind_blob(st, 4, p->cpr_hash, 32, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_text(st, 5, p->cpr_hash_key);
+	return hh_sq_exec(tx, st);
+}
+
 void hh_sq_fill_parties(struct hh_store *st)
 {
+	st->case_party_seal_scan = case_party_seal_scan;
+	st->case_party_seal_set = case_party_seal_set;
 	st->case_party_insert = case_party_insert;
 	st->case_party_list = case_party_list;
 	st->case_party_update = case_party_update;

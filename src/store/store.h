@@ -525,6 +525,20 @@ struct hh_store {
 				     enum hh_rc (*cb)(void *ctx,
 						      const struct hh_case_party *p),
 				     void *ctx);
+	/* Key rotation (domain/vault.h): case_party_seal_scan streams, by
+	 * id after after_id, at most limit rows with a CPR number whose
+	 * cpr_key is not seal_key or whose cpr_hash_key is not hash_key;
+	 * case_party_seal_set writes cpr, cpr_key, cpr_hash and cpr_hash_key
+	 * of p->id (no new version). The keys they name are in
+	 * seal_keys_in_use. */
+	enum hh_rc (*case_party_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					   int64_t after_id, const char *seal_key,
+					   const char *hash_key, int limit,
+					   enum hh_rc (*cb)(void *ctx,
+							    const struct hh_case_party *p),
+					   void *ctx);
+	enum hh_rc (*case_party_seal_set)(struct hh_tx *tx,
+					  const struct hh_case_party *p);
 
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);

@@ -585,6 +585,38 @@ static void the_invitee_sees_the_invitation_and_only_shared_fields(void **state)
 	json_decref(j);
 }
 
+/* Rotating the keys re-seals and re-hashes the parties' CPR numbers too,
+ * so the old keys can go. */
+static void key_rotation_reseals_the_parties(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct plist l;
+	parties_of(f, c.id, &l);
+	const char *old_key = l.rows[0].cpr_key;
+	struct hh_vault_rotation r;
+	char err[256];
+	if (hh_vault_rotate(f->st, 2, 0, &r, err, sizeof(err)) != HH_OK)
+		fail_msg("rotate: %s", err);
+	assert_true(r.dropped);
+	assert_true(r.p.parties >= 1);
+	parties_of(f, c.id, &l);
+	assert_string_equal(l.rows[0].cpr_key, r.seal_id);
+	assert_string_not_equal(l.rows[0].cpr_key, old_key);
+	assert_string_equal(l.rows[0].cpr_hash_key, r.hash_id);
+	const char *plain;
+	assert_int_equal(hh_vault_open(hh_vault_of(f->st), &f->a, l.rows[0].cpr, &plain),
+			 HH_OK);
+	assert_string_equal(plain, BO_CPR);
+	unsigned char h[32];
+	assert_int_equal(hh_vault_cpr_hash(hh_vault_of(f->st), 0, BO_CPR, h), HH_OK);
+	assert_memory_equal(l.rows[0].cpr_hash, h, 32);
+	/* and the flow goes on under the new keys */
+	struct hh_case out;
+	enum hh_party_fault fault;
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+}
+
 /* A party type without a key file: never a CPR number in clear. */
 static void no_vault_no_parties(void **state)
 {
@@ -608,6 +640,7 @@ int main(void)
 		TP(an_answer_after_expiry_finds_it_closed_even_without_a_pass),
 		TP(a_confirm_and_a_decline_at_once),
 		TP(the_invitee_sees_the_invitation_and_only_shared_fields),
+		TP(key_rotation_reseals_the_parties),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
