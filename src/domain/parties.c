@@ -440,9 +440,12 @@ enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 /* ---- what a party sees -------------------------------------------------- */
 
 /* The shared fields of data for party decl, as people read them:
- * [{"field", "label", "value"}] (new). */
+ * [{"field", "label", "value"}] (new). An applicant with name and
+ * address protection (protected) never has an address field shown,
+ * shared or not. */
 static json_t *shared_json(const struct hh_case_type_def *def,
-			   const struct hh_ct_party *decl, const char *data)
+			   const struct hh_ct_party *decl, const char *data,
+			   int protected)
 {
 	json_t *out = json_array();
 	json_error_t e;
@@ -451,7 +454,7 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 	for (int i = 0; decl && display && i < decl->n_shared; i++) {
 		const struct hh_form_field *f = hh_form_field(&def->form_def, decl->shared[i]);
 		json_t *v = json_object_get(display, decl->shared[i]);
-		if (!f || !v)
+		if (!f || !v || (protected && f->type == HH_FIELD_ADDRESS))
 			continue;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "field", f->name,
 						     "label", f->label, "value", v));
@@ -477,7 +480,13 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 		return HH_OK; /* the case type changed under it */
 	w->decl = &w->def->parties[w->party.position];
 	w->applicant = w->c.citizen_name;
-	w->shared = shared_json(w->def, w->decl, w->c.data);
+	/* name and address protection (0045): the applicant's address is
+	 * never shown to the other party */
+	int protected = 0;
+	if (w->c.citizen_id &&
+	    (rc = tx->store->citizen_protected_get(tx, w->c.citizen_id, &protected)) != HH_OK)
+		return rc;
+	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
 	hh_arena_defer(a, hh_json_release, w->shared);
 	*shown = 1;
 	return HH_OK;

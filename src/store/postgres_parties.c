@@ -31,6 +31,10 @@ static const char *const stmt_sql[P__COUNT] = {
 			      "ORDER BY id LIMIT $4",
 	[P_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = $2, cpr_key = $3, "
 			     "cpr_hash = $4, cpr_hash_key = $5 WHERE id = $1",
+	/* 0045: name and address protection */
+	[P_CIT_PROTECTED_GET] = "SELECT address_protected FROM citizens WHERE id = $1",
+	[P_CIT_PROTECTED_SET] = "UPDATE citizens SET address_protected = $2 "
+				"WHERE id = $1",
 };
 
 static void party_row(struct hh_arena *a, const PGresult *r, int i,
@@ -163,8 +167,31 @@ static enum hh_rc case_party_seal_set(struct hh_tx *tx,
 	return RUN_CHANGED(tx, P_PARTY_SEAL_SET, &q, &changed);
 }
 
+static enum hh_rc citizen_protected_get(struct hh_tx *tx, int64_t id, int *on)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_int(&q, id);
+	int64_t v = 0;
+	enum hh_rc rc = RUN_INT(tx, P_CIT_PROTECTED_GET, &q, &v);
+	*on = rc == HH_OK && v != 0;
+	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+}
+
+static enum hh_rc citizen_protected_set(struct hh_tx *tx, int64_t id, int on)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_int(&q, id);
+	p_int(&q, on ? 1 : 0);
+	int64_t changed = 0;
+	return RUN_CHANGED(tx, P_CIT_PROTECTED_SET, &q, &changed);
+}
+
 void hh_pg_fill_parties(struct hh_store *st)
 {
+	st->citizen_protected_get = citizen_protected_get;
+	st->citizen_protected_set = citizen_protected_set;
 	st->case_party_seal_scan = case_party_seal_scan;
 	st->case_party_seal_set = case_party_seal_set;
 	st->case_party_insert = case_party_insert;

@@ -30,6 +30,10 @@ static const char *const stmt_sql[S__COUNT] = {
 			      "ORDER BY id LIMIT ?4",
 	[S_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = ?2, cpr_key = ?3, "
 			     "cpr_hash = ?4, cpr_hash_key = ?5 WHERE id = ?1",
+	/* 0045: name and address protection */
+	[S_CIT_PROTECTED_GET] = "SELECT address_protected FROM citizens WHERE id = ?1",
+	[S_CIT_PROTECTED_SET] = "UPDATE citizens SET address_protected = ?2 "
+				"WHERE id = ?1",
 };
 
 static void party_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -166,8 +170,33 @@ static enum hh_rc case_party_seal_set(struct hh_tx *tx,
 	return hh_sq_exec(tx, st);
 }
 
+static enum hh_rc citizen_protected_get(struct hh_tx *tx, int64_t id, int *on)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_PROTECTED_GET);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	*on = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	enum hh_rc r = rc == SQLITE_ROW || rc == SQLITE_DONE
+			       ? HH_OK
+			       : hh_sq_map_rc(db_of(tx), rc);
+	done(st);
+	return r;
+}
+
+static enum hh_rc citizen_protected_set(struct hh_tx *tx, int64_t id, int on)
+{
+	FAULT(tx);
+	STMT(tx, S_CIT_PROTECTED_SET);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, on ? 1 : 0);
+	return hh_sq_exec(tx, st);
+}
+
 void hh_sq_fill_parties(struct hh_store *st)
 {
+	st->citizen_protected_get = citizen_protected_get;
+	st->citizen_protected_set = citizen_protected_set;
 	st->case_party_seal_scan = case_party_seal_scan;
 	st->case_party_seal_set = case_party_seal_set;
 	st->case_party_insert = case_party_insert;

@@ -539,6 +539,12 @@ struct hh_store {
 					   void *ctx);
 	enum hh_rc (*case_party_seal_set)(struct hh_tx *tx,
 					  const struct hh_case_party *p);
+	/* Name and address protection (0045): citizen_protected_get sets
+	 * *on to 1 when citizen id's address must not be shown to another
+	 * party (0 too for no such citizen); citizen_protected_set writes
+	 * it. */
+	enum hh_rc (*citizen_protected_get)(struct hh_tx *tx, int64_t id, int *on);
+	enum hh_rc (*citizen_protected_set)(struct hh_tx *tx, int64_t id, int on);
 
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);

@@ -25,7 +25,7 @@ static const char *const ct_parskab =
 	" \"transitions\":[{\"from\":\"received\",\"to\":\"granted\"}],"
 	" \"parties\":[{\"role\":\"spouse\",\"label\":\"Ægtefælle\","
 	"   \"cpr_field\":\"partner_cpr\",\"confirm\":true,"
-	"   \"within\":\"P14D\",\"shared\":[\"navn\",\"vielsesdato\"]},"
+	"   \"within\":\"P14D\",\"shared\":[\"navn\",\"vielsesdato\",\"adresse\"]},"
 	"  {\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
 	"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\"}],"
 	" \"confirm_state\":\"awaiting_parties\",\"declined_state\":\"declined\","
@@ -33,6 +33,8 @@ static const char *const ct_parskab =
 	"  {\"name\":\"navn\",\"label\":\"Dit navn\",\"type\":\"text\",\"required\":true},"
 	"  {\"name\":\"vielsesdato\",\"label\":\"Vielsesdato\",\"type\":\"date\"},"
 	"  {\"name\":\"indkomst\",\"label\":\"Din indkomst\",\"type\":\"amount\"},"
+	"  {\"name\":\"adresse\",\"label\":\"Jeres fælles adresse\","
+	"   \"type\":\"address\"},"
 	"  {\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","
 	"   \"type\":\"cpr\",\"required\":true},"
 	"  {\"name\":\"fuldmagt_cpr\",\"label\":\"Fuldmagtshaverens CPR-nummer\","
@@ -127,6 +129,7 @@ static enum hh_rc submit_parskab(struct fx *f, int64_t who, const char *partner,
 	char values[600];
 	snprintf(values, sizeof(values),
 		 "{\"navn\":\"Anna Andersen\",\"vielsesdato\":\"2010-06-12\","
+		 "\"adresse\":\"Skovvej 12, 4100 Nordskov\","
 		 "\"indkomst\":\"312.000\",\"partner_cpr\":\"%s\"%s%s%s}",
 		 partner, fuldmagt ? ",\"fuldmagt_cpr\":\"" : "",
 		 fuldmagt ? fuldmagt : "", fuldmagt ? "\"" : "");
@@ -178,7 +181,7 @@ static void parties_are_checked_at_import(void **state)
 	assert_string_equal(def.parties[0].cpr_field, "partner_cpr");
 	assert_true(def.parties[0].confirm);
 	assert_string_equal(def.parties[0].within, "P14D");
-	assert_int_equal(def.parties[0].n_shared, 2);
+	assert_int_equal(def.parties[0].n_shared, 3);
 	assert_true(hh_ct_party_sees(&def.parties[0], "vielsesdato"));
 	assert_false(hh_ct_party_sees(&def.parties[0], "indkomst"));
 	assert_string_equal(def.confirm_state, "awaiting_parties");
@@ -208,7 +211,7 @@ static void parties_are_checked_at_import(void **state)
 		{ "\"within\":\"P14D\",\"shared\"", "\"shared\"", "needs within" },
 		{ "\"within\":\"P14D\",\"shared\"", "\"within\":\"14 dage\",\"shared\"",
 		  "needs within" },
-		{ "\"shared\":[\"navn\",", "\"shared\":[\"adresse\",",
+		{ "\"shared\":[\"navn\",", "\"shared\":[\"bopael\",",
 		  "shared field 1 is not a field" },
 		{ "\"fuldmagt_cpr\",\"confirm\"", "\"partner_cpr\",\"confirm\"",
 		  "must differ" },
@@ -585,6 +588,39 @@ static void the_invitee_sees_the_invitation_and_only_shared_fields(void **state)
 	json_decref(j);
 }
 
+/* Name and address protection (0045): a shared address field is shown
+ * to the other party, unless the applicant is protected. */
+static void a_protected_address_is_never_shown(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	char *text = json_dumps(v.shared, 0);
+	assert_non_null(strstr(text, "Skovvej 12"));
+	free(text);
+	struct hh_tx *tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->citizen_protected_set(tx, f->anna, 1), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	json_t *j = hh_invitation_json(&v);
+	text = json_dumps(j, 0);
+	assert_null(strstr(text, "Skovvej"));
+	assert_null(strstr(text, "fælles adresse"));
+	assert_non_null(strstr(text, "Vielsesdato")); /* the rest stays */
+	free(text);
+	json_decref(j);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->bo), 0, &ov), HH_OK);
+	text = json_dumps(ov.invitations[0].shared, 0);
+	assert_null(strstr(text, "Skovvej"));
+	free(text);
+	/* the applicant still reads her own */
+	assert_non_null(strstr(get(f, c.id).data, "Skovvej 12"));
+}
+
 /* Rotating the keys re-seals and re-hashes the parties' CPR numbers too,
  * so the old keys can go. */
 static void key_rotation_reseals_the_parties(void **state)
@@ -641,6 +677,7 @@ int main(void)
 		TP(a_confirm_and_a_decline_at_once),
 		TP(the_invitee_sees_the_invitation_and_only_shared_fields),
 		TP(key_rotation_reseals_the_parties),
+		TP(a_protected_address_is_never_shown),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
