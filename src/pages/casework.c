@@ -1564,6 +1564,22 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	if (c->parent_case_id && !v->rd.origin)
 		hh_buf_printf(b, "<dt>Opfølgning på</dt><dd>Sag %lld</dd>\n",
 			      (long long)c->parent_case_id);
+	/* p-parties (issue 16): the other parties and where they stand */
+	size_t pi;
+	json_t *pj;
+	json_array_foreach(v->rd.parties, pi, pj)
+	{
+		hh_buf_puts(b, "<dt>");
+		hh_page_text(r, json_string_value(json_object_get(pj, "label")));
+		hh_buf_puts(b, "</dt><dd>");
+		const char *pn = json_string_value(json_object_get(pj, "name"));
+		if (pn) {
+			hh_page_text(r, pn);
+			hh_buf_puts(b, ": ");
+		}
+		hh_page_text(r, json_string_value(json_object_get(pj, "status_label")));
+		hh_buf_puts(b, "</dd>\n");
+	}
 	hh_buf_puts(b, "</dl>\n");
 	origin_html(r, v);
 	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");

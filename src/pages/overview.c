@@ -174,6 +174,11 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
 	if (k->closed_at) {
 		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (c->def && c->def->confirm_state &&
+		   !strcmp(k->state, c->def->confirm_state)) {
+		/* p-parties: waits for the other party's own sign-in */
+		hh_buf_puts(b, "Sagen venter på, at den anden part bekræfter med "
+			       "sit eget log-in. Du skal ikke gøre noget nu.");
 	} else if (!awaits_citizen(c) && (ends || k->paused_since)) {
 		hh_buf_puts(b, ends ? "Sagen venter, til venteperioden er slut. "
 				      "Derefter går "

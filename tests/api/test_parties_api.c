@@ -230,6 +230,18 @@ static void the_spouse_confirms_over_the_api(void **state)
 	tu_expect_not_in(pj, "010190"); /* the party's CPR number: never */
 	free(pj);
 	tu_resp_free(&r);
+	/* the caseworker sees who must confirm, the applicant what waits */
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "<dt>Ægtefælle</dt><dd>Bo Berg: Afventer svar</dd>");
+	tu_expect_in(r.body, "Afventer ægtefællen");
+	tu_resp_free(&r);
+	r = call(c, ANNA, "GET", "/mit-overblik", NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Sagen venter på, at den anden part bekræfter");
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)id);
 	/* the spouse: not their case, but their invitation */
 	r = call(c, BO, "GET", path, NULL, NULL);
 	expect_status(&r, 404);
