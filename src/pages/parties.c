@@ -242,6 +242,17 @@ void hh_page_party_answer(struct hh_req *r)
 		hh_page_not_found(r);
 		return;
 	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_PARTY_ANSWERED) {
+		/* sent twice (a double click): the first one got through */
+		struct hh_invitation v;
+		if (hh_invitation_read(r->app->store, &r->arena, &who, id, &v) == HH_OK &&
+		    !strcmp(v.status, confirm ? "confirmed" : "declined")) {
+			hh_resp_redirect(r, 303, hh_arena_printf(
+						 &r->arena, "/mit-overblik/part/%lld?besvaret=1",
+						 (long long)id));
+			return;
+		}
+	}
 	if (rc == HH_ERR_CONFLICT) {
 		party_page(r, id, 409,
 			   fault == HH_PARTY_ANSWERED

@@ -403,11 +403,17 @@ static void the_spouse_confirms_on_the_page(void **state)
 	expect_status(&r, 303);
 	tu_resp_free(&r);
 	assert_string_equal(case_state(c, id, st, sizeof(st)), "received");
-	/* again: the page says the first answer stands */
+	/* the same again (a double click): the receipt, nothing written */
+	r = call(c, BO, "POST", path, body, form);
+	expect_status(&r, 303);
+	tu_resp_free(&r);
+	/* the other answer: the page says the first one stands */
+	snprintf(body, sizeof(body), "csrf=%s&svar=afvis", c->csrf[BO]);
 	r = call(c, BO, "POST", path, body, form);
 	expect_status(&r, 409);
 	tu_expect_in(r.body, "Du har allerede svaret");
 	tu_resp_free(&r);
+	assert_string_equal(case_state(c, id, st, sizeof(st)), "received");
 }
 
 int main(void)
