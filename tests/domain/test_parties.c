@@ -471,6 +471,68 @@ static void an_answer_after_expiry_finds_it_closed_even_without_a_pass(void **st
 	assert_int_equal(n_case_events(f, c.id, "party_decline", NULL, NULL), 0);
 }
 
+/* ---- all or nothing ----------------------------------------------------------- */
+
+/* An answer and the expiry pass under a store that fails at each call in
+ * turn: the party row, the case and the event are written together or
+ * not at all. */
+static void answers_and_expiry_write_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL), out;
+	enum hh_party_fault fault;
+	int done = 0;
+	for (int n = 1; n < 80 && !done; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = answer(f, f->bo, c.id, 1, &out, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct plist l;
+		parties_of(f, c.id, &l);
+		struct hh_case k = get(f, c.id);
+		int64_t events = n_case_events(f, c.id, "party_confirm", NULL, NULL);
+		if (rc == HH_OK) {
+			done = 1;
+			assert_string_equal(l.rows[0].status, "confirmed");
+			assert_string_equal(k.state, "received");
+			assert_int_equal(events, 1);
+		} else {
+			assert_string_equal(l.rows[0].status, "invited");
+			assert_int_equal(l.rows[0].version, 1);
+			assert_string_equal(k.state, "awaiting_parties");
+			assert_int_equal(k.version, c.version);
+			assert_int_equal(events, 0);
+		}
+	}
+	assert_true(done);
+	/* the pass */
+	struct hh_case d = invited(f, NULL);
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)d.id);
+	free(tu_sql(f->dir, "UPDATE case_parties SET expires_at = 100 WHERE case_id = ?1",
+		    1, (struct tu_sql_arg[]){ TU_TEXT(id) }));
+	done = 0;
+	for (int n = 1; n < 80 && !done; n++) {
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		int expired = -1;
+		enum hh_rc rc = hh_parties_expire(f->st, now_s(), 0, &expired);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct plist l;
+		parties_of(f, d.id, &l);
+		struct hh_case k = get(f, d.id);
+		if (rc == HH_OK) {
+			done = 1;
+			assert_int_equal(expired, 1);
+			assert_string_equal(l.rows[0].status, "expired");
+			assert_string_equal(k.state, "declined");
+		} else {
+			assert_string_equal(l.rows[0].status, "invited");
+			assert_string_equal(k.state, "awaiting_parties");
+			assert_int_equal(k.version, d.version);
+		}
+	}
+	assert_true(done);
+}
+
 /* ---- two parties at once ---------------------------------------------------- */
 
 struct racer {
@@ -673,6 +735,7 @@ int main(void)
 		TP(two_parties_both_confirm),
 		TP(no_answer_in_time_closes_the_case),
 		TP(an_answer_after_expiry_finds_it_closed_even_without_a_pass),
+		TP(answers_and_expiry_write_all_or_nothing),
 		TP(a_confirm_and_a_decline_at_once),
 		TP(the_invitee_sees_the_invitation_and_only_shared_fields),
 		TP(key_rotation_reseals_the_parties),
