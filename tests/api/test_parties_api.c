@@ -207,6 +207,17 @@ static void wrong_parties_are_422_and_write_nothing(void **state)
 			     bad[i].says);
 		tu_resp_free(&r);
 	}
+	/* the form page says it at the field, keeping what was written */
+	char body[300];
+	snprintf(body, sizeof(body), "csrf=%s&vielsesdato=2010-06-12&partner_cpr=%s",
+		 c->csrf[ANNA], ANNA_CPR);
+	const char *form[] = { "Content-Type: application/x-www-form-urlencoded",
+			       NULL };
+	struct tu_resp r = call(c, ANNA, "POST", "/blanket/parskab", body, form);
+	expect_status(&r, 422);
+	tu_expect_in(r.body, "Du kan ikke selv være Ægtefælle");
+	tu_expect_in(r.body, "2010-06-12");
+	tu_resp_free(&r);
 	assert_int_equal(n_rows(c, "cases"), cases);
 	assert_int_equal(n_rows(c, "case_parties"), parties);
 }
