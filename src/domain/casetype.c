@@ -173,7 +173,7 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 		return HH_ERR_INVALID;
 	}
 	static const char *const keys[] = { "role", "label", "cpr_field", "confirm",
-					     "within", "shared" };
+					     "within", "shared", "when" };
 	size_t i;
 	json_t *v;
 	json_array_foreach(list, i, v)
@@ -258,6 +258,12 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 				return HH_ERR_INVALID;
 			}
 			p->shared[p->n_shared++] = n;
+		}
+		char why[128];
+		if (hh_form_cond_parse(json_object_get(v, "when"), &ct->form_def,
+				       p->cpr_field, &p->when, why, sizeof(why)) != HH_OK) {
+			snprintf(err, errsz, "party %zu: when: %s", i + 1, why);
+			return HH_ERR_INVALID;
 		}
 	}
 	if (!hh_ct_needs_confirm(ct)) {

@@ -25,12 +25,17 @@
  * confirm (confirm) has `within` (an ISO 8601 period, counted as a
  * Danish calendar counts from the submission) to do so; a child never
  * confirms. shared: the form fields this party sees of what the
- * applicant wrote (every other field is the applicant's own). */
+ * applicant wrote (every other field is the applicant's own). when: the
+ * answers under which the party is named (default: always). */
 struct hh_ct_party {
 	const char *role, *label, *cpr_field, *within;
 	int confirm;
 	const char *shared[HH_FORM_MAX_FIELDS];
 	int n_shared;
+	/* when the party is named at all: a condition on the form's
+	 * answers, as a field's "when" (no terms: always). A contested
+	 * divorce ("enige": "nej") names no spouse to confirm. */
+	struct hh_form_cond when;
 };
 
 struct hh_ct_state {

@@ -57,6 +57,8 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		char norm[12];
 		if (!given || !*given)
 			continue; /* the field did not apply: no such party */
+		if (!hh_form_cond_holds(&d->when, values))
+			continue; /* named under other answers only */
 		if (hh_cpr_check(given, norm, NULL, 0) > HH_CPR_OK_NO_MOD11)
 			continue; /* the form's own check said so already */
 		if (!applicant_id) {

@@ -27,7 +27,8 @@ static const char *const ct_parskab =
 	"   \"cpr_field\":\"partner_cpr\",\"confirm\":true,"
 	"   \"within\":\"P14D\",\"shared\":[\"navn\",\"vielsesdato\",\"adresse\"]},"
 	"  {\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
-	"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\"}],"
+	"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
+	"   \"when\":{\"field\":\"fuldmagt\",\"equals\":\"ja\"}}],"
 	" \"confirm_state\":\"awaiting_parties\",\"declined_state\":\"declined\","
 	" \"form\":{\"title\":\"Skilsmisse\",\"fields\":["
 	"  {\"name\":\"navn\",\"label\":\"Dit navn\",\"type\":\"text\",\"required\":true},"
@@ -37,6 +38,8 @@ static const char *const ct_parskab =
 	"   \"type\":\"address\"},"
 	"  {\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","
 	"   \"type\":\"cpr\",\"required\":true},"
+	"  {\"name\":\"fuldmagt\",\"label\":\"Har du givet fuldmagt?\","
+	"   \"type\":\"yesno\"},"
 	"  {\"name\":\"fuldmagt_cpr\",\"label\":\"Fuldmagtshaverens CPR-nummer\","
 	"   \"type\":\"cpr\"}]}}";
 
@@ -131,7 +134,7 @@ static enum hh_rc submit_parskab(struct fx *f, int64_t who, const char *partner,
 		 "{\"navn\":\"Anna Andersen\",\"vielsesdato\":\"2010-06-12\","
 		 "\"adresse\":\"Skovvej 12, 4100 Nordskov\","
 		 "\"indkomst\":\"312.000\",\"partner_cpr\":\"%s\"%s%s%s}",
-		 partner, fuldmagt ? ",\"fuldmagt_cpr\":\"" : "",
+		 partner, fuldmagt ? ",\"fuldmagt\":\"ja\",\"fuldmagt_cpr\":\"" : "",
 		 fuldmagt ? fuldmagt : "", fuldmagt ? "\"" : "");
 	const char *why;
 	int replayed;
@@ -215,6 +218,7 @@ static void parties_are_checked_at_import(void **state)
 		  "shared field 1 is not a field" },
 		{ "\"fuldmagt_cpr\",\"confirm\"", "\"partner_cpr\",\"confirm\"",
 		  "must differ" },
+		{ "\"field\":\"fuldmagt\"", "\"field\":\"ingen\"", "party 2: when:" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *text = with(bad[i].from, bad[i].to);
@@ -395,6 +399,29 @@ static void a_decline_closes_the_case(void **state)
 	/* the caseworker cannot go on with it */
 	assert_int_equal(move_to(f, &f->cw_fam, c.id, "granted", out.version, &out, NULL),
 			 HH_ERR_INVALID);
+}
+
+/* A party named under other answers only ("when"): not invited. */
+static void a_party_is_named_only_when_its_condition_holds(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c;
+	const char *why;
+	int replayed;
+	assert_int_equal(submit_full(f, "parskab", f->anna, 0, NULL,
+				     "{\"navn\":\"Anna Andersen\",\"partner_cpr\":\""
+				     BO_CPR "\",\"fuldmagt\":\"nej\",\"fuldmagt_cpr\":\""
+				     CARL_CPR "\"}",
+				     NULL, NULL, &c, &replayed, &why),
+			 HH_OK);
+	struct plist l;
+	assert_int_equal(parties_of(f, c.id, &l), 1);
+	assert_string_equal(l.rows[0].role, "spouse");
+	enum hh_party_fault fault;
+	struct hh_case out;
+	assert_int_equal(answer(f, f->carl, c.id, 1, &out, &fault), HH_ERR_NOT_FOUND);
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "received");
 }
 
 static void two_parties_both_confirm(void **state)
@@ -733,6 +760,7 @@ int main(void)
 		TP(the_spouse_confirms_and_the_case_goes_on),
 		TP(a_decline_closes_the_case),
 		TP(two_parties_both_confirm),
+		TP(a_party_is_named_only_when_its_condition_holds),
 		TP(no_answer_in_time_closes_the_case),
 		TP(an_answer_after_expiry_finds_it_closed_even_without_a_pass),
 		TP(answers_and_expiry_write_all_or_nothing),
