@@ -512,6 +512,8 @@ enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
 	int k = 0;
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		int shown;
+		if (!strcmp(l.rows[i].role, "child"))
+			continue; /* named in the case, never shown it */
 		v[k].party = l.rows[i];
 		rc = invitation_fill(tx, a, &cts, now, &v[k], &shown);
 		k += shown;
@@ -536,8 +538,10 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	if (rc != HH_OK)
 		return rc;
 	const struct hh_case_party *me = NULL;
+	/* a child is named in the case, never shown it */
 	for (size_t i = 0; i < l.n; i++)
-		if (l.rows[i].citizen_id && l.rows[i].citizen_id == x->who->citizen_id)
+		if (l.rows[i].citizen_id && l.rows[i].citizen_id == x->who->citizen_id &&
+		    strcmp(l.rows[i].role, "child"))
 			me = &l.rows[i];
 	struct hh_owner o = { 0, me ? me->citizen_id : 0 };
 	if (!me || hh_access(x->who, HH_RES_CASE_PARTY, HH_ACT_READ, &o) != HH_OK)

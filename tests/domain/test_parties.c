@@ -28,7 +28,8 @@ static const char *const ct_parskab =
 	"   \"within\":\"P14D\",\"shared\":[\"navn\",\"vielsesdato\",\"adresse\"]},"
 	"  {\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
 	"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
-	"   \"when\":{\"field\":\"fuldmagt\",\"equals\":\"ja\"}}],"
+	"   \"when\":{\"field\":\"fuldmagt\",\"equals\":\"ja\"}},"
+	"  {\"role\":\"child\",\"label\":\"Barn\",\"cpr_field\":\"barn_cpr\"}],"
 	" \"confirm_state\":\"awaiting_parties\",\"declined_state\":\"declined\","
 	" \"form\":{\"title\":\"Skilsmisse\",\"fields\":["
 	"  {\"name\":\"navn\",\"label\":\"Dit navn\",\"type\":\"text\",\"required\":true},"
@@ -38,6 +39,7 @@ static const char *const ct_parskab =
 	"   \"type\":\"address\"},"
 	"  {\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","
 	"   \"type\":\"cpr\",\"required\":true},"
+	"  {\"name\":\"barn_cpr\",\"label\":\"Barnets CPR-nummer\",\"type\":\"cpr\"},"
 	"  {\"name\":\"fuldmagt\",\"label\":\"Har du givet fuldmagt?\","
 	"   \"type\":\"yesno\"},"
 	"  {\"name\":\"fuldmagt_cpr\",\"label\":\"Fuldmagtshaverens CPR-nummer\","
@@ -178,7 +180,7 @@ static void parties_are_checked_at_import(void **state)
 	struct hh_case_type_def def;
 	assert_int_equal(hh_case_type_def_parse(ct_parskab, &def, err, sizeof(err)),
 			 HH_OK);
-	assert_int_equal(def.n_parties, 2);
+	assert_int_equal(def.n_parties, 3);
 	assert_string_equal(def.parties[0].role, "spouse");
 	assert_string_equal(def.parties[0].label, "Ægtefælle");
 	assert_string_equal(def.parties[0].cpr_field, "partner_cpr");
@@ -422,6 +424,43 @@ static void a_party_is_named_only_when_its_condition_holds(void **state)
 	assert_int_equal(answer(f, f->carl, c.id, 1, &out, &fault), HH_ERR_NOT_FOUND);
 	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
 	assert_string_equal(out.state, "received");
+}
+
+/* A child is named (a row, shown to the applicant and staff), never
+ * invited, never shown the case, and does not hold it up. */
+static void a_child_is_named_never_invited(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c;
+	const char *why;
+	int replayed;
+	assert_int_equal(submit_full(f, "parskab", f->anna, 0, NULL,
+				     "{\"navn\":\"Anna Andersen\",\"partner_cpr\":\""
+				     BO_CPR "\",\"barn_cpr\":\"" CARL_CPR "\"}",
+				     NULL, NULL, &c, &replayed, &why),
+			 HH_OK);
+	struct plist l;
+	assert_int_equal(parties_of(f, c.id, &l), 2);
+	assert_string_equal(l.rows[1].role, "child");
+	assert_string_equal(l.rows[1].status, "named");
+	assert_int_equal(l.rows[1].expires_at, 0);
+	assert_int_equal(l.rows[1].citizen_id, f->carl);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->carl), 0, &ov), HH_OK);
+	assert_int_equal(ov.n_invitations, 0);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->carl), c.id, &v),
+			 HH_ERR_NOT_FOUND);
+	enum hh_party_fault fault;
+	struct hh_case out;
+	assert_int_equal(answer(f, f->carl, c.id, 1, &out, &fault), HH_ERR_NOT_FOUND);
+	/* the spouse's yes is all it waits for */
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "received");
+	/* never due */
+	int n = -1;
+	assert_int_equal(hh_parties_expire(f->st, now_s() + 400 * 86400, 0, &n), HH_OK);
+	assert_int_equal(n, 0);
 }
 
 static void two_parties_both_confirm(void **state)
@@ -761,6 +800,7 @@ int main(void)
 		TP(a_decline_closes_the_case),
 		TP(two_parties_both_confirm),
 		TP(a_party_is_named_only_when_its_condition_holds),
+		TP(a_child_is_named_never_invited),
 		TP(no_answer_in_time_closes_the_case),
 		TP(an_answer_after_expiry_finds_it_closed_even_without_a_pass),
 		TP(answers_and_expiry_write_all_or_nothing),
