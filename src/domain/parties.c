@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "core/dktime.h"
 #include "core/log.h"
@@ -24,6 +25,19 @@ static void field_error(struct hh_arena *a, struct hh_form_result *res,
 		res->errors[res->n_errors].field = hh_arena_strdup(a, field);
 		res->errors[res->n_errors++].message = message;
 	}
+}
+
+/* A role's label as a word inside a Danish sentence: its first letter
+ * lower-cased ("Ægtefælle" -> "ægtefælle"), in a. */
+static const char *in_sentence(struct hh_arena *a, const char *label)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)label, -1, &cp);
+	if (n <= 0)
+		return hh_arena_strdup(a, label);
+	utf8proc_uint8_t first[4];
+	utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), first);
+	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
 }
 
 /* The citizen with CPR number cpr in the register, under each hash key
@@ -83,9 +97,9 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		}
 		if (*own && !strcmp(own, norm)) {
 			field_error(a, res, d->cpr_field,
-				    hh_arena_printf(a, "Du kan ikke selv være %s. Skriv "
-						    "den anden parts CPR-nummer.",
-						    hh_arena_strdup(a, d->label)));
+				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
+						    "Skriv den anden parts CPR-nummer.",
+						    in_sentence(a, d->label)));
 			continue;
 		}
 		int twice = 0;
@@ -109,9 +123,9 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			return rc;
 		if (z.id == applicant_id) {
 			field_error(a, res, d->cpr_field,
-				    hh_arena_printf(a, "Du kan ikke selv være %s. Skriv "
-						    "den anden parts CPR-nummer.",
-						    hh_arena_strdup(a, d->label)));
+				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
+						    "Skriv den anden parts CPR-nummer.",
+						    in_sentence(a, d->label)));
 			continue;
 		}
 		plan->named[plan->n].decl = d;

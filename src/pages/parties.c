@@ -148,9 +148,10 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	hh_page_text(r, v.applicant ? v.applicant : "En borger");
 	hh_buf_puts(b, " har sendt en ansøgning til ");
 	hh_page_text(r, v.c.org_name);
-	hh_buf_puts(b, " og nævnt dig som ");
-	hh_page_text(r, hh_arena_strdup(&r->arena, v.decl->label));
-	hh_buf_puts(b, ".</p>\n<dl class=\"facts\">\n<dt>Status</dt><dd>");
+	hh_buf_puts(b, " og nævnt dig som part i sagen.</p>\n<dl class=\"facts\">\n"
+		       "<dt>Din rolle</dt><dd>");
+	hh_page_text(r, v.decl->label);
+	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
 	hh_page_text(r, hh_borger_state_label(v.def, v.c.state));
 	hh_buf_puts(b, "</dd>\n");
 	party_dates(r, &v);

@@ -193,7 +193,7 @@ static void wrong_parties_are_422_and_write_nothing(void **state)
 	static const struct {
 		const char *partner, *fuldmagt, *field, *says;
 	} bad[] = {
-		{ ANNA_CPR, NULL, "partner_cpr", "Du kan ikke selv være Ægtefælle" },
+		{ ANNA_CPR, NULL, "partner_cpr", "Du kan ikke selv være ægtefælle i sagen" },
 		{ "010203-1234", NULL, "partner_cpr", "CPR-registret" },
 		{ BO_CPR, BO_CPR, "fuldmagt_cpr", "én gang" },
 	};
@@ -215,7 +215,7 @@ static void wrong_parties_are_422_and_write_nothing(void **state)
 			       NULL };
 	struct tu_resp r = call(c, ANNA, "POST", "/blanket/parskab", body, form);
 	expect_status(&r, 422);
-	tu_expect_in(r.body, "Du kan ikke selv være Ægtefælle");
+	tu_expect_in(r.body, "Du kan ikke selv være ægtefælle i sagen");
 	tu_expect_in(r.body, "2010-06-12");
 	tu_resp_free(&r);
 	assert_int_equal(n_rows(c, "cases"), cases);

@@ -301,11 +301,11 @@ static void wrong_parties_are_refused_and_nothing_is_written(void **state)
 	static const struct {
 		const char *partner, *fuldmagt, *field, *says;
 	} bad[] = {
-		{ ANNA_CPR, NULL, "partner_cpr", "Du kan ikke selv være Ægtefælle" },
+		{ ANNA_CPR, NULL, "partner_cpr", "Du kan ikke selv være ægtefælle i sagen" },
 		{ "0707614285", NULL, "partner_cpr", "Du kan ikke selv" },
 		{ "010203-1234", NULL, "partner_cpr", "CPR-registret" },
 		{ BO_CPR, "0101901234", "fuldmagt_cpr", "kun være part i sagen én gang" },
-		{ BO_CPR, ANNA_CPR, "fuldmagt_cpr", "Du kan ikke selv være Fuldmagtshaver" },
+		{ BO_CPR, ANNA_CPR, "fuldmagt_cpr", "Du kan ikke selv være fuldmagtshaver i sagen" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct hh_case c;
