@@ -225,6 +225,11 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 				      .why = x->why ? x->why : "sagsbehandling" };
 		rc = tx->store->audit_append(tx, &e);
 	}
+	/* p-parties: the other parties' names and answers are their
+	 * personal data too */
+	if (rc == HH_OK && json_array_size(r->parties))
+		rc = hh_case_parties_audit_tx(tx, x->a, &r->c, x->who->label,
+					      x->why ? x->why : "sagsbehandling");
 	if (rc == HH_OK)
 		rc = staff_tools(tx, x);
 	return rc == HH_OK ? people(tx, x) : rc;

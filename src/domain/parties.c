@@ -656,3 +656,22 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	*out = arr;
 	return HH_OK;
 }
+
+enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
+				    const struct hh_case *k, const char *actor,
+				    const char *why)
+{
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		if (!l.rows[i].citizen_id)
+			continue;
+		struct hh_audit e = { .actor = actor,
+				      .citizen_id = l.rows[i].citizen_id,
+				      .what = hh_arena_printf(a, "sag %lld (part i sagen)",
+							      (long long)k->id),
+				      .why = why };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}

@@ -121,6 +121,12 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case *k,
 				   const struct hh_case_type_def *def,
 				   int64_t now, json_t **out);
+/* Writes to the audit log that actor read case k's parties (their names
+ * and answers): one entry per party who is a citizen of the register,
+ * with why (a staff read of the case reads their data too). */
+enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
+				    const struct hh_case *k, const char *actor,
+				    const char *why);
 
 /* The invitation of who to case id as that party sees it (GET
  * /api/v1/cases/{id}/parties/me): FORBIDDEN for anyone but a citizen,

@@ -248,6 +248,13 @@ static void the_spouse_confirms_over_the_api(void **state)
 	tu_expect_in(r.body, "<dt>Ægtefælle</dt><dd>Bo Berg: Afventer svar</dd>");
 	tu_expect_in(r.body, "Afventer ægtefællen");
 	tu_resp_free(&r);
+	/* which is a read of Bo's data too: his audit trail says so */
+	r = call(c, BO, "GET", "/api/v1/audit", NULL, NULL);
+	expect_status(&r, 200);
+	char want[64];
+	snprintf(want, sizeof(want), "sag %lld (part i sagen)", (long long)id);
+	tu_expect_in(r.body, want);
+	tu_resp_free(&r);
 	r = call(c, ANNA, "GET", "/mit-overblik", NULL, NULL);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "Sagen venter på, at den anden part bekræfter");
