@@ -522,6 +522,28 @@ static void no_answer_in_time_closes_the_case(void **state)
 	assert_int_equal(answer(f, f->bo, other.id, 1, &out, &fault), HH_OK);
 }
 
+/* Expiry is kept in the store: a server stopped while an invitation ran
+ * out closes the case on its first pass after the start. */
+static void expiry_holds_after_a_restart(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)c.id);
+	free(tu_sql(f->dir, "UPDATE case_parties SET expires_at = 100 WHERE case_id = ?1",
+		    1, (struct tu_sql_arg[]){ TU_TEXT(id) }));
+	hh_store_close(f->st);
+	f->st = tu_store(f->dir, 2);
+	char db[4200], err[1024];
+	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
+	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
+		fail_msg("%s", err);
+	int n = -1;
+	assert_int_equal(hh_parties_expire(f->st, now_s(), 0, &n), HH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(get(f, c.id).state, "declined");
+}
+
 static void an_answer_after_expiry_finds_it_closed_even_without_a_pass(void **state)
 {
 	struct fx *f = *state;
@@ -803,6 +825,7 @@ int main(void)
 		TP(a_child_is_named_never_invited),
 		TP(no_answer_in_time_closes_the_case),
 		TP(an_answer_after_expiry_finds_it_closed_even_without_a_pass),
+		TP(expiry_holds_after_a_restart),
 		TP(answers_and_expiry_write_all_or_nothing),
 		TP(a_confirm_and_a_decline_at_once),
 		TP(the_invitee_sees_the_invitation_and_only_shared_fields),
