@@ -10,6 +10,7 @@
 
 #include "domain/parties.h"
 #include "domain/vault.h"
+#include "domain/webhooks.h"
 #include "core/dktime.h"
 
 /* a divorce the spouse must confirm within 14 days, and a representative
@@ -770,6 +771,48 @@ static void a_protected_address_is_never_shown(void **state)
 	assert_non_null(strstr(get(f, c.id).data, "Skovvej 12"));
 }
 
+/* The other party's answer is a case.state_changed for the case's
+ * organisation's webhooks, without a CPR number. */
+static char hook_body[2048];
+static int hooks_sent;
+
+static void keep_post(void *cls, const char *url, const char *const *headers,
+		      int n, const char *body, size_t len, int timeout_s,
+		      long *status, char *err, size_t errsz)
+{
+	(void)cls, (void)url, (void)headers, (void)n, (void)timeout_s, (void)err,
+		(void)errsz;
+	snprintf(hook_body, sizeof(hook_body), "%.*s", (int)len, body);
+	hooks_sent++;
+	*status = 200;
+}
+
+static void an_answer_is_a_state_change_for_webhooks(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL), out;
+	struct hh_actor admin = { .label = "user:9", .org_id = f->fam,
+				  .roles = HH_ROLE_ADMIN };
+	const char *types[] = { HH_WH_CASE_STATE };
+	struct hh_webhook_input in = { "https://fam.example.org/hook", types, 1, -1 };
+	struct hh_webhook_sub sub;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &admin, &f->a, &in, 0, &sub,
+					      &field), HH_OK);
+	enum hh_party_fault fault;
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	struct hh_webhook_poster p = { NULL, keep_post, 10 };
+	struct hh_webhook_stats s;
+	hooks_sent = 0;
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now_s(), 50, &s), HH_OK);
+	assert_int_equal(hooks_sent, 1);
+	assert_non_null(strstr(hook_body, "\"action\":\"party_confirm\""));
+	assert_non_null(strstr(hook_body, "\"previous_state\":\"awaiting_parties\""));
+	assert_non_null(strstr(hook_body, "\"state\":\"received\""));
+	assert_null(strstr(hook_body, "010190"));
+	assert_null(strstr(hook_body, "070761"));
+}
+
 /* Rotating the keys re-seals and re-hashes the parties' CPR numbers too,
  * so the old keys can go. */
 static void key_rotation_reseals_the_parties(void **state)
@@ -830,6 +873,7 @@ int main(void)
 		TP(a_confirm_and_a_decline_at_once),
 		TP(the_invitee_sees_the_invitation_and_only_shared_fields),
 		TP(key_rotation_reseals_the_parties),
+		TP(an_answer_is_a_state_change_for_webhooks),
 		TP(a_protected_address_is_never_shown),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
