@@ -97,7 +97,8 @@ STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_appointments.c \
 	tests/store/store_suite_inbox.c tests/store/store_suite_messages.c \
 	tests/store/store_suite_tune.c tests/store/store_suite_cases.c \
-	tests/store/store_suite_external.c
+	tests/store/store_suite_external.c \
+	tests/store/store_suite_parties.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.

@@ -56,6 +56,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/cases/{id}/notes", hh_api_case_note),
 	ROUTE(HH_POST, "/api/v1/cases/{id}/requests", hh_api_case_request),
 	ROUTE_BODY(HH_POST, "/api/v1/cases/{id}/answers", hh_api_case_answer, HH_JSON_BODY_MAX),
+	/* p-parties (issue 16): the other party's invitation and answer */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/parties/me", hh_api_case_party_get),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/parties/me", hh_api_case_party_answer),
 	ROUTE(HH_GET, "/api/v1/inquiries", hh_api_inquiries),
 	ROUTE_BODY(HH_POST, "/api/v1/inquiries", hh_api_inquiry_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/api/v1/inquiries/{id}", hh_api_inquiry_get),
@@ -120,6 +123,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/mit-overblik/forloeb/{id}", hh_page_plan),
 	ROUTE(HH_GET, "/mit-overblik/sag/{id}", hh_page_my_case),
 	ROUTE_BODY(HH_POST, "/mit-overblik/sag/{id}/svar", hh_page_my_case_answer, HH_UPLOAD_MAX),
+	/* p-parties (issue 16): the other party's view and answer */
+	ROUTE(HH_GET, "/mit-overblik/part/{id}", hh_page_party),
+	ROUTE(HH_POST, "/mit-overblik/part/{id}", hh_page_party_answer),
 
 	/* staff pages */
 	ROUTE(HH_GET, "/log-ind", hh_page_login),

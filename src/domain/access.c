@@ -43,6 +43,10 @@ static const struct hh_access_rule rules[] = {
 	{ CASE_READERS, HH_RES_CASE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 	{ CASE_WORKERS, HH_RES_CASE, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
 	{ CITIZEN, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	/* p-parties: the other party to a case reads and answers their
+	 * own invitation */
+	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
 	{ CASE_READERS, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 
 	/* inquiries: the front desk and caseworkers log and change their
@@ -250,6 +254,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_ARTICLE_HISTORY] = "article-history",
 		[HH_RES_SEARCH_REPORT] = "search-report",
 		[HH_RES_CASE] = "case",
+		[HH_RES_CASE_PARTY] = "case-party",
 		[HH_RES_CASE_QUEUE] = "case-queue",
 		[HH_RES_PLAN] = "plan",
 		[HH_RES_OVERVIEW] = "overview",

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/casetools.h"
+#include "domain/parties.h"
 #include "domain/plans.h"
 
 int hh_case_overdue(const struct hh_case *c, int64_t now)
@@ -55,6 +56,21 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 		hh_case_overdue(c, hh_now_us() / 1000000));
 	if (c->closed_at)
 		json_object_set_new(j, "closed_at", json_string(closed));
+	/* timed waits (issue 16): since when the case is in its state and,
+	 * with its type, when a wait it stands in ends */
+	char since[21];
+	hh_time_iso(c->state_since, since);
+	json_object_set_new(j, "state_since", c->state_since ? json_string(since)
+							       : json_null());
+	if (def) {
+		const char *wl = NULL;
+		int64_t ends = hh_ct_wait_ends(def, c, hh_now_us() / 1000000, &wl);
+		char at[21];
+		hh_time_iso(ends, at);
+		json_object_set_new(j, "wait_ends_at", ends ? json_string(at) : json_null());
+		json_object_set_new(j, "wait_label",
+				    ends && wl ? json_string(wl) : json_null());
+	}
 	json_object_set_new(j, "plan_id", c->plan_id ? json_integer(c->plan_id)
 						     : json_null());
 	json_object_set_new(j, "step", c->step ? json_string(c->step) : json_null());
@@ -271,6 +287,18 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto done;
 	}
+	/* parties (issue 16): the other parties the form names must be
+	 * other people in the register, each once; their rows are written
+	 * below, in this transaction */
+	struct hh_party_plan parties = { 0 };
+	if (def.n_parties) {
+		rc = hh_parties_check_tx(tx, c->a, &def, sub->citizen_id,
+					 c->res->values, c->res, &parties);
+		if (rc == HH_OK && c->res->n_errors)
+			rc = HH_ERR_INVALID;
+		if (rc != HH_OK)
+			goto done;
+	}
 	if (sub->plan_id) {
 		struct hh_plan plan;
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
@@ -308,10 +336,17 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	free(data);
 	k->created_at = hh_now_us() / 1000000;
 	k->deadline_at = k->created_at + def.deadline_s;
+	if (parties.confirming) {
+		/* waits for the parties, its deadline standing still */
+		k->state = def.confirm_state;
+		k->paused_since = k->created_at;
+	}
 	k->public_id = public_id_new(c->a);
 	rc = hh_case_journal_assign(tx, c->a, &def, k);
 	if (rc == HH_OK)
 		rc = st->case_insert(tx, k);
+	if (rc == HH_OK && parties.n)
+		rc = hh_parties_invite_tx(tx, c->a, &parties, k);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
@@ -594,7 +629,15 @@ static void move(struct hh_case *k, const struct hh_case_type_def *def,
 	if (dest->paused && !k->paused_since)
 		k->paused_since = now;
 	k->closed_at = dest->final ? now : 0;
+	if (strcmp(k->state, dest->key))
+		k->state_since = now;
 	k->state = dest->key;
+}
+
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now)
+{
+	move(k, def, to, now);
 }
 
 /* after (a state as case_state_json makes it, taken over) with the
@@ -657,6 +700,14 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		const struct hh_ct_transition *t = hh_ct_transition(&def, k->state, x->to);
 		if (!t || !(t->roles & x->who->roles)) {
 			rc = t ? HH_ERR_FORBIDDEN : HH_ERR_INVALID;
+			goto fail;
+		}
+		/* a timed wait: not before it ends, not after its last day
+		 * (hh_case_wait tells the doors which) */
+		int64_t opens, closes;
+		hh_ct_window(t, k->created_at, k->state_since, &opens, &closes);
+		if ((opens && now < opens) || (closes && now > closes)) {
+			rc = HH_ERR_INVALID;
 			goto fail;
 		}
 		if (!x->with_letter && k->citizen_id &&
@@ -775,6 +826,57 @@ enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
 	enum hh_rc rc = change_tx(tx, &x);
 	if (n_followups)
 		*n_followups = x.followups;
+	return rc;
+}
+
+struct wait_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id;
+	const char *to;
+	int64_t opens, closed;
+	const char *label;
+};
+
+static enum hh_rc wait_tx(struct hh_tx *tx, void *p)
+{
+	struct wait_ctx *x = p;
+	struct hh_case k;
+	enum hh_rc rc = tx->store->case_get(tx, x->a, x->id, &k);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_owner o = { k.org_id, k.citizen_id };
+	if ((rc = hh_access(x->who, HH_RES_CASE, HH_ACT_READ, &o)) != HH_OK)
+		return rc;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+		return rc;
+	const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, x->to);
+	int64_t now = hh_now_us() / 1000000, opens = 0, closes = 0;
+	if (t)
+		hh_ct_window(t, k.created_at, k.state_since, &opens, &closes);
+	if (opens && now < opens) {
+		x->opens = opens;
+		x->label = t->wait_label;
+	} else if (closes && now > closes) {
+		x->closed = closes;
+	}
+	if (x->label) /* def's strings go with it */
+		x->label = hh_arena_strdup(x->a, x->label);
+	hh_case_type_def_clear(&def);
+	return HH_OK;
+}
+
+enum hh_rc hh_case_wait(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *to,
+			int64_t *opens, int64_t *closed, const char **label)
+{
+	struct wait_ctx x = { .who = who, .a = a, .id = id, .to = to };
+	enum hh_rc rc = to ? hh_store_run_tx(st, 0, wait_tx, &x) : HH_OK;
+	*opens = x.opens;
+	*closed = x.closed;
+	*label = x.label;
 	return rc;
 }
 

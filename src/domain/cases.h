@@ -94,6 +94,14 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 			      const char *to, int64_t expected_version,
 			      const char *note, struct hh_case *out,
 			      int *followups);
+/* Why hh_case_transition refused to move case id to `to` when a timed
+ * wait (case type "after"/"before") is the reason: OK with *opens the
+ * instant the move may happen from, or *closed the last instant it
+ * could have happened, and *label the wait's name (NULL: none given);
+ * both 0 when no wait stands in the way now. NOT_FOUND as a read. */
+enum hh_rc hh_case_wait(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *to,
+			int64_t *opens, int64_t *closed, const char **label);
 /* hh_case_transition inside tx (the caller commits, and tells the
  * store's subscribers after), for domain/letters.c: a move whose letter
  * (case type "letters") is sent in the same transaction. Without that
@@ -184,6 +192,13 @@ enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
 			     const char *code, int64_t id,
 			     struct hh_case_type *row,
 			     struct hh_case_type_def *def);
+
+/* Applies a move of k to state `to` of def at now, in memory: the
+ * deadline stands still while paused, a final state closes, state_since
+ * is set when the state changes. For domain/parties.c; the caller
+ * writes k. */
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now);
 
 /* Open, not paused and past its deadline? */
 int hh_case_overdue(const struct hh_case *c, int64_t now);

@@ -809,6 +809,18 @@ static enum hh_rc post_tx(struct hh_tx *tx, void *arg)
 	return tx->store->citizen_post_set(tx, &z);
 }
 
+/* p-parties: name and address protection ("address_protected"). */
+struct protect_ctx {
+	int64_t id;
+	int on;
+};
+
+static enum hh_rc protect_tx(struct hh_tx *tx, void *arg)
+{
+	struct protect_ctx *p = arg;
+	return tx->store->citizen_protected_set(tx, p->id, p->on);
+}
+
 static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 				  FILE *errs, struct hh_import_stats *stats)
 {
@@ -844,6 +856,15 @@ static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 		/* delivery: the postal address and the exemption from Digital
 		 * Post ("dp_exempt_since": YYYY-MM-DD, "dp_exempt_reason") */
 		struct post_ctx pc = { 0 };
+		/* p-parties: name and address protection */
+		json_t *prot = json_object_get(c, "address_protected");
+		if (prot && !json_is_boolean(prot)) {
+			fprintf(errs, "%s:1: citizen %zu: address_protected must be "
+				      "true or false\n", path, i + 1);
+			result = HH_ERR_INVALID;
+			hh_arena_clear(&a);
+			continue;
+		}
 		if (!post_from_json(c, &pc)) {
 			fprintf(errs, "%s:1: citizen %zu: address, postcode (4 "
 				      "digits) and city go together, and "
@@ -861,6 +882,10 @@ static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 		if (rc == HH_OK && pc.given) {
 			pc.id = login.citizen.id;
 			rc = hh_store_run_tx(st, 1, post_tx, &pc);
+		}
+		if (rc == HH_OK) {
+			struct protect_ctx pr = { login.citizen.id, json_is_true(prot) };
+			rc = hh_store_run_tx(st, 1, protect_tx, &pr);
 		}
 		hh_arena_clear(&a);
 		if (rc != HH_OK) {

@@ -213,6 +213,9 @@ struct hh_case {
 	int64_t created_at, updated_at, deadline_at;
 	int64_t paused_since;       /* 0: not paused */
 	int64_t closed_at;          /* 0: open */
+	/* when the case entered its state (its timed waits count from it,
+	 * domain/casetype.h); on insert 0 means created_at */
+	int64_t state_since;
 	const char *public_id;      /* Open311's id: 24 hex digits, random
 				       (not guessable); NULL on insert: the
 				       store makes one */
@@ -228,6 +231,26 @@ struct hh_case {
 	 * (filled on reads). */
 	const char *assigned_team;
 	const char *assigned_team_name;
+};
+
+/* A party to a case besides the applicant (issue 16, domain/parties.h,
+ * 0041_case_parties.sql): the position of its declaration in the case
+ * type's "parties", its role, the citizen it is (0: not known to
+ * helhed), its CPR number at rest as citizens keep theirs (domain/vault.h:
+ * sealed, with a keyed hash; NULL without a key file) and where it
+ * stands: "named" (never confirms), "invited", "confirmed", "declined",
+ * "expired". */
+struct hh_case_party {
+	int64_t id, case_id;
+	int position, confirm;
+	const char *role;
+	int64_t citizen_id;
+	const char *cpr, *cpr_key;
+	const unsigned char *cpr_hash;
+	const char *cpr_hash_key;
+	const char *status;
+	int64_t invited_at, expires_at, answered_at; /* 0: none */
+	int64_t version;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };

@@ -29,6 +29,10 @@ static const struct hh_webhook_topic topics[] = {
 	{ HH_WH_CASE_STATE, "case", "transition", 1 },
 	{ HH_WH_CASE_STATE, "case", "request", 1 },
 	{ HH_WH_CASE_STATE, "case", "answer", 1 },
+	/* p-parties (issue 16): the other party's answer, or its expiry */
+	{ HH_WH_CASE_STATE, "case", "party_confirm", 1 },
+	{ HH_WH_CASE_STATE, "case", "party_decline", 1 },
+	{ HH_WH_CASE_STATE, "case", "party_expired", 1 },
 	{ HH_WH_LETTER_SENT, "case", "letter_sent", 0 },
 	/* 2: also to the organisation it was transferred to (x-hooks2) */
 	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "create", 2 },

@@ -51,6 +51,9 @@ void hh_page_overview(struct hh_req *r);
 void hh_page_plan(struct hh_req *r);
 void hh_page_my_case(struct hh_req *r);
 void hh_page_my_case_answer(struct hh_req *r);
+/* p-parties: the other party (pages/parties.c, pages/parties.h) */
+void hh_page_party(struct hh_req *r);
+void hh_page_party_answer(struct hh_req *r);
 void hh_page_insight(struct hh_req *r);
 /* pages/casework.c: the caseworker's queue and case pages */
 void hh_page_casework_queue(struct hh_req *r);

@@ -22,7 +22,7 @@
 	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key, " \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q " \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' " \
-	" AND q.code = c.assigned_team) "
+	" AND q.code = c.assigned_team), coalesce(c.state_since, c.updated_at) "
 #define CIT_COLS                                                             \
 	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                   \
@@ -100,6 +100,10 @@ static const char *const stmt_sql[S__COUNT] = {
 			/* x-ext: external cases (0034) */
 			"UNION SELECT cpr_key FROM external_cases "
 			"UNION SELECT cpr_hash_key FROM external_cases "
+			/* p-parties: the parties' CPR numbers (0041) */
+			"UNION SELECT cpr_key FROM case_parties WHERE cpr IS NOT NULL "
+			"UNION SELECT cpr_hash_key FROM case_parties "
+			"WHERE cpr IS NOT NULL "
 			/* x-hooks: a signing secret sealed as v1:KEYID:... */
 			"UNION SELECT substr(secret, 4, instr(substr(secret, 4), "
 			"':') - 1) FROM webhook_subscriptions "
@@ -133,16 +137,16 @@ static const char *const stmt_sql[S__COUNT] = {
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
 		"created_at, updated_at, deadline_at, paused_since, closed_at, "
-		"public_id, seal_key, journal_no, assigned_team) "
+		"public_id, seal_key, journal_no, assigned_team, state_since) "
 		"VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, nullif(?6, 0), "
 		"?7, nullif(?8, 0), ?9, 1, ?10, ?10, ?11, nullif(?12, 0), "
 		"nullif(?13, 0), ifnull(?14, lower(hex(randomblob(12)))), ?15, ?16, "
-		"?17)",
+		"?17, ?18)",
 	[S_CASE_UPDATE] =
 		"UPDATE cases SET state = ?3, assigned_to = nullif(?4, 0), "
 		"data = ?5, deadline_at = ?6, paused_since = nullif(?7, 0), "
 		"closed_at = nullif(?8, 0), updated_at = ?9, version = version + 1, "
-		"seal_key = ?10, assigned_team = ?11 "
+		"seal_key = ?10, assigned_team = ?11, state_since = ?12 "
 		"WHERE id = ?1 AND version = ?2 RETURNING version",
 	[S_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = ?1",
 	[S_IDEM_GET] = "SELECT case_id, request_hash FROM idempotency "
@@ -588,6 +592,7 @@ static void case_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_case *c)
 	c->journal_no = col_text(a, st, 25);
 	c->assigned_team = col_text(a, st, 26);
 	c->assigned_team_name = col_text(a, st, 27);
+	c->state_since = sqlite3_column_int64(st, 28);
 	if (c->assigned_team && !c->assigned_team_name)
 		c->assigned_team_name = c->assigned_team;
 }
@@ -599,6 +604,8 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	if (!c->created_at)
 		c->created_at = hh_now_us() / 1000000;
 	c->updated_at = c->created_at;
+	if (!c->state_since)
+		c->state_since = c->created_at;
 	sqlite3_bind_int64(st, 1, c->case_type_id);
 	sqlite3_bind_int64(st, 2, c->org_id);
 	sqlite3_bind_int64(st, 3, c->citizen_id);
@@ -616,6 +623,7 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	bind_text(st, 15, c->seal_key);
 	bind_text(st, 16, c->journal_no);
 	bind_text(st, 17, c->assigned_team);
+	sqlite3_bind_int64(st, 18, c->state_since);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		c->id = sqlite3_last_insert_rowid(db_of(tx));
@@ -641,6 +649,7 @@ static enum hh_rc case_update(struct hh_tx *tx, struct hh_case *c,
 	sqlite3_bind_int64(st, 9, c->updated_at);
 	bind_text(st, 10, c->seal_key);
 	bind_text(st, 11, c->assigned_team);
+	sqlite3_bind_int64(st, 12, c->state_since ? c->state_since : c->updated_at);
 	int rc = sqlite3_step(st);
 	enum hh_rc r;
 	if (rc == SQLITE_ROW) {

@@ -263,6 +263,16 @@ enum stmt_id {
 	S_WH_DELIVERY_ADD,
 	S_WH_PRUNE,
 	S_WH_PRUNE_PREVIOUS,
+	/* p-parties (issue 16): the parties to a case (sqlite_parties.c) */
+	S_PARTY_INSERT,
+	S_PARTY_LIST,
+	S_PARTY_UPDATE,
+	S_PARTY_OF_CITIZEN,
+	S_PARTY_DUE,
+	S_PARTY_SEAL_SCAN,
+	S_PARTY_SEAL_SET,
+	S_CIT_PROTECTED_GET,
+	S_CIT_PROTECTED_SET,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -396,6 +406,7 @@ void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_sq_fill_webhooks(struct hh_store *st); /* x-hooks: webhooks */
+void hh_sq_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
 /* x-hooks: the outbox of event e, just appended (sqlite_webhooks.c) */
 enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 

@@ -504,6 +504,55 @@ struct hh_store {
 						      const struct hh_case_file *f),
 				     void *ctx);
 
+	/* parties (issue 16, 0041_case_parties.sql): the other parties
+	 * to a case. case_party_insert sets p->id (p->version is 1).
+	 * case_party_list streams case case_id's, by position.
+	 * case_party_update writes status and answered_at of p->id and
+	 * adds one to its version when that is expected, else CONFLICT.
+	 * case_party_of_citizen streams the parties citizen_id is, newest
+	 * first, at most limit. case_party_due streams parties still
+	 * invited whose expires_at is before now, oldest first, at most
+	 * limit. */
+	enum hh_rc (*case_party_insert)(struct hh_tx *tx, struct hh_case_party *p);
+	enum hh_rc (*case_party_list)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t case_id,
+				      enum hh_rc (*cb)(void *ctx,
+						       const struct hh_case_party *p),
+				      void *ctx);
+	enum hh_rc (*case_party_update)(struct hh_tx *tx,
+					const struct hh_case_party *p,
+					int64_t expected);
+	enum hh_rc (*case_party_of_citizen)(struct hh_tx *tx, struct hh_arena *a,
+					    int64_t citizen_id, int limit,
+					    enum hh_rc (*cb)(void *ctx,
+							     const struct hh_case_party *p),
+					    void *ctx);
+	enum hh_rc (*case_party_due)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t now, int limit,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_case_party *p),
+				     void *ctx);
+	/* Key rotation (domain/vault.h): case_party_seal_scan streams, by
+	 * id after after_id, at most limit rows with a CPR number whose
+	 * cpr_key is not seal_key or whose cpr_hash_key is not hash_key;
+	 * case_party_seal_set writes cpr, cpr_key, cpr_hash and cpr_hash_key
+	 * of p->id (no new version). The keys they name are in
+	 * seal_keys_in_use. */
+	enum hh_rc (*case_party_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					   int64_t after_id, const char *seal_key,
+					   const char *hash_key, int limit,
+					   enum hh_rc (*cb)(void *ctx,
+							    const struct hh_case_party *p),
+					   void *ctx);
+	enum hh_rc (*case_party_seal_set)(struct hh_tx *tx,
+					  const struct hh_case_party *p);
+	/* Name and address protection (0042): citizen_protected_get sets
+	 * *on to 1 when citizen id's address must not be shown to another
+	 * party (0 too for no such citizen); citizen_protected_set writes
+	 * it. */
+	enum hh_rc (*citizen_protected_get)(struct hh_tx *tx, int64_t id, int *on);
+	enum hh_rc (*citizen_protected_set)(struct hh_tx *tx, int64_t id, int on);
+
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);
 	enum hh_rc (*audit_list)(struct hh_tx *tx, struct hh_arena *a,

@@ -266,6 +266,36 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/audit', { as: mette, expect: 200 });
 	await call('GET /api/v1/audit', { expect: 401 });
 
+	// ---- the other party to a case (issue 16, docs/parties.md) ---------
+	const cj = await call('POST /api/v1/citizen/session', {
+		body: { subject: 'demo:demo-jens' }, expect: 201 });
+	const jens = { cookie: cj.headers.getSetCookie()[0].split(';')[0],
+		       csrf: cj.body.csrf_token };
+	const divorce = { aegtefaelle_cpr: '150482-1001', aegtefaelle_navn: 'Jens Jensen',
+			  vielsesdato: '2012-06-16', separeret: 'nej', enige: 'ja',
+			  boern: 'nej', aegtefaellebidrag: 'nej', lejebolig: 'ingen' };
+	await call('POST /api/v1/cases', { as: mette, body: { case_type: 'skilsmisse',
+		values: { ...divorce, aegtefaelle_cpr: '140386-1236' } }, expect: 422 });
+	const div = await call('POST /api/v1/cases', { as: mette,
+		body: { case_type: 'skilsmisse', values: divorce }, expect: 201 });
+	await call('GET /api/v1/cases/{id}', { as: mette, params: { id: div.body.id },
+		expect: 200 });
+	await call('GET /api/v1/overview', { as: jens, expect: 200 });
+	await call('GET /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, expect: 200 });
+	await call('GET /api/v1/cases/{id}/parties/me', { as: mette,
+		params: { id: div.body.id }, expect: 404 });
+	await call('GET /api/v1/cases/{id}/parties/me', { params: { id: div.body.id },
+		expect: 401 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'måske' }, expect: 400 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: mette,
+		params: { id: div.body.id }, body: { answer: 'confirm' }, expect: 404 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'confirm' }, expect: 200 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'decline' }, expect: 409 });
+
 	// ---- letters on a case (a parking permit, decided in writing) --------
 	const park = await call('POST /api/v1/cases', { as: mette,
 		body: { case_type: 'parkeringstilladelse', values: {
