@@ -675,15 +675,15 @@ export async function exercise({ call, staff, citizen, token }) {
 	// reports Mette's granted divorce with children: the municipality's
 	// review starts, and the answer says so
 	const frh = token('familieretshuset', 'case-system');
-	const divorce = { cpr: '140386-1236', title: 'Skilsmisse', state: 'Modtaget',
+	const reported = { cpr: '140386-1236', title: 'Skilsmisse', state: 'Modtaget',
 			  text: '', version: 1, case_type: 'skilsmisse',
 			  facts: { children: true } };
 	await call('PUT /api/v1/external-cases/{system}/{id}', { as: frh,
-		params: { system: 'familiesag', id: 'FH-OPENAPI-1' }, body: divorce,
+		params: { system: 'familiesag', id: 'FH-OPENAPI-1' }, body: reported,
 		expect: 201 });
 	const granted = await call('PUT /api/v1/external-cases/{system}/{id}', {
 		as: frh, params: { system: 'familiesag', id: 'FH-OPENAPI-1' },
-		body: { ...divorce, state: 'Bevilget', version: 2 }, expect: 200 });
+		body: { ...reported, state: 'Bevilget', version: 2 }, expect: 200 });
 	if (!granted.body.followups || granted.body.followups.length !== 1 ||
 	    !granted.body.followups[0].started)
 		throw new Error('a granted divorce with children starts the ' +
