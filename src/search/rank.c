@@ -572,7 +572,10 @@ static double prune_bound(const struct hh_index *idx, const struct query *q,
 /* The least of the best heap_cap scores of the touched documents so far
  * (of the first PRUNE_SAMPLE: no higher than of all), each as the scoring
  * loop computes it; 0 when there are fewer. The scores only grow with
- * the terms still to come, so the final heap_cap best score no less. */
+ * the terms still to come, so the final heap_cap best score no less.
+ * floor is an earlier check's answer (or 0): the same first documents,
+ * or more, with the same scores or higher, so heap_cap of them score at
+ * least floor, and one below it is passed over (s-score). */
 static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  uint32_t all, const struct evidence *ev,
 			  const double *cover2, const uint32_t *wslots,
@@ -580,7 +583,7 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 			  const uint64_t *mask, const uint32_t *touched,
 			  uint32_t n_touched, int heap_cap,
 			  const struct hh_search_query *sq, uint8_t quick,
-			  int filters, struct cover_memo *memo)
+			  int filters, struct cover_memo *memo, double floor)
 {
 	/* s-fast: the thread's, not a malloc per check (heap_cap is at most
 	 * PRUNE_HEAP_MAX where pruning is tried) */
@@ -595,13 +598,16 @@ static double prune_theta(const struct hh_index *idx, const struct query *q,
 		 * over before the (costlier) check that it is a hit: it is
 		 * pushed only when it passes both, in either order */
 		double score = (double)acc[di] * idx->dm[di].boost;
-		if (n_h == heap_cap && out_of_heap(h, score, di))
+		if (score < floor || (n_h == heap_cap && out_of_heap(h, score, di)))
 			continue;
 		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
-		if (((uint32_t)mk & all) != all)
+		if (((uint32_t)mk & all) != all) {
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words,
 					      memo);
+			if (score < floor)
+				continue;
+		}
 		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
 	}
 	return n_h == heap_cap ? h[0].score : 0;
@@ -1188,6 +1194,12 @@ static void search_locked(struct hh_index *idx,
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
 	double next_check = HUGE_VAL; /* the first check is always made */
+	/* s-score: the least score of the heap's heap_cap best at the end
+	 * is no less than a check's (prune_theta: its documents' scores
+	 * only grow, and they are hits): a document scoring below it never
+	 * stays in the heap, so it is not pushed (most of a long query's
+	 * pushes were documents the heap took in and later gave up) */
+	double floor_score = 0;
 	struct prune pr;
 	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
@@ -1213,9 +1225,12 @@ static void search_locked(struct hh_index *idx,
 				double theta = prune_theta(
 					idx, q, all, &ev, cover2, wslots,
 					n_words, acc, mask, touched, n_touched,
-					heap_cap, sq, quick, filters, &memo);
+					heap_cap, sq, quick, filters, &memo,
+					floor_score);
 				/* a margin for the rounding of float sums */
 				pr.on = ub * 1.001 < theta;
+				if (theta > floor_score)
+					floor_score = theta;
 			}
 		}
 		if (pr.on) {
@@ -1307,13 +1322,17 @@ static void search_locked(struct hh_index *idx,
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (n_heap == heap_cap && out_of_heap(heap, score, di))
+		if (score < floor_score ||
+		    (n_heap == heap_cap && out_of_heap(heap, score, di)))
 			continue;
 		/* without part evidence the credit is the count of whole
 		 * words (most documents): no walk over the words */
-		if (((uint32_t)mk & all) != all)
+		if (((uint32_t)mk & all) != all) {
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words,
 					      &memo);
+			if (score < floor_score)
+				continue;
+		}
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
 	}
