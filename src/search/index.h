@@ -118,8 +118,8 @@ struct hh_search_query {
 	 * follow in their order, so that pages neither lose nor repeat a
 	 * hit, and total and facets count it once. NULL: no pin. */
 	const char *pin_slug;
-	/* s-p99: read every posting list whole (no pruning); since s-score
-	 * the counts are exact either way, the hits and scores the same */
+	/* s-p99: count every match even where the total would be an
+	 * estimate (hh_search_result.total_estimated) */
 	int exact_total;
 };
 
@@ -160,11 +160,11 @@ struct hh_search_result {
 	int clipped;              /* the query was longer than HH_QUERY_MAX */
 	int n_terms;              /* query terms after analysis */
 	int pinned;               /* s-tune: pin_slug's article ranks first */
-	/* s-p99: total and the facets' counts were estimates when long
-	 * posting lists were read only into the documents the query's
-	 * rarer words found. s-score counts the documents those lists hold
-	 * alone too (a bitmap), so the counts are exact and this is 0; the
-	 * API keeps "total_estimated": false for its clients. */
+	/* s-p99: total and the facets' counts are estimates, at least as
+	 * many as there are: long posting lists were read only into the
+	 * documents the query's rarer words found (the hits are exact).
+	 * Only with a word that a sixteenth of the documents (and 2,048)
+	 * hold; never with exact_total or a pin. */
 	int total_estimated;
 };
 

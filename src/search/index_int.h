@@ -456,10 +456,6 @@ size_t hh_ix_record_put(uint8_t *out, const uint16_t tf2[N_FIELDS],
 void hh_ix_norms_locked(struct hh_index *idx);
 /* The norms of the document just added, and its postings' impacts. */
 void hh_ix_norm_new_doc(struct hh_index *idx, uint32_t di);
-/* s-score: how many posting lists the calling thread's searches have
- * read only into the documents found already (pruned), so far: tests
- * check that a case is pruned. */
-unsigned long hh_ix_pruned_lists(void);
 
 /* query.c: parses sq->text (borrowed by q) into q's words and terms. */
 void hh_ix_parse_query(const struct hh_index *idx,

@@ -104,10 +104,6 @@ struct scratch {
 	float *acc;
 	uint64_t *mask;
 	uint32_t *touched;
-	/* s-score: the documents found only by pruned lists (all, and by
-	 * a term that is no typo's correction), a bit each; zero between
-	 * searches */
-	uint64_t *seen, *seen_exact;
 	uint32_t cap;
 	/* s-fast: the candidates' heap (struct cand), kept between
 	 * searches: a malloc a search went through malloc's free lists */
@@ -124,8 +120,6 @@ static void scratch_free(void *p)
 	free(s->acc);
 	free(s->mask);
 	free(s->touched);
-	free(s->seen);
-	free(s->seen_exact);
 	free(s->heap);
 	free(s);
 }
@@ -149,11 +143,7 @@ static struct scratch *scratch_get(uint32_t n_docs)
 		free(s->acc);
 		free(s->mask);
 		free(s->touched);
-		free(s->seen);
-		free(s->seen_exact);
 		s->acc = hh_xcalloc(cap, sizeof(float));
-		s->seen = hh_xcalloc(cap / 64 + 1, sizeof(uint64_t));
-		s->seen_exact = hh_xcalloc(cap / 64 + 1, sizeof(uint64_t));
 		s->mask = hh_xcalloc(cap, sizeof(uint64_t));
 		/* one more: the scoring loop writes a candidate at the end
 		 * before it knows whether it is new */
@@ -517,76 +507,43 @@ static inline double cover_factor(const struct query *q, uint32_t all,
  * RERANK best found by the short lists (their partial scores, which only
  * grow), the long lists are read only into the documents found already:
  * the candidates, their scores and so the hits are those of the full
- * count. The documents that only the pruned lists hold are not scored,
- * only marked in a bitmap and counted at the end (count_seen, s-score):
- * the total and the facets are exact (s-p99 estimated them). */
+ * count, and the total and the facets are estimates (at least: the
+ * documents counted, and the most that any one long list adds alone). */
 #define PRUNE_LIST 2048     /* the shortest list that may be pruned */
 #define PRUNE_HEAP_MAX 1000 /* deeper pages count every document */
 #define PRUNE_SAMPLE 1024   /* documents whose scores set the bar */
 
-/* s-score: the lists pruned in searches of this thread so far (tests
- * read it: hh_ix_pruned_lists). */
-static _Thread_local unsigned long pruned_lists;
+struct prune {
+	int on;
+	int best, best_exact; /* the most new hits one long list holds (one
+				 that is no typo's correction) */
+	int *best_cls;        /* its hits' facet classes */
+	int *cur;             /* prune_counter's */
+};
 
-unsigned long hh_ix_pruned_lists(void)
+/* A clean counter of facet classes for one long list's new hits: one of
+ * the thread's two (s-fast: not a calloc per long list), the one that
+ * does not hold the best list's. */
+static int *prune_counter(struct prune *pr, int n_cls)
 {
-	return pruned_lists;
+	static _Thread_local int counters[2][FCLASSES];
+	if (!pr->cur)
+		pr->cur = pr->best_cls == counters[0] ? counters[1] : counters[0];
+	memset(pr->cur, 0, (size_t)n_cls * sizeof(int));
+	return pr->cur;
 }
 
-/* s-score: the documents that only pruned lists found (seen, and
- * seen_exact for those a term found that is no typo's correction),
- * counted as the scoring loop counts a hit (total, exact_total, the
- * facets), their bits cleared for the next search. Every pruned list
- * gives evidence alone (search_locked prunes no other), so such a
- * document is a hit when the searcher may see it. */
-static void count_seen(const struct hh_index *idx,
-		       const struct hh_search_query *sq, uint8_t quick,
-		       int filters, uint64_t *seen, uint64_t *seen_exact,
-		       int *cls, struct facet_acc *fa, int *total,
-		       int *exact_total)
+/* One long list read: n_new hits that no other list found for the loop. */
+static void prune_counted(struct prune *pr, int n_new, int exact)
 {
-	const struct dmeta *dm = idx->dm;
-	uint32_t n_words = (idx->n_docs + 63) / 64;
-	int n = 0, ex = 0;
-	for (uint32_t w = 0; w < n_words; w++) {
-		uint64_t bits = seen[w], bits_ex = seen_exact[w];
-		if (!bits)
-			continue;
-		seen[w] = 0;
-		seen_exact[w] = 0;
-		for (; bits; bits &= bits - 1) {
-			int b = __builtin_ctzll(bits);
-			uint32_t di = w * 64 + (uint32_t)b;
-			struct dmeta m = dm[di];
-			if (((m.flags & quick) != DM_LIVE || filters) &&
-			    !visible(idx, di, sq))
-				continue;
-			n++;
-			ex += (int)(bits_ex >> b & 1);
-			if (m.fclass)
-				cls[m.fclass]++;
-			else
-				facet_add_doc(fa, &idx->docs[di]);
-		}
+	if (exact && n_new > pr->best_exact)
+		pr->best_exact = n_new;
+	if (n_new > pr->best) {
+		int *t = pr->best_cls;
+		pr->best = n_new;
+		pr->best_cls = pr->cur;
+		pr->cur = t;
 	}
-	*total += n;
-	*exact_total += ex;
-}
-
-/* s-score: whether every term of order[from..] gives a document
- * evidence alone (a word whole, or a slot that is enough: struct
- * evidence), so that a document found only by them is a hit exactly
- * when the searcher may see it; only then are they pruned and such
- * documents counted without their masks (count_seen). */
-static int all_evidence(const struct query *q, uint32_t all,
-			const struct evidence *ev, const int *order, int from)
-{
-	for (int o = from; o < q->n_terms; o++) {
-		const struct qterm *qt = &q->terms[order[o]];
-		if (!(qt->mask & all) && !(qt->slots & ev->any))
-			return 0;
-	}
-	return 1;
 }
 
 /* The most a document found only by the terms order[from..] can score:
@@ -1243,8 +1200,8 @@ static void search_locked(struct hh_index *idx,
 	 * stays in the heap, so it is not pushed (most of a long query's
 	 * pushes were documents the heap took in and later gave up) */
 	double floor_score = 0;
-	int pruned = 0; /* the rest of the lists only add to documents found */
-	uint64_t *seen = s->seen, *seen_exact = s->seen_exact;
+	struct prune pr;
+	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
 	 * (removed documents too; visible() drops them below); the long
 	 * lists only into documents found already, when pruned. */
@@ -1256,9 +1213,8 @@ static void search_locked(struct hh_index *idx,
 				(uint64_t)qt->slots << 32;
 		const struct hot *h = tm->h;
 		float w = wq[i];
-		if (may_prune && !pruned && tm->n >= long_list && checks < 3 &&
-		    n_touched >= (uint32_t)heap_cap &&
-		    all_evidence(q, all, &ev, order, o)) {
+		if (may_prune && !pr.on && tm->n >= long_list && checks < 3 &&
+		    n_touched >= (uint32_t)heap_cap) {
 			/* a check reads the scores of up to PRUNE_SAMPLE
 			 * documents: again only once the bound has halved */
 			double ub = prune_bound(idx, q, all, cover2, wslots, wq,
@@ -1272,28 +1228,33 @@ static void search_locked(struct hh_index *idx,
 					heap_cap, sq, quick, filters, &memo,
 					floor_score);
 				/* a margin for the rounding of float sums */
-				pruned = ub * 1.001 < theta;
+				pr.on = ub * 1.001 < theta;
 				if (theta > floor_score)
 					floor_score = theta;
 			}
 		}
-		if (pruned) {
-			/* s-score: a document found only here is marked, to
-			 * be counted (count_seen), not scored */
-			uint64_t *sx = qt->fuzzy ? seen : seen_exact;
+		if (pr.on) {
+			/* with a filter, visible() would be needed: no
+			 * new hit is counted */
+			int counts = !filters &&
+				     ((qt->mask & all) ||
+				      has_evidence(&ev, q, all,
+						   (uint64_t)qt->slots << 32));
+			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
+			int n_new = 0;
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
 				uint32_t d = h[k].doc;
 				if (mask[d]) {
 					acc[d] += w * h[k].imp;
 					mask[d] |= bits;
-				} else {
-					/* sx: seen again for a typo's correction */
-					uint64_t bit = (uint64_t)1 << (d & 63);
-					seen[d >> 6] |= bit;
-					sx[d >> 6] |= bit;
+				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
+					   dm[d].fclass) {
+					/* a hit the loop below does not see */
+					n_new++;
+					cn[dm[d].fclass]++;
 				}
 			}
-			pruned_lists++;
+			prune_counted(&pr, n_new, !qt->fuzzy);
 			continue;
 		}
 		if (!n_touched) {
@@ -1377,9 +1338,14 @@ static void search_locked(struct hh_index *idx,
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
 	}
-	if (pruned) /* s-score: the hits only pruned lists hold, exactly */
-		count_seen(idx, sq, quick, filters, seen, seen_exact, cls, fa,
-			   &total, &exact_total);
+	if (pr.on) {
+		/* s-p99: the hits only long lists hold, estimated (below) */
+		total += pr.best;
+		exact_total += pr.best_exact;
+		for (int c = 1; pr.best_cls && c < n_cls; c++)
+			cls[c] += pr.best_cls[c];
+		res->total_estimated = 1;
+	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
 		int n = cls[c] + cls[n_cls + c];
