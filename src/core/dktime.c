@@ -107,6 +107,18 @@ int hh_dk_add_period(int64_t t, const char *p, int64_t *out)
 	}
 	if (in_time && !any_time)
 		return 0;
+	/* a wait is years at most: a century bounds what any case type
+	 * means, and keeps every result a four-digit year */
+	if (n[0] * 12 + n[1] > 1200 || n[2] * 7 + n[3] > 36525 ||
+	    n[4] * 3600 + n[5] * 60 + n[6] > 36525LL * 86400)
+		return 0;
+	int64_t elapsed = 3600 * n[4] + 60 * n[5] + n[6];
+	if (!n[0] && !n[1] && !n[2] && !n[3]) {
+		/* no calendar part: elapsed time from t, whichever of a
+		 * repeated autumn hour t is in */
+		*out = t + elapsed;
+		return 1;
+	}
 	int64_t local = hh_dk_local(t);
 	int64_t days = floor_div(local, 86400), secs = local - days * 86400;
 	int64_t y;
@@ -120,7 +132,7 @@ int hh_dk_add_period(int64_t t, const char *p, int64_t *out)
 	if (d > last)
 		d = last;
 	days = hh_days_from_civil(y, m, d) + 7 * n[2] + n[3];
-	*out = dk_from_local(days * 86400 + secs) + 3600 * n[4] + 60 * n[5] + n[6];
+	*out = dk_from_local(days * 86400 + secs) + elapsed;
 	return 1;
 }
 

@@ -27,8 +27,10 @@ int64_t hh_dk_local(int64_t t);
  * 10.00 across the change to summer time), then hours, minutes and
  * seconds are added as elapsed time. A clock time the change to summer
  * time skips is read as winter time (02.30 is 03.30), one the change back
- * repeats as the first of the two. Returns 1 and sets *out, or 0 when p
- * is not such a period. */
+ * repeats as the first of the two. A period of hours, minutes and
+ * seconds only is elapsed time from t. At most a century (1,200 months,
+ * 36,525 days, as many hours). Returns 1 and sets *out, or 0 when p is
+ * not such a period. */
 int hh_dk_add_period(int64_t t, const char *p, int64_t *out);
 
 /* "23. november 2026", the Danish date of t, into the arena. */

@@ -103,8 +103,11 @@ void hh_time_iso(int64_t t, char out[21])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* a year past 9999 does not fit: the last second of 9999 (never
+	 * an undefined buffer) */
+	if (!gmtime_r(&tt, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 21, "%s", t < 0 ? "1970-01-01T00:00:00Z"
+					     : "9999-12-31T23:59:59Z");
 }
 
 int hh_utf8_valid(const char *str, size_t len)

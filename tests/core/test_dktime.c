@@ -106,9 +106,23 @@ static void periods_count_calendar_months_in_danish_time(void **state)
 	/* hours are elapsed time: P1D and PT24H differ across a change */
 	added("2027-03-27T12:00", "PT24H", "2027-03-28T13:00:00+02:00");
 	added("2027-03-27T12:00", "P1DT1H30M", "2027-03-28T13:30:00+02:00");
+	/* only hours: elapsed time, also from the second of the two 02:30
+	 * the autumn change repeats (never backwards) */
+	int64_t second_0230;
+	assert_true(hh_iso8601_parse("2026-10-25T02:30:00+01:00", &second_0230));
+	int64_t later;
+	assert_true(hh_dk_add_period(second_0230, "PT1H", &later));
+	assert_int_equal(later - second_0230, 3600);
+	assert_true(hh_dk_add_period(second_0230, "PT30M", &later));
+	assert_int_equal(later - second_0230, 1800);
+	assert_true(hh_dk_add_period(second_0230, "P0D", &later));
+	assert_int_equal(later, second_0230);
+	assert_true(hh_dk_add_period(t, "P100Y", &later));
+	assert_true(hh_dk_add_period(t, "P36525D", &later));
 	const char *bad[] = { NULL, "", "P", "PT", "1M", "P1", "PM", "P1M1Y",
 			      "P1D1W", "P1H", "PT1D", "P1MT", "P-1M", "P1.5M",
-			      "P100001D", "P1M ", "PT1H1H" };
+			      "P100001D", "P1M ", "PT1H1H", "P101Y", "P1201M",
+			      "P36526D", "P5218W1D", "PT876601H", "P100Y1M" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (hh_dk_add_period(t, bad[i], &u))
 			fprintf(stderr, "accepted %s\n", bad[i] ? bad[i] : "NULL");
