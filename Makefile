@@ -480,3 +480,12 @@ bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_benc
 .PHONY: bench-kle
 bench-kle: deps $(BUILD)/helhed
 	./bench/kle.sh $(BUILD)
+
+# ---- o-deb (issue 17): the Debian package and the systemd service --------
+# main.c tells systemd when it is ready (sd_notify: Type=notify); make deb
+# builds build/deb/helhed_VERSION_amd64.deb from the binary built here
+# (scripts/build-deb.sh, docs/operations.md).
+PKGS += libsystemd
+.PHONY: deb
+deb: $(BUILD)/helhed
+	./scripts/build-deb.sh $(BUILD)
