@@ -146,6 +146,22 @@ check "copyright and changelog in /usr/share/doc/helhed" \
 check "the unit in /lib/systemd/system" \
 	cmp -s debian/helhed.service "$root/lib/systemd/system/helhed.service"
 
+# the unit's hardening as systemd scores it (0 best, 10 worst; 1.2 when
+# written; docs/operations.md)
+unit="$root/lib/systemd/system/helhed.service"
+score=$(systemd-analyze security --offline=yes "$unit" 2>/dev/null |
+	sed -n 's/.*Overall exposure level for helhed.service: \([0-9.]*\).*/\1/p')
+echo "     systemd-analyze security --offline=yes: ${score:-no score}"
+check "systemd-analyze security scores the unit 2.0 or better" \
+	awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+for want in Type=notify User=helhed StateDirectory=helhed \
+	ProtectSystem=strict ProtectHome=yes NoNewPrivileges=yes \
+	PrivateTmp=yes PrivateDevices=yes MemoryDenyWriteExecute=yes \
+	Restart=on-failure SystemCallFilter=@system-service \
+	"RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX"; do
+	check "the unit says $want" grep -qx "$want" "$unit"
+done
+
 # the man page, from the --help texts
 man -l "$root/usr/share/man/man8/helhed.8.gz" 2>"$tmp/man.err" |
 	col -b >"$tmp/man.txt"
