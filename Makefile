@@ -146,7 +146,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/helhed
 	@mkdir -p var
-	$(BUILD)/helhed serve --demo --db var/helhed.db --content content
+	$(BUILD)/helhed serve --config none --demo --db var/helhed.db --content content
 
 # Every test binary prints its cmocka summary; scripts/run-tests.sh adds
 # them up into the closing "N passed, N failed" line.

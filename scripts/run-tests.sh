@@ -12,6 +12,9 @@
 set -u
 build=${1:-build}
 jobs=${HELHED_TEST_JOBS:-2}
+# o-deb (issue 17): serve reads /etc/helhed/helhed.conf when it exists
+# (the installed package's); the tests set their own settings
+export HELHED_CONFIG=none
 work=$(mktemp -d)
 # pg-base (issue 14): one throwaway PostgreSQL cluster for the run, for the
 # tests on PostgreSQL (HELHED_TEST_PG; tests/store/pg_fixture.h), stopped

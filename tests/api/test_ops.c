@@ -75,6 +75,9 @@ static void spawn(struct ctx *c, struct child *ch, const char *const *args,
 		};
 		for (int i = 0; clear[i]; i++)
 			unsetenv(clear[i]);
+		/* not this machine's /etc/helhed/helhed.conf, unless a test
+		 * names a file */
+		setenv("HELHED_CONFIG", "none", 1);
 		for (int i = 0; env && env[i]; i++) {
 			const char *eq = strchr(env[i], '=');
 			if (!eq) {
@@ -624,13 +627,7 @@ static void serve_tells_systemd_ready_watchdog_and_stopping(void **state)
 	      ARGS(env_sock, "WATCHDOG_USEC=2000000"));
 	/* READY=1 comes once the server would answer /readyz 200: after the
 	 * first start's import and the index, with the port printed */
-	char buf[1024];
-	int got = 0;
-	while (!got) {
-		int n = recv_within(fd, buf, sizeof(buf), 120000);
-		assert_true(n > 0);
-		got = strstr(buf, "READY=1") != NULL;
-	}
+	assert_true(wait_for_notify(fd, "READY=1", 120000));
 	char *out = tu_read(ch.out);
 	const char *p = strstr(out, "serving http://127.0.0.1:");
 	assert_non_null(p);
