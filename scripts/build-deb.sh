@@ -62,11 +62,16 @@ find "$stage/usr/share/helhed" -type f -exec chmod 0644 {} +
 inc="$out/helhed.h2m"
 {
 	echo "[COMMANDS]"
-	for cmd in serve import export import-kle migrate user token search \
-		rotate-key print-batch demo-year figures-rebuild copy; do
+	# the commands as helhed --help lists them, so a new one is in
+	for cmd in $("$bin" --help | sed -n '/^Commands:/,/^$/p' |
+		awk 'NR > 1 && NF { print $1 }'); do
+		"$bin" "$cmd" --help >"$out/help.txt" || {
+			echo "build-deb: helhed $cmd --help failed" >&2
+			exit 1
+		}
 		echo ".SS \"helhed $cmd\""
 		echo ".nf"
-		"$bin" "$cmd" --help | sed -e 's/\\/\\e/g' -e 's/^/\\\&/'
+		sed -e 's/\\/\\e/g' -e 's/^/\\\&/' "$out/help.txt"
 		echo ".fi"
 	done
 	echo "[FILES]"
