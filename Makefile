@@ -489,3 +489,11 @@ PKGS += libsystemd
 .PHONY: deb
 deb: $(BUILD)/helhed
 	./scripts/build-deb.sh $(BUILD)
+
+# the package's binary: the same objects, linked with Debian's hardening
+# link flags (full RELRO, bind now; build-deb.sh asks for it)
+$(BUILD)/deb/helhed: $(BUILD)/lib.a $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all \
+		dpkg-buildflags --get LDFLAGS 2>/dev/null) \
+		-o $@ $(MAIN_OBJ) $(BUILD)/lib.a $(LDLIBS)

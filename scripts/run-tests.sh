@@ -126,9 +126,11 @@ fi
 # o-deb (issue 17): the Debian package built from this binary, installed
 # into a throwaway root and checked (tests/deb/test_deb.sh, half a
 # minute), beside the C tests; counted from its "deb: N passed, N failed"
-# line. HELHED_NO_DEB=1 leaves it out.
+# line. HELHED_NO_DEB=1 leaves it out, and so do make asan and make tsan
+# (the package is made from the ordinary build).
 deb_pid=
-if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ -x tests/deb/test_deb.sh ]; then
+if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ "$build" = build ] &&
+   [ -x tests/deb/test_deb.sh ]; then
 	(
 		tests/deb/test_deb.sh "$build" >"$work/deb.log" 2>&1
 		rc=$?
