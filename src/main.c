@@ -86,7 +86,11 @@ static const char usage_main[] =
 	"--key-file FILE on every command, or HELHED_KEY_FILE; by default\n"
 	"DB.keys beside the database DB, made (mode 0600) on first use. A key\n"
 	"file that group or others may read is refused. Back it up apart\n"
-	"from the database: without it the CPR numbers cannot be read.\n";
+	"from the database: without it the CPR numbers cannot be read.\n"
+	"\n"
+	"Every command reads the settings in /etc/helhed/helhed.conf when it\n"
+	"exists (HELHED_CONFIG=FILE for another, HELHED_CONFIG=none for none);\n"
+	"flags and HELHED_* variables win over it (helhed serve --help).\n";
 
 static const char usage_serve[] =
 	"Usage: helhed serve [OPTIONS]\n"
@@ -651,22 +655,24 @@ static const struct hh_conf_key serve_conf_keys[] = {
 	{ NULL, NULL, 0, 0, 0 }
 };
 
-/* Loads serve's configuration file into the environment (core/conf.h):
- * --config FILE (or --config=FILE), else HELHED_CONFIG, else
- * /etc/helhed/helhed.conf when it exists; "none" reads no file. A file
- * that names secret files must not be readable by everyone: refused, as
- * it tells where the secrets are and who may read them is the point.
+/* Loads the configuration file into the environment (core/conf.h):
+ * --config FILE (or --config=FILE; serve only), else HELHED_CONFIG, else
+ * /etc/helhed/helhed.conf when it exists; "none" reads no file. The other
+ * commands read it too, for the database and the key file the service
+ * uses (sudo -u helhed helhed user add ...). A file that names secret
+ * files must not be readable by everyone: refused, as it tells where the
+ * secrets are and who may read them is the point.
  * Returns -1 to go on, else the exit status (the error printed). */
-static int serve_config(int argc, char **argv)
+static int serve_config(const char *cmd, int argc, char **argv)
 {
 	const char *path = NULL;
-	for (int i = 1; i < argc; i++) {
+	const char *stop = strcmp(cmd, "serve") ? "" : "; not started";
+	for (int i = 1; strcmp(cmd, "serve") == 0 && i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "--config")) {
 			if (i + 1 == argc)
-				return bad_usage("serve", "%s",
-						 "--config needs a FILE");
+				return bad_usage(cmd, "%s", "--config needs a FILE");
 			path = argv[++i];
 		} else if (!strncmp(argv[i], "--config=", 9)) {
 			path = argv[i] + 9;
@@ -689,13 +695,13 @@ static int serve_config(int argc, char **argv)
 	if (rc == HH_ERR_NOT_FOUND && !given)
 		return -1;
 	if (rc != HH_OK) {
-		fprintf(stderr, "%s serve: %s; not started\n", prog, err);
+		fprintf(stderr, "%s %s: %s%s\n", prog, cmd, err, stop);
 		return 2;
 	}
 	if (secret && (mode & S_IROTH)) {
-		fprintf(stderr, "%s serve: %s names secret files and anyone may "
+		fprintf(stderr, "%s %s: %s names secret files and anyone may "
 			"read it (mode %04o): make it mode 0640, owner root, group "
-			"helhed; not started\n", prog, path, mode);
+			"helhed%s\n", prog, cmd, path, mode, stop);
 		return 2;
 	}
 	return -1;
@@ -763,7 +769,7 @@ static char *serve_secrets[3];
 
 static int cmd_serve(int argc, char **argv)
 {
-	int conf_rc = serve_config(argc, argv); /* o-deb: helhed.conf */
+	int conf_rc = serve_config("serve", argc, argv); /* o-deb: helhed.conf */
 	if (conf_rc >= 0)
 		return conf_rc;
 	key_file = env_or("HELHED_KEY_FILE", NULL);
@@ -2027,8 +2033,15 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		return bad_usage(NULL, "%s", "missing command");
-	key_file = env_or("HELHED_KEY_FILE", NULL);
 	const char *cmd = argv[1];
+	/* o-deb: the other commands read helhed.conf too (serve reads it
+	 * itself, after its --config) */
+	if (strcmp(cmd, "serve") && cmd[0] != '-' && strcmp(cmd, "help")) {
+		int conf_rc = serve_config(cmd, argc - 1, argv + 1);
+		if (conf_rc >= 0)
+			return conf_rc;
+	}
+	key_file = env_or("HELHED_KEY_FILE", NULL);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, stdout);
 		return 0;

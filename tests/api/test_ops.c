@@ -411,6 +411,27 @@ static void without_a_file_the_defaults_hold(void **state)
 	assert_true(logged);
 }
 
+static void the_other_commands_read_the_file_too(void **state)
+{
+	struct ctx *c = *state;
+	char conf_text[8800], db[4300], env_conf[4400];
+	snprintf(db, sizeof(db), "%s", path_in(c, "admin.db"));
+	snprintf(conf_text, sizeof(conf_text), "db = %s\nthreads = 2\n", db);
+	const char *conf = write_file(c, "admin.conf", conf_text, 0644);
+	snprintf(env_conf, sizeof(env_conf), "HELHED_CONFIG=%s", conf);
+	char *out, *err;
+	assert_int_equal(run(c, &out, &err, ARGS(env_conf), ARGS("migrate")), 0);
+	assert_non_null(strstr(out, db)); /* the database the file names */
+	free(out);
+	free(err);
+	/* and stop on a bad one, naming it */
+	conf = write_file(c, "admin.conf", "db = x\nthreds = 2\n", 0644);
+	assert_int_equal(run(c, &out, &err, ARGS(env_conf), ARGS("migrate")), 2);
+	assert_non_null(strstr(err, "admin.conf:2: unknown key 'threds'"));
+	free(out);
+	free(err);
+}
+
 /* ---- the configuration file: errors --------------------------------------- */
 
 static void a_bad_file_names_file_and_line_and_nothing_starts(void **state)
@@ -774,6 +795,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(a_flag_wins_over_the_environment_and_the_file,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(without_a_file_the_defaults_hold,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(the_other_commands_read_the_file_too,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_bad_file_names_file_and_line_and_nothing_starts,
 						setup, teardown),
