@@ -698,6 +698,12 @@ static int serve_config(const char *cmd, int argc, char **argv)
 		fprintf(stderr, "%s %s: %s%s\n", prog, cmd, err, stop);
 		return 2;
 	}
+	if (mode & S_IWOTH) { /* anyone could name their own key file */
+		fprintf(stderr, "%s %s: anyone may change %s (mode %04o): make "
+			"it mode 0640, owner root, group helhed%s\n", prog, cmd,
+			path, mode, stop);
+		return 2;
+	}
 	if (secret && (mode & S_IROTH)) {
 		fprintf(stderr, "%s %s: %s names secret files and anyone may "
 			"read it (mode %04o): make it mode 0640, owner root, group "

@@ -548,6 +548,10 @@ static void a_file_naming_secrets_must_not_be_world_readable(void **state)
 	const char *conf = write_file(c, "k.conf", conf_text, 0644);
 	expect_refused(c, NULL, ARGS("serve", "--config", conf),
 		       "names secret files and anyone may read it (mode 0644)");
+	/* one anyone may change: refused, secrets or not */
+	assert_int_equal(chmod(conf, 0662), 0);
+	expect_refused(c, NULL, ARGS("serve", "--config", conf),
+		       "anyone may change");
 	assert_int_equal(chmod(conf, 0640), 0);
 	struct child ch;
 	int port;
