@@ -19,6 +19,9 @@
 #   make bench-figures  the service figures on a generated year: the
 #                      fold, the write path with and without it, every
 #                      dashboard read beside one SQL query over the events
+#   make bench-external  external-case reports durably beside a bare
+#                      upsert (SQLite and PostgreSQL); Mit overblik over
+#                      HTTP with 1,000,000 external cases, beside /healthz
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -94,7 +97,8 @@ STORE_SUITE = tests/store/store_suite.h tests/store/store_suite.c \
 	tests/store/store_suite_appointments.c \
 	tests/store/store_suite_inbox.c tests/store/store_suite_messages.c \
 	tests/store/store_suite_tune.c tests/store/store_suite_cases.c \
-	tests/store/store_suite_external.c
+	tests/store/store_suite_external.c \
+	tests/store/store_suite_parties.c
 $(BUILD)/tests/store/test_store_sqlite: $(STORE_SUITE) tests/store/sqlite_query.h
 $(BUILD)/tests/store/test_sqlite: tests/store/sqlite_query.h
 # appointments: the API and page tests share their fixture.
@@ -105,6 +109,7 @@ $(BUILD)/tests/domain/test_messages $(BUILD)/tests/api/test_delivery: \
 	tests/domain/messages_fixture.h tests/api/real_server.h
 # the letter's whole way (letters, delivery, the spool) in a real server
 $(BUILD)/tests/api/test_letter_path: tests/api/real_server.h
+$(BUILD)/tests/api/test_backup: tests/api/real_server.h # o-backup
 # The case tests share their fixture.
 $(BUILD)/tests/domain/test_cases $(BUILD)/tests/domain/test_case_flows \
 	$(BUILD)/tests/domain/test_vault: tests/domain/cases_fixture.h
@@ -180,6 +185,8 @@ FUZZ_TARGETS = search analyze json markdown article multipart form \
 FUZZ_TARGETS += editor
 # kle (issue 15): KL's emneplan XML (domain/kle.c)
 FUZZ_TARGETS += kle
+# x-decl (issue 15): a case system's declaration (domain/casesystems.c)
+FUZZ_TARGETS += casesystem
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -315,14 +322,16 @@ $(BUILD)/bench/inquiries_bench: bench/inquiries_bench.c $(BUILD)/lib.a
 bench-inquiries: deps $(BUILD)/helhed $(BUILD)/bench/inquiries_bench
 	./bench/inquiries.sh $(BUILD)
 
-# x-ext (issue 15): external-case reports durable beside a bare SQLite
-# upsert, and Mit overblik with many external cases (bench/external.sh).
+# x-ext (issue 15): external-case reports durable beside a bare upsert
+# (SQLite, then PostgreSQL on a throwaway cluster), and Mit overblik with
+# 1,000,000 external cases over HTTP and in process, on both backends
+# (bench/external.sh; 2 to 4 minutes, HELHED_BENCH_* shrink it).
 .PHONY: bench-external
 $(BUILD)/bench/external_bench: bench/external_bench.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
 
-bench-external: deps $(BUILD)/bench/external_bench
+bench-external: deps $(BUILD)/helhed $(BUILD)/bench/external_bench
 	./bench/external.sh $(BUILD)
 
 # delivery: Digital Post messages delivered per second through the spool
@@ -497,3 +506,16 @@ $(BUILD)/deb/helhed: $(BUILD)/lib.a $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all \
 		dpkg-buildflags --get LDFLAGS 2>/dev/null) \
 		-o $@ $(MAIN_OBJ) $(BUILD)/lib.a $(LDLIBS)
+
+# ---- o-backup (issue 17): helhed backup on a store with 100,000 cases and
+# 10,000 articles (time and size beside the sqlite3 shell's .backup and a
+# plain cp), and a reader's p50/p99 latency during the backup beside
+# without it (bench/backup.sh).
+.PHONY: bench-backup
+$(BUILD)/bench/backup_bench: bench/backup_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ -lcurl $(LDFLAGS)
+
+bench-backup: deps $(BUILD)/helhed $(BUILD)/bench/gen_corpus \
+		$(BUILD)/bench/cases_bench $(BUILD)/bench/backup_bench
+	./bench/backup.sh $(BUILD)

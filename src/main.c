@@ -1,4 +1,5 @@
-/* main.c - the helhed command: serve, import, export, migrate, user, token. */
+/* main.c - the helhed command: serve, import, export, migrate, backup,
+ * restore, user, token. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -46,6 +47,7 @@
 #include "post/spool.h"
 #include "store/postgres.h" /* pg-base: the backend by address */
 #include "store/copy.h" /* pg-ops: helhed copy */
+#include "store/backup.h" /* o-backup: helhed backup, restore */
 #include "search/index.h"
 #include "search/synonyms.h"
 
@@ -70,6 +72,8 @@ static const char usage_main[] =
 	"  export DIR       export them in the same format\n"
 	"  import-kle FILE  import KL's KLE emneplan (XML) for KLE titles\n"
 	"  migrate          bring the database schema up to date\n"
+	"  backup FILE      a consistent copy of the SQLite store, while it serves\n"
+	"  restore FILE     put a backup back in place of the SQLite store\n"
 	"  user add         add a staff user\n"
 	"  token add        add an API token for an organisation\n"
 	"  search QUERY     search the knowledge base from the command line\n"
@@ -159,7 +163,12 @@ static const char usage_serve[] =
 	"  --webhooks-allow-http-loopback\n"
 	"                      webhook subscriptions may post over http:// to\n"
 	"                      this machine (127.0.0.1, ::1, localhost): for\n"
-	"                      tests only; else https:// only (docs/webhooks.md)\n"
+	"                      tests only; else https:// only, and deliveries\n"
+	"                      never to loopback (docs/webhooks.md)\n"
+	"  --webhooks-keep-days N\n"
+	"                      delivered and failed webhook deliveries are\n"
+	"                      deleted N days after (HELHED_WEBHOOKS_KEEP_DAYS,\n"
+	"                      default 30)\n"
 	"  --help              this text\n"
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
@@ -239,14 +248,79 @@ static const char usage_export[] =
 	"  --help      this text\n";
 
 static const char usage_migrate[] =
-	"Usage: helhed migrate [--db FILE]\n"
+	"Usage: helhed migrate [--db FILE] [--dry-run]\n"
 	"\n"
 	"Applies pending numbered migrations, seals CPR numbers stored before\n"
-	"they were sealed, and prints the schema version.\n"
+	"they were sealed, and prints the schema version. A database at a\n"
+	"newer schema than this helhed's (a newer helhed used it) is refused:\n"
+	"helhed does not downgrade. Back the database up before an upgrade\n"
+	"(helhed backup; docs/backup.md).\n"
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --dry-run   list the migrations that would run (level and file)\n"
+	"              and change nothing, not even the key file\n"
 	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
+
+/* o-backup (issue 17) */
+static const char usage_backup[] =
+	"Usage: helhed backup FILE [--db DB] [--with-keys] [--key-file KEYS]\n"
+	"                          [--step-pages N] [--pause-ms MS]\n"
+	"\n"
+	"Writes a consistent copy of the SQLite store DB to FILE, also while\n"
+	"helhed serves it: SQLite's online backup API under one read\n"
+	"transaction, so the copy holds every change committed before it\n"
+	"began and none after, and the server's writers go on meanwhile. The\n"
+	"copy is written beside FILE, must pass SQLite's integrity_check, is\n"
+	"synced to disk and only then renamed to FILE: a failed backup leaves\n"
+	"FILE as it was. Restore it with 'helhed restore FILE'.\n"
+	"\n"
+	"The key file the CPR numbers are sealed with is not in the database.\n"
+	"With --with-keys it is copied to FILE.keys (mode 0600), so that the\n"
+	"backup restores alone; keep FILE.keys as secret as the key file. Else\n"
+	"back the key file up apart: without it the CPR numbers in a backup\n"
+	"cannot be read.\n"
+	"\n"
+	"A PostgreSQL store is backed up with PostgreSQL's tools: pg_dump, or\n"
+	"base backups with WAL archiving (docs/backup.md).\n"
+	"\n"
+	"  --db DB          SQLite database (HELHED_DB, default var/helhed.db)\n"
+	"  --with-keys      also copy the key file to FILE.keys\n"
+	"  --key-file KEYS  the key file (HELHED_KEY_FILE, default DB.keys)\n"
+	"  --step-pages N   pages copied a step, 1-1000000 (default 1024: 4 MB\n"
+	"                   with helhed's 4 KiB pages)\n"
+	"  --pause-ms MS    a pause between steps, 0-1000 (default 0), to\n"
+	"                   spread the copy's disk reads on a busy machine\n"
+	"  --help           this text\n";
+
+static const char usage_restore[] =
+	"Usage: helhed restore FILE [--db DB] [--keys FILE.keys] [--key-file KEYS]\n"
+	"\n"
+	"Puts the backup FILE in place of the SQLite store DB. FILE is checked\n"
+	"first: SQLite's integrity_check, that it is a helhed store, and that\n"
+	"its schema is not newer than this helhed's (a downgrade is refused).\n"
+	"It is then copied beside DB, migrated to this helhed's schema there,\n"
+	"and its CPR numbers opened with the keys that belong to it; only then\n"
+	"is it renamed over DB, in one step. The store it replaces is kept as\n"
+	"DB.before-restore. When a check fails nothing is changed.\n"
+	"\n"
+	"Stop the server first: restore refuses a store that a helhed server\n"
+	"or command has open (each holds a shared lock on the database file\n"
+	"while it has it open; restore takes it exclusively).\n"
+	"\n"
+	"The keys: FILE.keys beside the backup ('helhed backup --with-keys')\n"
+	"or --keys; they become the key file KEYS (the one they replace is\n"
+	"kept as KEYS.before-restore). Without them the key file already at\n"
+	"KEYS must hold the keys the backup's CPR numbers are sealed under,\n"
+	"or the restore is refused and says so.\n"
+	"\n"
+	"  --db DB          the SQLite store to replace (HELHED_DB, default\n"
+	"                   var/helhed.db)\n"
+	"  --keys FILE      the key file backed up with FILE (default FILE.keys\n"
+	"                   when there is one)\n"
+	"  --key-file KEYS  the store's key file (HELHED_KEY_FILE, default\n"
+	"                   DB.keys)\n"
+	"  --help           this text\n";
 
 /* the service figures */
 static const char usage_figures_rebuild[] =
@@ -372,6 +446,41 @@ static int opt_error(const char *cmd, char **argv)
 			 argv[optind - 1]);
 }
 
+/* o-backup: a store at a newer schema than this build's, said the
+ * same way by every command. */
+static void schema_too_new(const char *cmd, const char *db, int current,
+			   int latest)
+{
+	int restore = cmd && !strcmp(cmd, "restore");
+	fprintf(stderr,
+		"%s%s%s: %s is at schema version %d, newer than this helhed "
+		"(%s) knows (%d): a newer helhed has used it. helhed does not "
+		"downgrade a store: %s (docs/backup.md).\n",
+		prog, cmd ? " " : "", cmd ? cmd : "", db, current, VERSION,
+		latest,
+		restore ? "restore it with that newer helhed, or restore a "
+			  "backup taken before the upgrade"
+			: "run the newer helhed again, or restore a backup "
+			  "taken before the upgrade");
+}
+
+/* o-backup: after a failed open, whether the store is newer than this
+ * build (printed as such); 0 when not, or when it cannot be read. */
+static int explain_too_new(const char *cmd, const char *db)
+{
+	struct hh_store *raw;
+	int current = 0, latest = 0, newer = 0;
+	if (hh_store_open(db, 1, &raw) != HH_OK)
+		return 0;
+	if (hh_health_schema(raw, &current, &latest) == HH_OK &&
+	    current > latest) {
+		schema_too_new(cmd, db, current, latest);
+		newer = 1;
+	}
+	hh_store_close(raw);
+	return newer;
+}
+
 static int open_store(const char *db, int pool, struct hh_store **st)
 {
 	/* pg-base: the key file's default lies beside a database file; a
@@ -386,6 +495,9 @@ static int open_store(const char *db, int pool, struct hh_store **st)
 		mkdir("var", 0755);
 	const char *stage;
 	enum hh_rc rc = hh_health_open(db, key_file, pool, st, NULL, &stage);
+	if (rc == HH_ERR_INVALID && !strcmp(stage, "migrate") &&
+	    explain_too_new(NULL, db))
+		return 1;
 	if (rc != HH_OK) {
 		fprintf(stderr, "%s: cannot %s the database %s (%s)\n", prog,
 			stage, db, hh_rc_name(rc));
@@ -629,6 +741,7 @@ static const struct hh_conf_key serve_conf_keys[] = {
 	{ "password_login", "HELHED_PASSWORD_LOGIN", HH_CONF_BOOL, 0, 0 },
 	{ "spool", "HELHED_SPOOL", HH_CONF_STR, 0, 0 },
 	{ "print_time", "HELHED_PRINT_TIME", HH_CONF_TIME, 0, 0 },
+	{ "webhooks_keep_days", "HELHED_WEBHOOKS_KEEP_DAYS", HH_CONF_INT, 1, 3650 },
 	{ "oidc_citizen_issuer", "HELHED_OIDC_CITIZEN_ISSUER", HH_CONF_URL, 0, 0 },
 	{ "oidc_citizen_client_id", "HELHED_OIDC_CITIZEN_CLIENT_ID", HH_CONF_STR,
 	  0, 0 },
@@ -787,6 +900,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *threads_s = env_or("HELHED_THREADS", "4");
 	int demo = env_flag("HELHED_DEMO");
 	int webhooks_http = 0; /* x-hooks: --webhooks-allow-http-loopback */
+	const char *webhooks_keep_s = env_or("HELHED_WEBHOOKS_KEEP_DAYS", "30");
 	int quiet = env_flag("HELHED_QUIET");
 	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
 	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
@@ -887,6 +1001,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "spool", required_argument, NULL, 2000 },
 		{ "print-time", required_argument, NULL, 2001 },
 		{ "webhooks-allow-http-loopback", no_argument, NULL, 2100 },
+		{ "webhooks-keep-days", required_argument, NULL, 2101 },
 		/* o-deb (issue 17) */
 		{ "config", required_argument, NULL, 2200 },
 		{ "log-level", required_argument, NULL, 2201 },
@@ -903,6 +1018,7 @@ static int cmd_serve(int argc, char **argv)
 		case 2000: spool = optarg; break;
 		case 2001: print_time = optarg; break;
 		case 2100: webhooks_http = 1; break;
+		case 2101: webhooks_keep_s = optarg; break;
 		case 2200: break; /* read by serve_config */
 		case 2201: log_level = optarg; break;
 		case 2202: case 2203: case 2204:
@@ -1021,6 +1137,12 @@ static int cmd_serve(int argc, char **argv)
 					 "not '%s'", print_time);
 		print_minute = ph * 60 + pm;
 	}
+	char *keep_end = NULL;
+	long webhooks_keep = strtol(webhooks_keep_s, &keep_end, 10);
+	if (!*webhooks_keep_s || *keep_end || webhooks_keep < 1 ||
+	    webhooks_keep > 3650)
+		return bad_usage("serve", "--webhooks-keep-days must be 1 to "
+				 "3650, not '%s'", webhooks_keep_s);
 	/* made after every other check, so that a usage error has nothing
 	 * to free */
 	char oidc_err[256];
@@ -1161,7 +1283,9 @@ static int cmd_serve(int argc, char **argv)
 	}
 	/* x-hooks: the webhook worker */
 	if (rc == HH_OK) {
-		struct hh_hooks_config hc = { .store = st };
+		struct hh_hooks_config hc = {
+			.store = st, .allow_loopback = webhooks_http,
+			.keep_days = (int)webhooks_keep };
 		rc = hh_hooks_start(&hc, &app.hooks);
 		if (rc != HH_OK) {
 			hh_postman_stop(app.postman);
@@ -1384,13 +1508,88 @@ static int cmd_export(int argc, char **argv)
 	return 0;
 }
 
+/* o-backup (issue 17, point 6): what migrate would do, changing nothing:
+ * the store is opened without migrating, and without the key file. */
+static int migrate_dry_run(const char *db)
+{
+	char name[256];
+	int latest = 0;
+	while (hh_store_migration_name(hh_store_is_postgres(db) ? "postgres"
+								 : "sqlite",
+				       latest + 1, name, sizeof(name)))
+		latest++;
+	struct stat fs;
+	if (!hh_store_is_postgres(db) && stat(db, &fs) != 0) {
+		printf("%s: no database yet; the first start makes it and applies "
+		       "all %d migrations\n", db, latest);
+		return 0;
+	}
+	/* SQLite: read only, so that not even the journal mode changes;
+	 * PostgreSQL: the store's open writes nothing */
+	struct hh_store *st = NULL;
+	int current = 0;
+	enum hh_rc rc;
+	const char *backend = "sqlite";
+	if (!hh_store_is_postgres(db)) {
+		rc = hh_store_sqlite_schema(db, &current);
+	} else {
+		rc = hh_store_open(db, 1, &st);
+		if (rc == HH_OK) {
+			rc = hh_health_schema(st, &current, &latest);
+			backend = st->name;
+		}
+	}
+	int r = 0;
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s migrate: cannot read the schema version of "
+				"%s\n", prog, db);
+		r = 1;
+	} else if (current > latest) {
+		schema_too_new("migrate", db, current, latest);
+		r = 1;
+	} else if (current == latest) {
+		printf("%s: schema version %d (latest %d); no migration would "
+		       "run\n", db, current, latest);
+	} else {
+		printf("%s: schema version %d (latest %d); these %d migrations "
+		       "would run (dry run: nothing changed):\n",
+		       db, current, latest, latest - current);
+		for (int v = current + 1; v <= latest; v++) {
+			hh_store_migration_name(backend, v, name, sizeof(name));
+			printf("  %3d  %s\n", v, name);
+		}
+	}
+	if (st)
+		hh_store_close(st);
+	return r;
+}
+
 static int cmd_migrate(int argc, char **argv)
 {
-	const char *db, *dir;
-	int r = parse_db_only("migrate", usage_migrate, argc, argv, &db, NULL, 0,
-			      &dir);
-	if (r)
-		return r < 0 ? 0 : r;
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	int dry = 0, o;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'n': dry = 1; break;
+		case 'K': key_file = optarg; break;
+		case 'h': fputs(usage_migrate, stdout); return 0;
+		default: return opt_error("migrate", argv);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("migrate", "unexpected argument '%s'",
+				 argv[optind]);
+	if (dry)
+		return migrate_dry_run(db);
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
 		return 1;
@@ -1403,6 +1602,271 @@ static int cmd_migrate(int argc, char **argv)
 	}
 	printf("%s: schema version %d (latest %d)\n", db, cur, latest);
 	hh_health_close(st);
+	return 0;
+}
+
+/* ---- o-backup (issue 17, point 5): backup, restore ----------------------- */
+
+static int cmd_backup(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	int with_keys = 0, o;
+	const char *step_s = "1024", *pause_s = "0";
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "with-keys", no_argument, NULL, 'w' },
+		{ "step-pages", required_argument, NULL, 's' },
+		{ "pause-ms", required_argument, NULL, 'p' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'w': with_keys = 1; break;
+		case 's': step_s = optarg; break;
+		case 'p': pause_s = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'h': fputs(usage_backup, stdout); return 0;
+		default: return opt_error("backup", argv);
+		}
+	}
+	if (optind >= argc)
+		return bad_usage("backup", "%s", "missing FILE");
+	const char *file = argv[optind++];
+	if (optind < argc)
+		return bad_usage("backup", "unexpected argument '%s'",
+				 argv[optind]);
+	char *end;
+	long step = strtol(step_s, &end, 10);
+	if (*end || step < 1 || step > 1000000)
+		return bad_usage("backup", "--step-pages must be 1 to 1000000, "
+					   "not '%s'", step_s);
+	long pause_ms = strtol(pause_s, &end, 10);
+	if (*end || pause_ms < 0 || pause_ms > 1000)
+		return bad_usage("backup", "--pause-ms must be 0 to 1000, not "
+					   "'%s'", pause_s);
+	if (hh_store_is_postgres(db)) {
+		fprintf(stderr,
+			"%s backup: %s is a PostgreSQL database; helhed backup "
+			"copies a SQLite store. Back PostgreSQL up with its own "
+			"tools: pg_dump -Fc for a nightly copy, or pg_basebackup "
+			"with WAL archiving to restore to any moment; see "
+			"docs/backup.md. Back the key file (--key-file) up apart.\n",
+			prog, db);
+		return 1;
+	}
+	if (hh_store_is_postgres(file))
+		return bad_usage("backup", "%s", "FILE is a file, not a database "
+						 "address");
+	char keys[4200];
+	snprintf(keys, sizeof(keys), "%s%s", key_file ? key_file : db,
+		 key_file ? "" : ".keys");
+	struct stat ks;
+	if (with_keys && stat(keys, &ks) != 0) {
+		fprintf(stderr, "%s backup: no key file %s to copy with "
+				"--with-keys (give it with --key-file); nothing "
+				"written\n", prog, keys);
+		return 1;
+	}
+	char why[1024] = "";
+	struct hh_backup_stats bs;
+	enum hh_rc rc = hh_store_backup(db, file, (int)step, (int)pause_ms * 1000,
+					&bs, why, sizeof(why));
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s backup: %s\n%s backup: no backup written "
+				"(%s)\n", prog, why, prog, hh_rc_name(rc));
+		return 1;
+	}
+	printf("%s: %lld pages, %.1f MB, schema version %d, copied in %.2f s "
+	       "(%d steps), integrity_check ok in %.2f s\n",
+	       file, (long long)bs.pages, (double)bs.bytes / 1e6, bs.schema,
+	       (double)bs.copy_us / 1e6, bs.steps, (double)bs.check_us / 1e6);
+	if (with_keys) {
+		char to[4200];
+		snprintf(to, sizeof(to), "%s.keys", file);
+		if (hh_store_copy_private_file(keys, to) != HH_OK) {
+			fprintf(stderr, "%s backup: cannot copy the key file %s to "
+					"%s: the database is backed up, its keys "
+					"are not\n", prog, keys, to);
+			return 1;
+		}
+		printf("%s: the key file %s (mode 0600)\n", to, keys);
+	} else {
+		printf("the key file %s is not in this backup: back it up apart "
+		       "(or use --with-keys)\n", keys);
+	}
+	return 0;
+}
+
+static void remove_sqlite_file(const char *path)
+{
+	static const char *const tails[] = { "", "-journal", "-wal", "-shm" };
+	char p[4300];
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, tails[i]);
+		unlink(p);
+	}
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	const char *db = env_or("HELHED_DB", "var/helhed.db");
+	const char *keys_in = NULL;
+	int o;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'k': keys_in = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'h': fputs(usage_restore, stdout); return 0;
+		default: return opt_error("restore", argv);
+		}
+	}
+	if (optind >= argc)
+		return bad_usage("restore", "%s", "missing FILE");
+	const char *file = argv[optind++];
+	if (optind < argc)
+		return bad_usage("restore", "unexpected argument '%s'",
+				 argv[optind]);
+	if (hh_store_is_postgres(db) || hh_store_is_postgres(file)) {
+		fprintf(stderr,
+			"%s restore: restore puts a backup of a SQLite store back; "
+			"a PostgreSQL database is restored with pg_restore, or "
+			"from a base backup and its archived WAL (docs/backup.md)\n",
+			prog);
+		return 1;
+	}
+	/* the keys that come with the backup, and where the store's go */
+	char keys_beside[4200], keys_to[4200];
+	struct stat ks;
+	snprintf(keys_beside, sizeof(keys_beside), "%s.keys", file);
+	if (!keys_in && stat(keys_beside, &ks) == 0)
+		keys_in = keys_beside;
+	if (keys_in && stat(keys_in, &ks) != 0) {
+		fprintf(stderr, "%s restore: no key file %s; nothing changed\n",
+			prog, keys_in);
+		return 1;
+	}
+	snprintf(keys_to, sizeof(keys_to), "%s%s", key_file ? key_file : db,
+		 key_file ? "" : ".keys");
+
+	/* 1. a copy beside the store, checked */
+	char tmp[4200], why[1024] = "", folder[4200];
+	snprintf(folder, sizeof(folder), "%s", db);
+	char *slash = strrchr(folder, '/');
+	if (slash && slash != folder)
+		*slash = 0;
+	else
+		snprintf(folder, sizeof(folder), "%s", slash ? "/" : ".");
+	if (stat(folder, &ks) != 0 || !S_ISDIR(ks.st_mode)) {
+		fprintf(stderr, "%s restore: no folder %s for %s; nothing "
+				"changed\n", prog, folder, db);
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.restore-%ld", db, (long)getpid());
+	int schema = 0, latest = 0;
+	char name[256];
+	while (hh_store_migration_name("sqlite", latest + 1, name, sizeof(name)))
+		latest++;
+	enum hh_rc rc = hh_store_backup_load(file, tmp, &schema, why,
+					     sizeof(why));
+	if (rc != HH_OK) {
+		remove_sqlite_file(tmp);
+		fprintf(stderr, "%s restore: %s\n%s restore: refused; nothing "
+				"changed\n", prog, why, prog);
+		return 1;
+	}
+	if (schema > latest) {
+		remove_sqlite_file(tmp);
+		schema_too_new("restore", file, schema, latest);
+		fprintf(stderr, "%s restore: refused; nothing changed\n", prog);
+		return 1;
+	}
+	/* 2. migrated there, its CPR numbers opened with its keys */
+	struct hh_store *st;
+	const char *stage;
+	int applied = 0;
+	const char *keys_check = keys_in ? keys_in : keys_to;
+	rc = hh_health_open(tmp, keys_check, 1, &st, &applied, &stage);
+	if (rc != HH_OK) {
+		remove_sqlite_file(tmp);
+		if (!strcmp(stage, "seal CPR numbers in"))
+			fprintf(stderr,
+				"%s restore: the keys of this backup are missing: "
+				"its CPR numbers are sealed under keys that %s "
+				"does not hold%s (the reason is above). Give the "
+				"key file backed up with it, with --keys FILE "
+				"('helhed backup --with-keys' writes FILE.keys); "
+				"refused, nothing changed\n",
+				prog, keys_check,
+				stat(keys_check, &ks) ? " (there is no such file)"
+						      : "");
+		else
+			fprintf(stderr, "%s restore: cannot %s the backup's copy "
+					"(%s); refused, nothing changed\n",
+				prog, stage, hh_rc_name(rc));
+		return 1;
+	}
+	int now = schema;
+	hh_health_schema(st, &now, &latest);
+	hh_health_close(st);
+
+	/* 3. in place, atomically, unless someone holds the store */
+	char aside[4300];
+	snprintf(aside, sizeof(aside), "%s.before-restore", db);
+	struct stat ds;
+	int had = stat(db, &ds) == 0 && ds.st_size > 0;
+	rc = hh_store_sqlite_replace(tmp, db, aside, why, sizeof(why));
+	if (rc != HH_OK) {
+		remove_sqlite_file(tmp);
+		fprintf(stderr, "%s restore: %s\n%s restore: refused; nothing "
+				"changed\n", prog, why, prog);
+		return 1;
+	}
+	printf("restored %s into %s: schema version %d, migrated to %d (%d "
+	       "migrations); integrity_check ok\n",
+	       file, db, schema, now, applied);
+	if (had)
+		printf("the store it replaced is kept as %s\n", aside);
+	/* 4. its keys */
+	if (keys_in && strcmp(keys_in, keys_to) &&
+	    !(stat(keys_to, &ks) == 0 &&
+	      hh_store_same_file_content(keys_in, keys_to))) {
+		char old[4300];
+		snprintf(old, sizeof(old), "%s.before-restore", keys_to);
+		if (stat(keys_to, &ks) == 0 &&
+		    hh_store_copy_private_file(keys_to, old) != HH_OK) {
+			fprintf(stderr, "%s restore: cannot keep the key file %s "
+					"as %s; the store is restored, its keys "
+					"are not: copy %s to %s (mode 0600)\n",
+				prog, keys_to, old, keys_in, keys_to);
+			return 1;
+		}
+		if (hh_store_copy_private_file(keys_in, keys_to) != HH_OK) {
+			fprintf(stderr, "%s restore: cannot write the key file %s; "
+					"the store is restored, its keys are not: "
+					"copy %s to %s (mode 0600)\n",
+				prog, keys_to, keys_in, keys_to);
+			return 1;
+		}
+		printf("the key file %s is now the backup's %s%s\n", keys_to,
+		       keys_in, stat(old, &ks) == 0 ? " (the one it replaced "
+						      "is kept as .before-restore)"
+						    : "");
+	} else {
+		printf("the key file %s opens its CPR numbers\n", keys_to);
+	}
 	return 0;
 }
 
@@ -2066,6 +2530,10 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(argc - 1, argv + 1);
+	if (!strcmp(cmd, "backup")) /* o-backup */
+		return cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "restore")) /* o-backup */
+		return cmd_restore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "user"))
 		return cmd_user_or_token(argc - 1, argv + 1, 0);
 	if (!strcmp(cmd, "token"))

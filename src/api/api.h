@@ -68,6 +68,8 @@ void hh_api_case_assign(struct hh_req *r);
 void hh_api_case_note(struct hh_req *r);
 void hh_api_case_request(struct hh_req *r);
 void hh_api_case_answer(struct hh_req *r);
+void hh_api_case_party_get(struct hh_req *r); /* p-parties */
+void hh_api_case_party_answer(struct hh_req *r);
 /* casework tools */
 void hh_api_case_file(struct hh_req *r);
 void hh_api_casework_assignees(struct hh_req *r);
@@ -150,6 +152,11 @@ void hh_api_feedback_report(struct hh_req *r);
 /* external.c (issue 15): cases reported by other authorities' systems */
 void hh_api_external_case_put(struct hh_req *r);
 void hh_api_external_case_get(struct hh_req *r);
+/* casesystems.c (issue 15, x-decl): the case systems an organisation
+ * declares */
+void hh_api_case_system_put(struct hh_req *r);
+void hh_api_case_system_get(struct hh_req *r);
+void hh_api_case_system_list(struct hh_req *r);
 /* figures.c (issue 12): the service figures, the drill-down, the
  * benchmark and the public service levels */
 void hh_api_figures(struct hh_req *r);
@@ -186,5 +193,8 @@ void hh_api_webhook_create(struct hh_req *r);
 void hh_api_webhook_patch(struct hh_req *r);
 void hh_api_webhook_delete(struct hh_req *r);
 void hh_api_webhook_deliveries(struct hh_req *r);
+void hh_api_webhook_sub_deliveries(struct hh_req *r); /* x-hooks2 */
+void hh_api_webhook_rotate(struct hh_req *r);
+void hh_api_webhook_test(struct hh_req *r);
 
 #endif

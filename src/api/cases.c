@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/dktime.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/caseread.h"
@@ -23,6 +24,7 @@
 #include "domain/external.h"
 #include "domain/letters.h"
 #include "domain/overview.h"
+#include "domain/parties.h"
 #include "domain/plans.h"
 #include "domain/queue.h"
 
@@ -313,15 +315,22 @@ void hh_api_overview(struct hh_req *r)
 	for (int i = 0; i < ov.n_plans; i++)
 		json_array_append(plans, ov.plans[i].view);
 	for (int i = 0; i < ov.n_cases; i++)
-		json_array_append_new(cases, hh_case_json(&ov.cases[i].c, NULL, 0));
+		json_array_append_new(cases, hh_case_json(&ov.cases[i].c,
+							  ov.cases[i].def, 0));
 	/* x-ext: other authorities' cases, as their systems reported them */
 	json_t *external = json_array();
 	for (int i = 0; i < ov.n_external; i++)
 		json_array_append_new(external, hh_external_json(&ov.external[i], 0));
+	/* p-parties: the cases of others the citizen is a party to */
+	json_t *invitations = json_array();
+	for (int i = 0; i < ov.n_invitations; i++)
+		json_array_append_new(invitations,
+				      hh_invitation_json(&ov.invitations[i]));
 	hh_resp_header(r, "Cache-Control", "no-store");
-	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o, s:o}", "name", hh_auth(r)->name,
-				       "plans", plans, "cases", cases,
-				       "external_cases", external));
+	hh_resp_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "name",
+				       hh_auth(r)->name, "plans", plans, "cases",
+				       cases, "external_cases", external,
+				       "invitations", invitations));
 }
 
 /* ---- case types ------------------------------------------------------ */
@@ -670,6 +679,9 @@ void hh_api_case_get(struct hh_req *r)
 	}
 	json_t *j = hh_case_json(&v->c, NULL, 1);
 	json_object_set_new(j, "history", history_json(v));
+	/* p-parties: the other parties and where they stand */
+	json_object_set_new(j, "parties", v->parties ? json_incref(v->parties)
+						     : json_array());
 	if (!v->for_citizen)
 		staff_tools_json(j, v);
 	hh_resp_header(r, "ETag",
@@ -728,6 +740,27 @@ void hh_api_case_transition(struct hh_req *r)
 		hh_resp_problem(r, HH_E_LETTER_REQUIRED, "to",
 				hh_arena_printf(&r->arena, "the move needs a '%s' letter",
 						letter));
+		return;
+	}
+	int64_t opens = 0, closed = 0;
+	const char *wait = NULL;
+	if (rc == HH_ERR_INVALID &&
+	    hh_case_wait(r->app->store, &r->arena, &who, hh_req_id(r, "id", NULL),
+			 to, &opens, &closed, &wait) == HH_OK &&
+	    (opens || closed)) {
+		/* a timed wait: when the move may happen, or could */
+		char at[HH_ISO8601_SIZE];
+		hh_iso8601_dk(opens ? opens : closed, at);
+		json_t *j = hh_problem_json(
+			opens ? HH_E_TRANSITION_NOT_YET : HH_E_TRANSITION_TOO_LATE,
+			"to",
+			hh_arena_printf(&r->arena,
+					opens ? "the move may happen from %s"
+					      : "the move could happen until %s",
+					at),
+			r->path);
+		json_object_set_new(j, opens ? "opens_at" : "closed_at", json_string(at));
+		hh_resp_json_as(r, 409, "application/problem+json", j);
 		return;
 	}
 	if (rc != HH_OK) {
@@ -856,6 +889,68 @@ void hh_api_case_answer(struct hh_req *r)
 		return;
 	}
 	send_case(r, 200, &c);
+}
+
+/* ---- the other parties (issue 16, domain/parties.h) --------------------- */
+
+/* GET /api/v1/cases/{id}/parties/me: the case as the signed-in citizen,
+ * a party to it, sees it: their invitation, the case's state, the
+ * fields shared with them; 404 when they are no party to it. */
+void hh_api_case_party_get(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_invitation v;
+	enum hh_rc rc = hh_invitation_read(r->app->store, &r->arena, &who,
+					   hh_req_id(r, "id", NULL), &v);
+	if (rc != HH_OK) {
+		refuse(r, rc, 1);
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	hh_resp_json(r, 200, hh_invitation_json(&v));
+}
+
+/* POST /api/v1/cases/{id}/parties/me {"answer": "confirm"|"decline"}:
+ * the party's answer; 404 for anyone not invited, 409 when answered
+ * already, past its time, or the case no longer waits. */
+void hh_api_case_party_answer(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!write_ok(r))
+		return;
+	const char *answer = NULL;
+	struct hh_json_spec spec[] = { HH_JSON_STR("answer", &answer, 1, 1, 20),
+				       HH_JSON_END };
+	if (!hh_json_body(r, spec))
+		return;
+	int confirm = !strcmp(answer, "confirm");
+	if (!confirm && strcmp(answer, "decline")) {
+		hh_resp_problem(r, HH_E_INVALID_FIELD, "answer",
+				"answer must be confirm or decline");
+		return;
+	}
+	int64_t id = hh_req_id(r, "id", NULL);
+	struct hh_case c;
+	enum hh_party_fault fault;
+	enum hh_rc rc = hh_party_answer(r->app->store, &r->arena, &who, id, confirm,
+					&c, &fault);
+	if (rc == HH_ERR_CONFLICT) {
+		hh_resp_problem(r, fault == HH_PARTY_EXPIRED	  ? HH_E_PARTY_EXPIRED
+				   : fault == HH_PARTY_ANSWERED ? HH_E_PARTY_ANSWERED
+								: HH_E_PARTY_CASE_CLOSED,
+				NULL, NULL);
+		return;
+	}
+	struct hh_invitation v;
+	if (rc == HH_OK)
+		rc = hh_invitation_read(r->app->store, &r->arena, &who, id, &v);
+	if (rc != HH_OK) {
+		refuse(r, rc, 1);
+		return;
+	}
+	hh_resp_json(r, 200, hh_invitation_json(&v));
 }
 
 /* ---- casework tools: files and assignees ------------------------------- */

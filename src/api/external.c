@@ -25,6 +25,58 @@ static void version_conflict(struct hh_req *r, enum hh_error_code code,
 	hh_resp_json_as(r, 409, "application/problem+json", j);
 }
 
+/* 422: the report does not fit what its organisation declared for the
+ * system (domain/casesystems.h); detail names what it sent. */
+static void declaration_refusal(struct hh_req *r,
+				const struct hh_external_result *res,
+				const struct hh_external_report *in,
+				const char *system)
+{
+	struct hh_arena *a = &r->arena;
+	switch (res->fault) {
+	case HH_EXTERNAL_UNKNOWN_SYSTEM:
+		hh_resp_problem(r, HH_E_UNKNOWN_SYSTEM, "system",
+				hh_arena_printf(a, "your organisation has not declared a case system '%s'; nothing was written",
+						system));
+		return;
+	case HH_EXTERNAL_UNKNOWN_CASE_TYPE:
+		hh_resp_problem(r, HH_E_UNKNOWN_CASE_TYPE, "case_type",
+				hh_arena_printf(a, "case system '%s' declares no case type '%s'; nothing was written",
+						system, in->case_type));
+		return;
+	case HH_EXTERNAL_UNDECLARED_STATE:
+		hh_resp_problem(r, HH_E_UNDECLARED_STATE, "state",
+				hh_arena_printf(a, "case system '%s' declares no state '%s'; nothing was written",
+						system, in->state));
+		return;
+	default:
+		hh_resp_problem(r, HH_E_UNKNOWN_FACT, res->field,
+				hh_arena_printf(a, "case type '%s' declares no fact '%s'; nothing was written",
+						in->case_type, res->field + 6));
+		return;
+	}
+}
+
+/* What the report's follow-up rules did (external.h), for the answer. */
+static json_t *followups_json(const struct hh_external_result *res)
+{
+	json_t *out = json_array();
+	for (int i = 0; i < res->n_followups; i++) {
+		const struct hh_external_followup *f = &res->followups[i];
+		json_t *j = json_pack("{s:s, s:b}", "case_type", f->case_type,
+				      "started", f->case_id != NULL);
+		if (f->case_id) {
+			json_object_set_new(j, "case_id", json_string(f->case_id));
+			json_object_set_new(j, "organisation",
+					    json_string(f->organisation));
+		} else {
+			json_object_set_new(j, "reason", json_string(f->reason));
+		}
+		json_array_append_new(out, j);
+	}
+	return out;
+}
+
 static const char *const outcome_names[] = {
 	[HH_EXTERNAL_CREATED] = "created",
 	[HH_EXTERNAL_UPDATED] = "updated",
@@ -51,6 +103,8 @@ void hh_api_external_case_put(struct hh_req *r)
 		HH_JSON_INT("version", &in.version, 1, 1, INT64_MAX),
 		HH_JSON_STR_NULL("created_at", &in.created_at, 0, 1, 40),
 		HH_JSON_STR_NULL("updated_at", &in.updated_at, 0, 1, 40),
+		HH_JSON_STR("case_type", &in.case_type, 1, 1, 40),
+		HH_JSON_OBJ("facts", &in.facts, 0, 0, 16),
 		HH_JSON_END
 	};
 	if (!hh_json_body(r, spec))
@@ -66,6 +120,10 @@ void hh_api_external_case_put(struct hh_req *r)
 	}
 	if (rc == HH_ERR_INVALID && res.fault == HH_EXTERNAL_BAD_FIELD) {
 		hh_resp_problem(r, HH_E_INVALID_FIELD, res.field, res.detail);
+		return;
+	}
+	if (rc == HH_ERR_INVALID && res.fault >= HH_EXTERNAL_UNKNOWN_SYSTEM) {
+		declaration_refusal(r, &res, &in, hh_req_param(r, "system"));
 		return;
 	}
 	if (rc == HH_ERR_CONFLICT && res.fault == HH_EXTERNAL_STALE) {
@@ -85,6 +143,7 @@ void hh_api_external_case_put(struct hh_req *r)
 	}
 	json_t *j = hh_external_json(&k, 1);
 	json_object_set_new(j, "outcome", json_string(outcome_names[res.outcome]));
+	json_object_set_new(j, "followups", followups_json(&res));
 	hh_resp_header(r, "Cache-Control", "no-store");
 	if (res.outcome == HH_EXTERNAL_CREATED) {
 		hh_resp_header(r, "Location", r->path);

@@ -18,7 +18,8 @@ static void refused(struct hh_req *r, enum hh_rc rc, const char *field)
 	else if (rc == HH_ERR_INVALID && field && !strcmp(field, "url"))
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "url",
 				"an https:// URL with a host, no user name or "
-				"password in it");
+				"password in it, not an address of a local "
+				"network (loopback, private, link-local)");
 	else if (rc == HH_ERR_INVALID && field && !strcmp(field, "events"))
 		hh_resp_problem(r, HH_E_INVALID_FIELD, "events",
 				"one or more of, each once: case.submitted, "
@@ -52,6 +53,13 @@ static json_t *sub_json(const struct hh_webhook_sub *s)
 			      "created_at", at, "created_by", s->created_by);
 	if (s->secret) /* only as it is made: shown once */
 		json_object_set_new(j, "secret", json_string(s->secret));
+	/* x-hooks2: a rotation's overlap, the old secret still signing */
+	if (s->previous_until > hh_now_us() / 1000000) {
+		hh_time_iso(s->previous_until, at);
+		json_object_set_new(j, "previous_secret_until", json_string(at));
+	} else {
+		json_object_set_new(j, "previous_secret_until", json_null());
+	}
 	return j;
 }
 
@@ -76,6 +84,24 @@ void hh_api_webhooks(struct hh_req *r)
 	hh_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* The list as the spec joined it (", " between items) into names (16
+ * at most); their number, or -1 with a problem queued. */
+static int split_events(struct hh_req *r, const char *events,
+			const char *names[16])
+{
+	int n = 0;
+	char *copy = hh_arena_strdup(&r->arena, events ? events : "");
+	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
+	     t = strtok_r(NULL, ", ", &save)) {
+		if (n == 16) {
+			refused(r, HH_ERR_INVALID, "events");
+			return -1;
+		}
+		names[n++] = t;
+	}
+	return n;
+}
+
 /* POST {"url": "https://...", "events": ["case.submitted", ...]}: 201
  * with the subscription and its secret, shown this once. */
 void hh_api_webhook_create(struct hh_req *r)
@@ -90,18 +116,10 @@ void hh_api_webhook_create(struct hh_req *r)
 	};
 	if (!hh_json_body(r, spec))
 		return;
-	/* the list as the spec joined it, ", " between items */
 	const char *names[16];
-	int n = 0;
-	char *copy = hh_arena_strdup(&r->arena, events ? events : "");
-	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
-	     t = strtok_r(NULL, ", ", &save)) {
-		if (n == 16) {
-			refused(r, HH_ERR_INVALID, "events");
-			return;
-		}
-		names[n++] = t;
-	}
+	int n = split_events(r, events, names);
+	if (n < 0)
+		return;
 	struct hh_webhook_input in = { url, names, n, -1 };
 	struct hh_actor who;
 	hh_actor_of(r, &who);
@@ -130,7 +148,9 @@ static int64_t path_id(struct hh_req *r)
 	return id;
 }
 
-/* PATCH {"active": false}: pauses (true: resumes) the subscription; 204. */
+/* PATCH {"url", "events", "active"}, any of them (x-hooks2; before,
+ * "active" only): each checked as at subscribe; "active": false pauses,
+ * true resumes; 204. */
 void hh_api_webhook_patch(struct hh_req *r)
 {
 	if (!hh_api_may_write(r))
@@ -138,21 +158,83 @@ void hh_api_webhook_patch(struct hh_req *r)
 	int64_t id = path_id(r);
 	if (!id)
 		return;
-	int active = 1;
+	int active = -1, has_events = 0;
+	const char *url = NULL, *events = NULL;
 	struct hh_json_spec spec[] = {
-		HH_JSON_BOOL("active", &active, 1),
+		HH_JSON_STR("url", &url, 0, 1, 2000),
+		HH_JSON_STR_LIST("events", &events, 0, 1, 40),
+		HH_JSON_BOOL("active", &active, 0),
 		HH_JSON_END
 	};
+	spec[1].present = &has_events;
 	if (!hh_json_body(r, spec))
+		return;
+	const char *names[16];
+	int n = -1;
+	if (has_events && (n = split_events(r, events, names)) < 0)
+		return;
+	struct hh_webhook_input in = { url, has_events ? names : NULL, n,
+				       active };
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_webhook_sub s;
+	const char *field = NULL;
+	enum hh_rc rc = hh_webhook_change(r->app->store, &who, &r->arena, id,
+					  &in, r->app->webhooks_allow_http, &s,
+					  &field);
+	if (rc != HH_OK) {
+		refused(r, rc, field);
+		return;
+	}
+	hh_resp_text(r, 204, NULL, "");
+}
+
+/* POST /api/v1/webhooks/{id}/secret (x-hooks2): a new secret, shown
+ * this once; the old one signs too until previous_secret_until. 200. */
+void hh_api_webhook_rotate(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
 		return;
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	enum hh_rc rc = hh_webhook_set_active(r->app->store, &who, id, active);
+	const char *secret = NULL;
+	int64_t now = hh_now_us() / 1000000;
+	enum hh_rc rc = hh_webhook_rotate(r->app->store, &who, &r->arena, id,
+					  now, &secret);
 	if (rc != HH_OK) {
 		refused(r, rc, NULL);
 		return;
 	}
-	hh_resp_text(r, 204, NULL, "");
+	char until[21];
+	hh_time_iso(now + HH_WH_ROTATE_OVERLAP, until);
+	hh_resp_json(r, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
+				       "secret", secret,
+				       "previous_secret_until", until));
+}
+
+/* POST /api/v1/webhooks/{id}/test (x-hooks2): queues a webhook.test
+ * delivery; 202 with its id (GET .../deliveries shows how it went). */
+void hh_api_webhook_test(struct hh_req *r)
+{
+	if (!hh_api_may_write(r))
+		return;
+	int64_t id = path_id(r);
+	if (!id)
+		return;
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	int64_t did = 0;
+	enum hh_rc rc = hh_webhook_send_test(r->app->store, &who, id, &did);
+	if (rc != HH_OK) {
+		refused(r, rc, NULL);
+		return;
+	}
+	hh_resp_json(r, 202, json_pack("{s:I, s:I}", "delivery_id",
+				       (json_int_t)did, "subscription_id",
+				       (json_int_t)id));
 }
 
 void hh_api_webhook_delete(struct hh_req *r)
@@ -202,10 +284,26 @@ static enum hh_rc delivery_item(void *items,
 }
 
 /* GET ?subscription=ID&limit=N: the newest deliveries first (at most
- * 100 by default, 1000 at most). */
+ * 100 by default, 1000 at most); and (x-hooks2) GET
+ * /api/v1/webhooks/{id}/deliveries?limit=N, one subscription's (404
+ * when the organisation has none of that id). */
+static void deliveries(struct hh_req *r, int64_t path_sub);
+
 void hh_api_webhook_deliveries(struct hh_req *r)
 {
-	const char *sub = hh_req_query(r, "subscription");
+	deliveries(r, 0);
+}
+
+void hh_api_webhook_sub_deliveries(struct hh_req *r)
+{
+	int64_t id = path_id(r);
+	if (id)
+		deliveries(r, id);
+}
+
+static void deliveries(struct hh_req *r, int64_t path_sub)
+{
+	const char *sub = path_sub ? NULL : hh_req_query(r, "subscription");
 	const char *lim = hh_req_query(r, "limit");
 	char *end = NULL;
 	long long sub_id = 0, limit = 100;
@@ -227,6 +325,16 @@ void hh_api_webhook_deliveries(struct hh_req *r)
 	}
 	struct hh_actor who;
 	hh_actor_of(r, &who);
+	if (path_sub) {
+		sub_id = path_sub;
+		struct hh_webhook_sub s;
+		enum hh_rc rc = hh_webhook_get(r->app->store, &who, &r->arena,
+					       sub_id, &s);
+		if (rc != HH_OK) {
+			refused(r, rc, NULL);
+			return;
+		}
+	}
 	json_t *items = json_array();
 	enum hh_rc rc = hh_webhook_deliveries(r->app->store, &who, &r->arena,
 					      sub_id, limit, delivery_item,

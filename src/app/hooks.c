@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -20,11 +21,36 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-static void curl_post(void *cls, const char *url, const char *const *headers,
-		      int n, const char *body, size_t len, int timeout_s,
-		      long *status, char *err, size_t errsz)
+/* x-hooks2, the SSRF rule at the address curl is about to connect to
+ * (every one it tries: a name may resolve to several, and to another
+ * next time): a refused address gets no socket, and the attempt fails
+ * without a byte sent. */
+struct guard {
+	int allow_loopback, refused;
+	char addr[64]; /* the first refused, as text */
+};
+
+static curl_socket_t open_socket(void *p, curlsocktype purpose,
+				 struct curl_sockaddr *a)
 {
-	(void)cls;
+	struct guard *g = p;
+	char text[64];
+	if (purpose != CURLSOCKTYPE_IPCXN ||
+	    !hh_webhook_addr_allowed(&a->addr, g->allow_loopback, text,
+				     sizeof(text))) {
+		if (!g->refused++)
+			snprintf(g->addr, sizeof(g->addr), "%s", text);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+static void curl_post(const struct hh_webhook_poster *self, const char *url,
+		      const char *const *headers, int n, const char *body,
+		      size_t len, int timeout_s, long *status, char *err,
+		      size_t errsz)
+{
+	struct guard g = { .allow_loopback = self->allow_loopback };
 	*status = 0;
 	err[0] = 0;
 	CURL *c = curl_easy_init();
@@ -48,11 +74,20 @@ static void curl_post(void *cls, const char *url, const char *const *headers,
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &g);
+	/* no proxy from the environment: the address checked is the
+	 * receiver's own */
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	CURLcode rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	else
+	} else if (g.refused) {
+		*status = HH_WH_REFUSED;
+		snprintf(err, errsz, "%s", g.addr);
+	} else {
 		snprintf(err, errsz, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
+	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 }
@@ -75,7 +110,8 @@ struct hh_hooks {
 static void on_change(void *cls, const struct hh_change *c)
 {
 	if (!strcmp(c->entity, "case") || !strcmp(c->entity, "inquiry") ||
-	    !strcmp(c->entity, "article") || !strcmp(c->entity, "letter"))
+	    !strcmp(c->entity, "article") || !strcmp(c->entity, "letter") ||
+	    !strcmp(c->entity, "webhook")) /* x-hooks2: a test event */
 		hh_hooks_kick(cls);
 }
 
@@ -92,7 +128,27 @@ void hh_hooks_kick(struct hh_hooks *h)
 static void *run(void *arg)
 {
 	struct hh_hooks *h = arg;
+	int64_t pruned_at = 0;
 	for (;;) {
+		/* x-hooks2: done deliveries past their keep, every ten
+		 * minutes, in small batches */
+		int64_t now = hh_now_us() / 1000000;
+		if (now - pruned_at >= 600) {
+			int64_t n = 0;
+			enum hh_rc prc = hh_webhooks_prune(h->cfg.store, now,
+							   h->cfg.keep_days,
+							   500, &n);
+			if (prc != HH_OK && prc != HH_ERR_BUSY)
+				hh_log(HH_LOG_WARN, "webhook prune: %s",
+				       hh_rc_name(prc));
+			else if (n)
+				hh_log(HH_LOG_INFO, "webhook prune: %lld "
+				       "deliveries older than %d days deleted",
+				       (long long)n, h->cfg.keep_days > 0
+							     ? h->cfg.keep_days
+							     : HH_WH_KEEP_DAYS);
+			pruned_at = now;
+		}
 		struct hh_webhook_stats s;
 		enum hh_rc rc;
 		do { /* a full batch may mean more are due */
@@ -128,6 +184,7 @@ enum hh_rc hh_hooks_start(const struct hh_hooks_config *cfg,
 	if (h->cfg.batch < 1)
 		h->cfg.batch = 50;
 	h->poster = hh_hooks_curl_poster;
+	h->poster.allow_loopback = cfg->allow_loopback;
 	if (cfg->timeout_s > 0)
 		h->poster.timeout_s = cfg->timeout_s;
 	pthread_mutex_init(&h->lock, NULL);

@@ -9,14 +9,18 @@
 #include "domain/webhooks.h"
 #include "store/store.h"
 
-/* The libcurl poster: one POST per call, no redirects followed, the
- * timeout for the whole attempt (connect included). cls unused. */
+/* The libcurl poster: one POST per call, no redirects followed, no
+ * proxy, the timeout for the whole attempt (connect included), every
+ * address it connects to checked by hh_webhook_addr_allowed (loopback
+ * only with allow_loopback). cls unused. */
 extern const struct hh_webhook_poster hh_hooks_curl_poster;
 
 struct hh_hooks_config {
 	struct hh_store *store; /* borrowed; outlives the worker */
 	int batch;              /* deliveries per pass (default 50) */
 	int timeout_s;          /* per attempt (default 10) */
+	int allow_loopback;     /* x-hooks2: --webhooks-allow-http-loopback */
+	int keep_days;          /* x-hooks2: done deliveries kept (30) */
 };
 
 struct hh_hooks;

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/messages.h"
+#include "domain/parties.h"
 #include "post/spool.h"
 
 struct hh_postman {
@@ -25,6 +26,7 @@ struct hh_postman {
 	char held_day[11];    /* the day whose run skipped organisations
 				 another run held: tried again each minute */
 	int64_t held_at;      /* when that run was */
+	int64_t parties_at;   /* when invitations last expired (p-parties) */
 };
 
 static void on_change(void *cls, const struct hh_change *c)
@@ -122,6 +124,15 @@ static void *run(void *arg)
 		if (rc != HH_OK)
 			hh_log(HH_LOG_WARN, "receipts: %s", hh_rc_name(rc));
 		maybe_print(p, now);
+		/* p-parties (issue 16): invitations not answered in time close
+		 * their cases, once a minute (reads apply it too; from
+		 * expires_at in the store, so a restart loses nothing) */
+		if (now - p->parties_at >= 60) {
+			p->parties_at = now;
+			rc = hh_parties_expire(p->cfg.store, now, 0, NULL);
+			if (rc != HH_OK)
+				hh_log(HH_LOG_WARN, "party expiry pass: %s", hh_rc_name(rc));
+		}
 
 		pthread_mutex_lock(&p->lock);
 		if (!p->kicked && !atomic_load(&p->stopping)) {

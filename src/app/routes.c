@@ -43,6 +43,9 @@ const struct hh_route hh_routes[] = {
 	/* x-ext (issue 15): other authorities' case systems report cases */
 	ROUTE(HH_PUT, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_put),
 	ROUTE(HH_GET, "/api/v1/external-cases/{system}/{id}", hh_api_external_case_get),
+	ROUTE(HH_GET, "/api/v1/case-systems", hh_api_case_system_list),
+	ROUTE(HH_PUT, "/api/v1/case-systems/{system}", hh_api_case_system_put),
+	ROUTE(HH_GET, "/api/v1/case-systems/{system}", hh_api_case_system_get),
 	ROUTE(HH_GET, "/api/v1/case-types", hh_api_case_types),
 	ROUTE(HH_GET, "/api/v1/case-types/{code}", hh_api_case_type),
 	ROUTE(HH_GET, "/api/v1/cases", hh_api_cases),
@@ -53,6 +56,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/api/v1/cases/{id}/notes", hh_api_case_note),
 	ROUTE(HH_POST, "/api/v1/cases/{id}/requests", hh_api_case_request),
 	ROUTE_BODY(HH_POST, "/api/v1/cases/{id}/answers", hh_api_case_answer, HH_JSON_BODY_MAX),
+	/* p-parties (issue 16): the other party's invitation and answer */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/parties/me", hh_api_case_party_get),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/parties/me", hh_api_case_party_answer),
 	ROUTE(HH_GET, "/api/v1/inquiries", hh_api_inquiries),
 	ROUTE_BODY(HH_POST, "/api/v1/inquiries", hh_api_inquiry_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/api/v1/inquiries/{id}", hh_api_inquiry_get),
@@ -117,6 +123,9 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/mit-overblik/forloeb/{id}", hh_page_plan),
 	ROUTE(HH_GET, "/mit-overblik/sag/{id}", hh_page_my_case),
 	ROUTE_BODY(HH_POST, "/mit-overblik/sag/{id}/svar", hh_page_my_case_answer, HH_UPLOAD_MAX),
+	/* p-parties (issue 16): the other party's view and answer */
+	ROUTE(HH_GET, "/mit-overblik/part/{id}", hh_page_party),
+	ROUTE(HH_POST, "/mit-overblik/part/{id}", hh_page_party_answer),
 
 	/* staff pages */
 	ROUTE(HH_GET, "/log-ind", hh_page_login),
@@ -132,6 +141,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/personale", hh_page_staff),
 	ROUTE(HH_GET, "/personale/soegninger", hh_page_search_report),
 	ROUTE(HH_GET, "/personale/webhooks", hh_page_webhooks), /* x-hooks */
+	ROUTE(HH_POST, "/personale/webhooks", hh_page_webhook_create),
+	ROUTE(HH_POST, "/personale/webhooks/{id}", hh_page_webhook_action),
 	ROUTE(HH_GET, "/sagsbehandling", hh_page_casework_queue),
 	ROUTE(HH_GET, "/sagsbehandling/sag/{id}", hh_page_casework_case),
 	ROUTE(HH_POST, "/sagsbehandling/sag/{id}/tildeling", hh_page_casework_assign),
@@ -293,6 +304,10 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_GET, "/api/v1/webhooks/deliveries", hh_api_webhook_deliveries),
 	ROUTE(HH_PATCH, "/api/v1/webhooks/{id}", hh_api_webhook_patch),
 	ROUTE(HH_DELETE, "/api/v1/webhooks/{id}", hh_api_webhook_delete),
+	ROUTE(HH_GET, "/api/v1/webhooks/{id}/deliveries",
+	      hh_api_webhook_sub_deliveries), /* x-hooks2 */
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/secret", hh_api_webhook_rotate),
+	ROUTE(HH_POST, "/api/v1/webhooks/{id}/test", hh_api_webhook_test),
 	ROUTE(HH_GET, "/redaktion/synonymer", hh_page_editor_synonyms),
 	ROUTE(HH_POST, "/redaktion/fjern-synonym", hh_page_editor_unsynonym),
 

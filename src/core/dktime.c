@@ -56,6 +56,74 @@ int64_t hh_dk_local(int64_t t)
 	return t + hh_dk_offset(t);
 }
 
+/* The instant whose Danish wall-clock time is local: of the two the
+ * autumn change repeats, the first (summer time); one the spring change
+ * skips is read as winter time. */
+static int64_t dk_from_local(int64_t local)
+{
+	if (hh_dk_local(local - 7200) == local)
+		return local - 7200;
+	return local - 3600;
+}
+
+int hh_dk_add_period(int64_t t, const char *p, int64_t *out)
+{
+	if (!p || *p != 'P' || !p[1])
+		return 0;
+	p++;
+	/* designators in order: Y M W D, then T H M S */
+	static const char date_units[] = "YMWD", time_units[] = "HMS";
+	int64_t n[7] = { 0 };
+	int next = 0, in_time = 0, any_time = 0;
+	while (*p) {
+		if (*p == 'T') {
+			if (in_time || !p[1])
+				return 0;
+			in_time = 1;
+			next = next > 4 ? next : 4;
+			p++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		int64_t v = 0;
+		while (isdigit((unsigned char)*p)) {
+			v = v * 10 + (*p - '0');
+			if (v > 100000)
+				return 0;
+			p++;
+		}
+		const char *units = in_time ? time_units : date_units;
+		const char *u = *p ? strchr(units, *p) : NULL;
+		if (!u)
+			return 0;
+		int slot = (int)(u - units) + (in_time ? 4 : 0);
+		if (slot < next)
+			return 0;
+		n[slot] = v;
+		next = slot + 1;
+		any_time |= in_time;
+		p++;
+	}
+	if (in_time && !any_time)
+		return 0;
+	int64_t local = hh_dk_local(t);
+	int64_t days = floor_div(local, 86400), secs = local - days * 86400;
+	int64_t y;
+	int m, d;
+	hh_civil_from_days(days, &y, &m, &d);
+	int64_t months = (int64_t)m - 1 + n[1] + 12 * n[0];
+	y += floor_div(months, 12);
+	m = (int)(months - floor_div(months, 12) * 12) + 1;
+	int last = (int)(hh_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+			 hh_days_from_civil(y, m, 1));
+	if (d > last)
+		d = last;
+	days = hh_days_from_civil(y, m, d) + 7 * n[2] + n[3];
+	*out = dk_from_local(days * 86400 + secs) + 3600 * n[4] + 60 * n[5] + n[6];
+	return 1;
+}
+
 static const char *const months_da[] = { "januar",  "februar",  "marts",
 					 "april",   "maj",      "juni",
 					 "juli",    "august",   "september",

@@ -19,6 +19,18 @@ int hh_dk_offset(int64_t t);
 /* Danish wall-clock time of t, as epoch seconds (t + hh_dk_offset(t)). */
 int64_t hh_dk_local(int64_t t);
 
+/* t plus the ISO 8601 period p (PnYnMnWnDTnHnMnS, each part optional,
+ * in that order; at most 100,000 of each), as a calendar in Denmark
+ * counts it: years, months, weeks and days move the Danish date and keep
+ * the Danish clock time (30 January + P1M is 28 or 29 February: the
+ * month's last day when it is shorter; 1 March 10.00 + P1M is 1 April
+ * 10.00 across the change to summer time), then hours, minutes and
+ * seconds are added as elapsed time. A clock time the change to summer
+ * time skips is read as winter time (02.30 is 03.30), one the change back
+ * repeats as the first of the two. Returns 1 and sets *out, or 0 when p
+ * is not such a period. */
+int hh_dk_add_period(int64_t t, const char *p, int64_t *out);
+
 /* "23. november 2026", the Danish date of t, into the arena. */
 const char *hh_date_da(struct hh_arena *a, int64_t t);
 /* "23. november 2026 kl. 14.05", Danish time, into the arena. */

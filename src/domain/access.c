@@ -43,6 +43,10 @@ static const struct hh_access_rule rules[] = {
 	{ CASE_READERS, HH_RES_CASE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 	{ CASE_WORKERS, HH_RES_CASE, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
 	{ CITIZEN, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	/* p-parties: the other party to a case reads and answers their
+	 * own invitation */
+	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
 	{ CASE_READERS, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 
 	/* inquiries: the front desk and caseworkers log and change their
@@ -150,6 +154,13 @@ static const struct hh_access_rule rules[] = {
 	  HH_SCOPE_OWN_ORG },
 	{ HH_ROLE_CASE_SYSTEM, HH_RES_EXTERNAL_CASE, HH_ACT_READ,
 	  HH_SCOPE_OWN_ORG },
+	/* x-decl (issue 15): an organisation's admin declares its case
+	 * systems; the admin and the organisation's own case systems read
+	 * them */
+	{ HH_ROLE_ADMIN, HH_RES_CASE_SYSTEM, HH_ACT_CREATE, HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_ADMIN, HH_RES_CASE_SYSTEM, HH_ACT_CHANGE, HH_SCOPE_OWN_ORG },
+	{ HH_ROLE_ADMIN | HH_ROLE_CASE_SYSTEM, HH_RES_CASE_SYSTEM, HH_ACT_READ,
+	  HH_SCOPE_OWN_ORG },
 };
 
 const struct hh_access_rule *hh_access_rules(int *n)
@@ -243,6 +254,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_ARTICLE_HISTORY] = "article-history",
 		[HH_RES_SEARCH_REPORT] = "search-report",
 		[HH_RES_CASE] = "case",
+		[HH_RES_CASE_PARTY] = "case-party",
 		[HH_RES_CASE_QUEUE] = "case-queue",
 		[HH_RES_PLAN] = "plan",
 		[HH_RES_OVERVIEW] = "overview",
@@ -265,6 +277,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_FIGURES] = "figures", /* the service figures */
 		[HH_RES_ARTICLE_PROPOSAL] = "article-proposal", /* s-edit */
 		[HH_RES_EXTERNAL_CASE] = "external-case", /* x-ext */
+		[HH_RES_CASE_SYSTEM] = "case-system", /* x-decl */
 	};
 	return (unsigned)r < HH_RES__COUNT ? names[r] : "?";
 }

@@ -65,6 +65,15 @@ enum hh_resource {
 	 * reports (domain/external.h); the owner is the reporting
 	 * organisation. The citizen reads theirs through HH_RES_OVERVIEW. */
 	HH_RES_EXTERNAL_CASE,
+	/* x-decl (issue 15): a case system an organisation declares
+	 * (domain/casesystems.h); the owner is that organisation */
+	HH_RES_CASE_SYSTEM,
+	/* p-parties (issue 16): a case as one of its other parties (a
+	 * spouse, the other parent) reaches it: their invitation, the
+	 * case's state and the fields shared with them, and their answer
+	 * (domain/parties.h); the owner is the party's citizen. The
+	 * applicant's private fields are never part of it. */
+	HH_RES_CASE_PARTY,
 	HH_RES__COUNT
 };
 

@@ -1,6 +1,7 @@
 /* caseread.c - one case as its citizen or its organisation's staff read
  * it (see caseread.h). */
 #include "domain/caseread.h"
+#include "domain/parties.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,13 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	rc = tx->store->case_type_get(tx, x->a, r->c.case_type_id, &r->type);
 	if (rc == HH_OK)
 		rc = tx->store->event_list(tx, x->a, "case", r->c.id, event_row, x);
+	/* p-parties: who else is party to it, and where they stand */
+	if (rc == HH_OK && r->def && r->def->n_parties) {
+		rc = hh_case_parties_json_tx(tx, x->a, &r->c, r->def,
+					     hh_now_us() / 1000000, &r->parties);
+		if (rc == HH_OK)
+			hh_arena_defer(x->a, hh_json_release, r->parties);
+	}
 	if (rc != HH_OK)
 		return rc;
 	if (r->for_citizen)
@@ -217,6 +225,11 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 				      .why = x->why ? x->why : "sagsbehandling" };
 		rc = tx->store->audit_append(tx, &e);
 	}
+	/* p-parties: the other parties' names and answers are their
+	 * personal data too */
+	if (rc == HH_OK && json_array_size(r->parties))
+		rc = hh_case_parties_audit_tx(tx, x->a, &r->c, x->who->label,
+					      x->why ? x->why : "sagsbehandling");
 	if (rc == HH_OK)
 		rc = staff_tools(tx, x);
 	return rc == HH_OK ? people(tx, x) : rc;

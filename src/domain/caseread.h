@@ -70,6 +70,10 @@ struct hh_case_read {
 	int n_others;
 	int64_t others_total;
 	json_t *origin;
+	/* p-parties (issue 16): the other parties to the case, for its
+	 * applicant and staff (hh_case_parties_json_tx; borrowed, NULL when
+	 * the case has none) */
+	json_t *parties;
 };
 
 #define HH_CASE_OTHERS 20

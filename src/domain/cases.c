@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/casetools.h"
+#include "domain/parties.h"
 #include "domain/plans.h"
 
 int hh_case_overdue(const struct hh_case *c, int64_t now)
@@ -55,6 +56,21 @@ json_t *hh_case_json(const struct hh_case *c, const struct hh_case_type_def *def
 		hh_case_overdue(c, hh_now_us() / 1000000));
 	if (c->closed_at)
 		json_object_set_new(j, "closed_at", json_string(closed));
+	/* timed waits (issue 16): since when the case is in its state and,
+	 * with its type, when a wait it stands in ends */
+	char since[21];
+	hh_time_iso(c->state_since, since);
+	json_object_set_new(j, "state_since", c->state_since ? json_string(since)
+							       : json_null());
+	if (def) {
+		const char *wl = NULL;
+		int64_t ends = hh_ct_wait_ends(def, c, hh_now_us() / 1000000, &wl);
+		char at[21];
+		hh_time_iso(ends, at);
+		json_object_set_new(j, "wait_ends_at", ends ? json_string(at) : json_null());
+		json_object_set_new(j, "wait_label",
+				    ends && wl ? json_string(wl) : json_null());
+	}
 	json_object_set_new(j, "plan_id", c->plan_id ? json_integer(c->plan_id)
 						     : json_null());
 	json_object_set_new(j, "step", c->step ? json_string(c->step) : json_null());
@@ -271,6 +287,18 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_INVALID;
 		goto done;
 	}
+	/* parties (issue 16): the other parties the form names must be
+	 * other people in the register, each once; their rows are written
+	 * below, in this transaction */
+	struct hh_party_plan parties = { 0 };
+	if (def.n_parties) {
+		rc = hh_parties_check_tx(tx, c->a, &def, sub->citizen_id,
+					 c->res->values, c->res, &parties);
+		if (rc == HH_OK && c->res->n_errors)
+			rc = HH_ERR_INVALID;
+		if (rc != HH_OK)
+			goto done;
+	}
 	if (sub->plan_id) {
 		struct hh_plan plan;
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);
@@ -308,10 +336,17 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	free(data);
 	k->created_at = hh_now_us() / 1000000;
 	k->deadline_at = k->created_at + def.deadline_s;
+	if (parties.confirming) {
+		/* waits for the parties, its deadline standing still */
+		k->state = def.confirm_state;
+		k->paused_since = k->created_at;
+	}
 	k->public_id = public_id_new(c->a);
 	rc = hh_case_journal_assign(tx, c->a, &def, k);
 	if (rc == HH_OK)
 		rc = st->case_insert(tx, k);
+	if (rc == HH_OK && parties.n)
+		rc = hh_parties_invite_tx(tx, c->a, &parties, k);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
@@ -422,14 +457,13 @@ struct change_ctx {
 			    transaction (domain/letters.c) */
 };
 
-/* The follow-up's data: where it came from and the values the rule
- * handed over, which are the values of the fields its condition read
- * (casetools.h). The parent may be another authority's case, so this
- * copy is all the follow-up ever shows of it. */
-static enum hh_rc origin_data(struct hh_arena *a, const struct hh_case *parent,
-			      const struct hh_case_type_def *def,
-			      const struct hh_ct_followup *fu, json_t *data,
-			      struct hh_case *f)
+/* The follow-up's origin, for origin_json: the values the rule handed
+ * over are the values of the fields its condition read (casetools.h).
+ * The parent may be another authority's case, so this copy is all the
+ * follow-up ever shows of it. */
+static json_t *origin_json(const struct hh_case *parent,
+			   const struct hh_case_type_def *def,
+			   const struct hh_ct_followup *fu, json_t *data)
 {
 	const char *fields[HH_FORM_MAX_TERMS + 1];
 	int n = 0;
@@ -437,17 +471,59 @@ static enum hh_rc origin_data(struct hh_arena *a, const struct hh_case *parent,
 		fields[n++] = fu->when.terms[i].field;
 	fields[n] = NULL;
 	const struct hh_ct_state *s = hh_ct_state(def, parent->state);
-	json_t *origin = hh_case_origin_json(parent, s ? s->label : parent->state,
-					     hh_now_us() / 1000000, data, fields);
+	return hh_case_origin_json(parent, s ? s->label : parent->state,
+				   hh_now_us() / 1000000, data, fields);
+}
+
+enum hh_rc hh_case_followup_start(struct hh_tx *tx, struct hh_arena *a,
+				  const char *actor, int64_t citizen_id,
+				  int64_t plan_id, int64_t parent_case_id,
+				  const char *case_type, const char *org,
+				  json_t *origin, const char *after_key,
+				  const char *after_value, struct hh_case *out)
+{
+	struct hh_store *st = tx->store;
+	struct hh_case_type row;
+	struct hh_case_type_def d;
+	enum hh_rc rc = hh_case_type_load(tx, a, case_type, 0, &row, &d);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_citizen cit = { 0 };
+	if (citizen_id)
+		rc = st->citizen_get(tx, a, citizen_id, &cit);
+	struct hh_case f = { .case_type_id = row.id, .citizen_id = citizen_id,
+			     .plan_id = plan_id, .parent_case_id = parent_case_id,
+			     .state = d.initial, .data = "{}" };
+	if (rc == HH_OK)
+		rc = resolve_org(tx, a, org ? org : d.organisation,
+				 cit.municipality_id, &f.org_id);
+	if (rc != HH_OK) /* INVALID: no municipality known */
+		goto done;
+	f.created_at = hh_now_us() / 1000000;
+	f.deadline_at = f.created_at + d.deadline_s;
+	f.public_id = public_id_new(a);
+	rc = hh_case_journal_assign(tx, a, &d, &f);
+	if (rc != HH_OK)
+		goto done;
 	json_t *fd = json_object();
-	json_object_set_new(fd, HH_CASE_ORIGIN_KEY, origin);
+	json_object_set(fd, HH_CASE_ORIGIN_KEY, origin);
 	char *text = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(fd);
-	if (!text)
-		return HH_ERR_INTERNAL;
-	f->data = hh_arena_strdup(a, text);
+	if (!text) {
+		rc = HH_ERR_INTERNAL;
+		goto done;
+	}
+	f.data = hh_arena_strdup(a, text);
 	free(text);
-	return HH_OK;
+	rc = st->case_insert(tx, &f);
+	if (rc == HH_OK)
+		rc = event(tx, actor, f.org_id, f.id, "followup", NULL,
+			   case_state_json(&f, after_key, after_value));
+	if (rc == HH_OK && out)
+		*out = f;
+done:
+	hh_case_type_def_clear(&d);
+	return rc;
 }
 
 /* Creates the follow-up cases the case type declares for case c reaching
@@ -459,7 +535,6 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 			    const struct hh_case *c,
 			    const struct hh_case_type_def *def, const char *state)
 {
-	struct hh_store *st = tx->store;
 	json_t *data = NULL;
 	enum hh_rc rc = HH_OK;
 	for (int i = 0; i < def->n_followups; i++) {
@@ -474,9 +549,12 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 		}
 		if (!hh_form_cond_holds(&fu->when, data))
 			continue;
-		struct hh_case_type row;
-		struct hh_case_type_def d;
-		rc = hh_case_type_load(tx, x->a, fu->case_type, 0, &row, &d);
+		json_t *origin = origin_json(c, def, fu, data);
+		rc = hh_case_followup_start(
+			tx, x->a, x->who->label, c->citizen_id, c->plan_id, c->id,
+			fu->case_type, fu->organisation, origin, "after_case",
+			hh_arena_printf(x->a, "%lld", (long long)c->id), NULL);
+		json_decref(origin);
 		if (rc == HH_ERR_NOT_FOUND) {
 			/* content names a case type it did not import: the
 			 * decision stands, the follow-up is our bug */
@@ -485,39 +563,11 @@ static enum hh_rc followups(struct hh_tx *tx, struct change_ctx *x,
 			rc = HH_OK;
 			continue;
 		}
-		if (rc != HH_OK)
-			break;
-		struct hh_citizen cit = { 0 };
-		if (c->citizen_id)
-			rc = st->citizen_get(tx, x->a, c->citizen_id, &cit);
-		struct hh_case f = { .case_type_id = row.id, .citizen_id = c->citizen_id,
-				     .plan_id = c->plan_id, .parent_case_id = c->id,
-				     .state = d.initial, .data = "{}" };
-		if (rc == HH_OK)
-			rc = resolve_org(tx, x->a,
-					 fu->organisation ? fu->organisation : d.organisation,
-					 cit.municipality_id, &f.org_id);
 		if (rc == HH_ERR_INVALID) {
 			/* no municipality known: nothing to follow up there */
 			rc = HH_OK;
-			hh_case_type_def_clear(&d);
 			continue;
 		}
-		f.created_at = hh_now_us() / 1000000;
-		f.deadline_at = f.created_at + d.deadline_s;
-		f.public_id = public_id_new(x->a);
-		if (rc == HH_OK)
-			rc = hh_case_journal_assign(tx, x->a, &d, &f);
-		if (rc == HH_OK)
-			rc = origin_data(x->a, c, def, fu, data, &f);
-		if (rc == HH_OK)
-			rc = st->case_insert(tx, &f);
-		if (rc == HH_OK)
-			rc = event(tx, x->who->label, f.org_id, f.id, "followup", NULL,
-				   case_state_json(&f, "after_case",
-						   hh_arena_printf(x->a, "%lld",
-								   (long long)c->id)));
-		hh_case_type_def_clear(&d);
 		if (rc != HH_OK)
 			break;
 		x->followups++;
@@ -579,7 +629,15 @@ static void move(struct hh_case *k, const struct hh_case_type_def *def,
 	if (dest->paused && !k->paused_since)
 		k->paused_since = now;
 	k->closed_at = dest->final ? now : 0;
+	if (strcmp(k->state, dest->key))
+		k->state_since = now;
 	k->state = dest->key;
+}
+
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now)
+{
+	move(k, def, to, now);
 }
 
 /* after (a state as case_state_json makes it, taken over) with the
@@ -642,6 +700,14 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		const struct hh_ct_transition *t = hh_ct_transition(&def, k->state, x->to);
 		if (!t || !(t->roles & x->who->roles)) {
 			rc = t ? HH_ERR_FORBIDDEN : HH_ERR_INVALID;
+			goto fail;
+		}
+		/* a timed wait: not before it ends, not after its last day
+		 * (hh_case_wait tells the doors which) */
+		int64_t opens, closes;
+		hh_ct_window(t, k->created_at, k->state_since, &opens, &closes);
+		if ((opens && now < opens) || (closes && now > closes)) {
+			rc = HH_ERR_INVALID;
 			goto fail;
 		}
 		if (!x->with_letter && k->citizen_id &&
@@ -760,6 +826,57 @@ enum hh_rc hh_case_transition_tx(struct hh_tx *tx, struct hh_arena *a,
 	enum hh_rc rc = change_tx(tx, &x);
 	if (n_followups)
 		*n_followups = x.followups;
+	return rc;
+}
+
+struct wait_ctx {
+	const struct hh_actor *who;
+	struct hh_arena *a;
+	int64_t id;
+	const char *to;
+	int64_t opens, closed;
+	const char *label;
+};
+
+static enum hh_rc wait_tx(struct hh_tx *tx, void *p)
+{
+	struct wait_ctx *x = p;
+	struct hh_case k;
+	enum hh_rc rc = tx->store->case_get(tx, x->a, x->id, &k);
+	if (rc != HH_OK)
+		return rc;
+	struct hh_owner o = { k.org_id, k.citizen_id };
+	if ((rc = hh_access(x->who, HH_RES_CASE, HH_ACT_READ, &o)) != HH_OK)
+		return rc;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+		return rc;
+	const struct hh_ct_transition *t = hh_ct_transition(&def, k.state, x->to);
+	int64_t now = hh_now_us() / 1000000, opens = 0, closes = 0;
+	if (t)
+		hh_ct_window(t, k.created_at, k.state_since, &opens, &closes);
+	if (opens && now < opens) {
+		x->opens = opens;
+		x->label = t->wait_label;
+	} else if (closes && now > closes) {
+		x->closed = closes;
+	}
+	if (x->label) /* def's strings go with it */
+		x->label = hh_arena_strdup(x->a, x->label);
+	hh_case_type_def_clear(&def);
+	return HH_OK;
+}
+
+enum hh_rc hh_case_wait(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *to,
+			int64_t *opens, int64_t *closed, const char **label)
+{
+	struct wait_ctx x = { .who = who, .a = a, .id = id, .to = to };
+	enum hh_rc rc = to ? hh_store_run_tx(st, 0, wait_tx, &x) : HH_OK;
+	*opens = x.opens;
+	*closed = x.closed;
+	*label = x.label;
 	return rc;
 }
 

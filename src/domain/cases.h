@@ -94,6 +94,14 @@ enum hh_rc hh_case_transition(struct hh_store *st, struct hh_arena *a,
 			      const char *to, int64_t expected_version,
 			      const char *note, struct hh_case *out,
 			      int *followups);
+/* Why hh_case_transition refused to move case id to `to` when a timed
+ * wait (case type "after"/"before") is the reason: OK with *opens the
+ * instant the move may happen from, or *closed the last instant it
+ * could have happened, and *label the wait's name (NULL: none given);
+ * both 0 when no wait stands in the way now. NOT_FOUND as a read. */
+enum hh_rc hh_case_wait(struct hh_store *st, struct hh_arena *a,
+			const struct hh_actor *who, int64_t id, const char *to,
+			int64_t *opens, int64_t *closed, const char **label);
 /* hh_case_transition inside tx (the caller commits, and tells the
  * store's subscribers after), for domain/letters.c: a move whose letter
  * (case type "letters") is sent in the same transaction. Without that
@@ -163,10 +171,34 @@ enum hh_rc hh_case_answer_files(struct hh_store *st, struct hh_arena *a,
 
 /* Loads the case type definition of a case type code (in a's lifetime: the
  * caller clears def). */
+/* Starts a follow-up case inside tx: case type case_type (its code) for
+ * citizen_id at org (an organisation's code; "municipality": the
+ * citizen's; NULL: the case type's own), in its initial state, under
+ * plan_id and parent_case_id (0: none), its data {HH_CASE_ORIGIN_KEY:
+ * origin} (origin borrowed; casetools.h), with one event "followup"
+ * whose after carries after_key: after_value. NOT_FOUND when helhed has
+ * no such case type; INVALID when org is "municipality" and no
+ * municipality is known for the citizen (nothing written then). *out
+ * (may be NULL) gets the case; strings in a. Used by a helhed case's
+ * decision (cases.c) and by an external case's report (external.c). */
+enum hh_rc hh_case_followup_start(struct hh_tx *tx, struct hh_arena *a,
+				  const char *actor, int64_t citizen_id,
+				  int64_t plan_id, int64_t parent_case_id,
+				  const char *case_type, const char *org,
+				  json_t *origin, const char *after_key,
+				  const char *after_value, struct hh_case *out);
+
 enum hh_rc hh_case_type_load(struct hh_tx *tx, struct hh_arena *a,
 			     const char *code, int64_t id,
 			     struct hh_case_type *row,
 			     struct hh_case_type_def *def);
+
+/* Applies a move of k to state `to` of def at now, in memory: the
+ * deadline stands still while paused, a final state closes, state_since
+ * is set when the state changes. For domain/parties.c; the caller
+ * writes k. */
+void hh_case_move(struct hh_case *k, const struct hh_case_type_def *def,
+		  const char *to, int64_t now);
 
 /* Open, not paused and past its deadline? */
 int hh_case_overdue(const struct hh_case *c, int64_t now);

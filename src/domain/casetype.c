@@ -5,9 +5,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/dktime.h"
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/model.h"
 #include "store/store.h"
+
+int64_t hh_ct_wait_ends(const struct hh_case_type_def *ct,
+			const struct hh_case *k, int64_t now, const char **label)
+{
+	int64_t best = 0;
+	if (label)
+		*label = NULL;
+	if (!ct || !k || !k->state || k->closed_at)
+		return 0;
+	for (int i = 0; i < ct->n_transitions; i++) {
+		const struct hh_ct_transition *t = &ct->transitions[i];
+		if (!t->after || strcmp(t->from, k->state))
+			continue;
+		int64_t opens, closes;
+		hh_ct_window(t, k->created_at, k->state_since, &opens, &closes);
+		if (opens > now && (!best || opens < best)) {
+			best = opens;
+			if (label)
+				*label = t->wait_label;
+		}
+	}
+	return best;
+}
 
 int hh_iso_duration(const char *s, int64_t *seconds)
 {
@@ -61,6 +86,232 @@ int hh_iso_duration(const char *s, int64_t *seconds)
 static const char *str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+/* A transition's timed wait: "after", "before" (periods), "since"
+ * ("state", the default, or "received"), "wait_label". */
+static enum hh_rc parse_wait(struct hh_ct_transition *t, json_t *v, size_t n,
+			     char *err, size_t errsz)
+{
+	t->after = str(v, "after");
+	t->before = str(v, "before");
+	t->wait_label = str(v, "wait_label");
+	const char *since = str(v, "since");
+	/* "before" must end after "after" whatever the month: checked from
+	 * dates where months differ most (a 31st, a short February, a leap
+	 * day, the first of a 31-day month) */
+	static const int refs[][3] = { { 2027, 1, 31 }, { 2027, 2, 28 },
+				       { 2027, 7, 1 }, { 2028, 2, 29 } };
+	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+		int64_t ref = hh_days_from_civil(refs[k][0], refs[k][1], refs[k][2]) * 86400;
+		int64_t open = ref, close = 0;
+		if ((json_object_get(v, "after") &&
+		     (!t->after || !hh_dk_add_period(ref, t->after, &open))) ||
+		    (json_object_get(v, "before") &&
+		     (!t->before || !hh_dk_add_period(ref, t->before, &close)))) {
+			snprintf(err, errsz,
+				 "transition %zu: after and before must be ISO "
+				 "8601 periods such as P3M or P14D", n);
+			return HH_ERR_INVALID;
+		}
+		if (t->before && close <= open) {
+			snprintf(err, errsz,
+				 "transition %zu: before must end after after, "
+				 "in every month", n);
+			return HH_ERR_INVALID;
+		}
+	}
+	if (json_object_get(v, "since") &&
+	    (!since || (strcmp(since, "state") && strcmp(since, "received")))) {
+		snprintf(err, errsz, "transition %zu: since must be state or received", n);
+		return HH_ERR_INVALID;
+	}
+	if (json_object_get(v, "wait_label") &&
+	    (!t->wait_label || !*t->wait_label || strlen(t->wait_label) > 100)) {
+		snprintf(err, errsz, "transition %zu: wait_label must be 1 to 100 characters", n);
+		return HH_ERR_INVALID;
+	}
+	t->since_received = since && !strcmp(since, "received");
+	return HH_OK;
+}
+
+void hh_ct_window(const struct hh_ct_transition *t, int64_t created_at,
+		  int64_t state_since, int64_t *opens, int64_t *closes)
+{
+	int64_t from = t->since_received ? created_at : state_since;
+	*opens = *closes = 0;
+	if (t->after && hh_dk_add_period(from, t->after, opens) && *opens == 0)
+		*opens = 1;
+	if (t->before && hh_dk_add_period(from, t->before, closes) && *closes == 0)
+		*closes = 1;
+}
+
+/* ---- parties (issue 16) ------------------------------------------------ */
+
+static int party_role_known(const char *role)
+{
+	static const char *const roles[] = { "spouse", "parent", "child",
+					     "representative" };
+	for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strcmp(roles[i], role))
+			return 1;
+	return 0;
+}
+
+/* "parties", "confirm_state", "declined_state": after the form and the
+ * states, which they name. */
+static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
+				char *err, size_t errsz)
+{
+	json_t *list = json_object_get(root, "parties");
+	json_t *cs = json_object_get(root, "confirm_state");
+	json_t *ds = json_object_get(root, "declined_state");
+	ct->confirm_state = json_string_value(cs);
+	ct->declined_state = json_string_value(ds);
+	if (list && (!json_is_array(list) || json_array_size(list) > HH_CT_PARTIES)) {
+		snprintf(err, errsz, "parties must be a list of at most %d", HH_CT_PARTIES);
+		return HH_ERR_INVALID;
+	}
+	static const char *const keys[] = { "role", "label", "cpr_field", "confirm",
+					     "within", "shared", "when" };
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		struct hh_ct_party *p = &ct->parties[ct->n_parties++];
+		if (!json_is_object(v)) {
+			snprintf(err, errsz, "party %zu must be an object", i + 1);
+			return HH_ERR_INVALID;
+		}
+		const char *key;
+		json_t *x;
+		json_object_foreach(v, key, x)
+		{
+			size_t k = 0;
+			while (k < sizeof(keys) / sizeof(keys[0]) && strcmp(keys[k], key))
+				k++;
+			if (k == sizeof(keys) / sizeof(keys[0])) {
+				snprintf(err, errsz, "party %zu: unknown field '%s'", i + 1, key);
+				return HH_ERR_INVALID;
+			}
+		}
+		p->role = str(v, "role");
+		p->label = str(v, "label");
+		p->cpr_field = str(v, "cpr_field");
+		p->within = str(v, "within");
+		json_t *confirm = json_object_get(v, "confirm");
+		if (!party_role_known(p->role)) {
+			snprintf(err, errsz, "party %zu: role must be spouse, parent, "
+				 "child or representative", i + 1);
+			return HH_ERR_INVALID;
+		}
+		for (int k = 0; k < ct->n_parties - 1; k++)
+			if (!strcmp(ct->parties[k].role, p->role) ||
+			    (p->cpr_field && !strcmp(ct->parties[k].cpr_field, p->cpr_field))) {
+				snprintf(err, errsz, "party %zu: role and cpr_field "
+					 "must differ from party %d's", i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
+		if (!p->label || !*p->label || strlen(p->label) > 100) {
+			snprintf(err, errsz, "party %zu: label must be 1 to 100 characters",
+				 i + 1);
+			return HH_ERR_INVALID;
+		}
+		const struct hh_form_field *f =
+			p->cpr_field ? hh_form_field(&ct->form_def, p->cpr_field) : NULL;
+		if (!f || f->type != HH_FIELD_CPR) {
+			snprintf(err, errsz, "party %zu: cpr_field must name a cpr "
+				 "field of the form", i + 1);
+			return HH_ERR_INVALID;
+		}
+		if (confirm && !json_is_boolean(confirm)) {
+			snprintf(err, errsz, "party %zu: confirm must be true or false", i + 1);
+			return HH_ERR_INVALID;
+		}
+		p->confirm = json_is_true(confirm);
+		if (p->confirm && !strcmp(p->role, "child")) {
+			snprintf(err, errsz, "party %zu: a child never confirms", i + 1);
+			return HH_ERR_INVALID;
+		}
+		int64_t end;
+		if (p->confirm != !!json_object_get(v, "within") ||
+		    (p->within && !hh_dk_add_period(86400 * 20000, p->within, &end))) {
+			snprintf(err, errsz, "party %zu: a party that confirms needs "
+				 "within, an ISO 8601 period such as P30D (and one "
+				 "that does not, none)", i + 1);
+			return HH_ERR_INVALID;
+		}
+		json_t *shared = json_object_get(v, "shared");
+		if (shared && !json_is_array(shared)) {
+			snprintf(err, errsz, "party %zu: shared must list form fields", i + 1);
+			return HH_ERR_INVALID;
+		}
+		size_t k;
+		json_t *name;
+		json_array_foreach(shared, k, name)
+		{
+			const char *n = json_string_value(name);
+			if (!n || !hh_form_field(&ct->form_def, n) ||
+			    p->n_shared >= HH_FORM_MAX_FIELDS) {
+				snprintf(err, errsz, "party %zu: shared field %zu is not a "
+					 "field of the form", i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
+			p->shared[p->n_shared++] = n;
+		}
+		char why[128];
+		if (hh_form_cond_parse(json_object_get(v, "when"), &ct->form_def,
+				       p->cpr_field, &p->when, why, sizeof(why)) != HH_OK) {
+			snprintf(err, errsz, "party %zu: when: %s", i + 1, why);
+			return HH_ERR_INVALID;
+		}
+	}
+	if (!hh_ct_needs_confirm(ct)) {
+		if (cs || ds) {
+			snprintf(err, errsz, "confirm_state and declined_state need a "
+				 "party that confirms");
+			return HH_ERR_INVALID;
+		}
+		return HH_OK;
+	}
+	const struct hh_ct_state *c = hh_ct_state(ct, ct->confirm_state);
+	const struct hh_ct_state *d = hh_ct_state(ct, ct->declined_state);
+	if (!c || !c->paused || c->final || !strcmp(c->key, ct->initial)) {
+		snprintf(err, errsz, "confirm_state must be a paused state other "
+			 "than initial (a party confirms)");
+		return HH_ERR_INVALID;
+	}
+	if (!d || !d->final) {
+		snprintf(err, errsz, "declined_state must be a final state (a party "
+			 "confirms)");
+		return HH_ERR_INVALID;
+	}
+	return HH_OK;
+}
+
+const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
+				      const char *role)
+{
+	for (int i = 0; role && i < ct->n_parties; i++)
+		if (!strcmp(ct->parties[i].role, role))
+			return &ct->parties[i];
+	return NULL;
+}
+
+int hh_ct_needs_confirm(const struct hh_case_type_def *ct)
+{
+	for (int i = 0; i < ct->n_parties; i++)
+		if (ct->parties[i].confirm)
+			return 1;
+	return 0;
+}
+
+int hh_ct_party_sees(const struct hh_ct_party *p, const char *field)
+{
+	for (int i = 0; p && field && i < p->n_shared; i++)
+		if (!strcmp(p->shared[i], field))
+			return 1;
+	return 0;
 }
 
 static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
@@ -259,6 +510,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		}
 		if (!t->label)
 			t->label = hh_ct_state(ct, t->to)->label;
+		if (parse_wait(t, v, i + 1, err, errsz) != HH_OK)
+			goto fail;
 	}
 	ct->form = json_object_get(root, "form");
 	ct->fields = json_object_get(ct->form, "fields");
@@ -274,6 +527,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 	if (parse_followups(ct, json_object_get(root, "followups"), err, errsz) != HH_OK)
 		goto fail;
 	if (parse_letters(ct, root, err, errsz) != HH_OK)
+		goto fail;
+	if (parse_parties(ct, root, err, errsz) != HH_OK)
 		goto fail;
 	return HH_OK;
 fail:
@@ -323,8 +578,11 @@ const struct hh_ct_transition *hh_ct_transition(const struct hh_case_type_def *c
 
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct)
 {
+	/* the state a case waits for its parties in is not one a request
+	 * to the citizen waits in (issue 16) */
 	for (int i = 0; i < ct->n_states; i++)
-		if (ct->states[i].paused)
+		if (ct->states[i].paused &&
+		    (!ct->confirm_state || strcmp(ct->states[i].key, ct->confirm_state)))
 			return &ct->states[i];
 	return NULL;
 }

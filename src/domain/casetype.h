@@ -16,6 +16,27 @@
 #define HH_CT_STATES 16
 #define HH_CT_TRANSITIONS 48
 #define HH_CT_FOLLOWUPS 8
+#define HH_CT_PARTIES 4
+
+/* A party to a case besides the applicant (issue 16, docs/parties.md):
+ * named by the applicant in the form's cpr field cpr_field. role is one
+ * of spouse, parent (the other parent), child, representative (power of
+ * attorney); label is what people read ("Ægtefælle"). A party that must
+ * confirm (confirm) has `within` (an ISO 8601 period, counted as a
+ * Danish calendar counts from the submission) to do so; a child never
+ * confirms. shared: the form fields this party sees of what the
+ * applicant wrote (every other field is the applicant's own). when: the
+ * answers under which the party is named (default: always). */
+struct hh_ct_party {
+	const char *role, *label, *cpr_field, *within;
+	int confirm;
+	const char *shared[HH_FORM_MAX_FIELDS];
+	int n_shared;
+	/* when the party is named at all: a condition on the form's
+	 * answers, as a field's "when" (no terms: always). A contested
+	 * divorce ("enige": "nej") names no spouse to confirm. */
+	struct hh_form_cond when;
+};
 
 struct hh_ct_state {
 	const char *key, *label;
@@ -25,6 +46,15 @@ struct hh_ct_state {
 struct hh_ct_transition {
 	const char *from, *to, *label;
 	unsigned roles; /* enum hh_role bits allowed */
+	/* A timed wait (issue 16, point 3), as data: the move may happen
+	 * only from `after` and only until `before` (ISO 8601 periods,
+	 * NULL: no such bound), counted as a Danish calendar counts
+	 * (hh_dk_add_period) from when the case entered `from`, or with
+	 * since_received from when the case came in. wait_label names the
+	 * wait for the citizen and the caseworker ("Refleksionsperioden
+	 * slutter"; NULL: a plain "Tidligst"). */
+	const char *after, *before, *wait_label;
+	int since_received;
 };
 
 /* When a case of this type reaches `state` and its own data meets `when`,
@@ -58,6 +88,14 @@ struct hh_case_type_def {
 	struct hh_form form_def; /* the form, typed (form_def.present: has one) */
 	struct hh_ct_followup followups[HH_CT_FOLLOWUPS];
 	int n_followups;
+	/* parties (issue 16): who besides the applicant is party to the
+	 * case; while one that must confirm has not, the case waits in
+	 * confirm_state (paused: the deadline does not run); a decline or
+	 * no answer in time closes it in declined_state (final). Both NULL
+	 * when no party confirms. */
+	struct hh_ct_party parties[HH_CT_PARTIES];
+	int n_parties;
+	const char *confirm_state, *declined_state;
 	/* letters (domain/letters.h): the kind of letter a move to a state
 	 * must be sent with ("letters": {"rejected": "refused", ...}), the
 	 * templates by kind ("letter_templates", merged in at import from
@@ -95,6 +133,25 @@ const char *hh_ct_letter_kind(const struct hh_case_type_def *ct,
 /* Is kind one of the letter kinds (granted, refused, partly_granted,
  * request, hearing, closing)? */
 int hh_letter_kind_known(const char *kind);
+/* The window in which transition t may move case (created, state_since):
+ * *opens is 0 or the first instant it may, *closes 0 or the last. */
+void hh_ct_window(const struct hh_ct_transition *t, int64_t created_at,
+		  int64_t state_since, int64_t *opens, int64_t *closes);
+struct hh_case;
+/* When the timed wait case k stands in at now ends: the first instant
+ * after now at which one of the transitions out of its state opens (an
+ * "after"), 0 when none is still to come; *label (may be NULL) gets that
+ * transition's wait_label (NULL: none given). */
+int64_t hh_ct_wait_ends(const struct hh_case_type_def *ct,
+			const struct hh_case *k, int64_t now, const char **label);
+/* The party of role `role`, or NULL. */
+const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
+				      const char *role);
+/* Does any party of ct have to confirm? */
+int hh_ct_needs_confirm(const struct hh_case_type_def *ct);
+/* Is field one that party p sees (a shared field)? */
+int hh_ct_party_sees(const struct hh_ct_party *p, const char *field);
+
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);
 

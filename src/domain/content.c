@@ -1,6 +1,7 @@
 /* content.c - the content folder: parse, validate, import in batches,
  * export in canonical form. */
 #include "domain/content.h"
+#include "domain/casesystems.h"
 #include "domain/letters.h"
 
 #include <ctype.h>
@@ -808,6 +809,18 @@ static enum hh_rc post_tx(struct hh_tx *tx, void *arg)
 	return tx->store->citizen_post_set(tx, &z);
 }
 
+/* p-parties: name and address protection ("address_protected"). */
+struct protect_ctx {
+	int64_t id;
+	int on;
+};
+
+static enum hh_rc protect_tx(struct hh_tx *tx, void *arg)
+{
+	struct protect_ctx *p = arg;
+	return tx->store->citizen_protected_set(tx, p->id, p->on);
+}
+
 static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 				  FILE *errs, struct hh_import_stats *stats)
 {
@@ -843,6 +856,15 @@ static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 		/* delivery: the postal address and the exemption from Digital
 		 * Post ("dp_exempt_since": YYYY-MM-DD, "dp_exempt_reason") */
 		struct post_ctx pc = { 0 };
+		/* p-parties: name and address protection */
+		json_t *prot = json_object_get(c, "address_protected");
+		if (prot && !json_is_boolean(prot)) {
+			fprintf(errs, "%s:1: citizen %zu: address_protected must be "
+				      "true or false\n", path, i + 1);
+			result = HH_ERR_INVALID;
+			hh_arena_clear(&a);
+			continue;
+		}
 		if (!post_from_json(c, &pc)) {
 			fprintf(errs, "%s:1: citizen %zu: address, postcode (4 "
 				      "digits) and city go together, and "
@@ -860,6 +882,10 @@ static enum hh_rc import_citizens(struct hh_store *st, const char *dir,
 		if (rc == HH_OK && pc.given) {
 			pc.id = login.citizen.id;
 			rc = hh_store_run_tx(st, 1, post_tx, &pc);
+		}
+		if (rc == HH_OK) {
+			struct protect_ctx pr = { login.citizen.id, json_is_true(prot) };
+			rc = hh_store_run_tx(st, 1, protect_tx, &pr);
 		}
 		hh_arena_clear(&a);
 		if (rc != HH_OK) {
@@ -924,6 +950,17 @@ static enum hh_rc import_life_events(struct hh_store *st, const char *dir,
 		    (fus && !json_is_array(fus))) {
 			fprintf(errs, "%s:1: questions, steps and followups must be "
 				      "lists\n", path);
+			result = HH_ERR_INVALID;
+			json_decref(j);
+			continue;
+		}
+		/* x-decl: a step done by another authority's own case */
+		const char *xproblem = NULL;
+		json_array_foreach(steps, i, s) if (json_object_get(s, "external") &&
+						    !xproblem)
+			xproblem = hh_cs_step_problem(json_object_get(s, "external"));
+		if (xproblem) {
+			fprintf(errs, "%s:1: %s\n", path, xproblem);
 			result = HH_ERR_INVALID;
 			json_decref(j);
 			continue;
@@ -1056,6 +1093,13 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 	if (progress)
 		progress(progress_ctx, (int)n_refs, (int)n_refs);
 	rc = import_case_types(st, dir, errs, stats);
+	if (rc == HH_ERR_INVALID)
+		result = rc;
+	else if (rc != HH_OK)
+		goto fail;
+	/* x-decl: the case systems organisations declare; their follow-ups
+	 * name case types, so after those (casesystems.h) */
+	rc = hh_case_systems_import(st, dir, errs, &stats->case_systems);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)

@@ -21,6 +21,7 @@ struct hh_import_stats {
 	int counter_services; /* appointments (counter-services.json) */
 	int figures; /* the service figures' content (figures.json): 0/1 */
 	int topics; /* s-self: topics named (topics.json) */
+	int case_systems; /* x-decl: case-systems.json's systems */
 	int articles_created, articles_updated, articles_unchanged;
 	int files_failed; /* files reported and skipped */
 };

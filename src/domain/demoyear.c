@@ -14,6 +14,7 @@
  * Rates and shares are in the tables below; docs/demo-year.md explains
  * them. */
 #include "domain/demoyear.h"
+#include "domain/parties.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -1547,6 +1548,23 @@ static int64_t case_add(struct gen *g, int64_t id, int64_t citizen, int org,
 	return k;
 }
 
+/* p-parties: the CPR number of citizen id, opened (into a). */
+struct spouse_cpr {
+	struct hh_arena *a;
+	int64_t id;
+	const char *cpr;
+};
+
+static enum hh_rc spouse_cpr_tx(struct hh_tx *tx, void *p)
+{
+	struct spouse_cpr *s = p;
+	struct hh_citizen z;
+	enum hh_rc rc = tx->store->citizen_get(tx, s->a, s->id, &z);
+	if (rc == HH_OK)
+		s->cpr = z.cpr;
+	return rc;
+}
+
 /* A citizen's form, sent by the citizen (agent NULL) or filled in with
  * them at the desk (agent). *case_id gets the case. */
 static enum hh_rc submit_case(struct gen *g, int org, int64_t citizen,
@@ -1555,6 +1573,19 @@ static enum hh_rc submit_case(struct gen *g, int org, int64_t citizen,
 	struct org *home = &g->orgs[g->cits[citizen].org];
 	int ct = pick_ct(g);
 	json_t *values = form_values(g, ct, &munis[home->muni]);
+	/* p-parties: a spouse is another citizen of the register */
+	int64_t spouse = -1;
+	if ((ct == CT_SEPARATION || ct == CT_SKILSMISSE) && g->n_cits > 1) {
+		spouse = (citizen + 1 + (int64_t)rnd(&g->r, (uint32_t)(g->n_cits - 1))) %
+			 g->n_cits;
+		struct spouse_cpr sc = { &g->tmp, g->cits[spouse].id, NULL };
+		enum hh_rc src = hh_store_run_tx(g->st, 0, spouse_cpr_tx, &sc);
+		if (src != HH_OK || !sc.cpr) {
+			json_decref(values);
+			return src != HH_OK ? src : HH_ERR_INTERNAL;
+		}
+		json_object_set_new(values, "aegtefaelle_cpr", json_string(sc.cpr));
+	}
 	struct hh_form_result res = { 0 };
 	struct hh_case out;
 	int replayed = 0;
@@ -1572,6 +1603,17 @@ static enum hh_rc submit_case(struct gen *g, int org, int64_t citizen,
 					     .values = values, .public_only = 1 };
 		rc = hh_case_submit_as(g->st, &g->tmp, &who, &sub, &res, &out,
 				       &replayed, &fault);
+	}
+	/* p-parties (issue 16): the spouse named in a separation or divorce
+	 * confirms with their own sign-in a little later, as most do */
+	if (rc == HH_OK && spouse >= 0) {
+		hh_clock_set_us(hh_now_us() + (int64_t)(600 + rnd(&g->r, 6 * 3600)) * 1000000);
+		struct hh_actor them = citizen_actor(g, spouse);
+		struct hh_case after;
+		enum hh_party_fault pf;
+		enum hh_rc arc = hh_party_answer(g->st, &g->tmp, &them, out.id, 1, &after, &pf);
+		if (arc != HH_OK && arc != HH_ERR_NOT_FOUND) /* not invited: no party */
+			rc = arc;
 	}
 	if (rc != HH_OK) {
 		const char *why = res.n_errors ? hh_arena_printf(&g->tmp, "%s: %s",

@@ -10,6 +10,9 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/cases.h"
+#include "domain/casesystems.h"
+#include "domain/casetools.h"
 #include "domain/cpr.h"
 #include "domain/vault.h"
 
@@ -93,7 +96,24 @@ json_t *hh_external_json(const struct hh_external_case *k, int with_cpr)
 	json_object_set_new(j, "received_at", time_json(k->received_at));
 	if (with_cpr && k->cpr)
 		json_object_set_new(j, "cpr", json_string(k->cpr));
+	/* x-decl: null on a case stored before its system was declared */
+	json_object_set_new(j, "case_type",
+			    k->case_type ? json_string(k->case_type) : json_null());
+	json_object_set_new(j, "stage",
+			    k->stage ? json_string(k->stage) : json_null());
+	json_t *facts = NULL;
+	if (k->facts) {
+		json_error_t e;
+		facts = json_loads(k->facts, 0, &e);
+	}
+	json_object_set_new(j, "facts", facts ? facts : json_object());
 	return j;
+}
+
+const char *hh_external_stage_label(const struct hh_external_case *k)
+{
+	enum hh_cs_stage s = hh_cs_stage_parse(k->stage);
+	return s ? hh_cs_stage_label(s) : NULL;
 }
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -107,6 +127,7 @@ struct ext_ctx {
 	struct hh_external_case *out;
 	struct hh_external_result *res;
 	const struct hh_vault *v;
+	json_t *facts;               /* the report's (borrowed), or NULL */
 };
 
 static int same_str(const char *x, const char *y)
@@ -125,7 +146,9 @@ static int same_content(const struct ext_ctx *c,
 	       s->deadline_at == n->deadline_at &&
 	       same_str(s->self_service_url, n->self_service_url) &&
 	       s->sent_created_at == n->sent_created_at &&
-	       s->sent_updated_at == n->sent_updated_at;
+	       s->sent_updated_at == n->sent_updated_at &&
+	       same_str(s->case_type, n->case_type) &&
+	       same_str(s->facts, n->facts);
 }
 
 /* What an event tells of a case: no CPR number, no text (personal data
@@ -149,13 +172,172 @@ static const char *event_json(struct hh_arena *a,
 	return out;
 }
 
+/* Does the report fit what the organisation declared for the system?
+ * Sets c->in.stage; *t the report's case type. INVALID with the fault
+ * set when not. */
+static enum hh_rc declared(struct hh_tx *tx, struct ext_ctx *c,
+			   struct hh_cs_def *def,
+			   const struct hh_cs_case_type **t)
+{
+	struct hh_external_result *res = c->res;
+	enum hh_rc rc = hh_cs_load_tx(tx, c->a, c->who->org_id, c->system, def);
+	if (rc == HH_ERR_NOT_FOUND) {
+		res->fault = HH_EXTERNAL_UNKNOWN_SYSTEM;
+		res->field = "system";
+		return HH_ERR_INVALID;
+	}
+	if (rc != HH_OK)
+		return rc;
+	*t = hh_cs_case_type(def, c->in.case_type);
+	if (!*t) {
+		res->fault = HH_EXTERNAL_UNKNOWN_CASE_TYPE;
+		res->field = "case_type";
+		return HH_ERR_INVALID;
+	}
+	const struct hh_cs_state *s = hh_cs_state(def, c->in.state);
+	if (!s) {
+		res->fault = HH_EXTERNAL_UNDECLARED_STATE;
+		res->field = "state";
+		return HH_ERR_INVALID;
+	}
+	c->in.stage = hh_cs_stage_code(s->stage);
+	int unknown = 0;
+	if (!hh_cs_facts_ok(c->a, *t, c->facts, &res->field, &unknown)) {
+		if (unknown) {
+			res->fault = HH_EXTERNAL_UNKNOWN_FACT;
+		} else {
+			res->fault = HH_EXTERNAL_BAD_FIELD;
+			res->detail = "not of the type the case type declares "
+				      "for this fact";
+		}
+		return HH_ERR_INVALID;
+	}
+	return HH_OK;
+}
+
+/* The follow-up's origin: the external case as the rule saw it, and the
+ * facts its condition read (the page's "Opfølgning på en anden sag",
+ * casetools.h HH_CASE_ORIGIN_KEY). New reference. */
+static json_t *origin_json(const struct ext_ctx *c,
+			   const struct hh_cs_case_type *t,
+			   const struct hh_ct_followup *fu, const char *org_name)
+{
+	char when[21];
+	hh_time_iso(hh_now_us() / 1000000, when);
+	json_t *values = json_object();
+	for (int i = 0; i < fu->when.n_terms; i++) {
+		json_t *v = json_object_get(c->facts, fu->when.terms[i].field);
+		if (v)
+			json_object_set(values, fu->when.terms[i].field, v);
+	}
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:o}",
+			 "system", c->system, "external_id", c->external_id,
+			 "journal_no", c->external_id, "organisation_name",
+			 org_name, "case_type_name", t->name, "decision",
+			 c->in.state, "decision_label", c->in.state,
+			 "decided_at", when, "values", values);
+}
+
+/* The helhed citizen with the report's CPR number (under any hash key
+ * the vault knows), or 0. */
+static enum hh_rc citizen_of(struct hh_tx *tx, struct ext_ctx *c,
+			     int64_t *citizen_id)
+{
+	*citizen_id = 0;
+	unsigned char hash[32];
+	for (int i = 0; i < HH_VAULT_KEYS_MAX &&
+			hh_vault_cpr_hash(c->v, i, c->cpr, hash) == HH_OK;
+	     i++) {
+		struct hh_citizen z;
+		enum hh_rc rc = tx->store->citizen_get_by_cpr_hash(tx, c->a,
+								   hash, &z);
+		if (rc == HH_OK) {
+			*citizen_id = z.id;
+			return HH_OK;
+		}
+		if (rc != HH_ERR_NOT_FOUND)
+			return rc;
+	}
+	return HH_OK;
+}
+
+/* The case type's follow-up rules for the state the case came into (see
+ * external.h), in the report's transaction. */
+static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
+			    const struct hh_cs_case_type *t, const char *org_name,
+			    const char *label)
+{
+	struct hh_external_result *res = c->res;
+	int64_t citizen_id = -1; /* not looked up yet */
+	for (int i = 0; i < t->n_followups; i++) {
+		const struct hh_ct_followup *fu = &t->followups[i];
+		if (strcmp(fu->state, c->in.state) ||
+		    !hh_form_cond_holds(&fu->when, c->facts))
+			continue;
+		enum hh_rc rc = HH_OK;
+		if (citizen_id < 0)
+			rc = citizen_of(tx, c, &citizen_id);
+		if (rc != HH_OK)
+			return rc;
+		if (!res->followups)
+			res->followups = hh_arena_calloc(
+				c->a, HH_CT_FOLLOWUPS * sizeof(*res->followups));
+		struct hh_external_followup *out = &res->followups[res->n_followups++];
+		out->case_type = fu->case_type;
+		struct hh_case f = { 0 };
+		if (citizen_id) {
+			json_t *origin = origin_json(c, t, fu, org_name);
+			rc = hh_case_followup_start(tx, c->a, label, citizen_id, 0, 0,
+						    fu->case_type, fu->organisation,
+						    origin, "after_external",
+						    hh_arena_printf(c->a, "%s/%s",
+								    c->system,
+								    c->external_id),
+						    &f);
+			json_decref(origin);
+		}
+		if (!citizen_id || rc == HH_ERR_INVALID) {
+			/* helhed knows no municipality for the citizen (not
+			 * a citizen of helhed, or one without): the report
+			 * stands, the answer says so */
+			out->reason = "no-municipality";
+			continue;
+		}
+		if (rc == HH_ERR_NOT_FOUND) {
+			/* declared when the case type existed (checked),
+			 * since removed: the report stands */
+			hh_log_bug("case system %s: follow-up %s is not a case "
+				   "type", c->system, fu->case_type);
+			out->reason = "unknown-case-type";
+			continue;
+		}
+		if (rc != HH_OK)
+			return rc;
+		out->case_id = f.public_id;
+		struct hh_org o;
+		rc = tx->store->org_get(tx, c->a, f.org_id, &o);
+		if (rc != HH_OK)
+			return rc;
+		out->organisation = o.code;
+	}
+	return HH_OK;
+}
+
 static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 {
 	struct ext_ctx *c = p;
 	struct hh_store *st = tx->store;
 	struct hh_external_case old;
-	enum hh_rc rc = st->external_case_get(tx, c->a, c->who->org_id,
-					      c->system, c->external_id, &old);
+	/* a retried transaction starts again */
+	c->res->followups = NULL;
+	c->res->n_followups = 0;
+	struct hh_cs_def def;
+	const struct hh_cs_case_type *t = NULL;
+	enum hh_rc rc = declared(tx, c, &def, &t);
+	if (rc != HH_OK)
+		return rc;
+	rc = st->external_case_get(tx, c->a, c->who->org_id, c->system,
+				   c->external_id, &old);
 	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
 		return rc;
 	int exists = rc == HH_OK;
@@ -209,14 +391,18 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 	if (exists) {
 		c->out->org_code = old.org_code;
 		c->out->org_name = old.org_name;
-		return HH_OK;
-	}
-	struct hh_org o;
-	rc = st->org_get(tx, c->a, c->who->org_id, &o);
-	if (rc == HH_OK) {
+	} else {
+		struct hh_org o;
+		rc = st->org_get(tx, c->a, c->who->org_id, &o);
+		if (rc != HH_OK)
+			return rc;
 		c->out->org_code = o.code;
 		c->out->org_name = o.name;
 	}
+	/* the rules run when the case comes into a state, not on every
+	 * version in it: a later version in the same state starts nothing */
+	if (t->n_followups && (!exists || strcmp(old.state, k.state)))
+		rc = followups(tx, c, t, c->out->org_name, c->who->label);
 	return rc;
 }
 
@@ -298,6 +484,20 @@ static enum hh_rc check(struct ext_ctx *c, const struct hh_external_report *in)
 	n->citizen_text = in->text;
 	n->self_service_url = in->self_service_url;
 	n->version = in->version;
+	if (!in->case_type || !hh_external_system_ok(in->case_type))
+		return bad(res, "case_type", "a case type's key: 1 to 40 of "
+					     "a-z, 0-9 and -");
+	n->case_type = in->case_type;
+	if (in->facts && !json_is_object(in->facts))
+		return bad(res, "facts", "an object of the case type's facts");
+	/* kept as canonical JSON: a repeat with the keys in another order
+	 * is the same content; {} is no facts */
+	c->facts = json_object_size(in->facts) ? in->facts : NULL;
+	if (c->facts) {
+		char *f = json_dumps(c->facts, JSON_COMPACT | JSON_SORT_KEYS);
+		n->facts = hh_arena_strdup(c->a, f);
+		free(f);
+	}
 	return HH_OK;
 }
 

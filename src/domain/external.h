@@ -23,6 +23,18 @@
  * Every CREATED or UPDATED writes one event (entity "external_case",
  * action "report" or "update", no CPR number in it), for webhooks later.
  *
+ * x-decl: the organisation must have declared the system, and the
+ * report's case type, state and facts must be ones the declaration names
+ * (domain/casesystems.h); else INVALID and nothing is written. Checked
+ * in the report's transaction, against the declaration as it is then.
+ * A CREATED or UPDATED report that brings the case into a state (new,
+ * or another state than stored) runs the case type's follow-up rules
+ * for that state on the report's facts: each rule that holds starts its
+ * helhed case for the citizen (found by CPR number among helhed's
+ * citizens; at "municipality": the citizen's) in the same transaction,
+ * and res->followups says what was started and what was not. A repeat,
+ * or a later version in the same state, starts nothing.
+ *
  * The citizen is given by CPR number, checked as everywhere in helhed
  * (domain/cpr.h: date and century; modulus 11 is not required). It is
  * kept sealed and found by its keyed hash (domain/vault.h), so the store
@@ -57,6 +69,10 @@ struct hh_external_report {
 	int64_t version;              /* required, >= 1 */
 	const char *created_at;       /* optional: the sender's */
 	const char *updated_at;       /* optional: the sender's */
+	const char *case_type;        /* required: a case type the system
+					 declares (domain/casesystems.h) */
+	json_t *facts;                /* optional object (borrowed): the
+					 facts the case type declares */
 };
 
 enum hh_external_outcome {
@@ -72,6 +88,26 @@ enum hh_external_fault {
 	HH_EXTERNAL_BAD_CPR,     /* INVALID: not a CPR number */
 	HH_EXTERNAL_STALE,       /* CONFLICT: older than stored */
 	HH_EXTERNAL_DIFFERENT,   /* CONFLICT: same version, other content */
+	/* x-decl: what the organisation declared (domain/casesystems.h);
+	 * INVALID, nothing written */
+	HH_EXTERNAL_UNKNOWN_SYSTEM,    /* the organisation has not declared
+					  the system */
+	HH_EXTERNAL_UNKNOWN_CASE_TYPE, /* the system declares no such case
+					  type */
+	HH_EXTERNAL_UNDECLARED_STATE,  /* nor such a state */
+	HH_EXTERNAL_UNKNOWN_FACT,      /* nor such a fact of the case type
+					  (*field "facts.x") */
+};
+
+/* A follow-up rule of the report's case type that the report met
+ * (x-decl): started (case_id the new case's public id, organisation
+ * where), or not, and why (reason "no-municipality": helhed knows no
+ * municipality for the citizen). Strings in the report's arena. */
+struct hh_external_followup {
+	const char *case_type;    /* helhed's case type's code */
+	const char *organisation; /* its organisation's code; NULL: none */
+	const char *case_id;      /* NULL: not started */
+	const char *reason;       /* not started: why */
 };
 
 struct hh_external_result {
@@ -80,6 +116,9 @@ struct hh_external_result {
 	const char *field;       /* BAD_FIELD: which ("system", "deadline") */
 	const char *detail;      /* BAD_FIELD: why, in English (static) */
 	int64_t stored_version;  /* STALE, DIFFERENT: the stored one */
+	/* the follow-ups the report met, in the report's transaction */
+	struct hh_external_followup *followups;
+	int n_followups;
 };
 
 /* Reports case (system, external_id) of who's organisation (see the top
@@ -118,6 +157,10 @@ enum hh_rc hh_external_of_citizen(struct hh_tx *tx, struct hh_arena *a,
  * updated_at, received_at (times ISO 8601, null when not given), and
  * with with_cpr the citizen's CPR number (the sender's own read). */
 json_t *hh_external_json(const struct hh_external_case *k, int with_cpr);
+
+/* The Danish label of a stored case's stage ("Afgjort"), or NULL when
+ * the row has none (stored before its system was declared). */
+const char *hh_external_stage_label(const struct hh_external_case *k);
 
 /* 1 when s is a system name ([a-z0-9-]{1,40}), an id, an https URL. */
 int hh_external_system_ok(const char *s);

@@ -90,6 +90,9 @@ static enum hh_rc event(struct hh_tx *tx, const char *actor,
 			      .entity = "inquiry", .entity_id = q->id,
 			      .action = action, .before = before,
 			      .after = after };
+	/* x-hooks2: a transfer's receiver's webhooks are told of it */
+	if (q->outcome && !strcmp(q->outcome, "transferred"))
+		e.also_org_id = q->transfer_org_id;
 	enum hh_rc rc = tx->store->event_append(tx, &e);
 	free(before);
 	free(after);

@@ -128,6 +128,9 @@ struct hh_event {
 	const char *action; /* "create", "update", "archive", ... */
 	const char *before; /* JSON or NULL */
 	const char *after;  /* JSON or NULL */
+	/* x-hooks2: an organisation the event also concerns (an inquiry
+	 * transferred to it), for the webhook outbox only; not stored */
+	int64_t also_org_id;
 };
 
 struct hh_life_event {
@@ -210,6 +213,9 @@ struct hh_case {
 	int64_t created_at, updated_at, deadline_at;
 	int64_t paused_since;       /* 0: not paused */
 	int64_t closed_at;          /* 0: open */
+	/* when the case entered its state (its timed waits count from it,
+	 * domain/casetype.h); on insert 0 means created_at */
+	int64_t state_since;
 	const char *public_id;      /* Open311's id: 24 hex digits, random
 				       (not guessable); NULL on insert: the
 				       store makes one */
@@ -225,6 +231,26 @@ struct hh_case {
 	 * (filled on reads). */
 	const char *assigned_team;
 	const char *assigned_team_name;
+};
+
+/* A party to a case besides the applicant (issue 16, domain/parties.h,
+ * 0041_case_parties.sql): the position of its declaration in the case
+ * type's "parties", its role, the citizen it is (0: not known to
+ * helhed), its CPR number at rest as citizens keep theirs (domain/vault.h:
+ * sealed, with a keyed hash; NULL without a key file) and where it
+ * stands: "named" (never confirms), "invited", "confirmed", "declined",
+ * "expired". */
+struct hh_case_party {
+	int64_t id, case_id;
+	int position, confirm;
+	const char *role;
+	int64_t citizen_id;
+	const char *cpr, *cpr_key;
+	const unsigned char *cpr_hash;
+	const char *cpr_hash_key;
+	const char *status;
+	int64_t invited_at, expires_at, answered_at; /* 0: none */
+	int64_t version;
 };
 
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
@@ -606,6 +632,23 @@ struct hh_external_case {
 	int64_t version;            /* the sender's */
 	int64_t sent_created_at, sent_updated_at; /* the sender's; 0: none */
 	int64_t received_at;        /* when helhed stored this version */
+	/* x-decl (0038): NULL on rows stored before systems were declared */
+	const char *case_type;      /* a key of the system's declaration */
+	const char *stage;          /* the state's stage when stored
+				       (domain/casesystems.h) */
+	const char *facts;          /* JSON object; NULL: none sent */
+};
+
+/* A case system an organisation declared (x-decl, 0038_case_systems.sql,
+ * domain/casesystems.h): definition is the declaration's JSON. */
+struct hh_case_system {
+	int64_t id;
+	int64_t org_id;
+	const char *org_code;       /* filled on reads */
+	const char *system;
+	const char *label;          /* Danish */
+	const char *definition;     /* JSON: states, case_types */
+	int64_t updated_at;         /* epoch seconds */
 };
 
 #endif

@@ -81,6 +81,9 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = hh_external_of_citizen(tx, x->a, x->citizen_id, &o->external,
 					    &o->n_external);
+	if (rc == HH_OK)
+		rc = hh_invitations_tx(tx, x->a, x->citizen_id, hh_now_us() / 1000000,
+				       &o->invitations, &o->n_invitations);
 	for (int i = 0; rc == HH_OK && i < o->n_cases; i++) {
 		struct hh_overview_case *c = &o->cases[i];
 		c->def = hh_ct_cache_get(tx, x->a, &x->cts, c->c.case_type_id);
@@ -111,6 +114,11 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 	enum hh_rc rc = hh_access(who, HH_RES_OVERVIEW, HH_ACT_READ, NULL);
 	if (rc == HH_OK)
 		rc = hh_access(who, HH_RES_OVERVIEW, HH_ACT_READ, &mine);
+	if (rc != HH_OK)
+		return rc;
+	/* invitations that ran out close their cases before the read
+	 * (domain/parties.h) */
+	rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
 	if (rc != HH_OK)
 		return rc;
 	out->plans = hh_arena_calloc(a, HH_OVERVIEW_PLANS * sizeof(*out->plans));

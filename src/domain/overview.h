@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "domain/actor.h"
 #include "domain/casetype.h"
+#include "domain/parties.h"
 #include "store/store.h"
 
 #define HH_OVERVIEW_PLANS 64  /* the newest plans shown */
@@ -39,6 +40,10 @@ struct hh_overview {
 	 * systems (domain/external.h), newest first, without CPR number */
 	struct hh_external_case *external;
 	int n_external;
+	/* p-parties (issue 16): the cases of others the citizen is a party
+	 * to (a spouse's divorce), newest first, as that party sees them */
+	struct hh_invitation *invitations;
+	int n_invitations;
 };
 
 /* The citizen's plans and cases; with_views also each plan's steps and

@@ -7,6 +7,8 @@
 #include "domain/access.h"
 #include "domain/articles.h"
 #include "domain/cases.h"
+#include "domain/casesystems.h"
+#include "domain/external.h"
 
 int hh_plan_when_matches(json_t *when, json_t *answers)
 {
@@ -215,6 +217,57 @@ static enum hh_step_state state_of(json_t *cases, const char *step, json_t *defs
 	return best;
 }
 
+/* 1 when string s is one of list's strings */
+static int listed(json_t *list, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) if (s && json_is_string(v) &&
+					   !strcmp(json_string_value(v), s))
+		return 1;
+	return 0;
+}
+
+/* A step's "external" ({"organisation", "case_type", "done_in": [states],
+ * "done_stages": [stages]}; docs/content-format.md): the newest of the
+ * citizen's external cases (ext, newest first) of that organisation and
+ * case type decides. Done in one of the states or stages named; awaiting
+ * the citizen in a state of that stage; in progress in any other; not
+ * started without one. */
+static enum hh_step_state external_state(json_t *spec,
+					 const struct hh_external_case *ext,
+					 int n_ext)
+{
+	const char *org = json_string_value(json_object_get(spec, "organisation"));
+	const char *type = json_string_value(json_object_get(spec, "case_type"));
+	for (int i = 0; org && type && i < n_ext; i++) {
+		const struct hh_external_case *k = &ext[i];
+		if (!k->org_code || strcmp(k->org_code, org) || !k->case_type ||
+		    strcmp(k->case_type, type))
+			continue;
+		if (listed(json_object_get(spec, "done_in"), k->state) ||
+		    listed(json_object_get(spec, "done_stages"), k->stage))
+			return HH_STEP_DONE;
+		if (hh_cs_stage_parse(k->stage) == HH_CS_AWAITING_CITIZEN)
+			return HH_STEP_AWAITING_CITIZEN;
+		return HH_STEP_IN_PROGRESS;
+	}
+	return HH_STEP_NOT_STARTED;
+}
+
+/* How far a step is, to pick the further of its helhed case and its
+ * external one. */
+static int step_rank(enum hh_step_state s)
+{
+	switch (s) {
+	case HH_STEP_DONE: return 3;
+	case HH_STEP_IN_PROGRESS:
+	case HH_STEP_AWAITING_CITIZEN: return 2;
+	case HH_STEP_SUBMITTED: return 1;
+	default: return 0;
+	}
+}
+
 static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 {
 	struct view_ctx *v = p;
@@ -249,13 +302,37 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 	json_t *steps = hh_plan_steps(def, answers), *out_steps = json_array();
 	size_t i;
 	json_t *s;
+	/* x-decl: the citizen's cases at other authorities' own systems,
+	 * read once when a step names one */
+	struct hh_external_case *ext = NULL;
+	int n_ext = -1;
 	json_array_foreach(steps, i, s)
 	{
 		json_t *copy = json_deep_copy(s);
 		const char *key = json_string_value(json_object_get(s, "key"));
+		json_t *xspec = json_object_get(s, "external");
 		enum hh_step_state st = json_object_get(s, "case_type")
 						? state_of(cases, key ? key : "", NULL)
+					: xspec ? HH_STEP_NOT_STARTED
 						: HH_STEP_INFO;
+		if (xspec && n_ext < 0) {
+			rc = hh_external_of_citizen(tx, v->a, plan.citizen_id,
+						    &ext, &n_ext);
+			if (rc != HH_OK) {
+				json_decref(copy);
+				json_decref(out_steps);
+				json_decref(steps);
+				json_decref(def);
+				json_decref(answers);
+				json_decref(cases);
+				return rc;
+			}
+		}
+		if (xspec) {
+			enum hh_step_state x = external_state(xspec, ext, n_ext);
+			if (step_rank(x) > step_rank(st))
+				st = x;
+		}
 		json_object_set_new(copy, "state", json_string(hh_step_state_name(st)));
 		json_object_set_new(copy, "state_label", json_string(hh_step_state_da(st)));
 		json_array_append_new(out_steps, copy);

@@ -130,6 +130,7 @@ struct hh_vault_progress {
 	int64_t citizens, cases; /* rows sealed anew */
 	int64_t external;        /* x-ext: external cases sealed anew */
 	int64_t webhooks;        /* hooks-rotate: webhook secrets sealed anew */
+	int64_t parties;         /* p-parties: the parties' CPR numbers */
 	int batches;
 	int done;                /* 1: no row is left under another key */
 };

@@ -329,6 +329,7 @@ struct batch {
 	struct hh_case *cases;
 	struct hh_external_case *ext; /* x-ext: external cases */
 	struct hh_webhook_sub *hooks; /* hooks-rotate: webhook secrets */
+	struct hh_case_party *parties; /* p-parties: the parties' CPR numbers */
 };
 
 static enum hh_rc collect_citizen(void *p, const struct hh_citizen *c)
@@ -386,9 +387,54 @@ static enum hh_rc webhooks_tx(struct hh_tx *tx, void *p)
 			return HH_ERR_INTERNAL;
 		}
 		rc = hh_vault_seal(b->v, &b->a, clear, &sealed);
+		/* x-hooks2: the secret a rotation replaced, while it signs */
+		const char *prev = s->previous_secret, *prev_sealed = NULL;
+		if (rc == HH_OK && prev && hh_vault_is_sealed(prev))
+			rc = hh_vault_open(b->v, &b->a, prev, &prev);
+		if (rc == HH_OK && prev)
+			rc = hh_vault_seal(b->v, &b->a, prev, &prev_sealed);
 		if (rc == HH_OK)
-			rc = st->webhook_seal_set(tx, s->id, sealed);
+			rc = st->webhook_seal_set(tx, s->id, sealed, prev_sealed);
 		b->last = s->id;
+	}
+	return rc;
+}
+
+static enum hh_rc collect_party(void *p, const struct hh_case_party *c)
+{
+	struct batch *b = p;
+	b->parties[b->n++] = *c;
+	return HH_OK;
+}
+
+/* p-parties (issue 16): a party's CPR number, as a citizen's. */
+static enum hh_rc parties_tx(struct hh_tx *tx, void *p)
+{
+	struct batch *b = p;
+	struct hh_store *st = tx->store;
+	b->n = 0;
+	b->last = b->after;
+	enum hh_rc rc = st->case_party_seal_scan(tx, &b->a, b->after,
+						 hh_vault_seal_id(b->v),
+						 hh_vault_hash_id(b->v), b->limit,
+						 collect_party, b);
+	for (int i = 0; rc == HH_OK && i < b->n; i++) {
+		struct hh_case_party *c = &b->parties[i];
+		const char *clear = c->cpr;
+		if (c->cpr_key)
+			rc = hh_vault_open(b->v, &b->a, c->cpr, &clear);
+		if (rc != HH_OK)
+			return cannot_open(rc, "case party", c->id);
+		unsigned char *hash = hh_arena_alloc(&b->a, 32);
+		rc = hh_vault_seal(b->v, &b->a, clear, &c->cpr);
+		if (rc == HH_OK)
+			rc = hh_vault_cpr_hash(b->v, 0, clear, hash);
+		c->cpr_key = hh_vault_seal_id(b->v);
+		c->cpr_hash = hash;
+		c->cpr_hash_key = hh_vault_hash_id(b->v);
+		if (rc == HH_OK)
+			rc = st->case_party_seal_set(tx, c);
+		b->last = c->id;
 	}
 	return rc;
 }
@@ -491,10 +537,10 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 	struct batch b = { .v = v, .limit = batch };
 	enum hh_rc rc = HH_OK;
 	static hh_tx_fn const tables[] = { citizens_tx, cases_tx, external_tx,
-					   webhooks_tx };
+					   webhooks_tx, parties_tx };
 	int64_t *const counts[] = { &p->citizens, &p->cases, &p->external,
-				    &p->webhooks };
-	for (int table = 0; table < 4 && rc == HH_OK; table++) {
+				    &p->webhooks, &p->parties };
+	for (int table = 0; table < 5 && rc == HH_OK; table++) {
 		b.after = 0;
 		for (;;) {
 			if (max_batches && p->batches == max_batches)
@@ -505,6 +551,8 @@ enum hh_rc hh_vault_reseal(struct hh_store *st, int batch, int max_batches,
 			b.ext = hh_arena_alloc(&b.a, sizeof(*b.ext) * (size_t)batch);
 			b.hooks = hh_arena_alloc(&b.a,
 						 sizeof(*b.hooks) * (size_t)batch);
+			b.parties = hh_arena_alloc(&b.a,
+						   sizeof(*b.parties) * (size_t)batch);
 			rc = hh_store_run_tx(st, 1, tables[table], &b);
 			hh_arena_clear(&b.a);
 			if (rc != HH_OK)

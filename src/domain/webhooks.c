@@ -2,12 +2,15 @@
  * subscriber sees, signing and the delivery pass (see webhooks.h). */
 #include "domain/webhooks.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -26,9 +29,14 @@ static const struct hh_webhook_topic topics[] = {
 	{ HH_WH_CASE_STATE, "case", "transition", 1 },
 	{ HH_WH_CASE_STATE, "case", "request", 1 },
 	{ HH_WH_CASE_STATE, "case", "answer", 1 },
+	/* p-parties (issue 16): the other party's answer, or its expiry */
+	{ HH_WH_CASE_STATE, "case", "party_confirm", 1 },
+	{ HH_WH_CASE_STATE, "case", "party_decline", 1 },
+	{ HH_WH_CASE_STATE, "case", "party_expired", 1 },
 	{ HH_WH_LETTER_SENT, "case", "letter_sent", 0 },
-	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "create", 0 },
-	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "outcome", 0 },
+	/* 2: also to the organisation it was transferred to (x-hooks2) */
+	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "create", 2 },
+	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "outcome", 2 },
 	{ HH_WH_ARTICLE_CHANGED, "article", "*", 1 },
 };
 #define N_TOPICS (sizeof(topics) / sizeof(topics[0]))
@@ -47,6 +55,11 @@ static int is_admin(const struct hh_actor *who)
 {
 	return who && who->org_id &&
 	       (who->system || (who->roles & HH_ROLE_ADMIN));
+}
+
+int hh_webhook_may_manage(const struct hh_actor *who)
+{
+	return is_admin(who);
 }
 
 /* 1 when host (len bytes) names this machine's loopback interface. */
@@ -68,8 +81,113 @@ static int loopback_host(const char *h, size_t n)
 	return dots == 3;
 }
 
+/* ---- x-hooks2: the SSRF rule ------------------------------------------ */
+
+/* a: an IPv4 address in network order (4 bytes) */
+static int v4_allowed(const uint8_t *a, int allow_loopback)
+{
+	if (a[0] == 127)
+		return allow_loopback;
+	/* 0/8 this network, 10/8 private, 224/4 multicast, 240/4 reserved
+	 * and the broadcast address */
+	if (a[0] == 0 || a[0] == 10 || a[0] >= 224)
+		return 0;
+	if (a[0] == 100 && (a[1] & 0xc0) == 64) /* 100.64/10, shared */
+		return 0;
+	if (a[0] == 169 && a[1] == 254) /* link-local, 169.254.169.254 */
+		return 0;
+	if (a[0] == 172 && (a[1] & 0xf0) == 16)
+		return 0;
+	if (a[0] == 192 && a[1] == 168)
+		return 0;
+	return 1;
+}
+
+static int v6_allowed(const uint8_t *b, int allow_loopback)
+{
+	static const uint8_t zero[16];
+	if (!memcmp(b, zero, 16)) /* :: */
+		return 0;
+	if (!memcmp(b, zero, 15) && b[15] == 1) /* ::1 */
+		return allow_loopback;
+	if (!memcmp(b, zero, 10) && b[10] == 0xff && b[11] == 0xff)
+		return v4_allowed(b + 12, allow_loopback); /* ::ffff:a.b.c.d */
+	if (!memcmp(b, zero, 12)) /* ::a.b.c.d, deprecated but routed */
+		return v4_allowed(b + 12, allow_loopback);
+	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+	    !memcmp(b + 4, zero, 8)) /* NAT64 64:ff9b::/96 */
+		return v4_allowed(b + 12, allow_loopback);
+	if (b[0] == 0x20 && b[1] == 0x02) /* 6to4 2002:a.b.c.d::/16 */
+		return v4_allowed(b + 2, allow_loopback);
+	if ((b[0] & 0xfe) == 0xfc) /* unique local fc00::/7 */
+		return 0;
+	if (b[0] == 0xfe && (b[1] & 0x80) == 0x80) /* fe80::/10, fec0::/10 */
+		return 0;
+	if (b[0] == 0xff) /* multicast */
+		return 0;
+	return 1;
+}
+
+int hh_webhook_addr_allowed(const struct sockaddr *sa, int allow_loopback,
+			    char *text, size_t textsz)
+{
+	if (text && textsz)
+		text[0] = 0;
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		if (text)
+			inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)textsz);
+		return v4_allowed((const uint8_t *)&in->sin_addr, allow_loopback);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in = (const struct sockaddr_in6 *)sa;
+		if (text)
+			inet_ntop(AF_INET6, &in->sin6_addr, text,
+				  (socklen_t)textsz);
+		return v6_allowed(in->sin6_addr.s6_addr, allow_loopback);
+	}
+	return 0;
+}
+
+/* The URL's host h (n bytes, an IPv6 literal in its brackets) as the
+ * SSRF rule sees it at subscribe time: 0 when it is a literal address
+ * the rule refuses, or localhost (a name for this machine), unless
+ * allow_loopback and it is this machine. A name is checked again, by
+ * the address it resolves to, at each delivery. */
+static int host_allowed(const char *h, size_t n, int allow_loopback)
+{
+	char buf[256];
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, h, n);
+	buf[n] = 0;
+	if (buf[0] == '[') {
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+		buf[n - 1] = 0;
+		if (inet_pton(AF_INET6, buf + 1, &a6.sin6_addr) != 1)
+			return 0; /* not an IPv6 address */
+		return hh_webhook_addr_allowed((struct sockaddr *)&a6,
+					       allow_loopback, NULL, 0);
+	}
+	/* inet_aton takes what curl takes too: 127.1, 0x7f.1, 2130706433 */
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	if (inet_aton(buf, &a4.sin_addr))
+		return hh_webhook_addr_allowed((struct sockaddr *)&a4,
+					       allow_loopback, NULL, 0);
+	size_t len = strlen(buf);
+	while (len && buf[len - 1] == '.')
+		buf[--len] = 0;
+	if (!strcasecmp(buf, "localhost") ||
+	    (len > 10 && !strcasecmp(buf + len - 10, ".localhost")))
+		return allow_loopback;
+	return 1;
+}
+
 /* An https URL with a host (or http to loopback when allow_http). No
- * user name or password in it, no spaces or control characters. */
+ * user name or password in it, no spaces or control characters, and
+ * not a literal address the SSRF rule refuses. */
 static int url_ok(const char *u, int allow_http)
 {
 	size_t len = strlen(u);
@@ -107,6 +225,38 @@ static int url_ok(const char *u, int allow_http)
 		return 0;
 	if (http && !(allow_http && loopback_host(host, hn)))
 		return 0;
+	return host_allowed(host, hn, allow_http);
+}
+
+/* in's event types: known, each once, one at least. On 1, *t and *nt are
+ * their topics and *names the types joined by commas (in a). */
+static int events_ok(const struct hh_webhook_input *in, struct hh_arena *a,
+		     struct hh_webhook_topic **t, int *nt, const char **names)
+{
+	if (in->n_events < 1 || in->n_events > (int)N_TOPICS || !in->events)
+		return 0;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	*t = hh_arena_calloc(a, N_TOPICS * sizeof(**t));
+	*nt = 0;
+	for (int i = 0; i < in->n_events; i++) {
+		const char *e = in->events[i];
+		int dup = 0;
+		for (int j = 0; e && j < i; j++)
+			dup |= !strcmp(in->events[j], e);
+		if (!e || !known_type(e) || dup) {
+			hh_buf_clear(&b);
+			return 0;
+		}
+		if (i)
+			hh_buf_append(&b, ",", 1);
+		hh_buf_append(&b, e, strlen(e));
+		for (size_t k = 0; k < N_TOPICS; k++)
+			if (!strcmp(topics[k].type, e))
+				(*t)[(*nt)++] = topics[k];
+	}
+	*names = hh_arena_strndup(a, b.data ? b.data : "", b.len);
+	hh_buf_clear(&b);
 	return 1;
 }
 
@@ -142,48 +292,25 @@ enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
 		*field = "url";
 		return HH_ERR_INVALID;
 	}
-	if (in->n_events < 1 || in->n_events > (int)N_TOPICS) {
+	struct hh_webhook_topic *t;
+	int nt;
+	const char *names;
+	if (!events_ok(in, a, &t, &nt, &names)) {
 		*field = "events";
 		return HH_ERR_INVALID;
-	}
-	struct hh_buf names;
-	hh_buf_init(&names);
-	struct hh_webhook_topic *t =
-		hh_arena_calloc(a, N_TOPICS * sizeof(*t));
-	int nt = 0;
-	for (int i = 0; i < in->n_events; i++) {
-		const char *e = in->events[i];
-		int dup = 0;
-		for (int j = 0; e && j < i; j++)
-			dup |= !strcmp(in->events[j], e);
-		if (!e || !known_type(e) || dup) {
-			hh_buf_clear(&names);
-			*field = "events";
-			return HH_ERR_INVALID;
-		}
-		if (i)
-			hh_buf_append(&names, ",", 1);
-		hh_buf_append(&names, e, strlen(e));
-		for (size_t k = 0; k < N_TOPICS; k++)
-			if (!strcmp(topics[k].type, e))
-				t[nt++] = topics[k];
 	}
 	char secret[HH_WH_SECRET_SIZE];
 	hh_webhook_secret_new(secret);
 	const char *kept = hh_arena_strdup(a, secret);
 	struct hh_vault *v = hh_vault_of(st);
 	enum hh_rc rc = v ? hh_vault_seal(v, a, secret, &kept) : HH_OK;
-	if (rc != HH_OK) {
-		hh_buf_clear(&names);
+	if (rc != HH_OK)
 		return rc;
-	}
 	memset(out, 0, sizeof(*out));
 	out->org_id = who->org_id;
 	out->url = hh_arena_strdup(a, in->url);
 	out->secret = kept;
-	out->events = hh_arena_strndup(a, names.data ? names.data : "",
-				       names.len);
-	hh_buf_clear(&names);
+	out->events = names;
 	out->active = in->active != 0;
 	out->created_at = hh_now_us() / 1000000;
 	out->created_by = who->label ? who->label : "system";
@@ -262,6 +389,201 @@ enum hh_rc hh_webhook_set_active(struct hh_store *st,
 		return HH_ERR_FORBIDDEN;
 	struct active_ctx c = { who->org_id, id, active != 0 };
 	return hh_store_run_tx(st, 1, active_tx, &c);
+}
+
+/* ---- x-hooks2: change, rotate, test, prune ----------------------------- */
+
+struct change_ctx {
+	struct hh_arena *a;
+	int64_t org_id, id, now;
+	const struct hh_webhook_input *in;
+	struct hh_webhook_topic *t;
+	int nt;
+	const char *names;
+	struct hh_webhook_sub *s;
+	const char *sealed; /* rotate: the new secret as kept */
+	int64_t delivery_id; /* test */
+	const char *label;
+};
+
+static enum hh_rc change_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id,
+						   c->s);
+	if (rc != HH_OK)
+		return rc;
+	if (c->in->url)
+		c->s->url = hh_arena_strdup(c->a, c->in->url);
+	if (c->names)
+		c->s->events = c->names;
+	if (c->in->active >= 0)
+		c->s->active = c->in->active != 0;
+	return tx->store->webhook_sub_update(tx, c->s, c->names ? c->t : NULL,
+					     c->nt);
+}
+
+static enum hh_rc get_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	return tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id, c->s);
+}
+
+enum hh_rc hh_webhook_get(struct hh_store *st, const struct hh_actor *who,
+			  struct hh_arena *a, int64_t id,
+			  struct hh_webhook_sub *out)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
+				.s = out };
+	memset(out, 0, sizeof(*out));
+	enum hh_rc rc = hh_store_run_tx(st, 0, get_tx, &c);
+	out->secret = out->previous_secret = NULL;
+	return rc;
+}
+
+enum hh_rc hh_webhook_change(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *a, int64_t id,
+			     const struct hh_webhook_input *in, int allow_http,
+			     struct hh_webhook_sub *out, const char **field)
+{
+	*field = NULL;
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	if (in->url && !url_ok(in->url, allow_http)) {
+		*field = "url";
+		return HH_ERR_INVALID;
+	}
+	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
+				.in = in, .s = out };
+	if (in->n_events >= 0 &&
+	    !events_ok(in, a, &c.t, &c.nt, &c.names)) {
+		*field = "events";
+		return HH_ERR_INVALID;
+	}
+	memset(out, 0, sizeof(*out));
+	enum hh_rc rc = hh_store_run_tx(st, 1, change_tx, &c);
+	out->secret = out->previous_secret = NULL;
+	return rc;
+}
+
+static enum hh_rc rotate_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	enum hh_rc rc = hh_vault_of(tx->store) ? hh_vault_keys_current(tx, c->a)
+					       : HH_OK;
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id,
+						c->s);
+	/* the old secret stays as it is kept, sealed */
+	if (rc == HH_OK)
+		rc = tx->store->webhook_secret_set(tx, c->org_id, c->id,
+						   c->sealed, c->s->secret,
+						   c->now +
+							   HH_WH_ROTATE_OVERLAP);
+	return rc;
+}
+
+enum hh_rc hh_webhook_rotate(struct hh_store *st, const struct hh_actor *who,
+			     struct hh_arena *a, int64_t id, int64_t now,
+			     const char **secret_out)
+{
+	*secret_out = NULL;
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	char secret[HH_WH_SECRET_SIZE];
+	hh_webhook_secret_new(secret);
+	const char *kept = hh_arena_strdup(a, secret);
+	struct hh_vault *v = hh_vault_of(st);
+	enum hh_rc rc = v ? hh_vault_seal(v, a, secret, &kept) : HH_OK;
+	struct hh_webhook_sub s;
+	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
+				.now = now, .s = &s, .sealed = kept };
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 1, rotate_tx, &c);
+	if (rc == HH_OK)
+		*secret_out = hh_arena_strdup(a, secret);
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+static enum hh_rc test_tx(struct hh_tx *tx, void *p)
+{
+	struct change_ctx *c = p;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id,
+						   c->s);
+	if (rc != HH_OK)
+		return rc;
+	/* in the event log as any change: who sent a test, and when */
+	char after[64];
+	snprintf(after, sizeof(after), "{\"subscription_id\":%lld}",
+		 (long long)c->id);
+	struct hh_event e = { .actor = c->label, .org_id = c->org_id,
+			      .entity = "webhook", .entity_id = c->id,
+			      .action = "test", .after = after };
+	rc = tx->store->event_append(tx, &e);
+	if (rc == HH_OK)
+		rc = tx->store->webhook_delivery_add(tx, c->id, e.id, HH_WH_TEST,
+						     e.at_us / 1000000,
+						     &c->delivery_id);
+	return rc;
+}
+
+enum hh_rc hh_webhook_send_test(struct hh_store *st,
+				const struct hh_actor *who, int64_t id,
+				int64_t *delivery_id)
+{
+	if (!is_admin(who))
+		return HH_ERR_FORBIDDEN;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_webhook_sub s;
+	struct change_ctx c = { .a = &a, .org_id = who->org_id, .id = id,
+				.s = &s,
+				.label = who->label ? who->label : "system" };
+	enum hh_rc rc = hh_store_run_tx(st, 1, test_tx, &c);
+	hh_arena_clear(&a);
+	if (rc == HH_OK) {
+		if (delivery_id)
+			*delivery_id = c.delivery_id;
+		hh_store_changed(st, &(struct hh_change){ "webhook", id,
+							  who->org_id,
+							  "test" });
+	}
+	return rc;
+}
+
+struct prune_ctx {
+	int64_t before, now, deleted;
+	int batch;
+};
+
+static enum hh_rc prune_tx(struct hh_tx *tx, void *p)
+{
+	struct prune_ctx *c = p;
+	return tx->store->webhook_prune(tx, c->before, c->now, c->batch,
+					&c->deleted);
+}
+
+enum hh_rc hh_webhooks_prune(struct hh_store *st, int64_t now, int keep_days,
+			     int batch, int64_t *deleted)
+{
+	if (keep_days < 1)
+		keep_days = HH_WH_KEEP_DAYS;
+	struct prune_ctx c = { .before = now - (int64_t)keep_days * 86400,
+			       .now = now, .batch = batch > 0 ? batch : 500 };
+	int64_t total = 0;
+	enum hh_rc rc;
+	/* small transactions: writers of events wait on none for long */
+	do {
+		rc = hh_store_run_tx(st, 1, prune_tx, &c);
+		if (rc == HH_OK)
+			total += c.deleted;
+	} while (rc == HH_OK && c.deleted >= c.batch);
+	if (deleted)
+		*deleted = total;
+	return rc;
 }
 
 static enum hh_rc deliveries_tx(struct hh_tx *tx, void *p)
@@ -343,13 +665,21 @@ enum hh_rc hh_webhook_body(const struct hh_webhook_delivery *d,
 	} else if (!strcmp(d->type, HH_WH_INQUIRY_TRANSFERRED)) {
 		const char *now_out = jstr(after, "outcome");
 		const char *was = jstr(before, "outcome");
-		if (!own || !now_out || strcmp(now_out, "transferred") ||
+		json_t *to = after ? json_object_get(after, "transfer_org_id")
+				   : NULL;
+		/* x-hooks2: the organisation it went to sees it too */
+		int receiver = !own && json_is_integer(to) &&
+			       json_integer_value(to) == d->org_id;
+		if ((!own && !receiver) || !now_out ||
+		    strcmp(now_out, "transferred") ||
 		    (was && !strcmp(was, "transferred"))) {
 			rc = HH_ERR_NOT_FOUND;
 			goto done;
 		}
 		json_object_set_new(data, "inquiry_id",
 				    json_integer(e->entity_id));
+		json_object_set_new(data, "organisation_id",
+				    json_integer(e->org_id));
 		copy_key(data, after, "channel");
 		copy_key(data, after, "transfer_org_id");
 		copy_key(data, after, "transfer_team");
@@ -362,6 +692,13 @@ enum hh_rc hh_webhook_body(const struct hh_webhook_delivery *d,
 				    json_integer(e->org_id));
 		copy_key(data, src, "slug");
 		copy_key(data, src, "title");
+	} else if (!strcmp(d->type, HH_WH_TEST)) {
+		if (!own) {
+			rc = HH_ERR_NOT_FOUND;
+			goto done;
+		}
+		json_object_set_new(data, "subscription_id",
+				    json_integer(d->sub_id));
 	} else {
 		rc = HH_ERR_NOT_FOUND;
 		goto done;
@@ -491,7 +828,7 @@ static int post_one(struct pass *x, struct hh_webhook_delivery *d)
 			return 0;
 		}
 	}
-	char id[32], sig[HH_WH_SIGNATURE_SIZE];
+	char id[32], sig[HH_WH_SIGNATURE_SIZE], sig2[HH_WH_SIGNATURE_SIZE];
 	snprintf(id, sizeof(id), "msg_%lld", (long long)d->id);
 	int64_t ts = x->now;
 	if (hh_webhook_sign(secret, id, ts, body, strlen(body), sig) != HH_OK) {
@@ -499,22 +836,45 @@ static int post_one(struct pass *x, struct hh_webhook_delivery *d)
 		       "a whsec_ secret", (long long)d->id);
 		return 0;
 	}
+	/* x-hooks2: a rotation's overlap, the old secret signing too (a
+	 * secret that does not open is left out and logged: the new one's
+	 * signature is there) */
+	const char *both = sig;
+	if (d->previous_secret && d->previous_until > x->now) {
+		const char *prev = d->previous_secret;
+		struct hh_vault *v = hh_vault_of(x->st);
+		rc = !hh_vault_is_sealed(prev) ? HH_OK
+		     : v ? hh_vault_open(v, x->a, d->previous_secret, &prev)
+			 : HH_ERR_NOT_FOUND;
+		if (rc == HH_OK && hh_webhook_sign(prev, id, ts, body,
+						   strlen(body), sig2) == HH_OK)
+			both = hh_arena_printf(x->a, "%s %s", sig, sig2);
+		else
+			hh_log(HH_LOG_ERROR, "webhook delivery %lld: the "
+			       "rotated-out secret does not open",
+			       (long long)d->id);
+	}
 	const char *headers[] = {
 		"Content-Type: application/json",
 		hh_arena_printf(x->a, "webhook-id: %s", id),
 		hh_arena_printf(x->a, "webhook-timestamp: %lld", (long long)ts),
-		hh_arena_printf(x->a, "webhook-signature: %s", sig),
+		hh_arena_printf(x->a, "webhook-signature: %s", both),
 		"User-Agent: helhed-webhooks/1",
 	};
 	char err[256] = "";
 	long status = 0;
-	x->poster->post(x->poster->cls, d->url, headers, 5, body, strlen(body),
+	x->poster->post(x->poster, d->url, headers, 5, body, strlen(body),
 			x->poster->timeout_s > 0 ? x->poster->timeout_s : 10,
 			&status, err, sizeof(err));
 	d->attempts++;
-	d->last_code = status;
+	d->last_code = status > 0 ? status : 0;
 	d->last_error = NULL;
-	if (status >= 200 && status < 300) {
+	if (status == HH_WH_REFUSED) { /* the SSRF rule: final */
+		d->last_error = hh_arena_printf(x->a, "address not allowed (%s)",
+						err[0] ? err : "?");
+		d->state = "failed";
+		x->stats->failed++;
+	} else if (status >= 200 && status < 300) {
 		d->state = "delivered";
 		x->stats->delivered++;
 	} else {

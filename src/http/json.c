@@ -147,6 +147,19 @@ enum hh_json_err hh_json_parse(struct hh_arena *a, const char *body,
 			*(const char **)sp->out = joined;
 			break;
 		}
+		case HH_JSON_T_OBJ:
+			if (!json_is_object(val) ||
+			    (int64_t)json_object_size(val) < sp->min ||
+			    (int64_t)json_object_size(val) > sp->max)
+				return fail(res, HH_JSON_ERR_INVALID, sp->name,
+					    hh_arena_printf(a,
+						"must be an object of %lld to "
+						"%lld keys",
+						(long long)sp->min,
+						(long long)sp->max));
+			/* root is released with the arena */
+			*(json_t **)sp->out = val;
+			break;
 		case HH_JSON_T_END:
 			break;
 		}

@@ -31,6 +31,9 @@ enum hh_json_type {
 	HH_JSON_T_BOOL,     /* int * */
 	HH_JSON_T_STR_LIST, /* array of strings joined with ", " into
 			       const char **; min/max: item length */
+	HH_JSON_T_OBJ,      /* an object into json_t ** (borrowed: it lives
+			       as long as the arena); min/max: its number
+			       of keys */
 };
 
 struct hh_json_spec {
@@ -51,6 +54,8 @@ struct hh_json_spec {
 #define HH_JSON_BOOL(n, out, req) { (n), HH_JSON_T_BOOL, (out), (req), 0, 1, NULL }
 #define HH_JSON_STR_LIST(n, out, req, mn, mx) \
 	{ (n), HH_JSON_T_STR_LIST, (out), (req), (mn), (mx), NULL }
+#define HH_JSON_OBJ(n, out, req, mn, mx) \
+	{ (n), HH_JSON_T_OBJ, (out), (req), (mn), (mx), NULL }
 #define HH_JSON_END { NULL, HH_JSON_T_END, NULL, 0, 0, 0, NULL }
 
 enum hh_json_err {

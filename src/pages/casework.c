@@ -1084,6 +1084,21 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			}
 			text = json_string_value(json_object_get(after, "answer"));
 			text_label = "Svar";
+		} else if (!strncmp(h->action, "party_", 6)) {
+			/* p-parties: the other party's answer, or its expiry */
+			const char *role = json_string_value(json_object_get(after, "party"));
+			const struct hh_ct_party *pd = def ? hh_ct_party(def, role) : NULL;
+			hh_page_text(r, pd ? pd->label : "Den anden part");
+			hh_buf_puts(b, !strcmp(h->action, "party_confirm")
+					       ? " bekræftede sagen"
+				       : !strcmp(h->action, "party_decline")
+					       ? " afviste sagen"
+					       : " svarede ikke inden fristen");
+			if (from && to && strcmp(from, to)) {
+				hh_buf_puts(b, ", og tilstanden blev <q>");
+				hh_page_text(r, state_label(def, to));
+				hh_buf_puts(b, "</q>");
+			}
 		} else if (!strcmp(h->action, "message")) {
 			/* delivery: the letter's way to the citizen */
 			const char *t = json_string_value(json_object_get(after, "text"));
@@ -1274,11 +1289,30 @@ static void actions_html(struct hh_req *r, const struct case_view *v,
 			const struct hh_ct_transition *t = &def->transitions[i];
 			if (strcmp(t->from, c->state) || !(t->roles & w->roles))
 				continue;
-			hh_buf_puts(b, "<button type=\"submit\" name=\"til\" value=\"");
+			/* a timed wait: the button waits with it, and says
+			 * until when (or until when it may be pressed) */
+			int64_t opens, closes, now = hh_now_us() / 1000000;
+			hh_ct_window(t, c->created_at, c->state_since, &opens, &closes);
+			int shut = (opens && now < opens) || (closes && now > closes);
+			hh_buf_puts(b, "<span class=\"transition\"><button type=\"submit\" "
+				       "name=\"til\" value=\"");
 			hh_page_text(r, t->to);
-			hh_buf_puts(b, "\">");
+			hh_buf_printf(b, "\"%s>", shut ? " disabled" : "");
 			hh_page_text(r, t->label);
-			hh_buf_puts(b, "</button>\n");
+			hh_buf_puts(b, "</button>");
+			if (opens && now < opens) {
+				hh_buf_puts(b, " <span class=\"hint wait\">");
+				hh_page_text(r, t->wait_label ? t->wait_label : "Tidligst");
+				hh_buf_printf(b, " %s</span>", hh_datetime_da(&r->arena, opens));
+			} else if (closes && now > closes) {
+				hh_buf_printf(b, " <span class=\"hint wait\">Fristen udløb "
+						 "%s</span>",
+					      hh_datetime_da(&r->arena, closes));
+			} else if (closes) {
+				hh_buf_printf(b, " <span class=\"hint wait\">Senest %s</span>",
+					      hh_datetime_da(&r->arena, closes));
+			}
+			hh_buf_puts(b, "</span>\n");
 		}
 		hh_buf_puts(b, "</div>\n</form>\n");
 	} else if (!c->closed_at) {
@@ -1530,6 +1564,22 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	if (c->parent_case_id && !v->rd.origin)
 		hh_buf_printf(b, "<dt>Opfølgning på</dt><dd>Sag %lld</dd>\n",
 			      (long long)c->parent_case_id);
+	/* p-parties (issue 16): the other parties and where they stand */
+	size_t pi;
+	json_t *pj;
+	json_array_foreach(v->rd.parties, pi, pj)
+	{
+		hh_buf_puts(b, "<dt>");
+		hh_page_text(r, json_string_value(json_object_get(pj, "label")));
+		hh_buf_puts(b, "</dt><dd>");
+		const char *pn = json_string_value(json_object_get(pj, "name"));
+		if (pn) {
+			hh_page_text(r, pn);
+			hh_buf_puts(b, ": ");
+		}
+		hh_page_text(r, json_string_value(json_object_get(pj, "status_label")));
+		hh_buf_puts(b, "</dd>\n");
+	}
 	hh_buf_puts(b, "</dl>\n");
 	origin_html(r, v);
 	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
@@ -1785,6 +1835,26 @@ static void act(struct hh_req *r, enum action kind)
 			hh_buf_urlenc(&u, to);
 			hh_resp_redirect(r, 303, hh_arena_strdup(&r->arena, hh_buf_str(&u)));
 			hh_buf_clear(&u);
+			return;
+		}
+		/* a timed wait: say when the move may happen, or could */
+		int64_t opens = 0, closed = 0;
+		const char *wait = NULL;
+		if (kind == ACT_TRANSITION &&
+		    hh_case_wait(r->app->store, &r->arena, &who, id, to, &opens,
+				 &closed, &wait) == HH_OK &&
+		    (opens || closed)) {
+			o.error = opens ? hh_arena_printf(
+					  &r->arena,
+					  "Sagen kan ikke flyttes endnu. %s %s, og "
+					  "først derefter kan sagen gå videre.",
+					  wait ? wait : "Venteperioden slutter",
+					  hh_datetime_da(&r->arena, opens))
+					: hh_arena_printf(
+					  &r->arena,
+					  "Fristen for at flytte sagen sådan udløb %s.",
+					  hh_datetime_da(&r->arena, closed));
+			show_again(r, w, id, &o, 409);
 			return;
 		}
 		o.error = kind == ACT_ASSIGN

@@ -21,6 +21,7 @@
 #include "pages/borger.h"
 #include "pages/booking.h" /* appointments */
 #include "pages/upload.h" /* answers with files */
+#include "pages/parties.h" /* p-parties */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -77,6 +78,17 @@ static const char *state_class(const struct hh_case *c)
 {
 	return c->closed_at ? "state-done" : c->paused_since ? "state-waiting"
 							     : "state-open";
+}
+
+/* Does the case wait for the citizen's answer? Paused in the state
+ * requests wait in; another paused state (a reflection period) waits
+ * for time, not for the citizen. */
+static int awaits_citizen(const struct hh_overview_case *c)
+{
+	if (!c->c.paused_since || c->c.closed_at)
+		return 0;
+	const struct hh_ct_state *p = c->def ? hh_ct_paused(c->def) : NULL;
+	return !c->def || (p && !strcmp(p->key, c->c.state));
 }
 
 /* Why a follow-up case was started: the life event's follow-up rule that
@@ -138,9 +150,12 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 		hh_buf_puts(b, "<dt>Afsluttet</dt><dd>");
 		hh_buf_puts(b, hh_borger_date(a, k->closed_at, 0));
 		hh_buf_puts(b, "</dd>\n");
-	} else if (k->paused_since) {
+	} else if (awaits_citizen(c)) {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>Fristen er sat i bero, mens vi "
 			       "venter på dig</dd>\n");
+	} else if (k->paused_since) {
+		hh_buf_puts(b, "<dt>Frist</dt><dd>Fristen er sat i bero, mens sagen "
+			       "venter</dd>\n");
 	} else {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>Du får svar senest ");
 		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
@@ -148,9 +163,28 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 			hh_buf_puts(b, " (fristen er overskredet – vi beklager)");
 		hh_buf_puts(b, "</dd>\n");
 	}
+	/* a timed wait: when it ends */
+	const char *wait = NULL;
+	int64_t ends = hh_ct_wait_ends(c->def, k, hh_now_us() / 1000000, &wait);
+	if (ends) {
+		hh_buf_puts(b, "<dt>Venteperiode</dt><dd>");
+		hh_page_text(r, wait ? wait : "Venteperioden slutter");
+		hh_buf_printf(b, " %s</dd>\n", hh_borger_date(a, ends, 0));
+	}
 	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
 	if (k->closed_at) {
 		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (c->def && c->def->confirm_state &&
+		   !strcmp(k->state, c->def->confirm_state)) {
+		/* p-parties: waits for the other party's own sign-in */
+		hh_buf_puts(b, "Sagen venter på, at den anden part bekræfter med "
+			       "sit eget log-in. Du skal ikke gøre noget nu.");
+	} else if (!awaits_citizen(c) && (ends || k->paused_since)) {
+		hh_buf_puts(b, ends ? "Sagen venter, til venteperioden er slut. "
+				      "Derefter går "
+				    : "Sagen venter. Når det er tid, går ");
+		hh_page_text(r, k->org_name);
+		hh_buf_puts(b, " videre med den. Du skal ikke gøre noget nu.");
 	} else if (k->paused_since) {
 		hh_buf_puts(b, "Vi mangler oplysninger fra dig");
 		if (!link_answer) {
@@ -181,7 +215,7 @@ static void case_item(struct hh_req *r, const struct hh_overview *ov,
 	struct hh_buf *b = &r->resp;
 	hh_buf_printf(b, "<li class=\"case%s%s\">\n<h3><a href=\"/mit-overblik/sag/%lld\">",
 		      c->c.parent_case_id ? " followup" : "",
-		      c->c.paused_since && !c->c.closed_at ? " waiting" : "",
+		      awaits_citizen(c) ? " waiting" : "",
 		      (long long)c->c.id);
 	hh_page_text(r, c->c.case_type_name);
 	hh_buf_puts(b, "</a> <span class=\"case-no\">");
@@ -224,7 +258,13 @@ static void external_item(struct hh_req *r, const struct hh_external_case *k)
 	hh_page_text(r, org);
 	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd><span class=\"state\">");
 	hh_page_text(r, k->state);
-	hh_buf_puts(b, "</span></dd>\n");
+	hh_buf_puts(b, "</span>");
+	/* x-decl: what the state means, as the system declared it (none on
+	 * a case stored before its system was declared) */
+	const char *stage = hh_external_stage_label(k);
+	if (stage && strcmp(stage, k->state))
+		hh_buf_printf(b, " <span class=\"stage\">(%s)</span>", stage);
+	hh_buf_puts(b, "</dd>\n");
 	if (k->deadline_at) {
 		hh_buf_puts(b, "<dt>Frist</dt><dd>");
 		hh_buf_puts(b, hh_borger_date(a, k->deadline_at, 0));
@@ -315,12 +355,22 @@ void hh_page_overview(struct hh_req *r)
 	/* open cases that wait for the citizen come first: they need action */
 	int waiting = 0;
 	for (int i = 0; i < m.n_cases; i++)
-		if (m.cases[i].c.paused_since && !m.cases[i].c.closed_at)
+		if (awaits_citizen(&m.cases[i]))
 			waiting++;
 	if (waiting)
 		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på svar "
 				 "fra dig.</strong> Se under Dine sager.</p>\n",
 			      waiting, waiting == 1 ? "sag" : "sager");
+	/* p-parties: someone else's case waits for this citizen's answer */
+	int invited = 0;
+	for (int i = 0; i < m.n_invitations; i++)
+		invited += !strcmp(m.invitations[i].status, "invited") &&
+			   !m.invitations[i].c.closed_at;
+	if (invited)
+		hh_buf_printf(b, "<p class=\"notice\"><strong>%d %s venter på, at "
+				 "du bekræfter.</strong> Se under <a href=\"#parter\">"
+				 "Sager, hvor du er part</a>.</p>\n",
+			      invited, invited == 1 ? "sag" : "sager");
 
 	hh_buf_puts(b, "<section aria-labelledby=\"forloeb\">\n"
 		       "<h2 id=\"forloeb\">Dine forløb</h2>\n");
@@ -367,7 +417,7 @@ void hh_page_overview(struct hh_req *r)
 		for (int pass = 0; pass < 2; pass++)
 			for (int i = 0; i < m.n_cases; i++) {
 				const struct hh_overview_case *c = &m.cases[i];
-				int w8 = c->c.paused_since && !c->c.closed_at;
+				int w8 = awaits_citizen(c);
 				if (pass == 0 ? w8 : !w8)
 					case_item(r, &m, c);
 			}
@@ -377,6 +427,7 @@ void hh_page_overview(struct hh_req *r)
 		hh_buf_puts(b, "</ul>\n");
 	}
 	hh_buf_puts(b, "</section>\n");
+	hh_page_overview_invitations(r, &m); /* p-parties */
 	hh_booking_overview_section(r); /* appointments */
 	hh_page_end(r, 200);
 }
@@ -675,6 +726,18 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 						       e->after_json, "letter_title")) ?: "");
 			quote = json_string_value(json_object_get(e->after_json, "reply"));
 			quote_label = "Dit svar";
+		} else if (!strncmp(e->action, "party_", 6)) {
+			/* p-parties: the other party's answer, or its expiry */
+			const char *role = json_string_value(json_object_get(e->after_json,
+									     "party"));
+			const struct hh_ct_party *pd = c->def ? hh_ct_party(c->def, role) : NULL;
+			const char *who = pd ? pd->label : "Den anden part";
+			text = hh_arena_printf(
+				&r->arena, "%s %s. Status ændret til »%s«.", who,
+				!strcmp(e->action, "party_confirm")   ? "bekræftede sagen"
+				: !strcmp(e->action, "party_decline") ? "afviste sagen"
+								      : "svarede ikke inden fristen",
+				hh_borger_state_label(c->def, state ? state : ""));
 		} else if (!strcmp(e->action, "assign")) {
 			if (!json_object_get(e->after_json, "assigned_to"))
 				continue;
@@ -797,8 +860,9 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 		followup_reason(r, c, v->parent ? &parent : NULL, v->plan_definition);
 	}
 	case_facts(r, c, 0);
+	hh_page_case_parties(r, c->def, k, v->parties); /* p-parties */
 
-	if (k->paused_since && !k->closed_at) {
+	if (awaits_citizen(c)) {
 		int err = cp && cp->answer_error;
 		hh_buf_puts(b, "<section id=\"svar\" class=\"answer\" aria-labelledby=\"svar-h\">\n"
 			       "<h2 id=\"svar-h\">Vi mangler oplysninger fra dig</h2>\n");

@@ -9,6 +9,10 @@ void hh_page_search(struct hh_req *r);
 void hh_page_search_report(struct hh_req *r);
 /* x-hooks: an organisation's webhooks, for its admin (pages/webhooks.c) */
 void hh_page_webhooks(struct hh_req *r);
+/* x-hooks2: its forms (subscribe; pause, resume, test, a new secret,
+ * delete) */
+void hh_page_webhook_create(struct hh_req *r);
+void hh_page_webhook_action(struct hh_req *r);
 void hh_page_front(struct hh_req *r);
 void hh_page_article(struct hh_req *r);
 void hh_page_life_event(struct hh_req *r);
@@ -47,6 +51,9 @@ void hh_page_overview(struct hh_req *r);
 void hh_page_plan(struct hh_req *r);
 void hh_page_my_case(struct hh_req *r);
 void hh_page_my_case_answer(struct hh_req *r);
+/* p-parties: the other party (pages/parties.c, pages/parties.h) */
+void hh_page_party(struct hh_req *r);
+void hh_page_party_answer(struct hh_req *r);
 void hh_page_insight(struct hh_req *r);
 /* pages/casework.c: the caseworker's queue and case pages */
 void hh_page_casework_queue(struct hh_req *r);

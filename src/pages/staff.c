@@ -13,6 +13,7 @@
 #include "domain/auth.h"
 #include "domain/oidc.h"
 #include "domain/orgs.h"
+#include "domain/webhooks.h"
 #include "pages/layout.h"
 
 static void login_form(struct hh_req *r, int status, const char *error,
@@ -261,6 +262,11 @@ void hh_page_staff(struct hh_req *r)
 		hh_buf_puts(b, "<li><a href=\"/ledelse\">Servicetal</a>: "
 			       "henvendelser, sager, behandlingstider og "
 			       "sammenligning med andre</li>\n");
+	/* x-hooks2: the organisation's webhooks, for its admin */
+	if (hh_webhook_may_manage(&who))
+		hh_buf_puts(b, "<li><a href=\"/personale/webhooks\">Webhooks"
+			       "</a>: organisationens egne systemer får besked, "
+			       "når noget sker i helhed</li>\n");
 	hh_buf_puts(b, "</ul>\n</nav>\n"
 		       "<h2 id=\"artikler\">Din organisations artikler</h2>\n");
 	if (rc != HH_OK) {

@@ -27,7 +27,7 @@
 	" WHERE s ->> 'key' = c.state LIMIT 1), c.public_id, c.seal_key, "     \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q "  \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' "   \
-	" AND q.code = c.assigned_team) "
+	" AND q.code = c.assigned_team), coalesce(c.state_since, c.updated_at) "
 #define CIT_COLS                                                               \
 	"id, subject, name, cpr, coalesce(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                     \
@@ -121,9 +121,17 @@ static const char *const stmt_sql[P__COUNT] = {
 			/* x-ext: external cases (0034) */
 			"UNION SELECT cpr_key FROM external_cases "
 			"UNION SELECT cpr_hash_key FROM external_cases "
+			/* p-parties: the parties' CPR numbers (0041) */
+			"UNION SELECT cpr_key FROM case_parties WHERE cpr IS NOT NULL "
+			"UNION SELECT cpr_hash_key FROM case_parties "
+			"WHERE cpr IS NOT NULL "
 			/* x-hooks: a signing secret sealed as v1:KEYID:... */
 			"UNION SELECT split_part(secret, ':', 2) "
-			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%'",
+			"FROM webhook_subscriptions WHERE secret LIKE 'v1:%:%' "
+			/* x-hooks2: the secret a rotation replaced */
+			"UNION SELECT split_part(previous_secret, ':', 2) "
+			"FROM webhook_subscriptions "
+			"WHERE previous_secret LIKE 'v1:%:%'",
 	[P_CSESS_INSERT] = "INSERT INTO citizen_sessions(token_hash, citizen_id, "
 			   "csrf, created_at, expires_at, last_seen, loa, oidc_sid, "
 			   "oidc_subject) VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8)",
@@ -151,17 +159,17 @@ static const char *const stmt_sql[P__COUNT] = {
 		"INSERT INTO cases(case_type_id, organisation_id, citizen_id, "
 		"plan_id, step, parent_case_id, state, assigned_to, data, version, "
 		"created_at, updated_at, deadline_at, paused_since, closed_at, "
-		"public_id, seal_key, journal_no, assigned_team) "
+		"public_id, seal_key, journal_no, assigned_team, state_since) "
 		"VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), "
 		"$5, nullif($6::bigint, 0), $7, nullif($8::bigint, 0), $9, 1, "
 		"$10, $10, $11, nullif($12::bigint, 0), nullif($13::bigint, 0), "
-		"$14, $15, $16, $17) RETURNING id, ctid",
+		"$14, $15, $16, $17, $18) RETURNING id, ctid",
 	[P_CASE_UPDATE] =
 		"UPDATE cases SET state = $3, assigned_to = nullif($4::bigint, 0), "
 		"data = $5, deadline_at = $6, paused_since = nullif($7::bigint, 0), "
 		"closed_at = nullif($8::bigint, 0), updated_at = $9, "
-		"version = version + 1, seal_key = $10, assigned_team = $11 "
-		"WHERE id = $1 AND version = $2 RETURNING version",
+		"version = version + 1, seal_key = $10, assigned_team = $11, "
+		"state_since = $12 WHERE id = $1 AND version = $2 RETURNING version",
 	[P_CASE_GET] = "SELECT " CASE_COLS CASE_FROM "WHERE c.id = $1",
 	[P_CASE_GET_NEW] = "SELECT " CASE_COLS CASE_FROM
 			   "WHERE c.ctid = $2::tid AND c.id = $1",
@@ -623,6 +631,7 @@ static void case_row(struct hh_arena *a, const PGresult *r, int i,
 	c->journal_no = g_text(a, r, i, 25);
 	c->assigned_team = g_text(a, r, i, 26);
 	c->assigned_team_name = g_text(a, r, i, 27);
+	c->state_since = g_int(r, i, 28);
 	if (c->assigned_team && !c->assigned_team_name)
 		c->assigned_team_name = c->assigned_team;
 }
@@ -633,6 +642,8 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	if (!c->created_at)
 		c->created_at = hh_now_us() / 1000000;
 	c->updated_at = c->created_at;
+	if (!c->state_since)
+		c->state_since = c->created_at;
 	/* the public id: random, 96 bits, as SQLite's randomblob(12) */
 	char public_id[25];
 	if (!c->public_id) {
@@ -658,6 +669,7 @@ static enum hh_rc case_insert(struct hh_tx *tx, struct hh_case *c)
 	p_text(&p, c->seal_key);
 	p_text(&p, c->journal_no);
 	p_text(&p, c->assigned_team);
+	p_int(&p, c->state_since);
 	PGresult *r = NULL;
 	enum hh_rc rc = RUN(tx, P_CASE_INSERT, &p, &r);
 	if (rc == HH_OK) {
@@ -689,6 +701,7 @@ static enum hh_rc case_update(struct hh_tx *tx, struct hh_case *c,
 	p_int(&p, c->updated_at);
 	p_text(&p, c->seal_key);
 	p_text(&p, c->assigned_team);
+	p_int(&p, c->state_since ? c->state_since : c->updated_at);
 	enum hh_rc rc = RUN_INT(tx, P_CASE_UPDATE, &p, &c->version);
 	return rc == HH_ERR_NOT_FOUND ? HH_ERR_CONFLICT : rc;
 }

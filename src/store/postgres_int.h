@@ -239,6 +239,9 @@ enum pg_stmt_id {
 	P_EXT_LIST,
 	P_EXT_SEAL_SCAN,
 	P_EXT_SEAL_SET,
+	P_CS_GET, /* x-decl: declared case systems */
+	P_CS_LIST,
+	P_CS_PUT,
 	/* x-hooks: postgres_webhooks.c */
 	P_WH_OUTBOX,
 	P_WH_SUB_INSERT,
@@ -251,6 +254,23 @@ enum pg_stmt_id {
 	P_WH_LIST,
 	P_WH_SEAL_SCAN, /* hooks-rotate */
 	P_WH_SEAL_SET,
+	P_WH_SUB_GET, /* x-hooks2 */
+	P_WH_SUB_UPDATE,
+	P_WH_DEL_TOPICS,
+	P_WH_SECRET_SET,
+	P_WH_DELIVERY_ADD,
+	P_WH_PRUNE,
+	P_WH_PRUNE_PREVIOUS,
+	/* p-parties (issue 16): the parties to a case (postgres_parties.c) */
+	P_PARTY_INSERT,
+	P_PARTY_LIST,
+	P_PARTY_UPDATE,
+	P_PARTY_OF_CITIZEN,
+	P_PARTY_DUE,
+	P_PARTY_SEAL_SCAN,
+	P_PARTY_SEAL_SET,
+	P_CIT_PROTECTED_GET,
+	P_CIT_PROTECTED_SET,
 	P__COUNT
 };
 
@@ -501,6 +521,7 @@ void hh_pg_fill_figures(struct hh_store *st);
 void hh_pg_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_pg_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_pg_fill_webhooks(struct hh_store *st); /* x-hooks */
+void hh_pg_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
 /* x-hooks: the outbox of event e, just appended (postgres_webhooks.c) */
 enum hh_rc hh_pg_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 

@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "core/log.h"
 #include "core/util.h"
 #include "store/postgres.h" /* pg-base: fault injection */
+#include "store/backup.h" /* o-backup: the store's lock */
 
 extern const char *const hh_sqlite_migrations[];
 
@@ -87,6 +89,54 @@ sqlite3_stmt *hh_sq_stmt(struct hh_tx *tx, enum stmt_id id, const char *sql)
 		}
 	}
 	return c->stmts[id];
+}
+
+int hh_sq_dyn_get(struct hh_tx *tx, const char *sql, sqlite3_stmt **out)
+{
+	struct conn *c = (struct conn *)tx;
+	*out = NULL;
+	for (int i = 0; i < SQ_DYN; i++) {
+		struct sq_dyn *d = &c->dyn[i];
+		if (d->sql && !d->busy && !strcmp(d->sql, sql)) {
+			d->busy = 1;
+			*out = d->st;
+			return SQLITE_OK;
+		}
+	}
+	/* not cached, or in use by an outer call: a slot that is free */
+	struct sq_dyn *d = NULL;
+	for (int k = 0; k < SQ_DYN && !d; k++) {
+		struct sq_dyn *x = &c->dyn[(c->dyn_next + k) % SQ_DYN];
+		if (!x->busy)
+			d = x;
+	}
+	if (!d) /* all in use: nested that deep, prepare one not kept */
+		return sqlite3_prepare_v2(c->db, sql, -1, out, NULL);
+	c->dyn_next = (int)(d - c->dyn + 1) % SQ_DYN;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_finalize(d->st);
+	free(d->sql);
+	d->sql = hh_xstrdup(sql);
+	d->st = st;
+	d->busy = 1;
+	*out = st;
+	return SQLITE_OK;
+}
+
+void hh_sq_dyn_put(struct hh_tx *tx, sqlite3_stmt *st)
+{
+	struct conn *c = (struct conn *)tx;
+	for (int i = 0; i < SQ_DYN; i++)
+		if (c->dyn[i].st == st && c->dyn[i].busy) {
+			done(st);
+			c->dyn[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
 }
 
 enum hh_rc hh_sq_exec(struct hh_tx *tx, sqlite3_stmt *st)
@@ -242,6 +292,11 @@ static void conn_close(struct conn *c)
 {
 	for (int i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(c->stmts[i]);
+	for (int i = 0; i < SQ_DYN; i++) {
+		sqlite3_finalize(c->dyn[i].st);
+		free(c->dyn[i].sql);
+		c->dyn[i] = (struct sq_dyn){ 0 };
+	}
 	sqlite3_close_v2(c->db);
 }
 
@@ -409,6 +464,8 @@ static void sq_close(void *cls)
 	for (int i = 0; i < s->n_conns; i++)
 		conn_close(&s->conns[i]);
 	free(s->conns);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
@@ -426,6 +483,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->conns = hh_xcalloc((size_t)pool_size, sizeof(*s->conns));
+	s->lock_fd = -1;
 	struct hh_store *st = &s->store;
 	hh_store_init_common(st);
 	st->counters.pool_size = pool_size; /* pg-ops */
@@ -455,6 +513,19 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_kle(st); /* kle (issue 15) */
 	hh_sq_fill_external(st); /* x-ext: external cases */
 	hh_sq_fill_webhooks(st); /* x-hooks */
+	hh_sq_fill_parties(st); /* p-parties (issue 16) */
+	/* o-backup: held while the store is open, so that `helhed restore`
+	 * never replaces it under us (store/backup.h) */
+	if (strcmp(path, ":memory:") && strncmp(path, "file:", 5)) {
+		rc = hh_store_sqlite_lock(path, 0, &s->lock_fd);
+		if (rc == HH_ERR_BUSY)
+			hh_log(HH_LOG_ERROR, "a restore is replacing %s: start "
+			       "again when it has finished", path);
+		else if (rc != HH_OK)
+			hh_log(HH_LOG_ERROR, "cannot open %s", path);
+		if (rc != HH_OK)
+			goto fail;
+	}
 	for (int i = 0; i < pool_size; i++) {
 		rc = conn_open(s, &s->conns[i]);
 		s->n_conns = i + 1;

@@ -237,6 +237,10 @@ enum stmt_id {
 	S_EXT_LIST,
 	S_EXT_SEAL_SCAN,
 	S_EXT_SEAL_SET,
+	S_CS_GET, /* x-decl: declared case systems */
+	S_CS_LIST,
+	S_CS_INSERT,
+	S_CS_UPDATE,
 	S_BEGIN,
 	/* x-hooks: sqlite_webhooks.c */
 	S_WH_OUTBOX,
@@ -253,16 +257,44 @@ enum stmt_id {
 	S_WH_LIST,
 	S_WH_SEAL_SCAN, /* hooks-rotate */
 	S_WH_SEAL_SET,
+	S_WH_SUB_GET, /* x-hooks2 */
+	S_WH_SUB_UPDATE,
+	S_WH_SECRET_SET,
+	S_WH_DELIVERY_ADD,
+	S_WH_PRUNE,
+	S_WH_PRUNE_PREVIOUS,
+	/* p-parties (issue 16): the parties to a case (sqlite_parties.c) */
+	S_PARTY_INSERT,
+	S_PARTY_LIST,
+	S_PARTY_UPDATE,
+	S_PARTY_OF_CITIZEN,
+	S_PARTY_DUE,
+	S_PARTY_SEAL_SCAN,
+	S_PARTY_SEAL_SET,
+	S_CIT_PROTECTED_GET,
+	S_CIT_PROTECTED_SET,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
 	S__COUNT
 };
 
+/* Statements built from a filter (the case list's shapes): the last few
+ * kept prepared per connection, by their text (hh_sq_dyn_get). */
+#define SQ_DYN 16
+
+struct sq_dyn {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy; /* being stepped: a nested call prepares its own */
+};
+
 struct conn {
 	struct hh_tx tx; /* first: a struct hh_tx * is a struct conn * */
 	sqlite3 *db;
 	sqlite3_stmt *stmts[S__COUNT];
+	struct sq_dyn dyn[SQ_DYN];
+	int dyn_next;
 	int in_use;
 	int orgs_written; /* this transaction called org_put */
 };
@@ -274,6 +306,7 @@ struct sq {
 	int n_conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	int lock_fd; /* o-backup: the store's shared lock (store/backup.h) */
 	/* fault injection (tests) */
 	int fault_countdown;
 	enum hh_rc fault_rc;
@@ -338,6 +371,14 @@ enum hh_rc hh_sq_fault(struct sq *s);
 /* The connection's statement id, prepared from sql on first use (borrowed:
  * kept until the connection closes); NULL if it does not prepare. */
 sqlite3_stmt *hh_sq_stmt(struct hh_tx *tx, enum stmt_id id, const char *sql);
+/* A statement for sql, prepared once per connection while it is among
+ * the SQ_DYN texts used last (a query built from a filter has a few
+ * shapes, each prepared again on every call otherwise: 29 % of Mit
+ * overblik's time on SQLite). Give it back with hh_sq_dyn_put (reset,
+ * bindings cleared; a statement that was not cached is finalized).
+ * SQLITE_OK or the prepare's error. */
+int hh_sq_dyn_get(struct hh_tx *tx, const char *sql, sqlite3_stmt **out);
+void hh_sq_dyn_put(struct hh_tx *tx, sqlite3_stmt *st);
 /* Steps a statement that returns no row we need. */
 enum hh_rc hh_sq_exec(struct hh_tx *tx, sqlite3_stmt *st);
 /* Steps a statement that returns one integer (an id, a count) in its
@@ -365,6 +406,7 @@ void hh_sq_fill_search_tuning(struct hh_store *st); /* s-edit: synonyms, pins */
 void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_sq_fill_webhooks(struct hh_store *st); /* x-hooks: webhooks */
+void hh_sq_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
 /* x-hooks: the outbox of event e, just appended (sqlite_webhooks.c) */
 enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 

@@ -136,10 +136,15 @@ struct hh_webhook_sub {
 	int active;
 	int64_t created_at;
 	const char *created_by;
+	/* x-hooks2: the secret a rotation replaced (sealed as secret; NULL:
+	 * none) and until when deliveries are signed with it too */
+	const char *previous_secret;
+	int64_t previous_until;
 };
 /* An event (entity, action) of event type `type` that a subscription
- * wants; action "*": any; any_org: from any organisation, else only from
- * the subscription's own. */
+ * wants; action "*": any; any_org: 1 from any organisation, 0 only from
+ * the subscription's own, 2 (x-hooks2) from its own or from an event
+ * whose also_org_id is the subscription's organisation (a transfer). */
 struct hh_webhook_topic {
 	const char *type, *entity, *action;
 	int any_org;
@@ -154,6 +159,8 @@ struct hh_webhook_delivery {
 	/* webhook_claim only: the subscription and the event */
 	int64_t org_id;
 	const char *url, *secret;
+	const char *previous_secret; /* x-hooks2: NULL: none */
+	int64_t previous_until;
 	struct hh_event event;
 };
 typedef enum hh_rc (*hh_webhook_sub_cb)(void *ctx,
@@ -496,6 +503,55 @@ struct hh_store {
 				     enum hh_rc (*cb)(void *ctx,
 						      const struct hh_case_file *f),
 				     void *ctx);
+
+	/* parties (issue 16, 0041_case_parties.sql): the other parties
+	 * to a case. case_party_insert sets p->id (p->version is 1).
+	 * case_party_list streams case case_id's, by position.
+	 * case_party_update writes status and answered_at of p->id and
+	 * adds one to its version when that is expected, else CONFLICT.
+	 * case_party_of_citizen streams the parties citizen_id is, newest
+	 * first, at most limit. case_party_due streams parties still
+	 * invited whose expires_at is before now, oldest first, at most
+	 * limit. */
+	enum hh_rc (*case_party_insert)(struct hh_tx *tx, struct hh_case_party *p);
+	enum hh_rc (*case_party_list)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t case_id,
+				      enum hh_rc (*cb)(void *ctx,
+						       const struct hh_case_party *p),
+				      void *ctx);
+	enum hh_rc (*case_party_update)(struct hh_tx *tx,
+					const struct hh_case_party *p,
+					int64_t expected);
+	enum hh_rc (*case_party_of_citizen)(struct hh_tx *tx, struct hh_arena *a,
+					    int64_t citizen_id, int limit,
+					    enum hh_rc (*cb)(void *ctx,
+							     const struct hh_case_party *p),
+					    void *ctx);
+	enum hh_rc (*case_party_due)(struct hh_tx *tx, struct hh_arena *a,
+				     int64_t now, int limit,
+				     enum hh_rc (*cb)(void *ctx,
+						      const struct hh_case_party *p),
+				     void *ctx);
+	/* Key rotation (domain/vault.h): case_party_seal_scan streams, by
+	 * id after after_id, at most limit rows with a CPR number whose
+	 * cpr_key is not seal_key or whose cpr_hash_key is not hash_key;
+	 * case_party_seal_set writes cpr, cpr_key, cpr_hash and cpr_hash_key
+	 * of p->id (no new version). The keys they name are in
+	 * seal_keys_in_use. */
+	enum hh_rc (*case_party_seal_scan)(struct hh_tx *tx, struct hh_arena *a,
+					   int64_t after_id, const char *seal_key,
+					   const char *hash_key, int limit,
+					   enum hh_rc (*cb)(void *ctx,
+							    const struct hh_case_party *p),
+					   void *ctx);
+	enum hh_rc (*case_party_seal_set)(struct hh_tx *tx,
+					  const struct hh_case_party *p);
+	/* Name and address protection (0042): citizen_protected_get sets
+	 * *on to 1 when citizen id's address must not be shown to another
+	 * party (0 too for no such citizen); citizen_protected_set writes
+	 * it. */
+	enum hh_rc (*citizen_protected_get)(struct hh_tx *tx, int64_t id, int *on);
+	enum hh_rc (*citizen_protected_set)(struct hh_tx *tx, int64_t id, int on);
 
 	/* Append-only audit of reads of personal data. */
 	enum hh_rc (*audit_append)(struct hh_tx *tx, const struct hh_audit *a);
@@ -1115,6 +1171,23 @@ struct hh_store {
 					 void *ctx);
 	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
 					const struct hh_external_case *c);
+	/* ---- x-decl (issue 15): declared case systems
+	 * (domain/casesystems.h, 0038_case_systems.sql). case_system_get
+	 * reads (org_id, system) with the organisation's code (NOT_FOUND:
+	 * none); case_system_put inserts c, or replaces label, definition
+	 * and updated_at of the row with its key, and sets c->id;
+	 * *created (may be NULL) says which. ---- */
+	enum hh_rc (*case_system_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t org_id, const char *system,
+				      struct hh_case_system *out);
+	enum hh_rc (*case_system_put)(struct hh_tx *tx,
+				      struct hh_case_system *c, int *created);
+	/* Streams the systems org_id declared, by name. */
+	enum hh_rc (*case_system_list)(struct hh_tx *tx, struct hh_arena *a,
+				       int64_t org_id,
+				       enum hh_rc (*cb)(void *ctx,
+							const struct hh_case_system *c),
+				       void *ctx);
 	/* ---- x-hooks (issue 15): webhooks (migration 0035) ----
 	 * The outbox: event_append also writes, in the event's own
 	 * transaction, one pending delivery (due at once) for each active
@@ -1175,7 +1248,40 @@ struct hh_store {
 					int limit, hh_webhook_sub_cb cb,
 					void *ctx);
 	enum hh_rc (*webhook_seal_set)(struct hh_tx *tx, int64_t id,
-				       const char *secret);
+				       const char *secret,
+				       const char *previous_secret);
+	/* ---- x-hooks2 (issue 15): changing a subscription, test events,
+	 * pruning (migration 0039) ----
+	 * webhook_sub_get reads subscription id of org_id (NOT_FOUND).
+	 * webhook_sub_update writes s's url, events and active (subscription
+	 * s->id of s->org_id; NOT_FOUND: none) and, when t is not NULL,
+	 * replaces its topics with the n of t; deliveries already queued
+	 * stay as they are.
+	 * webhook_secret_set makes secret the subscription's secret and
+	 * previous (NULL: none) the one also signing until previous_until
+	 * (NOT_FOUND: none of org_id).
+	 * webhook_delivery_add queues one pending delivery of type for
+	 * subscription sub_id and event event_id, due at now; *id its id.
+	 * webhook_prune deletes at most limit deliveries that are not
+	 * pending and were last written before `before`, oldest first
+	 * (*deleted how many), and forgets previous secrets whose time ran
+	 * out by `now`. */
+	enum hh_rc (*webhook_sub_get)(struct hh_tx *tx, struct hh_arena *a,
+				      int64_t org_id, int64_t id,
+				      struct hh_webhook_sub *out);
+	enum hh_rc (*webhook_sub_update)(struct hh_tx *tx,
+					 const struct hh_webhook_sub *s,
+					 const struct hh_webhook_topic *t,
+					 int n);
+	enum hh_rc (*webhook_secret_set)(struct hh_tx *tx, int64_t org_id,
+					 int64_t id, const char *secret,
+					 const char *previous,
+					 int64_t previous_until);
+	enum hh_rc (*webhook_delivery_add)(struct hh_tx *tx, int64_t sub_id,
+					   int64_t event_id, const char *type,
+					   int64_t now, int64_t *id);
+	enum hh_rc (*webhook_prune)(struct hh_tx *tx, int64_t before,
+				    int64_t now, int limit, int64_t *deleted);
 };
 
 /* Opens the SQLite store at path (created if missing) with a pool of

@@ -109,6 +109,20 @@ static const char *const ct_skilsmisse =
 	"  [{\"name\":\"antal\",\"label\":\"Antal\",\"type\":\"number\","
 	"    \"required\":true,\"min\":1,\"max\":20}]}}";
 
+/* p-parties: a divorce the spouse confirms */
+static const char *const ct_parskab =
+	"{\"name\":\"Skilsmisse med ægtefælle\",\"organisation\":\"fam\","
+	" \"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"parties\",\"label\":\"Afventer ægtefællen\",\"paused\":true},"
+	"  {\"key\":\"declined\",\"label\":\"Ikke bekræftet\",\"final\":true}],"
+	" \"parties\":[{\"role\":\"spouse\",\"label\":\"Ægtefælle\","
+	"   \"cpr_field\":\"partner_cpr\",\"confirm\":true,\"within\":\"P14D\"}],"
+	" \"confirm_state\":\"parties\",\"declined_state\":\"declined\","
+	" \"form\":{\"title\":\"Skilsmisse\",\"fields\":"
+	"  [{\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","
+	"    \"type\":\"cpr\",\"required\":true}]}}";
+
 /* the token's own organisation's service: its key may file it through
  * Open311 (a caseworker's key only with its own organisation) */
 static const char *const ct_ydelse =
@@ -181,6 +195,8 @@ struct ctx {
 	 * from 901, Bo's from 902, Anna's from the agency) and a print
 	 * batch */
 	int64_t messages[3], batches[3];
+	int64_t party_cases[2]; /* p-parties: by home, a case its citizen
+				   (Anna, Bo) is invited to confirm */
 	int64_t inbox_letters[2]; /* the citizen's inbox: a sent letter from
 				     901 to Anna and from 902 to Bo */
 	int tried[2], failing[2], known[2];
@@ -363,6 +379,7 @@ static int setup(void **state)
 	put(dir, "case-types/tilskud.json", ct_tilskud);
 	put(dir, "case-types/skilsmisse.json", ct_skilsmisse);
 	put(dir, "case-types/ydelse.json", ct_ydelse);
+	put(dir, "case-types/parskab.json", ct_parskab); /* p-parties */
 	put(dir, "life-events/flytning.json", le_flytning);
 	put(dir, "teams.json", teams_json);
 	put(dir, "articles/901/lokal-901.md", article_md("901", "published", md, sizeof(md)));
@@ -400,6 +417,20 @@ static int setup(void **state)
 	c->cases[HOME_A] = new_case(c, CIT_A, "tilskud");
 	c->cases[HOME_B] = new_case(c, CIT_B, "tilskud");
 	c->cases[HOME_AG] = new_case(c, CIT_A, "skilsmisse");
+	/* p-parties: Bo names Anna, Anna names Bo */
+	static const struct {
+		int applicant;
+		const char *partner;
+	} names[2] = { { CIT_B, "070761-4285" }, { CIT_A, "010190-1234" } };
+	for (int h = HOME_A; h <= HOME_B; h++) {
+		char body[160];
+		snprintf(body, sizeof(body), "{\"case_type\":\"parskab\",\"values\":"
+			 "{\"partner_cpr\":\"%s\"}}", names[h].partner);
+		struct tu_resp pr = call(c, names[h].applicant, "POST", "/api/v1/cases",
+					 body, NULL);
+		c->party_cases[h] = created_id(&pr);
+		tu_resp_free(&pr);
+	}
 	bump(c, CW_A, c->cases[HOME_A]);
 	bump(c, CW_B, c->cases[HOME_B]);
 	bump(c, CW_AG, c->cases[HOME_AG]);
@@ -577,7 +608,11 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     /* delivery */
 	     T_MESSAGE, T_PRINT_BATCH,
 	     /* the citizen's inbox: a sent letter to A's or B's citizen */
-	     T_INBOX_LETTER };
+	     T_INBOX_LETTER,
+	     /* p-parties: own, a case the home's citizen is invited to
+	      * confirm (the other citizen applied); the other's, the case
+	      * the other citizen is invited to (this one applied) */
+	     T_PARTY };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -678,6 +713,31 @@ static const struct row rows[] = {
 	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
 	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
 	  0, NULL },
+	/* p-parties (issue 16): the other party to a case reads their
+	 * invitation and answers it; nobody else (the applicant included)
+	 * learns of it; only a citizen has one */
+	{ "case: the other party's invitation", T_PARTY,
+	  { "GET", "/api/v1/cases/{id}/parties/me", "/api/v1/cases/{id}/parties/me",
+	    NULL }, B_NONE,
+	  { "GET", "/mit-overblik/part/{id}", "/mit-overblik/part/{id}", NULL },
+	  { NULL, NULL, NULL, NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+	/* allowed: the first answer confirms, the next are 409 */
+	{ "case: the other party's answer", T_PARTY,
+	  { "POST", "/api/v1/cases/{id}/parties/me", "/api/v1/cases/{id}/parties/me",
+	    "{\"answer\":\"confirm\"}" }, B_JSON,
+	  { "POST", "/mit-overblik/part/{id}", "/mit-overblik/part/{id}",
+	    "csrf={csrf}&svar=bekraeft" },
+	  { NULL, NULL, NULL, NULL },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
 	{ "cases: the list", T_CASE,
 	  { "GET", "/api/v1/cases", "/api/v1/cases?open=0&limit=200", NULL }, B_NONE,
 	  { "GET", "/mit-overblik", "/mit-overblik", NULL },
@@ -738,7 +798,7 @@ static const struct row rows[] = {
 	  { "PUT", "/api/v1/external-cases/{system}/{id}",
 	    "/api/v1/external-cases/esdh/X-1",
 	    "{\"cpr\":\"070761-4285\",\"title\":\"T\",\"state\":\"S\","
-	    "\"text\":\"\",\"version\":1}" }, B_JSON,
+	    "\"text\":\"\",\"version\":1,\"case_type\":\"x\"}" }, B_JSON,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
 	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
@@ -747,6 +807,36 @@ static const struct row rows[] = {
 	{ "external case: read", T_NONE,
 	  { "GET", "/api/v1/external-cases/{system}/{id}",
 	    "/api/v1/external-cases/esdh/X-1", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	/* x-decl (issue 15): an organisation's admin declares its case
+	 * systems, which the admin and its case-system tokens read
+	 * (tests/api/test_external_api.c); none of the callers here is
+	 * either */
+	{ "case system: declare", T_NONE,
+	  { "PUT", "/api/v1/case-systems/{system}",
+	    "/api/v1/case-systems/esdh",
+	    "{\"label\":\"ESDH\",\"states\":[{\"name\":\"Ny\","
+	    "\"stage\":\"received\"}],\"case_types\":[{\"key\":\"x\","
+	    "\"name\":\"X\"}]}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	{ "case system: read", T_NONE,
+	  { "GET", "/api/v1/case-systems/{system}",
+	    "/api/v1/case-systems/esdh", NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
+	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
+	    [ED_B] = { FB, SKIP }, [CW_AG] = { FB, SKIP }, [TOKEN] = { FB, SKIP } },
+	  0, NULL },
+	{ "case systems: list", T_NONE,
+	  { "GET", "/api/v1/case-systems", "/api/v1/case-systems", NULL }, B_NONE,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL }, B_NONE,
 	  { [ANON] = ALL(IN), [CIT_A] = { FB, SKIP }, [CIT_B] = { FB, SKIP },
 	    [CW_A] = { FB, SKIP }, [ED_A] = { FB, SKIP }, [CW_B] = { FB, SKIP },
@@ -1561,6 +1651,11 @@ static const char *const no_resource[] = {
 	"GET /api/v1/webhooks/deliveries", "DELETE /api/v1/webhooks/{id}",
 	"PATCH /api/v1/webhooks/{id}",
 	"GET /personale/webhooks",
+	/* x-hooks2: the same rules, tested in the same file
+	 * (t_change_rotate_test, t_the_staff_page_changes) */
+	"GET /api/v1/webhooks/{id}/deliveries",
+	"POST /api/v1/webhooks/{id}/secret", "POST /api/v1/webhooks/{id}/test",
+	"POST /personale/webhooks", "POST /personale/webhooks/{id}",
 };
 
 /* ---- running one cell ------------------------------------------------------- */
@@ -1689,6 +1784,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		snprintf(buf, n, "%lld", (long long)(row->thing == T_MESSAGE
 							     ? c->messages[h]
 							     : c->batches[h]));
+		return buf;
+	case T_PARTY: /* p-parties */
+		if (h != HOME_A && h != HOME_B)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->party_cases[h]);
 		return buf;
 	case T_INBOX_LETTER: /* the citizen's inbox */
 		if (h != HOME_A && h != HOME_B)

@@ -11,6 +11,8 @@
  * (or on counts it reads from the database itself). */
 #include "testutil.h"
 
+#include "core/dktime.h"
+
 #include <time.h>
 #include "domain/orgs.h"
 
@@ -82,7 +84,9 @@ static const char *const ct_skilsmisse =
 	" \"transitions\":["
 	"  {\"from\":\"received\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
 	"  {\"from\":\"received\",\"to\":\"reflection\",\"role\":\"caseworker\"},"
-	"  {\"from\":\"reflection\",\"to\":\"in_progress\",\"role\":\"caseworker\"},"
+	"  {\"from\":\"reflection\",\"to\":\"in_progress\",\"role\":\"caseworker\","
+	"   \"label\":\"Refleksionsperioden er slut\",\"after\":\"P3M\","
+	"   \"wait_label\":\"Refleksionsperioden slutter\"},"
 	"  {\"from\":\"in_progress\",\"to\":\"granted\",\"role\":\"caseworker\"},"
 	"  {\"from\":\"in_progress\",\"to\":\"rejected\",\"role\":\"caseworker\"},"
 	"  {\"from\":\"in_progress\",\"to\":\"received\",\"role\":\"manager\"}],"
@@ -1368,6 +1372,83 @@ static void overview_with_followups(void **state)
 	tu_resp_free(&r);
 }
 
+/* A reflection period as a timed wait: the move waits three calendar
+ * months from when the case entered it; the API says when, the
+ * caseworker's page disables the move and names the date, the citizen
+ * sees when the wait ends and is not asked for anything. */
+/* Sets the clock to t (0: the real one) and signs everyone in again
+ * (sessions expire by that clock). */
+static void clock_to(struct ctx *c, int64_t t)
+{
+	hh_clock_set_us(t * 1000000);
+	for (int i = 0; i < 4; i++)
+		tu_login(&c->s, staff_emails[i], c->cookie[i], sizeof(c->cookie[i]),
+			 c->csrf[i], sizeof(c->csrf[i]));
+	for (int who = ANNA; who <= CARL; who++)
+		citizen_login(c, who);
+}
+
+static void timed_waits(void **state)
+{
+	struct ctx *c = *state;
+	int64_t t0;
+	assert_true(hh_iso8601_parse("2027-01-31T10:00", &t0));
+	clock_to(c, t0);
+	int64_t id = new_case(c, ANNA, "skilsmisse", 0, NULL);
+	move_ok(c, CW_FAM, id, "reflection");
+	/* a month later: not yet */
+	clock_to(c, t0 + 31 * 86400);
+	struct tu_resp r = act(c, CW_FAM, id, "transition", "{\"to\":\"in_progress\"}", 2);
+	expect_problem(&r, 409, "transition-not-yet", "to");
+	assert_string_equal(jstr(r.json, "opens_at"), "2027-04-30T10:00:00+02:00");
+	tu_resp_free(&r);
+	assert_int_equal(version_of(c, id), 2); /* nothing written */
+	char path[128];
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "value=\"in_progress\" disabled>Refleksionsperioden er slut"
+			     "</button> <span class=\"hint wait\">Refleksionsperioden "
+			     "slutter 30. april 2027 kl. 10.00</span>");
+	tu_resp_free(&r);
+	/* the page's own door says it in Danish, and writes nothing */
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld/overgang", (long long)id);
+	char form[256];
+	snprintf(form, sizeof(form), "csrf=%s&version=2&til=in_progress", c->csrf[CW_FAM]);
+	const char *urlenc[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+	r = tu_call(c->s.base, c->cookie[CW_FAM], NULL, "POST", path, form, urlenc);
+	expect_status(&r, 409);
+	tu_expect_in(r.body, "Sagen kan ikke flyttes endnu. Refleksionsperioden slutter "
+			     "30. april 2027 kl. 10.00, og først derefter kan sagen gå videre.");
+	tu_resp_free(&r);
+	assert_int_equal(version_of(c, id), 2);
+	/* the citizen: when the wait ends, and nothing asked of her */
+	r = get_ok(c, ANNA, "/api/v1/overview");
+	json_t *it, *mine = NULL;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "cases"), i, it) if (jint(it, "id") == id)
+		mine = it;
+	assert_non_null(mine);
+	assert_string_equal(jstr(mine, "wait_label"), "Refleksionsperioden slutter");
+	assert_non_null(jstr(mine, "wait_ends_at"));
+	int64_t ends;
+	assert_true(hh_iso8601_parse(jstr(mine, "wait_ends_at"), &ends));
+	assert_int_equal(ends, t0 + 89 * 86400 - 3600); /* 30 April 10:00 CEST */
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/mit-overblik/sag/%lld", (long long)id);
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "<dt>Venteperiode</dt><dd>Refleksionsperioden slutter "
+			     "30. april 2027</dd>");
+	tu_expect_in(r.body, "Sagen venter, til venteperioden er slut.");
+	assert_null(strstr(r.body, "Vi mangler oplysninger fra dig"));
+	tu_resp_free(&r);
+	/* from 30 April 10:00 Danish time the move is open */
+	clock_to(c, ends);
+	move_ok(c, CW_FAM, id, "in_progress");
+	clock_to(c, 0);
+}
+
 static void audit_trail(void **state)
 {
 	struct ctx *c = *state;
@@ -1635,6 +1716,7 @@ int main(void)
 		cmocka_unit_test(requests_and_answers),
 		cmocka_unit_test(notes_and_assignment),
 		cmocka_unit_test(overview_with_followups),
+		cmocka_unit_test(timed_waits),
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(audit_names_it_systems),
 		cmocka_unit_test(queue_listing_is_audited),

@@ -63,6 +63,59 @@ static void danish_time_follows_the_eu_clock_change(void **state)
 	(void)state;
 }
 
+/* t + period p, written in Danish time */
+static void added(const char *from, const char *p, const char *want)
+{
+	int64_t t, u;
+	assert_true(hh_iso8601_parse(from, &t));
+	assert_true(hh_dk_add_period(t, p, &u));
+	char s[HH_ISO8601_SIZE];
+	hh_iso8601_dk(u, s);
+	if (strcmp(s, want))
+		fprintf(stderr, "%s + %s = %s, not %s\n", from, p, s, want);
+	assert_string_equal(s, want);
+}
+
+static void periods_count_calendar_months_in_danish_time(void **state)
+{
+	(void)state;
+	/* months are calendar months, not 30 days; a shorter month ends
+	 * at its last day */
+	added("2027-01-31T10:00", "P1M", "2027-02-28T10:00:00+01:00");
+	added("2028-01-31T10:00", "P1M", "2028-02-29T10:00:00+01:00");
+	added("2026-11-30T14:15", "P3M", "2027-02-28T14:15:00+01:00");
+	added("2026-08-31T09:00", "P6M", "2027-02-28T09:00:00+01:00");
+	added("2026-12-15T09:00", "P1M", "2027-01-15T09:00:00+01:00");
+	added("2026-03-31T09:00", "P1Y", "2027-03-31T09:00:00+02:00");
+	added("2028-02-29T09:00", "P1Y", "2029-02-28T09:00:00+01:00");
+	added("2026-01-01T00:00", "P1Y2M3D", "2027-03-04T00:00:00+01:00");
+	added("2026-12-29T12:00", "P1W", "2027-01-05T12:00:00+01:00");
+	/* the Danish clock time stays across the change to summer time
+	 * and back: 31 days less an hour, 31 days and an hour */
+	added("2027-03-01T10:00", "P1M", "2027-04-01T10:00:00+02:00");
+	added("2027-10-01T10:00", "P1M", "2027-11-01T10:00:00+01:00");
+	added("2027-03-27T23:30", "P1D", "2027-03-28T23:30:00+02:00");
+	int64_t t, u;
+	assert_true(hh_iso8601_parse("2027-03-01T10:00", &t));
+	assert_true(hh_dk_add_period(t, "P1M", &u));
+	assert_int_equal(u - t, 31 * 86400 - 3600);
+	/* a clock time the spring change skips is read as winter time */
+	added("2027-02-28T02:30", "P1M", "2027-03-28T03:30:00+02:00");
+	/* one the autumn change repeats: the first of the two */
+	added("2027-08-31T02:30", "P2M", "2027-10-31T02:30:00+02:00");
+	/* hours are elapsed time: P1D and PT24H differ across a change */
+	added("2027-03-27T12:00", "PT24H", "2027-03-28T13:00:00+02:00");
+	added("2027-03-27T12:00", "P1DT1H30M", "2027-03-28T13:30:00+02:00");
+	const char *bad[] = { NULL, "", "P", "PT", "1M", "P1", "PM", "P1M1Y",
+			      "P1D1W", "P1H", "PT1D", "P1MT", "P-1M", "P1.5M",
+			      "P100001D", "P1M ", "PT1H1H" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (hh_dk_add_period(t, bad[i], &u))
+			fprintf(stderr, "accepted %s\n", bad[i] ? bad[i] : "NULL");
+		assert_false(hh_dk_add_period(t, bad[i], &u));
+	}
+}
+
 static void item(const char *list, char *out, size_t size)
 {
 	(void)list;
@@ -93,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(danish_time_follows_the_eu_clock_change),
+		cmocka_unit_test(periods_count_calendar_months_in_danish_time),
 		cmocka_unit_test(xml_writer),
 	};
 	return cmocka_run_group_tests_name("core/dktime", tests, NULL, NULL);

@@ -162,6 +162,28 @@ static inline void put(const char *dir, const char *rel, const char *text)
 	tu_write(p, text);
 }
 
+/* timed waits (issue 16): a reflection period of three calendar months
+ * from when the case entered it, a lapse that may happen only in the
+ * three months after that, and a withdrawal only in the first 14 days
+ * after the case came in */
+static const char *const ct_venteperiode =
+	"{\"name\":\"Sag med venteperiode\",\"organisation\":\"fam\","
+	" \"deadline\":\"P1M\",\"public\":true,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"awaiting_citizen\",\"label\":\"Afventer dig\",\"paused\":true},"
+	"  {\"key\":\"reflection\",\"label\":\"Refleksionsperiode\",\"paused\":true},"
+	"  {\"key\":\"in_progress\",\"label\":\"Under behandling\"},"
+	"  {\"key\":\"lapsed\",\"label\":\"Bortfaldet\",\"final\":true},"
+	"  {\"key\":\"withdrawn\",\"label\":\"Trukket tilbage\",\"final\":true}],"
+	" \"transitions\":["
+	"  {\"from\":\"received\",\"to\":\"reflection\"},"
+	"  {\"from\":\"received\",\"to\":\"withdrawn\",\"before\":\"P14D\","
+	"   \"since\":\"received\"},"
+	"  {\"from\":\"reflection\",\"to\":\"in_progress\",\"after\":\"P3M\","
+	"   \"wait_label\":\"Refleksionsperioden slutter\"},"
+	"  {\"from\":\"reflection\",\"to\":\"lapsed\",\"after\":\"P3M\","
+	"   \"before\":\"P6M\"}]}";
+
 static inline void write_content(const char *dir)
 {
 	char cmd[9000];
@@ -175,6 +197,7 @@ static inline void write_content(const char *dir)
 	put(dir, "case-types/revurdering.json", ct_revurdering);
 	put(dir, "case-types/opfoelgning.json", ct_opfoelgning);
 	put(dir, "case-types/uden-pause.json", ct_uden_pause);
+	put(dir, "case-types/venteperiode.json", ct_venteperiode);
 	put(dir, "life-events/skilsmisse.json", le_skilsmisse);
 }
 
@@ -315,7 +338,7 @@ static inline int setup(void **state)
 	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
-	assert_int_equal(stats.case_types, 5);
+	assert_int_equal(stats.case_types, 6);
 	assert_int_equal(stats.life_events, 1);
 	assert_int_equal(stats.citizens, 3);
 	f->m901 = org_id(f, "901");

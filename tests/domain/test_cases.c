@@ -6,6 +6,7 @@
  * audit log and reads through the access table are in
  * test_case_flows.c; the fixture is in cases_fixture.h. */
 #include "cases_fixture.h"
+#include "core/dktime.h"
 /* ---- durations ---------------------------------------------------------- */
 
 static void iso_durations(void **state)
@@ -956,6 +957,128 @@ static void overdue_excludes_paused(void **state)
  * substantial or high; below, nothing is written and the fault says why
  * (the doors answer assurance-too-low). A form without CPR fields takes
  * any level. */
+/* Danish local time s as epoch seconds, and the clock set to it. */
+static int64_t at_dk(const char *s)
+{
+	int64_t t;
+	assert_true(hh_iso8601_parse(s, &t));
+	hh_clock_set_us(t * 1000000);
+	return t;
+}
+
+static void expect_wait(struct fx *f, int64_t id, const char *to,
+			int64_t opens, int64_t closed)
+{
+	struct hh_case c = get(f, id), out;
+	assert_int_equal(move_to(f, &f->cw_fam, id, to, c.version, &out, NULL),
+			 HH_ERR_INVALID);
+	int64_t o, cl;
+	const char *label;
+	assert_int_equal(hh_case_wait(f->st, &f->a, &f->cw_fam, id, to, &o, &cl,
+				      &label),
+			 HH_OK);
+	assert_int_equal(o, opens);
+	assert_int_equal(cl, closed);
+	struct hh_case still = get(f, id);
+	assert_string_equal(still.state, c.state);
+	assert_int_equal(still.version, c.version); /* nothing written */
+}
+
+/* A transition may wait for a period (a reflection period) or be open
+ * only until one ends, counted in calendar months in Danish time from
+ * when the case entered its state (or came in), whatever else happens
+ * to the case meanwhile. */
+static void timed_waits_count_calendar_time(void **state)
+{
+	struct fx *f = *state;
+	int64_t t0 = at_dk("2027-01-31T10:00");
+	struct hh_case a = submit_ok(f, "venteperiode", f->anna, 0, NULL);
+	struct hh_case b = submit_ok(f, "venteperiode", f->anna, 0, NULL);
+	assert_int_equal(a.state_since, t0);
+	at_dk("2027-02-03T08:00");
+	int64_t entered = now_s();
+	move_ok(f, a.id, "reflection");
+	assert_int_equal(get(f, a.id).state_since, entered);
+	/* a note or an assignment does not move the start of the wait */
+	at_dk("2027-03-01T09:00");
+	struct hh_user u = { .org_id = f->fam, .email = "cw@fam", .name = "Clara",
+			     .password_hash = "x", .roles = HH_ROLE_CASEWORKER };
+	struct hh_tx *utx = x_begin(f->st, 1);
+	assert_int_equal(f->st->user_insert(utx, &u), HH_OK);
+	assert_int_equal(f->st->tx_commit(utx), HH_OK);
+	struct hh_case out;
+	assert_int_equal(hh_case_assign(f->st, &f->a, &f->cw_fam, a.id, u.id, 0, &out),
+			 HH_OK);
+	assert_int_equal(out.updated_at, now_s());
+	assert_int_equal(get(f, a.id).state_since, entered);
+
+	/* three calendar months after 3 February 08:00 winter time is
+	 * 3 May 08:00 summer time, not 90 days */
+	int64_t opens;
+	assert_true(hh_iso8601_parse("2027-05-03T08:00", &opens));
+	expect_wait(f, a.id, "in_progress", opens, 0);
+	const char *label = NULL;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	struct hh_tx *tx = x_begin(f->st, 0);
+	assert_int_equal(hh_case_type_load(tx, &f->a, "venteperiode", 0, &row, &def),
+			 HH_OK);
+	f->st->tx_rollback(tx);
+	struct hh_case now_a = get(f, a.id);
+	assert_int_equal(hh_ct_wait_ends(&def, &now_a, now_s(), &label), opens);
+	assert_string_equal(label, "Refleksionsperioden slutter");
+	hh_clock_set_us((opens - 1) * 1000000);
+	expect_wait(f, a.id, "in_progress", opens, 0);
+	expect_wait(f, a.id, "lapsed", opens, 0);
+	hh_clock_set_us(opens * 1000000);
+	assert_int_equal(hh_ct_wait_ends(&def, &now_a, now_s(), NULL), 0);
+	/* open from then; the lapse only until six months after */
+	int64_t last;
+	assert_true(hh_iso8601_parse("2027-08-03T08:00", &last));
+	hh_clock_set_us((last + 1) * 1000000);
+	expect_wait(f, a.id, "lapsed", 0, last);
+	move_ok(f, a.id, "in_progress");
+
+	/* the withdrawal counts from when the case came in: 14 days after
+	 * 31 January 10:00 is 14 February 10:00 */
+	int64_t shut;
+	assert_true(hh_iso8601_parse("2027-02-14T10:00", &shut));
+	hh_clock_set_us((shut + 1) * 1000000);
+	expect_wait(f, b.id, "withdrawn", 0, shut);
+	hh_clock_set_us(shut * 1000000);
+	move_ok(f, b.id, "withdrawn");
+	hh_case_type_def_clear(&def);
+	hh_clock_set_us(0);
+}
+
+/* A wait is written as ISO 8601 periods, or the case type is refused. */
+static void timed_waits_are_checked_when_read(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+		"\"after\":\"3 måneder\"", "\"before\":\"P\"", "\"after\":3",
+		"\"since\":\"decided\"", "\"after\":\"P2M\",\"before\":\"P1M\"",
+		"\"after\":\"P1M\",\"before\":\"P30D\"", "\"wait_label\":\"\"",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char js[1024], err[256] = "";
+		snprintf(js, sizeof(js),
+			 "{\"name\":\"x\",\"organisation\":\"fam\",\"deadline\":\"P1M\","
+			 "\"initial\":\"a\",\"states\":[{\"key\":\"a\",\"label\":\"A\"},"
+			 "{\"key\":\"b\",\"label\":\"B\"}],\"transitions\":[{\"from\":"
+			 "\"a\",\"to\":\"b\",%s}]}",
+			 bad[i]);
+		struct hh_case_type_def def;
+		enum hh_rc rc = hh_case_type_def_parse(js, &def, err, sizeof(err));
+		if (rc == HH_OK) {
+			fprintf(stderr, "accepted %s\n", bad[i]);
+			hh_case_type_def_clear(&def);
+		}
+		assert_int_not_equal(rc, HH_OK);
+		assert_non_null(strstr(err, "transition 1"));
+	}
+}
+
 static void cpr_forms_need_substantial(void **state)
 {
 	struct fx *f = *state;
@@ -1026,6 +1149,8 @@ int main(void)
 		T(answer_under_faults),
 		T(overdue_excludes_paused),
 		T(cpr_forms_need_substantial),
+		T(timed_waits_count_calendar_time),
+		T(timed_waits_are_checked_when_read),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }

@@ -44,6 +44,27 @@ static struct hh_store *demo_store(const char *dir)
 			 HH_OK);
 	fclose(errs);
 	assert_true(stats.citizens >= 4);
+	/* p-parties (issue 16): the demo's couple, and one citizen with name
+	 * and address protection */
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct hh_tx *tx;
+	assert_int_equal(st->tx_begin(st->cls, 0, &tx), HH_OK);
+	static const struct {
+		const char *subject;
+		int protected;
+	} who[] = { { "demo:demo-mette", 0 }, { "demo:demo-jens", 0 },
+		    { "demo:demo-fatima", 1 } };
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
+		struct hh_citizen z;
+		int on = -1;
+		assert_int_equal(st->citizen_get_by_subject(tx, &a, who[i].subject, &z),
+				 HH_OK);
+		assert_int_equal(st->citizen_protected_get(tx, z.id, &on), HH_OK);
+		assert_int_equal(on, who[i].protected);
+	}
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	hh_arena_clear(&a);
 	return st;
 }
 

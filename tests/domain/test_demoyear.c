@@ -361,6 +361,10 @@ static void test_case_moves(void **state)
 			snprintf(state_before_pause, sizeof(state_before_pause), "%s", from);
 		} else if (!strcmp(action, "answer")) {
 			ok = !strcmp(to, state_before_pause);
+		} else if (!strcmp(action, "party_confirm")) {
+			/* p-parties: the spouse's confirmation starts the case */
+			ok = def->confirm_state && !strcmp(from, def->confirm_state) &&
+			     !strcmp(to, def->initial);
 		} else {
 			const struct hh_ct_transition *t = hh_ct_transition(def, from, to);
 			ok = !strcmp(action, "transition") && t &&

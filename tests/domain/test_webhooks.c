@@ -35,6 +35,7 @@ struct got {
 	long long ts;
 	int valid; /* the signature checked out */
 	char body[4096];
+	char sig[256]; /* the webhook-signature header, as it came */
 };
 
 struct receiver {
@@ -44,6 +45,8 @@ struct receiver {
 	char secret[128];
 	pthread_mutex_t lock;
 	int codes[16], n_codes, next_code; /* answers in turn; then 200 */
+	int slow_first_ms; /* x-hooks2: the first answer comes this late */
+	int n_served;
 	struct got got[GOT_MAX];
 	int n_got;
 };
@@ -155,6 +158,7 @@ static void serve_one(struct receiver *r, int c)
 	header(buf, "webhook-timestamp", ts, sizeof(ts));
 	header(buf, "webhook-signature", sig, sizeof(sig));
 	pthread_mutex_lock(&r->lock);
+	int slow = r->n_served++ == 0 ? r->slow_first_ms : 0;
 	int code = r->next_code < r->n_codes ? r->codes[r->next_code++] : 200;
 	if (r->n_got < GOT_MAX) {
 		struct got *g = &r->got[r->n_got++];
@@ -163,8 +167,11 @@ static void serve_one(struct receiver *r, int c)
 		g->valid = verify(r->secret, id, ts, sig, body, blen) &&
 			   !strncmp(buf, "POST ", 5);
 		snprintf(g->body, sizeof(g->body), "%.*s", (int)blen, body);
+		snprintf(g->sig, sizeof(g->sig), "%s", sig);
 	}
 	pthread_mutex_unlock(&r->lock);
+	if (slow) /* a receiver that answers after the delivery timeout */
+		usleep((useconds_t)slow * 1000);
 	char resp[128];
 	int m = snprintf(resp, sizeof(resp),
 			 "HTTP/1.1 %d X\r\nContent-Length: 0\r\n"
@@ -315,15 +322,55 @@ static void append(struct fx *f, struct ev e)
 	assert_int_equal(hh_store_run_tx(f->st, 1, append_tx, &e), HH_OK);
 }
 
+/* x-hooks2: an event that also concerns organisation also (a transfer) */
+struct ev_also {
+	struct ev e;
+	int64_t also;
+};
+
+static enum hh_rc append_also_tx(struct hh_tx *tx, void *p)
+{
+	const struct ev_also *x = p;
+	struct hh_event e = { .actor = "user:9", .org_id = x->e.org,
+			      .entity = x->e.entity, .entity_id = x->e.id,
+			      .action = x->e.action, .before = x->e.before,
+			      .after = x->e.after, .also_org_id = x->also };
+	return tx->store->event_append(tx, &e);
+}
+
+/* The number of different webhook-ids r has been posted. */
+static int distinct_ids(struct receiver *r)
+{
+	pthread_mutex_lock(&r->lock);
+	int n = 0;
+	for (int i = 0; i < r->n_got; i++) {
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(r->got[i].id, r->got[j].id);
+		n += !seen;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
 static int64_t now_s(void)
 {
 	return hh_now_us() / 1000000;
 }
 
+/* The worker's poster as `serve --webhooks-allow-http-loopback` has it:
+ * the receiver is on loopback. */
+static struct hh_webhook_poster loopback_poster(void)
+{
+	struct hh_webhook_poster p = hh_hooks_curl_poster;
+	p.allow_loopback = 1;
+	return p;
+}
+
 static void pass(struct fx *f, int64_t at, struct hh_webhook_stats *s)
 {
-	assert_int_equal(hh_webhooks_deliver(f->st, &hh_hooks_curl_poster, at,
-					     50, s), HH_OK);
+	struct hh_webhook_poster p = loopback_poster();
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, at, 50, s), HH_OK);
 }
 
 struct dl {
@@ -690,8 +737,8 @@ struct racer {
 static void *race(void *p)
 {
 	struct racer *r = p;
-	r->rc = hh_webhooks_deliver(r->st, &hh_hooks_curl_poster, r->now, 50,
-				    &r->s);
+	struct hh_webhook_poster lp = loopback_poster();
+	r->rc = hh_webhooks_deliver(r->st, &lp, r->now, 50, &r->s);
 	return NULL;
 }
 
@@ -949,6 +996,576 @@ static void t_clear_secret_sealed_at_start(void **state)
 	assert_true(f->rx.got[0].valid);
 }
 
+/* ---- x-hooks2: the SSRF rule ---------------------------------------------- */
+
+static int allowed4(const char *ip, int loopback)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	assert_int_equal(inet_pton(AF_INET, ip, &a.sin_addr), 1);
+	return hh_webhook_addr_allowed((struct sockaddr *)&a, loopback, NULL, 0);
+}
+
+static int allowed6(const char *ip, int loopback)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	assert_int_equal(inet_pton(AF_INET6, ip, &a.sin6_addr), 1);
+	return hh_webhook_addr_allowed((struct sockaddr *)&a, loopback, NULL, 0);
+}
+
+/* Which addresses a delivery may connect to. */
+static void t_address_rule(void **state)
+{
+	(void)state;
+	const char *refused4[] = {
+		"127.0.0.1", "127.255.0.9", "10.0.0.1", "10.255.255.255",
+		"172.16.0.1", "172.31.255.254", "192.168.0.1", "100.64.0.1",
+		"100.127.255.254", "169.254.169.254", "169.254.0.1",
+		"224.0.0.1", "239.255.255.250", "0.0.0.0", "0.1.2.3",
+		"240.0.0.1", "255.255.255.255",
+	};
+	for (size_t i = 0; i < sizeof(refused4) / sizeof(*refused4); i++)
+		assert_false(allowed4(refused4[i], 0));
+	const char *fine4[] = { "8.8.8.8", "172.15.255.255", "172.32.0.1",
+				"100.63.255.255", "100.128.0.1", "192.169.0.1",
+				"169.253.0.1", "91.198.174.192" };
+	for (size_t i = 0; i < sizeof(fine4) / sizeof(*fine4); i++)
+		assert_true(allowed4(fine4[i], 0));
+	const char *refused6[] = {
+		"::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1",
+		"ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
+		"::ffff:169.254.169.254", "::10.0.0.1", "64:ff9b::a00:1",
+		"2002:a00:1::1", "2002:c0a8:101::1",
+	};
+	for (size_t i = 0; i < sizeof(refused6) / sizeof(*refused6); i++)
+		assert_false(allowed6(refused6[i], 0));
+	assert_true(allowed6("2a00:1450:4001:81b::200e", 0));
+	assert_true(allowed6("::ffff:8.8.8.8", 0));
+	assert_true(allowed6("64:ff9b::808:808", 0));
+	/* the tests' allowance: loopback, nothing else */
+	assert_true(allowed4("127.0.0.1", 1));
+	assert_true(allowed6("::1", 1));
+	assert_true(allowed6("::ffff:127.0.0.1", 1));
+	assert_false(allowed4("10.0.0.1", 1));
+	assert_false(allowed4("169.254.169.254", 1));
+	assert_false(allowed6("fd00::1", 1));
+	char text[64];
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	inet_pton(AF_INET, "192.168.7.8", &a.sin_addr);
+	assert_false(hh_webhook_addr_allowed((struct sockaddr *)&a, 0, text,
+					     sizeof(text)));
+	assert_string_equal(text, "192.168.7.8");
+	struct sockaddr un = { .sa_family = AF_UNIX };
+	assert_false(hh_webhook_addr_allowed(&un, 1, NULL, 0));
+}
+
+/* A URL naming such an address is refused at subscribe (and at change),
+ * in whatever form curl would take it; a name is left to delivery. */
+static void t_private_literals_refused_at_subscribe(void **state)
+{
+	struct fx *f = *state;
+	const char *ok[] = { HH_WH_CASE_SUBMITTED };
+	const char *refused[] = {
+		"https://127.0.0.1/h", "https://127.1/h", "https://2130706433/h",
+		"https://0x7f.0.0.1/h", "https://10.1.2.3/h",
+		"https://172.16.0.1:8443/h", "https://192.168.1.1/h",
+		"https://100.64.0.1/h", "https://169.254.169.254/latest/meta-data",
+		"https://224.0.0.1/h", "https://0.0.0.0/h", "https://[::1]/h",
+		"https://[fc00::1]/h", "https://[fd12::1]:443/h",
+		"https://[fe80::1]/h", "https://[::ffff:10.0.0.1]/h",
+		"https://[::ffff:127.0.0.1]/h", "https://[::]/h",
+		"https://[ff02::1]/h", "https://localhost/h",
+		"https://LocalHost./h", "https://a.localhost/h", "https://[zz]/h",
+	};
+	struct hh_webhook_sub s;
+	const char *field;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		struct hh_webhook_input in = { refused[i], ok, 1, -1 };
+		assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a,
+						      &in, 0, &s, &field),
+				 HH_ERR_INVALID);
+		assert_string_equal(field, "url");
+	}
+	/* the tests' allowance lets loopback through, nothing else */
+	const char *still[] = { "https://10.0.0.1/h", "https://[fd00::1]/h",
+				"https://169.254.169.254/h" };
+	for (size_t i = 0; i < sizeof(still) / sizeof(*still); i++) {
+		struct hh_webhook_input in = { still[i], ok, 1, -1 };
+		assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a,
+						      &in, 1, &s, &field),
+				 HH_ERR_INVALID);
+	}
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_subscriptions", 0, NULL), 0);
+	const char *fine[] = { "https://8.8.8.8/h", "https://172.32.0.1/h",
+			       "https://[2a00:1450:4001:81b::200e]:8443/h",
+			       "https://esdh.nordskov.dk/h" };
+	for (size_t i = 0; i < sizeof(fine) / sizeof(*fine); i++) {
+		struct hh_webhook_input in = { fine[i], ok, 1, -1 };
+		assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a,
+						      &in, 0, &s, &field),
+				 HH_OK);
+	}
+	struct hh_webhook_input lo = { "http://[::1]:9/h", ok, 1, -1 };
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &lo,
+					      1, &s, &field), HH_OK);
+}
+
+/* A name that resolves to loopback passes at subscribe (with the
+ * allowance, as a test server runs) but a worker without it refuses the
+ * address curl would connect to: the delivery fails at once with the
+ * reason, nothing reaches the receiver, and no pass tries it again. */
+static void t_loopback_refused_at_delivery(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	char url[128];
+	snprintf(url, sizeof(url), "http://localhost:%d/hook", f->rx.port);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { url, t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 1,
+					      &s, &field), HH_OK);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_poster strict = hh_hooks_curl_poster; /* production */
+	struct hh_webhook_stats st;
+	int64_t now = now_s();
+	assert_int_equal(hh_webhooks_deliver(f->st, &strict, now, 50, &st), HH_OK);
+	assert_int_equal(st.failed, 1);
+	assert_int_equal(received(&f->rx), 0);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.d[0].state, "failed");
+	assert_int_equal(l.d[0].attempts, 1);
+	assert_int_equal(l.d[0].last_code, 0);
+	assert_non_null(l.d[0].last_error);
+	assert_true(!strncmp(l.d[0].last_error, "address not allowed (", 21));
+	assert_true(strstr(l.d[0].last_error, "127.0.0.1") ||
+		    strstr(l.d[0].last_error, "::1"));
+	/* not retried */
+	assert_int_equal(hh_webhooks_deliver(f->st, &strict, now + 86400, 50,
+					     &st), HH_OK);
+	assert_int_equal(st.failed + st.retried + st.delivered, 0);
+	/* the same with the allowance gets there: the refusal was the rule */
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now_s(), &st);
+	assert_int_equal(st.delivered, 1);
+	assert_int_equal(received(&f->rx), 1);
+}
+
+/* A redirect is not followed: the delivery fails at once with it. */
+static void t_redirect_not_followed(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	f->rx.codes[0] = 302;
+	f->rx.n_codes = 1;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(s.failed, 1);
+	assert_int_equal(received(&f->rx), 1);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_string_equal(l.d[0].state, "failed");
+	assert_int_equal(l.d[0].last_code, 302);
+}
+
+/* ---- x-hooks2: rotating a subscription's secret ----------------------------- */
+
+static int verifies(const struct got *g, const char *secret)
+{
+	char ts[32];
+	snprintf(ts, sizeof(ts), "%lld", g->ts);
+	return verify(secret, g->id, ts, g->sig, g->body, strlen(g->body));
+}
+
+static int n_signatures(const struct got *g)
+{
+	int n = 0;
+	for (const char *p = g->sig; (p = strstr(p, "v1,")); p += 3)
+		n++;
+	return n;
+}
+
+/* For a day after a rotation each delivery carries the new secret's
+ * signature and the old one's, so a receiver still on the old secret
+ * and one already on the new both verify; then only the new one's. The
+ * old secret is kept sealed, and survives `helhed rotate-key`. */
+static void t_rotated_secret_signs_for_a_day(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	char old[128], fresh[128];
+	snprintf(old, sizeof(old), "%s", f->rx.secret);
+	int64_t now = now_s();
+	const char *secret;
+	assert_int_equal(hh_webhook_rotate(f->st, &f->admin_b, &f->a, id, now,
+					   &secret), HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_rotate(f->st, &f->admin_a, &f->a, id, now,
+					   &secret), HH_OK);
+	assert_true(!strncmp(secret, "whsec_", 6));
+	assert_string_not_equal(secret, old);
+	snprintf(fresh, sizeof(fresh), "%s", secret);
+	/* both kept sealed, neither in clear */
+	char *rows = tu_sql(f->dir, "SELECT secret || ' ' || previous_secret "
+				    "FROM webhook_subscriptions", 0, NULL);
+	assert_non_null(rows);
+	assert_null(strstr(rows, old + 6));
+	assert_null(strstr(rows, fresh + 6));
+	assert_true(hh_vault_is_sealed(rows));
+	assert_non_null(strstr(rows, " v1:"));
+	free(rows);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 1);
+	assert_int_equal(n_signatures(&f->rx.got[0]), 2);
+	assert_true(verifies(&f->rx.got[0], old));
+	assert_true(verifies(&f->rx.got[0], fresh));
+	assert_false(verifies(&f->rx.got[0], "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+	/* a key rotation re-seals both; after a restart both still sign */
+	struct hh_vault_rotation r;
+	char err[300] = "";
+	assert_int_equal(hh_vault_rotate(f->st, 0, 0, &r, err, sizeof(err)),
+			 HH_OK);
+	assert_true(r.dropped);
+	restart(f);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now + HH_WH_ROTATE_OVERLAP - 60, &s);
+	assert_int_equal(received(&f->rx), 2);
+	assert_true(verifies(&f->rx.got[1], old));
+	assert_true(verifies(&f->rx.got[1], fresh));
+	/* past the day: the new secret only */
+	append(f, (struct ev){ f->org_a, "case", 3, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now + HH_WH_ROTATE_OVERLAP + 1, &s);
+	assert_int_equal(received(&f->rx), 3);
+	assert_int_equal(n_signatures(&f->rx.got[2]), 1);
+	assert_false(verifies(&f->rx.got[2], old));
+	assert_true(verifies(&f->rx.got[2], fresh));
+	/* and pruning forgets the old secret once its day is over */
+	assert_int_equal(hh_webhooks_prune(f->st, now + HH_WH_ROTATE_OVERLAP + 1,
+					   30, 0, NULL), HH_OK);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_subscriptions WHERE "
+				    "previous_secret IS NOT NULL", 0, NULL), 0);
+}
+
+/* ---- x-hooks2: changing, test events, pruning, faults, transfers --------- */
+
+/* PATCH's rules: URL, event types and active changed, each checked as at
+ * subscribe; another organisation's is not found; new types apply to
+ * the events after. */
+static void t_change_subscription(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/other", f->rx2.port);
+	snprintf(f->rx2.secret, sizeof(f->rx2.secret), "%s", f->rx.secret);
+	const char *art[] = { HH_WH_ARTICLE_CHANGED };
+	const char *bad[] = { "case.deleted" };
+	struct hh_webhook_sub s;
+	const char *field;
+	struct hh_webhook_input in = { url, art, 1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_b, &f->a, id, &in,
+					   1, &s, &field), HH_ERR_NOT_FOUND);
+	struct hh_webhook_input bad_url = { "https://10.0.0.1/h", NULL, -1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &bad_url, 1, &s, &field),
+			 HH_ERR_INVALID);
+	assert_string_equal(field, "url");
+	struct hh_webhook_input no_http = { url, NULL, -1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &no_http, 0, &s, &field),
+			 HH_ERR_INVALID);
+	struct hh_webhook_input bad_ev = { NULL, bad, 1, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &bad_ev, 1, &s, &field),
+			 HH_ERR_INVALID);
+	assert_string_equal(field, "events");
+	struct hh_webhook_input none = { NULL, NULL, 0, -1 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &none, 1, &s, &field),
+			 HH_ERR_INVALID);
+	/* nothing of those was written: a case still goes to the old URL */
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_stats st;
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx), 1);
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id, &in,
+					   1, &s, &field), HH_OK);
+	assert_string_equal(s.url, url);
+	assert_string_equal(s.events, HH_WH_ARTICLE_CHANGED);
+	assert_int_equal(s.active, 1);
+	assert_null(s.secret);
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	append(f, (struct ev){ f->org_a, "article", 3, "update", NULL,
+			       "{\"slug\":\"pas\",\"title\":\"Pas\"}" });
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx), 1);
+	assert_int_equal(received(&f->rx2), 1);
+	assert_true(f->rx2.got[0].valid); /* the secret is the same */
+	assert_non_null(strstr(f->rx2.got[0].body, "article.changed"));
+	/* active alone: paused; the URL and types stay */
+	struct hh_webhook_input pause = { NULL, NULL, -1, 0 };
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, id,
+					   &pause, 0, &s, &field), HH_OK);
+	assert_int_equal(s.active, 0);
+	assert_string_equal(s.url, url);
+	append(f, (struct ev){ f->org_a, "article", 3, "update", NULL,
+			       "{\"slug\":\"pas\",\"title\":\"Pas\"}" });
+	pass(f, now_s(), &st);
+	assert_int_equal(received(&f->rx2), 1);
+}
+
+/* A test event goes through the outbox: queued, signed, listed, and
+ * retried as any other delivery; only to the subscription asked for. */
+static void t_test_event(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	f->rx.codes[0] = 503;
+	f->rx.n_codes = 1;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t id = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	subscribe(f, &f->admin_a, &f->rx2, f->rx2.port, t, 1);
+	int64_t did = 0;
+	assert_int_equal(hh_webhook_send_test(f->st, &f->admin_b, id, &did),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(hh_webhook_send_test(f->st, &f->admin_a, id, &did),
+			 HH_OK);
+	assert_true(did > 0);
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	pass(f, now, &s);
+	assert_int_equal(s.retried, 1);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.d[0].id, did);
+	assert_string_equal(l.d[0].type, HH_WH_TEST);
+	assert_string_equal(l.d[0].state, "pending");
+	assert_int_equal(l.d[0].last_code, 503);
+	pass(f, now + 60, &s);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(received(&f->rx), 2);
+	assert_int_equal(received(&f->rx2), 0);
+	assert_true(f->rx.got[1].valid);
+	assert_string_equal(f->rx.got[0].id, f->rx.got[1].id);
+	char want[64];
+	snprintf(want, sizeof(want), "\"subscription_id\":%lld", (long long)id);
+	assert_non_null(strstr(f->rx.got[1].body, want));
+	assert_non_null(strstr(f->rx.got[1].body, "\"type\":\"webhook.test\""));
+	/* the event log has it: who sent a test, when */
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM events WHERE "
+				    "entity = 'webhook' AND action = 'test'",
+				    0, NULL), 1);
+}
+
+/* Done deliveries older than the keep go, in batches; pending ones never,
+ * however old. */
+static void t_prune(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	f->rx.codes[0] = 200;
+	f->rx.codes[1] = 404;
+	f->rx.codes[2] = 500;
+	f->rx.n_codes = 3;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	for (int i = 1; i <= 3; i++) { /* delivered, failed, pending */
+		append(f, (struct ev){ f->org_a, "case", i, "submit", NULL,
+				       "{\"state\":\"received\"}" });
+		pass(f, now_s(), &s); /* the clock may have ticked */
+	}
+	const char *count = "SELECT count(*) FROM webhook_deliveries";
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 3);
+	int64_t n = -1;
+	assert_int_equal(hh_webhooks_prune(f->st, now + 29 * 86400, 30, 1, &n),
+			 HH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 3);
+	assert_int_equal(hh_webhooks_prune(f->st, now + 31 * 86400, 30, 1, &n),
+			 HH_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(tu_sql_int(f->dir, count, 0, NULL), 1);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_deliveries WHERE state = 'pending'",
+				    0, NULL), 1);
+	/* a shorter keep */
+	append(f, (struct ev){ f->org_a, "case", 4, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	pass(f, now_s(), &s);
+	assert_int_equal(hh_webhooks_prune(f->st, now + 2 * 86400, 1, 0, &n),
+			 HH_OK);
+	assert_true(n >= 1);
+	assert_int_equal(tu_sql_int(f->dir, "SELECT count(*) FROM "
+				    "webhook_deliveries WHERE state <> 'pending'",
+				    0, NULL), 0);
+}
+
+/* Point 6's faults, each visible while it lasts and each delivery at its
+ * receiver exactly once by id once it recovers: a receiver that answers
+ * after the timeout, one that answers 500, one that is down for an hour
+ * (simulated time). */
+static void t_faults_visible_then_once(void **state)
+{
+	struct fx *f = *state;
+	struct receiver slow = { .fd = -1 }, down = { .fd = -1 };
+	receiver_start(&slow, 0);
+	slow.slow_first_ms = 1500;
+	receiver_start(&f->rx, 0); /* answers 500 twice */
+	f->rx.codes[0] = f->rx.codes[1] = 500;
+	f->rx.n_codes = 2;
+	receiver_start(&down, 0);
+	int down_port = down.port;
+	receiver_stop(&down);
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	int64_t s_slow = subscribe(f, &f->admin_a, &slow, slow.port, t, 1);
+	int64_t s_500 = subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	int64_t s_down = subscribe(f, &f->admin_a, &down, down_port, t, 1);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	struct hh_webhook_poster p = loopback_poster();
+	p.timeout_s = 1;
+	int64_t now = now_s();
+	struct hh_webhook_stats s;
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now, 50, &s), HH_OK);
+	assert_int_equal(s.retried, 3);
+	struct dl l;
+	deliveries(f, &f->admin_a, &l);
+	assert_int_equal(l.n, 3);
+	for (int i = 0; i < 3; i++) {
+		const struct hh_webhook_delivery *d = &l.d[i];
+		assert_string_equal(d->state, "pending");
+		assert_int_equal(d->attempts, 1);
+		assert_true(d->next_attempt_at >= now + HH_WH_BACKOFF_FIRST * 3 / 4 &&
+			    d->next_attempt_at <= now + HH_WH_BACKOFF_FIRST * 5 / 4);
+		if (d->sub_id == s_500) {
+			assert_int_equal(d->last_code, 500);
+		} else {
+			assert_int_equal(d->last_code, 0);
+			assert_non_null(d->last_error);
+			if (d->sub_id == s_slow)
+				assert_non_null(strcasestr(d->last_error,
+							   "timed out"));
+			else
+				assert_int_equal(d->sub_id, s_down);
+		}
+	}
+	/* the slow one and the 500 one recover; the down one stays down */
+	for (int64_t at = now + 60; at < now + 3600; at += 600) {
+		assert_int_equal(hh_webhooks_deliver(f->st, &p, at, 50, &s),
+				 HH_OK);
+	}
+	deliveries(f, &f->admin_a, &l);
+	for (int i = 0; i < l.n; i++) {
+		if (l.d[i].sub_id == s_down) {
+			assert_string_equal(l.d[i].state, "pending");
+			assert_true(l.d[i].attempts >= 3);
+		} else {
+			assert_string_equal(l.d[i].state, "delivered");
+		}
+	}
+	receiver_start(&down, down_port);
+	/* due within the backoff's six hours at most */
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now + 3600 + 6 * 3600,
+					     50, &s), HH_OK);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(hh_webhooks_deliver(f->st, &p, now + 2 * 86400, 50,
+					     &s), HH_OK);
+	assert_int_equal(s.delivered + s.retried + s.failed, 0);
+	/* the slow receiver was posted again (its first answer was too
+	 * late; the next pass may find it still busy with it), the 500 one
+	 * three times, each with the one id */
+	assert_true(received(&slow) >= 2);
+	assert_int_equal(received(&f->rx), 3);
+	assert_int_equal(received(&down), 1);
+	assert_int_equal(distinct_ids(&slow), 1);
+	assert_int_equal(distinct_ids(&f->rx), 1);
+	assert_int_equal(distinct_ids(&down), 1);
+	assert_true(slow.got[received(&slow) - 1].valid && f->rx.got[2].valid &&
+		    down.got[0].valid);
+	receiver_stop(&slow);
+	receiver_stop(&down);
+}
+
+/* An inquiry transferred to another organisation is told to that
+ * organisation's subscribers too, with what it may see (no citizen, no
+ * note); a third organisation hears nothing. */
+static void t_transfer_told_to_receiver(void **state)
+{
+	struct fx *f = *state;
+	receiver_start(&f->rx, 0);
+	receiver_start(&f->rx2, 0);
+	int64_t org_c = ofx_org(f->st, "903", "Vestby Kommune",
+				HH_ORG_MUNICIPALITY);
+	struct hh_actor admin_c = { .label = "user:3", .org_id = org_c,
+				    .roles = HH_ROLE_ADMIN };
+	struct receiver third = { .fd = -1 };
+	receiver_start(&third, 0);
+	const char *t[] = { HH_WH_INQUIRY_TRANSFERRED };
+	subscribe(f, &f->admin_a, &f->rx, f->rx.port, t, 1);
+	subscribe(f, &f->admin_b, &f->rx2, f->rx2.port, t, 1);
+	subscribe(f, &admin_c, &third, third.port, t, 1);
+	char after[256];
+	snprintf(after, sizeof(after),
+		 "{\"outcome\":\"transferred\",\"channel\":\"phone\","
+		 "\"transfer_org_id\":%lld,\"transfer_team\":\"Ydelser\","
+		 "\"citizen_id\":77,\"note\":\"hemmelig\"}",
+		 (long long)f->org_b);
+	struct ev_also x = { { f->org_a, "inquiry", 8, "create", NULL, after },
+			     f->org_b };
+	assert_int_equal(hh_store_run_tx(f->st, 1, append_also_tx, &x), HH_OK);
+	/* an event naming org_c as its also-organisation but transferring
+	 * to org_b gives org_c's subscriber nothing to see */
+	struct ev_also y = { { f->org_a, "inquiry", 9, "create", NULL, after },
+			     org_c };
+	assert_int_equal(hh_store_run_tx(f->st, 1, append_also_tx, &y), HH_OK);
+	struct hh_webhook_stats s;
+	pass(f, now_s(), &s);
+	assert_int_equal(received(&f->rx), 2);
+	assert_int_equal(received(&f->rx2), 1);
+	assert_int_equal(received(&third), 0);
+	const char *b = f->rx2.got[0].body;
+	assert_true(f->rx2.got[0].valid);
+	assert_non_null(strstr(b, "\"inquiry_id\":8"));
+	char from[64];
+	snprintf(from, sizeof(from), "\"organisation_id\":%lld",
+		 (long long)f->org_a);
+	assert_non_null(strstr(b, from));
+	assert_non_null(strstr(b, "\"transfer_team\":\"Ydelser\""));
+	assert_null(strstr(b, "hemmelig"));
+	assert_null(strstr(b, "citizen"));
+	struct dl l;
+	deliveries(f, &f->admin_b, &l);
+	assert_int_equal(l.n, 1);
+	deliveries(f, &admin_c, &l);
+	assert_int_equal(l.n, 0); /* skipped ones are not listed */
+	receiver_stop(&third);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +1584,16 @@ int main(void)
 		T(t_rotation_reseals_the_secret),
 		T(t_clear_secret_sealed_at_start),
 		T(t_stale_server_seals_nothing),
+		cmocka_unit_test(t_address_rule),
+		T(t_private_literals_refused_at_subscribe),
+		T(t_loopback_refused_at_delivery),
+		T(t_redirect_not_followed),
+		T(t_rotated_secret_signs_for_a_day),
+		T(t_change_subscription),
+		T(t_test_event),
+		T(t_prune),
+		T(t_faults_visible_then_once),
+		T(t_transfer_told_to_receiver),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2114,6 +2114,9 @@ test('JavaScript disabled: a citizen signs out from the header', () =>
 
 const DIVORCE_CITIZEN = { subject: 'demo:demo-mette', name: 'Mette Jensen',
 			  municipality: 'Nordskov Kommune' };
+// p-parties (issue 16): her husband, named in the form, confirms with his
+// own sign-in before Familieretshuset can act
+const DIVORCE_SPOUSE = { subject: 'demo:demo-jens', name: 'Jens Jensen' };
 const FAMILY_CASEWORKER = { email: 'sagsbehandler@familieretshuset.demo',
 			    password: 'demo-sagsbehandler', name: 'Camilla Brandt' };
 const DIVORCE_GUIDE = '/livssituation/skilsmisse-og-separation';
@@ -2240,6 +2243,34 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 		check(receipt.includes('Ansøgning om skilsmisse er sendt til Familieretshuset'),
 		      `receipt: ${receipt}`);
 		const divorceId = /sag\/(\d+)/.exec(page.url())[1];
+
+		// the case waits for her husband (issue 16): he finds it in his
+		// Mit overblik, reads what she wrote about them both, and
+		// confirms with his own sign-in
+		const facts0 = await text(page.locator('dl.facts').first());
+		check(facts0.includes('Afventer ægtefællens bekræftelse'),
+		      `state before the spouse confirmed: ${facts0}`);
+		const spouse = await newPage({ javaScriptEnabled: false });
+		try {
+			await citizenSignIn(spouse, null, DIVORCE_SPOUSE);
+			const partPath = `/mit-overblik/part/${divorceId}`;
+			const invitation = spouse.locator('li.case', {
+				has: spouse.locator(`h3 a[href="${partPath}"]`) });
+			check(await invitation.count() === 1, 'no invitation in his overview');
+			const invText = await text(invitation);
+			check(invText.includes(`Ansøger ${who.name}`) &&
+			      invText.includes('Du er Ægtefælle'), `invitation: ${invText}`);
+			await go(spouse, partPath);
+			const shared = await text(spouse.locator('dl.answers'));
+			check(shared.includes('Din ægtefælles fulde navn Jens Jensen') &&
+			      !shared.includes('150482'), `shared fields: ${shared}`);
+			await submit(spouse, spouse.getByRole('button', { name: 'Jeg bekræfter' }),
+				     partPath);
+			check((await text(spouse.locator('.success'))).includes('Dit svar er sendt'),
+			      'no receipt for his answer');
+		} finally {
+			await spouse.context().close();
+		}
 
 		// Familieretshuset: find the case, open it, move it to granted
 		await signIn(family, FAMILY_CASEWORKER.email, FAMILY_CASEWORKER.password);

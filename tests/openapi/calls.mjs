@@ -266,6 +266,36 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/audit', { as: mette, expect: 200 });
 	await call('GET /api/v1/audit', { expect: 401 });
 
+	// ---- the other party to a case (issue 16, docs/parties.md) ---------
+	const cj = await call('POST /api/v1/citizen/session', {
+		body: { subject: 'demo:demo-jens' }, expect: 201 });
+	const jens = { cookie: cj.headers.getSetCookie()[0].split(';')[0],
+		       csrf: cj.body.csrf_token };
+	const divorce = { aegtefaelle_cpr: '150482-1001', aegtefaelle_navn: 'Jens Jensen',
+			  vielsesdato: '2012-06-16', separeret: 'nej', enige: 'ja',
+			  boern: 'nej', aegtefaellebidrag: 'nej', lejebolig: 'ingen' };
+	await call('POST /api/v1/cases', { as: mette, body: { case_type: 'skilsmisse',
+		values: { ...divorce, aegtefaelle_cpr: '140386-1236' } }, expect: 422 });
+	const div = await call('POST /api/v1/cases', { as: mette,
+		body: { case_type: 'skilsmisse', values: divorce }, expect: 201 });
+	await call('GET /api/v1/cases/{id}', { as: mette, params: { id: div.body.id },
+		expect: 200 });
+	await call('GET /api/v1/overview', { as: jens, expect: 200 });
+	await call('GET /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, expect: 200 });
+	await call('GET /api/v1/cases/{id}/parties/me', { as: mette,
+		params: { id: div.body.id }, expect: 404 });
+	await call('GET /api/v1/cases/{id}/parties/me', { params: { id: div.body.id },
+		expect: 401 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'måske' }, expect: 400 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: mette,
+		params: { id: div.body.id }, body: { answer: 'confirm' }, expect: 404 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'confirm' }, expect: 200 });
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
+		params: { id: div.body.id }, body: { answer: 'decline' }, expect: 409 });
+
 	// ---- letters on a case (a parking permit, decided in writing) --------
 	const park = await call('POST /api/v1/cases', { as: mette,
 		body: { case_type: 'parkeringstilladelse', values: {
@@ -544,11 +574,62 @@ export async function exercise({ call, staff, citizen, token }) {
 	const udk = token('udk', 'case-system');
 	const sktst = token('sktst', 'case-system');
 	const EXT = { system: 'boligstoette', id: 'BS-OPENAPI-1' };
+	// x-decl: Udbetaling Danmark's admin declares the system first
+	const udkAdmin = token('udk', 'admin');
+	const declaration = { label: 'Boligstøttesystemet',
+		states: [{ name: 'Modtaget', stage: 'received' },
+			 { name: 'Afventer dokumentation', stage: 'awaiting_citizen' },
+			 { name: 'Afgjort', stage: 'decided' }],
+		case_types: [{ key: 'boligstoette', name: 'Boligstøtte',
+			       kle: '27.24.00', facts: { husstand: 'integer' } }] };
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, body: declaration, expect: 201 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, body: declaration, expect: 200 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' },
+		body: { ...declaration, states: [{ name: 'Modtaget', stage: 'ny' }] },
+		expect: 400 });
+	await call('PUT /api/v1/case-systems/{system}', { as: udk,
+		params: { system: 'boligstoette' }, body: declaration, expect: 403 });
+	await call('PUT /api/v1/case-systems/{system}', {
+		params: { system: 'boligstoette' }, body: declaration, expect: 401 });
+	await call('GET /api/v1/case-systems/{system}', { as: udkAdmin,
+		params: { system: 'boligstoette' }, expect: 200 });
+	await call('GET /api/v1/case-systems/{system}', { as: udk,
+		params: { system: 'boligstoette' }, expect: 200 });
+	await call('GET /api/v1/case-systems/{system}', { as: sktst,
+		params: { system: 'boligstoette' }, expect: 404 });
+	await call('GET /api/v1/case-systems/{system}', { as: bearer,
+		params: { system: 'boligstoette' }, expect: 403 });
+	await call('GET /api/v1/case-systems/{system}', {
+		params: { system: 'boligstoette' }, expect: 401 });
+	{
+		const r = await call('GET /api/v1/case-systems', { as: udkAdmin, expect: 200 });
+		if (!r.body.items.some(s => s.system === 'boligstoette'))
+			throw new Error(`the list lacks boligstoette: ${JSON.stringify(r.body)}`);
+		const o = await call('GET /api/v1/case-systems', { as: sktst, expect: 200 });
+		if (o.body.items.some(s => s.system === 'boligstoette'))
+			throw new Error('another organisation lists udk\'s system');
+	}
+	await call('GET /api/v1/case-systems', { as: bearer, expect: 403 });
+	await call('GET /api/v1/case-systems', { expect: 401 });
 	const report = { cpr: '140386-1236', title: 'Boligstøtte',
 			 state: 'Modtaget', text: 'Vi behandler din ansøgning.',
 			 deadline: '2027-02-01', version: 2,
 			 self_service_url: 'https://www.borger.dk/boligstoette',
-			 updated_at: '2026-12-02T10:00:00Z' };
+			 updated_at: '2026-12-02T10:00:00Z', case_type: 'boligstoette',
+			 facts: { husstand: 2 } };
+	for (const [bad, code] of [[{ state: 'Bevilget' }, 'undeclared-state'],
+				   [{ case_type: 'pension' }, 'unknown-case-type'],
+				   [{ facts: { boern: true } }, 'unknown-fact']]) {
+		const r = await call('PUT /api/v1/external-cases/{system}/{id}', {
+			as: udk, params: EXT, body: { ...report, ...bad }, expect: 422 });
+		if (r.body.code !== code)
+			throw new Error(`want ${code}: ${JSON.stringify(r.body)}`);
+	}
+	await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: sktst, params: EXT, body: report, expect: 422 }); /* unknown-system */
 	const ext = await call('PUT /api/v1/external-cases/{system}/{id}', {
 		as: udk, params: EXT, body: report, expect: 201 });
 	await call('PUT /api/v1/external-cases/{system}/{id}', {
@@ -590,6 +671,23 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: EXT, expect: 401 });
 	await call('GET /api/v1/external-cases/{system}/{id}', {
 		as: udk, params: { ...EXT, id: 'findes-ikke' }, expect: 404 });
+	// x-decl: Familieretshuset's system (declared in the demo content)
+	// reports Mette's granted divorce with children: the municipality's
+	// review starts, and the answer says so
+	const frh = token('familieretshuset', 'case-system');
+	const reported = { cpr: '140386-1236', title: 'Skilsmisse', state: 'Modtaget',
+			  text: '', version: 1, case_type: 'skilsmisse',
+			  facts: { children: true } };
+	await call('PUT /api/v1/external-cases/{system}/{id}', { as: frh,
+		params: { system: 'familiesag', id: 'FH-OPENAPI-1' }, body: reported,
+		expect: 201 });
+	const granted = await call('PUT /api/v1/external-cases/{system}/{id}', {
+		as: frh, params: { system: 'familiesag', id: 'FH-OPENAPI-1' },
+		body: { ...reported, state: 'Bevilget', version: 2 }, expect: 200 });
+	if (!granted.body.followups || granted.body.followups.length !== 1 ||
+	    !granted.body.followups[0].started)
+		throw new Error('a granted divorce with children starts the ' +
+				`review: ${JSON.stringify(granted.body)}`);
 	const ov = await call('GET /api/v1/overview', { as: mette, expect: 200 });
 	const shown = ((ov.body && ov.body.external_cases) || [])
 		.find((k) => k.system === EXT.system && k.id === EXT.id);
@@ -672,7 +770,52 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
 		body: { active: 'nej' }, expect: 400 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
-		body: { active: true, url: HOOK.url }, expect: 400 });
+		body: { active: true, secret: 'whsec_x' }, expect: 400 });
+	// x-hooks2: URL and event types changed, checked as at subscribe
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { url: 'https://modtager.invalid/ny', events: HOOK.events },
+		expect: 204 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { url: 'https://10.0.0.1/helhed-hook' }, expect: 400 });
+	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: hookId },
+		body: { events: ['case.gone'] }, expect: 400 });
+	await call('POST /api/v1/webhooks', { as: admin, body: { ...HOOK,
+		url: 'https://169.254.169.254/latest/meta-data' }, expect: 400 });
+	// a new secret, shown once
+	const rotated = await call('POST /api/v1/webhooks/{id}/secret', { as: admin,
+		params: { id: hookId }, expect: 200 });
+	if (!/^whsec_/.test(rotated.body.secret || '') ||
+	    rotated.body.secret === hook.body.secret)
+		throw new Error(`no new secret: ${JSON.stringify(rotated.body)}`);
+	await call('POST /api/v1/webhooks/{id}/secret', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('POST /api/v1/webhooks/{id}/secret', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('POST /api/v1/webhooks/{id}/secret', { params: { id: hookId },
+		expect: 401 });
+	// a test event, listed under the subscription's own deliveries
+	const tested = await call('POST /api/v1/webhooks/{id}/test', { as: admin,
+		params: { id: hookId }, expect: 202 });
+	const own = await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: hookId }, query: { limit: 5 }, expect: 200 });
+	if (!(own.body.items || []).some((d) => d.id === tested.body.delivery_id &&
+					  d.type === 'webhook.test'))
+		throw new Error(`the test delivery is not listed: ${
+			JSON.stringify(own.body)}`);
+	await call('POST /api/v1/webhooks/{id}/test', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('POST /api/v1/webhooks/{id}/test', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('POST /api/v1/webhooks/{id}/test', { params: { id: hookId },
+		expect: 401 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: hookId }, query: { limit: 0 }, expect: 400 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: admin,
+		params: { id: 999999 }, expect: 404 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { as: manager,
+		params: { id: hookId }, expect: 403 });
+	await call('GET /api/v1/webhooks/{id}/deliveries', { params: { id: hookId },
+		expect: 401 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: admin, params: { id: 999999 },
 		body: { active: false }, expect: 404 });
 	await call('PATCH /api/v1/webhooks/{id}', { as: manager, params: { id: hookId },

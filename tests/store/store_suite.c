@@ -1245,6 +1245,7 @@ static void t_subscribers(void **state)
 #include "store/store_suite_inbox.c" /* the citizen's inbox */
 #include "store/store_suite_messages.c" /* pg-skip: the delivery claim */
 #include "store/store_suite_tune.c" /* s-tune: synonyms removed */
+#include "store/store_suite_parties.c" /* p-parties (issue 16) */
 /* pg-port: the service figures, proposals and pins */
 #include "store/store_suite_figures.c"
 #include "store/store_suite_proposals.c"
@@ -1324,6 +1325,9 @@ int store_suite_run(const struct store_backend *b)
 		T(t_case_get_in_its_tx), /* pg-ssi */
 		/* x-ext (issue 15): external cases */
 		T(t_external_cases),
+		T(t_case_systems), /* x-decl */
+		/* p-parties (issue 16): the parties to a case */
+		T(t_case_parties),
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];

@@ -78,10 +78,12 @@ static void t_case_get_in_its_tx(void **state)
 	assert_int_equal(st->case_type_put(tx, &t), HH_OK);
 	struct hh_case k = { .case_type_id = t.id, .org_id = org,
 			     .state = "received", .data = "{\"a\":1}",
-			     .deadline_at = 100 };
+			     .deadline_at = 100, .created_at = 5000 };
 	assert_int_equal(st->case_insert(tx, &k), HH_OK);
 	struct hh_case a, b;
 	assert_int_equal(st->case_get(tx, &f->a, k.id, &a), HH_OK);
+	/* p-waits: in its first state since it came in */
+	assert_int_equal(a.state_since, 5000);
 	assert_int_equal(a.id, k.id);
 	assert_string_equal(a.case_type_name, "T1");
 	assert_string_equal(a.org_name, "Nordskov");
@@ -90,8 +92,10 @@ static void t_case_get_in_its_tx(void **state)
 	assert_int_equal(a.version, 1);
 	k.state = "done";
 	k.data = "{\"a\":2}";
+	k.state_since = 7000;
 	assert_int_equal(st->case_update(tx, &k, 1), HH_OK);
 	assert_int_equal(st->case_get(tx, &f->a, k.id, &b), HH_OK);
+	assert_int_equal(b.state_since, 7000);
 	assert_string_equal(b.state, "done");
 	assert_string_equal(b.state_label, "Afsluttet");
 	assert_string_equal(b.data, "{\"a\":2}");

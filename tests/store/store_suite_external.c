@@ -3,6 +3,9 @@
  * (organisation, system, id); an update writes only a higher version;
  * the list is by CPR hash, newest sent_updated_at first, with the
  * organisation's name; the seal scan finds rows under other keys.
+ * x-decl (0038): the case type, stage and facts a row carries (NULL on
+ * rows from before), and the declared case systems (case_system_get and
+ * case_system_put, which replaces by key).
  * #included by store_suite.c. */
 
 static struct hh_external_case x_ext(int64_t org, const char *system,
@@ -68,6 +71,9 @@ static void t_external_cases(void **state)
 	next.state = "Afgjort";
 	next.self_service_url = NULL;
 	next.deadline_at = 0;
+	next.case_type = "boligstoette";
+	next.stage = "decided";
+	next.facts = "{\"husstand\":2}";
 	assert_int_equal(st->external_case_put(tx, &next), HH_OK);
 	x_commit(tx);
 
@@ -87,6 +93,14 @@ static void t_external_cases(void **state)
 	assert_int_equal(got.sent_created_at, 1700000000);
 	assert_int_equal(got.sent_updated_at, 150);
 	assert_int_equal(got.received_at, 1790000000);
+	assert_string_equal(got.case_type, "boligstoette");
+	assert_string_equal(got.stage, "decided");
+	assert_string_equal(got.facts, "{\"husstand\":2}");
+	assert_int_equal(st->external_case_get(tx, &f->a, m902, "esdh", "A-1", &got),
+			 HH_OK);
+	assert_null(got.case_type); /* none given: NULL, as rows from before */
+	assert_null(got.stage);
+	assert_null(got.facts);
 	assert_int_equal(st->external_case_get(tx, &f->a, udk, "esdh", "A-9", &got),
 			 HH_ERR_NOT_FOUND);
 	assert_int_equal(st->external_case_get(tx, &f->a, udk, "other", "A-1", &got),
@@ -143,4 +157,60 @@ static void t_external_cases(void **state)
 	assert_string_equal(hh_buf_str(&b), "Udbetaling Danmark/esdh/A-1/4;");
 	tu_read_end(tx);
 	hh_buf_clear(&b);
+}
+
+/* x-decl: a declaration per (organisation, system); put replaces */
+static void t_case_systems(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t frh = x_put_org(st, "familieretshuset", "Familieretshuset",
+				HH_ORG_AGENCY);
+	int64_t udk = x_put_org(st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
+
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_case_system c = { .org_id = frh, .system = "familiesag",
+				    .label = "Familieretshusets sagssystem",
+				    .definition = "{\"v\":1}", .updated_at = 100 };
+	int created = -1;
+	assert_int_equal(st->case_system_put(tx, &c, &created), HH_OK);
+	assert_int_equal(created, 1);
+	assert_true(c.id > 0);
+	int64_t id = c.id;
+	/* the same name at another organisation is its own */
+	struct hh_case_system o = { .org_id = udk, .system = "familiesag",
+				    .label = "UDK", .definition = "{\"v\":9}",
+				    .updated_at = 50 };
+	assert_int_equal(st->case_system_put(tx, &o, &created), HH_OK);
+	assert_int_equal(created, 1);
+	assert_true(o.id != id);
+	x_commit(tx);
+
+	tx = x_begin(st, 1);
+	struct hh_case_system again = { .org_id = frh, .system = "familiesag",
+					.label = "Nyt navn",
+					.definition = "{\"v\":2}",
+					.updated_at = 200 };
+	assert_int_equal(st->case_system_put(tx, &again, &created), HH_OK);
+	assert_int_equal(created, 0);
+	assert_int_equal(again.id, id);
+	x_commit(tx);
+
+	tx = x_begin(st, 0);
+	struct hh_case_system got;
+	assert_int_equal(st->case_system_get(tx, &f->a, frh, "familiesag", &got),
+			 HH_OK);
+	assert_int_equal(got.id, id);
+	assert_int_equal(got.org_id, frh);
+	assert_string_equal(got.org_code, "familieretshuset");
+	assert_string_equal(got.system, "familiesag");
+	assert_string_equal(got.label, "Nyt navn");
+	assert_string_equal(got.definition, "{\"v\":2}");
+	assert_int_equal(got.updated_at, 200);
+	assert_int_equal(st->case_system_get(tx, &f->a, udk, "familiesag", &got),
+			 HH_OK);
+	assert_string_equal(got.definition, "{\"v\":9}");
+	assert_int_equal(st->case_system_get(tx, &f->a, frh, "andet", &got),
+			 HH_ERR_NOT_FOUND);
+	tu_read_end(tx);
 }

@@ -229,8 +229,8 @@ static void t_webhook_seal_scan(void **state)
 	x_same_keys(x_keys_in_use(f), "ka kb kab ");
 	tx = x_begin(f->st, 1);
 	for (int i = 1; i < 4; i++)
-		assert_int_equal(f->st->webhook_seal_set(tx, w[i].id, "v1:ka:NEW"),
-				 HH_OK);
+		assert_int_equal(f->st->webhook_seal_set(tx, w[i].id, "v1:ka:NEW",
+							 NULL), HH_OK);
 	x_commit(tx);
 	assert_string_equal(x_hook_scan(f, 0, "ka", 10), "");
 	x_same_keys(x_keys_in_use(f), "ka ");
@@ -244,4 +244,41 @@ static void t_webhook_seal_scan(void **state)
 	assert_string_equal(hh_buf_str(&b),
 			    "v1:ka:AAA v1:ka:NEW v1:ka:NEW v1:ka:NEW ");
 	hh_buf_clear(&b);
+	/* x-hooks2: a rotated-out secret counts as one: scanned, in use,
+	 * written back, and forgotten by webhook_prune when its time ends */
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->webhook_secret_set(tx, org + 1, w[0].id,
+						   "v1:ka:X", "v1:kc:Y", 100),
+			 HH_ERR_NOT_FOUND);
+	assert_int_equal(f->st->webhook_secret_set(tx, org, w[0].id,
+						   "v1:ka:NEW2", "v1:kc:OLD",
+						   100), HH_OK);
+	x_commit(tx);
+	assert_string_equal(x_hook_scan(f, 0, "ka", 10), "v1:ka:NEW2 ");
+	x_same_keys(x_keys_in_use(f), "ka kc ");
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->webhook_seal_set(tx, w[0].id, "v1:ka:NEW2",
+						 "v1:ka:OLD"), HH_OK);
+	x_commit(tx);
+	assert_string_equal(x_hook_scan(f, 0, "ka", 10), "");
+	x_same_keys(x_keys_in_use(f), "ka ");
+	struct hh_webhook_sub got;
+	tx = x_begin(f->st, 1);
+	assert_int_equal(f->st->webhook_sub_get(tx, &f->a, org, w[0].id, &got),
+			 HH_OK);
+	assert_string_equal(got.previous_secret, "v1:ka:OLD");
+	assert_int_equal(got.previous_until, 100);
+	int64_t n = -1;
+	assert_int_equal(f->st->webhook_prune(tx, 0, 99, 10, &n), HH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->st->webhook_sub_get(tx, &f->a, org, w[0].id, &got),
+			 HH_OK);
+	assert_non_null(got.previous_secret); /* not yet */
+	assert_int_equal(f->st->webhook_prune(tx, 0, 100, 10, &n), HH_OK);
+	assert_int_equal(f->st->webhook_sub_get(tx, &f->a, org, w[0].id, &got),
+			 HH_OK);
+	assert_null(got.previous_secret);
+	assert_int_equal(f->st->webhook_sub_get(tx, &f->a, org + 1, w[0].id,
+						&got), HH_ERR_NOT_FOUND);
+	x_commit(tx);
 }

@@ -1,0 +1,677 @@
+/* parties.c - the other parties to a case (parties.h). */
+#include "domain/parties.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/dktime.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/access.h"
+#include "domain/cases.h"
+#include "domain/catalogue.h"
+#include "domain/cpr.h"
+#include "domain/vault.h"
+
+/* ---- naming the parties ------------------------------------------------ */
+
+/* field is the case type's, which goes before res does: copied to a */
+static void field_error(struct hh_arena *a, struct hh_form_result *res,
+			const char *field, const char *message)
+{
+	if (res->n_errors < HH_FORM_MAX_MSGS) {
+		res->errors[res->n_errors].field = hh_arena_strdup(a, field);
+		res->errors[res->n_errors++].message = message;
+	}
+}
+
+/* A role's label as a word inside a Danish sentence: its first letter
+ * lower-cased ("Ægtefælle" -> "ægtefælle"), in a. */
+static const char *in_sentence(struct hh_arena *a, const char *label)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)label, -1, &cp);
+	if (n <= 0)
+		return hh_arena_strdup(a, label);
+	utf8proc_uint8_t first[4];
+	utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), first);
+	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
+}
+
+/* The citizen with CPR number cpr in the register, under each hash key
+ * the vault knows (a rotation may be half-way). */
+static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
+			 const struct hh_vault *v, const char *cpr,
+			 struct hh_citizen *out)
+{
+	unsigned char h[32];
+	enum hh_rc rc = HH_ERR_NOT_FOUND;
+	for (int i = 0; rc == HH_ERR_NOT_FOUND && i < HH_VAULT_KEYS_MAX &&
+			hh_vault_cpr_hash(v, i, cpr, h) == HH_OK;
+	     i++)
+		rc = tx->store->citizen_get_by_cpr_hash(tx, a, h, out);
+	return rc;
+}
+
+enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
+			       const struct hh_case_type_def *def,
+			       int64_t applicant_id, json_t *values,
+			       struct hh_form_result *res,
+			       struct hh_party_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	const struct hh_vault *v = hh_vault_of(tx->store);
+	char own[12] = "";
+	int have_own = 0;
+	for (int i = 0; i < def->n_parties; i++) {
+		const struct hh_ct_party *d = &def->parties[i];
+		const char *given = json_string_value(json_object_get(values, d->cpr_field));
+		char norm[12];
+		if (!given || !*given)
+			continue; /* the field did not apply: no such party */
+		if (!hh_form_cond_holds(&d->when, values))
+			continue; /* named under other answers only */
+		if (hh_cpr_check(given, norm, NULL, 0) > HH_CPR_OK_NO_MOD11)
+			continue; /* the form's own check said so already */
+		if (!applicant_id) {
+			field_error(a, res, d->cpr_field,
+				    "Du skal være logget ind for at nævne en anden part i sagen.");
+			continue;
+		}
+		if (!v) {
+			/* never a CPR number in clear: no key file, no parties */
+			hh_log_bug("case type %s names parties in a store without a vault",
+				   def->name);
+			return HH_ERR_INTERNAL;
+		}
+		if (!have_own) {
+			struct hh_citizen me;
+			enum hh_rc rc = tx->store->citizen_get(tx, a, applicant_id, &me);
+			if (rc != HH_OK)
+				return rc;
+			if (!me.cpr || hh_cpr_check(me.cpr, own, NULL, 0) > HH_CPR_OK_NO_MOD11)
+				own[0] = 0;
+			have_own = 1;
+		}
+		if (*own && !strcmp(own, norm)) {
+			field_error(a, res, d->cpr_field,
+				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
+						    "Skriv den anden parts CPR-nummer.",
+						    in_sentence(a, d->label)));
+			continue;
+		}
+		int twice = 0;
+		for (int k = 0; k < plan->n; k++)
+			twice |= !strcmp(plan->named[k].cpr, norm);
+		if (twice) {
+			field_error(a, res, d->cpr_field,
+				    "Den samme person kan kun være part i sagen én gang. "
+				    "Tjek CPR-numrene.");
+			continue;
+		}
+		struct hh_citizen z;
+		enum hh_rc rc = by_cpr(tx, a, v, norm, &z);
+		if (rc == HH_ERR_NOT_FOUND) {
+			field_error(a, res, d->cpr_field,
+				    "Vi kan ikke finde CPR-nummeret i CPR-registret. "
+				    "Tjek, at det er skrevet rigtigt.");
+			continue;
+		}
+		if (rc != HH_OK)
+			return rc;
+		if (z.id == applicant_id) {
+			field_error(a, res, d->cpr_field,
+				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
+						    "Skriv den anden parts CPR-nummer.",
+						    in_sentence(a, d->label)));
+			continue;
+		}
+		plan->named[plan->n].decl = d;
+		plan->named[plan->n].position = i;
+		plan->named[plan->n].citizen_id = z.id;
+		memcpy(plan->named[plan->n].cpr, norm, sizeof(norm));
+		plan->confirming += d->confirm;
+		plan->n++;
+	}
+	return HH_OK;
+}
+
+enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_party_plan *plan,
+				const struct hh_case *k)
+{
+	const struct hh_vault *v = hh_vault_of(tx->store);
+	enum hh_rc rc = HH_OK;
+	if (plan->n && !v)
+		return HH_ERR_INTERNAL; /* checked above: never in clear */
+	if (plan->n)
+		rc = hh_vault_keys_current(tx, a);
+	for (int i = 0; rc == HH_OK && i < plan->n; i++) {
+		const struct hh_ct_party *d = plan->named[i].decl;
+		unsigned char *h = hh_arena_alloc(a, 32);
+		struct hh_case_party p = {
+			.case_id = k->id,
+			.position = plan->named[i].position,
+			.confirm = d->confirm,
+			.role = d->role,
+			.citizen_id = plan->named[i].citizen_id,
+			.cpr_key = hh_vault_seal_id(v),
+			.cpr_hash = h,
+			.cpr_hash_key = hh_vault_hash_id(v),
+			.status = d->confirm ? "invited" : "named",
+			.invited_at = k->created_at,
+		};
+		if (d->confirm && !hh_dk_add_period(k->created_at, d->within, &p.expires_at))
+			rc = HH_ERR_INTERNAL; /* checked at import */
+		if (rc == HH_OK)
+			rc = hh_vault_cpr_hash(v, 0, plan->named[i].cpr, h);
+		if (rc == HH_OK)
+			rc = hh_vault_seal(v, a, plan->named[i].cpr, &p.cpr);
+		if (rc == HH_OK)
+			rc = tx->store->case_party_insert(tx, &p);
+	}
+	return rc;
+}
+
+/* ---- statuses ----------------------------------------------------------- */
+
+const char *hh_party_status(const struct hh_case_party *p, int64_t now)
+{
+	if (!strcmp(p->status, "invited") && p->expires_at && p->expires_at < now)
+		return "expired";
+	return p->status;
+}
+
+const char *hh_party_status_label(const char *status)
+{
+	static const struct {
+		const char *key, *label;
+	} labels[] = {
+		{ "named", "Part i sagen" },   { "invited", "Afventer svar" },
+		{ "confirmed", "Bekræftet" },  { "declined", "Afvist" },
+		{ "expired", "Ikke besvaret i tide" },
+	};
+	for (size_t i = 0; status && i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!strcmp(labels[i].key, status))
+			return labels[i].label;
+	return status;
+}
+
+/* ---- reading the parties of a case ------------------------------------- */
+
+struct party_list {
+	struct hh_arena *a;
+	struct hh_case_party *rows;
+	size_t n, cap;
+};
+
+static enum hh_rc party_row(void *p, const struct hh_case_party *r)
+{
+	struct party_list *l = p;
+	l->rows = hh_arena_grow(l->a, l->rows, l->n, &l->cap, sizeof(*l->rows),
+				16);
+	l->rows[l->n++] = *r;
+	return HH_OK;
+}
+
+static enum hh_rc parties_of(struct hh_tx *tx, struct hh_arena *a,
+			     int64_t case_id, struct party_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->a = a;
+	return tx->store->case_party_list(tx, a, case_id, party_row, l);
+}
+
+/* The case's state and version as its events keep them (new text). */
+static char *state_json(const struct hh_case *k, const char *role,
+			const char *answer)
+{
+	json_t *j = json_pack("{s:s, s:I, s:I}", "state", k->state, "version",
+			      (json_int_t)k->version, "deadline_at",
+			      (json_int_t)k->deadline_at);
+	if (role)
+		json_object_set_new(j, "party", json_string(role));
+	if (answer)
+		json_object_set_new(j, "answer", json_string(answer));
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+static enum hh_rc case_event(struct hh_tx *tx, const char *actor,
+			     const struct hh_case *k, const char *action,
+			     char *before, char *after)
+{
+	struct hh_event e = { .actor = actor, .org_id = k->org_id, .entity = "case",
+			      .entity_id = k->id, .action = action,
+			      .before = before, .after = after };
+	enum hh_rc rc = tx->store->event_append(tx, &e);
+	free(before);
+	free(after);
+	return rc;
+}
+
+/* ---- answering ---------------------------------------------------------- */
+
+struct answer_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	int64_t id;
+	int confirm;
+	struct hh_case *out;
+	enum hh_party_fault fault;
+};
+
+static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
+{
+	struct answer_ctx *x = p;
+	struct hh_store *st = tx->store;
+	struct hh_case *k = x->out;
+	x->fault = HH_PARTY_FINE;
+	enum hh_rc rc = st->case_get(tx, x->a, x->id, k);
+	if (rc != HH_OK)
+		return rc;
+	struct party_list l;
+	if ((rc = parties_of(tx, x->a, k->id, &l)) != HH_OK)
+		return rc;
+	struct hh_case_party *me = NULL;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.rows[i].confirm && l.rows[i].citizen_id == x->who->citizen_id)
+			me = &l.rows[i];
+	/* the access table: a party answers only their own invitation */
+	struct hh_owner o = { k->org_id, me ? me->citizen_id : 0 };
+	if (!me || hh_access(x->who, HH_RES_CASE_PARTY, HH_ACT_CHANGE, &o) != HH_OK)
+		return HH_ERR_NOT_FOUND;
+	int64_t now = hh_now_us() / 1000000;
+	const char *status = hh_party_status(me, now);
+	if (strcmp(status, "invited")) {
+		x->fault = !strcmp(status, "expired") ? HH_PARTY_EXPIRED
+						      : HH_PARTY_ANSWERED;
+		return HH_ERR_CONFLICT;
+	}
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if ((rc = hh_case_type_load(tx, x->a, NULL, k->case_type_id, &row, &def)) != HH_OK)
+		return rc;
+	if (k->closed_at || !def.confirm_state || strcmp(k->state, def.confirm_state)) {
+		x->fault = HH_PARTY_CLOSED;
+		rc = HH_ERR_CONFLICT;
+		goto done;
+	}
+	int64_t expected = me->version;
+	me->status = x->confirm ? "confirmed" : "declined";
+	me->answered_at = now;
+	rc = st->case_party_update(tx, me, expected);
+	int all = 1;
+	for (size_t i = 0; i < l.n; i++)
+		all &= !l.rows[i].confirm || !strcmp(l.rows[i].status, "confirmed");
+	char *before = state_json(k, NULL, NULL);
+	const char *to = !x->confirm ? def.declined_state : all ? def.initial : NULL;
+	if (to)
+		hh_case_move(k, &def, to, now);
+	/* every answer writes the case (its version): two parties answering
+	 * at once are one after the other, on either backend */
+	if (rc == HH_OK)
+		rc = st->case_update(tx, k, k->version);
+	if (rc == HH_OK)
+		rc = case_event(tx, hh_arena_printf(x->a, "citizen:%lld",
+						    (long long)x->who->citizen_id),
+				k, x->confirm ? "party_confirm" : "party_decline",
+				before, state_json(k, me->role, me->status));
+	else
+		free(before);
+	if (rc == HH_OK)
+		rc = st->case_get(tx, x->a, k->id, k);
+done:
+	hh_case_type_def_clear(&def);
+	return rc;
+}
+
+enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t id, int confirm,
+			   struct hh_case *out, enum hh_party_fault *fault)
+{
+	*fault = HH_PARTY_FINE;
+	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_CHANGE) !=
+	    HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	/* an invitation that ran out closes its case first (nothing of this
+	 * answer is written then) */
+	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	if (rc != HH_OK)
+		return rc;
+	struct answer_ctx x = { a, who, id, confirm, out, HH_PARTY_FINE };
+	rc = hh_store_run_tx(st, 1, answer_tx, &x);
+	*fault = x.fault;
+	if (rc == HH_OK)
+		hh_store_changed(st, &(struct hh_change){
+					     "case", out->id, out->org_id,
+					     confirm ? "party_confirm" : "party_decline" });
+	return rc;
+}
+
+/* ---- expiry ------------------------------------------------------------- */
+
+struct expire_ctx {
+	struct hh_arena *a;
+	int64_t now;
+	int limit, n;
+	struct party_list due;
+	int64_t changed[256];
+	int64_t changed_org[256];
+	int n_changed;
+};
+
+static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
+{
+	struct expire_ctx *x = p;
+	struct hh_store *st = tx->store;
+	x->n = x->n_changed = 0;
+	memset(&x->due, 0, sizeof(x->due));
+	x->due.a = x->a;
+	enum hh_rc rc = st->case_party_due(tx, x->a, x->now, x->limit, party_row, &x->due);
+	for (size_t i = 0; rc == HH_OK && i < x->due.n; i++) {
+		struct hh_case_party *q = &x->due.rows[i];
+		int64_t expected = q->version;
+		q->status = "expired";
+		rc = st->case_party_update(tx, q, expected);
+		if (rc != HH_OK)
+			break;
+		x->n++;
+		struct hh_case k;
+		if ((rc = st->case_get(tx, x->a, q->case_id, &k)) != HH_OK)
+			break;
+		struct hh_case_type row;
+		struct hh_case_type_def def;
+		if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+			break;
+		if (!k.closed_at && def.confirm_state && !strcmp(k.state, def.confirm_state)) {
+			char *before = state_json(&k, NULL, NULL);
+			hh_case_move(&k, &def, def.declined_state, x->now);
+			rc = st->case_update(tx, &k, k.version);
+			if (rc == HH_OK)
+				rc = case_event(tx, "system", &k, "party_expired", before,
+						state_json(&k, q->role, "expired"));
+			else
+				free(before);
+			if (rc == HH_OK && x->n_changed < 256) {
+				x->changed[x->n_changed] = k.id;
+				x->changed_org[x->n_changed++] = k.org_id;
+			}
+		}
+		hh_case_type_def_clear(&def);
+	}
+	return rc;
+}
+
+struct due_ctx {
+	struct hh_arena *a;
+	int64_t now;
+	int any;
+};
+
+static enum hh_rc any_row(void *p, const struct hh_case_party *r)
+{
+	((struct due_ctx *)p)->any = 1;
+	return HH_OK;
+}
+
+static enum hh_rc any_due_tx(struct hh_tx *tx, void *p)
+{
+	struct due_ctx *d = p;
+	d->any = 0;
+	return tx->store->case_party_due(tx, d->a, d->now, 1, any_row, d);
+}
+
+enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
+			     int *n)
+{
+	if (n)
+		*n = 0;
+	struct hh_arena a;
+	hh_arena_init(&a);
+	/* a read first: nearly always there is nothing due, and a write
+	 * transaction on every read of Mit overblik would queue writers */
+	struct due_ctx d = { &a, now, 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 0, any_due_tx, &d);
+	if (rc == HH_OK && d.any) {
+		struct expire_ctx *x = hh_arena_calloc(&a, sizeof(*x));
+		x->a = &a;
+		x->now = now;
+		x->limit = limit > 0 && limit <= 256 ? limit : 200;
+		rc = hh_store_run_tx(st, 1, expire_tx, x);
+		for (int i = 0; rc == HH_OK && i < x->n_changed; i++)
+			hh_store_changed(st, &(struct hh_change){ "case", x->changed[i],
+								   x->changed_org[i],
+								   "party_expired" });
+		if (rc == HH_OK && n)
+			*n = x->n;
+	}
+	hh_arena_clear(&a);
+	return rc;
+}
+
+/* ---- what a party sees -------------------------------------------------- */
+
+/* The shared fields of data for party decl, as people read them:
+ * [{"field", "label", "value"}] (new). An applicant with name and
+ * address protection (protected) never has an address field shown,
+ * shared or not. */
+static json_t *shared_json(const struct hh_case_type_def *def,
+			   const struct hh_ct_party *decl, const char *data,
+			   int protected)
+{
+	json_t *out = json_array();
+	json_error_t e;
+	json_t *values = json_loads(data ? data : "{}", 0, &e);
+	json_t *display = values ? hh_form_values_display(&def->form_def, values) : NULL;
+	for (int i = 0; decl && display && i < decl->n_shared; i++) {
+		const struct hh_form_field *f = hh_form_field(&def->form_def, decl->shared[i]);
+		json_t *v = json_object_get(display, decl->shared[i]);
+		if (!f || !v || (protected && f->type == HH_FIELD_ADDRESS))
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "field", f->name,
+						     "label", f->label, "value", v));
+	}
+	json_decref(display);
+	json_decref(values);
+	return out;
+}
+
+/* Fills w from its party row (w->party): OK with *shown 0 when the case
+ * type no longer declares that party. */
+static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
+				  struct hh_ct_cache *cts, int64_t now,
+				  struct hh_invitation *w, int *shown)
+{
+	*shown = 0;
+	w->status = hh_party_status(&w->party, now);
+	enum hh_rc rc = tx->store->case_get(tx, a, w->party.case_id, &w->c);
+	if (rc != HH_OK)
+		return rc;
+	w->def = hh_ct_cache_get(tx, a, cts, w->c.case_type_id);
+	if (!w->def || w->party.position >= w->def->n_parties)
+		return HH_OK; /* the case type changed under it */
+	w->decl = &w->def->parties[w->party.position];
+	w->applicant = w->c.citizen_name;
+	/* name and address protection (0042): the applicant's address is
+	 * never shown to the other party */
+	int protected = 0;
+	if (w->c.citizen_id &&
+	    (rc = tx->store->citizen_protected_get(tx, w->c.citizen_id, &protected)) != HH_OK)
+		return rc;
+	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
+	hh_arena_defer(a, hh_json_release, w->shared);
+	*shown = 1;
+	return HH_OK;
+}
+
+enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
+			     int64_t citizen_id, int64_t now,
+			     struct hh_invitation **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct party_list l = { .a = a };
+	enum hh_rc rc = tx->store->case_party_of_citizen(tx, a, citizen_id,
+							 HH_OVERVIEW_INVITATIONS,
+							 party_row, &l);
+	if (rc != HH_OK || !l.n)
+		return rc;
+	struct hh_invitation *v = hh_arena_calloc(a, l.n * sizeof(*v));
+	struct hh_ct_cache cts;
+	memset(&cts, 0, sizeof(cts));
+	int k = 0;
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		int shown;
+		if (!strcmp(l.rows[i].role, "child"))
+			continue; /* named in the case, never shown it */
+		v[k].party = l.rows[i];
+		rc = invitation_fill(tx, a, &cts, now, &v[k], &shown);
+		k += shown;
+	}
+	*out = v;
+	*n = k;
+	return rc;
+}
+
+struct read_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	int64_t id;
+	struct hh_invitation *out;
+};
+
+static enum hh_rc read_tx(struct hh_tx *tx, void *p)
+{
+	struct read_ctx *x = p;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, x->a, x->id, &l);
+	if (rc != HH_OK)
+		return rc;
+	const struct hh_case_party *me = NULL;
+	/* a child is named in the case, never shown it */
+	for (size_t i = 0; i < l.n; i++)
+		if (l.rows[i].citizen_id && l.rows[i].citizen_id == x->who->citizen_id &&
+		    strcmp(l.rows[i].role, "child"))
+			me = &l.rows[i];
+	struct hh_owner o = { 0, me ? me->citizen_id : 0 };
+	if (!me || hh_access(x->who, HH_RES_CASE_PARTY, HH_ACT_READ, &o) != HH_OK)
+		return HH_ERR_NOT_FOUND;
+	struct hh_ct_cache cts;
+	memset(&cts, 0, sizeof(cts));
+	int shown;
+	x->out->party = *me;
+	rc = invitation_fill(tx, x->a, &cts, hh_now_us() / 1000000, x->out, &shown);
+	return rc == HH_OK && !shown ? HH_ERR_NOT_FOUND : rc;
+}
+
+enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      struct hh_invitation *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_READ) != HH_SCOPE_OWN_CITIZEN)
+		return HH_ERR_FORBIDDEN;
+	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	struct read_ctx x = { a, who, id, out };
+	if (rc == HH_OK)
+		rc = hh_store_run_tx(st, 0, read_tx, &x);
+	return rc;
+}
+
+json_t *hh_invitation_json(const struct hh_invitation *v)
+{
+	char exp[21], ans[21], created[21];
+	hh_time_iso(v->party.expires_at, exp);
+	hh_time_iso(v->party.answered_at, ans);
+	hh_time_iso(v->c.created_at, created);
+	const struct hh_ct_state *s = hh_ct_state(v->def, v->c.state);
+	json_t *j = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O}",
+		"case_id", (json_int_t)v->c.id, "case_type", v->c.case_type_code,
+		"case_type_name", v->c.case_type_name, "organisation_name",
+		v->c.org_name, "role", v->party.role, "label", v->decl->label,
+		"status", v->status, "status_label", hh_party_status_label(v->status),
+		"state_label", s ? s->label : v->c.state, "closed",
+		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
+	json_object_set_new(j, "applicant",
+			    v->applicant ? json_string(v->applicant) : json_null());
+	json_object_set_new(j, "expires_at",
+			    v->party.expires_at ? json_string(exp) : json_null());
+	json_object_set_new(j, "answered_at",
+			    v->party.answered_at ? json_string(ans) : json_null());
+	json_object_set_new(j, "may_answer",
+			    json_boolean(!strcmp(v->status, "invited") &&
+					 !v->c.closed_at && v->def->confirm_state &&
+					 !strcmp(v->c.state, v->def->confirm_state)));
+	return j;
+}
+
+struct name_ctx {
+	const char *name;
+};
+
+enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_case *k,
+				   const struct hh_case_type_def *def,
+				   int64_t now, json_t **out)
+{
+	*out = NULL;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, k->id, &l);
+	if (rc != HH_OK)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		const struct hh_case_party *p = &l.rows[i];
+		const struct hh_ct_party *d =
+			def && p->position < def->n_parties ? &def->parties[p->position] : NULL;
+		struct hh_citizen z = { 0 };
+		if (p->citizen_id) {
+			rc = tx->store->citizen_get(tx, a, p->citizen_id, &z);
+			if (rc == HH_ERR_NOT_FOUND)
+				rc = HH_OK;
+		}
+		const char *status = hh_party_status(p, now);
+		char exp[21], ans[21];
+		hh_time_iso(p->expires_at, exp);
+		hh_time_iso(p->answered_at, ans);
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "role", p->role, "label",
+				      d ? d->label : p->role, "status", status,
+				      "status_label", hh_party_status_label(status));
+		json_object_set_new(j, "name", z.name ? json_string(z.name) : json_null());
+		json_object_set_new(j, "expires_at",
+				    p->expires_at ? json_string(exp) : json_null());
+		json_object_set_new(j, "answered_at",
+				    p->answered_at ? json_string(ans) : json_null());
+		json_array_append_new(arr, j);
+	}
+	if (rc != HH_OK) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return HH_OK;
+}
+
+enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
+				    const struct hh_case *k, const char *actor,
+				    const char *why)
+{
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		if (!l.rows[i].citizen_id)
+			continue;
+		struct hh_audit e = { .actor = actor,
+				      .citizen_id = l.rows[i].citizen_id,
+				      .what = hh_arena_printf(a, "sag %lld (part i sagen)",
+							      (long long)k->id),
+				      .why = why };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}

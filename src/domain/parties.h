@@ -1,0 +1,141 @@
+/* parties.h - the other parties to a case (issue 16): who the applicant
+ * names, their invitation, their answer, the expiry of an invitation,
+ * and what each of them sees. The flow, the states and the errors are
+ * in docs/parties.md; the case type's part is "parties",
+ * "confirm_state" and "declined_state" (domain/casetype.h).
+ *
+ * A party is named by CPR number in a cpr field of the form. The number
+ * must be another citizen's in the register (the citizens table is the
+ * demo's CPR register; a real deployment would ask CPR), and one person
+ * is named once. When a party that must confirm is named, the case
+ * starts in the case type's confirm_state (paused: its deadline does not
+ * run), with one row per named party written in the submission's own
+ * transaction. Each invited party confirms or declines with their own
+ * sign-in; when all have confirmed the case moves to the case type's
+ * initial state (state_since set then), a decline or an invitation not
+ * answered within the case type's `within` closes it in declined_state.
+ *
+ * Expiry is applied in two ways, both from expires_at in the store (so
+ * it holds across a restart): a pass (hh_parties_expire, run by `helhed
+ * serve` each minute and by every read of Mit overblik and every answer)
+ * closes the cases whose invitation has run out, and every read shows
+ * an invitation past its expires_at as expired even before the pass has
+ * come by. */
+#ifndef HH_DOMAIN_PARTIES_H
+#define HH_DOMAIN_PARTIES_H
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "domain/actor.h"
+#include "domain/casetype.h"
+#include "domain/forms.h"
+#include "store/store.h"
+
+/* The parties a submission names, resolved (hh_parties_check_tx). */
+struct hh_party_plan {
+	struct {
+		const struct hh_ct_party *decl;
+		int position;
+		int64_t citizen_id;
+		char cpr[12]; /* normalised */
+	} named[HH_CT_PARTIES];
+	int n;
+	int confirming; /* how many of them must confirm */
+};
+
+/* In the submission's transaction, after its form is valid: resolves
+ * the parties values names for a case of type def sent by citizen
+ * applicant_id. A party named wrongly adds a Danish field error to res
+ * (naming yourself, a number not in the register, the same person
+ * twice). INTERNAL (logged) when a party is named and the store has no
+ * key file: a CPR number is never kept in clear. */
+enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
+			       const struct hh_case_type_def *def,
+			       int64_t applicant_id, json_t *values,
+			       struct hh_form_result *res,
+			       struct hh_party_plan *plan);
+/* Writes plan's parties of case k (inserted in this transaction),
+ * invited at k->created_at. */
+enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
+				const struct hh_party_plan *plan,
+				const struct hh_case *k);
+
+/* Why an answer was refused (beside CONFLICT). */
+enum hh_party_fault {
+	HH_PARTY_FINE = 0,
+	HH_PARTY_ANSWERED, /* the party has answered already */
+	HH_PARTY_EXPIRED,  /* the invitation ran out */
+	HH_PARTY_CLOSED,   /* the case no longer waits for parties (another
+			      party declined, or it was closed) */
+};
+
+/* The signed-in citizen who confirms (confirm 1) or declines (0) their
+ * invitation to case id. FORBIDDEN for anyone but a citizen, NOT_FOUND
+ * when who is not invited to it (a party who never confirms is not
+ * invited), CONFLICT with *fault when it is too late; nothing is
+ * written on any refusal. On OK *out is the case after the answer. */
+enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
+			   const struct hh_actor *who, int64_t id, int confirm,
+			   struct hh_case *out, enum hh_party_fault *fault);
+
+/* Closes, as of now, the cases whose invitation has run out: at most
+ * limit invitations in one transaction (0: 200); *n (may be NULL) gets
+ * how many expired. */
+enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
+			     int *n);
+
+/* The status a party has at now: its stored one, "expired" for an
+ * invitation past its time. */
+const char *hh_party_status(const struct hh_case_party *p, int64_t now);
+/* The Danish for a status ("Afventer svar", "Bekræftet" ...). */
+const char *hh_party_status_label(const char *status);
+
+/* One invitation in Mit overblik: the party's row, the case, its type,
+ * the applicant's name and the fields the party sees of what the
+ * applicant wrote (the shared fields, as people read them: a JSON object
+ * of label -> text, borrowed). */
+struct hh_invitation {
+	struct hh_case_party party;
+	const char *status; /* hh_party_status at the read */
+	struct hh_case c;
+	const struct hh_case_type_def *def;
+	const struct hh_ct_party *decl;
+	const char *applicant;
+	json_t *shared;
+};
+
+#define HH_OVERVIEW_INVITATIONS 50
+
+/* The invitations of citizen citizen_id (newest first, at most
+ * HH_OVERVIEW_INVITATIONS) inside tx, for Mit overblik (which checks
+ * the access). Everything in a. */
+enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
+			     int64_t citizen_id, int64_t now,
+			     struct hh_invitation **out, int *n);
+
+/* The parties of case k as JSON for its applicant and for staff (new):
+ * [{"role", "label", "status", "status_label", "expires_at",
+ * "answered_at", "name"}]. */
+enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_case *k,
+				   const struct hh_case_type_def *def,
+				   int64_t now, json_t **out);
+/* Writes to the audit log that actor read case k's parties (their names
+ * and answers): one entry per party who is a citizen of the register,
+ * with why (a staff read of the case reads their data too). */
+enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
+				    const struct hh_case *k, const char *actor,
+				    const char *why);
+
+/* The invitation of who to case id as that party sees it (GET
+ * /api/v1/cases/{id}/parties/me): FORBIDDEN for anyone but a citizen,
+ * NOT_FOUND when who is no party to it. Applies due expiries first. */
+enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
+			      const struct hh_actor *who, int64_t id,
+			      struct hh_invitation *out);
+
+/* The JSON of one invitation for the API (new). */
+json_t *hh_invitation_json(const struct hh_invitation *v);
+
+#endif
