@@ -112,8 +112,9 @@ install -D -m 0644 debian/helhed.lintian-overrides \
 # the service and its settings (a conffile: dpkg keeps the
 # administrator's changes on upgrade); 0640, the group made helhed by
 # postinst, since the file may name secret files
-install -D -m 0644 debian/helhed.service \
-	"$stage/lib/systemd/system/helhed.service"
+for unit in helhed.service helhed-backup.service helhed-backup.timer; do
+	install -D -m 0644 "debian/$unit" "$stage/lib/systemd/system/$unit"
+done
 install -D -m 0640 debian/helhed.conf "$stage/etc/helhed/helhed.conf"
 echo /etc/helhed/helhed.conf >"$stage/DEBIAN/conffiles"
 for s in postinst prerm postrm; do

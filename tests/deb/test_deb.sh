@@ -111,9 +111,12 @@ cat >"$stubs/adduser" <<EOF
 echo "adduser \$*" >>"$calls"
 touch "$tmp/user-made"
 EOF
-for cmd in chgrp deb-systemd-helper deb-systemd-invoke systemctl; do
+for cmd in chgrp chown deb-systemd-helper deb-systemd-invoke systemctl; do
 	printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$cmd" "$calls" >"$stubs/$cmd"
 done
+# as on a first installation: no unit was installed by it before
+# (deb-systemd-helper debian-installed fails; was-enabled succeeds)
+echo '[ "$1" != debian-installed ]' >>"$stubs/deb-systemd-helper"
 chmod 0755 "$stubs"/*
 dpkg_root() {
 	PATH="$stubs:$PATH" dpkg --root="$root" --force-script-chrootless \
@@ -143,8 +146,16 @@ check "as many content files as the repository's" \
 	"$(find "$root/usr/share/helhed/content" -type f | wc -l)"
 check "copyright and changelog in /usr/share/doc/helhed" \
 	sh -c "test -f '$root/usr/share/doc/helhed/copyright' && test -f '$root/usr/share/doc/helhed/changelog.gz'"
-check "the unit in /lib/systemd/system" \
-	cmp -s debian/helhed.service "$root/lib/systemd/system/helhed.service"
+for unit in helhed.service helhed-backup.service helhed-backup.timer; do
+	check "$unit in /lib/systemd/system" \
+		cmp -s "debian/$unit" "$root/lib/systemd/system/$unit"
+done
+score=$(systemd-analyze security --offline=yes \
+	"$root/lib/systemd/system/helhed-backup.service" 2>/dev/null |
+	sed -n 's/.*Overall exposure level for helhed-backup.service: \([0-9.]*\).*/\1/p')
+echo "     helhed-backup.service: systemd-analyze security ${score:-no score}"
+check "systemd-analyze security scores the backup unit 2.0 or better" \
+	awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
 
 # the unit's hardening as systemd scores it (0 best, 10 worst; 1.2 when
 # written; docs/operations.md)
@@ -185,6 +196,10 @@ check "postinst gave the configuration file to the group helhed" \
 	grep -qx "chgrp helhed $conf" "$calls"
 check "postinst enabled helhed.service" \
 	grep -qx "deb-systemd-helper enable helhed.service" "$calls"
+check "the backup timer is installed but not enabled" \
+	sh -c "grep -qx 'deb-systemd-helper update-state helhed-backup.timer' '$calls' && ! grep -qx 'deb-systemd-helper enable helhed-backup.timer' '$calls'"
+check "postinst made /var/backups/helhed, 0700, for helhed" \
+	sh -c "test \"\$(stat -c %a '$root/var/backups/helhed')\" = 700 && grep -qx 'chown helhed:helhed $root/var/backups/helhed' '$calls'"
 check "no systemctl in a root that is not running (DPKG_ROOT)" \
 	sh -c "! grep -q '^systemctl\|^deb-systemd-invoke' '$calls'"
 
@@ -252,13 +267,14 @@ dpkg_root --remove helhed >"$tmp/dpkg3.out" 2>&1 ||
 	cat "$tmp/dpkg3.out"
 check "removed: the program is gone" test ! -e "$root/usr/sbin/helhed"
 check "removed: the conffile stays until purge" test -f "$conf"
-check "removed: postrm masked the unit" \
-	grep -qx "deb-systemd-helper mask helhed.service" "$calls"
+check "removed: postrm masked the units" \
+	grep -qx "deb-systemd-helper mask helhed.service helhed-backup.timer" "$calls"
 : >"$calls"
 dpkg_root --purge helhed >"$tmp/dpkg4.out" 2>&1 || cat "$tmp/dpkg4.out"
 check "purged: the conffile is gone" test ! -e "$conf"
-check "purged: postrm forgot the unit" \
-	grep -qx "deb-systemd-helper purge helhed.service" "$calls"
+check "purged: postrm forgot the units" \
+	grep -qx "deb-systemd-helper purge helhed.service helhed-backup.timer" "$calls"
+check "purged: the backups stay" test -d "$root/var/backups/helhed"
 check "purged: dpkg no longer knows the package" \
 	sh -c "! dpkg --root='$root' -s helhed >/dev/null 2>&1"
 
