@@ -191,8 +191,10 @@ enum hh_rc hh_conf_load(const char *path, const struct hh_conf_key *keys,
 		const char *why = check(&keys[k], v, &value[k], whybuf,
 					sizeof(whybuf));
 		if (why) {
+			/* a secret typed where its file's path belongs is
+			 * not repeated into the log */
 			say(err, errlen, path, ln, "'%s' %s, not '%.200s'", key, why,
-			    v);
+			    keys[k].type == HH_CONF_SECRET ? "(not shown)" : v);
 			rc = HH_ERR_INVALID;
 			goto fail;
 		}
