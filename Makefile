@@ -254,6 +254,12 @@ $(BUILD)/bench/search_bench: bench/search_bench.c bench/search_common.h \
 		$(BENCH_COMMON) $(BUILD)/lib.a
 	$(CC) $(CFLAGS) $< -o $@ $(BENCH_COMMON) $(BUILD)/lib.a $(LDLIBS)
 
+# s-score: the engine's instructions and answers, to compare two builds
+# (bench/search_instr.c; docs/search.md)
+$(BUILD)/bench/search_instr: bench/search_instr.c bench/search_common.h \
+		$(BENCH_COMMON) $(BUILD)/lib.a
+	$(CC) $(CFLAGS) $< -o $@ $(BENCH_COMMON) $(BUILD)/lib.a $(LDLIBS)
+
 $(BUILD)/bench/xapian_bench: bench/xapian_bench.cc bench/search_common.h \
 		$(BENCH_COMMON) $(BUILD)/lib.a
 	$(CXX) $(CXXFLAGS) $< -o $@ $(BENCH_COMMON) $(BUILD)/lib.a \

@@ -569,42 +569,42 @@ static double prune_bound(const struct hh_index *idx, const struct query *q,
 	       (idx->max_boost > 1 ? idx->max_boost : 1);
 }
 
-/* The least of the best heap_cap scores of the touched documents so far
- * (of the first PRUNE_SAMPLE: no higher than of all), each as the scoring
- * loop computes it; 0 when there are fewer. The scores only grow with
- * the terms still to come, so the final heap_cap best score no less. */
-static double prune_theta(const struct hh_index *idx, const struct query *q,
-			  uint32_t all, const struct evidence *ev,
-			  const double *cover2, const uint32_t *wslots,
-			  int n_words, const float *acc,
-			  const uint64_t *mask, const uint32_t *touched,
-			  uint32_t n_touched, int heap_cap,
-			  const struct hh_search_query *sq, uint8_t quick,
-			  int filters, struct cover_memo *memo)
+/* Whether the least of the best heap_cap scores of the touched documents
+ * so far (of the first PRUNE_SAMPLE: no higher than of all), each as the
+ * scoring loop computes it, is above bar (no: when there are fewer). The
+ * scores only grow with the terms still to come, so the final heap_cap
+ * best are above bar too. s-score: that least is above bar exactly when
+ * heap_cap of the documents score above it, so they are counted, not
+ * kept in a heap (s-p99 computed the least and compared), and the count
+ * stops at heap_cap; a document at or below bar before its coverage
+ * factor (at most 1) is passed over before the check that it is a hit. */
+static int prune_check(const struct hh_index *idx, const struct query *q,
+		       uint32_t all, const struct evidence *ev,
+		       const double *cover2, const uint32_t *wslots,
+		       int n_words, const float *acc, const uint64_t *mask,
+		       const uint32_t *touched, uint32_t n_touched,
+		       int heap_cap, const struct hh_search_query *sq,
+		       uint8_t quick, int filters, struct cover_memo *memo,
+		       double bar)
 {
-	/* s-fast: the thread's, not a malloc per check (heap_cap is at most
-	 * PRUNE_HEAP_MAX where pruning is tried) */
-	static _Thread_local struct cand thread_h[PRUNE_HEAP_MAX];
-	struct cand *h = thread_h;
-	int n_h = 0;
+	int above = 0;
 	uint32_t n = n_touched < PRUNE_SAMPLE ? n_touched : PRUNE_SAMPLE;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
-		/* s-fast: a document that cannot enter the heap is passed
-		 * over before the (costlier) check that it is a hit: it is
-		 * pushed only when it passes both, in either order */
 		double score = (double)acc[di] * idx->dm[di].boost;
-		if (n_h == heap_cap && out_of_heap(h, score, di))
+		if (!(score > bar))
 			continue;
 		if (!is_hit(idx, di, mk, sq, quick, filters, ev, q, all))
 			continue;
-		if (((uint32_t)mk & all) != all)
-			score *= cover_factor(q, all, mk, wslots, cover2, n_words,
-					      memo);
-		heap_push(h, &n_h, heap_cap, (struct cand){ score, mk, di, 0 });
+		if (((uint32_t)mk & all) != all &&
+		    !(score * cover_factor(q, all, mk, wslots, cover2, n_words,
+					   memo) > bar))
+			continue;
+		if (++above == heap_cap)
+			return 1;
 	}
-	return n_h == heap_cap ? h[0].score : 0;
+	return 0;
 }
 /* ---- end s-p99 ------------------------------------------------------------ */
 
@@ -1188,6 +1188,11 @@ static void search_locked(struct hh_index *idx,
 			heap_cap <= PRUNE_HEAP_MAX;
 	int checks = 0;
 	double next_check = HUGE_VAL; /* the first check is always made */
+	/* s-score: the least score of the heap's heap_cap best at the end
+	 * is above a check's bar when the check prunes (prune_check: its
+	 * documents' scores only grow, and they are hits): a document
+	 * scoring below it never stays in the heap, so it is not pushed */
+	double floor_score = 0;
 	struct prune pr;
 	memset(&pr, 0, sizeof(pr));
 	/* Every posting of every query term: the documents' impacts summed
@@ -1210,12 +1215,15 @@ static void search_locked(struct hh_index *idx,
 			if (ub < next_check) {
 				next_check = ub / 2;
 				checks++;
-				double theta = prune_theta(
-					idx, q, all, &ev, cover2, wslots,
-					n_words, acc, mask, touched, n_touched,
-					heap_cap, sq, quick, filters, &memo);
 				/* a margin for the rounding of float sums */
-				pr.on = ub * 1.001 < theta;
+				double bar = ub * 1.001;
+				pr.on = prune_check(idx, q, all, &ev, cover2,
+						    wslots, n_words, acc, mask,
+						    touched, n_touched, heap_cap,
+						    sq, quick, filters, &memo,
+						    bar);
+				if (pr.on)
+					floor_score = bar;
 			}
 		}
 		if (pr.on) {
@@ -1254,6 +1262,8 @@ static void search_locked(struct hh_index *idx,
 			n_touched = tm->n;
 			continue;
 		}
+		/* s-score: unrolled (the count and jump once in four postings) */
+#pragma GCC unroll 4
 		for (uint32_t k = 0, n = tm->n; k < n; k++) {
 			uint32_t d = h[k].doc;
 			touched[n_touched] = d; /* kept only if new: no branch */
@@ -1307,13 +1317,17 @@ static void search_locked(struct hh_index *idx,
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (n_heap == heap_cap && out_of_heap(heap, score, di))
+		if (score < floor_score ||
+		    (n_heap == heap_cap && out_of_heap(heap, score, di)))
 			continue;
 		/* without part evidence the credit is the count of whole
 		 * words (most documents): no walk over the words */
-		if (((uint32_t)mk & all) != all)
+		if (((uint32_t)mk & all) != all) {
 			score *= cover_factor(q, all, mk, wslots, cover2, n_words,
 					      &memo);
+			if (score < floor_score)
+				continue;
+		}
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
 	}

@@ -1,5 +1,6 @@
-/* trie.c - the trie of the words as written: insertion, the banded
- * edit-distance walk for typos, prefix completion. */
+/* trie.c - the trie of the words as written: insertion, the
+ * edit-distance walk for typos (bit-parallel rows), prefix completion. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +67,20 @@ struct fuzzy {
 	const unsigned char *q;
 	int qlen, maxd;
 	int staff; /* the caller reads staff articles */
-	unsigned char path[HH_TERM_MAX];
-	int rows[HH_TERM_MAX + 1][HH_TERM_MAX + 1];
+	/* the letters from the root: path[depth], path[0] = 0 (no query
+	 * byte, so peq[0] = 0: no swap at depth 1) */
+	unsigned char path[HH_TERM_MAX + 1];
+	uint64_t qmask; /* the query word's columns */
+	/* s-score: the rows of the table as bit vectors (Myers 1999, with
+	 * Hyyroe's 2003 swap for the restricted Damerau distance): per depth,
+	 * where a cell is one more (vp) or one less (vn) than the cell to its
+	 * left, where it equals the cell above-left (d0), and the value of
+	 * the row's cell at its band's start (anchor: column depth - maxd, or
+	 * column 0 at depths up to maxd). Bit j - 1 is column j; the query
+	 * word has at most HH_TERM_MAX - 2 bytes, so one word holds a row. */
+	uint64_t vp[HH_TERM_MAX + 1], vn[HH_TERM_MAX + 1], d0[HH_TERM_MAX + 1];
+	int anchor[HH_TERM_MAX + 1];
+	uint64_t peq[256]; /* per byte: the columns where the query has it */
 	struct { uint32_t term; int dist; } found[16];
 	int n_found;
 };
@@ -110,8 +123,38 @@ static void fuzzy_keep(struct fuzzy *f, uint32_t word, int dist)
 #undef WDF
 }
 
-/* One node of the typo walk at depth (its row of the table, and its word
- * kept when close enough); returns whether the walk goes on below it. */
+/* s-score: for up to four steps along a row (bits of where a cell is one
+ * more, p, and one less, n, than the one before; index p << 4 | n), the
+ * least of the running sums (high nibble, <= 0) and their total (low
+ * nibble), each a signed 4-bit number. */
+static int8_t band_steps[256];
+static pthread_once_t band_once = PTHREAD_ONCE_INIT;
+
+static void band_steps_init(void)
+{
+	for (unsigned p = 0; p < 16; p++)
+		for (unsigned n = 0; n < 16; n++) {
+			int sum = 0, least = 0;
+			for (int k = 0; k < 4; k++) {
+				sum += (int)(p >> k & 1) - (int)(n >> k & 1);
+				if (sum < least)
+					least = sum;
+			}
+			band_steps[p << 4 | n] =
+				(int8_t)((unsigned)least << 4 | ((unsigned)sum & 15));
+		}
+}
+
+/* One node of the typo walk at depth: its row of the table from its
+ * parent's, its word kept when close enough; returns whether the walk
+ * goes on below it.
+ *
+ * s-score: the row is computed for all columns at once (bit-parallel),
+ * and the decisions are those of the banded walk before it, which are
+ * those of the whole table: the walk goes on while some cell of the row
+ * is within maxd (cells more than maxd off the diagonal never are, so
+ * only the band's 2 maxd + 1 cells are summed from the anchor), and a
+ * word is kept at a distance of 1 to maxd. */
 static inline __attribute__((always_inline)) int
 fuzzy_visit(struct fuzzy *f, uint32_t node, int depth, const int maxd)
 {
@@ -122,49 +165,61 @@ fuzzy_visit(struct fuzzy *f, uint32_t node, int depth, const int maxd)
 	if (depth + tn->rest + maxd < qlen)
 		return 0;
 	unsigned char c = tn->c;
-	int *row = f->rows[depth];
-	const int *up = f->rows[depth - 1];
-	const unsigned char *q = f->q;
-	const int big = maxd + 1;
-	f->path[depth - 1] = c;
-	/* Only cells within maxd of the diagonal can be within maxd edits
-	 * (Ukkonen's band); the cells just outside it read as maxd + 1, a
-	 * lower bound of their true value. */
-	int lo = depth - maxd > 1 ? depth - maxd : 1;
-	int hi = depth + maxd < qlen ? depth + maxd : qlen;
-	row[0] = depth;
-	if (lo > 1)
-		row[lo - 1] = big;
-	if (hi < qlen)
-		row[hi + 1] = big;
-	int mn = lo == 1 ? row[0] : big;
-	/* a swap (the two letters before and this one, in the other order)
-	 * reads the row two up; the letter before, loaded once */
-	const int *up2 = depth > 1 ? f->rows[depth - 2] : NULL;
-	int prev = depth > 1 ? f->path[depth - 2] : -1;
-	/* the cell to the left and the one above it carried in registers
-	 * from the cell before (s-fast) */
-	int left = row[lo - 1], above_left = up[lo - 1];
-	for (int j = lo; j <= hi; j++) {
-		int above = up[j];
-		int cost = q[j - 1] == c ? 0 : 1;
-		int v = above + 1;
-		if (left + 1 < v)
-			v = left + 1;
-		if (above_left + cost < v)
-			v = above_left + cost;
-		if (j > 1 && q[j - 1] == prev && q[j - 2] == c &&
-		    up2[j - 2] + 1 < v)
-			v = up2[j - 2] + 1; /* a swap */
-		row[j] = v;
-		left = v;
-		above_left = above;
-		if (v < mn)
-			mn = v;
+	f->path[depth] = c;
+	uint64_t vp = f->vp[depth - 1], vn = f->vn[depth - 1];
+	uint64_t eq = f->peq[c];
+	/* a swap: this letter where the query has the one before, after the
+	 * letter before where the query has this one, unless the cell
+	 * above-left was already as low as its own above-left (Hyyroe) */
+	uint64_t tr = ((~f->d0[depth - 1] & eq) << 1) &
+		      f->peq[f->path[depth - 1]];
+	uint64_t x = eq | vn;
+	uint64_t d0 = (((x & vp) + vp) ^ vp) | x | tr;
+	uint64_t hp = vn | ~(d0 | vp);
+	uint64_t hn = vp & d0;
+	/* column 0 is the depth: one more than above */
+	uint64_t hps = (hp << 1) | 1;
+	vn = hps & d0;
+	vp = (hn << 1) | ~(hps | d0);
+	f->vp[depth] = vp;
+	f->vn[depth] = vn;
+	f->d0[depth] = d0;
+	/* the band's first cell: column 0 (the depth), or the cell on the
+	 * diagonal maxd to the left, the one above-left plus 0 or 1 */
+	int j = depth - maxd, v;
+	if (j <= 0) {
+		j = 0;
+		v = depth;
+	} else if (j > qlen) {
+		return 0; /* the band is past the word's end: all above maxd */
+	} else {
+		v = f->anchor[depth - 1] + (int)(~d0 >> (j - 1) & 1);
 	}
-	if (tn->term >= 0 && hi == qlen && lo <= hi &&
-	    row[qlen] <= maxd && row[qlen] > 0)
-		fuzzy_keep(f, (uint32_t)tn->term, row[qlen]);
+	f->anchor[depth] = v;
+	int hi = depth + maxd < qlen ? depth + maxd : qlen;
+	int mn = v;
+	if (maxd <= 2) {
+		/* the band's other cells (at most 4) from a table: the
+		 * least sum of the steps from the anchor, and all of them.
+		 * With one edit the four columns reach two past the band:
+		 * those cells are more than maxd (off the diagonal), so the
+		 * least is within maxd as the band's is; past the word's end
+		 * the steps are 0, so v is column hi's when hi is qlen. */
+		unsigned bp = (unsigned)((vp & f->qmask) >> j) & 15;
+		unsigned bn = (unsigned)((vn & f->qmask) >> j) & 15;
+		int8_t s = band_steps[bp << 4 | bn];
+		mn += s >> 4;
+		v += (int8_t)(s << 4) >> 4;
+	} else {
+		for (j++; j <= hi; j++) {
+			v += (int)(vp >> (j - 1) & 1) - (int)(vn >> (j - 1) & 1);
+			if (v < mn)
+				mn = v;
+		}
+	}
+	/* v is now column hi's: the word's distance when hi is its end */
+	if (tn->term >= 0 && hi == qlen && v <= maxd && v > 0)
+		fuzzy_keep(f, (uint32_t)tn->term, v);
 	return mn <= maxd && depth < HH_TERM_MAX - 1;
 }
 
@@ -209,9 +264,9 @@ static void fuzzy_walk(struct fuzzy *f)
 int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 		      int staff, uint32_t *out, int max_out)
 {
-	/* 17 kB of rows: a thread's own, not a malloc per call (a request
-	 * that size made malloc sort its free lists each time: a third of
-	 * a long unknown word's search, s-speed) */
+	/* a thread's own, not a malloc per call (a request of 17 kB made
+	 * malloc sort its free lists each time: a third of a long unknown
+	 * word's search, s-speed); its peq is all zero between calls */
 	static _Thread_local struct fuzzy scratch;
 	struct fuzzy *f = &scratch;
 	f->idx = idx;
@@ -222,9 +277,19 @@ int hh_ix_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 	f->n_found = 0;
 	if (f->qlen >= HH_TERM_MAX - 1 || !idx->n_trie)
 		return 0;
-	for (int j = 0; j <= f->qlen; j++)
-		f->rows[0][j] = j;
+	/* row 0: column j is j, each one more than the one before */
+	f->vp[0] = ~(uint64_t)0;
+	f->vn[0] = 0;
+	f->d0[0] = 0;
+	f->anchor[0] = 0;
+	f->path[0] = 0;
+	f->qmask = ((uint64_t)1 << f->qlen) - 1; /* qlen < 63 */
+	pthread_once(&band_once, band_steps_init);
+	for (int j = 0; j < f->qlen; j++)
+		f->peq[f->q[j]] |= (uint64_t)1 << j;
 	fuzzy_walk(f);
+	for (int j = 0; j < f->qlen; j++) /* clean for the next word */
+		f->peq[f->q[j]] = 0;
 	/* sort by distance, then df */
 	for (int i = 1; i < f->n_found; i++)
 		for (int k = i; k > 0; k--) {

@@ -2,10 +2,11 @@
  * ways they replace, on inputs where they could part:
  *
  *   - the typo walk (hh_ix_fuzzy_terms) leaves a child whose words are
- *     all too short before it calls itself, and reads its rows through
- *     pointers loaded once: against the walk before s-fast (kept here),
- *     for words of the word list with one to three edits (swaps, æ ø å
- *     among them), one edit and two, public and staff;
+ *     all too short before it calls itself, and (s-score) computes each
+ *     row as bit vectors (Myers, Hyyroe's swap): against the walk before
+ *     s-fast (kept here, a row of cells per node), for words of the word
+ *     list with one to three edits (swaps, æ ø å among them), one, two
+ *     and three edits allowed, public and staff, every word found;
  *   - search-as-you-type (hh_index_suggest) parses once and offers the
  *     completions its search read: against the suggestion made the old
  *     way (a parse and a walk of its own for the completions, then a
@@ -242,11 +243,12 @@ static void typo_walk_equals_whole_band(void **state)
 		const char *surf = idx->words[w].surface;
 		hh_fold_of(surf, strlen(surf), folded);
 		typo(folded, q, &x);
-		for (int maxd = 1; maxd <= 2; maxd++)
+		/* s-score: every word found (16), and three edits too */
+		for (int maxd = 1; maxd <= 3; maxd++)
 			for (int staff = 0; staff <= 1; staff++) {
-				uint32_t a[3], b[3];
-				int na = hh_ix_fuzzy_terms(idx, q, maxd, staff, a, 3);
-				int nb = ref_fuzzy_terms(idx, q, maxd, staff, b, 3);
+				uint32_t a[16], b[16];
+				int na = hh_ix_fuzzy_terms(idx, q, maxd, staff, a, 16);
+				int nb = ref_fuzzy_terms(idx, q, maxd, staff, b, 16);
 				if (na != nb || memcmp(a, b, (size_t)na * sizeof(*a))) {
 					fprintf(stderr, "\"%s\" (of \"%s\"), %d edits, "
 						"staff %d: %d words, the whole band %d\n",

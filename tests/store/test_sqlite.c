@@ -372,6 +372,66 @@ static void t_case_list_statements_kept(void **state)
 	st->tx_rollback(tx);
 }
 
+/* s-score (0043): search_log has one index fewer for the flusher to
+ * write, and every reader of the log still finds its rows through an
+ * index (the statements' shapes as in sqlite_articles.c and
+ * sqlite_figures.c; lower() for hh_lower(), which this connection does
+ * not have). */
+static void t_search_log_readers_use_indexes(void **state)
+{
+	struct x_fx *f = *state;
+	assert_int_equal(x_int(f->path, "SELECT count(*) FROM sqlite_master "
+				       "WHERE type = 'index' AND tbl_name = "
+				       "'search_log' AND sql IS NOT NULL"),
+			 3);
+	static const char *const readers[] = {
+		/* the editors' report: search_log_at */
+		"SELECT lower(query), count(*) FROM search_log WHERE at >= 1 "
+		"AND (3 < 0 OR municipality_id = 3 OR (1 AND municipality_id "
+		"IS NULL)) GROUP BY lower(query) LIMIT 10",
+		/* the chosen counts: search_log_chosen */
+		"SELECT chosen_article_id, count(*) FROM search_log WHERE "
+		"chosen_article_id IS NOT NULL GROUP BY 1",
+		/* fig_search (the tests' count of the log): search_log_at */
+		"SELECT count(*) FROM search_log s WHERE municipality_id = 1 "
+		"AND at >= 2 AND at < 3",
+		/* the fold and the catch-up: search_log_unfolded */
+		"SELECT id FROM search_log s INDEXED BY search_log_unfolded "
+		"WHERE fig_folded IS NULL AND at < 5 LIMIT 10",
+		"SELECT count(*) FROM search_log s INDEXED BY "
+		"search_log_unfolded WHERE municipality_id = 1 AND fig_folded "
+		"IS NULL AND at >= 2 AND at < 3",
+		/* a choice, a mark: the primary key */
+		"UPDATE search_log SET chosen_article_id = 2, chosen_at = 3 "
+		"WHERE id = 1 AND chosen_article_id IS NULL AND chosen_kind "
+		"IS NULL",
+		"UPDATE search_log SET fig_folded = 1 WHERE id = 1",
+	};
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+					 NULL),
+			 SQLITE_OK);
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		char sql[1024];
+		snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", readers[i]);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", readers[i], sqlite3_errmsg(db));
+		int steps = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+			if (strncmp(d, "SEARCH ", 7) && strncmp(d, "SCAN ", 5))
+				continue; /* temp B-trees for GROUP BY */
+			if (!strstr(d, "INDEX") && !strstr(d, "PRIMARY KEY"))
+				fail_msg("%s: %s", readers[i], d);
+			steps++;
+		}
+		sqlite3_finalize(st);
+		assert_true(steps > 0);
+	}
+	sqlite3_close(db);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, x_setup, x_teardown)
 
 int main(void)
@@ -385,6 +445,7 @@ int main(void)
 		T(t_events_append_only),
 		T(t_audit_append_only),
 		T(t_case_list_statements_kept),
+		T(t_search_log_readers_use_indexes),
 	};
 	return cmocka_run_group_tests_name("store/sqlite", tests, NULL, NULL);
 }

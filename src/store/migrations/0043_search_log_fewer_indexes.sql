@@ -1,0 +1,17 @@
+-- 0043_search_log_fewer_indexes.sql - s-score (issue 13, point 6): one
+-- index fewer for every search written to the log. Each search is a row
+-- of search_log, written by the flusher once a second; every index on
+-- the table is one more B-tree insert per row (23 k instructions of a
+-- search request over HTTP went to that insert, with four indexes).
+-- search_log_muni_cover (0022, widened in 0026 and 0027) covered the
+-- figures' count of a municipality's searches over a period
+-- (fig_search), back when the figures read the log. Since 0023 they read
+-- the folded aggregates and only the searches not folded yet, through
+-- the partial index search_log_unfolded; fig_search is left to the tests
+-- that compare the aggregates with the log, and it keeps an index plan
+-- without it (search_log_at for the period). Every other reader keeps
+-- its index: the editors' report (search_log_at), the chosen counts
+-- (search_log_chosen, partial, not written by an insert), the fold and
+-- the catch-up (search_log_unfolded), choices and marks (the primary
+-- key). docs/search.md has the plans.
+DROP INDEX search_log_muni_cover;
