@@ -6,10 +6,11 @@
 #                                    staged tree go to BUILD_DIR/deb)
 #
 # Why dpkg-deb from a staged tree and not dpkg-buildpackage: the package
-# is made from the binary `make` has built, so `make deb` and the test that
-# installs the package (tests/deb/test_deb.sh, run by make test) take
-# seconds instead of a second full build of the program in a clean tree on
-# the machine's two cores. The Debian parts that matter are still Debian's
+# is made from the objects of a build folder (make deb: build-deb, compiled
+# with dpkg-buildflags' hardening flags; the test that installs the package,
+# tests/deb/test_deb.sh run by make test: the ordinary build), so the test
+# takes seconds instead of a second full build of the program in a clean
+# tree on the machine's two cores. The Debian parts that matter are still Debian's
 # own tools: dpkg-shlibdeps finds the library packages the binary links
 # (${shlibs:Depends}, never a hand-written list), dpkg-gencontrol writes the
 # control file from debian/control and debian/changelog (the version, the
