@@ -151,7 +151,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/helhed
 	@mkdir -p var
-	$(BUILD)/helhed serve --demo --db var/helhed.db --content content
+	$(BUILD)/helhed serve --config none --demo --db var/helhed.db --content content
 
 # Every test binary prints its cmocka summary; scripts/run-tests.sh adds
 # them up into the closing "N passed, N failed" line.
@@ -210,7 +210,7 @@ fuzz: deps fuzz-build
 	done
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-deb
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
@@ -495,6 +495,31 @@ bench-pg: deps $(BUILD)/helhed $(BUILD)/bench/pg_bench $(BUILD)/bench/cases_benc
 .PHONY: bench-kle
 bench-kle: deps $(BUILD)/helhed
 	./bench/kle.sh $(BUILD)
+
+# ---- o-deb (issue 17): the Debian package and the systemd service --------
+# main.c tells systemd when it is ready (sd_notify: Type=notify); make deb
+# compiles helhed in build-deb with Debian's hardening flags (dpkg-buildflags:
+# stack protector, _FORTIFY_SOURCE; half a minute) and packs
+# build-deb/deb/helhed_VERSION_amd64.deb (scripts/build-deb.sh,
+# docs/operations.md). The package test (tests/deb/test_deb.sh) packs the
+# objects of the ordinary build instead, so make test compiles nothing twice.
+PKGS += libsystemd
+DEB_BUILD = build-deb
+DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags
+.PHONY: deb
+deb: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=$(DEB_BUILD) \
+		OPT="$(shell $(DEB_FLAGS) --get CFLAGS 2>/dev/null)" \
+		EXTRA_CFLAGS="$(shell $(DEB_FLAGS) --get CPPFLAGS 2>/dev/null)" \
+		$(DEB_BUILD)/helhed
+	./scripts/build-deb.sh $(DEB_BUILD)
+
+# the package's binary: the same objects, linked with Debian's hardening
+# link flags (full RELRO, bind now; build-deb.sh asks for it)
+$(BUILD)/deb/helhed: $(BUILD)/lib.a $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(shell $(DEB_FLAGS) --get LDFLAGS 2>/dev/null) \
+		-o $@ $(MAIN_OBJ) $(BUILD)/lib.a $(LDLIBS)
 
 # ---- o-backup (issue 17): helhed backup on a store with 100,000 cases and
 # 10,000 articles (time and size beside the sqlite3 shell's .backup and a

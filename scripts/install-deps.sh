@@ -19,7 +19,12 @@ set -eu
 # starts no cluster of its own when none is configured).
 # pg-multi (issue 14): haproxy is the load balancer tests/pg/multi.mjs puts
 # in front of several instances (its package's own service is not used).
+# o-deb (issue 17): libsystemd-dev tells systemd when serve is ready
+# (sd_notify); dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), help2man (the
+# man page) and lintian build and check the Debian package (make deb,
+# tests/deb/test_deb.sh).
 PKGS="build-essential pkg-config
+libsystemd-dev dpkg-dev help2man lintian
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libstemmer-dev libutf8proc-dev libcmark-dev libsodium-dev wdanish
 libcurl4-openssl-dev libcmocka-dev

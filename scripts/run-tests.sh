@@ -12,6 +12,9 @@
 set -u
 build=${1:-build}
 jobs=${HELHED_TEST_JOBS:-2}
+# o-deb (issue 17): serve reads /etc/helhed/helhed.conf when it exists
+# (the installed package's); the tests set their own settings
+export HELHED_CONFIG=none
 work=$(mktemp -d)
 # pg-base (issue 14): one throwaway PostgreSQL cluster for the run, for the
 # tests on PostgreSQL (HELHED_TEST_PG; tests/store/pg_fixture.h), stopped
@@ -120,6 +123,27 @@ if [ "${HELHED_NO_E2E:-0}" != 1 ] && [ -f tests/e2e/run.mjs ]; then
 	done
 fi
 
+# o-deb (issue 17): the Debian package built from this binary, installed
+# into a throwaway root and checked (tests/deb/test_deb.sh, half a
+# minute), beside the C tests; counted from its "deb: N passed, N failed"
+# line. HELHED_NO_DEB=1 leaves it out, and so do make asan and make tsan
+# (the package is made from the ordinary build).
+deb_pid=
+if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ "$build" = build ] &&
+   [ -x tests/deb/test_deb.sh ]; then
+	(
+		tests/deb/test_deb.sh "$build" >"$work/deb.log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^deb: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/deb.log" | tail -1)
+		f=$(sed -n 's/^deb: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/deb.log" | tail -1)
+		[ -n "$p" ] || p=0
+		[ -n "$f" ] || f=1
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		echo "$p $f" >"$work/deb.count"
+	) &
+	deb_pid=$!
+fi
+
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
@@ -188,6 +212,12 @@ fi
 
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
+
+if [ -n "$deb_pid" ]; then # o-deb
+	wait "$deb_pid"
+	echo "== the Debian package (tests/deb/test_deb.sh)"
+	cat "$work/deb.log"
+fi
 
 if [ -n "$e2e_pids" ]; then
 	for pid in $e2e_pids; do

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <sodium.h>
+#include <systemd/sd-daemon.h> /* o-deb: Type=notify */
 #include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "app/postman.h"
 #include "api/api.h"
 #include "pages/pages.h"
+#include "core/conf.h" /* o-deb: helhed.conf */
 #include "core/dktime.h"
 #include "core/limit.h"
 #include "core/log.h"
@@ -87,7 +90,11 @@ static const char usage_main[] =
 	"--key-file FILE on every command, or HELHED_KEY_FILE; by default\n"
 	"DB.keys beside the database DB, made (mode 0600) on first use. A key\n"
 	"file that group or others may read is refused. Back it up apart\n"
-	"from the database: without it the CPR numbers cannot be read.\n";
+	"from the database: without it the CPR numbers cannot be read.\n"
+	"\n"
+	"Every command reads the settings in /etc/helhed/helhed.conf when it\n"
+	"exists (HELHED_CONFIG=FILE for another, HELHED_CONFIG=none for none);\n"
+	"flags and HELHED_* variables win over it (helhed serve --help).\n";
 
 static const char usage_serve[] =
 	"Usage: helhed serve [OPTIONS]\n"
@@ -95,6 +102,14 @@ static const char usage_serve[] =
 	"Serves helhed over HTTP. On the first start with an empty database\n"
 	"the content folder is imported (with demo users when --demo).\n"
 	"\n"
+	"Settings come from the flags, else the HELHED_* environment, else the\n"
+	"configuration file, else the defaults (docs/operations.md).\n"
+	"\n"
+	"  --config FILE       configuration file of \"key = value\" lines\n"
+	"                      (HELHED_CONFIG, default /etc/helhed/helhed.conf\n"
+	"                      when it exists; \"none\": no file)\n"
+	"  --log-level LEVEL   debug, info, warn or error (HELHED_LOG_LEVEL,\n"
+	"                      default info; above info, no request lines)\n"
 	"  --listen HOST:PORT  address to listen on (HELHED_LISTEN,\n"
 	"                      default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db FILE           SQLite database (HELHED_DB, default var/helhed.db),\n"
@@ -158,17 +173,20 @@ static const char usage_serve[] =
 	"\n"
 	"OpenID Connect (citizens through the MitID broker, staff through the\n"
 	"organisation's provider); without an issuer the sign-in button is not\n"
-	"shown. Give the secrets in the environment, not as flags:\n"
+	"shown. The secrets are read from files that only the service user\n"
+	"may read (a secret given as a value is refused):\n"
 	"  --oidc-citizen-issuer URL        HELHED_OIDC_CITIZEN_ISSUER\n"
 	"  --oidc-citizen-client-id ID      HELHED_OIDC_CITIZEN_CLIENT_ID\n"
-	"  --oidc-citizen-client-secret S   HELHED_OIDC_CITIZEN_CLIENT_SECRET\n"
+	"  --oidc-citizen-client-secret-file FILE\n"
+	"                      HELHED_OIDC_CITIZEN_CLIENT_SECRET_FILE\n"
 	"  --oidc-citizen-redirect-base URL HELHED_OIDC_CITIZEN_REDIRECT_BASE\n"
 	"                      helhed's public address for citizens; the\n"
 	"                      callback is URL/borger/oidc/callback\n"
 	"  --oidc-citizen-scope S           HELHED_OIDC_CITIZEN_SCOPE (openid)\n"
 	"  --oidc-staff-issuer URL          HELHED_OIDC_STAFF_ISSUER\n"
 	"  --oidc-staff-client-id ID        HELHED_OIDC_STAFF_CLIENT_ID\n"
-	"  --oidc-staff-client-secret S     HELHED_OIDC_STAFF_CLIENT_SECRET\n"
+	"  --oidc-staff-client-secret-file FILE\n"
+	"                      HELHED_OIDC_STAFF_CLIENT_SECRET_FILE\n"
 	"  --oidc-staff-redirect-base URL   HELHED_OIDC_STAFF_REDIRECT_BASE\n"
 	"                      the callback is URL/personale/oidc/callback\n"
 	"  --oidc-staff-scope S             HELHED_OIDC_STAFF_SCOPE (openid)\n"
@@ -183,7 +201,7 @@ static const char usage_serve[] =
 	"                      https://data.gov.dk/model/core/eid/cprNumber)\n"
 	"  --oidc-secret-post               send the client secret in the body\n"
 	"                      (client_secret_post; HELHED_OIDC_SECRET_POST=1)\n"
-	"  --oidc-cookie-key HEX            HELHED_OIDC_COOKIE_KEY: 64 hex\n"
+	"  --oidc-cookie-key-file FILE      HELHED_OIDC_COOKIE_KEY_FILE: 64 hex\n"
 	"                      digits sealing sign-ins in progress; needed when\n"
 	"                      several instances serve one address (default: a\n"
 	"                      random key per process)\n";
@@ -692,8 +710,189 @@ static int first_start(struct hh_store *st, const char *db,
 	return 0;
 }
 
+/* ---- o-deb (issue 17): the configuration file, secrets, systemd ------- */
+
+#define HH_CONF_DEFAULT "/etc/helhed/helhed.conf"
+
+/* Every key of helhed.conf and the HELHED_* variable it stands for
+ * (docs/operations.md lists them); the flags win over both. */
+static const struct hh_conf_key serve_conf_keys[] = {
+	{ "listen", "HELHED_LISTEN", HH_CONF_HOSTPORT, 0, 0 },
+	{ "db", "HELHED_DB", HH_CONF_STR, 0, 0 },
+	{ "db_pool", "HELHED_DB_POOL", HH_CONF_INT, 1, 1024 },
+	{ "key_file", "HELHED_KEY_FILE", HH_CONF_SECRET, 0, 0 },
+	{ "demo", "HELHED_DEMO", HH_CONF_BOOL, 0, 0 },
+	{ "threads", "HELHED_THREADS", HH_CONF_INT, 1, 256 },
+	{ "content", "HELHED_CONTENT", HH_CONF_STR, 0, 0 },
+	{ "web", "HELHED_WEB", HH_CONF_STR, 0, 0 },
+	{ "quiet", "HELHED_QUIET", HH_CONF_BOOL, 0, 0 },
+	{ "log_level", "HELHED_LOG_LEVEL", HH_CONF_LEVEL, 0, 0 },
+	{ "dict", "HELHED_DICT", HH_CONF_STR, 0, 0 },
+	{ "synonyms", "HELHED_SYNONYMS", HH_CONF_STR, 0, 0 },
+	{ "hyphen_dict", "HELHED_HYPHEN_DICT", HH_CONF_STR, 0, 0 },
+	{ "public_url", "HELHED_PUBLIC_URL", HH_CONF_URL, 0, 0 },
+	{ "secure_cookies", "HELHED_SECURE_COOKIES", HH_CONF_BOOL, 0, 0 },
+	{ "trust_proxy", "HELHED_TRUST_PROXY", HH_CONF_BOOL, 0, 0 },
+	{ "max_conn_per_client", "HELHED_MAX_CONN_PER_CLIENT", HH_CONF_INT, 0,
+	  100000 },
+	{ "write_limits", "HELHED_WRITE_LIMITS", HH_CONF_LIMITS, 0, 0 },
+	{ "chat_limits", "HELHED_CHAT_LIMITS", HH_CONF_STR, 0, 0 },
+	{ "body_memory", "HELHED_BODY_MEMORY", HH_CONF_INT, 1, 65536 },
+	{ "password_login", "HELHED_PASSWORD_LOGIN", HH_CONF_BOOL, 0, 0 },
+	{ "spool", "HELHED_SPOOL", HH_CONF_STR, 0, 0 },
+	{ "print_time", "HELHED_PRINT_TIME", HH_CONF_TIME, 0, 0 },
+	{ "webhooks_keep_days", "HELHED_WEBHOOKS_KEEP_DAYS", HH_CONF_INT, 1, 3650 },
+	{ "oidc_citizen_issuer", "HELHED_OIDC_CITIZEN_ISSUER", HH_CONF_URL, 0, 0 },
+	{ "oidc_citizen_client_id", "HELHED_OIDC_CITIZEN_CLIENT_ID", HH_CONF_STR,
+	  0, 0 },
+	{ "oidc_citizen_client_secret_file",
+	  "HELHED_OIDC_CITIZEN_CLIENT_SECRET_FILE", HH_CONF_SECRET, 0, 0 },
+	{ "oidc_citizen_redirect_base", "HELHED_OIDC_CITIZEN_REDIRECT_BASE",
+	  HH_CONF_URL, 0, 0 },
+	{ "oidc_citizen_scope", "HELHED_OIDC_CITIZEN_SCOPE", HH_CONF_STR, 0, 0 },
+	{ "oidc_staff_issuer", "HELHED_OIDC_STAFF_ISSUER", HH_CONF_URL, 0, 0 },
+	{ "oidc_staff_client_id", "HELHED_OIDC_STAFF_CLIENT_ID", HH_CONF_STR, 0,
+	  0 },
+	{ "oidc_staff_client_secret_file", "HELHED_OIDC_STAFF_CLIENT_SECRET_FILE",
+	  HH_CONF_SECRET, 0, 0 },
+	{ "oidc_staff_redirect_base", "HELHED_OIDC_STAFF_REDIRECT_BASE",
+	  HH_CONF_URL, 0, 0 },
+	{ "oidc_staff_scope", "HELHED_OIDC_STAFF_SCOPE", HH_CONF_STR, 0, 0 },
+	{ "oidc_staff_groups", "HELHED_OIDC_STAFF_GROUPS", HH_CONF_STR, 0, 0 },
+	{ "oidc_groups_claim", "HELHED_OIDC_GROUPS_CLAIM", HH_CONF_STR, 0, 0 },
+	{ "oidc_loa_claim", "HELHED_OIDC_LOA_CLAIM", HH_CONF_STR, 0, 0 },
+	{ "oidc_cpr_claim", "HELHED_OIDC_CPR_CLAIM", HH_CONF_STR, 0, 0 },
+	{ "oidc_secret_post", "HELHED_OIDC_SECRET_POST", HH_CONF_BOOL, 0, 0 },
+	{ "oidc_cookie_key_file", "HELHED_OIDC_COOKIE_KEY_FILE", HH_CONF_SECRET,
+	  0, 0 },
+	{ NULL, NULL, 0, 0, 0 }
+};
+
+/* Loads the configuration file into the environment (core/conf.h):
+ * --config FILE (or --config=FILE; serve only), else HELHED_CONFIG, else
+ * /etc/helhed/helhed.conf when it exists; "none" reads no file. The other
+ * commands read it too, for the database and the key file the service
+ * uses (sudo -u helhed helhed user add ...). A file that names secret
+ * files must not be readable by everyone: refused, as it tells where the
+ * secrets are and who may read them is the point.
+ * Returns -1 to go on, else the exit status (the error printed). */
+static int serve_config(const char *cmd, int argc, char **argv)
+{
+	const char *path = NULL;
+	const char *stop = strcmp(cmd, "serve") ? "" : "; not started";
+	for (int i = 1; strcmp(cmd, "serve") == 0 && i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config")) {
+			if (i + 1 == argc)
+				return bad_usage(cmd, "%s", "--config needs a FILE");
+			path = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			path = argv[i] + 9;
+		}
+	}
+	int given = 1;
+	if (!path)
+		path = env_or("HELHED_CONFIG", NULL);
+	if (!path) {
+		path = HH_CONF_DEFAULT;
+		given = 0;
+	}
+	if (!strcmp(path, "none"))
+		return -1;
+	char err[1024];
+	int secret = 0;
+	unsigned mode = 0;
+	enum hh_rc rc = hh_conf_load(path, serve_conf_keys, &secret, &mode, err,
+				     sizeof(err));
+	if (rc == HH_ERR_NOT_FOUND && !given)
+		return -1;
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s %s: %s%s\n", prog, cmd, err, stop);
+		return 2;
+	}
+	if (mode & S_IWOTH) { /* anyone could name their own key file */
+		fprintf(stderr, "%s %s: anyone may change %s (mode %04o): make "
+			"it mode 0640, owner root, group helhed%s\n", prog, cmd,
+			path, mode, stop);
+		return 2;
+	}
+	if (secret && (mode & S_IROTH)) {
+		fprintf(stderr, "%s %s: %s names secret files and anyone may "
+			"read it (mode %04o): make it mode 0640, owner root, group "
+			"helhed%s\n", prog, cmd, path, mode, stop);
+		return 2;
+	}
+	return -1;
+}
+
+/* Reads the secret in the file at path (one line; the spaces and line
+ * end around it dropped) into *out (new). A file anyone may read is
+ * refused. Returns 0, or 2 after printing why. */
+static int read_secret(const char *what, const char *path, char **out)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	if (!f || fstat(fileno(f), &st) != 0) {
+		fprintf(stderr, "%s serve: cannot read %s from %s (%s); not "
+			"started\n", prog, what, path, strerror(errno));
+		if (f)
+			fclose(f);
+		return 2;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		fprintf(stderr, "%s serve: %s in %s may be read by anyone (mode "
+			"%04o): make it mode 0640 or 0600, readable by the "
+			"service user only; not started\n", prog, what, path,
+			(unsigned)(st.st_mode & 07777));
+		fclose(f);
+		return 2;
+	}
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *s = buf;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+		       s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	s[len] = '\0';
+	if (!len || strchr(s, '\n')) {
+		fprintf(stderr, "%s serve: %s in %s must be one line, not %s; not "
+			"started\n", prog, what, path, len ? "several" : "empty");
+		sodium_memzero(buf, sizeof(buf));
+		return 2;
+	}
+	*out = hh_xstrdup(s);
+	sodium_memzero(buf, sizeof(buf));
+	return 0;
+}
+
+/* systemd (Type=notify): a line to $NOTIFY_SOCKET when there is one;
+ * nothing otherwise (sd_notify does nothing without the variable). */
+static void notify(const char *state)
+{
+	int r = sd_notify(0, state);
+	if (r < 0)
+		hh_log(HH_LOG_WARN, "cannot tell systemd '%s' (%s)", state,
+		       strerror(-r));
+}
+
+/* the OpenID Connect secrets: oidc_opt's entries 2, 7 and 14 (below), by
+ * file only; kept to the end of the process */
+static char *serve_secrets[3];
+
 static int cmd_serve(int argc, char **argv)
 {
+	int conf_rc = serve_config("serve", argc, argv); /* o-deb: helhed.conf */
+	if (conf_rc >= 0)
+		return conf_rc;
+	key_file = env_or("HELHED_KEY_FILE", NULL);
+	const char *log_level = env_or("HELHED_LOG_LEVEL", "info");
 	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
 	const char *db = env_or("HELHED_DB", "var/helhed.db");
 	const char *content = env_or("HELHED_CONTENT", NULL);
@@ -741,6 +940,28 @@ static int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < N_OIDC_OPT; i++)
 		*oidc_opt[i].dest = env_or(oidc_opt[i].env, NULL);
 	cz->secret_post = sf->secret_post = env_flag("HELHED_OIDC_SECRET_POST");
+	/* o-deb: a secret in the environment is seen by whatever reads the
+	 * process's environment (and by systemctl show, from a unit's
+	 * Environment=): from a file only, HELHED_..._FILE */
+	static const int secret_opt[3] = { 2, 7, 14 };
+	static const char *const secret_key[3] = {
+		"oidc_citizen_client_secret_file", "oidc_staff_client_secret_file",
+		"oidc_cookie_key_file"
+	};
+	const char *secret_file[3];
+	for (int i = 0; i < 3; i++) {
+		const char *env = oidc_opt[secret_opt[i]].env;
+		if (*oidc_opt[secret_opt[i]].dest) {
+			fprintf(stderr, "%s serve: %s is refused: give the secret "
+				"in a file readable by the service user only, "
+				"%s_FILE=FILE (or %s in helhed.conf); not "
+				"started\n", prog, env, env, secret_key[i]);
+			return 2;
+		}
+		char name[64];
+		snprintf(name, sizeof(name), "%s_FILE", env);
+		secret_file[i] = env_or(name, NULL);
+	}
 	static const struct option opts[] = {
 		/* long-only codes 1000 + i: oidc_opt[i] */
 		{ "oidc-citizen-issuer", required_argument, NULL, 1000 },
@@ -781,6 +1002,12 @@ static int cmd_serve(int argc, char **argv)
 		{ "print-time", required_argument, NULL, 2001 },
 		{ "webhooks-allow-http-loopback", no_argument, NULL, 2100 },
 		{ "webhooks-keep-days", required_argument, NULL, 2101 },
+		/* o-deb (issue 17) */
+		{ "config", required_argument, NULL, 2200 },
+		{ "log-level", required_argument, NULL, 2201 },
+		{ "oidc-citizen-client-secret-file", required_argument, NULL, 2202 },
+		{ "oidc-staff-client-secret-file", required_argument, NULL, 2203 },
+		{ "oidc-cookie-key-file", required_argument, NULL, 2204 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -792,6 +1019,11 @@ static int cmd_serve(int argc, char **argv)
 		case 2001: print_time = optarg; break;
 		case 2100: webhooks_http = 1; break;
 		case 2101: webhooks_keep_s = optarg; break;
+		case 2200: break; /* read by serve_config */
+		case 2201: log_level = optarg; break;
+		case 2202: case 2203: case 2204:
+			secret_file[o - 2202] = optarg;
+			break;
 		case 'l': listen = optarg; break;
 		case 'd': db = optarg; break;
 		case 'D': demo = 1; break;
@@ -813,6 +1045,16 @@ static int cmd_serve(int argc, char **argv)
 		case 'O': cz->secret_post = sf->secret_post = 1; break;
 		case 'L': password_login = 0; break;
 		default:
+			for (int i = 0; i < 3; i++)
+				if (o == 1000 + secret_opt[i]) {
+					char why[160];
+					snprintf(why, sizeof(why), "--%s is refused: "
+						 "every user of the machine may read a "
+						 "command line; give --%s-file FILE",
+						 opts[secret_opt[i]].name,
+						 opts[secret_opt[i]].name);
+					return bad_usage("serve", "%s", why);
+				}
 			if (o >= 1000 && o < 1000 + N_OIDC_OPT) {
 				*oidc_opt[o - 1000].dest = optarg;
 				break;
@@ -862,6 +1104,30 @@ static int cmd_serve(int argc, char **argv)
 				 public_url);
 	if (!content && demo)
 		content = "content";
+	/* o-deb: the level of the log lines; below info, no request lines */
+	static const char *const level_names[] = { "debug", "info", "warn",
+						   "error" };
+	int level = -1;
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(log_level, level_names[i]))
+			level = i;
+	if (level < 0)
+		return bad_usage("serve", "--log-level must be debug, info, warn "
+				 "or error, not '%s'", log_level);
+	hh_log_set_level((enum hh_log_level)level);
+	static const char *const secret_what[3] = {
+		"the citizens' OpenID Connect client secret",
+		"the staff's OpenID Connect client secret",
+		"the OpenID Connect cookie key"
+	};
+	for (int i = 0; i < 3; i++) {
+		if (!secret_file[i])
+			continue;
+		free(serve_secrets[i]);
+		if (read_secret(secret_what[i], secret_file[i], &serve_secrets[i]))
+			return 2;
+		*oidc_opt[secret_opt[i]].dest = serve_secrets[i];
+	}
 	int print_minute = -1, ph, pm;
 	char pend;
 	if (strcmp(print_time, "off")) {
@@ -983,7 +1249,7 @@ static int cmd_serve(int argc, char **argv)
 		.session_ok = hh_app_session_ok,
 		.gate = hh_app_gate,
 		.web_dir = web,
-		.log_requests = !quiet,
+		.log_requests = !quiet && level <= HH_LOG_INFO,
 		.not_found = hh_page_not_found,
 		.too_large = hh_page_too_large,
 		.busy = hh_page_busy,
@@ -1063,6 +1329,11 @@ static int cmd_serve(int argc, char **argv)
 	if (demo && content)
 		print_demo_users(content);
 	fflush(stdout);
+	/* o-deb: systemd's Type=notify: ready as /readyz now says; the
+	 * watchdog, when the unit sets one, is fed from the loop below */
+	notify("READY=1\nSTATUS=serving");
+	uint64_t watchdog_us = 0;
+	int watchdog = sd_watchdog_enabled(0, &watchdog_us) > 0;
 	/* Wait for a stop signal, flushing view counts and the search log
 	 * every second: the search log holds at most 100,000 queued
 	 * searches, which at 20,000 searches a second (the benchmark's
@@ -1073,9 +1344,12 @@ static int cmd_serve(int argc, char **argv)
 		sig = sigtimedwait(&set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
+		if (watchdog)
+			notify("WATCHDOG=1");
 		hh_views_flush(st);
 		hh_searchlog_flush(st);
 	}
+	notify("STOPPING=1"); /* o-deb */
 	hh_log(HH_LOG_INFO, "%s received: finishing requests in progress",
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	atomic_store(&app.ready, 0);
@@ -2229,8 +2503,15 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		return bad_usage(NULL, "%s", "missing command");
-	key_file = env_or("HELHED_KEY_FILE", NULL);
 	const char *cmd = argv[1];
+	/* o-deb: the other commands read helhed.conf too (serve reads it
+	 * itself, after its --config) */
+	if (strcmp(cmd, "serve") && cmd[0] != '-' && strcmp(cmd, "help")) {
+		int conf_rc = serve_config(cmd, argc - 1, argv + 1);
+		if (conf_rc >= 0)
+			return conf_rc;
+	}
+	key_file = env_or("HELHED_KEY_FILE", NULL);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, stdout);
 		return 0;

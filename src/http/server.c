@@ -2,6 +2,7 @@
  * request logs, metrics and a draining shutdown. */
 #include "http/http.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -474,6 +475,42 @@ static void json_escape(struct hh_buf *b, const char *s)
 	}
 }
 
+/* o-deb (issue 17): what looks like a CPR number in a logged path (six
+ * digits, an optional hyphen, four digits, no digit either side) is
+ * written as x's: no route takes one, but a client may send one anyway,
+ * and the log must hold no personal data. Returns path, or buf (n bytes)
+ * holding the masked copy. */
+static const char *mask_cpr(const char *path, char *buf, size_t n)
+{
+	size_t len = strlen(path);
+	int found = 0;
+	for (size_t i = 0; i + 10 <= len; i++) {
+		if ((i > 0 && isdigit((unsigned char)path[i - 1])))
+			continue;
+		size_t j = i, digits = 0;
+		while (j < len && digits < 10) {
+			if (isdigit((unsigned char)path[j]))
+				digits++;
+			else if (!(digits == 6 && path[j] == '-' && j == i + 6))
+				break;
+			j++;
+		}
+		if (digits != 10 || (j < len && isdigit((unsigned char)path[j])))
+			continue;
+		if (!found) {
+			if (len >= n)
+				return "/(a path with a CPR-like number)";
+			memcpy(buf, path, len + 1);
+			found = 1;
+		}
+		for (size_t k = i; k < j; k++)
+			if (buf[k] != '-')
+				buf[k] = 'x';
+		i = j - 1;
+	}
+	return found ? buf : path;
+}
+
 static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
 {
 	if (!s->cfg.log_requests)
@@ -484,7 +521,8 @@ static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
 	hh_buf_init(&b);
 	hh_buf_printf(&b, "{\"ts\":\"%s\",\"method\":\"%s\",\"path\":\"", ts,
 		      r->method_name ? r->method_name : "?");
-	json_escape(&b, r->path ? r->path : "");
+	char masked[1024];
+	json_escape(&b, mask_cpr(r->path ? r->path : "", masked, sizeof(masked)));
 	hh_buf_printf(&b, "\",\"status\":%d,\"us\":%lld,\"bytes\":%zu", r->status,
 		      (long long)us, r->resp.len);
 	if (r->log_actor) {
