@@ -335,8 +335,28 @@ enum hh_rc hh_cs_parse(json_t *root, struct hh_arena *a, struct hh_cs_def *out,
 	return rc;
 }
 
+enum hh_rc hh_cs_may_start(struct hh_tx *tx, struct hh_arena *a,
+			   const char *case_type, const char *org_code, int *ok)
+{
+	*ok = 0;
+	struct hh_case_type row;
+	enum hh_rc rc = tx->store->case_type_get_by_code(tx, a, case_type, &row);
+	if (rc != HH_OK)
+		return rc;
+	json_error_t e;
+	json_t *root = row.definition ? json_loads(row.definition, 0, &e) : NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(root, "started_by"), i, v) if (
+		org_code && json_string_value(v) &&
+		!strcmp(json_string_value(v), org_code)) *ok = 1;
+	json_decref(root);
+	return HH_OK;
+}
+
 enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
-			  const struct hh_cs_def *def, struct hh_cs_error *err)
+			  const char *org_code, const struct hh_cs_def *def,
+			  struct hh_cs_error *err)
 {
 	struct hh_store *st = tx->store;
 	const char *published = NULL;
@@ -367,6 +387,18 @@ enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
 					    "not a case type of helhed");
 			if (rc != HH_OK)
 				return rc;
+			/* x-fix: the case type must name the declaring
+			 * organisation as one that may start it */
+			int ok = 0;
+			rc = hh_cs_may_start(tx, a, f->case_type, org_code, &ok);
+			if (rc != HH_OK)
+				return rc;
+			if (!ok)
+				return fail(err,
+					    path_ik(a, "case_types[%zu].followups[%zu].case_type%s", (size_t)i, (size_t)k, NULL),
+					    "this case type does not let your "
+					    "organisation's systems start it "
+					    "(its started_by)");
 			if (!f->organisation ||
 			    !strcmp(f->organisation, "municipality"))
 				continue;
@@ -600,7 +632,10 @@ struct declare_ctx {
 static enum hh_rc declare_tx(struct hh_tx *tx, void *p)
 {
 	struct declare_ctx *c = p;
-	enum hh_rc rc = hh_cs_check_tx(tx, c->a, c->def, c->err);
+	struct hh_org me;
+	enum hh_rc rc = tx->store->org_get(tx, c->a, c->who->org_id, &me);
+	if (rc == HH_OK)
+		rc = hh_cs_check_tx(tx, c->a, me.code, c->def, c->err);
 	if (rc != HH_OK)
 		return rc;
 	struct hh_case_system before;
@@ -802,7 +837,7 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			struct hh_cs_error err;
 			rc = hh_cs_parse(v, c->a, &def, &err);
 			if (rc == HH_OK)
-				rc = hh_cs_check_tx(tx, c->a, &def, &err);
+				rc = hh_cs_check_tx(tx, c->a, org_code, &def, &err);
 			if (rc == HH_ERR_INVALID) {
 				fprintf(c->errs, "%s:1: %s/%s: %s%s%s\n", c->path,
 					org_code, system,

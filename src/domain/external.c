@@ -264,8 +264,8 @@ static enum hh_rc citizen_of(struct hh_tx *tx, struct ext_ctx *c,
 /* The case type's follow-up rules for the state the case came into (see
  * external.h), in the report's transaction. */
 static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
-			    const struct hh_cs_case_type *t, const char *org_name,
-			    const char *label)
+			    const struct hh_cs_case_type *t, const char *org_code,
+			    const char *org_name, const char *label)
 {
 	struct hh_external_result *res = c->res;
 	int64_t citizen_id = -1; /* not looked up yet */
@@ -274,16 +274,32 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		if (strcmp(fu->state, c->in.state) ||
 		    !hh_form_cond_holds(&fu->when, c->facts))
 			continue;
-		enum hh_rc rc = HH_OK;
-		if (citizen_id < 0)
-			rc = citizen_of(tx, c, &citizen_id);
-		if (rc != HH_OK)
-			return rc;
 		if (!res->followups)
 			res->followups = hh_arena_calloc(
 				c->a, HH_CT_FOLLOWUPS * sizeof(*res->followups));
 		struct hh_external_followup *out = &res->followups[res->n_followups++];
 		out->case_type = fu->case_type;
+		/* x-fix: the case type consents again now (it may have
+		 * dropped the organisation since the declaration) */
+		int may = 0;
+		enum hh_rc rc = hh_cs_may_start(tx, c->a, fu->case_type,
+						org_code, &may);
+		if (rc == HH_ERR_NOT_FOUND) {
+			hh_log_bug("case system %s: follow-up %s is not a case "
+				   "type", c->system, fu->case_type);
+			out->reason = "unknown-case-type";
+			continue;
+		}
+		if (rc != HH_OK)
+			return rc;
+		if (!may) {
+			out->reason = "not-allowed";
+			continue;
+		}
+		if (citizen_id < 0)
+			rc = citizen_of(tx, c, &citizen_id);
+		if (rc != HH_OK)
+			return rc;
 		struct hh_case f = { 0 };
 		if (citizen_id) {
 			json_t *origin = origin_json(c, t, fu, org_name);
@@ -313,12 +329,7 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		}
 		if (rc != HH_OK)
 			return rc;
-		out->case_id = f.public_id;
-		struct hh_org o;
-		rc = tx->store->org_get(tx, c->a, f.org_id, &o);
-		if (rc != HH_OK)
-			return rc;
-		out->organisation = o.code;
+		out->started = 1;
 	}
 	return HH_OK;
 }
@@ -402,7 +413,8 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 	/* the rules run when the case comes into a state, not on every
 	 * version in it: a later version in the same state starts nothing */
 	if (t->n_followups && (!exists || strcmp(old.state, k.state)))
-		rc = followups(tx, c, t, c->out->org_name, c->who->label);
+		rc = followups(tx, c, t, c->out->org_code, c->out->org_name,
+			       c->who->label);
 	return rc;
 }
 
