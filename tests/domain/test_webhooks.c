@@ -1156,6 +1156,55 @@ static void t_loopback_refused_at_delivery(void **state)
 	assert_int_equal(received(&f->rx), 1);
 }
 
+/* x-fix: a host that resolves to one refused and one allowed address is
+ * refused only when no allowed address was tried; an allowed one that is
+ * down is a failure to retry (status 0), and one that is up gets the
+ * post. The name resolves through the poster's test resolve entry. */
+static long post_to(struct hh_webhook_poster *p, const char *host, int port,
+		    const char *addrs, char *err, size_t errsz)
+{
+	char resolve[128], url[128];
+	snprintf(resolve, sizeof(resolve), "%s:%d:%s", host, port, addrs);
+	snprintf(url, sizeof(url), "http://%s:%d/hook", host, port);
+	p->resolve = resolve;
+	long status = 0;
+	p->post(p, url, NULL, 0, "{}", 2, 5, &status, err, errsz);
+	p->resolve = NULL;
+	return status;
+}
+
+static void t_mixed_addresses(void **state)
+{
+	struct fx *f = *state;
+	struct hh_webhook_poster p = hh_hooks_curl_poster;
+	p.allow_loopback = 1;
+	char err[256];
+	/* a port nobody listens on */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	socklen_t len = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	int down = ntohs(a.sin_port);
+	close(fd);
+	/* only refused addresses: refused, naming the address */
+	assert_int_equal(post_to(&p, "inside.test", down, "10.1.2.3", err,
+				 sizeof(err)), HH_WH_REFUSED);
+	assert_string_equal(err, "10.1.2.3");
+	/* refused and allowed-but-down: an ordinary failure, retried */
+	long st = post_to(&p, "mixed.test", down, "10.1.2.3,127.0.0.1", err,
+			  sizeof(err));
+	assert_int_equal(st, 0);
+	assert_true(err[0]);
+	/* refused and allowed-and-up: delivered */
+	receiver_start(&f->rx, 0);
+	st = post_to(&p, "mixed.test", f->rx.port, "10.1.2.3,127.0.0.1", err,
+		     sizeof(err));
+	assert_true(st >= 200 && st < 300);
+	assert_int_equal(received(&f->rx), 1);
+}
+
 /* A redirect is not followed: the delivery fails at once with it. */
 static void t_redirect_not_followed(void **state)
 {
@@ -1587,6 +1636,7 @@ int main(void)
 		cmocka_unit_test(t_address_rule),
 		T(t_private_literals_refused_at_subscribe),
 		T(t_loopback_refused_at_delivery),
+		T(t_mixed_addresses),
 		T(t_redirect_not_followed),
 		T(t_rotated_secret_signs_for_a_day),
 		T(t_change_subscription),
