@@ -261,8 +261,25 @@ static enum hh_rc citizen_of(struct hh_tx *tx, struct ext_ctx *c,
 	return HH_OK;
 }
 
-/* The case type's follow-up rules for the state the case came into (see
- * external.h), in the report's transaction. */
+/* A follow-up rule as the key of what it started (0043): its state, case
+ * type and organisation, as a JSON array (unambiguous whatever the
+ * names hold). In a. */
+static const char *rule_key(struct hh_arena *a, const struct hh_ct_followup *fu)
+{
+	json_t *j = json_pack("[s, s, s]", fu->state, fu->case_type,
+			      fu->organisation ? fu->organisation : "");
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	const char *out = hh_arena_strdup(a, s ? s : "");
+	free(s);
+	return out;
+}
+
+/* The case type's follow-up rules for the state the case is in (see
+ * external.h), in the report's transaction: each rule starts its case
+ * once per external case (x-fix: recorded in external_followups), on
+ * the first created or updated version in the rule's state whose facts
+ * meet its condition. */
 static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 			    const struct hh_cs_case_type *t, const char *org_code,
 			    const char *org_name, const char *label)
@@ -273,6 +290,14 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		const struct hh_ct_followup *fu = &t->followups[i];
 		if (strcmp(fu->state, c->in.state) ||
 		    !hh_form_cond_holds(&fu->when, c->facts))
+			continue;
+		const char *rule = rule_key(c->a, fu);
+		int fired = 0;
+		enum hh_rc frc = tx->store->external_followup_started(
+			tx, c->out->id, rule, &fired);
+		if (frc != HH_OK)
+			return frc;
+		if (fired) /* started by an earlier version: once */
 			continue;
 		if (!res->followups)
 			res->followups = hh_arena_calloc(
@@ -327,6 +352,14 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 			out->reason = "unknown-case-type";
 			continue;
 		}
+		if (rc != HH_OK)
+			return rc;
+		rc = tx->store->external_followup_put(tx, c->out->id, rule, f.id,
+						      hh_now_us() / 1000000);
+		/* recorded by another report of the same case since the
+		 * read: start again from the top */
+		if (rc == HH_ERR_CONFLICT)
+			return HH_ERR_BUSY;
 		if (rc != HH_OK)
 			return rc;
 		out->started = 1;
@@ -410,9 +443,11 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 		c->out->org_code = o.code;
 		c->out->org_name = o.name;
 	}
-	/* the rules run when the case comes into a state, not on every
-	 * version in it: a later version in the same state starts nothing */
-	if (t->n_followups && (!exists || strcmp(old.state, k.state)))
+	/* x-fix: the rules run on every created or updated version; each
+	 * starts once per external case (external_followups), so a case that
+	 * leaves the state and comes back starts nothing again, and facts
+	 * corrected in a later version in the state still start it */
+	if (t->n_followups)
 		rc = followups(tx, c, t, c->out->org_code, c->out->org_name,
 			       c->who->label);
 	return rc;

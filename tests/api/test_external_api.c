@@ -1061,7 +1061,60 @@ static void test_followup_consent_at_report(void **state)
 		   "'boernetilskud-revurdering'",
 		   0, NULL);
 	free(n);
-	/* consent back: the next version in the state starts it (x-fix 3) */
+	/* consent back: the next version in the state starts it (x-fix 3:
+	 * nothing was recorded as started) */
+	r = frh("SC-1", 2, "Bevilget", "080808-1234", "true");
+	assert_int_equal(r.status, 200);
+	fus = json_object_get(r.json, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(fus, 0),
+						 "started")));
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 1);
+}
+
+/* x-fix: a rule starts its case once per external case: not again when
+ * the case leaves the state and comes back; and facts corrected in a
+ * later version in the same state still start it. */
+static void test_followup_once_per_case(void **state)
+{
+	char cookie[256];
+	int64_t g = citizen("test:oskar", "Oskar Ole", "090909-1234", cookie,
+			    sizeof(cookie));
+	struct tu_resp r = frh("OP-1", 1, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 201);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 1);
+	tu_resp_free(&r);
+	r = frh("OP-1", 2, "Under behandling", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	r = frh("OP-1", 3, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 1);
+	/* facts corrected within the granted state */
+	r = frh("OP-2", 1, "Bevilget", "090909-1234", "false");
+	assert_int_equal(r.status, 201);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	r = frh("OP-2", 2, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	json_t *fus = json_object_get(r.json, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(fus, 0),
+						 "started")));
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 2);
+	/* and once only: a further version in the state starts nothing */
+	r = frh("OP-2", 3, "Bevilget", "090909-1234", "true");
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 2);
+	assert_int_equal(count_sql("SELECT count(*) FROM external_followups f "
+				   "JOIN external_cases e ON e.id = "
+				   "f.external_case_id WHERE e.external_id = ?1",
+				   "OP-2"), 1);
 }
 
 /* A failing store call while a report starts its follow-up: neither the
@@ -1347,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_undeclared_refused),
 		cmocka_unit_test(test_followup_across_systems),
 		cmocka_unit_test(test_followup_consent_at_report),
+		cmocka_unit_test(test_followup_once_per_case),
 		cmocka_unit_test(test_followup_faults),
 		cmocka_unit_test(test_plan_step),
 		cmocka_unit_test(test_store_faults),
