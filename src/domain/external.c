@@ -337,10 +337,15 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 						    &f);
 			json_decref(origin);
 		}
-		if (!citizen_id || rc == HH_ERR_INVALID) {
-			/* helhed knows no municipality for the citizen (not
-			 * a citizen of helhed, or one without): the report
-			 * stands, the answer says so */
+		if (!citizen_id) {
+			/* no helhed citizen has the CPR number: the report
+			 * stands, nothing is kept for later (the rule is
+			 * tried again on the case's next version) */
+			out->reason = "unknown-citizen";
+			continue;
+		}
+		if (rc == HH_ERR_INVALID) {
+			/* a citizen helhed knows no municipality for */
 			out->reason = "no-municipality";
 			continue;
 		}

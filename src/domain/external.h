@@ -101,7 +101,8 @@ enum hh_external_fault {
 
 /* A follow-up rule of the report's case type that the report met
  * (x-decl): started, or not, and why (reason "no-municipality": helhed
- * knows no municipality for the citizen; "not-allowed": the case type
+ * knows no municipality for the citizen; "unknown-citizen": no helhed
+ * citizen has the CPR number; "not-allowed": the case type
  * does not list the reporting organisation in its started_by). Never
  * which case or where (x-fix: the sender is told nothing of the helhed
  * side beyond that). Strings in the report's arena. */

@@ -1018,8 +1018,9 @@ static void test_followup_across_systems(void **state)
 	tu_expect_in(origin, "\"children\":true");
 	free(origin);
 
-	/* a citizen helhed knows no municipality for: nothing started, the
-	 * answer says so, the report stands */
+	/* no helhed citizen with the CPR number: nothing started, the
+	 * answer says so (x-fix: unknown-citizen, not no-municipality), the
+	 * report stands */
 	int64_t cases_before = all_cases();
 	r = frh("FU-2", 1, "Bevilget", "040404-1234", "true");
 	assert_int_equal(r.status, 201);
@@ -1027,7 +1028,7 @@ static void test_followup_across_systems(void **state)
 	assert_int_equal(json_array_size(fus), 1);
 	fu = json_array_get(fus, 0);
 	assert_true(json_is_false(json_object_get(fu, "started")));
-	assert_string_equal(jstr(fu, "reason"), "no-municipality");
+	assert_string_equal(jstr(fu, "reason"), "unknown-citizen");
 	tu_resp_free(&r);
 	assert_int_equal(all_cases(), cases_before);
 }
