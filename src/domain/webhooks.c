@@ -260,6 +260,42 @@ static int events_ok(const struct hh_webhook_input *in, struct hh_arena *a,
 	return 1;
 }
 
+/* x-fix: a subscription as its configuration events tell it: the URL,
+ * the event types and whether active; never a secret. In a. */
+static const char *sub_json(struct hh_arena *a, const struct hh_webhook_sub *s)
+{
+	json_t *ev = json_array();
+	const char *p = s->events ? s->events : "";
+	while (*p) {
+		const char *q = strchr(p, ',');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+		json_array_append_new(ev, json_stringn(p, n));
+		p += n + (q != NULL);
+	}
+	json_t *j = json_pack("{s:s?, s:o, s:b}", "url", s->url, "events", ev,
+			      "active", s->active);
+	char *t = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	const char *out = hh_arena_strdup(a, t ? t : "{}");
+	free(t);
+	return out;
+}
+
+/* x-fix: the event of a configuration change (entity "webhook"). */
+static enum hh_rc config_event(struct hh_tx *tx, struct hh_arena *a,
+			       const char *label, int64_t org_id, int64_t id,
+			       const char *action,
+			       const struct hh_webhook_sub *before,
+			       const struct hh_webhook_sub *after)
+{
+	struct hh_event e = { .actor = label ? label : "system",
+			      .org_id = org_id, .entity = "webhook",
+			      .entity_id = id, .action = action,
+			      .before = before ? sub_json(a, before) : NULL,
+			      .after = after ? sub_json(a, after) : NULL };
+	return tx->store->event_append(tx, &e);
+}
+
 struct sub_ctx {
 	struct hh_webhook_sub *s;
 	struct hh_webhook_topic *t;
@@ -276,6 +312,9 @@ static enum hh_rc sub_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = c->sealed ? hh_vault_keys_current(tx, c->a) : HH_OK;
 	if (rc == HH_OK)
 		rc = tx->store->webhook_sub_insert(tx, c->s, c->t, c->n);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->s->created_by, c->s->org_id,
+				  c->s->id, "subscribe", NULL, c->s);
 	return rc;
 }
 
@@ -324,6 +363,7 @@ enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
 
 struct list_ctx {
 	struct hh_arena *a;
+	const char *label;
 	int64_t org_id, sub_id, limit;
 	hh_webhook_sub_cb sub_cb;
 	hh_webhook_delivery_cb del_cb;
@@ -357,7 +397,15 @@ enum hh_rc hh_webhook_list(struct hh_store *st, const struct hh_actor *who,
 static enum hh_rc unsub_tx(struct hh_tx *tx, void *p)
 {
 	struct list_ctx *c = p;
-	return tx->store->webhook_sub_delete(tx, c->org_id, c->sub_id);
+	struct hh_webhook_sub before;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id,
+						   c->sub_id, &before);
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_delete(tx, c->org_id, c->sub_id);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->sub_id,
+				  "unsubscribe", &before, NULL);
+	return rc;
 }
 
 enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
@@ -365,20 +413,37 @@ enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
 {
 	if (!is_admin(who))
 		return HH_ERR_FORBIDDEN;
-	struct list_ctx c = { .org_id = who->org_id, .sub_id = id };
-	return hh_store_run_tx(st, 1, unsub_tx, &c);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct list_ctx c = { .a = &a, .label = who->label,
+			      .org_id = who->org_id, .sub_id = id };
+	enum hh_rc rc = hh_store_run_tx(st, 1, unsub_tx, &c);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 struct active_ctx {
 	int64_t org_id, id;
 	int active;
+	struct hh_arena *a;
+	const char *label;
 };
 
 static enum hh_rc active_tx(struct hh_tx *tx, void *p)
 {
 	struct active_ctx *c = p;
-	return tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
-						 c->active);
+	struct hh_webhook_sub before;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id,
+						   &before);
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
+						       c->active);
+	struct hh_webhook_sub after = before;
+	after.active = c->active;
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id,
+				  "change", &before, &after);
+	return rc;
 }
 
 enum hh_rc hh_webhook_set_active(struct hh_store *st,
@@ -387,8 +452,12 @@ enum hh_rc hh_webhook_set_active(struct hh_store *st,
 {
 	if (!is_admin(who))
 		return HH_ERR_FORBIDDEN;
-	struct active_ctx c = { who->org_id, id, active != 0 };
-	return hh_store_run_tx(st, 1, active_tx, &c);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct active_ctx c = { who->org_id, id, active != 0, &a, who->label };
+	enum hh_rc rc = hh_store_run_tx(st, 1, active_tx, &c);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 /* ---- x-hooks2: change, rotate, test, prune ----------------------------- */
@@ -413,14 +482,19 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 						   c->s);
 	if (rc != HH_OK)
 		return rc;
+	struct hh_webhook_sub before = *c->s;
 	if (c->in->url)
 		c->s->url = hh_arena_strdup(c->a, c->in->url);
 	if (c->names)
 		c->s->events = c->names;
 	if (c->in->active >= 0)
 		c->s->active = c->in->active != 0;
-	return tx->store->webhook_sub_update(tx, c->s, c->names ? c->t : NULL,
-					     c->nt);
+	rc = tx->store->webhook_sub_update(tx, c->s, c->names ? c->t : NULL,
+					   c->nt);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id, "change",
+				  &before, c->s);
+	return rc;
 }
 
 static enum hh_rc get_tx(struct hh_tx *tx, void *p)
@@ -456,7 +530,7 @@ enum hh_rc hh_webhook_change(struct hh_store *st, const struct hh_actor *who,
 		return HH_ERR_INVALID;
 	}
 	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
-				.in = in, .s = out };
+				.in = in, .s = out, .label = who->label };
 	if (in->n_events >= 0 &&
 	    !events_ok(in, a, &c.t, &c.nt, &c.names)) {
 		*field = "events";
@@ -482,6 +556,10 @@ static enum hh_rc rotate_tx(struct hh_tx *tx, void *p)
 						   c->sealed, c->s->secret,
 						   c->now +
 							   HH_WH_ROTATE_OVERLAP);
+	/* who rotated and when; the secrets are never in an event */
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id,
+				  "rotate", c->s, c->s);
 	return rc;
 }
 
@@ -499,7 +577,8 @@ enum hh_rc hh_webhook_rotate(struct hh_store *st, const struct hh_actor *who,
 	enum hh_rc rc = v ? hh_vault_seal(v, a, secret, &kept) : HH_OK;
 	struct hh_webhook_sub s;
 	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
-				.now = now, .s = &s, .sealed = kept };
+				.now = now, .s = &s, .sealed = kept,
+				.label = who->label };
 	if (rc == HH_OK)
 		rc = hh_store_run_tx(st, 1, rotate_tx, &c);
 	if (rc == HH_OK)

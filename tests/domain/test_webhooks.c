@@ -1429,6 +1429,52 @@ static void t_test_event(void **state)
 				    0, NULL), 1);
 }
 
+/* x-fix: each configuration change is an event of entity "webhook": who,
+ * the URL and event types before and after, never a secret. */
+static void t_config_events(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://esdh.example.dk/a", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+	const char *secret = hh_arena_strdup(&f->a, s.secret);
+	const char *t2[] = { HH_WH_CASE_STATE, HH_WH_LETTER_SENT };
+	struct hh_webhook_input ch = { "https://esdh.example.dk/b", t2, 2, -1 };
+	struct hh_webhook_sub out;
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, s.id, &ch,
+					   0, &out, &field), HH_OK);
+	const char *secret2 = NULL;
+	assert_int_equal(hh_webhook_rotate(f->st, &f->admin_a, &f->a, s.id,
+					   now_s(), &secret2), HH_OK);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, s.id, 0),
+			 HH_OK);
+	assert_int_equal(hh_webhook_unsubscribe(f->st, &f->admin_a, s.id), HH_OK);
+	char *rows = tu_sql_rows(f->dir,
+				 "SELECT action, actor, COALESCE(before, '-'), "
+				 "COALESCE(after, '-') FROM events WHERE entity = "
+				 "'webhook' ORDER BY id");
+	assert_non_null(rows);
+	const char *want[] = { "subscribe", "change", "rotate", "change",
+			       "unsubscribe" };
+	const char *p = rows;
+	for (size_t i = 0; i < 5; i++) {
+		p = strstr(p, want[i]);
+		assert_non_null(p);
+		p += strlen(want[i]);
+	}
+	tu_expect_in(rows, "user:1");
+	tu_expect_in(rows, "\"url\":\"https://esdh.example.dk/a\"");
+	tu_expect_in(rows, "\"url\":\"https://esdh.example.dk/b\"");
+	tu_expect_in(rows, "\"events\":[\"case.state_changed\",\"letter.sent\"]");
+	assert_null(strstr(rows, secret));
+	assert_null(strstr(rows, secret2));
+	assert_null(strstr(rows, "whsec_"));
+	free(rows);
+}
+
 /* Done deliveries older than the keep go, in batches; pending ones never,
  * however old. */
 static void t_prune(void **state)
@@ -1642,6 +1688,7 @@ int main(void)
 		T(t_change_subscription),
 		T(t_test_event),
 		T(t_prune),
+		T(t_config_events),
 		T(t_faults_visible_then_once),
 		T(t_transfer_told_to_receiver),
 #undef T
