@@ -100,6 +100,12 @@ static int v4_allowed(const uint8_t *a, int allow_loopback)
 		return 0;
 	if (a[0] == 192 && a[1] == 168)
 		return 0;
+	/* x-fix: 192.0.0.0/24 IETF protocol assignments, 198.18.0.0/15
+	 * benchmarking (RFC 6890) */
+	if (a[0] == 192 && a[1] == 0 && a[2] == 0)
+		return 0;
+	if (a[0] == 198 && (a[1] & 0xfe) == 18)
+		return 0;
 	return 1;
 }
 
@@ -114,6 +120,15 @@ static int v6_allowed(const uint8_t *b, int allow_loopback)
 		return v4_allowed(b + 12, allow_loopback); /* ::ffff:a.b.c.d */
 	if (!memcmp(b, zero, 12)) /* ::a.b.c.d, deprecated but routed */
 		return v4_allowed(b + 12, allow_loopback);
+	/* x-fix: SIIT ::ffff:0:a.b.c.d (::ffff:0:0/96) */
+	if (!memcmp(b, zero, 8) && b[8] == 0xff && b[9] == 0xff && !b[10] &&
+	    !b[11])
+		return v4_allowed(b + 12, allow_loopback);
+	/* x-fix: local-use NAT64 64:ff9b:1::/48 (RFC 8215): translated by
+	 * the municipality's own gateway, wherever the embedded address */
+	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+	    b[4] == 0 && b[5] == 1)
+		return 0;
 	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
 	    !memcmp(b + 4, zero, 8)) /* NAT64 64:ff9b::/96 */
 		return v4_allowed(b + 12, allow_loopback);
@@ -171,14 +186,15 @@ static int host_allowed(const char *h, size_t n, int allow_loopback)
 		return hh_webhook_addr_allowed((struct sockaddr *)&a6,
 					       allow_loopback, NULL, 0);
 	}
+	/* x-fix: a trailing dot off first ("10.0.0.1." is 10.0.0.1 to curl) */
+	size_t len = strlen(buf);
+	while (len && buf[len - 1] == '.')
+		buf[--len] = 0;
 	/* inet_aton takes what curl takes too: 127.1, 0x7f.1, 2130706433 */
 	struct sockaddr_in a4 = { .sin_family = AF_INET };
 	if (inet_aton(buf, &a4.sin_addr))
 		return hh_webhook_addr_allowed((struct sockaddr *)&a4,
 					       allow_loopback, NULL, 0);
-	size_t len = strlen(buf);
-	while (len && buf[len - 1] == '.')
-		buf[--len] = 0;
 	if (!strcasecmp(buf, "localhost") ||
 	    (len > 10 && !strcasecmp(buf + len - 10, ".localhost")))
 		return allow_loopback;
@@ -186,15 +202,17 @@ static int host_allowed(const char *h, size_t n, int allow_loopback)
 }
 
 /* An https URL with a host (or http to loopback when allow_http). No
- * user name or password in it, no spaces or control characters, and
- * not a literal address the SSRF rule refuses. */
+ * user name or password in it, no spaces, control characters or bytes
+ * past ASCII (x-fix: a name in another script is written in punycode,
+ * xn--...; broken UTF-8 from a form never gets stored), and not a
+ * literal address the SSRF rule refuses. */
 static int url_ok(const char *u, int allow_http)
 {
 	size_t len = strlen(u);
 	if (len > 2000)
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f)
+		if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 0x7f)
 			return 0;
 	const char *host;
 	int http = 0;

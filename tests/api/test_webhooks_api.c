@@ -111,6 +111,36 @@ static enum hh_rc append_tx(struct hh_tx *tx, void *p)
 	return tx->store->event_append(tx, e);
 }
 
+/* x-fix: a URL with bytes past ASCII is refused (punycode is the way);
+ * one stored before that (broken UTF-8 from the staff form) is still
+ * listed, percent-encoded, instead of vanishing from the list. */
+static void t_non_ascii_url(void **state)
+{
+	struct ctx *c = *state;
+	problem(c, c->h_admin_a,
+		"{\"url\":\"https://esdh.n\xc3\xb8rdskov.dk/h\","
+		"\"events\":[\"case.submitted\"]}",
+		400, "invalid-field", "url");
+	struct tu_resp r = call(c, c->h_admin_a, "POST", "/api/v1/webhooks",
+				"{\"url\":\"https://esdh.xn--nrdskov-r1a.dk/h\","
+				"\"events\":[\"case.submitted\"]}");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	if (tu_on_pg()) /* PostgreSQL stores no broken UTF-8 at all */
+		return;
+	free(tu_sql(c->s.dir, "UPDATE webhook_subscriptions SET url = "
+			      "CAST(X'68747470733A2F2F6EF8722E646B2F68' AS TEXT)",
+		    0, NULL));
+	r = call(c, c->h_admin_a, "GET", "/api/v1/webhooks", NULL);
+	assert_int_equal(r.status, 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "url")),
+			    "https://n%F8r.dk/h");
+	tu_resp_free(&r);
+}
+
 static void t_create_list_deliveries_delete(void **state)
 {
 	struct ctx *c = *state;
@@ -654,6 +684,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_bad_input_is_a_problem, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(t_non_ascii_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_create_list_deliveries_delete,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(t_a_real_article_change_is_queued,

@@ -1035,12 +1035,23 @@ static void t_address_rule(void **state)
 		"ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
 		"::ffff:169.254.169.254", "::10.0.0.1", "64:ff9b::a00:1",
 		"2002:a00:1::1", "2002:c0a8:101::1",
+		/* x-fix: local-use NAT64, SIIT */
+		"64:ff9b:1::808:808", "64:ff9b:1:2::1", "::ffff:0:10.0.0.1",
+		"::ffff:0:127.0.0.1",
 	};
 	for (size_t i = 0; i < sizeof(refused6) / sizeof(*refused6); i++)
 		assert_false(allowed6(refused6[i], 0));
 	assert_true(allowed6("2a00:1450:4001:81b::200e", 0));
 	assert_true(allowed6("::ffff:8.8.8.8", 0));
 	assert_true(allowed6("64:ff9b::808:808", 0));
+	/* x-fix: 192.0.0.0/24 and 198.18.0.0/15 */
+	assert_false(allowed4("192.0.0.1", 0));
+	assert_false(allowed4("192.0.0.170", 0));
+	assert_false(allowed4("198.18.0.1", 0));
+	assert_false(allowed4("198.19.255.254", 0));
+	assert_true(allowed4("198.20.0.1", 0));
+	assert_true(allowed4("192.0.1.1", 0));
+	assert_true(allowed6("::ffff:0:8.8.8.8", 0));
 	/* the tests' allowance: loopback, nothing else */
 	assert_true(allowed4("127.0.0.1", 1));
 	assert_true(allowed6("::1", 1));
@@ -1075,6 +1086,11 @@ static void t_private_literals_refused_at_subscribe(void **state)
 		"https://[::ffff:127.0.0.1]/h", "https://[::]/h",
 		"https://[ff02::1]/h", "https://localhost/h",
 		"https://LocalHost./h", "https://a.localhost/h", "https://[zz]/h",
+		/* x-fix: a trailing dot, the new ranges, non-ASCII bytes */
+		"https://10.0.0.1./h", "https://127.0.0.1../h",
+		"https://192.0.0.8/h", "https://198.18.3.4/h",
+		"https://[64:ff9b:1::a00:1]/h", "https://[::ffff:0:a00:1]/h",
+		"https://esdh.n\xc3\xb8rdskov.dk/h", "https://esdh.n\xf8rdskov.dk/h",
 	};
 	struct hh_webhook_sub s;
 	const char *field;
