@@ -808,8 +808,10 @@ struct import_ctx {
 	json_t *root;
 	const char *path;
 	FILE *errs;
+	int force; /* x-fix: replace declarations that exist */
 	int n;
 	int bad; /* a declaration was wrong: already reported */
+	int kept; /* x-fix: existing declarations kept, reported once */
 };
 
 static enum hh_rc import_tx(struct hh_tx *tx, void *p)
@@ -817,6 +819,8 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 	struct import_ctx *c = p;
 	c->n = 0;
 	c->bad = 0;
+	int report = !c->kept; /* a retried transaction says it once */
+	c->kept = 0;
 	const char *org_code, *system;
 	json_t *systems, *v;
 	json_object_foreach(c->root, org_code, systems)
@@ -847,6 +851,25 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			}
 			if (rc != HH_OK)
 				return rc;
+			/* x-fix: a declaration the organisation made (through
+			 * the API, or an earlier import) is its own: kept
+			 * unless forced */
+			struct hh_case_system before;
+			rc = tx->store->case_system_get(tx, c->a, o.id, system,
+							&before);
+			if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+				return rc;
+			int existed = rc == HH_OK;
+			if (existed && !c->force) {
+				if (report)
+					fprintf(c->errs,
+						"%s:1: %s/%s: declared already; "
+						"kept (--force-declarations "
+						"replaces it)\n",
+						c->path, org_code, system);
+				c->kept++;
+				continue;
+			}
 			char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 			struct hh_case_system cs = {
 				.org_id = o.id, .system = system,
@@ -858,6 +881,16 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			rc = tx->store->case_system_put(tx, &cs, NULL);
 			if (rc != HH_OK)
 				return rc;
+			struct hh_event e = {
+				.actor = "import", .org_id = o.id,
+				.entity = "case_system", .entity_id = cs.id,
+				.action = existed ? "redeclare" : "declare",
+				.before = existed ? before.definition : NULL,
+				.after = cs.definition
+			};
+			rc = tx->store->event_append(tx, &e);
+			if (rc != HH_OK)
+				return rc;
 			c->n++;
 		}
 	}
@@ -865,7 +898,7 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 }
 
 enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
-				  FILE *errs, int *n)
+				  int force, FILE *errs, int *n)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/case-systems.json", dir);
@@ -882,7 +915,8 @@ enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
 	}
 	struct hh_arena a;
 	hh_arena_init(&a);
-	struct import_ctx c = { &a, root, path, errs, 0, 0 };
+	struct import_ctx c = { .a = &a, .root = root, .path = path,
+				.errs = errs, .force = force };
 	enum hh_rc rc = HH_OK;
 	const char *org_code, *system;
 	json_t *systems, *v;

@@ -184,6 +184,7 @@ const char *hh_cs_step_problem(json_t *external);
  * types (follow-ups name them). *n gets how many systems. A missing
  * file is nothing to do; a bad one is reported on errs (INVALID). */
 enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
+				  int force,
 				  FILE *errs, int *n);
 
 #endif

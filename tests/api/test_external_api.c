@@ -587,6 +587,62 @@ static char *definition(const char *org, const char *system)
 		      2, args);
 }
 
+/* x-fix: `helhed import` keeps a declaration the organisation made
+ * through the API (said on stderr) unless forced, and writes a declare
+ * or redeclare event for what it writes. */
+static void test_import_keeps_declarations(void **state)
+{
+	json_error_t e;
+	json_t *all = json_load_file("content/case-systems.json", 0, &e);
+	assert_non_null(all);
+	json_t *mine = json_deep_copy(json_object_get(
+		json_object_get(all, "familieretshuset"), "familiesag"));
+	json_decref(all);
+	json_object_set_new(mine, "label", json_string("Vores eget system"));
+	char *text = json_dumps(mine, JSON_COMPACT);
+	json_decref(mine);
+	struct tu_resp r = declare(FRH_ADMIN, "familiesag", text);
+	free(text);
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	const char *redeclared = "SELECT count(*) FROM events WHERE entity = "
+				 "'case_system' AND action = 'redeclare' AND "
+				 "actor = 'import'";
+	int64_t ev = tu_sql_int(C->s.dir, redeclared, 0, NULL);
+
+	char *msg = NULL;
+	size_t msg_len = 0;
+	FILE *errs = open_memstream(&msg, &msg_len);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(C->s.store, "content", 0, errs, NULL,
+					   NULL, &stats),
+			 HH_OK);
+	fclose(errs);
+	assert_int_equal(stats.case_systems, 0);
+	tu_expect_in(msg, "familieretshuset/familiesag: declared already; kept");
+	free(msg);
+	char *d = definition("familieretshuset", "familiesag");
+	tu_expect_in(d, "Vores eget system");
+	free(d);
+	assert_int_equal(tu_sql_int(C->s.dir, redeclared, 0, NULL), ev);
+
+	/* forced: the file's declaration again, with its event */
+	assert_int_equal(hh_content_import(C->s.store, "content",
+					   HH_IMPORT_FORCE, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+	assert_int_equal(stats.case_systems, 1);
+	d = definition("familieretshuset", "familiesag");
+	assert_null(strstr(d, "Vores eget system"));
+	free(d);
+	assert_int_equal(tu_sql_int(C->s.dir, redeclared, 0, NULL), ev + 1);
+	/* the first import's declaration was an event too */
+	assert_true(tu_sql_int(C->s.dir, "SELECT count(*) FROM events WHERE "
+				       "entity = 'case_system' AND action = "
+				       "'declare' AND actor = 'import'",
+			       0, NULL) >= 1);
+}
+
 static void test_declare(void **state)
 {
 	/* new: 201 with Location, then GET by the admin and the system */
@@ -1397,6 +1453,7 @@ int main(void)
 		cmocka_unit_test(test_review_link_userinfo),
 		cmocka_unit_test(test_review_order_received_at),
 		cmocka_unit_test(test_declare),
+		cmocka_unit_test(test_import_keeps_declarations),
 		cmocka_unit_test(test_bad_declarations),
 		cmocka_unit_test(test_undeclared_refused),
 		cmocka_unit_test(test_followup_across_systems),
