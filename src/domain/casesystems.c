@@ -193,6 +193,28 @@ static enum hh_rc parse_followups(json_t *list, struct hh_arena *a,
 				  "1 to 200 characters");
 			break;
 		}
+		/* x-fix: a term is {field, equals} and nothing else, as
+		 * every other level of a declaration refuses unknown keys */
+		static const char *const wkeys[] = { "field", "equals", NULL };
+		json_t *when = json_object_get(v, "when");
+		const char *wbad = NULL;
+		if (json_is_object(when)) {
+			keys_ok(when, wkeys, &wbad);
+		} else if (json_is_array(when)) {
+			size_t wi;
+			json_t *w;
+			json_array_foreach(when, wi, w) if (!wbad &&
+							  json_is_object(w))
+				keys_ok(w, wkeys, &wbad);
+		}
+		if (wbad) {
+			rc = fail(err,
+				  path_ik(a, "case_types[%zu].followups[%zu].when%s", ti, k, NULL),
+				  hh_arena_printf(a, "'%s' is not a key of a "
+						     "condition (field, equals)",
+						  wbad));
+			break;
+		}
 		char why[128];
 		if (hh_form_cond_parse(json_object_get(v, "when"), form, NULL,
 				       &f->when, why, sizeof(why)) != HH_OK) {

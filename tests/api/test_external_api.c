@@ -806,6 +806,17 @@ static void test_bad_declarations(void **state)
 			"\"boernetilskud-revurdering\",\"when\":{\"field\":\"c\","
 			"\"equals\":true}}]") "}",
 			"case_types[0].followups[0].when");
+	/* x-fix: unknown keys in a condition's terms */
+	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"facts\":{\"b\":\"boolean\"},"
+			"\"followups\":[{\"state\":\"Bevilget\",\"case_type\":"
+			"\"boernetilskud-revurdering\",\"when\":{\"field\":\"b\","
+			"\"equals\":true,\"not\":true}}]") "}",
+			"case_types[0].followups[0].when");
+	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"facts\":{\"b\":\"boolean\"},"
+			"\"followups\":[{\"state\":\"Bevilget\",\"case_type\":"
+			"\"boernetilskud-revurdering\",\"when\":[{\"field\":\"b\","
+			"\"equals\":true},{\"field\":\"b\",\"equal\":true}]}]") "}",
+			"case_types[0].followups[0].when");
 	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"followups\":[{\"state\":"
 			"\"Bevilget\",\"case_type\":\"findes-ikke\"}]") "}",
 			"case_types[0].followups[0].case_type");
