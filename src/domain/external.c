@@ -368,6 +368,8 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		if (rc != HH_OK)
 			return rc;
 		out->started = 1;
+		out->case_id = f.id;
+		out->org_id = f.org_id;
 	}
 	return HH_OK;
 }
@@ -604,6 +606,14 @@ enum hh_rc hh_external_report(struct hh_store *st, struct hh_arena *a,
 					     res->outcome == HH_EXTERNAL_CREATED
 						     ? "report"
 						     : "update" });
+	/* x-fix: each case a follow-up started, as a helhed case's decision
+	 * tells its follow-ups (the webhook worker, the index, caches) */
+	for (int i = 0; rc == HH_OK && i < res->n_followups; i++)
+		if (res->followups[i].started)
+			hh_store_changed(st, &(struct hh_change){
+						     "case", res->followups[i].case_id,
+						     res->followups[i].org_id,
+						     "followup" });
 	return rc;
 }
 

@@ -109,6 +109,9 @@ enum hh_external_fault {
 struct hh_external_followup {
 	const char *case_type;    /* helhed's case type's code */
 	int started;
+	/* started: the new case and its organisation, for the change
+	 * notice after commit only (never in the answer) */
+	int64_t case_id, org_id;
 	const char *reason;       /* not started: why */
 };
 

@@ -1185,6 +1185,46 @@ static void test_followup_once_per_case(void **state)
 				   "OP-2"), 1);
 }
 
+/* x-fix: a follow-up started by a report is told after commit as a
+ * change of the case (hh_store_changed), as a helhed decision's is. */
+struct seen {
+	int64_t case_id, org_id;
+	int n;
+};
+
+static void saw(void *cls, const struct hh_change *ch)
+{
+	struct seen *s = cls;
+	if (!strcmp(ch->entity, "case") && !strcmp(ch->action, "followup")) {
+		s->case_id = ch->id;
+		s->org_id = ch->org_id;
+		s->n++;
+	}
+}
+
+static void test_followup_change_notice(void **state)
+{
+	char cookie[256];
+	int64_t h = citizen("test:hanne", "Hanne Hald", "101010-1234", cookie,
+			    sizeof(cookie));
+	struct seen s = { 0 };
+	assert_int_equal(hh_store_subscribe(C->s.store, saw, &s), HH_OK);
+	struct tu_resp r = frh("CN-1", 1, "Bevilget", "101010-1234", "true");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	hh_store_unsubscribe(C->s.store, saw, &s);
+	assert_int_equal(reviews(h), 1);
+	assert_int_equal(s.n, 1);
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)h);
+	struct tu_sql_arg args[] = { TU_TEXT(id) };
+	assert_int_equal(s.case_id,
+			 tu_sql_int(C->s.dir, "SELECT id FROM cases WHERE "
+					      "citizen_id = CAST(?1 AS INTEGER)",
+				    1, args));
+	assert_true(s.org_id > 0);
+}
+
 /* A failing store call while a report starts its follow-up: neither the
  * report nor the follow-up is written; the retry (BUSY) writes both. */
 static void test_followup_faults(void **state)
@@ -1470,6 +1510,7 @@ int main(void)
 		cmocka_unit_test(test_followup_across_systems),
 		cmocka_unit_test(test_followup_consent_at_report),
 		cmocka_unit_test(test_followup_once_per_case),
+		cmocka_unit_test(test_followup_change_notice),
 		cmocka_unit_test(test_followup_faults),
 		cmocka_unit_test(test_plan_step),
 		cmocka_unit_test(test_store_faults),
