@@ -884,6 +884,7 @@ struct pass {
 	struct hh_webhook_stats *stats;
 	struct hh_webhook_delivery *rows; /* claimed, then their outcomes */
 	int n, cap;
+	int64_t started; /* x-fix: the clock when the pass began */
 };
 
 static int retryable(long status)
@@ -927,7 +928,12 @@ static int post_one(struct pass *x, struct hh_webhook_delivery *d)
 	}
 	char id[32], sig[HH_WH_SIGNATURE_SIZE], sig2[HH_WH_SIGNATURE_SIZE];
 	snprintf(id, sizeof(id), "msg_%lld", (long long)d->id);
-	int64_t ts = x->now;
+	/* x-fix: signed with the time of this post, not the pass's start
+	 * (a pass of slow receivers takes minutes, and Standard Webhooks
+	 * receivers refuse a timestamp more than 5 minutes off): the pass's
+	 * now plus the time the pass has taken so far */
+	int64_t elapsed = hh_now_us() / 1000000 - x->started;
+	int64_t ts = x->now + (elapsed > 0 ? elapsed : 0);
 	if (hh_webhook_sign(secret, id, ts, body, strlen(body), sig) != HH_OK) {
 		hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret is not "
 		       "a whsec_ secret", (long long)d->id);
@@ -1030,7 +1036,7 @@ enum hh_rc hh_webhooks_deliver(struct hh_store *st,
 	/* the lease outlasts a pass in which every post times out */
 	struct pass x = { st, poster, &a, now,
 			  now + (int64_t)limit * (timeout + 1) + 60, stats,
-			  NULL, 0, limit };
+			  NULL, 0, limit, hh_now_us() / 1000000 };
 	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
 	enum hh_rc rc = st->webhook_claim(st->cls, &a, now, x.lease, limit,
 					  keep, &x);

@@ -1445,6 +1445,56 @@ static void t_test_event(void **state)
 				    0, NULL), 1);
 }
 
+/* x-fix: each post is signed with its own time, not the pass's start: a
+ * poster that takes 400 s per post (by the settable clock) sees the
+ * second delivery's webhook-timestamp 400 s after the first's. */
+struct slow {
+	long long ts[4];
+	int n;
+};
+static struct slow slow_seen;
+
+static void slow_post(const struct hh_webhook_poster *self, const char *url,
+		      const char *const *headers, int n, const char *body,
+		      size_t len, int timeout_s, long *status, char *err,
+		      size_t errsz)
+{
+	for (int i = 0; i < n; i++)
+		if (!strncmp(headers[i], "webhook-timestamp: ", 19) &&
+		    slow_seen.n < 4)
+			slow_seen.ts[slow_seen.n++] = atoll(headers[i] + 19);
+	hh_clock_set_us(hh_now_us() + 400 * 1000000LL);
+	*status = 200;
+	err[0] = 0;
+}
+
+static void t_signed_at_post_time(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://esdh.example.dk/h", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	memset(&slow_seen, 0, sizeof(slow_seen));
+	int64_t start = hh_now_us();
+	hh_clock_set_us(start);
+	struct hh_webhook_poster p = { .post = slow_post, .timeout_s = 10 };
+	struct hh_webhook_stats st;
+	enum hh_rc rc = hh_webhooks_deliver(f->st, &p, start / 1000000, 50, &st);
+	hh_clock_set_us(0);
+	assert_int_equal(rc, HH_OK);
+	assert_int_equal(st.delivered, 2);
+	assert_int_equal(slow_seen.n, 2);
+	assert_int_equal(slow_seen.ts[0], start / 1000000);
+	assert_int_equal(slow_seen.ts[1], start / 1000000 + 400);
+}
+
 /* x-fix: each configuration change is an event of entity "webhook": who,
  * the URL and event types before and after, never a secret. */
 static void t_config_events(void **state)
@@ -1705,6 +1755,7 @@ int main(void)
 		T(t_test_event),
 		T(t_prune),
 		T(t_config_events),
+		T(t_signed_at_post_time),
 		T(t_faults_visible_then_once),
 		T(t_transfer_told_to_receiver),
 #undef T
