@@ -215,6 +215,9 @@ static const char usage_import[] =
 	"\n"
 	"  --db FILE   SQLite database (HELHED_DB, default var/helhed.db)\n"
 	"  --users     also import users.json (demo staff users)\n"
+	"  --force-declarations  replace case systems an organisation has\n"
+	"              declared already (case-systems.json); without it they\n"
+	"              are kept, each said on stderr\n"
 	"  --key-file FILE  keys for CPR numbers (HELHED_KEY_FILE)\n"
 	"  --help      this text\n";
 
@@ -1383,6 +1386,7 @@ static int parse_db_only(const char *cmd, const char *usage, int argc,
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "users", no_argument, NULL, 'u' },
+		{ "force-declarations", no_argument, NULL, 'F' },
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -1396,7 +1400,12 @@ static int parse_db_only(const char *cmd, const char *usage, int argc,
 		case 'u':
 			if (!users)
 				return opt_error(cmd, argv);
-			*users = 1;
+			*users |= HH_IMPORT_USERS;
+			break;
+		case 'F': /* x-fix: import only */
+			if (!users || strcmp(cmd, "import"))
+				return opt_error(cmd, argv);
+			*users |= HH_IMPORT_FORCE;
 			break;
 		case 'K': key_file = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;

@@ -63,15 +63,11 @@ static json_t *followups_json(const struct hh_external_result *res)
 	json_t *out = json_array();
 	for (int i = 0; i < res->n_followups; i++) {
 		const struct hh_external_followup *f = &res->followups[i];
+		/* x-fix: never the started case's id or organisation */
 		json_t *j = json_pack("{s:s, s:b}", "case_type", f->case_type,
-				      "started", f->case_id != NULL);
-		if (f->case_id) {
-			json_object_set_new(j, "case_id", json_string(f->case_id));
-			json_object_set_new(j, "organisation",
-					    json_string(f->organisation));
-		} else {
+				      "started", f->started);
+		if (!f->started)
 			json_object_set_new(j, "reason", json_string(f->reason));
-		}
 		json_array_append_new(out, j);
 	}
 	return out;

@@ -43,14 +43,43 @@ static json_t *events_json(const char *list)
 	return a;
 }
 
+/* x-fix: a URL stored before non-ASCII was refused (url_ok) may hold
+ * bytes that are not UTF-8, which json_pack refuses: listed with those
+ * bytes percent-encoded, so the subscription stays visible (and can be
+ * deleted or changed) instead of vanishing. New string (free). */
+static char *url_text(const char *u)
+{
+	size_t n = u ? strlen(u) : 0;
+	char *out = hh_xmalloc(3 * n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)u[i];
+		if (c >= 0x80 || c < 0x20) {
+			static const char hex[] = "0123456789ABCDEF";
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 static json_t *sub_json(const struct hh_webhook_sub *s)
 {
 	char at[21];
 	hh_time_iso(s->created_at, at);
-	json_t *j = json_pack("{s:I, s:s, s:o, s:b, s:s, s:s}", "id",
-			      (json_int_t)s->id, "url", s->url, "events",
+	char *url = url_text(s->url);
+	json_t *j = json_pack("{s:I, s:s, s:o, s:b, s:s, s:s?}", "id",
+			      (json_int_t)s->id, "url", url, "events",
 			      events_json(s->events), "active", s->active,
 			      "created_at", at, "created_by", s->created_by);
+	free(url);
+	if (!j) /* never silently gone: the id at least */
+		j = json_pack("{s:I, s:s, s:[], s:b, s:s, s:n}", "id",
+			      (json_int_t)s->id, "url", "", "events", "active",
+			      s->active, "created_at", at, "created_by");
 	if (s->secret) /* only as it is made: shown once */
 		json_object_set_new(j, "secret", json_string(s->secret));
 	/* x-hooks2: a rotation's overlap, the old secret still signing */
@@ -65,7 +94,10 @@ static json_t *sub_json(const struct hh_webhook_sub *s)
 
 static enum hh_rc sub_item(void *items, const struct hh_webhook_sub *s)
 {
-	json_array_append_new(items, sub_json(s));
+	json_t *j = sub_json(s);
+	if (!j)
+		return HH_ERR_INTERNAL;
+	json_array_append_new(items, j);
 	return HH_OK;
 }
 
@@ -267,6 +299,8 @@ static enum hh_rc delivery_item(void *items,
 			      "state", d->state, "attempts",
 			      (json_int_t)d->attempts, "created_at", created,
 			      "updated_at", updated);
+	if (!j) /* x-fix: never a NULL into the list */
+		return HH_ERR_INTERNAL;
 	json_object_set_new(j, "last_response_code",
 			    d->last_code ? json_integer(d->last_code)
 					 : json_null());

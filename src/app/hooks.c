@@ -27,6 +27,7 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
  * without a byte sent. */
 struct guard {
 	int allow_loopback, refused;
+	int opened; /* sockets opened to allowed addresses */
 	char addr[64]; /* the first refused, as text */
 };
 
@@ -42,7 +43,10 @@ static curl_socket_t open_socket(void *p, curlsocktype purpose,
 			snprintf(g->addr, sizeof(g->addr), "%s", text);
 		return CURL_SOCKET_BAD;
 	}
-	return socket(a->family, a->socktype, a->protocol);
+	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+	if (fd != CURL_SOCKET_BAD)
+		g->opened++;
+	return fd;
 }
 
 static void curl_post(const struct hh_webhook_poster *self, const char *url,
@@ -79,17 +83,25 @@ static void curl_post(const struct hh_webhook_poster *self, const char *url,
 	/* no proxy from the environment: the address checked is the
 	 * receiver's own */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	struct curl_slist *resolve = NULL;
+	if (self->resolve) {
+		resolve = curl_slist_append(NULL, self->resolve);
+		curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
+	}
 	CURLcode rc = curl_easy_perform(c);
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	} else if (g.refused) {
+	} else if (g.refused && !g.opened) {
+		/* refused only when no allowed address was tried: one that
+		 * was and is down is a failure to retry (x-fix) */
 		*status = HH_WH_REFUSED;
 		snprintf(err, errsz, "%s", g.addr);
 	} else {
 		snprintf(err, errsz, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
 	}
-	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	curl_slist_free_all(resolve);
 }
 
 const struct hh_webhook_poster hh_hooks_curl_poster = {

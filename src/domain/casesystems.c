@@ -193,6 +193,28 @@ static enum hh_rc parse_followups(json_t *list, struct hh_arena *a,
 				  "1 to 200 characters");
 			break;
 		}
+		/* x-fix: a term is {field, equals} and nothing else, as
+		 * every other level of a declaration refuses unknown keys */
+		static const char *const wkeys[] = { "field", "equals", NULL };
+		json_t *when = json_object_get(v, "when");
+		const char *wbad = NULL;
+		if (json_is_object(when)) {
+			keys_ok(when, wkeys, &wbad);
+		} else if (json_is_array(when)) {
+			size_t wi;
+			json_t *w;
+			json_array_foreach(when, wi, w) if (!wbad &&
+							  json_is_object(w))
+				keys_ok(w, wkeys, &wbad);
+		}
+		if (wbad) {
+			rc = fail(err,
+				  path_ik(a, "case_types[%zu].followups[%zu].when%s", ti, k, NULL),
+				  hh_arena_printf(a, "'%s' is not a key of a "
+						     "condition (field, equals)",
+						  wbad));
+			break;
+		}
 		char why[128];
 		if (hh_form_cond_parse(json_object_get(v, "when"), form, NULL,
 				       &f->when, why, sizeof(why)) != HH_OK) {
@@ -335,8 +357,28 @@ enum hh_rc hh_cs_parse(json_t *root, struct hh_arena *a, struct hh_cs_def *out,
 	return rc;
 }
 
+enum hh_rc hh_cs_may_start(struct hh_tx *tx, struct hh_arena *a,
+			   const char *case_type, const char *org_code, int *ok)
+{
+	*ok = 0;
+	struct hh_case_type row;
+	enum hh_rc rc = tx->store->case_type_get_by_code(tx, a, case_type, &row);
+	if (rc != HH_OK)
+		return rc;
+	json_error_t e;
+	json_t *root = row.definition ? json_loads(row.definition, 0, &e) : NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(root, "started_by"), i, v) if (
+		org_code && json_string_value(v) &&
+		!strcmp(json_string_value(v), org_code)) *ok = 1;
+	json_decref(root);
+	return HH_OK;
+}
+
 enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
-			  const struct hh_cs_def *def, struct hh_cs_error *err)
+			  const char *org_code, const struct hh_cs_def *def,
+			  struct hh_cs_error *err)
 {
 	struct hh_store *st = tx->store;
 	const char *published = NULL;
@@ -367,6 +409,18 @@ enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
 					    "not a case type of helhed");
 			if (rc != HH_OK)
 				return rc;
+			/* x-fix: the case type must name the declaring
+			 * organisation as one that may start it */
+			int ok = 0;
+			rc = hh_cs_may_start(tx, a, f->case_type, org_code, &ok);
+			if (rc != HH_OK)
+				return rc;
+			if (!ok)
+				return fail(err,
+					    path_ik(a, "case_types[%zu].followups[%zu].case_type%s", (size_t)i, (size_t)k, NULL),
+					    "this case type does not let your "
+					    "organisation's systems start it "
+					    "(its started_by)");
 			if (!f->organisation ||
 			    !strcmp(f->organisation, "municipality"))
 				continue;
@@ -600,7 +654,10 @@ struct declare_ctx {
 static enum hh_rc declare_tx(struct hh_tx *tx, void *p)
 {
 	struct declare_ctx *c = p;
-	enum hh_rc rc = hh_cs_check_tx(tx, c->a, c->def, c->err);
+	struct hh_org me;
+	enum hh_rc rc = tx->store->org_get(tx, c->a, c->who->org_id, &me);
+	if (rc == HH_OK)
+		rc = hh_cs_check_tx(tx, c->a, me.code, c->def, c->err);
 	if (rc != HH_OK)
 		return rc;
 	struct hh_case_system before;
@@ -773,8 +830,10 @@ struct import_ctx {
 	json_t *root;
 	const char *path;
 	FILE *errs;
+	int force; /* x-fix: replace declarations that exist */
 	int n;
 	int bad; /* a declaration was wrong: already reported */
+	int kept; /* x-fix: existing declarations kept, reported once */
 };
 
 static enum hh_rc import_tx(struct hh_tx *tx, void *p)
@@ -782,6 +841,8 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 	struct import_ctx *c = p;
 	c->n = 0;
 	c->bad = 0;
+	int report = !c->kept; /* a retried transaction says it once */
+	c->kept = 0;
 	const char *org_code, *system;
 	json_t *systems, *v;
 	json_object_foreach(c->root, org_code, systems)
@@ -802,7 +863,7 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			struct hh_cs_error err;
 			rc = hh_cs_parse(v, c->a, &def, &err);
 			if (rc == HH_OK)
-				rc = hh_cs_check_tx(tx, c->a, &def, &err);
+				rc = hh_cs_check_tx(tx, c->a, org_code, &def, &err);
 			if (rc == HH_ERR_INVALID) {
 				fprintf(c->errs, "%s:1: %s/%s: %s%s%s\n", c->path,
 					org_code, system,
@@ -812,6 +873,25 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			}
 			if (rc != HH_OK)
 				return rc;
+			/* x-fix: a declaration the organisation made (through
+			 * the API, or an earlier import) is its own: kept
+			 * unless forced */
+			struct hh_case_system before;
+			rc = tx->store->case_system_get(tx, c->a, o.id, system,
+							&before);
+			if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+				return rc;
+			int existed = rc == HH_OK;
+			if (existed && !c->force) {
+				if (report)
+					fprintf(c->errs,
+						"%s:1: %s/%s: declared already; "
+						"kept (--force-declarations "
+						"replaces it)\n",
+						c->path, org_code, system);
+				c->kept++;
+				continue;
+			}
 			char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 			struct hh_case_system cs = {
 				.org_id = o.id, .system = system,
@@ -823,6 +903,16 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 			rc = tx->store->case_system_put(tx, &cs, NULL);
 			if (rc != HH_OK)
 				return rc;
+			struct hh_event e = {
+				.actor = "import", .org_id = o.id,
+				.entity = "case_system", .entity_id = cs.id,
+				.action = existed ? "redeclare" : "declare",
+				.before = existed ? before.definition : NULL,
+				.after = cs.definition
+			};
+			rc = tx->store->event_append(tx, &e);
+			if (rc != HH_OK)
+				return rc;
 			c->n++;
 		}
 	}
@@ -830,7 +920,7 @@ static enum hh_rc import_tx(struct hh_tx *tx, void *p)
 }
 
 enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
-				  FILE *errs, int *n)
+				  int force, FILE *errs, int *n)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/case-systems.json", dir);
@@ -847,7 +937,8 @@ enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
 	}
 	struct hh_arena a;
 	hh_arena_init(&a);
-	struct import_ctx c = { &a, root, path, errs, 0, 0 };
+	struct import_ctx c = { .a = &a, .root = root, .path = path,
+				.errs = errs, .force = force };
 	enum hh_rc rc = HH_OK;
 	const char *org_code, *system;
 	json_t *systems, *v;

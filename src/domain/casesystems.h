@@ -109,11 +109,20 @@ enum hh_rc hh_cs_parse(json_t *root, struct hh_arena *a, struct hh_cs_def *out,
 		       struct hh_cs_error *err);
 
 /* What only the store can tell, inside tx: each follow-up names a case
- * type helhed has and an organisation that exists ("municipality": the
- * citizen's), and each KLE number exists once KLE has been imported.
+ * type helhed has, that lets org_code (the declaring organisation) start
+ * it (hh_cs_may_start), and an organisation that exists ("municipality":
+ * the citizen's), and each KLE number exists once KLE has been imported.
  * INVALID with *err set when not. */
 enum hh_rc hh_cs_check_tx(struct hh_tx *tx, struct hh_arena *a,
-			  const struct hh_cs_def *def, struct hh_cs_error *err);
+			  const char *org_code, const struct hh_cs_def *def,
+			  struct hh_cs_error *err);
+
+/* x-fix: may org_code's case systems start cases of helhed's case type
+ * case_type by a follow-up rule? *ok 1 when the case type's definition
+ * lists org_code in "started_by" (docs/content-format.md); NOT_FOUND
+ * when there is no such case type. */
+enum hh_rc hh_cs_may_start(struct hh_tx *tx, struct hh_arena *a,
+			   const char *case_type, const char *org_code, int *ok);
 
 /* Reads and parses (org_id, system)'s declaration inside tx: NOT_FOUND
  * when the organisation has not declared it. The definition is parsed
@@ -175,6 +184,7 @@ const char *hh_cs_step_problem(json_t *external);
  * types (follow-ups name them). *n gets how many systems. A missing
  * file is nothing to do; a bad one is reported on errs (INVALID). */
 enum hh_rc hh_case_systems_import(struct hh_store *st, const char *dir,
+				  int force,
 				  FILE *errs, int *n);
 
 #endif

@@ -437,6 +437,21 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 		goto fail;
 	}
 	ct->personal = json_is_true(personal);
+	/* x-fix: the organisations whose declared case systems may start
+	 * cases of this type by a follow-up rule (hh_cs_may_start) */
+	json_t *sb = json_object_get(root, "started_by");
+	if (sb) {
+		size_t k;
+		json_t *o;
+		int ok = json_is_array(sb);
+		json_array_foreach(sb, k, o) if (!json_string_value(o) ||
+						 !*json_string_value(o)) ok = 0;
+		if (!ok) {
+			snprintf(err, errsz, "started_by must list organisation "
+					     "codes");
+			goto fail;
+		}
+	}
 	if (!ct->name || !ct->organisation || !ct->initial) {
 		snprintf(err, errsz, "name, organisation and initial are required");
 		goto fail;

@@ -1030,7 +1030,7 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		result = rc;
 	else if (rc != HH_OK)
 		return rc;
-	if (with_users) {
+	if (with_users & HH_IMPORT_USERS) {
 		rc = import_users(st, dir, errs, stats);
 		if (rc == HH_ERR_INVALID)
 			result = rc;
@@ -1099,7 +1099,9 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 		goto fail;
 	/* x-decl: the case systems organisations declare; their follow-ups
 	 * name case types, so after those (casesystems.h) */
-	rc = hh_case_systems_import(st, dir, errs, &stats->case_systems);
+	rc = hh_case_systems_import(st, dir,
+				    (with_users & HH_IMPORT_FORCE) != 0, errs,
+				    &stats->case_systems);
 	if (rc == HH_ERR_INVALID)
 		result = rc;
 	else if (rc != HH_OK)
@@ -1115,7 +1117,7 @@ enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 						  .action = "import" });
 	hh_store_changed(st, &(struct hh_change){ .entity = "life_event",
 						  .action = "import" });
-	if (with_users) {
+	if (with_users & HH_IMPORT_USERS) {
 		rc = import_citizens(st, dir, errs, stats);
 		if (rc == HH_ERR_INVALID)
 			result = rc;

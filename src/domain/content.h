@@ -33,6 +33,10 @@ typedef void (*hh_progress_fn)(void *ctx, int done, int total);
  * with_users: also import users.json (demo users). Returns OK when every
  * file was imported, INVALID when some were skipped, or a store error
  * (then the current batch is rolled back). */
+/* with_users's bits (x-fix): users.json too; replace declared case
+ * systems that exist already (else kept, said on errs) */
+#define HH_IMPORT_USERS 1
+#define HH_IMPORT_FORCE 2
 enum hh_rc hh_content_import(struct hh_store *st, const char *dir,
 			     int with_users, FILE *errs,
 			     hh_progress_fn progress, void *progress_ctx,

@@ -261,11 +261,28 @@ static enum hh_rc citizen_of(struct hh_tx *tx, struct ext_ctx *c,
 	return HH_OK;
 }
 
-/* The case type's follow-up rules for the state the case came into (see
- * external.h), in the report's transaction. */
+/* A follow-up rule as the key of what it started (0043): its state, case
+ * type and organisation, as a JSON array (unambiguous whatever the
+ * names hold). In a. */
+static const char *rule_key(struct hh_arena *a, const struct hh_ct_followup *fu)
+{
+	json_t *j = json_pack("[s, s, s]", fu->state, fu->case_type,
+			      fu->organisation ? fu->organisation : "");
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	const char *out = hh_arena_strdup(a, s ? s : "");
+	free(s);
+	return out;
+}
+
+/* The case type's follow-up rules for the state the case is in (see
+ * external.h), in the report's transaction: each rule starts its case
+ * once per external case (x-fix: recorded in external_followups), on
+ * the first created or updated version in the rule's state whose facts
+ * meet its condition. */
 static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
-			    const struct hh_cs_case_type *t, const char *org_name,
-			    const char *label)
+			    const struct hh_cs_case_type *t, const char *org_code,
+			    const char *org_name, const char *label)
 {
 	struct hh_external_result *res = c->res;
 	int64_t citizen_id = -1; /* not looked up yet */
@@ -274,16 +291,40 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		if (strcmp(fu->state, c->in.state) ||
 		    !hh_form_cond_holds(&fu->when, c->facts))
 			continue;
-		enum hh_rc rc = HH_OK;
-		if (citizen_id < 0)
-			rc = citizen_of(tx, c, &citizen_id);
-		if (rc != HH_OK)
-			return rc;
+		const char *rule = rule_key(c->a, fu);
+		int fired = 0;
+		enum hh_rc frc = tx->store->external_followup_started(
+			tx, c->out->id, rule, &fired);
+		if (frc != HH_OK)
+			return frc;
+		if (fired) /* started by an earlier version: once */
+			continue;
 		if (!res->followups)
 			res->followups = hh_arena_calloc(
 				c->a, HH_CT_FOLLOWUPS * sizeof(*res->followups));
 		struct hh_external_followup *out = &res->followups[res->n_followups++];
 		out->case_type = fu->case_type;
+		/* x-fix: the case type consents again now (it may have
+		 * dropped the organisation since the declaration) */
+		int may = 0;
+		enum hh_rc rc = hh_cs_may_start(tx, c->a, fu->case_type,
+						org_code, &may);
+		if (rc == HH_ERR_NOT_FOUND) {
+			hh_log_bug("case system %s: follow-up %s is not a case "
+				   "type", c->system, fu->case_type);
+			out->reason = "unknown-case-type";
+			continue;
+		}
+		if (rc != HH_OK)
+			return rc;
+		if (!may) {
+			out->reason = "not-allowed";
+			continue;
+		}
+		if (citizen_id < 0)
+			rc = citizen_of(tx, c, &citizen_id);
+		if (rc != HH_OK)
+			return rc;
 		struct hh_case f = { 0 };
 		if (citizen_id) {
 			json_t *origin = origin_json(c, t, fu, org_name);
@@ -296,10 +337,15 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 						    &f);
 			json_decref(origin);
 		}
-		if (!citizen_id || rc == HH_ERR_INVALID) {
-			/* helhed knows no municipality for the citizen (not
-			 * a citizen of helhed, or one without): the report
-			 * stands, the answer says so */
+		if (!citizen_id) {
+			/* no helhed citizen has the CPR number: the report
+			 * stands, nothing is kept for later (the rule is
+			 * tried again on the case's next version) */
+			out->reason = "unknown-citizen";
+			continue;
+		}
+		if (rc == HH_ERR_INVALID) {
+			/* a citizen helhed knows no municipality for */
 			out->reason = "no-municipality";
 			continue;
 		}
@@ -313,12 +359,17 @@ static enum hh_rc followups(struct hh_tx *tx, struct ext_ctx *c,
 		}
 		if (rc != HH_OK)
 			return rc;
-		out->case_id = f.public_id;
-		struct hh_org o;
-		rc = tx->store->org_get(tx, c->a, f.org_id, &o);
+		rc = tx->store->external_followup_put(tx, c->out->id, rule, f.id,
+						      hh_now_us() / 1000000);
+		/* recorded by another report of the same case since the
+		 * read: start again from the top */
+		if (rc == HH_ERR_CONFLICT)
+			return HH_ERR_BUSY;
 		if (rc != HH_OK)
 			return rc;
-		out->organisation = o.code;
+		out->started = 1;
+		out->case_id = f.id;
+		out->org_id = f.org_id;
 	}
 	return HH_OK;
 }
@@ -399,10 +450,13 @@ static enum hh_rc report_tx(struct hh_tx *tx, void *p)
 		c->out->org_code = o.code;
 		c->out->org_name = o.name;
 	}
-	/* the rules run when the case comes into a state, not on every
-	 * version in it: a later version in the same state starts nothing */
-	if (t->n_followups && (!exists || strcmp(old.state, k.state)))
-		rc = followups(tx, c, t, c->out->org_name, c->who->label);
+	/* x-fix: the rules run on every created or updated version; each
+	 * starts once per external case (external_followups), so a case that
+	 * leaves the state and comes back starts nothing again, and facts
+	 * corrected in a later version in the state still start it */
+	if (t->n_followups)
+		rc = followups(tx, c, t, c->out->org_code, c->out->org_name,
+			       c->who->label);
 	return rc;
 }
 
@@ -552,6 +606,14 @@ enum hh_rc hh_external_report(struct hh_store *st, struct hh_arena *a,
 					     res->outcome == HH_EXTERNAL_CREATED
 						     ? "report"
 						     : "update" });
+	/* x-fix: each case a follow-up started, as a helhed case's decision
+	 * tells its follow-ups (the webhook worker, the index, caches) */
+	for (int i = 0; rc == HH_OK && i < res->n_followups; i++)
+		if (res->followups[i].started)
+			hh_store_changed(st, &(struct hh_change){
+						     "case", res->followups[i].case_id,
+						     res->followups[i].org_id,
+						     "followup" });
 	return rc;
 }
 

@@ -100,13 +100,18 @@ enum hh_external_fault {
 };
 
 /* A follow-up rule of the report's case type that the report met
- * (x-decl): started (case_id the new case's public id, organisation
- * where), or not, and why (reason "no-municipality": helhed knows no
- * municipality for the citizen). Strings in the report's arena. */
+ * (x-decl): started, or not, and why (reason "no-municipality": helhed
+ * knows no municipality for the citizen; "unknown-citizen": no helhed
+ * citizen has the CPR number; "not-allowed": the case type
+ * does not list the reporting organisation in its started_by). Never
+ * which case or where (x-fix: the sender is told nothing of the helhed
+ * side beyond that). Strings in the report's arena. */
 struct hh_external_followup {
 	const char *case_type;    /* helhed's case type's code */
-	const char *organisation; /* its organisation's code; NULL: none */
-	const char *case_id;      /* NULL: not started */
+	int started;
+	/* started: the new case and its organisation, for the change
+	 * notice after commit only (never in the answer) */
+	int64_t case_id, org_id;
 	const char *reason;       /* not started: why */
 };
 

@@ -100,6 +100,12 @@ static int v4_allowed(const uint8_t *a, int allow_loopback)
 		return 0;
 	if (a[0] == 192 && a[1] == 168)
 		return 0;
+	/* x-fix: 192.0.0.0/24 IETF protocol assignments, 198.18.0.0/15
+	 * benchmarking (RFC 6890) */
+	if (a[0] == 192 && a[1] == 0 && a[2] == 0)
+		return 0;
+	if (a[0] == 198 && (a[1] & 0xfe) == 18)
+		return 0;
 	return 1;
 }
 
@@ -114,6 +120,15 @@ static int v6_allowed(const uint8_t *b, int allow_loopback)
 		return v4_allowed(b + 12, allow_loopback); /* ::ffff:a.b.c.d */
 	if (!memcmp(b, zero, 12)) /* ::a.b.c.d, deprecated but routed */
 		return v4_allowed(b + 12, allow_loopback);
+	/* x-fix: SIIT ::ffff:0:a.b.c.d (::ffff:0:0/96) */
+	if (!memcmp(b, zero, 8) && b[8] == 0xff && b[9] == 0xff && !b[10] &&
+	    !b[11])
+		return v4_allowed(b + 12, allow_loopback);
+	/* x-fix: local-use NAT64 64:ff9b:1::/48 (RFC 8215): translated by
+	 * the municipality's own gateway, wherever the embedded address */
+	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+	    b[4] == 0 && b[5] == 1)
+		return 0;
 	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
 	    !memcmp(b + 4, zero, 8)) /* NAT64 64:ff9b::/96 */
 		return v4_allowed(b + 12, allow_loopback);
@@ -171,14 +186,15 @@ static int host_allowed(const char *h, size_t n, int allow_loopback)
 		return hh_webhook_addr_allowed((struct sockaddr *)&a6,
 					       allow_loopback, NULL, 0);
 	}
+	/* x-fix: a trailing dot off first ("10.0.0.1." is 10.0.0.1 to curl) */
+	size_t len = strlen(buf);
+	while (len && buf[len - 1] == '.')
+		buf[--len] = 0;
 	/* inet_aton takes what curl takes too: 127.1, 0x7f.1, 2130706433 */
 	struct sockaddr_in a4 = { .sin_family = AF_INET };
 	if (inet_aton(buf, &a4.sin_addr))
 		return hh_webhook_addr_allowed((struct sockaddr *)&a4,
 					       allow_loopback, NULL, 0);
-	size_t len = strlen(buf);
-	while (len && buf[len - 1] == '.')
-		buf[--len] = 0;
 	if (!strcasecmp(buf, "localhost") ||
 	    (len > 10 && !strcasecmp(buf + len - 10, ".localhost")))
 		return allow_loopback;
@@ -186,15 +202,17 @@ static int host_allowed(const char *h, size_t n, int allow_loopback)
 }
 
 /* An https URL with a host (or http to loopback when allow_http). No
- * user name or password in it, no spaces or control characters, and
- * not a literal address the SSRF rule refuses. */
+ * user name or password in it, no spaces, control characters or bytes
+ * past ASCII (x-fix: a name in another script is written in punycode,
+ * xn--...; broken UTF-8 from a form never gets stored), and not a
+ * literal address the SSRF rule refuses. */
 static int url_ok(const char *u, int allow_http)
 {
 	size_t len = strlen(u);
 	if (len > 2000)
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f)
+		if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 0x7f)
 			return 0;
 	const char *host;
 	int http = 0;
@@ -260,6 +278,42 @@ static int events_ok(const struct hh_webhook_input *in, struct hh_arena *a,
 	return 1;
 }
 
+/* x-fix: a subscription as its configuration events tell it: the URL,
+ * the event types and whether active; never a secret. In a. */
+static const char *sub_json(struct hh_arena *a, const struct hh_webhook_sub *s)
+{
+	json_t *ev = json_array();
+	const char *p = s->events ? s->events : "";
+	while (*p) {
+		const char *q = strchr(p, ',');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+		json_array_append_new(ev, json_stringn(p, n));
+		p += n + (q != NULL);
+	}
+	json_t *j = json_pack("{s:s?, s:o, s:b}", "url", s->url, "events", ev,
+			      "active", s->active);
+	char *t = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	const char *out = hh_arena_strdup(a, t ? t : "{}");
+	free(t);
+	return out;
+}
+
+/* x-fix: the event of a configuration change (entity "webhook"). */
+static enum hh_rc config_event(struct hh_tx *tx, struct hh_arena *a,
+			       const char *label, int64_t org_id, int64_t id,
+			       const char *action,
+			       const struct hh_webhook_sub *before,
+			       const struct hh_webhook_sub *after)
+{
+	struct hh_event e = { .actor = label ? label : "system",
+			      .org_id = org_id, .entity = "webhook",
+			      .entity_id = id, .action = action,
+			      .before = before ? sub_json(a, before) : NULL,
+			      .after = after ? sub_json(a, after) : NULL };
+	return tx->store->event_append(tx, &e);
+}
+
 struct sub_ctx {
 	struct hh_webhook_sub *s;
 	struct hh_webhook_topic *t;
@@ -276,6 +330,9 @@ static enum hh_rc sub_tx(struct hh_tx *tx, void *p)
 	enum hh_rc rc = c->sealed ? hh_vault_keys_current(tx, c->a) : HH_OK;
 	if (rc == HH_OK)
 		rc = tx->store->webhook_sub_insert(tx, c->s, c->t, c->n);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->s->created_by, c->s->org_id,
+				  c->s->id, "subscribe", NULL, c->s);
 	return rc;
 }
 
@@ -324,6 +381,7 @@ enum hh_rc hh_webhook_subscribe(struct hh_store *st, const struct hh_actor *who,
 
 struct list_ctx {
 	struct hh_arena *a;
+	const char *label;
 	int64_t org_id, sub_id, limit;
 	hh_webhook_sub_cb sub_cb;
 	hh_webhook_delivery_cb del_cb;
@@ -357,7 +415,15 @@ enum hh_rc hh_webhook_list(struct hh_store *st, const struct hh_actor *who,
 static enum hh_rc unsub_tx(struct hh_tx *tx, void *p)
 {
 	struct list_ctx *c = p;
-	return tx->store->webhook_sub_delete(tx, c->org_id, c->sub_id);
+	struct hh_webhook_sub before;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id,
+						   c->sub_id, &before);
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_delete(tx, c->org_id, c->sub_id);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->sub_id,
+				  "unsubscribe", &before, NULL);
+	return rc;
 }
 
 enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
@@ -365,20 +431,37 @@ enum hh_rc hh_webhook_unsubscribe(struct hh_store *st,
 {
 	if (!is_admin(who))
 		return HH_ERR_FORBIDDEN;
-	struct list_ctx c = { .org_id = who->org_id, .sub_id = id };
-	return hh_store_run_tx(st, 1, unsub_tx, &c);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct list_ctx c = { .a = &a, .label = who->label,
+			      .org_id = who->org_id, .sub_id = id };
+	enum hh_rc rc = hh_store_run_tx(st, 1, unsub_tx, &c);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 struct active_ctx {
 	int64_t org_id, id;
 	int active;
+	struct hh_arena *a;
+	const char *label;
 };
 
 static enum hh_rc active_tx(struct hh_tx *tx, void *p)
 {
 	struct active_ctx *c = p;
-	return tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
-						 c->active);
+	struct hh_webhook_sub before;
+	enum hh_rc rc = tx->store->webhook_sub_get(tx, c->a, c->org_id, c->id,
+						   &before);
+	if (rc == HH_OK)
+		rc = tx->store->webhook_sub_set_active(tx, c->org_id, c->id,
+						       c->active);
+	struct hh_webhook_sub after = before;
+	after.active = c->active;
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id,
+				  "change", &before, &after);
+	return rc;
 }
 
 enum hh_rc hh_webhook_set_active(struct hh_store *st,
@@ -387,8 +470,12 @@ enum hh_rc hh_webhook_set_active(struct hh_store *st,
 {
 	if (!is_admin(who))
 		return HH_ERR_FORBIDDEN;
-	struct active_ctx c = { who->org_id, id, active != 0 };
-	return hh_store_run_tx(st, 1, active_tx, &c);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	struct active_ctx c = { who->org_id, id, active != 0, &a, who->label };
+	enum hh_rc rc = hh_store_run_tx(st, 1, active_tx, &c);
+	hh_arena_clear(&a);
+	return rc;
 }
 
 /* ---- x-hooks2: change, rotate, test, prune ----------------------------- */
@@ -413,14 +500,19 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 						   c->s);
 	if (rc != HH_OK)
 		return rc;
+	struct hh_webhook_sub before = *c->s;
 	if (c->in->url)
 		c->s->url = hh_arena_strdup(c->a, c->in->url);
 	if (c->names)
 		c->s->events = c->names;
 	if (c->in->active >= 0)
 		c->s->active = c->in->active != 0;
-	return tx->store->webhook_sub_update(tx, c->s, c->names ? c->t : NULL,
-					     c->nt);
+	rc = tx->store->webhook_sub_update(tx, c->s, c->names ? c->t : NULL,
+					   c->nt);
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id, "change",
+				  &before, c->s);
+	return rc;
 }
 
 static enum hh_rc get_tx(struct hh_tx *tx, void *p)
@@ -456,7 +548,7 @@ enum hh_rc hh_webhook_change(struct hh_store *st, const struct hh_actor *who,
 		return HH_ERR_INVALID;
 	}
 	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
-				.in = in, .s = out };
+				.in = in, .s = out, .label = who->label };
 	if (in->n_events >= 0 &&
 	    !events_ok(in, a, &c.t, &c.nt, &c.names)) {
 		*field = "events";
@@ -482,6 +574,10 @@ static enum hh_rc rotate_tx(struct hh_tx *tx, void *p)
 						   c->sealed, c->s->secret,
 						   c->now +
 							   HH_WH_ROTATE_OVERLAP);
+	/* who rotated and when; the secrets are never in an event */
+	if (rc == HH_OK)
+		rc = config_event(tx, c->a, c->label, c->org_id, c->id,
+				  "rotate", c->s, c->s);
 	return rc;
 }
 
@@ -499,7 +595,8 @@ enum hh_rc hh_webhook_rotate(struct hh_store *st, const struct hh_actor *who,
 	enum hh_rc rc = v ? hh_vault_seal(v, a, secret, &kept) : HH_OK;
 	struct hh_webhook_sub s;
 	struct change_ctx c = { .a = a, .org_id = who->org_id, .id = id,
-				.now = now, .s = &s, .sealed = kept };
+				.now = now, .s = &s, .sealed = kept,
+				.label = who->label };
 	if (rc == HH_OK)
 		rc = hh_store_run_tx(st, 1, rotate_tx, &c);
 	if (rc == HH_OK)
@@ -787,6 +884,7 @@ struct pass {
 	struct hh_webhook_stats *stats;
 	struct hh_webhook_delivery *rows; /* claimed, then their outcomes */
 	int n, cap;
+	int64_t started; /* x-fix: the clock when the pass began */
 };
 
 static int retryable(long status)
@@ -830,7 +928,12 @@ static int post_one(struct pass *x, struct hh_webhook_delivery *d)
 	}
 	char id[32], sig[HH_WH_SIGNATURE_SIZE], sig2[HH_WH_SIGNATURE_SIZE];
 	snprintf(id, sizeof(id), "msg_%lld", (long long)d->id);
-	int64_t ts = x->now;
+	/* x-fix: signed with the time of this post, not the pass's start
+	 * (a pass of slow receivers takes minutes, and Standard Webhooks
+	 * receivers refuse a timestamp more than 5 minutes off): the pass's
+	 * now plus the time the pass has taken so far */
+	int64_t elapsed = hh_now_us() / 1000000 - x->started;
+	int64_t ts = x->now + (elapsed > 0 ? elapsed : 0);
 	if (hh_webhook_sign(secret, id, ts, body, strlen(body), sig) != HH_OK) {
 		hh_log(HH_LOG_ERROR, "webhook delivery %lld: its secret is not "
 		       "a whsec_ secret", (long long)d->id);
@@ -933,7 +1036,7 @@ enum hh_rc hh_webhooks_deliver(struct hh_store *st,
 	/* the lease outlasts a pass in which every post times out */
 	struct pass x = { st, poster, &a, now,
 			  now + (int64_t)limit * (timeout + 1) + 60, stats,
-			  NULL, 0, limit };
+			  NULL, 0, limit, hh_now_us() / 1000000 };
 	x.rows = hh_arena_calloc(&a, (size_t)limit * sizeof(*x.rows));
 	enum hh_rc rc = st->webhook_claim(st->cls, &a, now, x.lease, limit,
 					  keep, &x);

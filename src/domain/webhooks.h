@@ -173,7 +173,9 @@ enum hh_rc hh_webhook_sign(const char *secret, const char *id,
  * n "Name: value" lines. *status: the HTTP status, 0 when there was
  * none (timeout, connection refused: err says what, in English), and
  * HH_WH_REFUSED when every address the URL's host resolved to was one
- * hh_webhook_addr_allowed refuses (err names it): nothing was sent. The
+ * hh_webhook_addr_allowed refuses (err names it): nothing was sent. When
+ * one was allowed and could not be reached, the attempt failed as any
+ * other (status 0, retried), not as refused. The
  * poster must check each address it connects to, not the URL's text
  * (a name may resolve to anything, and to something else next time). */
 #define HH_WH_REFUSED (-1L)
@@ -185,6 +187,9 @@ struct hh_webhook_poster {
 		     size_t errsz);
 	int timeout_s;      /* per attempt; 0: 10 */
 	int allow_loopback; /* --webhooks-allow-http-loopback: tests only */
+	/* tests: "HOST:PORT:ADDR[,ADDR...]" used in place of DNS for HOST
+	 * (libcurl's CURLOPT_RESOLVE); NULL in production */
+	const char *resolve;
 };
 
 /* x-hooks2, the SSRF rule: 1 when a delivery may connect to sa (an

@@ -3,12 +3,18 @@
  * deliveries (pending, delivered, failed, attempts, the last answer, the
  * next try); and (x-hooks2) its forms: subscribe (the secret shown
  * once), pause and resume, a new secret (shown once), a test event,
- * delete, each with the session's CSRF token as other staff forms. The
- * answer to a form is the page itself, with what happened on top: a
- * secret is shown in that answer only, never stored for a later GET.
- * Every rule is the domain's (domain/webhooks.h). */
+ * delete, each with the session's CSRF token as other staff forms. A
+ * form that did what it asked is answered 303 to the page (x-fix: a
+ * reload never posts it again, so never rotates twice); what it did,
+ * and a new secret, is shown on that page once, through a one-time flash
+ * kept in this process's memory (never in the store) for ten minutes
+ * and taken by the first GET of the same signed-in user that names it.
+ * A refused form is answered with the page itself and why. Every rule is
+ * the domain's (domain/webhooks.h). */
 #include "pages/layout.h"
 
+#include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,11 +295,114 @@ done:
 	hh_buf_clear(&v.rows);
 }
 
+/* ---- x-fix: the one-time flash after a form (POST, 303, GET) ---------- */
+
+#define FLASHES 64
+#define FLASH_TTL_S 600
+
+static struct flash {
+	char token[33]; /* "" free */
+	char *actor, *message, *secret;
+	int64_t secret_id, at;
+} flashes[FLASHES];
+static pthread_mutex_t flash_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void flash_free(struct flash *f)
+{
+	if (f->secret) {
+		sodium_memzero(f->secret, strlen(f->secret));
+		free(f->secret);
+	}
+	free(f->actor);
+	free(f->message);
+	memset(f, 0, sizeof(*f));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? hh_xstrdup(s) : NULL;
+}
+
+/* Keeps what sh says for who's next GET; the token into token. */
+static void flash_put(const struct hh_actor *who, const struct shown *sh,
+		      char token[33])
+{
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, 33, raw, sizeof(raw));
+	int64_t now = hh_now_us() / 1000000;
+	pthread_mutex_lock(&flash_lock);
+	struct flash *slot = &flashes[0];
+	for (int i = 0; i < FLASHES; i++) {
+		struct flash *f = &flashes[i];
+		if (f->token[0] && now - f->at > FLASH_TTL_S)
+			flash_free(f);
+		if (!f->token[0] || f->at < slot->at)
+			slot = f; /* a free one, else the oldest */
+		if (!f->token[0])
+			break;
+	}
+	flash_free(slot);
+	memcpy(slot->token, token, 33);
+	slot->actor = hh_xstrdup(who->label ? who->label : "");
+	slot->message = dup_or_null(sh->message);
+	slot->secret = dup_or_null(sh->secret);
+	slot->secret_id = sh->secret_id;
+	slot->at = now;
+	pthread_mutex_unlock(&flash_lock);
+}
+
+/* Takes the flash token of who into sh (strings in a): 1 when there was
+ * one, else 0; either way it is gone after. */
+static int flash_take(const struct hh_actor *who, const char *token,
+		      struct hh_arena *a, struct shown *sh)
+{
+	int found = 0;
+	int64_t now = hh_now_us() / 1000000;
+	pthread_mutex_lock(&flash_lock);
+	for (int i = 0; token && i < FLASHES; i++) {
+		struct flash *f = &flashes[i];
+		if (!f->token[0] || strcmp(f->token, token))
+			continue;
+		if (now - f->at <= FLASH_TTL_S && who->label &&
+		    !strcmp(f->actor, who->label)) {
+			sh->message = f->message ? hh_arena_strdup(a, f->message)
+						 : NULL;
+			sh->secret = f->secret ? hh_arena_strdup(a, f->secret)
+					       : NULL;
+			sh->secret_id = f->secret_id;
+			found = 1;
+			flash_free(f);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&flash_lock);
+	return found;
+}
+
+/* A form done: 303 to the page, which shows sh once. */
+static void done_redirect(struct hh_req *r, const struct hh_actor *who,
+			  const struct shown *sh)
+{
+	char token[33];
+	flash_put(who, sh, token);
+	hh_resp_redirect(r, 303,
+			 hh_arena_printf(&r->arena, "/personale/webhooks?vist=%s",
+					 token));
+}
+
 void hh_page_webhooks(struct hh_req *r)
 {
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	render(r, &who, NULL, 200);
+	const char *token = hh_req_query(r, "vist");
+	struct shown sh = { 0 };
+	if (token && !flash_take(&who, token, &r->arena, &sh))
+		/* shown already, too old, or kept by another instance */
+		sh.message = "Beskeden er allerede vist. En hemmelighed "
+			     "vises kun én gang; har du ikke nået at kopiere "
+			     "den, så lav en ny med \"Ny hemmelighed\".";
+	render(r, &who, token ? &sh : NULL, 200);
 }
 
 #define CSRF_MESSAGE                                                        \
@@ -356,7 +465,7 @@ void hh_page_webhook_create(struct hh_req *r)
 	struct shown done = { .secret = s.secret, .secret_id = s.id };
 	done.message = hh_arena_printf(&r->arena, "Abonnement %lld er oprettet.",
 				       (long long)s.id);
-	render(r, &who, &done, 200);
+	done_redirect(r, &who, &done);
 }
 
 /* POST /personale/webhooks/{id}: handling pause, genoptag, test,
@@ -417,5 +526,5 @@ void hh_page_webhook_action(struct hh_req *r)
 		failed(r, &who, &err, rc, NULL);
 		return;
 	}
-	render(r, &who, &sh, 200);
+	done_redirect(r, &who, &sh);
 }

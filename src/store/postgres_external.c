@@ -59,6 +59,11 @@ static const char *const stmt_sql[P__COUNT] = {
 		     "label = excluded.label, definition = excluded.definition, "
 		     "updated_at = excluded.updated_at "
 		     "RETURNING id, (xmax = 0)::int",
+	[P_EXT_FU_COUNT] = "SELECT count(*) FROM external_followups WHERE "
+			   "external_case_id = $1 AND rule = $2",
+	[P_EXT_FU_PUT] = "INSERT INTO external_followups(external_case_id, "
+			 "rule, case_id, started_at) VALUES ($1, $2, $3, $4) "
+			 "ON CONFLICT DO NOTHING",
 };
 
 static void ext_row(struct hh_arena *a, const PGresult *r, int i,
@@ -248,8 +253,43 @@ static enum hh_rc case_system_put(struct hh_tx *tx, struct hh_case_system *c,
 	return rc;
 }
 
+/* ---- x-fix: what follow-up rules started --------------------------- */
+
+static enum hh_rc external_followup_started(struct hh_tx *tx,
+					    int64_t external_case_id,
+					    const char *rule, int *yes)
+{
+	*yes = 0;
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, external_case_id);
+	p_text(&p, rule);
+	int64_t n = 0;
+	enum hh_rc rc = RUN_INT(tx, P_EXT_FU_COUNT, &p, &n);
+	*yes = n > 0;
+	return rc;
+}
+
+static enum hh_rc external_followup_put(struct hh_tx *tx,
+					int64_t external_case_id,
+					const char *rule, int64_t case_id,
+					int64_t at)
+{
+	FAULT(tx);
+	struct pg_params p = { 0 };
+	p_int(&p, external_case_id);
+	p_text(&p, rule);
+	p_int(&p, case_id);
+	p_int(&p, at);
+	int64_t changed = 0;
+	enum hh_rc rc = RUN_CHANGED(tx, P_EXT_FU_PUT, &p, &changed);
+	return rc == HH_OK && changed != 1 ? HH_ERR_CONFLICT : rc;
+}
+
 void hh_pg_fill_external(struct hh_store *st)
 {
+	st->external_followup_started = external_followup_started;
+	st->external_followup_put = external_followup_put;
 	st->case_system_get = case_system_get;
 	st->case_system_put = case_system_put;
 	st->case_system_list = case_system_list;

@@ -242,6 +242,8 @@ enum pg_stmt_id {
 	P_CS_GET, /* x-decl: declared case systems */
 	P_CS_LIST,
 	P_CS_PUT,
+	P_EXT_FU_COUNT, /* x-fix: follow-ups started per external case */
+	P_EXT_FU_PUT,
 	/* x-hooks: postgres_webhooks.c */
 	P_WH_OUTBOX,
 	P_WH_SUB_INSERT,

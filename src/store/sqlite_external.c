@@ -54,6 +54,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CS_UPDATE] = "UPDATE case_systems SET label = ?3, definition = ?4, "
 			"updated_at = ?5 WHERE organisation_id = ?1 AND "
 			"system = ?2 RETURNING id",
+	[S_EXT_FU_COUNT] = "SELECT count(*) FROM external_followups WHERE "
+			   "external_case_id = ?1 AND rule = ?2",
+	[S_EXT_FU_PUT] = "INSERT INTO external_followups(external_case_id, "
+			 "rule, case_id, started_at) VALUES (?1, ?2, ?3, ?4) "
+			 "ON CONFLICT DO NOTHING",
 };
 
 static void ext_row(struct hh_arena *a, sqlite3_stmt *st,
@@ -263,8 +268,44 @@ static enum hh_rc case_system_put(struct hh_tx *tx, struct hh_case_system *c,
 	return r;
 }
 
+/* ---- x-fix: what follow-up rules started --------------------------- */
+
+static enum hh_rc external_followup_started(struct hh_tx *tx,
+					    int64_t external_case_id,
+					    const char *rule, int *yes)
+{
+	*yes = 0;
+	FAULT(tx);
+	STMT(tx, S_EXT_FU_COUNT);
+	sqlite3_bind_int64(st, 1, external_case_id);
+	bind_text(st, 2, rule);
+	int64_t n = 0;
+	enum hh_rc r = hh_sq_step_int64(tx, st, &n);
+	*yes = n > 0;
+	return r;
+}
+
+static enum hh_rc external_followup_put(struct hh_tx *tx,
+					int64_t external_case_id,
+					const char *rule, int64_t case_id,
+					int64_t at)
+{
+	FAULT(tx);
+	STMT(tx, S_EXT_FU_PUT);
+	sqlite3_bind_int64(st, 1, external_case_id);
+	bind_text(st, 2, rule);
+	sqlite3_bind_int64(st, 3, case_id);
+	sqlite3_bind_int64(st, 4, at);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && sqlite3_changes(db_of(tx)) != 1)
+		r = HH_ERR_CONFLICT;
+	return r;
+}
+
 void hh_sq_fill_external(struct hh_store *st)
 {
+	st->external_followup_started = external_followup_started;
+	st->external_followup_put = external_followup_put;
 	st->case_system_get = case_system_get;
 	st->case_system_put = case_system_put;
 	st->case_system_list = case_system_list;

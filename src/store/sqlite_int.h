@@ -241,6 +241,8 @@ enum stmt_id {
 	S_CS_LIST,
 	S_CS_INSERT,
 	S_CS_UPDATE,
+	S_EXT_FU_COUNT, /* x-fix: follow-ups started per external case */
+	S_EXT_FU_PUT,
 	S_BEGIN,
 	/* x-hooks: sqlite_webhooks.c */
 	S_WH_OUTBOX,

@@ -1171,6 +1171,17 @@ struct hh_store {
 					 void *ctx);
 	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
 					const struct hh_external_case *c);
+	/* x-fix (0043_external_followups.sql): what a follow-up rule
+	 * started, once per (external case, rule). started sets *yes when
+	 * (external_case_id, rule) is recorded; put records it (CONFLICT
+	 * when it already is). */
+	enum hh_rc (*external_followup_started)(struct hh_tx *tx,
+						int64_t external_case_id,
+						const char *rule, int *yes);
+	enum hh_rc (*external_followup_put)(struct hh_tx *tx,
+					    int64_t external_case_id,
+					    const char *rule, int64_t case_id,
+					    int64_t at);
 	/* ---- x-decl (issue 15): declared case systems
 	 * (domain/casesystems.h, 0038_case_systems.sql). case_system_get
 	 * reads (org_id, system) with the organisation's code (NOT_FOUND:

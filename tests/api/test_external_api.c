@@ -32,7 +32,8 @@
 /* Udbetaling Danmark's and Åstrup Kommune's case systems, a caseworker
  * token of Udbetaling Danmark (not a case system); x-decl: the admins of
  * both, Familieretshuset's case system, a caseworker of Nordskov (901) */
-enum { UDK, M902, UDK_CW, UDK_ADMIN, M902_ADMIN, FRH, CW901, N_TOKENS };
+enum { UDK, M902, UDK_CW, UDK_ADMIN, M902_ADMIN, FRH, CW901, FRH_ADMIN,
+       N_TOKENS };
 
 struct ctx {
 	struct tu_server s;
@@ -104,7 +105,8 @@ static int setup(void **state)
 	} more[] = { { UDK_ADMIN, "udk", HH_ROLE_ADMIN },
 		     { M902_ADMIN, "902", HH_ROLE_ADMIN },
 		     { FRH, "familieretshuset", HH_ROLE_CASE_SYSTEM },
-		     { CW901, "901", HH_ROLE_CASEWORKER } };
+		     { CW901, "901", HH_ROLE_CASEWORKER },
+		     { FRH_ADMIN, "familieretshuset", HH_ROLE_ADMIN } };
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		assert_int_equal(hh_auth_token_add(C->s.store, more[i].org, "test",
 						   more[i].roles, "test",
@@ -585,6 +587,62 @@ static char *definition(const char *org, const char *system)
 		      2, args);
 }
 
+/* x-fix: `helhed import` keeps a declaration the organisation made
+ * through the API (said on stderr) unless forced, and writes a declare
+ * or redeclare event for what it writes. */
+static void test_import_keeps_declarations(void **state)
+{
+	json_error_t e;
+	json_t *all = json_load_file("content/case-systems.json", 0, &e);
+	assert_non_null(all);
+	json_t *mine = json_deep_copy(json_object_get(
+		json_object_get(all, "familieretshuset"), "familiesag"));
+	json_decref(all);
+	json_object_set_new(mine, "label", json_string("Vores eget system"));
+	char *text = json_dumps(mine, JSON_COMPACT);
+	json_decref(mine);
+	struct tu_resp r = declare(FRH_ADMIN, "familiesag", text);
+	free(text);
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	const char *redeclared = "SELECT count(*) FROM events WHERE entity = "
+				 "'case_system' AND action = 'redeclare' AND "
+				 "actor = 'import'";
+	int64_t ev = tu_sql_int(C->s.dir, redeclared, 0, NULL);
+
+	char *msg = NULL;
+	size_t msg_len = 0;
+	FILE *errs = open_memstream(&msg, &msg_len);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(C->s.store, "content", 0, errs, NULL,
+					   NULL, &stats),
+			 HH_OK);
+	fclose(errs);
+	assert_int_equal(stats.case_systems, 0);
+	tu_expect_in(msg, "familieretshuset/familiesag: declared already; kept");
+	free(msg);
+	char *d = definition("familieretshuset", "familiesag");
+	tu_expect_in(d, "Vores eget system");
+	free(d);
+	assert_int_equal(tu_sql_int(C->s.dir, redeclared, 0, NULL), ev);
+
+	/* forced: the file's declaration again, with its event */
+	assert_int_equal(hh_content_import(C->s.store, "content",
+					   HH_IMPORT_FORCE, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+	assert_int_equal(stats.case_systems, 1);
+	d = definition("familieretshuset", "familiesag");
+	assert_null(strstr(d, "Vores eget system"));
+	free(d);
+	assert_int_equal(tu_sql_int(C->s.dir, redeclared, 0, NULL), ev + 1);
+	/* the first import's declaration was an event too */
+	assert_true(tu_sql_int(C->s.dir, "SELECT count(*) FROM events WHERE "
+				       "entity = 'case_system' AND action = "
+				       "'declare' AND actor = 'import'",
+			       0, NULL) >= 1);
+}
+
 static void test_declare(void **state)
 {
 	/* new: 201 with Location, then GET by the admin and the system */
@@ -685,24 +743,30 @@ static void test_declare(void **state)
 	free(kept);
 }
 
-static void bad_declaration(const char *json, const char *field)
+static void bad_declaration_as(int who, const char *org, const char *system,
+			       const char *json, const char *field)
 {
 	int64_t n = declarations();
-	char *before = definition("udk", "boligstoette");
-	struct tu_resp r = declare(UDK_ADMIN, "boligstoette", json);
+	char *before = definition(org, system);
+	struct tu_resp r = declare(who, system, json);
 	if (r.status != 400)
 		fprintf(stderr, "%s\n", r.body);
 	tu_expect_problem(&r, 400, "invalid-field", field);
 	tu_resp_free(&r);
-	r = declare(UDK_ADMIN, "ny-bs", json);
+	r = declare(who, "ny-bs", json);
 	tu_expect_problem(&r, 400, "invalid-field", field);
 	tu_resp_free(&r);
 	/* nothing written: the old declaration stands, no new one */
-	char *after = definition("udk", "boligstoette");
+	char *after = definition(org, system);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
 	assert_int_equal(declarations(), n);
+}
+
+static void bad_declaration(const char *json, const char *field)
+{
+	bad_declaration_as(UDK_ADMIN, "udk", "boligstoette", json, field);
 }
 
 #define ST "\"states\":[{\"name\":\"Modtaget\",\"stage\":\"received\"}," \
@@ -742,13 +806,35 @@ static void test_bad_declarations(void **state)
 			"\"boernetilskud-revurdering\",\"when\":{\"field\":\"c\","
 			"\"equals\":true}}]") "}",
 			"case_types[0].followups[0].when");
+	/* x-fix: unknown keys in a condition's terms */
+	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"facts\":{\"b\":\"boolean\"},"
+			"\"followups\":[{\"state\":\"Bevilget\",\"case_type\":"
+			"\"boernetilskud-revurdering\",\"when\":{\"field\":\"b\","
+			"\"equals\":true,\"not\":true}}]") "}",
+			"case_types[0].followups[0].when");
+	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"facts\":{\"b\":\"boolean\"},"
+			"\"followups\":[{\"state\":\"Bevilget\",\"case_type\":"
+			"\"boernetilskud-revurdering\",\"when\":[{\"field\":\"b\","
+			"\"equals\":true},{\"field\":\"b\",\"equal\":true}]}]") "}",
+			"case_types[0].followups[0].when");
 	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"followups\":[{\"state\":"
 			"\"Bevilget\",\"case_type\":\"findes-ikke\"}]") "}",
 			"case_types[0].followups[0].case_type");
+	bad_declaration_as(FRH_ADMIN, "familieretshuset", "familiesag",
+			   "{\"label\":\"L\"," ST "," CT(",\"followups\":[{\"state\":"
+			   "\"Bevilget\",\"case_type\":\"boernetilskud-revurdering\","
+			   "\"organisation\":\"999\"}]") "}",
+			   "case_types[0].followups[0].organisation");
+	/* x-fix: a case type that does not name the declaring organisation
+	 * in its started_by cannot be started by its systems, at the
+	 * citizen's municipality or at any named one */
 	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"followups\":[{\"state\":"
 			"\"Bevilget\",\"case_type\":\"boernetilskud-revurdering\","
-			"\"organisation\":\"999\"}]") "}",
-			"case_types[0].followups[0].organisation");
+			"\"organisation\":\"902\"}]") "}",
+			"case_types[0].followups[0].case_type");
+	bad_declaration("{\"label\":\"L\"," ST "," CT(",\"followups\":[{\"state\":"
+			"\"Bevilget\",\"case_type\":\"boernetilskud-revurdering\"}]") "}",
+			"case_types[0].followups[0].case_type");
 	/* not an object, a bad system name */
 	struct tu_resp r = declare(UDK_ADMIN, "boligstoette", "[1]");
 	tu_expect_problem(&r, 400, "bad-json", NULL);
@@ -935,8 +1021,10 @@ static void test_followup_across_systems(void **state)
 	json_t *fu = json_array_get(fus, 0);
 	assert_string_equal(jstr(fu, "case_type"), "boernetilskud-revurdering");
 	assert_true(json_is_true(json_object_get(fu, "started")));
-	assert_string_equal(jstr(fu, "organisation"), "901");
-	assert_non_null(jstr(fu, "case_id"));
+	/* x-fix: never which case or where */
+	assert_null(json_object_get(fu, "organisation"));
+	assert_null(json_object_get(fu, "case_id"));
+	assert_int_equal(json_object_size(fu), 2);
 	tu_resp_free(&r);
 	assert_int_equal(reviews(dorte), 1);
 	char *ev = tu_sql(C->s.dir,
@@ -997,8 +1085,9 @@ static void test_followup_across_systems(void **state)
 	tu_expect_in(origin, "\"children\":true");
 	free(origin);
 
-	/* a citizen helhed knows no municipality for: nothing started, the
-	 * answer says so, the report stands */
+	/* no helhed citizen with the CPR number: nothing started, the
+	 * answer says so (x-fix: unknown-citizen, not no-municipality), the
+	 * report stands */
 	int64_t cases_before = all_cases();
 	r = frh("FU-2", 1, "Bevilget", "040404-1234", "true");
 	assert_int_equal(r.status, 201);
@@ -1006,9 +1095,134 @@ static void test_followup_across_systems(void **state)
 	assert_int_equal(json_array_size(fus), 1);
 	fu = json_array_get(fus, 0);
 	assert_true(json_is_false(json_object_get(fu, "started")));
-	assert_string_equal(jstr(fu, "reason"), "no-municipality");
+	assert_string_equal(jstr(fu, "reason"), "unknown-citizen");
 	tu_resp_free(&r);
 	assert_int_equal(all_cases(), cases_before);
+}
+
+/* x-fix: the case type's consent is read again at report time: a case
+ * type that no longer names Familieretshuset in started_by is not
+ * started by its declared rule; the report stands. */
+static void test_followup_consent_at_report(void **state)
+{
+	char cookie[256];
+	int64_t g = citizen("test:gitte", "Gitte Gran", "080808-1234", cookie,
+			    sizeof(cookie));
+	char *n = tu_sql(C->s.dir,
+			 "UPDATE case_types SET definition = replace(definition, "
+			 "'\"started_by\"', '\"started_by_was\"') WHERE code = "
+			 "'boernetilskud-revurdering'",
+			 0, NULL);
+	free(n);
+	struct tu_resp r = frh("SC-1", 1, "Bevilget", "080808-1234", "true");
+	assert_int_equal(r.status, 201);
+	json_t *fus = json_object_get(r.json, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	json_t *fu = json_array_get(fus, 0);
+	assert_true(json_is_false(json_object_get(fu, "started")));
+	assert_string_equal(jstr(fu, "reason"), "not-allowed");
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 0);
+	n = tu_sql(C->s.dir,
+		   "UPDATE case_types SET definition = replace(definition, "
+		   "'\"started_by_was\"', '\"started_by\"') WHERE code = "
+		   "'boernetilskud-revurdering'",
+		   0, NULL);
+	free(n);
+	/* consent back: the next version in the state starts it (x-fix 3:
+	 * nothing was recorded as started) */
+	r = frh("SC-1", 2, "Bevilget", "080808-1234", "true");
+	assert_int_equal(r.status, 200);
+	fus = json_object_get(r.json, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(fus, 0),
+						 "started")));
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 1);
+}
+
+/* x-fix: a rule starts its case once per external case: not again when
+ * the case leaves the state and comes back; and facts corrected in a
+ * later version in the same state still start it. */
+static void test_followup_once_per_case(void **state)
+{
+	char cookie[256];
+	int64_t g = citizen("test:oskar", "Oskar Ole", "090909-1234", cookie,
+			    sizeof(cookie));
+	struct tu_resp r = frh("OP-1", 1, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 201);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 1);
+	tu_resp_free(&r);
+	r = frh("OP-1", 2, "Under behandling", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	tu_resp_free(&r);
+	r = frh("OP-1", 3, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 1);
+	/* facts corrected within the granted state */
+	r = frh("OP-2", 1, "Bevilget", "090909-1234", "false");
+	assert_int_equal(r.status, 201);
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	r = frh("OP-2", 2, "Bevilget", "090909-1234", "true");
+	assert_int_equal(r.status, 200);
+	json_t *fus = json_object_get(r.json, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(fus, 0),
+						 "started")));
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 2);
+	/* and once only: a further version in the state starts nothing */
+	r = frh("OP-2", 3, "Bevilget", "090909-1234", "true");
+	assert_int_equal(json_array_size(json_object_get(r.json, "followups")), 0);
+	tu_resp_free(&r);
+	assert_int_equal(reviews(g), 2);
+	assert_int_equal(count_sql("SELECT count(*) FROM external_followups f "
+				   "JOIN external_cases e ON e.id = "
+				   "f.external_case_id WHERE e.external_id = ?1",
+				   "OP-2"), 1);
+}
+
+/* x-fix: a follow-up started by a report is told after commit as a
+ * change of the case (hh_store_changed), as a helhed decision's is. */
+struct seen {
+	int64_t case_id, org_id;
+	int n;
+};
+
+static void saw(void *cls, const struct hh_change *ch)
+{
+	struct seen *s = cls;
+	if (!strcmp(ch->entity, "case") && !strcmp(ch->action, "followup")) {
+		s->case_id = ch->id;
+		s->org_id = ch->org_id;
+		s->n++;
+	}
+}
+
+static void test_followup_change_notice(void **state)
+{
+	char cookie[256];
+	int64_t h = citizen("test:hanne", "Hanne Hald", "101010-1234", cookie,
+			    sizeof(cookie));
+	struct seen s = { 0 };
+	assert_int_equal(hh_store_subscribe(C->s.store, saw, &s), HH_OK);
+	struct tu_resp r = frh("CN-1", 1, "Bevilget", "101010-1234", "true");
+	assert_int_equal(r.status, 201);
+	tu_resp_free(&r);
+	hh_store_unsubscribe(C->s.store, saw, &s);
+	assert_int_equal(reviews(h), 1);
+	assert_int_equal(s.n, 1);
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)h);
+	struct tu_sql_arg args[] = { TU_TEXT(id) };
+	assert_int_equal(s.case_id,
+			 tu_sql_int(C->s.dir, "SELECT id FROM cases WHERE "
+					      "citizen_id = CAST(?1 AS INTEGER)",
+				    1, args));
+	assert_true(s.org_id > 0);
 }
 
 /* A failing store call while a report starts its follow-up: neither the
@@ -1290,9 +1504,13 @@ int main(void)
 		cmocka_unit_test(test_review_link_userinfo),
 		cmocka_unit_test(test_review_order_received_at),
 		cmocka_unit_test(test_declare),
+		cmocka_unit_test(test_import_keeps_declarations),
 		cmocka_unit_test(test_bad_declarations),
 		cmocka_unit_test(test_undeclared_refused),
 		cmocka_unit_test(test_followup_across_systems),
+		cmocka_unit_test(test_followup_consent_at_report),
+		cmocka_unit_test(test_followup_once_per_case),
+		cmocka_unit_test(test_followup_change_notice),
 		cmocka_unit_test(test_followup_faults),
 		cmocka_unit_test(test_plan_step),
 		cmocka_unit_test(test_store_faults),

@@ -507,6 +507,34 @@ static void followup_carries_its_origin(void **state)
 			 HH_ERR_NOT_FOUND);
 }
 
+/* x-fix: "started_by" is a list of organisation codes, or absent */
+static void started_by_is_checked(void **state)
+{
+	(void)state;
+	const char *base = "{\"name\":\"x\",\"organisation\":\"fam\","
+			   "\"deadline\":\"P1D\",\"initial\":\"r\",\"states\":"
+			   "[{\"key\":\"r\",\"label\":\"R\"}],\"transitions\":[]%s}";
+	const char *good[] = { "", ",\"started_by\":[]",
+			       ",\"started_by\":[\"familieretshuset\",\"udk\"]" };
+	const char *bad[] = { ",\"started_by\":\"familieretshuset\"",
+			      ",\"started_by\":[1]", ",\"started_by\":[\"\"]" };
+	char json[512], err[200];
+	struct hh_case_type_def def;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json), base, good[i]);
+		assert_int_equal(hh_case_type_def_parse(json, &def, err,
+							sizeof(err)), HH_OK);
+		hh_case_type_def_clear(&def);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json), base, bad[i]);
+		assert_int_equal(hh_case_type_def_parse(json, &def, err,
+							sizeof(err)),
+				 HH_ERR_INVALID);
+		assert_non_null(strstr(err, "started_by"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +546,7 @@ int main(void)
 						setup_vault, teardown),
 		T(stages_from_state_flags),
 		T(followup_carries_its_origin),
+		cmocka_unit_test(started_by_is_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

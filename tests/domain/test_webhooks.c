@@ -1035,12 +1035,23 @@ static void t_address_rule(void **state)
 		"ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
 		"::ffff:169.254.169.254", "::10.0.0.1", "64:ff9b::a00:1",
 		"2002:a00:1::1", "2002:c0a8:101::1",
+		/* x-fix: local-use NAT64, SIIT */
+		"64:ff9b:1::808:808", "64:ff9b:1:2::1", "::ffff:0:10.0.0.1",
+		"::ffff:0:127.0.0.1",
 	};
 	for (size_t i = 0; i < sizeof(refused6) / sizeof(*refused6); i++)
 		assert_false(allowed6(refused6[i], 0));
 	assert_true(allowed6("2a00:1450:4001:81b::200e", 0));
 	assert_true(allowed6("::ffff:8.8.8.8", 0));
 	assert_true(allowed6("64:ff9b::808:808", 0));
+	/* x-fix: 192.0.0.0/24 and 198.18.0.0/15 */
+	assert_false(allowed4("192.0.0.1", 0));
+	assert_false(allowed4("192.0.0.170", 0));
+	assert_false(allowed4("198.18.0.1", 0));
+	assert_false(allowed4("198.19.255.254", 0));
+	assert_true(allowed4("198.20.0.1", 0));
+	assert_true(allowed4("192.0.1.1", 0));
+	assert_true(allowed6("::ffff:0:8.8.8.8", 0));
 	/* the tests' allowance: loopback, nothing else */
 	assert_true(allowed4("127.0.0.1", 1));
 	assert_true(allowed6("::1", 1));
@@ -1075,6 +1086,11 @@ static void t_private_literals_refused_at_subscribe(void **state)
 		"https://[::ffff:127.0.0.1]/h", "https://[::]/h",
 		"https://[ff02::1]/h", "https://localhost/h",
 		"https://LocalHost./h", "https://a.localhost/h", "https://[zz]/h",
+		/* x-fix: a trailing dot, the new ranges, non-ASCII bytes */
+		"https://10.0.0.1./h", "https://127.0.0.1../h",
+		"https://192.0.0.8/h", "https://198.18.3.4/h",
+		"https://[64:ff9b:1::a00:1]/h", "https://[::ffff:0:a00:1]/h",
+		"https://esdh.n\xc3\xb8rdskov.dk/h", "https://esdh.n\xf8rdskov.dk/h",
 	};
 	struct hh_webhook_sub s;
 	const char *field;
@@ -1153,6 +1169,55 @@ static void t_loopback_refused_at_delivery(void **state)
 			       "{\"state\":\"received\"}" });
 	pass(f, now_s(), &st);
 	assert_int_equal(st.delivered, 1);
+	assert_int_equal(received(&f->rx), 1);
+}
+
+/* x-fix: a host that resolves to one refused and one allowed address is
+ * refused only when no allowed address was tried; an allowed one that is
+ * down is a failure to retry (status 0), and one that is up gets the
+ * post. The name resolves through the poster's test resolve entry. */
+static long post_to(struct hh_webhook_poster *p, const char *host, int port,
+		    const char *addrs, char *err, size_t errsz)
+{
+	char resolve[128], url[128];
+	snprintf(resolve, sizeof(resolve), "%s:%d:%s", host, port, addrs);
+	snprintf(url, sizeof(url), "http://%s:%d/hook", host, port);
+	p->resolve = resolve;
+	long status = 0;
+	p->post(p, url, NULL, 0, "{}", 2, 5, &status, err, errsz);
+	p->resolve = NULL;
+	return status;
+}
+
+static void t_mixed_addresses(void **state)
+{
+	struct fx *f = *state;
+	struct hh_webhook_poster p = hh_hooks_curl_poster;
+	p.allow_loopback = 1;
+	char err[256];
+	/* a port nobody listens on */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	socklen_t len = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	int down = ntohs(a.sin_port);
+	close(fd);
+	/* only refused addresses: refused, naming the address */
+	assert_int_equal(post_to(&p, "inside.test", down, "10.1.2.3", err,
+				 sizeof(err)), HH_WH_REFUSED);
+	assert_string_equal(err, "10.1.2.3");
+	/* refused and allowed-but-down: an ordinary failure, retried */
+	long st = post_to(&p, "mixed.test", down, "10.1.2.3,127.0.0.1", err,
+			  sizeof(err));
+	assert_int_equal(st, 0);
+	assert_true(err[0]);
+	/* refused and allowed-and-up: delivered */
+	receiver_start(&f->rx, 0);
+	st = post_to(&p, "mixed.test", f->rx.port, "10.1.2.3,127.0.0.1", err,
+		     sizeof(err));
+	assert_true(st >= 200 && st < 300);
 	assert_int_equal(received(&f->rx), 1);
 }
 
@@ -1380,6 +1445,102 @@ static void t_test_event(void **state)
 				    0, NULL), 1);
 }
 
+/* x-fix: each post is signed with its own time, not the pass's start: a
+ * poster that takes 400 s per post (by the settable clock) sees the
+ * second delivery's webhook-timestamp 400 s after the first's. */
+struct slow {
+	long long ts[4];
+	int n;
+};
+static struct slow slow_seen;
+
+static void slow_post(const struct hh_webhook_poster *self, const char *url,
+		      const char *const *headers, int n, const char *body,
+		      size_t len, int timeout_s, long *status, char *err,
+		      size_t errsz)
+{
+	for (int i = 0; i < n; i++)
+		if (!strncmp(headers[i], "webhook-timestamp: ", 19) &&
+		    slow_seen.n < 4)
+			slow_seen.ts[slow_seen.n++] = atoll(headers[i] + 19);
+	hh_clock_set_us(hh_now_us() + 400 * 1000000LL);
+	*status = 200;
+	err[0] = 0;
+}
+
+static void t_signed_at_post_time(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://esdh.example.dk/h", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+	append(f, (struct ev){ f->org_a, "case", 1, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	append(f, (struct ev){ f->org_a, "case", 2, "submit", NULL,
+			       "{\"state\":\"received\"}" });
+	memset(&slow_seen, 0, sizeof(slow_seen));
+	int64_t start = hh_now_us();
+	hh_clock_set_us(start);
+	struct hh_webhook_poster p = { .post = slow_post, .timeout_s = 10 };
+	struct hh_webhook_stats st;
+	enum hh_rc rc = hh_webhooks_deliver(f->st, &p, start / 1000000, 50, &st);
+	hh_clock_set_us(0);
+	assert_int_equal(rc, HH_OK);
+	assert_int_equal(st.delivered, 2);
+	assert_int_equal(slow_seen.n, 2);
+	assert_int_equal(slow_seen.ts[0], start / 1000000);
+	assert_int_equal(slow_seen.ts[1], start / 1000000 + 400);
+}
+
+/* x-fix: each configuration change is an event of entity "webhook": who,
+ * the URL and event types before and after, never a secret. */
+static void t_config_events(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { HH_WH_CASE_SUBMITTED };
+	struct hh_webhook_input in = { "https://esdh.example.dk/a", t, 1, -1 };
+	struct hh_webhook_sub s;
+	const char *field;
+	assert_int_equal(hh_webhook_subscribe(f->st, &f->admin_a, &f->a, &in, 0,
+					      &s, &field), HH_OK);
+	const char *secret = hh_arena_strdup(&f->a, s.secret);
+	const char *t2[] = { HH_WH_CASE_STATE, HH_WH_LETTER_SENT };
+	struct hh_webhook_input ch = { "https://esdh.example.dk/b", t2, 2, -1 };
+	struct hh_webhook_sub out;
+	assert_int_equal(hh_webhook_change(f->st, &f->admin_a, &f->a, s.id, &ch,
+					   0, &out, &field), HH_OK);
+	const char *secret2 = NULL;
+	assert_int_equal(hh_webhook_rotate(f->st, &f->admin_a, &f->a, s.id,
+					   now_s(), &secret2), HH_OK);
+	assert_int_equal(hh_webhook_set_active(f->st, &f->admin_a, s.id, 0),
+			 HH_OK);
+	assert_int_equal(hh_webhook_unsubscribe(f->st, &f->admin_a, s.id), HH_OK);
+	char *rows = tu_sql_rows(f->dir,
+				 "SELECT action, actor, COALESCE(before, '-'), "
+				 "COALESCE(after, '-') FROM events WHERE entity = "
+				 "'webhook' ORDER BY id");
+	assert_non_null(rows);
+	const char *want[] = { "subscribe", "change", "rotate", "change",
+			       "unsubscribe" };
+	const char *p = rows;
+	for (size_t i = 0; i < 5; i++) {
+		p = strstr(p, want[i]);
+		assert_non_null(p);
+		p += strlen(want[i]);
+	}
+	tu_expect_in(rows, "user:1");
+	tu_expect_in(rows, "\"url\":\"https://esdh.example.dk/a\"");
+	tu_expect_in(rows, "\"url\":\"https://esdh.example.dk/b\"");
+	tu_expect_in(rows, "\"events\":[\"case.state_changed\",\"letter.sent\"]");
+	assert_null(strstr(rows, secret));
+	assert_null(strstr(rows, secret2));
+	assert_null(strstr(rows, "whsec_"));
+	free(rows);
+}
+
 /* Done deliveries older than the keep go, in batches; pending ones never,
  * however old. */
 static void t_prune(void **state)
@@ -1587,11 +1748,14 @@ int main(void)
 		cmocka_unit_test(t_address_rule),
 		T(t_private_literals_refused_at_subscribe),
 		T(t_loopback_refused_at_delivery),
+		T(t_mixed_addresses),
 		T(t_redirect_not_followed),
 		T(t_rotated_secret_signs_for_a_day),
 		T(t_change_subscription),
 		T(t_test_event),
 		T(t_prune),
+		T(t_config_events),
+		T(t_signed_at_post_time),
 		T(t_faults_visible_then_once),
 		T(t_transfer_told_to_receiver),
 #undef T

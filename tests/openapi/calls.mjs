@@ -590,6 +590,18 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: { system: 'boligstoette' },
 		body: { ...declaration, states: [{ name: 'Modtaget', stage: 'ny' }] },
 		expect: 400 });
+	// x-fix: a follow-up rule may only name a case type that lets the
+	// declaring organisation start it (its started_by)
+	const crossOrg = await call('PUT /api/v1/case-systems/{system}', {
+		as: udkAdmin, params: { system: 'boligstoette' },
+		body: { ...declaration, case_types: [{ ...declaration.case_types[0],
+			followups: [{ state: 'Afgjort',
+				      case_type: 'boernetilskud-revurdering',
+				      organisation: '902' }] }] },
+		expect: 400 });
+	if (!JSON.stringify(crossOrg.body).includes('followups[0].case_type'))
+		throw new Error('a follow-up to a case type without consent is ' +
+				`refused on its case_type: ${JSON.stringify(crossOrg.body)}`);
 	await call('PUT /api/v1/case-systems/{system}', { as: udk,
 		params: { system: 'boligstoette' }, body: declaration, expect: 403 });
 	await call('PUT /api/v1/case-systems/{system}', {
@@ -685,7 +697,9 @@ export async function exercise({ call, staff, citizen, token }) {
 		as: frh, params: { system: 'familiesag', id: 'FH-OPENAPI-1' },
 		body: { ...reported, state: 'Bevilget', version: 2 }, expect: 200 });
 	if (!granted.body.followups || granted.body.followups.length !== 1 ||
-	    !granted.body.followups[0].started)
+	    !granted.body.followups[0].started ||
+	    'case_id' in granted.body.followups[0] ||
+	    'organisation' in granted.body.followups[0])
 		throw new Error('a granted divorce with children starts the ' +
 				`review: ${JSON.stringify(granted.body)}`);
 	const ov = await call('GET /api/v1/overview', { as: mette, expect: 200 });

@@ -1325,6 +1325,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_case_get_in_its_tx), /* pg-ssi */
 		/* x-ext (issue 15): external cases */
 		T(t_external_cases),
+		T(t_external_followups),
 		T(t_case_systems), /* x-decl */
 		/* p-parties (issue 16): the parties to a case */
 		T(t_case_parties),

@@ -159,6 +159,39 @@ static void t_external_cases(void **state)
 	hh_buf_clear(&b);
 }
 
+/* x-fix: what a follow-up rule started, once per (external case, rule) */
+static void t_external_followups(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_store *st = f->st;
+	int64_t udk = x_put_org(st, "udk", "Udbetaling Danmark", HH_ORG_AGENCY);
+	unsigned char h[32];
+	memset(h, 0xc1, sizeof(h));
+	struct hh_tx *tx = x_begin(st, 1);
+	struct hh_external_case k = x_ext(udk, "esdh", "F-1", h, 1, 100);
+	assert_int_equal(st->external_case_put(tx, &k), HH_OK);
+	struct hh_external_case k2 = x_ext(udk, "esdh", "F-2", h, 1, 100);
+	assert_int_equal(st->external_case_put(tx, &k2), HH_OK);
+	int yes = 1;
+	assert_int_equal(st->external_followup_started(tx, k.id, "r1", &yes), HH_OK);
+	assert_false(yes);
+	assert_int_equal(st->external_followup_put(tx, k.id, "r1", 7, 100), HH_OK);
+	x_commit(tx);
+	tx = x_begin(st, 1);
+	assert_int_equal(st->external_followup_started(tx, k.id, "r1", &yes), HH_OK);
+	assert_true(yes);
+	/* another rule, another case: not recorded */
+	assert_int_equal(st->external_followup_started(tx, k.id, "r2", &yes), HH_OK);
+	assert_false(yes);
+	assert_int_equal(st->external_followup_started(tx, k2.id, "r1", &yes), HH_OK);
+	assert_false(yes);
+	/* the same key again: CONFLICT */
+	assert_int_equal(st->external_followup_put(tx, k.id, "r1", 8, 101),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(st->external_followup_put(tx, k2.id, "r1", 9, 101), HH_OK);
+	x_commit(tx);
+}
+
 /* x-decl: a declaration per (organisation, system); put replaces */
 static void t_case_systems(void **state)
 {
