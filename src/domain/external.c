@@ -261,7 +261,7 @@ static enum hh_rc citizen_of(struct hh_tx *tx, struct ext_ctx *c,
 	return HH_OK;
 }
 
-/* A follow-up rule as the key of what it started (0043): its state, case
+/* A follow-up rule as the key of what it started (0044): its state, case
  * type and organisation, as a JSON array (unambiguous whatever the
  * names hold). In a. */
 static const char *rule_key(struct hh_arena *a, const struct hh_ct_followup *fu)

@@ -1171,7 +1171,7 @@ struct hh_store {
 					 void *ctx);
 	enum hh_rc (*external_seal_set)(struct hh_tx *tx,
 					const struct hh_external_case *c);
-	/* x-fix (0043_external_followups.sql): what a follow-up rule
+	/* x-fix (0044_external_followups.sql): what a follow-up rule
 	 * started, once per (external case, rule). started sets *yes when
 	 * (external_case_id, rule) is recorded; put records it (CONFLICT
 	 * when it already is). */

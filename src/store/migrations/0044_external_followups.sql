@@ -1,4 +1,4 @@
--- 0043_external_followups.sql - x-fix (issue 15 review): what each
+-- 0044_external_followups.sql - x-fix (issue 15 review): what each
 -- follow-up rule of a declared case system started, per external case,
 -- so that a rule starts its helhed case once per external case: not
 -- again when the case leaves the rule's state and comes back, and still

@@ -1,4 +1,4 @@
--- 0043_external_followups.sql - x-fix: what each follow-up rule started,
+-- 0044_external_followups.sql - x-fix: what each follow-up rule started,
 -- per external case; see the SQLite migration.
 CREATE TABLE external_followups (
   external_case_id bigint NOT NULL REFERENCES external_cases(id),
