@@ -480,8 +480,22 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 	return out;
 }
 
+/* The declaration of role in def (a role is unique in a case type), NULL
+ * when def no longer declares it. A party row's position is where the
+ * role stood when the case came in; a re-import may reorder the case
+ * type's parties, so the row is never matched by position. */
+static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
+					 const char *role)
+{
+	for (int i = 0; def && role && i < def->n_parties; i++)
+		if (!strcmp(def->parties[i].role, role))
+			return &def->parties[i];
+	return NULL;
+}
+
 /* Fills w from its party row (w->party): OK with *shown 0 when the case
- * type no longer declares that party. */
+ * type is gone. A case type that no longer declares the party's role
+ * shares nothing with them (w->decl NULL, w->shared empty). */
 static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 				  struct hh_ct_cache *cts, int64_t now,
 				  struct hh_invitation *w, int *shown)
@@ -492,9 +506,9 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 	if (rc != HH_OK)
 		return rc;
 	w->def = hh_ct_cache_get(tx, a, cts, w->c.case_type_id);
-	if (!w->def || w->party.position >= w->def->n_parties)
-		return HH_OK; /* the case type changed under it */
-	w->decl = &w->def->parties[w->party.position];
+	if (!w->def)
+		return HH_OK; /* the case type is gone */
+	w->decl = decl_of(w->def, w->party.role);
 	w->applicant = w->c.citizen_name;
 	/* name and address protection (0042): the applicant's address is
 	 * never shown to the other party */
@@ -582,6 +596,11 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 	return rc;
 }
 
+const char *hh_invitation_label(const struct hh_invitation *v)
+{
+	return v->decl ? v->decl->label : "Part i sagen";
+}
+
 json_t *hh_invitation_json(const struct hh_invitation *v)
 {
 	char exp[21], ans[21], created[21];
@@ -593,10 +612,11 @@ json_t *hh_invitation_json(const struct hh_invitation *v)
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O}",
 		"case_id", (json_int_t)v->c.id, "case_type", v->c.case_type_code,
 		"case_type_name", v->c.case_type_name, "organisation_name",
-		v->c.org_name, "role", v->party.role, "label", v->decl->label,
+		v->c.org_name, "role", v->party.role, "label", hh_invitation_label(v),
 		"status", v->status, "status_label", hh_party_status_label(v->status),
 		"state_label", s ? s->label : v->c.state, "closed",
 		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
+	json_object_set_new(j, "shared_withheld", json_boolean(!v->decl));
 	json_object_set_new(j, "applicant",
 			    v->applicant ? json_string(v->applicant) : json_null());
 	json_object_set_new(j, "expires_at",
@@ -627,8 +647,7 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	json_t *arr = json_array();
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		const struct hh_case_party *p = &l.rows[i];
-		const struct hh_ct_party *d =
-			def && p->position < def->n_parties ? &def->parties[p->position] : NULL;
+		const struct hh_ct_party *d = decl_of(def, p->role);
 		struct hh_citizen z = { 0 };
 		if (p->citizen_id) {
 			rc = tx->store->citizen_get(tx, a, p->citizen_id, &z);

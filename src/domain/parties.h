@@ -100,6 +100,8 @@ struct hh_invitation {
 	const char *status; /* hh_party_status at the read */
 	struct hh_case c;
 	const struct hh_case_type_def *def;
+	/* the case type's declaration of the party's role, NULL when a
+	 * re-import dropped it: then nothing is shared (shared empty) */
 	const struct hh_ct_party *decl;
 	const char *applicant;
 	json_t *shared;
@@ -134,6 +136,10 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, int64_t id,
 			      struct hh_invitation *out);
+
+/* The party's role as people read it: the declaration's label, a
+ * neutral "Part i sagen" when the case type no longer declares it. */
+const char *hh_invitation_label(const struct hh_invitation *v);
 
 /* The JSON of one invitation for the API (new). */
 json_t *hh_invitation_json(const struct hh_invitation *v);

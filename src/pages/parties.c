@@ -57,7 +57,7 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 		hh_buf_puts(b, "</a></h3>\n<dl class=\"facts\">\n<dt>Ansøger</dt><dd>");
 		hh_page_text(r, v->applicant ? v->applicant : "Ukendt");
 		hh_buf_puts(b, "</dd>\n<dt>Du er</dt><dd>");
-		hh_page_text(r, v->decl->label);
+		hh_page_text(r, hh_invitation_label(v));
 		hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
 		hh_page_text(r, hh_borger_state_label(v->def, v->c.state));
 		hh_buf_puts(b, "</dd>\n");
@@ -150,7 +150,7 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	hh_page_text(r, v.c.org_name);
 	hh_buf_puts(b, " og nævnt dig som part i sagen.</p>\n<dl class=\"facts\">\n"
 		       "<dt>Din rolle</dt><dd>");
-	hh_page_text(r, v.decl->label);
+	hh_page_text(r, hh_invitation_label(&v));
 	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
 	hh_page_text(r, hh_borger_state_label(v.def, v.c.state));
 	hh_buf_puts(b, "</dd>\n");
@@ -163,8 +163,12 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter ikke længere på dit "
 			       "svar, fordi den er lukket.</p>\n");
 	/* what the applicant wrote that concerns this party: the shared
-	 * fields only */
-	if (json_array_size(v.shared)) {
+	 * fields only; none when the case type no longer declares the role */
+	if (!v.decl)
+		hh_buf_puts(b, "<p class=\"notice\">Sagstypen er blevet ændret, så "
+			       "vi kan ikke vise dig, hvad ansøgeren skrev om "
+			       "jer.</p>\n");
+	else if (json_array_size(v.shared)) {
 		hh_buf_puts(b, "<h2>Det står der om jer i ansøgningen</h2>\n"
 			       "<dl class=\"facts answers\">\n");
 		size_t i;

@@ -771,6 +771,92 @@ static void a_protected_address_is_never_shown(void **state)
 	assert_non_null(strstr(get(f, c.id).data, "Skovvej 12"));
 }
 
+/* Re-imports the content with the parskab case type as ct. */
+static void reimport(struct fx *f, const char *ct)
+{
+	char content[4300];
+	snprintf(content, sizeof(content), "%s/content", f->dir);
+	put(content, "case-types/parskab.json", ct);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+}
+
+/* p-fix 1: a party row is matched to its declaration by role, never by
+ * position: a re-import that puts another party first (sharing the
+ * applicant's income with it) does not show the spouse that party's
+ * fields; a re-import that drops the role shares nothing, and says so. */
+static void a_reordered_case_type_shares_by_role(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	/* the representative first, sharing the income */
+	static const char rep[] =
+		"{\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
+		"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
+		"   \"when\":{\"field\":\"fuldmagt\",\"equals\":\"ja\"}},";
+	char *v1 = with(rep, "");
+	const char *at = strstr(v1, "\"parties\":[");
+	assert_non_null(at);
+	at += strlen("\"parties\":[");
+	size_t n = strlen(v1) + 300;
+	char *v2 = malloc(n);
+	snprintf(v2, n, "%.*s{\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
+		 "\"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
+		 "\"shared\":[\"indkomst\"]},%s", (int)(at - v1), v1, at);
+	reimport(f, v2);
+	free(v1);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	assert_non_null(v.decl);
+	assert_string_equal(v.decl->role, "spouse");
+	json_t *j = hh_invitation_json(&v);
+	char *text = json_dumps(j, JSON_SORT_KEYS);
+	assert_null(strstr(text, "312"));
+	assert_null(strstr(text, "indkomst"));
+	assert_non_null(strstr(text, "Vielsesdato"));
+	assert_non_null(strstr(text, "\"label\": \"Ægtefælle\""));
+	assert_true(json_is_false(json_object_get(j, "shared_withheld")));
+	free(text);
+	json_decref(j);
+	/* the applicant's list names the spouse by the spouse's label */
+	struct hh_case k = get(f, c.id);
+	json_t *ps;
+	struct hh_tx *tx = x_begin(f->st, 0);
+	const struct hh_case_type_def *def = NULL;
+	struct hh_ct_cache cts;
+	memset(&cts, 0, sizeof(cts));
+	def = hh_ct_cache_get(tx, &f->a, &cts, k.case_type_id);
+	assert_non_null(def);
+	assert_int_equal(hh_case_parties_json_tx(tx, &f->a, &k, def, now_s(), &ps), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ps, 0), "label")),
+			    "Ægtefælle");
+	json_decref(ps);
+	/* the spouse's role no longer declared: nothing shared */
+	/* v2 without the spouse (the form's partner_cpr stays) */
+	const char *sp = strstr(v2, "{\"role\":\"spouse\"");
+	const char *end = strstr(v2, "\"adresse\"]},");
+	assert_non_null(sp);
+	assert_non_null(end);
+	end += strlen("\"adresse\"]},");
+	char *v3 = malloc(strlen(v2) + 1);
+	snprintf(v3, strlen(v2) + 1, "%.*s%s", (int)(sp - v2), v2, end);
+	reimport(f, v3);
+	free(v3);
+	free(v2);
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	assert_null(v.decl);
+	assert_int_equal(json_array_size(v.shared), 0);
+	j = hh_invitation_json(&v);
+	assert_true(json_is_true(json_object_get(j, "shared_withheld")));
+	assert_string_equal(json_string_value(json_object_get(j, "label")), "Part i sagen");
+	json_decref(j);
+}
+
 /* The other party's answer is a case.state_changed for the case's
  * organisation's webhooks, without a CPR number. */
 static char hook_body[2048];
@@ -875,6 +961,7 @@ int main(void)
 		TP(key_rotation_reseals_the_parties),
 		TP(an_answer_is_a_state_change_for_webhooks),
 		TP(a_protected_address_is_never_shown),
+		TP(a_reordered_case_type_shares_by_role),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
