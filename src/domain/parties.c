@@ -55,6 +55,54 @@ static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+/* ---- how many parties a citizen names a day ----------------------------
+ *
+ * Naming a party looks a CPR number up in the register. The applicant
+ * never sees the register's name of someone who has not confirmed
+ * (hh_case_parties_json_tx), but a refusal still tells whether a number
+ * is in the register; so a citizen names at most
+ * HH_PARTY_NAMES_PER_DAY parties in cases sent in the last 24 hours.
+ * Counted in the store (the party rows of the citizen's newest cases),
+ * so every instance on one database shares the count, which a
+ * per-process limiter (core/limit.h) would not. A refused submission
+ * writes nothing and so is not counted; tries with numbers that are not
+ * in the register are held back by the write limits per client and
+ * account (app.c). */
+
+struct named_ctx {
+	struct hh_tx *tx;
+	struct hh_arena *a;
+	int64_t since;
+	int n;
+};
+
+static enum hh_rc count_party(void *p, const struct hh_case_party *r)
+{
+	((struct named_ctx *)p)->n++;
+	return HH_OK;
+}
+
+static enum hh_rc named_case(void *p, const struct hh_case *k)
+{
+	struct named_ctx *x = p;
+	if (k->created_at < x->since)
+		return HH_OK;
+	return x->tx->store->case_party_list(x->tx, x->a, k->id, count_party, x);
+}
+
+static enum hh_rc named_today(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t citizen_id, int *n)
+{
+	struct hh_case_filter f = { .citizen_id = citizen_id,
+				    .sort = HH_SORT_NEWEST };
+	struct named_ctx x = { tx, a, hh_now_us() / 1000000 - 86400, 0 };
+	int64_t total;
+	enum hh_rc rc = tx->store->case_list(tx, a, &f, 0, 2 * HH_PARTY_NAMES_PER_DAY,
+					     &total, named_case, &x);
+	*n = x.n;
+	return rc;
+}
+
 enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			       const struct hh_case_type_def *def,
 			       int64_t applicant_id, json_t *values,
@@ -64,7 +112,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 	memset(plan, 0, sizeof(*plan));
 	const struct hh_vault *v = hh_vault_of(tx->store);
 	char own[12] = "";
-	int have_own = 0;
+	int have_own = 0, named = 0;
 	for (int i = 0; i < def->n_parties; i++) {
 		const struct hh_ct_party *d = &def->parties[i];
 		const char *given = json_string_value(json_object_get(values, d->cpr_field));
@@ -91,6 +139,8 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			enum hh_rc rc = tx->store->citizen_get(tx, a, applicant_id, &me);
 			if (rc != HH_OK)
 				return rc;
+			if ((rc = named_today(tx, a, applicant_id, &named)) != HH_OK)
+				return rc;
 			if (!me.cpr || hh_cpr_check(me.cpr, own, NULL, 0) > HH_CPR_OK_NO_MOD11)
 				own[0] = 0;
 			have_own = 1;
@@ -100,6 +150,13 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
 						    "Skriv den anden parts CPR-nummer.",
 						    in_sentence(a, d->label)));
+			continue;
+		}
+		if (named + plan->n >= HH_PARTY_NAMES_PER_DAY) {
+			field_error(a, res, d->cpr_field,
+				    "Du har nævnt mange personer i ansøgninger det "
+				    "seneste døgn. Prøv igen i morgen, eller kontakt "
+				    "myndigheden.");
 			continue;
 		}
 		int twice = 0;
@@ -171,6 +228,15 @@ enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 			rc = hh_vault_seal(v, a, plan->named[i].cpr, &p.cpr);
 		if (rc == HH_OK)
 			rc = tx->store->case_party_insert(tx, &p);
+		/* the lookup in the register is a read of their data */
+		struct hh_audit e = {
+			.actor = hh_arena_printf(a, "citizen:%lld", (long long)k->citizen_id),
+			.citizen_id = plan->named[i].citizen_id,
+			.what = hh_arena_printf(a, "nævnt som part i sag %lld",
+						(long long)k->id),
+			.why = "ansøgning" };
+		if (rc == HH_OK && strcmp(d->role, "child"))
+			rc = tx->store->audit_append(tx, &e);
 	}
 	return rc;
 }
@@ -637,7 +703,7 @@ struct name_ctx {
 enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case *k,
 				   const struct hh_case_type_def *def,
-				   int64_t now, json_t **out)
+				   int64_t now, int for_applicant, json_t **out)
 {
 	*out = NULL;
 	struct party_list l;
@@ -649,12 +715,24 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 		const struct hh_case_party *p = &l.rows[i];
 		const struct hh_ct_party *d = decl_of(def, p->role);
 		struct hh_citizen z = { 0 };
-		if (p->citizen_id) {
+		const char *status = hh_party_status(p, now);
+		/* the applicant typed a CPR number, not a name: the register's
+		 * name is theirs to see only once that party has confirmed,
+		 * and never a protected citizen's (staff see it, audited by
+		 * the caller) */
+		int protected = 0;
+		int name_it = p->citizen_id &&
+			      (!for_applicant || !strcmp(status, "confirmed"));
+		if (name_it && for_applicant)
+			rc = tx->store->citizen_protected_get(tx, p->citizen_id,
+							      &protected);
+		if (rc == HH_OK && name_it && !protected) {
 			rc = tx->store->citizen_get(tx, a, p->citizen_id, &z);
 			if (rc == HH_ERR_NOT_FOUND)
 				rc = HH_OK;
 		}
-		const char *status = hh_party_status(p, now);
+		if (rc != HH_OK)
+			break;
 		char exp[21], ans[21];
 		hh_time_iso(p->expires_at, exp);
 		hh_time_iso(p->answered_at, ans);
@@ -674,6 +752,42 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	}
 	*out = arr;
 	return HH_OK;
+}
+
+struct named_audit_ctx {
+	struct hh_arena *a;
+	const struct hh_case *k;
+};
+
+static enum hh_rc named_audit_tx(struct hh_tx *tx, void *p)
+{
+	struct named_audit_ctx *x = p;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, x->a, x->k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		int protected = 0;
+		if (!l.rows[i].citizen_id || strcmp(l.rows[i].status, "confirmed"))
+			continue;
+		rc = tx->store->citizen_protected_get(tx, l.rows[i].citizen_id, &protected);
+		if (rc != HH_OK || protected)
+			continue;
+		struct hh_audit e = {
+			.actor = hh_arena_printf(x->a, "citizen:%lld",
+						 (long long)x->k->citizen_id),
+			.citizen_id = l.rows[i].citizen_id,
+			.what = hh_arena_printf(x->a, "navn og svar som part i sag %lld",
+						(long long)x->k->id),
+			.why = "ansøgerens egen sag" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_case_parties_named_audit(struct hh_store *st, struct hh_arena *a,
+				       const struct hh_case *k)
+{
+	struct named_audit_ctx x = { a, k };
+	return hh_store_run_tx(st, 1, named_audit_tx, &x);
 }
 
 enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,

@@ -109,6 +109,10 @@ struct hh_invitation {
 
 #define HH_OVERVIEW_INVITATIONS 50
 
+/* How many parties one citizen may name in the cases they sent in the
+ * last 24 hours (hh_parties_check_tx; docs/parties.md). */
+#define HH_PARTY_NAMES_PER_DAY 10
+
 /* The invitations of citizen citizen_id (newest first, at most
  * HH_OVERVIEW_INVITATIONS) inside tx, for Mit overblik (which checks
  * the access). Everything in a. */
@@ -116,13 +120,22 @@ enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t citizen_id, int64_t now,
 			     struct hh_invitation **out, int *n);
 
-/* The parties of case k as JSON for its applicant and for staff (new):
- * [{"role", "label", "status", "status_label", "expires_at",
- * "answered_at", "name"}]. */
+/* The parties of case k as JSON for its applicant (for_applicant 1) and
+ * for staff (new): [{"role", "label", "status", "status_label",
+ * "expires_at", "answered_at", "name"}]. The applicant gets a party's
+ * name from the register only once that party has confirmed and is not
+ * name and address protected (else null): the caller writes that read
+ * to the party's audit trail (hh_case_parties_named_audit); staff get
+ * every name (the caller audits their read, hh_case_parties_audit_tx). */
 enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case *k,
 				   const struct hh_case_type_def *def,
-				   int64_t now, json_t **out);
+				   int64_t now, int for_applicant, json_t **out);
+/* In a write transaction of its own: writes to the audit trail of each
+ * party of case k whose name its applicant was shown (confirmed, not
+ * protected) that the applicant read it. */
+enum hh_rc hh_case_parties_named_audit(struct hh_store *st, struct hh_arena *a,
+				       const struct hh_case *k);
 /* Writes to the audit log that actor read case k's parties (their names
  * and answers): one entry per party who is a citizen of the register,
  * with why (a staff read of the case reads their data too). */

@@ -236,7 +236,9 @@ static void the_spouse_confirms_over_the_api(void **state)
 	json_t *p = json_array_get(json_object_get(r.json, "parties"), 0);
 	assert_string_equal(json_string_value(json_object_get(p, "role")), "spouse");
 	assert_string_equal(json_string_value(json_object_get(p, "status")), "invited");
-	assert_string_equal(json_string_value(json_object_get(p, "name")), "Bo Berg");
+	/* the applicant typed a CPR number: the register's name is not
+	 * hers to see before Bo has confirmed (p-fix 2) */
+	assert_true(json_is_null(json_object_get(p, "name")));
 	char *pj = json_dumps(json_object_get(r.json, "parties"), 0);
 	tu_expect_not_in(pj, "010190"); /* the party's CPR number: never */
 	free(pj);
@@ -253,6 +255,9 @@ static void the_spouse_confirms_over_the_api(void **state)
 	expect_status(&r, 200);
 	char want[64];
 	snprintf(want, sizeof(want), "sag %lld (part i sagen)", (long long)id);
+	tu_expect_in(r.body, want);
+	/* and being named: the lookup in the register */
+	snprintf(want, sizeof(want), "nævnt som part i sag %lld", (long long)id);
 	tu_expect_in(r.body, want);
 	tu_resp_free(&r);
 	r = call(c, ANNA, "GET", "/mit-overblik", NULL, NULL);
@@ -324,6 +329,29 @@ static void the_spouse_confirms_over_the_api(void **state)
 	assert_false(json_is_true(json_object_get(r.json, "may_answer")));
 	tu_resp_free(&r);
 	assert_string_equal(case_state(c, id, st, sizeof(st)), "received");
+	/* confirmed: the applicant sees his name now, and his audit trail
+	 * says she did; never the name of a protected citizen */
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)id);
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	p = json_array_get(json_object_get(r.json, "parties"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "name")), "Bo Berg");
+	tu_resp_free(&r);
+	r = call(c, BO, "GET", "/api/v1/audit", NULL, NULL);
+	snprintf(want, sizeof(want), "navn og svar som part i sag %lld", (long long)id);
+	tu_expect_in(r.body, want);
+	tu_resp_free(&r);
+	free(tu_sql(c->s.dir, "UPDATE citizens SET address_protected = 1 WHERE "
+			      "subject = 'demo:bo'", 0, NULL));
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	p = json_array_get(json_object_get(r.json, "parties"), 0);
+	assert_true(json_is_null(json_object_get(p, "name")));
+	tu_expect_not_in(r.body, "Bo Berg");
+	tu_resp_free(&r);
+	free(tu_sql(c->s.dir, "UPDATE citizens SET address_protected = 0 WHERE "
+			      "subject = 'demo:bo'", 0, NULL));
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/parties/me", (long long)id);
 	/* twice: 409, in either direction */
 	r = answer(c, BO, id, "confirm");
 	tu_expect_problem(&r, 409, "party-answered", NULL);

@@ -684,6 +684,12 @@ static void a_confirm_and_a_decline_at_once(void **state)
 		assert_int_equal(n_case_events(f, c.id, "party_decline", NULL, NULL), 1);
 		assert_int_equal(n_case_events(f, c.id, "party_confirm", NULL, NULL), answered - 1);
 		assert_int_equal(k.version, c.version + answered);
+		/* sent two days ago: Anna's count of parties named a day
+		 * (HH_PARTY_NAMES_PER_DAY) does not end the rounds */
+		char sql[128];
+		snprintf(sql, sizeof(sql), "UPDATE cases SET created_at = created_at - "
+			 "172800 WHERE id = %lld", (long long)c.id);
+		free(tu_sql(f->dir, sql, 0, NULL));
 	}
 }
 
@@ -771,6 +777,25 @@ static void a_protected_address_is_never_shown(void **state)
 	assert_non_null(strstr(get(f, c.id).data, "Skovvej 12"));
 }
 
+/* p-fix 2: one citizen names at most HH_PARTY_NAMES_PER_DAY parties a
+ * day (each naming looks a CPR number up in the register); the next is a
+ * field error with nothing written. */
+static void naming_parties_is_limited_per_day(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < HH_PARTY_NAMES_PER_DAY; i++)
+		invited(f, NULL);
+	int64_t rows = n_party_rows(f);
+	struct hh_case c;
+	assert_int_equal(submit_parskab(f, f->anna, BO_CPR, NULL, &c), HH_ERR_INVALID);
+	assert_int_equal(f->res.n_errors, 1);
+	assert_string_equal(f->res.errors[0].field, "partner_cpr");
+	assert_non_null(strstr(f->res.errors[0].message, "seneste døgn"));
+	assert_int_equal(n_party_rows(f), rows);
+	/* another citizen is not held back by Anna's count */
+	assert_int_equal(submit_parskab(f, f->carl, BO_CPR, NULL, &c), HH_OK);
+}
+
 /* Re-imports the content with the parskab case type as ct. */
 static void reimport(struct fx *f, const char *ct)
 {
@@ -830,7 +855,7 @@ static void a_reordered_case_type_shares_by_role(void **state)
 	memset(&cts, 0, sizeof(cts));
 	def = hh_ct_cache_get(tx, &f->a, &cts, k.case_type_id);
 	assert_non_null(def);
-	assert_int_equal(hh_case_parties_json_tx(tx, &f->a, &k, def, now_s(), &ps), HH_OK);
+	assert_int_equal(hh_case_parties_json_tx(tx, &f->a, &k, def, now_s(), 1, &ps), HH_OK);
 	assert_int_equal(f->st->tx_commit(tx), HH_OK);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ps, 0), "label")),
 			    "Ægtefælle");
@@ -962,6 +987,7 @@ int main(void)
 		TP(an_answer_is_a_state_change_for_webhooks),
 		TP(a_protected_address_is_never_shown),
 		TP(a_reordered_case_type_shares_by_role),
+		TP(naming_parties_is_limited_per_day),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
