@@ -403,6 +403,10 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_CHANGE) !=
 	    HH_SCOPE_OWN_CITIZEN)
 		return HH_ERR_FORBIDDEN;
+	if (who->loa < HH_LOA_SUBSTANTIAL) {
+		*fault = HH_PARTY_ASSURANCE;
+		return HH_ERR_FORBIDDEN;
+	}
 	/* an invitation that ran out closes its case first (nothing of this
 	 * answer is written then) */
 	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
@@ -645,6 +649,10 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	int shown;
 	x->out->party = *me;
 	rc = invitation_fill(tx, x->a, &cts, hh_now_us() / 1000000, x->out, &shown);
+	if (rc == HH_OK && shown && x->who->loa < HH_LOA_SUBSTANTIAL) {
+		json_array_clear(x->out->shared);
+		x->out->low_assurance = 1;
+	}
 	return rc == HH_OK && !shown ? HH_ERR_NOT_FOUND : rc;
 }
 

@@ -68,10 +68,15 @@ enum hh_party_fault {
 	HH_PARTY_EXPIRED,  /* the invitation ran out */
 	HH_PARTY_CLOSED,   /* the case no longer waits for parties (another
 			      party declined, or it was closed) */
+	HH_PARTY_ASSURANCE, /* (FORBIDDEN) signed in below substantial: the
+			       invitation is about CPR numbers, as a form
+			       with CPR fields (cases.c) */
 };
 
 /* The signed-in citizen who confirms (confirm 1) or declines (0) their
- * invitation to case id. FORBIDDEN for anyone but a citizen, NOT_FOUND
+ * invitation to case id. FORBIDDEN for anyone but a citizen, FORBIDDEN
+ * with *fault HH_PARTY_ASSURANCE below assurance level substantial
+ * (before any lookup), NOT_FOUND
  * when who is not invited to it (a party who never confirms is not
  * invited), CONFLICT with *fault when it is too late; nothing is
  * written on any refusal. On OK *out is the case after the answer. */
@@ -105,6 +110,7 @@ struct hh_invitation {
 	const struct hh_ct_party *decl;
 	const char *applicant;
 	json_t *shared;
+	int low_assurance; /* read below substantial: shared left empty */
 };
 
 #define HH_OVERVIEW_INVITATIONS 50
@@ -145,7 +151,10 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 
 /* The invitation of who to case id as that party sees it (GET
  * /api/v1/cases/{id}/parties/me): FORBIDDEN for anyone but a citizen,
- * NOT_FOUND when who is no party to it. Applies due expiries first. */
+ * NOT_FOUND when who is no party to it. Below assurance level
+ * substantial the invitation is read without the shared fields
+ * (out->low_assurance set; the API refuses such a read, the page says
+ * to sign in with MitID). Applies due expiries first. */
 enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, int64_t id,
 			      struct hh_invitation *out);

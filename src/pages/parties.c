@@ -163,8 +163,14 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter ikke længere på dit "
 			       "svar, fordi den er lukket.</p>\n");
 	/* what the applicant wrote that concerns this party: the shared
-	 * fields only; none when the case type no longer declares the role */
-	if (!v.decl)
+	 * fields only, to a party signed in at level substantial or high;
+	 * none when the case type no longer declares the role */
+	if (v.low_assurance)
+		hh_buf_puts(b, "<p class=\"notice\">Ansøgningen handler om "
+			       "CPR-numre. Log ind med MitID på betydeligt eller "
+			       "højt sikringsniveau for at se, hvad ansøgeren "
+			       "skrev, og for at svare.</p>\n");
+	else if (!v.decl)
 		hh_buf_puts(b, "<p class=\"notice\">Sagstypen er blevet ændret, så "
 			       "vi kan ikke vise dig, hvad ansøgeren skrev om "
 			       "jer.</p>\n");
@@ -183,7 +189,7 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		}
 		hh_buf_puts(b, "</dl>\n");
 	}
-	if (may_answer(&v)) {
+	if (may_answer(&v) && !v.low_assurance) {
 		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
 				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du, "
 				 "sagen kan gå videre. Afviser du, bliver sagen "
@@ -243,6 +249,12 @@ void hh_page_party_answer(struct hh_req *r)
 	enum hh_party_fault fault;
 	enum hh_rc rc = hh_party_answer(r->app->store, &r->arena, &who, id, confirm,
 					&c, &fault);
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_PARTY_ASSURANCE) {
+		party_page(r, id, 403, "Dit svar blev ikke sendt. Log ind med MitID "
+				       "på betydeligt eller højt sikringsniveau for "
+				       "at svare.");
+		return;
+	}
 	if (rc == HH_ERR_NOT_FOUND || rc == HH_ERR_FORBIDDEN) {
 		hh_page_not_found(r);
 		return;

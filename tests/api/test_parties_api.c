@@ -321,6 +321,35 @@ static void the_spouse_confirms_over_the_api(void **state)
 	tu_expect_problem(&r, 403, "csrf-token-invalid", NULL);
 	tu_resp_free(&r);
 	assert_string_equal(case_state(c, id, st, sizeof(st)), "awaiting_parties");
+	/* signed in below substantial: neither the shared fields nor an
+	 * answer, as a form with CPR fields (p-fix 3) */
+	free(tu_sql(c->s.dir, "UPDATE citizen_sessions SET loa = 'low' WHERE "
+			      "citizen_id = (SELECT id FROM citizens WHERE "
+			      "subject = 'demo:bo')", 0, NULL));
+	r = call(c, BO, "GET", path, NULL, NULL);
+	tu_expect_problem(&r, 403, "assurance-too-low", NULL);
+	tu_resp_free(&r);
+	r = answer(c, BO, id, "confirm");
+	tu_expect_problem(&r, 403, "assurance-too-low", NULL);
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/mit-overblik/part/%lld", (long long)id);
+	r = call(c, BO, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Log ind med MitID på betydeligt eller højt sikringsniveau");
+	tu_expect_not_in(r.body, "2010-06-12");
+	tu_expect_not_in(r.body, "12. juni 2010");
+	tu_expect_not_in(r.body, "Jeg bekræfter");
+	tu_resp_free(&r);
+	r = call(c, BO, "GET", "/api/v1/overview", NULL, NULL);
+	json_array_foreach(json_object_get(r.json, "invitations"), i, v)
+		if (json_integer_value(json_object_get(v, "case_id")) == id)
+			assert_int_equal(json_array_size(json_object_get(v, "shared")), 0);
+	tu_resp_free(&r);
+	assert_string_equal(case_state(c, id, st, sizeof(st)), "awaiting_parties");
+	free(tu_sql(c->s.dir, "UPDATE citizen_sessions SET loa = 'substantial' WHERE "
+			      "citizen_id = (SELECT id FROM citizens WHERE "
+			      "subject = 'demo:bo')", 0, NULL));
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/parties/me", (long long)id);
 	/* the answer */
 	r = answer(c, BO, id, "confirm");
 	expect_status(&r, 200);

@@ -796,6 +796,35 @@ static void naming_parties_is_limited_per_day(void **state)
 	assert_int_equal(submit_parskab(f, f->carl, BO_CPR, NULL, &c), HH_OK);
 }
 
+/* p-fix 3: below assurance level substantial a party neither reads what
+ * the applicant wrote nor answers (as a form with CPR fields). */
+static void answering_needs_substantial(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct hh_actor low = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = f->bo, .loa = HH_LOA_LOW };
+	struct hh_case out;
+	enum hh_party_fault fault;
+	assert_int_equal(hh_party_answer(f->st, &f->a, &low, c.id, 1, &out, &fault),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(fault, HH_PARTY_ASSURANCE);
+	assert_string_equal(get(f, c.id).state, "awaiting_parties");
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, &low, c.id, &v), HH_OK);
+	assert_true(v.low_assurance);
+	assert_int_equal(json_array_size(v.shared), 0);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, &low, 0, &ov), HH_OK);
+	assert_int_equal(ov.n_invitations, 1);
+	assert_int_equal(json_array_size(ov.invitations[0].shared), 0);
+	/* at substantial: both */
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_false(v.low_assurance);
+	assert_true(json_array_size(v.shared) > 0);
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+}
+
 /* Re-imports the content with the parskab case type as ct. */
 static void reimport(struct fx *f, const char *ct)
 {
@@ -988,6 +1017,7 @@ int main(void)
 		TP(a_protected_address_is_never_shown),
 		TP(a_reordered_case_type_shares_by_role),
 		TP(naming_parties_is_limited_per_day),
+		TP(answering_needs_substantial),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
