@@ -118,9 +118,7 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 		return rc;
 	/* invitations that ran out close their cases before the read
 	 * (domain/parties.h) */
-	rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
-	if (rc != HH_OK)
-		return rc;
+	hh_parties_expire_before_read(st);
 	out->plans = hh_arena_calloc(a, HH_OVERVIEW_PLANS * sizeof(*out->plans));
 	struct ov_ctx x = { .a = a, .citizen_id = who->citizen_id, .out = out };
 	rc = hh_store_run_tx(st, 0, ov_tx, &x);

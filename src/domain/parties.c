@@ -408,12 +408,11 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 		return HH_ERR_FORBIDDEN;
 	}
 	/* an invitation that ran out closes its case first (nothing of this
-	 * answer is written then) */
-	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
-	if (rc != HH_OK)
-		return rc;
+	 * answer is written then); the answer reads expires_at itself, so a
+	 * failing pass does not stop it */
+	hh_parties_expire_before_read(st);
 	struct answer_ctx x = { a, who, id, confirm, out, HH_PARTY_FINE };
-	rc = hh_store_run_tx(st, 1, answer_tx, &x);
+	enum hh_rc rc = hh_store_run_tx(st, 1, answer_tx, &x);
 	*fault = x.fault;
 	if (rc == HH_OK)
 		hh_store_changed(st, &(struct hh_change){
@@ -424,75 +423,67 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 
 /* ---- expiry ------------------------------------------------------------- */
 
+/* One due invitation, expired in a transaction of its own: a row that
+ * cannot be processed (its case type no longer loads, a store error) is
+ * logged and skipped, and the others still expire (review of issue 16,
+ * M2). */
 struct expire_ctx {
 	struct hh_arena *a;
 	int64_t now;
-	int limit, n;
-	struct party_list due;
-	int64_t changed[256];
-	int64_t changed_org[256];
-	int n_changed;
+	struct hh_case_party q;
+	int moved; /* the case was closed by it */
+	int64_t case_id, org_id;
 };
 
 static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 {
 	struct expire_ctx *x = p;
 	struct hh_store *st = tx->store;
-	x->n = x->n_changed = 0;
-	memset(&x->due, 0, sizeof(x->due));
-	x->due.a = x->a;
-	enum hh_rc rc = st->case_party_due(tx, x->a, x->now, x->limit, party_row, &x->due);
-	for (size_t i = 0; rc == HH_OK && i < x->due.n; i++) {
-		struct hh_case_party *q = &x->due.rows[i];
-		int64_t expected = q->version;
-		q->status = "expired";
-		rc = st->case_party_update(tx, q, expected);
-		if (rc != HH_OK)
-			break;
-		x->n++;
-		struct hh_case k;
-		if ((rc = st->case_get(tx, x->a, q->case_id, &k)) != HH_OK)
-			break;
-		struct hh_case_type row;
-		struct hh_case_type_def def;
-		if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
-			break;
-		if (!k.closed_at && def.confirm_state && !strcmp(k.state, def.confirm_state)) {
-			char *before = state_json(&k, NULL, NULL);
-			hh_case_move(&k, &def, def.declined_state, x->now);
-			rc = st->case_update(tx, &k, k.version);
-			if (rc == HH_OK)
-				rc = case_event(tx, "system", &k, "party_expired", before,
-						state_json(&k, q->role, "expired"));
-			else
-				free(before);
-			if (rc == HH_OK && x->n_changed < 256) {
-				x->changed[x->n_changed] = k.id;
-				x->changed_org[x->n_changed++] = k.org_id;
-			}
-		}
-		hh_case_type_def_clear(&def);
+	struct hh_case_party q = x->q;
+	x->moved = 0;
+	int64_t expected = q.version;
+	q.status = "expired";
+	enum hh_rc rc = st->case_party_update(tx, &q, expected);
+	if (rc != HH_OK)
+		return rc; /* CONFLICT: answered meanwhile */
+	struct hh_case k;
+	if ((rc = st->case_get(tx, x->a, q.case_id, &k)) != HH_OK)
+		return rc;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+		return rc;
+	if (!k.closed_at && def.confirm_state && !strcmp(k.state, def.confirm_state)) {
+		char *before = state_json(&k, NULL, NULL);
+		hh_case_move(&k, &def, def.declined_state, x->now);
+		rc = st->case_update(tx, &k, k.version);
+		if (rc == HH_OK)
+			rc = case_event(tx, "system", &k, "party_expired", before,
+					state_json(&k, q.role, "expired"));
+		else
+			free(before);
+		x->moved = rc == HH_OK;
+		x->case_id = k.id;
+		x->org_id = k.org_id;
 	}
+	hh_case_type_def_clear(&def);
 	return rc;
 }
 
 struct due_ctx {
 	struct hh_arena *a;
 	int64_t now;
-	int any;
+	int limit;
+	struct party_list due;
 };
 
-static enum hh_rc any_row(void *p, const struct hh_case_party *r)
-{
-	((struct due_ctx *)p)->any = 1;
-	return HH_OK;
-}
-
-static enum hh_rc any_due_tx(struct hh_tx *tx, void *p)
+static enum hh_rc due_tx(struct hh_tx *tx, void *p)
 {
 	struct due_ctx *d = p;
-	d->any = 0;
-	return tx->store->case_party_due(tx, d->a, d->now, 1, any_row, d);
+	memset(&d->due, 0, sizeof(d->due));
+	d->due.a = d->a;
+	return tx->store->case_party_due(tx, d->a, d->now, d->limit, party_row,
+					 &d->due);
 }
 
 enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
@@ -504,23 +495,39 @@ enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 	hh_arena_init(&a);
 	/* a read first: nearly always there is nothing due, and a write
 	 * transaction on every read of Mit overblik would queue writers */
-	struct due_ctx d = { &a, now, 0 };
-	enum hh_rc rc = hh_store_run_tx(st, 0, any_due_tx, &d);
-	if (rc == HH_OK && d.any) {
-		struct expire_ctx *x = hh_arena_calloc(&a, sizeof(*x));
-		x->a = &a;
-		x->now = now;
-		x->limit = limit > 0 && limit <= 256 ? limit : 200;
-		rc = hh_store_run_tx(st, 1, expire_tx, x);
-		for (int i = 0; rc == HH_OK && i < x->n_changed; i++)
-			hh_store_changed(st, &(struct hh_change){ "case", x->changed[i],
-								   x->changed_org[i],
-								   "party_expired" });
-		if (rc == HH_OK && n)
-			*n = x->n;
+	struct due_ctx d = { .a = &a, .now = now,
+			     .limit = limit > 0 && limit <= 256 ? limit : 200 };
+	enum hh_rc rc = hh_store_run_tx(st, 0, due_tx, &d);
+	int done = 0;
+	for (size_t i = 0; rc == HH_OK && i < d.due.n; i++) {
+		struct expire_ctx x = { .a = &a, .now = now, .q = d.due.rows[i] };
+		enum hh_rc one = hh_store_run_tx(st, 1, expire_tx, &x);
+		if (one == HH_OK) {
+			done++;
+			if (x.moved)
+				hh_store_changed(st, &(struct hh_change){ "case", x.case_id,
+									   x.org_id,
+									   "party_expired" });
+		} else if (one != HH_ERR_CONFLICT) {
+			hh_log(HH_LOG_WARN, "parties: invitation %lld of case %lld "
+			       "not expired (%s); skipped until the next pass",
+			       (long long)x.q.id, (long long)x.q.case_id, hh_rc_name(one));
+		}
 	}
+	if (n)
+		*n = done;
 	hh_arena_clear(&a);
 	return rc;
+}
+
+/* A failing pass is logged and the read goes on (every read shows an
+ * invitation past its time as expired anyway, hh_party_status). */
+void hh_parties_expire_before_read(struct hh_store *st)
+{
+	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	if (rc != HH_OK)
+		hh_log(HH_LOG_WARN, "parties: the expiry pass failed (%s); read "
+		       "without it", hh_rc_name(rc));
 }
 
 /* ---- what a party sees -------------------------------------------------- */
@@ -663,11 +670,9 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 	memset(out, 0, sizeof(*out));
 	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_READ) != HH_SCOPE_OWN_CITIZEN)
 		return HH_ERR_FORBIDDEN;
-	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	hh_parties_expire_before_read(st);
 	struct read_ctx x = { a, who, id, out };
-	if (rc == HH_OK)
-		rc = hh_store_run_tx(st, 0, read_tx, &x);
-	return rc;
+	return hh_store_run_tx(st, 0, read_tx, &x);
 }
 
 const char *hh_invitation_label(const struct hh_invitation *v)

@@ -85,10 +85,16 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 			   struct hh_case *out, enum hh_party_fault *fault);
 
 /* Closes, as of now, the cases whose invitation has run out: at most
- * limit invitations in one transaction (0: 200); *n (may be NULL) gets
- * how many expired. */
+ * limit invitations (0: 200), each in a transaction of its own; *n (may
+ * be NULL) gets how many expired. A row that cannot be processed is
+ * logged and skipped (the next pass tries it again); not OK only when
+ * the due invitations cannot be read. */
 enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 			     int *n);
+/* The pass before a read (Mit overblik, an invitation, an answer): a
+ * failing pass is logged and the read goes on, since every read shows
+ * an invitation past its time as expired anyway. */
+void hh_parties_expire_before_read(struct hh_store *st);
 
 /* The status a party has at now: its stored one, "expired" for an
  * invitation past its time. */
