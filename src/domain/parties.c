@@ -258,6 +258,7 @@ const char *hh_party_status_label(const char *status)
 		{ "named", "Part i sagen" },   { "invited", "Afventer svar" },
 		{ "confirmed", "Bekræftet" },  { "declined", "Afvist" },
 		{ "expired", "Ikke besvaret i tide" },
+		{ "withdrawn", "Ikke besvaret: sagen blev lukket" },
 	};
 	for (size_t i = 0; status && i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (!strcmp(labels[i].key, status))
@@ -319,6 +320,24 @@ static enum hh_rc case_event(struct hh_tx *tx, const char *actor,
 	return rc;
 }
 
+/* The parties of case case_id still invited, but for party except:
+ * "withdrawn" (the case was closed before they answered), in tx. */
+static enum hh_rc withdraw_others(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t case_id, int64_t except)
+{
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, case_id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		struct hh_case_party *q = &l.rows[i];
+		if (q->id == except || strcmp(q->status, "invited"))
+			continue;
+		int64_t expected = q->version;
+		q->status = "withdrawn";
+		rc = tx->store->case_party_update(tx, q, expected);
+	}
+	return rc;
+}
+
 /* ---- answering ---------------------------------------------------------- */
 
 struct answer_ctx {
@@ -353,8 +372,9 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	int64_t now = hh_now_us() / 1000000;
 	const char *status = hh_party_status(me, now);
 	if (strcmp(status, "invited")) {
-		x->fault = !strcmp(status, "expired") ? HH_PARTY_EXPIRED
-						      : HH_PARTY_ANSWERED;
+		x->fault = !strcmp(status, "expired")	  ? HH_PARTY_EXPIRED
+			   : !strcmp(status, "withdrawn") ? HH_PARTY_CLOSED
+							  : HH_PARTY_ANSWERED;
 		return HH_ERR_CONFLICT;
 	}
 	struct hh_case_type row;
@@ -377,6 +397,10 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	const char *to = !x->confirm ? def.declined_state : all ? def.initial : NULL;
 	if (to)
 		hh_case_move(k, &def, to, now);
+	/* a decline closes the case: whoever else was invited is not
+	 * waited for any more */
+	if (rc == HH_OK && !x->confirm)
+		rc = withdraw_others(tx, x->a, k->id, me->id);
 	/* every answer writes the case (its version): two parties answering
 	 * at once are one after the other, on either backend */
 	if (rc == HH_OK)
@@ -462,6 +486,8 @@ static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 					state_json(&k, q.role, "expired"));
 		else
 			free(before);
+		if (rc == HH_OK)
+			rc = withdraw_others(tx, x->a, k.id, q.id);
 		x->moved = rc == HH_OK;
 		x->case_id = k.id;
 		x->org_id = k.org_id;

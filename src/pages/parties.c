@@ -15,7 +15,7 @@
 static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 {
 	struct hh_buf *b = &r->resp;
-	if (!strcmp(v->status, "invited") && v->party.expires_at) {
+	if (!strcmp(v->status, "invited") && v->party.expires_at && !v->c.closed_at) {
 		hh_buf_puts(b, "<dt>Svarfrist</dt><dd>Svar senest ");
 		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 0));
 		hh_buf_puts(b, "</dd>\n");
@@ -159,6 +159,9 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	if (!strcmp(v.status, "expired"))
 		hh_buf_puts(b, "<p class=\"notice\">Du svarede ikke inden fristen, så "
 			       "sagen er lukket.</p>\n");
+	else if (!strcmp(v.status, "withdrawn"))
+		hh_buf_puts(b, "<p class=\"notice\">Sagen blev lukket, før du "
+			       "svarede. Du skal ikke gøre mere.</p>\n");
 	else if (v.c.closed_at && !strcmp(v.status, "invited"))
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter ikke længere på dit "
 			       "svar, fordi den er lukket.</p>\n");

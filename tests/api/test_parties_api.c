@@ -411,6 +411,25 @@ static void a_decline_closes_it_for_both(void **state)
 	tu_expect_in(r.body, "den anden part ikke bekræftede den");
 	tu_expect_in(r.body, "Afvist");
 	tu_resp_free(&r);
+	/* p-fix M4: with a second party invited, the decline withdraws
+	 * Carl's invitation: no deadline, no answer, a plain notice */
+	r = submit(c, ANNA, BO_CPR, "020202-2222");
+	expect_status(&r, 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	tu_resp_free(&r);
+	r = answer(c, BO, id, "decline");
+	expect_status(&r, 200);
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/mit-overblik/part/%lld", (long long)id);
+	r = call(c, CARL, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Sagen blev lukket, før du svarede.");
+	tu_expect_not_in(r.body, "Svarfrist");
+	tu_expect_not_in(r.body, "Jeg bekræfter");
+	tu_resp_free(&r);
+	r = answer(c, CARL, id, "confirm");
+	tu_expect_problem(&r, 409, "party-case-closed", NULL);
+	tu_resp_free(&r);
 }
 
 static void too_late_is_409_and_the_case_is_closed(void **state)

@@ -404,6 +404,45 @@ static void a_decline_closes_the_case(void **state)
 			 HH_ERR_INVALID);
 }
 
+/* p-fix M4: a decline, or an expiry, closes the case and withdraws the
+ * other parties' invitations in the same transaction: they are not left
+ * "invited" on a closed case. */
+static void closing_the_case_withdraws_the_other_invitations(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, CARL_CPR), out;
+	enum hh_party_fault fault;
+	assert_int_equal(answer(f, f->bo, c.id, 0, &out, &fault), HH_OK);
+	struct plist l;
+	parties_of(f, c.id, &l);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.rows[0].status, "declined");
+	assert_string_equal(l.rows[1].status, "withdrawn");
+	assert_string_equal(hh_party_status_label("withdrawn"),
+			    "Ikke besvaret: sagen blev lukket");
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->carl), c.id, &v),
+			 HH_OK);
+	assert_string_equal(v.status, "withdrawn");
+	json_t *j = hh_invitation_json(&v);
+	assert_false(json_is_true(json_object_get(j, "may_answer")));
+	json_decref(j);
+	assert_int_equal(answer(f, f->carl, c.id, 1, &out, &fault), HH_ERR_CONFLICT);
+	/* by expiry: Bo's invitation ran out, Carl's had not */
+	struct hh_case d = invited(f, CARL_CPR);
+	char sql[160];
+	snprintf(sql, sizeof(sql), "UPDATE case_parties SET expires_at = 100 WHERE "
+		 "case_id = %lld AND position = 0", (long long)d.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	int n = -1;
+	assert_int_equal(hh_parties_expire(f->st, now_s(), 0, &n), HH_OK);
+	assert_int_equal(n, 1);
+	parties_of(f, d.id, &l);
+	assert_string_equal(l.rows[0].status, "expired");
+	assert_string_equal(l.rows[1].status, "withdrawn");
+	assert_string_equal(get(f, d.id).state, "declined");
+}
+
 /* A party named under other answers only ("when"): not invited. */
 static void a_party_is_named_only_when_its_condition_holds(void **state)
 {
@@ -676,7 +715,7 @@ static void a_confirm_and_a_decline_at_once(void **state)
 				answered++;
 			else if (r[i].rc != HH_ERR_CONFLICT || r[i].fault != HH_PARTY_CLOSED)
 				fail_msg("round %d racer %d: %s", round, i, hh_rc_name(r[i].rc));
-			const char *want = r[i].rc != HH_OK ? "invited"
+			const char *want = r[i].rc != HH_OK ? "withdrawn"
 					   : r[i].confirm   ? "confirmed"
 							    : "declined";
 			assert_string_equal(l.rows[i].status, want);
@@ -1049,6 +1088,7 @@ int main(void)
 		TP(naming_parties_is_limited_per_day),
 		TP(answering_needs_substantial),
 		TP(a_broken_row_does_not_stop_the_pass),
+		TP(closing_the_case_withdraws_the_other_invitations),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
