@@ -701,6 +701,20 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 	return hh_store_run_tx(st, 0, read_tx, &x);
 }
 
+const char *hh_invitation_state_label(const struct hh_invitation *v)
+{
+	const struct hh_ct_state *s = hh_ct_state(v->def, v->c.state);
+	if (!s)
+		return v->c.state;
+	/* a paused state is written for the applicant ("Afventer dig"):
+	 * the party reads a neutral one, but for the state that waits for
+	 * the parties themselves */
+	if (s->paused && !s->final &&
+	    !(v->def->confirm_state && !strcmp(s->key, v->def->confirm_state)))
+		return "Sagen venter på ansøgeren";
+	return s->label ? s->label : v->c.state;
+}
+
 const char *hh_invitation_label(const struct hh_invitation *v)
 {
 	return v->decl ? v->decl->label : "Part i sagen";
@@ -712,14 +726,13 @@ json_t *hh_invitation_json(const struct hh_invitation *v)
 	hh_time_iso(v->party.expires_at, exp);
 	hh_time_iso(v->party.answered_at, ans);
 	hh_time_iso(v->c.created_at, created);
-	const struct hh_ct_state *s = hh_ct_state(v->def, v->c.state);
 	json_t *j = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O}",
 		"case_id", (json_int_t)v->c.id, "case_type", v->c.case_type_code,
 		"case_type_name", v->c.case_type_name, "organisation_name",
 		v->c.org_name, "role", v->party.role, "label", hh_invitation_label(v),
 		"status", v->status, "status_label", hh_party_status_label(v->status),
-		"state_label", s ? s->label : v->c.state, "closed",
+		"state_label", hh_invitation_state_label(v), "closed",
 		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
 	json_object_set_new(j, "shared_withheld", json_boolean(!v->decl));
 	json_object_set_new(j, "applicant",

@@ -169,6 +169,11 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
  * neutral "Part i sagen" when the case type no longer declares it. */
 const char *hh_invitation_label(const struct hh_invitation *v);
 
+/* The case's state as the party reads it: the state's label, but a
+ * neutral "Sagen venter på ansøgeren" for a paused state other than the
+ * confirm state (those are written for the applicant: "Afventer dig"). */
+const char *hh_invitation_state_label(const struct hh_invitation *v);
+
 /* The JSON of one invitation for the API (new). */
 json_t *hh_invitation_json(const struct hh_invitation *v);
 

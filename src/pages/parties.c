@@ -59,7 +59,7 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 		hh_buf_puts(b, "</dd>\n<dt>Du er</dt><dd>");
 		hh_page_text(r, hh_invitation_label(v));
 		hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
-		hh_page_text(r, hh_borger_state_label(v->def, v->c.state));
+		hh_page_text(r, hh_invitation_state_label(v));
 		hh_buf_puts(b, "</dd>\n");
 		party_dates(r, v);
 		hh_buf_puts(b, "</dl>\n");
@@ -152,7 +152,7 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		       "<dt>Din rolle</dt><dd>");
 	hh_page_text(r, hh_invitation_label(&v));
 	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
-	hh_page_text(r, hh_borger_state_label(v.def, v.c.state));
+	hh_page_text(r, hh_invitation_state_label(&v));
 	hh_buf_puts(b, "</dd>\n");
 	party_dates(r, &v);
 	hh_buf_puts(b, "</dl>\n");

@@ -19,6 +19,7 @@ static const char *const ct_parskab =
 	"{\"name\":\"Skilsmisse med ægtefælle\",\"organisation\":\"fam\","
 	" \"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","
 	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"awaiting_citizen\",\"label\":\"Afventer dig\",\"paused\":true},"
 	"  {\"key\":\"awaiting_parties\",\"label\":\"Afventer den anden part\","
 	"   \"paused\":true},"
 	"  {\"key\":\"granted\",\"label\":\"Bevilget\",\"final\":true},"
@@ -894,6 +895,30 @@ static void a_broken_row_does_not_stop_the_pass(void **state)
 	hh_store_fault_inject(f->st, 0, HH_OK);
 }
 
+/* p-fix M5: a paused state written for the applicant ("Afventer dig") is
+ * a neutral label for the party; the confirm state keeps its own. */
+static void the_party_reads_a_neutral_paused_state(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL), out;
+	enum hh_party_fault fault;
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_string_equal(hh_invitation_state_label(&v), "Afventer den anden part");
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE cases SET state = 'awaiting_citizen' "
+		 "WHERE id = %lld", (long long)c.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_string_equal(hh_invitation_state_label(&v), "Sagen venter på ansøgeren");
+	json_t *j = hh_invitation_json(&v);
+	char *text = json_dumps(j, 0);
+	assert_null(strstr(text, "Afventer dig"));
+	free(text);
+	json_decref(j);
+}
+
 /* Re-imports the content with the parskab case type as ct. */
 static void reimport(struct fx *f, const char *ct)
 {
@@ -1089,6 +1114,7 @@ int main(void)
 		TP(answering_needs_substantial),
 		TP(a_broken_row_does_not_stop_the_pass),
 		TP(closing_the_case_withdraws_the_other_invitations),
+		TP(the_party_reads_a_neutral_paused_state),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
