@@ -32,6 +32,12 @@ struct hh_ct_party {
 	int confirm;
 	const char *shared[HH_FORM_MAX_FIELDS];
 	int n_shared;
+	/* What the party reads instead of the applicant's wording (both
+	 * optional, borrowed from root): "party_labels" {field: label} and
+	 * "party_options" {field: {value: text}} for shared fields ("Din
+	 * ægtefælles fulde navn" -> "Dit fulde navn", "Jeg bliver boende"
+	 * -> "Ansøgeren bliver boende"). NULL: none. */
+	json_t *party_labels, *party_options;
 	/* when the party is named at all: a condition on the form's
 	 * answers, as a field's "when" (no terms: always). A contested
 	 * divorce ("enige": "nej") names no spouse to confirm. */

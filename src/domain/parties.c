@@ -575,8 +575,18 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 		json_t *v = json_object_get(display, decl->shared[i]);
 		if (!f || !v || (protected && f->type == HH_FIELD_ADDRESS))
 			continue;
-		json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "field", f->name,
-						     "label", f->label, "value", v));
+		/* the party's wording, where the case type gives one */
+		const char *label = json_string_value(json_object_get(decl->party_labels,
+								       f->name));
+		const char *raw = json_string_value(json_object_get(values, f->name));
+		const char *text =
+			raw ? json_string_value(json_object_get(
+				      json_object_get(decl->party_options, f->name), raw))
+			    : NULL;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "field", f->name,
+						     "label", label ? label : f->label,
+						     "value",
+						     text ? json_string(text) : json_incref(v)));
 	}
 	json_decref(display);
 	json_decref(values);

@@ -178,8 +178,10 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 			       "vi kan ikke vise dig, hvad ansøgeren skrev om "
 			       "jer.</p>\n");
 	else if (json_array_size(v.shared)) {
-		hh_buf_puts(b, "<h2>Det står der om jer i ansøgningen</h2>\n"
-			       "<dl class=\"facts answers\">\n");
+		hh_buf_puts(b, "<h2>Det står der om jer i ansøgningen</h2>\n<p>Det "
+			       "skrev ");
+		hh_page_text(r, v.applicant ? v.applicant : "ansøgeren");
+		hh_buf_puts(b, ":</p>\n<dl class=\"facts answers\">\n");
 		size_t i;
 		json_t *f;
 		json_array_foreach(v.shared, i, f)

@@ -223,6 +223,15 @@ static void parties_are_checked_at_import(void **state)
 		{ "\"fuldmagt_cpr\",\"confirm\"", "\"partner_cpr\",\"confirm\"",
 		  "must differ" },
 		{ "\"field\":\"fuldmagt\"", "\"field\":\"ingen\"", "party 2: when:" },
+		/* p-fix M3: the party's wording, of shared fields only */
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":{\"indkomst\":\"X\"}},",
+		  "party_labels.indkomst must be a shared field" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":{\"navn\":\"\"}},",
+		  "party_labels.navn must be" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_options\":{\"navn\":{\"a\":\"b\"}}},",
+		  "party_options.navn must name a shared choice or yesno" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":[]},",
+		  "must be objects" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *text = with(bad[i].from, bad[i].to);
@@ -919,6 +928,32 @@ static void the_party_reads_a_neutral_paused_state(void **state)
 	json_decref(j);
 }
 
+static void reimport(struct fx *f, const char *ct);
+
+/* p-fix M3: the party reads the case type's wording for them where it
+ * gives one ("party_labels", "party_options"), the applicant's elsewhere. */
+static void the_party_reads_their_own_wording(void **state)
+{
+	struct fx *f = *state;
+	char *v2 = with("\"adresse\"]},",
+			"\"adresse\",\"fuldmagt\"],"
+			"\"party_labels\":{\"navn\":\"Ansøgerens navn\"},"
+			"\"party_options\":{\"fuldmagt\":{\"ja\":\"Ansøgeren har givet "
+			"fuldmagt\"}}},");
+	reimport(f, v2);
+	free(v2);
+	struct hh_case c;
+	assert_int_equal(submit_parskab(f, f->anna, BO_CPR, CARL_CPR, &c), HH_OK);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	char *text = json_dumps(v.shared, 0);
+	assert_non_null(strstr(text, "\"Ansøgerens navn\", \"value\": \"Anna Andersen\""));
+	assert_null(strstr(text, "Dit navn"));
+	assert_non_null(strstr(text, "Ansøgeren har givet fuldmagt"));
+	assert_non_null(strstr(text, "Vielsesdato")); /* no wording: the form's */
+	free(text);
+}
+
 /* Re-imports the content with the parskab case type as ct. */
 static void reimport(struct fx *f, const char *ct)
 {
@@ -1115,6 +1150,7 @@ int main(void)
 		TP(a_broken_row_does_not_stop_the_pass),
 		TP(closing_the_case_withdraws_the_other_invitations),
 		TP(the_party_reads_a_neutral_paused_state),
+		TP(the_party_reads_their_own_wording),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

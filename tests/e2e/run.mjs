@@ -2262,7 +2262,7 @@ test('JavaScript disabled: a divorce goes from the guide to Familieretshuset, ' 
 			      invText.includes('Du er Ægtefælle'), `invitation: ${invText}`);
 			await go(spouse, partPath);
 			const shared = await text(spouse.locator('dl.answers'));
-			check(shared.includes('Din ægtefælles fulde navn Jens Jensen') &&
+			check(shared.includes('Dit fulde navn Jens Jensen') &&
 			      !shared.includes('150482'), `shared fields: ${shared}`);
 			await submit(spouse, spouse.getByRole('button', { name: 'Jeg bekræfter' }),
 				     partPath);
