@@ -362,6 +362,22 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 			 "confirms)");
 		return HH_ERR_INVALID;
 	}
+	json_t *fs = json_object_get(root, "confirmed_state");
+	ct->confirmed_state = json_string_value(fs);
+	const struct hh_ct_state *to = hh_ct_state(ct, ct->confirmed_state);
+	if (fs && (!to || to->final || !strcmp(to->key, ct->confirm_state))) {
+		snprintf(err, errsz, "confirmed_state must be a state that is not "
+			 "final and not confirm_state");
+		return HH_ERR_INVALID;
+	}
+	char why[128];
+	if ((json_object_get(root, "confirmed_when") && !fs) ||
+	    hh_form_cond_parse(json_object_get(root, "confirmed_when"), &ct->form_def,
+			       NULL, &ct->confirmed_when, why, sizeof(why)) != HH_OK) {
+		snprintf(err, errsz, "confirmed_when: %s",
+			 fs ? why : "needs confirmed_state");
+		return HH_ERR_INVALID;
+	}
 	return HH_OK;
 }
 

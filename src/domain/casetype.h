@@ -102,6 +102,13 @@ struct hh_case_type_def {
 	struct hh_ct_party parties[HH_CT_PARTIES];
 	int n_parties;
 	const char *confirm_state, *declined_state;
+	/* where the case goes when every party has confirmed
+	 * ("confirmed_state", NULL: initial), when its data meets
+	 * "confirmed_when" (no terms: always; else initial): the demo's
+	 * divorce starts its reflection period there, so the period counts
+	 * from the confirmation (state_since is set then). */
+	const char *confirmed_state;
+	struct hh_form_cond confirmed_when;
 	/* letters (domain/letters.h): the kind of letter a move to a state
 	 * must be sent with ("letters": {"rejected": "refused", ...}), the
 	 * templates by kind ("letter_templates", merged in at import from

@@ -338,6 +338,20 @@ static enum hh_rc withdraw_others(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+/* Where case k goes when every party has confirmed: the case type's
+ * confirmed_state when its data meets confirmed_when, else initial. */
+static const char *confirmed_to(const struct hh_case_type_def *def,
+				const struct hh_case *k)
+{
+	if (!def->confirmed_state)
+		return def->initial;
+	json_error_t e;
+	json_t *data = json_loads(k->data ? k->data : "{}", 0, &e);
+	int holds = data && hh_form_cond_holds(&def->confirmed_when, data);
+	json_decref(data);
+	return holds ? def->confirmed_state : def->initial;
+}
+
 /* ---- answering ---------------------------------------------------------- */
 
 struct answer_ctx {
@@ -394,7 +408,7 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	for (size_t i = 0; i < l.n; i++)
 		all &= !l.rows[i].confirm || !strcmp(l.rows[i].status, "confirmed");
 	char *before = state_json(k, NULL, NULL);
-	const char *to = !x->confirm ? def.declined_state : all ? def.initial : NULL;
+	const char *to = !x->confirm ? def.declined_state : all ? confirmed_to(&def, k) : NULL;
 	if (to)
 		hh_case_move(k, &def, to, now);
 	/* a decline closes the case: whoever else was invited is not

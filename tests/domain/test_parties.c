@@ -930,6 +930,58 @@ static void the_party_reads_a_neutral_paused_state(void **state)
 
 static void reimport(struct fx *f, const char *ct);
 
+/* text with its first from replaced by to (new) */
+static char *subst(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	assert_non_null(at);
+	size_t n = strlen(text) + strlen(to) + 1;
+	char *s = malloc(n);
+	snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return s;
+}
+
+/* p-fix M6: a case type may send a case whose parties all confirmed
+ * straight into a state of its own ("confirmed_state", when its data
+ * meets "confirmed_when"): the demo's divorce starts its reflection
+ * period there, counted from the confirmation. */
+static void confirmation_can_start_the_reflection_period(void **state)
+{
+	struct fx *f = *state;
+	char *a = with("{\"key\":\"granted\"",
+		       "{\"key\":\"reflection\",\"label\":\"Refleksionsperiode\","
+		       "\"paused\":true},{\"key\":\"granted\"");
+	char *b = subst(a, "\"confirm_state\":",
+			"\"confirmed_state\":\"reflection\",\"confirmed_when\":"
+			"{\"field\":\"vielsesdato\",\"equals\":\"2010-06-12\"},"
+			"\"confirm_state\":");
+	reimport(f, b);
+	struct hh_case c = invited(f, NULL), out;
+	enum hh_party_fault fault;
+	int64_t before = now_s();
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "reflection");
+	assert_true(out.state_since >= before);
+	assert_int_equal(out.closed_at, 0);
+	/* the data does not meet confirmed_when: initial, as before */
+	char *d = subst(b, "2010-06-12\"}", "1999-01-01\"}");
+	reimport(f, d);
+	c = invited(f, NULL);
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "received");
+	/* checked at import */
+	char err[256];
+	struct hh_case_type_def def;
+	char *bad = subst(b, "\"confirmed_state\":\"reflection\"",
+			  "\"confirmed_state\":\"granted\"");
+	assert_int_equal(hh_case_type_def_parse(bad, &def, err, sizeof(err)), HH_ERR_INVALID);
+	assert_non_null(strstr(err, "confirmed_state must be"));
+	free(bad);
+	free(a);
+	free(b);
+	free(d);
+}
+
 /* p-fix M3: the party reads the case type's wording for them where it
  * gives one ("party_labels", "party_options"), the applicant's elsewhere. */
 static void the_party_reads_their_own_wording(void **state)
@@ -1151,6 +1203,7 @@ int main(void)
 		TP(closing_the_case_withdraws_the_other_invitations),
 		TP(the_party_reads_a_neutral_paused_state),
 		TP(the_party_reads_their_own_wording),
+		TP(confirmation_can_start_the_reflection_period),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
