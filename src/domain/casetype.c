@@ -331,6 +331,13 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 					 "field of the form", i + 1, k + 1);
 				return HH_ERR_INVALID;
 			}
+			if (hh_form_field(&ct->form_def, n)->type == HH_FIELD_CPR) {
+				/* a CPR number is never shown to another party */
+				snprintf(err, errsz, "party %zu: shared field %zu is a "
+					 "cpr field, which no other party may see",
+					 i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
 			p->shared[p->n_shared++] = n;
 		}
 		if (party_wording(ct, p, v, i, err, errsz) != HH_OK)

@@ -129,6 +129,9 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 		json_array_clear(out->invitations[i].shared);
 		out->invitations[i].low_assurance = 1;
 	}
+	if (rc == HH_OK)
+		rc = hh_invitations_audit(st, a, who, out->invitations,
+					  out->n_invitations);
 	for (int i = 0; rc == HH_OK && with_views && i < out->n_plans; i++) {
 		rc = hh_plan_read(st, a, who, out->plans[i].plan.id,
 				  &out->plans[i].view);

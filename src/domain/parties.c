@@ -40,6 +40,12 @@ static const char *in_sentence(struct hh_arena *a, const char *label)
 	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
 }
 
+const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d)
+{
+	return d ? hh_arena_printf(a, "Den anden part (%s)", in_sentence(a, d->label))
+		 : "Den anden part";
+}
+
 /* The citizen with CPR number cpr in the register, under each hash key
  * the vault knows (a rotation may be half-way). */
 static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
@@ -713,6 +719,47 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	return rc == HH_OK && !shown ? HH_ERR_NOT_FOUND : rc;
 }
 
+struct shared_audit_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	const struct hh_invitation *v;
+	int n;
+};
+
+static enum hh_rc shared_audit_tx(struct hh_tx *tx, void *p)
+{
+	struct shared_audit_ctx *x = p;
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; rc == HH_OK && i < x->n; i++) {
+		const struct hh_invitation *v = &x->v[i];
+		if (!v->c.citizen_id || !json_array_size(v->shared))
+			continue;
+		struct hh_audit e = {
+			.actor = hh_arena_printf(x->a, "citizen:%lld",
+						 (long long)x->who->citizen_id),
+			.citizen_id = v->c.citizen_id,
+			.what = hh_arena_printf(x->a, "det, du skrev til %s, i sag %lld",
+						in_sentence(x->a, hh_invitation_label(v)),
+						(long long)v->c.id),
+			.why = "part i sagen" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_invitation *v, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= v[i].c.citizen_id && json_array_size(v[i].shared) > 0;
+	if (!any)
+		return HH_OK;
+	struct shared_audit_ctx x = { a, who, v, n };
+	return hh_store_run_tx(st, 1, shared_audit_tx, &x);
+}
+
 enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, int64_t id,
 			      struct hh_invitation *out)
@@ -722,7 +769,12 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 		return HH_ERR_FORBIDDEN;
 	hh_parties_expire_before_read(st);
 	struct read_ctx x = { a, who, id, out };
-	return hh_store_run_tx(st, 0, read_tx, &x);
+	enum hh_rc rc = hh_store_run_tx(st, 0, read_tx, &x);
+	/* what the applicant wrote, read by the party: in the applicant's
+	 * audit trail */
+	if (rc == HH_OK)
+		rc = hh_invitations_audit(st, a, who, out, 1);
+	return rc;
 }
 
 const char *hh_invitation_state_label(const struct hh_invitation *v)
@@ -875,10 +927,16 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		if (!l.rows[i].citizen_id)
 			continue;
+		/* a child named in a parent's case reads of it neutrally:
+		 * their own audit trail does not tell them of the case */
+		int child = !strcmp(l.rows[i].role, "child");
 		struct hh_audit e = { .actor = actor,
 				      .citizen_id = l.rows[i].citizen_id,
-				      .what = hh_arena_printf(a, "sag %lld (part i sagen)",
-							      (long long)k->id),
+				      .what = child ? hh_arena_printf(a, "oplysninger om dig hos %s",
+								      k->org_name ? k->org_name
+										  : "en myndighed")
+						    : hh_arena_printf(a, "sag %lld (part i sagen)",
+								      (long long)k->id),
 				      .why = why };
 		rc = tx->store->audit_append(tx, &e);
 	}

@@ -174,6 +174,18 @@ const char *hh_invitation_label(const struct hh_invitation *v);
  * confirm state (those are written for the applicant: "Afventer dig"). */
 const char *hh_invitation_state_label(const struct hh_invitation *v);
 
+/* In a write transaction of its own: writes to each applicant's audit
+ * trail that who (their party) read what they wrote, for each of the n
+ * invitations v that shows shared fields. */
+enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_invitation *v, int n);
+
+/* A party as the subject of a Danish sentence in a case's history: "Den
+ * anden part (ægtefælle)", "Den anden part" without a declaration. Into
+ * a. */
+const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d);
+
 /* The JSON of one invitation for the API (new). */
 json_t *hh_invitation_json(const struct hh_invitation *v);
 

@@ -46,8 +46,14 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 	hh_buf_puts(b, "<section aria-labelledby=\"parter\">\n"
 		       "<h2 id=\"parter\">Sager, hvor du er part</h2>\n"
 		       "<p>En anden har nævnt dig i en ansøgning. Se, hvad der "
-		       "står om dig, og svar med dit eget log-in.</p>\n"
-		       "<ul class=\"cases\">\n");
+		       "står om dig");
+	int to_answer = 0;
+	for (int i = 0; i < m->n_invitations; i++)
+		to_answer |= may_answer(&m->invitations[i]);
+	/* a party who never confirms is not told to answer */
+	hh_buf_puts(b, to_answer ? ", og svar med dit eget log-in.</p>\n"
+				 : ".</p>\n");
+	hh_buf_puts(b, "<ul class=\"cases\">\n");
 	for (int i = 0; i < m->n_invitations; i++) {
 		const struct hh_invitation *v = &m->invitations[i];
 		hh_buf_printf(b, "<li class=\"case%s\">\n<h3><a href=\"/mit-overblik/"
@@ -196,17 +202,18 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	}
 	if (may_answer(&v) && !v.low_assurance) {
 		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
-				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du, "
-				 "sagen kan gå videre. Afviser du, bliver sagen "
-				 "lukket, og ansøgeren får besked.</p>\n"
+				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du "
+				 "ansøgningen, kan sagen gå videre. Afviser du, "
+				 "bliver sagen lukket, og ansøgeren får "
+				 "besked.</p>\n"
 				 "<form class=\"form\" method=\"post\" "
 				 "action=\"/mit-overblik/part/%lld\">\n",
 			      (long long)id);
 		hh_borger_csrf_field(r);
 		hh_buf_puts(b, "<button type=\"submit\" name=\"svar\" value=\"bekraeft\">"
-			       "Jeg bekræfter</button>\n<button type=\"submit\" "
+			       "Jeg bekræfter ansøgningen</button>\n<button type=\"submit\" "
 			       "name=\"svar\" value=\"afvis\" class=\"secondary\">"
-			       "Jeg afviser</button>\n</form>\n</section>\n");
+			       "Jeg afviser ansøgningen</button>\n</form>\n</section>\n");
 	}
 	hh_page_end(r, status);
 }

@@ -380,6 +380,17 @@ static void the_spouse_confirms_over_the_api(void **state)
 	tu_resp_free(&r);
 	free(tu_sql(c->s.dir, "UPDATE citizens SET address_protected = 0 WHERE "
 			      "subject = 'demo:bo'", 0, NULL));
+	/* the history, in Danish that reads (p-fix 9) */
+	snprintf(path, sizeof(path), "/mit-overblik/sag/%lld", (long long)id);
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Den anden part (ægtefælle) bekræftede ansøgningen.");
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Den anden part (ægtefælle) bekræftede ansøgningen");
+	tu_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/cases/%lld/parties/me", (long long)id);
 	/* twice: 409, in either direction */
 	r = answer(c, BO, id, "confirm");

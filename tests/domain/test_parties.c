@@ -8,6 +8,7 @@
  * them. */
 #include "cases_fixture.h"
 
+#include "domain/caseread.h"
 #include "domain/parties.h"
 #include "domain/vault.h"
 #include "domain/webhooks.h"
@@ -511,6 +512,53 @@ static void a_child_is_named_never_invited(void **state)
 	int n = -1;
 	assert_int_equal(hh_parties_expire(f->st, now_s() + 400 * 86400, 0, &n), HH_OK);
 	assert_int_equal(n, 0);
+	/* p-fix 9: a staff read is in the child's audit trail neutrally
+	 * (no case, no "part i sagen"); the spouse's names the case */
+	struct hh_case_read rd;
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_fam, c.id, NULL, &rd), HH_OK);
+	struct hh_audit *v2;
+	size_t na = audits(f, &v2);
+	int child = 0, spouse = 0;
+	char want[64];
+	snprintf(want, sizeof(want), "sag %lld (part i sagen)", (long long)c.id);
+	for (size_t i = 0; i < na; i++) {
+		if (v2[i].citizen_id == f->carl) {
+			assert_null(strstr(v2[i].what, "sag"));
+			assert_non_null(strstr(v2[i].what, "oplysninger om dig hos"));
+			child++;
+		}
+		if (v2[i].citizen_id == f->bo && !strcmp(v2[i].what, want))
+			spouse++;
+	}
+	assert_int_equal(child, 1);
+	assert_int_equal(spouse, 1);
+}
+
+/* p-fix 9: the party's reads of what the applicant wrote are in the
+ * applicant's audit trail; a CPR field is never shared. */
+static void the_partys_reads_are_in_the_applicants_audit_trail(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->bo), 0, &ov), HH_OK);
+	struct hh_audit *a;
+	size_t na = audits(f, &a);
+	char want[96];
+	snprintf(want, sizeof(want), "det, du skrev til ægtefælle, i sag %lld",
+		 (long long)c.id);
+	int n = 0;
+	for (size_t i = 0; i < na; i++)
+		n += a[i].citizen_id == f->anna && !strcmp(a[i].what, want);
+	assert_int_equal(n, 2);
+	char err[256];
+	struct hh_case_type_def def;
+	char *bad = with("\"shared\":[\"navn\",", "\"shared\":[\"partner_cpr\",");
+	assert_int_equal(hh_case_type_def_parse(bad, &def, err, sizeof(err)), HH_ERR_INVALID);
+	assert_non_null(strstr(err, "is a cpr field"));
+	free(bad);
 }
 
 static void two_parties_both_confirm(void **state)
@@ -1204,6 +1252,7 @@ int main(void)
 		TP(the_party_reads_a_neutral_paused_state),
 		TP(the_party_reads_their_own_wording),
 		TP(confirmation_can_start_the_reflection_period),
+		TP(the_partys_reads_are_in_the_applicants_audit_trail),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
