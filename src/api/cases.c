@@ -907,6 +907,13 @@ void hh_api_case_party_get(struct hh_req *r)
 		refuse(r, rc, 1);
 		return;
 	}
+	if (v.low_assurance) {
+		/* the shared fields need level substantial, as CPR fields */
+		hh_resp_problem(r, HH_E_ASSURANCE_TOO_LOW, NULL,
+				"reading and answering an invitation needs "
+				"assurance level substantial or high");
+		return;
+	}
 	hh_resp_header(r, "Cache-Control", "no-store");
 	hh_resp_json(r, 200, hh_invitation_json(&v));
 }
@@ -936,6 +943,12 @@ void hh_api_case_party_answer(struct hh_req *r)
 	enum hh_party_fault fault;
 	enum hh_rc rc = hh_party_answer(r->app->store, &r->arena, &who, id, confirm,
 					&c, &fault);
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_PARTY_ASSURANCE) {
+		hh_resp_problem(r, HH_E_ASSURANCE_TOO_LOW, NULL,
+				"reading and answering an invitation needs "
+				"assurance level substantial or high");
+		return;
+	}
 	if (rc == HH_ERR_CONFLICT) {
 		hh_resp_problem(r, fault == HH_PARTY_EXPIRED	  ? HH_E_PARTY_EXPIRED
 				   : fault == HH_PARTY_ANSWERED ? HH_E_PARTY_ANSWERED

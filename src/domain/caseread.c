@@ -208,7 +208,8 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	/* p-parties: who else is party to it, and where they stand */
 	if (rc == HH_OK && r->def && r->def->n_parties) {
 		rc = hh_case_parties_json_tx(tx, x->a, &r->c, r->def,
-					     hh_now_us() / 1000000, &r->parties);
+					     hh_now_us() / 1000000, r->for_citizen,
+					     &r->parties);
 		if (rc == HH_OK)
 			hh_arena_defer(x->a, hh_json_release, r->parties);
 	}
@@ -249,7 +250,17 @@ enum hh_rc hh_case_read(struct hh_store *st, struct hh_arena *a,
 		return HH_ERR_NOT_FOUND;
 	struct read_ctx x = { .a = a, .who = who, .id = id, .why = why, .out = out };
 	/* staff reads write the audit log */
-	return hh_store_run_tx(st, !who->citizen_id, read_tx, &x);
+	rc = hh_store_run_tx(st, !who->citizen_id, read_tx, &x);
+	/* the applicant was shown a party's name: in that party's audit
+	 * trail (a write of its own, only then) */
+	int named = 0;
+	size_t i;
+	json_t *p;
+	json_array_foreach(out->parties, i, p)
+		named |= json_is_string(json_object_get(p, "name"));
+	if (rc == HH_OK && out->for_citizen && named)
+		rc = hh_case_parties_named_audit(st, a, &out->c);
+	return rc;
 }
 
 const char *hh_case_read_person(const struct hh_case_read *r, int64_t user_id)

@@ -160,6 +160,77 @@ static int party_role_known(const char *role)
 
 /* "parties", "confirm_state", "declined_state": after the form and the
  * states, which they name. */
+static int shares(const struct hh_ct_party *p, const char *field)
+{
+	for (int i = 0; i < p->n_shared; i++)
+		if (!strcmp(p->shared[i], field))
+			return 1;
+	return 0;
+}
+
+/* A text the party reads: 1 to 200 characters. */
+static int wording_ok(json_t *t)
+{
+	const char *s = json_string_value(t);
+	return s && *s && strlen(s) <= 200;
+}
+
+/* party i's "party_labels" and "party_options" (casetype.h), of its
+ * shared fields only; option keys are the field's option values (a
+ * choice) or "ja" and "nej" (a yesno). */
+static enum hh_rc party_wording(struct hh_case_type_def *ct,
+				struct hh_ct_party *p, json_t *v, size_t i,
+				char *err, size_t errsz)
+{
+	json_t *labels = json_object_get(v, "party_labels");
+	json_t *options = json_object_get(v, "party_options");
+	if ((labels && !json_is_object(labels)) || (options && !json_is_object(options))) {
+		snprintf(err, errsz, "party %zu: party_labels and party_options "
+			 "must be objects by field name", i + 1);
+		return HH_ERR_INVALID;
+	}
+	const char *key;
+	json_t *t;
+	json_object_foreach(labels, key, t)
+	{
+		if (!shares(p, key) || !wording_ok(t)) {
+			snprintf(err, errsz, "party %zu: party_labels.%s must be a "
+				 "shared field's label for the party (1 to 200 "
+				 "characters)", i + 1, key);
+			return HH_ERR_INVALID;
+		}
+	}
+	json_object_foreach(options, key, t)
+	{
+		const struct hh_form_field *f = hh_form_field(&ct->form_def, key);
+		if (!shares(p, key) || !f || !json_is_object(t) ||
+		    (f->type != HH_FIELD_CHOICE && f->type != HH_FIELD_YESNO)) {
+			snprintf(err, errsz, "party %zu: party_options.%s must name a "
+				 "shared choice or yesno field", i + 1, key);
+			return HH_ERR_INVALID;
+		}
+		const char *val;
+		json_t *text;
+		json_object_foreach(t, val, text)
+		{
+			int known = f->type == HH_FIELD_YESNO
+					    ? !strcmp(val, "ja") || !strcmp(val, "nej")
+					    : 0;
+			for (int k = 0; k < f->n_options; k++)
+				known |= !strcmp(f->options[k].value, val);
+			if (!known || !wording_ok(text)) {
+				snprintf(err, errsz, "party %zu: party_options.%s.%s "
+					 "must be one of the field's values with a "
+					 "text of 1 to 200 characters", i + 1, key, val);
+				return HH_ERR_INVALID;
+			}
+		}
+	}
+	p->party_labels = labels;
+	p->party_options = options;
+	return HH_OK;
+}
+
 static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 				char *err, size_t errsz)
 {
@@ -172,8 +243,11 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 		snprintf(err, errsz, "parties must be a list of at most %d", HH_CT_PARTIES);
 		return HH_ERR_INVALID;
 	}
-	static const char *const keys[] = { "role", "label", "cpr_field", "confirm",
-					     "within", "shared", "when" };
+	static const char *const keys[] = { "role",	    "label",
+					     "cpr_field",    "confirm",
+					     "within",	    "shared",
+					     "when",	    "party_labels",
+					     "party_options" };
 	size_t i;
 	json_t *v;
 	json_array_foreach(list, i, v)
@@ -257,8 +331,17 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 					 "field of the form", i + 1, k + 1);
 				return HH_ERR_INVALID;
 			}
+			if (hh_form_field(&ct->form_def, n)->type == HH_FIELD_CPR) {
+				/* a CPR number is never shown to another party */
+				snprintf(err, errsz, "party %zu: shared field %zu is a "
+					 "cpr field, which no other party may see",
+					 i + 1, k + 1);
+				return HH_ERR_INVALID;
+			}
 			p->shared[p->n_shared++] = n;
 		}
+		if (party_wording(ct, p, v, i, err, errsz) != HH_OK)
+			return HH_ERR_INVALID;
 		char why[128];
 		if (hh_form_cond_parse(json_object_get(v, "when"), &ct->form_def,
 				       p->cpr_field, &p->when, why, sizeof(why)) != HH_OK) {
@@ -284,6 +367,22 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 	if (!d || !d->final) {
 		snprintf(err, errsz, "declined_state must be a final state (a party "
 			 "confirms)");
+		return HH_ERR_INVALID;
+	}
+	json_t *fs = json_object_get(root, "confirmed_state");
+	ct->confirmed_state = json_string_value(fs);
+	const struct hh_ct_state *to = hh_ct_state(ct, ct->confirmed_state);
+	if (fs && (!to || to->final || !strcmp(to->key, ct->confirm_state))) {
+		snprintf(err, errsz, "confirmed_state must be a state that is not "
+			 "final and not confirm_state");
+		return HH_ERR_INVALID;
+	}
+	char why[128];
+	if ((json_object_get(root, "confirmed_when") && !fs) ||
+	    hh_form_cond_parse(json_object_get(root, "confirmed_when"), &ct->form_def,
+			       NULL, &ct->confirmed_when, why, sizeof(why)) != HH_OK) {
+		snprintf(err, errsz, "confirmed_when: %s",
+			 fs ? why : "needs confirmed_state");
 		return HH_ERR_INVALID;
 	}
 	return HH_OK;

@@ -32,6 +32,12 @@ struct hh_ct_party {
 	int confirm;
 	const char *shared[HH_FORM_MAX_FIELDS];
 	int n_shared;
+	/* What the party reads instead of the applicant's wording (both
+	 * optional, borrowed from root): "party_labels" {field: label} and
+	 * "party_options" {field: {value: text}} for shared fields ("Din
+	 * ægtefælles fulde navn" -> "Dit fulde navn", "Jeg bliver boende"
+	 * -> "Ansøgeren bliver boende"). NULL: none. */
+	json_t *party_labels, *party_options;
 	/* when the party is named at all: a condition on the form's
 	 * answers, as a field's "when" (no terms: always). A contested
 	 * divorce ("enige": "nej") names no spouse to confirm. */
@@ -96,6 +102,13 @@ struct hh_case_type_def {
 	struct hh_ct_party parties[HH_CT_PARTIES];
 	int n_parties;
 	const char *confirm_state, *declined_state;
+	/* where the case goes when every party has confirmed
+	 * ("confirmed_state", NULL: initial), when its data meets
+	 * "confirmed_when" (no terms: always; else initial): the demo's
+	 * divorce starts its reflection period there, so the period counts
+	 * from the confirmation (state_since is set then). */
+	const char *confirmed_state;
+	struct hh_form_cond confirmed_when;
 	/* letters (domain/letters.h): the kind of letter a move to a state
 	 * must be sent with ("letters": {"rejected": "refused", ...}), the
 	 * templates by kind ("letter_templates", merged in at import from

@@ -1469,7 +1469,12 @@ static json_t *form_values(struct gen *g, int ct, const struct muni_conf *m)
 			json_object_set_new(v, "antal_boern",
 					    json_string(hh_arena_printf(a, "%u", 1 + rnd(r, 3))));
 		if (ct == CT_SKILSMISSE) {
-			json_object_set_new(v, "separeret", json_string("nej"));
+			/* separated first: the divorce has no reflection
+			 * period (one that has starts in it when the spouse
+			 * confirms, and waits three months) */
+			json_object_set_new(v, "separeret", json_string("ja"));
+			json_object_set_new(v, "separationsdato",
+					    json_string(date_of(a, today - 400)));
 			json_object_set_new(v, "enige", json_string("ja"));
 		}
 		return v;

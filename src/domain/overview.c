@@ -118,12 +118,20 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 		return rc;
 	/* invitations that ran out close their cases before the read
 	 * (domain/parties.h) */
-	rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
-	if (rc != HH_OK)
-		return rc;
+	hh_parties_expire_before_read(st);
 	out->plans = hh_arena_calloc(a, HH_OVERVIEW_PLANS * sizeof(*out->plans));
 	struct ov_ctx x = { .a = a, .citizen_id = who->citizen_id, .out = out };
 	rc = hh_store_run_tx(st, 0, ov_tx, &x);
+	/* what an applicant wrote is shown to a party signed in at level
+	 * substantial or high only (as a form with CPR fields) */
+	for (int i = 0; rc == HH_OK && who->loa < HH_LOA_SUBSTANTIAL &&
+			i < out->n_invitations; i++) {
+		json_array_clear(out->invitations[i].shared);
+		out->invitations[i].low_assurance = 1;
+	}
+	if (rc == HH_OK)
+		rc = hh_invitations_audit(st, a, who, out->invitations,
+					  out->n_invitations);
 	for (int i = 0; rc == HH_OK && with_views && i < out->n_plans; i++) {
 		rc = hh_plan_read(st, a, who, out->plans[i].plan.id,
 				  &out->plans[i].view);

@@ -40,6 +40,12 @@ static const char *in_sentence(struct hh_arena *a, const char *label)
 	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
 }
 
+const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d)
+{
+	return d ? hh_arena_printf(a, "Den anden part (%s)", in_sentence(a, d->label))
+		 : "Den anden part";
+}
+
 /* The citizen with CPR number cpr in the register, under each hash key
  * the vault knows (a rotation may be half-way). */
 static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
@@ -55,6 +61,54 @@ static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+/* ---- how many parties a citizen names a day ----------------------------
+ *
+ * Naming a party looks a CPR number up in the register. The applicant
+ * never sees the register's name of someone who has not confirmed
+ * (hh_case_parties_json_tx), but a refusal still tells whether a number
+ * is in the register; so a citizen names at most
+ * HH_PARTY_NAMES_PER_DAY parties in cases sent in the last 24 hours.
+ * Counted in the store (the party rows of the citizen's newest cases),
+ * so every instance on one database shares the count, which a
+ * per-process limiter (core/limit.h) would not. A refused submission
+ * writes nothing and so is not counted; tries with numbers that are not
+ * in the register are held back by the write limits per client and
+ * account (app.c). */
+
+struct named_ctx {
+	struct hh_tx *tx;
+	struct hh_arena *a;
+	int64_t since;
+	int n;
+};
+
+static enum hh_rc count_party(void *p, const struct hh_case_party *r)
+{
+	((struct named_ctx *)p)->n++;
+	return HH_OK;
+}
+
+static enum hh_rc named_case(void *p, const struct hh_case *k)
+{
+	struct named_ctx *x = p;
+	if (k->created_at < x->since)
+		return HH_OK;
+	return x->tx->store->case_party_list(x->tx, x->a, k->id, count_party, x);
+}
+
+static enum hh_rc named_today(struct hh_tx *tx, struct hh_arena *a,
+			      int64_t citizen_id, int *n)
+{
+	struct hh_case_filter f = { .citizen_id = citizen_id,
+				    .sort = HH_SORT_NEWEST };
+	struct named_ctx x = { tx, a, hh_now_us() / 1000000 - 86400, 0 };
+	int64_t total;
+	enum hh_rc rc = tx->store->case_list(tx, a, &f, 0, 2 * HH_PARTY_NAMES_PER_DAY,
+					     &total, named_case, &x);
+	*n = x.n;
+	return rc;
+}
+
 enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			       const struct hh_case_type_def *def,
 			       int64_t applicant_id, json_t *values,
@@ -64,7 +118,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 	memset(plan, 0, sizeof(*plan));
 	const struct hh_vault *v = hh_vault_of(tx->store);
 	char own[12] = "";
-	int have_own = 0;
+	int have_own = 0, named = 0;
 	for (int i = 0; i < def->n_parties; i++) {
 		const struct hh_ct_party *d = &def->parties[i];
 		const char *given = json_string_value(json_object_get(values, d->cpr_field));
@@ -91,6 +145,8 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			enum hh_rc rc = tx->store->citizen_get(tx, a, applicant_id, &me);
 			if (rc != HH_OK)
 				return rc;
+			if ((rc = named_today(tx, a, applicant_id, &named)) != HH_OK)
+				return rc;
 			if (!me.cpr || hh_cpr_check(me.cpr, own, NULL, 0) > HH_CPR_OK_NO_MOD11)
 				own[0] = 0;
 			have_own = 1;
@@ -100,6 +156,13 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
 						    "Skriv den anden parts CPR-nummer.",
 						    in_sentence(a, d->label)));
+			continue;
+		}
+		if (named + plan->n >= HH_PARTY_NAMES_PER_DAY) {
+			field_error(a, res, d->cpr_field,
+				    "Du har nævnt mange personer i ansøgninger det "
+				    "seneste døgn. Prøv igen i morgen, eller kontakt "
+				    "myndigheden.");
 			continue;
 		}
 		int twice = 0;
@@ -171,6 +234,15 @@ enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 			rc = hh_vault_seal(v, a, plan->named[i].cpr, &p.cpr);
 		if (rc == HH_OK)
 			rc = tx->store->case_party_insert(tx, &p);
+		/* the lookup in the register is a read of their data */
+		struct hh_audit e = {
+			.actor = hh_arena_printf(a, "citizen:%lld", (long long)k->citizen_id),
+			.citizen_id = plan->named[i].citizen_id,
+			.what = hh_arena_printf(a, "nævnt som part i sag %lld",
+						(long long)k->id),
+			.why = "ansøgning" };
+		if (rc == HH_OK && strcmp(d->role, "child"))
+			rc = tx->store->audit_append(tx, &e);
 	}
 	return rc;
 }
@@ -192,6 +264,7 @@ const char *hh_party_status_label(const char *status)
 		{ "named", "Part i sagen" },   { "invited", "Afventer svar" },
 		{ "confirmed", "Bekræftet" },  { "declined", "Afvist" },
 		{ "expired", "Ikke besvaret i tide" },
+		{ "withdrawn", "Ikke besvaret: sagen blev lukket" },
 	};
 	for (size_t i = 0; status && i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (!strcmp(labels[i].key, status))
@@ -253,6 +326,38 @@ static enum hh_rc case_event(struct hh_tx *tx, const char *actor,
 	return rc;
 }
 
+/* The parties of case case_id still invited, but for party except:
+ * "withdrawn" (the case was closed before they answered), in tx. */
+static enum hh_rc withdraw_others(struct hh_tx *tx, struct hh_arena *a,
+				  int64_t case_id, int64_t except)
+{
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, case_id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		struct hh_case_party *q = &l.rows[i];
+		if (q->id == except || strcmp(q->status, "invited"))
+			continue;
+		int64_t expected = q->version;
+		q->status = "withdrawn";
+		rc = tx->store->case_party_update(tx, q, expected);
+	}
+	return rc;
+}
+
+/* Where case k goes when every party has confirmed: the case type's
+ * confirmed_state when its data meets confirmed_when, else initial. */
+static const char *confirmed_to(const struct hh_case_type_def *def,
+				const struct hh_case *k)
+{
+	if (!def->confirmed_state)
+		return def->initial;
+	json_error_t e;
+	json_t *data = json_loads(k->data ? k->data : "{}", 0, &e);
+	int holds = data && hh_form_cond_holds(&def->confirmed_when, data);
+	json_decref(data);
+	return holds ? def->confirmed_state : def->initial;
+}
+
 /* ---- answering ---------------------------------------------------------- */
 
 struct answer_ctx {
@@ -287,8 +392,9 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	int64_t now = hh_now_us() / 1000000;
 	const char *status = hh_party_status(me, now);
 	if (strcmp(status, "invited")) {
-		x->fault = !strcmp(status, "expired") ? HH_PARTY_EXPIRED
-						      : HH_PARTY_ANSWERED;
+		x->fault = !strcmp(status, "expired")	  ? HH_PARTY_EXPIRED
+			   : !strcmp(status, "withdrawn") ? HH_PARTY_CLOSED
+							  : HH_PARTY_ANSWERED;
 		return HH_ERR_CONFLICT;
 	}
 	struct hh_case_type row;
@@ -308,9 +414,13 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	for (size_t i = 0; i < l.n; i++)
 		all &= !l.rows[i].confirm || !strcmp(l.rows[i].status, "confirmed");
 	char *before = state_json(k, NULL, NULL);
-	const char *to = !x->confirm ? def.declined_state : all ? def.initial : NULL;
+	const char *to = !x->confirm ? def.declined_state : all ? confirmed_to(&def, k) : NULL;
 	if (to)
 		hh_case_move(k, &def, to, now);
+	/* a decline closes the case: whoever else was invited is not
+	 * waited for any more */
+	if (rc == HH_OK && !x->confirm)
+		rc = withdraw_others(tx, x->a, k->id, me->id);
 	/* every answer writes the case (its version): two parties answering
 	 * at once are one after the other, on either backend */
 	if (rc == HH_OK)
@@ -337,13 +447,16 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_CHANGE) !=
 	    HH_SCOPE_OWN_CITIZEN)
 		return HH_ERR_FORBIDDEN;
+	if (who->loa < HH_LOA_SUBSTANTIAL) {
+		*fault = HH_PARTY_ASSURANCE;
+		return HH_ERR_FORBIDDEN;
+	}
 	/* an invitation that ran out closes its case first (nothing of this
-	 * answer is written then) */
-	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
-	if (rc != HH_OK)
-		return rc;
+	 * answer is written then); the answer reads expires_at itself, so a
+	 * failing pass does not stop it */
+	hh_parties_expire_before_read(st);
 	struct answer_ctx x = { a, who, id, confirm, out, HH_PARTY_FINE };
-	rc = hh_store_run_tx(st, 1, answer_tx, &x);
+	enum hh_rc rc = hh_store_run_tx(st, 1, answer_tx, &x);
 	*fault = x.fault;
 	if (rc == HH_OK)
 		hh_store_changed(st, &(struct hh_change){
@@ -354,75 +467,69 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 
 /* ---- expiry ------------------------------------------------------------- */
 
+/* One due invitation, expired in a transaction of its own: a row that
+ * cannot be processed (its case type no longer loads, a store error) is
+ * logged and skipped, and the others still expire (review of issue 16,
+ * M2). */
 struct expire_ctx {
 	struct hh_arena *a;
 	int64_t now;
-	int limit, n;
-	struct party_list due;
-	int64_t changed[256];
-	int64_t changed_org[256];
-	int n_changed;
+	struct hh_case_party q;
+	int moved; /* the case was closed by it */
+	int64_t case_id, org_id;
 };
 
 static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 {
 	struct expire_ctx *x = p;
 	struct hh_store *st = tx->store;
-	x->n = x->n_changed = 0;
-	memset(&x->due, 0, sizeof(x->due));
-	x->due.a = x->a;
-	enum hh_rc rc = st->case_party_due(tx, x->a, x->now, x->limit, party_row, &x->due);
-	for (size_t i = 0; rc == HH_OK && i < x->due.n; i++) {
-		struct hh_case_party *q = &x->due.rows[i];
-		int64_t expected = q->version;
-		q->status = "expired";
-		rc = st->case_party_update(tx, q, expected);
-		if (rc != HH_OK)
-			break;
-		x->n++;
-		struct hh_case k;
-		if ((rc = st->case_get(tx, x->a, q->case_id, &k)) != HH_OK)
-			break;
-		struct hh_case_type row;
-		struct hh_case_type_def def;
-		if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
-			break;
-		if (!k.closed_at && def.confirm_state && !strcmp(k.state, def.confirm_state)) {
-			char *before = state_json(&k, NULL, NULL);
-			hh_case_move(&k, &def, def.declined_state, x->now);
-			rc = st->case_update(tx, &k, k.version);
-			if (rc == HH_OK)
-				rc = case_event(tx, "system", &k, "party_expired", before,
-						state_json(&k, q->role, "expired"));
-			else
-				free(before);
-			if (rc == HH_OK && x->n_changed < 256) {
-				x->changed[x->n_changed] = k.id;
-				x->changed_org[x->n_changed++] = k.org_id;
-			}
-		}
-		hh_case_type_def_clear(&def);
+	struct hh_case_party q = x->q;
+	x->moved = 0;
+	int64_t expected = q.version;
+	q.status = "expired";
+	enum hh_rc rc = st->case_party_update(tx, &q, expected);
+	if (rc != HH_OK)
+		return rc; /* CONFLICT: answered meanwhile */
+	struct hh_case k;
+	if ((rc = st->case_get(tx, x->a, q.case_id, &k)) != HH_OK)
+		return rc;
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	if ((rc = hh_case_type_load(tx, x->a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+		return rc;
+	if (!k.closed_at && def.confirm_state && !strcmp(k.state, def.confirm_state)) {
+		char *before = state_json(&k, NULL, NULL);
+		hh_case_move(&k, &def, def.declined_state, x->now);
+		rc = st->case_update(tx, &k, k.version);
+		if (rc == HH_OK)
+			rc = case_event(tx, "system", &k, "party_expired", before,
+					state_json(&k, q.role, "expired"));
+		else
+			free(before);
+		if (rc == HH_OK)
+			rc = withdraw_others(tx, x->a, k.id, q.id);
+		x->moved = rc == HH_OK;
+		x->case_id = k.id;
+		x->org_id = k.org_id;
 	}
+	hh_case_type_def_clear(&def);
 	return rc;
 }
 
 struct due_ctx {
 	struct hh_arena *a;
 	int64_t now;
-	int any;
+	int limit;
+	struct party_list due;
 };
 
-static enum hh_rc any_row(void *p, const struct hh_case_party *r)
-{
-	((struct due_ctx *)p)->any = 1;
-	return HH_OK;
-}
-
-static enum hh_rc any_due_tx(struct hh_tx *tx, void *p)
+static enum hh_rc due_tx(struct hh_tx *tx, void *p)
 {
 	struct due_ctx *d = p;
-	d->any = 0;
-	return tx->store->case_party_due(tx, d->a, d->now, 1, any_row, d);
+	memset(&d->due, 0, sizeof(d->due));
+	d->due.a = d->a;
+	return tx->store->case_party_due(tx, d->a, d->now, d->limit, party_row,
+					 &d->due);
 }
 
 enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
@@ -434,23 +541,39 @@ enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 	hh_arena_init(&a);
 	/* a read first: nearly always there is nothing due, and a write
 	 * transaction on every read of Mit overblik would queue writers */
-	struct due_ctx d = { &a, now, 0 };
-	enum hh_rc rc = hh_store_run_tx(st, 0, any_due_tx, &d);
-	if (rc == HH_OK && d.any) {
-		struct expire_ctx *x = hh_arena_calloc(&a, sizeof(*x));
-		x->a = &a;
-		x->now = now;
-		x->limit = limit > 0 && limit <= 256 ? limit : 200;
-		rc = hh_store_run_tx(st, 1, expire_tx, x);
-		for (int i = 0; rc == HH_OK && i < x->n_changed; i++)
-			hh_store_changed(st, &(struct hh_change){ "case", x->changed[i],
-								   x->changed_org[i],
-								   "party_expired" });
-		if (rc == HH_OK && n)
-			*n = x->n;
+	struct due_ctx d = { .a = &a, .now = now,
+			     .limit = limit > 0 && limit <= 256 ? limit : 200 };
+	enum hh_rc rc = hh_store_run_tx(st, 0, due_tx, &d);
+	int done = 0;
+	for (size_t i = 0; rc == HH_OK && i < d.due.n; i++) {
+		struct expire_ctx x = { .a = &a, .now = now, .q = d.due.rows[i] };
+		enum hh_rc one = hh_store_run_tx(st, 1, expire_tx, &x);
+		if (one == HH_OK) {
+			done++;
+			if (x.moved)
+				hh_store_changed(st, &(struct hh_change){ "case", x.case_id,
+									   x.org_id,
+									   "party_expired" });
+		} else if (one != HH_ERR_CONFLICT) {
+			hh_log(HH_LOG_WARN, "parties: invitation %lld of case %lld "
+			       "not expired (%s); skipped until the next pass",
+			       (long long)x.q.id, (long long)x.q.case_id, hh_rc_name(one));
+		}
 	}
+	if (n)
+		*n = done;
 	hh_arena_clear(&a);
 	return rc;
+}
+
+/* A failing pass is logged and the read goes on (every read shows an
+ * invitation past its time as expired anyway, hh_party_status). */
+void hh_parties_expire_before_read(struct hh_store *st)
+{
+	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	if (rc != HH_OK)
+		hh_log(HH_LOG_WARN, "parties: the expiry pass failed (%s); read "
+		       "without it", hh_rc_name(rc));
 }
 
 /* ---- what a party sees -------------------------------------------------- */
@@ -472,16 +595,40 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 		json_t *v = json_object_get(display, decl->shared[i]);
 		if (!f || !v || (protected && f->type == HH_FIELD_ADDRESS))
 			continue;
-		json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "field", f->name,
-						     "label", f->label, "value", v));
+		/* the party's wording, where the case type gives one */
+		const char *label = json_string_value(json_object_get(decl->party_labels,
+								       f->name));
+		const char *raw = json_string_value(json_object_get(values, f->name));
+		const char *text =
+			raw ? json_string_value(json_object_get(
+				      json_object_get(decl->party_options, f->name), raw))
+			    : NULL;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "field", f->name,
+						     "label", label ? label : f->label,
+						     "value",
+						     text ? json_string(text) : json_incref(v)));
 	}
 	json_decref(display);
 	json_decref(values);
 	return out;
 }
 
+/* The declaration of role in def (a role is unique in a case type), NULL
+ * when def no longer declares it. A party row's position is where the
+ * role stood when the case came in; a re-import may reorder the case
+ * type's parties, so the row is never matched by position. */
+static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
+					 const char *role)
+{
+	for (int i = 0; def && role && i < def->n_parties; i++)
+		if (!strcmp(def->parties[i].role, role))
+			return &def->parties[i];
+	return NULL;
+}
+
 /* Fills w from its party row (w->party): OK with *shown 0 when the case
- * type no longer declares that party. */
+ * type is gone. A case type that no longer declares the party's role
+ * shares nothing with them (w->decl NULL, w->shared empty). */
 static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 				  struct hh_ct_cache *cts, int64_t now,
 				  struct hh_invitation *w, int *shown)
@@ -492,9 +639,9 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 	if (rc != HH_OK)
 		return rc;
 	w->def = hh_ct_cache_get(tx, a, cts, w->c.case_type_id);
-	if (!w->def || w->party.position >= w->def->n_parties)
-		return HH_OK; /* the case type changed under it */
-	w->decl = &w->def->parties[w->party.position];
+	if (!w->def)
+		return HH_OK; /* the case type is gone */
+	w->decl = decl_of(w->def, w->party.role);
 	w->applicant = w->c.citizen_name;
 	/* name and address protection (0042): the applicant's address is
 	 * never shown to the other party */
@@ -565,7 +712,52 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 	int shown;
 	x->out->party = *me;
 	rc = invitation_fill(tx, x->a, &cts, hh_now_us() / 1000000, x->out, &shown);
+	if (rc == HH_OK && shown && x->who->loa < HH_LOA_SUBSTANTIAL) {
+		json_array_clear(x->out->shared);
+		x->out->low_assurance = 1;
+	}
 	return rc == HH_OK && !shown ? HH_ERR_NOT_FOUND : rc;
+}
+
+struct shared_audit_ctx {
+	struct hh_arena *a;
+	const struct hh_actor *who;
+	const struct hh_invitation *v;
+	int n;
+};
+
+static enum hh_rc shared_audit_tx(struct hh_tx *tx, void *p)
+{
+	struct shared_audit_ctx *x = p;
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; rc == HH_OK && i < x->n; i++) {
+		const struct hh_invitation *v = &x->v[i];
+		if (!v->c.citizen_id || !json_array_size(v->shared))
+			continue;
+		struct hh_audit e = {
+			.actor = hh_arena_printf(x->a, "citizen:%lld",
+						 (long long)x->who->citizen_id),
+			.citizen_id = v->c.citizen_id,
+			.what = hh_arena_printf(x->a, "det, du skrev til %s, i sag %lld",
+						in_sentence(x->a, hh_invitation_label(v)),
+						(long long)v->c.id),
+			.why = "part i sagen" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_invitation *v, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= v[i].c.citizen_id && json_array_size(v[i].shared) > 0;
+	if (!any)
+		return HH_OK;
+	struct shared_audit_ctx x = { a, who, v, n };
+	return hh_store_run_tx(st, 1, shared_audit_tx, &x);
 }
 
 enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
@@ -575,11 +767,33 @@ enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 	memset(out, 0, sizeof(*out));
 	if (hh_access_scope(who, HH_RES_CASE_PARTY, HH_ACT_READ) != HH_SCOPE_OWN_CITIZEN)
 		return HH_ERR_FORBIDDEN;
-	enum hh_rc rc = hh_parties_expire(st, hh_now_us() / 1000000, 0, NULL);
+	hh_parties_expire_before_read(st);
 	struct read_ctx x = { a, who, id, out };
+	enum hh_rc rc = hh_store_run_tx(st, 0, read_tx, &x);
+	/* what the applicant wrote, read by the party: in the applicant's
+	 * audit trail */
 	if (rc == HH_OK)
-		rc = hh_store_run_tx(st, 0, read_tx, &x);
+		rc = hh_invitations_audit(st, a, who, out, 1);
 	return rc;
+}
+
+const char *hh_invitation_state_label(const struct hh_invitation *v)
+{
+	const struct hh_ct_state *s = hh_ct_state(v->def, v->c.state);
+	if (!s)
+		return v->c.state;
+	/* a paused state is written for the applicant ("Afventer dig"):
+	 * the party reads a neutral one, but for the state that waits for
+	 * the parties themselves */
+	if (s->paused && !s->final &&
+	    !(v->def->confirm_state && !strcmp(s->key, v->def->confirm_state)))
+		return "Sagen venter på ansøgeren";
+	return s->label ? s->label : v->c.state;
+}
+
+const char *hh_invitation_label(const struct hh_invitation *v)
+{
+	return v->decl ? v->decl->label : "Part i sagen";
 }
 
 json_t *hh_invitation_json(const struct hh_invitation *v)
@@ -588,15 +802,15 @@ json_t *hh_invitation_json(const struct hh_invitation *v)
 	hh_time_iso(v->party.expires_at, exp);
 	hh_time_iso(v->party.answered_at, ans);
 	hh_time_iso(v->c.created_at, created);
-	const struct hh_ct_state *s = hh_ct_state(v->def, v->c.state);
 	json_t *j = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O}",
 		"case_id", (json_int_t)v->c.id, "case_type", v->c.case_type_code,
 		"case_type_name", v->c.case_type_name, "organisation_name",
-		v->c.org_name, "role", v->party.role, "label", v->decl->label,
+		v->c.org_name, "role", v->party.role, "label", hh_invitation_label(v),
 		"status", v->status, "status_label", hh_party_status_label(v->status),
-		"state_label", s ? s->label : v->c.state, "closed",
+		"state_label", hh_invitation_state_label(v), "closed",
 		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
+	json_object_set_new(j, "shared_withheld", json_boolean(!v->decl));
 	json_object_set_new(j, "applicant",
 			    v->applicant ? json_string(v->applicant) : json_null());
 	json_object_set_new(j, "expires_at",
@@ -617,7 +831,7 @@ struct name_ctx {
 enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case *k,
 				   const struct hh_case_type_def *def,
-				   int64_t now, json_t **out)
+				   int64_t now, int for_applicant, json_t **out)
 {
 	*out = NULL;
 	struct party_list l;
@@ -627,15 +841,26 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	json_t *arr = json_array();
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		const struct hh_case_party *p = &l.rows[i];
-		const struct hh_ct_party *d =
-			def && p->position < def->n_parties ? &def->parties[p->position] : NULL;
+		const struct hh_ct_party *d = decl_of(def, p->role);
 		struct hh_citizen z = { 0 };
-		if (p->citizen_id) {
+		const char *status = hh_party_status(p, now);
+		/* the applicant typed a CPR number, not a name: the register's
+		 * name is theirs to see only once that party has confirmed,
+		 * and never a protected citizen's (staff see it, audited by
+		 * the caller) */
+		int protected = 0;
+		int name_it = p->citizen_id &&
+			      (!for_applicant || !strcmp(status, "confirmed"));
+		if (name_it && for_applicant)
+			rc = tx->store->citizen_protected_get(tx, p->citizen_id,
+							      &protected);
+		if (rc == HH_OK && name_it && !protected) {
 			rc = tx->store->citizen_get(tx, a, p->citizen_id, &z);
 			if (rc == HH_ERR_NOT_FOUND)
 				rc = HH_OK;
 		}
-		const char *status = hh_party_status(p, now);
+		if (rc != HH_OK)
+			break;
 		char exp[21], ans[21];
 		hh_time_iso(p->expires_at, exp);
 		hh_time_iso(p->answered_at, ans);
@@ -657,6 +882,42 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	return HH_OK;
 }
 
+struct named_audit_ctx {
+	struct hh_arena *a;
+	const struct hh_case *k;
+};
+
+static enum hh_rc named_audit_tx(struct hh_tx *tx, void *p)
+{
+	struct named_audit_ctx *x = p;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, x->a, x->k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
+		int protected = 0;
+		if (!l.rows[i].citizen_id || strcmp(l.rows[i].status, "confirmed"))
+			continue;
+		rc = tx->store->citizen_protected_get(tx, l.rows[i].citizen_id, &protected);
+		if (rc != HH_OK || protected)
+			continue;
+		struct hh_audit e = {
+			.actor = hh_arena_printf(x->a, "citizen:%lld",
+						 (long long)x->k->citizen_id),
+			.citizen_id = l.rows[i].citizen_id,
+			.what = hh_arena_printf(x->a, "navn og svar som part i sag %lld",
+						(long long)x->k->id),
+			.why = "ansøgerens egen sag" };
+		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+enum hh_rc hh_case_parties_named_audit(struct hh_store *st, struct hh_arena *a,
+				       const struct hh_case *k)
+{
+	struct named_audit_ctx x = { a, k };
+	return hh_store_run_tx(st, 1, named_audit_tx, &x);
+}
+
 enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 				    const struct hh_case *k, const char *actor,
 				    const char *why)
@@ -666,10 +927,16 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		if (!l.rows[i].citizen_id)
 			continue;
+		/* a child named in a parent's case reads of it neutrally:
+		 * their own audit trail does not tell them of the case */
+		int child = !strcmp(l.rows[i].role, "child");
 		struct hh_audit e = { .actor = actor,
 				      .citizen_id = l.rows[i].citizen_id,
-				      .what = hh_arena_printf(a, "sag %lld (part i sagen)",
-							      (long long)k->id),
+				      .what = child ? hh_arena_printf(a, "oplysninger om dig hos %s",
+								      k->org_name ? k->org_name
+										  : "en myndighed")
+						    : hh_arena_printf(a, "sag %lld (part i sagen)",
+								      (long long)k->id),
 				      .why = why };
 		rc = tx->store->audit_append(tx, &e);
 	}

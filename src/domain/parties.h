@@ -68,10 +68,15 @@ enum hh_party_fault {
 	HH_PARTY_EXPIRED,  /* the invitation ran out */
 	HH_PARTY_CLOSED,   /* the case no longer waits for parties (another
 			      party declined, or it was closed) */
+	HH_PARTY_ASSURANCE, /* (FORBIDDEN) signed in below substantial: the
+			       invitation is about CPR numbers, as a form
+			       with CPR fields (cases.c) */
 };
 
 /* The signed-in citizen who confirms (confirm 1) or declines (0) their
- * invitation to case id. FORBIDDEN for anyone but a citizen, NOT_FOUND
+ * invitation to case id. FORBIDDEN for anyone but a citizen, FORBIDDEN
+ * with *fault HH_PARTY_ASSURANCE below assurance level substantial
+ * (before any lookup), NOT_FOUND
  * when who is not invited to it (a party who never confirms is not
  * invited), CONFLICT with *fault when it is too late; nothing is
  * written on any refusal. On OK *out is the case after the answer. */
@@ -80,10 +85,16 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 			   struct hh_case *out, enum hh_party_fault *fault);
 
 /* Closes, as of now, the cases whose invitation has run out: at most
- * limit invitations in one transaction (0: 200); *n (may be NULL) gets
- * how many expired. */
+ * limit invitations (0: 200), each in a transaction of its own; *n (may
+ * be NULL) gets how many expired. A row that cannot be processed is
+ * logged and skipped (the next pass tries it again); not OK only when
+ * the due invitations cannot be read. */
 enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 			     int *n);
+/* The pass before a read (Mit overblik, an invitation, an answer): a
+ * failing pass is logged and the read goes on, since every read shows
+ * an invitation past its time as expired anyway. */
+void hh_parties_expire_before_read(struct hh_store *st);
 
 /* The status a party has at now: its stored one, "expired" for an
  * invitation past its time. */
@@ -100,12 +111,19 @@ struct hh_invitation {
 	const char *status; /* hh_party_status at the read */
 	struct hh_case c;
 	const struct hh_case_type_def *def;
+	/* the case type's declaration of the party's role, NULL when a
+	 * re-import dropped it: then nothing is shared (shared empty) */
 	const struct hh_ct_party *decl;
 	const char *applicant;
 	json_t *shared;
+	int low_assurance; /* read below substantial: shared left empty */
 };
 
 #define HH_OVERVIEW_INVITATIONS 50
+
+/* How many parties one citizen may name in the cases they sent in the
+ * last 24 hours (hh_parties_check_tx; docs/parties.md). */
+#define HH_PARTY_NAMES_PER_DAY 10
 
 /* The invitations of citizen citizen_id (newest first, at most
  * HH_OVERVIEW_INVITATIONS) inside tx, for Mit overblik (which checks
@@ -114,13 +132,22 @@ enum hh_rc hh_invitations_tx(struct hh_tx *tx, struct hh_arena *a,
 			     int64_t citizen_id, int64_t now,
 			     struct hh_invitation **out, int *n);
 
-/* The parties of case k as JSON for its applicant and for staff (new):
- * [{"role", "label", "status", "status_label", "expires_at",
- * "answered_at", "name"}]. */
+/* The parties of case k as JSON for its applicant (for_applicant 1) and
+ * for staff (new): [{"role", "label", "status", "status_label",
+ * "expires_at", "answered_at", "name"}]. The applicant gets a party's
+ * name from the register only once that party has confirmed and is not
+ * name and address protected (else null): the caller writes that read
+ * to the party's audit trail (hh_case_parties_named_audit); staff get
+ * every name (the caller audits their read, hh_case_parties_audit_tx). */
 enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				   const struct hh_case *k,
 				   const struct hh_case_type_def *def,
-				   int64_t now, json_t **out);
+				   int64_t now, int for_applicant, json_t **out);
+/* In a write transaction of its own: writes to the audit trail of each
+ * party of case k whose name its applicant was shown (confirmed, not
+ * protected) that the applicant read it. */
+enum hh_rc hh_case_parties_named_audit(struct hh_store *st, struct hh_arena *a,
+				       const struct hh_case *k);
 /* Writes to the audit log that actor read case k's parties (their names
  * and answers): one entry per party who is a citizen of the register,
  * with why (a staff read of the case reads their data too). */
@@ -130,10 +157,34 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 
 /* The invitation of who to case id as that party sees it (GET
  * /api/v1/cases/{id}/parties/me): FORBIDDEN for anyone but a citizen,
- * NOT_FOUND when who is no party to it. Applies due expiries first. */
+ * NOT_FOUND when who is no party to it. Below assurance level
+ * substantial the invitation is read without the shared fields
+ * (out->low_assurance set; the API refuses such a read, the page says
+ * to sign in with MitID). Applies due expiries first. */
 enum hh_rc hh_invitation_read(struct hh_store *st, struct hh_arena *a,
 			      const struct hh_actor *who, int64_t id,
 			      struct hh_invitation *out);
+
+/* The party's role as people read it: the declaration's label, a
+ * neutral "Part i sagen" when the case type no longer declares it. */
+const char *hh_invitation_label(const struct hh_invitation *v);
+
+/* The case's state as the party reads it: the state's label, but a
+ * neutral "Sagen venter på ansøgeren" for a paused state other than the
+ * confirm state (those are written for the applicant: "Afventer dig"). */
+const char *hh_invitation_state_label(const struct hh_invitation *v);
+
+/* In a write transaction of its own: writes to each applicant's audit
+ * trail that who (their party) read what they wrote, for each of the n
+ * invitations v that shows shared fields. */
+enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
+				const struct hh_actor *who,
+				const struct hh_invitation *v, int n);
+
+/* A party as the subject of a Danish sentence in a case's history: "Den
+ * anden part (ægtefælle)", "Den anden part" without a declaration. Into
+ * a. */
+const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d);
 
 /* The JSON of one invitation for the API (new). */
 json_t *hh_invitation_json(const struct hh_invitation *v);

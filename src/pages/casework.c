@@ -22,6 +22,7 @@
 #include "domain/kle.h" /* kle (issue 15) */
 #include "domain/letters.h"
 #include "domain/orgs.h"
+#include "domain/parties.h"
 #include "domain/queue.h"
 #include "pages/layout.h"
 
@@ -1088,11 +1089,11 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			/* p-parties: the other party's answer, or its expiry */
 			const char *role = json_string_value(json_object_get(after, "party"));
 			const struct hh_ct_party *pd = def ? hh_ct_party(def, role) : NULL;
-			hh_page_text(r, pd ? pd->label : "Den anden part");
+			hh_page_text(r, hh_party_who(&r->arena, pd));
 			hh_buf_puts(b, !strcmp(h->action, "party_confirm")
-					       ? " bekræftede sagen"
+					       ? " bekræftede ansøgningen"
 				       : !strcmp(h->action, "party_decline")
-					       ? " afviste sagen"
+					       ? " afviste ansøgningen"
 					       : " svarede ikke inden fristen");
 			if (from && to && strcmp(from, to)) {
 				hh_buf_puts(b, ", og tilstanden blev <q>");

@@ -731,11 +731,11 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 			const char *role = json_string_value(json_object_get(e->after_json,
 									     "party"));
 			const struct hh_ct_party *pd = c->def ? hh_ct_party(c->def, role) : NULL;
-			const char *who = pd ? pd->label : "Den anden part";
+			const char *who = hh_party_who(&r->arena, pd);
 			text = hh_arena_printf(
 				&r->arena, "%s %s. Status ændret til »%s«.", who,
-				!strcmp(e->action, "party_confirm")   ? "bekræftede sagen"
-				: !strcmp(e->action, "party_decline") ? "afviste sagen"
+				!strcmp(e->action, "party_confirm")   ? "bekræftede ansøgningen"
+				: !strcmp(e->action, "party_decline") ? "afviste ansøgningen"
 								      : "svarede ikke inden fristen",
 				hh_borger_state_label(c->def, state ? state : ""));
 		} else if (!strcmp(e->action, "assign")) {

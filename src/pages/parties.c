@@ -15,7 +15,7 @@
 static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 {
 	struct hh_buf *b = &r->resp;
-	if (!strcmp(v->status, "invited") && v->party.expires_at) {
+	if (!strcmp(v->status, "invited") && v->party.expires_at && !v->c.closed_at) {
 		hh_buf_puts(b, "<dt>Svarfrist</dt><dd>Svar senest ");
 		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 0));
 		hh_buf_puts(b, "</dd>\n");
@@ -46,8 +46,14 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 	hh_buf_puts(b, "<section aria-labelledby=\"parter\">\n"
 		       "<h2 id=\"parter\">Sager, hvor du er part</h2>\n"
 		       "<p>En anden har nævnt dig i en ansøgning. Se, hvad der "
-		       "står om dig, og svar med dit eget log-in.</p>\n"
-		       "<ul class=\"cases\">\n");
+		       "står om dig");
+	int to_answer = 0;
+	for (int i = 0; i < m->n_invitations; i++)
+		to_answer |= may_answer(&m->invitations[i]);
+	/* a party who never confirms is not told to answer */
+	hh_buf_puts(b, to_answer ? ", og svar med dit eget log-in.</p>\n"
+				 : ".</p>\n");
+	hh_buf_puts(b, "<ul class=\"cases\">\n");
 	for (int i = 0; i < m->n_invitations; i++) {
 		const struct hh_invitation *v = &m->invitations[i];
 		hh_buf_printf(b, "<li class=\"case%s\">\n<h3><a href=\"/mit-overblik/"
@@ -57,9 +63,9 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 		hh_buf_puts(b, "</a></h3>\n<dl class=\"facts\">\n<dt>Ansøger</dt><dd>");
 		hh_page_text(r, v->applicant ? v->applicant : "Ukendt");
 		hh_buf_puts(b, "</dd>\n<dt>Du er</dt><dd>");
-		hh_page_text(r, v->decl->label);
+		hh_page_text(r, hh_invitation_label(v));
 		hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
-		hh_page_text(r, hh_borger_state_label(v->def, v->c.state));
+		hh_page_text(r, hh_invitation_state_label(v));
 		hh_buf_puts(b, "</dd>\n");
 		party_dates(r, v);
 		hh_buf_puts(b, "</dl>\n");
@@ -150,23 +156,38 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	hh_page_text(r, v.c.org_name);
 	hh_buf_puts(b, " og nævnt dig som part i sagen.</p>\n<dl class=\"facts\">\n"
 		       "<dt>Din rolle</dt><dd>");
-	hh_page_text(r, v.decl->label);
+	hh_page_text(r, hh_invitation_label(&v));
 	hh_buf_puts(b, "</dd>\n<dt>Status</dt><dd>");
-	hh_page_text(r, hh_borger_state_label(v.def, v.c.state));
+	hh_page_text(r, hh_invitation_state_label(&v));
 	hh_buf_puts(b, "</dd>\n");
 	party_dates(r, &v);
 	hh_buf_puts(b, "</dl>\n");
 	if (!strcmp(v.status, "expired"))
 		hh_buf_puts(b, "<p class=\"notice\">Du svarede ikke inden fristen, så "
 			       "sagen er lukket.</p>\n");
+	else if (!strcmp(v.status, "withdrawn"))
+		hh_buf_puts(b, "<p class=\"notice\">Sagen blev lukket, før du "
+			       "svarede. Du skal ikke gøre mere.</p>\n");
 	else if (v.c.closed_at && !strcmp(v.status, "invited"))
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter ikke længere på dit "
 			       "svar, fordi den er lukket.</p>\n");
 	/* what the applicant wrote that concerns this party: the shared
-	 * fields only */
-	if (json_array_size(v.shared)) {
-		hh_buf_puts(b, "<h2>Det står der om jer i ansøgningen</h2>\n"
-			       "<dl class=\"facts answers\">\n");
+	 * fields only, to a party signed in at level substantial or high;
+	 * none when the case type no longer declares the role */
+	if (v.low_assurance)
+		hh_buf_puts(b, "<p class=\"notice\">Ansøgningen handler om "
+			       "CPR-numre. Log ind med MitID på betydeligt eller "
+			       "højt sikringsniveau for at se, hvad ansøgeren "
+			       "skrev, og for at svare.</p>\n");
+	else if (!v.decl)
+		hh_buf_puts(b, "<p class=\"notice\">Sagstypen er blevet ændret, så "
+			       "vi kan ikke vise dig, hvad ansøgeren skrev om "
+			       "jer.</p>\n");
+	else if (json_array_size(v.shared)) {
+		hh_buf_puts(b, "<h2>Det står der om jer i ansøgningen</h2>\n<p>Det "
+			       "skrev ");
+		hh_page_text(r, v.applicant ? v.applicant : "ansøgeren");
+		hh_buf_puts(b, ":</p>\n<dl class=\"facts answers\">\n");
 		size_t i;
 		json_t *f;
 		json_array_foreach(v.shared, i, f)
@@ -179,19 +200,20 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		}
 		hh_buf_puts(b, "</dl>\n");
 	}
-	if (may_answer(&v)) {
+	if (may_answer(&v) && !v.low_assurance) {
 		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
-				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du, "
-				 "sagen kan gå videre. Afviser du, bliver sagen "
-				 "lukket, og ansøgeren får besked.</p>\n"
+				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du "
+				 "ansøgningen, kan sagen gå videre. Afviser du, "
+				 "bliver sagen lukket, og ansøgeren får "
+				 "besked.</p>\n"
 				 "<form class=\"form\" method=\"post\" "
 				 "action=\"/mit-overblik/part/%lld\">\n",
 			      (long long)id);
 		hh_borger_csrf_field(r);
 		hh_buf_puts(b, "<button type=\"submit\" name=\"svar\" value=\"bekraeft\">"
-			       "Jeg bekræfter</button>\n<button type=\"submit\" "
+			       "Jeg bekræfter ansøgningen</button>\n<button type=\"submit\" "
 			       "name=\"svar\" value=\"afvis\" class=\"secondary\">"
-			       "Jeg afviser</button>\n</form>\n</section>\n");
+			       "Jeg afviser ansøgningen</button>\n</form>\n</section>\n");
 	}
 	hh_page_end(r, status);
 }
@@ -239,6 +261,12 @@ void hh_page_party_answer(struct hh_req *r)
 	enum hh_party_fault fault;
 	enum hh_rc rc = hh_party_answer(r->app->store, &r->arena, &who, id, confirm,
 					&c, &fault);
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_PARTY_ASSURANCE) {
+		party_page(r, id, 403, "Dit svar blev ikke sendt. Log ind med MitID "
+				       "på betydeligt eller højt sikringsniveau for "
+				       "at svare.");
+		return;
+	}
 	if (rc == HH_ERR_NOT_FOUND || rc == HH_ERR_FORBIDDEN) {
 		hh_page_not_found(r);
 		return;

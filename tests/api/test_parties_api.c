@@ -236,7 +236,9 @@ static void the_spouse_confirms_over_the_api(void **state)
 	json_t *p = json_array_get(json_object_get(r.json, "parties"), 0);
 	assert_string_equal(json_string_value(json_object_get(p, "role")), "spouse");
 	assert_string_equal(json_string_value(json_object_get(p, "status")), "invited");
-	assert_string_equal(json_string_value(json_object_get(p, "name")), "Bo Berg");
+	/* the applicant typed a CPR number: the register's name is not
+	 * hers to see before Bo has confirmed (p-fix 2) */
+	assert_true(json_is_null(json_object_get(p, "name")));
 	char *pj = json_dumps(json_object_get(r.json, "parties"), 0);
 	tu_expect_not_in(pj, "010190"); /* the party's CPR number: never */
 	free(pj);
@@ -253,6 +255,9 @@ static void the_spouse_confirms_over_the_api(void **state)
 	expect_status(&r, 200);
 	char want[64];
 	snprintf(want, sizeof(want), "sag %lld (part i sagen)", (long long)id);
+	tu_expect_in(r.body, want);
+	/* and being named: the lookup in the register */
+	snprintf(want, sizeof(want), "nævnt som part i sag %lld", (long long)id);
 	tu_expect_in(r.body, want);
 	tu_resp_free(&r);
 	r = call(c, ANNA, "GET", "/mit-overblik", NULL, NULL);
@@ -316,6 +321,35 @@ static void the_spouse_confirms_over_the_api(void **state)
 	tu_expect_problem(&r, 403, "csrf-token-invalid", NULL);
 	tu_resp_free(&r);
 	assert_string_equal(case_state(c, id, st, sizeof(st)), "awaiting_parties");
+	/* signed in below substantial: neither the shared fields nor an
+	 * answer, as a form with CPR fields (p-fix 3) */
+	free(tu_sql(c->s.dir, "UPDATE citizen_sessions SET loa = 'low' WHERE "
+			      "citizen_id = (SELECT id FROM citizens WHERE "
+			      "subject = 'demo:bo')", 0, NULL));
+	r = call(c, BO, "GET", path, NULL, NULL);
+	tu_expect_problem(&r, 403, "assurance-too-low", NULL);
+	tu_resp_free(&r);
+	r = answer(c, BO, id, "confirm");
+	tu_expect_problem(&r, 403, "assurance-too-low", NULL);
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/mit-overblik/part/%lld", (long long)id);
+	r = call(c, BO, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Log ind med MitID på betydeligt eller højt sikringsniveau");
+	tu_expect_not_in(r.body, "2010-06-12");
+	tu_expect_not_in(r.body, "12. juni 2010");
+	tu_expect_not_in(r.body, "Jeg bekræfter");
+	tu_resp_free(&r);
+	r = call(c, BO, "GET", "/api/v1/overview", NULL, NULL);
+	json_array_foreach(json_object_get(r.json, "invitations"), i, v)
+		if (json_integer_value(json_object_get(v, "case_id")) == id)
+			assert_int_equal(json_array_size(json_object_get(v, "shared")), 0);
+	tu_resp_free(&r);
+	assert_string_equal(case_state(c, id, st, sizeof(st)), "awaiting_parties");
+	free(tu_sql(c->s.dir, "UPDATE citizen_sessions SET loa = 'substantial' WHERE "
+			      "citizen_id = (SELECT id FROM citizens WHERE "
+			      "subject = 'demo:bo')", 0, NULL));
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/parties/me", (long long)id);
 	/* the answer */
 	r = answer(c, BO, id, "confirm");
 	expect_status(&r, 200);
@@ -324,6 +358,40 @@ static void the_spouse_confirms_over_the_api(void **state)
 	assert_false(json_is_true(json_object_get(r.json, "may_answer")));
 	tu_resp_free(&r);
 	assert_string_equal(case_state(c, id, st, sizeof(st)), "received");
+	/* confirmed: the applicant sees his name now, and his audit trail
+	 * says she did; never the name of a protected citizen */
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)id);
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	p = json_array_get(json_object_get(r.json, "parties"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "name")), "Bo Berg");
+	tu_resp_free(&r);
+	r = call(c, BO, "GET", "/api/v1/audit", NULL, NULL);
+	snprintf(want, sizeof(want), "navn og svar som part i sag %lld", (long long)id);
+	tu_expect_in(r.body, want);
+	tu_resp_free(&r);
+	free(tu_sql(c->s.dir, "UPDATE citizens SET address_protected = 1 WHERE "
+			      "subject = 'demo:bo'", 0, NULL));
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	p = json_array_get(json_object_get(r.json, "parties"), 0);
+	assert_true(json_is_null(json_object_get(p, "name")));
+	tu_expect_not_in(r.body, "Bo Berg");
+	tu_resp_free(&r);
+	free(tu_sql(c->s.dir, "UPDATE citizens SET address_protected = 0 WHERE "
+			      "subject = 'demo:bo'", 0, NULL));
+	/* the history, in Danish that reads (p-fix 9) */
+	snprintf(path, sizeof(path), "/mit-overblik/sag/%lld", (long long)id);
+	r = call(c, ANNA, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Den anden part (ægtefælle) bekræftede ansøgningen.");
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Den anden part (ægtefælle) bekræftede ansøgningen");
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/parties/me", (long long)id);
 	/* twice: 409, in either direction */
 	r = answer(c, BO, id, "confirm");
 	tu_expect_problem(&r, 409, "party-answered", NULL);
@@ -353,6 +421,25 @@ static void a_decline_closes_it_for_both(void **state)
 	tu_expect_in(r.body, "Ikke bekræftet af ægtefællen");
 	tu_expect_in(r.body, "den anden part ikke bekræftede den");
 	tu_expect_in(r.body, "Afvist");
+	tu_resp_free(&r);
+	/* p-fix M4: with a second party invited, the decline withdraws
+	 * Carl's invitation: no deadline, no answer, a plain notice */
+	r = submit(c, ANNA, BO_CPR, "020202-2222");
+	expect_status(&r, 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	tu_resp_free(&r);
+	r = answer(c, BO, id, "decline");
+	expect_status(&r, 200);
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/mit-overblik/part/%lld", (long long)id);
+	r = call(c, CARL, "GET", path, NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Sagen blev lukket, før du svarede.");
+	tu_expect_not_in(r.body, "Svarfrist");
+	tu_expect_not_in(r.body, "Jeg bekræfter");
+	tu_resp_free(&r);
+	r = answer(c, CARL, id, "confirm");
+	tu_expect_problem(&r, 409, "party-case-closed", NULL);
 	tu_resp_free(&r);
 }
 

@@ -8,6 +8,7 @@
  * them. */
 #include "cases_fixture.h"
 
+#include "domain/caseread.h"
 #include "domain/parties.h"
 #include "domain/vault.h"
 #include "domain/webhooks.h"
@@ -19,6 +20,7 @@ static const char *const ct_parskab =
 	"{\"name\":\"Skilsmisse med ægtefælle\",\"organisation\":\"fam\","
 	" \"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","
 	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"awaiting_citizen\",\"label\":\"Afventer dig\",\"paused\":true},"
 	"  {\"key\":\"awaiting_parties\",\"label\":\"Afventer den anden part\","
 	"   \"paused\":true},"
 	"  {\"key\":\"granted\",\"label\":\"Bevilget\",\"final\":true},"
@@ -222,6 +224,15 @@ static void parties_are_checked_at_import(void **state)
 		{ "\"fuldmagt_cpr\",\"confirm\"", "\"partner_cpr\",\"confirm\"",
 		  "must differ" },
 		{ "\"field\":\"fuldmagt\"", "\"field\":\"ingen\"", "party 2: when:" },
+		/* p-fix M3: the party's wording, of shared fields only */
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":{\"indkomst\":\"X\"}},",
+		  "party_labels.indkomst must be a shared field" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":{\"navn\":\"\"}},",
+		  "party_labels.navn must be" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_options\":{\"navn\":{\"a\":\"b\"}}},",
+		  "party_options.navn must name a shared choice or yesno" },
+		{ "\"adresse\"]},", "\"adresse\"],\"party_labels\":[]},",
+		  "must be objects" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *text = with(bad[i].from, bad[i].to);
@@ -404,6 +415,45 @@ static void a_decline_closes_the_case(void **state)
 			 HH_ERR_INVALID);
 }
 
+/* p-fix M4: a decline, or an expiry, closes the case and withdraws the
+ * other parties' invitations in the same transaction: they are not left
+ * "invited" on a closed case. */
+static void closing_the_case_withdraws_the_other_invitations(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, CARL_CPR), out;
+	enum hh_party_fault fault;
+	assert_int_equal(answer(f, f->bo, c.id, 0, &out, &fault), HH_OK);
+	struct plist l;
+	parties_of(f, c.id, &l);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.rows[0].status, "declined");
+	assert_string_equal(l.rows[1].status, "withdrawn");
+	assert_string_equal(hh_party_status_label("withdrawn"),
+			    "Ikke besvaret: sagen blev lukket");
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->carl), c.id, &v),
+			 HH_OK);
+	assert_string_equal(v.status, "withdrawn");
+	json_t *j = hh_invitation_json(&v);
+	assert_false(json_is_true(json_object_get(j, "may_answer")));
+	json_decref(j);
+	assert_int_equal(answer(f, f->carl, c.id, 1, &out, &fault), HH_ERR_CONFLICT);
+	/* by expiry: Bo's invitation ran out, Carl's had not */
+	struct hh_case d = invited(f, CARL_CPR);
+	char sql[160];
+	snprintf(sql, sizeof(sql), "UPDATE case_parties SET expires_at = 100 WHERE "
+		 "case_id = %lld AND position = 0", (long long)d.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	int n = -1;
+	assert_int_equal(hh_parties_expire(f->st, now_s(), 0, &n), HH_OK);
+	assert_int_equal(n, 1);
+	parties_of(f, d.id, &l);
+	assert_string_equal(l.rows[0].status, "expired");
+	assert_string_equal(l.rows[1].status, "withdrawn");
+	assert_string_equal(get(f, d.id).state, "declined");
+}
+
 /* A party named under other answers only ("when"): not invited. */
 static void a_party_is_named_only_when_its_condition_holds(void **state)
 {
@@ -462,6 +512,53 @@ static void a_child_is_named_never_invited(void **state)
 	int n = -1;
 	assert_int_equal(hh_parties_expire(f->st, now_s() + 400 * 86400, 0, &n), HH_OK);
 	assert_int_equal(n, 0);
+	/* p-fix 9: a staff read is in the child's audit trail neutrally
+	 * (no case, no "part i sagen"); the spouse's names the case */
+	struct hh_case_read rd;
+	assert_int_equal(hh_case_read(f->st, &f->a, &f->cw_fam, c.id, NULL, &rd), HH_OK);
+	struct hh_audit *v2;
+	size_t na = audits(f, &v2);
+	int child = 0, spouse = 0;
+	char want[64];
+	snprintf(want, sizeof(want), "sag %lld (part i sagen)", (long long)c.id);
+	for (size_t i = 0; i < na; i++) {
+		if (v2[i].citizen_id == f->carl) {
+			assert_null(strstr(v2[i].what, "sag"));
+			assert_non_null(strstr(v2[i].what, "oplysninger om dig hos"));
+			child++;
+		}
+		if (v2[i].citizen_id == f->bo && !strcmp(v2[i].what, want))
+			spouse++;
+	}
+	assert_int_equal(child, 1);
+	assert_int_equal(spouse, 1);
+}
+
+/* p-fix 9: the party's reads of what the applicant wrote are in the
+ * applicant's audit trail; a CPR field is never shared. */
+static void the_partys_reads_are_in_the_applicants_audit_trail(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->bo), 0, &ov), HH_OK);
+	struct hh_audit *a;
+	size_t na = audits(f, &a);
+	char want[96];
+	snprintf(want, sizeof(want), "det, du skrev til ægtefælle, i sag %lld",
+		 (long long)c.id);
+	int n = 0;
+	for (size_t i = 0; i < na; i++)
+		n += a[i].citizen_id == f->anna && !strcmp(a[i].what, want);
+	assert_int_equal(n, 2);
+	char err[256];
+	struct hh_case_type_def def;
+	char *bad = with("\"shared\":[\"navn\",", "\"shared\":[\"partner_cpr\",");
+	assert_int_equal(hh_case_type_def_parse(bad, &def, err, sizeof(err)), HH_ERR_INVALID);
+	assert_non_null(strstr(err, "is a cpr field"));
+	free(bad);
 }
 
 static void two_parties_both_confirm(void **state)
@@ -608,7 +705,8 @@ static void answers_and_expiry_write_all_or_nothing(void **state)
 		struct plist l;
 		parties_of(f, d.id, &l);
 		struct hh_case k = get(f, d.id);
-		if (rc == HH_OK) {
+		/* a row that failed is skipped (rc OK, none expired) */
+		if (rc == HH_OK && expired == 1) {
 			done = 1;
 			assert_int_equal(expired, 1);
 			assert_string_equal(l.rows[0].status, "expired");
@@ -675,7 +773,7 @@ static void a_confirm_and_a_decline_at_once(void **state)
 				answered++;
 			else if (r[i].rc != HH_ERR_CONFLICT || r[i].fault != HH_PARTY_CLOSED)
 				fail_msg("round %d racer %d: %s", round, i, hh_rc_name(r[i].rc));
-			const char *want = r[i].rc != HH_OK ? "invited"
+			const char *want = r[i].rc != HH_OK ? "withdrawn"
 					   : r[i].confirm   ? "confirmed"
 							    : "declined";
 			assert_string_equal(l.rows[i].status, want);
@@ -684,6 +782,12 @@ static void a_confirm_and_a_decline_at_once(void **state)
 		assert_int_equal(n_case_events(f, c.id, "party_decline", NULL, NULL), 1);
 		assert_int_equal(n_case_events(f, c.id, "party_confirm", NULL, NULL), answered - 1);
 		assert_int_equal(k.version, c.version + answered);
+		/* sent two days ago: Anna's count of parties named a day
+		 * (HH_PARTY_NAMES_PER_DAY) does not end the rounds */
+		char sql[128];
+		snprintf(sql, sizeof(sql), "UPDATE cases SET created_at = created_at - "
+			 "172800 WHERE id = %lld", (long long)c.id);
+		free(tu_sql(f->dir, sql, 0, NULL));
 	}
 }
 
@@ -769,6 +873,271 @@ static void a_protected_address_is_never_shown(void **state)
 	free(text);
 	/* the applicant still reads her own */
 	assert_non_null(strstr(get(f, c.id).data, "Skovvej 12"));
+}
+
+/* p-fix 2: one citizen names at most HH_PARTY_NAMES_PER_DAY parties a
+ * day (each naming looks a CPR number up in the register); the next is a
+ * field error with nothing written. */
+static void naming_parties_is_limited_per_day(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < HH_PARTY_NAMES_PER_DAY; i++)
+		invited(f, NULL);
+	int64_t rows = n_party_rows(f);
+	struct hh_case c;
+	assert_int_equal(submit_parskab(f, f->anna, BO_CPR, NULL, &c), HH_ERR_INVALID);
+	assert_int_equal(f->res.n_errors, 1);
+	assert_string_equal(f->res.errors[0].field, "partner_cpr");
+	assert_non_null(strstr(f->res.errors[0].message, "seneste døgn"));
+	assert_int_equal(n_party_rows(f), rows);
+	/* another citizen is not held back by Anna's count */
+	assert_int_equal(submit_parskab(f, f->carl, BO_CPR, NULL, &c), HH_OK);
+}
+
+/* p-fix 3: below assurance level substantial a party neither reads what
+ * the applicant wrote nor answers (as a form with CPR fields). */
+static void answering_needs_substantial(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	struct hh_actor low = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = f->bo, .loa = HH_LOA_LOW };
+	struct hh_case out;
+	enum hh_party_fault fault;
+	assert_int_equal(hh_party_answer(f->st, &f->a, &low, c.id, 1, &out, &fault),
+			 HH_ERR_FORBIDDEN);
+	assert_int_equal(fault, HH_PARTY_ASSURANCE);
+	assert_string_equal(get(f, c.id).state, "awaiting_parties");
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, &low, c.id, &v), HH_OK);
+	assert_true(v.low_assurance);
+	assert_int_equal(json_array_size(v.shared), 0);
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, &low, 0, &ov), HH_OK);
+	assert_int_equal(ov.n_invitations, 1);
+	assert_int_equal(json_array_size(ov.invitations[0].shared), 0);
+	/* at substantial: both */
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_false(v.low_assurance);
+	assert_true(json_array_size(v.shared) > 0);
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+}
+
+/* p-fix M2: an invitation that cannot be expired (its case type no
+ * longer loads) is logged and skipped: the other due invitations still
+ * expire, and Mit overblik still reads. */
+static void a_broken_row_does_not_stop_the_pass(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case bad = invited(f, NULL), good = invited(f, NULL);
+	free(tu_sql(f->dir, "UPDATE case_parties SET expires_at = 100", 0, NULL));
+	free(tu_sql(f->dir, "INSERT INTO case_types(code, organisation, name, public, "
+			    "definition, updated_at) VALUES ('broken', 'fam', 'Broken', "
+			    "0, '{}', 1)", 0, NULL));
+	char sql[200];
+	snprintf(sql, sizeof(sql), "UPDATE cases SET case_type_id = (SELECT id FROM "
+		 "case_types WHERE code = 'broken') WHERE id = %lld", (long long)bad.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	int n = -1;
+	assert_int_equal(hh_parties_expire(f->st, now_s(), 0, &n), HH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(get(f, good.id).state, "declined");
+	struct plist l;
+	parties_of(f, bad.id, &l);
+	assert_string_equal(l.rows[0].status, "invited"); /* skipped whole */
+	/* a read goes on when the pass itself fails */
+	struct hh_overview ov;
+	hh_store_fault_inject(f->st, 1, HH_ERR_IO);
+	assert_int_equal(hh_overview_read(f->st, &f->a, CITIZEN(f->anna), 0, &ov), HH_OK);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+}
+
+/* p-fix M5: a paused state written for the applicant ("Afventer dig") is
+ * a neutral label for the party; the confirm state keeps its own. */
+static void the_party_reads_a_neutral_paused_state(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL), out;
+	enum hh_party_fault fault;
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_string_equal(hh_invitation_state_label(&v), "Afventer den anden part");
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE cases SET state = 'awaiting_citizen' "
+		 "WHERE id = %lld", (long long)c.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	assert_string_equal(hh_invitation_state_label(&v), "Sagen venter på ansøgeren");
+	json_t *j = hh_invitation_json(&v);
+	char *text = json_dumps(j, 0);
+	assert_null(strstr(text, "Afventer dig"));
+	free(text);
+	json_decref(j);
+}
+
+static void reimport(struct fx *f, const char *ct);
+
+/* text with its first from replaced by to (new) */
+static char *subst(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	assert_non_null(at);
+	size_t n = strlen(text) + strlen(to) + 1;
+	char *s = malloc(n);
+	snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return s;
+}
+
+/* p-fix M6: a case type may send a case whose parties all confirmed
+ * straight into a state of its own ("confirmed_state", when its data
+ * meets "confirmed_when"): the demo's divorce starts its reflection
+ * period there, counted from the confirmation. */
+static void confirmation_can_start_the_reflection_period(void **state)
+{
+	struct fx *f = *state;
+	char *a = with("{\"key\":\"granted\"",
+		       "{\"key\":\"reflection\",\"label\":\"Refleksionsperiode\","
+		       "\"paused\":true},{\"key\":\"granted\"");
+	char *b = subst(a, "\"confirm_state\":",
+			"\"confirmed_state\":\"reflection\",\"confirmed_when\":"
+			"{\"field\":\"vielsesdato\",\"equals\":\"2010-06-12\"},"
+			"\"confirm_state\":");
+	reimport(f, b);
+	struct hh_case c = invited(f, NULL), out;
+	enum hh_party_fault fault;
+	int64_t before = now_s();
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "reflection");
+	assert_true(out.state_since >= before);
+	assert_int_equal(out.closed_at, 0);
+	/* the data does not meet confirmed_when: initial, as before */
+	char *d = subst(b, "2010-06-12\"}", "1999-01-01\"}");
+	reimport(f, d);
+	c = invited(f, NULL);
+	assert_int_equal(answer(f, f->bo, c.id, 1, &out, &fault), HH_OK);
+	assert_string_equal(out.state, "received");
+	/* checked at import */
+	char err[256];
+	struct hh_case_type_def def;
+	char *bad = subst(b, "\"confirmed_state\":\"reflection\"",
+			  "\"confirmed_state\":\"granted\"");
+	assert_int_equal(hh_case_type_def_parse(bad, &def, err, sizeof(err)), HH_ERR_INVALID);
+	assert_non_null(strstr(err, "confirmed_state must be"));
+	free(bad);
+	free(a);
+	free(b);
+	free(d);
+}
+
+/* p-fix M3: the party reads the case type's wording for them where it
+ * gives one ("party_labels", "party_options"), the applicant's elsewhere. */
+static void the_party_reads_their_own_wording(void **state)
+{
+	struct fx *f = *state;
+	char *v2 = with("\"adresse\"]},",
+			"\"adresse\",\"fuldmagt\"],"
+			"\"party_labels\":{\"navn\":\"Ansøgerens navn\"},"
+			"\"party_options\":{\"fuldmagt\":{\"ja\":\"Ansøgeren har givet "
+			"fuldmagt\"}}},");
+	reimport(f, v2);
+	free(v2);
+	struct hh_case c;
+	assert_int_equal(submit_parskab(f, f->anna, BO_CPR, CARL_CPR, &c), HH_OK);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v), HH_OK);
+	char *text = json_dumps(v.shared, 0);
+	assert_non_null(strstr(text, "\"Ansøgerens navn\", \"value\": \"Anna Andersen\""));
+	assert_null(strstr(text, "Dit navn"));
+	assert_non_null(strstr(text, "Ansøgeren har givet fuldmagt"));
+	assert_non_null(strstr(text, "Vielsesdato")); /* no wording: the form's */
+	free(text);
+}
+
+/* Re-imports the content with the parskab case type as ct. */
+static void reimport(struct fx *f, const char *ct)
+{
+	char content[4300];
+	snprintf(content, sizeof(content), "%s/content", f->dir);
+	put(content, "case-types/parskab.json", ct);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
+					   &stats),
+			 HH_OK);
+}
+
+/* p-fix 1: a party row is matched to its declaration by role, never by
+ * position: a re-import that puts another party first (sharing the
+ * applicant's income with it) does not show the spouse that party's
+ * fields; a re-import that drops the role shares nothing, and says so. */
+static void a_reordered_case_type_shares_by_role(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = invited(f, NULL);
+	/* the representative first, sharing the income */
+	static const char rep[] =
+		"{\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
+		"   \"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
+		"   \"when\":{\"field\":\"fuldmagt\",\"equals\":\"ja\"}},";
+	char *v1 = with(rep, "");
+	const char *at = strstr(v1, "\"parties\":[");
+	assert_non_null(at);
+	at += strlen("\"parties\":[");
+	size_t n = strlen(v1) + 300;
+	char *v2 = malloc(n);
+	snprintf(v2, n, "%.*s{\"role\":\"representative\",\"label\":\"Fuldmagtshaver\","
+		 "\"cpr_field\":\"fuldmagt_cpr\",\"confirm\":true,\"within\":\"P14D\","
+		 "\"shared\":[\"indkomst\"]},%s", (int)(at - v1), v1, at);
+	reimport(f, v2);
+	free(v1);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	assert_non_null(v.decl);
+	assert_string_equal(v.decl->role, "spouse");
+	json_t *j = hh_invitation_json(&v);
+	char *text = json_dumps(j, JSON_SORT_KEYS);
+	assert_null(strstr(text, "312"));
+	assert_null(strstr(text, "indkomst"));
+	assert_non_null(strstr(text, "Vielsesdato"));
+	assert_non_null(strstr(text, "\"label\": \"Ægtefælle\""));
+	assert_true(json_is_false(json_object_get(j, "shared_withheld")));
+	free(text);
+	json_decref(j);
+	/* the applicant's list names the spouse by the spouse's label */
+	struct hh_case k = get(f, c.id);
+	json_t *ps;
+	struct hh_tx *tx = x_begin(f->st, 0);
+	const struct hh_case_type_def *def = NULL;
+	struct hh_ct_cache cts;
+	memset(&cts, 0, sizeof(cts));
+	def = hh_ct_cache_get(tx, &f->a, &cts, k.case_type_id);
+	assert_non_null(def);
+	assert_int_equal(hh_case_parties_json_tx(tx, &f->a, &k, def, now_s(), 1, &ps), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ps, 0), "label")),
+			    "Ægtefælle");
+	json_decref(ps);
+	/* the spouse's role no longer declared: nothing shared */
+	/* v2 without the spouse (the form's partner_cpr stays) */
+	const char *sp = strstr(v2, "{\"role\":\"spouse\"");
+	const char *end = strstr(v2, "\"adresse\"]},");
+	assert_non_null(sp);
+	assert_non_null(end);
+	end += strlen("\"adresse\"]},");
+	char *v3 = malloc(strlen(v2) + 1);
+	snprintf(v3, strlen(v2) + 1, "%.*s%s", (int)(sp - v2), v2, end);
+	reimport(f, v3);
+	free(v3);
+	free(v2);
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &v),
+			 HH_OK);
+	assert_null(v.decl);
+	assert_int_equal(json_array_size(v.shared), 0);
+	j = hh_invitation_json(&v);
+	assert_true(json_is_true(json_object_get(j, "shared_withheld")));
+	assert_string_equal(json_string_value(json_object_get(j, "label")), "Part i sagen");
+	json_decref(j);
 }
 
 /* The other party's answer is a case.state_changed for the case's
@@ -875,6 +1244,15 @@ int main(void)
 		TP(key_rotation_reseals_the_parties),
 		TP(an_answer_is_a_state_change_for_webhooks),
 		TP(a_protected_address_is_never_shown),
+		TP(a_reordered_case_type_shares_by_role),
+		TP(naming_parties_is_limited_per_day),
+		TP(answering_needs_substantial),
+		TP(a_broken_row_does_not_stop_the_pass),
+		TP(closing_the_case_withdraws_the_other_invitations),
+		TP(the_party_reads_a_neutral_paused_state),
+		TP(the_party_reads_their_own_wording),
+		TP(confirmation_can_start_the_reflection_period),
+		TP(the_partys_reads_are_in_the_applicants_audit_trail),
 		cmocka_unit_test_setup_teardown(no_vault_no_parties, setup_bare, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
