@@ -161,7 +161,7 @@ test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/helhed $(TEST_BIN) fuzz-build
 	@./scripts/run-tests.sh $(BUILD)
 
-asan:
+asan: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/helhed unit
@@ -171,7 +171,7 @@ asan:
 
 # The same suites under ThreadSanitizer: the server's worker threads, the
 # search index's readers and writers, the store's connection pool.
-tsan:
+tsan: deps
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
 		EXTRA_LDFLAGS="-fsanitize=thread" build-tsan/helhed unit
 	HELHED_NO_E2E=1 \

@@ -207,9 +207,11 @@ fuzzy_visit(struct fuzzy *f, uint32_t node, int depth, const int maxd)
 		 * the steps are 0, so v is column hi's when hi is qlen. */
 		unsigned bp = (unsigned)((vp & f->qmask) >> j) & 15;
 		unsigned bn = (unsigned)((vn & f->qmask) >> j) & 15;
-		int8_t s = band_steps[bp << 4 | bn];
-		mn += s >> 4;
-		v += (int8_t)(s << 4) >> 4;
+		/* two signed nibbles: the least (high) and the last (low);
+		 * decoded without shifting a negative value */
+		int s = band_steps[bp << 4 | bn], low = s & 15;
+		mn += (s - low) / 16;
+		v += low >= 8 ? low - 16 : low;
 	} else {
 		for (j++; j <= hi; j++) {
 			v += (int)(vp >> (j - 1) & 1) - (int)(vn >> (j - 1) & 1);
