@@ -10,6 +10,8 @@
  * still running at the end of a test is killed in its teardown. */
 #include "testutil.h"
 
+#include "api/child_proc.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -19,130 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-
-static char bin[4096] = "build/helhed";
-
-#define MAX_CHILDREN 8
-
-struct ctx {
-	char *dir;
-	pid_t children[MAX_CHILDREN];
-	int n_children;
-	int n_runs; /* names the output files */
-};
-
-struct child {
-	pid_t pid;
-	char out[4200], err[4200]; /* paths of the captured stdout, stderr */
-};
-
-/* ---- processes ---------------------------------------------------------- */
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-/* Starts bin with args (NULL-terminated) and env ("NAME=value" sets,
- * "NAME" unsets; NULL-terminated, may be NULL). HELHED_* settings of the
- * test's own environment are cleared first so they cannot leak in. */
-static void spawn(struct ctx *c, struct child *ch, const char *const *args,
-		  const char *const *env)
-{
-	int k = c->n_runs++;
-	snprintf(ch->out, sizeof(ch->out), "%s/run%d.out", c->dir, k);
-	snprintf(ch->err, sizeof(ch->err), "%s/run%d.err", c->dir, k);
-	const char *argv[32];
-	int n = 0;
-	argv[n++] = bin;
-	for (int i = 0; args[i]; i++) {
-		assert_true(n < 31);
-		argv[n++] = args[i];
-	}
-	argv[n] = NULL;
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		static const char *const clear[] = {
-			"HELHED_LISTEN", "HELHED_DB",	   "HELHED_DEMO",
-			"HELHED_THREADS", "HELHED_CONTENT", "HELHED_WEB",
-			"HELHED_QUIET",	 "HELHED_PASSWORD", NULL
-		};
-		for (int i = 0; clear[i]; i++)
-			unsetenv(clear[i]);
-		for (int i = 0; env && env[i]; i++) {
-			const char *eq = strchr(env[i], '=');
-			if (!eq) {
-				unsetenv(env[i]);
-				continue;
-			}
-			char name[128];
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - env[i]),
-				 env[i]);
-			setenv(name, eq + 1, 1);
-		}
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(ch->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(ch->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (in < 0 || out < 0 || err < 0)
-			_exit(126);
-		dup2(in, 0);
-		dup2(out, 1);
-		dup2(err, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	ch->pid = pid;
-	assert_true(c->n_children < MAX_CHILDREN);
-	c->children[c->n_children++] = pid;
-}
-
-static void forget(struct ctx *c, pid_t pid)
-{
-	for (int i = 0; i < c->n_children; i++)
-		if (c->children[i] == pid)
-			c->children[i] = c->children[--c->n_children];
-}
-
-/* Waits at most timeout_ms for the child; returns its exit status, 128 +
- * the signal that ended it, or -1 on timeout (the child is then still
- * running and the teardown kills it). */
-static int wait_child(struct ctx *c, struct child *ch, int timeout_ms)
-{
-	for (int waited = 0;; waited += 10) {
-		int st;
-		pid_t p = waitpid(ch->pid, &st, WNOHANG);
-		if (p == ch->pid) {
-			forget(c, ch->pid);
-			if (WIFEXITED(st))
-				return WEXITSTATUS(st);
-			return 128 + WTERMSIG(st);
-		}
-		if (waited >= timeout_ms)
-			return -1;
-		sleep_ms(10);
-	}
-}
-
-/* Runs to completion (at most two minutes); *out and *err get what the
- * child wrote (new). */
-static int run(struct ctx *c, char **out, char **err, const char *const *env,
-	       const char *const *args)
-{
-	struct child ch;
-	spawn(c, &ch, args, env);
-	int rc = wait_child(c, &ch, 120000);
-	assert_true(rc >= 0);
-	*out = tu_read(ch.out);
-	*err = tu_read(ch.err);
-	assert_non_null(*out);
-	assert_non_null(*err);
-	return rc;
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Runs and expects a usage error: status 2, nothing on stdout, one line on
  * stderr that names the program and points to --help. */
@@ -171,71 +49,6 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* Waits at most timeout_ms until the file contains needle; gives up early
- * when the child has exited. Returns the file's text (new) or NULL. */
-static char *wait_for_text(struct child *ch, const char *path,
-			   const char *needle, int timeout_ms)
-{
-	for (int waited = 0; waited <= timeout_ms; waited += 10) {
-		char *t = tu_read(path);
-		if (t && strstr(t, needle))
-			return t;
-		free(t);
-		/* Has it exited? Ask without reaping it: wait_child does. */
-		siginfo_t si;
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)ch->pid, &si,
-			   WEXITED | WNOHANG | WNOWAIT) != 0 ||
-		    si.si_pid == ch->pid)
-			break;
-		sleep_ms(10);
-	}
-	char *t = tu_read(path), *e = tu_read(ch->err);
-	fprintf(stderr, "'%s' not seen in %s:\n%s\nstderr:\n%s\n", needle, path,
-		t ? t : "", e ? e : "");
-	free(t);
-	free(e);
-	return NULL;
-}
-
-/* Starts serve with args and env and waits for "serving http://..."; the
- * port goes to *port and the stdout so far to *banner (new, may be NULL). */
-static void serve(struct ctx *c, struct child *ch, const char *const *env,
-		  const char *const *args, int *port, char **banner)
-{
-	spawn(c, ch, args, env);
-	char *t = wait_for_text(ch, ch->out, "serving http://127.0.0.1:", 120000);
-	assert_non_null(t);
-	const char *p = strstr(t, "serving http://127.0.0.1:") +
-			strlen("serving http://127.0.0.1:");
-	*port = (int)strtol(p, NULL, 10);
-	assert_true(*port > 0 && *port < 65536);
-	if (banner)
-		*banner = t;
-	else
-		free(t);
-}
-
-/* Sends sig and expects the server to exit 0 within 30 s. */
-static void stop(struct ctx *c, struct child *ch, int sig)
-{
-	assert_int_equal(kill(ch->pid, sig), 0);
-	int rc = wait_child(c, ch, 30000);
-	if (rc != 0) {
-		char *e = tu_read(ch->err);
-		fprintf(stderr, "serve exited %d:\n%s\n", rc, e ? e : "");
-		free(e);
-	}
-	assert_int_equal(rc, 0);
-}
-
-static struct tu_resp http_get(int port, const char *path)
-{
-	char url[512];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	return tu_http("GET", url, NULL, NULL, NULL);
-}
-
 /* total of /api/v1/articles as the public sees it */
 static int64_t public_total(int port)
 {
@@ -246,15 +59,6 @@ static int64_t public_total(int port)
 	int64_t n = json_integer_value(t);
 	tu_resp_free(&r);
 	return n;
-}
-
-static char *path_in(struct ctx *c, const char *name)
-{
-	static char p[8][4200];
-	static int k;
-	char *out = p[k++ % 8];
-	snprintf(out, sizeof(p[0]), "%s/%s", c->dir, name);
-	return out;
 }
 
 /* organisations.json with 901 in dir (created). */
@@ -969,45 +773,6 @@ static void serve_refuses_a_missing_content_folder(void **state)
 
 /* ---- fixture ---------------------------------------------------------------- */
 
-static int setup(void **state)
-{
-	struct ctx *c = hh_xcalloc(1, sizeof(*c));
-	c->dir = tu_tmpdir();
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-	for (int i = 0; i < c->n_children; i++) {
-		kill(c->children[i], SIGKILL);
-		waitpid(c->children[i], NULL, 0);
-	}
-	tu_rmdir(c->dir);
-	free(c);
-	return 0;
-}
-
-/* HELHED_BIN, else DIR/helhed for a test at DIR/tests/api/test_cli, else
- * build/helhed. */
-static void find_binary(const char *argv0)
-{
-	const char *env = getenv("HELHED_BIN");
-	if (env && *env) {
-		snprintf(bin, sizeof(bin), "%s", env);
-		return;
-	}
-	const char *tail = strstr(argv0, "tests/api/test_cli");
-	if (tail) {
-		char guess[4096];
-		snprintf(guess, sizeof(guess), "%.*shelhed", (int)(tail - argv0),
-			 argv0);
-		if (access(guess, X_OK) == 0)
-			snprintf(bin, sizeof(bin), "%s", guess);
-	}
-}
-
 /* ---- CPR numbers at rest: the key file and rotate-key ------------------ */
 
 /* The seal key ids in key file path, comma-separated, in dst. */
@@ -1101,7 +866,7 @@ static void rotate_key_and_the_key_file(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	find_binary(argv[0]);
+	find_binary(argv[0], "tests/api/test_cli");
 	if (access(bin, X_OK) != 0) {
 		fprintf(stderr, "test_cli: %s is not an executable (build it or "
 				"set HELHED_BIN)\n", bin);
