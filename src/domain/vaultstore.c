@@ -407,6 +407,23 @@ static enum hh_rc collect_party(void *p, const struct hh_case_party *c)
 	return HH_OK;
 }
 
+/* A row's CPR number (clear) sealed and hashed again under the vault's
+ * current keys, into its four fields (parties, external cases). */
+static enum hh_rc reseal_cpr(struct batch *b, const char *clear,
+			     const char **cpr, const char **cpr_key,
+			     const unsigned char **cpr_hash,
+			     const char **cpr_hash_key)
+{
+	unsigned char *hash = hh_arena_alloc(&b->a, 32);
+	enum hh_rc rc = hh_vault_seal(b->v, &b->a, clear, cpr);
+	if (rc == HH_OK)
+		rc = hh_vault_cpr_hash(b->v, 0, clear, hash);
+	*cpr_key = hh_vault_seal_id(b->v);
+	*cpr_hash = hash;
+	*cpr_hash_key = hh_vault_hash_id(b->v);
+	return rc;
+}
+
 /* p-parties (issue 16): a party's CPR number, as a citizen's. */
 static enum hh_rc parties_tx(struct hh_tx *tx, void *p)
 {
@@ -425,13 +442,8 @@ static enum hh_rc parties_tx(struct hh_tx *tx, void *p)
 			rc = hh_vault_open(b->v, &b->a, c->cpr, &clear);
 		if (rc != HH_OK)
 			return cannot_open(rc, "case party", c->id);
-		unsigned char *hash = hh_arena_alloc(&b->a, 32);
-		rc = hh_vault_seal(b->v, &b->a, clear, &c->cpr);
-		if (rc == HH_OK)
-			rc = hh_vault_cpr_hash(b->v, 0, clear, hash);
-		c->cpr_key = hh_vault_seal_id(b->v);
-		c->cpr_hash = hash;
-		c->cpr_hash_key = hh_vault_hash_id(b->v);
+		rc = reseal_cpr(b, clear, &c->cpr, &c->cpr_key, &c->cpr_hash,
+				&c->cpr_hash_key);
 		if (rc == HH_OK)
 			rc = st->case_party_seal_set(tx, c);
 		b->last = c->id;
@@ -456,13 +468,8 @@ static enum hh_rc external_tx(struct hh_tx *tx, void *p)
 		rc = hh_vault_open(b->v, &b->a, c->cpr, &clear);
 		if (rc != HH_OK)
 			return cannot_open(rc, "external case", c->id);
-		unsigned char *hash = hh_arena_alloc(&b->a, 32);
-		rc = hh_vault_seal(b->v, &b->a, clear, &c->cpr);
-		if (rc == HH_OK)
-			rc = hh_vault_cpr_hash(b->v, 0, clear, hash);
-		c->cpr_key = hh_vault_seal_id(b->v);
-		c->cpr_hash = hash;
-		c->cpr_hash_key = hh_vault_hash_id(b->v);
+		rc = reseal_cpr(b, clear, &c->cpr, &c->cpr_key, &c->cpr_hash,
+				&c->cpr_hash_key);
 		if (rc == HH_OK)
 			rc = st->external_seal_set(tx, c);
 		b->last = c->id;
