@@ -1,6 +1,7 @@
 /* layout.c - page frame: head, skip link, header, footer. */
 #include "pages/layout.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -12,6 +13,54 @@ void hh_page_text(struct hh_req *r, const char *s)
 	hh_buf_html(&r->resp, s ? s : "");
 }
 
+/* Characters (not bytes) of UTF-8 text. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* The <title>: "TITLE – helhed", at most 70 characters, as a browser's
+ * tab, a bookmark and a search engine show it (html-validate's
+ * long-title). A longer title drops the site's name, and one longer
+ * still is cut after its last whole word with "…"; the page's h1 keeps
+ * it whole. */
+static void page_title(struct hh_req *r, const char *title)
+{
+	enum { MAX = 70 };
+	if (!title)
+		title = "";
+	static const char suffix[] = " – helhed";
+	size_t n = strlen(title);
+	size_t chars = utf8_chars(title, n);
+	if (chars + utf8_chars(suffix, sizeof(suffix) - 1) <= MAX) {
+		hh_page_text(r, title);
+		hh_buf_puts(&r->resp, suffix);
+		return;
+	}
+	if (chars <= MAX) {
+		hh_page_text(r, title);
+		return;
+	}
+	/* the bytes of the first MAX - 1 characters, back to a space */
+	size_t cut = 0;
+	for (size_t c = 0; cut < n; cut++)
+		if (((unsigned char)title[cut] & 0xc0) != 0x80 && c++ == MAX - 1)
+			break;
+	size_t sp = cut;
+	while (sp > 0 && title[sp] != ' ')
+		sp--;
+	if (sp > 0)
+		cut = sp;
+	while (cut > 0 && (title[cut - 1] == ' ' || title[cut - 1] == ',' ||
+			   title[cut - 1] == ':' || title[cut - 1] == '-'))
+		cut--;
+	hh_page_text(r, hh_arena_strndup(&r->arena, title, cut));
+	hh_buf_puts(&r->resp, "…");
+}
+
 void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 {
 	struct hh_buf *b = &r->resp;
@@ -21,8 +70,8 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		       "<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, "
 		       "initial-scale=1\">\n<title>");
-	hh_page_text(r, p->title);
-	hh_buf_puts(b, " – helhed</title>\n");
+	page_title(r, p->title);
+	hh_buf_puts(b, "</title>\n");
 	if (p->description) {
 		hh_buf_puts(b, "<meta name=\"description\" content=\"");
 		hh_page_text(r, p->description);
