@@ -49,6 +49,8 @@ const ROLES = [
 	{ name: 'citizen Jens Jensen', citizen: 'demo:demo-jens' },
 	{ name: 'citizen Fatima Ahmadi (address protection)',
 	  citizen: 'demo:demo-fatima' },
+	{ name: 'citizen Lars Nielsen', citizen: 'demo:demo-lars' },
+	{ name: 'citizen Henrik Sørensen', citizen: 'demo:demo-henrik' },
 	{ name: 'agent', email: 'borgerservice@nordskov.demo',
 	  password: 'demo-borgerservice' },
 	{ name: 'caseworker', email: 'sagsbehandler@nordskov.demo',
@@ -61,6 +63,13 @@ const ROLES = [
 	{ name: 'manager', email: 'leder@nordskov.demo',
 	  password: 'demo-leder' },
 	{ name: 'admin', email: 'admin@nordskov.demo', password: 'demo-admin' },
+	{ name: 'caseworker in Åstrup', email: 'sagsbehandler@aastrup.demo',
+	  password: 'demo-sagsbehandler' },
+	{ name: 'editor at Udbetaling Danmark', email: 'redaktoer@udk.demo',
+	  password: 'demo-redaktoer' },
+	{ name: 'agent at Familieretshuset',
+	  email: 'borgerservice@familieretshuset.demo',
+	  password: 'demo-borgerservice' },
 ];
 
 // ---- the server -------------------------------------------------------------
@@ -250,7 +259,10 @@ async function walk(client, role) {
 	const seen = new Set();
 	const shapes = new Map();
 	const queue = [];
-	const push = (path, from) => {
+	// the municipality chosen when the link was found: a link is
+	// followed as the user who saw it would (the choice is a cookie that
+	// later pages of the walk change)
+	const push = (path, from, kommune = undefined) => {
 		if (seen.has(path) || skip(path))
 			return;
 		const shape = shapeOf(path);
@@ -259,7 +271,7 @@ async function walk(client, role) {
 			return;
 		shapes.set(shape, n + 1);
 		seen.add(path);
-		queue.push({ path, from });
+		queue.push({ path, from, kommune });
 	};
 	const starts = ['/'];
 	if (role.citizen)
@@ -269,7 +281,11 @@ async function walk(client, role) {
 	for (const s of starts)
 		push(s, '(start)');
 	while (queue.length && found.pages < MAX_PAGES) {
-		const { path, from } = queue.shift();
+		const { path, from, kommune } = queue.shift();
+		if (kommune === undefined)
+			client.cookies.delete('hh_kommune');
+		else
+			client.cookies.set('hh_kommune', kommune);
 		const r = await client.req(path);
 		found.pages++;
 		if (r.external)
@@ -316,7 +332,8 @@ async function walk(client, role) {
 				found.broken.push(`${r.path}: a link that is no URL: ` +
 						  l.bad);
 			else
-				push(l.path, r.path);
+				push(l.path, r.path,
+				     client.cookies.get('hh_kommune'));
 		}
 	}
 	return found;
