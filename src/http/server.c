@@ -1286,7 +1286,7 @@ static void connection_event(void *cls, struct MHD_Connection *conn,
 			conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		unsigned char peer[16];
 		*socket_context = NULL;
-		if (!peer_of(ci ? ci->client_addr : NULL, peer) ||
+		if (!s->peers || !peer_of(ci ? ci->client_addr : NULL, peer) ||
 		    hh_netlist_has(&s->trusted, peer))
 			return;
 		pthread_mutex_lock(&s->peers_lock);
