@@ -23,6 +23,9 @@ set -eu
 # (sd_notify); dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), help2man (the
 # man page) and lintian build and check the Debian package (make deb,
 # tests/deb/test_deb.sh).
+# o-tls (issue 17): openssl makes the throwaway CA and certificate, curl
+# speaks https to HAProxy from chosen loopback addresses, python3 asks the
+# kernel for free ports (tests/tls/test_tls.sh).
 PKGS="build-essential pkg-config
 libsystemd-dev dpkg-dev help2man lintian
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
@@ -35,7 +38,7 @@ clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev
 postgresql-15 libpq-dev
-haproxy"
+haproxy openssl curl python3"
 
 # Browser tests: Debian's Chromium, driven from Node.
 [ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"
