@@ -144,8 +144,8 @@ if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ "$build" = build ] &&
 	deb_pid=$!
 fi
 
-# o-tls (issue 17): helhed behind HAProxy with TLS from the shipped
-# example (tests/tls/test_tls.sh, a second or two, loopback only), beside
+# o-tls (issue 17): helhed behind HAProxy and nginx with TLS from the
+# shipped examples (tests/tls/test_tls.sh, a second or two, loopback only), beside
 # the C tests; counted from its "tls: N passed, N failed" line.
 tls_pid=
 if [ -x tests/tls/test_tls.sh ]; then
@@ -233,7 +233,7 @@ run_fuzz
 
 if [ -n "$tls_pid" ]; then # o-tls
 	wait "$tls_pid"
-	echo "== helhed behind HAProxy with TLS (tests/tls/test_tls.sh)"
+	echo "== helhed behind HAProxy and nginx with TLS (tests/tls/test_tls.sh)"
 	cat "$work/tls.log"
 fi
 

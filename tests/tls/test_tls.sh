@@ -1,19 +1,20 @@
 #!/bin/sh
-# test_tls.sh - helhed behind HAProxy with TLS (issue 17 point 7): the
-# shipped example docs/examples/haproxy-helhed.cfg, its ports, paths and
-# public name replaced, in front of a real helhed, both on loopback.
+# test_tls.sh - helhed behind HAProxy and nginx with TLS (issue 17 point
+# 7): the shipped examples docs/examples/haproxy-helhed.cfg and
+# docs/examples/nginx-helhed.conf, their ports, paths and public name
+# replaced, each in turn in front of a real helhed, all on loopback.
 #
 # A throwaway CA and a server certificate for borger.test are made with
 # openssl; curl trusts only that CA (--cacert) and reaches the name through
-# --resolve. The addresses keep the parties apart: HAProxy connects to
+# --resolve. The addresses keep the parties apart: the proxy connects to
 # helhed from 127.0.0.2 (trusted_proxies = 127.0.0.2), clients speak from
 # 127.0.0.3 and up, so a client that goes to helhed directly is never the
 # trusted proxy, and every request line in helhed's log says whom helhed
 # took the client to be.
 #
 # Usage: test_tls.sh [BUILD_DIR]   Ends with "tls: N passed, N failed";
-# exits 0 when none failed. Needs haproxy, openssl, curl and python3
-# (scripts/install-deps.sh). Stops what it started.
+# exits 0 when none failed. Needs haproxy, openssl, curl and python3, and
+# nginx for its half (scripts/install-deps.sh). Stops what it started.
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/../.." || exit 1
@@ -45,13 +46,13 @@ fi
 
 tmp=$(mktemp -d)
 helhed_pid=
-haproxy_pid=
+proxy_pid=
 stop_all() {
-	[ -z "$haproxy_pid" ] || kill "$haproxy_pid" 2>/dev/null
+	[ -z "$proxy_pid" ] || kill "$proxy_pid" 2>/dev/null
 	[ -z "$helhed_pid" ] || kill "$helhed_pid" 2>/dev/null
-	[ -z "$haproxy_pid" ] || wait "$haproxy_pid" 2>/dev/null
+	[ -z "$proxy_pid" ] || wait "$proxy_pid" 2>/dev/null
 	[ -z "$helhed_pid" ] || wait "$helhed_pid" 2>/dev/null
-	haproxy_pid=
+	proxy_pid=
 	helhed_pid=
 }
 trap 'stop_all; [ -n "${HELHED_TLS_KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -112,33 +113,7 @@ while ! grep -q "serving http://" "$tmp/helhed.out" 2>/dev/null; do
 done
 ok "helhed serves on 127.0.0.1:$helhed_port, public URL $public"
 
-# ---- HAProxy from the example -------------------------------------------
-# What changes for the test, each replacement checked to have happened:
-# the machine's own parts of global (chroot, user, syslog, the stats
-# socket, daemon), the ports, the certificate's path, the public name,
-# and helhed's address with the source address HAProxy connects from.
-example=docs/examples/haproxy-helhed.cfg
-sed -e '/^ *log \/dev\/log/d' -e '/^ *chroot /d' -e '/^ *stats socket /d' \
-	-e '/^ *user /d' -e '/^ *group /d' -e '/^ *daemon$/d' \
-	-e "s|^\( *bind \):80\$|\1127.0.0.1:$http_port|" \
-	-e "s|^\( *bind \):443 ssl crt /etc/haproxy/certs/helhed.pem|\1127.0.0.1:$https_port ssl crt $tmp/helhed.pem|" \
-	-e "s|https://borger.example.dk|$public|" \
-	-e "s|^\( *server helhed1 \)127.0.0.1:8080 \(.*\)\$|\1127.0.0.1:$helhed_port source 127.0.0.2 \2|" \
-	"$example" >"$tmp/haproxy.cfg"
-check "the example's ports, certificate, name and server were replaced" \
-	sh -c "grep -q 'bind 127.0.0.1:$http_port\$' '$tmp/haproxy.cfg' &&
-		grep -q 'bind 127.0.0.1:$https_port ssl crt $tmp/helhed.pem alpn' '$tmp/haproxy.cfg' &&
-		grep -q 'redirect prefix $public code 301' '$tmp/haproxy.cfg' &&
-		grep -q 'server helhed1 127.0.0.1:$helhed_port source 127.0.0.2 check' '$tmp/haproxy.cfg' &&
-		! grep -Eq '^ *(chroot|user|group|daemon)( |\$)' '$tmp/haproxy.cfg'"
-if ! haproxy -c -f "$tmp/haproxy.cfg" >"$tmp/haproxy-check.log" 2>&1; then
-	cat "$tmp/haproxy-check.log"
-	bad "haproxy -c accepts the example"
-	finish
-fi
-ok "haproxy -c accepts the example"
-haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
-haproxy_pid=$!
+# ---- the proxies, from the examples ---------------------------------------
 
 # curl as a client at $1 (127.0.0.N), over https through the proxy, the
 # rest its arguments; the headers into $tmp/h, the body into $tmp/b.
@@ -167,43 +142,153 @@ logged_client() {
 		sed -n 's/.*"client":"\([^"]*\)".*/\1/p'
 }
 
-# HAProxy is up and has found helhed healthy when a page comes through.
-i=0
-until via 127.0.0.3 "$public/readyz" 2>/dev/null && [ "$(status)" = 200 ]; do
-	i=$((i + 1))
-	if [ "$i" -gt 300 ] || ! kill -0 "$haproxy_pid" 2>/dev/null; then
-		cat "$tmp/haproxy.log"
-		via 127.0.0.3 "$public/readyz"
-		bad "HAProxy answers over https with the example"
-		finish
+# HAProxy from docs/examples/haproxy-helhed.cfg. What changes for the
+# test, each replacement checked to have happened: the machine's own
+# parts of global (chroot, user, syslog, the stats socket, daemon), the
+# ports, the certificate's path, the public name, and helhed's address
+# with the source address HAProxy connects from.
+start_haproxy() {
+	sed -e '/^ *log \/dev\/log/d' -e '/^ *chroot /d' -e '/^ *stats socket /d' \
+		-e '/^ *user /d' -e '/^ *group /d' -e '/^ *daemon$/d' \
+		-e "s|^\( *bind \):80\$|\1127.0.0.1:$http_port|" \
+		-e "s|^\( *bind \):443 ssl crt /etc/haproxy/certs/helhed.pem|\1127.0.0.1:$https_port ssl crt $tmp/helhed.pem|" \
+		-e "s|https://borger.example.dk|$public|" \
+		-e "s|^\( *server helhed1 \)127.0.0.1:8080 \(.*\)\$|\1127.0.0.1:$helhed_port source 127.0.0.2 \2|" \
+		docs/examples/haproxy-helhed.cfg >"$tmp/haproxy.cfg"
+	check "haproxy: the example's ports, certificate, name and server were replaced" \
+		sh -c "grep -q 'bind 127.0.0.1:$http_port\$' '$tmp/haproxy.cfg' &&
+			grep -q 'bind 127.0.0.1:$https_port ssl crt $tmp/helhed.pem alpn' '$tmp/haproxy.cfg' &&
+			grep -q 'redirect prefix $public code 301' '$tmp/haproxy.cfg' &&
+			grep -q 'server helhed1 127.0.0.1:$helhed_port source 127.0.0.2 check' '$tmp/haproxy.cfg' &&
+			! grep -Eq '^ *(chroot|user|group|daemon)( |\$)' '$tmp/haproxy.cfg'"
+	if ! haproxy -c -f "$tmp/haproxy.cfg" >"$tmp/haproxy-check.log" 2>&1; then
+		cat "$tmp/haproxy-check.log"
+		bad "haproxy -c accepts the example"
+		return 1
 	fi
-	sleep 0.1
-done
-ok "HAProxy answers over https, its certificate verified against the CA"
+	ok "haproxy -c accepts the example"
+	haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
+	proxy_pid=$!
+	proxy_log=$tmp/haproxy.log
+}
 
-# ---- over https ------------------------------------------------------------
-via 127.0.0.3 "$public/"
-check "the front page answers 200 over https" test "$(status)" = 200
-check "HSTS on the page: $(header Strict-Transport-Security)" \
-	test "$(header Strict-Transport-Security)" = "max-age=31536000"
-via 127.0.0.3 "$public/api/v1/search?q=pas"
-check "the API answers 200 over https" test "$(status)" = 200
-check "HSTS on the API" test "$(header Strict-Transport-Security)" = "max-age=31536000"
-via 127.0.0.3 "$public/soeg?q=pas"
-cookie=$(header Set-Cookie)
-check "cookies are Secure: $cookie" sh -c "echo '$cookie' | grep -q '; Secure'"
-via 127.0.0.3 "$public/open311/v2/discovery.json" -H "Host: evil.example"
-check "Open311 discovery shows the public https URL, not the Host header" \
-	sh -c "grep -q '\"url\":\"$public/open311/v2\"' '$tmp/b' && ! grep -q evil '$tmp/b'"
+# nginx from docs/examples/nginx-helhed.conf, as a site included by a
+# main configuration of the test's own (the pid file, the logs and the
+# temporary files in $tmp). Replaced: the ports (IPv4 loopback only), the
+# certificate's paths, the public name, helhed's port, and proxy_bind to
+# the address nginx connects from.
+start_nginx() {
+	sed -e '/^ *listen \[::\]:/d' \
+		-e "s|^\( *listen \)80;|\1127.0.0.1:$http_port;|" \
+		-e "s|^\( *listen \)443 ssl http2;|\1127.0.0.1:$https_port ssl http2;|" \
+		-e "s|https://borger.example.dk|$public|" \
+		-e "s|server_name borger.example.dk;|server_name $site;|" \
+		-e "s|/etc/ssl/helhed/fullchain.pem|$tmp/server.pem|" \
+		-e "s|/etc/ssl/helhed/privkey.pem|$tmp/server.key|" \
+		-e "s|^\( *server \)127.0.0.1:8080;|\1127.0.0.1:$helhed_port;|" \
+		-e "s|^\( *proxy_pass http://helhed;\)|\1 proxy_bind 127.0.0.2;|" \
+		docs/examples/nginx-helhed.conf >"$tmp/nginx-site.conf"
+	check "nginx: the example's ports, certificate, name and server were replaced" \
+		sh -c "grep -q 'listen 127.0.0.1:$http_port;' '$tmp/nginx-site.conf' &&
+			grep -q 'listen 127.0.0.1:$https_port ssl http2;' '$tmp/nginx-site.conf' &&
+			grep -q 'return 301 $public\$request_uri;' '$tmp/nginx-site.conf' &&
+			grep -q 'ssl_certificate $tmp/server.pem;' '$tmp/nginx-site.conf' &&
+			grep -q 'server 127.0.0.1:$helhed_port;' '$tmp/nginx-site.conf' &&
+			grep -q 'proxy_bind 127.0.0.2;' '$tmp/nginx-site.conf' &&
+			! grep -q 'listen \[::\]' '$tmp/nginx-site.conf'"
+	mkdir -p "$tmp/nginx"
+	{
+		echo "user root;"
+		echo "worker_processes 1;"
+		echo "pid $tmp/nginx/nginx.pid;"
+		echo "error_log $tmp/nginx/error.log;"
+		echo "events { worker_connections 64; }"
+		echo "http {"
+		echo "	access_log off;"
+		for t in client_body proxy fastcgi uwsgi scgi; do
+			echo "	${t}_temp_path $tmp/nginx/$t;"
+		done
+		echo "	include $tmp/nginx-site.conf;"
+		echo "}"
+	} >"$tmp/nginx.conf"
+	if ! nginx -t -q -e "$tmp/nginx/error.log" -c "$tmp/nginx.conf" \
+		>"$tmp/nginx-check.log" 2>&1; then
+		cat "$tmp/nginx-check.log" "$tmp/nginx/error.log"
+		bad "nginx -t accepts the example"
+		return 1
+	fi
+	ok "nginx -t accepts the example"
+	nginx -e "$tmp/nginx/error.log" -c "$tmp/nginx.conf" -g 'daemon off;' \
+		>"$tmp/nginx.log" 2>&1 &
+	proxy_pid=$!
+	proxy_log=$tmp/nginx/error.log
+}
 
-# ---- whom helhed takes the client to be ------------------------------------
-via 127.0.0.3 "$public/via-proxy"
-check "through the proxy the log names the real client (127.0.0.3)" \
-	test "$(logged_client /via-proxy)" = 127.0.0.3
-via 127.0.0.4 "$public/forged-via-proxy" -H "X-Forwarded-For: 198.51.100.66" \
-	-H "Forwarded: for=198.51.100.67"
-check "a forged X-Forwarded-For through the proxy is not believed beyond the proxy's entry (127.0.0.4)" \
-	test "$(logged_client /forged-via-proxy)" = 127.0.0.4
+stop_proxy() {
+	if [ -n "$proxy_pid" ]; then
+		kill "$proxy_pid" 2>/dev/null
+		wait "$proxy_pid" 2>/dev/null
+	fi
+	proxy_pid=
+}
+
+# The checks through proxy $1 (started); its request paths carry its name.
+checks_through() {
+	p=$1
+	# up, and helhed found healthy, when /readyz comes through
+	i=0
+	until via 127.0.0.3 "$public/readyz" 2>/dev/null && [ "$(status)" = 200 ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 300 ] || ! kill -0 "$proxy_pid" 2>/dev/null; then
+			cat "$proxy_log"
+			via 127.0.0.3 "$public/readyz"
+			bad "$p answers over https with the example"
+			return 1
+		fi
+		sleep 0.1
+	done
+	ok "$p answers over https, its certificate verified against the CA"
+	via 127.0.0.3 "$public/"
+	check "$p: the front page answers 200 over https" test "$(status)" = 200
+	check "$p: HSTS on the page: $(header Strict-Transport-Security)" \
+		test "$(header Strict-Transport-Security)" = "max-age=31536000"
+	via 127.0.0.3 "$public/api/v1/search?q=pas"
+	check "$p: the API answers 200 over https" test "$(status)" = 200
+	check "$p: HSTS on the API" \
+		test "$(header Strict-Transport-Security)" = "max-age=31536000"
+	via 127.0.0.3 "$public/soeg?q=pas"
+	cookie=$(header Set-Cookie)
+	check "$p: cookies are Secure: $cookie" \
+		sh -c "echo '$cookie' | grep -q '; Secure'"
+	via 127.0.0.3 "$public/open311/v2/discovery.json" -H "Host: evil.example"
+	check "$p: Open311 discovery shows the public https URL, not the Host header" \
+		sh -c "grep -q '\"url\":\"$public/open311/v2\"' '$tmp/b' && ! grep -q evil '$tmp/b'"
+	# whom helhed takes the client to be
+	via 127.0.0.3 "$public/$p-via-proxy"
+	check "$p: through the proxy the log names the real client (127.0.0.3)" \
+		test "$(logged_client "/$p-via-proxy")" = 127.0.0.3
+	via 127.0.0.4 "$public/$p-forged" -H "X-Forwarded-For: 198.51.100.66" \
+		-H "Forwarded: for=198.51.100.67"
+	check "$p: a forged X-Forwarded-For through the proxy is not believed beyond the proxy's entry (127.0.0.4)" \
+		test "$(logged_client "/$p-forged")" = 127.0.0.4
+	# plain HTTP
+	via 127.0.0.3 "http://$site:$http_port/soeg?q=pas" -H "Host: evil.example"
+	check "$p: plain HTTP is redirected (301) to the public https URL: $(header Location)" \
+		sh -c "[ '$(status)' = 301 ] && [ '$(header Location)' = '$public/soeg?q=pas' ]"
+}
+
+if start_haproxy; then
+	checks_through haproxy
+fi
+stop_proxy
+if ! command -v nginx >/dev/null; then
+	echo "skip nginx: not installed (apt install nginx; its example is then tested too)"
+elif start_nginx; then
+	checks_through nginx
+fi
+stop_proxy
+
+# ---- helhed reached directly ------------------------------------------------
 curl -sS --max-time 20 --interface 127.0.0.5 -D "$tmp/h" -o "$tmp/b" \
 	-H "X-Forwarded-For: 198.51.100.77" -H "X-Forwarded-Proto: https" \
 	"http://127.0.0.1:$helhed_port/forged-direct"
@@ -214,12 +299,8 @@ curl -sS --max-time 20 --interface 127.0.0.2 -D "$tmp/h" -o "$tmp/b" \
 check "(and from the proxy's address the header is believed: the check can fail)" \
 	test "$(logged_client /from-the-proxy)" = 198.51.100.88
 
-# ---- plain HTTP --------------------------------------------------------------
-via 127.0.0.3 "http://$site:$http_port/soeg?q=pas" -H "Host: evil.example"
-check "plain HTTP is redirected (301) to the public https URL: $(header Location)" \
-	sh -c "[ '$(status)' = 301 ] && [ '$(header Location)' = '$public/soeg?q=pas' ]"
-
 stop_all
-check "helhed and HAProxy stopped" \
-	sh -c "! curl -s --max-time 2 http://127.0.0.1:$helhed_port/healthz >/dev/null"
+check "helhed and the proxies stopped" \
+	sh -c "! curl -s --max-time 2 http://127.0.0.1:$helhed_port/healthz >/dev/null &&
+		! curl -s --max-time 2 -k https://127.0.0.1:$https_port/ >/dev/null"
 finish
