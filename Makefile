@@ -8,6 +8,8 @@
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
 #   make bench-abuse   search latency during a sign-in flood and slow
 #                      connections, beside the quiet server
+#   make bench-tls     search over https through the HAProxy and nginx
+#                      examples, beside helhed straight over HTTP
 #   make bench-chat    2,000 waiting chat connections: delivery latency
 #                      beside /healthz
 #   make bench-cases   durable submissions beside bare SQLite; the queue
@@ -316,6 +318,12 @@ $(BUILD)/bench/abuse_bench: bench/abuse_bench.c
 
 bench-abuse: deps $(BUILD)/helhed $(BUILD)/bench/abuse_bench
 	./bench/abuse.sh $(BUILD)
+
+# o-tls (issue 17): search over https through the HAProxy and nginx
+# examples beside helhed straight over HTTP (docs/tls.md).
+.PHONY: bench-tls
+bench-tls: deps $(BUILD)/helhed
+	./bench/tls.sh $(BUILD)
 
 # The inquiry benchmark (volume): inquiries logged through hh_inquiry_create
 # beside bare SQLite inserts, then the agent's lists over HTTP with 500,000
