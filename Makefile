@@ -189,6 +189,8 @@ FUZZ_TARGETS += editor
 FUZZ_TARGETS += kle
 # x-decl (issue 15): a case system's declaration (domain/casesystems.c)
 FUZZ_TARGETS += casesystem
+# o-tls (issue 17): the trusted proxies' list and X-Forwarded-For (core/netlist.c)
+FUZZ_TARGETS += proxies
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
