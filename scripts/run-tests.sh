@@ -144,6 +144,24 @@ if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ "$build" = build ] &&
 	deb_pid=$!
 fi
 
+# o-tls (issue 17): helhed behind HAProxy and nginx with TLS from the
+# shipped examples (tests/tls/test_tls.sh, a second or two, loopback only), beside
+# the C tests; counted from its "tls: N passed, N failed" line.
+tls_pid=
+if [ -x tests/tls/test_tls.sh ]; then
+	(
+		tests/tls/test_tls.sh "$build" >"$work/tls.log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^tls: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/tls.log" | tail -1)
+		f=$(sed -n 's/^tls: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/tls.log" | tail -1)
+		[ -n "$p" ] || p=0
+		[ -n "$f" ] || f=1
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		echo "$p $f" >"$work/tls.count"
+	) &
+	tls_pid=$!
+fi
+
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
@@ -224,6 +242,12 @@ fi
 
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
+
+if [ -n "$tls_pid" ]; then # o-tls
+	wait "$tls_pid"
+	echo "== helhed behind HAProxy and nginx with TLS (tests/tls/test_tls.sh)"
+	cat "$work/tls.log"
+fi
 
 if [ -n "$deb_pid" ]; then # o-deb
 	wait "$deb_pid"
