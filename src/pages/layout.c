@@ -13,42 +13,52 @@ void hh_page_text(struct hh_req *r, const char *s)
 	hh_buf_html(&r->resp, s ? s : "");
 }
 
-/* Characters (not bytes) of UTF-8 text. */
-static size_t utf8_chars(const char *s, size_t n)
+/* The width of one character of UTF-8 text in the page's source: its
+ * escape's length for the five that are escaped, else 1 at the first
+ * byte of a character and 0 at the others. */
+static size_t source_width(unsigned char c)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
+	switch (c) {
+	case '&': return 5;  /* &amp; */
+	case '<': return 4;  /* &lt; */
+	case '>': return 4;  /* &gt; */
+	case '"': return 6;  /* &quot; */
+	case '\'': return 5; /* &#39; */
+	default: return (c & 0xc0) != 0x80;
+	}
 }
 
 /* The <title>: "TITLE – helhed", at most 70 characters, as a browser's
  * tab, a bookmark and a search engine show it (html-validate's
- * long-title). A longer title drops the site's name, and one longer
- * still is cut after its last whole word with "…"; the page's h1 keeps
- * it whole. */
+ * long-title, which counts the source's characters, escapes included).
+ * A longer title drops the site's name, and one longer still is cut
+ * after its last whole word with "…"; the page's h1 keeps it whole. */
 static void page_title(struct hh_req *r, const char *title)
 {
 	enum { MAX = 70 };
+	static const char suffix[] = " – helhed";
 	if (!title)
 		title = "";
-	static const char suffix[] = " – helhed";
-	size_t n = strlen(title);
-	size_t chars = utf8_chars(title, n);
-	if (chars + utf8_chars(suffix, sizeof(suffix) - 1) <= MAX) {
+	size_t n = strlen(title), width = 0;
+	for (size_t i = 0; i < n; i++)
+		width += source_width((unsigned char)title[i]);
+	if (width + 9 <= MAX) { /* the suffix is 9 characters */
 		hh_page_text(r, title);
 		hh_buf_puts(&r->resp, suffix);
 		return;
 	}
-	if (chars <= MAX) {
+	if (width <= MAX) {
 		hh_page_text(r, title);
 		return;
 	}
-	/* the bytes of the first MAX - 1 characters, back to a space */
+	/* the longest start of at most MAX - 1, back to a space */
 	size_t cut = 0;
-	for (size_t c = 0; cut < n; cut++)
-		if (((unsigned char)title[cut] & 0xc0) != 0x80 && c++ == MAX - 1)
+	for (size_t w = 0; cut < n; cut++) {
+		size_t c = source_width((unsigned char)title[cut]);
+		if (c && w + c > MAX - 1)
 			break;
+		w += c;
+	}
 	size_t sp = cut;
 	while (sp > 0 && title[sp] != ' ')
 		sp--;

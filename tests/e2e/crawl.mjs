@@ -15,6 +15,11 @@
 //   - every page is valid HTML (html-validate's recommended rules, as
 //     tests/e2e/run.mjs checks the pages it drives).
 //
+// Then it sends every form it met (but signing in and out), once as the
+// page filled it and once with every text field holding markup, quotes,
+// æøå and 300 more characters: no server error, an answer in Danish, and
+// the markup never sent back unescaped.
+//
 // Pages that differ only in their numbers or query values are many (a
 // case, an article, a page of results): of each shape at most PER_SHAPE
 // are visited, so the walk is broad and bounded.
@@ -255,7 +260,7 @@ function visibleText(html) {
 
 async function walk(client, role) {
 	const found = { server: [], broken: [], danish: [], leftovers: [],
-			html: [], pages: 0 };
+			html: [], pages: 0, forms: new Map() };
 	const seen = new Set();
 	const shapes = new Map();
 	const queue = [];
@@ -327,6 +332,13 @@ async function walk(client, role) {
 					(m) => `${m.line}:${m.column} ${m.ruleId}`)
 					.join('; '));
 		}
+		for (const f of formsOf(html, r.path)) {
+			const key = `${f.method} ${shapeOf(f.action)} ` +
+				    Object.keys(f.fields).sort().join(',');
+			if (!found.forms.has(key))
+				found.forms.set(key, { ...f, page: r.path,
+					kommune: client.cookies.get('hh_kommune') });
+		}
 		for (const l of linksOf(html, r.path, client.base)) {
 			if (l.bad)
 				found.broken.push(`${r.path}: a link that is no URL: ` +
@@ -337,6 +349,119 @@ async function walk(client, role) {
 		}
 	}
 	return found;
+}
+
+// ---- the forms ----------------------------------------------------------------
+
+function attr(tag, name) {
+	const m = new RegExp(`\\b${name}="([^"]*)"`).exec(tag);
+	return m ? decodeEntities(m[1]) : null;
+}
+
+// The forms of a page: method, action and their fields with the values
+// the page gives them (hidden fields and the CSRF token included; a
+// select's first option, a checked box or radio button).
+function formsOf(html, from) {
+	const out = [];
+	for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+		const method = (attr(m[1], 'method') || 'get').toLowerCase();
+		let action = attr(m[1], 'action') || from;
+		try {
+			const u = new URL(action, 'http://x' + from);
+			action = u.pathname + u.search;
+		} catch {
+			continue;
+		}
+		const fields = {};
+		const text = [];
+		for (const t of m[2].matchAll(/<input\b[^>]*>/g)) {
+			const name = attr(t[0], 'name');
+			if (!name)
+				continue;
+			const type = (attr(t[0], 'type') || 'text').toLowerCase();
+			if ((type === 'checkbox' || type === 'radio') &&
+			    !/\bchecked\b/.test(t[0]))
+				continue;
+			if (type === 'file' || type === 'submit')
+				continue;
+			fields[name] = attr(t[0], 'value') || '';
+			if (!['hidden', 'checkbox', 'radio'].includes(type))
+				text.push(name);
+		}
+		for (const t of m[2].matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+			const name = attr(t[1], 'name');
+			if (name) {
+				fields[name] = decodeEntities(t[2]);
+				text.push(name);
+			}
+		}
+		for (const t of m[2].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+			const name = attr(t[1], 'name');
+			const o = /<option\b[^>]*\bvalue="([^"]*)"/.exec(t[2]);
+			if (name)
+				fields[name] = o ? decodeEntities(o[1]) : '';
+		}
+		out.push({ method, action, fields, text });
+	}
+	return out;
+}
+
+// Forms a walk does not send: signing out ends the walk's session, and
+// a sign-in form is the browser tests' and the sign-in's own tests'.
+function skipForm(f) {
+	return /^\/(log-ud|borger\/log-ud|log-ind|borger\/log-ind)\b/
+		.test(f.action);
+}
+
+const NASTY = '<script>alert("x")</script> \' " & æøå ' + 'x'.repeat(300);
+
+// Sends every form the walk found, first as the page filled it, then
+// with every text field holding NASTY: no server error, a page in Danish,
+// and the text never back unescaped.
+async function sendForms(client, found) {
+	const faults = { server: [], reflected: [], danish: [] };
+	let sent = 0;
+	for (const f of found.forms.values()) {
+		if (skipForm(f))
+			continue;
+		for (const nasty of [false, true]) {
+			// a fresh token: the page's may be spent by the walk's
+			// earlier form
+			const page = await client.req(f.page);
+			const token = csrfOf(page.text);
+			const fields = { ...f.fields };
+			if ('csrf' in fields && token)
+				fields.csrf = token;
+			if (nasty)
+				for (const n of f.text)
+					fields[n] = NASTY;
+			if (f.kommune === undefined)
+				client.cookies.delete('hh_kommune');
+			else
+				client.cookies.set('hh_kommune', f.kommune);
+			let r;
+			if (f.method === 'post') {
+				r = await client.req(f.action, { method: 'POST',
+								 form: fields });
+			} else {
+				const u = new URL(f.action, 'http://x');
+				for (const [k, v] of Object.entries(fields))
+					u.searchParams.set(k, v);
+				r = await client.req(u.pathname + u.search);
+			}
+			sent++;
+			const what = `${f.method.toUpperCase()} ${f.action} ` +
+				     `(from ${f.page}${nasty ? ', text fields filled' : ''})`;
+			if (r.status >= 500)
+				faults.server.push(`${what}: ${r.status}`);
+			if (r.text.includes('<script>alert("x")</script>'))
+				faults.reflected.push(what);
+			if (r.type.startsWith('text/html') &&
+			    !/<html[^>]*\blang="da"/.test(r.text))
+				faults.danish.push(`${what}: no lang="da"`);
+		}
+	}
+	return { faults, sent };
 }
 
 // ---- the run ----------------------------------------------------------------
@@ -379,6 +504,12 @@ try {
 		       found.danish);
 		report(`${who}: no template leftovers`, found.leftovers);
 		report(`${who}: valid HTML`, found.html);
+		const { faults, sent } = await sendForms(client, found);
+		const forms = `${role.name} (${sent} forms sent)`;
+		report(`${forms}: no server errors`, faults.server);
+		report(`${forms}: what was typed is never sent back unescaped`,
+		       faults.reflected);
+		report(`${forms}: every answer in Danish`, faults.danish);
 		if (found.pages < 5)
 			report(`${who}: the walk reached the pages`,
 			       [`only ${found.pages} pages`]);
