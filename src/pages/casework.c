@@ -24,6 +24,7 @@
 #include "domain/orgs.h"
 #include "domain/parties.h"
 #include "domain/queue.h"
+#include "pages/agreement.h" /* p-agree */
 #include "pages/layout.h"
 
 #define PAGE_SIZE 25
@@ -1586,6 +1587,7 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
 	data_html(r, v);
 	files_html(r, v);
+	hh_page_agreement_section(r, c->id); /* p-agree */
 	others_html(r, v);
 	hh_buf_puts(b, "</div>\n");
 	actions_html(r, v, o);

@@ -22,6 +22,7 @@
 #include "pages/booking.h" /* appointments */
 #include "pages/upload.h" /* answers with files */
 #include "pages/parties.h" /* p-parties */
+#include "pages/agreement.h" /* p-agree */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -861,6 +862,7 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	}
 	case_facts(r, c, 0);
 	hh_page_case_parties(r, c->def, k, v->parties); /* p-parties */
+	hh_page_agreement_section(r, k->id); /* p-agree */
 
 	if (awaits_citizen(c)) {
 		int err = cp && cp->answer_error;

@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "domain/parties.h"
+#include "pages/agreement.h"
 #include "pages/borger.h"
 #include "pages/layout.h"
 #include "pages/pages.h"
@@ -200,7 +201,24 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		}
 		hh_buf_puts(b, "</dl>\n");
 	}
-	if (may_answer(&v) && !v.low_assurance) {
+	/* p-agree: an agreement is confirmed by signing it; a decline is
+	 * still an answer */
+	int agreement = v.def && v.def->agreement.present;
+	if (agreement && !v.low_assurance)
+		hh_page_agreement_section(r, id);
+	if (agreement && may_answer(&v) && !v.low_assurance) {
+		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
+				 "<h2 id=\"svar-h\">Hvis du ikke vil være med</h2>\n"
+				 "<p>Er du ikke enig i aftalen, kan du afvise den. "
+				 "Så bliver sagen lukket, og ansøgeren får "
+				 "besked.</p>\n<form class=\"form\" method=\"post\" "
+				 "action=\"/mit-overblik/part/%lld\">\n",
+			      (long long)id);
+		hh_borger_csrf_field(r);
+		hh_buf_puts(b, "<button type=\"submit\" name=\"svar\" value=\"afvis\" "
+			       "class=\"secondary\">Jeg afviser aftalen</button>\n"
+			       "</form>\n</section>\n");
+	} else if (may_answer(&v) && !v.low_assurance) {
 		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
 				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du "
 				 "ansøgningen, kan sagen gå videre. Afviser du, "
@@ -281,6 +299,11 @@ void hh_page_party_answer(struct hh_req *r)
 						 (long long)id));
 			return;
 		}
+	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_PARTY_SIGN) { /* p-agree */
+		party_page(r, id, 409, "Aftalen skal underskrives. Brug knappen "
+				       "»Underskriv aftalen«.");
+		return;
 	}
 	if (rc == HH_ERR_CONFLICT) {
 		party_page(r, id, 409,
