@@ -727,6 +727,24 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 						       e->after_json, "letter_title")) ?: "");
 			quote = json_string_value(json_object_get(e->after_json, "reply"));
 			quote_label = "Dit svar";
+		} else if (!strncmp(e->action, "agreement_", 10)) {
+			/* p-agree: a signature or a change of the agreement */
+			const char *role = json_string_value(json_object_get(e->after_json,
+									     "signer"));
+			const struct hh_ct_party *pd = c->def ? hh_ct_party(c->def, role) : NULL;
+			text = hh_arena_printf(
+				&r->arena, "%s %s (udgave %lld).%s",
+				pd ? pd->label : "Du",
+				!strcmp(e->action, "agreement_change") ? "ændrede aftalen"
+								       : "underskrev aftalen",
+				(long long)json_integer_value(json_object_get(e->after_json,
+									      "agreement_version")),
+				json_is_true(json_object_get(e->after_json, "complete"))
+					? hh_arena_printf(&r->arena,
+							  " Aftalen er underskrevet af alle. "
+							  "Status ændret til »%s«.",
+							  hh_borger_state_label(c->def, state ? state : ""))
+					: "");
 		} else if (!strncmp(e->action, "party_", 6)) {
 			/* p-parties: the other party's answer, or its expiry */
 			const char *role = json_string_value(json_object_get(e->after_json,
