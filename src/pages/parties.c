@@ -70,7 +70,11 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 		hh_buf_puts(b, "</dd>\n");
 		party_dates(r, v);
 		hh_buf_puts(b, "</dl>\n");
-		if (may_answer(v))
+		if (may_answer(v) && v->def->agreement.present) /* p-agree */
+			hh_buf_printf(b, "<p><a href=\"/mit-overblik/part/%lld#aftale\">"
+					 "Læs aftalen, og skriv under</a></p>\n",
+				      (long long)v->c.id);
+		else if (may_answer(v))
 			hh_buf_printf(b, "<p><a href=\"/mit-overblik/part/%lld\">Se "
 					 "ansøgningen, og svar</a></p>\n",
 				      (long long)v->c.id);

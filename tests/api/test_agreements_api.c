@@ -184,6 +184,14 @@ static void the_other_parent_signs_on_their_page(void **state)
 {
 	struct ctx *c = *state;
 	int64_t id = applied(c);
+	/* Mit overblik sends Bo to the agreement */
+	struct tu_resp o = call(c, BO, "GET", "/mit-overblik", NULL, NULL);
+	expect_status(&o, 200);
+	char link[120];
+	snprintf(link, sizeof(link), "<a href=\"/mit-overblik/part/%lld#aftale\">Læs "
+		 "aftalen, og skriv under</a>", (long long)id);
+	tu_expect_in(o.body, link);
+	tu_resp_free(&o);
 	/* Bo reads the whole agreement, and who signed it */
 	struct tu_resp r = get_page(c, BO, "/mit-overblik/part/%lld", id);
 	expect_status(&r, 200);
