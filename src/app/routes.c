@@ -132,6 +132,8 @@ const struct hh_route hh_routes[] = {
 	ROUTE(HH_POST, "/mit-overblik/part/{id}", hh_page_party_answer),
 	/* p-agree (issue 16): an agreement's signature */
 	ROUTE(HH_POST, "/mit-overblik/aftale/{id}", hh_page_agreement_sign),
+	ROUTE(HH_GET, "/mit-overblik/aftale/{id}/aendring", hh_page_agreement_change),
+	ROUTE(HH_POST, "/mit-overblik/aftale/{id}/aendring", hh_page_agreement_change_post),
 
 	/* staff pages */
 	ROUTE(HH_GET, "/log-ind", hh_page_login),

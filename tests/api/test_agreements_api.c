@@ -343,11 +343,93 @@ static void the_applicant_signs_a_change_on_her_case_page(void **state)
 	tu_resp_free(&r);
 }
 
+static struct tu_resp page_change(struct ctx *c, int who, int64_t id, const char *body)
+{
+	char path[80], full[400];
+	snprintf(path, sizeof(path), "/mit-overblik/aftale/%lld/aendring", (long long)id);
+	snprintf(full, sizeof(full), "csrf=%s&%s", c->csrf[who], body);
+	const char *form[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+	return call(c, who, "POST", path, full, form);
+}
+
+/* Either parent proposes a change on the page: the form shows the
+ * agreement's fields only, a bad value is a Danish error at the field
+ * with what was written kept, a stale version is refused, and the change
+ * is a new version the proposer signed by sending it. */
+static void a_parent_changes_it_on_the_page(void **state)
+{
+	struct ctx *c = *state;
+	int64_t id = applied(c);
+	struct tu_resp r = get_page(c, BO, "/mit-overblik/part/%lld", id);
+	expect_status(&r, 200);
+	char link[120];
+	snprintf(link, sizeof(link), "<a href=\"/mit-overblik/aftale/%lld/aendring\">"
+		 "Foreslå en ændring af aftalen</a>", (long long)id);
+	tu_expect_in(r.body, link);
+	tu_resp_free(&r);
+	r = get_page(c, BO, "/mit-overblik/aftale/%lld/aendring", id);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "<h1>Foreslå en ændring af aftalen</h1>");
+	tu_expect_in(r.body, "name=\"udgave\" value=\"1\"");
+	tu_expect_in(r.body, "value=\"Hver anden weekend\""); /* as it stands */
+	tu_expect_in(r.body, "<label for=\"f-samvaer\">Samvær</label>");
+	tu_expect_not_in(r.body, "f-bemaerkninger"); /* not the agreement's */
+	tu_expect_not_in(r.body, "f-foraelder_cpr");
+	tu_expect_in(r.body, ">Send ændringen, og underskriv den</button>");
+	tu_resp_free(&r);
+	int64_t versions = n_rows(c, "case_agreements");
+	/* a value the form does not take: the error at the field, nothing
+	 * written, what was written kept */
+	r = page_change(c, BO, id, "udgave=1&bopael=naboen&samvaer=En+uge+hos+hver");
+	expect_status(&r, 422);
+	tu_expect_in(r.body, "Der er et problem");
+	tu_expect_in(r.body, "href=\"#f-bopael");
+	tu_expect_in(r.body, "value=\"En uge hos hver\"");
+	tu_resp_free(&r);
+	/* nothing changed */
+	r = page_change(c, BO, id, "udgave=1&bopael=mor&samvaer=Hver+anden+weekend");
+	expect_status(&r, 422);
+	tu_expect_in(r.body, "Du har ikke ændret noget i aftalen.");
+	tu_resp_free(&r);
+	assert_int_equal(n_rows(c, "case_agreements"), versions);
+	/* the change: version 2, signed by Bo, back to his page */
+	r = page_change(c, BO, id, "udgave=1&bopael=mor&samvaer=En+uge+hos+hver");
+	expect_status(&r, 303);
+	char loc[200], want[200];
+	assert_true(tu_header(&r, "Location", loc, sizeof(loc)));
+	snprintf(want, sizeof(want), "/mit-overblik/part/%lld?aendret=1#aftale",
+		 (long long)id);
+	assert_string_equal(loc, want);
+	tu_resp_free(&r);
+	assert_int_equal(n_rows(c, "case_agreements"), versions + 1);
+	/* the same form sent again: version 1 is no longer the newest */
+	r = page_change(c, BO, id, "udgave=1&bopael=far&samvaer=En+uge+hos+hver");
+	expect_status(&r, 409);
+	tu_expect_in(r.body, "Aftalen er ændret, siden du åbnede den.");
+	tu_resp_free(&r);
+	r = get_page(c, BO, "/mit-overblik/part/%lld?aendret=1", id);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Tak. Din ændring er gemt, og du har underskrevet den nye "
+			     "udgave.");
+	tu_expect_in(r.body, "<dt>Samvær</dt><dd>En uge hos hver</dd>");
+	tu_expect_in(r.body, "Ansøger: mangler underskrift");
+	tu_resp_free(&r);
+	/* a stranger and the anonymous find nothing */
+	r = get_page(c, CARL, "/mit-overblik/aftale/%lld/aendring", id);
+	expect_status(&r, 404);
+	tu_resp_free(&r);
+	r = page_change(c, CARL, id, "udgave=2&samvaer=x");
+	expect_status(&r, 404);
+	tu_resp_free(&r);
+	assert_int_equal(n_rows(c, "case_agreements"), versions + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_other_parent_signs_on_their_page),
 		cmocka_unit_test(the_applicant_signs_a_change_on_her_case_page),
+		cmocka_unit_test(a_parent_changes_it_on_the_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
