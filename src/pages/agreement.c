@@ -303,7 +303,7 @@ static void change_page(struct hh_req *r, const struct hh_agreement *g,
 		hh_buf_puts(b, " Indtil da gælder den udgave, I begge har "
 			       "underskrevet.");
 	hh_buf_printf(b, "</p>\n<form id=\"aendring\" class=\"form\" method=\"post\" "
-			 "action=\"/mit-overblik/aftale/%lld/aendring\">\n",
+			 "action=\"/mit-overblik/aftale/%lld/aendring\" novalidate>\n",
 		      (long long)g->c.id);
 	hh_borger_csrf_field(r);
 	hh_buf_printf(b, "<input type=\"hidden\" name=\"udgave\" value=\"%d\">\n",
