@@ -20,6 +20,12 @@ static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 		hh_buf_puts(b, "<dt>Svarfrist</dt><dd>Svar senest ");
 		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 0));
 		hh_buf_puts(b, "</dd>\n");
+	} else if (v->party.answered_at && v->def && v->def->agreement.present &&
+		   !strcmp(v->status, "confirmed")) {
+		/* p-agree: confirmed when both had signed the agreement */
+		hh_buf_puts(b, "<dt>Aftalen</dt><dd>Underskrevet af begge ");
+		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.answered_at, 1));
+		hh_buf_puts(b, "</dd>\n");
 	} else if (v->party.answered_at) {
 		hh_buf_puts(b, "<dt>Dit svar</dt><dd>");
 		hh_page_text(r, hh_party_status_label(v->status));

@@ -341,6 +341,10 @@ static void the_applicant_signs_a_change_on_her_case_page(void **state)
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "\"status\":\"confirmed\"");
 	tu_resp_free(&r);
+	r = call(c, BO, "GET", "/mit-overblik", NULL, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "<dt>Aftalen</dt><dd>Underskrevet af begge ");
+	tu_resp_free(&r);
 }
 
 static struct tu_resp page_change(struct ctx *c, int who, int64_t id, const char *body)
