@@ -550,6 +550,80 @@ static void the_signature_shows_who_and_protects_a_name(void **state)
 			 HH_ERR_NOT_FOUND);
 }
 
+/* A store that fails at each call in turn (a fresh case for each, since
+ * the expiry pass before a write takes the first calls and a failure
+ * there is only logged): a change and a signature are written whole or
+ * not at all (the version, the signature, the case, the party row, the
+ * event). */
+static void signing_and_changing_write_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	enum hh_agreement_fault fault;
+	int ok = 0, refused = 0;
+	for (int n = 1; n <= 30; n++) {
+		struct hh_case c = applied(f, "7-7");
+		int64_t sigs = N_SIGS(f, c.id);
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		int v = 0;
+		enum hh_rc rc = change(f, f->bo, c.id, 1, "{\"bopael\":\"far\"}", &v, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct hh_case k = get(f, c.id);
+		int64_t events = n_case_events(f, c.id, "agreement_change", NULL, NULL);
+		if (rc == HH_OK) {
+			ok++;
+			assert_int_equal(v, 2);
+			assert_int_equal(N_VERSIONS(f, c.id), 2);
+			assert_int_equal(N_SIGS(f, c.id), sigs + 1);
+			assert_int_equal(k.version, c.version + 1);
+			assert_int_equal(events, 1);
+		} else {
+			refused++;
+			assert_int_equal(N_VERSIONS(f, c.id), 1);
+			assert_int_equal(N_SIGS(f, c.id), sigs);
+			assert_int_equal(k.version, c.version);
+			assert_int_equal(events, 0);
+		}
+	}
+	assert_true(ok > 0);
+	assert_true(refused >= 3);
+	int changes_refused = refused;
+	/* Anna's signature completes version 2: the parties confirmed and
+	 * the case moved on, or nothing */
+	ok = refused = 0;
+	for (int n = 1; n <= 30; n++) {
+		struct hh_case c = applied(f, "7-7");
+		assert_int_equal(change(f, f->bo, c.id, 1, "{\"bopael\":\"far\"}", NULL,
+					&fault),
+				 HH_OK);
+		c = get(f, c.id);
+		int64_t sigs = N_SIGS(f, c.id);
+		hh_store_fault_inject(f->st, n, HH_ERR_IO);
+		enum hh_rc rc = sign(f, f->anna, c.id, 2, &fault);
+		hh_store_fault_inject(f->st, 0, HH_OK);
+		struct hh_case k = get(f, c.id);
+		int64_t events = n_case_events(f, c.id, "agreement_sign", NULL, NULL);
+		if (rc == HH_OK) {
+			ok++;
+			assert_int_equal(N_SIGS(f, c.id), sigs + 1);
+			assert_string_equal(k.state, "received");
+			assert_string_equal(party_status(f, c.id), "confirmed");
+			assert_int_equal(events, 1);
+		} else {
+			refused++;
+			assert_int_equal(N_SIGS(f, c.id), sigs);
+			assert_string_equal(k.state, "awaiting_parent");
+			assert_int_equal(k.version, c.version);
+			assert_string_equal(party_status(f, c.id), "invited");
+			assert_int_equal(events, 0);
+		}
+	}
+	assert_true(ok > 0);
+	assert_true(refused >= 3);
+	fprintf(stderr, "signing_and_changing_write_all_or_nothing: refused at %d "
+		"(change) and %d (signature) of 30 store calls, whole otherwise\n",
+		changes_refused, refused);
+}
+
 /* ---- a change and a signature at once ------------------------------------- */
 
 struct racer {
@@ -785,6 +859,7 @@ int main(void)
 		TA(a_signed_version_is_kept_unchanged),
 		TA(refusals_write_nothing),
 		TA(the_signature_shows_who_and_protects_a_name),
+		TA(signing_and_changing_write_all_or_nothing),
 		TA(a_change_and_a_signature_at_once),
 		cmocka_unit_test_setup_teardown(separation_and_divorce_with_and_without_children,
 						setup_demo, teardown),
