@@ -178,7 +178,10 @@ static const char *party_status(struct fx *f, int64_t id)
 	char sql[200];
 	snprintf(sql, sizeof(sql), "SELECT status FROM case_parties WHERE case_id = "
 		 "%lld AND role = 'parent'", (long long)id);
-	return hh_arena_strdup(&f->a, tu_sql(f->dir, sql, 0, NULL));
+	char *v = tu_sql(f->dir, sql, 0, NULL);
+	const char *out = hh_arena_strdup(&f->a, v);
+	free(v);
+	return out;
 }
 
 /* ---- the case type ------------------------------------------------------- */
