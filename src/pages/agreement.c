@@ -7,12 +7,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "core/util.h"
 #include "domain/agreements.h"
 #include "pages/borger.h"
 #include "pages/layout.h"
 #include "pages/pages.h"
+
+/* A role's label inside a sentence: its first letter lower-cased ("Den
+ * anden forælder" -> "den anden forælder"), into a. */
+static const char *in_sentence(struct hh_arena *a, const char *label)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)label, -1, &cp);
+	if (n <= 0)
+		return label;
+	utf8proc_uint8_t first[4];
+	utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), first);
+	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
+}
 
 /* The fields of one version. */
 static void fields_html(struct hh_req *r, const struct hh_agreement_text *t)
@@ -43,7 +57,7 @@ static void signatures_html(struct hh_req *r, const struct hh_agreement_text *t)
 		hh_buf_puts(b, "<li>");
 		if (s->signed_at) {
 			hh_buf_puts(b, "Underskrevet af ");
-			hh_page_text(r, s->name ? s->name : s->label);
+			hh_page_text(r, s->name ? s->name : in_sentence(&r->arena, s->label));
 			if (s->name) {
 				hh_buf_puts(b, " (");
 				hh_page_text(r, s->label);
@@ -102,7 +116,7 @@ void hh_page_agreement_section(struct hh_req *r, int64_t case_id)
 	hh_buf_printf(b, "<h3>Udgave %d</h3>\n<p class=\"who\">", g.current.v.version);
 	const struct hh_ct_party *pd = hh_ct_party(g.def, g.current.v.proposed_by);
 	hh_buf_puts(b, g.current.v.version == 1 ? "Udfyldt af " : "Ændret af ");
-	hh_page_text(r, pd ? pd->label : "ansøgeren");
+	hh_page_text(r, pd ? in_sentence(&r->arena, pd->label) : "ansøgeren");
 	hh_buf_puts(b, " ");
 	hh_buf_puts(b, hh_borger_date(&r->arena, g.current.v.proposed_at, 1));
 	hh_buf_puts(b, "</p>\n");

@@ -315,7 +315,8 @@ static void the_applicant_signs_a_change_on_her_case_page(void **state)
 	r = get_page(c, ANNA, "/mit-overblik/sag/%lld", id);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "<h3>Udgave 2</h3>");
-	tu_expect_in(r.body, "Ændret af Den anden forælder");
+	tu_expect_in(r.body, "Underskrevet af Bo Berg (Den anden forælder) ");
+	tu_expect_in(r.body, "Ændret af den anden forælder");
 	tu_expect_in(r.body, "<dt>Barnet bor</dt><dd>Hos far</dd>");
 	tu_expect_in(r.body, "Ansøger: mangler underskrift");
 	tu_expect_in(r.body, ">Underskriv aftalen</button>");
