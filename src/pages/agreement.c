@@ -106,6 +106,10 @@ void hh_page_agreement_section(struct hh_req *r, int64_t case_id)
 	else if (g.c.closed_at)
 		hh_buf_puts(b, "<p class=\"notice\">Sagen er lukket, før alle havde "
 			       "underskrevet aftalen.</p>\n");
+	else if (g.def->confirm_state && !strcmp(g.c.state, g.def->confirm_state))
+		hh_buf_puts(b, "<p class=\"notice\">Aftalen venter på, at den anden "
+			       "part underskriver den. Fristen for sagen er sat i "
+			       "bero så længe.</p>\n");
 	else
 		hh_buf_puts(b, "<p class=\"notice\">Aftalen venter på, at den anden "
 			       "part underskriver den.</p>\n");

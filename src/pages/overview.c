@@ -175,6 +175,13 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
 	if (k->closed_at) {
 		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (c->def && c->def->confirm_state && c->def->agreement.present &&
+		   !strcmp(k->state, c->def->confirm_state)) {
+		/* p-agree: waits for a signature, perhaps the applicant's own
+		 * (after a change by the other parent) */
+		hh_buf_puts(b, "Aftalen skal være underskrevet af jer begge, før "
+			       "sagen går videre. Se under aftalen på sagens side, "
+			       "hvem der mangler at skrive under.");
 	} else if (c->def && c->def->confirm_state &&
 		   !strcmp(k->state, c->def->confirm_state)) {
 		/* p-parties: waits for the other party's own sign-in */

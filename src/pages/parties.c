@@ -95,15 +95,22 @@ void hh_page_case_parties(struct hh_req *r, const struct hh_case_type_def *def,
 	if (!json_array_size(parties))
 		return;
 	struct hh_buf *b = &r->resp;
+	/* p-agree: an agreement is signed, not confirmed */
+	int agreement = def && def->agreement.present;
+	/* (an agreement's section says whose signature it waits for) */
 	if (def && def->confirm_state && !strcmp(k->state, def->confirm_state) &&
-	    !k->closed_at)
+	    !k->closed_at && !agreement)
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter på, at den anden "
 			       "part bekræfter med sit eget log-in. Fristen for "
 			       "sagen er sat i bero så længe.</p>\n");
 	if (def && def->declined_state && !strcmp(k->state, def->declined_state))
-		hh_buf_puts(b, "<p class=\"notice\">Sagen er lukket, fordi den anden "
-			       "part ikke bekræftede den. Du kan søge igen, når I "
-			       "er enige.</p>\n");
+		hh_buf_puts(b, agreement
+				       ? "<p class=\"notice\">Sagen er lukket, fordi den "
+					 "anden part ikke underskrev aftalen. I kan lave "
+					 "en ny aftale, når I er enige.</p>\n"
+				       : "<p class=\"notice\">Sagen er lukket, fordi den "
+					 "anden part ikke bekræftede den. Du kan søge "
+					 "igen, når I er enige.</p>\n");
 	hh_buf_puts(b, "<h2>Parter i sagen</h2>\n<dl class=\"facts\">\n");
 	size_t i;
 	json_t *p;

@@ -315,6 +315,8 @@ static void the_applicant_signs_a_change_on_her_case_page(void **state)
 	r = get_page(c, ANNA, "/mit-overblik/sag/%lld", id);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "<h3>Udgave 2</h3>");
+	tu_expect_in(r.body, "Aftalen venter på din underskrift.");
+	tu_expect_not_in(r.body, "Sagen venter på, at den anden part");
 	tu_expect_in(r.body, "Underskrevet af Bo Berg (Den anden forælder) ");
 	tu_expect_in(r.body, "Ændret af den anden forælder");
 	tu_expect_in(r.body, "<dt>Barnet bor</dt><dd>Hos far</dd>");
