@@ -239,6 +239,12 @@ static void forwarded_headers_count_only_from_a_trusted_proxy(void **state)
 					"X-Forwarded-For: 6.6.6.6, "
 					"198.51.100.10:4711\r\n", c),
 			    "198.51.100.10");
+	/* HAProxy bound v4v6 (the example) writes an IPv4 client as
+	 * IPv4-mapped IPv6: the same client as its dotted form */
+	assert_string_equal(client_seen(&s, PROXY, "/p10",
+					"X-Forwarded-For: ::ffff:198.51.100.11\r\n",
+					c),
+			    "198.51.100.11");
 	log_back();
 	tu_server_stop(&s);
 }
