@@ -661,14 +661,28 @@ static void an_answer_after_expiry_finds_it_closed_even_without_a_pass(void **st
 
 /* An answer and the expiry pass under a store that fails at each call in
  * turn: the party row, the case and the event are written together or
- * not at all. */
+ * not at all.
+ *
+ * r-agree: the answer half takes a fresh case for each failure point.
+ * Before, one case served every point, and the first point (the expiry
+ * pass the answer runs first, whose failure is only logged) let the
+ * answer through, so the loop ended after that one point and no call of
+ * the answer itself ever failed. Now every call n from 1 up is failed
+ * once on a case of its own, until n lies past the answer's last call
+ * (the answer goes through several times in a row after it refused). */
 static void answers_and_expiry_write_all_or_nothing(void **state)
 {
 	struct fx *f = *state;
-	struct hh_case c = invited(f, NULL), out;
 	enum hh_party_fault fault;
-	int done = 0;
-	for (int n = 1; n < 80 && !done; n++) {
+	int refused = 0, ok_after = 0, n;
+	for (n = 1; n < 200 && ok_after < 5; n++) {
+		struct hh_case c = invited(f, NULL), out;
+		/* sent two days ago: Anna's count of parties named a day
+		 * (HH_PARTY_NAMES_PER_DAY) does not end the rounds */
+		char id[32];
+		snprintf(id, sizeof(id), "%lld", (long long)c.id);
+		free(tu_sql(f->dir, "UPDATE cases SET created_at = created_at - 172800 "
+			    "WHERE id = ?1", 1, (struct tu_sql_arg[]){ TU_TEXT(id) }));
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
 		enum hh_rc rc = answer(f, f->bo, c.id, 1, &out, &fault);
 		hh_store_fault_inject(f->st, 0, HH_OK);
@@ -677,11 +691,14 @@ static void answers_and_expiry_write_all_or_nothing(void **state)
 		struct hh_case k = get(f, c.id);
 		int64_t events = n_case_events(f, c.id, "party_confirm", NULL, NULL);
 		if (rc == HH_OK) {
-			done = 1;
+			ok_after += refused > 0;
 			assert_string_equal(l.rows[0].status, "confirmed");
 			assert_string_equal(k.state, "received");
+			assert_int_equal(k.version, c.version + 1);
 			assert_int_equal(events, 1);
 		} else {
+			refused++;
+			ok_after = 0;
 			assert_string_equal(l.rows[0].status, "invited");
 			assert_int_equal(l.rows[0].version, 1);
 			assert_string_equal(k.state, "awaiting_parties");
@@ -689,7 +706,13 @@ static void answers_and_expiry_write_all_or_nothing(void **state)
 			assert_int_equal(events, 0);
 		}
 	}
-	assert_true(done);
+	/* the answer's own calls failed, each on its own case: at least
+	 * the reads, the party row, the case and the event */
+	assert_true(refused >= 4);
+	assert_int_equal(ok_after, 5);
+	fprintf(stderr, "answers_and_expiry_write_all_or_nothing: the answer refused "
+		"at %d of %d store calls, whole otherwise\n", refused, n - 1);
+	int done;
 	/* the pass */
 	struct hh_case d = invited(f, NULL);
 	char id[32];
@@ -697,7 +720,7 @@ static void answers_and_expiry_write_all_or_nothing(void **state)
 	free(tu_sql(f->dir, "UPDATE case_parties SET expires_at = 100 WHERE case_id = ?1",
 		    1, (struct tu_sql_arg[]){ TU_TEXT(id) }));
 	done = 0;
-	for (int n = 1; n < 80 && !done; n++) {
+	for (n = 1; n < 80 && !done; n++) {
 		hh_store_fault_inject(f->st, n, HH_ERR_IO);
 		int expired = -1;
 		enum hh_rc rc = hh_parties_expire(f->st, now_s(), 0, &expired);
