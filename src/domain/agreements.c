@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -15,6 +16,23 @@
 
 /* ---- the content and its hash ------------------------------------------ */
 
+/* v as it is kept in an agreement (new): text in Unicode NFC, so that
+ * the same words typed or pasted in composed or decomposed form (å as
+ * one code point or as a and a ring) are one content and one hash, and
+ * a "change" that only recomposes them is no change (r-agree). */
+static json_t *canonical_value(json_t *v)
+{
+	if (!json_is_string(v))
+		return json_incref(v);
+	utf8proc_uint8_t *nfc = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)json_string_value(v), 0, &nfc,
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE) < 0)
+		return json_incref(v); /* not UTF-8: the form refused it already */
+	json_t *out = json_string((const char *)nfc);
+	free(nfc);
+	return out ? out : json_incref(v);
+}
+
 /* The agreement's part of values (new): its fields that have a value. */
 static json_t *content_of(const struct hh_case_type_def *def, json_t *values)
 {
@@ -22,7 +40,8 @@ static json_t *content_of(const struct hh_case_type_def *def, json_t *values)
 	for (int i = 0; i < def->agreement.n_fields; i++) {
 		json_t *v = json_object_get(values, def->agreement.fields[i]);
 		if (v && !json_is_null(v))
-			json_object_set(out, def->agreement.fields[i], v);
+			json_object_set_new(out, def->agreement.fields[i],
+					    canonical_value(v));
 	}
 	return out;
 }

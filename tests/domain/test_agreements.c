@@ -441,6 +441,51 @@ static void a_signed_version_is_kept_unchanged(void **state)
 	f->st->tx_rollback(tx);
 }
 
+/* ---- r-agree: the canonical form ------------------------------------------ */
+
+/* Two equal agreements share one content and one hash whether their text
+ * came composed or decomposed (NFC/NFD: "å" as U+00E5 or as "a" and
+ * U+030A), so a "change" that only decomposes the text is no change and
+ * asks nobody to sign again. */
+static void equal_text_in_nfc_or_nfd_is_one_agreement(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "7-7");
+	enum hh_agreement_fault fault;
+	int v = 0;
+	/* decomposed: "Åbakken" as "A" U+030A "bakken" */
+	assert_int_equal(change(f, f->anna, c.id, 1,
+				"{\"samvaer\":\"andet\",\"beskrivelse\":"
+				"\"Hver anden weekend pa\\u030a A\\u030abakken\"}",
+				&v, &fault),
+			 HH_OK);
+	assert_int_equal(v, 2);
+	char *v2 = stored(f, c.id, 2);
+	/* kept composed */
+	assert_non_null(strstr(v2, "Hver anden weekend p\xc3\xa5 \xc3\x85" "bakken"));
+	assert_null(strstr(v2, "\xcc\x8a"));
+	/* the same words composed: the same hash, so no change */
+	int64_t versions = N_VERSIONS(f, c.id), sigs = N_SIGS(f, c.id);
+	assert_int_equal(change(f, f->bo, c.id, 2,
+				"{\"beskrivelse\":\"Hver anden weekend p\\u00e5 \\u00c5bakken\"}",
+				NULL, &fault),
+			 HH_ERR_INVALID);
+	assert_int_equal(fault, HH_AGR_UNCHANGED);
+	assert_int_equal(N_VERSIONS(f, c.id), versions);
+	assert_int_equal(N_SIGS(f, c.id), sigs);
+	/* the same change sent composed on another case: the same row */
+	struct hh_case d = applied(f, "7-7");
+	assert_int_equal(change(f, f->anna, d.id, 1,
+				"{\"samvaer\":\"andet\",\"beskrivelse\":"
+				"\"Hver anden weekend p\\u00e5 \\u00c5bakken\"}",
+				NULL, &fault),
+			 HH_OK);
+	char *d2 = stored(f, d.id, 2);
+	assert_string_equal(d2, v2);
+	free(d2);
+	free(v2);
+}
+
 /* ---- refusals --------------------------------------------------------------- */
 
 static void refusals_write_nothing(void **state)
@@ -860,6 +905,7 @@ int main(void)
 		TA(the_other_parent_signs_and_the_case_goes_on),
 		TA(a_change_needs_both_to_sign_again),
 		TA(a_signed_version_is_kept_unchanged),
+		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_signature_shows_who_and_protects_a_name),
 		TA(signing_and_changing_write_all_or_nothing),
