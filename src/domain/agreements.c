@@ -204,7 +204,17 @@ static enum hh_agreement_fault gate(const struct loaded *l, int64_t now)
 		if (strcmp(status, "invited") && strcmp(status, "confirmed"))
 			return HH_AGR_CLOSED;
 	}
-	return l->c.closed_at ? HH_AGR_CLOSED : HH_AGR_FINE;
+	if (l->c.closed_at)
+		return HH_AGR_CLOSED;
+	/* r-agree: another signer's invitation that ran out closes the case
+	 * even when no expiry pass came by (a pass that failed is only
+	 * logged): the applicant may then neither change nor sign, as the
+	 * answer and the reads treat it (hh_party_status) */
+	for (size_t i = 0; i < l->rows.np; i++)
+		if (l->rows.p[i].confirm &&
+		    !strcmp(hh_party_status(&l->rows.p[i], now), "expired"))
+			return HH_AGR_EXPIRED;
+	return HH_AGR_FINE;
 }
 
 /* The citizen who signs as role, 0 when none is named. */

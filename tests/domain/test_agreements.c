@@ -563,6 +563,40 @@ static void refusals_write_nothing(void **state)
 	assert_int_equal(N_SIGS(f, d.id), 1);
 }
 
+/* r-agree: the other parent's invitation ran out and no expiry pass has
+ * closed the case yet (the pass before the write failed, which is only
+ * logged): the applicant may not change the agreement or sign it either,
+ * and nothing is written. */
+static void the_applicant_cannot_write_after_the_other_ran_out(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "7-7");
+	enum hh_agreement_fault fault;
+	char sql[200];
+	snprintf(sql, sizeof(sql), "UPDATE case_parties SET expires_at = %lld WHERE "
+		 "case_id = %lld", (long long)(now_s() - 10), (long long)c.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	int64_t version = get(f, c.id).version;
+	/* the first store call is the expiry pass's: it fails */
+	hh_store_fault_inject(f->st, 1, HH_ERR_IO);
+	enum hh_rc rc = change(f, f->anna, c.id, 1, "{\"bopael\":\"far\"}", NULL, &fault);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(rc, HH_ERR_CONFLICT);
+	assert_int_equal(fault, HH_AGR_EXPIRED);
+	assert_int_equal(N_VERSIONS(f, c.id), 1);
+	assert_int_equal(N_SIGS(f, c.id), 1);
+	assert_int_equal(get(f, c.id).version, version);
+	assert_string_equal(get(f, c.id).state, "awaiting_parent");
+	/* the read offers neither */
+	hh_store_fault_inject(f->st, 1, HH_ERR_IO);
+	struct hh_agreement g;
+	rc = hh_agreement_read(f->st, &f->a, CITIZEN(f->anna), c.id, &g, &fault);
+	hh_store_fault_inject(f->st, 0, HH_OK);
+	assert_int_equal(rc, HH_OK);
+	assert_false(g.may_change);
+	assert_false(g.may_sign);
+}
+
 static void the_signature_shows_who_and_protects_a_name(void **state)
 {
 	struct fx *f = *state;
@@ -907,6 +941,7 @@ int main(void)
 		TA(a_signed_version_is_kept_unchanged),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
+		TA(the_applicant_cannot_write_after_the_other_ran_out),
 		TA(the_signature_shows_who_and_protects_a_name),
 		TA(signing_and_changing_write_all_or_nothing),
 		TA(a_change_and_a_signature_at_once),
