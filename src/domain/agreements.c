@@ -186,10 +186,43 @@ static const struct hh_agreement_signature *signature_of(const struct loaded *l,
 	return NULL;
 }
 
+/* The signers version v needs, as its row names them ("applicant,parent"),
+ * into roles (at most max); returns how many. r-agree: the row's list,
+ * not the case type's: a case type imported again with other signers
+ * does not change which signatures an older version needed. */
+static int version_signers(struct hh_arena *a, const struct hh_agreement_version *v,
+			   const char **roles, int max)
+{
+	int n = 0;
+	const char *p = v->signers ? v->signers : "";
+	while (*p && n < max) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len)
+			roles[n++] = hh_arena_strndup(a, p, len);
+		p += len + (end ? 1 : 0);
+	}
+	return n;
+}
+
+static const struct hh_agreement_version *version_of(const struct loaded *l,
+						     int version)
+{
+	for (size_t i = 0; i < l->rows.nv; i++)
+		if (l->rows.v[i].version == version)
+			return &l->rows.v[i];
+	return NULL;
+}
+
 static int complete(const struct loaded *l, int version)
 {
-	for (int i = 0; i < l->def->agreement.n_signers; i++)
-		if (!signature_of(l, version, l->def->agreement.signers[i]))
+	const struct hh_agreement_version *v = version_of(l, version);
+	const char *roles[HH_CT_PARTIES + 1];
+	int n = v ? version_signers(l->rows.a, v, roles, HH_CT_PARTIES + 1) : 0;
+	if (!n)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!signature_of(l, version, roles[i]))
 			return 0;
 	return 1;
 }
@@ -228,7 +261,37 @@ static int64_t signer_citizen(const struct loaded *l, const char *role)
 	return 0;
 }
 
+/* The signers a change of l needs: the case type's signers that the case
+ * has (the applicant, and each signing party it names). r-agree: a type
+ * imported again with a signer this case never named would otherwise
+ * need a signature nobody can give. */
+static const char *case_signers(const struct loaded *l)
+{
+	const char *s = "";
+	int n = 0;
+	for (int i = 0; i < l->def->agreement.n_signers; i++) {
+		const char *role = l->def->agreement.signers[i];
+		int named = !strcmp(role, "applicant");
+		for (size_t k = 0; !named && k < l->rows.np; k++)
+			named = !strcmp(l->rows.p[k].role, role);
+		if (named)
+			s = hh_arena_printf(l->rows.a, "%s%s%s", s, n++ ? "," : "", role);
+	}
+	return s;
+}
+
 /* ---- reading -------------------------------------------------------------- */
+
+/* A kept value as text (new): a string as it is, anything else as JSON. */
+static json_t *as_text(json_t *kept)
+{
+	if (json_is_string(kept))
+		return json_incref(kept);
+	char *s = json_dumps(kept, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_t *out = json_string(s ? s : "");
+	free(s);
+	return out;
+}
 
 /* Version v as reader sees it (reader_citizen 0: staff). */
 static enum hh_rc text_of(struct hh_tx *tx, struct hh_arena *a,
@@ -253,13 +316,31 @@ static enum hh_rc text_of(struct hh_tx *tx, struct hh_arena *a,
 					      json_pack("{s:s, s:s, s:O}", "field", f->name,
 							"label", f->label, "value", d));
 	}
+	/* r-agree: what the version holds beyond the case type's fields of
+	 * today (the type was imported again without them) was signed too,
+	 * so it is shown, as the form shows it or as it was written */
+	const char *key;
+	json_t *kept;
+	json_object_foreach(values, key, kept)
+	{
+		if (hh_ct_agreement_field(def, key))
+			continue;
+		const struct hh_form_field *f = hh_form_field(&def->form_def, key);
+		json_t *d = display ? json_object_get(display, key) : NULL;
+		json_t *shown = d ? json_incref(d) : as_text(kept);
+		json_array_append_new(out->fields,
+				      json_pack("{s:s, s:s, s:o}", "field", key, "label",
+						f ? f->label : key, "value", shown));
+	}
 	json_decref(display);
 	json_decref(values);
 	out->complete = complete(l, v->version);
+	const char *roles[HH_CT_PARTIES + 1];
+	int n_roles = version_signers(a, v, roles, HH_CT_PARTIES + 1);
 	enum hh_rc rc = HH_OK;
-	for (int i = 0; rc == HH_OK && i < def->agreement.n_signers; i++) {
+	for (int i = 0; rc == HH_OK && i < n_roles; i++) {
 		struct hh_agreement_signer *s = &out->signers[out->n_signers++];
-		s->role = def->agreement.signers[i];
+		s->role = roles[i];
 		const struct hh_ct_party *pd = hh_ct_party(def, s->role);
 		s->label = pd ? pd->label : "Ansøger";
 		const struct hh_agreement_signature *sig = signature_of(l, v->version, s->role);
@@ -592,6 +673,17 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	json_t *merged = json_loads(l.cur->content, 0, &e);
 	if (!merged)
 		return HH_ERR_INTERNAL;
+	/* r-agree: a field the base holds that the case type no longer has
+	 * in its agreement (imported again since) is not carried into the
+	 * change, which is made to the agreement as the type has it now */
+	void *iter = json_object_iter(merged);
+	while (iter) {
+		const char *k = json_object_iter_key(iter);
+		void *next = json_object_iter_next(merged, iter);
+		if (!hh_ct_agreement_field(def, k))
+			json_object_del(merged, k);
+		iter = next;
+	}
 	json_object_update(merged, x->fields);
 	hh_form_validate(x->a, &sub, merged, x->res);
 	json_decref(merged);
@@ -601,7 +693,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	char hex[65];
 	struct hh_agreement_version nv = {
 		.case_id = l.c.id, .version = l.cur->version + 1,
-		.content = canonical(x->a, content, hex), .signers = signers_text(x->a, def),
+		.content = canonical(x->a, content, hex), .signers = case_signers(&l),
 		.proposed_by = l.me, .proposed_by_citizen = x->who->citizen_id,
 		.proposed_at = now };
 	json_decref(content);

@@ -441,6 +441,82 @@ static void a_signed_version_is_kept_unchanged(void **state)
 	f->st->tx_rollback(tx);
 }
 
+/* ---- r-agree: the case type imported again -------------------------------- */
+
+/* A signed version is read as it was signed after the case type is
+ * imported again with other agreement fields and other signers: the
+ * signers it needed are the ones its row names, and a field it holds
+ * that the type dropped is still shown. A change is then made to the
+ * agreement as the type has it now. */
+static void a_signed_version_survives_a_new_import(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "7-7");
+	enum hh_agreement_fault fault;
+	assert_int_equal(sign(f, f->bo, c.id, 1, &fault), HH_OK);
+	/* bopael out of the agreement (still in the form), and a third
+	 * signer, a representative, where the child was */
+	char *a1 = subst(ct_samvaer, "\"fields\":[\"bopael\",\"samvaer\"",
+			 "\"fields\":[\"samvaer\"");
+	char *a2 = subst(a1, "\"signers\":[\"applicant\",\"parent\"]",
+			 "\"signers\":[\"applicant\",\"parent\",\"representative\"]");
+	char *a3 = subst(a2, "{\"role\":\"child\",\"label\":\"Barnet\"",
+			 "{\"role\":\"representative\",\"label\":\"Fuldmagt\","
+			 "\"confirm\":true,\"within\":\"P14D\"");
+	char *a4 = subst(a3, "\"label\":\"Barnets CPR-nummer\",\"type\":\"cpr\"",
+			 "\"label\":\"Barnets CPR-nummer\",\"type\":\"cpr\",\"required\":true");
+	char content[4300];
+	snprintf(content, sizeof(content), "%s/content", f->dir);
+	put(content, "case-types/samvaer.json", a4);
+	free(a1);
+	free(a2);
+	free(a3);
+	free(a4);
+	struct hh_import_stats stats;
+	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL, &stats),
+			 HH_OK);
+	struct hh_agreement g = read_as(f, &f->cw_fam, c.id);
+	assert_int_equal(g.current.v.version, 1);
+	assert_true(g.current.complete);
+	assert_int_equal(g.current.n_signers, 2);
+	assert_string_equal(g.current.signers[1].role, "parent");
+	int seen = 0;
+	for (size_t i = 0; i < json_array_size(g.current.fields); i++) {
+		json_t *fld = json_array_get(g.current.fields, i);
+		if (!strcmp(json_string_value(json_object_get(fld, "field")), "bopael")) {
+			seen = 1;
+			assert_string_equal(json_string_value(json_object_get(fld, "label")),
+					    "Barnet bor");
+			assert_string_equal(json_string_value(json_object_get(fld, "value")),
+					    "Hos mor");
+		}
+	}
+	assert_true(seen);
+	/* a change is not held up by the field the type dropped */
+	int v = 0;
+	assert_int_equal(change(f, f->bo, c.id, 1,
+				"{\"samvaer\":\"andet\",\"beskrivelse\":\"Hver weekend\"}",
+				&v, &fault),
+			 HH_OK);
+	assert_int_equal(v, 2);
+	char *v2 = stored(f, c.id, 2);
+	assert_null(strstr(v2, "bopael"));
+	free(v2);
+	/* it needs the signers this case has (the applicant and the other
+	 * parent), never the representative it never named: Anna's
+	 * signature completes it */
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT signers FROM case_agreements WHERE "
+		 "case_id = %lld AND version = 2", (long long)c.id);
+	char *signers = tu_sql(f->dir, sql, 0, NULL);
+	assert_string_equal(signers, "applicant,parent");
+	free(signers);
+	assert_int_equal(sign(f, f->anna, c.id, 2, &fault), HH_OK);
+	g = read_as(f, &f->cw_fam, c.id);
+	assert_int_equal(g.current.v.version, 2);
+	assert_true(g.current.complete);
+}
+
 /* ---- r-agree: the canonical form ------------------------------------------ */
 
 /* Two equal agreements share one content and one hash whether their text
@@ -939,6 +1015,7 @@ int main(void)
 		TA(the_other_parent_signs_and_the_case_goes_on),
 		TA(a_change_needs_both_to_sign_again),
 		TA(a_signed_version_is_kept_unchanged),
+		TA(a_signed_version_survives_a_new_import),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_applicant_cannot_write_after_the_other_ran_out),
