@@ -522,6 +522,34 @@ static const char *confirmed_to(const struct hh_case_type_def *def,
 	return holds ? def->confirmed_state : def->initial;
 }
 
+/* r-agree: a change every signer signed is the agreement in force, so
+ * the case's data (what the caseworker's page, the applicant's case page
+ * and GET /api/v1/cases/{id} show as the case's answers) takes its
+ * fields: the agreement's fields of the data are replaced by version v's
+ * (a field v no longer holds goes), the applicant's own fields stay. The
+ * vault's shim seals the data as on every write. Version 1 is the data
+ * already. */
+static enum hh_rc data_from(struct hh_arena *a, const struct hh_case_type_def *def,
+			    struct hh_case *k, const struct hh_agreement_version *v)
+{
+	json_error_t e;
+	json_t *data = json_loads(k->data ? k->data : "{}", 0, &e);
+	json_t *content = json_loads(v->content, 0, &e);
+	enum hh_rc rc = HH_ERR_INTERNAL;
+	if (json_is_object(data) && json_is_object(content)) {
+		for (int i = 0; i < def->agreement.n_fields; i++)
+			json_object_del(data, def->agreement.fields[i]);
+		json_object_update(data, content);
+		char *s = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		k->data = hh_arena_strdup(a, s);
+		free(s);
+		rc = HH_OK;
+	}
+	json_decref(data);
+	json_decref(content);
+	return rc;
+}
+
 /* The signature of l's reader on version v (the newest), and what it
  * completes: the parties confirmed and the case moved on when it waited
  * for them; the case's version moves on with every signature, so a
@@ -542,6 +570,8 @@ static enum hh_rc sign_tx_inner(struct hh_tx *tx, struct hh_arena *a,
 		signature_row(&l->rows, &s);
 	int done = rc == HH_OK && complete(l, v->version);
 	char *before = state_json(k, NULL, 0, 0);
+	if (done && v->version > 1)
+		rc = data_from(a, l->def, k, v);
 	if (done && l->def->confirm_state && !strcmp(k->state, l->def->confirm_state)) {
 		for (size_t i = 0; rc == HH_OK && i < l->rows.np; i++) {
 			struct hh_case_party *q = &l->rows.p[i];

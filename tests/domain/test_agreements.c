@@ -517,6 +517,36 @@ static void a_signed_version_survives_a_new_import(void **state)
 	assert_true(g.current.complete);
 }
 
+/* ---- r-agree: the case's data follows the agreement in force ------------- */
+
+/* A change both signed is what the case holds as its answers (the
+ * caseworker's page, the applicant's page, the API): version 1's terms
+ * are no longer shown as the case's; a change waiting for a signature is
+ * not; the applicant's own fields stay. */
+static void the_case_data_follows_the_signed_change(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "andet");
+	enum hh_agreement_fault fault;
+	assert_int_equal(sign(f, f->bo, c.id, 1, &fault), HH_OK);
+	assert_non_null(strstr(get(f, c.id).data, "\"bopael\":\"mor\""));
+	int v = 0;
+	assert_int_equal(change(f, f->anna, c.id, 1,
+				"{\"bopael\":\"far\",\"samvaer\":\"7-7\"}", &v, &fault),
+			 HH_OK);
+	/* proposed, not agreed: the data as before */
+	struct hh_case k = get(f, c.id);
+	assert_non_null(strstr(k.data, "\"bopael\":\"mor\""));
+	assert_non_null(strstr(k.data, "\"beskrivelse\""));
+	assert_int_equal(sign(f, f->bo, c.id, v, &fault), HH_OK);
+	k = get(f, c.id);
+	assert_non_null(strstr(k.data, "\"bopael\":\"far\""));
+	assert_non_null(strstr(k.data, "\"samvaer\":\"7-7\""));
+	assert_null(strstr(k.data, "\"beskrivelse\"")); /* no longer applies */
+	assert_non_null(strstr(k.data, "Kun til Familieretshuset")); /* hers */
+	assert_non_null(strstr(k.data, "Skovvej 12"));
+}
+
 /* ---- r-agree: the canonical form ------------------------------------------ */
 
 /* Two equal agreements share one content and one hash whether their text
@@ -1016,6 +1046,7 @@ int main(void)
 		TA(a_change_needs_both_to_sign_again),
 		TA(a_signed_version_is_kept_unchanged),
 		TA(a_signed_version_survives_a_new_import),
+		TA(the_case_data_follows_the_signed_change),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_applicant_cannot_write_after_the_other_ran_out),
