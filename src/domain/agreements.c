@@ -13,6 +13,7 @@
 #include "domain/cases.h"
 #include "domain/catalogue.h"
 #include "domain/parties.h"
+#include "domain/vault.h"
 
 /* ---- the content and its hash ------------------------------------------ */
 
@@ -65,6 +66,26 @@ static const char *signers_text(struct hh_arena *a, const struct hh_case_type_de
 	for (int i = 0; i < def->agreement.n_signers; i++)
 		s = hh_arena_printf(a, "%s%s%s", s, i ? "," : "", def->agreement.signers[i]);
 	return s;
+}
+
+static void field_error(struct hh_arena *a, struct hh_form_result *res,
+			const char *field, const char *message);
+
+int hh_agreement_check(struct hh_arena *a, const struct hh_case_type_def *def,
+		       json_t *values, struct hh_form_result *res)
+{
+	int n = 0;
+	for (int i = 0; def->agreement.present && i < def->agreement.n_fields; i++) {
+		const char *s = json_string_value(json_object_get(values,
+								  def->agreement.fields[i]));
+		if (s && hh_vault_holds_cpr(s)) {
+			field_error(a, res, def->agreement.fields[i],
+				    "Skriv ikke et CPR-nummer i aftalen. Den anden "
+				    "forælder kan læse alt, hvad der står i den.");
+			n++;
+		}
+	}
+	return n;
 }
 
 enum hh_rc hh_agreement_start_tx(struct hh_tx *tx, struct hh_arena *a,
@@ -717,6 +738,8 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 	json_object_update(merged, x->fields);
 	hh_form_validate(x->a, &sub, merged, x->res);
 	json_decref(merged);
+	if (!x->res->n_errors)
+		hh_agreement_check(x->a, def, x->res->values, x->res);
 	if (x->res->n_errors)
 		return HH_ERR_INVALID;
 	json_t *content = content_of(def, x->res->values);

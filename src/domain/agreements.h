@@ -78,6 +78,14 @@ struct hh_agreement {
 	int may_change; /* the reader may propose a change now */
 };
 
+/* The agreement's fields of values (validated) that hold a CPR number,
+ * each a Danish field error in res: the other parent reads all of the
+ * agreement, and a CPR number is never shown to another party nor kept
+ * in clear (an agreement's versions are not sealed: they are append-only
+ * and could not be re-sealed at a key rotation). Returns how many. */
+int hh_agreement_check(struct hh_arena *a, const struct hh_case_type_def *def,
+		       json_t *values, struct hh_form_result *res);
+
 /* In the submission's transaction: version 1 of case k's agreement
  * from the validated values, signed by the applicant. OK and nothing
  * written when def has no agreement. */

@@ -300,6 +300,11 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		if (rc != HH_OK)
 			goto done;
 	}
+	/* r-agree: an agreement holds no CPR number (agreements.h) */
+	if (hh_agreement_check(c->a, &def, c->res->values, c->res)) {
+		rc = HH_ERR_INVALID;
+		goto done;
+	}
 	if (sub->plan_id) {
 		struct hh_plan plan;
 		rc = st->plan_get(tx, c->a, sub->plan_id, &plan);

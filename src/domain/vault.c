@@ -427,6 +427,12 @@ static int holds_cpr(const char *s)
 	return 0;
 }
 
+int hh_vault_holds_cpr(const char *s)
+{
+	char digits[11];
+	return s && (cpr_digits(s, digits) || holds_cpr(s));
+}
+
 enum hh_rc hh_vault_cpr_hash(const struct hh_vault *v, int i, const char *cpr,
 			     unsigned char out[32])
 {

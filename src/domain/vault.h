@@ -80,6 +80,10 @@ enum hh_rc hh_vault_open(const struct hh_vault *v, struct hh_arena *a,
 			 const char *sealed, const char **out);
 /* 1 when s has the sealed form's prefix. */
 int hh_vault_is_sealed(const char *s);
+/* 1 when text s is a CPR number or holds one among other words: what
+ * the vault seals in a case's data (r-agree: for text that must not
+ * hold one at all, an agreement's). */
+int hh_vault_holds_cpr(const char *s);
 /* The keyed hash of CPR number cpr's 10 digits under hash key i (0: the
  * current one, then the others). NOT_FOUND when cpr is no CPR number or
  * there is no key i. */

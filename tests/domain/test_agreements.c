@@ -547,6 +547,58 @@ static void the_case_data_follows_the_signed_change(void **state)
 	assert_non_null(strstr(k.data, "Skovvej 12"));
 }
 
+/* ---- r-agree: no CPR number in an agreement --------------------------------- */
+
+/* The other parent reads all of the agreement, and its versions are kept
+ * unsealed (append-only, so never re-sealed): a CPR number typed into
+ * one of its text fields is a Danish field error, at submission and in a
+ * change, with nothing written; the applicant's own fields may hold one
+ * (sealed in the case's data, as always). */
+static void an_agreement_holds_no_cpr_number(void **state)
+{
+	struct fx *f = *state;
+	int64_t cases = count_sql(f, "SELECT count(*) FROM cases WHERE id > %lld", 0);
+	char values[600];
+	snprintf(values, sizeof(values),
+		 "{\"foraelder_cpr\":\"%s\",\"barn_cpr\":\"%s\",\"bopael\":\"mor\","
+		 "\"samvaer\":\"andet\",\"beskrivelse\":\"Barnet (010203-1234) er hos "
+		 "far hver weekend\"}",
+		 BO_CPR, CARL_CPR);
+	const char *why;
+	int replayed;
+	struct hh_case c;
+	assert_int_equal(submit_full(f, "samvaer", f->anna, 0, NULL, values, NULL, NULL, &c,
+				     &replayed, &why),
+			 HH_ERR_INVALID);
+	assert_non_null(hh_form_error_for(&f->res, "beskrivelse"));
+	assert_non_null(strstr(hh_form_error_for(&f->res, "beskrivelse"), "CPR-nummer"));
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM cases WHERE id > %lld", 0), cases);
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM case_agreements WHERE id > %lld",
+				   0),
+			 0);
+	/* the applicant's own remark may name one */
+	snprintf(values, sizeof(values),
+		 "{\"foraelder_cpr\":\"%s\",\"barn_cpr\":\"%s\",\"bopael\":\"mor\","
+		 "\"samvaer\":\"7-7\",\"bemaerkninger\":\"Barnet er 010203-1234\"}",
+		 BO_CPR, CARL_CPR);
+	assert_int_equal(submit_full(f, "samvaer", f->anna, 0, NULL, values, NULL, NULL, &c,
+				     &replayed, &why),
+			 HH_OK);
+	/* and a change */
+	enum hh_agreement_fault fault;
+	assert_int_equal(change(f, f->bo, c.id, 1,
+				"{\"samvaer\":\"andet\",\"beskrivelse\":\"Se 0102031234\"}",
+				NULL, &fault),
+			 HH_ERR_INVALID);
+	assert_non_null(strstr(hh_form_error_for(&f->res, "beskrivelse"), "CPR-nummer"));
+	assert_int_equal(N_VERSIONS(f, c.id), 1);
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM case_agreements WHERE content "
+				      "LIKE '%%0102031234%%' OR content LIKE '%%010203-1234%%' "
+				      "OR id < %lld",
+				   0),
+			 0);
+}
+
 /* ---- r-agree: the canonical form ------------------------------------------ */
 
 /* Two equal agreements share one content and one hash whether their text
@@ -1047,6 +1099,7 @@ int main(void)
 		TA(a_signed_version_is_kept_unchanged),
 		TA(a_signed_version_survives_a_new_import),
 		TA(the_case_data_follows_the_signed_change),
+		TA(an_agreement_holds_no_cpr_number),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_applicant_cannot_write_after_the_other_ran_out),
