@@ -626,6 +626,7 @@ struct write_ctx {
 	int new_version;
 	enum hh_agreement_fault fault;
 	int64_t org_id;
+	int again; /* a change: the same change again, nothing written */
 };
 
 /* The checks a signature and a change share; CONFLICT with x->fault. */
@@ -692,6 +693,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 {
 	struct write_ctx *x = p;
 	x->fault = HH_AGR_FINE;
+	x->again = 0;
 	json_decref(x->res->values);
 	memset(x->res, 0, sizeof(*x->res));
 	struct loaded l;
@@ -700,8 +702,21 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		return rc;
 	x->org_id = l.c.org_id;
 	int64_t now = hh_now_us() / 1000000;
-	if ((rc = write_checks(x, &l, now)) != HH_OK)
-		return rc;
+	/* r-agree: the same change sent twice (a double click, a client
+	 * that repeats a PUT it got no answer to) finds the version it made
+	 * as the newest; if the newest is the reader's own, made from the
+	 * same base with the same content, it is that change again: OK with
+	 * nothing written, not a 409 saying someone else changed it */
+	const struct hh_agreement_version *base = l.cur;
+	int again = 0;
+	if ((rc = write_checks(x, &l, now)) != HH_OK) {
+		if (x->fault != HH_AGR_STALE || x->version != l.cur->version - 1 ||
+		    l.cur->proposed_by_citizen != x->who->citizen_id ||
+		    strcmp(l.cur->proposed_by, l.me) || !(base = version_of(&l, x->version)))
+			return rc;
+		again = 1;
+		x->fault = HH_AGR_FINE;
+	}
 	const struct hh_case_type_def *def = l.def;
 	const char *key;
 	json_t *v;
@@ -721,7 +736,7 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		sub.fields[sub.n_fields++] = *hh_form_field(&def->form_def,
 							    def->agreement.fields[i]);
 	json_error_t e;
-	json_t *merged = json_loads(l.cur->content, 0, &e);
+	json_t *merged = json_loads(base->content, 0, &e);
 	if (!merged)
 		return HH_ERR_INTERNAL;
 	/* r-agree: a field the base holds that the case type no longer has
@@ -751,6 +766,15 @@ static enum hh_rc change_tx(struct hh_tx *tx, void *p)
 		.proposed_at = now };
 	json_decref(content);
 	nv.hash = hh_arena_strdup(x->a, hex);
+	if (again) {
+		if (strcmp(nv.hash, l.cur->hash)) {
+			x->fault = HH_AGR_STALE; /* another change of theirs */
+			return HH_ERR_CONFLICT;
+		}
+		x->new_version = l.cur->version;
+		x->again = 1;
+		return HH_OK;
+	}
 	if (!strcmp(nv.hash, l.cur->hash)) {
 		x->fault = HH_AGR_UNCHANGED;
 		return HH_ERR_INVALID;
@@ -794,8 +818,9 @@ enum hh_rc hh_agreement_change(struct hh_store *st, struct hh_arena *a,
 	if (rc == HH_OK) {
 		if (version)
 			*version = x.new_version;
-		hh_store_changed(st, &(struct hh_change){ "case", id, x.org_id,
-							   "agreement_change" });
+		if (!x.again)
+			hh_store_changed(st, &(struct hh_change){ "case", id, x.org_id,
+								   "agreement_change" });
 	}
 	return rc;
 }

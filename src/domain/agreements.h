@@ -119,8 +119,10 @@ enum hh_rc hh_agreement_sign(struct hh_store *st, struct hh_arena *a,
  * their values). As hh_agreement_sign, and INVALID with Danish field
  * errors in res (a field not in the agreement, a value the form does
  * not take) or with HH_AGR_UNCHANGED. On OK *version (may be NULL) is
- * the new version, already signed by who. res->values is set (caller
- * decrefs). */
+ * the new version, already signed by who. The same change sent again by
+ * who (from the same base, the same content, while theirs is still the
+ * newest) is OK with *version that version and nothing written.
+ * res->values is set (caller decrefs). */
 enum hh_rc hh_agreement_change(struct hh_store *st, struct hh_arena *a,
 			       const struct hh_actor *who, int64_t id, int base,
 			       json_t *fields, struct hh_form_result *res,

@@ -599,6 +599,45 @@ static void an_agreement_holds_no_cpr_number(void **state)
 			 0);
 }
 
+/* ---- r-agree: a change sent twice ----------------------------------------- */
+
+/* A double click on "Foreslå ændringen", or a PUT repeated after a lost
+ * answer: the second finds the version the first made. It is the same
+ * change, so it is answered as the first was, with nothing written; a
+ * different change from the old base is still stale, and so is the same
+ * change sent by the other parent. */
+static void a_change_sent_twice_is_one_change(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "7-7");
+	enum hh_agreement_fault fault;
+	int v = 0;
+	assert_int_equal(change(f, f->bo, c.id, 1, "{\"bopael\":\"far\"}", &v, &fault),
+			 HH_OK);
+	assert_int_equal(v, 2);
+	int64_t version = get(f, c.id).version, sigs = N_SIGS(f, c.id);
+	int64_t events = n_case_events(f, c.id, NULL, NULL, NULL);
+	v = 0;
+	assert_int_equal(change(f, f->bo, c.id, 1, "{\"bopael\":\"far\"}", &v, &fault),
+			 HH_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(N_VERSIONS(f, c.id), 2);
+	assert_int_equal(N_SIGS(f, c.id), sigs);
+	assert_int_equal(get(f, c.id).version, version);
+	assert_int_equal(n_case_events(f, c.id, NULL, NULL, NULL), events);
+	/* another change from the old base: stale */
+	assert_int_equal(change(f, f->bo, c.id, 1, "{\"samvaer\":\"andet\","
+				"\"beskrivelse\":\"Hver weekend\"}", NULL, &fault),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(fault, HH_AGR_STALE);
+	/* the same change from the other parent: stale too (not theirs) */
+	assert_int_equal(change(f, f->anna, c.id, 1, "{\"bopael\":\"far\"}", NULL, &fault),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(fault, HH_AGR_STALE);
+	assert_int_equal(N_VERSIONS(f, c.id), 2);
+	assert_int_equal(get(f, c.id).version, version);
+}
+
 /* ---- r-agree: the canonical form ------------------------------------------ */
 
 /* Two equal agreements share one content and one hash whether their text
@@ -1100,6 +1139,7 @@ int main(void)
 		TA(a_signed_version_survives_a_new_import),
 		TA(the_case_data_follows_the_signed_change),
 		TA(an_agreement_holds_no_cpr_number),
+		TA(a_change_sent_twice_is_one_change),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_applicant_cannot_write_after_the_other_ran_out),

@@ -324,6 +324,13 @@ export async function exercise({ call, staff, citizen, token }) {
 		body: { version: 1, fields: { bemaerkninger: 'Kun til jer' } }, expect: 422 });
 	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
 		body: { version: 1, fields: { samvaer: '7-7' } }, expect: 200 });
+	// sent again (r-agree): the same change, answered as the first
+	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		body: { version: 1, fields: { samvaer: '7-7' } }, expect: 200 });
+	// no CPR number in the agreement (r-agree)
+	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		body: { version: 2, fields: { ferier: 'Emma (170616-4002) holder jul hos mor' } },
+		expect: 422 });
 	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
 		body: { version: 2, fields: { samvaer: '7-7' } }, expect: 422 });
 	await call('PUT /api/v1/cases/{id}/agreement', { params: ap,
