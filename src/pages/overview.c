@@ -1142,11 +1142,18 @@ void hh_page_insight(struct hh_req *r)
 				name = hh_arena_printf(&r->arena,
 						       "It-systemet »%s« hos %s (rolle: %s)",
 						       row->who, row->org, row->role);
+			/* r-agree: a citizen in one's trail is oneself, or the
+			 * other party of a case one is party to (who read the
+			 * case or the agreement): never named, as they may
+			 * have name and address protection */
+			if (!name && !strncmp(row->actor, "citizen:", 8))
+				name = atoll(row->actor + 8) == who.citizen_id
+					       ? "Dig selv"
+					       : "Den anden part i sagen";
 			if (!name)
 				name = !strncmp(row->actor, "token:", 6)
 					       ? "Et it-system hos en myndighed"
-				       : !strncmp(row->actor, "citizen:", 8) ? "Dig selv"
-									     : row->actor;
+					       : row->actor;
 			hh_buf_puts(b, "<tr><td>");
 			hh_buf_puts(b, hh_borger_date(&r->arena, row->at, 1));
 			hh_buf_puts(b, "</td><td>");

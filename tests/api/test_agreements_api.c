@@ -296,6 +296,18 @@ static void the_other_parent_signs_on_their_page(void **state)
 	r = page_sign(c, CARL, id, 2, NULL);
 	expect_status(&r, 404);
 	tu_resp_free(&r);
+	/* r-agree: Bo's reads are in Anna's trail as the other party's,
+	 * not as her own ("Dig selv"), and without his name */
+	r = call(c, ANNA, "GET", "/mit-overblik/indsigt", NULL, NULL);
+	expect_status(&r, 200);
+	char row[120];
+	snprintf(row, sizeof(row), "<td>Den anden part i sagen</td><td>aftalen i sag %lld</td>",
+		 (long long)id);
+	tu_expect_in(r.body, row);
+	snprintf(row, sizeof(row), "<td>Dig selv</td><td>aftalen i sag %lld</td>",
+		 (long long)id);
+	tu_expect_not_in(r.body, row);
+	tu_resp_free(&r);
 }
 
 static void the_applicant_signs_a_change_on_her_case_page(void **state)
