@@ -234,10 +234,29 @@ static void v_yesno(struct hh_field_check *c)
 	keep(c, c->text);
 }
 
+/* The age in whole years on today's Danish date of someone born on
+ * y-m-d (a birthday on 29 February counts from 1 March in other years). */
+static int age_today(int y, int m, int d)
+{
+	int64_t ty;
+	int tm, td;
+	hh_civil_from_days(hh_dk_local(hh_now_us() / 1000000) / 86400, &ty, &tm, &td);
+	return (int)(ty - y) - (tm < m || (tm == m && td < d));
+}
+
 static void v_cpr(struct hh_field_check *c)
 {
 	char norm[12];
-	switch (hh_cpr_check(c->text, norm, NULL, 0)) {
+	int year = 0;
+	enum hh_cpr_check checked = hh_cpr_check(c->text, norm, &year, 0);
+	if (c->field->max_age && checked <= HH_CPR_OK_NO_MOD11 &&
+	    age_today(year, (norm[2] - '0') * 10 + norm[3] - '0',
+		      (norm[0] - '0') * 10 + norm[1] - '0') >= c->field->max_age) {
+		c->error = hh_arena_printf(c->a, "Personen med dette CPR-nummer skal "
+					   "være under %d år.", c->field->max_age);
+		return;
+	}
+	switch (checked) {
 	case HH_CPR_BAD_FORM:
 		c->error = "Skriv CPR-nummeret med 10 cifre, fx 010203-1234.";
 		return;

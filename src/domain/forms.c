@@ -138,6 +138,19 @@ static int parse_limits(json_t *j, struct hh_form_field *f, char *err,
 		f->min_date = str(j, "min");
 		f->max_date = str(j, "max");
 		break;
+	case HH_FIELD_CPR: {
+		/* r-agree: a child's CPR number (a custody agreement is
+		 * about a child under 18) */
+		json_t *age = json_object_get(j, "max_age");
+		if (age && (!json_is_integer(age) || json_integer_value(age) < 1 ||
+			    json_integer_value(age) > 150)) {
+			snprintf(err, errsz, "field '%s': max_age is a whole number of "
+				 "years, 1 to 150", f->name);
+			return 0;
+		}
+		f->max_age = (int)json_integer_value(age);
+		break;
+	}
 	case HH_FIELD_FILE: {
 		json_t *mb = json_object_get(j, "max_bytes");
 		f->max_bytes = json_integer_value(mb) > 0 ? json_integer_value(mb)

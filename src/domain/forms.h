@@ -79,6 +79,9 @@ struct hh_form_field {
 	double min, max;                 /* number */
 	int64_t min_ore, max_ore;        /* amount (written in kroner) */
 	const char *min_date, *max_date; /* date, YYYY-MM-DD or NULL */
+	int max_age;                     /* cpr: younger than this on the
+					    day it is sent, Danish date
+					    (0: any age; r-agree) */
 	int64_t max_bytes;               /* file */
 	const char *accept[HH_FORM_MAX_ACCEPT];
 	int n_accept;                    /* 0: PDF, JPEG and PNG */

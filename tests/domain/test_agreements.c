@@ -13,6 +13,8 @@
 
 #include <sodium.h>
 
+#include "core/dktime.h"
+
 #include "domain/agreements.h"
 #include "domain/content.h"
 #include "domain/parties.h"
@@ -1128,6 +1130,67 @@ static void the_demo_custody_agreement(void **state)
 			 HH_ERR_NOT_FOUND);
 }
 
+/* r-agree: a custody agreement is about a child under 18, counted on
+ * the Danish date the form is sent: a child who turns 18 today is
+ * refused at the field, one who turns 18 tomorrow is not (the age is
+ * not the error then, whatever else is). */
+static void cpr_born(char out[16], int64_t days)
+{
+	int64_t y;
+	int m, d;
+	hh_civil_from_days(days, &y, &m, &d);
+	/* the 7th digit 4: born 2000-2036 */
+	snprintf(out, 16, "%02d%02d%02d-4321", d % 100, m % 100, (int)(y % 100));
+}
+
+static const char *custody_error(struct fx *f, const char *child_cpr)
+{
+	char values[400];
+	snprintf(values, sizeof(values),
+		 "{\"anden_foraelder_cpr\":\"030586-1049\",\"barn_cpr\":\"%s\","
+		 "\"barn_navn\":\"Emma Holm\",\"foraeldremyndighed\":\"faelles\","
+		 "\"bopael\":\"ansoeger\",\"samvaer\":\"weekend\"}",
+		 child_cpr);
+	json_error_t e;
+	json_t *v = json_loads(values, 0, &e);
+	assert_non_null(v);
+	struct hh_submission sub = { .case_type = "foraeldremyndighed-aftale",
+				     .citizen_id = f->anna, .municipality_id = f->m901,
+				     .values = v, .actor = "citizen",
+				     .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_case c;
+	int rp;
+	const char *why;
+	hh_case_submit(f->st, &f->a, &sub, &f->res, &c, &rp, &why, NULL);
+	json_decref(f->res.values);
+	f->res.values = NULL;
+	json_decref(v);
+	const char *msg = hh_form_error_for(&f->res, "barn_cpr");
+	return msg ? msg : "";
+}
+
+static void the_demo_custody_child_is_under_18(void **state)
+{
+	struct fx *f = *state;
+	int64_t ty;
+	int tm, td;
+	int64_t today = hh_dk_local(hh_now_us() / 1000000) / 86400;
+	hh_civil_from_days(today, &ty, &tm, &td);
+	if (tm == 2 && td == 29)
+		skip(); /* no such date 18 years ago */
+	int64_t born18 = hh_days_from_civil(ty - 18, tm, td);
+	char cpr[16];
+	cpr_born(cpr, born18);
+	int64_t cases = count_sql(f, "SELECT count(*) FROM cases WHERE id > %lld", 0);
+	assert_non_null(strstr(custody_error(f, cpr), "skal være under 18 år"));
+	cpr_born(cpr, born18 + 1);
+	assert_null(strstr(custody_error(f, cpr), "under 18 år"));
+	/* Emma, 10, is fine */
+	assert_string_equal(custody_error(f, "170616-4002"), "");
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM cases WHERE id > %lld", 0),
+			 cases + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1148,6 +1211,8 @@ int main(void)
 		TA(a_change_and_a_signature_at_once),
 		cmocka_unit_test_setup_teardown(separation_and_divorce_with_and_without_children,
 						setup_demo, teardown),
+		cmocka_unit_test_setup_teardown(the_demo_custody_child_is_under_18, setup_demo,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_demo_custody_agreement, setup_demo,
 						teardown),
 	};
