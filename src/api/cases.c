@@ -1031,14 +1031,16 @@ void hh_api_case_agreement_sign(struct hh_req *r)
 	if (!write_ok(r))
 		return;
 	int64_t version = 0;
+	const char *hash = NULL;
 	struct hh_json_spec spec[] = { HH_JSON_INT("version", &version, 1, 1, 1000000),
+				       HH_JSON_STR("hash", &hash, 0, 64, 64), /* r-agree */
 				       HH_JSON_END };
 	if (!hh_json_body(r, spec))
 		return;
 	int64_t id = hh_req_id(r, "id", NULL);
 	enum hh_agreement_fault fault;
 	enum hh_rc rc = hh_agreement_sign(r->app->store, &r->arena, &who, id,
-					  (int)version, &fault);
+					  (int)version, hash, &fault);
 	if (rc != HH_OK) {
 		agreement_refused(r, rc, fault, 1);
 		return;

@@ -621,6 +621,7 @@ struct write_ctx {
 	const struct hh_actor *who;
 	int64_t id;
 	int version; /* sign: the version; change: the base */
+	const char *hash; /* sign: the version's hash as read, or NULL */
 	json_t *fields;
 	struct hh_form_result *res;
 	int new_version;
@@ -653,6 +654,10 @@ static enum hh_rc sign_tx(struct hh_tx *tx, void *p)
 	int64_t now = hh_now_us() / 1000000;
 	if ((rc = write_checks(x, &l, now)) != HH_OK)
 		return rc;
+	if (x->hash && strcmp(x->hash, l.cur->hash)) {
+		x->fault = HH_AGR_STALE; /* not the text that was read */
+		return HH_ERR_CONFLICT;
+	}
 	if (signature_of(&l, l.cur->version, l.me)) {
 		x->fault = HH_AGR_SIGNED;
 		return HH_ERR_CONFLICT;
@@ -662,7 +667,8 @@ static enum hh_rc sign_tx(struct hh_tx *tx, void *p)
 
 enum hh_rc hh_agreement_sign(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who, int64_t id,
-			     int version, enum hh_agreement_fault *fault)
+			     int version, const char *hash,
+			     enum hh_agreement_fault *fault)
 {
 	*fault = HH_AGR_FINE;
 	enum hh_rc rc = may_try(who, HH_ACT_CHANGE, fault);
@@ -671,7 +677,8 @@ enum hh_rc hh_agreement_sign(struct hh_store *st, struct hh_arena *a,
 	if (id <= 0)
 		return HH_ERR_NOT_FOUND;
 	hh_parties_expire_before_read(st);
-	struct write_ctx x = { .a = a, .who = who, .id = id, .version = version };
+	struct write_ctx x = { .a = a, .who = who, .id = id, .version = version,
+			       .hash = hash };
 	rc = hh_store_run_tx(st, 1, sign_tx, &x);
 	*fault = x.fault;
 	if (rc == HH_OK)

@@ -105,14 +105,18 @@ enum hh_rc hh_agreement_read(struct hh_store *st, struct hh_arena *a,
 			     struct hh_agreement *out,
 			     enum hh_agreement_fault *fault);
 
-/* who signs version `version` of case id's agreement. FORBIDDEN for
- * anyone but a citizen (with HH_AGR_ASSURANCE below substantial),
- * NOT_FOUND when who is no signer, CONFLICT with *fault when the version
- * is not the newest, who signed it already, the case is closed or the
- * invitation ran out. Nothing is written on a refusal. */
+/* who signs version `version` of case id's agreement; hash (may be NULL)
+ * is the version's hash as who read it, so a signature is of the text
+ * read, not only of a number (r-agree). FORBIDDEN for anyone but a
+ * citizen (with HH_AGR_ASSURANCE below substantial), NOT_FOUND when who
+ * is no signer, CONFLICT with *fault when the version is not the newest
+ * or hash is not its hash (HH_AGR_STALE), who signed it already, the
+ * case is closed or the invitation ran out. Nothing is written on a
+ * refusal. */
 enum hh_rc hh_agreement_sign(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who, int64_t id,
-			     int version, enum hh_agreement_fault *fault);
+			     int version, const char *hash,
+			     enum hh_agreement_fault *fault);
 
 /* who proposes a change to case id's agreement, made from version base:
  * fields (an object of agreement fields to change; the others keep

@@ -133,11 +133,12 @@ void hh_page_agreement_section(struct hh_req *r, int64_t case_id)
 		hh_borger_csrf_field(r);
 		/* the version read: a change since is refused, not signed */
 		hh_buf_printf(b, "<input type=\"hidden\" name=\"udgave\" value=\"%d\">\n"
+				 "<input type=\"hidden\" name=\"tekst\" value=\"%s\">\n"
 				 "<p>Når du underskriver, gælder din underskrift "
 				 "udgave %d, som den står her.</p>\n"
 				 "<button type=\"submit\">Underskriv aftalen</button>\n"
 				 "</form>\n",
-			      g.current.v.version, g.current.v.version);
+			      g.current.v.version, g.current.v.hash, g.current.v.version);
 	}
 	if (g.may_change)
 		hh_buf_printf(b, "<p><a href=\"/mit-overblik/aftale/%lld/aendring\">"
@@ -216,7 +217,11 @@ void hh_page_agreement_sign(struct hh_req *r)
 			back);
 		return;
 	}
-	rc = hh_agreement_sign(r->app->store, &r->arena, &who, id, (int)version, &fault);
+	/* r-agree: the hash of the text read (the form's "tekst"), when
+	 * the form sent it */
+	const char *tekst = hh_req_form(r, "tekst");
+	rc = hh_agreement_sign(r->app->store, &r->arena, &who, id, (int)version,
+			       tekst && *tekst ? tekst : NULL, &fault);
 	if (rc == HH_ERR_CONFLICT && fault == HH_AGR_SIGNED) {
 		/* sent twice (a double click): the first one got through */
 		hh_resp_redirect(r, 303, hh_arena_printf(&r->arena, "%s?underskrevet=2#aftale",

@@ -236,6 +236,24 @@ static void the_other_parent_signs_on_their_page(void **state)
 	r = call(c, BO, "POST", path, "{\"version\":1}", NULL);
 	tu_expect_problem(&r, 409, "agreement-stale", "version");
 	tu_resp_free(&r);
+	/* r-agree: the page sends the hash of the text it showed; a text
+	 * other than version 2's is refused as stale, nothing written */
+	r = get_page(c, BO, "/mit-overblik/part/%lld", id);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "<input type=\"hidden\" name=\"tekst\" value=\"");
+	tu_resp_free(&r);
+	{
+		char spath[64], body[200];
+		snprintf(spath, sizeof(spath), "/mit-overblik/aftale/%lld", (long long)id);
+		snprintf(body, sizeof(body), "csrf=%s&udgave=2&tekst=%064d", c->csrf[BO], 0);
+		const char *form[] = { "Content-Type: application/x-www-form-urlencoded",
+				       NULL };
+		r = call(c, BO, "POST", spath, body, form);
+		expect_status(&r, 409);
+		tu_expect_in(r.body, "Aftalen er ændret, siden du åbnede den.");
+		tu_resp_free(&r);
+		assert_int_equal(n_rows(c, "case_agreement_signatures"), sigs);
+	}
 	/* version 2: signed, and back to the page (PRG) */
 	r = page_sign(c, BO, id, 2, NULL);
 	expect_status(&r, 303);

@@ -144,7 +144,7 @@ static char *stored(struct fx *f, int64_t id, int v)
 static enum hh_rc sign(struct fx *f, int64_t who, int64_t id, int version,
 		       enum hh_agreement_fault *fault)
 {
-	return hh_agreement_sign(f->st, &f->a, CITIZEN(who), id, version, fault);
+	return hh_agreement_sign(f->st, &f->a, CITIZEN(who), id, version, NULL, fault);
 }
 
 static enum hh_rc change(struct fx *f, int64_t who, int64_t id, int base,
@@ -640,6 +640,34 @@ static void a_change_sent_twice_is_one_change(void **state)
 	assert_int_equal(get(f, c.id).version, version);
 }
 
+/* ---- r-agree: a signature names the text it signs ------------------------ */
+
+/* Beside the version's number a signer may send the hash of the text
+ * they read (the page always does): a hash that is not that version's
+ * is refused as stale with nothing written, the right one signs. */
+static void a_signature_names_the_text_it_signs(void **state)
+{
+	struct fx *f = *state;
+	struct hh_case c = applied(f, "7-7");
+	enum hh_agreement_fault fault;
+	struct hh_agreement g = read_as(f, CITIZEN(f->bo), c.id);
+	const char *hash = hh_arena_strdup(&f->a, g.current.v.hash);
+	char wrong[65];
+	snprintf(wrong, sizeof(wrong), "%s", hash);
+	wrong[0] = wrong[0] == '0' ? '1' : '0';
+	int64_t sigs = N_SIGS(f, c.id), version = get(f, c.id).version;
+	assert_int_equal(hh_agreement_sign(f->st, &f->a, CITIZEN(f->bo), c.id, 1, wrong,
+					   &fault),
+			 HH_ERR_CONFLICT);
+	assert_int_equal(fault, HH_AGR_STALE);
+	assert_int_equal(N_SIGS(f, c.id), sigs);
+	assert_int_equal(get(f, c.id).version, version);
+	assert_int_equal(hh_agreement_sign(f->st, &f->a, CITIZEN(f->bo), c.id, 1, hash,
+					   &fault),
+			 HH_OK);
+	assert_int_equal(N_SIGS(f, c.id), sigs + 1);
+}
+
 /* ---- r-agree: the canonical form ------------------------------------------ */
 
 /* Two equal agreements share one content and one hash whether their text
@@ -698,12 +726,12 @@ static void refusals_write_nothing(void **state)
 	assert_int_equal(fault, HH_AGR_SIGNED);
 	/* not a signer: the child, a stranger, staff */
 	assert_int_equal(sign(f, f->carl, c.id, 1, &fault), HH_ERR_NOT_FOUND);
-	assert_int_equal(hh_agreement_sign(f->st, &f->a, &f->cw_fam, c.id, 1, &fault),
+	assert_int_equal(hh_agreement_sign(f->st, &f->a, &f->cw_fam, c.id, 1, NULL, &fault),
 			 HH_ERR_FORBIDDEN);
 	/* below substantial */
 	struct hh_actor low = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
 				.citizen_id = f->bo, .loa = HH_LOA_LOW };
-	assert_int_equal(hh_agreement_sign(f->st, &f->a, &low, c.id, 1, &fault),
+	assert_int_equal(hh_agreement_sign(f->st, &f->a, &low, c.id, 1, NULL, &fault),
 			 HH_ERR_FORBIDDEN);
 	assert_int_equal(fault, HH_AGR_ASSURANCE);
 	struct hh_agreement g;
@@ -930,7 +958,8 @@ static void *race(void *p)
 		json_decref(res.values);
 		json_decref(j);
 	} else {
-		r->rc = hh_agreement_sign(r->f->st, &a, CITIZEN(r->who), r->id, 1, &r->fault);
+		r->rc = hh_agreement_sign(r->f->st, &a, CITIZEN(r->who), r->id, 1, NULL,
+					  &r->fault);
 	}
 	hh_arena_clear(&a);
 	return NULL;
@@ -1203,6 +1232,7 @@ int main(void)
 		TA(the_case_data_follows_the_signed_change),
 		TA(an_agreement_holds_no_cpr_number),
 		TA(a_change_sent_twice_is_one_change),
+		TA(a_signature_names_the_text_it_signs),
 		TA(equal_text_in_nfc_or_nfd_is_one_agreement),
 		TA(refusals_write_nothing),
 		TA(the_applicant_cannot_write_after_the_other_ran_out),

@@ -338,6 +338,9 @@ export async function exercise({ call, staff, citizen, token }) {
 	// changed since Mette read version 1
 	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
 		params: ap, body: { version: 1 }, expect: 409 });
+	// a hash that is not version 2's (r-agree): stale, nothing written
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
+		params: ap, body: { version: 2, hash: '0'.repeat(64) }, expect: 409 });
 	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
 		params: ap, body: { version: 2 }, expect: 200 });
 
