@@ -442,6 +442,13 @@ void hh_page_agreement_change_post(struct hh_req *r)
 		change_page(r, &g, fields, NULL, hh_agreement_fault_text(fault), 422);
 		return;
 	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_AGR_STALE) {
+		/* r-agree: the reader was changing it, not signing */
+		refused(r, 409, "Aftalen er ændret, siden du åbnede den. Læs den nye "
+				"udgave, før du foreslår en ændring.",
+			back);
+		return;
+	}
 	if (rc == HH_ERR_CONFLICT || (rc == HH_ERR_FORBIDDEN && fault == HH_AGR_ASSURANCE)) {
 		refused(r, rc == HH_ERR_CONFLICT ? 409 : 403, hh_agreement_fault_text(fault),
 			back);

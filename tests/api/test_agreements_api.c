@@ -439,11 +439,19 @@ static void a_parent_changes_it_on_the_page(void **state)
 	assert_string_equal(loc, want);
 	tu_resp_free(&r);
 	assert_int_equal(n_rows(c, "case_agreements"), versions + 1);
-	/* the same form sent again: version 1 is no longer the newest */
+	/* r-agree: the same form sent again (a double click) is that change
+	 * again: the receipt, nothing written */
+	r = page_change(c, BO, id, "udgave=1&bopael=mor&samvaer=En+uge+hos+hver");
+	expect_status(&r, 303);
+	tu_resp_free(&r);
+	assert_int_equal(n_rows(c, "case_agreements"), versions + 1);
+	/* another change from version 1: no longer the newest */
 	r = page_change(c, BO, id, "udgave=1&bopael=far&samvaer=En+uge+hos+hver");
 	expect_status(&r, 409);
-	tu_expect_in(r.body, "Aftalen er ændret, siden du åbnede den.");
+	tu_expect_in(r.body, "Aftalen er ændret, siden du åbnede den. Læs den nye udgave, "
+			     "før du foreslår en ændring.");
 	tu_resp_free(&r);
+	assert_int_equal(n_rows(c, "case_agreements"), versions + 1);
 	r = get_page(c, BO, "/mit-overblik/part/%lld?aendret=1", id);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "Tak. Din ændring er gemt, og du har underskrevet den nye "
