@@ -355,6 +355,9 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = event(tx, sub->actor, k->org_id, k->id, "submit", NULL,
 			   case_state_json(k, "case_type", sub->case_type));
+	/* p-letters: the invited parties' letters, after the event */
+	if (rc == HH_OK && parties.confirming)
+		rc = hh_parties_letters_tx(tx, c->a, &parties, k);
 	if (rc == HH_OK && sub->idem_key)
 		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id,
 					 c->hash);

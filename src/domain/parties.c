@@ -13,6 +13,7 @@
 #include "domain/cases.h"
 #include "domain/catalogue.h"
 #include "domain/cpr.h"
+#include "domain/partyletters.h"
 #include "domain/vault.h"
 
 /* ---- naming the parties ------------------------------------------------ */
@@ -116,6 +117,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			       struct hh_party_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
+	plan->def = def;
 	const struct hh_vault *v = hh_vault_of(tx->store);
 	char own[12] = "";
 	int have_own = 0, named = 0;
@@ -425,6 +427,10 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	 * at once are one after the other, on either backend */
 	if (rc == HH_OK)
 		rc = st->case_update(tx, k, k->version);
+	/* p-letters: a decline closed it; the applicant and the parties
+	 * are told by letter, in this transaction */
+	if (rc == HH_OK && !x->confirm)
+		rc = hh_party_letters_closed_tx(tx, x->a, k, &def, me, 0);
 	if (rc == HH_OK)
 		rc = case_event(tx, hh_arena_printf(x->a, "citizen:%lld",
 						    (long long)x->who->citizen_id),
@@ -508,6 +514,9 @@ static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 			free(before);
 		if (rc == HH_OK)
 			rc = withdraw_others(tx, x->a, k.id, q.id);
+		/* p-letters: the applicant and the parties are told */
+		if (rc == HH_OK)
+			rc = hh_party_letters_closed_tx(tx, x->a, &k, &def, &q, 1);
 		x->moved = rc == HH_OK;
 		x->case_id = k.id;
 		x->org_id = k.org_id;
@@ -940,5 +949,20 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 				      .why = why };
 		rc = tx->store->audit_append(tx, &e);
 	}
+	return rc;
+}
+
+/* ---- the letters to the invited (p-letters) ---------------------------- */
+
+enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_party_plan *plan,
+				 const struct hh_case *k)
+{
+	if (!plan->n || !plan->confirming || !plan->def)
+		return HH_OK;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++)
+		rc = hh_party_letter_invited_tx(tx, a, k, plan->def, &l.rows[i]);
 	return rc;
 }

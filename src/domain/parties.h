@@ -42,6 +42,8 @@ struct hh_party_plan {
 	} named[HH_CT_PARTIES];
 	int n;
 	int confirming; /* how many of them must confirm */
+	const struct hh_case_type_def *def; /* borrowed: the letters to the
+					       invited (p-letters) */
 };
 
 /* In the submission's transaction, after its form is valid: resolves
@@ -60,6 +62,13 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 				const struct hh_party_plan *plan,
 				const struct hh_case *k);
+
+/* After the submission's event, in its transaction: the invitation
+ * letter to each party of case k who must confirm (p-letters,
+ * domain/partyletters.h). */
+enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_party_plan *plan,
+				 const struct hh_case *k);
 
 /* Why an answer was refused (beside CONFLICT). */
 enum hh_party_fault {
