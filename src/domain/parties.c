@@ -635,6 +635,24 @@ static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
 	return NULL;
 }
 
+struct own_letters {
+	int64_t citizen_id;
+	json_t *out;
+};
+
+static enum hh_rc own_letter(void *p, const struct hh_letter *l)
+{
+	struct own_letters *x = p;
+	if (l->citizen_id != x->citizen_id || strcmp(l->state, "sent"))
+		return HH_OK;
+	char at[21];
+	hh_time_iso(l->sent_at, at);
+	json_array_append_new(x->out, json_pack("{s:I, s:s, s:s}", "id",
+						(json_int_t)l->id, "title", l->title,
+						"sent_at", at));
+	return HH_OK;
+}
+
 /* Fills w from its party row (w->party): OK with *shown 0 when the case
  * type is gone. A case type that no longer declares the party's role
  * shares nothing with them (w->decl NULL, w->shared empty). */
@@ -660,6 +678,13 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 		return rc;
 	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
 	hh_arena_defer(a, hh_json_release, w->shared);
+	/* p-letters: the letters to this party, theirs alone */
+	struct own_letters ol = { w->party.citizen_id, json_array() };
+	w->letters = ol.out;
+	hh_arena_defer(a, hh_json_release, w->letters);
+	rc = tx->store->letter_list_case(tx, a, w->c.id, own_letter, &ol);
+	if (rc != HH_OK)
+		return rc;
 	*shown = 1;
 	return HH_OK;
 }
@@ -820,6 +845,7 @@ json_t *hh_invitation_json(const struct hh_invitation *v)
 		"state_label", hh_invitation_state_label(v), "closed",
 		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
 	json_object_set_new(j, "shared_withheld", json_boolean(!v->decl));
+	json_object_set_new(j, "letters", v->letters ? json_incref(v->letters) : json_array());
 	json_object_set_new(j, "applicant",
 			    v->applicant ? json_string(v->applicant) : json_null());
 	json_object_set_new(j, "expires_at",

@@ -126,6 +126,11 @@ struct hh_invitation {
 	const char *applicant;
 	json_t *shared;
 	int low_assurance; /* read below substantial: shared left empty */
+	/* p-letters: the sent letters of the case addressed to this party
+	 * (the invitation, the closing letter), oldest first:
+	 * [{"id", "title", "sent_at"}] (borrowed); never a letter to the
+	 * applicant or to another party */
+	json_t *letters;
 };
 
 #define HH_OVERVIEW_INVITATIONS 50

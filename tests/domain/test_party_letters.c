@@ -297,6 +297,14 @@ static void the_invited_party_gets_a_letter(void **state)
 	struct hh_inbox_letter other;
 	assert_int_equal(hh_inbox_open(f->st, &f->a, CITIZEN(f->anna), id, &other),
 			 HH_ERR_NOT_FOUND);
+	/* and in his Mit overblik, under the invitation */
+	struct hh_invitation inv;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &inv),
+			 HH_OK);
+	assert_int_equal(json_array_size(inv.letters), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(inv.letters, 0),
+							    "id")),
+			 id);
 	/* the case type's own template: who, the address, the date */
 	assert_string_equal(o.l.title, "Du er nævnt i en ansøgning om skilsmisse");
 	tu_expect_in(o.l.body, "Kære Bo Berg");
@@ -377,6 +385,15 @@ static void a_decline_writes_one_letter_to_each(void **state)
 	struct hh_inbox_letter b = opened(f, f->bo, letter_id(f, c.id, f->bo,
 							       "party_declined_party"));
 	tu_expect_in(b.l.body, "Du er nævnt som ægtefælle i en ansøgning fra Anna Andersen");
+	/* his invitation in Mit overblik lists his two, never hers */
+	struct hh_invitation inv;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(f->bo), c.id, &inv),
+			 HH_OK);
+	assert_int_equal(json_array_size(inv.letters), 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_not_equal(json_integer_value(json_object_get(
+					     json_array_get(inv.letters, i), "id")),
+				     a.l.id);
 	struct hh_inbox_letter x;
 	assert_int_equal(hh_inbox_open(f->st, &f->a, CITIZEN(f->bo), a.l.id, &x),
 			 HH_ERR_NOT_FOUND);
