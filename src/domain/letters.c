@@ -1487,6 +1487,17 @@ const char *hh_letter_kind_da(const char *kind)
 		return "Partshøring";
 	if (!strcmp(kind, "closing"))
 		return "Afslutning";
+	/* p-letters: what helhed writes to and about the parties */
+	if (!strcmp(kind, "party_invitation"))
+		return "Invitation til part";
+	if (!strcmp(kind, "party_declined"))
+		return "Lukket, afvist af part (til ansøgeren)";
+	if (!strcmp(kind, "party_declined_party"))
+		return "Lukket, afvist af part (til part)";
+	if (!strcmp(kind, "party_expired"))
+		return "Lukket, partens frist udløb (til ansøgeren)";
+	if (!strcmp(kind, "party_expired_party"))
+		return "Lukket, partens frist udløb (til part)";
 	return kind;
 }
 
