@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/parties.h"
 
 struct login_ctx {
 	struct hh_arena *a;
@@ -28,6 +29,11 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
 	}
 	enum hh_rc rc = tx->store->citizen_put(tx, z);
 	if (rc != HH_OK)
+		return rc;
+	/* p-letters: invitations that waited for this person to be known,
+	 * found by their CPR number's keyed hash */
+	if (c->in->cpr && (rc = hh_parties_claim_tx(tx, c->a, z->id, c->in->cpr,
+						    NULL)) != HH_OK)
 		return rc;
 	struct hh_citizen_session s = { .token_hash = c->hash, .citizen_id = z->id,
 					.csrf = c->out->csrf,

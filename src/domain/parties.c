@@ -62,6 +62,17 @@ static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
+/* ---- the CPR register beyond helhed's citizens (p-letters) -------------- */
+
+static hh_cpr_lookup_fn cpr_lookup;
+static void *cpr_lookup_cls;
+
+void hh_parties_set_cpr_lookup(hh_cpr_lookup_fn fn, void *cls)
+{
+	cpr_lookup = fn;
+	cpr_lookup_cls = cls;
+}
+
 /* ---- how many parties a citizen names a day ----------------------------
  *
  * Naming a party looks a CPR number up in the register. The applicant
@@ -178,6 +189,13 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		}
 		struct hh_citizen z;
 		enum hh_rc rc = by_cpr(tx, a, v, norm, &z);
+		if (rc == HH_ERR_NOT_FOUND && cpr_lookup &&
+		    cpr_lookup(cpr_lookup_cls, norm)) {
+			/* p-letters: in the register, not yet in helhed: the
+			 * row waits for their sign-in (hh_parties_claim_tx) */
+			memset(&z, 0, sizeof(z));
+			rc = HH_OK;
+		}
 		if (rc == HH_ERR_NOT_FOUND) {
 			field_error(a, res, d->cpr_field,
 				    "Vi kan ikke finde CPR-nummeret i CPR-registret. "
@@ -243,7 +261,9 @@ enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 			.what = hh_arena_printf(a, "nævnt som part i sag %lld",
 						(long long)k->id),
 			.why = "ansøgning" };
-		if (rc == HH_OK && strcmp(d->role, "child"))
+		/* (someone helhed does not know yet has no trail: their
+		 * sign-in writes it, hh_parties_claim_tx) */
+		if (rc == HH_OK && strcmp(d->role, "child") && plan->named[i].citizen_id)
 			rc = tx->store->audit_append(tx, &e);
 	}
 	return rc;
@@ -990,5 +1010,72 @@ enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
 	enum hh_rc rc = parties_of(tx, a, k->id, &l);
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++)
 		rc = hh_party_letter_invited_tx(tx, a, k, plan->def, &l.rows[i]);
+	return rc;
+}
+
+/* ---- found at their sign-in (p-letters, issue 16 point 3) --------------- */
+
+struct claim_ctx {
+	struct hh_arena *a;
+	struct party_list rows;
+};
+
+static enum hh_rc claim_row(void *p, const struct hh_case_party *r)
+{
+	return party_row(&((struct claim_ctx *)p)->rows, r);
+}
+
+enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
+			       int64_t citizen_id, const char *cpr, int *n)
+{
+	if (n)
+		*n = 0;
+	const struct hh_vault *v = hh_vault_of(tx->store);
+	char norm[12];
+	if (!v || !cpr || !citizen_id ||
+	    hh_cpr_check(cpr, norm, NULL, 0) > HH_CPR_OK_NO_MOD11)
+		return HH_OK; /* no key file: no party rows without a citizen */
+	struct claim_ctx x = { .a = a, .rows = { .a = a } };
+	unsigned char h[32];
+	enum hh_rc rc = HH_OK;
+	/* under each hash key the vault knows (a rotation may be half-way) */
+	for (int i = 0; rc == HH_OK && i < HH_VAULT_KEYS_MAX &&
+			hh_vault_cpr_hash(v, i, norm, h) == HH_OK;
+	     i++)
+		rc = tx->store->case_party_unclaimed(tx, a, h, claim_row, &x);
+	int64_t now = hh_now_us() / 1000000;
+	for (size_t i = 0; rc == HH_OK && i < x.rows.n; i++) {
+		struct hh_case_party *p = &x.rows.rows[i];
+		if ((rc = tx->store->case_party_claim(tx, p->id, citizen_id)) != HH_OK)
+			break;
+		p->citizen_id = citizen_id;
+		if (n)
+			(*n)++;
+		struct hh_case k;
+		if ((rc = tx->store->case_get(tx, a, p->case_id, &k)) != HH_OK)
+			break;
+		if (strcmp(p->role, "child")) {
+			struct hh_audit e = {
+				.actor = hh_arena_printf(a, "citizen:%lld",
+							 (long long)k.citizen_id),
+				.citizen_id = citizen_id,
+				.what = hh_arena_printf(a, "nævnt som part i sag %lld",
+							(long long)k.id),
+				.why = "ansøgning" };
+			if ((rc = tx->store->audit_append(tx, &e)) != HH_OK)
+				break;
+		}
+		/* the invitation letter that could not go before: while the
+		 * case still waits for them */
+		struct hh_case_type row;
+		struct hh_case_type_def def;
+		if (strcmp(hh_party_status(p, now), "invited") || k.closed_at)
+			continue;
+		if ((rc = hh_case_type_load(tx, a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+			break;
+		if (def.confirm_state && !strcmp(k.state, def.confirm_state))
+			rc = hh_party_letter_invited_tx(tx, a, &k, &def, p);
+		hh_case_type_def_clear(&def);
+	}
 	return rc;
 }

@@ -70,6 +70,26 @@ enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
 				 const struct hh_party_plan *plan,
 				 const struct hh_case *k);
 
+/* A CPR lookup beyond helhed's citizens (issue 16 point 3): 1 when the
+ * CPR register knows number cpr (normalised, "DDMMYY-XXXX"). A real
+ * deployment plugs in the CPR register's lookup service; without one
+ * (the default, and the demo: its register is the citizens table) a
+ * number that is no citizen's is refused as before. With one, such a
+ * party is named without a citizen (citizen_id 0): the row keeps the
+ * number's keyed hash, and the person's sign-in finds it
+ * (hh_parties_claim_tx). Set once at start, before any request. */
+typedef int (*hh_cpr_lookup_fn)(void *cls, const char *cpr);
+void hh_parties_set_cpr_lookup(hh_cpr_lookup_fn fn, void *cls);
+
+/* In the sign-in transaction of citizen citizen_id with CPR number cpr
+ * (as the identity provider gave it; NULL: none): the party rows named
+ * by that number before helhed knew them become theirs, each written to
+ * their audit trail as a naming is, and the invitation letter goes to
+ * each that still waits for their answer. *n (may be NULL) gets how
+ * many rows. Without a key file there are no such rows: OK. */
+enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
+			       int64_t citizen_id, const char *cpr, int *n);
+
 /* Why an answer was refused (beside CONFLICT). */
 enum hh_party_fault {
 	HH_PARTY_FINE = 0,

@@ -14,6 +14,7 @@
 
 #include <sys/wait.h>
 
+#include "domain/citizens.h"
 #include "domain/inbox.h"
 #include "domain/letters.h"
 #include "domain/messages.h"
@@ -134,6 +135,7 @@ static int setup_letters(void **state)
 	struct hh_actor cw_fam = { .label = "user:1", .org_id = f->fam,
 				   .roles = HH_ROLE_CASEWORKER };
 	f->cw_fam = cw_fam;
+	hh_parties_set_cpr_lookup(NULL, NULL); /* a test that failed may have left one */
 	snprintf(p->spool, sizeof(p->spool), "%s/spool", f->dir);
 	assert_int_equal(hh_spool_open(p->spool, &p->t), HH_OK);
 	*state = p;
@@ -650,6 +652,106 @@ static void party_templates_are_checked_at_import(void **state)
 	free(buf);
 }
 
+/* ---- named before helhed knew them (issue 16, point 3) ------------------ */
+
+#define NINA_CPR "121212-1212"
+
+/* the CPR register as a real deployment would ask it: it knows Nina,
+ * who has never signed in to helhed */
+static int register_knows(void *cls, const char *cpr)
+{
+	(void)cls;
+	return !strcmp(cpr, NINA_CPR);
+}
+
+static void a_party_not_yet_known_finds_the_invitation_at_sign_in(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	/* without a lookup, a number that is nobody's in helhed is refused */
+	struct hh_case c;
+	assert_int_equal(submit_from(f, f->anna, NINA_CPR, &c), HH_ERR_INVALID);
+	hh_parties_set_cpr_lookup(register_knows, NULL);
+	c = invited(f, f->anna, NINA_CPR);
+	/* it waits; the row keeps the keyed hash and no citizen; no letter
+	 * can go to someone helhed cannot reach yet */
+	assert_string_equal(c.state, "awaiting_parties");
+	char sql[300];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM case_parties WHERE case_id = "
+		 "%lld AND citizen_id IS NULL AND cpr_hash IS NOT NULL",
+		 (long long)c.id);
+	assert_int_equal(tu_sql_int(f->dir, sql, 0, NULL), 1);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 0);
+	/* someone else's sign-in claims nothing */
+	struct hh_citizen_login login;
+	struct hh_citizen_signin other = { .subject = "mitid:x", .name = "Ole Olsen",
+					   .cpr = "0101801234", .loa = HH_LOA_SUBSTANTIAL };
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &other, &login), HH_OK);
+	assert_int_equal(tu_sql_int(f->dir, sql, 0, NULL), 1);
+	/* Nina's first sign-in (her number as MitID gives it): the row is
+	 * hers, with her invitation letter, and she answers */
+	struct hh_citizen_signin nina = { .subject = "mitid:nina", .name = "Nina Nielsen",
+					  .cpr = "1212121212", .loa = HH_LOA_SUBSTANTIAL };
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &nina, &login), HH_OK);
+	int64_t nina_id = login.citizen.id;
+	assert_int_equal(tu_sql_int(f->dir, sql, 0, NULL), 0);
+	assert_int_equal(n_letters(f, c.id, nina_id, "party_invitation"), 1);
+	assert_int_equal(inbox_total(f, nina_id), 1);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(nina_id), c.id, &v),
+			 HH_OK);
+	assert_string_equal(v.status, "invited");
+	assert_int_equal(json_array_size(v.letters), 1);
+	/* being named is in her audit trail now */
+	struct hh_audit *au;
+	size_t na = audits(f, &au);
+	int named = 0;
+	for (size_t i = 0; i < na; i++)
+		named += au[i].citizen_id == nina_id &&
+			 strstr(au[i].what, "nævnt som part i sag") != NULL;
+	assert_int_equal(named, 1);
+	/* signing in again finds nothing more, sends nothing more */
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &nina, &login), HH_OK);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 1);
+	struct hh_case out;
+	enum hh_party_fault fault;
+	assert_int_equal(hh_party_answer(f->st, &f->a, CITIZEN(nina_id), c.id, 1, &out,
+					 &fault),
+			 HH_OK);
+	assert_string_equal(out.state, "received");
+	/* named again now that helhed knows her: her letter goes at once */
+	hh_parties_set_cpr_lookup(NULL, NULL);
+	struct hh_case d = invited(f, f->anna, NINA_CPR);
+	assert_int_equal(n_letters(f, d.id, nina_id, "party_invitation"), 1);
+}
+
+static void a_party_unknown_until_the_expiry_gets_no_letter(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	hh_parties_set_cpr_lookup(register_knows, NULL);
+	struct hh_case c = invited(f, f->anna, NINA_CPR);
+	hh_parties_set_cpr_lookup(NULL, NULL);
+	int n = 0;
+	assert_int_equal(hh_parties_expire(f->st, now_s() + 15 * 86400, 0, &n), HH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(get(f, c.id).state, "declined");
+	assert_int_equal(n_letters(f, c.id, f->anna, "party_expired"), 1);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 1);
+	/* her later sign-in makes the row hers, and sends no invitation to
+	 * a closed case */
+	struct hh_citizen_login login;
+	struct hh_citizen_signin nina = { .subject = "mitid:nina", .name = "Nina Nielsen",
+					  .cpr = NINA_CPR, .loa = HH_LOA_SUBSTANTIAL };
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &nina, &login), HH_OK);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 1);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(login.citizen.id),
+					    c.id, &v),
+			 HH_OK);
+	assert_string_equal(v.status, "expired");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,6 +761,8 @@ int main(void)
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
 		TL(a_protected_citizen_off_digital_post_is_handled_by_hand),
 		TL(party_templates_are_checked_at_import),
+		TL(a_party_not_yet_known_finds_the_invitation_at_sign_in),
+		TL(a_party_unknown_until_the_expiry_gets_no_letter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

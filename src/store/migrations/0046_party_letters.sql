@@ -61,3 +61,8 @@ CREATE INDEX letters_inbox ON letters(citizen_id, sent_at, id, read_at)
   WHERE state = 'sent';
 CREATE UNIQUE INDEX letters_party_event ON letters(case_id, citizen_id,
   party_event) WHERE party_event IS NOT NULL;
+-- p-letters (issue 16, point 3): a party named by a CPR number the
+-- register knew and helhed did not has no citizen yet; their sign-in
+-- finds the row by the number's keyed hash.
+CREATE INDEX case_parties_unclaimed ON case_parties(cpr_hash)
+  WHERE citizen_id IS NULL;
