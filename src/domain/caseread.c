@@ -225,6 +225,11 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 		return rc;
 	if (r->for_citizen)
 		return surroundings(tx, x);
+	/* p-letters: staff are told of name and address protection */
+	if (r->c.citizen_id &&
+	    (rc = tx->store->citizen_protected_get(tx, r->c.citizen_id,
+						   &r->citizen_protected)) != HH_OK)
+		return rc;
 	if (r->c.citizen_id) {
 		/* reading a citizen's case is reading personal data */
 		struct hh_audit e = { .actor = x->who->label,

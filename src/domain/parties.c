@@ -923,6 +923,14 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				      d ? d->label : p->role, "status", status,
 				      "status_label", hh_party_status_label(status));
 		json_object_set_new(j, "name", z.name ? json_string(z.name) : json_null());
+		/* p-letters: staff are told of name and address protection,
+		 * so that no address of theirs goes into a letter to the
+		 * other party */
+		if (!for_applicant && p->citizen_id) {
+			int prot = 0;
+			rc = tx->store->citizen_protected_get(tx, p->citizen_id, &prot);
+			json_object_set_new(j, "address_protected", json_boolean(prot));
+		}
 		json_object_set_new(j, "expires_at",
 				    p->expires_at ? json_string(exp) : json_null());
 		json_object_set_new(j, "answered_at",

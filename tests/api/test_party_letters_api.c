@@ -252,6 +252,23 @@ static void each_party_reads_their_own_letters(void **state)
 	expect_status(&r, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "letters")), 3);
 	tu_resp_free(&r);
+	/* nobody is protected here: no notice; the parties say so for staff */
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL);
+	expect_status(&r, 200);
+	tu_expect_not_in(r.body, "adressebeskyttelse");
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL);
+	expect_status(&r, 200);
+	assert_true(json_is_false(json_object_get(
+		json_array_get(json_object_get(r.json, "parties"), 0), "address_protected")));
+	tu_resp_free(&r);
+	r = call(c, ANNA, "GET", path, NULL);
+	expect_status(&r, 200);
+	assert_null(json_object_get(json_array_get(json_object_get(r.json, "parties"), 0),
+				    "address_protected"));
+	tu_resp_free(&r);
 	hh_arena_clear(a);
 }
 
@@ -304,6 +321,30 @@ static void a_protected_address_is_in_no_answer_bo_reads(void **state)
 	assert_non_null(fgets(out, sizeof(out), p));
 	pclose(p);
 	assert_true(atoi(out) >= 1);
+	/* the caseworker's case page says it, so that no one writes it */
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)id);
+	r = call(c, CW_FAM, "GET", path, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Der er navne- og adressebeskyttelse i sagen");
+	tu_resp_free(&r);
+	/* a protected party: staff are told in the parties too */
+	r = call(c, ANNA, "POST", "/api/v1/cases",
+		 "{\"case_type\":\"parskab\",\"values\":{\"partner_cpr\":"
+		 "\"230901-4128\"}}");
+	expect_status(&r, 201);
+	int64_t other = json_integer_value(json_object_get(r.json, "id"));
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)other);
+	r = call(c, CW_FAM, "GET", path, NULL);
+	expect_status(&r, 200);
+	assert_true(json_is_true(json_object_get(
+		json_array_get(json_object_get(r.json, "parties"), 0), "address_protected")));
+	tu_resp_free(&r);
+	snprintf(path, sizeof(path), "/sagsbehandling/sag/%lld", (long long)other);
+	r = call(c, CW_FAM, "GET", path, NULL);
+	expect_status(&r, 200);
+	tu_expect_in(r.body, "Der er navne- og adressebeskyttelse i sagen");
+	tu_resp_free(&r);
 	/* the caseworker's view of the letter to Bo: the same text */
 	snprintf(path, sizeof(path), "/api/v1/letters/%lld", (long long)bo[0]);
 	r = call(c, CW_FAM, "GET", path, NULL);
