@@ -13,6 +13,7 @@
 #include "domain/cases.h"
 #include "domain/catalogue.h"
 #include "domain/cpr.h"
+#include "domain/messages.h"
 #include "domain/partyletters.h"
 #include "domain/vault.h"
 
@@ -488,6 +489,8 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 		hh_store_changed(st, &(struct hh_change){
 					     "case", out->id, out->org_id,
 					     confirm ? "party_confirm" : "party_decline" });
+	if (rc == HH_OK && !confirm)
+		hh_messages_queued(st, 0); /* the closing letters (p-letters) */
 	return rc;
 }
 
@@ -579,10 +582,12 @@ enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 		enum hh_rc one = hh_store_run_tx(st, 1, expire_tx, &x);
 		if (one == HH_OK) {
 			done++;
-			if (x.moved)
+			if (x.moved) {
 				hh_store_changed(st, &(struct hh_change){ "case", x.case_id,
 									   x.org_id,
 									   "party_expired" });
+				hh_messages_queued(st, 0); /* its letters */
+			}
 		} else if (one != HH_ERR_CONFLICT) {
 			hh_log(HH_LOG_WARN, "parties: invitation %lld of case %lld "
 			       "not expired (%s); skipped until the next pass",

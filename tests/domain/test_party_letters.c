@@ -285,7 +285,15 @@ static void the_invited_party_gets_a_letter(void **state)
 {
 	struct pfx *p = *state;
 	struct fx *f = &p->f;
+	struct hh_buf seen;
+	hh_buf_init(&seen);
+	assert_int_equal(hh_store_subscribe(f->st, tu_record_change, &seen), HH_OK);
 	struct hh_case c = invited(f, f->anna, BO_CPR);
+	hh_store_unsubscribe(f->st, tu_record_change, &seen);
+	hh_buf_putc(&seen, '\0');
+	/* the postman is woken after the commit, not at its next pass */
+	tu_expect_in(seen.data, "message/0/0/queue");
+	hh_buf_clear(&seen);
 	assert_string_equal(c.state, "awaiting_parties");
 	/* one letter, to Bo, with its message queued */
 	assert_int_equal(n_letters(f, c.id, 0, NULL), 1);
