@@ -350,6 +350,8 @@ static enum hh_rc party_defaults(const char *tmpl_path, json_t **templates,
 		 slash ? (int)(slash - tmpl_path + 1) : 0, tmpl_path);
 	int missing;
 	*dtext = read_file(dpath, &missing);
+	if (!*dtext && !missing)
+		snprintf(err, errsz, "%s:1: cannot be read", dpath);
 	if (!*dtext)
 		return missing ? HH_OK : HH_ERR_INVALID;
 	json_error_t e;

@@ -72,6 +72,12 @@ static enum hh_rc one_letter(struct hh_tx *tx, struct hh_arena *a,
 	}
 	struct hh_citizen to;
 	enum hh_rc rc = st->citizen_get(tx, a, to_id, &to);
+	if (rc == HH_ERR_NOT_FOUND) {
+		/* gone from the register: the event stands without it */
+		hh_log(HH_LOG_WARN, "parties: citizen %lld of case %lld is gone; "
+		       "no '%s' letter", (long long)to_id, (long long)k->id, kind);
+		return HH_OK;
+	}
 	if (rc != HH_OK)
 		return rc;
 	const char *title, *body;
@@ -120,7 +126,7 @@ static enum hh_rc one_letter(struct hh_tx *tx, struct hh_arena *a,
 		return rc;
 	/* on the case, for staff (action letter_party: the case page shows
 	 * the summary and the title); the citizen's history leaves it out,
-	 * a party's letter is theirs alone (pages/overview.c) */
+	 * a party's letter is theirs alone (domain/caseread.c) */
 	const struct hh_ct_party *rd = role ? decl_of(def, role) : NULL;
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "letter",
 			      (json_int_t)l.id, "kind", kind, "title", title, "to",

@@ -1537,11 +1537,12 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	hh_buf_puts(b, "</dd>\n<dt>Frist</dt><dd>");
 	deadline_html(r, b, c, now, 1);
 	hh_buf_puts(b, "</dd>\n<dt>Borger</dt><dd>");
-	if (c->citizen_name)
+	if (c->citizen_name && v->rd.citizen_protected) {
 		hh_page_text(r, c->citizen_name);
-	if (c->citizen_name && v->rd.citizen_protected)
 		hh_buf_puts(b, " <strong class=\"tag\">Navne- og "
 			       "adressebeskyttelse</strong>");
+	} else if (c->citizen_name)
+		hh_page_text(r, c->citizen_name);
 	else
 		hh_buf_puts(b, "<span class=\"none\">Ingen borger (anmeldt "
 			       "anonymt)</span>");

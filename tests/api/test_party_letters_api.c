@@ -326,6 +326,8 @@ static void a_protected_address_is_in_no_answer_bo_reads(void **state)
 	r = call(c, CW_FAM, "GET", path, NULL);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "Der er navne- og adressebeskyttelse i sagen");
+	tu_expect_in(r.body, "<dt>Borger</dt><dd>Dina Dahl <strong class=\"tag\">"
+			     "Navne- og adressebeskyttelse</strong></dd>");
 	tu_resp_free(&r);
 	/* a protected party: staff are told in the parties too */
 	r = call(c, ANNA, "POST", "/api/v1/cases",
