@@ -1594,7 +1594,7 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	json_array_foreach(v->rd.parties, pi, pj)
 		any_protected |= json_is_true(json_object_get(pj, "address_protected"));
 	if (any_protected)
-		hh_buf_puts(b, "<p class=\"notice\" role=\"note\">Der er navne- og "
+		hh_buf_puts(b, "<p class=\"notice\">Der er navne- og "
 			       "adressebeskyttelse i sagen. Skriv aldrig en "
 			       "beskyttet adresse i breve, beskeder eller noter, "
 			       "som andre kan læse. Breve til en beskyttet borger "
