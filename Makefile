@@ -8,6 +8,8 @@
 #   make bench-search  the search engine beside SQLite FTS5 and Xapian
 #   make bench-abuse   search latency during a sign-in flood and slow
 #                      connections, beside the quiet server
+#   make bench-tls     search over https through the HAProxy and nginx
+#                      examples, beside helhed straight over HTTP
 #   make bench-chat    2,000 waiting chat connections: delivery latency
 #                      beside /healthz
 #   make bench-cases   durable submissions beside bare SQLite; the queue
@@ -187,6 +189,8 @@ FUZZ_TARGETS += editor
 FUZZ_TARGETS += kle
 # x-decl (issue 15): a case system's declaration (domain/casesystems.c)
 FUZZ_TARGETS += casesystem
+# o-tls (issue 17): the trusted proxies' list and X-Forwarded-For (core/netlist.c)
+FUZZ_TARGETS += proxies
 FUZZ_BIN = $(patsubst %,build-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -316,6 +320,12 @@ $(BUILD)/bench/abuse_bench: bench/abuse_bench.c
 
 bench-abuse: deps $(BUILD)/helhed $(BUILD)/bench/abuse_bench
 	./bench/abuse.sh $(BUILD)
+
+# o-tls (issue 17): search over https through the HAProxy and nginx
+# examples beside helhed straight over HTTP (docs/tls.md).
+.PHONY: bench-tls
+bench-tls: deps $(BUILD)/helhed
+	./bench/tls.sh $(BUILD)
 
 # The inquiry benchmark (volume): inquiries logged through hh_inquiry_create
 # beside bare SQLite inserts, then the agent's lists over HTTP with 500,000

@@ -105,6 +105,11 @@ gzip -9n -c "$out/helhed.8" >"$stage/usr/share/man/man8/helhed.8.gz"
 mkdir -p "$stage/usr/share/doc/helhed"
 install -m 0644 debian/copyright "$stage/usr/share/doc/helhed/copyright"
 gzip -9n -c debian/changelog >"$stage/usr/share/doc/helhed/changelog.gz"
+# o-tls (issue 17): TLS in front, the guide and the proxies' examples
+gzip -9n -c docs/tls.md >"$stage/usr/share/doc/helhed/tls.md.gz"
+mkdir -p "$stage/usr/share/doc/helhed/examples"
+install -m 0644 docs/examples/haproxy-helhed.cfg docs/examples/nginx-helhed.conf \
+	"$stage/usr/share/doc/helhed/examples/"
 
 # what lintian is told on purpose (the reasons are in the file)
 install -D -m 0644 debian/helhed.lintian-overrides \

@@ -23,6 +23,12 @@ set -eu
 # (sd_notify); dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), help2man (the
 # man page) and lintian build and check the Debian package (make deb,
 # tests/deb/test_deb.sh).
+# o-tls (issue 17): openssl makes the throwaway CA and certificate, curl
+# speaks https to HAProxy and nginx from chosen loopback addresses, python3
+# asks the kernel for free ports (tests/tls/test_tls.sh); nginx (Debian 12:
+# 1.22) is the second proxy whose example that test runs. Neither proxy's
+# own service is used; on a machine with systemd, Debian's nginx package
+# starts its default site on port 80 (systemctl disable --now nginx).
 PKGS="build-essential pkg-config
 libsystemd-dev dpkg-dev help2man lintian
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
@@ -35,7 +41,7 @@ clang libclang-rt-14-dev
 wrk
 g++ libxapian-dev
 postgresql-15 libpq-dev
-haproxy"
+haproxy nginx openssl curl python3"
 
 # Browser tests: Debian's Chromium, driven from Node.
 [ "${HELHED_NO_BROWSER:-}" = 1 ] || PKGS="$PKGS chromium"

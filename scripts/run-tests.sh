@@ -144,6 +144,24 @@ if [ "${HELHED_NO_DEB:-0}" != 1 ] && [ "$build" = build ] &&
 	deb_pid=$!
 fi
 
+# o-tls (issue 17): helhed behind HAProxy and nginx with TLS from the
+# shipped examples (tests/tls/test_tls.sh, a second or two, loopback only), beside
+# the C tests; counted from its "tls: N passed, N failed" line.
+tls_pid=
+if [ -x tests/tls/test_tls.sh ]; then
+	(
+		tests/tls/test_tls.sh "$build" >"$work/tls.log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^tls: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/tls.log" | tail -1)
+		f=$(sed -n 's/^tls: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/tls.log" | tail -1)
+		[ -n "$p" ] || p=0
+		[ -n "$f" ] || f=1
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		echo "$p $f" >"$work/tls.count"
+	) &
+	tls_pid=$!
+fi
+
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
@@ -191,27 +209,45 @@ else
 	echo "== tests/pg/multi.mjs skipped: needs PostgreSQL 15, haproxy and node (scripts/install-deps.sh)"
 fi
 
-# x-openapi (issue 15): the OpenAPI description (docs/openapi.json) against
-# a real server: valid OpenAPI 3.1, every /api/v1 route in it, every
-# answer as described (tests/openapi/check.mjs); counted from its
-# "openapi: N passed, N failed" line.
-if command -v node >/dev/null; then
-	HELHED_BIN="$build/helhed" node tests/openapi/check.mjs >"$work/openapi.log" 2>&1
+# A suite in node that ends with the line "NAME: N passed, N failed":
+# run_node NAME SCRIPT TITLE; its log and count in $work/NAME.*.
+run_node() {
+	HELHED_BIN="$build/helhed" node "$2" >"$work/$1.log" 2>&1
 	rc=$?
-	p=$(sed -n 's/^openapi: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/openapi.log" | tail -1)
-	f=$(sed -n 's/^openapi: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/openapi.log" | tail -1)
+	p=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p" "$work/$1.log" | tail -1)
+	f=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p" "$work/$1.log" | tail -1)
 	[ -n "$p" ] || p=0
 	[ -n "$f" ] || f=1
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	echo "$p $f" >"$work/openapi.count"
-	echo "== the OpenAPI description against the server (tests/openapi/check.mjs)"
-	cat "$work/openapi.log"
+	echo "$p $f" >"$work/$1.count"
+	echo "== $3 ($2)"
+	cat "$work/$1.log"
+}
+
+# x-openapi (issue 15): the OpenAPI description (docs/openapi.json) against
+# a real server: valid OpenAPI 3.1, every /api/v1 route in it, every
+# answer as described (tests/openapi/check.mjs).
+# The walk through every page as each kind of user (tests/e2e/crawl.mjs):
+# no server errors, no broken links, Danish, valid HTML.
+if command -v node >/dev/null; then
+	run_node openapi tests/openapi/check.mjs \
+		"the OpenAPI description against the server"
+	if [ "${HELHED_NO_E2E:-0}" != 1 ]; then
+		run_node crawl tests/e2e/crawl.mjs \
+			"every page as each kind of user"
+	fi
 else
-	echo "== tests/openapi/check.mjs skipped: needs node (scripts/install-deps.sh)"
+	echo "== tests/openapi/check.mjs and tests/e2e/crawl.mjs skipped: need node (scripts/install-deps.sh)"
 fi
 
 run_fuzz
 [ -f "$work/fuzz.log" ] && cat "$work/fuzz.log"
+
+if [ -n "$tls_pid" ]; then # o-tls
+	wait "$tls_pid"
+	echo "== helhed behind HAProxy and nginx with TLS (tests/tls/test_tls.sh)"
+	cat "$work/tls.log"
+fi
 
 if [ -n "$deb_pid" ]; then # o-deb
 	wait "$deb_pid"

@@ -26,6 +26,7 @@
 #include "core/dktime.h"
 #include "core/limit.h"
 #include "core/log.h"
+#include "core/netlist.h" /* o-tls: --trusted-proxies */
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/orgs.h"
@@ -129,21 +130,32 @@ static const char usage_serve[] =
 	"                      content/synonyms.txt)\n"
 	"\n"
 	"Running in front of citizens:\n"
-	"  --public-url URL    the address citizens reach helhed at, for\n"
-	"                      absolute links (HELHED_PUBLIC_URL, default\n"
-	"                      http://LISTEN); the Host header is never used\n"
+	"  --public-url URL    the address citizens reach helhed at,\n"
+	"                      http(s)://HOST[:PORT] without a path, for every\n"
+	"                      absolute link: Open311 discovery, the OpenID\n"
+	"                      Connect redirects (HELHED_PUBLIC_URL, default\n"
+	"                      http://LISTEN); the Host header is never used.\n"
+	"                      https:// also sends Strict-Transport-Security\n"
+	"                      and makes every cookie Secure (docs/tls.md)\n"
 	"  --secure-cookies    mark cookies Secure (HELHED_SECURE_COOKIES=1);\n"
 	"                      on by default, except with --demo\n"
 	"  --no-secure-cookies cookies also over plain HTTP\n"
-	"                      (HELHED_SECURE_COOKIES=0)\n"
-	"  --trust-proxy       behind a reverse proxy: the client's address is\n"
-	"                      the last X-Forwarded-For entry, and\n"
-	"                      X-Forwarded-Proto: https marks cookies Secure\n"
+	"                      (HELHED_SECURE_COOKIES=0; refused with an\n"
+	"                      https public URL)\n"
+	"  --trusted-proxies LIST\n"
+	"                      the reverse proxies in front (HELHED_TRUSTED_PROXIES):\n"
+	"                      addresses and CIDR ranges, IPv4 and IPv6, e.g.\n"
+	"                      \"127.0.0.1, 10.0.0.0/24\". Only a request whose\n"
+	"                      socket peer is one of them has its\n"
+	"                      X-Forwarded-For (walked from the right past the\n"
+	"                      proxies: the client) and X-Forwarded-Proto\n"
+	"                      (https: Secure cookies) believed; default none\n"
+	"  --trust-proxy       deprecated: --trusted-proxies 127.0.0.0/8,::1\n"
 	"                      (HELHED_TRUST_PROXY=1)\n"
 	"  --max-conn-per-client N\n"
 	"                      connections at once from one address, 0 for no\n"
-	"                      cap (HELHED_MAX_CONN_PER_CLIENT, default 64,\n"
-	"                      or 0 with --trust-proxy: the proxy limits)\n"
+	"                      cap; the trusted proxies are spared\n"
+	"                      (HELHED_MAX_CONN_PER_CLIENT, default 64)\n"
 	"  --write-limits C/A/T\n"
 	"                      writes per minute per client address, signed-in\n"
 	"                      account and API token, 0 for none\n"
@@ -180,15 +192,17 @@ static const char usage_serve[] =
 	"  --oidc-citizen-client-secret-file FILE\n"
 	"                      HELHED_OIDC_CITIZEN_CLIENT_SECRET_FILE\n"
 	"  --oidc-citizen-redirect-base URL HELHED_OIDC_CITIZEN_REDIRECT_BASE\n"
-	"                      helhed's public address for citizens; the\n"
-	"                      callback is URL/borger/oidc/callback\n"
+	"                      helhed's public address for citizens (default\n"
+	"                      --public-url); the callback is\n"
+	"                      URL/borger/oidc/callback, after sign-out URL/\n"
 	"  --oidc-citizen-scope S           HELHED_OIDC_CITIZEN_SCOPE (openid)\n"
 	"  --oidc-staff-issuer URL          HELHED_OIDC_STAFF_ISSUER\n"
 	"  --oidc-staff-client-id ID        HELHED_OIDC_STAFF_CLIENT_ID\n"
 	"  --oidc-staff-client-secret-file FILE\n"
 	"                      HELHED_OIDC_STAFF_CLIENT_SECRET_FILE\n"
 	"  --oidc-staff-redirect-base URL   HELHED_OIDC_STAFF_REDIRECT_BASE\n"
-	"                      the callback is URL/personale/oidc/callback\n"
+	"                      (default --public-url); the callback is\n"
+	"                      URL/personale/oidc/callback\n"
 	"  --oidc-staff-scope S             HELHED_OIDC_STAFF_SCOPE (openid)\n"
 	"  --oidc-staff-groups MAP          HELHED_OIDC_STAFF_GROUPS: groups to\n"
 	"                      organisation and roles, e.g.\n"
@@ -736,6 +750,7 @@ static const struct hh_conf_key serve_conf_keys[] = {
 	{ "public_url", "HELHED_PUBLIC_URL", HH_CONF_URL, 0, 0 },
 	{ "secure_cookies", "HELHED_SECURE_COOKIES", HH_CONF_BOOL, 0, 0 },
 	{ "trust_proxy", "HELHED_TRUST_PROXY", HH_CONF_BOOL, 0, 0 },
+	{ "trusted_proxies", "HELHED_TRUSTED_PROXIES", HH_CONF_NETS, 0, 0 },
 	{ "max_conn_per_client", "HELHED_MAX_CONN_PER_CLIENT", HH_CONF_INT, 0,
 	  100000 },
 	{ "write_limits", "HELHED_WRITE_LIMITS", HH_CONF_LIMITS, 0, 0 },
@@ -910,6 +925,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *public_url = env_or("HELHED_PUBLIC_URL", NULL);
 	const char *secure_s = env_or("HELHED_SECURE_COOKIES", NULL);
 	int trust_proxy = env_flag("HELHED_TRUST_PROXY");
+	const char *trusted_proxies = env_or("HELHED_TRUSTED_PROXIES", NULL);
 	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", NULL);
 	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
 	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
@@ -988,6 +1004,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "no-secure-cookies", no_argument, NULL, 'N' },
 		{ "trust-proxy", no_argument, NULL, 'P' },
+		{ "trusted-proxies", required_argument, NULL, 2300 },
 		{ "max-conn-per-client", required_argument, NULL, 'C' },
 		{ "write-limits", required_argument, NULL, 'W' },
 		{ "body-memory", required_argument, NULL, 'M' },
@@ -1019,6 +1036,7 @@ static int cmd_serve(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 2000: spool = optarg; break;
+		case 2300: trusted_proxies = optarg; break;
 		case 2001: print_time = optarg; break;
 		case 2100: webhooks_http = 1; break;
 		case 2101: webhooks_keep_s = optarg; break;
@@ -1075,10 +1093,25 @@ static int cmd_serve(int argc, char **argv)
 	if (!strchr(listen, ':'))
 		return bad_usage("serve", "--listen must be HOST:PORT, not '%s'",
 				 listen);
-	/* behind a trusted proxy every client has the proxy's address:
-	 * the proxy limits, unless told otherwise */
+	/* o-tls (issue 17): the trusted proxies; --trust-proxy, the old
+	 * switch that believed anyone's headers, now means loopback only,
+	 * which is what its one documented use (a proxy on this machine)
+	 * needed; an explicit list wins over it */
+	if (trust_proxy && !trusted_proxies) {
+		hh_log(HH_LOG_WARN, "--trust-proxy (trust_proxy, HELHED_TRUST_PROXY) "
+		       "is deprecated: it means --trusted-proxies "
+		       "127.0.0.0/8,::1 (a proxy on this machine); give that");
+		trusted_proxies = "127.0.0.0/8 ::1";
+	}
+	if (trusted_proxies) {
+		struct hh_netlist nets;
+		char why[200];
+		if (hh_netlist_parse(trusted_proxies, &nets, why, sizeof(why)))
+			return bad_usage("serve", "--trusted-proxies: %s", why);
+	}
+	/* the proxies are spared the cap (hh_server_config.per_client) */
 	if (!per_client_s)
-		per_client_s = trust_proxy ? "0" : "64";
+		per_client_s = "64";
 	long per_client = strtol(per_client_s, &end, 10);
 	if (*end || !*per_client_s || per_client < 0 || per_client > 100000)
 		return bad_usage("serve",
@@ -1100,11 +1133,36 @@ static int cmd_serve(int argc, char **argv)
 	if (secure_s && strcmp(secure_s, "0") && strcmp(secure_s, "1"))
 		return bad_usage("serve", "HELHED_SECURE_COOKIES must be 0 or 1, not '%s'",
 				 secure_s);
-	if (public_url && strncmp(public_url, "http://", 7) &&
-	    strncmp(public_url, "https://", 8))
-		return bad_usage("serve", "--public-url must start with http:// or "
-				 "https://, not '%s'",
-				 public_url);
+	/* o-tls: the public address is the base of every absolute link,
+	 * so it is an origin: scheme, host and port, no path (the pages
+	 * link from /; a path here would not be served), one trailing
+	 * slash dropped */
+	char public_buf[512];
+	if (public_url) {
+		size_t n = strlen(public_url);
+		if (n && public_url[n - 1] == '/')
+			n--;
+		int https = !strncmp(public_url, "https://", 8);
+		const char *host = public_url + (https ? 8 : 7);
+		size_t host_n = n >= (size_t)(host - public_url)
+					? n - (size_t)(host - public_url) : 0;
+		if ((!https && strncmp(public_url, "http://", 7)) || !host_n ||
+		    n >= sizeof(public_buf) ||
+		    strcspn(host, "/?#@ \t\\\"'<>") < host_n)
+			return bad_usage("serve", "--public-url must be http(s)://HOST "
+					 "or http(s)://HOST:PORT, without a path, "
+					 "not '%s'", public_url);
+		snprintf(public_buf, sizeof(public_buf), "%.*s", (int)n, public_url);
+		public_url = public_buf;
+	}
+	int public_https = public_url && !strncmp(public_url, "https://", 8);
+	if (public_https && secure_s && !strcmp(secure_s, "0"))
+		return bad_usage("serve", "--no-secure-cookies (secure_cookies = no) "
+				 "with the https public URL %s: cookies sent over "
+				 "https are always Secure", public_url);
+	/* the OpenID Connect redirect and post-logout URIs: the public
+	 * address unless set apart */
+	oc.public_url = public_url;
 	if (!content && demo)
 		content = "content";
 	/* o-deb: the level of the log lines; below info, no request lines */
@@ -1215,7 +1273,8 @@ static int cmd_serve(int argc, char **argv)
 		.demo = demo,
 		.webhooks_allow_http = webhooks_http,
 		.index = eng.index,
-		.secure_cookies = secure_s ? !strcmp(secure_s, "1") : !demo,
+		.secure_cookies = public_https ? 1
+				  : secure_s ? !strcmp(secure_s, "1") : !demo,
 		.too_many_page = hh_page_too_many,
 		.oidc = oidc,
 		.password_login_off = !password_login,
@@ -1248,7 +1307,8 @@ static int cmd_serve(int argc, char **argv)
 		 * nobody else needs them */
 		.slow_workers = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu,
 		.slow_queue = 64,
-		.trust_proxy = trust_proxy,
+		.trusted_proxies = trusted_proxies,
+		.hsts = public_https,
 		.session_ok = hh_app_session_ok,
 		.gate = hh_app_gate,
 		.web_dir = web,

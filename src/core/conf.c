@@ -1,6 +1,7 @@
 /* conf.c - the configuration file: "key = value" lines into the
  * environment (conf.h). */
 #include "core/conf.h"
+#include "core/netlist.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -105,6 +106,16 @@ static const char *check(const struct hh_conf_key *k, const char *v,
 		if (v[0] != '/')
 			return "must be the absolute path of a file";
 		break;
+	case HH_CONF_NETS: {
+		struct hh_netlist nets;
+		char what[160];
+		if (hh_netlist_parse(v, &nets, what, sizeof(what)) != HH_OK) {
+			snprintf(why, whylen, "must list addresses or CIDR "
+				 "ranges (%s)", what);
+			return why;
+		}
+		break;
+	}
 	case HH_CONF_STR:
 		break;
 	}
@@ -187,7 +198,7 @@ enum hh_rc hh_conf_load(const char *path, const struct hh_conf_key *keys,
 			rc = HH_ERR_INVALID;
 			goto fail;
 		}
-		char whybuf[96];
+		char whybuf[256];
 		const char *why = check(&keys[k], v, &value[k], whybuf,
 					sizeof(whybuf));
 		if (why) {

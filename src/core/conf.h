@@ -25,6 +25,7 @@ enum hh_conf_type {
 	HH_CONF_LIMITS,	  /* N/N/N */
 	HH_CONF_LEVEL,	  /* debug, info, warn, error */
 	HH_CONF_SECRET,	  /* the path of a file holding a secret */
+	HH_CONF_NETS,	  /* addresses and CIDR ranges (core/netlist.h) */
 };
 
 struct hh_conf_key {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 #include "domain/markdown.h"
 
@@ -627,11 +628,68 @@ enum hh_rc hh_article_read(struct hh_store *st, const struct hh_actor *who,
 	return hh_store_run_tx(st, 0, read_tx, &c);
 }
 
+/* The body as c->who reads it: a link to another article that the
+ * reader cannot open there (a draft, an archived article, another
+ * municipality's local one, a slug that is no article) is shown as its
+ * text without the link, so a page never leads a reader to "Siden findes
+ * ikke". An editor who may read the draft keeps the link. The links are
+ * cmark's own, `<a href="/artikel/SLUG...">TEXT</a>`, never nested. */
+static enum hh_rc links_for_reader(struct hh_tx *tx, struct read_ctx *c)
+{
+	static const char open[] = "<a href=\"/artikel/";
+	const char *html = c->out->body_html;
+	if (!html || !strstr(html, open))
+		return HH_OK;
+	struct hh_buf b;
+	hh_buf_init(&b);
+	enum hh_rc rc = HH_OK;
+	const char *p = html, *at;
+	while ((at = strstr(p, open))) {
+		const char *s = at + sizeof(open) - 1;
+		size_t n = strcspn(s, "\"?#");
+		const char *tag_end = strchr(s, '>');
+		const char *close = tag_end ? strstr(tag_end, "</a>") : NULL;
+		if (!close)
+			break;
+		char slug[128];
+		int keep = 0;
+		if (n < sizeof(slug)) {
+			memcpy(slug, s, n);
+			slug[n] = 0;
+			if (hh_slug_valid(slug)) {
+				struct hh_article t;
+				rc = hh_article_resolve(tx, c->ar, c->who,
+							c->muni_id, slug, &t);
+				keep = rc == HH_OK;
+				if (rc == HH_ERR_NOT_FOUND)
+					rc = HH_OK;
+				if (rc != HH_OK)
+					break;
+			}
+		}
+		if (keep) {
+			hh_buf_append(&b, p, (size_t)(close + 4 - p));
+		} else {
+			hh_buf_append(&b, p, (size_t)(at - p));
+			hh_buf_append(&b, tag_end + 1,
+				      (size_t)(close - tag_end - 1));
+		}
+		p = close + 4;
+	}
+	if (rc == HH_OK) {
+		hh_buf_puts(&b, p);
+		c->out->body_html = hh_arena_strdup(c->ar, hh_buf_str(&b));
+	}
+	hh_buf_clear(&b);
+	return rc;
+}
+
 static enum hh_rc find_tx(struct hh_tx *tx, void *p)
 {
 	struct read_ctx *c = p;
-	return hh_article_resolve(tx, c->ar, c->who, c->muni_id, c->slug,
-				  c->out);
+	enum hh_rc rc = hh_article_resolve(tx, c->ar, c->who, c->muni_id,
+					   c->slug, c->out);
+	return rc == HH_OK ? links_for_reader(tx, c) : rc;
 }
 
 enum hh_rc hh_article_find(struct hh_store *st, const struct hh_actor *who,

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/casetools.h"
+#include "domain/agreements.h"
 #include "domain/messages.h"
 #include "domain/parties.h"
 #include "domain/plans.h"
@@ -349,6 +350,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = st->case_insert(tx, k);
 	if (rc == HH_OK && parties.n)
 		rc = hh_parties_invite_tx(tx, c->a, &parties, k);
+	/* p-agree: an agreement's first version, signed by the applicant
+	 * by sending it */
+	if (rc == HH_OK && def.agreement.present)
+		rc = hh_agreement_start_tx(tx, c->a, &def, k, c->res->values);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,

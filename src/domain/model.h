@@ -253,6 +253,26 @@ struct hh_case_party {
 	int64_t version;
 };
 
+/* p-agree (issue 16, point 4; 0045_case_agreements.sql): one version of
+ * a case's agreement, never updated once written. content is the
+ * agreement's fields as canonical JSON (compact, sorted keys), hash its
+ * SHA-256 in hex; signers the roles that must sign it, comma-separated
+ * ("applicant,parent"); proposed_by the role that wrote it. */
+struct hh_agreement_version {
+	int64_t id, case_id;
+	int version;
+	const char *content, *hash, *signers, *proposed_by;
+	int64_t proposed_by_citizen, proposed_at;
+};
+
+/* One signature, bound to one version and its hash. */
+struct hh_agreement_signature {
+	int64_t id, case_id;
+	int version;
+	const char *hash, *signer;
+	int64_t citizen_id, signed_at;
+};
+
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
 
 struct hh_case_filter {

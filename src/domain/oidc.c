@@ -456,16 +456,20 @@ static char *base_plus(const char *base, const char *path)
 
 static enum hh_rc provider_new(enum hh_oidc_kind kind,
 			       const struct hh_oidc_client_config *c,
-			       struct provider **out, char *err, size_t errsz)
+			       const char *public_url, struct provider **out,
+			       char *err, size_t errsz)
 {
 	const char *who = kind == HH_OIDC_STAFF ? "staff" : "citizen";
 	*out = NULL;
 	if (!c->issuer || !*c->issuer)
 		return HH_OK;
+	const char *base = c->redirect_base && *c->redirect_base ? c->redirect_base
+								 : public_url;
 	if (!c->client_id || !*c->client_id || !c->client_secret ||
-	    !*c->client_secret || !c->redirect_base || !*c->redirect_base) {
+	    !*c->client_secret || !base || !*base) {
 		snprintf(err, errsz, "the %s OpenID Connect provider needs a "
-			 "client id, a client secret and a redirect base URL", who);
+			 "client id, a client secret and a redirect base URL "
+			 "(the public URL, --public-url, unless set apart)", who);
 		return HH_ERR_INVALID;
 	}
 	if (strncmp(c->issuer, "https://", 8) && strncmp(c->issuer, "http://", 7)) {
@@ -477,8 +481,8 @@ static enum hh_rc provider_new(enum hh_oidc_kind kind,
 	p->issuer = strdup(c->issuer);
 	p->client_id = strdup(c->client_id);
 	p->client_secret = strdup(c->client_secret);
-	p->redirect_uri = base_plus(c->redirect_base, hh_oidc_callback_path(kind));
-	p->post_logout = base_plus(c->redirect_base, "/");
+	p->redirect_uri = base_plus(base, hh_oidc_callback_path(kind));
+	p->post_logout = base_plus(base, "/");
 	p->scope = strdup(c->scope && *c->scope ? c->scope : "openid");
 	p->secret_post = c->secret_post;
 	p->fetch = http_fetch;
@@ -538,8 +542,8 @@ enum hh_rc hh_oidc_new(const struct hh_oidc_config *cfg, struct hh_oidc **out,
 	enum hh_rc rc = HH_OK;
 	*out = NULL;
 	for (int k = 0; k < 2 && rc == HH_OK; k++)
-		rc = provider_new((enum hh_oidc_kind)k, &cfg->client[k], &o->p[k],
-				  err, errsz);
+		rc = provider_new((enum hh_oidc_kind)k, &cfg->client[k],
+				  cfg->public_url, &o->p[k], err, errsz);
 	if (rc != HH_OK)
 		goto fail;
 	o->loa_claim = strdup(cfg->loa_claim && *cfg->loa_claim ? cfg->loa_claim

@@ -71,6 +71,10 @@ struct hh_oidc_config {
 	/* 64 hex digits sealing the login cookie; NULL: a random key for
 	 * this process (logins in progress do not survive a restart). */
 	const char *cookie_key;
+	/* o-tls (issue 17): the public address (--public-url), the
+	 * redirect base of a client that sets none: its callback and
+	 * post-logout URIs are then this + the path. NULL: none. */
+	const char *public_url;
 };
 
 struct hh_oidc;

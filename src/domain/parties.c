@@ -429,6 +429,12 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_CONFLICT;
 		goto done;
 	}
+	if (x->confirm && def.agreement.present) {
+		/* p-agree: confirming an agreement is signing it */
+		x->fault = HH_PARTY_SIGN;
+		rc = HH_ERR_CONFLICT;
+		goto done;
+	}
 	int64_t expected = me->version;
 	me->status = x->confirm ? "confirmed" : "declined";
 	me->answered_at = now;

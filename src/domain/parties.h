@@ -100,6 +100,9 @@ enum hh_party_fault {
 	HH_PARTY_ASSURANCE, /* (FORBIDDEN) signed in below substantial: the
 			       invitation is about CPR numbers, as a form
 			       with CPR fields (cases.c) */
+	HH_PARTY_SIGN, /* (CONFLICT) p-agree: the case type is an agreement,
+			  which the party confirms by signing it
+			  (domain/agreements.h); a decline is an answer */
 };
 
 /* The signed-in citizen who confirms (confirm 1) or declines (0) their

@@ -46,8 +46,10 @@ struct hh_req {
 	int64_t started_us;      /* wall clock, for the log */
 	int64_t started_us_mono; /* for the duration */
 
-	/* the client's address (a trusted proxy's X-Forwarded-For, when
-	 * configured), and the route matched when the headers arrived */
+	/* the client's address (the socket peer, or when that is a trusted
+	 * proxy the first untrusted X-Forwarded-For entry from the right),
+	 * whether a trusted proxy says it came over TLS, and the route
+	 * matched when the headers arrived */
 	const char *client;
 	int forwarded_tls;
 	const struct hh_route *route;
@@ -267,10 +269,15 @@ struct hh_server_config {
 	/* The slow lane: workers and queued requests (0: 1 and 64). */
 	int slow_workers;
 	int slow_queue;
-	/* Take the client's address from the last X-Forwarded-For entry
-	 * and TLS from X-Forwarded-Proto: only behind a proxy that sets
-	 * them. */
-	int trust_proxy;
+	/* o-tls (issue 17): the reverse proxies whose X-Forwarded-For and
+	 * X-Forwarded-Proto count, as hh_netlist_parse reads them
+	 * ("127.0.0.2, 10.0.0.0/24"); NULL: none, every client is its
+	 * socket peer. A list that does not parse fails the start. The
+	 * per_client cap then spares these addresses. */
+	const char *trusted_proxies;
+	/* o-tls: send Strict-Transport-Security on every response (the
+	 * public address is https) */
+	int hsts;
 	/* 1 when the caller of r is signed in (admits a route's larger
 	 * body_max); NULL: never. */
 	int (*session_ok)(struct hh_req *r);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/netlist.h"
 #include "core/util.h"
 
 struct static_file {
@@ -74,6 +75,28 @@ struct hh_server {
 	pthread_t wait_timer;
 	int wait_timer_started;
 	atomic_long waits_total;
+
+	/* o-tls (issue 17): the proxies whose forwarded headers count
+	 * (cfg.trusted_proxies), and, when there are any, the open
+	 * connections per peer address (MHD's own per-address cap cannot
+	 * spare the proxies): a chained table under one lock, touched
+	 * once as a connection opens and once as it closes */
+	struct hh_netlist trusted;
+	pthread_mutex_t peers_lock;
+	struct peer_count **peers; /* PEER_BUCKETS chains */
+};
+
+#define PEER_BUCKETS 1024
+
+/* o-tls: a year, the figure browsers' preload lists ask for; without
+ * includeSubDomains, as a municipality's other hosts are not helhed's
+ * to promise for */
+#define HSTS_VALUE "max-age=31536000"
+
+struct peer_count {
+	unsigned char addr[16];
+	int open;
+	struct peer_count *next;
 };
 
 #define WAIT_BUCKETS 4096
@@ -161,6 +184,10 @@ static void load_dir(struct hh_server *s, const char *dir, const char *prefix)
 		MHD_add_response_header(sf->resp, "ETag", sf->etag);
 		MHD_add_response_header(sf->resp, "X-Content-Type-Options",
 					"nosniff");
+		if (s->cfg.hsts)
+			MHD_add_response_header(sf->resp,
+						"Strict-Transport-Security",
+						HSTS_VALUE);
 	}
 	closedir(d);
 }
@@ -236,43 +263,77 @@ int hh_req_forwarded_tls(struct hh_req *r)
 	return r->forwarded_tls;
 }
 
-/* The address of the client: the socket's peer, or the last entry of
- * X-Forwarded-For when a trusted proxy adds it (the entries before it
- * are the client's own say and prove nothing). Into the arena. */
+/* The socket peer of a connection as 16 bytes (netlist.h); 0 when MHD
+ * cannot say (then all zeros). */
+static int peer_of(const struct sockaddr *sa, unsigned char out[16])
+{
+	memset(out, 0, 16);
+	if (sa && sa->sa_family == AF_INET) {
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 1;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return 1;
+	}
+	return 0;
+}
+
+struct xff_ctx {
+	struct hh_buf all;
+	int n;
+};
+
+static enum MHD_Result xff_collect(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	struct xff_ctx *x = cls;
+	if (strcasecmp(key, "X-Forwarded-For") || !value)
+		return MHD_YES;
+	if (x->n++)
+		hh_buf_putc(&x->all, ',');
+	hh_buf_puts(&x->all, value);
+	return MHD_YES;
+}
+
+/* The address of the client, into the arena, and whether it came over
+ * TLS (o-tls, issue 17): the socket's peer, unless the peer is one of
+ * the trusted proxies; then the first address in X-Forwarded-For, walked
+ * from the right, that is not a trusted proxy (hh_netlist_client: the
+ * entries a client wrote itself are left of its proxy's and are never
+ * reached), and X-Forwarded-Proto. Several X-Forwarded-For headers count
+ * as one list, in their order (RFC 9110 5.3). RFC 7239's Forwarded is
+ * not read, from anyone: Debian 12's HAProxy (2.6) and nginx send
+ * X-Forwarded-For, and a header nobody reads cannot be forged. Every
+ * user of the address (write limits, sign-in throttling, chat limits,
+ * the request log) reads this one answer, r->client. */
 static const char *client_of(struct hh_server *s, struct hh_req *r)
 {
-	char buf[INET6_ADDRSTRLEN] = "";
-	if (s->cfg.trust_proxy) {
-		const char *xff = MHD_lookup_connection_value(
-			r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
-		if (xff) {
-			const char *last = strrchr(xff, ',');
-			last = last ? last + 1 : xff;
-			while (*last == ' ' || *last == '\t')
-				last++;
-			size_t n = strcspn(last, " \t");
-			unsigned char sa[sizeof(struct in6_addr)];
-			if (n < sizeof(buf)) {
-				memcpy(buf, last, n);
-				buf[n] = 0;
-				if (inet_pton(AF_INET, buf, sa) == 1 ||
-				    inet_pton(AF_INET6, buf, sa) == 1)
-					return hh_arena_strdup(&r->arena, buf);
-			}
-			buf[0] = 0;
-		}
-	}
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  buf, sizeof(buf));
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			  sizeof(buf));
-	return hh_arena_strdup(&r->arena, buf);
+	unsigned char peer[16], client[16];
+	char buf[INET6_ADDRSTRLEN];
+	if (!peer_of(ci ? ci->client_addr : NULL, peer))
+		return "";
+	if (!hh_netlist_has(&s->trusted, peer))
+		return hh_arena_strdup(&r->arena,
+				       hh_addr_format(peer, buf, sizeof(buf)));
+	struct xff_ctx x = { .n = 0 };
+	hh_buf_init(&x.all);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, xff_collect, &x);
+	hh_netlist_client(&s->trusted, peer, x.n ? hh_buf_str(&x.all) : NULL,
+			  client);
+	hh_buf_clear(&x.all);
+	const char *p = hh_req_header(r, "X-Forwarded-Proto");
+	if (p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " \t");
+		r->forwarded_tls = n == 5 && strncasecmp(p, "https", 5) == 0 &&
+				   !p[n + strspn(p + n, " \t")];
+	}
+	return hh_arena_strdup(&r->arena, hh_addr_format(client, buf, sizeof(buf)));
 }
 
 static int hexval(char c)
@@ -525,6 +586,12 @@ static void log_request(struct hh_server *s, struct hh_req *r, int64_t us)
 	json_escape(&b, mask_cpr(r->path ? r->path : "", masked, sizeof(masked)));
 	hh_buf_printf(&b, "\",\"status\":%d,\"us\":%lld,\"bytes\":%zu", r->status,
 		      (long long)us, r->resp.len);
+	/* o-tls: who asked, as every limit saw it (client_of) */
+	if (r->client && *r->client) {
+		hh_buf_puts(&b, ",\"client\":\"");
+		json_escape(&b, r->client);
+		hh_buf_putc(&b, '"');
+	}
 	if (r->log_actor) {
 		hh_buf_puts(&b, ",\"actor\":\"");
 		json_escape(&b, r->log_actor);
@@ -589,8 +656,12 @@ static int reserve(struct hh_server *s, struct hh_req *r, size_t n)
 	return 1;
 }
 
-static void add_common_headers(struct MHD_Response *resp, const char *ctype)
+static void add_common_headers(struct hh_server *s, struct MHD_Response *resp,
+			       const char *ctype)
 {
+	if (s->cfg.hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+					HSTS_VALUE);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (ctype && strncmp(ctype, "text/html", 9) == 0) {
@@ -619,7 +690,7 @@ static enum MHD_Result send_response(struct hh_req *r)
 		len, data, MHD_RESPMEM_MUST_FREE);
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
-	add_common_headers(resp, r->content_type);
+	add_common_headers(r->server, resp, r->content_type);
 	/* Nothing dynamic is kept by browsers or proxies, unless the
 	 * handler chose otherwise for an anonymous reader; whatever was
 	 * answered to a signed-in caller, or set a cookie, never is. */
@@ -961,10 +1032,6 @@ static void answer_too_large(struct hh_server *s, struct hh_req *r)
 static int admit(struct hh_server *s, struct hh_req *r)
 {
 	r->client = client_of(s, r);
-	if (s->cfg.trust_proxy) {
-		const char *p = hh_req_header(r, "X-Forwarded-Proto");
-		r->forwarded_tls = p && strcasecmp(p, "https") == 0;
-	}
 	if (hh_utf8_valid(r->path, strlen(r->path)) && !static_of(s, r))
 		r->route = hh_route_match(s->routes, r, r->method, r->path,
 					  &r->allowed);
@@ -1158,19 +1225,98 @@ static void free_server(struct hh_server *s)
 	free(s->wait_buckets);
 	pthread_mutex_destroy(&s->wait_lock);
 	pthread_cond_destroy(&s->wait_cond);
+	for (int i = 0; s->peers && i < PEER_BUCKETS; i++)
+		while (s->peers[i]) {
+			struct peer_count *p = s->peers[i];
+			s->peers[i] = p->next;
+			free(p);
+		}
+	free(s->peers);
+	pthread_mutex_destroy(&s->peers_lock);
 	free(s);
+}
+
+/* o-tls: the chain of a peer address in s->peers. */
+static struct peer_count **peer_chain(struct hh_server *s,
+				      const unsigned char addr[16])
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 1099511628211ULL;
+	return &s->peers[h % PEER_BUCKETS];
 }
 
 /* MHD's accept policy: a stopping server closes new connections
  * at once (the client sees the connection closed, not a request left
- * waiting until the drain ends). */
+ * waiting until the drain ends). With trusted proxies (o-tls), also the
+ * cap of connections at once per address, which spares the proxies:
+ * every client behind a proxy comes from its address. The count is
+ * raised when MHD reports the connection started (connection_event),
+ * so a connection MHD drops after this check is never counted; two
+ * threads accepting from one address at the same moment may each pass,
+ * so the cap can be passed by at most the number of server threads. */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr,
 				     socklen_t addrlen)
 {
-	(void)addr;
 	(void)addrlen;
 	struct hh_server *s = cls;
-	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+	if (atomic_load(&s->stopping))
+		return MHD_NO;
+	unsigned char peer[16];
+	if (!s->peers || !peer_of(addr, peer) || hh_netlist_has(&s->trusted, peer))
+		return MHD_YES;
+	int open = 0;
+	pthread_mutex_lock(&s->peers_lock);
+	for (struct peer_count *p = *peer_chain(s, peer); p; p = p->next)
+		if (!memcmp(p->addr, peer, 16))
+			open = p->open;
+	pthread_mutex_unlock(&s->peers_lock);
+	return open < s->cfg.per_client ? MHD_YES : MHD_NO;
+}
+
+/* o-tls: counts a connection from an untrusted peer in s->peers while it
+ * is open; *socket_context holds its row (alive while its count is). */
+static void connection_event(void *cls, struct MHD_Connection *conn,
+			     void **socket_context,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	struct hh_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		unsigned char peer[16];
+		*socket_context = NULL;
+		if (!s->peers || !peer_of(ci ? ci->client_addr : NULL, peer) ||
+		    hh_netlist_has(&s->trusted, peer))
+			return;
+		pthread_mutex_lock(&s->peers_lock);
+		struct peer_count **chain = peer_chain(s, peer), *p = *chain;
+		while (p && memcmp(p->addr, peer, 16))
+			p = p->next;
+		if (!p) {
+			p = hh_xcalloc(1, sizeof(*p));
+			memcpy(p->addr, peer, 16);
+			p->next = *chain;
+			*chain = p;
+		}
+		p->open++;
+		pthread_mutex_unlock(&s->peers_lock);
+		*socket_context = p;
+		return;
+	}
+	struct peer_count *p = *socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED || !p)
+		return;
+	*socket_context = NULL;
+	pthread_mutex_lock(&s->peers_lock);
+	if (--p->open == 0) {
+		struct peer_count **at = peer_chain(s, p->addr);
+		while (*at != p)
+			at = &(*at)->next;
+		*at = p->next;
+		free(p);
+	}
+	pthread_mutex_unlock(&s->peers_lock);
 }
 
 enum hh_rc hh_server_start(const struct hh_server_config *cfg,
@@ -1188,6 +1334,21 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 	s->app = app;
 	s->cfg = *cfg;
 	s->started_us = hh_now_us();
+	if (s->cfg.trusted_proxies) {
+		char err[160];
+		if (hh_netlist_parse(s->cfg.trusted_proxies, &s->trusted, err,
+				     sizeof(err)) != HH_OK) {
+			hh_log(HH_LOG_ERROR, "trusted proxies: %s", err);
+			free(s);
+			return HH_ERR_INVALID;
+		}
+	}
+	/* o-tls: with trusted proxies helhed caps connections per address
+	 * itself, sparing them (accept_policy); else MHD does, as before */
+	int own_cap = s->trusted.n > 0 && s->cfg.per_client > 0;
+	pthread_mutex_init(&s->peers_lock, NULL);
+	if (own_cap)
+		s->peers = hh_xcalloc(PEER_BUCKETS, sizeof(*s->peers));
 	if (!s->cfg.body_budget)
 		s->cfg.body_budget = (size_t)64 << 20;
 	if (s->cfg.idle_timeout_s <= 0)
@@ -1248,7 +1409,9 @@ enum hh_rc hh_server_start(const struct hh_server_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)(s->cfg.per_client > 0 ? s->cfg.per_client : 0),
+		(unsigned)(s->cfg.per_client > 0 && !own_cap ? s->cfg.per_client
+							      : 0),
+		MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		/* MHD's default: room for 16 KB and more of request
 		 * headers. MHD zeroes the whole pool before each request on

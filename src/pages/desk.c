@@ -749,9 +749,12 @@ static void render(struct hh_req *r, struct view *v, int status)
 	struct hh_buf *b = &r->resp;
 	hh_buf_puts(b, "<script src=\"/static/desk.js\" defer></script>\n"
 		       "<h1>Borgerservice</h1>\n"
-		       "<nav aria-label=\"Borgerservice\" class=\"subnav\"><ul>"
-		       "<li><a href=\"/borgerservice/chat\">Chat</a></li>"
-		       "<li><a href=\"/borgerservice/tidsbestillinger\">Dagens "
+		       "<nav aria-label=\"Borgerservice\" class=\"subnav\"><ul>");
+	/* the chat console only for those who may work the chat queue */
+	if (hh_access_scope(&v->who, HH_RES_CHAT_QUEUE, HH_ACT_READ) !=
+	    HH_SCOPE_NONE)
+		hh_buf_puts(b, "<li><a href=\"/borgerservice/chat\">Chat</a></li>");
+	hh_buf_puts(b, "<li><a href=\"/borgerservice/tidsbestillinger\">Dagens "
 		       "tidsbestillinger</a></li></ul></nav>\n");
 	if (v->notice) {
 		hh_buf_puts(b, "<p class=\"notice\" role=\"status\" id=\"kvittering\">");

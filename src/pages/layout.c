@@ -1,6 +1,7 @@
 /* layout.c - page frame: head, skip link, header, footer. */
 #include "pages/layout.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -12,6 +13,64 @@ void hh_page_text(struct hh_req *r, const char *s)
 	hh_buf_html(&r->resp, s ? s : "");
 }
 
+/* The width of one character of UTF-8 text in the page's source: its
+ * escape's length for the five that are escaped, else 1 at the first
+ * byte of a character and 0 at the others. */
+static size_t source_width(unsigned char c)
+{
+	switch (c) {
+	case '&': return 5;  /* &amp; */
+	case '<': return 4;  /* &lt; */
+	case '>': return 4;  /* &gt; */
+	case '"': return 6;  /* &quot; */
+	case '\'': return 5; /* &#39; */
+	default: return (c & 0xc0) != 0x80;
+	}
+}
+
+/* The <title>: "TITLE – helhed", at most 70 characters, as a browser's
+ * tab, a bookmark and a search engine show it (html-validate's
+ * long-title, which counts the source's characters, escapes included).
+ * A longer title drops the site's name, and one longer still is cut
+ * after its last whole word with "…"; the page's h1 keeps it whole. */
+static void page_title(struct hh_req *r, const char *title)
+{
+	enum { MAX = 70 };
+	static const char suffix[] = " – helhed";
+	if (!title)
+		title = "";
+	size_t n = strlen(title), width = 0;
+	for (size_t i = 0; i < n; i++)
+		width += source_width((unsigned char)title[i]);
+	if (width + 9 <= MAX) { /* the suffix is 9 characters */
+		hh_page_text(r, title);
+		hh_buf_puts(&r->resp, suffix);
+		return;
+	}
+	if (width <= MAX) {
+		hh_page_text(r, title);
+		return;
+	}
+	/* the longest start of at most MAX - 1, back to a space */
+	size_t cut = 0;
+	for (size_t w = 0; cut < n; cut++) {
+		size_t c = source_width((unsigned char)title[cut]);
+		if (c && w + c > MAX - 1)
+			break;
+		w += c;
+	}
+	size_t sp = cut;
+	while (sp > 0 && title[sp] != ' ')
+		sp--;
+	if (sp > 0)
+		cut = sp;
+	while (cut > 0 && (title[cut - 1] == ' ' || title[cut - 1] == ',' ||
+			   title[cut - 1] == ':' || title[cut - 1] == '-'))
+		cut--;
+	hh_page_text(r, hh_arena_strndup(&r->arena, title, cut));
+	hh_buf_puts(&r->resp, "…");
+}
+
 void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 {
 	struct hh_buf *b = &r->resp;
@@ -21,8 +80,8 @@ void hh_page_begin(struct hh_req *r, const struct hh_page *p)
 		       "<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, "
 		       "initial-scale=1\">\n<title>");
-	hh_page_text(r, p->title);
-	hh_buf_puts(b, " – helhed</title>\n");
+	page_title(r, p->title);
+	hh_buf_puts(b, "</title>\n");
 	if (p->description) {
 		hh_buf_puts(b, "<meta name=\"description\" content=\"");
 		hh_page_text(r, p->description);

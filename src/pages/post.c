@@ -9,6 +9,7 @@
 
 #include "core/dktime.h"
 #include "core/util.h"
+#include "domain/access.h"
 #include "domain/messages.h"
 
 static const struct hh_principal *staff_gate(struct hh_req *r,
@@ -83,9 +84,13 @@ static void queue_page(struct hh_req *r, const struct hh_principal *w,
 		       "<p class=\"lead\">Breve som hverken kan sendes med Digital "
 		       "Post eller med posten, og breve som Digital Post ikke kunne "
 		       "levere. Ret borgerens adresse, og vælg <q>Prøv igen</q>, "
-		       "eller send brevet til den daglige printbatch.</p>\n"
-		       "<p><a href=\"/sagsbehandling/printbatch\">Printbatches til "
-		       "postrummet</a></p>\n");
+		       "eller send brevet til den daglige printbatch.</p>\n");
+	/* the link only for those who may open the batches (a manager
+	 * sees the queue but not the mail room's PDFs) */
+	if (hh_access_scope(who, HH_RES_PRINT_BATCH, HH_ACT_READ) !=
+	    HH_SCOPE_NONE)
+		hh_buf_puts(b, "<p><a href=\"/sagsbehandling/printbatch\">"
+			       "Printbatches til postrummet</a></p>\n");
 	if (notice) {
 		hh_buf_puts(b, "<p class=\"notice\" role=\"status\">");
 		hh_page_text(r, notice);

@@ -2,6 +2,7 @@
  * adds autocomplete) and the editors' report of searches that did not help. */
 #include <string.h>
 
+#include "domain/access.h"
 #include "domain/orgs.h"
 #include "core/util.h"
 #include "domain/articles.h"
@@ -297,9 +298,18 @@ void hh_page_search(struct hh_req *r)
 	hh_page_end(r, 200);
 }
 
+/* The report's rows; the link to improve a search only for those who
+ * may open the editors' pages (a manager reads the report, an editor
+ * acts on it: the crawl found the manager's links ending in 403). */
+struct report_rows {
+	struct hh_buf b;
+	int may_tune;
+};
+
 static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 {
-	struct hh_buf *b = p;
+	struct report_rows *rr = p;
+	struct hh_buf *b = &rr->b;
 	hh_buf_puts(b, "<tr><td><a href=\"/soeg?q=");
 	hh_buf_urlenc(b, row->query);
 	hh_buf_puts(b, "\">");
@@ -310,9 +320,12 @@ static enum hh_rc report_row(void *p, const struct hh_search_report_row *row)
 		      row->with_results ? "Ja" : "<strong>Nej</strong>",
 		      (long long)row->weak, (long long)row->chosen);
 	/* s-edit: a synonym or a pinned article for it, in one step */
-	hh_buf_puts(b, "<td><a href=\"/redaktion/soegning?q=");
-	hh_buf_urlenc(b, row->query);
-	hh_buf_puts(b, "\">Tilføj synonym eller fastgør artikel</a></td></tr>\n");
+	if (rr->may_tune) {
+		hh_buf_puts(b, "<td><a href=\"/redaktion/soegning?q=");
+		hh_buf_urlenc(b, row->query);
+		hh_buf_puts(b, "\">Tilføj synonym eller fastgør artikel</a></td>");
+	}
+	hh_buf_puts(b, "</tr>\n");
 	return HH_OK;
 }
 
@@ -426,10 +439,13 @@ void hh_page_search_report(struct hh_req *r)
 {
 	struct hh_actor who;
 	hh_actor_of(r, &who);
-	struct hh_buf rows;
-	hh_buf_init(&rows);
+	struct report_rows rr = {
+		.may_tune = hh_access_scope(&who, HH_RES_ARTICLE_DRAFT,
+					    HH_ACT_READ) != HH_SCOPE_NONE };
+	hh_buf_init(&rr.b);
+	struct hh_buf *rows = &rr.b;
 	enum hh_rc rc = hh_search_report(r->app->store, &who, &r->arena, 30, 100,
-					 report_row, &rows);
+					 report_row, &rr);
 	if (rc == HH_ERR_FORBIDDEN) {
 		/* staff sign in here; anyone else is sent to the sign-in */
 		if (hh_auth(r)->kind != HH_USER)
@@ -438,7 +454,7 @@ void hh_page_search_report(struct hh_req *r)
 			hh_page_error(r, 403, "Ingen adgang",
 				      "Rapporten over søgninger er for redaktører "
 				      "og ledere.");
-		hh_buf_clear(&rows);
+		hh_buf_clear(rows);
 		return;
 	}
 	hh_resp_header(r, "Cache-Control", "no-store");
@@ -453,7 +469,7 @@ void hh_page_search_report(struct hh_req *r)
 	if (rc != HH_OK)
 		hh_buf_puts(b, "<p class=\"error\">Rapporten kan ikke vises lige nu. "
 			       "Prøv igen om lidt.</p>\n");
-	else if (!rows.len)
+	else if (!rows->len)
 		hh_buf_puts(b, "<p>Ingen søgninger at vise endnu.</p>\n");
 	else {
 		hh_buf_puts(b, "<div class=\"table-wrap\"><table>\n<caption>"
@@ -461,14 +477,15 @@ void hh_page_search_report(struct hh_req *r)
 			       "<thead><tr><th scope=\"col\">Søgning</th>"
 			       "<th scope=\"col\">Antal</th><th scope=\"col\">"
 			       "Gav sikkert svar</th><th scope=\"col\">Svage"
-			       "</th><th scope=\"col\">Valgt</th>"
-			       "<th scope=\"col\">Forbedr</th>" /* s-edit */
-			       "</tr></thead>\n<tbody>\n");
-		hh_buf_puts(b, hh_buf_str(&rows));
+			       "</th><th scope=\"col\">Valgt</th>");
+		if (rr.may_tune) /* s-edit */
+			hh_buf_puts(b, "<th scope=\"col\">Forbedr</th>");
+		hh_buf_puts(b, "</tr></thead>\n<tbody>\n");
+		hh_buf_puts(b, hh_buf_str(rows));
 		hh_buf_puts(b, "</tbody></table></div>\n");
 	}
 	feedback_section(r, &who);
 	useful_section(r, &who);
 	hh_page_end(r, 200);
-	hh_buf_clear(&rows);
+	hh_buf_clear(rows);
 }

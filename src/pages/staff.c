@@ -172,6 +172,13 @@ static enum hh_rc staff_row(void *p, const struct hh_article *a)
 	static const char *status_da[] = { "", "Kladde", "Udgivet", "Arkiveret" };
 	hh_buf_puts(b, "<tr><td><a href=\"/artikel/");
 	hh_buf_urlenc(b, a->slug);
+	/* a municipality's local article is found under that municipality
+	 * (the article page reads the chosen one, not the staff member's
+	 * organisation) */
+	if (a->org_code) {
+		hh_buf_puts(b, "?kommune=");
+		hh_buf_urlenc(b, a->org_code);
+	}
 	hh_buf_puts(b, "\">");
 	hh_buf_html(b, a->title);
 	hh_buf_puts(b, "</a></td><td>");

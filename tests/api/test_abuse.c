@@ -106,7 +106,7 @@ static void narrow_lane(struct hh_server_config *c)
 {
 	c->slow_workers = 1;
 	c->slow_queue = 2;
-	c->trust_proxy = 1;
+	c->trusted_proxies = "127.0.0.1"; /* the test's curl: the proxy */
 }
 
 static void quick_bodies(struct hh_server_config *c)
@@ -114,9 +114,10 @@ static void quick_bodies(struct hh_server_config *c)
 	c->body_seconds = 1;
 }
 
+/* o-tls: the test's curl on 127.0.0.1 plays the proxy */
 static void behind_proxy(struct hh_server_config *c)
 {
-	c->trust_proxy = 1;
+	c->trusted_proxies = "127.0.0.1";
 }
 
 static void production(struct hh_server_config *c)

@@ -146,6 +146,10 @@ check "as many content files as the repository's" \
 	"$(find "$root/usr/share/helhed/content" -type f | wc -l)"
 check "copyright and changelog in /usr/share/doc/helhed" \
 	sh -c "test -f '$root/usr/share/doc/helhed/copyright' && test -f '$root/usr/share/doc/helhed/changelog.gz'"
+check "the TLS guide and the HAProxy and nginx examples in /usr/share/doc/helhed (o-tls)" \
+	sh -c "test -f '$root/usr/share/doc/helhed/tls.md.gz' &&
+		cmp -s docs/examples/haproxy-helhed.cfg '$root/usr/share/doc/helhed/examples/haproxy-helhed.cfg' &&
+		cmp -s docs/examples/nginx-helhed.conf '$root/usr/share/doc/helhed/examples/nginx-helhed.conf'"
 for unit in helhed.service helhed-backup.service helhed-backup.timer; do
 	check "$unit in /lib/systemd/system" \
 		cmp -s "debian/$unit" "$root/lib/systemd/system/$unit"

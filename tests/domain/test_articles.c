@@ -1077,6 +1077,52 @@ static void read_exactly_one_owner(void **state)
 					 "d-kladde", &a), HH_ERR_NOT_FOUND);
 }
 
+/* A link to an article the reader cannot open is shown as its text
+ * (the crawl of the demo found citizens' articles linking to drafts). */
+static void links_to_unreadable_articles_are_text(void **state)
+{
+	struct fx *f = *state;
+	struct hh_article a = valid();
+	a.slug = "med-links";
+	a.body_md = "Se [den udgivne](/artikel/udgivet), [kladden](/artikel/"
+		    "kladde), [den lokale](/artikel/lokal#afsnit), [en der ikke "
+		    "findes](/artikel/findes-ikke) og [et ugyldigt navn]"
+		    "(/artikel/Ugyldigt_Navn). [Kladden igen](/artikel/kladde?x=1) "
+		    "og [et andet sted](/soeg?q=pas).";
+	const char *field;
+	assert_int_equal(hh_article_create(f->st, &cli, &f->a, &a, &field),
+			 HH_OK);
+	create(f, &cli, 0, "udgivet", HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+	create(f, &cli, 0, "kladde", HH_AUDIENCE_CITIZEN, HH_STATUS_DRAFT);
+	create(f, &cli, M901, "lokal", HH_AUDIENCE_CITIZEN, HH_STATUS_PUBLISHED);
+
+	struct hh_article r;
+	assert_int_equal(hh_article_find(f->st, &anonymous, &f->a, 0,
+					 "med-links", &r), HH_OK);
+	assert_non_null(strstr(r.body_html,
+			       "<a href=\"/artikel/udgivet\">den udgivne</a>"));
+	assert_null(strstr(r.body_html, "/artikel/kladde"));
+	assert_non_null(strstr(r.body_html, "Se <a href=\"/artikel/udgivet\">"
+					   "den udgivne</a>, kladden, den lokale, en "
+					   "der ikke findes og et ugyldigt navn. "
+					   "Kladden igen og <a href=\"/soeg?q=pas\">"
+					   "et andet sted</a>."));
+	/* in Nordskov the local article is there */
+	assert_int_equal(hh_article_find(f->st, &anonymous, &f->a, M901,
+					 "med-links", &r), HH_OK);
+	assert_non_null(strstr(r.body_html,
+			       "<a href=\"/artikel/lokal#afsnit\">den lokale</a>"));
+	assert_null(strstr(r.body_html, "/artikel/kladde"));
+	/* the editor who may read the draft keeps its links */
+	assert_int_equal(hh_article_find(f->st, &editor901, &f->a, 0,
+					 "med-links", &r), HH_OK);
+	assert_non_null(strstr(r.body_html,
+			       "<a href=\"/artikel/kladde\">kladden</a>"));
+	assert_non_null(strstr(r.body_html,
+			       "<a href=\"/artikel/kladde?x=1\">Kladden igen</a>"));
+	assert_null(strstr(r.body_html, "/artikel/findes-ikke"));
+}
+
 struct actions {
 	struct hh_buf b;
 };
@@ -1306,6 +1352,7 @@ int main(void)
 		T(writes_tell_subscribers),
 		T(list_for_each_reader),
 		T(read_exactly_one_owner),
+		T(links_to_unreadable_articles_are_text),
 		T(history_for_its_editors),
 		T(popular_is_published_citizen_articles),
 		cmocka_unit_test(reads_staff_follows_the_table),

@@ -388,6 +388,37 @@ static void login_cookie_seal(void **state)
 	hh_oidc_free(other);
 }
 
+/* o-tls (issue 17): without a redirect base of its own a client's
+ * callback and post-logout URIs are on the public URL; its own wins. */
+static void redirects_default_to_the_public_url(void **state)
+{
+	struct hh_oidc_config c = {
+		.client = { [HH_OIDC_CITIZEN] = { ISS, CID, "s", NULL, NULL, 0 },
+			    [HH_OIDC_STAFF] = { ISS, CID, "s",
+						"https://personale.nordskov.dk/",
+						NULL, 0 } },
+		.staff_groups = "sagsbehandlere=soroe:caseworker",
+		.public_url = "https://borger.nordskov.dk",
+	};
+	struct hh_oidc *o;
+	char err[200] = "";
+	assert_int_equal(hh_oidc_new(&c, &o, err, sizeof(err)), HH_OK);
+	assert_string_equal(o->p[HH_OIDC_CITIZEN]->redirect_uri,
+			    "https://borger.nordskov.dk/borger/oidc/callback");
+	assert_string_equal(o->p[HH_OIDC_CITIZEN]->post_logout,
+			    "https://borger.nordskov.dk/");
+	assert_string_equal(o->p[HH_OIDC_STAFF]->redirect_uri,
+			    "https://personale.nordskov.dk/personale/oidc/callback");
+	assert_string_equal(o->p[HH_OIDC_STAFF]->post_logout,
+			    "https://personale.nordskov.dk/");
+	hh_oidc_free(o);
+	/* neither: refused, naming both */
+	c.public_url = NULL;
+	assert_int_equal(hh_oidc_new(&c, &o, err, sizeof(err)), HH_ERR_INVALID);
+	tu_expect_in(err, "the citizen OpenID Connect provider needs");
+	tu_expect_in(err, "--public-url");
+}
+
 static void configuration(void **state)
 {
 	struct hh_oidc_config c = {
@@ -456,6 +487,7 @@ int main(void)
 		cmocka_unit_test(logout_token_checks),
 		cmocka_unit_test(login_cookie_seal),
 		cmocka_unit_test(configuration),
+		cmocka_unit_test(redirects_default_to_the_public_url),
 	};
 	return cmocka_run_group_tests_name("domain/oidc", tests, setup, teardown);
 }

@@ -107,7 +107,7 @@ export class Setup {
     const log = join(this.dir, `helhed-${name}.log`);
     const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', this.url, '--demo',
       '--key-file', join(this.dir, 'keys'), '--spool', spool, '--threads', '4',
-      '--print-time', 'off', '--write-limits', '0/0/0', '--trust-proxy', '--quiet', ...extra];
+      '--print-time', 'off', '--write-limits', '0/0/0', '--trusted-proxies', '127.0.0.1', '--quiet', ...extra];
     const env = { ...process.env, HELHED_CHAT_LIMITS: '0' };
     const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.procs.push(proc);
