@@ -336,6 +336,10 @@ struct hh_letter {
 	const unsigned char *pdf; /* NULL until sent (and on list reads) */
 	size_t pdf_len;
 	const char *message_id;   /* the MeMo UUID, NULL until sent */
+	const char *party_event;  /* a letter helhed wrote to a party of the
+				     case (author_id 0): which event, one
+				     letter per case, citizen and event
+				     (0046; written, not read back) */
 	/* filled on reads */
 	const char *org_name, *author_name, *approver_name;
 	const char *case_type_name;
