@@ -297,6 +297,17 @@ bench-casepage: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench \
 		$(BUILD)/bench/casepage_bench
 	./bench/casepage.sh $(BUILD)
 
+# p-bench (issue 16): Mit overblik and the case page with 100,000
+# two-party cases, over HTTP beside /healthz and the bare SQL, on SQLite
+# and PostgreSQL (bench/parties.sh).
+.PHONY: bench-parties
+$(BUILD)/bench/parties_bench: bench/parties_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-parties: deps $(BUILD)/helhed $(BUILD)/bench/parties_bench
+	./bench/parties.sh $(BUILD)
+
 # chat: 2,000 waiting chat connections against the real server, the
 # delivery latency of messages to them, and /healthz beside it.
 .PHONY: bench-chat
