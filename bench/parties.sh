@@ -94,7 +94,8 @@ for be in $backends; do
 		echo "helhed copy of the database into PostgreSQL:" \
 			"$(( ($(date +%s%N) - t0) / 1000000 )) ms"
 		psql -qAt "$address" -c "ANALYZE" >/dev/null
-		extra="--key-file $db.keys"
+		mkdir -p "$tmp/spool"
+		extra="--key-file $db.keys --spool $tmp/spool"
 		;;
 	*) echo "unknown backend $be" >&2; exit 2 ;;
 	esac

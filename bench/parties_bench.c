@@ -21,6 +21,12 @@
  *       times N sequential requests of each target on one kept-alive
  *       connection per signed-in person, after 20 to warm up; /healthz of
  *       the same server beside them.
+ *   parties_bench instr DB WHAT N
+ *       the domain reads alone, in process, N times, for instruction
+ *       counts under callgrind (docs/benchmarks.md): WHAT is applicant
+ *       or party (hh_overview_read with the plans' views) or case (the
+ *       caseworker's hh_case_read of the applicant's newest case). DB
+ *       may be a postgres:// URL, with HELHED_KEY_FILE naming the keys.
  *   parties_bench peer DB|postgres://... N
  *       the peer: the rows the overview and the case page show, fetched
  *       by bare SQL (one prepared statement each, the same text on SQLite
@@ -37,6 +43,8 @@
 
 #include "core/arena.h"
 #include "core/util.h"
+#include "domain/caseread.h"
+#include "domain/overview.h"
 #include "domain/vault.h"
 #include "store/store.h"
 
@@ -712,8 +720,91 @@ static int cmd_peer(const char *where, int n)
 	return 0;
 }
 
+/* ---- instr: the domain alone ------------------------------------------------ */
+
+static enum hh_rc instr_case(void *p, const struct hh_case *k)
+{
+	*(int64_t *)p = k->id;
+	return HH_ERR_CONFLICT; /* the first (newest) is enough */
+}
+
+struct instr_q {
+	struct hh_citizen *z;
+	struct hh_user *u;
+	const char *subject;
+	struct hh_case_filter *f;
+	int64_t case_id;
+};
+
+static enum hh_rc instr_setup_tx(struct hh_tx *tx, void *p)
+{
+	struct instr_q *q = p;
+	struct hh_arena *a = hh_xcalloc(1, sizeof(*a)); /* lives to the end */
+	hh_arena_init(a);
+	enum hh_rc rc = tx->store->citizen_get_by_subject(tx, a, q->subject, q->z);
+	if (rc == HH_OK)
+		rc = tx->store->user_get_by_email(tx, a, "sagsbehandler@bench.test", q->u);
+	q->f->citizen_id = q->z->id;
+	if (rc == HH_OK)
+		rc = tx->store->case_list(tx, a, q->f, 0, 1, NULL, instr_case, &q->case_id);
+	return rc == HH_ERR_CONFLICT ? HH_OK : rc;
+}
+
+static int cmd_instr(const char *db, const char *what, int n)
+{
+	struct hh_store *st;
+	if (hh_store_open(db, 1, &st) != HH_OK)
+		die("cannot open", db);
+	char err[1024];
+	/* on PostgreSQL the key file is named (the SQLite file's, copied) */
+	if (hh_vault_start(st, getenv("HELHED_KEY_FILE"), db, err, sizeof(err)) != HH_OK)
+		die("cannot open the key file", err);
+	struct hh_arena a;
+	hh_arena_init(&a);
+	int who_i = !strcmp(what, "party") ? PARTY : APPLICANT;
+	struct hh_citizen z;
+	struct hh_user u;
+	struct hh_case_filter f = { .sort = HH_SORT_NEWEST };
+	struct instr_q q = {
+		&z, &u, hh_arena_printf(&a, "demo:bench-%05d", who_i), &f, 0 };
+	enum hh_rc rc = hh_store_run_tx(st, 0, instr_setup_tx, &q);
+	if (rc != HH_OK)
+		die("the measured citizen or the caseworker is not there",
+		    hh_rc_name(rc));
+	struct hh_actor citizen = { .label = hh_arena_printf(&a, "citizen:%lld",
+							     (long long)z.id),
+				    .roles = HH_ROLE_CITIZEN, .citizen_id = z.id,
+				    .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_actor staff = { .label = hh_arena_printf(&a, "user:%lld",
+							   (long long)u.id),
+				  .org_id = u.org_id, .roles = u.roles,
+				  .user_id = u.id };
+	int64_t t0 = hh_mono_us();
+	for (int i = 0; i < n; i++) {
+		struct hh_arena r;
+		hh_arena_init(&r);
+		if (!strcmp(what, "case")) {
+			struct hh_case_read cr;
+			rc = hh_case_read(st, &r, &staff, q.case_id, "bench", &cr);
+		} else {
+			struct hh_overview ov;
+			rc = hh_overview_read(st, &r, &citizen, 1, &ov);
+		}
+		hh_arena_clear(&r);
+		if (rc != HH_OK)
+			die("the read failed", hh_rc_name(rc));
+	}
+	printf("%d reads (%s) in %.3f ms each\n", n, what,
+	       (double)(hh_mono_us() - t0) / 1000.0 / n);
+	hh_arena_clear(&a);
+	hh_store_close(st);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "instr"))
+		return cmd_instr(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "seed"))
 		return cmd_seed(argv[2]);
 	if (argc == 6 && !strcmp(argv[1], "http"))

@@ -275,6 +275,12 @@ struct hh_case_filter {
 	const char *states;         /* JSON array of state keys: one of them
 				       (a stage); NULL: any */
 	int64_t exclude_id;         /* leave this case out; 0: none */
+	/* p-bench: one of some cases (a JSON array of case ids; NULL: any),
+	 * read in one query instead of one case_get each; and rows without
+	 * their form values (data NULL: nothing to read or unseal) for a
+	 * list that shows none, as Mit overblik's */
+	const char *case_ids;
+	int without_data;
 };
 
 /* A file uploaded with a form, kept with its case. */

@@ -74,8 +74,9 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 	o->n_plans = o->n_cases = 0;
 	memset(&x->cts, 0, sizeof(x->cts));
 	enum hh_rc rc = st->plan_list(tx, x->a, x->citizen_id, plan_row, x);
+	/* the list shows no form values: none read, none unsealed */
 	struct hh_case_filter f = { .citizen_id = x->citizen_id,
-				    .sort = HH_SORT_NEWEST };
+				    .sort = HH_SORT_NEWEST, .without_data = 1 };
 	if (rc == HH_OK)
 		rc = st->case_list(tx, x->a, &f, 0, HH_OVERVIEW_CASES, NULL, case_row, x);
 	if (rc == HH_OK)

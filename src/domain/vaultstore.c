@@ -193,7 +193,9 @@ static enum hh_rc w_citizen_list(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc open_case(const struct hh_vault *v, struct hh_arena *a,
 			    struct hh_case *c)
 {
-	if (!c->seal_key) /* stored before sealing: nothing sealed in it */
+	/* stored before sealing, or read without its data (a list's
+	 * without_data): nothing sealed in it */
+	if (!c->seal_key || !c->data)
 		return HH_OK;
 	enum hh_rc rc = hh_vault_open_data(v, a, c->data, &c->data);
 	return rc == HH_OK ? rc : cannot_open(rc, "case", c->id);

@@ -832,6 +832,13 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			  "c.state = ANY(ARRAY(SELECT "
 			  "jsonb_array_elements_text($%d::jsonb)))");
 	}
+	if (f->case_ids) {
+		/* = ANY of an array: an index condition on the primary key */
+		p_text(&p, f->case_ids);
+		where_add(where, sizeof(where), &p,
+			  "c.id = ANY(ARRAY(SELECT x::bigint FROM "
+			  "jsonb_array_elements_text($%d::jsonb) x))");
+	}
 	if (f->exclude_id) {
 		p_int(&p, f->exclude_id);
 		where_add(where, sizeof(where), &p, "c.id <> $%d");
@@ -869,7 +876,16 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	rc = hh_pg_exec_shape(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;
-	PG_STREAM_ROWS(r, struct hh_case, case_row, a, cb, ctx);
+	for (int i = 0, n = PQntuples(r); i < n && rc == HH_OK; i++) {
+		struct hh_case c;
+		memset(&c, 0, sizeof(c));
+		case_row(a, r, i, &c);
+		if (f->without_data)
+			c.data = NULL;
+		rc = cb(ctx, &c);
+	}
+	PQclear(r);
+	return rc;
 }
 
 /* ---- idempotency, files, journal numbers, audit ---------------------- */

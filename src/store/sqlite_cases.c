@@ -687,7 +687,7 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	 * keeps the planner off the organisation's indexes, which it would
 	 * otherwise take and read every case of the organisation */
 	int few = f->citizen_id || f->citizen_ids || f->journal_prefix ||
-		  f->public_id;
+		  f->public_id || f->case_ids;
 	if (f->org_id)
 		strcat(where, few ? " AND +c.organisation_id = :org"
 				  : " AND c.organisation_id = :org");
@@ -717,6 +717,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND c.citizen_id IN (SELECT value FROM json_each(:cits))");
 	if (f->states)
 		strcat(where, " AND c.state IN (SELECT value FROM json_each(:states))");
+	if (f->case_ids)
+		strcat(where, " AND c.id IN (SELECT value FROM json_each(:ids))");
 	if (f->exclude_id)
 		strcat(where, " AND c.id <> :excl");
 	char sql[3584];
@@ -774,6 +776,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			bind_text(st, i, f->citizen_ids);
 		if ((i = sqlite3_bind_parameter_index(st, ":states")))
 			bind_text(st, i, f->states);
+		if ((i = sqlite3_bind_parameter_index(st, ":ids")))
+			bind_text(st, i, f->case_ids);
 		if ((i = sqlite3_bind_parameter_index(st, ":excl")))
 			sqlite3_bind_int64(st, i, f->exclude_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
@@ -786,6 +790,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			} else {
 				struct hh_case c;
 				case_row(a, st, &c);
+				if (f->without_data)
+					c.data = NULL;
 				r = cb(ctx, &c);
 			}
 		}
