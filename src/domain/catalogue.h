@@ -34,16 +34,18 @@ enum hh_rc hh_case_type_read(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who, const char *code,
 			     struct hh_case_type *out);
 
-/* Case type definitions by id, parsed once per request. Zero it before
- * use; the definitions are cleared with the arena. */
+/* Case type definitions by id, looked up once per request. Zero it
+ * before use. A definition is parsed once per process while the store's
+ * row keeps the same text, and shared across requests and threads; each
+ * request holds the ones it got until its arena is cleared. */
 #define HH_CT_CACHE 32
 struct hh_ct_cache {
 	int n;
 	int64_t ids[HH_CT_CACHE];
 	struct hh_case_type_def *defs[HH_CT_CACHE];
 };
-/* The definition of case type id (borrowed: lives as long as a), or NULL
- * when it cannot be loaded. Inside a domain transaction. */
+/* The definition of case type id (borrowed, read-only: lives as long as
+ * a), or NULL when it cannot be loaded. Inside a domain transaction. */
 const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
 					       struct hh_arena *a,
 					       struct hh_ct_cache *c, int64_t id);

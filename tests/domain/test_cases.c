@@ -1131,6 +1131,56 @@ static void cpr_forms_need_substantial(void **state)
 	json_decref(v);
 }
 
+/* p-bench: a parsed definition is shared by the requests that read the
+ * same case type, and a changed definition (a re-import) is parsed anew
+ * at the next read while a request that holds the old one keeps it whole */
+static void parsed_case_types_are_shared(void **state)
+{
+	struct fx *f = *state;
+	struct hh_store *st = f->st;
+	struct hh_arena a1, a2, a3;
+	hh_arena_init(&a1);
+	hh_arena_init(&a2);
+	hh_arena_init(&a3);
+	struct hh_ct_cache c1, c2, c3;
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	memset(&c3, 0, sizeof(c3));
+	struct hh_tx *tx = x_begin(st, 0);
+	struct hh_case_type row;
+	assert_int_equal(st->case_type_get_by_code(tx, &f->a, "skilsmisse", &row), HH_OK);
+	const struct hh_case_type_def *d1 = hh_ct_cache_get(tx, &a1, &c1, row.id);
+	const struct hh_case_type_def *d2 = hh_ct_cache_get(tx, &a2, &c2, row.id);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	assert_non_null(d1);
+	assert_ptr_equal(d1, d2); /* parsed once */
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	hh_arena_clear(&a2); /* one request ends: the other's is whole */
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	assert_string_equal(hh_ct_state(d1, "received")->label, "Modtaget");
+
+	/* the case type is imported again with another name */
+	const char *at = strstr(row.definition, "Ansøgning om skilsmisse");
+	assert_non_null(at);
+	row.definition = hh_arena_printf(&f->a, "%.*sSkilsmisse, ny udgave%s",
+					 (int)(at - row.definition), row.definition,
+					 at + strlen("Ansøgning om skilsmisse"));
+	tx = x_begin(st, 1);
+	assert_int_equal(st->case_type_put(tx, &row), HH_OK);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	tx = x_begin(st, 0);
+	const struct hh_case_type_def *d3 = hh_ct_cache_get(tx, &a3, &c3, row.id);
+	/* a request reads a case type once: the same one as before */
+	assert_ptr_equal(hh_ct_cache_get(tx, &a1, &c1, row.id), d1);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	assert_non_null(d3);
+	assert_string_equal(d3->name, "Skilsmisse, ny udgave");
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	hh_arena_clear(&a1);
+	assert_string_equal(d3->name, "Skilsmisse, ny udgave");
+	hh_arena_clear(&a3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1151,6 +1201,7 @@ int main(void)
 		T(cpr_forms_need_substantial),
 		T(timed_waits_count_calendar_time),
 		T(timed_waits_are_checked_when_read),
+		T(parsed_case_types_are_shared),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }
