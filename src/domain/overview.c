@@ -74,9 +74,11 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 	o->n_plans = o->n_cases = 0;
 	memset(&x->cts, 0, sizeof(x->cts));
 	enum hh_rc rc = st->plan_list(tx, x->a, x->citizen_id, plan_row, x);
-	/* the list shows no form values: none read, none unsealed */
+	/* the list shows no form values (none read, none unsealed) and
+	 * labels states from the case types' definitions (hh_ct_cache_get) */
 	struct hh_case_filter f = { .citizen_id = x->citizen_id,
-				    .sort = HH_SORT_NEWEST, .without_data = 1 };
+				    .sort = HH_SORT_NEWEST, .without_data = 1,
+				    .without_labels = 1 };
 	if (rc == HH_OK)
 		rc = st->case_list(tx, x->a, &f, 0, HH_OVERVIEW_CASES, NULL, case_row, x);
 	if (rc == HH_OK)

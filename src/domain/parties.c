@@ -683,8 +683,9 @@ static enum hh_rc cases_of(struct hh_tx *tx, struct hh_arena *a,
 	for (size_t i = 0; i < l->n; i++)
 		ids = hh_arena_printf(a, "%s%s%lld", ids, i ? "," : "",
 				      (long long)l->rows[i].case_id);
+	/* the invitation labels the state from the definition */
 	struct hh_case_filter f = { .case_ids = hh_arena_printf(a, "%s]", ids),
-				    .sort = HH_SORT_NEWEST };
+				    .sort = HH_SORT_NEWEST, .without_labels = 1 };
 	return tx->store->case_list(tx, a, &f, 0, (int64_t)l->n, NULL,
 				    case_set_row, s);
 }

@@ -16,18 +16,25 @@
  * Read in the label's subquery for each row instead, it was unpacked and
  * parsed twice a row: with 50 rows of 10 case types, 8 of a page's 12 ms
  * (pg-caselist, docs/postgres.md). */
-#define CASE_COLS                                                              \
+/* CASE_COLS is CASE_COLS_HEAD, the state's label, CASE_COLS_TAIL: a list
+ * without_labels reads NULL for the label (case_row gives the key), and
+ * PostgreSQL drops the unused states of CASE_FROM's subquery */
+#define CASE_COLS_HEAD                                                         \
 	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "       \
 	"o.name, coalesce(c.citizen_id, 0), z.name, coalesce(c.plan_id, 0), "     \
 	"c.step, coalesce(c.parent_case_id, 0), c.state, "                        \
 	"coalesce(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
 	"c.updated_at, c.deadline_at, coalesce(c.paused_since, 0), "             \
-	"coalesce(c.closed_at, 0), "                                             \
+	"coalesce(c.closed_at, 0), "
+#define CASE_LABEL_COL                                                         \
 	"(SELECT s ->> 'label' FROM jsonb_array_elements(t.states) s "         \
-	" WHERE s ->> 'key' = c.state LIMIT 1), c.public_id, c.seal_key, "     \
+	" WHERE s ->> 'key' = c.state LIMIT 1)"
+#define CASE_COLS_TAIL                                                         \
+	", c.public_id, c.seal_key, "                                            \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q "  \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' "   \
 	" AND q.code = c.assigned_team), coalesce(c.state_since, c.updated_at) "
+#define CASE_COLS CASE_COLS_HEAD CASE_LABEL_COL CASE_COLS_TAIL
 #define CIT_COLS                                                               \
 	"id, subject, name, cpr, coalesce(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                     \
@@ -869,10 +876,11 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		snprintf(lim + n, sizeof(lim) - n, " OFFSET $%d", p.n);
 	}
 	snprintf(sql, sizeof(sql),
-		 "SELECT " CASE_COLS CASE_FROM
+		 "SELECT " CASE_COLS_HEAD "%s" CASE_COLS_TAIL CASE_FROM
 		 "WHERE c.id IN (SELECT c.id FROM cases c %s "
 		 "ORDER BY %s LIMIT %s) ORDER BY %s",
-		 where, order, lim, order);
+		 f->without_labels ? "NULL" : CASE_LABEL_COL, where, order, lim,
+		 order);
 	rc = hh_pg_exec_shape(tx, sql, &p, &r);
 	if (rc != HH_OK)
 		return rc;

@@ -10,19 +10,25 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define CASE_COLS                                                            \
+/* CASE_COLS is CASE_COLS_HEAD, the state's label, CASE_COLS_TAIL: a list
+ * without_labels reads NULL for the label (case_row gives the key) */
+#define CASE_COLS_HEAD                                                       \
 	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "     \
 	"o.name, ifnull(c.citizen_id, 0), z.name, ifnull(c.plan_id, 0), "       \
 	"c.step, ifnull(c.parent_case_id, 0), c.state, "                        \
 	"ifnull(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
 	"c.updated_at, c.deadline_at, ifnull(c.paused_since, 0), "             \
-	"ifnull(c.closed_at, 0), "                                             \
+	"ifnull(c.closed_at, 0), "
+#define CASE_LABEL_COL                                                       \
 	"(SELECT json_extract(s.value, '$.label') FROM "                      \
 	" json_each(t.definition, '$.states') s WHERE "                      \
-	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key, " \
+	" json_extract(s.value, '$.key') = c.state)"
+#define CASE_COLS_TAIL                                                       \
+	", c.public_id, c.seal_key, "                                          \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q " \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' " \
 	" AND q.code = c.assigned_team), coalesce(c.state_since, c.updated_at) "
+#define CASE_COLS CASE_COLS_HEAD CASE_LABEL_COL CASE_COLS_TAIL
 #define CIT_COLS                                                             \
 	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                   \
@@ -735,11 +741,12 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			 * rows are read and joined (OFFSET would read and join
 			 * every skipped row). */
 			snprintf(sql, sizeof(sql),
-				 "SELECT " CASE_COLS CASE_FROM
+				 "SELECT " CASE_COLS_HEAD "%s" CASE_COLS_TAIL CASE_FROM
 				 "WHERE c.id IN (SELECT c.id FROM cases c %s "
 				 "ORDER BY %s LIMIT :limit OFFSET :offset) "
 				 "ORDER BY %s",
-				 where, order, order);
+				 f->without_labels ? "NULL" : CASE_LABEL_COL, where,
+				 order, order);
 		sqlite3_stmt *st;
 		int rc = hh_sq_dyn_get(tx, sql, &st);
 		if (rc != SQLITE_OK)

@@ -300,6 +300,18 @@ static void t_case_list_filters(void **state)
 	q = (struct hh_case_filter){ .org_id = org };
 	x_case_labels(f, &q, "k1/Modtaget k5/x k3/received k2/Under behandling "
 			     "k4/Under behandling k7/received");
+	/* p-bench: without labels, the key (the caller labels from the
+	 * definition), the other columns as before */
+	q.without_labels = 1;
+	x_case_labels(f, &q, "k1/received k5/x k3/received k2/in_progress "
+			     "k4/in_progress k7/received");
+	q.without_labels = 0;
+	q.case_ids = hh_arena_printf(&f->a, "[%lld]", (long long)k[1].id);
+	x_case_labels(f, &q, "k2/Under behandling");
+	q.without_labels = 1;
+	x_case_labels(f, &q, "k2/in_progress");
+	q.without_labels = 0;
+	q.case_ids = NULL;
 	tx = x_begin(st, 0);
 	struct hh_case got;
 	assert_int_equal(st->case_get(tx, &f->a, k[1].id, &got), HH_OK);
