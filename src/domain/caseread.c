@@ -122,7 +122,7 @@ static enum hh_rc surroundings(struct hh_tx *tx, struct read_ctx *x)
 			rc = st->life_event_get(tx, x->a, plan->life_event_slug, &le);
 			if (rc == HH_OK) {
 				r->plan_title = le.title;
-				r->plan_definition = arena_json(x->a, le.definition);
+				r->plan_definition = hh_life_event_def(x->a, &le);
 			}
 		}
 		if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)

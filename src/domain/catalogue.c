@@ -53,6 +53,51 @@ enum hh_rc hh_life_event_read(struct hh_store *st, struct hh_arena *a,
 	return hh_store_run_tx(st, 0, le_get_tx, &c);
 }
 
+/* Parsed life event definitions, by id with their text (see the shared
+ * case type definitions below for why and how): the table holds one
+ * reference of each root, each caller another (jansson counts them
+ * atomically), so a replaced one lives until its last request ends. */
+struct shared_le {
+	int64_t id;
+	char *text;
+	size_t len;
+	json_t *root;
+};
+
+#define SHARED_LES 32
+static struct shared_le shared_les[SHARED_LES];
+static pthread_mutex_t shared_le_lock = PTHREAD_MUTEX_INITIALIZER;
+
+json_t *hh_life_event_def(struct hh_arena *a, const struct hh_life_event *le)
+{
+	if (!le->definition)
+		return NULL;
+	size_t len = strlen(le->definition);
+	struct shared_le *slot = &shared_les[(uint64_t)le->id % SHARED_LES];
+	json_t *root = NULL;
+	pthread_mutex_lock(&shared_le_lock);
+	if (slot->root && slot->id == le->id && slot->len == len &&
+	    !memcmp(slot->text, le->definition, len))
+		root = json_incref(slot->root);
+	pthread_mutex_unlock(&shared_le_lock);
+	if (!root) {
+		json_error_t e;
+		root = json_loads(le->definition, 0, &e);
+		if (!root)
+			return NULL;
+		char *text = hh_xstrdup(le->definition);
+		pthread_mutex_lock(&shared_le_lock);
+		json_t *old = slot->root;
+		char *old_text = slot->text;
+		*slot = (struct shared_le){ le->id, text, len, json_incref(root) };
+		pthread_mutex_unlock(&shared_le_lock);
+		json_decref(old);
+		free(old_text);
+	}
+	hh_arena_defer(a, hh_json_release, root);
+	return root;
+}
+
 /* ---- case types ------------------------------------------------------- */
 
 struct ct_ctx {

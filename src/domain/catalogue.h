@@ -24,6 +24,13 @@ enum hh_rc hh_life_event_each(struct hh_store *st, struct hh_arena *a,
 enum hh_rc hh_life_event_read(struct hh_store *st, struct hh_arena *a,
 			      const char *slug, struct hh_life_event *out);
 
+/* The parsed definition of life event le (borrowed, read-only: lives as
+ * long as a), or NULL when it is not JSON. Parsed once per process while
+ * the store's row keeps the same text, and shared across requests and
+ * threads, as case types' definitions are (hh_ct_cache_get): Mit
+ * overblik and each plan's view read the same life event. */
+json_t *hh_life_event_def(struct hh_arena *a, const struct hh_life_event *le);
+
 /* Streams the case types who may read (the public ones, and all of them
  * for those who work cases), by name. Strings in a. */
 enum hh_rc hh_case_type_each(struct hh_store *st, struct hh_arena *a,

@@ -101,7 +101,8 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 		struct hh_life_event le;
 		rc = st->life_event_get(tx, x->a, pl->plan.life_event_slug, &le);
 		pl->title = rc == HH_OK ? le.title : pl->plan.life_event_slug;
-		pl->definition = rc == HH_OK ? arena_json(x->a, le.definition) : NULL;
+		/* parsed once, shared with the plan's view (hh_plan_read) */
+		pl->definition = rc == HH_OK ? hh_life_event_def(x->a, &le) : NULL;
 		if (rc == HH_ERR_NOT_FOUND)
 			rc = HH_OK;
 	}

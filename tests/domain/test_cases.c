@@ -1181,6 +1181,54 @@ static void parsed_case_types_are_shared(void **state)
 	hh_arena_clear(&a3);
 }
 
+/* p-bench: a life event's definition is parsed once for Mit overblik and
+ * each plan's view, shared by every request, and parsed anew when it is
+ * imported again */
+static void parsed_life_events_are_shared(void **state)
+{
+	struct fx *f = *state;
+	plan_for(f, f->anna, "{\"gift\":\"ja\"}");
+	struct hh_actor who = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = f->anna, .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_arena a1, a2;
+	hh_arena_init(&a1);
+	hh_arena_init(&a2);
+	struct hh_overview o1, o2;
+	assert_int_equal(hh_overview_read(f->st, &a1, &who, 1, &o1), HH_OK);
+	assert_int_equal(hh_overview_read(f->st, &a2, &who, 1, &o2), HH_OK);
+	assert_int_equal(o1.n_plans, 1);
+	assert_non_null(o1.plans[0].definition);
+	assert_ptr_equal(o1.plans[0].definition, o2.plans[0].definition);
+	assert_non_null(json_object_get(o1.plans[0].view, "steps"));
+	hh_arena_clear(&a2);
+	/* imported again with another first step's title */
+	struct hh_tx *tx = x_begin(f->st, 1);
+	struct hh_life_event le;
+	assert_int_equal(f->st->life_event_get(tx, &f->a, "skilsmisse", &le), HH_OK);
+	json_t *def = json_loads(le.definition, 0, NULL);
+	json_t *step = json_array_get(json_object_get(def, "steps"), 0);
+	json_object_set_new(step, "title", json_string("Et nyt første skridt"));
+	char *text = json_dumps(def, JSON_COMPACT);
+	le.definition = hh_arena_strdup(&f->a, text);
+	free(text);
+	json_decref(def);
+	assert_int_equal(f->st->life_event_put(tx, &le), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_equal(hh_overview_read(f->st, &a2, &who, 1, &o2), HH_OK);
+	json_t *first = json_array_get(json_object_get(o2.plans[0].definition, "steps"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "title")),
+			    "Et nyt første skridt");
+	json_t *vstep = json_array_get(json_object_get(o2.plans[0].view, "steps"), 0);
+	assert_string_equal(json_string_value(json_object_get(vstep, "title")),
+			    "Et nyt første skridt");
+	/* the first request's stays as it was read */
+	first = json_array_get(json_object_get(o1.plans[0].definition, "steps"), 0);
+	assert_string_not_equal(json_string_value(json_object_get(first, "title")),
+				"Et nyt første skridt");
+	hh_arena_clear(&a1);
+	hh_arena_clear(&a2);
+}
+
 /* p-bench: Mit overblik reads its cases in one lean list (no form values,
  * the states labelled from the parsed definitions); each answers as the
  * case read alone does, in every state, paused ones with their question */
@@ -1244,6 +1292,7 @@ int main(void)
 		T(timed_waits_are_checked_when_read),
 		T(parsed_case_types_are_shared),
 		T(overview_cases_answer_as_read_alone),
+		T(parsed_life_events_are_shared),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }
