@@ -286,6 +286,10 @@ struct hh_case_filter {
 	const char *case_ids;
 	int without_data;
 	int without_labels;
+	/* p-bench: data as stored, its CPR numbers still sealed (the vault,
+	 * domain/vault.h, does not open them), for a reader that shows no
+	 * CPR field: an invited party's shared fields never hold one */
+	int data_sealed;
 };
 
 /* A file uploaded with a form, kept with its case. */

@@ -683,9 +683,12 @@ static enum hh_rc cases_of(struct hh_tx *tx, struct hh_arena *a,
 	for (size_t i = 0; i < l->n; i++)
 		ids = hh_arena_printf(a, "%s%s%lld", ids, i ? "," : "",
 				      (long long)l->rows[i].case_id);
-	/* the invitation labels the state from the definition */
+	/* the invitation labels the state from the definition, and shows
+	 * shared fields only, never a CPR number (refused at import): the
+	 * data's CPR numbers stay sealed */
 	struct hh_case_filter f = { .case_ids = hh_arena_printf(a, "%s]", ids),
-				    .sort = HH_SORT_NEWEST, .without_labels = 1 };
+				    .sort = HH_SORT_NEWEST, .without_labels = 1,
+				    .data_sealed = 1 };
 	return tx->store->case_list(tx, a, &f, 0, (int64_t)l->n, NULL,
 				    case_set_row, s);
 }
