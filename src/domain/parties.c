@@ -626,6 +626,18 @@ static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
 	return NULL;
 }
 
+/* Does decl share a field of type address with its party? */
+static int shares_address(const struct hh_case_type_def *def,
+			  const struct hh_ct_party *decl)
+{
+	for (int i = 0; decl && i < decl->n_shared; i++) {
+		const struct hh_form_field *f = hh_form_field(&def->form_def, decl->shared[i]);
+		if (f && f->type == HH_FIELD_ADDRESS)
+			return 1;
+	}
+	return 0;
+}
+
 /* Fills w from its party row (w->party) and its case (k, or NULL: read
  * here): OK with *shown 0 when the case type is gone. A case type that
  * no longer declares the party's role shares nothing with them (w->decl
@@ -650,9 +662,10 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 	w->decl = decl_of(w->def, w->party.role);
 	w->applicant = w->c.citizen_name;
 	/* name and address protection (0042): the applicant's address is
-	 * never shown to the other party */
+	 * never shown to the other party; asked only when an address is
+	 * shared (p-bench: one round trip per invitation in Mit overblik) */
 	int protected = 0;
-	if (w->c.citizen_id &&
+	if (w->c.citizen_id && shares_address(w->def, w->decl) &&
 	    (rc = tx->store->citizen_protected_get(tx, w->c.citizen_id, &protected)) != HH_OK)
 		return rc;
 	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
