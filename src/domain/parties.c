@@ -795,12 +795,15 @@ struct shared_audit_ctx {
 static enum hh_rc shared_audit_tx(struct hh_tx *tx, void *p)
 {
 	struct shared_audit_ctx *x = p;
-	enum hh_rc rc = HH_OK;
-	for (int i = 0; rc == HH_OK && i < x->n; i++) {
+	/* one statement for them all (p-bench: Mit overblik with 50
+	 * invitations made 50 round trips on PostgreSQL) */
+	struct hh_audit *e = hh_arena_calloc(x->a, (size_t)x->n * sizeof(*e));
+	int n = 0;
+	for (int i = 0; i < x->n; i++) {
 		const struct hh_invitation *v = &x->v[i];
 		if (!v->c.citizen_id || !json_array_size(v->shared))
 			continue;
-		struct hh_audit e = {
+		e[n++] = (struct hh_audit){
 			.actor = hh_arena_printf(x->a, "citizen:%lld",
 						 (long long)x->who->citizen_id),
 			.citizen_id = v->c.citizen_id,
@@ -808,9 +811,8 @@ static enum hh_rc shared_audit_tx(struct hh_tx *tx, void *p)
 						in_sentence(x->a, hh_invitation_label(v)),
 						(long long)v->c.id),
 			.why = "part i sagen" };
-		rc = tx->store->audit_append(tx, &e);
 	}
-	return rc;
+	return tx->store->audit_append_many(tx, e, n);
 }
 
 enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,

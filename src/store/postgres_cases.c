@@ -4,6 +4,7 @@
  * sqlite_cases.c). */
 #include "store/postgres_int.h"
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "core/util.h"
@@ -1014,6 +1015,39 @@ static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
 	return RUN(tx, P_AUDIT_APPEND, &p, NULL);
 }
 
+/* The n entries as one JSON array, one statement (built once per
+ * connection, hh_pg_exec_shape). */
+static enum hh_rc audit_append_many(struct hh_tx *tx, const struct hh_audit *e,
+				    int n)
+{
+	FAULT(tx);
+	if (n <= 0)
+		return HH_OK;
+	int64_t now = hh_now_us() / 1000000;
+	json_t *rows = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+			rows, json_pack("{s:I, s:s?, s:I, s:s?, s:s?}", "at",
+					(json_int_t)(e[i].at ? e[i].at : now), "actor",
+					e[i].actor, "citizen_id",
+					(json_int_t)e[i].citizen_id, "what", e[i].what,
+					"why", e[i].why));
+	char *text = json_dumps(rows, JSON_COMPACT);
+	json_decref(rows);
+	struct pg_params p = { 0 };
+	p_text(&p, text);
+	enum hh_rc rc = hh_pg_exec_shape(
+		tx,
+		"INSERT INTO audit_log(at, actor, citizen_id, what, why) "
+		"SELECT (x.r ->> 'at')::bigint, x.r ->> 'actor', "
+		"(x.r ->> 'citizen_id')::bigint, x.r ->> 'what', x.r ->> 'why' "
+		"FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(r, n) "
+		"ORDER BY x.n",
+		&p, NULL);
+	free(text);
+	return rc;
+}
+
 static void audit_row(struct hh_arena *a, const PGresult *r, int i,
 		      struct hh_audit *e)
 {
@@ -1071,6 +1105,7 @@ void hh_pg_fill_cases(struct hh_store *st)
 	st->case_file_insert = case_file_insert;
 	st->case_file_list = case_file_list;
 	st->audit_append = audit_append;
+	st->audit_append_many = audit_append_many;
 	st->audit_list = audit_list;
 	st->life_event_put = life_event_put;
 	st->life_event_list = life_event_list;

@@ -924,6 +924,16 @@ static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
 	return hh_sq_exec(tx, st);
 }
 
+/* In process one statement per row costs no round trip. */
+static enum hh_rc audit_append_many(struct hh_tx *tx, const struct hh_audit *e,
+				    int n)
+{
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; rc == HH_OK && i < n; i++)
+		rc = audit_append(tx, &e[i]);
+	return rc;
+}
+
 static void audit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_audit *e)
 {
 	e->id = sqlite3_column_int64(st, 0);
@@ -979,6 +989,7 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->case_file_insert = case_file_insert;
 	st->case_file_list = case_file_list;
 	st->audit_append = audit_append;
+	st->audit_append_many = audit_append_many;
 	st->audit_list = audit_list;
 	st->life_event_put = life_event_put;
 	st->life_event_list = life_event_list;
