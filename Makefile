@@ -22,6 +22,9 @@
 #   make bench-external  external-case reports durably beside a bare
 #                      upsert (SQLite and PostgreSQL); Mit overblik over
 #                      HTTP with 1,000,000 external cases, beside /healthz
+#   make bench-parties  Mit overblik, the party page and the case page
+#                      with 100,000 two-party cases (SQLite, PostgreSQL),
+#                      beside /healthz and the bare SQL of the same rows
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
