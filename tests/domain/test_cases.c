@@ -1229,6 +1229,52 @@ static void parsed_life_events_are_shared(void **state)
 	hh_arena_clear(&a2);
 }
 
+/* p-bench: threads reading a life event while it is imported again and
+ * again each get the definition of the text they read, whole, and keep it
+ * until their request ends (run under make tsan too) */
+struct le_thread {
+	int which; /* 0, 1: the two texts, alternately */
+	int bad;
+};
+
+static void *le_reader(void *p)
+{
+	struct le_thread *t = p;
+	static const char *const texts[2] = {
+		"{\"title\":\"Første\",\"steps\":[{\"key\":\"a\"}]}",
+		"{\"title\":\"Anden\",\"steps\":[{\"key\":\"b\"},{\"key\":\"c\"}]}",
+	};
+	for (int i = 0; i < 300; i++) {
+		struct hh_arena a;
+		hh_arena_init(&a);
+		int w = (t->which + i) % 2;
+		struct hh_life_event le = { .id = 424242, .slug = "x",
+					    .definition = texts[w] };
+		json_t *d = hh_life_event_def(&a, &le);
+		const char *title = json_string_value(json_object_get(d, "title"));
+		if (!title || strcmp(title, w ? "Anden" : "Første") ||
+		    json_array_size(json_object_get(d, "steps")) != (size_t)(w ? 2 : 1))
+			t->bad++;
+		hh_arena_clear(&a);
+	}
+	return NULL;
+}
+
+static void parsed_life_events_are_shared_across_threads(void **state)
+{
+	(void)state;
+	pthread_t th[4];
+	struct le_thread t[4];
+	for (int i = 0; i < 4; i++) {
+		t[i] = (struct le_thread){ i % 2, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, le_reader, &t[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(t[i].bad, 0);
+	}
+}
+
 /* p-bench: Mit overblik reads its cases in one lean list (no form values,
  * the states labelled from the parsed definitions); each answers as the
  * case read alone does, in every state, paused ones with their question */
@@ -1293,6 +1339,7 @@ int main(void)
 		T(parsed_case_types_are_shared),
 		T(overview_cases_answer_as_read_alone),
 		T(parsed_life_events_are_shared),
+		cmocka_unit_test(parsed_life_events_are_shared_across_threads),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }
