@@ -669,6 +669,9 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 	    (rc = tx->store->citizen_protected_get(tx, w->c.citizen_id, &protected)) != HH_OK)
 		return rc;
 	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
+	if (k)
+		w->c.data = NULL; /* read with its CPR numbers sealed: the
+				     shared fields above are all it is for */
 	hh_arena_defer(a, hh_json_release, w->shared);
 	*shown = 1;
 	return HH_OK;
