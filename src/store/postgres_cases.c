@@ -18,8 +18,7 @@
  * parsed twice a row: with 50 rows of 10 case types, 8 of a page's 12 ms
  * (pg-caselist, docs/postgres.md). */
 /* CASE_COLS is CASE_COLS_HEAD, the state's label, CASE_COLS_TAIL: a list
- * without_labels reads NULL for the label (case_row gives the key), and
- * PostgreSQL drops the unused states of CASE_FROM's subquery */
+ * without_labels reads NULL for the label (case_row gives the key) */
 #define CASE_COLS_HEAD                                                         \
 	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "       \
 	"o.name, coalesce(c.citizen_id, 0), z.name, coalesce(c.plan_id, 0), "     \
