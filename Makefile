@@ -24,6 +24,9 @@
 #   make bench-external  external-case reports durably beside a bare
 #                      upsert (SQLite and PostgreSQL); Mit overblik over
 #                      HTTP with 1,000,000 external cases, beside /healthz
+#   make bench-parties  Mit overblik, the party page and the case page
+#                      with 100,000 two-party cases (SQLite, PostgreSQL),
+#                      beside /healthz and the bare SQL of the same rows
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -300,6 +303,17 @@ $(BUILD)/bench/casepage_bench: bench/casepage_bench.c $(BUILD)/lib.a
 bench-casepage: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench \
 		$(BUILD)/bench/casepage_bench
 	./bench/casepage.sh $(BUILD)
+
+# p-bench (issue 16): Mit overblik and the case page with 100,000
+# two-party cases, over HTTP beside /healthz and the bare SQL, on SQLite
+# and PostgreSQL (bench/parties.sh).
+.PHONY: bench-parties
+$(BUILD)/bench/parties_bench: bench/parties_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-parties: deps $(BUILD)/helhed $(BUILD)/bench/parties_bench
+	./bench/parties.sh $(BUILD)
 
 # chat: 2,000 waiting chat connections against the real server, the
 # delivery latency of messages to them, and /healthz beside it.
