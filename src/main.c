@@ -1221,7 +1221,8 @@ static const struct hh_opt opts[] = {
  * commands read it too, for the database and the key file the service
  * uses (sudo -u helhed helhed user add ...). A file that names secret
  * files must not be readable by everyone: refused, as it tells where the
- * secrets are and who may read them is the point.
+ * secrets are and who may read them is the point. Its keys are the conf
+ * keys of opts[] (above).
  * Returns -1 to go on, else the exit status (the error printed). */
 static int serve_config(const char *cmd, int argc, char **argv)
 {

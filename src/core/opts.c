@@ -50,10 +50,24 @@ void hh_opts_conf_keys(const struct hh_opt *opts, struct hh_conf_key *keys,
 	keys[k] = (struct hh_conf_key){ 0 };
 }
 
+/* HH_OPT_REFUSED: the spec that takes the secret from a file, NAME-file;
+ * NULL when the table has none. */
+static const struct hh_opt *file_spec(const struct hh_opt *opts,
+				      const struct hh_opt *o)
+{
+	size_t n = strlen(o->name);
+	for (; !is_end(opts); opts++)
+		if (opts->name && !strncmp(opts->name, o->name, n) &&
+		    !strcmp(opts->name + n, "-file"))
+			return opts;
+	return NULL;
+}
+
 /* The default, then the variable. Returns 0, or 2 for a secret in the
  * environment, which whatever reads the process's environment sees (and
  * systemctl show, from a unit's Environment=). */
-static int from_env(const struct hh_opt *o, const char *cmd, void *settings)
+static int from_env(const struct hh_opt *opts, const struct hh_opt *o,
+		    const char *cmd, void *settings)
 {
 	const char *v = o->env ? getenv(o->env) : NULL;
 	switch (o->kind) {
@@ -76,18 +90,12 @@ static int from_env(const struct hh_opt *o, const char *cmd, void *settings)
 		break;
 	case HH_OPT_REFUSED:
 		if (v && *v) {
-			/* the file's helhed.conf key: oidc_cookie_key_file
-			 * for HELHED_OIDC_COOKIE_KEY */
-			char key[64];
-			size_t i = 0;
-			for (const char *c = o->env + 7; *c && i < 40; c++)
-				key[i++] = (char)(*c >= 'A' && *c <= 'Z'
-							  ? *c - 'A' + 'a' : *c);
-			snprintf(key + i, sizeof(key) - i, "_file");
+			const struct hh_opt *f = file_spec(opts, o);
 			fprintf(stderr, "%s %s: %s is refused: give the secret "
 				"in a file readable by the service user only, "
-				"%s_FILE=FILE (or %s in helhed.conf); not "
-				"started\n", PROG, cmd, o->env, o->env, key);
+				"%s=FILE (or %s in helhed.conf); not started\n",
+				PROG, cmd, o->env, f ? f->env : "?",
+				f && f->conf ? f->conf : "?");
 			return 2;
 		}
 		break;
@@ -167,7 +175,7 @@ int hh_opts_parse(const struct hh_opt *opts, const struct hh_opt_command *c,
 		const struct hh_opt *o = &opts[i];
 		if (!(o->commands & c->bit))
 			continue;
-		if ((rc = from_env(o, c->name, settings)))
+		if ((rc = from_env(opts, o, c->name, settings)))
 			return rc;
 		if (o->name && n < MAX_OPTS) {
 			int value = o->kind != HH_OPT_SWITCH &&
@@ -181,7 +189,7 @@ int hh_opts_parse(const struct hh_opt *opts, const struct hh_opt_command *c,
 	lopts[n] = (struct option){ 0 };
 	int v;
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* getopt starts afresh (GNU), also on a second parse */
 	while ((v = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		if (v < FIRST_VAL) /* unknown, or its value missing */
 			return unknown(c, argv);

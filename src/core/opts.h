@@ -23,7 +23,8 @@ enum hh_opt_kind {
 			 * variable, when set, 1 unless empty or "0" */
 	HH_OPT_CONST,	/* no value: const char *, the flag sets def */
 	HH_OPT_REFUSED, /* a secret given as a value, by flag or variable:
-			 * refused, the NAME-file / ENV_FILE spec reads it */
+			 * refused, pointing at the NAME-file spec, which
+			 * reads it from a file */
 	HH_OPT_IGNORED, /* takes a value read elsewhere (--config) */
 	HH_OPT_UNKNOWN, /* takes a value, then is refused as unknown naming
 			 * the value: a sibling command's flag (token's
