@@ -385,6 +385,16 @@ $(BUILD)/bench/letters_bench: bench/letters_bench.c $(BUILD)/lib.a
 
 bench-letters: deps $(BUILD)/bench/letters_bench
 	taskset -c 0 $(BUILD)/bench/letters_bench
+# p-letters: what the invitation letter (PDF and message, laid out inside
+# the submission's transaction) costs a submission, beside the same
+# submission without the parties' letter templates.
+.PHONY: bench-party-letters
+$(BUILD)/bench/party_letters_bench: bench/party_letters_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-party-letters: deps $(BUILD)/bench/party_letters_bench
+	d=$$(mktemp -d) && $(BUILD)/bench/party_letters_bench $$d 400; r=$$?; rm -rf $$d; exit $$r
 # The citizen's inbox: the inbox page, a letter page and their API over
 # HTTP with 100,000 cases and 300,000 sent letters, beside /healthz and
 # beside the same list query alone through sqlite3. inbox_bench seeds

@@ -835,7 +835,22 @@ static int check_listen(void *sv, const struct hh_opt *o, const char *cmd)
 static int check_trust_proxy(void *sv, const struct hh_opt *o, const char *cmd)
 {
 	struct settings *s = sv;
+	const char *listen = s->listen; /* checked before: HOST:PORT */
 	if (s->trust_proxy && !s->trusted_proxies) {
+		/* r-tls: on an address other machines reach, the old switch
+		 * meant a balancer elsewhere (postgres-ops.md said so); now
+		 * it would be one client for every limit and capped at
+		 * max_conn_per_client connections: refused, not degraded */
+		int host_n = (int)(strrchr(listen, ':') - listen);
+		int loopback = (host_n == 9 && !strncmp(listen, "localhost", 9)) ||
+			       (host_n > 4 && !strncmp(listen, "127.", 4));
+		if (!loopback)
+			return bad_usage("serve", "--trust-proxy now believes only a "
+					 "proxy on this machine, but helhed listens "
+					 "on %s: give the proxies' addresses in "
+					 "trusted_proxies (--trusted-proxies, "
+					 "HELHED_TRUSTED_PROXIES) instead (docs/tls.md)",
+					 listen);
 		hh_log(HH_LOG_WARN, "--trust-proxy (trust_proxy, HELHED_TRUST_PROXY) "
 		       "is deprecated: it means --trusted-proxies "
 		       "127.0.0.0/8,::1 (a proxy on this machine); give that");

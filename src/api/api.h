@@ -70,6 +70,9 @@ void hh_api_case_request(struct hh_req *r);
 void hh_api_case_answer(struct hh_req *r);
 void hh_api_case_party_get(struct hh_req *r); /* p-parties */
 void hh_api_case_party_answer(struct hh_req *r);
+void hh_api_case_agreement_get(struct hh_req *r); /* p-agree */
+void hh_api_case_agreement_sign(struct hh_req *r);
+void hh_api_case_agreement_change(struct hh_req *r);
 /* casework tools */
 void hh_api_case_file(struct hh_req *r);
 void hh_api_casework_assignees(struct hh_req *r);

@@ -24,6 +24,7 @@
 #include "domain/external.h"
 #include "domain/letters.h"
 #include "domain/overview.h"
+#include "domain/agreements.h"
 #include "domain/parties.h"
 #include "domain/plans.h"
 #include "domain/queue.h"
@@ -949,6 +950,10 @@ void hh_api_case_party_answer(struct hh_req *r)
 				"assurance level substantial or high");
 		return;
 	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_PARTY_SIGN) { /* p-agree */
+		hh_resp_problem(r, HH_E_AGREEMENT_SIGN_REQUIRED, "answer", NULL);
+		return;
+	}
 	if (rc == HH_ERR_CONFLICT) {
 		hh_resp_problem(r, fault == HH_PARTY_EXPIRED	  ? HH_E_PARTY_EXPIRED
 				   : fault == HH_PARTY_ANSWERED ? HH_E_PARTY_ANSWERED
@@ -964,6 +969,114 @@ void hh_api_case_party_answer(struct hh_req *r)
 		return;
 	}
 	hh_resp_json(r, 200, hh_invitation_json(&v));
+}
+
+/* ---- agreements signed by both (p-agree, domain/agreements.h) ---------- */
+
+/* A refusal of an agreement's read, signature or change. */
+static void agreement_refused(struct hh_req *r, enum hh_rc rc,
+			      enum hh_agreement_fault fault, int writing)
+{
+	if (rc == HH_ERR_FORBIDDEN && fault == HH_AGR_ASSURANCE) {
+		hh_resp_problem(r, HH_E_ASSURANCE_TOO_LOW, NULL,
+				"an agreement is read and signed at assurance "
+				"level substantial or high");
+		return;
+	}
+	if (rc == HH_ERR_CONFLICT) {
+		hh_resp_problem(r, fault == HH_AGR_STALE    ? HH_E_AGREEMENT_STALE
+				   : fault == HH_AGR_SIGNED  ? HH_E_AGREEMENT_SIGNED
+				   : fault == HH_AGR_EXPIRED ? HH_E_PARTY_EXPIRED
+							     : HH_E_AGREEMENT_CLOSED,
+				"version", NULL);
+		return;
+	}
+	if (rc == HH_ERR_INVALID && fault == HH_AGR_UNCHANGED) {
+		hh_resp_problem(r, HH_E_AGREEMENT_UNCHANGED, "fields", NULL);
+		return;
+	}
+	/* only a citizen signs: anyone else is asked to sign in as one */
+	refuse(r, rc, writing);
+}
+
+static void send_agreement(struct hh_req *r, int status, int64_t id)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	struct hh_agreement g;
+	enum hh_agreement_fault fault;
+	enum hh_rc rc = hh_agreement_read(r->app->store, &r->arena, &who, id, &g, &fault);
+	if (rc != HH_OK) {
+		agreement_refused(r, rc, fault, 0);
+		return;
+	}
+	hh_resp_header(r, "Cache-Control", "no-store");
+	hh_resp_json(r, status, hh_agreement_json(&g));
+}
+
+/* GET /api/v1/cases/{id}/agreement: the newest version and the one
+ * every signer signed, with who signed when; for its signers and staff
+ * of the case's organisation. */
+void hh_api_case_agreement_get(struct hh_req *r)
+{
+	send_agreement(r, 200, hh_req_id(r, "id", NULL));
+}
+
+/* POST /api/v1/cases/{id}/agreement/signatures {"version": n}: the
+ * signed-in signer signs version n, which must be the newest. */
+void hh_api_case_agreement_sign(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!write_ok(r))
+		return;
+	int64_t version = 0;
+	struct hh_json_spec spec[] = { HH_JSON_INT("version", &version, 1, 1, 1000000),
+				       HH_JSON_END };
+	if (!hh_json_body(r, spec))
+		return;
+	int64_t id = hh_req_id(r, "id", NULL);
+	enum hh_agreement_fault fault;
+	enum hh_rc rc = hh_agreement_sign(r->app->store, &r->arena, &who, id,
+					  (int)version, &fault);
+	if (rc != HH_OK) {
+		agreement_refused(r, rc, fault, 1);
+		return;
+	}
+	send_agreement(r, 200, id);
+}
+
+/* PUT /api/v1/cases/{id}/agreement {"version": base, "fields": {...}}:
+ * a change proposed by a signer, made from the newest version base; a
+ * new version, signed by the proposer. */
+void hh_api_case_agreement_change(struct hh_req *r)
+{
+	struct hh_actor who;
+	hh_actor_of(r, &who);
+	if (!write_ok(r))
+		return;
+	int64_t version = 0;
+	json_t *fields = NULL;
+	struct hh_json_spec spec[] = { HH_JSON_INT("version", &version, 1, 1, 1000000),
+				       HH_JSON_OBJ("fields", &fields, 1, 1, 64),
+				       HH_JSON_END };
+	if (!hh_json_body(r, spec))
+		return;
+	int64_t id = hh_req_id(r, "id", NULL);
+	enum hh_agreement_fault fault;
+	struct hh_form_result res;
+	enum hh_rc rc = hh_agreement_change(r->app->store, &r->arena, &who, id,
+					    (int)version, fields, &res, NULL, &fault);
+	json_decref(res.values);
+	if (rc == HH_ERR_INVALID && res.n_errors) {
+		form_invalid(r, &res);
+		return;
+	}
+	if (rc != HH_OK) {
+		agreement_refused(r, rc, fault, 1);
+		return;
+	}
+	send_agreement(r, 200, id);
 }
 
 /* ---- casework tools: files and assignees ------------------------------- */

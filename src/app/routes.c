@@ -59,6 +59,10 @@ const struct hh_route hh_routes[] = {
 	/* p-parties (issue 16): the other party's invitation and answer */
 	ROUTE(HH_GET, "/api/v1/cases/{id}/parties/me", hh_api_case_party_get),
 	ROUTE(HH_POST, "/api/v1/cases/{id}/parties/me", hh_api_case_party_answer),
+	/* p-agree (issue 16): an agreement signed by both */
+	ROUTE(HH_GET, "/api/v1/cases/{id}/agreement", hh_api_case_agreement_get),
+	ROUTE(HH_PUT, "/api/v1/cases/{id}/agreement", hh_api_case_agreement_change),
+	ROUTE(HH_POST, "/api/v1/cases/{id}/agreement/signatures", hh_api_case_agreement_sign),
 	ROUTE(HH_GET, "/api/v1/inquiries", hh_api_inquiries),
 	ROUTE_BODY(HH_POST, "/api/v1/inquiries", hh_api_inquiry_create, HH_JSON_BODY_MAX),
 	ROUTE(HH_GET, "/api/v1/inquiries/{id}", hh_api_inquiry_get),
@@ -126,6 +130,10 @@ const struct hh_route hh_routes[] = {
 	/* p-parties (issue 16): the other party's view and answer */
 	ROUTE(HH_GET, "/mit-overblik/part/{id}", hh_page_party),
 	ROUTE(HH_POST, "/mit-overblik/part/{id}", hh_page_party_answer),
+	/* p-agree (issue 16): an agreement's signature */
+	ROUTE(HH_POST, "/mit-overblik/aftale/{id}", hh_page_agreement_sign),
+	ROUTE(HH_GET, "/mit-overblik/aftale/{id}/aendring", hh_page_agreement_change),
+	ROUTE(HH_POST, "/mit-overblik/aftale/{id}/aendring", hh_page_agreement_change_post),
 
 	/* staff pages */
 	ROUTE(HH_GET, "/log-ind", hh_page_login),

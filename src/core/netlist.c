@@ -87,6 +87,15 @@ static const char *parse_entry(const char *s, size_t n, struct hh_net *net,
 		}
 	}
 	net->bits = v4 ? 96 + len : len;
+	/* r-tls: an IPv4 peer is kept as ::ffff:a.b.c.d, so an IPv6 range
+	 * that holds ::ffff:0:0/96 ("::/8") trusts every IPv4 client */
+	static const unsigned char v4_space[16] = { [10] = 0xff, [11] = 0xff };
+	if (!v4 && net->bits <= 96 && same_prefix(net->addr, v4_space, net->bits)) {
+		snprintf(why, whylen, "'%.*s' holds every IPv4 address (as "
+			 "::ffff:0:0/96), so it would trust every IPv4 client; "
+			 "list the proxies' own addresses", (int)n, s);
+		return why;
+	}
 	unsigned char masked[16] = { 0 };
 	int whole = net->bits / 8, rest = net->bits % 8;
 	memcpy(masked, net->addr, (size_t)whole);
@@ -129,7 +138,7 @@ enum hh_rc hh_netlist_parse(const char *text, struct hh_netlist *out,
 		p += n;
 	}
 	if (!out->n) {
-		snprintf(err, errlen, "is empty: the list is empty: give the proxies' addresses or "
+		snprintf(err, errlen, "the list is empty: give the proxies' addresses or "
 			 "ranges, e.g. 127.0.0.1 or 10.0.0.0/24");
 		return HH_ERR_INVALID;
 	}
@@ -151,6 +160,49 @@ int hh_netlist_has(const struct hh_netlist *l, const unsigned char addr[16])
 	return 0;
 }
 
+/* r-tls: an X-Forwarded-For entry of n bytes, written by a trusted hop:
+ * an address, or one with a port as some load balancers write it
+ * ("198.51.100.7:4711", "[2001:db8::5]:443", "[2001:db8::5]"). A bare
+ * IPv6 address has no port (its last group would be taken for one).
+ * Returns 1, or 0 when it is none of these. */
+static int hop_parse(const char *s, size_t n, unsigned char out[16])
+{
+	const char *port = NULL, *addr = s;
+	size_t alen = n;
+	if (n && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+		if (!close)
+			return 0;
+		addr = s + 1;
+		alen = (size_t)(close - addr);
+		if (close + 1 < s + n) {
+			if (close[1] != ':')
+				return 0;
+			port = close + 2;
+		}
+	} else if (!hh_addr_parse(s, n, out)) {
+		const char *colon = memchr(s, ':', n);
+		if (!colon || memchr(colon + 1, ':', (size_t)(s + n - colon - 1)))
+			return 0;
+		alen = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (port) {
+		size_t plen = (size_t)(s + n - port);
+		long v = 0;
+		if (!plen || plen > 5)
+			return 0;
+		for (size_t i = 0; i < plen; i++) {
+			if (port[i] < '0' || port[i] > '9')
+				return 0;
+			v = v * 10 + (port[i] - '0');
+		}
+		if (v > 65535)
+			return 0;
+	}
+	return hh_addr_parse(addr, alen, out);
+}
+
 void hh_netlist_client(const struct hh_netlist *trusted,
 		       const unsigned char peer[16], const char *xff,
 		       unsigned char client[16])
@@ -170,7 +222,7 @@ void hh_netlist_client(const struct hh_netlist *trusted,
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
 		unsigned char hop[16];
-		if (!hh_addr_parse(a, (size_t)(b - a), hop))
+		if (!hop_parse(a, (size_t)(b - a), hop))
 			return; /* not an address: the last trusted hop */
 		memcpy(client, hop, 16);
 		if (!hh_netlist_has(trusted, hop))

@@ -33,7 +33,9 @@ struct hh_netlist {
  * address"): an empty list, a bad address, a prefix length out of
  * range, a range with bits set beyond its prefix (a typo, or a host
  * meant: the message says which network it would be), a /0 (that would
- * trust everyone) and more than HH_NETLIST_MAX entries.
+ * trust everyone), an IPv6 range holding ::ffff:0:0/96 (every IPv4
+ * address, as peers are kept; r-tls) and more than HH_NETLIST_MAX
+ * entries.
  * Returns HH_OK or HH_ERR_INVALID (*out then empty). */
 enum hh_rc hh_netlist_parse(const char *text, struct hh_netlist *out,
 			    char *err, size_t errlen);
@@ -61,10 +63,13 @@ char *hh_addr_format(const unsigned char addr[16], char *buf, size_t size);
  * with commas; NULL when none). When the peer is not in trusted, the
  * peer itself, whatever the header says. Otherwise the header is walked
  * from the right: each entry was written by the hop before it, so the
- * first entry not in trusted is the client; an entry that is not an
- * address (a client's own junk, "unknown", an address with a port) ends
- * the walk at the last trusted hop, which is then the client; when
- * every entry is trusted, the leftmost one. Into client (16 bytes). */
+ * first entry not in trusted is the client. An entry reached is one a
+ * trusted hop wrote, so an address with a port as some load balancers
+ * write it ("198.51.100.7:4711", "[2001:db8::5]:443", "[2001:db8::5]")
+ * is that address (r-tls); an entry that is not an address (a client's
+ * own junk, "unknown", a zone id) ends the walk at the last trusted hop,
+ * which is then the client; when every entry is trusted, the leftmost
+ * one. Into client (16 bytes). */
 void hh_netlist_client(const struct hh_netlist *trusted,
 		       const unsigned char peer[16], const char *xff,
 		       unsigned char client[16]);

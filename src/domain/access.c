@@ -47,6 +47,11 @@ static const struct hh_access_rule rules[] = {
 	 * own invitation */
 	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
 	{ CITIZEN, HH_RES_CASE_PARTY, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	/* p-agree: an agreement's signers read and sign it (owner: the
+	 * signer), staff of the case's organisation read it */
+	{ CITIZEN, HH_RES_CASE_AGREEMENT, HH_ACT_READ, HH_SCOPE_OWN_CITIZEN },
+	{ CITIZEN, HH_RES_CASE_AGREEMENT, HH_ACT_CHANGE, HH_SCOPE_OWN_CITIZEN },
+	{ CASE_READERS, HH_RES_CASE_AGREEMENT, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 	{ CASE_READERS, HH_RES_CASE_QUEUE, HH_ACT_READ, HH_SCOPE_OWN_ORG },
 
 	/* inquiries: the front desk and caseworkers log and change their
@@ -255,6 +260,7 @@ const char *hh_resource_name(enum hh_resource r)
 		[HH_RES_SEARCH_REPORT] = "search-report",
 		[HH_RES_CASE] = "case",
 		[HH_RES_CASE_PARTY] = "case-party",
+		[HH_RES_CASE_AGREEMENT] = "case-agreement",
 		[HH_RES_CASE_QUEUE] = "case-queue",
 		[HH_RES_PLAN] = "plan",
 		[HH_RES_OVERVIEW] = "overview",

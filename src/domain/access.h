@@ -74,6 +74,11 @@ enum hh_resource {
 	 * (domain/parties.h); the owner is the party's citizen. The
 	 * applicant's private fields are never part of it. */
 	HH_RES_CASE_PARTY,
+	/* p-agree (issue 16, point 4): a case's agreement (domain/
+	 * agreements.h), read and signed by its signers (the applicant and
+	 * the signing parties; the owner is the signer's citizen), read by
+	 * staff of the case's organisation */
+	HH_RES_CASE_AGREEMENT,
 	HH_RES__COUNT
 };
 

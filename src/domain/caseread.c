@@ -44,6 +44,14 @@ static enum hh_rc event_row(void *p, const struct hh_event *e)
 	}
 	if (r->for_citizen && !strcmp(e->action, "note"))
 		return HH_OK; /* internal notes are not the citizen's to read */
+	/* p-letters: a letter to another party of the case, and its way to
+	 * them, are that party's, not the applicant's to read */
+	if (r->for_citizen && (!strcmp(e->action, "letter_party") ||
+			       (!strcmp(e->action, "message") &&
+				json_object_get(after, "citizen_id") &&
+				json_integer_value(json_object_get(after, "citizen_id")) !=
+					r->c.citizen_id)))
+		return HH_OK;
 	if (r->n_events == x->cap) {
 		int cap = x->cap ? 2 * x->cap : 32;
 		struct hh_case_event *n = hh_arena_alloc(x->a, cap * sizeof(*n));
@@ -217,6 +225,11 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 		return rc;
 	if (r->for_citizen)
 		return surroundings(tx, x);
+	/* p-letters: staff are told of name and address protection */
+	if (r->c.citizen_id &&
+	    (rc = tx->store->citizen_protected_get(tx, r->c.citizen_id,
+						   &r->citizen_protected)) != HH_OK)
+		return rc;
 	if (r->c.citizen_id) {
 		/* reading a citizen's case is reading personal data */
 		struct hh_audit e = { .actor = x->who->label,

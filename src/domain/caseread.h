@@ -74,6 +74,9 @@ struct hh_case_read {
 	 * applicant and staff (hh_case_parties_json_tx; borrowed, NULL when
 	 * the case has none) */
 	json_t *parties;
+	/* staff: the case's citizen has name and address protection
+	 * (p-letters; the case page says so) */
+	int citizen_protected;
 };
 
 #define HH_CASE_OTHERS 20

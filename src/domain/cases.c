@@ -9,6 +9,8 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/casetools.h"
+#include "domain/agreements.h"
+#include "domain/messages.h"
 #include "domain/parties.h"
 #include "domain/plans.h"
 
@@ -198,6 +200,7 @@ struct submit_ctx {
 	json_t *values; /* validated (borrowed from res) */
 	int validated;
 	char hash[HH_REQUEST_HASH_SIZE]; /* of the request (idempotency) */
+	int party_letters; /* p-letters: invitation letters were queued */
 };
 
 /* The organisation a case goes to: a code, or the citizen's municipality. */
@@ -347,6 +350,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 		rc = st->case_insert(tx, k);
 	if (rc == HH_OK && parties.n)
 		rc = hh_parties_invite_tx(tx, c->a, &parties, k);
+	/* p-agree: an agreement's first version, signed by the applicant
+	 * by sending it */
+	if (rc == HH_OK && def.agreement.present)
+		rc = hh_agreement_start_tx(tx, c->a, &def, k, c->res->values);
 	for (int i = 0; rc == HH_OK && i < c->res->n_files; i++) {
 		const struct hh_form_file *f = &c->res->files[i];
 		rc = st->case_file_insert(tx, k->id, f->field, f->name, f->content_type,
@@ -355,6 +362,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = event(tx, sub->actor, k->org_id, k->id, "submit", NULL,
 			   case_state_json(k, "case_type", sub->case_type));
+	/* p-letters: the invited parties' letters, after the event */
+	if (rc == HH_OK && parties.confirming)
+		rc = hh_parties_letters_tx(tx, c->a, &parties, k);
+	c->party_letters = rc == HH_OK && parties.confirming;
 	if (rc == HH_OK && sub->idem_key)
 		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id,
 					 c->hash);
@@ -379,6 +390,9 @@ static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
 	if (rc == HH_OK && !c.replayed)
 		hh_store_changed(st, &(struct hh_change){ "case", out->id,
 							   out->org_id, "submit" });
+	/* the postman takes the parties' letters at once (p-letters) */
+	if (rc == HH_OK && !c.replayed && c.party_letters)
+		hh_messages_queued(st, 0);
 	if (!res->values)
 		res->values = json_object();
 	*replayed = c.replayed;

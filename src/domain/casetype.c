@@ -413,6 +413,144 @@ int hh_ct_party_sees(const struct hh_ct_party *p, const char *field)
 	return 0;
 }
 
+/* p-agree: "agreement" (casetype.h). Checked after the parties. */
+static enum hh_rc parse_agreement(struct hh_case_type_def *ct, json_t *root,
+				  char *err, size_t errsz)
+{
+	json_t *j = json_object_get(root, "agreement");
+	struct hh_ct_agreement *g = &ct->agreement;
+	if (!j)
+		return HH_OK;
+	if (!json_is_object(j)) {
+		snprintf(err, errsz, "agreement must be an object");
+		return HH_ERR_INVALID;
+	}
+	const char *key;
+	json_t *x;
+	json_object_foreach(j, key, x)
+	{
+		if (strcmp(key, "title") && strcmp(key, "signers") && strcmp(key, "fields")) {
+			snprintf(err, errsz, "agreement: unknown key '%s'", key);
+			return HH_ERR_INVALID;
+		}
+	}
+	g->title = json_string_value(json_object_get(j, "title"));
+	if (!g->title || !*g->title || strlen(g->title) > 200) {
+		snprintf(err, errsz, "agreement: title must be 1 to 200 characters");
+		return HH_ERR_INVALID;
+	}
+	json_t *signers = json_object_get(j, "signers");
+	if (!json_is_array(signers) || json_array_size(signers) < 2 ||
+	    json_array_size(signers) > HH_CT_PARTIES + 1) {
+		snprintf(err, errsz, "agreement: signers must list \"applicant\" and "
+			 "at least one party's role");
+		return HH_ERR_INVALID;
+	}
+	int applicant = 0;
+	size_t i;
+	json_array_foreach(signers, i, x)
+	{
+		const char *role = json_string_value(x);
+		for (int k = 0; role && k < g->n_signers; k++)
+			if (!strcmp(g->signers[k], role))
+				role = NULL;
+		if (!role) {
+			snprintf(err, errsz, "agreement: signer %zu must be a role, "
+				 "named once", i + 1);
+			return HH_ERR_INVALID;
+		}
+		g->signers[g->n_signers++] = role;
+		if (!strcmp(role, "applicant")) {
+			applicant = 1;
+			continue;
+		}
+		const struct hh_ct_party *p = hh_ct_party(ct, role);
+		if (!p || !p->confirm || p->when.n_terms) {
+			snprintf(err, errsz, "agreement: signer '%s' must be a party "
+				 "that confirms and is always named (no when)", role);
+			return HH_ERR_INVALID;
+		}
+		const struct hh_form_field *f = hh_form_field(&ct->form_def, p->cpr_field);
+		if (!f->required || f->when.n_terms) {
+			snprintf(err, errsz, "agreement: signer '%s' needs its cpr_field "
+				 "required and always asked", role);
+			return HH_ERR_INVALID;
+		}
+	}
+	if (!applicant) {
+		snprintf(err, errsz, "agreement: signers must include \"applicant\"");
+		return HH_ERR_INVALID;
+	}
+	/* confirming is signing: a party that confirms but does not sign
+	 * would let the case go on without the agreement */
+	for (int k = 0; k < ct->n_parties; k++)
+		if (ct->parties[k].confirm && !hh_ct_agreement_signer(ct, ct->parties[k].role)) {
+			snprintf(err, errsz, "agreement: party '%s' confirms, so it "
+				 "must be a signer", ct->parties[k].role);
+			return HH_ERR_INVALID;
+		}
+	json_t *fields = json_object_get(j, "fields");
+	if (!json_is_array(fields) || !json_array_size(fields) ||
+	    json_array_size(fields) > HH_FORM_MAX_FIELDS) {
+		snprintf(err, errsz, "agreement: fields must list form fields");
+		return HH_ERR_INVALID;
+	}
+	json_array_foreach(fields, i, x)
+	{
+		const char *n = json_string_value(x);
+		const struct hh_form_field *f = n ? hh_form_field(&ct->form_def, n) : NULL;
+		if (!f || hh_ct_agreement_field(ct, n)) {
+			snprintf(err, errsz, "agreement: field %zu must be a field of "
+				 "the form, named once", i + 1);
+			return HH_ERR_INVALID;
+		}
+		if (f->type == HH_FIELD_CPR || f->type == HH_FIELD_ADDRESS ||
+		    f->type == HH_FIELD_FILE) {
+			/* every signer reads the agreement: never a CPR number
+			 * or a (perhaps protected) address, and no file */
+			snprintf(err, errsz, "agreement: field '%s' is a %s field, "
+				 "which an agreement may not hold", n,
+				 hh_field_ops[f->type].name);
+			return HH_ERR_INVALID;
+		}
+		g->fields[g->n_fields++] = n;
+	}
+	/* a change is checked against the agreement's fields alone: a
+	 * field's condition may name only fields of the agreement */
+	for (int k = 0; k < g->n_fields; k++) {
+		const struct hh_form_field *f = hh_form_field(&ct->form_def, g->fields[k]);
+		for (int t = 0; t < f->when.n_terms; t++)
+			if (!hh_ct_agreement_field(ct, f->when.terms[t].field)) {
+				snprintf(err, errsz, "agreement: field '%s' depends on "
+					 "'%s', which is not in the agreement",
+					 f->name, f->when.terms[t].field);
+				return HH_ERR_INVALID;
+			}
+	}
+	if (!ct->n_parties || !ct->confirm_state) {
+		snprintf(err, errsz, "agreement: needs parties that confirm");
+		return HH_ERR_INVALID;
+	}
+	g->present = 1;
+	return HH_OK;
+}
+
+int hh_ct_agreement_signer(const struct hh_case_type_def *ct, const char *role)
+{
+	for (int i = 0; role && i < ct->agreement.n_signers; i++)
+		if (!strcmp(ct->agreement.signers[i], role))
+			return 1;
+	return 0;
+}
+
+int hh_ct_agreement_field(const struct hh_case_type_def *ct, const char *field)
+{
+	for (int i = 0; field && i < ct->agreement.n_fields; i++)
+		if (!strcmp(ct->agreement.fields[i], field))
+			return 1;
+	return 0;
+}
+
 static enum hh_rc parse_followups(struct hh_case_type_def *ct, json_t *list,
 				  char *err, size_t errsz)
 {
@@ -643,6 +781,8 @@ enum hh_rc hh_case_type_def_from(json_t *root, struct hh_case_type_def *ct,
 	if (parse_letters(ct, root, err, errsz) != HH_OK)
 		goto fail;
 	if (parse_parties(ct, root, err, errsz) != HH_OK)
+		goto fail;
+	if (parse_agreement(ct, root, err, errsz) != HH_OK)
 		goto fail;
 	return HH_OK;
 fail:

@@ -109,6 +109,20 @@ struct hh_case_type_def {
 	 * from the confirmation (state_since is set then). */
 	const char *confirmed_state;
 	struct hh_form_cond confirmed_when;
+	/* p-agree (issue 16, point 4): the form is an agreement the
+	 * signers sign ("agreement": {"title", "signers", "fields"}):
+	 * "applicant" and the roles of parties that confirm (each of them
+	 * a signer, so confirming is signing); fields are the form fields
+	 * that make up the agreement (no cpr, address or file field: every
+	 * signer reads it). domain/agreements.h. */
+	struct hh_ct_agreement {
+		int present;
+		const char *title;
+		const char *signers[HH_CT_PARTIES + 1];
+		int n_signers;
+		const char *fields[HH_FORM_MAX_FIELDS];
+		int n_fields;
+	} agreement;
 	/* letters (domain/letters.h): the kind of letter a move to a state
 	 * must be sent with ("letters": {"rejected": "refused", ...}), the
 	 * templates by kind ("letter_templates", merged in at import from
@@ -164,6 +178,11 @@ const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
 int hh_ct_needs_confirm(const struct hh_case_type_def *ct);
 /* Is field one that party p sees (a shared field)? */
 int hh_ct_party_sees(const struct hh_ct_party *p, const char *field);
+
+/* Is role ("applicant" or a party's role) a signer of ct's agreement?
+ * Is field one of its fields? (0 when ct has no agreement.) */
+int hh_ct_agreement_signer(const struct hh_case_type_def *ct, const char *role);
+int hh_ct_agreement_field(const struct hh_case_type_def *ct, const char *field);
 
 /* The first paused state ("awaiting the citizen"), or NULL. */
 const struct hh_ct_state *hh_ct_paused(const struct hh_case_type_def *ct);

@@ -253,6 +253,26 @@ struct hh_case_party {
 	int64_t version;
 };
 
+/* p-agree (issue 16, point 4; 0045_case_agreements.sql): one version of
+ * a case's agreement, never updated once written. content is the
+ * agreement's fields as canonical JSON (compact, sorted keys), hash its
+ * SHA-256 in hex; signers the roles that must sign it, comma-separated
+ * ("applicant,parent"); proposed_by the role that wrote it. */
+struct hh_agreement_version {
+	int64_t id, case_id;
+	int version;
+	const char *content, *hash, *signers, *proposed_by;
+	int64_t proposed_by_citizen, proposed_at;
+};
+
+/* One signature, bound to one version and its hash. */
+struct hh_agreement_signature {
+	int64_t id, case_id;
+	int version;
+	const char *hash, *signer;
+	int64_t citizen_id, signed_at;
+};
+
 enum hh_case_sort { HH_SORT_DEADLINE = 0, HH_SORT_NEWEST = 1 };
 
 struct hh_case_filter {
@@ -316,6 +336,10 @@ struct hh_letter {
 	const unsigned char *pdf; /* NULL until sent (and on list reads) */
 	size_t pdf_len;
 	const char *message_id;   /* the MeMo UUID, NULL until sent */
+	const char *party_event;  /* a letter helhed wrote to a party of the
+				     case (author_id 0): which event, one
+				     letter per case, citizen and event
+				     (0046; written, not read back) */
 	/* filled on reads */
 	const char *org_name, *author_name, *approver_name;
 	const char *case_type_name;

@@ -13,6 +13,8 @@
 #include "domain/cases.h"
 #include "domain/catalogue.h"
 #include "domain/cpr.h"
+#include "domain/messages.h"
+#include "domain/partyletters.h"
 #include "domain/vault.h"
 
 /* ---- naming the parties ------------------------------------------------ */
@@ -59,6 +61,17 @@ static enum hh_rc by_cpr(struct hh_tx *tx, struct hh_arena *a,
 	     i++)
 		rc = tx->store->citizen_get_by_cpr_hash(tx, a, h, out);
 	return rc;
+}
+
+/* ---- the CPR register beyond helhed's citizens (p-letters) -------------- */
+
+static hh_cpr_lookup_fn cpr_lookup;
+static void *cpr_lookup_cls;
+
+void hh_parties_set_cpr_lookup(hh_cpr_lookup_fn fn, void *cls)
+{
+	cpr_lookup = fn;
+	cpr_lookup_cls = cls;
 }
 
 /* ---- how many parties a citizen names a day ----------------------------
@@ -116,6 +129,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			       struct hh_party_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
+	plan->def = def;
 	const struct hh_vault *v = hh_vault_of(tx->store);
 	char own[12] = "";
 	int have_own = 0, named = 0;
@@ -176,6 +190,13 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 		}
 		struct hh_citizen z;
 		enum hh_rc rc = by_cpr(tx, a, v, norm, &z);
+		if (rc == HH_ERR_NOT_FOUND && cpr_lookup &&
+		    cpr_lookup(cpr_lookup_cls, norm)) {
+			/* p-letters: in the register, not yet in helhed: the
+			 * row waits for their sign-in (hh_parties_claim_tx) */
+			memset(&z, 0, sizeof(z));
+			rc = HH_OK;
+		}
 		if (rc == HH_ERR_NOT_FOUND) {
 			field_error(a, res, d->cpr_field,
 				    "Vi kan ikke finde CPR-nummeret i CPR-registret. "
@@ -241,7 +262,9 @@ enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 			.what = hh_arena_printf(a, "nævnt som part i sag %lld",
 						(long long)k->id),
 			.why = "ansøgning" };
-		if (rc == HH_OK && strcmp(d->role, "child"))
+		/* (someone helhed does not know yet has no trail: their
+		 * sign-in writes it, hh_parties_claim_tx) */
+		if (rc == HH_OK && strcmp(d->role, "child") && plan->named[i].citizen_id)
 			rc = tx->store->audit_append(tx, &e);
 	}
 	return rc;
@@ -406,6 +429,12 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 		rc = HH_ERR_CONFLICT;
 		goto done;
 	}
+	if (x->confirm && def.agreement.present) {
+		/* p-agree: confirming an agreement is signing it */
+		x->fault = HH_PARTY_SIGN;
+		rc = HH_ERR_CONFLICT;
+		goto done;
+	}
 	int64_t expected = me->version;
 	me->status = x->confirm ? "confirmed" : "declined";
 	me->answered_at = now;
@@ -425,6 +454,10 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	 * at once are one after the other, on either backend */
 	if (rc == HH_OK)
 		rc = st->case_update(tx, k, k->version);
+	/* p-letters: a decline closed it; the applicant and the parties
+	 * are told by letter, in this transaction */
+	if (rc == HH_OK && !x->confirm)
+		rc = hh_party_letters_closed_tx(tx, x->a, k, &def, me, 0);
 	if (rc == HH_OK)
 		rc = case_event(tx, hh_arena_printf(x->a, "citizen:%lld",
 						    (long long)x->who->citizen_id),
@@ -462,6 +495,8 @@ enum hh_rc hh_party_answer(struct hh_store *st, struct hh_arena *a,
 		hh_store_changed(st, &(struct hh_change){
 					     "case", out->id, out->org_id,
 					     confirm ? "party_confirm" : "party_decline" });
+	if (rc == HH_OK && !confirm)
+		hh_messages_queued(st, 0); /* the closing letters (p-letters) */
 	return rc;
 }
 
@@ -508,6 +543,9 @@ static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 			free(before);
 		if (rc == HH_OK)
 			rc = withdraw_others(tx, x->a, k.id, q.id);
+		/* p-letters: the applicant and the parties are told */
+		if (rc == HH_OK)
+			rc = hh_party_letters_closed_tx(tx, x->a, &k, &def, &q, 1);
 		x->moved = rc == HH_OK;
 		x->case_id = k.id;
 		x->org_id = k.org_id;
@@ -550,10 +588,12 @@ enum hh_rc hh_parties_expire(struct hh_store *st, int64_t now, int limit,
 		enum hh_rc one = hh_store_run_tx(st, 1, expire_tx, &x);
 		if (one == HH_OK) {
 			done++;
-			if (x.moved)
+			if (x.moved) {
 				hh_store_changed(st, &(struct hh_change){ "case", x.case_id,
 									   x.org_id,
 									   "party_expired" });
+				hh_messages_queued(st, 0); /* its letters */
+			}
 		} else if (one != HH_ERR_CONFLICT) {
 			hh_log(HH_LOG_WARN, "parties: invitation %lld of case %lld "
 			       "not expired (%s); skipped until the next pass",
@@ -626,6 +666,24 @@ static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
 	return NULL;
 }
 
+struct own_letters {
+	int64_t citizen_id;
+	json_t *out;
+};
+
+static enum hh_rc own_letter(void *p, const struct hh_letter *l)
+{
+	struct own_letters *x = p;
+	if (l->citizen_id != x->citizen_id || strcmp(l->state, "sent"))
+		return HH_OK;
+	char at[21];
+	hh_time_iso(l->sent_at, at);
+	json_array_append_new(x->out, json_pack("{s:I, s:s, s:s}", "id",
+						(json_int_t)l->id, "title", l->title,
+						"sent_at", at));
+	return HH_OK;
+}
+
 /* Fills w from its party row (w->party): OK with *shown 0 when the case
  * type is gone. A case type that no longer declares the party's role
  * shares nothing with them (w->decl NULL, w->shared empty). */
@@ -651,6 +709,13 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 		return rc;
 	w->shared = shared_json(w->def, w->decl, w->c.data, protected);
 	hh_arena_defer(a, hh_json_release, w->shared);
+	/* p-letters: the letters to this party, theirs alone */
+	struct own_letters ol = { w->party.citizen_id, json_array() };
+	w->letters = ol.out;
+	hh_arena_defer(a, hh_json_release, w->letters);
+	rc = tx->store->letter_list_case(tx, a, w->c.id, own_letter, &ol);
+	if (rc != HH_OK)
+		return rc;
 	*shown = 1;
 	return HH_OK;
 }
@@ -811,6 +876,7 @@ json_t *hh_invitation_json(const struct hh_invitation *v)
 		"state_label", hh_invitation_state_label(v), "closed",
 		v->c.closed_at != 0, "created_at", created, "shared", v->shared);
 	json_object_set_new(j, "shared_withheld", json_boolean(!v->decl));
+	json_object_set_new(j, "letters", v->letters ? json_incref(v->letters) : json_array());
 	json_object_set_new(j, "applicant",
 			    v->applicant ? json_string(v->applicant) : json_null());
 	json_object_set_new(j, "expires_at",
@@ -868,6 +934,14 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 				      d ? d->label : p->role, "status", status,
 				      "status_label", hh_party_status_label(status));
 		json_object_set_new(j, "name", z.name ? json_string(z.name) : json_null());
+		/* p-letters: staff are told of name and address protection,
+		 * so that no address of theirs goes into a letter to the
+		 * other party */
+		if (!for_applicant && p->citizen_id) {
+			int prot = 0;
+			rc = tx->store->citizen_protected_get(tx, p->citizen_id, &prot);
+			json_object_set_new(j, "address_protected", json_boolean(prot));
+		}
 		json_object_set_new(j, "expires_at",
 				    p->expires_at ? json_string(exp) : json_null());
 		json_object_set_new(j, "answered_at",
@@ -939,6 +1013,88 @@ enum hh_rc hh_case_parties_audit_tx(struct hh_tx *tx, struct hh_arena *a,
 								      (long long)k->id),
 				      .why = why };
 		rc = tx->store->audit_append(tx, &e);
+	}
+	return rc;
+}
+
+/* ---- the letters to the invited (p-letters) ---------------------------- */
+
+enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_party_plan *plan,
+				 const struct hh_case *k)
+{
+	if (!plan->n || !plan->confirming || !plan->def)
+		return HH_OK;
+	struct party_list l;
+	enum hh_rc rc = parties_of(tx, a, k->id, &l);
+	for (size_t i = 0; rc == HH_OK && i < l.n; i++)
+		rc = hh_party_letter_invited_tx(tx, a, k, plan->def, &l.rows[i]);
+	return rc;
+}
+
+/* ---- found at their sign-in (p-letters, issue 16 point 3) --------------- */
+
+struct claim_ctx {
+	struct hh_arena *a;
+	struct party_list rows;
+};
+
+static enum hh_rc claim_row(void *p, const struct hh_case_party *r)
+{
+	return party_row(&((struct claim_ctx *)p)->rows, r);
+}
+
+enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
+			       int64_t citizen_id, const char *cpr, int *n)
+{
+	if (n)
+		*n = 0;
+	const struct hh_vault *v = hh_vault_of(tx->store);
+	char norm[12];
+	if (!v || !cpr || !citizen_id ||
+	    hh_cpr_check(cpr, norm, NULL, 0) > HH_CPR_OK_NO_MOD11)
+		return HH_OK; /* no key file: no party rows without a citizen */
+	struct claim_ctx x = { .a = a, .rows = { .a = a } };
+	unsigned char h[32];
+	enum hh_rc rc = HH_OK;
+	/* under each hash key the vault knows (a rotation may be half-way) */
+	for (int i = 0; rc == HH_OK && i < HH_VAULT_KEYS_MAX &&
+			hh_vault_cpr_hash(v, i, norm, h) == HH_OK;
+	     i++)
+		rc = tx->store->case_party_unclaimed(tx, a, h, claim_row, &x);
+	int64_t now = hh_now_us() / 1000000;
+	for (size_t i = 0; rc == HH_OK && i < x.rows.n; i++) {
+		struct hh_case_party *p = &x.rows.rows[i];
+		if ((rc = tx->store->case_party_claim(tx, p->id, citizen_id)) != HH_OK)
+			break;
+		p->citizen_id = citizen_id;
+		if (n)
+			(*n)++;
+		struct hh_case k;
+		if ((rc = tx->store->case_get(tx, a, p->case_id, &k)) != HH_OK)
+			break;
+		if (strcmp(p->role, "child")) {
+			struct hh_audit e = {
+				.actor = hh_arena_printf(a, "citizen:%lld",
+							 (long long)k.citizen_id),
+				.citizen_id = citizen_id,
+				.what = hh_arena_printf(a, "nævnt som part i sag %lld",
+							(long long)k.id),
+				.why = "ansøgning" };
+			if ((rc = tx->store->audit_append(tx, &e)) != HH_OK)
+				break;
+		}
+		/* the invitation letter that could not go before: while the
+		 * case still waits for them */
+		struct hh_case_type row;
+		struct hh_case_type_def def;
+		if (strcmp(hh_party_status(p, now), "invited") || k.closed_at)
+			continue;
+		if ((rc = hh_case_type_load(tx, a, NULL, k.case_type_id, &row, &def)) != HH_OK)
+			break;
+		if (def.confirm_state && !strcmp(k.state, def.confirm_state))
+			rc = hh_party_letter_invited_tx(tx, a, &k, &def, p);
+		hh_case_type_def_clear(&def);
 	}
 	return rc;
 }

@@ -33,6 +33,9 @@ static const struct hh_webhook_topic topics[] = {
 	{ HH_WH_CASE_STATE, "case", "party_confirm", 1 },
 	{ HH_WH_CASE_STATE, "case", "party_decline", 1 },
 	{ HH_WH_CASE_STATE, "case", "party_expired", 1 },
+	/* p-agree: a signature (the last one moves the case on) or a change */
+	{ HH_WH_CASE_STATE, "case", "agreement_sign", 1 },
+	{ HH_WH_CASE_STATE, "case", "agreement_change", 1 },
 	{ HH_WH_LETTER_SENT, "case", "letter_sent", 0 },
 	/* 2: also to the organisation it was transferred to (x-hooks2) */
 	{ HH_WH_INQUIRY_TRANSFERRED, "inquiry", "create", 2 },

@@ -413,6 +413,27 @@ static void render_field(struct blanket *bl, const struct hh_form_field *f)
 	hh_buf_puts(b, radio ? "</fieldset>\n</div>\n" : "</div>\n");
 }
 
+/* p-agree: one field of def's form as the form page shows it, for the
+ * change of an agreement (pages/agreement.c): values (text by name) and
+ * res's errors as on a re-shown form. */
+void hh_borger_form_field(struct hh_req *r, const struct hh_case_type_def *def,
+			  const struct hh_form_field *f, json_t *values,
+			  const struct hh_form_result *res)
+{
+	struct blanket bl;
+	memset(&bl, 0, sizeof(bl));
+	bl.r = r;
+	bl.def = (struct hh_case_type_def *)def;
+	bl.values = values;
+	bl.res = res;
+	render_field(&bl, f);
+}
+
+const char *hh_borger_field_anchor(struct hh_arena *a, const struct hh_form_field *f)
+{
+	return field_anchor(a, f);
+}
+
 /* "Navn: " or "Hvornår flytter du? " before a message in a summary. */
 static void label_then(struct hh_req *r, const char *label)
 {

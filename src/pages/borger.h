@@ -22,6 +22,16 @@ int hh_borger_local_path(const char *s);
 /* Appends the hidden csrf field with the citizen's session token. */
 void hh_borger_csrf_field(struct hh_req *r);
 
+/* p-agree: one field of def's form as the form page shows it (label,
+ * hint, the Danish error from res, the control with its value from
+ * values, text by name), and the id a summary links to
+ * (pages/blanket.c). */
+struct hh_form_result;
+void hh_borger_form_field(struct hh_req *r, const struct hh_case_type_def *def,
+			  const struct hh_form_field *f, json_t *values,
+			  const struct hh_form_result *res);
+const char *hh_borger_field_anchor(struct hh_arena *a, const struct hh_form_field *f);
+
 /* Danish wall-clock time (Europe/Copenhagen: CET, CEST from the last
  * Sunday of March to the last Sunday of October) of epoch seconds t:
  * "3. marts 2026" or, with clock, "3. marts 2026 kl. 14.05". Arena. */

@@ -24,6 +24,7 @@
 #include "domain/orgs.h"
 #include "domain/parties.h"
 #include "domain/queue.h"
+#include "pages/agreement.h" /* p-agree */
 #include "pages/layout.h"
 
 #define PAGE_SIZE 25
@@ -1085,6 +1086,21 @@ static void history_html(struct hh_req *r, const struct case_view *v,
 			}
 			text = json_string_value(json_object_get(after, "answer"));
 			text_label = "Svar";
+		} else if (!strncmp(h->action, "agreement_", 10)) {
+			/* p-agree: a signature or a change of the agreement */
+			const char *role = json_string_value(json_object_get(after, "signer"));
+			const struct hh_ct_party *pd = def ? hh_ct_party(def, role) : NULL;
+			hh_page_text(r, pd ? pd->label : "Ansøgeren");
+			hh_buf_printf(b, !strcmp(h->action, "agreement_change")
+						 ? " ændrede aftalen (udgave %lld) og underskrev den"
+						 : " underskrev aftalen (udgave %lld)",
+				      (long long)json_integer_value(json_object_get(
+					      after, "agreement_version")));
+			if (from && to && strcmp(from, to)) {
+				hh_buf_puts(b, ", og tilstanden blev <q>");
+				hh_page_text(r, state_label(def, to));
+				hh_buf_puts(b, "</q>");
+			}
 		} else if (!strncmp(h->action, "party_", 6)) {
 			/* p-parties: the other party's answer, or its expiry */
 			const char *role = json_string_value(json_object_get(after, "party"));
@@ -1537,7 +1553,11 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	hh_buf_puts(b, "</dd>\n<dt>Frist</dt><dd>");
 	deadline_html(r, b, c, now, 1);
 	hh_buf_puts(b, "</dd>\n<dt>Borger</dt><dd>");
-	if (c->citizen_name)
+	if (c->citizen_name && v->rd.citizen_protected) {
+		hh_page_text(r, c->citizen_name);
+		hh_buf_puts(b, " <strong class=\"tag\">Navne- og "
+			       "adressebeskyttelse</strong>");
+	} else if (c->citizen_name)
 		hh_page_text(r, c->citizen_name);
 	else
 		hh_buf_puts(b, "<span class=\"none\">Ingen borger (anmeldt "
@@ -1579,13 +1599,27 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, ": ");
 		}
 		hh_page_text(r, json_string_value(json_object_get(pj, "status_label")));
+		if (json_is_true(json_object_get(pj, "address_protected")))
+			hh_buf_puts(b, " <strong class=\"tag\">Navne- og "
+				       "adressebeskyttelse</strong>");
 		hh_buf_puts(b, "</dd>\n");
 	}
 	hh_buf_puts(b, "</dl>\n");
+	/* p-letters: name and address protection, said where it matters */
+	int any_protected = v->rd.citizen_protected;
+	json_array_foreach(v->rd.parties, pi, pj)
+		any_protected |= json_is_true(json_object_get(pj, "address_protected"));
+	if (any_protected)
+		hh_buf_puts(b, "<p class=\"notice\">Der er navne- og "
+			       "adressebeskyttelse i sagen. Skriv aldrig en "
+			       "beskyttet adresse i breve, beskeder eller noter, "
+			       "som andre kan læse. Breve til en beskyttet borger "
+			       "sendes kun med Digital Post.</p>\n");
 	origin_html(r, v);
 	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
 	data_html(r, v);
 	files_html(r, v);
+	hh_page_agreement_section(r, c->id); /* p-agree */
 	others_html(r, v);
 	hh_buf_puts(b, "</div>\n");
 	actions_html(r, v, o);

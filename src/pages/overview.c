@@ -22,6 +22,7 @@
 #include "pages/booking.h" /* appointments */
 #include "pages/upload.h" /* answers with files */
 #include "pages/parties.h" /* p-parties */
+#include "pages/agreement.h" /* p-agree */
 
 /* ---- the citizen's plans and cases, as the domain gives them ---------- */
 
@@ -174,6 +175,13 @@ static void case_facts(struct hh_req *r, const struct hh_overview_case *c,
 	hh_buf_puts(b, "<dt>Næste skridt</dt><dd>");
 	if (k->closed_at) {
 		hh_buf_puts(b, "Ingen. Sagen er afsluttet.");
+	} else if (c->def && c->def->confirm_state && c->def->agreement.present &&
+		   !strcmp(k->state, c->def->confirm_state)) {
+		/* p-agree: waits for a signature, perhaps the applicant's own
+		 * (after a change by the other parent) */
+		hh_buf_puts(b, "Aftalen skal være underskrevet af jer begge, før "
+			       "sagen går videre. Se under aftalen på sagens side, "
+			       "hvem der mangler at skrive under.");
 	} else if (c->def && c->def->confirm_state &&
 		   !strcmp(k->state, c->def->confirm_state)) {
 		/* p-parties: waits for the other party's own sign-in */
@@ -726,6 +734,24 @@ static void history(struct hh_req *r, const struct hh_case_read *v,
 						       e->after_json, "letter_title")) ?: "");
 			quote = json_string_value(json_object_get(e->after_json, "reply"));
 			quote_label = "Dit svar";
+		} else if (!strncmp(e->action, "agreement_", 10)) {
+			/* p-agree: a signature or a change of the agreement */
+			const char *role = json_string_value(json_object_get(e->after_json,
+									     "signer"));
+			const struct hh_ct_party *pd = c->def ? hh_ct_party(c->def, role) : NULL;
+			text = hh_arena_printf(
+				&r->arena, "%s %s (udgave %lld).%s",
+				pd ? pd->label : "Du",
+				!strcmp(e->action, "agreement_change") ? "ændrede aftalen"
+								       : "underskrev aftalen",
+				(long long)json_integer_value(json_object_get(e->after_json,
+									      "agreement_version")),
+				json_is_true(json_object_get(e->after_json, "complete"))
+					? hh_arena_printf(&r->arena,
+							  " Aftalen er underskrevet af alle. "
+							  "Status ændret til »%s«.",
+							  hh_borger_state_label(c->def, state ? state : ""))
+					: "");
 		} else if (!strncmp(e->action, "party_", 6)) {
 			/* p-parties: the other party's answer, or its expiry */
 			const char *role = json_string_value(json_object_get(e->after_json,
@@ -861,6 +887,7 @@ static void case_page(struct hh_req *r, int64_t id, const struct case_page *cp)
 	}
 	case_facts(r, c, 0);
 	hh_page_case_parties(r, c->def, k, v->parties); /* p-parties */
+	hh_page_agreement_section(r, k->id); /* p-agree */
 
 	if (awaits_citizen(c)) {
 		int err = cp && cp->answer_error;

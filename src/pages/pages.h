@@ -54,6 +54,15 @@ void hh_page_my_case_answer(struct hh_req *r);
 /* p-parties: the other party (pages/parties.c, pages/parties.h) */
 void hh_page_party(struct hh_req *r);
 void hh_page_party_answer(struct hh_req *r);
+/* p-agree: POST /mit-overblik/aftale/{id} (csrf, udgave), an agreement's
+ * signature; 303 back to the signer's page, or a Danish refusal (409
+ * when the agreement was changed since it was read) (pages/agreement.c) */
+void hh_page_agreement_sign(struct hh_req *r);
+/* GET and POST /mit-overblik/aftale/{id}/aendring: a signer's change of the
+ * agreement, a new version they sign by sending it (PRG; 422 with the
+ * Danish errors at the fields) */
+void hh_page_agreement_change(struct hh_req *r);
+void hh_page_agreement_change_post(struct hh_req *r);
 void hh_page_insight(struct hh_req *r);
 /* pages/casework.c: the caseworker's queue and case pages */
 void hh_page_casework_queue(struct hh_req *r);

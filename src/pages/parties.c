@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "domain/parties.h"
+#include "pages/agreement.h"
 #include "pages/borger.h"
 #include "pages/layout.h"
 #include "pages/pages.h"
@@ -18,6 +19,12 @@ static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 	if (!strcmp(v->status, "invited") && v->party.expires_at && !v->c.closed_at) {
 		hh_buf_puts(b, "<dt>Svarfrist</dt><dd>Svar senest ");
 		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 0));
+		hh_buf_puts(b, "</dd>\n");
+	} else if (v->party.answered_at && v->def && v->def->agreement.present &&
+		   !strcmp(v->status, "confirmed")) {
+		/* p-agree: confirmed when both had signed the agreement */
+		hh_buf_puts(b, "<dt>Aftalen</dt><dd>Underskrevet af begge ");
+		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.answered_at, 1));
 		hh_buf_puts(b, "</dd>\n");
 	} else if (v->party.answered_at) {
 		hh_buf_puts(b, "<dt>Dit svar</dt><dd>");
@@ -30,6 +37,29 @@ static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 		hh_page_text(r, hh_party_status_label(v->status));
 		hh_buf_puts(b, "</dd>\n");
 	}
+}
+
+/* p-letters: the letters of the case addressed to this party, each a
+ * link to it in their inbox (Mit overblik, Digital Post) */
+static void party_letters(struct hh_req *r, const struct hh_invitation *v,
+			  int heading)
+{
+	if (!json_array_size(v->letters))
+		return;
+	struct hh_buf *b = &r->resp;
+	if (heading)
+		hh_buf_puts(b, "<h2>Breve til dig i sagen</h2>\n");
+	hh_buf_puts(b, "<ul class=\"letters\">\n");
+	size_t i;
+	json_t *l;
+	json_array_foreach(v->letters, i, l)
+	{
+		hh_buf_printf(b, "<li><a href=\"/mit-overblik/post/%lld\">",
+			      (long long)json_integer_value(json_object_get(l, "id")));
+		hh_page_text(r, json_string_value(json_object_get(l, "title")));
+		hh_buf_puts(b, "</a></li>\n");
+	}
+	hh_buf_puts(b, "</ul>\n");
 }
 
 static int may_answer(const struct hh_invitation *v)
@@ -69,10 +99,15 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 		hh_buf_puts(b, "</dd>\n");
 		party_dates(r, v);
 		hh_buf_puts(b, "</dl>\n");
-		if (may_answer(v))
+		if (may_answer(v) && v->def->agreement.present) /* p-agree */
+			hh_buf_printf(b, "<p><a href=\"/mit-overblik/part/%lld#aftale\">"
+					 "Læs aftalen, og skriv under</a></p>\n",
+				      (long long)v->c.id);
+		else if (may_answer(v))
 			hh_buf_printf(b, "<p><a href=\"/mit-overblik/part/%lld\">Se "
 					 "ansøgningen, og svar</a></p>\n",
 				      (long long)v->c.id);
+		party_letters(r, v, 0);
 		hh_buf_puts(b, "</li>\n");
 	}
 	hh_buf_puts(b, "</ul>\n</section>\n");
@@ -84,15 +119,22 @@ void hh_page_case_parties(struct hh_req *r, const struct hh_case_type_def *def,
 	if (!json_array_size(parties))
 		return;
 	struct hh_buf *b = &r->resp;
+	/* p-agree: an agreement is signed, not confirmed */
+	int agreement = def && def->agreement.present;
+	/* (an agreement's section says whose signature it waits for) */
 	if (def && def->confirm_state && !strcmp(k->state, def->confirm_state) &&
-	    !k->closed_at)
+	    !k->closed_at && !agreement)
 		hh_buf_puts(b, "<p class=\"notice\">Sagen venter på, at den anden "
 			       "part bekræfter med sit eget log-in. Fristen for "
 			       "sagen er sat i bero så længe.</p>\n");
 	if (def && def->declined_state && !strcmp(k->state, def->declined_state))
-		hh_buf_puts(b, "<p class=\"notice\">Sagen er lukket, fordi den anden "
-			       "part ikke bekræftede den. Du kan søge igen, når I "
-			       "er enige.</p>\n");
+		hh_buf_puts(b, agreement
+				       ? "<p class=\"notice\">Sagen er lukket, fordi den "
+					 "anden part ikke underskrev aftalen. I kan lave "
+					 "en ny aftale, når I er enige.</p>\n"
+				       : "<p class=\"notice\">Sagen er lukket, fordi den "
+					 "anden part ikke bekræftede den. Du kan søge "
+					 "igen, når I er enige.</p>\n");
 	hh_buf_puts(b, "<h2>Parter i sagen</h2>\n<dl class=\"facts\">\n");
 	size_t i;
 	json_t *p;
@@ -162,6 +204,7 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	hh_buf_puts(b, "</dd>\n");
 	party_dates(r, &v);
 	hh_buf_puts(b, "</dl>\n");
+	party_letters(r, &v, 1);
 	if (!strcmp(v.status, "expired"))
 		hh_buf_puts(b, "<p class=\"notice\">Du svarede ikke inden fristen, så "
 			       "sagen er lukket.</p>\n");
@@ -200,7 +243,24 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 		}
 		hh_buf_puts(b, "</dl>\n");
 	}
-	if (may_answer(&v) && !v.low_assurance) {
+	/* p-agree: an agreement is confirmed by signing it; a decline is
+	 * still an answer */
+	int agreement = v.def && v.def->agreement.present;
+	if (agreement && !v.low_assurance)
+		hh_page_agreement_section(r, id);
+	if (agreement && may_answer(&v) && !v.low_assurance) {
+		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
+				 "<h2 id=\"svar-h\">Hvis du ikke vil være med</h2>\n"
+				 "<p>Er du ikke enig i aftalen, kan du afvise den. "
+				 "Så bliver sagen lukket, og ansøgeren får "
+				 "besked.</p>\n<form class=\"form\" method=\"post\" "
+				 "action=\"/mit-overblik/part/%lld\">\n",
+			      (long long)id);
+		hh_borger_csrf_field(r);
+		hh_buf_puts(b, "<button type=\"submit\" name=\"svar\" value=\"afvis\" "
+			       "class=\"secondary\">Jeg afviser aftalen</button>\n"
+			       "</form>\n</section>\n");
+	} else if (may_answer(&v) && !v.low_assurance) {
 		hh_buf_printf(b, "<section id=\"svar\" aria-labelledby=\"svar-h\">\n"
 				 "<h2 id=\"svar-h\">Dit svar</h2>\n<p>Bekræfter du "
 				 "ansøgningen, kan sagen gå videre. Afviser du, "
@@ -281,6 +341,11 @@ void hh_page_party_answer(struct hh_req *r)
 						 (long long)id));
 			return;
 		}
+	}
+	if (rc == HH_ERR_CONFLICT && fault == HH_PARTY_SIGN) { /* p-agree */
+		party_page(r, id, 409, "Aftalen skal underskrives. Brug knappen "
+				       "»Underskriv aftalen«.");
+		return;
 	}
 	if (rc == HH_ERR_CONFLICT) {
 		party_page(r, id, 409,

@@ -748,6 +748,7 @@ enum hh_rc hh_store_open_postgres(const char *url, int pool_size,
 	hh_pg_fill_external(st); /* x-ext: external cases */
 	hh_pg_fill_webhooks(st); /* x-hooks */
 	hh_pg_fill_parties(st); /* p-parties (issue 16) */
+	hh_pg_fill_agreements(st); /* p-agree (issue 16) */
 	for (int i = 0; i < pool_size; i++)
 		s->conns[i].tx.store = st;
 	/* one connection now, so that a wrong address fails at start */

@@ -271,8 +271,15 @@ enum pg_stmt_id {
 	P_PARTY_DUE,
 	P_PARTY_SEAL_SCAN,
 	P_PARTY_SEAL_SET,
+	P_PARTY_UNCLAIMED, /* p-letters */
+	P_PARTY_CLAIM,
 	P_CIT_PROTECTED_GET,
 	P_CIT_PROTECTED_SET,
+	/* p-agree (issue 16): agreements */
+	P_AGR_INSERT,
+	P_AGR_LIST,
+	P_SIG_INSERT,
+	P_SIG_LIST,
 	P__COUNT
 };
 
@@ -524,6 +531,7 @@ void hh_pg_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_pg_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_pg_fill_webhooks(struct hh_store *st); /* x-hooks */
 void hh_pg_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
+void hh_pg_fill_agreements(struct hh_store *st); /* p-agree (issue 16) */
 /* x-hooks: the outbox of event e, just appended (postgres_webhooks.c) */
 enum hh_rc hh_pg_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 

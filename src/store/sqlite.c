@@ -514,6 +514,7 @@ enum hh_rc hh_store_open_sqlite(const char *path, int pool_size,
 	hh_sq_fill_external(st); /* x-ext: external cases */
 	hh_sq_fill_webhooks(st); /* x-hooks */
 	hh_sq_fill_parties(st); /* p-parties (issue 16) */
+	hh_sq_fill_agreements(st); /* p-agree (issue 16) */
 	/* o-backup: held while the store is open, so that `helhed restore`
 	 * never replaces it under us (store/backup.h) */
 	if (strcmp(path, ":memory:") && strncmp(path, "file:", 5)) {

@@ -273,8 +273,15 @@ enum stmt_id {
 	S_PARTY_DUE,
 	S_PARTY_SEAL_SCAN,
 	S_PARTY_SEAL_SET,
+	S_PARTY_UNCLAIMED, /* p-letters */
+	S_PARTY_CLAIM,
 	S_CIT_PROTECTED_GET,
 	S_CIT_PROTECTED_SET,
+	/* p-agree (issue 16): agreements */
+	S_AGR_INSERT,
+	S_AGR_LIST,
+	S_SIG_INSERT,
+	S_SIG_LIST,
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -409,6 +416,7 @@ void hh_sq_fill_kle(struct hh_store *st); /* kle (issue 15) */
 void hh_sq_fill_external(struct hh_store *st); /* x-ext: external cases */
 void hh_sq_fill_webhooks(struct hh_store *st); /* x-hooks: webhooks */
 void hh_sq_fill_parties(struct hh_store *st); /* p-parties (issue 16) */
+void hh_sq_fill_agreements(struct hh_store *st); /* p-agree (issue 16) */
 /* x-hooks: the outbox of event e, just appended (sqlite_webhooks.c) */
 enum hh_rc hh_sq_webhook_outbox(struct hh_tx *tx, const struct hh_event *e);
 

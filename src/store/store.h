@@ -546,6 +546,40 @@ struct hh_store {
 					   void *ctx);
 	enum hh_rc (*case_party_seal_set)(struct hh_tx *tx,
 					  const struct hh_case_party *p);
+	/* p-letters (0046): a party named by a CPR number the register
+	 * knew and helhed did not (citizen_id NULL) is found at their
+	 * sign-in by the number's keyed hash. case_party_unclaimed streams
+	 * the rows without a citizen whose cpr_hash is hash (32 bytes), by
+	 * id; case_party_claim sets citizen_id of row id when it has none
+	 * (and adds one to its version), else CONFLICT. */
+	enum hh_rc (*case_party_unclaimed)(struct hh_tx *tx, struct hh_arena *a,
+					   const unsigned char *hash,
+					   enum hh_rc (*cb)(void *ctx,
+							    const struct hh_case_party *p),
+					   void *ctx);
+	enum hh_rc (*case_party_claim)(struct hh_tx *tx, int64_t id,
+				       int64_t citizen_id);
+	/* Agreements (p-agree, 0045_case_agreements.sql), both append-only:
+	 * case_agreement_insert writes a version (sets v->id; CONFLICT when
+	 * the case has that version already), case_agreement_list streams
+	 * case case_id's, oldest version first; case_signature_insert writes
+	 * a signature (sets s->id; CONFLICT when that signer signed that
+	 * version already), case_signature_list streams case case_id's by
+	 * version, then in the order written. */
+	enum hh_rc (*case_agreement_insert)(struct hh_tx *tx,
+					    struct hh_agreement_version *v);
+	enum hh_rc (*case_agreement_list)(struct hh_tx *tx, struct hh_arena *a,
+					  int64_t case_id,
+					  enum hh_rc (*cb)(void *ctx,
+							   const struct hh_agreement_version *v),
+					  void *ctx);
+	enum hh_rc (*case_signature_insert)(struct hh_tx *tx,
+					    struct hh_agreement_signature *s);
+	enum hh_rc (*case_signature_list)(struct hh_tx *tx, struct hh_arena *a,
+					  int64_t case_id,
+					  enum hh_rc (*cb)(void *ctx,
+							   const struct hh_agreement_signature *s),
+					  void *ctx);
 	/* Name and address protection (0042): citizen_protected_get sets
 	 * *on to 1 when citizen id's address must not be shown to another
 	 * party (0 too for no such citizen); citizen_protected_set writes

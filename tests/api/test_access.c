@@ -123,6 +123,24 @@ static const char *const ct_parskab =
 	"  [{\"name\":\"partner_cpr\",\"label\":\"Ægtefællens CPR-nummer\","
 	"    \"type\":\"cpr\",\"required\":true}]}}";
 
+/* p-agree: an agreement the other parent signs */
+static const char *const ct_aftale =
+	"{\"name\":\"Samværsaftale\",\"organisation\":\"fam\","
+	" \"deadline\":\"P30D\",\"public\":true,\"initial\":\"received\","
+	" \"states\":[{\"key\":\"received\",\"label\":\"Modtaget\"},"
+	"  {\"key\":\"parties\",\"label\":\"Afventer forælderen\",\"paused\":true},"
+	"  {\"key\":\"declined\",\"label\":\"Ikke underskrevet\",\"final\":true}],"
+	" \"parties\":[{\"role\":\"parent\",\"label\":\"Den anden forælder\","
+	"   \"cpr_field\":\"partner_cpr\",\"confirm\":true,\"within\":\"P14D\"}],"
+	" \"confirm_state\":\"parties\",\"declined_state\":\"declined\","
+	" \"agreement\":{\"title\":\"Samværsaftale\","
+	"   \"signers\":[\"applicant\",\"parent\"],\"fields\":[\"samvaer\"]},"
+	" \"form\":{\"title\":\"Samvær\",\"fields\":"
+	"  [{\"name\":\"partner_cpr\",\"label\":\"Forælderens CPR-nummer\","
+	"    \"type\":\"cpr\",\"required\":true},"
+	"   {\"name\":\"samvaer\",\"label\":\"Samvær\",\"type\":\"text\","
+	"    \"required\":true}]}}";
+
 /* the token's own organisation's service: its key may file it through
  * Open311 (a caseworker's key only with its own organisation) */
 static const char *const ct_ydelse =
@@ -197,6 +215,9 @@ struct ctx {
 	int64_t messages[3], batches[3];
 	int64_t party_cases[2]; /* p-parties: by home, a case its citizen
 				   (Anna, Bo) is invited to confirm */
+	int64_t agree_cases[2]; /* p-agree: by home, an agreement its citizen
+				   (Anna, Bo) is invited to sign (the other
+				   citizen applied) */
 	int64_t inbox_letters[2]; /* the citizen's inbox: a sent letter from
 				     901 to Anna and from 902 to Bo */
 	int tried[2], failing[2], known[2];
@@ -380,6 +401,7 @@ static int setup(void **state)
 	put(dir, "case-types/skilsmisse.json", ct_skilsmisse);
 	put(dir, "case-types/ydelse.json", ct_ydelse);
 	put(dir, "case-types/parskab.json", ct_parskab); /* p-parties */
+	put(dir, "case-types/aftale.json", ct_aftale); /* p-agree */
 	put(dir, "life-events/flytning.json", le_flytning);
 	put(dir, "teams.json", teams_json);
 	put(dir, "articles/901/lokal-901.md", article_md("901", "published", md, sizeof(md)));
@@ -429,6 +451,13 @@ static int setup(void **state)
 		struct tu_resp pr = call(c, names[h].applicant, "POST", "/api/v1/cases",
 					 body, NULL);
 		c->party_cases[h] = created_id(&pr);
+		tu_resp_free(&pr);
+		/* p-agree: and an agreement for the other to sign */
+		snprintf(body, sizeof(body), "{\"case_type\":\"aftale\",\"values\":"
+			 "{\"partner_cpr\":\"%s\",\"samvaer\":\"Hver anden weekend\"}}",
+			 names[h].partner);
+		pr = call(c, names[h].applicant, "POST", "/api/v1/cases", body, NULL);
+		c->agree_cases[h] = created_id(&pr);
 		tu_resp_free(&pr);
 	}
 	bump(c, CW_A, c->cases[HOME_A]);
@@ -612,7 +641,11 @@ enum thing { T_NONE, T_CASE, T_PLAN, T_ARTICLE, T_DRAFT, T_INQUIRY,
 	     /* p-parties: own, a case the home's citizen is invited to
 	      * confirm (the other citizen applied); the other's, the case
 	      * the other citizen is invited to (this one applied) */
-	     T_PARTY };
+	     T_PARTY,
+	     /* p-agree: an agreement the home's citizen is invited to sign
+	      * (the other citizen applied): both citizens are its signers;
+	      * the agency's is A's */
+	     T_AGREEMENT };
 
 /* One door's request: method, the route's pattern (for the coverage
  * check), the path with {id}, {slug} and {org} to fill in, and the body
@@ -735,6 +768,62 @@ static const struct row rows[] = {
 	  { NULL, NULL, NULL, NULL },
 	  B_FORM,
 	  { [ANON] = ALL(IN), [CIT_A] = OWN_ONLY(OK), [CIT_B] = OWN_ONLY(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+	/* p-agree (issue 16, point 4): an agreement is read by its signers
+	 * (both citizens: one applied, the other is invited) and the staff
+	 * of the case's organisation, and signed and changed by its signers
+	 * only (allowed: 200, or 409 once signed or changed) */
+	{ "case: the agreement", T_AGREEMENT,
+	  { "GET", "/api/v1/cases/{id}/agreement", "/api/v1/cases/{id}/agreement",
+	    NULL }, B_NONE,
+	  { NULL, NULL, NULL, NULL },
+	  { NULL, NULL, NULL, NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK),
+	    [CW_A] = ALL(NF), [ED_A] = ALL(FB), [CW_B] = ALL(NF), [ED_B] = ALL(FB),
+	    [CW_AG] = ALL(OK), [TOKEN] = { SKIP, NF } },
+	  0, NULL },
+	{ "case: the agreement's signature", T_AGREEMENT,
+	  { "POST", "/api/v1/cases/{id}/agreement/signatures",
+	    "/api/v1/cases/{id}/agreement/signatures", "{\"version\":1}" }, B_JSON,
+	  { "POST", "/mit-overblik/aftale/{id}", "/mit-overblik/aftale/{id}",
+	    "csrf={csrf}&udgave=1" },
+	  { NULL, NULL, NULL, NULL },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+	{ "case: the agreement's change page", T_AGREEMENT,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { "GET", "/mit-overblik/aftale/{id}/aendring",
+	    "/mit-overblik/aftale/{id}/aendring", NULL },
+	  { NULL, NULL, NULL, NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+	{ "case: the agreement's change on the page", T_AGREEMENT,
+	  { NULL, NULL, NULL, NULL }, B_NONE,
+	  { "POST", "/mit-overblik/aftale/{id}/aendring",
+	    "/mit-overblik/aftale/{id}/aendring",
+	    "csrf={csrf}&udgave=1&samvaer=Matrix" },
+	  { NULL, NULL, NULL, NULL },
+	  B_FORM,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK),
+	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
+	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
+	  0, NULL },
+	{ "case: the agreement's change", T_AGREEMENT,
+	  { "PUT", "/api/v1/cases/{id}/agreement", "/api/v1/cases/{id}/agreement",
+	    "{\"version\":1,\"fields\":{\"samvaer\":\"En uge hos hver\"}}" }, B_JSON,
+	  { NULL, NULL, NULL, NULL },
+	  { NULL, NULL, NULL, NULL },
+	  B_NONE,
+	  { [ANON] = ALL(IN), [CIT_A] = ALL(OK), [CIT_B] = ALL(OK),
 	    [CW_A] = ALL(IN), [ED_A] = ALL(IN), [CW_B] = ALL(IN), [ED_B] = ALL(IN),
 	    [CW_AG] = ALL(IN), [TOKEN] = { SKIP, IN } },
 	  0, NULL },
@@ -1784,6 +1873,11 @@ static const char *thing_of(struct ctx *c, const struct row *row, enum home h,
 		snprintf(buf, n, "%lld", (long long)(row->thing == T_MESSAGE
 							     ? c->messages[h]
 							     : c->batches[h]));
+		return buf;
+	case T_AGREEMENT: /* p-agree */
+		if (h == HOME_NONE)
+			return NULL;
+		snprintf(buf, n, "%lld", (long long)c->agree_cases[h == HOME_B ? 1 : 0]);
 		return buf;
 	case T_PARTY: /* p-parties */
 		if (h != HOME_A && h != HOME_B)

@@ -233,6 +233,18 @@ static void forwarded_headers_count_only_from_a_trusted_proxy(void **state)
 	assert_string_equal(client_seen(&s, PROXY, "/p8",
 					"Forwarded: for=198.51.100.7\r\n", c),
 			    PROXY);
+	/* r-tls: a hop that writes the client's port: still that client,
+	 * not the proxy every client behind it would then share */
+	assert_string_equal(client_seen(&s, PROXY, "/p9",
+					"X-Forwarded-For: 6.6.6.6, "
+					"198.51.100.10:4711\r\n", c),
+			    "198.51.100.10");
+	/* HAProxy bound v4v6 (the example) writes an IPv4 client as
+	 * IPv4-mapped IPv6: the same client as its dotted form */
+	assert_string_equal(client_seen(&s, PROXY, "/p10",
+					"X-Forwarded-For: ::ffff:198.51.100.11\r\n",
+					c),
+			    "198.51.100.11");
 	log_back();
 	tu_server_stop(&s);
 }
@@ -354,6 +366,100 @@ static void the_connection_cap_spares_the_proxies(void **state)
 	tu_server_stop(&s);
 }
 
+static void capped_quick(struct hh_server_config *c)
+{
+	capped(c);
+	c->idle_timeout_s = 1;
+}
+
+/* Resets fd (SO_LINGER 0: the server reads an RST, not a FIN). */
+static void reset(int fd)
+{
+	struct linger l = { 1, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+/* Waits until the server closes fd (a guard of 10 s, not a timing
+ * assumption). */
+static void closed_by_server(int fd)
+{
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		assert_true(poll(&p, 1, 10000) > 0);
+		char c[512];
+		if (recv(fd, c, sizeof(c), 0) <= 0)
+			break;
+	}
+	close(fd);
+}
+
+/* The cap's two places are free again (the server sees a close a
+ * moment after the client: tried until then), and a third is refused. */
+static void both_places_free(int port)
+{
+	int a = -1, b = -1;
+	for (int i = 0; i < 400 && (a < 0 || b < 0); i++) {
+		if (a < 0)
+			a = held_connection(port, DIRECT);
+		if (a >= 0 && b < 0)
+			b = held_connection(port, DIRECT);
+		if (a < 0 || b < 0)
+			usleep(25 * 1000);
+	}
+	assert_true(a >= 0 && b >= 0);
+	assert_int_equal(held_connection(port, DIRECT), -1);
+	close(a);
+	close(b);
+}
+
+/* However a connection ends, its place is given back: a leaked count
+ * would lock the citizen at that address out for good. */
+static void the_connection_cap_gives_places_back_however_it_ends(void **state)
+{
+	(void)state;
+	struct tu_server s;
+	tu_server_start_cfg(&s, 1, capped_quick);
+	int port = hh_server_port(s.app.server);
+	/* reset before a byte, in the middle of the headers, in the
+	 * middle of a body, and after an answer */
+	static const char *const sent[] = {
+		"", "GET /healthz HTTP/1.1\r\nHo",
+		"POST /livssituation/ingen HTTP/1.1\r\nHost: x\r\n"
+		"Content-Type: application/x-www-form-urlencoded\r\n"
+		"Content-Length: 100\r\n\r\na=b",
+	};
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(sent) / sizeof(sent[0]); i++) {
+			int fd = -1;
+			for (int k = 0; k < 400 && fd < 0; k++) {
+				fd = raw_connect(DIRECT, port);
+				if (fd < 0)
+					usleep(25 * 1000);
+			}
+			assert_true(fd >= 0);
+			if (*sent[i])
+				send(fd, sent[i], strlen(sent[i]), MSG_NOSIGNAL);
+			usleep(20 * 1000);
+			reset(fd);
+		}
+		int fd = held_connection(port, DIRECT);
+		assert_true(fd >= 0);
+		reset(fd);
+		both_places_free(port);
+	}
+	/* closed by the server: idle, half a request, half a body */
+	int fds[2];
+	fds[0] = raw_connect(DIRECT, port);
+	fds[1] = raw_connect(DIRECT, port);
+	assert_true(fds[0] >= 0 && fds[1] >= 0);
+	send(fds[1], sent[2], strlen(sent[2]), MSG_NOSIGNAL);
+	closed_by_server(fds[0]);
+	closed_by_server(fds[1]);
+	both_places_free(port);
+	tu_server_stop(&s);
+}
+
 static void hsts_on_every_answer_when_public_https(void **state)
 {
 	(void)state;
@@ -425,6 +531,7 @@ int main(void)
 		cmocka_unit_test(write_limits_count_the_same_client),
 		cmocka_unit_test(forwarded_tls_counts_only_from_a_trusted_proxy),
 		cmocka_unit_test(the_connection_cap_spares_the_proxies),
+		cmocka_unit_test(the_connection_cap_gives_places_back_however_it_ends),
 		cmocka_unit_test(hsts_on_every_answer_when_public_https),
 		cmocka_unit_test(discovery_names_the_public_url_not_the_host),
 		cmocka_unit_test(a_bad_list_does_not_start),

@@ -65,6 +65,22 @@ static void bad_settings_are_refused_at_start(void **state)
 		       "p.conf:1: 'trusted_proxies' must list addresses or CIDR "
 		       "ranges ('fd00::1/8' has bits set after its first 8: the "
 		       "range is fd00::/8");
+	/* r-tls: the old switch on an address other machines reach was a
+	 * balancer elsewhere (postgres-ops.md said so before o-tls); now
+	 * loopback only, that balancer would be one client, capped at 64
+	 * connections and sharing one allowance of sign-ins: refused, with
+	 * what to write instead */
+	expect_refused(c, NULL,
+		       ARGS("serve", "--db", db, "--listen", "0.0.0.0:0",
+			    "--trust-proxy"),
+		       "--trust-proxy now believes only a proxy on this machine, "
+		       "but helhed listens on 0.0.0.0:0");
+	expect_refused(c, ARGS("HELHED_TRUST_PROXY=1"),
+		       ARGS("serve", "--db", db, "--listen", "10.0.0.31:0"),
+		       "give the proxies' addresses in trusted_proxies");
+	expect_refused(c, ARGS("HELHED_TRUST_PROXY=1"),
+		       ARGS("serve", "--db", db, "--listen", ":0"),
+		       "listens on :0");
 	/* an https site's cookies are Secure: the flag that says otherwise
 	 * is a mistake */
 	expect_refused(c, NULL,

@@ -61,6 +61,7 @@ conf pgdb.conf 600 "db = postgresql://127.0.0.1:1/conf"
 conf keyfile.conf 600 "key_file = conf.keys"
 conf trust.conf 600 "trust_proxy = yes" "max_conn_per_client = 7" \
 	"body_memory = 0"
+conf trustonly.conf 600 "trust_proxy = yes"
 conf percl.conf 600 "max_conn_per_client = 100001"
 conf body.conf 600 "body_memory = 65537"
 conf keep.conf 600 "webhooks_keep_days = 0"
@@ -106,12 +107,14 @@ while IFS= read -r line; do
 	# bash for $'...' in the cases (bytes that are not UTF-8)
 	bash -c "H() { \"$bin\" \"\$@\"; }; $line" >"$work/o" 2>"$work/e" </dev/null
 	st=$?
+	# the number of migrations grows with every branch merged
 	{
 		echo "\$ $line"
 		sed 's/^/1| /' "$work/o"
 		sed 's/^/2| /' "$work/e"
 		echo "status $st"
-	} >"$work/case"
+	} | sed 's/applies all [0-9][0-9]* migrations/applies all N migrations/' \
+		>"$work/case"
 	cat "$work/case" >>"$out"
 	if [ $write = 0 ]; then
 		# the same case in the stored copy

@@ -49,6 +49,13 @@ static void parses_addresses_and_ranges(void **state)
 	/* an IPv4 range does not catch the IPv6 address with the same
 	 * bytes elsewhere */
 	assert_false(has(&l, "::10.1.2.3"));
+	/* r-tls: IPv6 ranges beside the IPv4 space are not IPv4 */
+	assert_int_equal(hh_netlist_parse("::/96 ::/81 ::fffe:0:0/96", &l, err,
+					  sizeof(err)),
+			 HH_OK);
+	assert_false(has(&l, "198.51.100.9"));
+	assert_false(has(&l, "0.0.0.0"));
+	assert_true(has(&l, "::10.1.2.3"));
 	/* nothing in an empty list or none */
 	struct hh_netlist none = { 0 };
 	assert_false(has(&none, "127.0.0.2"));
@@ -69,7 +76,7 @@ static void refuses_with_a_clear_error(void **state)
 {
 	(void)state;
 	static const struct { const char *list, *says; } bad[] = {
-		{ "", "the list is empty" },
+		{ "", "the list is empty: give" },
 		{ " , ", "the list is empty" },
 		{ "10.0.0.300", "'10.0.0.300' is not an IPv4 or IPv6 address" },
 		{ "127.0.0.1, proxy.example.dk",
@@ -85,6 +92,13 @@ static void refuses_with_a_clear_error(void **state)
 		{ "10.1.2.3/8", "'10.1.2.3/8' has bits set after its first 8: the "
 				"range is 10.0.0.0/8" },
 		{ "fd00::1/64", "the range is fd00::/64" },
+		/* r-tls: an IPv6 range that holds ::ffff:0:0/96 holds every
+		 * IPv4 client as helhed sees it (an IPv4 peer is kept as
+		 * ::ffff:a.b.c.d): a /0 by another name */
+		{ "::/8", "'::/8' holds every IPv4 address" },
+		{ "::/80", "holds every IPv4 address" },
+		{ "::fffe:0:0/95", "holds every IPv4 address" },
+		{ "127.0.0.2, ::/1", "'::/1' holds every IPv4 address" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct hh_netlist l;
@@ -185,10 +199,39 @@ static void the_client_is_found_from_the_right(void **state)
 	assert_string_equal(client(&t, "127.0.0.2", "unknown", buf), "127.0.0.2");
 	assert_string_equal(client(&t, "127.0.0.2", "1.2.3.4, junk, 10.0.0.5", buf),
 			    "10.0.0.5");
-	assert_string_equal(client(&t, "127.0.0.2", "198.51.100.7:4711", buf),
-			    "127.0.0.2");
 	assert_string_equal(client(&t, "127.0.0.2", "198.51.100.7,", buf),
 			    "127.0.0.2");
+	/* r-tls: an entry a trusted hop wrote with a port, or an IPv6 one
+	 * in brackets (as some load balancers and RFC 7239 write them), is
+	 * still that address: read as junk it made every client behind
+	 * such a hop the one trusted address, sharing one allowance of
+	 * sign-ins and writes */
+	assert_string_equal(client(&t, "127.0.0.2", "198.51.100.7:4711", buf),
+			    "198.51.100.7");
+	assert_string_equal(client(&t, "127.0.0.2", "6.6.6.6, 198.51.100.7:4711",
+				   buf),
+			    "198.51.100.7");
+	assert_string_equal(client(&t, "127.0.0.2", "[2001:db8:1::5]:443", buf),
+			    "2001:db8:1::5");
+	assert_string_equal(client(&t, "127.0.0.2", " [2001:db8:1::5] ", buf),
+			    "2001:db8:1::5");
+	assert_string_equal(client(&t, "127.0.0.2", "198.51.100.7, 10.0.0.5:80",
+				   buf),
+			    "198.51.100.7");
+	assert_string_equal(client(&t, "127.0.0.2", "198.51.100.7, [10.0.0.5]",
+				   buf),
+			    "198.51.100.7");
+	/* and what is not quite that stays junk */
+	static const char *const junk[] = {
+		"198.51.100.7:", "198.51.100.7:65536", "198.51.100.7:123456",
+		"198.51.100.7:80x", "198.51.100.7:-1", "198.51.100.7: 80",
+		"[2001:db8:1::5", "[2001:db8:1::5]x", "[2001:db8:1::5]:",
+		"2001:db8:1::5]", "[]", "[]:80", ":80", "[[::1]]",
+		"[fe80::1%eth0]", "fe80::1%eth0", "host.example:80",
+	};
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		assert_string_equal(client(&t, "127.0.0.2", junk[i], buf),
+				    "127.0.0.2");
 	/* every entry trusted: the leftmost (an internal caller) */
 	assert_string_equal(client(&t, "127.0.0.2", "10.0.0.7, 10.0.0.5", buf),
 			    "10.0.0.7");

@@ -731,7 +731,7 @@ static void demo_content_and_demo_letters(void **state)
 	struct hh_tx *tx = tu_read_begin(st);
 	assert_int_equal(st->case_type_list(tx, &f->a, 0, count_ct, &n), HH_OK);
 	tu_read_end(tx);
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 12); /* p-agree: the custody agreement */
 	struct hh_demo_stats ds;
 	assert_int_equal(hh_demo_inquiries(st, "content", 1764928800 /* a Friday */,
 					   stderr, &ds),

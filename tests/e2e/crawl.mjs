@@ -48,14 +48,9 @@ const htmlvalidate = new HtmlValidate({
 	rules: { 'doctype-style': ['error', { style: 'lowercase' }] },
 });
 
+// Every demo citizen of the sign-in page is walked too (citizensOf).
 const ROLES = [
 	{ name: 'anonymous' },
-	{ name: 'citizen Mette Jensen', citizen: 'demo:demo-mette' },
-	{ name: 'citizen Jens Jensen', citizen: 'demo:demo-jens' },
-	{ name: 'citizen Fatima Ahmadi (address protection)',
-	  citizen: 'demo:demo-fatima' },
-	{ name: 'citizen Lars Nielsen', citizen: 'demo:demo-lars' },
-	{ name: 'citizen Henrik Sørensen', citizen: 'demo:demo-henrik' },
 	{ name: 'agent', email: 'borgerservice@nordskov.demo',
 	  password: 'demo-borgerservice' },
 	{ name: 'caseworker', email: 'sagsbehandler@nordskov.demo',
@@ -201,6 +196,18 @@ async function signIn(client, role) {
 			throw new Error(`staff sign-in ended at ${r.path} ` +
 					`(${r.status})`);
 	}
+}
+
+// The demo's citizens, as its sign-in page offers them.
+async function citizensOf(base) {
+	const page = await new Client(base).req('/borger/log-ind');
+	const out = [];
+	for (const m of page.text.matchAll(/name="borger" value="([^"]*)"[\s\S]*?Log ind som ([^<]*)</g))
+		out.push({ name: `citizen ${decodeEntities(m[2]).trim()}`,
+			   citizen: decodeEntities(m[1]) });
+	if (out.length < 2)
+		throw new Error('the sign-in page offers no demo citizens');
+	return out;
 }
 
 // ---- the walk ---------------------------------------------------------------
@@ -486,7 +493,8 @@ const dir = mkdtempSync(join(tmpdir(), 'helhed-crawl-'));
 let srv;
 try {
 	srv = await startServer(dir);
-	for (const role of ROLES) {
+	const roles = [ROLES[0], ...await citizensOf(srv.url), ...ROLES.slice(1)];
+	for (const role of roles) {
 		const client = new Client(srv.url);
 		let found;
 		try {

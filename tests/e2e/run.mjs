@@ -361,6 +361,7 @@ const pages = [
 							  await demoCase()) },
 	{ name: 'case page after a stale action', open: (p) => openStaleCase(p) },
 	...citizenPageStates(),
+	...agreementPageStates(), /* p-agree */
 	/* the agent's desk */
 	{ name: 'agent desk with a knowledge-base search', open: async (p) => {
 		await signIn(p, AGENT.email, AGENT.password);
@@ -1158,6 +1159,65 @@ async function citizenSubmits(caseType, values) {
 	} finally {
 		await context.dispose();
 	}
+}
+
+// p-agree (issue 16, point 4): the demo's custody agreement, filled in
+// by Camilla Holm naming Mikkel Holm and their daughter, waiting for his
+// signature; made once (each one names two parties, and a citizen names
+// at most ten a day).
+const AGREEMENT_PARENT = { subject: 'demo:demo-mikkel', name: 'Mikkel Holm' };
+const AGREEMENT_APPLICANT = { subject: 'demo:demo-camilla', name: 'Camilla Holm' };
+let sharedAgreement = null;
+function agreementCase() {
+	if (!sharedAgreement)
+		sharedAgreement = (async () => {
+			const context = await apiClient();
+			try {
+				const s = await context.post(url('/api/v1/citizen/session'),
+					{ data: { subject: AGREEMENT_APPLICANT.subject } });
+				check(s.status() === 201, `citizen sign-in: ${s.status()}`);
+				const { csrf_token: csrf } = await s.json();
+				const resp = await context.post(url('/api/v1/cases'), {
+					headers: { 'X-CSRF-Token': csrf },
+					data: { case_type: 'foraeldremyndighed-aftale', values: {
+						anden_foraelder_cpr: '030586-1049',
+						barn_cpr: '170616-4002', barn_navn: 'Emma Holm',
+						foraeldremyndighed: 'faelles', bopael: 'ansoeger',
+						samvaer: 'weekend',
+						ferier: 'Sommerferien deles, tre uger hos hver.' } },
+				});
+				check(resp.status() === 201,
+				      `agreement not created: ${resp.status()} ${await resp.text()}`);
+				return (await resp.json()).id;
+			} finally {
+				await context.dispose();
+			}
+		})();
+	return sharedAgreement;
+}
+
+function agreementPageStates() {
+	return [
+		{ name: 'agreement for the other parent to sign', open: async (p) => {
+			const id = await agreementCase();
+			await citizenSignIn(p, null, AGREEMENT_PARENT);
+			return go(p, `/mit-overblik/part/${id}`);
+		  } },
+		{ name: 'agreement change with errors', open: async (p) => {
+			const id = await agreementCase();
+			await citizenSignIn(p, null, AGREEMENT_PARENT);
+			const path = `/mit-overblik/aftale/${id}/aendring`;
+			await go(p, path);
+			await p.getByLabel('Barnets fulde navn').fill('');
+			return submit(p, p.getByRole('button',
+				{ name: 'Send ændringen, og underskriv den' }), path, 422);
+		  } },
+		{ name: 'agreement on the applicant\'s case page', open: async (p) => {
+			const id = await agreementCase();
+			await citizenSignIn(p, null, AGREEMENT_APPLICANT);
+			return go(p, `/mit-overblik/sag/${id}`);
+		  } },
+	];
 }
 
 let sharedCase = null;

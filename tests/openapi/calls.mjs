@@ -283,6 +283,8 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/overview', { as: jens, expect: 200 });
 	await call('GET /api/v1/cases/{id}/parties/me', { as: jens,
 		params: { id: div.body.id }, expect: 200 });
+	// p-letters: the invitation is a letter in the party's own inbox
+	await call('GET /api/v1/me/letters', { as: jens, expect: 200 });
 	await call('GET /api/v1/cases/{id}/parties/me', { as: mette,
 		params: { id: div.body.id }, expect: 404 });
 	await call('GET /api/v1/cases/{id}/parties/me', { params: { id: div.body.id },
@@ -295,6 +297,44 @@ export async function exercise({ call, staff, citizen, token }) {
 		params: { id: div.body.id }, body: { answer: 'confirm' }, expect: 200 });
 	await call('POST /api/v1/cases/{id}/parties/me', { as: jens,
 		params: { id: div.body.id }, body: { answer: 'decline' }, expect: 409 });
+
+	// ---- an agreement signed by both (issue 16, point 4) ---------------
+	const custody = { anden_foraelder_cpr: '150482-1001', barn_cpr: '170616-4002',
+			  barn_navn: 'Emma Holm', foraeldremyndighed: 'faelles',
+			  bopael: 'ansoeger', samvaer: 'weekend' };
+	const agr = await call('POST /api/v1/cases', { as: mette, body: {
+		case_type: 'foraeldremyndighed-aftale', values: custody }, expect: 201 });
+	const ap = { id: agr.body.id };
+	await call('GET /api/v1/cases/{id}/agreement', { as: mette, params: ap,
+		expect: 200 });
+	await call('GET /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		expect: 200 });
+	await call('GET /api/v1/cases/{id}/agreement', { params: ap, expect: 401 });
+	await call('GET /api/v1/cases/{id}/agreement', { as: caseworker, params: ap,
+		expect: 404 }); // another organisation's case
+	// confirming an agreement is signing it
+	await call('POST /api/v1/cases/{id}/parties/me', { as: jens, params: ap,
+		body: { answer: 'confirm' }, expect: 409 });
+	// the applicant signed by sending it
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
+		params: ap, body: { version: 1 }, expect: 409 });
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { params: ap,
+		body: { version: 1 }, expect: 401 });
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: jens,
+		params: ap, body: {}, expect: 400 });
+	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		body: { version: 1, fields: { bemaerkninger: 'Kun til jer' } }, expect: 422 });
+	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		body: { version: 1, fields: { samvaer: '7-7' } }, expect: 200 });
+	await call('PUT /api/v1/cases/{id}/agreement', { as: jens, params: ap,
+		body: { version: 2, fields: { samvaer: '7-7' } }, expect: 422 });
+	await call('PUT /api/v1/cases/{id}/agreement', { params: ap,
+		body: { version: 2, fields: { samvaer: '7-7' } }, expect: 401 });
+	// changed since Mette read version 1
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
+		params: ap, body: { version: 1 }, expect: 409 });
+	await call('POST /api/v1/cases/{id}/agreement/signatures', { as: mette,
+		params: ap, body: { version: 2 }, expect: 200 });
 
 	// ---- letters on a case (a parking permit, decided in writing) --------
 	const park = await call('POST /api/v1/cases', { as: mette,

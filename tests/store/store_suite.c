@@ -1329,6 +1329,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_case_systems), /* x-decl */
 		/* p-parties (issue 16): the parties to a case */
 		T(t_case_parties),
+		T(t_case_agreements), /* p-agree (issue 16) */
 	};
 	/* pg-base: leave out what the backend names in skip */
 	struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];

@@ -110,12 +110,13 @@ header() { # header NAME: its value in $tmp/h
 # replacement checked to have happened: the machine's own parts of global
 # (chroot, user, syslog, the stats socket, daemon), the ports, the
 # certificate's path, the public name, and helhed's address with the
-# source address HAProxy connects from.
+# source address HAProxy connects from. (The ports become IPv4 loopback
+# only, as nginx's do.)
 start_haproxy() {
 	sed -e '/^ *log \/dev\/log/d' -e '/^ *chroot /d' -e '/^ *stats socket /d' \
 		-e '/^ *user /d' -e '/^ *group /d' -e '/^ *daemon$/d' \
-		-e "s|^\( *bind \):80\$|\1127.0.0.1:$http_port|" \
-		-e "s|^\( *bind \):443 ssl crt /etc/haproxy/certs/helhed.pem|\1127.0.0.1:$https_port ssl crt $tmp/helhed.pem|" \
+		-e "s|^\( *bind \):::80 v4v6\$|\1127.0.0.1:$http_port|" \
+		-e "s|^\( *bind \):::443 v4v6 ssl crt /etc/haproxy/certs/helhed.pem|\1127.0.0.1:$https_port ssl crt $tmp/helhed.pem|" \
 		-e "s|https://borger.example.dk|$public|" \
 		-e "s|^\( *server helhed1 \)127.0.0.1:8080 \(.*\)\$|\1127.0.0.1:$helhed_port source 127.0.0.2 \2|" \
 		docs/examples/haproxy-helhed.cfg >"$tmp/haproxy.cfg"

@@ -76,9 +76,30 @@ logged_client() {
 		sed -n 's/.*"client":"\([^"]*\)".*/\1/p'
 }
 
+# r-tls: a TLS handshake with the proxy with openssl's options $@ (the
+# certificate checked against the CA); 0 when it succeeds.
+handshake() {
+	openssl s_client -connect "127.0.0.1:$https_port" -servername "$site" \
+		-CAfile "$tmp/ca.pem" -verify_return_error "$@" \
+		</dev/null >"$tmp/s_client.log" 2>&1
+}
+refused() { ! "$@"; }
+
 # The checks through proxy $1 (started); its request paths carry its name.
 checks_through() {
 	p=$1
+	# r-tls: the protocol versions and ciphers the example admits (a
+	# client offering only old ones is refused; the client side's own
+	# floor lowered with @SECLEVEL=0 so that it is the proxy refusing)
+	check "$p: TLS 1.2 with an AEAD cipher (ECDHE-ECDSA-AES128-GCM-SHA256) is accepted" \
+		handshake -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+	check "$p: TLS 1.3 is accepted" handshake -tls1_3
+	check "$p: TLS 1.2 with only a CBC cipher (ECDHE-ECDSA-AES128-SHA) is refused" \
+		refused handshake -tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0'
+	check "$p: TLS 1.1 is refused" \
+		refused handshake -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+	check "$p: TLS 1.0 is refused" \
+		refused handshake -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
 	via 127.0.0.3 "$public/"
 	check "$p: the front page answers 200 over https" test "$(status)" = 200
 	check "$p: HSTS on the page: $(header Strict-Transport-Security)" \
