@@ -24,6 +24,9 @@
 #   make bench-external  external-case reports durably beside a bare
 #                      upsert (SQLite and PostgreSQL); Mit overblik over
 #                      HTTP with 1,000,000 external cases, beside /healthz
+#   make bench-parties  Mit overblik, the party page and the case page
+#                      with 100,000 two-party cases (SQLite, PostgreSQL),
+#                      beside /healthz and the bare SQL of the same rows
 #   make eval   search quality beside SQLite FTS5 (own queries, DanFEVER)
 
 CC ?= cc
@@ -301,6 +304,17 @@ bench-casepage: deps $(BUILD)/helhed $(BUILD)/bench/cases_bench \
 		$(BUILD)/bench/casepage_bench
 	./bench/casepage.sh $(BUILD)
 
+# p-bench (issue 16): Mit overblik and the case page with 100,000
+# two-party cases, over HTTP beside /healthz and the bare SQL, on SQLite
+# and PostgreSQL (bench/parties.sh).
+.PHONY: bench-parties
+$(BUILD)/bench/parties_bench: bench/parties_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) -lcurl $(LDFLAGS)
+
+bench-parties: deps $(BUILD)/helhed $(BUILD)/bench/parties_bench
+	./bench/parties.sh $(BUILD)
+
 # chat: 2,000 waiting chat connections against the real server, the
 # delivery latency of messages to them, and /healthz beside it.
 .PHONY: bench-chat
@@ -385,6 +399,16 @@ $(BUILD)/bench/letters_bench: bench/letters_bench.c $(BUILD)/lib.a
 
 bench-letters: deps $(BUILD)/bench/letters_bench
 	taskset -c 0 $(BUILD)/bench/letters_bench
+# p-letters: what the invitation letter (PDF and message, laid out inside
+# the submission's transaction) costs a submission, beside the same
+# submission without the parties' letter templates.
+.PHONY: bench-party-letters
+$(BUILD)/bench/party_letters_bench: bench/party_letters_bench.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/lib.a $(LDLIBS) $(LDFLAGS)
+
+bench-party-letters: deps $(BUILD)/bench/party_letters_bench
+	d=$$(mktemp -d) && $(BUILD)/bench/party_letters_bench $$d 400; r=$$?; rm -rf $$d; exit $$r
 # The citizen's inbox: the inbox page, a letter page and their API over
 # HTTP with 100,000 cases and 300,000 sent letters, beside /healthz and
 # beside the same list query alone through sqlite3. inbox_bench seeds

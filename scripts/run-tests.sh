@@ -162,6 +162,24 @@ if [ -x tests/tls/test_tls.sh ]; then
 	tls_pid=$!
 fi
 
+# t-main: every command's options and --help against a stored copy
+# (tests/cli/test_options.sh, ten seconds), beside the C tests; counted
+# from its "cli: N passed, N failed" line.
+cli_pid=
+if [ -x tests/cli/test_options.sh ]; then
+	(
+		tests/cli/test_options.sh "$build" >"$work/cli.log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/cli.log" | tail -1)
+		f=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/cli.log" | tail -1)
+		[ -n "$p" ] || p=0
+		[ -n "$f" ] || f=1
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		echo "$p $f" >"$work/cli.count"
+	) &
+	cli_pid=$!
+fi
+
 # xargs runs a fresh shell per binary, so the function goes as text.
 export work
 unit_fn=$(sed -n '/^run_unit() {$/,/^}$/p' "$0")
@@ -247,6 +265,12 @@ if [ -n "$tls_pid" ]; then # o-tls
 	wait "$tls_pid"
 	echo "== helhed behind HAProxy and nginx with TLS (tests/tls/test_tls.sh)"
 	cat "$work/tls.log"
+fi
+
+if [ -n "$cli_pid" ]; then # t-main
+	wait "$cli_pid"
+	echo "== the command's options (tests/cli/test_options.sh)"
+	cat "$work/cli.log"
 fi
 
 if [ -n "$deb_pid" ]; then # o-deb

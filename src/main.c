@@ -1,11 +1,11 @@
 /* main.c - the helhed command: serve, import, export, migrate, backup,
  * restore, user, token. */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <systemd/sd-daemon.h> /* o-deb: Type=notify */
 #include <signal.h>
+#include <stddef.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +27,7 @@
 #include "core/limit.h"
 #include "core/log.h"
 #include "core/netlist.h" /* o-tls: --trusted-proxies */
+#include "core/opts.h" /* t-main: one option parser */
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/orgs.h"
@@ -437,30 +438,7 @@ static const char usage_demo_year[] =
 
 static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "%s%s%s: ", prog, cmd ? " " : "", cmd ? cmd : "");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (try '%s%s%s --help')\n", prog, cmd ? " " : "",
-		cmd ? cmd : "");
-	return 2;
-}
-
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : def;
-}
-
-static int env_flag(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v && strcmp(v, "0") != 0;
-}
-
-/* Common getopt loop error: unknown option or missing argument. */
-static int opt_error(const char *cmd, char **argv)
-{
-	return bad_usage(cmd, "unknown option or missing value '%s'",
-			 argv[optind - 1]);
+	return hh_opts_usage_error(cmd, fmt, arg);
 }
 
 /* o-backup: a store at a newer schema than this build's, said the
@@ -731,119 +709,6 @@ static int first_start(struct hh_store *st, const char *db,
 
 #define HH_CONF_DEFAULT "/etc/helhed/helhed.conf"
 
-/* Every key of helhed.conf and the HELHED_* variable it stands for
- * (docs/operations.md lists them); the flags win over both. */
-static const struct hh_conf_key serve_conf_keys[] = {
-	{ "listen", "HELHED_LISTEN", HH_CONF_HOSTPORT, 0, 0 },
-	{ "db", "HELHED_DB", HH_CONF_STR, 0, 0 },
-	{ "db_pool", "HELHED_DB_POOL", HH_CONF_INT, 1, 1024 },
-	{ "key_file", "HELHED_KEY_FILE", HH_CONF_SECRET, 0, 0 },
-	{ "demo", "HELHED_DEMO", HH_CONF_BOOL, 0, 0 },
-	{ "threads", "HELHED_THREADS", HH_CONF_INT, 1, 256 },
-	{ "content", "HELHED_CONTENT", HH_CONF_STR, 0, 0 },
-	{ "web", "HELHED_WEB", HH_CONF_STR, 0, 0 },
-	{ "quiet", "HELHED_QUIET", HH_CONF_BOOL, 0, 0 },
-	{ "log_level", "HELHED_LOG_LEVEL", HH_CONF_LEVEL, 0, 0 },
-	{ "dict", "HELHED_DICT", HH_CONF_STR, 0, 0 },
-	{ "synonyms", "HELHED_SYNONYMS", HH_CONF_STR, 0, 0 },
-	{ "hyphen_dict", "HELHED_HYPHEN_DICT", HH_CONF_STR, 0, 0 },
-	{ "public_url", "HELHED_PUBLIC_URL", HH_CONF_URL, 0, 0 },
-	{ "secure_cookies", "HELHED_SECURE_COOKIES", HH_CONF_BOOL, 0, 0 },
-	{ "trust_proxy", "HELHED_TRUST_PROXY", HH_CONF_BOOL, 0, 0 },
-	{ "trusted_proxies", "HELHED_TRUSTED_PROXIES", HH_CONF_NETS, 0, 0 },
-	{ "max_conn_per_client", "HELHED_MAX_CONN_PER_CLIENT", HH_CONF_INT, 0,
-	  100000 },
-	{ "write_limits", "HELHED_WRITE_LIMITS", HH_CONF_LIMITS, 0, 0 },
-	{ "chat_limits", "HELHED_CHAT_LIMITS", HH_CONF_STR, 0, 0 },
-	{ "body_memory", "HELHED_BODY_MEMORY", HH_CONF_INT, 1, 65536 },
-	{ "password_login", "HELHED_PASSWORD_LOGIN", HH_CONF_BOOL, 0, 0 },
-	{ "spool", "HELHED_SPOOL", HH_CONF_STR, 0, 0 },
-	{ "print_time", "HELHED_PRINT_TIME", HH_CONF_TIME, 0, 0 },
-	{ "webhooks_keep_days", "HELHED_WEBHOOKS_KEEP_DAYS", HH_CONF_INT, 1, 3650 },
-	{ "oidc_citizen_issuer", "HELHED_OIDC_CITIZEN_ISSUER", HH_CONF_URL, 0, 0 },
-	{ "oidc_citizen_client_id", "HELHED_OIDC_CITIZEN_CLIENT_ID", HH_CONF_STR,
-	  0, 0 },
-	{ "oidc_citizen_client_secret_file",
-	  "HELHED_OIDC_CITIZEN_CLIENT_SECRET_FILE", HH_CONF_SECRET, 0, 0 },
-	{ "oidc_citizen_redirect_base", "HELHED_OIDC_CITIZEN_REDIRECT_BASE",
-	  HH_CONF_URL, 0, 0 },
-	{ "oidc_citizen_scope", "HELHED_OIDC_CITIZEN_SCOPE", HH_CONF_STR, 0, 0 },
-	{ "oidc_staff_issuer", "HELHED_OIDC_STAFF_ISSUER", HH_CONF_URL, 0, 0 },
-	{ "oidc_staff_client_id", "HELHED_OIDC_STAFF_CLIENT_ID", HH_CONF_STR, 0,
-	  0 },
-	{ "oidc_staff_client_secret_file", "HELHED_OIDC_STAFF_CLIENT_SECRET_FILE",
-	  HH_CONF_SECRET, 0, 0 },
-	{ "oidc_staff_redirect_base", "HELHED_OIDC_STAFF_REDIRECT_BASE",
-	  HH_CONF_URL, 0, 0 },
-	{ "oidc_staff_scope", "HELHED_OIDC_STAFF_SCOPE", HH_CONF_STR, 0, 0 },
-	{ "oidc_staff_groups", "HELHED_OIDC_STAFF_GROUPS", HH_CONF_STR, 0, 0 },
-	{ "oidc_groups_claim", "HELHED_OIDC_GROUPS_CLAIM", HH_CONF_STR, 0, 0 },
-	{ "oidc_loa_claim", "HELHED_OIDC_LOA_CLAIM", HH_CONF_STR, 0, 0 },
-	{ "oidc_cpr_claim", "HELHED_OIDC_CPR_CLAIM", HH_CONF_STR, 0, 0 },
-	{ "oidc_secret_post", "HELHED_OIDC_SECRET_POST", HH_CONF_BOOL, 0, 0 },
-	{ "oidc_cookie_key_file", "HELHED_OIDC_COOKIE_KEY_FILE", HH_CONF_SECRET,
-	  0, 0 },
-	{ NULL, NULL, 0, 0, 0 }
-};
-
-/* Loads the configuration file into the environment (core/conf.h):
- * --config FILE (or --config=FILE; serve only), else HELHED_CONFIG, else
- * /etc/helhed/helhed.conf when it exists; "none" reads no file. The other
- * commands read it too, for the database and the key file the service
- * uses (sudo -u helhed helhed user add ...). A file that names secret
- * files must not be readable by everyone: refused, as it tells where the
- * secrets are and who may read them is the point.
- * Returns -1 to go on, else the exit status (the error printed). */
-static int serve_config(const char *cmd, int argc, char **argv)
-{
-	const char *path = NULL;
-	const char *stop = strcmp(cmd, "serve") ? "" : "; not started";
-	for (int i = 1; strcmp(cmd, "serve") == 0 && i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--config")) {
-			if (i + 1 == argc)
-				return bad_usage(cmd, "%s", "--config needs a FILE");
-			path = argv[++i];
-		} else if (!strncmp(argv[i], "--config=", 9)) {
-			path = argv[i] + 9;
-		}
-	}
-	int given = 1;
-	if (!path)
-		path = env_or("HELHED_CONFIG", NULL);
-	if (!path) {
-		path = HH_CONF_DEFAULT;
-		given = 0;
-	}
-	if (!strcmp(path, "none"))
-		return -1;
-	char err[1024];
-	int secret = 0;
-	unsigned mode = 0;
-	enum hh_rc rc = hh_conf_load(path, serve_conf_keys, &secret, &mode, err,
-				     sizeof(err));
-	if (rc == HH_ERR_NOT_FOUND && !given)
-		return -1;
-	if (rc != HH_OK) {
-		fprintf(stderr, "%s %s: %s%s\n", prog, cmd, err, stop);
-		return 2;
-	}
-	if (mode & S_IWOTH) { /* anyone could name their own key file */
-		fprintf(stderr, "%s %s: anyone may change %s (mode %04o): make "
-			"it mode 0640, owner root, group helhed%s\n", prog, cmd,
-			path, mode, stop);
-		return 2;
-	}
-	if (secret && (mode & S_IROTH)) {
-		fprintf(stderr, "%s %s: %s names secret files and anyone may "
-			"read it (mode %04o): make it mode 0640, owner root, group "
-			"helhed%s\n", prog, cmd, path, mode, stop);
-		return 2;
-	}
-	return -1;
-}
-
 /* Reads the secret in the file at path (one line; the spaces and line
  * end around it dropped) into *out (new). A file anyone may read is
  * refused. Returns 0, or 2 after printing why. */
@@ -900,204 +765,78 @@ static void notify(const char *state)
 		       strerror(-r));
 }
 
-/* the OpenID Connect secrets: oidc_opt's entries 2, 7 and 14 (below), by
- * file only; kept to the end of the process */
-static char *serve_secrets[3];
+/* ---- t-main: the options of every command, one table ------------------ */
 
-static int cmd_serve(int argc, char **argv)
+/* The commands, as bits of hh_opt.commands. */
+enum {
+	C_SERVE = 1u << 0,
+	C_IMPORT = 1u << 1,
+	C_KLE = 1u << 2,
+	C_EXPORT = 1u << 3,
+	C_MIGRATE = 1u << 4,
+	C_BACKUP = 1u << 5,
+	C_RESTORE = 1u << 6,
+	C_FIGURES = 1u << 7,
+	C_USER = 1u << 8,
+	C_TOKEN = 1u << 9,
+	C_SEARCH = 1u << 10,
+	C_ROTATE = 1u << 11,
+	C_PRINT = 1u << 12,
+	C_YEAR = 1u << 13,
+	C_COPY = 1u << 14,
+	/* every command that opens the store: --db and --key-file */
+	C_STORE = C_SERVE | C_IMPORT | C_KLE | C_EXPORT | C_MIGRATE | C_BACKUP |
+		  C_RESTORE | C_FIGURES | C_USER | C_TOKEN | C_SEARCH | C_ROTATE |
+		  C_PRINT | C_YEAR,
+	C_ALL = C_STORE | C_COPY,
+};
+
+/* What the flags, the environment and helhed.conf say, for any command;
+ * a command reads the fields its options fill (opts[] below). */
+struct settings {
+	const char *db, *key_file;
+	/* serve */
+	const char *listen, *log_level, *content, *web, *dict, *synonyms;
+	const char *public_url, *secure, *trusted_proxies, *write_limits;
+	const char *spool, *print_time, *secret_file[3];
+	struct hh_opt_num threads, per_client, body_memory, webhooks_keep;
+	int demo, quiet, trust_proxy, webhooks_http, password_login;
+	int secret_post;
+	struct hh_oidc_config oc;
+	/* what the checks made of them */
+	char public_buf[512];
+	int public_https, level, print_minute;
+	long write_limit[3];
+	/* the other commands */
+	int users, force, dry_run, with_keys, json, staff;
+	struct hh_opt_num step, pause_ms, batch, limit, days;
+	const char *keys_in, *email, *name, *org, *roles, *municipality;
+	const char *day, *seed, *from, *scale, *copy_from, *copy_to;
+	struct hh_demo_year_opts year;
+};
+
+#define AT(f) offsetof(struct settings, f)
+#define CITIZEN oc.client[HH_OIDC_CITIZEN]
+#define STAFF oc.client[HH_OIDC_STAFF]
+
+static int check_listen(void *sv, const struct hh_opt *o, const char *cmd)
 {
-	int conf_rc = serve_config("serve", argc, argv); /* o-deb: helhed.conf */
-	if (conf_rc >= 0)
-		return conf_rc;
-	key_file = env_or("HELHED_KEY_FILE", NULL);
-	const char *log_level = env_or("HELHED_LOG_LEVEL", "info");
-	const char *listen = env_or("HELHED_LISTEN", "127.0.0.1:8080");
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *content = env_or("HELHED_CONTENT", NULL);
-	const char *web = env_or("HELHED_WEB", "web");
-	const char *threads_s = env_or("HELHED_THREADS", "4");
-	int demo = env_flag("HELHED_DEMO");
-	int webhooks_http = 0; /* x-hooks: --webhooks-allow-http-loopback */
-	const char *webhooks_keep_s = env_or("HELHED_WEBHOOKS_KEEP_DAYS", "30");
-	int quiet = env_flag("HELHED_QUIET");
-	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
-	const char *synonyms = env_or("HELHED_SYNONYMS", NULL);
-	const char *public_url = env_or("HELHED_PUBLIC_URL", NULL);
-	const char *secure_s = env_or("HELHED_SECURE_COOKIES", NULL);
-	int trust_proxy = env_flag("HELHED_TRUST_PROXY");
-	const char *trusted_proxies = env_or("HELHED_TRUSTED_PROXIES", NULL);
-	const char *per_client_s = env_or("HELHED_MAX_CONN_PER_CLIENT", NULL);
-	const char *write_limits = env_or("HELHED_WRITE_LIMITS", "600/120/6000");
-	const char *body_memory_s = env_or("HELHED_BODY_MEMORY", "64");
-	/* delivery: the spool folder and the time of the print batch */
-	const char *spool = env_or("HELHED_SPOOL", NULL);
-	const char *print_time = env_or("HELHED_PRINT_TIME", "14:00");
-	int password_login = !getenv("HELHED_PASSWORD_LOGIN") ||
-			     env_flag("HELHED_PASSWORD_LOGIN");
-	/* OpenID Connect: each flag beside its environment variable */
-	struct hh_oidc_config oc = { 0 };
-	struct hh_oidc_client_config *cz = &oc.client[HH_OIDC_CITIZEN];
-	struct hh_oidc_client_config *sf = &oc.client[HH_OIDC_STAFF];
-	const struct { const char *env; const char **dest; } oidc_opt[] = {
-		{ "HELHED_OIDC_CITIZEN_ISSUER", &cz->issuer },
-		{ "HELHED_OIDC_CITIZEN_CLIENT_ID", &cz->client_id },
-		{ "HELHED_OIDC_CITIZEN_CLIENT_SECRET", &cz->client_secret },
-		{ "HELHED_OIDC_CITIZEN_REDIRECT_BASE", &cz->redirect_base },
-		{ "HELHED_OIDC_CITIZEN_SCOPE", &cz->scope },
-		{ "HELHED_OIDC_STAFF_ISSUER", &sf->issuer },
-		{ "HELHED_OIDC_STAFF_CLIENT_ID", &sf->client_id },
-		{ "HELHED_OIDC_STAFF_CLIENT_SECRET", &sf->client_secret },
-		{ "HELHED_OIDC_STAFF_REDIRECT_BASE", &sf->redirect_base },
-		{ "HELHED_OIDC_STAFF_SCOPE", &sf->scope },
-		{ "HELHED_OIDC_STAFF_GROUPS", &oc.staff_groups },
-		{ "HELHED_OIDC_GROUPS_CLAIM", &oc.groups_claim },
-		{ "HELHED_OIDC_LOA_CLAIM", &oc.loa_claim },
-		{ "HELHED_OIDC_CPR_CLAIM", &oc.cpr_claim },
-		{ "HELHED_OIDC_COOKIE_KEY", &oc.cookie_key },
-	};
-	enum { N_OIDC_OPT = sizeof(oidc_opt) / sizeof(oidc_opt[0]) };
-	for (int i = 0; i < N_OIDC_OPT; i++)
-		*oidc_opt[i].dest = env_or(oidc_opt[i].env, NULL);
-	cz->secret_post = sf->secret_post = env_flag("HELHED_OIDC_SECRET_POST");
-	/* o-deb: a secret in the environment is seen by whatever reads the
-	 * process's environment (and by systemctl show, from a unit's
-	 * Environment=): from a file only, HELHED_..._FILE */
-	static const int secret_opt[3] = { 2, 7, 14 };
-	static const char *const secret_key[3] = {
-		"oidc_citizen_client_secret_file", "oidc_staff_client_secret_file",
-		"oidc_cookie_key_file"
-	};
-	const char *secret_file[3];
-	for (int i = 0; i < 3; i++) {
-		const char *env = oidc_opt[secret_opt[i]].env;
-		if (*oidc_opt[secret_opt[i]].dest) {
-			fprintf(stderr, "%s serve: %s is refused: give the secret "
-				"in a file readable by the service user only, "
-				"%s_FILE=FILE (or %s in helhed.conf); not "
-				"started\n", prog, env, env, secret_key[i]);
-			return 2;
-		}
-		char name[64];
-		snprintf(name, sizeof(name), "%s_FILE", env);
-		secret_file[i] = env_or(name, NULL);
-	}
-	static const struct option opts[] = {
-		/* long-only codes 1000 + i: oidc_opt[i] */
-		{ "oidc-citizen-issuer", required_argument, NULL, 1000 },
-		{ "oidc-citizen-client-id", required_argument, NULL, 1001 },
-		{ "oidc-citizen-client-secret", required_argument, NULL, 1002 },
-		{ "oidc-citizen-redirect-base", required_argument, NULL, 1003 },
-		{ "oidc-citizen-scope", required_argument, NULL, 1004 },
-		{ "oidc-staff-issuer", required_argument, NULL, 1005 },
-		{ "oidc-staff-client-id", required_argument, NULL, 1006 },
-		{ "oidc-staff-client-secret", required_argument, NULL, 1007 },
-		{ "oidc-staff-redirect-base", required_argument, NULL, 1008 },
-		{ "oidc-staff-scope", required_argument, NULL, 1009 },
-		{ "oidc-staff-groups", required_argument, NULL, 1010 },
-		{ "oidc-groups-claim", required_argument, NULL, 1011 },
-		{ "oidc-loa-claim", required_argument, NULL, 1012 },
-		{ "oidc-cpr-claim", required_argument, NULL, 1013 },
-		{ "oidc-cookie-key", required_argument, NULL, 1014 },
-		{ "oidc-secret-post", no_argument, NULL, 'O' },
-		{ "no-password-login", no_argument, NULL, 'L' },
-		{ "public-url", required_argument, NULL, 'u' },
-		{ "secure-cookies", no_argument, NULL, 'S' },
-		{ "no-secure-cookies", no_argument, NULL, 'N' },
-		{ "trust-proxy", no_argument, NULL, 'P' },
-		{ "trusted-proxies", required_argument, NULL, 2300 },
-		{ "max-conn-per-client", required_argument, NULL, 'C' },
-		{ "write-limits", required_argument, NULL, 'W' },
-		{ "body-memory", required_argument, NULL, 'M' },
-		{ "dict", required_argument, NULL, 'x' },
-		{ "synonyms", required_argument, NULL, 's' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "demo", no_argument, NULL, 'D' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "content", required_argument, NULL, 'c' },
-		{ "web", required_argument, NULL, 'w' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "spool", required_argument, NULL, 2000 },
-		{ "print-time", required_argument, NULL, 2001 },
-		{ "webhooks-allow-http-loopback", no_argument, NULL, 2100 },
-		{ "webhooks-keep-days", required_argument, NULL, 2101 },
-		/* o-deb (issue 17) */
-		{ "config", required_argument, NULL, 2200 },
-		{ "log-level", required_argument, NULL, 2201 },
-		{ "oidc-citizen-client-secret-file", required_argument, NULL, 2202 },
-		{ "oidc-staff-client-secret-file", required_argument, NULL, 2203 },
-		{ "oidc-cookie-key-file", required_argument, NULL, 2204 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 2000: spool = optarg; break;
-		case 2300: trusted_proxies = optarg; break;
-		case 2001: print_time = optarg; break;
-		case 2100: webhooks_http = 1; break;
-		case 2101: webhooks_keep_s = optarg; break;
-		case 2200: break; /* read by serve_config */
-		case 2201: log_level = optarg; break;
-		case 2202: case 2203: case 2204:
-			secret_file[o - 2202] = optarg;
-			break;
-		case 'l': listen = optarg; break;
-		case 'd': db = optarg; break;
-		case 'D': demo = 1; break;
-		case 't': threads_s = optarg; break;
-		case 'c': content = optarg; break;
-		case 'w': web = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'x': dict = optarg; break;
-		case 's': synonyms = optarg; break;
-		case 'u': public_url = optarg; break;
-		case 'S': secure_s = "1"; break;
-		case 'N': secure_s = "0"; break;
-		case 'P': trust_proxy = 1; break;
-		case 'C': per_client_s = optarg; break;
-		case 'W': write_limits = optarg; break;
-		case 'M': body_memory_s = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_serve, stdout); return 0;
-		case 'O': cz->secret_post = sf->secret_post = 1; break;
-		case 'L': password_login = 0; break;
-		default:
-			for (int i = 0; i < 3; i++)
-				if (o == 1000 + secret_opt[i]) {
-					char why[160];
-					snprintf(why, sizeof(why), "--%s is refused: "
-						 "every user of the machine may read a "
-						 "command line; give --%s-file FILE",
-						 opts[secret_opt[i]].name,
-						 opts[secret_opt[i]].name);
-					return bad_usage("serve", "%s", why);
-				}
-			if (o >= 1000 && o < 1000 + N_OIDC_OPT) {
-				*oidc_opt[o - 1000].dest = optarg;
-				break;
-			}
-			return opt_error("serve", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("serve", "unexpected argument '%s'", argv[optind]);
-	char *end;
-	long threads = strtol(threads_s, &end, 10);
-	if (*end || threads < 1 || threads > 256)
-		return bad_usage("serve", "--threads must be 1 to 256, not '%s'",
-				 threads_s);
-	if (!strchr(listen, ':'))
-		return bad_usage("serve", "--listen must be HOST:PORT, not '%s'",
-				 listen);
-	/* o-tls (issue 17): the trusted proxies; --trust-proxy, the old
-	 * switch that believed anyone's headers, now means loopback only,
-	 * which is what its one documented use (a proxy on this machine)
-	 * needed; an explicit list wins over it */
-	if (trust_proxy && !trusted_proxies) {
+	struct settings *s = sv;
+	if (!strchr(s->listen, ':'))
+		return bad_usage(cmd, "--listen must be HOST:PORT, not '%s'",
+				 s->listen);
+	return 0;
+}
+
+/* o-tls (issue 17): the trusted proxies; --trust-proxy, the old
+ * switch that believed anyone's headers, now means loopback only,
+ * which is what its one documented use (a proxy on this machine)
+ * needed; an explicit list wins over it */
+static int check_trust_proxy(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	const char *listen = s->listen; /* checked before: HOST:PORT */
+	if (s->trust_proxy && !s->trusted_proxies) {
 		/* r-tls: on an address other machines reach, the old switch
 		 * meant a balancer elsewhere (postgres-ops.md said so); now
 		 * it would be one client for every limit and capped at
@@ -1115,43 +854,61 @@ static int cmd_serve(int argc, char **argv)
 		hh_log(HH_LOG_WARN, "--trust-proxy (trust_proxy, HELHED_TRUST_PROXY) "
 		       "is deprecated: it means --trusted-proxies "
 		       "127.0.0.0/8,::1 (a proxy on this machine); give that");
-		trusted_proxies = "127.0.0.0/8 ::1";
+		s->trusted_proxies = "127.0.0.0/8 ::1";
 	}
+	return 0;
+}
+
+static int check_trusted_proxies(void *sv, const struct hh_opt *o,
+				 const char *cmd)
+{
+	struct settings *s = sv;
+	const char *trusted_proxies = s->trusted_proxies;
 	if (trusted_proxies) {
 		struct hh_netlist nets;
 		char why[200];
 		if (hh_netlist_parse(trusted_proxies, &nets, why, sizeof(why)))
 			return bad_usage("serve", "--trusted-proxies: %s", why);
 	}
-	/* the proxies are spared the cap (hh_server_config.per_client) */
-	if (!per_client_s)
-		per_client_s = "64";
-	long per_client = strtol(per_client_s, &end, 10);
-	if (*end || !*per_client_s || per_client < 0 || per_client > 100000)
-		return bad_usage("serve",
-				 "--max-conn-per-client must be 0 to 100000, not '%s'",
-				 per_client_s);
-	long body_memory = strtol(body_memory_s, &end, 10);
-	if (*end || !*body_memory_s || body_memory < 1 || body_memory > 65536)
-		return bad_usage("serve", "--body-memory must be 1 to 65536 MB, not '%s'",
-				 body_memory_s);
-	long wl[3];
+	return 0;
+}
+
+static int check_write_limits(void *sv, const struct hh_opt *o,
+			      const char *cmd)
+{
+	struct settings *s = sv;
+	const char *write_limits = s->write_limits;
+	long *wl = s->write_limit;
 	if (sscanf(write_limits, "%ld/%ld/%ld", &wl[0], &wl[1], &wl[2]) != 3 ||
 	    wl[0] < 0 || wl[1] < 0 || wl[2] < 0 || wl[0] > 1000000 ||
 	    wl[1] > 1000000 || wl[2] > 1000000 ||
 	    strspn(write_limits, "0123456789/") != strlen(write_limits))
-		return bad_usage("serve",
+		return bad_usage(cmd,
 				 "--write-limits must be CLIENT/ACCOUNT/TOKEN writes "
 				 "a minute, not '%s'",
 				 write_limits);
-	if (secure_s && strcmp(secure_s, "0") && strcmp(secure_s, "1"))
-		return bad_usage("serve", "HELHED_SECURE_COOKIES must be 0 or 1, not '%s'",
-				 secure_s);
-	/* o-tls: the public address is the base of every absolute link,
-	 * so it is an origin: scheme, host and port, no path (the pages
-	 * link from /; a path here would not be served), one trailing
-	 * slash dropped */
-	char public_buf[512];
+	return 0;
+}
+
+static int check_secure_cookies(void *sv, const struct hh_opt *o,
+				const char *cmd)
+{
+	struct settings *s = sv;
+	if (s->secure && strcmp(s->secure, "0") && strcmp(s->secure, "1"))
+		return bad_usage(cmd, "HELHED_SECURE_COOKIES must be 0 or 1, not '%s'",
+				 s->secure);
+	return 0;
+}
+
+/* o-tls: the public address is the base of every absolute link,
+ * so it is an origin: scheme, host and port, no path (the pages
+ * link from /; a path here would not be served), one trailing
+ * slash dropped */
+static int check_public_url(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	const char *public_url = s->public_url, *secure_s = s->secure;
+	char *public_buf = s->public_buf;
 	if (public_url) {
 		size_t n = strlen(public_url);
 		if (n && public_url[n - 1] == '/')
@@ -1161,12 +918,12 @@ static int cmd_serve(int argc, char **argv)
 		size_t host_n = n >= (size_t)(host - public_url)
 					? n - (size_t)(host - public_url) : 0;
 		if ((!https && strncmp(public_url, "http://", 7)) || !host_n ||
-		    n >= sizeof(public_buf) ||
+		    n >= sizeof(s->public_buf) ||
 		    strcspn(host, "/?#@ \t\\\"'<>") < host_n)
 			return bad_usage("serve", "--public-url must be http(s)://HOST "
 					 "or http(s)://HOST:PORT, without a path, "
 					 "not '%s'", public_url);
-		snprintf(public_buf, sizeof(public_buf), "%.*s", (int)n, public_url);
+		snprintf(public_buf, sizeof(s->public_buf), "%.*s", (int)n, public_url);
 		public_url = public_buf;
 	}
 	int public_https = public_url && !strncmp(public_url, "https://", 8);
@@ -1174,50 +931,388 @@ static int cmd_serve(int argc, char **argv)
 		return bad_usage("serve", "--no-secure-cookies (secure_cookies = no) "
 				 "with the https public URL %s: cookies sent over "
 				 "https are always Secure", public_url);
-	/* the OpenID Connect redirect and post-logout URIs: the public
-	 * address unless set apart */
-	oc.public_url = public_url;
-	if (!content && demo)
-		content = "content";
-	/* o-deb: the level of the log lines; below info, no request lines */
+	s->public_url = public_url;
+	s->public_https = public_https;
+	return 0;
+}
+
+/* o-deb: the level of the log lines; below info, no request lines */
+static int check_log_level(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
 	static const char *const level_names[] = { "debug", "info", "warn",
 						   "error" };
-	int level = -1;
+	s->level = -1;
 	for (int i = 0; i < 4; i++)
-		if (!strcmp(log_level, level_names[i]))
-			level = i;
-	if (level < 0)
-		return bad_usage("serve", "--log-level must be debug, info, warn "
-				 "or error, not '%s'", log_level);
-	hh_log_set_level((enum hh_log_level)level);
+		if (!strcmp(s->log_level, level_names[i]))
+			s->level = i;
+	if (s->level < 0)
+		return bad_usage(cmd, "--log-level must be debug, info, warn "
+				 "or error, not '%s'", s->log_level);
+	return 0;
+}
+
+/* the OpenID Connect secrets, by file only (a secret given as a value,
+ * by flag or variable, is refused: HH_OPT_REFUSED); kept to the end of
+ * the process */
+static char *serve_secrets[3];
+
+static int check_secret_file(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
 	static const char *const secret_what[3] = {
 		"the citizens' OpenID Connect client secret",
 		"the staff's OpenID Connect client secret",
 		"the OpenID Connect cookie key"
 	};
-	for (int i = 0; i < 3; i++) {
-		if (!secret_file[i])
-			continue;
-		free(serve_secrets[i]);
-		if (read_secret(secret_what[i], secret_file[i], &serve_secrets[i]))
-			return 2;
-		*oidc_opt[secret_opt[i]].dest = serve_secrets[i];
-	}
-	int print_minute = -1, ph, pm;
+	const char **dest[3] = { &s->oc.client[HH_OIDC_CITIZEN].client_secret,
+				 &s->oc.client[HH_OIDC_STAFF].client_secret,
+				 &s->oc.cookie_key };
+	int i = (int)((o->at - AT(secret_file)) / sizeof(s->secret_file[0]));
+	if (!s->secret_file[i])
+		return 0;
+	free(serve_secrets[i]);
+	if (read_secret(secret_what[i], s->secret_file[i], &serve_secrets[i]))
+		return 2;
+	*dest[i] = serve_secrets[i];
+	return 0;
+}
+
+static int check_print_time(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	int ph, pm;
 	char pend;
-	if (strcmp(print_time, "off")) {
-		if (sscanf(print_time, "%d:%d%c", &ph, &pm, &pend) != 2 ||
+	s->print_minute = -1;
+	if (strcmp(s->print_time, "off")) {
+		if (sscanf(s->print_time, "%d:%d%c", &ph, &pm, &pend) != 2 ||
 		    ph < 0 || ph > 23 || pm < 0 || pm > 59)
-			return bad_usage("serve", "--print-time must be HH:MM or off, "
-					 "not '%s'", print_time);
-		print_minute = ph * 60 + pm;
+			return bad_usage(cmd, "--print-time must be HH:MM or off, "
+					 "not '%s'", s->print_time);
+		s->print_minute = ph * 60 + pm;
 	}
-	char *keep_end = NULL;
-	long webhooks_keep = strtol(webhooks_keep_s, &keep_end, 10);
-	if (!*webhooks_keep_s || *keep_end || webhooks_keep < 1 ||
-	    webhooks_keep > 3650)
-		return bad_usage("serve", "--webhooks-keep-days must be 1 to "
-				 "3650, not '%s'", webhooks_keep_s);
+	return 0;
+}
+
+static int check_day(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	int64_t t;
+	if (s->day && (strlen(s->day) != 10 || !hh_iso8601_parse(s->day, &t)))
+		return bad_usage(cmd, "--day must be YYYY-MM-DD, not '%s'", s->day);
+	return 0;
+}
+
+static int check_seed(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	const char *seed_s = s->seed;
+	char *end;
+	errno = 0;
+	s->year.seed = strtoull(seed_s, &end, 10);
+	if (*end || !*seed_s || *seed_s == '-' || errno)
+		return bad_usage(cmd, "--seed must be a whole number, not '%s'",
+				 seed_s);
+	return 0;
+}
+
+static int check_scale(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	char *end;
+	s->year.scale = strtod(s->scale, &end);
+	if (*end || !(s->year.scale > 0) || s->year.scale > 10)
+		return bad_usage(cmd,
+				 "--scale must be above 0 and at most 10, not '%s'",
+				 s->scale);
+	return 0;
+}
+
+/* demo-year's first day; with --days (checked before it), a year of the
+ * past: figures of days to come would be invented */
+static int check_from(void *sv, const struct hh_opt *o, const char *cmd)
+{
+	struct settings *s = sv;
+	const char *from_s = s->from;
+	struct hh_demo_year_opts *yo = &s->year;
+	yo->days = (int)s->days.value;
+	if (from_s) {
+		int y, m, d;
+		char tail;
+		if (strlen(from_s) != 10 ||
+		    sscanf(from_s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+		    m < 1 || m > 12 || d < 1 || d > 31)
+			return bad_usage(cmd,
+					 "--from must be a date YYYY-MM-DD, not '%s'", from_s);
+		yo->from_day = hh_days_from_civil(y, m, d);
+		int64_t yy;
+		int mm, dd;
+		hh_civil_from_days(yo->from_day, &yy, &mm, &dd);
+		if (mm != m || dd != d)
+			return bad_usage(cmd, "--from: no such date '%s'", from_s);
+	} else {
+		yo->from_day = hh_demo_year_default_from(hh_now_us() / 1000000);
+	}
+	int64_t today = hh_dk_local(hh_now_us() / 1000000) / 86400;
+	if (yo->from_day + yo->days > today + 1)
+		return bad_usage(cmd, "%s", "--from and --days must end by today");
+	return 0;
+}
+
+#define STR(cmds, flag, env, conf, ct, field, def)                          \
+	{ cmds, flag, HH_OPT_STR, env, conf, ct, 0, 0, AT(field), def, 0,    \
+	  NULL, 0, NULL }
+#define CHECKED(cmds, flag, env, conf, ct, field, def, check)               \
+	{ cmds, flag, HH_OPT_STR, env, conf, ct, 0, 0, AT(field), def, 0,    \
+	  NULL, 0, check }
+#define NUM(cmds, flag, env, conf, field, def, min, max)                    \
+	{ cmds, flag, HH_OPT_INT, env, conf, HH_CONF_INT, min, max,          \
+	  AT(field), def, 0, NULL, 0, NULL }
+#define SWITCH(cmds, flag, env, conf, field, on)                            \
+	{ cmds, flag, HH_OPT_SWITCH, env, conf, HH_CONF_BOOL, 0, 0,          \
+	  AT(field), NULL, on, NULL, 0, NULL }
+#define REFUSED(flag, env)                                                  \
+	{ C_SERVE, flag, HH_OPT_REFUSED, env, NULL, 0, 0, 0, 0, NULL, 0,     \
+	  NULL, 0, NULL }
+/* a variable and helhed.conf key that no flag sets (read elsewhere) */
+#define ENV_ONLY(env, conf, ct, min, max)                                   \
+	{ 0, NULL, HH_OPT_STR, env, conf, ct, min, max, 0, NULL, 0, NULL, 0, \
+	  NULL }
+
+/* Every option of every command: its flag, its HELHED_* variable and
+ * helhed.conf key (docs/operations.md lists them), where it goes, its
+ * default and its check. The checks run in this order, so that each
+ * command reports the first bad value as it always did. */
+static const struct hh_opt opts[] = {
+	/* --config is read by serve_config before anything else */
+	{ C_SERVE, "config", HH_OPT_IGNORED, NULL, NULL, 0, 0, 0, 0, NULL, 0,
+	  NULL, 0, NULL },
+	STR(C_STORE, "db", "HELHED_DB", "db", HH_CONF_STR, db, "var/helhed.db"),
+	ENV_ONLY("HELHED_DB_POOL", "db_pool", HH_CONF_INT, 1, 1024),
+	STR(C_STORE, "key-file", "HELHED_KEY_FILE", "key_file", HH_CONF_SECRET,
+	    key_file, NULL),
+	/* serve, in the order of its checks */
+	NUM(C_SERVE, "threads", "HELHED_THREADS", "threads", threads, "4", 1,
+	    256),
+	CHECKED(C_SERVE, "listen", "HELHED_LISTEN", "listen", HH_CONF_HOSTPORT,
+		listen, "127.0.0.1:8080", check_listen),
+	{ C_SERVE, "trust-proxy", HH_OPT_SWITCH, "HELHED_TRUST_PROXY",
+	  "trust_proxy", HH_CONF_BOOL, 0, 0, AT(trust_proxy), NULL, 1, NULL, 0,
+	  check_trust_proxy },
+	CHECKED(C_SERVE, "trusted-proxies", "HELHED_TRUSTED_PROXIES",
+		"trusted_proxies", HH_CONF_NETS, trusted_proxies, NULL,
+		check_trusted_proxies),
+	NUM(C_SERVE, "max-conn-per-client", "HELHED_MAX_CONN_PER_CLIENT",
+	    "max_conn_per_client", per_client, "64", 0, 100000),
+	{ C_SERVE, "body-memory", HH_OPT_INT, "HELHED_BODY_MEMORY",
+	  "body_memory", HH_CONF_INT, 1, 65536, AT(body_memory), "64", 0,
+	  " MB", 0, NULL },
+	CHECKED(C_SERVE, "write-limits", "HELHED_WRITE_LIMITS", "write_limits",
+		HH_CONF_LIMITS, write_limits, "600/120/6000", check_write_limits),
+	/* HELHED_SECURE_COOKIES, "1" or "0", or the flags */
+	{ C_SERVE, "secure-cookies", HH_OPT_CONST, "HELHED_SECURE_COOKIES",
+	  "secure_cookies", HH_CONF_BOOL, 0, 0, AT(secure), "1", 0, NULL, 0,
+	  check_secure_cookies },
+	{ C_SERVE, "no-secure-cookies", HH_OPT_CONST, NULL, NULL, 0, 0, 0,
+	  AT(secure), "0", 0, NULL, 0, NULL },
+	CHECKED(C_SERVE, "public-url", "HELHED_PUBLIC_URL", "public_url",
+		HH_CONF_URL, public_url, NULL, check_public_url),
+	CHECKED(C_SERVE, "log-level", "HELHED_LOG_LEVEL", "log_level",
+		HH_CONF_LEVEL, log_level, "info", check_log_level),
+	CHECKED(C_SERVE, "oidc-citizen-client-secret-file",
+		"HELHED_OIDC_CITIZEN_CLIENT_SECRET_FILE",
+		"oidc_citizen_client_secret_file", HH_CONF_SECRET,
+		secret_file[0], NULL, check_secret_file),
+	CHECKED(C_SERVE, "oidc-staff-client-secret-file",
+		"HELHED_OIDC_STAFF_CLIENT_SECRET_FILE",
+		"oidc_staff_client_secret_file", HH_CONF_SECRET, secret_file[1],
+		NULL, check_secret_file),
+	CHECKED(C_SERVE, "oidc-cookie-key-file", "HELHED_OIDC_COOKIE_KEY_FILE",
+		"oidc_cookie_key_file", HH_CONF_SECRET, secret_file[2], NULL,
+		check_secret_file),
+	CHECKED(C_SERVE, "print-time", "HELHED_PRINT_TIME", "print_time",
+		HH_CONF_TIME, print_time, "14:00", check_print_time),
+	NUM(C_SERVE, "webhooks-keep-days", "HELHED_WEBHOOKS_KEEP_DAYS",
+	    "webhooks_keep_days", webhooks_keep, "30", 1, 3650),
+	/* serve, unchecked here */
+	SWITCH(C_SERVE, "demo", "HELHED_DEMO", "demo", demo, 1),
+	SWITCH(C_SERVE, "quiet", "HELHED_QUIET", "quiet", quiet, 1),
+	SWITCH(C_SERVE, "no-password-login", "HELHED_PASSWORD_LOGIN",
+	       "password_login", password_login, 0),
+	SWITCH(C_SERVE, "webhooks-allow-http-loopback", NULL, NULL,
+	       webhooks_http, 1),
+	STR(C_SERVE, "content", "HELHED_CONTENT", "content", HH_CONF_STR,
+	    content, NULL),
+	STR(C_SERVE, "web", "HELHED_WEB", "web", HH_CONF_STR, web, "web"),
+	STR(C_SERVE | C_SEARCH, "dict", "HELHED_DICT", "dict", HH_CONF_STR, dict,
+	    "/usr/share/dict/danish"),
+	STR(C_SERVE, "synonyms", "HELHED_SYNONYMS", "synonyms", HH_CONF_STR,
+	    synonyms, NULL),
+	STR(C_SEARCH, "synonyms", "HELHED_SYNONYMS", NULL, 0, synonyms,
+	    "content/synonyms.txt"),
+	ENV_ONLY("HELHED_HYPHEN_DICT", "hyphen_dict", HH_CONF_STR, 0, 0),
+	ENV_ONLY("HELHED_CHAT_LIMITS", "chat_limits", HH_CONF_STR, 0, 0),
+	STR(C_SERVE | C_PRINT, "spool", "HELHED_SPOOL", "spool", HH_CONF_STR,
+	    spool, NULL),
+	/* serve: OpenID Connect */
+	STR(C_SERVE, "oidc-citizen-issuer", "HELHED_OIDC_CITIZEN_ISSUER",
+	    "oidc_citizen_issuer", HH_CONF_URL, CITIZEN.issuer, NULL),
+	STR(C_SERVE, "oidc-citizen-client-id", "HELHED_OIDC_CITIZEN_CLIENT_ID",
+	    "oidc_citizen_client_id", HH_CONF_STR, CITIZEN.client_id,
+	    NULL),
+	REFUSED("oidc-citizen-client-secret",
+		"HELHED_OIDC_CITIZEN_CLIENT_SECRET"),
+	STR(C_SERVE, "oidc-citizen-redirect-base",
+	    "HELHED_OIDC_CITIZEN_REDIRECT_BASE", "oidc_citizen_redirect_base",
+	    HH_CONF_URL, CITIZEN.redirect_base, NULL),
+	STR(C_SERVE, "oidc-citizen-scope", "HELHED_OIDC_CITIZEN_SCOPE",
+	    "oidc_citizen_scope", HH_CONF_STR, CITIZEN.scope, NULL),
+	STR(C_SERVE, "oidc-staff-issuer", "HELHED_OIDC_STAFF_ISSUER",
+	    "oidc_staff_issuer", HH_CONF_URL, STAFF.issuer, NULL),
+	STR(C_SERVE, "oidc-staff-client-id", "HELHED_OIDC_STAFF_CLIENT_ID",
+	    "oidc_staff_client_id", HH_CONF_STR, STAFF.client_id, NULL),
+	REFUSED("oidc-staff-client-secret", "HELHED_OIDC_STAFF_CLIENT_SECRET"),
+	STR(C_SERVE, "oidc-staff-redirect-base",
+	    "HELHED_OIDC_STAFF_REDIRECT_BASE", "oidc_staff_redirect_base",
+	    HH_CONF_URL, STAFF.redirect_base, NULL),
+	STR(C_SERVE, "oidc-staff-scope", "HELHED_OIDC_STAFF_SCOPE",
+	    "oidc_staff_scope", HH_CONF_STR, STAFF.scope, NULL),
+	STR(C_SERVE, "oidc-staff-groups", "HELHED_OIDC_STAFF_GROUPS",
+	    "oidc_staff_groups", HH_CONF_STR, oc.staff_groups, NULL),
+	STR(C_SERVE, "oidc-groups-claim", "HELHED_OIDC_GROUPS_CLAIM",
+	    "oidc_groups_claim", HH_CONF_STR, oc.groups_claim, NULL),
+	STR(C_SERVE, "oidc-loa-claim", "HELHED_OIDC_LOA_CLAIM",
+	    "oidc_loa_claim", HH_CONF_STR, oc.loa_claim, NULL),
+	STR(C_SERVE, "oidc-cpr-claim", "HELHED_OIDC_CPR_CLAIM",
+	    "oidc_cpr_claim", HH_CONF_STR, oc.cpr_claim, NULL),
+	REFUSED("oidc-cookie-key", "HELHED_OIDC_COOKIE_KEY"),
+	SWITCH(C_SERVE, "oidc-secret-post", "HELHED_OIDC_SECRET_POST",
+	       "oidc_secret_post", secret_post, 1),
+	/* import */
+	SWITCH(C_IMPORT, "users", NULL, NULL, users, 1),
+	SWITCH(C_IMPORT, "force-declarations", NULL, NULL, force, 1),
+	/* migrate */
+	SWITCH(C_MIGRATE, "dry-run", NULL, NULL, dry_run, 1),
+	/* backup, restore */
+	SWITCH(C_BACKUP, "with-keys", NULL, NULL, with_keys, 1),
+	NUM(C_BACKUP, "step-pages", NULL, NULL, step, "1024", 1, 1000000),
+	{ C_BACKUP, "pause-ms", HH_OPT_INT, NULL, NULL, 0, 0, 1000,
+	  AT(pause_ms), "0", 0, NULL, HH_OPT_EMPTY_ZERO, NULL },
+	STR(C_RESTORE, "keys", NULL, NULL, 0, keys_in, NULL),
+	/* user, token; --email is the user's, and a token refuses it
+	 * after taking its value, as it always did */
+	STR(C_USER, "email", NULL, NULL, 0, email, NULL),
+	{ C_TOKEN, "email", HH_OPT_UNKNOWN, NULL, NULL, 0, 0, 0, 0, NULL, 0,
+	  NULL, 0, NULL },
+	STR(C_USER | C_TOKEN, "name", NULL, NULL, 0, name, NULL),
+	STR(C_USER | C_TOKEN, "organisation", NULL, NULL, 0, org, NULL),
+	STR(C_USER | C_TOKEN, "roles", NULL, NULL, 0, roles, NULL),
+	/* search */
+	SWITCH(C_SEARCH, "json", NULL, NULL, json, 1),
+	SWITCH(C_SEARCH, "staff", NULL, NULL, staff, 1),
+	STR(C_SEARCH, "municipality", NULL, NULL, 0, municipality, NULL),
+	NUM(C_SEARCH, "limit", NULL, NULL, limit, "10", 1, 100),
+	/* rotate-key, print-batch */
+	NUM(C_ROTATE, "batch", NULL, NULL, batch, "500", 1, 100000),
+	CHECKED(C_PRINT, "day", NULL, NULL, 0, day, NULL, check_day),
+	/* demo-year, in the order of its checks */
+	CHECKED(C_YEAR, "seed", NULL, NULL, 0, seed, "1", check_seed),
+	NUM(C_YEAR, "days", NULL, NULL, days, "365", 1, 1000),
+	CHECKED(C_YEAR, "scale", NULL, NULL, 0, scale, "1.0", check_scale),
+	CHECKED(C_YEAR, "from", NULL, NULL, 0, from, NULL, check_from),
+	STR(C_YEAR, "content", NULL, NULL, 0, content, "content"),
+	/* copy */
+	STR(C_COPY, "from", NULL, NULL, 0, copy_from, NULL),
+	STR(C_COPY, "to", NULL, NULL, 0, copy_to, NULL),
+	SWITCH(C_COPY, "quiet", NULL, NULL, quiet, 1),
+	{ C_ALL, "help", HH_OPT_HELP, NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL, 0,
+	  NULL },
+	{ 0 }
+};
+
+/* Loads the configuration file into the environment (core/conf.h):
+ * --config FILE (or --config=FILE; serve only), else HELHED_CONFIG, else
+ * /etc/helhed/helhed.conf when it exists; "none" reads no file. The other
+ * commands read it too, for the database and the key file the service
+ * uses (sudo -u helhed helhed user add ...). A file that names secret
+ * files must not be readable by everyone: refused, as it tells where the
+ * secrets are and who may read them is the point. Its keys are the conf
+ * keys of opts[] (above).
+ * Returns -1 to go on, else the exit status (the error printed). */
+static int serve_config(const char *cmd, int argc, char **argv)
+{
+	const char *path = NULL;
+	const char *stop = strcmp(cmd, "serve") ? "" : "; not started";
+	for (int i = 1; strcmp(cmd, "serve") == 0 && i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config")) {
+			if (i + 1 == argc)
+				return bad_usage(cmd, "%s", "--config needs a FILE");
+			path = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			path = argv[i] + 9;
+		}
+	}
+	int given = 1;
+	if (!path)
+		path = hh_opts_env("HELHED_CONFIG", NULL);
+	if (!path) {
+		path = HH_CONF_DEFAULT;
+		given = 0;
+	}
+	if (!strcmp(path, "none"))
+		return -1;
+	char err[1024];
+	int secret = 0;
+	unsigned mode = 0;
+	struct hh_conf_key keys[sizeof(opts) / sizeof(opts[0])];
+	hh_opts_conf_keys(opts, keys, sizeof(keys) / sizeof(keys[0]));
+	enum hh_rc rc = hh_conf_load(path, keys, &secret, &mode, err,
+				     sizeof(err));
+	if (rc == HH_ERR_NOT_FOUND && !given)
+		return -1;
+	if (rc != HH_OK) {
+		fprintf(stderr, "%s %s: %s%s\n", prog, cmd, err, stop);
+		return 2;
+	}
+	if (mode & S_IWOTH) { /* anyone could name their own key file */
+		fprintf(stderr, "%s %s: anyone may change %s (mode %04o): make "
+			"it mode 0640, owner root, group helhed%s\n", prog, cmd,
+			path, mode, stop);
+		return 2;
+	}
+	if (secret && (mode & S_IROTH)) {
+		fprintf(stderr, "%s %s: %s names secret files and anyone may "
+			"read it (mode %04o): make it mode 0640, owner root, group "
+			"helhed%s\n", prog, cmd, path, mode, stop);
+		return 2;
+	}
+	return -1;
+}
+
+static int cmd_serve(struct settings *cli, int nargs, char **args)
+{
+	/* the settings, checked (opts[]) */
+	const char *listen = cli->listen, *db = cli->db, *content = cli->content;
+	const char *web = cli->web, *dict = cli->dict, *synonyms = cli->synonyms;
+	const char *public_url = cli->public_url, *secure_s = cli->secure;
+	const char *trusted_proxies = cli->trusted_proxies, *spool = cli->spool;
+	long threads = cli->threads.value, per_client = cli->per_client.value;
+	long body_memory = cli->body_memory.value;
+	long webhooks_keep = cli->webhooks_keep.value, *wl = cli->write_limit;
+	int demo = cli->demo, quiet = cli->quiet, webhooks_http = cli->webhooks_http;
+	int password_login = cli->password_login, level = cli->level;
+	int public_https = cli->public_https, print_minute = cli->print_minute;
+	struct hh_oidc_config oc = cli->oc;
+	oc.client[HH_OIDC_CITIZEN].secret_post = cli->secret_post;
+	oc.client[HH_OIDC_STAFF].secret_post = cli->secret_post;
+	/* the OpenID Connect redirect and post-logout URIs: the public
+	 * address unless set apart */
+	oc.public_url = public_url;
+	if (!content && demo)
+		content = "content";
+	hh_log_set_level((enum hh_log_level)level);
 	/* made after every other check, so that a usage error has nothing
 	 * to free */
 	char oidc_err[256];
@@ -1453,59 +1548,11 @@ static int cmd_serve(int argc, char **argv)
 
 /* ---- import / export / migrate ---------------------------------------- */
 
-static int parse_db_only(const char *cmd, const char *usage, int argc,
-			 char **argv, const char **db, int *users, int want_dir,
-			 const char **dir)
+static int cmd_import(struct settings *cli, int nargs, char **args)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "users", no_argument, NULL, 'u' },
-		{ "force-declarations", no_argument, NULL, 'F' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	*db = env_or("HELHED_DB", "var/helhed.db");
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': *db = optarg; break;
-		case 'u':
-			if (!users)
-				return opt_error(cmd, argv);
-			*users |= HH_IMPORT_USERS;
-			break;
-		case 'F': /* x-fix: import only */
-			if (!users || strcmp(cmd, "import"))
-				return opt_error(cmd, argv);
-			*users |= HH_IMPORT_FORCE;
-			break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage, stdout); return -1;
-		default: return opt_error(cmd, argv);
-		}
-	}
-	if (want_dir) {
-		if (optind >= argc)
-			return bad_usage(cmd, "%s", strcmp(cmd, "import-kle")
-							 ? "missing DIR"
-							 : "missing FILE");
-		*dir = argv[optind++];
-	}
-	if (optind < argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	return 0;
-}
-
-static int cmd_import(int argc, char **argv)
-{
-	const char *db, *dir;
-	int users = 0;
-	int r = parse_db_only("import", usage_import, argc, argv, &db, &users, 1,
-			      &dir);
-	if (r)
-		return r < 0 ? 0 : r;
+	const char *db = cli->db, *dir = args[0];
+	int users = (cli->users ? HH_IMPORT_USERS : 0) |
+		    (cli->force ? HH_IMPORT_FORCE : 0); /* x-fix */
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
 		return 1;
@@ -1535,13 +1582,9 @@ static int cmd_import(int argc, char **argv)
 }
 
 /* kle (issue 15): `helhed import-kle FILE` */
-static int cmd_import_kle(int argc, char **argv)
+static int cmd_import_kle(struct settings *cli, int nargs, char **args)
 {
-	const char *db, *file;
-	int r = parse_db_only("import-kle", usage_import_kle, argc, argv, &db,
-			      NULL, 1, &file);
-	if (r)
-		return r < 0 ? 0 : r;
+	const char *db = cli->db, *file = args[0];
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
 		return 1;
@@ -1564,13 +1607,9 @@ static int cmd_import_kle(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_export(int argc, char **argv)
+static int cmd_export(struct settings *cli, int nargs, char **args)
 {
-	const char *db, *dir;
-	int r = parse_db_only("export", usage_export, argc, argv, &db, NULL, 1,
-			      &dir);
-	if (r)
-		return r < 0 ? 0 : r;
+	const char *db = cli->db, *dir = args[0];
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
 		return 1;
@@ -1647,30 +1686,10 @@ static int migrate_dry_run(const char *db)
 	return r;
 }
 
-static int cmd_migrate(int argc, char **argv)
+static int cmd_migrate(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	int dry = 0, o;
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 'n': dry = 1; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_migrate, stdout); return 0;
-		default: return opt_error("migrate", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("migrate", "unexpected argument '%s'",
-				 argv[optind]);
+	const char *db = cli->db;
+	int dry = cli->dry_run;
 	if (dry)
 		return migrate_dry_run(db);
 	struct hh_store *st;
@@ -1690,47 +1709,11 @@ static int cmd_migrate(int argc, char **argv)
 
 /* ---- o-backup (issue 17, point 5): backup, restore ----------------------- */
 
-static int cmd_backup(int argc, char **argv)
+static int cmd_backup(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	int with_keys = 0, o;
-	const char *step_s = "1024", *pause_s = "0";
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "with-keys", no_argument, NULL, 'w' },
-		{ "step-pages", required_argument, NULL, 's' },
-		{ "pause-ms", required_argument, NULL, 'p' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 'w': with_keys = 1; break;
-		case 's': step_s = optarg; break;
-		case 'p': pause_s = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_backup, stdout); return 0;
-		default: return opt_error("backup", argv);
-		}
-	}
-	if (optind >= argc)
-		return bad_usage("backup", "%s", "missing FILE");
-	const char *file = argv[optind++];
-	if (optind < argc)
-		return bad_usage("backup", "unexpected argument '%s'",
-				 argv[optind]);
-	char *end;
-	long step = strtol(step_s, &end, 10);
-	if (*end || step < 1 || step > 1000000)
-		return bad_usage("backup", "--step-pages must be 1 to 1000000, "
-					   "not '%s'", step_s);
-	long pause_ms = strtol(pause_s, &end, 10);
-	if (*end || pause_ms < 0 || pause_ms > 1000)
-		return bad_usage("backup", "--pause-ms must be 0 to 1000, not "
-					   "'%s'", pause_s);
+	const char *db = cli->db, *file = args[0];
+	int with_keys = cli->with_keys;
+	long step = cli->step.value, pause_ms = cli->pause_ms.value;
 	if (hh_store_is_postgres(db)) {
 		fprintf(stderr,
 			"%s backup: %s is a PostgreSQL database; helhed backup "
@@ -1794,34 +1777,9 @@ static void remove_sqlite_file(const char *path)
 	}
 }
 
-static int cmd_restore(int argc, char **argv)
+static int cmd_restore(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *keys_in = NULL;
-	int o;
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "keys", required_argument, NULL, 'k' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 'k': keys_in = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_restore, stdout); return 0;
-		default: return opt_error("restore", argv);
-		}
-	}
-	if (optind >= argc)
-		return bad_usage("restore", "%s", "missing FILE");
-	const char *file = argv[optind++];
-	if (optind < argc)
-		return bad_usage("restore", "unexpected argument '%s'",
-				 argv[optind]);
+	const char *db = cli->db, *file = args[0], *keys_in = cli->keys_in;
 	if (hh_store_is_postgres(db) || hh_store_is_postgres(file)) {
 		fprintf(stderr,
 			"%s restore: restore puts a backup of a SQLite store back; "
@@ -1954,13 +1912,9 @@ static int cmd_restore(int argc, char **argv)
 }
 
 /* the service figures: `helhed figures-rebuild` */
-static int cmd_figures_rebuild(int argc, char **argv)
+static int cmd_figures_rebuild(struct settings *cli, int nargs, char **args)
 {
-	const char *db, *dir;
-	int r = parse_db_only("figures-rebuild", usage_figures_rebuild, argc, argv,
-			      &db, NULL, 0, &dir);
-	if (r)
-		return r < 0 ? 0 : r;
+	const char *db = cli->db;
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
 		return 1;
@@ -2001,54 +1955,11 @@ static char *read_password(void)
 	return hh_xstrdup(buf);
 }
 
-static int cmd_user_or_token(int argc, char **argv, int token)
+static int cmd_user_or_token(struct settings *cli, int token)
 {
 	const char *cmd = token ? "token" : "user";
-	const char *usage = token ? usage_token : usage_user;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc >= 2) {
-			fputs(usage, stdout);
-			return 0;
-		}
-		return bad_usage(cmd, "%s", "missing subcommand 'add'");
-	}
-	if (strcmp(argv[1], "add"))
-		return bad_usage(cmd, "unknown subcommand '%s'", argv[1]);
-	argc--;
-	argv++;
-	const char *email = NULL, *name = NULL, *org = NULL, *roles_s = NULL;
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	static const struct option opts[] = {
-		{ "email", required_argument, NULL, 'e' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "organisation", required_argument, NULL, 'o' },
-		{ "roles", required_argument, NULL, 'r' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'e':
-			if (token)
-				return opt_error(cmd, argv);
-			email = optarg;
-			break;
-		case 'n': name = optarg; break;
-		case 'o': org = optarg; break;
-		case 'r': roles_s = optarg; break;
-		case 'd': db = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: return opt_error(cmd, argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	const char *email = cli->email, *name = cli->name, *org = cli->org;
+	const char *roles_s = cli->roles, *db = cli->db;
 	if ((!token && !email) || !name || !org || !roles_s)
 		return bad_usage(cmd, "%s",
 				 token ? "--organisation, --name and --roles "
@@ -2108,57 +2019,19 @@ static const char usage_search[] =
 	"Searches the knowledge base in the database, as a citizen (or, with\n"
 	"--staff, as staff) in the given municipality, and prints the results.\n";
 
-static int cmd_search(int argc, char **argv)
+static int cmd_search(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *dict = env_or("HELHED_DICT", "/usr/share/dict/danish");
-	const char *synonyms = env_or("HELHED_SYNONYMS", "content/synonyms.txt");
-	const char *muni = NULL, *limit_s = "10";
-	int json_out = 0, staff = 0;
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "municipality", required_argument, NULL, 'm' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "staff", no_argument, NULL, 'S' },
-		{ "dict", required_argument, NULL, 'x' },
-		{ "synonyms", required_argument, NULL, 's' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'j': json_out = 1; break;
-		case 'm': muni = optarg; break;
-		case 'n': limit_s = optarg; break;
-		case 'S': staff = 1; break;
-		case 'x': dict = optarg; break;
-		case 's': synonyms = optarg; break;
-		case 'h': fputs(usage_search, stdout); return 0;
-		default: return opt_error("search", argv);
-		}
-	}
-	if (optind >= argc)
-		return bad_usage("search", "%s", "missing QUERY");
+	const char *db = cli->db, *dict = cli->dict, *synonyms = cli->synonyms;
+	const char *muni = cli->municipality;
+	int json_out = cli->json, staff = cli->staff;
+	long limit = cli->limit.value;
 	/* the words may be given as one argument or several */
 	struct hh_buf qb;
 	hh_buf_init(&qb);
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
+	for (int i = 0; i < nargs; i++) {
+		if (i > 0)
 			hh_buf_putc(&qb, ' ');
-		hh_buf_puts(&qb, argv[i]);
-	}
-	char *end;
-	long limit = strtol(limit_s, &end, 10);
-	if (*end || limit < 1 || limit > 100) {
-		hh_buf_clear(&qb);
-		return bad_usage("search", "--limit must be 1 to 100, not '%s'",
-				 limit_s);
+		hh_buf_puts(&qb, args[i]);
 	}
 	if (!hh_utf8_valid(qb.data, qb.len)) {
 		hh_buf_clear(&qb);
@@ -2231,36 +2104,10 @@ out:
 
 /* ---- rotate-key ------------------------------------------------------ */
 
-static int cmd_rotate_key(int argc, char **argv)
+static int cmd_rotate_key(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *batch_s = "500";
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'b': batch_s = optarg; break;
-		case 'h': fputs(usage_rotate, stdout); return 0;
-		default: return opt_error("rotate-key", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("rotate-key", "unexpected argument '%s'",
-				 argv[optind]);
-	char *end;
-	long batch = strtol(batch_s, &end, 10);
-	if (*end || batch < 1 || batch > 100000)
-		return bad_usage("rotate-key", "--batch must be 1 to 100000, not '%s'",
-				 batch_s);
+	const char *db = cli->db;
+	long batch = cli->batch.value;
 	/* opening seals what an earlier, interrupted run left behind */
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
@@ -2293,45 +2140,17 @@ static int cmd_rotate_key(int argc, char **argv)
 
 /* ---- print-batch (delivery) ------------------------------------------ */
 
-static int cmd_print_batch(int argc, char **argv)
+static int cmd_print_batch(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *spool = env_or("HELHED_SPOOL", NULL);
-	const char *day = NULL;
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "spool", required_argument, NULL, 's' },
-		{ "day", required_argument, NULL, 'y' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 's': spool = optarg; break;
-		case 'y': day = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_print, stdout); return 0;
-		default: return opt_error("print-batch", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("print-batch", "unexpected argument '%s'",
-				 argv[optind]);
-	int64_t now = hh_now_us() / 1000000, t;
+	const char *db = cli->db, *spool = cli->spool, *day = cli->day;
+	int64_t now = hh_now_us() / 1000000;
 	char today[11];
-	if (!day) {
+	if (!day) { /* checked when given (check_day) */
 		time_t lt = (time_t)hh_dk_local(now);
 		struct tm tm;
 		gmtime_r(&lt, &tm);
 		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 		day = today;
-	} else if (strlen(day) != 10 || !hh_iso8601_parse(day, &t)) {
-		return bad_usage("print-batch", "--day must be YYYY-MM-DD, not '%s'",
-				 day);
 	}
 	struct hh_store *st;
 	if (open_store(db, 1, &st))
@@ -2369,78 +2188,10 @@ out:
 
 /* ---- demo-year (fig-year) --------------------------------------------- */
 
-static int cmd_demo_year(int argc, char **argv)
+static int cmd_demo_year(struct settings *cli, int nargs, char **args)
 {
-	const char *db = env_or("HELHED_DB", "var/helhed.db");
-	const char *content = "content", *seed_s = "1", *from_s = NULL;
-	const char *days_s = "365", *scale_s = "1.0";
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "days", required_argument, NULL, 'n' },
-		{ "scale", required_argument, NULL, 'x' },
-		{ "content", required_argument, NULL, 'c' },
-		{ "key-file", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': db = optarg; break;
-		case 's': seed_s = optarg; break;
-		case 'f': from_s = optarg; break;
-		case 'n': days_s = optarg; break;
-		case 'x': scale_s = optarg; break;
-		case 'c': content = optarg; break;
-		case 'K': key_file = optarg; break;
-		case 'h': fputs(usage_demo_year, stdout); return 0;
-		default: return opt_error("demo-year", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("demo-year", "unexpected argument '%s'", argv[optind]);
-	struct hh_demo_year_opts yo = { 0 };
-	char *end;
-	errno = 0;
-	yo.seed = strtoull(seed_s, &end, 10);
-	if (*end || !*seed_s || *seed_s == '-' || errno)
-		return bad_usage("demo-year", "--seed must be a whole number, not '%s'",
-				 seed_s);
-	long days = strtol(days_s, &end, 10);
-	if (*end || days < 1 || days > 1000)
-		return bad_usage("demo-year", "--days must be 1 to 1000, not '%s'",
-				 days_s);
-	yo.days = (int)days;
-	yo.scale = strtod(scale_s, &end);
-	if (*end || !(yo.scale > 0) || yo.scale > 10)
-		return bad_usage("demo-year",
-				 "--scale must be above 0 and at most 10, not '%s'",
-				 scale_s);
-	if (from_s) {
-		int y, m, d;
-		char tail;
-		if (strlen(from_s) != 10 ||
-		    sscanf(from_s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-		    m < 1 || m > 12 || d < 1 || d > 31)
-			return bad_usage("demo-year",
-					 "--from must be a date YYYY-MM-DD, not '%s'", from_s);
-		yo.from_day = hh_days_from_civil(y, m, d);
-		int64_t yy;
-		int mm, dd;
-		hh_civil_from_days(yo.from_day, &yy, &mm, &dd);
-		if (mm != m || dd != d)
-			return bad_usage("demo-year", "--from: no such date '%s'", from_s);
-	} else {
-		yo.from_day = hh_demo_year_default_from(hh_now_us() / 1000000);
-	}
-	/* a year of the past: figures of days to come would be invented */
-	int64_t today = hh_dk_local(hh_now_us() / 1000000) / 86400;
-	if (yo.from_day + yo.days > today + 1)
-		return bad_usage("demo-year", "%s",
-				 "--from and --days must end by today");
+	const char *db = cli->db, *content = cli->content, *from_s = cli->from;
+	struct hh_demo_year_opts yo = cli->year;
 	struct hh_store *st;
 	if (open_store(db, 2, &st))
 		return 1;
@@ -2523,29 +2274,10 @@ static const char usage_copy[] =
 	"  --quiet      no line per table\n"
 	"  --help       this text\n";
 
-static int cmd_copy(int argc, char **argv)
+static int cmd_copy(struct settings *cli, int nargs, char **args)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *from = NULL, *to = NULL;
-	int quiet = 0, o;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f': from = optarg; break;
-		case 't': to = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(usage_copy, stdout); return 0;
-		default: return opt_error("copy", argv);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("copy", "unexpected argument '%s'", argv[optind]);
+	const char *from = cli->copy_from, *to = cli->copy_to;
+	int quiet = cli->quiet;
 	if (!from)
 		return bad_usage("copy", "%s", "missing --from FILE");
 	if (!to || !hh_store_is_postgres(to))
@@ -2577,6 +2309,78 @@ static int cmd_copy(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_user(struct settings *cli, int nargs, char **args)
+{
+	return cmd_user_or_token(cli, 0);
+}
+
+static int cmd_token(struct settings *cli, int nargs, char **args)
+{
+	return cmd_user_or_token(cli, 1);
+}
+
+/* The commands: their options are opts[]'s rows with their bit. */
+static const struct command {
+	struct hh_opt_command opt; /* name, bit, usage, positional arguments */
+	const char *sub;	   /* a subcommand before the options, or NULL */
+	int (*run)(struct settings *cli, int nargs, char **args);
+} commands[] = {
+	{ { "serve", C_SERVE, usage_serve, 0, 0, NULL }, NULL, cmd_serve },
+	{ { "import", C_IMPORT, usage_import, 1, 1, "missing DIR" }, NULL,
+	  cmd_import },
+	{ { "import-kle", C_KLE, usage_import_kle, 1, 1, "missing FILE" }, NULL,
+	  cmd_import_kle }, /* kle (issue 15) */
+	{ { "export", C_EXPORT, usage_export, 1, 1, "missing DIR" }, NULL,
+	  cmd_export },
+	{ { "migrate", C_MIGRATE, usage_migrate, 0, 0, NULL }, NULL,
+	  cmd_migrate },
+	{ { "backup", C_BACKUP, usage_backup, 1, 1, "missing FILE" }, NULL,
+	  cmd_backup }, /* o-backup */
+	{ { "restore", C_RESTORE, usage_restore, 1, 1, "missing FILE" }, NULL,
+	  cmd_restore }, /* o-backup */
+	{ { "user", C_USER, usage_user, 0, 0, NULL }, "add", cmd_user },
+	{ { "token", C_TOKEN, usage_token, 0, 0, NULL }, "add", cmd_token },
+	{ { "search", C_SEARCH, usage_search, 1, -1, "missing QUERY" }, NULL,
+	  cmd_search },
+	{ { "rotate-key", C_ROTATE, usage_rotate, 0, 0, NULL }, NULL,
+	  cmd_rotate_key },
+	{ { "print-batch", C_PRINT, usage_print, 0, 0, NULL }, NULL,
+	  cmd_print_batch },
+	{ { "demo-year", C_YEAR, usage_demo_year, 0, 0, NULL }, NULL,
+	  cmd_demo_year }, /* fig-year */
+	{ { "figures-rebuild", C_FIGURES, usage_figures_rebuild, 0, 0, NULL },
+	  NULL, cmd_figures_rebuild }, /* the service figures */
+	{ { "copy", C_COPY, usage_copy, 0, 0, NULL }, NULL, cmd_copy }, /* pg-ops */
+};
+
+/* Runs command c with its arguments (argv[0] its name). */
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	const char *cmd = c->opt.name;
+	if (c->sub) { /* "user add ..." */
+		if (argc < 2 || !strcmp(argv[1], "--help") ||
+		    !strcmp(argv[1], "-h")) {
+			if (argc >= 2) {
+				fputs(c->opt.usage, stdout);
+				return 0;
+			}
+			return bad_usage(cmd, "missing subcommand '%s'", c->sub);
+		}
+		if (strcmp(argv[1], c->sub))
+			return bad_usage(cmd, "unknown subcommand '%s'", argv[1]);
+		argc--;
+		argv++;
+	}
+	struct settings cli = { 0 };
+	int first;
+	int rc = hh_opts_parse(opts, &c->opt, argc, argv, &cli, &first);
+	if (rc >= 0)
+		return rc;
+	if (cli.key_file)
+		key_file = cli.key_file;
+	return c->run(&cli, argc - first, argv + first);
+}
+
 int main(int argc, char **argv)
 {
 	hh_json_alloc_init();
@@ -2587,14 +2391,13 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return bad_usage(NULL, "%s", "missing command");
 	const char *cmd = argv[1];
-	/* o-deb: the other commands read helhed.conf too (serve reads it
-	 * itself, after its --config) */
-	if (strcmp(cmd, "serve") && cmd[0] != '-' && strcmp(cmd, "help")) {
+	/* o-deb: every command reads helhed.conf (serve also its --config) */
+	if (cmd[0] != '-' && strcmp(cmd, "help")) {
 		int conf_rc = serve_config(cmd, argc - 1, argv + 1);
 		if (conf_rc >= 0)
 			return conf_rc;
 	}
-	key_file = env_or("HELHED_KEY_FILE", NULL);
+	key_file = hh_opts_env("HELHED_KEY_FILE", NULL);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, stdout);
 		return 0;
@@ -2603,35 +2406,8 @@ int main(int argc, char **argv)
 		printf("helhed %s\n", VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc - 1, argv + 1);
-	if (!strcmp(cmd, "import"))
-		return cmd_import(argc - 1, argv + 1);
-	if (!strcmp(cmd, "import-kle")) /* kle (issue 15) */
-		return cmd_import_kle(argc - 1, argv + 1);
-	if (!strcmp(cmd, "export"))
-		return cmd_export(argc - 1, argv + 1);
-	if (!strcmp(cmd, "migrate"))
-		return cmd_migrate(argc - 1, argv + 1);
-	if (!strcmp(cmd, "backup")) /* o-backup */
-		return cmd_backup(argc - 1, argv + 1);
-	if (!strcmp(cmd, "restore")) /* o-backup */
-		return cmd_restore(argc - 1, argv + 1);
-	if (!strcmp(cmd, "user"))
-		return cmd_user_or_token(argc - 1, argv + 1, 0);
-	if (!strcmp(cmd, "token"))
-		return cmd_user_or_token(argc - 1, argv + 1, 1);
-	if (!strcmp(cmd, "search"))
-		return cmd_search(argc - 1, argv + 1);
-	if (!strcmp(cmd, "rotate-key"))
-		return cmd_rotate_key(argc - 1, argv + 1);
-	if (!strcmp(cmd, "print-batch"))
-		return cmd_print_batch(argc - 1, argv + 1);
-	if (!strcmp(cmd, "demo-year")) /* fig-year */
-		return cmd_demo_year(argc - 1, argv + 1);
-	if (!strcmp(cmd, "figures-rebuild")) /* the service figures */
-		return cmd_figures_rebuild(argc - 1, argv + 1);
-	if (!strcmp(cmd, "copy")) /* pg-ops */
-		return cmd_copy(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmd, commands[i].opt.name))
+			return run_command(&commands[i], argc - 1, argv + 1);
 	return bad_usage(NULL, "unknown command '%s'", cmd);
 }

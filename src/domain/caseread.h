@@ -61,7 +61,8 @@ struct hh_case_read {
 	/* staff (casework tools): the files uploaded with the case (without
 	 * their bytes), the citizen's other cases at the same organisation
 	 * (newest first, at most HH_CASE_OTHERS of others_total; their
-	 * listing is a second audited read of the citizen's data), and for
+	 * listing is a second audited read of the citizen's data; without
+	 * their data, state_label from their case type), and for
 	 * a follow-up the origin it carries in its own data (see
 	 * HH_CASE_ORIGIN_KEY in casetools.h; borrowed, or NULL) */
 	struct hh_case_file *files;
@@ -74,6 +75,9 @@ struct hh_case_read {
 	 * applicant and staff (hh_case_parties_json_tx; borrowed, NULL when
 	 * the case has none) */
 	json_t *parties;
+	/* staff: the case's citizen has name and address protection
+	 * (p-letters; the case page says so) */
+	int citizen_protected;
 };
 
 #define HH_CASE_OTHERS 20

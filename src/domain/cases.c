@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "domain/casetools.h"
 #include "domain/agreements.h"
+#include "domain/messages.h"
 #include "domain/parties.h"
 #include "domain/plans.h"
 
@@ -199,6 +200,7 @@ struct submit_ctx {
 	json_t *values; /* validated (borrowed from res) */
 	int validated;
 	char hash[HH_REQUEST_HASH_SIZE]; /* of the request (idempotency) */
+	int party_letters; /* p-letters: invitation letters were queued */
 };
 
 /* The organisation a case goes to: a code, or the citizen's municipality. */
@@ -365,6 +367,10 @@ static enum hh_rc submit_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK)
 		rc = event(tx, sub->actor, k->org_id, k->id, "submit", NULL,
 			   case_state_json(k, "case_type", sub->case_type));
+	/* p-letters: the invited parties' letters, after the event */
+	if (rc == HH_OK && parties.confirming)
+		rc = hh_parties_letters_tx(tx, c->a, &parties, k);
+	c->party_letters = rc == HH_OK && parties.confirming;
 	if (rc == HH_OK && sub->idem_key)
 		rc = st->idempotency_put(tx, sub->idem_scope, sub->idem_key, k->id,
 					 c->hash);
@@ -389,6 +395,9 @@ static enum hh_rc submit(struct hh_store *st, struct hh_arena *a,
 	if (rc == HH_OK && !c.replayed)
 		hh_store_changed(st, &(struct hh_change){ "case", out->id,
 							   out->org_id, "submit" });
+	/* the postman takes the parties' letters at once (p-letters) */
+	if (rc == HH_OK && !c.replayed && c.party_letters)
+		hh_messages_queued(st, 0);
 	if (!res->values)
 		res->values = json_object();
 	*replayed = c.replayed;

@@ -24,6 +24,13 @@ enum hh_rc hh_life_event_each(struct hh_store *st, struct hh_arena *a,
 enum hh_rc hh_life_event_read(struct hh_store *st, struct hh_arena *a,
 			      const char *slug, struct hh_life_event *out);
 
+/* The parsed definition of life event le (borrowed, read-only: lives as
+ * long as a), or NULL when it is not JSON. Parsed once per process while
+ * the store's row keeps the same text, and shared across requests and
+ * threads, as case types' definitions are (hh_ct_cache_get): Mit
+ * overblik and each plan's view read the same life event. */
+json_t *hh_life_event_def(struct hh_arena *a, const struct hh_life_event *le);
+
 /* Streams the case types who may read (the public ones, and all of them
  * for those who work cases), by name. Strings in a. */
 enum hh_rc hh_case_type_each(struct hh_store *st, struct hh_arena *a,
@@ -34,16 +41,18 @@ enum hh_rc hh_case_type_read(struct hh_store *st, struct hh_arena *a,
 			     const struct hh_actor *who, const char *code,
 			     struct hh_case_type *out);
 
-/* Case type definitions by id, parsed once per request. Zero it before
- * use; the definitions are cleared with the arena. */
+/* Case type definitions by id, looked up once per request. Zero it
+ * before use. A definition is parsed once per process while the store's
+ * row keeps the same text, and shared across requests and threads; each
+ * request holds the ones it got until its arena is cleared. */
 #define HH_CT_CACHE 32
 struct hh_ct_cache {
 	int n;
 	int64_t ids[HH_CT_CACHE];
 	struct hh_case_type_def *defs[HH_CT_CACHE];
 };
-/* The definition of case type id (borrowed: lives as long as a), or NULL
- * when it cannot be loaded. Inside a domain transaction. */
+/* The definition of case type id (borrowed, read-only: lives as long as
+ * a), or NULL when it cannot be loaded. Inside a domain transaction. */
 const struct hh_case_type_def *hh_ct_cache_get(struct hh_tx *tx,
 					       struct hh_arena *a,
 					       struct hh_ct_cache *c, int64_t id);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/messages.h"
+#include "domain/parties.h"
 
 struct login_ctx {
 	struct hh_arena *a;
@@ -11,6 +13,7 @@ struct login_ctx {
 	const char *municipality_code;
 	struct hh_citizen_login *out;
 	unsigned char hash[32];
+	int claimed; /* p-letters: party rows found by the CPR number */
 };
 
 static enum hh_rc login_tx(struct hh_tx *tx, void *p)
@@ -28,6 +31,12 @@ static enum hh_rc login_tx(struct hh_tx *tx, void *p)
 	}
 	enum hh_rc rc = tx->store->citizen_put(tx, z);
 	if (rc != HH_OK)
+		return rc;
+	/* p-letters: invitations that waited for this person to be known,
+	 * found by their CPR number's keyed hash */
+	c->claimed = 0;
+	if (c->in->cpr && (rc = hh_parties_claim_tx(tx, c->a, z->id, c->in->cpr,
+						    &c->claimed)) != HH_OK)
 		return rc;
 	struct hh_citizen_session s = { .token_hash = c->hash, .citizen_id = z->id,
 					.csrf = c->out->csrf,
@@ -73,11 +82,14 @@ enum hh_rc hh_citizen_signin(struct hh_store *st, struct hh_arena *a,
 	out->citizen.subject = subject;
 	out->citizen.name = name;
 	out->citizen.cpr = in->cpr;
-	struct login_ctx c = { a, in, in->municipality_code, out, { 0 } };
+	struct login_ctx c = { a, in, in->municipality_code, out, { 0 }, 0 };
 	unsigned char unused[32];
 	hh_auth_new_token(out->token, c.hash);
 	hh_auth_new_token(out->csrf, unused);
-	return hh_store_run_tx(st, 1, login_tx, &c);
+	enum hh_rc rc = hh_store_run_tx(st, 1, login_tx, &c);
+	if (rc == HH_OK && c.claimed)
+		hh_messages_queued(st, 0); /* their invitation letters */
+	return rc;
 }
 
 struct logout_ctx {

@@ -71,7 +71,17 @@ enum hh_rc hh_letter_doc_build(struct hh_tx *tx, struct hh_arena *a,
 		rc = tx->store->citizen_get(tx, a, l->citizen_id, &c);
 		if (rc != HH_OK)
 			return rc;
-		doc->recipient = recipient_block(a, &c);
+		/* name and address protection (p-letters): a protected
+		 * citizen's address is printed on no letter, not even their
+		 * own (its PDF is read by staff, the print batch, the
+		 * inbox); such letters go by Digital Post only
+		 * (domain/messages.c, docs/parties.md) */
+		int protected = 0;
+		rc = tx->store->citizen_protected_get(tx, l->citizen_id, &protected);
+		if (rc != HH_OK)
+			return rc;
+		doc->recipient = protected ? hh_arena_strdup(a, c.name)
+					   : recipient_block(a, &c);
 	} else {
 		/* a letter always has a recipient; one without a citizen is
 		   a draft the domain refuses to send */

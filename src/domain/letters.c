@@ -141,7 +141,56 @@ static const char *const known_names[] = {
 	"org.name", "org.phone", "org.email", "org.address", "org.postcode",
 	"org.city", "org.web", "legal_basis", "appeal.body", "appeal.deadline",
 	"free.justification", "free.text",
+	/* the letters to the parties only (p-letters) */
+	"applicant.name", "applicant.address", "party.role", "party.answer_by",
 };
+
+/* ---- letters to the parties of a case (p-letters) ----------------------- */
+
+static const struct {
+	const char *kind;
+	int to_party; /* addressed to a party, not to the applicant */
+} party_kinds[] = {
+	{ "party_invitation", 1 },
+	{ "party_declined", 0 },	{ "party_declined_party", 1 },
+	{ "party_expired", 0 },		{ "party_expired_party", 1 },
+};
+#define N_PARTY_KINDS (sizeof(party_kinds) / sizeof(party_kinds[0]))
+
+int hh_letter_party_kind(const char *kind)
+{
+	for (size_t i = 0; kind && i < N_PARTY_KINDS; i++)
+		if (!strcmp(party_kinds[i].kind, kind))
+			return party_kinds[i].to_party ? 2 : 1;
+	return 0;
+}
+
+/* Is form field f shared with every party of def who confirms (the
+ * fields a letter to a party may quote)? */
+static int shared_with_parties(const struct hh_case_type_def *def, const char *f)
+{
+	int any = 0;
+	for (int i = 0; i < def->n_parties; i++) {
+		const struct hh_ct_party *d = &def->parties[i];
+		if (!d->confirm)
+			continue;
+		int found = 0;
+		for (int j = 0; j < d->n_shared; j++)
+			found |= !strcmp(d->shared[j], f);
+		if (!found)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+static int has_confirming_party(const struct hh_case_type_def *def)
+{
+	for (int i = 0; i < def->n_parties; i++)
+		if (def->parties[i].confirm)
+			return 1;
+	return 0;
+}
 
 static const struct hh_form_field *form_field(const struct hh_case_type_def *def,
 					      const char *name)
@@ -156,9 +205,23 @@ static const struct hh_form_field *form_field(const struct hh_case_type_def *def
 static const char *name_problem(const struct hh_case_type_def *def,
 				const struct tmpl *t, const char *name)
 {
-	if (!strncmp(name, "form.", 5))
-		return form_field(def, name + 5) ? NULL
-						 : "the case type's form has no such field";
+	int party = hh_letter_party_kind(t->kind);
+	if (!strncmp(name, "form.", 5)) {
+		if (!form_field(def, name + 5))
+			return "the case type's form has no such field";
+		/* a letter to a party quotes only what the party may read */
+		if (party == 2 && !shared_with_parties(def, name + 5))
+			return "a letter to a party may quote only fields the case "
+			       "type shares with every party who confirms";
+		return NULL;
+	}
+	if (party && (!strncmp(name, "free.", 5) || !strcmp(name, "reply_by") ||
+		      !strcmp(name, "legal_basis") || !strncmp(name, "appeal.", 7)))
+		return "helhed writes the letters to the parties itself: no "
+		       "caseworker's free parts, reply date or appeal";
+	if (!party && (!strncmp(name, "applicant.", 10) || !strncmp(name, "party.", 6)))
+		return "only the letters to the parties (party_...) know the "
+		       "applicant and the party";
 	for (size_t i = 0; i < sizeof(known_names) / sizeof(known_names[0]); i++)
 		if (!strcmp(known_names[i], name)) {
 			if (!strncmp(name, "appeal.", 7) && !t->appeal_body)
@@ -274,6 +337,54 @@ static int key_line(const char *text, const char *after, const char *key)
 	return line;
 }
 
+/* The letters to the parties that *templates lacks, from the shared file
+ * _parties.json in tmpl_path's folder (when it exists): added to
+ * *templates (made when NULL), their kinds to *from, the file's text
+ * and path to *dtext and dpath for the line numbers of errors. */
+static enum hh_rc party_defaults(const char *tmpl_path, json_t **templates,
+				 char **dtext, char *dpath, size_t dpathsz,
+				 json_t **from, char *err, size_t errsz)
+{
+	const char *slash = strrchr(tmpl_path, '/');
+	snprintf(dpath, dpathsz, "%.*s_parties.json",
+		 slash ? (int)(slash - tmpl_path + 1) : 0, tmpl_path);
+	int missing;
+	*dtext = read_file(dpath, &missing);
+	if (!*dtext && !missing)
+		snprintf(err, errsz, "%s:1: cannot be read", dpath);
+	if (!*dtext)
+		return missing ? HH_OK : HH_ERR_INVALID;
+	json_error_t e;
+	json_t *d = json_loads(*dtext, JSON_REJECT_DUPLICATES, &e);
+	if (!d || !json_is_object(d)) {
+		snprintf(err, errsz, "%s:%d: %s", dpath, d ? 1 : e.line,
+			 d ? "letter templates must be an object of kinds" : e.text);
+		json_decref(d);
+		return HH_ERR_INVALID;
+	}
+	if (!*templates)
+		*templates = json_object();
+	*from = json_object();
+	const char *kind;
+	json_t *t;
+	json_object_foreach(d, kind, t)
+	{
+		if (!hh_letter_party_kind(kind)) {
+			snprintf(err, errsz, "%s:%d: '%s': this file holds only the "
+				 "letters to the parties (party_...)", dpath,
+				 key_line(*dtext, NULL, kind), kind);
+			json_decref(d);
+			return HH_ERR_INVALID;
+		}
+		if (json_object_get(*templates, kind))
+			continue; /* the case type's own */
+		json_object_set(*templates, kind, t);
+		json_object_set_new(*from, kind, json_true());
+	}
+	json_decref(d);
+	return HH_OK;
+}
+
 enum hh_rc hh_letter_templates_attach(const char *tmpl_path, const char *ct_path,
 				      json_t *root,
 				      const struct hh_case_type_def *def,
@@ -284,8 +395,9 @@ enum hh_rc hh_letter_templates_attach(const char *tmpl_path, const char *ct_path
 	enum hh_rc rc = HH_OK;
 	int missing = 1;
 	char *text = tmpl_path ? read_file(tmpl_path, &missing) : NULL;
-	char *ct_text = NULL;
-	json_t *templates = NULL;
+	char *ct_text = NULL, *dtext = NULL;
+	char dpath[4096] = "";
+	json_t *templates = NULL, *party_from = NULL;
 	if (text) {
 		json_error_t e;
 		templates = json_loads(text, JSON_REJECT_DUPLICATES, &e);
@@ -304,26 +416,47 @@ enum hh_rc hh_letter_templates_attach(const char *tmpl_path, const char *ct_path
 		templates = json_incref(def->letter_templates); /* inline */
 		tmpl_path = ct_path;
 	}
+	/* the letters to the parties: the case type's own, else the shared
+	 * ones of letter-templates/_parties.json beside its file */
+	if (has_confirming_party(def) && tmpl_path && tmpl_path != ct_path &&
+	    (rc = party_defaults(tmpl_path, &templates, &dtext, dpath, sizeof(dpath),
+				 &party_from, err, errsz)) != HH_OK)
+		goto fail;
 	const char *kind;
 	json_t *t;
 	json_object_foreach(templates, kind, t)
 	{
 		struct tmpl tp;
 		char why[256];
-		if (!hh_letter_kind_known(kind)) {
+		if (!hh_letter_kind_known(kind) && !hh_letter_party_kind(kind)) {
 			snprintf(err, errsz, "%s:%d: '%s' is not a letter kind (granted, "
-				 "refused, partly_granted, request, hearing, closing)",
+				 "refused, partly_granted, request, hearing, closing, "
+				 "party_invitation, party_declined, party_declined_party, "
+				 "party_expired, party_expired_party)",
 				 tmpl_path, key_line(text, NULL, kind), kind);
 			rc = HH_ERR_INVALID;
 			goto fail;
 		}
 		if (tmpl_read(&a, kind, t, &tp, why, sizeof(why)) != HH_OK) {
-			snprintf(err, errsz, "%s:%d: %s", tmpl_path,
-				 key_line(text, NULL, kind), why);
+			int d = json_object_get(party_from, kind) != NULL;
+			snprintf(err, errsz, "%s:%d: %s", d ? dpath : tmpl_path,
+				 key_line(d ? dtext : text, NULL, kind), why);
 			rc = HH_ERR_INVALID;
 			goto fail;
 		}
-		struct check_ctx c = { def, &tp, text, tmpl_path, err, errsz, 0, &a };
+		if (hh_letter_party_kind(kind) && !has_confirming_party(def)) {
+			snprintf(err, errsz, "%s:%d: template '%s': the case type has "
+				 "no party who confirms", tmpl_path,
+				 key_line(text, NULL, kind), kind);
+			rc = HH_ERR_INVALID;
+			goto fail;
+		}
+		const char *cur_text = text, *cur_path = tmpl_path;
+		if (json_object_get(party_from, kind)) { /* from _parties.json */
+			cur_text = dtext;
+			cur_path = dpath;
+		}
+		struct check_ctx c = { def, &tp, cur_text, cur_path, err, errsz, 0, &a };
 		rc = each_placeholder(&a, tp.title, check_one, &c);
 		if (rc == HH_OK)
 			rc = each_placeholder(&a, tp.body, check_one, &c);
@@ -356,8 +489,10 @@ enum hh_rc hh_letter_templates_attach(const char *tmpl_path, const char *ct_path
 		json_object_set(root, "letter_templates", templates);
 fail:
 	json_decref(templates);
+	json_decref(party_from);
 	free(text);
 	free(ct_text);
+	free(dtext);
 	hh_arena_clear(&a);
 	return rc;
 }
@@ -378,6 +513,7 @@ struct merge_ctx {
 	int preview;
 	struct hh_buf *out;
 	const char *missing; /* a placeholder we could not fill (our bug) */
+	const struct hh_letter_party_ctx *pc; /* a letter to a party: NULL */
 };
 
 static const char *or_blank(const char *s)
@@ -390,8 +526,25 @@ static const char *value_of(struct merge_ctx *m, const char *name)
 	struct hh_arena *a = m->a;
 	if (!strncmp(name, "form.", 5)) {
 		const char *v = json_string_value(json_object_get(m->display, name + 5));
+		/* name and address protection: an address the applicant
+		 * wrote never reaches another party (p-letters) */
+		const struct hh_form_field *f = form_field(m->def, name + 5);
+		if (v && *v && m->pc && m->pc->applicant_protected && f &&
+		    f->type == HH_FIELD_ADDRESS)
+			return HH_ADDRESS_PROTECTED_DA;
 		return v && *v ? v : "(ikke oplyst)";
 	}
+	if (m->pc && !strcmp(name, "applicant.name"))
+		return or_blank(m->pc->applicant_name);
+	if (m->pc && !strcmp(name, "applicant.address"))
+		return m->pc->applicant_protected ? HH_ADDRESS_PROTECTED_DA
+		       : m->pc->applicant_address && *m->pc->applicant_address
+			       ? m->pc->applicant_address
+			       : "(ikke oplyst)";
+	if (m->pc && !strcmp(name, "party.role"))
+		return or_blank(m->pc->role);
+	if (m->pc && !strcmp(name, "party.answer_by"))
+		return m->pc->answer_by ? hh_date_da(a, m->pc->answer_by) : "";
 	if (!strcmp(name, "case.journal_no"))
 		return m->k->journal_no ? m->k->journal_no
 					: hh_arena_printf(a, "%lld", (long long)m->k->id);
@@ -491,6 +644,54 @@ static const char *tidy(struct hh_arena *a, const char *s)
 	const char *r = hh_arena_strndup(a, b.data ? b.data : "", b.len);
 	hh_buf_clear(&b);
 	return r;
+}
+
+enum hh_rc hh_letter_merge_party(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_case *k,
+				 const struct hh_case_type_def *def,
+				 const char *kind, const struct hh_citizen *to,
+				 const struct hh_letter_party_ctx *pc,
+				 const char **title, const char **body)
+{
+	*title = *body = NULL;
+	json_t *tj = json_object_get(def->letter_templates, kind);
+	if (!tj)
+		return HH_ERR_NOT_FOUND;
+	struct tmpl t;
+	char why[256];
+	if (tmpl_read(a, kind, tj, &t, why, sizeof(why)) != HH_OK) {
+		hh_log_bug("case type %s: %s", def->name, why);
+		return HH_ERR_INTERNAL;
+	}
+	struct hh_org_contact contact = { 0 };
+	enum hh_rc rc = hh_org_contact_get_tx(tx, a, k->org_id, &contact);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
+	json_error_t e;
+	json_t *data = json_loads(k->data ? k->data : "{}", 0, &e);
+	if (!data)
+		data = json_object();
+	json_t *display = hh_form_values_display(&def->form_def, data);
+	struct hh_buf b;
+	hh_buf_init(&b);
+	struct merge_ctx m = { .a = a, .k = k, .def = def, .cit = to,
+			       .org_name = k->org_name, .contact = &contact,
+			       .display = display, .t = &t,
+			       .date = hh_now_us() / 1000000, .out = &b, .pc = pc };
+	merge_into(&m, t.title);
+	*title = hh_arena_strndup(a, b.data ? b.data : "", b.len);
+	hh_buf_reset(&b);
+	merge_into(&m, t.body);
+	*body = tidy(a, b.data ? b.data : "");
+	hh_buf_clear(&b);
+	json_decref(display);
+	json_decref(data);
+	if (m.missing) {
+		hh_log_bug("case type %s: template %s: {{%s}} has no value", def->name,
+			   kind, m.missing);
+		return HH_ERR_INTERNAL;
+	}
+	return HH_OK;
 }
 
 /* ---- building a letter ---------------------------------------------------------- */
@@ -1288,6 +1489,17 @@ const char *hh_letter_kind_da(const char *kind)
 		return "Partshøring";
 	if (!strcmp(kind, "closing"))
 		return "Afslutning";
+	/* p-letters: what helhed writes to and about the parties */
+	if (!strcmp(kind, "party_invitation"))
+		return "Invitation til part";
+	if (!strcmp(kind, "party_declined"))
+		return "Lukket, afvist af part (til ansøgeren)";
+	if (!strcmp(kind, "party_declined_party"))
+		return "Lukket, afvist af part (til part)";
+	if (!strcmp(kind, "party_expired"))
+		return "Lukket, partens frist udløb (til ansøgeren)";
+	if (!strcmp(kind, "party_expired_party"))
+		return "Lukket, partens frist udløb (til part)";
 	return kind;
 }
 

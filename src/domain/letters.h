@@ -47,6 +47,43 @@ enum hh_rc hh_letter_templates_attach(const char *tmpl_path, const char *ct_path
 				      const struct hh_case_type_def *def,
 				      char *err, size_t errsz);
 
+/* ---- the letters to the parties (domain/partyletters.h) ------------------ */
+
+/* What a placeholder reads for a protected citizen's address (name and
+ * address protection, docs/parties.md). */
+#define HH_ADDRESS_PROTECTED_DA "Adressebeskyttet"
+
+/* 1 for a kind of letter helhed writes to the applicant about a party
+ * (party_declined, party_expired), 2 for one to a party
+ * (party_invitation, party_declined_party, party_expired_party), 0 for
+ * any other kind. */
+int hh_letter_party_kind(const char *kind);
+
+/* What a letter to or about a party fills in beside the case's own
+ * placeholders. Strings are borrowed. */
+struct hh_letter_party_ctx {
+	const char *role;              /* {{party.role}}: the role of the party
+					  the letter tells of, as a word in a
+					  sentence ("ægtefælle") */
+	int64_t answer_by;             /* {{party.answer_by}} */
+	const char *applicant_name;    /* {{applicant.name}} */
+	const char *applicant_address; /* {{applicant.address}} */
+	int applicant_protected;       /* the applicant has name and address
+					  protection: {{applicant.address}}
+					  and every address field of the form
+					  read HH_ADDRESS_PROTECTED_DA */
+};
+
+/* Merges template kind of def for case k, addressed to citizen to
+ * ({{citizen.name}}), in tx: *title and *body in a. NOT_FOUND when def
+ * has no such template. */
+enum hh_rc hh_letter_merge_party(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_case *k,
+				 const struct hh_case_type_def *def,
+				 const char *kind, const struct hh_citizen *to,
+				 const struct hh_letter_party_ctx *pc,
+				 const char **title, const char **body);
+
 /* ---- writing a letter ---------------------------------------------------- */
 
 /* What the caseworker asks for. Strings are borrowed. */

@@ -59,6 +59,10 @@ static enum hh_rc change(struct hh_tx *tx, const char *actor,
 				  m->state, "channel", m->channel, "text", text);
 	if (m->last_error)
 		json_object_set_new(after, "reason", json_string(m->last_error));
+	/* whose letter: a party's (p-letters) is not the applicant's to see
+	 * in the case's history (pages/overview.c) */
+	if (m->citizen_id)
+		json_object_set_new(after, "citizen_id", json_integer(m->citizen_id));
 	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(after);
 	struct hh_event e = {
@@ -201,7 +205,19 @@ static enum hh_rc plan_tx(struct hh_tx *tx, void *arg)
 			z.id = 0;
 	}
 	int has_address = z.id && hh_citizen_has_address(&z);
-	if (!z.id) {
+	int protected = 0;
+	if (z.id &&
+	    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) != HH_OK)
+		return rc;
+	if (protected && (z.dp_exempt_since || blank(z.cpr))) {
+		/* name and address protection (p-letters): never printed
+		 * with an address helhed would have to put on it; staff
+		 * send it by hand (the error queue) */
+		p->channel = "error";
+		p->reason = "Borgeren har navne- og adressebeskyttelse og kan ikke "
+			    "få brevet i Digital Post: send det manuelt efter "
+			    "reglerne for beskyttede adresser";
+	} else if (!z.id) {
 		p->channel = "error";
 		p->reason = "Brevet har ingen modtager";
 	} else if (m->channel && !strcmp(m->channel, "digital_post")) {
@@ -689,6 +705,14 @@ static enum hh_rc act_tx(struct hh_tx *tx, void *arg)
 		if (rc == HH_ERR_NOT_FOUND || (rc == HH_OK &&
 					       !hh_citizen_has_address(&z))) {
 			rc = HH_ERR_INVALID; /* nowhere to print to */
+			goto done;
+		}
+		/* a protected address is not printed (p-letters): by hand */
+		int protected = 0;
+		if (rc == HH_OK &&
+		    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) == HH_OK &&
+		    protected) {
+			rc = HH_ERR_INVALID;
 			goto done;
 		}
 		if (rc != HH_OK)

@@ -136,7 +136,8 @@ enum hh_rc hh_message_get(struct hh_store *st, struct hh_arena *a,
 enum hh_rc hh_message_retry(struct hh_store *st, const struct hh_actor *who,
 			    int64_t id, int64_t now);
 /* "Send til print": a message in 'error' or 'failed' goes to the next
- * print batch (INVALID when the citizen has no address to print to). */
+ * print batch (INVALID when the citizen has no address to print to, or
+ * has name and address protection: such a letter is sent by hand). */
 enum hh_rc hh_message_to_print(struct hh_store *st, const struct hh_actor *who,
 			       int64_t id, int64_t now);
 

@@ -295,6 +295,21 @@ struct hh_case_filter {
 	const char *states;         /* JSON array of state keys: one of them
 				       (a stage); NULL: any */
 	int64_t exclude_id;         /* leave this case out; 0: none */
+	/* p-bench: one of some cases (a JSON array of case ids; NULL: any),
+	 * read in one query instead of one case_get each; rows without
+	 * their form values (data NULL: nothing to read or unseal) for a
+	 * list that shows none, as Mit overblik's; and rows whose
+	 * state_label is the state's key, for a caller that labels states
+	 * from the case type's parsed definition (the store's label is
+	 * looked up in the definition's JSON, row by row: on SQLite most of
+	 * a list's time) */
+	const char *case_ids;
+	int without_data;
+	int without_labels;
+	/* p-bench: data as stored, its CPR numbers still sealed (the vault,
+	 * domain/vault.h, does not open them), for a reader that shows no
+	 * CPR field: an invited party's shared fields never hold one */
+	int data_sealed;
 };
 
 /* A file uploaded with a form, kept with its case. */
@@ -336,6 +351,10 @@ struct hh_letter {
 	const unsigned char *pdf; /* NULL until sent (and on list reads) */
 	size_t pdf_len;
 	const char *message_id;   /* the MeMo UUID, NULL until sent */
+	const char *party_event;  /* a letter helhed wrote to a party of the
+				     case (author_id 0): which event, one
+				     letter per case, citizen and event
+				     (0046; written, not read back) */
 	/* filled on reads */
 	const char *org_name, *author_name, *approver_name;
 	const char *case_type_name;

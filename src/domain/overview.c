@@ -74,8 +74,11 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 	o->n_plans = o->n_cases = 0;
 	memset(&x->cts, 0, sizeof(x->cts));
 	enum hh_rc rc = st->plan_list(tx, x->a, x->citizen_id, plan_row, x);
+	/* the list shows no form values (none read, none unsealed) and
+	 * labels states from the case types' definitions (hh_ct_cache_get) */
 	struct hh_case_filter f = { .citizen_id = x->citizen_id,
-				    .sort = HH_SORT_NEWEST };
+				    .sort = HH_SORT_NEWEST, .without_data = 1,
+				    .without_labels = 1 };
 	if (rc == HH_OK)
 		rc = st->case_list(tx, x->a, &f, 0, HH_OVERVIEW_CASES, NULL, case_row, x);
 	if (rc == HH_OK)
@@ -98,7 +101,8 @@ static enum hh_rc ov_tx(struct hh_tx *tx, void *p)
 		struct hh_life_event le;
 		rc = st->life_event_get(tx, x->a, pl->plan.life_event_slug, &le);
 		pl->title = rc == HH_OK ? le.title : pl->plan.life_event_slug;
-		pl->definition = rc == HH_OK ? arena_json(x->a, le.definition) : NULL;
+		/* parsed once, shared with the plan's view (hh_plan_read) */
+		pl->definition = rc == HH_OK ? hh_life_event_def(x->a, &le) : NULL;
 		if (rc == HH_ERR_NOT_FOUND)
 			rc = HH_OK;
 	}

@@ -42,6 +42,8 @@ struct hh_party_plan {
 	} named[HH_CT_PARTIES];
 	int n;
 	int confirming; /* how many of them must confirm */
+	const struct hh_case_type_def *def; /* borrowed: the letters to the
+					       invited (p-letters) */
 };
 
 /* In the submission's transaction, after its form is valid: resolves
@@ -60,6 +62,33 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 enum hh_rc hh_parties_invite_tx(struct hh_tx *tx, struct hh_arena *a,
 				const struct hh_party_plan *plan,
 				const struct hh_case *k);
+
+/* After the submission's event, in its transaction: the invitation
+ * letter to each party of case k who must confirm (p-letters,
+ * domain/partyletters.h). */
+enum hh_rc hh_parties_letters_tx(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_party_plan *plan,
+				 const struct hh_case *k);
+
+/* A CPR lookup beyond helhed's citizens (issue 16 point 3): 1 when the
+ * CPR register knows number cpr (normalised, "DDMMYY-XXXX"). A real
+ * deployment plugs in the CPR register's lookup service; without one
+ * (the default, and the demo: its register is the citizens table) a
+ * number that is no citizen's is refused as before. With one, such a
+ * party is named without a citizen (citizen_id 0): the row keeps the
+ * number's keyed hash, and the person's sign-in finds it
+ * (hh_parties_claim_tx). Set once at start, before any request. */
+typedef int (*hh_cpr_lookup_fn)(void *cls, const char *cpr);
+void hh_parties_set_cpr_lookup(hh_cpr_lookup_fn fn, void *cls);
+
+/* In the sign-in transaction of citizen citizen_id with CPR number cpr
+ * (as the identity provider gave it; NULL: none): the party rows named
+ * by that number before helhed knew them become theirs, each written to
+ * their audit trail as a naming is, and the invitation letter goes to
+ * each that still waits for their answer. *n (may be NULL) gets how
+ * many rows. Without a key file there are no such rows: OK. */
+enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
+			       int64_t citizen_id, const char *cpr, int *n);
 
 /* Why an answer was refused (beside CONFLICT). */
 enum hh_party_fault {
@@ -120,6 +149,11 @@ struct hh_invitation {
 	const char *applicant;
 	json_t *shared;
 	int low_assurance; /* read below substantial: shared left empty */
+	/* p-letters: the sent letters of the case addressed to this party
+	 * (the invitation, the closing letter), oldest first:
+	 * [{"id", "title", "sent_at"}] (borrowed); never a letter to the
+	 * applicant or to another party */
+	json_t *letters;
 };
 
 #define HH_OVERVIEW_INVITATIONS 50

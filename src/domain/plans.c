@@ -8,6 +8,7 @@
 #include "domain/articles.h"
 #include "domain/cases.h"
 #include "domain/casesystems.h"
+#include "domain/catalogue.h"
 #include "domain/external.h"
 
 int hh_plan_when_matches(json_t *when, json_t *answers)
@@ -297,7 +298,8 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 	for (size_t i = json_array_size(v->cases); i > 0; i--)
 		json_array_append(cases, json_array_get(v->cases, i - 1));
 	json_error_t e;
-	json_t *def = json_loads(le.definition, 0, &e);
+	/* borrowed: parsed once, shared with Mit overblik (catalogue.h) */
+	json_t *def = hh_life_event_def(v->a, &le);
 	json_t *answers = json_loads(plan.answers, 0, &e);
 	json_t *steps = hh_plan_steps(def, answers), *out_steps = json_array();
 	size_t i;
@@ -322,7 +324,6 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 				json_decref(copy);
 				json_decref(out_steps);
 				json_decref(steps);
-				json_decref(def);
 				json_decref(answers);
 				json_decref(cases);
 				return rc;
@@ -350,7 +351,6 @@ static enum hh_rc view_tx(struct hh_tx *tx, void *p)
 			   "steps", out_steps, "cases", cases, "followups", followups,
 			   "created_at", created);
 	json_decref(steps);
-	json_decref(def);
 	return HH_OK;
 }
 

@@ -193,7 +193,9 @@ static enum hh_rc w_citizen_list(struct hh_tx *tx, struct hh_arena *a,
 static enum hh_rc open_case(const struct hh_vault *v, struct hh_arena *a,
 			    struct hh_case *c)
 {
-	if (!c->seal_key) /* stored before sealing: nothing sealed in it */
+	/* stored before sealing, or read without its data (a list's
+	 * without_data): nothing sealed in it */
+	if (!c->seal_key || !c->data)
 		return HH_OK;
 	enum hh_rc rc = hh_vault_open_data(v, a, c->data, &c->data);
 	return rc == HH_OK ? rc : cannot_open(rc, "case", c->id);
@@ -251,13 +253,14 @@ struct case_list_ctx {
 	struct hh_arena *a;
 	hh_case_cb cb;
 	void *ctx;
+	int sealed; /* the filter's data_sealed: left as stored */
 };
 
 static enum hh_rc case_list_row(void *p, const struct hh_case *c)
 {
 	struct case_list_ctx *l = p;
 	struct hh_case k = *c;
-	enum hh_rc rc = open_case(l->v, l->a, &k);
+	enum hh_rc rc = l->sealed ? HH_OK : open_case(l->v, l->a, &k);
 	return rc == HH_OK ? l->cb(l->ctx, &k) : rc;
 }
 
@@ -267,7 +270,7 @@ static enum hh_rc w_case_list(struct hh_tx *tx, struct hh_arena *a,
 			      void *ctx)
 {
 	struct binding *b = b_of(tx);
-	struct case_list_ctx l = { b->v, a, cb, ctx };
+	struct case_list_ctx l = { b->v, a, cb, ctx, f->data_sealed };
 	return b->case_list(tx, a, f, offset, limit, total, case_list_row, &l);
 }
 

@@ -1553,7 +1553,11 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 	hh_buf_puts(b, "</dd>\n<dt>Frist</dt><dd>");
 	deadline_html(r, b, c, now, 1);
 	hh_buf_puts(b, "</dd>\n<dt>Borger</dt><dd>");
-	if (c->citizen_name)
+	if (c->citizen_name && v->rd.citizen_protected) {
+		hh_page_text(r, c->citizen_name);
+		hh_buf_puts(b, " <strong class=\"tag\">Navne- og "
+			       "adressebeskyttelse</strong>");
+	} else if (c->citizen_name)
 		hh_page_text(r, c->citizen_name);
 	else
 		hh_buf_puts(b, "<span class=\"none\">Ingen borger (anmeldt "
@@ -1595,9 +1599,22 @@ static void render_case(struct hh_req *r, const struct case_view *v,
 			hh_buf_puts(b, ": ");
 		}
 		hh_page_text(r, json_string_value(json_object_get(pj, "status_label")));
+		if (json_is_true(json_object_get(pj, "address_protected")))
+			hh_buf_puts(b, " <strong class=\"tag\">Navne- og "
+				       "adressebeskyttelse</strong>");
 		hh_buf_puts(b, "</dd>\n");
 	}
 	hh_buf_puts(b, "</dl>\n");
+	/* p-letters: name and address protection, said where it matters */
+	int any_protected = v->rd.citizen_protected;
+	json_array_foreach(v->rd.parties, pi, pj)
+		any_protected |= json_is_true(json_object_get(pj, "address_protected"));
+	if (any_protected)
+		hh_buf_puts(b, "<p class=\"notice\">Der er navne- og "
+			       "adressebeskyttelse i sagen. Skriv aldrig en "
+			       "beskyttet adresse i breve, beskeder eller noter, "
+			       "som andre kan læse. Breve til en beskyttet borger "
+			       "sendes kun med Digital Post.</p>\n");
 	origin_html(r, v);
 	hh_buf_puts(b, "<div class=\"case-layout\">\n<div class=\"case-data\">\n");
 	data_html(r, v);

@@ -616,7 +616,9 @@ static enum hh_rc letter_row(void *p, const struct hh_letter *l)
 	hh_buf_puts(b, "</td><td>");
 	hh_page_text(r, hh_letter_state_da(l->state));
 	hh_buf_puts(b, "</td><td>");
-	hh_page_text(r, l->author_name ? l->author_name : "");
+	/* a letter to a party has no author: helhed sent it (p-letters) */
+	hh_page_text(r, l->author_name ? l->author_name
+			: !l->author_id && l->sent_at ? "Sendt automatisk" : "");
 	hh_buf_puts(b, "</td><td>");
 	hh_page_text(r, hh_datetime_da(&r->arena, l->sent_at ? l->sent_at
 							    : l->updated_at));

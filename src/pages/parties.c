@@ -39,6 +39,29 @@ static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 	}
 }
 
+/* p-letters: the letters of the case addressed to this party, each a
+ * link to it in their inbox (Mit overblik, Digital Post) */
+static void party_letters(struct hh_req *r, const struct hh_invitation *v,
+			  int heading)
+{
+	if (!json_array_size(v->letters))
+		return;
+	struct hh_buf *b = &r->resp;
+	if (heading)
+		hh_buf_puts(b, "<h2>Breve til dig i sagen</h2>\n");
+	hh_buf_puts(b, "<ul class=\"letters\">\n");
+	size_t i;
+	json_t *l;
+	json_array_foreach(v->letters, i, l)
+	{
+		hh_buf_printf(b, "<li><a href=\"/mit-overblik/post/%lld\">",
+			      (long long)json_integer_value(json_object_get(l, "id")));
+		hh_page_text(r, json_string_value(json_object_get(l, "title")));
+		hh_buf_puts(b, "</a></li>\n");
+	}
+	hh_buf_puts(b, "</ul>\n");
+}
+
 static int may_answer(const struct hh_invitation *v)
 {
 	return !strcmp(v->status, "invited") && !v->c.closed_at &&
@@ -84,6 +107,7 @@ void hh_page_overview_invitations(struct hh_req *r, const struct hh_overview *m)
 			hh_buf_printf(b, "<p><a href=\"/mit-overblik/part/%lld\">Se "
 					 "ansøgningen, og svar</a></p>\n",
 				      (long long)v->c.id);
+		party_letters(r, v, 0);
 		hh_buf_puts(b, "</li>\n");
 	}
 	hh_buf_puts(b, "</ul>\n</section>\n");
@@ -180,6 +204,7 @@ static void party_page(struct hh_req *r, int64_t id, int status,
 	hh_buf_puts(b, "</dd>\n");
 	party_dates(r, &v);
 	hh_buf_puts(b, "</dl>\n");
+	party_letters(r, &v, 1);
 	if (!strcmp(v.status, "expired"))
 		hh_buf_puts(b, "<p class=\"notice\">Du svarede ikke inden fristen, så "
 			       "sagen er lukket.</p>\n");

@@ -158,8 +158,9 @@ void hh_page_post_action(struct hh_req *r)
 		return;
 	}
 	const char *why =
-		rc == HH_ERR_INVALID   ? "Borgeren har ingen adresse, så brevet "
-					 "kan ikke sendes med posten."
+		rc == HH_ERR_INVALID   ? "Brevet kan ikke sendes med posten: "
+					 "borgeren har ingen adresse eller har "
+					 "navne- og adressebeskyttelse."
 		: rc == HH_ERR_CONFLICT ? "Brevet er ikke længere i fejlkøen."
 		: rc == HH_ERR_FORBIDDEN ? "Din rolle kan ikke sende breve igen."
 		: rc == HH_ERR_NOT_FOUND ? "Brevet findes ikke."

@@ -271,6 +271,8 @@ enum pg_stmt_id {
 	P_PARTY_DUE,
 	P_PARTY_SEAL_SCAN,
 	P_PARTY_SEAL_SET,
+	P_PARTY_UNCLAIMED, /* p-letters */
+	P_PARTY_CLAIM,
 	P_CIT_PROTECTED_GET,
 	P_CIT_PROTECTED_SET,
 	/* p-agree (issue 16): agreements */

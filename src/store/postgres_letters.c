@@ -121,10 +121,10 @@ static const char *const stmt_sql[P__COUNT] = {
 	[P_LETTER_INSERT] =
 		"INSERT INTO letters(organisation_id, case_id, citizen_id, kind, "
 		"template, state, decision, title, body, fields, reply_allowed, "
-		"reply_by, author_id, version, created_at, updated_at) VALUES "
-		"($1, nullif($2::bigint, 0), nullif($3::bigint, 0), $4, $5, $6, "
-		"$7, $8, $9, $10, $11, nullif($12::bigint, 0), $13, 1, $14, $14) "
-		"RETURNING id",
+		"reply_by, author_id, version, created_at, updated_at, party_event) "
+		"VALUES ($1, nullif($2::bigint, 0), nullif($3::bigint, 0), $4, $5, "
+		"$6, $7, $8, $9, $10, $11, nullif($12::bigint, 0), "
+		"nullif($13::bigint, 0), 1, $14, $14, $15) RETURNING id",
 	[P_LETTER_UPDATE] =
 		"UPDATE letters SET state = $3, decision = $4, title = $5, "
 		"body = $6, fields = $7, reply_allowed = $8, "
@@ -230,6 +230,7 @@ static enum hh_rc letter_insert(struct hh_tx *tx, struct hh_letter *l)
 	p_int(&p, l->reply_by);
 	p_int(&p, l->author_id);
 	p_int(&p, l->created_at);
+	p_text(&p, l->party_event);
 	enum hh_rc rc = RUN_INT(tx, P_LETTER_INSERT, &p, &l->id);
 	if (rc == HH_OK)
 		l->version = 1;

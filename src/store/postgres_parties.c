@@ -31,6 +31,11 @@ static const char *const stmt_sql[P__COUNT] = {
 			      "ORDER BY id LIMIT $4",
 	[P_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = $2, cpr_key = $3, "
 			     "cpr_hash = $4, cpr_hash_key = $5 WHERE id = $1",
+	/* p-letters (0046): a party found at their sign-in */
+	[P_PARTY_UNCLAIMED] = "SELECT " PARTY_COLS "FROM case_parties "
+			      "WHERE citizen_id IS NULL AND cpr_hash = $1 ORDER BY id",
+	[P_PARTY_CLAIM] = "UPDATE case_parties SET citizen_id = $2, "
+			  "version = version + 1 WHERE id = $1 AND citizen_id IS NULL",
 	/* 0042: name and address protection */
 	[P_CIT_PROTECTED_GET] = "SELECT address_protected FROM citizens WHERE id = $1",
 	[P_CIT_PROTECTED_SET] = "UPDATE citizens SET address_protected = $2 "
@@ -167,6 +172,30 @@ static enum hh_rc case_party_seal_set(struct hh_tx *tx,
 	return RUN_CHANGED(tx, P_PARTY_SEAL_SET, &q, &changed);
 }
 
+static enum hh_rc case_party_unclaimed(struct hh_tx *tx, struct hh_arena *a,
+					const unsigned char *hash,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_case_party *p),
+					void *ctx)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_blob(&q, hash, 32);
+	PG_MANY_ROWS(tx, P_PARTY_UNCLAIMED, &q, struct hh_case_party, party_row, a,
+		     cb, ctx);
+}
+
+static enum hh_rc case_party_claim(struct hh_tx *tx, int64_t id, int64_t citizen_id)
+{
+	FAULT(tx);
+	struct pg_params q = { 0 };
+	p_int(&q, id);
+	p_int(&q, citizen_id);
+	int64_t changed = 0;
+	enum hh_rc rc = RUN_CHANGED(tx, P_PARTY_CLAIM, &q, &changed);
+	return rc == HH_OK && changed != 1 ? HH_ERR_CONFLICT : rc;
+}
+
 static enum hh_rc citizen_protected_get(struct hh_tx *tx, int64_t id, int *on)
 {
 	FAULT(tx);
@@ -194,6 +223,8 @@ void hh_pg_fill_parties(struct hh_store *st)
 	st->citizen_protected_set = citizen_protected_set;
 	st->case_party_seal_scan = case_party_seal_scan;
 	st->case_party_seal_set = case_party_seal_set;
+	st->case_party_unclaimed = case_party_unclaimed;
+	st->case_party_claim = case_party_claim;
 	st->case_party_insert = case_party_insert;
 	st->case_party_list = case_party_list;
 	st->case_party_update = case_party_update;

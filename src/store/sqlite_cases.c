@@ -10,19 +10,25 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define CASE_COLS                                                            \
+/* CASE_COLS is CASE_COLS_HEAD, the state's label, CASE_COLS_TAIL: a list
+ * without_labels reads NULL for the label (case_row gives the key) */
+#define CASE_COLS_HEAD                                                       \
 	"c.id, c.case_type_id, t.code, t.name, c.organisation_id, o.code, "     \
 	"o.name, ifnull(c.citizen_id, 0), z.name, ifnull(c.plan_id, 0), "       \
 	"c.step, ifnull(c.parent_case_id, 0), c.state, "                        \
 	"ifnull(c.assigned_to, 0), u.name, c.data, c.version, c.created_at, "   \
 	"c.updated_at, c.deadline_at, ifnull(c.paused_since, 0), "             \
-	"ifnull(c.closed_at, 0), "                                             \
+	"ifnull(c.closed_at, 0), "
+#define CASE_LABEL_COL                                                       \
 	"(SELECT json_extract(s.value, '$.label') FROM "                      \
 	" json_each(t.definition, '$.states') s WHERE "                      \
-	" json_extract(s.value, '$.key') = c.state), c.public_id, c.seal_key, " \
+	" json_extract(s.value, '$.key') = c.state)"
+#define CASE_COLS_TAIL                                                       \
+	", c.public_id, c.seal_key, "                                          \
 	"c.journal_no, c.assigned_team, (SELECT q.label FROM inquiry_codes q " \
 	" WHERE q.organisation_id = c.organisation_id AND q.kind = 'team' " \
 	" AND q.code = c.assigned_team), coalesce(c.state_since, c.updated_at) "
+#define CASE_COLS CASE_COLS_HEAD CASE_LABEL_COL CASE_COLS_TAIL
 #define CIT_COLS                                                             \
 	"id, subject, name, cpr, ifnull(municipality_id, 0), cpr_key, "       \
 	"cpr_hash, cpr_hash_key, address, postcode, city, "                   \
@@ -687,7 +693,7 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 	 * keeps the planner off the organisation's indexes, which it would
 	 * otherwise take and read every case of the organisation */
 	int few = f->citizen_id || f->citizen_ids || f->journal_prefix ||
-		  f->public_id;
+		  f->public_id || f->case_ids;
 	if (f->org_id)
 		strcat(where, few ? " AND +c.organisation_id = :org"
 				  : " AND c.organisation_id = :org");
@@ -717,6 +723,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 		strcat(where, " AND c.citizen_id IN (SELECT value FROM json_each(:cits))");
 	if (f->states)
 		strcat(where, " AND c.state IN (SELECT value FROM json_each(:states))");
+	if (f->case_ids)
+		strcat(where, " AND c.id IN (SELECT value FROM json_each(:ids))");
 	if (f->exclude_id)
 		strcat(where, " AND c.id <> :excl");
 	char sql[3584];
@@ -733,11 +741,12 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			 * rows are read and joined (OFFSET would read and join
 			 * every skipped row). */
 			snprintf(sql, sizeof(sql),
-				 "SELECT " CASE_COLS CASE_FROM
+				 "SELECT " CASE_COLS_HEAD "%s" CASE_COLS_TAIL CASE_FROM
 				 "WHERE c.id IN (SELECT c.id FROM cases c %s "
 				 "ORDER BY %s LIMIT :limit OFFSET :offset) "
 				 "ORDER BY %s",
-				 where, order, order);
+				 f->without_labels ? "NULL" : CASE_LABEL_COL, where,
+				 order, order);
 		sqlite3_stmt *st;
 		int rc = hh_sq_dyn_get(tx, sql, &st);
 		if (rc != SQLITE_OK)
@@ -774,6 +783,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			bind_text(st, i, f->citizen_ids);
 		if ((i = sqlite3_bind_parameter_index(st, ":states")))
 			bind_text(st, i, f->states);
+		if ((i = sqlite3_bind_parameter_index(st, ":ids")))
+			bind_text(st, i, f->case_ids);
 		if ((i = sqlite3_bind_parameter_index(st, ":excl")))
 			sqlite3_bind_int64(st, i, f->exclude_id);
 		if ((i = sqlite3_bind_parameter_index(st, ":limit")))
@@ -786,6 +797,8 @@ static enum hh_rc case_list(struct hh_tx *tx, struct hh_arena *a,
 			} else {
 				struct hh_case c;
 				case_row(a, st, &c);
+				if (f->without_data)
+					c.data = NULL;
 				r = cb(ctx, &c);
 			}
 		}
@@ -911,6 +924,16 @@ static enum hh_rc audit_append(struct hh_tx *tx, const struct hh_audit *e)
 	return hh_sq_exec(tx, st);
 }
 
+/* In process one statement per row costs no round trip. */
+static enum hh_rc audit_append_many(struct hh_tx *tx, const struct hh_audit *e,
+				    int n)
+{
+	enum hh_rc rc = HH_OK;
+	for (int i = 0; rc == HH_OK && i < n; i++)
+		rc = audit_append(tx, &e[i]);
+	return rc;
+}
+
 static void audit_row(struct hh_arena *a, sqlite3_stmt *st, struct hh_audit *e)
 {
 	e->id = sqlite3_column_int64(st, 0);
@@ -966,6 +989,7 @@ void hh_sq_fill_cases(struct hh_store *st)
 	st->case_file_insert = case_file_insert;
 	st->case_file_list = case_file_list;
 	st->audit_append = audit_append;
+	st->audit_append_many = audit_append_many;
 	st->audit_list = audit_list;
 	st->life_event_put = life_event_put;
 	st->life_event_list = life_event_list;

@@ -273,6 +273,8 @@ enum stmt_id {
 	S_PARTY_DUE,
 	S_PARTY_SEAL_SCAN,
 	S_PARTY_SEAL_SET,
+	S_PARTY_UNCLAIMED, /* p-letters */
+	S_PARTY_CLAIM,
 	S_CIT_PROTECTED_GET,
 	S_CIT_PROTECTED_SET,
 	/* p-agree (issue 16): agreements */

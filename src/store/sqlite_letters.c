@@ -14,9 +14,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LETTER_INSERT] =
 		"INSERT INTO letters(organisation_id, case_id, citizen_id, kind, "
 		"template, state, decision, title, body, fields, reply_allowed, "
-		"reply_by, author_id, version, created_at, updated_at) VALUES "
-		"(?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		"?11, nullif(?12, 0), ?13, 1, ?14, ?14)",
+		"reply_by, author_id, version, created_at, updated_at, party_event) "
+		"VALUES (?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, nullif(?12, 0), nullif(?13, 0), 1, ?14, ?14, ?15)",
 	[S_LETTER_UPDATE] =
 		"UPDATE letters SET state = ?3, decision = ?4, title = ?5, "
 		"body = ?6, fields = ?7, reply_allowed = ?8, "
@@ -100,6 +100,7 @@ static enum hh_rc letter_insert(struct hh_tx *tx, struct hh_letter *l)
 	sqlite3_bind_int64(st, 12, l->reply_by);
 	sqlite3_bind_int64(st, 13, l->author_id);
 	sqlite3_bind_int64(st, 14, l->created_at);
+	bind_text(st, 15, l->party_event);
 	enum hh_rc r = hh_sq_exec(tx, st);
 	if (r == HH_OK) {
 		l->id = sqlite3_last_insert_rowid(db_of(tx));

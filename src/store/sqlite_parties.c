@@ -30,6 +30,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			      "ORDER BY id LIMIT ?4",
 	[S_PARTY_SEAL_SET] = "UPDATE case_parties SET cpr = ?2, cpr_key = ?3, "
 			     "cpr_hash = ?4, cpr_hash_key = ?5 WHERE id = ?1",
+	/* p-letters (0046): a party found at their sign-in */
+	[S_PARTY_UNCLAIMED] = "SELECT " PARTY_COLS "FROM case_parties "
+			      "WHERE citizen_id IS NULL AND cpr_hash = ?1 ORDER BY id",
+	[S_PARTY_CLAIM] = "UPDATE case_parties SET citizen_id = ?2, "
+			  "version = version + 1 WHERE id = ?1 AND citizen_id IS NULL",
 	/* 0042: name and address protection */
 	[S_CIT_PROTECTED_GET] = "SELECT address_protected FROM citizens WHERE id = ?1",
 	[S_CIT_PROTECTED_SET] = "UPDATE citizens SET address_protected = ?2 "
@@ -170,6 +175,30 @@ static enum hh_rc case_party_seal_set(struct hh_tx *tx,
 	return hh_sq_exec(tx, st);
 }
 
+static enum hh_rc case_party_unclaimed(struct hh_tx *tx, struct hh_arena *a,
+					const unsigned char *hash,
+					enum hh_rc (*cb)(void *ctx,
+							 const struct hh_case_party *p),
+					void *ctx)
+{
+	FAULT(tx);
+	STMT(tx, S_PARTY_UNCLAIMED);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	MANY_ROWS(tx, st, struct hh_case_party, party_row, a, cb, ctx);
+}
+
+static enum hh_rc case_party_claim(struct hh_tx *tx, int64_t id, int64_t citizen_id)
+{
+	FAULT(tx);
+	STMT(tx, S_PARTY_CLAIM);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, citizen_id);
+	enum hh_rc r = hh_sq_exec(tx, st);
+	if (r == HH_OK && sqlite3_changes(db_of(tx)) != 1)
+		r = HH_ERR_CONFLICT;
+	return r;
+}
+
 static enum hh_rc citizen_protected_get(struct hh_tx *tx, int64_t id, int *on)
 {
 	FAULT(tx);
@@ -198,6 +227,8 @@ void hh_sq_fill_parties(struct hh_store *st)
 	st->citizen_protected_get = citizen_protected_get;
 	st->citizen_protected_set = citizen_protected_set;
 	st->case_party_seal_scan = case_party_seal_scan;
+	st->case_party_unclaimed = case_party_unclaimed;
+	st->case_party_claim = case_party_claim;
 	st->case_party_seal_set = case_party_seal_set;
 	st->case_party_insert = case_party_insert;
 	st->case_party_list = case_party_list;

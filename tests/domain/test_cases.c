@@ -1131,6 +1131,191 @@ static void cpr_forms_need_substantial(void **state)
 	json_decref(v);
 }
 
+/* p-bench: a parsed definition is shared by the requests that read the
+ * same case type, and a changed definition (a re-import) is parsed anew
+ * at the next read while a request that holds the old one keeps it whole */
+static void parsed_case_types_are_shared(void **state)
+{
+	struct fx *f = *state;
+	struct hh_store *st = f->st;
+	struct hh_arena a1, a2, a3;
+	hh_arena_init(&a1);
+	hh_arena_init(&a2);
+	hh_arena_init(&a3);
+	struct hh_ct_cache c1, c2, c3;
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	memset(&c3, 0, sizeof(c3));
+	struct hh_tx *tx = x_begin(st, 0);
+	struct hh_case_type row;
+	assert_int_equal(st->case_type_get_by_code(tx, &f->a, "skilsmisse", &row), HH_OK);
+	const struct hh_case_type_def *d1 = hh_ct_cache_get(tx, &a1, &c1, row.id);
+	const struct hh_case_type_def *d2 = hh_ct_cache_get(tx, &a2, &c2, row.id);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	assert_non_null(d1);
+	assert_ptr_equal(d1, d2); /* parsed once */
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	hh_arena_clear(&a2); /* one request ends: the other's is whole */
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	assert_string_equal(hh_ct_state(d1, "received")->label, "Modtaget");
+
+	/* the case type is imported again with another name */
+	const char *at = strstr(row.definition, "Ansøgning om skilsmisse");
+	assert_non_null(at);
+	row.definition = hh_arena_printf(&f->a, "%.*sSkilsmisse, ny udgave%s",
+					 (int)(at - row.definition), row.definition,
+					 at + strlen("Ansøgning om skilsmisse"));
+	tx = x_begin(st, 1);
+	assert_int_equal(st->case_type_put(tx, &row), HH_OK);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	tx = x_begin(st, 0);
+	const struct hh_case_type_def *d3 = hh_ct_cache_get(tx, &a3, &c3, row.id);
+	/* a request reads a case type once: the same one as before */
+	assert_ptr_equal(hh_ct_cache_get(tx, &a1, &c1, row.id), d1);
+	assert_int_equal(st->tx_commit(tx), HH_OK);
+	assert_non_null(d3);
+	assert_string_equal(d3->name, "Skilsmisse, ny udgave");
+	assert_string_equal(d1->name, "Ansøgning om skilsmisse");
+	hh_arena_clear(&a1);
+	assert_string_equal(d3->name, "Skilsmisse, ny udgave");
+	hh_arena_clear(&a3);
+}
+
+/* p-bench: a life event's definition is parsed once for Mit overblik and
+ * each plan's view, shared by every request, and parsed anew when it is
+ * imported again */
+static void parsed_life_events_are_shared(void **state)
+{
+	struct fx *f = *state;
+	plan_for(f, f->anna, "{\"gift\":\"ja\"}");
+	struct hh_actor who = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = f->anna, .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_arena a1, a2;
+	hh_arena_init(&a1);
+	hh_arena_init(&a2);
+	struct hh_overview o1, o2;
+	assert_int_equal(hh_overview_read(f->st, &a1, &who, 1, &o1), HH_OK);
+	assert_int_equal(hh_overview_read(f->st, &a2, &who, 1, &o2), HH_OK);
+	assert_int_equal(o1.n_plans, 1);
+	assert_non_null(o1.plans[0].definition);
+	assert_ptr_equal(o1.plans[0].definition, o2.plans[0].definition);
+	assert_non_null(json_object_get(o1.plans[0].view, "steps"));
+	hh_arena_clear(&a2);
+	/* imported again with another first step's title */
+	struct hh_tx *tx = x_begin(f->st, 1);
+	struct hh_life_event le;
+	assert_int_equal(f->st->life_event_get(tx, &f->a, "skilsmisse", &le), HH_OK);
+	json_t *def = json_loads(le.definition, 0, NULL);
+	json_t *step = json_array_get(json_object_get(def, "steps"), 0);
+	json_object_set_new(step, "title", json_string("Et nyt første skridt"));
+	char *text = json_dumps(def, JSON_COMPACT);
+	le.definition = hh_arena_strdup(&f->a, text);
+	free(text);
+	json_decref(def);
+	assert_int_equal(f->st->life_event_put(tx, &le), HH_OK);
+	assert_int_equal(f->st->tx_commit(tx), HH_OK);
+	assert_int_equal(hh_overview_read(f->st, &a2, &who, 1, &o2), HH_OK);
+	json_t *first = json_array_get(json_object_get(o2.plans[0].definition, "steps"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "title")),
+			    "Et nyt første skridt");
+	json_t *vstep = json_array_get(json_object_get(o2.plans[0].view, "steps"), 0);
+	assert_string_equal(json_string_value(json_object_get(vstep, "title")),
+			    "Et nyt første skridt");
+	/* the first request's stays as it was read */
+	first = json_array_get(json_object_get(o1.plans[0].definition, "steps"), 0);
+	assert_string_not_equal(json_string_value(json_object_get(first, "title")),
+				"Et nyt første skridt");
+	hh_arena_clear(&a1);
+	hh_arena_clear(&a2);
+}
+
+/* p-bench: threads reading a life event while it is imported again and
+ * again each get the definition of the text they read, whole, and keep it
+ * until their request ends (run under make tsan too) */
+struct le_thread {
+	int which; /* 0, 1: the two texts, alternately */
+	int bad;
+};
+
+static void *le_reader(void *p)
+{
+	struct le_thread *t = p;
+	static const char *const texts[2] = {
+		"{\"title\":\"Første\",\"steps\":[{\"key\":\"a\"}]}",
+		"{\"title\":\"Anden\",\"steps\":[{\"key\":\"b\"},{\"key\":\"c\"}]}",
+	};
+	for (int i = 0; i < 300; i++) {
+		struct hh_arena a;
+		hh_arena_init(&a);
+		int w = (t->which + i) % 2;
+		struct hh_life_event le = { .id = 424242, .slug = "x",
+					    .definition = texts[w] };
+		json_t *d = hh_life_event_def(&a, &le);
+		const char *title = json_string_value(json_object_get(d, "title"));
+		if (!title || strcmp(title, w ? "Anden" : "Første") ||
+		    json_array_size(json_object_get(d, "steps")) != (size_t)(w ? 2 : 1))
+			t->bad++;
+		hh_arena_clear(&a);
+	}
+	return NULL;
+}
+
+static void parsed_life_events_are_shared_across_threads(void **state)
+{
+	(void)state;
+	pthread_t th[4];
+	struct le_thread t[4];
+	for (int i = 0; i < 4; i++) {
+		t[i] = (struct le_thread){ i % 2, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, le_reader, &t[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(t[i].bad, 0);
+	}
+}
+
+/* p-bench: Mit overblik reads its cases in one lean list (no form values,
+ * the states labelled from the parsed definitions); each answers as the
+ * case read alone does, in every state, paused ones with their question */
+static void overview_cases_answer_as_read_alone(void **state)
+{
+	struct fx *f = *state;
+	int64_t anna = citizen_id(f, "demo:anna");
+	struct hh_case k1 = submit_ok(f, "skilsmisse", anna, 0, NULL);
+	struct hh_case k2 = submit_ok(f, "skilsmisse", anna, 0, NULL);
+	struct hh_case k3 = submit_ok(f, "skilsmisse", anna, 0, NULL);
+	move_ok(f, k2.id, "in_progress");
+	move_ok(f, k3.id, "in_progress");
+	move_ok(f, k3.id, "awaiting_citizen");
+	struct hh_actor who = { .label = "citizen", .roles = HH_ROLE_CITIZEN,
+				.citizen_id = anna, .loa = HH_LOA_SUBSTANTIAL };
+	struct hh_overview ov;
+	assert_int_equal(hh_overview_read(f->st, &f->a, &who, 1, &ov), HH_OK);
+	assert_int_equal(ov.n_cases, 3);
+	static const char *const labels[] = { "Afventer dig", "Under behandling",
+					      "Modtaget" };
+	for (int i = 0; i < ov.n_cases; i++) {
+		const struct hh_overview_case *c = &ov.cases[i];
+		assert_int_equal(c->c.id, (i == 0 ? k3 : i == 1 ? k2 : k1).id);
+		assert_null(c->c.data); /* the list shows none */
+		assert_non_null(c->def);
+		struct hh_case one = get(f, c->c.id);
+		json_t *a = hh_case_json(&c->c, c->def, 0), *b = hh_case_json(&one, c->def, 0);
+		assert_string_equal(json_string_value(json_object_get(a, "state_label")),
+				    labels[i]);
+		json_object_del(a, "overdue"); /* a clock read apart */
+		json_object_del(b, "overdue");
+		char *sa = json_dumps(a, JSON_SORT_KEYS), *sb = json_dumps(b, JSON_SORT_KEYS);
+		assert_string_equal(sa, sb);
+		free(sa);
+		free(sb);
+		json_decref(a);
+		json_decref(b);
+	}
+	assert_null(ov.cases[1].question);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1151,6 +1336,10 @@ int main(void)
 		T(cpr_forms_need_substantial),
 		T(timed_waits_count_calendar_time),
 		T(timed_waits_are_checked_when_read),
+		T(parsed_case_types_are_shared),
+		T(overview_cases_answer_as_read_alone),
+		T(parsed_life_events_are_shared),
+		cmocka_unit_test(parsed_life_events_are_shared_across_threads),
 	};
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
 }

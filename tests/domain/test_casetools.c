@@ -317,6 +317,12 @@ static void other_cases_same_organisation_only(void **state)
 	assert_int_equal(rd.others_total, 1);
 	assert_int_equal(rd.others[0].id, a.id);
 	assert_string_equal(rd.others[0].journal_no, a.journal_no);
+	/* p-bench: labelled from the case type, as a case read alone is,
+	 * and without the form's values (the list shows none) */
+	struct hh_case alone = get(f, a.id);
+	assert_string_equal(rd.others[0].state_label, alone.state_label);
+	assert_string_equal(rd.others[0].state_label, "Modtaget");
+	assert_null(rd.others[0].data);
 	assert_int_equal(audits_like(f, f->anna, "borgerens andre sager", NULL),
 			 before + 1);
 	/* the citizen's read has none of it */

@@ -346,6 +346,12 @@ static void reopen(struct fx *f, const char *kf)
 	}
 }
 
+static enum hh_rc one_case(void *p, const struct hh_case *c)
+{
+	*(struct hh_case *)p = *c;
+	return HH_OK;
+}
+
 static void the_database_file_holds_no_cpr_in_clear(void **state)
 {
 	struct fx *f = *state;
@@ -374,6 +380,31 @@ static void the_database_file_holds_no_cpr_in_clear(void **state)
 	assert_string_equal(data_field(f, &c, "partner_cpr"), "150482-1001");
 	assert_string_equal(data_field(f, &c, "begrundelse"), "311299-4009");
 	assert_string_equal(data_field(f, &c2, "partner_cpr"), "150482-1001");
+	/* p-bench: a list that asks for the data as stored (an invited
+	 * party's, which shows no CPR field) gets it sealed, the rest as
+	 * written */
+	char *ids = hh_arena_printf(&f->a, "[%lld]", (long long)id);
+	for (int sealed_list = 0; sealed_list < 2; sealed_list++) {
+		struct hh_case_filter q = { .case_ids = ids,
+					    .data_sealed = sealed_list };
+		struct hh_case row = { 0 };
+		struct hh_tx *tx;
+		assert_int_equal(f->st->tx_begin(f->st->cls, 0, &tx), HH_OK);
+		assert_int_equal(f->st->case_list(tx, &f->a, &q, 0, 1, NULL,
+						  one_case, &row),
+				 HH_OK);
+		assert_int_equal(f->st->tx_commit(tx), HH_OK);
+		assert_int_equal(row.id, id);
+		const char *cpr = data_field(f, &row, "partner_cpr");
+		if (sealed_list) {
+			assert_true(hh_vault_is_sealed(cpr));
+			assert_null(strstr(row.data, "150482"));
+		} else {
+			assert_string_equal(cpr, "150482-1001");
+		}
+		assert_string_equal(data_field(f, &row, "navn"),
+				    data_field(f, &c, "navn"));
+	}
 	assert_string_equal(citizen_of(f, "demo:anna").cpr, "070761-4285");
 	assert_string_equal(citizen_of(f, "oidc:dora").cpr, "0707614285");
 	/* a sign-in without a CPR number keeps the one known */

@@ -283,6 +283,8 @@ export async function exercise({ call, staff, citizen, token }) {
 	await call('GET /api/v1/overview', { as: jens, expect: 200 });
 	await call('GET /api/v1/cases/{id}/parties/me', { as: jens,
 		params: { id: div.body.id }, expect: 200 });
+	// p-letters: the invitation is a letter in the party's own inbox
+	await call('GET /api/v1/me/letters', { as: jens, expect: 200 });
 	await call('GET /api/v1/cases/{id}/parties/me', { as: mette,
 		params: { id: div.body.id }, expect: 404 });
 	await call('GET /api/v1/cases/{id}/parties/me', { params: { id: div.body.id },

@@ -874,6 +874,64 @@ static void t_events_append_only(void **state)
 	assert_int_equal(ev[1].at_us, 5); /* kept when given */
 }
 
+/* ---- the audit log ------------------------------------------------------ */
+
+struct x_audits {
+	struct hh_buf b;
+	int64_t at0; /* the newest entry's time */
+};
+
+static enum hh_rc x_audit_row(void *p, const struct hh_audit *e)
+{
+	struct x_audits *x = p;
+	if (x->b.len)
+		hh_buf_puts(&x->b, " | ");
+	else
+		x->at0 = e->at;
+	hh_buf_printf(&x->b, "%s/%s/%s/%lld", e->actor, e->what, e->why,
+		      (long long)(e->at > 1000 ? 1 : e->at));
+	return HH_OK;
+}
+
+/* p-bench: several entries in one statement, as one at a time would
+ * write them (in order; quotes, backslashes and æøå kept; at 0 is now) */
+static void t_audit_append_many(void **state)
+{
+	struct x_fx *f = *state;
+	struct hh_tx *tx = x_begin(f->st, 1);
+	struct hh_citizen anna = { .subject = "demo:anna", .name = "Anna" },
+			  bo = { .subject = "demo:bo", .name = "Bo" };
+	assert_int_equal(f->st->citizen_put(tx, &anna), HH_OK);
+	assert_int_equal(f->st->citizen_put(tx, &bo), HH_OK);
+	struct hh_audit e[] = {
+		{ .at = 7, .actor = "citizen:9", .citizen_id = anna.id,
+		  .what = "det, du skrev til \"ægtefælle\" \\ i sag 1",
+		  .why = "part i sagen" },
+		{ .actor = "citizen:9", .citizen_id = bo.id, .what = "sag 2",
+		  .why = "part i sagen" },
+		{ .at = 8, .actor = "citizen:9", .citizen_id = anna.id,
+		  .what = "sag 3", .why = "øvrigt" },
+	};
+	assert_int_equal(f->st->audit_append_many(tx, e, 3), HH_OK);
+	assert_int_equal(f->st->audit_append_many(tx, e, 0), HH_OK);
+	x_commit(tx);
+	tx = x_begin(f->st, 0);
+	struct x_audits x = { 0 };
+	hh_buf_init(&x.b);
+	assert_int_equal(f->st->audit_list(tx, &f->a, anna.id, 10, x_audit_row, &x),
+			 HH_OK);
+	assert_string_equal(hh_buf_str(&x.b),
+			    "citizen:9/sag 3/øvrigt/8 | citizen:9/det, du skrev til "
+			    "\"ægtefælle\" \\ i sag 1/part i sagen/7");
+	x.b.len = 0;
+	assert_int_equal(f->st->audit_list(tx, &f->a, bo.id, 10, x_audit_row, &x),
+			 HH_OK);
+	assert_string_equal(hh_buf_str(&x.b), "citizen:9/sag 2/part i sagen/1");
+	assert_true(x.at0 >= hh_now_us() / 1000000 - 60);
+	x_commit(tx);
+	hh_buf_clear(&x.b);
+}
+
 /* ---- life events ------------------------------------------------------ */
 
 static void t_life_events(void **state)
@@ -1278,6 +1336,7 @@ int store_suite_run(const struct store_backend *b)
 		T(t_article_get_agency),
 		T(t_article_popular),
 		T(t_events_append_only),
+		T(t_audit_append_many),
 		T(t_life_events),
 		T(t_run_tx_retries_busy),
 		T(t_run_tx_gives_up),

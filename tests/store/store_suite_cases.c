@@ -10,6 +10,7 @@
 struct x_case_rows {
 	struct hh_buf b;
 	int labels; /* "step/label" instead of "step" */
+	int data;   /* "step=data" ("step=null" without) instead of "step" */
 };
 
 static enum hh_rc x_case_row(void *p, const struct hh_case *c)
@@ -19,6 +20,8 @@ static enum hh_rc x_case_row(void *p, const struct hh_case *c)
 		hh_buf_printf(&x->b, " ");
 	if (x->labels)
 		hh_buf_printf(&x->b, "%s/%s", c->step, c->state_label);
+	else if (x->data)
+		hh_buf_printf(&x->b, "%s=%s", c->step, c->data ? c->data : "null");
 	else
 		hh_buf_printf(&x->b, "%s", c->step);
 	return HH_OK;
@@ -245,6 +248,36 @@ static void t_case_list_filters(void **state)
 	x_case_list(f, &q, 0, 50, 4, "k6 k5 k3 k1");
 	q = (struct hh_case_filter){ .public_id = "0123456789abcdef01234567" };
 	x_case_list(f, &q, 0, 1, -1, "k4");
+	/* p-bench: some cases by id (an id of no case finds nothing), with
+	 * the other filters, in the order asked for */
+	ids = hh_arena_printf(&f->a, "[%lld, %lld, %lld, 999999]",
+			      (long long)k[5].id, (long long)k[2].id,
+			      (long long)k[6].id);
+	q = (struct hh_case_filter){ .case_ids = ids, .sort = HH_SORT_NEWEST };
+	x_case_list(f, &q, 0, 50, 3, "k7 k6 k3");
+	q = (struct hh_case_filter){ .case_ids = ids };
+	x_case_list(f, &q, 0, 2, 3, "k6 k3");
+	q = (struct hh_case_filter){ .case_ids = ids, .org_id = org,
+				     .citizen_id = ca.id };
+	x_case_list(f, &q, 0, 50, 1, "k3");
+	q = (struct hh_case_filter){ .case_ids = "[]" };
+	x_case_list(f, &q, 0, 50, 0, "");
+	/* p-bench: rows without their form values, and with them */
+	struct x_case_rows xd = { .data = 1 };
+	hh_buf_init(&xd.b);
+	for (int without = 0; without < 2; without++) {
+		q = (struct hh_case_filter){ .citizen_id = cb.id,
+					     .without_data = without };
+		tx = x_begin(f->st, 0);
+		assert_int_equal(st->case_list(tx, &f->a, &q, 0, 0, NULL, x_case_row,
+					       &xd),
+				 HH_OK);
+		x_commit(tx);
+		assert_string_equal(hh_buf_str(&xd.b), without ? "k2=null k4=null"
+							       : "k2={} k4={}");
+		xd.b.len = 0;
+	}
+	hh_buf_clear(&xd.b);
 
 	/* the same shapes again and again with other values: the rows of
 	 * each value, also after PostgreSQL plans the shape generically */
@@ -267,6 +300,18 @@ static void t_case_list_filters(void **state)
 	q = (struct hh_case_filter){ .org_id = org };
 	x_case_labels(f, &q, "k1/Modtaget k5/x k3/received k2/Under behandling "
 			     "k4/Under behandling k7/received");
+	/* p-bench: without labels, the key (the caller labels from the
+	 * definition), the other columns as before */
+	q.without_labels = 1;
+	x_case_labels(f, &q, "k1/received k5/x k3/received k2/in_progress "
+			     "k4/in_progress k7/received");
+	q.without_labels = 0;
+	q.case_ids = hh_arena_printf(&f->a, "[%lld]", (long long)k[1].id);
+	x_case_labels(f, &q, "k2/Under behandling");
+	q.without_labels = 1;
+	x_case_labels(f, &q, "k2/in_progress");
+	q.without_labels = 0;
+	q.case_ids = NULL;
 	tx = x_begin(st, 0);
 	struct hh_case got;
 	assert_int_equal(st->case_get(tx, &f->a, k[1].id, &got), HH_OK);

@@ -69,6 +69,19 @@ static const struct {
 	     "citizen_id, agent_id, started_at, ended_at, outcome, version, "
 	     "created_at, updated_at) VALUES (1, 1, 'phone', 1, 1, 1, "
 	     "1700000000, 1700000300, 'resolved', 1, 1700000000, 1700000300);" },
+	/* p-letters: a sent letter and its message, which 0046's rebuild of
+	 * letters (author_id nullable) must keep, the message's foreign key
+	 * included */
+	{ 15, "INSERT INTO letters(id, organisation_id, case_id, citizen_id, "
+	      "kind, template, state, title, body, author_id, version, "
+	      "created_at, updated_at, sent_at, pdf, message_id) VALUES (1, 1, 1, "
+	      "1, 'granted', 'fejl-paa-vej/granted', 'sent', 'Afgørelse', "
+	      "'Kære Mette', 1, 2, 1700000000, 1700000100, 1700000100, x'255044', "
+	      "'6f0e1a52-0000-4000-8000-000000000001');"
+	      "INSERT INTO messages(id, message_id, letter_id, organisation_id, "
+	      "citizen_id, state, next_attempt_at, created_at, updated_at) VALUES "
+	      "(1, '6f0e1a52-0000-4000-8000-000000000001', 1, 1, 1, 'queued', "
+	      "1700000100, 1700000100, 1700000100);" },
 };
 
 static int levels(void)
@@ -111,6 +124,8 @@ struct reads {
 	struct hh_case kase;
 	struct hh_citizen cit;
 	struct hh_inquiry inq;
+	struct hh_letter letter; /* p-letters */
+	int64_t messages;
 	int level; /* the database's level before the upgrade */
 };
 
@@ -127,6 +142,10 @@ static enum hh_rc read_tx(struct hh_tx *tx, void *p)
 		rc = s->citizen_get(tx, &r->a, 1, &r->cit);
 	if (rc == HH_OK && r->level >= 9)
 		rc = s->inquiry_get(tx, &r->a, 1, &r->inq);
+	if (rc == HH_OK && r->level >= 15)
+		rc = s->letter_get(tx, &r->a, 1, &r->letter);
+	if (rc == HH_OK && r->level >= 15)
+		rc = s->message_count_letter(tx, 1, &r->messages);
 	return rc;
 }
 
@@ -167,6 +186,13 @@ static void upgrade_and_check(const char *path, int level, int latest)
 	}
 	if (level >= 9)
 		assert_string_equal(r.inq.outcome, "resolved");
+	if (level >= 15) {
+		assert_string_equal(r.letter.title, "Afgørelse");
+		assert_string_equal(r.letter.state, "sent");
+		assert_int_equal(r.letter.author_id, 1);
+		assert_int_equal(r.letter.pdf_len, 3);
+		assert_int_equal(r.messages, 1);
+	}
 	hh_arena_clear(&r.a);
 	hh_health_close(st);
 
