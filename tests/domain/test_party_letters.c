@@ -136,6 +136,7 @@ static int setup_letters(void **state)
 				   .roles = HH_ROLE_CASEWORKER };
 	f->cw_fam = cw_fam;
 	hh_parties_set_cpr_lookup(NULL, NULL); /* a test that failed may have left one */
+	hh_clock_set_us(0); /* and a clock */
 	snprintf(p->spool, sizeof(p->spool), "%s/spool", f->dir);
 	assert_int_equal(hh_spool_open(p->spool, &p->t), HH_OK);
 	*state = p;
@@ -327,7 +328,7 @@ static void the_invited_party_gets_a_letter(void **state)
 		 (long long)c.id);
 	e.expires_at = tu_sql_int(f->dir, sql, 0, NULL);
 	tu_expect_in(o.l.body, hh_arena_printf(&f->a, "Svar senest den %s.",
-					       hh_date_da(&f->a, e.expires_at)));
+					       hh_datetime_da(&f->a, e.expires_at)));
 	assert_null(o.l.author_name); /* helhed wrote it */
 	/* the PDF says it, signed by the organisation */
 	char *txt = pdf_text(f, &o.l);
@@ -351,6 +352,44 @@ static void the_invited_party_gets_a_letter(void **state)
 	}
 	assert_int_equal(n_case_events(f, c.id, "letter_party", NULL, NULL), 1);
 	assert_true(n_case_events(f, c.id, "message", NULL, NULL) >= 1);
+}
+
+/* r-letters: an invitation runs out at the submission's time of day
+ * (P14D from it, in Danish time), so the letter names that moment, clock
+ * included; a date alone promised the party a whole day they do not
+ * have. Sent at 00.30 Danish time (23.30 UTC the day before), so the
+ * date is Denmark's too. */
+static void the_answer_date_says_when_it_runs_out(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	int64_t t0 = 1796513400; /* 2026-12-05 23:30 UTC, 6 December 00.30 here */
+	hh_clock_set_us(t0 * 1000000);
+	struct hh_case c = invited(f, f->anna, BO_CPR);
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Svar senest den 20. december 2026 kl. 00.30.");
+	/* and that is the moment: at noon of that day it has run out */
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT expires_at FROM case_parties WHERE case_id = %lld",
+		 (long long)c.id);
+	int64_t expires_at = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_string_equal(hh_datetime_da(&f->a, expires_at), "20. december 2026 kl. 00.30");
+	struct hh_case_party row = { .status = "invited", .expires_at = expires_at };
+	assert_string_equal(hh_party_status(&row, expires_at + 11 * 3600 + 30 * 60),
+			    "expired");
+	/* the closing letters of an expiry say it the same way */
+	hh_clock_set_us((expires_at + 60) * 1000000);
+	int n = 0;
+	assert_int_equal(hh_parties_expire(f->st, expires_at + 60, 0, &n), HH_OK);
+	hh_clock_set_us(0);
+	assert_int_equal(n, 1);
+	struct hh_inbox_letter a = opened(f, f->anna, letter_id(f, c.id, f->anna,
+								 "party_expired"));
+	tu_expect_in(a.l.body, "senest den 20. december 2026 kl. 00.30.");
+	struct hh_inbox_letter b = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_expired_party"));
+	tu_expect_in(b.l.body, "udløb den 20. december 2026 kl. 00.30,");
 }
 
 /* ---- the closing letters ----------------------------------------------- */
@@ -827,6 +866,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TL(the_invited_party_gets_a_letter),
+		TL(the_answer_date_says_when_it_runs_out),
 		TL(a_decline_writes_one_letter_to_each),
 		TL(an_expiry_writes_its_letters_once),
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
