@@ -76,6 +76,56 @@ static enum hh_rc change(struct hh_tx *tx, const char *actor,
 	return rc;
 }
 
+/* Why a letter waiting for print must not be printed now (r-letters),
+ * NULL when it may: name and address protection that came after it was
+ * routed. Its recipient's (the batch would print a letter without an
+ * address nobody can deliver), or, for a letter to a party of a case
+ * (kind party_*), the applicant's: its text was merged when the
+ * protection was not there and may quote their address
+ * ({{applicant.address}}, an address field). Such a letter goes to the
+ * error queue; staff check it and send it by hand. */
+static const char *const HELD_RECIPIENT =
+	"Borgeren har navne- og adressebeskyttelse og kan ikke få brevet i "
+	"Digital Post: send det manuelt efter reglerne for beskyttede adresser";
+static const char *const HELD_APPLICANT =
+	"Ansøgeren har fået navne- og adressebeskyttelse, efter brevet blev "
+	"skrevet, og brevet kan nævne ansøgerens adresse: tjek brevet, og send "
+	"det manuelt efter reglerne for beskyttede adresser";
+
+static enum hh_rc protected_now(struct hh_tx *tx, int64_t citizen_id, int *on)
+{
+	*on = 0;
+	enum hh_rc rc = tx->store->citizen_protected_get(tx, citizen_id, on);
+	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+}
+
+static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
+			     const struct hh_message *m, const char **why)
+{
+	*why = NULL;
+	int on = 0;
+	enum hh_rc rc;
+	if (m->citizen_id && (rc = protected_now(tx, m->citizen_id, &on)) != HH_OK)
+		return rc;
+	if (on) {
+		*why = HELD_RECIPIENT;
+		return HH_OK;
+	}
+	struct hh_letter l;
+	if ((rc = tx->store->message_letter(tx, a, m->letter_id, &l)) != HH_OK)
+		return rc;
+	if (!l.case_id || !l.kind || strncmp(l.kind, "party_", 6))
+		return HH_OK;
+	struct hh_case k;
+	if ((rc = tx->store->case_get(tx, a, l.case_id, &k)) != HH_OK)
+		return rc;
+	if (!k.citizen_id || k.citizen_id == l.citizen_id)
+		return HH_OK; /* the applicant's own letter */
+	if ((rc = protected_now(tx, k.citizen_id, &on)) == HH_OK && on)
+		*why = HELD_APPLICANT;
+	return rc;
+}
+
 /* ---- routing and sending ------------------------------------------------- */
 
 /* What the pass decided for one message, read in a read transaction. */
@@ -214,9 +264,7 @@ static enum hh_rc plan_tx(struct hh_tx *tx, void *arg)
 		 * with an address helhed would have to put on it; staff
 		 * send it by hand (the error queue) */
 		p->channel = "error";
-		p->reason = "Borgeren har navne- og adressebeskyttelse og kan ikke "
-			    "få brevet i Digital Post: send det manuelt efter "
-			    "reglerne for beskyttede adresser";
+		p->reason = HELD_RECIPIENT;
 	} else if (!z.id) {
 		p->channel = "error";
 		p->reason = "Brevet har ingen modtager";
@@ -707,14 +755,14 @@ static enum hh_rc act_tx(struct hh_tx *tx, void *arg)
 			rc = HH_ERR_INVALID; /* nowhere to print to */
 			goto done;
 		}
-		/* a protected address is not printed (p-letters): by hand */
-		int protected = 0;
-		if (rc == HH_OK &&
-		    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) == HH_OK &&
-		    protected) {
+		/* a protected address is not printed (p-letters), nor a
+		 * party's letter of an applicant protected since (r-letters):
+		 * by hand */
+		const char *why = NULL;
+		if (rc == HH_OK)
+			rc = print_hold(tx, &a, &m, &why);
+		if (rc == HH_OK && why)
 			rc = HH_ERR_INVALID;
-			goto done;
-		}
 		if (rc != HH_OK)
 			goto done;
 		m.channel = "print";
@@ -793,6 +841,7 @@ struct print_claim_ctx {
 	int64_t org_id, now, lease;
 	const char *day; /* only_new: none when org_id has a batch of day */
 	int busy;
+	int n_held; /* sent to the error queue instead (print_hold) */
 };
 
 static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
@@ -800,6 +849,7 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 	struct print_claim_ctx *x = arg;
 	x->w.n = 0;
 	x->busy = 0;
+	x->n_held = 0;
 	enum hh_rc rc;
 	if (x->day) {
 		int64_t seq;
@@ -819,11 +869,29 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 			x->w.n = 0;
 			return HH_OK;
 		}
+	int kept = 0;
 	for (int i = 0; rc == HH_OK && i < x->w.n; i++) {
 		struct hh_message m = x->w.rows[i].m;
+		const char *why;
+		if ((rc = print_hold(tx, x->w.a, &m, &why)) != HH_OK)
+			break;
+		if (why) {
+			/* not printed: to the error queue, by hand */
+			m.state = "error";
+			m.last_error = why;
+			m.updated_at = x->now;
+			rc = change(tx, "postman", &x->w.rows[i], &m, "queued",
+				    hh_arena_printf(x->w.a, "Brevet kunne ikke "
+						    "sendes: %s", why));
+			x->n_held++;
+			continue;
+		}
 		m.next_attempt_at = x->lease;
 		rc = tx->store->message_update(tx, &m, "queued");
+		x->w.rows[kept++] = x->w.rows[i];
 	}
+	if (rc == HH_OK)
+		x->w.n = kept;
 	return rc;
 }
 
@@ -905,6 +973,10 @@ static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 				     .now = now, .lease = now + HH_PRINT_LEASE,
 				     .day = only_new ? day : NULL };
 	enum hh_rc rc = hh_store_run_tx(st, 1, print_claim_tx, &c);
+	if (rc == HH_OK && c.n_held)
+		hh_log(HH_LOG_WARN, "print batch: %d letters of organisation %lld "
+		       "not printed (name and address protection); in the error "
+		       "queue", c.n_held, (long long)org_id);
 	if (rc != HH_OK || c.busy || !c.w.n) {
 		if (rc != HH_OK)
 			c.w.n = 0; /* rolled back: nothing of it is ours */

@@ -639,6 +639,97 @@ static void a_protected_citizen_off_digital_post_is_handled_by_hand(void **state
 	free(txt);
 }
 
+/* r-letters: protection that comes after a letter was routed to print
+ * (the recipient is exempt from Digital Post). The recipient's own: the
+ * batch would print a letter without an address. The applicant's, on a
+ * letter to the other party: its text was merged before and quotes her
+ * address. Either way the batch leaves it out and it goes to the error
+ * queue, and "Send til print" is refused. */
+static void protection_after_routing_to_print_holds_the_letter(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	char sql[400], print[4400];
+	snprintf(print, sizeof(print), "%s/print", p->spool);
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET dp_exempt_since = 1 WHERE id = %lld",
+		 (long long)f->bo);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	/* Bo's invitations go to print: c0 is printed (the control), c1 and
+	 * c2 wait */
+	struct hh_case c0 = invited(f, f->anna, BO_CPR);
+	struct hh_deliver_stats ds;
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 1, 100, &ds), HH_OK);
+	struct hh_print_stats ps;
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 2,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 1);
+	struct hh_case c1 = invited(f, f->anna, BO_CPR);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 3, 100, &ds), HH_OK);
+	int64_t ids[3] = { c0.id, c1.id, 0 };
+	for (int i = 0; i < 2; i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT m.state || ' ' || m.channel FROM messages m JOIN letters l "
+			 "ON l.id = m.letter_id WHERE l.case_id = %lld",
+			 (long long)ids[i]);
+		char *row = tu_sql(f->dir, sql, 0, NULL);
+		assert_string_equal(row, i ? "queued print" : "printed print");
+		free(row);
+	}
+	/* Anna is protected now: c1's letter to Bo quotes her address */
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c1.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Skovvej 12");
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 4,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.state || ' ' || m.channel || ' ' || m.last_error FROM messages m "
+		 "WHERE m.message_id = '%s'",
+		 o.l.message_id);
+	char *row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error print Ansøgeren har fået navne- og adressebeskyttelse");
+	free(row);
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	int64_t mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_to_print(f->st, &f->cw_fam, mid, now_s()),
+			 HH_ERR_INVALID);
+	/* the recipient's own protection: Bo's next invitation (Anna is not
+	 * protected again, so only his counts) */
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 0 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_case c2 = invited(f, f->anna, BO_CPR);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 5, 100, &ds), HH_OK);
+	o = opened(f, f->bo, letter_id(f, c2.id, f->bo, "party_invitation"));
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->bo);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 6,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.state || ' ' || m.last_error FROM messages m "
+		 "WHERE m.message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error Borgeren har navne- og adressebeskyttelse");
+	free(row);
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_to_print(f->st, &f->cw_fam, mid, now_s()),
+			 HH_ERR_INVALID);
+	/* the error queue's history says why, on the case, for staff */
+	assert_true(n_case_events(f, c2.id, "message", NULL, NULL) >= 2);
+}
+
 /* ---- templates at import ------------------------------------------------------ */
 
 static void party_templates_are_checked_at_import(void **state)
@@ -867,6 +958,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TL(the_invited_party_gets_a_letter),
 		TL(the_answer_date_says_when_it_runs_out),
+		TL(protection_after_routing_to_print_holds_the_letter),
 		TL(a_decline_writes_one_letter_to_each),
 		TL(an_expiry_writes_its_letters_once),
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
