@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/cases.h"
 #include "domain/letterdoc.h"
 #include "post/spool.h"
 #include "render/letter.h"
@@ -99,6 +100,60 @@ static enum hh_rc protected_now(struct hh_tx *tx, int64_t citizen_id, int *on)
 	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
 }
 
+static int quotes(const struct hh_letter *l, const char *s)
+{
+	return s && *s && ((l->body && strstr(l->body, s)) ||
+			   (l->title && strstr(l->title, s)));
+}
+
+/* The applicant's half of print_hold, for any channel: l is a letter to
+ * another party of a case whose applicant is protected now, and its
+ * text (merged before she was) has her address in it: the register's,
+ * or one she wrote in an address field of the form. A letter merged
+ * while she was protected says "Adressebeskyttet" instead and goes. */
+static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_letter *l, const char **why)
+{
+	*why = NULL;
+	if (!l->case_id || !l->kind || strncmp(l->kind, "party_", 6))
+		return HH_OK;
+	struct hh_case k;
+	enum hh_rc rc = tx->store->case_get(tx, a, l->case_id, &k);
+	if (rc != HH_OK)
+		return rc;
+	if (!k.citizen_id || k.citizen_id == l->citizen_id)
+		return HH_OK; /* the applicant's own letter */
+	int on = 0;
+	if ((rc = protected_now(tx, k.citizen_id, &on)) != HH_OK || !on)
+		return rc;
+	struct hh_citizen z;
+	rc = tx->store->citizen_get(tx, a, k.citizen_id, &z);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
+	if (rc == HH_OK && quotes(l, z.address)) {
+		*why = HELD_APPLICANT;
+		return HH_OK;
+	}
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	rc = hh_case_type_load(tx, a, NULL, k.case_type_id, &row, &def);
+	if (rc != HH_OK) {
+		/* cannot tell which fields are addresses: held */
+		*why = HELD_APPLICANT;
+		return rc == HH_ERR_NOT_FOUND || rc == HH_ERR_INVALID ? HH_OK : rc;
+	}
+	json_t *data = k.data ? json_loads(k.data, 0, NULL) : NULL;
+	for (int i = 0; !*why && i < def.form_def.n_fields; i++) {
+		const struct hh_form_field *f = &def.form_def.fields[i];
+		if (f->type == HH_FIELD_ADDRESS &&
+		    quotes(l, json_string_value(json_object_get(data, f->name))))
+			*why = HELD_APPLICANT;
+	}
+	json_decref(data);
+	hh_case_type_def_clear(&def);
+	return HH_OK;
+}
+
 static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
 			     const struct hh_message *m, const char **why)
 {
@@ -114,16 +169,7 @@ static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
 	struct hh_letter l;
 	if ((rc = tx->store->message_letter(tx, a, m->letter_id, &l)) != HH_OK)
 		return rc;
-	if (!l.case_id || !l.kind || strncmp(l.kind, "party_", 6))
-		return HH_OK;
-	struct hh_case k;
-	if ((rc = tx->store->case_get(tx, a, l.case_id, &k)) != HH_OK)
-		return rc;
-	if (!k.citizen_id || k.citizen_id == l.citizen_id)
-		return HH_OK; /* the applicant's own letter */
-	if ((rc = protected_now(tx, k.citizen_id, &on)) == HH_OK && on)
-		*why = HELD_APPLICANT;
-	return rc;
+	return applicant_hold(tx, a, &l, why);
 }
 
 /* ---- routing and sending ------------------------------------------------- */
@@ -259,7 +305,16 @@ static enum hh_rc plan_tx(struct hh_tx *tx, void *arg)
 	if (z.id &&
 	    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) != HH_OK)
 		return rc;
-	if (protected && (z.dp_exempt_since || blank(z.cpr))) {
+	const char *held_for_applicant = NULL;
+	if ((rc = applicant_hold(tx, x->a, &l, &held_for_applicant)) != HH_OK)
+		return rc;
+	if (held_for_applicant) {
+		/* r-letters: a letter to the other party, merged before the
+		 * applicant was protected, may quote her address: not sent
+		 * by any channel; staff check it */
+		p->channel = "error";
+		p->reason = held_for_applicant;
+	} else if (protected && (z.dp_exempt_since || blank(z.cpr))) {
 		/* name and address protection (p-letters): never printed
 		 * with an address helhed would have to put on it; staff
 		 * send it by hand (the error queue) */

@@ -730,6 +730,58 @@ static void protection_after_routing_to_print_holds_the_letter(void **state)
 	assert_true(n_case_events(f, c2.id, "message", NULL, NULL) >= 2);
 }
 
+/* r-letters: the applicant is protected after the invitation to the
+ * other party was merged with her address and before it went (the
+ * postman's next pass, or a Digital Post retry hours later): it is held
+ * in the error queue, by any channel. A letter that does not quote her
+ * address (the closing letter) still goes. */
+static void a_letter_quoting_an_applicant_protected_since_is_held(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	struct hh_case c = invited(f, f->anna, BO_CPR), out;
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Skovvej 12");
+	char sql[400];
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_deliver_stats ds;
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 1, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql),
+		 "SELECT state || ' ' || channel || ' ' || last_error FROM messages "
+		 "WHERE message_id = '%s'",
+		 o.l.message_id);
+	char *row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error error Ansøgeren har fået navne- og adressebeskyttelse");
+	free(row);
+	char path[4500];
+	snprintf(path, sizeof(path), "%s/out/%s.xml", p->spool, o.l.message_id);
+	assert_int_equal(access(path, F_OK), -1); /* not sent */
+	/* sending it again goes the same way */
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	int64_t mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_retry(f->st, &f->cw_fam, mid, now_s() + 2), HH_OK);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 3, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT state FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	assert_string_equal(row, "error");
+	free(row);
+	/* Bo declines: his closing letter names no address and goes */
+	enum hh_party_fault fault;
+	assert_int_equal(hh_party_answer(f->st, &f->a, CITIZEN(f->bo), c.id, 0, &out,
+					 &fault),
+			 HH_OK);
+	struct hh_inbox_letter b = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_declined_party"));
+	char *xml = memo_of(p, &b.l);
+	assert_null(strstr(xml, "Skovvej"));
+	free(xml);
+}
+
 /* ---- templates at import ------------------------------------------------------ */
 
 static void party_templates_are_checked_at_import(void **state)
@@ -959,6 +1011,7 @@ int main(void)
 		TL(the_invited_party_gets_a_letter),
 		TL(the_answer_date_says_when_it_runs_out),
 		TL(protection_after_routing_to_print_holds_the_letter),
+		TL(a_letter_quoting_an_applicant_protected_since_is_held),
 		TL(a_decline_writes_one_letter_to_each),
 		TL(an_expiry_writes_its_letters_once),
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
