@@ -12,6 +12,7 @@
  * party letter templates of content/letter-templates/_parties.json. */
 #include "cases_fixture.h"
 
+#include <glob.h>
 #include <sys/wait.h>
 
 #include "domain/citizens.h"
@@ -782,6 +783,39 @@ static void a_letter_quoting_an_applicant_protected_since_is_held(void **state)
 	free(xml);
 }
 
+/* r-letters (data minimisation): the demo's letters to another party
+ * never give the applicant's address. The other spouse does not need it
+ * to confirm, and someone who has moved away from them but has no name
+ * and address protection yet (it takes time to get) would have their
+ * new address posted to them. {{applicant.address}} stays for a case
+ * type that has a reason to use it. */
+static void the_demo_letters_to_a_party_give_no_address(void **state)
+{
+	(void)state;
+	glob_t g;
+	assert_int_equal(glob("content/letter-templates/*.json", 0, NULL, &g), 0);
+	int seen = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		json_t *j = json_load_file(g.gl_pathv[i], 0, NULL);
+		assert_non_null(j);
+		const char *kind;
+		json_t *t;
+		json_object_foreach(j, kind, t) {
+			if (strncmp(kind, "party_", 6))
+				continue;
+			seen++;
+			char *text = json_dumps(t, 0);
+			if (strstr(text, "applicant.address"))
+				fail_msg("%s: %s gives the applicant's address",
+					 g.gl_pathv[i], kind);
+			free(text);
+		}
+		json_decref(j);
+	}
+	globfree(&g);
+	assert_true(seen >= 8); /* _parties.json's five and three of their own */
+}
+
 /* ---- templates at import ------------------------------------------------------ */
 
 static void party_templates_are_checked_at_import(void **state)
@@ -1012,6 +1046,7 @@ int main(void)
 		TL(the_answer_date_says_when_it_runs_out),
 		TL(protection_after_routing_to_print_holds_the_letter),
 		TL(a_letter_quoting_an_applicant_protected_since_is_held),
+		cmocka_unit_test(the_demo_letters_to_a_party_give_no_address),
 		TL(a_decline_writes_one_letter_to_each),
 		TL(an_expiry_writes_its_letters_once),
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
