@@ -154,6 +154,13 @@ static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
 	return HH_OK;
 }
 
+enum hh_rc hh_message_party_letter_held_tx(struct hh_tx *tx, struct hh_arena *a,
+					   const struct hh_letter *l,
+					   const char **why)
+{
+	return applicant_hold(tx, a, l, why);
+}
+
 static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
 			     const struct hh_message *m, const char **why)
 {

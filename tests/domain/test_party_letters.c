@@ -760,6 +760,18 @@ static void a_letter_quoting_an_applicant_protected_since_is_held(void **state)
 	char path[4500];
 	snprintf(path, sizeof(path), "%s/out/%s.xml", p->spool, o.l.message_id);
 	assert_int_equal(access(path, F_OK), -1); /* not sent */
+	/* nor read in his helhed inbox: the letter is there, its text and
+	 * PDF are not */
+	struct hh_inbox_letter again = opened(f, f->bo, o.l.id);
+	assert_null(strstr(again.l.body, "Skovvej"));
+	tu_expect_in(again.l.body, "Brevet kan ikke vises længere");
+	assert_null(again.l.pdf);
+	struct hh_buf html;
+	hh_buf_init(&html);
+	assert_int_equal(hh_letter_html_of(f->st, &f->a, &again.l, &html), HH_OK);
+	hh_buf_putc(&html, '\0');
+	assert_null(strstr(html.data, "Skovvej"));
+	hh_buf_clear(&html);
 	/* sending it again goes the same way */
 	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
 		 o.l.message_id);
