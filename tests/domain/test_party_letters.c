@@ -793,6 +793,25 @@ static void a_letter_quoting_an_applicant_protected_since_is_held(void **state)
 	char *xml = memo_of(p, &b.l);
 	assert_null(strstr(xml, "Skovvej"));
 	free(xml);
+	/* an address she wrote in the form counts too: a new invitation,
+	 * then protection and no register address (only the form's
+	 * "Rosenvænget 27, 6200 Åstrup" is in it to find) */
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 0 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_case c2 = invited(f, f->anna, BO_CPR);
+	o = opened(f, f->bo, letter_id(f, c2.id, f->bo, "party_invitation"));
+	tu_expect_in(o.l.body, "Den fælles adresse: Rosenvænget 27, 6200 Åstrup.");
+	snprintf(sql, sizeof(sql),
+		 "UPDATE citizens SET address_protected = 1, address = NULL WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 4, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT state FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	assert_string_equal(row, "error");
+	free(row);
 }
 
 /* r-letters (data minimisation): the demo's letters to another party
