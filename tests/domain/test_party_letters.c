@@ -980,6 +980,38 @@ static void a_party_not_yet_known_finds_the_invitation_at_sign_in(void **state)
 	assert_int_equal(n_letters(f, d.id, nina_id, "party_invitation"), 1);
 }
 
+/* r-letters: the claim at sign-in trusts no hash alone. A row whose
+ * keyed hash is made to match another person's number (as a collision
+ * would) is not theirs: the sealed number decides. */
+static void a_hash_match_alone_claims_nothing(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	hh_parties_set_cpr_lookup(register_knows, NULL);
+	struct hh_case c = invited(f, f->anna, NINA_CPR);
+	hh_parties_set_cpr_lookup(NULL, NULL);
+	struct hh_citizen_login login;
+	struct hh_citizen_signin ole = { .subject = "mitid:x", .name = "Ole Olsen",
+					 .cpr = "0101801234", .loa = HH_LOA_SUBSTANTIAL };
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &ole, &login), HH_OK);
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE case_parties SET cpr_hash = (SELECT cpr_hash FROM citizens "
+		 "WHERE subject = 'mitid:x') WHERE case_id = %lld",
+		 (long long)c.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &ole, &login), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM case_parties WHERE case_id = "
+		 "%lld AND citizen_id IS NULL",
+		 (long long)c.id);
+	assert_int_equal(tu_sql_int(f->dir, sql, 0, NULL), 1);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 0);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(login.citizen.id), c.id,
+					    &v),
+			 HH_ERR_NOT_FOUND);
+}
+
 static void a_party_unknown_until_the_expiry_gets_no_letter(void **state)
 {
 	struct pfx *p = *state;
@@ -1084,6 +1116,7 @@ int main(void)
 		TL(a_protected_citizen_off_digital_post_is_handled_by_hand),
 		TL(party_templates_are_checked_at_import),
 		TL(a_party_not_yet_known_finds_the_invitation_at_sign_in),
+		TL(a_hash_match_alone_claims_nothing),
 		TL(a_party_unknown_until_the_expiry_gets_no_letter),
 		TL(two_expiry_passes_at_once_send_each_letter_once),
 	};
