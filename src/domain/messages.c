@@ -106,28 +106,34 @@ static int quotes(const struct hh_letter *l, const char *s)
 			   (l->title && strstr(l->title, s)));
 }
 
-/* The applicant's half of print_hold, for any channel: l is a letter to
- * another party of a case whose applicant is protected now, and its
- * text (merged before she was) has her address in it: the register's,
- * or one she wrote in an address field of the form. A letter merged
- * while she was protected says "Adressebeskyttet" instead and goes. */
-static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
-				 const struct hh_letter *l, const char **why)
+/* Whether the applicant of case case_id, when she is not recipient_id,
+ * has name and address protection now (*on; *k her case). */
+static enum hh_rc other_applicant_protected(struct hh_tx *tx, struct hh_arena *a,
+					    int64_t case_id, int64_t recipient_id,
+					    struct hh_case *k, int *on)
 {
-	*why = NULL;
-	if (!l->case_id || !l->kind || strncmp(l->kind, "party_", 6))
+	*on = 0;
+	if (!case_id)
 		return HH_OK;
-	struct hh_case k;
-	enum hh_rc rc = tx->store->case_get(tx, a, l->case_id, &k);
+	enum hh_rc rc = tx->store->case_get(tx, a, case_id, k);
 	if (rc != HH_OK)
 		return rc;
-	if (!k.citizen_id || k.citizen_id == l->citizen_id)
+	if (!k->citizen_id || k->citizen_id == recipient_id)
 		return HH_OK; /* the applicant's own letter */
-	int on = 0;
-	if ((rc = protected_now(tx, k.citizen_id, &on)) != HH_OK || !on)
-		return rc;
+	return protected_now(tx, k->citizen_id, on);
+}
+
+/* Whether l, a letter to another party of case k, has the address of
+ * k's applicant in its text: the register's, or one she wrote in an
+ * address field of the form. */
+static enum hh_rc quotes_applicant(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_case *k,
+				   const struct hh_letter *l, const char **why)
+{
+	if (!l->kind || strncmp(l->kind, "party_", 6))
+		return HH_OK;
 	struct hh_citizen z;
-	rc = tx->store->citizen_get(tx, a, k.citizen_id, &z);
+	enum hh_rc rc = tx->store->citizen_get(tx, a, k->citizen_id, &z);
 	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
 		return rc;
 	if (rc == HH_OK && quotes(l, z.address)) {
@@ -136,13 +142,13 @@ static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
 	}
 	struct hh_case_type row;
 	struct hh_case_type_def def;
-	rc = hh_case_type_load(tx, a, NULL, k.case_type_id, &row, &def);
+	rc = hh_case_type_load(tx, a, NULL, k->case_type_id, &row, &def);
 	if (rc != HH_OK) {
 		/* cannot tell which fields are addresses: held */
 		*why = HELD_APPLICANT;
 		return rc == HH_ERR_NOT_FOUND || rc == HH_ERR_INVALID ? HH_OK : rc;
 	}
-	json_t *data = k.data ? json_loads(k.data, 0, NULL) : NULL;
+	json_t *data = k->data ? json_loads(k->data, 0, NULL) : NULL;
 	for (int i = 0; !*why && i < def.form_def.n_fields; i++) {
 		const struct hh_form_field *f = &def.form_def.fields[i];
 		if (f->type == HH_FIELD_ADDRESS &&
@@ -154,6 +160,25 @@ static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
 	return HH_OK;
 }
 
+/* The applicant's half of print_hold, for any channel: l is a letter to
+ * another party of a case whose applicant is protected now, and its
+ * text (merged before she was) has her address in it. A letter merged
+ * while she was protected says "Adressebeskyttet" instead and goes. */
+static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_letter *l, const char **why)
+{
+	*why = NULL;
+	if (!l->case_id || !l->kind || strncmp(l->kind, "party_", 6))
+		return HH_OK;
+	struct hh_case k;
+	int on = 0;
+	enum hh_rc rc = other_applicant_protected(tx, a, l->case_id, l->citizen_id,
+						  &k, &on);
+	if (rc != HH_OK || !on)
+		return rc;
+	return quotes_applicant(tx, a, &k, l, why);
+}
+
 enum hh_rc hh_message_party_letter_held_tx(struct hh_tx *tx, struct hh_arena *a,
 					   const struct hh_letter *l,
 					   const char **why)
@@ -161,9 +186,13 @@ enum hh_rc hh_message_party_letter_held_tx(struct hh_tx *tx, struct hh_arena *a,
 	return applicant_hold(tx, a, l, why);
 }
 
+/* The letter (with its PDF) is read only when the case's applicant is
+ * someone else and protected: the print batch's claim runs this for
+ * every letter waiting, inside its write transaction. */
 static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
-			     const struct hh_message *m, const char **why)
+			     const struct hh_message_row *row, const char **why)
 {
+	const struct hh_message *m = &row->m;
 	*why = NULL;
 	int on = 0;
 	enum hh_rc rc;
@@ -173,10 +202,14 @@ static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
 		*why = HELD_RECIPIENT;
 		return HH_OK;
 	}
+	struct hh_case k;
+	rc = other_applicant_protected(tx, a, row->case_id, m->citizen_id, &k, &on);
+	if (rc != HH_OK || !on)
+		return rc;
 	struct hh_letter l;
 	if ((rc = tx->store->message_letter(tx, a, m->letter_id, &l)) != HH_OK)
 		return rc;
-	return applicant_hold(tx, a, &l, why);
+	return quotes_applicant(tx, a, &k, &l, why);
 }
 
 /* ---- routing and sending ------------------------------------------------- */
@@ -822,7 +855,7 @@ static enum hh_rc act_tx(struct hh_tx *tx, void *arg)
 		 * by hand */
 		const char *why = NULL;
 		if (rc == HH_OK)
-			rc = print_hold(tx, &a, &m, &why);
+			rc = print_hold(tx, &a, &row, &why);
 		if (rc == HH_OK && why)
 			rc = HH_ERR_INVALID;
 		if (rc != HH_OK)
@@ -935,7 +968,7 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 	for (int i = 0; rc == HH_OK && i < x->w.n; i++) {
 		struct hh_message m = x->w.rows[i].m;
 		const char *why;
-		if ((rc = print_hold(tx, x->w.a, &m, &why)) != HH_OK)
+		if ((rc = print_hold(tx, x->w.a, &x->w.rows[i], &why)) != HH_OK)
 			break;
 		if (why) {
 			/* not printed: to the error queue, by hand */
