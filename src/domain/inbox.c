@@ -11,6 +11,7 @@
 #include "domain/cases.h"
 #include "domain/inquiries.h"
 #include "domain/letterdoc.h"
+#include "domain/messages.h"
 
 /* Is who a signed-in citizen with the right to act on their inbox? */
 static enum hh_rc citizen_only(const struct hh_actor *who,
@@ -178,6 +179,20 @@ static enum hh_rc open_tx(struct hh_tx *tx, void *p)
 	if (rc != HH_OK)
 		return rc;
 	rc = letter_visible(c->who, HH_ACT_READ, &o->l);
+	/* r-letters: a letter to the other party that quotes the address
+	 * of an applicant protected since it was written is held (the
+	 * error queue, domain/messages.c); its recipient no longer reads
+	 * its text or PDF here either */
+	const char *held = NULL;
+	if (rc == HH_OK)
+		rc = hh_message_party_letter_held_tx(tx, c->a, &o->l, &held);
+	if (rc == HH_OK && held) {
+		o->l.body = "Brevet kan ikke vises længere, fordi det indeholder "
+			    "oplysninger, som nu er beskyttede. Vi sender dig et "
+			    "nyt brev, hvis der er noget, du skal gøre.";
+		o->l.pdf = NULL;
+		o->l.pdf_len = 0;
+	}
 	if (rc == HH_OK)
 		rc = hh_letter_doc_build(tx, c->a, &o->l, 0, &o->doc);
 	if (rc == HH_OK)

@@ -543,8 +543,12 @@ static const char *value_of(struct merge_ctx *m, const char *name)
 			       : "(ikke oplyst)";
 	if (m->pc && !strcmp(name, "party.role"))
 		return or_blank(m->pc->role);
+	/* the moment it runs out, clock time included (r-letters): an
+	 * invitation expires at the submission's time of day, so a date
+	 * alone ("senest den 20. december") promised the party the whole
+	 * of a day they do not have */
 	if (m->pc && !strcmp(name, "party.answer_by"))
-		return m->pc->answer_by ? hh_date_da(a, m->pc->answer_by) : "";
+		return m->pc->answer_by ? hh_datetime_da(a, m->pc->answer_by) : "";
 	if (!strcmp(name, "case.journal_no"))
 		return m->k->journal_no ? m->k->journal_no
 					: hh_arena_printf(a, "%lld", (long long)m->k->id);

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/access.h"
+#include "domain/cases.h"
 #include "domain/letterdoc.h"
 #include "post/spool.h"
 #include "render/letter.h"
@@ -74,6 +75,141 @@ static enum hh_rc change(struct hh_tx *tx, const char *actor,
 	rc = tx->store->event_append(tx, &e);
 	free(a);
 	return rc;
+}
+
+/* Why a letter waiting for print must not be printed now (r-letters),
+ * NULL when it may: name and address protection that came after it was
+ * routed. Its recipient's (the batch would print a letter without an
+ * address nobody can deliver), or, for a letter to a party of a case
+ * (kind party_*), the applicant's: its text was merged when the
+ * protection was not there and may quote their address
+ * ({{applicant.address}}, an address field). Such a letter goes to the
+ * error queue; staff check it and send it by hand. */
+static const char *const HELD_RECIPIENT =
+	"Borgeren har navne- og adressebeskyttelse og kan ikke få brevet i "
+	"Digital Post: send det manuelt efter reglerne for beskyttede adresser";
+static const char *const HELD_APPLICANT =
+	"Ansøgeren har fået navne- og adressebeskyttelse, efter brevet blev "
+	"skrevet, og brevet kan nævne ansøgerens adresse: tjek brevet, og send "
+	"det manuelt efter reglerne for beskyttede adresser";
+
+static enum hh_rc protected_now(struct hh_tx *tx, int64_t citizen_id, int *on)
+{
+	*on = 0;
+	enum hh_rc rc = tx->store->citizen_protected_get(tx, citizen_id, on);
+	return rc == HH_ERR_NOT_FOUND ? HH_OK : rc;
+}
+
+static int quotes(const struct hh_letter *l, const char *s)
+{
+	return s && *s && ((l->body && strstr(l->body, s)) ||
+			   (l->title && strstr(l->title, s)));
+}
+
+/* Whether the applicant of case case_id, when she is not recipient_id,
+ * has name and address protection now (*on; *k her case). */
+static enum hh_rc other_applicant_protected(struct hh_tx *tx, struct hh_arena *a,
+					    int64_t case_id, int64_t recipient_id,
+					    struct hh_case *k, int *on)
+{
+	*on = 0;
+	if (!case_id)
+		return HH_OK;
+	enum hh_rc rc = tx->store->case_get(tx, a, case_id, k);
+	if (rc != HH_OK)
+		return rc;
+	if (!k->citizen_id || k->citizen_id == recipient_id)
+		return HH_OK; /* the applicant's own letter */
+	return protected_now(tx, k->citizen_id, on);
+}
+
+/* Whether l, a letter to another party of case k, has the address of
+ * k's applicant in its text: the register's, or one she wrote in an
+ * address field of the form. */
+static enum hh_rc quotes_applicant(struct hh_tx *tx, struct hh_arena *a,
+				   const struct hh_case *k,
+				   const struct hh_letter *l, const char **why)
+{
+	if (!l->kind || strncmp(l->kind, "party_", 6))
+		return HH_OK;
+	struct hh_citizen z;
+	enum hh_rc rc = tx->store->citizen_get(tx, a, k->citizen_id, &z);
+	if (rc != HH_OK && rc != HH_ERR_NOT_FOUND)
+		return rc;
+	if (rc == HH_OK && quotes(l, z.address)) {
+		*why = HELD_APPLICANT;
+		return HH_OK;
+	}
+	struct hh_case_type row;
+	struct hh_case_type_def def;
+	rc = hh_case_type_load(tx, a, NULL, k->case_type_id, &row, &def);
+	if (rc != HH_OK) {
+		/* cannot tell which fields are addresses: held */
+		*why = HELD_APPLICANT;
+		return rc == HH_ERR_NOT_FOUND || rc == HH_ERR_INVALID ? HH_OK : rc;
+	}
+	json_t *data = k->data ? json_loads(k->data, 0, NULL) : NULL;
+	for (int i = 0; !*why && i < def.form_def.n_fields; i++) {
+		const struct hh_form_field *f = &def.form_def.fields[i];
+		if (f->type == HH_FIELD_ADDRESS &&
+		    quotes(l, json_string_value(json_object_get(data, f->name))))
+			*why = HELD_APPLICANT;
+	}
+	json_decref(data);
+	hh_case_type_def_clear(&def);
+	return HH_OK;
+}
+
+/* The applicant's half of print_hold, for any channel: l is a letter to
+ * another party of a case whose applicant is protected now, and its
+ * text (merged before she was) has her address in it. A letter merged
+ * while she was protected says "Adressebeskyttet" instead and goes. */
+static enum hh_rc applicant_hold(struct hh_tx *tx, struct hh_arena *a,
+				 const struct hh_letter *l, const char **why)
+{
+	*why = NULL;
+	if (!l->case_id || !l->kind || strncmp(l->kind, "party_", 6))
+		return HH_OK;
+	struct hh_case k;
+	int on = 0;
+	enum hh_rc rc = other_applicant_protected(tx, a, l->case_id, l->citizen_id,
+						  &k, &on);
+	if (rc != HH_OK || !on)
+		return rc;
+	return quotes_applicant(tx, a, &k, l, why);
+}
+
+enum hh_rc hh_message_party_letter_held_tx(struct hh_tx *tx, struct hh_arena *a,
+					   const struct hh_letter *l,
+					   const char **why)
+{
+	return applicant_hold(tx, a, l, why);
+}
+
+/* The letter (with its PDF) is read only when the case's applicant is
+ * someone else and protected: the print batch's claim runs this for
+ * every letter waiting, inside its write transaction. */
+static enum hh_rc print_hold(struct hh_tx *tx, struct hh_arena *a,
+			     const struct hh_message_row *row, const char **why)
+{
+	const struct hh_message *m = &row->m;
+	*why = NULL;
+	int on = 0;
+	enum hh_rc rc;
+	if (m->citizen_id && (rc = protected_now(tx, m->citizen_id, &on)) != HH_OK)
+		return rc;
+	if (on) {
+		*why = HELD_RECIPIENT;
+		return HH_OK;
+	}
+	struct hh_case k;
+	rc = other_applicant_protected(tx, a, row->case_id, m->citizen_id, &k, &on);
+	if (rc != HH_OK || !on)
+		return rc;
+	struct hh_letter l;
+	if ((rc = tx->store->message_letter(tx, a, m->letter_id, &l)) != HH_OK)
+		return rc;
+	return quotes_applicant(tx, a, &k, &l, why);
 }
 
 /* ---- routing and sending ------------------------------------------------- */
@@ -209,14 +345,21 @@ static enum hh_rc plan_tx(struct hh_tx *tx, void *arg)
 	if (z.id &&
 	    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) != HH_OK)
 		return rc;
-	if (protected && (z.dp_exempt_since || blank(z.cpr))) {
+	const char *held_for_applicant = NULL;
+	if ((rc = applicant_hold(tx, x->a, &l, &held_for_applicant)) != HH_OK)
+		return rc;
+	if (held_for_applicant) {
+		/* r-letters: a letter to the other party, merged before the
+		 * applicant was protected, may quote her address: not sent
+		 * by any channel; staff check it */
+		p->channel = "error";
+		p->reason = held_for_applicant;
+	} else if (protected && (z.dp_exempt_since || blank(z.cpr))) {
 		/* name and address protection (p-letters): never printed
 		 * with an address helhed would have to put on it; staff
 		 * send it by hand (the error queue) */
 		p->channel = "error";
-		p->reason = "Borgeren har navne- og adressebeskyttelse og kan ikke "
-			    "få brevet i Digital Post: send det manuelt efter "
-			    "reglerne for beskyttede adresser";
+		p->reason = HELD_RECIPIENT;
 	} else if (!z.id) {
 		p->channel = "error";
 		p->reason = "Brevet har ingen modtager";
@@ -707,14 +850,14 @@ static enum hh_rc act_tx(struct hh_tx *tx, void *arg)
 			rc = HH_ERR_INVALID; /* nowhere to print to */
 			goto done;
 		}
-		/* a protected address is not printed (p-letters): by hand */
-		int protected = 0;
-		if (rc == HH_OK &&
-		    (rc = tx->store->citizen_protected_get(tx, z.id, &protected)) == HH_OK &&
-		    protected) {
+		/* a protected address is not printed (p-letters), nor a
+		 * party's letter of an applicant protected since (r-letters):
+		 * by hand */
+		const char *why = NULL;
+		if (rc == HH_OK)
+			rc = print_hold(tx, &a, &row, &why);
+		if (rc == HH_OK && why)
 			rc = HH_ERR_INVALID;
-			goto done;
-		}
 		if (rc != HH_OK)
 			goto done;
 		m.channel = "print";
@@ -793,6 +936,7 @@ struct print_claim_ctx {
 	int64_t org_id, now, lease;
 	const char *day; /* only_new: none when org_id has a batch of day */
 	int busy;
+	int n_held; /* sent to the error queue instead (print_hold) */
 };
 
 static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
@@ -800,6 +944,7 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 	struct print_claim_ctx *x = arg;
 	x->w.n = 0;
 	x->busy = 0;
+	x->n_held = 0;
 	enum hh_rc rc;
 	if (x->day) {
 		int64_t seq;
@@ -819,11 +964,29 @@ static enum hh_rc print_claim_tx(struct hh_tx *tx, void *arg)
 			x->w.n = 0;
 			return HH_OK;
 		}
+	int kept = 0;
 	for (int i = 0; rc == HH_OK && i < x->w.n; i++) {
 		struct hh_message m = x->w.rows[i].m;
+		const char *why;
+		if ((rc = print_hold(tx, x->w.a, &x->w.rows[i], &why)) != HH_OK)
+			break;
+		if (why) {
+			/* not printed: to the error queue, by hand */
+			m.state = "error";
+			m.last_error = why;
+			m.updated_at = x->now;
+			rc = change(tx, "postman", &x->w.rows[i], &m, "queued",
+				    hh_arena_printf(x->w.a, "Brevet kunne ikke "
+						    "sendes: %s", why));
+			x->n_held++;
+			continue;
+		}
 		m.next_attempt_at = x->lease;
 		rc = tx->store->message_update(tx, &m, "queued");
+		x->w.rows[kept++] = x->w.rows[i];
 	}
+	if (rc == HH_OK)
+		x->w.n = kept;
 	return rc;
 }
 
@@ -905,6 +1068,10 @@ static enum hh_rc batch_one(struct hh_store *st, const char *print_dir,
 				     .now = now, .lease = now + HH_PRINT_LEASE,
 				     .day = only_new ? day : NULL };
 	enum hh_rc rc = hh_store_run_tx(st, 1, print_claim_tx, &c);
+	if (rc == HH_OK && c.n_held)
+		hh_log(HH_LOG_WARN, "print batch: %d letters of organisation %lld "
+		       "not printed (name and address protection); in the error "
+		       "queue", c.n_held, (long long)org_id);
 	if (rc != HH_OK || c.busy || !c.w.n) {
 		if (rc != HH_OK)
 			c.w.n = 0; /* rolled back: nothing of it is ours */

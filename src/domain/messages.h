@@ -141,6 +141,15 @@ enum hh_rc hh_message_retry(struct hh_store *st, const struct hh_actor *who,
 enum hh_rc hh_message_to_print(struct hh_store *st, const struct hh_actor *who,
 			       int64_t id, int64_t now);
 
+/* r-letters: in tx, whether letter l is a letter to another party of a
+ * case (kind party_*) whose text quotes the address of an applicant who
+ * has name and address protection now (merged before she had it). *why
+ * is the Danish reason such a letter is held (the error queue; the
+ * inbox shows it without its text), NULL when it is not. */
+enum hh_rc hh_message_party_letter_held_tx(struct hh_tx *tx, struct hh_arena *a,
+					   const struct hh_letter *l,
+					   const char **why);
+
 /* ---- the print batch ---- */
 
 struct hh_print_stats {

@@ -1115,6 +1115,23 @@ static enum hh_rc claim_row(void *p, const struct hh_case_party *r)
 	return party_row(&((struct claim_ctx *)p)->rows, r);
 }
 
+/* 1 when a and b have the same digits (a CPR number with or without its
+ * hyphen). */
+static int same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && (*a < '0' || *a > '9'))
+			a++;
+		while (*b && (*b < '0' || *b > '9'))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++, b++;
+	}
+}
+
 enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
 			       int64_t citizen_id, const char *cpr, int *n)
 {
@@ -1136,6 +1153,17 @@ enum hh_rc hh_parties_claim_tx(struct hh_tx *tx, struct hh_arena *a,
 	int64_t now = hh_now_us() / 1000000;
 	for (size_t i = 0; rc == HH_OK && i < x.rows.n; i++) {
 		struct hh_case_party *p = &x.rows.rows[i];
+		/* r-letters: the keyed hash found it; the sealed number must
+		 * be this person's too, so that not even a collision hands
+		 * someone another person's invitation */
+		const char *clear = NULL;
+		if (!p->cpr || hh_vault_open(v, a, p->cpr, &clear) != HH_OK ||
+		    !same_digits(clear, norm)) {
+			hh_log_bug("parties: party row %lld matches citizen %lld's CPR "
+				   "hash but not the sealed number; not claimed",
+				   (long long)p->id, (long long)citizen_id);
+			continue;
+		}
 		if ((rc = tx->store->case_party_claim(tx, p->id, citizen_id)) != HH_OK)
 			break;
 		p->citizen_id = citizen_id;

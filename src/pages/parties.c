@@ -18,7 +18,8 @@ static void party_dates(struct hh_req *r, const struct hh_invitation *v)
 	struct hh_buf *b = &r->resp;
 	if (!strcmp(v->status, "invited") && v->party.expires_at && !v->c.closed_at) {
 		hh_buf_puts(b, "<dt>Svarfrist</dt><dd>Svar senest ");
-		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 0));
+		/* with the clock: it runs out at the submission's time of day */
+		hh_buf_puts(b, hh_borger_date(&r->arena, v->party.expires_at, 1));
 		hh_buf_puts(b, "</dd>\n");
 	} else if (v->party.answered_at && v->def && v->def->agreement.present &&
 		   !strcmp(v->status, "confirmed")) {

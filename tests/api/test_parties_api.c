@@ -8,6 +8,7 @@
  *
  * One server for the group; each test makes its own cases. */
 #include "testutil.h"
+#include "core/dktime.h"
 
 enum { CW_FAM, ANNA, BO, CARL, N_WHO, ANON = -1 };
 
@@ -336,6 +337,19 @@ static void the_spouse_confirms_over_the_api(void **state)
 	r = call(c, BO, "GET", path, NULL, NULL);
 	expect_status(&r, 200);
 	tu_expect_in(r.body, "Log ind med MitID på betydeligt eller højt sikringsniveau");
+	{
+		/* r-letters: the answer date with the clock time it runs
+		 * out at (the submission's time of day), in Danish time */
+		char q[200];
+		snprintf(q, sizeof(q),
+			 "SELECT expires_at FROM case_parties WHERE case_id = %lld",
+			 (long long)id);
+		struct hh_arena da;
+		hh_arena_init(&da);
+		tu_expect_in(r.body, hh_arena_printf(&da, "Svar senest %s",
+						     hh_datetime_da(&da, tu_sql_int(c->s.dir, q, 0, NULL))));
+		hh_arena_clear(&da);
+	}
 	tu_expect_not_in(r.body, "2010-06-12");
 	tu_expect_not_in(r.body, "12. juni 2010");
 	tu_expect_not_in(r.body, "Jeg bekræfter");

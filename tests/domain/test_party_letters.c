@@ -12,6 +12,7 @@
  * party letter templates of content/letter-templates/_parties.json. */
 #include "cases_fixture.h"
 
+#include <glob.h>
 #include <sys/wait.h>
 
 #include "domain/citizens.h"
@@ -136,6 +137,7 @@ static int setup_letters(void **state)
 				   .roles = HH_ROLE_CASEWORKER };
 	f->cw_fam = cw_fam;
 	hh_parties_set_cpr_lookup(NULL, NULL); /* a test that failed may have left one */
+	hh_clock_set_us(0); /* and a clock */
 	snprintf(p->spool, sizeof(p->spool), "%s/spool", f->dir);
 	assert_int_equal(hh_spool_open(p->spool, &p->t), HH_OK);
 	*state = p;
@@ -327,7 +329,7 @@ static void the_invited_party_gets_a_letter(void **state)
 		 (long long)c.id);
 	e.expires_at = tu_sql_int(f->dir, sql, 0, NULL);
 	tu_expect_in(o.l.body, hh_arena_printf(&f->a, "Svar senest den %s.",
-					       hh_date_da(&f->a, e.expires_at)));
+					       hh_datetime_da(&f->a, e.expires_at)));
 	assert_null(o.l.author_name); /* helhed wrote it */
 	/* the PDF says it, signed by the organisation */
 	char *txt = pdf_text(f, &o.l);
@@ -351,6 +353,44 @@ static void the_invited_party_gets_a_letter(void **state)
 	}
 	assert_int_equal(n_case_events(f, c.id, "letter_party", NULL, NULL), 1);
 	assert_true(n_case_events(f, c.id, "message", NULL, NULL) >= 1);
+}
+
+/* r-letters: an invitation runs out at the submission's time of day
+ * (P14D from it, in Danish time), so the letter names that moment, clock
+ * included; a date alone promised the party a whole day they do not
+ * have. Sent at 00.30 Danish time (23.30 UTC the day before), so the
+ * date is Denmark's too. */
+static void the_answer_date_says_when_it_runs_out(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	int64_t t0 = 1796513400; /* 2026-12-05 23:30 UTC, 6 December 00.30 here */
+	hh_clock_set_us(t0 * 1000000);
+	struct hh_case c = invited(f, f->anna, BO_CPR);
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Svar senest den 20. december 2026 kl. 00.30.");
+	/* and that is the moment: at noon of that day it has run out */
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT expires_at FROM case_parties WHERE case_id = %lld",
+		 (long long)c.id);
+	int64_t expires_at = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_string_equal(hh_datetime_da(&f->a, expires_at), "20. december 2026 kl. 00.30");
+	struct hh_case_party row = { .status = "invited", .expires_at = expires_at };
+	assert_string_equal(hh_party_status(&row, expires_at + 11 * 3600 + 30 * 60),
+			    "expired");
+	/* the closing letters of an expiry say it the same way */
+	hh_clock_set_us((expires_at + 60) * 1000000);
+	int n = 0;
+	assert_int_equal(hh_parties_expire(f->st, expires_at + 60, 0, &n), HH_OK);
+	hh_clock_set_us(0);
+	assert_int_equal(n, 1);
+	struct hh_inbox_letter a = opened(f, f->anna, letter_id(f, c.id, f->anna,
+								 "party_expired"));
+	tu_expect_in(a.l.body, "senest den 20. december 2026 kl. 00.30.");
+	struct hh_inbox_letter b = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_expired_party"));
+	tu_expect_in(b.l.body, "udløb den 20. december 2026 kl. 00.30,");
 }
 
 /* ---- the closing letters ----------------------------------------------- */
@@ -600,6 +640,213 @@ static void a_protected_citizen_off_digital_post_is_handled_by_hand(void **state
 	free(txt);
 }
 
+/* r-letters: protection that comes after a letter was routed to print
+ * (the recipient is exempt from Digital Post). The recipient's own: the
+ * batch would print a letter without an address. The applicant's, on a
+ * letter to the other party: its text was merged before and quotes her
+ * address. Either way the batch leaves it out and it goes to the error
+ * queue, and "Send til print" is refused. */
+static void protection_after_routing_to_print_holds_the_letter(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	char sql[400], print[4400];
+	snprintf(print, sizeof(print), "%s/print", p->spool);
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET dp_exempt_since = 1 WHERE id = %lld",
+		 (long long)f->bo);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	/* Bo's invitations go to print: c0 is printed (the control), c1 and
+	 * c2 wait */
+	struct hh_case c0 = invited(f, f->anna, BO_CPR);
+	struct hh_deliver_stats ds;
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 1, 100, &ds), HH_OK);
+	struct hh_print_stats ps;
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 2,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 1);
+	struct hh_case c1 = invited(f, f->anna, BO_CPR);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 3, 100, &ds), HH_OK);
+	int64_t ids[3] = { c0.id, c1.id, 0 };
+	for (int i = 0; i < 2; i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT m.state || ' ' || m.channel FROM messages m JOIN letters l "
+			 "ON l.id = m.letter_id WHERE l.case_id = %lld",
+			 (long long)ids[i]);
+		char *row = tu_sql(f->dir, sql, 0, NULL);
+		assert_string_equal(row, i ? "queued print" : "printed print");
+		free(row);
+	}
+	/* Anna is protected now: c1's letter to Bo quotes her address */
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c1.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Skovvej 12");
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 4,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.state || ' ' || m.channel || ' ' || m.last_error FROM messages m "
+		 "WHERE m.message_id = '%s'",
+		 o.l.message_id);
+	char *row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error print Ansøgeren har fået navne- og adressebeskyttelse");
+	free(row);
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	int64_t mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_to_print(f->st, &f->cw_fam, mid, now_s()),
+			 HH_ERR_INVALID);
+	/* the recipient's own protection: Bo's next invitation (Anna is not
+	 * protected again, so only his counts) */
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 0 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_case c2 = invited(f, f->anna, BO_CPR);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 5, 100, &ds), HH_OK);
+	o = opened(f, f->bo, letter_id(f, c2.id, f->bo, "party_invitation"));
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->bo);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_print_batch(f->st, print, "2026-12-06", now_s() + 6,
+						 &ps),
+			 HH_OK);
+	assert_int_equal(ps.letters, 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.state || ' ' || m.last_error FROM messages m "
+		 "WHERE m.message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error Borgeren har navne- og adressebeskyttelse");
+	free(row);
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_to_print(f->st, &f->cw_fam, mid, now_s()),
+			 HH_ERR_INVALID);
+	/* the error queue's history says why, on the case, for staff */
+	assert_true(n_case_events(f, c2.id, "message", NULL, NULL) >= 2);
+}
+
+/* r-letters: the applicant is protected after the invitation to the
+ * other party was merged with her address and before it went (the
+ * postman's next pass, or a Digital Post retry hours later): it is held
+ * in the error queue, by any channel. A letter that does not quote her
+ * address (the closing letter) still goes. */
+static void a_letter_quoting_an_applicant_protected_since_is_held(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	struct hh_case c = invited(f, f->anna, BO_CPR), out;
+	struct hh_inbox_letter o = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_invitation"));
+	tu_expect_in(o.l.body, "Skovvej 12");
+	char sql[400];
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 1 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_deliver_stats ds;
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 1, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql),
+		 "SELECT state || ' ' || channel || ' ' || last_error FROM messages "
+		 "WHERE message_id = '%s'",
+		 o.l.message_id);
+	char *row = tu_sql(f->dir, sql, 0, NULL);
+	tu_expect_in(row, "error error Ansøgeren har fået navne- og adressebeskyttelse");
+	free(row);
+	char path[4500];
+	snprintf(path, sizeof(path), "%s/out/%s.xml", p->spool, o.l.message_id);
+	assert_int_equal(access(path, F_OK), -1); /* not sent */
+	/* nor read in his helhed inbox: the letter is there, its text and
+	 * PDF are not */
+	struct hh_inbox_letter again = opened(f, f->bo, o.l.id);
+	assert_null(strstr(again.l.body, "Skovvej"));
+	tu_expect_in(again.l.body, "Brevet kan ikke vises længere");
+	assert_null(again.l.pdf);
+	struct hh_buf html;
+	hh_buf_init(&html);
+	assert_int_equal(hh_letter_html_of(f->st, &f->a, &again.l, &html), HH_OK);
+	hh_buf_putc(&html, '\0');
+	assert_null(strstr(html.data, "Skovvej"));
+	hh_buf_clear(&html);
+	/* sending it again goes the same way */
+	snprintf(sql, sizeof(sql), "SELECT id FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	int64_t mid = tu_sql_int(f->dir, sql, 0, NULL);
+	assert_int_equal(hh_message_retry(f->st, &f->cw_fam, mid, now_s() + 2), HH_OK);
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 3, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT state FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	assert_string_equal(row, "error");
+	free(row);
+	/* Bo declines: his closing letter names no address and goes */
+	enum hh_party_fault fault;
+	assert_int_equal(hh_party_answer(f->st, &f->a, CITIZEN(f->bo), c.id, 0, &out,
+					 &fault),
+			 HH_OK);
+	struct hh_inbox_letter b = opened(f, f->bo, letter_id(f, c.id, f->bo,
+							       "party_declined_party"));
+	char *xml = memo_of(p, &b.l);
+	assert_null(strstr(xml, "Skovvej"));
+	free(xml);
+	/* an address she wrote in the form counts too: a new invitation,
+	 * then protection and no register address (only the form's
+	 * "Rosenvænget 27, 6200 Åstrup" is in it to find) */
+	snprintf(sql, sizeof(sql), "UPDATE citizens SET address_protected = 0 WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	struct hh_case c2 = invited(f, f->anna, BO_CPR);
+	o = opened(f, f->bo, letter_id(f, c2.id, f->bo, "party_invitation"));
+	tu_expect_in(o.l.body, "Den fælles adresse: Rosenvænget 27, 6200 Åstrup.");
+	snprintf(sql, sizeof(sql),
+		 "UPDATE citizens SET address_protected = 1, address = NULL WHERE id = %lld",
+		 (long long)f->anna);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_messages_deliver(f->st, p->t, now_s() + 4, 100, &ds), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT state FROM messages WHERE message_id = '%s'",
+		 o.l.message_id);
+	row = tu_sql(f->dir, sql, 0, NULL);
+	assert_string_equal(row, "error");
+	free(row);
+}
+
+/* r-letters (data minimisation): the demo's letters to another party
+ * never give the applicant's address. The other spouse does not need it
+ * to confirm, and someone who has moved away from them but has no name
+ * and address protection yet (it takes time to get) would have their
+ * new address posted to them. {{applicant.address}} stays for a case
+ * type that has a reason to use it. */
+static void the_demo_letters_to_a_party_give_no_address(void **state)
+{
+	(void)state;
+	glob_t g;
+	assert_int_equal(glob("content/letter-templates/*.json", 0, NULL, &g), 0);
+	int seen = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		json_t *j = json_load_file(g.gl_pathv[i], 0, NULL);
+		assert_non_null(j);
+		const char *kind;
+		json_t *t;
+		json_object_foreach(j, kind, t) {
+			if (strncmp(kind, "party_", 6))
+				continue;
+			seen++;
+			char *text = json_dumps(t, 0);
+			if (strstr(text, "applicant.address"))
+				fail_msg("%s: %s gives the applicant's address",
+					 g.gl_pathv[i], kind);
+			free(text);
+		}
+		json_decref(j);
+	}
+	globfree(&g);
+	assert_true(seen >= 8); /* _parties.json's five and three of their own */
+}
+
 /* ---- templates at import ------------------------------------------------------ */
 
 static void party_templates_are_checked_at_import(void **state)
@@ -733,6 +980,38 @@ static void a_party_not_yet_known_finds_the_invitation_at_sign_in(void **state)
 	assert_int_equal(n_letters(f, d.id, nina_id, "party_invitation"), 1);
 }
 
+/* r-letters: the claim at sign-in trusts no hash alone. A row whose
+ * keyed hash is made to match another person's number (as a collision
+ * would) is not theirs: the sealed number decides. */
+static void a_hash_match_alone_claims_nothing(void **state)
+{
+	struct pfx *p = *state;
+	struct fx *f = &p->f;
+	hh_parties_set_cpr_lookup(register_knows, NULL);
+	struct hh_case c = invited(f, f->anna, NINA_CPR);
+	hh_parties_set_cpr_lookup(NULL, NULL);
+	struct hh_citizen_login login;
+	struct hh_citizen_signin ole = { .subject = "mitid:x", .name = "Ole Olsen",
+					 .cpr = "0101801234", .loa = HH_LOA_SUBSTANTIAL };
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &ole, &login), HH_OK);
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE case_parties SET cpr_hash = (SELECT cpr_hash FROM citizens "
+		 "WHERE subject = 'mitid:x') WHERE case_id = %lld",
+		 (long long)c.id);
+	free(tu_sql(f->dir, sql, 0, NULL));
+	assert_int_equal(hh_citizen_signin(f->st, &f->a, &ole, &login), HH_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM case_parties WHERE case_id = "
+		 "%lld AND citizen_id IS NULL",
+		 (long long)c.id);
+	assert_int_equal(tu_sql_int(f->dir, sql, 0, NULL), 1);
+	assert_int_equal(n_letters(f, c.id, 0, NULL), 0);
+	struct hh_invitation v;
+	assert_int_equal(hh_invitation_read(f->st, &f->a, CITIZEN(login.citizen.id), c.id,
+					    &v),
+			 HH_ERR_NOT_FOUND);
+}
+
 static void a_party_unknown_until_the_expiry_gets_no_letter(void **state)
 {
 	struct pfx *p = *state;
@@ -827,12 +1106,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TL(the_invited_party_gets_a_letter),
+		TL(the_answer_date_says_when_it_runs_out),
+		TL(protection_after_routing_to_print_holds_the_letter),
+		TL(a_letter_quoting_an_applicant_protected_since_is_held),
+		cmocka_unit_test(the_demo_letters_to_a_party_give_no_address),
 		TL(a_decline_writes_one_letter_to_each),
 		TL(an_expiry_writes_its_letters_once),
 		TL(a_protected_address_is_in_nothing_the_other_party_reads),
 		TL(a_protected_citizen_off_digital_post_is_handled_by_hand),
 		TL(party_templates_are_checked_at_import),
 		TL(a_party_not_yet_known_finds_the_invitation_at_sign_in),
+		TL(a_hash_match_alone_claims_nothing),
 		TL(a_party_unknown_until_the_expiry_gets_no_letter),
 		TL(two_expiry_passes_at_once_send_each_letter_once),
 	};
