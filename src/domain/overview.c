@@ -3,6 +3,7 @@
 #include "domain/overview.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/access.h"
@@ -268,5 +269,15 @@ enum hh_rc hh_audit_read(struct hh_store *st, struct hh_arena *a,
 	rc = hh_store_run_tx(st, 0, audit_tx, &c);
 	*out = c.rows;
 	*n = rc == HH_OK ? c.n : 0;
+	/* Another citizen in one's trail is the other party of a case one is
+	 * party to (who read the case or the agreement): never identified,
+	 * not even by their id, as they may have name and address
+	 * protection. */
+	for (int i = 0; i < *n; i++)
+		if (!strncmp(c.rows[i].actor, "citizen:", 8) &&
+		    atoll(c.rows[i].actor + 8) != who->citizen_id) {
+			c.rows[i].actor = HH_AUDIT_OTHER_PARTY;
+			c.rows[i].who = NULL;
+		}
 	return rc;
 }

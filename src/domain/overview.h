@@ -53,9 +53,14 @@ enum hh_rc hh_overview_read(struct hh_store *st, struct hh_arena *a,
 			    struct hh_overview *out);
 
 /* One read of the citizen's data. */
+/* The actor of an entry made by another citizen: the other party of a
+ * case the reader is party to, never identified. */
+#define HH_AUDIT_OTHER_PARTY "other-party"
+
 struct hh_audit_entry {
 	int64_t at;          /* epoch seconds */
-	const char *actor;   /* "user:3", "token:1", "citizen:5" */
+	const char *actor;   /* "user:3", "token:1", "citizen:5" (the
+				reader), or HH_AUDIT_OTHER_PARTY */
 	const char *who;     /* "Name, Organisation" for a user, the system's
 				name for an API token, or NULL */
 	const char *org;     /* the user's or token's organisation, or NULL */

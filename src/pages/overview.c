@@ -1146,10 +1146,10 @@ void hh_page_insight(struct hh_req *r)
 			 * other party of a case one is party to (who read the
 			 * case or the agreement): never named, as they may
 			 * have name and address protection */
-			if (!name && !strncmp(row->actor, "citizen:", 8))
-				name = atoll(row->actor + 8) == who.citizen_id
-					       ? "Dig selv"
-					       : "Den anden part i sagen";
+			if (!name && !strcmp(row->actor, HH_AUDIT_OTHER_PARTY))
+				name = "Den anden part i sagen";
+			else if (!name && !strncmp(row->actor, "citizen:", 8))
+				name = "Dig selv";
 			if (!name)
 				name = !strncmp(row->actor, "token:", 6)
 					       ? "Et it-system hos en myndighed"

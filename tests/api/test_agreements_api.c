@@ -326,6 +326,25 @@ static void the_other_parent_signs_on_their_page(void **state)
 		 (long long)id);
 	tu_expect_not_in(r.body, row);
 	tu_resp_free(&r);
+	/* ... and the API's trail gives the other party no id either */
+	r = call(c, ANNA, "GET", "/api/v1/audit", NULL, NULL);
+	expect_status(&r, 200);
+	json_t *items = json_object_get(r.json, "items");
+	int other = 0;
+	const char *self = NULL; /* Anna's own reads: one citizen id only */
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		const char *actor = json_string_value(
+			json_object_get(json_array_get(items, i), "who"));
+		assert_non_null(actor);
+		if (!strcmp(actor, "other-party"))
+			other++;
+		else if (!strncmp(actor, "citizen:", 8) && !self)
+			self = actor;
+		else if (!strncmp(actor, "citizen:", 8))
+			assert_string_equal(actor, self);
+	}
+	assert_true(other > 0);
+	tu_resp_free(&r);
 }
 
 static void the_applicant_signs_a_change_on_her_case_page(void **state)
