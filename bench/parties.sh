@@ -103,7 +103,7 @@ for be in $backends; do
 	serve "$address" $extra
 	echo
 	echo "== $be: over HTTP (server with --threads 2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-	"$pb" http "$url" "$email" "$password" "$n_req" || status=$?
+	"$pb" http "$url" "$email" "$password" "$n_req" || { status=$?; echo "the server's log:"; tail -20 "$tmp/err"; }
 	stop
 	echo
 	echo "== $be: the peer, the same rows by bare SQL"
