@@ -113,6 +113,36 @@ run_e2e() {
 	echo "$p $f" >"$work/e2e-$g.count"
 }
 
+# A suite in node that ends with the line "NAME: N passed, N failed":
+# run_node NAME SCRIPT; its log and count in $work/NAME.*; show_node NAME
+# SCRIPT TITLE prints its log.
+run_node() {
+	HELHED_BIN="$build/helhed" node "$2" >"$work/$1.log" 2>&1
+	rc=$?
+	p=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p" "$work/$1.log" | tail -1)
+	f=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p" "$work/$1.log" | tail -1)
+	[ -n "$p" ] || p=0
+	[ -n "$f" ] || f=1
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "$p $f" >"$work/$1.count"
+}
+show_node() {
+	echo "== $3 ($2)"
+	cat "$work/$1.log"
+}
+
+# The walk through every page as each kind of user (tests/e2e/crawl.mjs):
+# no server errors, no broken links, Danish, valid HTML, forms sent with
+# odd input. It times nothing, so it runs beside the C tests from the
+# start. It needs no browser, so make asan runs it too;
+# HELHED_NO_CRAWL=1 leaves it out.
+crawl_pid=
+if command -v node >/dev/null && [ "${HELHED_NO_CRAWL:-0}" != 1 ] &&
+   [ -d tests/e2e/node_modules ]; then
+	run_node crawl tests/e2e/crawl.mjs &
+	crawl_pid=$!
+fi
+
 # t-speed: the flows first, the longest part of the run since each page
 # state is opened once for all its checks (the page checks were).
 e2e_pids=
@@ -227,35 +257,13 @@ else
 	echo "== tests/pg/multi.mjs skipped: needs PostgreSQL 15, haproxy and node (scripts/install-deps.sh)"
 fi
 
-# A suite in node that ends with the line "NAME: N passed, N failed":
-# run_node NAME SCRIPT TITLE; its log and count in $work/NAME.*.
-run_node() {
-	HELHED_BIN="$build/helhed" node "$2" >"$work/$1.log" 2>&1
-	rc=$?
-	p=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p" "$work/$1.log" | tail -1)
-	f=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p" "$work/$1.log" | tail -1)
-	[ -n "$p" ] || p=0
-	[ -n "$f" ] || f=1
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	echo "$p $f" >"$work/$1.count"
-	echo "== $3 ($2)"
-	cat "$work/$1.log"
-}
-
 # x-openapi (issue 15): the OpenAPI description (docs/openapi.json) against
 # a real server: valid OpenAPI 3.1, every /api/v1 route in it, every
 # answer as described (tests/openapi/check.mjs).
-# The walk through every page as each kind of user (tests/e2e/crawl.mjs):
-# no server errors, no broken links, Danish, valid HTML.
 if command -v node >/dev/null; then
-	run_node openapi tests/openapi/check.mjs \
+	run_node openapi tests/openapi/check.mjs
+	show_node openapi tests/openapi/check.mjs \
 		"the OpenAPI description against the server"
-	# the walk needs no browser, so make asan runs it too (its servers
-	# meet every form with odd input); HELHED_NO_CRAWL=1 leaves it out
-	if [ "${HELHED_NO_CRAWL:-0}" != 1 ] && [ -d tests/e2e/node_modules ]; then
-		run_node crawl tests/e2e/crawl.mjs \
-			"every page as each kind of user"
-	fi
 else
 	echo "== tests/openapi/check.mjs and tests/e2e/crawl.mjs skipped: need node (scripts/install-deps.sh)"
 fi
@@ -279,6 +287,11 @@ if [ -n "$deb_pid" ]; then # o-deb
 	wait "$deb_pid"
 	echo "== the Debian package (tests/deb/test_deb.sh)"
 	cat "$work/deb.log"
+fi
+
+if [ -n "$crawl_pid" ]; then
+	wait "$crawl_pid"
+	show_node crawl tests/e2e/crawl.mjs "every page as each kind of user"
 fi
 
 if [ -n "$e2e_pids" ]; then
