@@ -1297,8 +1297,14 @@ static void search_locked(struct hh_index *idx,
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
 	 * wait for the one before */
+	/* s-tail: the two copies interleaved (class c's at 2c and 2c + 1):
+	 * an index of a shift and an or, not a multiply */
 	int *cls = thread_cls;
 	memset(cls, 0, 2 * (size_t)n_cls * sizeof(int));
+	/* s-tail: the least score that may still enter: floor_score, or
+	 * the full heap's least when higher; a score equal to the heap's
+	 * least is then decided by out_of_heap (its tie on doc) */
+	double thr = floor_score;
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
@@ -1309,15 +1315,15 @@ static void search_locked(struct hh_index *idx,
 		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
 			continue;
 		total++;
-		exact_total += (mk & EXACT_BIT) != 0;
+		exact_total += (int)(mk >> 31) & 1; /* EXACT_BIT */
 		if (m->fclass)
-			cls[(total & 1) * n_cls + m->fclass]++;
+			cls[(unsigned)m->fclass << 1 | (total & 1)]++;
 		else
 			facet_add_doc(fa, &idx->docs[di]);
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (score < floor_score ||
+		if (score < thr ||
 		    (n_heap == heap_cap && out_of_heap(heap, score, di)))
 			continue;
 		/* without part evidence the credit is the count of whole
@@ -1330,18 +1336,20 @@ static void search_locked(struct hh_index *idx,
 		}
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
+		if (n_heap == heap_cap && heap[0].score > thr)
+			thr = heap[0].score;
 	}
 	if (pr.on) {
 		/* s-p99: the hits only long lists hold, estimated (below) */
 		total += pr.best;
 		exact_total += pr.best_exact;
 		for (int c = 1; pr.best_cls && c < n_cls; c++)
-			cls[c] += pr.best_cls[c];
+			cls[2 * c] += pr.best_cls[c];
 		res->total_estimated = 1;
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
-		int n = cls[c] + cls[n_cls + c];
+		int n = cls[2 * c] + cls[2 * c + 1];
 		if (!n)
 			continue;
 		const struct fclass *fc = &idx->fclasses[c];
