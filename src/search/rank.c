@@ -1235,18 +1235,34 @@ static void search_locked(struct hh_index *idx,
 						   (uint64_t)qt->slots << 32));
 			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
 			int n_new = 0;
+			if (!cn) {
+				for (uint32_t k = 0, n = tm->n; k < n; k++) {
+					uint32_t d = h[k].doc;
+					if (mask[d]) {
+						acc[d] += w * h[k].imp;
+						mask[d] |= bits;
+					}
+				}
+				prune_counted(&pr, 0, !qt->fuzzy);
+				continue;
+			}
+			/* s-tail: the loop asks whether it counts once, not
+			 * per posting; a new hit is counted by its class alone
+			 * (class 0, a document without one, is counted in
+			 * cn[0], which nothing reads), and n_new is the sum of
+			 * the other classes afterwards */
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
 				uint32_t d = h[k].doc;
 				if (mask[d]) {
 					acc[d] += w * h[k].imp;
 					mask[d] |= bits;
-				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
-					   dm[d].fclass) {
+				} else if ((dm[d].flags & quick) == DM_LIVE) {
 					/* a hit the loop below does not see */
-					n_new++;
 					cn[dm[d].fclass]++;
 				}
 			}
+			for (int c = 1; c < n_cls; c++)
+				n_new += cn[c];
 			prune_counted(&pr, n_new, !qt->fuzzy);
 			continue;
 		}
@@ -1305,6 +1321,9 @@ static void search_locked(struct hh_index *idx,
 	 * the full heap's least when higher; a score equal to the heap's
 	 * least is then decided by out_of_heap (its tie on doc) */
 	double thr = floor_score;
+	/* s-tail: is_hit's quick test with the filters in it: with one,
+	 * no document's flags match -1, so visible() decides every one */
+	int live_want = filters ? -1 : DM_LIVE;
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
@@ -1312,7 +1331,10 @@ static void search_locked(struct hh_index *idx,
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
 		const struct dmeta *m = &dm[di];
-		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
+		/* is_hit, with the filters folded into live_want */
+		if ((m->flags & quick) != live_want && !visible(idx, di, sq))
+			continue;
+		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
 			continue;
 		total++;
 		exact_total += (int)(mk >> 31) & 1; /* EXACT_BIT */
