@@ -1321,9 +1321,14 @@ static void search_locked(struct hh_index *idx,
 	 * the full heap's least when higher; a score equal to the heap's
 	 * least is then decided by out_of_heap (its tie on doc) */
 	double thr = floor_score;
-	/* s-tail: is_hit's quick test with the filters in it: with one,
-	 * no document's flags match -1, so visible() decides every one */
-	int live_want = filters ? -1 : DM_LIVE;
+	/* s-tail: is_hit's quick test with the filters in it, as a table
+	 * of the flags that quick reads (DM_LIVE to DM_STAFF, the low five
+	 * bits): with a filter no entry is set, so visible() decides every
+	 * document. A load from the stack where the loop held quick and the
+	 * filters in registers it then lacked for others */
+	uint8_t flag_ok[32];
+	for (int f = 0; f < 32; f++)
+		flag_ok[f] = !filters && (f & quick) == DM_LIVE;
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
@@ -1332,7 +1337,7 @@ static void search_locked(struct hh_index *idx,
 		mask[di] = 0;
 		const struct dmeta *m = &dm[di];
 		/* is_hit, with the filters folded into live_want */
-		if ((m->flags & quick) != live_want && !visible(idx, di, sq))
+		if (!flag_ok[m->flags & 31] && !visible(idx, di, sq))
 			continue;
 		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
 			continue;
