@@ -1251,6 +1251,7 @@ static void search_locked(struct hh_index *idx,
 			 * (class 0, a document without one, is counted in
 			 * cn[0], which nothing reads), and n_new is the sum of
 			 * the other classes afterwards */
+#pragma GCC unroll 4
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
 				uint32_t d = h[k].doc;
 				if (mask[d]) {
