@@ -1235,18 +1235,35 @@ static void search_locked(struct hh_index *idx,
 						   (uint64_t)qt->slots << 32));
 			int *cn = counts ? prune_counter(&pr, n_cls) : NULL;
 			int n_new = 0;
+			if (!cn) {
+				for (uint32_t k = 0, n = tm->n; k < n; k++) {
+					uint32_t d = h[k].doc;
+					if (mask[d]) {
+						acc[d] += w * h[k].imp;
+						mask[d] |= bits;
+					}
+				}
+				prune_counted(&pr, 0, !qt->fuzzy);
+				continue;
+			}
+			/* s-tail: the loop asks whether it counts once, not
+			 * per posting; a new hit is counted by its class alone
+			 * (class 0, a document without one, is counted in
+			 * cn[0], which nothing reads), and n_new is the sum of
+			 * the other classes afterwards */
+#pragma GCC unroll 4
 			for (uint32_t k = 0, n = tm->n; k < n; k++) {
 				uint32_t d = h[k].doc;
 				if (mask[d]) {
 					acc[d] += w * h[k].imp;
 					mask[d] |= bits;
-				} else if (cn && (dm[d].flags & quick) == DM_LIVE &&
-					   dm[d].fclass) {
+				} else if ((dm[d].flags & quick) == DM_LIVE) {
 					/* a hit the loop below does not see */
-					n_new++;
 					cn[dm[d].fclass]++;
 				}
 			}
+			for (int c = 1; c < n_cls; c++)
+				n_new += cn[c];
 			prune_counted(&pr, n_new, !qt->fuzzy);
 			continue;
 		}
@@ -1297,8 +1314,22 @@ static void search_locked(struct hh_index *idx,
 	/* class counts, kept twice for alternate documents: most documents
 	 * add to the same few counters, and one copy would make each add
 	 * wait for the one before */
+	/* s-tail: the two copies interleaved (class c's at 2c and 2c + 1):
+	 * an index of a shift and an or, not a multiply */
 	int *cls = thread_cls;
 	memset(cls, 0, 2 * (size_t)n_cls * sizeof(int));
+	/* s-tail: the least score that may still enter: floor_score, or
+	 * the full heap's least when higher; a score equal to the heap's
+	 * least is then decided by out_of_heap (its tie on doc) */
+	double thr = floor_score;
+	/* s-tail: is_hit's quick test with the filters in it, as a table
+	 * of the flags that quick reads (DM_LIVE to DM_STAFF, the low five
+	 * bits): with a filter no entry is set, so visible() decides every
+	 * document. A load from the stack where the loop held quick and the
+	 * filters in registers it then lacked for others */
+	uint8_t flag_ok[32];
+	for (int f = 0; f < 32; f++)
+		flag_ok[f] = !filters && (f & quick) == DM_LIVE;
 	for (uint32_t i = 0; i < n_touched; i++) {
 		uint32_t di = touched[i];
 		uint64_t mk = mask[di];
@@ -1306,18 +1337,21 @@ static void search_locked(struct hh_index *idx,
 		acc[di] = 0; /* the scratch is clean again for the next search */
 		mask[di] = 0;
 		const struct dmeta *m = &dm[di];
-		if (!is_hit(idx, di, mk, sq, quick, filters, &ev, q, all))
+		/* is_hit, with the filters folded into live_want */
+		if (!flag_ok[m->flags & 31] && !visible(idx, di, sq))
+			continue;
+		if (!((uint32_t)mk & all) && !has_evidence(&ev, q, all, mk))
 			continue;
 		total++;
-		exact_total += (mk & EXACT_BIT) != 0;
+		exact_total += (int)(mk >> 31) & 1; /* EXACT_BIT */
 		if (m->fclass)
-			cls[(total & 1) * n_cls + m->fclass]++;
+			cls[(unsigned)m->fclass << 1 | (total & 1)]++;
 		else
 			facet_add_doc(fa, &idx->docs[di]);
 		/* full coverage is the most a document can score: below the
 		 * heap's least even so, it is out */
 		double score = (double)sc * m->boost;
-		if (score < floor_score ||
+		if (score < thr ||
 		    (n_heap == heap_cap && out_of_heap(heap, score, di)))
 			continue;
 		/* without part evidence the credit is the count of whole
@@ -1330,18 +1364,20 @@ static void search_locked(struct hh_index *idx,
 		}
 		heap_push(heap, &n_heap, heap_cap,
 			  (struct cand){ score, mk, di, 0 });
+		if (n_heap == heap_cap && heap[0].score > thr)
+			thr = heap[0].score;
 	}
 	if (pr.on) {
 		/* s-p99: the hits only long lists hold, estimated (below) */
 		total += pr.best;
 		exact_total += pr.best_exact;
 		for (int c = 1; pr.best_cls && c < n_cls; c++)
-			cls[c] += pr.best_cls[c];
+			cls[2 * c] += pr.best_cls[c];
 		res->total_estimated = 1;
 	}
 	res->total = total;
 	for (int c = 1; c < n_cls; c++) {
-		int n = cls[c] + cls[n_cls + c];
+		int n = cls[2 * c] + cls[2 * c + 1];
 		if (!n)
 			continue;
 		const struct fclass *fc = &idx->fclasses[c];
