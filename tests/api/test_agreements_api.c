@@ -54,18 +54,7 @@ static const char *const ct_samvaer =
 
 #define BO_CPR "010190-1234"
 
-struct ctx {
-	struct tu_server s;
-	char cookie[N_WHO][160];
-	char csrf[N_WHO][64];
-};
-
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char p[9000];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	tu_write(p, text);
-}
+#include "api/parties_fixture.h"
 
 static struct tu_resp call(struct ctx *c, int who, const char *method,
 			   const char *path, const char *body,
@@ -75,59 +64,12 @@ static struct tu_resp call(struct ctx *c, int who, const char *method,
 		       who >= 0 ? c->csrf[who] : NULL, method, path, body, extra);
 }
 
-static void expect_status(const struct tu_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status,
-			r->body);
-	assert_int_equal(r->status, status);
-}
-
-static void citizen_login(struct ctx *c, int who)
-{
-	char body[128], setc[256];
-	snprintf(body, sizeof(body), "{\"subject\":\"%s\"}", subjects[who - ANNA]);
-	struct tu_resp r = call(c, ANON, "POST", "/api/v1/citizen/session", body, NULL);
-	expect_status(&r, 201);
-	assert_true(tu_header(&r, "Set-Cookie", setc, sizeof(setc)));
-	snprintf(c->cookie[who], sizeof(c->cookie[who]), "%.*s",
-		 (int)strcspn(setc, ";"), setc);
-	snprintf(c->csrf[who], sizeof(c->csrf[who]), "%s",
-		 json_string_value(json_object_get(r.json, "csrf_token")));
-	tu_resp_free(&r);
-}
-
 static int setup(void **state)
 {
-	struct ctx *c = hh_xcalloc(1, sizeof(*c));
-	tu_server_start(&c->s, 0);
-	char dir[4200], cmd[9000];
-	snprintf(dir, sizeof(dir), "%s/content", c->s.dir);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/case-types'", dir);
-	assert_int_equal(system(cmd), 0);
-	put(dir, "organisations.json", orgs_json);
-	put(dir, "users.json", users_json);
-	put(dir, "citizens.json", citizens_json);
-	put(dir, "case-types/samvaer.json", ct_samvaer);
 	struct hh_import_stats stats;
-	assert_int_equal(hh_content_import(c->s.store, dir, 1, stderr, NULL, NULL,
-					   &stats),
-			 HH_OK);
+	struct ctx *c = parties_server("samvaer.json", ct_samvaer, 0, &stats);
 	assert_int_equal(stats.case_types, 1);
-	tu_login(&c->s, "cw@fam", c->cookie[CW_FAM], sizeof(c->cookie[CW_FAM]),
-		 c->csrf[CW_FAM], sizeof(c->csrf[CW_FAM]));
-	c->s.app.demo = 1;
-	for (int who = ANNA; who <= CARL; who++)
-		citizen_login(c, who);
 	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-	tu_server_stop(&c->s);
-	free(c);
 	return 0;
 }
 
