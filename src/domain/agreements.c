@@ -515,19 +515,6 @@ static char *state_json(const struct hh_case *k, const char *signer, int version
 	return s;
 }
 
-static enum hh_rc case_event(struct hh_tx *tx, const char *actor,
-			     const struct hh_case *k, const char *action,
-			     char *before, char *after)
-{
-	struct hh_event e = { .actor = actor, .org_id = k->org_id, .entity = "case",
-			      .entity_id = k->id, .action = action,
-			      .before = before, .after = after };
-	enum hh_rc rc = tx->store->event_append(tx, &e);
-	free(before);
-	free(after);
-	return rc;
-}
-
 /* Where case k goes when every party has confirmed (as parties.c's
  * answer does): confirmed_state when its data meets confirmed_when,
  * else initial. */
@@ -608,7 +595,7 @@ static enum hh_rc sign_tx_inner(struct hh_tx *tx, struct hh_arena *a,
 	if (rc == HH_OK)
 		rc = tx->store->case_update(tx, k, k->version);
 	if (rc == HH_OK)
-		rc = case_event(tx, hh_arena_printf(a, "citizen:%lld",
+		rc = hh_case_event_tx(tx, hh_arena_printf(a, "citizen:%lld",
 						    (long long)who->citizen_id),
 				k, action, before, state_json(k, l->me, v->version, done));
 	else

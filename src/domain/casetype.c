@@ -391,7 +391,7 @@ static enum hh_rc parse_parties(struct hh_case_type_def *ct, json_t *root,
 const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
 				      const char *role)
 {
-	for (int i = 0; role && i < ct->n_parties; i++)
+	for (int i = 0; ct && role && i < ct->n_parties; i++)
 		if (!strcmp(ct->parties[i].role, role))
 			return &ct->parties[i];
 	return NULL;

@@ -171,7 +171,8 @@ struct hh_case;
  * transition's wait_label (NULL: none given). */
 int64_t hh_ct_wait_ends(const struct hh_case_type_def *ct,
 			const struct hh_case *k, int64_t now, const char **label);
-/* The party of role `role`, or NULL. */
+/* The party of role `role`, or NULL (also for ct NULL: a case type
+ * that is gone). */
 const struct hh_ct_party *hh_ct_party(const struct hh_case_type_def *ct,
 				      const char *role);
 /* Does any party of ct have to confirm? */

@@ -29,10 +29,10 @@ static void field_error(struct hh_arena *a, struct hh_form_result *res,
 	}
 }
 
-/* A role's label as a word inside a Danish sentence: its first letter
- * lower-cased ("Ægtefælle" -> "ægtefælle"), in a. */
-static const char *in_sentence(struct hh_arena *a, const char *label)
+const char *hh_label_in_sentence(struct hh_arena *a, const char *label)
 {
+	if (!label)
+		return "";
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)label, -1, &cp);
 	if (n <= 0)
@@ -44,7 +44,7 @@ static const char *in_sentence(struct hh_arena *a, const char *label)
 
 const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d)
 {
-	return d ? hh_arena_printf(a, "Den anden part (%s)", in_sentence(a, d->label))
+	return d ? hh_arena_printf(a, "Den anden part (%s)", hh_label_in_sentence(a, d->label))
 		 : "Den anden part";
 }
 
@@ -169,7 +169,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			field_error(a, res, d->cpr_field,
 				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
 						    "Skriv den anden parts CPR-nummer.",
-						    in_sentence(a, d->label)));
+						    hh_label_in_sentence(a, d->label)));
 			continue;
 		}
 		if (named + plan->n >= HH_PARTY_NAMES_PER_DAY) {
@@ -209,7 +209,7 @@ enum hh_rc hh_parties_check_tx(struct hh_tx *tx, struct hh_arena *a,
 			field_error(a, res, d->cpr_field,
 				    hh_arena_printf(a, "Du kan ikke selv være %s i sagen. "
 						    "Skriv den anden parts CPR-nummer.",
-						    in_sentence(a, d->label)));
+						    hh_label_in_sentence(a, d->label)));
 			continue;
 		}
 		plan->named[plan->n].decl = d;
@@ -336,9 +336,9 @@ static char *state_json(const struct hh_case *k, const char *role,
 	return s;
 }
 
-static enum hh_rc case_event(struct hh_tx *tx, const char *actor,
-			     const struct hh_case *k, const char *action,
-			     char *before, char *after)
+enum hh_rc hh_case_event_tx(struct hh_tx *tx, const char *actor,
+			    const struct hh_case *k, const char *action,
+			    char *before, char *after)
 {
 	struct hh_event e = { .actor = actor, .org_id = k->org_id, .entity = "case",
 			      .entity_id = k->id, .action = action,
@@ -459,7 +459,7 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	if (rc == HH_OK && !x->confirm)
 		rc = hh_party_letters_closed_tx(tx, x->a, k, &def, me, 0);
 	if (rc == HH_OK)
-		rc = case_event(tx, hh_arena_printf(x->a, "citizen:%lld",
+		rc = hh_case_event_tx(tx, hh_arena_printf(x->a, "citizen:%lld",
 						    (long long)x->who->citizen_id),
 				k, x->confirm ? "party_confirm" : "party_decline",
 				before, state_json(k, me->role, me->status));
@@ -537,7 +537,7 @@ static enum hh_rc expire_tx(struct hh_tx *tx, void *p)
 		hh_case_move(&k, &def, def.declined_state, x->now);
 		rc = st->case_update(tx, &k, k.version);
 		if (rc == HH_OK)
-			rc = case_event(tx, "system", &k, "party_expired", before,
+			rc = hh_case_event_tx(tx, "system", &k, "party_expired", before,
 					state_json(&k, q.role, "expired"));
 		else
 			free(before);
@@ -653,19 +653,6 @@ static json_t *shared_json(const struct hh_case_type_def *def,
 	return out;
 }
 
-/* The declaration of role in def (a role is unique in a case type), NULL
- * when def no longer declares it. A party row's position is where the
- * role stood when the case came in; a re-import may reorder the case
- * type's parties, so the row is never matched by position. */
-static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
-					 const char *role)
-{
-	for (int i = 0; def && role && i < def->n_parties; i++)
-		if (!strcmp(def->parties[i].role, role))
-			return &def->parties[i];
-	return NULL;
-}
-
 struct own_letters {
 	int64_t citizen_id;
 	json_t *out;
@@ -717,7 +704,9 @@ static enum hh_rc invitation_fill(struct hh_tx *tx, struct hh_arena *a,
 	w->def = hh_ct_cache_get(tx, a, cts, w->c.case_type_id);
 	if (!w->def)
 		return HH_OK; /* the case type is gone */
-	w->decl = decl_of(w->def, w->party.role);
+	/* by role, never by the row's position: a re-import may reorder the
+	 * case type's parties (p-fix) */
+	w->decl = hh_ct_party(w->def, w->party.role);
 	w->applicant = w->c.citizen_name;
 	/* name and address protection (0042): the applicant's address is
 	 * never shown to the other party; asked only when an address is
@@ -876,7 +865,7 @@ static enum hh_rc shared_audit_tx(struct hh_tx *tx, void *p)
 						 (long long)x->who->citizen_id),
 			.citizen_id = v->c.citizen_id,
 			.what = hh_arena_printf(x->a, "det, du skrev til %s, i sag %lld",
-						in_sentence(x->a, hh_invitation_label(v)),
+						hh_label_in_sentence(x->a, hh_invitation_label(v)),
 						(long long)v->c.id),
 			.why = "part i sagen" };
 	}
@@ -978,7 +967,7 @@ enum hh_rc hh_case_parties_json_tx(struct hh_tx *tx, struct hh_arena *a,
 	json_t *arr = json_array();
 	for (size_t i = 0; rc == HH_OK && i < l.n; i++) {
 		const struct hh_case_party *p = &l.rows[i];
-		const struct hh_ct_party *d = decl_of(def, p->role);
+		const struct hh_ct_party *d = hh_ct_party(def, p->role);
 		struct hh_citizen z = { 0 };
 		const char *status = hh_party_status(p, now);
 		/* the applicant typed a CPR number, not a name: the register's

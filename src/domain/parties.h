@@ -221,6 +221,17 @@ enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
 /* A party as the subject of a Danish sentence in a case's history: "Den
  * anden part (ægtefælle)", "Den anden part" without a declaration. Into
  * a. */
+/* A label as a word inside a Danish sentence: its first letter
+ * lower-cased ("Ægtefælle" -> "ægtefælle"), in a; "" for NULL. */
+const char *hh_label_in_sentence(struct hh_arena *a, const char *label);
+
+/* Appends the case event action on k by actor (the parties', the
+ * agreements' and their letters' moves), with before and after as JSON
+ * (both freed here). */
+enum hh_rc hh_case_event_tx(struct hh_tx *tx, const char *actor,
+			    const struct hh_case *k, const char *action,
+			    char *before, char *after);
+
 const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d);
 
 /* The JSON of one invitation for the API (new). */

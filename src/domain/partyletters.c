@@ -3,38 +3,15 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/letterdoc.h"
 #include "domain/letters.h"
+#include "domain/parties.h"
 #include "render/letter.h"
 #include "render/memo.h"
-
-/* label as a word inside a sentence: its first letter lower-cased */
-static const char *in_sentence(struct hh_arena *a, const char *label)
-{
-	if (!label)
-		return "";
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)label, -1, &cp);
-	if (n <= 0)
-		return hh_arena_strdup(a, label);
-	utf8proc_uint8_t first[4];
-	utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), first);
-	return hh_arena_printf(a, "%.*s%s", (int)m, (const char *)first, label + n);
-}
-
-static const struct hh_ct_party *decl_of(const struct hh_case_type_def *def,
-					 const char *role)
-{
-	for (int i = 0; def && role && i < def->n_parties; i++)
-		if (!strcmp(def->parties[i].role, role))
-			return &def->parties[i];
-	return NULL;
-}
 
 /* The applicant as the letters to the parties name them. */
 static enum hh_rc applicant_of(struct hh_tx *tx, struct hh_arena *a,
@@ -127,13 +104,13 @@ static enum hh_rc one_letter(struct hh_tx *tx, struct hh_arena *a,
 	/* on the case, for staff (action letter_party: the case page shows
 	 * the summary and the title); the citizen's history leaves it out,
 	 * a party's letter is theirs alone (domain/caseread.c) */
-	const struct hh_ct_party *rd = role ? decl_of(def, role) : NULL;
+	const struct hh_ct_party *rd = role ? hh_ct_party(def, role) : NULL;
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "letter",
 			      (json_int_t)l.id, "kind", kind, "title", title, "to",
 			      role ? role : "applicant", "citizen_id",
 			      (json_int_t)to_id, "summary",
 			      role ? hh_arena_printf(a, "Brev sendt til %s",
-						     in_sentence(a, rd ? rd->label
+						     hh_label_in_sentence(a, rd ? rd->label
 								       : "den anden part"))
 				   : "Brev sendt til ansøgeren");
 	char *after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -164,8 +141,8 @@ enum hh_rc hh_party_letter_invited_tx(struct hh_tx *tx, struct hh_arena *a,
 	rc = applicant_of(tx, a, k, &pc);
 	if (rc != HH_OK)
 		return rc;
-	const struct hh_ct_party *d = decl_of(def, p->role);
-	pc.role = in_sentence(a, d ? d->label : "part i sagen");
+	const struct hh_ct_party *d = hh_ct_party(def, p->role);
+	pc.role = hh_label_in_sentence(a, d ? d->label : "part i sagen");
 	pc.answer_by = p->expires_at;
 	return one_letter(tx, a, k, def, "party_invitation", p->citizen_id, &pc,
 			  hh_arena_printf(a, "invited:%lld", (long long)p->id),
@@ -203,8 +180,8 @@ enum hh_rc hh_party_letters_closed_tx(struct hh_tx *tx, struct hh_arena *a,
 	rc = applicant_of(tx, a, k, &pc);
 	if (rc != HH_OK)
 		return rc;
-	const struct hh_ct_party *d = decl_of(def, by->role);
-	pc.role = in_sentence(a, d ? d->label : "den anden part");
+	const struct hh_ct_party *d = hh_ct_party(def, by->role);
+	pc.role = hh_label_in_sentence(a, d ? d->label : "den anden part");
 	pc.answer_by = by->expires_at;
 	/* to the applicant: what closed it; never the party's name or
 	 * address (the applicant typed a CPR number) */
@@ -223,8 +200,8 @@ enum hh_rc hh_party_letters_closed_tx(struct hh_tx *tx, struct hh_arena *a,
 			continue; /* a child, or a party never invited */
 		/* to a party: their own role and answer date */
 		struct hh_letter_party_ctx to_party = pc;
-		const struct hh_ct_party *qd = decl_of(def, q->role);
-		to_party.role = in_sentence(a, qd ? qd->label : "part i sagen");
+		const struct hh_ct_party *qd = hh_ct_party(def, q->role);
+		to_party.role = hh_label_in_sentence(a, qd ? qd->label : "part i sagen");
 		to_party.answer_by = q->expires_at;
 		rc = one_letter(tx, a, k, def,
 				expired ? "party_expired_party" : "party_declined_party",
