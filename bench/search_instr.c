@@ -18,11 +18,17 @@
  *           switched on around each hh_index_search only (10 hits; MODE
  *           1 with snippets, 0 without). With PER_QUERY set in the
  *           environment it dumps callgrind's counts after each search
- *           (one file a search, for the spread: p50, p99).
+ *           (one file a search, for the spread: p50, p99);
+ *   time    runs ROUNDS passes (after an untimed one) and prints each
+ *           query's median thread CPU time in µs, slowest first: which
+ *           queries make the tail (s-last). Wall-clock, so only on a
+ *           quiet machine. With NOFUZZY in the environment the searches
+ *           leave out the typo walk (no_fuzzy), to see its share.
  *
  * Usage: search_instr CORPUS QUERIES print
  *        valgrind --tool=callgrind --collect-atstart=no \
  *            search_instr CORPUS QUERIES count [MODE [PASSES]]
+ *        search_instr CORPUS QUERIES time [MODE [ROUNDS]]
  * (from the repository root: the word list and content/synonyms.txt as
  * search_bench reads them). docs/search.md, s-score, has the figures. */
 #include <stdio.h>
@@ -111,11 +117,69 @@ static void print_all(struct hh_index *idx, const char *text)
 	hh_arena_clear(&a);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+struct timed {
+	double median;
+	const char *text;
+};
+
+static int cmp_timed_desc(const void *x, const void *y)
+{
+	const struct timed *a = x, *b = y;
+	return (a->median < b->median) - (a->median > b->median);
+}
+
+/* Each query's median thread CPU time over rounds passes, slowest
+ * first. */
+static void time_queries(struct hh_index *idx, const struct bench_queries *qs,
+			 int snippets, int rounds)
+{
+	double *s = calloc(qs->n * (size_t)rounds, sizeof(double));
+	struct timed *t = calloc(qs->n, sizeof(*t));
+	if (!s || !t) {
+		free(s);
+		free(t);
+		return;
+	}
+	for (int p = -1; p < rounds; p++)
+		for (size_t i = 0; i < qs->n; i++) {
+			struct hh_search_query q = { .text = qs->q[i], .limit = 10,
+						     .no_snippets = !snippets };
+			q.no_fuzzy = getenv("NOFUZZY") != NULL;
+			struct hh_arena a;
+			hh_arena_init(&a);
+			struct hh_search_result r;
+			double t0 = bench_cpu();
+			hh_index_search(idx, &q, &a, &r);
+			if (p >= 0)
+				s[i * (size_t)rounds + (size_t)p] =
+					(bench_cpu() - t0) * 1e6;
+			hh_arena_clear(&a);
+		}
+	for (size_t i = 0; i < qs->n; i++) {
+		qsort(s + i * (size_t)rounds, (size_t)rounds, sizeof(double),
+		      cmp_double);
+		t[i] = (struct timed){ s[i * (size_t)rounds + (size_t)rounds / 2],
+				       qs->q[i] };
+	}
+	qsort(t, qs->n, sizeof(*t), cmp_timed_desc);
+	for (size_t i = 0; i < qs->n; i++)
+		printf("%.1f\t%s\n", t[i].median, t[i].text);
+	free(s);
+	free(t);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 4 || (strcmp(argv[3], "print") && strcmp(argv[3], "count"))) {
-		fprintf(stderr, "usage: search_instr CORPUS QUERIES print|count "
-				"[MODE [PASSES]]\n");
+	if (argc < 4 || (strcmp(argv[3], "print") && strcmp(argv[3], "count") &&
+			 strcmp(argv[3], "time"))) {
+		fprintf(stderr, "usage: search_instr CORPUS QUERIES "
+				"print|count|time [MODE [PASSES]]\n");
 		return 2;
 	}
 	struct bench_corpus corpus;
@@ -137,6 +201,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[3], "print")) {
 		for (size_t i = 0; i < qs.n; i++)
 			print_all(idx, qs.q[i]);
+	} else if (!strcmp(argv[3], "time")) {
+		int snippets = argc > 4 ? atoi(argv[4]) : 1;
+		int rounds = argc > 5 ? atoi(argv[5]) : 20;
+		time_queries(idx, &qs, snippets, rounds < 1 ? 1 : rounds);
 	} else {
 		int snippets = argc > 4 ? atoi(argv[4]) : 1;
 		int passes = argc > 5 ? atoi(argv[5]) : 1;

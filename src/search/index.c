@@ -296,6 +296,7 @@ static void trim_locked(struct hh_index *idx)
 		idx->trie = hh_xrealloc(idx->trie,
 					idx->cap_trie * sizeof(*idx->trie));
 	}
+	hh_ix_trie_relayout(idx); /* s-last */
 	if (idx->cap_words > idx->n_words && idx->n_words) {
 		idx->cap_words = idx->n_words;
 		idx->words = hh_xrealloc(idx->words,

@@ -420,6 +420,8 @@ int32_t hh_ix_slug_first(const struct hh_index *idx, const char *slug);
 /* trie.c: the trie of the words as written (typo tolerance, prefixes).
  * A new node (the first call makes the root, node 0); returns its id. */
 uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c);
+/* s-last: the nodes renumbered, each node's children side by side */
+void hh_ix_trie_relayout(struct hh_index *idx);
 /* Adds the folded word s (giving term, written as surface) if new;
  * returns its word id. */
 uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,

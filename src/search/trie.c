@@ -22,6 +22,48 @@ uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
 	return idx->n_trie++;
 }
 
+/* s-last: the nodes renumbered so that the children of each node stand
+ * side by side (in their order), level after level from the root. The
+ * typo walk reads a node's children one after the other: where they
+ * were made as the words came, far apart, each was a miss in the cache
+ * (a long unknown word's walk with two edits visits about 7,500 nodes
+ * of the 500,000 at 100,000 articles, and took 270 µs of its search;
+ * side by side the children of a node are a line or two). Every link,
+ * word and order stays as it was, so every walk finds the same words in
+ * the same order. After a bulk load (hh_index_settle); nodes added
+ * later go at the end as before. */
+void hh_ix_trie_relayout(struct hh_index *idx)
+{
+	uint32_t n = idx->n_trie;
+	if (n < 2)
+		return;
+	uint32_t *order = hh_xmalloc(n * sizeof(uint32_t)); /* new -> old */
+	uint32_t *id = hh_xmalloc(n * sizeof(uint32_t));    /* old -> new */
+	uint32_t next = 1;
+	order[0] = 0;
+	for (uint32_t k = 0; k < next; k++)
+		for (uint32_t ch = idx->trie[order[k]].child; ch;
+		     ch = idx->trie[ch].sibling)
+			order[next++] = ch;
+	if (next != n) { /* a node no walk reaches: keep the layout */
+		free(order);
+		free(id);
+		return;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		id[order[k]] = k;
+	struct trie_node *t = hh_xmalloc((size_t)idx->cap_trie * sizeof(*t));
+	for (uint32_t k = 0; k < n; k++) {
+		t[k] = idx->trie[order[k]];
+		t[k].child = t[k].child ? id[t[k].child] : 0;
+		t[k].sibling = t[k].sibling ? id[t[k].sibling] : 0;
+	}
+	free(idx->trie);
+	idx->trie = t;
+	free(order);
+	free(id);
+}
+
 /* Adds the folded word s (giving term) unless it is there already;
  * returns its word id. */
 uint32_t hh_ix_trie_insert(struct hh_index *idx, const char *s, uint32_t term,

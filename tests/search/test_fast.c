@@ -157,7 +157,7 @@ static int ref_fuzzy_terms(const struct hh_index *idx, const char *q, int maxd,
 /* n_arts articles of words from the word list, every step-th word from
  * start, 120 a body; every fifth article for staff only, so that public
  * and staff walks differ. */
-static struct hh_index *word_index(int n_arts, int step)
+static struct hh_index *word_index_unsettled(int n_arts, int step)
 {
 	struct hh_index *idx = hh_index_new(&an, &syn);
 	FILE *fp = fopen(DICT, "r");
@@ -192,6 +192,12 @@ static struct hh_index *word_index(int n_arts, int step)
 	}
 	fclose(fp);
 	hh_buf_clear(&body);
+	return idx;
+}
+
+static struct hh_index *word_index(int n_arts, int step)
+{
+	struct hh_index *idx = word_index_unsettled(n_arts, step);
 	hh_index_settle(idx);
 	return idx;
 }
@@ -699,6 +705,90 @@ static void snippets_equal_reading_every_word(void **state)
 	hh_index_free(idx);
 }
 
+/* ---- the trie laid out again (s-last) ----------------------------------- */
+
+/* What every walk of the trie gives for the words of idx: the typo walk
+ * of a typo of every 5th word at one and two edits, and the completions
+ * of its first two to four bytes, as text. */
+static void walks(struct hh_index *idx, struct hh_buf *out)
+{
+	uint32_t x = 7;
+	for (uint32_t w = 0; w < idx->n_words; w += 5) {
+		char folded[HH_TERM_MAX], q[HH_TERM_MAX + 8];
+		const char *surf = idx->words[w].surface;
+		hh_fold_of(surf, strlen(surf), folded);
+		typo(folded, q, &x);
+		for (int maxd = 1; maxd <= 2; maxd++) {
+			uint32_t a[16];
+			int n = hh_ix_fuzzy_terms(idx, q, maxd, (int)(w & 1), a, 16);
+			hh_buf_printf(out, "%s %d:", q, maxd);
+			for (int k = 0; k < n; k++)
+				hh_buf_printf(out, " %u", a[k]);
+			hh_buf_putc(out, '\n');
+		}
+		size_t len = strlen(folded);
+		for (size_t p = 2; p <= 4 && p < len; p++) {
+			char pre[8];
+			memcpy(pre, folded, p);
+			pre[p] = 0;
+			uint32_t a[16];
+			int n = hh_ix_prefix_terms(idx, pre, (int)(w & 1), a, 16);
+			hh_buf_printf(out, "%s*:", pre);
+			for (int k = 0; k < n; k++)
+				hh_buf_printf(out, " %u", a[k]);
+			hh_buf_putc(out, '\n');
+		}
+	}
+}
+
+static void trie_laid_out_again_walks_the_same(void **state)
+{
+	(void)state;
+	struct hh_index *idx = word_index_unsettled(120, 11);
+	assert_true(idx->n_words > 10000);
+	/* before: the nodes in the order the words came */
+	int apart = 0;
+	for (uint32_t k = 1; k < idx->n_trie; k++)
+		apart += idx->trie[k].sibling && idx->trie[k].sibling != k + 1;
+	assert_true(apart > 1000);
+	struct hh_buf before, after;
+	hh_buf_init(&before);
+	hh_buf_init(&after);
+	walks(idx, &before);
+	uint32_t nodes = idx->n_trie;
+	hh_index_settle(idx); /* lays the trie out again */
+	assert_int_equal(idx->n_trie, nodes);
+	/* each node's children side by side, level after level: a
+	 * sibling is the next node, a child after its parent */
+	for (uint32_t k = 0; k < idx->n_trie; k++) {
+		const struct trie_node *t = &idx->trie[k];
+		if (t->sibling)
+			assert_int_equal(t->sibling, k + 1);
+		if (t->child)
+			assert_true(t->child > k);
+	}
+	walks(idx, &after);
+	assert_true(strlen(hh_buf_str(&before)) > 100000);
+	assert_string_equal(hh_buf_str(&before), hh_buf_str(&after));
+	/* a word that comes after it: found by its typo and its prefix */
+	struct hh_article x = {
+		.id = 9001, .slug = "nyt-ord", .title = "Nyt ord",
+		.summary = "", .body_md = "Kvantefluxkompensatoren virker.",
+		.keywords = "", .kle = "", .audience = HH_AUDIENCE_CITIZEN,
+		.status = HH_STATUS_PUBLISHED,
+	};
+	hh_index_put(idx, &x, 0);
+	uint32_t a[16];
+	int n = hh_ix_fuzzy_terms(idx, "kvantefluxkompensatorne", 2, 0, a, 16);
+	assert_int_equal(n, 1);
+	assert_string_equal(idx->words[a[0]].surface, "kvantefluxkompensatoren");
+	n = hh_ix_prefix_terms(idx, "kvantefl", 0, a, 16);
+	assert_int_equal(n, 1);
+	hh_buf_clear(&before);
+	hh_buf_clear(&after);
+	hh_index_free(idx);
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 static int setup(void **state)
@@ -730,6 +820,7 @@ int main(void)
 		cmocka_unit_test(typo_walk_equals_whole_band),
 		cmocka_unit_test(suggest_equals_the_old_way),
 		cmocka_unit_test(snippets_equal_reading_every_word),
+		cmocka_unit_test(trie_laid_out_again_walks_the_same),
 	};
 	return cmocka_run_group_tests_name("search/fast", tests, setup,
 					   teardown);
