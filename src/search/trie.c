@@ -23,7 +23,8 @@ uint32_t hh_ix_trie_new_node(struct hh_index *idx, unsigned char c)
 }
 
 /* s-last: the nodes renumbered so that the children of each node stand
- * side by side (in their order), level after level from the root. The
+ * side by side (in their order), each node's block before the blocks
+ * below its children, depth first. The
  * typo walk reads a node's children one after the other: where they
  * were made as the words came, far apart, each was a miss in the cache
  * (a long unknown word's walk with two edits visits about 7,500 nodes
@@ -39,12 +40,21 @@ void hh_ix_trie_relayout(struct hh_index *idx)
 		return;
 	uint32_t *order = hh_xmalloc(n * sizeof(uint32_t)); /* new -> old */
 	uint32_t *id = hh_xmalloc(n * sizeof(uint32_t));    /* old -> new */
-	uint32_t next = 1;
+	uint32_t *stack = id; /* its room, until the ids are written */
+	uint32_t next = 1, depth = 0;
 	order[0] = 0;
-	for (uint32_t k = 0; k < next; k++)
-		for (uint32_t ch = idx->trie[order[k]].child; ch;
+	stack[depth++] = 0;
+	while (depth) {
+		/* a node's children as a block, then the blocks below its
+		 * first child before those below its second: the walks go
+		 * depth first, so what they read next is mostly near */
+		uint32_t u = stack[--depth], first = next;
+		for (uint32_t ch = idx->trie[u].child; ch && next < n;
 		     ch = idx->trie[ch].sibling)
 			order[next++] = ch;
+		for (uint32_t k = next; k > first; k--)
+			stack[depth++] = order[k - 1];
+	}
 	if (next != n) { /* a node no walk reaches: keep the layout */
 		free(order);
 		free(id);

@@ -758,7 +758,7 @@ static void trie_laid_out_again_walks_the_same(void **state)
 	uint32_t nodes = idx->n_trie;
 	hh_index_settle(idx); /* lays the trie out again */
 	assert_int_equal(idx->n_trie, nodes);
-	/* each node's children side by side, level after level: a
+	/* each node's children side by side, after their parent: a
 	 * sibling is the next node, a child after its parent */
 	for (uint32_t k = 0; k < idx->n_trie; k++) {
 		const struct trie_node *t = &idx->trie[k];
