@@ -21,8 +21,8 @@
  *           (one file a search, for the spread: p50, p99);
  *   time    runs ROUNDS passes (after an untimed one) and prints each
  *           query's median thread CPU time in µs, slowest first: which
- *           queries make the tail (s-last). Wall-clock, so only on a
- *           quiet machine. With NOFUZZY in the environment the searches
+ *           queries make the tail (s-last). CPU time, which other load
+ *           still disturbs: only on a quiet machine. With NOFUZZY in the environment the searches
  *           leave out the typo walk (no_fuzzy), to see its share.
  *
  * Usage: search_instr CORPUS QUERIES print
@@ -37,6 +37,7 @@
 #include <valgrind/callgrind.h>
 
 #include "core/arena.h"
+#include "core/util.h"
 #include "search/index.h"
 #include "search/synonyms.h"
 #include "search_common.h"
@@ -139,13 +140,8 @@ static int cmp_timed_desc(const void *x, const void *y)
 static void time_queries(struct hh_index *idx, const struct bench_queries *qs,
 			 int snippets, int rounds)
 {
-	double *s = calloc(qs->n * (size_t)rounds, sizeof(double));
-	struct timed *t = calloc(qs->n, sizeof(*t));
-	if (!s || !t) {
-		free(s);
-		free(t);
-		return;
-	}
+	double *s = hh_xcalloc(qs->n * (size_t)rounds, sizeof(double));
+	struct timed *t = hh_xcalloc(qs->n, sizeof(*t));
 	for (int p = -1; p < rounds; p++)
 		for (size_t i = 0; i < qs->n; i++) {
 			struct hh_search_query q = { .text = qs->q[i], .limit = 10,
@@ -179,7 +175,7 @@ int main(int argc, char **argv)
 	if (argc < 4 || (strcmp(argv[3], "print") && strcmp(argv[3], "count") &&
 			 strcmp(argv[3], "time"))) {
 		fprintf(stderr, "usage: search_instr CORPUS QUERIES "
-				"print|count|time [MODE [PASSES]]\n");
+				"print | count [MODE [PASSES]] | time [MODE [ROUNDS]]\n");
 		return 2;
 	}
 	struct bench_corpus corpus;

@@ -291,12 +291,12 @@ static void trim_locked(struct hh_index *idx)
 		idx->terms = hh_xrealloc(idx->terms,
 					 idx->cap_terms * sizeof(*idx->terms));
 	}
+	hh_ix_trie_relayout(idx); /* s-last; before the shrink: one copy */
 	if (idx->cap_trie > idx->n_trie && idx->n_trie) {
 		idx->cap_trie = idx->n_trie;
 		idx->trie = hh_xrealloc(idx->trie,
 					idx->cap_trie * sizeof(*idx->trie));
 	}
-	hh_ix_trie_relayout(idx); /* s-last */
 	if (idx->cap_words > idx->n_words && idx->n_words) {
 		idx->cap_words = idx->n_words;
 		idx->words = hh_xrealloc(idx->words,
