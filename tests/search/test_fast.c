@@ -784,6 +784,40 @@ static void trie_laid_out_again_walks_the_same(void **state)
 	assert_string_equal(idx->words[a[0]].surface, "kvantefluxkompensatoren");
 	n = hh_ix_prefix_terms(idx, "kvantefl", 0, a, 16);
 	assert_int_equal(n, 1);
+	/* and laid out again after more came (a sixth more articles make
+	 * the index stale): the nodes added at the end go back in place */
+	char body[8192], slug[32];
+	for (int art = 0; art < 24; art++) {
+		int o = 0;
+		for (uint32_t w = (uint32_t)art; w < idx->n_words &&
+						o < (int)sizeof(body) - 64;
+		     w += 97)
+			o += snprintf(body + o, sizeof(body) - (size_t)o, "%sq%d ",
+				      idx->words[w].surface, art);
+		snprintf(slug, sizeof(slug), "mere-%d", art);
+		hh_index_put(idx, &(struct hh_article){
+					  .id = 9100 + art, .slug = slug,
+					  .title = "Mere", .summary = "",
+					  .body_md = body, .keywords = "", .kle = "",
+					  .audience = HH_AUDIENCE_CITIZEN,
+					  .status = HH_STATUS_PUBLISHED },
+			     0);
+	}
+	apart = 0;
+	for (uint32_t k = 1; k < idx->n_trie; k++)
+		apart += idx->trie[k].sibling && idx->trie[k].sibling != k + 1;
+	assert_true(apart > 0);
+	hh_buf_reset(&before);
+	hh_buf_reset(&after);
+	walks(idx, &before);
+	nodes = idx->n_trie;
+	hh_index_settle(idx);
+	assert_int_equal(idx->n_trie, nodes);
+	for (uint32_t k = 0; k < idx->n_trie; k++)
+		if (idx->trie[k].sibling)
+			assert_int_equal(idx->trie[k].sibling, k + 1);
+	walks(idx, &after);
+	assert_string_equal(hh_buf_str(&before), hh_buf_str(&after));
 	hh_buf_clear(&before);
 	hh_buf_clear(&after);
 	hh_index_free(idx);
