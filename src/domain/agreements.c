@@ -515,21 +515,6 @@ static char *state_json(const struct hh_case *k, const char *signer, int version
 	return s;
 }
 
-/* Where case k goes when every party has confirmed (as parties.c's
- * answer does): confirmed_state when its data meets confirmed_when,
- * else initial. */
-static const char *confirmed_to(const struct hh_case_type_def *def,
-				const struct hh_case *k)
-{
-	if (!def->confirmed_state)
-		return def->initial;
-	json_error_t e;
-	json_t *data = json_loads(k->data ? k->data : "{}", 0, &e);
-	int holds = data && hh_form_cond_holds(&def->confirmed_when, data);
-	json_decref(data);
-	return holds ? def->confirmed_state : def->initial;
-}
-
 /* r-agree: a change every signer signed is the agreement in force, so
  * the case's data (what the caseworker's page, the applicant's case page
  * and GET /api/v1/cases/{id} show as the case's answers) takes its
@@ -590,7 +575,7 @@ static enum hh_rc sign_tx_inner(struct hh_tx *tx, struct hh_arena *a,
 			q->answered_at = now;
 			rc = tx->store->case_party_update(tx, q, expected);
 		}
-		hh_case_move(k, l->def, confirmed_to(l->def, k), now);
+		hh_case_move(k, l->def, hh_case_confirmed_to(l->def, k), now);
 	}
 	if (rc == HH_OK)
 		rc = tx->store->case_update(tx, k, k->version);

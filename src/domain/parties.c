@@ -367,10 +367,8 @@ static enum hh_rc withdraw_others(struct hh_tx *tx, struct hh_arena *a,
 	return rc;
 }
 
-/* Where case k goes when every party has confirmed: the case type's
- * confirmed_state when its data meets confirmed_when, else initial. */
-static const char *confirmed_to(const struct hh_case_type_def *def,
-				const struct hh_case *k)
+const char *hh_case_confirmed_to(const struct hh_case_type_def *def,
+				 const struct hh_case *k)
 {
 	if (!def->confirmed_state)
 		return def->initial;
@@ -443,7 +441,7 @@ static enum hh_rc answer_tx(struct hh_tx *tx, void *p)
 	for (size_t i = 0; i < l.n; i++)
 		all &= !l.rows[i].confirm || !strcmp(l.rows[i].status, "confirmed");
 	char *before = state_json(k, NULL, NULL);
-	const char *to = !x->confirm ? def.declined_state : all ? confirmed_to(&def, k) : NULL;
+	const char *to = !x->confirm ? def.declined_state : all ? hh_case_confirmed_to(&def, k) : NULL;
 	if (to)
 		hh_case_move(k, &def, to, now);
 	/* a decline closes the case: whoever else was invited is not

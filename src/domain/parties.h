@@ -218,9 +218,6 @@ enum hh_rc hh_invitations_audit(struct hh_store *st, struct hh_arena *a,
 				const struct hh_actor *who,
 				const struct hh_invitation *v, int n);
 
-/* A party as the subject of a Danish sentence in a case's history: "Den
- * anden part (ægtefælle)", "Den anden part" without a declaration. Into
- * a. */
 /* A label as a word inside a Danish sentence: its first letter
  * lower-cased ("Ægtefælle" -> "ægtefælle"), in a; "" for NULL. */
 const char *hh_label_in_sentence(struct hh_arena *a, const char *label);
@@ -232,6 +229,15 @@ enum hh_rc hh_case_event_tx(struct hh_tx *tx, const char *actor,
 			    const struct hh_case *k, const char *action,
 			    char *before, char *after);
 
+/* Where case k goes when every party has confirmed (an answer, or the
+ * signature that completes an agreement): the case type's
+ * confirmed_state when its data meets confirmed_when, else initial. */
+const char *hh_case_confirmed_to(const struct hh_case_type_def *def,
+				 const struct hh_case *k);
+
+/* A party as the subject of a Danish sentence in a case's history: "Den
+ * anden part (ægtefælle)", "Den anden part" without a declaration. Into
+ * a. */
 const char *hh_party_who(struct hh_arena *a, const struct hh_ct_party *d);
 
 /* The JSON of one invitation for the API (new). */

@@ -30,6 +30,30 @@ static enum hh_rc applicant_of(struct hh_tx *tx, struct hh_arena *a,
 						&pc->applicant_protected);
 }
 
+/* What a letter about party p of case *k says (the applicant, p's role
+ * in a sentence, or fallback without a declaration, and p's answer
+ * date), with *k read again into *kk as the store has it in this
+ * transaction (its organisation's name, journal number and type filled
+ * in); *k then points there. */
+static enum hh_rc letter_ctx(struct hh_tx *tx, struct hh_arena *a,
+			     const struct hh_case **k, struct hh_case *kk,
+			     const struct hh_case_type_def *def,
+			     const struct hh_case_party *p, const char *fallback,
+			     struct hh_letter_party_ctx *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	enum hh_rc rc = tx->store->case_get(tx, a, (*k)->id, kk);
+	if (rc != HH_OK)
+		return rc;
+	*k = kk;
+	if ((rc = applicant_of(tx, a, kk, pc)) != HH_OK)
+		return rc;
+	const struct hh_ct_party *d = hh_ct_party(def, p->role);
+	pc->role = hh_label_in_sentence(a, d ? d->label : fallback);
+	pc->answer_by = p->expires_at;
+	return HH_OK;
+}
+
 /* Writes one letter of kind to citizen to_id about case k, sent at once
  * with its message, and the case's event. */
 static enum hh_rc one_letter(struct hh_tx *tx, struct hh_arena *a,
@@ -130,20 +154,11 @@ enum hh_rc hh_party_letter_invited_tx(struct hh_tx *tx, struct hh_arena *a,
 {
 	if (!p->confirm || !p->citizen_id || !k->citizen_id)
 		return HH_OK; /* named, never invited: no letter */
-	/* the case as the store has it in this transaction (its
-	 * organisation's name, journal number and type filled in) */
 	struct hh_case kk;
-	enum hh_rc rc = tx->store->case_get(tx, a, k->id, &kk);
+	struct hh_letter_party_ctx pc;
+	enum hh_rc rc = letter_ctx(tx, a, &k, &kk, def, p, "part i sagen", &pc);
 	if (rc != HH_OK)
 		return rc;
-	k = &kk;
-	struct hh_letter_party_ctx pc = { 0 };
-	rc = applicant_of(tx, a, k, &pc);
-	if (rc != HH_OK)
-		return rc;
-	const struct hh_ct_party *d = hh_ct_party(def, p->role);
-	pc.role = hh_label_in_sentence(a, d ? d->label : "part i sagen");
-	pc.answer_by = p->expires_at;
 	return one_letter(tx, a, k, def, "party_invitation", p->citizen_id, &pc,
 			  hh_arena_printf(a, "invited:%lld", (long long)p->id),
 			  p->role);
@@ -172,17 +187,10 @@ enum hh_rc hh_party_letters_closed_tx(struct hh_tx *tx, struct hh_arena *a,
 	if (!k->citizen_id)
 		return HH_OK;
 	struct hh_case kk;
-	enum hh_rc rc = tx->store->case_get(tx, a, k->id, &kk);
+	struct hh_letter_party_ctx pc;
+	enum hh_rc rc = letter_ctx(tx, a, &k, &kk, def, by, "den anden part", &pc);
 	if (rc != HH_OK)
 		return rc;
-	k = &kk;
-	struct hh_letter_party_ctx pc = { 0 };
-	rc = applicant_of(tx, a, k, &pc);
-	if (rc != HH_OK)
-		return rc;
-	const struct hh_ct_party *d = hh_ct_party(def, by->role);
-	pc.role = hh_label_in_sentence(a, d ? d->label : "den anden part");
-	pc.answer_by = by->expires_at;
 	/* to the applicant: what closed it; never the party's name or
 	 * address (the applicant typed a CPR number) */
 	struct hh_letter_party_ctx to_applicant = pc;
