@@ -172,21 +172,30 @@ static void refused(struct hh_req *r, int status, const char *why,
 	hh_page_end(r, status);
 }
 
-void hh_page_agreement_sign(struct hh_req *r)
+/* The start of a signer's post about agreement {id}: signed in as a
+ * citizen, an id, the form's csrf (else the page says heading). The id,
+ * or 0 when the response is written. */
+static int64_t signer_post(struct hh_req *r, const char *heading)
 {
 	int64_t id = hh_req_id(r, "id", NULL);
 	if (!hh_borger_require(r, "/mit-overblik"))
-		return;
+		return 0;
 	if (!id) {
 		hh_page_not_found(r);
-		return;
+		return 0;
 	}
 	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-		hh_page_error(r, 403, "Aftalen blev ikke underskrevet",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
-		return;
+		hh_page_csrf_refused(r, heading);
+		return 0;
 	}
+	return id;
+}
+
+void hh_page_agreement_sign(struct hh_req *r)
+{
+	int64_t id = signer_post(r, "Aftalen blev ikke underskrevet");
+	if (!id)
+		return;
 	struct hh_actor who;
 	hh_actor_of(r, &who);
 	struct hh_agreement g;
@@ -389,19 +398,9 @@ void hh_page_agreement_change(struct hh_req *r)
 
 void hh_page_agreement_change_post(struct hh_req *r)
 {
-	int64_t id = hh_req_id(r, "id", NULL);
-	if (!hh_borger_require(r, "/mit-overblik"))
+	int64_t id = signer_post(r, "Ændringen blev ikke gemt");
+	if (!id)
 		return;
-	if (!id) {
-		hh_page_not_found(r);
-		return;
-	}
-	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-		hh_page_error(r, 403, "Ændringen blev ikke gemt",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
-		return;
-	}
 	struct hh_agreement g;
 	if (!signer_agreement(r, id, &g))
 		return;

@@ -226,9 +226,7 @@ void hh_page_chat_written(struct hh_req *r)
 	const char *text = hh_req_form(r, "text");
 	const char *contact = hh_req_form(r, "contact");
 	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-		hh_page_error(r, 403, "Henvendelsen blev ikke sendt",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
+		hh_page_csrf_refused(r, "Henvendelsen blev ikke sendt");
 		return;
 	}
 	struct hh_org org;

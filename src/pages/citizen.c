@@ -685,9 +685,7 @@ void hh_page_life_event_post(struct hh_req *r)
 	if (!w)
 		return;
 	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-		hh_page_error(r, 403, "Dit forløb blev ikke gemt",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
+		hh_page_csrf_refused(r, "Dit forløb blev ikke gemt");
 		return;
 	}
 	struct hh_actor who;

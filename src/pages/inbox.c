@@ -479,9 +479,7 @@ void hh_page_inbox_letter_reply(struct hh_req *r)
 	if (!hh_upload_read(r, &u))
 		return;
 	if (!hh_csrf_ok(r, hh_upload_value(r, &u, "csrf"))) {
-		hh_page_error(r, 403, "Dit svar blev ikke sendt",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
+		hh_page_csrf_refused(r, "Dit svar blev ikke sendt");
 		return;
 	}
 	const char *raw = hh_upload_value(r, &u, "svar");

@@ -222,6 +222,13 @@ void hh_page_error(struct hh_req *r, int status, const char *heading,
 	hh_page_end(r, status);
 }
 
+void hh_page_csrf_refused(struct hh_req *r, const char *heading)
+{
+	hh_page_error(r, 403, heading,
+		      "Sikkerhedsnøglen i formularen passede ikke. Gå tilbage, "
+		      "genindlæs siden og prøv igen.");
+}
+
 void hh_page_sign_out(struct hh_req *r, enum hh_principal_kind kind,
 		      const char *cookie,
 		      enum hh_rc (*end)(struct hh_store *st, const char *token))

@@ -28,6 +28,9 @@ void hh_page_search_box(struct hh_req *r);
 /* Renders a Danish error page (status, heading, message) as the response. */
 void hh_page_error(struct hh_req *r, int status, const char *heading,
 		   const char *message);
+/* The 403 page of a form whose csrf did not match, headed heading ("Dit
+ * svar blev ikke sendt"). */
+void hh_page_csrf_refused(struct hh_req *r, const char *heading);
 
 /* The sign-out button's target: when the caller is of kind (HH_USER or
  * HH_CITIZEN) and the form's csrf matches, ends the session held in the

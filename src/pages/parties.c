@@ -305,9 +305,7 @@ void hh_page_party_answer(struct hh_req *r)
 		return;
 	}
 	if (!hh_csrf_ok(r, hh_req_form(r, "csrf"))) {
-		hh_page_error(r, 403, "Dit svar blev ikke sendt",
-			      "Sikkerhedsnøglen i formularen passede ikke. Gå "
-			      "tilbage, genindlæs siden og prøv igen.");
+		hh_page_csrf_refused(r, "Dit svar blev ikke sendt");
 		return;
 	}
 	const char *svar = hh_req_form(r, "svar");
