@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "bench_http.h"
 
 #define N_IDS 200
 
@@ -65,25 +66,6 @@ static void report(const char *label, int64_t *lat, int n, const char *info)
 }
 
 /* ---- http ------------------------------------------------------------------ */
-
-struct body {
-	char *p;
-	size_t len, cap;
-};
-
-static size_t on_body(char *data, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t add = size * n;
-	if (b->len + add + 1 > b->cap) {
-		b->cap = (b->len + add + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = 0;
-	return add;
-}
 
 static long request(CURL *h, struct body *b, const char *url, const char *post,
 		    struct curl_slist *hdr, int64_t *us)

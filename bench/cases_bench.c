@@ -45,6 +45,7 @@
 #include "domain/vault.h"
 #include "domain/cases.h"
 #include "store/store.h"
+#include "bench_http.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -789,25 +790,6 @@ static int cmd_explain(const char *path, const char *email)
 }
 
 /* ---- http -------------------------------------------------------------- */
-
-struct body {
-	char *p;
-	size_t len, cap;
-};
-
-static size_t on_body(char *data, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t add = size * n;
-	if (b->len + add + 1 > b->cap) {
-		b->cap = (b->len + add + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = 0;
-	return add;
-}
 
 struct client {
 	CURL *h;

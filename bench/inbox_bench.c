@@ -31,6 +31,7 @@
 #include "domain/letterdoc.h"
 #include "render/letter.h"
 #include "store/store.h"
+#include "bench_http.h"
 
 #define N_CASES 100000
 #define N_LETTERS 300000
@@ -336,25 +337,6 @@ static int cmd_peer(const char *db, const char *subject, int n)
 }
 
 /* ---- http ---------------------------------------------------------------- */
-
-struct body {
-	char *p;
-	size_t len, cap;
-};
-
-static size_t on_body(char *data, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t add = size * n;
-	if (b->len + add + 1 > b->cap) {
-		b->cap = (b->len + add + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = 0;
-	return add;
-}
 
 static long request(CURL *h, struct body *b, const char *url, const char *post,
 		    int64_t *us)

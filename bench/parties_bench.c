@@ -47,6 +47,7 @@
 #include "domain/overview.h"
 #include "domain/vault.h"
 #include "store/store.h"
+#include "bench_http.h"
 
 #define N_CASES 100000
 #define N_CITIZENS 50000
@@ -363,25 +364,6 @@ static int cmd_seed(const char *db)
 }
 
 /* ---- http ------------------------------------------------------------------ */
-
-struct body {
-	char *p;
-	size_t len, cap;
-};
-
-static size_t on_body(char *data, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t add = size * n;
-	if (b->len + add + 1 > b->cap) {
-		b->cap = (b->len + add + 1) * 2;
-		b->p = hh_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = 0;
-	return add;
-}
 
 struct client {
 	CURL *h;
