@@ -325,15 +325,33 @@ static inline void put_case(struct fx *f, struct hh_case *c)
 	assert_int_equal(f->st->tx_commit(tx), HH_OK);
 }
 
-static inline int setup(void **state)
+/* f's store in a new folder (4 connections), its arena, and the
+ * fixture's content written into content (the folder's "content"), for
+ * the caller to add to and import. */
+static inline void fx_open(struct fx *f, char content[4300])
 {
-	struct fx *f = hh_xcalloc(1, sizeof(*f));
 	f->dir = tu_tmpdir();
 	f->st = tu_store(f->dir, 4);
 	hh_arena_init(&f->a);
-	char content[4300];
-	snprintf(content, sizeof(content), "%s/content", f->dir);
+	snprintf(content, 4300, "%s/content", f->dir);
 	write_content(content);
+}
+
+/* CPR numbers at rest as `helhed serve` keeps them: the vault with the
+ * key file beside f's database. */
+static inline void fx_vault(struct fx *f)
+{
+	char db[4200], err[1024];
+	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
+	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
+		fail_msg("%s", err);
+}
+
+static inline int setup(void **state)
+{
+	struct fx *f = hh_xcalloc(1, sizeof(*f));
+	char content[4300];
+	fx_open(f, content);
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
 					   &stats),

@@ -57,22 +57,15 @@ static const char *const ct_samvaer =
 static int setup_agree(void **state)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 4);
-	hh_arena_init(&f->a);
 	char content[4300];
-	snprintf(content, sizeof(content), "%s/content", f->dir);
-	write_content(content);
+	fx_open(f, content);
 	put(content, "case-types/samvaer.json", ct_samvaer);
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
 	assert_int_equal(stats.case_types, 7);
-	char db[4200], err[1024];
-	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
-	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
-		fail_msg("%s", err);
+	fx_vault(f);
 	f->fam = org_id(f, "fam");
 	f->m901 = org_id(f, "901");
 	f->anna = citizen_id(f, "demo:anna");
@@ -1032,10 +1025,7 @@ static int setup_demo(void **state)
 	assert_int_equal(hh_content_import(f->st, "content", 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
-	char db[4200], err[1024];
-	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
-	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
-		fail_msg("%s", err);
+	fx_vault(f);
 	f->fam = org_id(f, "familieretshuset");
 	f->m901 = org_id(f, "901");
 	f->anna = citizen_id(f, "demo:demo-camilla");

@@ -55,23 +55,16 @@ static const char *const ct_parskab =
 static int setup_with(void **state, int vault)
 {
 	struct fx *f = hh_xcalloc(1, sizeof(*f));
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 4);
-	hh_arena_init(&f->a);
 	char content[4300];
-	snprintf(content, sizeof(content), "%s/content", f->dir);
-	write_content(content);
+	fx_open(f, content);
 	put(content, "case-types/parskab.json", ct_parskab);
 	struct hh_import_stats stats;
 	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
 	assert_int_equal(stats.case_types, 7);
-	/* CPR numbers at rest as `helhed serve` keeps them */
-	char db[4200], err[1024];
-	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
-	if (vault && hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
-		fail_msg("%s", err);
+	if (vault) /* CPR numbers at rest as `helhed serve` keeps them */
+		fx_vault(f);
 	f->fam = org_id(f, "fam");
 	f->m901 = org_id(f, "901");
 	f->m902 = org_id(f, "902");
@@ -632,10 +625,7 @@ static void expiry_holds_after_a_restart(void **state)
 		    1, (struct tu_sql_arg[]){ TU_TEXT(id) }));
 	hh_store_close(f->st);
 	f->st = tu_store(f->dir, 2);
-	char db[4200], err[1024];
-	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
-	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
-		fail_msg("%s", err);
+	fx_vault(f);
 	int n = -1;
 	assert_int_equal(hh_parties_expire(f->st, now_s(), 0, &n), HH_OK);
 	assert_int_equal(n, 1);

@@ -104,12 +104,8 @@ static int setup_letters(void **state)
 {
 	struct pfx *p = hh_xcalloc(1, sizeof(*p));
 	struct fx *f = &p->f;
-	f->dir = tu_tmpdir();
-	f->st = tu_store(f->dir, 4);
-	hh_arena_init(&f->a);
 	char content[4300];
-	snprintf(content, sizeof(content), "%s/content", f->dir);
-	write_content(content);
+	fx_open(f, content);
 	put(content, "organisations.json", orgs);
 	put(content, "citizens.json", citizens);
 	put(content, "case-types/parskab.json", ct_parskab);
@@ -123,10 +119,7 @@ static int setup_letters(void **state)
 	assert_int_equal(hh_content_import(f->st, content, 1, stderr, NULL, NULL,
 					   &stats),
 			 HH_OK);
-	char db[4200], err[1024];
-	snprintf(db, sizeof(db), "%s/helhed.db", f->dir);
-	if (hh_vault_start(f->st, NULL, db, err, sizeof(err)) != HH_OK)
-		fail_msg("%s", err);
+	fx_vault(f);
 	f->fam = org_id(f, "fam");
 	f->anna = citizen_id(f, "demo:anna");
 	f->bo = citizen_id(f, "demo:bo");
