@@ -227,6 +227,12 @@ static double quantile(const double *sorted, size_t n, double q)
 	return sorted[i < n ? i : n - 1];
 }
 
+double bench_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return quantile(v, n, 0.5);
+}
+
 void bench_latency_run(const struct bench_queries *qs, bench_query_fn run,
 		       void *ctx, struct bench_latency *out)
 {
@@ -256,8 +262,7 @@ void bench_latency_run(const struct bench_queries *qs, bench_query_fn run,
 	for (size_t i = 0; i < qs->n; i++) {
 		for (int r = 0; r < rounds; r++)
 			per[r] = s[(size_t)r * qs->n + i];
-		qsort(per, (size_t)rounds, sizeof(double), cmp_double);
-		double med = quantile(per, (size_t)rounds, 0.5);
+		double med = bench_median(per, (size_t)rounds);
 		if (med > out->slowest_us) {
 			out->slowest_us = med;
 			out->slowest = qs->q[i];

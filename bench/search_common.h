@@ -59,6 +59,8 @@ double bench_wall(void);
  * on a busy one (a fuzzer on the other core, a build) it leaves out the
  * time spent waiting for a core, so the figures stay comparable. */
 double bench_cpu(void);
+/* The median of v[0..n) (sorted in place). */
+double bench_median(double *v, size_t n);
 /* Resident set size of this process, in bytes. */
 size_t bench_rss(void);
 

@@ -118,12 +118,6 @@ static void print_all(struct hh_index *idx, const char *text)
 	hh_arena_clear(&a);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
 struct timed {
 	double median;
 	const char *text;
@@ -157,12 +151,10 @@ static void time_queries(struct hh_index *idx, const struct bench_queries *qs,
 					(bench_cpu() - t0) * 1e6;
 			hh_arena_clear(&a);
 		}
-	for (size_t i = 0; i < qs->n; i++) {
-		qsort(s + i * (size_t)rounds, (size_t)rounds, sizeof(double),
-		      cmp_double);
-		t[i] = (struct timed){ s[i * (size_t)rounds + (size_t)rounds / 2],
+	for (size_t i = 0; i < qs->n; i++)
+		t[i] = (struct timed){ bench_median(s + i * (size_t)rounds,
+						    (size_t)rounds),
 				       qs->q[i] };
-	}
 	qsort(t, qs->n, sizeof(*t), cmp_timed_desc);
 	for (size_t i = 0; i < qs->n; i++)
 		printf("%.1f\t%s\n", t[i].median, t[i].text);
