@@ -6,7 +6,9 @@
 # needs no network.
 set -eu
 
-# g++ and libxapian-dev build Xapian's side of make bench-search.
+# g++ and libxapian-dev build Xapian's side of make bench-search;
+# valgrind's callgrind.h builds bench/search_instr (the engine's work in
+# instructions, and each query's time: docs/search.md).
 # librhonabwy-dev verifies OpenID Connect tokens (JWS, JWKS); glewlwyd is
 # the real OpenID Connect provider the sign-in tests start on loopback.
 # Pango and Cairo lay out letters as PDF, libhyphen with hyphen-da breaks
@@ -39,7 +41,7 @@ libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-da fonts-dejavu-core
 poppler-utils libxml2-utils libxml2-dev
 clang libclang-rt-14-dev
 wrk
-g++ libxapian-dev
+g++ libxapian-dev valgrind
 postgresql-15 libpq-dev
 haproxy nginx openssl curl python3"
 
